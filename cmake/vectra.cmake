@@ -1,0 +1,100 @@
+# Component registration and image linking.
+#
+#   vectra_component(<name>
+#       [KCONFIG <CONFIG_SYMBOL>]   built only when the symbol is y; omit for always-on parts
+#       [SOURCES <file>...]         sources common to every platform
+#       [INCLUDES <dir>...]         public include folders (default: include, when present)
+#       [DEPENDS <component>...]    components whose headers and flags this one uses
+#       [LINK <library>...]         extra link items (hosted libraries, port objects)
+#       [HOST_TESTABLE]             also compiled into the host unit-test tree
+#       [THIRD_PARTY])              port code: built without our warnings-as-errors
+#
+#   vectra_component_sources(<name> [IF <CONFIG_SYMBOL>] <file>...)
+#       adds variant sources; this is how configuration picks code, never #ifdef CONFIG_.
+#
+# A component becomes the OBJECT library vectra_<name> (or an INTERFACE library when it has no
+# sources). Every enabled component is linked into the image vectra.elf.
+
+define_property(GLOBAL PROPERTY VECTRA_COMPONENTS
+    BRIEF_DOCS "enabled components" FULL_DOCS "names of every enabled component")
+define_property(GLOBAL PROPERTY VECTRA_LINKER_SCRIPT
+    BRIEF_DOCS "image linker script" FULL_DOCS "set by the platform component")
+
+function(vectra_component name)
+    cmake_parse_arguments(ARG "HOST_TESTABLE;THIRD_PARTY" "KCONFIG"
+        "SOURCES;INCLUDES;DEPENDS;LINK" ${ARGN})
+    if(ARG_KCONFIG AND NOT ${ARG_KCONFIG})
+        return()
+    endif()
+    if(VECTRA_HOST_TESTS AND NOT ARG_HOST_TESTABLE)
+        return()
+    endif()
+    set(target vectra_${name})
+    if(NOT ARG_INCLUDES AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+        set(ARG_INCLUDES include)
+    endif()
+    if(ARG_SOURCES)
+        add_library(${target} OBJECT ${ARG_SOURCES})
+        target_include_directories(${target} PUBLIC ${ARG_INCLUDES})
+        target_link_libraries(${target} PUBLIC vectra_flags)
+        if(NOT ARG_THIRD_PARTY)
+            target_link_libraries(${target} PUBLIC vectra_our_warnings)
+        endif()
+        foreach(dependency IN LISTS ARG_DEPENDS)
+            target_link_libraries(${target} PUBLIC vectra_${dependency})
+        endforeach()
+        target_link_libraries(${target} PUBLIC ${ARG_LINK})
+    else()
+        add_library(${target} INTERFACE)
+        target_include_directories(${target} INTERFACE ${ARG_INCLUDES})
+        target_link_libraries(${target} INTERFACE vectra_flags)
+        foreach(dependency IN LISTS ARG_DEPENDS)
+            target_link_libraries(${target} INTERFACE vectra_${dependency})
+        endforeach()
+        target_link_libraries(${target} INTERFACE ${ARG_LINK})
+    endif()
+    set_property(GLOBAL APPEND PROPERTY VECTRA_COMPONENTS ${name})
+endfunction()
+
+function(vectra_component_sources name)
+    cmake_parse_arguments(ARG "" "IF" "" ${ARGN})
+    if(ARG_IF AND NOT ${ARG_IF})
+        return()
+    endif()
+    if(TARGET vectra_${name})
+        target_sources(vectra_${name} PRIVATE ${ARG_UNPARSED_ARGUMENTS})
+    endif()
+endfunction()
+
+# Adds every layer folder's components: each immediate sub-folder holding a CMakeLists.txt.
+function(vectra_add_layer layer)
+    file(GLOB entries LIST_DIRECTORIES true ${CMAKE_SOURCE_DIR}/${layer}/*)
+    list(SORT entries)
+    foreach(entry IN LISTS entries)
+        if(IS_DIRECTORY ${entry} AND EXISTS ${entry}/CMakeLists.txt)
+            add_subdirectory(${entry})
+        endif()
+    endforeach()
+endfunction()
+
+# Links every enabled component into build/<image>-<platform>/vectra.elf.
+function(vectra_link_image)
+    get_property(components GLOBAL PROPERTY VECTRA_COMPONENTS)
+    add_executable(vectra.elf)
+    set_target_properties(vectra.elf PROPERTIES OUTPUT_NAME vectra.elf SUFFIX "")
+    foreach(component IN LISTS components)
+        target_link_libraries(vectra.elf PRIVATE vectra_${component})
+    endforeach()
+    if(VECTRA_FREESTANDING)
+        get_property(script GLOBAL PROPERTY VECTRA_LINKER_SCRIPT)
+        if(NOT script)
+            message(FATAL_ERROR "the platform component did not set VECTRA_LINKER_SCRIPT")
+        endif()
+        set_target_properties(vectra.elf PROPERTIES LINK_DEPENDS ${script})
+        target_link_options(vectra.elf PRIVATE
+            -nostdlib -static -no-pie -fuse-ld=lld
+            -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections
+            -Wl,-T,${script} -Wl,-Map,${CMAKE_BINARY_DIR}/vectra.map)
+        target_link_libraries(vectra.elf PRIVATE ${VECTRA_LIBGCC})
+    endif()
+endfunction()

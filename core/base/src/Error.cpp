@@ -1,0 +1,37 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <vectra/Error.h>
+
+namespace vectra {
+
+char const* error_code_name(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::None: return "none";
+    case ErrorCode::OutOfMemory: return "out-of-memory";
+    case ErrorCode::InvalidArgument: return "invalid-argument";
+    case ErrorCode::NotFound: return "not-found";
+    case ErrorCode::AlreadyExists: return "already-exists";
+    case ErrorCode::NotEmpty: return "not-empty";
+    case ErrorCode::NotADirectory: return "not-a-directory";
+    case ErrorCode::IsADirectory: return "is-a-directory";
+    case ErrorCode::WrongClass: return "wrong-class";
+    case ErrorCode::StaleHandle: return "stale-handle";
+    case ErrorCode::MissingRight: return "missing-right";
+    case ErrorCode::Full: return "full";
+    case ErrorCode::Empty: return "empty";
+    case ErrorCode::SchemaMismatch: return "schema-mismatch";
+    case ErrorCode::MalformedMessage: return "malformed-message";
+    case ErrorCode::UnknownMessage: return "unknown-message";
+    case ErrorCode::NameTooLong: return "name-too-long";
+    case ErrorCode::TooLarge: return "too-large";
+    case ErrorCode::Unsupported: return "unsupported";
+    case ErrorCode::Busy: return "busy";
+    case ErrorCode::TimedOut: return "timed-out";
+    }
+    return "unknown-error";
+}
+
+}

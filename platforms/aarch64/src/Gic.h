@@ -1,0 +1,24 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The GICv2 of QEMU virt: distributor at 0x08000000, CPU interface at 0x08010000. Every
+ * interrupt is group 0, priority 0xa0, routed to CPU 0, and starts disabled.
+ */
+
+#pragma once
+
+#include <vectra/Types.h>
+
+namespace vectra::platform::aarch64 {
+
+void gic_initialize();
+[[nodiscard]] u32 gic_line_count();
+void gic_enable_line(u32 line);
+void gic_disable_line(u32 line);
+
+constexpr u32 gic_spurious_line = 1023;
+/* Returns the whole GICC_IAR value; its low 10 bits are the INTID (>= 1020: nothing pending). */
+[[nodiscard]] u32 gic_acknowledge();
+void gic_end_of_interrupt(u32 acknowledged);
+
+}

@@ -1,0 +1,42 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Facts about QEMU's virt machine and this image's layout, shared by the platform's files.
+ */
+
+#pragma once
+
+#include <vectra/Types.h>
+
+namespace vectra::platform::aarch64 {
+
+constexpr uptr pl011_base = 0x0900'0000;
+constexpr uptr gic_distributor_base = 0x0800'0000;
+constexpr uptr gic_cpu_interface_base = 0x0801'0000;
+
+constexpr u64 ram_base = 0x4000'0000;
+/* boot.S maps [ram_base, ram_window_end) as Normal memory; RAM must lie inside it. */
+constexpr u64 ram_window_end = 0x1'4000'0000;
+/* Where QEMU puts the device tree when the image leaves the start of RAM free. */
+constexpr u64 default_device_tree_address = ram_base;
+/* Used when the device tree is unusable: QEMU's smallest sensible -m. */
+constexpr u64 fallback_ram_size = 256 * MiB;
+
+constexpr u64 page_size = 4 * KiB;
+
+/* The virtual timer's private peripheral interrupt (GIC INTID). */
+constexpr u32 virtual_timer_line = 27;
+
+/* Image layout from linker.ld and boot.S; compare addresses, never dereference. */
+extern "C" char __image_start[];
+extern "C" char __image_end[];
+extern "C" char vectra_aarch64_exception_stack_bottom[];
+extern "C" char vectra_aarch64_exception_stack_top[];
+extern "C" char vectra_aarch64_fault_stack_bottom[];
+extern "C" char vectra_aarch64_fault_stack_top[];
+extern "C" char vectra_aarch64_nested_fault_stack_bottom[];
+extern "C" char vectra_aarch64_nested_fault_stack_top[];
+
+[[nodiscard]] inline u64 address_of(char const* symbol) { return reinterpret_cast<uptr>(symbol); }
+
+}

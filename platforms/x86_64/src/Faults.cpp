@@ -1,0 +1,116 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * CPU exceptions become a FaultReport handed to kernel::cpu_fault(). A fault that happens while
+ * a fault is being handled (the interrupted stack is an exception stack) cannot trust the
+ * kernel's reporting path: it is printed here, digit by digit, and the image powers off.
+ */
+
+#include "Descriptors.h"
+#include <vectra/platform/Platform.h>
+#include <vectra/x86_64/Cpu.h>
+
+namespace vectra::x86_64 {
+
+/* What vectors.S leaves on the stack, lowest address first. */
+struct ExceptionFrame {
+    u64 r15, r14, r13, r12, r11, r10, r9, r8;
+    u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    u64 vector;
+    u64 error_code;
+    u64 rip, cs, rflags, rsp, ss;
+};
+static_assert(sizeof(ExceptionFrame) == 22 * 8);
+
+namespace {
+
+constexpr u64 page_fault_vector = 14;
+
+char const* const s_exception_names[32] = {
+    "divide error",
+    "debug",
+    "non-maskable interrupt",
+    "breakpoint",
+    "overflow",
+    "bound range exceeded",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack-segment fault",
+    "general protection",
+    "page fault",
+    "reserved exception 15",
+    "x87 floating-point error",
+    "alignment check",
+    "machine check",
+    "SIMD floating-point error",
+    "virtualization exception",
+    "control protection",
+    "reserved exception 22",
+    "reserved exception 23",
+    "reserved exception 24",
+    "reserved exception 25",
+    "reserved exception 26",
+    "reserved exception 27",
+    "hypervisor injection",
+    "VMM communication",
+    "security exception",
+    "reserved exception 31",
+};
+
+void write_text(char const* text)
+{
+    usize length = 0;
+    while (text[length] != '\0')
+        ++length;
+    platform::console_write(text, length);
+}
+
+void write_hexadecimal(u64 value)
+{
+    char digits[18] = { '0', 'x' };
+    for (int index = 0; index < 16; ++index)
+        digits[2 + index] = "0123456789abcdef"[(value >> (60 - 4 * index)) & 0xf];
+    platform::console_write(digits, sizeof(digits));
+}
+
+[[noreturn]] void report_nested_fault(platform::FaultReport const& report)
+{
+    write_text("\nx86_64: fault while handling a fault: ");
+    write_text(report.kind);
+    write_text(" at ");
+    write_hexadecimal(report.instruction_address);
+    write_text(", address ");
+    write_hexadecimal(report.fault_address);
+    write_text(", error code ");
+    write_hexadecimal(report.error_code);
+    write_text(", stack ");
+    write_hexadecimal(report.stack_pointer);
+    write_text("\n");
+    platform::power_off(platform::ExitStatus::CpuFault);
+}
+
+}
+
+}
+
+/* Called by vectors.S on an exception stack, with interrupts masked. Never returns. */
+extern "C" [[noreturn]] void platform_x86_64_exception(vectra::x86_64::ExceptionFrame const* frame)
+{
+    using namespace vectra;
+    u64 fault_address = frame->vector == x86_64::page_fault_vector ? x86_64::read_cr2() : 0;
+    platform::FaultReport report {
+        .kind = x86_64::s_exception_names[frame->vector & 31],
+        .vector = frame->vector,
+        .instruction_address = frame->rip,
+        .fault_address = fault_address,
+        .error_code = frame->error_code,
+        .stack_pointer = frame->rsp,
+    };
+    if (x86_64::is_on_exception_stack(frame->rsp))
+        x86_64::report_nested_fault(report);
+    kernel::cpu_fault(report);
+}

@@ -1,0 +1,117 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include "InterruptControllers.h"
+#include "Descriptors.h"
+#include <vectra/Panic.h>
+#include <vectra/x86_64/Cpu.h>
+
+namespace vectra::x86_64 {
+
+namespace {
+
+constexpr u16 master_command_port = 0x20;
+constexpr u16 master_data_port = 0x21;
+constexpr u16 slave_command_port = 0xa0;
+constexpr u16 slave_data_port = 0xa1;
+
+constexpr u32 apic_base_msr = 0x1b;
+constexpr u64 apic_base_global_enable = 1 << 11;
+constexpr u64 apic_base_x2apic_enable = 1 << 10;
+constexpr u64 apic_base_address_mask = 0x000f'ffff'ffff'f000;
+constexpr u32 cpuid_features_apic = 1 << 9;
+
+/* Register offsets in the xAPIC MMIO page. */
+constexpr u32 task_priority_register = 0x080;
+constexpr u32 end_of_interrupt_register = 0x0b0;
+constexpr u32 spurious_vector_register = 0x0f0;
+constexpr u32 error_status_register = 0x280;
+constexpr u32 lvt_timer_register = 0x320;
+constexpr u32 lvt_lint0_register = 0x350;
+constexpr u32 lvt_lint1_register = 0x360;
+constexpr u32 lvt_error_register = 0x370;
+constexpr u32 timer_initial_count_register = 0x380;
+constexpr u32 timer_current_count_register = 0x390;
+constexpr u32 timer_divide_register = 0x3e0;
+
+constexpr u32 spurious_vector_apic_enable = 1 << 8;
+constexpr u32 lvt_masked = 1 << 16;
+constexpr u32 lvt_delivery_nmi = 4 << 8;
+constexpr u32 timer_divide_by_1 = 0b1011;
+
+volatile u32* s_local_apic = nullptr;
+
+u32 read_register(u32 offset) { return s_local_apic[offset / 4]; }
+void write_register(u32 offset, u32 value) { s_local_apic[offset / 4] = value; }
+
+void mask_legacy_pics()
+{
+    /* ICW1..ICW4: edge-triggered cascade, vectors 0x20-0x2f, 8086 mode; then mask every line,
+       so a stray legacy interrupt can never land on an exception vector. */
+    out8(master_command_port, 0x11);
+    io_delay();
+    out8(slave_command_port, 0x11);
+    io_delay();
+    out8(master_data_port, first_legacy_pic_vector);
+    io_delay();
+    out8(slave_data_port, first_legacy_pic_vector + 8);
+    io_delay();
+    out8(master_data_port, 0x04);
+    io_delay();
+    out8(slave_data_port, 0x02);
+    io_delay();
+    out8(master_data_port, 0x01);
+    io_delay();
+    out8(slave_data_port, 0x01);
+    io_delay();
+    out8(master_data_port, 0xff);
+    out8(slave_data_port, 0xff);
+}
+
+}
+
+void initialize_interrupt_controllers()
+{
+    mask_legacy_pics();
+
+    if (!(cpuid(1).edx & cpuid_features_apic))
+        PANIC("x86_64: this CPU has no local APIC; the deadline timer needs one");
+    u64 apic_base = read_model_specific_register(apic_base_msr);
+    if (apic_base & apic_base_x2apic_enable)
+        PANIC("x86_64: the firmware left the local APIC in x2APIC mode, which is not supported yet");
+    u64 address = apic_base & apic_base_address_mask;
+    if (address >= 4 * GiB)
+        PANIC("x86_64: the local APIC lies above the 4 GiB identity map");
+    write_model_specific_register(apic_base_msr, apic_base | apic_base_global_enable);
+    s_local_apic = reinterpret_cast<volatile u32*>(address);
+
+    write_register(spurious_vector_register, spurious_vector_apic_enable | spurious_vector);
+    write_register(task_priority_register, 0);
+    write_register(lvt_lint0_register, lvt_masked);
+    write_register(lvt_lint1_register, lvt_delivery_nmi);
+    write_register(lvt_error_register, lvt_masked | spurious_vector);
+    write_register(error_status_register, 0);
+    write_register(error_status_register, 0);
+    local_apic_stop_timer();
+    write_register(timer_divide_register, timer_divide_by_1);
+    local_apic_end_of_interrupt();
+}
+
+void local_apic_end_of_interrupt() { write_register(end_of_interrupt_register, 0); }
+
+void local_apic_start_timer(u32 initial_count, bool masked)
+{
+    write_register(lvt_timer_register, timer_vector | (masked ? lvt_masked : 0)); /* one-shot */
+    write_register(timer_initial_count_register, initial_count);
+}
+
+void local_apic_stop_timer()
+{
+    write_register(lvt_timer_register, lvt_masked | timer_vector);
+    write_register(timer_initial_count_register, 0);
+}
+
+u32 local_apic_timer_current_count() { return read_register(timer_current_count_register); }
+
+}

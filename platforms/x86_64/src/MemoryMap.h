@@ -1,0 +1,19 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <vectra/platform/Platform.h>
+
+namespace vectra::x86_64 {
+
+/*
+ * Fills `free_memory` from the PVH start info: E820 RAM within the 4 GiB identity map, above
+ * 1 MiB, page-aligned, minus the image and every structure the loader handed over (start
+ * info, memory map, command lines, modules). Also records the ACPI root pointer and command
+ * line for Firmware.h. Prints nothing; panics when there is no usable start info.
+ */
+void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory);
+
+}

@@ -1,0 +1,169 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Entry stubs the IDT points at (Descriptors.cpp installs them).
+ *
+ * Exceptions (vectors 0-31): push a zero where the CPU pushes no error code, push the vector,
+ * save every general-purpose register and call platform_x86_64_exception(ExceptionFrame*),
+ * which never returns (the frame layout is ExceptionFrame in Faults.cpp). They run on IST
+ * stacks, so a fault caused by a broken stack pointer is still reported.
+ *
+ * Device interrupts: save the caller-saved registers and the whole x87/SSE state (the C++
+ * handler may use SSE), call platform_x86_64_interrupt(u32 vector), restore, iretq.
+ */
+
+.macro exception_stub vector, has_error_code
+    .p2align 4
+exception_stub_\vector:
+    .if \has_error_code == 0
+    pushq $0
+    .endif
+    pushq $\vector
+    jmp exception_common
+.endm
+
+.macro interrupt_stub vector
+    .p2align 4
+    .globl platform_x86_64_interrupt_stub_\vector
+platform_x86_64_interrupt_stub_\vector:
+    pushq %rax
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    movl $\vector, %edi
+    jmp interrupt_common
+.endm
+
+    .section .text.platform_x86_64_vectors, "ax"
+    .code64
+
+    exception_stub 0, 0
+    exception_stub 1, 0
+    exception_stub 2, 0
+    exception_stub 3, 0
+    exception_stub 4, 0
+    exception_stub 5, 0
+    exception_stub 6, 0
+    exception_stub 7, 0
+    exception_stub 8, 1
+    exception_stub 9, 0
+    exception_stub 10, 1
+    exception_stub 11, 1
+    exception_stub 12, 1
+    exception_stub 13, 1
+    exception_stub 14, 1
+    exception_stub 15, 0
+    exception_stub 16, 0
+    exception_stub 17, 1
+    exception_stub 18, 0
+    exception_stub 19, 0
+    exception_stub 20, 0
+    exception_stub 21, 1
+    exception_stub 22, 0
+    exception_stub 23, 0
+    exception_stub 24, 0
+    exception_stub 25, 0
+    exception_stub 26, 0
+    exception_stub 27, 0
+    exception_stub 28, 0
+    exception_stub 29, 1
+    exception_stub 30, 1
+    exception_stub 31, 0
+
+exception_common:
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    cld
+    /* 15 registers + vector + error code + the CPU's 5-word frame = 22 words: RSP stays
+       16-byte aligned, as the CPU aligned it before pushing its frame. */
+    movq %rsp, %rdi
+    call platform_x86_64_exception
+    ud2
+
+    interrupt_stub 0x30
+
+interrupt_common:
+    pushq %rbp
+    movq %rsp, %rbp
+    subq $512, %rsp
+    andq $-16, %rsp
+    fxsave64 (%rsp)
+    cld
+    call platform_x86_64_interrupt
+    fxrstor64 (%rsp)
+    movq %rbp, %rsp
+    popq %rbp
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+    iretq
+
+/* Legacy-PIC vectors (only a spurious IRQ 7/15 could get here) and the APIC spurious vector:
+   nothing to acknowledge, nothing to do. */
+    .p2align 4
+    .globl platform_x86_64_ignored_interrupt_stub
+platform_x86_64_ignored_interrupt_stub:
+    iretq
+
+    .section .rodata.platform_x86_64_vectors, "a"
+    .p2align 3
+    .globl platform_x86_64_exception_stubs
+platform_x86_64_exception_stubs:
+    .quad exception_stub_0
+    .quad exception_stub_1
+    .quad exception_stub_2
+    .quad exception_stub_3
+    .quad exception_stub_4
+    .quad exception_stub_5
+    .quad exception_stub_6
+    .quad exception_stub_7
+    .quad exception_stub_8
+    .quad exception_stub_9
+    .quad exception_stub_10
+    .quad exception_stub_11
+    .quad exception_stub_12
+    .quad exception_stub_13
+    .quad exception_stub_14
+    .quad exception_stub_15
+    .quad exception_stub_16
+    .quad exception_stub_17
+    .quad exception_stub_18
+    .quad exception_stub_19
+    .quad exception_stub_20
+    .quad exception_stub_21
+    .quad exception_stub_22
+    .quad exception_stub_23
+    .quad exception_stub_24
+    .quad exception_stub_25
+    .quad exception_stub_26
+    .quad exception_stub_27
+    .quad exception_stub_28
+    .quad exception_stub_29
+    .quad exception_stub_30
+    .quad exception_stub_31
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,20 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <vectra/Bundle.h>
+#include <vectra/Error.h>
+
+/*
+ * Task entry points, by name. A boot manifest names entries; the manifest compiler emits
+ * references to these functions, so an image whose manifest names an entry no enabled
+ * component defines fails to link, naming it.
+ */
+namespace vectra::task_entries {
+
+ErrorOr<i32> vfsd(Bundle&);
+ErrorOr<i32> vfs_selfcheck(Bundle&);
+
+}

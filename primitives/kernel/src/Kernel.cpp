@@ -1,0 +1,175 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Boot, shutdown, panic and fault reporting: the whole life of an image in one file.
+ */
+
+#include <vectra/Executor.h>
+#include <vectra/Reticle.h>
+#include <vectra/Try.h>
+#include <vectra/config.h>
+#include <vectra/kernel/Console.h>
+#include <vectra/kernel/Init.h>
+#include <vectra/kernel/Kernel.h>
+
+namespace vectra::kernel {
+
+namespace {
+
+constexpr usize init_table_capacity = 64;
+
+/* The boot CPU's record of what ran, so shutdown can undo it in reverse. */
+struct InitRecord {
+    InitEntry const* entries[init_table_capacity] {};
+    usize count { 0 };
+    usize completed { 0 };
+};
+InitRecord s_init_record;
+bool s_powering_off = false;
+
+ErrorOr<void> run_init_classes()
+{
+    TRY(sorted_init_entries(s_init_record.entries, init_table_capacity, s_init_record.count));
+    for (usize index = 0; index < s_init_record.count; ++index) {
+        InitEntry const& entry = *s_init_record.entries[index];
+        if (entry.init) {
+            auto result = entry.init();
+            if (result.is_error()) {
+                console_format("vectra: init {} failed: {} ({})", entry.name, error_code_name(result.error().code()),
+                    result.error().message());
+                return result.release_error();
+            }
+        }
+        s_init_record.completed = index + 1;
+    }
+    return {};
+}
+
+void run_fini_classes()
+{
+    for (usize index = s_init_record.completed; index > 0; --index) {
+        InitEntry const& entry = *s_init_record.entries[index - 1];
+        if (entry.fini)
+            entry.fini();
+    }
+    s_init_record.completed = 0;
+}
+
+std::string_view current_task_name()
+{
+    auto& executor = Executor::current();
+    return executor.in_task() ? executor.current_task().name() : std::string_view("kernel");
+}
+
+[[noreturn]] void stop(platform::ExitStatus status)
+{
+    console_format("vectra: power off, status {}", static_cast<int>(status));
+    platform::power_off(status);
+}
+
+ErrorOr<Reticle*> create_root_reticle(platform::MemoryMap const& map)
+{
+    platform::MemoryRegion const* largest = nullptr;
+    for (usize index = 0; index < map.count; ++index) {
+        if (!largest || map.regions[index].size > largest->size)
+            largest = &map.regions[index];
+    }
+    if (!largest || largest->size < 1 * MiB)
+        return Error(ErrorCode::OutOfMemory, "the platform reported no usable memory region of at least 1 MiB");
+    /* The root Reticle's descriptor sits at the start of the region it describes. */
+    uptr base = align_up(largest->base, alignof(Reticle));
+    uptr usable = align_up(base + sizeof(Reticle), 4096);
+    usize size = largest->size - (usable - largest->base);
+    return new (reinterpret_cast<void*>(base)) Reticle(usable, size);
+}
+
+ErrorOr<Task*> spawn_initial_task(Reticle& root)
+{
+    auto* console = TRY(root.try_create<ConsoleDevice>());
+    SpawnParameters parameters;
+    parameters.name = "initd";
+    parameters.entry = initial_task_entry;
+    parameters.stack_size = 64 * KiB;
+    Task* initd = TRY(Executor::current().spawn(root, parameters));
+    TRY(initd->bundle().try_put("console", ConsoleCap(console, RightWrite)));
+    TRY(initd->bundle().try_put("memory", ReticleCap(&root, RightRetype | RightGrant)));
+    TRY(initd->bundle().try_put("tasks", TaskCap(initd, RightSpawn)));
+    return initd;
+}
+
+ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
+{
+    TRY(run_init_classes());
+    Reticle* root = TRY(create_root_reticle(boot_info.free_memory));
+    console_format("vectra: {} MiB of memory in the root Reticle", root->size() / MiB);
+    Task* initd = TRY(spawn_initial_task(*root));
+    i32 status = TRY(Executor::current().run_until_exit(*initd));
+    if (initd->exit_cause() == ExitCause::Failed) {
+        console_format("vectra: initd failed: {} ({})", error_code_name(initd->exit_error().code()),
+            initd->exit_error().message());
+    }
+    return status;
+}
+
+}
+
+void console_line(std::string_view text)
+{
+    platform::console_write(text.data(), text.size());
+    platform::console_write("\n", 1);
+}
+
+void power_off_with_report(platform::ExitStatus status)
+{
+    if (!s_powering_off) {
+        s_powering_off = true;
+        run_fini_classes();
+    }
+    stop(status);
+}
+
+void boot(platform::BootInfo const& boot_info)
+{
+    console_format("vectra: booting image {} on {}", CONFIG_IMAGE_NAME, boot_info.platform_name);
+    auto status = boot_and_run(boot_info);
+    if (status.is_error()) {
+        console_format("vectra: boot failed: {} ({})", error_code_name(status.error().code()), status.error().message());
+        power_off_with_report(platform::ExitStatus::Failure);
+    }
+    power_off_with_report(status.value() == 0 ? platform::ExitStatus::Success : platform::ExitStatus::Failure);
+}
+
+void cpu_fault(platform::FaultReport const& report)
+{
+    auto& executor = Executor::current();
+    char const* hint = "";
+    if (executor.in_task()) {
+        Task& task = executor.current_task();
+        /* Below the stack base lies the guard (or the previous object): an overflow. */
+        if (report.fault_address < task.stack_base() && report.fault_address + 64 * KiB >= task.stack_base())
+            hint = " (stack overflow)";
+    }
+    console_format("FAULT: task {}: {}{} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}",
+        current_task_name(), report.kind ? report.kind : "unknown fault", hint, report.vector,
+        report.instruction_address, report.fault_address, report.error_code, report.stack_pointer);
+    stop(platform::ExitStatus::CpuFault);
+}
+
+}
+
+namespace vectra {
+
+void panic(char const* message, char const* file, int line)
+{
+    kernel::console_format("PANIC: task {}: {} ({}:{})", kernel::current_task_name(), message, file, line);
+    kernel::stop(platform::ExitStatus::Panic);
+}
+
+void panic_with_error(Error const& error, char const* expression, char const* file, int line)
+{
+    kernel::console_format("PANIC: task {}: MUST({}) failed: {} ({}) ({}:{})", kernel::current_task_name(), expression,
+        error_code_name(error.code()), error.message(), file, line);
+    kernel::stop(platform::ExitStatus::Panic);
+}
+
+}

@@ -1,0 +1,98 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The platform interface: everything the primitives need from a machine, and nothing else.
+ * Each platform (platforms/x86_64, platforms/aarch64, platforms/hosted) implements every
+ * function declared in namespace vectra::platform exactly once. The kernel implements the
+ * functions in namespace vectra::kernel that a platform calls back into.
+ *
+ * Rules for implementers:
+ *  - No heap. Platform state lives in the platform's own static storage.
+ *  - console_write() must work from the first instruction of C++ (and in a fault handler).
+ *  - Interrupt handlers only call kernel::interrupt_arrived(); they never switch Tasks.
+ */
+
+#pragma once
+
+#include <vectra/Types.h>
+
+namespace vectra::platform {
+
+struct MemoryRegion {
+    u64 base { 0 };
+    u64 size { 0 };
+};
+
+/* Free RAM the image may use, after the image itself, boot structures and firmware tables. */
+struct MemoryMap {
+    static constexpr usize capacity = 32;
+    MemoryRegion regions[capacity] {};
+    usize count { 0 };
+};
+
+/* What a platform hands the kernel once the CPU, console and memory map are ready. */
+struct BootInfo {
+    char const* platform_name { nullptr };
+    MemoryMap free_memory {};
+};
+
+/* Why the CPU stopped executing the current instruction stream. */
+struct FaultReport {
+    char const* kind { nullptr };  /* "page fault", "invalid opcode", "data abort", ... */
+    u64 vector { 0 };              /* architecture exception number / ESR class */
+    u64 instruction_address { 0 }; /* RIP / ELR */
+    u64 fault_address { 0 };       /* CR2 / FAR, 0 when not applicable */
+    u64 error_code { 0 };          /* x86 error code / full ESR */
+    u64 stack_pointer { 0 };
+};
+
+/* Exit statuses the image reports to whoever launched it (QEMU harness or shell). */
+enum class ExitStatus : u8 {
+    Success = 0,
+    Failure = 1,
+    Panic = 2,
+    CpuFault = 3,
+};
+
+/* ---- console ---- */
+void console_write(char const* bytes, usize length);
+
+/* ---- time ---- */
+/* Nanoseconds since an arbitrary point at boot; never goes backwards. */
+[[nodiscard]] u64 monotonic_nanoseconds();
+/*
+ * Arm the one-shot deadline timer. When monotonic_nanoseconds() >= deadline the platform calls
+ * kernel::interrupt_arrived(timer_interrupt_line()) once. A new call replaces the old deadline.
+ */
+void set_deadline(u64 deadline_nanoseconds);
+void cancel_deadline();
+[[nodiscard]] u32 timer_interrupt_line();
+
+/* ---- interrupts ---- */
+/* Enable delivery of interrupt `line` to kernel::interrupt_arrived. */
+void unmask_interrupt(u32 line);
+void mask_interrupt(u32 line);
+/*
+ * Park the CPU until an interrupt has been delivered (or return at once if one is already
+ * pending). Called by the executor only when no Task is runnable.
+ */
+void wait_for_interrupt();
+
+/* ---- power ---- */
+[[noreturn]] void power_off(ExitStatus status);
+[[noreturn]] void reset();
+
+}
+
+namespace vectra::kernel {
+
+/* Entered by the platform once, on the boot CPU, with interrupts masked. Never returns. */
+[[noreturn]] void boot(platform::BootInfo const& boot_info);
+
+/* Called by the platform from interrupt context. Must not block or switch Tasks. */
+void interrupt_arrived(u32 line);
+
+/* Called by the platform's exception handlers. Prints the report and ends the image. */
+[[noreturn]] void cpu_fault(platform::FaultReport const& report);
+
+}

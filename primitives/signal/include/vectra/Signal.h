@@ -1,0 +1,22 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <vectra/Capability.h>
+#include <vectra/SignalMask.h>
+
+namespace vectra {
+
+/* Raise the bit a SignalCap names in its target's mask; needs RightRaise. */
+[[nodiscard]] inline ErrorOr<void> raise(SignalCap const& capability)
+{
+    auto mask = capability.object_with(RightRaise);
+    if (mask.is_error())
+        return mask.release_error();
+    mask.value()->raise(SignalBit(static_cast<u8>(capability.detail())));
+    return {};
+}
+
+}

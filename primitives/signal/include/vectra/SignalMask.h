@@ -1,0 +1,45 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <atomic>
+#include <vectra/Types.h>
+
+namespace vectra {
+
+/* One of the 64 bits of a Task's Signal Mask. */
+class SignalBit {
+public:
+    constexpr explicit SignalBit(u8 index)
+        : m_index(index & 63)
+    {
+    }
+    [[nodiscard]] constexpr u8 index() const { return m_index; }
+    [[nodiscard]] constexpr u64 mask() const { return u64(1) << m_index; }
+
+private:
+    u8 m_index;
+};
+
+/*
+ * 64 pending bits per Task. raise() may be called from any Task or from interrupt context;
+ * take() is called by the owning Task only. A raised bit stays set until taken, so a waiter
+ * that checks, then parks, never misses a bit raised in between.
+ */
+class SignalMask {
+public:
+    void raise(SignalBit bit) { m_pending.fetch_or(bit.mask(), std::memory_order_release); }
+    void raise_mask(u64 bits) { m_pending.fetch_or(bits, std::memory_order_release); }
+
+    /* Clears and returns the pending bits within `mask`. */
+    [[nodiscard]] u64 take(u64 mask) { return m_pending.fetch_and(~mask, std::memory_order_acq_rel) & mask; }
+
+    [[nodiscard]] u64 peek(u64 mask) const { return m_pending.load(std::memory_order_acquire) & mask; }
+
+private:
+    std::atomic<u64> m_pending { 0 };
+};
+
+}

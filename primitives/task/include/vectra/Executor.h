@@ -1,0 +1,75 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <atomic>
+#include <vectra/Task.h>
+
+namespace vectra {
+
+/*
+ * The cooperative executor of one CPU. Tasks run until they wait, yield or exit; the executor
+ * then picks the next runnable Task — Person band first, with the Network band guaranteed one
+ * turn after at most `network_starvation_bound` consecutive Person-band turns — and idles the
+ * CPU (platform::wait_for_interrupt) when nothing can run. Its state is per CPU: this first cut
+ * brings up the boot CPU only.
+ */
+class Executor {
+public:
+    static constexpr u32 network_starvation_bound = 8;
+
+    /* The executor of the calling CPU. */
+    [[nodiscard]] static Executor& current();
+
+    [[nodiscard]] ErrorOr<Task*> spawn(Reticle& from, SpawnParameters const&);
+
+    /*
+     * Run Tasks until `until` has exited (returns its status) — or until no Task can ever run
+     * again, which is reported as a deadlock.
+     */
+    [[nodiscard]] ErrorOr<i32> run_until_exit(Task& until);
+
+    /* Called from inside a Task. */
+    [[nodiscard]] Task& current_task();
+    [[nodiscard]] bool in_task() const { return m_current != nullptr; }
+    /* Park until any bit in `mask` is pending; clears and returns those bits. */
+    u64 wait(u64 mask);
+    /* As wait(), but `deadline_bit` is raised at `deadline` (monotonic ns) if nothing came first. */
+    u64 wait_until(u64 mask, u64 deadline, SignalBit deadline_bit);
+    void yield();
+    [[noreturn]] void exit_current(i32 status);
+
+    /* Called from interrupt context by the kernel. */
+    void note_timer_interrupt() { m_timer_interrupts.fetch_add(1, std::memory_order_relaxed); }
+    [[nodiscard]] u64 timer_interrupts() const { return m_timer_interrupts.load(std::memory_order_relaxed); }
+
+    [[nodiscard]] Task* tasks() const { return m_tasks; }
+    [[nodiscard]] u64 switches() const { return m_switches; }
+
+private:
+    [[nodiscard]] Task* pick_next();
+    [[nodiscard]] bool is_runnable(Task&) const;
+    void expire_deadlines();
+    void idle();
+    void switch_to(Task&);
+    void switch_to_scheduler();
+    static void task_trampoline(void* transfer_context, void* data);
+    [[noreturn]] void report_deadlock();
+
+    Task* m_tasks { nullptr };
+    Task* m_current { nullptr };
+    Task* m_last_person { nullptr };
+    Task* m_last_network { nullptr };
+    void* m_scheduler_context { nullptr };
+    u32 m_person_turns_in_a_row { 0 };
+    u64 m_switches { 0 };
+    std::atomic<u64> m_timer_interrupts { 0 };
+};
+
+/* Convenience for Task code: waits on the calling Task's own Signal Mask. */
+inline u64 wait(u64 mask) { return Executor::current().wait(mask); }
+[[nodiscard]] inline Task& this_task() { return Executor::current().current_task(); }
+
+}

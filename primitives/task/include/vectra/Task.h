@@ -1,0 +1,102 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <string_view>
+#include <vectra/Badge.h>
+#include <vectra/Bundle.h>
+#include <vectra/Error.h>
+#include <vectra/FixedString.h>
+#include <vectra/Reticle.h>
+#include <vectra/SignalMask.h>
+#include <vectra/Types.h>
+
+namespace vectra {
+
+class Task;
+
+/* The entry shape of every Task: its Bundle in, an exit status (or an error) out. */
+using TaskEntry = ErrorOr<i32> (*)(Bundle&);
+
+/* The "two clocks" rule: Person-clock work runs before Network-clock work. */
+enum class Band : u8 {
+    Person = 0,
+    Network = 1,
+};
+
+enum class TaskState : u8 {
+    Runnable,
+    Waiting,
+    Exited,
+};
+
+/* Why a Task stopped, as its supervisor learns it. */
+enum class ExitCause : u8 {
+    Returned,   /* the entry returned a status */
+    Failed,     /* the entry returned an error */
+};
+
+struct SpawnParameters {
+    std::string_view name;
+    TaskEntry entry { nullptr };
+    usize stack_size { 32 * KiB };
+    Band band { Band::Person };
+    /* Raised in the supervisor's mask when the Task exits. */
+    SignalMask* supervisor_mask { nullptr };
+    SignalBit exit_bit { 63 };
+};
+
+/*
+ * A Task is a cooperative fiber with its own stack, carved from the Reticle it was given, and
+ * its own Signal Mask and Bundle. It is created only by Executor::spawn and inherits nothing
+ * but what its parent placed in its Bundle.
+ */
+class Executor;
+
+class Task {
+public:
+    Task(Badge<Executor>, Reticle& reticle, SpawnParameters const&);
+    Task(Task const&) = delete;
+    Task& operator=(Task const&) = delete;
+
+    [[nodiscard]] std::string_view name() const { return m_name.view(); }
+    [[nodiscard]] TaskState state() const { return m_state; }
+    [[nodiscard]] Band band() const { return m_band; }
+    [[nodiscard]] SignalMask& signals() { return m_signals; }
+    [[nodiscard]] Bundle& bundle() { return m_bundle; }
+    [[nodiscard]] Reticle& reticle() { return m_reticle; }
+    [[nodiscard]] i32 exit_status() const { return m_exit_status; }
+    [[nodiscard]] ExitCause exit_cause() const { return m_exit_cause; }
+    [[nodiscard]] Error exit_error() const { return m_exit_error; }
+    [[nodiscard]] u64 waiting_for() const { return m_wait_mask; }
+    [[nodiscard]] uptr stack_base() const { return m_stack_base; }
+    [[nodiscard]] usize stack_size() const { return m_stack_size; }
+
+private:
+    friend class Executor;
+
+    FixedString<31> m_name;
+    TaskState m_state { TaskState::Runnable };
+    Band m_band { Band::Person };
+    SignalMask m_signals;
+    u64 m_wait_mask { 0 };
+    u64 m_deadline { 0 };       /* monotonic ns; 0 = none */
+    SignalBit m_deadline_bit { 0 };
+    Bundle m_bundle;
+    Reticle& m_reticle;
+    TaskEntry m_entry { nullptr };
+    void* m_context { nullptr }; /* Boost.Context fcontext_t while the Task is switched out */
+    uptr m_stack_base { 0 };
+    usize m_stack_size { 0 };
+    i32 m_exit_status { 0 };
+    ExitCause m_exit_cause { ExitCause::Returned };
+    Error m_exit_error { ErrorCode::None, nullptr };
+    SignalMask* m_supervisor_mask { nullptr };
+    SignalBit m_exit_bit { 63 };
+    Task* m_next { nullptr }; /* the Executor's list of every Task */
+    u64 m_switches { 0 };
+};
+
+}

@@ -1,0 +1,218 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <boost/context/detail/fcontext.hpp>
+#include <vectra/Executor.h>
+#include <vectra/Try.h>
+#include <vectra/kernel/Console.h>
+#include <vectra/platform/Platform.h>
+
+namespace vectra {
+
+namespace fcontext = boost::context::detail;
+
+namespace {
+
+/* One executor per CPU; this first cut runs on the boot CPU only. */
+constexpr usize maximum_cpus = 1;
+Executor s_executors[maximum_cpus];
+
+}
+
+Executor& Executor::current()
+{
+    return s_executors[0];
+}
+
+ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
+{
+    if (parameters.entry == nullptr)
+        return Error(ErrorCode::InvalidArgument, "spawn needs an entry point");
+    if (parameters.name.empty() || parameters.name.size() > 31)
+        return Error(ErrorCode::NameTooLong, "Task names are 1 to 31 bytes");
+    if (parameters.stack_size < 4 * KiB)
+        return Error(ErrorCode::InvalidArgument, "Task stacks are at least 4 KiB");
+    usize stack_size = align_up(parameters.stack_size, 16);
+    void* stack = TRY(from.try_retype(stack_size, 4096));
+    Task* task = TRY(from.try_create<Task>(Badge<Executor>(), from, parameters));
+    task->m_stack_base = reinterpret_cast<uptr>(stack);
+    task->m_stack_size = stack_size;
+    /* Boost.Context takes the top of the stack; the stack grows down from there. */
+    task->m_context = fcontext::make_fcontext(static_cast<u8*>(stack) + stack_size, stack_size,
+        [](fcontext::transfer_t transfer) { task_trampoline(transfer.fctx, transfer.data); });
+    task->m_next = m_tasks;
+    m_tasks = task;
+    return task;
+}
+
+void Executor::task_trampoline(void* scheduler_context, void* data)
+{
+    auto& executor = *static_cast<Executor*>(data);
+    executor.m_scheduler_context = scheduler_context;
+    Task& task = *executor.m_current;
+    auto result = task.m_entry(task.m_bundle);
+    if (result.is_error()) {
+        task.m_exit_cause = ExitCause::Failed;
+        task.m_exit_error = result.error();
+        executor.exit_current(1);
+    }
+    task.m_exit_cause = ExitCause::Returned;
+    executor.exit_current(result.value());
+}
+
+void Executor::switch_to(Task& task)
+{
+    m_current = &task;
+    ++m_switches;
+    ++task.m_switches;
+    auto transfer = fcontext::jump_fcontext(task.m_context, this);
+    /* Back on the scheduler: the Task saved its continuation in `transfer`. */
+    task.m_context = transfer.fctx;
+    m_current = nullptr;
+}
+
+void Executor::switch_to_scheduler()
+{
+    auto transfer = fcontext::jump_fcontext(m_scheduler_context, nullptr);
+    m_scheduler_context = transfer.fctx;
+}
+
+Task& Executor::current_task()
+{
+    VERIFY(m_current != nullptr);
+    return *m_current;
+}
+
+u64 Executor::wait(u64 mask)
+{
+    return wait_until(mask, 0, SignalBit(0));
+}
+
+u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
+{
+    Task& task = current_task();
+    VERIFY(mask != 0 || deadline != 0);
+    if (deadline != 0)
+        mask |= deadline_bit.mask();
+    for (;;) {
+        u64 bits = task.m_signals.take(mask);
+        if (bits != 0) {
+            task.m_deadline = 0;
+            return bits;
+        }
+        task.m_wait_mask = mask;
+        task.m_deadline = deadline;
+        task.m_deadline_bit = deadline_bit;
+        task.m_state = TaskState::Waiting;
+        switch_to_scheduler();
+    }
+}
+
+void Executor::yield()
+{
+    switch_to_scheduler();
+}
+
+void Executor::exit_current(i32 status)
+{
+    Task& task = current_task();
+    task.m_exit_status = status;
+    task.m_state = TaskState::Exited;
+    if (task.m_supervisor_mask)
+        task.m_supervisor_mask->raise(task.m_exit_bit);
+    switch_to_scheduler();
+    VERIFY_NOT_REACHED();
+}
+
+bool Executor::is_runnable(Task& task) const
+{
+    if (task.m_state == TaskState::Runnable)
+        return true;
+    if (task.m_state == TaskState::Waiting && task.m_signals.peek(task.m_wait_mask) != 0) {
+        task.m_state = TaskState::Runnable;
+        return true;
+    }
+    return false;
+}
+
+void Executor::expire_deadlines()
+{
+    u64 now = platform::monotonic_nanoseconds();
+    for (Task* task = m_tasks; task; task = task->m_next) {
+        if (task->m_state == TaskState::Waiting && task->m_deadline != 0 && task->m_deadline <= now) {
+            task->m_deadline = 0;
+            task->m_signals.raise(task->m_deadline_bit);
+        }
+    }
+}
+
+Task* Executor::pick_next()
+{
+    /* Round-robin within a band, starting after the Task that ran last in it. */
+    auto next_in_band = [&](Band band, Task* after) -> Task* {
+        Task* start = after && after->m_next ? after->m_next : m_tasks;
+        Task* task = start;
+        do {
+            if (task->m_band == band && is_runnable(*task))
+                return task;
+            task = task->m_next ? task->m_next : m_tasks;
+        } while (task != start);
+        return nullptr;
+    };
+    if (!m_tasks)
+        return nullptr;
+    Task* person = next_in_band(Band::Person, m_last_person);
+    Task* network = next_in_band(Band::Network, m_last_network);
+    if (person && (!network || m_person_turns_in_a_row < network_starvation_bound)) {
+        m_person_turns_in_a_row = network ? m_person_turns_in_a_row + 1 : 0;
+        m_last_person = person;
+        return person;
+    }
+    if (network) {
+        m_person_turns_in_a_row = 0;
+        m_last_network = network;
+    }
+    return network;
+}
+
+void Executor::idle()
+{
+    u64 earliest = 0;
+    for (Task* task = m_tasks; task; task = task->m_next) {
+        if (task->m_state == TaskState::Waiting && task->m_deadline != 0 && (earliest == 0 || task->m_deadline < earliest))
+            earliest = task->m_deadline;
+    }
+    if (earliest == 0 && !kernel::interrupt_lines_bound())
+        report_deadlock();
+    if (earliest != 0)
+        platform::set_deadline(earliest);
+    platform::wait_for_interrupt();
+}
+
+void Executor::report_deadlock()
+{
+    kernel::console_line("vectra: deadlock: every Task waits on signal bits nothing can raise");
+    for (Task* task = m_tasks; task; task = task->m_next) {
+        if (task->m_state == TaskState::Waiting)
+            kernel::console_format("vectra:   task {} waits for mask {:#x}", task->name(), task->m_wait_mask);
+    }
+    kernel::power_off_with_report(platform::ExitStatus::Failure);
+}
+
+ErrorOr<i32> Executor::run_until_exit(Task& until)
+{
+    for (;;) {
+        if (until.m_state == TaskState::Exited)
+            return until.m_exit_status;
+        expire_deadlines();
+        Task* next = pick_next();
+        if (!next) {
+            idle();
+            continue;
+        }
+        switch_to(*next);
+    }
+}
+
+}

@@ -1,0 +1,68 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <vectra/Capability.h>
+#include <vectra/Task.h>
+#include <vectra/Types.h>
+
+namespace vectra::initd {
+
+/*
+ * The boot manifest as initd reads it: data generated at build time from the image's
+ * manifest.json by tools/manifest/compile.py, after every Bundle was checked against the
+ * footprint its entry declares. Nothing here is parsed at run time.
+ */
+enum class TaskKind : u8 {
+    Service, /* runs until shutdown; raises its "ready" bit once serving */
+    Check,   /* runs after every service is ready; its exit status becomes initd's */
+};
+
+enum class SlotKind : u8 {
+    Console,     /* DeviceCap on the console */
+    Memory,      /* ReticleCap on the Task's own Reticle */
+    RequestRing, /* RingCap on a connection's client → service Ring */
+    ReplyRing,   /* RingCap on a connection's service → client Ring */
+    Ready,       /* SignalCap raising the Task's ready bit in initd's mask */
+    Tasks,       /* TaskCap with the spawn right */
+};
+
+struct SlotSpec {
+    char const* name;
+    SlotKind kind;
+    u16 connection;
+    Rights rights;
+};
+
+struct TaskSpec {
+    char const* name;
+    TaskEntry entry;
+    TaskKind kind;
+    Band band;
+    u32 reticle_kib;
+    u32 stack_kib;
+    SlotSpec const* slots;
+    usize slot_count;
+};
+
+struct ConnectionSpec {
+    char const* name;
+    char const* schema;
+    u64 schema_id;
+    u32 slot_count;
+    u32 slot_size;
+};
+
+struct BootManifest {
+    char const* image;
+    TaskSpec const* tasks;
+    usize task_count;
+    ConnectionSpec const* connections;
+    usize connection_count;
+};
+
+extern BootManifest const boot_manifest;
+
+}

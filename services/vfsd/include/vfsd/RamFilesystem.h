@@ -1,0 +1,102 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vectra/Error.h>
+#include <vectra/Path.h>
+#include <vectra/Reticle.h>
+#include <vfsd/Protocol.h>
+
+namespace vectra::vfs {
+
+struct NodeStatus {
+    NodeKind kind { NodeKind::File };
+    u64 size { 0 };
+};
+
+struct DirectoryEntry {
+    NodeKind kind { NodeKind::File };
+    std::string_view name;
+};
+
+/*
+ * A RAM filesystem with fixed-capacity node and block tables retyped from vfsd's Reticle at
+ * start. Freed nodes and blocks return to free lists, so a long-running vfsd does not leak.
+ * Every operation validates before it changes anything: a failed call leaves the tree as it was.
+ */
+class RamFilesystem {
+public:
+    static constexpr usize block_size = 512;
+    static constexpr usize blocks_per_file = 64; /* 32 KiB per file in this first cut */
+
+    [[nodiscard]] static ErrorOr<RamFilesystem*> try_create(Reticle&, u32 node_capacity, u32 block_capacity);
+
+    [[nodiscard]] ErrorOr<void> create_directory(Path const&);
+    [[nodiscard]] ErrorOr<u64> write(Path const&, u64 offset, std::span<u8 const> data);
+    [[nodiscard]] ErrorOr<usize> read(Path const&, u64 offset, std::span<u8> buffer) const;
+    [[nodiscard]] ErrorOr<NodeStatus> stat(Path const&) const;
+    [[nodiscard]] ErrorOr<void> remove(Path const&);
+    /* Calls `visit` for entries from index `first` on, until it returns false. */
+    template<typename Visitor>
+    [[nodiscard]] ErrorOr<void> list(Path const& path, u32 first, Visitor visit) const;
+
+    [[nodiscard]] u32 free_nodes() const;
+    [[nodiscard]] u32 free_blocks() const { return m_free_block_count; }
+    [[nodiscard]] u32 block_capacity() const { return m_block_capacity; }
+
+private:
+    static constexpr u32 none = 0xffffffffu;
+
+    struct Node {
+        bool used { false };
+        NodeKind kind { NodeKind::File };
+        u32 parent { none };
+        Path::Component name;
+        u64 size { 0 };
+        u32 blocks[blocks_per_file] {};
+    };
+
+    RamFilesystem(Node* nodes, u32 node_capacity, u8* blocks, u32* block_links, u32 block_capacity);
+
+    [[nodiscard]] ErrorOr<u32> lookup(Path const&) const;
+    [[nodiscard]] u32 find_child(u32 directory, std::string_view name) const;
+    [[nodiscard]] bool has_children(u32 directory) const;
+    [[nodiscard]] ErrorOr<u32> allocate_node();
+    [[nodiscard]] ErrorOr<u32> allocate_block();
+    void free_block(u32);
+    [[nodiscard]] ErrorOr<u32> create_node(Path const&, NodeKind);
+
+    Node* m_nodes;
+    u32 m_node_capacity;
+    u8* m_blocks;
+    u32* m_block_links;
+    u32 m_block_capacity;
+    u32 m_free_block_head { none };
+    u32 m_free_block_count { 0 };
+};
+
+template<typename Visitor>
+ErrorOr<void> RamFilesystem::list(Path const& path, u32 first, Visitor visit) const
+{
+    auto directory = lookup(path);
+    if (directory.is_error())
+        return directory.release_error();
+    if (m_nodes[directory.value()].kind != NodeKind::Directory)
+        return Error(ErrorCode::NotADirectory, "list needs a directory");
+    u32 index = 0;
+    for (u32 node = 0; node < m_node_capacity; ++node) {
+        if (!m_nodes[node].used || m_nodes[node].parent != directory.value() || node == directory.value())
+            continue;
+        if (index++ < first)
+            continue;
+        if (!visit(DirectoryEntry { m_nodes[node].kind, m_nodes[node].name.view() }))
+            break;
+    }
+    return {};
+}
+
+}

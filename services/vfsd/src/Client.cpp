@@ -1,0 +1,182 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <vectra/Bytes.h>
+#include <vectra/Executor.h>
+#include <vectra/Try.h>
+#include <vfsd/Client.h>
+
+namespace vectra::vfs {
+
+namespace {
+
+ErrorOr<ByteWriter> begin_request(std::span<u8> buffer, MessageType type, u32 request_id, Path const& path)
+{
+    ByteWriter writer(buffer);
+    TRY(writer.write<u16>(static_cast<u16>(type)));
+    TRY(writer.write<u16>(protocol_version));
+    TRY(writer.write<u32>(request_id));
+    TRY(path.encode(writer));
+    return writer;
+}
+
+}
+
+ErrorOr<Client> Client::bind(RingCap requests, RingCap replies)
+{
+    auto& self = this_task();
+    auto sender = TRY(RingSender::bind(std::move(requests), schema_id, self.signals(), space_bit));
+    auto receiver = TRY(RingReceiver::bind(std::move(replies), schema_id, self.signals(), reply_bit));
+    return Client(sender, receiver);
+}
+
+ErrorOr<ByteReader> Client::transact(std::span<u8 const> request, u32 request_id)
+{
+    for (;;) {
+        auto sent = m_sender.try_send(request);
+        if (!sent.is_error())
+            break;
+        if (sent.error().code() != ErrorCode::Full)
+            return sent.release_error();
+        (void)wait(space_bit.mask());
+    }
+    for (;;) {
+        auto received = m_receiver.try_receive(m_reply);
+        if (received.is_error()) {
+            if (received.error().code() != ErrorCode::Empty)
+                return received.release_error();
+            (void)wait(reply_bit.mask());
+            continue;
+        }
+        ByteReader reader(std::span<u8 const>(m_reply, received.value()));
+        u16 type = TRY(reader.read<u16>());
+        u16 version = TRY(reader.read<u16>());
+        u32 id = TRY(reader.read<u32>());
+        u16 error = TRY(reader.read<u16>());
+        if ((type & reply_flag) == 0 || version != protocol_version)
+            return Error(ErrorCode::MalformedMessage, "vfsd sent a reply this client cannot read");
+        if (id != request_id)
+            continue; /* a stale reply to an earlier, abandoned request */
+        if (error != 0)
+            return Error(static_cast<ErrorCode>(error), "vfsd refused the request");
+        return reader;
+    }
+}
+
+ErrorOr<void> Client::create_directory(Path const& path)
+{
+    u8 buffer[ring_slot_size];
+    u32 id = m_next_request_id++;
+    auto writer = TRY(begin_request(buffer, MessageType::CreateDirectory, id, path));
+    auto reader = TRY(transact(writer.written(), id));
+    TRY(reader.expect_end());
+    return {};
+}
+
+ErrorOr<u64> Client::write(Path const& path, u64 offset, std::span<u8 const> data)
+{
+    u8 buffer[ring_slot_size];
+    u32 id = m_next_request_id++;
+    auto writer = TRY(begin_request(buffer, MessageType::Write, id, path));
+    if (data.size() > 0xffff)
+        return Error(ErrorCode::TooLarge, "one write carries at most 65535 bytes");
+    TRY(writer.write<u64>(offset));
+    TRY(writer.write<u16>(static_cast<u16>(data.size())));
+    TRY(writer.write_bytes(data));
+    if (writer.length() > m_sender.payload_capacity())
+        return Error(ErrorCode::TooLarge, "write does not fit one Ring slot");
+    auto reader = TRY(transact(writer.written(), id));
+    return TRY(reader.read<u64>());
+}
+
+ErrorOr<usize> Client::read(Path const& path, u64 offset, std::span<u8> buffer)
+{
+    u8 request[ring_slot_size];
+    u32 id = m_next_request_id++;
+    auto writer = TRY(begin_request(request, MessageType::Read, id, path));
+    TRY(writer.write<u64>(offset));
+    TRY(writer.write<u16>(static_cast<u16>(buffer.size() > 0xffff ? 0xffff : buffer.size())));
+    auto reader = TRY(transact(writer.written(), id));
+    u16 length = TRY(reader.read<u16>());
+    if (length > buffer.size())
+        return Error(ErrorCode::MalformedMessage, "vfsd returned more bytes than asked for");
+    auto bytes = TRY(reader.read_bytes(length));
+    memcpy(buffer.data(), bytes.data(), length);
+    return usize(length);
+}
+
+ErrorOr<Listing> Client::list(Path const& path, u32 first)
+{
+    u8 request[ring_slot_size];
+    u32 id = m_next_request_id++;
+    auto writer = TRY(begin_request(request, MessageType::List, id, path));
+    TRY(writer.write<u32>(first));
+    auto reader = TRY(transact(writer.written(), id));
+    Listing listing;
+    u16 count = TRY(reader.read<u16>());
+    listing.more = TRY(reader.read<u8>()) != 0;
+    for (u16 index = 0; index < count; ++index) {
+        u8 kind = TRY(reader.read<u8>());
+        u8 length = TRY(reader.read<u8>());
+        auto name = TRY(reader.read_bytes(length));
+        if (listing.count == Listing::capacity) {
+            listing.more = true;
+            break;
+        }
+        listing.kinds[listing.count] = static_cast<NodeKind>(kind);
+        listing.names[listing.count] = TRY(Path::Component::try_from(as_text(name)));
+        ++listing.count;
+    }
+    return listing;
+}
+
+ErrorOr<Status> Client::stat(Path const& path)
+{
+    u8 request[ring_slot_size];
+    u32 id = m_next_request_id++;
+    auto writer = TRY(begin_request(request, MessageType::Stat, id, path));
+    auto reader = TRY(transact(writer.written(), id));
+    Status status;
+    status.kind = static_cast<NodeKind>(TRY(reader.read<u8>()));
+    status.size = TRY(reader.read<u64>());
+    return status;
+}
+
+ErrorOr<void> Client::remove(Path const& path)
+{
+    u8 request[ring_slot_size];
+    u32 id = m_next_request_id++;
+    auto writer = TRY(begin_request(request, MessageType::Remove, id, path));
+    TRY(transact(writer.written(), id));
+    return {};
+}
+
+ErrorOr<ErrorCode> Client::send_raw(std::span<u8 const> request)
+{
+    /* Raw requests carry their own id; take the reply whatever its id, and report its error. */
+    for (;;) {
+        auto sent = m_sender.try_send(request);
+        if (!sent.is_error())
+            break;
+        if (sent.error().code() != ErrorCode::Full)
+            return sent.release_error();
+        (void)wait(space_bit.mask());
+    }
+    for (;;) {
+        auto received = m_receiver.try_receive(m_reply);
+        if (received.is_error()) {
+            if (received.error().code() != ErrorCode::Empty)
+                return received.release_error();
+            (void)wait(reply_bit.mask());
+            continue;
+        }
+        ByteReader reader(std::span<u8 const>(m_reply, received.value()));
+        (void)TRY(reader.read<u16>());
+        (void)TRY(reader.read<u16>());
+        (void)TRY(reader.read<u32>());
+        return static_cast<ErrorCode>(TRY(reader.read<u16>()));
+    }
+}
+
+}

@@ -1,0 +1,226 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <string.h>
+#include <vectra/Try.h>
+#include <vfsd/RamFilesystem.h>
+
+namespace vectra::vfs {
+
+ErrorOr<RamFilesystem*> RamFilesystem::try_create(Reticle& reticle, u32 node_capacity, u32 block_capacity)
+{
+    if (node_capacity < 1 || block_capacity < 1)
+        return Error(ErrorCode::InvalidArgument, "a filesystem needs at least one node and one block");
+    void* nodes = TRY(reticle.try_retype(sizeof(Node) * node_capacity, alignof(Node)));
+    void* blocks = TRY(reticle.try_retype(block_size * block_capacity, 64));
+    void* links = TRY(reticle.try_retype(sizeof(u32) * block_capacity, alignof(u32)));
+    auto* node_array = static_cast<Node*>(nodes);
+    for (u32 index = 0; index < node_capacity; ++index)
+        new (&node_array[index]) Node();
+    return reticle.try_create<RamFilesystem>(RamFilesystem(node_array, node_capacity, static_cast<u8*>(blocks),
+        static_cast<u32*>(links), block_capacity));
+}
+
+RamFilesystem::RamFilesystem(Node* nodes, u32 node_capacity, u8* blocks, u32* block_links, u32 block_capacity)
+    : m_nodes(nodes)
+    , m_node_capacity(node_capacity)
+    , m_blocks(blocks)
+    , m_block_links(block_links)
+    , m_block_capacity(block_capacity)
+{
+    for (u32 index = block_capacity; index > 0; --index) {
+        m_block_links[index - 1] = m_free_block_head;
+        m_free_block_head = index - 1;
+    }
+    m_free_block_count = block_capacity;
+    /* Node 0 is the root directory. */
+    m_nodes[0].used = true;
+    m_nodes[0].kind = NodeKind::Directory;
+    m_nodes[0].parent = none;
+}
+
+u32 RamFilesystem::free_nodes() const
+{
+    u32 count = 0;
+    for (u32 index = 0; index < m_node_capacity; ++index)
+        count += m_nodes[index].used ? 0 : 1;
+    return count;
+}
+
+u32 RamFilesystem::find_child(u32 directory, std::string_view name) const
+{
+    for (u32 index = 1; index < m_node_capacity; ++index) {
+        if (m_nodes[index].used && m_nodes[index].parent == directory && m_nodes[index].name == name)
+            return index;
+    }
+    return none;
+}
+
+bool RamFilesystem::has_children(u32 directory) const
+{
+    for (u32 index = 1; index < m_node_capacity; ++index) {
+        if (m_nodes[index].used && m_nodes[index].parent == directory)
+            return true;
+    }
+    return false;
+}
+
+ErrorOr<u32> RamFilesystem::lookup(Path const& path) const
+{
+    u32 node = 0;
+    for (usize index = 0; index < path.component_count(); ++index) {
+        if (m_nodes[node].kind != NodeKind::Directory)
+            return Error(ErrorCode::NotADirectory, "a path component names a file, not a directory");
+        node = find_child(node, path.component(index));
+        if (node == none)
+            return Error(ErrorCode::NotFound, "no such file or directory");
+    }
+    return node;
+}
+
+ErrorOr<u32> RamFilesystem::allocate_node()
+{
+    for (u32 index = 1; index < m_node_capacity; ++index) {
+        if (!m_nodes[index].used)
+            return index;
+    }
+    return Error(ErrorCode::OutOfMemory, "the filesystem's node table is full");
+}
+
+ErrorOr<u32> RamFilesystem::allocate_block()
+{
+    if (m_free_block_head == none)
+        return Error(ErrorCode::OutOfMemory, "the filesystem has no free blocks");
+    u32 block = m_free_block_head;
+    m_free_block_head = m_block_links[block];
+    --m_free_block_count;
+    memset(m_blocks + usize(block) * block_size, 0, block_size);
+    return block;
+}
+
+void RamFilesystem::free_block(u32 block)
+{
+    m_block_links[block] = m_free_block_head;
+    m_free_block_head = block;
+    ++m_free_block_count;
+}
+
+ErrorOr<u32> RamFilesystem::create_node(Path const& path, NodeKind kind)
+{
+    if (path.is_root())
+        return Error(ErrorCode::AlreadyExists, "the root directory always exists");
+    u32 parent = TRY(lookup(TRY(path.parent())));
+    if (m_nodes[parent].kind != NodeKind::Directory)
+        return Error(ErrorCode::NotADirectory, "the parent is a file");
+    if (find_child(parent, path.last()) != none)
+        return Error(ErrorCode::AlreadyExists, "a file or directory of that name exists");
+    u32 node = TRY(allocate_node());
+    Node& entry = m_nodes[node];
+    entry = Node();
+    entry.used = true;
+    entry.kind = kind;
+    entry.parent = parent;
+    entry.name = TRY(Path::Component::try_from(path.last()));
+    for (auto& block : entry.blocks)
+        block = none;
+    return node;
+}
+
+ErrorOr<void> RamFilesystem::create_directory(Path const& path)
+{
+    TRY(create_node(path, NodeKind::Directory));
+    return {};
+}
+
+ErrorOr<u64> RamFilesystem::write(Path const& path, u64 offset, std::span<u8 const> data)
+{
+    auto existing = lookup(path);
+    u32 node;
+    if (existing.is_error()) {
+        if (existing.error().code() != ErrorCode::NotFound)
+            return existing.release_error();
+        node = TRY(create_node(path, NodeKind::File));
+    } else {
+        node = existing.value();
+    }
+    Node& file = m_nodes[node];
+    if (file.kind != NodeKind::File)
+        return Error(ErrorCode::IsADirectory, "cannot write to a directory");
+    u64 end = offset + data.size();
+    if (end < offset || end > u64(blocks_per_file) * block_size)
+        return Error(ErrorCode::TooLarge, "write would exceed the largest file size");
+    /* Reserve every block first, so running out of blocks changes nothing. */
+    u32 needed = 0;
+    for (u64 block = offset / block_size; block * block_size < end; ++block)
+        needed += file.blocks[block] == none ? 1 : 0;
+    if (needed > m_free_block_count)
+        return Error(ErrorCode::OutOfMemory, "the filesystem has no free blocks");
+    usize written = 0;
+    while (written < data.size()) {
+        u64 position = offset + written;
+        u64 block_index = position / block_size;
+        if (file.blocks[block_index] == none)
+            file.blocks[block_index] = MUST(allocate_block());
+        usize within = static_cast<usize>(position % block_size);
+        usize count = block_size - within;
+        if (count > data.size() - written)
+            count = data.size() - written;
+        memcpy(m_blocks + usize(file.blocks[block_index]) * block_size + within, data.data() + written, count);
+        written += count;
+    }
+    if (end > file.size)
+        file.size = end;
+    return file.size;
+}
+
+ErrorOr<usize> RamFilesystem::read(Path const& path, u64 offset, std::span<u8> buffer) const
+{
+    u32 node = TRY(lookup(path));
+    Node const& file = m_nodes[node];
+    if (file.kind != NodeKind::File)
+        return Error(ErrorCode::IsADirectory, "cannot read a directory");
+    if (offset >= file.size)
+        return usize(0);
+    usize count = buffer.size();
+    if (count > file.size - offset)
+        count = static_cast<usize>(file.size - offset);
+    for (usize done = 0; done < count;) {
+        u64 position = offset + done;
+        u32 block = file.blocks[position / block_size];
+        usize within = static_cast<usize>(position % block_size);
+        usize chunk = block_size - within;
+        if (chunk > count - done)
+            chunk = count - done;
+        if (block == none)
+            memset(buffer.data() + done, 0, chunk); /* a hole reads as zeros */
+        else
+            memcpy(buffer.data() + done, m_blocks + usize(block) * block_size + within, chunk);
+        done += chunk;
+    }
+    return count;
+}
+
+ErrorOr<NodeStatus> RamFilesystem::stat(Path const& path) const
+{
+    u32 node = TRY(lookup(path));
+    return NodeStatus { m_nodes[node].kind, m_nodes[node].size };
+}
+
+ErrorOr<void> RamFilesystem::remove(Path const& path)
+{
+    if (path.is_root())
+        return Error(ErrorCode::InvalidArgument, "the root directory cannot be removed");
+    u32 node = TRY(lookup(path));
+    Node& entry = m_nodes[node];
+    if (entry.kind == NodeKind::Directory && has_children(node))
+        return Error(ErrorCode::NotEmpty, "directory is not empty");
+    for (auto block : entry.blocks) {
+        if (block != none)
+            free_block(block);
+    }
+    entry = Node();
+    return {};
+}
+
+}

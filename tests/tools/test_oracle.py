@@ -1,0 +1,308 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Tests for the image test harness of ./vectra: the oracle matcher and exit-status mapping
+(tools/vectra/oracle.py), the boot runner with a fake guest (tools/vectra/boot.py), and the parsers
+of ctest and dpkg-query output.
+
+Run with Debian's Python, from tests/tools:
+    /usr/bin/python3 -m unittest -v test_oracle
+"""
+
+import importlib.util
+import signal
+import stat
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TOOLS = HERE.parent.parent / "tools" / "vectra"
+
+
+def load(module_name, file_name):
+    """Imports tools/vectra/<file_name> by path, under `module_name`."""
+    specification = importlib.util.spec_from_file_location(module_name, TOOLS / file_name)
+    module = importlib.util.module_from_spec(specification)
+    sys.modules[module_name] = module
+    specification.loader.exec_module(module)
+    return module
+
+
+oracle = load("oracle", "oracle.py")
+sys.path.insert(0, str(TOOLS))  # the modules below import their siblings by name
+boot = load("boot", "boot.py")
+harness = load("vectra_test_command", "test.py")
+setup = load("vectra_setup", "setup.py")
+
+MINIMAL = {
+    "description": "a test oracle",
+    "platforms": ["x86_64", "hosted"],
+    "timeout_seconds": 5,
+    "exit_status": 0,
+    "patterns": ["^boot: start$", "^service: ready", "^power off, status 0$"],
+}
+
+
+def make_oracle(**changes):
+    data = dict(MINIMAL)
+    data.update(changes)
+    return oracle.Oracle.parse(data, "test/oracle.json")
+
+
+GOOD_CONSOLE = ["SeaBIOS noise", "boot: start", "service: ready (1)", "power off, status 0"]
+
+
+class OracleParsing(unittest.TestCase):
+    def test_defaults_forbid_panic_and_fault(self):
+        patterns = [pattern.pattern for pattern in make_oracle().forbidden]
+        self.assertEqual(patterns, ["^PANIC:", "^FAULT:"])
+
+    def test_allow_faults_keeps_only_the_oracles_own_forbidden_lines(self):
+        parsed = make_oracle(allow_faults=True, forbidden=["^ASSERT"])
+        self.assertEqual([pattern.pattern for pattern in parsed.forbidden], ["^ASSERT"])
+
+    def test_bad_regular_expression_names_the_file_and_pattern(self):
+        with self.assertRaises(oracle.OracleError) as raised:
+            make_oracle(patterns=["ok", "(unclosed"])
+        self.assertIn("test/oracle.json", str(raised.exception))
+        self.assertIn("patterns[1]", str(raised.exception))
+
+    def test_bad_fields_are_rejected(self):
+        for changes in ({"timeout_seconds": 0}, {"exit_status": "0"}, {"platforms": "x86_64"},
+                        {"allow_faults": "yes"}, {"patterns": "^a$"}):
+            with self.subTest(changes=changes), self.assertRaises(oracle.OracleError):
+                make_oracle(**changes)
+
+    def test_the_repository_oracles_parse(self):
+        import json
+        for path in sorted((HERE.parent.parent / "images").glob("*/oracle.json")):
+            with self.subTest(path=path.parent.name):
+                oracle.Oracle.parse(json.loads(path.read_text()), str(path))
+
+
+class Matching(unittest.TestCase):
+    def judge(self, lines, code=1, kind="isa-debug-exit", timed_out=False, **changes):
+        return oracle.judge_console(make_oracle(**changes), lines, kind, code, timed_out)
+
+    def test_patterns_in_order_pass(self):
+        verdict = self.judge(GOOD_CONSOLE)
+        self.assertTrue(verdict.passed, verdict.reason)
+        self.assertIsNone(verdict.next_pattern)
+
+    def test_patterns_out_of_order_fail_and_name_the_next_pattern(self):
+        lines = ["boot: start", "power off, status 0", "service: ready"]
+        verdict = self.judge(lines)
+        self.assertFalse(verdict.passed)
+        self.assertEqual(verdict.next_pattern, "^power off, status 0$")
+        self.assertIn("pattern 3 of 3 never matched", verdict.reason)
+
+    def test_one_line_matches_one_pattern_only(self):
+        verdict = self.judge(["ab"], code=1, patterns=["a", "b"])
+        self.assertFalse(verdict.passed)
+        self.assertEqual(verdict.next_pattern, "b")
+
+    def test_missing_pattern_is_reported(self):
+        verdict = self.judge(["boot: start", "power off, status 0"])
+        self.assertFalse(verdict.passed)
+        self.assertEqual(verdict.next_pattern, "^service: ready")
+        self.assertIn("pattern 2 of 3 never matched: '^service: ready'", verdict.reason)
+
+    def test_patterns_use_search_not_match(self):
+        verdict = self.judge(["x boot", "y ready", "z"], patterns=["boot", "ready"])
+        self.assertTrue(verdict.passed, verdict.reason)
+
+    def test_carriage_returns_are_stripped(self):
+        verdict = self.judge([line + "\r\n" for line in GOOD_CONSOLE])
+        self.assertTrue(verdict.passed, verdict.reason)
+        self.assertEqual(oracle.console_lines(b"a\r\nb\r\n"), ["a", "b"])
+
+    def test_panic_line_fails_even_when_every_pattern_matched(self):
+        lines = GOOD_CONSOLE[:2] + ["PANIC: out of memory in vfsd"] + GOOD_CONSOLE[2:]
+        verdict = self.judge(lines)
+        self.assertFalse(verdict.passed)
+        self.assertIn("forbidden line 3", verdict.reason)
+        self.assertIn("PANIC: out of memory", verdict.reason)
+
+    def test_fault_line_fails(self):
+        self.assertFalse(self.judge(GOOD_CONSOLE + ["FAULT: page fault at 0x0"]).passed)
+
+    def test_panic_not_at_line_start_is_allowed(self):
+        self.assertTrue(self.judge(GOOD_CONSOLE + ["selfcheck: PANIC: handled"]).passed)
+
+    def test_allow_faults(self):
+        lines = GOOD_CONSOLE[:2] + ["FAULT: task crashed, restarted"] + GOOD_CONSOLE[2:]
+        self.assertTrue(self.judge(lines, allow_faults=True).passed)
+
+    def test_oracle_forbidden_patterns(self):
+        verdict = self.judge(GOOD_CONSOLE + ["warning: leak"], forbidden=["^warning:"])
+        self.assertFalse(verdict.passed)
+        self.assertIn("'^warning:'", verdict.reason)
+
+    def test_wrong_exit_status(self):
+        verdict = self.judge(GOOD_CONSOLE, code=(3 << 1) | 1)
+        self.assertFalse(verdict.passed)
+        self.assertIn("exit status 3, expected 0", verdict.reason)
+
+    def test_no_exit_status(self):
+        verdict = self.judge(GOOD_CONSOLE, code=0)
+        self.assertFalse(verdict.passed)
+        self.assertIn("no exit status (guest reset or QEMU quit)", verdict.reason)
+
+    def test_expected_non_zero_status(self):
+        self.assertTrue(self.judge(GOOD_CONSOLE, code=5, kind="semihosting", exit_status=5).passed)
+
+    def test_timeout_is_reported_without_an_exit_reason(self):
+        verdict = self.judge(GOOD_CONSOLE[:2], code=None, timed_out=True)
+        self.assertFalse(verdict.passed)
+        self.assertTrue(verdict.reasons[0].startswith("timeout after 5 s"))
+        self.assertNotIn("status", verdict.reason)
+
+    def test_streaming_matcher_sees_the_same_as_judge_console(self):
+        matcher = oracle.ConsoleMatcher(make_oracle())
+        for line in GOOD_CONSOLE[:2]:
+            matcher.feed(line)
+        self.assertEqual(matcher.matched, 1)
+        self.assertEqual(matcher.next_pattern, "^service: ready")
+        self.assertFalse(matcher.complete)
+
+
+class ExitStatus(unittest.TestCase):
+    def test_isa_debug_exit(self):
+        self.assertEqual(oracle.exit_outcome("isa-debug-exit", 1).status, 0)
+        self.assertEqual(oracle.exit_outcome("isa-debug-exit", 7).status, 3)
+        self.assertEqual(oracle.exit_outcome("isa-debug-exit", 255).status, 127)
+
+    def test_isa_debug_exit_without_status(self):
+        outcome = oracle.exit_outcome("isa-debug-exit", 0)
+        self.assertIsNone(outcome.status)
+        self.assertEqual(outcome.description, "no exit status (guest reset or QEMU quit)")
+
+    def test_isa_debug_exit_even_code_is_not_a_status(self):
+        self.assertIsNone(oracle.exit_outcome("isa-debug-exit", 2).status)
+
+    def test_semihosting(self):
+        self.assertEqual(oracle.exit_outcome("semihosting", 0).status, 0)
+        self.assertEqual(oracle.exit_outcome("semihosting", 3).status, 3)
+
+    def test_process(self):
+        self.assertEqual(oracle.exit_outcome("process", 0).status, 0)
+        self.assertEqual(oracle.exit_outcome("process", 42).status, 42)
+
+    def test_process_killed_by_signal(self):
+        outcome = oracle.exit_outcome("process", -signal.SIGSEGV)
+        self.assertIsNone(outcome.status)
+        self.assertIn("SIGSEGV (11)", outcome.description)
+
+    def test_qemu_killed_by_signal(self):
+        outcome = oracle.exit_outcome("isa-debug-exit", -signal.SIGABRT)
+        self.assertIsNone(outcome.status)
+        self.assertIn("QEMU killed by signal SIGABRT", outcome.description)
+
+    def test_unknown_kind(self):
+        with self.assertRaises(ValueError):
+            oracle.exit_outcome("magic", 0)
+
+    def test_timeout_reason(self):
+        self.assertEqual(oracle.timeout_reason(120), "timeout after 120 s")
+        self.assertEqual(oracle.timeout_reason(2.5), "timeout after 2.5 s")
+
+    def test_tail(self):
+        lines = [str(number) for number in range(100)]
+        self.assertEqual(oracle.tail(lines, 40), lines[60:])
+        self.assertEqual(oracle.tail(lines[:3], 40), lines[:3])
+
+
+class BootRunner(unittest.TestCase):
+    """boot.boot() with shell scripts standing in for QEMU."""
+
+    def setUp(self):
+        self.folder = tempfile.TemporaryDirectory(prefix="vectra-boot-test-")
+        self.log = Path(self.folder.name) / "console.log"
+
+    def tearDown(self):
+        self.folder.cleanup()
+
+    def script(self, body):
+        path = Path(self.folder.name) / "fake-guest"
+        path.write_text("#!/bin/sh\n" + body)
+        path.chmod(path.stat().st_mode | stat.S_IXUSR)
+        return [str(path)]
+
+    def test_console_exit_code_and_log(self):
+        command = self.script("printf 'boot: start\\r\\nservice: ready\\npower off, status 0\\n'\nexit 1\n")
+        matcher = oracle.ConsoleMatcher(make_oracle())
+        result = boot.boot(command, self.log, 5, matcher)
+        self.assertEqual(result.exit_code, 1)
+        self.assertFalse(result.timed_out)
+        self.assertEqual(result.lines, ["boot: start", "service: ready", "power off, status 0"])
+        self.assertEqual(self.log.read_text().splitlines(), result.lines)
+        self.assertTrue(oracle.judge(matcher, "isa-debug-exit", result.exit_code, False).passed)
+
+    def test_stderr_is_part_of_the_console(self):
+        result = boot.boot(self.script("echo oops >&2\n"), self.log, 5)
+        self.assertEqual(result.lines, ["oops"])
+
+    def test_timeout_kills_the_process_group(self):
+        marker = Path(self.folder.name) / "child-alive"
+        command = self.script(f"echo started\n(sleep 2; touch {marker}) &\nsleep 30\n")
+        result = boot.boot(command, self.log, 0.5)
+        self.assertTrue(result.timed_out)
+        self.assertIsNone(result.exit_code)
+        self.assertLess(result.seconds, 5)
+        self.assertEqual(result.lines, ["started"])
+        import time
+        time.sleep(2.5)
+        self.assertFalse(marker.exists(), "a child of the timed-out guest survived")
+
+    def test_forbidden_line_stops_the_guest_early(self):
+        saved = boot.FORBIDDEN_GRACE_SECONDS
+        boot.FORBIDDEN_GRACE_SECONDS = 0.3
+        try:
+            matcher = oracle.ConsoleMatcher(make_oracle())
+            result = boot.boot(self.script("echo 'PANIC: bad'\nsleep 30\n"), self.log, 20, matcher)
+        finally:
+            boot.FORBIDDEN_GRACE_SECONDS = saved
+        self.assertFalse(result.timed_out)
+        self.assertTrue(result.stopped_after_forbidden)
+        self.assertLess(result.seconds, 5)
+        verdict = oracle.judge(matcher, "process", result.exit_code, result.timed_out)
+        self.assertIn("forbidden line 1", verdict.reason)
+
+    def test_missing_program(self):
+        result = boot.boot([str(Path(self.folder.name) / "no-such-qemu")], self.log, 5)
+        self.assertIn("cannot start", result.start_error)
+
+    def test_signal_exit(self):
+        result = boot.boot(self.script("kill -SEGV $$\n"), self.log, 5)
+        self.assertEqual(result.exit_code, -signal.SIGSEGV)
+
+
+class OutputParsers(unittest.TestCase):
+    JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
+<testsuite name="x" tests="5" failures="1" disabled="1" skipped="2">
+  <testcase name="ok" status="run"><system-out></system-out></testcase>
+  <testcase name="bad" status="fail"><failure message=""/></testcase>
+  <testcase name="missing" status="notrun"><skipped message="Unable to find executable"/></testcase>
+  <testcase name="off" status="disabled"></testcase>
+  <testcase name="skip" status="notrun"><skipped message="SKIP_RETURN_CODE=77"/></testcase>
+</testsuite>"""
+
+    def test_junit_counts_like_ctest(self):
+        counts = harness.parse_junit(self.JUNIT)
+        self.assertEqual((counts.passed, counts.failed), (1, 2))
+        self.assertEqual(counts.failed_names, ["bad", "missing"])
+
+    def test_ctest_summary(self):
+        output = ("50% tests passed, 2 tests failed out of 4\n\nThe following tests FAILED:\n"
+                  "\t  2 - bad (Failed)\n\t  3 - missing (Not Run)\n")
+        counts = harness.parse_ctest_summary(output)
+        self.assertEqual((counts.passed, counts.failed, counts.failed_names), (2, 2, ["bad", "missing"]))
+        self.assertIsNone(harness.parse_ctest_summary("nothing here"))
+
+    def test_dpkg_query(self):
+        output = "cmake installed\nclang not-installed\nlibfmt-dev:amd64 installed\nlld config-files\n"
+        self.assertEqual(setup.parse_dpkg_query(output), {"cmake", "libfmt-dev"})
+
+
+if __name__ == "__main__":
+    unittest.main()

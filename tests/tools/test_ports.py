@@ -1,0 +1,303 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Tests for tools/ports (no network): apt source parsing, checksums, the cache entry.
+
+    /usr/bin/python3 -m unittest -v test_ports      (from tests/tools)
+"""
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import unittest
+from unittest import mock
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+TOOLS = os.path.join(ROOT, "tools", "ports")
+sys.path.insert(0, TOOLS)
+
+import apt_sources  # noqa: E402
+import fetch  # noqa: E402
+
+KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
+
+ONE_LINE = """\
+# The system's sources.
+deb http://deb.debian.org/debian bookworm main contrib
+deb [arch=amd64 signed-by={keyring}] http://deb.debian.org/debian bookworm-updates main # note
+deb-src http://deb.debian.org/debian bookworm main
+deb https://packages.cloud.google.com/apt cloud-sdk-bookworm main
+#deb http://deb.debian.org/debian bookworm-backports main
+deb http://mirror.example.org/debian-security bookworm-security main
+""".format(keyring=KEYRING)
+
+DEB822 = """\
+Types: deb
+# http://snapshot.debian.org/archive/debian/20250520T000000Z
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: {keyring}
+
+Types: deb deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main non-free-firmware
+Signed-By: {keyring}
+
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Enabled: no
+
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+
+Types: deb
+URIs: https://deb.nodesource.com/node_20.x
+Suites: nodistro
+Components: main
+Signed-By: /usr/share/keyrings/nodesource.gpg
+
+Types: deb
+URIs: http://ftp.fr.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By:
+ -----BEGIN PGP PUBLIC KEY BLOCK-----
+ .
+ mQINBGPL0BUBEADmW5NdOOHwPIJlgPu6JDcKw/NZJPR8lsD3K87ZM18gzyQZJD+w
+ -----END PGP PUBLIC KEY BLOCK-----
+""".format(keyring=KEYRING)
+
+
+def sha256_text(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class AptSourcesTest(unittest.TestCase):
+    def test_one_line_format(self):
+        lines = apt_sources.deb_src_lines(apt_sources.parse_one_line(ONE_LINE, "sources.list"))
+        self.assertEqual(lines, [
+            "deb-src http://deb.debian.org/debian bookworm main contrib",
+            "deb-src [signed-by={}] http://deb.debian.org/debian bookworm-updates main"
+            .format(KEYRING),
+            "deb-src http://mirror.example.org/debian-security bookworm-security main",
+        ])
+
+    def test_deb822_gives_every_suite_of_enabled_debian_entries(self):
+        lines = apt_sources.deb_src_lines(apt_sources.parse_deb822(DEB822, "debian.sources"))
+        signed = "[signed-by={}] ".format(KEYRING)
+        self.assertEqual(lines, [
+            "deb-src {}http://deb.debian.org/debian bookworm main".format(signed),
+            "deb-src {}http://deb.debian.org/debian bookworm-updates main".format(signed),
+            "deb-src {}http://deb.debian.org/debian-security bookworm-security main "
+            "non-free-firmware".format(signed),
+            # An embedded key cannot be written on one line: apt's trusted keys apply.
+            "deb-src http://ftp.fr.debian.org/debian bookworm main",
+        ])
+
+    def test_system_sources_read_every_file_kind(self):
+        root = tempfile.mkdtemp(prefix="vectra-apt-root-")
+        self.addCleanup(shutil.rmtree, root)
+        parts = os.path.join(root, "etc", "apt", "sources.list.d")
+        os.makedirs(parts)
+        files = {os.path.join(root, "etc", "apt", "sources.list"): "",
+                 os.path.join(parts, "debian.sources"): DEB822,
+                 os.path.join(parts, "extra.list"): ONE_LINE,
+                 os.path.join(parts, "old.list.disabled"): "deb http://deb.debian.org/debian sid main\n"}
+        for path, text in files.items():
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text)
+        lines = apt_sources.deb_src_lines(apt_sources.system_sources(root))
+        self.assertEqual(len(lines), 6)  # bookworm-updates appears in both files: listed once
+        self.assertFalse(any(" sid " in line for line in lines))
+        self.assertFalse(any("nodesource" in line or "google" in line for line in lines))
+
+    def test_debian_archive_detection(self):
+        source = apt_sources.Source
+        self.assertTrue(apt_sources.is_debian_archive(source("http://security.debian.org/", [], [])))
+        self.assertTrue(apt_sources.is_debian_archive(source("http://proxy.local/debian/", [], [])))
+        self.assertTrue(apt_sources.is_debian_archive(
+            source("http://proxy.local/x/", [], [], signed_by=KEYRING)))
+        self.assertFalse(apt_sources.is_debian_archive(
+            source("https://deb.nodesource.com/node_20.x", [], [])))
+
+
+class PortTestCase(unittest.TestCase):
+    FILES = {"pkg/src/a.S": "jump\n", "pkg/src/b.S": "make\n", "pkg/LICENSE": "licence\n"}
+
+    def setUp(self):
+        self.cache = tempfile.mkdtemp(prefix="vectra-cache-test-")
+        self.addCleanup(shutil.rmtree, self.cache)
+        quiet = mock.patch.object(fetch, "progress", lambda message: None)
+        quiet.start()
+        self.addCleanup(quiet.stop)
+        self.tarball_bytes = self.make_tarball()
+        self.port = {
+            "name": "example",
+            "licence": "BSL-1.0",
+            "debian": {"source": "example", "version": "1.0-1", "orig": [{
+                "file": "example_1.0.orig.tar.xz",
+                "sha256": hashlib.sha256(self.tarball_bytes).hexdigest()}]},
+            "files": [{"member": member, "sha256": sha256_text(text)}
+                      for member, text in sorted(self.FILES.items())],
+        }
+
+    def make_tarball(self):
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:xz") as archive:
+            for member, text in list(self.FILES.items()) + [("pkg/unused.txt", "big\n")]:
+                data = text.encode()
+                info = tarfile.TarInfo(member)
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+        return buffer.getvalue()
+
+    def fill_cache(self, overrides=None):
+        contents = dict(self.FILES, **(overrides or {}))
+        for path, member in zip(fetch.cached_paths(self.port, self.cache), sorted(self.FILES)):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(contents[member])
+
+    def write_port_json(self):
+        path = os.path.join(self.cache, "port.json")
+        with open(path, "w", encoding="utf-8") as file:
+            json.dump(self.port, file)
+        return path
+
+
+class FakeApt:
+    """Stands in for PrivateApt: 'downloads' a prepared tarball, counts network uses."""
+
+    def __init__(self, tarball_name, tarball_bytes):
+        self.tarball_name = tarball_name
+        self.tarball_bytes = tarball_bytes
+        self.directory = "fake"
+        self.network_uses = 0
+
+    def prepare(self):
+        return 1
+
+    def update(self):
+        self.network_uses += 1
+
+    def download_source(self, package, version, directory):
+        self.network_uses += 1
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, self.tarball_name), "wb") as file:
+            file.write(self.tarball_bytes)
+
+
+class ChecksumTest(PortTestCase):
+    def test_mismatch_names_the_file_and_both_checksums(self):
+        path = os.path.join(self.cache, "file.S")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write("tampered\n")
+        expected = sha256_text("original\n")
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.verify(path, expected)
+        message = str(context.exception)
+        self.assertIn("checksum mismatch for " + path, message)
+        self.assertIn("expected sha256 " + expected, message)
+        self.assertIn("got " + sha256_text("tampered\n"), message)
+
+    def test_missing_file(self):
+        problem = fetch.checksum_problem(os.path.join(self.cache, "absent"), "0" * 64)
+        self.assertIn("absent is missing", problem)
+
+
+class CacheTest(PortTestCase):
+    def test_cache_root_precedence(self):
+        self.assertEqual(fetch.cache_root({"VECTRA_CACHE": "/a", "XDG_CACHE_HOME": "/b"}), "/a")
+        self.assertEqual(fetch.cache_root({"XDG_CACHE_HOME": "/b"}), "/b/vectra")
+        self.assertTrue(fetch.cache_root({}).endswith(os.path.join(".cache", "vectra")))
+
+    def test_entry_layout(self):
+        self.assertEqual(fetch.cached_paths(self.port, self.cache)[0],
+                         os.path.join(self.cache, "ports", "example", "1.0-1", "pkg/LICENSE"))
+
+    def test_complete_detection(self):
+        self.assertFalse(fetch.is_complete(self.port, self.cache))
+        self.fill_cache()
+        self.assertTrue(fetch.is_complete(self.port, self.cache))
+        self.fill_cache({"pkg/src/a.S": "changed\n"})
+        problems = fetch.cache_problems(self.port, self.cache)
+        self.assertEqual(len(problems), 1)
+        self.assertIn("checksum mismatch", problems[0])
+
+    def test_check_command_uses_no_network(self):
+        port_json = self.write_port_json()
+        environment = dict(os.environ, VECTRA_CACHE=self.cache, PATH="")  # no apt-get to run
+        command = [sys.executable, os.path.join(TOOLS, "fetch.py"), "--check", port_json]
+        result = subprocess.run(command, env=environment, capture_output=True, text=True)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.fill_cache()
+        result = subprocess.run(command, env=environment, capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("complete", result.stdout)
+
+    def test_complete_cache_means_no_network(self):
+        self.fill_cache()
+        apt = FakeApt("unused", b"")
+        self.assertFalse(fetch.ensure(self.port, self.cache, apt))
+        self.assertEqual(apt.network_uses, 0)
+
+
+class FetchTest(PortTestCase):
+    def fake_apt(self):
+        return FakeApt(self.port["debian"]["orig"][0]["file"], self.tarball_bytes)
+
+    def test_download_extracts_only_the_pinned_files(self):
+        apt = self.fake_apt()
+        self.assertTrue(fetch.ensure(self.port, self.cache, apt))
+        self.assertTrue(fetch.is_complete(self.port, self.cache))
+        entry = fetch.entry_directory(self.port, self.cache)
+        self.assertFalse(os.path.exists(os.path.join(entry, "pkg", "unused.txt")))
+        self.assertEqual(apt.network_uses, 2)
+
+    def test_downloaded_tarball_is_reused(self):
+        self.assertTrue(fetch.ensure(self.port, self.cache, self.fake_apt()))
+        shutil.rmtree(fetch.entry_directory(self.port, self.cache))
+        apt = self.fake_apt()
+        self.assertTrue(fetch.ensure(self.port, self.cache, apt))
+        self.assertEqual(apt.network_uses, 0)
+
+    def test_tarball_mismatch_stops(self):
+        self.port["debian"]["orig"][0]["sha256"] = "1" * 64
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.ensure(self.port, self.cache, self.fake_apt())
+        self.assertIn("checksum mismatch for ", str(context.exception))
+        self.assertIn("example_1.0.orig.tar.xz: expected sha256 " + "1" * 64, str(context.exception))
+        self.assertFalse(os.path.exists(fetch.entry_directory(self.port, self.cache)))
+
+    def test_extracted_file_mismatch_stops(self):
+        self.port["files"][1]["sha256"] = "2" * 64
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.ensure(self.port, self.cache, self.fake_apt())
+        self.assertIn("a.S: expected sha256 " + "2" * 64, str(context.exception))
+        self.assertFalse(os.path.exists(fetch.entry_directory(self.port, self.cache)))
+
+
+class RepositoryPortsTest(unittest.TestCase):
+    def test_every_port_json_is_well_formed(self):
+        paths = fetch.port_files(ROOT)
+        self.assertTrue(paths)
+        for path in paths:
+            port = fetch.load_port(path)
+            self.assertEqual(port["name"], os.path.basename(os.path.dirname(path)))
+            for item in port["files"] + port["debian"]["orig"]:
+                self.assertRegex(item["sha256"], "^[0-9a-f]{64}$")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Boots an image under test: runs QEMU (or the hosted process), captures its console to a log,
+feeds each line to the oracle matcher, and stops it on timeout by killing its process group."""
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import oracle as oracles
+
+# After a forbidden line (PANIC:, FAULT:) the run has failed; give the guest this long to print
+# the rest of its report and power off, then stop it instead of waiting for the full timeout.
+FORBIDDEN_GRACE_SECONDS = 3.0
+
+
+@dataclass
+class BootResult:
+    exit_code: object  # None when the process had to be killed
+    timed_out: bool
+    seconds: float
+    lines: list
+    stopped_after_forbidden: bool = False
+    start_error: str = ""
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles.ConsoleMatcher = None,
+         echo: bool = False) -> BootResult:
+    """Runs `command` in its own process group with the console (stdout + stderr) captured."""
+    lines = []
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    forbidden_seen = threading.Event()
+    exited = threading.Event()
+    ended_at = [0.0]
+    with open(log_path, "w", encoding="utf-8", errors="replace") as log:
+        started_at = time.monotonic()
+        try:
+            process = subprocess.Popen([str(part) for part in command], stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
+        except OSError as problem:
+            message = f"cannot start {command[0]}: {problem.strerror or problem}"
+            log.write(message + "\n")
+            return BootResult(None, False, 0.0, [message], start_error=message)
+
+        def read_console():
+            for raw in process.stdout:
+                line = oracles.console_line(raw)
+                lines.append(line)
+                log.write(line + "\n")
+                log.flush()
+                if echo:
+                    print(f"  | {line}", flush=True)
+                if matcher is not None:
+                    matcher.feed(line)
+                    if matcher.forbidden_line is not None:
+                        forbidden_seen.set()
+
+        def wait_for_exit():
+            process.wait()
+            ended_at[0] = time.monotonic()
+            exited.set()
+
+        reader = threading.Thread(target=read_console, daemon=True)
+        waiter = threading.Thread(target=wait_for_exit, daemon=True)
+        reader.start()
+        waiter.start()
+
+        deadline = started_at + timeout_seconds
+        timed_out = False
+        stopped_after_forbidden = False
+        try:
+            while not exited.is_set():
+                now = time.monotonic()
+                if forbidden_seen.is_set() and not stopped_after_forbidden:
+                    stopped_after_forbidden = True
+                    deadline = min(deadline, now + FORBIDDEN_GRACE_SECONDS)
+                if now >= deadline:
+                    timed_out = not stopped_after_forbidden
+                    _kill_group(process)
+                    break
+                exited.wait(min(0.2, deadline - now))
+        finally:
+            if not exited.is_set():
+                _kill_group(process)
+        waiter.join()
+        reader.join(timeout=5)
+        if reader.is_alive():
+            # Something else in the process group still holds the console open.
+            _kill_group(process)
+            reader.join(timeout=5)
+        process.stdout.close()
+    killed = timed_out or (stopped_after_forbidden and process.returncode == -signal.SIGKILL)
+    return BootResult(
+        exit_code=None if killed else process.returncode,
+        timed_out=timed_out,
+        seconds=ended_at[0] - started_at,
+        lines=lines,
+        stopped_after_forbidden=stopped_after_forbidden,
+    )
+
+
+def interactive(command: list) -> int:
+    """Runs `command` attached to the terminal; returns its exit code (negative: killed by signal)."""
+    try:
+        process = subprocess.Popen([str(part) for part in command])
+    except OSError as problem:
+        raise OSError(f"cannot start {command[0]}: {problem.strerror or problem}")
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reaches the child too (same terminal); wait for it to finish.
+            continue

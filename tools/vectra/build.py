@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`./vectra build`: configures build/<image>-<platform>/ with CMake + Ninja and builds vectra.elf."""
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import images
+import paths
+import ui
+from ui import Failure
+
+CONFIGURE_RECORD = "vectra-configure.json"
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What to build: an image for a platform, plus the user's overlays and single assignments."""
+
+    image: str
+    platform: str
+    overlays: tuple = ()
+    assignments: tuple = ()
+    jobs: int = 0
+    extra_definitions: tuple = ()
+    folder_name: str = ""  # build/<image>-<platform> unless given
+
+    @property
+    def name(self) -> str:
+        return self.folder_name or f"{self.image}-{self.platform}"
+
+    @property
+    def folder(self) -> Path:
+        return paths.BUILD / self.name
+
+    @property
+    def elf(self) -> Path:
+        return self.folder / "vectra.elf"
+
+
+def overlay_paths(given: list) -> tuple:
+    """--overlay files as absolute paths (relative ones are taken from the current folder)."""
+    resolved = []
+    for text in given or []:
+        path = Path(text).expanduser().resolve()
+        if not path.is_file():
+            raise Failure(f"overlay {text!r} is not a file")
+        resolved.append(str(path))
+    return tuple(resolved)
+
+
+def assignments(given: list) -> tuple:
+    """--set values as CONFIG_X=value (the CONFIG_ prefix may be left out)."""
+    checked = []
+    for text in given or []:
+        name, equals, value = text.partition("=")
+        if not equals or not name.strip():
+            raise Failure(f"--set {text!r}: expected CONFIG_NAME=value")
+        name = name.strip()
+        if not name.startswith("CONFIG_"):
+            name = "CONFIG_" + name
+        if ";" in value:
+            raise Failure(f"--set {text!r}: values cannot hold ';' (CMake list separator)")
+        checked.append(f"{name}={value}")
+    return tuple(checked)
+
+
+def request_from(arguments, image: str = None, platform: str = None) -> BuildRequest:
+    image = image or arguments.image
+    platform = platform or arguments.platform
+    images.image(image)
+    images.platform(platform)
+    return BuildRequest(image, platform, overlay_paths(getattr(arguments, "overlay", None)),
+                        assignments(getattr(arguments, "set", None)), arguments.jobs)
+
+
+def configure_command(request: BuildRequest) -> list:
+    toolchain = paths.TOOLCHAINS / f"{request.platform}.cmake"
+    if not toolchain.exists():
+        raise Failure(f"no toolchain file {paths.relative(toolchain)} for platform {request.platform}")
+    return [
+        "cmake", "-S", str(paths.REPOSITORY), "-B", str(request.folder), "-G", "Ninja",
+        f"-DCMAKE_TOOLCHAIN_FILE={toolchain}",
+        f"-DVECTRA_IMAGE={request.image}",
+        f"-DVECTRA_PLATFORM={request.platform}",
+        f"-DVECTRA_OVERLAYS={';'.join(request.overlays)}",
+        f"-DVECTRA_SET={';'.join(request.assignments)}",
+        *request.extra_definitions,
+    ]
+
+
+def _run_echoing(command: list) -> tuple:
+    """Runs a command showing its output as it comes; returns (exit code, output lines)."""
+    lines = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          stdin=subprocess.DEVNULL, text=True, errors="replace") as process:
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            lines.append(line.rstrip("\n"))
+    return process.returncode, lines
+
+
+def cmake_errors(lines: list) -> list:
+    """The `CMake Error ...` paragraphs of a configure log, the part a reader needs."""
+    errors = []
+    current = None
+    for line in lines:
+        if line.startswith("CMake Error"):
+            current = [line]
+            errors.append(current)
+        elif current is not None:
+            if line.startswith(("CMake ", "-- ", "See also", "Call Stack")):
+                current = None
+            else:
+                current.append(line)
+    return [re.sub(r"\n{3,}", "\n\n", "\n".join(paragraph)).rstrip() for paragraph in errors]
+
+
+def one_line(paragraph: str, limit: int = 160) -> str:
+    """A failure in one line for the test summary: its first `error:` line, else its words."""
+    body = paragraph.splitlines()[1:] or paragraph.splitlines()
+    for line in body:
+        if "error:" in line:
+            return line.strip()[:limit]
+    words = " ".join(" ".join(body).split())
+    return words if len(words) <= limit else words[:limit - 1] + "…"
+
+
+def configure(request: BuildRequest, force: bool = False) -> None:
+    """Runs the CMake configure unless the folder is already configured with the same command.
+
+    When nothing changed, Ninja re-runs CMake by itself if a Kconfig file, fragment or CMake file
+    changed, so skipping saves the configure time without missing anything.
+    """
+    command = configure_command(request)
+    record = request.folder / CONFIGURE_RECORD
+    if not force and (request.folder / "build.ninja").exists() and _recorded(record) == command:
+        return
+    ui.step(f"configuring {request.name}")
+    record.unlink(missing_ok=True)
+    try:
+        status, lines = _run_echoing(command)
+    except FileNotFoundError:
+        raise Failure("cmake not found; run ./vectra setup")
+    if status != 0:
+        details = cmake_errors(lines)
+        if details:
+            raise Failure(f"configuring {request.name} failed (cmake exit {status}):\n{details[0]}",
+                          summary=f"configure failed: {one_line(details[0])}")
+        raise Failure(f"configuring {request.name} failed (cmake exit {status}); the messages above say why",
+                      summary=f"configure failed (cmake exit {status})")
+    record.write_text(json.dumps({"command": command}, indent=1) + "\n")
+
+
+def _recorded(record: Path):
+    try:
+        return json.loads(record.read_text()).get("command")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def jobs(requested: int) -> int:
+    return requested if requested and requested > 0 else (os.cpu_count() or 2)
+
+
+def compile_folder(request: BuildRequest, capture: bool = False) -> None:
+    """Runs Ninja through CMake. With capture, the output is also kept to name the first error
+    (the test summary wants it); without, Ninja owns the terminal and shows its progress line."""
+    ui.step(f"building {request.name}")
+    command = ["cmake", "--build", str(request.folder), "-j", str(jobs(request.jobs))]
+    if capture:
+        status, lines = _run_echoing(command)
+    else:
+        status, lines = subprocess.run(command, stdin=subprocess.DEVNULL).returncode, []
+    if status != 0:
+        first = next((line.strip() for line in lines if "error:" in line or "Error" in line), "")
+        raise Failure(f"building {request.name} failed (exit {status}); the compiler's messages are above",
+                      summary=f"build failed: {first[:160]}" if first else f"build failed (exit {status})")
+
+
+def link_compile_commands(folder: Path) -> None:
+    """build/compile_commands.json points at the last build's, for editors and clangd."""
+    source = folder / "compile_commands.json"
+    if not source.exists():
+        return
+    link = paths.BUILD / "compile_commands.json"
+    temporary = paths.BUILD / ".compile_commands.json.new"
+    temporary.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(source, paths.BUILD), temporary)
+    os.replace(temporary, link)
+
+
+def build(request: BuildRequest, capture: bool = False) -> Path:
+    """Configures (when needed) and builds; returns the path of vectra.elf."""
+    paths.BUILD.mkdir(exist_ok=True)
+    configure(request)
+    compile_folder(request, capture)
+    if not request.elf.exists():
+        raise Failure(f"the build finished but {paths.relative(request.elf)} is missing")
+    link_compile_commands(request.folder)
+    return request.elf
+
+
+def build_command(arguments) -> int:
+    request = request_from(arguments)
+    elf = build(request)
+    print(f"image: {paths.relative(elf)} ({ui.size_text(elf.stat().st_size)})")
+    return 0

@@ -1,0 +1,225 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The image test oracle: what a booted image must print, and how its exit is judged.
+
+An image folder's oracle.json holds:
+  platforms        the platforms the image is tested on
+  timeout_seconds  how long a boot may take, process start to exit
+  exit_status      the status the guest reports when it powers off
+  patterns         Python regular expressions; each must match (re.search) a console line after
+                   the line that matched the previous one
+  forbidden        optional regular expressions that fail the run when any line matches them
+  allow_faults     optional; true drops the default forbidden lines "^PANIC:" and "^FAULT:"
+
+Everything here is pure (no processes, no files) so tests/tools/test_oracle.py can check it.
+"""
+
+import re
+import signal
+from dataclasses import dataclass, field
+
+DEFAULT_FORBIDDEN = ("^PANIC:", "^FAULT:")
+EXIT_KINDS = ("isa-debug-exit", "semihosting", "process")
+
+
+class OracleError(ValueError):
+    """An oracle.json that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Oracle:
+    description: str
+    platforms: tuple
+    timeout_seconds: float
+    exit_status: int
+    patterns: tuple
+    forbidden: tuple
+
+    @staticmethod
+    def parse(data, source: str = "oracle.json") -> "Oracle":
+        """Checks the JSON object read from `source` and compiles its regular expressions."""
+        if not isinstance(data, dict):
+            raise OracleError(f"{source}: expected a JSON object")
+        platforms = data.get("platforms", [])
+        if not isinstance(platforms, list) or not all(isinstance(name, str) for name in platforms):
+            raise OracleError(f"{source}: \"platforms\" must be a list of platform names")
+        timeout = data.get("timeout_seconds", 60)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise OracleError(f"{source}: \"timeout_seconds\" must be a positive number")
+        exit_status = data.get("exit_status", 0)
+        if isinstance(exit_status, bool) or not isinstance(exit_status, int):
+            raise OracleError(f"{source}: \"exit_status\" must be an integer")
+        allow_faults = data.get("allow_faults", False)
+        if not isinstance(allow_faults, bool):
+            raise OracleError(f"{source}: \"allow_faults\" must be true or false")
+        forbidden = list(data.get("forbidden", []))
+        if not allow_faults:
+            forbidden = list(DEFAULT_FORBIDDEN) + [text for text in forbidden
+                                                   if text not in DEFAULT_FORBIDDEN]
+        return Oracle(
+            description=str(data.get("description", "")),
+            platforms=tuple(platforms),
+            timeout_seconds=timeout,
+            exit_status=exit_status,
+            patterns=_compile_all(data.get("patterns", []), "patterns", source),
+            forbidden=_compile_all(forbidden, "forbidden", source),
+        )
+
+
+def _compile_all(texts, key: str, source: str) -> tuple:
+    if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):
+        raise OracleError(f"{source}: \"{key}\" must be a list of regular expressions")
+    compiled = []
+    for index, text in enumerate(texts):
+        try:
+            compiled.append(re.compile(text))
+        except re.error as problem:
+            raise OracleError(f"{source}: {key}[{index}] {text!r} is not a valid regular expression: "
+                              f"{problem}")
+    return tuple(compiled)
+
+
+def console_line(raw) -> str:
+    """One console line as the oracle sees it: decoded, without its newline and without any \\r."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    return raw.rstrip("\n").replace("\r", "")
+
+
+def console_lines(text) -> list:
+    """Splits a whole captured console into oracle lines."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [console_line(line) for line in lines]
+
+
+@dataclass
+class ForbiddenLine:
+    number: int
+    text: str
+    pattern: str
+
+
+class ConsoleMatcher:
+    """Follows a console line by line: which patterns matched in order, and any forbidden line."""
+
+    def __init__(self, oracle: Oracle):
+        self.oracle = oracle
+        self.matched = 0
+        self.lines_seen = 0
+        self.forbidden_line = None
+
+    def feed(self, line: str) -> None:
+        self.lines_seen += 1
+        if self.forbidden_line is None:
+            for pattern in self.oracle.forbidden:
+                if pattern.search(line):
+                    self.forbidden_line = ForbiddenLine(self.lines_seen, line, pattern.pattern)
+                    break
+        if self.matched < len(self.oracle.patterns) and self.oracle.patterns[self.matched].search(line):
+            self.matched += 1
+
+    @property
+    def complete(self) -> bool:
+        return self.matched == len(self.oracle.patterns)
+
+    @property
+    def next_pattern(self):
+        """The pattern expected next, or None when all matched."""
+        if self.complete:
+            return None
+        return self.oracle.patterns[self.matched].pattern
+
+
+@dataclass(frozen=True)
+class ExitOutcome:
+    """What the guest reported: its status, or None with the reason there is none."""
+
+    status: object
+    description: str
+
+
+def quoted(text: str) -> str:
+    """A pattern or console line as written, in quotes (repr() would double every backslash)."""
+    return f"'{text}'"
+
+
+def signal_name(number: int) -> str:
+    try:
+        return f"{signal.Signals(number).name} ({number})"
+    except ValueError:
+        return f"signal {number}"
+
+
+def exit_outcome(kind: str, code: int) -> ExitOutcome:
+    """Maps a process exit code to the guest's status, following platform.json's `exit_status`.
+
+    isa-debug-exit: QEMU exits with (status << 1) | 1, so an odd code c means status c >> 1, and 0
+    means the guest never wrote one. semihosting: QEMU exits with the status itself. process: the
+    hosted image's own exit code. A negative code is a process killed by a signal.
+    """
+    if kind not in EXIT_KINDS:
+        raise ValueError(f"unknown exit_status kind {kind!r} (expected one of {', '.join(EXIT_KINDS)})")
+    if code < 0:
+        who = "image" if kind == "process" else "QEMU"
+        return ExitOutcome(None, f"{who} killed by signal {signal_name(-code)}")
+    if kind == "isa-debug-exit":
+        if code == 0:
+            return ExitOutcome(None, "no exit status (guest reset or QEMU quit)")
+        if code % 2 == 0:
+            return ExitOutcome(None, f"QEMU failed with exit code {code} (not an isa-debug-exit status)")
+        return ExitOutcome(code >> 1, f"status {code >> 1}")
+    return ExitOutcome(code, f"status {code}")
+
+
+def timeout_reason(seconds) -> str:
+    """`timeout after 120 s`"""
+    return f"timeout after {seconds:g} s"
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    reasons: list = field(default_factory=list)
+    next_pattern: object = None
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def judge(matcher: ConsoleMatcher, kind: str, exit_code, timed_out: bool) -> Verdict:
+    """The verdict on one boot, from what the matcher saw and how the process ended."""
+    oracle = matcher.oracle
+    reasons = []
+    if timed_out:
+        reasons.append(timeout_reason(oracle.timeout_seconds))
+    if matcher.forbidden_line is not None:
+        line = matcher.forbidden_line
+        reasons.append(f"forbidden line {line.number} {quoted(line.text)} (matches {quoted(line.pattern)})")
+    if not matcher.complete:
+        total = len(oracle.patterns)
+        reasons.append(f"pattern {matcher.matched + 1} of {total} never matched: "
+                       f"{quoted(matcher.next_pattern)}")
+    if not timed_out and exit_code is not None:
+        outcome = exit_outcome(kind, exit_code)
+        if outcome.status is None:
+            reasons.append(outcome.description)
+        elif outcome.status != oracle.exit_status:
+            reasons.append(f"exit status {outcome.status}, expected {oracle.exit_status}")
+    return Verdict(passed=not reasons, reasons=reasons, next_pattern=matcher.next_pattern)
+
+
+def judge_console(oracle: Oracle, lines, kind: str, exit_code, timed_out: bool = False) -> Verdict:
+    """judge() over a whole captured console."""
+    matcher = ConsoleMatcher(oracle)
+    for line in lines:
+        matcher.feed(console_line(line))
+    return judge(matcher, kind, exit_code, timed_out)
+
+
+def tail(lines, count: int = 40) -> list:
+    """The last `count` console lines."""
+    return list(lines[-count:]) if count > 0 else []

@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`./vectra run`: builds an image, then boots it with its console on this terminal."""
+
+import contextlib
+import sys
+
+import boot
+import build
+import images
+import kvm
+import oracle as oracles
+import paths
+import qemu
+import ui
+from ui import Failure
+
+
+def accelerator_for_run(mode: str, platform, image, elf, binary=None) -> str:
+    """kvm or tcg for an interactive run: forced by the flags, else the remembered probe verdict,
+    else a probe now (when the image has an oracle to judge it with)."""
+    if platform.hosted:
+        return "host"
+    reason = qemu.kvm_unavailable_reason(platform)
+    if mode == "tcg":
+        return "tcg"
+    if mode == "kvm":
+        if reason is not None:
+            raise Failure(f"--kvm: KVM cannot be used here ({reason})")
+        return "kvm"
+    if reason is not None:
+        return "tcg"
+    result = kvm.remembered(platform)
+    if result is None:
+        if image.oracle is None or platform.name not in image.oracle.platforms:
+            ui.note("KVM detected but not probed (this image has no oracle for the platform); "
+                    "using TCG, pass --kvm to use it anyway")
+            return "tcg"
+        result = kvm.probe(platform, image, elf, binary)
+        kvm.remember(platform, result)
+    return kvm.announce(result)
+
+
+def exit_code_for(kind: str, code: int) -> int:
+    """The guest's status as this command's exit code (128 + N when killed by signal N)."""
+    if code < 0:
+        return 128 - code
+    outcome = oracles.exit_outcome(kind, code)
+    if outcome.status is not None:
+        return outcome.status & 0xFF
+    return 0 if code == 0 else code & 0xFF
+
+
+def run_command(arguments) -> int:
+    request = build.request_from(arguments)
+    platform = images.platform(request.platform)
+    image = images.image(request.image)
+    quiet = ui.stdout_to_stderr() if arguments.print else contextlib.nullcontext()
+    with quiet:
+        if arguments.no_build:
+            if not request.elf.exists():
+                raise Failure(f"--no-build: {paths.relative(request.elf)} does not exist")
+            elf = request.elf
+        else:
+            elf = build.build(request)
+        accelerator = accelerator_for_run(kvm.mode_from(arguments), platform, image, elf,
+                                          arguments.qemu_binary)
+    command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary)
+    if arguments.print:
+        print(ui.command_line(command))
+        return 0
+    print(f"==> booting {request.name} ({accelerator}); {qemu.quit_hint(platform)}", flush=True)
+    try:
+        code = boot.interactive(command)
+    except OSError as problem:
+        raise Failure(str(problem))
+    outcome = oracles.exit_outcome(platform.exit_kind, code)
+    print(f"==> {request.name} ended: {outcome.description}", file=sys.stderr, flush=True)
+    return exit_code_for(platform.exit_kind, code)

@@ -12,7 +12,9 @@
 #   each CONFIG_X=value of VECTRA_SET
 # with tools/kconfig/configure.py, which fails when a value does not take effect. Afterwards every
 # CONFIG_* symbol is a CMake variable ("" when n), <build>/generated/vectra/config.h holds the C
-# view, and editing any Kconfig file or fragment re-runs the configuration.
+# view, and editing any Kconfig file or fragment re-runs the configuration. (A menuconfig.conf
+# written by hand, where there was none, needs one `cmake <build>`: the menuconfig target and
+# `./vectra menuconfig` re-configure by themselves.)
 #
 # Targets: `menuconfig` (edits the configuration, keeps the changes in <build>/menuconfig.conf)
 # and `savedefconfig` (writes the build's minimal configuration to <build>/defconfig).
@@ -22,7 +24,8 @@ set(VECTRA_KCONFIG_TOOL ${CMAKE_SOURCE_DIR}/tools/kconfig/configure.py)
 
 # Lists the folders of <layer> that hold a defconfig (the valid platforms or images).
 function(_vectra_kconfig_choices layer out_var)
-    file(GLOB fragments RELATIVE ${CMAKE_SOURCE_DIR}/${layer} ${CMAKE_SOURCE_DIR}/${layer}/*/defconfig)
+    file(GLOB fragments RELATIVE ${CMAKE_SOURCE_DIR}/${layer}
+        ${CMAKE_SOURCE_DIR}/${layer}/*/defconfig)
     set(names "")
     foreach(fragment IN LISTS fragments)
         get_filename_component(name ${fragment} DIRECTORY)
@@ -119,7 +122,8 @@ macro(vectra_kconfig)
         set(VECTRA_GENERATED_DIR ${CMAKE_BINARY_DIR}/generated)
     endif()
     _vectra_kconfig_fragments(_vectra_kconfig_fragment_list)
-    set(_vectra_kconfig_arguments --kconfig ${CMAKE_SOURCE_DIR}/Kconfig --srctree ${CMAKE_SOURCE_DIR})
+    set(_vectra_kconfig_arguments
+        --kconfig ${CMAKE_SOURCE_DIR}/Kconfig --srctree ${CMAKE_SOURCE_DIR})
     foreach(_vectra_kconfig_item IN LISTS _vectra_kconfig_fragment_list)
         list(APPEND _vectra_kconfig_arguments --fragment ${_vectra_kconfig_item})
     endforeach()

@@ -47,7 +47,8 @@ function(vectra_port name)
     if(NOT declared STREQUAL name)
         message(FATAL_ERROR "vectra_port(${name}): ${port_json} declares the port '${declared}'")
     endif()
-    set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${port_json})
+    set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND
+        PROPERTY CMAKE_CONFIGURE_DEPENDS ${port_json})
     set_property(GLOBAL APPEND PROPERTY VECTRA_PORTS ${port_json})
 
     _vectra_port_tool(complete report --check ${port_json})

@@ -175,6 +175,23 @@ class StrictnessTest(KconfigTestCase):
         self.assertIn("CONFIG_COUNT=y ({}:1): 'y' is not a decimal number".format(image), errors)
         self.assertIn("'m' is not a valid value for the bool symbol", errors)
 
+    def test_not_set_for_a_string(self):
+        image = self.write_fragment("image.conf", "# CONFIG_NAME is not set\n")
+        errors = self.generate_fails([image])
+        self.assertIn("is only for bool and tristate symbols, this one is string", errors)
+
+    def test_kconfig_tree_warnings_are_errors(self):
+        kconfig = self.write_fragment("Kconfig", 'config A\n\tbool "a"\n\tselect S\n\n'
+                                                 'config S\n\tstring "s"\n')
+        result = self.run_tool("generate", "--kconfig", kconfig, "--srctree", self.build,
+                               "--out-config", self.output(".config"),
+                               "--out-header", self.output("config.h"),
+                               "--out-cmake", self.output("config.cmake"),
+                               "--out-deps", self.output("deps.txt"))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("error: kconfiglib: warning: A (defined at Kconfig:1) selects the string "
+                      "symbol S", result.stderr)
+
     def test_every_problem_is_reported(self):
         image = self.write_fragment("image.conf", "CONFIG_NOPE=y\nCONFIG_ALSO_NOPE=y\n")
         errors = self.generate_fails([image])

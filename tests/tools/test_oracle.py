@@ -15,6 +15,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # keep tools/vectra/ free of __pycache__
 HERE = Path(__file__).resolve().parent
 TOOLS = HERE.parent.parent / "tools" / "vectra"
 
@@ -33,6 +34,7 @@ sys.path.insert(0, str(TOOLS))  # the modules below import their siblings by nam
 boot = load("boot", "boot.py")
 harness = load("vectra_test_command", "test.py")
 setup = load("vectra_setup", "setup.py")
+building = load("vectra_build", "build.py")
 
 MINIMAL = {
     "description": "a test oracle",
@@ -298,6 +300,26 @@ class OutputParsers(unittest.TestCase):
         counts = harness.parse_ctest_summary(output)
         self.assertEqual((counts.passed, counts.failed, counts.failed_names), (2, 2, ["bad", "missing"]))
         self.assertIsNone(harness.parse_ctest_summary("nothing here"))
+
+    def test_first_build_error(self):
+        lines = ["[1/3] Building CXX object core/base/src/Error.cpp.obj",
+                 "FAILED: core/rt/memory.cpp.obj",
+                 f"{building.paths.REPOSITORY}/core/rt/memory.cpp:3:1: error: unknown type name 'x'"]
+        self.assertEqual(building.first_build_error(lines),
+                         "core/rt/memory.cpp:3:1: error: unknown type name 'x'")
+        self.assertEqual(building.first_build_error(lines[:2]), "FAILED: core/rt/memory.cpp.obj")
+        self.assertEqual(building.first_build_error(lines[:1]), "")
+
+    def test_cmake_error_summary(self):
+        log = ["-- Configuring", "CMake Error at cmake/kconfig.cmake:93 (message):",
+               "  Kconfig configuration failed:", "",
+               "    error: images/x/defconfig:3: CONFIG_A is not defined", "",
+               "Call Stack (most recent call first):", "  CMakeLists.txt:28 (vectra_kconfig)"]
+        paragraphs = building.cmake_errors(log)
+        self.assertEqual(len(paragraphs), 1)
+        self.assertNotIn("Call Stack", paragraphs[0])
+        self.assertEqual(building.one_line(paragraphs[0]),
+                         "error: images/x/defconfig:3: CONFIG_A is not defined")
 
     def test_dpkg_query(self):
         output = "cmake installed\nclang not-installed\nlibfmt-dev:amd64 installed\nlld config-files\n"

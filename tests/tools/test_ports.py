@@ -113,7 +113,8 @@ class AptSourcesTest(unittest.TestCase):
         files = {os.path.join(root, "etc", "apt", "sources.list"): "",
                  os.path.join(parts, "debian.sources"): DEB822,
                  os.path.join(parts, "extra.list"): ONE_LINE,
-                 os.path.join(parts, "old.list.disabled"): "deb http://deb.debian.org/debian sid main\n"}
+                 os.path.join(parts, "old.list.disabled"):
+                     "deb http://deb.debian.org/debian sid main\n"}
         for path, text in files.items():
             with open(path, "w", encoding="utf-8") as file:
                 file.write(text)
@@ -124,7 +125,8 @@ class AptSourcesTest(unittest.TestCase):
 
     def test_debian_archive_detection(self):
         source = apt_sources.Source
-        self.assertTrue(apt_sources.is_debian_archive(source("http://security.debian.org/", [], [])))
+        self.assertTrue(apt_sources.is_debian_archive(
+            source("http://security.debian.org/", [], [])))
         self.assertTrue(apt_sources.is_debian_archive(source("http://proxy.local/debian/", [], [])))
         self.assertTrue(apt_sources.is_debian_archive(
             source("http://proxy.local/x/", [], [], signed_by=KEYRING)))
@@ -277,14 +279,16 @@ class FetchTest(PortTestCase):
         with self.assertRaises(fetch.PortError) as context:
             fetch.ensure(self.port, self.cache, self.fake_apt())
         self.assertIn("checksum mismatch for ", str(context.exception))
-        self.assertIn("example_1.0.orig.tar.xz: expected sha256 " + "1" * 64, str(context.exception))
+        self.assertIn("example_1.0.orig.tar.xz: expected sha256 " + "1" * 64,
+                      str(context.exception))
         self.assertFalse(os.path.exists(fetch.entry_directory(self.port, self.cache)))
 
     def test_extracted_file_mismatch_stops(self):
         self.port["files"][1]["sha256"] = "2" * 64
         with self.assertRaises(fetch.PortError) as context:
             fetch.ensure(self.port, self.cache, self.fake_apt())
-        self.assertIn("a.S: expected sha256 " + "2" * 64, str(context.exception))
+        self.assertIn("checksum mismatch for pkg/src/a.S (extracted from example_1.0.orig.tar.xz): "
+                      "expected sha256 " + "2" * 64, str(context.exception))
         self.assertFalse(os.path.exists(fetch.entry_directory(self.port, self.cache)))
 
 

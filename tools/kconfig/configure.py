@@ -11,7 +11,8 @@ Subcommands (run with Debian's /usr/bin/python3, which has python3-kconfiglib):
                 changed, as a fragment, in <build>/menuconfig.conf.
   savedefconfig writes the minimal configuration of a build's .config.
 
-Outputs are rewritten only when their content changes, so a re-configure rebuilds nothing needlessly.
+Outputs are rewritten only when their content changes, so a re-configure rebuilds nothing
+needlessly.
 """
 
 import argparse
@@ -56,7 +57,8 @@ def load_kconfig(kconfig, source_root):
     """Parses the Kconfig tree; kconfiglib warnings are kept in kconf.warnings, not printed."""
     os.environ["srctree"] = os.path.abspath(source_root)
     try:
-        kconf = kconfiglib.Kconfig(os.path.abspath(kconfig), warn_to_stderr=False)
+        # Relative to srctree, kconfiglib's messages name files relative to the repository.
+        kconf = kconfiglib.Kconfig(display_path(kconfig, source_root), warn_to_stderr=False)
     except kconfiglib.KconfigError as error:
         raise ConfigurationError(["error: {}".format(error)])
     kconf.warn_assign_override = False  # later fragments override earlier ones on purpose

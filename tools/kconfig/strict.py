@@ -31,6 +31,9 @@ def type_error(symbol, assignment):
         if text in VALID_TRISTATE_TEXT[symbol_type]:
             return None
         return "'{}' is not a valid value for the {} symbol".format(text, TYPE_TO_STR[symbol_type])
+    if text == "n":
+        return "n ('is not set') is only for bool and tristate symbols, this one is {}".format(
+            TYPE_TO_STR.get(symbol_type, "untyped"))
     if symbol_type == STRING:
         if assignment.is_quoted_string:
             return None

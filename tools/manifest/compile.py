@@ -113,6 +113,25 @@ def check_task(task, connections, footprints, schemas):
     return footprint_path
 
 
+def check_ring_ends(tasks, connections):
+    """Each Ring is single-producer/single-consumer: every end is granted exactly once."""
+    holders = {}
+    for task in tasks:
+        for slot, grant in task["bundle"].items():
+            if grant.get("class") != "RingCap":
+                continue
+            end = "consumer" if "receive" in grant["rights"] else "producer"
+            key = (grant["connection"], grant["ring"], end)
+            require(key not in holders, f"task {task['name']}, slot '{slot}': the {end} end of "
+                    f"{grant['connection']}.{grant['ring']} is already granted to {holders.get(key)}")
+            holders[key] = task["name"]
+    for connection in connections:
+        for ring in ("requests", "replies"):
+            for end in ("producer", "consumer"):
+                require((connection, ring, end) in holders,
+                        f"connection {connection}: nobody holds the {end} end of its {ring} Ring")
+
+
 def cxx_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -187,6 +206,7 @@ def compile_manifest(manifest_path, srctree, output, depfile=None):
         used.append(check_task(task, connections, footprints, schemas))
     for connection, spec in connections.items():
         require(spec["schema"] in schemas, f"connection {connection}: no footprint describes schema {spec['schema']}")
+    check_ring_ends(manifest["tasks"], connections)
     emit(manifest, connections, schemas, output)
     if depfile:
         with open(depfile, "w", encoding="utf-8") as handle:

@@ -14,6 +14,8 @@ lists and a private cache, so neither root nor a change to /etc/apt is needed.
 """
 
 import argparse
+import contextlib
+import fcntl
 import glob
 import hashlib
 import json
@@ -83,19 +85,20 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
-def checksum_problem(path, expected):
-    """None when the file exists with the expected sha256, else a message naming the file, the
-    expected and the actual sha256."""
+def checksum_problem(path, expected, name=None):
+    """None when the file exists with the expected sha256, else a message naming the file (as
+    `name`, when given), the expected and the actual sha256."""
+    name = name or path
     if not os.path.isfile(path):
-        return "{} is missing".format(path)
+        return "{} is missing".format(name)
     actual = sha256_of(path)
     if actual != expected:
-        return "checksum mismatch for {}: expected sha256 {}, got {}".format(path, expected, actual)
+        return "checksum mismatch for {}: expected sha256 {}, got {}".format(name, expected, actual)
     return None
 
 
-def verify(path, expected):
-    problem = checksum_problem(path, expected)
+def verify(path, expected, name=None):
+    problem = checksum_problem(path, expected, name)
     if problem:
         raise PortError(problem)
 
@@ -163,7 +166,7 @@ class PrivateApt:
                 " ".join(["apt-get"] + arguments), result.returncode))
 
     def update(self):
-        self.run(["update"])
+        self.run(["update", "--error-on=any"])  # an unreachable mirror is an error, not a warning
 
     def download_source(self, package, version, directory):
         os.makedirs(directory, exist_ok=True)
@@ -208,27 +211,45 @@ def extract(port, downloads, cache):
         by_tarball.setdefault(item.get("tarball", default_tarball), []).append(item["member"])
     try:
         for tarball, members in by_tarball.items():
-            progress("{}: extracting {} file(s) from {}".format(port["name"], len(members), tarball))
+            progress("{}: extracting {} file(s) from {}".format(
+                port["name"], len(members), tarball))
             subprocess.run(["tar", "-xf", os.path.join(downloads, tarball), "-C", staging, "--"]
                            + members, check=True)
         for item in port["files"]:
-            verify(os.path.join(staging, item["member"]), item["sha256"])
+            tarball = item.get("tarball", default_tarball)
+            verify(os.path.join(staging, item["member"]), item["sha256"],
+                   "{} (extracted from {})".format(item["member"], tarball))
         shutil.rmtree(entry, ignore_errors=True)
         os.rename(staging, entry)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def cache_lock(cache):
+    """Serialises fetches into one cache (two builds may configure at the same time)."""
+    os.makedirs(cache, exist_ok=True)
+    with open(os.path.join(cache, ".lock"), "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def ensure(port, cache, apt=None):
     """Completes the port's cache entry; no network when it is already complete."""
     if is_complete(port, cache):
         return False
-    started = time.monotonic()
-    apt = apt or PrivateApt(cache)
-    downloads = download(port, cache, apt)
-    extract(port, downloads, cache)
-    progress("{}: ready in {} ({:.1f} s)".format(
-        port["name"], entry_directory(port, cache), time.monotonic() - started))
+    with cache_lock(cache):
+        if is_complete(port, cache):  # another process completed it while we waited
+            return False
+        started = time.monotonic()
+        apt = apt or PrivateApt(cache)
+        downloads = download(port, cache, apt)
+        extract(port, downloads, cache)
+        progress("{}: ready in {} ({:.1f} s)".format(
+            port["name"], entry_directory(port, cache), time.monotonic() - started))
     return True
 
 

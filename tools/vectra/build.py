@@ -68,13 +68,12 @@ def assignments(given: list) -> tuple:
     return tuple(checked)
 
 
-def request_from(arguments, image: str = None, platform: str = None) -> BuildRequest:
-    image = image or arguments.image
-    platform = platform or arguments.platform
-    images.image(image)
-    images.platform(platform)
-    return BuildRequest(image, platform, overlay_paths(getattr(arguments, "overlay", None)),
-                        assignments(getattr(arguments, "set", None)), arguments.jobs)
+def request_from(arguments) -> BuildRequest:
+    """The build a command line asks for; unknown images and platforms stop here, by name."""
+    images.image(arguments.image)
+    images.platform(arguments.platform)
+    return BuildRequest(arguments.image, arguments.platform, overlay_paths(arguments.overlay),
+                        assignments(arguments.set), arguments.jobs)
 
 
 def configure_command(request: BuildRequest) -> list:
@@ -121,6 +120,7 @@ def cmake_errors(lines: list) -> list:
 
 def one_line(paragraph: str, limit: int = 160) -> str:
     """A failure in one line for the test summary: its first `error:` line, else its words."""
+    paragraph = paragraph.replace(f"{paths.REPOSITORY}/", "")
     body = paragraph.splitlines()[1:] or paragraph.splitlines()
     for line in body:
         if "error:" in line:
@@ -166,6 +166,16 @@ def jobs(requested: int) -> int:
     return requested if requested and requested > 0 else (os.cpu_count() or 2)
 
 
+def first_build_error(lines: list) -> str:
+    """The first compiler or linker error of a Ninja log (paths made repository-relative),
+    else the first `FAILED:` line, else ""."""
+    for marker in ("error:", "FAILED:"):
+        for line in lines:
+            if marker in line:
+                return line.strip().replace(f"{paths.REPOSITORY}/", "")
+    return ""
+
+
 def compile_folder(request: BuildRequest, capture: bool = False) -> None:
     """Runs Ninja through CMake. With capture, the output is also kept to name the first error
     (the test summary wants it); without, Ninja owns the terminal and shows its progress line."""
@@ -176,7 +186,7 @@ def compile_folder(request: BuildRequest, capture: bool = False) -> None:
     else:
         status, lines = subprocess.run(command, stdin=subprocess.DEVNULL).returncode, []
     if status != 0:
-        first = next((line.strip() for line in lines if "error:" in line or "Error" in line), "")
+        first = first_build_error(lines)
         raise Failure(f"building {request.name} failed (exit {status}); the compiler's messages are above",
                       summary=f"build failed: {first[:160]}" if first else f"build failed (exit {status})")
 

@@ -232,7 +232,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         tally.record(f"FAIL  {prefix}  {result.start_error}", 0, 1)
         return
     verdict = oracles.judge(matcher, platform.exit_kind, result.exit_code, result.timed_out)
-    timing = f"{result.seconds:5.2f} s"
+    timing = f"{result.seconds:5.3f} s" if result.seconds < 0.1 else f"{result.seconds:5.2f} s"
     if verdict.passed:
         size = ui.size_text(elf.stat().st_size)
         tally.record(f"PASS  {prefix}  {timing} boot→power-off   image {size}", 1, 0)

@@ -97,9 +97,10 @@ FaultFrame s_last_fault_frame;
     }
 }
 
-[[nodiscard]] bool within(u64 address, char const* bottom, char const* top)
+/* Whether a stack pointer is on a stack or in the guard page below it (an overflow). */
+[[nodiscard]] bool on_stack(u64 stack_pointer, char const* bottom, char const* top)
 {
-    return address >= address_of(bottom) && address <= address_of(top);
+    return stack_pointer >= address_of(bottom) - page_size && stack_pointer <= address_of(top);
 }
 
 void write_text(char const* text)
@@ -147,9 +148,9 @@ extern "C" FaultReport const* aarch64_prepare_fault_report(FaultFrame* frame)
         psci_system_off();
 
     bool in_fault_report = slot < VECTOR_SLOT_CURRENT_SPX_SYNCHRONOUS
-        && within(frame->stack_pointer, vectra_aarch64_fault_stack_bottom, vectra_aarch64_fault_stack_top);
+        && on_stack(frame->stack_pointer, vectra_aarch64_fault_stack_bottom, vectra_aarch64_fault_stack_top);
     bool in_nested_fault = slot >= VECTOR_SLOT_CURRENT_SPX_SYNCHRONOUS && slot < VECTOR_SLOT_LOWER_AARCH64_FIRST
-        && within(frame->stack_pointer, vectra_aarch64_nested_fault_stack_bottom, vectra_aarch64_nested_fault_stack_top);
+        && on_stack(frame->stack_pointer, vectra_aarch64_nested_fault_stack_bottom, vectra_aarch64_nested_fault_stack_top);
     if (in_fault_report || in_nested_fault)
         stop_on_nested_fault(*frame);
 

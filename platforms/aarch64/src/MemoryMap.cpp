@@ -281,7 +281,8 @@ void discover_machine(u64 device_tree_address, MemoryMap& free_memory)
         write_text("; assuming 256 MiB of RAM at 0x40000000\n");
         s_ram = {};
         s_ram.add_sized(ram_base, fallback_ram_size);
-        if (address >= ram_base)
+        /* A device tree above the image may still be there, its size unknown. */
+        if (address >= address_of(__image_end) && address < ram_window_end)
             s_reserved.add_sized(address, maximum_device_tree_size);
     }
 

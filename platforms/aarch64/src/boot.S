@@ -26,12 +26,18 @@
 #define DESCRIPTOR_TABLE 0x3
 #define DESCRIPTOR_NORMAL_BLOCK (0x1 | (1 << 2) | (3 << 8) | (1 << 10))
 #define DESCRIPTOR_DEVICE_BLOCK (0x1 | (0 << 2) | (1 << 10) | (1 << 53) | (1 << 54))
+#define DESCRIPTOR_NORMAL_PAGE (0x3 | (1 << 2) | (3 << 8) | (1 << 10))
 
-/* Identity map: RAM 1 GiB blocks for [1 GiB, 5 GiB); devices 2 MiB blocks for [128 MiB, 1 GiB). */
+/*
+ * Identity map: RAM (Normal) [1 GiB, 5 GiB), in 2 MiB blocks for the first GiB and 1 GiB
+ * blocks above, with the 2 MiB holding the stacks in 4 KiB pages so that each stack has an
+ * unmapped guard page below it; devices (Device-nGnRnE) [128 MiB, 1 GiB) in 2 MiB blocks.
+ */
 #define RAM_FIRST_GIGABYTE 1
 #define RAM_END_GIGABYTE 5
 #define DEVICE_FIRST_BLOCK 64
 #define BLOCKS_PER_TABLE 512
+#define PAGE_TABLE_COUNT 4
 
     .section .text.boot, "ax"
     .globl _start
@@ -97,22 +103,69 @@ _start:
     b .Lclear_bss
 .Lbss_clear:
 
-    /* Level 1: [0] -> device table, [1..4] RAM blocks. */
+    /*
+     * Level 1: [0] -> device table, [1] -> RAM table (GiB 1, which holds the image),
+     * [2..4] RAM 1 GiB blocks.
+     */
     adrp x1, vectra_aarch64_level1_table
     adrp x2, vectra_aarch64_device_table
+    adrp x7, vectra_aarch64_ram_table
+    adrp x8, vectra_aarch64_stack_table
     orr x3, x2, #DESCRIPTOR_TABLE
     str x3, [x1]
+    orr x3, x7, #DESCRIPTOR_TABLE
+    str x3, [x1, #8]
     ldr x4, =DESCRIPTOR_NORMAL_BLOCK
-    mov x5, #RAM_FIRST_GIGABYTE
-.Lmap_ram:
+    mov x5, #(RAM_FIRST_GIGABYTE + 1)
+.Lmap_ram_gigabytes:
     lsl x6, x5, #30
     orr x6, x6, x4
     str x6, [x1, x5, lsl #3]
     add x5, x5, #1
     cmp x5, #RAM_END_GIGABYTE
-    b.lo .Lmap_ram
+    b.lo .Lmap_ram_gigabytes
 
-    /* Level 2 for the first GiB: [0, 128 MiB) (flash) stays unmapped so null pointers fault. */
+    /* GiB 1 in 2 MiB blocks, except the block holding the stacks: that one gets pages. */
+    mov x5, #0
+.Lmap_ram_blocks:
+    lsl x6, x5, #21
+    orr x6, x6, #(RAM_FIRST_GIGABYTE << 30)
+    orr x6, x6, x4
+    str x6, [x7, x5, lsl #3]
+    add x5, x5, #1
+    cmp x5, #BLOCKS_PER_TABLE
+    b.lo .Lmap_ram_blocks
+    adrp x9, vectra_aarch64_stacks_start
+    ubfx x5, x9, #21, #9
+    orr x3, x8, #DESCRIPTOR_TABLE
+    str x3, [x7, x5, lsl #3]
+
+    /* The stacks' 2 MiB in 4 KiB pages, each stack's guard page left unmapped. */
+    and x10, x9, #~0x1fffff
+    ldr x4, =DESCRIPTOR_NORMAL_PAGE
+    mov x5, #0
+.Lmap_stack_pages:
+    lsl x6, x5, #12
+    add x6, x6, x10
+    orr x6, x6, x4
+    str x6, [x8, x5, lsl #3]
+    add x5, x5, #1
+    cmp x5, #BLOCKS_PER_TABLE
+    b.lo .Lmap_stack_pages
+    adrp x6, vectra_aarch64_boot_stack_guard
+    ubfx x5, x6, #12, #9
+    str xzr, [x8, x5, lsl #3]
+    adrp x6, vectra_aarch64_exception_stack_guard
+    ubfx x5, x6, #12, #9
+    str xzr, [x8, x5, lsl #3]
+    adrp x6, vectra_aarch64_fault_stack_guard
+    ubfx x5, x6, #12, #9
+    str xzr, [x8, x5, lsl #3]
+    adrp x6, vectra_aarch64_nested_fault_stack_guard
+    ubfx x5, x6, #12, #9
+    str xzr, [x8, x5, lsl #3]
+
+    /* Level 2 for GiB 0: [0, 128 MiB) (flash) stays unmapped so null pointers fault. */
     ldr x4, =DESCRIPTOR_DEVICE_BLOCK
     mov x5, #DEVICE_FIRST_BLOCK
 .Lmap_devices:
@@ -129,7 +182,7 @@ _start:
     ubfx x3, x3, #16, #4
     mov x4, #4
     lsl x3, x4, x3
-    add x4, x1, #(2 * 4096)
+    add x4, x1, #(PAGE_TABLE_COUNT * 4096)
     mov x5, x1
 .Linvalidate_tables:
     dc ivac, x5
@@ -185,34 +238,38 @@ _start:
     .globl vectra_aarch64_level1_table
 vectra_aarch64_level1_table:
     .space 4096
-    .globl vectra_aarch64_device_table
 vectra_aarch64_device_table:
     .space 4096
+vectra_aarch64_ram_table:
+    .space 4096
+vectra_aarch64_stack_table:
+    .space 4096
 
-    .section .bss.vectra_aarch64_stacks, "aw", %nobits
-    .balign 16
-    .globl vectra_aarch64_boot_stack_bottom
-vectra_aarch64_boot_stack_bottom:
-    .space 65536
-    .globl vectra_aarch64_boot_stack_top
-vectra_aarch64_boot_stack_top:
+/*
+ * The stacks, placed first in the image by linker.ld (one 2 MiB block holds them all), each
+ * above an unmapped guard page: an overflow faults instead of corrupting its neighbour.
+ */
+.macro guarded_stack name, size
+    .balign 4096
+    .globl vectra_aarch64_\name\()_guard
+vectra_aarch64_\name\()_guard:
+    .space 4096
+    .globl vectra_aarch64_\name\()_bottom
+vectra_aarch64_\name\()_bottom:
+    .space \size
+    .globl vectra_aarch64_\name\()_top
+vectra_aarch64_\name\()_top:
+.endm
 
-    .globl vectra_aarch64_exception_stack_bottom
-vectra_aarch64_exception_stack_bottom:
-    .space 16384
-    .globl vectra_aarch64_exception_stack_top
-vectra_aarch64_exception_stack_top:
-
-    .globl vectra_aarch64_fault_stack_bottom
-vectra_aarch64_fault_stack_bottom:
-    .space 16384
-    .globl vectra_aarch64_fault_stack_top
-vectra_aarch64_fault_stack_top:
-
-    .globl vectra_aarch64_nested_fault_stack_bottom
-vectra_aarch64_nested_fault_stack_bottom:
-    .space 8192
-    .globl vectra_aarch64_nested_fault_stack_top
-vectra_aarch64_nested_fault_stack_top:
+    .section .vectra_aarch64_stacks, "aw", %nobits
+    .balign 4096
+    .globl vectra_aarch64_stacks_start
+vectra_aarch64_stacks_start:
+    guarded_stack boot_stack, 65536
+    guarded_stack exception_stack, 16384
+    guarded_stack fault_stack, 16384
+    guarded_stack nested_fault_stack, 8192
+    .globl vectra_aarch64_stacks_end
+vectra_aarch64_stacks_end:
 
     .section .note.GNU-stack, "", %progbits

@@ -41,6 +41,8 @@
 
 #define KERNEL_CODE_SELECTOR 0x08
 #define KERNEL_DATA_SELECTOR 0x10
+#define BOOT_TASK_STATE_SELECTOR 0x18
+#define TASK_STATE_SIZE 104
 
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define DEBUG_EXIT_PORT 0xf4
@@ -67,16 +69,27 @@
 platform_x86_64_start_info_address:
     .long 0
 
-    .section .rodata.boot, "a"
+/*
+ * The boot GDT includes a TSS (its base is filled in at run time): a CPU in long mode with the
+ * firmware's 16-bit TR is a state VMX refuses, so nested KVM would emulate every instruction and
+ * die on the first SSE one. Descriptors.cpp replaces all of this with the final GDT and TSS.
+ */
+    .section .data.boot
     .p2align 3
 boot_gdt:
     .quad 0                           /* null */
     .quad 0x00af9a000000ffff          /* 0x08: 64-bit code, DPL 0 */
     .quad 0x00cf92000000ffff          /* 0x10: data, DPL 0 */
+boot_gdt_task_state:
+    .quad 0x0000890000000067          /* 0x18: available TSS, limit 103, base below */
+    .quad 0
 boot_gdt_end:
 boot_gdt_pointer:
     .word boot_gdt_end - boot_gdt - 1
     .long boot_gdt
+
+    .section .rodata.boot, "a"
+    .p2align 2
 mxcsr_default:
     .long 0x1f80                      /* every SSE exception masked, round to nearest */
 no_long_mode_message:
@@ -90,6 +103,9 @@ boot_page_directory_pointers:
     .skip 4096
 boot_page_directories:
     .skip PAGE_DIRECTORY_COUNT * 4096
+    .p2align 4
+boot_task_state:
+    .skip TASK_STATE_SIZE
     .p2align 4
 boot_stack:
     .skip BOOT_STACK_SIZE
@@ -143,7 +159,14 @@ platform_x86_64_entry32:
     loop 2b
     movl $(boot_page_directory_pointers + PAGE_PRESENT + PAGE_WRITABLE), boot_page_map_level4
 
+    movl $boot_task_state, %eax
+    movw %ax, boot_gdt_task_state + 2
+    shrl $16, %eax
+    movb %al, boot_gdt_task_state + 4
+    movb %ah, boot_gdt_task_state + 7
     lgdt boot_gdt_pointer
+    movw $BOOT_TASK_STATE_SELECTOR, %ax
+    ltr %ax
 
     movl %cr4, %eax
     orl $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax

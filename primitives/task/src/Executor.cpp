@@ -125,6 +125,24 @@ void Executor::exit_current(i32 status)
     VERIFY_NOT_REACHED();
 }
 
+ErrorOr<void> Executor::reap(Task& task)
+{
+    if (task.m_state != TaskState::Exited)
+        return Error(ErrorCode::Busy, "only an exited Task can be reaped");
+    for (Task** link = &m_tasks; *link; link = &(*link)->m_next) {
+        if (*link != &task)
+            continue;
+        *link = task.m_next;
+        task.m_next = nullptr;
+        if (m_last_person == &task)
+            m_last_person = nullptr;
+        if (m_last_network == &task)
+            m_last_network = nullptr;
+        return {};
+    }
+    return Error(ErrorCode::NotFound, "Task is not on this executor");
+}
+
 bool Executor::is_runnable(Task& task) const
 {
     if (task.m_state == TaskState::Runnable)

@@ -45,6 +45,12 @@ public:
     void note_timer_interrupt() { m_timer_interrupts.fetch_add(1, std::memory_order_relaxed); }
     [[nodiscard]] u64 timer_interrupts() const { return m_timer_interrupts.load(std::memory_order_relaxed); }
 
+    /*
+     * Forget an exited Task: after this the executor never touches it again, so its
+     * supervisor may reclaim the Reticle it lived in. Refused while the Task has not exited.
+     */
+    [[nodiscard]] ErrorOr<void> reap(Task&);
+
     [[nodiscard]] Task* tasks() const { return m_tasks; }
     [[nodiscard]] u64 switches() const { return m_switches; }
 

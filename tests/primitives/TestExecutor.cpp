@@ -1,0 +1,243 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include "../TestSupport.h"
+#include <catch2/catch.hpp>
+#include <string>
+#include <vectra/Executor.h>
+#include <vectra/Ring.h>
+#include <vectra/Signal.h>
+#include <vectra/platform/Platform.h>
+
+using namespace vectra;
+
+namespace {
+
+constexpr u64 schema = schema_id_of("schema executor-test version 1\n");
+constexpr u32 message_count = 1000;
+
+/* Test-only shared record of what the Tasks did; Tasks themselves see only their Bundles. */
+std::string s_trace;
+
+void reap_all(Executor& executor)
+{
+    while (Task* task = executor.tasks()) {
+        REQUIRE(task->state() == TaskState::Exited);
+        REQUIRE_FALSE(executor.reap(*task).is_error());
+    }
+}
+
+ErrorOr<i32> producer(Bundle& bundle)
+{
+    auto ring = bundle.take<RingCap>("out");
+    if (ring.is_error())
+        return ring.release_error();
+    auto sender = RingSender::bind(ring.release_value(), schema, this_task().signals(), SignalBit(1));
+    if (sender.is_error())
+        return sender.release_error();
+    for (u32 value = 1; value <= message_count;) {
+        if (sender.value().try_send({ reinterpret_cast<u8 const*>(&value), sizeof(value) }).is_error()) {
+            (void)wait(SignalBit(1).mask());
+            continue;
+        }
+        ++value;
+    }
+    return 0;
+}
+
+ErrorOr<i32> consumer(Bundle& bundle)
+{
+    auto ring = bundle.take<RingCap>("in");
+    if (ring.is_error())
+        return ring.release_error();
+    auto receiver = RingReceiver::bind(ring.release_value(), schema, this_task().signals(), SignalBit(0));
+    if (receiver.is_error())
+        return receiver.release_error();
+    u64 sum = 0;
+    u32 expected = 1;
+    while (expected <= message_count) {
+        u32 value = 0;
+        auto got = receiver.value().try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) });
+        if (got.is_error()) {
+            (void)wait(SignalBit(0).mask());
+            continue;
+        }
+        if (value != expected)
+            return Error(ErrorCode::MalformedMessage, "out of order");
+        sum += value;
+        ++expected;
+    }
+    return static_cast<i32>(sum % 1000);
+}
+
+}
+
+TEST_CASE("two Tasks pass a thousand messages over a small Ring, waking each other by doorbell")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    Ring* ring = Ring::try_create(arena.reticle(), 4, 16, schema).value();
+    Task* receiving = executor.spawn(arena.reticle(), { "consumer", consumer }).value();
+    Task* sending = executor.spawn(arena.reticle(), { "producer", producer }).value();
+    REQUIRE_FALSE(receiving->bundle().try_put("in", RingCap(ring, RightReceive)).is_error());
+    REQUIRE_FALSE(sending->bundle().try_put("out", RingCap(ring, RightSend)).is_error());
+    u64 switches_before = executor.switches();
+    i32 status = executor.run_until_exit(*receiving).value();
+    REQUIRE(status == static_cast<i32>((u64(message_count) * (message_count + 1) / 2) % 1000));
+    REQUIRE(executor.run_until_exit(*sending).value() == 0);
+    /* The Ring holds 4 messages, so the Tasks must have handed over many times. */
+    REQUIRE(executor.switches() - switches_before > message_count / 4);
+    reap_all(executor);
+}
+
+namespace {
+
+ErrorOr<i32> person_worker(Bundle&)
+{
+    for (int turn = 0; turn < 20; ++turn) {
+        s_trace += 'P';
+        Executor::current().yield();
+    }
+    return 0;
+}
+
+ErrorOr<i32> network_worker(Bundle&)
+{
+    for (int turn = 0; turn < 3; ++turn) {
+        s_trace += 'N';
+        Executor::current().yield();
+    }
+    return 0;
+}
+
+}
+
+TEST_CASE("the Person band runs first and the Network band is never starved")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    s_trace.clear();
+    SpawnParameters network { "network", network_worker };
+    network.band = Band::Network;
+    Task* background = executor.spawn(arena.reticle(), network).value();
+    Task* first = executor.spawn(arena.reticle(), { "person-1", person_worker }).value();
+    Task* second = executor.spawn(arena.reticle(), { "person-2", person_worker }).value();
+    REQUIRE(executor.run_until_exit(*background).value() == 0);
+    REQUIRE(executor.run_until_exit(*first).value() == 0);
+    REQUIRE(executor.run_until_exit(*second).value() == 0);
+    REQUIRE(s_trace.size() == 43);
+    REQUIRE(s_trace[0] == 'P');
+    /* Never more than the bound of Person turns in a row while Network work waits. */
+    usize network_seen = 0;
+    usize run = 0;
+    for (char turn : s_trace) {
+        if (turn == 'N') {
+            ++network_seen;
+            run = 0;
+        } else if (network_seen < 3) {
+            ++run;
+            REQUIRE(run <= Executor::network_starvation_bound);
+        }
+    }
+    reap_all(executor);
+}
+
+namespace {
+
+ErrorOr<i32> sleeper(Bundle&)
+{
+    u64 start = platform::monotonic_nanoseconds();
+    u64 bits = Executor::current().wait_until(SignalBit(2).mask(), start + 3'000'000, SignalBit(9));
+    if (bits != SignalBit(9).mask())
+        return Error(ErrorCode::InvalidArgument, "woke on the wrong bit");
+    if (platform::monotonic_nanoseconds() < start + 3'000'000)
+        return Error(ErrorCode::InvalidArgument, "woke early");
+    return 7;
+}
+
+ErrorOr<i32> failing(Bundle&)
+{
+    return Error(ErrorCode::NotFound, "failing on purpose");
+}
+
+ErrorOr<i32> raiser(Bundle& bundle)
+{
+    auto signal = bundle.take<SignalCap>("wake");
+    if (signal.is_error())
+        return signal.release_error();
+    if (raise(signal.value()).is_error())
+        return 1;
+    return 0;
+}
+
+ErrorOr<i32> waiter(Bundle&)
+{
+    return static_cast<i32>(wait(SignalBit(12).mask() | SignalBit(13).mask()));
+}
+
+}
+
+TEST_CASE("a deadline wakes a waiting Task through the platform timer")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    Task* task = executor.spawn(arena.reticle(), { "sleeper", sleeper }).value();
+    REQUIRE(executor.run_until_exit(*task).value() == 7);
+    reap_all(executor);
+}
+
+TEST_CASE("a raised bit wakes exactly the Task waiting on it")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    Task* waiting = executor.spawn(arena.reticle(), { "waiter", waiter }).value();
+    Task* raising = executor.spawn(arena.reticle(), { "raiser", raiser }).value();
+    REQUIRE_FALSE(raising->bundle().try_put("wake", SignalCap(&waiting->signals(), RightRaise, 13)).is_error());
+    REQUIRE(executor.run_until_exit(*waiting).value() == static_cast<i32>(SignalBit(13).mask()));
+    REQUIRE(executor.run_until_exit(*raising).value() == 0);
+    reap_all(executor);
+}
+
+TEST_CASE("an exiting Task signals its supervisor with its status or its error")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    SignalMask supervisor;
+    SpawnParameters parameters { "failing", failing };
+    parameters.supervisor_mask = &supervisor;
+    parameters.exit_bit = SignalBit(20);
+    Task* task = executor.spawn(arena.reticle(), parameters).value();
+    REQUIRE(executor.run_until_exit(*task).value() == 1);
+    REQUIRE(task->exit_cause() == ExitCause::Failed);
+    REQUIRE(task->exit_error().code() == ErrorCode::NotFound);
+    REQUIRE(supervisor.take(~u64(0)) == SignalBit(20).mask());
+    reap_all(executor);
+}
+
+TEST_CASE("spawn refuses bad parameters and reports Reticle exhaustion")
+{
+    test::Arena arena(64 * KiB);
+    auto& executor = Executor::current();
+    REQUIRE(executor.spawn(arena.reticle(), { "", failing }).error().code() == ErrorCode::NameTooLong);
+    REQUIRE(executor.spawn(arena.reticle(), { std::string_view("x", 40), failing }).error().code() == ErrorCode::NameTooLong);
+    REQUIRE(executor.spawn(arena.reticle(), { "no-entry", nullptr }).error().code() == ErrorCode::InvalidArgument);
+    SpawnParameters tiny { "tiny", failing };
+    tiny.stack_size = 1024;
+    REQUIRE(executor.spawn(arena.reticle(), tiny).error().code() == ErrorCode::InvalidArgument);
+    SpawnParameters huge { "huge", failing };
+    huge.stack_size = 1 * MiB;
+    REQUIRE(executor.spawn(arena.reticle(), huge).error().code() == ErrorCode::OutOfMemory);
+    REQUIRE(executor.tasks() == nullptr);
+}
+
+TEST_CASE("only exited Tasks can be reaped")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    Task* task = executor.spawn(arena.reticle(), { "sleeper", sleeper }).value();
+    REQUIRE(executor.reap(*task).error().code() == ErrorCode::Busy);
+    REQUIRE(executor.run_until_exit(*task).value() == 7);
+    REQUIRE_FALSE(executor.reap(*task).is_error());
+    REQUIRE(executor.reap(*task).error().code() == ErrorCode::NotFound);
+}

@@ -1,0 +1,30 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <catch2/catch.hpp>
+#include <vectra/Signal.h>
+
+using namespace vectra;
+
+TEST_CASE("raised bits stay pending until taken, and take clears only the asked bits")
+{
+    SignalMask mask;
+    mask.raise(SignalBit(3));
+    mask.raise(SignalBit(63));
+    REQUIRE(mask.peek(~u64(0)) == ((u64(1) << 3) | (u64(1) << 63)));
+    REQUIRE(mask.take(SignalBit(3).mask()) == SignalBit(3).mask());
+    REQUIRE(mask.take(SignalBit(3).mask()) == 0);
+    REQUIRE(mask.peek(~u64(0)) == (u64(1) << 63));
+}
+
+TEST_CASE("raising through a SignalCap needs the raise right")
+{
+    SignalMask mask;
+    SignalCap can_raise(&mask, RightRaise, 7);
+    SignalCap cannot(&mask, RightWrite, 7);
+    REQUIRE_FALSE(raise(can_raise).is_error());
+    REQUIRE(mask.take(SignalBit(7).mask()) != 0);
+    REQUIRE(raise(cannot).error().code() == ErrorCode::MissingRight);
+    REQUIRE(mask.peek(~u64(0)) == 0);
+}

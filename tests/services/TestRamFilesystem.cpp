@@ -1,0 +1,121 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include "../TestSupport.h"
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+#include <vfsd/RamFilesystem.h>
+
+using namespace vectra;
+using namespace vectra::vfs;
+
+namespace {
+
+Path path_of(std::initializer_list<char const*> components)
+{
+    Path path = Path::root();
+    for (auto* component : components)
+        path = path.try_join(component).value();
+    return path;
+}
+
+std::vector<std::string> names_in(RamFilesystem& filesystem, Path const& directory)
+{
+    std::vector<std::string> names;
+    REQUIRE_FALSE(filesystem.list(directory, 0, [&](DirectoryEntry const& entry) {
+        names.emplace_back(entry.name);
+        return true;
+    }).is_error());
+    return names;
+}
+
+}
+
+TEST_CASE("files are written, read back, listed, stat'ed and removed")
+{
+    test::Arena arena(1 * MiB);
+    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 32, 64).value();
+    REQUIRE_FALSE(filesystem.create_directory(path_of({ "docs" })).is_error());
+    std::string text = "hello, vectra\n";
+    REQUIRE(filesystem.write(path_of({ "docs", "a.txt" }), 0, as_bytes(text)).value() == text.size());
+    u8 buffer[64];
+    usize length = filesystem.read(path_of({ "docs", "a.txt" }), 0, buffer).value();
+    REQUIRE(std::string(reinterpret_cast<char*>(buffer), length) == text);
+    REQUIRE(filesystem.stat(path_of({ "docs", "a.txt" })).value().size == text.size());
+    REQUIRE(filesystem.stat(path_of({ "docs" })).value().kind == NodeKind::Directory);
+    REQUIRE(names_in(filesystem, path_of({ "docs" })) == std::vector<std::string> { "a.txt" });
+    REQUIRE_FALSE(filesystem.remove(path_of({ "docs", "a.txt" })).is_error());
+    REQUIRE(names_in(filesystem, path_of({ "docs" })).empty());
+    REQUIRE_FALSE(filesystem.remove(path_of({ "docs" })).is_error());
+    REQUIRE(filesystem.stat(path_of({ "docs" })).error().code() == ErrorCode::NotFound);
+}
+
+TEST_CASE("writes span blocks, extend files and leave holes that read as zeros")
+{
+    test::Arena arena(1 * MiB);
+    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 8, 16).value();
+    std::vector<u8> data(1300);
+    for (usize index = 0; index < data.size(); ++index)
+        data[index] = static_cast<u8>(index * 7);
+    Path file = path_of({ "big" });
+    REQUIRE(filesystem.write(file, 700, data).value() == 2000);
+    std::vector<u8> back(2000);
+    REQUIRE(filesystem.read(file, 0, back).value() == 2000);
+    for (usize index = 0; index < 700; ++index)
+        REQUIRE(back[index] == 0);
+    for (usize index = 0; index < data.size(); ++index)
+        REQUIRE(back[700 + index] == data[index]);
+    REQUIRE(filesystem.read(file, 5000, back).value() == 0);
+}
+
+TEST_CASE("every refusal leaves the filesystem unchanged")
+{
+    test::Arena arena(1 * MiB);
+    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 4, 2).value();
+    REQUIRE(filesystem.create_directory(Path::root()).error().code() == ErrorCode::AlreadyExists);
+    REQUIRE(filesystem.create_directory(path_of({ "missing", "child" })).error().code() == ErrorCode::NotFound);
+    REQUIRE_FALSE(filesystem.create_directory(path_of({ "d" })).is_error());
+    REQUIRE(filesystem.create_directory(path_of({ "d" })).error().code() == ErrorCode::AlreadyExists);
+    REQUIRE(filesystem.write(path_of({ "d" }), 0, as_bytes("x")).error().code() == ErrorCode::IsADirectory);
+    u8 buffer[8];
+    REQUIRE(filesystem.read(path_of({ "d" }), 0, buffer).error().code() == ErrorCode::IsADirectory);
+    REQUIRE_FALSE(filesystem.write(path_of({ "d", "f" }), 0, as_bytes("x")).is_error());
+    REQUIRE(filesystem.create_directory(path_of({ "d", "f", "g" })).error().code() == ErrorCode::NotADirectory);
+    REQUIRE(filesystem.remove(path_of({ "d" })).error().code() == ErrorCode::NotEmpty);
+    REQUIRE(filesystem.remove(Path::root()).error().code() == ErrorCode::InvalidArgument);
+    /* Two blocks exist and one is used: a three-block write must fail before writing anything. */
+    u32 free_before = filesystem.free_blocks();
+    std::vector<u8> large(3 * RamFilesystem::block_size, 1);
+    REQUIRE(filesystem.write(path_of({ "d", "f" }), 0, large).error().code() == ErrorCode::OutOfMemory);
+    REQUIRE(filesystem.free_blocks() == free_before);
+    REQUIRE(filesystem.stat(path_of({ "d", "f" })).value().size == 1);
+    std::vector<u8> too_large(RamFilesystem::blocks_per_file * RamFilesystem::block_size + 1, 1);
+    REQUIRE(filesystem.write(path_of({ "e" }), 0, too_large).error().code() == ErrorCode::TooLarge);
+    REQUIRE(filesystem.write(path_of({ "e" }), ~u64(0) - 1, as_bytes("xy")).error().code() == ErrorCode::TooLarge);
+}
+
+TEST_CASE("removed files return their nodes and blocks")
+{
+    test::Arena arena(1 * MiB);
+    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 4, 4).value();
+    u32 nodes = filesystem.free_nodes();
+    for (int round = 0; round < 100; ++round) {
+        std::vector<u8> data(4 * RamFilesystem::block_size, static_cast<u8>(round));
+        REQUIRE_FALSE(filesystem.write(path_of({ "f" }), 0, data).is_error());
+        REQUIRE(filesystem.free_blocks() == 0);
+        REQUIRE_FALSE(filesystem.remove(path_of({ "f" })).is_error());
+    }
+    REQUIRE(filesystem.free_blocks() == 4);
+    REQUIRE(filesystem.free_nodes() == nodes);
+}
+
+TEST_CASE("the node table fills up with a clear error")
+{
+    test::Arena arena(1 * MiB);
+    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 3, 4).value();
+    REQUIRE_FALSE(filesystem.create_directory(path_of({ "a" })).is_error());
+    REQUIRE_FALSE(filesystem.create_directory(path_of({ "b" })).is_error());
+    REQUIRE(filesystem.create_directory(path_of({ "c" })).error().code() == ErrorCode::OutOfMemory);
+}

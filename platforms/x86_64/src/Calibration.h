@@ -15,7 +15,7 @@ struct TimerFrequencies {
 };
 
 /*
- * Measures both frequencies over one ~10 ms window of the PIT (channel 0, polled; its
+ * Measures both frequencies over one ~5 ms window of the PIT (channel 0, polled; its
  * interrupt line stays masked), then leaves the PIT quiet. Needs the local APIC initialised.
  */
 [[nodiscard]] TimerFrequencies measure_timer_frequencies();

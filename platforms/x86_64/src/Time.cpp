@@ -26,9 +26,9 @@ constexpr u64 nanoseconds_per_second = 1'000'000'000;
 constexpr u64 minimum_plausible_frequency = 1'000'000;
 constexpr u32 timer_line = 0;
 /*
- * The APIC timer and the TSC are calibrated to within ~0.05 % of each other (under TCG they
- * even follow different host clocks), so a far deadline aimed at directly could fire
- * milliseconds late. Deadlines further than `direct_aim_limit` are aimed `early_margin` short;
+ * The APIC timer and the TSC agree only to within the calibration error (a few ppm under TCG
+ * here, more on a busy or real machine, and under TCG they follow different host clocks), so a
+ * far deadline aimed at directly could fire milliseconds late. Deadlines further than `direct_aim_limit` are aimed `early_margin` short;
  * the interrupt then re-arms for the last few milliseconds, whose error is microseconds.
  */
 constexpr u64 direct_aim_limit = 10'000'000;

@@ -37,5 +37,9 @@ else()
         target_compile_options(vectra_flags INTERFACE -fsanitize=address,undefined
             -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
         target_link_options(vectra_flags INTERFACE -fsanitize=address,undefined)
+        # Coverage instrumentation for the fuzz targets (libFuzzer's main is linked only there).
+        if(VECTRA_HOST_TESTS)
+            target_compile_options(vectra_flags INTERFACE -fsanitize=fuzzer-no-link)
+        endif()
     endif()
 endif()

@@ -92,7 +92,7 @@ function(vectra_link_image)
         endif()
         set_target_properties(vectra.elf PROPERTIES LINK_DEPENDS ${script})
         target_link_options(vectra.elf PRIVATE
-            -nostdlib -static -no-pie -fuse-ld=lld
+            -nostdlib -static -fuse-ld=lld
             -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections
             -Wl,-T,${script} -Wl,-Map,${CMAKE_BINARY_DIR}/vectra.map)
         target_link_libraries(vectra.elf PRIVATE ${VECTRA_LIBGCC})

@@ -3,7 +3,7 @@
  */
 
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
+#include <vectra/Format.h>
 #include <random>
 #include <vectra/Path.h>
 

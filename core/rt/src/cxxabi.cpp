@@ -6,6 +6,7 @@
  */
 
 #include <vectra/Panic.h>
+#include <vectra/Types.h>
 
 extern "C" {
 
@@ -56,5 +57,15 @@ VECTRA_THROW_HELPER_WITH_MESSAGE(__throw_underflow_error)
 
 [[noreturn]] void __throw_out_of_range_fmt(char const*, ...) { PANIC("C++ exception __throw_out_of_range_fmt (exceptions are off)"); }
 [[noreturn]] void __throw_system_error(int) { PANIC("C++ exception __throw_system_error (exceptions are off)"); }
+
+}
+
+extern "C" {
+
+/*
+ * {fmt} reaches snprintf only for long double and hexadecimal floating point, which Vectra
+ * code does not format. Returning −1 would make {fmt} retry forever, so it panics instead.
+ */
+int snprintf(char*, vectra::usize, char const*, ...) { PANIC("snprintf is not available in images"); }
 
 }

@@ -43,10 +43,10 @@ struct FaultFrame {
     u64 registers[31]; /* x0..x30 */
     u64 stack_pointer; /* the stack pointer in use when the exception was taken */
     u64 link_register; /* ELR_EL1 */
-    u64 saved_state;   /* SPSR_EL1 */
-    u64 syndrome;      /* ESR_EL1 */
+    u64 saved_state; /* SPSR_EL1 */
+    u64 syndrome; /* ESR_EL1 */
     u64 fault_address; /* FAR_EL1 */
-    u64 vector_slot;   /* VECTOR_SLOT_* */
+    u64 vector_slot; /* VECTOR_SLOT_* */
     u64 padding;
 };
 

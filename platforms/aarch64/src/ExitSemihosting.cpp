@@ -12,8 +12,8 @@ namespace vectra::platform::aarch64 {
 
 namespace {
 
-constexpr u64 semihosting_exit_operation = 0x18;
-constexpr u64 application_exit_reason = 0x20026;
+    constexpr u64 semihosting_exit_operation = 0x18;
+    constexpr u64 application_exit_reason = 0x20026;
 
 }
 
@@ -23,10 +23,7 @@ void try_exit_with_status(ExitStatus status)
     register u64 x0 asm("x0") = semihosting_exit_operation;
     register u64 x1 asm("x1") = reinterpret_cast<uptr>(parameters);
     set_semihosting_probe_active(true);
-    asm volatile("hlt #0xf000"
-                 : "+r"(x0)
-                 : "r"(x1)
-                 : "memory");
+    asm volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
     set_semihosting_probe_active(false);
 }
 

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * The GICv2 of QEMU virt: distributor at 0x08000000, CPU interface at 0x08010000. Every
- * interrupt is group 0, priority 0xa0, routed to CPU 0, and starts disabled.
+ * interrupt is group 0, priority 0xa0, routed to CPU 0, and starts disabled; shared
+ * peripheral interrupts (INTID >= 32) are edge-triggered.
  */
 
 #pragma once
@@ -16,8 +17,9 @@ void gic_initialize();
 void gic_enable_line(u32 line);
 void gic_disable_line(u32 line);
 
-constexpr u32 gic_spurious_line = 1023;
-/* Returns the whole GICC_IAR value; its low 10 bits are the INTID (>= 1020: nothing pending). */
+/* INTIDs 1020-1023 are special (1023: nothing pending). */
+constexpr u32 gic_first_special_line = 1020;
+/* Returns the whole GICC_IAR value; its low 10 bits are the INTID. */
 [[nodiscard]] u32 gic_acknowledge();
 void gic_end_of_interrupt(u32 acknowledged);
 

@@ -11,14 +11,8 @@
 
 namespace vectra::platform::aarch64 {
 
-[[nodiscard]] inline u32 mmio_read32(uptr address)
-{
-    return *reinterpret_cast<u32 volatile*>(address);
-}
+[[nodiscard]] inline u32 mmio_read32(uptr address) { return *reinterpret_cast<u32 volatile*>(address); }
 
-inline void mmio_write32(uptr address, u32 value)
-{
-    *reinterpret_cast<u32 volatile*>(address) = value;
-}
+inline void mmio_write32(uptr address, u32 value) { *reinterpret_cast<u32 volatile*>(address) = value; }
 
 }

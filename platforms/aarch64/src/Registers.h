@@ -8,14 +8,14 @@
 
 #include <vectra/Types.h>
 
-#define VECTRA_AARCH64_READ_REGISTER(name)                         \
-    ({                                                             \
-        ::vectra::u64 _register_value;                             \
-        asm volatile("mrs %0, " #name : "=r"(_register_value));    \
-        _register_value;                                           \
+#define VECTRA_AARCH64_READ_REGISTER(name)                                                                             \
+    ({                                                                                                                 \
+        ::vectra::u64 _register_value;                                                                                 \
+        asm volatile("mrs %0, " #name : "=r"(_register_value));                                                        \
+        _register_value;                                                                                               \
     })
 
-#define VECTRA_AARCH64_WRITE_REGISTER(name, value) \
+#define VECTRA_AARCH64_WRITE_REGISTER(name, value)                                                                     \
     asm volatile("msr " #name ", %0" ::"r"(static_cast<::vectra::u64>(value)) : "memory")
 
 namespace vectra::platform::aarch64 {

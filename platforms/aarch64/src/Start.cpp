@@ -14,17 +14,17 @@ namespace vectra::platform::aarch64 {
 
 namespace {
 
-BootInfo s_boot_info;
+    BootInfo s_boot_info;
 
-using Constructor = void (*)();
-extern "C" Constructor __init_array_start[];
-extern "C" Constructor __init_array_end[];
+    using Constructor = void (*)();
+    extern "C" Constructor __init_array_start[];
+    extern "C" Constructor __init_array_end[];
 
-void run_global_constructors()
-{
-    for (Constructor* constructor = __init_array_start; constructor != __init_array_end; ++constructor)
-        (*constructor)();
-}
+    void run_global_constructors()
+    {
+        for (Constructor* constructor = __init_array_start; constructor != __init_array_end; ++constructor)
+            (*constructor)();
+    }
 
 }
 
@@ -37,6 +37,8 @@ extern "C" [[noreturn]] void platform_aarch64_start(u64 device_tree_address)
     run_global_constructors();
 
     s_boot_info.platform_name = "aarch64";
+    /* SErrors may be reported from now on; IRQs and FIQs stay masked for the kernel. */
+    asm volatile("msr daifclr, #4" ::: "memory");
     kernel::boot(s_boot_info);
 }
 

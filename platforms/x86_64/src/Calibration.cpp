@@ -60,7 +60,7 @@ Poll poll()
 
 /* Where an edge lies: between the PIT reads of two consecutive polls. */
 struct Edge {
-    u16 pit_count;  /* the new counter value */
+    u16 pit_count; /* the new counter value */
     u64 time_stamp; /* midpoint estimate */
     u64 apic_count; /* midpoint estimate */
 };

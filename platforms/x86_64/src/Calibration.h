@@ -10,7 +10,7 @@ namespace vectra::x86_64 {
 
 struct TimerFrequencies {
     u64 time_stamp_counter { 0 }; /* ticks per second */
-    u64 local_apic_timer { 0 };   /* counts per second at divide-by-1 */
+    u64 local_apic_timer { 0 }; /* counts per second at divide-by-1 */
     u64 time_stamp_at_start { 0 };
 };
 

@@ -42,7 +42,7 @@ void initialize_console()
 {
     out8(interrupt_enable_register, 0x00);
     out8(line_control_register, 0x80); /* divisor latch access */
-    out8(divisor_low_register, 0x01);  /* 115200 baud */
+    out8(divisor_low_register, 0x01); /* 115200 baud */
     out8(divisor_high_register, 0x00);
     out8(line_control_register, 0x03); /* 8 data bits, no parity, one stop bit */
     out8(fifo_control_register, 0xc7); /* enable and clear FIFOs, 14-byte threshold */

@@ -79,7 +79,8 @@ void load_global_descriptors()
         | (((tss_limit >> 16) & 0xf) << 48) | (((tss_base >> 24) & 0xff) << 56);
     s_global_descriptors[4] = tss_base >> 32;
 
-    DescriptorTablePointer pointer { sizeof(s_global_descriptors) - 1, reinterpret_cast<u64>(&s_global_descriptors[0]) };
+    DescriptorTablePointer pointer { sizeof(s_global_descriptors) - 1,
+        reinterpret_cast<u64>(&s_global_descriptors[0]) };
     asm volatile(
         "lgdt %0\n"
         "pushq %1\n"
@@ -127,7 +128,8 @@ void initialize_descriptor_tables()
     s_task_state_segment.interrupt_stacks[exception_stack_index - 1] = stack_top(s_exception_stack);
     s_task_state_segment.interrupt_stacks[double_fault_stack_index - 1] = stack_top(s_double_fault_stack);
     s_task_state_segment.interrupt_stacks[non_maskable_stack_index - 1] = stack_top(s_non_maskable_stack);
-    s_task_state_segment.interrupt_stacks[interrupt_stack_index - 1] = reinterpret_cast<u64>(&s_interrupt_stack[0]) + interrupt_stack_size;
+    s_task_state_segment.interrupt_stacks[interrupt_stack_index - 1]
+        = reinterpret_cast<u64>(&s_interrupt_stack[0]) + interrupt_stack_size;
     s_task_state_segment.io_permission_map_offset = sizeof(TaskStateSegment); /* no I/O map */
     load_global_descriptors();
 
@@ -143,9 +145,11 @@ void initialize_descriptor_tables()
         set_gate(vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
     static_assert(timer_vector == 0x30, "vectors.S generates the timer stub for vector 0x30");
     set_gate(timer_vector, reinterpret_cast<void const*>(&platform_x86_64_interrupt_stub_0x30), interrupt_stack_index);
-    set_gate(spurious_vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
+    set_gate(
+        spurious_vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
 
-    DescriptorTablePointer pointer { sizeof(s_interrupt_descriptors) - 1, reinterpret_cast<u64>(&s_interrupt_descriptors[0]) };
+    DescriptorTablePointer pointer { sizeof(s_interrupt_descriptors) - 1,
+        reinterpret_cast<u64>(&s_interrupt_descriptors[0]) };
     asm volatile("lidt %0" : : "m"(pointer) : "memory");
 }
 

@@ -19,7 +19,7 @@ using platform::MemoryRegion;
 
 constexpr u64 page_size = 4 * KiB;
 constexpr u64 lowest_usable_address = 1 * MiB; /* below: real-mode IVT, BIOS data, VGA, ROMs */
-constexpr u64 identity_map_end = 4 * GiB;       /* what boot.S maps */
+constexpr u64 identity_map_end = 4 * GiB; /* what boot.S maps */
 constexpr usize command_line_limit = 64 * KiB;
 
 u64 s_acpi_root_pointer_address { 0 };
@@ -163,7 +163,8 @@ void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory)
             exclude_span(free_memory, modules[index].address, modules[index].size);
             u64 module_command_line = modules[index].command_line_address;
             if (module_command_line != 0 && is_addressable(module_command_line, 1))
-                exclude_span(free_memory, module_command_line, bounded_string_length(physical<char>(module_command_line)) + 1);
+                exclude_span(
+                    free_memory, module_command_line, bounded_string_length(physical<char>(module_command_line)) + 1);
         }
     }
     sort_and_merge(free_memory);

@@ -26,10 +26,10 @@ constexpr u64 nanoseconds_per_second = 1'000'000'000;
 constexpr u64 minimum_plausible_frequency = 1'000'000;
 constexpr u32 timer_line = 0;
 /*
- * The APIC timer and the TSC agree only to within the calibration error (a few ppm under TCG
- * here, more on a busy or real machine, and under TCG they follow different host clocks), so a
- * far deadline aimed at directly could fire milliseconds late. Deadlines further than `direct_aim_limit` are aimed `early_margin` short;
- * the interrupt then re-arms for the last few milliseconds, whose error is microseconds.
+ * The APIC timer and the TSC agree only to within the calibration error (tens of ppm under TCG,
+ * and there they even follow different host clocks), so a far deadline aimed at directly could
+ * fire milliseconds late. Deadlines further than `direct_aim_limit` are aimed `early_margin`
+ * short; the interrupt then re-arms for the last few milliseconds, whose error is microseconds.
  */
 constexpr u64 direct_aim_limit = 10'000'000;
 constexpr u64 early_margin = 5'000'000;
@@ -45,10 +45,7 @@ bool s_deadline_armed { false };
 bool s_timer_masked { false };
 
 /* (value << 32) / divisor, the 32.32 fixed-point ratio the conversions multiply by. */
-u64 scaled_ratio(u64 value, u64 divisor)
-{
-    return static_cast<u64>((static_cast<u128>(value) << 32) / divisor);
-}
+u64 scaled_ratio(u64 value, u64 divisor) { return static_cast<u64>((static_cast<u128>(value) << 32) / divisor); }
 
 u64 apic_counts_for(u64 nanoseconds)
 {

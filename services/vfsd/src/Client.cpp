@@ -31,16 +31,20 @@ ErrorOr<Client> Client::bind(RingCap requests, RingCap replies)
     return Client(sender, receiver);
 }
 
-ErrorOr<ByteReader> Client::transact(std::span<u8 const> request, u32 request_id)
+ErrorOr<void> Client::send(std::span<u8 const> request)
 {
     for (;;) {
         auto sent = m_sender.try_send(request);
         if (!sent.is_error())
-            break;
+            return {};
         if (sent.error().code() != ErrorCode::Full)
             return sent.release_error();
         (void)wait(space_bit.mask());
     }
+}
+
+ErrorOr<Client::Reply> Client::receive()
+{
     for (;;) {
         auto received = m_receiver.try_receive(m_reply);
         if (received.is_error()) {
@@ -56,11 +60,20 @@ ErrorOr<ByteReader> Client::transact(std::span<u8 const> request, u32 request_id
         u16 error = TRY(reader.read<u16>());
         if ((type & reply_flag) == 0 || version != protocol_version)
             return Error(ErrorCode::MalformedMessage, "vfsd sent a reply this client cannot read");
-        if (id != request_id)
+        return Reply { id, static_cast<ErrorCode>(error), reader };
+    }
+}
+
+ErrorOr<ByteReader> Client::transact(std::span<u8 const> request, u32 request_id)
+{
+    TRY(send(request));
+    for (;;) {
+        auto reply = TRY(receive());
+        if (reply.request_id != request_id)
             continue; /* a stale reply to an earlier, abandoned request */
-        if (error != 0)
-            return Error(static_cast<ErrorCode>(error), "vfsd refused the request");
-        return reader;
+        if (reply.error != ErrorCode::None)
+            return Error(reply.error, "vfsd refused the request");
+        return reply.body;
     }
 }
 
@@ -154,29 +167,10 @@ ErrorOr<void> Client::remove(Path const& path)
 
 ErrorOr<ErrorCode> Client::send_raw(std::span<u8 const> request)
 {
-    /* Raw requests carry their own id; take the reply whatever its id, and report its error. */
-    for (;;) {
-        auto sent = m_sender.try_send(request);
-        if (!sent.is_error())
-            break;
-        if (sent.error().code() != ErrorCode::Full)
-            return sent.release_error();
-        (void)wait(space_bit.mask());
-    }
-    for (;;) {
-        auto received = m_receiver.try_receive(m_reply);
-        if (received.is_error()) {
-            if (received.error().code() != ErrorCode::Empty)
-                return received.release_error();
-            (void)wait(reply_bit.mask());
-            continue;
-        }
-        ByteReader reader(std::span<u8 const>(m_reply, received.value()));
-        (void)TRY(reader.read<u16>());
-        (void)TRY(reader.read<u16>());
-        (void)TRY(reader.read<u32>());
-        return static_cast<ErrorCode>(TRY(reader.read<u16>()));
-    }
+    /* Raw requests carry their own id; take the next reply whatever its id. */
+    TRY(send(request));
+    auto reply = TRY(receive());
+    return reply.error;
 }
 
 }

@@ -4,6 +4,14 @@
 
 #pragma once
 
+/*
+ * Include {fmt} only through this header: images have no exceptions, so a format error (a
+ * format string that does not match its arguments at run time) is a panic naming it.
+ */
+#include <vectra/Panic.h>
+#ifndef FMT_THROW
+#    define FMT_THROW(exception) ::vectra::panic("{fmt} format error", __FILE__, __LINE__)
+#endif
 #include <fmt/format.h>
 #include <string_view>
 #include <vectra/FixedString.h>

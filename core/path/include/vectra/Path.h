@@ -4,11 +4,11 @@
 
 #pragma once
 
-#include <fmt/format.h>
 #include <string_view>
 #include <vectra/Bytes.h>
 #include <vectra/Error.h>
 #include <vectra/FixedString.h>
+#include <vectra/Format.h>
 
 namespace vectra {
 

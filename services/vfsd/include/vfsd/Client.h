@@ -5,6 +5,7 @@
 #pragma once
 
 #include <span>
+#include <vectra/Bytes.h>
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
 #include <vectra/Path.h>
@@ -55,7 +56,17 @@ private:
     {
     }
 
-    /* Sends `request` and waits for the matching reply; the reply body is left in m_reply. */
+    struct Reply {
+        u32 request_id;
+        ErrorCode error;
+        ByteReader body;
+    };
+
+    /* Sends `request`, waiting for space when the Ring is full. */
+    [[nodiscard]] ErrorOr<void> send(std::span<u8 const> request);
+    /* Waits for the next reply; its body is a reader over m_reply. */
+    [[nodiscard]] ErrorOr<Reply> receive();
+    /* Sends `request` and waits for the reply to `request_id`; vfsd's error becomes ours. */
     [[nodiscard]] ErrorOr<ByteReader> transact(std::span<u8 const> request, u32 request_id);
 
     RingSender m_sender;

@@ -63,7 +63,9 @@ struct CpuidResult {
 [[nodiscard]] inline CpuidResult cpuid(u32 leaf, u32 subleaf = 0)
 {
     CpuidResult result;
-    asm volatile("cpuid" : "=a"(result.eax), "=b"(result.ebx), "=c"(result.ecx), "=d"(result.edx) : "a"(leaf), "c"(subleaf));
+    asm volatile("cpuid"
+                 : "=a"(result.eax), "=b"(result.ebx), "=c"(result.ecx), "=d"(result.edx)
+                 : "a"(leaf), "c"(subleaf));
     return result;
 }
 

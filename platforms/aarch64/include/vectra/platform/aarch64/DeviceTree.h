@@ -28,9 +28,9 @@ public:
     struct Token {
         enum class Kind : u8 {
             BeginNode, /* name = unit name ("" for the root), depth = the node's depth (root 1) */
-            Property,  /* name, value, depth = the depth of the node holding it */
-            EndNode,   /* depth = the depth of the node being closed */
-            End,       /* the whole structure has been read */
+            Property, /* name, value, depth = the depth of the node holding it */
+            EndNode, /* depth = the depth of the node being closed */
+            End, /* the whole structure has been read */
         };
         Kind kind { Kind::End };
         u32 depth { 0 };

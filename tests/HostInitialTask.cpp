@@ -1,0 +1,18 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Host unit tests and fuzz targets link the real kernel and the hosted platform. The kernel's
+ * first Task is the image's initd, which these binaries do not have; this one says so if
+ * anything ever boots it.
+ */
+
+#include <vectra/kernel/Kernel.h>
+
+namespace vectra::kernel {
+
+ErrorOr<i32> initial_task_entry(Bundle&)
+{
+    return Error(ErrorCode::Unsupported, "host test binaries have no initd");
+}
+
+}

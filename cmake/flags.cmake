@@ -8,6 +8,8 @@ target_compile_options(vectra_our_warnings INTERFACE -Wall -Wextra -Werror -Wno-
     $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>)
 
 target_compile_features(vectra_flags INTERFACE cxx_std_20)
+# Reports and debug info name files relative to the source tree, whatever folder it sits in.
+target_compile_options(vectra_flags INTERFACE -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)
 target_include_directories(vectra_flags INTERFACE ${VECTRA_GENERATED_DIR})
 target_compile_definitions(vectra_flags INTERFACE
     FMT_HEADER_ONLY=1 FMT_EXCEPTIONS=0 FMT_STATIC_THOUSANDS_SEPARATOR=1 FMT_USE_LONG_DOUBLE=0)

@@ -18,7 +18,8 @@ function(vectra_boot_manifest)
     if(NOT result EQUAL 0)
         message(FATAL_ERROR "${errors}")
     endif()
-    file(GLOB footprints ${CMAKE_SOURCE_DIR}/services/*/*footprint.json ${CMAKE_SOURCE_DIR}/apps/*/footprint.json)
+    file(GLOB footprints ${CMAKE_SOURCE_DIR}/services/*/*footprint.json ${CMAKE_SOURCE_DIR}/apps/*/*footprint.json
+        ${CMAKE_SOURCE_DIR}/components/*/*footprint.json)
     add_custom_command(OUTPUT ${output}
         COMMAND ${command}
         DEPENDS ${manifest} ${compiler} ${footprints}

@@ -44,7 +44,8 @@ def find_footprints(srctree):
     """Map entry name -> (path, footprint) for every footprint file in the component layers."""
     footprints = {}
     patterns = ["services/*/footprint.json", "services/*/*.footprint.json",
-                "apps/*/footprint.json", "components/*/footprint.json"]
+                "apps/*/footprint.json", "apps/*/*.footprint.json",
+                "components/*/footprint.json", "components/*/*.footprint.json"]
     for pattern in patterns:
         for path in sorted(glob.glob(os.path.join(srctree, pattern))):
             footprint = load_json(path)

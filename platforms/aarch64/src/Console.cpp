@@ -13,15 +13,15 @@ namespace vectra::platform {
 
 namespace {
 
-    constexpr uptr data_register = aarch64::pl011_base + 0x00;
-    constexpr uptr flag_register = aarch64::pl011_base + 0x18;
-    constexpr u32 transmit_fifo_full = 1u << 5;
+constexpr uptr data_register = aarch64::pl011_base + 0x00;
+constexpr uptr flag_register = aarch64::pl011_base + 0x18;
+constexpr u32 transmit_fifo_full = 1u << 5;
 
-    void write_byte(u8 byte)
-    {
-        while (aarch64::mmio_read32(flag_register) & transmit_fifo_full) { }
-        aarch64::mmio_write32(data_register, byte);
-    }
+void write_byte(u8 byte)
+{
+    while (aarch64::mmio_read32(flag_register) & transmit_fifo_full) { }
+    aarch64::mmio_write32(data_register, byte);
+}
 
 }
 

@@ -11,37 +11,37 @@ namespace vectra::platform::aarch64 {
 
 namespace {
 
-    constexpr u64 header_size_v16 = 36;
-    constexpr u64 header_size_v17 = 40;
-    constexpr u32 oldest_version = 16;
-    constexpr u32 newest_compatible_version = 17;
+constexpr u64 header_size_v16 = 36;
+constexpr u64 header_size_v17 = 40;
+constexpr u32 oldest_version = 16;
+constexpr u32 newest_compatible_version = 17;
 
-    constexpr u32 token_begin_node = 1;
-    constexpr u32 token_end_node = 2;
-    constexpr u32 token_property = 3;
-    constexpr u32 token_nop = 4;
-    constexpr u32 token_end = 9;
+constexpr u32 token_begin_node = 1;
+constexpr u32 token_end_node = 2;
+constexpr u32 token_property = 3;
+constexpr u32 token_nop = 4;
+constexpr u32 token_end = 9;
 
-    [[nodiscard]] u32 read_u32(u8 const* bytes)
-    {
-        return (u32(bytes[0]) << 24) | (u32(bytes[1]) << 16) | (u32(bytes[2]) << 8) | u32(bytes[3]);
+[[nodiscard]] u32 read_u32(u8 const* bytes)
+{
+    return (u32(bytes[0]) << 24) | (u32(bytes[1]) << 16) | (u32(bytes[2]) << 8) | u32(bytes[3]);
+}
+
+[[nodiscard]] u64 read_u64(u8 const* bytes) { return (u64(read_u32(bytes)) << 32) | read_u32(bytes + 4); }
+
+[[nodiscard]] constexpr u64 align4(u64 value) { return (value + 3) & ~u64(3); }
+
+/* Length of the NUL-terminated string at [offset, limit); -1 when there is no NUL before limit. */
+[[nodiscard]] i64 bounded_string_length(u8 const* base, u64 offset, u64 limit)
+{
+    for (u64 index = offset; index < limit; ++index) {
+        if (base[index] == 0)
+            return static_cast<i64>(index - offset);
     }
+    return -1;
+}
 
-    [[nodiscard]] u64 read_u64(u8 const* bytes) { return (u64(read_u32(bytes)) << 32) | read_u32(bytes + 4); }
-
-    [[nodiscard]] constexpr u64 align4(u64 value) { return (value + 3) & ~u64(3); }
-
-    /* Length of the NUL-terminated string at [offset, limit); -1 when there is no NUL before limit. */
-    [[nodiscard]] i64 bounded_string_length(u8 const* base, u64 offset, u64 limit)
-    {
-        for (u64 index = offset; index < limit; ++index) {
-            if (base[index] == 0)
-                return static_cast<i64>(index - offset);
-        }
-        return -1;
-    }
-
-    Error malformed(char const* message) { return Error(ErrorCode::MalformedMessage, message); }
+Error malformed(char const* message) { return Error(ErrorCode::MalformedMessage, message); }
 
 }
 

@@ -15,125 +15,125 @@ namespace vectra::platform::aarch64 {
 
 namespace {
 
-    constexpr u64 class_unknown = 0x00;
-    constexpr u64 class_instruction_abort_lower = 0x20;
-    constexpr u64 class_instruction_abort = 0x21;
-    constexpr u64 class_pc_alignment = 0x22;
-    constexpr u64 class_data_abort_lower = 0x24;
-    constexpr u64 class_data_abort = 0x25;
-    constexpr u64 class_watchpoint_lower = 0x34;
-    constexpr u64 class_watchpoint = 0x35;
-    /* ESR_EL1.ISS bit 10 for aborts: FAR does not hold a valid address. */
-    constexpr u64 far_not_valid = 1u << 10;
+constexpr u64 class_unknown = 0x00;
+constexpr u64 class_instruction_abort_lower = 0x20;
+constexpr u64 class_instruction_abort = 0x21;
+constexpr u64 class_pc_alignment = 0x22;
+constexpr u64 class_data_abort_lower = 0x24;
+constexpr u64 class_data_abort = 0x25;
+constexpr u64 class_watchpoint_lower = 0x34;
+constexpr u64 class_watchpoint = 0x35;
+/* ESR_EL1.ISS bit 10 for aborts: FAR does not hold a valid address. */
+constexpr u64 far_not_valid = 1u << 10;
 
-    FaultReport s_report;
-    /* The registers of the last fault handed to the kernel, for a debugger. */
-    FaultFrame s_last_fault_frame;
+FaultReport s_report;
+/* The registers of the last fault handed to the kernel, for a debugger. */
+FaultFrame s_last_fault_frame;
 
-    [[nodiscard]] u64 exception_class(u64 syndrome) { return (syndrome >> 26) & 0x3f; }
+[[nodiscard]] u64 exception_class(u64 syndrome) { return (syndrome >> 26) & 0x3f; }
 
-    [[nodiscard]] char const* kind_of(u64 exception_class)
-    {
-        switch (exception_class) {
-        case 0x00:
-            return "undefined instruction";
-        case 0x01:
-            return "trapped WFI/WFE";
-        case 0x07:
-            return "FP/SIMD access trap";
-        case 0x0e:
-            return "illegal execution state";
-        case 0x15:
-            return "SVC";
-        case 0x16:
-            return "HVC";
-        case 0x17:
-            return "SMC";
-        case 0x18:
-            return "system register trap";
-        case 0x20:
-        case 0x21:
-            return "instruction abort";
-        case 0x22:
-            return "PC alignment";
-        case 0x24:
-        case 0x25:
-            return "data abort";
-        case 0x26:
-            return "SP alignment";
-        case 0x2c:
-            return "floating-point exception";
-        case 0x2f:
-            return "SError";
-        case 0x30:
-        case 0x31:
-            return "breakpoint";
-        case 0x32:
-        case 0x33:
-            return "software step";
-        case 0x34:
-        case 0x35:
-            return "watchpoint";
-        case 0x3c:
-            return "BRK";
-        default:
-            return "synchronous exception";
-        }
+[[nodiscard]] char const* kind_of(u64 exception_class)
+{
+    switch (exception_class) {
+    case 0x00:
+        return "undefined instruction";
+    case 0x01:
+        return "trapped WFI/WFE";
+    case 0x07:
+        return "FP/SIMD access trap";
+    case 0x0e:
+        return "illegal execution state";
+    case 0x15:
+        return "SVC";
+    case 0x16:
+        return "HVC";
+    case 0x17:
+        return "SMC";
+    case 0x18:
+        return "system register trap";
+    case 0x20:
+    case 0x21:
+        return "instruction abort";
+    case 0x22:
+        return "PC alignment";
+    case 0x24:
+    case 0x25:
+        return "data abort";
+    case 0x26:
+        return "SP alignment";
+    case 0x2c:
+        return "floating-point exception";
+    case 0x2f:
+        return "SError";
+    case 0x30:
+    case 0x31:
+        return "breakpoint";
+    case 0x32:
+    case 0x33:
+        return "software step";
+    case 0x34:
+    case 0x35:
+        return "watchpoint";
+    case 0x3c:
+        return "BRK";
+    default:
+        return "synchronous exception";
     }
+}
 
-    [[nodiscard]] bool reports_fault_address(u64 exception_class, u64 syndrome)
-    {
-        switch (exception_class) {
-        case class_instruction_abort_lower:
-        case class_instruction_abort:
-        case class_data_abort_lower:
-        case class_data_abort:
-            return !(syndrome & far_not_valid);
-        case class_pc_alignment:
-        case class_watchpoint_lower:
-        case class_watchpoint:
-            return true;
-        default:
-            return false;
-        }
+[[nodiscard]] bool reports_fault_address(u64 exception_class, u64 syndrome)
+{
+    switch (exception_class) {
+    case class_instruction_abort_lower:
+    case class_instruction_abort:
+    case class_data_abort_lower:
+    case class_data_abort:
+        return !(syndrome & far_not_valid);
+    case class_pc_alignment:
+    case class_watchpoint_lower:
+    case class_watchpoint:
+        return true;
+    default:
+        return false;
     }
+}
 
-    /* Whether a stack pointer is on a stack or in the guard page below it (an overflow). */
-    [[nodiscard]] bool on_stack(u64 stack_pointer, char const* bottom, char const* top)
-    {
-        return stack_pointer >= address_of(bottom) - page_size && stack_pointer <= address_of(top);
-    }
+/* Whether a stack pointer is on a stack or in the guard page below it (an overflow). */
+[[nodiscard]] bool on_stack(u64 stack_pointer, char const* bottom, char const* top)
+{
+    return stack_pointer >= address_of(bottom) - page_size && stack_pointer <= address_of(top);
+}
 
-    void write_text(char const* text)
-    {
-        usize length = 0;
-        while (text[length] != 0)
-            ++length;
-        console_write(text, length);
-    }
+void write_text(char const* text)
+{
+    usize length = 0;
+    while (text[length] != 0)
+        ++length;
+    console_write(text, length);
+}
 
-    void write_hex(u64 value)
-    {
-        char digits[18] = { '0', 'x' };
-        for (int index = 0; index < 16; ++index)
-            digits[2 + index] = "0123456789abcdef"[(value >> (60 - 4 * index)) & 0xf];
-        console_write(digits, sizeof(digits));
-    }
+void write_hex(u64 value)
+{
+    char digits[18] = { '0', 'x' };
+    for (int index = 0; index < 16; ++index)
+        digits[2 + index] = "0123456789abcdef"[(value >> (60 - 4 * index)) & 0xf];
+    console_write(digits, sizeof(digits));
+}
 
-    /* A fault inside fault handling: report what we can without the kernel and stop. */
-    [[noreturn]] void stop_on_nested_fault(FaultFrame const& frame)
-    {
-        write_text("\naarch64: fault while handling a fault: ESR ");
-        write_hex(frame.syndrome);
-        write_text(" ELR ");
-        write_hex(frame.link_register);
-        write_text(" FAR ");
-        write_hex(frame.fault_address);
-        write_text(" SP ");
-        write_hex(frame.stack_pointer);
-        write_text("\n");
-        power_off(ExitStatus::CpuFault);
-    }
+/* A fault inside fault handling: report what we can without the kernel and stop. */
+[[noreturn]] void stop_on_nested_fault(FaultFrame const& frame)
+{
+    write_text("\naarch64: fault while handling a fault: ESR ");
+    write_hex(frame.syndrome);
+    write_text(" ELR ");
+    write_hex(frame.link_register);
+    write_text(" FAR ");
+    write_hex(frame.fault_address);
+    write_text(" SP ");
+    write_hex(frame.stack_pointer);
+    write_text("\n");
+    power_off(ExitStatus::CpuFault);
+}
 
 }
 

@@ -12,8 +12,8 @@ namespace vectra::platform::aarch64 {
 
 namespace {
 
-    constexpr u64 semihosting_exit_operation = 0x18;
-    constexpr u64 application_exit_reason = 0x20026;
+constexpr u64 semihosting_exit_operation = 0x18;
+constexpr u64 application_exit_reason = 0x20026;
 
 }
 

@@ -13,29 +13,29 @@ namespace vectra::platform::aarch64 {
 
 namespace {
 
-    constexpr uptr distributor_control = gic_distributor_base + 0x000;
-    constexpr uptr distributor_type = gic_distributor_base + 0x004;
-    constexpr uptr distributor_set_enable = gic_distributor_base + 0x100;
-    constexpr uptr distributor_clear_enable = gic_distributor_base + 0x180;
-    constexpr uptr distributor_clear_pending = gic_distributor_base + 0x280;
-    constexpr uptr distributor_clear_active = gic_distributor_base + 0x380;
-    constexpr uptr distributor_priority = gic_distributor_base + 0x400;
-    constexpr uptr distributor_targets = gic_distributor_base + 0x800;
-    constexpr uptr distributor_configuration = gic_distributor_base + 0xc00;
+constexpr uptr distributor_control = gic_distributor_base + 0x000;
+constexpr uptr distributor_type = gic_distributor_base + 0x004;
+constexpr uptr distributor_set_enable = gic_distributor_base + 0x100;
+constexpr uptr distributor_clear_enable = gic_distributor_base + 0x180;
+constexpr uptr distributor_clear_pending = gic_distributor_base + 0x280;
+constexpr uptr distributor_clear_active = gic_distributor_base + 0x380;
+constexpr uptr distributor_priority = gic_distributor_base + 0x400;
+constexpr uptr distributor_targets = gic_distributor_base + 0x800;
+constexpr uptr distributor_configuration = gic_distributor_base + 0xc00;
 
-    constexpr uptr cpu_control = gic_cpu_interface_base + 0x00;
-    constexpr uptr cpu_priority_mask = gic_cpu_interface_base + 0x04;
-    constexpr uptr cpu_binary_point = gic_cpu_interface_base + 0x08;
-    constexpr uptr cpu_acknowledge = gic_cpu_interface_base + 0x0c;
-    constexpr uptr cpu_end_of_interrupt = gic_cpu_interface_base + 0x10;
+constexpr uptr cpu_control = gic_cpu_interface_base + 0x00;
+constexpr uptr cpu_priority_mask = gic_cpu_interface_base + 0x04;
+constexpr uptr cpu_binary_point = gic_cpu_interface_base + 0x08;
+constexpr uptr cpu_acknowledge = gic_cpu_interface_base + 0x0c;
+constexpr uptr cpu_end_of_interrupt = gic_cpu_interface_base + 0x10;
 
-    constexpr u32 first_shared_line = 32;
-    constexpr u32 default_priorities = 0xa0a0'a0a0;
-    constexpr u32 all_to_cpu0 = 0x0101'0101;
-    constexpr u32 all_edge_triggered = 0xaaaa'aaaa;
-    constexpr u32 accept_all_priorities = 0xf0;
+constexpr u32 first_shared_line = 32;
+constexpr u32 default_priorities = 0xa0a0'a0a0;
+constexpr u32 all_to_cpu0 = 0x0101'0101;
+constexpr u32 all_edge_triggered = 0xaaaa'aaaa;
+constexpr u32 accept_all_priorities = 0xf0;
 
-    u32 s_line_count = first_shared_line;
+u32 s_line_count = first_shared_line;
 
 }
 

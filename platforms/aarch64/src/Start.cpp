@@ -14,17 +14,17 @@ namespace vectra::platform::aarch64 {
 
 namespace {
 
-    BootInfo s_boot_info;
+BootInfo s_boot_info;
 
-    using Constructor = void (*)();
-    extern "C" Constructor __init_array_start[];
-    extern "C" Constructor __init_array_end[];
+using Constructor = void (*)();
+extern "C" Constructor __init_array_start[];
+extern "C" Constructor __init_array_end[];
 
-    void run_global_constructors()
-    {
-        for (Constructor* constructor = __init_array_start; constructor != __init_array_end; ++constructor)
-            (*constructor)();
-    }
+void run_global_constructors()
+{
+    for (Constructor* constructor = __init_array_start; constructor != __init_array_end; ++constructor)
+        (*constructor)();
+}
 
 }
 

@@ -17,44 +17,44 @@ namespace vectra::platform::aarch64 {
 
 namespace {
 
-    constexpr u64 nanoseconds_per_second = 1'000'000'000;
-    /* QEMU's virt counter frequency; used only if firmware left CNTFRQ_EL0 at zero. */
-    constexpr u64 fallback_frequency = 62'500'000;
+constexpr u64 nanoseconds_per_second = 1'000'000'000;
+/* QEMU's virt counter frequency; used only if firmware left CNTFRQ_EL0 at zero. */
+constexpr u64 fallback_frequency = 62'500'000;
 
-    constexpr u64 control_enable = 1u << 0;
-    constexpr u64 control_interrupt_masked = 1u << 1;
-    constexpr u64 control_status = 1u << 2;
+constexpr u64 control_enable = 1u << 0;
+constexpr u64 control_interrupt_masked = 1u << 1;
+constexpr u64 control_status = 1u << 2;
 
-    struct TimerState {
-        u64 boot_ticks { 0 };
-        u64 nanoseconds_per_tick_q32 { 0 };
-        u64 ticks_per_nanosecond_q32 { 0 };
-        u64 deadline_nanoseconds { 0 };
-    };
+struct TimerState {
+    u64 boot_ticks { 0 };
+    u64 nanoseconds_per_tick_q32 { 0 };
+    u64 ticks_per_nanosecond_q32 { 0 };
+    u64 deadline_nanoseconds { 0 };
+};
 
-    TimerState s_timer;
+TimerState s_timer;
 
-    [[nodiscard]] u64 read_ticks()
-    {
-        instruction_barrier();
-        return VECTRA_AARCH64_READ_REGISTER(cntvct_el0);
-    }
+[[nodiscard]] u64 read_ticks()
+{
+    instruction_barrier();
+    return VECTRA_AARCH64_READ_REGISTER(cntvct_el0);
+}
 
-    /* (value * factor_q32) >> 32, saturating at 2^64 - 1. */
-    [[nodiscard]] u64 multiply_q32(u64 value, u64 factor_q32)
-    {
-        auto product = static_cast<unsigned __int128>(value) * factor_q32;
-        auto shifted = product >> 32;
-        if (shifted >> 64)
-            return ~0ull;
-        return static_cast<u64>(shifted);
-    }
+/* (value * factor_q32) >> 32, saturating at 2^64 - 1. */
+[[nodiscard]] u64 multiply_q32(u64 value, u64 factor_q32)
+{
+    auto product = static_cast<unsigned __int128>(value) * factor_q32;
+    auto shifted = product >> 32;
+    if (shifted >> 64)
+        return ~0ull;
+    return static_cast<u64>(shifted);
+}
 
-    void write_control(u64 control)
-    {
-        VECTRA_AARCH64_WRITE_REGISTER(cntv_ctl_el0, control);
-        instruction_barrier();
-    }
+void write_control(u64 control)
+{
+    VECTRA_AARCH64_WRITE_REGISTER(cntv_ctl_el0, control);
+    instruction_barrier();
+}
 
 }
 

@@ -16,5 +16,7 @@ namespace vectra::task_entries {
 
 ErrorOr<i32> vfsd(Bundle&);
 ErrorOr<i32> vfs_selfcheck(Bundle&);
+ErrorOr<i32> crash_fault(Bundle&);
+ErrorOr<i32> crash_panic(Bundle&);
 
 }

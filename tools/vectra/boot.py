@@ -25,6 +25,7 @@ class BootResult:
     lines: list
     stopped_after_forbidden: bool = False
     start_error: str = ""
+    first_line_seconds: float = -1.0  # process start → first console line of the guest's own code
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -42,6 +43,7 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
     forbidden_seen = threading.Event()
     exited = threading.Event()
     ended_at = [0.0]
+    first_line_at = [0.0]
     with open(log_path, "w", encoding="utf-8", errors="replace") as log:
         started_at = time.monotonic()
         try:
@@ -56,6 +58,8 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
         def read_console():
             for raw in process.stdout:
                 line = oracles.console_line(raw)
+                if not lines:
+                    first_line_at[0] = time.monotonic()
                 lines.append(line)
                 log.write(line + "\n")
                 log.flush()
@@ -107,6 +111,7 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
         seconds=ended_at[0] - started_at,
         lines=lines,
         stopped_after_forbidden=stopped_after_forbidden,
+        first_line_seconds=first_line_at[0] - started_at if lines else -1.0,
     )
 
 

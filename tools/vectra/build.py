@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import elf as elves
 import images
 import paths
 import ui
@@ -217,5 +218,6 @@ def build(request: BuildRequest, capture: bool = False) -> Path:
 def build_command(arguments) -> int:
     request = request_from(arguments)
     elf = build(request)
-    print(f"image: {paths.relative(elf)} ({ui.size_text(elf.stat().st_size)})")
+    print(f"image: {paths.relative(elf)} ({elves.describe(elf, ui.size_text)}; "
+          f"{ui.size_text(elf.stat().st_size)} file with debug information)")
     return 0

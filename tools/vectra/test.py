@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import boot
 import build
+import elf as elves
 import images
 import kvm
 import oracle as oracles
@@ -234,8 +235,9 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     verdict = oracles.judge(matcher, platform.exit_kind, result.exit_code, result.timed_out)
     timing = f"{result.seconds:5.3f} s" if result.seconds < 0.1 else f"{result.seconds:5.2f} s"
     if verdict.passed:
-        size = ui.size_text(elf.stat().st_size)
-        tally.record(f"PASS  {prefix}  {timing} boot→power-off   image {size}", 1, 0)
+        size = elves.describe(elf, ui.size_text)
+        first = f"{result.first_line_seconds * 1000:4.0f} ms to first line, " if result.first_line_seconds >= 0 else ""
+        tally.record(f"PASS  {prefix}  {first}{timing} to power-off   image {size}", 1, 0)
         return
     tally.record(f"FAIL  {prefix}  {timing}  {verdict.reason}", 0, 1)
     if verdict.next_pattern is not None:

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * System-register and barrier helpers.
+ * System-register access and barriers.
  */
 
 #pragma once

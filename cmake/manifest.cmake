@@ -14,7 +14,8 @@ function(vectra_boot_manifest)
     set(output ${VECTRA_GENERATED_DIR}/boot_manifest.cpp)
     set(compiler ${CMAKE_SOURCE_DIR}/tools/manifest/compile.py)
     set(command /usr/bin/python3 ${compiler} --manifest ${manifest} --srctree ${CMAKE_SOURCE_DIR} --output ${output})
-    execute_process(COMMAND ${command} RESULT_VARIABLE result ERROR_VARIABLE errors)
+    execute_process(COMMAND ${command} --include-dirs ${VECTRA_GENERATED_DIR}/boot_manifest_includes.txt
+        RESULT_VARIABLE result ERROR_VARIABLE errors)
     if(NOT result EQUAL 0)
         message(FATAL_ERROR "${errors}")
     endif()
@@ -25,4 +26,8 @@ function(vectra_boot_manifest)
         DEPENDS ${manifest} ${compiler} ${footprints}
         COMMENT "Checking and compiling the boot manifest of ${VECTRA_IMAGE}")
     target_sources(vectra_initd PRIVATE ${output})
+    # The generated data names each connection's schema constants, declared in the headers of the
+    # components whose footprints describe those schemas.
+    file(READ ${VECTRA_GENERATED_DIR}/boot_manifest_includes.txt schema_includes)
+    target_include_directories(vectra_initd PRIVATE ${schema_includes})
 endfunction()

@@ -19,7 +19,8 @@ import os
 import re
 import sys
 
-CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap"}
+CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap", "IrqCap"}
+EXPECTATIONS = {"success": "Success", "panicked": "Panicked", "faulted": "Faulted"}
 RIGHTS = {"read": "RightRead", "write": "RightWrite", "send": "RightSend", "receive": "RightReceive",
           "grant": "RightGrant", "spawn": "RightSpawn", "raise": "RightRaise", "retype": "RightRetype"}
 KINDS = {"service": "Service", "check": "Check"}
@@ -83,6 +84,17 @@ def check_task(task, connections, footprints, schemas):
         value = task.get(field)
         require(isinstance(value, int) and low <= value <= high,
                 f"task {name}: {field} must be an integer in [{low}, {high}]")
+    if task["kind"] == "service":
+        restart = task.get("restart", {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0})
+        for field, high in (("max_restarts", 100), ("window_ms", 3_600_000), ("backoff_ms", 60_000)):
+            value = restart.get(field)
+            require(isinstance(value, int) and 0 <= value <= high,
+                    f"task {name}: restart.{field} must be an integer in [0, {high}]")
+        require("expect" not in task, f"task {name}: only check Tasks have an 'expect'")
+    else:
+        require("restart" not in task, f"task {name}: only services have a restart policy")
+        require(task.get("expect", "success") in EXPECTATIONS,
+                f"task {name}: expect must be one of {', '.join(EXPECTATIONS)}")
     bundle = task.get("bundle", {})
     declared = footprint.get("slots", {})
     schemas.update(footprint.get("schemas", {}))
@@ -103,11 +115,16 @@ def check_task(task, connections, footprints, schemas):
             connection = grant.get("connection")
             require(connection in connections, f"{where}: unknown connection '{connection}'")
             require(grant.get("ring") in ("requests", "replies"), f"{where}: ring must be 'requests' or 'replies'")
+            require(not (connections[connection].get("one_way") and grant["ring"] == "replies"),
+                    f"{where}: connection '{connection}' is one-way: it has no replies Ring")
             schema = connections[connection]["schema"]
             require(schema == need.get("schema"), f"{where}: connection '{connection}' speaks {schema}, "
                     f"footprint wants {need.get('schema')}")
             end = "consumer" if "receive" in granted_rights else "producer"
             require(end == need.get("end"), f"{where}: grants the {end} end, footprint wants the {need.get('end')} end")
+        if grant["class"] == "IrqCap":
+            require(grant.get("line") == need.get("line") == "software",
+                    f"{where}: only the software interrupt line can be granted in this build")
         if grant["class"] == "DeviceCap":
             require(grant.get("device") == need.get("device") == "console",
                     f"{where}: only the console device exists in this build")
@@ -126,8 +143,8 @@ def check_ring_ends(tasks, connections):
             require(key not in holders, f"task {task['name']}, slot '{slot}': the {end} end of "
                     f"{grant['connection']}.{grant['ring']} is already granted to {holders.get(key)}")
             holders[key] = task["name"]
-    for connection in connections:
-        for ring in ("requests", "replies"):
+    for connection, spec in connections.items():
+        for ring in (("requests",) if spec.get("one_way") else ("requests", "replies")):
             for end in ("producer", "consumer"):
                 require((connection, ring, end) in holders,
                         f"connection {connection}: nobody holds the {end} end of its {ring} Ring")
@@ -149,17 +166,19 @@ def emit(manifest, connections, schemas, output):
     lines.append("constexpr ConnectionSpec connections[] = {")
     for connection in connection_names:
         schema = schemas[connections[connection]["schema"]]
+        one_way = "true" if connections[connection].get("one_way") else "false"
         lines.append(f"    {{ {cxx_string(connection)}, {cxx_string(connections[connection]['schema'])}, "
-                     f"{schema['id']}, {schema['slot_count']}, {schema['slot_size']} }},")
+                     f"{schema['id']}, {schema['slot_count']}, {schema['slot_size']}, {one_way} }},")
     if not connection_names:
-        lines.append("    { \"none\", \"none\", 0, 2, 16 },")
+        lines.append("    { \"none\", \"none\", 0, 2, 16, true },")
     lines.append("};")
     for index, task in enumerate(tasks):
         lines.append(f"constexpr SlotSpec slots_{index}[] = {{")
         for slot, grant in sorted(task["bundle"].items()):
             rights = " | ".join(RIGHTS[r] for r in sorted(set(grant["rights"])))
             kind = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory",
-                    "SignalCap": "SlotKind::Ready", "TaskCap": "SlotKind::Tasks"}.get(grant["class"])
+                    "SignalCap": "SlotKind::Ready", "TaskCap": "SlotKind::Tasks",
+                    "IrqCap": "SlotKind::SoftwareIrq"}.get(grant["class"])
             connection_index = 0
             if grant["class"] == "RingCap":
                 kind = "SlotKind::RequestRing" if grant["ring"] == "requests" else "SlotKind::ReplyRing"
@@ -168,10 +187,14 @@ def emit(manifest, connections, schemas, output):
         lines.append("};")
     lines.append("constexpr TaskSpec tasks[] = {")
     for index, task in enumerate(tasks):
+        restart = task.get("restart", {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0})
+        expect = EXPECTATIONS[task.get("expect", "success")]
         lines.append(f"    {{ {cxx_string(task['name'])}, &task_entries::{task['entry']}, "
                      f"TaskKind::{KINDS[task['kind']]}, Band::{BANDS[task.get('band', 'person')]}, "
                      f"{task['reticle_kib']}, {task['stack_kib']}, slots_{index}, "
-                     f"sizeof(slots_{index}) / sizeof(slots_{index}[0]) }},")
+                     f"sizeof(slots_{index}) / sizeof(slots_{index}[0]), "
+                     f"{{ {restart['max_restarts']}, {restart['window_ms']}, {restart['backoff_ms']} }}, "
+                     f"Expectation::{expect} }},")
     lines.append("};")
     lines += ["", "}", "",
               f"BootManifest const boot_manifest {{ {cxx_string(manifest['image'])}, tasks, {len(tasks)}, "
@@ -188,7 +211,7 @@ def emit(manifest, connections, schemas, output):
         handle.write(text)
 
 
-def compile_manifest(manifest_path, srctree, output, depfile=None):
+def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=None):
     manifest = load_json(manifest_path)
     require(isinstance(manifest.get("image"), str), f"{manifest_path}: 'image' must name the image")
     require(isinstance(manifest.get("tasks"), list) and manifest["tasks"], f"{manifest_path}: 'tasks' must be a non-empty list")
@@ -209,6 +232,11 @@ def compile_manifest(manifest_path, srctree, output, depfile=None):
         require(spec["schema"] in schemas, f"connection {connection}: no footprint describes schema {spec['schema']}")
     check_ring_ends(manifest["tasks"], connections)
     emit(manifest, connections, schemas, output)
+    if include_dirs:
+        folders = sorted({os.path.join(os.path.dirname(path), "include") for path in used
+                          if os.path.isdir(os.path.join(os.path.dirname(path), "include"))})
+        with open(include_dirs, "w", encoding="utf-8") as handle:
+            handle.write(";".join(folders))
     if depfile:
         with open(depfile, "w", encoding="utf-8") as handle:
             handle.write(f"{output}: {manifest_path} " + " ".join(sorted(set(used))) + "\n")
@@ -220,9 +248,11 @@ def main(argv):
     parser.add_argument("--srctree", required=True)
     parser.add_argument("--output", required=True)
     parser.add_argument("--depfile")
+    parser.add_argument("--include-dirs", help="write the include folders of the schemas' components here")
     arguments = parser.parse_args(argv)
     try:
-        compile_manifest(arguments.manifest, arguments.srctree, arguments.output, arguments.depfile)
+        compile_manifest(arguments.manifest, arguments.srctree, arguments.output, arguments.depfile,
+                         arguments.include_dirs)
     except ManifestError as error:
         print(f"manifest error: {error}", file=sys.stderr)
         return 1

@@ -30,6 +30,8 @@ char const* error_code_name(ErrorCode code)
     case ErrorCode::Unsupported: return "unsupported";
     case ErrorCode::Busy: return "busy";
     case ErrorCode::TimedOut: return "timed-out";
+    case ErrorCode::ForeignHandle: return "foreign-handle";
+    case ErrorCode::PeerRestarted: return "peer-restarted";
     }
     return "unknown-error";
 }

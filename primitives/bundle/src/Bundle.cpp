@@ -3,42 +3,55 @@
  */
 
 #include <vectra/Bundle.h>
+#include <vectra/Bytes.h>
 #include <vectra/Try.h>
 
 namespace vectra {
 
-ErrorOr<void> Bundle::try_put(std::string_view name, CapabilityReference reference)
+ErrorOr<void> Bundle::check_name(std::string_view name) const
 {
     if (name.empty())
         return Error(ErrorCode::InvalidArgument, "Bundle slot names are never empty");
-    if (reference.object == nullptr)
-        return Error(ErrorCode::StaleHandle, "cannot place an empty capability in a Bundle");
-    Slot* free_slot = nullptr;
-    for (auto& slot : m_slots) {
+    if (name.size() > name_capacity)
+        return Error(ErrorCode::NameTooLong, "Bundle slot names are at most 31 bytes");
+    bool has_free_slot = false;
+    for (auto const& slot : m_slots) {
         if (slot.present && slot.name == name)
             return Error(ErrorCode::AlreadyExists, "Bundle already holds a slot of that name");
-        if (!slot.present && !free_slot)
-            free_slot = &slot;
+        has_free_slot = has_free_slot || !slot.present;
     }
-    if (!free_slot)
+    if (!has_free_slot)
         return Error(ErrorCode::Full, "Bundle has no free slot");
-    free_slot->name = TRY(Name::try_from(name));
-    free_slot->reference = reference;
-    free_slot->present = true;
     return {};
 }
 
-ErrorOr<CapabilityReference> Bundle::take_reference(std::string_view name, CapabilityClass expected)
+ErrorOr<void> Bundle::place(std::string_view name, CapabilityClass capability_class, Rights rights,
+    CapabilitySpace::RawHandle handle)
+{
+    for (auto& slot : m_slots) {
+        if (slot.present)
+            continue;
+        slot.name = MUST(Name::try_from(name)); /* check_name ran first */
+        slot.capability_class = capability_class;
+        slot.rights = rights;
+        slot.handle = handle;
+        slot.present = true;
+        return {};
+    }
+    VERIFY_NOT_REACHED(); /* check_name found a free slot */
+}
+
+ErrorOr<CapabilitySpace::RawHandle> Bundle::take_slot(std::string_view name, CapabilityClass expected)
 {
     for (auto& slot : m_slots) {
         if (!slot.present || !(slot.name == name))
             continue;
-        if (slot.reference.capability_class != expected)
+        if (slot.capability_class != expected)
             return Error(ErrorCode::WrongClass, "Bundle slot holds a capability of another class");
         slot.present = false;
-        return slot.reference;
+        return slot.handle;
     }
-    return Error(ErrorCode::NotFound, "Bundle has no slot of that name");
+    return Error(ErrorCode::NotFound, "Bundle has no slot of that name (or it was taken already)");
 }
 
 usize Bundle::count() const
@@ -47,6 +60,32 @@ usize Bundle::count() const
     for (auto const& slot : m_slots)
         present += slot.present ? 1 : 0;
     return present;
+}
+
+ErrorOr<usize> Bundle::encode_shape(std::span<u8> output) const
+{
+    Slot const* ordered[capacity];
+    usize count = 0;
+    for (auto const& slot : m_slots) {
+        if (!slot.present)
+            continue;
+        usize position = count++;
+        while (position > 0 && slot.name.view() < ordered[position - 1]->name.view()) {
+            ordered[position] = ordered[position - 1];
+            --position;
+        }
+        ordered[position] = &slot;
+    }
+    ByteWriter writer(output);
+    TRY(writer.write<u8>(static_cast<u8>(count)));
+    for (usize index = 0; index < count; ++index) {
+        auto name = ordered[index]->name.view();
+        TRY(writer.write<u8>(static_cast<u8>(name.size())));
+        TRY(writer.write_bytes(as_bytes(name)));
+        TRY(writer.write<u8>(static_cast<u8>(ordered[index]->capability_class)));
+        TRY(writer.write<u32>(ordered[index]->rights));
+    }
+    return writer.length();
 }
 
 }

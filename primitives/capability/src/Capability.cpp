@@ -2,9 +2,24 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+#include <atomic>
 #include <vectra/Capability.h>
 
 namespace vectra {
+
+namespace {
+
+/* Kernel-wide: space ids name tables in handles, so they must never repeat. */
+std::atomic<u32> s_next_space_id { 1 };
+
+}
+
+u32 allocate_space_id()
+{
+    u32 id = s_next_space_id.fetch_add(1, std::memory_order_relaxed);
+    VERIFY(id != 0);
+    return id;
+}
 
 char const* capability_class_name(CapabilityClass capability_class)
 {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <vectra/Executor.h>
+#include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
@@ -57,8 +58,10 @@ void interrupt_arrived(u32 line)
     s_spurious_interrupts.fetch_add(1, std::memory_order_relaxed);
 }
 
-ErrorOr<void> bind_interrupt(u32 line, SignalMask& mask, SignalBit bit)
+ErrorOr<void> bind_interrupt(CapabilitySpace& space, IrqCap const& capability, SignalBit bit)
 {
+    InterruptLine* interrupt = TRY(space.lookup(capability, RightReceive));
+    u32 line = interrupt->line();
     if (line == platform::timer_interrupt_line())
         return Error(ErrorCode::Busy, "the timer line belongs to the executor");
     usize count = s_route_count.load(std::memory_order_relaxed);
@@ -68,23 +71,37 @@ ErrorOr<void> bind_interrupt(u32 line, SignalMask& mask, SignalBit bit)
     }
     if (count == route_capacity)
         return Error(ErrorCode::Full, "interrupt route table is full");
-    s_routes[count] = { line, &mask, bit };
+    s_routes[count] = { line, &Executor::current().current_task().signals(), bit };
     s_route_count.store(count + 1, std::memory_order_release);
     platform::unmask_interrupt(line);
     return {};
 }
 
+ErrorOr<u32> interrupt_line(CapabilitySpace& space, IrqCap const& capability)
+{
+    InterruptLine* interrupt = TRY(space.lookup(capability, RightRead));
+    return interrupt->line();
+}
+
+void task_finished(Task& task)
+{
+    /* Lines routed to the Task's mask are masked and forgotten: nothing may raise into a dead Task. */
+    usize count = s_route_count.load(std::memory_order_relaxed);
+    for (usize index = 0; index < count;) {
+        if (s_routes[index].mask != &task.signals()) {
+            ++index;
+            continue;
+        }
+        platform::mask_interrupt(s_routes[index].line);
+        s_routes[index] = s_routes[count - 1];
+        --count;
+        s_route_count.store(count, std::memory_order_release);
+    }
+}
+
 bool interrupt_lines_bound()
 {
     return s_route_count.load(std::memory_order_acquire) != 0;
-}
-
-ErrorOr<Task*> spawn(TaskCap const& authority, Reticle& reticle, SpawnParameters const& parameters)
-{
-    auto parent = authority.object_with(RightSpawn);
-    if (parent.is_error())
-        return parent.release_error();
-    return Executor::current().spawn(reticle, parameters);
 }
 
 }

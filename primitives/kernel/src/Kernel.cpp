@@ -86,14 +86,20 @@ ErrorOr<Reticle*> create_root_reticle(platform::MemoryMap const& map)
 ErrorOr<Task*> spawn_initial_task(Reticle& root)
 {
     auto* console = TRY(root.try_create<ConsoleDevice>());
+    auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line()));
     SpawnParameters parameters;
     parameters.name = "initd";
     parameters.entry = initial_task_entry;
     parameters.stack_size = 64 * KiB;
     Task* initd = TRY(Executor::current().spawn(root, parameters));
-    TRY(initd->bundle().try_put("console", ConsoleCap(console, RightWrite)));
-    TRY(initd->bundle().try_put("memory", ReticleCap(&root, RightRetype | RightGrant)));
-    TRY(initd->bundle().try_put("tasks", TaskCap(initd, RightSpawn)));
+    /* initd's authority: minted straight into its own space and named in its Bundle. */
+    auto& space = initd->capabilities();
+    auto& bundle = initd->bundle();
+    TRY(bundle.give("console", space, TRY(space.mint<CapabilityClass::Device>(console, RightWrite | RightGrant))));
+    TRY(bundle.give("memory", space, TRY(space.mint<CapabilityClass::Reticle>(&root, RightRetype | RightGrant | RightRevoke))));
+    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initd, RightSpawn | RightGrant))));
+    TRY(bundle.give("irq-software", space,
+        TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
     return initd;
 }
 
@@ -143,15 +149,19 @@ void cpu_fault(platform::FaultReport const& report)
 {
     auto& executor = Executor::current();
     char const* hint = "";
-    if (executor.in_task()) {
+    bool in_task = executor.in_task() && !s_powering_off;
+    if (in_task) {
         Task& task = executor.current_task();
-        /* Below the stack base lies the guard (or the previous object): an overflow. */
-        if (report.fault_address < task.stack_base() && report.fault_address + 64 * KiB >= task.stack_base())
+        /* The guard page sits just below the stack: touching it is an overflow. */
+        if (report.fault_address < task.stack_base() && report.fault_address + 4096 >= task.stack_base())
             hint = " (stack overflow)";
     }
     console_format("FAULT: task {}: {}{} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}",
         current_task_name(), report.kind ? report.kind : "unknown fault", hint, report.vector,
         report.instruction_address, report.fault_address, report.error_code, report.stack_pointer);
+    /* A fault in a Task ends that Task only; a fault in the kernel itself ends the image. */
+    if (in_task)
+        executor.fail_current(ExitCause::Faulted, report.kind ? report.kind : "unknown fault", report.fault_address);
     stop(platform::ExitStatus::CpuFault);
 }
 
@@ -159,17 +169,30 @@ void cpu_fault(platform::FaultReport const& report)
 
 namespace vectra {
 
+namespace {
+
+/* A panic inside a Task ends that Task only; a panic in the kernel itself ends the image. */
+[[noreturn]] void end_after_panic(char const* message)
+{
+    auto& executor = Executor::current();
+    if (executor.in_task() && !kernel::s_powering_off)
+        executor.fail_current(ExitCause::Panicked, message, 0);
+    kernel::stop(platform::ExitStatus::Panic);
+}
+
+}
+
 void panic(char const* message, char const* file, int line)
 {
     kernel::console_format("PANIC: task {}: {} ({}:{})", kernel::current_task_name(), message, file, line);
-    kernel::stop(platform::ExitStatus::Panic);
+    end_after_panic(message);
 }
 
 void panic_with_error(Error const& error, char const* expression, char const* file, int line)
 {
     kernel::console_format("PANIC: task {}: MUST({}) failed: {} ({}) ({}:{})", kernel::current_task_name(), expression,
         error_code_name(error.code()), error.message(), file, line);
-    kernel::stop(platform::ExitStatus::Panic);
+    end_after_panic(error.message());
 }
 
 }

@@ -19,6 +19,7 @@ Reticle::Reticle(uptr base, usize size, Reticle* parent)
 Reticle::~Reticle()
 {
     VERIFY(m_live_children == 0);
+    VERIFY(m_live_objects == 0);
     if (m_parent)
         --m_parent->m_live_children;
 }
@@ -46,10 +47,18 @@ ErrorOr<Reticle*> Reticle::try_carve(usize size, usize alignment)
     return new (descriptor) Reticle(reinterpret_cast<uptr>(range.value()), size, this);
 }
 
+void Reticle::note_object_retired()
+{
+    VERIFY(m_live_objects > 0);
+    --m_live_objects;
+}
+
 ErrorOr<void> Reticle::try_reclaim()
 {
     if (m_live_children != 0)
         return Error(ErrorCode::Busy, "cannot reclaim a Reticle while child Reticles are alive");
+    if (m_live_objects != 0)
+        return Error(ErrorCode::Busy, "cannot reclaim a Reticle while objects retyped from it are alive");
     m_watermark = 0;
     return {};
 }

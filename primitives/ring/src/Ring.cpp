@@ -5,6 +5,7 @@
 #include <string.h>
 #include <vectra/Ring.h>
 #include <vectra/Try.h>
+#include <vectra/kernel/Console.h>
 
 namespace vectra {
 
@@ -14,16 +15,19 @@ ErrorOr<Ring*> Ring::try_create(Reticle& reticle, u32 slot_count, u32 slot_size,
         return Error(ErrorCode::InvalidArgument, "Ring slot count must be a power of two, at least 2");
     if (!is_power_of_two(slot_size) || slot_size <= header_bytes)
         return Error(ErrorCode::InvalidArgument, "Ring slot size must be a power of two larger than the slot header");
+    if (usize(slot_count) * slot_size > reticle.available())
+        return Error(ErrorCode::OutOfMemory, "Reticle exhausted");
     void* slots = TRY(reticle.try_retype(usize(slot_count) * slot_size, 64));
     void* storage = TRY(reticle.try_retype(sizeof(Ring), alignof(Ring)));
-    return new (storage) Ring(static_cast<u8*>(slots), slot_count, slot_size, schema_id);
+    return new (storage) Ring(static_cast<u8*>(slots), slot_count, slot_size, schema_id, allocate_space_id());
 }
 
-Ring::Ring(u8* slots, u32 slot_count, u32 slot_size, u64 schema_id)
+Ring::Ring(u8* slots, u32 slot_count, u32 slot_size, u64 schema_id, u32 space_id)
     : m_slots(slots)
     , m_slot_count(slot_count)
     , m_slot_size(slot_size)
     , m_schema_id(schema_id)
+    , m_in_flight(space_id)
 {
 }
 
@@ -37,80 +41,188 @@ bool Ring::is_empty() const
     return m_tail.load(std::memory_order_acquire) == m_head.load(std::memory_order_relaxed);
 }
 
-ErrorOr<void> Ring::try_send(std::span<u8 const> message)
+void Ring::reset()
 {
-    if (message.size() > payload_capacity())
-        return Error(ErrorCode::TooLarge, "message larger than the Ring's slot payload");
-    u32 tail = m_tail.load(std::memory_order_relaxed);
-    u32 head = m_head.load(std::memory_order_acquire);
-    if (tail - head == m_slot_count)
-        return Error(ErrorCode::Full, "Ring is full");
-    u8* slot = m_slots + usize(tail & (m_slot_count - 1)) * m_slot_size;
-    u32 length = static_cast<u32>(message.size());
-    memcpy(slot, &length, sizeof(length));
-    if (!message.empty())
-        memcpy(slot + header_bytes, message.data(), message.size());
-    m_tail.store(tail + 1, std::memory_order_release);
-    /* Doorbell on the empty → non-empty transition; the bit stays set until the consumer takes it. */
-    if (tail == head && m_consumer_mask)
+    (void)m_in_flight.clear();
+    m_head.store(0, std::memory_order_relaxed);
+    m_tail.store(0, std::memory_order_relaxed);
+    m_epoch.fetch_add(1, std::memory_order_release);
+    /* Wake both ends so a waiting peer notices the new epoch at once. */
+    if (m_consumer_mask)
         m_consumer_mask->raise(m_consumer_bit);
+    if (m_producer_mask)
+        m_producer_mask->raise(m_producer_bit);
+}
+
+ErrorOr<void> RingSender::check_epoch() const
+{
+    if (m_ring->epoch() != m_epoch)
+        return Error(ErrorCode::PeerRestarted, "the Ring was reset by its owner (the peer restarted); bind again");
     return {};
 }
 
-ErrorOr<usize> Ring::try_receive(std::span<u8> buffer)
+ErrorOr<usize> RingSender::try_send_burst(std::span<std::span<u8 const> const> messages)
 {
-    u32 head = m_head.load(std::memory_order_relaxed);
-    u32 tail = m_tail.load(std::memory_order_acquire);
+    TRY(check_epoch());
+    Ring& ring = *m_ring;
+    u32 tail = ring.m_tail.load(std::memory_order_relaxed);
+    u32 head = ring.m_head.load(std::memory_order_acquire);
+    u32 room = ring.m_slot_count - (tail - head);
+    usize count = messages.size() < room ? messages.size() : room;
+    for (usize index = 0; index < count; ++index) {
+        if (messages[index].size() > ring.payload_capacity()) {
+            if (index == 0)
+                return Error(ErrorCode::TooLarge, "message larger than the Ring's slot payload");
+            count = index;
+            break;
+        }
+    }
+    if (count == 0) {
+        if (messages.empty())
+            return usize(0);
+        return Error(ErrorCode::Full, "Ring is full");
+    }
+    for (usize index = 0; index < count; ++index) {
+        u8* slot = ring.slot(tail + static_cast<u32>(index));
+        Ring::SlotHeader header {};
+        header.length = static_cast<u32>(messages[index].size());
+        memcpy(slot, &header, sizeof(header));
+        if (!messages[index].empty())
+            memcpy(slot + Ring::header_bytes, messages[index].data(), messages[index].size());
+    }
+    /* One release store publishes the whole burst. */
+    ring.m_tail.store(tail + static_cast<u32>(count), std::memory_order_release);
+    /* Doorbell on the empty → non-empty transition; the bit stays set until the consumer takes it. */
+    if (tail == head && ring.m_consumer_mask)
+        ring.m_consumer_mask->raise(ring.m_consumer_bit);
+    return count;
+}
+
+ErrorOr<void> RingSender::try_send(std::span<u8 const> message)
+{
+    std::span<u8 const> one[] = { message };
+    TRY(try_send_burst(one));
+    return {};
+}
+
+ErrorOr<void> RingSender::send_with_capability(std::span<u8 const> message, CapabilitySpace& from,
+    CapabilityClass capability_class, u32 space, u16 slot_index, u32 generation)
+{
+    TRY(check_epoch());
+    Ring& ring = *m_ring;
+    if (message.size() > ring.payload_capacity())
+        return Error(ErrorCode::TooLarge, "message larger than the Ring's slot payload");
+    u32 tail = ring.m_tail.load(std::memory_order_relaxed);
+    u32 head = ring.m_head.load(std::memory_order_acquire);
+    if (tail - head == ring.m_slot_count)
+        return Error(ErrorCode::Full, "Ring is full");
+    /* Validate and move the capability into the Ring before the slot becomes visible. */
+    auto moved = TRY(from.transfer(space, slot_index, generation, capability_class, ring.m_in_flight));
+    u8* slot = ring.slot(tail);
+    Ring::SlotHeader header {};
+    header.length = static_cast<u32>(message.size());
+    header.flags = Ring::flag_capability;
+    header.capability_slot = moved.slot;
+    header.capability_generation = moved.generation;
+    header.capability_class = static_cast<u8>(capability_class);
+    memcpy(slot, &header, sizeof(header));
+    if (!message.empty())
+        memcpy(slot + Ring::header_bytes, message.data(), message.size());
+    ring.m_tail.store(tail + 1, std::memory_order_release);
+    if (tail == head && ring.m_consumer_mask)
+        ring.m_consumer_mask->raise(ring.m_consumer_bit);
+    return {};
+}
+
+ErrorOr<void> RingReceiver::check_epoch() const
+{
+    if (m_ring->epoch() != m_epoch)
+        return Error(ErrorCode::PeerRestarted, "the Ring was reset by its owner (the peer restarted); bind again");
+    return {};
+}
+
+void RingReceiver::release(u32 head, u32 tail_seen, u32 count)
+{
+    if (count == 0)
+        return;
+    m_ring->m_head.store(head + count, std::memory_order_release);
+    if (tail_seen - head == m_ring->m_slot_count && m_ring->m_producer_mask)
+        m_ring->m_producer_mask->raise(m_ring->m_producer_bit);
+}
+
+ErrorOr<ReceivedMessage> RingReceiver::try_receive(std::span<u8> buffer, CapabilitySpace* into)
+{
+    TRY(check_epoch());
+    Ring& ring = *m_ring;
+    u32 head = ring.m_head.load(std::memory_order_relaxed);
+    u32 tail = ring.m_tail.load(std::memory_order_acquire);
     if (head == tail)
         return Error(ErrorCode::Empty, "Ring is empty");
-    u8 const* slot = m_slots + usize(head & (m_slot_count - 1)) * m_slot_size;
-    u32 length = 0;
-    memcpy(&length, slot, sizeof(length));
-    if (length > payload_capacity()) {
-        /* Cannot happen through try_send; the slot memory was corrupted. Drop the slot. */
-        m_head.store(head + 1, std::memory_order_release);
+    u8 const* slot = ring.slot(head);
+    Ring::SlotHeader header;
+    memcpy(&header, slot, sizeof(header));
+    if (header.length > ring.payload_capacity()) {
+        /* Cannot happen through RingSender; the slot memory was corrupted. Drop the slot. */
+        release(head, tail, 1);
         return Error(ErrorCode::MalformedMessage, "Ring slot holds an impossible length");
     }
-    if (length > buffer.size())
+    if (header.length > buffer.size())
         return Error(ErrorCode::TooLarge, "receive buffer smaller than the next message");
-    if (length != 0)
-        memcpy(buffer.data(), slot + header_bytes, length);
-    m_head.store(head + 1, std::memory_order_release);
-    if (tail - head == m_slot_count && m_producer_mask)
-        m_producer_mask->raise(m_producer_bit);
-    return usize(length);
+    ReceivedMessage received;
+    received.length = header.length;
+    if ((header.flags & Ring::flag_capability) != 0) {
+        auto capability_class = static_cast<CapabilityClass>(header.capability_class);
+        if (!into) {
+            /* The receiver takes no capabilities here: drop it with its message, so the Ring moves on. */
+            (void)ring.m_in_flight.erase(ring.m_in_flight.id(), header.capability_slot, header.capability_generation,
+                capability_class);
+            release(head, tail, 1);
+            return Error(ErrorCode::InvalidArgument, "a message carried a capability this receiver does not take; dropped");
+        }
+        auto moved = TRY(ring.m_in_flight.transfer(ring.m_in_flight.id(), header.capability_slot,
+            header.capability_generation, capability_class, *into));
+        received.has_capability = true;
+        received.capability = ReceivedCapability { capability_class, moved };
+    }
+    if (header.length != 0)
+        memcpy(buffer.data(), slot + Ring::header_bytes, header.length);
+    release(head, tail, 1);
+    return received;
 }
 
-void Ring::set_consumer_doorbell(SignalMask* mask, SignalBit bit)
+namespace {
+
+ErrorOr<Ring*> bind_ring(CapabilitySpace& space, RingCap const& capability, Rights right, u64 expected_schema_id)
 {
-    m_consumer_bit = bit;
-    m_consumer_mask = mask;
-    /* Messages sent before the consumer bound must still wake it. */
-    if (mask && !is_empty())
-        mask->raise(bit);
+    Ring* ring = TRY(space.lookup(capability, right));
+    if (ring->schema_id() != expected_schema_id) {
+        kernel::console_format("vectra: Ring schema mismatch: the Ring speaks {:#018x}, the binder speaks {:#018x}",
+            ring->schema_id(), expected_schema_id);
+        return Error(ErrorCode::SchemaMismatch, "Ring schema differs from the one the binder speaks");
+    }
+    return ring;
 }
 
-void Ring::set_producer_doorbell(SignalMask* mask, SignalBit bit)
-{
-    m_producer_bit = bit;
-    m_producer_mask = mask;
 }
 
-ErrorOr<RingSender> RingSender::bind(RingCap capability, u64 expected_schema_id, SignalMask& own_mask, SignalBit space_bit)
+ErrorOr<RingSender> RingSender::bind(CapabilitySpace& space, RingCap const& capability, u64 expected_schema_id,
+    SignalMask& own_mask, SignalBit space_bit)
 {
-    Ring* ring = TRY(capability.object_with(RightSend));
-    if (ring->schema_id() != expected_schema_id)
-        return Error(ErrorCode::SchemaMismatch, "Ring schema differs from the one the producer speaks");
-    ring->set_producer_doorbell(&own_mask, space_bit);
+    Ring* ring = TRY(bind_ring(space, capability, RightSend, expected_schema_id));
+    ring->m_producer_bit = space_bit;
+    ring->m_producer_mask = &own_mask;
     return RingSender(ring, space_bit);
 }
 
-ErrorOr<RingReceiver> RingReceiver::bind(RingCap capability, u64 expected_schema_id, SignalMask& own_mask, SignalBit doorbell)
+ErrorOr<RingReceiver> RingReceiver::bind(CapabilitySpace& space, RingCap const& capability, u64 expected_schema_id,
+    SignalMask& own_mask, SignalBit doorbell)
 {
-    Ring* ring = TRY(capability.object_with(RightReceive));
-    if (ring->schema_id() != expected_schema_id)
-        return Error(ErrorCode::SchemaMismatch, "Ring schema differs from the one the consumer speaks");
-    ring->set_consumer_doorbell(&own_mask, doorbell);
+    Ring* ring = TRY(bind_ring(space, capability, RightReceive, expected_schema_id));
+    ring->m_consumer_bit = doorbell;
+    ring->m_consumer_mask = &own_mask;
+    /* Messages sent before the consumer bound must still wake it. */
+    if (!ring->is_empty())
+        own_mask.raise(doorbell);
     return RingReceiver(ring, doorbell);
 }
 

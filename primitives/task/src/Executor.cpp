@@ -33,9 +33,18 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
         return Error(ErrorCode::NameTooLong, "Task names are 1 to 31 bytes");
     if (parameters.stack_size < 4 * KiB)
         return Error(ErrorCode::InvalidArgument, "Task stacks are at least 4 KiB");
-    usize stack_size = align_up(parameters.stack_size, 16);
-    void* stack = TRY(from.try_retype(stack_size, 4096));
+    /*
+     * Stack layout: one guard page, then the stack, both page-aligned, so an overflow runs into
+     * the guard page and faults instead of corrupting what lies below.
+     */
+    usize page = platform::page_size();
+    usize granule = page ? page : 4096;
+    usize stack_size = align_up(parameters.stack_size, granule);
+    u8* region = static_cast<u8*>(TRY(from.try_retype(stack_size + granule, granule)));
     Task* task = TRY(from.try_create<Task>(Badge<Executor>(), from, parameters));
+    void* stack = region + granule;
+    if (page && platform::set_page_guard(reinterpret_cast<uptr>(region), true))
+        task->m_guard_page = reinterpret_cast<uptr>(region);
     task->m_stack_base = reinterpret_cast<uptr>(stack);
     task->m_stack_size = stack_size;
     /* Boost.Context takes the top of the stack; the stack grows down from there. */
@@ -66,10 +75,16 @@ void Executor::switch_to(Task& task)
     m_current = &task;
     ++m_switches;
     ++task.m_switches;
+    task.m_ran_since = platform::monotonic_nanoseconds();
     auto transfer = fcontext::jump_fcontext(task.m_context, this);
     /* Back on the scheduler: the Task saved its continuation in `transfer`. */
     task.m_context = transfer.fctx;
     m_current = nullptr;
+    u64 ran = platform::monotonic_nanoseconds() - task.m_ran_since;
+    if (ran > long_run_report_nanoseconds) {
+        ++m_long_runs_reported;
+        kernel::console_format("vectra: task {} ran {} ms without waiting", task.name(), ran / 1'000'000);
+    }
 }
 
 void Executor::switch_to_scheduler()
@@ -114,21 +129,86 @@ void Executor::yield()
     switch_to_scheduler();
 }
 
-void Executor::exit_current(i32 status)
+void Executor::finish_current()
 {
     Task& task = current_task();
-    task.m_exit_status = status;
     task.m_state = TaskState::Exited;
+    task.m_deadline = 0;
+    /* Its authority ends with it: every capability it held, and all derived from them. */
+    (void)task.m_capabilities.clear();
+    kernel::task_finished(task);
+    for (Timer** link = &m_armed_timers; *link;) {
+        if (&(*link)->m_target == &task.m_signals) {
+            Timer* timer = *link;
+            *link = timer->m_next_armed;
+            timer->m_deadline = 0;
+            timer->m_next_armed = nullptr;
+        } else {
+            link = &(*link)->m_next_armed;
+        }
+    }
     if (task.m_supervisor_mask)
         task.m_supervisor_mask->raise(task.m_exit_bit);
     switch_to_scheduler();
     VERIFY_NOT_REACHED();
 }
 
+void Executor::exit_current(i32 status)
+{
+    current_task().m_exit_status = status;
+    finish_current();
+}
+
+void Executor::fail_current(ExitCause cause, char const* message, u64 address)
+{
+    Task& task = current_task();
+    task.m_exit_cause = cause;
+    task.m_exit_status = -1;
+    task.m_failure_message = message;
+    task.m_failure_address = address;
+    task.m_exit_error = Error(ErrorCode::None, message);
+    finish_current();
+}
+
+ErrorOr<void> Executor::arm_timer(CapabilitySpace& space, TimerCap const& capability, u64 deadline)
+{
+    Timer* timer = TRY(space.lookup(capability, RightWrite));
+    if (deadline == 0)
+        return Error(ErrorCode::InvalidArgument, "a timer deadline of 0 means none; use cancel_timer");
+    disarm(*timer);
+    timer->m_deadline = deadline;
+    timer->m_next_armed = m_armed_timers;
+    m_armed_timers = timer;
+    return {};
+}
+
+ErrorOr<void> Executor::cancel_timer(CapabilitySpace& space, TimerCap const& capability)
+{
+    Timer* timer = TRY(space.lookup(capability, RightWrite));
+    disarm(*timer);
+    return {};
+}
+
+void Executor::disarm(Timer& timer)
+{
+    for (Timer** link = &m_armed_timers; *link; link = &(*link)->m_next_armed) {
+        if (*link == &timer) {
+            *link = timer.m_next_armed;
+            break;
+        }
+    }
+    timer.m_deadline = 0;
+    timer.m_next_armed = nullptr;
+}
+
 ErrorOr<void> Executor::reap(Task& task)
 {
     if (task.m_state != TaskState::Exited)
         return Error(ErrorCode::Busy, "only an exited Task can be reaped");
+    if (task.m_guard_page) {
+        (void)platform::set_page_guard(task.m_guard_page, false);
+        task.m_guard_page = 0;
+    }
     for (Task** link = &m_tasks; *link; link = &(*link)->m_next) {
         if (*link != &task)
             continue;
@@ -161,6 +241,17 @@ void Executor::expire_deadlines()
         if (task->m_state == TaskState::Waiting && task->m_deadline != 0 && task->m_deadline <= now) {
             task->m_deadline = 0;
             task->m_signals.raise(task->m_deadline_bit);
+        }
+    }
+    for (Timer** link = &m_armed_timers; *link;) {
+        Timer* timer = *link;
+        if (timer->m_deadline <= now) {
+            *link = timer->m_next_armed;
+            timer->m_deadline = 0;
+            timer->m_next_armed = nullptr;
+            timer->m_target.raise(timer->m_bit);
+        } else {
+            link = &timer->m_next_armed;
         }
     }
 }
@@ -200,6 +291,10 @@ void Executor::idle()
     for (Task* task = m_tasks; task; task = task->m_next) {
         if (task->m_state == TaskState::Waiting && task->m_deadline != 0 && (earliest == 0 || task->m_deadline < earliest))
             earliest = task->m_deadline;
+    }
+    for (Timer* timer = m_armed_timers; timer; timer = timer->m_next_armed) {
+        if (earliest == 0 || timer->m_deadline < earliest)
+            earliest = timer->m_deadline;
     }
     if (earliest == 0 && !kernel::interrupt_lines_bound())
         report_deadlock();

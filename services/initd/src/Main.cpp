@@ -1,18 +1,26 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * initd: the first Task. It follows the boot manifest: creates the connections' Rings,
- * carves a Reticle for each Task, builds each Bundle exactly as the manifest (checked against
- * the footprints at build time) says, spawns the services, waits until each reports ready,
- * then runs the image's check Tasks and returns their verdict as its exit status.
+ * initd: the first Task and the supervisor of every other. It follows the boot manifest:
+ * creates the connections' Rings, carves a Reticle for each Task, builds each Bundle exactly as
+ * the manifest (checked against the footprints at build time) says, spawns the services, waits
+ * until each reports ready, then runs the image's check Tasks and returns their verdict.
+ *
+ * Supervision: when a service ends (returns, fails, panics or faults) initd reports it and,
+ * within the service's restart policy (at most N restarts in a window, a back-off between),
+ * reaps it, resets the Rings it served so its clients see PeerRestarted and re-bind, and spawns
+ * it again into the same Reticle with the same grants. Past the policy it gives up, says so,
+ * and resets the Rings one last time so clients are not left waiting on a dead peer.
  */
 
 #include <initd/Manifest.h>
 #include <vectra/Executor.h>
 #include <vectra/Ring.h>
+#include <vectra/Signal.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/platform/Platform.h>
 
 namespace vectra::initd {
 
@@ -21,46 +29,111 @@ namespace {
 constexpr usize maximum_tasks = 24;
 constexpr usize maximum_connections = 16;
 constexpr u8 first_exit_bit = 32;
+constexpr SignalBit backoff_bit { 60 };
+constexpr usize remembered_restarts = 16;
 
-struct ConnectionRings {
-    Ring* requests { nullptr };
-    Ring* replies { nullptr };
+enum class State : u8 {
+    NotStarted,
+    Starting, /* spawned, ready bit not yet raised (services) or running (checks) */
+    Ready,
+    BackingOff,
+    GivenUp,
+    Finished, /* checks only */
 };
 
-struct Authority {
-    ConsoleCap console;
+struct Supervised {
+    TaskCap task;
     ReticleCap memory;
-    TaskCap tasks;
+    SignalCap ready; /* the original of the child's "ready" capability (revoking it revokes the child's) */
+    State state { State::NotStarted };
+    u64 restart_times[remembered_restarts] {};
+    u32 restarts { 0 };
+    u64 restart_at { 0 };
 };
 
-SignalBit ready_bit(usize task_index) { return SignalBit(static_cast<u8>(task_index)); }
-SignalBit exit_bit(usize task_index) { return SignalBit(static_cast<u8>(first_exit_bit + task_index)); }
+struct Connection {
+    RingCap requests;
+    RingCap replies;
+};
 
-ErrorOr<void> grant(Task& child, SlotSpec const& slot, Authority const& authority, Reticle& reticle,
-    ConnectionRings const* rings, usize task_index)
+class Supervisor {
+public:
+    explicit Supervisor(Bundle& bundle)
+        : m_space(bundle.space())
+        , m_bundle(bundle)
+    {
+    }
+
+    ErrorOr<i32> run();
+
+private:
+    SignalBit ready_bit(usize index) const { return SignalBit(static_cast<u8>(index)); }
+    SignalBit exit_bit(usize index) const { return SignalBit(static_cast<u8>(first_exit_bit + index)); }
+
+    ErrorOr<void> start(usize index);
+    ErrorOr<void> grant(Task& child, SlotSpec const& slot, ReticleCap const& memory, usize index);
+    ErrorOr<void> handle_exit(usize index);
+    ErrorOr<void> restart_due(u64 now);
+    ErrorOr<void> reset_connections_of(usize index);
+    ErrorOr<void> start_checks();
+    bool judge(usize index, Task const&);
+    ErrorOr<void> report(Task const&);
+    u64 exit_mask() const;
+    u64 ready_mask() const;
+    bool services_ready() const;
+    bool checks_finished() const;
+
+    template<typename... Arguments>
+    ErrorOr<void> say(fmt::format_string<Arguments...> format, Arguments&&... arguments)
+    {
+        return print_line(m_console, format, std::forward<Arguments>(arguments)...);
+    }
+
+    CapabilitySpace& m_space;
+    Bundle& m_bundle;
+    ConsoleCap m_console;
+    ReticleCap m_memory;
+    TaskCap m_tasks;
+    IrqCap m_software_irq;
+    TimerCap m_backoff_timer;
+    Connection m_connections[maximum_connections];
+    Supervised m_supervised[maximum_tasks];
+    bool m_checks_started { false };
+    i32 m_verdict { 0 };
+};
+
+ErrorOr<void> Supervisor::grant(Task& child, SlotSpec const& slot, ReticleCap const& memory, usize index)
 {
     auto& bundle = child.bundle();
     switch (slot.kind) {
     case SlotKind::Console:
-        return bundle.try_put(slot.name, TRY(authority.console.attenuate(slot.rights)));
+        return bundle.grant(slot.name, m_space, m_console, slot.rights);
     case SlotKind::Memory:
-        return bundle.try_put(slot.name, ReticleCap(&reticle, slot.rights));
+        return bundle.grant(slot.name, m_space, memory, slot.rights);
     case SlotKind::RequestRing:
-        return bundle.try_put(slot.name, RingCap(rings[slot.connection].requests, slot.rights));
+        return bundle.grant(slot.name, m_space, m_connections[slot.connection].requests, slot.rights);
     case SlotKind::ReplyRing:
-        return bundle.try_put(slot.name, RingCap(rings[slot.connection].replies, slot.rights));
-    case SlotKind::Ready:
-        return bundle.try_put(slot.name, SignalCap(&this_task().signals(), slot.rights, ready_bit(task_index).index()));
+        return bundle.grant(slot.name, m_space, m_connections[slot.connection].replies, slot.rights);
+    case SlotKind::Ready: {
+        auto& ready = m_supervised[index].ready;
+        if (ready.is_empty())
+            ready = TRY(kernel::signal_capability(m_space, ready_bit(index)));
+        return bundle.grant(slot.name, m_space, ready, slot.rights);
+    }
     case SlotKind::Tasks:
-        return bundle.try_put(slot.name, TRY(authority.tasks.attenuate(slot.rights)));
+        return bundle.grant(slot.name, m_space, m_tasks, slot.rights);
+    case SlotKind::SoftwareIrq:
+        return bundle.grant(slot.name, m_space, m_software_irq, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
 
-ErrorOr<Task*> start(usize index, Authority const& authority, Reticle& root, ConnectionRings const* rings)
+ErrorOr<void> Supervisor::start(usize index)
 {
     TaskSpec const& spec = boot_manifest.tasks[index];
-    Reticle* reticle = TRY(root.try_carve(usize(spec.reticle_kib) * KiB));
+    auto& supervised = m_supervised[index];
+    if (supervised.memory.is_empty())
+        supervised.memory = TRY(kernel::carve(m_space, m_memory, usize(spec.reticle_kib) * KiB));
     SpawnParameters parameters;
     parameters.name = spec.name;
     parameters.entry = spec.entry;
@@ -68,94 +141,222 @@ ErrorOr<Task*> start(usize index, Authority const& authority, Reticle& root, Con
     parameters.band = spec.band;
     parameters.supervisor_mask = &this_task().signals();
     parameters.exit_bit = exit_bit(index);
-    Task* child = TRY(kernel::spawn(authority.tasks, *reticle, parameters));
+    supervised.task = TRY(kernel::spawn(m_space, m_tasks, supervised.memory, parameters));
+    Task* child = TRY(kernel::task(m_space, supervised.task));
     for (usize slot = 0; slot < spec.slot_count; ++slot)
-        TRY(grant(*child, spec.slots[slot], authority, *reticle, rings, index));
-    TRY(print_line(authority.console, "initd: spawned {}", spec.name));
-    return child;
+        TRY(grant(*child, spec.slots[slot], supervised.memory, index));
+    supervised.state = State::Starting;
+    return say("initd: spawned {}", spec.name);
 }
 
-ErrorOr<void> report_exit(ConsoleCap const& console, Task const& task)
+ErrorOr<void> Supervisor::report(Task const& task)
 {
-    if (task.exit_cause() == ExitCause::Failed)
-        return print_line(console, "initd: {} exited with error {} ({})", task.name(), error_code_name(task.exit_error().code()),
+    switch (task.exit_cause()) {
+    case ExitCause::Returned:
+        return say("initd: {} exited with status {}", task.name(), task.exit_status());
+    case ExitCause::Failed:
+        return say("initd: {} exited with error {} ({})", task.name(), error_code_name(task.exit_error().code()),
             task.exit_error().message());
-    return print_line(console, "initd: {} exited with status {}", task.name(), task.exit_status());
+    case ExitCause::Panicked:
+        return say("initd: {} panicked: {}", task.name(), task.failure_message());
+    case ExitCause::Faulted:
+        return say("initd: {} faulted: {} at address {:#x}", task.name(), task.failure_message(), task.failure_address());
+    }
+    return {};
 }
 
-ErrorOr<i32> run(Bundle& bundle)
+ErrorOr<void> Supervisor::reset_connections_of(usize index)
 {
-    Authority authority {
-        TRY(bundle.take<ConsoleCap>("console")),
-        TRY(bundle.take<ReticleCap>("memory")),
-        TRY(bundle.take<TaskCap>("tasks")),
-    };
-    Reticle* root = TRY(authority.memory.object_with(RightRetype));
+    TaskSpec const& spec = boot_manifest.tasks[index];
+    for (usize slot = 0; slot < spec.slot_count; ++slot) {
+        auto const& grant = spec.slots[slot];
+        if (grant.kind == SlotKind::RequestRing)
+            TRY(kernel::reset_ring(m_space, m_connections[grant.connection].requests));
+        if (grant.kind == SlotKind::ReplyRing)
+            TRY(kernel::reset_ring(m_space, m_connections[grant.connection].replies));
+    }
+    return {};
+}
+
+bool Supervisor::judge(usize index, Task const& task)
+{
+    switch (boot_manifest.tasks[index].expect) {
+    case Expectation::Success:
+        return task.exit_cause() == ExitCause::Returned && task.exit_status() == 0;
+    case Expectation::Panicked:
+        return task.exit_cause() == ExitCause::Panicked;
+    case Expectation::Faulted:
+        return task.exit_cause() == ExitCause::Faulted;
+    }
+    return false;
+}
+
+ErrorOr<void> Supervisor::handle_exit(usize index)
+{
+    TaskSpec const& spec = boot_manifest.tasks[index];
+    auto& supervised = m_supervised[index];
+    Task* task = TRY(kernel::task(m_space, supervised.task));
+    if (spec.kind == TaskKind::Check) {
+        bool as_expected = judge(index, *task);
+        if (!as_expected || task->exit_cause() != ExitCause::Returned)
+            TRY(report(*task));
+        if (as_expected && spec.expect != Expectation::Success)
+            TRY(say("initd: {} ended as expected ({}); the image keeps running", spec.name, exit_cause_name(task->exit_cause())));
+        if (!as_expected)
+            m_verdict = 1;
+        supervised.state = State::Finished;
+        return kernel::reap(m_space, std::move(supervised.task), supervised.memory);
+    }
+
+    /* A service ended: report, reap, and restart within its policy. */
+    TRY(report(*task));
+    TRY(kernel::reap(m_space, std::move(supervised.task), supervised.memory));
+    u64 now = platform::monotonic_nanoseconds();
+    u64 window = u64(spec.restart.window_ms) * 1'000'000;
+    u32 recent = 0;
+    for (u64 when : supervised.restart_times)
+        recent += (when != 0 && now - when <= window) ? 1 : 0;
+    if (recent >= spec.restart.max_restarts) {
+        supervised.state = State::GivenUp;
+        TRY(reset_connections_of(index));
+        if (spec.restart.max_restarts == 0)
+            return say("initd: not restarting {}: its policy allows no restarts", spec.name);
+        return say("initd: giving up on {} after {} restart{} in {} ms", spec.name, recent, recent == 1 ? "" : "s",
+            spec.restart.window_ms);
+    }
+    supervised.restart_times[supervised.restarts % remembered_restarts] = now;
+    ++supervised.restarts;
+    supervised.state = State::BackingOff;
+    supervised.restart_at = now + u64(spec.restart.backoff_ms) * 1'000'000;
+    return Executor::current().arm_timer(m_space, m_backoff_timer, supervised.restart_at);
+}
+
+ErrorOr<void> Supervisor::restart_due(u64 now)
+{
+    u64 next = 0;
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        auto& supervised = m_supervised[index];
+        if (supervised.state != State::BackingOff)
+            continue;
+        if (supervised.restart_at > now) {
+            next = next == 0 || supervised.restart_at < next ? supervised.restart_at : next;
+            continue;
+        }
+        /* Clients bound to the old instance see PeerRestarted and bind again. */
+        TRY(reset_connections_of(index));
+        TRY(start(index));
+        auto const& spec = boot_manifest.tasks[index];
+        TRY(say("initd: restarted {} ({} of {} within {} ms)", spec.name, supervised.restarts, spec.restart.max_restarts,
+            spec.restart.window_ms));
+    }
+    if (next != 0)
+        TRY(Executor::current().arm_timer(m_space, m_backoff_timer, next));
+    return {};
+}
+
+u64 Supervisor::exit_mask() const
+{
+    u64 mask = 0;
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        State state = m_supervised[index].state;
+        if (state == State::Starting || state == State::Ready)
+            mask |= exit_bit(index).mask();
+    }
+    return mask;
+}
+
+u64 Supervisor::ready_mask() const
+{
+    u64 mask = 0;
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        if (boot_manifest.tasks[index].kind == TaskKind::Service)
+            mask |= ready_bit(index).mask();
+    }
+    return mask;
+}
+
+bool Supervisor::services_ready() const
+{
+    /* Ready, or given up on: either way nothing more will happen to it before the checks run. */
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        State state = m_supervised[index].state;
+        if (boot_manifest.tasks[index].kind == TaskKind::Service && state != State::Ready && state != State::GivenUp)
+            return false;
+    }
+    return true;
+}
+
+bool Supervisor::checks_finished() const
+{
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        if (boot_manifest.tasks[index].kind == TaskKind::Check && m_supervised[index].state != State::Finished)
+            return false;
+    }
+    return true;
+}
+
+ErrorOr<void> Supervisor::start_checks()
+{
+    usize services = 0;
+    usize given_up = 0;
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        services += boot_manifest.tasks[index].kind == TaskKind::Service ? 1 : 0;
+        given_up += m_supervised[index].state == State::GivenUp ? 1 : 0;
+    }
+    if (given_up == 0)
+        TRY(say("initd: ready ({} service{})", services, services == 1 ? "" : "s"));
+    else
+        TRY(say("initd: ready ({} service{}, {} given up)", services, services == 1 ? "" : "s", given_up));
+    m_checks_started = true;
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        if (boot_manifest.tasks[index].kind == TaskKind::Check)
+            TRY(start(index));
+    }
+    return {};
+}
+
+ErrorOr<i32> Supervisor::run()
+{
+    m_console = TRY(m_bundle.take<ConsoleCap>("console"));
+    m_memory = TRY(m_bundle.take<ReticleCap>("memory"));
+    m_tasks = TRY(m_bundle.take<TaskCap>("tasks"));
+    m_software_irq = TRY(m_bundle.take<IrqCap>("irq-software"));
     if (boot_manifest.task_count > maximum_tasks || boot_manifest.connection_count > maximum_connections)
         return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
+    m_backoff_timer = TRY(kernel::create_timer(m_space, m_memory, backoff_bit));
 
-    ConnectionRings rings[maximum_connections];
     for (usize index = 0; index < boot_manifest.connection_count; ++index) {
         auto const& connection = boot_manifest.connections[index];
-        rings[index].requests = TRY(Ring::try_create(*root, connection.slot_count, connection.slot_size, connection.schema_id));
-        rings[index].replies = TRY(Ring::try_create(*root, connection.slot_count, connection.slot_size, connection.schema_id));
+        m_connections[index].requests = TRY(kernel::create_ring(m_space, m_memory, connection.slot_count,
+            connection.slot_size, connection.schema_id));
+        if (!connection.one_way)
+            m_connections[index].replies = TRY(kernel::create_ring(m_space, m_memory, connection.slot_count,
+                connection.slot_size, connection.schema_id));
     }
-
-    Task* tasks[maximum_tasks] {};
-    u64 services_ready_mask = 0;
-    u64 service_exit_mask = 0;
-    usize service_count = 0;
     for (usize index = 0; index < boot_manifest.task_count; ++index) {
-        if (boot_manifest.tasks[index].kind != TaskKind::Service)
-            continue;
-        tasks[index] = TRY(start(index, authority, *root, rings));
-        services_ready_mask |= ready_bit(index).mask();
-        service_exit_mask |= exit_bit(index).mask();
-        ++service_count;
+        if (boot_manifest.tasks[index].kind == TaskKind::Service)
+            TRY(start(index));
     }
+    if (services_ready())
+        TRY(start_checks());
 
-    /* Phase 1: every service reports ready (or one dies first, which ends the boot). */
-    u64 pending_ready = services_ready_mask;
-    while (pending_ready != 0) {
-        u64 bits = wait(pending_ready | service_exit_mask);
-        if (bits & service_exit_mask) {
-            for (usize index = 0; index < boot_manifest.task_count; ++index) {
-                if (bits & exit_bit(index).mask()) {
-                    TRY(print_line(authority.console, "initd: service {} stopped before it was ready", tasks[index]->name()));
-                    TRY(report_exit(authority.console, *tasks[index]));
-                }
-            }
-            return 1;
-        }
-        pending_ready &= ~bits;
-    }
-    TRY(print_line(authority.console, "initd: ready ({} service{})", service_count, service_count == 1 ? "" : "s"));
-
-    /* Phase 2: the image's checks run against the ready services. */
-    u64 check_exit_mask = 0;
-    for (usize index = 0; index < boot_manifest.task_count; ++index) {
-        if (boot_manifest.tasks[index].kind != TaskKind::Check)
-            continue;
-        tasks[index] = TRY(start(index, authority, *root, rings));
-        check_exit_mask |= exit_bit(index).mask();
-    }
-    i32 verdict = 0;
-    u64 pending_checks = check_exit_mask;
-    while (pending_checks != 0) {
-        u64 bits = wait(pending_checks | service_exit_mask);
+    /* One signal wait per loop: ready bits, exit bits and the back-off timer. */
+    while (!(m_checks_started && checks_finished())) {
+        u64 bits = wait(ready_mask() | exit_mask() | backoff_bit.mask());
         for (usize index = 0; index < boot_manifest.task_count; ++index) {
-            if (!(bits & exit_bit(index).mask()))
-                continue;
-            Task const& task = *tasks[index];
-            bool failed = task.exit_cause() == ExitCause::Failed || task.exit_status() != 0;
-            if (failed || boot_manifest.tasks[index].kind == TaskKind::Service) {
-                TRY(report_exit(authority.console, task));
-                verdict = 1;
-            }
+            if ((bits & ready_bit(index).mask()) && m_supervised[index].state == State::Starting)
+                m_supervised[index].state = State::Ready;
         }
-        pending_checks &= ~bits;
+        for (usize index = 0; index < boot_manifest.task_count; ++index) {
+            if (bits & exit_bit(index).mask())
+                TRY(handle_exit(index));
+        }
+        if (bits & backoff_bit.mask())
+            TRY(restart_due(platform::monotonic_nanoseconds()));
+        if (!m_checks_started && services_ready())
+            TRY(start_checks());
     }
-    return verdict;
+    return m_verdict;
 }
 
 }
@@ -166,7 +367,8 @@ namespace vectra::kernel {
 
 ErrorOr<i32> initial_task_entry(Bundle& bundle)
 {
-    return initd::run(bundle);
+    initd::Supervisor supervisor(bundle);
+    return supervisor.run();
 }
 
 }

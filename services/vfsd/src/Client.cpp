@@ -5,6 +5,7 @@
 #include <vectra/Bytes.h>
 #include <vectra/Executor.h>
 #include <vectra/Try.h>
+#include <vectra/platform/Platform.h>
 #include <vfsd/Client.h>
 
 namespace vectra::vfs {
@@ -26,9 +27,17 @@ ErrorOr<ByteWriter> begin_request(std::span<u8> buffer, MessageType type, u32 re
 ErrorOr<Client> Client::bind(RingCap requests, RingCap replies)
 {
     auto& self = this_task();
-    auto sender = TRY(RingSender::bind(std::move(requests), schema_id, self.signals(), space_bit));
-    auto receiver = TRY(RingReceiver::bind(std::move(replies), schema_id, self.signals(), reply_bit));
-    return Client(sender, receiver);
+    auto sender = TRY(RingSender::bind(self.capabilities(), requests, schema_id, self.signals(), space_bit));
+    auto receiver = TRY(RingReceiver::bind(self.capabilities(), replies, schema_id, self.signals(), reply_bit));
+    return Client(std::move(requests), std::move(replies), sender, receiver);
+}
+
+ErrorOr<void> Client::rebind()
+{
+    auto& self = this_task();
+    m_sender = TRY(RingSender::bind(self.capabilities(), m_requests, schema_id, self.signals(), space_bit));
+    m_receiver = TRY(RingReceiver::bind(self.capabilities(), m_replies, schema_id, self.signals(), reply_bit));
+    return {};
 }
 
 ErrorOr<void> Client::send(std::span<u8 const> request)
@@ -45,15 +54,18 @@ ErrorOr<void> Client::send(std::span<u8 const> request)
 
 ErrorOr<Client::Reply> Client::receive()
 {
+    u64 deadline = platform::monotonic_nanoseconds() + reply_timeout_nanoseconds;
     for (;;) {
         auto received = m_receiver.try_receive(m_reply);
         if (received.is_error()) {
             if (received.error().code() != ErrorCode::Empty)
                 return received.release_error();
-            (void)wait(reply_bit.mask());
+            u64 bits = Executor::current().wait_until(reply_bit.mask(), deadline, timeout_bit);
+            if (bits == timeout_bit.mask())
+                return Error(ErrorCode::TimedOut, "vfsd did not reply in time");
             continue;
         }
-        ByteReader reader(std::span<u8 const>(m_reply, received.value()));
+        ByteReader reader(std::span<u8 const>(m_reply, received.value().length));
         u16 type = TRY(reader.read<u16>());
         u16 version = TRY(reader.read<u16>());
         u32 id = TRY(reader.read<u32>());
@@ -65,6 +77,19 @@ ErrorOr<Client::Reply> Client::receive()
 }
 
 ErrorOr<ByteReader> Client::transact(std::span<u8 const> request, u32 request_id)
+{
+    auto reply = transact_once(request, request_id);
+    if (!reply.is_error() || reply.error().code() != ErrorCode::PeerRestarted)
+        return reply;
+    /*
+     * vfsd restarted while we talked: bind to its new instance, so the next call goes there,
+     * but report this one — whether to repeat a request is the caller's decision.
+     */
+    TRY(rebind());
+    return reply;
+}
+
+ErrorOr<ByteReader> Client::transact_once(std::span<u8 const> request, u32 request_id)
 {
     TRY(send(request));
     for (;;) {
@@ -169,8 +194,10 @@ ErrorOr<ErrorCode> Client::send_raw(std::span<u8 const> request)
 {
     /* Raw requests carry their own id; take the next reply whatever its id. */
     TRY(send(request));
-    auto reply = TRY(receive());
-    return reply.error;
+    auto reply = receive();
+    if (reply.is_error() && reply.error().code() == ErrorCode::PeerRestarted)
+        TRY(rebind());
+    return TRY(std::move(reply)).error;
 }
 
 }

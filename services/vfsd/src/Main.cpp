@@ -26,11 +26,12 @@ ErrorOr<i32> vfsd(Bundle& bundle)
     auto ready = TRY(bundle.take<SignalCap>("ready"));
 
     auto& self = this_task();
-    auto receiver = TRY(RingReceiver::bind(std::move(requests), vfs::schema_id, self.signals(), request_bit));
-    auto sender = TRY(RingSender::bind(std::move(replies), vfs::schema_id, self.signals(), space_bit));
-    Reticle* reticle = TRY(memory.object_with(RightRetype));
+    auto& space = self.capabilities();
+    auto receiver = TRY(RingReceiver::bind(space, requests, vfs::schema_id, self.signals(), request_bit));
+    auto sender = TRY(RingSender::bind(space, replies, vfs::schema_id, self.signals(), space_bit));
+    Reticle* reticle = TRY(space.lookup(memory, RightRetype));
     auto* filesystem = TRY(vfs::RamFilesystem::try_create(*reticle, CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS));
-    TRY(raise(ready));
+    TRY(raise(space, ready));
 
     u8 request[vfs::ring_slot_size];
     u8 reply[vfs::ring_slot_size];
@@ -41,11 +42,13 @@ ErrorOr<i32> vfsd(Bundle& bundle)
             if (received.is_error()) {
                 if (received.error().code() == ErrorCode::Empty)
                     break;
-                /* A slot the client corrupted: answer nothing for it, keep serving. */
+                /* A slot the client corrupted, or a capability vfsd does not take: answer nothing, keep serving. */
                 TRY(print_line(console, "vfsd: dropped a request: {}", received.error().message()));
+                if (received.error().code() == ErrorCode::PeerRestarted)
+                    return received.release_error();
                 continue;
             }
-            usize length = vfs::handle_request(*filesystem, std::span<u8 const>(request, received.value()), reply);
+            usize length = vfs::handle_request(*filesystem, std::span<u8 const>(request, received.value().length), reply);
             while (sender.try_send(std::span<u8 const>(reply, length)).is_error())
                 (void)wait(space_bit.mask());
         }

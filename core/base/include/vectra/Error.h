@@ -35,6 +35,8 @@ enum class ErrorCode : u16 {
     Unsupported = 18,
     Busy = 19,
     TimedOut = 20,
+    ForeignHandle = 21,
+    PeerRestarted = 22,
 };
 
 [[nodiscard]] char const* error_code_name(ErrorCode);
@@ -57,10 +59,16 @@ private:
     char const* m_message;
 };
 
-template<typename T>
+/*
+ * A value of type T or an error of type E. E is `Error` unless an interface reports more detail
+ * (a decoder's offset and field, say); such error types convert to `Error` so that TRY and MUST
+ * work across them.
+ */
+template<typename T, typename E = Error>
 class [[nodiscard]] ErrorOr {
 public:
     using ValueType = T;
+    using ErrorType = E;
 
     ErrorOr(T value)
         : m_is_error(false)
@@ -69,24 +77,24 @@ public:
     }
 
     template<typename U>
-    requires(std::is_convertible_v<U, T> && !std::is_same_v<std::remove_cvref_t<U>, T> && !std::is_same_v<std::remove_cvref_t<U>, Error>)
+    requires(std::is_convertible_v<U, T> && !std::is_same_v<std::remove_cvref_t<U>, T> && !std::is_same_v<std::remove_cvref_t<U>, E>)
     ErrorOr(U&& value)
         : m_is_error(false)
     {
         new (&m_storage.value) T(std::forward<U>(value));
     }
 
-    ErrorOr(Error error)
+    ErrorOr(E error)
         : m_is_error(true)
     {
-        new (&m_storage.error) Error(error);
+        new (&m_storage.error) E(error);
     }
 
     ErrorOr(ErrorOr&& other)
         : m_is_error(other.m_is_error)
     {
         if (m_is_error)
-            new (&m_storage.error) Error(other.m_storage.error);
+            new (&m_storage.error) E(other.m_storage.error);
         else
             new (&m_storage.value) T(std::move(other.m_storage.value));
     }
@@ -98,7 +106,7 @@ public:
         destroy();
         m_is_error = other.m_is_error;
         if (m_is_error)
-            new (&m_storage.error) Error(other.m_storage.error);
+            new (&m_storage.error) E(other.m_storage.error);
         else
             new (&m_storage.value) T(std::move(other.m_storage.value));
         return *this;
@@ -110,7 +118,7 @@ public:
     ~ErrorOr() { destroy(); }
 
     [[nodiscard]] bool is_error() const { return m_is_error; }
-    [[nodiscard]] Error error() const
+    [[nodiscard]] E error() const
     {
         VERIFY(m_is_error);
         return m_storage.error;
@@ -126,12 +134,14 @@ public:
         return m_storage.value;
     }
     [[nodiscard]] T release_value() { return std::move(value()); }
-    [[nodiscard]] Error release_error() { return error(); }
+    [[nodiscard]] E release_error() { return error(); }
 
 private:
     void destroy()
     {
-        if (!m_is_error)
+        if (m_is_error)
+            m_storage.error.~E();
+        else
             m_storage.value.~T();
     }
 
@@ -139,36 +149,65 @@ private:
         Storage() { }
         ~Storage() { }
         T value;
-        Error error;
+        E error;
     } m_storage;
     bool m_is_error;
 };
 
-template<>
-class [[nodiscard]] ErrorOr<void> {
+/* ErrorOr<void>: success, or an error. Copyable, as it always was. */
+template<typename E>
+class [[nodiscard]] ErrorOr<void, E> {
 public:
     using ValueType = void;
+    using ErrorType = E;
 
-    ErrorOr()
-        : m_error(ErrorCode::None, nullptr)
+    ErrorOr() { }
+    ErrorOr(E error)
+        : m_is_error(true)
     {
+        new (&m_storage.error) E(error);
     }
-    ErrorOr(Error error)
-        : m_error(error)
+    ErrorOr(ErrorOr const& other) { copy_from(other); }
+    ErrorOr& operator=(ErrorOr const& other)
     {
+        if (this != &other) {
+            destroy();
+            copy_from(other);
+        }
+        return *this;
     }
+    ~ErrorOr() { destroy(); }
 
-    [[nodiscard]] bool is_error() const { return m_error.code() != ErrorCode::None; }
-    [[nodiscard]] Error error() const
+    [[nodiscard]] bool is_error() const { return m_is_error; }
+    [[nodiscard]] E error() const
     {
-        VERIFY(is_error());
-        return m_error;
+        VERIFY(m_is_error);
+        return m_storage.error;
     }
-    [[nodiscard]] Error release_error() { return error(); }
+    [[nodiscard]] E release_error() { return error(); }
     void release_value() { }
 
 private:
-    Error m_error;
+    void copy_from(ErrorOr const& other)
+    {
+        m_is_error = other.m_is_error;
+        if (m_is_error)
+            new (&m_storage.error) E(other.m_storage.error);
+    }
+    void destroy()
+    {
+        if (m_is_error)
+            m_storage.error.~E();
+        m_is_error = false;
+    }
+
+    union Storage {
+        Storage() { }
+        ~Storage() { }
+        char none;
+        E error;
+    } m_storage;
+    bool m_is_error { false };
 };
 
 }

@@ -4,6 +4,7 @@
 
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
@@ -14,8 +15,9 @@ namespace vectra {
 
 /*
  * A Bundle is the typed, named handle table a parent builds for a child at spawn: the child's
- * entire authority. The child takes each slot once, by name and class; there are no implicit
- * slots and no slot with a hidden meaning.
+ * entire authority. Its capabilities live in the child's capability space from the start; the
+ * Bundle maps names to them. The child takes each slot once, by name and class; there are no
+ * implicit slots and no slot with a hidden meaning.
  */
 class Bundle {
 public:
@@ -25,40 +27,76 @@ public:
 
     struct Slot {
         Name name;
-        CapabilityReference reference;
+        CapabilityClass capability_class { CapabilityClass::Task };
+        Rights rights { 0 };
+        CapabilitySpace::RawHandle handle { 0, 0, 0 };
         bool present { false };
     };
 
-    Bundle() = default;
+    explicit Bundle(CapabilitySpace& space)
+        : m_space(space)
+    {
+    }
     Bundle(Bundle const&) = delete;
     Bundle& operator=(Bundle const&) = delete;
 
-    /* Parent side: place a capability under a unique name. */
-    [[nodiscard]] ErrorOr<void> try_put(std::string_view name, CapabilityReference reference);
-
-    template<typename TypedCapability>
-    [[nodiscard]] ErrorOr<void> try_put(std::string_view name, TypedCapability capability)
+    /* Parent side: copy a capability from `from` into the child as `name`, with a subset of its rights (needs RightGrant). */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<void> grant(std::string_view name, CapabilitySpace& from, Handle<Class> const& source, Rights rights)
     {
-        return try_put(name, capability.release_reference());
+        auto checked = check_name(name);
+        if (checked.is_error())
+            return checked.release_error();
+        auto copied = from.derive(source.space(), source.slot(), source.generation(), Class, rights, m_space, RightGrant);
+        if (copied.is_error())
+            return copied.release_error();
+        return place(name, Class, rights, copied.value());
+    }
+
+    /* Parent side: move a capability from `from` into the child as `name` (the parent's handle is emptied). */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<void> give(std::string_view name, CapabilitySpace& from, Handle<Class>&& source)
+    {
+        auto checked = check_name(name);
+        if (checked.is_error())
+            return checked.release_error();
+        auto view = from.view(source.space(), source.slot(), source.generation());
+        if (view.is_error())
+            return view.release_error();
+        auto moved = from.transfer(source.space(), source.slot(), source.generation(), Class, m_space);
+        if (moved.is_error())
+            return moved.release_error();
+        source = Handle<Class>();
+        return place(name, Class, view.value().rights, moved.value());
     }
 
     /* Child side: take the slot `name`, which must hold a capability of the requested class. */
-    template<typename TypedCapability>
-    [[nodiscard]] ErrorOr<TypedCapability> take(std::string_view name)
+    template<typename TypedHandle>
+    [[nodiscard]] ErrorOr<TypedHandle> take(std::string_view name)
     {
-        auto reference = take_reference(name, TypedCapability::capability_class);
-        if (reference.is_error())
-            return reference.release_error();
-        auto const& value = reference.value();
-        return TypedCapability(static_cast<typename TypedCapability::ObjectType*>(value.object), value.rights, value.detail);
+        auto slot = take_slot(name, TypedHandle::capability_class);
+        if (slot.is_error())
+            return slot.release_error();
+        return TypedHandle(slot.value().space, slot.value().slot, slot.value().generation);
     }
-
-    [[nodiscard]] ErrorOr<CapabilityReference> take_reference(std::string_view name, CapabilityClass expected);
 
     [[nodiscard]] usize count() const;
     [[nodiscard]] Slot const* slots() const { return m_slots; }
+    [[nodiscard]] CapabilitySpace& space() const { return m_space; }
+
+    /*
+     * The Bundle's shape — each present slot's name, class and rights, sorted by name — in its
+     * canonical binary form: u8 count, then per slot u8 name length, name, u8 class, u32 rights.
+     * This is what a boot manifest hashes and signs. Returns the length written.
+     */
+    [[nodiscard]] ErrorOr<usize> encode_shape(std::span<u8> output) const;
 
 private:
+    [[nodiscard]] ErrorOr<void> check_name(std::string_view name) const;
+    [[nodiscard]] ErrorOr<void> place(std::string_view name, CapabilityClass, Rights, CapabilitySpace::RawHandle);
+    [[nodiscard]] ErrorOr<CapabilitySpace::RawHandle> take_slot(std::string_view name, CapabilityClass expected);
+
+    CapabilitySpace& m_space;
     Slot m_slots[capacity] {};
 };
 

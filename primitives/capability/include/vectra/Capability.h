@@ -30,102 +30,251 @@ enum Right : u32 {
     RightWrite = 1u << 1,
     RightSend = 1u << 2,
     RightReceive = 1u << 3,
-    RightGrant = 1u << 4,
+    RightGrant = 1u << 4, /* may be copied to another Task (moving needs no right) */
     RightSpawn = 1u << 5,
     RightRaise = 1u << 6,
     RightRetype = 1u << 7,
+    RightRevoke = 1u << 8, /* may revoke what was derived from it */
 };
 using Rights = u32;
+inline constexpr Rights all_rights = 0x1ff;
 
-class Reticle;
-class Ring;
 class Task;
+class MemoryObject;
+class Ring;
 class SignalMask;
-class ConsoleDevice;
+class Bundle;
+class Reticle;
+class InterruptLine;
+class Device;
+class Timer;
 
-/* Untyped form of a capability as it sits in a Bundle slot or travels in a Ring slot. */
-struct CapabilityReference {
+/* The C++ type of the object each capability class names. */
+template<CapabilityClass>
+struct ObjectOf;
+template<> struct ObjectOf<CapabilityClass::Task> { using Type = Task; };
+template<> struct ObjectOf<CapabilityClass::Memory> { using Type = MemoryObject; };
+template<> struct ObjectOf<CapabilityClass::Ring> { using Type = Ring; };
+template<> struct ObjectOf<CapabilityClass::Signal> { using Type = SignalMask; };
+template<> struct ObjectOf<CapabilityClass::Bundle> { using Type = Bundle; };
+template<> struct ObjectOf<CapabilityClass::Reticle> { using Type = Reticle; };
+template<> struct ObjectOf<CapabilityClass::Irq> { using Type = InterruptLine; };
+template<> struct ObjectOf<CapabilityClass::Device> { using Type = Device; };
+template<> struct ObjectOf<CapabilityClass::Timer> { using Type = Timer; };
+
+/*
+ * A handle names one entry of one Task's capability space: (space, slot, generation). It is
+ * move-only and typed — a RingCap is not a MemCap — and it is only a name: every primitive
+ * call looks it up again in the calling Task's space, which checks the space (a handle from
+ * another Task's table is refused), the generation (a revoked or deleted entry is stale), the
+ * class and the rights.
+ */
+template<CapabilityClass Class>
+class [[nodiscard]] Handle {
+public:
+    static constexpr CapabilityClass capability_class = Class;
+    using Object = typename ObjectOf<Class>::Type;
+
+    Handle() = default;
+    Handle(u32 space, u16 slot, u32 generation)
+        : m_space(space)
+        , m_slot(slot)
+        , m_generation(generation)
+    {
+    }
+    Handle(Handle&& other)
+        : m_space(std::exchange(other.m_space, 0))
+        , m_slot(other.m_slot)
+        , m_generation(other.m_generation)
+    {
+    }
+    Handle& operator=(Handle&& other)
+    {
+        m_space = std::exchange(other.m_space, 0);
+        m_slot = other.m_slot;
+        m_generation = other.m_generation;
+        return *this;
+    }
+    Handle(Handle const&) = delete;
+    Handle& operator=(Handle const&) = delete;
+
+    [[nodiscard]] bool is_empty() const { return m_space == 0; }
+    [[nodiscard]] u32 space() const { return m_space; }
+    [[nodiscard]] u16 slot() const { return m_slot; }
+    [[nodiscard]] u32 generation() const { return m_generation; }
+
+private:
+    u32 m_space { 0 }; /* 0: empty (moved from, or never filled) */
+    u16 m_slot { 0 };
+    u32 m_generation { 0 };
+};
+
+using TaskCap = Handle<CapabilityClass::Task>;
+using MemCap = Handle<CapabilityClass::Memory>;
+using RingCap = Handle<CapabilityClass::Ring>;
+using SignalCap = Handle<CapabilityClass::Signal>;
+using BundleCap = Handle<CapabilityClass::Bundle>;
+using ReticleCap = Handle<CapabilityClass::Reticle>;
+using IrqCap = Handle<CapabilityClass::Irq>;
+using DeviceCap = Handle<CapabilityClass::Device>;
+using TimerCap = Handle<CapabilityClass::Timer>;
+
+class CapabilitySpace;
+
+/* A fresh, never reused, non-zero id for a new capability space (kernel-wide counter). */
+[[nodiscard]] u32 allocate_space_id();
+
+/*
+ * One entry: the object, its class, the rights this holder has, a class-specific detail (the
+ * signal bit of a SignalCap) and its place in the derivation tree, which spans every space:
+ * revoking an entry deletes everything derived from it, wherever it lives.
+ */
+struct CapabilityEntry {
+    void* object { nullptr };
     CapabilityClass capability_class { CapabilityClass::Task };
     Rights rights { 0 };
-    void* object { nullptr };
-    u64 detail { 0 }; /* class-specific: the signal bit for Signal capabilities */
+    u64 detail { 0 };
+    u32 generation { 1 };
+    bool used { false };
+    CapabilitySpace* space { nullptr };
+    CapabilityEntry* parent { nullptr };
+    CapabilityEntry* first_child { nullptr };
+    CapabilityEntry* next_sibling { nullptr };
+    CapabilityEntry* previous_sibling { nullptr };
+    Reticle* origin { nullptr }; /* root entries only: where the object was retyped */
+};
+
+/* What a capability names, untyped: used where the class is only known at run time. */
+struct CapabilityView {
+    CapabilityClass capability_class;
+    void* object;
+    Rights rights;
+    u64 detail;
 };
 
 /*
- * A typed capability: move-only, one class per C++ type (a RingCap is not a ReticleCap), the
- * rights it carries checked on every use. Narrowing with attenuate() never adds a right.
+ * A Task's capability space: a fixed table of entries. Every operation validates the handle
+ * first (decode → validate → invoke) and returns a distinct error for each refusal.
  */
-template<CapabilityClass Class, typename Object>
-class [[nodiscard]] Capability {
+class CapabilitySpace {
 public:
-    static constexpr CapabilityClass capability_class = Class;
-    using ObjectType = Object;
+    static constexpr usize capacity = 64;
 
-    Capability() = default;
-    Capability(Object* object, Rights rights, u64 detail = 0)
-        : m_object(object)
-        , m_rights(rights)
-        , m_detail(detail)
-    {
-    }
-    Capability(Capability&& other)
-        : m_object(std::exchange(other.m_object, nullptr))
-        , m_rights(std::exchange(other.m_rights, 0))
-        , m_detail(other.m_detail)
-    {
-    }
-    Capability& operator=(Capability&& other)
-    {
-        m_object = std::exchange(other.m_object, nullptr);
-        m_rights = std::exchange(other.m_rights, 0);
-        m_detail = other.m_detail;
-        return *this;
-    }
-    Capability(Capability const&) = delete;
-    Capability& operator=(Capability const&) = delete;
+    explicit CapabilitySpace(u32 id);
+    ~CapabilitySpace();
+    CapabilitySpace(CapabilitySpace const&) = delete;
+    CapabilitySpace& operator=(CapabilitySpace const&) = delete;
 
-    [[nodiscard]] bool is_valid() const { return m_object != nullptr; }
-    [[nodiscard]] Rights rights() const { return m_rights; }
-    [[nodiscard]] bool has(Rights needed) const { return (m_rights & needed) == needed; }
-    [[nodiscard]] u64 detail() const { return m_detail; }
+    [[nodiscard]] u32 id() const { return m_id; }
+    [[nodiscard]] usize count() const;
 
-    /* The object, if this capability is valid and carries every right in `needed`. */
-    [[nodiscard]] ErrorOr<Object*> object_with(Rights needed) const
+    /*
+     * The original capability to a new object: no parent; the root of its derivation tree. When
+     * `origin` is given (the Reticle the object was retyped from), deleting this root entry
+     * retires the object there, so the Reticle can be reclaimed once all its objects are gone.
+     */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<Handle<Class>> mint(typename Handle<Class>::Object* object, Rights rights, u64 detail = 0,
+        Reticle* origin = nullptr)
     {
-        if (!m_object)
-            return Error(ErrorCode::StaleHandle, "capability is empty (moved out or revoked)");
-        if (!has(needed))
-            return Error(ErrorCode::MissingRight, "capability lacks a needed right");
-        return m_object;
+        return typed<Class>(insert(object, Class, rights, detail, nullptr, origin));
     }
 
-    [[nodiscard]] ErrorOr<Capability> attenuate(Rights keep) const
+    /* The object, if `handle` is a live entry of this space, of its class, with every right in `needed`. */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<typename Handle<Class>::Object*> lookup(Handle<Class> const& handle, Rights needed) const
     {
-        if (!m_object)
-            return Error(ErrorCode::StaleHandle, "capability is empty (moved out or revoked)");
-        if ((keep & ~m_rights) != 0)
-            return Error(ErrorCode::MissingRight, "attenuation may only remove rights");
-        return Capability(m_object, keep, m_detail);
+        auto entry = validate(handle.space(), handle.slot(), handle.generation(), Class, needed);
+        if (entry.is_error())
+            return entry.release_error();
+        return static_cast<typename Handle<Class>::Object*>(entry.value()->object);
     }
 
-    [[nodiscard]] CapabilityReference release_reference()
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<u64> detail(Handle<Class> const& handle) const
     {
-        CapabilityReference reference { Class, m_rights, m_object, m_detail };
-        m_object = nullptr;
-        m_rights = 0;
-        return reference;
+        auto entry = validate(handle.space(), handle.slot(), handle.generation(), Class, 0);
+        if (entry.is_error())
+            return entry.release_error();
+        return entry.value()->detail;
+    }
+
+    /* A new entry in this space, derived from `handle`, with a subset of its rights. */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<Handle<Class>> attenuate(Handle<Class> const& handle, Rights keep)
+    {
+        return typed<Class>(derive(handle.space(), handle.slot(), handle.generation(), Class, keep, *this, 0));
+    }
+
+    /* Copy into `target` as a derived entry with a subset of the rights; needs RightGrant. */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<Handle<Class>> copy_to(CapabilitySpace& target, Handle<Class> const& handle, Rights keep)
+    {
+        return typed<Class>(derive(handle.space(), handle.slot(), handle.generation(), Class, keep, target, RightGrant));
+    }
+
+    /* Move into `target`: the entry changes space and keeps its place in the derivation tree. */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<Handle<Class>> move_to(CapabilitySpace& target, Handle<Class>&& handle)
+    {
+        auto moved = transfer(handle.space(), handle.slot(), handle.generation(), Class, target);
+        if (!moved.is_error())
+            handle = Handle<Class>();
+        return typed<Class>(std::move(moved));
+    }
+
+    /* Delete every entry derived from `handle`, in any space; needs RightRevoke. */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<usize> revoke(Handle<Class> const& handle)
+    {
+        return revoke_children(handle.space(), handle.slot(), handle.generation(), Class);
+    }
+
+    /* Delete the entry itself (and everything derived from it). */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<void> remove(Handle<Class>&& handle)
+    {
+        auto removed = erase(handle.space(), handle.slot(), handle.generation(), Class);
+        if (!removed.is_error())
+            handle = Handle<Class>();
+        return removed;
+    }
+
+    /* Delete every entry (the Task exited): its capabilities and all derived from them are gone. */
+    usize clear();
+
+    /* Untyped access for code that moves capabilities it does not interpret (Ring slots, Bundles). */
+    struct RawHandle {
+        u32 space;
+        u16 slot;
+        u32 generation;
+    };
+    [[nodiscard]] ErrorOr<CapabilityView> view(u32 space, u16 slot, u32 generation) const;
+    [[nodiscard]] ErrorOr<RawHandle> transfer(u32 space, u16 slot, u32 generation, CapabilityClass, CapabilitySpace& target);
+    [[nodiscard]] ErrorOr<RawHandle> derive(u32 space, u16 slot, u32 generation, CapabilityClass, Rights keep,
+        CapabilitySpace& target, Rights needed);
+    [[nodiscard]] ErrorOr<void> erase(u32 space, u16 slot, u32 generation, CapabilityClass);
+
+    /* Reinterpret a raw handle of this class as a typed one (after transfer by untyped code). */
+    template<CapabilityClass Class>
+    static ErrorOr<Handle<Class>> typed(ErrorOr<RawHandle>&& raw)
+    {
+        if (raw.is_error())
+            return raw.release_error();
+        return Handle<Class>(raw.value().space, raw.value().slot, raw.value().generation);
     }
 
 private:
-    Object* m_object { nullptr };
-    Rights m_rights { 0 };
-    u64 m_detail { 0 };
-};
 
-using TaskCap = Capability<CapabilityClass::Task, Task>;
-using ReticleCap = Capability<CapabilityClass::Reticle, Reticle>;
-using RingCap = Capability<CapabilityClass::Ring, Ring>;
-using SignalCap = Capability<CapabilityClass::Signal, SignalMask>;
-using ConsoleCap = Capability<CapabilityClass::Device, ConsoleDevice>;
+    [[nodiscard]] ErrorOr<CapabilityEntry*> validate(u32 space, u16 slot, u32 generation, CapabilityClass, Rights needed) const;
+    [[nodiscard]] ErrorOr<RawHandle> insert(void* object, CapabilityClass, Rights, u64 detail, CapabilityEntry* parent,
+        Reticle* origin);
+    void delete_entry(CapabilityEntry&);
+    void unlink(CapabilityEntry&);
+    [[nodiscard]] ErrorOr<usize> revoke_children(u32 space, u16 slot, u32 generation, CapabilityClass);
+
+    u32 m_id;
+    CapabilityEntry m_entries[capacity];
+};
 
 }

@@ -41,10 +41,16 @@ public:
     }
 
     /*
-     * Return every byte to this Reticle. Refused (ErrorCode::Busy) while a child Reticle
-     * carved from it is alive; objects retyped from it must be dead (their owner guarantees it).
+     * Return every byte to this Reticle. Refused (ErrorCode::Busy) while a child Reticle carved
+     * from it is alive, or while an object retyped from it still has its original capability
+     * (objects minted with this Reticle as their origin; see CapabilitySpace::mint).
      */
     [[nodiscard]] ErrorOr<void> try_reclaim();
+
+    /* Capability bookkeeping: a capability-named object retyped from here was created / retired. */
+    void note_object_created() { ++m_live_objects; }
+    void note_object_retired();
+    [[nodiscard]] u32 live_objects() const { return m_live_objects; }
 
     [[nodiscard]] uptr base() const { return m_base; }
     [[nodiscard]] usize size() const { return m_size; }
@@ -63,6 +69,7 @@ private:
     usize m_watermark { 0 };
     Reticle* m_parent { nullptr };
     u32 m_live_children { 0 };
+    u32 m_live_objects { 0 };
 };
 
 }

@@ -31,15 +31,41 @@ namespace vectra {
     return hash;
 }
 
+/* A capability riding in a Ring slot, as the receiver gets it: untyped until it checks the class. */
+struct ReceivedCapability {
+    CapabilityClass capability_class;
+    CapabilitySpace::RawHandle handle;
+
+    /* The typed handle, if the class is the one expected; WrongClass otherwise (the entry stays). */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<Handle<Class>> as() const
+    {
+        if (capability_class != Class)
+            return Error(ErrorCode::WrongClass, "the capability in the Ring slot is of another class");
+        return Handle<Class>(handle.space, handle.slot, handle.generation);
+    }
+};
+
+struct ReceivedMessage {
+    usize length { 0 };
+    bool has_capability { false };
+    ReceivedCapability capability { CapabilityClass::Task, { 0, 0, 0 } };
+};
+
 /*
- * Single-producer / single-consumer queue of fixed-size slots in memory retyped from a
- * Reticle. The producer publishes with one release store of the tail; the consumer takes with
- * one acquire load of it. A send that makes an empty Ring non-empty raises the consumer's
- * doorbell bit; a receive that makes a full Ring non-full raises the producer's space bit.
+ * Single-producer / single-consumer queue of fixed-size slots in memory retyped from a Reticle.
+ * The producer publishes a burst with one release store of the tail; the consumer takes a burst
+ * with one acquire load of it. A publish that makes an empty Ring non-empty raises the
+ * consumer's doorbell bit; a release that makes a full Ring non-full raises the producer's
+ * space bit. A slot may carry one capability, moved out of the sender's space into the Ring
+ * and on into the receiver's space; large payloads travel that way as a MemCap, uncopied.
+ *
+ * The owner (whoever holds the original RingCap with RightRevoke) may reset() the Ring, which
+ * empties it and starts a new epoch: every binding made before then gets PeerRestarted.
  */
 class Ring {
 public:
-    static constexpr usize header_bytes = 8; /* u32 length + u32 reserved, before each payload */
+    static constexpr usize header_bytes = 16;
 
     [[nodiscard]] static ErrorOr<Ring*> try_create(Reticle&, u32 slot_count, u32 slot_size, u64 schema_id);
 
@@ -50,19 +76,31 @@ public:
     [[nodiscard]] u32 slot_size() const { return m_slot_size; }
     [[nodiscard]] u32 payload_capacity() const { return m_slot_size - header_bytes; }
     [[nodiscard]] u64 schema_id() const { return m_schema_id; }
+    [[nodiscard]] u32 epoch() const { return m_epoch.load(std::memory_order_acquire); }
 
-    /* Producer side. */
-    [[nodiscard]] ErrorOr<void> try_send(std::span<u8 const> message);
     [[nodiscard]] bool is_full() const;
-    /* Consumer side: copies the next message into `buffer`, returns its length. */
-    [[nodiscard]] ErrorOr<usize> try_receive(std::span<u8> buffer);
     [[nodiscard]] bool is_empty() const;
 
-    void set_consumer_doorbell(SignalMask* mask, SignalBit bit);
-    void set_producer_doorbell(SignalMask* mask, SignalBit bit);
+    /* Empties the Ring, drops capabilities in flight and starts a new epoch (owner only: see RingOwner). */
+    void reset();
 
 private:
-    Ring(u8* slots, u32 slot_count, u32 slot_size, u64 schema_id);
+    friend class RingSender;
+    friend class RingReceiver;
+    Ring(u8* slots, u32 slot_count, u32 slot_size, u64 schema_id, u32 space_id);
+
+    struct SlotHeader {
+        u32 length;
+        u16 flags;
+        u16 capability_slot;
+        u32 capability_generation;
+        u8 capability_class;
+        u8 reserved[3];
+    };
+    static_assert(sizeof(SlotHeader) == header_bytes);
+    static constexpr u16 flag_capability = 1;
+
+    [[nodiscard]] u8* slot(u32 index) const { return m_slots + usize(index & (m_slot_count - 1)) * m_slot_size; }
 
     alignas(64) std::atomic<u32> m_head { 0 }; /* next slot the consumer reads */
     alignas(64) std::atomic<u32> m_tail { 0 }; /* next slot the producer writes */
@@ -70,35 +108,73 @@ private:
     u32 m_slot_count { 0 };
     u32 m_slot_size { 0 };
     u64 m_schema_id { 0 };
+    std::atomic<u32> m_epoch { 1 };
     SignalMask* m_consumer_mask { nullptr };
     SignalBit m_consumer_bit { 0 };
     SignalMask* m_producer_mask { nullptr };
     SignalBit m_producer_bit { 0 };
+    CapabilitySpace m_in_flight; /* capabilities travelling in slots */
 };
 
-/* The producer end, bound once: the capability and the schema are checked here, not per send. */
+/*
+ * The producer end, bound once: the capability (RightSend) and the schema are checked here,
+ * not per send. The hot path checks only the epoch.
+ */
 class RingSender {
 public:
-    [[nodiscard]] static ErrorOr<RingSender> bind(RingCap, u64 expected_schema_id, SignalMask& own_mask, SignalBit space_bit);
-    [[nodiscard]] ErrorOr<void> try_send(std::span<u8 const> message) { return m_ring->try_send(message); }
+    [[nodiscard]] static ErrorOr<RingSender> bind(CapabilitySpace&, RingCap const&, u64 expected_schema_id,
+        SignalMask& own_mask, SignalBit space_bit);
+
+    [[nodiscard]] ErrorOr<void> try_send(std::span<u8 const> message);
+    /* Sends as many of `messages` as fit, publishing them with one release store; returns how many. */
+    [[nodiscard]] ErrorOr<usize> try_send_burst(std::span<std::span<u8 const> const> messages);
+    /* Sends `message` with a capability moved out of `from` (the handle is emptied on success). */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<void> try_send_with(std::span<u8 const> message, CapabilitySpace& from, Handle<Class>&& capability)
+    {
+        auto sent = send_with_capability(message, from, Class, capability.space(), capability.slot(), capability.generation());
+        if (!sent.is_error())
+            capability = Handle<Class>();
+        return sent;
+    }
+
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
     [[nodiscard]] SignalBit space_bit() const { return m_space_bit; }
+    [[nodiscard]] bool is_full() const { return m_ring->is_full(); }
 
 private:
     RingSender(Ring* ring, SignalBit space_bit)
         : m_ring(ring)
         , m_space_bit(space_bit)
+        , m_epoch(ring->epoch())
     {
     }
+    [[nodiscard]] ErrorOr<void> check_epoch() const;
+    [[nodiscard]] ErrorOr<void> send_with_capability(std::span<u8 const>, CapabilitySpace& from, CapabilityClass,
+        u32 space, u16 slot, u32 generation);
+
     Ring* m_ring;
     SignalBit m_space_bit;
+    u32 m_epoch;
 };
 
-/* The consumer end, bound once. */
+/* The consumer end, bound once (RightReceive). */
 class RingReceiver {
 public:
-    [[nodiscard]] static ErrorOr<RingReceiver> bind(RingCap, u64 expected_schema_id, SignalMask& own_mask, SignalBit doorbell);
-    [[nodiscard]] ErrorOr<usize> try_receive(std::span<u8> buffer) { return m_ring->try_receive(buffer); }
+    [[nodiscard]] static ErrorOr<RingReceiver> bind(CapabilitySpace&, RingCap const&, u64 expected_schema_id,
+        SignalMask& own_mask, SignalBit doorbell);
+
+    /* Copies the next message into `buffer`; a capability in the slot lands in `into`. */
+    [[nodiscard]] ErrorOr<ReceivedMessage> try_receive(std::span<u8> buffer, CapabilitySpace* into = nullptr);
+
+    /*
+     * Visits up to `maximum` messages in place (no copy) and releases them with one store;
+     * returns how many were visited. Slots carrying capabilities end the burst before them:
+     * take those with try_receive.
+     */
+    template<typename Visitor>
+    [[nodiscard]] ErrorOr<usize> receive_burst(usize maximum, Visitor&& visit);
+
     [[nodiscard]] bool is_empty() const { return m_ring->is_empty(); }
     [[nodiscard]] SignalBit doorbell() const { return m_doorbell; }
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
@@ -107,10 +183,37 @@ private:
     RingReceiver(Ring* ring, SignalBit doorbell)
         : m_ring(ring)
         , m_doorbell(doorbell)
+        , m_epoch(ring->epoch())
     {
     }
+    [[nodiscard]] ErrorOr<void> check_epoch() const;
+    void release(u32 head, u32 tail_seen, u32 count);
+
     Ring* m_ring;
     SignalBit m_doorbell;
+    u32 m_epoch;
 };
+
+template<typename Visitor>
+ErrorOr<usize> RingReceiver::receive_burst(usize maximum, Visitor&& visit)
+{
+    auto current = check_epoch();
+    if (current.is_error())
+        return current.release_error();
+    u32 head = m_ring->m_head.load(std::memory_order_relaxed);
+    u32 tail = m_ring->m_tail.load(std::memory_order_acquire);
+    u32 count = 0;
+    while (head + count != tail && count < maximum) {
+        u8 const* slot = m_ring->slot(head + count);
+        Ring::SlotHeader header;
+        __builtin_memcpy(&header, slot, sizeof(header));
+        if ((header.flags & Ring::flag_capability) != 0 || header.length > m_ring->payload_capacity())
+            break;
+        visit(std::span<u8 const>(slot + Ring::header_bytes, header.length));
+        ++count;
+    }
+    release(head, tail, count);
+    return usize(count);
+}
 
 }

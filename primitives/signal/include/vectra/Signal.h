@@ -10,12 +10,15 @@
 namespace vectra {
 
 /* Raise the bit a SignalCap names in its target's mask; needs RightRaise. */
-[[nodiscard]] inline ErrorOr<void> raise(SignalCap const& capability)
+[[nodiscard]] inline ErrorOr<void> raise(CapabilitySpace const& space, SignalCap const& capability)
 {
-    auto mask = capability.object_with(RightRaise);
+    auto mask = space.lookup(capability, RightRaise);
     if (mask.is_error())
         return mask.release_error();
-    mask.value()->raise(SignalBit(static_cast<u8>(capability.detail())));
+    auto bit = space.detail(capability);
+    if (bit.is_error())
+        return bit.release_error();
+    mask.value()->raise(SignalBit(static_cast<u8>(bit.value())));
     return {};
 }
 

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <vectra/Task.h>
+#include <vectra/Timer.h>
 
 namespace vectra {
 
@@ -40,6 +41,20 @@ public:
     u64 wait_until(u64 mask, u64 deadline, SignalBit deadline_bit);
     void yield();
     [[noreturn]] void exit_current(i32 status);
+    /*
+     * End the current Task because it panicked or faulted: only that Task ends — its
+     * capabilities are revoked, its supervisor's exit bit raised — and the executor moves on.
+     * Called by the kernel's panic and fault paths; never returns to the failing code.
+     */
+    [[noreturn]] void fail_current(ExitCause, char const* message, u64 address);
+
+    /* Arm (or re-arm) a timer; its bit is raised once the deadline passes. Needs RightWrite. */
+    [[nodiscard]] ErrorOr<void> arm_timer(CapabilitySpace&, TimerCap const&, u64 deadline);
+    [[nodiscard]] ErrorOr<void> cancel_timer(CapabilitySpace&, TimerCap const&);
+
+    /* A Task running longer than this without waiting is reported (once per stretch). */
+    static constexpr u64 long_run_report_nanoseconds = 200'000'000;
+    [[nodiscard]] u64 long_runs_reported() const { return m_long_runs_reported; }
 
     /* Called from interrupt context by the kernel. */
     void note_timer_interrupt() { m_timer_interrupts.fetch_add(1, std::memory_order_relaxed); }
@@ -58,6 +73,8 @@ private:
     [[nodiscard]] Task* pick_next();
     [[nodiscard]] bool is_runnable(Task&) const;
     void expire_deadlines();
+    void disarm(Timer&);
+    [[noreturn]] void finish_current();
     void idle();
     void switch_to(Task&);
     void switch_to_scheduler();
@@ -72,6 +89,8 @@ private:
     u32 m_person_turns_in_a_row { 0 };
     u64 m_switches { 0 };
     std::atomic<u64> m_timer_interrupts { 0 };
+    Timer* m_armed_timers { nullptr };
+    u64 m_long_runs_reported { 0 };
 };
 
 /* Convenience for Task code: waits on the calling Task's own Signal Mask. */

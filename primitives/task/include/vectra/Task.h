@@ -34,9 +34,13 @@ enum class TaskState : u8 {
 
 /* Why a Task stopped, as its supervisor learns it. */
 enum class ExitCause : u8 {
-    Returned,   /* the entry returned a status */
-    Failed,     /* the entry returned an error */
+    Returned, /* the entry returned a status */
+    Failed,   /* the entry returned an error */
+    Panicked, /* a VERIFY, MUST or PANIC failed inside the Task */
+    Faulted,  /* the CPU faulted while running the Task (a stack overflow hits its guard page) */
 };
+
+[[nodiscard]] char const* exit_cause_name(ExitCause);
 
 struct SpawnParameters {
     std::string_view name;
@@ -65,6 +69,7 @@ public:
     [[nodiscard]] TaskState state() const { return m_state; }
     [[nodiscard]] Band band() const { return m_band; }
     [[nodiscard]] SignalMask& signals() { return m_signals; }
+    [[nodiscard]] CapabilitySpace& capabilities() { return m_capabilities; }
     [[nodiscard]] Bundle& bundle() { return m_bundle; }
     [[nodiscard]] Reticle& reticle() { return m_reticle; }
     [[nodiscard]] i32 exit_status() const { return m_exit_status; }
@@ -73,6 +78,11 @@ public:
     [[nodiscard]] u64 waiting_for() const { return m_wait_mask; }
     [[nodiscard]] uptr stack_base() const { return m_stack_base; }
     [[nodiscard]] usize stack_size() const { return m_stack_size; }
+    /* The guard page below the stack (0 when the platform cannot guard pages). */
+    [[nodiscard]] uptr guard_page() const { return m_guard_page; }
+    /* Where a panic or fault happened: the message and (for faults) the faulting address. */
+    [[nodiscard]] char const* failure_message() const { return m_failure_message; }
+    [[nodiscard]] u64 failure_address() const { return m_failure_address; }
 
 private:
     friend class Executor;
@@ -81,6 +91,7 @@ private:
     TaskState m_state { TaskState::Runnable };
     Band m_band { Band::Person };
     SignalMask m_signals;
+    CapabilitySpace m_capabilities;
     u64 m_wait_mask { 0 };
     u64 m_deadline { 0 };       /* monotonic ns; 0 = none */
     SignalBit m_deadline_bit { 0 };
@@ -90,6 +101,10 @@ private:
     void* m_context { nullptr }; /* Boost.Context fcontext_t while the Task is switched out */
     uptr m_stack_base { 0 };
     usize m_stack_size { 0 };
+    uptr m_guard_page { 0 };
+    char const* m_failure_message { nullptr };
+    u64 m_failure_address { 0 };
+    u64 m_ran_since { 0 }; /* monotonic ns when it was last switched in */
     i32 m_exit_status { 0 };
     ExitCause m_exit_cause { ExitCause::Returned };
     Error m_exit_error { ErrorCode::None, nullptr };

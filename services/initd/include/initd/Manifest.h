@@ -27,6 +27,21 @@ enum class SlotKind : u8 {
     ReplyRing,   /* RingCap on a connection's service → client Ring */
     Ready,       /* SignalCap raising the Task's ready bit in initd's mask */
     Tasks,       /* TaskCap with the spawn right */
+    SoftwareIrq, /* IrqCap on the platform's software interrupt line */
+};
+
+/* How a check Task is expected to end; the image passes only if every check ends so. */
+enum class Expectation : u8 {
+    Success,  /* returns status 0 */
+    Panicked, /* panics (and is contained) */
+    Faulted,  /* faults (and is contained) */
+};
+
+/* A service's restart policy: at most `max_restarts` within `window_ms`, `backoff_ms` apart. */
+struct RestartPolicy {
+    u32 max_restarts { 0 };
+    u32 window_ms { 0 };
+    u32 backoff_ms { 0 };
 };
 
 struct SlotSpec {
@@ -45,6 +60,8 @@ struct TaskSpec {
     u32 stack_kib;
     SlotSpec const* slots;
     usize slot_count;
+    RestartPolicy restart;
+    Expectation expect;
 };
 
 struct ConnectionSpec {
@@ -53,6 +70,7 @@ struct ConnectionSpec {
     u64 schema_id;
     u32 slot_count;
     u32 slot_size;
+    bool one_way; /* requests only: no replies Ring */
 };
 
 struct BootManifest {

@@ -37,7 +37,12 @@ public:
     static constexpr SignalBit reply_bit { 0 };
     static constexpr SignalBit space_bit { 1 };
 
+    /* Binds the two Rings; the Client keeps the capabilities to bind again after vfsd restarts. */
     [[nodiscard]] static ErrorOr<Client> bind(RingCap requests, RingCap replies);
+
+    /* How long a call waits for vfsd's reply before giving up with TimedOut. */
+    static constexpr u64 reply_timeout_nanoseconds = 5'000'000'000;
+    static constexpr SignalBit timeout_bit { 2 };
 
     [[nodiscard]] ErrorOr<void> create_directory(Path const&);
     [[nodiscard]] ErrorOr<u64> write(Path const&, u64 offset, std::span<u8 const> data);
@@ -49,12 +54,21 @@ public:
     /* Sends raw bytes as a request and returns vfsd's error code: for protocol tests only. */
     [[nodiscard]] ErrorOr<ErrorCode> send_raw(std::span<u8 const> request);
 
+    Client(Client&&) = default;
+
 private:
-    Client(RingSender sender, RingReceiver receiver)
-        : m_sender(sender)
+    Client(RingCap requests, RingCap replies, RingSender sender, RingReceiver receiver)
+        : m_requests(std::move(requests))
+        , m_replies(std::move(replies))
+        , m_sender(sender)
         , m_receiver(receiver)
     {
     }
+
+    /* After PeerRestarted: bind both ends again to the Rings' new epoch. */
+    [[nodiscard]] ErrorOr<void> rebind();
+    /* Sends and waits for the reply; transact() adds re-binding after PeerRestarted. */
+    [[nodiscard]] ErrorOr<ByteReader> transact_once(std::span<u8 const> request, u32 request_id);
 
     struct Reply {
         u32 request_id;
@@ -69,6 +83,8 @@ private:
     /* Sends `request` and waits for the reply to `request_id`; vfsd's error becomes ours. */
     [[nodiscard]] ErrorOr<ByteReader> transact(std::span<u8 const> request, u32 request_id);
 
+    RingCap m_requests;
+    RingCap m_replies;
     RingSender m_sender;
     RingReceiver m_receiver;
     u32 m_next_request_id { 1 };

@@ -6,29 +6,57 @@
 
 #include <string_view>
 #include <vectra/Capability.h>
+
+namespace vectra {
+class Task;
+}
 #include <vectra/Format.h>
 #include <vectra/platform/Platform.h>
 
 namespace vectra {
 
-/* The console device object. Tasks reach it only through a ConsoleCap (DeviceCap class). */
-class ConsoleDevice {
+/* A device object, named by a DeviceCap. */
+class Device {
 public:
+    enum class Kind : u8 {
+        Console,
+    };
+    explicit Device(Kind kind)
+        : m_kind(kind)
+    {
+    }
+    [[nodiscard]] Kind kind() const { return m_kind; }
+
+private:
+    Kind m_kind;
+};
+
+/* The console. Tasks reach it only through a DeviceCap with RightWrite. */
+class ConsoleDevice : public Device {
+public:
+    ConsoleDevice()
+        : Device(Kind::Console)
+    {
+    }
     void write(std::string_view text) { platform::console_write(text.data(), text.size()); }
 };
 
-/* Prints one formatted line through a console capability that carries the Write right. */
+using ConsoleCap = DeviceCap;
+
+/* The calling Task's capability space (the kernel's answer to "who is calling"). */
+[[nodiscard]] CapabilitySpace& current_capabilities();
+
+/* Writes `text` to the console a DeviceCap names; needs RightWrite and a console device. */
+[[nodiscard]] ErrorOr<void> console_write(CapabilitySpace const&, ConsoleCap const&, std::string_view text);
+
+/* Prints one formatted line through the calling Task's console capability. */
 template<typename... Arguments>
 ErrorOr<void> print_line(ConsoleCap const& console, fmt::format_string<Arguments...> format, Arguments&&... arguments)
 {
-    auto device = console.object_with(RightWrite);
-    if (device.is_error())
-        return device.release_error();
     FixedString<256> line;
     format_into(line, format, std::forward<Arguments>(arguments)...);
     line.append("\n");
-    device.value()->write(line.view());
-    return {};
+    return console_write(current_capabilities(), console, line.view());
 }
 
 }
@@ -48,6 +76,9 @@ void console_format(fmt::format_string<Arguments...> format, Arguments&&... argu
 
 /* Runs the fini classes in reverse, prints the power-off line and ends the image. */
 [[noreturn]] void power_off_with_report(platform::ExitStatus);
+
+/* Called by the executor when a Task ends, before its supervisor hears of it. */
+void task_finished(Task&);
 
 /* True when any interrupt line (besides the timer) is routed to a Task's signal bit. */
 [[nodiscard]] bool interrupt_lines_bound();

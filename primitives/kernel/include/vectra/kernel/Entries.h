@@ -18,5 +18,13 @@ ErrorOr<i32> vfsd(Bundle&);
 ErrorOr<i32> vfs_selfcheck(Bundle&);
 ErrorOr<i32> crash_fault(Bundle&);
 ErrorOr<i32> crash_panic(Bundle&);
+ErrorOr<i32> bench_primitives(Bundle&);
+ErrorOr<i32> flaky_echo(Bundle&);
+ErrorOr<i32> doomed(Bundle&);
+ErrorOr<i32> supervision_check(Bundle&);
+ErrorOr<i32> stack_hog(Bundle&);
+ErrorOr<i32> survivor(Bundle&);
+ErrorOr<i32> signals_check(Bundle&);
+ErrorOr<i32> counter_producer(Bundle&);
 
 }

@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
+ *
+ * The kernel's calls: what a Task may ask of the kernel, each naming its authority by
+ * capability in the caller's own space. Each call is decode → validate → invoke: the handles
+ * are looked up (space, generation, class, rights) before anything is created or changed.
  */
 
 #pragma once
@@ -7,6 +11,7 @@
 #include <vectra/Bundle.h>
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
+#include <vectra/Ring.h>
 #include <vectra/SignalMask.h>
 #include <vectra/Task.h>
 
@@ -14,15 +19,66 @@ namespace vectra::kernel {
 
 /*
  * The first Task. The image's init service defines it (services/initd); the kernel spawns it
- * with a Bundle holding "console" (DeviceCap, write), "memory" (ReticleCap over all free RAM
- * left after the kernel's own objects, retype) and "tasks" (TaskCap with the spawn right).
+ * with a Bundle holding "console" (DeviceCap: write, grant), "memory" (ReticleCap over all free
+ * RAM left after the kernel's own objects: retype, grant, revoke), "tasks" (TaskCap on initd
+ * itself: spawn) and "irq-software" (IrqCap on the platform's software interrupt line).
  */
 [[nodiscard]] ErrorOr<i32> initial_task_entry(Bundle&);
 
-/* Spawn a Task; the caller must hold a TaskCap carrying RightSpawn. */
-[[nodiscard]] ErrorOr<Task*> spawn(TaskCap const& authority, Reticle& reticle, SpawnParameters const&);
+/* Carve a child Reticle of `size` bytes from `parent` (RightRetype); the new ReticleCap has every right. */
+[[nodiscard]] ErrorOr<ReticleCap> carve(CapabilitySpace&, ReticleCap const& parent, usize size);
 
-/* Route interrupt `line` to `bit` of `mask` (a driver Task's own mask). */
-[[nodiscard]] ErrorOr<void> bind_interrupt(u32 line, SignalMask& mask, SignalBit bit);
+/*
+ * Spawn a Task whose stack and Task block are retyped from `memory` (RightRetype). `authority`
+ * must carry RightSpawn. The caller gets the original TaskCap (read, grant, revoke) and builds
+ * the child's Bundle through it (child_bundle) before the child first runs.
+ */
+[[nodiscard]] ErrorOr<TaskCap> spawn(CapabilitySpace&, TaskCap const& authority, ReticleCap const& memory,
+    SpawnParameters const&);
+
+/* The Task a TaskCap names (RightRead): its Bundle (before it runs), state, exit status. */
+[[nodiscard]] ErrorOr<Task*> task(CapabilitySpace&, TaskCap const&);
+
+/*
+ * Forget an exited Task (RightRevoke on its TaskCap, which is deleted) and reclaim the Reticle
+ * it ran in (RightRetype on `memory`): the memory is free again once nothing derived from it lives.
+ */
+[[nodiscard]] ErrorOr<void> reap(CapabilitySpace&, TaskCap&&, ReticleCap const& memory);
+
+/* A Ring retyped from `memory` (RightRetype); the original RingCap carries every right. */
+[[nodiscard]] ErrorOr<RingCap> create_ring(CapabilitySpace&, ReticleCap const& memory, u32 slot_count, u32 slot_size,
+    u64 schema_id);
+
+/* Empty a Ring and start its next epoch (RightRevoke: the owner): bound ends see PeerRestarted. */
+[[nodiscard]] ErrorOr<void> reset_ring(CapabilitySpace&, RingCap const&);
+
+/* A SignalCap (raise, grant) on bit `bit` of the calling Task's own Signal Mask, to hand to others. */
+[[nodiscard]] ErrorOr<SignalCap> signal_capability(CapabilitySpace&, SignalBit bit);
+
+/* A one-shot Timer retyped from `memory` that raises `bit` of the calling Task's mask (TimerCap: write, grant). */
+[[nodiscard]] ErrorOr<TimerCap> create_timer(CapabilitySpace&, ReticleCap const& memory, SignalBit bit);
+
+/* Route the line an IrqCap names (RightReceive) to `bit` of the calling Task's mask and unmask it. */
+[[nodiscard]] ErrorOr<void> bind_interrupt(CapabilitySpace&, IrqCap const&, SignalBit bit);
+
+/* The line an IrqCap names (RightRead). */
+[[nodiscard]] ErrorOr<u32> interrupt_line(CapabilitySpace&, IrqCap const&);
+
+}
+
+namespace vectra {
+
+/* An interrupt line, named by an IrqCap. */
+class InterruptLine {
+public:
+    explicit InterruptLine(u32 line)
+        : m_line(line)
+    {
+    }
+    [[nodiscard]] u32 line() const { return m_line; }
+
+private:
+    u32 m_line;
+};
 
 }

@@ -77,10 +77,43 @@ void mask_interrupt(u32 line);
  * pending). Called by the executor only when no Task is runnable.
  */
 void wait_for_interrupt();
+/*
+ * A line software can raise: a real interrupt through the platform's interrupt controller
+ * (x86_64: local APIC self-IPI; aarch64: GIC SGI to self; hosted: SIGUSR1 to the process's own
+ * thread). It exists for tests of interrupt delivery and, later, for inter-processor wake-ups.
+ * Masked at boot like every line but the timer. trigger_software_interrupt() may be called with
+ * the line masked or while the CPU runs with interrupts masked: the interrupt is then held
+ * pending (once, however often it was triggered) and delivered to
+ * kernel::interrupt_arrived(software_interrupt_line()) once the line is unmasked and the CPU
+ * takes interrupts, i.e. in wait_for_interrupt().
+ */
+[[nodiscard]] u32 software_interrupt_line();
+void trigger_software_interrupt();
+
+/* ---- memory protection ---- */
+/* The granule set_page_guard() works in (4096 on x86_64 and aarch64; the host's page size). */
+[[nodiscard]] usize page_size();
+/*
+ * Make the page at `page_address` (a multiple of page_size()) inaccessible (`guarded`) or
+ * accessible again. An access to a guarded page is a CPU fault whose fault_address lies in the
+ * page. Returns false, changing nothing, when the platform cannot: an unaligned address, an
+ * address outside the memory the platform maps, or no page-table memory left (each platform's
+ * README says which addresses it accepts).
+ */
+[[nodiscard]] bool set_page_guard(uptr page_address, bool guarded);
 
 /* ---- power ---- */
 [[noreturn]] void power_off(ExitStatus status);
 [[noreturn]] void reset();
+
+/* ---- entropy ---- */
+/*
+ * Fill up to `length` bytes of `buffer` with true entropy from the machine (hosted: getrandom;
+ * x86_64: RDRAND; aarch64: RNDR or a virtio-rng device) and return how many bytes were written,
+ * possibly fewer than asked and 0 when the machine has no source. Never blocks for long and never
+ * stretches or invents bytes: core/random decides what the bytes it gets are good for.
+ */
+[[nodiscard]] usize entropy(u8* buffer, usize length);
 
 }
 

@@ -1,0 +1,195 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Capability spaces and the derivation tree. Every operation is decode → validate → invoke:
+ * the handle is checked (space, slot, generation, class, rights) before anything changes, and
+ * the invoke step cannot fail on its arguments.
+ */
+
+#include <vectra/Capability.h>
+#include <vectra/Reticle.h>
+#include <vectra/Try.h>
+
+namespace vectra {
+
+CapabilitySpace::CapabilitySpace(u32 id)
+    : m_id(id)
+{
+    VERIFY(id != 0);
+    for (auto& entry : m_entries)
+        entry.space = this;
+}
+
+CapabilitySpace::~CapabilitySpace()
+{
+    (void)clear();
+}
+
+usize CapabilitySpace::count() const
+{
+    usize used = 0;
+    for (auto const& entry : m_entries)
+        used += entry.used ? 1 : 0;
+    return used;
+}
+
+ErrorOr<CapabilityEntry*> CapabilitySpace::validate(u32 space, u16 slot, u32 generation, CapabilityClass expected,
+    Rights needed) const
+{
+    /* Is the handle filled in at all? */
+    if (space == 0)
+        return Error(ErrorCode::StaleHandle, "capability handle is empty (moved out, or never filled)");
+    /* Does it belong to this space? */
+    if (space != m_id)
+        return Error(ErrorCode::ForeignHandle, "capability handle belongs to another Task's capability space");
+    /* Does the slot exist, and is it still the entry the handle was made for? */
+    if (slot >= capacity)
+        return Error(ErrorCode::InvalidArgument, "capability slot out of range");
+    auto& entry = const_cast<CapabilityEntry&>(m_entries[slot]);
+    if (!entry.used || entry.generation != generation)
+        return Error(ErrorCode::StaleHandle, "capability was revoked or deleted");
+    /* Is it of the class the caller expects? */
+    if (entry.capability_class != expected)
+        return Error(ErrorCode::WrongClass, "capability is of another class");
+    /* Does it carry every right needed? */
+    if ((entry.rights & needed) != needed)
+        return Error(ErrorCode::MissingRight, "capability lacks a needed right");
+    return &entry;
+}
+
+ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::insert(void* object, CapabilityClass capability_class, Rights rights,
+    u64 detail, CapabilityEntry* parent, Reticle* origin)
+{
+    if (object == nullptr)
+        return Error(ErrorCode::InvalidArgument, "a capability must name an object");
+    CapabilityEntry* free_entry = nullptr;
+    u16 slot = 0;
+    for (u16 index = 0; index < capacity; ++index) {
+        if (!m_entries[index].used) {
+            free_entry = &m_entries[index];
+            slot = index;
+            break;
+        }
+    }
+    if (!free_entry)
+        return Error(ErrorCode::Full, "capability space is full");
+    auto& entry = *free_entry;
+    entry.object = object;
+    entry.capability_class = capability_class;
+    entry.rights = rights & all_rights;
+    entry.detail = detail;
+    entry.used = true;
+    entry.origin = origin;
+    entry.parent = parent;
+    entry.first_child = nullptr;
+    entry.previous_sibling = nullptr;
+    entry.next_sibling = parent ? parent->first_child : nullptr;
+    if (parent) {
+        if (parent->first_child)
+            parent->first_child->previous_sibling = &entry;
+        parent->first_child = &entry;
+    }
+    if (origin)
+        origin->note_object_created();
+    return RawHandle { m_id, slot, entry.generation };
+}
+
+void CapabilitySpace::unlink(CapabilityEntry& entry)
+{
+    if (entry.previous_sibling)
+        entry.previous_sibling->next_sibling = entry.next_sibling;
+    else if (entry.parent)
+        entry.parent->first_child = entry.next_sibling;
+    if (entry.next_sibling)
+        entry.next_sibling->previous_sibling = entry.previous_sibling;
+    entry.parent = nullptr;
+    entry.next_sibling = nullptr;
+    entry.previous_sibling = nullptr;
+}
+
+void CapabilitySpace::delete_entry(CapabilityEntry& entry)
+{
+    /* Children first (the tree is shallow: one level per delegation), then the entry itself. */
+    while (entry.first_child)
+        entry.first_child->space->delete_entry(*entry.first_child);
+    unlink(entry);
+    if (entry.origin)
+        entry.origin->note_object_retired();
+    entry.used = false;
+    entry.object = nullptr;
+    entry.origin = nullptr;
+    entry.rights = 0;
+    ++entry.generation; /* every outstanding handle to this slot is now stale */
+}
+
+ErrorOr<CapabilityView> CapabilitySpace::view(u32 space, u16 slot, u32 generation) const
+{
+    if (space != m_id)
+        return Error(ErrorCode::ForeignHandle, "capability handle belongs to another Task's capability space");
+    if (slot >= capacity || !m_entries[slot].used || m_entries[slot].generation != generation)
+        return Error(ErrorCode::StaleHandle, "capability was revoked or deleted");
+    auto const& entry = m_entries[slot];
+    return CapabilityView { entry.capability_class, entry.object, entry.rights, entry.detail };
+}
+
+ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::derive(u32 space, u16 slot, u32 generation,
+    CapabilityClass capability_class, Rights keep, CapabilitySpace& target, Rights needed)
+{
+    CapabilityEntry* source = TRY(validate(space, slot, generation, capability_class, needed));
+    /* May only narrow: every kept right must already be held. */
+    if ((keep & ~source->rights) != 0)
+        return Error(ErrorCode::MissingRight, "a derived capability may only carry a subset of the rights");
+    return target.insert(source->object, capability_class, keep, source->detail, source, nullptr);
+}
+
+ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::transfer(u32 space, u16 slot, u32 generation,
+    CapabilityClass capability_class, CapabilitySpace& target)
+{
+    CapabilityEntry* source = TRY(validate(space, slot, generation, capability_class, 0));
+    if (&target == this)
+        return RawHandle { m_id, slot, generation };
+    /* Insert the copy first (it may fail on a full target), then hand over the subtree. */
+    RawHandle moved = TRY(target.insert(source->object, capability_class, source->rights, source->detail,
+        source->parent, nullptr));
+    auto& destination = target.m_entries[moved.slot];
+    destination.origin = source->origin;
+    destination.first_child = source->first_child;
+    for (auto* child = destination.first_child; child; child = child->next_sibling)
+        child->parent = &destination;
+    source->first_child = nullptr;
+    source->origin = nullptr; /* the object lives on in the moved entry */
+    delete_entry(*source);
+    return moved;
+}
+
+ErrorOr<usize> CapabilitySpace::revoke_children(u32 space, u16 slot, u32 generation, CapabilityClass capability_class)
+{
+    CapabilityEntry* entry = TRY(validate(space, slot, generation, capability_class, RightRevoke));
+    usize revoked = 0;
+    while (entry->first_child) {
+        ++revoked;
+        entry->first_child->space->delete_entry(*entry->first_child);
+    }
+    return revoked;
+}
+
+ErrorOr<void> CapabilitySpace::erase(u32 space, u16 slot, u32 generation, CapabilityClass capability_class)
+{
+    CapabilityEntry* entry = TRY(validate(space, slot, generation, capability_class, 0));
+    delete_entry(*entry);
+    return {};
+}
+
+usize CapabilitySpace::clear()
+{
+    usize cleared = 0;
+    for (auto& entry : m_entries) {
+        if (entry.used) {
+            delete_entry(entry);
+            ++cleared;
+        }
+    }
+    return cleared;
+}
+
+}

@@ -1,0 +1,96 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The kernel calls of vectra/kernel/Kernel.h: validate every handle, then create or change.
+ */
+
+#include <vectra/Executor.h>
+#include <vectra/Try.h>
+#include <vectra/kernel/Console.h>
+#include <vectra/kernel/Kernel.h>
+
+namespace vectra {
+
+CapabilitySpace& current_capabilities()
+{
+    return Executor::current().current_task().capabilities();
+}
+
+ErrorOr<void> console_write(CapabilitySpace const& space, ConsoleCap const& console, std::string_view text)
+{
+    Device* device = TRY(space.lookup(console, RightWrite));
+    if (device->kind() != Device::Kind::Console)
+        return Error(ErrorCode::WrongClass, "the DeviceCap names a device that is not the console");
+    static_cast<ConsoleDevice*>(device)->write(text);
+    return {};
+}
+
+}
+
+namespace vectra::kernel {
+
+ErrorOr<ReticleCap> carve(CapabilitySpace& space, ReticleCap const& parent, usize size)
+{
+    Reticle* reticle = TRY(space.lookup(parent, RightRetype));
+    Reticle* child = TRY(reticle->try_carve(size));
+    return space.mint<CapabilityClass::Reticle>(child, all_rights, 0, reticle);
+}
+
+ErrorOr<TaskCap> spawn(CapabilitySpace& space, TaskCap const& authority, ReticleCap const& memory,
+    SpawnParameters const& parameters)
+{
+    TRY(space.lookup(authority, RightSpawn));
+    Reticle* reticle = TRY(space.lookup(memory, RightRetype));
+    if (space.count() == CapabilitySpace::capacity)
+        return Error(ErrorCode::Full, "capability space is full");
+    Task* child = TRY(Executor::current().spawn(*reticle, parameters));
+    return space.mint<CapabilityClass::Task>(child, RightRead | RightGrant | RightRevoke, 0, reticle);
+}
+
+ErrorOr<Task*> task(CapabilitySpace& space, TaskCap const& capability)
+{
+    return space.lookup(capability, RightRead);
+}
+
+ErrorOr<void> reap(CapabilitySpace& space, TaskCap&& capability, ReticleCap const& memory)
+{
+    Task* child = TRY(space.lookup(capability, RightRevoke));
+    Reticle* reticle = TRY(space.lookup(memory, RightRetype));
+    if (&child->reticle() != reticle)
+        return Error(ErrorCode::InvalidArgument, "the Task did not run in that Reticle");
+    TRY(Executor::current().reap(*child));
+    TRY(space.remove(std::move(capability)));
+    return reticle->try_reclaim();
+}
+
+ErrorOr<RingCap> create_ring(CapabilitySpace& space, ReticleCap const& memory, u32 slot_count, u32 slot_size, u64 schema_id)
+{
+    Reticle* reticle = TRY(space.lookup(memory, RightRetype));
+    Ring* ring = TRY(Ring::try_create(*reticle, slot_count, slot_size, schema_id));
+    return space.mint<CapabilityClass::Ring>(ring, all_rights, 0, reticle);
+}
+
+ErrorOr<void> reset_ring(CapabilitySpace& space, RingCap const& capability)
+{
+    Ring* ring = TRY(space.lookup(capability, RightRevoke));
+    ring->reset();
+    return {};
+}
+
+ErrorOr<SignalCap> signal_capability(CapabilitySpace& space, SignalBit bit)
+{
+    auto& self = Executor::current().current_task();
+    if (&self.capabilities() != &space)
+        return Error(ErrorCode::ForeignHandle, "a Task can only hand out bits of its own Signal Mask");
+    return space.mint<CapabilityClass::Signal>(&self.signals(), RightRaise | RightGrant | RightRevoke, bit.index());
+}
+
+ErrorOr<TimerCap> create_timer(CapabilitySpace& space, ReticleCap const& memory, SignalBit bit)
+{
+    auto& self = Executor::current().current_task();
+    Reticle* reticle = TRY(space.lookup(memory, RightRetype));
+    Timer* timer = TRY(reticle->try_create<Timer>(self.signals(), bit));
+    return space.mint<CapabilityClass::Timer>(timer, RightWrite | RightGrant | RightRevoke, 0, reticle);
+}
+
+}

@@ -1,0 +1,41 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <span>
+#include <vectra/Capability.h>
+#include <vectra/Error.h>
+#include <vectra/Reticle.h>
+
+namespace vectra {
+
+/*
+ * A range of memory retyped from a Reticle and named by a MemCap: how large payloads travel
+ * between Tasks without copying — the sender fills it and moves the MemCap through a Ring slot;
+ * the receiver views the same bytes.
+ */
+class MemoryObject {
+public:
+    MemoryObject(u8* base, usize size)
+        : m_base(base)
+        , m_size(size)
+    {
+    }
+
+    /* Retype `size` bytes from `reticle` and mint the original MemCap into `space`. */
+    [[nodiscard]] static ErrorOr<MemCap> try_create(Reticle& reticle, CapabilitySpace& space, usize size);
+
+    [[nodiscard]] std::span<u8> bytes() const { return { m_base, m_size }; }
+
+private:
+    u8* m_base;
+    usize m_size;
+};
+
+/* The bytes a MemCap names: writable with RightWrite, read-only with RightRead. */
+[[nodiscard]] ErrorOr<std::span<u8>> writable_view(CapabilitySpace const&, MemCap const&);
+[[nodiscard]] ErrorOr<std::span<u8 const>> readable_view(CapabilitySpace const&, MemCap const&);
+
+}

@@ -9,41 +9,90 @@
 
 using namespace vectra;
 
-TEST_CASE("a Bundle slot is taken by name and class, once")
-{
-    test::Arena arena(64 * KiB);
-    Bundle bundle;
-    REQUIRE_FALSE(bundle.try_put("memory", ReticleCap(&arena.reticle(), RightRetype)).is_error());
-    REQUIRE(bundle.count() == 1);
-    auto taken = bundle.take<ReticleCap>("memory");
-    REQUIRE(taken.value().object_with(RightRetype).value() == &arena.reticle());
-    REQUIRE(bundle.take<ReticleCap>("memory").error().code() == ErrorCode::NotFound);
-    REQUIRE(bundle.count() == 0);
+namespace {
+
+struct Family {
+    CapabilitySpace parent { allocate_space_id() };
+    CapabilitySpace child { allocate_space_id() };
+    Bundle bundle { child };
+};
+
 }
 
-TEST_CASE("taking a missing or mistyped slot is a clear error")
+TEST_CASE("a Bundle slot is granted into the child's space and taken by name and class, once")
+{
+    test::Arena arena(64 * KiB);
+    Family family;
+    auto memory = family.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightGrant).release_value();
+    REQUIRE_FALSE(family.bundle.grant("memory", family.parent, memory, RightRetype).is_error());
+    REQUIRE(family.bundle.count() == 1);
+    auto taken = family.bundle.take<ReticleCap>("memory").release_value();
+    REQUIRE(family.child.lookup(taken, RightRetype).value() == &arena.reticle());
+    REQUIRE(family.child.lookup(taken, RightGrant).error().code() == ErrorCode::MissingRight);
+    REQUIRE(family.parent.lookup(taken, 0).error().code() == ErrorCode::ForeignHandle);
+    REQUIRE(family.bundle.take<ReticleCap>("memory").error().code() == ErrorCode::NotFound);
+}
+
+TEST_CASE("taking a missing or mistyped slot is a clear error, and the slot stays")
+{
+    Family family;
+    SignalMask mask;
+    auto ready = family.parent.mint<CapabilityClass::Signal>(&mask, RightRaise | RightGrant, 3).release_value();
+    REQUIRE_FALSE(family.bundle.grant("ready", family.parent, ready, RightRaise).is_error());
+    REQUIRE(family.bundle.take<ReticleCap>("ready").error().code() == ErrorCode::WrongClass);
+    REQUIRE(family.bundle.take<SignalCap>("inbox").error().code() == ErrorCode::NotFound);
+    auto signal = family.bundle.take<SignalCap>("ready").release_value();
+    REQUIRE(family.child.detail(signal).value() == 3);
+}
+
+TEST_CASE("granting needs the grant right and may not widen; giving moves the capability")
+{
+    test::Arena arena(64 * KiB);
+    Family family;
+    auto plain = family.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype).release_value();
+    REQUIRE(family.bundle.grant("memory", family.parent, plain, RightRetype).error().code() == ErrorCode::MissingRight);
+    auto grantable = family.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightGrant).release_value();
+    REQUIRE(family.bundle.grant("memory", family.parent, grantable, RightRetype | RightSpawn).error().code() == ErrorCode::MissingRight);
+    REQUIRE_FALSE(family.bundle.give("memory", family.parent, std::move(plain)).is_error());
+    REQUIRE(plain.is_empty());
+    REQUIRE(family.child.lookup(family.bundle.take<ReticleCap>("memory").release_value(), RightRetype).value() == &arena.reticle());
+}
+
+TEST_CASE("a Bundle refuses duplicate names, empty or long names and overflow")
+{
+    test::Arena arena(64 * KiB);
+    Family family;
+    auto memory = family.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightGrant).release_value();
+    REQUIRE_FALSE(family.bundle.grant("a", family.parent, memory, RightRetype).is_error());
+    REQUIRE(family.bundle.grant("a", family.parent, memory, RightRetype).error().code() == ErrorCode::AlreadyExists);
+    REQUIRE(family.bundle.grant("", family.parent, memory, RightRetype).error().code() == ErrorCode::InvalidArgument);
+    REQUIRE(family.bundle.grant(std::string(40, 'n'), family.parent, memory, RightRetype).error().code() == ErrorCode::NameTooLong);
+    for (usize index = 1; index < Bundle::capacity; ++index)
+        REQUIRE_FALSE(family.bundle.grant(std::string(1, char('a' + index)), family.parent, memory, RightRetype).is_error());
+    REQUIRE(family.bundle.grant("z9", family.parent, memory, RightRetype).error().code() == ErrorCode::Full);
+}
+
+TEST_CASE("a Bundle's shape encodes canonically: sorted by name, independent of grant order")
 {
     test::Arena arena(64 * KiB);
     SignalMask mask;
-    Bundle bundle;
-    REQUIRE_FALSE(bundle.try_put("ready", SignalCap(&mask, RightRaise, 3)).is_error());
-    REQUIRE(bundle.take<ReticleCap>("ready").error().code() == ErrorCode::WrongClass);
-    REQUIRE(bundle.take<SignalCap>("inbox").error().code() == ErrorCode::NotFound);
-    /* The mistyped take left the slot in place. */
-    auto signal = bundle.take<SignalCap>("ready").release_value();
-    REQUIRE(signal.detail() == 3);
-}
-
-TEST_CASE("a Bundle refuses duplicate names, empty names, empty capabilities and overflow")
-{
-    test::Arena arena(64 * KiB);
-    Bundle bundle;
-    REQUIRE_FALSE(bundle.try_put("a", ReticleCap(&arena.reticle(), RightRetype)).is_error());
-    REQUIRE(bundle.try_put("a", ReticleCap(&arena.reticle(), RightRetype)).error().code() == ErrorCode::AlreadyExists);
-    REQUIRE(bundle.try_put("", ReticleCap(&arena.reticle(), RightRetype)).error().code() == ErrorCode::InvalidArgument);
-    REQUIRE(bundle.try_put("empty", ReticleCap()).error().code() == ErrorCode::StaleHandle);
-    REQUIRE(bundle.try_put(std::string(40, 'n'), ReticleCap(&arena.reticle(), RightRetype)).error().code() == ErrorCode::NameTooLong);
-    for (usize index = 1; index < Bundle::capacity; ++index)
-        REQUIRE_FALSE(bundle.try_put(std::string(1, char('a' + index)), ReticleCap(&arena.reticle(), RightRetype)).is_error());
-    REQUIRE(bundle.try_put("z9", ReticleCap(&arena.reticle(), RightRetype)).error().code() == ErrorCode::Full);
+    Family first;
+    Family second;
+    auto memory_a = first.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    auto ready_a = first.parent.mint<CapabilityClass::Signal>(&mask, all_rights, 1).release_value();
+    REQUIRE_FALSE(first.bundle.grant("memory", first.parent, memory_a, RightRetype).is_error());
+    REQUIRE_FALSE(first.bundle.grant("ready", first.parent, ready_a, RightRaise).is_error());
+    auto memory_b = second.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    auto ready_b = second.parent.mint<CapabilityClass::Signal>(&mask, all_rights, 1).release_value();
+    REQUIRE_FALSE(second.bundle.grant("ready", second.parent, ready_b, RightRaise).is_error());
+    REQUIRE_FALSE(second.bundle.grant("memory", second.parent, memory_b, RightRetype).is_error());
+    u8 one[128];
+    u8 two[128];
+    usize length = first.bundle.encode_shape(one).value();
+    REQUIRE(second.bundle.encode_shape(two).value() == length);
+    REQUIRE(std::equal(one, one + length, two));
+    REQUIRE(one[0] == 2);
+    REQUIRE(one[1] == 6); /* "memory" first */
+    u8 tiny[4];
+    REQUIRE(first.bundle.encode_shape(tiny).error().code() == ErrorCode::TooLarge);
 }

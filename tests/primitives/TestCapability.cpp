@@ -6,40 +6,152 @@
 #include <catch2/catch.hpp>
 #include <type_traits>
 #include <vectra/Capability.h>
+#include <vectra/MemoryObject.h>
 #include <vectra/Ring.h>
 
 using namespace vectra;
 
-static_assert(!std::is_copy_constructible_v<RingCap>, "capabilities are move-only");
+static_assert(!std::is_copy_constructible_v<RingCap>, "capability handles are move-only");
 static_assert(!std::is_convertible_v<RingCap, ReticleCap>, "capability classes do not convert");
 static_assert(!std::is_constructible_v<ReticleCap, RingCap&&>, "capability classes do not convert");
 
-TEST_CASE("a capability checks its rights on use")
+namespace {
+
+struct Spaces {
+    CapabilitySpace first { allocate_space_id() };
+    CapabilitySpace second { allocate_space_id() };
+};
+
+}
+
+TEST_CASE("a lookup checks the space, the generation, the class and the rights")
 {
     test::Arena arena(64 * KiB);
-    ReticleCap capability(&arena.reticle(), RightRetype);
-    REQUIRE(capability.object_with(RightRetype).value() == &arena.reticle());
-    REQUIRE(capability.object_with(RightGrant).error().code() == ErrorCode::MissingRight);
-    REQUIRE(capability.object_with(RightRetype | RightGrant).error().code() == ErrorCode::MissingRight);
+    Spaces spaces;
+    auto handle = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype).release_value();
+    REQUIRE(spaces.first.lookup(handle, RightRetype).value() == &arena.reticle());
+    REQUIRE(spaces.first.lookup(handle, RightGrant).error().code() == ErrorCode::MissingRight);
+    REQUIRE(spaces.second.lookup(handle, RightRetype).error().code() == ErrorCode::ForeignHandle);
+    /* The same slot seen through a handle of another class is refused. */
+    RingCap mistyped(handle.space(), handle.slot(), handle.generation());
+    REQUIRE(spaces.first.lookup(mistyped, 0).error().code() == ErrorCode::WrongClass);
+    REQUIRE(spaces.first.lookup(ReticleCap(), 0).error().code() == ErrorCode::StaleHandle);
+    ReticleCap forged(handle.space(), handle.slot(), handle.generation() + 1);
+    REQUIRE(spaces.first.lookup(forged, 0).error().code() == ErrorCode::StaleHandle);
 }
 
 TEST_CASE("attenuation only ever removes rights")
 {
     test::Arena arena(64 * KiB);
-    ReticleCap full(&arena.reticle(), RightRetype | RightGrant);
-    auto narrowed = full.attenuate(RightRetype).release_value();
-    REQUIRE(narrowed.rights() == RightRetype);
-    REQUIRE(narrowed.attenuate(RightRetype | RightGrant).error().code() == ErrorCode::MissingRight);
-    REQUIRE(full.attenuate(RightSpawn).error().code() == ErrorCode::MissingRight);
+    Spaces spaces;
+    auto full = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightGrant).release_value();
+    auto narrowed = spaces.first.attenuate(full, RightRetype).release_value();
+    REQUIRE(spaces.first.lookup(narrowed, RightRetype).value() == &arena.reticle());
+    REQUIRE(spaces.first.lookup(narrowed, RightGrant).error().code() == ErrorCode::MissingRight);
+    REQUIRE(spaces.first.attenuate(narrowed, RightRetype | RightGrant).error().code() == ErrorCode::MissingRight);
+    REQUIRE(spaces.first.attenuate(full, RightSpawn).error().code() == ErrorCode::MissingRight);
 }
 
-TEST_CASE("a moved-from capability is empty and refuses every use")
+TEST_CASE("copying to another space needs the grant right; moving needs none and empties the source")
 {
     test::Arena arena(64 * KiB);
-    ReticleCap original(&arena.reticle(), RightRetype);
-    ReticleCap moved = std::move(original);
-    REQUIRE(moved.is_valid());
-    REQUIRE_FALSE(original.is_valid());
-    REQUIRE(original.object_with(0).error().code() == ErrorCode::StaleHandle);
-    REQUIRE(original.attenuate(0).error().code() == ErrorCode::StaleHandle);
+    Spaces spaces;
+    auto grantable = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightGrant).release_value();
+    auto ungrantable = spaces.first.attenuate(grantable, RightRetype).release_value();
+    REQUIRE(spaces.first.copy_to(spaces.second, ungrantable, RightRetype).error().code() == ErrorCode::MissingRight);
+    auto copy = spaces.first.copy_to(spaces.second, grantable, RightRetype).release_value();
+    REQUIRE(spaces.second.lookup(copy, RightRetype).value() == &arena.reticle());
+    REQUIRE(spaces.second.copy_to(spaces.first, copy, RightRetype).error().code() == ErrorCode::MissingRight);
+
+    auto moved = spaces.first.move_to(spaces.second, std::move(ungrantable)).release_value();
+    REQUIRE(ungrantable.is_empty());
+    REQUIRE(spaces.second.lookup(moved, RightRetype).value() == &arena.reticle());
+    REQUIRE(spaces.first.count() == 1);
+}
+
+TEST_CASE("revoking deletes everything derived, in every space, and stale handles stay stale")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    CapabilitySpace third(allocate_space_id());
+    auto original = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    auto child = spaces.first.copy_to(spaces.second, original, RightRetype | RightGrant).release_value();
+    auto grandchild = spaces.second.copy_to(third, child, RightRetype).release_value();
+    auto sibling = spaces.first.attenuate(original, RightRetype).release_value();
+    /* Revoking needs the revoke right. */
+    REQUIRE(spaces.second.revoke(child).error().code() == ErrorCode::MissingRight);
+    REQUIRE(spaces.first.revoke(original).value() == 2);
+    REQUIRE(spaces.second.lookup(child, 0).error().code() == ErrorCode::StaleHandle);
+    REQUIRE(third.lookup(grandchild, 0).error().code() == ErrorCode::StaleHandle);
+    REQUIRE(spaces.first.lookup(sibling, 0).error().code() == ErrorCode::StaleHandle);
+    REQUIRE(spaces.first.lookup(original, RightRetype).value() == &arena.reticle());
+    REQUIRE(spaces.second.count() == 0);
+    REQUIRE(third.count() == 0);
+    /* A new entry in a recycled slot does not revive an old handle. */
+    auto fresh = spaces.second.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype).release_value();
+    REQUIRE(fresh.slot() == child.slot());
+    REQUIRE(spaces.second.lookup(child, 0).error().code() == ErrorCode::StaleHandle);
+}
+
+TEST_CASE("a moved entry keeps its derived entries, and revoking it still reaches them")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    CapabilitySpace third(allocate_space_id());
+    auto original = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    auto derived = spaces.first.copy_to(third, original, RightRetype).release_value();
+    auto moved = spaces.first.move_to(spaces.second, std::move(original)).release_value();
+    REQUIRE(third.lookup(derived, RightRetype).value() == &arena.reticle());
+    REQUIRE(spaces.second.revoke(moved).value() == 1);
+    REQUIRE(third.lookup(derived, 0).error().code() == ErrorCode::StaleHandle);
+}
+
+TEST_CASE("clearing a space (a Task exiting) revokes what others derived from it")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    auto original = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    auto derived = spaces.first.copy_to(spaces.second, original, RightRetype).release_value();
+    REQUIRE(spaces.first.clear() == 1);
+    REQUIRE(spaces.second.lookup(derived, 0).error().code() == ErrorCode::StaleHandle);
+}
+
+TEST_CASE("a full space refuses new entries with a clear error")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    auto original = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    for (usize index = 1; index < CapabilitySpace::capacity; ++index)
+        REQUIRE_FALSE(spaces.first.attenuate(original, RightRetype).is_error());
+    REQUIRE(spaces.first.attenuate(original, RightRetype).error().code() == ErrorCode::Full);
+}
+
+TEST_CASE("a Reticle is not reclaimed while an object retyped from it is alive")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    auto memory = MemoryObject::try_create(arena.reticle(), spaces.first, 4096).release_value();
+    REQUIRE(arena.reticle().live_objects() == 1);
+    REQUIRE(arena.reticle().try_reclaim().error().code() == ErrorCode::Busy);
+    auto view = writable_view(spaces.first, memory).value();
+    REQUIRE(view.size() == 4096);
+    /* Moving the original elsewhere keeps the object alive; deleting it retires the object. */
+    auto moved = spaces.first.move_to(spaces.second, std::move(memory)).release_value();
+    REQUIRE(arena.reticle().live_objects() == 1);
+    REQUIRE_FALSE(spaces.second.remove(std::move(moved)).is_error());
+    REQUIRE(arena.reticle().live_objects() == 0);
+    REQUIRE_FALSE(arena.reticle().try_reclaim().is_error());
+}
+
+TEST_CASE("a MemCap gives a view with its rights: read-only when attenuated to read")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    auto memory = MemoryObject::try_create(arena.reticle(), spaces.first, 64).release_value();
+    auto read_only = spaces.first.copy_to(spaces.second, memory, RightRead).release_value();
+    REQUIRE(readable_view(spaces.second, read_only).value().size() == 64);
+    REQUIRE(writable_view(spaces.second, read_only).error().code() == ErrorCode::MissingRight);
+    REQUIRE(MemoryObject::try_create(arena.reticle(), spaces.first, 0).error().code() == ErrorCode::InvalidArgument);
+    REQUIRE(MemoryObject::try_create(arena.reticle(), spaces.first, 1 * MiB).error().code() == ErrorCode::OutOfMemory);
+    REQUIRE_FALSE(spaces.first.remove(std::move(memory)).is_error());
 }

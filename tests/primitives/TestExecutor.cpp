@@ -33,7 +33,7 @@ ErrorOr<i32> producer(Bundle& bundle)
     auto ring = bundle.take<RingCap>("out");
     if (ring.is_error())
         return ring.release_error();
-    auto sender = RingSender::bind(ring.release_value(), schema, this_task().signals(), SignalBit(1));
+    auto sender = RingSender::bind(this_task().capabilities(), ring.value(), schema, this_task().signals(), SignalBit(1));
     if (sender.is_error())
         return sender.release_error();
     for (u32 value = 1; value <= message_count;) {
@@ -51,7 +51,7 @@ ErrorOr<i32> consumer(Bundle& bundle)
     auto ring = bundle.take<RingCap>("in");
     if (ring.is_error())
         return ring.release_error();
-    auto receiver = RingReceiver::bind(ring.release_value(), schema, this_task().signals(), SignalBit(0));
+    auto receiver = RingReceiver::bind(this_task().capabilities(), ring.value(), schema, this_task().signals(), SignalBit(0));
     if (receiver.is_error())
         return receiver.release_error();
     u64 sum = 0;
@@ -77,11 +77,13 @@ TEST_CASE("two Tasks pass a thousand messages over a small Ring, waking each oth
 {
     test::Arena arena(1 * MiB);
     auto& executor = Executor::current();
-    Ring* ring = Ring::try_create(arena.reticle(), 4, 16, schema).value();
+    CapabilitySpace parent(allocate_space_id());
+    Ring* ring = Ring::try_create(arena.reticle(), 4, 32, schema).value();
+    auto original = parent.mint<CapabilityClass::Ring>(ring, all_rights).release_value();
     Task* receiving = executor.spawn(arena.reticle(), { "consumer", consumer }).value();
     Task* sending = executor.spawn(arena.reticle(), { "producer", producer }).value();
-    REQUIRE_FALSE(receiving->bundle().try_put("in", RingCap(ring, RightReceive)).is_error());
-    REQUIRE_FALSE(sending->bundle().try_put("out", RingCap(ring, RightSend)).is_error());
+    REQUIRE_FALSE(receiving->bundle().grant("in", parent, original, RightReceive).is_error());
+    REQUIRE_FALSE(sending->bundle().grant("out", parent, original, RightSend).is_error());
     u64 switches_before = executor.switches();
     i32 status = executor.run_until_exit(*receiving).value();
     REQUIRE(status == static_cast<i32>((u64(message_count) * (message_count + 1) / 2) % 1000));
@@ -166,7 +168,7 @@ ErrorOr<i32> raiser(Bundle& bundle)
     auto signal = bundle.take<SignalCap>("wake");
     if (signal.is_error())
         return signal.release_error();
-    if (raise(signal.value()).is_error())
+    if (raise(this_task().capabilities(), signal.value()).is_error())
         return 1;
     return 0;
 }
@@ -191,9 +193,11 @@ TEST_CASE("a raised bit wakes exactly the Task waiting on it")
 {
     test::Arena arena(1 * MiB);
     auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
     Task* waiting = executor.spawn(arena.reticle(), { "waiter", waiter }).value();
     Task* raising = executor.spawn(arena.reticle(), { "raiser", raiser }).value();
-    REQUIRE_FALSE(raising->bundle().try_put("wake", SignalCap(&waiting->signals(), RightRaise, 13)).is_error());
+    auto wake = parent.mint<CapabilityClass::Signal>(&waiting->signals(), RightRaise | RightGrant, 13).release_value();
+    REQUIRE_FALSE(raising->bundle().grant("wake", parent, wake, RightRaise).is_error());
     REQUIRE(executor.run_until_exit(*waiting).value() == static_cast<i32>(SignalBit(13).mask()));
     REQUIRE(executor.run_until_exit(*raising).value() == 0);
     reap_all(executor);
@@ -217,7 +221,7 @@ TEST_CASE("an exiting Task signals its supervisor with its status or its error")
 
 TEST_CASE("spawn refuses bad parameters and reports Reticle exhaustion")
 {
-    test::Arena arena(64 * KiB);
+    test::Arena arena(96 * KiB);
     auto& executor = Executor::current();
     REQUIRE(executor.spawn(arena.reticle(), { "", failing }).error().code() == ErrorCode::NameTooLong);
     REQUIRE(executor.spawn(arena.reticle(), { std::string_view("x", 40), failing }).error().code() == ErrorCode::NameTooLong);
@@ -240,4 +244,96 @@ TEST_CASE("only exited Tasks can be reaped")
     REQUIRE(executor.run_until_exit(*task).value() == 7);
     REQUIRE_FALSE(executor.reap(*task).is_error());
     REQUIRE(executor.reap(*task).error().code() == ErrorCode::NotFound);
+}
+
+namespace {
+
+ErrorOr<i32> panicking(Bundle&)
+{
+    int volatile answer = 41;
+    VERIFY(answer == 42);
+    return 0;
+}
+
+ErrorOr<i32> holder(Bundle& bundle)
+{
+    /* Keeps its granted capability until it exits; then it must be revoked with it. */
+    auto memory = bundle.take<ReticleCap>("memory");
+    return memory.is_error() ? 1 : 0;
+}
+
+ErrorOr<i32> timed(Bundle& bundle)
+{
+    auto memory = bundle.take<ReticleCap>("memory");
+    if (memory.is_error())
+        return memory.release_error();
+    auto& space = this_task().capabilities();
+    Reticle* reticle = space.lookup(memory.value(), RightRetype).release_value();
+    Timer* timer = reticle->try_create<Timer>(this_task().signals(), SignalBit(4)).release_value();
+    auto capability = space.mint<CapabilityClass::Timer>(timer, RightWrite).release_value();
+    u64 start = platform::monotonic_nanoseconds();
+    if (Executor::current().arm_timer(space, capability, start + 2'000'000).is_error())
+        return 2;
+    if (wait(SignalBit(4).mask()) != SignalBit(4).mask() || platform::monotonic_nanoseconds() < start + 2'000'000)
+        return 3;
+    if (Executor::current().arm_timer(space, capability, 0).error().code() != ErrorCode::InvalidArgument)
+        return 4;
+    return 0;
+}
+
+}
+
+TEST_CASE("a panicking Task ends alone: its cause is kept, its supervisor signalled, the executor runs on")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    SignalMask supervisor;
+    SpawnParameters parameters { "panicking", panicking };
+    parameters.supervisor_mask = &supervisor;
+    parameters.exit_bit = SignalBit(21);
+    Task* task = executor.spawn(arena.reticle(), parameters).value();
+    Task* after = executor.spawn(arena.reticle(), { "sleeper", sleeper }).value();
+    REQUIRE(executor.run_until_exit(*task).value() == -1);
+    REQUIRE(task->exit_cause() == ExitCause::Panicked);
+    REQUIRE(std::string_view(task->failure_message()) == "VERIFY(answer == 42) failed");
+    REQUIRE(supervisor.take(~u64(0)) == SignalBit(21).mask());
+    REQUIRE(executor.run_until_exit(*after).value() == 7);
+    reap_all(executor);
+}
+
+TEST_CASE("an exited Task's capabilities are revoked, and so is everything derived from them")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto memory = parent.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    Task* task = executor.spawn(arena.reticle(), { "holder", holder }).value();
+    REQUIRE_FALSE(task->bundle().grant("memory", parent, memory, RightRetype).is_error());
+    REQUIRE(task->capabilities().count() == 1);
+    REQUIRE(executor.run_until_exit(*task).value() == 0);
+    REQUIRE(task->capabilities().count() == 0);
+    reap_all(executor);
+}
+
+TEST_CASE("a Timer raises its bit once its deadline passes")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto memory = parent.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    Task* task = executor.spawn(arena.reticle(), { "timed", timed }).value();
+    REQUIRE_FALSE(task->bundle().grant("memory", parent, memory, RightRetype).is_error());
+    REQUIRE(executor.run_until_exit(*task).value() == 0);
+    reap_all(executor);
+}
+
+TEST_CASE("every Task stack has a guard page below it where the platform can guard pages")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    Task* task = executor.spawn(arena.reticle(), { "sleeper", sleeper }).value();
+    REQUIRE(task->guard_page() != 0);
+    REQUIRE(task->guard_page() + platform::page_size() == task->stack_base());
+    REQUIRE(executor.run_until_exit(*task).value() == 7);
+    reap_all(executor);
 }

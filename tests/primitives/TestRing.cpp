@@ -4,7 +4,9 @@
 
 #include "../TestSupport.h"
 #include <catch2/catch.hpp>
+#include <vector>
 #include <vectra/Bytes.h>
+#include <vectra/MemoryObject.h>
 #include <vectra/Ring.h>
 
 using namespace vectra;
@@ -15,6 +17,33 @@ constexpr u64 schema = schema_id_of("schema test version 1\n");
 
 std::span<u8 const> bytes_of(u32 const& value) { return { reinterpret_cast<u8 const*>(&value), sizeof(value) }; }
 
+/* A Ring with both ends bound, as a producer Task and a consumer Task would hold them. */
+struct Pair {
+    test::Arena arena { 256 * KiB };
+    CapabilitySpace producer_space { allocate_space_id() };
+    CapabilitySpace consumer_space { allocate_space_id() };
+    SignalMask producer_mask;
+    SignalMask consumer_mask;
+    RingCap original;
+    Ring* ring { nullptr };
+
+    Pair(u32 slots, u32 size)
+    {
+        ring = Ring::try_create(arena.reticle(), slots, size, schema).release_value();
+        original = producer_space.mint<CapabilityClass::Ring>(ring, all_rights).release_value();
+    }
+    RingSender sender()
+    {
+        auto end = producer_space.attenuate(original, RightSend).release_value();
+        return RingSender::bind(producer_space, end, schema, producer_mask, SignalBit(6)).release_value();
+    }
+    RingReceiver receiver()
+    {
+        auto end = producer_space.copy_to(consumer_space, original, RightReceive).release_value();
+        return RingReceiver::bind(consumer_space, end, schema, consumer_mask, SignalBit(5)).release_value();
+    }
+};
+
 }
 
 TEST_CASE("Ring geometry must be powers of two")
@@ -22,26 +51,27 @@ TEST_CASE("Ring geometry must be powers of two")
     test::Arena arena(64 * KiB);
     REQUIRE(Ring::try_create(arena.reticle(), 3, 64, schema).error().code() == ErrorCode::InvalidArgument);
     REQUIRE(Ring::try_create(arena.reticle(), 4, 48, schema).error().code() == ErrorCode::InvalidArgument);
-    REQUIRE(Ring::try_create(arena.reticle(), 4, 8, schema).error().code() == ErrorCode::InvalidArgument);
+    REQUIRE(Ring::try_create(arena.reticle(), 4, 16, schema).error().code() == ErrorCode::InvalidArgument);
     REQUIRE(Ring::try_create(arena.reticle(), 1024, 1024, schema).error().code() == ErrorCode::OutOfMemory);
     REQUIRE_FALSE(Ring::try_create(arena.reticle(), 4, 64, schema).is_error());
 }
 
 TEST_CASE("Ring delivers messages in order, across many wrap-arounds")
 {
-    test::Arena arena(64 * KiB);
-    Ring* ring = Ring::try_create(arena.reticle(), 4, 64, schema).value();
+    Pair pair(4, 64);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
     u32 sent = 0;
     u32 received = 0;
     for (int round = 0; round < 1000; ++round) {
-        while (!ring->is_full()) {
-            REQUIRE_FALSE(ring->try_send(bytes_of(sent)).is_error());
+        while (!sender.is_full()) {
+            REQUIRE_FALSE(sender.try_send(bytes_of(sent)).is_error());
             ++sent;
         }
-        REQUIRE(ring->try_send(bytes_of(sent)).error().code() == ErrorCode::Full);
+        REQUIRE(sender.try_send(bytes_of(sent)).error().code() == ErrorCode::Full);
         for (int take = 0; take < 3; ++take) {
             u32 value = 0;
-            REQUIRE(ring->try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) }).value() == sizeof(value));
+            REQUIRE(receiver.try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) }).value().length == sizeof(value));
             REQUIRE(value == received);
             ++received;
         }
@@ -49,61 +79,146 @@ TEST_CASE("Ring delivers messages in order, across many wrap-arounds")
     REQUIRE(sent - received == 1);
 }
 
+TEST_CASE("bursts publish and release many messages at once, in order")
+{
+    Pair pair(8, 32);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    u32 values[12];
+    std::span<u8 const> messages[12];
+    for (u32 index = 0; index < 12; ++index) {
+        values[index] = index * 10;
+        messages[index] = bytes_of(values[index]);
+    }
+    REQUIRE(sender.try_send_burst(messages).value() == 8);
+    REQUIRE(pair.consumer_mask.take(~u64(0)) == SignalBit(5).mask());
+    REQUIRE(sender.try_send_burst(std::span<std::span<u8 const> const>(messages + 8, 4)).error().code() == ErrorCode::Full);
+    std::vector<u32> seen;
+    REQUIRE(receiver.receive_burst(5, [&](std::span<u8 const> message) {
+        u32 value;
+        memcpy(&value, message.data(), sizeof(value));
+        seen.push_back(value);
+    }).value() == 5);
+    REQUIRE(pair.producer_mask.take(~u64(0)) == SignalBit(6).mask());
+    REQUIRE(receiver.receive_burst(100, [&](std::span<u8 const> message) {
+        u32 value;
+        memcpy(&value, message.data(), sizeof(value));
+        seen.push_back(value);
+    }).value() == 3);
+    REQUIRE(seen == std::vector<u32> { 0, 10, 20, 30, 40, 50, 60, 70 });
+    REQUIRE(sender.try_send_burst(std::span<std::span<u8 const> const>(messages + 8, 4)).value() == 4);
+}
+
 TEST_CASE("Ring refuses oversize messages and undersized receive buffers without losing data")
 {
-    test::Arena arena(64 * KiB);
-    Ring* ring = Ring::try_create(arena.reticle(), 2, 32, schema).value();
+    Pair pair(2, 32);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
     u8 big[32] {};
-    REQUIRE(ring->try_send(big).error().code() == ErrorCode::TooLarge);
-    REQUIRE_FALSE(ring->try_send(std::span<u8 const>(big, ring->payload_capacity())).is_error());
+    REQUIRE(sender.try_send(big).error().code() == ErrorCode::TooLarge);
+    REQUIRE_FALSE(sender.try_send(std::span<u8 const>(big, sender.payload_capacity())).is_error());
     u8 small[4];
-    REQUIRE(ring->try_receive(small).error().code() == ErrorCode::TooLarge);
+    REQUIRE(receiver.try_receive(small).error().code() == ErrorCode::TooLarge);
     u8 enough[32];
-    REQUIRE(ring->try_receive(enough).value() == ring->payload_capacity());
-    REQUIRE(ring->try_receive(enough).error().code() == ErrorCode::Empty);
+    REQUIRE(receiver.try_receive(enough).value().length == sender.payload_capacity());
+    REQUIRE(receiver.try_receive(enough).error().code() == ErrorCode::Empty);
 }
 
 TEST_CASE("the doorbell rings on the empty to non-empty transition only; space rings on full to non-full")
 {
-    test::Arena arena(64 * KiB);
-    Ring* ring = Ring::try_create(arena.reticle(), 2, 16, schema).value();
-    SignalMask consumer;
-    SignalMask producer;
-    auto receiver = RingReceiver::bind(RingCap(ring, RightReceive), schema, consumer, SignalBit(5)).value();
-    auto sender = RingSender::bind(RingCap(ring, RightSend), schema, producer, SignalBit(6)).value();
+    Pair pair(2, 32);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
     u32 value = 1;
     REQUIRE_FALSE(sender.try_send(bytes_of(value)).is_error());
-    REQUIRE(consumer.take(~u64(0)) == SignalBit(5).mask());
+    REQUIRE(pair.consumer_mask.take(~u64(0)) == SignalBit(5).mask());
     REQUIRE_FALSE(sender.try_send(bytes_of(value)).is_error());
-    REQUIRE(consumer.take(~u64(0)) == 0);
+    REQUIRE(pair.consumer_mask.take(~u64(0)) == 0);
     u8 buffer[8];
     REQUIRE_FALSE(receiver.try_receive(buffer).is_error());
-    REQUIRE(producer.take(~u64(0)) == SignalBit(6).mask());
+    REQUIRE(pair.producer_mask.take(~u64(0)) == SignalBit(6).mask());
     REQUIRE_FALSE(receiver.try_receive(buffer).is_error());
-    REQUIRE(producer.take(~u64(0)) == 0);
+    REQUIRE(pair.producer_mask.take(~u64(0)) == 0);
 }
 
 TEST_CASE("a consumer that binds after messages were sent is woken at once")
 {
-    test::Arena arena(64 * KiB);
-    Ring* ring = Ring::try_create(arena.reticle(), 2, 16, schema).value();
+    Pair pair(2, 32);
+    auto sender = pair.sender();
     u32 value = 9;
-    REQUIRE_FALSE(ring->try_send(bytes_of(value)).is_error());
-    SignalMask consumer;
-    REQUIRE_FALSE(RingReceiver::bind(RingCap(ring, RightReceive), schema, consumer, SignalBit(1)).is_error());
-    REQUIRE(consumer.take(~u64(0)) == SignalBit(1).mask());
+    REQUIRE_FALSE(sender.try_send(bytes_of(value)).is_error());
+    auto receiver = pair.receiver();
+    REQUIRE(pair.consumer_mask.take(~u64(0)) == SignalBit(5).mask());
+    REQUIRE_FALSE(receiver.is_empty());
 }
 
-TEST_CASE("binding checks the schema and the end's right")
+TEST_CASE("binding checks the schema, the end's right and the handle's space")
 {
-    test::Arena arena(64 * KiB);
-    Ring* ring = Ring::try_create(arena.reticle(), 2, 16, schema).value();
+    Pair pair(2, 32);
     SignalMask mask;
     constexpr u64 other = schema_id_of("schema test version 2\n");
     REQUIRE(other != schema);
-    REQUIRE(RingReceiver::bind(RingCap(ring, RightReceive), other, mask, SignalBit(0)).error().code() == ErrorCode::SchemaMismatch);
-    REQUIRE(RingSender::bind(RingCap(ring, RightSend), other, mask, SignalBit(0)).error().code() == ErrorCode::SchemaMismatch);
-    REQUIRE(RingReceiver::bind(RingCap(ring, RightSend), schema, mask, SignalBit(0)).error().code() == ErrorCode::MissingRight);
-    REQUIRE(RingSender::bind(RingCap(ring, RightReceive), schema, mask, SignalBit(0)).error().code() == ErrorCode::MissingRight);
-    REQUIRE(RingSender::bind(RingCap(), schema, mask, SignalBit(0)).error().code() == ErrorCode::StaleHandle);
+    auto receive_end = pair.producer_space.attenuate(pair.original, RightReceive).release_value();
+    auto send_end = pair.producer_space.attenuate(pair.original, RightSend).release_value();
+    auto& space = pair.producer_space;
+    REQUIRE(RingReceiver::bind(space, receive_end, other, mask, SignalBit(0)).error().code() == ErrorCode::SchemaMismatch);
+    REQUIRE(RingSender::bind(space, send_end, other, mask, SignalBit(0)).error().code() == ErrorCode::SchemaMismatch);
+    REQUIRE(RingReceiver::bind(space, send_end, schema, mask, SignalBit(0)).error().code() == ErrorCode::MissingRight);
+    REQUIRE(RingSender::bind(space, receive_end, schema, mask, SignalBit(0)).error().code() == ErrorCode::MissingRight);
+    REQUIRE(RingSender::bind(space, RingCap(), schema, mask, SignalBit(0)).error().code() == ErrorCode::StaleHandle);
+    REQUIRE(RingSender::bind(pair.consumer_space, send_end, schema, mask, SignalBit(0)).error().code() == ErrorCode::ForeignHandle);
+}
+
+TEST_CASE("a capability rides in a slot: moved out of the sender, into the receiver")
+{
+    Pair pair(4, 64);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    auto memory = MemoryObject::try_create(pair.arena.reticle(), pair.producer_space, 4096).release_value();
+    auto bytes = writable_view(pair.producer_space, memory).release_value();
+    for (usize index = 0; index < bytes.size(); ++index)
+        bytes[index] = static_cast<u8>(index);
+    usize before = pair.producer_space.count();
+    REQUIRE_FALSE(sender.try_send_with(as_bytes("payload"), pair.producer_space, std::move(memory)).is_error());
+    REQUIRE(memory.is_empty());
+    REQUIRE(pair.producer_space.count() == before - 1);
+
+    u8 buffer[64];
+    /* A receiver that takes no capabilities drops it with its message, and moves on. */
+    REQUIRE(receiver.try_receive(buffer).error().code() == ErrorCode::InvalidArgument);
+    REQUIRE(pair.arena.reticle().live_objects() == 0); /* dropped: the object was retired */
+
+    auto second = MemoryObject::try_create(pair.arena.reticle(), pair.producer_space, 4096).release_value();
+    auto second_bytes = writable_view(pair.producer_space, second).release_value();
+    second_bytes[100] = 0xab;
+    REQUIRE_FALSE(sender.try_send_with(as_bytes("payload"), pair.producer_space, std::move(second)).is_error());
+    auto received = receiver.try_receive(buffer, &pair.consumer_space).release_value();
+    REQUIRE(as_text(std::span<u8 const>(buffer, received.length)) == "payload");
+    REQUIRE(received.has_capability);
+    REQUIRE(received.capability.as<CapabilityClass::Ring>().error().code() == ErrorCode::WrongClass);
+    auto arrived = received.capability.as<CapabilityClass::Memory>().release_value();
+    auto view = readable_view(pair.consumer_space, arrived).release_value();
+    /* Zero copy: the receiver sees the very bytes the sender wrote. */
+    REQUIRE(view.data() == second_bytes.data());
+    REQUIRE(view[100] == 0xab);
+}
+
+TEST_CASE("a reset by the owner empties the Ring and bound ends see PeerRestarted until they bind again")
+{
+    Pair pair(4, 32);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    u32 value = 5;
+    REQUIRE_FALSE(sender.try_send(bytes_of(value)).is_error());
+    (void)pair.consumer_mask.take(~u64(0));
+    pair.ring->reset();
+    REQUIRE(pair.consumer_mask.take(~u64(0)) == SignalBit(5).mask());
+    u8 buffer[8];
+    REQUIRE(receiver.try_receive(buffer).error().code() == ErrorCode::PeerRestarted);
+    REQUIRE(sender.try_send(bytes_of(value)).error().code() == ErrorCode::PeerRestarted);
+    auto fresh_receiver = pair.receiver();
+    auto fresh_sender = pair.sender();
+    REQUIRE(fresh_receiver.try_receive(buffer).error().code() == ErrorCode::Empty);
+    REQUIRE_FALSE(fresh_sender.try_send(bytes_of(value)).is_error());
+    REQUIRE(fresh_receiver.try_receive(buffer).value().length == 4);
 }

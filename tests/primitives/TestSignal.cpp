@@ -18,13 +18,14 @@ TEST_CASE("raised bits stay pending until taken, and take clears only the asked 
     REQUIRE(mask.peek(~u64(0)) == (u64(1) << 63));
 }
 
-TEST_CASE("raising through a SignalCap needs the raise right")
+TEST_CASE("raising through a SignalCap needs the raise right and raises the bit it names")
 {
     SignalMask mask;
-    SignalCap can_raise(&mask, RightRaise, 7);
-    SignalCap cannot(&mask, RightWrite, 7);
-    REQUIRE_FALSE(raise(can_raise).is_error());
-    REQUIRE(mask.take(SignalBit(7).mask()) != 0);
-    REQUIRE(raise(cannot).error().code() == ErrorCode::MissingRight);
+    CapabilitySpace space(allocate_space_id());
+    auto can_raise = space.mint<CapabilityClass::Signal>(&mask, RightRaise, 7).release_value();
+    auto cannot = space.mint<CapabilityClass::Signal>(&mask, RightWrite, 7).release_value();
+    REQUIRE_FALSE(raise(space, can_raise).is_error());
+    REQUIRE(mask.take(~u64(0)) == SignalBit(7).mask());
+    REQUIRE(raise(space, cannot).error().code() == ErrorCode::MissingRight);
     REQUIRE(mask.peek(~u64(0)) == 0);
 }

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 vectra_host_test(primitives.reticle SOURCES primitives/TestReticle.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.capability SOURCES primitives/TestCapability.cpp primitives/TestBundle.cpp
+    primitives/TestCapabilityModel.cpp
     COMPONENTS ${kernel_components})
 vectra_host_test(primitives.ring SOURCES primitives/TestRing.cpp primitives/TestSignal.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.executor SOURCES primitives/TestExecutor.cpp COMPONENTS ${kernel_components})

@@ -6,7 +6,7 @@
 #       [INCLUDES <dir>...]         public include folders (default: include, when present)
 #       [DEPENDS <component>...]    components whose headers and flags this one uses
 #       [LINK <library>...]         extra link items (hosted libraries, port objects)
-#       [HOST_TESTABLE]             also compiled into the host unit-test tree
+#       [HOST_TESTABLE]             also compiled into the host trees (unit tests, benchmarks)
 #       [THIRD_PARTY])              port code: built without our warnings-as-errors
 #
 #   vectra_component_sources(<name> [IF <CONFIG_SYMBOL>] <file>...)
@@ -26,7 +26,7 @@ function(vectra_component name)
     if(ARG_KCONFIG AND NOT ${ARG_KCONFIG})
         return()
     endif()
-    if(VECTRA_HOST_TESTS AND NOT ARG_HOST_TESTABLE)
+    if((VECTRA_HOST_TESTS OR VECTRA_BENCHMARKS) AND NOT ARG_HOST_TESTABLE)
         return()
     endif()
     set(target vectra_${name})
@@ -40,6 +40,7 @@ function(vectra_component name)
         if(NOT ARG_THIRD_PARTY)
             target_link_libraries(${target} PUBLIC vectra_our_warnings)
         endif()
+        set_target_properties(${target} PROPERTIES VECTRA_THIRD_PARTY "${ARG_THIRD_PARTY}")
         foreach(dependency IN LISTS ARG_DEPENDS)
             target_link_libraries(${target} PUBLIC vectra_${dependency})
         endforeach()
@@ -96,5 +97,28 @@ function(vectra_link_image)
             -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections
             -Wl,-T,${script} -Wl,-Map,${CMAKE_BINARY_DIR}/vectra.map)
         target_link_libraries(vectra.elf PRIVATE ${VECTRA_LIBGCC})
+        vectra_check_no_heap(vectra.elf "${components}")
     endif()
+endfunction()
+
+# The kernel and L0 never allocate implicitly: after linking an image, check that no object of a
+# component in core/ or primitives/ references operator new/delete or malloc (tools/checks/no_heap.py).
+# core/rt (which defines the panicking operator new) and code ported from elsewhere are exempt.
+function(vectra_check_no_heap image components)
+    set(objects "")
+    foreach(component IN LISTS components)
+        get_target_property(type vectra_${component} TYPE)
+        get_target_property(folder vectra_${component} SOURCE_DIR)
+        get_target_property(third_party vectra_${component} VECTRA_THIRD_PARTY)
+        if(NOT type STREQUAL "OBJECT_LIBRARY" OR third_party OR component STREQUAL "rt" OR component STREQUAL "libc")
+            continue()
+        endif()
+        if(folder MATCHES "^${CMAKE_SOURCE_DIR}/(core|primitives)/")
+            list(APPEND objects "$<TARGET_OBJECTS:vectra_${component}>")
+        endif()
+    endforeach()
+    file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/no-heap-objects.txt CONTENT "$<JOIN:${objects},\n>\n")
+    add_custom_command(TARGET ${image} POST_BUILD
+        COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tools/checks/no_heap.py @${CMAKE_BINARY_DIR}/no-heap-objects.txt
+        VERBATIM)
 endfunction()

@@ -1,10 +1,11 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * vfsd's Task: one Ring inbox, one signal wait per loop, the footprint in footprint.json.
+ * vfsd's Task: the service pattern — its footprint checked, one Ring inbox, one signal wait per
+ * loop (core/concurrent's serve), restarted by initd per its policy.
  */
 
-#include <vectra/Executor.h>
+#include <vectra/Service.h>
 #include <vectra/Signal.h>
 #include <vectra/Try.h>
 #include <vectra/config.h>
@@ -14,11 +15,25 @@
 
 namespace vectra::task_entries {
 
+namespace {
+
+/* Kept in step with footprint.json, which the build checks boot manifests against. */
+constexpr SlotRequirement footprint[] = {
+    { "console", CapabilityClass::Device, RightWrite },
+    { "memory", CapabilityClass::Reticle, RightRetype },
+    { "requests", CapabilityClass::Ring, RightReceive },
+    { "replies", CapabilityClass::Ring, RightSend },
+    { "ready", CapabilityClass::Signal, RightRaise },
+};
+
+}
+
 ErrorOr<i32> vfsd(Bundle& bundle)
 {
     constexpr SignalBit request_bit { 0 };
     constexpr SignalBit space_bit { 1 };
 
+    TRY(check_footprint(bundle, footprint));
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
@@ -27,32 +42,20 @@ ErrorOr<i32> vfsd(Bundle& bundle)
 
     auto& self = this_task();
     auto& space = self.capabilities();
-    auto receiver = TRY(RingReceiver::bind(space, requests, vfs::schema_id, self.signals(), request_bit));
-    auto sender = TRY(RingSender::bind(space, replies, vfs::schema_id, self.signals(), space_bit));
+    auto inbox = TRY(RingReceiver::bind(space, requests, vfs::schema_id, self.signals(), request_bit));
+    auto outbox = TRY(RingSender::bind(space, replies, vfs::schema_id, self.signals(), space_bit));
     Reticle* reticle = TRY(space.lookup(memory, RightRetype));
     auto* filesystem = TRY(vfs::RamFilesystem::try_create(*reticle, CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS));
     TRY(raise(space, ready));
+    TRY(print_line(console, "vfsd: serving {} nodes, {} blocks of {} bytes", CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS,
+        vfs::RamFilesystem::block_size));
 
     u8 request[vfs::ring_slot_size];
     u8 reply[vfs::ring_slot_size];
-    for (;;) {
-        (void)wait(request_bit.mask());
-        for (;;) {
-            auto received = receiver.try_receive(request);
-            if (received.is_error()) {
-                if (received.error().code() == ErrorCode::Empty)
-                    break;
-                /* A slot the client corrupted, or a capability vfsd does not take: answer nothing, keep serving. */
-                TRY(print_line(console, "vfsd: dropped a request: {}", received.error().message()));
-                if (received.error().code() == ErrorCode::PeerRestarted)
-                    return received.release_error();
-                continue;
-            }
-            usize length = vfs::handle_request(*filesystem, std::span<u8 const>(request, received.value().length), reply);
-            while (sender.try_send(std::span<u8 const>(reply, length)).is_error())
-                (void)wait(space_bit.mask());
-        }
-    }
+    TRY(serve(inbox, outbox, request, reply, [&](std::span<u8 const> message, std::span<u8> answer) {
+        return vfs::handle_request(*filesystem, message, answer);
+    }));
+    return 0;
 }
 
 }

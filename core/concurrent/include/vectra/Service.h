@@ -1,0 +1,63 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vectra/Bundle.h>
+#include <vectra/Executor.h>
+#include <vectra/Ring.h>
+
+namespace vectra {
+
+/* One Bundle slot a service needs: its name, class and exact rights. A footprint is a list of these. */
+struct SlotRequirement {
+    std::string_view name;
+    CapabilityClass capability_class;
+    Rights rights;
+};
+
+/*
+ * Checks that the Bundle holds exactly the declared footprint: every slot present with its
+ * class and rights, and nothing else. The build checks the boot manifest against the same
+ * footprint (footprint.json); this is the run-time half, for a Task spawned any other way.
+ */
+[[nodiscard]] ErrorOr<void> check_footprint(Bundle const&, std::span<SlotRequirement const>);
+
+/*
+ * The service pattern's loop: one Ring inbox, one signal wait per iteration. Each request is
+ * handed to `handler(request, reply_buffer) -> usize reply_length` and the reply sent (waiting
+ * for space when the reply Ring is full). Returns only on a Ring error — PeerRestarted when the
+ * supervisor reset the Rings — which the service returns from its entry.
+ */
+template<typename Handler>
+[[nodiscard]] ErrorOr<void> serve(RingReceiver& inbox, RingSender& outbox, std::span<u8> request, std::span<u8> reply,
+    Handler&& handler)
+{
+    for (;;) {
+        (void)wait(inbox.doorbell().mask());
+        for (;;) {
+            auto received = inbox.try_receive(request);
+            if (received.is_error()) {
+                if (received.error().code() == ErrorCode::Empty)
+                    break;
+                if (received.error().code() == ErrorCode::InvalidArgument || received.error().code() == ErrorCode::MalformedMessage)
+                    continue; /* a slot this service does not take was dropped; keep serving */
+                return received.release_error();
+            }
+            usize length = handler(std::span<u8 const>(request.data(), received.value().length), reply);
+            for (;;) {
+                auto sent = outbox.try_send(std::span<u8 const>(reply.data(), length));
+                if (!sent.is_error())
+                    break;
+                if (sent.error().code() != ErrorCode::Full)
+                    return sent.release_error();
+                (void)wait(outbox.space_bit().mask());
+            }
+        }
+    }
+}
+
+}

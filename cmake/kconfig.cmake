@@ -6,7 +6,8 @@
 #
 # Merges, in this order (later wins):
 #   platforms/<VECTRA_PLATFORM>/defconfig
-#   images/<VECTRA_IMAGE>/defconfig         (tests/host.defconfig when VECTRA_HOST_TESTS is ON)
+#   images/<VECTRA_IMAGE>/defconfig         (tests/host.defconfig when VECTRA_HOST_TESTS or
+#                                            VECTRA_BENCHMARKS is ON)
 #   each file of VECTRA_OVERLAYS
 #   <build>/menuconfig.conf                 (when present: what `ninja menuconfig` saved)
 #   each CONFIG_X=value of VECTRA_SET
@@ -66,7 +67,7 @@ endfunction()
 function(_vectra_kconfig_fragments out_var)
     _vectra_kconfig_require_folder(platforms "${VECTRA_PLATFORM}" VECTRA_PLATFORM)
     set(fragments ${CMAKE_SOURCE_DIR}/platforms/${VECTRA_PLATFORM}/defconfig)
-    if(VECTRA_HOST_TESTS)
+    if(VECTRA_HOST_TESTS OR VECTRA_BENCHMARKS)
         list(APPEND fragments ${CMAKE_SOURCE_DIR}/tests/host.defconfig)
     else()
         _vectra_kconfig_require_folder(images "${VECTRA_IMAGE}" VECTRA_IMAGE)

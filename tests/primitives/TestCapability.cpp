@@ -155,3 +155,17 @@ TEST_CASE("a MemCap gives a view with its rights: read-only when attenuated to r
     REQUIRE(MemoryObject::try_create(arena.reticle(), spaces.first, 1 * MiB).error().code() == ErrorCode::OutOfMemory);
     REQUIRE_FALSE(spaces.first.remove(std::move(memory)).is_error());
 }
+
+TEST_CASE("deleting a carved Reticle's original capability frees its parent for reclaim")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    Reticle* child = arena.reticle().try_carve(8 * KiB).release_value();
+    auto handle = spaces.first.mint<CapabilityClass::Reticle>(child, all_rights, 0, &arena.reticle()).release_value();
+    REQUIRE(arena.reticle().live_children() == 1);
+    REQUIRE(arena.reticle().try_reclaim().error().code() == ErrorCode::Busy);
+    REQUIRE_FALSE(spaces.first.remove(std::move(handle)).is_error());
+    REQUIRE(arena.reticle().live_children() == 0);
+    REQUIRE(arena.reticle().live_objects() == 0);
+    REQUIRE_FALSE(arena.reticle().try_reclaim().is_error());
+}

@@ -2,9 +2,10 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * The bench_primitives check Task: the primitives timed inside an image with the platform's
- * cycle counter, one console line per result. It spawns its own pairs of worker Tasks from its
- * Reticle (a driver that times its loop and prints, a partner that answers) and reaps them before
- * the next pair, so every loop runs with the same Tasks on the executor.
+ * cycle counter, one console line per result. For each loop it spawns a pair of worker Tasks
+ * through the kernel calls (a driver that times its loop and prints, a partner that answers),
+ * wires them with Rings it creates, and reaps them before the next pair, so every loop runs with
+ * the same Tasks on the executor.
  *
  * The lines are numbers, not verdicts (images/bench's oracle checks only that they are printed).
  * Under QEMU TCG they measure the emulator: compare them with each other, not with hardware.
@@ -34,12 +35,11 @@ constexpr u64 warmup_iterations = iterations / 10;
 constexpr u64 schema = schema_id_of("schema benchtasks.pingpong version 1\n");
 constexpr u64 stop_value = ~u64(0);
 constexpr u32 ring_slots = 64;
-constexpr u32 ring_slot_size = 16; /* 8-byte header + one u64 */
+constexpr u32 ring_slot_size = 32; /* the 16-byte slot header + one u64, rounded up to a power of two */
 constexpr usize worker_stack = 16 * KiB;
 constexpr SignalBit doorbell_bit { 0 };
 constexpr SignalBit space_bit { 1 };
 constexpr SignalBit wake_bit { 3 };
-constexpr SignalBit stop_bit { 4 };
 constexpr SignalBit driver_exit_bit { 40 };
 constexpr SignalBit partner_exit_bit { 41 };
 
@@ -102,28 +102,7 @@ ErrorOr<void> time_raw_switch(ConsoleCap const& console, Reticle& reticle)
     });
 }
 
-/* ---- Task switch: two Tasks yield to each other through the executor -------------------------- */
-
-ErrorOr<i32> switch_driver(Bundle& bundle)
-{
-    auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto stop = TRY(bundle.take<SignalCap>("stop"));
-    TRY(measure(console, "task_switch", "round trip", 1, [] {
-        Executor::current().yield();
-        return done();
-    }));
-    TRY(raise(stop));
-    return 0;
-}
-
-ErrorOr<i32> switch_partner(Bundle&)
-{
-    while (this_task().signals().peek(stop_bit.mask()) == 0)
-        Executor::current().yield();
-    return 0;
-}
-
-/* ---- Ring ping-pong: a u64 there and back over two Rings, woken by doorbells ------------------ */
+/* ---- What every worker gets: two Rings to its peer --------------------------------------------- */
 
 struct RingEnds {
     RingSender sender;
@@ -132,29 +111,65 @@ struct RingEnds {
 
 ErrorOr<RingEnds> bind_ends(Bundle& bundle)
 {
-    auto& signals = this_task().signals();
-    auto sender = TRY(RingSender::bind(TRY(bundle.take<RingCap>("out")), schema, signals, space_bit));
-    auto receiver = TRY(RingReceiver::bind(TRY(bundle.take<RingCap>("in")), schema, signals, doorbell_bit));
+    auto& self = this_task();
+    auto out = TRY(bundle.take<RingCap>("out"));
+    auto in = TRY(bundle.take<RingCap>("in"));
+    auto sender = TRY(RingSender::bind(self.capabilities(), out, schema, self.signals(), space_bit));
+    auto receiver = TRY(RingReceiver::bind(self.capabilities(), in, schema, self.signals(), doorbell_bit));
     return RingEnds { sender, receiver };
-}
-
-ErrorOr<u64> receive_waiting(RingReceiver& receiver)
-{
-    for (;;) {
-        u64 value = 0;
-        auto received = receiver.try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) });
-        if (!received.is_error())
-            return value;
-        if (received.error().code() != ErrorCode::Empty)
-            return received.release_error();
-        (void)wait(receiver.doorbell().mask());
-    }
 }
 
 ErrorOr<void> send(RingSender& sender, u64 value)
 {
     return sender.try_send({ reinterpret_cast<u8 const*>(&value), sizeof(value) });
 }
+
+/* Receives one message, parking on the doorbell while the Ring is empty; a capability in it lands in the Task's space.
+ */
+ErrorOr<ReceivedMessage> receive_waiting(RingReceiver& receiver, u64& value)
+{
+    for (;;) {
+        auto received
+            = receiver.try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) }, &this_task().capabilities());
+        if (!received.is_error())
+            return received.release_value();
+        if (received.error().code() != ErrorCode::Empty)
+            return received.release_error();
+        (void)wait(doorbell_bit.mask());
+    }
+}
+
+ErrorOr<u64> receive_value(RingReceiver& receiver)
+{
+    u64 value = 0;
+    TRY(receive_waiting(receiver, value));
+    return value;
+}
+
+/* ---- Task switch: two Tasks yield to each other through the executor -------------------------- */
+
+ErrorOr<i32> switch_driver(Bundle& bundle)
+{
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto ends = TRY(bind_ends(bundle));
+    TRY(measure(console, "task_switch", "round trip", 1, [] {
+        Executor::current().yield();
+        return done();
+    }));
+    TRY(send(ends.sender, stop_value));
+    return 0;
+}
+
+ErrorOr<i32> switch_partner(Bundle& bundle)
+{
+    auto ends = TRY(bind_ends(bundle));
+    /* Yields until the driver's stop message arrives; checking costs two loads per turn. */
+    while (ends.receiver.is_empty())
+        Executor::current().yield();
+    return 0;
+}
+
+/* ---- Ring ping-pong: a u64 there and back over two Rings, woken by doorbells ------------------ */
 
 ErrorOr<i32> pingpong_driver(Bundle& bundle)
 {
@@ -163,7 +178,7 @@ ErrorOr<i32> pingpong_driver(Bundle& bundle)
     u64 value = 0;
     TRY(measure(console, "ring_pingpong", "round trip", 1, [&]() -> ErrorOr<void> {
         TRY(send(ends.sender, value));
-        u64 reply = TRY(receive_waiting(ends.receiver));
+        u64 reply = TRY(receive_value(ends.receiver));
         if (reply != value + 1)
             return Error(ErrorCode::MalformedMessage, "ping-pong reply out of order");
         value = reply;
@@ -177,7 +192,7 @@ ErrorOr<i32> pingpong_partner(Bundle& bundle)
 {
     auto ends = TRY(bind_ends(bundle));
     for (;;) {
-        u64 value = TRY(receive_waiting(ends.receiver));
+        u64 value = TRY(receive_value(ends.receiver));
         if (value == stop_value)
             return 0;
         TRY(send(ends.sender, value + 1));
@@ -186,29 +201,50 @@ ErrorOr<i32> pingpong_partner(Bundle& bundle)
 
 /* ---- Signal raise-to-wake: one Task raises a bit another waits on ------------------------------ */
 
+/*
+ * A Task can hand out only bits of its own Signal Mask: each side makes a SignalCap on its
+ * wake bit and moves it to the other through the Ring, then takes the one it was sent.
+ */
+ErrorOr<SignalCap> exchange_wake_capabilities(RingEnds& ends)
+{
+    auto& space = this_task().capabilities();
+    auto own = TRY(kernel::signal_capability(space, wake_bit));
+    u64 hello = 0;
+    TRY(ends.sender.try_send_with({ reinterpret_cast<u8 const*>(&hello), sizeof(hello) }, space, std::move(own)));
+    auto received = TRY(receive_waiting(ends.receiver, hello));
+    if (!received.has_capability)
+        return Error(ErrorCode::MalformedMessage, "the peer's first message carries no SignalCap");
+    return received.capability.as<CapabilityClass::Signal>();
+}
+
 ErrorOr<i32> signal_driver(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto partner = TRY(bundle.take<SignalCap>("partner"));
-    auto stop = TRY(bundle.take<SignalCap>("stop"));
+    auto ends = TRY(bind_ends(bundle));
+    auto partner = TRY(exchange_wake_capabilities(ends));
+    auto& space = this_task().capabilities();
     /* One step wakes the partner and is woken back: two raise-to-wake hand-overs. */
     TRY(measure(console, "signal_raise_to_wake", "wake", 2, [&]() -> ErrorOr<void> {
-        TRY(raise(partner));
+        TRY(raise(space, partner));
         (void)wait(wake_bit.mask());
         return {};
     }));
-    TRY(raise(stop));
+    TRY(send(ends.sender, stop_value));
     return 0;
 }
 
 ErrorOr<i32> signal_partner(Bundle& bundle)
 {
-    auto driver = TRY(bundle.take<SignalCap>("driver"));
+    auto ends = TRY(bind_ends(bundle));
+    auto driver = TRY(exchange_wake_capabilities(ends));
+    auto& space = this_task().capabilities();
     for (;;) {
-        u64 bits = wait(wake_bit.mask() | stop_bit.mask());
-        if (bits & stop_bit.mask())
+        u64 bits = wait(wake_bit.mask() | doorbell_bit.mask());
+        /* A doorbell may be left over from the exchange; only a message in the Ring means stop. */
+        if (!ends.receiver.is_empty())
             return 0;
-        TRY(raise(driver));
+        if (bits & wake_bit.mask())
+            TRY(raise(space, driver));
     }
 }
 
@@ -216,70 +252,59 @@ ErrorOr<i32> signal_partner(Bundle& bundle)
 
 struct Authority {
     ConsoleCap console;
+    ReticleCap memory;
     TaskCap tasks;
-    Reticle* reticle;
 };
 
-ErrorOr<Task*> spawn_worker(Authority const& authority, std::string_view name, TaskEntry entry, SignalBit exit_bit)
+ErrorOr<TaskCap> spawn_worker(Authority const& authority, std::string_view name, TaskEntry entry, SignalBit exit_bit)
 {
     SpawnParameters parameters { name, entry, worker_stack };
     parameters.supervisor_mask = &this_task().signals();
     parameters.exit_bit = exit_bit;
-    return kernel::spawn(authority.tasks, *authority.reticle, parameters);
+    return kernel::spawn(this_task().capabilities(), authority.tasks, authority.memory, parameters);
 }
 
 /*
- * Spawns a driver (given the console) and a partner, lets `prepare` fill their Bundles, waits
- * for both to exit and reaps them. A worker that failed fails the benchmark with its error.
+ * Reaps an exited worker. The workers' Task blocks and stacks were retyped from this Task's own
+ * Reticle, which is reclaimed (by initd) only after this Task ends, so nothing is reclaimed here.
  */
-template<typename Prepare>
-ErrorOr<void> run_pair(Authority const& authority, TaskEntry driver_entry, TaskEntry partner_entry, Prepare prepare)
+ErrorOr<void> reap_worker(Authority const&, TaskCap&& task)
 {
-    Task* driver = TRY(spawn_worker(authority, "bench-driver", driver_entry, driver_exit_bit));
-    Task* partner = TRY(spawn_worker(authority, "bench-partner", partner_entry, partner_exit_bit));
-    TRY(driver->bundle().try_put("console", TRY(authority.console.attenuate(RightWrite))));
-    TRY(prepare(*driver, *partner));
+    return kernel::reap(this_task().capabilities(), std::move(task));
+}
+
+/*
+ * Spawns a driver (given the console) and a partner, joined by two new Rings; waits for both to
+ * exit, reaps them and deletes the Rings. A worker that failed fails the benchmark with its error.
+ */
+ErrorOr<void> run_pair(Authority const& authority, TaskEntry driver_entry, TaskEntry partner_entry)
+{
+    auto& space = this_task().capabilities();
+    auto to_partner = TRY(kernel::create_ring(space, authority.memory, ring_slots, ring_slot_size, schema));
+    auto to_driver = TRY(kernel::create_ring(space, authority.memory, ring_slots, ring_slot_size, schema));
+    auto driver_task = TRY(spawn_worker(authority, "bench-driver", driver_entry, driver_exit_bit));
+    auto partner_task = TRY(spawn_worker(authority, "bench-partner", partner_entry, partner_exit_bit));
+    Task* driver = TRY(kernel::task(space, driver_task));
+    Task* partner = TRY(kernel::task(space, partner_task));
+    TRY(driver->bundle().grant("console", space, authority.console, RightWrite));
+    TRY(driver->bundle().grant("out", space, to_partner, RightSend));
+    TRY(driver->bundle().grant("in", space, to_driver, RightReceive));
+    TRY(partner->bundle().grant("in", space, to_partner, RightReceive));
+    TRY(partner->bundle().grant("out", space, to_driver, RightSend));
     u64 pending = driver_exit_bit.mask() | partner_exit_bit.mask();
     while (pending != 0)
         pending &= ~wait(pending);
     for (Task* task : { driver, partner }) {
         if (task->exit_cause() == ExitCause::Failed)
             return task->exit_error();
-        if (task->exit_status() != 0)
-            return Error(ErrorCode::InvalidArgument, "a benchmark worker Task exited with a non-zero status");
-        TRY(Executor::current().reap(*task));
+        if (task->exit_cause() != ExitCause::Returned)
+            return Error(ErrorCode::Busy, "a benchmark worker Task panicked or faulted");
     }
+    TRY(reap_worker(authority, std::move(driver_task)));
+    TRY(reap_worker(authority, std::move(partner_task)));
+    TRY(space.remove(std::move(to_partner)));
+    TRY(space.remove(std::move(to_driver)));
     return {};
-}
-
-ErrorOr<void> time_task_switch(Authority const& authority)
-{
-    return run_pair(authority, switch_driver, switch_partner, [](Task& driver, Task& partner) -> ErrorOr<void> {
-        return driver.bundle().try_put("stop", SignalCap(&partner.signals(), RightRaise, stop_bit.index()));
-    });
-}
-
-ErrorOr<void> time_ring_pingpong(Authority const& authority)
-{
-    Ring* to_partner = TRY(Ring::try_create(*authority.reticle, ring_slots, ring_slot_size, schema));
-    Ring* to_driver = TRY(Ring::try_create(*authority.reticle, ring_slots, ring_slot_size, schema));
-    return run_pair(authority, pingpong_driver, pingpong_partner, [&](Task& driver, Task& partner) -> ErrorOr<void> {
-        TRY(driver.bundle().try_put("out", RingCap(to_partner, RightSend)));
-        TRY(driver.bundle().try_put("in", RingCap(to_driver, RightReceive)));
-        TRY(partner.bundle().try_put("in", RingCap(to_partner, RightReceive)));
-        TRY(partner.bundle().try_put("out", RingCap(to_driver, RightSend)));
-        return {};
-    });
-}
-
-ErrorOr<void> time_signal_wake(Authority const& authority)
-{
-    return run_pair(authority, signal_driver, signal_partner, [](Task& driver, Task& partner) -> ErrorOr<void> {
-        TRY(driver.bundle().try_put("partner", SignalCap(&partner.signals(), RightRaise, wake_bit.index())));
-        TRY(driver.bundle().try_put("stop", SignalCap(&partner.signals(), RightRaise, stop_bit.index())));
-        TRY(partner.bundle().try_put("driver", SignalCap(&driver.signals(), RightRaise, wake_bit.index())));
-        return {};
-    });
 }
 
 }
@@ -291,20 +316,19 @@ namespace vectra::task_entries {
 ErrorOr<i32> bench_primitives(Bundle& bundle)
 {
     using namespace benchtasks;
+    auto& space = this_task().capabilities();
     Authority authority {
         TRY(bundle.take<ConsoleCap>("console")),
+        TRY(bundle.take<ReticleCap>("memory")),
         TRY(bundle.take<TaskCap>("tasks")),
-        nullptr,
     };
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    authority.reticle = TRY(memory.object_with(RightRetype));
     CycleCounter counter = start_cycle_counter();
     TRY(print_line(authority.console, "bench: counter {} ({}), {} timed iterations per loop after {} to warm up",
         counter.source, counter.unit, iterations, warmup_iterations));
-    TRY(time_raw_switch(authority.console, *authority.reticle));
-    TRY(time_task_switch(authority));
-    TRY(time_ring_pingpong(authority));
-    TRY(time_signal_wake(authority));
+    TRY(time_raw_switch(authority.console, *TRY(space.lookup(authority.memory, RightRetype))));
+    TRY(run_pair(authority, switch_driver, switch_partner));
+    TRY(run_pair(authority, pingpong_driver, pingpong_partner));
+    TRY(run_pair(authority, signal_driver, signal_partner));
     TRY(print_line(authority.console, "bench: done"));
     return 0;
 }

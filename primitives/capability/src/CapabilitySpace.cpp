@@ -113,8 +113,12 @@ void CapabilitySpace::delete_entry(CapabilityEntry& entry)
     while (entry.first_child)
         entry.first_child->space->delete_entry(*entry.first_child);
     unlink(entry);
-    if (entry.origin)
+    if (entry.origin) {
         entry.origin->note_object_retired();
+        /* A child Reticle whose original capability is gone is no longer a live child either. */
+        if (entry.capability_class == CapabilityClass::Reticle)
+            static_cast<Reticle*>(entry.object)->detach_from_parent();
+    }
     entry.used = false;
     entry.object = nullptr;
     entry.origin = nullptr;

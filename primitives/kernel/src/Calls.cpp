@@ -52,14 +52,16 @@ ErrorOr<Task*> task(CapabilitySpace& space, TaskCap const& capability)
     return space.lookup(capability, RightRead);
 }
 
-ErrorOr<void> reap(CapabilitySpace& space, TaskCap&& capability, ReticleCap const& memory)
+ErrorOr<void> reap(CapabilitySpace& space, TaskCap&& capability)
 {
     Task* child = TRY(space.lookup(capability, RightRevoke));
-    Reticle* reticle = TRY(space.lookup(memory, RightRetype));
-    if (&child->reticle() != reticle)
-        return Error(ErrorCode::InvalidArgument, "the Task did not run in that Reticle");
     TRY(Executor::current().reap(*child));
-    TRY(space.remove(std::move(capability)));
+    return space.remove(std::move(capability));
+}
+
+ErrorOr<void> reclaim(CapabilitySpace& space, ReticleCap const& memory)
+{
+    Reticle* reticle = TRY(space.lookup(memory, RightRetype));
     return reticle->try_reclaim();
 }
 

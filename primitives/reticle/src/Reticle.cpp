@@ -53,6 +53,15 @@ void Reticle::note_object_retired()
     --m_live_objects;
 }
 
+void Reticle::detach_from_parent()
+{
+    if (!m_parent)
+        return;
+    VERIFY(m_parent->m_live_children > 0);
+    --m_parent->m_live_children;
+    m_parent = nullptr;
+}
+
 ErrorOr<void> Reticle::try_reclaim()
 {
     if (m_live_children != 0)

@@ -205,12 +205,14 @@ ErrorOr<void> Supervisor::handle_exit(usize index)
         if (!as_expected)
             m_verdict = 1;
         supervised.state = State::Finished;
-        return kernel::reap(m_space, std::move(supervised.task), supervised.memory);
+        TRY(kernel::reap(m_space, std::move(supervised.task)));
+        return kernel::reclaim(m_space, supervised.memory);
     }
 
     /* A service ended: report, reap, and restart within its policy. */
     TRY(report(*task));
-    TRY(kernel::reap(m_space, std::move(supervised.task), supervised.memory));
+    TRY(kernel::reap(m_space, std::move(supervised.task)));
+    TRY(kernel::reclaim(m_space, supervised.memory));
     u64 now = platform::monotonic_nanoseconds();
     u64 window = u64(spec.restart.window_ms) * 1'000'000;
     u32 recent = 0;

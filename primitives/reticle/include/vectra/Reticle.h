@@ -50,6 +50,11 @@ public:
     /* Capability bookkeeping: a capability-named object retyped from here was created / retired. */
     void note_object_created() { ++m_live_objects; }
     void note_object_retired();
+    /*
+     * The capability naming this (child) Reticle was deleted: it stops counting as a live child
+     * of its parent. Its range stays used in the parent until the parent itself is reclaimed.
+     */
+    void detach_from_parent();
     [[nodiscard]] u32 live_objects() const { return m_live_objects; }
 
     [[nodiscard]] uptr base() const { return m_base; }

@@ -90,6 +90,9 @@ private:
     u64 m_switches { 0 };
     std::atomic<u64> m_timer_interrupts { 0 };
     Timer* m_armed_timers { nullptr };
+    u32 m_timed_waits { 0 }; /* Tasks parked with a deadline */
+    Task* m_last_ran { nullptr };
+    u64 m_last_switched_in { 0 };
     u64 m_long_runs_reported { 0 };
 };
 

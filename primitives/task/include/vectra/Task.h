@@ -104,7 +104,6 @@ private:
     uptr m_guard_page { 0 };
     char const* m_failure_message { nullptr };
     u64 m_failure_address { 0 };
-    u64 m_ran_since { 0 }; /* monotonic ns when it was last switched in */
     i32 m_exit_status { 0 };
     ExitCause m_exit_cause { ExitCause::Returned };
     Error m_exit_error { ErrorCode::None, nullptr };

@@ -39,11 +39,14 @@ namespace vectra::kernel {
 /* The Task a TaskCap names (RightRead): its Bundle (before it runs), state, exit status. */
 [[nodiscard]] ErrorOr<Task*> task(CapabilitySpace&, TaskCap const&);
 
+/* Forget an exited Task (RightRevoke on its TaskCap, which is deleted; Busy while it runs). */
+[[nodiscard]] ErrorOr<void> reap(CapabilitySpace&, TaskCap&&);
+
 /*
- * Forget an exited Task (RightRevoke on its TaskCap, which is deleted) and reclaim the Reticle
- * it ran in (RightRetype on `memory`): the memory is free again once nothing derived from it lives.
+ * Return every byte of a Reticle at once (RightRetype) — refused with Busy while a child Reticle
+ * or an object retyped from it (a Task block not yet reaped, a Ring, a Timer…) still lives.
  */
-[[nodiscard]] ErrorOr<void> reap(CapabilitySpace&, TaskCap&&, ReticleCap const& memory);
+[[nodiscard]] ErrorOr<void> reclaim(CapabilitySpace&, ReticleCap const&);
 
 /* A Ring retyped from `memory` (RightRetype); the original RingCap carries every right. */
 [[nodiscard]] ErrorOr<RingCap> create_ring(CapabilitySpace&, ReticleCap const& memory, u32 slot_count, u32 slot_size,

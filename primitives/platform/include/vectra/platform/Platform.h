@@ -125,7 +125,14 @@ namespace vectra::kernel {
 /* Called by the platform from interrupt context. Must not block or switch Tasks. */
 void interrupt_arrived(u32 line);
 
-/* Called by the platform's exception handlers. Prints the report and ends the image. */
+/*
+ * Called by the platform's exception handlers; never returns. Every platform calls it in a state
+ * from which the kernel may switch (jump_fcontext) to another context for good and carry on:
+ * interrupts masked as in all kernel code and no return from the exception owed. The stack it
+ * runs on is a platform fault stack that the next fault reuses from its top, so the kernel must
+ * leave it (switch to the scheduler's own context), not go on running Tasks on it. A fault
+ * inside cpu_fault itself is reported by the platform, which then ends the image.
+ */
 [[noreturn]] void cpu_fault(platform::FaultReport const& report);
 
 }

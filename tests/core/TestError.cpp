@@ -62,6 +62,6 @@ TEST_CASE("every error code has a stable kebab-case name")
 {
     REQUIRE(std::string_view(error_code_name(ErrorCode::MalformedMessage)) == "malformed-message");
     REQUIRE(std::string_view(error_code_name(ErrorCode::OutOfMemory)) == "out-of-memory");
-    for (u16 code = 0; code <= static_cast<u16>(ErrorCode::TimedOut); ++code)
+    for (u16 code = 0; code <= static_cast<u16>(ErrorCode::PeerRestarted); ++code)
         REQUIRE(std::string_view(error_code_name(static_cast<ErrorCode>(code))) != "unknown-error");
 }

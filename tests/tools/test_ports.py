@@ -187,7 +187,7 @@ class FakeApt:
         self.directory = "fake"
         self.network_uses = 0
 
-    def prepare(self):
+    def prepare(self, binary=False, architecture=None):
         return 1
 
     def update(self):
@@ -292,6 +292,255 @@ class FetchTest(PortTestCase):
         self.assertFalse(os.path.exists(fetch.entry_directory(self.port, self.cache)))
 
 
+def make_deb(directory, files, name="example-dev_1.0-1_amd64.deb"):
+    """A real binary package holding `files` (path inside the package -> text), built with
+    dpkg-deb as Debian's own packages are."""
+    root = os.path.join(directory, "package-root")
+    os.makedirs(os.path.join(root, "DEBIAN"))
+    with open(os.path.join(root, "DEBIAN", "control"), "w", encoding="utf-8") as file:
+        file.write("Package: example-dev\nVersion: 1.0-1\nArchitecture: amd64\n"
+                   "Maintainer: Test <test@example.org>\nDescription: test package\n")
+    for path, text in files.items():
+        target = os.path.join(root, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as file:
+            file.write(text)
+    deb = os.path.join(directory, name)
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", root, deb], check=True,
+                   stdout=subprocess.DEVNULL)
+    shutil.rmtree(root)
+    with open(deb, "rb") as file:
+        return file.read()
+
+
+class FakeBinaryApt(FakeApt):
+    """Stands in for PrivateApt for a binary package: 'downloads' a prepared .deb."""
+
+    def __init__(self, deb_name, deb_bytes):
+        super().__init__(deb_name, deb_bytes)
+        self.prepared_binary = None
+        self.downloaded = None
+
+    def prepare(self, binary=False, architecture=None):
+        self.prepared_binary = (binary, architecture)
+        return 1
+
+    def download_source(self, package, version, directory):
+        raise AssertionError("a binary port must not download a source package")
+
+    def download_binary(self, package, version, architecture, directory):
+        self.network_uses += 1
+        self.downloaded = (package, version, architecture)
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, self.tarball_name), "wb") as file:
+            file.write(self.tarball_bytes)
+
+
+class BinaryPortTest(unittest.TestCase):
+    FILES = {"usr/share/example/c/example.c": "int example;\n", "usr/share/example/LICENSE": "licence\n"}
+
+    def setUp(self):
+        self.cache = tempfile.mkdtemp(prefix="vectra-cache-test-")
+        self.addCleanup(shutil.rmtree, self.cache)
+        quiet = mock.patch.object(fetch, "progress", lambda message: None)
+        quiet.start()
+        self.addCleanup(quiet.stop)
+        scratch = tempfile.mkdtemp(prefix="vectra-deb-")
+        self.addCleanup(shutil.rmtree, scratch)
+        self.deb_bytes = make_deb(scratch, dict(self.FILES, **{"usr/share/example/unused.txt": "x\n"}))
+        self.port = {
+            "name": "example",
+            "licence": "CC0-1.0",
+            "debian": {"binary": "example-dev", "version": "1.0-1", "architecture": "amd64",
+                       "deb": {"file": "example-dev_1.0-1_amd64.deb",
+                               "sha256": hashlib.sha256(self.deb_bytes).hexdigest()}},
+            "files": [{"member": member, "sha256": sha256_text(text)}
+                      for member, text in sorted(self.FILES.items())],
+        }
+
+    def fake_apt(self):
+        return FakeBinaryApt(self.port["debian"]["deb"]["file"], self.deb_bytes)
+
+    def test_binary_port_needs_its_keys(self):
+        path = os.path.join(self.cache, "port.json")
+        del self.port["debian"]["architecture"]
+        with open(path, "w", encoding="utf-8") as file:
+            json.dump(self.port, file)
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.load_port(path)
+        self.assertIn("missing key 'debian.architecture'", str(context.exception))
+
+    def test_deb_is_downloaded_with_deb_lines_and_only_pinned_members_extracted(self):
+        apt = self.fake_apt()
+        self.assertTrue(fetch.ensure(self.port, self.cache, apt))
+        self.assertEqual(apt.prepared_binary, (True, "amd64"))
+        self.assertEqual(apt.downloaded, ("example-dev", "1.0-1", "amd64"))
+        self.assertTrue(fetch.is_complete(self.port, self.cache))
+        entry = fetch.entry_directory(self.port, self.cache)
+        self.assertTrue(os.path.isfile(os.path.join(entry, "usr/share/example/c/example.c")))
+        self.assertFalse(os.path.exists(os.path.join(entry, "usr/share/example/unused.txt")))
+
+    def test_downloaded_deb_is_reused(self):
+        self.assertTrue(fetch.ensure(self.port, self.cache, self.fake_apt()))
+        shutil.rmtree(fetch.entry_directory(self.port, self.cache))
+        apt = self.fake_apt()
+        self.assertTrue(fetch.ensure(self.port, self.cache, apt))
+        self.assertEqual(apt.network_uses, 0)
+
+    def test_deb_checksum_mismatch_stops(self):
+        self.port["debian"]["deb"]["sha256"] = "3" * 64
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.ensure(self.port, self.cache, self.fake_apt())
+        self.assertIn("example-dev_1.0-1_amd64.deb: expected sha256 " + "3" * 64, str(context.exception))
+        self.assertFalse(os.path.exists(fetch.entry_directory(self.port, self.cache)))
+
+    def test_member_checksum_mismatch_names_the_package(self):
+        self.port["files"][0]["sha256"] = "4" * 64
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.ensure(self.port, self.cache, self.fake_apt())
+        self.assertIn("checksum mismatch for usr/share/example/LICENSE (extracted from "
+                      "example-dev_1.0-1_amd64.deb)", str(context.exception))
+
+    def test_member_missing_from_the_package_stops(self):
+        self.port["files"].append({"member": "usr/share/example/absent.c", "sha256": "5" * 64})
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.ensure(self.port, self.cache, self.fake_apt())
+        self.assertIn("extracting 3 member(s) of example-dev_1.0-1_amd64.deb failed", str(context.exception))
+        self.assertFalse(os.path.exists(fetch.entry_directory(self.port, self.cache)))
+
+    def test_deb_lines_are_derived_like_deb_src_lines(self):
+        sources = apt_sources.parse_one_line(ONE_LINE, "sources.list")
+        self.assertEqual(apt_sources.deb_lines(sources), [
+            line.replace("deb-src ", "deb ", 1) for line in apt_sources.deb_src_lines(sources)])
+
+    def test_private_apt_writes_deb_lines_only_for_binary_ports(self):
+        root = tempfile.mkdtemp(prefix="vectra-apt-root-")
+        self.addCleanup(shutil.rmtree, root)
+        os.makedirs(os.path.join(root, "etc", "apt"))
+        with open(os.path.join(root, "etc", "apt", "sources.list"), "w", encoding="utf-8") as file:
+            file.write("deb http://deb.debian.org/debian bookworm main\n")
+        apt = fetch.PrivateApt(self.cache, system_root=root)
+        listing = os.path.join(apt.directory, "sources.list")
+        self.assertEqual(apt.prepare(), 1)
+        with open(listing, encoding="utf-8") as file:
+            self.assertNotIn("\ndeb http", file.read())
+        self.assertEqual(apt.prepare(binary=True, architecture="arm64"), 2)
+        with open(listing, encoding="utf-8") as file:
+            self.assertIn("deb http://deb.debian.org/debian bookworm main", file.read())
+        self.assertIn("APT::Architectures::=arm64", apt.options())
+
+
+class PatchedSourcePortTest(unittest.TestCase):
+    """A source package whose Debian patches are applied (dpkg-source -x) before pinning."""
+
+    ORIGINAL = "int fixed = 0;\n"
+    PATCHED = "int fixed = 1;\n"
+
+    def setUp(self):
+        self.cache = tempfile.mkdtemp(prefix="vectra-cache-test-")
+        self.addCleanup(shutil.rmtree, self.cache)
+        quiet = mock.patch.object(fetch, "progress", lambda message: None)
+        quiet.start()
+        self.addCleanup(quiet.stop)
+        self.downloads = self.make_source_package()
+
+    def make_source_package(self):
+        """example_1.0.orig.tar.gz + example_1.0-1.debian.tar.xz (one quilt patch) + the .dsc."""
+        scratch = tempfile.mkdtemp(prefix="vectra-dsc-")
+        self.addCleanup(shutil.rmtree, scratch)
+        tree = os.path.join(scratch, "example-1.0")
+        os.makedirs(os.path.join(tree, "src"))
+        with open(os.path.join(tree, "src", "fixed.c"), "w", encoding="utf-8") as file:
+            file.write(self.ORIGINAL)
+        with open(os.path.join(tree, "LICENSE"), "w", encoding="utf-8") as file:
+            file.write("licence\n")
+        orig = os.path.join(scratch, "example_1.0.orig.tar.gz")
+        subprocess.run(["tar", "-czf", orig, "-C", scratch, "example-1.0"], check=True)
+        patches = os.path.join(tree, "debian", "patches")
+        os.makedirs(patches)
+        os.makedirs(os.path.join(tree, "debian", "source"))
+        files = {
+            "debian/source/format": "3.0 (quilt)\n",
+            "debian/patches/series": "fix.patch\n",
+            "debian/patches/fix.patch": "--- a/src/fixed.c\n+++ b/src/fixed.c\n@@ -1 +1 @@\n-int fixed = 0;\n"
+                                        "+int fixed = 1;\n",
+            "debian/control": "Source: example\nMaintainer: Test <test@example.org>\n\n"
+                              "Package: example\nArchitecture: all\nDescription: test\n",
+            "debian/changelog": "example (1.0-1) unstable; urgency=medium\n\n  * Test.\n\n"
+                                " -- Test <test@example.org>  Mon, 01 Jan 2024 00:00:00 +0000\n",
+            "debian/rules": "#!/usr/bin/make -f\n%:\n\tdh $@\n",
+        }
+        for path, text in files.items():
+            with open(os.path.join(tree, path), "w", encoding="utf-8") as file:
+                file.write(text)
+        subprocess.run(["dpkg-source", "-b", "example-1.0"], cwd=scratch, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.source_files = {}
+        for name in ("example_1.0.orig.tar.gz", "example_1.0-1.debian.tar.xz", "example_1.0-1.dsc"):
+            with open(os.path.join(scratch, name), "rb") as file:
+                self.source_files[name] = file.read()
+        return scratch
+
+    def port(self):
+        digest = {name: hashlib.sha256(data).hexdigest() for name, data in self.source_files.items()}
+        return {
+            "name": "example",
+            "licence": "ISC",
+            "debian": {"source": "example", "version": "1.0-1", "apply_patches": True,
+                       "orig": [{"file": "example_1.0.orig.tar.gz", "sha256": digest["example_1.0.orig.tar.gz"]}],
+                       "extra": [{"file": name, "sha256": digest[name]}
+                                 for name in ("example_1.0-1.dsc", "example_1.0-1.debian.tar.xz")]},
+            "files": [{"member": "LICENSE", "sha256": sha256_text("licence\n")},
+                      {"member": "src/fixed.c", "sha256": sha256_text(self.PATCHED)}],
+        }
+
+    def fake_apt(self):
+        outer = self
+
+        class SourceApt(FakeApt):
+            def download_source(self, package, version, directory):
+                self.network_uses += 1
+                os.makedirs(directory, exist_ok=True)
+                for name, data in outer.source_files.items():
+                    with open(os.path.join(directory, name), "wb") as file:
+                        file.write(data)
+
+        return SourceApt("unused", b"")
+
+    def test_members_come_from_the_patched_tree(self):
+        port = self.port()
+        self.assertTrue(fetch.ensure(port, self.cache, self.fake_apt()))
+        entry = fetch.entry_directory(port, self.cache)
+        with open(os.path.join(entry, "src", "fixed.c"), encoding="utf-8") as file:
+            self.assertEqual(file.read(), self.PATCHED)
+        self.assertFalse(os.path.exists(os.path.join(entry, "debian")))
+
+    def test_unpatched_pin_is_refused(self):
+        port = self.port()
+        port["files"][1]["sha256"] = sha256_text(self.ORIGINAL)
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.ensure(port, self.cache, self.fake_apt())
+        self.assertIn("checksum mismatch for src/fixed.c (extracted from example_1.0-1.dsc with "
+                      "Debian's patches)", str(context.exception))
+
+    def test_extra_downloads_are_verified(self):
+        port = self.port()
+        port["debian"]["extra"][1]["sha256"] = "6" * 64
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.ensure(port, self.cache, self.fake_apt())
+        self.assertIn("example_1.0-1.debian.tar.xz: expected sha256 " + "6" * 64, str(context.exception))
+
+    def test_apply_patches_needs_the_dsc(self):
+        path = os.path.join(self.cache, "port.json")
+        port = self.port()
+        port["debian"]["extra"] = port["debian"]["extra"][1:]
+        with open(path, "w", encoding="utf-8") as file:
+            json.dump(port, file)
+        with self.assertRaises(fetch.PortError) as context:
+            fetch.load_port(path)
+        self.assertIn("needs the .dsc", str(context.exception))
+
+
 class RepositoryPortsTest(unittest.TestCase):
     def test_every_port_json_is_well_formed(self):
         paths = fetch.port_files(ROOT)
@@ -299,7 +548,7 @@ class RepositoryPortsTest(unittest.TestCase):
         for path in paths:
             port = fetch.load_port(path)
             self.assertEqual(port["name"], os.path.basename(os.path.dirname(path)))
-            for item in port["files"] + port["debian"]["orig"]:
+            for item in port["files"] + fetch.pinned_downloads(port):
                 self.assertRegex(item["sha256"], "^[0-9a-f]{64}$")
 
 

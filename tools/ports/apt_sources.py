@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Deriving deb-src lines from the system's own apt sources, without touching them.
+"""Deriving deb-src (and deb) lines from the system's own apt sources, without touching them.
 
 Reads the one-line format (/etc/apt/sources.list, *.list) and the deb822 format (*.sources),
-keeps the enabled `deb` entries of the Debian archive, and returns one `deb-src` line per
-URI and suite. Every suite matters: a deb-src line derived only from the main suite gives the
+keeps the enabled `deb` entries of the Debian archive, and returns one `deb-src` (or `deb`)
+line per URI and suite. Every suite matters: a deb-src line derived only from the main suite gives the
 pre-security version of a package.
 """
 
@@ -140,15 +140,25 @@ def signed_by_option(signed_by):
     return "[signed-by={}] ".format(signed_by.split()[0])
 
 
-def deb_src_lines(sources):
-    """One `deb-src` line per Debian-archive URI and suite, without duplicates, in order."""
+def archive_lines(sources, kind):
+    """One `<kind>` line per Debian-archive URI and suite, without duplicates, in order."""
     lines = []
     for source in sources:
         if not is_debian_archive(source) or not source.components:
             continue
         for suite in source.suites:
-            line = "deb-src {}{} {} {}".format(signed_by_option(source.signed_by), source.uri,
-                                                suite, " ".join(source.components))
+            line = "{} {}{} {} {}".format(kind, signed_by_option(source.signed_by), source.uri,
+                                          suite, " ".join(source.components))
             if line not in lines:
                 lines.append(line)
     return lines
+
+
+def deb_src_lines(sources):
+    """One `deb-src` line per Debian-archive URI and suite, without duplicates, in order."""
+    return archive_lines(sources, "deb-src")
+
+
+def deb_lines(sources):
+    """One `deb` line per Debian-archive URI and suite (for binary packages a port pins)."""
+    return archive_lines(sources, "deb")

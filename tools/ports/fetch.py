@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Fetches the pinned files of a port from its Debian source package into a cache outside the
-source tree, without changing the system's apt configuration.
+"""Fetches the pinned files of a port from its Debian source package (or, for code Debian ships
+only in a binary package, from that pinned .deb) into a cache outside the source tree, without
+changing the system's apt configuration.
 
     fetch.py <port.json>            make the port's cache entry complete (network only if needed)
     fetch.py --check <port.json>    exit 0 if the cache entry is complete and verified, else 1
@@ -8,9 +9,19 @@ source tree, without changing the system's apt configuration.
     fetch.py --prefetch <root>      fetch every <root>/components/ports/*/port.json
 
 The cache is $VECTRA_CACHE, else $XDG_CACHE_HOME/vectra, else ~/.cache/vectra. A port's files land
-in <cache>/ports/<port>/<debian version>/<path in the tarball>. apt runs with a private sources
-list (deb-src lines derived from the system's own Debian entries, every suite), private package
-lists and a private cache, so neither root nor a change to /etc/apt is needed.
+in <cache>/ports/<port>/<debian version>/<path in the tarball or package>. apt runs with a private
+sources list (deb-src lines, and deb lines when a binary package is wanted, derived from the
+system's own Debian entries, every suite), private package lists and a private cache, so neither
+root nor a change to /etc/apt is needed.
+
+Three kinds of pin (port.json's "debian" object):
+  source package   "source", "version", "orig": [{file, sha256}]: members come from the orig
+                   tarball(s) as released upstream;
+  patched source   the same plus "apply_patches": true and "extra": [{file, sha256}] naming the
+                   .dsc and the Debian tarball: members come from the tree `dpkg-source -x`
+                   unpacks, with Debian's patches (security fixes) applied;
+  binary package   "binary", "version", "architecture", "deb": {file, sha256}: members are paths
+                   inside the package (`dpkg-deb --fsys-tarfile`), without the leading "./".
 """
 
 import argparse
@@ -49,6 +60,10 @@ def cache_root(environment=None):
     return os.path.join(os.path.expanduser("~"), ".cache", "vectra")
 
 
+def is_binary(port):
+    return "binary" in port["debian"]
+
+
 def load_port(path):
     """Reads and sanity-checks a port.json."""
     with open(path, encoding="utf-8") as file:
@@ -56,10 +71,22 @@ def load_port(path):
     for key in ("name", "licence", "debian", "files"):
         if key not in port:
             raise PortError("{}: missing key '{}'".format(path, key))
-    for key in ("source", "version", "orig"):
+    keys = ("binary", "version", "architecture", "deb") if is_binary(port) else ("source", "version", "orig")
+    for key in keys:
         if key not in port["debian"]:
             raise PortError("{}: missing key 'debian.{}'".format(path, key))
+    if port["debian"].get("apply_patches") and not any(
+            item["file"].endswith(".dsc") for item in port["debian"].get("extra", [])):
+        raise PortError("{}: 'debian.apply_patches' needs the .dsc in 'debian.extra'".format(path))
     return port
+
+
+def pinned_downloads(port):
+    """Every file apt downloads for the port, each with its pinned sha256."""
+    debian = port["debian"]
+    if is_binary(port):
+        return [debian["deb"]]
+    return list(debian["orig"]) + list(debian.get("extra", []))
 
 
 def entry_directory(port, cache):
@@ -125,6 +152,7 @@ class PrivateApt:
     def __init__(self, cache, system_root="/"):
         self.directory = os.path.join(cache, "apt")
         self.system_root = system_root
+        self.architectures = []
 
     def options(self):
         directory = self.directory
@@ -142,13 +170,22 @@ class PrivateApt:
         arguments = []
         for key, value in options.items():
             arguments += ["-o", "{}={}".format(key, value)]
+        for architecture in self.architectures:
+            # A binary package pinned for another architecture than the host's: list it too.
+            arguments += ["-o", "APT::Architectures::={}".format(architecture)]
         return arguments
 
-    def prepare(self):
-        """Writes the private sources list; returns how many deb-src lines it holds."""
+    def prepare(self, binary=False, architecture=None):
+        """Writes the private sources list (deb-src lines, plus deb lines for binary packages);
+        returns how many lines it holds."""
         for folder in ("sources.list.d", "lists/partial", "cache/archives/partial"):
             os.makedirs(os.path.join(self.directory, folder), exist_ok=True)
-        lines = apt_sources.deb_src_lines(apt_sources.system_sources(self.system_root))
+        sources = apt_sources.system_sources(self.system_root)
+        lines = apt_sources.deb_src_lines(sources)
+        if binary:
+            lines += apt_sources.deb_lines(sources)
+            if architecture and architecture not in self.architectures:
+                self.architectures.append(architecture)
         if not lines:
             raise PortError("no enabled Debian 'deb' entry in the system's apt sources: cannot "
                             "derive deb-src lines")
@@ -172,31 +209,98 @@ class PrivateApt:
         os.makedirs(directory, exist_ok=True)
         self.run(["source", "--download-only", "{}={}".format(package, version)], directory)
 
+    def download_binary(self, package, version, architecture, directory):
+        os.makedirs(directory, exist_ok=True)
+        self.run(["download", "{}:{}={}".format(package, architecture, version)], directory)
+
 
 # --- Fetching ---------------------------------------------------------------------------------
 
-def orig_tarballs_present(port, downloads):
-    return all(checksum_problem(os.path.join(downloads, orig["file"]), orig["sha256"]) is None
-               for orig in port["debian"]["orig"])
+def downloads_present(port, downloads):
+    return all(checksum_problem(os.path.join(downloads, item["file"]), item["sha256"]) is None
+               for item in pinned_downloads(port))
 
 
 def download(port, cache, apt):
-    """Makes sure the orig tarball(s) are in the download folder and match their pins."""
+    """Makes sure the pinned downloads (orig tarballs, .dsc, Debian tarball or .deb) are in the
+    download folder and match their pins."""
     downloads = download_directory(port, cache)
     debian = port["debian"]
-    if orig_tarballs_present(port, downloads):
-        progress("{}: source package already downloaded".format(port["name"]))
+    binary = is_binary(port)
+    kind = "binary package" if binary else "source package"
+    if downloads_present(port, downloads):
+        progress("{}: {} already downloaded".format(port["name"], kind))
         return downloads
-    lines = apt.prepare()
-    progress("{}: updating private apt lists ({} deb-src lines) in {}".format(
+    lines = apt.prepare(binary=binary, architecture=debian.get("architecture"))
+    progress("{}: updating private apt lists ({} lines) in {}".format(
         port["name"], lines, apt.directory))
     apt.update()
-    progress("{}: downloading source package {}={}".format(
-        port["name"], debian["source"], debian["version"]))
-    apt.download_source(debian["source"], debian["version"], downloads)
-    for orig in debian["orig"]:
-        verify(os.path.join(downloads, orig["file"]), orig["sha256"])
+    if binary:
+        progress("{}: downloading binary package {}:{}={}".format(
+            port["name"], debian["binary"], debian["architecture"], debian["version"]))
+        apt.download_binary(debian["binary"], debian["version"], debian["architecture"], downloads)
+    else:
+        progress("{}: downloading source package {}={}".format(
+            port["name"], debian["source"], debian["version"]))
+        apt.download_source(debian["source"], debian["version"], downloads)
+    for item in pinned_downloads(port):
+        verify(os.path.join(downloads, item["file"]), item["sha256"])
     return downloads
+
+
+def extract_from_tarballs(port, downloads, staging):
+    """Source package: the pinned members straight from the orig tarball(s). Returns, per member,
+    where it came from."""
+    default_tarball = port["debian"]["orig"][0]["file"]
+    by_tarball = {}
+    for item in port["files"]:
+        by_tarball.setdefault(item.get("tarball", default_tarball), []).append(item["member"])
+    for tarball, members in by_tarball.items():
+        progress("{}: extracting {} file(s) from {}".format(port["name"], len(members), tarball))
+        subprocess.run(["tar", "-xf", os.path.join(downloads, tarball), "-C", staging, "--"]
+                       + members, check=True)
+    return {item["member"]: item.get("tarball", default_tarball) for item in port["files"]}
+
+
+def extract_patched_source(port, downloads, staging):
+    """Patched source package: `dpkg-source -x` unpacks the orig tarball(s) and applies Debian's
+    patches in a scratch folder; the pinned members are copied from there."""
+    dsc = next(item["file"] for item in port["debian"]["extra"] if item["file"].endswith(".dsc"))
+    unpacked = staging + ".source"
+    shutil.rmtree(unpacked, ignore_errors=True)
+    progress("{}: unpacking {} with Debian's patches applied".format(port["name"], dsc))
+    try:
+        subprocess.run(["dpkg-source", "--no-copy", "-x", os.path.join(downloads, dsc), unpacked],
+                       stdout=sys.stderr, stderr=subprocess.STDOUT, check=True)
+        for item in port["files"]:
+            target = os.path.join(staging, item["member"])
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            source = os.path.join(unpacked, item["member"])
+            if os.path.isfile(source):
+                shutil.copyfile(source, target)
+    finally:
+        shutil.rmtree(unpacked, ignore_errors=True)
+    return {item["member"]: dsc + " with Debian's patches" for item in port["files"]}
+
+
+def extract_from_deb(port, downloads, staging):
+    """Binary package: the pinned members from the package's data archive
+    (`dpkg-deb --fsys-tarfile <deb> | tar -x <members>`)."""
+    deb = port["debian"]["deb"]["file"]
+    members = ["./" + item["member"] for item in port["files"]]
+    progress("{}: extracting {} file(s) from {}".format(port["name"], len(members), deb))
+    data = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", os.path.join(downloads, deb)],
+                            stdout=subprocess.PIPE)
+    try:
+        tar = subprocess.run(["tar", "-x", "-C", staging, "--"] + members, stdin=data.stdout,
+                             check=False)
+    finally:
+        data.stdout.close()
+        unpacked = data.wait()
+    if unpacked != 0 or tar.returncode != 0:
+        raise PortError("extracting {} member(s) of {} failed (dpkg-deb exit status {}, tar exit "
+                        "status {})".format(len(members), deb, unpacked, tar.returncode))
+    return {item["member"]: deb for item in port["files"]}
 
 
 def extract(port, downloads, cache):
@@ -205,20 +309,16 @@ def extract(port, downloads, cache):
     staging = "{}.partial-{}".format(entry, os.getpid())
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
-    default_tarball = port["debian"]["orig"][0]["file"]
-    by_tarball = {}
-    for item in port["files"]:
-        by_tarball.setdefault(item.get("tarball", default_tarball), []).append(item["member"])
     try:
-        for tarball, members in by_tarball.items():
-            progress("{}: extracting {} file(s) from {}".format(
-                port["name"], len(members), tarball))
-            subprocess.run(["tar", "-xf", os.path.join(downloads, tarball), "-C", staging, "--"]
-                           + members, check=True)
+        if is_binary(port):
+            origins = extract_from_deb(port, downloads, staging)
+        elif port["debian"].get("apply_patches"):
+            origins = extract_patched_source(port, downloads, staging)
+        else:
+            origins = extract_from_tarballs(port, downloads, staging)
         for item in port["files"]:
-            tarball = item.get("tarball", default_tarball)
             verify(os.path.join(staging, item["member"]), item["sha256"],
-                   "{} (extracted from {})".format(item["member"], tarball))
+                   "{} (extracted from {})".format(item["member"], origins[item["member"]]))
         shutil.rmtree(entry, ignore_errors=True)
         os.rename(staging, entry)
     finally:

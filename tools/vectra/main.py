@@ -14,8 +14,10 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ folders in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import bench  # noqa: E402
 import build  # noqa: E402
 import configuration  # noqa: E402
+import fuzz  # noqa: E402
 import images  # noqa: E402
 import paths  # noqa: E402
 import run  # noqa: E402
@@ -36,6 +38,7 @@ EXAMPLES = """examples:
   ./vectra menuconfig minimal -p x86_64   edit the configuration (kept in <build>/menuconfig.conf)
   ./vectra test                           host unit tests, then every image on every platform
   ./vectra test minimal -p aarch64        one image on one platform
+  ./vectra fuzz json_decode --seconds 60  run one libFuzzer target (without a name: list them)
 """
 
 
@@ -123,6 +126,9 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--no-host", action="store_true", help="skip the host unit tests")
     command.add_argument("-v", "--verbose", action="store_true", help="show each console as it boots")
     command.set_defaults(handler=test.test_command)
+
+    bench.add_command(commands, common)
+    fuzz.add_command(commands, common)
 
     command = commands.add_parser("images", help="list the images and the platforms")
     command.set_defaults(handler=images.list_command)

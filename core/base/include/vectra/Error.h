@@ -90,6 +90,14 @@ public:
         new (&m_storage.error) E(error);
     }
 
+    /* A more detailed error that converts to E (what lets TRY pass it up as a plain Error). */
+    template<typename Other>
+    requires(!std::is_same_v<std::remove_cvref_t<Other>, E> && std::is_convertible_v<Other, E> && !std::is_convertible_v<Other, T>)
+    ErrorOr(Other&& error)
+        : ErrorOr(E(std::forward<Other>(error)))
+    {
+    }
+
     ErrorOr(ErrorOr&& other)
         : m_is_error(other.m_is_error)
     {
@@ -166,6 +174,12 @@ public:
         : m_is_error(true)
     {
         new (&m_storage.error) E(error);
+    }
+    template<typename Other>
+    requires(!std::is_same_v<std::remove_cvref_t<Other>, E> && std::is_convertible_v<Other, E>)
+    ErrorOr(Other&& error)
+        : ErrorOr(E(std::forward<Other>(error)))
+    {
     }
     ErrorOr(ErrorOr const& other) { copy_from(other); }
     ErrorOr& operator=(ErrorOr const& other)

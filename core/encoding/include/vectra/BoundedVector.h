@@ -1,0 +1,76 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <span>
+#include <utility>
+#include <vectra/Error.h>
+#include <vectra/Types.h>
+
+namespace vectra {
+
+/*
+ * A sequence of at most Capacity elements stored inline (no allocator). Elements must be
+ * default-constructible: every slot holds one, whether in use or not.
+ */
+template<typename T, usize Capacity>
+class BoundedVector {
+public:
+    using ValueType = T;
+
+    constexpr BoundedVector() = default;
+
+    [[nodiscard]] ErrorOr<void> try_append(T value)
+    {
+        if (m_size == Capacity)
+            return Error(ErrorCode::Full, "bounded vector is at capacity");
+        m_elements[m_size++] = std::move(value);
+        return {};
+    }
+
+    /* Appends a default element and returns it, for filling in place. */
+    [[nodiscard]] ErrorOr<T*> try_append_default()
+    {
+        if (m_size == Capacity)
+            return Error(ErrorCode::Full, "bounded vector is at capacity");
+        m_elements[m_size] = T {};
+        return &m_elements[m_size++];
+    }
+
+    constexpr void remove_last()
+    {
+        VERIFY(m_size > 0);
+        --m_size;
+    }
+    constexpr void clear() { m_size = 0; }
+
+    [[nodiscard]] constexpr usize size() const { return m_size; }
+    [[nodiscard]] constexpr bool is_empty() const { return m_size == 0; }
+    [[nodiscard]] static constexpr usize capacity() { return Capacity; }
+
+    [[nodiscard]] constexpr T& operator[](usize index)
+    {
+        VERIFY(index < m_size);
+        return m_elements[index];
+    }
+    [[nodiscard]] constexpr T const& operator[](usize index) const
+    {
+        VERIFY(index < m_size);
+        return m_elements[index];
+    }
+
+    [[nodiscard]] constexpr T* begin() { return m_elements; }
+    [[nodiscard]] constexpr T* end() { return m_elements + m_size; }
+    [[nodiscard]] constexpr T const* begin() const { return m_elements; }
+    [[nodiscard]] constexpr T const* end() const { return m_elements + m_size; }
+    [[nodiscard]] constexpr std::span<T const> span() const { return { m_elements, m_size }; }
+    [[nodiscard]] constexpr std::span<T> span() { return { m_elements, m_size }; }
+
+private:
+    T m_elements[Capacity > 0 ? Capacity : 1] {};
+    usize m_size { 0 };
+};
+
+}

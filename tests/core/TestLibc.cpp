@@ -1,0 +1,140 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * core/libc's functions against glibc's: the same answers for the same inputs.
+ */
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+#include <vectra/libc/Libc.h>
+
+using namespace vectra;
+
+TEST_CASE("find_character answers as glibc's strchr does", "[libc]")
+{
+    char const* texts[] = { "", "a", "hello, vectra", "abcabc", "\xff\x80 high bytes" };
+    int characters[] = { 'a', 'c', 'v', ',', '\0', 'z', 0xff, 0x80, 0x100 + 'a', -1 };
+    for (char const* text : texts) {
+        for (int character : characters) {
+            INFO("text \"" << text << "\" character " << character);
+            REQUIRE(libc::find_character(text, character) == std::strchr(text, character));
+        }
+    }
+}
+
+TEST_CASE("error_number_location is one stable, writable int", "[libc]")
+{
+    int* location = libc::error_number_location();
+    REQUIRE(location == libc::error_number_location());
+    *location = 22;
+    REQUIRE(*libc::error_number_location() == 22);
+    *location = 0;
+}
+
+TEST_CASE("allocate without an arena returns null, as malloc does when memory is exhausted", "[libc]")
+{
+    REQUIRE(libc::allocate(16) == nullptr);
+    REQUIRE(libc::allocate_zeroed(1, 16) == nullptr);
+    libc::release(nullptr); /* free(NULL) does nothing */
+}
+
+TEST_CASE("allocate hands out aligned, distinct, non-overlapping blocks like malloc", "[libc]")
+{
+    alignas(16) static u8 memory[4096];
+    libc::ScopedAllocationArena arena(memory);
+    std::vector<u8*> blocks;
+    for (usize size : { 1u, 7u, 16u, 33u, 100u }) {
+        auto* block = static_cast<u8*>(libc::allocate(size));
+        REQUIRE(block != nullptr);
+        REQUIRE(reinterpret_cast<uintptr_t>(block) % alignof(std::max_align_t) == 0);
+        std::memset(block, 0xa5, size);
+        blocks.push_back(block);
+    }
+    for (usize index = 1; index < blocks.size(); ++index)
+        REQUIRE(blocks[index] > blocks[index - 1]);
+    /* glibc's malloc(0) returns a unique pointer that may be freed; so does ours. */
+    void* empty = libc::allocate(0);
+    REQUIRE(empty != nullptr);
+    REQUIRE(empty != libc::allocate(0));
+    void* glibc_empty = std::malloc(0);
+    REQUIRE(glibc_empty != nullptr);
+    std::free(glibc_empty);
+}
+
+TEST_CASE("allocate refuses what does not fit, with null", "[libc]")
+{
+    alignas(16) static u8 memory[256];
+    libc::ScopedAllocationArena arena(memory);
+    REQUIRE(libc::allocate(257) == nullptr);
+    REQUIRE(libc::allocate(SIZE_MAX) == nullptr);
+    REQUIRE(libc::allocate(200) != nullptr);
+    REQUIRE(libc::allocate(100) == nullptr);
+    REQUIRE(libc::allocate(48) != nullptr);
+    REQUIRE(arena.used() == 256);
+}
+
+TEST_CASE("allocate_zeroed zeroes, and refuses count * size overflow like glibc's calloc", "[libc]")
+{
+    alignas(16) static u8 memory[1024];
+    std::memset(memory, 0xff, sizeof(memory));
+    libc::ScopedAllocationArena arena(memory);
+    auto* block = static_cast<u8*>(libc::allocate_zeroed(10, 20));
+    REQUIRE(block != nullptr);
+    for (usize index = 0; index < 200; ++index)
+        REQUIRE(block[index] == 0);
+    usize huge = SIZE_MAX / 2 + 1;
+    REQUIRE(libc::allocate_zeroed(huge, 2) == nullptr);
+    void* glibc = std::calloc(huge, 2);
+    REQUIRE(glibc == nullptr);
+}
+
+TEST_CASE("an arena is wiped when its scope ends, and scopes nest", "[libc]")
+{
+    alignas(16) static u8 outer_memory[128];
+    alignas(16) static u8 inner_memory[128];
+    {
+        libc::ScopedAllocationArena outer(outer_memory);
+        auto* first = static_cast<u8*>(libc::allocate(16));
+        REQUIRE(first == outer_memory);
+        std::memset(first, 0x5a, 16);
+        {
+            libc::ScopedAllocationArena inner(inner_memory);
+            REQUIRE(libc::allocate(16) == inner_memory);
+        }
+        REQUIRE(libc::allocate(16) == outer_memory + 16);
+        REQUIRE(outer_memory[0] == 0x5a);
+    }
+    for (u8 byte : outer_memory)
+        REQUIRE(byte == 0);
+    REQUIRE(libc::allocate(16) == nullptr);
+}
+
+TEST_CASE("a failed assertion in ported code panics, naming expression, file and line", "[libc]")
+{
+    /* glibc's assert aborts; ours panics. Run it in a child process and read what it printed. */
+    int output[2];
+    REQUIRE(pipe(output) == 0);
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        dup2(output[1], STDOUT_FILENO);
+        dup2(output[1], STDERR_FILENO);
+        libc::assertion_failed("length <= 64", "ported.c", 7);
+    }
+    close(output[1]);
+    std::string printed;
+    char buffer[256];
+    for (ssize_t count; (count = read(output[0], buffer, sizeof(buffer))) > 0;)
+        printed.append(buffer, static_cast<usize>(count));
+    close(output[0]);
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    REQUIRE(!(WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    REQUIRE(printed.find("PANIC: task ") != std::string::npos);
+    REQUIRE(printed.find("length <= 64 (ported.c:7)") != std::string::npos);
+}

@@ -26,6 +26,8 @@ constexpr u64 page_size = 4 * KiB;
 
 /* The virtual timer's private peripheral interrupt (GIC INTID). */
 constexpr u32 virtual_timer_line = 27;
+/* The software line (line 1, as on the other platforms): SGI 1, sent by this CPU to itself. */
+constexpr u32 software_interrupt_line_number = 1;
 
 /* Image layout from linker.ld and boot.S; compare addresses, never dereference. */
 extern "C" char __image_start[];

@@ -101,6 +101,10 @@ vectra_aarch64_vectors:
      * x0 = the report, in static storage. Leave exception context for good: SP_EL1 back to
      * the top of the exception stack, and cpu_fault() runs on SP_EL0 = the fault stack, so
      * that later exceptions (the kernel may switch to another Task from there) work as usual.
+     * PSTATE becomes that of ordinary kernel code: EL1, SP_EL0 selected, D, I and F masked,
+     * SErrors unmasked (Start.cpp's state). No eret is owed: the kernel may switch to another
+     * context (jump_fcontext loads SP_EL0 and the callee-saved registers) and never come back;
+     * the next fault again starts at the top of the exception stack and of the fault stack.
      */
     adrp x1, vectra_aarch64_exception_stack_top
     add x1, x1, :lo12:vectra_aarch64_exception_stack_top
@@ -109,6 +113,7 @@ vectra_aarch64_vectors:
     add x1, x1, :lo12:vectra_aarch64_fault_stack_top
     msr sp_el0, x1
     msr spsel, #0
+    msr daifclr, #4
     isb
     mov x29, xzr
     mov x30, xzr

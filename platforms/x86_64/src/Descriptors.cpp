@@ -119,7 +119,9 @@ void set_gate(u8 vector, void const* handler, u8 stack_index)
 
 extern "C" {
 extern void* const platform_x86_64_exception_stubs[32];
+extern void* const platform_x86_64_io_apic_stubs[16];
 void platform_x86_64_interrupt_stub_0x30();
+void platform_x86_64_interrupt_stub_0x31();
 void platform_x86_64_ignored_interrupt_stub();
 }
 
@@ -145,6 +147,12 @@ void initialize_descriptor_tables()
         set_gate(vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
     static_assert(timer_vector == 0x30, "vectors.S generates the timer stub for vector 0x30");
     set_gate(timer_vector, reinterpret_cast<void const*>(&platform_x86_64_interrupt_stub_0x30), interrupt_stack_index);
+    static_assert(software_vector == 0x31, "vectors.S generates the software-interrupt stub for vector 0x31");
+    set_gate(
+        software_vector, reinterpret_cast<void const*>(&platform_x86_64_interrupt_stub_0x31), interrupt_stack_index);
+    static_assert(first_io_apic_vector == 0x40 && io_apic_vector_count == 16, "vectors.S generates 0x40-0x4f");
+    for (u8 input = 0; input < io_apic_vector_count; ++input)
+        set_gate(first_io_apic_vector + input, platform_x86_64_io_apic_stubs[input], interrupt_stack_index);
     set_gate(
         spurious_vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
 

@@ -10,9 +10,12 @@
 
 namespace vectra::x86_64 {
 
-/* Interrupt vectors. The timer's stub is generated in vectors.S with the same number. */
+/* Interrupt vectors. vectors.S generates the stubs for exactly these numbers. */
 constexpr u8 first_legacy_pic_vector = 0x20;
 constexpr u8 timer_vector = 0x30;
+constexpr u8 software_vector = 0x31;
+constexpr u8 first_io_apic_vector = 0x40; /* I/O APIC input n (ISA IRQ n) arrives on 0x40 + n */
+constexpr u8 io_apic_vector_count = 16;
 constexpr u8 spurious_vector = 0xff;
 
 constexpr u16 kernel_code_selector = 0x08;

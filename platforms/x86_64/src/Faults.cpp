@@ -4,6 +4,14 @@
  * CPU exceptions become a FaultReport handed to kernel::cpu_fault(). A fault that happens while
  * a fault is being handled (the interrupted stack is an exception stack) cannot trust the
  * kernel's reporting path: it is printed here, digit by digit, and the image powers off.
+ *
+ * cpu_fault() may end only the faulting Task and switch to the scheduler for good. That is safe
+ * here: the handler runs with IF = 0 (interrupt gate), the state every kernel stack runs in, and
+ * the scheduler's context restores its own registers, MXCSR and x87 control word. Nothing waits
+ * for a matching iretq: the CPU reloads the IST stack pointer from the TSS on every exception,
+ * so the next fault starts at the top of the same stack, and "inside a fault" is judged per
+ * fault from the interrupted stack pointer, not from a flag that could stay set. Interrupts
+ * taken later end in iretq, which also lifts the NMI blocking a reported NMI leaves behind.
  */
 
 #include "Descriptors.h"

@@ -23,10 +23,12 @@ constexpr u64 apic_base_address_mask = 0x000f'ffff'ffff'f000;
 constexpr u32 cpuid_features_apic = 1 << 9;
 
 /* Register offsets in the xAPIC MMIO page. */
+constexpr u32 identifier_register = 0x020;
 constexpr u32 task_priority_register = 0x080;
 constexpr u32 end_of_interrupt_register = 0x0b0;
 constexpr u32 spurious_vector_register = 0x0f0;
 constexpr u32 error_status_register = 0x280;
+constexpr u32 interrupt_command_low_register = 0x300;
 constexpr u32 lvt_timer_register = 0x320;
 constexpr u32 lvt_lint0_register = 0x350;
 constexpr u32 lvt_lint1_register = 0x360;
@@ -39,11 +41,64 @@ constexpr u32 spurious_vector_apic_enable = 1 << 8;
 constexpr u32 lvt_masked = 1 << 16;
 constexpr u32 lvt_delivery_nmi = 4 << 8;
 constexpr u32 timer_divide_by_1 = 0b1011;
+/* Interrupt command: fixed delivery, physical, assert, edge; the "self" destination shorthand. */
+constexpr u32 command_delivery_pending = 1 << 12;
+constexpr u32 command_level_assert = 1 << 14;
+constexpr u32 command_shorthand_self = 1 << 18;
+
+/* The I/O APIC: an index register and a data window. */
+constexpr uptr io_apic_base = 0xfec0'0000;
+constexpr u32 io_apic_select_offset = 0x00;
+constexpr u32 io_apic_window_offset = 0x10;
+constexpr u32 io_apic_version_index = 0x01;
+constexpr u32 io_apic_redirection_index = 0x10; /* input n: 0x10 + 2n (low), 0x11 + 2n (high) */
+constexpr u32 redirection_masked = 1 << 16; /* fixed, physical, active high, edge, masked */
 
 volatile u32* s_local_apic = nullptr;
+u32 s_io_apic_inputs = 0;
+u32 s_boot_cpu_apic_identifier = 0;
 
 u32 read_register(u32 offset) { return s_local_apic[offset / 4]; }
 void write_register(u32 offset, u32 value) { s_local_apic[offset / 4] = value; }
+
+u32 read_io_apic(u32 index)
+{
+    auto* io_apic = reinterpret_cast<volatile u32*>(io_apic_base);
+    io_apic[io_apic_select_offset / 4] = index;
+    return io_apic[io_apic_window_offset / 4];
+}
+
+void write_io_apic(u32 index, u32 value)
+{
+    auto* io_apic = reinterpret_cast<volatile u32*>(io_apic_base);
+    io_apic[io_apic_select_offset / 4] = index;
+    io_apic[io_apic_window_offset / 4] = value;
+}
+
+void write_redirection(u32 input, bool masked)
+{
+    u32 low = (first_io_apic_vector + input) | (masked ? redirection_masked : 0);
+    /* Mask first, then aim, then (maybe) unmask: no half-written entry is ever live. */
+    write_io_apic(io_apic_redirection_index + 2 * input, redirection_masked | low);
+    write_io_apic(io_apic_redirection_index + 2 * input + 1, s_boot_cpu_apic_identifier << 24);
+    write_io_apic(io_apic_redirection_index + 2 * input, low);
+}
+
+void initialize_io_apic()
+{
+    /* Reads of a missing device return all ones; a real I/O APIC names at least 16 inputs. */
+    u32 version = read_io_apic(io_apic_version_index);
+    u32 inputs = ((version >> 16) & 0xff) + 1;
+    if (version == 0xffff'ffff || inputs < io_apic_vector_count)
+        return;
+    for (u32 input = 0; input < inputs; ++input) {
+        if (input < io_apic_vector_count)
+            write_redirection(input, true);
+        else
+            write_io_apic(io_apic_redirection_index + 2 * input, redirection_masked | spurious_vector);
+    }
+    s_io_apic_inputs = io_apic_vector_count;
+}
 
 void mask_legacy_pics()
 {
@@ -96,6 +151,8 @@ void initialize_interrupt_controllers()
     local_apic_stop_timer();
     write_register(timer_divide_register, timer_divide_by_1);
     local_apic_end_of_interrupt();
+    s_boot_cpu_apic_identifier = read_register(identifier_register) >> 24;
+    initialize_io_apic();
 }
 
 void local_apic_end_of_interrupt() { write_register(end_of_interrupt_register, 0); }
@@ -113,5 +170,21 @@ void local_apic_stop_timer()
 }
 
 u32 local_apic_timer_current_count() { return read_register(timer_current_count_register); }
+
+void local_apic_send_self_interrupt(u8 vector)
+{
+    InterruptsMasked masked;
+    while (read_register(interrupt_command_low_register) & command_delivery_pending) { }
+    write_register(interrupt_command_low_register, command_shorthand_self | command_level_assert | vector);
+}
+
+u32 io_apic_input_count() { return s_io_apic_inputs; }
+
+void io_apic_set_masked(u32 input, bool masked)
+{
+    VERIFY(input < s_io_apic_inputs);
+    InterruptsMasked guard;
+    write_redirection(input, masked);
+}
 
 }

@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The legacy 8259 PICs (remapped, then fully masked) and the local APIC in xAPIC mode, which
- * delivers the timer interrupt.
+ * The legacy 8259 PICs (remapped, then fully masked), the local APIC in xAPIC mode, which
+ * delivers the timer interrupt and the software self-IPI, and the I/O APIC, which routes ISA
+ * device interrupts to the boot CPU.
  */
 
 #pragma once
@@ -12,10 +13,21 @@
 namespace vectra::x86_64 {
 
 /* Remaps and masks both 8259s, enables the local APIC with the spurious vector, masks LINT0
-   and the error LVT, keeps LINT1 as NMI, and leaves the APIC timer stopped and masked. */
+   and the error LVT, keeps LINT1 as NMI, and leaves the APIC timer stopped and masked. Masks
+   every I/O APIC input and aims each at the boot CPU on first_io_apic_vector + input. */
 void initialize_interrupt_controllers();
 
 void local_apic_end_of_interrupt();
+
+/* A fixed interrupt on `vector` to this CPU (ICR "self" shorthand). It stays pending in the
+   local APIC while interrupts are masked (IF = 0) and is taken as soon as they are not. */
+void local_apic_send_self_interrupt(u8 vector);
+
+/* Inputs of the I/O APIC at QEMU's fixed address 0xfec00000 (0 when there is none). Inputs are
+   edge-triggered, active high: ISA IRQ n is input n on q35 and pc (except IRQ 0, the PIT, which
+   QEMU wires to input 2). */
+[[nodiscard]] u32 io_apic_input_count();
+void io_apic_set_masked(u32 input, bool masked);
 
 /* The APIC timer in one-shot mode, divide-by-1, on timer_vector. */
 void local_apic_start_timer(u32 initial_count, bool masked);

@@ -1,20 +1,107 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * Interrupt lines. Line 0 is the deadline timer (local APIC timer). Other lines need I/O APIC
- * routing, which is not written yet.
+ * Interrupt lines:
+ *   0        the deadline timer (local APIC timer, vector 0x30);
+ *   1        the software line (local APIC self-IPI, vector 0x31);
+ *   32 + n   ISA IRQ n through the I/O APIC (vector 0x40 + n), n = 1 and 3-15.
+ * Every line but the timer starts masked.
  */
 
 #include "Descriptors.h"
+#include "InterruptControllers.h"
 #include "Time.h"
 #include <vectra/Panic.h>
 #include <vectra/platform/Platform.h>
+#include <vectra/x86_64/Cpu.h>
+
+namespace vectra::x86_64 {
+
+namespace {
+
+constexpr u32 software_line = 1;
+constexpr u32 first_isa_line = 32;
+constexpr u32 cascade_irq = 2; /* the 8259 cascade: no device behind it */
+
+/*
+ * The local APIC cannot mask one IPI vector, so the software line is masked here: a trigger
+ * while masked (or a self-IPI that arrives after masking) is remembered, and unmasking sends
+ * it again. Only touched with interrupts masked.
+ */
+struct SoftwareLine {
+    bool masked { true };
+    bool pending { false };
+};
+SoftwareLine s_software_line;
+
+void handle_software_interrupt()
+{
+    local_apic_end_of_interrupt();
+    if (s_software_line.masked) {
+        s_software_line.pending = true;
+        return;
+    }
+    kernel::interrupt_arrived(software_line);
+}
+
+void set_software_line_masked(bool masked)
+{
+    InterruptsMasked guard;
+    s_software_line.masked = masked;
+    if (!masked && s_software_line.pending) {
+        s_software_line.pending = false;
+        local_apic_send_self_interrupt(software_vector);
+    }
+}
+
+/* The I/O APIC input behind `line`, or -1 when the line is not an ISA line this platform routes. */
+[[nodiscard]] i32 io_apic_input_of(u32 line)
+{
+    if (line < first_isa_line)
+        return -1;
+    u32 irq = line - first_isa_line;
+    if (irq == 0 || irq == cascade_irq || irq >= io_apic_input_count())
+        return -1;
+    return static_cast<i32>(irq);
+}
+
+void set_line_masked(u32 line, bool masked)
+{
+    if (line == platform::timer_interrupt_line()) {
+        set_timer_interrupt_masked(masked);
+        return;
+    }
+    if (line == software_line) {
+        set_software_line_masked(masked);
+        return;
+    }
+    i32 input = io_apic_input_of(line);
+    if (input < 0)
+        PANIC("x86_64: no such interrupt line (lines: 0 timer, 1 software, 33 and 35-47 ISA IRQs)");
+    io_apic_set_masked(static_cast<u32>(input), masked);
+}
+
+}
+
+}
 
 /* Called by the interrupt stubs in vectors.S, on the interrupt stack, with interrupts masked. */
 extern "C" void platform_x86_64_interrupt(vectra::u32 vector)
 {
-    if (vector == vectra::x86_64::timer_vector) {
-        vectra::x86_64::handle_timer_interrupt();
+    using namespace vectra;
+    using namespace vectra::x86_64;
+    if (vector == timer_vector) {
+        handle_timer_interrupt();
+        return;
+    }
+    if (vector == software_vector) {
+        handle_software_interrupt();
+        return;
+    }
+    if (vector >= first_io_apic_vector && vector < first_io_apic_vector + io_apic_vector_count) {
+        /* Edge-triggered: the local APIC's EOI is all the I/O APIC needs. */
+        kernel::interrupt_arrived(first_isa_line + (vector - first_io_apic_vector));
+        local_apic_end_of_interrupt();
         return;
     }
     PANIC("x86_64: interrupt on a vector without a handler");
@@ -22,18 +109,19 @@ extern "C" void platform_x86_64_interrupt(vectra::u32 vector)
 
 namespace vectra::platform {
 
-void unmask_interrupt(u32 line)
-{
-    if (line != timer_interrupt_line())
-        PANIC("x86_64: interrupt lines other than the timer (I/O APIC routing) are not supported yet");
-    x86_64::set_timer_interrupt_masked(false);
-}
+void unmask_interrupt(u32 line) { x86_64::set_line_masked(line, false); }
 
-void mask_interrupt(u32 line)
+void mask_interrupt(u32 line) { x86_64::set_line_masked(line, true); }
+
+u32 software_interrupt_line() { return x86_64::software_line; }
+
+void trigger_software_interrupt()
 {
-    if (line != timer_interrupt_line())
-        PANIC("x86_64: interrupt lines other than the timer (I/O APIC routing) are not supported yet");
-    x86_64::set_timer_interrupt_masked(true);
+    x86_64::InterruptsMasked guard;
+    if (x86_64::s_software_line.masked)
+        x86_64::s_software_line.pending = true;
+    else
+        x86_64::local_apic_send_self_interrupt(x86_64::software_vector);
 }
 
 void wait_for_interrupt()

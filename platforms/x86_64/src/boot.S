@@ -101,12 +101,20 @@ boot_page_map_level4:
     .skip 4096
 boot_page_directory_pointers:
     .skip 4096
+/* Paging.cpp splits these 2 MiB mappings into 4 KiB pages on demand (guard pages). */
+    .globl platform_x86_64_page_directories
+platform_x86_64_page_directories:
 boot_page_directories:
     .skip PAGE_DIRECTORY_COUNT * 4096
     .p2align 4
 boot_task_state:
     .skip TASK_STATE_SIZE
-    .p2align 4
+/* Paging.cpp makes this page inaccessible: a boot-stack overflow then faults instead of
+   silently overwriting whatever lies below. */
+    .p2align 12
+    .globl platform_x86_64_boot_stack_guard
+platform_x86_64_boot_stack_guard:
+    .skip 4096
 boot_stack:
     .skip BOOT_STACK_SIZE
 boot_stack_top:

@@ -8,8 +8,13 @@
  * which never returns (the frame layout is ExceptionFrame in Faults.cpp). They run on IST
  * stacks, so a fault caused by a broken stack pointer is still reported.
  *
- * Device interrupts: save the caller-saved registers and the whole x87/SSE state (the C++
- * handler may use SSE), call platform_x86_64_interrupt(u32 vector), restore, iretq.
+ * Device interrupts (the local APIC timer 0x30, the software self-IPI 0x31, I/O APIC inputs
+ * 0x40-0x4f): save the caller-saved registers and the whole x87/SSE state (the C++ handler may
+ * use SSE), call platform_x86_64_interrupt(u32 vector), restore, iretq.
+ *
+ * Exceptions never return through iretq: kernel::cpu_fault() either ends the image or switches
+ * to another context for good. The CPU loads the IST stack pointer afresh on every exception,
+ * so the next fault starts at the top of the same stack again.
  */
 
 .macro exception_stub vector, has_error_code
@@ -98,7 +103,12 @@ exception_common:
     call platform_x86_64_exception
     ud2
 
-    interrupt_stub 0x30
+    interrupt_stub 0x30 /* local APIC timer */
+    interrupt_stub 0x31 /* software interrupt (self-IPI) */
+    /* I/O APIC inputs 0-15 (ISA IRQs): vectors 0x40-0x4f. */
+    .irp vector, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f
+    interrupt_stub \vector
+    .endr
 
 interrupt_common:
     pushq %rbp
@@ -165,5 +175,11 @@ platform_x86_64_exception_stubs:
     .quad exception_stub_29
     .quad exception_stub_30
     .quad exception_stub_31
+
+    .globl platform_x86_64_io_apic_stubs
+platform_x86_64_io_apic_stubs:
+    .irp vector, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f
+    .quad platform_x86_64_interrupt_stub_\vector
+    .endr
 
     .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,126 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Interrupt lines on the hosted platform: 0 is the deadline timer, 1 the software line. The
+ * software line is a real POSIX signal, SIGUSR1, sent by the process's thread to itself. It is
+ * blocked at all times except inside wait_for_interrupt() while the line is unmasked, so like
+ * an interrupt on bare metal it stays pending (in the kernel's pending-signal set) while the
+ * line is masked or the "CPU" runs Tasks, and is delivered, in order, when the executor idles.
+ */
+
+#include "Hosted.h"
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+#include <vectra/Panic.h>
+#include <vectra/platform/Platform.h>
+
+namespace vectra::platform::hosted {
+
+namespace {
+
+constexpr u32 software_line = 1;
+constexpr int software_signal = SIGUSR1;
+constexpr u64 longest_idle_nanoseconds = 100'000'000;
+
+struct SoftwareLine {
+    bool installed { false };
+    bool masked { true };
+};
+SoftwareLine s_software_line;
+volatile sig_atomic_t s_software_signal_arrived = 0;
+
+void on_software_signal(int) { s_software_signal_arrived = 1; }
+
+/* Blocks the signal, then installs its handler; done on first use of anything here. */
+void install_software_line()
+{
+    if (s_software_line.installed)
+        return;
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, software_signal);
+    sigprocmask(SIG_BLOCK, &blocked, nullptr);
+    struct sigaction action { };
+    action.sa_handler = on_software_signal;
+    sigfillset(&action.sa_mask);
+    sigaction(software_signal, &action, nullptr);
+    s_software_line.installed = true;
+}
+
+timespec as_timespec(u64 nanoseconds)
+{
+    return { static_cast<time_t>(nanoseconds / 1'000'000'000ull), static_cast<long>(nanoseconds % 1'000'000'000ull) };
+}
+
+}
+
+}
+
+namespace vectra::platform {
+
+using namespace hosted;
+
+void unmask_interrupt(u32 line)
+{
+    install_software_line();
+    if (line == timer_line)
+        set_timer_masked(false);
+    else if (line == software_line)
+        s_software_line.masked = false;
+    else
+        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software)");
+}
+
+void mask_interrupt(u32 line)
+{
+    install_software_line();
+    if (line == timer_line)
+        set_timer_masked(true);
+    else if (line == software_line)
+        s_software_line.masked = true;
+    else
+        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software)");
+}
+
+u32 software_interrupt_line() { return software_line; }
+
+void trigger_software_interrupt()
+{
+    install_software_line();
+    raise(software_signal);
+}
+
+void wait_for_interrupt()
+{
+    install_software_line();
+    u64 start = monotonic_nanoseconds();
+    u64 until = armed_deadline() != 0 ? armed_deadline() : start + longest_idle_nanoseconds;
+    if (until > start + longest_idle_nanoseconds)
+        until = start + longest_idle_nanoseconds;
+
+    /* Sleep with the software signal unblocked (when its line is): ppoll swaps the mask in and
+       out atomically, so a signal already pending ends the sleep at once. */
+    sigset_t while_idle;
+    sigprocmask(SIG_BLOCK, nullptr, &while_idle);
+    if (!s_software_line.masked)
+        sigdelset(&while_idle, software_signal);
+    for (;;) {
+        u64 now = monotonic_nanoseconds();
+        if (now >= until)
+            break;
+        timespec remaining = as_timespec(until - now);
+        if (ppoll(nullptr, 0, &remaining, &while_idle) == 0 || errno != EINTR || s_software_signal_arrived)
+            break;
+    }
+
+    if (s_software_signal_arrived) {
+        s_software_signal_arrived = 0;
+        kernel::interrupt_arrived(software_line);
+    }
+    if (take_expired_deadline())
+        kernel::interrupt_arrived(timer_line);
+}
+
+}

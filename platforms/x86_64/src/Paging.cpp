@@ -1,0 +1,141 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Guard pages. boot.S identity-maps [0, 4 GiB) with 2 MiB pages. The first time a page inside
+ * one of them is guarded, its 2 MiB page is split into a page table of 512 4 KiB pages that map
+ * the same addresses with the same attributes; the table comes from a fixed pool in .bss. A
+ * guarded page is a 4 KiB entry with the present bit clear, so any access to it is a page fault
+ * with CR2 inside the page. A split is never undone: unguarding sets the present bit again.
+ */
+
+#include "Paging.h"
+#include <vectra/Panic.h>
+#include <vectra/platform/Platform.h>
+#include <vectra/x86_64/Cpu.h>
+
+extern "C" {
+/* boot.S: 4 page directories of 512 entries each, mapping [0, 4 GiB) in 2 MiB pages. */
+extern vectra::u64 platform_x86_64_page_directories[];
+/* boot.S: the page below the boot stack. */
+extern char platform_x86_64_boot_stack_guard[];
+/* linker.ld: everything the image occupies, page-aligned. */
+extern char __image_start[];
+extern char __image_end[];
+}
+
+namespace vectra::x86_64 {
+
+namespace {
+
+constexpr u64 small_page_size = 4 * KiB;
+constexpr u64 large_page_size = 2 * MiB;
+constexpr u64 mapped_end = 4 * GiB;
+constexpr usize entries_per_table = 512;
+/* At most this many 2 MiB pages can hold guard pages: 64 tables, 256 KiB of .bss. */
+constexpr usize page_table_pool_capacity = 64;
+
+constexpr u64 entry_present = 1ull << 0;
+constexpr u64 entry_writable = 1ull << 1;
+constexpr u64 entry_user = 1ull << 2;
+constexpr u64 entry_large = 1ull << 7;
+/* The page-attribute-table bit sits at bit 12 in a 2 MiB entry and at bit 7 in a 4 KiB one. */
+constexpr u64 large_entry_attribute_table = 1ull << 12;
+constexpr u64 small_entry_attribute_table = 1ull << 7;
+constexpr u64 entry_no_execute = 1ull << 63;
+constexpr u64 low_flag_bits = 0xfff;
+constexpr u64 table_address_mask = 0x000f'ffff'ffff'f000;
+constexpr u64 large_address_mask = 0x000f'ffff'ffe0'0000;
+
+struct alignas(4096) PageTable {
+    u64 entries[entries_per_table];
+};
+
+PageTable s_page_table_pool[page_table_pool_capacity];
+usize s_page_tables_used = 0;
+
+[[nodiscard]] u64 address_of(void const* pointer) { return reinterpret_cast<uptr>(pointer); }
+
+/* The image's own pages (code, page tables, descriptor tables, stacks) are never the kernel's to guard. */
+[[nodiscard]] bool inside_image(u64 page)
+{
+    return page < address_of(__image_end) && page + small_page_size > address_of(__image_start);
+}
+
+void invalidate_page(u64 address) { asm volatile("invlpg (%0)" : : "r"(address) : "memory"); }
+
+/* Without CR4.PGE (never set here) reloading CR3 drops every TLB and paging-structure cache entry. */
+void invalidate_everything()
+{
+    u64 root;
+    asm volatile("mov %%cr3, %0" : "=r"(root));
+    asm volatile("mov %0, %%cr3" : : "r"(root) : "memory");
+}
+
+/* The 4 KiB entry mapping `address`, splitting its 2 MiB page first; nullptr when the pool is empty. */
+u64* small_page_entry(u64 address)
+{
+    u64& directory_entry = platform_x86_64_page_directories[address / large_page_size];
+    usize index = (address % large_page_size) / small_page_size;
+    if (!(directory_entry & entry_present))
+        return nullptr;
+    if (!(directory_entry & entry_large))
+        return &reinterpret_cast<u64*>(directory_entry & table_address_mask)[index];
+    if (s_page_tables_used == page_table_pool_capacity)
+        return nullptr;
+
+    PageTable& table = s_page_table_pool[s_page_tables_used++];
+    u64 base = directory_entry & large_address_mask;
+    u64 flags = (directory_entry & low_flag_bits & ~entry_large) | (directory_entry & entry_no_execute);
+    if (directory_entry & large_entry_attribute_table)
+        flags |= small_entry_attribute_table;
+    for (usize entry = 0; entry < entries_per_table; ++entry)
+        table.entries[entry] = (base + entry * small_page_size) | flags;
+    /* The new table maps exactly what the 2 MiB page did, so the switch is seamless once the
+       table is complete: the barrier keeps the compiler from publishing it any earlier. */
+    asm volatile("" : : : "memory");
+    directory_entry = address_of(&table) | (directory_entry & (entry_present | entry_writable | entry_user));
+    invalidate_everything();
+    return &table.entries[index];
+}
+
+/* set_page_guard without the checks of what a caller may ask for. */
+bool change_page_guard(u64 page_address, bool guarded)
+{
+    InterruptsMasked masked;
+    u64 directory_entry = platform_x86_64_page_directories[page_address / large_page_size];
+    if (!guarded && (directory_entry & entry_large))
+        return true; /* never split, so nothing in it is guarded */
+    u64* entry = small_page_entry(page_address);
+    if (!entry)
+        return false;
+    if (guarded)
+        *entry &= ~entry_present;
+    else
+        *entry |= entry_present;
+    invalidate_page(page_address);
+    return true;
+}
+
+}
+
+void guard_boot_stack()
+{
+    if (!change_page_guard(address_of(platform_x86_64_boot_stack_guard), true))
+        PANIC("x86_64: cannot guard the boot stack");
+}
+
+}
+
+namespace vectra::platform {
+
+usize page_size() { return x86_64::small_page_size; }
+
+bool set_page_guard(uptr page_address, bool guarded)
+{
+    using namespace x86_64;
+    if (page_address % small_page_size != 0 || page_address >= mapped_end || inside_image(page_address))
+        return false;
+    return change_page_guard(page_address, guarded);
+}
+
+}

@@ -222,3 +222,28 @@ TEST_CASE("a reset by the owner empties the Ring and bound ends see PeerRestarte
     REQUIRE_FALSE(fresh_sender.try_send(bytes_of(value)).is_error());
     REQUIRE(fresh_receiver.try_receive(buffer).value().length == 4);
 }
+
+TEST_CASE("a capability is copied through a Ring only with the grant right, and the copy is revocable")
+{
+    Pair pair(4, 64);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    test::Arena other(64 * KiB);
+    auto shared = pair.producer_space.mint<CapabilityClass::Reticle>(&other.reticle(), RightRetype | RightRevoke).release_value();
+    REQUIRE(sender.try_send_copy(as_bytes("no"), pair.producer_space, shared, RightRetype).error().code() == ErrorCode::MissingRight);
+    auto grantable = pair.producer_space.mint<CapabilityClass::Reticle>(&other.reticle(), RightRetype | RightGrant | RightRevoke)
+                         .release_value();
+    REQUIRE(sender.try_send_copy(as_bytes("yes"), pair.producer_space, grantable, RightRetype | RightSpawn).error().code()
+        == ErrorCode::MissingRight);
+    REQUIRE_FALSE(sender.try_send_copy(as_bytes("yes"), pair.producer_space, grantable, RightRetype).is_error());
+    /* The sender keeps its own capability. */
+    REQUIRE(pair.producer_space.lookup(grantable, RightGrant).value() == &other.reticle());
+    u8 buffer[64];
+    auto received = receiver.try_receive(buffer, &pair.consumer_space).release_value();
+    auto copy = received.capability.as<CapabilityClass::Reticle>().release_value();
+    REQUIRE(pair.consumer_space.lookup(copy, RightRetype).value() == &other.reticle());
+    REQUIRE(pair.consumer_space.lookup(copy, RightGrant).error().code() == ErrorCode::MissingRight);
+    /* Revoking the sender's original reaches the copy in the receiver's space. */
+    REQUIRE(pair.producer_space.revoke(grantable).value() == 1);
+    REQUIRE(pair.consumer_space.lookup(copy, 0).error().code() == ErrorCode::StaleHandle);
+}

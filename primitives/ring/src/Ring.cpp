@@ -106,7 +106,7 @@ ErrorOr<void> RingSender::try_send(std::span<u8 const> message)
 }
 
 ErrorOr<void> RingSender::send_with_capability(std::span<u8 const> message, CapabilitySpace& from,
-    CapabilityClass capability_class, u32 space, u16 slot_index, u32 generation)
+    CapabilityClass capability_class, u32 space, u16 slot_index, u32 generation, Transfer transfer, Rights keep)
 {
     TRY(check_epoch());
     Ring& ring = *m_ring;
@@ -116,8 +116,10 @@ ErrorOr<void> RingSender::send_with_capability(std::span<u8 const> message, Capa
     u32 head = ring.m_head.load(std::memory_order_acquire);
     if (tail - head == ring.m_slot_count)
         return Error(ErrorCode::Full, "Ring is full");
-    /* Validate and move the capability into the Ring before the slot becomes visible. */
-    auto moved = TRY(from.transfer(space, slot_index, generation, capability_class, ring.m_in_flight));
+    /* Validate and move (or copy, with the grant right) the capability into the Ring before the slot becomes visible. */
+    auto moved = transfer == Transfer::Move
+        ? TRY(from.transfer(space, slot_index, generation, capability_class, ring.m_in_flight))
+        : TRY(from.derive(space, slot_index, generation, capability_class, keep, ring.m_in_flight, RightGrant));
     u8* slot = ring.slot(tail);
     Ring::SlotHeader header {};
     header.length = static_cast<u32>(message.size());

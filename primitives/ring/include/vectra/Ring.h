@@ -132,10 +132,23 @@ public:
     template<CapabilityClass Class>
     [[nodiscard]] ErrorOr<void> try_send_with(std::span<u8 const> message, CapabilitySpace& from, Handle<Class>&& capability)
     {
-        auto sent = send_with_capability(message, from, Class, capability.space(), capability.slot(), capability.generation());
+        auto sent = send_with_capability(message, from, Class, capability.space(), capability.slot(), capability.generation(),
+            Transfer::Move, 0);
         if (!sent.is_error())
             capability = Handle<Class>();
         return sent;
+    }
+
+    /*
+     * Sends `message` with a copy of a capability (needs RightGrant on it): a derived entry with
+     * the `keep` subset of its rights travels; the sender keeps its own, and can revoke the copy.
+     */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<void> try_send_copy(std::span<u8 const> message, CapabilitySpace& from, Handle<Class> const& capability,
+        Rights keep)
+    {
+        return send_with_capability(message, from, Class, capability.space(), capability.slot(), capability.generation(),
+            Transfer::Copy, keep);
     }
 
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
@@ -149,9 +162,13 @@ private:
         , m_epoch(ring->epoch())
     {
     }
+    enum class Transfer : u8 {
+        Move,
+        Copy,
+    };
     [[nodiscard]] ErrorOr<void> check_epoch() const;
     [[nodiscard]] ErrorOr<void> send_with_capability(std::span<u8 const>, CapabilitySpace& from, CapabilityClass,
-        u32 space, u16 slot, u32 generation);
+        u32 space, u16 slot, u32 generation, Transfer, Rights keep);
 
     Ring* m_ring;
     SignalBit m_space_bit;

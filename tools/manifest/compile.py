@@ -233,10 +233,14 @@ def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=
     check_ring_ends(manifest["tasks"], connections)
     emit(manifest, connections, schemas, output)
     if include_dirs:
-        folders = sorted({os.path.join(os.path.dirname(path), "include") for path in used
-                          if os.path.isdir(os.path.join(os.path.dirname(path), "include"))})
+        # The include folder of whichever component ships each schema header.
+        folders = set()
+        for connection in connections.values():
+            header = schemas[connection["schema"]]["header"]
+            for candidate in glob.glob(os.path.join(srctree, "*", "*", "include", header)):
+                folders.add(candidate[: -len(header) - 1])
         with open(include_dirs, "w", encoding="utf-8") as handle:
-            handle.write(";".join(folders))
+            handle.write(";".join(sorted(folders)))
     if depfile:
         with open(depfile, "w", encoding="utf-8") as handle:
             handle.write(f"{output}: {manifest_path} " + " ".join(sorted(set(used))) + "\n")

@@ -12,7 +12,7 @@
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
 #include <vectra/platform/Platform.h>
-#include <vfsd/Client.h>
+#include <vectra/fs/Client.h>
 
 namespace vectra::task_entries {
 

@@ -9,7 +9,7 @@
 #include <vectra/Error.h>
 #include <vectra/Path.h>
 #include <vectra/Reticle.h>
-#include <vfsd/Protocol.h>
+#include <vectra/fs/Protocol.h>
 
 namespace vectra::vfs {
 

@@ -6,7 +6,7 @@
 #include <vectra/Executor.h>
 #include <vectra/Try.h>
 #include <vectra/platform/Platform.h>
-#include <vfsd/Client.h>
+#include <vectra/fs/Client.h>
 
 namespace vectra::vfs {
 
@@ -100,6 +100,35 @@ ErrorOr<ByteReader> Client::transact_once(std::span<u8 const> request, u32 reque
             return Error(reply.error, "vfsd refused the request");
         return reply.body;
     }
+}
+
+ErrorOr<File> Client::open(Path const& path, Create create)
+{
+    auto status = stat(path);
+    if (status.is_error()) {
+        if (status.error().code() != ErrorCode::NotFound || create == Create::No)
+            return status.release_error();
+        TRY(write(path, 0, {}));
+        return File(*this, path);
+    }
+    if (status.value().kind != NodeKind::File)
+        return Error(ErrorCode::IsADirectory, "cannot open a directory as a file");
+    return File(*this, path);
+}
+
+ErrorOr<usize> File::read_at(u64 offset, std::span<u8> buffer)
+{
+    return m_client->read(m_path, offset, buffer);
+}
+
+ErrorOr<u64> File::write_at(u64 offset, std::span<u8 const> data)
+{
+    return m_client->write(m_path, offset, data);
+}
+
+ErrorOr<u64> File::size()
+{
+    return TRY(m_client->stat(m_path)).size;
 }
 
 ErrorOr<void> Client::create_directory(Path const& path)

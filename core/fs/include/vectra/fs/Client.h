@@ -10,7 +10,7 @@
 #include <vectra/Error.h>
 #include <vectra/Path.h>
 #include <vectra/Ring.h>
-#include <vfsd/Protocol.h>
+#include <vectra/fs/Protocol.h>
 
 namespace vectra::vfs {
 
@@ -25,6 +25,31 @@ struct Listing {
     NodeKind kinds[capacity] {};
     usize count { 0 };
     bool more { false };
+};
+
+class Client;
+
+/*
+ * An open file: a path that named a file when it was opened, read and written at offsets
+ * through the client. Errors vfsd reports (not-found after a removal, too-large, …) come back
+ * typed, as ErrorCode values.
+ */
+class File {
+public:
+    [[nodiscard]] Path const& path() const { return m_path; }
+    [[nodiscard]] ErrorOr<usize> read_at(u64 offset, std::span<u8> buffer);
+    [[nodiscard]] ErrorOr<u64> write_at(u64 offset, std::span<u8 const> data);
+    [[nodiscard]] ErrorOr<u64> size();
+
+private:
+    friend class Client;
+    File(Client& client, Path path)
+        : m_client(&client)
+        , m_path(path)
+    {
+    }
+    Client* m_client;
+    Path m_path;
 };
 
 /*
@@ -43,6 +68,13 @@ public:
     /* How long a call waits for vfsd's reply before giving up with TimedOut. */
     static constexpr u64 reply_timeout_nanoseconds = 5'000'000'000;
     static constexpr SignalBit timeout_bit { 2 };
+
+    /* Opens an existing file (NotFound, or IsADirectory); `create` makes an empty one if missing. */
+    enum class Create : u8 {
+        No,
+        IfMissing,
+    };
+    [[nodiscard]] ErrorOr<File> open(Path const&, Create = Create::No);
 
     [[nodiscard]] ErrorOr<void> create_directory(Path const&);
     [[nodiscard]] ErrorOr<u64> write(Path const&, u64 offset, std::span<u8 const> data);

@@ -1,0 +1,114 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The fs client against vfsd's real request handler, over real Rings, with both ends running
+ * as Tasks on the executor.
+ */
+
+#include "../TestSupport.h"
+#include <catch2/catch.hpp>
+#include <string>
+#include <vectra/Executor.h>
+#include <vectra/Try.h>
+#include <vectra/Service.h>
+#include <vectra/fs/Client.h>
+#include <vfsd/Server.h>
+
+using namespace vectra;
+
+namespace {
+
+std::string s_failure;
+
+ErrorOr<i32> server(Bundle& bundle)
+{
+    auto& self = this_task();
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto inbox = TRY(RingReceiver::bind(self.capabilities(), requests, vfs::schema_id, self.signals(), SignalBit(0)));
+    auto outbox = TRY(RingSender::bind(self.capabilities(), replies, vfs::schema_id, self.signals(), SignalBit(1)));
+    Reticle* reticle = TRY(self.capabilities().lookup(memory, RightRetype));
+    auto* filesystem = TRY(vfs::RamFilesystem::try_create(*reticle, 32, 64));
+    u8 request[vfs::ring_slot_size];
+    u8 reply[vfs::ring_slot_size];
+    TRY(serve(inbox, outbox, request, reply, [&](std::span<u8 const> message, std::span<u8> answer) {
+        return vfs::handle_request(*filesystem, message, answer);
+    }));
+    return 0;
+}
+
+#define EXPECT_IN_TASK(condition)                    \
+    do {                                         \
+        if (!(condition)) {                      \
+            s_failure = #condition;              \
+            return 1;                            \
+        }                                        \
+    } while (0)
+
+ErrorOr<i32> client(Bundle& bundle)
+{
+    auto fs = TRY(vfs::Client::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    Path notes = TRY(Path::root().try_join("notes"));
+    Path today = TRY(notes.try_join("today.txt"));
+
+    EXPECT_IN_TASK(fs.open(today).error().code() == ErrorCode::NotFound);
+    TRY(fs.create_directory(notes));
+    EXPECT_IN_TASK(fs.create_directory(notes).error().code() == ErrorCode::AlreadyExists);
+    EXPECT_IN_TASK(fs.open(notes).error().code() == ErrorCode::IsADirectory);
+    auto file = TRY(fs.open(today, vfs::Client::Create::IfMissing));
+    EXPECT_IN_TASK(TRY(file.size()) == 0);
+    EXPECT_IN_TASK(TRY(file.write_at(0, as_bytes("first line\n"))) == 11);
+    EXPECT_IN_TASK(TRY(file.write_at(11, as_bytes("second\n"))) == 18);
+    u8 buffer[32];
+    usize length = TRY(file.read_at(6, buffer));
+    EXPECT_IN_TASK(as_text(std::span<u8 const>(buffer, length)) == "line\nsecond\n");
+    auto listing = TRY(fs.list(notes));
+    EXPECT_IN_TASK(listing.count == 1 && listing.names[0] == "today.txt");
+    EXPECT_IN_TASK(fs.remove(notes).error().code() == ErrorCode::NotEmpty);
+    TRY(fs.remove(today));
+    EXPECT_IN_TASK(file.size().error().code() == ErrorCode::NotFound);
+    EXPECT_IN_TASK(file.read_at(0, buffer).error().code() == ErrorCode::NotFound);
+    TRY(fs.remove(notes));
+    return 0;
+}
+
+}
+
+TEST_CASE("the fs client opens, reads, writes, lists and removes through vfsd's handler, with typed errors")
+{
+    test::Arena arena(2 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    Ring* request_ring = Ring::try_create(arena.reticle(), vfs::ring_slot_count, vfs::ring_slot_size, vfs::schema_id).value();
+    Ring* reply_ring = Ring::try_create(arena.reticle(), vfs::ring_slot_count, vfs::ring_slot_size, vfs::schema_id).value();
+    auto requests = parent.mint<CapabilityClass::Ring>(request_ring, all_rights).release_value();
+    auto replies = parent.mint<CapabilityClass::Ring>(reply_ring, all_rights).release_value();
+    Reticle* server_memory = arena.reticle().try_carve(512 * KiB).value();
+    auto memory = parent.mint<CapabilityClass::Reticle>(server_memory, all_rights).release_value();
+
+    SpawnParameters server_parameters { "server", server };
+    server_parameters.stack_size = 64 * KiB;
+    Task* serving = executor.spawn(arena.reticle(), server_parameters).value();
+    REQUIRE_FALSE(serving->bundle().grant("memory", parent, memory, RightRetype).is_error());
+    REQUIRE_FALSE(serving->bundle().grant("requests", parent, requests, RightReceive).is_error());
+    REQUIRE_FALSE(serving->bundle().grant("replies", parent, replies, RightSend).is_error());
+    SpawnParameters client_parameters { "client", client };
+    client_parameters.stack_size = 64 * KiB;
+    Task* using_fs = executor.spawn(arena.reticle(), client_parameters).value();
+    REQUIRE_FALSE(using_fs->bundle().grant("requests", parent, requests, RightSend).is_error());
+    REQUIRE_FALSE(using_fs->bundle().grant("replies", parent, replies, RightReceive).is_error());
+
+    s_failure.clear();
+    i32 status = executor.run_until_exit(*using_fs).value();
+    INFO(s_failure);
+    REQUIRE(status == 0);
+    REQUIRE(using_fs->exit_cause() == ExitCause::Returned);
+    /* Resetting the Rings ends the server's serve loop with PeerRestarted. */
+    request_ring->reset();
+    REQUIRE(executor.run_until_exit(*serving).value() == 1);
+    REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
+    while (Task* task = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*task).is_error());
+    server_memory->~Reticle();
+}

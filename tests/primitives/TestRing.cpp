@@ -4,6 +4,9 @@
 
 #include "../TestSupport.h"
 #include <catch2/catch.hpp>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <vector>
 #include <vectra/Bytes.h>
 #include <vectra/MemoryObject.h>
@@ -246,4 +249,51 @@ TEST_CASE("a capability is copied through a Ring only with the grant right, and 
     /* Revoking the sender's original reaches the copy in the receiver's space. */
     REQUIRE(pair.producer_space.revoke(grantable).value() == 1);
     REQUIRE(pair.consumer_space.lookup(copy, 0).error().code() == ErrorCode::StaleHandle);
+}
+
+TEST_CASE("across two threads no doorbell or space bit is ever lost")
+{
+    /* Each side waits only on its bit (spinning on take), as a Task on another CPU would. */
+    Pair pair(4, 32);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    constexpr u32 count = 200000;
+    std::atomic<bool> stuck { false };
+    auto wait_for = [&](SignalMask& mask, SignalBit bit) {
+        auto start = std::chrono::steady_clock::now();
+        while (mask.take(bit.mask()) == 0) {
+            if (std::chrono::steady_clock::now() - start > std::chrono::seconds(5)) {
+                stuck = true;
+                return false;
+            }
+        }
+        return true;
+    };
+    std::thread producer([&] {
+        for (u32 value = 0; value < count && !stuck;) {
+            if (sender.try_send(bytes_of(value)).is_error()) {
+                if (!wait_for(pair.producer_mask, SignalBit(6)))
+                    return;
+                continue;
+            }
+            ++value;
+        }
+    });
+    u32 expected = 0;
+    bool in_order = true;
+    while (expected < count && !stuck) {
+        u32 value = 0;
+        auto got = receiver.try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) });
+        if (got.is_error()) {
+            if (!wait_for(pair.consumer_mask, SignalBit(5)))
+                break;
+            continue;
+        }
+        in_order = in_order && value == expected;
+        ++expected;
+    }
+    producer.join();
+    REQUIRE_FALSE(stuck);
+    REQUIRE(in_order);
+    REQUIRE(expected == count);
 }

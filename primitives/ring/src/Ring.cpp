@@ -41,6 +41,25 @@ bool Ring::is_empty() const
     return m_tail.load(std::memory_order_acquire) == m_head.load(std::memory_order_relaxed);
 }
 
+void Ring::ring_consumer_doorbell(u32 old_tail, u32 head_seen)
+{
+    if (!m_consumer_mask)
+        return;
+    /*
+     * Doorbell on the empty → non-empty transition; the bit stays set until the consumer takes
+     * it. The head seen before publishing may be stale when the consumer runs on another CPU:
+     * after a full fence, look again — if the consumer has caught up with everything before this
+     * burst, it may be about to wait, so ring.
+     */
+    bool was_empty = old_tail == head_seen;
+    if (!was_empty) {
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        was_empty = m_head.load(std::memory_order_relaxed) == old_tail;
+    }
+    if (was_empty)
+        m_consumer_mask->raise(m_consumer_bit);
+}
+
 void Ring::reset()
 {
     (void)m_in_flight.clear();
@@ -92,9 +111,7 @@ ErrorOr<usize> RingSender::try_send_burst(std::span<std::span<u8 const> const> m
     }
     /* One release store publishes the whole burst. */
     ring.m_tail.store(tail + static_cast<u32>(count), std::memory_order_release);
-    /* Doorbell on the empty → non-empty transition; the bit stays set until the consumer takes it. */
-    if (tail == head && ring.m_consumer_mask)
-        ring.m_consumer_mask->raise(ring.m_consumer_bit);
+    ring.ring_consumer_doorbell(tail, head);
     return count;
 }
 
@@ -131,8 +148,7 @@ ErrorOr<void> RingSender::send_with_capability(std::span<u8 const> message, Capa
     if (!message.empty())
         memcpy(slot + Ring::header_bytes, message.data(), message.size());
     ring.m_tail.store(tail + 1, std::memory_order_release);
-    if (tail == head && ring.m_consumer_mask)
-        ring.m_consumer_mask->raise(ring.m_consumer_bit);
+    ring.ring_consumer_doorbell(tail, head);
     return {};
 }
 
@@ -148,7 +164,19 @@ void RingReceiver::release(u32 head, u32 tail_seen, u32 count)
     if (count == 0)
         return;
     m_ring->m_head.store(head + count, std::memory_order_release);
-    if (tail_seen - head == m_ring->m_slot_count && m_ring->m_producer_mask)
+    /*
+     * Space bit on the full → non-full transition. The tail seen before may be stale when the
+     * producer runs on another CPU: after a full fence, look again, so a producer that filled
+     * the Ring and went to wait in between is never left waiting.
+     */
+    if (!m_ring->m_producer_mask)
+        return;
+    bool was_full = tail_seen - head == m_ring->m_slot_count;
+    if (!was_full) {
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        was_full = m_ring->m_tail.load(std::memory_order_relaxed) - head == m_ring->m_slot_count;
+    }
+    if (was_full)
         m_ring->m_producer_mask->raise(m_ring->m_producer_bit);
 }
 

@@ -101,6 +101,7 @@ private:
     static constexpr u16 flag_capability = 1;
 
     [[nodiscard]] u8* slot(u32 index) const { return m_slots + usize(index & (m_slot_count - 1)) * m_slot_size; }
+    void ring_consumer_doorbell(u32 old_tail, u32 head_seen);
 
     alignas(64) std::atomic<u32> m_head { 0 }; /* next slot the consumer reads */
     alignas(64) std::atomic<u32> m_tail { 0 }; /* next slot the producer writes */

@@ -1,0 +1,119 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <string.h>
+#include <vectra/Arguments.h>
+#include <vectra/MemoryObject.h>
+#include <vectra/Try.h>
+#include <vectra/encoding/Binary.h>
+
+namespace vectra {
+
+namespace {
+
+[[nodiscard]] bool is_name_character(char character)
+{
+    return (character >= 'A' && character <= 'Z') || (character >= 'a' && character <= 'z')
+        || (character >= '0' && character <= '9') || character == '_';
+}
+
+/* The message at the start of the slot's memory: its header says how long it is. */
+[[nodiscard]] ErrorOr<std::span<u8 const>> take_message(Bundle& bundle, std::string_view slot_name)
+{
+    auto memory = TRY(bundle.take<MemCap>(slot_name));
+    auto bytes = TRY(readable_view(bundle.space(), memory));
+    if (bytes.size() < encoding::binary_header_size)
+        return Error(ErrorCode::MalformedMessage, "the slot's memory is too small for a message header");
+    u32 body = u32(bytes[2]) | u32(bytes[3]) << 8 | u32(bytes[4]) << 16 | u32(bytes[5]) << 24;
+    if (body > bytes.size() - encoding::binary_header_size)
+        return Error(ErrorCode::MalformedMessage, "the message claims more bytes than the slot's memory holds");
+    return bytes.first(encoding::binary_header_size + body);
+}
+
+template<typename T>
+[[nodiscard]] ErrorOr<MemCap> grant_message(
+    Bundle& child, std::string_view slot_name, Reticle& reticle, CapabilitySpace& parent, T const& value)
+{
+    u8 buffer[maximum_binary_size<T>()];
+    usize length = TRY(encode_binary(value, buffer));
+    auto memory = TRY(MemoryObject::try_create(reticle, parent, length));
+    auto bytes = TRY(writable_view(parent, memory));
+    memcpy(bytes.data(), buffer, length);
+    TRY(child.grant(slot_name, parent, memory, RightRead));
+    return memory;
+}
+
+}
+
+std::optional<std::string_view> Environment::find(std::string_view name) const
+{
+    for (auto const& variable : variables) {
+        if (variable.name.bytes() == name)
+            return variable.value.bytes();
+    }
+    return {};
+}
+
+DecodeLimits process_decode_limits()
+{
+    DecodeLimits limits;
+    limits.maximum_depth = 4;
+    limits.maximum_string_bytes = Arguments::maximum_bytes > EnvironmentVariable::maximum_value_bytes
+        ? Arguments::maximum_bytes
+        : EnvironmentVariable::maximum_value_bytes;
+    limits.maximum_elements
+        = Arguments::maximum_count > Environment::maximum_count ? Arguments::maximum_count : Environment::maximum_count;
+    limits.maximum_input_bytes = maximum_binary_size<Environment>() > maximum_binary_size<Arguments>()
+        ? maximum_binary_size<Environment>()
+        : maximum_binary_size<Arguments>();
+    return limits;
+}
+
+ErrorOr<void> validate_environment(Environment const& environment)
+{
+    std::string_view previous;
+    for (usize index = 0; index < environment.variables.size(); ++index) {
+        std::string_view name = environment.variables[index].name.bytes();
+        if (name.empty())
+            return Error(ErrorCode::InvalidArgument, "an environment variable has an empty name");
+        for (char character : name) {
+            if (!is_name_character(character))
+                return Error(ErrorCode::InvalidArgument, "an environment name has a character outside [A-Za-z0-9_]");
+        }
+        if (index > 0 && !(previous < name))
+            return Error(
+                ErrorCode::InvalidArgument, "environment names are not strictly ascending (unsorted or repeated)");
+        previous = name;
+    }
+    return {};
+}
+
+ErrorOr<void> take_arguments(Bundle& bundle, Arguments& into)
+{
+    auto message = TRY(take_message(bundle, arguments_slot_name));
+    TRY(decode_binary(message, into, process_decode_limits()));
+    return {};
+}
+
+ErrorOr<void> take_environment(Bundle& bundle, Environment& into)
+{
+    auto message = TRY(take_message(bundle, environment_slot_name));
+    TRY(decode_binary(message, into, process_decode_limits()));
+    TRY(validate_environment(into));
+    return {};
+}
+
+ErrorOr<MemCap> grant_arguments(Bundle& child, Reticle& reticle, CapabilitySpace& parent, Arguments const& arguments)
+{
+    return grant_message(child, arguments_slot_name, reticle, parent, arguments);
+}
+
+ErrorOr<MemCap> grant_environment(
+    Bundle& child, Reticle& reticle, CapabilitySpace& parent, Environment const& environment)
+{
+    TRY(validate_environment(environment));
+    return grant_message(child, environment_slot_name, reticle, parent, environment);
+}
+
+}

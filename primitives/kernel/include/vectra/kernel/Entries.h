@@ -27,5 +27,6 @@ ErrorOr<i32> survivor(Bundle&);
 ErrorOr<i32> signals_check(Bundle&);
 ErrorOr<i32> counter_producer(Bundle&);
 ErrorOr<i32> crypto_selftest(Bundle&);
+ErrorOr<i32> encoding_selftest(Bundle&);
 
 }

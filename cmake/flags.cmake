@@ -10,6 +10,12 @@ target_compile_options(vectra_our_warnings INTERFACE -Wall -Wextra -Werror -Wno-
 target_compile_features(vectra_flags INTERFACE cxx_std_20)
 # Reports and debug info name files relative to the source tree, whatever folder it sits in.
 target_compile_options(vectra_flags INTERFACE -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)
+# ccache (see CMakeLists.txt) hands the compiler paths relative to the build folder: map those too.
+file(RELATIVE_PATH vectra_source_from_build ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+string(REGEX REPLACE "/$" "" vectra_source_from_build "${vectra_source_from_build}")
+if(vectra_source_from_build)
+    target_compile_options(vectra_flags INTERFACE -ffile-prefix-map=${vectra_source_from_build}/=)
+endif()
 target_include_directories(vectra_flags INTERFACE ${VECTRA_GENERATED_DIR})
 target_compile_definitions(vectra_flags INTERFACE
     FMT_HEADER_ONLY=1 FMT_EXCEPTIONS=0 FMT_STATIC_THOUSANDS_SEPARATOR=1 FMT_USE_LONG_DOUBLE=0)

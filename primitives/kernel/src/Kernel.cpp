@@ -182,14 +182,28 @@ namespace {
 
 }
 
+namespace {
+
+/* Source names are relative to the tree; a build through ccache may still prefix "../" steps. */
+char const* source_name(char const* file)
+{
+    while (file[0] == '.' && file[1] == '.' && file[2] == '/')
+        file += 3;
+    return file;
+}
+
+}
+
 void panic(char const* message, char const* file, int line)
 {
+    file = source_name(file);
     kernel::console_format("PANIC: task {}: {} ({}:{})", kernel::current_task_name(), message, file, line);
     end_after_panic(message);
 }
 
 void panic_with_error(Error const& error, char const* expression, char const* file, int line)
 {
+    file = source_name(file);
     kernel::console_format("PANIC: task {}: MUST({}) failed: {} ({}) ({}:{})", kernel::current_task_name(), expression,
         error_code_name(error.code()), error.message(), file, line);
     end_after_panic(error.message());

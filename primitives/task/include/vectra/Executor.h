@@ -78,6 +78,9 @@ private:
     void idle();
     void switch_to(Task&);
     void switch_to_scheduler();
+    void reschedule();
+    void account_switch(Task&);
+    void save_continuation(void* context, void* from);
     static void task_trampoline(void* transfer_context, void* data);
     [[noreturn]] void report_deadlock();
 

@@ -9,6 +9,7 @@
 #include <crashtest/Echo.h>
 #include <vectra/Bytes.h>
 #include <vectra/Executor.h>
+#include <vectra/Service.h>
 #include <vectra/Signal.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
@@ -32,22 +33,15 @@ ErrorOr<i32> flaky_echo(Bundle& bundle)
     auto sender = TRY(RingSender::bind(self.capabilities(), replies, echo_schema_id, self.signals(), space_bit));
     TRY(raise(self.capabilities(), ready));
     TRY(print_line(console, "flaky: serving"));
-    u8 message[crashtest::slot_size];
-    for (;;) {
-        (void)wait(request_bit.mask());
-        for (;;) {
-            auto received = receiver.try_receive(message);
-            if (received.is_error()) {
-                if (received.error().code() == ErrorCode::Empty)
-                    break;
-                return received.release_error();
-            }
-            auto text = as_text(std::span<u8 const>(message, received.value().length));
-            VERIFY(text != "crash");
-            while (sender.try_send(std::span<u8 const>(message, received.value().length)).is_error())
-                (void)wait(space_bit.mask());
-        }
-    }
+    u8 request[crashtest::slot_size];
+    u8 reply[crashtest::slot_size];
+    TRY(serve(receiver, sender, request, reply, [](std::span<u8 const> message, std::span<u8> answer) {
+        auto text = as_text(message);
+        VERIFY(text != "crash");
+        __builtin_memcpy(answer.data(), message.data(), message.size());
+        return message.size();
+    }));
+    return 0;
 }
 
 ErrorOr<i32> doomed(Bundle& bundle)

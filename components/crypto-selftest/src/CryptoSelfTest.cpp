@@ -11,6 +11,7 @@
 #include <array>
 #include <string_view>
 #include <vectra/Executor.h>
+#include <vectra/Hex.h>
 #include <vectra/Reticle.h>
 #include <vectra/Try.h>
 #include <vectra/crypto/Aead.h>
@@ -27,18 +28,6 @@ namespace vectra::task_entries {
 namespace {
 
 using namespace vectra::crypto;
-
-template<usize N>
-consteval std::array<u8, N> hex(char const (&text)[2 * N + 1])
-{
-    auto nibble = [](char character) -> u8 {
-        return static_cast<u8>(character <= '9' ? character - '0' : character - 'a' + 10);
-    };
-    std::array<u8, N> bytes {};
-    for (usize index = 0; index < N; ++index)
-        bytes[index] = static_cast<u8>(nibble(text[2 * index]) << 4 | nibble(text[2 * index + 1]));
-    return bytes;
-}
 
 template<usize N>
 [[nodiscard]] bool equal(std::span<u8 const> left, std::array<u8, N> const& right)

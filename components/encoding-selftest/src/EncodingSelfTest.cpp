@@ -14,6 +14,7 @@
 #include <span>
 #include <string_view>
 #include <vectra/BoundedVector.h>
+#include <vectra/Hex.h>
 #include <vectra/Try.h>
 #include <vectra/Utf8String.h>
 #include <vectra/encoding/Binary.h>
@@ -57,18 +58,6 @@ struct Reading {
             vectra::field("extra", &Reading::extra), vectra::field("limit", &Reading::limit));
     }
 };
-
-template<usize N>
-consteval std::array<u8, N> hex(char const (&text)[2 * N + 1])
-{
-    auto nibble = [](char character) -> u8 {
-        return static_cast<u8>(character <= '9' ? character - '0' : character - 'a' + 10);
-    };
-    std::array<u8, N> bytes {};
-    for (usize index = 0; index < N; ++index)
-        bytes[index] = static_cast<u8>(nibble(text[2 * index]) << 4 | nibble(text[2 * index + 1]));
-    return bytes;
-}
 
 /* u16 version 2, u32 body length 40, then the fields in declaration order, little-endian. */
 constexpr auto golden_binary = hex<46>("0200"

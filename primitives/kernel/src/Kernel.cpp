@@ -153,7 +153,8 @@ void cpu_fault(platform::FaultReport const& report)
     if (in_task) {
         Task& task = executor.current_task();
         /* The guard page sits just below the stack: touching it is an overflow. */
-        if (report.fault_address < task.stack_base() && report.fault_address + 4096 >= task.stack_base())
+        uptr guard = task.guard_page();
+        if (guard != 0 && report.fault_address >= guard && report.fault_address < task.stack_base())
             hint = " (stack overflow)";
     }
     console_format("FAULT: task {}: {}{} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}",

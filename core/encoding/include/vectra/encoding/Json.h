@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vectra/encoding/DecodeError.h>
 #include <vectra/encoding/Describe.h>
+#include <vectra/encoding/Members.h>
 #include <vectra/encoding/JsonSyntax.h>
 
 namespace vectra {
@@ -162,24 +163,9 @@ template<Described T>
             return skipped;
     }
     usize end_offset = reader.offset() - 1;
-    ErrorOr<void, DecodeError> result;
-    usize index = 0;
-    for_each_field(T::fields(), [&](auto const& entry) {
-        using Member = typename std::remove_cvref_t<decltype(entry)>::MemberType;
-        bool present = seen & (u64(1) << index++);
-        if (present)
-            return true;
-        if constexpr (is_optional<Member>) {
-            (value.*(entry.member)).reset();
-            return true;
-        } else {
-            reader.state().field = entry.name;
-            result = reader.error(ErrorCode::MalformedMessage, "required member is missing", end_offset);
-            return false;
-        }
-    });
-    if (result.is_error())
-        return result;
+    auto finished = finish_members(reader, value, seen, end_offset);
+    if (finished.is_error())
+        return finished;
     reader.state().field = outer;
     return {};
 }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vectra/encoding/DecodeError.h>
 #include <vectra/encoding/Describe.h>
+#include <vectra/encoding/Members.h>
 #include <vectra/encoding/MessagePackSyntax.h>
 
 namespace vectra {
@@ -108,24 +109,9 @@ template<Described T>
             return skipped;
     }
     reader.leave();
-    ErrorOr<void, DecodeError> result;
-    usize index = 0;
-    for_each_field(T::fields(), [&](auto const& entry) {
-        using Member = typename std::remove_cvref_t<decltype(entry)>::MemberType;
-        bool present = seen & (u64(1) << index++);
-        if (present)
-            return true;
-        if constexpr (is_optional<Member>) {
-            (value.*(entry.member)).reset();
-            return true;
-        } else {
-            reader.state().field = entry.name;
-            result = reader.error(ErrorCode::MalformedMessage, "required member is missing", map_offset);
-            return false;
-        }
-    });
-    if (result.is_error())
-        return result;
+    auto finished = finish_members(reader, value, seen, map_offset);
+    if (finished.is_error())
+        return finished;
     reader.state().field = outer;
     return {};
 }

@@ -35,8 +35,8 @@ TEST_CASE("a Bundle slot is granted into the child's space and taken by name and
 
 TEST_CASE("taking a missing or mistyped slot is a clear error, and the slot stays")
 {
+    SignalMask mask; /* outlives the spaces that name it */
     Family family;
-    SignalMask mask;
     auto ready = family.parent.mint<CapabilityClass::Signal>(&mask, RightRaise | RightGrant, 3).release_value();
     REQUIRE_FALSE(family.bundle.grant("ready", family.parent, ready, RightRaise).is_error());
     REQUIRE(family.bundle.take<ReticleCap>("ready").error().code() == ErrorCode::WrongClass);

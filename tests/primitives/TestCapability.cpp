@@ -131,15 +131,15 @@ TEST_CASE("a Reticle is not reclaimed while an object retyped from it is alive")
     test::Arena arena(64 * KiB);
     Spaces spaces;
     auto memory = MemoryObject::try_create(arena.reticle(), spaces.first, 4096).release_value();
-    REQUIRE(arena.reticle().live_objects() == 1);
+    REQUIRE(arena.reticle().live_contents() == 1);
     REQUIRE(arena.reticle().try_reclaim().error().code() == ErrorCode::Busy);
     auto view = writable_view(spaces.first, memory).value();
     REQUIRE(view.size() == 4096);
     /* Moving the original elsewhere keeps the object alive; deleting it retires the object. */
     auto moved = spaces.first.move_to(spaces.second, std::move(memory)).release_value();
-    REQUIRE(arena.reticle().live_objects() == 1);
+    REQUIRE(arena.reticle().live_contents() == 1);
     REQUIRE_FALSE(spaces.second.remove(std::move(moved)).is_error());
-    REQUIRE(arena.reticle().live_objects() == 0);
+    REQUIRE(arena.reticle().live_contents() == 0);
     REQUIRE_FALSE(arena.reticle().try_reclaim().is_error());
 }
 
@@ -161,11 +161,11 @@ TEST_CASE("deleting a carved Reticle's original capability frees its parent for 
     test::Arena arena(64 * KiB);
     Spaces spaces;
     Reticle* child = arena.reticle().try_carve(8 * KiB).release_value();
-    auto handle = spaces.first.mint<CapabilityClass::Reticle>(child, all_rights, 0, &arena.reticle()).release_value();
-    REQUIRE(arena.reticle().live_children() == 1);
+    auto handle = spaces.first.mint<CapabilityClass::Reticle>(child, all_rights).release_value();
+    REQUIRE(arena.reticle().live_contents() == 1);
     REQUIRE(arena.reticle().try_reclaim().error().code() == ErrorCode::Busy);
     REQUIRE_FALSE(spaces.first.remove(std::move(handle)).is_error());
-    REQUIRE(arena.reticle().live_children() == 0);
-    REQUIRE(arena.reticle().live_objects() == 0);
+    REQUIRE(arena.reticle().live_contents() == 0);
+    REQUIRE(arena.reticle().live_contents() == 0);
     REQUIRE_FALSE(arena.reticle().try_reclaim().is_error());
 }

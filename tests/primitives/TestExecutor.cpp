@@ -269,7 +269,7 @@ ErrorOr<i32> timed(Bundle& bundle)
         return memory.release_error();
     auto& space = this_task().capabilities();
     Reticle* reticle = space.lookup(memory.value(), RightRetype).release_value();
-    Timer* timer = reticle->try_create<Timer>(this_task().signals(), SignalBit(4)).release_value();
+    Timer* timer = reticle->try_create<Timer>(reticle, this_task().signals(), SignalBit(4)).release_value();
     auto capability = space.mint<CapabilityClass::Timer>(timer, RightWrite).release_value();
     u64 start = platform::monotonic_nanoseconds();
     if (Executor::current().arm_timer(space, capability, start + 2'000'000).is_error())

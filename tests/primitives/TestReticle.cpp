@@ -40,12 +40,12 @@ TEST_CASE("carving a child Reticle takes its range from the parent")
     REQUIRE(child->base() % 4096 == 0);
     REQUIRE(parent.contains(child->base(), child->size()));
     REQUIRE(child->parent() == &parent);
-    REQUIRE(parent.live_children() == 1);
+    REQUIRE(parent.live_contents() == 1);
     REQUIRE(child->try_retype(16 * KiB, 8).value() == reinterpret_cast<void*>(child->base()));
     REQUIRE(child->try_retype(1, 1).error().code() == ErrorCode::OutOfMemory);
     REQUIRE(parent.try_carve(1 * MiB).error().code() == ErrorCode::OutOfMemory);
-    REQUIRE(parent.live_children() == 1);
-    child->~Reticle();
+    REQUIRE(parent.live_contents() == 1);
+    child->abandon();
 }
 
 TEST_CASE("a Reticle is reclaimed whole, and only once no child Reticle is alive")
@@ -55,8 +55,8 @@ TEST_CASE("a Reticle is reclaimed whole, and only once no child Reticle is alive
     Reticle* child = parent.try_carve(8 * KiB).value();
     REQUIRE(parent.try_reclaim().error().code() == ErrorCode::Busy);
     REQUIRE_FALSE(child->try_reclaim().is_error());
-    child->~Reticle();
-    REQUIRE(parent.live_children() == 0);
+    child->abandon();
+    REQUIRE(parent.live_contents() == 0);
     REQUIRE_FALSE(parent.try_reclaim().is_error());
     REQUIRE(parent.used() == 0);
     REQUIRE(parent.available() == 64 * KiB);

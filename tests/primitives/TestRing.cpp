@@ -23,10 +23,11 @@ std::span<u8 const> bytes_of(u32 const& value) { return { reinterpret_cast<u8 co
 /* A Ring with both ends bound, as a producer Task and a consumer Task would hold them. */
 struct Pair {
     test::Arena arena { 256 * KiB };
-    CapabilitySpace producer_space { allocate_space_id() };
-    CapabilitySpace consumer_space { allocate_space_id() };
+    /* The masks outlive the spaces whose bindings pin them. */
     SignalMask producer_mask;
     SignalMask consumer_mask;
+    CapabilitySpace producer_space { allocate_space_id() };
+    CapabilitySpace consumer_space { allocate_space_id() };
     RingCap original;
     Ring* ring { nullptr };
 
@@ -189,7 +190,7 @@ TEST_CASE("a capability rides in a slot: moved out of the sender, into the recei
     u8 buffer[64];
     /* A receiver that takes no capabilities drops it with its message, and moves on. */
     REQUIRE(receiver.try_receive(buffer).error().code() == ErrorCode::InvalidArgument);
-    REQUIRE(pair.arena.reticle().live_objects() == 0); /* dropped: the object was retired */
+    REQUIRE(pair.arena.reticle().live_contents() == 1); /* dropped: only the Ring itself is left */
 
     auto second = MemoryObject::try_create(pair.arena.reticle(), pair.producer_space, 4096).release_value();
     auto second_bytes = writable_view(pair.producer_space, second).release_value();
@@ -228,10 +229,10 @@ TEST_CASE("a reset by the owner empties the Ring and bound ends see PeerRestarte
 
 TEST_CASE("a capability is copied through a Ring only with the grant right, and the copy is revocable")
 {
+    test::Arena other(64 * KiB); /* outlives the spaces that name it */
     Pair pair(4, 64);
     auto sender = pair.sender();
     auto receiver = pair.receiver();
-    test::Arena other(64 * KiB);
     auto shared = pair.producer_space.mint<CapabilityClass::Reticle>(&other.reticle(), RightRetype | RightRevoke).release_value();
     REQUIRE(sender.try_send_copy(as_bytes("no"), pair.producer_space, shared, RightRetype).error().code() == ErrorCode::MissingRight);
     auto grantable = pair.producer_space.mint<CapabilityClass::Reticle>(&other.reticle(), RightRetype | RightGrant | RightRevoke)

@@ -32,6 +32,8 @@ char const* error_code_name(ErrorCode code)
     case ErrorCode::TimedOut: return "timed-out";
     case ErrorCode::ForeignHandle: return "foreign-handle";
     case ErrorCode::PeerRestarted: return "peer-restarted";
+    case ErrorCode::Revoked: return "revoked";
+    case ErrorCode::PeerClosed: return "peer-closed";
     }
     return "unknown-error";
 }

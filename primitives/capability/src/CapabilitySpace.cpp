@@ -7,7 +7,6 @@
  */
 
 #include <vectra/Capability.h>
-#include <vectra/Reticle.h>
 #include <vectra/Try.h>
 
 namespace vectra {
@@ -57,11 +56,13 @@ ErrorOr<CapabilityEntry*> CapabilitySpace::validate(u32 space, u16 slot, u32 gen
     return &entry;
 }
 
-ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::insert(void* object, CapabilityClass capability_class, Rights rights,
-    u64 detail, CapabilityEntry* parent, Reticle* origin)
+ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::insert(KernelObject* object, CapabilityClass capability_class,
+    Rights rights, u64 detail, CapabilityEntry* parent)
 {
     if (object == nullptr)
         return Error(ErrorCode::InvalidArgument, "a capability must name an object");
+    if (object->is_retired() || (object->is_torn_down() && capability_class == object->object_class()))
+        return Error(ErrorCode::StaleHandle, "the object was torn down; it cannot be named again");
     CapabilityEntry* free_entry = nullptr;
     u16 slot = 0;
     for (u16 index = 0; index < capacity; ++index) {
@@ -79,7 +80,6 @@ ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::insert(void* object, Capabi
     entry.rights = rights & all_rights;
     entry.detail = detail;
     entry.used = true;
-    entry.origin = origin;
     entry.parent = parent;
     entry.first_child = nullptr;
     entry.previous_sibling = nullptr;
@@ -89,8 +89,7 @@ ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::insert(void* object, Capabi
             parent->first_child->previous_sibling = &entry;
         parent->first_child = &entry;
     }
-    if (origin)
-        origin->note_object_created();
+    object->entry_added(capability_class);
     return RawHandle { m_id, slot, entry.generation };
 }
 
@@ -113,17 +112,14 @@ void CapabilitySpace::delete_entry(CapabilityEntry& entry)
     while (entry.first_child)
         entry.first_child->space->delete_entry(*entry.first_child);
     unlink(entry);
-    if (entry.origin) {
-        entry.origin->note_object_retired();
-        /* A child Reticle whose original capability is gone is no longer a live child either. */
-        if (entry.capability_class == CapabilityClass::Reticle)
-            static_cast<Reticle*>(entry.object)->detach_from_parent();
-    }
+    /* The entry is gone before the object hears of it: a tear-down never finds it half-deleted. */
+    KernelObject* object = entry.object;
+    auto capability_class = entry.capability_class;
     entry.used = false;
     entry.object = nullptr;
-    entry.origin = nullptr;
     entry.rights = 0;
     ++entry.generation; /* every outstanding handle to this slot is now stale */
+    object->entry_deleted(entry, capability_class);
 }
 
 ErrorOr<CapabilityView> CapabilitySpace::view(u32 space, u16 slot, u32 generation) const
@@ -143,7 +139,7 @@ ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::derive(u32 space, u16 slot,
     /* May only narrow: every kept right must already be held. */
     if ((keep & ~source->rights) != 0)
         return Error(ErrorCode::MissingRight, "a derived capability may only carry a subset of the rights");
-    return target.insert(source->object, capability_class, keep, source->detail, source, nullptr);
+    return target.insert(source->object, capability_class, keep, source->detail, source);
 }
 
 ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::transfer(u32 space, u16 slot, u32 generation,
@@ -154,14 +150,14 @@ ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::transfer(u32 space, u16 slo
         return RawHandle { m_id, slot, generation };
     /* Insert the copy first (it may fail on a full target), then hand over the subtree. */
     RawHandle moved = TRY(target.insert(source->object, capability_class, source->rights, source->detail,
-        source->parent, nullptr));
+        source->parent));
     auto& destination = target.m_entries[moved.slot];
-    destination.origin = source->origin;
     destination.first_child = source->first_child;
     for (auto* child = destination.first_child; child; child = child->next_sibling)
         child->parent = &destination;
     source->first_child = nullptr;
-    source->origin = nullptr; /* the object lives on in the moved entry */
+    /* Bindings and routes made through the entry follow it before the old one is deleted. */
+    source->object->capability_moved(*source, destination);
     delete_entry(*source);
     return moved;
 }
@@ -193,7 +189,37 @@ usize CapabilitySpace::clear()
             ++cleared;
         }
     }
+    while (m_attachments) {
+        SpaceAttachment& attachment = *m_attachments;
+        detach(attachment);
+        attachment.space_cleared();
+    }
     return cleared;
+}
+
+void CapabilitySpace::attach(SpaceAttachment& attachment)
+{
+    VERIFY(attachment.m_space == nullptr);
+    attachment.m_space = this;
+    attachment.m_previous = nullptr;
+    attachment.m_next = m_attachments;
+    if (m_attachments)
+        m_attachments->m_previous = &attachment;
+    m_attachments = &attachment;
+}
+
+void CapabilitySpace::detach(SpaceAttachment& attachment)
+{
+    VERIFY(attachment.m_space == this);
+    if (attachment.m_previous)
+        attachment.m_previous->m_next = attachment.m_next;
+    else
+        m_attachments = attachment.m_next;
+    if (attachment.m_next)
+        attachment.m_next->m_previous = attachment.m_previous;
+    attachment.m_space = nullptr;
+    attachment.m_next = nullptr;
+    attachment.m_previous = nullptr;
 }
 
 }

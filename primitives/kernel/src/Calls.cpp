@@ -29,11 +29,38 @@ ErrorOr<void> console_write(CapabilitySpace const& space, ConsoleCap const& cons
 
 namespace vectra::kernel {
 
+namespace {
+
+/*
+ * Every call that builds an object and then names it checks the space has room first, so the
+ * mint cannot fail on a full space; should it fail anyway, the unnamed object is abandoned,
+ * which returns its count to the Reticle it came from. Nothing half-built survives a refusal.
+ */
+ErrorOr<void> ensure_room(CapabilitySpace& space)
+{
+    if (space.is_full())
+        return Error(ErrorCode::Full, "capability space is full");
+    return {};
+}
+
+template<CapabilityClass Class>
+ErrorOr<Handle<Class>> name_new_object(CapabilitySpace& space, typename Handle<Class>::Object* object, Rights rights,
+    u64 detail = 0)
+{
+    auto handle = space.mint<Class>(object, rights, detail);
+    if (handle.is_error())
+        object->abandon();
+    return handle;
+}
+
+}
+
 ErrorOr<ReticleCap> carve(CapabilitySpace& space, ReticleCap const& parent, usize size)
 {
     Reticle* reticle = TRY(space.lookup(parent, RightRetype));
+    TRY(ensure_room(space));
     Reticle* child = TRY(reticle->try_carve(size));
-    return space.mint<CapabilityClass::Reticle>(child, all_rights, 0, reticle);
+    return name_new_object<CapabilityClass::Reticle>(space, child, all_rights);
 }
 
 ErrorOr<TaskCap> spawn(CapabilitySpace& space, TaskCap const& authority, ReticleCap const& memory,
@@ -41,10 +68,10 @@ ErrorOr<TaskCap> spawn(CapabilitySpace& space, TaskCap const& authority, Reticle
 {
     TRY(space.lookup(authority, RightSpawn));
     Reticle* reticle = TRY(space.lookup(memory, RightRetype));
-    if (space.count() == CapabilitySpace::capacity)
-        return Error(ErrorCode::Full, "capability space is full");
+    TRY(ensure_room(space));
     Task* child = TRY(Executor::current().spawn(*reticle, parameters));
-    return space.mint<CapabilityClass::Task>(child, RightRead | RightGrant | RightRevoke, 0, reticle);
+    /* Cannot fail: the space had room and nothing ran since. */
+    return MUST(space.mint<CapabilityClass::Task>(child, RightRead | RightGrant | RightRevoke));
 }
 
 ErrorOr<Task*> task(CapabilitySpace& space, TaskCap const& capability)
@@ -68,8 +95,9 @@ ErrorOr<void> reclaim(CapabilitySpace& space, ReticleCap const& memory)
 ErrorOr<RingCap> create_ring(CapabilitySpace& space, ReticleCap const& memory, u32 slot_count, u32 slot_size, u64 schema_id)
 {
     Reticle* reticle = TRY(space.lookup(memory, RightRetype));
+    TRY(ensure_room(space));
     Ring* ring = TRY(Ring::try_create(*reticle, slot_count, slot_size, schema_id));
-    return space.mint<CapabilityClass::Ring>(ring, all_rights, 0, reticle);
+    return name_new_object<CapabilityClass::Ring>(space, ring, all_rights);
 }
 
 ErrorOr<void> reset_ring(CapabilitySpace& space, RingCap const& capability)
@@ -84,15 +112,19 @@ ErrorOr<SignalCap> signal_capability(CapabilitySpace& space, SignalBit bit)
     auto& self = Executor::current().current_task();
     if (&self.capabilities() != &space)
         return Error(ErrorCode::ForeignHandle, "a Task can only hand out bits of its own Signal Mask");
+    TRY(ensure_room(space));
     return space.mint<CapabilityClass::Signal>(&self.signals(), RightRaise | RightGrant | RightRevoke, bit.index());
 }
 
 ErrorOr<TimerCap> create_timer(CapabilitySpace& space, ReticleCap const& memory, SignalBit bit)
 {
     auto& self = Executor::current().current_task();
+    if (&self.capabilities() != &space)
+        return Error(ErrorCode::ForeignHandle, "a Task creates timers only for its own Signal Mask");
     Reticle* reticle = TRY(space.lookup(memory, RightRetype));
-    Timer* timer = TRY(reticle->try_create<Timer>(self.signals(), bit));
-    return space.mint<CapabilityClass::Timer>(timer, RightWrite | RightGrant | RightRevoke, 0, reticle);
+    TRY(ensure_room(space));
+    Timer* timer = TRY(reticle->try_create<Timer>(reticle, self.signals(), bit));
+    return name_new_object<CapabilityClass::Timer>(space, timer, RightWrite | RightGrant | RightRevoke);
 }
 
 }

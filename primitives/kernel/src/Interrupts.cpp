@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * Interrupts arrive as Signal bits: the platform calls interrupt_arrived(line) from interrupt
- * context, and the kernel raises the bit a driver Task bound to that line.
+ * context, and the kernel raises the bit a driver Task bound to that line. A route lives as
+ * long as the binding Task, the IrqCap it was bound through, and the line's last IrqCap.
  */
 
 #include <atomic>
@@ -16,14 +17,9 @@ namespace vectra::kernel {
 
 namespace {
 
-struct InterruptRoute {
-    u32 line { 0 };
-    SignalMask* mask { nullptr };
-    SignalBit bit { 0 };
-};
-
 constexpr usize route_capacity = 32;
-InterruptRoute s_routes[route_capacity];
+/* The routed lines, for dispatch from interrupt context. */
+InterruptLine* s_routed[route_capacity];
 std::atomic<usize> s_route_count { 0 };
 std::atomic<u64> s_spurious_interrupts { 0 };
 
@@ -42,39 +38,99 @@ void finish_interrupt_routing()
 
 }
 
+class InterruptRouting {
+public:
+    static ErrorOr<void> route(InterruptLine& line, CapabilitySpace& space, CapabilityEntry const& through,
+        SignalMask& mask, SignalBit bit)
+    {
+        if (line.is_routed())
+            return Error(ErrorCode::AlreadyExists, "interrupt line already routed");
+        usize count = s_route_count.load(std::memory_order_relaxed);
+        if (count == route_capacity)
+            return Error(ErrorCode::Full, "interrupt route table is full");
+        auto& route = line.m_route;
+        route.mask = &mask;
+        route.bit = bit;
+        route.through = &through;
+        mask.retain();
+        space.attach(route);
+        line.retain();
+        s_routed[count] = &line;
+        s_route_count.store(count + 1, std::memory_order_release);
+        platform::unmask_interrupt(line.line());
+        return {};
+    }
+
+    /* Mask the line and forget its route; nothing may raise into a Task that no longer asked. */
+    static void unroute(InterruptLine& line)
+    {
+        auto& route = line.m_route;
+        if (auto* space = route.attached_space())
+            space->detach(route);
+        finish(line);
+    }
+
+    /* From interrupt context: raise the bit the line is routed to, if any. */
+    static bool dispatch(u32 line)
+    {
+        usize count = s_route_count.load(std::memory_order_acquire);
+        for (usize index = 0; index < count; ++index) {
+            InterruptLine* routed = s_routed[index];
+            if (routed->line() == line && routed->m_route.mask) {
+                routed->m_route.mask->raise(routed->m_route.bit);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /* The route's space was cleared (its Task exited): it is already detached. */
+    static void finish(InterruptLine& line)
+    {
+        auto& route = line.m_route;
+        if (!route.mask)
+            return;
+        platform::mask_interrupt(line.line());
+        usize count = s_route_count.load(std::memory_order_relaxed);
+        for (usize index = 0; index < count; ++index) {
+            if (s_routed[index] != &line)
+                continue;
+            s_routed[index] = s_routed[count - 1];
+            s_route_count.store(count - 1, std::memory_order_release);
+            break;
+        }
+        SignalMask* mask = route.mask;
+        route.mask = nullptr;
+        route.through = nullptr;
+        mask->release();
+        line.release();
+    }
+};
+
 void interrupt_arrived(u32 line)
 {
     if (line == platform::timer_interrupt_line()) {
         Executor::current().note_timer_interrupt();
         return;
     }
-    usize count = s_route_count.load(std::memory_order_acquire);
-    for (usize index = 0; index < count; ++index) {
-        if (s_routes[index].line == line) {
-            s_routes[index].mask->raise(s_routes[index].bit);
-            return;
-        }
-    }
-    s_spurious_interrupts.fetch_add(1, std::memory_order_relaxed);
+    if (!InterruptRouting::dispatch(line))
+        s_spurious_interrupts.fetch_add(1, std::memory_order_relaxed);
 }
 
 ErrorOr<void> bind_interrupt(CapabilitySpace& space, IrqCap const& capability, SignalBit bit)
 {
     InterruptLine* interrupt = TRY(space.lookup(capability, RightReceive));
-    u32 line = interrupt->line();
-    if (line == platform::timer_interrupt_line())
+    if (interrupt->line() == platform::timer_interrupt_line())
         return Error(ErrorCode::Busy, "the timer line belongs to the executor");
     usize count = s_route_count.load(std::memory_order_relaxed);
     for (usize index = 0; index < count; ++index) {
-        if (s_routes[index].line == line)
+        if (s_routed[index]->line() == interrupt->line())
             return Error(ErrorCode::AlreadyExists, "interrupt line already routed");
     }
-    if (count == route_capacity)
-        return Error(ErrorCode::Full, "interrupt route table is full");
-    s_routes[count] = { line, &Executor::current().current_task().signals(), bit };
-    s_route_count.store(count + 1, std::memory_order_release);
-    platform::unmask_interrupt(line);
-    return {};
+    auto& self = Executor::current().current_task();
+    if (&self.capabilities() != &space)
+        return Error(ErrorCode::ForeignHandle, "a Task routes interrupts only into its own Signal Mask");
+    return InterruptRouting::route(*interrupt, space, *TRY(space.entry_of(capability)), self.signals(), bit);
 }
 
 ErrorOr<u32> interrupt_line(CapabilitySpace& space, IrqCap const& capability)
@@ -83,25 +139,35 @@ ErrorOr<u32> interrupt_line(CapabilitySpace& space, IrqCap const& capability)
     return interrupt->line();
 }
 
-void task_finished(Task& task)
-{
-    /* Lines routed to the Task's mask are masked and forgotten: nothing may raise into a dead Task. */
-    usize count = s_route_count.load(std::memory_order_relaxed);
-    for (usize index = 0; index < count;) {
-        if (s_routes[index].mask != &task.signals()) {
-            ++index;
-            continue;
-        }
-        platform::mask_interrupt(s_routes[index].line);
-        s_routes[index] = s_routes[count - 1];
-        --count;
-        s_route_count.store(count, std::memory_order_release);
-    }
-}
-
 bool interrupt_lines_bound()
 {
     return s_route_count.load(std::memory_order_acquire) != 0;
+}
+
+}
+
+namespace vectra {
+
+void InterruptLine::Route::space_cleared()
+{
+    kernel::InterruptRouting::finish(m_line);
+}
+
+void InterruptLine::tear_down()
+{
+    kernel::InterruptRouting::unroute(*this);
+}
+
+void InterruptLine::capability_deleted(CapabilityEntry const& entry)
+{
+    if (m_route.through == &entry)
+        kernel::InterruptRouting::unroute(*this);
+}
+
+void InterruptLine::capability_moved(CapabilityEntry const& from, CapabilityEntry const& to)
+{
+    if (m_route.through == &from)
+        m_route.through = &to;
 }
 
 }

@@ -85,8 +85,8 @@ ErrorOr<Reticle*> create_root_reticle(platform::MemoryMap const& map)
 
 ErrorOr<Task*> spawn_initial_task(Reticle& root)
 {
-    auto* console = TRY(root.try_create<ConsoleDevice>());
-    auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line()));
+    auto* console = TRY(root.try_create<ConsoleDevice>(&root));
+    auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
     SpawnParameters parameters;
     parameters.name = "initd";
     parameters.entry = initial_task_entry;

@@ -11,9 +11,14 @@ ErrorOr<MemCap> MemoryObject::try_create(Reticle& reticle, CapabilitySpace& spac
 {
     if (size == 0)
         return Error(ErrorCode::InvalidArgument, "a memory object needs at least one byte");
+    if (space.is_full())
+        return Error(ErrorCode::Full, "capability space is full");
     void* bytes = TRY(reticle.try_retype(size, 64));
-    auto* object = TRY(reticle.try_create<MemoryObject>(static_cast<u8*>(bytes), size));
-    return space.mint<CapabilityClass::Memory>(object, RightRead | RightWrite | RightGrant | RightRevoke, 0, &reticle);
+    auto* object = TRY(reticle.try_create<MemoryObject>(reticle, static_cast<u8*>(bytes), size));
+    auto capability = space.mint<CapabilityClass::Memory>(object, RightRead | RightWrite | RightGrant | RightRevoke);
+    if (capability.is_error())
+        object->abandon();
+    return capability;
 }
 
 ErrorOr<std::span<u8>> writable_view(CapabilitySpace const& space, MemCap const& capability)

@@ -8,20 +8,10 @@
 namespace vectra {
 
 Reticle::Reticle(uptr base, usize size, Reticle* parent)
-    : m_base(base)
+    : KernelObject(CapabilityClass::Reticle, parent)
+    , m_base(base)
     , m_size(size)
-    , m_parent(parent)
 {
-    if (m_parent)
-        ++m_parent->m_live_children;
-}
-
-Reticle::~Reticle()
-{
-    VERIFY(m_live_children == 0);
-    VERIFY(m_live_objects == 0);
-    if (m_parent)
-        --m_parent->m_live_children;
 }
 
 ErrorOr<void*> Reticle::try_retype(usize size, usize alignment)
@@ -47,27 +37,12 @@ ErrorOr<Reticle*> Reticle::try_carve(usize size, usize alignment)
     return new (descriptor) Reticle(reinterpret_cast<uptr>(range.value()), size, this);
 }
 
-void Reticle::note_object_retired()
-{
-    VERIFY(m_live_objects > 0);
-    --m_live_objects;
-}
-
-void Reticle::detach_from_parent()
-{
-    if (!m_parent)
-        return;
-    VERIFY(m_parent->m_live_children > 0);
-    --m_parent->m_live_children;
-    m_parent = nullptr;
-}
-
 ErrorOr<void> Reticle::try_reclaim()
 {
-    if (m_live_children != 0)
-        return Error(ErrorCode::Busy, "cannot reclaim a Reticle while child Reticles are alive");
-    if (m_live_objects != 0)
-        return Error(ErrorCode::Busy, "cannot reclaim a Reticle while objects retyped from it are alive");
+    if (is_torn_down())
+        return Error(ErrorCode::StaleHandle, "the Reticle's last capability is gone");
+    if (live_contents() != 0)
+        return Error(ErrorCode::Busy, "cannot reclaim a Reticle while something retyped or carved from it is still named");
     m_watermark = 0;
     return {};
 }

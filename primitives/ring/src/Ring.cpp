@@ -17,11 +17,12 @@ ErrorOr<Ring*> Ring::try_create(Reticle& reticle, u32 slot_count, u32 slot_size,
         return Error(ErrorCode::InvalidArgument, "Ring slot size must be a power of two larger than the slot header");
     void* slots = TRY(reticle.try_retype(usize(slot_count) * slot_size, 64));
     void* storage = TRY(reticle.try_retype(sizeof(Ring), alignof(Ring)));
-    return new (storage) Ring(static_cast<u8*>(slots), slot_count, slot_size, schema_id, allocate_space_id());
+    return new (storage) Ring(reticle, static_cast<u8*>(slots), slot_count, slot_size, schema_id, allocate_space_id());
 }
 
-Ring::Ring(u8* slots, u32 slot_count, u32 slot_size, u64 schema_id, u32 space_id)
-    : m_slots(slots)
+Ring::Ring(Reticle& origin, u8* slots, u32 slot_count, u32 slot_size, u64 schema_id, u32 space_id)
+    : KernelObject(CapabilityClass::Ring, &origin)
+    , m_slots(slots)
     , m_slot_count(slot_count)
     , m_slot_size(slot_size)
     , m_schema_id(schema_id)
@@ -41,7 +42,8 @@ bool Ring::is_empty() const
 
 void Ring::ring_consumer_doorbell(u32 old_tail, u32 head_seen)
 {
-    if (!m_consumer_mask)
+    SignalMask* mask = m_consumer.doorbell_mask;
+    if (!mask)
         return;
     /*
      * Doorbell on the empty → non-empty transition; the bit stays set until the consumer takes
@@ -55,7 +57,7 @@ void Ring::ring_consumer_doorbell(u32 old_tail, u32 head_seen)
         was_empty = m_head.load(std::memory_order_relaxed) == old_tail;
     }
     if (was_empty)
-        m_consumer_mask->raise(m_consumer_bit);
+        mask->raise(m_consumer.bit);
 }
 
 void Ring::reset()
@@ -64,18 +66,127 @@ void Ring::reset()
     m_head.store(0, std::memory_order_relaxed);
     m_tail.store(0, std::memory_order_relaxed);
     m_epoch.fetch_add(1, std::memory_order_release);
-    /* Wake both ends so a waiting peer notices the new epoch at once. */
-    if (m_consumer_mask)
-        m_consumer_mask->raise(m_consumer_bit);
-    if (m_producer_mask)
-        m_producer_mask->raise(m_producer_bit);
+    /* Every binding made before now gets PeerRestarted; its Task keeps the end and binds again. */
+    invalidate(m_producer, ErrorCode::PeerRestarted);
+    invalidate(m_consumer, ErrorCode::PeerRestarted);
+}
+
+void Ring::invalidate(End& end, ErrorCode why)
+{
+    if (!end.attached_space() || end.invalid_because != ErrorCode::None)
+        return;
+    end.invalid_because = why;
+    end.token.store(m_next_token++, std::memory_order_release);
+    /* Wake the binder once so it notices at once; after that nothing raises its bit. */
+    if (SignalMask* mask = end.doorbell_mask) {
+        end.doorbell_mask = nullptr;
+        mask->raise(end.bit);
+    }
+}
+
+void Ring::release_end(End& end)
+{
+    invalidate(end, ErrorCode::NotFound);
+    if (auto* space = end.attached_space())
+        space->detach(end);
+    end.through = nullptr;
+    if (SignalMask* mask = end.pinned_mask) {
+        end.pinned_mask = nullptr;
+        mask->release();
+    }
+    release(); /* the binding held the Ring: it may retire now */
+}
+
+void Ring::End::space_cleared()
+{
+    /* Detached already: undo the rest of the binding. */
+    m_ring.invalidate(*this, ErrorCode::NotFound);
+    through = nullptr;
+    if (SignalMask* mask = pinned_mask) {
+        pinned_mask = nullptr;
+        mask->release();
+    }
+    m_ring.release();
+}
+
+ErrorOr<Ring::End*> Ring::bind_end(End& end, CapabilitySpace& space, CapabilityEntry const& through, SignalMask& mask,
+    SignalBit bit)
+{
+    if (end.attached_space() && end.attached_space() != &space)
+        return Error(ErrorCode::Busy, "this Ring end is bound by another Task");
+    mask.retain();
+    if (!end.attached_space()) {
+        space.attach(end);
+        retain();
+    } else if (end.pinned_mask) {
+        end.pinned_mask->release(); /* the same Task binds again: its old binding ends */
+    }
+    end.pinned_mask = &mask;
+    end.doorbell_mask = &mask;
+    end.bit = bit;
+    end.through = &through;
+    end.invalid_because = ErrorCode::None;
+    end.bind_serial = m_next_token++;
+    end.token.store(m_next_token++, std::memory_order_release);
+    return &end;
+}
+
+void Ring::tear_down()
+{
+    /* The last RingCap is gone: what travels in it is dropped, and both ends see PeerClosed. */
+    (void)m_in_flight.clear();
+    invalidate(m_producer, ErrorCode::PeerClosed);
+    invalidate(m_consumer, ErrorCode::PeerClosed);
+}
+
+void Ring::capability_deleted(CapabilityEntry const& entry)
+{
+    /* Revoking the capability an end was bound through revokes the binding too. */
+    if (m_producer.through == &entry)
+        invalidate(m_producer, ErrorCode::Revoked);
+    if (m_consumer.through == &entry)
+        invalidate(m_consumer, ErrorCode::Revoked);
+}
+
+void Ring::capability_moved(CapabilityEntry const& from, CapabilityEntry const& to)
+{
+    if (m_producer.through == &from)
+        m_producer.through = &to;
+    if (m_consumer.through == &from)
+        m_consumer.through = &to;
+}
+
+Error Ring::binding_error(End const& end)
+{
+    switch (end.invalid_because) {
+    case ErrorCode::PeerRestarted:
+        return Error(ErrorCode::PeerRestarted, "the Ring was reset by its owner (the peer restarted); bind again");
+    case ErrorCode::Revoked:
+        return Error(ErrorCode::Revoked, "the RingCap this end was bound through was revoked");
+    case ErrorCode::PeerClosed:
+        return Error(ErrorCode::PeerClosed, "the Ring's last capability is gone: the peer closed it");
+    default:
+        return Error(ErrorCode::StaleHandle, "this Ring end is no longer bound here (bound again, or given up)");
+    }
 }
 
 ErrorOr<void> RingSender::check_epoch() const
 {
-    if (m_ring->epoch() != m_epoch)
-        return Error(ErrorCode::PeerRestarted, "the Ring was reset by its owner (the peer restarted); bind again");
+    if (m_ring->m_producer.token.load(std::memory_order_acquire) != m_epoch) [[unlikely]]
+        return Ring::binding_error(m_ring->m_producer);
     return {};
+}
+
+void RingSender::unbind()
+{
+    if (m_ring && m_ring->m_producer.bind_serial == m_bind_serial && m_ring->m_producer.attached_space())
+        m_ring->release_end(m_ring->m_producer);
+}
+
+void RingReceiver::unbind()
+{
+    if (m_ring && m_ring->m_consumer.bind_serial == m_bind_serial && m_ring->m_consumer.attached_space())
+        m_ring->release_end(m_ring->m_consumer);
 }
 
 ErrorOr<usize> RingSender::try_send_burst(std::span<std::span<u8 const> const> messages)
@@ -152,8 +263,8 @@ ErrorOr<void> RingSender::send_with_capability(std::span<u8 const> message, Capa
 
 ErrorOr<void> RingReceiver::check_epoch() const
 {
-    if (m_ring->epoch() != m_epoch)
-        return Error(ErrorCode::PeerRestarted, "the Ring was reset by its owner (the peer restarted); bind again");
+    if (m_ring->m_consumer.token.load(std::memory_order_acquire) != m_epoch) [[unlikely]]
+        return Ring::binding_error(m_ring->m_consumer);
     return {};
 }
 
@@ -167,7 +278,8 @@ void RingReceiver::release(u32 head, u32 tail_seen, u32 count)
      * producer runs on another CPU: after a full fence, look again, so a producer that filled
      * the Ring and went to wait in between is never left waiting.
      */
-    if (!m_ring->m_producer_mask)
+    SignalMask* mask = m_ring->m_producer.doorbell_mask;
+    if (!mask)
         return;
     bool was_full = tail_seen - head == m_ring->m_slot_count;
     if (!was_full) {
@@ -175,7 +287,7 @@ void RingReceiver::release(u32 head, u32 tail_seen, u32 count)
         was_full = m_ring->m_tail.load(std::memory_order_relaxed) - head == m_ring->m_slot_count;
     }
     if (was_full)
-        m_ring->m_producer_mask->raise(m_ring->m_producer_bit);
+        mask->raise(m_ring->m_producer.bit);
 }
 
 ErrorOr<ReceivedMessage> RingReceiver::try_receive(std::span<u8> buffer, CapabilitySpace* into)
@@ -207,10 +319,17 @@ ErrorOr<ReceivedMessage> RingReceiver::try_receive(std::span<u8> buffer, Capabil
             release(head, tail, 1);
             return Error(ErrorCode::InvalidArgument, "a message carried a capability this receiver does not take; dropped");
         }
-        auto moved = TRY(ring.m_in_flight.transfer(ring.m_in_flight.id(), header.capability_slot,
-            header.capability_generation, capability_class, *into));
-        received.has_capability = true;
-        received.capability = ReceivedCapability { capability_class, moved };
+        auto moved = ring.m_in_flight.transfer(ring.m_in_flight.id(), header.capability_slot,
+            header.capability_generation, capability_class, *into);
+        if (moved.is_error()) {
+            if (moved.error().code() != ErrorCode::StaleHandle)
+                return moved.release_error(); /* the receiver's space is full: the slot waits */
+            /* Revoked by its sender while in flight: the message arrives without it. */
+            received.capability_error = ErrorCode::Revoked;
+        } else {
+            received.has_capability = true;
+            received.capability = ReceivedCapability { capability_class, moved.value() };
+        }
     }
     if (header.length != 0)
         memcpy(buffer.data(), slot + Ring::header_bytes, header.length);
@@ -223,6 +342,7 @@ namespace {
 ErrorOr<Ring*> bind_ring(CapabilitySpace& space, RingCap const& capability, Rights right, u64 expected_schema_id)
 {
     Ring* ring = TRY(space.lookup(capability, right));
+    /* A bound end raises its binder's mask: the mask comes with the space (see bind). */
     if (ring->schema_id() != expected_schema_id) {
         kernel::console_format("vectra: Ring schema mismatch: the Ring speaks {:#018x}, the binder speaks {:#018x}",
             ring->schema_id(), expected_schema_id);
@@ -237,21 +357,19 @@ ErrorOr<RingSender> RingSender::bind(CapabilitySpace& space, RingCap const& capa
     SignalMask& own_mask, SignalBit space_bit)
 {
     Ring* ring = TRY(bind_ring(space, capability, RightSend, expected_schema_id));
-    ring->m_producer_bit = space_bit;
-    ring->m_producer_mask = &own_mask;
-    return RingSender(ring, space_bit);
+    auto* end = TRY(ring->bind_end(ring->m_producer, space, *TRY(space.entry_of(capability)), own_mask, space_bit));
+    return RingSender(ring, space_bit, end->token.load(std::memory_order_relaxed), end->bind_serial);
 }
 
 ErrorOr<RingReceiver> RingReceiver::bind(CapabilitySpace& space, RingCap const& capability, u64 expected_schema_id,
     SignalMask& own_mask, SignalBit doorbell)
 {
     Ring* ring = TRY(bind_ring(space, capability, RightReceive, expected_schema_id));
-    ring->m_consumer_bit = doorbell;
-    ring->m_consumer_mask = &own_mask;
+    auto* end = TRY(ring->bind_end(ring->m_consumer, space, *TRY(space.entry_of(capability)), own_mask, doorbell));
     /* Messages sent before the consumer bound must still wake it. */
     if (!ring->is_empty())
         own_mask.raise(doorbell);
-    return RingReceiver(ring, doorbell);
+    return RingReceiver(ring, doorbell, end->token.load(std::memory_order_relaxed), end->bind_serial);
 }
 
 }

@@ -52,6 +52,8 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
         [](fcontext::transfer_t transfer) { task_trampoline(transfer.fctx, transfer.data); });
     task->m_next = m_tasks;
     m_tasks = task;
+    task->m_listed = true;
+    task->retain(); /* the executor's list names it until it is reaped */
     return task;
 }
 
@@ -154,6 +156,8 @@ u64 Executor::wait(u64 mask)
 u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
 {
     Task& task = current_task();
+    if (task.m_stop_requested) [[unlikely]]
+        fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
     VERIFY(mask != 0 || deadline != 0);
     if (deadline != 0)
         mask |= deadline_bit.mask();
@@ -167,41 +171,72 @@ u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
         task.m_deadline = deadline;
         task.m_deadline_bit = deadline_bit;
         task.m_state = TaskState::Waiting;
-        if (deadline != 0)
+        if (deadline != 0) {
             ++m_timed_waits;
+            task.m_in_timed_wait = true;
+        }
         reschedule();
-        if (deadline != 0)
+        if (deadline != 0) {
             --m_timed_waits;
+            task.m_in_timed_wait = false;
+        }
     }
 }
 
 void Executor::yield()
 {
+    if (current_task().m_stop_requested) [[unlikely]]
+        fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
     reschedule();
 }
 
-void Executor::finish_current()
+void Executor::finish(Task& task)
 {
-    Task& task = current_task();
     task.m_state = TaskState::Exited;
+    if (task.m_in_timed_wait && &task != m_current) {
+        --m_timed_waits; /* it was parked with a deadline and will never return from that wait */
+        task.m_in_timed_wait = false;
+    }
     task.m_deadline = 0;
-    /* Its authority ends with it: every capability it held, and all derived from them. */
+    /* Held while its authority goes, so nothing it held can retire it half-finished. */
+    task.retain();
+    /* Its authority ends with it: every capability, Ring binding and interrupt route it held. */
     (void)task.m_capabilities.clear();
-    kernel::task_finished(task);
     for (Timer** link = &m_armed_timers; *link;) {
         if (&(*link)->m_target == &task.m_signals) {
             Timer* timer = *link;
-            *link = timer->m_next_armed;
-            timer->m_deadline = 0;
-            timer->m_next_armed = nullptr;
+            link = &timer->m_next_armed;
+            disarm(*timer);
         } else {
             link = &(*link)->m_next_armed;
         }
     }
     if (task.m_supervisor_mask)
         task.m_supervisor_mask->raise(task.m_exit_bit);
+    task.release();
+}
+
+void Executor::finish_current()
+{
+    finish(current_task());
     switch_to_scheduler();
     VERIFY_NOT_REACHED();
+}
+
+void Executor::stop(Task& task)
+{
+    if (task.m_state != TaskState::Exited) {
+        if (&task == m_current) {
+            task.m_stop_requested = true;
+            return;
+        }
+        task.m_exit_cause = ExitCause::Stopped;
+        task.m_exit_status = -1;
+        task.m_failure_message = "its last TaskCap was deleted";
+        task.m_exit_error = Error(ErrorCode::None, task.m_failure_message);
+        finish(task);
+    }
+    forget(task);
 }
 
 void Executor::exit_current(i32 status)
@@ -227,6 +262,7 @@ ErrorOr<void> Executor::arm_timer(CapabilitySpace& space, TimerCap const& capabi
     if (deadline == 0)
         return Error(ErrorCode::InvalidArgument, "a timer deadline of 0 means none; use cancel_timer");
     disarm(*timer);
+    timer->retain(); /* the armed list names it */
     timer->m_deadline = deadline;
     timer->m_next_armed = m_armed_timers;
     m_armed_timers = timer;
@@ -242,6 +278,8 @@ ErrorOr<void> Executor::cancel_timer(CapabilitySpace& space, TimerCap const& cap
 
 void Executor::disarm(Timer& timer)
 {
+    if (!timer.is_armed())
+        return;
     for (Timer** link = &m_armed_timers; *link; link = &(*link)->m_next_armed) {
         if (*link == &timer) {
             *link = timer.m_next_armed;
@@ -250,12 +288,28 @@ void Executor::disarm(Timer& timer)
     }
     timer.m_deadline = 0;
     timer.m_next_armed = nullptr;
+    timer.release();
+}
+
+void Timer::tear_down()
+{
+    Executor::current().disarm(*this);
 }
 
 ErrorOr<void> Executor::reap(Task& task)
 {
     if (task.m_state != TaskState::Exited)
         return Error(ErrorCode::Busy, "only an exited Task can be reaped");
+    if (!task.m_listed)
+        return Error(ErrorCode::NotFound, "Task is not on this executor");
+    forget(task);
+    return {};
+}
+
+void Executor::forget(Task& task)
+{
+    if (!task.m_listed)
+        return;
     if (task.m_guard_page) {
         (void)platform::set_page_guard(task.m_guard_page, false);
         task.m_guard_page = 0;
@@ -269,9 +323,14 @@ ErrorOr<void> Executor::reap(Task& task)
             m_last_person = nullptr;
         if (m_last_network == &task)
             m_last_network = nullptr;
-        return {};
+        if (m_last_ran == &task)
+            m_last_ran = nullptr;
+        task.m_listed = false;
+        task.end_unnamed(); /* a Task nobody held a TaskCap to ends with its reaping */
+        task.release(); /* may retire it: nothing here touches it after this */
+        return;
     }
-    return Error(ErrorCode::NotFound, "Task is not on this executor");
+    VERIFY_NOT_REACHED();
 }
 
 bool Executor::is_runnable(Task& task) const
@@ -301,6 +360,7 @@ void Executor::expire_deadlines()
             timer->m_deadline = 0;
             timer->m_next_armed = nullptr;
             timer->m_target.raise(timer->m_bit);
+            timer->release();
         } else {
             link = &timer->m_next_armed;
         }

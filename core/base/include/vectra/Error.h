@@ -37,6 +37,8 @@ enum class ErrorCode : u16 {
     TimedOut = 20,
     ForeignHandle = 21,
     PeerRestarted = 22,
+    Revoked = 23,
+    PeerClosed = 24,
 };
 
 [[nodiscard]] char const* error_code_name(ErrorCode);

@@ -19,7 +19,7 @@ namespace vectra {
  * Bundle maps names to them. The child takes each slot once, by name and class; there are no
  * implicit slots and no slot with a hidden meaning.
  */
-class Bundle {
+class Bundle final : public KernelObject {
 public:
     static constexpr usize capacity = 16;
     static constexpr usize name_capacity = 31;
@@ -33,8 +33,9 @@ public:
         bool present { false };
     };
 
-    explicit Bundle(CapabilitySpace& space)
-        : m_space(space)
+    explicit Bundle(CapabilitySpace& space, KernelObject* enclosing = nullptr)
+        : KernelObject(CapabilityClass::Bundle, nullptr, enclosing)
+        , m_space(space)
     {
     }
     Bundle(Bundle const&) = delete;

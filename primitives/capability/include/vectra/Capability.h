@@ -5,22 +5,13 @@
 #pragma once
 
 #include <utility>
+#include <vectra/CapabilityClass.h>
 #include <vectra/Error.h>
+#include <vectra/KernelObject.h>
 #include <vectra/Types.h>
 
 namespace vectra {
 
-enum class CapabilityClass : u8 {
-    Task = 1,
-    Memory,
-    Ring,
-    Signal,
-    Bundle,
-    Reticle,
-    Irq,
-    Device,
-    Timer,
-};
 
 [[nodiscard]] char const* capability_class_name(CapabilityClass);
 
@@ -127,10 +118,11 @@ class CapabilitySpace;
 /*
  * One entry: the object, its class, the rights this holder has, a class-specific detail (the
  * signal bit of a SignalCap) and its place in the derivation tree, which spans every space:
- * revoking an entry deletes everything derived from it, wherever it lives.
+ * revoking an entry deletes everything derived from it, wherever it lives. The object counts
+ * its entries (vectra/KernelObject.h): it is torn down when the last one of its class goes.
  */
 struct CapabilityEntry {
-    void* object { nullptr };
+    KernelObject* object { nullptr };
     CapabilityClass capability_class { CapabilityClass::Task };
     Rights rights { 0 };
     u64 detail { 0 };
@@ -141,13 +133,35 @@ struct CapabilityEntry {
     CapabilityEntry* first_child { nullptr };
     CapabilityEntry* next_sibling { nullptr };
     CapabilityEntry* previous_sibling { nullptr };
-    Reticle* origin { nullptr }; /* root entries only: where the object was retyped */
+};
+
+/*
+ * What a space holds besides its entries — a bound Ring end, an interrupt route — made by the
+ * space's Task and ended when the space is cleared (the Task exited), if not before.
+ */
+class SpaceAttachment {
+public:
+    SpaceAttachment() = default;
+    SpaceAttachment(SpaceAttachment const&) = delete;
+    SpaceAttachment& operator=(SpaceAttachment const&) = delete;
+    [[nodiscard]] CapabilitySpace* attached_space() const { return m_space; }
+
+protected:
+    ~SpaceAttachment() = default;
+    /* The space was cleared: end whatever this attachment keeps alive (detach has been done). */
+    virtual void space_cleared() = 0;
+
+private:
+    friend class CapabilitySpace;
+    CapabilitySpace* m_space { nullptr };
+    SpaceAttachment* m_next { nullptr };
+    SpaceAttachment* m_previous { nullptr };
 };
 
 /* What a capability names, untyped: used where the class is only known at run time. */
 struct CapabilityView {
     CapabilityClass capability_class;
-    void* object;
+    KernelObject* object;
     Rights rights;
     u64 detail;
 };
@@ -168,16 +182,16 @@ public:
     [[nodiscard]] u32 id() const { return m_id; }
     [[nodiscard]] usize count() const;
 
+    [[nodiscard]] bool is_full() const { return count() == capacity; }
+
     /*
-     * The original capability to a new object: no parent; the root of its derivation tree. When
-     * `origin` is given (the Reticle the object was retyped from), deleting this root entry
-     * retires the object there, so the Reticle can be reclaimed once all its objects are gone.
+     * The original capability to a new object: no parent; the root of its derivation tree. The
+     * object's own counts (vectra/KernelObject.h) decide when it is torn down and retired.
      */
     template<CapabilityClass Class>
-    [[nodiscard]] ErrorOr<Handle<Class>> mint(typename Handle<Class>::Object* object, Rights rights, u64 detail = 0,
-        Reticle* origin = nullptr)
+    [[nodiscard]] ErrorOr<Handle<Class>> mint(typename Handle<Class>::Object* object, Rights rights, u64 detail = 0)
     {
-        return typed<Class>(insert(object, Class, rights, detail, nullptr, origin));
+        return typed<Class>(insert(object, Class, rights, detail, nullptr));
     }
 
     /* The object, if `handle` is a live entry of this space, of its class, with every right in `needed`. */
@@ -188,6 +202,16 @@ public:
         if (entry.is_error())
             return entry.release_error();
         return static_cast<typename Handle<Class>::Object*>(entry.value()->object);
+    }
+
+    /* The entry itself (the kernel records which entry a binding or route was made through). */
+    template<CapabilityClass Class>
+    [[nodiscard]] ErrorOr<CapabilityEntry const*> entry_of(Handle<Class> const& handle, Rights needed = 0) const
+    {
+        auto entry = validate(handle.space(), handle.slot(), handle.generation(), Class, needed);
+        if (entry.is_error())
+            return entry.release_error();
+        return static_cast<CapabilityEntry const*>(entry.value());
     }
 
     template<CapabilityClass Class>
@@ -240,8 +264,12 @@ public:
         return removed;
     }
 
-    /* Delete every entry (the Task exited): its capabilities and all derived from them are gone. */
+    /* Delete every entry and end every attachment (the Task exited): its authority is gone. */
     usize clear();
+
+    /* Attachments: ended by clear() unless detached first. */
+    void attach(SpaceAttachment&);
+    void detach(SpaceAttachment&);
 
     /* Untyped access for code that moves capabilities it does not interpret (Ring slots, Bundles). */
     struct RawHandle {
@@ -267,14 +295,15 @@ public:
 private:
 
     [[nodiscard]] ErrorOr<CapabilityEntry*> validate(u32 space, u16 slot, u32 generation, CapabilityClass, Rights needed) const;
-    [[nodiscard]] ErrorOr<RawHandle> insert(void* object, CapabilityClass, Rights, u64 detail, CapabilityEntry* parent,
-        Reticle* origin);
+    [[nodiscard]] ErrorOr<RawHandle> insert(KernelObject* object, CapabilityClass, Rights, u64 detail,
+        CapabilityEntry* parent);
     void delete_entry(CapabilityEntry&);
     void unlink(CapabilityEntry&);
     [[nodiscard]] ErrorOr<usize> revoke_children(u32 space, u16 slot, u32 generation, CapabilityClass);
 
     u32 m_id;
     CapabilityEntry m_entries[capacity];
+    SpaceAttachment* m_attachments { nullptr };
 };
 
 }

@@ -16,10 +16,11 @@ namespace vectra {
  * between Tasks without copying — the sender fills it and moves the MemCap through a Ring slot;
  * the receiver views the same bytes.
  */
-class MemoryObject {
+class MemoryObject final : public KernelObject {
 public:
-    MemoryObject(u8* base, usize size)
-        : m_base(base)
+    MemoryObject(Reticle& origin, u8* base, usize size)
+        : KernelObject(CapabilityClass::Memory, &origin)
+        , m_base(base)
         , m_size(size)
     {
     }

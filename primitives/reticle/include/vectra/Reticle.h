@@ -7,6 +7,7 @@
 #include <new>
 #include <utility>
 #include <vectra/Error.h>
+#include <vectra/KernelObject.h>
 #include <vectra/Types.h>
 
 namespace vectra {
@@ -19,10 +20,10 @@ namespace vectra {
  *
  * Running out of memory is an error value (ErrorCode::OutOfMemory), never a crash.
  */
-class Reticle {
+class Reticle final : public KernelObject {
 public:
     Reticle(uptr base, usize size, Reticle* parent = nullptr);
-    ~Reticle();
+    ~Reticle() = default;
 
     Reticle(Reticle const&) = delete;
     Reticle& operator=(Reticle const&) = delete;
@@ -41,28 +42,20 @@ public:
     }
 
     /*
-     * Return every byte to this Reticle. Refused (ErrorCode::Busy) while a child Reticle carved
-     * from it is alive, or while an object retyped from it still has its original capability
-     * (objects minted with this Reticle as their origin; see CapabilitySpace::mint).
+     * Return every byte to this Reticle. Refused (ErrorCode::Busy) while anything retyped or
+     * carved from it has not retired (vectra/KernelObject.h: a Task, Ring, Timer, MemCap object
+     * or child Reticle retires only once nothing names it any more).
      */
     [[nodiscard]] ErrorOr<void> try_reclaim();
 
-    /* Capability bookkeeping: a capability-named object retyped from here was created / retired. */
-    void note_object_created() { ++m_live_objects; }
-    void note_object_retired();
-    /*
-     * The capability naming this (child) Reticle was deleted: it stops counting as a live child
-     * of its parent. Its range stays used in the parent until the parent itself is reclaimed.
-     */
-    void detach_from_parent();
-    [[nodiscard]] u32 live_objects() const { return m_live_objects; }
+    /* Objects and child Reticles from this Reticle that have not retired. */
+    [[nodiscard]] u32 live_contents() const { return reference_count(); }
 
     [[nodiscard]] uptr base() const { return m_base; }
     [[nodiscard]] usize size() const { return m_size; }
     [[nodiscard]] usize used() const { return m_watermark; }
     [[nodiscard]] usize available() const { return m_size - m_watermark; }
-    [[nodiscard]] u32 live_children() const { return m_live_children; }
-    [[nodiscard]] Reticle* parent() const { return m_parent; }
+    [[nodiscard]] Reticle* parent() const { return static_cast<Reticle*>(origin()); }
     [[nodiscard]] bool contains(uptr address, usize length) const
     {
         return address >= m_base && length <= m_size && address - m_base <= m_size - length;
@@ -72,9 +65,6 @@ private:
     uptr m_base { 0 };
     usize m_size { 0 };
     usize m_watermark { 0 };
-    Reticle* m_parent { nullptr };
-    u32 m_live_children { 0 };
-    u32 m_live_objects { 0 };
 };
 
 }

@@ -50,6 +50,11 @@ struct ReceivedMessage {
     usize length { 0 };
     bool has_capability { false };
     ReceivedCapability capability { CapabilityClass::Task, { 0, 0, 0 } };
+    /*
+     * The message carried a capability that was revoked before it was delivered: it was
+     * dropped, and this says why (ErrorCode::Revoked); the message itself arrived.
+     */
+    ErrorCode capability_error { ErrorCode::None };
 };
 
 /*
@@ -62,8 +67,14 @@ struct ReceivedMessage {
  *
  * The owner (whoever holds the original RingCap with RightRevoke) may reset() the Ring, which
  * empties it and starts a new epoch: every binding made before then gets PeerRestarted.
+ *
+ * Each end is bound by at most one Task at a time, through one RingCap entry. The binding
+ * ends when that Task exits, and is invalidated (the next call fails) when the Ring is reset
+ * (PeerRestarted), when the entry it was bound through is revoked or deleted (Revoked), or
+ * when the Ring's last RingCap goes (PeerClosed). An invalidated binding still holds the Ring's
+ * memory until its Task binds again or exits, so no stale end ever touches reused memory.
  */
-class Ring {
+class Ring final : public KernelObject {
 public:
     static constexpr usize header_bytes = 16;
 
@@ -77,6 +88,10 @@ public:
     [[nodiscard]] u32 payload_capacity() const { return m_slot_size - header_bytes; }
     [[nodiscard]] u64 schema_id() const { return m_schema_id; }
     [[nodiscard]] u32 epoch() const { return m_epoch.load(std::memory_order_acquire); }
+    [[nodiscard]] bool is_closed() const { return is_torn_down(); }
+    /* Whether an end is bound, and by which space (the binder's Task). */
+    [[nodiscard]] CapabilitySpace const* producer_space() const { return m_producer.attached_space(); }
+    [[nodiscard]] CapabilitySpace const* consumer_space() const { return m_consumer.attached_space(); }
 
     [[nodiscard]] bool is_full() const;
     [[nodiscard]] bool is_empty() const;
@@ -87,7 +102,37 @@ public:
 private:
     friend class RingSender;
     friend class RingReceiver;
-    Ring(u8* slots, u32 slot_count, u32 slot_size, u64 schema_id, u32 space_id);
+    Ring(Reticle& origin, u8* slots, u32 slot_count, u32 slot_size, u64 schema_id, u32 space_id);
+
+    /* One end's binding: owned by the binder's space, ended when that space is cleared. */
+    class End final : public SpaceAttachment {
+    public:
+        explicit End(Ring& ring)
+            : m_ring(ring)
+        {
+        }
+        /* Changes whenever the binding stops being valid; the hot path compares it only. */
+        std::atomic<u32> token { 0 };
+        u32 bind_serial { 0 };
+        ErrorCode invalid_because { ErrorCode::None };
+        SignalMask* pinned_mask { nullptr }; /* the binder's mask, held while bound */
+        SignalMask* doorbell_mask { nullptr }; /* raised on transitions; null once invalidated */
+        SignalBit bit { 0 };
+        CapabilityEntry const* through { nullptr };
+
+    private:
+        void space_cleared() override;
+        Ring& m_ring;
+    };
+
+    void tear_down() override;
+    void capability_deleted(CapabilityEntry const&) override;
+    void capability_moved(CapabilityEntry const& from, CapabilityEntry const& to) override;
+
+    [[nodiscard]] ErrorOr<End*> bind_end(End&, CapabilitySpace&, CapabilityEntry const& through, SignalMask&, SignalBit);
+    void invalidate(End&, ErrorCode why);
+    void release_end(End&);
+    [[nodiscard]] static Error binding_error(End const&);
 
     struct SlotHeader {
         u32 length;
@@ -110,10 +155,9 @@ private:
     u32 m_slot_size { 0 };
     u64 m_schema_id { 0 };
     std::atomic<u32> m_epoch { 1 };
-    SignalMask* m_consumer_mask { nullptr };
-    SignalBit m_consumer_bit { 0 };
-    SignalMask* m_producer_mask { nullptr };
-    SignalBit m_producer_bit { 0 };
+    u32 m_next_token { 1 };
+    End m_producer { *this };
+    End m_consumer { *this };
     CapabilitySpace m_in_flight; /* capabilities travelling in slots */
 };
 
@@ -155,12 +199,15 @@ public:
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
     [[nodiscard]] SignalBit space_bit() const { return m_space_bit; }
     [[nodiscard]] bool is_full() const { return m_ring->is_full(); }
+    /* Give the end up now (it is given up anyway when the Task exits); later calls fail. */
+    void unbind();
 
 private:
-    RingSender(Ring* ring, SignalBit space_bit)
+    RingSender(Ring* ring, SignalBit space_bit, u32 token, u32 bind_serial)
         : m_ring(ring)
         , m_space_bit(space_bit)
-        , m_epoch(ring->epoch())
+        , m_epoch(token)
+        , m_bind_serial(bind_serial)
     {
     }
     enum class Transfer : u8 {
@@ -173,7 +220,8 @@ private:
 
     Ring* m_ring;
     SignalBit m_space_bit;
-    u32 m_epoch;
+    u32 m_epoch; /* the binding's token when bound */
+    u32 m_bind_serial;
 };
 
 /* The consumer end, bound once (RightReceive). */
@@ -196,12 +244,15 @@ public:
     [[nodiscard]] bool is_empty() const { return m_ring->is_empty(); }
     [[nodiscard]] SignalBit doorbell() const { return m_doorbell; }
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
+    /* Give the end up now (it is given up anyway when the Task exits); later calls fail. */
+    void unbind();
 
 private:
-    RingReceiver(Ring* ring, SignalBit doorbell)
+    RingReceiver(Ring* ring, SignalBit doorbell, u32 token, u32 bind_serial)
         : m_ring(ring)
         , m_doorbell(doorbell)
-        , m_epoch(ring->epoch())
+        , m_epoch(token)
+        , m_bind_serial(bind_serial)
     {
     }
     [[nodiscard]] ErrorOr<void> check_epoch() const;
@@ -209,7 +260,8 @@ private:
 
     Ring* m_ring;
     SignalBit m_doorbell;
-    u32 m_epoch;
+    u32 m_epoch; /* the binding's token when bound */
+    u32 m_bind_serial;
 };
 
 template<typename Visitor>

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <vectra/KernelObject.h>
 #include <vectra/Types.h>
 
 namespace vectra {
@@ -28,8 +29,14 @@ private:
  * take() is called by the owning Task only. A raised bit stays set until taken, so a waiter
  * that checks, then parks, never misses a bit raised in between.
  */
-class SignalMask {
+class SignalMask final : public KernelObject {
 public:
+    /* `enclosing`: the Task whose mask this is (references to the mask keep the Task's memory). */
+    explicit SignalMask(KernelObject* enclosing = nullptr)
+        : KernelObject(CapabilityClass::Signal, nullptr, enclosing)
+    {
+    }
+
     void raise(SignalBit bit) { m_pending.fetch_or(bit.mask(), std::memory_order_release); }
     void raise_mask(u64 bits) { m_pending.fetch_or(bits, std::memory_order_release); }
 

@@ -66,6 +66,16 @@ public:
      */
     [[nodiscard]] ErrorOr<void> reap(Task&);
 
+    /*
+     * The Task's last TaskCap is gone (KernelObject::tear_down): a waiting or runnable Task ends
+     * now (ExitCause::Stopped; its capabilities, bindings and routes go, its supervisor hears of
+     * it) and is forgotten; the running Task ends at its next wait or yield; an exited one is
+     * forgotten.
+     */
+    void stop(Task&);
+    /* A Timer's last TimerCap is gone. */
+    void disarm(Timer&);
+
     [[nodiscard]] Task* tasks() const { return m_tasks; }
     [[nodiscard]] u64 switches() const { return m_switches; }
 
@@ -73,7 +83,8 @@ private:
     [[nodiscard]] Task* pick_next();
     [[nodiscard]] bool is_runnable(Task&) const;
     void expire_deadlines();
-    void disarm(Timer&);
+    void finish(Task&);
+    void forget(Task&);
     [[noreturn]] void finish_current();
     void idle();
     void switch_to(Task&);

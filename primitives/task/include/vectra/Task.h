@@ -38,6 +38,7 @@ enum class ExitCause : u8 {
     Failed,   /* the entry returned an error */
     Panicked, /* a VERIFY, MUST or PANIC failed inside the Task */
     Faulted,  /* the CPU faulted while running the Task (a stack overflow hits its guard page) */
+    Stopped,  /* its last TaskCap was deleted (revoked, or its holder exited) while it ran */
 };
 
 [[nodiscard]] char const* exit_cause_name(ExitCause);
@@ -59,7 +60,7 @@ struct SpawnParameters {
  */
 class Executor;
 
-class Task {
+class Task final : public KernelObject {
 public:
     Task(Badge<Executor>, Reticle& reticle, SpawnParameters const&);
     Task(Task const&) = delete;
@@ -83,9 +84,13 @@ public:
     /* Where a panic or fault happened: the message and (for faults) the faulting address. */
     [[nodiscard]] char const* failure_message() const { return m_failure_message; }
     [[nodiscard]] u64 failure_address() const { return m_failure_address; }
+    [[nodiscard]] bool is_listed() const { return m_listed; }
 
 private:
     friend class Executor;
+    /* The last TaskCap is gone: a running Task is stopped, an exited one forgotten. */
+    void tear_down() override;
+    void retired() override;
 
     FixedString<31> m_name;
     TaskState m_state { TaskState::Runnable };
@@ -110,6 +115,9 @@ private:
     SignalMask* m_supervisor_mask { nullptr };
     SignalBit m_exit_bit { 63 };
     Task* m_next { nullptr }; /* the Executor's list of every Task */
+    bool m_listed { false };  /* on that list (a reference: see KernelObject) */
+    bool m_in_timed_wait { false };
+    bool m_stop_requested { false }; /* its own last TaskCap went while it ran: it ends at its next wait */
     u64 m_switches { 0 };
 };
 

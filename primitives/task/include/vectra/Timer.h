@@ -14,12 +14,15 @@ namespace vectra {
  * its owner's Signal Mask when the deadline passes. The executor keeps armed timers and
  * programs the platform's deadline timer for the earliest.
  */
-class Timer {
+class Timer final : public KernelObject {
 public:
-    Timer(SignalMask& target, SignalBit bit)
-        : m_target(target)
+    /* The Timer pins the mask it raises (and so the Task holding it) until it retires. */
+    Timer(KernelObject* origin, SignalMask& target, SignalBit bit)
+        : KernelObject(CapabilityClass::Timer, origin)
+        , m_target(target)
         , m_bit(bit)
     {
+        m_target.retain();
     }
 
     [[nodiscard]] SignalBit bit() const { return m_bit; }
@@ -28,6 +31,9 @@ public:
 
 private:
     friend class Executor;
+    void tear_down() override; /* the last TimerCap is gone: disarm */
+    void retired() override { m_target.release(); }
+
     SignalMask& m_target;
     SignalBit m_bit;
     u64 m_deadline { 0 };

@@ -16,26 +16,30 @@ class Task;
 namespace vectra {
 
 /* A device object, named by a DeviceCap. */
-class Device {
+class Device : public KernelObject {
 public:
     enum class Kind : u8 {
         Console,
     };
-    explicit Device(Kind kind)
-        : m_kind(kind)
+    explicit Device(Kind kind, KernelObject* origin = nullptr)
+        : KernelObject(CapabilityClass::Device, origin)
+        , m_kind(kind)
     {
     }
     [[nodiscard]] Kind kind() const { return m_kind; }
+
+protected:
+    ~Device() = default;
 
 private:
     Kind m_kind;
 };
 
 /* The console. Tasks reach it only through a DeviceCap with RightWrite. */
-class ConsoleDevice : public Device {
+class ConsoleDevice final : public Device {
 public:
-    ConsoleDevice()
-        : Device(Kind::Console)
+    explicit ConsoleDevice(KernelObject* origin = nullptr)
+        : Device(Kind::Console, origin)
     {
     }
     void write(std::string_view text) { platform::console_write(text.data(), text.size()); }
@@ -78,7 +82,6 @@ void console_format(fmt::format_string<Arguments...> format, Arguments&&... argu
 [[noreturn]] void power_off_with_report(platform::ExitStatus);
 
 /* Called by the executor when a Task ends, before its supervisor hears of it. */
-void task_finished(Task&);
 
 /* True when any interrupt line (besides the timer) is routed to a Task's signal bit. */
 [[nodiscard]] bool interrupt_lines_bound();

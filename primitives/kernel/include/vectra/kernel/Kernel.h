@@ -69,19 +69,52 @@ namespace vectra::kernel {
 
 }
 
+namespace vectra::kernel {
+class InterruptRouting;
+}
+
 namespace vectra {
 
-/* An interrupt line, named by an IrqCap. */
-class InterruptLine {
+/*
+ * An interrupt line, named by an IrqCap. At most one route: the line raises one bit of the
+ * mask of the Task that bound it, until that Task exits, the IrqCap it bound through is
+ * revoked or deleted, or the line's last IrqCap goes — then the line is masked again.
+ */
+class InterruptLine final : public KernelObject {
 public:
-    explicit InterruptLine(u32 line)
-        : m_line(line)
+    explicit InterruptLine(u32 line, KernelObject* origin = nullptr)
+        : KernelObject(CapabilityClass::Irq, origin)
+        , m_line(line)
     {
     }
     [[nodiscard]] u32 line() const { return m_line; }
+    [[nodiscard]] bool is_routed() const { return m_route.attached_space() != nullptr; }
 
 private:
+    friend class kernel::InterruptRouting;
+
+    /* The route a bind_interrupt made: the binder's mask and bit, and the IrqCap entry it used. */
+    class Route final : public SpaceAttachment {
+    public:
+        explicit Route(InterruptLine& line)
+            : m_line(line)
+        {
+        }
+        SignalMask* mask { nullptr };
+        SignalBit bit { 0 };
+        CapabilityEntry const* through { nullptr };
+
+    private:
+        void space_cleared() override;
+        InterruptLine& m_line;
+    };
+
+    void tear_down() override;
+    void capability_deleted(CapabilityEntry const&) override;
+    void capability_moved(CapabilityEntry const& from, CapabilityEntry const& to) override;
+
     u32 m_line;
+    Route m_route { *this };
 };
 
 }

@@ -1,0 +1,24 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#pragma once
+
+#include <vectra/Types.h>
+
+namespace vectra {
+
+/* The classes of kernel object a capability can name. */
+enum class CapabilityClass : u8 {
+    Task = 1,
+    Memory,
+    Ring,
+    Signal,
+    Bundle,
+    Reticle,
+    Irq,
+    Device,
+    Timer,
+};
+
+}

@@ -161,6 +161,8 @@ ErrorOr<void> Supervisor::report(Task const& task)
         return say("initd: {} panicked: {}", task.name(), task.failure_message());
     case ExitCause::Faulted:
         return say("initd: {} faulted: {} at address {:#x}", task.name(), task.failure_message(), task.failure_address());
+    case ExitCause::Stopped:
+        return say("initd: {} was stopped: {}", task.name(), task.failure_message());
     }
     return {};
 }

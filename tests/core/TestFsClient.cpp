@@ -7,7 +7,9 @@
 
 #include "../TestSupport.h"
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <string>
+#include <vector>
 #include <vectra/Executor.h>
 #include <vectra/Try.h>
 #include <vectra/Service.h>
@@ -30,11 +32,8 @@ ErrorOr<i32> server(Bundle& bundle)
     auto outbox = TRY(RingSender::bind(self.capabilities(), replies, vfs::schema_id, self.signals(), SignalBit(1)));
     Reticle* reticle = TRY(self.capabilities().lookup(memory, RightRetype));
     auto* filesystem = TRY(vfs::RamFilesystem::try_create(*reticle, 32, 64));
-    u8 request[vfs::ring_slot_size];
-    u8 reply[vfs::ring_slot_size];
-    TRY(serve(inbox, outbox, request, reply, [&](std::span<u8 const> message, std::span<u8> answer) {
-        return vfs::handle_request(*filesystem, message, answer);
-    }));
+    /* vfsd's own serve loop: it returns only when a Ring fails. */
+    TRY(vfs::serve_connection(*filesystem, inbox, outbox));
     return 0;
 }
 
@@ -73,9 +72,11 @@ ErrorOr<i32> client(Bundle& bundle)
     return 0;
 }
 
-}
-
-TEST_CASE("the fs client opens, reads, writes, lists and removes through vfsd's handler, with typed errors")
+/*
+ * Runs `client_entry` as a Task against vfsd's handler in another Task over real Rings, then
+ * checks the server served until the Rings were reset (no request made it exit).
+ */
+void run_with_server(TaskEntry client_entry)
 {
     test::Arena arena(2 * MiB);
     auto& executor = Executor::current();
@@ -93,7 +94,7 @@ TEST_CASE("the fs client opens, reads, writes, lists and removes through vfsd's 
     REQUIRE_FALSE(serving->bundle().grant("memory", parent, memory, RightRetype).is_error());
     REQUIRE_FALSE(serving->bundle().grant("requests", parent, requests, RightReceive).is_error());
     REQUIRE_FALSE(serving->bundle().grant("replies", parent, replies, RightSend).is_error());
-    SpawnParameters client_parameters { "client", client };
+    SpawnParameters client_parameters { "client", client_entry };
     client_parameters.stack_size = 64 * KiB;
     Task* using_fs = executor.spawn(arena.reticle(), client_parameters).value();
     REQUIRE_FALSE(using_fs->bundle().grant("requests", parent, requests, RightSend).is_error());
@@ -102,13 +103,177 @@ TEST_CASE("the fs client opens, reads, writes, lists and removes through vfsd's 
     s_failure.clear();
     i32 status = executor.run_until_exit(*using_fs).value();
     INFO(s_failure);
-    REQUIRE(status == 0);
+    Error exit_error = using_fs->exit_error();
+    INFO("client error: " << error_code_name(exit_error.code()) << " " << (exit_error.message() ? exit_error.message() : ""));
     REQUIRE(using_fs->exit_cause() == ExitCause::Returned);
-    /* Resetting the Rings ends the server's serve loop with PeerRestarted. */
+    REQUIRE(status == 0);
+    /* Resetting the Rings ends the server's serve loop with PeerRestarted: it was serving until now. */
     request_ring->reset();
     REQUIRE(executor.run_until_exit(*serving).value() == 1);
     REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
     while (Task* task = executor.tasks())
         REQUIRE_FALSE(executor.reap(*task).is_error());
     server_memory->~Reticle();
+}
+
+/* Writes `data` in pieces that each fit one request slot. */
+ErrorOr<void> write_all(vfs::Client& fs, Path const& path, u64 offset, std::span<u8 const> data)
+{
+    constexpr usize piece = 400;
+    for (usize done = 0; done < data.size(); done += piece)
+        TRY(fs.write(path, offset + done, data.subspan(done, std::min(piece, data.size() - done))));
+    return {};
+}
+
+ErrorOr<i32> boundary_client(Bundle& bundle)
+{
+    auto fs = TRY(vfs::Client::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    Path file = TRY(Path::root().try_join("boundary"));
+    std::vector<u8> content(1200);
+    for (usize index = 0; index < content.size(); ++index)
+        content[index] = static_cast<u8>(index * 31 + 7);
+    TRY(write_all(fs, file, 0, content));
+
+    /* Every read length 480..520 (and far beyond), from offsets leaving 470..530 bytes. */
+    std::vector<u8> buffer(4096);
+    for (usize left = 470; left <= 530; ++left) {
+        u64 offset = content.size() - left;
+        for (usize asked = 480; asked <= 521; ++asked) {
+            if (asked == 521)
+                asked = buffer.size();
+            usize length = TRY(fs.read(file, offset, std::span<u8>(buffer.data(), asked)));
+            EXPECT_IN_TASK(length == std::min({ left, asked, vfs::maximum_read_length }));
+            EXPECT_IN_TASK(std::equal(buffer.begin(), buffer.begin() + static_cast<long>(length), content.begin() + static_cast<long>(offset)));
+        }
+    }
+    /* The raw protocol asking for 65535 bytes: a short read, not a lost server. */
+    u8 raw[64];
+    ByteWriter writer(raw);
+    TRY(writer.write<u16>(static_cast<u16>(vfs::MessageType::Read)));
+    TRY(writer.write<u16>(vfs::protocol_version));
+    TRY(writer.write<u32>(0x7777));
+    TRY(file.encode(writer));
+    TRY(writer.write<u64>(0));
+    TRY(writer.write<u16>(0xffff));
+    EXPECT_IN_TASK(TRY(fs.send_raw(writer.written())) == ErrorCode::None);
+
+    /* Listings whose complete encoding is 480..520 bytes: seven longest names and one more. */
+    Path directory = TRY(Path::root().try_join("listing"));
+    TRY(fs.create_directory(directory));
+    for (char letter = 'a'; letter < 'a' + 7; ++letter)
+        TRY(fs.create_directory(TRY(directory.try_join(std::string(Path::maximum_component_length, letter)))));
+    constexpr usize fixed_entries = 7 * (2 + Path::maximum_component_length);
+    for (usize total = 480; total <= 520; ++total) {
+        usize name_length = total - vfs::list_reply_fixed_size - fixed_entries - 2;
+        Path last = TRY(directory.try_join(std::string(name_length, 'z')));
+        TRY(fs.write(last, 0, {}));
+        auto listing = TRY(fs.list(directory));
+        if (total <= vfs::message_capacity) {
+            EXPECT_IN_TASK(listing.count == 8 && !listing.more && listing.next == 8);
+        } else {
+            EXPECT_IN_TASK(listing.count == 7 && listing.more && listing.next == 7);
+            auto rest = TRY(fs.list(directory, listing.next));
+            EXPECT_IN_TASK(rest.count == 1 && !rest.more && rest.names[0].view().size() == name_length);
+        }
+        TRY(fs.remove(last));
+    }
+    EXPECT_IN_TASK(TRY(fs.stat(file)).size == content.size());
+    return 0;
+}
+
+/* Everything a client can see of the tree: each node's path, kind, size and content. */
+ErrorOr<void> snapshot_directory(vfs::Client& fs, Path const& directory, std::string const& prefix, std::string& out)
+{
+    u32 first = 0;
+    for (;;) {
+        auto listing = TRY(fs.list(directory, first));
+        for (usize index = 0; index < listing.count; ++index) {
+            std::string name(listing.names[index].view());
+            Path child = TRY(directory.try_join(name));
+            auto status = TRY(fs.stat(child));
+            out += (status.kind == vfs::NodeKind::Directory ? "d " : "f ") + prefix + "/" + name + " "
+                + std::to_string(status.size) + "\n";
+            if (status.kind == vfs::NodeKind::Directory) {
+                TRY(snapshot_directory(fs, child, prefix + "/" + name, out));
+                continue;
+            }
+            std::vector<u8> content(static_cast<usize>(status.size));
+            for (usize done = 0; done < content.size();) {
+                usize length = TRY(fs.read(child, done, std::span<u8>(content).subspan(done)));
+                if (length == 0)
+                    return Error(ErrorCode::MalformedMessage, "a file read short of its size");
+                done += length;
+            }
+            out.append(content.begin(), content.end());
+            out += "\n";
+        }
+        if (!listing.more)
+            return {};
+        first = listing.next;
+    }
+}
+
+ErrorOr<std::string> snapshot(vfs::Client& fs)
+{
+    std::string out;
+    TRY(snapshot_directory(fs, Path::root(), "", out));
+    return out;
+}
+
+#define EXPECT_REFUSED_UNCHANGED(call, expected)                       \
+    do {                                                              \
+        std::string before = TRY(snapshot(fs));                       \
+        auto result = (call);                                         \
+        EXPECT_IN_TASK(result.is_error() && result.error().code() == (expected)); \
+        EXPECT_IN_TASK(TRY(snapshot(fs)) == before);                  \
+    } while (0)
+
+ErrorOr<i32> refusal_client(Bundle& bundle)
+{
+    auto fs = TRY(vfs::Client::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    Path directory = TRY(Path::root().try_join("d"));
+    Path small = TRY(directory.try_join("small"));
+    Path full = TRY(Path::root().try_join("full"));
+    Path fresh = TRY(Path::root().try_join("fresh"));
+    TRY(fs.create_directory(directory));
+    TRY(fs.write(small, 0, as_bytes("small file\n")));
+    u64 largest = 32 * KiB;
+    EXPECT_REFUSED_UNCHANGED(fs.write(fresh, largest, as_bytes("x")), ErrorCode::TooLarge);
+    EXPECT_REFUSED_UNCHANGED(fs.write(fresh, ~u64(0), as_bytes("x")), ErrorCode::TooLarge);
+    EXPECT_REFUSED_UNCHANGED(fs.write(TRY(small.try_join("x")), 0, as_bytes("x")), ErrorCode::NotADirectory);
+    EXPECT_REFUSED_UNCHANGED(fs.write(directory, 0, as_bytes("x")), ErrorCode::IsADirectory);
+    EXPECT_REFUSED_UNCHANGED(fs.write(small, largest - 1, as_bytes("xy")), ErrorCode::TooLarge);
+    EXPECT_REFUSED_UNCHANGED(fs.create_directory(directory), ErrorCode::AlreadyExists);
+    EXPECT_REFUSED_UNCHANGED(fs.create_directory(TRY(small.try_join("x"))), ErrorCode::NotADirectory);
+    EXPECT_REFUSED_UNCHANGED(fs.remove(directory), ErrorCode::NotEmpty);
+    EXPECT_REFUSED_UNCHANGED(fs.remove(fresh), ErrorCode::NotFound);
+    EXPECT_REFUSED_UNCHANGED(fs.remove(Path::root()), ErrorCode::InvalidArgument);
+
+    /* Use up every block the server has (64 × 512 bytes less the small file's one). */
+    std::vector<u8> filler(32 * KiB - 512, 'F');
+    TRY(write_all(fs, full, 0, filler));
+    EXPECT_REFUSED_UNCHANGED(fs.write(fresh, 0, as_bytes("x")), ErrorCode::OutOfMemory);
+    EXPECT_REFUSED_UNCHANGED(fs.write(full, filler.size(), as_bytes("x")), ErrorCode::OutOfMemory);
+    EXPECT_IN_TASK(fs.stat(fresh).error().code() == ErrorCode::NotFound);
+    /* Removing frees the blocks, and the refused path can then be written. */
+    TRY(fs.remove(full));
+    EXPECT_IN_TASK(TRY(fs.write(fresh, 0, as_bytes("x"))) == 1);
+    return 0;
+}
+
+}
+
+TEST_CASE("the fs client opens, reads, writes, lists and removes through vfsd's handler, with typed errors")
+{
+    run_with_server(client);
+}
+
+TEST_CASE("reads and lists of every length around a slot's payload get short replies; vfsd keeps serving")
+{
+    run_with_server(boundary_client);
+}
+
+TEST_CASE("a call vfsd refuses leaves the tree, as the client sees it, as it was")
+{
+    run_with_server(refusal_client);
 }

@@ -3,6 +3,7 @@
  */
 
 #include "../TestSupport.h"
+#include "FilesystemSnapshot.h"
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -118,4 +119,99 @@ TEST_CASE("the node table fills up with a clear error")
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "a" })).is_error());
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "b" })).is_error());
     REQUIRE(filesystem.create_directory(path_of({ "c" })).error().code() == ErrorCode::OutOfMemory);
+}
+
+namespace {
+
+/* Runs a call the filesystem must refuse with `expected`, and checks the tree did not change at all. */
+template<typename Call>
+void require_refused_unchanged(RamFilesystem& filesystem, ErrorCode expected, Call call)
+{
+    std::string before = test::snapshot(filesystem);
+    auto result = call();
+    REQUIRE(result.is_error());
+    REQUIRE(result.error().code() == expected);
+    REQUIRE(test::snapshot(filesystem) == before);
+}
+
+}
+
+TEST_CASE("a refused mutating call leaves the tree byte-for-byte as it was")
+{
+    test::Arena arena(1 * MiB);
+    /* root, d, d/f, e, g and one node to spare; four blocks, three of them used. */
+    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 6, 4).value();
+    REQUIRE_FALSE(filesystem.create_directory(path_of({ "d" })).is_error());
+    std::vector<u8> content(600);
+    for (usize index = 0; index < content.size(); ++index)
+        content[index] = static_cast<u8>(index * 13 + 1);
+    REQUIRE_FALSE(filesystem.write(path_of({ "d", "f" }), 0, content).is_error());
+    REQUIRE_FALSE(filesystem.create_directory(path_of({ "e" })).is_error());
+    REQUIRE_FALSE(filesystem.write(path_of({ "g" }), 0, as_bytes("ten bytes!")).is_error());
+    REQUIRE(filesystem.free_nodes() == 1);
+    REQUIRE(filesystem.free_blocks() == 1);
+
+    std::vector<u8> two_blocks(2 * RamFilesystem::block_size, 2);
+    std::vector<u8> four_blocks(4 * RamFilesystem::block_size, 4);
+    std::vector<u8> too_large(RamFilesystem::blocks_per_file * RamFilesystem::block_size + 1, 1);
+    u64 largest = u64(RamFilesystem::blocks_per_file) * RamFilesystem::block_size;
+    Path fresh = path_of({ "new" });
+
+    SECTION("writes to a new path: refused, and the path is not created")
+    {
+        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.write(fresh, 0, two_blocks); });
+        require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(fresh, 0, too_large); });
+        require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(fresh, ~u64(0) - 1, as_bytes("xy")); });
+        require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(fresh, largest + 1, {}); });
+        require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(fresh, largest - 1, as_bytes("xy")); });
+        require_refused_unchanged(filesystem, ErrorCode::NotFound, [&] { return filesystem.write(path_of({ "missing", "new" }), 0, as_bytes("x")); });
+        require_refused_unchanged(filesystem, ErrorCode::NotADirectory, [&] { return filesystem.write(path_of({ "g", "new" }), 0, as_bytes("x")); });
+        REQUIRE(filesystem.stat(fresh).error().code() == ErrorCode::NotFound);
+    }
+    SECTION("writes to existing nodes")
+    {
+        require_refused_unchanged(filesystem, ErrorCode::IsADirectory, [&] { return filesystem.write(path_of({ "d" }), 0, as_bytes("x")); });
+        require_refused_unchanged(filesystem, ErrorCode::IsADirectory, [&] { return filesystem.write(Path::root(), 0, as_bytes("x")); });
+        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.write(path_of({ "d", "f" }), 0, four_blocks); });
+        require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(path_of({ "d", "f" }), largest - 1, as_bytes("xy")); });
+        require_refused_unchanged(filesystem, ErrorCode::NotADirectory, [&] { return filesystem.write(path_of({ "g", "h" }), 0, as_bytes("x")); });
+    }
+    SECTION("directories")
+    {
+        require_refused_unchanged(filesystem, ErrorCode::AlreadyExists, [&] { return filesystem.create_directory(Path::root()); });
+        require_refused_unchanged(filesystem, ErrorCode::AlreadyExists, [&] { return filesystem.create_directory(path_of({ "d" })); });
+        require_refused_unchanged(filesystem, ErrorCode::AlreadyExists, [&] { return filesystem.create_directory(path_of({ "g" })); });
+        require_refused_unchanged(filesystem, ErrorCode::NotFound, [&] { return filesystem.create_directory(path_of({ "missing", "x" })); });
+        require_refused_unchanged(filesystem, ErrorCode::NotADirectory, [&] { return filesystem.create_directory(path_of({ "g", "x" })); });
+    }
+    SECTION("removals")
+    {
+        require_refused_unchanged(filesystem, ErrorCode::InvalidArgument, [&] { return filesystem.remove(Path::root()); });
+        require_refused_unchanged(filesystem, ErrorCode::NotEmpty, [&] { return filesystem.remove(path_of({ "d" })); });
+        require_refused_unchanged(filesystem, ErrorCode::NotFound, [&] { return filesystem.remove(path_of({ "missing" })); });
+        require_refused_unchanged(filesystem, ErrorCode::NotADirectory, [&] { return filesystem.remove(path_of({ "g", "x" })); });
+    }
+    SECTION("a full node table")
+    {
+        REQUIRE_FALSE(filesystem.create_directory(path_of({ "last" })).is_error());
+        REQUIRE(filesystem.free_nodes() == 0);
+        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.create_directory(fresh); });
+        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.write(fresh, 0, {}); });
+        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.write(fresh, 0, as_bytes("x")); });
+    }
+    /* And the tree still takes what fits. */
+    REQUIRE(filesystem.write(path_of({ "d", "f" }), 0, as_bytes("X")).value() == 600);
+}
+
+TEST_CASE("an empty write allocates nothing, even far into a file with no blocks left")
+{
+    test::Arena arena(1 * MiB);
+    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 4, 1).value();
+    REQUIRE_FALSE(filesystem.write(path_of({ "f" }), 0, as_bytes("x")).is_error());
+    REQUIRE(filesystem.free_blocks() == 0);
+    REQUIRE(filesystem.write(path_of({ "f" }), 1000, {}).value() == 1000);
+    REQUIRE(filesystem.free_blocks() == 0);
+    u8 buffer[8];
+    REQUIRE(filesystem.read(path_of({ "f" }), 990, buffer).value() == 8);
+    REQUIRE(buffer[0] == 0);
 }

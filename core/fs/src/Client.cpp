@@ -133,7 +133,7 @@ ErrorOr<u64> File::size()
 
 ErrorOr<void> Client::create_directory(Path const& path)
 {
-    u8 buffer[ring_slot_size];
+    u8 buffer[message_capacity];
     u32 id = m_next_request_id++;
     auto writer = TRY(begin_request(buffer, MessageType::CreateDirectory, id, path));
     auto reader = TRY(transact(writer.written(), id));
@@ -143,7 +143,7 @@ ErrorOr<void> Client::create_directory(Path const& path)
 
 ErrorOr<u64> Client::write(Path const& path, u64 offset, std::span<u8 const> data)
 {
-    u8 buffer[ring_slot_size];
+    u8 buffer[message_capacity];
     u32 id = m_next_request_id++;
     auto writer = TRY(begin_request(buffer, MessageType::Write, id, path));
     if (data.size() > 0xffff)
@@ -159,7 +159,7 @@ ErrorOr<u64> Client::write(Path const& path, u64 offset, std::span<u8 const> dat
 
 ErrorOr<usize> Client::read(Path const& path, u64 offset, std::span<u8> buffer)
 {
-    u8 request[ring_slot_size];
+    u8 request[message_capacity];
     u32 id = m_next_request_id++;
     auto writer = TRY(begin_request(request, MessageType::Read, id, path));
     TRY(writer.write<u64>(offset));
@@ -175,7 +175,7 @@ ErrorOr<usize> Client::read(Path const& path, u64 offset, std::span<u8> buffer)
 
 ErrorOr<Listing> Client::list(Path const& path, u32 first)
 {
-    u8 request[ring_slot_size];
+    u8 request[message_capacity];
     u32 id = m_next_request_id++;
     auto writer = TRY(begin_request(request, MessageType::List, id, path));
     TRY(writer.write<u32>(first));
@@ -195,12 +195,13 @@ ErrorOr<Listing> Client::list(Path const& path, u32 first)
         listing.names[listing.count] = TRY(Path::Component::try_from(as_text(name)));
         ++listing.count;
     }
+    listing.next = first + static_cast<u32>(listing.count);
     return listing;
 }
 
 ErrorOr<Status> Client::stat(Path const& path)
 {
-    u8 request[ring_slot_size];
+    u8 request[message_capacity];
     u32 id = m_next_request_id++;
     auto writer = TRY(begin_request(request, MessageType::Stat, id, path));
     auto reader = TRY(transact(writer.written(), id));
@@ -212,7 +213,7 @@ ErrorOr<Status> Client::stat(Path const& path)
 
 ErrorOr<void> Client::remove(Path const& path)
 {
-    u8 request[ring_slot_size];
+    u8 request[message_capacity];
     u32 id = m_next_request_id++;
     auto writer = TRY(begin_request(request, MessageType::Remove, id, path));
     TRY(transact(writer.written(), id));

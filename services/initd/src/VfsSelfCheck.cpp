@@ -6,6 +6,7 @@
  * Its transcript is stable and documented in services/initd/README.md; image oracles match it.
  */
 
+#include <string.h>
 #include <vectra/Bytes.h>
 #include <vectra/Executor.h>
 #include <vectra/Try.h>
@@ -90,6 +91,29 @@ ErrorOr<i32> vfs_selfcheck(Bundle& bundle)
     code = STEP(console, "unknown message", send_malformed(client, unknown));
     STEP(console, "unknown message", expect(code == ErrorCode::UnknownMessage, "vfsd accepted an unknown message type"));
     TRY(print_line(console, "selfcheck: unknown message -> error {} ok", error_code_name(code)));
+
+    /* A read asking for more than one reply carries gets a short read, and vfsd keeps serving. */
+    Path large = TRY(directory.try_join("large.bin"));
+    u8 piece[400];
+    memset(piece, 'L', sizeof(piece));
+    STEP(console, "write large", client.write(large, 0, piece));
+    u64 large_size = STEP(console, "write large", client.write(large, sizeof(piece), piece));
+    u8 wide[512];
+    usize got = STEP(console, "read large", client.read(large, 0, wide));
+    STEP(console, "read large", expect(got == vfs::maximum_read_length, "a read did not stop at one slot's payload"));
+    TRY(print_line(console, "selfcheck: read {} of {} bytes -> {} (one slot) ok", sizeof(wide), large_size, got));
+
+    /* A refused write to a missing path must not create it. */
+    Path refused = TRY(directory.try_join("refused"));
+    auto too_large = client.write(refused, 32 * KiB, as_bytes("x"));
+    STEP(console, "refused write", expect(too_large.is_error() && too_large.error().code() == ErrorCode::TooLarge,
+                                       "vfsd accepted a write past the largest file"));
+    auto absent = client.stat(refused);
+    STEP(console, "refused write", expect(absent.is_error() && absent.error().code() == ErrorCode::NotFound,
+                                       "a refused write created its file"));
+    TRY(print_line(console, "selfcheck: refused write {} -> error {}, not created ok", refused,
+        error_code_name(too_large.error().code())));
+    STEP(console, "remove large", client.remove(large));
 
     auto not_empty = client.remove(directory);
     STEP(console, "remove non-empty", expect(not_empty.is_error() && not_empty.error().code() == ErrorCode::NotEmpty,

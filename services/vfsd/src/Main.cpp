@@ -50,11 +50,7 @@ ErrorOr<i32> vfsd(Bundle& bundle)
     TRY(print_line(console, "vfsd: serving {} nodes, {} blocks of {} bytes", CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS,
         vfs::RamFilesystem::block_size));
 
-    u8 request[vfs::ring_slot_size];
-    u8 reply[vfs::ring_slot_size];
-    TRY(serve(inbox, outbox, request, reply, [&](std::span<u8 const> message, std::span<u8> answer) {
-        return vfs::handle_request(*filesystem, message, answer);
-    }));
+    TRY(vfs::serve_connection(*filesystem, inbox, outbox));
     return 0;
 }
 

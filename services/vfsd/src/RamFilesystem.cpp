@@ -79,7 +79,7 @@ ErrorOr<u32> RamFilesystem::lookup(Path const& path) const
     return node;
 }
 
-ErrorOr<u32> RamFilesystem::allocate_node()
+ErrorOr<u32> RamFilesystem::find_free_node() const
 {
     for (u32 index = 1; index < m_node_capacity; ++index) {
         if (!m_nodes[index].used)
@@ -106,7 +106,7 @@ void RamFilesystem::free_block(u32 block)
     ++m_free_block_count;
 }
 
-ErrorOr<u32> RamFilesystem::create_node(Path const& path, NodeKind kind)
+ErrorOr<RamFilesystem::NewNode> RamFilesystem::plan_node(Path const& path) const
 {
     if (path.is_root())
         return Error(ErrorCode::AlreadyExists, "the root directory always exists");
@@ -115,47 +115,68 @@ ErrorOr<u32> RamFilesystem::create_node(Path const& path, NodeKind kind)
         return Error(ErrorCode::NotADirectory, "the parent is a file");
     if (find_child(parent, path.last()) != none)
         return Error(ErrorCode::AlreadyExists, "a file or directory of that name exists");
-    u32 node = TRY(allocate_node());
-    Node& entry = m_nodes[node];
+    NewNode plan;
+    plan.index = TRY(find_free_node());
+    plan.parent = parent;
+    plan.name = TRY(Path::Component::try_from(path.last()));
+    return plan;
+}
+
+u32 RamFilesystem::add_node(NewNode const& plan, NodeKind kind)
+{
+    Node& entry = m_nodes[plan.index];
     entry = Node();
     entry.used = true;
     entry.kind = kind;
-    entry.parent = parent;
-    entry.name = TRY(Path::Component::try_from(path.last()));
+    entry.parent = plan.parent;
+    entry.name = plan.name;
     for (auto& block : entry.blocks)
         block = none;
-    return node;
+    return plan.index;
 }
 
 ErrorOr<void> RamFilesystem::create_directory(Path const& path)
 {
-    TRY(create_node(path, NodeKind::Directory));
+    (void)add_node(TRY(plan_node(path)), NodeKind::Directory);
     return {};
+}
+
+u32 RamFilesystem::blocks_missing(Node const* file, u64 offset, u64 end)
+{
+    if (end <= offset)
+        return 0; /* an empty write allocates nothing, wherever it lands */
+    u32 missing = 0;
+    for (u64 block = offset / block_size; block <= (end - 1) / block_size; ++block)
+        missing += file == nullptr || file->blocks[block] == none ? 1 : 0;
+    return missing;
 }
 
 ErrorOr<u64> RamFilesystem::write(Path const& path, u64 offset, std::span<u8 const> data)
 {
+    /*
+     * Every check comes before the first change, so a refused write leaves the tree as it was:
+     * in particular a refused write to a missing path does not create it.
+     */
     auto existing = lookup(path);
-    u32 node;
+    NewNode plan;
+    bool create = false;
     if (existing.is_error()) {
         if (existing.error().code() != ErrorCode::NotFound)
             return existing.release_error();
-        node = TRY(create_node(path, NodeKind::File));
-    } else {
-        node = existing.value();
-    }
-    Node& file = m_nodes[node];
-    if (file.kind != NodeKind::File)
+        plan = TRY(plan_node(path));
+        create = true;
+    } else if (m_nodes[existing.value()].kind != NodeKind::File) {
         return Error(ErrorCode::IsADirectory, "cannot write to a directory");
+    }
     u64 end = offset + data.size();
     if (end < offset || end > u64(blocks_per_file) * block_size)
         return Error(ErrorCode::TooLarge, "write would exceed the largest file size");
-    /* Reserve every block first, so running out of blocks changes nothing. */
-    u32 needed = 0;
-    for (u64 block = offset / block_size; block * block_size < end; ++block)
-        needed += file.blocks[block] == none ? 1 : 0;
+    u32 needed = blocks_missing(create ? nullptr : &m_nodes[existing.value()], offset, end);
     if (needed > m_free_block_count)
         return Error(ErrorCode::OutOfMemory, "the filesystem has no free blocks");
+
+    u32 node = create ? add_node(plan, NodeKind::File) : existing.value();
+    Node& file = m_nodes[node];
     usize written = 0;
     while (written < data.size()) {
         u64 position = offset + written;

@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <vectra/Bytes.h>
+#include <vectra/Service.h>
 #include <vectra/Try.h>
 #include <vfsd/Server.h>
 
@@ -17,8 +18,18 @@ struct RequestHeader {
     u32 request_id { 0 };
 };
 
-/* Writes the body of a successful reply; returns an error to send instead. */
-ErrorOr<void> dispatch(RamFilesystem& filesystem, RequestHeader const& header, ByteReader& reader, ByteWriter& writer)
+/* One list entry of the longest name: u8 kind, u8 length, bytes. */
+constexpr usize maximum_list_entry_size = sizeof(u8) + sizeof(u8) + Path::maximum_component_length;
+static_assert(Path::maximum_component_length <= 0xff, "a list entry's name length is a u8");
+static_assert(list_reply_fixed_size + maximum_list_entry_size <= message_capacity,
+    "a list reply must carry at least one entry of the longest name, or listing could never progress");
+
+/*
+ * Writes the body of a successful reply through `writer` (over `reply`, after the header);
+ * returns an error to send instead.
+ */
+ErrorOr<void> dispatch(RamFilesystem& filesystem, RequestHeader const& header, ByteReader& reader, std::span<u8> reply,
+    ByteWriter& writer)
 {
     switch (static_cast<MessageType>(header.type)) {
     case MessageType::CreateDirectory: {
@@ -42,9 +53,12 @@ ErrorOr<void> dispatch(RamFilesystem& filesystem, RequestHeader const& header, B
         u64 offset = TRY(reader.read<u64>());
         u16 maximum = TRY(reader.read<u16>());
         TRY(reader.expect_end());
-        u8 buffer[512];
-        usize room = sizeof(buffer);
-        if (maximum < room)
+        /* A read asking for more than one reply carries gets a short read, never an oversized reply. */
+        u8 buffer[maximum_read_length];
+        usize room = writer.remaining() > sizeof(u16) ? writer.remaining() - sizeof(u16) : 0;
+        if (room > sizeof(buffer))
+            room = sizeof(buffer);
+        if (room > maximum)
             room = maximum;
         usize length = TRY(filesystem.read(path, offset, std::span<u8>(buffer, room)));
         TRY(writer.write<u16>(static_cast<u16>(length)));
@@ -55,10 +69,13 @@ ErrorOr<void> dispatch(RamFilesystem& filesystem, RequestHeader const& header, B
         Path path = TRY(Path::decode(reader));
         u32 first = TRY(reader.read<u32>());
         TRY(reader.expect_end());
-        /* Reserve the count and "more" fields, then fill entries while they fit. */
-        usize count_at = writer.length();
+        /*
+         * Reserve the count and "more" fields, then add entries while they fit the reply; the
+         * client continues at `first + count` while "more" is set.
+         */
         TRY(writer.write<u16>(0));
         TRY(writer.write<u8>(0));
+        auto fields = reply.subspan(writer.length() - sizeof(u16) - sizeof(u8), sizeof(u16) + sizeof(u8));
         u16 count = 0;
         bool more = false;
         TRY(filesystem.list(path, first, [&](DirectoryEntry const& entry) {
@@ -72,11 +89,8 @@ ErrorOr<void> dispatch(RamFilesystem& filesystem, RequestHeader const& header, B
             ++count;
             return true;
         }));
-        /* Patch the reserved fields. */
-        auto bytes = writer.written();
-        auto* patch = const_cast<u8*>(bytes.data()) + count_at;
-        memcpy(patch, &count, sizeof(count));
-        patch[2] = more ? 1 : 0;
+        memcpy(fields.data(), &count, sizeof(count));
+        fields[sizeof(u16)] = more ? 1 : 0;
         return {};
     }
     case MessageType::Stat: {
@@ -100,7 +114,7 @@ ErrorOr<void> dispatch(RamFilesystem& filesystem, RequestHeader const& header, B
 usize encode_error_reply(RequestHeader const& header, ErrorCode code, std::span<u8> reply)
 {
     ByteWriter writer(reply);
-    /* A reply header always fits: the caller's buffer is at least a Ring payload. */
+    /* A reply header always fits: handle_request takes no smaller buffer. */
     MUST(writer.write<u16>(static_cast<u16>(header.type | reply_flag)));
     MUST(writer.write<u16>(protocol_version));
     MUST(writer.write<u32>(header.request_id));
@@ -113,6 +127,9 @@ usize encode_error_reply(RequestHeader const& header, ErrorCode code, std::span<
 usize handle_request(RamFilesystem& filesystem, std::span<u8 const> request, std::span<u8> reply)
 {
     VERIFY(reply.size() >= reply_header_size);
+    /* Whatever buffer the caller lends, a reply never grows past what one Ring slot carries. */
+    if (reply.size() > message_capacity)
+        reply = reply.first(message_capacity);
     ByteReader reader(request);
     RequestHeader header;
     auto type = reader.read<u16>();
@@ -129,13 +146,22 @@ usize handle_request(RamFilesystem& filesystem, std::span<u8 const> request, std
     MUST(writer.write<u16>(protocol_version));
     MUST(writer.write<u32>(header.request_id));
     MUST(writer.write<u16>(static_cast<u16>(ErrorCode::None)));
-    auto result = dispatch(filesystem, header, reader, writer);
-    if (result.is_error()) {
-        ErrorCode code = result.error().code();
-        /* A reply that does not fit is the server's problem, not the client's message. */
-        return encode_error_reply(header, code, reply);
-    }
+    auto result = dispatch(filesystem, header, reader, reply, writer);
+    /* A reply that cannot be encoded is sent as an error reply, which always fits. */
+    if (result.is_error())
+        return encode_error_reply(header, result.error().code(), reply);
     return writer.length();
+}
+
+ErrorOr<void> serve_connection(RamFilesystem& filesystem, RingReceiver& requests, RingSender& replies)
+{
+    if (requests.payload_capacity() != message_capacity || replies.payload_capacity() != message_capacity)
+        return Error(ErrorCode::InvalidArgument, "vfs Rings must have vfs-sized slots (vectra::vfs::ring_slot_size)");
+    u8 request[message_capacity];
+    u8 reply[message_capacity];
+    return serve(requests, replies, request, reply, [&](std::span<u8 const> message, std::span<u8> answer) {
+        return handle_request(filesystem, message, answer);
+    });
 }
 
 }

@@ -88,6 +88,7 @@ public:
 
     [[nodiscard]] std::span<u8 const> written() const { return m_buffer.first(m_length); }
     [[nodiscard]] usize length() const { return m_length; }
+    [[nodiscard]] usize remaining() const { return m_buffer.size() - m_length; }
 
 private:
     std::span<u8> m_buffer;

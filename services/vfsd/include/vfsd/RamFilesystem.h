@@ -65,10 +65,22 @@ private:
     [[nodiscard]] ErrorOr<u32> lookup(Path const&) const;
     [[nodiscard]] u32 find_child(u32 directory, std::string_view name) const;
     [[nodiscard]] bool has_children(u32 directory) const;
-    [[nodiscard]] ErrorOr<u32> allocate_node();
+    [[nodiscard]] ErrorOr<u32> find_free_node() const;
     [[nodiscard]] ErrorOr<u32> allocate_block();
     void free_block(u32);
-    [[nodiscard]] ErrorOr<u32> create_node(Path const&, NodeKind);
+
+    /* A node about to be added: every check done, nothing changed yet. */
+    struct NewNode {
+        u32 index { none };
+        u32 parent { none };
+        Path::Component name;
+    };
+    /* Checks that `path` can be created (parent directory exists, name free, a node left). */
+    [[nodiscard]] ErrorOr<NewNode> plan_node(Path const&) const;
+    /* Adds a planned node; cannot fail. */
+    u32 add_node(NewNode const&, NodeKind);
+    /* Blocks a write of [offset, end) would allocate in `file` (nullptr: a file not yet created). */
+    [[nodiscard]] static u32 blocks_missing(Node const* file, u64 offset, u64 end);
 
     Node* m_nodes;
     u32 m_node_capacity;

@@ -19,12 +19,17 @@ struct Status {
     u64 size { 0 };
 };
 
+/*
+ * One page of a directory listing: as many entries as one reply carries (at most `capacity`).
+ * While `more` is set, list again from `next` for the rest.
+ */
 struct Listing {
     static constexpr usize capacity = 16;
     Path::Component names[capacity];
     NodeKind kinds[capacity] {};
     usize count { 0 };
     bool more { false };
+    u32 next { 0 };
 };
 
 class Client;
@@ -77,8 +82,11 @@ public:
     [[nodiscard]] ErrorOr<File> open(Path const&, Create = Create::No);
 
     [[nodiscard]] ErrorOr<void> create_directory(Path const&);
+    /* One write carries what fits one request slot (TooLarge otherwise). */
     [[nodiscard]] ErrorOr<u64> write(Path const&, u64 offset, std::span<u8 const> data);
+    /* Reads up to buffer.size() bytes; one reply carries at most maximum_read_length, so a larger ask gets a short read. */
     [[nodiscard]] ErrorOr<usize> read(Path const&, u64 offset, std::span<u8> buffer);
+    /* Lists entries from index `first`; see Listing for continuing. */
     [[nodiscard]] ErrorOr<Listing> list(Path const&, u32 first = 0);
     [[nodiscard]] ErrorOr<Status> stat(Path const&);
     [[nodiscard]] ErrorOr<void> remove(Path const&);
@@ -120,7 +128,7 @@ private:
     RingSender m_sender;
     RingReceiver m_receiver;
     u32 m_next_request_id { 1 };
-    u8 m_reply[ring_slot_size] {};
+    u8 m_reply[message_capacity] {};
 };
 
 }

@@ -49,8 +49,29 @@ enum class NodeKind : u8 {
 inline constexpr usize request_header_size = 8;
 inline constexpr usize reply_header_size = 10;
 
-/* Ring geometry the manifest uses for vfs connections. */
+/*
+ * Ring geometry of every vfs connection: the single source of truth. footprint.json names
+ * these constants, so initd creates the Rings with them; everything below is derived.
+ */
 inline constexpr u32 ring_slot_count = 8;
 inline constexpr u32 ring_slot_size = 512;
+
+/* Bytes one message (request or reply) may occupy: a slot less the Ring's slot header. */
+inline constexpr usize message_capacity = ring_slot_size - Ring::header_bytes;
+
+/*
+ * The most file bytes one read reply carries. A read asking for more gets a short read; the
+ * reply (header, u16 length, bytes) then fills the slot exactly.
+ */
+inline constexpr usize maximum_read_length = message_capacity - reply_header_size - sizeof(u16);
+
+/* Bytes of a list reply before its entries: u16 count, u8 more (vfsd checks one longest entry fits). */
+inline constexpr usize list_reply_fixed_size = reply_header_size + sizeof(u16) + sizeof(u8);
+
+/* The largest reply of each fixed-size message type fits one slot. */
+static_assert(reply_header_size + sizeof(u64) <= message_capacity, "a write reply must fit a Ring slot");
+static_assert(reply_header_size + sizeof(u16) + maximum_read_length <= message_capacity, "a read reply must fit a Ring slot");
+static_assert(reply_header_size + sizeof(u8) + sizeof(u64) <= message_capacity, "a stat reply must fit a Ring slot");
+static_assert(maximum_read_length <= 0xffff, "a read reply's length field is a u16");
 
 }

@@ -121,8 +121,8 @@ TEST_CASE("several producer Tasks send numbered messages; the consumer gets all,
 {
     test::Arena arena(2 * MiB);
     auto& executor = Executor::current();
+    SignalMask numbers; /* outlives the space that names it */
     CapabilitySpace supervisor(allocate_space_id());
-    SignalMask numbers;
     Task* receiving = executor.spawn(arena.reticle(), { "consumer", consumer }).value();
     Task* sending[producer_count] {};
     for (usize index = 0; index < producer_count; ++index) {

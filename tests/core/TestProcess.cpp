@@ -19,6 +19,7 @@ namespace {
 /* A parent and a child with its Bundle, as a supervisor and the Task it spawns hold them. */
 struct Family {
     test::Arena arena { 256 * KiB };
+    SignalMask mask; /* outlives the spaces that name it */
     CapabilitySpace parent { allocate_space_id() };
     CapabilitySpace child { allocate_space_id() };
     Bundle bundle { child };
@@ -167,8 +168,7 @@ TEST_CASE("no slot, a slot taken already, a slot of another class or without Rig
     REQUIRE_FALSE(take_arguments(family.bundle, read).is_error());
     REQUIRE(take_arguments(family.bundle, read).error().code() == ErrorCode::NotFound);
 
-    SignalMask mask;
-    auto signal = family.parent.mint<CapabilityClass::Signal>(&mask, all_rights, 3).release_value();
+    auto signal = family.parent.mint<CapabilityClass::Signal>(&family.mask, all_rights, 3).release_value();
     REQUIRE_FALSE(family.bundle.grant("arguments", family.parent, signal, RightRaise).is_error());
     REQUIRE(take_arguments(family.bundle, read).error().code() == ErrorCode::WrongClass);
 

@@ -5,4 +5,5 @@ vectra_host_test(primitives.capability SOURCES primitives/TestCapability.cpp pri
     COMPONENTS ${kernel_components})
 vectra_host_test(primitives.ring SOURCES primitives/TestRing.cpp primitives/TestSignal.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.executor SOURCES primitives/TestExecutor.cpp COMPONENTS ${kernel_components})
+vectra_host_test(primitives.lifetime SOURCES primitives/TestLifetime.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.init SOURCES primitives/TestInit.cpp COMPONENTS ${kernel_components})

@@ -182,17 +182,18 @@ ErrorOr<void> CapabilitySpace::erase(u32 space, u16 slot, u32 generation, Capabi
 
 usize CapabilitySpace::clear()
 {
+    /* Bindings and routes first: the Task is gone, so nothing made through its entries may wake it. */
+    while (m_attachments) {
+        SpaceAttachment& attachment = *m_attachments;
+        detach(attachment);
+        attachment.space_cleared();
+    }
     usize cleared = 0;
     for (auto& entry : m_entries) {
         if (entry.used) {
             delete_entry(entry);
             ++cleared;
         }
-    }
-    while (m_attachments) {
-        SpaceAttachment& attachment = *m_attachments;
-        detach(attachment);
-        attachment.space_cleared();
     }
     return cleared;
 }

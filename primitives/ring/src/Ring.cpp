@@ -86,6 +86,7 @@ void Ring::invalidate(End& end, ErrorCode why)
 
 void Ring::release_end(End& end)
 {
+    end.doorbell_mask = nullptr; /* its own Task gives it up: nobody to wake */
     invalidate(end, ErrorCode::NotFound);
     if (auto* space = end.attached_space())
         space->detach(end);
@@ -99,7 +100,8 @@ void Ring::release_end(End& end)
 
 void Ring::End::space_cleared()
 {
-    /* Detached already: undo the rest of the binding. */
+    /* Detached already: undo the rest of the binding. Its Task is gone: nothing to wake. */
+    doorbell_mask = nullptr;
     m_ring.invalidate(*this, ErrorCode::NotFound);
     through = nullptr;
     if (SignalMask* mask = pinned_mask) {
@@ -135,8 +137,12 @@ void Ring::tear_down()
 {
     /* The last RingCap is gone: what travels in it is dropped, and both ends see PeerClosed. */
     (void)m_in_flight.clear();
-    invalidate(m_producer, ErrorCode::PeerClosed);
-    invalidate(m_consumer, ErrorCode::PeerClosed);
+    for (End* end : { &m_producer, &m_consumer }) {
+        invalidate(*end, ErrorCode::PeerClosed);
+        /* Ends bound through copies were revoked a moment ago by the same deletion: closed says more. */
+        if (end->attached_space())
+            end->invalid_because = ErrorCode::PeerClosed;
+    }
 }
 
 void Ring::capability_deleted(CapabilityEntry const& entry)

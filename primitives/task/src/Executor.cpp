@@ -130,6 +130,7 @@ void Executor::reschedule()
         if (next == self)
             return;
         if (next) {
+            ++m_handoffs;
             account_switch(*next);
             m_current = next;
             auto transfer = fcontext::jump_fcontext(next->m_context, self);
@@ -269,6 +270,9 @@ ErrorOr<void> Executor::reap(Task& task)
             m_last_person = nullptr;
         if (m_last_network == &task)
             m_last_network = nullptr;
+        /* Its stretch ended when it exited; the next switch must not read its name from freed memory. */
+        if (m_last_ran == &task)
+            m_last_ran = nullptr;
         return {};
     }
     return Error(ErrorCode::NotFound, "Task is not on this executor");

@@ -79,6 +79,15 @@ class NoHeapTest(unittest.TestCase):
             owners = {owner for owner, _ in no_heap.offences(path)}
             self.assertEqual(owners, {"fmt::v9::not_exempt(int)"})
 
+    def test_a_deleting_destructor_is_exempt_but_a_destructor_that_frees_is_not(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = compile_object(folder, "virtual", "struct Source { virtual ~Source(); };\n"
+                                  "Source::~Source() {}\n"
+                                  "struct Holder { int* values; ~Holder(); };\n"
+                                  "Holder::~Holder() { delete values; }\n")
+            owners = {owner for owner, _ in no_heap.offences(path)}
+            self.assertEqual(owners, {"Holder::~Holder()"})
+
     def test_every_exemption_names_its_reason(self):
         for pattern, reason in no_heap.EXEMPT:
             self.assertTrue(pattern.pattern.startswith("^fmt::"), pattern.pattern)

@@ -78,8 +78,18 @@ def function_name(demangled):
     return name[start:]
 
 
-def exemption(demangled):
+# A class with a virtual destructor gets a "deleting destructor" (mangled D0) from the compiler,
+# which calls operator delete after destroying the object. It runs only for `delete pointer`, and
+# such an object would have come from operator new, which this check refuses; deleting anything
+# else panics in core/rt's operator delete. The constructor and destructor proper (D1, D2) stay checked.
+DELETING_DESTRUCTOR = re.compile(r"D0Ev$")
+DELETING_DESTRUCTOR_REASON = "the compiler's deleting destructor of a class with a virtual destructor"
+
+
+def exemption(demangled, mangled=""):
     """Why this function may reference allocation, or None."""
+    if DELETING_DESTRUCTOR.search(mangled):
+        return DELETING_DESTRUCTOR_REASON
     name = function_name(demangled)
     for pattern, reason in EXEMPT:
         if pattern.match(name):
@@ -105,7 +115,8 @@ def offences(path):
         owner = section.removeprefix(".rela").removeprefix(".rel").removeprefix(".text.").removeprefix(".text")
         found.append((owner or section, symbol))
     names = demangle_all([owner for owner, _ in found] + [symbol for _, symbol in found])
-    return sorted({(names[owner], names[symbol]) for owner, symbol in found if exemption(names[owner]) is None})
+    return sorted({(names[owner], names[symbol]) for owner, symbol in found
+                   if exemption(names[owner], owner) is None})
 
 
 def main(arguments):

@@ -79,6 +79,35 @@ ErrorOr<i32> client(Bundle& bundle)
     return 0;
 }
 
+constexpr SignalBit server_exit_bit { 7 };
+
+Task* spawn_server(Reticle& arena, CapabilitySpace& space, ReticleCap const& memory, RingCap const& requests,
+    RingCap const& replies, SignalMask* supervisor)
+{
+    SpawnParameters parameters { "server", server };
+    parameters.stack_size = 64 * KiB;
+    parameters.supervisor_mask = supervisor;
+    parameters.exit_bit = server_exit_bit;
+    Task* task = Executor::current().spawn(arena, parameters).value();
+    if (task->bundle().grant("memory", space, memory, RightRetype).is_error()
+        || task->bundle().grant("requests", space, requests, RightReceive).is_error()
+        || task->bundle().grant("replies", space, replies, RightSend).is_error())
+        return nullptr;
+    return task;
+}
+
+Task* spawn_client(Reticle& arena, CapabilitySpace& space, decltype(SpawnParameters::entry) entry,
+    RingCap const& requests, RingCap const& replies)
+{
+    SpawnParameters parameters { "client", entry };
+    parameters.stack_size = 64 * KiB;
+    Task* task = Executor::current().spawn(arena, parameters).value();
+    if (task->bundle().grant("requests", space, requests, RightSend).is_error()
+        || task->bundle().grant("replies", space, replies, RightReceive).is_error())
+        return nullptr;
+    return task;
+}
+
 }
 
 TEST_CASE("the fs client opens, reads, writes, lists and removes through vfsd's handler, with typed errors")
@@ -94,17 +123,9 @@ TEST_CASE("the fs client opens, reads, writes, lists and removes through vfsd's 
     Reticle* server_memory = arena.reticle().try_carve(512 * KiB).value();
     auto memory = parent.mint<CapabilityClass::Reticle>(server_memory, all_rights).release_value();
 
-    SpawnParameters server_parameters { "server", server };
-    server_parameters.stack_size = 64 * KiB;
-    Task* serving = executor.spawn(arena.reticle(), server_parameters).value();
-    REQUIRE_FALSE(serving->bundle().grant("memory", parent, memory, RightRetype).is_error());
-    REQUIRE_FALSE(serving->bundle().grant("requests", parent, requests, RightReceive).is_error());
-    REQUIRE_FALSE(serving->bundle().grant("replies", parent, replies, RightSend).is_error());
-    SpawnParameters client_parameters { "client", client };
-    client_parameters.stack_size = 64 * KiB;
-    Task* using_fs = executor.spawn(arena.reticle(), client_parameters).value();
-    REQUIRE_FALSE(using_fs->bundle().grant("requests", parent, requests, RightSend).is_error());
-    REQUIRE_FALSE(using_fs->bundle().grant("replies", parent, replies, RightReceive).is_error());
+    Task* serving = spawn_server(arena.reticle(), parent, memory, requests, replies, nullptr);
+    Task* using_fs = spawn_client(arena.reticle(), parent, client, requests, replies);
+    REQUIRE((serving && using_fs));
 
     s_failure.clear();
     i32 status = executor.run_until_exit(*using_fs).value();
@@ -135,22 +156,6 @@ struct Restart {
 };
 Restart s_restart;
 
-constexpr SignalBit server_exit_bit { 7 };
-
-Task* spawn_server(Reticle& arena, CapabilitySpace& space, ReticleCap const& memory, RingCap const& requests,
-    RingCap const& replies, SignalMask* supervisor)
-{
-    SpawnParameters parameters { "server", server };
-    parameters.stack_size = 64 * KiB;
-    parameters.supervisor_mask = supervisor;
-    parameters.exit_bit = server_exit_bit;
-    Task* task = Executor::current().spawn(arena, parameters).value();
-    if (task->bundle().grant("memory", space, memory, RightRetype).is_error()
-        || task->bundle().grant("requests", space, requests, RightReceive).is_error()
-        || task->bundle().grant("replies", space, replies, RightSend).is_error())
-        return nullptr;
-    return task;
-}
 
 /* As initd does when a service ends: reset the Rings it served, start a new instance on them. */
 ErrorOr<i32> restarter(Bundle&)
@@ -198,12 +203,8 @@ TEST_CASE("the fs client re-binds when vfsd restarts in the middle of a request,
     Task* supervising = executor.spawn(arena.reticle(), { "restarter", restarter }).value();
     s_crash_on_request = 2;
     Task* first_server = spawn_server(arena.reticle(), parent, memory, requests, replies, &supervising->signals());
-    REQUIRE(first_server != nullptr);
-    SpawnParameters client_parameters { "client", restarted_client };
-    client_parameters.stack_size = 64 * KiB;
-    Task* using_fs = executor.spawn(arena.reticle(), client_parameters).value();
-    REQUIRE_FALSE(using_fs->bundle().grant("requests", parent, requests, RightSend).is_error());
-    REQUIRE_FALSE(using_fs->bundle().grant("replies", parent, replies, RightReceive).is_error());
+    Task* using_fs = spawn_client(arena.reticle(), parent, restarted_client, requests, replies);
+    REQUIRE((first_server && using_fs));
 
     s_failure.clear();
     i32 status = executor.run_until_exit(*using_fs).value();

@@ -37,6 +37,24 @@ ErrorOr<i32> yielder(Bundle&)
     return 0;
 }
 
+struct Switches {
+    u64 handoffs { 0 };
+    u64 total { 0 };
+};
+
+/* Two yielders run to their end: how many switches that took, and how many were direct handoffs. */
+Switches run_two_yielders(Reticle& reticle)
+{
+    auto& executor = Executor::current();
+    Task* first = executor.spawn(reticle, { "yielder-1", yielder }).value();
+    Task* second = executor.spawn(reticle, { "yielder-2", yielder }).value();
+    u64 handoffs_before = executor.handoffs();
+    u64 switches_before = executor.switches();
+    REQUIRE(executor.run_until_exit(*first).value() == 0);
+    REQUIRE(executor.run_until_exit(*second).value() == 0);
+    return { executor.handoffs() - handoffs_before, executor.switches() - switches_before };
+}
+
 ErrorOr<i32> long_sleeper(Bundle&)
 {
     u64 start = platform::monotonic_nanoseconds();
@@ -89,19 +107,11 @@ ErrorOr<i32> waits_then_raises(Bundle& bundle)
 TEST_CASE("a yielding Task hands the CPU straight to the next one when no deadline is pending")
 {
     test::Arena arena(1 * MiB);
-    auto& executor = Executor::current();
-    Task* first = executor.spawn(arena.reticle(), { "yielder-1", yielder }).value();
-    Task* second = executor.spawn(arena.reticle(), { "yielder-2", yielder }).value();
-    u64 handoffs_before = executor.handoffs();
-    u64 switches_before = executor.switches();
-    REQUIRE(executor.run_until_exit(*first).value() == 0);
-    REQUIRE(executor.run_until_exit(*second).value() == 0);
-    u64 handoffs = executor.handoffs() - handoffs_before;
-    u64 switches = executor.switches() - switches_before;
+    auto switches = run_two_yielders(arena.reticle());
     /* Every yield but the last one went Task to Task; only the first switch came from the scheduler. */
-    REQUIRE(handoffs >= 2 * yields_per_task - 2);
-    REQUIRE(switches - handoffs <= 3);
-    reap_all(executor);
+    REQUIRE(switches.handoffs >= 2 * yields_per_task - 2);
+    REQUIRE(switches.total - switches.handoffs <= 3);
+    reap_all(Executor::current());
 }
 
 TEST_CASE("while a deadline is pending every switch goes through the scheduler, which checks it")
@@ -109,17 +119,11 @@ TEST_CASE("while a deadline is pending every switch goes through the scheduler, 
     test::Arena arena(1 * MiB);
     auto& executor = Executor::current();
     Task* sleeping = executor.spawn(arena.reticle(), { "sleeper", long_sleeper }).value();
-    Task* first = executor.spawn(arena.reticle(), { "yielder-1", yielder }).value();
-    Task* second = executor.spawn(arena.reticle(), { "yielder-2", yielder }).value();
-    u64 handoffs_before = executor.handoffs();
-    u64 switches_before = executor.switches();
-    REQUIRE(executor.run_until_exit(*first).value() == 0);
-    REQUIRE(executor.run_until_exit(*second).value() == 0);
+    auto switches = run_two_yielders(arena.reticle());
     REQUIRE(sleeping->state() == TaskState::Waiting);
-    u64 handoffs = executor.handoffs() - handoffs_before;
-    REQUIRE(executor.switches() - switches_before >= 2 * yields_per_task);
+    REQUIRE(switches.total >= 2 * yields_per_task);
     /* At most the switches before the sleeper first parked could have been handoffs. */
-    REQUIRE(handoffs <= 2);
+    REQUIRE(switches.handoffs <= 2);
     REQUIRE(executor.run_until_exit(*sleeping).value() == 0);
     reap_all(executor);
 }

@@ -30,6 +30,7 @@ def load(module_name, file_name):
 
 
 bench = load("vectra_bench", "bench.py")
+bench_status = load("vectra_bench_status", "bench_status.py")
 Failure = sys.modules["ui"].Failure
 
 RECORD = {
@@ -256,6 +257,119 @@ class Ratios(unittest.TestCase):
         self.assertIn("reported no bytes_per_second", unmeasured["problem"])
 
 
+def repetitions(run, values, metric="real_time"):
+    return [{"name": run, "run_name": run, "run_type": "iteration", metric: value, "time_unit": "ns"}
+            for value in values]
+
+
+def repeated_report(ours, baseline):
+    """A report with every repetition, as --benchmark_display_aggregates_only writes it."""
+    def median(values):
+        ordered = sorted(values)
+        return ordered[len(ordered) // 2]
+    return {"benchmarks": repetitions("BM_task_switch/ours", ours) +
+            repetitions("BM_task_switch/baseline_raw_fcontext", baseline) +
+            [aggregate("BM_task_switch/ours", "median", median(ours)),
+             aggregate("BM_task_switch/baseline_raw_fcontext", "median", median(baseline))]}
+
+
+class Spreads(unittest.TestCase):
+    def test_each_run_keeps_the_min_and_max_of_its_repetitions(self):
+        summaries = bench.summarize(repeated_report([60.0, 58.0, 70.0], [10.0, 11.0, 9.0]))
+        self.assertEqual(summaries["BM_task_switch/ours"].spread("real_time"), (58.0, 70.0))
+        self.assertEqual(summaries["BM_task_switch/ours"].medians["real_time"], 60.0)
+        result = bench.evaluate(record(scale=0.5), summaries)
+        self.assertEqual(result["ours_spread"], [29.0, 35.0])
+        self.assertEqual(result["baseline_spread"], [4.5, 5.5])
+        self.assertAlmostEqual(result["ratio_spread"][0], 58.0 / 11.0)
+        self.assertAlmostEqual(result["ratio_spread"][1], 70.0 / 9.0)
+
+    def test_met_is_decided_only_when_the_whole_spread_is_on_one_side_of_the_goal(self):
+        clear_miss = bench.evaluate(record(goal="<= 1.2"), bench.summarize(repeated_report([60, 61, 62], [10, 10, 11])))
+        self.assertIs(clear_miss["met"], False)
+        clear_pass = bench.evaluate(record(goal="<= 10"), bench.summarize(repeated_report([60, 61, 62], [10, 10, 11])))
+        self.assertIs(clear_pass["met"], True)
+        # The median ratio (6.1) meets "<= 6.5", but the slowest ours over the fastest baseline does not.
+        straddling = bench.evaluate(record(goal="<= 6.5"), bench.summarize(repeated_report([58, 61, 75], [10, 10, 11])))
+        self.assertAlmostEqual(straddling["ratio"], 6.1)
+        self.assertEqual(straddling["met"], "unclear")
+        on_ours = bench.evaluate(record(goal="<= 60", goal_on="ours"),
+                                 bench.summarize(repeated_report([55, 59, 64], [10, 10, 11])))
+        self.assertEqual(on_ours["met"], "unclear")
+
+    def test_without_repetitions_the_median_decides_alone(self):
+        self.assertIs(bench.verdict(bench.parse_goal("<= 1"), 0.5, None), True)
+        self.assertIsNone(bench.verdict(None, 0.5, (0.1, 2.0)))
+        self.assertIsNone(bench.verdict(bench.parse_goal("<= 1"), None, None))
+
+    def test_the_table_says_unclear(self):
+        result = bench.evaluate(record(goal="<= 6.5"), bench.summarize(repeated_report([58, 61, 75], [10, 10, 11])))
+        self.assertIn("unclear", bench.format_table([result]))
+        self.assertIn("58.0–75.0", bench.format_table([result]))
+
+
+def full_document(records, **changes):
+    summaries = bench.summarize(REPORT)
+    results = [bench.evaluate(parsed, summaries) for parsed in records]
+    context = {"date": "2026-01-02T03:04:05+0000", "cpus": 2, "load_average": [1.5, 1.0, 0.5], "repetitions": 5}
+    context.update(changes)
+    return bench.results_document(results, context)
+
+
+class StatusTable(unittest.TestCase):
+    def setUp(self):
+        self.records = records_of(RECORD, dict(RECORD, name="wake", goal="<= 250", goal_on="ours"))
+
+    def test_the_table_has_one_row_per_record_with_goal_spread_and_verdict(self):
+        table = bench_status.status_table(full_document(self.records), self.records)
+        self.assertIn("2026-01-02T03:04:05+0000", table)
+        self.assertIn("load average 1.50, 1.00, 0.50", table)
+        rows = [line for line in table.splitlines() if line.startswith("| `")]
+        self.assertEqual([row.split("`")[1] for row in rows], ["task_switch", "wake"])
+        self.assertIn("≤ 1.2×", rows[0])
+        self.assertIn("| no |", rows[0])
+        self.assertIn("ours ≤ 250 ns/round trip", rows[1])
+        self.assertIn("2 % / 5 %", rows[0])
+
+    def test_a_partial_or_foreign_results_file_is_refused(self):
+        with self.assertRaises(Failure):
+            bench_status.status_table(full_document(self.records[:1]), self.records)
+        with self.assertRaises(Failure):
+            bench_status.status_table(full_document(self.records), self.records[:1])
+
+    def test_only_the_marked_region_is_replaced(self):
+        text = f"before\n{bench_status.BEGIN}\nold table\n{bench_status.END}\nafter\n"
+        replaced = bench_status.replace_region(text, "new table")
+        self.assertEqual(replaced, f"before\n{bench_status.BEGIN}\nnew table\n{bench_status.END}\nafter\n")
+        with self.assertRaises(Failure):
+            bench_status.replace_region("no markers", "table")
+
+
+class TheRepositoryStatus(unittest.TestCase):
+    """docs/STATUS.md shows a generated table of exactly the records in benchmarks.json."""
+
+    def test_the_status_table_names_exactly_the_records_with_their_goals(self):
+        records = bench.load_records(REPOSITORY / "tests" / "bench" / "benchmarks.json")
+        region = bench_status.region_of((REPOSITORY / "docs" / "STATUS.md").read_text())
+        rows = [line for line in region.splitlines() if line.startswith("| `")]
+        self.assertEqual([row.split("`")[1] for row in rows], [parsed.name for parsed in records],
+                         "regenerate with ./vectra bench --status")
+        for parsed, row in zip(records, rows):
+            with self.subTest(parsed.name):
+                cells = [cell.strip() for cell in row.split("|")]
+                goal = cells[5]
+                if parsed.goal is None:
+                    self.assertEqual(goal, "—")
+                else:
+                    self.assertIn(f"{parsed.goal.value:g}", goal)
+                    self.assertIn({"<=": "≤", ">=": "≥", "<": "<", ">": ">"}[parsed.goal.operator], goal)
+
+    def test_every_description_says_what_each_side_does(self):
+        for parsed in bench.load_records(REPOSITORY / "tests" / "bench" / "benchmarks.json"):
+            with self.subTest(parsed.name):
+                self.assertRegex(parsed.description, r"^ours: .+; baseline: .+")
+
+
 class Output(unittest.TestCase):
     def setUp(self):
         summaries = bench.summarize(REPORT)
@@ -281,7 +395,8 @@ class Output(unittest.TestCase):
     def test_the_table_is_aligned_and_says_what_each_ratio_means(self):
         table = bench.format_table(self.results)
         lines = table.splitlines()
-        self.assertEqual(lines[0].split(), ["benchmark", "unit", "ours", "baseline", "ratio", "goal", "met", "noise"])
+        self.assertEqual(lines[0].split(), ["benchmark", "unit", "ours", "min–max", "baseline", "min–max", "ratio",
+                                            "goal", "met", "noise"])
         rows = lines[2:6]
         unit_column = lines[0].index("unit")
         self.assertTrue(all(row[unit_column - 2:unit_column] == "  " for row in rows))
@@ -313,7 +428,7 @@ class Commands(unittest.TestCase):
     def test_each_binary_runs_repeated_with_json_output(self):
         command = bench.binary_command(Path("bench_primitives"), [record()], Path("out.json"), 5, None)
         self.assertIn("--benchmark_repetitions=5", command)
-        self.assertIn("--benchmark_report_aggregates_only=true", command)
+        self.assertIn("--benchmark_display_aggregates_only=true", command)  # every repetition in the JSON
         self.assertIn("--benchmark_out=out.json", command)
         self.assertIn("--benchmark_out_format=json", command)
         self.assertFalse(any(part.startswith("--benchmark_min_time") for part in command))

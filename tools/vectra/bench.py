@@ -34,6 +34,7 @@ RATIOS = ("ours/baseline", "baseline/ours")
 RUN_NAME_SUFFIX = re.compile(r"/(real_time|manual_time|process_time|threads:\d+|iterations:\d+|"
                              r"repeats:\d+|min_time:[0-9.]+s?|min_warmup_time:[0-9.]+s?)$")
 NANOSECONDS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+UNCLEAR = "unclear"
 REQUIRED_FIELDS = ("name", "binary", "benchmark", "baseline", "baseline_name", "unit", "better", "goal",
                    "description")
 
@@ -191,18 +192,25 @@ def metric_value(entry: dict, metric: str):
 
 @dataclass
 class Summary:
-    """Every metric's median (and coefficient of variation) for one run, over its repetitions."""
+    """Every metric's median, coefficient of variation and values (one per repetition) for one run."""
 
     medians: dict = field(default_factory=dict)
     variation: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
     repetitions: int = 1
     error: str = ""
     label: str = ""
 
+    def spread(self, metric: str):
+        """(min, max) of the metric over the repetitions, or None when none were reported."""
+        values = self.values.get(metric)
+        return (min(values), max(values)) if values else None
+
 
 def summarize(report: dict) -> dict:
     """run name -> Summary, from one binary's JSON report. Uses the median aggregates when the run
-    was repeated; a run without aggregates (one repetition) gives its own values."""
+    was repeated; a run without aggregates (one repetition) gives its own values. The individual
+    repetitions (run_type "iteration") give each metric's spread."""
     summaries = {}
     plain = {}
     for entry in report.get("benchmarks", []):
@@ -227,10 +235,14 @@ def summarize(report: dict) -> dict:
             plain.setdefault(name, []).append(entry)
     for name, entries in plain.items():
         summary = summaries[name]
+        for metric in METRICS:
+            values = sorted(value for value in (metric_value(entry, metric) for entry in entries) if value is not None)
+            if values:
+                summary.values[metric] = values
         if summary.medians:
             continue
         for metric in METRICS:
-            values = sorted(value for value in (metric_value(entry, metric) for entry in entries) if value is not None)
+            values = summary.values.get(metric)
             if values:
                 middle = len(values) // 2
                 summary.medians[metric] = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
@@ -239,6 +251,30 @@ def summarize(report: dict) -> dict:
 
 
 # Records ------------------------------------------------------------------------------------------
+
+def ratio_spread(ratio_of: str, ours_spread, baseline_spread):
+    """The extreme ratios any pairing of the repetitions could give: (lowest, highest)."""
+    if not ours_spread or not baseline_spread:
+        return None
+    numerator, denominator = (ours_spread, baseline_spread) if ratio_of == "ours/baseline" else \
+        (baseline_spread, ours_spread)
+    if denominator[0] <= 0:
+        return None
+    return (numerator[0] / denominator[1], numerator[1] / denominator[0])
+
+
+def verdict(goal, judged, spread):
+    """True or False when the median and the whole spread fall on the same side of the goal;
+    "unclear" when the spread straddles it; None without a goal or a measurement."""
+    if goal is None:
+        return None
+    met = goal.met_by(judged)
+    if met is None or spread is None:
+        return met
+    if goal.met_by(spread[0]) == met and goal.met_by(spread[1]) == met:
+        return met
+    return UNCLEAR
+
 
 def evaluate(record: Record, summaries: dict) -> dict:
     """The results.json record for one metadata record, given the summaries of its binary's runs."""
@@ -263,8 +299,19 @@ def evaluate(record: Record, summaries: dict) -> dict:
     if ours is not None and baseline is not None:
         numerator, denominator = (ours, baseline) if record.ratio == "ours/baseline" else (baseline, ours)
         ratio = numerator / denominator if denominator else None
-    judged = ours if record.goal_on == "ours" else ratio
-    met = record.goal.met_by(judged) if record.goal is not None else None
+
+    def spread_of(summary, value):
+        if value is None:
+            return None
+        spread = summary.spread(record.metric)
+        return (spread[0] * record.scale, spread[1] * record.scale) if spread else None
+
+    ours_spread, baseline_spread = spread_of(ours_summary, ours), spread_of(baseline_summary, baseline)
+    ratios = ratio_spread(record.ratio, ours_spread, baseline_spread)
+    if record.goal_on == "ours":
+        met = verdict(record.goal, ours, ours_spread)
+    else:
+        met = verdict(record.goal, ratio, ratios)
 
     def variation(summary):
         if summary is None:
@@ -280,6 +327,9 @@ def evaluate(record: Record, summaries: dict) -> dict:
         "ratio": ratio,
         "goal": str(record.goal) if record.goal is not None else None,
         "met": met,
+        "ours_spread": list(ours_spread) if ours_spread else None,
+        "baseline_spread": list(baseline_spread) if baseline_spread else None,
+        "ratio_spread": list(ratios) if ratios else None,
         "better": record.better,
         "ratio_of": record.ratio,
         "goal_on": record.goal_on,
@@ -327,7 +377,14 @@ def goal_text(result: dict) -> str:
 def met_text(result: dict) -> str:
     if result["problem"]:
         return "n/a"
-    return {True: "yes", False: "no", None: "-"}[result["met"]]
+    return {True: "yes", False: "no", None: "-", UNCLEAR: UNCLEAR}[result["met"]]
+
+
+def spread_text(spread) -> str:
+    """"60.1–63.0" for a (min, max) pair; "-" without one."""
+    if not spread:
+        return "-"
+    return f"{number_text(spread[0])}–{number_text(spread[1])}"
 
 
 def noise_text(result: dict) -> str:
@@ -336,11 +393,13 @@ def noise_text(result: dict) -> str:
 
 
 def format_table(results: list) -> str:
-    """An aligned table: name, unit, ours, baseline, ratio, goal, met, noise (largest cv)."""
-    header = ["benchmark", "unit", "ours", "baseline", "ratio", "goal", "met", "noise"]
-    rows = [[result["name"], result["unit"], number_text(result["ours"]), number_text(result["baseline"]),
-             ratio_text(result), goal_text(result), met_text(result), noise_text(result)] for result in results]
-    numeric = {2, 3, 4}
+    """An aligned table: name, unit, ours and baseline (median, min–max), ratio, goal, met, noise
+    (largest cv)."""
+    header = ["benchmark", "unit", "ours", "min–max", "baseline", "min–max", "ratio", "goal", "met", "noise"]
+    rows = [[result["name"], result["unit"], number_text(result["ours"]), spread_text(result.get("ours_spread")),
+             number_text(result["baseline"]), spread_text(result.get("baseline_spread")), ratio_text(result),
+             goal_text(result), met_text(result), noise_text(result)] for result in results]
+    numeric = {2, 3, 4, 5, 6}
     widths = [max(len(row[column]) for row in [header] + rows) for column in range(len(header))]
 
     def line(cells):
@@ -379,7 +438,7 @@ def bench_request(jobs: int) -> build.BuildRequest:
 
 def binary_command(binary: Path, records: list, output: Path, repetitions: int, min_time) -> list:
     command = [str(binary), f"--benchmark_filter={benchmark_filter(records)}",
-               f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true",
+               f"--benchmark_repetitions={repetitions}", "--benchmark_display_aggregates_only=true",
                "--benchmark_format=console", f"--benchmark_out={output}", "--benchmark_out_format=json"]
     if min_time is not None:
         command.append(f"--benchmark_min_time={min_time}")
@@ -437,14 +496,36 @@ def add_command(commands, common) -> None:
                          help="Google Benchmark's minimum time per run (default: the library's, 0.5 s)")
     command.add_argument("--no-build", action="store_true", help="run what build/bench already holds")
     command.add_argument("-v", "--verbose", action="store_true", help="show Google Benchmark's own output")
+    command.add_argument("--status", action="store_true",
+                         help="after the run, rewrite the benchmark table of docs/STATUS.md from results.json "
+                              "(needs every record: no FILTER)")
+    command.add_argument("--status-only", action="store_true",
+                         help="rewrite docs/STATUS.md's benchmark table from the existing build/bench/results.json "
+                              "without building or running anything")
     command.set_defaults(handler=bench_command)
 
 
+def write_status(records: list, results_path: Path) -> None:
+    import bench_status  # noqa: PLC0415 (only this option needs it)
+    try:
+        document = json.loads(results_path.read_text())
+    except (OSError, ValueError) as problem:
+        raise Failure(f"cannot read {paths.relative(results_path)}: {problem}; run ./vectra bench first")
+    bench_status.rewrite_status(document, records)
+    print(f"rewrote the benchmark table of {paths.relative(bench_status.STATUS)}")
+
+
 def bench_command(arguments) -> int:
-    records = select(load_records(), arguments.filter)
+    all_records = load_records()
+    records = select(all_records, arguments.filter)
+    request = bench_request(arguments.jobs)
+    if arguments.status_only:
+        write_status(all_records, request.folder / "results.json")
+        return 0
+    if arguments.status and arguments.filter:
+        raise Failure("--status rewrites the whole table: run it without a FILTER")
     if arguments.repetitions < 1:
         raise Failure("--repetitions must be at least 1")
-    request = bench_request(arguments.jobs)
     if not arguments.no_build:
         paths.BUILD.mkdir(exist_ok=True)
         build.configure(request)
@@ -465,6 +546,10 @@ def bench_command(arguments) -> int:
     output = request.folder / "results.json"
     document = results_document(results, context_of(reports, arguments.repetitions))
     output.write_text(json.dumps(document, indent=2) + "\n")
-    print(f"\nmedians of {arguments.repetitions} repetitions; noise = largest coefficient of variation of the "
-          f"pair. Numbers, not verdicts: this machine's load moves them.\nwrote {paths.relative(output)}")
-    return 1 if any(result["problem"] for result in results) else 0
+    print(f"\nmedians of {arguments.repetitions} repetitions, min–max of the repetitions; noise = largest "
+          f"coefficient of variation of the pair; met is \"unclear\" when the spread straddles the goal. "
+          f"Numbers, not verdicts: this machine's load moves them.\nwrote {paths.relative(output)}")
+    failed = any(result["problem"] for result in results)
+    if arguments.status and not failed:
+        write_status(all_records, output)
+    return 1 if failed else 0

@@ -132,6 +132,7 @@ void Executor::reschedule()
         if (next == self)
             return;
         if (next) {
+            ++m_handoffs;
             account_switch(*next);
             m_current = next;
             auto transfer = fcontext::jump_fcontext(next->m_context, self);

@@ -78,6 +78,8 @@ public:
 
     [[nodiscard]] Task* tasks() const { return m_tasks; }
     [[nodiscard]] u64 switches() const { return m_switches; }
+    /* Switches that went straight from one Task to the next, without the scheduler (a subset). */
+    [[nodiscard]] u64 handoffs() const { return m_handoffs; }
 
 private:
     [[nodiscard]] Task* pick_next();
@@ -102,6 +104,7 @@ private:
     void* m_scheduler_context { nullptr };
     u32 m_person_turns_in_a_row { 0 };
     u64 m_switches { 0 };
+    u64 m_handoffs { 0 };
     std::atomic<u64> m_timer_interrupts { 0 };
     Timer* m_armed_timers { nullptr };
     u32 m_timed_waits { 0 }; /* Tasks parked with a deadline */

@@ -52,6 +52,8 @@ ErrorOr<i32> server(Bundle& bundle)
         }                                        \
     } while (0)
 
+constexpr SignalBit server_exit_bit { 7 };
+
 Task* spawn_server(Reticle& arena, CapabilitySpace& space, ReticleCap const& memory, RingCap const& requests,
     RingCap const& replies, SignalMask* supervisor)
 {

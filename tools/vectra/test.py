@@ -133,48 +133,6 @@ def parse_ctest_summary(output: str):
     return CtestCounts(total - failed, failed, names)
 
 
-def host_tests_request(jobs: int) -> build.BuildRequest:
-    return build.BuildRequest("host-tests", "hosted", jobs=jobs, folder_name="host-tests",
-                              extra_definitions=("-DVECTRA_HOST_TESTS=ON", "-DVECTRA_SANITIZE=ON"))
-
-
-@dataclass
-class CtestCounts:
-    passed: int
-    failed: int
-    failed_names: list
-
-
-def parse_junit(text: str) -> CtestCounts:
-    """Counts from `ctest --output-junit`: disabled tests and SKIP_* results are neither passed nor
-    failed; a test that could not run counts as failed, as ctest itself counts it."""
-    root = ElementTree.fromstring(text)
-    passed, failed_names = 0, []
-    for case in root.iter("testcase"):
-        status = case.get("status", "run")
-        skipped = case.find("skipped")
-        if status == "disabled":
-            continue
-        if status == "notrun" and skipped is not None and skipped.get("message", "").startswith("SKIP_"):
-            continue
-        if status == "run" and case.find("failure") is None:
-            passed += 1
-        else:
-            failed_names.append(case.get("name", "?"))
-    return CtestCounts(passed, len(failed_names), failed_names)
-
-
-def parse_ctest_summary(output: str):
-    """Counts from ctest's `NN% tests passed, F tests failed out of T` line, or None."""
-    match = re.search(r"(\d+)% tests passed, (\d+) tests? failed out of (\d+)", output)
-    if match is None:
-        return None
-    failed, total = int(match.group(2)), int(match.group(3))
-    names = re.findall(r"^\s*\d+ - (\S+) \((?:Failed|Not Run|Timeout|SEGFAULT|Exception)", output,
-                       re.MULTILINE)
-    return CtestCounts(total - failed, failed, names)
-
-
 CTEST_LINE = re.compile(r"^\s*(\d+)/(\d+) Test\s+#\d+: (\S+) \.*\s*(\*+)?(Passed|Failed|Not Run|Timeout|"
                         r"\S+)")
 

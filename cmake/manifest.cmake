@@ -33,8 +33,10 @@ function(vectra_boot_manifest)
             --include-dirs ${VECTRA_GENERATED_DIR}/boot_manifest_includes.txt
         RESULT_VARIABLE result ERROR_VARIABLE errors)
     if(NOT result EQUAL 0)
+        # Indented, so that CMake prints the line as it is instead of re-wrapping it.
         string(STRIP "${errors}" errors)
-        message(FATAL_ERROR "${errors}")
+        string(REPLACE "\n" "\n  " errors "  ${errors}")
+        message(FATAL_ERROR "${errors}\n")
     endif()
     target_sources(vectra_initd PRIVATE ${output})
     # The generated data names each connection's schema constants, declared in the headers of the

@@ -94,7 +94,7 @@ function(_vectra_kconfig_generate input_arguments)
         # Indented lines are printed as they are, not re-wrapped.
         string(STRIP "${output}" output)
         string(REPLACE "\n" "\n  " output "  ${output}")
-        message(FATAL_ERROR "Kconfig configuration failed:\n${output}\n")
+        message(FATAL_ERROR "${output}\n")
     endif()
     file(STRINGS ${generated}/kconfig-deps.txt inputs)
     set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS

@@ -214,4 +214,21 @@ TEST_CASE("an empty write allocates nothing, even far into a file with no blocks
     u8 buffer[8];
     REQUIRE(filesystem.read(path_of({ "f" }), 990, buffer).value() == 8);
     REQUIRE(buffer[0] == 0);
+
+TEST_CASE("the memory formula of vfsd's footprint holds the filesystem it describes")
+{
+    /* fixed_kib + node_bytes x nodes + block_bytes x blocks (services/vfsd/footprint.json) */
+    struct Size {
+        u32 nodes;
+        u32 blocks;
+    };
+    for (auto size : { Size { 2, 1 }, Size { 256, 1024 }, Size { 300, 2048 }, Size { 4096, 64 }, Size { 17, 4099 } }) {
+        usize bytes = usize(VFSD_FOOTPRINT_FIXED_KIB) * KiB + usize(VFSD_FOOTPRINT_NODE_BYTES) * size.nodes
+            + usize(VFSD_FOOTPRINT_BLOCK_BYTES) * size.blocks;
+        test::Arena arena((bytes + 4095) / 4096 * 4096);
+        INFO("nodes " << size.nodes << ", blocks " << size.blocks << ", " << bytes << " bytes");
+        auto created = RamFilesystem::try_create(arena.reticle(), size.nodes, size.blocks);
+        REQUIRE_FALSE(created.is_error());
+        REQUIRE(created.value()->free_blocks() == size.blocks);
+    }
 }

@@ -109,6 +109,38 @@ class StrictnessTest(KconfigTestCase):
         errors = self.generate_fails([fixture("platform.conf")], ["CONFIG_NOPE=y"])
         self.assertIn("--set: CONFIG_NOPE is not defined", errors)
 
+    def test_misspelt_symbol_suggests_the_closest(self):
+        image = self.write_fragment("image.conf", "CONFIG_SERVICE_VFDS=y\n")
+        errors = self.generate_fails([fixture("platform.conf"), image])
+        self.assertIn("image.conf:1: CONFIG_SERVICE_VFDS is not defined by any Kconfig file "
+                      "(did you mean CONFIG_SERVICE_VFSD?)", errors)
+        errors = self.generate_fails([fixture("platform.conf")], ["CONFIG_NOPE=y"])
+        self.assertNotIn("did you mean", errors)
+
+    def test_malformed_fragments_end_in_one_line_each(self):
+        """Invalid UTF-8, control characters, ';' and non-ASCII in values: one line naming the
+        file:line and the reason, never a traceback."""
+        cases = [(b"CONFIG_NAME=\"caf\xff\"\n", "image.conf:1: not valid UTF-8 (byte 0xff at column 17)"),
+                 (b"CONFIG_NAME=\"a\x01b\"\n", "image.conf:1: the value of CONFIG_NAME holds a control character (U+0001)"),
+                 (b"CONFIG_NAME=\"a;b\"\n", "image.conf:1: the value of CONFIG_NAME holds ';'"),
+                 ("CONFIG_NAME=\"café\"\n".encode(), "image.conf:1: the value of CONFIG_NAME holds the non-ASCII "
+                                                     "character U+00E9"),
+                 (b"CONFIG_KERNEL=\x0by\n", "image.conf:1: the value of CONFIG_KERNEL holds a control character"),
+                 (b"CONFIG_K\xc3\xa9RNEL=y\n", "image.conf:1: malformed line")]
+        for data, expected in cases:
+            with self.subTest(data=data):
+                path = self.output("image.conf")
+                with open(path, "wb") as file:
+                    file.write(data)
+                errors = self.generate_fails([fixture("platform.conf"), path])
+                self.assertIn(expected, errors)
+                self.assertNotIn("Traceback", errors)
+                self.assertEqual(len(errors.splitlines()), 2, errors)  # the line and the count
+
+    def test_control_characters_on_the_command_line(self):
+        errors = self.generate_fails([fixture("platform.conf")], ["CONFIG_NAME=a\nb"])
+        self.assertIn("--set: the value of CONFIG_NAME holds a control character (U+000A)", errors)
+
     def test_unmet_dependency_names_the_symbol_and_the_reason(self):
         image = self.write_fragment("image.conf", "CONFIG_FOO=y\nCONFIG_SERVICE_VFSD=y\n")
         errors = self.generate_fails([image])

@@ -78,35 +78,65 @@ def parse_line(line, origin, order):
         raise FragmentError("{}: malformed line '{}' (expected CONFIG_NAME=value, "
                             "'# CONFIG_NAME is not set' or a comment)".format(origin, stripped))
     name, text = assignment.groups()
+    problem = value_problem(text)
+    if problem:
+        raise FragmentError("{}: the value of {} {}".format(origin, name, problem))
     if not looks_like_value(text):
         raise FragmentError("{}: malformed value in '{}' (expected y, n, m, \"string\", "
                             "a decimal or a hex number)".format(origin, stripped))
     return Assignment(name[len("CONFIG_"):], text, origin, order)
 
 
+def value_problem(text):
+    """Why a value cannot be used (control characters, non-ASCII, `;`), or None. Values reach
+    config.h, config.cmake (where `;` splits lists) and command lines, so they stay printable ASCII."""
+    for character in text:
+        if ord(character) < 0x20 or ord(character) == 0x7f:
+            return "holds a control character (U+{:04X})".format(ord(character))
+        if ord(character) > 0x7e:
+            return "holds the non-ASCII character U+{:04X}; values are ASCII".format(ord(character))
+    if ";" in text:
+        return "holds ';', which CMake reads as a list separator"
+    return None
+
+
 def read_fragment(path, display_path, first_order):
     """Reads one fragment file. Returns (assignments, errors); errors are strings."""
     assignments, errors = [], []
-    with open(path, encoding="utf-8") as file:
-        for number, line in enumerate(file, 1):
-            origin = "{}:{}".format(display_path, number)
-            try:
-                parsed = parse_line(line, origin, first_order + len(assignments))
-            except FragmentError as error:
-                errors.append(str(error))
-                continue
-            if parsed is not None:
-                assignments.append(parsed)
+    with open(path, "rb") as file:
+        data = file.read()
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        origin = "{}:{}".format(display_path, number)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            errors.append("{}: not valid UTF-8 (byte 0x{:02x} at column {})".format(
+                origin, raw[error.start], error.start + 1))
+            continue
+        try:
+            parsed = parse_line(line.rstrip("\r"), origin, first_order + len(assignments))
+        except FragmentError as error:
+            errors.append(str(error))
+            continue
+        if parsed is not None:
+            assignments.append(parsed)
     return assignments, errors
 
 
 def parse_command_line_setting(setting, order):
     """Parses one --set CONFIG_X=value. A string may be given without quotes (shells eat them)."""
-    match = SET_PATTERN.match(setting.strip())
-    if not match:
-        raise FragmentError("{}: malformed setting '{}' (expected CONFIG_NAME=value)"
-                            .format(COMMAND_LINE, setting))
+    name, _, text = setting.strip().partition("=")
+    problem = value_problem(text)
+    if problem and re.fullmatch(r"CONFIG_[A-Za-z0-9_]+", name):
+        raise FragmentError("{}: the value of {} {}".format(COMMAND_LINE, name, problem))
+    match = SET_PATTERN.fullmatch(setting.strip())
+    if not match or value_problem(setting.strip()):
+        raise FragmentError("{}: malformed setting {} (expected CONFIG_NAME=value)"
+                            .format(COMMAND_LINE, ascii(setting)))
     name, text = match.groups()
+    problem = value_problem(text)
+    if problem:
+        raise FragmentError("{}: the value of {} {}".format(COMMAND_LINE, name, problem))
     return Assignment(name[len("CONFIG_"):], text, COMMAND_LINE, order)
 
 

@@ -8,6 +8,8 @@ fragments asked for. Like Zephyr's kconfig.py, we compare the last value assigne
 with the value it ended up with, and explain every difference.
 """
 
+import difflib
+
 from kconfiglib import (AND, BOOL, HEX, INT, NOT, OR, STRING, TRISTATE, TYPE_TO_STR, expr_str,
                         expr_value, split_expr)
 
@@ -21,6 +23,13 @@ def defined_symbol(kconf, name):
     if symbol is None or not symbol.nodes:
         return None
     return symbol
+
+
+def did_you_mean(kconf, name):
+    """` (did you mean CONFIG_X?)` for the closest defined symbol, else ""."""
+    names = [symbol.name for symbol in kconf.unique_defined_syms]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return " (did you mean CONFIG_{}?)".format(close[0]) if close else ""
 
 
 def type_error(symbol, assignment):
@@ -53,8 +62,8 @@ def check_assignments(kconf, assignments):
     for assignment in assignments:
         symbol = defined_symbol(kconf, assignment.name)
         if symbol is None:
-            errors.append("error: {}: CONFIG_{} is not defined by any Kconfig file".format(
-                assignment.origin, assignment.name))
+            errors.append("error: {}: CONFIG_{} is not defined by any Kconfig file{}".format(
+                assignment.origin, assignment.name, did_you_mean(kconf, assignment.name)))
             continue
         if (assignment.origin == COMMAND_LINE and symbol.orig_type == STRING
                 and not assignment.is_quoted_string):

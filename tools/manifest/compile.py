@@ -4,17 +4,26 @@
 
 Reads an image's boot manifest (images/<image>/manifest.json), checks every Task's Bundle
 against the capability footprint its entry point declares (a footprint.json in the
-component that defines the entry), and emits C++ data for initd. A missing grant, an extra
-grant, a wrong class, a wrong right or an unknown connection stops the build with a message
-naming the Task, the slot and the reason.
+component that defines the entry), checks the composition against the build's configuration
+(.config) and emits C++ data for initd.
+
+Every problem ends in one line, `<file>: <field>: <reason>`: a missing or extra grant, a wrong
+class or right, an unknown connection, a value of the wrong JSON type, a name the generated C++
+could not hold (control characters, non-ASCII, `;`, a trailing newline...), an entry whose
+component the configuration leaves off or that the kernel does not declare, a memory grant smaller
+than the Kconfig sizes of the component it hosts, or an `image` that is not the manifest's folder.
+Every string that reaches the generated C++ is validated strictly first and escaped when emitted.
 
 Usage:
-  compile.py --manifest FILE --srctree DIR --output FILE.cpp [--depfile FILE]
+  compile.py --manifest FILE --srctree DIR --output FILE.cpp [--image NAME] [--config .config]
+             [--entries Entries.h] [--include-dirs FILE] [--depfile FILE]
 """
 
 import argparse
+import difflib
 import glob
 import json
+import math
 import os
 import re
 import sys
@@ -25,139 +34,458 @@ RIGHTS = {"read": "RightRead", "write": "RightWrite", "send": "RightSend", "rece
           "grant": "RightGrant", "spawn": "RightSpawn", "raise": "RightRaise", "retype": "RightRetype"}
 KINDS = {"service": "Service", "check": "Check"}
 BANDS = {"person": "Person", "network": "Network"}
-NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
-ENTRY = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+SLOT_KINDS = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory", "SignalCap": "SlotKind::Ready",
+              "TaskCap": "SlotKind::Tasks", "IrqCap": "SlotKind::SoftwareIrq"}
+NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
+RESTART_LIMITS = (("max_restarts", 100), ("window_ms", 3_600_000), ("backoff_ms", 60_000))
+SIZE_LIMITS = (("reticle_kib", 64, 1 << 22), ("stack_kib", 8, 4096))
+GUARD_KIB = 4  # the guard page below every Task's stack, carved from the same Reticle
+MAX_TASKS = 24  # initd's signal bits
+
+# Patterns are matched with fullmatch: `$` would accept a trailing newline.
+NAME = re.compile(r"[a-z][a-z0-9_-]{0,30}")
+NAME_RULE = "1-31 of [a-z0-9_-], starting with a letter"
+IMAGE = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+IMAGE_RULE = "1-63 of [a-z0-9_-], starting with a letter or digit"
+ENTRY = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+ENTRY_RULE = "a C++ identifier of 1-63 of [a-z0-9_]"
+SCHEMA = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
+SCHEMA_RULE = "dotted lower-case words, e.g. vectra.vfs"
+CXX_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*|[0-9]{1,9}")
+CXX_NAME_RULE = "a qualified C++ name (a::b::c) or a decimal number"
+HEADER = re.compile(r"[A-Za-z0-9_]+(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\.h")
+HEADER_RULE = "a relative header path of [A-Za-z0-9_./-] ending in .h"
+SYMBOL = re.compile(r"CONFIG_[A-Z0-9_]+")
+SYMBOL_RULE = "a Kconfig symbol, CONFIG_[A-Z0-9_]+"
+DECLARATION = re.compile(r"^\s*ErrorOr<i32>\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*Bundle\s*&\s*\)\s*;", re.MULTILINE)
+ENTRIES_HEADER = os.path.join("primitives", "kernel", "include", "vectra", "kernel", "Entries.h")
+
+TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect"}
+GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line"}
+FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory"}
+NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
+SCHEMA_FIELDS = {"header", "id", "slot_count", "slot_size"}
 
 
 class ManifestError(Exception):
-    pass
+    """One line: `<file>: <field>: <reason>`."""
 
 
-def load_json(path):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, json.JSONDecodeError) as error:
-        raise ManifestError(f"{path}: {error}") from error
+def display(path, srctree=None):
+    """A path as a reader wants it: relative to the source tree (or the current folder) when inside."""
+    absolute = os.path.abspath(path)
+    for base in (srctree, os.getcwd()):
+        if base and absolute.startswith(os.path.abspath(base) + os.sep):
+            return os.path.relpath(absolute, base)
+    return absolute
+
+
+def suggestion(word, choices):
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, sorted(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def shown(value):
+    """A value quoted for a one-line message: control and non-ASCII characters escaped."""
+    text = json.dumps(value, ensure_ascii=True)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class Source:
+    """One input file; its checks raise ManifestError naming the file and the field."""
+
+    def __init__(self, path, srctree=None):
+        self.path = path
+        self.name = display(path, srctree)
+
+    def fail(self, field, reason):
+        raise ManifestError(f"{self.name}: {field}: {reason}")
+
+    def require(self, condition, field, reason):
+        if not condition:
+            self.fail(field, reason)
+
+    def load(self):
+        try:
+            with open(self.path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            raise ManifestError(f"{self.name}: cannot read: {error.strerror or error}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ManifestError(f"{self.name}: (file): not valid UTF-8 (byte 0x{data[error.start]:02x} "
+                                f"at offset {error.start})")
+        try:
+            value = json.loads(text, object_pairs_hook=self._object, parse_constant=self._constant)
+        except json.JSONDecodeError as error:
+            raise ManifestError(f"{self.name}: (file): not JSON: {error.msg} at line {error.lineno} "
+                                f"column {error.colno}")
+        except RecursionError:
+            raise ManifestError(f"{self.name}: (file): nested too deeply")
+        except ValueError as error:  # from the hooks below
+            raise ManifestError(f"{self.name}: (file): {error}")
+        self.require(isinstance(value, dict), "(file)", "must hold one JSON object")
+        return value
+
+    @staticmethod
+    def _object(pairs):
+        result = {}
+        for key, value in pairs:
+            if key in result:
+                raise ValueError(f"key {shown(key)} appears twice in one object")
+            result[key] = value
+        return result
+
+    @staticmethod
+    def _constant(name):
+        raise ValueError(f"{name} is not a JSON number")
+
+    def object(self, value, field):
+        self.require(isinstance(value, dict), field, f"must be a JSON object, not {kind_of(value)}")
+        return value
+
+    def fields(self, value, field, allowed, required=()):
+        self.object(value, field)
+        for key in value:
+            if key not in allowed:
+                self.fail(f"{field}.{printable(key)}" if field else printable(key),
+                          f"unknown field{suggestion(key, allowed)}")
+        for key in required:
+            self.require(key in value, field or "(top level)", f"the field '{key}' is missing")
+        return value
+
+    def string(self, value, field, pattern=None, rule=""):
+        self.require(isinstance(value, str), field, f"must be a string, not {kind_of(value)}")
+        for character in value:
+            if ord(character) < 0x20 or ord(character) == 0x7f:
+                self.fail(field, f"{shown(value)} holds a control character (U+{ord(character):04X})")
+            if ord(character) > 0x7e:
+                self.fail(field, f"{shown(value)} holds the non-ASCII character U+{ord(character):04X}; "
+                                 f"only ASCII is allowed here")
+        if pattern is not None and not pattern.fullmatch(value):
+            self.fail(field, f"{shown(value)} is not {rule}")
+        return value
+
+    def integer(self, value, field, low, high):
+        self.require(isinstance(value, int) and not isinstance(value, bool) and low <= value <= high,
+                     field, f"must be an integer in [{low}, {high}], not {shown(value)}")
+        return value
+
+    def choice(self, value, field, choices):
+        self.string(value, field)
+        self.require(value in choices, field,
+                     f"{shown(value)} is not one of {', '.join(sorted(choices))}{suggestion(value, choices)}")
+        return value
+
+    def list(self, value, field, non_empty=True):
+        self.require(isinstance(value, list), field, f"must be a JSON list, not {kind_of(value)}")
+        self.require(value or not non_empty, field, "must not be empty")
+        return value
+
+
+def kind_of(value):
+    if isinstance(value, bool):
+        return "a boolean"
+    return {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
+            type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def printable(key):
+    return shown(key) if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", key) else key
+
+
+# Footprints ----------------------------------------------------------------------------------
+
+def check_footprint(source, footprint):
+    """Validates one footprint file; everything it holds may reach the generated C++."""
+    source.fields(footprint, "", FOOTPRINT_FIELDS, ("entry", "kconfig", "slots"))
+    source.string(footprint["entry"], "entry", ENTRY, ENTRY_RULE)
+    source.string(footprint["kconfig"], "kconfig", SYMBOL, SYMBOL_RULE)
+    if "description" in footprint:
+        source.require(isinstance(footprint["description"], str), "description", "must be a string")
+    for slot, need in source.object(footprint["slots"], "slots").items():
+        field = f"slots.{printable(slot)}"
+        source.string(slot, field, NAME, NAME_RULE)
+        source.fields(need, field, NEED_FIELDS, ("class", "rights"))
+        source.choice(need["class"], f"{field}.class", CLASSES)
+        for index, right in enumerate(source.list(need["rights"], f"{field}.rights")):
+            source.choice(right, f"{field}.rights[{index}]", RIGHTS)
+        if need["class"] == "RingCap":
+            source.string(need.get("schema"), f"{field}.schema", SCHEMA, SCHEMA_RULE)
+            source.choice(need.get("end"), f"{field}.end", {"producer", "consumer"})
+    for schema, spec in source.object(footprint.get("schemas", {}), "schemas").items():
+        field = f"schemas.{printable(schema)}"
+        source.string(schema, field, SCHEMA, SCHEMA_RULE)
+        source.fields(spec, field, SCHEMA_FIELDS, SCHEMA_FIELDS)
+        source.string(spec["header"], f"{field}.header", HEADER, HEADER_RULE)
+        for key in ("id", "slot_count", "slot_size"):
+            source.string(spec[key], f"{field}.{key}", CXX_NAME, CXX_NAME_RULE)
+    if "memory" in footprint:
+        memory = source.fields(footprint["memory"], "memory", {"fixed_kib", "bytes_per"}, ("fixed_kib",))
+        source.integer(memory["fixed_kib"], "memory.fixed_kib", 0, 1 << 22)
+        for symbol, size in source.object(memory.get("bytes_per", {}), "memory.bytes_per").items():
+            source.string(symbol, "memory.bytes_per", SYMBOL, SYMBOL_RULE)
+            source.integer(size, f"memory.bytes_per.{symbol}", 0, 1 << 30)
 
 
 def find_footprints(srctree):
-    """Map entry name -> (path, footprint) for every footprint file in the component layers."""
+    """Map entry name -> (Source, footprint) for every footprint file in the component layers."""
     footprints = {}
     patterns = ["services/*/footprint.json", "services/*/*.footprint.json",
                 "apps/*/footprint.json", "apps/*/*.footprint.json",
                 "components/*/footprint.json", "components/*/*.footprint.json"]
     for pattern in patterns:
         for path in sorted(glob.glob(os.path.join(srctree, pattern))):
-            footprint = load_json(path)
-            entry = footprint.get("entry")
-            if not entry:
-                raise ManifestError(f"{path}: footprint names no entry")
+            source = Source(path, srctree)
+            footprint = source.load()
+            check_footprint(source, footprint)
+            entry = footprint["entry"]
             if entry in footprints:
-                raise ManifestError(f"{path}: entry {entry} already declared by {footprints[entry][0]}")
-            footprints[entry] = (path, footprint)
+                source.fail("entry", f"'{entry}' is already declared by {footprints[entry][0].name}")
+            footprints[entry] = (source, footprint)
     return footprints
 
 
-def require(condition, message):
-    if not condition:
-        raise ManifestError(message)
+def declared_entries(path):
+    """The entry names Entries.h declares, or None when the file is not there."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return set(DECLARATION.findall(handle.read()))
+    except OSError:
+        return None
 
 
-def check_rights(where, rights):
-    require(isinstance(rights, list) and rights, f"{where}: rights must be a non-empty list")
-    for right in rights:
-        require(right in RIGHTS, f"{where}: unknown right '{right}' (known: {', '.join(sorted(RIGHTS))})")
+def read_config(path):
+    """CONFIG_X -> value (strings unquoted, n for `is not set`) from a .config file."""
+    values = {}
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            line = line.rstrip("\n")
+            unset = re.fullmatch(r"# (CONFIG_[A-Za-z0-9_]+) is not set", line)
+            if unset:
+                values[unset.group(1)] = "n"
+                continue
+            match = re.fullmatch(r"(CONFIG_[A-Za-z0-9_]+)=(.*)", line)
+            if match:
+                value = match.group(2)
+                if len(value) >= 2 and value[0] == value[-1] == '"':
+                    value = re.sub(r"\\(.)", r"\1", value[1:-1])
+                values[match.group(1)] = value
+    return values
+
+
+# The manifest --------------------------------------------------------------------------------
+
+class Composition:
+    """The inputs a manifest is checked against."""
+
+    def __init__(self, srctree, footprints, config=None, config_name="", entries=None, entries_name=""):
+        self.srctree = srctree
+        self.footprints = footprints
+        self.config = config  # None: no configuration to check against
+        self.config_name = config_name
+        self.entries = entries  # None: no declarations to check against
+        self.entries_name = entries_name
+
+
+def check_rights(source, field, rights):
+    for index, right in enumerate(source.list(rights, field)):
+        source.choice(right, f"{field}[{index}]", RIGHTS)
     return sorted(set(rights))
 
 
-def check_task(task, connections, footprints, schemas):
-    name = task.get("name", "?")
-    require(NAME.match(name), f"task '{name}': names are 1-31 of [a-z0-9_-], starting with a letter")
-    entry = task.get("entry", "")
-    require(ENTRY.match(entry), f"task {name}: entry '{entry}' is not a C++ identifier")
-    require(entry in footprints, f"task {name}: no component declares a footprint for entry '{entry}'")
-    footprint_path, footprint = footprints[entry]
-    require(task.get("kind") in KINDS, f"task {name}: kind must be one of {', '.join(KINDS)}")
-    require(task.get("band", "person") in BANDS, f"task {name}: band must be one of {', '.join(BANDS)}")
-    for field, low, high in (("reticle_kib", 64, 1 << 22), ("stack_kib", 8, 4096)):
-        value = task.get(field)
-        require(isinstance(value, int) and low <= value <= high,
-                f"task {name}: {field} must be an integer in [{low}, {high}]")
+def check_entry(source, field, name, entry, composition):
+    footprints = composition.footprints
+    source.require(entry in footprints, field, f"no component declares a footprint for entry '{entry}'"
+                   f"{suggestion(entry, footprints)}")
+    footprint_source, footprint = footprints[entry]
+    if composition.entries is not None:
+        source.require(entry in composition.entries, field,
+                       f"entry '{entry}' ({footprint_source.name}) is not declared in {composition.entries_name}: "
+                       f"add `ErrorOr<i32> {entry}(Bundle&);` there")
+    if composition.config is not None:
+        symbol = footprint["kconfig"]
+        value = composition.config.get(symbol)
+        source.require(value == "y", field,
+                       f"task {name} needs entry '{entry}', built only with {symbol}=y ({footprint_source.name}), "
+                       f"and the configuration has {symbol} {'unset' if value in (None, 'n') else '=' + value}: "
+                       f"add {symbol}=y to the image's defconfig")
+    return footprint_source, footprint
+
+
+def check_memory(source, field, task, footprint_source, footprint, composition):
+    """reticle_kib must hold the stack, its guard page and what the footprint needs for the
+    configured Kconfig sizes."""
+    memory = footprint.get("memory")
+    if memory is None or composition.config is None:
+        return
+    terms, parts, total_bytes = [], [], 0
+    for symbol, size in sorted(memory.get("bytes_per", {}).items()):
+        raw = composition.config.get(symbol)
+        source.require(raw is not None and re.fullmatch(r"[0-9]+", raw), field,
+                       f"{footprint_source.name} sizes this Task by {symbol}, which {composition.config_name} "
+                       f"does not set to a number")
+        total_bytes += int(raw) * size
+        terms.append(f"{symbol}={raw}")
+        parts.append(f"{size} B x {symbol}")
+    needed = task["stack_kib"] + GUARD_KIB + memory["fixed_kib"] + math.ceil(total_bytes / 1024)
+    if task["reticle_kib"] < needed:
+        source.fail(field, f"{task['reticle_kib']} KiB is less than the {needed} KiB task {task['name']} needs with "
+                    f"{', '.join(terms) or 'its configuration'} ({task['stack_kib']} KiB stack + {GUARD_KIB} KiB guard + "
+                    f"{memory['fixed_kib']} KiB{''.join(' + ' + part for part in parts)}, "
+                    f"{footprint_source.name}): raise reticle_kib or lower {' / '.join(sorted(memory.get('bytes_per', {}))) or 'the sizes'}")
+
+
+def check_task(source, index, task, connections, composition, schemas):
+    field = f"tasks[{index}]"
+    source.fields(task, field, TASK_FIELDS, ("name", "entry", "kind", "reticle_kib", "stack_kib"))
+    name = source.string(task["name"], f"{field}.name", NAME, NAME_RULE)
+    field = f"tasks[{index}] ({name})"
+    entry = source.string(task["entry"], f"{field}.entry", ENTRY, ENTRY_RULE)
+    footprint_source, footprint = check_entry(source, f"{field}.entry", name, entry, composition)
+    source.choice(task["kind"], f"{field}.kind", KINDS)
+    source.choice(task.get("band", "person"), f"{field}.band", BANDS)
+    for key, low, high in SIZE_LIMITS:
+        source.integer(task[key], f"{field}.{key}", low, high)
     if task["kind"] == "service":
-        restart = task.get("restart", {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0})
-        for field, high in (("max_restarts", 100), ("window_ms", 3_600_000), ("backoff_ms", 60_000)):
-            value = restart.get(field)
-            require(isinstance(value, int) and 0 <= value <= high,
-                    f"task {name}: restart.{field} must be an integer in [0, {high}]")
-        require("expect" not in task, f"task {name}: only check Tasks have an 'expect'")
+        restart = source.fields(task.get("restart", NO_RESTART), f"{field}.restart", set(NO_RESTART), NO_RESTART)
+        for key, high in RESTART_LIMITS:
+            source.integer(restart[key], f"{field}.restart.{key}", 0, high)
+        source.require("expect" not in task, f"{field}.expect", "only check Tasks have an 'expect'")
     else:
-        require("restart" not in task, f"task {name}: only services have a restart policy")
-        require(task.get("expect", "success") in EXPECTATIONS,
-                f"task {name}: expect must be one of {', '.join(EXPECTATIONS)}")
-    bundle = task.get("bundle", {})
-    declared = footprint.get("slots", {})
+        source.require("restart" not in task, f"{field}.restart", "only services have a restart policy")
+        source.choice(task.get("expect", "success"), f"{field}.expect", EXPECTATIONS)
+    bundle = source.object(task.get("bundle", {}), f"{field}.bundle")
+    declared = footprint["slots"]
     schemas.update(footprint.get("schemas", {}))
     for slot in sorted(declared):
-        require(slot in bundle, f"task {name}: the manifest does not grant slot '{slot}' "
-                f"({declared[slot]['class']}) that {os.path.relpath(footprint_path)} requires")
+        source.require(slot in bundle, f"{field}.bundle", f"task {name}: the manifest does not grant slot '{slot}' "
+                       f"({declared[slot]['class']}) that {footprint_source.name} requires")
     for slot in sorted(bundle):
-        require(slot in declared, f"task {name}: the manifest grants slot '{slot}' that entry '{entry}' "
-                f"does not declare in its footprint (an extra grant)")
-        grant, need = bundle[slot], declared[slot]
-        where = f"task {name}, slot '{slot}'"
-        require(grant.get("class") in CLASSES, f"{where}: unknown class '{grant.get('class')}'")
-        require(grant["class"] == need["class"], f"{where}: granted {grant['class']}, footprint wants {need['class']}")
-        granted_rights = check_rights(where, grant.get("rights"))
-        needed_rights = sorted(set(need.get("rights", [])))
-        require(granted_rights == needed_rights, f"{where}: granted rights {granted_rights}, footprint declares {needed_rights}")
+        where = f"{field}.bundle.{printable(slot)}"
+        source.string(slot, where, NAME, NAME_RULE)
+        source.require(slot in declared, where, f"task {name}: the manifest grants slot '{slot}' that entry "
+                       f"'{entry}' does not declare in its footprint (an extra grant){suggestion(slot, declared)}")
+        grant, need = source.fields(bundle[slot], where, GRANT_FIELDS, ("class", "rights")), declared[slot]
+        source.choice(grant["class"], f"{where}.class", CLASSES)
+        source.require(grant["class"] == need["class"], f"{where}.class",
+                       f"slot '{slot}' granted {grant['class']}, footprint wants {need['class']}")
+        granted_rights = check_rights(source, f"{where}.rights", grant["rights"])
+        needed_rights = sorted(set(need["rights"]))
+        source.require(granted_rights == needed_rights, f"{where}.rights",
+                       f"slot '{slot}': granted rights {granted_rights}, footprint declares {needed_rights}")
         if grant["class"] == "RingCap":
-            connection = grant.get("connection")
-            require(connection in connections, f"{where}: unknown connection '{connection}'")
-            require(grant.get("ring") in ("requests", "replies"), f"{where}: ring must be 'requests' or 'replies'")
-            require(not (connections[connection].get("one_way") and grant["ring"] == "replies"),
-                    f"{where}: connection '{connection}' is one-way: it has no replies Ring")
+            connection = source.string(grant.get("connection"), f"{where}.connection")
+            source.require(connection in connections, f"{where}.connection",
+                           f"unknown connection {shown(connection)}{suggestion(connection, connections)}")
+            ring = source.choice(grant.get("ring"), f"{where}.ring", {"requests", "replies"})
+            source.require(not (connections[connection].get("one_way") and ring == "replies"), f"{where}.ring",
+                           f"connection '{connection}' is one-way: it has no replies Ring")
             schema = connections[connection]["schema"]
-            require(schema == need.get("schema"), f"{where}: connection '{connection}' speaks {schema}, "
-                    f"footprint wants {need.get('schema')}")
+            source.require(schema == need.get("schema"), f"{where}.connection",
+                           f"connection '{connection}' speaks {schema}, footprint wants {need.get('schema')}")
             end = "consumer" if "receive" in granted_rights else "producer"
-            require(end == need.get("end"), f"{where}: grants the {end} end, footprint wants the {need.get('end')} end")
+            source.require(end == need.get("end"), f"{where}.rights",
+                           f"grants the {end} end, footprint wants the {need.get('end')} end")
         if grant["class"] == "IrqCap":
-            require(grant.get("line") == need.get("line") == "software",
-                    f"{where}: only the software interrupt line can be granted in this build")
+            source.require(grant.get("line") == need.get("line") == "software", f"{where}.line",
+                           "only the software interrupt line can be granted in this build")
         if grant["class"] == "DeviceCap":
-            require(grant.get("device") == need.get("device") == "console",
-                    f"{where}: only the console device exists in this build")
-    return footprint_path
+            source.require(grant.get("device") == need.get("device") == "console", f"{where}.device",
+                           "only the console device exists in this build")
+    check_memory(source, f"{field}.reticle_kib", task, footprint_source, footprint, composition)
+    return footprint_source.path
 
 
-def check_ring_ends(tasks, connections):
+def check_ring_ends(source, tasks, connections):
     """Each Ring is single-producer/single-consumer: every end is granted exactly once."""
     holders = {}
-    for task in tasks:
-        for slot, grant in task["bundle"].items():
+    for index, task in enumerate(tasks):
+        for slot, grant in task.get("bundle", {}).items():
             if grant.get("class") != "RingCap":
                 continue
             end = "consumer" if "receive" in grant["rights"] else "producer"
             key = (grant["connection"], grant["ring"], end)
-            require(key not in holders, f"task {task['name']}, slot '{slot}': the {end} end of "
-                    f"{grant['connection']}.{grant['ring']} is already granted to {holders.get(key)}")
+            source.require(key not in holders, f"tasks[{index}] ({task['name']}).bundle.{slot}",
+                           f"the {end} end of {grant['connection']}.{grant['ring']} is already granted to "
+                           f"{holders.get(key)}")
             holders[key] = task["name"]
     for connection, spec in connections.items():
         for ring in (("requests",) if spec.get("one_way") else ("requests", "replies")):
             for end in ("producer", "consumer"):
-                require((connection, ring, end) in holders,
-                        f"connection {connection}: nobody holds the {end} end of its {ring} Ring")
+                source.require((connection, ring, end) in holders, f"connections.{connection}",
+                               f"nobody holds the {end} end of its {ring} Ring")
 
+
+def check_manifest(source, manifest, composition, image=None):
+    """Checks everything; returns (connections, schemas, footprint paths used)."""
+    source.fields(manifest, "", {"image", "connections", "tasks"}, ("image", "tasks"))
+    name = source.string(manifest["image"], "image", IMAGE, IMAGE_RULE)
+    if image is not None:
+        source.require(name == image, "image", f"says '{name}', but the manifest belongs to image '{image}' "
+                       f"(its folder): set \"image\": \"{image}\"")
+    if image is not None and composition.config is not None:
+        configured = composition.config.get("CONFIG_IMAGE_NAME")
+        source.require(configured in (None, image), "image",
+                       f"the configuration names the image '{configured}' (CONFIG_IMAGE_NAME in "
+                       f"{composition.config_name}), not '{image}': set CONFIG_IMAGE_NAME=\"{image}\" in the "
+                       f"image's defconfig")
+    tasks = source.list(manifest["tasks"], "tasks")
+    source.require(len(tasks) <= MAX_TASKS, "tasks", f"at most {MAX_TASKS} tasks (initd's signal bits)")
+    connections = source.object(manifest.get("connections", {}), "connections")
+    for connection, spec in connections.items():
+        field = f"connections.{printable(connection)}"
+        source.string(connection, field, NAME, NAME_RULE)
+        source.fields(spec, field, {"schema", "one_way"}, ("schema",))
+        source.string(spec["schema"], f"{field}.schema", SCHEMA, SCHEMA_RULE)
+        source.require(isinstance(spec.get("one_way", False), bool), f"{field}.one_way",
+                       f"must be true or false, not {shown(spec.get('one_way'))}")
+    schemas, names, used = {}, {}, []
+    for index, task in enumerate(tasks):
+        used.append(check_task(source, index, task, connections, composition, schemas))
+        source.require(task["name"] not in names, f"tasks[{index}].name",
+                       f"task {task['name']}: declared twice (also tasks[{names.get(task['name'])}])")
+        names[task["name"]] = index
+    for connection, spec in connections.items():
+        source.require(spec["schema"] in schemas, f"connections.{connection}.schema",
+                       f"no footprint of this manifest's tasks describes schema {spec['schema']}")
+    check_ring_ends(source, tasks, connections)
+    return connections, schemas, used
+
+
+# Emitting --------------------------------------------------------------------------------------
 
 def cxx_string(text):
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A C++ string literal. Inputs are validated to printable ASCII before they get here; anything
+    else is escaped, so no input can break the generated file."""
+    out = []
+    for character in text:
+        if character in '\\"':
+            out.append("\\" + character)
+        elif " " <= character <= "~" and character != "?":
+            out.append(character)
+        else:  # `?` too: no trigraphs
+            out.extend(f"\\{byte:03o}" for byte in character.encode("utf-8"))
+    return '"' + "".join(out) + '"'
+
+
+def cxx_name(text):
+    """A C++ name or number taken from an input; refused (never emitted) unless it is one."""
+    if not CXX_NAME.fullmatch(text):
+        raise ManifestError(f"internal: {shown(text)} is not a C++ name")
+    return text
 
 
 def emit(manifest, connections, schemas, output):
     tasks = manifest["tasks"]
     connection_names = list(connections)
     headers = sorted({schemas[connections[c]["schema"]]["header"] for c in connection_names})
+    for header in headers:
+        if not HEADER.fullmatch(header):
+            raise ManifestError(f"internal: {shown(header)} is not a header path")
     lines = ["// Generated by tools/manifest/compile.py from the image's manifest.json. Do not edit.",
              "#include <initd/Manifest.h>",
              "#include <vectra/kernel/Entries.h>"]
@@ -168,17 +496,16 @@ def emit(manifest, connections, schemas, output):
         schema = schemas[connections[connection]["schema"]]
         one_way = "true" if connections[connection].get("one_way") else "false"
         lines.append(f"    {{ {cxx_string(connection)}, {cxx_string(connections[connection]['schema'])}, "
-                     f"{schema['id']}, {schema['slot_count']}, {schema['slot_size']}, {one_way} }},")
+                     f"{cxx_name(schema['id'])}, {cxx_name(schema['slot_count'])}, {cxx_name(schema['slot_size'])}, "
+                     f"{one_way} }},")
     if not connection_names:
         lines.append("    { \"none\", \"none\", 0, 2, 16, true },")
     lines.append("};")
     for index, task in enumerate(tasks):
         lines.append(f"constexpr SlotSpec slots_{index}[] = {{")
-        for slot, grant in sorted(task["bundle"].items()):
+        for slot, grant in sorted(task.get("bundle", {}).items()):
             rights = " | ".join(RIGHTS[r] for r in sorted(set(grant["rights"])))
-            kind = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory",
-                    "SignalCap": "SlotKind::Ready", "TaskCap": "SlotKind::Tasks",
-                    "IrqCap": "SlotKind::SoftwareIrq"}.get(grant["class"])
+            kind = SLOT_KINDS.get(grant["class"])
             connection_index = 0
             if grant["class"] == "RingCap":
                 kind = "SlotKind::RequestRing" if grant["ring"] == "requests" else "SlotKind::ReplyRing"
@@ -187,50 +514,45 @@ def emit(manifest, connections, schemas, output):
         lines.append("};")
     lines.append("constexpr TaskSpec tasks[] = {")
     for index, task in enumerate(tasks):
-        restart = task.get("restart", {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0})
+        restart = task.get("restart", NO_RESTART)
         expect = EXPECTATIONS[task.get("expect", "success")]
-        lines.append(f"    {{ {cxx_string(task['name'])}, &task_entries::{task['entry']}, "
+        lines.append(f"    {{ {cxx_string(task['name'])}, &task_entries::{cxx_name(task['entry'])}, "
                      f"TaskKind::{KINDS[task['kind']]}, Band::{BANDS[task.get('band', 'person')]}, "
-                     f"{task['reticle_kib']}, {task['stack_kib']}, slots_{index}, "
+                     f"{int(task['reticle_kib'])}, {int(task['stack_kib'])}, slots_{index}, "
                      f"sizeof(slots_{index}) / sizeof(slots_{index}[0]), "
-                     f"{{ {restart['max_restarts']}, {restart['window_ms']}, {restart['backoff_ms']} }}, "
+                     f"{{ {int(restart['max_restarts'])}, {int(restart['window_ms'])}, {int(restart['backoff_ms'])} }}, "
                      f"Expectation::{expect} }},")
     lines.append("};")
     lines += ["", "}", "",
               f"BootManifest const boot_manifest {{ {cxx_string(manifest['image'])}, tasks, {len(tasks)}, "
               f"connections, {len(connection_names)} }};", "", "}", ""]
-    text = "\n".join(lines)
+    write_if_changed(output, "\n".join(lines))
+
+
+def write_if_changed(path, text):
     try:
-        with open(output, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle:
             if handle.read() == text:
                 return
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
-    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
-    with open(output, "w", encoding="utf-8") as handle:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
         handle.write(text)
 
 
-def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=None):
-    manifest = load_json(manifest_path)
-    require(isinstance(manifest.get("image"), str), f"{manifest_path}: 'image' must name the image")
-    require(isinstance(manifest.get("tasks"), list) and manifest["tasks"], f"{manifest_path}: 'tasks' must be a non-empty list")
-    require(len(manifest["tasks"]) <= 24, f"{manifest_path}: at most 24 tasks (initd's signal bits)")
-    connections = manifest.get("connections", {})
-    for connection, spec in connections.items():
-        require(NAME.match(connection), f"connection '{connection}': bad name")
-        require(isinstance(spec, dict) and isinstance(spec.get("schema"), str), f"connection {connection}: needs a schema")
-    footprints = find_footprints(srctree)
-    schemas = {}
-    names = set()
-    used = []
-    for task in manifest["tasks"]:
-        require(task.get("name") not in names, f"task {task.get('name')}: declared twice")
-        names.add(task.get("name"))
-        used.append(check_task(task, connections, footprints, schemas))
-    for connection, spec in connections.items():
-        require(spec["schema"] in schemas, f"connection {connection}: no footprint describes schema {spec['schema']}")
-    check_ring_ends(manifest["tasks"], connections)
+def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=None, image=None,
+                     config_path=None, entries_path=None):
+    """Checks the manifest and writes the C++ data. entries_path defaults to the kernel's Entries.h
+    in srctree (checked when it exists); config_path, when given, is the build's .config."""
+    source = Source(manifest_path, srctree)
+    manifest = source.load()
+    entries_path = entries_path or os.path.join(srctree, ENTRIES_HEADER)
+    config = read_config(config_path) if config_path else None
+    composition = Composition(srctree, find_footprints(srctree), config,
+                              display(config_path, srctree) if config_path else "",
+                              declared_entries(entries_path), display(entries_path, srctree))
+    connections, schemas, used = check_manifest(source, manifest, composition, image)
     emit(manifest, connections, schemas, output)
     if include_dirs:
         # The include folder of whichever component ships each schema header.
@@ -239,11 +561,9 @@ def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=
             header = schemas[connection["schema"]]["header"]
             for candidate in glob.glob(os.path.join(srctree, "*", "*", "include", header)):
                 folders.add(candidate[: -len(header) - 1])
-        with open(include_dirs, "w", encoding="utf-8") as handle:
-            handle.write(";".join(sorted(folders)))
+        write_if_changed(include_dirs, ";".join(sorted(folders)))
     if depfile:
-        with open(depfile, "w", encoding="utf-8") as handle:
-            handle.write(f"{output}: {manifest_path} " + " ".join(sorted(set(used))) + "\n")
+        write_if_changed(depfile, f"{output}: {manifest_path} " + " ".join(sorted(set(used))) + "\n")
 
 
 def main(argv):
@@ -251,15 +571,22 @@ def main(argv):
     parser.add_argument("--manifest", required=True)
     parser.add_argument("--srctree", required=True)
     parser.add_argument("--output", required=True)
+    parser.add_argument("--image", help="the image folder's name, which the manifest's 'image' must match")
+    parser.add_argument("--config", help="the build's .config: enabled entries and Kconfig sizes are checked")
+    parser.add_argument("--entries", help="the kernel's Entries.h (default: the one in --srctree)")
     parser.add_argument("--depfile")
     parser.add_argument("--include-dirs", help="write the include folders of the schemas' components here")
     arguments = parser.parse_args(argv)
     try:
         compile_manifest(arguments.manifest, arguments.srctree, arguments.output, arguments.depfile,
-                         arguments.include_dirs)
+                         arguments.include_dirs, arguments.image, arguments.config, arguments.entries)
     except ManifestError as error:
         print(f"manifest error: {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # a bug here must still end in one line; the tests look for it
+        print(f"manifest error: {display(arguments.manifest)}: internal error ({type(error).__name__}: "
+              f"{shown(str(error))}); please report it", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -16,6 +16,11 @@ import oracle as oracles
 # the rest of its report and power off, then stop it instead of waiting for the full timeout.
 FORBIDDEN_GRACE_SECONDS = 3.0
 
+# Guests booting right now (boots may run on several threads at once): on Ctrl-C or SIGTERM the
+# main thread stops them all with stop_all().
+_running = set()
+_running_lock = threading.Lock()
+
 
 @dataclass
 class BootResult:
@@ -33,6 +38,14 @@ def _kill_group(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def stop_all() -> None:
+    """Kills the process group of every guest still booting."""
+    with _running_lock:
+        running = list(_running)
+    for process in running:
+        _kill_group(process)
 
 
 def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles.ConsoleMatcher = None,
@@ -54,6 +67,8 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
             message = f"cannot start {command[0]}: {problem.strerror or problem}"
             log.write(message + "\n")
             return BootResult(None, False, 0.0, [message], start_error=message)
+        with _running_lock:
+            _running.add(process)
 
         def read_console():
             for raw in process.stdout:
@@ -104,6 +119,8 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
             _kill_group(process)
             reader.join(timeout=5)
         process.stdout.close()
+        with _running_lock:
+            _running.discard(process)
     killed = timed_out or (stopped_after_forbidden and process.returncode == -signal.SIGKILL)
     return BootResult(
         exit_code=None if killed else process.returncode,

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import subprocess
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import ui
 from ui import Failure
 
 CONFIGURE_RECORD = "vectra-configure.json"
+CONFIGURE_LOG = "configure.log"
+BUILD_LOG = "build.log"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def overlay_paths(given: list) -> tuple:
 
 
 def assignments(given: list) -> tuple:
-    """--set values as CONFIG_X=value (the CONFIG_ prefix may be left out)."""
+    """--set values as CONFIG_X=value (the CONFIG_ prefix may be left out: it is added, with a note)."""
     checked = []
     for text in given or []:
         name, equals, value = text.partition("=")
@@ -62,6 +65,7 @@ def assignments(given: list) -> tuple:
             raise Failure(f"--set {text!r}: expected CONFIG_NAME=value")
         name = name.strip()
         if not name.startswith("CONFIG_"):
+            ui.note(f"--set {text}: read as CONFIG_{name}={value} (Kconfig symbols are spelt with CONFIG_)")
             name = "CONFIG_" + name
         if ";" in value:
             raise Failure(f"--set {text!r}: values cannot hold ';' (CMake list separator)")
@@ -103,6 +107,16 @@ def _run_echoing(command: list) -> tuple:
     return process.returncode, lines
 
 
+def _run_logged(command: list, log: Path) -> tuple:
+    """Runs a command with its whole output kept in `log` only; returns (exit code, output lines)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w", encoding="utf-8", errors="replace") as handle:
+        process = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL, text=True, errors="replace")
+        handle.write(process.stdout)
+    return process.returncode, process.stdout.splitlines()
+
+
 def cmake_errors(lines: list) -> list:
     """The `CMake Error ...` paragraphs of a configure log, the part a reader needs."""
     errors = []
@@ -130,29 +144,43 @@ def one_line(paragraph: str, limit: int = 160) -> str:
     return words if len(words) <= limit else words[:limit - 1] + "…"
 
 
-def configure(request: BuildRequest, force: bool = False) -> None:
-    """Runs the CMake configure unless the folder is already configured with the same command.
+def error_text(paragraph: str) -> str:
+    """A `CMake Error at file:line (message):` paragraph without its CMake header, dedented: the
+    message our own tools (Kconfig, manifest compiler) wrote, as they wrote it."""
+    lines = paragraph.replace(f"{paths.REPOSITORY}/", "").splitlines()
+    if lines and lines[0].startswith("CMake Error") and len(lines) > 1:
+        lines = lines[1:]
+    return textwrap.dedent("\n".join(lines)).strip()
 
-    When nothing changed, Ninja re-runs CMake by itself if a Kconfig file, fragment or CMake file
-    changed, so skipping saves the configure time without missing anything.
+
+def configure(request: BuildRequest, force: bool = False, announce: bool = True) -> None:
+    """Runs the CMake configure unless the folder is already configured with the same command.
+    Quiet: the whole output goes to <build>/configure.log, which a failure names.
+
+    When nothing changed, Ninja re-runs CMake by itself if a Kconfig file, fragment, overlay,
+    manifest, footprint or CMake file changed, so skipping saves the configure time without
+    missing anything.
     """
     command = configure_command(request)
     record = request.folder / CONFIGURE_RECORD
     if not force and (request.folder / "build.ninja").exists() and _recorded(record) == command:
         return
-    ui.step(f"configuring {request.name}")
+    log = request.folder / CONFIGURE_LOG
+    if announce:
+        ui.step(f"configuring {request.name} (log: {paths.relative(log)})")
     record.unlink(missing_ok=True)
     try:
-        status, lines = _run_echoing(command)
+        status, lines = _run_logged(command, log)
     except FileNotFoundError:
         raise Failure("cmake not found; run ./vectra setup")
     if status != 0:
         details = cmake_errors(lines)
         if details:
-            raise Failure(f"configuring {request.name} failed (cmake exit {status}):\n{details[0]}",
+            message = error_text(details[0])
+            raise Failure(f"configuring {request.name} failed:\n{message}\n(full log: {paths.relative(log)})",
                           summary=f"configure failed: {one_line(details[0])}")
-        raise Failure(f"configuring {request.name} failed (cmake exit {status}); the messages above say why",
-                      summary=f"configure failed (cmake exit {status})")
+        raise Failure(f"configuring {request.name} failed (cmake exit {status}); see {paths.relative(log)}",
+                      summary=f"configure failed (cmake exit {status}), see {paths.relative(log)}")
     record.write_text(json.dumps({"command": command}, indent=1) + "\n")
 
 
@@ -177,17 +205,25 @@ def first_build_error(lines: list) -> str:
     return ""
 
 
-def compile_folder(request: BuildRequest, capture: bool = False) -> None:
-    """Runs Ninja through CMake. With capture, the output is also kept to name the first error
-    (the test summary wants it); without, Ninja owns the terminal and shows its progress line."""
-    ui.step(f"building {request.name}")
+def compile_folder(request: BuildRequest, capture: bool = False, announce: bool = True) -> None:
+    """Runs Ninja through CMake. With capture, the output goes to <build>/build.log only and a
+    failure names its first error and the log; without, Ninja owns the terminal and shows its
+    progress line."""
+    if announce:
+        ui.step(f"building {request.name}")
     command = ["cmake", "--build", str(request.folder), "-j", str(jobs(request.jobs))]
+    log = request.folder / BUILD_LOG
     if capture:
-        status, lines = _run_echoing(command)
+        status, lines = _run_logged(command, log)
     else:
         status, lines = subprocess.run(command, stdin=subprocess.DEVNULL).returncode, []
     if status != 0:
         first = first_build_error(lines)
+        if capture:
+            raise Failure(f"building {request.name} failed (exit {status}): {first or 'see the log'}\n"
+                          f"(full log: {paths.relative(log)})",
+                          summary=f"build failed: {first[:160]} (log: {paths.relative(log)})" if first
+                          else f"build failed (exit {status}), see {paths.relative(log)}")
         raise Failure(f"building {request.name} failed (exit {status}); the compiler's messages are above",
                       summary=f"build failed: {first[:160]}" if first else f"build failed (exit {status})")
 
@@ -204,11 +240,11 @@ def link_compile_commands(folder: Path) -> None:
     os.replace(temporary, link)
 
 
-def build(request: BuildRequest, capture: bool = False) -> Path:
+def build(request: BuildRequest, capture: bool = False, announce: bool = True) -> Path:
     """Configures (when needed) and builds; returns the path of vectra.elf."""
     paths.BUILD.mkdir(exist_ok=True)
-    configure(request)
-    compile_folder(request, capture)
+    configure(request, announce=announce)
+    compile_folder(request, capture, announce)
     if not request.elf.exists():
         raise Failure(f"the build finished but {paths.relative(request.elf)} is missing")
     link_compile_commands(request.folder)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The images (images/<name>/) and platforms (platforms/<name>/platform.json) the repository holds."""
 
+import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,17 +78,25 @@ def all_images() -> dict:
     return {folder.name: load_image(folder) for folder in sorted(folders)}
 
 
+def did_you_mean(name: str, choices) -> str:
+    """` (did you mean 'x'?)` for the closest choice, else ""."""
+    close = difflib.get_close_matches(name, sorted(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def platform(name: str) -> Platform:
     platforms = all_platforms()
     if name not in platforms:
-        raise Failure(f"unknown platform {name!r}; the platforms are: {', '.join(platforms) or 'none'}")
+        raise Failure(f"unknown platform {name!r}{did_you_mean(name, platforms)}; "
+                      f"the platforms are: {', '.join(platforms) or 'none'}")
     return platforms[name]
 
 
 def image(name: str) -> Image:
     images = all_images()
     if name not in images:
-        raise Failure(f"unknown image {name!r}; the images are: {', '.join(images) or 'none'}")
+        raise Failure(f"unknown image {name!r}{did_you_mean(name, images)}; "
+                      f"the images are: {', '.join(images) or 'none'}")
     return images[name]
 
 

@@ -37,16 +37,21 @@ EXAMPLES = """examples:
   ./vectra run --set CONFIG_X=y --print   show the QEMU command instead of running it
   ./vectra menuconfig minimal -p x86_64   edit the configuration (kept in <build>/menuconfig.conf)
   ./vectra test                           host unit tests, then every image on every platform
+  ./vectra test --quick                   host unit tests, then the minimal image on each platform
   ./vectra test minimal -p aarch64        one image on one platform
   ./vectra fuzz json_decode --seconds 60  run one libFuzzer target (without a name: list them)
 """
 
 
 def clean_command(arguments) -> int:
-    """Removes build/, or the build folders of one image and/or platform."""
+    """Removes build/, or the build folders of one image and/or platform (named ones must exist)."""
     if arguments.image is None and arguments.platform is None:
         targets = [paths.BUILD] if paths.BUILD.exists() else []
     else:
+        if arguments.image is not None:
+            images.image(arguments.image)
+        if arguments.platform is not None:
+            images.platform(arguments.platform)
         image = arguments.image or "*"
         platform = arguments.platform or "*"
         targets = sorted(paths.BUILD.glob(f"{image}-{platform}"))
@@ -55,8 +60,11 @@ def clean_command(arguments) -> int:
             raise Failure(f"refusing to remove {target}: not inside the repository")
         ui.step(f"removing {paths.relative(target)}")
         shutil.rmtree(target)
+    link = paths.BUILD / "compile_commands.json"
+    if link.is_symlink() and not link.exists():
+        link.unlink()  # it pointed into a folder just removed
     if not targets:
-        print("nothing to clean")
+        print("nothing to clean: no build folder matches")
     return 0
 
 
@@ -124,6 +132,8 @@ def parser() -> argparse.ArgumentParser:
     add_image_arguments(command, None, None)
     add_boot_arguments(command)
     command.add_argument("--no-host", action="store_true", help="skip the host unit tests")
+    command.add_argument("--quick", action="store_true",
+                         help="the host unit tests plus one image (minimal) per platform")
     command.add_argument("-v", "--verbose", action="store_true", help="show each console as it boots")
     command.set_defaults(handler=test.test_command)
 

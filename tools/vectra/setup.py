@@ -5,7 +5,9 @@ Every other command runs ensure_packages() first; with nothing missing it costs 
 """
 
 import os
+import shutil
 import subprocess
+import sys
 
 import paths
 import ui
@@ -46,19 +48,43 @@ def missing_packages(names: list) -> list:
     return [name for name in names if name not in installed]
 
 
+APT_LOG = paths.BUILD / "apt.log"
+
+
 def _apt_get(arguments: list) -> int:
+    """Runs apt-get with its whole output appended to build/apt.log; a terminal sees one line that
+    follows its progress. A failure shows the log's last lines."""
     command = ["apt-get", *APT_OPTIONS, *arguments]
     if os.geteuid() != 0:
         command = ["sudo", *command]
     environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    APT_LOG.parent.mkdir(exist_ok=True)
+    terminal = sys.stdout.isatty()
+    width = shutil.get_terminal_size((80, 24)).columns - 1
+    recent = []
     try:
-        return subprocess.run(command, env=environment, stdin=subprocess.DEVNULL).returncode
+        with open(APT_LOG, "a", encoding="utf-8", errors="replace") as log, \
+                subprocess.Popen(command, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True, errors="replace") as process:
+            log.write(f"$ {ui.command_line(command)}\n")
+            for line in process.stdout:
+                log.write(line)
+                recent = (recent + [line.rstrip()])[-20:]
+                if terminal and line.strip():
+                    print(f"\r\033[K    {line.strip()}"[:width], end="", flush=True)
     except FileNotFoundError as problem:
         raise Failure(f"cannot run {command[0]}: {problem}")
+    if terminal:
+        print("\r\033[K", end="", flush=True)
+    if process.returncode != 0:
+        for line in recent:
+            print(f"    | {line}")
+        print(f"    (full output: {paths.relative(APT_LOG)})")
+    return process.returncode
 
 
 def install(names: list) -> None:
-    ui.step(f"installing {' '.join(names)} with apt-get")
+    ui.step(f"installing {' '.join(names)} with apt-get (output: {paths.relative(APT_LOG)})")
     if _apt_get(["update"]) != 0:
         raise Failure("apt-get update failed")
     if _apt_get(["install", "-y", "--no-install-recommends", *names]) != 0:

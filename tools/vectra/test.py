@@ -1,10 +1,20 @@
 # SPDX-License-Identifier: Apache-2.0
 """`./vectra test`: the host unit tests (CTest, with sanitizers), then every image booted on every
 platform its oracle lists, each console matched against the oracle. Keeps going after a failure and
-ends with the line `N passed, N failed`."""
+ends with the line `N passed, N failed`.
 
+One line per step (`[ n/N  m:ss] ...`): the host-test build and run, then each image's build and
+boot. Configure and build output goes to log files in the build folders, named on failure. An
+image boots as soon as it is built, on a pool of boot threads (as many as CPUs) while the next
+image builds; failures print as they happen and again before the final line."""
+
+import os
 import re
 import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 
@@ -23,17 +33,47 @@ TAIL_LINES = 40
 PROBE_IMAGE = "minimal"  # the image the KVM probe prefers: the smallest that exercises a boot
 
 
+class Progress:
+    """The `[ n/N  m:ss]` prefix of every step line; thread-safe (boots report from their threads)."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.lock = threading.RLock()
+
+    def elapsed(self) -> str:
+        seconds = int(time.monotonic() - self.started)
+        return f"{seconds // 60}:{seconds % 60:02d}"
+
+    def prefix(self, count: bool = True) -> str:
+        if count:
+            self.done += 1
+        width = len(str(self.total))
+        return f"[{self.done:>{width}}/{self.total} {self.elapsed():>5}]"
+
+    def say(self, text: str, count: bool = True, details=()) -> None:
+        with self.lock:
+            print(f"{self.prefix(count)} {text}", flush=True)
+            for line in details:
+                print(line)
+            sys.stdout.flush()
+
+
 @dataclass
 class Tally:
+    progress: Progress
     passed: int = 0
     failed: int = 0
-    lines: list = field(default_factory=list)  # one result line per check, repeated in the summary
+    failures: list = field(default_factory=list)  # result lines of failed checks, repeated at the end
 
-    def record(self, line: str, passed: int, failed: int) -> None:
-        self.passed += passed
-        self.failed += failed
-        self.lines.append(line)
-        print(line, flush=True)
+    def record(self, line: str, passed: int, failed: int, details=()) -> None:
+        with self.progress.lock:
+            self.passed += passed
+            self.failed += failed
+            if failed:
+                self.failures.append(line)
+            self.progress.say(line, details=details)
 
 
 @dataclass
@@ -93,24 +133,66 @@ def parse_ctest_summary(output: str):
     return CtestCounts(total - failed, failed, names)
 
 
-def run_host_tests(jobs: int, tally: Tally) -> None:
+CTEST_LINE = re.compile(r"^\s*(\d+)/(\d+) Test\s+#\d+: (\S+) \.*\s*(\*+)?(Passed|Failed|Not Run|Timeout|"
+                        r"\S+)")
+
+
+def build_host_tests(jobs: int, tally: Tally):
     request = host_tests_request(jobs)
+    started = time.monotonic()
     try:
         paths.BUILD.mkdir(exist_ok=True)
-        build.configure(request)
-        build.compile_folder(request, capture=True)
+        build.configure(request, announce=False)
+        build.compile_folder(request, capture=True, announce=False)
     except Failure as problem:
-        ui.error(problem.message)
-        tally.record(f"FAIL  host tests  {problem.summary}", 0, 1)
-        return
-    ui.step("running the host unit tests")
+        tally.record(f"FAIL  host tests  {problem.summary}", 0, 1,
+                     details=[f"      {line}" for line in problem.message.splitlines()[1:]])
+        return None
+    tally.progress.say(f"built host-tests in {time.monotonic() - started:.0f} s")
+    return request
+
+
+def stream_ctest(command: list, log_path, progress: Progress) -> tuple:
+    """Runs ctest with its output in log_path; shows each failing test at once and the progress
+    (one rewritten line on a terminal, a line per quarter otherwise). Returns (exit code, output)."""
+    terminal = sys.stdout.isatty()
+    output = []
+    next_quarter = 1
+    with open(log_path, "w", encoding="utf-8", errors="replace") as log, \
+            subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, errors="replace") as process:
+        for line in process.stdout:
+            log.write(line)
+            log.flush()
+            output.append(line)
+            match = CTEST_LINE.match(line)
+            if match is None:
+                continue
+            done, total, name, status = int(match.group(1)), int(match.group(2)), match.group(3), match.group(5)
+            with progress.lock:
+                if status != "Passed":
+                    if terminal:
+                        print("\r\033[K", end="")
+                    print(f"      host test {name}: {line.split(name, 1)[1].strip(' .*')} "
+                          f"(output: {paths.relative(log_path)})", flush=True)
+                if terminal:
+                    print(f"\r\033[K      host tests: {done} of {total} done, last {name}", end="", flush=True)
+                elif done * 4 >= total * next_quarter:
+                    while done * 4 >= total * next_quarter:
+                        next_quarter += 1
+                    print(f"      host tests: {done} of {total} done ({progress.elapsed()})", flush=True)
+    if terminal:
+        print("\r\033[K", end="", flush=True)
+    return process.returncode, "".join(output)
+
+
+def run_host_tests(request, jobs: int, tally: Tally) -> None:
     junit = request.folder / "ctest-junit.xml"
     junit.unlink(missing_ok=True)
+    log = request.folder / "ctest.log"
     command = ["ctest", "--test-dir", str(request.folder), "--output-on-failure",
                "--output-junit", str(junit), "-j", str(build.jobs(jobs))]
-    process = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, errors="replace")
-    print(process.stdout, end="", flush=True)
+    returncode, output = stream_ctest(command, log, tally.progress)
     counts = None
     if junit.exists():
         try:
@@ -118,19 +200,18 @@ def run_host_tests(jobs: int, tally: Tally) -> None:
         except ElementTree.ParseError:
             counts = None
     if counts is None:
-        counts = parse_ctest_summary(process.stdout)
+        counts = parse_ctest_summary(output)
     if counts is None:
-        if "No tests were found" in process.stdout:
+        if "No tests were found" in output:
             counts = CtestCounts(0, 0, [])
         else:
-            tally.record(f"FAIL  host tests  ctest exit {process.returncode}, no results", 0, 1)
+            tally.record(f"FAIL  host tests  ctest exit {returncode}, no results (log: {paths.relative(log)})", 0, 1)
             return
-    if counts.failed == 0 and process.returncode != 0:
-        tally.record(f"FAIL  host tests  ctest exit {process.returncode} with {counts.passed} passed",
-                     counts.passed, 1)
+    if counts.failed == 0 and returncode != 0:
+        tally.record(f"FAIL  host tests  ctest exit {returncode} with {counts.passed} passed", counts.passed, 1)
     elif counts.failed:
         tally.record(f"FAIL  host tests  {counts.failed} of {counts.passed + counts.failed} failed: "
-                     f"{', '.join(counts.failed_names)}", counts.passed, counts.failed)
+                     f"{', '.join(counts.failed_names)} (output: {paths.relative(log)})", counts.passed, counts.failed)
     else:
         tally.record(f"PASS  host tests  {counts.passed} passed", counts.passed, 0)
 
@@ -138,11 +219,14 @@ def run_host_tests(jobs: int, tally: Tally) -> None:
 # Image tests -------------------------------------------------------------------------------------
 
 def select_targets(arguments) -> list:
-    """Every image × platform its oracle lists, narrowed to the image and platform asked for."""
+    """Every image × platform its oracle lists, narrowed to the image and platform asked for
+    (--quick: the probe image on each platform)."""
     if arguments.image:
         chosen = [images.image(arguments.image)]
         if chosen[0].oracle is None:
             raise Failure(f"image {arguments.image} has no oracle.json, so it cannot be tested")
+    elif getattr(arguments, "quick", False):
+        chosen = [images.image(PROBE_IMAGE)]
     else:
         chosen = [entry for entry in images.all_images().values() if entry.oracle is not None]
     if arguments.platform:
@@ -164,49 +248,50 @@ def select_targets(arguments) -> list:
             if target.platform is None:
                 target.problem = f"no platforms/{name}/platform.json"
             targets.append(target)
+    # Platform by platform (consecutive builds share the compiler's cache best), the probe image first.
+    order = {name: index for index, name in enumerate(platforms)}
+    targets.sort(key=lambda each: (order.get(each.platform_name, len(order)), each.image.name != PROBE_IMAGE))
     return targets
 
 
-def build_targets(targets: list) -> None:
-    for target in targets:
-        if target.problem:
-            continue
-        try:
-            build.build(target.request, capture=True)
-        except Failure as problem:
-            ui.error(problem.message)
-            target.problem = problem.summary
+def build_target(target: Target, progress: Progress) -> None:
+    started = time.monotonic()
+    try:
+        build.build(target.request, capture=True, announce=False)
+    except Failure as problem:
+        target.problem = problem.summary
+        progress.say(f"FAIL  build {target.name}: {problem.summary}",
+                     details=[f"      {line}" for line in problem.message.splitlines()[1:]])
+        return
+    progress.say(f"built {target.name} in {time.monotonic() - started:.0f} s")
 
 
-def choose_accelerators(mode: str, targets: list, binary=None) -> dict:
-    """platform name → "kvm", "tcg" or "host", probing KVM once per platform that could use it."""
-    chosen = {}
-    for target in targets:
-        platform = target.platform
-        if platform is None or platform.name in chosen:
-            continue
-        if platform.hosted:
-            chosen[platform.name] = "host"
-            continue
-        reason = qemu.kvm_unavailable_reason(platform)
-        if mode == "tcg" or (reason is not None and mode == "auto"):
-            chosen[platform.name] = "tcg"
-        elif reason is not None:
-            ui.note(f"--kvm: KVM cannot be used for {platform.name} ({reason}); using TCG")
-            chosen[platform.name] = "tcg"
-        elif mode == "kvm":
-            chosen[platform.name] = "kvm"
-        else:
-            candidates = [each for each in targets if each.platform is platform and not each.problem]
-            candidates.sort(key=lambda each: each.image.name != PROBE_IMAGE)
-            if not candidates:
-                chosen[platform.name] = "tcg"
-                continue
-            probe = candidates[0]
-            result = kvm.probe(platform, probe.image, probe.request.elf, binary)
-            kvm.remember(platform, result)
-            chosen[platform.name] = kvm.announce(result)
-    return chosen
+def choose_accelerator(mode: str, target: Target, chosen: dict, binary=None) -> str:
+    """kvm, tcg or host for the target's platform, probing KVM once per platform that could use it
+    (with the first built target of that platform)."""
+    platform = target.platform
+    if platform is None:
+        return "-"
+    if platform.name in chosen:
+        return chosen[platform.name]
+    if platform.hosted:
+        chosen[platform.name] = "host"
+        return "host"
+    reason = qemu.kvm_unavailable_reason(platform)
+    if mode == "tcg" or (reason is not None and mode == "auto"):
+        chosen[platform.name] = "tcg"
+    elif reason is not None:
+        ui.note(f"--kvm: KVM cannot be used for {platform.name} ({reason}); using TCG")
+        chosen[platform.name] = "tcg"
+    elif mode == "kvm":
+        chosen[platform.name] = "kvm"
+    elif target.problem:
+        return "tcg"  # probe with a target that built
+    else:
+        result = kvm.probe(platform, target.image, target.request.elf, binary)
+        kvm.remember(platform, result)
+        chosen[platform.name] = kvm.announce(result)
+    return chosen[platform.name]
 
 
 def _columns(targets: list) -> tuple:
@@ -225,7 +310,6 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     platform, oracle = target.platform, target.image.oracle
     elf = target.request.elf
     log = target.request.folder / "console.log"
-    ui.step(f"booting {target.name} ({accelerator})")
     matcher = oracles.ConsoleMatcher(oracle)
     command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary)
     result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo)
@@ -239,38 +323,66 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         first = f"{result.first_line_seconds * 1000:4.0f} ms to first line, " if result.first_line_seconds >= 0 else ""
         tally.record(f"PASS  {prefix}  {first}{timing} to power-off   image {size}", 1, 0)
         return
-    tally.record(f"FAIL  {prefix}  {timing}  {verdict.reason}", 0, 1)
+    details = []
     if verdict.next_pattern is not None:
-        print(f"      expected next: pattern {matcher.matched + 1} of {len(oracle.patterns)}: "
-              f"{oracles.quoted(verdict.next_pattern)}")
+        details.append(f"      expected next: pattern {matcher.matched + 1} of {len(oracle.patterns)}: "
+                       f"{oracles.quoted(verdict.next_pattern)}")
     shown = oracles.tail(result.lines, TAIL_LINES)
-    print(f"      console, last {len(shown)} of {len(result.lines)} lines ({paths.relative(log)}):")
-    for line in shown:
-        print(f"      | {line}")
-    print(flush=True)
+    details.append(f"      console, last {len(shown)} of {len(result.lines)} lines ({paths.relative(log)}):")
+    details += [f"      | {line}" for line in shown]
+    tally.record(f"FAIL  {prefix}  {timing}  {verdict.reason}", 0, 1, details=details)
+
+
+def boot_workers() -> int:
+    """Boots at once: one per CPU (VECTRA_BOOTS overrides)."""
+    try:
+        wanted = int(os.environ.get("VECTRA_BOOTS", "0") or 0)
+    except ValueError:
+        wanted = 0
+    return wanted if wanted > 0 else (os.cpu_count() or 2)
 
 
 def test_command(arguments) -> int:
-    tally = Tally()
     subset = arguments.image is not None or arguments.platform is not None
     targets = select_targets(arguments)
-    if not arguments.no_host and not subset:
-        run_host_tests(arguments.jobs, tally)
-    if not arguments.no_build:
-        build_targets(targets)
-    else:
-        for target in targets:
-            if not target.problem and not target.request.elf.exists():
-                target.problem = f"--no-build: {paths.relative(target.request.elf)} does not exist"
-    accelerators = choose_accelerators(kvm.mode_from(arguments), targets, arguments.qemu_binary)
-    widths = _columns(targets)
-    for target in targets:
-        accelerator = accelerators.get(target.platform_name, "-")
-        boot_target(target, accelerator, widths, tally, arguments.qemu_binary, arguments.verbose)
+    host = not arguments.no_host and not subset
+    building = not arguments.no_build
+    progress = Progress((2 if host else 0) + len(targets) * (2 if building else 1))
+    tally = Tally(progress)
+    if host:
+        request = build_host_tests(arguments.jobs, tally)
+        if request is None:
+            progress.say("skipped running the host tests: they did not build")
+        else:
+            run_host_tests(request, arguments.jobs, tally)
     if not targets:
         ui.warn("no image × platform to boot")
-    ui.step("summary")
-    for line in tally.lines:
-        print(line)
+    mode = kvm.mode_from(arguments)
+    accelerators = {}
+    widths = _columns(targets)
+    pool = ThreadPoolExecutor(max_workers=1 if arguments.verbose else boot_workers())
+    try:
+        boots = []
+        for target in targets:
+            if building and not target.problem:
+                build_target(target, progress)
+            elif not target.problem and not target.request.elf.exists():
+                target.problem = f"--no-build: {paths.relative(target.request.elf)} does not exist"
+            accelerator = choose_accelerator(mode, target, accelerators, arguments.qemu_binary)
+            boots.append(pool.submit(boot_target, target, accelerator, widths, tally, arguments.qemu_binary,
+                                     arguments.verbose))
+        for each in boots:
+            each.result()
+    except BaseException:
+        boot.stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    if tally.failures:
+        print(f"==> {len(tally.failures)} failed (elapsed {progress.elapsed()}):")
+        for line in tally.failures:
+            print(f"  {line}")
+    else:
+        print(f"==> everything passed in {progress.elapsed()}")
     print(f"{tally.passed} passed, {tally.failed} failed", flush=True)
     return 0 if tally.failed == 0 else 1

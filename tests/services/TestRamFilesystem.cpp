@@ -214,6 +214,7 @@ TEST_CASE("an empty write allocates nothing, even far into a file with no blocks
     u8 buffer[8];
     REQUIRE(filesystem.read(path_of({ "f" }), 990, buffer).value() == 8);
     REQUIRE(buffer[0] == 0);
+}
 
 TEST_CASE("the memory formula of vfsd's footprint holds the filesystem it describes")
 {

@@ -100,15 +100,8 @@ void Ring::release_end(End& end)
 
 void Ring::End::space_cleared()
 {
-    /* Detached already: undo the rest of the binding. Its Task is gone: nothing to wake. */
-    doorbell_mask = nullptr;
-    m_ring.invalidate(*this, ErrorCode::NotFound);
-    through = nullptr;
-    if (SignalMask* mask = pinned_mask) {
-        pinned_mask = nullptr;
-        mask->release();
-    }
-    m_ring.release();
+    /* Detached already (its Task is gone); the rest is what unbinding does. */
+    m_ring.release_end(*this);
 }
 
 ErrorOr<Ring::End*> Ring::bind_end(End& end, CapabilitySpace& space, CapabilityEntry const& through, SignalMask& mask,

@@ -6,6 +6,7 @@
  */
 
 #include "../TestSupport.h"
+#include "FsTestTasks.h"
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <string>
@@ -20,30 +21,17 @@ using namespace vectra;
 
 namespace {
 
-std::string s_failure;
 
 ErrorOr<i32> server(Bundle& bundle)
 {
-    auto& self = this_task();
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto inbox = TRY(RingReceiver::bind(self.capabilities(), requests, vfs::schema_id, self.signals(), SignalBit(0)));
-    auto outbox = TRY(RingSender::bind(self.capabilities(), replies, vfs::schema_id, self.signals(), SignalBit(1)));
-    Reticle* reticle = TRY(self.capabilities().lookup(memory, RightRetype));
-    auto* filesystem = TRY(vfs::RamFilesystem::try_create(*reticle, 32, 64));
+    auto served = TRY(test::start_server(bundle));
+    auto* filesystem = served.filesystem;
+    auto& inbox = served.inbox;
+    auto& outbox = served.outbox;
     /* vfsd's own serve loop: it returns only when a Ring fails. */
     TRY(vfs::serve_connection(*filesystem, inbox, outbox));
     return 0;
 }
-
-#define EXPECT_IN_TASK(condition)                    \
-    do {                                         \
-        if (!(condition)) {                      \
-            s_failure = #condition;              \
-            return 1;                            \
-        }                                        \
-    } while (0)
 
 ErrorOr<i32> client(Bundle& bundle)
 {
@@ -100,9 +88,9 @@ void run_with_server(TaskEntry client_entry)
     REQUIRE_FALSE(using_fs->bundle().grant("requests", parent, requests, RightSend).is_error());
     REQUIRE_FALSE(using_fs->bundle().grant("replies", parent, replies, RightReceive).is_error());
 
-    s_failure.clear();
+    test::task_failure().clear();
     i32 status = executor.run_until_exit(*using_fs).value();
-    INFO(s_failure);
+    INFO(test::task_failure());
     Error exit_error = using_fs->exit_error();
     INFO("client error: " << error_code_name(exit_error.code()) << " " << (exit_error.message() ? exit_error.message() : ""));
     REQUIRE(using_fs->exit_cause() == ExitCause::Returned);

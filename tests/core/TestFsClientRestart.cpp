@@ -6,6 +6,7 @@
  */
 
 #include "../TestSupport.h"
+#include "FsTestTasks.h"
 #include <catch2/catch.hpp>
 #include <string>
 #include <vectra/Executor.h>
@@ -18,20 +19,15 @@ using namespace vectra;
 
 namespace {
 
-std::string s_failure;
 /* Requests a server instance answers before it crashes mid-request (0: never). Test-only. */
 u32 s_crash_on_request = 0;
 
 ErrorOr<i32> server(Bundle& bundle)
 {
-    auto& self = this_task();
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto inbox = TRY(RingReceiver::bind(self.capabilities(), requests, vfs::schema_id, self.signals(), SignalBit(0)));
-    auto outbox = TRY(RingSender::bind(self.capabilities(), replies, vfs::schema_id, self.signals(), SignalBit(1)));
-    Reticle* reticle = TRY(self.capabilities().lookup(memory, RightRetype));
-    auto* filesystem = TRY(vfs::RamFilesystem::try_create(*reticle, 32, 64));
+    auto served = TRY(test::start_server(bundle));
+    auto* filesystem = served.filesystem;
+    auto& inbox = served.inbox;
+    auto& outbox = served.outbox;
     u8 request[vfs::ring_slot_size];
     u8 reply[vfs::ring_slot_size];
     u32 handled = 0;
@@ -43,14 +39,6 @@ ErrorOr<i32> server(Bundle& bundle)
     }));
     return 0;
 }
-
-#define EXPECT_IN_TASK(condition)                    \
-    do {                                         \
-        if (!(condition)) {                      \
-            s_failure = #condition;              \
-            return 1;                            \
-        }                                        \
-    } while (0)
 
 constexpr SignalBit server_exit_bit { 7 };
 
@@ -148,9 +136,9 @@ TEST_CASE("the fs client re-binds when vfsd restarts in the middle of a request,
     Task* using_fs = spawn_client(arena.reticle(), parent, restarted_client, requests, replies);
     REQUIRE((first_server && using_fs));
 
-    s_failure.clear();
+    test::task_failure().clear();
     i32 status = executor.run_until_exit(*using_fs).value();
-    INFO(s_failure);
+    INFO(test::task_failure());
     REQUIRE(status == 0);
     REQUIRE(first_server->exit_status() == 3);
     REQUIRE(executor.run_until_exit(*supervising).value() == 0);

@@ -62,6 +62,29 @@ struct Supervisor {
     }
 };
 
+/* Another Task's view: its mask and its space, cleared when it exits (here at the latest at scope end). */
+struct Peer {
+    SignalMask mask;
+    CapabilitySpace space { allocate_space_id() };
+    ~Peer() { (void)space.clear(); }
+};
+
+/* A Ring from `memory`: the supervisor sends on it, `peer` receives through a copy it was lent. */
+struct Connection {
+    RingCap ring;
+    RingSender sender;
+    RingReceiver receiver;
+};
+
+Connection connect(Supervisor& supervisor, Peer& peer, ReticleCap const& memory)
+{
+    auto ring = kernel::create_ring(supervisor.space, memory, 4, 64, schema).release_value();
+    auto receive_end = supervisor.space.copy_to(peer.space, ring, RightReceive).release_value();
+    auto sender = RingSender::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(1)).release_value();
+    auto receiver = RingReceiver::bind(peer.space, receive_end, schema, peer.mask, SignalBit(2)).release_value();
+    return { std::move(ring), sender, receiver };
+}
+
 CapabilitySpace const* ring_consumer_of(CapabilitySpace& space, RingCap const& ring)
 {
     return space.lookup(ring, 0).value()->consumer_space();
@@ -166,80 +189,68 @@ TEST_CASE("a spawner that exits takes down the Tasks only it held")
 TEST_CASE("removing a Ring's last capability closes it for bound ends, and its memory waits for them")
 {
     Supervisor supervisor;
-    SignalMask consumer_mask;
-    CapabilitySpace consumer(allocate_space_id());
+    Peer consumer;
     auto memory = kernel::carve(supervisor.space, supervisor.memory, 64 * KiB).release_value();
-    auto ring = kernel::create_ring(supervisor.space, memory, 4, 64, schema).release_value();
-    auto receive_end = supervisor.space.copy_to(consumer, ring, RightReceive).release_value();
-    auto receiver = RingReceiver::bind(consumer, receive_end, schema, consumer_mask, SignalBit(2)).release_value();
-    auto sender = RingSender::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(1)).release_value();
+    auto [ring, sender, receiver] = connect(supervisor, consumer, memory);
     REQUIRE_FALSE(sender.try_send(byte_message()).is_error());
-    (void)consumer_mask.take(~u64(0));
+    (void)consumer.mask.take(~u64(0));
     REQUIRE_FALSE(supervisor.space.remove(std::move(ring)).is_error());
     /* Both ends see PeerClosed, and the consumer was woken to notice. */
     u8 buffer[64];
     REQUIRE(receiver.try_receive(buffer).error().code() == ErrorCode::PeerClosed);
     REQUIRE(sender.try_send(byte_message()).error().code() == ErrorCode::PeerClosed);
-    REQUIRE(consumer_mask.take(SignalBit(2).mask()) == SignalBit(2).mask());
+    REQUIRE(consumer.mask.take(SignalBit(2).mask()) == SignalBit(2).mask());
     /* The attack: reclaim under the ends still bound. */
     REQUIRE(kernel::reclaim(supervisor.space, memory).error().code() == ErrorCode::Busy);
     sender.unbind();
     REQUIRE(kernel::reclaim(supervisor.space, memory).error().code() == ErrorCode::Busy);
-    (void)consumer.clear(); /* the consumer Task exits */
+    (void)consumer.space.clear(); /* the consumer Task exits */
     REQUIRE_FALSE(kernel::reclaim(supervisor.space, memory).is_error());
 }
 
 TEST_CASE("revoking the RingCap an end was bound through revokes the binding")
 {
     Supervisor supervisor;
-    SignalMask client_mask;
-    CapabilitySpace client(allocate_space_id());
+    Peer client;
+    Peer other;
     auto ring = kernel::create_ring(supervisor.space, supervisor.memory, 4, 64, schema).release_value();
-    auto lent = supervisor.space.copy_to(client, ring, RightSend).release_value();
-    auto sender = RingSender::bind(client, lent, schema, client_mask, SignalBit(3)).release_value();
+    auto lent = supervisor.space.copy_to(client.space, ring, RightSend).release_value();
+    auto sender = RingSender::bind(client.space, lent, schema, client.mask, SignalBit(3)).release_value();
     REQUIRE_FALSE(sender.try_send(byte_message()).is_error());
     REQUIRE(supervisor.space.revoke(ring).value() == 1);
     REQUIRE(sender.try_send(byte_message()).error().code() == ErrorCode::Revoked);
     REQUIRE(sender.try_send_burst({}).error().code() == ErrorCode::Revoked);
     /* The end stays the client's until it exits: nobody else can take it over meanwhile. */
-    SignalMask other_mask;
-    CapabilitySpace other(allocate_space_id());
-    auto other_end = supervisor.space.copy_to(other, ring, RightSend).release_value();
-    REQUIRE(RingSender::bind(other, other_end, schema, other_mask, SignalBit(3)).error().code() == ErrorCode::Busy);
-    (void)client.clear();
-    auto taken = RingSender::bind(other, other_end, schema, other_mask, SignalBit(3)).release_value();
+    auto other_end = supervisor.space.copy_to(other.space, ring, RightSend).release_value();
+    REQUIRE(RingSender::bind(other.space, other_end, schema, other.mask, SignalBit(3)).error().code() == ErrorCode::Busy);
+    (void)client.space.clear();
+    auto taken = RingSender::bind(other.space, other_end, schema, other.mask, SignalBit(3)).release_value();
     REQUIRE_FALSE(taken.try_send(byte_message()).is_error());
-    (void)other.clear();
 }
 
 TEST_CASE("a Ring end is bound by one Task at a time: a second binder is refused, the first may bind again")
 {
     Supervisor supervisor;
-    SignalMask thief_mask;
-    CapabilitySpace thief(allocate_space_id());
+    Peer thief;
     auto ring = kernel::create_ring(supervisor.space, supervisor.memory, 4, 64, schema).release_value();
-    auto stolen = supervisor.space.copy_to(thief, ring, RightReceive).release_value();
+    auto stolen = supervisor.space.copy_to(thief.space, ring, RightReceive).release_value();
     auto receiver = RingReceiver::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(4)).release_value();
     /* The attack: bind the same end from another Task to take its doorbell and messages. */
-    REQUIRE(RingReceiver::bind(thief, stolen, schema, thief_mask, SignalBit(4)).error().code() == ErrorCode::Busy);
+    REQUIRE(RingReceiver::bind(thief.space, stolen, schema, thief.mask, SignalBit(4)).error().code() == ErrorCode::Busy);
     REQUIRE(ring_consumer_of(supervisor.space, ring) == &supervisor.space);
     /* Binding again from the same Task replaces its own binding; the old handle is stale. */
     auto again = RingReceiver::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(5)).release_value();
     u8 buffer[64];
     REQUIRE(receiver.try_receive(buffer).error().code() == ErrorCode::StaleHandle);
     REQUIRE(again.try_receive(buffer).error().code() == ErrorCode::Empty);
-    (void)thief.clear();
 }
 
 TEST_CASE("a capability revoked while in flight is dropped; the message arrives and the Ring flows on")
 {
     Supervisor supervisor;
-    SignalMask receiver_mask;
-    CapabilitySpace receiver_space(allocate_space_id());
-    auto ring = kernel::create_ring(supervisor.space, supervisor.memory, 4, 64, schema).release_value();
-    auto receive_end = supervisor.space.copy_to(receiver_space, ring, RightReceive).release_value();
-    auto sender = RingSender::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(1)).release_value();
-    auto receiver = RingReceiver::bind(receiver_space, receive_end, schema, receiver_mask, SignalBit(2)).release_value();
+    Peer receiving;
+    auto [ring, sender, receiver] = connect(supervisor, receiving, supervisor.memory);
+    auto& receiver_space = receiving.space;
     auto memory = MemoryObject::try_create(supervisor.arena.reticle(), supervisor.space, 4096).release_value();
     REQUIRE_FALSE(sender.try_send_copy(as_bytes("lent"), supervisor.space, memory, RightRead).is_error());
     REQUIRE_FALSE(sender.try_send(byte_message()).is_error());
@@ -253,7 +264,6 @@ TEST_CASE("a capability revoked while in flight is dropped; the message arrives 
     REQUIRE(receiver.try_receive(buffer, &receiver_space).value().length == 1);
     REQUIRE(receiver.try_receive(buffer, &receiver_space).error().code() == ErrorCode::Empty);
     REQUIRE(receiver_space.count() == 1); /* only its end of the Ring: nothing leaked in */
-    (void)receiver_space.clear();
 }
 
 TEST_CASE("calls that build then name an object leave nothing behind when the space is full")
@@ -354,14 +364,11 @@ TEST_CASE("an armed Timer loses its arming, and an interrupt route its line, wit
 TEST_CASE("a Task that bound a Ring end and exited leaves no doorbell behind")
 {
     Supervisor supervisor;
-    SignalMask consumer_mask;
-    CapabilitySpace consumer(allocate_space_id());
-    auto ring = kernel::create_ring(supervisor.space, supervisor.memory, 4, 64, schema).release_value();
-    auto receive_end = supervisor.space.copy_to(consumer, ring, RightReceive).release_value();
-    auto sender = RingSender::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(1)).release_value();
-    (void)RingReceiver::bind(consumer, receive_end, schema, consumer_mask, SignalBit(2)).release_value();
+    Peer consumer;
+    auto [ring, sender, receiver] = connect(supervisor, consumer, supervisor.memory);
+    auto& consumer_mask = consumer.mask;
     REQUIRE(consumer_mask.reference_count() == 1); /* the binding pins the consumer's mask */
-    (void)consumer.clear(); /* the consumer exits */
+    (void)consumer.space.clear(); /* the consumer exits */
     REQUIRE(consumer_mask.reference_count() == 0);
     REQUIRE(ring_consumer_of(supervisor.space, ring) == nullptr);
     REQUIRE_FALSE(sender.try_send(byte_message()).is_error());

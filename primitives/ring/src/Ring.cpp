@@ -65,7 +65,6 @@ void Ring::reset()
     (void)m_in_flight.clear();
     m_head.store(0, std::memory_order_relaxed);
     m_tail.store(0, std::memory_order_relaxed);
-    m_epoch.fetch_add(1, std::memory_order_release);
     /* Every binding made before now gets PeerRestarted; its Task keeps the end and binds again. */
     invalidate(m_producer, ErrorCode::PeerRestarted);
     invalidate(m_consumer, ErrorCode::PeerRestarted);
@@ -169,9 +168,9 @@ Error Ring::binding_error(End const& end)
     }
 }
 
-ErrorOr<void> RingSender::check_epoch() const
+ErrorOr<void> RingSender::check_binding() const
 {
-    if (m_ring->m_producer.token.load(std::memory_order_acquire) != m_epoch) [[unlikely]]
+    if (m_ring->m_producer.token.load(std::memory_order_acquire) != m_token) [[unlikely]]
         return Ring::binding_error(m_ring->m_producer);
     return {};
 }
@@ -190,7 +189,7 @@ void RingReceiver::unbind()
 
 ErrorOr<usize> RingSender::try_send_burst(std::span<std::span<u8 const> const> messages)
 {
-    TRY(check_epoch());
+    TRY(check_binding());
     Ring& ring = *m_ring;
     u32 tail = ring.m_tail.load(std::memory_order_relaxed);
     u32 head = ring.m_head.load(std::memory_order_acquire);
@@ -233,7 +232,7 @@ ErrorOr<void> RingSender::try_send(std::span<u8 const> message)
 ErrorOr<void> RingSender::send_with_capability(std::span<u8 const> message, CapabilitySpace& from,
     CapabilityClass capability_class, u32 space, u16 slot_index, u32 generation, Transfer transfer, Rights keep)
 {
-    TRY(check_epoch());
+    TRY(check_binding());
     Ring& ring = *m_ring;
     if (message.size() > ring.payload_capacity())
         return Error(ErrorCode::TooLarge, "message larger than the Ring's slot payload");
@@ -260,9 +259,9 @@ ErrorOr<void> RingSender::send_with_capability(std::span<u8 const> message, Capa
     return {};
 }
 
-ErrorOr<void> RingReceiver::check_epoch() const
+ErrorOr<void> RingReceiver::check_binding() const
 {
-    if (m_ring->m_consumer.token.load(std::memory_order_acquire) != m_epoch) [[unlikely]]
+    if (m_ring->m_consumer.token.load(std::memory_order_acquire) != m_token) [[unlikely]]
         return Ring::binding_error(m_ring->m_consumer);
     return {};
 }
@@ -291,7 +290,7 @@ void RingReceiver::release(u32 head, u32 tail_seen, u32 count)
 
 ErrorOr<ReceivedMessage> RingReceiver::try_receive(std::span<u8> buffer, CapabilitySpace* into)
 {
-    TRY(check_epoch());
+    TRY(check_binding());
     Ring& ring = *m_ring;
     u32 head = ring.m_head.load(std::memory_order_relaxed);
     u32 tail = ring.m_tail.load(std::memory_order_acquire);

@@ -87,8 +87,6 @@ public:
     [[nodiscard]] u32 slot_size() const { return m_slot_size; }
     [[nodiscard]] u32 payload_capacity() const { return m_slot_size - header_bytes; }
     [[nodiscard]] u64 schema_id() const { return m_schema_id; }
-    [[nodiscard]] u32 epoch() const { return m_epoch.load(std::memory_order_acquire); }
-    [[nodiscard]] bool is_closed() const { return is_torn_down(); }
     /* Whether an end is bound, and by which space (the binder's Task). */
     [[nodiscard]] CapabilitySpace const* producer_space() const { return m_producer.attached_space(); }
     [[nodiscard]] CapabilitySpace const* consumer_space() const { return m_consumer.attached_space(); }
@@ -154,8 +152,7 @@ private:
     u32 m_slot_count { 0 };
     u32 m_slot_size { 0 };
     u64 m_schema_id { 0 };
-    std::atomic<u32> m_epoch { 1 };
-    u32 m_next_token { 1 };
+    u32 m_next_token { 1 }; /* binding tokens and serials: a reset, revocation or close hands out new ones */
     End m_producer { *this };
     End m_consumer { *this };
     CapabilitySpace m_in_flight; /* capabilities travelling in slots */
@@ -163,7 +160,7 @@ private:
 
 /*
  * The producer end, bound once: the capability (RightSend) and the schema are checked here,
- * not per send. The hot path checks only the epoch.
+ * not per send. The hot path checks only the binding's token (one acquire load).
  */
 class RingSender {
 public:
@@ -206,7 +203,7 @@ private:
     RingSender(Ring* ring, SignalBit space_bit, u32 token, u32 bind_serial)
         : m_ring(ring)
         , m_space_bit(space_bit)
-        , m_epoch(token)
+        , m_token(token)
         , m_bind_serial(bind_serial)
     {
     }
@@ -214,13 +211,13 @@ private:
         Move,
         Copy,
     };
-    [[nodiscard]] ErrorOr<void> check_epoch() const;
+    [[nodiscard]] ErrorOr<void> check_binding() const;
     [[nodiscard]] ErrorOr<void> send_with_capability(std::span<u8 const>, CapabilitySpace& from, CapabilityClass,
         u32 space, u16 slot, u32 generation, Transfer, Rights keep);
 
     Ring* m_ring;
     SignalBit m_space_bit;
-    u32 m_epoch; /* the binding's token when bound */
+    u32 m_token; /* the binding's token when bound */
     u32 m_bind_serial;
 };
 
@@ -251,23 +248,23 @@ private:
     RingReceiver(Ring* ring, SignalBit doorbell, u32 token, u32 bind_serial)
         : m_ring(ring)
         , m_doorbell(doorbell)
-        , m_epoch(token)
+        , m_token(token)
         , m_bind_serial(bind_serial)
     {
     }
-    [[nodiscard]] ErrorOr<void> check_epoch() const;
+    [[nodiscard]] ErrorOr<void> check_binding() const;
     void release(u32 head, u32 tail_seen, u32 count);
 
     Ring* m_ring;
     SignalBit m_doorbell;
-    u32 m_epoch; /* the binding's token when bound */
+    u32 m_token; /* the binding's token when bound */
     u32 m_bind_serial;
 };
 
 template<typename Visitor>
 ErrorOr<usize> RingReceiver::receive_burst(usize maximum, Visitor&& visit)
 {
-    auto current = check_epoch();
+    auto current = check_binding();
     if (current.is_error())
         return current.release_error();
     u32 head = m_ring->m_head.load(std::memory_order_relaxed);

@@ -374,3 +374,52 @@ TEST_CASE("a Task that bound a Ring end and exited leaves no doorbell behind")
     REQUIRE_FALSE(sender.try_send(byte_message()).is_error());
     REQUIRE(consumer_mask.peek(~u64(0)) == 0);
 }
+
+TEST_CASE("a binding follows its RingCap when it moves, and is revoked with it there")
+{
+    Supervisor supervisor;
+    Peer client;
+    Peer holder;
+    auto ring = kernel::create_ring(supervisor.space, supervisor.memory, 4, 64, schema).release_value();
+    auto lent = supervisor.space.copy_to(client.space, ring, RightSend).release_value();
+    auto sender = RingSender::bind(client.space, lent, schema, client.mask, SignalBit(3)).release_value();
+    /* Moving the entry elsewhere neither ends the binding nor lets it escape revocation. */
+    auto moved = client.space.move_to(holder.space, std::move(lent)).release_value();
+    REQUIRE_FALSE(sender.try_send(byte_message()).is_error());
+    REQUIRE(supervisor.space.revoke(ring).value() == 1);
+    REQUIRE(sender.try_send(byte_message()).error().code() == ErrorCode::Revoked);
+    REQUIRE(holder.space.lookup(moved, 0).error().code() == ErrorCode::StaleHandle);
+}
+
+namespace {
+
+bool s_ran_past_its_wait = false;
+
+ErrorOr<i32> drops_its_own_task_capability(Bundle& bundle)
+{
+    auto self = TRY(bundle.take<TaskCap>("self"));
+    TRY(this_task().capabilities().remove(std::move(self)));
+    /* Its last TaskCap is gone: it ends here, at its next wait. */
+    (void)wait(SignalBit(9).mask());
+    s_ran_past_its_wait = true;
+    return 0;
+}
+
+}
+
+TEST_CASE("a Task that deletes its own last TaskCap ends at its next wait")
+{
+    Supervisor supervisor;
+    auto& executor = Executor::current();
+    supervisor.with_authority(supervisor.arena.reticle());
+    auto task_memory = kernel::carve(supervisor.space, supervisor.memory, 256 * KiB).release_value();
+    auto task = kernel::spawn(supervisor.space, supervisor.authority, task_memory, { "self-stopper", drops_its_own_task_capability })
+                    .release_value();
+    Task* running = kernel::task(supervisor.space, task).release_value();
+    REQUIRE_FALSE(running->bundle().give("self", supervisor.space, std::move(task)).is_error());
+    REQUIRE(executor.run_until_exit(*running).value() == -1);
+    REQUIRE(running->exit_cause() == ExitCause::Stopped);
+    REQUIRE_FALSE(s_ran_past_its_wait);
+    REQUIRE_FALSE(running->is_listed());
+    REQUIRE_FALSE(kernel::reclaim(supervisor.space, task_memory).is_error());
+}

@@ -219,7 +219,11 @@ void Executor::finish(Task& task)
 
 void Executor::finish_current()
 {
-    finish(current_task());
+    Task& task = current_task();
+    finish(task);
+    /* Its last TaskCap went while it ran (it stopped itself): nobody is left to reap it. */
+    if (task.is_torn_down())
+        forget(task);
     switch_to_scheduler();
     VERIFY_NOT_REACHED();
 }

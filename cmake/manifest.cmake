@@ -22,7 +22,7 @@ function(vectra_boot_manifest)
     endif()
     set(output ${VECTRA_GENERATED_DIR}/boot_manifest.cpp)
     set(compiler ${CMAKE_SOURCE_DIR}/tools/manifest/compile.py)
-    set(entries ${CMAKE_SOURCE_DIR}/primitives/kernel/include/vectra/kernel/Entries.h)
+    set(entries ${CMAKE_SOURCE_DIR}/primitives/kernel/include/vectra/TaskEntries.h)
     file(GLOB footprints CONFIGURE_DEPENDS
         ${CMAKE_SOURCE_DIR}/services/*/*footprint.json ${CMAKE_SOURCE_DIR}/apps/*/*footprint.json
         ${CMAKE_SOURCE_DIR}/components/*/*footprint.json)

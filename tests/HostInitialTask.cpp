@@ -6,6 +6,7 @@
  * anything ever boots it.
  */
 
+#include <vectra/Bundle.h>
 #include <vectra/kernel/Kernel.h>
 
 namespace vectra::kernel {

@@ -6,7 +6,9 @@
 
 #include <cstdlib>
 #include <memory>
-#include <vectra/Reticle.h>
+#include <vectra/Bundle.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Reticle.h>
 
 namespace vectra::test {
 
@@ -28,5 +30,46 @@ private:
     u8* m_memory;
     Reticle m_reticle;
 };
+
+
+/*
+ * Runs `body(Bundle&)` as the entry of a fresh Task spawned from `memory`, after `fill(Task&)`
+ * placed its capabilities (through the kernel's BundleObject, as a supervisor would); returns
+ * what the Task returned. Component code under test runs inside a Task, where its kernel calls
+ * act for that Task, exactly as in an image. The Task is reaped before this returns.
+ */
+template<typename Fill, typename Body>
+ErrorOr<i32> run_as_task(Reticle& memory, Fill&& fill, Body&& body, usize stack_size = 64 * KiB)
+{
+    static std::remove_reference_t<Body>* s_body;
+    s_body = &body;
+    SpawnParameters parameters { "test-task", [](Bundle& bundle) -> ErrorOr<i32> { return (*s_body)(bundle); }, stack_size };
+    auto& executor = Executor::current();
+    Task* task = MUST(executor.spawn(memory, parameters));
+    fill(*task);
+    auto result = executor.run_until_exit(*task);
+    auto cause = task->exit_cause();
+    auto error = task->exit_error();
+    /* A Task that held the last TaskCap on itself is forgotten as it ends: nothing to reap then. */
+    if (task->is_listed())
+        MUST(executor.reap(*task));
+    if (result.is_error())
+        return result.release_error();
+    if (cause == ExitCause::Failed)
+        return error;
+    return result.value();
+}
+
+
+/* Runs `body()` inside a fresh Task (for component code whose kernel calls act for the caller). */
+template<typename Body>
+ErrorOr<i32> in_task(Reticle& memory, Body&& body)
+{
+    auto entry = [&](Bundle&) -> ErrorOr<i32> {
+        body();
+        return 0;
+    };
+    return run_as_task(memory, [](Task&) {}, entry);
+}
 
 }

@@ -18,9 +18,10 @@
 #include <optional>
 #include <thread>
 #include <unistd.h>
-#include <vectra/Executor.h>
-#include <vectra/Ring.h>
-#include <vectra/Signal.h>
+#include <vectra/Bundle.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Ring.h>
+#include <vectra/kernel/Signal.h>
 #include <vectra/Try.h>
 
 using namespace vectra;
@@ -125,7 +126,7 @@ void task_switch_baseline(benchmark::State& state)
 /* ---- Ring ping-pong on one core: two Tasks, two Rings, doorbells ---------------------------- */
 
 /* Receives one u64, parking on the doorbell while the Ring is empty. */
-ErrorOr<u64> receive_waiting(RingReceiver& receiver)
+ErrorOr<u64> receive_waiting(RingConsumer& receiver)
 {
     for (;;) {
         u64 value = 0;
@@ -139,8 +140,8 @@ ErrorOr<u64> receive_waiting(RingReceiver& receiver)
 }
 
 struct RingEnds {
-    RingSender sender;
-    RingReceiver receiver;
+    RingProducer sender;
+    RingConsumer receiver;
 };
 
 ErrorOr<RingEnds> bind_ends(Bundle& bundle)
@@ -148,8 +149,8 @@ ErrorOr<RingEnds> bind_ends(Bundle& bundle)
     auto& self = this_task();
     auto out = TRY(bundle.take<RingCap>("out"));
     auto in = TRY(bundle.take<RingCap>("in"));
-    auto sender = TRY(RingSender::bind(self.capabilities(), out, schema, self.signals(), space_bit));
-    auto receiver = TRY(RingReceiver::bind(self.capabilities(), in, schema, self.signals(), doorbell_bit));
+    auto sender = TRY(RingProducer::bind(self.capabilities(), out, schema, self.signals(), space_bit));
+    auto receiver = TRY(RingConsumer::bind(self.capabilities(), in, schema, self.signals(), doorbell_bit));
     return RingEnds { sender, receiver };
 }
 
@@ -247,13 +248,13 @@ public:
         auto original = MUST(m_producer_space.mint<CapabilityClass::Ring>(ring, all_rights));
         auto producer_end = MUST(m_producer_space.attenuate(original, RightSend));
         auto consumer_end = MUST(m_producer_space.copy_to(m_consumer_space, original, RightReceive));
-        m_sender.emplace(MUST(RingSender::bind(m_producer_space, producer_end, schema, m_producer_mask, space_bit)));
+        m_sender.emplace(MUST(RingProducer::bind(m_producer_space, producer_end, schema, m_producer_mask, space_bit)));
         m_receiver.emplace(
-            MUST(RingReceiver::bind(m_consumer_space, consumer_end, schema, m_consumer_mask, doorbell_bit)));
+            MUST(RingConsumer::bind(m_consumer_space, consumer_end, schema, m_consumer_mask, doorbell_bit)));
     }
 
-    RingSender& sender() { return *m_sender; }
-    RingReceiver& receiver() { return *m_receiver; }
+    RingProducer& sender() { return *m_sender; }
+    RingConsumer& receiver() { return *m_receiver; }
 
     void send(u64 value)
     {
@@ -273,8 +274,8 @@ private:
     CapabilitySpace m_consumer_space { allocate_space_id() };
     SignalMask m_producer_mask;
     SignalMask m_consumer_mask;
-    std::optional<RingSender> m_sender;
-    std::optional<RingReceiver> m_receiver;
+    std::optional<RingProducer> m_sender;
+    std::optional<RingConsumer> m_receiver;
 };
 
 struct SpinningQueue {

@@ -8,7 +8,8 @@
 #pragma once
 
 #include <string>
-#include <vectra/Executor.h>
+#include <vectra/Bundle.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/Try.h>
 #include <vfsd/Server.h>
 
@@ -38,14 +39,13 @@ struct ServedFilesystem {
 
 inline ErrorOr<ServedFilesystem> start_server(Bundle& bundle)
 {
-    auto& self = this_task();
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto inbox = TRY(RingReceiver::bind(self.capabilities(), requests, vfs::schema_id, self.signals(), SignalBit(0)));
-    auto outbox = TRY(RingSender::bind(self.capabilities(), replies, vfs::schema_id, self.signals(), SignalBit(1)));
-    Reticle* reticle = TRY(self.capabilities().lookup(memory, RightRetype));
-    auto* filesystem = TRY(vfs::RamFilesystem::try_create(*reticle, 32, 64));
+    auto inbox = TRY(RingReceiver::bind(requests, vfs::schema_id, SignalBit(0)));
+    auto outbox = TRY(RingSender::bind(replies, vfs::schema_id, SignalBit(1)));
+    auto tables = TRY(system::create_memory(memory, vfs::RamFilesystem::bytes_needed(32, 64)));
+    auto* filesystem = TRY(vfs::RamFilesystem::try_create(TRY(system::map_memory(tables)), 32, 64));
     return ServedFilesystem { inbox, outbox, filesystem };
 }
 

@@ -11,7 +11,8 @@
 #include <algorithm>
 #include <string>
 #include <vector>
-#include <vectra/Executor.h>
+#include <vectra/Bundle.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/Try.h>
 #include <vectra/Service.h>
 #include <vectra/fs/Client.h>

@@ -9,7 +9,8 @@
 #include "FsTestTasks.h"
 #include <catch2/catch.hpp>
 #include <string>
-#include <vectra/Executor.h>
+#include <vectra/Bundle.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/Try.h>
 #include <vectra/Service.h>
 #include <vectra/fs/Client.h>

@@ -5,9 +5,12 @@
 #include "../TestSupport.h"
 #include <catch2/catch.hpp>
 #include <string>
-#include <vectra/Executor.h>
+#include <vector>
+#include <vectra/System.h>
+#include <vectra/Bundle.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/LocalExecutor.h>
-#include <vectra/Signal.h>
+#include <vectra/kernel/Signal.h>
 #include <vectra/Try.h>
 
 using namespace vectra;
@@ -16,7 +19,7 @@ namespace {
 
 /* Test-only record of what the fibers did. */
 std::string s_trace;
-Reticle* s_stacks = nullptr;
+std::span<u8> s_stacks;
 
 ErrorOr<void> waits_twice(LocalExecutor& executor, void*)
 {
@@ -46,7 +49,7 @@ ErrorOr<void> fails(LocalExecutor&, void*)
 
 ErrorOr<i32> fibers_task(Bundle&)
 {
-    LocalExecutor executor(*s_stacks);
+    LocalExecutor executor(s_stacks);
     TRY(executor.spawn(waits_twice, nullptr));
     TRY(executor.spawn(raises_three, nullptr));
     TRY(executor.run());
@@ -55,7 +58,7 @@ ErrorOr<i32> fibers_task(Bundle&)
 
 ErrorOr<i32> failing_fibers_task(Bundle&)
 {
-    LocalExecutor executor(*s_stacks);
+    LocalExecutor executor(s_stacks);
     TRY(executor.spawn(raises_three, nullptr));
     TRY(executor.spawn(fails, nullptr));
     auto result = executor.run();
@@ -67,7 +70,7 @@ ErrorOr<i32> failing_fibers_task(Bundle&)
 ErrorOr<i32> raiser(Bundle& bundle)
 {
     auto wake = TRY(bundle.take<SignalCap>("wake"));
-    TRY(raise(this_task().capabilities(), wake));
+    TRY(system::raise(wake));
     return 0;
 }
 
@@ -76,7 +79,7 @@ ErrorOr<i32> raiser(Bundle& bundle)
 TEST_CASE("fibers of one Task wait on its mask bits, from each other and from other Tasks")
 {
     test::Arena arena(1 * MiB);
-    Reticle* stacks = arena.reticle().try_carve(128 * KiB).value();
+    std::vector<u8> stacks(128 * KiB);
     s_stacks = stacks;
     s_trace.clear();
     auto& executor = Executor::current();
@@ -94,32 +97,29 @@ TEST_CASE("fibers of one Task wait on its mask bits, from each other and from ot
     REQUIRE(s_trace.find("B-done") != std::string::npos);
     while (Task* exited = executor.tasks())
         REQUIRE_FALSE(executor.reap(*exited).is_error());
-    stacks->~Reticle();
 }
 
 TEST_CASE("a fiber's error ends run() with it once every fiber finished")
 {
     test::Arena arena(1 * MiB);
-    Reticle* stacks = arena.reticle().try_carve(128 * KiB).value();
+    std::vector<u8> stacks(128 * KiB);
     s_stacks = stacks;
     auto& executor = Executor::current();
     Task* task = executor.spawn(arena.reticle(), { "failing", failing_fibers_task }).value();
     REQUIRE(executor.run_until_exit(*task).value() == 2);
     while (Task* exited = executor.tasks())
         REQUIRE_FALSE(executor.reap(*exited).is_error());
-    stacks->~Reticle();
 }
 
 TEST_CASE("spawning fibers refuses bad stacks, exhaustion and a seventeenth fiber")
 {
     test::Arena arena(1 * MiB);
-    Reticle* stacks = arena.reticle().try_carve(96 * KiB).value();
-    LocalExecutor executor(*stacks);
+    std::vector<u8> stacks(96 * KiB);
+    LocalExecutor executor(stacks);
     REQUIRE(executor.spawn(nullptr, nullptr).error().code() == ErrorCode::InvalidArgument);
     REQUIRE(executor.spawn(fails, nullptr, 1024).error().code() == ErrorCode::InvalidArgument);
     REQUIRE(executor.spawn(fails, nullptr, 1 * MiB).error().code() == ErrorCode::OutOfMemory);
     for (usize index = 0; index < LocalExecutor::capacity; ++index)
         REQUIRE_FALSE(executor.spawn(fails, nullptr, 4 * KiB).is_error());
     REQUIRE(executor.spawn(fails, nullptr, 4 * KiB).error().code() == ErrorCode::Full);
-    stacks->~Reticle();
 }

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-#include <vectra/Ring.h>
+#include <vectra/kernel/Ring.h>
 #include <vectra/io/Memory.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/log/Logger.h>

@@ -7,32 +7,87 @@
 #include <string.h>
 #include <vector>
 #include <vectra/Arguments.h>
-#include <vectra/Executor.h>
-#include <vectra/MemoryObject.h>
+#include <vectra/Bundle.h>
 #include <vectra/Process.h>
+#include <vectra/System.h>
+#include <vectra/Try.h>
 #include <vectra/encoding/Binary.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/MemoryObject.h>
 
 using namespace vectra;
 
 namespace {
 
-/* A parent and a child with its Bundle, as a supervisor and the Task it spawns hold them. */
+/*
+ * A Task whose Bundle a supervisor filled, and the supervisor's own space: the child side of
+ * these tests runs inside the Task, where Bundle::take and the kernel calls act for it.
+ */
 struct Family {
-    test::Arena arena { 256 * KiB };
-    SignalMask mask; /* outlives the spaces that name it */
+    test::Arena arena { 1 * MiB };
+    SignalMask mask; /* outlives the space that names it */
     CapabilitySpace parent { allocate_space_id() };
-    CapabilitySpace child { allocate_space_id() };
-    Bundle bundle { child };
+    std::vector<std::pair<std::string, std::vector<u8>>> raw_slots;
+    std::vector<Rights> raw_rights;
 
     /* Grants the child `bytes` as the slot `name`, raw: what a careless or hostile parent could place. */
     void grant_raw(std::string_view name, std::vector<u8> const& bytes, Rights rights = RightRead)
     {
-        auto memory = MemoryObject::try_create(arena.reticle(), parent, bytes.size()).release_value();
-        auto view = writable_view(parent, memory).release_value();
-        memcpy(view.data(), bytes.data(), bytes.size());
-        REQUIRE_FALSE(bundle.grant(name, parent, memory, rights).is_error());
+        raw_slots.emplace_back(std::string(name), bytes);
+        raw_rights.push_back(rights);
+    }
+
+    /* Runs `body` in a Task holding the raw slots. */
+    template<typename Body>
+    ErrorOr<i32> run_child(Body&& body)
+    {
+        return test::run_as_task(arena.reticle(), [&](Task& task) {
+            for (usize index = 0; index < raw_slots.size(); ++index) {
+                auto const& [name, bytes] = raw_slots[index];
+                auto memory = MemoryObject::try_create(arena.reticle(), parent, bytes.size()).release_value();
+                auto view = writable_view(parent, memory).release_value();
+                memcpy(view.data(), bytes.data(), bytes.size());
+                REQUIRE_FALSE(task.bundle().grant(name, parent, memory, raw_rights[index]).is_error());
+            }
+        }, body);
     }
 };
+
+/* Runs `body` as a parent Task holding "memory" (a Reticle to spawn from) and "tasks" (RightSpawn). */
+template<typename Body>
+ErrorOr<i32> run_parent(test::Arena& arena, Body&& body)
+{
+    CapabilitySpace supervisor(allocate_space_id());
+    Reticle* child_memory = arena.reticle().try_carve(512 * KiB).release_value();
+    auto memory = supervisor.mint<CapabilityClass::Reticle>(child_memory, all_rights).release_value();
+    auto result = test::run_as_task(arena.reticle(), [&](Task& task) {
+        auto tasks = supervisor.mint<CapabilityClass::Task>(&task, RightSpawn | RightGrant).release_value();
+        REQUIRE_FALSE(task.bundle().grant("memory", supervisor, memory, RightRetype).is_error());
+        REQUIRE_FALSE(task.bundle().give("tasks", supervisor, std::move(tasks)).is_error());
+    }, body);
+    (void)supervisor.clear();
+    return result;
+}
+
+/* Spawns `entry` from the parent's Bundle authority, lets `fill` grant into it, runs it; its exit status. */
+template<typename Fill>
+ErrorOr<i32> spawn_and_run(Bundle& bundle, TaskEntry entry, Fill&& fill)
+{
+    constexpr SignalBit exit_bit { 5 };
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto tasks = TRY(bundle.take<TaskCap>("tasks"));
+    SpawnRequest request { "child", entry };
+    request.notify_on_exit = true;
+    request.exit_bit = exit_bit;
+    auto child = TRY(system::spawn(tasks, memory, request));
+    TRY(fill(child, memory));
+    (void)system::wait(exit_bit.mask());
+    auto status = TRY(system::task_status(child));
+    TRY(system::reap(std::move(child)));
+    if (status.exit_cause != ExitCause::Returned)
+        return Error(status.exit_error, "the child did not return");
+    return status.exit_status;
+}
 
 Arguments make_arguments(std::initializer_list<std::string_view> values)
 {
@@ -104,101 +159,164 @@ TEST_CASE("task_main turns a process main into a TaskEntry: the status becomes i
 {
     TaskEntry usage = task_main<says_usage>;
     TaskEntry failing = task_main<fails>;
-    CapabilitySpace space(allocate_space_id());
-    Bundle bundle(space);
+    Bundle bundle;
     REQUIRE(usage(bundle).value() == 2);
     REQUIRE(failing(bundle).error().code() == ErrorCode::NotFound);
 }
 
-TEST_CASE("a Task spawned through task_main reads its arguments and environment from its Bundle slots")
+namespace {
+
+Arguments echo_arguments() { return make_arguments({ "echo", "hello" }); }
+
+Environment home_environment()
 {
-    test::Arena arena(1 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    Task* task = executor.spawn(arena.reticle(), { "echo", task_main<echo_main> }).value();
-    auto arguments = grant_arguments(task->bundle(), arena.reticle(), parent, make_arguments({ "echo", "hello" }));
-    REQUIRE_FALSE(arguments.is_error());
     Environment environment;
     REQUIRE_FALSE(environment.variables.try_append(variable("HOME", "/home")).is_error());
     REQUIRE_FALSE(environment.variables.try_append(variable("LANG", "C.UTF-8")).is_error());
-    REQUIRE_FALSE(grant_environment(task->bundle(), arena.reticle(), parent, environment).is_error());
-    REQUIRE(executor.run_until_exit(*task).value() == static_cast<i32>(ExitStatus::Success));
-    REQUIRE(task->exit_cause() == ExitCause::Returned);
-    REQUIRE_FALSE(executor.reap(*task).is_error());
+    return environment;
+}
+
+/* The child of the round-trip test: reads both slots and checks them (and that they are read-only). */
+ErrorOr<i32> round_trip_child(Bundle& bundle)
+{
+    Bundle::SlotDescription slots[Bundle::capacity];
+    usize count = TRY(bundle.describe(slots));
+    if (count != 2 || slots[0].rights != RightRead || slots[1].rights != RightRead)
+        return 10;
+    Arguments read;
+    TRY(take_arguments(bundle, read));
+    if (read.count() != 4 || read[0] != "vfsd" || read[3] != "ünïcode")
+        return 11;
+    Environment environment;
+    TRY(take_environment(bundle, environment));
+    if (environment.count() != 2 || environment.find("A") != std::optional<std::string_view>("1")
+        || environment.find("B_2") != std::optional<std::string_view>("") || environment.find("C").has_value())
+        return 12;
+    return 0;
+}
+
+}
+
+TEST_CASE("a Task spawned through task_main reads its arguments and environment from its Bundle slots")
+{
+    test::Arena arena(2 * MiB);
+    auto status = run_parent(arena, [](Bundle& bundle) -> ErrorOr<i32> {
+        return spawn_and_run(bundle, task_main<echo_main>, [](TaskCap const& child, ReticleCap const& memory) -> ErrorOr<void> {
+            TRY(grant_arguments(child, memory, echo_arguments()));
+            TRY(grant_environment(child, memory, home_environment()));
+            return {};
+        });
+    });
+    REQUIRE(status.value() == static_cast<i32>(ExitStatus::Success));
 }
 
 TEST_CASE("arguments and environment round trip through their slots, read-only")
 {
-    Family family;
-    auto arguments = make_arguments({ "vfsd", "--root", "/", "ünïcode" });
-    auto original = grant_arguments(family.bundle, family.arena.reticle(), family.parent, arguments).release_value();
-    REQUIRE(family.bundle.slots()[0].rights == RightRead);
-    Arguments read;
-    REQUIRE_FALSE(take_arguments(family.bundle, read).is_error());
-    REQUIRE(read.count() == 4);
-    REQUIRE(read[0] == "vfsd");
-    REQUIRE(read[3] == "ünïcode");
+    test::Arena arena(2 * MiB);
+    auto status = run_parent(arena, [](Bundle& bundle) -> ErrorOr<i32> {
+        return spawn_and_run(bundle, round_trip_child, [](TaskCap const& child, ReticleCap const& memory) -> ErrorOr<void> {
+            TRY(grant_arguments(child, memory, make_arguments({ "vfsd", "--root", "/", "ünïcode" })));
+            Environment environment;
+            TRY(environment.variables.try_append(variable("A", "1")));
+            TRY(environment.variables.try_append(variable("B_2", "")));
+            TRY(grant_environment(child, memory, environment));
+            return {};
+        });
+    });
+    REQUIRE(status.value() == 0);
+}
 
-    Environment environment;
-    REQUIRE_FALSE(environment.variables.try_append(variable("A", "1")).is_error());
-    REQUIRE_FALSE(environment.variables.try_append(variable("B_2", "")).is_error());
-    REQUIRE_FALSE(grant_environment(family.bundle, family.arena.reticle(), family.parent, environment).is_error());
-    Environment read_environment;
-    REQUIRE_FALSE(take_environment(family.bundle, read_environment).is_error());
-    REQUIRE(read_environment.count() == 2);
-    REQUIRE(read_environment.find("A") == std::optional<std::string_view>("1"));
-    REQUIRE(read_environment.find("B_2") == std::optional<std::string_view>(""));
-    REQUIRE_FALSE(read_environment.find("C").has_value());
-
-    /* The parent keeps the original; removing it revokes what the child holds. */
-    REQUIRE_FALSE(family.parent.remove(std::move(original)).is_error());
-    REQUIRE(family.child.count() == 1);
+TEST_CASE("a parent fills a child's Bundle only before it runs")
+{
+    test::Arena arena(2 * MiB);
+    auto status = run_parent(arena, [](Bundle& bundle) -> ErrorOr<i32> {
+        constexpr SignalBit exit_bit { 5 };
+        auto memory = TRY(bundle.take<ReticleCap>("memory"));
+        auto tasks = TRY(bundle.take<TaskCap>("tasks"));
+        SpawnRequest request { "child", task_main<says_usage> };
+        request.notify_on_exit = true;
+        request.exit_bit = exit_bit;
+        auto child = TRY(system::spawn(tasks, memory, request));
+        system::yield(); /* the child runs (and ends) */
+        (void)system::wait(exit_bit.mask());
+        auto late = grant_arguments(child, memory, echo_arguments());
+        TRY(system::reap(std::move(child)));
+        return late.is_error() && late.error().code() == ErrorCode::Busy ? 0 : 1;
+    });
+    REQUIRE(status.value() == 0);
 }
 
 TEST_CASE("no slot, a slot taken already, a slot of another class or without RightRead are refused")
 {
+    {
+        Family family;
+        auto status = family.run_child([](Bundle& bundle) -> ErrorOr<i32> {
+            Arguments read;
+            Environment environment;
+            if (take_arguments(bundle, read).error().code() != ErrorCode::NotFound)
+                return 1;
+            if (take_environment(bundle, environment).error().code() != ErrorCode::NotFound)
+                return 2;
+            return 0;
+        });
+        REQUIRE(status.value() == 0);
+    }
+    {
+        Family family;
+        family.grant_raw("arguments", one_argument_message("x"));
+        auto status = family.run_child([](Bundle& bundle) -> ErrorOr<i32> {
+            Arguments read;
+            TRY(take_arguments(bundle, read));
+            return take_arguments(bundle, read).error().code() == ErrorCode::NotFound ? 0 : 1;
+        });
+        REQUIRE(status.value() == 0);
+    }
+    {
+        Family family;
+        auto status = test::run_as_task(family.arena.reticle(), [&](Task& task) {
+            auto signal = family.parent.mint<CapabilityClass::Signal>(&family.mask, all_rights, 3).release_value();
+            REQUIRE_FALSE(task.bundle().grant("arguments", family.parent, signal, RightRaise).is_error());
+        }, [](Bundle& bundle) -> ErrorOr<i32> {
+            Arguments read;
+            return take_arguments(bundle, read).error().code() == ErrorCode::WrongClass ? 0 : 1;
+        });
+        REQUIRE(status.value() == 0);
+    }
+    {
+        Family family;
+        family.grant_raw("environment", { 1, 0, 4, 0, 0, 0, 0, 0, 0, 0 }, RightWrite);
+        auto status = family.run_child([](Bundle& bundle) -> ErrorOr<i32> {
+            Environment environment;
+            return take_environment(bundle, environment).error().code() == ErrorCode::MissingRight ? 0 : 1;
+        });
+        REQUIRE(status.value() == 0);
+    }
+}
+
+namespace {
+
+ErrorCode refusal(std::vector<u8> const& bytes)
+{
     Family family;
-    Arguments read;
-    Environment environment;
-    REQUIRE(take_arguments(family.bundle, read).error().code() == ErrorCode::NotFound);
-    REQUIRE(take_environment(family.bundle, environment).error().code() == ErrorCode::NotFound);
+    family.grant_raw("arguments", bytes);
+    auto status = family.run_child([](Bundle& bundle) -> ErrorOr<i32> {
+        Arguments read;
+        auto taken = take_arguments(bundle, read);
+        return taken.is_error() ? static_cast<i32>(taken.error().code()) : 0;
+    });
+    return static_cast<ErrorCode>(status.value());
+}
 
-    REQUIRE_FALSE(
-        grant_arguments(family.bundle, family.arena.reticle(), family.parent, make_arguments({ "x" })).is_error());
-    REQUIRE_FALSE(take_arguments(family.bundle, read).is_error());
-    REQUIRE(take_arguments(family.bundle, read).error().code() == ErrorCode::NotFound);
-
-    auto signal = family.parent.mint<CapabilityClass::Signal>(&family.mask, all_rights, 3).release_value();
-    REQUIRE_FALSE(family.bundle.grant("arguments", family.parent, signal, RightRaise).is_error());
-    REQUIRE(take_arguments(family.bundle, read).error().code() == ErrorCode::WrongClass);
-
-    family.grant_raw("environment", { 1, 0, 4, 0, 0, 0, 0, 0, 0, 0 }, RightWrite);
-    REQUIRE(take_environment(family.bundle, environment).error().code() == ErrorCode::MissingRight);
 }
 
 TEST_CASE("malformed argument bytes are refused, each with its own error")
 {
-    Arguments read;
-    auto refusal = [&](std::vector<u8> const& bytes) {
-        Family family;
-        family.grant_raw("arguments", bytes);
-        return take_arguments(family.bundle, read).error().code();
-    };
     auto good = one_argument_message("ok");
-    {
-        Family family;
-        family.grant_raw("arguments", good);
-        REQUIRE_FALSE(take_arguments(family.bundle, read).is_error());
-        REQUIRE(read[0] == "ok");
-    }
+    REQUIRE(refusal(good) == ErrorCode::None);
     /* Bytes after the message are not part of it (memory objects are often larger). */
     auto padded = good;
     padded.insert(padded.end(), { 0xff, 0xff, 0xff });
-    {
-        Family family;
-        family.grant_raw("arguments", padded);
-        REQUIRE_FALSE(take_arguments(family.bundle, read).is_error());
-    }
+    REQUIRE(refusal(padded) == ErrorCode::None);
     REQUIRE(refusal({ 1, 0, 0 }) == ErrorCode::MalformedMessage); /* shorter than a header */
     auto truncated = good;
     truncated.pop_back();
@@ -218,14 +336,20 @@ TEST_CASE("malformed argument bytes are refused, each with its own error")
     REQUIRE(refusal(count_says_two) == ErrorCode::MalformedMessage); /* the body ends inside the second */
 }
 
+namespace {
+
+Environment environment_of(std::initializer_list<std::string_view> names)
+{
+    Environment environment;
+    for (auto name : names)
+        REQUIRE_FALSE(environment.variables.try_append(variable(name, "v")).is_error());
+    return environment;
+}
+
+}
+
 TEST_CASE("an environment must have well-formed names in strictly ascending order, on both sides")
 {
-    auto environment_of = [](std::initializer_list<std::string_view> names) {
-        Environment environment;
-        for (auto name : names)
-            REQUIRE_FALSE(environment.variables.try_append(variable(name, "v")).is_error());
-        return environment;
-    };
     REQUIRE_FALSE(validate_environment(environment_of({})).is_error());
     REQUIRE_FALSE(validate_environment(environment_of({ "A", "B", "b" })).is_error());
     REQUIRE(validate_environment(environment_of({ "B", "A" })).error().code() == ErrorCode::InvalidArgument);
@@ -233,17 +357,26 @@ TEST_CASE("an environment must have well-formed names in strictly ascending orde
     REQUIRE(validate_environment(environment_of({ "" })).error().code() == ErrorCode::InvalidArgument);
     REQUIRE(validate_environment(environment_of({ "A=B" })).error().code() == ErrorCode::InvalidArgument);
 
-    Family family;
-    REQUIRE(grant_environment(family.bundle, family.arena.reticle(), family.parent, environment_of({ "B", "A" }))
-                .error()
-                .code()
-        == ErrorCode::InvalidArgument);
-    REQUIRE(family.bundle.count() == 0);
+    /* The parent side refuses before placing anything. */
+    test::Arena arena(2 * MiB);
+    auto status = run_parent(arena, [](Bundle& bundle) -> ErrorOr<i32> {
+        return spawn_and_run(bundle, task_main<says_usage>, [](TaskCap const& child, ReticleCap const& memory) -> ErrorOr<void> {
+            auto refused = grant_environment(child, memory, environment_of({ "B", "A" }));
+            if (!refused.is_error() || refused.error().code() != ErrorCode::InvalidArgument)
+                return Error(ErrorCode::InvalidArgument, "an unsorted environment was granted");
+            return {};
+        });
+    });
+    REQUIRE(status.value() == static_cast<i32>(ExitStatus::Usage));
 
     /* Written without the check, as a hostile parent might: the child refuses it after decoding. */
     u8 buffer[maximum_binary_size<Environment>()];
     usize length = encode_binary(environment_of({ "Z", "A" }), buffer).release_value();
+    Family family;
     family.grant_raw("environment", std::vector<u8>(buffer, buffer + length));
-    Environment read;
-    REQUIRE(take_environment(family.bundle, read).error().code() == ErrorCode::InvalidArgument);
+    auto child = family.run_child([](Bundle& bundle) -> ErrorOr<i32> {
+        Environment read;
+        return take_environment(bundle, read).error().code() == ErrorCode::InvalidArgument ? 0 : 1;
+    });
+    REQUIRE(child.value() == 0);
 }

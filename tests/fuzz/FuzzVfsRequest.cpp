@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include "../services/PlacedFilesystem.h"
 #include <vectra/Bytes.h>
 #include <vfsd/Server.h>
 
@@ -28,7 +29,7 @@ u8* memory()
 vfs::RamFilesystem& filesystem()
 {
     static Reticle reticle(reinterpret_cast<uptr>(memory()), memory_size);
-    static vfs::RamFilesystem* instance = MUST(vfs::RamFilesystem::try_create(reticle, 64, 256));
+    static vfs::RamFilesystem* instance = MUST(test::place_filesystem(reticle, 64, 256));
     return *instance;
 }
 

@@ -4,8 +4,8 @@
 
 #include "../TestSupport.h"
 #include <catch2/catch.hpp>
-#include <vectra/Bundle.h>
-#include <vectra/SignalMask.h>
+#include <vectra/kernel/Bundle.h>
+#include <vectra/kernel/SignalMask.h>
 
 using namespace vectra;
 
@@ -14,7 +14,7 @@ namespace {
 struct Family {
     CapabilitySpace parent { allocate_space_id() };
     CapabilitySpace child { allocate_space_id() };
-    Bundle bundle { child };
+    BundleObject bundle { child };
 };
 
 }
@@ -67,7 +67,7 @@ TEST_CASE("a Bundle refuses duplicate names, empty or long names and overflow")
     REQUIRE(family.bundle.grant("a", family.parent, memory, RightRetype).error().code() == ErrorCode::AlreadyExists);
     REQUIRE(family.bundle.grant("", family.parent, memory, RightRetype).error().code() == ErrorCode::InvalidArgument);
     REQUIRE(family.bundle.grant(std::string(40, 'n'), family.parent, memory, RightRetype).error().code() == ErrorCode::NameTooLong);
-    for (usize index = 1; index < Bundle::capacity; ++index)
+    for (usize index = 1; index < BundleObject::capacity; ++index)
         REQUIRE_FALSE(family.bundle.grant(std::string(1, char('a' + index)), family.parent, memory, RightRetype).is_error());
     REQUIRE(family.bundle.grant("z9", family.parent, memory, RightRetype).error().code() == ErrorCode::Full);
 }

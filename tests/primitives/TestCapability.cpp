@@ -5,9 +5,9 @@
 #include "../TestSupport.h"
 #include <catch2/catch.hpp>
 #include <type_traits>
-#include <vectra/Capability.h>
-#include <vectra/MemoryObject.h>
-#include <vectra/Ring.h>
+#include <vectra/kernel/Capability.h>
+#include <vectra/kernel/MemoryObject.h>
+#include <vectra/kernel/Ring.h>
 
 using namespace vectra;
 

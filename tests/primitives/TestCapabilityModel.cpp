@@ -20,9 +20,9 @@
 #include <optional>
 #include <random>
 #include <vector>
-#include <vectra/Capability.h>
-#include <vectra/Reticle.h>
-#include <vectra/Ring.h>
+#include <vectra/kernel/Capability.h>
+#include <vectra/kernel/Reticle.h>
+#include <vectra/kernel/Ring.h>
 
 using namespace vectra;
 
@@ -34,8 +34,8 @@ struct ModelObject {
     bool is_ring;
     KernelObject* object;
     Ring* ring; /* when is_ring */
-    std::optional<RingSender> sender;
-    std::optional<RingReceiver> receiver;
+    std::optional<RingProducer> sender;
+    std::optional<RingConsumer> receiver;
     int producer_space { -1 }; /* the space whose binding holds each end, -1 when unbound */
     int consumer_space { -1 };
 };
@@ -245,7 +245,7 @@ TEST_CASE("random capability, binding and reclaim operations never break the lif
                 bool allowed = (entry.rights & needed) != 0;
                 bool busy = holder >= 0 && holder != static_cast<int>(entry.space);
                 if (as_sender) {
-                    auto bound = RingSender::bind(space, handle, schema, masks[entry.space], SignalBit(1));
+                    auto bound = RingProducer::bind(space, handle, schema, masks[entry.space], SignalBit(1));
                     if (!allowed)
                         REQUIRE(bound.error().code() == ErrorCode::MissingRight);
                     else if (busy)
@@ -253,7 +253,7 @@ TEST_CASE("random capability, binding and reclaim operations never break the lif
                     else
                         object.sender = bound.release_value();
                 } else {
-                    auto bound = RingReceiver::bind(space, handle, schema, masks[entry.space], SignalBit(2));
+                    auto bound = RingConsumer::bind(space, handle, schema, masks[entry.space], SignalBit(2));
                     if (!allowed)
                         REQUIRE(bound.error().code() == ErrorCode::MissingRight);
                     else if (busy)

@@ -5,9 +5,10 @@
 #include "../TestSupport.h"
 #include <catch2/catch.hpp>
 #include <string>
-#include <vectra/Executor.h>
-#include <vectra/Ring.h>
-#include <vectra/Signal.h>
+#include <vectra/Bundle.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Ring.h>
+#include <vectra/kernel/Signal.h>
 #include <vectra/platform/Platform.h>
 
 using namespace vectra;
@@ -33,7 +34,7 @@ ErrorOr<i32> producer(Bundle& bundle)
     auto ring = bundle.take<RingCap>("out");
     if (ring.is_error())
         return ring.release_error();
-    auto sender = RingSender::bind(this_task().capabilities(), ring.value(), schema, this_task().signals(), SignalBit(1));
+    auto sender = RingProducer::bind(this_task().capabilities(), ring.value(), schema, this_task().signals(), SignalBit(1));
     if (sender.is_error())
         return sender.release_error();
     for (u32 value = 1; value <= message_count;) {
@@ -51,7 +52,7 @@ ErrorOr<i32> consumer(Bundle& bundle)
     auto ring = bundle.take<RingCap>("in");
     if (ring.is_error())
         return ring.release_error();
-    auto receiver = RingReceiver::bind(this_task().capabilities(), ring.value(), schema, this_task().signals(), SignalBit(0));
+    auto receiver = RingConsumer::bind(this_task().capabilities(), ring.value(), schema, this_task().signals(), SignalBit(0));
     if (receiver.is_error())
         return receiver.release_error();
     u64 sum = 0;

@@ -11,8 +11,9 @@
 #include "../platforms/ChildProcess.h"
 #include <catch2/catch.hpp>
 #include <string>
-#include <vectra/Executor.h>
-#include <vectra/Signal.h>
+#include <vectra/Bundle.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Signal.h>
 #include <vectra/Try.h>
 #include <vectra/platform/Platform.h>
 

@@ -10,10 +10,11 @@
 #include "../TestSupport.h"
 #include <catch2/catch.hpp>
 #include <vector>
+#include <vectra/Bundle.h>
 #include <vectra/Bytes.h>
-#include <vectra/Executor.h>
-#include <vectra/MemoryObject.h>
-#include <vectra/Ring.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/MemoryObject.h>
+#include <vectra/kernel/Ring.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Kernel.h>
@@ -72,16 +73,16 @@ struct Peer {
 /* A Ring from `memory`: the supervisor sends on it, `peer` receives through a copy it was lent. */
 struct Connection {
     RingCap ring;
-    RingSender sender;
-    RingReceiver receiver;
+    RingProducer sender;
+    RingConsumer receiver;
 };
 
 Connection connect(Supervisor& supervisor, Peer& peer, ReticleCap const& memory)
 {
     auto ring = kernel::create_ring(supervisor.space, memory, 4, 64, schema).release_value();
     auto receive_end = supervisor.space.copy_to(peer.space, ring, RightReceive).release_value();
-    auto sender = RingSender::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(1)).release_value();
-    auto receiver = RingReceiver::bind(peer.space, receive_end, schema, peer.mask, SignalBit(2)).release_value();
+    auto sender = RingProducer::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(1)).release_value();
+    auto receiver = RingConsumer::bind(peer.space, receive_end, schema, peer.mask, SignalBit(2)).release_value();
     return { std::move(ring), sender, receiver };
 }
 
@@ -114,7 +115,7 @@ TEST_CASE("a child Reticle whose capability is deleted keeps its parent busy whi
     /* The attack: reclaim the parent and retype over the live Ring. */
     REQUIRE(kernel::reclaim(supervisor.space, supervisor.memory).error().code() == ErrorCode::Busy);
     /* The Ring still works, so its bytes are still in use. */
-    auto sender = RingSender::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(1)).release_value();
+    auto sender = RingProducer::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(1)).release_value();
     REQUIRE_FALSE(sender.try_send(byte_message()).is_error());
     sender.unbind();
     REQUIRE_FALSE(supervisor.space.remove(std::move(ring)).is_error());
@@ -215,16 +216,16 @@ TEST_CASE("revoking the RingCap an end was bound through revokes the binding")
     Peer other;
     auto ring = kernel::create_ring(supervisor.space, supervisor.memory, 4, 64, schema).release_value();
     auto lent = supervisor.space.copy_to(client.space, ring, RightSend).release_value();
-    auto sender = RingSender::bind(client.space, lent, schema, client.mask, SignalBit(3)).release_value();
+    auto sender = RingProducer::bind(client.space, lent, schema, client.mask, SignalBit(3)).release_value();
     REQUIRE_FALSE(sender.try_send(byte_message()).is_error());
     REQUIRE(supervisor.space.revoke(ring).value() == 1);
     REQUIRE(sender.try_send(byte_message()).error().code() == ErrorCode::Revoked);
     REQUIRE(sender.try_send_burst({}).error().code() == ErrorCode::Revoked);
     /* The end stays the client's until it exits: nobody else can take it over meanwhile. */
     auto other_end = supervisor.space.copy_to(other.space, ring, RightSend).release_value();
-    REQUIRE(RingSender::bind(other.space, other_end, schema, other.mask, SignalBit(3)).error().code() == ErrorCode::Busy);
+    REQUIRE(RingProducer::bind(other.space, other_end, schema, other.mask, SignalBit(3)).error().code() == ErrorCode::Busy);
     (void)client.space.clear();
-    auto taken = RingSender::bind(other.space, other_end, schema, other.mask, SignalBit(3)).release_value();
+    auto taken = RingProducer::bind(other.space, other_end, schema, other.mask, SignalBit(3)).release_value();
     REQUIRE_FALSE(taken.try_send(byte_message()).is_error());
 }
 
@@ -234,12 +235,12 @@ TEST_CASE("a Ring end is bound by one Task at a time: a second binder is refused
     Peer thief;
     auto ring = kernel::create_ring(supervisor.space, supervisor.memory, 4, 64, schema).release_value();
     auto stolen = supervisor.space.copy_to(thief.space, ring, RightReceive).release_value();
-    auto receiver = RingReceiver::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(4)).release_value();
+    auto receiver = RingConsumer::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(4)).release_value();
     /* The attack: bind the same end from another Task to take its doorbell and messages. */
-    REQUIRE(RingReceiver::bind(thief.space, stolen, schema, thief.mask, SignalBit(4)).error().code() == ErrorCode::Busy);
+    REQUIRE(RingConsumer::bind(thief.space, stolen, schema, thief.mask, SignalBit(4)).error().code() == ErrorCode::Busy);
     REQUIRE(ring_consumer_of(supervisor.space, ring) == &supervisor.space);
     /* Binding again from the same Task replaces its own binding; the old handle is stale. */
-    auto again = RingReceiver::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(5)).release_value();
+    auto again = RingConsumer::bind(supervisor.space, ring, schema, supervisor.mask, SignalBit(5)).release_value();
     u8 buffer[64];
     REQUIRE(receiver.try_receive(buffer).error().code() == ErrorCode::StaleHandle);
     REQUIRE(again.try_receive(buffer).error().code() == ErrorCode::Empty);
@@ -382,7 +383,7 @@ TEST_CASE("a binding follows its RingCap when it moves, and is revoked with it t
     Peer holder;
     auto ring = kernel::create_ring(supervisor.space, supervisor.memory, 4, 64, schema).release_value();
     auto lent = supervisor.space.copy_to(client.space, ring, RightSend).release_value();
-    auto sender = RingSender::bind(client.space, lent, schema, client.mask, SignalBit(3)).release_value();
+    auto sender = RingProducer::bind(client.space, lent, schema, client.mask, SignalBit(3)).release_value();
     /* Moving the entry elsewhere neither ends the binding nor lets it escape revocation. */
     auto moved = client.space.move_to(holder.space, std::move(lent)).release_value();
     REQUIRE_FALSE(sender.try_send(byte_message()).is_error());

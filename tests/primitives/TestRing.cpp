@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 #include <vectra/Bytes.h>
-#include <vectra/MemoryObject.h>
-#include <vectra/Ring.h>
+#include <vectra/kernel/MemoryObject.h>
+#include <vectra/kernel/Ring.h>
 
 using namespace vectra;
 
@@ -36,15 +36,15 @@ struct Pair {
         ring = Ring::try_create(arena.reticle(), slots, size, schema).release_value();
         original = producer_space.mint<CapabilityClass::Ring>(ring, all_rights).release_value();
     }
-    RingSender sender()
+    RingProducer sender()
     {
         auto end = producer_space.attenuate(original, RightSend).release_value();
-        return RingSender::bind(producer_space, end, schema, producer_mask, SignalBit(6)).release_value();
+        return RingProducer::bind(producer_space, end, schema, producer_mask, SignalBit(6)).release_value();
     }
-    RingReceiver receiver()
+    RingConsumer receiver()
     {
         auto end = producer_space.copy_to(consumer_space, original, RightReceive).release_value();
-        return RingReceiver::bind(consumer_space, end, schema, consumer_mask, SignalBit(5)).release_value();
+        return RingConsumer::bind(consumer_space, end, schema, consumer_mask, SignalBit(5)).release_value();
     }
 };
 
@@ -165,12 +165,12 @@ TEST_CASE("binding checks the schema, the end's right and the handle's space")
     auto receive_end = pair.producer_space.attenuate(pair.original, RightReceive).release_value();
     auto send_end = pair.producer_space.attenuate(pair.original, RightSend).release_value();
     auto& space = pair.producer_space;
-    REQUIRE(RingReceiver::bind(space, receive_end, other, mask, SignalBit(0)).error().code() == ErrorCode::SchemaMismatch);
-    REQUIRE(RingSender::bind(space, send_end, other, mask, SignalBit(0)).error().code() == ErrorCode::SchemaMismatch);
-    REQUIRE(RingReceiver::bind(space, send_end, schema, mask, SignalBit(0)).error().code() == ErrorCode::MissingRight);
-    REQUIRE(RingSender::bind(space, receive_end, schema, mask, SignalBit(0)).error().code() == ErrorCode::MissingRight);
-    REQUIRE(RingSender::bind(space, RingCap(), schema, mask, SignalBit(0)).error().code() == ErrorCode::StaleHandle);
-    REQUIRE(RingSender::bind(pair.consumer_space, send_end, schema, mask, SignalBit(0)).error().code() == ErrorCode::ForeignHandle);
+    REQUIRE(RingConsumer::bind(space, receive_end, other, mask, SignalBit(0)).error().code() == ErrorCode::SchemaMismatch);
+    REQUIRE(RingProducer::bind(space, send_end, other, mask, SignalBit(0)).error().code() == ErrorCode::SchemaMismatch);
+    REQUIRE(RingConsumer::bind(space, send_end, schema, mask, SignalBit(0)).error().code() == ErrorCode::MissingRight);
+    REQUIRE(RingProducer::bind(space, receive_end, schema, mask, SignalBit(0)).error().code() == ErrorCode::MissingRight);
+    REQUIRE(RingProducer::bind(space, RingCap(), schema, mask, SignalBit(0)).error().code() == ErrorCode::StaleHandle);
+    REQUIRE(RingProducer::bind(pair.consumer_space, send_end, schema, mask, SignalBit(0)).error().code() == ErrorCode::ForeignHandle);
 }
 
 TEST_CASE("a capability rides in a slot: moved out of the sender, into the receiver")

@@ -3,7 +3,7 @@
  */
 
 #include <catch2/catch.hpp>
-#include <vectra/Signal.h>
+#include <vectra/kernel/Signal.h>
 
 using namespace vectra;
 

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
+#include "PlacedFilesystem.h"
 #include <vfsd/RamFilesystem.h>
 
 using namespace vectra;
@@ -37,7 +38,7 @@ std::vector<std::string> names_in(RamFilesystem& filesystem, Path const& directo
 TEST_CASE("files are written, read back, listed, stat'ed and removed")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 32, 64).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 32, 64).value();
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "docs" })).is_error());
     std::string text = "hello, vectra\n";
     REQUIRE(filesystem.write(path_of({ "docs", "a.txt" }), 0, as_bytes(text)).value() == text.size());
@@ -56,7 +57,7 @@ TEST_CASE("files are written, read back, listed, stat'ed and removed")
 TEST_CASE("writes span blocks, extend files and leave holes that read as zeros")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 8, 16).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 8, 16).value();
     std::vector<u8> data(1300);
     for (usize index = 0; index < data.size(); ++index)
         data[index] = static_cast<u8>(index * 7);
@@ -74,7 +75,7 @@ TEST_CASE("writes span blocks, extend files and leave holes that read as zeros")
 TEST_CASE("every refusal leaves the filesystem unchanged")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 4, 2).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 4, 2).value();
     REQUIRE(filesystem.create_directory(Path::root()).error().code() == ErrorCode::AlreadyExists);
     REQUIRE(filesystem.create_directory(path_of({ "missing", "child" })).error().code() == ErrorCode::NotFound);
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "d" })).is_error());
@@ -100,7 +101,7 @@ TEST_CASE("every refusal leaves the filesystem unchanged")
 TEST_CASE("removed files return their nodes and blocks")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 4, 4).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 4, 4).value();
     u32 nodes = filesystem.free_nodes();
     for (int round = 0; round < 100; ++round) {
         std::vector<u8> data(4 * RamFilesystem::block_size, static_cast<u8>(round));
@@ -115,7 +116,7 @@ TEST_CASE("removed files return their nodes and blocks")
 TEST_CASE("the node table fills up with a clear error")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 3, 4).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 3, 4).value();
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "a" })).is_error());
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "b" })).is_error());
     REQUIRE(filesystem.create_directory(path_of({ "c" })).error().code() == ErrorCode::OutOfMemory);
@@ -140,7 +141,7 @@ TEST_CASE("a refused mutating call leaves the tree byte-for-byte as it was")
 {
     test::Arena arena(1 * MiB);
     /* root, d, d/f, e, g and one node to spare; four blocks, three of them used. */
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 6, 4).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 6, 4).value();
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "d" })).is_error());
     std::vector<u8> content(600);
     for (usize index = 0; index < content.size(); ++index)
@@ -206,7 +207,7 @@ TEST_CASE("a refused mutating call leaves the tree byte-for-byte as it was")
 TEST_CASE("an empty write allocates nothing, even far into a file with no blocks left")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 4, 1).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 4, 1).value();
     REQUIRE_FALSE(filesystem.write(path_of({ "f" }), 0, as_bytes("x")).is_error());
     REQUIRE(filesystem.free_blocks() == 0);
     REQUIRE(filesystem.write(path_of({ "f" }), 1000, {}).value() == 1000);
@@ -228,7 +229,7 @@ TEST_CASE("the memory formula of vfsd's footprint holds the filesystem it descri
             + usize(VFSD_FOOTPRINT_BLOCK_BYTES) * size.blocks;
         test::Arena arena((bytes + 4095) / 4096 * 4096);
         INFO("nodes " << size.nodes << ", blocks " << size.blocks << ", " << bytes << " bytes");
-        auto created = RamFilesystem::try_create(arena.reticle(), size.nodes, size.blocks);
+        auto created = test::place_filesystem(arena.reticle(), size.nodes, size.blocks);
         REQUIRE_FALSE(created.is_error());
         REQUIRE(created.value()->free_blocks() == size.blocks);
     }

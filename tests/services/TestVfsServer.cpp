@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 #include <vector>
+#include "PlacedFilesystem.h"
 #include <vfsd/Server.h>
 
 using namespace vectra;
@@ -63,7 +64,7 @@ void append(std::vector<u8>& bytes, Integer value)
 TEST_CASE("vfsd answers each message type with a matching reply")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 16, 16).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 16, 16).value();
     Path directory = Path::root().try_join("d").value();
     Path file = directory.try_join("f").value();
 
@@ -104,7 +105,7 @@ TEST_CASE("vfsd answers each message type with a matching reply")
 TEST_CASE("a long directory listing is split across replies with a more flag")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 64, 4).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 64, 4).value();
     for (int index = 0; index < 40; ++index) {
         std::string name = std::string(40, 'n') + std::to_string(index);
         REQUIRE_FALSE(filesystem.create_directory(Path::root().try_join(name).value()).is_error());
@@ -122,7 +123,7 @@ TEST_CASE("a long directory listing is split across replies with a more flag")
 TEST_CASE("malformed requests get error replies and change nothing")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 16, 16).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 16, 16).value();
     u8 const truncated[] = { 1, 0, 1 };
     REQUIRE(call(filesystem, truncated).error == ErrorCode::MalformedMessage);
     u8 const wrong_version[] = { 1, 0, 9, 0, 1, 0, 0, 0, 0 };
@@ -150,7 +151,7 @@ TEST_CASE("malformed requests get error replies and change nothing")
 TEST_CASE("vfsd survives a stream of random and mutated requests")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 64, 128).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 64, 128).value();
     std::mt19937 random(99);
     std::vector<u8> seeds[] = {
         request(MessageType::CreateDirectory, 1, Path::root().try_join("a").value()),
@@ -205,7 +206,7 @@ std::vector<u8> list_arguments(u32 first)
 TEST_CASE("read replies fit a Ring slot for every length around the slot's payload")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 8, 16).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 8, 16).value();
     Path file = Path::root().try_join("f").value();
     std::vector<u8> content(1200);
     for (usize index = 0; index < content.size(); ++index)
@@ -237,7 +238,7 @@ TEST_CASE("read replies fit a Ring slot for every length around the slot's paylo
 TEST_CASE("list replies fit a Ring slot for every length around the slot's payload, and say where to continue")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 16, 4).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 16, 4).value();
     Path directory = Path::root().try_join("d").value();
     REQUIRE_FALSE(filesystem.create_directory(directory).is_error());
     /* Seven entries of the longest name: 7 × 65 bytes. */
@@ -275,7 +276,7 @@ TEST_CASE("list replies fit a Ring slot for every length around the slot's paylo
 TEST_CASE("a reply buffer smaller than a slot gets short reads and error replies, never overruns")
 {
     test::Arena arena(1 * MiB);
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 8, 4).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 8, 4).value();
     Path file = Path::root().try_join("f").value();
     REQUIRE_FALSE(filesystem.write(file, 0, std::vector<u8>(100, 'x')).is_error());
     for (usize size = reply_header_size; size <= reply_header_size + 8; ++size) {
@@ -293,7 +294,7 @@ TEST_CASE("a refused request leaves the tree byte-for-byte as it was")
 {
     test::Arena arena(1 * MiB);
     /* root, d, d/f, g and one node to spare; four blocks, one of them free. */
-    auto& filesystem = *RamFilesystem::try_create(arena.reticle(), 5, 4).value();
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 5, 4).value();
     Path directory = Path::root().try_join("d").value();
     Path file = directory.try_join("f").value();
     Path small = Path::root().try_join("g").value();

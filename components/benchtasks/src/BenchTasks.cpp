@@ -14,15 +14,11 @@
 #include <benchtasks/CycleCounter.h>
 #include <boost/context/detail/fcontext.hpp>
 #include <string_view>
-#include <vectra/Executor.h>
+#include <vectra/System.h>
 #include <vectra/Ring.h>
-#include <vectra/Signal.h>
 #include <vectra/Try.h>
 #include <vectra/config.h>
-#include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
-#include <vectra/kernel/Kernel.h>
-#include <vectra/platform/Platform.h>
+#include <vectra/TaskEntries.h>
 
 namespace vectra::benchtasks {
 
@@ -68,12 +64,12 @@ ErrorOr<void> measure(
     CycleCounter counter = start_cycle_counter();
     for (u64 index = 0; index < warmup_iterations; ++index)
         TRY(step());
-    u64 start_nanoseconds = platform::monotonic_nanoseconds();
+    u64 start_nanoseconds = system::monotonic_nanoseconds();
     u64 start_cycles = counter.read();
     for (u64 index = 0; index < iterations; ++index)
         TRY(step());
     u64 cycles = counter.read() - start_cycles;
-    u64 nanoseconds = platform::monotonic_nanoseconds() - start_nanoseconds;
+    u64 nanoseconds = system::monotonic_nanoseconds() - start_nanoseconds;
     u64 operations = iterations * operations_per_step;
     Tenths cycles_each = per_operation(cycles, operations);
     Tenths nanoseconds_each = per_operation(nanoseconds, operations);
@@ -91,9 +87,10 @@ void raw_partner(fcontext::transfer_t transfer)
         transfer = fcontext::jump_fcontext(transfer.fctx, nullptr);
 }
 
-ErrorOr<void> time_raw_switch(ConsoleCap const& console, Reticle& reticle)
+ErrorOr<void> time_raw_switch(ConsoleCap const& console, ReticleCap const& memory)
 {
-    void* stack = TRY(reticle.try_retype(worker_stack, 4096));
+    auto stack_memory = TRY(system::create_memory(memory, worker_stack));
+    void* stack = TRY(system::map_memory(stack_memory)).data();
     fcontext::fcontext_t partner
         = fcontext::make_fcontext(static_cast<u8*>(stack) + worker_stack, worker_stack, raw_partner);
     return measure(console, "raw_fcontext", "round trip", 1, [&] {
@@ -111,11 +108,10 @@ struct RingEnds {
 
 ErrorOr<RingEnds> bind_ends(Bundle& bundle)
 {
-    auto& self = this_task();
     auto out = TRY(bundle.take<RingCap>("out"));
     auto in = TRY(bundle.take<RingCap>("in"));
-    auto sender = TRY(RingSender::bind(self.capabilities(), out, schema, self.signals(), space_bit));
-    auto receiver = TRY(RingReceiver::bind(self.capabilities(), in, schema, self.signals(), doorbell_bit));
+    auto sender = TRY(RingSender::bind(out, schema, space_bit));
+    auto receiver = TRY(RingReceiver::bind(in, schema, doorbell_bit));
     return RingEnds { sender, receiver };
 }
 
@@ -130,12 +126,12 @@ ErrorOr<ReceivedMessage> receive_waiting(RingReceiver& receiver, u64& value)
 {
     for (;;) {
         auto received
-            = receiver.try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) }, &this_task().capabilities());
+            = receiver.try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) });
         if (!received.is_error())
             return received.release_value();
         if (received.error().code() != ErrorCode::Empty)
             return received.release_error();
-        (void)wait(doorbell_bit.mask());
+        (void)system::wait(doorbell_bit.mask());
     }
 }
 
@@ -153,7 +149,7 @@ ErrorOr<i32> switch_driver(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto ends = TRY(bind_ends(bundle));
     TRY(measure(console, "task_switch", "round trip", 1, [] {
-        Executor::current().yield();
+        system::yield();
         return done();
     }));
     TRY(send(ends.sender, stop_value));
@@ -165,7 +161,7 @@ ErrorOr<i32> switch_partner(Bundle& bundle)
     auto ends = TRY(bind_ends(bundle));
     /* Yields until the driver's stop message arrives; checking costs two loads per turn. */
     while (ends.receiver.is_empty())
-        Executor::current().yield();
+        system::yield();
     return 0;
 }
 
@@ -207,10 +203,9 @@ ErrorOr<i32> pingpong_partner(Bundle& bundle)
  */
 ErrorOr<SignalCap> exchange_wake_capabilities(RingEnds& ends)
 {
-    auto& space = this_task().capabilities();
-    auto own = TRY(kernel::signal_capability(space, wake_bit));
+    auto own = TRY(system::signal_capability(wake_bit));
     u64 hello = 0;
-    TRY(ends.sender.try_send_with({ reinterpret_cast<u8 const*>(&hello), sizeof(hello) }, space, std::move(own)));
+    TRY(ends.sender.try_send_with({ reinterpret_cast<u8 const*>(&hello), sizeof(hello) }, std::move(own)));
     auto received = TRY(receive_waiting(ends.receiver, hello));
     if (!received.has_capability)
         return Error(ErrorCode::MalformedMessage, "the peer's first message carries no SignalCap");
@@ -222,11 +217,10 @@ ErrorOr<i32> signal_driver(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto ends = TRY(bind_ends(bundle));
     auto partner = TRY(exchange_wake_capabilities(ends));
-    auto& space = this_task().capabilities();
     /* One step wakes the partner and is woken back: two raise-to-wake hand-overs. */
     TRY(measure(console, "signal_raise_to_wake", "wake", 2, [&]() -> ErrorOr<void> {
-        TRY(raise(space, partner));
-        (void)wait(wake_bit.mask());
+        TRY(system::raise(partner));
+        (void)system::wait(wake_bit.mask());
         return {};
     }));
     TRY(send(ends.sender, stop_value));
@@ -237,14 +231,13 @@ ErrorOr<i32> signal_partner(Bundle& bundle)
 {
     auto ends = TRY(bind_ends(bundle));
     auto driver = TRY(exchange_wake_capabilities(ends));
-    auto& space = this_task().capabilities();
     for (;;) {
-        u64 bits = wait(wake_bit.mask() | doorbell_bit.mask());
+        u64 bits = system::wait(wake_bit.mask() | doorbell_bit.mask());
         /* A doorbell may be left over from the exchange; only a message in the Ring means stop. */
         if (!ends.receiver.is_empty())
             return 0;
         if (bits & wake_bit.mask())
-            TRY(raise(space, driver));
+            TRY(system::raise(driver));
     }
 }
 
@@ -258,10 +251,10 @@ struct Authority {
 
 ErrorOr<TaskCap> spawn_worker(Authority const& authority, std::string_view name, TaskEntry entry, SignalBit exit_bit)
 {
-    SpawnParameters parameters { name, entry, worker_stack };
-    parameters.supervisor_mask = &this_task().signals();
-    parameters.exit_bit = exit_bit;
-    return kernel::spawn(this_task().capabilities(), authority.tasks, authority.memory, parameters);
+    SpawnRequest request { name, entry, worker_stack };
+    request.notify_on_exit = true;
+    request.exit_bit = exit_bit;
+    return system::spawn(authority.tasks, authority.memory, request);
 }
 
 /*
@@ -270,7 +263,7 @@ ErrorOr<TaskCap> spawn_worker(Authority const& authority, std::string_view name,
  */
 ErrorOr<void> reap_worker(Authority const&, TaskCap&& task)
 {
-    return kernel::reap(this_task().capabilities(), std::move(task));
+    return system::reap(std::move(task));
 }
 
 /*
@@ -279,31 +272,29 @@ ErrorOr<void> reap_worker(Authority const&, TaskCap&& task)
  */
 ErrorOr<void> run_pair(Authority const& authority, TaskEntry driver_entry, TaskEntry partner_entry)
 {
-    auto& space = this_task().capabilities();
-    auto to_partner = TRY(kernel::create_ring(space, authority.memory, ring_slots, ring_slot_size, schema));
-    auto to_driver = TRY(kernel::create_ring(space, authority.memory, ring_slots, ring_slot_size, schema));
+    auto to_partner = TRY(system::create_ring(authority.memory, ring_slots, ring_slot_size, schema));
+    auto to_driver = TRY(system::create_ring(authority.memory, ring_slots, ring_slot_size, schema));
     auto driver_task = TRY(spawn_worker(authority, "bench-driver", driver_entry, driver_exit_bit));
     auto partner_task = TRY(spawn_worker(authority, "bench-partner", partner_entry, partner_exit_bit));
-    Task* driver = TRY(kernel::task(space, driver_task));
-    Task* partner = TRY(kernel::task(space, partner_task));
-    TRY(driver->bundle().grant("console", space, authority.console, RightWrite));
-    TRY(driver->bundle().grant("out", space, to_partner, RightSend));
-    TRY(driver->bundle().grant("in", space, to_driver, RightReceive));
-    TRY(partner->bundle().grant("in", space, to_partner, RightReceive));
-    TRY(partner->bundle().grant("out", space, to_driver, RightSend));
+    TRY(system::grant(driver_task, "console", authority.console, RightWrite));
+    TRY(system::grant(driver_task, "out", to_partner, RightSend));
+    TRY(system::grant(driver_task, "in", to_driver, RightReceive));
+    TRY(system::grant(partner_task, "in", to_partner, RightReceive));
+    TRY(system::grant(partner_task, "out", to_driver, RightSend));
     u64 pending = driver_exit_bit.mask() | partner_exit_bit.mask();
     while (pending != 0)
-        pending &= ~wait(pending);
-    for (Task* task : { driver, partner }) {
-        if (task->exit_cause() == ExitCause::Failed)
-            return task->exit_error();
-        if (task->exit_cause() != ExitCause::Returned)
+        pending &= ~system::wait(pending);
+    for (TaskCap const* task : { &driver_task, &partner_task }) {
+        auto status = TRY(system::task_status(*task));
+        if (status.exit_cause == ExitCause::Failed)
+            return Error(status.exit_error, status.exit_error_message);
+        if (status.exit_cause != ExitCause::Returned)
             return Error(ErrorCode::Busy, "a benchmark worker Task panicked or faulted");
     }
     TRY(reap_worker(authority, std::move(driver_task)));
     TRY(reap_worker(authority, std::move(partner_task)));
-    TRY(space.remove(std::move(to_partner)));
-    TRY(space.remove(std::move(to_driver)));
+    TRY(system::remove(std::move(to_partner)));
+    TRY(system::remove(std::move(to_driver)));
     return {};
 }
 
@@ -316,7 +307,6 @@ namespace vectra::task_entries {
 ErrorOr<i32> bench_primitives(Bundle& bundle)
 {
     using namespace benchtasks;
-    auto& space = this_task().capabilities();
     Authority authority {
         TRY(bundle.take<ConsoleCap>("console")),
         TRY(bundle.take<ReticleCap>("memory")),
@@ -325,7 +315,7 @@ ErrorOr<i32> bench_primitives(Bundle& bundle)
     CycleCounter counter = start_cycle_counter();
     TRY(print_line(authority.console, "bench: counter {} ({}), {} timed iterations per loop after {} to warm up",
         counter.source, counter.unit, iterations, warmup_iterations));
-    TRY(time_raw_switch(authority.console, *TRY(space.lookup(authority.memory, RightRetype))));
+    TRY(time_raw_switch(authority.console, authority.memory));
     TRY(run_pair(authority, switch_driver, switch_partner));
     TRY(run_pair(authority, pingpong_driver, pingpong_partner));
     TRY(run_pair(authority, signal_driver, signal_partner));

@@ -6,8 +6,8 @@
  */
 
 #include <vectra/Try.h>
-#include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/System.h>
+#include <vectra/TaskEntries.h>
 
 namespace vectra::task_entries {
 

@@ -6,12 +6,9 @@
  */
 
 #include <crashtest/Echo.h>
-#include <vectra/Executor.h>
+#include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
-#include <vectra/kernel/Kernel.h>
-#include <vectra/platform/Platform.h>
+#include <vectra/TaskEntries.h>
 
 namespace vectra::task_entries {
 
@@ -37,27 +34,25 @@ ErrorOr<i32> signals_check(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto irq = TRY(bundle.take<IrqCap>("irq"));
     auto counter = TRY(bundle.take<RingCap>("counter"));
-    auto& self = this_task();
-    auto& space = self.capabilities();
 
     /* 1. A timer bit: arm a TimerCap 3 ms out and wait on its bit alone. */
-    auto timer = TRY(kernel::create_timer(space, memory, timer_bit));
-    u64 armed_at = platform::monotonic_nanoseconds();
-    TRY(Executor::current().arm_timer(space, timer, armed_at + 3'000'000));
-    u64 bits = wait(timer_bit.mask());
+    auto timer = TRY(system::create_timer(memory, timer_bit));
+    u64 armed_at = system::monotonic_nanoseconds();
+    TRY(system::arm_timer(timer, armed_at + 3'000'000));
+    u64 bits = system::wait(timer_bit.mask());
     TRY(expect(bits == timer_bit.mask(), "woke on another bit than the timer's"));
-    TRY(expect(platform::monotonic_nanoseconds() >= armed_at + 3'000'000, "the timer bit came early"));
+    TRY(expect(system::monotonic_nanoseconds() >= armed_at + 3'000'000, "the timer bit came early"));
     TRY(print_line(console, "signals: timer bit woke the waiting Task ok"));
 
     /* 2. An interrupt bit: route the software interrupt line to a bit, trigger it, wait. */
-    TRY(kernel::bind_interrupt(space, irq, interrupt_bit));
-    platform::trigger_software_interrupt();
-    bits = wait(interrupt_bit.mask());
+    TRY(system::bind_interrupt(irq, interrupt_bit));
+    TRY(system::trigger_software_interrupt(irq));
+    bits = system::wait(interrupt_bit.mask());
     TRY(expect(bits == interrupt_bit.mask(), "woke on another bit than the interrupt's"));
-    TRY(print_line(console, "signals: interrupt line {} woke the waiting Task ok", TRY(kernel::interrupt_line(space, irq))));
+    TRY(print_line(console, "signals: interrupt line {} woke the waiting Task ok", TRY(system::interrupt_line(irq))));
 
     /* 3. A tight loop over a small Ring: every message arrives, in order, woken only by doorbells. */
-    auto receiver = TRY(RingReceiver::bind(space, counter, crashtest::counter_schema_id, self.signals(), doorbell_bit));
+    auto receiver = TRY(RingReceiver::bind(counter, crashtest::counter_schema_id, doorbell_bit));
     u32 expected = 1;
     while (expected <= counter_messages) {
         auto burst = TRY(receiver.receive_burst(64, [&](std::span<u8 const> message) {
@@ -71,7 +66,7 @@ ErrorOr<i32> signals_check(Bundle& bundle)
         if (expected > counter_messages + 1)
             break;
         if (burst == 0) {
-            (void)wait(doorbell_bit.mask());
+            (void)system::wait(doorbell_bit.mask());
         }
     }
     TRY(expect(expected == counter_messages + 1, "a message was lost or out of order"));
@@ -84,8 +79,7 @@ ErrorOr<i32> counter_producer(Bundle& bundle)
 {
     constexpr SignalBit space_bit { 1 };
     auto counter = TRY(bundle.take<RingCap>("counter"));
-    auto& self = this_task();
-    auto sender = TRY(RingSender::bind(self.capabilities(), counter, crashtest::counter_schema_id, self.signals(), space_bit));
+    auto sender = TRY(RingSender::bind(counter, crashtest::counter_schema_id, space_bit));
     for (u32 value = 1; value <= counter_messages;) {
         u32 burst[4];
         std::span<u8 const> messages[4];
@@ -98,7 +92,7 @@ ErrorOr<i32> counter_producer(Bundle& bundle)
         if (sent.is_error()) {
             if (sent.error().code() != ErrorCode::Full)
                 return sent.release_error();
-            (void)wait(space_bit.mask());
+            (void)system::wait(space_bit.mask());
             continue;
         }
         value += static_cast<u32>(sent.value());

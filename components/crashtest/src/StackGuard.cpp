@@ -5,11 +5,9 @@
  * it; the other proves the image kept running after that Task was contained.
  */
 
-#include <vectra/Executor.h>
+#include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
-#include <vectra/platform/Platform.h>
+#include <vectra/TaskEntries.h>
 
 namespace vectra::task_entries {
 
@@ -33,8 +31,9 @@ u64 volatile s_depth_limit = u64(1) << 40;
 ErrorOr<i32> stack_hog(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
-    TRY(print_line(console, "stackhog: recursing until the stack runs out (guard page at {:#x})", this_task().guard_page()));
-    if (this_task().guard_page() == 0) {
+    uptr guard_page = system::self_status().guard_page;
+    TRY(print_line(console, "stackhog: recursing until the stack runs out (guard page at {:#x})", guard_page));
+    if (guard_page == 0) {
         TRY(print_line(console, "stackhog: this platform cannot guard pages"));
         return 1;
     }
@@ -46,7 +45,7 @@ ErrorOr<i32> survivor(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     /* Run after the hog: wait 50 ms, long enough for it to overflow under emulation. */
     constexpr SignalBit pause_bit { 5 };
-    (void)Executor::current().wait_until(0, platform::monotonic_nanoseconds() + 50'000'000, pause_bit);
+    (void)system::wait_until(0, system::monotonic_nanoseconds() + 50'000'000, pause_bit);
     TRY(print_line(console, "survivor: still running after the overflow"));
     return 0;
 }

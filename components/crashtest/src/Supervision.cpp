@@ -8,13 +8,10 @@
 
 #include <crashtest/Echo.h>
 #include <vectra/Bytes.h>
-#include <vectra/Executor.h>
+#include <vectra/System.h>
 #include <vectra/Service.h>
-#include <vectra/Signal.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
-#include <vectra/platform/Platform.h>
+#include <vectra/TaskEntries.h>
 
 namespace vectra::task_entries {
 
@@ -28,10 +25,9 @@ ErrorOr<i32> flaky_echo(Bundle& bundle)
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
-    auto& self = this_task();
-    auto receiver = TRY(RingReceiver::bind(self.capabilities(), requests, echo_schema_id, self.signals(), request_bit));
-    auto sender = TRY(RingSender::bind(self.capabilities(), replies, echo_schema_id, self.signals(), space_bit));
-    TRY(raise(self.capabilities(), ready));
+    auto receiver = TRY(RingReceiver::bind(requests, echo_schema_id, request_bit));
+    auto sender = TRY(RingSender::bind(replies, echo_schema_id, space_bit));
+    TRY(system::raise(ready));
     TRY(print_line(console, "flaky: serving"));
     u8 request[crashtest::slot_size];
     u8 reply[crashtest::slot_size];
@@ -67,17 +63,15 @@ struct EchoClient {
 
     static ErrorOr<EchoClient> bind(RingCap requests, RingCap replies)
     {
-        auto& self = this_task();
-        auto sender = TRY(RingSender::bind(self.capabilities(), requests, echo_schema_id, self.signals(), space_bit));
-        auto receiver = TRY(RingReceiver::bind(self.capabilities(), replies, echo_schema_id, self.signals(), reply_bit));
+        auto sender = TRY(RingSender::bind(requests, echo_schema_id, space_bit));
+        auto receiver = TRY(RingReceiver::bind(replies, echo_schema_id, reply_bit));
         return EchoClient { std::move(requests), std::move(replies), sender, receiver };
     }
 
     ErrorOr<void> rebind()
     {
-        auto& self = this_task();
-        sender = TRY(RingSender::bind(self.capabilities(), requests, echo_schema_id, self.signals(), space_bit));
-        receiver = TRY(RingReceiver::bind(self.capabilities(), replies, echo_schema_id, self.signals(), reply_bit));
+        sender = TRY(RingSender::bind(requests, echo_schema_id, space_bit));
+        receiver = TRY(RingReceiver::bind(replies, echo_schema_id, reply_bit));
         return {};
     }
 
@@ -90,16 +84,16 @@ struct EchoClient {
                 break;
             if (sent.error().code() != ErrorCode::Full)
                 return sent.release_error();
-            (void)wait(space_bit.mask());
+            (void)system::wait(space_bit.mask());
         }
-        u64 deadline = platform::monotonic_nanoseconds() + 5'000'000'000ull;
+        u64 deadline = system::monotonic_nanoseconds() + 5'000'000'000ull;
         while (true) {
             auto received = receiver.try_receive(reply);
             if (!received.is_error())
                 return received.value().length;
             if (received.error().code() != ErrorCode::Empty)
                 return received.release_error();
-            if (Executor::current().wait_until(reply_bit.mask(), deadline, timeout_bit) == timeout_bit.mask())
+            if (system::wait_until(reply_bit.mask(), deadline, timeout_bit) == timeout_bit.mask())
                 return Error(ErrorCode::TimedOut, "no reply within 5 s");
         }
     }

@@ -10,9 +10,8 @@
 
 #include <array>
 #include <string_view>
-#include <vectra/Executor.h>
+#include <vectra/System.h>
 #include <vectra/Hex.h>
-#include <vectra/Reticle.h>
 #include <vectra/Try.h>
 #include <vectra/crypto/Aead.h>
 #include <vectra/crypto/Argon2.h>
@@ -20,8 +19,7 @@
 #include <vectra/crypto/Ed25519.h>
 #include <vectra/crypto/Library.h>
 #include <vectra/crypto/X25519.h>
-#include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/TaskEntries.h>
 
 namespace vectra::task_entries {
 
@@ -194,11 +192,12 @@ ErrorOr<void> check_blake3()
 }
 
 /* The Argon2 reference implementation: printf password | argon2 somesaltsomesalt -id -t 3 -m 8 -l 32 -r */
-ErrorOr<usize> check_argon2id(Reticle& reticle)
+ErrorOr<usize> check_argon2id(ReticleCap const& memory)
 {
     Argon2Parameters parameters { 3, 256 };
     usize work_size = argon2id_work_memory_size(parameters);
-    auto* work = static_cast<u8*>(TRY(reticle.try_retype(work_size, 64)));
+    auto work_memory = TRY(system::create_memory(memory, work_size));
+    u8* work = TRY(system::map_memory(work_memory)).data();
     constexpr auto salt = hex<16>("736f6d6573616c74736f6d6573616c74"); /* "somesaltsomesalt" */
     u8 output[32];
     TRY(argon2id(
@@ -257,7 +256,6 @@ ErrorOr<i32> crypto_selftest(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    Reticle* reticle = TRY(this_task().capabilities().lookup(memory, RightRetype));
 
     STEP(console, "ed25519", check_ed25519());
     TRY(print_line(console, "selftest: ed25519 rfc8032 tests 1-3 ok"));
@@ -271,7 +269,7 @@ ErrorOr<i32> crypto_selftest(Bundle& bundle)
     TRY(print_line(console, "selftest: xchacha20-poly1305 draft-03 a.3.1 ok"));
     STEP(console, "blake3", check_blake3());
     TRY(print_line(console, "selftest: blake3 hash, keyed, derive-key, xof = b3sum ok"));
-    usize work = STEP(console, "argon2id", check_argon2id(*reticle));
+    usize work = STEP(console, "argon2id", check_argon2id(memory));
     TRY(print_line(console, "selftest: argon2id t=3 m=256 KiB = reference ({} KiB work memory) ok", work / KiB));
     STEP(console, "random high without entropy", check_high_refused_without_entropy());
     TRY(print_line(console, "selftest: random high without entropy -> refused ok"));

@@ -20,8 +20,8 @@
 #include <vectra/encoding/Binary.h>
 #include <vectra/encoding/Json.h>
 #include <vectra/encoding/MessagePack.h>
-#include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/System.h>
+#include <vectra/TaskEntries.h>
 
 namespace vectra::task_entries {
 

@@ -3,15 +3,14 @@
  */
 
 #include <vectra/Channel.h>
-#include <vectra/Executor.h>
+#include <vectra/System.h>
 #include <vectra/Try.h>
 
 namespace vectra {
 
-ErrorOr<ChannelSender> ChannelSender::bind(
-    CapabilitySpace& space, RingCap const& ring, u64 schema_id, SignalMask& own_mask, SignalBit space_bit)
+ErrorOr<ChannelSender> ChannelSender::bind(RingCap const& ring, u64 schema_id, SignalBit space_bit)
 {
-    return ChannelSender(TRY(RingSender::bind(space, ring, schema_id, own_mask, space_bit)));
+    return ChannelSender(TRY(RingSender::bind(ring, schema_id, space_bit)));
 }
 
 ErrorOr<void> ChannelSender::send(std::span<u8 const> message)
@@ -21,17 +20,17 @@ ErrorOr<void> ChannelSender::send(std::span<u8 const> message)
         if (!sent.is_error() || sent.error().code() != ErrorCode::Full)
             return sent;
         /* The consumer raises the bit when it makes the full Ring non-full; a raise since the try stays pending. */
-        (void)wait(m_ring.space_bit().mask());
+        (void)system::wait(m_ring.space_bit().mask());
     }
 }
 
-ErrorOr<usize> ChannelReceiver::add_producer(CapabilitySpace& space, RingCap const& ring, SignalBit doorbell)
+ErrorOr<usize> ChannelReceiver::add_producer(RingCap const& ring, SignalBit doorbell)
 {
     if (m_count == maximum_producers)
         return Error(ErrorCode::Full, "the channel has as many producers as it can take");
     if ((m_doorbells & doorbell.mask()) != 0)
         return Error(ErrorCode::AlreadyExists, "another producer of this channel uses that doorbell bit");
-    m_receivers[m_count] = TRY(RingReceiver::bind(space, ring, m_schema_id, *m_own_mask, doorbell));
+    m_receivers[m_count] = TRY(RingReceiver::bind(ring, m_schema_id, doorbell));
     m_doorbells |= doorbell.mask();
     return m_count++;
 }
@@ -65,7 +64,7 @@ ErrorOr<ChannelMessage> ChannelReceiver::receive(std::span<u8> buffer)
          * empty → non-empty transition and raises its doorbell. A bit left over from a message
          * taken earlier only costs one more look.
          */
-        (void)wait(m_doorbells);
+        (void)system::wait(m_doorbells);
     }
 }
 

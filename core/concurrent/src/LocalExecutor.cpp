@@ -3,7 +3,7 @@
  */
 
 #include <boost/context/detail/fcontext.hpp>
-#include <vectra/Executor.h>
+#include <vectra/System.h>
 #include <vectra/LocalExecutor.h>
 #include <vectra/Try.h>
 
@@ -22,7 +22,11 @@ ErrorOr<usize> LocalExecutor::spawn(Entry entry, void* argument, usize stack_siz
         if (fiber.state != State::Free)
             continue;
         usize size = align_up(stack_size, 16);
-        void* stack = TRY(m_stacks.try_retype(size, 64));
+        usize start = align_up(m_stacks_used, 64);
+        if (start > m_stacks.size() || m_stacks.size() - start < size)
+            return Error(ErrorCode::OutOfMemory, "the fibers' stack memory is used up");
+        void* stack = m_stacks.data() + start;
+        m_stacks_used = start + size;
         fiber = Fiber();
         fiber.entry = entry;
         fiber.argument = argument;
@@ -77,7 +81,6 @@ bool LocalExecutor::runnable(Fiber& fiber)
 
 ErrorOr<void> LocalExecutor::run()
 {
-    auto& signals = this_task().signals();
     for (;;) {
         u64 wanted = 0;
         bool alive = false;
@@ -89,7 +92,7 @@ ErrorOr<void> LocalExecutor::run()
         if (!alive)
             break;
         /* Bits raised while fibers ran: take them without waiting. */
-        m_pending |= signals.take(wanted);
+        m_pending |= system::take_pending(wanted);
         bool ran = false;
         for (usize index = 0; index < capacity; ++index) {
             if (runnable(m_fibers[index])) {
@@ -101,7 +104,7 @@ ErrorOr<void> LocalExecutor::run()
             if (wanted == 0)
                 return Error(ErrorCode::InvalidArgument, "every live fiber waits on nothing");
             /* The Task's one signal wait per loop, on everything its fibers wait for. */
-            m_pending |= vectra::wait(wanted);
+            m_pending |= system::wait(wanted);
         }
     }
     if (m_failed)

@@ -3,17 +3,19 @@
  */
 
 #include <vectra/Service.h>
+#include <vectra/Try.h>
 
 namespace vectra {
 
 ErrorOr<void> check_footprint(Bundle const& bundle, std::span<SlotRequirement const> footprint)
 {
+    Bundle::SlotDescription slots[Bundle::capacity];
+    usize count = TRY(bundle.describe(slots));
     for (auto const& requirement : footprint) {
-        Bundle::Slot const* found = nullptr;
-        for (usize index = 0; index < Bundle::capacity; ++index) {
-            auto const& slot = bundle.slots()[index];
-            if (slot.present && slot.name == requirement.name)
-                found = &slot;
+        Bundle::SlotDescription const* found = nullptr;
+        for (usize index = 0; index < count; ++index) {
+            if (slots[index].name == requirement.name)
+                found = &slots[index];
         }
         if (!found)
             return Error(ErrorCode::NotFound, "the Bundle lacks a slot the footprint requires");
@@ -22,10 +24,8 @@ ErrorOr<void> check_footprint(Bundle const& bundle, std::span<SlotRequirement co
         if (found->rights != requirement.rights)
             return Error(ErrorCode::MissingRight, "a Bundle slot's rights differ from the footprint's");
     }
-    for (usize index = 0; index < Bundle::capacity; ++index) {
-        auto const& slot = bundle.slots()[index];
-        if (!slot.present)
-            continue;
+    for (usize index = 0; index < count; ++index) {
+        auto const& slot = slots[index];
         bool declared = false;
         for (auto const& requirement : footprint)
             declared = declared || slot.name == requirement.name;

@@ -3,9 +3,8 @@
  */
 
 #include <vectra/Bytes.h>
-#include <vectra/Executor.h>
+#include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/platform/Platform.h>
 #include <vectra/fs/Client.h>
 
 namespace vectra::vfs {
@@ -26,17 +25,15 @@ ErrorOr<ByteWriter> begin_request(std::span<u8> buffer, MessageType type, u32 re
 
 ErrorOr<Client> Client::bind(RingCap requests, RingCap replies)
 {
-    auto& self = this_task();
-    auto sender = TRY(RingSender::bind(self.capabilities(), requests, schema_id, self.signals(), space_bit));
-    auto receiver = TRY(RingReceiver::bind(self.capabilities(), replies, schema_id, self.signals(), reply_bit));
+    auto sender = TRY(RingSender::bind(requests, schema_id, space_bit));
+    auto receiver = TRY(RingReceiver::bind(replies, schema_id, reply_bit));
     return Client(std::move(requests), std::move(replies), sender, receiver);
 }
 
 ErrorOr<void> Client::rebind()
 {
-    auto& self = this_task();
-    m_sender = TRY(RingSender::bind(self.capabilities(), m_requests, schema_id, self.signals(), space_bit));
-    m_receiver = TRY(RingReceiver::bind(self.capabilities(), m_replies, schema_id, self.signals(), reply_bit));
+    m_sender = TRY(RingSender::bind(m_requests, schema_id, space_bit));
+    m_receiver = TRY(RingReceiver::bind(m_replies, schema_id, reply_bit));
     return {};
 }
 
@@ -48,19 +45,19 @@ ErrorOr<void> Client::send(std::span<u8 const> request)
             return {};
         if (sent.error().code() != ErrorCode::Full)
             return sent.release_error();
-        (void)wait(space_bit.mask());
+        (void)system::wait(space_bit.mask());
     }
 }
 
 ErrorOr<Client::Reply> Client::receive()
 {
-    u64 deadline = platform::monotonic_nanoseconds() + reply_timeout_nanoseconds;
+    u64 deadline = system::monotonic_nanoseconds() + reply_timeout_nanoseconds;
     for (;;) {
         auto received = m_receiver.try_receive(m_reply);
         if (received.is_error()) {
             if (received.error().code() != ErrorCode::Empty)
                 return received.release_error();
-            u64 bits = Executor::current().wait_until(reply_bit.mask(), deadline, timeout_bit);
+            u64 bits = system::wait_until(reply_bit.mask(), deadline, timeout_bit);
             if (bits == timeout_bit.mask())
                 return Error(ErrorCode::TimedOut, "vfsd did not reply in time");
             continue;

@@ -4,7 +4,7 @@
 
 #include <string.h>
 #include <vectra/Arguments.h>
-#include <vectra/MemoryObject.h>
+#include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/encoding/Binary.h>
 
@@ -22,7 +22,7 @@ namespace {
 [[nodiscard]] ErrorOr<std::span<u8 const>> take_message(Bundle& bundle, std::string_view slot_name)
 {
     auto memory = TRY(bundle.take<MemCap>(slot_name));
-    auto bytes = TRY(readable_view(bundle.space(), memory));
+    auto bytes = TRY(system::map_memory_read_only(memory));
     if (bytes.size() < encoding::binary_header_size)
         return Error(ErrorCode::MalformedMessage, "the slot's memory is too small for a message header");
     u32 body = u32(bytes[2]) | u32(bytes[3]) << 8 | u32(bytes[4]) << 16 | u32(bytes[5]) << 24;
@@ -33,14 +33,14 @@ namespace {
 
 template<typename T>
 [[nodiscard]] ErrorOr<MemCap> grant_message(
-    Bundle& child, std::string_view slot_name, Reticle& reticle, CapabilitySpace& parent, T const& value)
+    TaskCap const& child, std::string_view slot_name, ReticleCap const& reticle, T const& value)
 {
     u8 buffer[maximum_binary_size<T>()];
     usize length = TRY(encode_binary(value, buffer));
-    auto memory = TRY(MemoryObject::try_create(reticle, parent, length));
-    auto bytes = TRY(writable_view(parent, memory));
+    auto memory = TRY(system::create_memory(reticle, length));
+    auto bytes = TRY(system::map_memory(memory));
     memcpy(bytes.data(), buffer, length);
-    TRY(child.grant(slot_name, parent, memory, RightRead));
+    TRY(system::grant(child, slot_name, memory, RightRead));
     return memory;
 }
 
@@ -104,16 +104,16 @@ ErrorOr<void> take_environment(Bundle& bundle, Environment& into)
     return {};
 }
 
-ErrorOr<MemCap> grant_arguments(Bundle& child, Reticle& reticle, CapabilitySpace& parent, Arguments const& arguments)
+ErrorOr<MemCap> grant_arguments(TaskCap const& child, ReticleCap const& reticle, Arguments const& arguments)
 {
-    return grant_message(child, arguments_slot_name, reticle, parent, arguments);
+    return grant_message(child, arguments_slot_name, reticle, arguments);
 }
 
 ErrorOr<MemCap> grant_environment(
-    Bundle& child, Reticle& reticle, CapabilitySpace& parent, Environment const& environment)
+    TaskCap const& child, ReticleCap const& reticle, Environment const& environment)
 {
     TRY(validate_environment(environment));
-    return grant_message(child, environment_slot_name, reticle, parent, environment);
+    return grant_message(child, environment_slot_name, reticle, environment);
 }
 
 }

@@ -3,13 +3,13 @@
  */
 
 #include <vectra/Entropy.h>
-#include <vectra/platform/Platform.h>
+#include <vectra/System.h>
 
 namespace vectra {
 
 usize PlatformEntropy::gather(std::span<u8> buffer)
 {
-    usize gathered = platform::entropy(buffer.data(), buffer.size());
+    usize gathered = system::entropy(buffer);
     return gathered < buffer.size() ? gathered : buffer.size();
 }
 

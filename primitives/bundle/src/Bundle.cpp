@@ -2,13 +2,13 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-#include <vectra/Bundle.h>
+#include <vectra/kernel/Bundle.h>
 #include <vectra/Bytes.h>
 #include <vectra/Try.h>
 
 namespace vectra {
 
-ErrorOr<void> Bundle::check_name(std::string_view name) const
+ErrorOr<void> BundleObject::check_name(std::string_view name) const
 {
     if (name.empty())
         return Error(ErrorCode::InvalidArgument, "Bundle slot names are never empty");
@@ -25,7 +25,7 @@ ErrorOr<void> Bundle::check_name(std::string_view name) const
     return {};
 }
 
-ErrorOr<void> Bundle::place(std::string_view name, CapabilityClass capability_class, Rights rights,
+ErrorOr<void> BundleObject::place(std::string_view name, CapabilityClass capability_class, Rights rights,
     CapabilitySpace::RawHandle handle)
 {
     for (auto& slot : m_slots) {
@@ -41,7 +41,7 @@ ErrorOr<void> Bundle::place(std::string_view name, CapabilityClass capability_cl
     VERIFY_NOT_REACHED(); /* check_name found a free slot */
 }
 
-ErrorOr<CapabilitySpace::RawHandle> Bundle::take_slot(std::string_view name, CapabilityClass expected)
+ErrorOr<CapabilitySpace::RawHandle> BundleObject::take_slot(std::string_view name, CapabilityClass expected)
 {
     for (auto& slot : m_slots) {
         if (!slot.present || !(slot.name == name))
@@ -54,7 +54,7 @@ ErrorOr<CapabilitySpace::RawHandle> Bundle::take_slot(std::string_view name, Cap
     return Error(ErrorCode::NotFound, "Bundle has no slot of that name (or it was taken already)");
 }
 
-usize Bundle::count() const
+usize BundleObject::count() const
 {
     usize present = 0;
     for (auto const& slot : m_slots)
@@ -62,7 +62,7 @@ usize Bundle::count() const
     return present;
 }
 
-ErrorOr<usize> Bundle::encode_shape(std::span<u8> output) const
+ErrorOr<usize> BundleObject::encode_shape(std::span<u8> output) const
 {
     Slot const* ordered[capacity];
     usize count = 0;
@@ -86,6 +86,23 @@ ErrorOr<usize> Bundle::encode_shape(std::span<u8> output) const
         TRY(writer.write<u32>(ordered[index]->rights));
     }
     return writer.length();
+}
+
+ErrorOr<void> BundleObject::grant_raw(std::string_view name, CapabilitySpace& from, RawHandle source,
+    CapabilityClass capability_class, Rights rights)
+{
+    TRY(check_name(name));
+    auto copied = TRY(from.derive(source.space, source.slot, source.generation, capability_class, rights, m_space, RightGrant));
+    return place(name, capability_class, rights, copied);
+}
+
+ErrorOr<void> BundleObject::give_raw(std::string_view name, CapabilitySpace& from, RawHandle source,
+    CapabilityClass capability_class)
+{
+    TRY(check_name(name));
+    auto view = TRY(from.view(source.space, source.slot, source.generation));
+    auto moved = TRY(from.transfer(source.space, source.slot, source.generation, capability_class, m_space));
+    return place(name, capability_class, view.rights, moved);
 }
 
 }

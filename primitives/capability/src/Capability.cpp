@@ -3,7 +3,7 @@
  */
 
 #include <atomic>
-#include <vectra/Capability.h>
+#include <vectra/kernel/Capability.h>
 
 namespace vectra {
 

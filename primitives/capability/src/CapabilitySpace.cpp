@@ -6,7 +6,7 @@
  * the invoke step cannot fail on its arguments.
  */
 
-#include <vectra/Capability.h>
+#include <vectra/kernel/Capability.h>
 #include <vectra/Try.h>
 
 namespace vectra {

@@ -4,8 +4,8 @@
  * The lifetime rule of vectra/KernelObject.h, in one place.
  */
 
-#include <vectra/Capability.h>
-#include <vectra/KernelObject.h>
+#include <vectra/kernel/Capability.h>
+#include <vectra/kernel/KernelObject.h>
 
 namespace vectra {
 

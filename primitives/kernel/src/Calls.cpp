@@ -4,7 +4,7 @@
  * The kernel calls of vectra/kernel/Kernel.h: validate every handle, then create or change.
  */
 
-#include <vectra/Executor.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Kernel.h>
@@ -44,7 +44,7 @@ ErrorOr<void> ensure_room(CapabilitySpace& space)
 }
 
 template<CapabilityClass Class>
-ErrorOr<Handle<Class>> name_new_object(CapabilitySpace& space, typename Handle<Class>::Object* object, Rights rights,
+ErrorOr<Handle<Class>> name_new_object(CapabilitySpace& space, typename ObjectOf<Class>::Type* object, Rights rights,
     u64 detail = 0)
 {
     auto handle = space.mint<Class>(object, rights, detail);

@@ -7,7 +7,7 @@
  */
 
 #include <atomic>
-#include <vectra/Executor.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>

@@ -4,8 +4,8 @@
  * Boot, shutdown, panic and fault reporting: the whole life of an image in one file.
  */
 
-#include <vectra/Executor.h>
-#include <vectra/Reticle.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Reticle.h>
 #include <vectra/Try.h>
 #include <vectra/config.h>
 #include <vectra/kernel/Console.h>

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-#include <vectra/MemoryObject.h>
+#include <vectra/kernel/MemoryObject.h>
 #include <vectra/Try.h>
 
 namespace vectra {

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-#include <vectra/Reticle.h>
+#include <vectra/kernel/Reticle.h>
 #include <vectra/Try.h>
 
 namespace vectra {

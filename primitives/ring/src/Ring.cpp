@@ -3,7 +3,7 @@
  */
 
 #include <string.h>
-#include <vectra/Ring.h>
+#include <vectra/kernel/Ring.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 
@@ -168,26 +168,26 @@ Error Ring::binding_error(End const& end)
     }
 }
 
-ErrorOr<void> RingSender::check_binding() const
+ErrorOr<void> RingProducer::check_binding() const
 {
     if (m_ring->m_producer.token.load(std::memory_order_acquire) != m_token) [[unlikely]]
         return Ring::binding_error(m_ring->m_producer);
     return {};
 }
 
-void RingSender::unbind()
+void RingProducer::unbind()
 {
     if (m_ring && m_ring->m_producer.bind_serial == m_bind_serial && m_ring->m_producer.attached_space())
         m_ring->release_end(m_ring->m_producer);
 }
 
-void RingReceiver::unbind()
+void RingConsumer::unbind()
 {
     if (m_ring && m_ring->m_consumer.bind_serial == m_bind_serial && m_ring->m_consumer.attached_space())
         m_ring->release_end(m_ring->m_consumer);
 }
 
-ErrorOr<usize> RingSender::try_send_burst(std::span<std::span<u8 const> const> messages)
+ErrorOr<usize> RingProducer::try_send_burst(std::span<std::span<u8 const> const> messages)
 {
     TRY(check_binding());
     Ring& ring = *m_ring;
@@ -222,14 +222,14 @@ ErrorOr<usize> RingSender::try_send_burst(std::span<std::span<u8 const> const> m
     return count;
 }
 
-ErrorOr<void> RingSender::try_send(std::span<u8 const> message)
+ErrorOr<void> RingProducer::try_send(std::span<u8 const> message)
 {
     std::span<u8 const> one[] = { message };
     TRY(try_send_burst(one));
     return {};
 }
 
-ErrorOr<void> RingSender::send_with_capability(std::span<u8 const> message, CapabilitySpace& from,
+ErrorOr<void> RingProducer::send_with_capability(std::span<u8 const> message, CapabilitySpace& from,
     CapabilityClass capability_class, u32 space, u16 slot_index, u32 generation, Transfer transfer, Rights keep)
 {
     TRY(check_binding());
@@ -259,14 +259,14 @@ ErrorOr<void> RingSender::send_with_capability(std::span<u8 const> message, Capa
     return {};
 }
 
-ErrorOr<void> RingReceiver::check_binding() const
+ErrorOr<void> RingConsumer::check_binding() const
 {
     if (m_ring->m_consumer.token.load(std::memory_order_acquire) != m_token) [[unlikely]]
         return Ring::binding_error(m_ring->m_consumer);
     return {};
 }
 
-void RingReceiver::release(u32 head, u32 tail_seen, u32 count)
+void RingConsumer::release(u32 head, u32 tail_seen, u32 count)
 {
     if (count == 0)
         return;
@@ -288,7 +288,7 @@ void RingReceiver::release(u32 head, u32 tail_seen, u32 count)
         mask->raise(m_ring->m_producer.bit);
 }
 
-ErrorOr<ReceivedMessage> RingReceiver::try_receive(std::span<u8> buffer, CapabilitySpace* into)
+ErrorOr<ReceivedMessage> RingConsumer::try_receive(std::span<u8> buffer, CapabilitySpace* into)
 {
     TRY(check_binding());
     Ring& ring = *m_ring;
@@ -300,7 +300,7 @@ ErrorOr<ReceivedMessage> RingReceiver::try_receive(std::span<u8> buffer, Capabil
     Ring::SlotHeader header;
     memcpy(&header, slot, sizeof(header));
     if (header.length > ring.payload_capacity()) {
-        /* Cannot happen through RingSender; the slot memory was corrupted. Drop the slot. */
+        /* Cannot happen through RingProducer; the slot memory was corrupted. Drop the slot. */
         release(head, tail, 1);
         return Error(ErrorCode::MalformedMessage, "Ring slot holds an impossible length");
     }
@@ -351,15 +351,15 @@ ErrorOr<Ring*> bind_ring(CapabilitySpace& space, RingCap const& capability, Righ
 
 }
 
-ErrorOr<RingSender> RingSender::bind(CapabilitySpace& space, RingCap const& capability, u64 expected_schema_id,
+ErrorOr<RingProducer> RingProducer::bind(CapabilitySpace& space, RingCap const& capability, u64 expected_schema_id,
     SignalMask& own_mask, SignalBit space_bit)
 {
     Ring* ring = TRY(bind_ring(space, capability, RightSend, expected_schema_id));
     auto* end = TRY(ring->bind_end(ring->m_producer, space, *TRY(space.entry_of(capability)), own_mask, space_bit));
-    return RingSender(ring, space_bit, end->token.load(std::memory_order_relaxed), end->bind_serial);
+    return RingProducer(ring, space_bit, end->token.load(std::memory_order_relaxed), end->bind_serial);
 }
 
-ErrorOr<RingReceiver> RingReceiver::bind(CapabilitySpace& space, RingCap const& capability, u64 expected_schema_id,
+ErrorOr<RingConsumer> RingConsumer::bind(CapabilitySpace& space, RingCap const& capability, u64 expected_schema_id,
     SignalMask& own_mask, SignalBit doorbell)
 {
     Ring* ring = TRY(bind_ring(space, capability, RightReceive, expected_schema_id));
@@ -367,7 +367,7 @@ ErrorOr<RingReceiver> RingReceiver::bind(CapabilitySpace& space, RingCap const& 
     /* Messages sent before the consumer bound must still wake it. */
     if (!ring->is_empty())
         own_mask.raise(doorbell);
-    return RingReceiver(ring, doorbell, end->token.load(std::memory_order_relaxed), end->bind_serial);
+    return RingConsumer(ring, doorbell, end->token.load(std::memory_order_relaxed), end->bind_serial);
 }
 
 }

@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+#include <vectra/Bundle.h>
 #include <boost/context/detail/fcontext.hpp>
-#include <vectra/Executor.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/platform/Platform.h>
@@ -62,7 +63,8 @@ void Executor::task_trampoline(void* context, void* from)
     auto& executor = Executor::current();
     executor.save_continuation(context, from);
     Task& task = *executor.m_current;
-    auto result = task.m_entry(task.m_bundle);
+    Bundle bundle; /* the Task's view of its own Bundle: every take is a kernel call */
+    auto result = task.m_entry(bundle);
     if (result.is_error()) {
         task.m_exit_cause = ExitCause::Failed;
         task.m_exit_error = result.error();

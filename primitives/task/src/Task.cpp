@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-#include <vectra/Executor.h>
-#include <vectra/Task.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Task.h>
 
 namespace vectra {
 

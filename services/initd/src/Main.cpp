@@ -14,13 +14,9 @@
  */
 
 #include <initd/Manifest.h>
-#include <vectra/Executor.h>
+#include <vectra/System.h>
 #include <vectra/Ring.h>
-#include <vectra/Signal.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/Console.h>
-#include <vectra/kernel/Kernel.h>
-#include <vectra/platform/Platform.h>
 
 namespace vectra::initd {
 
@@ -59,8 +55,7 @@ struct Connection {
 class Supervisor {
 public:
     explicit Supervisor(Bundle& bundle)
-        : m_space(bundle.space())
-        , m_bundle(bundle)
+        : m_bundle(bundle)
     {
     }
 
@@ -71,13 +66,13 @@ private:
     SignalBit exit_bit(usize index) const { return SignalBit(static_cast<u8>(first_exit_bit + index)); }
 
     ErrorOr<void> start(usize index);
-    ErrorOr<void> grant(Task& child, SlotSpec const& slot, ReticleCap const& memory, usize index);
+    ErrorOr<void> grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize index);
     ErrorOr<void> handle_exit(usize index);
     ErrorOr<void> restart_due(u64 now);
     ErrorOr<void> reset_connections_of(usize index);
     ErrorOr<void> start_checks();
-    bool judge(usize index, Task const&);
-    ErrorOr<void> report(Task const&);
+    bool judge(usize index, TaskStatus const&);
+    ErrorOr<void> report(TaskStatus const&);
     u64 exit_mask() const;
     u64 ready_mask() const;
     bool services_ready() const;
@@ -89,7 +84,6 @@ private:
         return print_line(m_console, format, std::forward<Arguments>(arguments)...);
     }
 
-    CapabilitySpace& m_space;
     Bundle& m_bundle;
     ConsoleCap m_console;
     ReticleCap m_memory;
@@ -102,28 +96,27 @@ private:
     i32 m_verdict { 0 };
 };
 
-ErrorOr<void> Supervisor::grant(Task& child, SlotSpec const& slot, ReticleCap const& memory, usize index)
+ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize index)
 {
-    auto& bundle = child.bundle();
     switch (slot.kind) {
     case SlotKind::Console:
-        return bundle.grant(slot.name, m_space, m_console, slot.rights);
+        return system::grant(child, slot.name, m_console, slot.rights);
     case SlotKind::Memory:
-        return bundle.grant(slot.name, m_space, memory, slot.rights);
+        return system::grant(child, slot.name, memory, slot.rights);
     case SlotKind::RequestRing:
-        return bundle.grant(slot.name, m_space, m_connections[slot.connection].requests, slot.rights);
+        return system::grant(child, slot.name, m_connections[slot.connection].requests, slot.rights);
     case SlotKind::ReplyRing:
-        return bundle.grant(slot.name, m_space, m_connections[slot.connection].replies, slot.rights);
+        return system::grant(child, slot.name, m_connections[slot.connection].replies, slot.rights);
     case SlotKind::Ready: {
         auto& ready = m_supervised[index].ready;
         if (ready.is_empty())
-            ready = TRY(kernel::signal_capability(m_space, ready_bit(index)));
-        return bundle.grant(slot.name, m_space, ready, slot.rights);
+            ready = TRY(system::signal_capability(ready_bit(index)));
+        return system::grant(child, slot.name, ready, slot.rights);
     }
     case SlotKind::Tasks:
-        return bundle.grant(slot.name, m_space, m_tasks, slot.rights);
+        return system::grant(child, slot.name, m_tasks, slot.rights);
     case SlotKind::SoftwareIrq:
-        return bundle.grant(slot.name, m_space, m_software_irq, slot.rights);
+        return system::grant(child, slot.name, m_software_irq, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
@@ -133,36 +126,35 @@ ErrorOr<void> Supervisor::start(usize index)
     TaskSpec const& spec = boot_manifest.tasks[index];
     auto& supervised = m_supervised[index];
     if (supervised.memory.is_empty())
-        supervised.memory = TRY(kernel::carve(m_space, m_memory, usize(spec.reticle_kib) * KiB));
-    SpawnParameters parameters;
-    parameters.name = spec.name;
-    parameters.entry = spec.entry;
-    parameters.stack_size = usize(spec.stack_kib) * KiB;
-    parameters.band = spec.band;
-    parameters.supervisor_mask = &this_task().signals();
-    parameters.exit_bit = exit_bit(index);
-    supervised.task = TRY(kernel::spawn(m_space, m_tasks, supervised.memory, parameters));
-    Task* child = TRY(kernel::task(m_space, supervised.task));
+        supervised.memory = TRY(system::carve(m_memory, usize(spec.reticle_kib) * KiB));
+    SpawnRequest request;
+    request.name = spec.name;
+    request.entry = spec.entry;
+    request.stack_size = usize(spec.stack_kib) * KiB;
+    request.band = spec.band;
+    request.notify_on_exit = true;
+    request.exit_bit = exit_bit(index);
+    supervised.task = TRY(system::spawn(m_tasks, supervised.memory, request));
     for (usize slot = 0; slot < spec.slot_count; ++slot)
-        TRY(grant(*child, spec.slots[slot], supervised.memory, index));
+        TRY(grant(supervised.task, spec.slots[slot], supervised.memory, index));
     supervised.state = State::Starting;
     return say("initd: spawned {}", spec.name);
 }
 
-ErrorOr<void> Supervisor::report(Task const& task)
+ErrorOr<void> Supervisor::report(TaskStatus const& task)
 {
-    switch (task.exit_cause()) {
+    switch (task.exit_cause) {
     case ExitCause::Returned:
-        return say("initd: {} exited with status {}", task.name(), task.exit_status());
+        return say("initd: {} exited with status {}", task.name.view(), task.exit_status);
     case ExitCause::Failed:
-        return say("initd: {} exited with error {} ({})", task.name(), error_code_name(task.exit_error().code()),
-            task.exit_error().message());
+        return say("initd: {} exited with error {} ({})", task.name.view(), error_code_name(task.exit_error),
+            task.exit_error_message);
     case ExitCause::Panicked:
-        return say("initd: {} panicked: {}", task.name(), task.failure_message());
+        return say("initd: {} panicked: {}", task.name.view(), task.failure_message);
     case ExitCause::Faulted:
-        return say("initd: {} faulted: {} at address {:#x}", task.name(), task.failure_message(), task.failure_address());
+        return say("initd: {} faulted: {} at address {:#x}", task.name.view(), task.failure_message, task.failure_address);
     case ExitCause::Stopped:
-        return say("initd: {} was stopped: {}", task.name(), task.failure_message());
+        return say("initd: {} was stopped: {}", task.name.view(), task.failure_message);
     }
     return {};
 }
@@ -173,22 +165,22 @@ ErrorOr<void> Supervisor::reset_connections_of(usize index)
     for (usize slot = 0; slot < spec.slot_count; ++slot) {
         auto const& grant = spec.slots[slot];
         if (grant.kind == SlotKind::RequestRing)
-            TRY(kernel::reset_ring(m_space, m_connections[grant.connection].requests));
+            TRY(system::reset_ring(m_connections[grant.connection].requests));
         if (grant.kind == SlotKind::ReplyRing)
-            TRY(kernel::reset_ring(m_space, m_connections[grant.connection].replies));
+            TRY(system::reset_ring(m_connections[grant.connection].replies));
     }
     return {};
 }
 
-bool Supervisor::judge(usize index, Task const& task)
+bool Supervisor::judge(usize index, TaskStatus const& task)
 {
     switch (boot_manifest.tasks[index].expect) {
     case Expectation::Success:
-        return task.exit_cause() == ExitCause::Returned && task.exit_status() == 0;
+        return task.exit_cause == ExitCause::Returned && task.exit_status == 0;
     case Expectation::Panicked:
-        return task.exit_cause() == ExitCause::Panicked;
+        return task.exit_cause == ExitCause::Panicked;
     case Expectation::Faulted:
-        return task.exit_cause() == ExitCause::Faulted;
+        return task.exit_cause == ExitCause::Faulted;
     }
     return false;
 }
@@ -197,25 +189,25 @@ ErrorOr<void> Supervisor::handle_exit(usize index)
 {
     TaskSpec const& spec = boot_manifest.tasks[index];
     auto& supervised = m_supervised[index];
-    Task* task = TRY(kernel::task(m_space, supervised.task));
+    auto task = TRY(system::task_status(supervised.task));
     if (spec.kind == TaskKind::Check) {
-        bool as_expected = judge(index, *task);
-        if (!as_expected || task->exit_cause() != ExitCause::Returned)
-            TRY(report(*task));
+        bool as_expected = judge(index, task);
+        if (!as_expected || task.exit_cause != ExitCause::Returned)
+            TRY(report(task));
         if (as_expected && spec.expect != Expectation::Success)
-            TRY(say("initd: {} ended as expected ({}); the image keeps running", spec.name, exit_cause_name(task->exit_cause())));
+            TRY(say("initd: {} ended as expected ({}); the image keeps running", spec.name, exit_cause_name(task.exit_cause)));
         if (!as_expected)
             m_verdict = 1;
         supervised.state = State::Finished;
-        TRY(kernel::reap(m_space, std::move(supervised.task)));
-        return kernel::reclaim(m_space, supervised.memory);
+        TRY(system::reap(std::move(supervised.task)));
+        return system::reclaim(supervised.memory);
     }
 
     /* A service ended: report, reap, and restart within its policy. */
-    TRY(report(*task));
-    TRY(kernel::reap(m_space, std::move(supervised.task)));
-    TRY(kernel::reclaim(m_space, supervised.memory));
-    u64 now = platform::monotonic_nanoseconds();
+    TRY(report(task));
+    TRY(system::reap(std::move(supervised.task)));
+    TRY(system::reclaim(supervised.memory));
+    u64 now = system::monotonic_nanoseconds();
     u64 window = u64(spec.restart.window_ms) * 1'000'000;
     u32 recent = 0;
     for (u64 when : supervised.restart_times)
@@ -232,7 +224,7 @@ ErrorOr<void> Supervisor::handle_exit(usize index)
     ++supervised.restarts;
     supervised.state = State::BackingOff;
     supervised.restart_at = now + u64(spec.restart.backoff_ms) * 1'000'000;
-    return Executor::current().arm_timer(m_space, m_backoff_timer, supervised.restart_at);
+    return system::arm_timer(m_backoff_timer, supervised.restart_at);
 }
 
 ErrorOr<void> Supervisor::restart_due(u64 now)
@@ -254,7 +246,7 @@ ErrorOr<void> Supervisor::restart_due(u64 now)
             spec.restart.window_ms));
     }
     if (next != 0)
-        TRY(Executor::current().arm_timer(m_space, m_backoff_timer, next));
+        TRY(system::arm_timer(m_backoff_timer, next));
     return {};
 }
 
@@ -327,14 +319,14 @@ ErrorOr<i32> Supervisor::run()
     m_software_irq = TRY(m_bundle.take<IrqCap>("irq-software"));
     if (boot_manifest.task_count > maximum_tasks || boot_manifest.connection_count > maximum_connections)
         return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
-    m_backoff_timer = TRY(kernel::create_timer(m_space, m_memory, backoff_bit));
+    m_backoff_timer = TRY(system::create_timer(m_memory, backoff_bit));
 
     for (usize index = 0; index < boot_manifest.connection_count; ++index) {
         auto const& connection = boot_manifest.connections[index];
-        m_connections[index].requests = TRY(kernel::create_ring(m_space, m_memory, connection.slot_count,
+        m_connections[index].requests = TRY(system::create_ring(m_memory, connection.slot_count,
             connection.slot_size, connection.schema_id));
         if (!connection.one_way)
-            m_connections[index].replies = TRY(kernel::create_ring(m_space, m_memory, connection.slot_count,
+            m_connections[index].replies = TRY(system::create_ring(m_memory, connection.slot_count,
                 connection.slot_size, connection.schema_id));
     }
     for (usize index = 0; index < boot_manifest.task_count; ++index) {
@@ -346,7 +338,7 @@ ErrorOr<i32> Supervisor::run()
 
     /* One signal wait per loop: ready bits, exit bits and the back-off timer. */
     while (!(m_checks_started && checks_finished())) {
-        u64 bits = wait(ready_mask() | exit_mask() | backoff_bit.mask());
+        u64 bits = system::wait(ready_mask() | exit_mask() | backoff_bit.mask());
         for (usize index = 0; index < boot_manifest.task_count; ++index) {
             if ((bits & ready_bit(index).mask()) && m_supervised[index].state == State::Starting)
                 m_supervised[index].state = State::Ready;
@@ -356,7 +348,7 @@ ErrorOr<i32> Supervisor::run()
                 TRY(handle_exit(index));
         }
         if (bits & backoff_bit.mask())
-            TRY(restart_due(platform::monotonic_nanoseconds()));
+            TRY(restart_due(system::monotonic_nanoseconds()));
         if (!m_checks_started && services_ready())
             TRY(start_checks());
     }

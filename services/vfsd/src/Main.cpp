@@ -6,11 +6,10 @@
  */
 
 #include <vectra/Service.h>
-#include <vectra/Signal.h>
+#include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/config.h>
-#include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/TaskEntries.h>
 #include <vfsd/Server.h>
 
 namespace vectra::task_entries {
@@ -40,13 +39,11 @@ ErrorOr<i32> vfsd(Bundle& bundle)
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
 
-    auto& self = this_task();
-    auto& space = self.capabilities();
-    auto inbox = TRY(RingReceiver::bind(space, requests, vfs::schema_id, self.signals(), request_bit));
-    auto outbox = TRY(RingSender::bind(space, replies, vfs::schema_id, self.signals(), space_bit));
-    Reticle* reticle = TRY(space.lookup(memory, RightRetype));
-    auto* filesystem = TRY(vfs::RamFilesystem::try_create(*reticle, CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS));
-    TRY(raise(space, ready));
+    auto inbox = TRY(RingReceiver::bind(requests, vfs::schema_id, request_bit));
+    auto outbox = TRY(RingSender::bind(replies, vfs::schema_id, space_bit));
+    auto tables = TRY(system::create_memory(memory, vfs::RamFilesystem::bytes_needed(CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS)));
+    auto* filesystem = TRY(vfs::RamFilesystem::try_create(TRY(system::map_memory(tables)), CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS));
+    TRY(system::raise(ready));
     TRY(print_line(console, "vfsd: serving {} nodes, {} blocks of {} bytes", CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS,
         vfs::RamFilesystem::block_size));
 

@@ -8,18 +8,24 @@
 
 namespace vectra::vfs {
 
-ErrorOr<RamFilesystem*> RamFilesystem::try_create(Reticle& reticle, u32 node_capacity, u32 block_capacity)
+ErrorOr<RamFilesystem*> RamFilesystem::try_create(std::span<u8> memory, u32 node_capacity, u32 block_capacity)
 {
     if (node_capacity < 1 || block_capacity < 1)
         return Error(ErrorCode::InvalidArgument, "a filesystem needs at least one node and one block");
-    void* nodes = TRY(reticle.try_retype(sizeof(Node) * node_capacity, alignof(Node)));
-    void* blocks = TRY(reticle.try_retype(block_size * block_capacity, 64));
-    void* links = TRY(reticle.try_retype(sizeof(u32) * block_capacity, alignof(u32)));
-    auto* node_array = static_cast<Node*>(nodes);
+    if (memory.size() < bytes_needed(node_capacity, block_capacity) || reinterpret_cast<uptr>(memory.data()) % 64 != 0)
+        return Error(ErrorCode::OutOfMemory, "the filesystem's memory is smaller than its tables");
+    usize used = 0;
+    auto place = [&](usize bytes) {
+        u8* start = memory.data() + used;
+        used += (bytes + 63) & ~usize(63);
+        return start;
+    };
+    auto* node_array = reinterpret_cast<Node*>(place(sizeof(Node) * node_capacity));
+    u8* blocks = place(block_size * block_capacity);
+    auto* links = reinterpret_cast<u32*>(place(sizeof(u32) * block_capacity));
     for (u32 index = 0; index < node_capacity; ++index)
         new (&node_array[index]) Node();
-    return reticle.try_create<RamFilesystem>(RamFilesystem(node_array, node_capacity, static_cast<u8*>(blocks),
-        static_cast<u32*>(links), block_capacity));
+    return new (place(sizeof(RamFilesystem))) RamFilesystem(node_array, node_capacity, blocks, links, block_capacity);
 }
 
 RamFilesystem::RamFilesystem(Node* nodes, u32 node_capacity, u8* blocks, u32* block_links, u32 block_capacity)

@@ -6,10 +6,8 @@
 
 #include <optional>
 #include <span>
-#include <vectra/Capability.h>
 #include <vectra/Error.h>
 #include <vectra/Ring.h>
-#include <vectra/SignalMask.h>
 #include <vectra/Types.h>
 
 namespace vectra {
@@ -19,7 +17,7 @@ namespace vectra {
  * shared tail — and Signal bits. Whoever sets the channel up (a supervisor) creates the Rings,
  * all with the channel's schema, and grants each producer RightSend on its own Ring and the
  * consumer RightReceive on all of them. Each end is then bound from those RingCaps in the
- * binder's own capability space.
+ * binder's own capability space, and each wait is on the binder's own Signal Mask.
  *
  * The consumer binds each Ring to a distinct bit of its own Signal Mask; receive() waits once
  * on the union of those doorbells and takes one message at a time round robin across
@@ -27,14 +25,13 @@ namespace vectra {
  * every other producer with a message waiting gets one taken. Messages of one producer arrive
  * in the order it sent them; none are lost (a full Ring makes its producer wait, it never drops).
  *
- * receive() and send() park the calling Task (vectra::wait), so the mask they are bound to
+ * receive() and send() park the calling Task (system::wait), so the mask they are bound to
  * must be the calling Task's own.
  */
 class ChannelSender {
 public:
     /* Needs RightSend on `ring`, and its schema must be `schema_id` (SchemaMismatch otherwise). */
-    [[nodiscard]] static ErrorOr<ChannelSender> bind(
-        CapabilitySpace&, RingCap const& ring, u64 schema_id, SignalMask& own_mask, SignalBit space_bit);
+    [[nodiscard]] static ErrorOr<ChannelSender> bind(RingCap const& ring, u64 schema_id, SignalBit space_bit);
 
     /* Sends `message`, waiting on the space bit while the Ring is full. */
     [[nodiscard]] ErrorOr<void> send(std::span<u8 const> message);
@@ -62,9 +59,8 @@ class ChannelReceiver {
 public:
     static constexpr usize maximum_producers = 16;
 
-    ChannelReceiver(u64 schema_id, SignalMask& own_mask)
+    explicit ChannelReceiver(u64 schema_id)
         : m_schema_id(schema_id)
-        , m_own_mask(&own_mask)
     {
     }
 
@@ -74,7 +70,7 @@ public:
      * Refused: Full (maximum_producers already), AlreadyExists (the bit is taken), and the
      * Ring's own refusals (MissingRight, SchemaMismatch, WrongClass, StaleHandle…).
      */
-    [[nodiscard]] ErrorOr<usize> add_producer(CapabilitySpace&, RingCap const& ring, SignalBit doorbell);
+    [[nodiscard]] ErrorOr<usize> add_producer(RingCap const& ring, SignalBit doorbell);
 
     /*
      * Takes the next message, round robin across producers, waiting on the union of the
@@ -91,7 +87,6 @@ public:
 
 private:
     u64 m_schema_id;
-    SignalMask* m_own_mask;
     std::optional<RingReceiver> m_receivers[maximum_producers];
     usize m_count { 0 };
     usize m_next { 0 }; /* the producer whose turn it is */

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <vectra/Error.h>
-#include <vectra/Reticle.h>
+#include <span>
 #include <vectra/Types.h>
 
 namespace vectra {
@@ -26,7 +26,8 @@ public:
     static constexpr usize capacity = 16;
     using Entry = ErrorOr<void> (*)(LocalExecutor&, void* argument);
 
-    explicit LocalExecutor(Reticle& stacks)
+    /* `stacks`: memory the fibers' stacks are placed in (e.g. a mapped MemCap), bump by bump. */
+    explicit LocalExecutor(std::span<u8> stacks)
         : m_stacks(stacks)
     {
     }
@@ -68,7 +69,8 @@ private:
     void switch_to_loop();
     [[nodiscard]] bool runnable(Fiber&);
 
-    Reticle& m_stacks;
+    std::span<u8> m_stacks;
+    usize m_stacks_used { 0 };
     Fiber m_fibers[capacity];
     usize m_current { capacity };
     void* m_loop_context { nullptr };

@@ -7,8 +7,8 @@
 #include <span>
 #include <string_view>
 #include <vectra/Bundle.h>
-#include <vectra/Executor.h>
 #include <vectra/Ring.h>
+#include <vectra/System.h>
 
 namespace vectra {
 
@@ -37,7 +37,7 @@ template<typename Handler>
     Handler&& handler)
 {
     for (;;) {
-        (void)wait(inbox.doorbell().mask());
+        (void)system::wait(inbox.doorbell().mask());
         for (;;) {
             auto received = inbox.try_receive(request);
             if (received.is_error()) {
@@ -54,7 +54,7 @@ template<typename Handler>
                     break;
                 if (sent.error().code() != ErrorCode::Full)
                     return sent.release_error();
-                (void)wait(outbox.space_bit().mask());
+                (void)system::wait(outbox.space_bit().mask());
             }
         }
     }

@@ -10,7 +10,6 @@
 #include <vectra/Bundle.h>
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
-#include <vectra/Reticle.h>
 #include <vectra/Utf8String.h>
 #include <vectra/encoding/DecodeError.h>
 #include <vectra/encoding/Describe.h>
@@ -89,11 +88,12 @@ struct Environment {
 [[nodiscard]] ErrorOr<void> take_environment(Bundle&, Environment& into);
 
 /*
- * Parent side: encode into a new memory object retyped from `reticle`, its original MemCap
- * minted into `parent`, and grant the child a read-only copy as the named slot. Returns the
- * original: keep it while the child runs (removing it revokes the child's copy).
+ * Parent side, before the child first runs: encode into a new memory object retyped from
+ * `memory` (the parent's ReticleCap, RightRetype), its original MemCap in the parent's space,
+ * and grant the child a read-only copy as the named slot. Returns the original: keep it while
+ * the child runs (removing it revokes the child's copy).
  */
-[[nodiscard]] ErrorOr<MemCap> grant_arguments(Bundle& child, Reticle&, CapabilitySpace& parent, Arguments const&);
-[[nodiscard]] ErrorOr<MemCap> grant_environment(Bundle& child, Reticle&, CapabilitySpace& parent, Environment const&);
+[[nodiscard]] ErrorOr<MemCap> grant_arguments(TaskCap const& child, ReticleCap const& memory, Arguments const&);
+[[nodiscard]] ErrorOr<MemCap> grant_environment(TaskCap const& child, ReticleCap const& memory, Environment const&);
 
 }

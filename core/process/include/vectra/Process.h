@@ -7,7 +7,7 @@
 #include <vectra/Bundle.h>
 #include <vectra/Error.h>
 #include <vectra/ExitStatus.h>
-#include <vectra/Task.h>
+#include <vectra/TaskTypes.h>
 
 namespace vectra {
 

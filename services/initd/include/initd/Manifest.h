@@ -5,7 +5,7 @@
 #pragma once
 
 #include <vectra/Capability.h>
-#include <vectra/Task.h>
+#include <vectra/TaskTypes.h>
 #include <vectra/Types.h>
 
 namespace vectra::initd {

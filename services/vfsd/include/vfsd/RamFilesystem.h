@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vectra/Error.h>
 #include <vectra/Path.h>
-#include <vectra/Reticle.h>
+#include <vectra/System.h>
 #include <vectra/fs/Protocol.h>
 
 namespace vectra::vfs {
@@ -24,8 +24,8 @@ struct DirectoryEntry {
 };
 
 /*
- * A RAM filesystem with fixed-capacity node and block tables retyped from vfsd's Reticle at
- * start. Freed nodes and blocks return to free lists, so a long-running vfsd does not leak.
+ * A RAM filesystem with fixed-capacity node and block tables placed in one memory object vfsd
+ * creates at start (bytes_needed() says how large). Freed nodes and blocks return to free lists, so a long-running vfsd does not leak.
  * Every operation validates before it changes anything: a failed call leaves the tree as it was.
  */
 class RamFilesystem {
@@ -33,7 +33,9 @@ public:
     static constexpr usize block_size = 512;
     static constexpr usize blocks_per_file = 64; /* 32 KiB per file in this first cut */
 
-    [[nodiscard]] static ErrorOr<RamFilesystem*> try_create(Reticle&, u32 node_capacity, u32 block_capacity);
+    [[nodiscard]] static constexpr usize bytes_needed(u32 node_capacity, u32 block_capacity);
+    /* Places the tables and the filesystem itself at the start of `memory`. */
+    [[nodiscard]] static ErrorOr<RamFilesystem*> try_create(std::span<u8> memory, u32 node_capacity, u32 block_capacity);
 
     [[nodiscard]] ErrorOr<void> create_directory(Path const&);
     [[nodiscard]] ErrorOr<u64> write(Path const&, u64 offset, std::span<u8 const> data);
@@ -109,6 +111,14 @@ ErrorOr<void> RamFilesystem::list(Path const& path, u32 first, Visitor visit) co
             break;
     }
     return {};
+}
+
+constexpr usize RamFilesystem::bytes_needed(u32 node_capacity, u32 block_capacity)
+{
+    /* Each table aligned to 64 bytes, in the order try_create places them. */
+    auto aligned = [](usize bytes) { return (bytes + 63) & ~usize(63); };
+    return aligned(sizeof(Node) * node_capacity) + aligned(block_size * block_capacity) + aligned(sizeof(u32) * block_capacity)
+        + aligned(sizeof(RamFilesystem));
 }
 
 }

@@ -57,7 +57,7 @@ inline constexpr u32 ring_slot_count = 8;
 inline constexpr u32 ring_slot_size = 512;
 
 /* Bytes one message (request or reply) may occupy: a slot less the Ring's slot header. */
-inline constexpr usize message_capacity = ring_slot_size - Ring::header_bytes;
+inline constexpr usize message_capacity = ring_slot_size - ring_slot_header_bytes;
 
 /*
  * The most file bytes one read reply carries. A read asking for more gets a short read; the

@@ -11,6 +11,7 @@
 
 #pragma once
 
+#include <vectra/Capability.h>
 #include <vectra/Types.h>
 
 namespace vectra::kernel {
@@ -54,6 +55,10 @@ enum class Call : u64 {
     Entropy = 35,
     SelfStatus = 36,
     RingSendCapability = 37,
+    RingSendBurst = 38,
+    RingReceiveBurst = 39,
+    BundleDescribe = 40,
+    TriggerInterrupt = 41,
 };
 
 struct CallFrame {
@@ -63,6 +68,26 @@ struct CallFrame {
     u64 error { 0 };
     char const* message { nullptr };
     u64 results[2] {};
+};
+
+/* A handle travels as two words: space and slot, then generation. */
+[[nodiscard]] inline u64 handle_word(RawHandle handle) { return u64(handle.space) | (u64(handle.slot) << 32); }
+[[nodiscard]] inline RawHandle handle_from_words(u64 first, u64 second)
+{
+    return { static_cast<u32>(first), static_cast<u16>(first >> 32), static_cast<u32>(second) };
+}
+
+/* A Ring binding travels as one word: index, then generation. */
+[[nodiscard]] inline u64 binding_word(u32 index, u32 generation) { return u64(index) | (u64(generation) << 32); }
+
+/* Bundle placement (Call::BundleGrant copies, Call::BundleGive moves): too many words for registers. */
+struct BundlePlacement {
+    u64 child[2];
+    char const* name;
+    usize name_length;
+    u64 source[2];
+    u64 capability_class;
+    u64 rights;
 };
 
 /* Carry out one kernel call for the calling Task. Never trusts a word of the frame. */

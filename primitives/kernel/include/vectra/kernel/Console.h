@@ -5,11 +5,7 @@
 #pragma once
 
 #include <string_view>
-#include <vectra/Capability.h>
-
-namespace vectra {
-class Task;
-}
+#include <vectra/kernel/Capability.h>
 #include <vectra/Format.h>
 #include <vectra/platform/Platform.h>
 
@@ -45,23 +41,8 @@ public:
     void write(std::string_view text) { platform::console_write(text.data(), text.size()); }
 };
 
-using ConsoleCap = DeviceCap;
-
-/* The calling Task's capability space (the kernel's answer to "who is calling"). */
-[[nodiscard]] CapabilitySpace& current_capabilities();
-
 /* Writes `text` to the console a DeviceCap names; needs RightWrite and a console device. */
 [[nodiscard]] ErrorOr<void> console_write(CapabilitySpace const&, ConsoleCap const&, std::string_view text);
-
-/* Prints one formatted line through the calling Task's console capability. */
-template<typename... Arguments>
-ErrorOr<void> print_line(ConsoleCap const& console, fmt::format_string<Arguments...> format, Arguments&&... arguments)
-{
-    FixedString<256> line;
-    format_into(line, format, std::forward<Arguments>(arguments)...);
-    line.append("\n");
-    return console_write(current_capabilities(), console, line.view());
-}
 
 }
 

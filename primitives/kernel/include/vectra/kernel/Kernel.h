@@ -9,11 +9,12 @@
 #pragma once
 
 #include <vectra/Bundle.h>
-#include <vectra/Capability.h>
+#include <vectra/kernel/Bundle.h>
+#include <vectra/kernel/Capability.h>
 #include <vectra/Error.h>
-#include <vectra/Ring.h>
-#include <vectra/SignalMask.h>
-#include <vectra/Task.h>
+#include <vectra/kernel/Ring.h>
+#include <vectra/kernel/SignalMask.h>
+#include <vectra/kernel/Task.h>
 
 namespace vectra::kernel {
 

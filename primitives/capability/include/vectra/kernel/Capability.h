@@ -5,36 +5,20 @@
 #pragma once
 
 #include <utility>
+#include <vectra/Capability.h>
 #include <vectra/CapabilityClass.h>
 #include <vectra/Error.h>
-#include <vectra/KernelObject.h>
+#include <vectra/kernel/KernelObject.h>
 #include <vectra/Types.h>
 
 namespace vectra {
 
 
-[[nodiscard]] char const* capability_class_name(CapabilityClass);
-
-/* Rights are a bit set; a derived capability carries a subset of its parent's rights. */
-enum Right : u32 {
-    RightRead = 1u << 0,
-    RightWrite = 1u << 1,
-    RightSend = 1u << 2,
-    RightReceive = 1u << 3,
-    RightGrant = 1u << 4, /* may be copied to another Task (moving needs no right) */
-    RightSpawn = 1u << 5,
-    RightRaise = 1u << 6,
-    RightRetype = 1u << 7,
-    RightRevoke = 1u << 8, /* may revoke what was derived from it */
-};
-using Rights = u32;
-inline constexpr Rights all_rights = 0x1ff;
-
 class Task;
 class MemoryObject;
 class Ring;
 class SignalMask;
-class Bundle;
+class BundleObject;
 class Reticle;
 class InterruptLine;
 class Device;
@@ -47,68 +31,11 @@ template<> struct ObjectOf<CapabilityClass::Task> { using Type = Task; };
 template<> struct ObjectOf<CapabilityClass::Memory> { using Type = MemoryObject; };
 template<> struct ObjectOf<CapabilityClass::Ring> { using Type = Ring; };
 template<> struct ObjectOf<CapabilityClass::Signal> { using Type = SignalMask; };
-template<> struct ObjectOf<CapabilityClass::Bundle> { using Type = Bundle; };
+template<> struct ObjectOf<CapabilityClass::Bundle> { using Type = BundleObject; };
 template<> struct ObjectOf<CapabilityClass::Reticle> { using Type = Reticle; };
 template<> struct ObjectOf<CapabilityClass::Irq> { using Type = InterruptLine; };
 template<> struct ObjectOf<CapabilityClass::Device> { using Type = Device; };
 template<> struct ObjectOf<CapabilityClass::Timer> { using Type = Timer; };
-
-/*
- * A handle names one entry of one Task's capability space: (space, slot, generation). It is
- * move-only and typed — a RingCap is not a MemCap — and it is only a name: every primitive
- * call looks it up again in the calling Task's space, which checks the space (a handle from
- * another Task's table is refused), the generation (a revoked or deleted entry is stale), the
- * class and the rights.
- */
-template<CapabilityClass Class>
-class [[nodiscard]] Handle {
-public:
-    static constexpr CapabilityClass capability_class = Class;
-    using Object = typename ObjectOf<Class>::Type;
-
-    Handle() = default;
-    Handle(u32 space, u16 slot, u32 generation)
-        : m_space(space)
-        , m_slot(slot)
-        , m_generation(generation)
-    {
-    }
-    Handle(Handle&& other)
-        : m_space(std::exchange(other.m_space, 0))
-        , m_slot(other.m_slot)
-        , m_generation(other.m_generation)
-    {
-    }
-    Handle& operator=(Handle&& other)
-    {
-        m_space = std::exchange(other.m_space, 0);
-        m_slot = other.m_slot;
-        m_generation = other.m_generation;
-        return *this;
-    }
-    Handle(Handle const&) = delete;
-    Handle& operator=(Handle const&) = delete;
-
-    [[nodiscard]] bool is_empty() const { return m_space == 0; }
-    [[nodiscard]] u32 space() const { return m_space; }
-    [[nodiscard]] u16 slot() const { return m_slot; }
-    [[nodiscard]] u32 generation() const { return m_generation; }
-
-private:
-    u32 m_space { 0 }; /* 0: empty (moved from, or never filled) */
-    u16 m_slot { 0 };
-    u32 m_generation { 0 };
-};
-
-using TaskCap = Handle<CapabilityClass::Task>;
-using MemCap = Handle<CapabilityClass::Memory>;
-using RingCap = Handle<CapabilityClass::Ring>;
-using SignalCap = Handle<CapabilityClass::Signal>;
-using BundleCap = Handle<CapabilityClass::Bundle>;
-using ReticleCap = Handle<CapabilityClass::Reticle>;
-using IrqCap = Handle<CapabilityClass::Irq>;
-using DeviceCap = Handle<CapabilityClass::Device>;
-using TimerCap = Handle<CapabilityClass::Timer>;
 
 class CapabilitySpace;
 
@@ -189,19 +116,19 @@ public:
      * object's own counts (vectra/KernelObject.h) decide when it is torn down and retired.
      */
     template<CapabilityClass Class>
-    [[nodiscard]] ErrorOr<Handle<Class>> mint(typename Handle<Class>::Object* object, Rights rights, u64 detail = 0)
+    [[nodiscard]] ErrorOr<Handle<Class>> mint(typename ObjectOf<Class>::Type* object, Rights rights, u64 detail = 0)
     {
         return typed<Class>(insert(object, Class, rights, detail, nullptr));
     }
 
     /* The object, if `handle` is a live entry of this space, of its class, with every right in `needed`. */
     template<CapabilityClass Class>
-    [[nodiscard]] ErrorOr<typename Handle<Class>::Object*> lookup(Handle<Class> const& handle, Rights needed) const
+    [[nodiscard]] ErrorOr<typename ObjectOf<Class>::Type*> lookup(Handle<Class> const& handle, Rights needed) const
     {
         auto entry = validate(handle.space(), handle.slot(), handle.generation(), Class, needed);
         if (entry.is_error())
             return entry.release_error();
-        return static_cast<typename Handle<Class>::Object*>(entry.value()->object);
+        return static_cast<typename ObjectOf<Class>::Type*>(entry.value()->object);
     }
 
     /* The entry itself (the kernel records which entry a binding or route was made through). */
@@ -272,16 +199,13 @@ public:
     void detach(SpaceAttachment&);
 
     /* Untyped access for code that moves capabilities it does not interpret (Ring slots, Bundles). */
-    struct RawHandle {
-        u32 space;
-        u16 slot;
-        u32 generation;
-    };
+    using RawHandle = vectra::RawHandle;
     [[nodiscard]] ErrorOr<CapabilityView> view(u32 space, u16 slot, u32 generation) const;
     [[nodiscard]] ErrorOr<RawHandle> transfer(u32 space, u16 slot, u32 generation, CapabilityClass, CapabilitySpace& target);
     [[nodiscard]] ErrorOr<RawHandle> derive(u32 space, u16 slot, u32 generation, CapabilityClass, Rights keep,
         CapabilitySpace& target, Rights needed);
     [[nodiscard]] ErrorOr<void> erase(u32 space, u16 slot, u32 generation, CapabilityClass);
+    [[nodiscard]] ErrorOr<usize> revoke_children(u32 space, u16 slot, u32 generation, CapabilityClass);
 
     /* Reinterpret a raw handle of this class as a typed one (after transfer by untyped code). */
     template<CapabilityClass Class>
@@ -299,7 +223,6 @@ private:
         CapabilityEntry* parent);
     void delete_entry(CapabilityEntry&);
     void unlink(CapabilityEntry&);
-    [[nodiscard]] ErrorOr<usize> revoke_children(u32 space, u16 slot, u32 generation, CapabilityClass);
 
     u32 m_id;
     CapabilityEntry m_entries[capacity];

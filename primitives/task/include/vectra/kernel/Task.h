@@ -4,45 +4,23 @@
 
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vectra/Badge.h>
-#include <vectra/Bundle.h>
+#include <vectra/TaskTypes.h>
+#include <vectra/kernel/Bundle.h>
 #include <vectra/Error.h>
 #include <vectra/FixedString.h>
-#include <vectra/Reticle.h>
-#include <vectra/SignalMask.h>
+#include <vectra/kernel/Reticle.h>
+#include <vectra/kernel/Ring.h>
+#include <vectra/kernel/SignalMask.h>
 #include <vectra/Types.h>
 
 namespace vectra {
 
 class Task;
 
-/* The entry shape of every Task: its Bundle in, an exit status (or an error) out. */
-using TaskEntry = ErrorOr<i32> (*)(Bundle&);
-
-/* The "two clocks" rule: Person-clock work runs before Network-clock work. */
-enum class Band : u8 {
-    Person = 0,
-    Network = 1,
-};
-
-enum class TaskState : u8 {
-    Runnable,
-    Waiting,
-    Exited,
-};
-
-/* Why a Task stopped, as its supervisor learns it. */
-enum class ExitCause : u8 {
-    Returned, /* the entry returned a status */
-    Failed,   /* the entry returned an error */
-    Panicked, /* a VERIFY, MUST or PANIC failed inside the Task */
-    Faulted,  /* the CPU faulted while running the Task (a stack overflow hits its guard page) */
-    Stopped,  /* its last TaskCap was deleted (revoked, or its holder exited) while it ran */
-};
-
-[[nodiscard]] char const* exit_cause_name(ExitCause);
-
+/* The kernel's spawn parameters (system::spawn fills them from a SpawnRequest). */
 struct SpawnParameters {
     std::string_view name;
     TaskEntry entry { nullptr };
@@ -71,7 +49,7 @@ public:
     [[nodiscard]] Band band() const { return m_band; }
     [[nodiscard]] SignalMask& signals() { return m_signals; }
     [[nodiscard]] CapabilitySpace& capabilities() { return m_capabilities; }
-    [[nodiscard]] Bundle& bundle() { return m_bundle; }
+    [[nodiscard]] BundleObject& bundle() { return m_bundle; }
     [[nodiscard]] Reticle& reticle() { return m_reticle; }
     [[nodiscard]] i32 exit_status() const { return m_exit_status; }
     [[nodiscard]] ExitCause exit_cause() const { return m_exit_cause; }
@@ -85,6 +63,33 @@ public:
     [[nodiscard]] char const* failure_message() const { return m_failure_message; }
     [[nodiscard]] u64 failure_address() const { return m_failure_address; }
     [[nodiscard]] bool is_listed() const { return m_listed; }
+    [[nodiscard]] bool has_run() const { return m_switches != 0; }
+    [[nodiscard]] u64 switches() const { return m_switches; }
+
+    /*
+     * The Ring ends this Task bound through kernel calls; a RingSender or RingReceiver names
+     * one by (index, generation). The kernel-side end keeps its own validity (Ring.h), so a
+     * slot only needs to say which kind it holds.
+     */
+    struct RingBindingSlot {
+        enum class Kind : u8 {
+            Free,
+            Producer,
+            Consumer,
+        };
+        RingBindingSlot()
+            : producer()
+        {
+        }
+        Kind kind { Kind::Free };
+        u32 generation { 0 };
+        union {
+            RingProducer producer;
+            RingConsumer consumer;
+        };
+    };
+    static constexpr usize ring_binding_capacity = 32;
+    [[nodiscard]] std::span<RingBindingSlot> ring_bindings() { return m_ring_bindings; }
 
 private:
     friend class Executor;
@@ -100,7 +105,7 @@ private:
     u64 m_wait_mask { 0 };
     u64 m_deadline { 0 };       /* monotonic ns; 0 = none */
     SignalBit m_deadline_bit { 0 };
-    Bundle m_bundle;
+    BundleObject m_bundle;
     Reticle& m_reticle;
     TaskEntry m_entry { nullptr };
     void* m_context { nullptr }; /* Boost.Context fcontext_t while the Task is switched out */
@@ -119,6 +124,7 @@ private:
     bool m_in_timed_wait { false };
     bool m_stop_requested { false }; /* its own last TaskCap went while it ran: it ends at its next wait */
     u64 m_switches { 0 };
+    RingBindingSlot m_ring_bindings[ring_binding_capacity];
 };
 
 }

@@ -4,8 +4,8 @@
 
 #pragma once
 
-#include <vectra/Capability.h>
-#include <vectra/SignalMask.h>
+#include <vectra/kernel/Capability.h>
+#include <vectra/kernel/SignalMask.h>
 
 namespace vectra {
 

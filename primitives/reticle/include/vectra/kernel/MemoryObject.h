@@ -5,9 +5,9 @@
 #pragma once
 
 #include <span>
-#include <vectra/Capability.h>
+#include <vectra/kernel/Capability.h>
 #include <vectra/Error.h>
-#include <vectra/Reticle.h>
+#include <vectra/kernel/Reticle.h>
 
 namespace vectra {
 

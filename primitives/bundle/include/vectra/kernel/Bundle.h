@@ -6,7 +6,7 @@
 
 #include <span>
 #include <string_view>
-#include <vectra/Capability.h>
+#include <vectra/kernel/Capability.h>
 #include <vectra/Error.h>
 #include <vectra/FixedString.h>
 #include <vectra/Types.h>
@@ -19,7 +19,7 @@ namespace vectra {
  * Bundle maps names to them. The child takes each slot once, by name and class; there are no
  * implicit slots and no slot with a hidden meaning.
  */
-class Bundle final : public KernelObject {
+class BundleObject final : public KernelObject {
 public:
     static constexpr usize capacity = 16;
     static constexpr usize name_capacity = 31;
@@ -33,42 +33,29 @@ public:
         bool present { false };
     };
 
-    explicit Bundle(CapabilitySpace& space, KernelObject* enclosing = nullptr)
+    explicit BundleObject(CapabilitySpace& space, KernelObject* enclosing = nullptr)
         : KernelObject(CapabilityClass::Bundle, nullptr, enclosing)
         , m_space(space)
     {
     }
-    Bundle(Bundle const&) = delete;
-    Bundle& operator=(Bundle const&) = delete;
+    BundleObject(BundleObject const&) = delete;
+    BundleObject& operator=(BundleObject const&) = delete;
 
     /* Parent side: copy a capability from `from` into the child as `name`, with a subset of its rights (needs RightGrant). */
     template<CapabilityClass Class>
     [[nodiscard]] ErrorOr<void> grant(std::string_view name, CapabilitySpace& from, Handle<Class> const& source, Rights rights)
     {
-        auto checked = check_name(name);
-        if (checked.is_error())
-            return checked.release_error();
-        auto copied = from.derive(source.space(), source.slot(), source.generation(), Class, rights, m_space, RightGrant);
-        if (copied.is_error())
-            return copied.release_error();
-        return place(name, Class, rights, copied.value());
+        return grant_raw(name, from, RawHandle { source.space(), source.slot(), source.generation() }, Class, rights);
     }
 
     /* Parent side: move a capability from `from` into the child as `name` (the parent's handle is emptied). */
     template<CapabilityClass Class>
     [[nodiscard]] ErrorOr<void> give(std::string_view name, CapabilitySpace& from, Handle<Class>&& source)
     {
-        auto checked = check_name(name);
-        if (checked.is_error())
-            return checked.release_error();
-        auto view = from.view(source.space(), source.slot(), source.generation());
-        if (view.is_error())
-            return view.release_error();
-        auto moved = from.transfer(source.space(), source.slot(), source.generation(), Class, m_space);
-        if (moved.is_error())
-            return moved.release_error();
-        source = Handle<Class>();
-        return place(name, Class, view.value().rights, moved.value());
+        auto given = give_raw(name, from, RawHandle { source.space(), source.slot(), source.generation() }, Class);
+        if (!given.is_error())
+            source = Handle<Class>();
+        return given;
     }
 
     /* Child side: take the slot `name`, which must hold a capability of the requested class. */
@@ -92,10 +79,14 @@ public:
      */
     [[nodiscard]] ErrorOr<usize> encode_shape(std::span<u8> output) const;
 
+    /* Untyped forms, for the kernel-call layer (the class is checked against the entry). */
+    [[nodiscard]] ErrorOr<CapabilitySpace::RawHandle> take_slot(std::string_view name, CapabilityClass expected);
+    [[nodiscard]] ErrorOr<void> grant_raw(std::string_view name, CapabilitySpace& from, RawHandle, CapabilityClass, Rights);
+    [[nodiscard]] ErrorOr<void> give_raw(std::string_view name, CapabilitySpace& from, RawHandle, CapabilityClass);
+
 private:
     [[nodiscard]] ErrorOr<void> check_name(std::string_view name) const;
     [[nodiscard]] ErrorOr<void> place(std::string_view name, CapabilityClass, Rights, CapabilitySpace::RawHandle);
-    [[nodiscard]] ErrorOr<CapabilitySpace::RawHandle> take_slot(std::string_view name, CapabilityClass expected);
 
     CapabilitySpace& m_space;
     Slot m_slots[capacity] {};

@@ -7,7 +7,7 @@
 #include <new>
 #include <utility>
 #include <vectra/Error.h>
-#include <vectra/KernelObject.h>
+#include <vectra/kernel/KernelObject.h>
 #include <vectra/Types.h>
 
 namespace vectra {

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <atomic>
-#include <vectra/Task.h>
-#include <vectra/Timer.h>
+#include <vectra/kernel/Task.h>
+#include <vectra/kernel/Timer.h>
 
 namespace vectra {
 

@@ -7,55 +7,14 @@
 #include <atomic>
 #include <span>
 #include <string_view>
-#include <vectra/Capability.h>
+#include <vectra/Ring.h>
+#include <vectra/kernel/Capability.h>
 #include <vectra/Error.h>
-#include <vectra/Reticle.h>
-#include <vectra/SignalMask.h>
+#include <vectra/kernel/Reticle.h>
+#include <vectra/kernel/SignalMask.h>
 #include <vectra/Types.h>
 
 namespace vectra {
-
-/*
- * A Ring schema is identified by a 64-bit hash of its canonical description (the message
- * types and their versions, written out as text next to the protocol). Binding either end of
- * a Ring with a different schema id fails.
- */
-[[nodiscard]] constexpr u64 schema_id_of(std::string_view canonical_description)
-{
-    /* FNV-1a, 64-bit: stable, constexpr, dependency-free. */
-    u64 hash = 0xcbf29ce484222325ull;
-    for (char character : canonical_description) {
-        hash ^= static_cast<u8>(character);
-        hash *= 0x100000001b3ull;
-    }
-    return hash;
-}
-
-/* A capability riding in a Ring slot, as the receiver gets it: untyped until it checks the class. */
-struct ReceivedCapability {
-    CapabilityClass capability_class;
-    CapabilitySpace::RawHandle handle;
-
-    /* The typed handle, if the class is the one expected; WrongClass otherwise (the entry stays). */
-    template<CapabilityClass Class>
-    [[nodiscard]] ErrorOr<Handle<Class>> as() const
-    {
-        if (capability_class != Class)
-            return Error(ErrorCode::WrongClass, "the capability in the Ring slot is of another class");
-        return Handle<Class>(handle.space, handle.slot, handle.generation);
-    }
-};
-
-struct ReceivedMessage {
-    usize length { 0 };
-    bool has_capability { false };
-    ReceivedCapability capability { CapabilityClass::Task, { 0, 0, 0 } };
-    /*
-     * The message carried a capability that was revoked before it was delivered: it was
-     * dropped, and this says why (ErrorCode::Revoked); the message itself arrived.
-     */
-    ErrorCode capability_error { ErrorCode::None };
-};
 
 /*
  * Single-producer / single-consumer queue of fixed-size slots in memory retyped from a Reticle.
@@ -76,7 +35,7 @@ struct ReceivedMessage {
  */
 class Ring final : public KernelObject {
 public:
-    static constexpr usize header_bytes = 16;
+    static constexpr usize header_bytes = ring_slot_header_bytes;
 
     [[nodiscard]] static ErrorOr<Ring*> try_create(Reticle&, u32 slot_count, u32 slot_size, u64 schema_id);
 
@@ -98,8 +57,8 @@ public:
     void reset();
 
 private:
-    friend class RingSender;
-    friend class RingReceiver;
+    friend class RingProducer;
+    friend class RingConsumer;
     Ring(Reticle& origin, u8* slots, u32 slot_count, u32 slot_size, u64 schema_id, u32 space_id);
 
     /* One end's binding: owned by the binder's space, ended when that space is cleared. */
@@ -162,9 +121,10 @@ private:
  * The producer end, bound once: the capability (RightSend) and the schema are checked here,
  * not per send. The hot path checks only the binding's token (one acquire load).
  */
-class RingSender {
+class RingProducer {
 public:
-    [[nodiscard]] static ErrorOr<RingSender> bind(CapabilitySpace&, RingCap const&, u64 expected_schema_id,
+    RingProducer() = default;
+    [[nodiscard]] static ErrorOr<RingProducer> bind(CapabilitySpace&, RingCap const&, u64 expected_schema_id,
         SignalMask& own_mask, SignalBit space_bit);
 
     [[nodiscard]] ErrorOr<void> try_send(std::span<u8 const> message);
@@ -193,14 +153,24 @@ public:
             Transfer::Copy, keep);
     }
 
+    /* Untyped form, for the kernel-call layer: `copy` derives with `keep` rights, else moves. */
+    [[nodiscard]] ErrorOr<void> send_capability(std::span<u8 const> message, CapabilitySpace& from, CapabilityClass capability_class,
+        RawHandle capability, bool copy, Rights keep)
+    {
+        return send_with_capability(message, from, capability_class, capability.space, capability.slot, capability.generation,
+            copy ? Transfer::Copy : Transfer::Move, keep);
+    }
+
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
     [[nodiscard]] SignalBit space_bit() const { return m_space_bit; }
+    /* Whether the binding is still this end's and valid (the error says why not). */
+    [[nodiscard]] ErrorOr<void> check_binding() const;
     [[nodiscard]] bool is_full() const { return m_ring->is_full(); }
     /* Give the end up now (it is given up anyway when the Task exits); later calls fail. */
     void unbind();
 
 private:
-    RingSender(Ring* ring, SignalBit space_bit, u32 token, u32 bind_serial)
+    RingProducer(Ring* ring, SignalBit space_bit, u32 token, u32 bind_serial)
         : m_ring(ring)
         , m_space_bit(space_bit)
         , m_token(token)
@@ -211,20 +181,20 @@ private:
         Move,
         Copy,
     };
-    [[nodiscard]] ErrorOr<void> check_binding() const;
     [[nodiscard]] ErrorOr<void> send_with_capability(std::span<u8 const>, CapabilitySpace& from, CapabilityClass,
         u32 space, u16 slot, u32 generation, Transfer, Rights keep);
 
-    Ring* m_ring;
-    SignalBit m_space_bit;
-    u32 m_token; /* the binding's token when bound */
-    u32 m_bind_serial;
+    Ring* m_ring { nullptr };
+    SignalBit m_space_bit { 0 };
+    u32 m_token { 0 }; /* the binding's token when bound */
+    u32 m_bind_serial { 0 };
 };
 
 /* The consumer end, bound once (RightReceive). */
-class RingReceiver {
+class RingConsumer {
 public:
-    [[nodiscard]] static ErrorOr<RingReceiver> bind(CapabilitySpace&, RingCap const&, u64 expected_schema_id,
+    RingConsumer() = default;
+    [[nodiscard]] static ErrorOr<RingConsumer> bind(CapabilitySpace&, RingCap const&, u64 expected_schema_id,
         SignalMask& own_mask, SignalBit doorbell);
 
     /* Copies the next message into `buffer`; a capability in the slot lands in `into`. */
@@ -241,28 +211,28 @@ public:
     [[nodiscard]] bool is_empty() const { return m_ring->is_empty(); }
     [[nodiscard]] SignalBit doorbell() const { return m_doorbell; }
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
+    [[nodiscard]] ErrorOr<void> check_binding() const;
     /* Give the end up now (it is given up anyway when the Task exits); later calls fail. */
     void unbind();
 
 private:
-    RingReceiver(Ring* ring, SignalBit doorbell, u32 token, u32 bind_serial)
+    RingConsumer(Ring* ring, SignalBit doorbell, u32 token, u32 bind_serial)
         : m_ring(ring)
         , m_doorbell(doorbell)
         , m_token(token)
         , m_bind_serial(bind_serial)
     {
     }
-    [[nodiscard]] ErrorOr<void> check_binding() const;
     void release(u32 head, u32 tail_seen, u32 count);
 
-    Ring* m_ring;
-    SignalBit m_doorbell;
-    u32 m_token; /* the binding's token when bound */
-    u32 m_bind_serial;
+    Ring* m_ring { nullptr };
+    SignalBit m_doorbell { 0 };
+    u32 m_token { 0 }; /* the binding's token when bound */
+    u32 m_bind_serial { 0 };
 };
 
 template<typename Visitor>
-ErrorOr<usize> RingReceiver::receive_burst(usize maximum, Visitor&& visit)
+ErrorOr<usize> RingConsumer::receive_burst(usize maximum, Visitor&& visit)
 {
     auto current = check_binding();
     if (current.is_error())

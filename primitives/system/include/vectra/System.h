@@ -1,0 +1,180 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The kernel calls: everything a component may ask of the kernel. Each acts for the calling
+ * Task only — through its own capability space, its own Signal Mask, its own Bundle — and
+ * names its authority by handle. There is no call that takes another Task's space, and no
+ * kernel object is ever visible here.
+ *
+ * Each call is one kernel::CallFrame (vectra/kernel/CallFrame.h): a direct function call for
+ * a Task without a protection domain, a trap for a Task in one; the checks are the same.
+ */
+
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vectra/Bundle.h>
+#include <vectra/Capability.h>
+#include <vectra/Error.h>
+#include <vectra/Format.h>
+#include <vectra/SignalBit.h>
+#include <vectra/TaskTypes.h>
+
+namespace vectra::system {
+
+/* --- Signals and time --------------------------------------------------------------------- */
+
+/* Park until any bit in `mask` is pending in the caller's mask; clears and returns those bits. */
+u64 wait(u64 mask);
+/* As wait(), but `deadline_bit` is raised at `deadline` (monotonic ns) if nothing came first. */
+u64 wait_until(u64 mask, u64 deadline, SignalBit deadline_bit);
+void yield();
+/* Clears and returns the bits of `mask` already pending, without parking. */
+[[nodiscard]] u64 take_pending(u64 mask);
+/* Raise the bit a SignalCap names (RightRaise). */
+[[nodiscard]] ErrorOr<void> raise(SignalCap const&);
+/* A SignalCap (raise, grant, revoke) on `bit` of the caller's own mask, to hand to others. */
+[[nodiscard]] ErrorOr<SignalCap> signal_capability(SignalBit);
+[[nodiscard]] u64 monotonic_nanoseconds();
+/* Up to `buffer.size()` bytes of the machine's entropy; returns how many were written. */
+[[nodiscard]] usize entropy(std::span<u8> buffer);
+
+/* --- Capabilities ------------------------------------------------------------------------- */
+
+struct CapabilityDescription {
+    CapabilityClass capability_class { CapabilityClass::Task };
+    Rights rights { 0 };
+};
+
+[[nodiscard]] ErrorOr<RawHandle> attenuate(RawHandle, CapabilityClass, Rights keep);
+[[nodiscard]] ErrorOr<usize> revoke(RawHandle, CapabilityClass);
+[[nodiscard]] ErrorOr<void> remove(RawHandle, CapabilityClass);
+[[nodiscard]] ErrorOr<CapabilityDescription> describe(RawHandle, CapabilityClass);
+
+/* A new entry in the caller's space, derived from `handle`, with a subset of its rights. */
+template<CapabilityClass Class>
+[[nodiscard]] ErrorOr<Handle<Class>> attenuate(Handle<Class> const& handle, Rights keep)
+{
+    auto raw = attenuate(RawHandle { handle.space(), handle.slot(), handle.generation() }, Class, keep);
+    if (raw.is_error())
+        return raw.release_error();
+    return Handle<Class>(raw.value().space, raw.value().slot, raw.value().generation);
+}
+
+/* Delete every entry derived from `handle`, in any space; needs RightRevoke. Returns how many. */
+template<CapabilityClass Class>
+[[nodiscard]] ErrorOr<usize> revoke(Handle<Class> const& handle)
+{
+    return revoke(RawHandle { handle.space(), handle.slot(), handle.generation() }, Class);
+}
+
+/* Delete the entry itself (and everything derived from it); the handle is emptied. */
+template<CapabilityClass Class>
+[[nodiscard]] ErrorOr<void> remove(Handle<Class>&& handle)
+{
+    auto removed = remove(RawHandle { handle.space(), handle.slot(), handle.generation() }, Class);
+    if (!removed.is_error())
+        handle = Handle<Class>();
+    return removed;
+}
+
+/* The class and rights of a live entry of the caller's space. */
+template<CapabilityClass Class>
+[[nodiscard]] ErrorOr<CapabilityDescription> describe(Handle<Class> const& handle)
+{
+    return describe(RawHandle { handle.space(), handle.slot(), handle.generation() }, Class);
+}
+
+/* --- Bundles ------------------------------------------------------------------------------ */
+
+/* The caller's own Bundle, slot by slot (what Bundle::describe returns). */
+[[nodiscard]] ErrorOr<usize> bundle_slots(std::span<Bundle::SlotDescription> into);
+
+[[nodiscard]] ErrorOr<void> bundle_place(TaskCap const& child, std::string_view name, RawHandle, CapabilityClass,
+    bool copy, Rights rights);
+
+/*
+ * Parent side, before the child first runs (TaskCap with RightGrant): copy a capability into
+ * the child's Bundle as `name`, with a subset of its rights (needs RightGrant on it).
+ */
+template<CapabilityClass Class>
+[[nodiscard]] ErrorOr<void> grant(TaskCap const& child, std::string_view name, Handle<Class> const& source, Rights rights)
+{
+    return bundle_place(child, name, RawHandle { source.space(), source.slot(), source.generation() }, Class, true, rights);
+}
+
+/* Parent side: move a capability into the child's Bundle as `name` (the handle is emptied). */
+template<CapabilityClass Class>
+[[nodiscard]] ErrorOr<void> give(TaskCap const& child, std::string_view name, Handle<Class>&& source)
+{
+    auto placed = bundle_place(child, name, RawHandle { source.space(), source.slot(), source.generation() }, Class, false, 0);
+    if (!placed.is_error())
+        source = Handle<Class>();
+    return placed;
+}
+
+/* --- Memory and Tasks --------------------------------------------------------------------- */
+
+/* Carve a child Reticle of `size` bytes from `parent` (RightRetype); the new ReticleCap has every right. */
+[[nodiscard]] ErrorOr<ReticleCap> carve(ReticleCap const& parent, usize size);
+/* Return every byte of a Reticle at once (RightRetype); Busy while anything carved or retyped from it lives. */
+[[nodiscard]] ErrorOr<void> reclaim(ReticleCap const&);
+/* A zeroed memory object of `size` bytes retyped from `memory` (RightRetype); the MemCap has read, write, grant, revoke. */
+[[nodiscard]] ErrorOr<MemCap> create_memory(ReticleCap const& memory, usize size);
+/* The bytes a MemCap names (RightRead; writable only with RightWrite — a read-only view otherwise). */
+[[nodiscard]] ErrorOr<std::span<u8>> map_memory(MemCap const&);
+[[nodiscard]] ErrorOr<std::span<u8 const>> map_memory_read_only(MemCap const&);
+
+/*
+ * Spawn a Task whose stack and Task block are retyped from `memory` (RightRetype); `authority`
+ * must carry RightSpawn. The caller gets the original TaskCap (read, grant, revoke) and fills
+ * the child's Bundle through it (grant, give) before the child first runs.
+ */
+[[nodiscard]] ErrorOr<TaskCap> spawn(TaskCap const& authority, ReticleCap const& memory, SpawnRequest const&);
+[[nodiscard]] ErrorOr<TaskStatus> task_status(TaskCap const&);
+[[nodiscard]] TaskStatus self_status();
+/* Forget an exited Task (RightRevoke on its TaskCap, which is deleted; Busy while it runs). */
+[[nodiscard]] ErrorOr<void> reap(TaskCap&&);
+
+/* --- Rings, timers, interrupts, console --------------------------------------------------- */
+
+/* A Ring retyped from `memory` (RightRetype); the original RingCap carries every right. */
+[[nodiscard]] ErrorOr<RingCap> create_ring(ReticleCap const& memory, u32 slot_count, u32 slot_size, u64 schema_id);
+/* Empty a Ring and start its next epoch (RightRevoke: the owner): bound ends see PeerRestarted. */
+[[nodiscard]] ErrorOr<void> reset_ring(RingCap const&);
+
+/* A one-shot Timer retyped from `memory` that raises `bit` of the caller's mask (TimerCap: write, grant, revoke). */
+[[nodiscard]] ErrorOr<TimerCap> create_timer(ReticleCap const& memory, SignalBit);
+/* Arm (or re-arm) it for `deadline` (monotonic ns); RightWrite. */
+[[nodiscard]] ErrorOr<void> arm_timer(TimerCap const&, u64 deadline);
+[[nodiscard]] ErrorOr<void> cancel_timer(TimerCap const&);
+
+/* Route the line an IrqCap names (RightReceive) to `bit` of the caller's mask and unmask it. */
+[[nodiscard]] ErrorOr<void> bind_interrupt(IrqCap const&, SignalBit);
+/*
+ * Raise the platform's software interrupt line, which `irq` must name (RightReceive): its
+ * holder may poke its own line, nobody else's.
+ */
+[[nodiscard]] ErrorOr<void> trigger_software_interrupt(IrqCap const& irq);
+/* The line an IrqCap names (RightRead). */
+[[nodiscard]] ErrorOr<u32> interrupt_line(IrqCap const&);
+
+/* Write `text` to the console a DeviceCap names (RightWrite). */
+[[nodiscard]] ErrorOr<void> console_write(ConsoleCap const&, std::string_view text);
+
+}
+
+namespace vectra {
+
+/* Prints one formatted line through a console capability. */
+template<typename... Arguments>
+ErrorOr<void> print_line(ConsoleCap const& console, fmt::format_string<Arguments...> format, Arguments&&... arguments)
+{
+    FixedString<256> line;
+    format_into(line, format, std::forward<Arguments>(arguments)...);
+    line.append("\n");
+    return system::console_write(console, line.view());
+}
+
+}

@@ -1,0 +1,83 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * A Task as its parent and supervisor see it: how to ask for one, and what it reports.
+ */
+
+#pragma once
+
+#include <string_view>
+#include <vectra/Error.h>
+#include <vectra/FixedString.h>
+#include <vectra/SignalBit.h>
+#include <vectra/Types.h>
+
+namespace vectra {
+
+class Bundle;
+
+/* The entry shape of every Task: its Bundle in, an exit status (or an error) out. */
+using TaskEntry = ErrorOr<i32> (*)(Bundle&);
+
+/* The "two clocks" rule: Person-clock work runs before Network-clock work. */
+enum class Band : u8 {
+    Person = 0,
+    Network = 1,
+};
+
+enum class TaskState : u8 {
+    Runnable,
+    Waiting,
+    Exited,
+};
+
+/* Why a Task stopped, as its supervisor learns it. */
+enum class ExitCause : u8 {
+    Returned, /* the entry returned a status */
+    Failed,   /* the entry returned an error */
+    Panicked, /* a VERIFY, MUST or PANIC failed inside the Task */
+    Faulted,  /* the CPU faulted while running the Task (a stack overflow hits its guard page) */
+    Stopped,  /* its last TaskCap was deleted (revoked, or its holder exited) while it ran */
+};
+
+[[nodiscard]] char const* exit_cause_name(ExitCause);
+
+/* What a parent asks for when it spawns a Task (system::spawn). */
+struct SpawnRequest {
+    std::string_view name;
+    TaskEntry entry { nullptr };
+    usize stack_size { 32 * KiB };
+    Band band { Band::Person };
+    /* Raised in the spawner's own Signal Mask when the Task exits (none if not set). */
+    bool notify_on_exit { false };
+    SignalBit exit_bit { 63 };
+};
+
+/* What the holder of a TaskCap with RightRead learns of the Task (system::task_status). */
+struct TaskStatus {
+    FixedString<31> name;
+    TaskState state { TaskState::Runnable };
+    Band band { Band::Person };
+    ExitCause exit_cause { ExitCause::Returned };
+    i32 exit_status { 0 };
+    ErrorCode exit_error { ErrorCode::None };
+    char const* exit_error_message { nullptr }; /* read-only image data */
+    /* A panic's or fault's message (a string in read-only image data) and a fault's address. */
+    char const* failure_message { nullptr };
+    u64 failure_address { 0 };
+    /* The guard page below its stack (0 when the platform cannot guard pages). */
+    uptr guard_page { 0 };
+    u64 switches { 0 };
+};
+
+namespace kernel {
+
+/*
+ * The first Task. The image's init service defines it (services/initd); the kernel spawns it
+ * with a Bundle holding "console", "memory" (all free RAM), "tasks" and "irq-software".
+ */
+[[nodiscard]] ErrorOr<i32> initial_task_entry(Bundle&);
+
+}
+
+}

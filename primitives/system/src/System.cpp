@@ -1,0 +1,294 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The component side of the kernel calls (vectra/System.h): each builds one CallFrame and
+ * hands it to the kernel. Nothing here may touch a kernel object; it runs with the caller's
+ * privileges, whatever they are.
+ */
+
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/kernel/CallFrame.h>
+
+namespace vectra::system {
+
+using kernel::Call;
+using kernel::CallFrame;
+
+namespace {
+
+/* The one way into the kernel. */
+void enter(CallFrame& frame)
+{
+    kernel::system_call(frame);
+}
+
+CallFrame frame_of(Call call, std::initializer_list<u64> arguments)
+{
+    CallFrame frame;
+    frame.number = static_cast<u64>(call);
+    usize index = 0;
+    for (u64 argument : arguments)
+        frame.arguments[index++] = argument;
+    return frame;
+}
+
+ErrorOr<CallFrame> call(Call number, std::initializer_list<u64> arguments)
+{
+    auto frame = frame_of(number, arguments);
+    enter(frame);
+    if (frame.error != 0)
+        return Error(static_cast<ErrorCode>(frame.error), frame.message);
+    return frame;
+}
+
+u64 address(void const* pointer) { return reinterpret_cast<uptr>(pointer); }
+u64 word(RawHandle handle) { return kernel::handle_word(handle); }
+
+template<CapabilityClass Class>
+RawHandle raw(Handle<Class> const& handle)
+{
+    return { handle.space(), handle.slot(), handle.generation() };
+}
+
+RawHandle raw_result(CallFrame const& frame) { return kernel::handle_from_words(frame.results[0], frame.results[1]); }
+
+template<CapabilityClass Class>
+Handle<Class> handle_result(CallFrame const& frame)
+{
+    auto result = raw_result(frame);
+    return Handle<Class>(result.space, result.slot, result.generation);
+}
+
+template<CapabilityClass Class>
+ErrorOr<Handle<Class>> handle_call(Call number, std::initializer_list<u64> arguments)
+{
+    auto frame = call(number, arguments);
+    if (frame.is_error())
+        return frame.release_error();
+    return handle_result<Class>(frame.value());
+}
+
+ErrorOr<void> void_call(Call number, std::initializer_list<u64> arguments)
+{
+    auto frame = call(number, arguments);
+    if (frame.is_error())
+        return frame.release_error();
+    return {};
+}
+
+}
+
+u64 wait(u64 mask)
+{
+    auto frame = frame_of(Call::Wait, { mask });
+    enter(frame);
+    return frame.results[0];
+}
+
+u64 wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
+{
+    auto frame = frame_of(Call::WaitUntil, { mask, deadline, deadline_bit.index() });
+    enter(frame);
+    return frame.results[0];
+}
+
+u64 take_pending(u64 mask)
+{
+    auto frame = frame_of(Call::Wait, { mask, 1 });
+    enter(frame);
+    return frame.results[0];
+}
+
+void yield()
+{
+    auto frame = frame_of(Call::Yield, {});
+    enter(frame);
+}
+
+ErrorOr<void> raise(SignalCap const& signal)
+{
+    return void_call(Call::Raise, { word(raw(signal)), signal.generation() });
+}
+
+ErrorOr<SignalCap> signal_capability(SignalBit bit)
+{
+    return handle_call<CapabilityClass::Signal>(Call::SignalCapability, { bit.index() });
+}
+
+u64 monotonic_nanoseconds()
+{
+    auto frame = frame_of(Call::MonotonicNow, {});
+    enter(frame);
+    return frame.results[0];
+}
+
+usize entropy(std::span<u8> buffer)
+{
+    auto frame = frame_of(Call::Entropy, { address(buffer.data()), buffer.size() });
+    enter(frame);
+    return frame.error == 0 ? frame.results[0] : 0;
+}
+
+ErrorOr<RawHandle> attenuate(RawHandle handle, CapabilityClass capability_class, Rights keep)
+{
+    auto frame = TRY(call(Call::Attenuate, { word(handle), handle.generation, u64(capability_class), keep }));
+    return raw_result(frame);
+}
+
+ErrorOr<usize> revoke(RawHandle handle, CapabilityClass capability_class)
+{
+    auto frame = TRY(call(Call::Revoke, { word(handle), handle.generation, u64(capability_class) }));
+    return frame.results[0];
+}
+
+ErrorOr<void> remove(RawHandle handle, CapabilityClass capability_class)
+{
+    return void_call(Call::Remove, { word(handle), handle.generation, u64(capability_class) });
+}
+
+ErrorOr<CapabilityDescription> describe(RawHandle handle, CapabilityClass capability_class)
+{
+    auto frame = TRY(call(Call::Describe, { word(handle), handle.generation, u64(capability_class) }));
+    return CapabilityDescription { static_cast<CapabilityClass>(frame.results[0]), static_cast<Rights>(frame.results[1]) };
+}
+
+ErrorOr<RawHandle> take(std::string_view name, CapabilityClass capability_class)
+{
+    auto frame = TRY(call(Call::BundleTake, { address(name.data()), name.size(), u64(capability_class) }));
+    return raw_result(frame);
+}
+
+ErrorOr<usize> bundle_slots(std::span<Bundle::SlotDescription> into)
+{
+    auto frame = TRY(call(Call::BundleDescribe, { address(into.data()), into.size() }));
+    return frame.results[0];
+}
+
+ErrorOr<void> bundle_place(TaskCap const& child, std::string_view name, RawHandle source, CapabilityClass capability_class,
+    bool copy, Rights rights)
+{
+    kernel::BundlePlacement placement {
+        { word(raw(child)), child.generation() },
+        name.data(),
+        name.size(),
+        { word(source), source.generation },
+        u64(capability_class),
+        rights,
+    };
+    return void_call(copy ? Call::BundleGrant : Call::BundleGive, { address(&placement) });
+}
+
+ErrorOr<ReticleCap> carve(ReticleCap const& parent, usize size)
+{
+    return handle_call<CapabilityClass::Reticle>(Call::Carve, { word(raw(parent)), parent.generation(), size });
+}
+
+ErrorOr<void> reclaim(ReticleCap const& memory)
+{
+    return void_call(Call::Reclaim, { word(raw(memory)), memory.generation() });
+}
+
+ErrorOr<MemCap> create_memory(ReticleCap const& memory, usize size)
+{
+    return handle_call<CapabilityClass::Memory>(Call::CreateMemory, { word(raw(memory)), memory.generation(), size });
+}
+
+ErrorOr<std::span<u8>> map_memory(MemCap const& memory)
+{
+    auto frame = TRY(call(Call::MapMemory, { word(raw(memory)), memory.generation(), 1 }));
+    return std::span<u8>(reinterpret_cast<u8*>(frame.results[0]), frame.results[1]);
+}
+
+ErrorOr<std::span<u8 const>> map_memory_read_only(MemCap const& memory)
+{
+    auto frame = TRY(call(Call::MapMemory, { word(raw(memory)), memory.generation(), 0 }));
+    return std::span<u8 const>(reinterpret_cast<u8 const*>(frame.results[0]), frame.results[1]);
+}
+
+ErrorOr<TaskCap> spawn(TaskCap const& authority, ReticleCap const& memory, SpawnRequest const& request)
+{
+    return handle_call<CapabilityClass::Task>(Call::Spawn,
+        { word(raw(authority)), authority.generation(), word(raw(memory)), memory.generation(), address(&request) });
+}
+
+ErrorOr<TaskStatus> task_status(TaskCap const& task)
+{
+    TaskStatus status;
+    TRY(call(Call::TaskStatus, { word(raw(task)), task.generation(), address(&status) }));
+    return status;
+}
+
+TaskStatus self_status()
+{
+    TaskStatus status;
+    auto frame = frame_of(Call::SelfStatus, { address(&status) });
+    enter(frame);
+    return status;
+}
+
+ErrorOr<void> reap(TaskCap&& task)
+{
+    auto reaped = void_call(Call::Reap, { word(raw(task)), task.generation() });
+    if (!reaped.is_error())
+        task = TaskCap();
+    return reaped;
+}
+
+ErrorOr<RingCap> create_ring(ReticleCap const& memory, u32 slot_count, u32 slot_size, u64 schema_id)
+{
+    return handle_call<CapabilityClass::Ring>(Call::CreateRing,
+        { word(raw(memory)), memory.generation(), slot_count, slot_size, schema_id });
+}
+
+ErrorOr<void> reset_ring(RingCap const& ring)
+{
+    return void_call(Call::ResetRing, { word(raw(ring)), ring.generation() });
+}
+
+ErrorOr<TimerCap> create_timer(ReticleCap const& memory, SignalBit bit)
+{
+    return handle_call<CapabilityClass::Timer>(Call::CreateTimer, { word(raw(memory)), memory.generation(), bit.index() });
+}
+
+ErrorOr<void> arm_timer(TimerCap const& timer, u64 deadline)
+{
+    return void_call(Call::ArmTimer, { word(raw(timer)), timer.generation(), deadline });
+}
+
+ErrorOr<void> cancel_timer(TimerCap const& timer)
+{
+    return void_call(Call::CancelTimer, { word(raw(timer)), timer.generation() });
+}
+
+ErrorOr<void> bind_interrupt(IrqCap const& irq, SignalBit bit)
+{
+    return void_call(Call::BindInterrupt, { word(raw(irq)), irq.generation(), bit.index() });
+}
+
+ErrorOr<void> trigger_software_interrupt(IrqCap const& irq)
+{
+    return void_call(Call::TriggerInterrupt, { word(raw(irq)), irq.generation() });
+}
+
+ErrorOr<u32> interrupt_line(IrqCap const& irq)
+{
+    auto frame = TRY(call(Call::InterruptLine, { word(raw(irq)), irq.generation() }));
+    return static_cast<u32>(frame.results[0]);
+}
+
+ErrorOr<void> console_write(ConsoleCap const& console, std::string_view text)
+{
+    return void_call(Call::ConsoleWrite, { word(raw(console)), console.generation(), address(text.data()), text.size() });
+}
+
+}
+
+namespace vectra {
+
+ErrorOr<usize> Bundle::describe(std::span<SlotDescription> into) const
+{
+    return system::bundle_slots(into);
+}
+
+}

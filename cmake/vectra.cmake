@@ -55,6 +55,40 @@ function(vectra_component name)
         target_link_libraries(${target} INTERFACE ${ARG_LINK})
     endif()
     set_property(GLOBAL APPEND PROPERTY VECTRA_COMPONENTS ${name})
+    file(RELATIVE_PATH folder ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
+    set_property(GLOBAL PROPERTY VECTRA_FOLDER_${name} ${folder})
+    set_property(GLOBAL PROPERTY VECTRA_DEPENDS_${name} "${ARG_DEPENDS}")
+endfunction()
+
+# The kernel boundary: code outside primitives/ and platforms/ sees handles and the kernel calls
+# (the `system` component) and nothing else of the kernel — no kernel object, no other Task's
+# space, no mint. A component that depends on a kernel-side component stops the configuration,
+# naming both; one that includes a kernel header without depending on it fails to compile,
+# because only its dependencies' include folders are on its path.
+function(vectra_check_kernel_boundary)
+    get_property(components GLOBAL PROPERTY VECTRA_COMPONENTS)
+    set(kernel_side "")
+    foreach(component IN LISTS components)
+        get_property(folder GLOBAL PROPERTY VECTRA_FOLDER_${component})
+        if(folder MATCHES "^(primitives|platforms)/" AND NOT component STREQUAL "system")
+            list(APPEND kernel_side ${component})
+        endif()
+    endforeach()
+    foreach(component IN LISTS components)
+        get_property(folder GLOBAL PROPERTY VECTRA_FOLDER_${component})
+        if(folder MATCHES "^(primitives|platforms)/")
+            continue()
+        endif()
+        get_property(depends GLOBAL PROPERTY VECTRA_DEPENDS_${component})
+        foreach(dependency IN LISTS depends)
+            if(dependency IN_LIST kernel_side)
+                get_property(dependency_folder GLOBAL PROPERTY VECTRA_FOLDER_${dependency})
+                message(FATAL_ERROR "${folder}/CMakeLists.txt: component '${component}' depends on "
+                    "'${dependency}' (${dependency_folder}), which is inside the kernel; code outside "
+                    "primitives/ and platforms/ may depend on 'system' (handles and kernel calls) only")
+            endif()
+        endforeach()
+    endforeach()
 endfunction()
 
 function(vectra_component_sources name)

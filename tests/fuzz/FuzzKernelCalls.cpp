@@ -1,0 +1,312 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * libFuzzer target: random kernel-call sequences from three Tasks (and whatever they spawn),
+ * interleaved by yields. Each call's number and argument words come from the input; handles
+ * and Ring bindings are drawn from what the calling Task was given or got back, or made up, so
+ * calls reach deep into the kernel's state (derivation trees, Bundles, bindings, Reticles).
+ * Pointers are the one thing kept honest — a Task without a protection domain is trusted with
+ * its own address space (kernel::caller_may_access) — so pointer arguments always name a
+ * buffer of the calling Task, with lengths that stay inside it. ASan and UBSan watch every
+ * step; at the end every Task is ended and reaped and every kernel object must be retired,
+ * or the Arena is not returned whole (which is checked).
+ */
+
+#include "../TestSupport.h"
+#include <cstring>
+#include <vectra/Ring.h>
+#include <vectra/System.h>
+#include <vectra/kernel/CallFrame.h>
+#include <vectra/kernel/Executor.h>
+
+using namespace vectra;
+using kernel::Call;
+
+namespace {
+
+constexpr u64 schema = schema_id_of("schema kernel-call-fuzz version 1\n");
+
+ErrorOr<i32> fuzzing_task(Bundle&);
+
+/* The input, shared by every fuzzing Task: each takes bytes from where the last left off. */
+struct Input {
+    u8 const* data { nullptr };
+    usize size { 0 };
+    usize offset { 0 };
+
+    bool exhausted() const { return offset >= size; }
+    u8 byte() { return offset < size ? data[offset++] : 0; }
+    u64 word()
+    {
+        u64 value = 0;
+        for (int index = 0; index < 8; ++index)
+            value = (value << 8) | byte();
+        return value;
+    }
+};
+Input s_input;
+
+/* What one Task has to name things with: handles and bindings it was given or got back. */
+struct Pool {
+    static constexpr usize capacity = 32;
+    RawHandle handles[capacity] {};
+    u64 bindings[8] {};
+    usize handle_count { 0 };
+    usize binding_count { 0 };
+
+    void add(RawHandle handle) { handles[handle_count++ % capacity] = handle; }
+    void add_binding(u64 binding) { bindings[binding_count++ % 8] = binding; }
+    RawHandle pick(u8 selector) const
+    {
+        if (handle_count == 0 || selector >= 240)
+            return { static_cast<u32>(selector), static_cast<u16>(selector % 64), selector };
+        return handles[selector % (handle_count < capacity ? handle_count : capacity)];
+    }
+    u64 binding(u8 selector) const
+    {
+        if (binding_count == 0 || selector >= 240)
+            return kernel::binding_word(selector % 40, selector / 40);
+        return bindings[selector % (binding_count < 8 ? binding_count : 8)];
+    }
+};
+
+constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "extra", "" };
+
+/* Fills the frame's arguments per the call's shape (vectra/kernel/CallFrame.h, vectra/System.h). */
+void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usize buffer_size)
+{
+    auto handle = [&](usize first) {
+        auto chosen = pool.pick(s_input.byte());
+        frame.arguments[first] = kernel::handle_word(chosen);
+        frame.arguments[first + 1] = chosen.generation;
+    };
+    auto small = [&](usize at, u64 limit) { frame.arguments[at] = s_input.byte() % limit; };
+    auto bytes = [&](usize at) {
+        usize length = s_input.byte() % 128;
+        frame.arguments[at] = reinterpret_cast<uptr>(buffer);
+        frame.arguments[at + 1] = length;
+    };
+    auto name = [&](usize at) {
+        char const* chosen = slot_names[s_input.byte() % 6];
+        frame.arguments[at] = reinterpret_cast<uptr>(chosen);
+        frame.arguments[at + 1] = std::strlen(chosen);
+    };
+    u8* out = buffer + 1024; /* results land in the buffer's second half, aligned */
+    switch (static_cast<Call>(frame.number)) {
+    case Call::ConsoleWrite:
+        handle(0);
+        bytes(2);
+        break;
+    case Call::Wait:
+        frame.arguments[0] = s_input.word();
+        frame.arguments[1] = 1; /* only take what is pending: a Task parked forever would end the run */
+        break;
+    case Call::Raise:
+    case Call::Reclaim:
+    case Call::Reap:
+    case Call::ResetRing:
+    case Call::CancelTimer:
+    case Call::InterruptLine:
+        handle(0);
+        break;
+    case Call::SignalCapability:
+        small(0, 70);
+        break;
+    case Call::Attenuate:
+        handle(0);
+        small(2, 11);
+        frame.arguments[3] = s_input.byte() | (u64(s_input.byte() & 3) << 8);
+        break;
+    case Call::Revoke:
+    case Call::Remove:
+    case Call::Describe:
+        handle(0);
+        small(2, 11);
+        break;
+    case Call::BundleTake:
+        name(0);
+        small(2, 11);
+        break;
+    case Call::BundleGrant:
+    case Call::BundleGive: {
+        auto* placement = reinterpret_cast<kernel::BundlePlacement*>(out);
+        auto child = pool.pick(s_input.byte());
+        auto source = pool.pick(s_input.byte());
+        char const* chosen = slot_names[s_input.byte() % 6];
+        *placement = { { kernel::handle_word(child), child.generation }, chosen, std::strlen(chosen),
+            { kernel::handle_word(source), source.generation }, u64(s_input.byte() % 11), u64(s_input.byte()) };
+        frame.arguments[0] = reinterpret_cast<uptr>(placement);
+        break;
+    }
+    case Call::BundleDescribe:
+        frame.arguments[0] = reinterpret_cast<uptr>(out);
+        frame.arguments[1] = s_input.byte() % ((buffer_size - 1024) / sizeof(Bundle::SlotDescription) + 1);
+        break;
+    case Call::Carve:
+    case Call::CreateMemory:
+        handle(0);
+        frame.arguments[2] = u64(s_input.byte()) * 256;
+        break;
+    case Call::Spawn: {
+        handle(0);
+        handle(2);
+        auto* request = reinterpret_cast<SpawnRequest*>(out);
+        *request = SpawnRequest {};
+        request->name = slot_names[s_input.byte() % 6];
+        request->entry = fuzzing_task;
+        request->stack_size = 16 * KiB + (s_input.byte() % 4) * 4 * KiB;
+        request->notify_on_exit = (s_input.byte() & 1) != 0;
+        request->exit_bit = SignalBit(s_input.byte());
+        frame.arguments[4] = reinterpret_cast<uptr>(request);
+        break;
+    }
+    case Call::TaskStatus:
+        handle(0);
+        frame.arguments[2] = reinterpret_cast<uptr>(out);
+        break;
+    case Call::SelfStatus:
+        frame.arguments[0] = reinterpret_cast<uptr>(out);
+        break;
+    case Call::CreateRing:
+        handle(0);
+        frame.arguments[2] = u64(1) << (s_input.byte() % 5);
+        frame.arguments[3] = 16 + s_input.byte();
+        frame.arguments[4] = (s_input.byte() & 1) ? schema : s_input.word();
+        break;
+    case Call::RingBind:
+        handle(0);
+        frame.arguments[2] = (s_input.byte() & 7) ? schema : s_input.word();
+        frame.arguments[3] = s_input.byte() | (u64(s_input.byte() & 1) << 8);
+        break;
+    case Call::RingUnbind:
+    case Call::RingState:
+        frame.arguments[0] = pool.binding(s_input.byte());
+        break;
+    case Call::RingSend:
+        frame.arguments[0] = pool.binding(s_input.byte());
+        bytes(1);
+        break;
+    case Call::RingSendCapability: {
+        frame.arguments[0] = pool.binding(s_input.byte());
+        bytes(1);
+        auto chosen = pool.pick(s_input.byte());
+        frame.arguments[3] = kernel::handle_word(chosen);
+        frame.arguments[4] = chosen.generation;
+        frame.arguments[5] = (s_input.byte() % 11) | (u64(s_input.byte() & 1) << 8) | (u64(s_input.byte()) << 16);
+        break;
+    }
+    case Call::RingSendBurst: {
+        frame.arguments[0] = pool.binding(s_input.byte());
+        auto* spans = reinterpret_cast<std::span<u8 const>*>(out);
+        usize count = s_input.byte() % 9;
+        for (usize index = 0; index < count; ++index)
+            spans[index] = std::span<u8 const>(buffer, s_input.byte() % 128);
+        frame.arguments[1] = reinterpret_cast<uptr>(spans);
+        frame.arguments[2] = count;
+        break;
+    }
+    case Call::RingReceive:
+        frame.arguments[0] = pool.binding(s_input.byte());
+        frame.arguments[1] = reinterpret_cast<uptr>(buffer);
+        frame.arguments[2] = s_input.byte() * 4;
+        frame.arguments[3] = reinterpret_cast<uptr>(out);
+        break;
+    case Call::RingReceiveBurst:
+        frame.arguments[0] = pool.binding(s_input.byte());
+        frame.arguments[1] = reinterpret_cast<uptr>(buffer);
+        frame.arguments[2] = s_input.byte() * 4;
+        frame.arguments[3] = s_input.byte();
+        break;
+    case Call::CreateTimer:
+    case Call::BindInterrupt:
+        handle(0);
+        small(2, 70);
+        break;
+    case Call::ArmTimer:
+        handle(0);
+        frame.arguments[2] = system::monotonic_nanoseconds() + s_input.byte() * 1000;
+        break;
+    case Call::MapMemory:
+        handle(0);
+        small(2, 2);
+        break;
+    case Call::Entropy:
+        bytes(0);
+        break;
+    default: /* blocking, ending or interrupt-raising calls, and numbers that name no call */
+        frame.number = s_input.byte() % 2 ? 999 : 0;
+        break;
+    }
+}
+
+ErrorOr<i32> fuzzing_task(Bundle&)
+{
+    Pool pool;
+    for (char const* name : { "memory", "tasks", "ring", "partner" }) {
+        for (auto capability_class : { CapabilityClass::Reticle, CapabilityClass::Task, CapabilityClass::Ring,
+                 CapabilityClass::Signal }) {
+            auto taken = system::take(name, capability_class);
+            if (!taken.is_error())
+                pool.add(taken.value());
+        }
+    }
+    alignas(64) u8 buffer[4096] {};
+    for (usize step = 0; step < 64 && !s_input.exhausted(); ++step) {
+        kernel::CallFrame frame;
+        frame.number = 1 + s_input.byte() % 41;
+        shape_arguments(frame, pool, buffer, sizeof(buffer));
+        kernel::system_call(frame);
+        if (frame.error == 0) {
+            auto call = static_cast<Call>(frame.number);
+            if (call == Call::RingBind)
+                pool.add_binding(frame.results[0]);
+            else if (call == Call::Carve || call == Call::Spawn || call == Call::CreateRing || call == Call::CreateTimer
+                || call == Call::CreateMemory || call == Call::SignalCapability || call == Call::Attenuate
+                || call == Call::BundleTake)
+                pool.add(kernel::handle_from_words(frame.results[0], frame.results[1]));
+        }
+        system::yield();
+    }
+    return 0;
+}
+
+}
+
+extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
+{
+    s_input = { data, size, 0 };
+    test::Arena arena(8 * MiB);
+    auto& executor = Executor::current();
+    {
+        SignalMask spare; /* outlives the space that names it */
+        CapabilitySpace supervisor(allocate_space_id());
+        Task* tasks[3] {};
+        for (auto*& task : tasks)
+            task = MUST(executor.spawn(arena.reticle(), { "fuzzer", fuzzing_task, 64 * KiB }));
+        Ring* shared = MUST(Ring::try_create(arena.reticle(), 4, 64, schema));
+        auto ring = MUST(supervisor.mint<CapabilityClass::Ring>(shared, all_rights));
+        for (usize index = 0; index < 3; ++index) {
+            Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
+            auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
+            auto authority = MUST(supervisor.mint<CapabilityClass::Task>(tasks[index], RightSpawn | RightGrant | RightRead));
+            auto partner = MUST(supervisor.mint<CapabilityClass::Signal>(&tasks[(index + 1) % 3]->signals(), all_rights, index));
+            MUST(tasks[index]->bundle().give("memory", supervisor, std::move(memory_cap)));
+            MUST(tasks[index]->bundle().give("tasks", supervisor, std::move(authority)));
+            MUST(tasks[index]->bundle().grant("ring", supervisor, ring, all_rights));
+            MUST(tasks[index]->bundle().give("partner", supervisor, std::move(partner)));
+        }
+        for (auto* task : tasks)
+            (void)executor.run_until_exit(*task);
+        /* Children the fuzzing Tasks spawned and did not reap: run each to its end, then reap it. */
+        while (Task* left = executor.tasks()) {
+            if (left->state() != TaskState::Exited)
+                (void)executor.run_until_exit(*left);
+            if (left->is_listed())
+                MUST(executor.reap(*left));
+        }
+        (void)supervisor.clear();
+    }
+    /* Nothing may still name the Arena's memory: every object carved or retyped from it retired. */
+    VERIFY(arena.reticle().live_contents() == 0);
+    return 0;
+}

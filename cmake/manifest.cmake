@@ -33,10 +33,7 @@ function(vectra_boot_manifest)
             --include-dirs ${VECTRA_GENERATED_DIR}/boot_manifest_includes.txt
         RESULT_VARIABLE result ERROR_VARIABLE errors)
     if(NOT result EQUAL 0)
-        # Indented, so that CMake prints the line as it is instead of re-wrapping it.
-        string(STRIP "${errors}" errors)
-        string(REPLACE "\n" "\n  " errors "  ${errors}")
-        message(FATAL_ERROR "${errors}\n")
+        vectra_fail_with_lines("${errors}")
     endif()
     target_sources(vectra_initd PRIVATE ${output})
     # The generated data names each connection's schema constants, declared in the headers of the

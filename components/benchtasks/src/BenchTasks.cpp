@@ -17,12 +17,12 @@
 #include <vectra/Executor.h>
 #include <vectra/Ring.h>
 #include <vectra/Signal.h>
+#include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/config.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
 #include <vectra/kernel/Kernel.h>
-#include <vectra/platform/Platform.h>
 
 namespace vectra::benchtasks {
 
@@ -68,12 +68,12 @@ ErrorOr<void> measure(
     CycleCounter counter = start_cycle_counter();
     for (u64 index = 0; index < warmup_iterations; ++index)
         TRY(step());
-    u64 start_nanoseconds = platform::monotonic_nanoseconds();
+    MonotonicInstant start = monotonic_now();
     u64 start_cycles = counter.read();
     for (u64 index = 0; index < iterations; ++index)
         TRY(step());
     u64 cycles = counter.read() - start_cycles;
-    u64 nanoseconds = platform::monotonic_nanoseconds() - start_nanoseconds;
+    auto nanoseconds = static_cast<u64>((monotonic_now() - start).nanoseconds());
     u64 operations = iterations * operations_per_step;
     Tenths cycles_each = per_operation(cycles, operations);
     Tenths nanoseconds_each = per_operation(nanoseconds, operations);

@@ -7,6 +7,7 @@
 
 #include <crashtest/Echo.h>
 #include <vectra/Executor.h>
+#include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
@@ -42,11 +43,11 @@ ErrorOr<i32> signals_check(Bundle& bundle)
 
     /* 1. A timer bit: arm a TimerCap 3 ms out and wait on its bit alone. */
     auto timer = TRY(kernel::create_timer(space, memory, timer_bit));
-    u64 armed_at = platform::monotonic_nanoseconds();
-    TRY(Executor::current().arm_timer(space, timer, armed_at + 3'000'000));
+    MonotonicInstant deadline = monotonic_now() + Duration::from_milliseconds(3);
+    TRY(Executor::current().arm_timer(space, timer, deadline.nanoseconds_since_boot()));
     u64 bits = wait(timer_bit.mask());
     TRY(expect(bits == timer_bit.mask(), "woke on another bit than the timer's"));
-    TRY(expect(platform::monotonic_nanoseconds() >= armed_at + 3'000'000, "the timer bit came early"));
+    TRY(expect(monotonic_now() >= deadline, "the timer bit came early"));
     TRY(print_line(console, "signals: timer bit woke the waiting Task ok"));
 
     /* 2. An interrupt bit: route the software interrupt line to a bit, trigger it, wait. */

@@ -6,10 +6,10 @@
  */
 
 #include <vectra/Executor.h>
+#include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
-#include <vectra/platform/Platform.h>
 
 namespace vectra::task_entries {
 
@@ -46,7 +46,7 @@ ErrorOr<i32> survivor(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     /* Run after the hog: wait 50 ms, long enough for it to overflow under emulation. */
     constexpr SignalBit pause_bit { 5 };
-    (void)Executor::current().wait_until(0, platform::monotonic_nanoseconds() + 50'000'000, pause_bit);
+    (void)Executor::current().wait_until(0, deadline_after(Duration::from_milliseconds(50)), pause_bit);
     TRY(print_line(console, "survivor: still running after the overflow"));
     return 0;
 }

@@ -11,10 +11,10 @@
 #include <vectra/Executor.h>
 #include <vectra/Service.h>
 #include <vectra/Signal.h>
+#include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
-#include <vectra/platform/Platform.h>
 
 namespace vectra::task_entries {
 
@@ -92,7 +92,7 @@ struct EchoClient {
                 return sent.release_error();
             (void)wait(space_bit.mask());
         }
-        u64 deadline = platform::monotonic_nanoseconds() + 5'000'000'000ull;
+        u64 deadline = deadline_after(Duration::from_seconds(5));
         while (true) {
             auto received = receiver.try_receive(reply);
             if (!received.is_error())

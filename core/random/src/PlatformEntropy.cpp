@@ -3,14 +3,10 @@
  */
 
 #include <vectra/Entropy.h>
-#include <vectra/platform/Platform.h>
+#include <vectra/System.h>
 
 namespace vectra {
 
-usize PlatformEntropy::gather(std::span<u8> buffer)
-{
-    usize gathered = platform::entropy(buffer.data(), buffer.size());
-    return gathered < buffer.size() ? gathered : buffer.size();
-}
+usize PlatformEntropy::gather(std::span<u8> buffer) { return system::entropy(buffer.data(), buffer.size()); }
 
 }

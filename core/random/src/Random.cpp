@@ -4,7 +4,7 @@
 
 #include <sodium/utils.h>
 #include <vectra/Random.h>
-#include <vectra/platform/Platform.h>
+#include <vectra/System.h>
 
 namespace vectra {
 
@@ -17,7 +17,7 @@ constexpr int gather_attempts = 4;
 /* Material for Standard and Sloppy when the platform gives too little: distinct, not secret. */
 void mix_in_clock(std::span<u8> seed)
 {
-    u64 now = platform::monotonic_nanoseconds();
+    u64 now = system::monotonic_nanoseconds();
     auto address = reinterpret_cast<uptr>(&now);
     for (usize index = 0; index < seed.size(); ++index)
         seed[index] ^= static_cast<u8>((now >> (8 * (index % 8))) ^ (address >> (8 * ((index + 3) % 8))));

@@ -119,12 +119,6 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
 
 }
 
-void console_line(std::string_view text)
-{
-    platform::console_write(text.data(), text.size());
-    platform::console_write("\n", 1);
-}
-
 void power_off_with_report(platform::ExitStatus status)
 {
     if (!s_powering_off) {
@@ -138,6 +132,8 @@ void boot(platform::BootInfo const& boot_info)
 {
     console_format("vectra: booting image {} on {}", CONFIG_IMAGE_NAME, boot_info.platform_name);
     auto status = boot_and_run(boot_info);
+    if (status.is_error() && status.error().code() == ErrorCode::Deadlock)
+        power_off_with_report(platform::ExitStatus::Failure); /* the executor printed the report */
     if (status.is_error()) {
         console_format("vectra: boot failed: {} ({})", error_code_name(status.error().code()), status.error().message());
         power_off_with_report(platform::ExitStatus::Failure);

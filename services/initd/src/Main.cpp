@@ -17,10 +17,10 @@
 #include <vectra/Executor.h>
 #include <vectra/Ring.h>
 #include <vectra/Signal.h>
+#include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Kernel.h>
-#include <vectra/platform/Platform.h>
 
 namespace vectra::initd {
 
@@ -215,7 +215,7 @@ ErrorOr<void> Supervisor::handle_exit(usize index)
     TRY(report(*task));
     TRY(kernel::reap(m_space, std::move(supervised.task)));
     TRY(kernel::reclaim(m_space, supervised.memory));
-    u64 now = platform::monotonic_nanoseconds();
+    u64 now = monotonic_now().nanoseconds_since_boot();
     u64 window = u64(spec.restart.window_ms) * 1'000'000;
     u32 recent = 0;
     for (u64 when : supervised.restart_times)
@@ -356,7 +356,7 @@ ErrorOr<i32> Supervisor::run()
                 TRY(handle_exit(index));
         }
         if (bits & backoff_bit.mask())
-            TRY(restart_due(platform::monotonic_nanoseconds()));
+            TRY(restart_due(monotonic_now().nanoseconds_since_boot()));
         if (!m_checks_started && services_ready())
             TRY(start_checks());
     }

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <vectra/Bytes.h>
 #include <vectra/Executor.h>
+#include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
-#include <vectra/platform/Platform.h>
 #include <vectra/fs/Client.h>
 
 namespace vectra::task_entries {
@@ -129,10 +129,9 @@ ErrorOr<i32> vfs_selfcheck(Bundle& bundle)
 
     /* The deadline timer: a wait with a deadline 2 ms out wakes on its bit, not before. */
     constexpr SignalBit deadline_bit { 40 };
-    u64 start = platform::monotonic_nanoseconds();
-    u64 deadline = start + 2'000'000;
+    u64 deadline = deadline_after(Duration::from_milliseconds(2));
     u64 woke = Executor::current().wait_until(0, deadline, deadline_bit);
-    STEP(console, "timer", expect(woke == deadline_bit.mask() && platform::monotonic_nanoseconds() >= deadline,
+    STEP(console, "timer", expect(woke == deadline_bit.mask() && monotonic_now().nanoseconds_since_boot() >= deadline,
                               "woke before the deadline or on the wrong bit"));
     TRY(print_line(console, "selfcheck: timer deadline 2 ms ok"));
 

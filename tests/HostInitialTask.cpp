@@ -7,6 +7,10 @@
  */
 
 #include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/TaskEntry.h>
+
+/* Named as in images, so that reports read the same. */
+VECTRA_INITIAL_TASK_NAME("initd");
 
 namespace vectra::kernel {
 

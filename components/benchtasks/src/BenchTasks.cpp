@@ -21,8 +21,8 @@
 #include <vectra/Try.h>
 #include <vectra/config.h>
 #include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/TaskEntry.h>
 
 namespace vectra::benchtasks {
 
@@ -310,6 +310,8 @@ ErrorOr<void> run_pair(Authority const& authority, TaskEntry driver_entry, TaskE
 }
 
 }
+
+VECTRA_TASK_ENTRY(bench_primitives);
 
 namespace vectra::task_entries {
 

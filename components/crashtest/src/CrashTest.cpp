@@ -7,7 +7,10 @@
 
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/kernel/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(crash_fault);
+VECTRA_TASK_ENTRY(crash_panic);
 
 namespace vectra::task_entries {
 

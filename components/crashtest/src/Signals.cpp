@@ -10,9 +10,12 @@
 #include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/TaskEntry.h>
 #include <vectra/platform/Platform.h>
+
+VECTRA_TASK_ENTRY(signals_check);
+VECTRA_TASK_ENTRY(counter_producer);
 
 namespace vectra::task_entries {
 

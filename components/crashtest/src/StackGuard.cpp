@@ -9,7 +9,10 @@
 #include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/kernel/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(stack_hog);
+VECTRA_TASK_ENTRY(survivor);
 
 namespace vectra::task_entries {
 

@@ -14,7 +14,11 @@
 #include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/kernel/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(flaky_echo);
+VECTRA_TASK_ENTRY(doomed);
+VECTRA_TASK_ENTRY(supervision_check);
 
 namespace vectra::task_entries {
 

@@ -21,7 +21,9 @@
 #include <vectra/crypto/Library.h>
 #include <vectra/crypto/X25519.h>
 #include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/kernel/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(crypto_selftest);
 
 namespace vectra::task_entries {
 

@@ -21,7 +21,9 @@
 #include <vectra/encoding/Json.h>
 #include <vectra/encoding/MessagePack.h>
 #include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/kernel/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(encoding_selftest);
 
 namespace vectra::task_entries {
 

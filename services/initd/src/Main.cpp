@@ -21,6 +21,7 @@
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/TaskEntry.h>
 
 namespace vectra::initd {
 
@@ -366,6 +367,8 @@ ErrorOr<i32> Supervisor::run()
 }
 
 }
+
+VECTRA_INITIAL_TASK_NAME("initd");
 
 namespace vectra::kernel {
 

@@ -12,8 +12,10 @@
 #include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
-#include <vectra/kernel/Entries.h>
+#include <vectra/kernel/TaskEntry.h>
 #include <vectra/fs/Client.h>
+
+VECTRA_TASK_ENTRY(vfs_selfcheck);
 
 namespace vectra::task_entries {
 

@@ -6,6 +6,7 @@
 #include "Machine.h"
 #include "Power.h"
 #include <vectra/Try.h>
+#include <vectra/platform/NestedFault.h>
 #include <vectra/platform/aarch64/DeviceTree.h>
 
 namespace vectra::platform::aarch64 {
@@ -205,14 +206,6 @@ void subtract(RangeList& list, u64 base, u64 end)
     }
 }
 
-void write_text(char const* text)
-{
-    usize length = 0;
-    while (text[length] != 0)
-        ++length;
-    console_write(text, length);
-}
-
 /* Sorts by base: the ranges are few, insertion sort will do. */
 void sort_by_base(RangeList& list)
 {
@@ -309,9 +302,9 @@ void discover_machine(u64 device_tree_address, MemoryMap& free_memory)
     u64 address = device_tree_address != 0 ? device_tree_address : default_device_tree_address;
     auto result = discover_from_device_tree(address, s_ram, s_reserved);
     if (result.is_error()) {
-        write_text("aarch64: ");
-        write_text(result.error().message());
-        write_text("; assuming 256 MiB of RAM at 0x40000000\n");
+        write_raw_text("aarch64: ");
+        write_raw_text(result.error().message());
+        write_raw_text("; assuming 256 MiB of RAM at 0x40000000\n");
         s_ram = {};
         s_ram.add_sized(ram_base, fallback_ram_size);
         reserve_image();

@@ -97,7 +97,7 @@ class ManifestTest(unittest.TestCase):
 
 
     def test_restart_policy_refusals(self):
-        cases = [({"max_restarts": 101, "window_ms": 0, "backoff_ms": 0}, "restart.max_restarts"),
+        cases = [({"max_restarts": 17, "window_ms": 0, "backoff_ms": 0}, "restart.max_restarts"),
                  ({"max_restarts": -1, "window_ms": 0, "backoff_ms": 0}, "restart.max_restarts"),
                  ({"max_restarts": 1, "window_ms": 3_600_001, "backoff_ms": 0}, "restart.window_ms"),
                  ({"max_restarts": 1, "window_ms": 10, "backoff_ms": 60_001}, "restart.backoff_ms"),

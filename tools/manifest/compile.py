@@ -42,7 +42,8 @@ BANDS = {"person": "Person", "network": "Network"}
 SLOT_KINDS = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory", "SignalCap": "SlotKind::Ready",
               "TaskCap": "SlotKind::Tasks", "IrqCap": "SlotKind::SoftwareIrq"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
-RESTART_LIMITS = (("max_restarts", 100), ("window_ms", 3_600_000), ("backoff_ms", 60_000))
+RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
+                  ("window_ms", 3_600_000), ("backoff_ms", 60_000))
 SIZE_LIMITS = (("reticle_kib", 64, 1 << 22), ("stack_kib", 8, 4096))
 GUARD_KIB = 4  # the guard page below every Task's stack, carved from the same Reticle
 MAX_TASKS = 24  # initd's signal bits

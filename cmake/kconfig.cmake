@@ -91,10 +91,7 @@ function(_vectra_kconfig_generate input_arguments)
         OUTPUT_VARIABLE output
         ERROR_VARIABLE output)
     if(NOT result EQUAL 0)
-        # Indented lines are printed as they are, not re-wrapped.
-        string(STRIP "${output}" output)
-        string(REPLACE "\n" "\n  " output "  ${output}")
-        message(FATAL_ERROR "${output}\n")
+        vectra_fail_with_lines("${output}")
     endif()
     file(STRINGS ${generated}/kconfig-deps.txt inputs)
     set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS

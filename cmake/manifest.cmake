@@ -2,12 +2,12 @@
 # initd (<build>/generated/boot_manifest.cpp), after checking every Task's Bundle against the
 # footprint its entry declares and the composition against the configuration: the manifest's
 # `image` is its folder, every entry's component is enabled (its footprint's `kconfig` symbol)
-# and declared in the kernel's Entries.h, and every memory grant holds the Kconfig sizes of the
-# component it hosts (its footprint's `memory`).
+# and registers the entry (`VECTRA_TASK_ENTRY(name);` in a source of the footprint's folder), and
+# every memory grant holds the Kconfig sizes of the component it hosts (its footprint's `memory`).
 #
 # The compiler runs at configure time, so a bad composition fails configuration with one line
-# naming the file, the field and the reason. The manifest, every footprint, the compiler and
-# Entries.h are configure dependencies: editing any of them re-runs the configuration (and with
+# naming the file, the field and the reason. The manifest, every footprint and the compiler are
+# configure dependencies: editing any of them re-runs the configuration (and with
 # it the checks), which rewrites boot_manifest.cpp only when its content changes, so Ninja
 # recompiles exactly initd's manifest object and relinks.
 
@@ -22,25 +22,42 @@ function(vectra_boot_manifest)
     endif()
     set(output ${VECTRA_GENERATED_DIR}/boot_manifest.cpp)
     set(compiler ${CMAKE_SOURCE_DIR}/tools/manifest/compile.py)
-    set(entries ${CMAKE_SOURCE_DIR}/primitives/kernel/include/vectra/TaskEntries.h)
     file(GLOB footprints CONFIGURE_DEPENDS
         ${CMAKE_SOURCE_DIR}/services/*/*footprint.json ${CMAKE_SOURCE_DIR}/apps/*/*footprint.json
         ${CMAKE_SOURCE_DIR}/components/*/*footprint.json)
     set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-        ${manifest} ${compiler} ${entries} ${footprints})
+        ${manifest} ${compiler} ${footprints})
     execute_process(COMMAND ${VECTRA_PYTHON} ${compiler} --manifest ${manifest} --srctree ${CMAKE_SOURCE_DIR}
-            --output ${output} --image ${VECTRA_IMAGE} --config ${CMAKE_BINARY_DIR}/.config --entries ${entries}
+            --output ${output} --image ${VECTRA_IMAGE} --config ${CMAKE_BINARY_DIR}/.config
             --include-dirs ${VECTRA_GENERATED_DIR}/boot_manifest_includes.txt
         RESULT_VARIABLE result ERROR_VARIABLE errors)
     if(NOT result EQUAL 0)
-        # Indented, so that CMake prints the line as it is instead of re-wrapping it.
-        string(STRIP "${errors}" errors)
-        string(REPLACE "\n" "\n  " errors "  ${errors}")
-        message(FATAL_ERROR "${errors}\n")
+        vectra_fail_with_lines("${errors}")
     endif()
     target_sources(vectra_initd PRIVATE ${output})
     # The generated data names each connection's schema constants, declared in the headers of the
     # components whose footprints describe those schemas.
     file(READ ${VECTRA_GENERATED_DIR}/boot_manifest_includes.txt schema_includes)
     target_include_directories(vectra_initd PRIVATE ${schema_includes})
+endfunction()
+
+# vectra_footprint_header(<component> <entry>): the component's own view of the footprint its entry
+# declares, generated at configure time from that footprint.json (tools/manifest/footprint.py) as
+# <vectra/footprints/<entry>.h>: `vectra::footprints::<entry>`, the slot list check_footprint()
+# takes. Editing the footprint re-configures and rewrites the header (only when it changed).
+function(vectra_footprint_header component entry)
+    if(NOT TARGET vectra_${component})
+        return()
+    endif()
+    set(generator ${CMAKE_SOURCE_DIR}/tools/manifest/footprint.py)
+    set(folder ${VECTRA_GENERATED_DIR}/footprints)
+    execute_process(COMMAND ${VECTRA_PYTHON} ${generator} --srctree ${CMAKE_SOURCE_DIR} --entry ${entry}
+            --output ${folder}/vectra/footprints/${entry}.h
+        RESULT_VARIABLE result OUTPUT_VARIABLE footprint ERROR_VARIABLE errors OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(NOT result EQUAL 0)
+        vectra_fail_with_lines("${errors}")
+    endif()
+    set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+        ${generator} ${CMAKE_SOURCE_DIR}/tools/manifest/compile.py ${footprint})
+    target_include_directories(vectra_${component} PRIVATE ${folder})
 endfunction()

@@ -8,6 +8,10 @@
 
 #include <vectra/Bundle.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/TaskEntry.h>
+
+/* Named as in images, so that reports read the same. */
+VECTRA_INITIAL_TASK_NAME("initd");
 
 namespace vectra::kernel {
 

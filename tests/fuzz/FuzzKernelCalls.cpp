@@ -16,7 +16,7 @@
 #include <cstring>
 #include <vectra/Ring.h>
 #include <vectra/System.h>
-#include <vectra/kernel/CallFrame.h>
+#include <vectra/CallFrame.h>
 #include <vectra/kernel/Executor.h>
 
 using namespace vectra;
@@ -72,7 +72,7 @@ struct Pool {
 
 constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "extra", "" };
 
-/* Fills the frame's arguments per the call's shape (vectra/kernel/CallFrame.h, vectra/System.h). */
+/* Fills the frame's arguments per the call's shape (vectra/CallFrame.h, vectra/System.h). */
 void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usize buffer_size)
 {
     auto handle = [&](usize first) {

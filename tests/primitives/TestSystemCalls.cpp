@@ -12,7 +12,7 @@
 #include <vectra/Ring.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/CallFrame.h>
+#include <vectra/CallFrame.h>
 #include <vectra/kernel/Executor.h>
 
 using namespace vectra;

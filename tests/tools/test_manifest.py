@@ -43,6 +43,9 @@ class ManifestTest(unittest.TestCase):
         text = self.compile(MINIMAL)
         self.assertIn("&task_entries::vfsd", text)
         self.assertIn("&task_entries::vfs_selfcheck", text)
+        # The table declares each entry it names the way its component registers it.
+        self.assertIn("#include <vectra/TaskEntry.h>", text)
+        self.assertIn("VECTRA_TASK_ENTRY(vfs_selfcheck);\nVECTRA_TASK_ENTRY(vfsd);", text)
         self.assertIn("vectra::vfs::schema_id", text)
         self.assertIn('{ "requests", SlotKind::RequestRing, 0, RightReceive }', text)
 
@@ -94,7 +97,7 @@ class ManifestTest(unittest.TestCase):
 
 
     def test_restart_policy_refusals(self):
-        cases = [({"max_restarts": 101, "window_ms": 0, "backoff_ms": 0}, "restart.max_restarts"),
+        cases = [({"max_restarts": 17, "window_ms": 0, "backoff_ms": 0}, "restart.max_restarts"),
                  ({"max_restarts": -1, "window_ms": 0, "backoff_ms": 0}, "restart.max_restarts"),
                  ({"max_restarts": 1, "window_ms": 3_600_001, "backoff_ms": 0}, "restart.window_ms"),
                  ({"max_restarts": 1, "window_ms": 10, "backoff_ms": 60_001}, "restart.backoff_ms"),
@@ -126,12 +129,12 @@ class ManifestTest(unittest.TestCase):
 
 
 class CompositionTest(unittest.TestCase):
-    """The manifest against the configuration: image name, enabled entries, Entries.h, memory."""
+    """The manifest against the configuration: image name, enabled and registered entries, memory."""
 
     CONFIG = {"CONFIG_IMAGE_NAME": '"minimal"', "CONFIG_SERVICE_VFSD": "y", "CONFIG_INITD_SELFCHECK_VFS": "y",
               "CONFIG_VFSD_NODES": "256", "CONFIG_VFSD_BLOCKS": "1024"}
 
-    def compile(self, manifest=None, config=None, image="minimal", entries=None):
+    def compile(self, manifest=None, config=None, image="minimal", registered=None):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "manifest.json")
             with open(path, "w", encoding="utf-8") as handle:
@@ -141,13 +144,9 @@ class CompositionTest(unittest.TestCase):
             with open(config_path, "w", encoding="utf-8") as handle:
                 for name, value in values.items():
                     handle.write(f"# {name} is not set\n" if value == "n" else f"{name}={value}\n")
-            entries_path = None
-            if entries is not None:
-                entries_path = os.path.join(folder, "Entries.h")
-                with open(entries_path, "w", encoding="utf-8") as handle:
-                    handle.write(entries)
             compiler.compile_manifest(path, ROOT, os.path.join(folder, "out.cpp"), image=image,
-                                      config_path=config_path, entries_path=entries_path)
+                                      config_path=config_path,
+                                      registered=registered or compiler.registered_entries)
 
     def refused(self, *fragments, **arguments):
         with self.assertRaises(compiler.ManifestError) as caught:
@@ -193,9 +192,21 @@ class CompositionTest(unittest.TestCase):
         self.refused("tasks[1] (selfcheck).entry", "CONFIG_INITD_SELFCHECK_VFS=y",
                      config={"CONFIG_INITD_SELFCHECK_VFS": "n"})
 
-    def test_entry_missing_from_entries_h_is_named(self):
-        self.refused("entry 'vfs_selfcheck'", "is not declared in", "ErrorOr<i32> vfs_selfcheck(Bundle&);",
-                     entries="namespace vectra::task_entries {\nErrorOr<i32> vfsd(Bundle&);\n}\n")
+    def test_entry_its_component_does_not_register_is_named(self):
+        self.refused("tasks[1] (selfcheck).entry", "entry 'vfs_selfcheck' (services/initd/selfcheck.footprint.json) "
+                     "is not registered: no source in services/initd says `VECTRA_TASK_ENTRY(vfs_selfcheck);`",
+                     registered=lambda folder: {"vfsd"})
+
+    def test_every_footprint_entry_is_registered_by_its_own_folder(self):
+        for entry, (source, _) in compiler.find_footprints(ROOT).items():
+            self.assertIn(entry, compiler.registered_entries(os.path.dirname(source.path)), source.name)
+
+    def test_registrations_are_read_from_the_sources(self):
+        with tempfile.TemporaryDirectory() as folder:
+            with open(os.path.join(folder, "Task.cpp"), "w", encoding="utf-8") as handle:
+                handle.write("VECTRA_TASK_ENTRY(first);\n  VECTRA_TASK_ENTRY( second ) ;\n"
+                             "// VECTRA_TASK_ENTRY(commented);\nint VECTRA_TASK_ENTRY(inline_use);\n")
+            self.assertEqual(compiler.registered_entries(folder), {"first", "second"})
 
     def test_misspelt_entry_suggests_the_closest(self):
         manifest = copy.deepcopy(MINIMAL)
@@ -357,6 +368,41 @@ def mutate(value, generator, replacements):
             container[generator.choice(["extra", "name", "restart", "expect", "one_way", "kconfig"])] = \
                 generator.choice(replacements)
         break
+
+
+
+
+class FootprintHeaderTest(unittest.TestCase):
+    """tools/manifest/footprint.py: the component's view of its footprint, generated from the JSON."""
+
+    def generate(self, entry):
+        with tempfile.TemporaryDirectory() as folder:
+            output = os.path.join(folder, "vectra", "footprints", entry + ".h")
+            result = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "manifest", "footprint.py"),
+                                     "--srctree", ROOT, "--entry", entry, "--output", output],
+                                    capture_output=True, text=True, check=False)
+            text = None
+            if result.returncode == 0:
+                with open(output, encoding="utf-8") as handle:
+                    text = handle.read()
+            return result, text
+
+    def test_every_slot_of_the_json_in_its_order_with_exact_rights(self):
+        result, text = self.generate("vfsd")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        source, footprint = compiler.find_footprints(ROOT)["vfsd"]
+        self.assertEqual(result.stdout.strip(), source.path)  # the configure dependency
+        rows = [line.strip() for line in text.split("\n") if line.strip().startswith('{ "')]
+        self.assertEqual([row.split('"')[1] for row in rows], list(footprint["slots"]))
+        self.assertIn('{ "console", CapabilityClass::Device, RightWrite },', rows)
+        self.assertIn('{ "requests", CapabilityClass::Ring, RightReceive },', rows)
+        self.assertIn("inline constexpr SlotRequirement vfsd[] = {", text)
+
+    def test_an_unknown_entry_is_one_line(self):
+        result, _ = self.generate("vfds")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stderr.strip().count("\n"), 0)
+        self.assertIn("no footprint.json declares 'vfds' (did you mean 'vfsd'?)", result.stderr)
 
 
 if __name__ == "__main__":

@@ -177,6 +177,29 @@ class IncrementalBuildTest(unittest.TestCase):
             self.assertNotEqual(result.returncode, 0)
             self.assertIn("tasks[0] (vfsd).reticle_kib", result.stdout)
 
+    def test_footprint_edit_regenerates_the_code_view_of_it(self):
+        # The console slot moves to the end: the manifest still matches, the generated list changes.
+        console = '    "console":  { "class": "DeviceCap",  "device": "console", "rights": ["write"] },\n'
+        ready = '    "ready":    { "class": "SignalCap",  "rights": ["raise"] }\n'
+        with open(self.path("services/vfsd/footprint.json"), encoding="utf-8") as handle:
+            text = handle.read()
+        slots = text[text.index(console):text.index(ready) + len(ready)]
+        moved = slots.replace(console, "").replace(ready, ready.rstrip("\n") + ",\n" + console.rstrip(",\n") + "\n")
+        with self.edited("services/vfsd/footprint.json", slots, moved):
+            work = self.rebuilt()
+            header = self.generated("generated/footprints/vectra/footprints/vfsd.h")
+            self.assertLess(header.index('{ "ready"'), header.index('{ "console"'))
+            self.assertTrue(any("vfsd" in line and "Main.cpp" in line for line in work), work)
+            self.assertFalse(any("RamFilesystem" in line for line in work), work)
+
+    def test_an_upward_include_added_later_fails_the_next_build(self):
+        with self.edited("core/base/src/Error.cpp", "#include <vectra/Error.h>",
+                         "#include <vectra/Error.h>\n#include <vectra/Service.h>"):
+            result = subprocess.run(["ninja", "-C", self.folder], stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
+            self.assertNotEqual(result.returncode, 0)
+            self.assertIn("layers: core/base/src/Error.cpp:6: includes <vectra/Service.h>", result.stdout)
+
     def test_kconfig_file_edit_reaches_the_configuration(self):
         with self.edited("services/vfsd/Kconfig", "default 1024", "default 1000"):
             work = self.rebuilt()

@@ -10,13 +10,18 @@ component that defines the entry), checks the composition against the build's co
 Every problem ends in one line, `<file>: <field>: <reason>`: a missing or extra grant, a wrong
 class or right, an unknown connection, a value of the wrong JSON type, a name the generated C++
 could not hold (control characters, non-ASCII, `;`, a trailing newline...), an entry whose
-component the configuration leaves off or that the kernel does not declare, a memory grant smaller
+component the configuration leaves off or does not register, a memory grant smaller
 than the Kconfig sizes of the component it hosts, or an `image` that is not the manifest's folder.
 Every string that reaches the generated C++ is validated strictly first and escaped when emitted.
 
 Usage:
   compile.py --manifest FILE --srctree DIR --output FILE.cpp [--image NAME] [--config .config]
-             [--entries Entries.h] [--include-dirs FILE] [--depfile FILE]
+             [--include-dirs FILE] [--depfile FILE]
+
+Entries are registered by the components that define them: a source file in the footprint's folder
+says `VECTRA_TASK_ENTRY(name);` (vectra/TaskEntry.h). The generated table repeats that line
+for each entry it names and takes the entry's address, so an entry whose registration goes after
+configuration fails the link, naming it. The kernel names no entry.
 """
 
 import argparse
@@ -37,7 +42,8 @@ BANDS = {"person": "Person", "network": "Network"}
 SLOT_KINDS = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory", "SignalCap": "SlotKind::Ready",
               "TaskCap": "SlotKind::Tasks", "IrqCap": "SlotKind::SoftwareIrq"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
-RESTART_LIMITS = (("max_restarts", 100), ("window_ms", 3_600_000), ("backoff_ms", 60_000))
+RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
+                  ("window_ms", 3_600_000), ("backoff_ms", 60_000))
 SIZE_LIMITS = (("reticle_kib", 64, 1 << 22), ("stack_kib", 8, 4096))
 GUARD_KIB = 4  # the guard page below every Task's stack, carved from the same Reticle
 MAX_TASKS = 24  # initd's signal bits
@@ -57,8 +63,8 @@ HEADER = re.compile(r"[A-Za-z0-9_]+(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\.h")
 HEADER_RULE = "a relative header path of [A-Za-z0-9_./-] ending in .h"
 SYMBOL = re.compile(r"CONFIG_[A-Z0-9_]+")
 SYMBOL_RULE = "a Kconfig symbol, CONFIG_[A-Z0-9_]+"
-DECLARATION = re.compile(r"^\s*ErrorOr<i32>\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*Bundle\s*&\s*\)\s*;", re.MULTILINE)
-ENTRIES_HEADER = os.path.join("primitives", "system", "include", "vectra", "TaskEntries.h")
+REGISTRATION = re.compile(r"^\s*VECTRA_TASK_ENTRY\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*;", re.MULTILINE)
+SOURCE_SUFFIXES = (".cpp", ".cc", ".h")
 
 TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect"}
 GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line"}
@@ -249,13 +255,15 @@ def find_footprints(srctree):
     return footprints
 
 
-def declared_entries(path):
-    """The entry names Entries.h declares, or None when the file is not there."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return set(DECLARATION.findall(handle.read()))
-    except OSError:
-        return None
+def registered_entries(folder):
+    """The entry names the sources under `folder` register with VECTRA_TASK_ENTRY(name);."""
+    names = set()
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            if name.endswith(SOURCE_SUFFIXES):
+                with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as handle:
+                    names.update(REGISTRATION.findall(handle.read()))
+    return names
 
 
 def read_config(path):
@@ -282,13 +290,12 @@ def read_config(path):
 class Composition:
     """The inputs a manifest is checked against."""
 
-    def __init__(self, srctree, footprints, config=None, config_name="", entries=None, entries_name=""):
+    def __init__(self, srctree, footprints, config=None, config_name="", registered=registered_entries):
         self.srctree = srctree
         self.footprints = footprints
         self.config = config  # None: no configuration to check against
         self.config_name = config_name
-        self.entries = entries  # None: no declarations to check against
-        self.entries_name = entries_name
+        self.registered = registered  # folder -> the entry names its sources register
 
 
 def check_rights(source, field, rights):
@@ -302,10 +309,10 @@ def check_entry(source, field, name, entry, composition):
     source.require(entry in footprints, field, f"no component declares a footprint for entry '{entry}'"
                    f"{suggestion(entry, footprints)}")
     footprint_source, footprint = footprints[entry]
-    if composition.entries is not None:
-        source.require(entry in composition.entries, field,
-                       f"entry '{entry}' ({footprint_source.name}) is not declared in {composition.entries_name}: "
-                       f"add `ErrorOr<i32> {entry}(Bundle&);` there")
+    folder = os.path.dirname(footprint_source.path)
+    source.require(entry in composition.registered(folder), field,
+                   f"entry '{entry}' ({footprint_source.name}) is not registered: no source in "
+                   f"{display(folder, composition.srctree)} says `VECTRA_TASK_ENTRY({entry});`")
     if composition.config is not None:
         symbol = footprint["kconfig"]
         value = composition.config.get(symbol)
@@ -488,8 +495,10 @@ def emit(manifest, connections, schemas, output):
             raise ManifestError(f"internal: {shown(header)} is not a header path")
     lines = ["// Generated by tools/manifest/compile.py from the image's manifest.json. Do not edit.",
              "#include <initd/Manifest.h>",
-             "#include <vectra/TaskEntries.h>"]
+             "#include <vectra/TaskEntry.h>"]
     lines += [f"#include <{header}>" for header in headers]
+    lines.append("")
+    lines += [f"VECTRA_TASK_ENTRY({cxx_name(entry)});" for entry in sorted({task["entry"] for task in tasks})]
     lines += ["", "namespace vectra::initd {", "", "namespace {", ""]
     lines.append("constexpr ConnectionSpec connections[] = {")
     for connection in connection_names:
@@ -542,16 +551,14 @@ def write_if_changed(path, text):
 
 
 def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=None, image=None,
-                     config_path=None, entries_path=None):
-    """Checks the manifest and writes the C++ data. entries_path defaults to the kernel's Entries.h
-    in srctree (checked when it exists); config_path, when given, is the build's .config."""
+                     config_path=None, registered=registered_entries):
+    """Checks the manifest and writes the C++ data. config_path, when given, is the build's .config;
+    registered maps a footprint's folder to the entries its sources register (tests replace it)."""
     source = Source(manifest_path, srctree)
     manifest = source.load()
-    entries_path = entries_path or os.path.join(srctree, ENTRIES_HEADER)
     config = read_config(config_path) if config_path else None
     composition = Composition(srctree, find_footprints(srctree), config,
-                              display(config_path, srctree) if config_path else "",
-                              declared_entries(entries_path), display(entries_path, srctree))
+                              display(config_path, srctree) if config_path else "", registered)
     connections, schemas, used = check_manifest(source, manifest, composition, image)
     emit(manifest, connections, schemas, output)
     if include_dirs:
@@ -573,13 +580,12 @@ def main(argv):
     parser.add_argument("--output", required=True)
     parser.add_argument("--image", help="the image folder's name, which the manifest's 'image' must match")
     parser.add_argument("--config", help="the build's .config: enabled entries and Kconfig sizes are checked")
-    parser.add_argument("--entries", help="the kernel's Entries.h (default: the one in --srctree)")
     parser.add_argument("--depfile")
     parser.add_argument("--include-dirs", help="write the include folders of the schemas' components here")
     arguments = parser.parse_args(argv)
     try:
         compile_manifest(arguments.manifest, arguments.srctree, arguments.output, arguments.depfile,
-                         arguments.include_dirs, arguments.image, arguments.config, arguments.entries)
+                         arguments.include_dirs, arguments.image, arguments.config)
     except ManifestError as error:
         print(f"manifest error: {error}", file=sys.stderr)
         return 1

@@ -18,7 +18,8 @@
 #include <vectra/Ring.h>
 #include <vectra/Try.h>
 #include <vectra/config.h>
-#include <vectra/TaskEntries.h>
+#include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
 
 namespace vectra::benchtasks {
 
@@ -64,12 +65,12 @@ ErrorOr<void> measure(
     CycleCounter counter = start_cycle_counter();
     for (u64 index = 0; index < warmup_iterations; ++index)
         TRY(step());
-    u64 start_nanoseconds = system::monotonic_nanoseconds();
+    MonotonicInstant start = monotonic_now();
     u64 start_cycles = counter.read();
     for (u64 index = 0; index < iterations; ++index)
         TRY(step());
     u64 cycles = counter.read() - start_cycles;
-    u64 nanoseconds = system::monotonic_nanoseconds() - start_nanoseconds;
+    auto nanoseconds = static_cast<u64>((monotonic_now() - start).nanoseconds());
     u64 operations = iterations * operations_per_step;
     Tenths cycles_each = per_operation(cycles, operations);
     Tenths nanoseconds_each = per_operation(nanoseconds, operations);
@@ -301,6 +302,8 @@ ErrorOr<void> run_pair(Authority const& authority, TaskEntry driver_entry, TaskE
 }
 
 }
+
+VECTRA_TASK_ENTRY(bench_primitives);
 
 namespace vectra::task_entries {
 

@@ -7,7 +7,10 @@
 
 #include <vectra/Try.h>
 #include <vectra/System.h>
-#include <vectra/TaskEntries.h>
+#include <vectra/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(crash_fault);
+VECTRA_TASK_ENTRY(crash_panic);
 
 namespace vectra::task_entries {
 

@@ -8,7 +8,11 @@
 #include <crashtest/Echo.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/TaskEntries.h>
+#include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(signals_check);
+VECTRA_TASK_ENTRY(counter_producer);
 
 namespace vectra::task_entries {
 
@@ -37,11 +41,11 @@ ErrorOr<i32> signals_check(Bundle& bundle)
 
     /* 1. A timer bit: arm a TimerCap 3 ms out and wait on its bit alone. */
     auto timer = TRY(system::create_timer(memory, timer_bit));
-    u64 armed_at = system::monotonic_nanoseconds();
-    TRY(system::arm_timer(timer, armed_at + 3'000'000));
+    MonotonicInstant deadline = monotonic_now() + Duration::from_milliseconds(3);
+    TRY(system::arm_timer(timer, deadline.nanoseconds_since_boot()));
     u64 bits = system::wait(timer_bit.mask());
     TRY(expect(bits == timer_bit.mask(), "woke on another bit than the timer's"));
-    TRY(expect(system::monotonic_nanoseconds() >= armed_at + 3'000'000, "the timer bit came early"));
+    TRY(expect(monotonic_now() >= deadline, "the timer bit came early"));
     TRY(print_line(console, "signals: timer bit woke the waiting Task ok"));
 
     /* 2. An interrupt bit: route the software interrupt line to a bit, trigger it, wait. */

@@ -7,7 +7,11 @@
 
 #include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/TaskEntries.h>
+#include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(stack_hog);
+VECTRA_TASK_ENTRY(survivor);
 
 namespace vectra::task_entries {
 
@@ -45,7 +49,7 @@ ErrorOr<i32> survivor(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     /* Run after the hog: wait 50 ms, long enough for it to overflow under emulation. */
     constexpr SignalBit pause_bit { 5 };
-    (void)system::wait_until(0, system::monotonic_nanoseconds() + 50'000'000, pause_bit);
+    (void)system::wait_until(0, deadline_after(Duration::from_milliseconds(50)), pause_bit);
     TRY(print_line(console, "survivor: still running after the overflow"));
     return 0;
 }

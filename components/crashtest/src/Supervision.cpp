@@ -11,7 +11,12 @@
 #include <vectra/System.h>
 #include <vectra/Service.h>
 #include <vectra/Try.h>
-#include <vectra/TaskEntries.h>
+#include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(flaky_echo);
+VECTRA_TASK_ENTRY(doomed);
+VECTRA_TASK_ENTRY(supervision_check);
 
 namespace vectra::task_entries {
 
@@ -86,7 +91,7 @@ struct EchoClient {
                 return sent.release_error();
             (void)system::wait(space_bit.mask());
         }
-        u64 deadline = system::monotonic_nanoseconds() + 5'000'000'000ull;
+        u64 deadline = deadline_after(Duration::from_seconds(5));
         while (true) {
             auto received = receiver.try_receive(reply);
             if (!received.is_error())

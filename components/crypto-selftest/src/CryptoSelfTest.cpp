@@ -19,7 +19,9 @@
 #include <vectra/crypto/Ed25519.h>
 #include <vectra/crypto/Library.h>
 #include <vectra/crypto/X25519.h>
-#include <vectra/TaskEntries.h>
+#include <vectra/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(crypto_selftest);
 
 namespace vectra::task_entries {
 

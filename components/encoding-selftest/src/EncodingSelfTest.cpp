@@ -21,7 +21,9 @@
 #include <vectra/encoding/Json.h>
 #include <vectra/encoding/MessagePack.h>
 #include <vectra/System.h>
-#include <vectra/TaskEntries.h>
+#include <vectra/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(encoding_selftest);
 
 namespace vectra::task_entries {
 

@@ -34,6 +34,7 @@ char const* error_code_name(ErrorCode code)
     case ErrorCode::PeerRestarted: return "peer-restarted";
     case ErrorCode::Revoked: return "revoked";
     case ErrorCode::PeerClosed: return "peer-closed";
+    case ErrorCode::Deadlock: return "deadlock";
     }
     return "unknown-error";
 }

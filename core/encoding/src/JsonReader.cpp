@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+#include <vectra/Try.h>
 #include <vectra/encoding/JsonSyntax.h>
 
 namespace vectra::encoding {
@@ -55,9 +56,7 @@ ErrorOr<void, DecodeError> JsonReader::begin_object()
         return error(ErrorCode::MalformedMessage, "input ends where a value should be", m_offset);
     if (peek() != '{')
         return error(ErrorCode::MalformedMessage, "expected an object", m_offset);
-    auto entered = m_state.enter(m_offset);
-    if (entered.is_error())
-        return entered;
+    TRY(m_state.enter(m_offset));
     ++m_offset;
     return {};
 }
@@ -70,9 +69,7 @@ ErrorOr<void, DecodeError> JsonReader::begin_array()
         return error(ErrorCode::MalformedMessage, "input ends where a value should be", m_offset);
     if (peek() != '[')
         return error(ErrorCode::MalformedMessage, "expected an array", m_offset);
-    auto entered = m_state.enter(m_offset);
-    if (entered.is_error())
-        return entered;
+    TRY(m_state.enter(m_offset));
     ++m_offset;
     return {};
 }
@@ -110,9 +107,7 @@ ErrorOr<bool, DecodeError> JsonReader::next_member(usize& count, StringSink name
     skip_whitespace();
     if (at_end() || peek() != '"')
         return error(ErrorCode::MalformedMessage, "expected a member name in quotes", m_offset);
-    auto read = read_string(name);
-    if (read.is_error())
-        return read.release_error();
+    TRY(read_string(name));
     skip_whitespace();
     if (at_end() || peek() != ':')
         return error(ErrorCode::MalformedMessage, "expected : after a member name", m_offset);
@@ -130,15 +125,11 @@ ErrorOr<bool, DecodeError> JsonReader::read_bool()
     skip_whitespace();
     m_token_offset = m_offset;
     if (!at_end() && peek() == 't') {
-        auto literal = expect_literal("true");
-        if (literal.is_error())
-            return literal.release_error();
+        TRY(expect_literal("true"));
         return true;
     }
     if (!at_end() && peek() == 'f') {
-        auto literal = expect_literal("false");
-        if (literal.is_error())
-            return literal.release_error();
+        TRY(expect_literal("false"));
         return false;
     }
     return error(ErrorCode::MalformedMessage, "expected true or false", m_offset);
@@ -150,9 +141,7 @@ ErrorOr<bool, DecodeError> JsonReader::read_null_if_present()
     m_token_offset = m_offset;
     if (at_end() || peek() != 'n')
         return false;
-    auto literal = expect_literal("null");
-    if (literal.is_error())
-        return literal.release_error();
+    TRY(expect_literal("null"));
     return true;
 }
 
@@ -215,9 +204,7 @@ ErrorOr<DecodedInteger, DecodeError> JsonReader::read_integer()
 {
     skip_whitespace();
     DecodedInteger integer;
-    auto read = read_number(&integer);
-    if (read.is_error())
-        return read.release_error();
+    TRY(read_number(&integer));
     return integer;
 }
 
@@ -279,9 +266,7 @@ ErrorOr<void, DecodeError> JsonReader::read_string(StringSink sink)
             auto text = Utf8View::try_from(run);
             if (text.is_error())
                 return error(ErrorCode::MalformedMessage, text.error().message, run_start + text.error().offset);
-            auto delivered = deliver(text.value());
-            if (delivered.is_error())
-                return delivered;
+            TRY(deliver(text.value()));
             continue;
         }
         usize escape_start = m_offset;
@@ -322,33 +307,25 @@ ErrorOr<void, DecodeError> JsonReader::read_string(StringSink sink)
             return error(ErrorCode::MalformedMessage, "unknown escape in a string", escape_start);
         }
         if (escaped != 'u') {
-            auto delivered = deliver(single_character(replacement));
-            if (delivered.is_error())
-                return delivered;
+            TRY(deliver(single_character(replacement)));
             continue;
         }
-        auto unit = read_hex4();
-        if (unit.is_error())
-            return unit.release_error();
-        u32 code_point = unit.value();
+        auto unit = TRY(read_hex4());
+        u32 code_point = unit;
         if (code_point >= 0xDC00 && code_point <= 0xDFFF)
             return error(ErrorCode::MalformedMessage, "low surrogate escape without a high one", escape_start);
         if (code_point >= 0xD800 && code_point <= 0xDBFF) {
             if (m_input.size() - m_offset < 2 || m_input[m_offset] != '\\' || m_input[m_offset + 1] != 'u')
                 return error(ErrorCode::MalformedMessage, "high surrogate escape without a low one", escape_start);
             m_offset += 2;
-            auto low = read_hex4();
-            if (low.is_error())
-                return low.release_error();
-            if (low.value() < 0xDC00 || low.value() > 0xDFFF)
+            auto low = TRY(read_hex4());
+            if (low < 0xDC00 || low > 0xDFFF)
                 return error(ErrorCode::MalformedMessage, "high surrogate escape without a low one", escape_start);
-            code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low.value() - 0xDC00);
+            code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
         }
         char encoded[4] {};
         usize length = MUST(encode_utf8(code_point, encoded));
-        auto delivered = deliver(MUST(Utf8View::try_from(std::string_view(encoded, length))));
-        if (delivered.is_error())
-            return delivered;
+        TRY(deliver(MUST(Utf8View::try_from(std::string_view(encoded, length)))));
     }
 }
 
@@ -361,50 +338,34 @@ ErrorOr<void, DecodeError> JsonReader::skip_value()
     StringSink discard { nullptr, [](void*, Utf8View) { return true; } };
     switch (peek()) {
     case '{': {
-        auto begun = begin_object();
-        if (begun.is_error())
-            return begun;
+        TRY(begin_object());
         usize count = 0;
         while (true) {
-            auto more = next_member(count, discard);
-            if (more.is_error())
-                return more.release_error();
-            if (!more.value())
+            auto more = TRY(next_member(count, discard));
+            if (!more)
                 return {};
-            auto skipped = skip_value();
-            if (skipped.is_error())
-                return skipped;
+            TRY(skip_value());
         }
     }
     case '[': {
-        auto begun = begin_array();
-        if (begun.is_error())
-            return begun;
+        TRY(begin_array());
         usize count = 0;
         while (true) {
-            auto more = next_element(count);
-            if (more.is_error())
-                return more.release_error();
-            if (!more.value())
+            auto more = TRY(next_element(count));
+            if (!more)
                 return {};
-            auto skipped = skip_value();
-            if (skipped.is_error())
-                return skipped;
+            TRY(skip_value());
         }
     }
     case '"':
         return read_string(discard);
     case 't':
     case 'f': {
-        auto value = read_bool();
-        if (value.is_error())
-            return value.release_error();
+        TRY(read_bool());
         return {};
     }
     case 'n': {
-        auto value = read_null_if_present();
-        if (value.is_error())
-            return value.release_error();
+        TRY(read_null_if_present());
         return {};
     }
     default:

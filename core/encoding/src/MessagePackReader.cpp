@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+#include <vectra/Try.h>
 #include <vectra/encoding/MessagePackSyntax.h>
 
 namespace vectra::encoding {
@@ -30,11 +31,9 @@ ErrorOr<std::span<u8 const>, DecodeError> MessagePackReader::take(usize count, c
 
 ErrorOr<u64, DecodeError> MessagePackReader::read_big_endian(usize width)
 {
-    auto bytes = take(width, "input ends inside an item");
-    if (bytes.is_error())
-        return bytes.release_error();
+    auto bytes = TRY(take(width, "input ends inside an item"));
     u64 value = 0;
-    for (u8 byte : bytes.value())
+    for (u8 byte : bytes)
         value = (value << 8) | byte;
     return value;
 }
@@ -64,10 +63,8 @@ ErrorOr<bool, DecodeError> MessagePackReader::read_nil_if_present()
 ErrorOr<bool, DecodeError> MessagePackReader::read_bool()
 {
     m_item_offset = m_offset;
-    auto marker = take(1, "input ends where a value should be");
-    if (marker.is_error())
-        return marker.release_error();
-    u8 byte = marker.value()[0];
+    auto marker = TRY(take(1, "input ends where a value should be"));
+    u8 byte = marker[0];
     if (byte == 0xC2 || byte == 0xC3)
         return byte == 0xC3;
     return wrong_type(byte, "expected a bool");
@@ -76,26 +73,20 @@ ErrorOr<bool, DecodeError> MessagePackReader::read_bool()
 ErrorOr<DecodedInteger, DecodeError> MessagePackReader::read_integer()
 {
     m_item_offset = m_offset;
-    auto marker = take(1, "input ends where a value should be");
-    if (marker.is_error())
-        return marker.release_error();
-    u8 byte = marker.value()[0];
+    auto marker = TRY(take(1, "input ends where a value should be"));
+    u8 byte = marker[0];
     if (byte <= 0x7F)
         return DecodedInteger { false, byte };
     if (byte >= 0xE0)
         return DecodedInteger { true, static_cast<u64>(256 - byte) };
     if (byte >= 0xCC && byte <= 0xCF) {
-        auto value = read_big_endian(usize(1) << (byte - 0xCC));
-        if (value.is_error())
-            return value.release_error();
-        return DecodedInteger { false, value.value() };
+        auto value = TRY(read_big_endian(usize(1) << (byte - 0xCC)));
+        return DecodedInteger { false, value };
     }
     if (byte >= 0xD0 && byte <= 0xD3) {
         usize width = usize(1) << (byte - 0xD0);
-        auto value = read_big_endian(width);
-        if (value.is_error())
-            return value.release_error();
-        u64 bits = value.value();
+        auto value = TRY(read_big_endian(width));
+        u64 bits = value;
         u64 sign = u64(1) << (8 * width - 1);
         if ((bits & sign) == 0)
             return DecodedInteger { false, bits };
@@ -110,23 +101,17 @@ ErrorOr<std::span<u8 const>, DecodeError> MessagePackReader::read_string(bool ac
 {
     m_item_offset = m_offset;
     usize item = m_offset;
-    auto marker = take(1, "input ends where a value should be");
-    if (marker.is_error())
-        return marker.release_error();
-    u8 byte = marker.value()[0];
+    auto marker = TRY(take(1, "input ends where a value should be"));
+    u8 byte = marker[0];
     u64 length = 0;
     if (byte >= 0xA0 && byte <= 0xBF) {
         length = byte & 0x1F;
     } else if (byte >= 0xD9 && byte <= 0xDB) {
-        auto value = read_big_endian(usize(1) << (byte - 0xD9));
-        if (value.is_error())
-            return value.release_error();
-        length = value.value();
+        auto value = TRY(read_big_endian(usize(1) << (byte - 0xD9)));
+        length = value;
     } else if (accept_binary && byte >= 0xC4 && byte <= 0xC6) {
-        auto value = read_big_endian(usize(1) << (byte - 0xC4));
-        if (value.is_error())
-            return value.release_error();
-        length = value.value();
+        auto value = TRY(read_big_endian(usize(1) << (byte - 0xC4)));
+        length = value;
     } else {
         return wrong_type(byte, expected);
     }
@@ -140,20 +125,16 @@ ErrorOr<u32, DecodeError> MessagePackReader::read_container_header(bool map)
 {
     m_item_offset = m_offset;
     usize item = m_offset;
-    auto marker = take(1, "input ends where a value should be");
-    if (marker.is_error())
-        return marker.release_error();
-    u8 byte = marker.value()[0];
+    auto marker = TRY(take(1, "input ends where a value should be"));
+    u8 byte = marker[0];
     u64 count = 0;
     u8 fixed_base = map ? 0x80 : 0x90;
     u8 sized_base = map ? 0xDE : 0xDC;
     if (byte >= fixed_base && byte <= fixed_base + 0x0F) {
         count = byte & 0x0F;
     } else if (byte == sized_base || byte == sized_base + 1) {
-        auto value = read_big_endian(byte == sized_base ? 2 : 4);
-        if (value.is_error())
-            return value.release_error();
-        count = value.value();
+        auto value = TRY(read_big_endian(byte == sized_base ? 2 : 4));
+        count = value;
     } else {
         return wrong_type(byte, map ? "expected a map" : "expected an array");
     }
@@ -162,9 +143,7 @@ ErrorOr<u32, DecodeError> MessagePackReader::read_container_header(bool map)
     /* Every element takes at least one byte: a count the rest of the input cannot hold is a lie. */
     if (count * (map ? 2 : 1) > m_input.size() - m_offset)
         return error(ErrorCode::MalformedMessage, "element count exceeds the bytes that follow", item);
-    auto entered = m_state.enter(item);
-    if (entered.is_error())
-        return entered.release_error();
+    TRY(m_state.enter(item));
     m_item_offset = item;
     return static_cast<u32>(count);
 }
@@ -179,30 +158,22 @@ ErrorOr<void, DecodeError> MessagePackReader::skip_value()
         return error(ErrorCode::MalformedMessage, "input ends where a value should be", m_offset);
     u8 byte = m_input[m_offset];
     auto skip = [&](usize count) -> ErrorOr<void, DecodeError> {
-        auto bytes = take(count, "input ends inside an item");
-        if (bytes.is_error())
-            return bytes.release_error();
+        TRY(take(count, "input ends inside an item"));
         return {};
     };
     bool is_map = (byte >= 0x80 && byte <= 0x8F) || byte == 0xDE || byte == 0xDF;
     bool is_array = (byte >= 0x90 && byte <= 0x9F) || byte == 0xDC || byte == 0xDD;
     if (is_map || is_array) {
-        auto count = read_container_header(is_map);
-        if (count.is_error())
-            return count.release_error();
-        u64 items = u64(count.value()) * (is_map ? 2 : 1);
+        auto count = TRY(read_container_header(is_map));
+        u64 items = u64(count) * (is_map ? 2 : 1);
         for (u64 index = 0; index < items; ++index) {
-            auto skipped = skip_value();
-            if (skipped.is_error())
-                return skipped;
+            TRY(skip_value());
         }
         leave();
         return {};
     }
     if ((byte >= 0xA0 && byte <= 0xBF) || (byte >= 0xD9 && byte <= 0xDB) || (byte >= 0xC4 && byte <= 0xC6)) {
-        auto bytes = read_string(true);
-        if (bytes.is_error())
-            return bytes.release_error();
+        TRY(read_string(true));
         return {};
     }
     if (byte <= 0x7F || byte >= 0xE0 || byte == 0xC0 || byte == 0xC2 || byte == 0xC3)
@@ -211,12 +182,10 @@ ErrorOr<void, DecodeError> MessagePackReader::skip_value()
         return wrong_type(byte, "");
     if (byte >= 0xC7 && byte <= 0xC9) {
         ++m_offset;
-        auto length = read_big_endian(usize(1) << (byte - 0xC7));
-        if (length.is_error())
-            return length.release_error();
-        if (length.value() > m_state.limits.maximum_string_bytes)
+        auto length = TRY(read_big_endian(usize(1) << (byte - 0xC7)));
+        if (length > m_state.limits.maximum_string_bytes)
             return error(ErrorCode::TooLarge, "extension data is longer than the limit", m_item_offset);
-        return skip(1 + length.value());
+        return skip(1 + length);
     }
     if (byte == 0xCA)
         return skip(1 + 4);

@@ -4,6 +4,7 @@
 
 #include <vectra/Bytes.h>
 #include <vectra/System.h>
+#include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/fs/Client.h>
 
@@ -51,7 +52,7 @@ ErrorOr<void> Client::send(std::span<u8 const> request)
 
 ErrorOr<Client::Reply> Client::receive()
 {
-    u64 deadline = system::monotonic_nanoseconds() + reply_timeout_nanoseconds;
+    u64 deadline = deadline_after(Duration::from_nanoseconds(reply_timeout_nanoseconds));
     for (;;) {
         auto received = m_receiver.try_receive(m_reply);
         if (received.is_error()) {

@@ -3,14 +3,10 @@
  */
 
 #include <vectra/Entropy.h>
-#include <vectra/System.h>
+#include <vectra/ClockAndEntropy.h>
 
 namespace vectra {
 
-usize PlatformEntropy::gather(std::span<u8> buffer)
-{
-    usize gathered = system::entropy(buffer);
-    return gathered < buffer.size() ? gathered : buffer.size();
-}
+usize PlatformEntropy::gather(std::span<u8> buffer) { return system::entropy(buffer.data(), buffer.size()); }
 
 }

@@ -4,7 +4,7 @@
 
 #include <sodium/utils.h>
 #include <vectra/Random.h>
-#include <vectra/System.h>
+#include <vectra/ClockAndEntropy.h>
 
 namespace vectra {
 

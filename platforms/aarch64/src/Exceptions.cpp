@@ -9,6 +9,7 @@
 #include "Machine.h"
 #include "Power.h"
 #include "Timer.h"
+#include <vectra/platform/NestedFault.h>
 #include <vectra/platform/Platform.h>
 
 namespace vectra::platform::aarch64 {
@@ -104,34 +105,16 @@ FaultFrame s_last_fault_frame;
     return stack_pointer >= address_of(bottom) - page_size && stack_pointer <= address_of(top);
 }
 
-void write_text(char const* text)
-{
-    usize length = 0;
-    while (text[length] != 0)
-        ++length;
-    console_write(text, length);
-}
-
-void write_hex(u64 value)
-{
-    char digits[18] = { '0', 'x' };
-    for (int index = 0; index < 16; ++index)
-        digits[2 + index] = "0123456789abcdef"[(value >> (60 - 4 * index)) & 0xf];
-    console_write(digits, sizeof(digits));
-}
-
 /* A fault inside fault handling: report what we can without the kernel and stop. */
 [[noreturn]] void stop_on_nested_fault(FaultFrame const& frame)
 {
-    write_text("\naarch64: fault while handling a fault: ESR ");
-    write_hex(frame.syndrome);
-    write_text(" ELR ");
-    write_hex(frame.link_register);
-    write_text(" FAR ");
-    write_hex(frame.fault_address);
-    write_text(" SP ");
-    write_hex(frame.stack_pointer);
-    write_text("\n");
+    FaultReport report;
+    report.kind = kind_of(exception_class(frame.syndrome));
+    report.instruction_address = frame.link_register; /* ELR */
+    report.fault_address = frame.fault_address;       /* FAR */
+    report.error_code = frame.syndrome;               /* ESR */
+    report.stack_pointer = frame.stack_pointer;
+    print_nested_fault("aarch64", report);
     power_off(ExitStatus::CpuFault);
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <vectra/platform/NestedFault.h>
 #include <vectra/platform/Platform.h>
 
 namespace vectra::platform::hosted {
@@ -50,28 +51,10 @@ char const* kind_of(int signal_number, int code)
     return stack_pointer >= base && stack_pointer <= base + alternate_stack_size;
 }
 
-void write_text(char const* text) { console_write(text, strlen(text)); }
-
-void write_hexadecimal(u64 value)
-{
-    char digits[18] = { '0', 'x' };
-    for (int index = 0; index < 16; ++index)
-        digits[2 + index] = "0123456789abcdef"[(value >> (60 - 4 * index)) & 0xf];
-    console_write(digits, sizeof(digits));
-}
-
 /* A fault while a fault is being reported: the kernel's reporting path cannot be trusted. */
 [[noreturn]] void report_nested_fault(FaultReport const& report)
 {
-    write_text("\nhosted: fault while handling a fault: ");
-    write_text(report.kind);
-    write_text(" at ");
-    write_hexadecimal(report.instruction_address);
-    write_text(", address ");
-    write_hexadecimal(report.fault_address);
-    write_text(", stack ");
-    write_hexadecimal(report.stack_pointer);
-    write_text("\n");
+    print_nested_fault("hosted", report);
     _exit(static_cast<int>(ExitStatus::CpuFault));
 }
 

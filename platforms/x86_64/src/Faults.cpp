@@ -15,6 +15,7 @@
  */
 
 #include "Descriptors.h"
+#include <vectra/platform/NestedFault.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/x86_64/Cpu.h>
 
@@ -69,35 +70,9 @@ char const* const s_exception_names[32] = {
     "reserved exception 31",
 };
 
-void write_text(char const* text)
-{
-    usize length = 0;
-    while (text[length] != '\0')
-        ++length;
-    platform::console_write(text, length);
-}
-
-void write_hexadecimal(u64 value)
-{
-    char digits[18] = { '0', 'x' };
-    for (int index = 0; index < 16; ++index)
-        digits[2 + index] = "0123456789abcdef"[(value >> (60 - 4 * index)) & 0xf];
-    platform::console_write(digits, sizeof(digits));
-}
-
 [[noreturn]] void report_nested_fault(platform::FaultReport const& report)
 {
-    write_text("\nx86_64: fault while handling a fault: ");
-    write_text(report.kind);
-    write_text(" at ");
-    write_hexadecimal(report.instruction_address);
-    write_text(", address ");
-    write_hexadecimal(report.fault_address);
-    write_text(", error code ");
-    write_hexadecimal(report.error_code);
-    write_text(", stack ");
-    write_hexadecimal(report.stack_pointer);
-    write_text("\n");
+    platform::print_nested_fault("x86_64", report);
     platform::power_off(platform::ExitStatus::CpuFault);
 }
 

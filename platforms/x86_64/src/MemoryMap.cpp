@@ -3,6 +3,7 @@
  */
 
 #include "MemoryMap.h"
+#include "MemoryMapBuilder.h"
 #include "StartInfo.h"
 #include <vectra/Panic.h>
 #include <vectra/x86_64/Firmware.h>
@@ -14,12 +15,8 @@ namespace vectra::x86_64 {
 
 namespace {
 
-using platform::MemoryMap;
-using platform::MemoryRegion;
+using namespace memory_map;
 
-constexpr u64 page_size = 4 * KiB;
-constexpr u64 lowest_usable_address = 1 * MiB; /* below: real-mode IVT, BIOS data, VGA, ROMs */
-constexpr u64 identity_map_end = 4 * GiB; /* what boot.S maps */
 constexpr usize command_line_limit = 64 * KiB;
 
 u64 s_acpi_root_pointer_address { 0 };
@@ -29,83 +26,6 @@ template<typename T>
 T const* physical(u64 address)
 {
     return reinterpret_cast<T const*>(static_cast<uptr>(address));
-}
-
-u64 end_of(MemoryRegion const& region) { return region.base + region.size; }
-
-void remove_region(MemoryMap& map, usize index)
-{
-    for (usize next = index + 1; next < map.count; ++next)
-        map.regions[next - 1] = map.regions[next];
-    --map.count;
-}
-
-/* Adds [base, end) when there is room; a full table keeps its larger regions. */
-void add_region(MemoryMap& map, u64 base, u64 end)
-{
-    if (end <= base)
-        return;
-    MemoryRegion region { base, end - base };
-    if (map.count < MemoryMap::capacity) {
-        map.regions[map.count++] = region;
-        return;
-    }
-    usize smallest = 0;
-    for (usize index = 1; index < map.count; ++index) {
-        if (map.regions[index].size < map.regions[smallest].size)
-            smallest = index;
-    }
-    if (map.regions[smallest].size < region.size)
-        map.regions[smallest] = region;
-}
-
-/* Removes [base, end), widened to whole pages, from every free region. */
-void exclude(MemoryMap& map, u64 base, u64 end)
-{
-    base = align_down(base, page_size);
-    end = align_up(end, page_size);
-    if (end <= base)
-        return;
-    for (usize index = 0; index < map.count;) {
-        MemoryRegion region = map.regions[index];
-        u64 region_end = end_of(region);
-        if (end <= region.base || base >= region_end) {
-            ++index;
-            continue;
-        }
-        remove_region(map, index);
-        add_region(map, region.base, base < region.base ? region.base : base);
-        add_region(map, end > region_end ? region_end : end, region_end);
-        /* Pieces were appended behind `index`; they cannot overlap [base, end) again. */
-    }
-}
-
-void exclude_span(MemoryMap& map, u64 address, u64 size)
-{
-    if (size != 0)
-        exclude(map, address, address + size);
-}
-
-void sort_and_merge(MemoryMap& map)
-{
-    for (usize index = 1; index < map.count; ++index) {
-        MemoryRegion region = map.regions[index];
-        usize position = index;
-        for (; position > 0 && map.regions[position - 1].base > region.base; --position)
-            map.regions[position] = map.regions[position - 1];
-        map.regions[position] = region;
-    }
-    for (usize index = 1; index < map.count;) {
-        MemoryRegion& previous = map.regions[index - 1];
-        MemoryRegion const& region = map.regions[index];
-        if (region.base <= end_of(previous)) {
-            u64 end = end_of(region) > end_of(previous) ? end_of(region) : end_of(previous);
-            previous.size = end - previous.base;
-            remove_region(map, index);
-        } else {
-            ++index;
-        }
-    }
 }
 
 usize bounded_string_length(char const* text)
@@ -132,18 +52,8 @@ void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory)
     if (!is_addressable(start_info->memory_map_address, memory_map_size))
         PANIC("x86_64: the PVH memory map lies above the 4 GiB identity map");
 
-    auto const* entries = physical<PvhMemoryMapEntry>(start_info->memory_map_address);
-    for (u32 index = 0; index < start_info->memory_map_entry_count; ++index) {
-        auto const& entry = entries[index];
-        if (entry.type != PvhMemoryMapEntry::type_ram || entry.size == 0)
-            continue;
-        u64 base = entry.address < lowest_usable_address ? lowest_usable_address : entry.address;
-        u64 end = entry.size > ~0ull - entry.address ? ~0ull : entry.address + entry.size;
-        if (end > identity_map_end)
-            end = identity_map_end;
-        add_region(free_memory, align_up(base, page_size), align_down(end, page_size));
-    }
-    sort_and_merge(free_memory);
+    add_pvh_ram(free_memory, physical<PvhMemoryMapEntry>(start_info->memory_map_address),
+        start_info->memory_map_entry_count);
 
     exclude(free_memory, reinterpret_cast<uptr>(__image_start), reinterpret_cast<uptr>(__image_end));
     exclude_span(free_memory, start_info_address, sizeof(PvhStartInfo));

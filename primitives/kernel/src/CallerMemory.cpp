@@ -6,7 +6,7 @@
  * a domain's page tables (CONFIG_DOMAINS) narrow this to what the domain maps.
  */
 
-#include <vectra/kernel/CallFrame.h>
+#include <vectra/CallFrame.h>
 
 namespace vectra::kernel {
 

@@ -26,6 +26,7 @@ std::atomic<u64> s_spurious_interrupts { 0 };
 ErrorOr<void> initialise_interrupt_routing()
 {
     s_route_count.store(0, std::memory_order_relaxed);
+    Executor::current().note_interrupt_routes(0);
     platform::unmask_interrupt(platform::timer_interrupt_line());
     return {};
 }
@@ -57,6 +58,7 @@ public:
         line.retain();
         s_routed[count] = &line;
         s_route_count.store(count + 1, std::memory_order_release);
+        Executor::current().note_interrupt_routes(count + 1);
         platform::unmask_interrupt(line.line());
         return {};
     }
@@ -97,6 +99,7 @@ public:
                 continue;
             s_routed[index] = s_routed[count - 1];
             s_route_count.store(count - 1, std::memory_order_release);
+            Executor::current().note_interrupt_routes(count - 1);
             break;
         }
         SignalMask* mask = route.mask;
@@ -137,11 +140,6 @@ ErrorOr<u32> interrupt_line(CapabilitySpace& space, IrqCap const& capability)
 {
     InterruptLine* interrupt = TRY(space.lookup(capability, RightRead));
     return interrupt->line();
-}
-
-bool interrupt_lines_bound()
-{
-    return s_route_count.load(std::memory_order_acquire) != 0;
 }
 
 }

@@ -11,6 +11,7 @@
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/TaskEntry.h>
 
 namespace vectra::kernel {
 
@@ -88,19 +89,19 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root)
     auto* console = TRY(root.try_create<ConsoleDevice>(&root));
     auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
     SpawnParameters parameters;
-    parameters.name = "initd";
+    parameters.name = initial_task_name;
     parameters.entry = initial_task_entry;
     parameters.stack_size = 64 * KiB;
-    Task* initd = TRY(Executor::current().spawn(root, parameters));
-    /* initd's authority: minted straight into its own space and named in its Bundle. */
-    auto& space = initd->capabilities();
-    auto& bundle = initd->bundle();
+    Task* initial = TRY(Executor::current().spawn(root, parameters));
+    /* The first Task's authority: minted straight into its own space and named in its Bundle. */
+    auto& space = initial->capabilities();
+    auto& bundle = initial->bundle();
     TRY(bundle.give("console", space, TRY(space.mint<CapabilityClass::Device>(console, RightWrite | RightGrant))));
     TRY(bundle.give("memory", space, TRY(space.mint<CapabilityClass::Reticle>(&root, RightRetype | RightGrant | RightRevoke))));
-    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initd, RightSpawn | RightGrant))));
+    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
     TRY(bundle.give("irq-software", space,
         TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
-    return initd;
+    return initial;
 }
 
 ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
@@ -108,21 +109,15 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     TRY(run_init_classes());
     Reticle* root = TRY(create_root_reticle(boot_info.free_memory));
     console_format("vectra: {} MiB of memory in the root Reticle", root->size() / MiB);
-    Task* initd = TRY(spawn_initial_task(*root));
-    i32 status = TRY(Executor::current().run_until_exit(*initd));
-    if (initd->exit_cause() == ExitCause::Failed) {
-        console_format("vectra: initd failed: {} ({})", error_code_name(initd->exit_error().code()),
-            initd->exit_error().message());
+    Task* initial = TRY(spawn_initial_task(*root));
+    i32 status = TRY(Executor::current().run_until_exit(*initial));
+    if (initial->exit_cause() == ExitCause::Failed) {
+        console_format("vectra: {} failed: {} ({})", initial_task_name, error_code_name(initial->exit_error().code()),
+            initial->exit_error().message());
     }
     return status;
 }
 
-}
-
-void console_line(std::string_view text)
-{
-    platform::console_write(text.data(), text.size());
-    platform::console_write("\n", 1);
 }
 
 void power_off_with_report(platform::ExitStatus status)
@@ -138,6 +133,8 @@ void boot(platform::BootInfo const& boot_info)
 {
     console_format("vectra: booting image {} on {}", CONFIG_IMAGE_NAME, boot_info.platform_name);
     auto status = boot_and_run(boot_info);
+    if (status.is_error() && status.error().code() == ErrorCode::Deadlock)
+        power_off_with_report(platform::ExitStatus::Failure); /* the executor printed the report */
     if (status.is_error()) {
         console_format("vectra: boot failed: {} ({})", error_code_name(status.error().code()), status.error().message());
         power_off_with_report(platform::ExitStatus::Failure);

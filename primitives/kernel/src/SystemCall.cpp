@@ -8,7 +8,7 @@
  */
 
 #include <vectra/Try.h>
-#include <vectra/kernel/CallFrame.h>
+#include <vectra/CallFrame.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Kernel.h>

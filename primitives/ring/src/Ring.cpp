@@ -5,7 +5,7 @@
 #include <string.h>
 #include <vectra/kernel/Ring.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/Console.h>
+#include <vectra/platform/ConsoleLine.h>
 
 namespace vectra {
 
@@ -342,7 +342,7 @@ ErrorOr<Ring*> bind_ring(CapabilitySpace& space, RingCap const& capability, Righ
     Ring* ring = TRY(space.lookup(capability, right));
     /* A bound end raises its binder's mask: the mask comes with the space (see bind). */
     if (ring->schema_id() != expected_schema_id) {
-        kernel::console_format("vectra: Ring schema mismatch: the Ring speaks {:#018x}, the binder speaks {:#018x}",
+        platform::console_format("vectra: Ring schema mismatch: the Ring speaks {:#018x}, the binder speaks {:#018x}",
             ring->schema_id(), expected_schema_id);
         return Error(ErrorCode::SchemaMismatch, "Ring schema differs from the one the binder speaks");
     }

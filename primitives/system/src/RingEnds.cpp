@@ -6,7 +6,7 @@
 
 #include <vectra/Ring.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/CallFrame.h>
+#include <vectra/CallFrame.h>
 
 namespace vectra {
 

@@ -8,7 +8,7 @@
 
 #include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/CallFrame.h>
+#include <vectra/CallFrame.h>
 
 namespace vectra::system {
 
@@ -123,11 +123,12 @@ u64 monotonic_nanoseconds()
     return frame.results[0];
 }
 
-usize entropy(std::span<u8> buffer)
+usize entropy(u8* buffer, usize size)
 {
-    auto frame = frame_of(Call::Entropy, { address(buffer.data()), buffer.size() });
+    auto frame = frame_of(Call::Entropy, { address(buffer), size });
     enter(frame);
-    return frame.error == 0 ? frame.results[0] : 0;
+    usize gathered = frame.error == 0 ? frame.results[0] : 0;
+    return gathered < size ? gathered : size;
 }
 
 ErrorOr<RawHandle> attenuate(RawHandle handle, CapabilityClass capability_class, Rights keep)

@@ -6,7 +6,7 @@
 #include <boost/context/detail/fcontext.hpp>
 #include <vectra/kernel/Executor.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/Console.h>
+#include <vectra/platform/ConsoleLine.h>
 #include <vectra/platform/Platform.h>
 
 namespace vectra {
@@ -96,7 +96,7 @@ void Executor::account_switch(Task& task)
     u64 now = platform::monotonic_nanoseconds();
     if (m_last_ran && now - m_last_switched_in > long_run_report_nanoseconds) {
         ++m_long_runs_reported;
-        kernel::console_format("vectra: task {} ran {} ms without waiting", m_last_ran->name(),
+        platform::console_format("vectra: task {} ran {} ms without waiting", m_last_ran->name(),
             (now - m_last_switched_in) / 1'000'000);
     }
     m_last_ran = &task;
@@ -403,7 +403,7 @@ Task* Executor::pick_next()
     return network;
 }
 
-void Executor::idle()
+ErrorOr<void> Executor::idle()
 {
     m_last_ran = nullptr;
     u64 earliest = 0;
@@ -415,21 +415,22 @@ void Executor::idle()
         if (earliest == 0 || timer->m_deadline < earliest)
             earliest = timer->m_deadline;
     }
-    if (earliest == 0 && !kernel::interrupt_lines_bound())
-        report_deadlock();
+    if (earliest == 0 && m_interrupt_routes.load(std::memory_order_acquire) == 0)
+        return report_deadlock();
     if (earliest != 0)
         platform::set_deadline(earliest);
     platform::wait_for_interrupt();
+    return {};
 }
 
-void Executor::report_deadlock()
+Error Executor::report_deadlock()
 {
-    kernel::console_line("vectra: deadlock: every Task waits on signal bits nothing can raise");
+    platform::console_line("vectra: deadlock: every Task waits on signal bits nothing can raise");
     for (Task* task = m_tasks; task; task = task->m_next) {
         if (task->m_state == TaskState::Waiting)
-            kernel::console_format("vectra:   task {} waits for mask {:#x}", task->name(), task->m_wait_mask);
+            platform::console_format("vectra:   task {} waits for mask {:#x}", task->name(), task->m_wait_mask);
     }
-    kernel::power_off_with_report(platform::ExitStatus::Failure);
+    return Error(ErrorCode::Deadlock, "every Task waits on signal bits nothing can raise");
 }
 
 ErrorOr<i32> Executor::run_until_exit(Task& until)
@@ -442,7 +443,7 @@ ErrorOr<i32> Executor::run_until_exit(Task& until)
             expire_deadlines();
         Task* next = pick_next();
         if (!next) {
-            idle();
+            TRY(idle());
             continue;
         }
         switch_to(*next);

@@ -17,6 +17,9 @@
 #include <vectra/System.h>
 #include <vectra/Ring.h>
 #include <vectra/Try.h>
+#include <initd/RestartHistory.h>
+#include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
 
 namespace vectra::initd {
 
@@ -26,7 +29,6 @@ constexpr usize maximum_tasks = 24;
 constexpr usize maximum_connections = 16;
 constexpr u8 first_exit_bit = 32;
 constexpr SignalBit backoff_bit { 60 };
-constexpr usize remembered_restarts = 16;
 
 enum class State : u8 {
     NotStarted,
@@ -42,8 +44,7 @@ struct Supervised {
     ReticleCap memory;
     SignalCap ready; /* the original of the child's "ready" capability (revoking it revokes the child's) */
     State state { State::NotStarted };
-    u64 restart_times[remembered_restarts] {};
-    u32 restarts { 0 };
+    RestartHistory history;
     u64 restart_at { 0 };
 };
 
@@ -207,23 +208,17 @@ ErrorOr<void> Supervisor::handle_exit(usize index)
     TRY(report(task));
     TRY(system::reap(std::move(supervised.task)));
     TRY(system::reclaim(supervised.memory));
-    u64 now = system::monotonic_nanoseconds();
-    u64 window = u64(spec.restart.window_ms) * 1'000'000;
-    u32 recent = 0;
-    for (u64 when : supervised.restart_times)
-        recent += (when != 0 && now - when <= window) ? 1 : 0;
-    if (recent >= spec.restart.max_restarts) {
+    auto decision = supervised.history.service_ended(spec.restart, monotonic_now().nanoseconds_since_boot());
+    if (!decision.restart) {
         supervised.state = State::GivenUp;
         TRY(reset_connections_of(index));
         if (spec.restart.max_restarts == 0)
             return say("initd: not restarting {}: its policy allows no restarts", spec.name);
-        return say("initd: giving up on {} after {} restart{} in {} ms", spec.name, recent, recent == 1 ? "" : "s",
-            spec.restart.window_ms);
+        return say("initd: giving up on {} after {} restart{} in {} ms", spec.name, decision.recent,
+            decision.recent == 1 ? "" : "s", spec.restart.window_ms);
     }
-    supervised.restart_times[supervised.restarts % remembered_restarts] = now;
-    ++supervised.restarts;
     supervised.state = State::BackingOff;
-    supervised.restart_at = now + u64(spec.restart.backoff_ms) * 1'000'000;
+    supervised.restart_at = decision.restart_at;
     return system::arm_timer(m_backoff_timer, supervised.restart_at);
 }
 
@@ -242,7 +237,7 @@ ErrorOr<void> Supervisor::restart_due(u64 now)
         TRY(reset_connections_of(index));
         TRY(start(index));
         auto const& spec = boot_manifest.tasks[index];
-        TRY(say("initd: restarted {} ({} of {} within {} ms)", spec.name, supervised.restarts, spec.restart.max_restarts,
+        TRY(say("initd: restarted {} ({} of {} within {} ms)", spec.name, supervised.history.restarts(), spec.restart.max_restarts,
             spec.restart.window_ms));
     }
     if (next != 0)
@@ -348,7 +343,7 @@ ErrorOr<i32> Supervisor::run()
                 TRY(handle_exit(index));
         }
         if (bits & backoff_bit.mask())
-            TRY(restart_due(system::monotonic_nanoseconds()));
+            TRY(restart_due(monotonic_now().nanoseconds_since_boot()));
         if (!m_checks_started && services_ready())
             TRY(start_checks());
     }
@@ -358,6 +353,8 @@ ErrorOr<i32> Supervisor::run()
 }
 
 }
+
+VECTRA_INITIAL_TASK_NAME("initd");
 
 namespace vectra::kernel {
 

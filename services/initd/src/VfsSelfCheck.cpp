@@ -10,8 +10,11 @@
 #include <vectra/Bytes.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/TaskEntries.h>
+#include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
 #include <vectra/fs/Client.h>
+
+VECTRA_TASK_ENTRY(vfs_selfcheck);
 
 namespace vectra::task_entries {
 
@@ -127,10 +130,9 @@ ErrorOr<i32> vfs_selfcheck(Bundle& bundle)
 
     /* The deadline timer: a wait with a deadline 2 ms out wakes on its bit, not before. */
     constexpr SignalBit deadline_bit { 40 };
-    u64 start = system::monotonic_nanoseconds();
-    u64 deadline = start + 2'000'000;
+    u64 deadline = deadline_after(Duration::from_milliseconds(2));
     u64 woke = system::wait_until(0, deadline, deadline_bit);
-    STEP(console, "timer", expect(woke == deadline_bit.mask() && system::monotonic_nanoseconds() >= deadline,
+    STEP(console, "timer", expect(woke == deadline_bit.mask() && monotonic_now().nanoseconds_since_boot() >= deadline,
                               "woke before the deadline or on the wrong bit"));
     TRY(print_line(console, "selfcheck: timer deadline 2 ms ok"));
 

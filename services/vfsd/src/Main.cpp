@@ -9,30 +9,20 @@
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/config.h>
-#include <vectra/TaskEntries.h>
+#include <vectra/footprints/vfsd.h>
+#include <vectra/TaskEntry.h>
 #include <vfsd/Server.h>
 
+VECTRA_TASK_ENTRY(vfsd);
+
 namespace vectra::task_entries {
-
-namespace {
-
-/* Kept in step with footprint.json, which the build checks boot manifests against. */
-constexpr SlotRequirement footprint[] = {
-    { "console", CapabilityClass::Device, RightWrite },
-    { "memory", CapabilityClass::Reticle, RightRetype },
-    { "requests", CapabilityClass::Ring, RightReceive },
-    { "replies", CapabilityClass::Ring, RightSend },
-    { "ready", CapabilityClass::Signal, RightRaise },
-};
-
-}
 
 ErrorOr<i32> vfsd(Bundle& bundle)
 {
     constexpr SignalBit request_bit { 0 };
     constexpr SignalBit space_bit { 1 };
 
-    TRY(check_footprint(bundle, footprint));
+    TRY(check_footprint(bundle, footprints::vfsd)); /* generated from footprint.json */
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));

@@ -39,6 +39,7 @@ enum class ErrorCode : u16 {
     PeerRestarted = 22,
     Revoked = 23,
     PeerClosed = 24,
+    Deadlock = 25,
 };
 
 [[nodiscard]] char const* error_code_name(ErrorCode);

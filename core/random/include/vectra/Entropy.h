@@ -21,7 +21,10 @@ public:
     [[nodiscard]] virtual usize gather(std::span<u8> buffer) = 0;
 };
 
-/* platform::entropy(): getrandom on hosted, RDRAND on x86_64, RNDR or virtio-rng on aarch64. */
+/*
+ * The platform's entropy (system::entropy, which the kernel supplies): getrandom on hosted, RDRAND
+ * on x86_64, RNDR or virtio-rng on aarch64.
+ */
 class PlatformEntropy final : public EntropySource {
 public:
     [[nodiscard]] usize gather(std::span<u8> buffer) override;

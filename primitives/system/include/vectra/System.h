@@ -6,7 +6,7 @@
  * names its authority by handle. There is no call that takes another Task's space, and no
  * kernel object is ever visible here.
  *
- * Each call is one kernel::CallFrame (vectra/kernel/CallFrame.h): a direct function call for
+ * Each call is one kernel::CallFrame (vectra/CallFrame.h): a direct function call for
  * a Task without a protection domain, a trap for a Task in one; the checks are the same.
  */
 
@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vectra/Bundle.h>
 #include <vectra/Capability.h>
+#include <vectra/ClockAndEntropy.h>
 #include <vectra/Error.h>
 #include <vectra/Format.h>
 #include <vectra/SignalBit.h>
@@ -36,9 +37,7 @@ void yield();
 [[nodiscard]] ErrorOr<void> raise(SignalCap const&);
 /* A SignalCap (raise, grant, revoke) on `bit` of the caller's own mask, to hand to others. */
 [[nodiscard]] ErrorOr<SignalCap> signal_capability(SignalBit);
-[[nodiscard]] u64 monotonic_nanoseconds();
-/* Up to `buffer.size()` bytes of the machine's entropy; returns how many were written. */
-[[nodiscard]] usize entropy(std::span<u8> buffer);
+/* monotonic_nanoseconds() and entropy(buffer, size): vectra/ClockAndEntropy.h (core/time and core/random wrap them). */
 
 /* --- Capabilities ------------------------------------------------------------------------- */
 

@@ -20,6 +20,7 @@
 
 #include <span>
 #include <string.h>
+#include <vectra/Try.h>
 #include <vectra/encoding/DecodeError.h>
 #include <vectra/encoding/Describe.h>
 
@@ -109,20 +110,14 @@ template<typename T>
             bytes = value.view();
         else
             bytes = value.bytes();
-        auto written = writer.write_integer<u32>(static_cast<u32>(bytes.size()));
-        if (written.is_error())
-            return written;
+        TRY(writer.write_integer<u32>(static_cast<u32>(bytes.size())));
         return writer.write_bytes({ reinterpret_cast<u8 const*>(bytes.data()), bytes.size() });
     } else if constexpr (is_array<T> || is_bounded_vector<T>) {
         if constexpr (is_bounded_vector<T>) {
-            auto written = writer.write_integer<u32>(static_cast<u32>(value.size()));
-            if (written.is_error())
-                return written;
+            TRY(writer.write_integer<u32>(static_cast<u32>(value.size())));
         }
         for (auto const& element : value) {
-            auto written = encode_binary_value(writer, element);
-            if (written.is_error())
-                return written;
+            TRY(encode_binary_value(writer, element));
         }
         return {};
     } else if constexpr (is_optional<T>) {
@@ -191,31 +186,23 @@ template<typename T>
 {
     usize start = reader.offset();
     if constexpr (std::same_as<T, bool>) {
-        auto byte = reader.read_integer<u8>("input ends inside a bool");
-        if (byte.is_error())
-            return byte.release_error();
-        if (byte.value() > 1)
+        auto byte = TRY(reader.read_integer<u8>("input ends inside a bool"));
+        if (byte > 1)
             return reader.error(ErrorCode::MalformedMessage, "bool is neither 0 nor 1", start);
-        value = byte.value() == 1;
+        value = byte == 1;
         return {};
     } else if constexpr (Integer<T>) {
-        auto integer = reader.read_integer<T>("input ends inside an integer");
-        if (integer.is_error())
-            return integer.release_error();
-        value = integer.value();
+        auto integer = TRY(reader.read_integer<T>("input ends inside an integer"));
+        value = integer;
         return {};
     } else if constexpr (is_fixed_string<T> || is_utf8_string<T>) {
-        auto length = reader.read_integer<u32>("input ends inside a string length");
-        if (length.is_error())
-            return length.release_error();
-        if (length.value() > T::capacity())
+        auto length = TRY(reader.read_integer<u32>("input ends inside a string length"));
+        if (length > T::capacity())
             return reader.error(ErrorCode::TooLarge, "string is longer than the field's capacity", start);
-        if (length.value() > reader.state().limits.maximum_string_bytes)
+        if (length > reader.state().limits.maximum_string_bytes)
             return reader.error(ErrorCode::TooLarge, "string is longer than the limit", start);
-        auto bytes = reader.read_bytes(length.value(), "input ends inside a string");
-        if (bytes.is_error())
-            return bytes.release_error();
-        std::string_view text(reinterpret_cast<char const*>(bytes.value().data()), bytes.value().size());
+        auto bytes = TRY(reader.read_bytes(length, "input ends inside a string"));
+        std::string_view text(reinterpret_cast<char const*>(bytes.data()), bytes.size());
         if constexpr (is_fixed_string<T>) {
             value = MUST(T::try_from(text));
         } else {
@@ -226,52 +213,38 @@ template<typename T>
         }
         return {};
     } else if constexpr (is_array<T>) {
-        auto entered = reader.state().enter(start);
-        if (entered.is_error())
-            return entered;
+        TRY(reader.state().enter(start));
         for (auto& element : value) {
-            auto decoded = decode_binary_value(reader, element);
-            if (decoded.is_error())
-                return decoded;
+            TRY(decode_binary_value(reader, element));
         }
         reader.state().leave();
         return {};
     } else if constexpr (is_bounded_vector<T>) {
-        auto count = reader.read_integer<u32>("input ends inside a sequence count");
-        if (count.is_error())
-            return count.release_error();
-        if (count.value() > T::capacity())
+        auto count = TRY(reader.read_integer<u32>("input ends inside a sequence count"));
+        if (count > T::capacity())
             return reader.error(ErrorCode::TooLarge, "sequence has more elements than the field's capacity", start);
-        if (count.value() > reader.state().limits.maximum_elements)
+        if (count > reader.state().limits.maximum_elements)
             return reader.error(ErrorCode::TooLarge, "sequence has more elements than the limit", start);
-        auto entered = reader.state().enter(start);
-        if (entered.is_error())
-            return entered;
+        TRY(reader.state().enter(start));
         value.clear();
-        for (u32 index = 0; index < count.value(); ++index) {
+        for (u32 index = 0; index < count; ++index) {
             auto* element = MUST(value.try_append_default());
-            auto decoded = decode_binary_value(reader, *element);
-            if (decoded.is_error())
-                return decoded;
+            TRY(decode_binary_value(reader, *element));
         }
         reader.state().leave();
         return {};
     } else if constexpr (is_optional<T>) {
-        auto tag = reader.read_integer<u8>("input ends inside an optional's tag");
-        if (tag.is_error())
-            return tag.release_error();
-        if (tag.value() > 1)
+        auto tag = TRY(reader.read_integer<u8>("input ends inside an optional's tag"));
+        if (tag > 1)
             return reader.error(ErrorCode::MalformedMessage, "optional's tag is neither 0 nor 1", start);
-        if (tag.value() == 0) {
+        if (tag == 0) {
             value.reset();
             return {};
         }
         value.emplace();
         return decode_binary_value(reader, *value);
     } else if constexpr (Described<T>) {
-        auto entered = reader.state().enter(start);
-        if (entered.is_error())
-            return entered;
+        TRY(reader.state().enter(start));
         ErrorOr<void, DecodeError> result;
         std::string_view outer = reader.state().field;
         for_each_field(T::fields(), [&](auto const& entry) {
@@ -331,20 +304,14 @@ template<encoding::Described T>
     encoding::BinaryReader reader(input, limits);
     if (input.size() > limits.maximum_input_bytes)
         return reader.error(ErrorCode::TooLarge, "input is longer than the limit", limits.maximum_input_bytes);
-    auto version = reader.read_integer<u16>("input ends inside the header");
-    if (version.is_error())
-        return version.release_error();
-    if (version.value() != encoding::version_of<T>())
+    auto version = TRY(reader.read_integer<u16>("input ends inside the header"));
+    if (version != encoding::version_of<T>())
         return reader.error(ErrorCode::SchemaMismatch, "message version differs from the type's", 0);
-    auto body = reader.read_integer<u32>("input ends inside the header");
-    if (body.is_error())
-        return body.release_error();
-    if (body.value() != reader.remaining())
+    auto body = TRY(reader.read_integer<u32>("input ends inside the header"));
+    if (body != reader.remaining())
         return reader.error(
             ErrorCode::MalformedMessage, "body length differs from the bytes that follow the header", 2);
-    auto decoded = encoding::decode_binary_value(reader, value);
-    if (decoded.is_error())
-        return decoded;
+    TRY(encoding::decode_binary_value(reader, value));
     if (reader.remaining() != 0)
         return reader.error(ErrorCode::MalformedMessage, "bytes follow the body", reader.offset());
     return {};

@@ -12,6 +12,7 @@
 
 #include <span>
 #include <string_view>
+#include <vectra/Try.h>
 #include <vectra/encoding/DecodeError.h>
 #include <vectra/encoding/Describe.h>
 #include <vectra/encoding/Members.h>
@@ -49,9 +50,7 @@ template<typename T>
             if (!first)
                 writer.raw(",");
             first = false;
-            auto written = encode_json_value(writer, element);
-            if (written.is_error())
-                return written;
+            TRY(encode_json_value(writer, element));
         }
         writer.raw("]");
         return {};
@@ -118,19 +117,15 @@ template<typename T>
 template<Described T>
 [[nodiscard]] ErrorOr<void, DecodeError> decode_json_object(JsonReader& reader, T& value)
 {
-    auto begun = reader.begin_object();
-    if (begun.is_error())
-        return begun;
+    TRY(reader.begin_object());
     std::string_view outer = reader.state().field;
     u64 seen = 0;
     usize count = 0;
     while (true) {
         MemberName name;
         reader.state().field = outer;
-        auto more = reader.next_member(count, name.sink());
-        if (more.is_error())
-            return more.release_error();
-        if (!more.value())
+        auto more = TRY(reader.next_member(count, name.sink()));
+        if (!more)
             break;
         usize name_offset = reader.token_offset();
         ErrorOr<void, DecodeError> result;
@@ -158,14 +153,10 @@ template<Described T>
         reader.state().field = {};
         if (reader.state().limits.unknown_fields == UnknownFields::Refuse)
             return reader.error(ErrorCode::MalformedMessage, "member is not a field of the type", name_offset);
-        auto skipped = reader.skip_value();
-        if (skipped.is_error())
-            return skipped;
+        TRY(reader.skip_value());
     }
     usize end_offset = reader.offset() - 1;
-    auto finished = finish_members(reader, value, seen, end_offset);
-    if (finished.is_error())
-        return finished;
+    TRY(finish_members(reader, value, seen, end_offset));
     reader.state().field = outer;
     return {};
 }
@@ -174,34 +165,26 @@ template<typename T>
 [[nodiscard]] ErrorOr<void, DecodeError> decode_json_value(JsonReader& reader, T& value)
 {
     if constexpr (std::same_as<T, bool>) {
-        auto read = reader.read_bool();
-        if (read.is_error())
-            return read.release_error();
-        value = read.value();
+        auto read = TRY(reader.read_bool());
+        value = read;
         return {};
     } else if constexpr (Integer<T>) {
-        auto read = reader.read_integer();
-        if (read.is_error())
-            return read.release_error();
-        if (!integer_fits(read.value(), value))
+        auto read = TRY(reader.read_integer());
+        if (!integer_fits(read, value))
             return reader.error(
                 ErrorCode::MalformedMessage, "integer is out of the field's range", reader.token_offset());
         return {};
     } else if constexpr (is_fixed_string<T> || is_utf8_string<T>) {
         return reader.read_string(string_sink_for(value));
     } else if constexpr (is_array<T> || is_bounded_vector<T>) {
-        auto begun = reader.begin_array();
-        if (begun.is_error())
-            return begun;
+        TRY(reader.begin_array());
         usize start = reader.token_offset();
         if constexpr (is_bounded_vector<T>)
             value.clear();
         usize count = 0;
         while (true) {
-            auto more = reader.next_element(count);
-            if (more.is_error())
-                return more.release_error();
-            if (!more.value())
+            auto more = TRY(reader.next_element(count));
+            if (!more)
                 break;
             typename std::remove_cvref_t<decltype(*value.begin())>* element = nullptr;
             if constexpr (is_array<T>) {
@@ -215,9 +198,7 @@ template<typename T>
                         ErrorCode::TooLarge, "array has more elements than the field's capacity", start);
                 element = MUST(value.try_append_default());
             }
-            auto decoded = decode_json_value(reader, *element);
-            if (decoded.is_error())
-                return decoded;
+            TRY(decode_json_value(reader, *element));
         }
         if constexpr (is_array<T>) {
             if (count < value.size())
@@ -226,10 +207,8 @@ template<typename T>
         }
         return {};
     } else if constexpr (is_optional<T>) {
-        auto null = reader.read_null_if_present();
-        if (null.is_error())
-            return null.release_error();
-        if (null.value()) {
+        auto null = TRY(reader.read_null_if_present());
+        if (null) {
             value.reset();
             return {};
         }
@@ -250,9 +229,7 @@ template<typename T>
 {
     static_assert(encoding::is_encodable<T>(), "every field must have an encoding and the description must be valid");
     encoding::JsonWriter writer(output);
-    auto written = encoding::encode_json_value(writer, value);
-    if (written.is_error())
-        return written.release_error();
+    TRY(encoding::encode_json_value(writer, value));
     return writer.finish();
 }
 
@@ -267,12 +244,8 @@ template<typename T>
 {
     static_assert(encoding::is_encodable<T>(), "every field must have an encoding and the description must be valid");
     encoding::JsonReader reader(input, limits);
-    auto checked = reader.check_input_size();
-    if (checked.is_error())
-        return checked;
-    auto decoded = encoding::decode_json_value(reader, value);
-    if (decoded.is_error())
-        return decoded;
+    TRY(reader.check_input_size());
+    TRY(encoding::decode_json_value(reader, value));
     return reader.finish();
 }
 

@@ -13,6 +13,7 @@
 
 #include <span>
 #include <string_view>
+#include <vectra/Try.h>
 #include <vectra/encoding/DecodeError.h>
 #include <vectra/encoding/Describe.h>
 #include <vectra/encoding/Members.h>
@@ -66,19 +67,15 @@ template<typename T>
 template<Described T>
 [[nodiscard]] ErrorOr<void, DecodeError> decode_message_pack_map(MessagePackReader& reader, T& value)
 {
-    auto count = reader.read_map_header();
-    if (count.is_error())
-        return count.release_error();
+    auto count = TRY(reader.read_map_header());
     usize map_offset = reader.item_offset();
     std::string_view outer = reader.state().field;
     u64 seen = 0;
-    for (u32 member = 0; member < count.value(); ++member) {
+    for (u32 member = 0; member < count; ++member) {
         reader.state().field = outer;
-        auto key = reader.read_string(false, "map key is not a string");
-        if (key.is_error())
-            return key.release_error();
+        auto key = TRY(reader.read_string(false, "map key is not a string"));
         usize key_offset = reader.item_offset();
-        std::string_view name(reinterpret_cast<char const*>(key.value().data()), key.value().size());
+        std::string_view name(reinterpret_cast<char const*>(key.data()), key.size());
         ErrorOr<void, DecodeError> result;
         bool matched = false;
         usize index = 0;
@@ -104,14 +101,10 @@ template<Described T>
         reader.state().field = {};
         if (reader.state().limits.unknown_fields == UnknownFields::Refuse)
             return reader.error(ErrorCode::MalformedMessage, "member is not a field of the type", key_offset);
-        auto skipped = reader.skip_value();
-        if (skipped.is_error())
-            return skipped;
+        TRY(reader.skip_value());
     }
     reader.leave();
-    auto finished = finish_members(reader, value, seen, map_offset);
-    if (finished.is_error())
-        return finished;
+    TRY(finish_members(reader, value, seen, map_offset));
     reader.state().field = outer;
     return {};
 }
@@ -120,25 +113,19 @@ template<typename T>
 [[nodiscard]] ErrorOr<void, DecodeError> decode_message_pack_value(MessagePackReader& reader, T& value)
 {
     if constexpr (std::same_as<T, bool>) {
-        auto read = reader.read_bool();
-        if (read.is_error())
-            return read.release_error();
-        value = read.value();
+        auto read = TRY(reader.read_bool());
+        value = read;
         return {};
     } else if constexpr (Integer<T>) {
-        auto read = reader.read_integer();
-        if (read.is_error())
-            return read.release_error();
-        if (!integer_fits(read.value(), value))
+        auto read = TRY(reader.read_integer());
+        if (!integer_fits(read, value))
             return reader.error(
                 ErrorCode::MalformedMessage, "integer is out of the field's range", reader.item_offset());
         return {};
     } else if constexpr (is_fixed_string<T> || is_utf8_string<T>) {
-        auto read = reader.read_string(is_fixed_string<T>);
-        if (read.is_error())
-            return read.release_error();
+        auto read = TRY(reader.read_string(is_fixed_string<T>));
         usize item = reader.item_offset();
-        std::string_view bytes(reinterpret_cast<char const*>(read.value().data()), read.value().size());
+        std::string_view bytes(reinterpret_cast<char const*>(read.data()), read.size());
         if (bytes.size() > T::capacity())
             return reader.error(ErrorCode::TooLarge, "string is longer than the field's capacity", item);
         if constexpr (is_fixed_string<T>) {
@@ -151,36 +138,28 @@ template<typename T>
         }
         return {};
     } else if constexpr (is_array<T> || is_bounded_vector<T>) {
-        auto count = reader.read_array_header();
-        if (count.is_error())
-            return count.release_error();
+        auto count = TRY(reader.read_array_header());
         usize item = reader.item_offset();
         if constexpr (is_array<T>) {
-            if (count.value() != value.size())
+            if (count != value.size())
                 return reader.error(
                     ErrorCode::MalformedMessage, "array size differs from the field's fixed size", item);
             for (auto& element : value) {
-                auto decoded = decode_message_pack_value(reader, element);
-                if (decoded.is_error())
-                    return decoded;
+                TRY(decode_message_pack_value(reader, element));
             }
         } else {
-            if (count.value() > T::capacity())
+            if (count > T::capacity())
                 return reader.error(ErrorCode::TooLarge, "array has more elements than the field's capacity", item);
             value.clear();
-            for (u32 index = 0; index < count.value(); ++index) {
-                auto decoded = decode_message_pack_value(reader, *MUST(value.try_append_default()));
-                if (decoded.is_error())
-                    return decoded;
+            for (u32 index = 0; index < count; ++index) {
+                TRY(decode_message_pack_value(reader, *MUST(value.try_append_default())));
             }
         }
         reader.leave();
         return {};
     } else if constexpr (is_optional<T>) {
-        auto nil = reader.read_nil_if_present();
-        if (nil.is_error())
-            return nil.release_error();
-        if (nil.value()) {
+        auto nil = TRY(reader.read_nil_if_present());
+        if (nil) {
             value.reset();
             return {};
         }
@@ -216,12 +195,8 @@ template<typename T>
 {
     static_assert(encoding::is_encodable<T>(), "every field must have an encoding and the description must be valid");
     encoding::MessagePackReader reader(input, limits);
-    auto checked = reader.check_input_size();
-    if (checked.is_error())
-        return checked;
-    auto decoded = encoding::decode_message_pack_value(reader, value);
-    if (decoded.is_error())
-        return decoded;
+    TRY(reader.check_input_size());
+    TRY(encoding::decode_message_pack_value(reader, value));
     return reader.finish();
 }
 

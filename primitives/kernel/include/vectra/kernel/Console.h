@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vectra/kernel/Capability.h>
 #include <vectra/Format.h>
+#include <vectra/platform/ConsoleLine.h>
 #include <vectra/platform/Platform.h>
 
 namespace vectra {
@@ -48,23 +49,11 @@ public:
 
 namespace vectra::kernel {
 
-/* Kernel-side printing, for boot, panic and fault reports only. */
-void console_line(std::string_view text);
-
-template<typename... Arguments>
-void console_format(fmt::format_string<Arguments...> format, Arguments&&... arguments)
-{
-    FixedString<256> line;
-    format_into(line, format, std::forward<Arguments>(arguments)...);
-    console_line(line.view());
-}
+/* Kernel-side printing, for boot, panic and fault reports only (vectra/platform/ConsoleLine.h). */
+using platform::console_format;
+using platform::console_line;
 
 /* Runs the fini classes in reverse, prints the power-off line and ends the image. */
 [[noreturn]] void power_off_with_report(platform::ExitStatus);
-
-/* Called by the executor when a Task ends, before its supervisor hears of it. */
-
-/* True when any interrupt line (besides the timer) is routed to a Task's signal bit. */
-[[nodiscard]] bool interrupt_lines_bound();
 
 }

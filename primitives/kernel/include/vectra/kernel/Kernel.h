@@ -19,9 +19,9 @@
 namespace vectra::kernel {
 
 /*
- * The first Task. The image's init service defines it (services/initd); the kernel spawns it
+ * The first Task. The image's init service defines it (and its name: TaskEntry.h); the kernel spawns it
  * with a Bundle holding "console" (DeviceCap: write, grant), "memory" (ReticleCap over all free
- * RAM left after the kernel's own objects: retype, grant, revoke), "tasks" (TaskCap on initd
+ * RAM left after the kernel's own objects: retype, grant, revoke), "tasks" (TaskCap on the first Task
  * itself: spawn) and "irq-software" (IrqCap on the platform's software interrupt line).
  */
 [[nodiscard]] ErrorOr<i32> initial_task_entry(Bundle&);

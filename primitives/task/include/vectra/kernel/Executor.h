@@ -28,7 +28,8 @@ public:
 
     /*
      * Run Tasks until `until` has exited (returns its status) — or until no Task can ever run
-     * again, which is reported as a deadlock.
+     * again: that is reported as a deadlock (each waiting Task and its mask) and returned as
+     * ErrorCode::Deadlock; the kernel then powers off.
      */
     [[nodiscard]] ErrorOr<i32> run_until_exit(Task& until);
 
@@ -59,6 +60,8 @@ public:
     /* Called from interrupt context by the kernel. */
     void note_timer_interrupt() { m_timer_interrupts.fetch_add(1, std::memory_order_relaxed); }
     [[nodiscard]] u64 timer_interrupts() const { return m_timer_interrupts.load(std::memory_order_relaxed); }
+    /* Called by the kernel as interrupt lines are routed and unrouted: while any is, idling is no deadlock. */
+    void note_interrupt_routes(usize count) { m_interrupt_routes.store(count, std::memory_order_release); }
 
     /*
      * Forget an exited Task: after this the executor never touches it again, so its
@@ -88,14 +91,14 @@ private:
     void finish(Task&);
     void forget(Task&);
     [[noreturn]] void finish_current();
-    void idle();
+    [[nodiscard]] ErrorOr<void> idle();
     void switch_to(Task&);
     void switch_to_scheduler();
     void reschedule();
     void account_switch(Task&);
     void save_continuation(void* context, void* from);
     static void task_trampoline(void* transfer_context, void* data);
-    [[noreturn]] void report_deadlock();
+    [[nodiscard]] Error report_deadlock();
 
     Task* m_tasks { nullptr };
     Task* m_current { nullptr };
@@ -106,6 +109,7 @@ private:
     u64 m_switches { 0 };
     u64 m_handoffs { 0 };
     std::atomic<u64> m_timer_interrupts { 0 };
+    std::atomic<usize> m_interrupt_routes { 0 };
     Timer* m_armed_timers { nullptr };
     u32 m_timed_waits { 0 }; /* Tasks parked with a deadline */
     Task* m_last_ran { nullptr };

@@ -1,0 +1,74 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The pure half of machine discovery: what a device tree says about RAM, reservations and PSCI,
+ * and the free-memory map made from it. No hardware and no image symbols, so host tests compile
+ * it (tests/platforms/aarch64.cmake).
+ */
+
+#pragma once
+
+#include "Machine.h"
+#include "Power.h"
+#include <vectra/Error.h>
+#include <vectra/platform/aarch64/DeviceTree.h>
+
+namespace vectra::platform::aarch64::memory_map {
+
+/*
+ * A fixed-capacity list of [base, end) ranges. Additions past capacity are dropped and
+ * noted: losing free RAM is safe, losing a reservation is not.
+ */
+struct RangeList {
+    static constexpr usize capacity = 64;
+    u64 bases[capacity] {};
+    u64 ends[capacity] {};
+    usize count { 0 };
+    bool overflowed { false };
+
+    void add(u64 base, u64 end)
+    {
+        if (end <= base)
+            return;
+        if (count == capacity) {
+            overflowed = true;
+            return;
+        }
+        bases[count] = base;
+        ends[count] = end;
+        ++count;
+    }
+
+    void add_sized(u64 base, u64 size)
+    {
+        u64 end = size > ~0ull - base ? ~0ull : base + size;
+        add(base, end);
+    }
+
+    void remove_at(usize index)
+    {
+        for (usize later = index + 1; later < count; ++later) {
+            bases[later - 1] = bases[later];
+            ends[later - 1] = ends[later];
+        }
+        --count;
+    }
+};
+
+struct DeviceTreeFacts {
+    RangeList ram;
+    RangeList reserved;
+    bool has_psci_conduit { false };
+    PsciConduit psci_conduit { PsciConduit::Hypervisor };
+};
+
+/* Reads the RAM (memory nodes), reservations (/memreserve/ and /reserved-memory) and PSCI conduit. */
+[[nodiscard]] ErrorOr<void> read_facts(DeviceTree const&, DeviceTreeFacts&);
+
+/* Removes [base, end) from every range of `list`, splitting ranges it cuts in two. */
+void subtract(RangeList& list, u64 base, u64 end);
+
+/* Free RAM minus the reservations (widened to pages), page-aligned, sorted: the kernel's map. */
+void fill_memory_map(RangeList& free, RangeList const& reserved, MemoryMap& map);
+
+}

@@ -1,0 +1,32 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The pure half of the memory map: free regions from a PVH memory map, with ranges taken out.
+ * No hardware and no image symbols, so host tests compile it (tests/platforms/x86_64.cmake).
+ */
+
+#pragma once
+
+#include "StartInfo.h"
+#include <vectra/platform/Platform.h>
+
+namespace vectra::x86_64::memory_map {
+
+using platform::MemoryMap;
+using platform::MemoryRegion;
+
+constexpr u64 page_size = 4 * KiB;
+constexpr u64 lowest_usable_address = 1 * MiB; /* below: real-mode IVT, BIOS data, VGA, ROMs */
+constexpr u64 identity_map_end = 4 * GiB;      /* what boot.S maps */
+
+/* Adds [base, end) when there is room; a full table keeps its larger regions. */
+void add_region(MemoryMap&, u64 base, u64 end);
+/* Removes [base, end), widened to whole pages, from every free region. */
+void exclude(MemoryMap&, u64 base, u64 end);
+void exclude_span(MemoryMap&, u64 address, u64 size);
+/* Sorts by base and merges regions that touch or overlap. */
+void sort_and_merge(MemoryMap&);
+/* The RAM entries of a PVH (E820) map: from 1 MiB, below the 4 GiB identity map, whole pages, sorted, merged. */
+void add_pvh_ram(MemoryMap&, PvhMemoryMapEntry const* entries, u32 count);
+
+}

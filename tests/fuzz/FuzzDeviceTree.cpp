@@ -1,0 +1,42 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * libFuzzer target: any bytes as the aarch64 platform's device tree. The reader must refuse or
+ * walk it to the end without reading outside the bytes given (ASan), and every property it
+ * yields must lie inside them.
+ */
+
+#include <vectra/Panic.h>
+#include <vectra/platform/aarch64/DeviceTree.h>
+
+using namespace vectra;
+using platform::aarch64::DeviceTree;
+
+extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
+{
+    auto tree = DeviceTree::from_memory(data, size);
+    if (tree.is_error())
+        return 0;
+    VERIFY(tree.value().total_size() <= size);
+    auto cursor = tree.value().structure();
+    for (usize tokens = 0;; ++tokens) {
+        VERIFY(tokens <= size); /* every token consumes at least four bytes */
+        auto token = cursor.next();
+        if (token.is_error() || token.value().kind == DeviceTree::Token::Kind::End)
+            break;
+        auto const& value = token.value();
+        if (value.kind == DeviceTree::Token::Kind::Property) {
+            VERIFY(value.value >= data && value.value + value.value_length <= data + size);
+            (void)DeviceTree::read_cells(value, 0, 2);
+            (void)DeviceTree::value_equals(value, "memory");
+        }
+    }
+    auto reservations = tree.value().reservations();
+    platform::MemoryRegion region;
+    for (usize entries = 0; entries <= size / 16 + 1; ++entries) {
+        auto more = reservations.next(region);
+        if (more.is_error() || !more.value())
+            break;
+    }
+    return 0;
+}

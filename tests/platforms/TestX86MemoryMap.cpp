@@ -1,0 +1,88 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The x86_64 platform's memory-map builder, compiled for the host: free RAM from a PVH (E820)
+ * memory map, with the image and the loader's structures taken out.
+ */
+
+#include "MemoryMapBuilder.h"
+#include <catch2/catch.hpp>
+#include <vector>
+
+using namespace vectra;
+using namespace vectra::x86_64;
+using namespace vectra::x86_64::memory_map;
+
+namespace {
+
+constexpr u32 ram = PvhMemoryMapEntry::type_ram;
+constexpr u32 reserved = 2;
+
+MemoryMap from_entries(std::vector<PvhMemoryMapEntry> const& entries)
+{
+    MemoryMap map;
+    add_pvh_ram(map, entries.data(), static_cast<u32>(entries.size()));
+    return map;
+}
+
+u64 end_of(MemoryRegion const& region) { return region.base + region.size; }
+
+}
+
+TEST_CASE("QEMU's map: RAM from 1 MiB, reserved entries ignored, whole pages")
+{
+    auto map = from_entries({
+        { 0, 0x9fc00, ram, 0 },            /* below 1 MiB: BIOS land */
+        { 0x9fc00, 0x400, reserved, 0 },
+        { 0x10'0000, 0x7fe'0000, ram, 0 }, /* 1 MiB .. 128 MiB - 128 KiB */
+        { 0xfeff'c000, 0x4000, reserved, 0 },
+        { 0x1'0000'0000, 0x4000'0000, ram, 0 }, /* above the identity map: dropped */
+    });
+    REQUIRE(map.count == 1);
+    REQUIRE(map.regions[0].base == lowest_usable_address);
+    REQUIRE(end_of(map.regions[0]) == 0x10'0000 + 0x7fe'0000);
+}
+
+TEST_CASE("unaligned, overlapping, out-of-order and zero-sized entries become sorted, merged pages")
+{
+    auto map = from_entries({
+        { 0x300'0800, 0x100'0000, ram, 0 }, /* starts mid-page: rounded up */
+        { 0x200'0000, 0x100'1000, ram, 0 }, /* touches and overlaps the next */
+        { 0x500'0000, 0, ram, 0 },
+        { 0xffff'f000, 0x10'0000, ram, 0 }, /* crosses 4 GiB: cut there */
+        { 0xffff'ffff'ffff'0000, 0x10'0000, ram, 0 }, /* would wrap */
+    });
+    REQUIRE(map.count == 2);
+    REQUIRE(map.regions[0].base == 0x200'0000);
+    REQUIRE(end_of(map.regions[0]) == 0x400'0000);
+    REQUIRE(map.regions[1].base == 0xffff'f000);
+    REQUIRE(end_of(map.regions[1]) == identity_map_end);
+}
+
+TEST_CASE("excluding a span splits a region and widens to pages; a full table keeps the larger regions")
+{
+    MemoryMap map;
+    add_region(map, 0x10'0000, 0x800'0000);
+    exclude(map, 0x20'0010, 0x30'0010); /* the image, say */
+    exclude_span(map, 0x7ff'f000, 0x2000);
+    exclude_span(map, 0x50'0000, 0); /* nothing */
+    sort_and_merge(map);
+    REQUIRE(map.count == 2);
+    REQUIRE(map.regions[0].base == 0x10'0000);
+    REQUIRE(end_of(map.regions[0]) == 0x20'0000);
+    REQUIRE(map.regions[1].base == 0x30'1000);
+    REQUIRE(end_of(map.regions[1]) == 0x7ff'f000);
+
+    MemoryMap full;
+    for (u64 index = 0; index < MemoryMap::capacity; ++index)
+        add_region(full, index * 0x10'0000, index * 0x10'0000 + 0x1000);
+    add_region(full, 0x1'0000'0000, 0x1'1000'0000); /* larger than all: replaces a small one */
+    add_region(full, 0x2'0000'0000, 0x2'0000'0800); /* smaller than all: dropped */
+    REQUIRE(full.count == MemoryMap::capacity);
+    bool has_large = false;
+    for (usize index = 0; index < full.count; ++index) {
+        has_large |= full.regions[index].base == 0x1'0000'0000;
+        REQUIRE(full.regions[index].base != 0x2'0000'0000);
+    }
+    REQUIRE(has_large);
+}

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: Apache-2.0
+# The platforms' pure parts, compiled for the host: aarch64's device-tree reader (a unit test and
+# a libFuzzer target) and the memory-map builders of aarch64 and x86_64 (their headers are the
+# platforms' private src/MemoryMapBuilder.h: each test target sees only its own platform's).
+set(aarch64_device_tree ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/DeviceTree.cpp)
+vectra_host_test(platforms.aarch64.device_tree SOURCES platforms/TestDeviceTree.cpp ${aarch64_device_tree}
+    COMPONENTS ${kernel_components})
+target_include_directories(test_platforms.aarch64.device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
+vectra_fuzz_target(device_tree SOURCES fuzz/FuzzDeviceTree.cpp ${aarch64_device_tree} COMPONENTS ${kernel_components})
+target_include_directories(fuzz_device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
+
+function(vectra_platform_builder_test name platform)
+    vectra_host_test(${name} ${ARGN})
+    target_include_directories(test_${name} PRIVATE ${CMAKE_SOURCE_DIR}/platforms/${platform}/src
+        ${CMAKE_SOURCE_DIR}/platforms/${platform}/include)
+endfunction()
+vectra_platform_builder_test(platforms.aarch64.memory_map aarch64
+    SOURCES platforms/TestAarch64MemoryMap.cpp ${aarch64_device_tree}
+        ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/MemoryMapBuilder.cpp
+    COMPONENTS ${kernel_components})
+vectra_platform_builder_test(platforms.x86_64.memory_map x86_64
+    SOURCES platforms/TestX86MemoryMap.cpp ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/MemoryMapBuilder.cpp
+    COMPONENTS ${kernel_components})

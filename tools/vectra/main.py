@@ -14,6 +14,7 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ folders in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import authority  # noqa: E402
 import bench  # noqa: E402
 import build  # noqa: E402
 import configuration  # noqa: E402
@@ -40,6 +41,7 @@ EXAMPLES = """examples:
   ./vectra test --quick                   host unit tests, then the minimal image on each platform
   ./vectra test minimal -p aarch64        one image on one platform
   ./vectra fuzz json_decode --seconds 60  run one libFuzzer target (without a name: list them)
+  ./vectra authority minimal --svg a.svg  the image's capability graph as text, and drawn as SVG
 """
 
 
@@ -138,6 +140,7 @@ def parser() -> argparse.ArgumentParser:
     command.set_defaults(handler=test.test_command)
 
     bench.add_command(commands, common)
+    authority.add_command(commands)
     fuzz.add_command(commands, common)
 
     command = commands.add_parser("images", help="list the images and the platforms")

@@ -22,6 +22,7 @@ import fuzz  # noqa: E402
 import images  # noqa: E402
 import paths  # noqa: E402
 import run  # noqa: E402
+import scaffold  # noqa: E402
 import setup  # noqa: E402
 import test  # noqa: E402
 import ui  # noqa: E402
@@ -29,7 +30,7 @@ from ui import Failure  # noqa: E402
 
 DEFAULT_IMAGE = "minimal"
 DEFAULT_PLATFORM = "x86_64"
-NEEDS_NO_PACKAGES = {"images", "clean", "setup"}
+NEEDS_NO_PACKAGES = {"images", "clean", "setup", "new"}
 
 EXAMPLES = """examples:
   ./vectra setup                          install what is missing, prefetch the ports
@@ -42,6 +43,7 @@ EXAMPLES = """examples:
   ./vectra test minimal -p aarch64        one image on one platform
   ./vectra fuzz json_decode --seconds 60  run one libFuzzer target (without a name: list them)
   ./vectra authority minimal --svg a.svg  the image's capability graph as text, and drawn as SVG
+  ./vectra new service echo               services/echo + images/echo: builds, boots, passes its oracle
 """
 
 
@@ -141,6 +143,7 @@ def parser() -> argparse.ArgumentParser:
 
     bench.add_command(commands, common)
     authority.add_command(commands)
+    scaffold.add_command(commands)
     fuzz.add_command(commands, common)
 
     command = commands.add_parser("images", help="list the images and the platforms")

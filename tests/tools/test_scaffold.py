@@ -136,14 +136,14 @@ class SkeletonsBuildAndPass(unittest.TestCase):
 
     def test_a_new_service_passes_its_oracle(self):
         self.make_and_pass("service", "greeter")
-        self.assertIn("greeter-check: passed", (self.tree / "build" / "greeter-hosted" / "console.log").read_text())
+        self.assertIn("greeter-check: passed", (self.tree / "build" / f"greeter-{self.PLATFORMS[-1]}" / "console.log").read_text())
         status, output = vectra(self.tree, "authority", "greeter")
         self.assertEqual(status, 0, output)
         self.assertIn("greeter.requests (vectra.greeter): greeter-check -> greeter;", output)
 
     def test_a_new_app_passes_its_oracle(self):
         self.make_and_pass("app", "hello")
-        self.assertIn("hello: hello from an app", (self.tree / "build" / "hello-hosted" / "console.log").read_text())
+        self.assertIn("hello: hello from an app", (self.tree / "build" / f"hello-{self.PLATFORMS[-1]}" / "console.log").read_text())
 
     def test_a_new_image_from_another_passes_its_oracle(self):
         self.make_and_pass("image", "mini2", "--from", "minimal")

@@ -18,6 +18,7 @@ import authority  # noqa: E402
 import bench  # noqa: E402
 import build  # noqa: E402
 import configuration  # noqa: E402
+import debug  # noqa: E402
 import fuzz  # noqa: E402
 import images  # noqa: E402
 import paths  # noqa: E402
@@ -37,6 +38,7 @@ EXAMPLES = """examples:
   ./vectra build minimal -p aarch64       build build/minimal-aarch64/vectra.elf
   ./vectra run -p hosted                  build and run the minimal image as a Linux process
   ./vectra run --set CONFIG_X=y --print   show the QEMU command instead of running it
+  ./vectra debug minimal -p x86_64        QEMU stopped at its first instruction, gdb-multiarch attached
   ./vectra menuconfig minimal -p x86_64   edit the configuration (kept in <build>/menuconfig.conf)
   ./vectra test                           host unit tests, then every image on every platform
   ./vectra test --quick                   host unit tests, then the minimal image on each platform
@@ -118,6 +120,14 @@ def parser() -> argparse.ArgumentParser:
     add_boot_arguments(command)
     command.add_argument("--print", action="store_true", help="print the boot command instead of running it")
     command.set_defaults(handler=run.run_command)
+
+    command = commands.add_parser("debug", parents=[common],
+                                  help="build an image and debug it with gdb (QEMU's gdbstub, or hosted under gdb)")
+    add_image_arguments(command, DEFAULT_IMAGE, DEFAULT_PLATFORM)
+    add_configuration_arguments(command)
+    command.add_argument("--no-build", action="store_true", help="debug what is already built")
+    command.add_argument("--batch", metavar="FILE", help="run gdb's commands from FILE, then exit (scripts, tests)")
+    command.set_defaults(handler=debug.debug_command)
 
     command = commands.add_parser("menuconfig", parents=[common], help="edit a build's configuration")
     add_image_arguments(command, DEFAULT_IMAGE, DEFAULT_PLATFORM)

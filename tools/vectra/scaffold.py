@@ -136,11 +136,6 @@ def new_image(tree: Path, name: str, source_name: str) -> list:
     manifest = target / "manifest.json"
     manifest.write_text(re.sub(r'("image"\s*:\s*)"[^"]*"', lambda match: f'{match.group(1)}"{name}"',
                                manifest.read_text(), count=1))
-    defconfig = target / "defconfig"
-    fragment = defconfig.read_text() if defconfig.exists() else ""
-    line = f'CONFIG_IMAGE_NAME="{name}"'
-    fragment, count = re.subn(r"^CONFIG_IMAGE_NAME=.*$", line, fragment, flags=re.MULTILINE)
-    defconfig.write_text(fragment if count else f"{fragment}{line}\n")
     oracle = target / "oracle.json"
     if oracle.exists():
         oracle.write_text(oracle.read_text().replace(f"^vectra: booting image {source_name} on ",

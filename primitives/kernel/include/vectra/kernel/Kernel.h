@@ -25,6 +25,12 @@ namespace vectra::kernel {
  */
 [[nodiscard]] ErrorOr<i32> initial_task_entry(Bundle&);
 
+/*
+ * The image's name, printed at boot. Defined by the image's generated boot manifest, not by the
+ * configuration, so images whose configurations are the same share every other object.
+ */
+extern char const image_name[];
+
 /* Carve a child Reticle of `size` bytes from `parent` (RightRetype); the new ReticleCap has every right. */
 [[nodiscard]] ErrorOr<ReticleCap> carve(CapabilitySpace&, ReticleCap const& parent, usize size);
 

@@ -16,6 +16,10 @@ string(REGEX REPLACE "/$" "" vectra_source_from_build "${vectra_source_from_buil
 if(vectra_source_from_build)
     target_compile_options(vectra_flags INTERFACE -ffile-prefix-map=${vectra_source_from_build}/=)
 endif()
+# The compilation folder in debug info is "." for every build folder: gdb finds every file under
+# the tree it is pointed at (./vectra debug), and an object ccache reuses from another image's
+# folder is exactly the object this folder would have made.
+target_compile_options(vectra_flags INTERFACE -fdebug-compilation-dir=.)
 target_include_directories(vectra_flags INTERFACE ${VECTRA_GENERATED_DIR})
 target_compile_definitions(vectra_flags INTERFACE
     FMT_HEADER_ONLY=1 FMT_EXCEPTIONS=0 FMT_STATIC_THOUSANDS_SEPARATOR=1 FMT_USE_LONG_DOUBLE=0)

@@ -139,5 +139,5 @@ macro(vectra_kconfig)
         message(FATAL_ERROR "the configuration picked platform '${CONFIG_PLATFORM_NAME}' but "
             "VECTRA_PLATFORM is '${VECTRA_PLATFORM}': a fragment overrides the platform choice")
     endif()
-    message(STATUS "Kconfig: ${VECTRA_PLATFORM} platform, image '${CONFIG_IMAGE_NAME}'")
+    message(STATUS "Kconfig: ${VECTRA_PLATFORM} platform, image '${VECTRA_IMAGE}'")
 endmacro()

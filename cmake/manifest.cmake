@@ -11,34 +11,54 @@
 # it the checks), which rewrites boot_manifest.cpp only when its content changes, so Ninja
 # recompiles exactly initd's manifest object and relinks.
 
-function(vectra_boot_manifest)
-    if(NOT TARGET vectra_initd)
-        return()
-    endif()
-    set(manifest ${CMAKE_SOURCE_DIR}/images/${VECTRA_IMAGE}/${CONFIG_IMAGE_MANIFEST})
+# A build folder links one image (VECTRA_IMAGE, into vectra.elf) and, with VECTRA_SHARED_IMAGES,
+# other images whose configuration is the same (each into images/<image>/vectra.elf): all objects
+# but each image's boot manifest are shared. Each manifest is checked against this folder's
+# configuration, so an image that needs anything else fails here, naming what.
+
+function(vectra_boot_manifest image output)
+    set(manifest ${CMAKE_SOURCE_DIR}/images/${image}/${CONFIG_IMAGE_MANIFEST})
     if(NOT EXISTS ${manifest})
-        message(FATAL_ERROR "images/${VECTRA_IMAGE}/defconfig: CONFIG_IMAGE_MANIFEST: "
-            "images/${VECTRA_IMAGE}/${CONFIG_IMAGE_MANIFEST} does not exist")
+        message(FATAL_ERROR "images/${image}/defconfig: CONFIG_IMAGE_MANIFEST: "
+            "images/${image}/${CONFIG_IMAGE_MANIFEST} does not exist")
     endif()
-    set(output ${VECTRA_GENERATED_DIR}/boot_manifest.cpp)
     set(compiler ${CMAKE_SOURCE_DIR}/tools/manifest/compile.py)
     file(GLOB footprints CONFIGURE_DEPENDS
         ${CMAKE_SOURCE_DIR}/services/*/*footprint.json ${CMAKE_SOURCE_DIR}/apps/*/*footprint.json
         ${CMAKE_SOURCE_DIR}/components/*/*footprint.json)
     set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
         ${manifest} ${compiler} ${footprints})
+    get_filename_component(folder ${output} DIRECTORY)
     execute_process(COMMAND ${VECTRA_PYTHON} ${compiler} --manifest ${manifest} --srctree ${CMAKE_SOURCE_DIR}
-            --output ${output} --image ${VECTRA_IMAGE} --config ${CMAKE_BINARY_DIR}/.config
-            --include-dirs ${VECTRA_GENERATED_DIR}/boot_manifest_includes.txt
+            --output ${output} --image ${image} --config ${CMAKE_BINARY_DIR}/.config
+            --include-dirs ${folder}/boot_manifest_includes.txt
         RESULT_VARIABLE result ERROR_VARIABLE errors)
     if(NOT result EQUAL 0)
         vectra_fail_with_lines("${errors}")
     endif()
-    target_sources(vectra_initd PRIVATE ${output})
-    # The generated data names each connection's schema constants, declared in the headers of the
-    # components whose footprints describe those schemas.
-    file(READ ${VECTRA_GENERATED_DIR}/boot_manifest_includes.txt schema_includes)
-    target_include_directories(vectra_initd PRIVATE ${schema_includes})
+    # The image's manifest object: initd's headers and flags, and the include folders of the
+    # components whose footprints describe the schemas its connections name.
+    add_library(vectra_boot_manifest_${image} OBJECT ${output})
+    target_link_libraries(vectra_boot_manifest_${image} PRIVATE vectra_initd)
+    file(READ ${folder}/boot_manifest_includes.txt schema_includes)
+    target_include_directories(vectra_boot_manifest_${image} PRIVATE ${schema_includes})
+endfunction()
+
+# The boot manifest and the link of every image this folder builds.
+function(vectra_images)
+    if(NOT TARGET vectra_initd)
+        vectra_link_image(vectra.elf ${CMAKE_BINARY_DIR} "")
+        return()
+    endif()
+    vectra_boot_manifest(${VECTRA_IMAGE} ${VECTRA_GENERATED_DIR}/boot_manifest.cpp)
+    vectra_link_image(vectra.elf ${CMAKE_BINARY_DIR} vectra_boot_manifest_${VECTRA_IMAGE})
+    foreach(image IN LISTS VECTRA_SHARED_IMAGES)
+        if(image STREQUAL VECTRA_IMAGE)
+            continue()
+        endif()
+        vectra_boot_manifest(${image} ${VECTRA_GENERATED_DIR}/images/${image}/boot_manifest.cpp)
+        vectra_link_image(vectra_image_${image} ${CMAKE_BINARY_DIR}/images/${image} vectra_boot_manifest_${image})
+    endforeach()
 endfunction()
 
 # vectra_footprint_header(<component> <entry>): the component's own view of the footprint its entry

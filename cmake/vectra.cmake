@@ -113,25 +113,32 @@ function(vectra_add_layer layer)
 endfunction()
 
 # Links every enabled component into build/<image>-<platform>/vectra.elf.
-function(vectra_link_image)
+# vectra_link_image(<target> <folder> <manifest object library or "">): every enabled component
+# and the image's boot manifest, linked into <folder>/vectra.elf (with vectra.map beside it).
+function(vectra_link_image target folder manifest)
     get_property(components GLOBAL PROPERTY VECTRA_COMPONENTS)
-    add_executable(vectra.elf)
-    set_target_properties(vectra.elf PROPERTIES OUTPUT_NAME vectra.elf SUFFIX "")
+    add_executable(${target})
+    set_target_properties(${target} PROPERTIES OUTPUT_NAME vectra.elf SUFFIX "" RUNTIME_OUTPUT_DIRECTORY ${folder})
     foreach(component IN LISTS components)
-        target_link_libraries(vectra.elf PRIVATE vectra_${component})
+        target_link_libraries(${target} PRIVATE vectra_${component})
     endforeach()
+    if(manifest)
+        target_link_libraries(${target} PRIVATE ${manifest})
+    endif()
     if(VECTRA_FREESTANDING)
         get_property(script GLOBAL PROPERTY VECTRA_LINKER_SCRIPT)
         if(NOT script)
             message(FATAL_ERROR "the platform component did not set VECTRA_LINKER_SCRIPT")
         endif()
-        set_target_properties(vectra.elf PROPERTIES LINK_DEPENDS ${script})
-        target_link_options(vectra.elf PRIVATE
+        set_target_properties(${target} PROPERTIES LINK_DEPENDS ${script})
+        target_link_options(${target} PRIVATE
             -nostdlib -static -fuse-ld=lld
             -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections
-            -Wl,-T,${script} -Wl,-Map,${CMAKE_BINARY_DIR}/vectra.map)
-        target_link_libraries(vectra.elf PRIVATE ${VECTRA_LIBGCC})
-        vectra_check_no_heap(vectra.elf "${components}")
+            -Wl,-T,${script} -Wl,-Map,${folder}/vectra.map)
+        target_link_libraries(${target} PRIVATE ${VECTRA_LIBGCC})
+        if(target STREQUAL "vectra.elf")  # the objects checked are the same for every image linked here
+            vectra_check_no_heap(${target} "${components}")
+        endif()
     endif()
 endfunction()
 

@@ -3,7 +3,7 @@
  *
  * Host unit tests and fuzz targets link the real kernel and the hosted platform. The kernel's
  * first Task is the image's initd, which these binaries do not have; this one says so if
- * anything ever boots it.
+ * anything ever boots it, under the image name "host-tests".
  */
 
 #include <vectra/Bundle.h>
@@ -14,6 +14,8 @@
 VECTRA_INITIAL_TASK_NAME("initd");
 
 namespace vectra::kernel {
+
+char const image_name[] = "host-tests";
 
 ErrorOr<i32> initial_task_entry(Bundle&)
 {

@@ -149,6 +149,11 @@ class Metadata(unittest.TestCase):
         with self.assertRaises(Failure):
             bench.select(records, "(")
 
+    def test_the_filter_ignores_case(self):
+        records = records_of(RECORD, dict(RECORD, name="ring_pingpong", benchmark="BM_ring_pingpong"))
+        self.assertEqual([r.name for r in bench.select(records, "Ring")], ["ring_pingpong"])
+        self.assertEqual([r.name for r in bench.select(records, "^bm_TASK")], ["task_switch"])
+
 
 class TheRepositoryMetadata(unittest.TestCase):
     """tests/bench/benchmarks.json must name only runs that its Bench<Area>.cpp registers."""

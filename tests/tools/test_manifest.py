@@ -33,6 +33,9 @@ class ManifestTest(unittest.TestCase):
             with open(output, encoding="utf-8") as handle:
                 return handle.read()
 
+    def test_the_image_name_is_emitted_for_the_kernel(self):
+        self.assertIn('char const vectra::kernel::image_name[] = "minimal";', self.compile(MINIMAL))
+
     def expect_error(self, manifest, *fragments):
         with self.assertRaises(compiler.ManifestError) as caught:
             self.compile(manifest)
@@ -131,7 +134,7 @@ class ManifestTest(unittest.TestCase):
 class CompositionTest(unittest.TestCase):
     """The manifest against the configuration: image name, enabled and registered entries, memory."""
 
-    CONFIG = {"CONFIG_IMAGE_NAME": '"minimal"', "CONFIG_SERVICE_VFSD": "y", "CONFIG_INITD_SELFCHECK_VFS": "y",
+    CONFIG = {"CONFIG_SERVICE_VFSD": "y", "CONFIG_INITD_SELFCHECK_VFS": "y",
               "CONFIG_VFSD_NODES": "256", "CONFIG_VFSD_BLOCKS": "1024"}
 
     def compile(self, manifest=None, config=None, image="minimal", registered=None):
@@ -183,9 +186,7 @@ class CompositionTest(unittest.TestCase):
         self.assertLess(blocks, 2048)
 
     def test_image_must_match_its_folder(self):
-        self.refused("image: says 'minimal', but the manifest belongs to image 'copy'", image="copy",
-                     config={"CONFIG_IMAGE_NAME": '"copy"'})
-        self.refused("CONFIG_IMAGE_NAME", "'other'", config={"CONFIG_IMAGE_NAME": '"other"'})
+        self.refused("image: says 'minimal', but the manifest belongs to image 'copy'", image="copy")
 
     def test_disabled_component_names_the_symbol_to_enable(self):
         self.refused("tasks[0] (vfsd).entry", "CONFIG_SERVICE_VFSD=y", "unset", config={"CONFIG_SERVICE_VFSD": "n"})

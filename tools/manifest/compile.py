@@ -434,12 +434,6 @@ def check_manifest(source, manifest, composition, image=None):
     if image is not None:
         source.require(name == image, "image", f"says '{name}', but the manifest belongs to image '{image}' "
                        f"(its folder): set \"image\": \"{image}\"")
-    if image is not None and composition.config is not None:
-        configured = composition.config.get("CONFIG_IMAGE_NAME")
-        source.require(configured in (None, image), "image",
-                       f"the configuration names the image '{configured}' (CONFIG_IMAGE_NAME in "
-                       f"{composition.config_name}), not '{image}': set CONFIG_IMAGE_NAME=\"{image}\" in the "
-                       f"image's defconfig")
     tasks = source.list(manifest["tasks"], "tasks")
     source.require(len(tasks) <= MAX_TASKS, "tasks", f"at most {MAX_TASKS} tasks (initd's signal bits)")
     connections = source.object(manifest.get("connections", {}), "connections")
@@ -534,7 +528,10 @@ def emit(manifest, connections, schemas, output):
     lines.append("};")
     lines += ["", "}", "",
               f"BootManifest const boot_manifest {{ {cxx_string(manifest['image'])}, tasks, {len(tasks)}, "
-              f"connections, {len(connection_names)} }};", "", "}", ""]
+              f"connections, {len(connection_names)} }};", "", "}", "",
+              "/* The name the kernel boots under: the image's, from here rather than the configuration, so",
+              "   images whose configurations are the same share one build (all but this file). */",
+              f"char const vectra::kernel::image_name[] = {cxx_string(manifest['image'])};", ""]
     write_if_changed(output, "\n".join(lines))
 
 

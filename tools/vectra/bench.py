@@ -152,11 +152,12 @@ def load_records(path: Path = METADATA) -> list:
 
 
 def select(records: list, pattern: str) -> list:
-    """Records whose name (or benchmark) the regular expression finds; all of them without one."""
+    """Records whose name (or benchmark) the regular expression finds, ignoring case (`Signal`
+    finds signal_raise_to_wake); all of them without one."""
     if not pattern:
         return list(records)
     try:
-        expression = re.compile(pattern)
+        expression = re.compile(pattern, re.IGNORECASE)
     except re.error as problem:
         raise Failure(f"filter {pattern!r} is not a regular expression: {problem}")
     chosen = [record for record in records if expression.search(record.name) or expression.search(record.benchmark)]
@@ -489,7 +490,7 @@ def add_command(commands, common) -> None:
     command = commands.add_parser("bench", parents=[common],
                                   help="build and run the host benchmarks, compare each with its baseline")
     command.add_argument("filter", nargs="?", default="", metavar="FILTER",
-                         help="regular expression on record names (default: every record in tests/bench/benchmarks.json)")
+                         help="regular expression on record names, case-insensitive (default: every record in tests/bench/benchmarks.json)")
     command.add_argument("--repetitions", type=int, default=DEFAULT_REPETITIONS,
                          help=f"runs of each benchmark; the median is reported (default: {DEFAULT_REPETITIONS})")
     command.add_argument("--min-time", type=float, default=None, metavar="SECONDS",

@@ -31,6 +31,7 @@ class BuildRequest:
     jobs: int = 0
     extra_definitions: tuple = ()
     folder_name: str = ""  # build/<image>-<platform> unless given
+    shared_images: tuple = ()  # other images linked in the same folder (same configuration)
 
     @property
     def name(self) -> str:
@@ -43,6 +44,10 @@ class BuildRequest:
     @property
     def elf(self) -> Path:
         return self.folder / "vectra.elf"
+
+    def image_elf(self, image: str) -> Path:
+        """Where this folder links `image`: vectra.elf for its own, images/<image>/ for shared ones."""
+        return self.elf if image == self.image else self.folder / "images" / image / "vectra.elf"
 
 
 def overlay_paths(given: list) -> tuple:
@@ -92,6 +97,7 @@ def configure_command(request: BuildRequest) -> list:
         f"-DVECTRA_PLATFORM={request.platform}",
         f"-DVECTRA_OVERLAYS={';'.join(request.overlays)}",
         f"-DVECTRA_SET={';'.join(request.assignments)}",
+        f"-DVECTRA_SHARED_IMAGES={';'.join(request.shared_images)}",
         *request.extra_definitions,
     ]
 

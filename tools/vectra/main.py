@@ -14,13 +14,16 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ folders in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import authority  # noqa: E402
 import bench  # noqa: E402
 import build  # noqa: E402
 import configuration  # noqa: E402
+import debug  # noqa: E402
 import fuzz  # noqa: E402
 import images  # noqa: E402
 import paths  # noqa: E402
 import run  # noqa: E402
+import scaffold  # noqa: E402
 import setup  # noqa: E402
 import test  # noqa: E402
 import ui  # noqa: E402
@@ -28,18 +31,21 @@ from ui import Failure  # noqa: E402
 
 DEFAULT_IMAGE = "minimal"
 DEFAULT_PLATFORM = "x86_64"
-NEEDS_NO_PACKAGES = {"images", "clean", "setup"}
+NEEDS_NO_PACKAGES = {"images", "clean", "setup", "new"}
 
 EXAMPLES = """examples:
   ./vectra setup                          install what is missing, prefetch the ports
   ./vectra build minimal -p aarch64       build build/minimal-aarch64/vectra.elf
   ./vectra run -p hosted                  build and run the minimal image as a Linux process
   ./vectra run --set CONFIG_X=y --print   show the QEMU command instead of running it
+  ./vectra debug minimal -p x86_64        QEMU stopped at its first instruction, gdb-multiarch attached
   ./vectra menuconfig minimal -p x86_64   edit the configuration (kept in <build>/menuconfig.conf)
   ./vectra test                           host unit tests, then every image on every platform
   ./vectra test --quick                   host unit tests, then the minimal image on each platform
   ./vectra test minimal -p aarch64        one image on one platform
   ./vectra fuzz json_decode --seconds 60  run one libFuzzer target (without a name: list them)
+  ./vectra authority minimal --svg a.svg  the image's capability graph as text, and drawn as SVG
+  ./vectra new service echo               services/echo + images/echo: builds, boots, passes its oracle
 """
 
 
@@ -115,6 +121,14 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--print", action="store_true", help="print the boot command instead of running it")
     command.set_defaults(handler=run.run_command)
 
+    command = commands.add_parser("debug", parents=[common],
+                                  help="build an image and debug it with gdb (QEMU's gdbstub, or hosted under gdb)")
+    add_image_arguments(command, DEFAULT_IMAGE, DEFAULT_PLATFORM)
+    add_configuration_arguments(command)
+    command.add_argument("--no-build", action="store_true", help="debug what is already built")
+    command.add_argument("--batch", metavar="FILE", help="run gdb's commands from FILE, then exit (scripts, tests)")
+    command.set_defaults(handler=debug.debug_command)
+
     command = commands.add_parser("menuconfig", parents=[common], help="edit a build's configuration")
     add_image_arguments(command, DEFAULT_IMAGE, DEFAULT_PLATFORM)
     add_configuration_arguments(command)
@@ -138,6 +152,8 @@ def parser() -> argparse.ArgumentParser:
     command.set_defaults(handler=test.test_command)
 
     bench.add_command(commands, common)
+    authority.add_command(commands)
+    scaffold.add_command(commands)
     fuzz.add_command(commands, common)
 
     command = commands.add_parser("images", help="list the images and the platforms")

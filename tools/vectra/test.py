@@ -8,6 +8,7 @@ boot. Configure and build output goes to log files in the build folders, named o
 image boots as soon as it is built, on a pool of boot threads (as many as CPUs) while the next
 image builds; failures print as they happen and again before the final line."""
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -83,10 +84,19 @@ class Target:
     request: build.BuildRequest
     platform: object = None  # images.Platform, None when platforms/<name>/ does not exist
     problem: str = ""  # set when the target cannot be booted (unknown platform, build failed)
+    builder: "Target" = None  # the target whose build links this image too (same configuration)
 
     @property
     def name(self) -> str:
         return f"{self.image.name}-{self.platform_name}"
+
+    @property
+    def elf(self):
+        return self.request.image_elf(self.image.name)
+
+    @property
+    def log(self):
+        return self.elf.parent / "console.log"
 
 
 # Host unit tests ---------------------------------------------------------------------------------
@@ -251,7 +261,43 @@ def select_targets(arguments) -> list:
     # Platform by platform (consecutive builds share the compiler's cache best), the probe image first.
     order = {name: index for index, name in enumerate(platforms)}
     targets.sort(key=lambda each: (order.get(each.platform_name, len(order)), each.image.name != PROBE_IMAGE))
-    return targets
+    return share_builds(targets)
+
+
+def configuration_key(image: images.Image) -> tuple:
+    """What decides an image's configuration besides its platform: its defconfig's assignments."""
+    try:
+        text = (image.folder / "defconfig").read_text()
+    except OSError:
+        text = ""
+    return tuple(sorted(line.strip() for line in text.splitlines()
+                        if line.strip() and not line.strip().startswith("#")))
+
+
+def share_builds(targets: list) -> list:
+    """Images of one platform whose configurations are the same are built once: the first one's
+    folder links the others too (each into images/<image>/vectra.elf), since only their boot
+    manifests differ. Returns the targets with each group's members right after its first, so
+    they boot as soon as their one build is done."""
+    groups = {}
+    for target in targets:
+        if not target.problem:
+            groups.setdefault((target.platform_name, configuration_key(target.image)), []).append(target)
+    for group in groups.values():
+        primary, others = group[0], group[1:]
+        if not others:
+            continue
+        primary.request = dataclasses.replace(primary.request,
+                                              shared_images=tuple(other.image.name for other in others))
+        for other in others:
+            other.request = primary.request
+            other.builder = primary
+    ordered = []
+    for target in targets:
+        if target.builder is None:
+            ordered.append(target)
+            ordered += [other for other in targets if other.builder is target]
+    return ordered
 
 
 def build_target(target: Target, progress: Progress) -> None:
@@ -263,7 +309,8 @@ def build_target(target: Target, progress: Progress) -> None:
         progress.say(f"FAIL  build {target.name}: {problem.summary}",
                      details=[f"      {line}" for line in problem.message.splitlines()[1:]])
         return
-    progress.say(f"built {target.name} in {time.monotonic() - started:.0f} s")
+    shared = f" (and {', '.join(target.request.shared_images)})" if target.request.shared_images else ""
+    progress.say(f"built {target.name}{shared} in {time.monotonic() - started:.0f} s")
 
 
 def choose_accelerator(mode: str, target: Target, chosen: dict, binary=None) -> str:
@@ -288,7 +335,7 @@ def choose_accelerator(mode: str, target: Target, chosen: dict, binary=None) -> 
     elif target.problem:
         return "tcg"  # probe with a target that built
     else:
-        result = kvm.probe(platform, target.image, target.request.elf, binary)
+        result = kvm.probe(platform, target.image, target.elf, binary)
         kvm.remember(platform, result)
         chosen[platform.name] = kvm.announce(result)
     return chosen[platform.name]
@@ -308,8 +355,8 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         tally.record(f"FAIL  {prefix}  {target.problem}", 0, 1)
         return
     platform, oracle = target.platform, target.image.oracle
-    elf = target.request.elf
-    log = target.request.folder / "console.log"
+    elf = target.elf
+    log = target.log
     matcher = oracles.ConsoleMatcher(oracle)
     command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary)
     result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo)
@@ -347,7 +394,8 @@ def test_command(arguments) -> int:
     targets = select_targets(arguments)
     host = not arguments.no_host and not subset
     building = not arguments.no_build
-    progress = Progress((2 if host else 0) + len(targets) * (2 if building else 1))
+    builds = sum(1 for target in targets if target.builder is None) if building else 0
+    progress = Progress((2 if host else 0) + len(targets) + builds)
     tally = Tally(progress)
     if host:
         request = build_host_tests(arguments.jobs, tally)
@@ -364,10 +412,12 @@ def test_command(arguments) -> int:
     try:
         boots = []
         for target in targets:
-            if building and not target.problem:
+            if target.builder is not None and target.builder.problem and not target.problem:
+                target.problem = f"built with {target.builder.name}, which failed"
+            elif building and not target.problem and target.builder is None:
                 build_target(target, progress)
-            elif not target.problem and not target.request.elf.exists():
-                target.problem = f"--no-build: {paths.relative(target.request.elf)} does not exist"
+            elif not target.problem and not target.elf.exists():
+                target.problem = f"--no-build: {paths.relative(target.elf)} does not exist"
             accelerator = choose_accelerator(mode, target, accelerators, arguments.qemu_binary)
             boots.append(pool.submit(boot_target, target, accelerator, widths, tally, arguments.qemu_binary,
                                      arguments.verbose))

@@ -7,7 +7,6 @@
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Reticle.h>
 #include <vectra/Try.h>
-#include <vectra/config.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
@@ -131,7 +130,7 @@ void power_off_with_report(platform::ExitStatus status)
 
 void boot(platform::BootInfo const& boot_info)
 {
-    console_format("vectra: booting image {} on {}", CONFIG_IMAGE_NAME, boot_info.platform_name);
+    console_format("vectra: booting image {} on {}", image_name, boot_info.platform_name);
     auto status = boot_and_run(boot_info);
     if (status.is_error() && status.error().code() == ErrorCode::Deadlock)
         power_off_with_report(platform::ExitStatus::Failure); /* the executor printed the report */

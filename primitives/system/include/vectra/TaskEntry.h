@@ -32,6 +32,12 @@
  */
 namespace vectra::kernel {
 extern char const initial_task_name[];
+
+/*
+ * The image's name, printed at boot. Defined by the image's generated boot manifest, not by the
+ * configuration, so images whose configurations are the same share every other object.
+ */
+extern char const image_name[];
 }
 
 #define VECTRA_INITIAL_TASK_NAME(text) constinit char const vectra::kernel::initial_task_name[] = text

@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Tests of `./vectra authority`: the capability graph follows the manifest and the footprints
+(a grant removed from a copy disappears; a grant the footprint needs but the manifest lacks is one
+error line), the kernel's grants to initd match the kernel source, docs/authority/ is current.
+
+    /usr/bin/python3 -m unittest -v test_authority      (from tests/tools)
+"""
+
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = Path(HERE).parents[1]
+sys.path.insert(0, str(ROOT / "tools" / "vectra"))
+sys.dont_write_bytecode = True
+
+import authority  # noqa: E402
+import main as cli  # noqa: E402
+from ui import Failure  # noqa: E402
+
+
+def section(text, task):
+    """The lines of one Task's section of the text output."""
+    match = re.search(rf"^Task {re.escape(task)}:.*?\n(.*?)\n\n", text, re.MULTILINE | re.DOTALL)
+    if match is None:
+        raise AssertionError(f"no section for Task {task} in:\n{text}")
+    return match.group(1).splitlines()
+
+
+def holding_line(lines, slot):
+    found = [line for line in lines if line.split()[0] == slot]
+    return found[0] if found else None
+
+
+class TheMinimalImage(unittest.TestCase):
+    def setUp(self):
+        self.manifest = json.loads((ROOT / "images" / "minimal" / "manifest.json").read_text())
+        self.text = authority.text(authority.load_graph(ROOT, "minimal"))
+
+    def test_every_grant_of_the_manifest_is_listed_with_its_class_and_rights(self):
+        for task in self.manifest["tasks"]:
+            lines = section(self.text, task["name"])
+            self.assertEqual(len(lines), len(task["bundle"]), lines)
+            for slot, grant in task["bundle"].items():
+                line = holding_line(lines, slot)
+                self.assertIsNotNone(line, f"{task['name']}.{slot} missing")
+                self.assertEqual(line.split()[1], grant["class"])
+                self.assertTrue(line.endswith(", ".join(sorted(grant["rights"]))), line)
+
+    def test_rings_are_drawn_from_their_producer_to_their_consumer(self):
+        self.assertIn("vfs.requests (vectra.vfs): selfcheck -> vfsd;", self.text)
+        self.assertIn("vfs.replies (vectra.vfs): vfsd -> selfcheck;", self.text)
+
+    def test_the_graphviz_form_has_an_edge_per_grant(self):
+        graph = authority.dot(authority.load_graph(ROOT, "minimal"))
+        self.assertIn('"task:vfsd" -> "device:console" [label="console: write"]', graph)
+        self.assertIn('"task:selfcheck" -> "ring:vfs.requests" [label="send", style=bold]', graph)
+        self.assertIn('"ring:vfs.requests" -> "task:vfsd" [label="receive", style=bold]', graph)
+
+    def test_the_documented_output_is_current(self):
+        documented = (ROOT / "docs" / "authority" / "minimal.txt").read_text()
+        self.assertEqual(documented, self.text, "regenerate: ./vectra authority minimal --svg "
+                                                "docs/authority/minimal.svg > docs/authority/minimal.txt")
+        svg = (ROOT / "docs" / "authority" / "minimal.svg").read_text()
+        for node in ("vfsd", "selfcheck", "vfs.requests", "vfs.replies"):
+            self.assertIn(f">{node}<", svg)
+
+
+class ACopiedTree(unittest.TestCase):
+    """Edits a copy of the folders the graph reads."""
+
+    def setUp(self):
+        self.scratch = Path(tempfile.mkdtemp(prefix="vectra-authority-"))
+        for folder in ("images", "services", "components", "apps"):
+            shutil.copytree(ROOT / folder, self.scratch / folder)
+        self.manifest_path = self.scratch / "images" / "minimal" / "manifest.json"
+        self.manifest = json.loads(self.manifest_path.read_text())
+
+    def tearDown(self):
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def write_manifest(self):
+        self.manifest_path.write_text(json.dumps(self.manifest))
+
+    def test_a_grant_removed_disappears_from_the_output(self):
+        self.assertIsNotNone(holding_line(section(authority.text(authority.load_graph(self.scratch, "minimal")), "vfsd"),
+                                          "ready"))
+        del self.manifest["tasks"][0]["bundle"]["ready"]
+        self.write_manifest()
+        footprint_path = self.scratch / "services" / "vfsd" / "footprint.json"
+        footprint = json.loads(footprint_path.read_text())
+        del footprint["slots"]["ready"]
+        footprint_path.write_text(json.dumps(footprint))
+        text = authority.text(authority.load_graph(self.scratch, "minimal"))
+        self.assertIsNone(holding_line(section(text, "vfsd"), "ready"))
+        self.assertNotIn("vfsd's ready", text)  # initd keeps no ready bit for it either
+        self.assertIsNotNone(holding_line(section(text, "vfsd"), "console"))
+
+    def test_a_grant_the_footprint_needs_is_one_error_line(self):
+        del self.manifest["tasks"][1]["bundle"]["console"]
+        self.write_manifest()
+        with self.assertRaises(Failure) as caught:
+            authority.load_graph(self.scratch, "minimal")
+        message = caught.exception.message
+        self.assertEqual(len(message.splitlines()), 1, message)
+        self.assertIn("does not grant slot 'console'", message)
+
+    def test_changed_rights_show(self):
+        self.manifest["tasks"][0]["bundle"]["console"]["rights"] = ["write", "grant"]
+        footprint_path = self.scratch / "services" / "vfsd" / "footprint.json"
+        footprint = json.loads(footprint_path.read_text())
+        footprint["slots"]["console"]["rights"] = ["write", "grant"]
+        footprint_path.write_text(json.dumps(footprint))
+        self.write_manifest()
+        text = authority.text(authority.load_graph(self.scratch, "minimal"))
+        self.assertTrue(holding_line(section(text, "vfsd"), "console").endswith("grant, write"))
+        self.assertIn("vfsd could move console, memory, ready, replies, requests; copy console", text)
+
+
+class TheKernelSide(unittest.TestCase):
+    def test_the_kernel_grants_to_initd_match_the_kernel_source(self):
+        source = "\n".join(path.read_text() for path in (ROOT / "primitives").rglob("*.cpp"))
+        for slot, capability_class, _, rights in authority.KERNEL_TO_INITD:
+            with self.subTest(slot=slot):
+                match = re.search(rf'give\("{re.escape(slot)}",\s*space,\s*TRY\(space\.mint<CapabilityClass::(\w+)>'
+                                  rf'\([^,]+,\s*([^)]+)\)', source)
+                self.assertIsNotNone(match, f"the kernel gives initd no '{slot}'")
+                self.assertEqual(match.group(1) + "Cap", capability_class)
+                kernel_rights = {right.strip()[len("Right"):].lower() for right in match.group(2).split("|")}
+                self.assertEqual(kernel_rights, set(rights))
+
+
+class TheCommand(unittest.TestCase):
+    def run_cli(self, *arguments):
+        output, errors = io.StringIO(), io.StringIO()
+        parsed = cli.parser().parse_args(list(arguments))  # main() less its package check
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(errors):
+            try:
+                status = parsed.handler(parsed)
+            except Failure as failure:
+                print(f"error: {failure.message}", file=sys.stderr)
+                status = failure.status
+        return status, output.getvalue(), errors.getvalue()
+
+    def test_an_unknown_image_is_one_line_with_the_closest_name(self):
+        status, _, errors = self.run_cli("authority", "minmal")
+        self.assertEqual(status, 1)
+        self.assertEqual(errors.strip().count("\n"), 0, errors)
+        self.assertIn("did you mean 'minimal'?", errors)
+
+    @unittest.skipUnless(shutil.which("dot"), "needs Graphviz's dot")
+    def test_svg_is_written(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            target = os.path.join(scratch, "minimal.svg")
+            status, output, _ = self.run_cli("authority", "minimal", "--svg", target)
+            self.assertEqual(status, 0)
+            self.assertIn("Task vfsd:", output)
+            with open(target, encoding="utf-8") as handle:
+                self.assertIn("<svg", handle.read())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Tests of shared builds: `./vectra test` builds images of one platform whose configurations are
+the same in one folder (the harness's grouping), and such a folder links each image with its own
+boot manifest and name (a real build, in a copy of the tree).
+
+    /usr/bin/python3 -m unittest -v test_shared_builds      (from tests/tools)
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+from types import SimpleNamespace
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = Path(HERE).parents[1]
+sys.path.insert(0, str(ROOT / "tools" / "vectra"))
+sys.dont_write_bytecode = True
+
+import images  # noqa: E402
+import test as harness  # noqa: E402
+
+SAME_CONFIGURATION = ["fault", "panic", "signals", "stack-guard", "supervision"]
+
+
+class Grouping(unittest.TestCase):
+    def targets(self, platform):
+        return harness.select_targets(SimpleNamespace(image=None, platform=platform, quick=False, jobs=0))
+
+    def test_images_with_the_same_configuration_share_one_folder(self):
+        targets = {target.image.name: target for target in self.targets("hosted")}
+        keys = {name: harness.configuration_key(images.image(name)) for name in SAME_CONFIGURATION}
+        self.assertEqual(len(set(keys.values())), 1, keys)  # the premise: their defconfigs agree
+        folders = {targets[name].request.folder for name in SAME_CONFIGURATION}
+        self.assertEqual(len(folders), 1)
+        builders = [name for name in SAME_CONFIGURATION if targets[name].builder is None]
+        self.assertEqual(len(builders), 1, builders)
+        primary = targets[builders[0]]
+        self.assertEqual(sorted(primary.request.shared_images + (primary.image.name,)), sorted(SAME_CONFIGURATION))
+        for name in SAME_CONFIGURATION:
+            if name != primary.image.name:
+                self.assertEqual(targets[name].elf, primary.request.folder / "images" / name / "vectra.elf")
+                self.assertEqual(targets[name].log.parent, targets[name].elf.parent)
+
+    def test_a_group_boots_right_after_its_build(self):
+        names = [target.image.name for target in self.targets("hosted")]
+        first = min(names.index(name) for name in SAME_CONFIGURATION)
+        self.assertEqual(sorted(names[first:first + len(SAME_CONFIGURATION)]), sorted(SAME_CONFIGURATION), names)
+        self.assertEqual(len(names), len(set(names)))
+
+    def test_other_configurations_build_alone(self):
+        targets = {target.image.name: target for target in self.targets("hosted")}
+        for name in ("minimal", "selftest", "bench"):
+            self.assertIsNone(targets[name].builder)
+            self.assertEqual(targets[name].request.shared_images, ())
+            self.assertEqual(targets[name].elf, targets[name].request.folder / "vectra.elf")
+
+    def test_platforms_never_share(self):
+        folders = {}
+        for target in self.targets(None):
+            folders.setdefault(target.request.folder, set()).add(target.platform_name)
+        self.assertTrue(all(len(platforms) == 1 for platforms in folders.values()), folders)
+
+    def test_a_defconfig_difference_splits_a_group(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            first, second = Path(scratch) / "first", Path(scratch) / "second"
+            for folder, extra in ((first, ""), (second, "CONFIG_VFSD_NODES=300\n")):
+                folder.mkdir()
+                (folder / "defconfig").write_text(f"# comment {folder.name}\nCONFIG_SERVICE_VFSD=y\n{extra}")
+            key = harness.configuration_key
+            self.assertNotEqual(key(images.Image("first", first, None)), key(images.Image("second", second, None)))
+            (second / "defconfig").write_text("CONFIG_SERVICE_VFSD=y\n# only comments differ\n")
+            self.assertEqual(key(images.Image("first", first, None)), key(images.Image("second", second, None)))
+
+
+@unittest.skipUnless(shutil.which("cmake") and shutil.which("ninja") and shutil.which("clang++"),
+                     "needs cmake, ninja and clang")
+class ASharedFolder(unittest.TestCase):
+    def test_each_image_boots_under_its_own_name_with_its_own_tasks(self):
+        with tempfile.TemporaryDirectory(prefix="vectra-shared-") as scratch:
+            tree = Path(scratch) / "tree"
+            shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns("build", ".git", "__pycache__"), symlinks=True)
+            folder = tree / "build" / "fault-hosted"
+            for command in (["cmake", "-S", str(tree), "-B", str(folder), "-G", "Ninja",
+                             f"-DCMAKE_TOOLCHAIN_FILE={tree}/cmake/toolchain/hosted.cmake", "-DVECTRA_IMAGE=fault",
+                             "-DVECTRA_PLATFORM=hosted", "-DVECTRA_SHARED_IMAGES=fault;stack-guard"],
+                            ["ninja", "-C", str(folder)]):
+                result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                self.assertEqual(result.returncode, 0, result.stdout[-3000:])
+            for name, elf, line in (("fault", folder / "vectra.elf", "crashtest: writing through an unmapped address"),
+                                    ("stack-guard", folder / "images" / "stack-guard" / "vectra.elf",
+                                     "survivor: still running after the overflow")):
+                with self.subTest(image=name):
+                    result = subprocess.run([str(elf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                            timeout=60)
+                    self.assertEqual(result.returncode, 0, result.stdout[-2000:])
+                    self.assertTrue(result.stdout.startswith(f"vectra: booting image {name} on hosted"), result.stdout[:200])
+                    self.assertIn(line, result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

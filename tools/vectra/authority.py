@@ -1,0 +1,258 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`./vectra authority IMAGE [--svg FILE]`: the image's capability graph, from its boot manifest and
+the footprints of its entries — which Task holds what capability with which rights, and through
+which Rings authority can flow — as text, and as SVG through Graphviz's `dot`.
+
+The manifest is checked by the manifest compiler first (the same checks as configuring, less the
+configuration), so the graph only ever describes a composition the build would accept.
+"""
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import images
+import paths
+from ui import Failure
+
+sys.path.insert(0, str(paths.REPOSITORY / "tools" / "manifest"))
+import compile as manifest_compiler  # noqa: E402
+
+# What the kernel gives initd at boot (primitives/kernel/src/Kernel.cpp, "give" calls): slot,
+# class, what it names, rights. tests/tools/test_authority.py checks this against the kernel source.
+KERNEL_TO_INITD = (
+    ("console", "DeviceCap", "the console", ("write", "grant")),
+    ("memory", "ReticleCap", "the root Reticle", ("retype", "grant", "revoke")),
+    ("tasks", "TaskCap", "the right to spawn Tasks", ("spawn", "grant")),
+    ("irq-software", "IrqCap", "the software interrupt line", ("receive", "read", "grant")),
+)
+
+
+@dataclass
+class Holding:
+    """One capability one Task holds: its Bundle slot, class, what it names, rights."""
+    slot: str
+    capability_class: str
+    names: str
+    rights: tuple
+    node: str  # the graph node of what it names
+
+
+@dataclass
+class TaskNode:
+    name: str
+    heading: str
+    holdings: list = field(default_factory=list)
+
+
+@dataclass
+class RingFlow:
+    """A Ring (one direction of a connection): who produces, who consumes."""
+    name: str
+    schema: str
+    producer: str = "?"
+    consumer: str = "?"
+
+
+@dataclass
+class Graph:
+    image: str
+    manifest: str
+    footprints: list
+    tasks: list  # TaskNode, initd first
+    rings: list  # RingFlow
+
+
+def load_graph(srctree: Path, image: str) -> Graph:
+    """Checks images/<image>/manifest.json against the footprints in srctree and builds the graph."""
+    manifest_path = Path(srctree) / "images" / image / "manifest.json"
+    source = manifest_compiler.Source(str(manifest_path), str(srctree))
+    try:
+        manifest = source.load()
+        composition = manifest_compiler.Composition(str(srctree), manifest_compiler.find_footprints(str(srctree)))
+        connections, _, used = manifest_compiler.check_manifest(source, manifest, composition, image)
+    except manifest_compiler.ManifestError as problem:
+        raise Failure(f"manifest error: {problem}")
+    footprints = {entry: footprint for entry, (_, footprint) in composition.footprints.items()}
+    rings = {}
+    for connection, spec in connections.items():
+        for ring in (("requests",) if spec.get("one_way") else ("requests", "replies")):
+            rings[(connection, ring)] = RingFlow(f"{connection}.{ring}", spec["schema"])
+    initd = TaskNode("initd", "the first Task, spawned by the kernel; follows the boot manifest")
+    initd.holdings = [Holding(slot, capability_class, names, rights, node_of(capability_class, names, "initd"))
+                      for slot, capability_class, names, rights in KERNEL_TO_INITD]
+    tasks = [initd]
+    for index, task in enumerate(manifest["tasks"]):
+        node = TaskNode(task["name"], heading(task, footprints[task["entry"]],
+                                              manifest_compiler.display(used[index], str(srctree))))
+        for slot, grant in sorted(task.get("bundle", {}).items()):
+            node.holdings.append(holding(slot, grant, task, index, footprints[task["entry"]]["slots"][slot], rings))
+        tasks.append(node)
+        describe_initd_side(initd, task, index)
+    for (connection, ring), flow in rings.items():
+        initd.holdings.append(Holding(f"({connection}.{ring})", "RingCap", f"Ring {flow.name}, created by initd",
+                                      ("all",), f"ring:{flow.name}"))
+    return Graph(image, manifest_compiler.display(str(manifest_path), str(srctree)),
+                 sorted({manifest_compiler.display(path, str(srctree)) for path in used}), tasks, list(rings.values()))
+
+
+def heading(task: dict, footprint: dict, footprint_name: str) -> str:
+    kind = task["kind"]
+    if kind == "service":
+        restart = task.get("restart", manifest_compiler.NO_RESTART)
+        kind = (f"service, restarted at most {restart['max_restarts']} times in {restart['window_ms']} ms "
+                f"after {restart['backoff_ms']} ms")
+    else:
+        kind = f"check, expected to end in {task.get('expect', 'success')}"
+    return (f"entry {task['entry']} ({footprint_name}); {kind}; {task.get('band', 'person')} band; "
+            f"{task['reticle_kib']} KiB Reticle, {task['stack_kib']} KiB stack")
+
+
+def node_of(capability_class: str, names: str, holder: str) -> str:
+    """Graph node of the object a capability names (Reticles are per Task, the rest shared)."""
+    if capability_class == "ReticleCap":
+        return f"reticle:{holder}"
+    return {"DeviceCap": "device:console", "TaskCap": "spawn", "IrqCap": "irq:software",
+            "SignalCap": f"signal:{holder}"}.get(capability_class, names)
+
+
+def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: dict) -> Holding:
+    capability_class, rights = grant["class"], tuple(sorted(set(grant["rights"])))
+    name = task["name"]
+    if capability_class == "RingCap":
+        flow = rings[(grant["connection"], grant["ring"])]
+        if need["end"] == "producer":
+            flow.producer = name
+        else:
+            flow.consumer = name
+        return Holding(slot, capability_class, f"Ring {flow.name} ({flow.schema}), {need['end']} end", rights,
+                       f"ring:{flow.name}")
+    names = {"DeviceCap": "the console", "ReticleCap": f"its own Reticle ({task['reticle_kib']} KiB)",
+             "TaskCap": "the right to spawn Tasks (initd's)", "IrqCap": "the software interrupt line",
+             "SignalCap": f"initd's signal bit {index} (ready)"}[capability_class]
+    return Holding(slot, capability_class, names, rights, node_of(capability_class, names, name))
+
+
+def describe_initd_side(initd: TaskNode, task: dict, index: int) -> None:
+    """What initd keeps for each Task it starts: the Reticle it carved, the Task it spawned, and the
+    original of the ready bit it granted (revoking it revokes the child's). Rights are those the
+    kernel calls mint (primitives/kernel/src/Calls.cpp: carve and create_ring give all rights)."""
+    name = task["name"]
+    initd.holdings.append(Holding(f"({name})", "ReticleCap", f"{name}'s Reticle ({task['reticle_kib']} KiB), "
+                                  f"carved from the root", ("all",), f"reticle:{name}"))
+    initd.holdings.append(Holding(f"({name})", "TaskCap", f"Task {name}, spawned by initd", ("read", "grant", "revoke"),
+                                  f"task:{name}"))
+    if any(grant["class"] == "SignalCap" for grant in task.get("bundle", {}).values()):
+        initd.holdings.append(Holding(f"({name})", "SignalCap", f"signal bit {index} ({name}'s ready)",
+                                      ("raise", "grant", "revoke"), f"signal:{name}"))
+
+
+# Text ------------------------------------------------------------------------------------------
+
+def text(graph: Graph) -> str:
+    lines = [f"authority of image {graph.image}, from {graph.manifest} and the footprints "
+             f"{', '.join(graph.footprints)}",
+             "(slots in parentheses are what initd keeps for itself, not a Bundle slot)", ""]
+    for task in graph.tasks:
+        lines.append(f"Task {task.name}: {task.heading}")
+        slot_width = max(len(holding.slot) for holding in task.holdings)
+        class_width = max(len(holding.capability_class) for holding in task.holdings)
+        names_width = max(len(holding.names) for holding in task.holdings)
+        for holding in task.holdings:
+            lines.append(f"  {holding.slot:<{slot_width}}  {holding.capability_class:<{class_width}}  "
+                         f"{holding.names:<{names_width}}  {', '.join(holding.rights)}".rstrip())
+        lines.append("")
+    lines.append("Authority flowing through Rings (a sender can move any capability it holds along with a "
+                 "message; a copy needs grant on it):")
+    if not graph.rings:
+        lines.append("  none: this image has no connections")
+    holders = {task.name: task for task in graph.tasks}
+    for ring in graph.rings:
+        sender = holders.get(ring.producer)
+        movable = ", ".join(holding.slot for holding in sender.holdings) if sender else "-"
+        copyable = ", ".join(holding.slot for holding in sender.holdings if "grant" in holding.rights) if sender else ""
+        lines.append(f"  {ring.name} ({ring.schema}): {ring.producer} -> {ring.consumer}; "
+                     f"{ring.producer} could move {movable or 'nothing'}; copy {copyable or 'nothing (no grant right)'}")
+    return "\n".join(lines) + "\n"
+
+
+# Graphviz --------------------------------------------------------------------------------------
+
+def quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+OBJECT_SHAPES = {"device": "hexagon", "reticle": "folder", "spawn": "component", "irq": "hexagon",
+                 "signal": "circle", "task": "box"}
+
+
+def dot(graph: Graph) -> str:
+    """The graph in Graphviz's language: Tasks as boxes, what they hold as other shapes, an edge per
+    capability (labelled slot: rights), Rings drawn in the direction messages flow."""
+    lines = [f"digraph {quoted('authority ' + graph.image)} {{",
+             "  rankdir=LR; node [fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", fontsize=9];",
+             f"  label={quoted('image ' + graph.image + ': capabilities held (dashed: kept by initd) and Rings (bold)')};",
+             "  kernel [shape=doubleoctagon];"]
+    objects = {}
+    for task in graph.tasks:
+        lines.append(f"  {quoted('task:' + task.name)} [shape=box, style=rounded, label={quoted(task.name)}];")
+        for holding in task.holdings:
+            if holding.node.startswith(("ring:", "task:")):
+                continue
+            objects.setdefault(holding.node, holding.names if not holding.node.startswith("signal:")
+                               else f"ready bit\n{holding.node.split(':', 1)[1]}")
+    for node, label in sorted(objects.items()):
+        shape = OBJECT_SHAPES.get(node.split(":", 1)[0], "ellipse")
+        lines.append(f"  {quoted(node)} [shape={shape}, label={quoted(label)}];")
+    for ring in graph.rings:
+        lines.append(f"  {quoted('ring:' + ring.name)} [shape=cds, label={quoted(ring.name + chr(10) + ring.schema)}];")
+    lines.append(f"  kernel -> {quoted('task:initd')} [label=\"spawns\"];")
+    for task in graph.tasks:
+        for holding in task.holdings:
+            if holding.capability_class == "RingCap" and task.name != "initd":
+                continue  # drawn below, in the direction of flow
+            kept = holding.slot.startswith("(")  # initd's own, named by the Task it is for
+            style = ", style=dashed" if kept else ""
+            label = ", ".join(holding.rights) if kept else f"{holding.slot}: {', '.join(holding.rights)}"
+            lines.append(f"  {quoted('task:' + task.name)} -> {quoted(holding.node)} [label={quoted(label)}{style}];")
+    for ring in graph.rings:
+        lines.append(f"  {quoted('task:' + ring.producer)} -> {quoted('ring:' + ring.name)} "
+                     f"[label=\"send\", style=bold];")
+        lines.append(f"  {quoted('ring:' + ring.name)} -> {quoted('task:' + ring.consumer)} "
+                     f"[label=\"receive\", style=bold];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write_svg(graph: Graph, output: Path) -> None:
+    program = shutil.which("dot")
+    if program is None:
+        raise Failure("Graphviz's dot is not installed: run ./vectra setup (Debian package graphviz)")
+    result = subprocess.run([program, "-Tsvg"], input=dot(graph), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        raise Failure(f"dot failed: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else result.returncode}")
+    try:
+        Path(output).write_text(result.stdout)
+    except OSError as problem:
+        raise Failure(f"cannot write {output}: {problem.strerror or problem}")
+
+
+def authority_command(arguments) -> int:
+    images.image(arguments.image)  # did-you-mean for a misspelt name
+    graph = load_graph(paths.REPOSITORY, arguments.image)
+    print(text(graph), end="")
+    if arguments.svg:
+        write_svg(graph, Path(arguments.svg))
+        print(f"wrote {arguments.svg}", file=sys.stderr)  # stdout stays the text alone
+    return 0
+
+
+def add_command(commands) -> None:
+    """Registers `authority` with main.py's sub-command parser."""
+    command = commands.add_parser("authority", help="print an image's capability graph (text, or SVG with --svg)")
+    command.add_argument("image", metavar="IMAGE", help="image folder under images/")
+    command.add_argument("--svg", metavar="FILE", help="also draw the graph as SVG into FILE (Graphviz dot)")
+    command.set_defaults(handler=authority_command)

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 #include <vfsd/RamFilesystem.h>
+#include <vfsd/Server.h>
 
 using namespace vectra;
 using namespace vectra::vfs;
@@ -216,7 +217,7 @@ TEST_CASE("an empty write allocates nothing, even far into a file with no blocks
     REQUIRE(buffer[0] == 0);
 }
 
-TEST_CASE("the memory formula of vfsd's footprint holds the filesystem it describes")
+TEST_CASE("the memory formula of vfsd's footprint holds the filesystem and the session state it describes")
 {
     /* fixed_kib + node_bytes x nodes + block_bytes x blocks (services/vfsd/footprint.json) */
     struct Size {
@@ -228,8 +229,8 @@ TEST_CASE("the memory formula of vfsd's footprint holds the filesystem it descri
             + usize(VFSD_FOOTPRINT_BLOCK_BYTES) * size.blocks;
         test::Arena arena((bytes + 4095) / 4096 * 4096);
         INFO("nodes " << size.nodes << ", blocks " << size.blocks << ", " << bytes << " bytes");
-        auto created = RamFilesystem::try_create(arena.reticle(), size.nodes, size.blocks);
+        auto created = create_service(arena.reticle(), size.nodes, size.blocks);
         REQUIRE_FALSE(created.is_error());
-        REQUIRE(created.value()->free_blocks() == size.blocks);
+        REQUIRE(created.value().filesystem->free_blocks() == size.blocks);
     }
 }

@@ -18,6 +18,7 @@
 #include <vectra/Ring.h>
 #include <vectra/Signal.h>
 #include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/config.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
@@ -111,11 +112,10 @@ struct RingEnds {
 
 ErrorOr<RingEnds> bind_ends(Bundle& bundle)
 {
-    auto& self = this_task();
     auto out = TRY(bundle.take<RingCap>("out"));
     auto in = TRY(bundle.take<RingCap>("in"));
-    auto sender = TRY(RingSender::bind(self.capabilities(), out, schema, self.signals(), space_bit));
-    auto receiver = TRY(RingReceiver::bind(self.capabilities(), in, schema, self.signals(), doorbell_bit));
+    auto sender = TRY(endpoint::bind_sender(out, schema, space_bit));
+    auto receiver = TRY(endpoint::bind_receiver(in, schema, doorbell_bit));
     return RingEnds { sender, receiver };
 }
 
@@ -129,8 +129,7 @@ ErrorOr<void> send(RingSender& sender, u64 value)
 ErrorOr<ReceivedMessage> receive_waiting(RingReceiver& receiver, u64& value)
 {
     for (;;) {
-        auto received
-            = receiver.try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) }, &this_task().capabilities());
+        auto received = endpoint::receive(receiver, { reinterpret_cast<u8*>(&value), sizeof(value) });
         if (!received.is_error())
             return received.release_value();
         if (received.error().code() != ErrorCode::Empty)

@@ -7,6 +7,7 @@
 
 #include <crashtest/Echo.h>
 #include <vectra/Executor.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
@@ -57,7 +58,7 @@ ErrorOr<i32> signals_check(Bundle& bundle)
     TRY(print_line(console, "signals: interrupt line {} woke the waiting Task ok", TRY(kernel::interrupt_line(space, irq))));
 
     /* 3. A tight loop over a small Ring: every message arrives, in order, woken only by doorbells. */
-    auto receiver = TRY(RingReceiver::bind(space, counter, crashtest::counter_schema_id, self.signals(), doorbell_bit));
+    auto receiver = TRY(endpoint::bind_receiver(counter, crashtest::counter_schema_id, doorbell_bit));
     u32 expected = 1;
     while (expected <= counter_messages) {
         auto burst = TRY(receiver.receive_burst(64, [&](std::span<u8 const> message) {
@@ -84,8 +85,7 @@ ErrorOr<i32> counter_producer(Bundle& bundle)
 {
     constexpr SignalBit space_bit { 1 };
     auto counter = TRY(bundle.take<RingCap>("counter"));
-    auto& self = this_task();
-    auto sender = TRY(RingSender::bind(self.capabilities(), counter, crashtest::counter_schema_id, self.signals(), space_bit));
+    auto sender = TRY(endpoint::bind_sender(counter, crashtest::counter_schema_id, space_bit));
     for (u32 value = 1; value <= counter_messages;) {
         u32 burst[4];
         std::span<u8 const> messages[4];

@@ -1,13 +1,13 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * vfsd's Task: the service pattern — its footprint checked, one Ring inbox, one signal wait per
- * loop (core/concurrent's serve), restarted by initd per its policy.
+ * vfsd's Task: the service pattern — its footprint checked, a listener and its sessions served
+ * from one loop (core/concurrent's sessions), restarted by initd per its policy.
  */
 
 #include <vectra/Service.h>
-#include <vectra/Signal.h>
 #include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/config.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
@@ -30,9 +30,6 @@ constexpr SlotRequirement footprint[] = {
 
 ErrorOr<i32> vfsd(Bundle& bundle)
 {
-    constexpr SignalBit request_bit { 0 };
-    constexpr SignalBit space_bit { 1 };
-
     TRY(check_footprint(bundle, footprint));
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -40,17 +37,13 @@ ErrorOr<i32> vfsd(Bundle& bundle)
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
 
-    auto& self = this_task();
-    auto& space = self.capabilities();
-    auto inbox = TRY(RingReceiver::bind(space, requests, vfs::schema_id, self.signals(), request_bit));
-    auto outbox = TRY(RingSender::bind(space, replies, vfs::schema_id, self.signals(), space_bit));
-    Reticle* reticle = TRY(space.lookup(memory, RightRetype));
-    auto* filesystem = TRY(vfs::RamFilesystem::try_create(*reticle, CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS));
-    TRY(raise(space, ready));
-    TRY(print_line(console, "vfsd: serving {} nodes, {} blocks of {} bytes", CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS,
-        vfs::RamFilesystem::block_size));
+    auto* reticle = TRY(endpoint::reticle(memory));
+    auto service = TRY(vfs::create_service(*reticle, CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS));
+    TRY(endpoint::raise(ready));
+    TRY(print_line(console, "vfsd: serving {} nodes, {} blocks of {} bytes, up to {} sessions", CONFIG_VFSD_NODES,
+        CONFIG_VFSD_BLOCKS, vfs::RamFilesystem::block_size, vfs::session_limits.sessions));
 
-    TRY(vfs::serve_connection(*filesystem, inbox, outbox));
+    TRY(vfs::serve_sessions(service, std::move(requests), std::move(replies)));
     return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include <string_view>
 #include <vectra/FixedString.h>
+#include <vectra/Ring.h>
 #include <vectra/protocol/Declaration.h>
 
 namespace vectra::crashtest {

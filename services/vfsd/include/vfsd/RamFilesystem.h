@@ -13,11 +13,6 @@
 
 namespace vectra::vfs {
 
-struct NodeStatus {
-    NodeKind kind { NodeKind::File };
-    u64 size { 0 };
-};
-
 struct DirectoryEntry {
     NodeKind kind { NodeKind::File };
     std::string_view name;

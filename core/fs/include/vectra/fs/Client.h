@@ -26,11 +26,6 @@ struct Listing {
     u32 next { 0 };
 };
 
-struct NodeStatus {
-    NodeKind kind { NodeKind::File };
-    u64 size { 0 };
-};
-
 class Client;
 
 /*

@@ -19,6 +19,12 @@ enum class NodeKind : u8 {
     Directory = 2,
 };
 
+/* A node's kind and size, as the client and the filesystem see it (Status carries it). */
+struct NodeStatus {
+    NodeKind kind { NodeKind::File };
+    u64 size { 0 };
+};
+
 /* Errors only a filesystem has; kernel and L0 errors (not-found, already-exists, too-large, …) travel as themselves. */
 enum class VfsError : u16 {
     NotEmpty = 1,

@@ -24,8 +24,9 @@ using crashtest::EchoProtocol;
 struct EchoHandler {
     ErrorOr<crashtest::Echoed> handle(crashtest::Echo const& request)
     {
-        VERIFY(request.text.view() != "crash");
-        if (request.text.view().empty())
+        auto text = request.text.view();
+        VERIFY(text != "crash");
+        if (text.empty())
             return Error(crashtest::EchoError::Empty, "there is no text to echo");
         return crashtest::Echoed { request.text };
     }

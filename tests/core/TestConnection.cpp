@@ -96,6 +96,32 @@ ErrorOr<i32> lonely_client(Bundle& bundle)
     return 0;
 }
 
+/* A direct echo connection's two Rings, their originals in `owner`. */
+struct EchoRings {
+    Ring* requests_ring;
+    Ring* replies_ring;
+    RingCap requests;
+    RingCap replies;
+};
+
+EchoRings echo_rings(Reticle& arena, CapabilitySpace& owner)
+{
+    Ring* requests = Ring::try_create(arena, EchoProtocol::slot_count, EchoProtocol::slot_size, crashtest::echo_schema_id).value();
+    Ring* replies = Ring::try_create(arena, EchoProtocol::slot_count, EchoProtocol::slot_size, crashtest::echo_schema_id).value();
+    return { requests, replies, owner.mint<CapabilityClass::Ring>(requests, all_rights).release_value(),
+        owner.mint<CapabilityClass::Ring>(replies, all_rights).release_value() };
+}
+
+Task* spawn_client(Reticle& arena, CapabilitySpace& owner, TaskEntry entry, RingCap const& requests, RingCap const& replies)
+{
+    SpawnParameters parameters { "client", entry };
+    parameters.stack_size = 64 * KiB;
+    Task* task = Executor::current().spawn(arena, parameters).value();
+    REQUIRE_FALSE(task->bundle().grant("requests", owner, requests, RightSend).is_error());
+    REQUIRE_FALSE(task->bundle().grant("replies", owner, replies, RightReceive).is_error());
+    return task;
+}
+
 }
 
 TEST_CASE("a declared client binds again by itself after the service restarts, and reaches the new instance")
@@ -103,18 +129,11 @@ TEST_CASE("a declared client binds again by itself after the service restarts, a
     test::Arena arena(2 * MiB);
     auto& executor = Executor::current();
     CapabilitySpace parent(allocate_space_id());
-    Ring* requests_ring = Ring::try_create(arena.reticle(), EchoProtocol::slot_count, EchoProtocol::slot_size, crashtest::echo_schema_id).value();
-    Ring* replies_ring = Ring::try_create(arena.reticle(), EchoProtocol::slot_count, EchoProtocol::slot_size, crashtest::echo_schema_id).value();
-    auto requests = parent.mint<CapabilityClass::Ring>(requests_ring, all_rights).release_value();
-    auto replies = parent.mint<CapabilityClass::Ring>(replies_ring, all_rights).release_value();
+    auto [requests_ring, replies_ring, requests, replies] = echo_rings(arena.reticle(), parent);
     s_restart = { requests_ring, replies_ring, &parent, &arena.reticle(), &requests, &replies, nullptr };
     Task* supervising = executor.spawn(arena.reticle(), { "restarter", restarter }).value();
     Task* first = spawn_service(&supervising->signals());
-    SpawnParameters parameters { "client", client };
-    parameters.stack_size = 64 * KiB;
-    Task* calling = executor.spawn(arena.reticle(), parameters).value();
-    REQUIRE_FALSE(calling->bundle().grant("requests", parent, requests, RightSend).is_error());
-    REQUIRE_FALSE(calling->bundle().grant("replies", parent, replies, RightReceive).is_error());
+    Task* calling = spawn_client(arena.reticle(), parent, client, requests, replies);
     test::task_failure().clear();
     i32 status = executor.run_until_exit(*calling).value();
     INFO(test::task_failure());
@@ -132,15 +151,8 @@ TEST_CASE("a call nobody answers ends at its deadline with TimedOut")
     test::Arena arena(1 * MiB);
     auto& executor = Executor::current();
     CapabilitySpace parent(allocate_space_id());
-    Ring* requests_ring = Ring::try_create(arena.reticle(), EchoProtocol::slot_count, EchoProtocol::slot_size, crashtest::echo_schema_id).value();
-    Ring* replies_ring = Ring::try_create(arena.reticle(), EchoProtocol::slot_count, EchoProtocol::slot_size, crashtest::echo_schema_id).value();
-    auto requests = parent.mint<CapabilityClass::Ring>(requests_ring, all_rights).release_value();
-    auto replies = parent.mint<CapabilityClass::Ring>(replies_ring, all_rights).release_value();
-    SpawnParameters parameters { "client", lonely_client };
-    parameters.stack_size = 64 * KiB;
-    Task* calling = executor.spawn(arena.reticle(), parameters).value();
-    REQUIRE_FALSE(calling->bundle().grant("requests", parent, requests, RightSend).is_error());
-    REQUIRE_FALSE(calling->bundle().grant("replies", parent, replies, RightReceive).is_error());
+    auto [requests_ring, replies_ring, requests, replies] = echo_rings(arena.reticle(), parent);
+    Task* calling = spawn_client(arena.reticle(), parent, lonely_client, requests, replies);
     test::task_failure().clear();
     i32 status = executor.run_until_exit(*calling).value();
     INFO(test::task_failure());

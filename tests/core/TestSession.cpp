@@ -220,6 +220,19 @@ ErrorOr<i32> dies_holding_a_session(Bundle& bundle)
     return 0;
 }
 
+ErrorOr<i32> closes_mid_call(Bundle& bundle)
+{
+    auto client = TRY(open_echo(bundle));
+    u8 request[protocol::payload_capacity<EchoProtocol>];
+    usize length = TRY(protocol::encode_request<EchoProtocol>(crashtest::Echo { TRY(FixedString<64>::try_from("unanswered")) }, 1, request));
+    TRY(client.connection()->send(std::span<u8 const>(request, length), deadline_after(Duration::from_seconds(1))));
+    /* Gone before the reply: the service answers into a Ring nobody reads, then sees the session end. */
+    client.close();
+    EXPECT_IN_TASK(TRY(echo(client, "next")) == "next");
+    client.close();
+    return 0;
+}
+
 ErrorOr<i32> flooder(Bundle& bundle)
 {
     auto client = TRY(open_echo(bundle));
@@ -279,6 +292,12 @@ TEST_CASE("a client that dies holding a session frees it, and its donated memory
     /* Every slot ends Free (run() checks): the dead clients' sessions were freed and their donations reclaimed. */
     run({ dies_holding_a_session, dies_holding_a_session, open_call_close }, 3);
     REQUIRE(s_observed.opened == 4);
+    REQUIRE(s_observed.closed == 4);
+}
+
+TEST_CASE("a client that closes its session with a request in flight does not disturb the service")
+{
+    run({ closes_mid_call, open_call_close }, 3);
     REQUIRE(s_observed.closed == 4);
 }
 

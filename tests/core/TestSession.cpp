@@ -13,6 +13,7 @@
 #include <vector>
 #include <vectra/Executor.h>
 #include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 
 using namespace vectra;
 using crashtest::EchoProtocol;
@@ -190,7 +191,7 @@ ErrorOr<i32> listener_attacker(Bundle& bundle)
 {
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    TRY(bundle.take<ReticleCap>("memory"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto connection = Connection::unbound(std::move(requests), std::move(replies), session::schema_id);
     /* Another client may be opening its session: the listener is taken in turns. */
     while (connection.rebind().is_error())
@@ -208,6 +209,20 @@ ErrorOr<i32> listener_attacker(Bundle& bundle)
     auto envelope = TRY(protocol::read_envelope(std::span<u8 const>(buffer, answer.length)));
     EXPECT_IN_TASK(protocol::error_of_status(envelope.status, session::domain).is(ErrorCode::MalformedMessage));
     EXPECT_IN_TASK(s_observed.table->open_count() == 0);
+    /*
+     * More malformed open-sessions, each carrying memory, than the service's capability space has
+     * entries: it keeps none of them — every carve is back (reclaim succeeds) before the next.
+     */
+    u8 const truncated_open[] = { 1, 0, 0, 0, 5, 0, 0, 0, 1 };
+    for (int round = 0; round < 80; ++round) {
+        TRY(endpoint::reclaim(memory));
+        auto donation = TRY(endpoint::carve(memory, 4096));
+        TRY(listener.connection().send(truncated_open, std::move(donation), deadline_after(Duration::from_seconds(1))));
+        auto refused = TRY(listener.connection().receive(buffer, deadline_after(Duration::from_seconds(1))));
+        auto refusal = TRY(protocol::read_envelope(std::span<u8 const>(buffer, refused.length)));
+        EXPECT_IN_TASK(protocol::error_of_status(refusal.status, session::domain).is(ErrorCode::MalformedMessage));
+    }
+    TRY(endpoint::reclaim(memory));
     listener.connection().unbind();
     return 0;
 }

@@ -64,10 +64,9 @@ ErrorOr<SessionOpened> Table::handle(OpenSession const& request, protocol::Messa
     if (!capabilities.received)
         return Error(SessionError::DonationUnusable, "open-session must carry a Reticle");
     auto donation = endpoint::as_reticle(*capabilities.received);
-    if (donation.is_error()) {
-        endpoint::discard(*capabilities.received);
+    if (donation.is_error())
         return Error(SessionError::DonationUnusable, "open-session carried another class than a Reticle");
-    }
+    capabilities.received.reset(); /* taken: from here on this handler keeps or removes it */
     if (request.schema_id != m_geometry.schema_id) {
         (void)endpoint::remove(donation.release_value());
         return Error(SessionError::WrongProtocol, "the service's sessions speak another protocol");
@@ -125,11 +124,13 @@ ErrorOr<void> Table::serve_listener()
             capabilities.received = received.value().capability;
         usize length = protocol::dispatch<Protocol>(
             *this, std::span<u8 const>(request, received.value().length), reply, capabilities);
+        /* A capability no handler took (a malformed request, an attach carrying one) is not kept. */
+        if (capabilities.received)
+            endpoint::discard(*capabilities.received);
         auto envelope = MUST(protocol::read_envelope(std::span<u8 const>(reply, length)));
         auto answer = std::span<u8 const>(reply, length);
         ErrorOr<void> sent;
         if (envelope.status != protocol::status_success) {
-            /* A refused request's capability (if dispatch did not take it) is not kept. */
             sent = m_listener_outbox->try_send(answer);
         } else if (envelope.message == 1) {
             auto& slot = m_slots[m_opening];

@@ -1,16 +1,21 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * What the fs client tests' Tasks share: a vfsd server's start (its Bundle's memory and Rings
- * bound, a RAM filesystem made) and an expectation that ends a Task with its failing condition.
+ * What the fs client and session tests share: a listener's two Rings, a service Task's start
+ * (its memory and listener taken, vfsd's state made), the grants a client Task needs (a listener
+ * and memory to donate), and an expectation that ends a Task with its failing condition.
  */
 
 #pragma once
 
+#include "../TestSupport.h"
 #include <string>
 #include <vectra/Bundle.h>
-#include <vectra/kernel/Executor.h>
+
+#include <vectra/Session.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/Try.h>
+#include <vectra/fs/Client.h>
 #include <vfsd/Server.h>
 
 namespace vectra::test {
@@ -30,11 +35,44 @@ inline std::string& task_failure()
         }                                                   \
     } while (0)
 
-/* A vfsd server Task's start: its "requests" and "replies" Rings bound, a filesystem in its "memory". */
+/* A service's listener, as initd would create it: both Rings, their original capabilities in `owner`. */
+struct Listener {
+    Ring* requests_ring;
+    Ring* replies_ring;
+    RingCap requests;
+    RingCap replies;
+};
+
+inline Listener make_listener(Reticle& arena, CapabilitySpace& owner)
+{
+    using session::Protocol;
+    Ring* requests = Ring::try_create(arena, Protocol::slot_count, Protocol::slot_size, session::schema_id).value();
+    Ring* replies = Ring::try_create(arena, Protocol::slot_count, Protocol::slot_size, session::schema_id).value();
+    return { requests, replies, owner.mint<CapabilityClass::Ring>(requests, all_rights).release_value(),
+        owner.mint<CapabilityClass::Ring>(replies, all_rights).release_value() };
+}
+
+/* A service Task's Bundle: "memory" (retype) and the listener's service side. */
+inline bool grant_service(Task& task, CapabilitySpace& owner, Listener const& listener, ReticleCap const& memory)
+{
+    return !task.bundle().grant("memory", owner, memory, RightRetype).is_error()
+        && !task.bundle().grant("requests", owner, listener.requests, RightReceive).is_error()
+        && !task.bundle().grant("replies", owner, listener.replies, RightSend).is_error();
+}
+
+/* A client Task's Bundle: the listener's client side, and "memory" its sessions are donated from. */
+inline bool grant_client(Task& task, CapabilitySpace& owner, Listener const& listener, ReticleCap const& memory)
+{
+    return !task.bundle().grant("memory", owner, memory, RightRetype).is_error()
+        && !task.bundle().grant("requests", owner, listener.requests, RightSend).is_error()
+        && !task.bundle().grant("replies", owner, listener.replies, RightReceive).is_error();
+}
+
+/* vfsd's start inside a test service Task: its state made in "memory", the listener kept for serving. */
 struct ServedFilesystem {
-    RingReceiver inbox;
-    RingSender outbox;
-    vfs::RamFilesystem* filesystem;
+    vfs::Service service;
+    RingCap requests;
+    RingCap replies;
 };
 
 inline ErrorOr<ServedFilesystem> start_server(Bundle& bundle)
@@ -42,11 +80,16 @@ inline ErrorOr<ServedFilesystem> start_server(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto inbox = TRY(RingReceiver::bind(requests, vfs::schema_id, SignalBit(0)));
-    auto outbox = TRY(RingSender::bind(replies, vfs::schema_id, SignalBit(1)));
-    auto tables = TRY(system::create_memory(memory, vfs::RamFilesystem::bytes_needed(32, 64)));
-    auto* filesystem = TRY(vfs::RamFilesystem::try_create(TRY(system::map_memory(tables)), 32, 64));
-    return ServedFilesystem { inbox, outbox, filesystem };
+    auto placed = TRY(endpoint::memory(memory, vfs::service_bytes(32, 64)));
+    auto service = TRY(vfs::create_service(placed, 32, 64));
+    return ServedFilesystem { service, std::move(requests), std::move(replies) };
+}
+
+/* A vfs client of the session the Task's Bundle lets it open. */
+inline ErrorOr<vfs::Client> open_client(Bundle& bundle)
+{
+    return vfs::Client::open(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
+        TRY(bundle.take<ReticleCap>("memory")));
 }
 
 }

@@ -62,6 +62,10 @@ TEST_CASE("every error code has a stable kebab-case name")
 {
     REQUIRE(std::string_view(error_code_name(ErrorCode::MalformedMessage)) == "malformed-message");
     REQUIRE(std::string_view(error_code_name(ErrorCode::OutOfMemory)) == "out-of-memory");
-    for (u16 code = 0; code <= static_cast<u16>(ErrorCode::PeerRestarted); ++code)
-        REQUIRE(std::string_view(error_code_name(static_cast<ErrorCode>(code))) != "unknown-error");
+    for (u16 code = 0; code <= static_cast<u16>(ErrorCode::DomainError); ++code) {
+        /* 5, 6 and 7 were filesystem codes; vectra.vfs declares them now, and the numbers stay unused. */
+        bool retired = code >= 5 && code <= 7;
+        INFO("code " << code);
+        REQUIRE((std::string_view(error_code_name(static_cast<ErrorCode>(code))) == "unknown-error") == retired);
+    }
 }

@@ -26,24 +26,21 @@ namespace {
 ErrorOr<i32> server(Bundle& bundle)
 {
     auto served = TRY(test::start_server(bundle));
-    auto* filesystem = served.filesystem;
-    auto& inbox = served.inbox;
-    auto& outbox = served.outbox;
-    /* vfsd's own serve loop: it returns only when a Ring fails. */
-    TRY(vfs::serve_connection(*filesystem, inbox, outbox));
+    /* vfsd's own session loop: it returns only when the listener fails. */
+    TRY(vfs::serve_sessions(served.service, std::move(served.requests), std::move(served.replies)));
     return 0;
 }
 
 ErrorOr<i32> client(Bundle& bundle)
 {
-    auto fs = TRY(vfs::Client::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    auto fs = TRY(test::open_client(bundle));
     Path notes = TRY(Path::root().try_join("notes"));
     Path today = TRY(notes.try_join("today.txt"));
 
-    EXPECT_IN_TASK(fs.open(today).error().code() == ErrorCode::NotFound);
+    EXPECT_IN_TASK(fs.open(today).error().is(ErrorCode::NotFound));
     TRY(fs.create_directory(notes));
-    EXPECT_IN_TASK(fs.create_directory(notes).error().code() == ErrorCode::AlreadyExists);
-    EXPECT_IN_TASK(fs.open(notes).error().code() == ErrorCode::IsADirectory);
+    EXPECT_IN_TASK(fs.create_directory(notes).error().is(ErrorCode::AlreadyExists));
+    EXPECT_IN_TASK(fs.open(notes).error().is(vfs::VfsError::IsADirectory));
     auto file = TRY(fs.open(today, vfs::Client::Create::IfMissing));
     EXPECT_IN_TASK(TRY(file.size()) == 0);
     EXPECT_IN_TASK(TRY(file.write_at(0, as_bytes("first line\n"))) == 11);
@@ -53,62 +50,73 @@ ErrorOr<i32> client(Bundle& bundle)
     EXPECT_IN_TASK(as_text(std::span<u8 const>(buffer, length)) == "line\nsecond\n");
     auto listing = TRY(fs.list(notes));
     EXPECT_IN_TASK(listing.count == 1 && listing.names[0] == "today.txt");
-    EXPECT_IN_TASK(fs.remove(notes).error().code() == ErrorCode::NotEmpty);
+    EXPECT_IN_TASK(fs.remove(notes).error().is(vfs::VfsError::NotEmpty));
     TRY(fs.remove(today));
-    EXPECT_IN_TASK(file.size().error().code() == ErrorCode::NotFound);
-    EXPECT_IN_TASK(file.read_at(0, buffer).error().code() == ErrorCode::NotFound);
+    EXPECT_IN_TASK(file.size().error().is(ErrorCode::NotFound));
+    EXPECT_IN_TASK(file.read_at(0, buffer).error().is(ErrorCode::NotFound));
+    TRY(file.close());
+    EXPECT_IN_TASK(file.size().error().is(vfs::VfsError::NoSuchFile));
+    EXPECT_IN_TASK(file.close().error().is(vfs::VfsError::NoSuchFile));
     TRY(fs.remove(notes));
+
+    /* The session's open-file quota: four at once, the fifth refused until one closes. */
+    Path quota = TRY(Path::root().try_join("quota"));
+    std::vector<vfs::File> files;
+    for (usize index = 0; index < vfs::open_files_per_session; ++index)
+        files.push_back(TRY(fs.open(quota, vfs::Client::Create::IfMissing)));
+    EXPECT_IN_TASK(fs.open(quota).error().is(vfs::VfsError::TooManyOpenFiles));
+    TRY(files[1].close());
+    auto again = TRY(fs.open(quota));
+    EXPECT_IN_TASK(again.number() == files[1].number());
     return 0;
 }
 
 /*
- * Runs `client_entry` as a Task against vfsd's handler in another Task over real Rings, then
- * checks the server served until the Rings were reset (no request made it exit).
+ * Runs `client_entry` as a Task against vfsd's session loop in another Task, over a real
+ * listener and real session Rings, then checks the server served until the listener was reset
+ * (no request made it exit).
  */
 void run_with_server(TaskEntry client_entry)
 {
-    test::Arena arena(2 * MiB);
+    test::Arena arena(4 * MiB);
     auto& executor = Executor::current();
     CapabilitySpace parent(allocate_space_id());
-    Ring* request_ring = Ring::try_create(arena.reticle(), vfs::ring_slot_count, vfs::ring_slot_size, vfs::schema_id).value();
-    Ring* reply_ring = Ring::try_create(arena.reticle(), vfs::ring_slot_count, vfs::ring_slot_size, vfs::schema_id).value();
-    auto requests = parent.mint<CapabilityClass::Ring>(request_ring, all_rights).release_value();
-    auto replies = parent.mint<CapabilityClass::Ring>(reply_ring, all_rights).release_value();
+    auto listener = test::make_listener(arena.reticle(), parent);
     Reticle* server_memory = arena.reticle().try_carve(512 * KiB).value();
+    Reticle* client_memory = arena.reticle().try_carve(512 * KiB).value();
     auto memory = parent.mint<CapabilityClass::Reticle>(server_memory, all_rights).release_value();
+    auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
 
     SpawnParameters server_parameters { "server", server };
-    server_parameters.stack_size = 64 * KiB;
+    server_parameters.stack_size = 128 * KiB;
     Task* serving = executor.spawn(arena.reticle(), server_parameters).value();
-    REQUIRE_FALSE(serving->bundle().grant("memory", parent, memory, RightRetype).is_error());
-    REQUIRE_FALSE(serving->bundle().grant("requests", parent, requests, RightReceive).is_error());
-    REQUIRE_FALSE(serving->bundle().grant("replies", parent, replies, RightSend).is_error());
+    REQUIRE(test::grant_service(*serving, parent, listener, memory));
     SpawnParameters client_parameters { "client", client_entry };
-    client_parameters.stack_size = 64 * KiB;
+    client_parameters.stack_size = 128 * KiB;
     Task* using_fs = executor.spawn(arena.reticle(), client_parameters).value();
-    REQUIRE_FALSE(using_fs->bundle().grant("requests", parent, requests, RightSend).is_error());
-    REQUIRE_FALSE(using_fs->bundle().grant("replies", parent, replies, RightReceive).is_error());
+    REQUIRE(test::grant_client(*using_fs, parent, listener, donations));
 
     test::task_failure().clear();
     i32 status = executor.run_until_exit(*using_fs).value();
     INFO(test::task_failure());
     Error exit_error = using_fs->exit_error();
-    INFO("client error: " << error_code_name(exit_error.code()) << " " << (exit_error.message() ? exit_error.message() : ""));
+    INFO("client error: " << exit_error.name() << " " << (exit_error.message() ? exit_error.message() : ""));
     REQUIRE(using_fs->exit_cause() == ExitCause::Returned);
     REQUIRE(status == 0);
-    /* Resetting the Rings ends the server's serve loop with PeerRestarted: it was serving until now. */
-    request_ring->reset();
+    /* Resetting the listener ends the server's loop with PeerRestarted: it was serving until now. */
+    listener.requests_ring->reset();
     REQUIRE(executor.run_until_exit(*serving).value() == 1);
     REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
     while (Task* task = executor.tasks())
         REQUIRE_FALSE(executor.reap(*task).is_error());
+    client_memory->~Reticle();
     server_memory->~Reticle();
 }
 
 /* Writes `data` in pieces that each fit one request slot. */
 ErrorOr<void> write_all(vfs::Client& fs, Path const& path, u64 offset, std::span<u8 const> data)
 {
-    constexpr usize piece = 400;
+    constexpr usize piece = vfs::maximum_transfer;
     for (usize done = 0; done < data.size(); done += piece)
         TRY(fs.write(path, offset + done, data.subspan(done, std::min(piece, data.size() - done))));
     return {};
@@ -116,7 +124,7 @@ ErrorOr<void> write_all(vfs::Client& fs, Path const& path, u64 offset, std::span
 
 ErrorOr<i32> boundary_client(Bundle& bundle)
 {
-    auto fs = TRY(vfs::Client::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    auto fs = TRY(test::open_client(bundle));
     Path file = TRY(Path::root().try_join("boundary"));
     std::vector<u8> content(1200);
     for (usize index = 0; index < content.size(); ++index)
@@ -135,36 +143,21 @@ ErrorOr<i32> boundary_client(Bundle& bundle)
             EXPECT_IN_TASK(std::equal(buffer.begin(), buffer.begin() + static_cast<long>(length), content.begin() + static_cast<long>(offset)));
         }
     }
-    /* The raw protocol asking for 65535 bytes: a short read, not a lost server. */
-    u8 raw[64];
-    ByteWriter writer(raw);
-    TRY(writer.write<u16>(static_cast<u16>(vfs::MessageType::Read)));
-    TRY(writer.write<u16>(vfs::protocol_version));
-    TRY(writer.write<u32>(0x7777));
-    TRY(file.encode(writer));
-    TRY(writer.write<u64>(0));
-    TRY(writer.write<u16>(0xffff));
-    EXPECT_IN_TASK(TRY(fs.send_raw(writer.written())) == ErrorCode::None);
+    /* The declared read asking for 65535 bytes: a short read, not a lost server. */
+    EXPECT_IN_TASK(TRY(fs.call(vfs::Read { file, 0, 0xffff })).data.size() == vfs::maximum_transfer);
 
-    /* Listings whose complete encoding is 480..520 bytes: seven longest names and one more. */
+    /* Listings of 15, 16 and 17 entries: one reply carries 16, `more` says when to go on. */
     Path directory = TRY(Path::root().try_join("listing"));
     TRY(fs.create_directory(directory));
-    for (char letter = 'a'; letter < 'a' + 7; ++letter)
-        TRY(fs.create_directory(TRY(directory.try_join(std::string(Path::maximum_component_length, letter)))));
-    constexpr usize fixed_entries = 7 * (2 + Path::maximum_component_length);
-    for (usize total = 480; total <= 520; ++total) {
-        usize name_length = total - vfs::list_reply_fixed_size - fixed_entries - 2;
-        Path last = TRY(directory.try_join(std::string(name_length, 'z')));
-        TRY(fs.write(last, 0, {}));
+    for (usize count = 1; count <= 17; ++count) {
+        TRY(fs.write(TRY(directory.try_join(std::string(Path::maximum_component_length - count, 'a'))), 0, {}));
         auto listing = TRY(fs.list(directory));
-        if (total <= vfs::message_capacity) {
-            EXPECT_IN_TASK(listing.count == 8 && !listing.more && listing.next == 8);
-        } else {
-            EXPECT_IN_TASK(listing.count == 7 && listing.more && listing.next == 7);
+        EXPECT_IN_TASK(listing.count == std::min<usize>(count, vfs::maximum_list_entries));
+        EXPECT_IN_TASK(listing.more == (count > vfs::maximum_list_entries));
+        if (listing.more) {
             auto rest = TRY(fs.list(directory, listing.next));
-            EXPECT_IN_TASK(rest.count == 1 && !rest.more && rest.names[0].view().size() == name_length);
+            EXPECT_IN_TASK(rest.count == count - vfs::maximum_list_entries && !rest.more);
         }
-        TRY(fs.remove(last));
     }
     EXPECT_IN_TASK(TRY(fs.stat(file)).size == content.size());
     return 0;
@@ -213,13 +206,13 @@ ErrorOr<std::string> snapshot(vfs::Client& fs)
     do {                                                              \
         std::string before = TRY(snapshot(fs));                       \
         auto result = (call);                                         \
-        EXPECT_IN_TASK(result.is_error() && result.error().code() == (expected)); \
+        EXPECT_IN_TASK(result.is_error() && result.error().is(expected));       \
         EXPECT_IN_TASK(TRY(snapshot(fs)) == before);                  \
     } while (0)
 
 ErrorOr<i32> refusal_client(Bundle& bundle)
 {
-    auto fs = TRY(vfs::Client::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    auto fs = TRY(test::open_client(bundle));
     Path directory = TRY(Path::root().try_join("d"));
     Path small = TRY(directory.try_join("small"));
     Path full = TRY(Path::root().try_join("full"));
@@ -229,12 +222,12 @@ ErrorOr<i32> refusal_client(Bundle& bundle)
     u64 largest = 32 * KiB;
     EXPECT_REFUSED_UNCHANGED(fs.write(fresh, largest, as_bytes("x")), ErrorCode::TooLarge);
     EXPECT_REFUSED_UNCHANGED(fs.write(fresh, ~u64(0), as_bytes("x")), ErrorCode::TooLarge);
-    EXPECT_REFUSED_UNCHANGED(fs.write(TRY(small.try_join("x")), 0, as_bytes("x")), ErrorCode::NotADirectory);
-    EXPECT_REFUSED_UNCHANGED(fs.write(directory, 0, as_bytes("x")), ErrorCode::IsADirectory);
+    EXPECT_REFUSED_UNCHANGED(fs.write(TRY(small.try_join("x")), 0, as_bytes("x")), vfs::VfsError::NotADirectory);
+    EXPECT_REFUSED_UNCHANGED(fs.write(directory, 0, as_bytes("x")), vfs::VfsError::IsADirectory);
     EXPECT_REFUSED_UNCHANGED(fs.write(small, largest - 1, as_bytes("xy")), ErrorCode::TooLarge);
     EXPECT_REFUSED_UNCHANGED(fs.create_directory(directory), ErrorCode::AlreadyExists);
-    EXPECT_REFUSED_UNCHANGED(fs.create_directory(TRY(small.try_join("x"))), ErrorCode::NotADirectory);
-    EXPECT_REFUSED_UNCHANGED(fs.remove(directory), ErrorCode::NotEmpty);
+    EXPECT_REFUSED_UNCHANGED(fs.create_directory(TRY(small.try_join("x"))), vfs::VfsError::NotADirectory);
+    EXPECT_REFUSED_UNCHANGED(fs.remove(directory), vfs::VfsError::NotEmpty);
     EXPECT_REFUSED_UNCHANGED(fs.remove(fresh), ErrorCode::NotFound);
     EXPECT_REFUSED_UNCHANGED(fs.remove(Path::root()), ErrorCode::InvalidArgument);
 
@@ -243,7 +236,7 @@ ErrorOr<i32> refusal_client(Bundle& bundle)
     TRY(write_all(fs, full, 0, filler));
     EXPECT_REFUSED_UNCHANGED(fs.write(fresh, 0, as_bytes("x")), ErrorCode::OutOfMemory);
     EXPECT_REFUSED_UNCHANGED(fs.write(full, filler.size(), as_bytes("x")), ErrorCode::OutOfMemory);
-    EXPECT_IN_TASK(fs.stat(fresh).error().code() == ErrorCode::NotFound);
+    EXPECT_IN_TASK(fs.stat(fresh).error().is(ErrorCode::NotFound));
     /* Removing frees the blocks, and the refused path can then be written. */
     TRY(fs.remove(full));
     EXPECT_IN_TASK(TRY(fs.write(fresh, 0, as_bytes("x"))) == 1);
@@ -257,7 +250,7 @@ TEST_CASE("the fs client opens, reads, writes, lists and removes through vfsd's 
     run_with_server(client);
 }
 
-TEST_CASE("reads and lists of every length around a slot's payload get short replies; vfsd keeps serving")
+TEST_CASE("reads around what one reply carries get short replies, lists go on with `more`; vfsd keeps serving")
 {
     run_with_server(boundary_client);
 }

@@ -4,18 +4,25 @@
 
 #pragma once
 
+#include <span>
 #include <vectra/Try.h>
 #include <vectra/kernel/Reticle.h>
 #include <vfsd/RamFilesystem.h>
 
 namespace vectra::test {
 
+/* `bytes` of a test Reticle, 64-byte aligned, as a service's memory object would be mapped. */
+inline ErrorOr<std::span<u8>> placed(Reticle& reticle, usize bytes)
+{
+    void* memory = TRY(reticle.try_retype(bytes, 64));
+    return std::span<u8>(static_cast<u8*>(memory), bytes);
+}
+
 /* A RamFilesystem in memory retyped from a test Reticle, as vfsd places it in its memory object. */
 inline ErrorOr<vfs::RamFilesystem*> place_filesystem(Reticle& reticle, u32 nodes, u32 blocks)
 {
-    usize bytes = vfs::RamFilesystem::bytes_needed(nodes, blocks);
-    void* memory = TRY(reticle.try_retype(bytes, 64));
-    return vfs::RamFilesystem::try_create({ static_cast<u8*>(memory), bytes }, nodes, blocks);
+    auto memory = TRY(placed(reticle, vfs::RamFilesystem::bytes_needed(nodes, blocks)));
+    return vfs::RamFilesystem::try_create(memory, nodes, blocks);
 }
 
 }

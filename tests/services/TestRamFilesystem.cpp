@@ -9,6 +9,7 @@
 #include <vector>
 #include "PlacedFilesystem.h"
 #include <vfsd/RamFilesystem.h>
+#include <vfsd/Server.h>
 
 using namespace vectra;
 using namespace vectra::vfs;
@@ -80,12 +81,12 @@ TEST_CASE("every refusal leaves the filesystem unchanged")
     REQUIRE(filesystem.create_directory(path_of({ "missing", "child" })).error().code() == ErrorCode::NotFound);
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "d" })).is_error());
     REQUIRE(filesystem.create_directory(path_of({ "d" })).error().code() == ErrorCode::AlreadyExists);
-    REQUIRE(filesystem.write(path_of({ "d" }), 0, as_bytes("x")).error().code() == ErrorCode::IsADirectory);
+    REQUIRE(filesystem.write(path_of({ "d" }), 0, as_bytes("x")).error().is(VfsError::IsADirectory));
     u8 buffer[8];
-    REQUIRE(filesystem.read(path_of({ "d" }), 0, buffer).error().code() == ErrorCode::IsADirectory);
+    REQUIRE(filesystem.read(path_of({ "d" }), 0, buffer).error().is(VfsError::IsADirectory));
     REQUIRE_FALSE(filesystem.write(path_of({ "d", "f" }), 0, as_bytes("x")).is_error());
-    REQUIRE(filesystem.create_directory(path_of({ "d", "f", "g" })).error().code() == ErrorCode::NotADirectory);
-    REQUIRE(filesystem.remove(path_of({ "d" })).error().code() == ErrorCode::NotEmpty);
+    REQUIRE(filesystem.create_directory(path_of({ "d", "f", "g" })).error().is(VfsError::NotADirectory));
+    REQUIRE(filesystem.remove(path_of({ "d" })).error().is(VfsError::NotEmpty));
     REQUIRE(filesystem.remove(Path::root()).error().code() == ErrorCode::InvalidArgument);
     /* Two blocks exist and one is used: a three-block write must fail before writing anything. */
     u32 free_before = filesystem.free_blocks();
@@ -126,12 +127,12 @@ namespace {
 
 /* Runs a call the filesystem must refuse with `expected`, and checks the tree did not change at all. */
 template<typename Call>
-void require_refused_unchanged(RamFilesystem& filesystem, ErrorCode expected, Call call)
+void require_refused_unchanged(RamFilesystem& filesystem, auto expected, Call call)
 {
     std::string before = test::snapshot(filesystem);
     auto result = call();
     REQUIRE(result.is_error());
-    REQUIRE(result.error().code() == expected);
+    REQUIRE(result.error().is(expected));
     REQUIRE(test::snapshot(filesystem) == before);
 }
 
@@ -166,16 +167,16 @@ TEST_CASE("a refused mutating call leaves the tree byte-for-byte as it was")
         require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(fresh, largest + 1, {}); });
         require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(fresh, largest - 1, as_bytes("xy")); });
         require_refused_unchanged(filesystem, ErrorCode::NotFound, [&] { return filesystem.write(path_of({ "missing", "new" }), 0, as_bytes("x")); });
-        require_refused_unchanged(filesystem, ErrorCode::NotADirectory, [&] { return filesystem.write(path_of({ "g", "new" }), 0, as_bytes("x")); });
+        require_refused_unchanged(filesystem, VfsError::NotADirectory, [&] { return filesystem.write(path_of({ "g", "new" }), 0, as_bytes("x")); });
         REQUIRE(filesystem.stat(fresh).error().code() == ErrorCode::NotFound);
     }
     SECTION("writes to existing nodes")
     {
-        require_refused_unchanged(filesystem, ErrorCode::IsADirectory, [&] { return filesystem.write(path_of({ "d" }), 0, as_bytes("x")); });
-        require_refused_unchanged(filesystem, ErrorCode::IsADirectory, [&] { return filesystem.write(Path::root(), 0, as_bytes("x")); });
+        require_refused_unchanged(filesystem, VfsError::IsADirectory, [&] { return filesystem.write(path_of({ "d" }), 0, as_bytes("x")); });
+        require_refused_unchanged(filesystem, VfsError::IsADirectory, [&] { return filesystem.write(Path::root(), 0, as_bytes("x")); });
         require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.write(path_of({ "d", "f" }), 0, four_blocks); });
         require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(path_of({ "d", "f" }), largest - 1, as_bytes("xy")); });
-        require_refused_unchanged(filesystem, ErrorCode::NotADirectory, [&] { return filesystem.write(path_of({ "g", "h" }), 0, as_bytes("x")); });
+        require_refused_unchanged(filesystem, VfsError::NotADirectory, [&] { return filesystem.write(path_of({ "g", "h" }), 0, as_bytes("x")); });
     }
     SECTION("directories")
     {
@@ -183,14 +184,14 @@ TEST_CASE("a refused mutating call leaves the tree byte-for-byte as it was")
         require_refused_unchanged(filesystem, ErrorCode::AlreadyExists, [&] { return filesystem.create_directory(path_of({ "d" })); });
         require_refused_unchanged(filesystem, ErrorCode::AlreadyExists, [&] { return filesystem.create_directory(path_of({ "g" })); });
         require_refused_unchanged(filesystem, ErrorCode::NotFound, [&] { return filesystem.create_directory(path_of({ "missing", "x" })); });
-        require_refused_unchanged(filesystem, ErrorCode::NotADirectory, [&] { return filesystem.create_directory(path_of({ "g", "x" })); });
+        require_refused_unchanged(filesystem, VfsError::NotADirectory, [&] { return filesystem.create_directory(path_of({ "g", "x" })); });
     }
     SECTION("removals")
     {
         require_refused_unchanged(filesystem, ErrorCode::InvalidArgument, [&] { return filesystem.remove(Path::root()); });
-        require_refused_unchanged(filesystem, ErrorCode::NotEmpty, [&] { return filesystem.remove(path_of({ "d" })); });
+        require_refused_unchanged(filesystem, VfsError::NotEmpty, [&] { return filesystem.remove(path_of({ "d" })); });
         require_refused_unchanged(filesystem, ErrorCode::NotFound, [&] { return filesystem.remove(path_of({ "missing" })); });
-        require_refused_unchanged(filesystem, ErrorCode::NotADirectory, [&] { return filesystem.remove(path_of({ "g", "x" })); });
+        require_refused_unchanged(filesystem, VfsError::NotADirectory, [&] { return filesystem.remove(path_of({ "g", "x" })); });
     }
     SECTION("a full node table")
     {
@@ -217,7 +218,7 @@ TEST_CASE("an empty write allocates nothing, even far into a file with no blocks
     REQUIRE(buffer[0] == 0);
 }
 
-TEST_CASE("the memory formula of vfsd's footprint holds the filesystem it describes")
+TEST_CASE("the memory formula of vfsd's footprint holds the filesystem and the session state it describes")
 {
     /* fixed_kib + node_bytes x nodes + block_bytes x blocks (services/vfsd/footprint.json) */
     struct Size {
@@ -229,8 +230,8 @@ TEST_CASE("the memory formula of vfsd's footprint holds the filesystem it descri
             + usize(VFSD_FOOTPRINT_BLOCK_BYTES) * size.blocks;
         test::Arena arena((bytes + 4095) / 4096 * 4096);
         INFO("nodes " << size.nodes << ", blocks " << size.blocks << ", " << bytes << " bytes");
-        auto created = test::place_filesystem(arena.reticle(), size.nodes, size.blocks);
+        auto created = create_service(test::placed(arena.reticle(), service_bytes(size.nodes, size.blocks)).value(), size.nodes, size.blocks);
         REQUIRE_FALSE(created.is_error());
-        REQUIRE(created.value()->free_blocks() == size.blocks);
+        REQUIRE(created.value().filesystem->free_blocks() == size.blocks);
     }
 }

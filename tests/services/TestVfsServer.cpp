@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
+ *
+ * vfsd's handlers behind the declared vectra.vfs dispatch, fed bytes as a session would carry
+ * them: the typed replies, every refusal (malformed, unknown, lying, refused by the
+ * filesystem) and what each leaves unchanged.
  */
 
 #include "../TestSupport.h"
@@ -9,6 +13,8 @@
 #include <string>
 #include <vector>
 #include "PlacedFilesystem.h"
+
+#include <vectra/protocol/Envelope.h>
 #include <vfsd/Server.h>
 
 using namespace vectra;
@@ -17,150 +23,174 @@ using namespace vectra::vfs;
 namespace {
 
 struct Reply {
-    u16 type;
-    u32 request_id;
-    ErrorCode error;
-    std::vector<u8> body;
+    protocol::Envelope envelope;
+    std::vector<u8> bytes;
+
+    [[nodiscard]] bool succeeded() const { return envelope.status == protocol::status_success; }
+    [[nodiscard]] Error error() const { return protocol::error_of_status(envelope.status, domain); }
+    [[nodiscard]] bool is(auto code) const { return !succeeded() && error().is(code); }
+
+    template<typename Body>
+    [[nodiscard]] Body body() const
+    {
+        Body decoded {};
+        REQUIRE(succeeded());
+        REQUIRE_FALSE(protocol::decode_body(bytes, decoded).is_error());
+        return decoded;
+    }
 };
 
-Reply call(RamFilesystem& filesystem, std::span<u8 const> request)
+Reply call(SessionHandler& handler, std::span<u8 const> request)
 {
     /* Larger than a slot's payload, as a careless caller might lend: the reply must still fit the payload. */
     u8 buffer[ring_slot_size + 64];
-    usize length = handle_request(filesystem, request, buffer);
-    REQUIRE(length >= reply_header_size);
-    REQUIRE(length <= message_capacity);
-    ByteReader reader(std::span<u8 const>(buffer, length));
-    Reply reply;
-    reply.type = reader.read<u16>().value();
-    REQUIRE(reader.read<u16>().value() == protocol_version);
-    reply.request_id = reader.read<u32>().value();
-    reply.error = static_cast<ErrorCode>(reader.read<u16>().value());
-    reply.body.assign(buffer + reply_header_size, buffer + length);
+    usize length = handle_request(handler, request, buffer);
+    REQUIRE(length >= protocol::envelope_size);
+    REQUIRE(length <= protocol::payload_capacity<Protocol>);
+    Reply reply { protocol::read_envelope(std::span<u8 const>(buffer, length)).value(), { buffer, buffer + length } };
+    REQUIRE(reply.envelope.is_reply);
     return reply;
 }
 
-std::vector<u8> request(MessageType type, u32 id, Path const& path, std::vector<u8> const& rest = {})
+template<typename Request>
+std::vector<u8> request(Request const& message, u32 id = 1)
 {
-    u8 buffer[ring_slot_size];
-    ByteWriter writer(buffer);
-    REQUIRE_FALSE(writer.write<u16>(static_cast<u16>(type)).is_error());
-    REQUIRE_FALSE(writer.write<u16>(protocol_version).is_error());
-    REQUIRE_FALSE(writer.write<u32>(id).is_error());
-    REQUIRE_FALSE(path.encode(writer).is_error());
-    REQUIRE_FALSE(writer.write_bytes(rest).is_error());
-    return { writer.written().begin(), writer.written().end() };
+    u8 buffer[protocol::payload_capacity<Protocol>];
+    usize length = protocol::encode_request<Protocol>(message, id, buffer).value();
+    return { buffer, buffer + length };
 }
 
-template<typename Integer>
-void append(std::vector<u8>& bytes, Integer value)
+Path path(std::initializer_list<char const*> components)
 {
-    auto const* raw = reinterpret_cast<u8 const*>(&value);
-    bytes.insert(bytes.end(), raw, raw + sizeof(value));
+    Path result = Path::root();
+    for (auto const* component : components)
+        result = result.try_join(component).value();
+    return result;
 }
 
+Data bytes_of(std::string_view text)
+{
+    Data bytes;
+    for (char character : text)
+        REQUIRE_FALSE(bytes.try_append(static_cast<u8>(character)).is_error());
+    return bytes;
 }
 
-TEST_CASE("vfsd answers each message type with a matching reply")
+struct Served {
+    test::Arena arena { 1 * MiB };
+    RamFilesystem* filesystem;
+    SessionHandler handler;
+
+    Served(u32 nodes, u32 blocks)
+        : filesystem(test::place_filesystem(arena.reticle(), nodes, blocks).value())
+        , handler(*filesystem)
+    {
+    }
+};
+
+}
+
+TEST_CASE("vfsd answers each declared message with its typed reply")
 {
-    test::Arena arena(1 * MiB);
-    auto& filesystem = *test::place_filesystem(arena.reticle(), 16, 16).value();
-    Path directory = Path::root().try_join("d").value();
-    Path file = directory.try_join("f").value();
+    Served served(16, 16);
+    auto& handler = served.handler;
+    Path directory = path({ "d" });
+    Path file = path({ "d", "f" });
 
-    auto created = call(filesystem, request(MessageType::CreateDirectory, 1, directory));
-    REQUIRE(created.type == (1 | reply_flag));
-    REQUIRE(created.request_id == 1);
-    REQUIRE(created.error == ErrorCode::None);
+    auto created = call(handler, request(CreateDirectory { directory }, 1));
+    REQUIRE(created.succeeded());
+    REQUIRE(created.envelope.message == 1);
+    REQUIRE(created.envelope.call_id == 1);
+    REQUIRE(call(handler, request(Write { file, 0, bytes_of("abc") }, 2)).body<Written>().size == 3);
+    auto read = call(handler, request(Read { file, 1, 100 }, 3)).body<ReadData>();
+    REQUIRE(std::string(read.data.begin(), read.data.end()) == "bc");
+    auto listed = call(handler, request(List { directory, 0 }, 4)).body<Listed>();
+    REQUIRE(listed.entries.size() == 1);
+    REQUIRE(listed.entries[0].name.view() == "f");
+    REQUIRE(listed.entries[0].kind == u8(NodeKind::File));
+    REQUIRE_FALSE(listed.more);
+    auto status = call(handler, request(Stat { file }, 5)).body<Status>();
+    REQUIRE((status.kind == u8(NodeKind::File) && status.size == 3));
 
-    std::vector<u8> write_arguments;
-    append<u64>(write_arguments, 0);
-    append<u16>(write_arguments, 3);
-    write_arguments.insert(write_arguments.end(), { 'a', 'b', 'c' });
-    auto written = call(filesystem, request(MessageType::Write, 2, file, write_arguments));
-    REQUIRE(written.error == ErrorCode::None);
-    REQUIRE(written.body.size() == 8);
+    auto opened = call(handler, request(Open { file, false }, 6)).body<Opened>();
+    REQUIRE(call(handler, request(WriteFile { opened.file, 3, bytes_of("de") }, 7)).body<Written>().size == 5);
+    auto through_file = call(handler, request(ReadFile { opened.file, 0, 512 }, 8)).body<ReadData>();
+    REQUIRE(std::string(through_file.data.begin(), through_file.data.end()) == "abcde");
+    REQUIRE(call(handler, request(FileStat { opened.file }, 9)).body<Status>().size == 5);
+    REQUIRE(call(handler, request(CloseFile { opened.file }, 10)).succeeded());
+    REQUIRE(call(handler, request(FileStat { opened.file }, 11)).is(VfsError::NoSuchFile));
 
-    std::vector<u8> read_arguments;
-    append<u64>(read_arguments, 1);
-    append<u16>(read_arguments, 100);
-    auto read = call(filesystem, request(MessageType::Read, 3, file, read_arguments));
-    REQUIRE(read.error == ErrorCode::None);
-    REQUIRE(read.body == std::vector<u8> { 2, 0, 'b', 'c' });
-
-    std::vector<u8> list_arguments;
-    append<u32>(list_arguments, 0);
-    auto listed = call(filesystem, request(MessageType::List, 4, directory, list_arguments));
-    REQUIRE(listed.body == std::vector<u8> { 1, 0, 0, static_cast<u8>(NodeKind::File), 1, 'f' });
-
-    auto status = call(filesystem, request(MessageType::Stat, 5, file));
-    REQUIRE(status.body.size() == 9);
-    REQUIRE(status.body[0] == static_cast<u8>(NodeKind::File));
-
-    auto removed = call(filesystem, request(MessageType::Remove, 6, file));
-    REQUIRE(removed.error == ErrorCode::None);
-    REQUIRE(call(filesystem, request(MessageType::Stat, 7, file)).error == ErrorCode::NotFound);
+    REQUIRE(call(handler, request(Remove { file }, 12)).succeeded());
+    REQUIRE(call(handler, request(Stat { file }, 13)).is(ErrorCode::NotFound));
+    REQUIRE(call(handler, request(Remove { directory }, 14)).succeeded());
 }
 
 TEST_CASE("a long directory listing is split across replies with a more flag")
 {
-    test::Arena arena(1 * MiB);
-    auto& filesystem = *test::place_filesystem(arena.reticle(), 64, 4).value();
-    for (int index = 0; index < 40; ++index) {
-        std::string name = std::string(40, 'n') + std::to_string(index);
-        REQUIRE_FALSE(filesystem.create_directory(Path::root().try_join(name).value()).is_error());
+    Served served(64, 4);
+    for (int index = 0; index < 40; ++index)
+        REQUIRE_FALSE(served.filesystem->create_directory(path({ (std::string(40, 'n') + std::to_string(index)).c_str() })).is_error());
+    u32 first = 0;
+    usize seen = 0;
+    for (;;) {
+        auto listed = call(served.handler, request(List { Path::root(), first })).body<Listed>();
+        REQUIRE(listed.entries.size() <= maximum_list_entries);
+        seen += listed.entries.size();
+        first += static_cast<u32>(listed.entries.size());
+        if (!listed.more)
+            break;
+        REQUIRE(listed.entries.size() == maximum_list_entries);
     }
-    std::vector<u8> arguments;
-    append<u32>(arguments, 0);
-    auto first = call(filesystem, request(MessageType::List, 1, Path::root(), arguments));
-    REQUIRE(first.error == ErrorCode::None);
-    u16 count = static_cast<u16>(first.body[0] | (first.body[1] << 8));
-    REQUIRE(count > 0);
-    REQUIRE(count < 40);
-    REQUIRE(first.body[2] == 1);
+    REQUIRE(seen == 40);
 }
 
 TEST_CASE("malformed requests get error replies and change nothing")
 {
-    test::Arena arena(1 * MiB);
-    auto& filesystem = *test::place_filesystem(arena.reticle(), 16, 16).value();
+    Served served(16, 16);
+    auto& handler = served.handler;
     u8 const truncated[] = { 1, 0, 1 };
-    REQUIRE(call(filesystem, truncated).error == ErrorCode::MalformedMessage);
-    u8 const wrong_version[] = { 1, 0, 9, 0, 1, 0, 0, 0, 0 };
-    REQUIRE(call(filesystem, wrong_version).error == ErrorCode::MalformedMessage);
-    u8 const reply_as_request[] = { 1, 0x80, 1, 0, 1, 0, 0, 0, 0 };
-    REQUIRE(call(filesystem, reply_as_request).error == ErrorCode::MalformedMessage);
-    u8 const unknown[] = { 99, 0, 1, 0, 1, 0, 0, 0 };
-    REQUIRE(call(filesystem, unknown).error == ErrorCode::UnknownMessage);
-    u8 const escape[] = { 1, 0, 1, 0, 1, 0, 0, 0, 1, 2, '.', '.' };
-    REQUIRE(call(filesystem, escape).error == ErrorCode::MalformedMessage);
+    REQUIRE(call(handler, truncated).is(ErrorCode::MalformedMessage));
+    u8 const status_in_request[] = { 1, 0, 9, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
+    REQUIRE(call(handler, status_in_request).is(ErrorCode::MalformedMessage));
+    u8 const reply_as_request[] = { 1, 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
+    REQUIRE(call(handler, reply_as_request).is(ErrorCode::MalformedMessage));
+    u8 const unknown[] = { 99, 0, 0, 0, 1, 0, 0, 0 };
+    REQUIRE(call(handler, unknown).is(ErrorCode::UnknownMessage));
+    u8 const zero[] = { 0, 0, 0, 0, 1, 0, 0, 0 };
+    REQUIRE(call(handler, zero).is(ErrorCode::UnknownMessage));
+    u8 const escape[] = { 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, '.', '.' };
+    REQUIRE(call(handler, escape).is(ErrorCode::MalformedMessage));
+    u8 const separator[] = { 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0, 'a', '/', 'b' };
+    REQUIRE(call(handler, separator).is(ErrorCode::MalformedMessage));
     /* Trailing garbage after a well-formed create-directory: refused, directory not created. */
-    auto with_garbage = request(MessageType::CreateDirectory, 1, Path::root().try_join("x").value(), { 0xff });
-    REQUIRE(call(filesystem, with_garbage).error == ErrorCode::MalformedMessage);
-    REQUIRE(filesystem.stat(Path::root().try_join("x").value()).error().code() == ErrorCode::NotFound);
-    /* A write whose length field claims more bytes than were sent. */
-    std::vector<u8> lying;
-    append<u64>(lying, 0);
-    append<u16>(lying, 50);
-    lying.push_back('z');
-    auto lie = request(MessageType::Write, 2, Path::root().try_join("y").value(), lying);
-    REQUIRE(call(filesystem, lie).error == ErrorCode::MalformedMessage);
-    REQUIRE(filesystem.stat(Path::root().try_join("y").value()).error().code() == ErrorCode::NotFound);
+    auto with_garbage = request(CreateDirectory { path({ "x" }) });
+    with_garbage.push_back(0xff);
+    REQUIRE(call(handler, with_garbage).is(ErrorCode::MalformedMessage));
+    REQUIRE(served.filesystem->stat(path({ "x" })).error().is(ErrorCode::NotFound));
+    /* A write whose data count claims more bytes than were sent, and one claiming more than a write may carry. */
+    auto lie = request(Write { path({ "y" }), 0, bytes_of("z") });
+    lie[lie.size() - 5] = 50;
+    REQUIRE(call(handler, lie).is(ErrorCode::MalformedMessage));
+    lie[lie.size() - 5] = 0;
+    lie[lie.size() - 4] = 0x10; /* 4096 bytes */
+    REQUIRE(call(handler, lie).is(ErrorCode::MalformedMessage));
+    REQUIRE(served.filesystem->stat(path({ "y" })).error().is(ErrorCode::NotFound));
 }
 
 TEST_CASE("vfsd survives a stream of random and mutated requests")
 {
-    test::Arena arena(1 * MiB);
-    auto& filesystem = *test::place_filesystem(arena.reticle(), 64, 128).value();
+    Served served(64, 128);
     std::mt19937 random(99);
     std::vector<u8> seeds[] = {
-        request(MessageType::CreateDirectory, 1, Path::root().try_join("a").value()),
-        request(MessageType::Write, 2, Path::root().try_join("a").value().try_join("b").value(), { 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 'h', 'i' }),
-        request(MessageType::List, 3, Path::root(), { 0, 0, 0, 0 }),
-        request(MessageType::Remove, 4, Path::root().try_join("a").value()),
+        request(CreateDirectory { path({ "a" }) }),
+        request(Write { path({ "a", "b" }), 0, bytes_of("hi") }),
+        request(List { Path::root(), 0 }),
+        request(Open { path({ "a", "b" }), true }),
+        request(ReadFile { 0, 0, 10 }),
+        request(Remove { path({ "a" }) }),
     };
     for (int round = 0; round < 50000; ++round) {
-        std::vector<u8> bytes = seeds[random() % 4];
+        std::vector<u8> bytes = seeds[random() % std::size(seeds)];
         int mutations = static_cast<int>(random() % 4);
         for (int mutation = 0; mutation < mutations && !bytes.empty(); ++mutation) {
             switch (random() % 3) {
@@ -169,181 +199,131 @@ TEST_CASE("vfsd survives a stream of random and mutated requests")
             case 2: bytes.push_back(static_cast<u8>(random())); break;
             }
         }
-        (void)call(filesystem, bytes);
+        (void)call(served.handler, bytes);
     }
     /* Still serving correctly afterwards. */
-    REQUIRE(call(filesystem, request(MessageType::Stat, 9, Path::root())).error == ErrorCode::None);
+    REQUIRE(call(served.handler, request(Stat { Path::root() })).succeeded());
 }
 
-namespace {
-
-std::vector<u8> read_arguments(u64 offset, u16 maximum)
+TEST_CASE("reads return at most what one reply carries, for every length around it")
 {
-    std::vector<u8> arguments;
-    append<u64>(arguments, offset);
-    append<u16>(arguments, maximum);
-    return arguments;
-}
-
-std::vector<u8> write_arguments(u64 offset, std::vector<u8> const& data)
-{
-    std::vector<u8> arguments;
-    append<u64>(arguments, offset);
-    append<u16>(arguments, static_cast<u16>(data.size()));
-    arguments.insert(arguments.end(), data.begin(), data.end());
-    return arguments;
-}
-
-std::vector<u8> list_arguments(u32 first)
-{
-    std::vector<u8> arguments;
-    append<u32>(arguments, first);
-    return arguments;
-}
-
-}
-
-TEST_CASE("read replies fit a Ring slot for every length around the slot's payload")
-{
-    test::Arena arena(1 * MiB);
-    auto& filesystem = *test::place_filesystem(arena.reticle(), 8, 16).value();
-    Path file = Path::root().try_join("f").value();
+    Served served(8, 16);
+    Path file = path({ "f" });
     std::vector<u8> content(1200);
     for (usize index = 0; index < content.size(); ++index)
         content[index] = static_cast<u8>(index * 31 + 7);
-    REQUIRE(filesystem.write(file, 0, content).value() == content.size());
+    REQUIRE(served.filesystem->write(file, 0, content).value() == content.size());
     u32 id = 1;
-    /* Bytes left in the file from the offset, and bytes asked for, each across 470..530 and beyond. */
-    for (usize left = 470; left <= 530; ++left) {
+    for (usize left = 490; left <= 530; ++left) {
         u64 offset = content.size() - left;
-        for (u32 maximum : { 0u, 1u, 470u, 483u, 484u, 485u, 486u, 496u, 497u, 512u, 513u, 530u, 0xffffu }) {
-            auto reply = call(filesystem, request(MessageType::Read, id, file, read_arguments(offset, static_cast<u16>(maximum))));
-            REQUIRE(reply.request_id == id++);
-            REQUIRE(reply.error == ErrorCode::None);
+        for (u32 maximum : { 0u, 1u, 490u, 511u, 512u, 513u, 530u, 0xffffu }) {
+            auto reply = call(served.handler, request(Read { file, offset, static_cast<u16>(maximum) }, id));
+            REQUIRE(reply.envelope.call_id == id++);
+            auto read = reply.body<ReadData>();
             usize expected = std::min<usize>({ left, maximum, maximum_read_length });
-            REQUIRE(reply.body.size() == sizeof(u16) + expected);
-            REQUIRE(static_cast<usize>(reply.body[0] | (reply.body[1] << 8)) == expected);
-            REQUIRE(std::equal(reply.body.begin() + 2, reply.body.end(), content.begin() + static_cast<long>(offset)));
+            REQUIRE(read.data.size() == expected);
+            REQUIRE(std::equal(read.data.begin(), read.data.end(), content.begin() + static_cast<long>(offset)));
         }
-    }
-    for (u32 maximum = 480; maximum <= 520; ++maximum) {
-        auto reply = call(filesystem, request(MessageType::Read, id++, file, read_arguments(0, static_cast<u16>(maximum))));
-        REQUIRE(reply.error == ErrorCode::None);
-        REQUIRE(reply.body.size() == sizeof(u16) + std::min<usize>(maximum, maximum_read_length));
-    }
-    /* Exactly one slot's payload: the largest read reply fills it. */
-    REQUIRE(reply_header_size + sizeof(u16) + maximum_read_length == message_capacity);
-}
-
-TEST_CASE("list replies fit a Ring slot for every length around the slot's payload, and say where to continue")
-{
-    test::Arena arena(1 * MiB);
-    auto& filesystem = *test::place_filesystem(arena.reticle(), 16, 4).value();
-    Path directory = Path::root().try_join("d").value();
-    REQUIRE_FALSE(filesystem.create_directory(directory).is_error());
-    /* Seven entries of the longest name: 7 × 65 bytes. */
-    for (char letter = 'a'; letter < 'a' + 7; ++letter)
-        REQUIRE_FALSE(filesystem.create_directory(directory.try_join(std::string(Path::maximum_component_length, letter)).value()).is_error());
-    constexpr usize fixed_entries = 7 * (2 + Path::maximum_component_length);
-    u32 id = 1;
-    /* One more entry whose name makes the complete listing 480..520 bytes long. */
-    for (usize total = 480; total <= 520; ++total) {
-        usize name_length = total - list_reply_fixed_size - fixed_entries - 2;
-        Path last = directory.try_join(std::string(name_length, 'z')).value();
-        REQUIRE_FALSE(filesystem.write(last, 0, {}).is_error());
-
-        auto reply = call(filesystem, request(MessageType::List, id++, directory, list_arguments(0)));
-        REQUIRE(reply.error == ErrorCode::None);
-        u16 count = static_cast<u16>(reply.body[0] | (reply.body[1] << 8));
-        bool more = reply.body[2] != 0;
-        if (total <= message_capacity) {
-            REQUIRE(reply_header_size + reply.body.size() == total);
-            REQUIRE(count == 8);
-            REQUIRE_FALSE(more);
-        } else {
-            REQUIRE(count == 7);
-            REQUIRE(more);
-            auto rest = call(filesystem, request(MessageType::List, id++, directory, list_arguments(count)));
-            REQUIRE(rest.error == ErrorCode::None);
-            REQUIRE(rest.body.size() == 3 + 2 + name_length);
-            REQUIRE(rest.body[0] == 1);
-            REQUIRE(rest.body[2] == 0);
-        }
-        REQUIRE_FALSE(filesystem.remove(last).is_error());
     }
 }
 
-TEST_CASE("a reply buffer smaller than a slot gets short reads and error replies, never overruns")
+TEST_CASE("a reply buffer smaller than a reply gets an error reply, never an overrun")
 {
-    test::Arena arena(1 * MiB);
-    auto& filesystem = *test::place_filesystem(arena.reticle(), 8, 4).value();
-    Path file = Path::root().try_join("f").value();
-    REQUIRE_FALSE(filesystem.write(file, 0, std::vector<u8>(100, 'x')).is_error());
-    for (usize size = reply_header_size; size <= reply_header_size + 8; ++size) {
+    Served served(8, 4);
+    Path file = path({ "f" });
+    REQUIRE_FALSE(served.filesystem->write(file, 0, std::vector<u8>(100, 'x')).is_error());
+    for (usize size = protocol::envelope_size; size <= protocol::envelope_size + 120; ++size) {
         std::vector<u8> reply(size);
-        usize length = handle_request(filesystem, request(MessageType::Read, 1, file, read_arguments(0, 100)), reply);
-        REQUIRE(length <= size);
-        length = handle_request(filesystem, request(MessageType::List, 2, Path::root(), list_arguments(0)), reply);
-        REQUIRE(length <= size);
-        length = handle_request(filesystem, request(MessageType::Stat, 3, file), reply);
-        REQUIRE(length <= size);
+        for (auto const& bytes : { request(Read { file, 0, 100 }), request(List { Path::root(), 0 }), request(Stat { file }) }) {
+            usize length = handle_request(served.handler, bytes, reply);
+            REQUIRE(length <= size);
+            auto envelope = protocol::read_envelope(std::span<u8 const>(reply.data(), length)).value();
+            REQUIRE((envelope.status == protocol::status_success || envelope.status == (protocol::status_general | u16(ErrorCode::TooLarge))));
+        }
     }
+}
+
+TEST_CASE("a session's open-file table has a quota, numbers only its own files and empties when the session ends")
+{
+    Served served(8, 8);
+    SessionHandler other(*served.filesystem);
+    Path file = path({ "f" });
+    std::vector<u32> numbers;
+    for (usize index = 0; index < open_files_per_session; ++index)
+        numbers.push_back(call(served.handler, request(Open { file, true })).body<Opened>().file);
+    REQUIRE(call(served.handler, request(Open { file, false })).is(VfsError::TooManyOpenFiles));
+    REQUIRE(served.handler.open_files() == open_files_per_session);
+    /* Another session's table is its own: the same number names nothing there. */
+    REQUIRE(call(other, request(FileStat { numbers[0] })).is(VfsError::NoSuchFile));
+    REQUIRE(call(served.handler, request(FileStat { 99 })).is(VfsError::NoSuchFile));
+    served.handler.closed();
+    REQUIRE(served.handler.open_files() == 0);
+    REQUIRE(call(served.handler, request(FileStat { numbers[0] })).is(VfsError::NoSuchFile));
+    REQUIRE(call(served.handler, request(Open { path({ "missing" }), false })).is(ErrorCode::NotFound));
+    REQUIRE(call(served.handler, request(Open { Path::root(), false })).is(VfsError::IsADirectory));
+    REQUIRE(served.handler.open_files() == 0);
 }
 
 TEST_CASE("a refused request leaves the tree byte-for-byte as it was")
 {
-    test::Arena arena(1 * MiB);
     /* root, d, d/f, g and one node to spare; four blocks, one of them free. */
-    auto& filesystem = *test::place_filesystem(arena.reticle(), 5, 4).value();
-    Path directory = Path::root().try_join("d").value();
-    Path file = directory.try_join("f").value();
-    Path small = Path::root().try_join("g").value();
-    Path fresh = Path::root().try_join("new").value();
+    Served served(5, 4);
+    auto& filesystem = *served.filesystem;
+    Path directory = path({ "d" });
+    Path file = path({ "d", "f" });
+    Path small = path({ "g" });
+    Path fresh = path({ "new" });
     REQUIRE_FALSE(filesystem.create_directory(directory).is_error());
     REQUIRE_FALSE(filesystem.write(file, 0, std::vector<u8>(600, 'f')).is_error());
     REQUIRE_FALSE(filesystem.write(small, 0, as_bytes("g")).is_error());
     u64 largest = u64(RamFilesystem::blocks_per_file) * RamFilesystem::block_size;
-    /* One request carries at most a slot's payload: written across a block boundary, it needs two blocks. */
-    std::vector<u8> straddling(400, 'n');
+    /* Written across a block boundary, 400 bytes need two blocks. */
+    std::string const four_hundred(400, 'n');
+    Data straddling = bytes_of(four_hundred);
     REQUIRE(filesystem.free_blocks() == 1);
+    auto with_garbage = [](std::vector<u8> bytes) {
+        bytes.push_back(0);
+        return bytes;
+    };
 
     struct Refusal {
         char const* what;
         std::vector<u8> bytes;
-        ErrorCode expected;
+        Error expected;
     };
     Refusal refusals[] = {
-        { "write to a new path past the largest file", request(MessageType::Write, 1, fresh, write_arguments(largest, { 'x' })), ErrorCode::TooLarge },
-        { "write to a new path at an offset that wraps", request(MessageType::Write, 2, fresh, write_arguments(~u64(0), { 'x' })), ErrorCode::TooLarge },
-        { "write to a new path needing two blocks, one free", request(MessageType::Write, 3, fresh, write_arguments(RamFilesystem::block_size - 1, straddling)), ErrorCode::OutOfMemory },
-        { "write under a file", request(MessageType::Write, 4, small.try_join("x").value(), write_arguments(0, { 'x' })), ErrorCode::NotADirectory },
-        { "write under a missing directory", request(MessageType::Write, 5, fresh.try_join("x").value(), write_arguments(0, { 'x' })), ErrorCode::NotFound },
-        { "write to a directory", request(MessageType::Write, 6, directory, write_arguments(0, { 'x' })), ErrorCode::IsADirectory },
-        { "write to a file needing two blocks, one free", request(MessageType::Write, 7, file, write_arguments(3 * RamFilesystem::block_size - 1, straddling)), ErrorCode::OutOfMemory },
-        { "write whose length lies", request(MessageType::Write, 8, fresh, { 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 'x' }), ErrorCode::MalformedMessage },
-        { "create an existing directory", request(MessageType::CreateDirectory, 9, directory), ErrorCode::AlreadyExists },
-        { "create the root", request(MessageType::CreateDirectory, 10, Path::root()), ErrorCode::AlreadyExists },
-        { "create under a file", request(MessageType::CreateDirectory, 11, small.try_join("x").value()), ErrorCode::NotADirectory },
-        { "create with trailing bytes", request(MessageType::CreateDirectory, 12, fresh, { 0 }), ErrorCode::MalformedMessage },
-        { "remove the root", request(MessageType::Remove, 13, Path::root()), ErrorCode::InvalidArgument },
-        { "remove a full directory", request(MessageType::Remove, 14, directory), ErrorCode::NotEmpty },
-        { "remove a missing file", request(MessageType::Remove, 15, fresh), ErrorCode::NotFound },
-        { "remove with trailing bytes", request(MessageType::Remove, 16, small, { 0 }), ErrorCode::MalformedMessage },
+        { "write to a new path past the largest file", request(Write { fresh, largest, bytes_of("x") }), Error(ErrorCode::TooLarge, "") },
+        { "write to a new path at an offset that wraps", request(Write { fresh, ~u64(0), bytes_of("x") }), Error(ErrorCode::TooLarge, "") },
+        { "write to a new path needing two blocks, one free", request(Write { fresh, RamFilesystem::block_size - 1, straddling }), Error(ErrorCode::OutOfMemory, "") },
+        { "write under a file", request(Write { path({ "g", "x" }), 0, bytes_of("x") }), Error(VfsError::NotADirectory, "") },
+        { "write under a missing directory", request(Write { path({ "new", "x" }), 0, bytes_of("x") }), Error(ErrorCode::NotFound, "") },
+        { "write to a directory", request(Write { directory, 0, bytes_of("x") }), Error(VfsError::IsADirectory, "") },
+        { "write to a file needing two blocks, one free", request(Write { file, 3 * RamFilesystem::block_size - 1, straddling }), Error(ErrorCode::OutOfMemory, "") },
+        { "create an existing directory", request(CreateDirectory { directory }), Error(ErrorCode::AlreadyExists, "") },
+        { "create the root", request(CreateDirectory { Path::root() }), Error(ErrorCode::AlreadyExists, "") },
+        { "create under a file", request(CreateDirectory { path({ "g", "x" }) }), Error(VfsError::NotADirectory, "") },
+        { "create with trailing bytes", with_garbage(request(CreateDirectory { fresh })), Error(ErrorCode::MalformedMessage, "") },
+        { "remove the root", request(Remove { Path::root() }), Error(ErrorCode::InvalidArgument, "") },
+        { "remove a full directory", request(Remove { directory }), Error(VfsError::NotEmpty, "") },
+        { "remove a missing file", request(Remove { fresh }), Error(ErrorCode::NotFound, "") },
+        { "remove with trailing bytes", with_garbage(request(Remove { small })), Error(ErrorCode::MalformedMessage, "") },
+        { "open a missing file without create", request(Open { fresh, false }), Error(ErrorCode::NotFound, "") },
     };
     for (auto const& refusal : refusals) {
         INFO(refusal.what);
         std::string before = test::snapshot(filesystem);
-        auto reply = call(filesystem, refusal.bytes);
-        REQUIRE(reply.error == refusal.expected);
-        REQUIRE(reply.body.empty());
+        auto reply = call(served.handler, refusal.bytes);
+        INFO(reply.error().name());
+        REQUIRE(reply.error() == refusal.expected);
+        REQUIRE(reply.bytes.size() == protocol::envelope_size);
         REQUIRE(test::snapshot(filesystem) == before);
     }
     /* With the node table full, creating anything is refused the same way. */
-    REQUIRE_FALSE(filesystem.create_directory(Path::root().try_join("last").value()).is_error());
+    REQUIRE_FALSE(filesystem.create_directory(path({ "last" })).is_error());
     REQUIRE(filesystem.free_nodes() == 0);
-    for (auto const& bytes : { request(MessageType::CreateDirectory, 20, fresh), request(MessageType::Write, 21, fresh, write_arguments(0, {})) }) {
+    for (auto const& bytes : { request(CreateDirectory { fresh }), request(Write { fresh, 0, {} }), request(Open { fresh, true }) }) {
         std::string before = test::snapshot(filesystem);
-        REQUIRE(call(filesystem, bytes).error == ErrorCode::OutOfMemory);
+        REQUIRE(call(served.handler, bytes).is(ErrorCode::OutOfMemory));
         REQUIRE(test::snapshot(filesystem) == before);
     }
 }

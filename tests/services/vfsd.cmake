@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 vectra_host_test(services.vfsd SOURCES services/TestRamFilesystem.cpp services/TestVfsServer.cpp
-    COMPONENTS ${kernel_components} path vfsd_protocol)
+    COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol)
 # The memory formula of vfsd's footprint (checked against manifests at configure time) must hold
 # the filesystem it describes: the test builds one in exactly that much memory.
 file(READ ${CMAKE_SOURCE_DIR}/services/vfsd/footprint.json vfsd_footprint)
@@ -10,4 +10,5 @@ string(JSON vfsd_node_bytes GET "${vfsd_footprint}" memory bytes_per CONFIG_VFSD
 string(JSON vfsd_block_bytes GET "${vfsd_footprint}" memory bytes_per CONFIG_VFSD_BLOCKS)
 target_compile_definitions(test_services.vfsd PRIVATE VFSD_FOOTPRINT_FIXED_KIB=${vfsd_fixed_kib}
     VFSD_FOOTPRINT_NODE_BYTES=${vfsd_node_bytes} VFSD_FOOTPRINT_BLOCK_BYTES=${vfsd_block_bytes})
-vectra_fuzz_target(vfsd_request SOURCES fuzz/FuzzVfsRequest.cpp COMPONENTS ${kernel_components} path vfsd_protocol)
+vectra_fuzz_target(vfsd_request SOURCES fuzz/FuzzVfsRequest.cpp
+    COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol)

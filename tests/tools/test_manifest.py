@@ -49,7 +49,7 @@ class ManifestTest(unittest.TestCase):
         # The table declares each entry it names the way its component registers it.
         self.assertIn("#include <vectra/TaskEntry.h>", text)
         self.assertIn("VECTRA_TASK_ENTRY(vfs_selfcheck);\nVECTRA_TASK_ENTRY(vfsd);", text)
-        self.assertIn("vectra::vfs::schema_id", text)
+        self.assertIn("vectra::session::schema_id", text)
         self.assertIn('{ "requests", SlotKind::RequestRing, 0, RightReceive }', text)
 
     def test_missing_grant_is_refused(self):
@@ -59,8 +59,8 @@ class ManifestTest(unittest.TestCase):
 
     def test_extra_grant_is_refused(self):
         manifest = copy.deepcopy(MINIMAL)
-        manifest["tasks"][1]["bundle"]["memory"] = {"class": "ReticleCap", "rights": ["retype"]}
-        self.expect_error(manifest, "task selfcheck", "'memory'", "extra grant")
+        manifest["tasks"][1]["bundle"]["ready"] = {"class": "SignalCap", "rights": ["raise"]}
+        self.expect_error(manifest, "task selfcheck", "'ready'", "extra grant")
 
     def test_wider_rights_are_refused(self):
         manifest = copy.deepcopy(MINIMAL)
@@ -82,6 +82,7 @@ class ManifestTest(unittest.TestCase):
 
     def test_ring_end_granted_twice_or_never_is_refused(self):
         manifest = copy.deepcopy(MINIMAL)
+        manifest["connections"]["vfs"]["listener"] = False
         duplicate = copy.deepcopy(manifest["tasks"][1])
         duplicate["name"] = "selfcheck-2"
         manifest["tasks"].append(duplicate)
@@ -89,6 +90,21 @@ class ManifestTest(unittest.TestCase):
         manifest = copy.deepcopy(MINIMAL)
         del manifest["tasks"][1]
         self.expect_error(manifest, "nobody holds the producer end of its requests Ring")
+
+    def test_a_listener_has_many_clients_and_one_service(self):
+        manifest = copy.deepcopy(MINIMAL)
+        for number in (2, 3):
+            duplicate = copy.deepcopy(manifest["tasks"][1])
+            duplicate["name"] = f"selfcheck-{number}"
+            manifest["tasks"].append(duplicate)
+        self.assertIn("selfcheck-3", self.compile(manifest))
+        second_service = copy.deepcopy(manifest["tasks"][0])
+        second_service["name"] = "vfsd-2"
+        manifest["tasks"].append(second_service)
+        self.expect_error(manifest, "the consumer end of vfs.requests is already granted to vfsd")
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["connections"]["vfs"]["one_way"] = True
+        self.expect_error(manifest, "a listener is a Ring pair")
 
     def test_bad_sizes_and_duplicate_names_are_refused(self):
         manifest = copy.deepcopy(MINIMAL)

@@ -408,7 +408,8 @@ def check_task(source, index, task, connections, composition, schemas):
 
 
 def check_ring_ends(source, tasks, connections):
-    """Each Ring is single-producer/single-consumer: every end is granted exactly once."""
+    """Each Ring is single-producer/single-consumer: every end is granted exactly once. A listener's
+    client side (requests producer, replies consumer) is the exception: its clients bind it in turns."""
     holders = {}
     for index, task in enumerate(tasks):
         for slot, grant in task.get("bundle", {}).items():
@@ -416,7 +417,9 @@ def check_ring_ends(source, tasks, connections):
                 continue
             end = "consumer" if "receive" in grant["rights"] else "producer"
             key = (grant["connection"], grant["ring"], end)
-            source.require(key not in holders, f"tasks[{index}] ({task['name']}).bundle.{slot}",
+            client_side = (grant["ring"], end) in (("requests", "producer"), ("replies", "consumer"))
+            shared = connections.get(grant["connection"], {}).get("listener") and client_side
+            source.require(shared or key not in holders, f"tasks[{index}] ({task['name']}).bundle.{slot}",
                            f"the {end} end of {grant['connection']}.{grant['ring']} is already granted to "
                            f"{holders.get(key)}")
             holders[key] = task["name"]
@@ -440,10 +443,13 @@ def check_manifest(source, manifest, composition, image=None):
     for connection, spec in connections.items():
         field = f"connections.{printable(connection)}"
         source.string(connection, field, NAME, NAME_RULE)
-        source.fields(spec, field, {"schema", "one_way"}, ("schema",))
+        source.fields(spec, field, {"schema", "one_way", "listener"}, ("schema",))
         source.string(spec["schema"], f"{field}.schema", SCHEMA, SCHEMA_RULE)
-        source.require(isinstance(spec.get("one_way", False), bool), f"{field}.one_way",
-                       f"must be true or false, not {shown(spec.get('one_way'))}")
+        for flag in ("one_way", "listener"):
+            source.require(isinstance(spec.get(flag, False), bool), f"{field}.{flag}",
+                           f"must be true or false, not {shown(spec.get(flag))}")
+        source.require(not (spec.get("one_way") and spec.get("listener")), field,
+                       "a listener is a Ring pair: it cannot be one_way")
     schemas, names, used = {}, {}, []
     for index, task in enumerate(tasks):
         used.append(check_task(source, index, task, connections, composition, schemas))

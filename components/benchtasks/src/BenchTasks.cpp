@@ -17,6 +17,7 @@
 #include <vectra/System.h>
 #include <vectra/Ring.h>
 #include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/config.h>
 #include <vectra/SystemClock.h>
 #include <vectra/TaskEntry.h>
@@ -111,8 +112,8 @@ ErrorOr<RingEnds> bind_ends(Bundle& bundle)
 {
     auto out = TRY(bundle.take<RingCap>("out"));
     auto in = TRY(bundle.take<RingCap>("in"));
-    auto sender = TRY(RingSender::bind(out, schema, space_bit));
-    auto receiver = TRY(RingReceiver::bind(in, schema, doorbell_bit));
+    auto sender = TRY(endpoint::bind_sender(out, schema, space_bit));
+    auto receiver = TRY(endpoint::bind_receiver(in, schema, doorbell_bit));
     return RingEnds { sender, receiver };
 }
 
@@ -126,8 +127,7 @@ ErrorOr<void> send(RingSender& sender, u64 value)
 ErrorOr<ReceivedMessage> receive_waiting(RingReceiver& receiver, u64& value)
 {
     for (;;) {
-        auto received
-            = receiver.try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) });
+        auto received = endpoint::receive(receiver, { reinterpret_cast<u8*>(&value), sizeof(value) });
         if (!received.is_error())
             return received.release_value();
         if (received.error().code() != ErrorCode::Empty)

@@ -7,6 +7,8 @@
 
 #include <crashtest/Echo.h>
 #include <vectra/System.h>
+
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/Try.h>
 #include <vectra/SystemClock.h>
 #include <vectra/TaskEntry.h>
@@ -56,7 +58,7 @@ ErrorOr<i32> signals_check(Bundle& bundle)
     TRY(print_line(console, "signals: interrupt line {} woke the waiting Task ok", TRY(system::interrupt_line(irq))));
 
     /* 3. A tight loop over a small Ring: every message arrives, in order, woken only by doorbells. */
-    auto receiver = TRY(RingReceiver::bind(counter, crashtest::counter_schema_id, doorbell_bit));
+    auto receiver = TRY(endpoint::bind_receiver(counter, crashtest::counter_schema_id, doorbell_bit));
     u32 expected = 1;
     while (expected <= counter_messages) {
         auto burst = TRY(receiver.receive_burst(64, [&](std::span<u8 const> message) {
@@ -83,7 +85,7 @@ ErrorOr<i32> counter_producer(Bundle& bundle)
 {
     constexpr SignalBit space_bit { 1 };
     auto counter = TRY(bundle.take<RingCap>("counter"));
-    auto sender = TRY(RingSender::bind(counter, crashtest::counter_schema_id, space_bit));
+    auto sender = TRY(endpoint::bind_sender(counter, crashtest::counter_schema_id, space_bit));
     for (u32 value = 1; value <= counter_messages;) {
         u32 burst[4];
         std::span<u8 const> messages[4];

@@ -14,9 +14,6 @@ char const* error_code_name(ErrorCode code)
     case ErrorCode::InvalidArgument: return "invalid-argument";
     case ErrorCode::NotFound: return "not-found";
     case ErrorCode::AlreadyExists: return "already-exists";
-    case ErrorCode::NotEmpty: return "not-empty";
-    case ErrorCode::NotADirectory: return "not-a-directory";
-    case ErrorCode::IsADirectory: return "is-a-directory";
     case ErrorCode::WrongClass: return "wrong-class";
     case ErrorCode::StaleHandle: return "stale-handle";
     case ErrorCode::MissingRight: return "missing-right";
@@ -35,8 +32,19 @@ char const* error_code_name(ErrorCode code)
     case ErrorCode::Revoked: return "revoked";
     case ErrorCode::PeerClosed: return "peer-closed";
     case ErrorCode::Deadlock: return "deadlock";
+    case ErrorCode::DomainError: return "domain-error";
     }
     return "unknown-error";
+}
+
+char const* Error::name() const
+{
+    if (m_domain) {
+        if (char const* named = m_domain->code_name(m_domain_code))
+            return named;
+        return "unknown-domain-error";
+    }
+    return error_code_name(m_code);
 }
 
 }

@@ -43,6 +43,22 @@ ErrorOr<Path> Path::parent() const
     return result;
 }
 
+Path::Representation Path::representation() const
+{
+    Representation components;
+    for (usize index = 0; index < m_count; ++index)
+        MUST(components.try_append(m_components[index]));
+    return components;
+}
+
+ErrorOr<Path> Path::from_representation(Representation const& components)
+{
+    Path path;
+    for (auto const& component : components)
+        path = TRY(path.try_join(component.view()));
+    return path;
+}
+
 bool Path::operator==(Path const& other) const
 {
     if (m_count != other.m_count)

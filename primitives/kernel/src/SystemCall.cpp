@@ -178,6 +178,20 @@ ErrorOr<void> ring_bind(CallFrame& frame)
         capacity = bound.payload_capacity();
     }
     ++slot->generation;
+    /*
+     * Binding an end again from the same Task replaces its earlier binding, which then no longer
+     * pins the Ring: a slot that still named it could outlive the Ring's memory. Forget such slots.
+     */
+    for (auto& other : task.ring_bindings()) {
+        if (&other == slot || other.kind != slot->kind)
+            continue;
+        Ring const* ring_of_other = other.kind == BindingSlot::Kind::Producer ? other.producer.ring() : other.consumer.ring();
+        Ring const* ring_of_new = slot->kind == BindingSlot::Kind::Producer ? slot->producer.ring() : slot->consumer.ring();
+        if (ring_of_other == ring_of_new) {
+            other.kind = BindingSlot::Kind::Free;
+            ++other.generation;
+        }
+    }
     frame.results[0] = binding_word(static_cast<u32>(slot - task.ring_bindings().data()), slot->generation);
     frame.results[1] = capacity;
     return {};

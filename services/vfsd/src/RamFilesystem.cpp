@@ -77,7 +77,7 @@ ErrorOr<u32> RamFilesystem::lookup(Path const& path) const
     u32 node = 0;
     for (usize index = 0; index < path.component_count(); ++index) {
         if (m_nodes[node].kind != NodeKind::Directory)
-            return Error(ErrorCode::NotADirectory, "a path component names a file, not a directory");
+            return Error(VfsError::NotADirectory, "a path component names a file, not a directory");
         node = find_child(node, path.component(index));
         if (node == none)
             return Error(ErrorCode::NotFound, "no such file or directory");
@@ -118,7 +118,7 @@ ErrorOr<RamFilesystem::NewNode> RamFilesystem::plan_node(Path const& path) const
         return Error(ErrorCode::AlreadyExists, "the root directory always exists");
     u32 parent = TRY(lookup(TRY(path.parent())));
     if (m_nodes[parent].kind != NodeKind::Directory)
-        return Error(ErrorCode::NotADirectory, "the parent is a file");
+        return Error(VfsError::NotADirectory, "the parent is a file");
     if (find_child(parent, path.last()) != none)
         return Error(ErrorCode::AlreadyExists, "a file or directory of that name exists");
     NewNode plan;
@@ -172,7 +172,7 @@ ErrorOr<u64> RamFilesystem::write(Path const& path, u64 offset, std::span<u8 con
         plan = TRY(plan_node(path));
         create = true;
     } else if (m_nodes[existing.value()].kind != NodeKind::File) {
-        return Error(ErrorCode::IsADirectory, "cannot write to a directory");
+        return Error(VfsError::IsADirectory, "cannot write to a directory");
     }
     u64 end = offset + data.size();
     if (end < offset || end > u64(blocks_per_file) * block_size)
@@ -206,7 +206,7 @@ ErrorOr<usize> RamFilesystem::read(Path const& path, u64 offset, std::span<u8> b
     u32 node = TRY(lookup(path));
     Node const& file = m_nodes[node];
     if (file.kind != NodeKind::File)
-        return Error(ErrorCode::IsADirectory, "cannot read a directory");
+        return Error(VfsError::IsADirectory, "cannot read a directory");
     if (offset >= file.size)
         return usize(0);
     usize count = buffer.size();
@@ -241,7 +241,7 @@ ErrorOr<void> RamFilesystem::remove(Path const& path)
     u32 node = TRY(lookup(path));
     Node& entry = m_nodes[node];
     if (entry.kind == NodeKind::Directory && has_children(node))
-        return Error(ErrorCode::NotEmpty, "directory is not empty");
+        return Error(VfsError::NotEmpty, "directory is not empty");
     for (auto block : entry.blocks) {
         if (block != none)
             free_block(block);

@@ -4,6 +4,7 @@
 
 #pragma once
 
+#include <concepts>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -12,16 +13,17 @@
 
 namespace vectra {
 
-/* Every failure a Vectra interface can report. Stable numbers: they travel in Ring replies. */
+/*
+ * The failures the kernel and L0 report. Stable numbers: protocol replies carry them (with the
+ * top bit set) when a service fails for a reason outside its protocol's own errors. 5, 6 and 7
+ * held filesystem errors, which vectra.vfs now declares (DomainError); they stay unused.
+ */
 enum class ErrorCode : u16 {
     None = 0,
     OutOfMemory = 1,
     InvalidArgument = 2,
     NotFound = 3,
     AlreadyExists = 4,
-    NotEmpty = 5,
-    NotADirectory = 6,
-    IsADirectory = 7,
     WrongClass = 8,
     StaleHandle = 9,
     MissingRight = 10,
@@ -40,9 +42,30 @@ enum class ErrorCode : u16 {
     Revoked = 23,
     PeerClosed = 24,
     Deadlock = 25,
+    /* An error of a declared domain (a protocol's own errors): see Error::domain(). */
+    DomainError = 26,
 };
 
 [[nodiscard]] char const* error_code_name(ErrorCode);
+
+/*
+ * A family of errors declared outside the kernel and L0 — each Ring protocol declares its own
+ * (see core/concurrent's protocol declarations). One instance per domain, so its address
+ * identifies it; `code_name` names a code of the domain ("not-empty"), or returns nullptr.
+ */
+struct ErrorDomain {
+    char const* name;
+    char const* (*code_name)(u16 code);
+};
+
+/* An enum is a domain's error code when `error_domain(code)` (found by argument lookup) names its domain. */
+template<typename Code>
+concept DomainErrorCode = std::is_enum_v<Code> && requires(Code code)
+{
+    {
+        error_domain(code)
+        } -> std::same_as<ErrorDomain const&>;
+};
 
 /* An error is a code plus a static explanation; nothing is allocated on the failure path. */
 class [[nodiscard]] Error {
@@ -53,13 +76,51 @@ public:
     {
     }
 
+    /* An error of a declared domain: code() is DomainError, is(code) matches it. */
+    template<DomainErrorCode Code>
+    constexpr Error(Code code, char const* message)
+        : m_code(ErrorCode::DomainError)
+        , m_domain_code(static_cast<u16>(code))
+        , m_message(message)
+        , m_domain(&error_domain(code))
+    {
+    }
+
+    /* A domain's error from its number (a protocol reply's status); the domain names it. */
+    constexpr Error(ErrorDomain const& domain, u16 code, char const* message)
+        : m_code(ErrorCode::DomainError)
+        , m_domain_code(code)
+        , m_message(message)
+        , m_domain(&domain)
+    {
+    }
+
     [[nodiscard]] constexpr ErrorCode code() const { return m_code; }
     [[nodiscard]] constexpr char const* message() const { return m_message; }
-    [[nodiscard]] constexpr bool operator==(Error const& other) const { return m_code == other.m_code; }
+    /* The declared domain of a DomainError (nullptr for kernel and L0 codes), and its number there. */
+    [[nodiscard]] constexpr ErrorDomain const* domain() const { return m_domain; }
+    [[nodiscard]] constexpr u16 domain_code() const { return m_domain_code; }
+
+    [[nodiscard]] constexpr bool is(ErrorCode code) const { return m_code == code; }
+    template<DomainErrorCode Code>
+    [[nodiscard]] constexpr bool is(Code code) const
+    {
+        return m_domain == &error_domain(code) && m_domain_code == static_cast<u16>(code);
+    }
+
+    /* "not-found", or a domain's own name for its code ("not-empty"). */
+    [[nodiscard]] char const* name() const;
+
+    [[nodiscard]] constexpr bool operator==(Error const& other) const
+    {
+        return m_code == other.m_code && m_domain == other.m_domain && m_domain_code == other.m_domain_code;
+    }
 
 private:
     ErrorCode m_code;
+    u16 m_domain_code { 0 };
     char const* m_message;
+    ErrorDomain const* m_domain { nullptr };
 };
 
 /*

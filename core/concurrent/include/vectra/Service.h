@@ -10,6 +10,9 @@
 #include <vectra/Ring.h>
 #include <vectra/System.h>
 
+#include <vectra/Connection.h>
+#include <vectra/protocol/Dispatch.h>
+
 namespace vectra {
 
 /* One Bundle slot a service needs: its name, class and exact rights. A footprint is a list of these. */
@@ -58,6 +61,23 @@ template<typename Handler>
             }
         }
     }
+}
+
+/*
+ * Serves a declared protocol P on a direct connection: each request is answered by `handler`
+ * (one handler per message, see protocol/Dispatch.h). Refuses Rings whose slots differ from P's,
+ * since a larger slot could carry a request P never declared. Returns as serve() does.
+ */
+template<typename P, typename Handler>
+[[nodiscard]] ErrorOr<void> serve(ServerConnection& connection, Handler& handler)
+{
+    if (connection.inbox().payload_capacity() != protocol::payload_capacity<P>
+        || connection.outbox().payload_capacity() != protocol::payload_capacity<P>)
+        return Error(ErrorCode::InvalidArgument, "the Rings' slots differ from the protocol's slot_size");
+    u8 request[protocol::payload_capacity<P>];
+    u8 reply[protocol::payload_capacity<P>];
+    return serve(connection.inbox(), connection.outbox(), request, reply,
+        [&](std::span<u8 const> message, std::span<u8> answer) { return protocol::dispatch<P>(handler, message, answer); });
 }
 
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string_view>
+#include <vectra/BoundedVector.h>
 #include <vectra/Bytes.h>
 #include <vectra/Error.h>
 #include <vectra/FixedString.h>
@@ -40,6 +41,12 @@ public:
     /* The canonical wire form: u8 count, then per component u8 length + bytes. */
     [[nodiscard]] ErrorOr<void> encode(ByteWriter&) const;
     [[nodiscard]] static ErrorOr<Path> decode(ByteReader&);
+
+    /* How core/encoding carries a Path: its components, rebuilt only when every one is valid. */
+    using Representation = BoundedVector<Component, maximum_components>;
+    static constexpr std::string_view representation_name = "path";
+    [[nodiscard]] Representation representation() const;
+    [[nodiscard]] static ErrorOr<Path> from_representation(Representation const&);
 
 private:
     Component m_components[maximum_components];

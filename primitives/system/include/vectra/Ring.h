@@ -36,6 +36,16 @@ namespace vectra {
 /* Every Ring slot starts with the kernel's header; a message gets the rest of the slot. */
 inline constexpr usize ring_slot_header_bytes = 16;
 
+/*
+ * The most Reticle memory one Ring takes besides its slots: the kernel's Ring object and its
+ * alignment (kernel/Ring.h checks this bound). What a client donating memory for Rings counts.
+ */
+inline constexpr usize ring_object_bytes = 8192;
+[[nodiscard]] constexpr usize ring_memory_bytes(u32 slot_count, u32 slot_size)
+{
+    return usize(slot_count) * slot_size + 64 + ring_object_bytes;
+}
+
 /* A capability that rode in a Ring slot, now in the receiver's space: untyped until checked. */
 struct ReceivedCapability {
     CapabilityClass capability_class;

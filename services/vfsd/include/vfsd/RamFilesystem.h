@@ -13,11 +13,6 @@
 
 namespace vectra::vfs {
 
-struct NodeStatus {
-    NodeKind kind { NodeKind::File };
-    u64 size { 0 };
-};
-
 struct DirectoryEntry {
     NodeKind kind { NodeKind::File };
     std::string_view name;
@@ -100,7 +95,7 @@ ErrorOr<void> RamFilesystem::list(Path const& path, u32 first, Visitor visit) co
     if (directory.is_error())
         return directory.release_error();
     if (m_nodes[directory.value()].kind != NodeKind::Directory)
-        return Error(ErrorCode::NotADirectory, "list needs a directory");
+        return Error(VfsError::NotADirectory, "list needs a directory");
     u32 index = 0;
     for (u32 node = 0; node < m_node_capacity; ++node) {
         if (!m_nodes[node].used || m_nodes[node].parent != directory.value() || node == directory.value())

@@ -4,26 +4,86 @@
 
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vectra/Error.h>
-#include <vectra/Ring.h>
+#include <vectra/Session.h>
+#include <vectra/fs/Protocol.h>
 #include <vfsd/RamFilesystem.h>
 
 namespace vectra::vfs {
 
 /*
- * Decodes one request, applies it to the filesystem and encodes the reply into `reply` (at
- * least reply_header_size bytes; only its first message_capacity bytes are ever used, so every
- * reply fits one Ring slot). Malformed or unknown requests, and replies that cannot be encoded,
- * get an error reply; a refused request changes nothing. Returns the reply length.
+ * One session of vectra.vfs: a handler per message of the declaration, over the filesystem
+ * every session shares, with the session's own open-file table (open_files_per_session files,
+ * its quota). A file number names a path opened by this session only; a file removed while
+ * open reads as not-found, as a path would.
  */
-[[nodiscard]] usize handle_request(RamFilesystem&, std::span<u8 const> request, std::span<u8> reply);
+class SessionHandler {
+public:
+    explicit SessionHandler(RamFilesystem& filesystem)
+        : m_filesystem(&filesystem)
+    {
+    }
+
+    [[nodiscard]] ErrorOr<protocol::Done> handle(CreateDirectory const&);
+    [[nodiscard]] ErrorOr<Written> handle(Write const&);
+    [[nodiscard]] ErrorOr<ReadData> handle(Read const&);
+    [[nodiscard]] ErrorOr<Listed> handle(List const&);
+    [[nodiscard]] ErrorOr<Status> handle(Stat const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(Remove const&);
+    [[nodiscard]] ErrorOr<Opened> handle(Open const&);
+    [[nodiscard]] ErrorOr<ReadData> handle(ReadFile const&);
+    [[nodiscard]] ErrorOr<Written> handle(WriteFile const&);
+    [[nodiscard]] ErrorOr<Status> handle(FileStat const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(CloseFile const&);
+
+    /* A session starts or ends: its open-file table empties. */
+    void opened() { closed(); }
+    void closed();
+
+    [[nodiscard]] usize open_files() const;
+
+private:
+    [[nodiscard]] ErrorOr<Path const*> file(u32 number) const;
+    [[nodiscard]] ErrorOr<ReadData> read(Path const&, u64 offset, u16 maximum) const;
+
+    RamFilesystem* m_filesystem;
+    std::optional<Path> m_files[open_files_per_session];
+};
+
+/* Answers one vectra.vfs request of a session into `reply`; returns the reply's length (dispatch). */
+[[nodiscard]] usize handle_request(SessionHandler&, std::span<u8 const> request, std::span<u8> reply);
+
+/* vfsd's sessions: at most this many clients at once, one request each per turn. */
+inline constexpr session::Limits session_limits { 16, 1 };
 
 /*
- * Serves one connection with handle_request until a Ring fails (PeerRestarted when the
- * supervisor resets them); no request makes it return. Refuses Rings whose slots differ from
- * the vfs geometry (ring_slot_size), since a larger slot could carry a request it cannot take.
+ * Everything vfsd keeps, placed at start in one memory object it creates from its Reticle:
+ * the filesystem, the session table and one handler per session (service_bytes() in all).
  */
-[[nodiscard]] ErrorOr<void> serve_connection(RamFilesystem&, RingReceiver& requests, RingSender& replies);
+struct Service {
+    RamFilesystem* filesystem;
+    session::Table* sessions;
+    SessionHandler* handlers;
+};
+/* Bytes create_service places besides the filesystem's own. */
+[[nodiscard]] constexpr usize service_state_bytes()
+{
+    return sizeof(session::Table) + alignof(session::Table) + session_limits.sessions * sizeof(SessionHandler)
+        + alignof(SessionHandler);
+}
+
+/* The memory create_service needs for a filesystem of this size. */
+[[nodiscard]] constexpr usize service_bytes(u32 node_capacity, u32 block_capacity)
+{
+    return RamFilesystem::bytes_needed(node_capacity, block_capacity) + service_state_bytes();
+}
+
+/* Places the service at the start of `memory` (at least service_bytes(), 64-byte aligned). */
+[[nodiscard]] ErrorOr<Service> create_service(std::span<u8> memory, u32 node_capacity, u32 block_capacity);
+
+/* Serves the listener and every session until the listener fails (PeerRestarted when initd resets it). */
+[[nodiscard]] ErrorOr<void> serve_sessions(Service&, RingCap listen_requests, RingCap listen_replies);
 
 }

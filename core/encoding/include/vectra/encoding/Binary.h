@@ -40,6 +40,8 @@ template<typename T>
         return sizeof(T);
     } else if constexpr (is_fixed_string<T> || is_utf8_string<T>) {
         return 4 + T::capacity();
+    } else if constexpr (Represented<T>) {
+        return maximum_binary_body_size<typename T::Representation>();
     } else if constexpr (is_array<T>) {
         return IsArray<T>::size * maximum_binary_body_size<typename IsArray<T>::Element>();
     } else if constexpr (is_bounded_vector<T>) {
@@ -112,6 +114,8 @@ template<typename T>
             bytes = value.bytes();
         TRY(writer.write_integer<u32>(static_cast<u32>(bytes.size())));
         return writer.write_bytes({ reinterpret_cast<u8 const*>(bytes.data()), bytes.size() });
+    } else if constexpr (Represented<T>) {
+        return encode_binary_value(writer, value.representation());
     } else if constexpr (is_array<T> || is_bounded_vector<T>) {
         if constexpr (is_bounded_vector<T>) {
             TRY(writer.write_integer<u32>(static_cast<u32>(value.size())));
@@ -211,6 +215,16 @@ template<typename T>
                 return reader.error(
                     ErrorCode::MalformedMessage, assigned.error().message, start + 4 + assigned.error().offset);
         }
+        return {};
+    } else if constexpr (Represented<T>) {
+        typename T::Representation representation;
+        auto decoded = decode_binary_value(reader, representation);
+        if (decoded.is_error())
+            return decoded;
+        auto rebuilt = T::from_representation(representation);
+        if (rebuilt.is_error())
+            return reader.error(rebuilt.error().code(), rebuilt.error().message(), start);
+        value = rebuilt.release_value();
         return {};
     } else if constexpr (is_array<T>) {
         TRY(reader.state().enter(start));

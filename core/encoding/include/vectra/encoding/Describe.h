@@ -72,6 +72,27 @@ concept Described = requires
     T::fields();
 };
 
+/*
+ * A type with rules of its own (a Path's components are never "." or "..") encodes as a simpler
+ * value, its representation, and is rebuilt from it only through its check: decoding a
+ * representation that breaks a rule is refused like any malformed input. The structural
+ * description names it ("path=…"), so a rule change can be made visible by renaming it.
+ */
+template<typename T>
+concept Represented = requires(T const& value, typename T::Representation const& representation)
+{
+    typename T::Representation;
+    {
+        T::representation_name
+        } -> std::convertible_to<std::string_view>;
+    {
+        value.representation()
+        } -> std::same_as<typename T::Representation>;
+    {
+        T::from_representation(representation)
+        } -> std::same_as<ErrorOr<T>>;
+};
+
 template<typename T>
 concept Integer
     = std::integral<T> && !std::same_as<T,
@@ -164,6 +185,8 @@ template<typename T>
 {
     if constexpr (std::same_as<T, bool> || Integer<T> || is_fixed_string<T> || is_utf8_string<T>) {
         return true;
+    } else if constexpr (Represented<T>) {
+        return !Represented<typename T::Representation> && is_encodable<typename T::Representation>();
     } else if constexpr (is_array<T>) {
         return is_encodable<typename IsArray<T>::Element>();
     } else if constexpr (is_bounded_vector<T>) {

@@ -43,6 +43,8 @@ template<typename T>
             return Error(ErrorCode::InvalidArgument, "a FixedString written as JSON must hold valid UTF-8");
         writer.write_string(text.value());
         return {};
+    } else if constexpr (Represented<T>) {
+        return encode_json_value(writer, value.representation());
     } else if constexpr (is_array<T> || is_bounded_vector<T>) {
         writer.raw("[");
         bool first = true;
@@ -176,6 +178,16 @@ template<typename T>
         return {};
     } else if constexpr (is_fixed_string<T> || is_utf8_string<T>) {
         return reader.read_string(string_sink_for(value));
+    } else if constexpr (Represented<T>) {
+        typename T::Representation representation;
+        auto decoded = decode_json_value(reader, representation);
+        if (decoded.is_error())
+            return decoded;
+        auto rebuilt = T::from_representation(representation);
+        if (rebuilt.is_error())
+            return reader.error(rebuilt.error().code(), rebuilt.error().message(), reader.token_offset());
+        value = rebuilt.release_value();
+        return {};
     } else if constexpr (is_array<T> || is_bounded_vector<T>) {
         TRY(reader.begin_array());
         usize start = reader.token_offset();

@@ -40,6 +40,8 @@ void encode_message_pack_value(MessagePackWriter& writer, T const& value)
             writer.write_binary(value.view());
         else
             writer.write_string(value.view());
+    } else if constexpr (Represented<T>) {
+        encode_message_pack_value(writer, value.representation());
     } else if constexpr (is_array<T> || is_bounded_vector<T>) {
         writer.write_array_header(static_cast<u32>(value.size()));
         for (auto const& element : value)
@@ -136,6 +138,16 @@ template<typename T>
                 return reader.error(ErrorCode::MalformedMessage, assigned.error().message,
                     reader.offset() - bytes.size() + assigned.error().offset);
         }
+        return {};
+    } else if constexpr (Represented<T>) {
+        typename T::Representation representation;
+        auto decoded = decode_message_pack_value(reader, representation);
+        if (decoded.is_error())
+            return decoded;
+        auto rebuilt = T::from_representation(representation);
+        if (rebuilt.is_error())
+            return reader.error(rebuilt.error().code(), rebuilt.error().message(), reader.item_offset());
+        value = rebuilt.release_value();
         return {};
     } else if constexpr (is_array<T> || is_bounded_vector<T>) {
         auto count = TRY(reader.read_array_header());

@@ -1,77 +1,199 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * vfsd's Ring schema, version 1. The canonical description below is the schema: its hash is
- * the schema id both ends must bind with. Change a message, bump the version, and the id changes.
+ * vectra.vfs, declared once: the messages vfsd serves on each session, their errors and their
+ * Ring geometry. Encoding, schema id, client, dispatch and docs/protocols/vectra.vfs.md all
+ * come from this declaration (core/concurrent's protocol library).
  */
 
 #pragma once
 
-#include <string_view>
-#include <vectra/Error.h>
-#include <vectra/Ring.h>
-#include <vectra/Types.h>
+#include <vectra/BoundedVector.h>
+#include <vectra/Path.h>
+#include <vectra/protocol/Declaration.h>
 
 namespace vectra::vfs {
-
-inline constexpr std::string_view canonical_description =
-    "schema vectra.vfs version 1\n"
-    "request  header: u16 type, u16 version, u32 request_id\n"
-    "reply    header: u16 type|0x8000, u16 version, u32 request_id, u16 error\n"
-    "path: u8 count, count * (u8 length, bytes)\n"
-    "1 create-directory: path -> ()\n"
-    "2 write: path, u64 offset, u16 length, bytes -> u64 size\n"
-    "3 read: path, u64 offset, u16 maximum -> u16 length, bytes\n"
-    "4 list: path, u32 first -> u16 count, u8 more, count * (u8 kind, u8 length, bytes)\n"
-    "5 stat: path -> u8 kind, u64 size\n"
-    "6 remove: path -> ()\n";
-
-inline constexpr u64 schema_id = schema_id_of(canonical_description);
-inline constexpr u16 protocol_version = 1;
-
-enum class MessageType : u16 {
-    CreateDirectory = 1,
-    Write = 2,
-    Read = 3,
-    List = 4,
-    Stat = 5,
-    Remove = 6,
-};
-
-inline constexpr u16 reply_flag = 0x8000;
 
 enum class NodeKind : u8 {
     File = 1,
     Directory = 2,
 };
 
-/* Bytes a request header and a reply header occupy. */
-inline constexpr usize request_header_size = 8;
-inline constexpr usize reply_header_size = 10;
+/* A node's kind and size, as the client and the filesystem see it (Status carries it). */
+struct NodeStatus {
+    NodeKind kind { NodeKind::File };
+    u64 size { 0 };
+};
 
-/*
- * Ring geometry of every vfs connection: the single source of truth. footprint.json names
- * these constants, so initd creates the Rings with them; everything below is derived.
- */
-inline constexpr u32 ring_slot_count = 8;
-inline constexpr u32 ring_slot_size = 512;
+/* Errors only a filesystem has; kernel and L0 errors (not-found, already-exists, too-large, …) travel as themselves. */
+enum class VfsError : u16 {
+    NotEmpty = 1,
+    NotADirectory = 2,
+    IsADirectory = 3,
+    NoSuchFile = 4,
+    TooManyOpenFiles = 5,
+};
 
-/* Bytes one message (request or reply) may occupy: a slot less the Ring's slot header. */
-inline constexpr usize message_capacity = ring_slot_size - ring_slot_header_bytes;
+/* The most file bytes one write carries or one read returns. */
+inline constexpr usize maximum_transfer = 512;
+/* The most entries one list reply carries. */
+inline constexpr usize maximum_list_entries = 16;
+/* Files a session may hold open at once. */
+inline constexpr usize open_files_per_session = 4;
 
-/*
- * The most file bytes one read reply carries. A read asking for more gets a short read; the
- * reply (header, u16 length, bytes) then fills the slot exactly.
- */
-inline constexpr usize maximum_read_length = message_capacity - reply_header_size - sizeof(u16);
+using Data = BoundedVector<u8, maximum_transfer>;
 
-/* Bytes of a list reply before its entries: u16 count, u8 more (vfsd checks one longest entry fits). */
-inline constexpr usize list_reply_fixed_size = reply_header_size + sizeof(u16) + sizeof(u8);
+struct CreateDirectory {
+    Path path;
+    static constexpr auto fields() { return vectra::fields(field("path", &CreateDirectory::path)); }
+};
 
-/* The largest reply of each fixed-size message type fits one slot. */
-static_assert(reply_header_size + sizeof(u64) <= message_capacity, "a write reply must fit a Ring slot");
-static_assert(reply_header_size + sizeof(u16) + maximum_read_length <= message_capacity, "a read reply must fit a Ring slot");
-static_assert(reply_header_size + sizeof(u8) + sizeof(u64) <= message_capacity, "a stat reply must fit a Ring slot");
-static_assert(maximum_read_length <= 0xffff, "a read reply's length field is a u16");
+struct Remove {
+    Path path;
+    static constexpr auto fields() { return vectra::fields(field("path", &Remove::path)); }
+};
+
+struct Stat {
+    Path path;
+    static constexpr auto fields() { return vectra::fields(field("path", &Stat::path)); }
+};
+
+struct Status {
+    u8 kind { 0 }; /* NodeKind */
+    u64 size { 0 };
+    static constexpr auto fields() { return vectra::fields(field("kind", &Status::kind), field("size", &Status::size)); }
+};
+
+struct Write {
+    Path path;
+    u64 offset { 0 };
+    Data data;
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("path", &Write::path), field("offset", &Write::offset), field("data", &Write::data));
+    }
+};
+
+struct Written {
+    u64 size { 0 };
+    static constexpr auto fields() { return vectra::fields(field("size", &Written::size)); }
+};
+
+struct Read {
+    Path path;
+    u64 offset { 0 };
+    u16 maximum { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("path", &Read::path), field("offset", &Read::offset), field("maximum", &Read::maximum));
+    }
+};
+
+struct ReadData {
+    Data data;
+    static constexpr auto fields() { return vectra::fields(field("data", &ReadData::data)); }
+};
+
+struct List {
+    Path path;
+    u32 first { 0 };
+    static constexpr auto fields() { return vectra::fields(field("path", &List::path), field("first", &List::first)); }
+};
+
+struct ListEntry {
+    u8 kind { 0 }; /* NodeKind */
+    Path::Component name;
+    static constexpr auto fields() { return vectra::fields(field("kind", &ListEntry::kind), field("name", &ListEntry::name)); }
+};
+
+struct Listed {
+    BoundedVector<ListEntry, maximum_list_entries> entries;
+    bool more { false };
+    static constexpr auto fields() { return vectra::fields(field("entries", &Listed::entries), field("more", &Listed::more)); }
+};
+
+struct Open {
+    Path path;
+    bool create { false };
+    static constexpr auto fields() { return vectra::fields(field("path", &Open::path), field("create", &Open::create)); }
+};
+
+struct Opened {
+    u32 file { 0 };
+    static constexpr auto fields() { return vectra::fields(field("file", &Opened::file)); }
+};
+
+struct ReadFile {
+    u32 file { 0 };
+    u64 offset { 0 };
+    u16 maximum { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("file", &ReadFile::file), field("offset", &ReadFile::offset), field("maximum", &ReadFile::maximum));
+    }
+};
+
+struct WriteFile {
+    u32 file { 0 };
+    u64 offset { 0 };
+    Data data;
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("file", &WriteFile::file), field("offset", &WriteFile::offset), field("data", &WriteFile::data));
+    }
+};
+
+struct FileStat {
+    u32 file { 0 };
+    static constexpr auto fields() { return vectra::fields(field("file", &FileStat::file)); }
+};
+
+struct CloseFile {
+    u32 file { 0 };
+    static constexpr auto fields() { return vectra::fields(field("file", &CloseFile::file)); }
+};
+
+struct Protocol {
+    static constexpr std::string_view name = "vectra.vfs";
+    static constexpr u16 version = 2;
+    static constexpr u32 slot_count = 8;
+    static constexpr u32 slot_size = 2048;
+    using Errors = VfsError;
+
+    static constexpr auto errors()
+    {
+        using protocol::error;
+        return protocol::errors(error(VfsError::NotEmpty, "not-empty", "the directory to remove still has entries"),
+            error(VfsError::NotADirectory, "not-a-directory", "a path's parent, or the listed path, is a file"),
+            error(VfsError::IsADirectory, "is-a-directory", "a file operation named a directory"),
+            error(VfsError::NoSuchFile, "no-such-file", "the file number names no file this session opened"),
+            error(VfsError::TooManyOpenFiles, "too-many-open-files", "the session already holds its quota of open files"));
+    }
+
+    static constexpr auto messages()
+    {
+        using protocol::Done;
+        using protocol::message;
+        return protocol::messages(message<CreateDirectory, Done>("create-directory", "Creates a directory in an existing one."),
+            message<Write, Written>("write", "Writes bytes at an offset, creating the file if missing; replies with its size."),
+            message<Read, ReadData>("read", "Reads at most `maximum` bytes (and at most 512) at an offset."),
+            message<List, Listed>("list", "Lists a directory's entries from index `first`; while `more`, list again from `first` + the count."),
+            message<Stat, Status>("stat", "A node's kind (1 file, 2 directory) and size."),
+            message<Remove, Done>("remove", "Removes a file or an empty directory."),
+            message<Open, Opened>("open", "Opens a file (creating it when `create` and missing) into the session's open-file table."),
+            message<ReadFile, ReadData>("read-file", "As read, on an open file."),
+            message<WriteFile, Written>("write-file", "As write, on an open file."),
+            message<FileStat, Status>("file-stat", "As stat, on an open file."),
+            message<CloseFile, Done>("close-file", "Closes an open file; its number may be reused."));
+    }
+};
+
+inline constexpr ErrorDomain domain = protocol::error_domain<Protocol>();
+constexpr ErrorDomain const& error_domain(VfsError) { return domain; }
+
+inline constexpr u64 schema_id = protocol::schema_id<Protocol>;
+inline constexpr u32 ring_slot_count = Protocol::slot_count;
+inline constexpr u32 ring_slot_size = Protocol::slot_size;
+inline constexpr usize maximum_read_length = maximum_transfer;
 
 }

@@ -117,6 +117,8 @@ private:
     CapabilitySpace m_in_flight; /* capabilities travelling in slots */
 };
 
+static_assert(sizeof(Ring) + alignof(Ring) <= ring_object_bytes, "vectra/Ring.h's ring_object_bytes must bound a Ring");
+
 /*
  * The producer end, bound once: the capability (RightSend) and the schema are checked here,
  * not per send. The hot path checks only the binding's token (one acquire load).
@@ -165,6 +167,8 @@ public:
     [[nodiscard]] SignalBit space_bit() const { return m_space_bit; }
     /* Whether the binding is still this end's and valid (the error says why not). */
     [[nodiscard]] ErrorOr<void> check_binding() const;
+    /* The Ring this end was bound to (compared only: it is pinned while the binding holds). */
+    [[nodiscard]] Ring const* ring() const { return m_ring; }
     [[nodiscard]] bool is_full() const { return m_ring->is_full(); }
     /* Give the end up now (it is given up anyway when the Task exits); later calls fail. */
     void unbind();
@@ -212,6 +216,7 @@ public:
     [[nodiscard]] SignalBit doorbell() const { return m_doorbell; }
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
     [[nodiscard]] ErrorOr<void> check_binding() const;
+    [[nodiscard]] Ring const* ring() const { return m_ring; }
     /* Give the end up now (it is given up anyway when the Task exits); later calls fail. */
     void unbind();
 

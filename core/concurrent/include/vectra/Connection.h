@@ -1,0 +1,212 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The client half of every Ring connection, written once: bind both ends, send (waiting for
+ * space), wait for the reply to this call (with a deadline), and bind again after the service
+ * restarted. Connection moves bytes; Client<P> adds a declared protocol's types on top.
+ */
+
+#pragma once
+
+#include <optional>
+#include <span>
+#include <vectra/Duration.h>
+#include <vectra/Ring.h>
+#include <vectra/protocol/Envelope.h>
+
+namespace vectra {
+
+/* The calling Task's Signal bits a connection uses. */
+struct ConnectionBits {
+    SignalBit reply { 0 };
+    SignalBit space { 1 };
+    SignalBit timeout { 2 };
+};
+
+/* What a call got back: the reply's envelope, its bytes (in the caller's buffer) and a capability it brought. */
+struct CallReply {
+    protocol::Envelope envelope;
+    std::span<u8 const> bytes;
+    std::optional<ReceivedCapability> capability;
+};
+
+class Connection {
+public:
+    /* Binds `requests` (send) and `replies` (receive); keeps both capabilities to bind again later. */
+    [[nodiscard]] static ErrorOr<Connection> bind(RingCap requests, RingCap replies, u64 schema_id, ConnectionBits = {});
+
+    /* Keeps the capabilities without binding: rebind() binds when needed (a listener, taken in turns). */
+    [[nodiscard]] static Connection unbound(RingCap requests, RingCap replies, u64 schema_id, ConnectionBits = {});
+
+    /* After PeerRestarted: binds both ends again, to the Rings' new epoch. */
+    [[nodiscard]] ErrorOr<void> rebind();
+
+    /* Sends `message`, waiting for space while the Ring is full, until `deadline` (TimedOut). */
+    [[nodiscard]] ErrorOr<void> send(std::span<u8 const> message, u64 deadline_nanoseconds);
+    /* As send(), moving `capability` (e.g. memory a session request donates) along. */
+    [[nodiscard]] ErrorOr<void> send(std::span<u8 const> message, ReticleCap&& capability, u64 deadline_nanoseconds);
+
+    /* The next message, or TimedOut at `deadline`; a capability in it lands in the Task's space. */
+    [[nodiscard]] ErrorOr<ReceivedMessage> receive(std::span<u8> buffer, u64 deadline_nanoseconds);
+
+    /*
+     * Sends `request` (already encoded, call id `call_id`) and waits for the reply with that id;
+     * replies to earlier, abandoned calls are skipped. When the service restarted meanwhile
+     * (PeerRestarted), binds again — the next call reaches the new instance — and reports it:
+     * whether to repeat a request is the caller's decision.
+     */
+    [[nodiscard]] ErrorOr<CallReply> call(std::span<u8 const> request, u32 call_id, std::span<u8> reply_buffer,
+        u64 deadline_nanoseconds, ReticleCap* donation = nullptr);
+
+    /* Gives both ends up, keeping the capabilities: rebind() takes them again (a listener is bound in turns). */
+    void unbind();
+    /* Gives both ends up and deletes both capabilities: for a session, this closes it. */
+    void close();
+    [[nodiscard]] bool is_bound() const { return m_sender.has_value(); }
+
+    [[nodiscard]] u32 payload_capacity() const { return m_sender ? m_sender->payload_capacity() : 0; }
+    [[nodiscard]] ConnectionBits bits() const { return m_bits; }
+
+    Connection(Connection&&) = default;
+    Connection& operator=(Connection&&) = default;
+
+private:
+    Connection(RingCap requests, RingCap replies, u64 schema_id, ConnectionBits bits)
+        : m_requests(std::move(requests))
+        , m_replies(std::move(replies))
+        , m_schema_id(schema_id)
+        , m_bits(bits)
+    {
+    }
+    [[nodiscard]] ErrorOr<void> wait_for_space(u64 deadline_nanoseconds);
+    [[nodiscard]] ErrorOr<CallReply> await_reply(u32 call_id, std::span<u8> reply_buffer, u64 deadline_nanoseconds);
+
+    RingCap m_requests;
+    RingCap m_replies;
+    u64 m_schema_id;
+    ConnectionBits m_bits;
+    std::optional<RingSender> m_sender;
+    std::optional<RingReceiver> m_receiver;
+};
+
+/* The service's half of a direct connection: its requests (receive) and replies (send) ends, bound once. */
+class ServerConnection {
+public:
+    static constexpr SignalBit request_bit { 0 };
+    static constexpr SignalBit space_bit { 1 };
+
+    [[nodiscard]] static ErrorOr<ServerConnection> bind(RingCap const& requests, RingCap const& replies, u64 schema_id);
+
+    [[nodiscard]] RingReceiver& inbox() { return m_inbox; }
+    [[nodiscard]] RingSender& outbox() { return m_outbox; }
+
+private:
+    ServerConnection(RingReceiver inbox, RingSender outbox)
+        : m_inbox(inbox)
+        , m_outbox(outbox)
+    {
+    }
+    RingReceiver m_inbox;
+    RingSender m_outbox;
+};
+
+/* A deadline `timeout` from now, in the clock the connection waits with. */
+[[nodiscard]] u64 deadline_after(Duration timeout);
+
+/*
+ * The typed client of a declared protocol P: call(request) sends the request's message and
+ * returns its typed reply, or the error: one of P's declared errors (Error::is(P's code)), a
+ * kernel or L0 error the service reported, TimedOut, or the Ring's own (PeerRestarted…).
+ */
+template<typename P>
+class Client {
+public:
+    static constexpr Duration default_timeout = Duration::from_seconds(5);
+
+    [[nodiscard]] static ErrorOr<Client> bind(RingCap requests, RingCap replies, ConnectionBits bits = {})
+    {
+        auto connection = Connection::bind(std::move(requests), std::move(replies), protocol::schema_id<P>, bits);
+        if (connection.is_error())
+            return connection.release_error();
+        return Client(connection.release_value());
+    }
+
+    explicit Client(Connection connection)
+        : m_connection(std::move(connection))
+    {
+    }
+
+    template<typename Request>
+    [[nodiscard]] ErrorOr<protocol::ReplyOf<P, Request>> call(Request const& request, Duration timeout = default_timeout)
+    {
+        return call_until(request, deadline_after(timeout));
+    }
+
+    template<typename Request>
+    [[nodiscard]] ErrorOr<protocol::ReplyOf<P, Request>> call_until(Request const& request, u64 deadline_nanoseconds)
+    {
+        u8 reply_buffer[protocol::payload_capacity<P>];
+        auto reply = exchange(request, reply_buffer, deadline_nanoseconds, nullptr);
+        if (reply.is_error())
+            return reply.release_error();
+        if (reply.value().capability)
+            return Error(ErrorCode::MalformedMessage, "a reply carried a capability its message does not declare");
+        return decode_reply<Request>(reply.value());
+    }
+
+    /* For messages that carry capabilities: `donation` travels with the request, the reply's capability comes back. */
+    template<typename Request>
+    struct CallResult {
+        protocol::ReplyOf<P, Request> reply;
+        std::optional<ReceivedCapability> capability;
+    };
+    template<typename Request>
+    [[nodiscard]] ErrorOr<CallResult<Request>> call_carrying(
+        Request const& request, ReticleCap* donation, u64 deadline_nanoseconds)
+    {
+        u8 reply_buffer[protocol::payload_capacity<P>];
+        auto reply = exchange(request, reply_buffer, deadline_nanoseconds, donation);
+        if (reply.is_error())
+            return reply.release_error();
+        auto decoded = decode_reply<Request>(reply.value());
+        if (decoded.is_error())
+            return decoded.release_error();
+        return CallResult<Request> { decoded.release_value(), reply.value().capability };
+    }
+
+    [[nodiscard]] Connection& connection() { return m_connection; }
+
+private:
+    template<typename Request>
+    [[nodiscard]] ErrorOr<CallReply> exchange(
+        Request const& request, std::span<u8> reply_buffer, u64 deadline_nanoseconds, ReticleCap* donation)
+    {
+        u8 request_buffer[protocol::payload_capacity<P>];
+        u32 call_id = m_next_call_id++;
+        auto length = protocol::encode_request<P>(request, call_id, request_buffer);
+        if (length.is_error())
+            return length.release_error();
+        return m_connection.call(
+            std::span<u8 const>(request_buffer, length.value()), call_id, reply_buffer, deadline_nanoseconds, donation);
+    }
+
+    template<typename Request>
+    [[nodiscard]] ErrorOr<protocol::ReplyOf<P, Request>> decode_reply(CallReply const& reply)
+    {
+        constexpr u16 number = static_cast<u16>(protocol::index_of<P, Request>() + 1);
+        if (!reply.envelope.is_reply || reply.envelope.message != number)
+            return Error(ErrorCode::MalformedMessage, "the reply answers another message");
+        if (reply.envelope.status != protocol::status_success)
+            return protocol::error_of_status(reply.envelope.status, error_domain(typename P::Errors {}));
+        protocol::ReplyOf<P, Request> decoded {};
+        auto result = protocol::decode_body(reply.bytes, decoded);
+        if (result.is_error())
+            return Error(result.error());
+        return decoded;
+    }
+
+    Connection m_connection;
+    u32 m_next_call_id { 1 };
+};
+
+}

@@ -1,0 +1,338 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Sessions: one service, many clients, and the service's memory does not grow with them.
+ *
+ * A service publishes a listener — a Ring pair speaking vectra.session. A client opens a
+ * session by binding the listener (one opener at a time: each Ring end has one binder, so a
+ * second opener waits its turn), sending open-session with a child Reticle it carved (its
+ * donation), and attach-session. The service builds the session's two Rings in the donated
+ * memory and hands back the client's ends: the requests Ring's original capability (moved),
+ * and a receive-only copy of the replies Ring's. The service keeps a receive-only copy of the
+ * first and the original of the second, so
+ *
+ *   - the client's death, or its close (deleting its capabilities), revokes the service's copy:
+ *     its binding fails (Revoked, then PeerClosed) and the service frees the session;
+ *   - the service's death closes the replies Ring: the client's binding fails and its next call
+ *     opens a new session.
+ *
+ * A freed session's Rings go, and the service reclaims the donated Reticle once they retired.
+ * Every session is served from one loop: one wait on the union of the listener's doorbell and
+ * each session's own doorbell bit, then one round robin pass taking at most `requests_per_turn`
+ * requests from each session (its quota), so a flooding client delays the others by at most
+ * that many requests. Signal bits: 0 listener, 1 listener space, 2 every session's reply space,
+ * 8 + n the doorbell of session n — so at most 56 sessions per service Task (maximum_sessions).
+ */
+
+#pragma once
+
+#include <vectra/Connection.h>
+#include <vectra/Ring.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vectra/protocol/Dispatch.h>
+
+namespace vectra::session {
+
+enum class SessionError : u16 {
+    NoSessionLeft = 1,
+    WrongProtocol = 2,
+    NotOpening = 3,
+    DonationUnusable = 4,
+};
+
+struct OpenSession {
+    u64 schema_id { 0 };
+    static constexpr auto fields() { return vectra::fields(field("schema_id", &OpenSession::schema_id)); }
+};
+
+struct SessionOpened {
+    u16 session { 0 };
+    u32 token { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("session", &SessionOpened::session), field("token", &SessionOpened::token));
+    }
+};
+
+struct AttachSession {
+    u16 session { 0 };
+    u32 token { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("session", &AttachSession::session), field("token", &AttachSession::token));
+    }
+};
+
+struct Protocol {
+    static constexpr std::string_view name = "vectra.session";
+    static constexpr u16 version = 1;
+    static constexpr u32 slot_count = 4;
+    static constexpr u32 slot_size = 64;
+    using Errors = SessionError;
+
+    static constexpr auto errors()
+    {
+        using protocol::error;
+        return protocol::errors(error(SessionError::NoSessionLeft, "no-session-left", "every session of the service is in use"),
+            error(SessionError::WrongProtocol, "wrong-protocol", "the service's sessions speak another protocol (schema id)"),
+            error(SessionError::NotOpening, "not-opening", "attach-session must follow its own open-session"),
+            error(SessionError::DonationUnusable, "donation-unusable", "the donated memory is not a Reticle that holds the session's Rings"));
+    }
+
+    static constexpr auto messages()
+    {
+        using protocol::message;
+        return protocol::messages(
+            message<OpenSession, SessionOpened>("open-session",
+                "Opens a session of the protocol with `schema_id`, its Rings made from the donated Reticle; the reply carries the requests Ring (send it requests).")
+                .carrying(CapabilityClass::Reticle, CapabilityClass::Ring),
+            message<AttachSession, protocol::Done>("attach-session",
+                "Completes the session just opened; the reply carries the replies Ring (receive only).")
+                .carrying(std::nullopt, CapabilityClass::Ring));
+    }
+};
+
+inline constexpr ErrorDomain domain = protocol::error_domain<Protocol>();
+constexpr ErrorDomain const& error_domain(SessionError) { return domain; }
+inline constexpr u64 schema_id = protocol::schema_id<Protocol>;
+
+/* What a service's sessions are: its protocol's schema and geometry, how many, and each one's quota per turn. */
+struct Geometry {
+    u64 schema_id { 0 };
+    u32 slot_count { 0 };
+    u32 slot_size { 0 };
+};
+
+struct Limits {
+    usize sessions { 8 };
+    usize requests_per_turn { 1 };
+};
+
+template<typename P>
+[[nodiscard]] constexpr Geometry geometry_of()
+{
+    return { protocol::schema_id<P>, P::slot_count, P::slot_size };
+}
+
+/* The memory a client donates for one session of P: both Rings, their control blocks, rounded to pages. */
+template<typename P>
+[[nodiscard]] constexpr usize donation_size()
+{
+    usize rings = 2 * ring_memory_bytes(P::slot_count, P::slot_size);
+    return (rings + 4095) / 4096 * 4096;
+}
+
+inline constexpr usize maximum_sessions = 56;
+inline constexpr SignalBit listener_bit { 0 };
+inline constexpr SignalBit listener_space_bit { 1 };
+inline constexpr SignalBit reply_space_bit { 2 };
+inline constexpr u8 first_session_bit = 8;
+
+/*
+ * The service's half, without its protocol: the listener and the session slots. SessionServer
+ * adds the protocol's dispatch; tests drive this directly.
+ */
+class Table {
+public:
+    enum class State : u8 {
+        Free,
+        Opening, /* open-session answered, attach-session not yet */
+        Open,
+        Closing, /* Rings given up; the donation is reclaimed once they retired */
+    };
+
+    struct Slot {
+        State state { State::Free };
+        u32 token { 0 };
+        std::optional<ReticleCap> donation;
+        std::optional<RingCap> requests; /* receive-only copy; the client holds the original */
+        std::optional<RingCap> handover; /* the original, until open-session's reply carries it */
+        std::optional<RingCap> replies;  /* the original; the client holds a receive-only copy */
+        std::optional<RingReceiver> inbox;
+        std::optional<RingSender> outbox;
+    };
+
+    /* Binds the listener's requests (receive) and replies (send) Rings. */
+    [[nodiscard]] static ErrorOr<Table*> listen(Table& storage, RingCap requests, RingCap replies, Geometry, Limits);
+
+    /* Answers every waiting open-session and attach-session; fails only when the listener does (PeerRestarted). */
+    [[nodiscard]] ErrorOr<void> serve_listener();
+    /* Reclaims donations of closing sessions whose Rings retired. */
+    void retry_reclaims();
+    /* Ends session `index`: its Rings go, the donation follows once they retired. */
+    void free(usize index);
+
+    [[nodiscard]] Slot& slot(usize index) { return m_slots[index]; }
+    [[nodiscard]] usize capacity() const { return m_limits.sessions; }
+    [[nodiscard]] Limits const& limits() const { return m_limits; }
+    [[nodiscard]] usize open_count() const;
+    /* Everything the service's one wait covers: the listener, every session's doorbell, the shared reply space. */
+    [[nodiscard]] u64 wait_mask() const;
+
+    /* Called with (context, index) when a session opens and when it is freed: a service resets its per-session state. */
+    void on_change(void* context, void (*opened)(void*, usize), void (*freed)(void*, usize))
+    {
+        m_context = context;
+        m_opened = opened;
+        m_freed = freed;
+    }
+
+    /* The listener's handlers (dispatch calls these). */
+    [[nodiscard]] ErrorOr<SessionOpened> handle(OpenSession const&, protocol::MessageCapabilities&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(AttachSession const&, protocol::MessageCapabilities&);
+
+    Table() = default;
+
+private:
+    [[nodiscard]] ErrorOr<void> build(usize index, ReticleCap donation);
+    void abandon(usize index);
+
+    Geometry m_geometry;
+    Limits m_limits;
+    std::optional<RingCap> m_listen_requests;
+    std::optional<RingCap> m_listen_replies;
+    std::optional<RingReceiver> m_listener;
+    std::optional<RingSender> m_listener_outbox;
+    Slot m_slots[maximum_sessions];
+    usize m_opening { maximum_sessions }; /* the session an attach-session may complete */
+    u32 m_next_token { 1 };
+    void* m_context { nullptr };
+    void (*m_opened)(void*, usize) { nullptr };
+    void (*m_freed)(void*, usize) { nullptr };
+};
+
+/*
+ * Serves every session of P from one loop. `handlers[n]` answers session n (one handler per
+ * message of P, see Dispatch.h) and has `opened()` and `closed()`, called when session n starts
+ * and ends, to reset what it keeps per session. Returns only when the listener fails.
+ */
+template<typename P, typename Handler>
+[[nodiscard]] ErrorOr<void> serve(Table& table, Handler* handlers)
+{
+    static_assert(protocol::check<P>());
+    table.on_change(
+        handlers, [](void* context, usize index) { static_cast<Handler*>(context)[index].opened(); },
+        [](void* context, usize index) { static_cast<Handler*>(context)[index].closed(); });
+    u8 request[protocol::payload_capacity<P>];
+    u8 reply[protocol::payload_capacity<P>];
+    usize next = 0;
+    for (;;) {
+        auto listened = table.serve_listener();
+        if (listened.is_error())
+            return listened;
+        table.retry_reclaims();
+        bool served = false;
+        for (usize turn = 0; turn < table.capacity(); ++turn) {
+            usize index = (next + turn) % table.capacity();
+            auto& slot = table.slot(index);
+            for (usize taken = 0; taken < table.limits().requests_per_turn; ++taken) {
+                if (slot.state != Table::State::Open && slot.state != Table::State::Opening)
+                    break;
+                if (slot.outbox->is_full())
+                    break; /* its client is not reading replies: it waits, the others do not */
+                auto received = slot.inbox->try_receive(request);
+                if (received.is_error()) {
+                    if (received.error().code() != ErrorCode::Empty)
+                        table.free(index); /* closed, dead, or a slot this protocol never carries */
+                    break;
+                }
+                usize length = protocol::dispatch<P>(
+                    handlers[index], std::span<u8 const>(request, received.value().length), reply);
+                if (slot.outbox->try_send(std::span<u8 const>(reply, length)).is_error()) {
+                    table.free(index);
+                    break;
+                }
+                served = true;
+            }
+        }
+        next = (next + 1) % table.capacity();
+        if (!served)
+            (void)endpoint::wait(table.wait_mask());
+    }
+}
+
+/*
+ * Opens a session of the protocol with `geometry` through a listener: carves the donation from
+ * `memory` (RightRetype), takes the listener in turn (another opener holding it is waited for
+ * until the deadline), and returns the session's Connection. The listener is given up again
+ * whatever happens.
+ */
+[[nodiscard]] ErrorOr<Connection> open(Connection& listener, ReticleCap const& memory, Geometry, usize donation_size,
+    ConnectionBits, u64 deadline_nanoseconds);
+
+/*
+ * The client of P over a session. call() is Client<P>::call; when the session ended under it
+ * (the service restarted: PeerClosed or Revoked), the call reports that and the session is
+ * opened again, so the next call reaches the new instance. close() ends the session.
+ */
+template<typename P>
+class SessionClient {
+public:
+    static constexpr Duration default_timeout = Duration::from_seconds(5);
+
+    [[nodiscard]] static ErrorOr<SessionClient> open(
+        RingCap listen_requests, RingCap listen_replies, ReticleCap memory, ConnectionBits bits = {})
+    {
+        auto listener = Connection::unbound(std::move(listen_requests), std::move(listen_replies), schema_id, bits);
+        SessionClient client(std::move(listener), std::move(memory), bits);
+        auto reopened = client.reopen(deadline_after(default_timeout));
+        if (reopened.is_error())
+            return reopened.release_error();
+        return client;
+    }
+
+    template<typename Request>
+    [[nodiscard]] ErrorOr<protocol::ReplyOf<P, Request>> call(Request const& request, Duration timeout = default_timeout)
+    {
+        u64 deadline = deadline_after(timeout);
+        if (!m_session) {
+            auto reopened = reopen(deadline);
+            if (reopened.is_error())
+                return reopened.release_error();
+        }
+        auto reply = m_session->call_until(request, deadline);
+        if (reply.is_error() && (reply.error().is(ErrorCode::PeerClosed) || reply.error().is(ErrorCode::Revoked))) {
+            close();
+            (void)reopen(deadline);
+        }
+        return reply;
+    }
+
+    /* Ends the session: the service frees it and reclaims the donation. */
+    void close()
+    {
+        if (m_session)
+            m_session->connection().close();
+        m_session.reset();
+    }
+
+    [[nodiscard]] bool is_open() const { return m_session.has_value(); }
+    /* The open session's Connection (raw traffic, for protocol tests), or nullptr. */
+    [[nodiscard]] Connection* connection() { return m_session ? &m_session->connection() : nullptr; }
+
+    SessionClient(SessionClient&&) = default;
+
+private:
+    SessionClient(Connection listener, ReticleCap memory, ConnectionBits bits)
+        : m_listener(std::move(listener))
+        , m_memory(std::move(memory))
+        , m_bits(bits)
+    {
+    }
+
+    [[nodiscard]] ErrorOr<void> reopen(u64 deadline)
+    {
+        auto connection = session::open(m_listener, m_memory, geometry_of<P>(), donation_size<P>(), m_bits, deadline);
+        if (connection.is_error())
+            return connection.release_error();
+        m_session.emplace(connection.release_value());
+        return {};
+    }
+
+    Connection m_listener;
+    ReticleCap m_memory;
+    ConnectionBits m_bits;
+    std::optional<Client<P>> m_session;
+};
+
+}

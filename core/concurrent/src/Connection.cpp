@@ -1,0 +1,154 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <vectra/Connection.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
+
+namespace vectra {
+
+u64 deadline_after(Duration timeout)
+{
+    u64 now = endpoint::now_nanoseconds();
+    i64 nanoseconds = timeout.nanoseconds();
+    if (nanoseconds <= 0)
+        return now;
+    u64 step = static_cast<u64>(nanoseconds);
+    return step > ~u64(0) - now ? ~u64(0) : now + step;
+}
+
+ErrorOr<ServerConnection> ServerConnection::bind(RingCap const& requests, RingCap const& replies, u64 schema_id)
+{
+    auto inbox = TRY(endpoint::bind_receiver(requests, schema_id, request_bit));
+    auto outbox = TRY(endpoint::bind_sender(replies, schema_id, space_bit));
+    return ServerConnection(inbox, outbox);
+}
+
+ErrorOr<Connection> Connection::bind(RingCap requests, RingCap replies, u64 schema_id, ConnectionBits bits)
+{
+    Connection connection(std::move(requests), std::move(replies), schema_id, bits);
+    TRY(connection.rebind());
+    return connection;
+}
+
+Connection Connection::unbound(RingCap requests, RingCap replies, u64 schema_id, ConnectionBits bits)
+{
+    return Connection(std::move(requests), std::move(replies), schema_id, bits);
+}
+
+ErrorOr<void> Connection::rebind()
+{
+    auto sender = TRY(endpoint::bind_sender(m_requests, m_schema_id, m_bits.space));
+    auto receiver = endpoint::bind_receiver(m_replies, m_schema_id, m_bits.reply);
+    if (receiver.is_error()) {
+        sender.unbind();
+        m_sender.reset();
+        return receiver.release_error();
+    }
+    m_sender = sender;
+    m_receiver = receiver.release_value();
+    return {};
+}
+
+ErrorOr<void> Connection::wait_for_space(u64 deadline_nanoseconds)
+{
+    u64 bits = endpoint::wait_until(m_bits.space.mask(), deadline_nanoseconds, m_bits.timeout);
+    if (bits == m_bits.timeout.mask())
+        return Error(ErrorCode::TimedOut, "the request Ring stayed full until the deadline");
+    return {};
+}
+
+ErrorOr<void> Connection::send(std::span<u8 const> message, u64 deadline_nanoseconds)
+{
+    if (!m_sender)
+        return Error(ErrorCode::PeerClosed, "the connection was closed or given up");
+    for (;;) {
+        auto sent = m_sender->try_send(message);
+        if (!sent.is_error() || sent.error().code() != ErrorCode::Full)
+            return sent;
+        /* The service raises the space bit when it makes the full Ring non-full; a raise since the try stays pending. */
+        TRY(wait_for_space(deadline_nanoseconds));
+    }
+}
+
+ErrorOr<void> Connection::send(std::span<u8 const> message, ReticleCap&& capability, u64 deadline_nanoseconds)
+{
+    if (!m_sender)
+        return Error(ErrorCode::PeerClosed, "the connection was closed or given up");
+    for (;;) {
+        auto sent = endpoint::send_moving(*m_sender, message, std::move(capability));
+        if (!sent.is_error() || sent.error().code() != ErrorCode::Full)
+            return sent;
+        TRY(wait_for_space(deadline_nanoseconds));
+    }
+}
+
+ErrorOr<ReceivedMessage> Connection::receive(std::span<u8> buffer, u64 deadline_nanoseconds)
+{
+    if (!m_receiver)
+        return Error(ErrorCode::PeerClosed, "the connection was closed or given up");
+    for (;;) {
+        auto received = endpoint::receive(*m_receiver, buffer);
+        if (!received.is_error() || received.error().code() != ErrorCode::Empty)
+            return received;
+        u64 bits = endpoint::wait_until(m_bits.reply.mask(), deadline_nanoseconds, m_bits.timeout);
+        if (bits == m_bits.timeout.mask())
+            return Error(ErrorCode::TimedOut, "no reply arrived before the deadline");
+    }
+}
+
+ErrorOr<CallReply> Connection::await_reply(u32 call_id, std::span<u8> reply_buffer, u64 deadline_nanoseconds)
+{
+    for (;;) {
+        auto received = TRY(receive(reply_buffer, deadline_nanoseconds));
+        std::optional<ReceivedCapability> capability;
+        if (received.has_capability)
+            capability = received.capability;
+        auto bytes = std::span<u8 const>(reply_buffer.data(), received.length);
+        auto envelope = protocol::read_envelope(bytes);
+        if (envelope.is_error() || envelope.value().call_id != call_id) {
+            /* A reply to an earlier, abandoned call (or garbage): nothing keeps what it brought. */
+            if (capability)
+                endpoint::discard(*capability);
+            if (envelope.is_error())
+                return envelope.release_error();
+            continue;
+        }
+        return CallReply { envelope.value(), bytes, capability };
+    }
+}
+
+ErrorOr<CallReply> Connection::call(
+    std::span<u8 const> request, u32 call_id, std::span<u8> reply_buffer, u64 deadline_nanoseconds, ReticleCap* donation)
+{
+    auto exchanged = [&]() -> ErrorOr<CallReply> {
+        if (donation)
+            TRY(send(request, std::move(*donation), deadline_nanoseconds));
+        else
+            TRY(send(request, deadline_nanoseconds));
+        return await_reply(call_id, reply_buffer, deadline_nanoseconds);
+    }();
+    if (exchanged.is_error() && exchanged.error().code() == ErrorCode::PeerRestarted)
+        TRY(rebind());
+    return exchanged;
+}
+
+void Connection::unbind()
+{
+    if (m_sender)
+        m_sender->unbind();
+    if (m_receiver)
+        m_receiver->unbind();
+    m_sender.reset();
+    m_receiver.reset();
+}
+
+void Connection::close()
+{
+    unbind();
+    (void)endpoint::remove(std::move(m_requests));
+    (void)endpoint::remove(std::move(m_replies));
+}
+
+}

@@ -1,0 +1,162 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The connection library's client on a direct connection: typed calls with a deadline, and
+ * binding again by itself after the service restarted (its Rings reset by a supervisor).
+ */
+
+#include "FsTestTasks.h"
+#include <catch2/catch.hpp>
+#include <crashtest/Echo.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/Service.h>
+#include <vectra/Try.h>
+
+using namespace vectra;
+using crashtest::EchoProtocol;
+
+namespace {
+
+constexpr SignalBit exit_bit { 9 };
+
+struct Restart {
+    Ring* requests_ring { nullptr };
+    Ring* replies_ring { nullptr };
+    CapabilitySpace* space { nullptr };
+    Reticle* arena { nullptr };
+    RingCap const* requests { nullptr };
+    RingCap const* replies { nullptr };
+    Task* next { nullptr };
+};
+Restart s_restart;
+
+struct CrashOnRequest {
+    ErrorOr<crashtest::Echoed> handle(crashtest::Echo const& request)
+    {
+        if (request.text.view() == "crash")
+            Executor::current().exit_current(3);
+        return crashtest::Echoed { request.text };
+    }
+};
+
+ErrorOr<i32> echo_service(Bundle& bundle)
+{
+    auto server = TRY(ServerConnection::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
+        protocol::schema_id<EchoProtocol>));
+    CrashOnRequest handler;
+    TRY(serve<EchoProtocol>(server, handler));
+    return 0;
+}
+
+Task* spawn_service(SignalMask* supervisor)
+{
+    SpawnParameters parameters { "echo", echo_service };
+    parameters.stack_size = 64 * KiB;
+    parameters.supervisor_mask = supervisor;
+    parameters.exit_bit = exit_bit;
+    Task* task = Executor::current().spawn(*s_restart.arena, parameters).value();
+    if (task->bundle().grant("requests", *s_restart.space, *s_restart.requests, RightReceive).is_error()
+        || task->bundle().grant("replies", *s_restart.space, *s_restart.replies, RightSend).is_error())
+        return nullptr;
+    return task;
+}
+
+ErrorOr<i32> restarter(Bundle&)
+{
+    (void)wait(exit_bit.mask());
+    s_restart.requests_ring->reset();
+    s_restart.replies_ring->reset();
+    s_restart.next = spawn_service(nullptr);
+    return s_restart.next ? 0 : 1;
+}
+
+ErrorOr<std::string_view> echo(Client<EchoProtocol>& client, std::string_view text, crashtest::Echoed& reply)
+{
+    reply = TRY(client.call(crashtest::Echo { TRY(FixedString<64>::try_from(text)) }));
+    return reply.text.view();
+}
+
+ErrorOr<i32> client(Bundle& bundle)
+{
+    auto echo_client = TRY(Client<EchoProtocol>::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    crashtest::Echoed reply;
+    EXPECT_IN_TASK(TRY(echo(echo_client, "one", reply)) == "one");
+    auto crashed = echo(echo_client, "crash", reply);
+    EXPECT_IN_TASK(crashed.is_error() && crashed.error().is(ErrorCode::PeerRestarted));
+    /* No rebind by hand: the call that saw PeerRestarted bound again. */
+    EXPECT_IN_TASK(TRY(echo(echo_client, "two", reply)) == "two");
+    return 0;
+}
+
+ErrorOr<i32> lonely_client(Bundle& bundle)
+{
+    auto echo_client = TRY(Client<EchoProtocol>::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    auto unanswered = echo_client.call(crashtest::Echo { TRY(FixedString<64>::try_from("anyone?")) }, Duration::from_milliseconds(20));
+    EXPECT_IN_TASK(unanswered.is_error() && unanswered.error().is(ErrorCode::TimedOut));
+    return 0;
+}
+
+/* A direct echo connection's two Rings, their originals in `owner`. */
+struct EchoRings {
+    Ring* requests_ring;
+    Ring* replies_ring;
+    RingCap requests;
+    RingCap replies;
+};
+
+EchoRings echo_rings(Reticle& arena, CapabilitySpace& owner)
+{
+    Ring* requests = Ring::try_create(arena, EchoProtocol::slot_count, EchoProtocol::slot_size, crashtest::echo_schema_id).value();
+    Ring* replies = Ring::try_create(arena, EchoProtocol::slot_count, EchoProtocol::slot_size, crashtest::echo_schema_id).value();
+    return { requests, replies, owner.mint<CapabilityClass::Ring>(requests, all_rights).release_value(),
+        owner.mint<CapabilityClass::Ring>(replies, all_rights).release_value() };
+}
+
+Task* spawn_client(Reticle& arena, CapabilitySpace& owner, TaskEntry entry, RingCap const& requests, RingCap const& replies)
+{
+    SpawnParameters parameters { "client", entry };
+    parameters.stack_size = 64 * KiB;
+    Task* task = Executor::current().spawn(arena, parameters).value();
+    REQUIRE_FALSE(task->bundle().grant("requests", owner, requests, RightSend).is_error());
+    REQUIRE_FALSE(task->bundle().grant("replies", owner, replies, RightReceive).is_error());
+    return task;
+}
+
+}
+
+TEST_CASE("a declared client binds again by itself after the service restarts, and reaches the new instance")
+{
+    test::Arena arena(2 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto [requests_ring, replies_ring, requests, replies] = echo_rings(arena.reticle(), parent);
+    s_restart = { requests_ring, replies_ring, &parent, &arena.reticle(), &requests, &replies, nullptr };
+    Task* supervising = executor.spawn(arena.reticle(), { "restarter", restarter }).value();
+    Task* first = spawn_service(&supervising->signals());
+    Task* calling = spawn_client(arena.reticle(), parent, client, requests, replies);
+    test::task_failure().clear();
+    i32 status = executor.run_until_exit(*calling).value();
+    INFO(test::task_failure());
+    REQUIRE(status == 0);
+    REQUIRE(first->exit_status() == 3);
+    REQUIRE(executor.run_until_exit(*supervising).value() == 0);
+    requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*s_restart.next).value() == 1);
+    while (Task* task = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*task).is_error());
+}
+
+TEST_CASE("a call nobody answers ends at its deadline with TimedOut")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto [requests_ring, replies_ring, requests, replies] = echo_rings(arena.reticle(), parent);
+    Task* calling = spawn_client(arena.reticle(), parent, lonely_client, requests, replies);
+    test::task_failure().clear();
+    i32 status = executor.run_until_exit(*calling).value();
+    INFO(test::task_failure());
+    REQUIRE(status == 0);
+    while (Task* task = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*task).is_error());
+}

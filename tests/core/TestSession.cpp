@@ -1,0 +1,326 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Sessions, as Tasks over real Rings: a service (the echo protocol served from one loop) and
+ * clients that open sessions with donated memory, close them, die holding them, flood them and
+ * send the listener what it should refuse.
+ */
+
+#include "FsTestTasks.h"
+#include <catch2/catch.hpp>
+#include <crashtest/Echo.h>
+#include <string>
+#include <vector>
+#include <vectra/kernel/Executor.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
+
+using namespace vectra;
+using crashtest::EchoProtocol;
+
+namespace {
+
+constexpr SignalBit gate_bit { 60 };
+
+/* What the service saw, for the test to check after the Tasks ran. */
+struct Observed {
+    std::vector<std::string> handled;
+    usize opened { 0 };
+    usize closed { 0 };
+    session::Table* table { nullptr };
+    Task* service { nullptr };
+    bool quiet_open { false };
+    bool flood_sent { false };
+};
+Observed s_observed;
+session::Limits s_limits { 2, 1 };
+
+struct EchoSession {
+    ErrorOr<crashtest::Echoed> handle(crashtest::Echo const& request)
+    {
+        s_observed.handled.emplace_back(request.text.view());
+        if (request.text.view().empty())
+            return Error(crashtest::EchoError::Empty, "there is no text to echo");
+        /* "hold" keeps the loop inside this handler until a client raises the gate: others queue meanwhile. */
+        if (request.text.view() == "hold")
+            (void)wait(gate_bit.mask());
+        return crashtest::Echoed { request.text };
+    }
+    void opened() { ++s_observed.opened; }
+    void closed() { ++s_observed.closed; }
+};
+
+ErrorOr<i32> service(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    TRY(bundle.take<ReticleCap>("memory"));
+    static session::Table table;
+    table.~Table();
+    new (&table) session::Table();
+    static EchoSession handlers[session::maximum_sessions];
+    s_observed.table = TRY(session::Table::listen(table, std::move(requests), std::move(replies),
+        session::geometry_of<EchoProtocol>(), s_limits));
+    TRY(session::serve<EchoProtocol>(*s_observed.table, handlers));
+    return 0;
+}
+
+ErrorOr<session::SessionClient<EchoProtocol>> open_echo(Bundle& bundle)
+{
+    return session::SessionClient<EchoProtocol>::open(TRY(bundle.take<RingCap>("requests")),
+        TRY(bundle.take<RingCap>("replies")), TRY(bundle.take<ReticleCap>("memory")));
+}
+
+ErrorOr<std::string> echo(session::SessionClient<EchoProtocol>& client, std::string_view text)
+{
+    auto reply = TRY(client.call(crashtest::Echo { TRY(FixedString<64>::try_from(text)) }));
+    return std::string(reply.text.view());
+}
+
+ErrorOr<i32> settle_entry(Bundle&)
+{
+    for (int turn = 0; turn < 8; ++turn)
+        Executor::current().yield();
+    return 0;
+}
+
+/* Runs a service and `clients` (each with its own memory to donate), until every client ended. */
+void run(std::initializer_list<TaskEntry> clients, usize sessions = 2)
+{
+    s_observed = {};
+    s_limits = { sessions, 1 };
+    test::Arena arena(8 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto listener = test::make_listener(arena.reticle(), parent);
+    Reticle* service_memory = arena.reticle().try_carve(64 * KiB).value();
+    auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
+    SpawnParameters service_parameters { "service", service };
+    service_parameters.stack_size = 64 * KiB;
+    Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
+    s_observed.service = serving;
+    REQUIRE(test::grant_service(*serving, parent, listener, memory));
+
+    std::vector<Reticle*> client_memory;
+    std::vector<Task*> tasks;
+    for (auto entry : clients) {
+        client_memory.push_back(arena.reticle().try_carve(256 * KiB).value());
+        auto donations = parent.mint<CapabilityClass::Reticle>(client_memory.back(), all_rights).release_value();
+        SpawnParameters parameters { "client", entry };
+        parameters.stack_size = 64 * KiB;
+        tasks.push_back(executor.spawn(arena.reticle(), parameters).value());
+        REQUIRE(test::grant_client(*tasks.back(), parent, listener, donations));
+    }
+    test::task_failure().clear();
+    for (Task* task : tasks) {
+        i32 status = executor.run_until_exit(*task).value();
+        INFO(test::task_failure());
+        INFO("client error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
+        REQUIRE(task->exit_cause() == ExitCause::Returned);
+        REQUIRE(status == 0);
+    }
+    /* Let the service notice what ended (a Task that yields a few turns), then stop it through its listener. */
+    Task* settle = executor.spawn(arena.reticle(), { "settle", settle_entry }).value();
+    REQUIRE(executor.run_until_exit(*settle).value() == 0);
+    for (usize index = 0; index < s_observed.table->capacity(); ++index) {
+        INFO("session " << index);
+        REQUIRE(s_observed.table->slot(index).state == session::Table::State::Free);
+    }
+    listener.requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*serving).value() == 1);
+    REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
+    while (Task* task = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*task).is_error());
+    for (auto* reticle : client_memory)
+        reticle->~Reticle();
+    service_memory->~Reticle();
+}
+
+ErrorOr<i32> open_call_close(Bundle& bundle)
+{
+    auto client = TRY(open_echo(bundle));
+    EXPECT_IN_TASK(TRY(echo(client, "hello")) == "hello");
+    usize open_before = s_observed.table->open_count();
+    usize closed_before = s_observed.closed;
+    usize opened_before = s_observed.opened;
+    EXPECT_IN_TASK(open_before >= 1);
+    auto empty = echo(client, "");
+    EXPECT_IN_TASK(empty.is_error() && empty.error().is(crashtest::EchoError::Empty));
+    client.close();
+    EXPECT_IN_TASK(!client.is_open());
+    /* The service frees the session once it runs again; then a new session reuses the slot. */
+    for (int turn = 0; turn < 100 && s_observed.closed == closed_before; ++turn)
+        Executor::current().yield();
+    EXPECT_IN_TASK(s_observed.closed > closed_before);
+    EXPECT_IN_TASK(TRY(echo(client, "again")) == "again");
+    EXPECT_IN_TASK(s_observed.opened > opened_before);
+    client.close();
+    return 0;
+}
+
+ErrorOr<i32> hold_two_sessions(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto listener = Connection::unbound(std::move(requests), std::move(replies), session::schema_id);
+    u64 deadline = deadline_after(Duration::from_seconds(5));
+    auto first = TRY(session::open(listener, memory, session::geometry_of<EchoProtocol>(),
+        session::donation_size<EchoProtocol>(), {}, deadline));
+    auto second = TRY(session::open(listener, memory, session::geometry_of<EchoProtocol>(),
+        session::donation_size<EchoProtocol>(), {}, deadline));
+    /* The service holds two sessions: a third is refused, and the donation comes back to nobody. */
+    auto third = session::open(listener, memory, session::geometry_of<EchoProtocol>(),
+        session::donation_size<EchoProtocol>(), {}, deadline);
+    EXPECT_IN_TASK(third.is_error() && third.error().is(session::SessionError::NoSessionLeft));
+    /* A session of another protocol is refused. */
+    auto other = session::open(listener, memory, session::geometry_of<vfs::Protocol>(),
+        session::donation_size<vfs::Protocol>(), {}, deadline);
+    EXPECT_IN_TASK(other.is_error() && other.error().is(session::SessionError::WrongProtocol));
+    first.close();
+    for (int turn = 0; turn < 10; ++turn)
+        Executor::current().yield();
+    auto fourth = TRY(session::open(listener, memory, session::geometry_of<EchoProtocol>(),
+        session::donation_size<EchoProtocol>(), {}, deadline));
+    fourth.close();
+    second.close();
+    return 0;
+}
+
+ErrorOr<i32> listener_attacker(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto connection = Connection::unbound(std::move(requests), std::move(replies), session::schema_id);
+    /* Another client may be opening its session: the listener is taken in turns. */
+    while (connection.rebind().is_error())
+        Executor::current().yield();
+    Client<session::Protocol> listener(std::move(connection));
+    /* open-session without its donation, attach-session with nothing opened, and bytes that are no request. */
+    auto bare = listener.call(session::OpenSession { protocol::schema_id<EchoProtocol> });
+    EXPECT_IN_TASK(bare.is_error() && bare.error().is(session::SessionError::DonationUnusable));
+    auto stray = listener.call(session::AttachSession { 0, 1 });
+    EXPECT_IN_TASK(stray.is_error() && stray.error().is(session::SessionError::NotOpening));
+    u8 garbage[] = { 9, 9, 9 };
+    TRY(listener.connection().send(garbage, deadline_after(Duration::from_seconds(1))));
+    u8 buffer[64];
+    auto answer = TRY(listener.connection().receive(buffer, deadline_after(Duration::from_seconds(1))));
+    auto envelope = TRY(protocol::read_envelope(std::span<u8 const>(buffer, answer.length)));
+    EXPECT_IN_TASK(protocol::error_of_status(envelope.status, session::domain).is(ErrorCode::MalformedMessage));
+    EXPECT_IN_TASK(s_observed.table->open_count() == 0);
+    /*
+     * More malformed open-sessions, each carrying memory, than the service's capability space has
+     * entries: it keeps none of them — every carve is back (reclaim succeeds) before the next.
+     */
+    u8 const truncated_open[] = { 1, 0, 0, 0, 5, 0, 0, 0, 1 };
+    for (int round = 0; round < 80; ++round) {
+        TRY(endpoint::reclaim(memory));
+        auto donation = TRY(endpoint::carve(memory, 4096));
+        TRY(listener.connection().send(truncated_open, std::move(donation), deadline_after(Duration::from_seconds(1))));
+        auto refused = TRY(listener.connection().receive(buffer, deadline_after(Duration::from_seconds(1))));
+        auto refusal = TRY(protocol::read_envelope(std::span<u8 const>(buffer, refused.length)));
+        EXPECT_IN_TASK(protocol::error_of_status(refusal.status, session::domain).is(ErrorCode::MalformedMessage));
+    }
+    TRY(endpoint::reclaim(memory));
+    listener.connection().unbind();
+    return 0;
+}
+
+ErrorOr<i32> dies_holding_a_session(Bundle& bundle)
+{
+    auto client = TRY(open_echo(bundle));
+    EXPECT_IN_TASK(TRY(echo(client, "last words")) == "last words");
+    /* Returns without closing: its capabilities go with it, and so must the session. */
+    return 0;
+}
+
+ErrorOr<i32> closes_mid_call(Bundle& bundle)
+{
+    auto client = TRY(open_echo(bundle));
+    u8 request[protocol::payload_capacity<EchoProtocol>];
+    usize length = TRY(protocol::encode_request<EchoProtocol>(crashtest::Echo { TRY(FixedString<64>::try_from("unanswered")) }, 1, request));
+    TRY(client.connection()->send(std::span<u8 const>(request, length), deadline_after(Duration::from_seconds(1))));
+    /* Gone before the reply: the service answers into a Ring nobody reads, then sees the session end. */
+    client.close();
+    EXPECT_IN_TASK(TRY(echo(client, "next")) == "next");
+    client.close();
+    return 0;
+}
+
+ErrorOr<i32> flooder(Bundle& bundle)
+{
+    auto client = TRY(open_echo(bundle));
+    while (!s_observed.quiet_open)
+        Executor::current().yield();
+    auto* connection = client.connection();
+    u8 request[protocol::payload_capacity<EchoProtocol>];
+    u64 deadline = deadline_after(Duration::from_seconds(5));
+    for (u32 index = 0; index < EchoProtocol::slot_count; ++index) {
+        std::string text = index == 0 ? "hold" : "flood " + std::to_string(index);
+        usize length = TRY(protocol::encode_request<EchoProtocol>(crashtest::Echo { TRY(FixedString<64>::try_from(text)) }, index + 1, request));
+        TRY(connection->send(std::span<u8 const>(request, length), deadline));
+    }
+    s_observed.flood_sent = true;
+    for (u32 index = 0; index < EchoProtocol::slot_count; ++index)
+        TRY(connection->receive(request, deadline));
+    client.close();
+    return 0;
+}
+
+ErrorOr<i32> quiet(Bundle& bundle)
+{
+    auto client = TRY(open_echo(bundle));
+    s_observed.quiet_open = true;
+    while (!s_observed.flood_sent)
+        Executor::current().yield();
+    auto* connection = client.connection();
+    u8 request[protocol::payload_capacity<EchoProtocol>];
+    u64 deadline = deadline_after(Duration::from_seconds(5));
+    usize length = TRY(protocol::encode_request<EchoProtocol>(crashtest::Echo { TRY(FixedString<64>::try_from("quiet")) }, 1, request));
+    TRY(connection->send(std::span<u8 const>(request, length), deadline));
+    s_observed.service->signals().raise(gate_bit);
+    TRY(connection->receive(request, deadline));
+    client.close();
+    return 0;
+}
+
+}
+
+TEST_CASE("a client opens a session with donated memory, calls, closes it, and the slot is reused")
+{
+    run({ open_call_close });
+}
+
+TEST_CASE("a service holds at most its sessions; another is refused until one closes; another protocol is refused")
+{
+    run({ hold_two_sessions });
+}
+
+TEST_CASE("the listener refuses an open without memory, a stray attach and garbage, and keeps serving")
+{
+    run({ listener_attacker, open_call_close });
+}
+
+TEST_CASE("a client that dies holding a session frees it, and its donated memory is reclaimed")
+{
+    /* Every slot ends Free (run() checks): the dead clients' sessions were freed and their donations reclaimed. */
+    run({ dies_holding_a_session, dies_holding_a_session, open_call_close }, 3);
+    REQUIRE(s_observed.opened == 4);
+    REQUIRE(s_observed.closed == 4);
+}
+
+TEST_CASE("a client that closes its session with a request in flight does not disturb the service")
+{
+    run({ closes_mid_call, open_call_close }, 3);
+    REQUIRE(s_observed.closed == 4);
+}
+
+TEST_CASE("sessions take turns: a flooding session delays another by at most its quota per turn")
+{
+    run({ flooder, quiet });
+    REQUIRE(s_observed.handled.size() == EchoProtocol::slot_count + 1);
+    REQUIRE(s_observed.handled[0] == "hold");
+    /* Round robin with one request per session per turn: the quiet session is next, not last. */
+    REQUIRE(s_observed.handled[1] == "quiet");
+}

@@ -56,8 +56,8 @@ class TheMinimalImage(unittest.TestCase):
                 self.assertTrue(line.endswith(", ".join(sorted(grant["rights"]))), line)
 
     def test_rings_are_drawn_from_their_producer_to_their_consumer(self):
-        self.assertIn("vfs.requests (vectra.vfs): selfcheck -> vfsd;", self.text)
-        self.assertIn("vfs.replies (vectra.vfs): vfsd -> selfcheck;", self.text)
+        self.assertIn("vfs.requests (vectra.session): selfcheck -> vfsd;", self.text)
+        self.assertIn("vfs.replies (vectra.session): vfsd -> selfcheck;", self.text)
 
     def test_the_graphviz_form_has_an_edge_per_grant(self):
         graph = authority.dot(authority.load_graph(ROOT, "minimal"))

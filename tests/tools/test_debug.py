@@ -88,7 +88,7 @@ class Sessions(unittest.TestCase):
         output = result.stdout
         self.assertIn("Breakpoint 1, vectra::task_entries::vfsd", output, output[-4000:])
         self.assertRegex(output, r"#0 +vectra::task_entries::vfsd \(.*\) at \./services/vfsd/src/Main\.cpp:\d+")
-        self.assertRegex(output, r"\n\d+\s+TRY\(check_footprint\(bundle, footprint\)\);", "source not found")
+        self.assertRegex(output, r"\n\d+\s+TRY\(check_footprint\(bundle, footprints::vfsd\)\);", "source not found")
         self.assertRegex(output, r"\n\* +vfsd +Runnable +Person ")
         self.assertRegex(output, r"\n +initd +Waiting +Person ")
         self.assertRegex(output, r"Supervisor::run .* at \./services/initd/src/Main\.cpp:\d+")

@@ -78,8 +78,8 @@ class LayersTest(unittest.TestCase):
                                "primitives/platform is in layer 4 (platform-interface), visible only to")
 
     def test_a_sideways_link_between_services_fails_unless_allowed(self):
-        edit(self.tree, "services/initd/CMakeLists.txt", "DEPENDS base time system)",
-             "DEPENDS base time system vfsd_protocol)")
+        edit(self.tree, "services/initd/CMakeLists.txt", "DEPENDS base time system concurrent)",
+             "DEPENDS base time system concurrent vfsd_protocol)")
         self.assert_fails_with(
             "layers: services/initd/CMakeLists.txt:1: initd links vfsd_protocol (services/vfsd/CMakeLists.txt): "
             "services/initd and services/vfsd are side by side in the closed layer 13 (services)")
@@ -122,7 +122,7 @@ class LayersTest(unittest.TestCase):
                                "CMakeLists.txt defines")
 
     def test_a_host_testable_component_needs_host_testable_links(self):
-        edit(self.tree, "core/path/CMakeLists.txt", "DEPENDS base HOST_TESTABLE", "DEPENDS base rt HOST_TESTABLE")
+        edit(self.tree, "core/path/CMakeLists.txt", "DEPENDS base encoding HOST_TESTABLE", "DEPENDS base encoding rt HOST_TESTABLE")
         self.assert_fails_with("layers: core/path/CMakeLists.txt:1: path is HOST_TESTABLE but links rt")
 
     def test_configure_fails_with_both_problems(self):

@@ -90,17 +90,18 @@ class Refusals(unittest.TestCase):
         self.assertEqual(before, sorted(str(path) for path in (ROOT / "images").rglob("*")))
 
 
-class EntryDeclaration(unittest.TestCase):
-    def test_declared_entries_are_seen_by_the_manifest_compiler(self):
+class EntryRegistration(unittest.TestCase):
+    def test_skeletons_register_their_entries_where_the_manifest_compiler_looks(self):
         with tempfile.TemporaryDirectory() as scratch:
             tree = Path(scratch)
-            header = tree / scaffold.ENTRIES_HEADER
-            header.parent.mkdir(parents=True)
-            shutil.copy(ROOT / scaffold.ENTRIES_HEADER, header)
-            before = manifest_compiler.declared_entries(str(header))
-            scaffold.declare_entries(tree, ["fresh", "fresh_check"])
-            self.assertEqual(manifest_compiler.declared_entries(str(header)), before | {"fresh", "fresh_check"})
-            self.assertTrue(header.read_text().rstrip().endswith("}"))
+            for layer in ("services", "apps", "components"):
+                (tree / layer).mkdir()
+            self.assertFalse({"fresh", "fresh_check"} & scaffold.existing_entries(tree))
+            scaffold.render("service", tree, "fresh")
+            self.assertTrue({"fresh", "fresh_check"} <= scaffold.existing_entries(tree))
+            for source in ("Main.cpp", "Check.cpp"):
+                text = (tree / "services" / "fresh" / "src" / source).read_text()
+                self.assertRegex(text, r"\nVECTRA_TASK_ENTRY\(fresh(_check)?\);")
 
 
 @unittest.skipUnless(shutil.which("cmake") and shutil.which("ninja") and shutil.which("clang++"),

@@ -171,7 +171,7 @@ class IncrementalBuildTest(unittest.TestCase):
             self.assertFalse(any("RamFilesystem" in line for line in work), work)
 
     def test_footprint_edit_is_checked_by_the_next_build(self):
-        with self.edited("services/vfsd/footprint.json", '"fixed_kib": 16', '"fixed_kib": 4000'):
+        with self.edited("services/vfsd/footprint.json", '"fixed_kib": 96', '"fixed_kib": 4000'):
             result = subprocess.run(["ninja", "-C", self.folder], stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True)
             self.assertNotEqual(result.returncode, 0)

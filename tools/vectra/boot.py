@@ -2,6 +2,7 @@
 """Boots an image under test: runs QEMU (or the hosted process), captures its console to a log,
 feeds each line to the oracle matcher, and stops it on timeout by killing its process group."""
 
+import errno
 import os
 import signal
 import subprocess
@@ -33,6 +34,22 @@ class BootResult:
     first_line_seconds: float = -1.0  # process start → first console line of the guest's own code
 
 
+def _start(command) -> subprocess.Popen:
+    """Starts a guest. A hosted image just linked can be briefly "busy" (ETXTBSY): while another
+    thread of this harness forks a build or a boot, the child holds every descriptor the process
+    had open until it execs, so an executable written a moment ago may still count as open for
+    writing. That passes within milliseconds; any other error is reported at once."""
+    for attempt in range(20):
+        try:
+            return subprocess.Popen([str(part) for part in command], stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError as problem:
+            if problem.errno != errno.ETXTBSY or attempt == 19:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
 def _kill_group(process: subprocess.Popen) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
@@ -60,9 +77,7 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
     with open(log_path, "w", encoding="utf-8", errors="replace") as log:
         started_at = time.monotonic()
         try:
-            process = subprocess.Popen([str(part) for part in command], stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                       start_new_session=True)
+            process = _start(command)
         except OSError as problem:
             message = f"cannot start {command[0]}: {problem.strerror or problem}"
             log.write(message + "\n")

@@ -22,6 +22,7 @@
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Ring.h>
 #include <vectra/kernel/Signal.h>
+#include <vectra/System.h>
 #include <vectra/Try.h>
 
 using namespace vectra;
@@ -632,6 +633,43 @@ void capability_call_baseline(benchmark::State& state)
     benchmark::DoNotOptimize(empty);
 }
 
+/* ---- The kernel-call boundary: one call through a CallFrame vs the kernel function it reaches ---- */
+
+/*
+ * Runs the benchmark loop inside a Task holding a SignalCap on its own mask: kernel calls act for
+ * the calling Task, so both sides must run in one.
+ */
+template<typename Step>
+void in_task_with_signal(benchmark::State& state, Step step)
+{
+    test::Arena arena(256 * KiB);
+    static benchmark::State* s_state;
+    static Step* s_step;
+    s_state = &state;
+    s_step = &step;
+    auto result = test::run_as_task(arena.reticle(), [](Task&) {}, [](Bundle&) -> ErrorOr<i32> {
+        auto own = TRY(system::signal_capability(SignalBit(9)));
+        for (auto _ : *s_state)
+            TRY((*s_step)(own));
+        (void)system::take_pending(SignalBit(9).mask());
+        return 0;
+    });
+    if (result.is_error())
+        state.SkipWithError(result.error().message());
+}
+
+/* One iteration: system::raise — a CallFrame built, dispatched by kernel::system_call, the handle checked. */
+void kernel_call_ours(benchmark::State& state)
+{
+    in_task_with_signal(state, [](SignalCap const& signal) { return system::raise(signal); });
+}
+
+/* One iteration: the kernel's raise(space, SignalCap) called directly — the same checks, no frame. */
+void kernel_call_baseline(benchmark::State& state)
+{
+    in_task_with_signal(state, [](SignalCap const& signal) { return raise(this_task().capabilities(), signal); });
+}
+
 }
 
 BENCHMARK(task_switch_ours)->Name("BM_task_switch/ours");
@@ -649,3 +687,5 @@ BENCHMARK(signal_wake_ours)->Name("BM_signal_wake/ours");
 BENCHMARK(signal_wake_baseline)->Name("BM_signal_wake/baseline_raw_fcontext");
 BENCHMARK(capability_call_ours)->Name("BM_capability_call/ours");
 BENCHMARK(capability_call_baseline)->Name("BM_capability_call/baseline_plain_call");
+BENCHMARK(kernel_call_ours)->Name("BM_kernel_call/ours");
+BENCHMARK(kernel_call_baseline)->Name("BM_kernel_call/baseline_direct_kernel_function");

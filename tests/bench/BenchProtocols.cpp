@@ -17,7 +17,7 @@
 #include <cstring>
 #include <vectra/Bytes.h>
 #include <vectra/Connection.h>
-#include <vectra/Executor.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/Service.h>
 #include <vectra/Session.h>
 #include <vectra/Try.h>
@@ -186,11 +186,9 @@ struct HandClient {
 
 ErrorOr<void> hand_written_drive(Bundle& bundle)
 {
-    auto& self = this_task();
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    HandClient client { TRY(RingSender::bind(self.capabilities(), requests, schema, self.signals(), space_bit)),
-        TRY(RingReceiver::bind(self.capabilities(), replies, schema, self.signals(), reply_bit)) };
+    HandClient client { TRY(RingSender::bind(requests, schema, space_bit)), TRY(RingReceiver::bind(replies, schema, reply_bit)) };
     u32 key = 0;
     for (auto _ : *s_run.state) {
         u64 value = TRY(client.call(key + 1, key, "benchmark-key"));

@@ -149,6 +149,37 @@ TEST_CASE("a Task holds a bounded number of Ring bindings, and ended ones make r
     REQUIRE(result.value() == 0);
 }
 
+TEST_CASE("an end bound again by the same Task leaves no older slot naming the Ring after it is gone")
+{
+    test::Arena arena(2 * MiB);
+    CapabilitySpace supervisor(allocate_space_id());
+    Reticle* ring_memory = arena.reticle().try_carve(256 * KiB).release_value();
+    auto memory = supervisor.mint<CapabilityClass::Reticle>(ring_memory, all_rights).release_value();
+    auto result = test::run_as_task(arena.reticle(), [&](Task& task) {
+        REQUIRE_FALSE(task.bundle().grant("memory", supervisor, memory, RightRetype).is_error());
+    }, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto memory = TRY(bundle.take<ReticleCap>("memory"));
+        auto donation = TRY(system::carve(memory, 64 * KiB));
+        auto ring = TRY(system::create_ring(donation, 2, 64, schema));
+        auto first = TRY(RingSender::bind(ring, schema, SignalBit(1)));
+        auto second = TRY(RingSender::bind(ring, schema, SignalBit(1))); /* replaces the first */
+        second.unbind();
+        TRY(system::remove(std::move(ring)));
+        /* Nothing names the Ring any more: its memory goes back, and may be reused at once. */
+        TRY(system::reclaim(donation));
+        auto reused = TRY(system::create_ring(donation, 2, 64, schema));
+        u8 byte = 7;
+        if (code_of(first.try_send({ &byte, 1 })) != ErrorCode::StaleHandle)
+            return 1;
+        if (first.is_full())
+            return 2;
+        (void)reused;
+        return 0;
+    });
+    (void)supervisor.clear();
+    REQUIRE(result.value() == 0);
+}
+
 TEST_CASE("a child's Bundle is filled only through a TaskCap with RightGrant")
 {
     test::Arena arena(2 * MiB);

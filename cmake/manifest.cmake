@@ -31,6 +31,7 @@ function(vectra_boot_manifest)
     execute_process(COMMAND ${VECTRA_PYTHON} ${compiler} --manifest ${manifest} --srctree ${CMAKE_SOURCE_DIR}
             --output ${output} --image ${VECTRA_IMAGE} --config ${CMAKE_BINARY_DIR}/.config --entries ${entries}
             --include-dirs ${VECTRA_GENERATED_DIR}/boot_manifest_includes.txt
+            --linker-fragment ${VECTRA_GENERATED_DIR}/domain_sections.ld
         RESULT_VARIABLE result ERROR_VARIABLE errors)
     if(NOT result EQUAL 0)
         # Indented, so that CMake prints the line as it is instead of re-wrapping it.

@@ -91,9 +91,17 @@ function(vectra_link_image)
         if(NOT script)
             message(FATAL_ERROR "the platform component did not set VECTRA_LINKER_SCRIPT")
         endif()
-        set_target_properties(vectra.elf PROPERTIES LINK_DEPENDS ${script})
+        # The linker script INCLUDEs domain_sections.ld: each protection domain's component data
+        # apart (tools/manifest/compile.py writes it from the boot manifest; without initd there
+        # are no domains and the fragment only names the empty range).
+        set(domain_sections ${VECTRA_GENERATED_DIR}/domain_sections.ld)
+        if(NOT TARGET vectra_initd)
+            vectra_write_if_changed(${domain_sections}
+                "__domain_data_start = ALIGN(4096);\n__domain_data_end = __domain_data_start;\n")
+        endif()
+        set_target_properties(vectra.elf PROPERTIES LINK_DEPENDS "${script};${domain_sections}")
         target_link_options(vectra.elf PRIVATE
-            -nostdlib -static -fuse-ld=lld
+            -nostdlib -static -fuse-ld=lld -Wl,-L,${VECTRA_GENERATED_DIR}
             -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections
             -Wl,-T,${script} -Wl,-Map,${CMAKE_BINARY_DIR}/vectra.map)
         target_link_libraries(vectra.elf PRIVATE ${VECTRA_LIBGCC})
@@ -121,4 +129,14 @@ function(vectra_check_no_heap image components)
     add_custom_command(TARGET ${image} POST_BUILD
         COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tools/checks/no_heap.py @${CMAKE_BINARY_DIR}/no-heap-objects.txt
         VERBATIM)
+endfunction()
+
+function(vectra_write_if_changed path content)
+    if(EXISTS ${path})
+        file(READ ${path} existing)
+        if(existing STREQUAL content)
+            return()
+        endif()
+    endif()
+    file(WRITE ${path} "${content}")
 endfunction()

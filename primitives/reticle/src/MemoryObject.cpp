@@ -13,7 +13,8 @@ ErrorOr<MemCap> MemoryObject::try_create(Reticle& reticle, CapabilitySpace& spac
         return Error(ErrorCode::InvalidArgument, "a memory object needs at least one byte");
     if (space.is_full())
         return Error(ErrorCode::Full, "capability space is full");
-    void* bytes = TRY(reticle.try_retype(size, 64));
+    /* Whole pages of their own, so a protection domain can map exactly this object. */
+    void* bytes = TRY(reticle.try_retype(align_up(size, page_granule), page_granule));
     auto* object = TRY(reticle.try_create<MemoryObject>(reticle, static_cast<u8*>(bytes), size));
     auto capability = space.mint<CapabilityClass::Memory>(object, RightRead | RightWrite | RightGrant | RightRevoke);
     if (capability.is_error())

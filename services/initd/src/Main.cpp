@@ -141,6 +141,11 @@ ErrorOr<void> Supervisor::start(usize index)
     parameters.band = spec.band;
     parameters.supervisor_mask = &this_task().signals();
     parameters.exit_bit = exit_bit(index);
+    if (spec.domain) {
+        parameters.domain = spec.domain->name;
+        parameters.domain_data_start = reinterpret_cast<uptr>(spec.domain->data_start);
+        parameters.domain_data_end = reinterpret_cast<uptr>(spec.domain->data_end);
+    }
     supervised.task = TRY(kernel::spawn(m_space, m_tasks, supervised.memory, parameters));
     Task* child = TRY(kernel::task(m_space, supervised.task));
     for (usize slot = 0; slot < spec.slot_count; ++slot)

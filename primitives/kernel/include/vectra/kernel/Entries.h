@@ -28,5 +28,14 @@ ErrorOr<i32> signals_check(Bundle&);
 ErrorOr<i32> counter_producer(Bundle&);
 ErrorOr<i32> crypto_selftest(Bundle&);
 ErrorOr<i32> encoding_selftest(Bundle&);
+ErrorOr<i32> hostile_read(Bundle&);
+ErrorOr<i32> hostile_ring(Bundle&);
+ErrorOr<i32> hostile_memcap(Bundle&);
+ErrorOr<i32> hostile_revoke(Bundle&);
+ErrorOr<i32> hostile_forge(Bundle&);
+ErrorOr<i32> hostile_frame(Bundle&);
+ErrorOr<i32> hostile_execute(Bundle&);
+ErrorOr<i32> hostile_privileged(Bundle&);
+ErrorOr<i32> isolation_witness(Bundle&);
 
 }

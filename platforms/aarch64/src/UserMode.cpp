@@ -8,6 +8,15 @@
 
 #include <vectra/platform/Domain.h>
 
+/*
+ * vectors.S: the kernel stack an SVC from EL0 switches to (Domains.cpp sets it before a Task in a
+ * domain runs; 0 otherwise, and then an SVC is reported as a fault), and the call it makes.
+ */
+extern "C" {
+vectra::u64 platform_aarch64_trap_stack = 0;
+void platform_aarch64_user_trap(vectra::u64 frame_address) { vectra::kernel::user_trap(frame_address); }
+}
+
 namespace vectra::platform {
 
 bool in_domain()

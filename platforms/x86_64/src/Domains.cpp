@@ -19,6 +19,7 @@
 #include <vectra/Panic.h>
 #include <vectra/config.h>
 #include <vectra/platform/Domain.h>
+#include <vectra/platform/PageTablePool.h>
 #include <vectra/x86_64/Cpu.h>
 
 extern "C" {
@@ -61,46 +62,15 @@ constexpr u64 cr4_user_mode_instruction_prevention = 1ull << 11;
 constexpr u64 cr4_supervisor_execution_prevention = 1ull << 20;
 constexpr u64 cr4_supervisor_access_prevention = 1ull << 21;
 
-using Table = PageTable;
-
-Table s_pool[pool_capacity];
-Table* s_free_tables = nullptr; /* linked through entries[0] */
-usize s_tables_never_used = 0;
-usize s_tables_available = pool_capacity;
+platform::PageTablePool<pool_capacity> s_pool;
 platform::AddressSpace s_spaces[maximum_spaces];
 
 u64 address_of(void const* pointer) { return reinterpret_cast<u64>(pointer); }
 
-u64* allocate_table()
-{
-    Table* table = nullptr;
-    if (s_free_tables) {
-        table = s_free_tables;
-        s_free_tables = reinterpret_cast<Table*>(table->entries[0]);
-    } else if (s_tables_never_used < pool_capacity) {
-        table = &s_pool[s_tables_never_used++];
-    } else {
-        return nullptr;
-    }
-    --s_tables_available;
-    for (auto& entry : table->entries)
-        entry = 0;
-    return table->entries;
-}
-
-void free_table(u64* entries_of_table)
-{
-    auto* table = reinterpret_cast<Table*>(entries_of_table);
-    table->entries[0] = address_of(s_free_tables);
-    s_free_tables = table;
-    ++s_tables_available;
-}
-
 /* A page table from the domain pool: the domain's own (the kernel's guard-page tables are not). */
 bool is_domain_table(u64 entry)
 {
-    u64 address = entry & table_address_mask;
-    return !(entry & entry_large) && address >= address_of(&s_pool[0]) && address < address_of(&s_pool[pool_capacity]);
+    return !(entry & entry_large) && s_pool.owns(entry & table_address_mask);
 }
 
 u64& directory_entry(platform::AddressSpace& space, u64 address)
@@ -125,7 +95,7 @@ u64* page_entry(platform::AddressSpace& space, u64 page, bool may_split)
     if (!is_domain_table(directory)) {
         if (!may_split)
             return nullptr;
-        u64* table = allocate_table();
+        u64* table = s_pool.allocate();
         if (!table)
             return nullptr;
         u64 region = page & ~(large_page_size - 1);
@@ -202,13 +172,13 @@ AddressSpace* create_address_space()
             break;
         }
     }
-    if (!space || s_tables_available < 2 + directory_count)
+    if (!space || s_pool.available() < 2 + directory_count)
         return nullptr;
-    space->root = allocate_table();
-    space->pointers = allocate_table();
+    space->root = s_pool.allocate();
+    space->pointers = s_pool.allocate();
     space->root[0] = address_of(space->pointers) | entry_present | entry_writable | entry_user;
     for (usize index = 0; index < directory_count; ++index) {
-        space->directories[index] = allocate_table();
+        space->directories[index] = s_pool.allocate();
         for (usize entry = 0; entry < entries_per_table; ++entry)
             space->directories[index][entry] = platform_x86_64_page_directories[index * entries_per_table + entry];
         space->pointers[index] = address_of(space->directories[index]) | entry_present | entry_writable | entry_user;
@@ -221,12 +191,12 @@ void destroy_address_space(AddressSpace& space)
     for (auto* directory : space.directories) {
         for (usize entry = 0; entry < entries_per_table; ++entry) {
             if (is_domain_table(directory[entry]))
-                free_table(reinterpret_cast<u64*>(directory[entry] & table_address_mask));
+                s_pool.free(reinterpret_cast<u64*>(directory[entry] & table_address_mask));
         }
-        free_table(directory);
+        s_pool.free(directory);
     }
-    free_table(space.pointers);
-    free_table(space.root);
+    s_pool.free(space.pointers);
+    s_pool.free(space.root);
     space = {};
 }
 
@@ -236,7 +206,7 @@ bool map_user(AddressSpace& space, uptr base, usize size, UserAccess access)
         return false;
     u64 end = base + size;
     /* Taking access away never needs a table: a region without one of its own maps nothing for user mode. */
-    if (access != UserAccess::None && tables_needed(space, base, end) > s_tables_available)
+    if (access != UserAccess::None && tables_needed(space, base, end) > s_pool.available())
         return false;
     for (u64 page = base; page < end; page += small_page_size) {
         u64* entry = page_entry(space, page, access != UserAccess::None);

@@ -56,7 +56,7 @@ struct SpawnParameters {
      * its page tables; `domain_data` is the page-aligned data section of the component the
      * domain runs (the manifest compiler links each domain's component data apart).
      */
-    std::string_view domain;
+    std::string_view domain {};
     uptr domain_data_start { 0 };
     uptr domain_data_end { 0 };
 };

@@ -12,6 +12,7 @@
  */
 
 #include <benchtasks/CycleCounter.h>
+#include <benchtasks/DomainCalls.h>
 #include <boost/context/detail/fcontext.hpp>
 #include <string_view>
 #include <vectra/Executor.h>
@@ -19,6 +20,7 @@
 #include <vectra/Signal.h>
 #include <vectra/Try.h>
 #include <vectra/config.h>
+#include <vectra/kernel/CallFrame.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Entries.h>
 #include <vectra/kernel/Kernel.h>
@@ -62,7 +64,7 @@ Tenths per_operation(u64 total, u64 operations)
  * where one step is `operations_per_step` operations.
  */
 template<typename Step>
-ErrorOr<void> measure(
+ErrorOr<Tenths> measure(
     ConsoleCap const& console, std::string_view name, std::string_view operation, u64 operations_per_step, Step step)
 {
     CycleCounter counter = start_cycle_counter();
@@ -77,8 +79,9 @@ ErrorOr<void> measure(
     u64 operations = iterations * operations_per_step;
     Tenths cycles_each = per_operation(cycles, operations);
     Tenths nanoseconds_each = per_operation(nanoseconds, operations);
-    return print_line(console, "bench: {}: {}.{} {} {}.{} ns per {}", name, cycles_each.whole, cycles_each.tenth,
-        counter.unit, nanoseconds_each.whole, nanoseconds_each.tenth, operation);
+    TRY(print_line(console, "bench: {}: {}.{} {} {}.{} ns per {}", name, cycles_each.whole, cycles_each.tenth,
+        counter.unit, nanoseconds_each.whole, nanoseconds_each.tenth, operation));
+    return cycles_each;
 }
 
 ErrorOr<void> done() { return {}; }
@@ -96,10 +99,11 @@ ErrorOr<void> time_raw_switch(ConsoleCap const& console, Reticle& reticle)
     void* stack = TRY(reticle.try_retype(worker_stack, 4096));
     fcontext::fcontext_t partner
         = fcontext::make_fcontext(static_cast<u8*>(stack) + worker_stack, worker_stack, raw_partner);
-    return measure(console, "raw_fcontext", "round trip", 1, [&] {
+    TRY(measure(console, "raw_fcontext", "round trip", 1, [&] {
         partner = fcontext::jump_fcontext(partner, nullptr).fctx;
         return done();
-    });
+    }));
+    return {};
 }
 
 /* ---- What every worker gets: two Rings to its peer --------------------------------------------- */
@@ -248,6 +252,29 @@ ErrorOr<i32> signal_partner(Bundle& bundle)
     }
 }
 
+/* ---- Kernel calls: a direct call, and (with CONFIG_DOMAINS) a trap from a protection domain ---- */
+
+ErrorOr<void> time_kernel_calls(ConsoleCap const& console, TaskCap const& tasks, ReticleCap const& memory)
+{
+    Tenths direct = TRY(measure(console, "kernel_call_direct", "call", 1, []() -> ErrorOr<void> {
+        kernel::CallFrame frame;
+        frame.number = u64(kernel::Call::MonotonicNow);
+        kernel::system_call(frame);
+        if (frame.error != 0)
+            return Error(ErrorCode(frame.error), "a direct kernel call failed");
+        return {};
+    }));
+    CycleCounter counter = start_cycle_counter();
+    auto trapped = domain_call_tenths(tasks, memory, counter, iterations);
+    if (trapped.is_error())
+        return print_line(console, "bench: kernel_call_domain: not measured: {}", trapped.error().message());
+    u64 tenths = trapped.value();
+    u64 direct_tenths = direct.whole * 10 + direct.tenth;
+    Tenths ratio = per_operation(tenths, direct_tenths);
+    return print_line(console, "bench: kernel_call_domain: {}.{} {} per call (trap from a protection domain); {}.{}x the direct call",
+        tenths / 10, tenths % 10, counter.unit, ratio.whole, ratio.tenth);
+}
+
 /* ---- Running a pair of worker Tasks ------------------------------------------------------------ */
 
 struct Authority {
@@ -329,6 +356,7 @@ ErrorOr<i32> bench_primitives(Bundle& bundle)
     TRY(run_pair(authority, switch_driver, switch_partner));
     TRY(run_pair(authority, pingpong_driver, pingpong_partner));
     TRY(run_pair(authority, signal_driver, signal_partner));
+    TRY(time_kernel_calls(authority.console, authority.tasks, authority.memory));
     TRY(print_line(authority.console, "bench: done"));
     return 0;
 }

@@ -235,6 +235,25 @@ class CompositionTest(unittest.TestCase):
         self.assertIn("__domain_data_end = ALIGN(4096);", sections)
         self.compile(manifest=manifest, config=domains)
 
+    def test_every_service_in_a_domain_of_its_own(self):
+        config = {"CONFIG_DOMAINS": "y", "CONFIG_DOMAIN_EVERY_SERVICE": "y"}
+        # vfsd (a service) gets a domain; the check Task stays out of any.
+        manifest = copy.deepcopy(MINIMAL)
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "manifest.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(manifest, handle)
+            config_path = os.path.join(folder, ".config")
+            with open(config_path, "w", encoding="utf-8") as handle:
+                for name, value in dict(self.CONFIG, **config).items():
+                    handle.write(f"{name}={value}\n")
+            output = os.path.join(folder, "out.cpp")
+            compiler.compile_manifest(path, ROOT, output, image="minimal", config_path=config_path)
+            with open(output, encoding="utf-8") as handle:
+                text = handle.read()
+        self.assertIn('{ "vfsd", __vectra_domain_0_start, __vectra_domain_0_end }', text)
+        self.assertEqual(text.count("&domains[0]"), 1)
+
     def test_domains_need_the_configuration_and_refuse_hosted(self):
         manifest = copy.deepcopy(MINIMAL)
         manifest["tasks"][1]["domain"] = "checks"

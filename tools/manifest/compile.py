@@ -505,6 +505,11 @@ def check_manifest(source, manifest, composition, image=None):
                        f"image's defconfig")
     tasks = source.list(manifest["tasks"], "tasks")
     source.require(len(tasks) <= MAX_TASKS, "tasks", f"at most {MAX_TASKS} tasks (initd's signal bits)")
+    if composition.config is not None and composition.config.get("CONFIG_DOMAIN_EVERY_SERVICE") == "y":
+        # Every service that names no domain gets one of its own, as "domain": true would.
+        for task in tasks:
+            if isinstance(task, dict) and task.get("kind") == "service" and "domain" not in task:
+                task["domain"] = True
     connections = source.object(manifest.get("connections", {}), "connections")
     for connection, spec in connections.items():
         field = f"connections.{printable(connection)}"

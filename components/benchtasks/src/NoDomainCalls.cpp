@@ -13,4 +13,9 @@ ErrorOr<u64> domain_call_tenths(TaskCap const&, ReticleCap const&, CycleCounter 
     return Error(ErrorCode::Unsupported, "protection domains are not configured (CONFIG_DOMAINS=n)");
 }
 
+ErrorOr<u64> domain_ring_round_trip_tenths(TaskCap const&, ReticleCap const&, CycleCounter const&, u64)
+{
+    return Error(ErrorCode::Unsupported, "protection domains are not configured (CONFIG_DOMAINS=n)");
+}
+
 }

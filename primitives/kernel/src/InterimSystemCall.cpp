@@ -18,6 +18,13 @@
  *   CreateMemory  [0] ReticleCap (retype), [1] size, [2] rights (0: read, write, grant, revoke)
  *                                                       → results[0] the MemCap
  *   MapMemory     [0] class (Memory or Ring), [1] handle → results[0] address, [1] size mapped
+ *   RingBind      [0] RingCap, [1] schema id, [2] end (0 producer, 1 consumer), [3] doorbell or space bit
+ *   RingSend      [0] RingCap (bound as producer), [1] message address, [2] length
+ *   RingReceive   [0] RingCap (bound as consumer), [1] buffer address, [2] capacity → results[0] length
+ *                 (Empty when nothing is there; a capability in the slot is dropped, as for a receiver
+ *                 offering no space)
+ * Bindings live in a table of `maximum_bindings` here, keyed by space and slot; a Task binding the
+ * same slot again replaces its entry. The full dispatch keeps them with the Task instead.
  */
 
 #include <vectra/Executor.h>
@@ -28,6 +35,7 @@
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/platform/Platform.h>
+#include <optional>
 
 namespace vectra::kernel {
 
@@ -84,6 +92,103 @@ ErrorOr<u64> bundle_take(Bundle& bundle, std::string_view name, CapabilityClass 
     case CapabilityClass::Timer: return take<CapabilityClass::Timer>(bundle, name);
     }
     return Error(ErrorCode::InvalidArgument, "no such capability class");
+}
+
+struct Binding {
+    u32 space { 0 };
+    u16 slot { 0 };
+    std::optional<RingSender> sender;
+    std::optional<RingReceiver> receiver;
+};
+
+constexpr usize maximum_bindings = 32;
+Binding s_bindings[maximum_bindings];
+
+/* The caller's binding through its RingCap `word`, or a free entry for it when `make` is set. */
+ErrorOr<Binding*> binding_of(CapabilitySpace& space, u64 word, bool make)
+{
+    auto handle = TRY(decode_handle(word));
+    TRY(space.lookup(RingCap(space.id(), handle.slot, handle.generation), 0));
+    Binding* free_entry = nullptr;
+    for (auto& binding : s_bindings) {
+        if (binding.space == space.id() && binding.slot == handle.slot)
+            return &binding;
+        if (!free_entry && !binding.sender && !binding.receiver)
+            free_entry = &binding;
+    }
+    if (!make)
+        return Error(ErrorCode::NotFound, "the Ring end is not bound through this capability");
+    if (!free_entry) {
+        /* An entry of a Task that has ended is never looked up again (space ids are never reused). */
+        for (auto& binding : s_bindings) {
+            bool alive = false;
+            for (Task* task = Executor::current().tasks(); task && !alive; task = task->next_listed())
+                alive = task->state() != TaskState::Exited && task->capabilities().id() == binding.space;
+            if (!alive) {
+                binding = {};
+                free_entry = &binding;
+                break;
+            }
+        }
+    }
+    if (!free_entry)
+        return Error(ErrorCode::Full, "the interim kernel-call dispatch has no room for another binding");
+    free_entry->space = space.id();
+    free_entry->slot = handle.slot;
+    return free_entry;
+}
+
+ErrorOr<void> ring_call(CallFrame& frame, Task& self)
+{
+    auto& space = self.capabilities();
+    auto const* arguments = frame.arguments;
+    switch (Call(frame.number)) {
+    case Call::RingBind: {
+        if (arguments[3] > 63)
+            return Error(ErrorCode::InvalidArgument, "signal bits are 0 to 63");
+        auto handle = TRY(decode_handle(arguments[0]));
+        RingCap ring(space.id(), handle.slot, handle.generation);
+        SignalBit bit { u8(arguments[3]) };
+        Binding* binding = TRY(binding_of(space, arguments[0], true));
+        if (arguments[2] == 0) {
+            auto sender = RingSender::bind(space, ring, arguments[1], self.signals(), bit);
+            if (sender.is_error()) {
+                if (!binding->receiver)
+                    binding->space = 0;
+                return sender.release_error();
+            }
+            binding->sender = sender.release_value();
+        } else {
+            auto receiver = RingReceiver::bind(space, ring, arguments[1], self.signals(), bit);
+            if (receiver.is_error()) {
+                if (!binding->sender)
+                    binding->space = 0;
+                return receiver.release_error();
+            }
+            binding->receiver = receiver.release_value();
+        }
+        return {};
+    }
+    case Call::RingSend: {
+        Binding* binding = TRY(binding_of(space, arguments[0], false));
+        if (!binding->sender)
+            return Error(ErrorCode::WrongClass, "the Ring end is not bound as a producer");
+        auto message = TRY(user_text(arguments[1], arguments[2], 64 * KiB));
+        return binding->sender->try_send({ reinterpret_cast<u8 const*>(message.data()), message.size() });
+    }
+    case Call::RingReceive: {
+        Binding* binding = TRY(binding_of(space, arguments[0], false));
+        if (!binding->receiver)
+            return Error(ErrorCode::WrongClass, "the Ring end is not bound as a consumer");
+        if (arguments[2] > 64 * KiB || !caller_may_access(uptr(arguments[1]), usize(arguments[2]), true))
+            return Error(ErrorCode::InvalidArgument, "the buffer lies in memory the caller may not write");
+        auto received = TRY(binding->receiver->try_receive({ reinterpret_cast<u8*>(arguments[1]), usize(arguments[2]) }));
+        frame.results[0] = received.length;
+        return {};
+    }
+    default:
+        return Error(ErrorCode::Unsupported, "no such kernel call (or not in the interim dispatch)");
+    }
 }
 
 ErrorOr<void> dispatch(CallFrame& frame, Task& self)
@@ -174,7 +279,7 @@ ErrorOr<void> dispatch(CallFrame& frame, Task& self)
         return {};
     }
     default:
-        return Error(ErrorCode::Unsupported, "no such kernel call (or not in the interim dispatch)");
+        return ring_call(frame, self);
     }
 }
 

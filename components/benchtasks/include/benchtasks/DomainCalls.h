@@ -19,4 +19,12 @@ namespace vectra::benchtasks {
 [[nodiscard]] ErrorOr<u64> domain_call_tenths(TaskCap const& tasks, ReticleCap const& memory, CycleCounter const&,
     u64 calls);
 
+/*
+ * Counter units per Ring round trip between two Tasks in two protection domains, each making its
+ * Ring calls by trap (a u64 there and back over two Rings, parked on doorbells), `round_trips`
+ * times; the same pair making none is subtracted. Unsupported without CONFIG_DOMAINS. Tenths.
+ */
+[[nodiscard]] ErrorOr<u64> domain_ring_round_trip_tenths(TaskCap const& tasks, ReticleCap const& memory,
+    CycleCounter const&, u64 round_trips);
+
 }

@@ -95,6 +95,8 @@ public:
     [[nodiscard]] char const* failure_message() const { return m_failure_message; }
     [[nodiscard]] u64 failure_address() const { return m_failure_address; }
     [[nodiscard]] bool is_listed() const { return m_listed; }
+    /* The next Task on the executor's list (Executor::tasks()). */
+    [[nodiscard]] Task* next_listed() const { return m_next; }
     /* Its protection domain, or nullptr (vectra/Domain.h). */
     [[nodiscard]] Domain* domain() const { return m_domain; }
     /* A Task in a domain runs user mode on this stack; its fiber stack is its kernel stack. */

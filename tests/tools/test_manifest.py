@@ -216,9 +216,9 @@ class CompositionTest(unittest.TestCase):
             except compiler.ManifestError:
                 break
         manifest["tasks"][0]["reticle_kib"] = plain["tasks"][0]["reticle_kib"] + 1
-        self.refused("tasks[0] (vfsd).reticle_kib", "16 KiB kernel stack (in a domain)", manifest=manifest,
+        self.refused("tasks[0] (vfsd).reticle_kib", "20 KiB kernel stack and user-stack guard (in a domain)", manifest=manifest,
                      config=domains)
-        manifest["tasks"][0]["reticle_kib"] += 16
+        manifest["tasks"][0]["reticle_kib"] += 20
         with tempfile.TemporaryDirectory() as folder:
             manifest_path = os.path.join(folder, "manifest.json")
             with open(manifest_path, "w", encoding="utf-8") as handle:

@@ -61,7 +61,7 @@ DECLARATION = re.compile(r"^\s*ErrorOr<i32>\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*Bu
 ENTRIES_HEADER = os.path.join("primitives", "kernel", "include", "vectra", "kernel", "Entries.h")
 
 TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain"}
-DOMAIN_KERNEL_STACK_KIB = 16  # a Task in a domain also has a kernel stack (vectra/Domain.h)
+DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
 FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
 GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line"}
 FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory"}
@@ -335,8 +335,8 @@ def check_memory(source, field, task, footprint_source, footprint, composition):
         parts.append(f"{size} B x {symbol}")
     needed = task["stack_kib"] + GUARD_KIB + memory["fixed_kib"] + math.ceil(total_bytes / 1024)
     if task.get("domain") not in (None, False):
-        needed += DOMAIN_KERNEL_STACK_KIB
-        parts.append(f"{DOMAIN_KERNEL_STACK_KIB} KiB kernel stack (in a domain)")
+        needed += DOMAIN_EXTRA_KIB
+        parts.append(f"{DOMAIN_EXTRA_KIB} KiB kernel stack and user-stack guard (in a domain)")
     if task["reticle_kib"] < needed:
         source.fail(field, f"{task['reticle_kib']} KiB is less than the {needed} KiB task {task['name']} needs with "
                     f"{', '.join(terms) or 'its configuration'} ({task['stack_kib']} KiB stack + {GUARD_KIB} KiB guard + "

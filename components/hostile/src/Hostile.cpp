@@ -160,6 +160,24 @@ ErrorOr<i32> hostile_execute(Bundle&)
     return 1;
 }
 
+/* Recursion without end: the page below the user stack is never mapped. */
+[[gnu::noinline]] u64 descend(u64 depth)
+{
+    u8 volatile frame[256];
+    frame[0] = u8(depth);
+    if (depth == ~u64(0)) /* never: 16 KiB of stack run out long before */
+        return frame[0];
+    return descend(depth + 1) + frame[0];
+}
+
+ErrorOr<i32> hostile_overflow(Bundle&)
+{
+    u64 console = TRY(console_of());
+    TRY(say(console, "hostile-overflow: recursing without end on its user stack"));
+    TRY(say(console, "hostile-overflow: came back from depth {}", descend(0)));
+    return 1;
+}
+
 ErrorOr<i32> hostile_privileged(Bundle&)
 {
     u64 console = TRY(console_of());

@@ -157,6 +157,7 @@ void cpu_fault(platform::FaultReport const& report)
         uptr guard = task.guard_page();
         if (guard != 0 && report.fault_address >= guard && report.fault_address < task.stack_base())
             hint = " (stack overflow)";
+        /* The page below a domain Task's user stack is never mapped (Executor::spawn). */
         uptr user_stack = task.user_stack_base();
         if (user_stack != 0 && report.fault_address < user_stack && report.fault_address + 4096 >= user_stack)
             hint = " (user stack overflow)";

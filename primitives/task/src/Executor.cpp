@@ -48,8 +48,9 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
     usize stack_size = align_up(in_domain ? domains::kernel_stack_size : parameters.stack_size, granule);
     uptr user_stack = 0;
     usize user_stack_size = align_up(parameters.stack_size, granule);
+    /* A page below the user stack that no domain ever maps: an overflow faults there. */
     if (in_domain)
-        user_stack = reinterpret_cast<uptr>(TRY(from.try_retype(user_stack_size, granule)));
+        user_stack = reinterpret_cast<uptr>(TRY(from.try_retype(user_stack_size + granule, granule))) + granule;
     u8* region = static_cast<u8*>(TRY(from.try_retype(stack_size + granule, granule)));
     Task* task = TRY(from.try_create<Task>(Badge<Executor>(), from, parameters));
     if (in_domain) {

@@ -36,6 +36,7 @@ ErrorOr<i32> hostile_forge(Bundle&);
 ErrorOr<i32> hostile_frame(Bundle&);
 ErrorOr<i32> hostile_execute(Bundle&);
 ErrorOr<i32> hostile_privileged(Bundle&);
+ErrorOr<i32> hostile_overflow(Bundle&);
 ErrorOr<i32> isolation_witness(Bundle&);
 
 }

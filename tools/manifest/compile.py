@@ -508,12 +508,16 @@ def check_manifest(source, manifest, composition, image=None):
         source.require(name == image, "image", f"says '{name}', but the manifest belongs to image '{image}' "
                        f"(its folder): set \"image\": \"{image}\"")
     tasks = source.list(manifest["tasks"], "tasks")
+    every_service = set()
     source.require(len(tasks) <= MAX_TASKS, "tasks", f"at most {MAX_TASKS} tasks (initd's signal bits)")
     if composition.config is not None and composition.config.get("CONFIG_DOMAIN_EVERY_SERVICE") == "y":
-        # Every service that names no domain gets one of its own, as "domain": true would.
-        for task in tasks:
+        # Every service that names no domain runs in a domain of its component's own (named after
+        # the component's folder, found below): a component's data belongs to one domain, so its
+        # services share it.
+        for index, task in enumerate(tasks):
             if isinstance(task, dict) and task.get("kind") == "service" and "domain" not in task:
                 task["domain"] = True
+                every_service.add(index)
     connections = source.object(manifest.get("connections", {}), "connections")
     for connection, spec in connections.items():
         field = f"connections.{printable(connection)}"
@@ -535,6 +539,15 @@ def check_manifest(source, manifest, composition, image=None):
         source.require(spec["schema"] in schemas, f"connections.{connection}.schema",
                        f"no footprint of this manifest's tasks describes schema {spec['schema']}")
     check_ring_ends(source, tasks, connections)
+    # ... and so do the other Tasks of those components (a client check in the same component).
+    service_folders = {component_folder(composition.srctree, used[index]) for index in every_service}
+    for index, task in enumerate(tasks):
+        if "domain" not in task and component_folder(composition.srctree, used[index]) in service_folders:
+            every_service.add(index)
+    for index in sorted(every_service):
+        task = tasks[index]
+        task["domain"] = os.path.basename(component_folder(composition.srctree, used[index]))
+        source.string(task["domain"], f"tasks[{index}] ({task['name']}).domain", NAME, NAME_RULE)
     domains = check_domains(source, tasks, used, composition.srctree)
     return connections, schemas, used, domains
 

@@ -431,7 +431,7 @@ def check_domain(source, field, task, composition):
         return
     if composition.config.get("CONFIG_PLATFORM_HOSTED") == "y":
         source.fail(where, f"task {task['name']} asks for a protection domain, and the hosted platform has none "
-                           f"(docs/adr/protection-domains.md): run this image on x86_64 or aarch64")
+                           f"(docs/adr/0009-protection-domains.md): run this image on x86_64 or aarch64")
     setting = composition.config.get("CONFIG_DOMAINS")
     source.require(setting == "y", where,
                    f"task {task['name']} asks for a protection domain, but the configuration has CONFIG_DOMAINS "

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * Hosted has no protection domains (docs/adr/protection-domains.md: the configuration refuses
+ * Hosted has no protection domains (docs/adr/0009-protection-domains.md: the configuration refuses
  * CONFIG_DOMAINS here), so every Task runs as plain code in the process and kernel calls stay
  * function calls.
  */

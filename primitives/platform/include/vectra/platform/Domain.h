@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The platform side of protection domains (CONFIG_DOMAINS, docs/adr/protection-domains.md).
+ * The platform side of protection domains (CONFIG_DOMAINS, docs/adr/0009-protection-domains.md).
  * A domain is an address space: the kernel's own mappings, kept privileged-only, plus the
  * pages the domain may touch from user mode (ring 3 / EL0), each with its access. The kernel
  * decides what is mapped (vectra/Domain.h); the platform builds the page tables, switches to

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * Protection domains, the kernel side (CONFIG_DOMAINS; docs/adr/protection-domains.md). A
+ * Protection domains, the kernel side (CONFIG_DOMAINS; docs/adr/0009-protection-domains.md). A
  * domain is a named address space shared by the Tasks spawned into it. It maps, for user mode:
  * the image's code (read, execute) and constants (read), the data section of the component it
  * runs (read, write), each member's user stack (read, write), and the memory of every MemCap

@@ -1,9 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * What the hostile Tasks share: printing through their console (ordinary system calls, trapped
- * from their domain) and, for the attacks that forge words the system interface would never
- * build, one hand-made CallFrame in the kernel's encoding (vectra/CallFrame.h), entered through
+ * For the attacks that forge words the system interface would never build: one hand-made
+ * CallFrame in the kernel's encoding (vectra/CallFrame.h), entered through
  * the same gate every system call uses.
  */
 
@@ -11,8 +10,6 @@
 
 #include <string_view>
 #include <vectra/CallFrame.h>
-#include <vectra/FixedString.h>
-#include <vectra/Format.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 
@@ -31,15 +28,6 @@ inline CallFrame forged(Call number, std::initializer_list<u64> arguments)
         frame.arguments[index++] = argument;
     kernel::enter(frame);
     return frame;
-}
-
-template<typename... Arguments>
-ErrorOr<void> say(ConsoleCap const& console, fmt::format_string<Arguments...> format, Arguments&&... arguments)
-{
-    FixedString<200> line;
-    format_into(line, format, std::forward<Arguments>(arguments)...);
-    line.append("\n");
-    return system::console_write(console, line.view());
 }
 
 }

@@ -47,9 +47,9 @@ ErrorOr<i32> hostile_read(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     uptr target = reinterpret_cast<uptr>(__image_end);
-    TRY(say(console, "hostile-read: reading the root Reticle (initd's Task and stack) at {:#x}", target));
+    TRY(print_line(console, "hostile-read: reading the root Reticle (initd's Task and stack) at {:#x}", target));
     u8 value = read_byte(target);
-    TRY(say(console, "hostile-read: read {} from the kernel's memory", value));
+    TRY(print_line(console, "hostile-read: read {} from the kernel's memory", value));
     return 1;
 }
 
@@ -59,13 +59,13 @@ ErrorOr<i32> hostile_ring(Bundle& bundle)
     auto ring = TRY(bundle.take<RingCap>("bait"));
     auto slots = TRY(system::ring_slot_memory(ring));
     auto address = reinterpret_cast<uptr>(slots.data());
-    TRY(say(console, "hostile-ring: the Ring it holds has {} bytes of slots at {:#x}", slots.size(), address));
+    TRY(print_line(console, "hostile-ring: the Ring it holds has {} bytes of slots at {:#x}", slots.size(), address));
     write_byte(address + 16, 0x41);
-    TRY(say(console, "hostile-ring: wrote into a slot of the Ring it holds"));
+    TRY(print_line(console, "hostile-ring: wrote into a slot of the Ring it holds"));
     TRY(system::remove(std::move(ring)));
-    TRY(say(console, "hostile-ring: removed its RingCap; writing the same slot again"));
+    TRY(print_line(console, "hostile-ring: removed its RingCap; writing the same slot again"));
     write_byte(address + 16, 0x42);
-    TRY(say(console, "hostile-ring: wrote into a Ring it no longer holds"));
+    TRY(print_line(console, "hostile-ring: wrote into a Ring it no longer holds"));
     return 1;
 }
 
@@ -76,14 +76,14 @@ ErrorOr<i32> hostile_memcap(Bundle& bundle)
     auto writable = TRY(system::create_memory(memory, 4096));
     auto shared = reinterpret_cast<uptr>(TRY(system::map_memory(writable)).data());
     write_byte(shared, 42);
-    TRY(say(console, "hostile-memcap: wrote 42 through its writable MemCap at {:#x}", shared));
+    TRY(print_line(console, "hostile-memcap: wrote 42 through its writable MemCap at {:#x}", shared));
     /* A MemCap made read-only from the start: mapped read-only. */
     auto read_only = TRY(system::create_memory(memory, 4096, RightRead));
     auto base = reinterpret_cast<uptr>(TRY(system::map_memory_read_only(read_only)).data());
-    TRY(say(console, "hostile-memcap: read {} through its read-only MemCap at {:#x}", read_byte(base), base));
-    TRY(say(console, "hostile-memcap: writing through the read-only MemCap"));
+    TRY(print_line(console, "hostile-memcap: read {} through its read-only MemCap at {:#x}", read_byte(base), base));
+    TRY(print_line(console, "hostile-memcap: writing through the read-only MemCap"));
     write_byte(base, 43);
-    TRY(say(console, "hostile-memcap: wrote a read-only MemCap"));
+    TRY(print_line(console, "hostile-memcap: wrote a read-only MemCap"));
     return 1;
 }
 
@@ -96,10 +96,10 @@ ErrorOr<i32> hostile_revoke(Bundle& bundle)
     auto copy = TRY(system::attenuate(original, RightRead));
     auto base = reinterpret_cast<uptr>(TRY(system::map_memory_read_only(copy)).data());
     write_byte(base, 7);
-    TRY(say(console, "hostile-revoke: read {} through its read-only copy at {:#x}", read_byte(base), base));
+    TRY(print_line(console, "hostile-revoke: read {} through its read-only copy at {:#x}", read_byte(base), base));
     TRY(system::remove(std::move(original)));
-    TRY(say(console, "hostile-revoke: removed the original (and with it the copy); reading through the copy"));
-    TRY(say(console, "hostile-revoke: read {} after the copy was revoked", read_byte(base)));
+    TRY(print_line(console, "hostile-revoke: removed the original (and with it the copy); reading through the copy"));
+    TRY(print_line(console, "hostile-revoke: read {} after the copy was revoked", read_byte(base)));
     return 1;
 }
 
@@ -111,9 +111,9 @@ ErrorOr<i32> hostile_forge(Bundle& bundle)
     int refused = 0;
     auto expect_refusal = [&](std::string_view attempt, CallFrame const& frame) -> ErrorOr<void> {
         if (frame.error == 0)
-            return say(console, "hostile-forge: {}: NOT refused", attempt);
+            return print_line(console, "hostile-forge: {}: NOT refused", attempt);
         ++refused;
-        return say(console, "hostile-forge: {}: refused ({})", attempt, error_code_name(ErrorCode(frame.error)));
+        return print_line(console, "hostile-forge: {}: refused ({})", attempt, error_code_name(ErrorCode(frame.error)));
     };
     std::string_view text = "forged\n";
     auto text_address = reinterpret_cast<uptr>(text.data());
@@ -131,7 +131,7 @@ ErrorOr<i32> hostile_forge(Bundle& bundle)
     TRY(expect_refusal("take a slot its Bundle does not hold", forged(Call::BundleTake,
         { reinterpret_cast<uptr>(text.data()), 6, u64(CapabilityClass::Reticle) })));
     TRY(expect_refusal("an unknown kernel call", forged(Call(999), {})));
-    TRY(say(console, "hostile-forge: {} of 9 attempts refused", refused));
+    TRY(print_line(console, "hostile-forge: {} of 9 attempts refused", refused));
     return refused == 9 ? 0 : 1;
 }
 
@@ -140,10 +140,10 @@ ErrorOr<i32> hostile_frame(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     /* Constants are readable in every domain but never writable: the kernel may not write its results there. */
     static constexpr CallFrame constant_frame { u64(Call::MonotonicNow), {}, 0, nullptr, {} };
-    TRY(say(console, "hostile-frame: a kernel call with its frame in read-only constants at {:#x}",
+    TRY(print_line(console, "hostile-frame: a kernel call with its frame in read-only constants at {:#x}",
         reinterpret_cast<uptr>(&constant_frame)));
     kernel::enter(const_cast<CallFrame&>(constant_frame));
-    TRY(say(console, "hostile-frame: the kernel wrote into read-only constants"));
+    TRY(print_line(console, "hostile-frame: the kernel wrote into read-only constants"));
     return 1;
 }
 
@@ -151,9 +151,9 @@ ErrorOr<i32> hostile_execute(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto* code = reinterpret_cast<void (*)()>(reinterpret_cast<uptr>(&s_code_in_data[0]));
-    TRY(say(console, "hostile-execute: calling code in its data section at {:#x}", reinterpret_cast<uptr>(code)));
+    TRY(print_line(console, "hostile-execute: calling code in its data section at {:#x}", reinterpret_cast<uptr>(code)));
     code();
-    TRY(say(console, "hostile-execute: executed its data"));
+    TRY(print_line(console, "hostile-execute: executed its data"));
     return 1;
 }
 
@@ -170,8 +170,8 @@ ErrorOr<i32> hostile_execute(Bundle& bundle)
 ErrorOr<i32> hostile_overflow(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
-    TRY(say(console, "hostile-overflow: recursing without end on its user stack"));
-    TRY(say(console, "hostile-overflow: came back from depth {}", descend(0)));
+    TRY(print_line(console, "hostile-overflow: recursing without end on its user stack"));
+    TRY(print_line(console, "hostile-overflow: came back from depth {}", descend(0)));
     return 1;
 }
 
@@ -179,13 +179,13 @@ ErrorOr<i32> hostile_privileged(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
 #if defined(__x86_64__)
-    TRY(say(console, "hostile-privileged: cli"));
+    TRY(print_line(console, "hostile-privileged: cli"));
     asm volatile("cli");
 #else
-    TRY(say(console, "hostile-privileged: msr daifset, #2"));
+    TRY(print_line(console, "hostile-privileged: msr daifset, #2"));
     asm volatile("msr daifset, #2");
 #endif
-    TRY(say(console, "hostile-privileged: masked interrupts from user mode"));
+    TRY(print_line(console, "hostile-privileged: masked interrupts from user mode"));
     return 1;
 }
 

@@ -32,6 +32,7 @@ function(vectra_boot_manifest image output)
     execute_process(COMMAND ${VECTRA_PYTHON} ${compiler} --manifest ${manifest} --srctree ${CMAKE_SOURCE_DIR}
             --output ${output} --image ${image} --config ${CMAKE_BINARY_DIR}/.config
             --include-dirs ${folder}/boot_manifest_includes.txt
+            --linker-fragment ${folder}/domain_sections.ld
         RESULT_VARIABLE result ERROR_VARIABLE errors)
     if(NOT result EQUAL 0)
         vectra_fail_with_lines("${errors}")
@@ -39,6 +40,7 @@ function(vectra_boot_manifest image output)
     # The image's manifest object: initd's headers and flags, and the include folders of the
     # components whose footprints describe the schemas its connections name.
     add_library(vectra_boot_manifest_${image} OBJECT ${output})
+    set_target_properties(vectra_boot_manifest_${image} PROPERTIES VECTRA_MANIFEST_FOLDER ${folder})
     target_link_libraries(vectra_boot_manifest_${image} PRIVATE vectra_initd)
     file(READ ${folder}/boot_manifest_includes.txt schema_includes)
     target_include_directories(vectra_boot_manifest_${image} PRIVATE ${schema_includes})

@@ -130,9 +130,20 @@ function(vectra_link_image target folder manifest)
         if(NOT script)
             message(FATAL_ERROR "the platform component did not set VECTRA_LINKER_SCRIPT")
         endif()
-        set_target_properties(${target} PROPERTIES LINK_DEPENDS ${script})
+        # The linker script INCLUDEs domain_sections.ld: each protection domain's component data
+        # apart. tools/manifest/compile.py writes it beside the image's generated boot manifest,
+        # whose folder joins this link's search path (each image of a shared build finds its own);
+        # without a manifest there are no domains and the fragment only names the empty range.
+        if(manifest)
+            get_target_property(generated ${manifest} VECTRA_MANIFEST_FOLDER)
+        else()
+            set(generated ${VECTRA_GENERATED_DIR})
+            vectra_write_if_changed(${generated}/domain_sections.ld
+                "__domain_data_start = ALIGN(4096);\n__domain_data_end = __domain_data_start;\n")
+        endif()
+        set_target_properties(${target} PROPERTIES LINK_DEPENDS "${script};${generated}/domain_sections.ld")
         target_link_options(${target} PRIVATE
-            -nostdlib -static -fuse-ld=lld
+            -nostdlib -static -fuse-ld=lld -Wl,-L,${generated}
             -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections
             -Wl,-T,${script} -Wl,-Map,${folder}/vectra.map)
         target_link_libraries(${target} PRIVATE ${VECTRA_LIBGCC})
@@ -162,4 +173,14 @@ function(vectra_check_no_heap image components)
     add_custom_command(TARGET ${image} POST_BUILD
         COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tools/checks/no_heap.py @${CMAKE_BINARY_DIR}/no-heap-objects.txt
         VERBATIM)
+endfunction()
+
+function(vectra_write_if_changed path content)
+    if(EXISTS ${path})
+        file(READ ${path} existing)
+        if(existing STREQUAL content)
+            return()
+        endif()
+    endif()
+    file(WRITE ${path} "${content}")
 endfunction()

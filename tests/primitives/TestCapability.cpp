@@ -169,3 +169,67 @@ TEST_CASE("deleting a carved Reticle's original capability frees its parent for 
     REQUIRE(arena.reticle().live_contents() == 0);
     REQUIRE_FALSE(arena.reticle().try_reclaim().is_error());
 }
+
+namespace {
+
+/* Records what a protection domain would: after each change, the rights the space holds over the object. */
+struct RecordingObserver final : SpaceObserver {
+    void capabilities_changed(CapabilitySpace& space, KernelObject& object, CapabilityClass capability_class) override
+    {
+        ++changes;
+        held = space.rights_over(object, capability_class);
+        last = &object;
+    }
+    int changes { 0 };
+    Rights held { 0 };
+    KernelObject* last { nullptr };
+};
+
+}
+
+TEST_CASE("a space observer hears every entry that enters or leaves, with the rights still held")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    RecordingObserver observer;
+    spaces.second.set_observer(&observer);
+    auto original = MemoryObject::try_create(arena.reticle(), spaces.first, 4096).release_value();
+    auto* object = spaces.first.lookup(original, 0).value();
+    REQUIRE(observer.changes == 0); /* the other space is not observed */
+    /* Memory objects occupy whole pages, so a domain can map one alone. */
+    REQUIRE(reinterpret_cast<uptr>(object->pages().data()) % 4096 == 0);
+    REQUIRE(object->pages().size() == 4096);
+
+    auto copy = spaces.first.copy_to(spaces.second, original, RightRead | RightWrite | RightGrant).release_value();
+    REQUIRE(observer.changes == 1);
+    REQUIRE(observer.last == object);
+    REQUIRE(observer.held == (RightRead | RightWrite | RightGrant));
+    auto narrowed = spaces.second.attenuate(copy, RightRead).release_value();
+    REQUIRE(observer.held == (RightRead | RightWrite | RightGrant));
+    REQUIRE(!spaces.second.remove(std::move(copy)).is_error());
+    /* Removing the copy removed what was derived from it too: nothing is held any more. */
+    REQUIRE(observer.held == 0);
+    REQUIRE(spaces.second.lookup(narrowed, 0).error().code() == ErrorCode::StaleHandle);
+
+    /* Revocation from the other space reaches the observed one. */
+    auto again = spaces.first.copy_to(spaces.second, original, RightRead).release_value();
+    REQUIRE(observer.held == RightRead);
+    int before = observer.changes;
+    REQUIRE(spaces.first.revoke(original).value() == 1);
+    REQUIRE(observer.changes == before + 1);
+    REQUIRE(observer.held == 0);
+    (void)again;
+
+    /* Ring slots are whole pages too; clearing the space (a Task exiting) is heard as well. */
+    auto ring = Ring::try_create(arena.reticle(), 8, 64, 1).release_value();
+    REQUIRE(reinterpret_cast<uptr>(ring->slot_memory().data()) % 4096 == 0);
+    REQUIRE(ring->slot_memory().size() == 4096);
+    auto ring_handle = spaces.first.mint<CapabilityClass::Ring>(ring, RightSend | RightGrant).release_value();
+    auto ring_copy = spaces.first.copy_to(spaces.second, ring_handle, RightSend).release_value();
+    REQUIRE(observer.last == ring);
+    REQUIRE(observer.held == RightSend);
+    (void)ring_copy;
+    spaces.second.clear();
+    REQUIRE(observer.held == 0);
+    spaces.second.set_observer(nullptr);
+}

@@ -298,3 +298,39 @@ TEST_CASE("across two threads no doorbell or space bit is ever lost")
     REQUIRE(in_order);
     REQUIRE(expected == count);
 }
+
+namespace {
+
+/* What a protection domain watches: the rights its space holds over each object, after every change. */
+struct SpaceWatch final : SpaceObserver {
+    void capabilities_changed(CapabilitySpace& space, KernelObject& object, CapabilityClass capability_class) override
+    {
+        if (capability_class == CapabilityClass::Memory)
+            memory_rights = space.rights_over(object, capability_class);
+    }
+    Rights memory_rights { 0 };
+};
+
+}
+
+TEST_CASE("a MemCap delivered through a Ring slot, and leaving with its receiver's exit, is heard by the receiver's observer")
+{
+    Pair pair(4, 64);
+    SpaceWatch watch;
+    pair.consumer_space.set_observer(&watch);
+    pair.producer_space.set_observer(nullptr);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    auto memory = MemoryObject::try_create(pair.arena.reticle(), pair.producer_space, 4096).release_value();
+    auto copy = pair.producer_space.attenuate(memory, RightRead | RightGrant | RightRevoke).release_value();
+    REQUIRE_FALSE(sender.try_send_copy(as_bytes("payload"), pair.producer_space, copy, RightRead).is_error());
+    REQUIRE(watch.memory_rights == 0); /* in flight: in nobody's space */
+    u8 buffer[64];
+    auto received = receiver.try_receive(buffer, &pair.consumer_space).release_value();
+    REQUIRE(received.has_capability);
+    REQUIRE(watch.memory_rights == RightRead); /* delivered: mapped read-only in a domain */
+    /* The sender revokes what it handed out: the receiver's copy goes, and is heard going. */
+    REQUIRE(pair.producer_space.revoke(copy).value() == 1);
+    REQUIRE(watch.memory_rights == 0);
+    pair.consumer_space.set_observer(nullptr);
+}

@@ -232,6 +232,32 @@ class StrictnessTest(KconfigTestCase):
         self.assertIn("2 problem(s)", errors)
 
 
+class RepositoryTest(KconfigTestCase):
+    """The repository's own Kconfig tree, for rules that live in it."""
+
+    def generate_repository(self, platform, settings):
+        arguments = ["generate", "--kconfig", os.path.join(ROOT, "Kconfig"), "--srctree", ROOT,
+                     "--out-config", self.output(".config"),
+                     "--out-header", self.output("generated/vectra/config.h"),
+                     "--out-cmake", self.output("generated/config.cmake"),
+                     "--out-deps", self.output("generated/kconfig-deps.txt"),
+                     "--fragment", os.path.join(ROOT, "platforms", platform, "defconfig")]
+        for setting in settings:
+            arguments += ["--set", setting]
+        return self.run_tool(*arguments)
+
+    def test_hosted_refuses_protection_domains_in_one_line(self):
+        result = self.generate_repository("hosted", ["CONFIG_DOMAINS=y"])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("error: CONFIG_DOMAINS=y (--set) did not take effect: depends on !PLATFORM_HOSTED, "
+                      "and PLATFORM_HOSTED is y\n", result.stderr)
+        for platform in ("x86_64", "aarch64"):
+            with self.subTest(platform=platform):
+                result = self.generate_repository(platform, ["CONFIG_DOMAINS=y"])
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertIn("CONFIG_DOMAINS=y\n", self.read(".config"))
+
+
 class OutputTest(KconfigTestCase):
     def test_header(self):
         self.generate_ok(self.standard_fragments(), ["CONFIG_COUNT=5"])

@@ -230,6 +230,97 @@ class CompositionTest(unittest.TestCase):
         manifest["tasks"][0]["entry"] = "vfds"
         self.refused("did you mean 'vfsd'?", manifest=manifest)
 
+    def test_protection_domains(self):
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][0]["domain"] = True
+        domains = {"CONFIG_DOMAINS": "y"}
+        # The kernel stack a Task in a domain also needs comes out of its Reticle: the smallest
+        # Reticle that holds vfsd without a domain is refused with one.
+        plain = copy.deepcopy(MINIMAL)
+        while True:
+            plain["tasks"][0]["reticle_kib"] -= 1
+            try:
+                self.compile(manifest=plain, config=domains)
+            except compiler.ManifestError:
+                break
+        manifest["tasks"][0]["reticle_kib"] = plain["tasks"][0]["reticle_kib"] + 1
+        self.refused("tasks[0] (vfsd).reticle_kib", "20 KiB kernel stack and user-stack guard (in a domain)", manifest=manifest,
+                     config=domains)
+        manifest["tasks"][0]["reticle_kib"] += 20
+        with tempfile.TemporaryDirectory() as folder:
+            manifest_path = os.path.join(folder, "manifest.json")
+            with open(manifest_path, "w", encoding="utf-8") as handle:
+                json.dump(manifest, handle)
+            fragment = os.path.join(folder, "domain_sections.ld")
+            compiler.compile_manifest(manifest_path, ROOT, os.path.join(folder, "out.cpp"), linker_fragment=fragment)
+            with open(os.path.join(folder, "out.cpp"), encoding="utf-8") as handle:
+                text = handle.read()
+            with open(fragment, encoding="utf-8") as handle:
+                sections = handle.read()
+        self.assertIn('{ "vfsd", __vectra_domain_0_start, __vectra_domain_0_end }', text)
+        self.assertIn("&domains[0] }", text)
+        self.assertIn("*services/vfsd/CMakeFiles/*(.data .data.* .bss .bss.* COMMON)", sections)
+        self.assertIn("__domain_data_end = ALIGN(4096);", sections)
+        self.compile(manifest=manifest, config=domains)
+
+    def test_every_service_in_a_domain_of_its_own(self):
+        config = {"CONFIG_DOMAINS": "y", "CONFIG_DOMAIN_EVERY_SERVICE": "y"}
+        # vfsd (a service) gets a domain; the check Task stays out of any.
+        manifest = copy.deepcopy(MINIMAL)
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "manifest.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(manifest, handle)
+            config_path = os.path.join(folder, ".config")
+            with open(config_path, "w", encoding="utf-8") as handle:
+                for name, value in dict(self.CONFIG, **config).items():
+                    handle.write(f"{name}={value}\n")
+            output = os.path.join(folder, "out.cpp")
+            compiler.compile_manifest(path, ROOT, output, image="minimal", config_path=config_path)
+            with open(output, encoding="utf-8") as handle:
+                text = handle.read()
+        self.assertIn('{ "vfsd", __vectra_domain_0_start, __vectra_domain_0_end }', text)
+        self.assertEqual(text.count("&domains[0]"), 1)
+
+    def test_domains_need_the_configuration_and_refuse_hosted(self):
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][1]["domain"] = "checks"
+        self.refused("tasks[1] (selfcheck).domain", "task selfcheck asks for a protection domain",
+                     "CONFIG_DOMAINS unset", "add CONFIG_DOMAINS=y", manifest=manifest)
+        self.refused("the hosted platform has none", manifest=manifest,
+                     config={"CONFIG_DOMAINS": "y", "CONFIG_PLATFORM_HOSTED": "y"})
+        manifest["tasks"][1]["domain"] = False
+        self.compile(manifest=manifest)
+
+    def test_malformed_domains_are_one_line(self):
+        manifest = copy.deepcopy(MINIMAL)
+        for value, reason in ((3, "must be true, false or a domain name, not a number"),
+                              ("Upper Case", "is not 1-31 of [a-z0-9_-]"), ("x\n", "control character"),
+                              (None, "not null")):
+            manifest["tasks"][0]["domain"] = value
+            self.refused("tasks[0] (vfsd).domain", reason.replace("not null", "not null"), manifest=manifest,
+                         config={"CONFIG_DOMAINS": "y"})
+
+    def test_a_component_data_section_belongs_to_one_domain(self):
+        config = {"CONFIG_DOMAINS": "y", "CONFIG_COMPONENT_CRASHTEST": "y"}
+        manifest = copy.deepcopy(MINIMAL)
+        console = {"class": "DeviceCap", "device": "console", "rights": ["write"]}
+        for name, entry in (("faulter", "crash_fault"), ("panicker", "crash_panic")):
+            manifest["tasks"].append({"name": name, "entry": entry, "kind": "check", "reticle_kib": 128,
+                                      "stack_kib": 16, "bundle": {"console": console}, "expect": "faulted"})
+        manifest["tasks"][2]["domain"] = "one"
+        manifest["tasks"][3]["domain"] = "two"
+        self.refused("tasks[3] (panicker).domain", "runs component components/crashtest in domain two",
+                     "task faulter runs it in domain one", manifest=manifest, config=config)
+        del manifest["tasks"][3]["domain"]
+        self.refused("outside any domain", manifest=manifest, config=config)
+        manifest["tasks"][3]["domain"] = "one"
+        self.compile(manifest=manifest, config=config)
+        # One domain, two components: each needs its own data section, so its own domain.
+        manifest["tasks"][1]["domain"] = "one"
+        self.refused("tasks[2] (faulter).domain", "domain one already runs component services/initd",
+                     manifest=manifest, config=config)
+
     def test_every_footprint_names_its_kconfig_symbol(self):
         footprints = compiler.find_footprints(ROOT)
         self.assertIn("vfsd", footprints)

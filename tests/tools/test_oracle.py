@@ -75,6 +75,22 @@ class OracleParsing(unittest.TestCase):
             with self.subTest(changes=changes), self.assertRaises(oracle.OracleError):
                 make_oracle(**changes)
 
+    def test_overlays_name_the_platforms_each_variant_runs_on(self):
+        self.assertEqual(make_oracle().overlays, ())
+        parsed = make_oracle(overlays={"domains": ["x86_64", "aarch64"]})
+        self.assertEqual(parsed.overlays, (("domains", ("x86_64", "aarch64")),))
+        for bad in (["domains"], {"domains": "x86_64"}, {"domains": [1]}):
+            with self.subTest(overlays=bad), self.assertRaises(oracle.OracleError) as raised:
+                make_oracle(overlays=bad)
+            self.assertIn('"overlays"', str(raised.exception))
+
+    def test_every_overlay_an_oracle_names_exists(self):
+        import json
+        for path in sorted((HERE.parent.parent / "images").glob("*/oracle.json")):
+            for name, _ in oracle.Oracle.parse(json.loads(path.read_text()), str(path)).overlays:
+                with self.subTest(image=path.parent.name, overlay=name):
+                    self.assertTrue((HERE.parent.parent / "images" / "overlays" / f"{name}.conf").exists())
+
     def test_the_repository_oracles_parse(self):
         import json
         for path in sorted((HERE.parent.parent / "images").glob("*/oracle.json")):

@@ -66,7 +66,9 @@ SYMBOL_RULE = "a Kconfig symbol, CONFIG_[A-Z0-9_]+"
 REGISTRATION = re.compile(r"^\s*VECTRA_TASK_ENTRY\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*;", re.MULTILINE)
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h")
 
-TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect"}
+TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain"}
+DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
+FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
 GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line"}
 FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory"}
 NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
@@ -339,6 +341,9 @@ def check_memory(source, field, task, footprint_source, footprint, composition):
         terms.append(f"{symbol}={raw}")
         parts.append(f"{size} B x {symbol}")
     needed = task["stack_kib"] + GUARD_KIB + memory["fixed_kib"] + math.ceil(total_bytes / 1024)
+    if task.get("domain") not in (None, False):
+        needed += DOMAIN_EXTRA_KIB
+        parts.append(f"{DOMAIN_EXTRA_KIB} KiB kernel stack and user-stack guard (in a domain)")
     if task["reticle_kib"] < needed:
         source.fail(field, f"{task['reticle_kib']} KiB is less than the {needed} KiB task {task['name']} needs with "
                     f"{', '.join(terms) or 'its configuration'} ({task['stack_kib']} KiB stack + {GUARD_KIB} KiB guard + "
@@ -404,7 +409,72 @@ def check_task(source, index, task, connections, composition, schemas):
             source.require(grant.get("device") == need.get("device") == "console", f"{where}.device",
                            "only the console device exists in this build")
     check_memory(source, f"{field}.reticle_kib", task, footprint_source, footprint, composition)
+    check_domain(source, field, task, composition)
     return footprint_source.path
+
+
+def check_domain(source, field, task, composition):
+    """`domain`: true (a domain of the Task's own, named after it), a domain name several Tasks
+    share, or false/absent (none). Only with CONFIG_DOMAINS=y, which the hosted platform lacks."""
+    if "domain" not in task:
+        return
+    value = task["domain"]
+    where = f"{field}.domain"
+    if isinstance(value, bool):
+        if not value:
+            return
+    else:
+        source.require(isinstance(value, str), where,
+                       f"must be true, false or a domain name, not {kind_of(value)}")
+        source.string(value, where, NAME, NAME_RULE)
+    if composition.config is None:
+        return
+    if composition.config.get("CONFIG_PLATFORM_HOSTED") == "y":
+        source.fail(where, f"task {task['name']} asks for a protection domain, and the hosted platform has none "
+                           f"(docs/adr/0009-protection-domains.md): run this image on x86_64 or aarch64")
+    setting = composition.config.get("CONFIG_DOMAINS")
+    source.require(setting == "y", where,
+                   f"task {task['name']} asks for a protection domain, but the configuration has CONFIG_DOMAINS "
+                   f"{'unset' if setting in (None, 'n') else '=' + setting}: add CONFIG_DOMAINS=y to the image's "
+                   f"defconfig")
+
+
+def domain_of(task):
+    """The domain a Task runs in: its own name for `true`, the given name, or None."""
+    value = task.get("domain")
+    if value is True:
+        return task["name"]
+    return value if isinstance(value, str) else None
+
+
+def component_folder(srctree, footprint_path):
+    return os.path.relpath(os.path.dirname(os.path.abspath(footprint_path)), os.path.abspath(srctree)).replace(os.sep, "/")
+
+
+def check_domains(source, tasks, used, srctree):
+    """A domain maps one component's data section, and that section belongs to one domain: every
+    Task of a component in a domain runs in that domain. Returns [(domain, folder)] in order."""
+    domains, folder_domain, folder_task = {}, {}, {}
+    for index, (task, footprint_path) in enumerate(zip(tasks, used)):
+        folder = component_folder(srctree, footprint_path)
+        domain = domain_of(task)
+        field = f"tasks[{index}] ({task['name']}).domain"
+        if folder in folder_domain and folder_domain[folder] != domain:
+            other = folder_task[folder]
+            source.fail(field, f"task {task['name']} runs component {folder} "
+                               f"{'in domain ' + domain if domain else 'outside any domain'}, but task {other} runs it "
+                               f"{'in domain ' + folder_domain[folder] if folder_domain[folder] else 'outside any domain'}"
+                               f": a component's data belongs to one domain, so its Tasks share it (or none does)")
+        folder_domain[folder], folder_task[folder] = domain, task["name"]
+        if domain is None:
+            continue
+        source.require(FOLDER.fullmatch(folder), field, f"component folder {shown(folder)} is not a plain path")
+        if domain in domains:
+            source.require(domains[domain] == folder, field,
+                           f"domain {domain} already runs component {domains[domain]}; a domain runs one component "
+                           f"(its data section), so task {task['name']} ({folder}) needs a domain of its own")
+        domains[domain] = folder
+    return list(domains.items())
 
 
 def check_ring_ends(source, tasks, connections):
@@ -438,7 +508,16 @@ def check_manifest(source, manifest, composition, image=None):
         source.require(name == image, "image", f"says '{name}', but the manifest belongs to image '{image}' "
                        f"(its folder): set \"image\": \"{image}\"")
     tasks = source.list(manifest["tasks"], "tasks")
+    every_service = set()
     source.require(len(tasks) <= MAX_TASKS, "tasks", f"at most {MAX_TASKS} tasks (initd's signal bits)")
+    if composition.config is not None and composition.config.get("CONFIG_DOMAIN_EVERY_SERVICE") == "y":
+        # Every service that names no domain runs in a domain of its component's own (named after
+        # the component's folder, found below): a component's data belongs to one domain, so its
+        # services share it.
+        for index, task in enumerate(tasks):
+            if isinstance(task, dict) and task.get("kind") == "service" and "domain" not in task:
+                task["domain"] = True
+                every_service.add(index)
     connections = source.object(manifest.get("connections", {}), "connections")
     for connection, spec in connections.items():
         field = f"connections.{printable(connection)}"
@@ -460,7 +539,17 @@ def check_manifest(source, manifest, composition, image=None):
         source.require(spec["schema"] in schemas, f"connections.{connection}.schema",
                        f"no footprint of this manifest's tasks describes schema {spec['schema']}")
     check_ring_ends(source, tasks, connections)
-    return connections, schemas, used
+    # ... and so do the other Tasks of those components (a client check in the same component).
+    service_folders = {component_folder(composition.srctree, used[index]) for index in every_service}
+    for index, task in enumerate(tasks):
+        if "domain" not in task and component_folder(composition.srctree, used[index]) in service_folders:
+            every_service.add(index)
+    for index in sorted(every_service):
+        task = tasks[index]
+        task["domain"] = os.path.basename(component_folder(composition.srctree, used[index]))
+        source.string(task["domain"], f"tasks[{index}] ({task['name']}).domain", NAME, NAME_RULE)
+    domains = check_domains(source, tasks, used, composition.srctree)
+    return connections, schemas, used, domains
 
 
 # Emitting --------------------------------------------------------------------------------------
@@ -486,7 +575,26 @@ def cxx_name(text):
     return text
 
 
-def emit(manifest, connections, schemas, output):
+def emit_linker_fragment(domains, path):
+    """Each domain's component data (.data, .bss) in page-aligned output sections of its own,
+    between __domain_data_start and __domain_data_end (INCLUDEd by the platform linker scripts)."""
+    lines = ["/* Generated by tools/manifest/compile.py from the image's manifest.json. Do not edit. */",
+             "__domain_data_start = ALIGN(4096);"]
+    for index, (domain, folder) in enumerate(domains):
+        if not FOLDER.fullmatch(folder):
+            raise ManifestError(f"internal: {shown(folder)} is not a folder path")
+        lines += [f"/* domain {domain}: {folder} */",
+                  f".vectra.domain.{index} : ALIGN(4096) {{",
+                  f"    __vectra_domain_{index}_start = .;",
+                  f"    *{folder}/CMakeFiles/*(.data .data.* .bss .bss.* COMMON)",
+                  "    . = ALIGN(4096);",
+                  f"    __vectra_domain_{index}_end = .;",
+                  "}"]
+    lines += ["__domain_data_end = ALIGN(4096);", ""]
+    write_if_changed(path, "\n".join(lines))
+
+
+def emit(manifest, connections, schemas, output, domains=()):
     tasks = manifest["tasks"]
     connection_names = list(connections)
     headers = sorted({schemas[connections[c]["schema"]]["header"] for c in connection_names})
@@ -521,6 +629,15 @@ def emit(manifest, connections, schemas, output):
                 connection_index = connection_names.index(grant["connection"])
             lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights} }},")
         lines.append("};")
+    domain_names = [domain for domain, _ in domains]
+    for index in range(len(domains)):
+        lines.append(f"extern \"C\" char __vectra_domain_{index}_start[];")
+        lines.append(f"extern \"C\" char __vectra_domain_{index}_end[];")
+    if domains:
+        lines.append("constexpr DomainSpec domains[] = {")
+        for index, domain in enumerate(domain_names):
+            lines.append(f"    {{ {cxx_string(domain)}, __vectra_domain_{index}_start, __vectra_domain_{index}_end }},")
+        lines.append("};")
     lines.append("constexpr TaskSpec tasks[] = {")
     for index, task in enumerate(tasks):
         restart = task.get("restart", NO_RESTART)
@@ -530,7 +647,8 @@ def emit(manifest, connections, schemas, output):
                      f"{int(task['reticle_kib'])}, {int(task['stack_kib'])}, slots_{index}, "
                      f"sizeof(slots_{index}) / sizeof(slots_{index}[0]), "
                      f"{{ {int(restart['max_restarts'])}, {int(restart['window_ms'])}, {int(restart['backoff_ms'])} }}, "
-                     f"Expectation::{expect} }},")
+                     f"Expectation::{expect}, "
+                     f"{'&domains[%d]' % domain_names.index(domain_of(task)) if domain_of(task) else 'nullptr'} }},")
     lines.append("};")
     lines += ["", "}", "",
               f"BootManifest const boot_manifest {{ {cxx_string(manifest['image'])}, tasks, {len(tasks)}, "
@@ -554,16 +672,19 @@ def write_if_changed(path, text):
 
 
 def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=None, image=None,
-                     config_path=None, registered=registered_entries):
+                     config_path=None, registered=registered_entries, linker_fragment=None):
     """Checks the manifest and writes the C++ data. config_path, when given, is the build's .config;
-    registered maps a footprint's folder to the entries its sources register (tests replace it)."""
+    registered maps a footprint's folder to the entries its sources register (tests replace it);
+    linker_fragment, when given, receives the domains' data sections (a linker script fragment)."""
     source = Source(manifest_path, srctree)
     manifest = source.load()
     config = read_config(config_path) if config_path else None
     composition = Composition(srctree, find_footprints(srctree), config,
                               display(config_path, srctree) if config_path else "", registered)
-    connections, schemas, used = check_manifest(source, manifest, composition, image)
-    emit(manifest, connections, schemas, output)
+    connections, schemas, used, domains = check_manifest(source, manifest, composition, image)
+    emit(manifest, connections, schemas, output, domains)
+    if linker_fragment:
+        emit_linker_fragment(domains, linker_fragment)
     if include_dirs:
         # The include folder of whichever component ships each schema header.
         folders = set()
@@ -585,10 +706,12 @@ def main(argv):
     parser.add_argument("--config", help="the build's .config: enabled entries and Kconfig sizes are checked")
     parser.add_argument("--depfile")
     parser.add_argument("--include-dirs", help="write the include folders of the schemas' components here")
+    parser.add_argument("--linker-fragment", help="write the domains' data sections (a linker script fragment) here")
     arguments = parser.parse_args(argv)
     try:
         compile_manifest(arguments.manifest, arguments.srctree, arguments.output, arguments.depfile,
-                         arguments.include_dirs, arguments.image, arguments.config)
+                         arguments.include_dirs, arguments.image, arguments.config,
+                         linker_fragment=arguments.linker_fragment)
     except ManifestError as error:
         print(f"manifest error: {error}", file=sys.stderr)
         return 1

@@ -72,7 +72,7 @@ def load_graph(srctree: Path, image: str) -> Graph:
     try:
         manifest = source.load()
         composition = manifest_compiler.Composition(str(srctree), manifest_compiler.find_footprints(str(srctree)))
-        connections, _, used = manifest_compiler.check_manifest(source, manifest, composition, image)
+        connections, _, used, _ = manifest_compiler.check_manifest(source, manifest, composition, image)
     except manifest_compiler.ManifestError as problem:
         raise Failure(f"manifest error: {problem}")
     footprints = {entry: footprint for entry, (_, footprint) in composition.footprints.items()}

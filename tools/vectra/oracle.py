@@ -3,6 +3,7 @@
 
 An image folder's oracle.json holds:
   platforms        the platforms the image is tested on
+  overlays         optional; {"name": [platforms]}: also test the image with images/overlays/<name>.conf
   timeout_seconds  how long a boot may take, process start to exit
   exit_status      the status the guest reports when it powers off
   patterns         Python regular expressions; each must match (re.search) a console line after
@@ -33,6 +34,7 @@ class Oracle:
     exit_status: int
     patterns: tuple
     forbidden: tuple
+    overlays: tuple = ()  # (overlay name, (platform, ...)): images/overlays/<name>.conf variants to test too
 
     @staticmethod
     def parse(data, source: str = "oracle.json") -> "Oracle":
@@ -51,6 +53,11 @@ class Oracle:
         allow_faults = data.get("allow_faults", False)
         if not isinstance(allow_faults, bool):
             raise OracleError(f"{source}: \"allow_faults\" must be true or false")
+        overlays = data.get("overlays", {})
+        if not isinstance(overlays, dict) or not all(
+                isinstance(name, str) and isinstance(names, list) and all(isinstance(each, str) for each in names)
+                for name, names in overlays.items()):
+            raise OracleError(f"{source}: \"overlays\" must map overlay names to lists of platform names")
         forbidden = list(data.get("forbidden", []))
         if not allow_faults:
             forbidden = list(DEFAULT_FORBIDDEN) + [text for text in forbidden
@@ -62,6 +69,7 @@ class Oracle:
             exit_status=exit_status,
             patterns=_compile_all(data.get("patterns", []), "patterns", source),
             forbidden=_compile_all(forbidden, "forbidden", source),
+            overlays=tuple((name, tuple(names)) for name, names in overlays.items()),
         )
 
 

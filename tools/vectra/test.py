@@ -85,10 +85,16 @@ class Target:
     platform: object = None  # images.Platform, None when platforms/<name>/ does not exist
     problem: str = ""  # set when the target cannot be booted (unknown platform, build failed)
     builder: "Target" = None  # the target whose build links this image too (same configuration)
+    overlay: str = ""  # the images/overlays/<name>.conf this variant adds, if any
+
+    @property
+    def label(self) -> str:
+        """The image as the test lines name it: `minimal`, or `minimal+domains` for an overlay variant."""
+        return f"{self.image.name}+{self.overlay}" if self.overlay else self.image.name
 
     @property
     def name(self) -> str:
-        return f"{self.image.name}-{self.platform_name}"
+        return f"{self.image.name}-{self.platform_name}" + (f"+{self.overlay}" if self.overlay else "")
 
     @property
     def elf(self):
@@ -252,11 +258,20 @@ def select_targets(arguments) -> list:
                                   f"(it lists: {', '.join(names) or 'none'})")
                 continue
             names = [arguments.platform]
-        for name in names:
-            request = build.BuildRequest(image.name, name, jobs=arguments.jobs)
-            target = Target(image, name, request, platforms.get(name))
+        variants = [(name, "") for name in names]
+        for overlay, overlay_platforms in image.oracle.overlays:
+            variants += [(name, overlay) for name in overlay_platforms
+                         if not arguments.platform or name == arguments.platform]
+        for name, overlay in variants:
+            overlay_file = paths.IMAGES / "overlays" / f"{overlay}.conf"
+            request = build.BuildRequest(image.name, name, jobs=arguments.jobs,
+                                         overlays=(str(overlay_file),) if overlay else (),
+                                         folder_name=f"{image.name}-{name}+{overlay}" if overlay else "")
+            target = Target(image, name, request, platforms.get(name), overlay=overlay)
             if target.platform is None:
                 target.problem = f"no platforms/{name}/platform.json"
+            elif overlay and not overlay_file.exists():
+                target.problem = f"no overlay {paths.relative(overlay_file)} (named in the oracle's \"overlays\")"
             targets.append(target)
     # Platform by platform (consecutive builds share the compiler's cache best), the probe image first.
     order = {name: index for index, name in enumerate(platforms)}
@@ -282,7 +297,7 @@ def share_builds(targets: list) -> list:
     groups = {}
     for target in targets:
         if not target.problem:
-            groups.setdefault((target.platform_name, configuration_key(target.image)), []).append(target)
+            groups.setdefault((target.platform_name, target.overlay, configuration_key(target.image)), []).append(target)
     for group in groups.values():
         primary, others = group[0], group[1:]
         if not others:
@@ -342,7 +357,7 @@ def choose_accelerator(mode: str, target: Target, chosen: dict, binary=None) -> 
 
 
 def _columns(targets: list) -> tuple:
-    image_width = max([len(target.image.name) for target in targets] + [7])
+    image_width = max([len(target.label) for target in targets] + [7])
     platform_width = max([len(target.platform_name) for target in targets] + [7])
     return image_width, platform_width
 
@@ -350,7 +365,7 @@ def _columns(targets: list) -> tuple:
 def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, binary=None,
                 echo: bool = False) -> None:
     image_width, platform_width = widths
-    prefix = f"{target.image.name:<{image_width}}  {target.platform_name:<{platform_width}}  {accelerator:<4}"
+    prefix = f"{target.label:<{image_width}}  {target.platform_name:<{platform_width}}  {accelerator:<4}"
     if target.problem:
         tally.record(f"FAIL  {prefix}  {target.problem}", 0, 1)
         return

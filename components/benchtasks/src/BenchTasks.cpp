@@ -12,8 +12,10 @@
  */
 
 #include <benchtasks/CycleCounter.h>
+#include <benchtasks/DomainCalls.h>
 #include <boost/context/detail/fcontext.hpp>
 #include <string_view>
+#include <vectra/ClockAndEntropy.h>
 #include <vectra/System.h>
 #include <vectra/Ring.h>
 #include <vectra/Try.h>
@@ -60,7 +62,7 @@ Tenths per_operation(u64 total, u64 operations)
  * where one step is `operations_per_step` operations.
  */
 template<typename Step>
-ErrorOr<void> measure(
+ErrorOr<Tenths> measure(
     ConsoleCap const& console, std::string_view name, std::string_view operation, u64 operations_per_step, Step step)
 {
     CycleCounter counter = start_cycle_counter();
@@ -75,8 +77,9 @@ ErrorOr<void> measure(
     u64 operations = iterations * operations_per_step;
     Tenths cycles_each = per_operation(cycles, operations);
     Tenths nanoseconds_each = per_operation(nanoseconds, operations);
-    return print_line(console, "bench: {}: {}.{} {} {}.{} ns per {}", name, cycles_each.whole, cycles_each.tenth,
-        counter.unit, nanoseconds_each.whole, nanoseconds_each.tenth, operation);
+    TRY(print_line(console, "bench: {}: {}.{} {} {}.{} ns per {}", name, cycles_each.whole, cycles_each.tenth,
+        counter.unit, nanoseconds_each.whole, nanoseconds_each.tenth, operation));
+    return cycles_each;
 }
 
 ErrorOr<void> done() { return {}; }
@@ -95,10 +98,11 @@ ErrorOr<void> time_raw_switch(ConsoleCap const& console, ReticleCap const& memor
     void* stack = TRY(system::map_memory(stack_memory)).data();
     fcontext::fcontext_t partner
         = fcontext::make_fcontext(static_cast<u8*>(stack) + worker_stack, worker_stack, raw_partner);
-    return measure(console, "raw_fcontext", "round trip", 1, [&] {
+    TRY(measure(console, "raw_fcontext", "round trip", 1, [&] {
         partner = fcontext::jump_fcontext(partner, nullptr).fctx;
         return done();
-    });
+    }));
+    return {};
 }
 
 /* ---- What every worker gets: two Rings to its peer --------------------------------------------- */
@@ -168,12 +172,15 @@ ErrorOr<i32> switch_partner(Bundle& bundle)
 
 /* ---- Ring ping-pong: a u64 there and back over two Rings, woken by doorbells ------------------ */
 
+/* The ring_pingpong result, which the two-domain round trip is compared with. */
+Tenths s_ring_pingpong { 0, 0 };
+
 ErrorOr<i32> pingpong_driver(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto ends = TRY(bind_ends(bundle));
     u64 value = 0;
-    TRY(measure(console, "ring_pingpong", "round trip", 1, [&]() -> ErrorOr<void> {
+    s_ring_pingpong = TRY(measure(console, "ring_pingpong", "round trip", 1, [&]() -> ErrorOr<void> {
         TRY(send(ends.sender, value));
         u64 reply = TRY(receive_value(ends.receiver));
         if (reply != value + 1)
@@ -240,6 +247,35 @@ ErrorOr<i32> signal_partner(Bundle& bundle)
         if (bits & wake_bit.mask())
             TRY(system::raise(driver));
     }
+}
+
+/* ---- Kernel calls: a direct call, and (with CONFIG_DOMAINS) a trap from a protection domain ---- */
+
+/* "bench: <name>: 412.5 cycles per <what>; 3.1x <baseline>" — the domain cost next to its baseline from the same run. */
+ErrorOr<void> print_compared(ConsoleCap const& console, std::string_view name, u64 tenths, char const* unit,
+    std::string_view what, Tenths baseline, std::string_view baseline_name)
+{
+    Tenths ratio = per_operation(tenths, baseline.whole * 10 + baseline.tenth);
+    return print_line(console, "bench: {}: {}.{} {} {}; {}.{}x {}", name, tenths / 10, tenths % 10, unit, what,
+        ratio.whole, ratio.tenth, baseline_name);
+}
+
+ErrorOr<void> time_kernel_calls(ConsoleCap const& console, TaskCap const& tasks, ReticleCap const& memory)
+{
+    /* The same system call the domain worker makes, from here (outside any domain): a function call. */
+    Tenths direct = TRY(measure(console, "kernel_call_direct", "call", 1, []() -> ErrorOr<void> {
+        (void)system::monotonic_nanoseconds();
+        return {};
+    }));
+    CycleCounter counter = start_cycle_counter();
+    auto trapped = domain_call_tenths(tasks, memory, counter, iterations);
+    if (trapped.is_error())
+        return print_line(console, "bench: kernel_call_domain: not measured: {}", trapped.error().message());
+    TRY(print_compared(console, "kernel_call_domain", trapped.value(), counter.unit,
+        "per call (trap from a protection domain)", direct, "the direct call"));
+    auto round_trip = TRY(domain_ring_round_trip_tenths(tasks, memory, counter, iterations));
+    return print_compared(console, "ring_pingpong_domains", round_trip, counter.unit,
+        "per round trip (two Tasks in two protection domains)", s_ring_pingpong, "ring_pingpong");
 }
 
 /* ---- Running a pair of worker Tasks ------------------------------------------------------------ */
@@ -322,6 +358,7 @@ ErrorOr<i32> bench_primitives(Bundle& bundle)
     TRY(run_pair(authority, switch_driver, switch_partner));
     TRY(run_pair(authority, pingpong_driver, pingpong_partner));
     TRY(run_pair(authority, signal_driver, signal_partner));
+    TRY(time_kernel_calls(authority.console, authority.tasks, authority.memory));
     TRY(print_line(authority.console, "bench: done"));
     return 0;
 }

@@ -14,6 +14,8 @@
 #define FAULT_FRAME_FAULT_ADDRESS 280
 #define FAULT_FRAME_VECTOR_SLOT 288
 #define FAULT_FRAME_SIZE 304
+/* vectors.S: scratch for an exception from EL0 (x0, x1, x2, TTBR0, slot), 16-byte aligned. */
+#define USER_SCRATCH_SIZE 48
 
 /* An interrupt: the registers a C++ call may clobber, including all of q0-q31, FPCR and FPSR. */
 #define INTERRUPT_FRAME_LINK_REGISTER 160

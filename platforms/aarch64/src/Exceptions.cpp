@@ -143,7 +143,7 @@ extern "C" FaultReport const* aarch64_prepare_fault_report(FaultFrame* frame)
     s_report = FaultReport {};
     s_report.instruction_address = frame->link_register;
     s_report.stack_pointer = frame->stack_pointer;
-    if (slot >= VECTOR_SLOT_LOWER_AARCH64_FIRST) {
+    if (slot >= VECTOR_SLOT_LOWER_AARCH32_FIRST) {
         s_report.kind = "exception from a lower exception level";
         s_report.vector = class_code;
         s_report.error_code = syndrome;

@@ -223,6 +223,8 @@ _start:
     msr spsel, #0
     isb
 
+    /* Read-only at EL0: non-zero only while a Task in a protection domain runs (UserMode.cpp). */
+    msr tpidrro_el0, xzr
     mov x29, xzr
     mov x30, xzr
     mov x0, x19

@@ -38,6 +38,20 @@
     b .Lsave_fault_frame
 .endm
 
+/*
+ * An exception from EL0 (a Task in a protection domain): SP_EL1 is the exception stack. Scratch
+ * on it: x0, x1, x2, the user's TTBR0, the slot (.Lfrom_user).
+ */
+.macro from_user slot
+    .balign 0x80
+    sub sp, sp, #USER_SCRATCH_SIZE
+    stp x0, x1, [sp]
+    str x2, [sp, #16]
+    mov x1, #\slot
+    str x1, [sp, #32]
+    b .Lfrom_user
+.endm
+
 .macro interrupt slot
     .balign 0x80
     b .Linterrupt
@@ -55,10 +69,10 @@ vectra_aarch64_vectors:
     interrupt VECTOR_SLOT_CURRENT_SPX_IRQ
     fault_on_nested_stack VECTOR_SLOT_CURRENT_SPX_FIQ
     fault_on_nested_stack VECTOR_SLOT_CURRENT_SPX_SERROR
-    fault_on_nested_stack 8
-    fault_on_nested_stack 9
-    fault_on_nested_stack 10
-    fault_on_nested_stack 11
+    from_user VECTOR_SLOT_LOWER_AARCH64_FIRST
+    from_user (VECTOR_SLOT_LOWER_AARCH64_FIRST + 1)
+    from_user (VECTOR_SLOT_LOWER_AARCH64_FIRST + 2)
+    from_user (VECTOR_SLOT_LOWER_AARCH64_FIRST + 3)
     fault_on_nested_stack 12
     fault_on_nested_stack 13
     fault_on_nested_stack 14
@@ -119,6 +133,117 @@ vectra_aarch64_vectors:
     mov x30, xzr
     bl aarch64_report_cpu_fault
     brk #0
+
+/*
+ * From EL0. First onto the kernel's page tables (a domain's map shared code for EL0 and are never
+ * where kernel code runs; this page is not in them for EL0) and TPIDRRO_EL0 = 0 (in_domain() is
+ * false in kernel mode). An SVC is a kernel call: the user's SP_EL0, ELR, SPSR and TTBR0 go onto
+ * the Task's kernel stack (platform_aarch64_trap_stack, set before the Task runs), which becomes
+ * SP_EL0, and platform_aarch64_user_trap(x0 = the frame) runs in ordinary kernel state (EL1,
+ * SP_EL0, D, I, F masked). It may block: that state waits on this Task's kernel stack. Back out:
+ * everything masked, the user's state and page tables back, TPIDRRO_EL0 = 1, every register the
+ * kernel may have left a value in cleared (x19-x29 hold the user's own again), eret. Anything
+ * else from EL0 is a fault, reported on the exception stack like a fault in kernel mode.
+ */
+.Lfrom_user:
+    mrs x0, ttbr0_el1
+    str x0, [sp, #24]
+    adrp x2, vectra_aarch64_level1_table
+    msr ttbr0_el1, x2
+    isb
+    tlbi vmalle1
+    dsb nsh
+    isb
+    msr tpidrro_el0, xzr
+    cmp x1, #VECTOR_SLOT_LOWER_AARCH64_FIRST
+    b.ne .Luser_fault
+    mrs x2, esr_el1
+    lsr x2, x2, #26
+    cmp x2, #0x15 /* SVC from AArch64 */
+    b.ne .Luser_fault
+    adrp x2, platform_aarch64_trap_stack
+    ldr x2, [x2, :lo12:platform_aarch64_trap_stack]
+    cbz x2, .Luser_fault
+    sub x2, x2, #32
+    ldr x0, [sp, #24]
+    str x0, [x2, #24]
+    mrs x0, sp_el0
+    mrs x1, elr_el1
+    stp x0, x1, [x2]
+    mrs x0, spsr_el1
+    str x0, [x2, #16]
+    ldp x0, x1, [sp]
+    add sp, sp, #USER_SCRATCH_SIZE
+    msr sp_el0, x2
+    msr spsel, #0
+    msr daifclr, #4
+    bl platform_aarch64_user_trap /* preserves x19-x29: the user's own values */
+    msr daifset, #0xf
+    ldp x10, x11, [sp]
+    ldp x12, x13, [sp, #16]
+    msr spsel, #1
+    msr sp_el0, x10
+    msr elr_el1, x11
+    msr spsr_el1, x12
+    dsb ish
+    msr ttbr0_el1, x13
+    b .Lto_user
+
+/* A fault from EL0: the fault frame below the scratch, with the user's registers, then as usual. */
+.Luser_fault:
+    sub sp, sp, #FAULT_FRAME_SIZE
+    ldp x0, x1, [sp, #FAULT_FRAME_SIZE]
+    stp x0, x1, [sp]
+    ldr x2, [sp, #(FAULT_FRAME_SIZE + 16)]
+    ldr x1, [sp, #(FAULT_FRAME_SIZE + 32)]
+    mrs x0, sp_el0
+    b .Lsave_fault_frame
+
+/*
+ * platform_aarch64_enter_user(x0 instruction, x1 stack, x2 argument0, x3 argument1, x4 root): a
+ * Task's first entry into EL0, with every exception masked there (SPSR 0x3c0, EL0t), like every
+ * Task, and nothing of the kernel's in any register.
+ */
+    .globl platform_aarch64_enter_user
+platform_aarch64_enter_user:
+    msr daifset, #0xf
+    /* SP_EL0 is written below, which SPSel = 0 forbids; SP_EL1 is not used from here on. */
+    msr spsel, #1
+    msr elr_el1, x0
+    mov x5, #0x3c0
+    msr spsr_el1, x5
+    msr sp_el0, x1
+    mov x10, x2
+    mov x11, x3
+    .irp register, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29
+    mov x\register, xzr
+    .endr
+    dsb ish
+    msr ttbr0_el1, x4
+    /* x0, x1 = the arguments once the registers are cleared */
+    b .Lto_user_with_arguments
+
+.Lto_user:
+    mov x10, xzr
+    mov x11, xzr
+.Lto_user_with_arguments:
+    isb
+    tlbi vmalle1
+    dsb nsh
+    isb
+    mov x0, #1
+    msr tpidrro_el0, x0
+    .irp register, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 30
+    mov x\register, xzr
+    .endr
+    mov x0, x10
+    mov x1, x11
+    mov x10, xzr
+    mov x11, xzr
+    .irp register, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    movi v\register\().16b, #0
+    .endr
+    eret
 
 .Linterrupt:
     sub sp, sp, #INTERRUPT_FRAME_SIZE

@@ -61,7 +61,7 @@ Stack s_non_maskable_stack;
 alignas(16) u8 s_interrupt_stack[interrupt_stack_size];
 
 alignas(16) TaskStateSegment s_task_state_segment;
-alignas(16) u64 s_global_descriptors[5];
+alignas(16) u64 s_global_descriptors[8];
 alignas(16) InterruptGate s_interrupt_descriptors[256];
 
 u64 stack_top(Stack& stack) { return reinterpret_cast<u64>(&stack.bytes[0]) + sizeof(stack.bytes); }
@@ -78,6 +78,9 @@ void load_global_descriptors()
     s_global_descriptors[3] = (tss_limit & 0xffff) | ((tss_base & 0xffffff) << 16) | (0x89ull << 40)
         | (((tss_limit >> 16) & 0xf) << 48) | (((tss_base >> 24) & 0xff) << 56);
     s_global_descriptors[4] = tss_base >> 32;
+    s_global_descriptors[5] = 0;                  /* see user_base_selector */
+    s_global_descriptors[6] = 0x00cff2000000ffff; /* data, DPL 3 */
+    s_global_descriptors[7] = 0x00affa000000ffff; /* 64-bit code, DPL 3 */
 
     DescriptorTablePointer pointer { sizeof(s_global_descriptors) - 1,
         reinterpret_cast<u64>(&s_global_descriptors[0]) };
@@ -159,6 +162,11 @@ void initialize_descriptor_tables()
     DescriptorTablePointer pointer { sizeof(s_interrupt_descriptors) - 1,
         reinterpret_cast<u64>(&s_interrupt_descriptors[0]) };
     asm volatile("lidt %0" : : "m"(pointer) : "memory");
+}
+
+void set_privileged_stack(u64 top)
+{
+    s_task_state_segment.privilege_stacks[0] = top;
 }
 
 bool is_on_exception_stack(u64 address)

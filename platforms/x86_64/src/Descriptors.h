@@ -21,9 +21,23 @@ constexpr u8 spurious_vector = 0xff;
 constexpr u16 kernel_code_selector = 0x08;
 constexpr u16 kernel_data_selector = 0x10;
 constexpr u16 task_state_selector = 0x18;
+/*
+ * User-mode segments, laid out as SYSRET needs them: STAR names 0x28 and SYSRET loads SS from
+ * 0x28 + 8 and CS from 0x28 + 16 (RPL 3). 0x28 itself is unused (the 32-bit user code SYSRET
+ * would take for a 32-bit return, which never happens here).
+ */
+constexpr u16 user_base_selector = 0x28;
+constexpr u16 user_data_selector = 0x30 | 3;
+constexpr u16 user_code_selector = 0x38 | 3;
 
 /* Loads the GDT and TSS, fills and loads the IDT. Interrupts stay masked. */
 void initialize_descriptor_tables();
+
+/* The stack the CPU switches to on an interrupt from user mode through a gate without IST (none today). */
+void set_privileged_stack(u64 top);
+
+/* SYSCALL/SYSRET and the CPU's user-mode protections (src/Domains.cpp; nothing without CONFIG_DOMAINS). */
+void initialize_user_mode();
 
 /* True when `address` lies on one of the stacks exceptions run on (a fault inside a fault). */
 [[nodiscard]] bool is_on_exception_stack(u64 address);

@@ -27,28 +27,10 @@ namespace vectra::x86_64 {
 
 namespace {
 
-constexpr u64 small_page_size = 4 * KiB;
-constexpr u64 large_page_size = 2 * MiB;
-constexpr u64 mapped_end = 4 * GiB;
-constexpr usize entries_per_table = 512;
+using namespace paging;
+
 /* At most this many 2 MiB pages can hold guard pages: 64 tables, 256 KiB of .bss. */
 constexpr usize page_table_pool_capacity = 64;
-
-constexpr u64 entry_present = 1ull << 0;
-constexpr u64 entry_writable = 1ull << 1;
-constexpr u64 entry_user = 1ull << 2;
-constexpr u64 entry_large = 1ull << 7;
-/* The page-attribute-table bit sits at bit 12 in a 2 MiB entry and at bit 7 in a 4 KiB one. */
-constexpr u64 large_entry_attribute_table = 1ull << 12;
-constexpr u64 small_entry_attribute_table = 1ull << 7;
-constexpr u64 entry_no_execute = 1ull << 63;
-constexpr u64 low_flag_bits = 0xfff;
-constexpr u64 table_address_mask = 0x000f'ffff'ffff'f000;
-constexpr u64 large_address_mask = 0x000f'ffff'ffe0'0000;
-
-struct alignas(4096) PageTable {
-    u64 entries[entries_per_table];
-};
 
 PageTable s_page_table_pool[page_table_pool_capacity];
 usize s_page_tables_used = 0;
@@ -85,11 +67,8 @@ u64* small_page_entry(u64 address)
 
     PageTable& table = s_page_table_pool[s_page_tables_used++];
     u64 base = directory_entry & large_address_mask;
-    u64 flags = (directory_entry & low_flag_bits & ~entry_large) | (directory_entry & entry_no_execute);
-    if (directory_entry & large_entry_attribute_table)
-        flags |= small_entry_attribute_table;
     for (usize entry = 0; entry < entries_per_table; ++entry)
-        table.entries[entry] = (base + entry * small_page_size) | flags;
+        table.entries[entry] = split_entry(directory_entry, base + entry * small_page_size);
     /* The new table maps exactly what the 2 MiB page did, so the switch is seamless once the
        table is complete: the barrier keeps the compiler from publishing it any earlier. */
     asm volatile("" : : : "memory");
@@ -128,11 +107,12 @@ void guard_boot_stack()
 
 namespace vectra::platform {
 
-usize page_size() { return x86_64::small_page_size; }
+usize page_size() { return x86_64::paging::small_page_size; }
 
 bool set_page_guard(uptr page_address, bool guarded)
 {
     using namespace x86_64;
+    using namespace x86_64::paging;
     if (page_address % small_page_size != 0 || page_address >= mapped_end || inside_image(page_address))
         return false;
     return change_page_guard(page_address, guarded);

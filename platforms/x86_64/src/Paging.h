@@ -6,7 +6,44 @@
 
 #pragma once
 
+#include <vectra/Types.h>
+
 namespace vectra::x86_64 {
+
+/* The identity map boot.S builds, and the bits of its entries (Paging.cpp, Domains.cpp). */
+namespace paging {
+
+inline constexpr u64 small_page_size = 4 * KiB;
+inline constexpr u64 large_page_size = 2 * MiB;
+inline constexpr u64 mapped_end = 4 * GiB;
+inline constexpr usize entries_per_table = 512;
+
+inline constexpr u64 entry_present = 1ull << 0;
+inline constexpr u64 entry_writable = 1ull << 1;
+inline constexpr u64 entry_user = 1ull << 2;
+inline constexpr u64 entry_large = 1ull << 7;
+/* The page-attribute-table bit sits at bit 12 in a 2 MiB entry and at bit 7 in a 4 KiB one. */
+inline constexpr u64 large_entry_attribute_table = 1ull << 12;
+inline constexpr u64 small_entry_attribute_table = 1ull << 7;
+inline constexpr u64 entry_no_execute = 1ull << 63;
+inline constexpr u64 low_flag_bits = 0xfff;
+inline constexpr u64 table_address_mask = 0x000f'ffff'ffff'f000;
+inline constexpr u64 large_address_mask = 0x000f'ffff'ffe0'0000;
+
+struct alignas(4096) PageTable {
+    u64 entries[entries_per_table];
+};
+
+/* The 4 KiB entry equivalent to the 2 MiB entry `directory_entry` for the page at `page`. */
+[[nodiscard]] constexpr u64 split_entry(u64 directory_entry, u64 page)
+{
+    u64 flags = (directory_entry & low_flag_bits & ~entry_large) | (directory_entry & entry_no_execute);
+    if (directory_entry & large_entry_attribute_table)
+        flags |= small_entry_attribute_table;
+    return (page & ~(small_page_size - 1)) | flags;
+}
+
+}
 
 /* Makes the page below the boot stack (which becomes the scheduler's stack) inaccessible. */
 void guard_boot_stack();

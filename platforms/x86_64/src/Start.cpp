@@ -41,6 +41,7 @@ extern "C" [[noreturn]] void platform_x86_64_start(vectra::u32 start_info_addres
     using namespace vectra;
     x86_64::initialize_console();
     x86_64::initialize_descriptor_tables();
+    x86_64::initialize_user_mode();
     x86_64::guard_boot_stack();
     x86_64::initialize_interrupt_controllers();
     x86_64::calibrate_timers();

@@ -97,6 +97,8 @@ no_long_mode_message:
 
     .section .bss.boot, "aw", @nobits
     .p2align 12
+    .globl platform_x86_64_page_map_level4
+platform_x86_64_page_map_level4:
 boot_page_map_level4:
     .skip 4096
 boot_page_directory_pointers:

@@ -44,7 +44,8 @@ platform_x86_64_interrupt_stub_\vector:
     jmp interrupt_common
 .endm
 
-    .section .text.platform_x86_64_vectors, "ax"
+    /* Kernel-only pages (linker.ld): these run on a protection domain's page tables at first. */
+    .section .text.kernel_entry.vectors, "ax"
     .code64
 
     exception_stub 0, 0
@@ -97,6 +98,13 @@ exception_common:
     pushq %r14
     pushq %r15
     cld
+    /* From user mode (CPL 3 in the saved CS): onto the kernel's page tables before anything else
+       runs, so kernel code never executes on a domain's (where shared code is a user page). */
+    testb $3, 18*8(%rsp)
+    jz 1f
+    movq $platform_x86_64_page_map_level4, %rax
+    movq %rax, %cr3
+1:
     /* 15 registers + vector + error code + the CPU's 5-word frame = 22 words: RSP stays
        16-byte aligned, as the CPU aligned it before pushing its frame. */
     movq %rsp, %rdi

@@ -90,6 +90,8 @@ ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::insert(KernelObject* object
         parent->first_child = &entry;
     }
     object->entry_added(capability_class);
+    if (m_observer)
+        m_observer->capabilities_changed(*this, *object, capability_class);
     return RawHandle { m_id, slot, entry.generation };
 }
 
@@ -119,6 +121,9 @@ void CapabilitySpace::delete_entry(CapabilityEntry& entry)
     entry.object = nullptr;
     entry.rights = 0;
     ++entry.generation; /* every outstanding handle to this slot is now stale */
+    /* The observer hears of it while the object still counts the entry, so it is still whole. */
+    if (m_observer)
+        m_observer->capabilities_changed(*this, *object, capability_class);
     object->entry_deleted(entry, capability_class);
 }
 
@@ -178,6 +183,16 @@ ErrorOr<void> CapabilitySpace::erase(u32 space, u16 slot, u32 generation, Capabi
     CapabilityEntry* entry = TRY(validate(space, slot, generation, capability_class, 0));
     delete_entry(*entry);
     return {};
+}
+
+Rights CapabilitySpace::rights_over(KernelObject const& object, CapabilityClass capability_class) const
+{
+    Rights rights = 0;
+    for (auto const& entry : m_entries) {
+        if (entry.used && entry.object == &object && entry.capability_class == capability_class)
+            rights |= entry.rights;
+    }
+    return rights;
 }
 
 usize CapabilitySpace::clear()

@@ -1,18 +1,24 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * Which memory a kernel call may touch for its caller. Without protection domains every Task
- * shares the kernel's address space and is trusted with it, so every range is the caller's;
- * a domain's page tables (CONFIG_DOMAINS) narrow this to what the domain maps.
+ * Which memory a kernel call may touch for its caller. A Task without a protection domain
+ * shares the kernel's address space and is trusted with it, so every range is its own; a Task
+ * in a domain (CONFIG_DOMAINS) may name only what its domain's page tables map for user mode
+ * with those rights, found by walking them.
  */
 
 #include <vectra/CallFrame.h>
+#include <vectra/kernel/Domain.h>
+#include <vectra/kernel/Executor.h>
 
 namespace vectra::kernel {
 
-bool caller_may_access(uptr, usize, bool)
+bool caller_may_access(uptr address, usize length, bool writable)
 {
-    return true;
+    auto& executor = Executor::current();
+    if (!executor.in_task())
+        return true; /* the kernel itself */
+    return domains::may_access(executor.current_task(), address, length, writable);
 }
 
 }

@@ -4,6 +4,7 @@
  * Boot, shutdown, panic and fault reporting: the whole life of an image in one file.
  */
 
+#include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Reticle.h>
 #include <vectra/Try.h>
@@ -152,10 +153,17 @@ void cpu_fault(platform::FaultReport const& report)
         uptr guard = task.guard_page();
         if (guard != 0 && report.fault_address >= guard && report.fault_address < task.stack_base())
             hint = " (stack overflow)";
+        /* The page below a domain Task's user stack is never mapped (Executor::spawn). */
+        uptr user_stack = task.user_stack_base();
+        if (user_stack != 0 && report.fault_address < user_stack && report.fault_address + 4096 >= user_stack)
+            hint = " (user stack overflow)";
     }
-    console_format("FAULT: task {}: {}{} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}",
+    /* A fault in user mode also names the protection domain whose page tables refused it. */
+    std::string_view domain = in_task ? domains::name_of(executor.current_task()) : std::string_view();
+    console_format("FAULT: task {}: {}{} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}{}{}",
         current_task_name(), report.kind ? report.kind : "unknown fault", hint, report.vector,
-        report.instruction_address, report.fault_address, report.error_code, report.stack_pointer);
+        report.instruction_address, report.fault_address, report.error_code, report.stack_pointer,
+        domain.empty() ? "" : " domain=", domain);
     /* A fault in a Task ends that Task only; a fault in the kernel itself ends the image. */
     if (in_task)
         executor.fail_current(ExitCause::Faulted, report.kind ? report.kind : "unknown fault", report.fault_address);

@@ -10,6 +10,7 @@
 #include <vectra/Try.h>
 #include <vectra/CallFrame.h>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/MemoryObject.h>
@@ -25,16 +26,25 @@ using BindingSlot = Task::RingBindingSlot;
 Task& caller() { return Executor::current().current_task(); }
 CapabilitySpace& caller_space() { return caller().capabilities(); }
 
+RawHandle raw_argument(CallFrame const& frame, usize first)
+{
+    /*
+     * Words with bits no handle_word() sets (above the slot, above the generation) name no
+     * capability: they decode to a space no Task has, so every lookup refuses them
+     * (ForeignHandle) instead of reading the truncated handle as a real one.
+     */
+    u64 first_word = frame.arguments[first];
+    u64 second_word = frame.arguments[first + 1];
+    if ((first_word >> 48) != 0 || (second_word >> 32) != 0)
+        return { ~u32(0), 0, 0 };
+    return handle_from_words(first_word, second_word);
+}
+
 template<CapabilityClass Class>
 Handle<Class> handle_argument(CallFrame const& frame, usize first)
 {
-    auto raw = handle_from_words(frame.arguments[first], frame.arguments[first + 1]);
+    auto raw = raw_argument(frame, first);
     return Handle<Class>(raw.space, raw.slot, raw.generation);
-}
-
-RawHandle raw_argument(CallFrame const& frame, usize first)
-{
-    return handle_from_words(frame.arguments[first], frame.arguments[first + 1]);
 }
 
 template<CapabilityClass Class>
@@ -324,6 +334,18 @@ ErrorOr<void> spawn(CallFrame& frame)
         parameters.supervisor_mask = &caller().signals();
         parameters.exit_bit = request->exit_bit;
     }
+    /*
+     * A protection domain: its name and the data section the manifest compiler set apart for it
+     * (the kernel checks the range, domains::join). The entry is a code address the spawned Task
+     * runs from, so a Task inside a domain may not spawn: it could start one outside its own.
+     */
+    if (domains::name_of(caller()).size() != 0)
+        return Error(ErrorCode::Unsupported, "a Task in a protection domain cannot spawn Tasks");
+    if (!request->domain.empty()) {
+        parameters.domain = TRY(caller_string(reinterpret_cast<uptr>(request->domain.data()), request->domain.size(), 31));
+        parameters.domain_data_start = request->domain_data_start;
+        parameters.domain_data_end = request->domain_data_end;
+    }
     return_handle(frame, TRY(kernel::spawn(caller_space(), authority, memory, parameters)));
     return {};
 }
@@ -427,7 +449,21 @@ ErrorOr<void> create_memory(CallFrame& frame)
     Reticle* reticle = TRY(space.lookup(handle_argument<CapabilityClass::Reticle>(frame, 0), RightRetype));
     if (space.is_full())
         return Error(ErrorCode::Full, "capability space is full");
-    return_handle(frame, TRY(MemoryObject::try_create(*reticle, space, frame.arguments[2])));
+    /* The rights the new MemCap carries: a subset of the defaults (0: all of them). */
+    constexpr Rights defaults = RightRead | RightWrite | RightGrant | RightRevoke;
+    Rights rights = frame.arguments[3] == 0 ? defaults : Rights(frame.arguments[3]);
+    if (frame.arguments[3] > u64(defaults) || (rights & ~defaults) != 0)
+        return Error(ErrorCode::InvalidArgument, "a new MemCap carries a subset of read, write, grant and revoke");
+    return_handle(frame, TRY(MemoryObject::try_create(*reticle, space, frame.arguments[2], rights)));
+    return {};
+}
+
+ErrorOr<void> ring_slot_memory(CallFrame& frame)
+{
+    Ring* ring = TRY(caller_space().lookup(handle_argument<CapabilityClass::Ring>(frame, 0), 0));
+    auto slots = ring->slot_memory();
+    frame.results[0] = reinterpret_cast<uptr>(slots.data());
+    frame.results[1] = slots.size();
     return {};
 }
 
@@ -486,6 +522,11 @@ ErrorOr<void> dispatch(CallFrame& frame)
         executor.yield();
         return {};
     case Call::Exit:
+        /* A non-zero second word: the Task's entry returned that error (how a Task in a domain ends). */
+        if (frame.arguments[1] > u64(ErrorCode::Deadlock))
+            executor.exit_current(ErrorOr<i32>(Error(ErrorCode::InvalidArgument, "exit with an unknown error")));
+        if (frame.arguments[1] != 0)
+            executor.exit_current(ErrorOr<i32>(Error(ErrorCode(frame.arguments[1]), "the Task's entry returned an error")));
         executor.exit_current(static_cast<i32>(frame.arguments[0]));
     case Call::Raise:
         return raise(space, handle_argument<CapabilityClass::Signal>(frame, 0));
@@ -576,6 +617,8 @@ ErrorOr<void> dispatch(CallFrame& frame)
         return create_memory(frame);
     case Call::MapMemory:
         return map_memory(frame);
+    case Call::RingSlotMemory:
+        return ring_slot_memory(frame);
     case Call::MonotonicNow:
     case Call::Entropy:
         break;

@@ -7,15 +7,16 @@
 
 namespace vectra {
 
-ErrorOr<MemCap> MemoryObject::try_create(Reticle& reticle, CapabilitySpace& space, usize size)
+ErrorOr<MemCap> MemoryObject::try_create(Reticle& reticle, CapabilitySpace& space, usize size, Rights rights)
 {
     if (size == 0)
         return Error(ErrorCode::InvalidArgument, "a memory object needs at least one byte");
     if (space.is_full())
         return Error(ErrorCode::Full, "capability space is full");
-    void* bytes = TRY(reticle.try_retype(size, 64));
+    /* Whole pages of their own, so a protection domain can map exactly this object. */
+    void* bytes = TRY(reticle.try_retype(align_up(size, page_granule), page_granule));
     auto* object = TRY(reticle.try_create<MemoryObject>(reticle, static_cast<u8*>(bytes), size));
-    auto capability = space.mint<CapabilityClass::Memory>(object, RightRead | RightWrite | RightGrant | RightRevoke);
+    auto capability = space.mint<CapabilityClass::Memory>(object, rights);
     if (capability.is_error())
         object->abandon();
     return capability;

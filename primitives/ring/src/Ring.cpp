@@ -15,7 +15,8 @@ ErrorOr<Ring*> Ring::try_create(Reticle& reticle, u32 slot_count, u32 slot_size,
         return Error(ErrorCode::InvalidArgument, "Ring slot count must be a power of two, at least 2");
     if (!is_power_of_two(slot_size) || slot_size <= header_bytes)
         return Error(ErrorCode::InvalidArgument, "Ring slot size must be a power of two larger than the slot header");
-    void* slots = TRY(reticle.try_retype(usize(slot_count) * slot_size, 64));
+    /* Whole pages of their own: a protection domain maps them without exposing the Ring's bookkeeping. */
+    void* slots = TRY(reticle.try_retype(align_up(usize(slot_count) * slot_size, memory_granule), memory_granule));
     void* storage = TRY(reticle.try_retype(sizeof(Ring), alignof(Ring)));
     return new (storage) Ring(reticle, static_cast<u8*>(slots), slot_count, slot_size, schema_id, allocate_space_id());
 }

@@ -26,7 +26,7 @@ ErrorOr<CallFrame> ring_call(Call number, u64 binding, u64 first = 0, u64 second
     frame.arguments[3] = third;
     frame.arguments[4] = fourth;
     frame.arguments[5] = fifth;
-    kernel::system_call(frame);
+    kernel::enter(frame);
     if (frame.error != 0)
         return Error(static_cast<ErrorCode>(frame.error), frame.message);
     return frame;

@@ -17,11 +17,8 @@ using kernel::CallFrame;
 
 namespace {
 
-/* The one way into the kernel. */
-void enter(CallFrame& frame)
-{
-    kernel::system_call(frame);
-}
+/* The one way into the kernel (a trap from a protection domain, else a function call): vectra/CallFrame.h. */
+using kernel::enter;
 
 CallFrame frame_of(Call call, std::initializer_list<u64> arguments)
 {
@@ -190,9 +187,16 @@ ErrorOr<void> reclaim(ReticleCap const& memory)
     return void_call(Call::Reclaim, { word(raw(memory)), memory.generation() });
 }
 
-ErrorOr<MemCap> create_memory(ReticleCap const& memory, usize size)
+ErrorOr<MemCap> create_memory(ReticleCap const& memory, usize size, Rights rights)
 {
-    return handle_call<CapabilityClass::Memory>(Call::CreateMemory, { word(raw(memory)), memory.generation(), size });
+    return handle_call<CapabilityClass::Memory>(Call::CreateMemory,
+        { word(raw(memory)), memory.generation(), size, rights });
+}
+
+ErrorOr<std::span<u8>> ring_slot_memory(RingCap const& ring)
+{
+    auto frame = TRY(call(Call::RingSlotMemory, { word(raw(ring)), ring.generation() }));
+    return std::span<u8>(reinterpret_cast<u8*>(frame.results[0]), frame.results[1]);
 }
 
 ErrorOr<std::span<u8>> map_memory(MemCap const& memory)

@@ -4,6 +4,7 @@
 
 #include <vectra/Bundle.h>
 #include <boost/context/detail/fcontext.hpp>
+#include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/Try.h>
 #include <vectra/platform/ConsoleLine.h>
@@ -40,9 +41,28 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
      */
     usize page = platform::page_size();
     usize granule = page ? page : 4096;
-    usize stack_size = align_up(parameters.stack_size, granule);
+    /*
+     * A Task in a protection domain runs user mode on a stack of its own, in whole pages its
+     * domain maps; its fiber stack is then only its kernel stack, where its traps run.
+     */
+    bool in_domain = !parameters.domain.empty();
+    usize stack_size = align_up(in_domain ? domains::kernel_stack_size : parameters.stack_size, granule);
+    uptr user_stack = 0;
+    usize user_stack_size = align_up(parameters.stack_size, granule);
+    /* A page below the user stack that no domain ever maps: an overflow faults there. */
+    if (in_domain)
+        user_stack = reinterpret_cast<uptr>(TRY(from.try_retype(user_stack_size + granule, granule))) + granule;
     u8* region = static_cast<u8*>(TRY(from.try_retype(stack_size + granule, granule)));
     Task* task = TRY(from.try_create<Task>(Badge<Executor>(), from, parameters));
+    if (in_domain) {
+        task->m_user_stack_base = user_stack;
+        task->m_user_stack_size = user_stack_size;
+        auto joined = domains::join(*task, parameters);
+        if (joined.is_error()) {
+            task->abandon();
+            return joined.release_error();
+        }
+    }
     void* stack = region + granule;
     if (page && platform::set_page_guard(reinterpret_cast<uptr>(region), true))
         task->m_guard_page = reinterpret_cast<uptr>(region);
@@ -63,15 +83,23 @@ void Executor::task_trampoline(void* context, void* from)
     auto& executor = Executor::current();
     executor.save_continuation(context, from);
     Task& task = *executor.m_current;
+    /* A Task in a domain leaves kernel mode here for good; its Exit call ends it. */
+    if (task.domain())
+        domains::enter_user_mode(task);
     Bundle bundle; /* the Task's view of its own Bundle: every take is a kernel call */
-    auto result = task.m_entry(bundle);
+    executor.exit_current(task.m_entry(bundle));
+}
+
+void Executor::exit_current(ErrorOr<i32> const& result)
+{
+    Task& task = current_task();
     if (result.is_error()) {
         task.m_exit_cause = ExitCause::Failed;
         task.m_exit_error = result.error();
-        executor.exit_current(1);
+        exit_current(1);
     }
     task.m_exit_cause = ExitCause::Returned;
-    executor.exit_current(result.value());
+    exit_current(result.value());
 }
 
 /*
@@ -103,6 +131,7 @@ void Executor::account_switch(Task& task)
     m_last_switched_in = now;
     ++m_switches;
     ++task.m_switches;
+    domains::activate(task);
 }
 
 void Executor::switch_to(Task& task)
@@ -205,6 +234,7 @@ void Executor::finish(Task& task)
     task.retain();
     /* Its authority ends with it: every capability, Ring binding and interrupt route it held. */
     (void)task.m_capabilities.clear();
+    domains::leave(task);
     for (Timer** link = &m_armed_timers; *link;) {
         if (&(*link)->m_target == &task.m_signals) {
             Timer* timer = *link;

@@ -135,6 +135,11 @@ ErrorOr<void> Supervisor::start(usize index)
     request.band = spec.band;
     request.notify_on_exit = true;
     request.exit_bit = exit_bit(index);
+    if (spec.domain) {
+        request.domain = spec.domain->name;
+        request.domain_data_start = reinterpret_cast<uptr>(spec.domain->data_start);
+        request.domain_data_end = reinterpret_cast<uptr>(spec.domain->data_end);
+    }
     supervised.task = TRY(system::spawn(m_tasks, supervised.memory, request));
     for (usize slot = 0; slot < spec.slot_count; ++slot)
         TRY(grant(supervised.task, spec.slots[slot], supervised.memory, index));

@@ -59,6 +59,7 @@ enum class Call : u64 {
     RingReceiveBurst = 39,
     BundleDescribe = 40,
     TriggerInterrupt = 41,
+    RingSlotMemory = 42,
 };
 
 struct CallFrame {
@@ -100,5 +101,34 @@ void system_call(CallFrame&);
  * domain maps with those rights. Every pointer a kernel call receives is checked through this.
  */
 [[nodiscard]] bool caller_may_access(uptr address, usize length, bool writable);
+
+}
+
+namespace vectra::platform {
+
+/*
+ * The user side of protection domains, defined by every platform (vectra/platform/Domain.h
+ * declares the same two for the kernel's side): whether the caller runs in user mode, in a
+ * domain (false everywhere without CONFIG_DOMAINS), and the trap (`syscall` / `svc`) that
+ * hands a frame to kernel::system_call() from there.
+ */
+[[nodiscard]] bool in_domain();
+void trap_call(kernel::CallFrame&);
+
+}
+
+namespace vectra::kernel {
+
+/*
+ * The one way into the kernel, the same component source in or out of a domain: a trap from
+ * user mode, a function call otherwise. Every kernel call of the system interface goes here.
+ */
+inline void enter(CallFrame& frame)
+{
+    if (platform::in_domain())
+        platform::trap_call(frame);
+    else
+        system_call(frame);
+}
 
 }

@@ -41,9 +41,16 @@ inline constexpr usize ring_slot_header_bytes = 16;
  * alignment (kernel/Ring.h checks this bound). What a client donating memory for Rings counts.
  */
 inline constexpr usize ring_object_bytes = 8192;
+/*
+ * A Ring's slots are whole pages of their own (so a protection domain can map exactly them):
+ * their bytes rounded up to pages, plus up to a page lost aligning them.
+ */
+inline constexpr usize ring_slot_page_bytes = 4096;
 [[nodiscard]] constexpr usize ring_memory_bytes(u32 slot_count, u32 slot_size)
 {
-    return usize(slot_count) * slot_size + 64 + ring_object_bytes;
+    usize slots = usize(slot_count) * slot_size;
+    return (slots + ring_slot_page_bytes - 1) / ring_slot_page_bytes * ring_slot_page_bytes + ring_slot_page_bytes
+        + ring_object_bytes;
 }
 
 /* A capability that rode in a Ring slot, now in the receiver's space: untyped until checked. */

@@ -120,7 +120,9 @@ template<CapabilityClass Class>
 /* Return every byte of a Reticle at once (RightRetype); Busy while anything carved or retyped from it lives. */
 [[nodiscard]] ErrorOr<void> reclaim(ReticleCap const&);
 /* A zeroed memory object of `size` bytes retyped from `memory` (RightRetype); the MemCap has read, write, grant, revoke. */
-[[nodiscard]] ErrorOr<MemCap> create_memory(ReticleCap const& memory, usize size);
+/* `rights`: what the new MemCap carries (a subset of read, write, grant and revoke). */
+[[nodiscard]] ErrorOr<MemCap> create_memory(ReticleCap const& memory, usize size,
+    Rights rights = RightRead | RightWrite | RightGrant | RightRevoke);
 /* The bytes a MemCap names (RightRead; writable only with RightWrite — a read-only view otherwise). */
 [[nodiscard]] ErrorOr<std::span<u8>> map_memory(MemCap const&);
 [[nodiscard]] ErrorOr<std::span<u8 const>> map_memory_read_only(MemCap const&);
@@ -139,6 +141,12 @@ template<CapabilityClass Class>
 /* --- Rings, timers, interrupts, console --------------------------------------------------- */
 
 /* A Ring retyped from `memory` (RightRetype); the original RingCap carries every right. */
+/*
+ * Where a Ring's slots lie (whole pages of their own). A Task in a protection domain finds them
+ * mapped read-write while it holds the RingCap with RightSend, read-only with RightReceive only;
+ * raw bytes written there never become a message (head and tail are the kernel's).
+ */
+[[nodiscard]] ErrorOr<std::span<u8>> ring_slot_memory(RingCap const&);
 [[nodiscard]] ErrorOr<RingCap> create_ring(ReticleCap const& memory, u32 slot_count, u32 slot_size, u64 schema_id);
 /* Empty a Ring and start its next epoch (RightRevoke: the owner): bound ends see PeerRestarted. */
 [[nodiscard]] ErrorOr<void> reset_ring(RingCap const&);

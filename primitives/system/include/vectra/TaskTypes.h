@@ -51,6 +51,13 @@ struct SpawnRequest {
     /* Raised in the spawner's own Signal Mask when the Task exits (none if not set). */
     bool notify_on_exit { false };
     SignalBit exit_bit { 63 };
+    /*
+     * A protection domain to run in (CONFIG_DOMAINS; empty: none), and the page-aligned data
+     * section of the component it runs, as the boot manifest names them.
+     */
+    std::string_view domain {};
+    uptr domain_data_start { 0 };
+    uptr domain_data_end { 0 };
 };
 
 /* What the holder of a TaskCap with RightRead learns of the Task (system::task_status). */

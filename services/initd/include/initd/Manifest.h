@@ -51,6 +51,13 @@ struct SlotSpec {
     Rights rights;
 };
 
+/* A protection domain (CONFIG_DOMAINS): its name and its component's data section (linker-made). */
+struct DomainSpec {
+    char const* name;
+    char const* data_start;
+    char const* data_end;
+};
+
 struct TaskSpec {
     char const* name;
     TaskEntry entry;
@@ -62,6 +69,7 @@ struct TaskSpec {
     usize slot_count;
     RestartPolicy restart;
     Expectation expect;
+    DomainSpec const* domain; /* nullptr: runs in kernel mode, kernel calls are function calls */
 };
 
 struct ConnectionSpec {

@@ -85,6 +85,18 @@ private:
     SpaceAttachment* m_previous { nullptr };
 };
 
+/*
+ * Told whenever an entry naming `object` enters or leaves the space it observes. Protection
+ * domains use it to map exactly the memory the capabilities of a domain's Tasks name.
+ */
+class SpaceObserver {
+public:
+    virtual void capabilities_changed(CapabilitySpace&, KernelObject& object, CapabilityClass) = 0;
+
+protected:
+    ~SpaceObserver() = default;
+};
+
 /* What a capability names, untyped: used where the class is only known at run time. */
 struct CapabilityView {
     CapabilityClass capability_class;
@@ -194,6 +206,11 @@ public:
     /* Delete every entry and end every attachment (the Task exited): its authority is gone. */
     usize clear();
 
+    /* At most one observer (vectra/Domain.h); nullptr for none. */
+    void set_observer(SpaceObserver* observer) { m_observer = observer; }
+    /* The union of the rights of every entry in this space that names `object` as `capability_class`. */
+    [[nodiscard]] Rights rights_over(KernelObject const& object, CapabilityClass capability_class) const;
+
     /* Attachments: ended by clear() unless detached first. */
     void attach(SpaceAttachment&);
     void detach(SpaceAttachment&);
@@ -227,6 +244,7 @@ private:
     u32 m_id;
     CapabilityEntry m_entries[capacity];
     SpaceAttachment* m_attachments { nullptr };
+    SpaceObserver* m_observer { nullptr };
 };
 
 }

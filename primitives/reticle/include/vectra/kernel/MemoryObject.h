@@ -26,9 +26,13 @@ public:
     }
 
     /* Retype `size` bytes from `reticle` and mint the original MemCap into `space`. */
-    [[nodiscard]] static ErrorOr<MemCap> try_create(Reticle& reticle, CapabilitySpace& space, usize size);
+    [[nodiscard]] static ErrorOr<MemCap> try_create(Reticle& reticle, CapabilitySpace& space, usize size,
+        Rights rights = RightRead | RightWrite | RightGrant | RightRevoke);
 
     [[nodiscard]] std::span<u8> bytes() const { return { m_base, m_size }; }
+    /* The pages the object occupies (its bytes start a page; the rest of the last page is its own). */
+    [[nodiscard]] std::span<u8> pages() const { return { m_base, align_up(m_size, page_granule) }; }
+    static constexpr usize page_granule = 4096;
 
 private:
     u8* m_base;

@@ -46,6 +46,9 @@ public:
     [[nodiscard]] u32 slot_size() const { return m_slot_size; }
     [[nodiscard]] u32 payload_capacity() const { return m_slot_size - header_bytes; }
     [[nodiscard]] u64 schema_id() const { return m_schema_id; }
+    /* The slots' memory: page-aligned and a whole number of pages, so a protection domain can map it alone. */
+    [[nodiscard]] std::span<u8> slot_memory() const { return { m_slots, align_up(usize(m_slot_count) * m_slot_size, memory_granule) }; }
+    static constexpr usize memory_granule = ring_slot_page_bytes; /* vectra/Ring.h counts it */
     /* Whether an end is bound, and by which space (the binder's Task). */
     [[nodiscard]] CapabilitySpace const* producer_space() const { return m_producer.attached_space(); }
     [[nodiscard]] CapabilitySpace const* consumer_space() const { return m_consumer.attached_space(); }

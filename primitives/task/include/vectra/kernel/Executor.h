@@ -42,6 +42,8 @@ public:
     u64 wait_until(u64 mask, u64 deadline, SignalBit deadline_bit);
     void yield();
     [[noreturn]] void exit_current(i32 status);
+    /* Ends the current Task with what its entry returned: a status (Returned) or an error (Failed). */
+    [[noreturn]] void exit_current(ErrorOr<i32> const& result);
     /*
      * End the current Task because it panicked or faulted: only that Task ends — its
      * capabilities are revoked, its supervisor's exit bit raised — and the executor moves on.

@@ -29,7 +29,17 @@ struct SpawnParameters {
     /* Raised in the supervisor's mask when the Task exits. */
     SignalMask* supervisor_mask { nullptr };
     SignalBit exit_bit { 63 };
+    /*
+     * A protection domain (CONFIG_DOMAINS): empty for none. Tasks naming the same domain share
+     * its page tables; `domain_data` is the page-aligned data section of the component the
+     * domain runs (the manifest compiler links each domain's component data apart).
+     */
+    std::string_view domain {};
+    uptr domain_data_start { 0 };
+    uptr domain_data_end { 0 };
 };
+
+class Domain;
 
 /*
  * A Task is a cooperative fiber with its own stack, carved from the Reticle it was given, and
@@ -90,9 +100,15 @@ public:
     };
     static constexpr usize ring_binding_capacity = 32;
     [[nodiscard]] std::span<RingBindingSlot> ring_bindings() { return m_ring_bindings; }
+    /* Its protection domain, or nullptr (vectra/Domain.h). */
+    [[nodiscard]] Domain* domain() const { return m_domain; }
+    /* A Task in a domain runs user mode on this stack; its fiber stack is its kernel stack. */
+    [[nodiscard]] uptr user_stack_base() const { return m_user_stack_base; }
+    [[nodiscard]] usize user_stack_size() const { return m_user_stack_size; }
 
 private:
     friend class Executor;
+    friend class Domain;
     /* The last TaskCap is gone: a running Task is stopped, an exited one forgotten. */
     void tear_down() override;
     void retired() override;
@@ -125,6 +141,10 @@ private:
     bool m_stop_requested { false }; /* its own last TaskCap went while it ran: it ends at its next wait */
     u64 m_switches { 0 };
     RingBindingSlot m_ring_bindings[ring_binding_capacity];
+    Domain* m_domain { nullptr };
+    Task* m_next_in_domain { nullptr };
+    uptr m_user_stack_base { 0 };
+    usize m_user_stack_size { 0 };
 };
 
 }

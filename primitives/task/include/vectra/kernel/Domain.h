@@ -1,0 +1,39 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Protection domains, the kernel side (CONFIG_DOMAINS; docs/adr/0009-protection-domains.md). A
+ * domain is a named address space shared by the Tasks spawned into it. It maps, for user mode:
+ * the image's code (read, execute) and constants (read), the data section of the component it
+ * runs (read, write), each member's user stack (read, write), and the memory of every MemCap
+ * and Ring its members' capability spaces hold, with the rights they carry — recomputed
+ * whenever such a capability enters or leaves one of those spaces (SpaceObserver), so a
+ * revoked, deleted or moved capability's memory is unmapped before the call that removed it
+ * returns. Everything else, the kernel's own memory first, stays privileged-only.
+ *
+ * Without CONFIG_DOMAINS the same functions exist (src/NoDomains.cpp): a spawn asking for a
+ * domain is refused and every Task runs in kernel mode.
+ */
+
+#pragma once
+
+#include <vectra/Error.h>
+#include <vectra/kernel/Task.h>
+
+namespace vectra::domains {
+
+/* Put a newly spawned Task into the domain its parameters name (created on first use). */
+[[nodiscard]] ErrorOr<void> join(Task&, SpawnParameters const&);
+/* The Task exited: its user stack is unmapped; the domain goes with its last member. */
+void leave(Task&);
+/* Called by the executor just before `task` runs. */
+void activate(Task& task);
+/* From the Task's first run on its fiber (kernel) stack: drop to user mode at its entry. */
+[[noreturn]] void enter_user_mode(Task&);
+/* Whether `task` may touch the range (always for a Task without a domain). */
+[[nodiscard]] bool may_access(Task const&, uptr address, usize length, bool writable);
+/* The domain's name, empty for a Task without one. */
+[[nodiscard]] std::string_view name_of(Task const&);
+/* The kernel-stack size of a Task in a domain (its fiber stack; its user stack is separate). */
+inline constexpr usize kernel_stack_size = 16 * KiB;
+
+}

@@ -240,6 +240,29 @@ TEST_CASE("malformed kernel-call frames are refused with an error, never acted o
     REQUIRE(result.value() == 0);
 }
 
+TEST_CASE("a Task's own panic call ends it as Panicked; a malformed one is refused and changes nothing")
+{
+    test::Arena arena(1 * MiB);
+    auto& executor = Executor::current();
+    static char const message[] = "panicking on purpose";
+    static char const file[] = "TestSystemCalls.cpp";
+    Task* task = MUST(executor.spawn(arena.reticle(), { "panicker", [](Bundle&) -> ErrorOr<i32> {
+        kernel::CallFrame refused { u64(kernel::Call::Panic),
+            { reinterpret_cast<uptr>(message), 4096, reinterpret_cast<uptr>(file), sizeof(file) - 1, 7 } };
+        kernel::system_call(refused);
+        if (static_cast<ErrorCode>(refused.error) != ErrorCode::NameTooLong)
+            return 1;
+        kernel::CallFrame frame { u64(kernel::Call::Panic),
+            { reinterpret_cast<uptr>(message), sizeof(message) - 1, reinterpret_cast<uptr>(file), sizeof(file) - 1, 7 } };
+        kernel::system_call(frame);
+        return 2; /* not reached: the call ends the Task */
+    }, 64 * KiB }));
+    (void)executor.run_until_exit(*task);
+    REQUIRE(task->exit_cause() == ExitCause::Panicked);
+    REQUIRE(std::string_view(task->failure_message()) == message);
+    MUST(executor.reap(*task));
+}
+
 TEST_CASE("a kernel call that acts for a Task is refused outside any Task")
 {
     RingCap nothing(1, 1, 1);

@@ -7,6 +7,7 @@
 #include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Reticle.h>
+#include <vectra/CallFrame.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
@@ -199,8 +200,28 @@ char const* source_name(char const* file)
 
 }
 
+/*
+ * A Task in a protection domain cannot print or end itself from user mode: it hands the panic to
+ * the kernel (Call::Panic: message, file, each with its length, and the line), which reports it
+ * and ends the Task like any other panic.
+ */
+[[noreturn]] void panic_from_domain(char const* message, char const* file, int line)
+{
+    kernel::CallFrame frame;
+    frame.number = u64(kernel::Call::Panic);
+    frame.arguments[0] = reinterpret_cast<uptr>(message);
+    frame.arguments[1] = __builtin_strlen(message);
+    frame.arguments[2] = reinterpret_cast<uptr>(file);
+    frame.arguments[3] = __builtin_strlen(file);
+    frame.arguments[4] = static_cast<u64>(line);
+    kernel::enter(frame);
+    __builtin_trap(); /* only if the kernel refused the frame: the fault ends the Task */
+}
+
 void panic(char const* message, char const* file, int line)
 {
+    if (platform::in_domain())
+        panic_from_domain(message, source_name(file), line);
     file = source_name(file);
     kernel::console_format("PANIC: task {}: {} ({}:{})", kernel::current_task_name(), message, file, line);
     end_after_panic(message);
@@ -208,6 +229,8 @@ void panic(char const* message, char const* file, int line)
 
 void panic_with_error(Error const& error, char const* expression, char const* file, int line)
 {
+    if (platform::in_domain())
+        panic_from_domain(error.message() ? error.message() : expression, source_name(file), line);
     file = source_name(file);
     kernel::console_format("PANIC: task {}: MUST({}) failed: {} ({}) ({}:{})", kernel::current_task_name(), expression,
         error_code_name(error.code()), error.message(), file, line);

@@ -528,6 +528,13 @@ ErrorOr<void> dispatch(CallFrame& frame)
         if (frame.arguments[1] != 0)
             executor.exit_current(ErrorOr<i32>(Error(ErrorCode(frame.arguments[1]), "the Task's entry returned an error")));
         executor.exit_current(static_cast<i32>(frame.arguments[0]));
+    case Call::Panic: {
+        /* A Task in a domain reports its own panic (vectra::panic); it ends like any panicking Task. */
+        auto message = TRY(caller_string(frame.arguments[0], frame.arguments[1], 200));
+        auto file = TRY(caller_string(frame.arguments[2], frame.arguments[3], 200));
+        console_format("PANIC: task {}: {} ({}:{})", caller().name(), message, file, static_cast<u32>(frame.arguments[4]));
+        executor.fail_current(ExitCause::Panicked, reinterpret_cast<char const*>(frame.arguments[0]), 0);
+    }
     case Call::Raise:
         return raise(space, handle_argument<CapabilityClass::Signal>(frame, 0));
     case Call::SignalCapability:

@@ -60,6 +60,7 @@ enum class Call : u64 {
     BundleDescribe = 40,
     TriggerInterrupt = 41,
     RingSlotMemory = 42,
+    Panic = 43,
 };
 
 struct CallFrame {

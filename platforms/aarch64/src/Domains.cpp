@@ -17,6 +17,7 @@
 #include <vectra/config.h>
 #include <vectra/platform/Domain.h>
 #include <vectra/platform/PageTablePool.h>
+#include <vectra/platform/UserPages.h>
 
 extern "C" {
 extern vectra::u64 vectra_aarch64_level1_table[];
@@ -222,11 +223,8 @@ bool map_user(AddressSpace& space, uptr base, usize size, UserAccess access)
     u64 end = base + size;
     if (access != UserAccess::None && tables_needed(space, base, end) > s_pool.available())
         return false;
-    for (u64 page = base; page < end; page += page_size) {
-        u64* entry = page_entry(space, page, access != UserAccess::None);
-        if (entry)
-            *entry = user_entry_for(page, access);
-    }
+    set_page_entries(base, end, page_size, [&](u64 page) { return page_entry(space, page, access != UserAccess::None); },
+        [&](u64 page) { return user_entry_for(page, access); });
     return true;
 }
 
@@ -237,12 +235,8 @@ bool user_may_access(AddressSpace const& space, uptr base, usize size, bool writ
     if (base < ram_start || base >= ram_end || size > ram_end - base)
         return false;
     auto& mutable_space = const_cast<AddressSpace&>(space);
-    for (u64 page = base & ~(page_size - 1); page < base + size; page += page_size) {
-        u64* entry = page_entry(mutable_space, page, false);
-        if (!entry || !(*entry & 1) || !(*entry & el0_access) || (writable && (*entry & read_only)))
-            return false;
-    }
-    return true;
+    return every_page_allows(base, size, page_size, [&](u64 page) { return page_entry(mutable_space, page, false); },
+        [&](u64 entry) { return (entry & 1) && (entry & el0_access) && !(writable && (entry & read_only)); });
 }
 
 void activate_domain(AddressSpace* space, uptr kernel_stack_top)

@@ -20,6 +20,7 @@
 #include <vectra/config.h>
 #include <vectra/platform/Domain.h>
 #include <vectra/platform/PageTablePool.h>
+#include <vectra/platform/UserPages.h>
 #include <vectra/x86_64/Cpu.h>
 
 extern "C" {
@@ -208,11 +209,9 @@ bool map_user(AddressSpace& space, uptr base, usize size, UserAccess access)
     /* Taking access away never needs a table: a region without one of its own maps nothing for user mode. */
     if (access != UserAccess::None && tables_needed(space, base, end) > s_pool.available())
         return false;
-    for (u64 page = base; page < end; page += small_page_size) {
-        u64* entry = page_entry(space, page, access != UserAccess::None);
-        if (entry)
-            *entry = user_entry_for(page, access);
-    }
+    set_page_entries(base, end, small_page_size,
+        [&](u64 page) { return page_entry(space, page, access != UserAccess::None); },
+        [&](u64 page) { return user_entry_for(page, access); });
     return true;
 }
 
@@ -223,12 +222,8 @@ bool user_may_access(AddressSpace const& space, uptr base, usize size, bool writ
     if (base >= mapped_end || size > mapped_end - base)
         return false;
     auto& mutable_space = const_cast<AddressSpace&>(space);
-    for (u64 page = base & ~(small_page_size - 1); page < base + size; page += small_page_size) {
-        u64* entry = page_entry(mutable_space, page, false);
-        if (!entry || !(*entry & entry_present) || !(*entry & entry_user) || (writable && !(*entry & entry_writable)))
-            return false;
-    }
-    return true;
+    return every_page_allows(base, size, small_page_size, [&](u64 page) { return page_entry(mutable_space, page, false); },
+        [&](u64 entry) { return (entry & entry_present) && (entry & entry_user) && (!writable || (entry & entry_writable)); });
 }
 
 void activate_domain(AddressSpace* space, uptr kernel_stack_top)

@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string_view>
+#include <vectra/Bundle.h>
 #include <vectra/kernel/Capability.h>
 #include <vectra/Error.h>
 #include <vectra/FixedString.h>
@@ -21,9 +22,10 @@ namespace vectra {
  */
 class BundleObject final : public KernelObject {
 public:
-    static constexpr usize capacity = 16;
-    static constexpr usize name_capacity = 31;
-    using Name = FixedString<name_capacity>;
+    /* The limits components see (vectra/Bundle.h) are the kernel's: one definition. */
+    static constexpr usize capacity = Bundle::capacity;
+    static constexpr usize name_capacity = Bundle::name_capacity;
+    using Name = Bundle::Name;
 
     struct Slot {
         Name name;

@@ -47,9 +47,11 @@
  * the write it reads into its own (happens-before). Fetch-or/fetch-and read the newest value of
  * the mask; since every write to a mask is such a read-modify-write, the mask carries the join
  * of every release writer's view so far (C++ release sequences). A seq_cst fence joins the Task's
- * view with one global fence view and stores the result back there: of two Tasks that each store,
- * fence and then load the other's location, the second to fence sees the first's store (the
- * global view of SC fences of the Promising semantics). Head and tail are single-writer and only
+ * view of the atomics with one global fence view and stores the result back there: of two Tasks
+ * that each store, fence and then load the other's location, the second to fence sees the first's
+ * store (the global view of SC fences of the Promising semantics). Plain slot memory passes only
+ * through release/acquire pairs, never through fences. The model is C++'s, weaker than both
+ * x86-TSO and aarch64 for these accesses: a pass holds on both. Head and tail are single-writer and only
  * increase, so a value is its own timestamp; a slot's write for message m has timestamp m + 1.
  * One memory access is one step; between steps the other Task may run.
  *
@@ -239,10 +241,20 @@ inline pick(value, oldest, newest) {
     od
 }
 
-/* atomic_thread_fence(seq_cst) */
+/*
+ * atomic_thread_fence(seq_cst): the atomics' part of the view only. The slots are plain memory:
+ * a fence alone does not order a plain write before a plain read in another Task (C++ needs a
+ * release/acquire pair for that), so their views never pass through fences.
+ */
 inline fence(view) {
-    join(view, fences);
-    copy(fences, view)
+    raise_to(view.head, fences.head);
+    raise_to(view.tail, fences.tail);
+    raise_to(view.consumer_waiting, fences.consumer_waiting);
+    raise_to(view.producer_waiting, fences.producer_waiting);
+    fences.head = view.head;
+    fences.tail = view.tail;
+    fences.consumer_waiting = view.consumer_waiting;
+    fences.producer_waiting = view.producer_waiting
 }
 
 /*

@@ -243,6 +243,7 @@ class Outcome:
     states: str = "?"
     depth: str = "?"
     seconds: float = 0.0
+    search_seconds: str = "?"
     found: str = ""
 
 
@@ -273,6 +274,8 @@ def check_configuration(srctree, configuration, spin, gcc):
         errors = re.search(r"errors: (\d+)", report)
         outcome.states = stored.group(1) if stored else "?"
         outcome.depth = reached.group(1) if reached else "?"
+        searching = re.search(r"pan: elapsed time ([\d.e+-]+) seconds", report)
+        outcome.search_seconds = searching.group(1) if searching else "?"
         if not errors:
             outcome.problem = f"pan said no verdict: {report.strip()[-400:]}"
             return outcome
@@ -336,7 +339,8 @@ def main():
         configuration = outcome.configuration
         verdict = "passes" if not configuration.expect else f"fails: {outcome.found}"
         line = (f"{'ok  ' if not outcome.problem else 'FAIL'} {configuration.name}: {verdict}; "
-                f"{outcome.states} states, depth {outcome.depth}, {outcome.seconds:.1f} s [{' '.join(configuration.defines)}]")
+                f"{outcome.states} states, depth {outcome.depth}, search {outcome.search_seconds} s, "
+                f"{outcome.seconds:.1f} s with spin and gcc [{' '.join(configuration.defines)}]")
         print(line)
         if outcome.problem:
             print(f"     {outcome.problem}")

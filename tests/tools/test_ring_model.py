@@ -2,8 +2,9 @@
 """Tests of tools/checks/ring_model.py: the Ring protocol's SPIN model passes as the code is, and
 every mutation of it (one fence removed, one acquire/release weakened) yields a counterexample;
 the orders table and the code cannot drift apart unnoticed (each kind of drift, injected into a
-copy of the files, fails naming the line); a mutation the model cannot tell apart is a failure;
-a machine without spin fails with a message, not a skip.
+copy of the files, fails naming the line); a model broken on purpose (a consumer that never
+parks, a producer that forgets the doorbell) fails its check; a mutation the model cannot tell
+apart is a failure; a machine without spin fails with a message, not a skip.
 
     /usr/bin/python3 -m unittest -v test_ring_model      (from tests/tools)
 """
@@ -41,7 +42,9 @@ def run_checker(*arguments, environment=None):
                           env=environment)
 
 
-class DriftTest(unittest.TestCase):
+class TreeCopyTest(unittest.TestCase):
+    """A copy of the files the check reads, to break one at a time."""
+
     def setUp(self):
         self.tree = tempfile.mkdtemp(prefix="vectra-ring-model-test-")
         for name in FILES:
@@ -67,6 +70,8 @@ class DriftTest(unittest.TestCase):
                     return number
         raise AssertionError(f"{relative}: '{fragment}' not found")
 
+
+class DriftTest(TreeCopyTest):
     def drift(self):
         result = run_checker("--srctree", self.tree, "--drift-only")
         return result.returncode, result.stdout + result.stderr
@@ -141,6 +146,30 @@ class DriftTest(unittest.TestCase):
         result = run_checker("--srctree", self.tree, environment=environment)
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         self.assertIn("spin and gcc not found: the Ring model cannot be checked", result.stdout)
+
+
+class ModelCanFailTest(TreeCopyTest):
+    """The checks on the model fail when the model is broken, not only when the code drifts."""
+
+    def check(self, only):
+        result = run_checker("--srctree", self.tree, "--only", only)
+        return result.returncode, result.stdout + result.stderr
+
+    def test_a_consumer_that_never_parks_runs_forever_and_is_caught(self):
+        self.edit("primitives/ring/src/Ring.pml", "mask == 1; /* parked", "skip; /* busy: never parked")
+        status, output = self.check("every run ends")
+        self.assertEqual(status, 1, output)
+        self.assertIn("FAIL the code: every run ends", output)
+        self.assertIn("non-progress cycle", output)
+
+    def test_a_producer_that_forgets_the_doorbell_is_caught(self):
+        self.edit("primitives/ring/src/Ring.pml",
+                  ":: sent == head_seen -> atomic { raise_bit(doorbell, doorbell_view, producer_view) }",
+                  ":: sent == head_seen -> skip")
+        status, output = self.check("the code: 2 slots")
+        self.assertEqual(status, 1, output)
+        self.assertIn("FAIL the code: 2 slots, 4 messages, bursts of up to 2", output)
+        self.assertIn("consumer_parked", output)
 
 
 class ModelTest(unittest.TestCase):

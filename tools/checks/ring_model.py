@@ -7,11 +7,12 @@
    or fence in those functions must have a site line. A difference fails naming the code's line.
 2. The model as the code is (and the waiting-flag design) must pass pan's safety search:
    no assertion violated (message order and contents, lost doorbell, lost space bit), no invalid
-   end state, search complete within the depth and memory bounds.
+   end state, search complete within the depth and memory bounds; and pan's non-progress-cycle
+   search: no run goes on forever (so every run ends, and by the above, ends with both done).
 3. Each mutation (one fence removed, or one acquire/release weakened: a WEAKEN_* macro of the
    same model source) must fail, for the reason it is expected to, with a trail SPIN replays.
 
-    /usr/bin/python3 tools/checks/ring_model.py [--srctree DIR] [--drift-only] [--jobs N]
+    /usr/bin/python3 tools/checks/ring_model.py [--srctree DIR] [--drift-only] [--jobs N] [--only TEXT]
 
 Needs Debian's `spin` and `gcc` (tools/vectra/packages.txt; `./vectra setup` installs them).
 Exit status 0 when everything holds; 1 with one line per problem otherwise.
@@ -55,6 +56,7 @@ class Configuration:
     name: str
     defines: list
     expect: str = ""  # "" = must pass; else the failure kind (FAILURE_KINDS) it must show
+    cycles: bool = False  # search for non-progress cycles instead (pan -l): every run must end
 
 
 SMALL = ["SLOTS=2", "MESSAGES=4", "BURST=2"]
@@ -62,6 +64,7 @@ FLAG = ["WAITING_FLAG", "SLOTS=2", "MESSAGES=3", "BURST=2"]
 CONFIGURATIONS = [
     Configuration("the code: 2 slots, 4 messages, bursts of up to 2", SMALL),
     Configuration("the code: 3 slots, 4 messages, bursts of up to 3", ["SLOTS=3", "MESSAGES=4", "BURST=3"]),
+    Configuration("the code: every run ends (no non-progress cycle), 2 slots, 4 messages", SMALL, cycles=True),
     Configuration("waiting-flag design: 2 slots, 3 messages", FLAG),
     Configuration("no fence after publishing (ring_consumer_doorbell)", SMALL + ["WEAKEN_PRODUCER_FENCE"], "lost doorbell"),
     Configuration("no fence after releasing (RingConsumer::release)", SMALL + ["WEAKEN_CONSUMER_FENCE"], "lost doorbell"),
@@ -262,11 +265,12 @@ def check_configuration(srctree, configuration, spin, gcc):
         if generated.returncode != 0:
             outcome.problem = f"spin -a failed: {(generated.stdout + generated.stderr).strip()[-400:]}"
             return outcome
-        compiled = run([gcc, "-O0", "-DSAFETY", f"-DMEMLIM={MEMORY_BOUND_MB}", "-o", "pan", "pan.c"], folder)
+        search = "-DNP" if configuration.cycles else "-DSAFETY"
+        compiled = run([gcc, "-O0", search, f"-DMEMLIM={MEMORY_BOUND_MB}", "-o", "pan", "pan.c"], folder)
         if compiled.returncode != 0:
             outcome.problem = f"gcc pan.c failed: {compiled.stderr.strip()[-400:]}"
             return outcome
-        searched = run(["./pan", f"-m{DEPTH_BOUND}", "-w22"], folder)
+        searched = run(["./pan", f"-m{DEPTH_BOUND}", "-w22"] + (["-l"] if configuration.cycles else []), folder)
         report = searched.stdout + searched.stderr
         outcome.seconds = time.monotonic() - started
         stored = re.search(r"(\d+) states, stored", report)
@@ -313,6 +317,7 @@ def main():
     parser.add_argument("--srctree", default=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     parser.add_argument("--drift-only", action="store_true", help="only compare the orders table with the code")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", help="run only the configurations whose name contains this text")
     arguments = parser.parse_args()
 
     problems = check_drift(arguments.srctree)
@@ -331,10 +336,14 @@ def main():
               f"`./vectra setup` installs them (tools/vectra/packages.txt), or apt-get install spin gcc")
         return 1
 
+    chosen = [configuration for configuration in CONFIGURATIONS if not arguments.only or arguments.only in configuration.name]
+    if not chosen:
+        print(f"ring model: no configuration is named like '{arguments.only}'")
+        return 1
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, arguments.jobs)) as pool:
         outcomes = list(pool.map(lambda configuration: check_configuration(arguments.srctree, configuration, spin, gcc),
-                                 CONFIGURATIONS))
+                                 chosen))
     for outcome in outcomes:
         configuration = outcome.configuration
         verdict = "passes" if not configuration.expect else f"fails: {outcome.found}"

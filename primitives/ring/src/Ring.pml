@@ -60,13 +60,18 @@
  * modelled by letting the read happen after the head store: possible only when the head store
  * is not release or the producer's head load is not acquire.
  *
- * Properties, checked by pan (safety, with invalid end states):
+ * Properties, checked by pan (safety, with invalid end states; and non-progress cycles):
  *   - every message is read once, in order, with the contents its producer wrote (an assertion at
  *     each slot read: a stale slot is a read of an older message or of nothing, an overwritten
  *     one a read of a newer message);
  *   - no lost wake-up and no deadlock: when nothing can move, both Tasks have finished (a parked
  *     consumer with a message published, or a parked producer with room, is an assertion naming
- *     which; any other blocked state is an invalid end state).
+ *     which; any other blocked state is an invalid end state);
+ *   - every run ends: no cycle of states (pan -l), so no Task loops forever on a stale view.
+ *
+ * Sizes (-D): SLOTS (the code wants a power of two for wrap-around, which is not modelled; 2 or 3
+ * keep the state space small),
+ * MESSAGES the producer sends in all, BURST the largest burst either end takes at once.
  *
  * Not covered: wrap-around of the u32 counters; reset(), binding and rebinding (tokens); bind's
  * "messages sent before the consumer bound" raise; capabilities in flight; more than one

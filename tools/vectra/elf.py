@@ -51,3 +51,83 @@ def describe(path, size_text) -> str:
     except (OSError, ValueError):
         return f"{size_text(os.path.getsize(path))} file"
     return f"{size_text(sizes.file_bytes)} loaded, {size_text(sizes.memory_bytes)} in memory"
+
+
+SHT_SYMTAB = 2
+
+
+@dataclass(frozen=True)
+class LoadSegment:
+    virtual_address: int
+    physical_address: int
+    memory_bytes: int
+
+
+def _read_header(handle, path):
+    header = handle.read(64)
+    if len(header) < 64 or header[:4] != b"\x7fELF" or header[4] != 2 or header[5] != 1:
+        raise ValueError(f"{path}: not an ELF64 little-endian file")
+    return header
+
+
+def load_segments(path) -> list:
+    """The PT_LOAD segments of an ELF64 little-endian file: where each is linked and loaded."""
+    with open(path, "rb") as handle:
+        header = _read_header(handle, path)
+        program_offset, = struct.unpack_from("<Q", header, 32)
+        entry_size, entry_count = struct.unpack_from("<HH", header, 54)
+        if entry_size < 56:
+            raise ValueError(f"{path}: program header entries are too small")
+        handle.seek(program_offset)
+        table = handle.read(entry_size * entry_count)
+    if len(table) < entry_size * entry_count:
+        raise ValueError(f"{path}: program header table is truncated")
+    segments = []
+    for index in range(entry_count):
+        kind, = struct.unpack_from("<I", table, index * entry_size)
+        if kind == PT_LOAD:
+            virtual, physical, _, memory_size = struct.unpack_from("<QQQQ", table, index * entry_size + 16)
+            segments.append(LoadSegment(virtual, physical, memory_size))
+    return segments
+
+
+def symbol(path, name: str) -> tuple:
+    """(address, size) of the symbol `name` in the ELF's .symtab; ValueError when absent or unreadable."""
+    wanted = name.encode()
+    with open(path, "rb") as handle:
+        header = _read_header(handle, path)
+        section_offset, = struct.unpack_from("<Q", header, 40)
+        entry_size, entry_count = struct.unpack_from("<HH", header, 58)
+        if entry_size < 64:
+            raise ValueError(f"{path}: section header entries are too small")
+        handle.seek(section_offset)
+        sections = handle.read(entry_size * entry_count)
+        if len(sections) < entry_size * entry_count:
+            raise ValueError(f"{path}: section header table is truncated")
+        for index in range(entry_count):
+            base = index * entry_size
+            kind, = struct.unpack_from("<I", sections, base + 4)
+            if kind != SHT_SYMTAB:
+                continue
+            offset, size, link = struct.unpack_from("<QQI", sections, base + 24)
+            if link >= entry_count:
+                raise ValueError(f"{path}: symbol table names a missing string table")
+            strings_offset, strings_size = struct.unpack_from("<QQ", sections, link * entry_size + 24)
+            handle.seek(strings_offset)
+            strings = handle.read(strings_size)
+            handle.seek(offset)
+            table = handle.read(size)
+            for at in range(0, len(table) - 23, 24):
+                name_offset, = struct.unpack_from("<I", table, at)
+                if strings[name_offset:name_offset + len(wanted) + 1] == wanted + b"\0":
+                    value, symbol_size = struct.unpack_from("<QQ", table, at + 8)
+                    return value, symbol_size
+    raise ValueError(f"{path}: no symbol {name}")
+
+
+def physical_address(path, virtual_address: int) -> int:
+    """Where a linked (virtual) address is loaded in guest-physical memory, through the PT_LOAD segments."""
+    for segment in load_segments(path):
+        if segment.virtual_address <= virtual_address < segment.virtual_address + segment.memory_bytes:
+            return segment.physical_address + (virtual_address - segment.virtual_address)
+    raise ValueError(f"{path}: address {virtual_address:#x} is in no loaded segment")

@@ -19,6 +19,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -46,6 +47,14 @@ CLEAR = "\x1b[H\x1b[2J"
 
 def qmp_socket(folder: Path) -> Path:
     return folder / QMP_SOCKET
+
+
+def remove_stale_socket(folder: Path) -> None:
+    """QEMU will not listen where a socket file of an earlier run is left."""
+    try:
+        qmp_socket(folder).unlink()
+    except FileNotFoundError:
+        pass
 
 
 def qmp_arguments(folder: Path) -> list:
@@ -238,8 +247,7 @@ def launch(request, platform, wait_until_settled: bool, timeout: float):
                                  request.jobs, folder_name=f"{request.name}+top")
     elf = build.build(request)
     socket_path = qmp_socket(request.folder)
-    if socket_path.exists():
-        socket_path.unlink()
+    remove_stale_socket(request.folder)
     command = qemu.command(platform, elf, "tcg", "test")
     if not platform.hosted:
         command += qmp_arguments(request.folder)
@@ -259,7 +267,6 @@ def launch(request, platform, wait_until_settled: bool, timeout: float):
                 settled[0] = True
         log.close()
 
-    import threading
     threading.Thread(target=follow, daemon=True).start()
     deadline = time.monotonic() + timeout
     try:

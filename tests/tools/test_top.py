@@ -285,6 +285,7 @@ class Sessions(unittest.TestCase):
         finally:
             os.killpg(running.pid, signal.SIGKILL)
             running.wait()
+            running.stdout.close()
 
     def test_attached_to_run_on_hosted(self):
         self.attached("hosted")

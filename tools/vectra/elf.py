@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-"""What an image costs in memory: the sizes of its loadable ELF segments.
+"""What an image costs in memory, and where its symbols are: its loadable ELF segments and its
+symbol table.
 
 The file size of vectra.elf includes symbols and debug information; what a machine loads is
 the sum of the PT_LOAD segments (file bytes), and what it occupies once running adds .bss
-(memory bytes). Reads ELF64 little-endian headers with the standard library only.
+(memory bytes). `./vectra top` finds the kernel's snapshot table by its symbol and translates
+its linked address to a guest-physical one through the same segments. Reads ELF64
+little-endian headers with the standard library only; a malformed file is a ValueError.
 """
 
 import os
@@ -19,40 +22,6 @@ class LoadSizes:
     memory_bytes: int  # bytes occupied in memory, .bss included
 
 
-def load_sizes(path) -> LoadSizes:
-    """Sums the PT_LOAD segments of an ELF64 little-endian file; ValueError if it is not one."""
-    with open(path, "rb") as handle:
-        header = handle.read(64)
-        if len(header) < 64 or header[:4] != b"\x7fELF" or header[4] != 2 or header[5] != 1:
-            raise ValueError(f"{path}: not an ELF64 little-endian file")
-        program_offset, = struct.unpack_from("<Q", header, 32)
-        entry_size, entry_count = struct.unpack_from("<HH", header, 54)
-        if entry_size < 56:
-            raise ValueError(f"{path}: program header entries are too small")
-        handle.seek(program_offset)
-        table = handle.read(entry_size * entry_count)
-    if len(table) < entry_size * entry_count:
-        raise ValueError(f"{path}: program header table is truncated")
-    file_bytes = memory_bytes = 0
-    for index in range(entry_count):
-        kind, = struct.unpack_from("<I", table, index * entry_size)
-        if kind != PT_LOAD:
-            continue
-        file_size, memory_size = struct.unpack_from("<QQ", table, index * entry_size + 32)
-        file_bytes += file_size
-        memory_bytes += memory_size
-    return LoadSizes(file_bytes, memory_bytes)
-
-
-def describe(path, size_text) -> str:
-    """'412 KiB loaded, 480 KiB in memory' — or the file size when the headers are unreadable."""
-    try:
-        sizes = load_sizes(path)
-    except (OSError, ValueError):
-        return f"{size_text(os.path.getsize(path))} file"
-    return f"{size_text(sizes.file_bytes)} loaded, {size_text(sizes.memory_bytes)} in memory"
-
-
 SHT_SYMTAB = 2
 
 
@@ -60,6 +29,7 @@ SHT_SYMTAB = 2
 class LoadSegment:
     virtual_address: int
     physical_address: int
+    file_bytes: int
     memory_bytes: int
 
 
@@ -71,7 +41,7 @@ def _read_header(handle, path):
 
 
 def load_segments(path) -> list:
-    """The PT_LOAD segments of an ELF64 little-endian file: where each is linked and loaded."""
+    """The PT_LOAD segments of an ELF64 little-endian file: where each is linked and loaded, and its sizes."""
     with open(path, "rb") as handle:
         header = _read_header(handle, path)
         program_offset, = struct.unpack_from("<Q", header, 32)
@@ -86,9 +56,25 @@ def load_segments(path) -> list:
     for index in range(entry_count):
         kind, = struct.unpack_from("<I", table, index * entry_size)
         if kind == PT_LOAD:
-            virtual, physical, _, memory_size = struct.unpack_from("<QQQQ", table, index * entry_size + 16)
-            segments.append(LoadSegment(virtual, physical, memory_size))
+            virtual, physical, file_size, memory_size = struct.unpack_from("<QQQQ", table, index * entry_size + 16)
+            segments.append(LoadSegment(virtual, physical, file_size, memory_size))
     return segments
+
+
+def load_sizes(path) -> LoadSizes:
+    """Sums the PT_LOAD segments of an ELF64 little-endian file; ValueError if it is not one."""
+    segments = load_segments(path)
+    return LoadSizes(sum(segment.file_bytes for segment in segments),
+                     sum(segment.memory_bytes for segment in segments))
+
+
+def describe(path, size_text) -> str:
+    """'412 KiB loaded, 480 KiB in memory' — or the file size when the headers are unreadable."""
+    try:
+        sizes = load_sizes(path)
+    except (OSError, ValueError):
+        return f"{size_text(os.path.getsize(path))} file"
+    return f"{size_text(sizes.file_bytes)} loaded, {size_text(sizes.memory_bytes)} in memory"
 
 
 def symbol(path, name: str) -> tuple:

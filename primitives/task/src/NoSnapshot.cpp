@@ -8,7 +8,7 @@
 
 namespace vectra::snapshot {
 
-void note_switch(Executor&, u64) { }
+u64 next_due = ~u64(0);
 void note_idle(Executor&, u64) { }
 void write(Executor&, u64) { }
 u8 const* table() { return nullptr; }

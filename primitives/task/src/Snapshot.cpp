@@ -28,7 +28,6 @@ namespace vectra::snapshot {
 namespace {
 
 u64 s_generation = 0;
-u64 s_written_at = 0;
 u64 s_switches_written = 0;
 
 void put(usize offset, void const* bytes, usize count)
@@ -129,15 +128,11 @@ void write(Executor& executor, u64 now)
     put_value<u32>(60, class_slots);
     std::atomic_thread_fence(std::memory_order_release);
     put_generation(16, generation);
-    s_written_at = now;
+    next_due = now + interval_nanoseconds;
     s_switches_written = executor.switches();
 }
 
-void note_switch(Executor& executor, u64 now)
-{
-    if (now - s_written_at >= interval_nanoseconds) [[unlikely]]
-        write(executor, now);
-}
+u64 next_due = 0;
 
 void note_idle(Executor& executor, u64 now)
 {

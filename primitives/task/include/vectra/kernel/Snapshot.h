@@ -45,12 +45,18 @@ inline constexpr usize name_bytes = 32;
 inline constexpr usize ring_ends_per_record = 32;
 inline constexpr usize class_slots = 10;
 
-/* The executor switched to a Task at `now` (monotonic ns): rewrite the table if it is due. */
-void note_switch(Executor&, u64 now);
+/* Rewrite the table now (tests call it directly). */
+void write(Executor&, u64 now);
+/* When the next rewrite is due (monotonic ns): never without CONFIG_DEBUG_SNAPSHOT. */
+extern u64 next_due;
+/* The executor switched to a Task at `now`: rewrite the table if it is due (one comparison). */
+inline void note_switch(Executor& executor, u64 now)
+{
+    if (now >= next_due) [[unlikely]]
+        write(executor, now);
+}
 /* The CPU is about to idle: rewrite the table if anything switched since the last time. */
 void note_idle(Executor&, u64 now);
-/* Rewrite it now (tests). */
-void write(Executor&, u64 now);
 /* The table's bytes (empty without CONFIG_DEBUG_SNAPSHOT). */
 [[nodiscard]] u8 const* table();
 [[nodiscard]] usize table_bytes();

@@ -179,7 +179,7 @@ def cpu_share(task: TaskRecord, previous, now: Snapshot) -> str:
 
 def table(snapshot: Snapshot, title: str, previous: Snapshot = None) -> list:
     """The snapshot as text lines: a heading, then one row per Task."""
-    lines = [f"{title} — snapshot {snapshot.generation} at {snapshot.taken_at_ns / 1e9:.3f} s, "
+    lines = [f"{title} — snapshot {snapshot.generation}, taken at {snapshot.taken_at_ns / 1e9:.3f} s monotonic, "
              f"{snapshot.switches} switches, {snapshot.tasks_listed} Tasks, {snapshot.cpus} CPU"]
     if snapshot.tasks_listed > len(snapshot.tasks):
         lines.append(f"(only {len(snapshot.tasks)} of {snapshot.tasks_listed} Tasks fit the table: "

@@ -13,6 +13,7 @@ build/<image>-<platform>+top and launches it there, console in top-console.log, 
 when top ends.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -329,7 +330,9 @@ def top_command(arguments) -> int:
         if arguments.attach:
             raise Failure(f"no running {request.name} to attach to: start it with `./vectra run {request.image} "
                           f"-p {request.platform}` (built with --set {STAY_UP} to keep it up), or leave out --attach")
-        target = launch(request, platform, arguments.once, arguments.timeout)
+        # With --once, standard output holds the table alone: building goes to standard error.
+        with ui.stdout_to_stderr() if arguments.once else contextlib.nullcontext():
+            target = launch(request, platform, arguments.once, arguments.timeout)
     try:
         title = f"{target.name} ({'launched by top' if launched else 'attached'})"
         if arguments.once:

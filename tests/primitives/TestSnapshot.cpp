@@ -84,9 +84,10 @@ TEST_CASE("the snapshot records every listed Task from the executor's own bookke
     REQUIRE_FALSE(sending->bundle().grant("out", parent, original, RightSend).is_error());
     REQUIRE(executor.run_until_exit(*sending).value() == 0);
 
-    REQUIRE(std::memcmp(s_copy.data(), snapshot::magic, 8) == 0);
-    REQUIRE(read<u32>(8) == snapshot::version);
-    u64 generation = read<u64>(16);
+    REQUIRE(std::memcmp(s_copy.data() + 8, snapshot::magic, 8) == 0);
+    REQUIRE(read<u32>(16) == snapshot::version);
+    REQUIRE(read<u32>(20) == snapshot::record_bytes);
+    u64 generation = read<u64>(0);
     REQUIRE(generation != 0);
     REQUIRE(read<u64>(s_copy.size() - 8) == generation);
     REQUIRE(read<u32>(48) == read<u32>(40)); /* every listed Task recorded */

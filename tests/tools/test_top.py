@@ -50,8 +50,9 @@ def table(records=None, capacity=4, generation=7, trailer=None, listed=None, cpu
           version=snapshot.VERSION):
     records = records if records is not None else [record(), record(b"initd", 1, 0, by_class={1: 2, 3: 2}, rings=())]
     data = bytearray(snapshot.table_bytes(capacity))
-    data[:8] = magic
-    struct.pack_into("<IIQQQIIIIII", data, 8, version, snapshot.RECORD_BYTES, generation, 1_500_000_000, 48,
+    data[8:16] = magic
+    struct.pack_into("<Q", data, 0, generation)
+    struct.pack_into("<IIQQIIIIII", data, 16, version, snapshot.RECORD_BYTES, 1_500_000_000, 48,
                      len(records), capacity, listed if listed is not None else len(records), cpus,
                      snapshot.RING_ENDS_PER_RECORD, snapshot.CLASS_SLOTS)
     for index, each in enumerate(records):
@@ -117,7 +118,7 @@ class Decoder(unittest.TestCase):
             if generator.random() < 0.5:
                 data = bytes(generator.getrandbits(8) for _ in range(generator.randrange(0, 600)))
                 if generator.random() < 0.5:
-                    data = snapshot.MAGIC + data[8:]
+                    data = data[:8] + snapshot.MAGIC + data[16:]
             else:
                 data = bytearray(whole)
                 for _ in range(generator.randrange(1, 8)):
@@ -153,6 +154,11 @@ class Reader(unittest.TestCase):
         with self.assertRaises(Failure) as caught:
             top.read_snapshot(FakeMemory([table(generation=3, trailer=4)]), 0, 0)
         self.assertIn("torn", caught.exception.message)
+
+    def test_a_table_never_written_is_said_so(self):
+        with self.assertRaises(top.NoSnapshotYet) as caught:
+            top.read_snapshot(FakeMemory([bytes(snapshot.table_bytes(4))]), 0, 0)
+        self.assertIn("no debug snapshot yet", caught.exception.message)
 
     def test_an_image_without_the_table_is_named(self):
         with self.assertRaises(Failure) as caught:

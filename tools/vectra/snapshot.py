@@ -121,13 +121,13 @@ def decode(data: bytes) -> Snapshot:
     """One whole snapshot from a copy of the kernel's table; SnapshotError (or a subclass) if not."""
     if len(data) < HEADER_BYTES:
         raise SnapshotError(f"truncated: {len(data)} bytes, a snapshot header alone is {HEADER_BYTES}")
-    generation, = struct.unpack_from("<Q", data, 16)
-    if data[:8] != MAGIC:
-        if generation == 0 and not any(data[:HEADER_BYTES]):
-            raise NoSnapshotYet("no snapshot yet: the image has not switched Tasks")
-        raise SnapshotError(f"not a debug snapshot: magic {bytes(data[:8])!r}, expected {MAGIC!r}")
-    (version, record_bytes, _, taken_at, switches, recorded, capacity, listed, cpus, ring_ends,
-     class_slots) = struct.unpack_from("<IIQQQIIIIII", data, 8)
+    generation, = struct.unpack_from("<Q", data, 0)
+    if generation == 0:
+        raise NoSnapshotYet("no snapshot yet: the image has not switched Tasks")
+    if data[8:16] != MAGIC:
+        raise SnapshotError(f"not a debug snapshot: magic {bytes(data[8:16])!r}, expected {MAGIC!r}")
+    (version, record_bytes, taken_at, switches, recorded, capacity, listed, cpus, ring_ends,
+     class_slots) = struct.unpack_from("<IIQQIIIIII", data, 16)
     if version != VERSION:
         raise SnapshotError(f"snapshot version {version}; this tool reads version {VERSION}")
     if record_bytes != RECORD_BYTES or ring_ends != RING_ENDS_PER_RECORD or class_slots != CLASS_SLOTS:
@@ -143,8 +143,6 @@ def decode(data: bytes) -> Snapshot:
     if len(data) < size:
         raise SnapshotError(f"truncated: {len(data)} bytes, a table of {capacity} Tasks is {size}")
     trailer, = struct.unpack_from("<Q", data, size - 8)
-    if generation == 0:
-        raise NoSnapshotYet("no snapshot yet: the image has not switched Tasks")
     if trailer != generation:
         raise TornSnapshot(f"torn copy: generation {generation} at the start, {trailer} at the end")
     tasks = tuple(_record(data, HEADER_BYTES + index * RECORD_BYTES, index) for index in range(recorded))

@@ -185,6 +185,10 @@ def locate(elf: Path) -> tuple:
     return address, size
 
 
+class NoSnapshotYet(Failure):
+    """The table was never written: the image has not switched Tasks yet."""
+
+
 def read_snapshot(memory, address: int, size: int) -> snapshots.Snapshot:
     """One whole snapshot: copies again while a copy is torn (the kernel was rewriting it)."""
     for attempt in range(COPY_ATTEMPTS):
@@ -193,6 +197,8 @@ def read_snapshot(memory, address: int, size: int) -> snapshots.Snapshot:
             return snapshots.decode(data)
         except snapshots.TornSnapshot:
             time.sleep(0.01)
+        except snapshots.NoSnapshotYet as problem:
+            raise NoSnapshotYet(f"the image has no debug snapshot yet: {problem}")
         except snapshots.SnapshotError as problem:
             raise Failure(f"the image's debug snapshot is unreadable: {problem}")
     raise Failure(f"every one of {COPY_ATTEMPTS} copies of the snapshot was torn")
@@ -211,6 +217,14 @@ class Target:
         self.address, self.size = locate(elf)
         if not platform.hosted:
             self.address = elves.physical_address(elf, self.address)
+
+    def has_snapshot(self) -> bool:
+        """Whether the kernel has written its table yet (it does at the first switch)."""
+        try:
+            self.snapshot()
+        except NoSnapshotYet:
+            return False
+        return True
 
     def snapshot(self) -> snapshots.Snapshot:
         if self.process is not None and self.process.poll() is not None:
@@ -242,61 +256,67 @@ def attach(request, platform):
     return Target(request.name, platform, request.elf, memory)
 
 
+class Console:
+    """A launched image's console, followed into top-console.log on a thread: has it settled?"""
+
+    def __init__(self, process, path: Path):
+        self.path = path
+        self.settled = threading.Event()
+        self.log = open(path, "w", encoding="utf-8", errors="replace")
+        threading.Thread(target=self.follow, args=(process,), daemon=True).start()
+
+    def follow(self, process):
+        with self.log:
+            for raw in process.stdout:
+                line = boot.oracles.console_line(raw)
+                self.log.write(line + "\n")
+                self.log.flush()
+                if SETTLED.search(line):
+                    self.settled.set()
+
+
+def connect(platform, process, elf: Path, folder: Path):
+    """The channel into a just-launched image, or None while it is not there yet."""
+    if platform.hosted:
+        return ProcessMemory(process.pid, elf)
+    if not qmp_socket(folder).exists():
+        return None
+    try:
+        return QemuMemory(qmp_socket(folder), folder)
+    except Failure:
+        return None  # QEMU made the socket but does not answer on it yet
+
+
 def launch(request, platform, wait_until_settled: bool, timeout: float):
-    """Builds the image (staying up) in its own folder and boots it with a monitor socket."""
+    """Builds the image (staying up) in build/<image>-<platform>+top and boots it there with a
+    monitor socket; returns once a snapshot can be read (and, if asked, once initd says it settled)."""
     request = build.BuildRequest(request.image, request.platform, request.overlays, request.assignments + (STAY_UP,),
                                  request.jobs, folder_name=f"{request.name}+top")
     elf = build.build(request)
-    socket_path = qmp_socket(request.folder)
     remove_stale_socket(request.folder)
     command = qemu.command(platform, elf, "tcg", "test")
     if not platform.hosted:
         command += qmp_arguments(request.folder)
-    console = request.folder / CONSOLE_LOG
-    log = open(console, "w", encoding="utf-8", errors="replace")
     process = boot._start(command)
-    settled = [False]
-    lines = []
-
-    def follow():
-        for raw in process.stdout:
-            line = boot.oracles.console_line(raw)
-            lines.append(line)
-            log.write(line + "\n")
-            log.flush()
-            if SETTLED.search(line):
-                settled[0] = True
-        log.close()
-
-    threading.Thread(target=follow, daemon=True).start()
+    console = Console(process, request.folder / CONSOLE_LOG)
+    where = f"console: {paths.relative(console.path)}"
     deadline = time.monotonic() + timeout
+    target = None
     try:
-        memory = None
-        while memory is None:
+        while True:
             if process.poll() is not None:
-                raise Failure(f"{request.name} ended (exit code {process.returncode}) before top could read it; "
-                              f"console: {paths.relative(console)}")
+                raise Failure(f"{request.name} ended (exit code {process.returncode}) before top could read it; {where}")
             if time.monotonic() > deadline:
-                raise Failure(f"{request.name}: no snapshot to read within {timeout:g} s; console: "
-                              f"{paths.relative(console)}")
-            if platform.hosted:
-                memory = ProcessMemory(process.pid, elf)
-            elif socket_path.exists():
-                try:
-                    memory = QemuMemory(socket_path, request.folder)
-                except Failure:
-                    memory = None
-            if memory is None:
-                time.sleep(0.05)
-        target = Target(request.name, platform, elf, memory, process, console)
-        while wait_until_settled and not settled[0]:
-            if process.poll() is not None or time.monotonic() > deadline:
-                target.close()
-                raise Failure(f"{request.name} never said it had settled (\"initd: checks finished …; staying "
-                              f"up\"); console: {paths.relative(console)}")
+                raise Failure(f"{request.name}: nothing to read within {timeout:g} s; {where}")
+            if target is None:
+                memory = connect(platform, process, elf, request.folder)
+                target = Target(request.name, platform, elf, memory, process, console.path) if memory else None
+            if target is not None and target.has_snapshot() and (console.settled.is_set() or not wait_until_settled):
+                return target
             time.sleep(0.05)
-        return target
     except BaseException:
+        if target is not None:
+            target.memory.close()
         boot._kill_group(process)
         process.wait()
         raise
@@ -304,16 +324,11 @@ def launch(request, platform, wait_until_settled: bool, timeout: float):
 
 def settled_snapshot(target, timeout: float) -> snapshots.Snapshot:
     """The first snapshot written after the image settled: initd's heartbeat brings a new one each second."""
-    first = None
+    first = target.snapshot()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            current = target.snapshot()
-        except Failure:
-            raise
-        if first is None:
-            first = current
-        elif current.generation != first.generation:
+        current = target.snapshot()
+        if current.generation != first.generation:
             return current
         time.sleep(0.1)
     raise Failure(f"the snapshot did not change within {timeout:g} s after the image settled")

@@ -105,7 +105,10 @@ void write_task(usize at, Task& task)
 void write(Executor& executor, u64 now)
 {
     u64 generation = ++s_generation;
-    /* Trailer first, header last: a reader copying front to back sees them equal only for a whole table. */
+    /*
+     * Trailer first, the header's generation (the table's first bytes) last: a reader copying
+     * front to back sees the two equal only for a whole table.
+     */
     put_generation(total_bytes - 8, generation);
     std::atomic_thread_fence(std::memory_order_release);
     u32 recorded = 0;
@@ -115,9 +118,9 @@ void write(Executor& executor, u64 now)
         if (recorded < task_capacity)
             write_task(header_bytes + usize(recorded++) * record_bytes, *task);
     }
-    put(0, magic, sizeof(magic));
-    put_value<u32>(8, version);
-    put_value<u32>(12, record_bytes);
+    put(8, magic, sizeof(magic));
+    put_value<u32>(16, version);
+    put_value<u32>(20, record_bytes);
     put_value<u64>(24, now);
     put_value<u64>(32, executor.switches());
     put_value<u32>(40, recorded);
@@ -127,7 +130,7 @@ void write(Executor& executor, u64 now)
     put_value<u32>(56, ring_ends_per_record);
     put_value<u32>(60, class_slots);
     std::atomic_thread_fence(std::memory_order_release);
-    put_generation(16, generation);
+    put_generation(0, generation);
     next_due = now + interval_nanoseconds;
     s_switches_written = executor.switches();
 }

@@ -11,11 +11,12 @@
  * `vectra_debug_snapshot`.
  *
  * A reader copies the table front to back, with no lock. The writer stores the new generation
- * in the trailer first, then the records, then the header's generation last; a copy whose
- * header and trailer generations are equal (and non-zero) is one whole snapshot. The layout
- * (all little-endian, offsets in bytes) is the contract with tools/vectra/snapshot.py:
+ * in the trailer first, then everything between, then the header's generation (its first
+ * bytes) last; a copy whose header and trailer generations are equal (and non-zero) is one
+ * whole snapshot. The layout (all little-endian, offsets in bytes) is the contract with
+ * tools/vectra/snapshot.py:
  *
- *   header (64)  0 magic "VSNAPSH1"  8 u32 version  12 u32 task record bytes  16 u64 generation
+ *   header (64)  0 u64 generation  8 magic "VSNAPSH1"  16 u32 version  20 u32 task record bytes
  *                24 u64 taken at (monotonic ns)  32 u64 switches  40 u32 tasks recorded
  *                44 u32 task capacity  48 u32 tasks listed  52 u32 CPUs  56 u32 Ring ends per
  *                record  60 u32 capability classes per record (index 0 unused)

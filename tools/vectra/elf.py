@@ -40,18 +40,24 @@ def _read_header(handle, path):
     return header
 
 
+def _header_table(handle, path, kind: str, offset_at: int, sizes_at: int, minimum_entry: int) -> tuple:
+    """(bytes, entry size, entry count) of the program or section header table the ELF header places."""
+    header = _read_header(handle, path)
+    offset, = struct.unpack_from("<Q", header, offset_at)
+    entry_size, entry_count = struct.unpack_from("<HH", header, sizes_at)
+    if entry_size < minimum_entry:
+        raise ValueError(f"{path}: {kind} header entries are too small")
+    handle.seek(offset)
+    table = handle.read(entry_size * entry_count)
+    if len(table) < entry_size * entry_count:
+        raise ValueError(f"{path}: {kind} header table is truncated")
+    return table, entry_size, entry_count
+
+
 def load_segments(path) -> list:
     """The PT_LOAD segments of an ELF64 little-endian file: where each is linked and loaded, and its sizes."""
     with open(path, "rb") as handle:
-        header = _read_header(handle, path)
-        program_offset, = struct.unpack_from("<Q", header, 32)
-        entry_size, entry_count = struct.unpack_from("<HH", header, 54)
-        if entry_size < 56:
-            raise ValueError(f"{path}: program header entries are too small")
-        handle.seek(program_offset)
-        table = handle.read(entry_size * entry_count)
-    if len(table) < entry_size * entry_count:
-        raise ValueError(f"{path}: program header table is truncated")
+        table, entry_size, entry_count = _header_table(handle, path, "program", 32, 54, 56)
     segments = []
     for index in range(entry_count):
         kind, = struct.unpack_from("<I", table, index * entry_size)
@@ -81,15 +87,7 @@ def symbol(path, name: str) -> tuple:
     """(address, size) of the symbol `name` in the ELF's .symtab; ValueError when absent or unreadable."""
     wanted = name.encode()
     with open(path, "rb") as handle:
-        header = _read_header(handle, path)
-        section_offset, = struct.unpack_from("<Q", header, 40)
-        entry_size, entry_count = struct.unpack_from("<HH", header, 58)
-        if entry_size < 64:
-            raise ValueError(f"{path}: section header entries are too small")
-        handle.seek(section_offset)
-        sections = handle.read(entry_size * entry_count)
-        if len(sections) < entry_size * entry_count:
-            raise ValueError(f"{path}: section header table is truncated")
+        sections, entry_size, entry_count = _header_table(handle, path, "section", 40, 58, 64)
         for index in range(entry_count):
             base = index * entry_size
             kind, = struct.unpack_from("<I", sections, base + 4)

@@ -376,8 +376,9 @@ def add_command(commands, common, add_image_arguments, add_configuration_argumen
                     "debug snapshot (CONFIG_DEBUG_SNAPSHOT) without stopping the image. If `./vectra run` is "
                     "running the image, top attaches to it (QEMU: its monitor socket; hosted: /proc/<pid>/mem). "
                     "Otherwise top builds the image with CONFIG_INITD_STAY_UP=y in "
-                    "build/<image>-<platform>+top, launches it (console in top-console.log there) and stops it "
-                    "when it ends.")
+                    "build/<image>-<platform>+top, launches it (console in top-console.log there; --overlay and "
+                    "--set apply to that build) and stops it when it ends. To keep an image `./vectra run` "
+                    "starts up after its checks, run it with --set CONFIG_INITD_STAY_UP=y.")
     add_image_arguments(command)
     add_configuration_arguments(command)
     command.add_argument("--once", action="store_true",

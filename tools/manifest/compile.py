@@ -514,23 +514,33 @@ def check_ring_ends(source, tasks, connections):
                                f"nobody holds the {end} end of its {ring} Ring")
 
 
+def too_many(count):
+    return (f"{count} tasks, at most {MAX_TASKS} ({MAX_CHILDREN} group supervisors under initd, "
+            f"each supervising {MAX_CHILDREN})")
+
+
 def expand_counts(source, tasks):
     """`"count": N` stands for N copies of a Task named <name>-0 ... <name>-(N-1)."""
+    total = 0
+    for index, task in enumerate(tasks):
+        if isinstance(task, dict) and "count" in task:
+            total += source.integer(task["count"], f"tasks[{index}].count", 1, MAX_TASKS)
+        else:
+            total += 1
+    source.require(total <= MAX_TASKS, "tasks", too_many(total))
     expanded = []
     for index, task in enumerate(tasks):
         if not isinstance(task, dict) or "count" not in task:
             expanded.append(task)
             continue
-        field = f"tasks[{index}].count"
-        count = source.integer(task["count"], field, 1, MAX_TASKS)
+        count = task["count"]
         name = source.string(task.get("name"), f"tasks[{index}].name", NAME, NAME_RULE)
         last = f"{name}-{count - 1}"
-        source.require(NAME.fullmatch(last), field, f"copy names such as '{last}' are not {NAME_RULE}")
+        source.require(NAME.fullmatch(last), f"tasks[{index}].count", f"copy names such as '{last}' are not {NAME_RULE}")
         for copy in range(count):
             duplicate = {key: value for key, value in task.items() if key != "count"}
             duplicate["name"] = f"{name}-{copy}"
             expanded.append(duplicate)
-        source.require(len(expanded) <= MAX_TASKS, field, f"makes more than {MAX_TASKS} tasks")
     return expanded
 
 
@@ -690,9 +700,7 @@ def check_manifest(source, manifest, composition, image=None):
     tasks = expand_counts(source, source.list(manifest["tasks"], "tasks"))
     manifest["tasks"] = tasks
     every_service = set()
-    source.require(len(tasks) <= MAX_TASKS, "tasks",
-                   f"{len(tasks)} tasks, at most {MAX_TASKS} ({MAX_CHILDREN} group supervisors under initd, "
-                   f"each supervising {MAX_CHILDREN})")
+
     if composition.config is not None and composition.config.get("CONFIG_DOMAIN_EVERY_SERVICE") == "y":
         # Every service that names no domain runs in a domain of its component's own (named after
         # the component's folder, found below): a component's data belongs to one domain, so its

@@ -25,9 +25,7 @@
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
-#include <vectra/kernel/Console.h>
 #include <vectra/kernel/Kernel.h>
-#include <vectra/platform/Platform.h>
 
 VECTRA_TASK_ENTRY(test_steady);
 VECTRA_TASK_ENTRY(test_crasher);
@@ -149,23 +147,12 @@ BootManifest const boot_manifest { "supervision-tree-test", tasks, sizeof(tasks)
 
 namespace {
 
-/* initd as the kernel starts it: the same four capabilities in its Bundle (primitives/kernel/src/Kernel.cpp). */
+/* initd as the kernel starts it, with the same four capabilities, running the Supervisor on the test's manifest. */
 ErrorOr<i32> boot_initd(Reticle& root)
 {
-    auto* console = TRY(root.try_create<ConsoleDevice>(&root));
-    auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
-    SpawnParameters parameters;
-    parameters.name = "initd";
-    parameters.entry = [](Bundle& bundle) { return initd::supervise(bundle, initd::supervised_by_initd); };
-    parameters.stack_size = 64 * KiB;
-    Task* initial = TRY(Executor::current().spawn(root, parameters));
-    auto& space = initial->capabilities();
-    auto& bundle = initial->bundle();
-    TRY(bundle.give("console", space, TRY(space.mint<CapabilityClass::Device>(console, RightWrite | RightGrant))));
-    TRY(bundle.give("memory", space, TRY(space.mint<CapabilityClass::Reticle>(&root, RightRetype | RightGrant | RightRevoke))));
-    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
-    TRY(bundle.give("irq-software", space,
-        TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
+    Task* initial = TRY(kernel::spawn_initial_task(root, [](Bundle& bundle) {
+        return initd::supervise(bundle, initd::supervised_by_initd);
+    }));
     return Executor::current().run_until_exit(*initial);
 }
 

@@ -25,6 +25,9 @@ with open(os.path.join(ROOT, "images", "many-tasks", "manifest.json"), encoding=
     MANY = json.load(handle)
 with open(os.path.join(ROOT, "images", "supervision", "manifest.json"), encoding="utf-8") as handle:
     SUPERVISION = json.load(handle)
+with open(os.path.join(ROOT, "images", "supervision-tree", "manifest.json"), encoding="utf-8") as handle:
+    TREE = json.load(handle)
+TREE["tasks"][1]["count"] = 3  # doomed-0 .. doomed-2, in the group deep
 
 
 class ManifestTest(unittest.TestCase):
@@ -577,15 +580,16 @@ class MalformedTest(unittest.TestCase):
         self.assert_one_clean_line(result, "image: says 'minimal'")
 
     def test_random_mutations_succeed_or_end_in_one_line(self):
-        """A bounded fuzz: random edits of the minimal manifest either compile to C++ whose every
-        string literal is plain, or are refused in one clean line. Never a traceback or an internal error."""
+        """A bounded fuzz: random edits of the minimal manifest, and of one with a group and a count,
+        either compile to C++ whose every string literal is plain, or are refused in one clean line.
+        Never a traceback or an internal error."""
         generator = random.Random(20261205)
         replacements = [None, True, 0, -1, 2 ** 40, 1.5, "", "x\n", "a;b", 'q"', "\\", "é", "\x00", [], {}, ["write"],
-                        "person", "check", "service", "RingCap", "requests", "vfs", "vfsd"]
+                        "person", "check", "service", "RingCap", "requests", "vfs", "vfsd", "deep", 24, 577]
         started = time.monotonic()
         runs = 0
         while time.monotonic() - started < 10 and runs < 150:
-            manifest = copy.deepcopy(MINIMAL)
+            manifest = copy.deepcopy(MINIMAL if runs % 2 == 0 else TREE)
             for _ in range(generator.randint(1, 3)):
                 mutate(manifest, generator, replacements)
             text = json.dumps(manifest, ensure_ascii=generator.random() < 0.5).encode()
@@ -624,7 +628,7 @@ def mutate(value, generator, replacements):
         elif action < 0.8 and isinstance(container, dict):
             del container[key]
         elif isinstance(container, dict):
-            container[generator.choice(["extra", "name", "restart", "expect", "one_way", "kconfig"])] = \
+            container[generator.choice(["extra", "name", "restart", "expect", "one_way", "kconfig", "count", "group", "groups"])] = \
                 generator.choice(replacements)
         break
 

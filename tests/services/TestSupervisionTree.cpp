@@ -5,6 +5,8 @@
  * places services under group supervisors, and the whole tree runs in a child process whose
  * console the test reads. What it proves (docs/adr/0010-supervision-at-scale.md):
  *
+ *   - a Task in a group cannot signal, read, reap or remove another Task (of its group, of another
+ *     group, or initd) with any handle it makes up;
  *   - a service that crashes deep in the tree is restarted by its own group supervisor, per its
  *     own policy, with the reports initd gives for its own children;
  *   - a group supervisor that fails is restarted by initd per the group's policy, the children it
@@ -30,6 +32,7 @@
 VECTRA_TASK_ENTRY(test_steady);
 VECTRA_TASK_ENTRY(test_crasher);
 VECTRA_TASK_ENTRY(test_ticker);
+VECTRA_TASK_ENTRY(test_prober);
 VECTRA_TASK_ENTRY(test_tree_check);
 VECTRA_TASK_ENTRY(initd_group);
 
@@ -41,6 +44,8 @@ int g_steady_starts = 0;
 int g_crasher_starts = 0;
 int g_ticker_starts = 0;
 u64 g_ticks = 0;
+int g_probes = 0;
+int g_probes_accepted = 0;
 
 [[noreturn]] void serve_forever()
 {
@@ -87,6 +92,33 @@ ErrorOr<i32> test_ticker(Bundle& bundle)
     }
 }
 
+/*
+ * An attacker inside the group tree: with every handle it can make up — each slot and a few
+ * generations of every other capability space — it tries to raise a signal bit, read a Task's
+ * status, reap or remove a Task (its siblings', the other group's, initd's). Every call acts on
+ * the caller's own space, so each must be refused.
+ */
+ErrorOr<i32> test_prober(Bundle& bundle)
+{
+    auto ready = TRY(bundle.take<SignalCap>("ready"));
+    u32 own = ready.space();
+    for (u32 space = 1; space <= 64; ++space) {
+        if (space == own)
+            continue;
+        for (u16 slot = 0; slot < 64; ++slot) {
+            for (u32 generation = 0; generation < 3; ++generation) {
+                g_probes += 4;
+                g_probes_accepted += system::raise(SignalCap(space, slot, generation)).is_error() ? 0 : 1;
+                g_probes_accepted += system::task_status(TaskCap(space, slot, generation)).is_error() ? 0 : 1;
+                g_probes_accepted += system::reap(TaskCap(space, slot, generation)).is_error() ? 0 : 1;
+                g_probes_accepted += system::remove(TaskCap(space, slot, generation)).is_error() ? 0 : 1;
+            }
+        }
+    }
+    TRY(system::raise(ready));
+    serve_forever();
+}
+
 /* Runs once every group is ready or given up on: checks what the tree did. */
 ErrorOr<i32> test_tree_check(Bundle& bundle)
 {
@@ -96,9 +128,11 @@ ErrorOr<i32> test_tree_check(Bundle& bundle)
     bool ticker_gone = g_ticks == before;
     /* Each instance of fragile spawned a ticker and failed before the ticker's first turn: had any
        ticker outlived its group, it would have run by now. */
-    bool ok = g_steady_starts == 1 && g_crasher_starts == 3 && g_ticker_starts == 0 && ticker_gone;
+    bool ok = g_steady_starts == 1 && g_crasher_starts == 3 && g_ticker_starts == 0 && ticker_gone && g_probes > 0
+        && g_probes_accepted == 0;
     std::string line = "tree-check: steady " + std::to_string(g_steady_starts) + ", crasher " + std::to_string(g_crasher_starts)
-        + ", ticker " + std::to_string(g_ticker_starts) + (ticker_gone ? ", ticker stopped" : ", ticker still running");
+        + ", ticker " + std::to_string(g_ticker_starts) + (ticker_gone ? ", ticker stopped" : ", ticker still running")
+        + ", " + std::to_string(g_probes_accepted) + " of " + std::to_string(g_probes) + " forged calls accepted";
     TRY(say(bundle, line.c_str()));
     return ok ? 0 : 1;
 }
@@ -126,15 +160,16 @@ constexpr SlotSpec unreachable[] = {
 
 constexpr RestartPolicy twice { 2, 10'000, 1 };
 constexpr RestartPolicy none { 0, 0, 0 };
-constexpr u16 tree = 4;
-constexpr u16 fragile = 5;
+constexpr u16 tree = 5;
+constexpr u16 fragile = 6;
 
 constexpr TaskSpec tasks[] = {
     { "steady", &task_entries::test_steady, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, tree, 0, 0 },
     { "crasher", &task_entries::test_crasher, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, tree, 1, 0 },
+    { "prober", &task_entries::test_prober, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, tree, 2, 0 },
     { "ticker", &task_entries::test_ticker, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, fragile, 0, 0 },
     { "unreachable", &task_entries::test_steady, TaskKind::Service, Band::Person, 128, 16, unreachable, 2, twice, Expectation::Success, nullptr, fragile, 1, 0 },
-    { "tree", &task_entries::initd_group, TaskKind::Service, Band::Person, 512, 32, group_slots, 4, twice, Expectation::Success, nullptr, supervised_by_initd, 0, 2 },
+    { "tree", &task_entries::initd_group, TaskKind::Service, Band::Person, 512, 32, group_slots, 4, twice, Expectation::Success, nullptr, supervised_by_initd, 0, 3 },
     { "fragile", &task_entries::initd_group, TaskKind::Service, Band::Person, 512, 32, group_slots, 4, twice, Expectation::Success, nullptr, supervised_by_initd, 1, 2 },
     { "tree-check", &task_entries::test_tree_check, TaskKind::Check, Band::Person, 128, 16, nullptr, 0, none, Expectation::Success, nullptr, supervised_by_initd, 2, 0 },
 };
@@ -182,8 +217,8 @@ TEST_CASE("a group supervisor restarts its own services per their policy, and in
              "initd: spawned ticker", "initd: restarted crasher (1 of 2 within 10000 ms)",
              "initd: restarted crasher (2 of 2 within 10000 ms)", "initd: restarted fragile (1 of 2 within 10000 ms)",
              "initd: restarted fragile (2 of 2 within 10000 ms)", "initd: giving up on fragile after 2 restarts in 10000 ms",
-             "initd: ready (4 services, 1 given up)", "initd: spawned tree-check",
-             "tree-check: steady 1, crasher 3, ticker 0, ticker stopped", "initd: status 0" })
+             "initd: ready (5 services, 1 given up)", "initd: spawned tree-check",
+             "tree-check: steady 1, crasher 3, ticker 0, ticker stopped, 0 of 48384 forged calls accepted", "initd: status 0" })
         CHECK(has_line(output, line));
     /* Each of fragile's three instances spawned its children afresh. */
     usize spawned = 0;

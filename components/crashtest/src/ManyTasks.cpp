@@ -5,7 +5,7 @@
  * (each client donates its session's memory, as vfsd's clients do), and the client the image
  * runs 256 copies of. Each copy opens a session with the echo service and checks the echo of its
  * own name, closes it, then opens a session with vfsd, writes a file named after itself, reads
- * it back, checks the bytes, removes it and closes. The services' session tables are smaller than
+ * it back, checks the bytes, removes it and closes (vectra.vfs through Client<vfs::Protocol>). The services' session tables are smaller than
  * 256, so clients take turns: an open refused (another opener holds the listener, no session
  * left) is tried again after a short sleep, until a deadline.
  */
@@ -17,7 +17,8 @@
 #include <vectra/SystemClock.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
-#include <vectra/fs/Client.h>
+#include <vectra/Connection.h>
+#include <vectra/fs/Protocol.h>
 
 VECTRA_TASK_ENTRY(session_echo);
 VECTRA_TASK_ENTRY(many_tasks_client);
@@ -53,43 +54,51 @@ void pause_briefly()
     (void)system::wait_until(pause_bit.mask(), deadline, pause_bit);
 }
 
-/*
- * The listener's capabilities and a memory pool for one session of one service. Every attempt
- * takes copies (an open that fails consumes what it was given) and donates from the pool, which
- * is reclaimed whole before each attempt, so retries do not use up the client's Reticle.
- */
-struct Listener {
-    RingCap requests;
-    RingCap replies;
-    ReticleCap pool;
-
-    template<typename Open>
-    auto open_in_turn(Open open) -> decltype(open(RingCap {}, RingCap {}, ReticleCap {}))
-    {
-        u64 give_up = deadline_after(open_patience);
-        for (;;) {
-            auto requests_copy = TRY(system::attenuate(requests, RightSend));
-            auto replies_copy = TRY(system::attenuate(replies, RightReceive));
-            auto pool_copy = TRY(system::attenuate(pool, RightRetype));
-            auto opened = open(std::move(requests_copy), std::move(replies_copy), std::move(pool_copy));
-            if (!opened.is_error() || monotonic_now().nanoseconds_since_boot() >= give_up)
-                return opened;
-            pause_briefly(); /* another client holds the listener, or every session is in use */
-        }
-    }
-};
-
 /* A pool: one session's donation, the descriptor carved beside it and a page of alignment, twice over at most. */
 constexpr usize pool_bytes(usize donation) { return donation + 2 * 4096; }
 constexpr usize client_pool_bytes = pool_bytes(session::donation_size<EchoProtocol>()) + pool_bytes(session::donation_size<vfs::Protocol>());
 /* many_tasks_client.footprint.json's fixed_kib: both pools and the Task's own block. */
 static_assert(client_pool_bytes + 16 * KiB <= 120 * KiB, "raise fixed_kib in many_tasks_client.footprint.json");
 
-ErrorOr<Listener> listener(Bundle& bundle, ReticleCap const& memory, char const* requests, char const* replies, usize donation)
-{
-    return Listener { TRY(bundle.take<RingCap>(requests)), TRY(bundle.take<RingCap>(replies)),
-        TRY(system::carve(memory, pool_bytes(donation))) };
-}
+/*
+ * One service's listener, and a memory pool for one session of it. Opening takes the listener in
+ * turn and donates from the pool, which session::open reclaims whole first, so a refused attempt
+ * (another opener holds the listener, or every session is in use) costs neither memory nor
+ * capability slots, and the client tries again after a short sleep.
+ */
+template<typename P>
+class Listener {
+public:
+    static ErrorOr<Listener> take(Bundle& bundle, ReticleCap const& memory, char const* requests, char const* replies)
+    {
+        auto listener = Connection::unbound(TRY(bundle.take<RingCap>(requests)), TRY(bundle.take<RingCap>(replies)), session::schema_id);
+        return Listener(std::move(listener), TRY(system::carve(memory, pool_bytes(session::donation_size<P>()))));
+    }
+
+    ErrorOr<Client<P>> open_in_turn()
+    {
+        u64 give_up = deadline_after(open_patience);
+        for (;;) {
+            auto opened = session::open(m_listener, m_pool, session::geometry_of<P>(), session::donation_size<P>(), {},
+                deadline_after(Duration::from_seconds(5)));
+            if (!opened.is_error())
+                return Client<P>(opened.release_value());
+            if (monotonic_now().nanoseconds_since_boot() >= give_up)
+                return opened.release_error();
+            pause_briefly();
+        }
+    }
+
+private:
+    Listener(Connection listener, ReticleCap pool)
+        : m_listener(std::move(listener))
+        , m_pool(std::move(pool))
+    {
+    }
+
+    Connection m_listener;
+    ReticleCap m_pool;
+};
 
 ErrorOr<void> expect(bool condition, char const* what)
 {
@@ -98,32 +107,34 @@ ErrorOr<void> expect(bool condition, char const* what)
     return {};
 }
 
-ErrorOr<void> check_echo(Listener& echo, std::string_view name)
+ErrorOr<void> check_echo(Listener<EchoProtocol>& echo, std::string_view name)
 {
-    auto client = TRY(echo.open_in_turn([](RingCap requests, RingCap replies, ReticleCap pool) {
-        return session::SessionClient<EchoProtocol>::open(std::move(requests), std::move(replies), std::move(pool));
-    }));
-    auto reply = TRY(client.call(crashtest::Echo { TRY(FixedString<64>::try_from(name)) }));
-    client.close();
-    return expect(reply.text.view() == name, "the echo differs from the request");
+    auto client = TRY(echo.open_in_turn());
+    auto reply = client.call(crashtest::Echo { TRY(FixedString<64>::try_from(name)) });
+    client.connection().close(); /* the service frees the session and reclaims the donation */
+    TRY(expect(!reply.is_error() && reply.value().text.view() == name, "the echo differs from the request"));
+    return {};
 }
 
-ErrorOr<void> check_files(Listener& files, std::string_view name)
+ErrorOr<void> check_files(Listener<vfs::Protocol>& files, std::string_view name)
 {
-    auto client = TRY(files.open_in_turn([](RingCap requests, RingCap replies, ReticleCap pool) {
-        return vfs::Client::open(std::move(requests), std::move(replies), std::move(pool));
-    }));
-    Path path = TRY(Path::root().try_join(name));
-    FixedString<64> content;
-    TRY(expect(format_into(content, "{} was here", name), "the file's content does not fit"));
-    u64 size = TRY(client.write(path, 0, as_bytes(content.view())));
-    TRY(expect(size == content.view().size(), "vfsd reported a different file size"));
-    u8 read_back[64] {};
-    usize read = TRY(client.read(path, 0, read_back));
-    TRY(expect(as_text(std::span<u8 const>(read_back, read)) == content.view(), "read back different bytes than written"));
-    TRY(client.remove(path));
-    client.close();
-    return {};
+    auto client = TRY(files.open_in_turn());
+    auto checked = [&]() -> ErrorOr<void> {
+        Path path = TRY(Path::root().try_join(name));
+        FixedString<64> content;
+        TRY(expect(format_into(content, "{} was here", name), "the file's content does not fit"));
+        vfs::Data data;
+        for (u8 byte : as_bytes(content.view()))
+            TRY(data.try_append(byte));
+        auto written = TRY(client.call(vfs::Write { path, 0, data }));
+        TRY(expect(written.size == content.view().size(), "vfsd reported a different file size"));
+        auto read = TRY(client.call(vfs::Read { path, 0, u16(content.view().size() + 8) }));
+        TRY(expect(as_text(read.data.span()) == content.view(), "read back different bytes than written"));
+        TRY(client.call(vfs::Remove { path }));
+        return {};
+    }();
+    client.connection().close();
+    return checked;
 }
 
 }
@@ -153,10 +164,10 @@ ErrorOr<i32> many_tasks_client(Bundle& bundle)
 
     char const* step = "echo";
     auto checked = [&]() -> ErrorOr<void> {
-        auto echo = TRY(listener(bundle, memory, "echo-requests", "echo-replies", session::donation_size<EchoProtocol>()));
+        auto echo = TRY(Listener<EchoProtocol>::take(bundle, memory, "echo-requests", "echo-replies"));
         TRY(check_echo(echo, name));
         step = "files";
-        auto files = TRY(listener(bundle, memory, "files-requests", "files-replies", session::donation_size<vfs::Protocol>()));
+        auto files = TRY(Listener<vfs::Protocol>::take(bundle, memory, "files-requests", "files-replies"));
         return check_files(files, name);
     }();
     if (checked.is_error()) {

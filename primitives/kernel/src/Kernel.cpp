@@ -88,6 +88,8 @@ ErrorOr<Reticle*> create_root_reticle(platform::MemoryMap const& map)
 ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
 {
     TRY(run_init_classes());
+    /* Before any Task runs: the shared libraries' data as every new domain's copy starts. */
+    TRY(domains::initialize());
     Reticle* root = TRY(create_root_reticle(boot_info.free_memory));
     console_format("vectra: {} MiB of memory in the root Reticle", root->size() / MiB);
     Task* initial = TRY(spawn_initial_task(*root));

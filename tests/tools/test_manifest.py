@@ -462,6 +462,9 @@ class CompositionTest(unittest.TestCase):
         self.assertEqual(len(assertion), 1)
         self.assertIn("<= 12 * 1024", assertion[0])
         self.assertFalse(assertion[0].endswith(";"), "lld reads a ';' after ASSERT(...) as a section")
+        # CONFIG_DOMAINS alone sets it apart too: a Task may spawn into a domain the manifest does not name.
+        _, sections = self.compile_with_config({"CONFIG_DOMAINS": "y"})
+        self.assertIn("__library_data_start = .;\n    core/", sections)
         _, sections = self.compile_with_config({})
         self.assertIn("__library_data_start = .;\n__library_data_end = .;", sections)
         self.assertNotIn("ASSERT(", sections)

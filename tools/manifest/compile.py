@@ -793,7 +793,8 @@ def emit_linker_fragment(domains, path, config=None):
                   f"    __vectra_domain_{index}_end = .;",
                   "}"]
     lines += ["__domain_data_end = ALIGN(4096);"]
-    if domains:
+    # With CONFIG_DOMAINS a Task may spawn into a domain the manifest does not name (bench-domains).
+    if domains or (config or {}).get("CONFIG_DOMAINS") == "y":
         patterns = " ".join(f"{pattern}(.data .data.* .bss .bss.* COMMON)" for pattern in LIBRARY_OBJECTS)
         lines += ["/* the shared libraries' data: every domain maps a copy of its own */",
                   ".vectra.library_data : ALIGN(4096) {",

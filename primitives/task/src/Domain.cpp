@@ -101,7 +101,8 @@ usize library_data_size() { return address(__library_data_end) - address(__libra
 
 ErrorOr<void> Domain::initialize()
 {
-    if (library_data_size() > library_data_capacity || address(__library_data_start) % page != 0)
+    if (library_data_size() > library_data_capacity
+        || (library_data_size() != 0 && address(__library_data_start) % page != 0))
         return Error(ErrorCode::OutOfMemory, "the shared libraries' data exceeds CONFIG_DOMAIN_LIBRARY_DATA_KIB");
     memcpy(s_library_pristine, __library_data_start, library_data_size());
     return {};
@@ -156,7 +157,7 @@ ErrorOr<Domain*> Domain::find_or_create(SpawnParameters const& parameters)
     /* The domain's own copy of the shared libraries' data, fresh from the boot-time state. */
     u8* copy = domain.library_copy();
     memcpy(copy, s_library_pristine, library_data_size());
-    if (!platform::map_user_frames(*domain.m_space, address(__library_data_start), library_data_size(),
+    if (library_data_size() != 0 && !platform::map_user_frames(*domain.m_space, address(__library_data_start), library_data_size(),
             address(copy), UserAccess::ReadWrite)) {
         domain.destroy();
         return Error(ErrorCode::OutOfMemory, "no page-table memory left for a protection domain");

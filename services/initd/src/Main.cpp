@@ -29,6 +29,7 @@ constexpr usize maximum_tasks = 24;
 constexpr usize maximum_connections = 16;
 constexpr u8 first_exit_bit = 32;
 constexpr SignalBit backoff_bit { 60 };
+constexpr usize maximum_devices_per_task = 4;
 
 enum class State : u8 {
     NotStarted,
@@ -39,10 +40,26 @@ enum class State : u8 {
     Finished, /* checks only */
 };
 
+/* How a boot manifest names a PCI function, for initd's messages. */
+FixedString<24> describe_match(u64 word)
+{
+    FixedString<24> text;
+    auto match = PciMatch::from_word(word);
+    if (match.is_error())
+        format_into(text, "{:#x}", word);
+    else if (match.value().kind == PciMatch::Kind::VendorDevice)
+        format_into(text, "{:04x}:{:04x}", match.value().vendor, match.value().device);
+    else
+        format_into(text, "class {:02x}:{:02x}", match.value().class_code, match.value().subclass);
+    return text;
+}
+
 struct Supervised {
     TaskCap task;
     ReticleCap memory;
     SignalCap ready; /* the original of the child's "ready" capability (revoking it revokes the child's) */
+    /* The PCI functions its manifest entry names, opened once; each instance gets a copy. */
+    PciDeviceCap devices[maximum_devices_per_task];
     State state { State::NotStarted };
     RestartHistory history;
     u64 restart_at { 0 };
@@ -67,6 +84,7 @@ private:
     SignalBit exit_bit(usize index) const { return SignalBit(static_cast<u8>(first_exit_bit + index)); }
 
     ErrorOr<void> start(usize index);
+    ErrorOr<bool> open_devices(usize index);
     ErrorOr<void> grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize index);
     ErrorOr<void> handle_exit(usize index);
     ErrorOr<void> restart_due(u64 now);
@@ -90,6 +108,7 @@ private:
     ReticleCap m_memory;
     TaskCap m_tasks;
     IrqCap m_software_irq;
+    DeviceCap m_pci; /* empty on a machine without PCI */
     TimerCap m_backoff_timer;
     Connection m_connections[maximum_connections];
     Supervised m_supervised[maximum_tasks];
@@ -118,14 +137,62 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         return system::grant(child, slot.name, m_tasks, slot.rights);
     case SlotKind::SoftwareIrq:
         return system::grant(child, slot.name, m_software_irq, slot.rights);
+    case SlotKind::PciDevice: {
+        TaskSpec const& spec = boot_manifest.tasks[index];
+        usize ordinal = 0;
+        for (usize each = 0; each < spec.slot_count && &spec.slots[each] != &slot; ++each)
+            ordinal += spec.slots[each].kind == SlotKind::PciDevice ? 1 : 0;
+        return system::grant(child, slot.name, m_supervised[index].devices[ordinal], slot.rights);
+    }
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
+}
+
+/*
+ * Opens the PCI functions the Task's slots name (once: restarts reuse them, and revoking what the
+ * last instance derived ends its BAR mappings). False, after one line saying why, when the
+ * machine lacks one: the Task is then not spawned.
+ */
+ErrorOr<bool> Supervisor::open_devices(usize index)
+{
+    TaskSpec const& spec = boot_manifest.tasks[index];
+    auto& supervised = m_supervised[index];
+    usize ordinal = 0;
+    for (usize slot = 0; slot < spec.slot_count; ++slot) {
+        if (spec.slots[slot].kind != SlotKind::PciDevice)
+            continue;
+        if (ordinal == maximum_devices_per_task)
+            return Error(ErrorCode::TooLarge, "a Task names more PCI functions than initd keeps");
+        auto& device = supervised.devices[ordinal++];
+        if (!device.is_empty()) {
+            TRY(system::revoke(device));
+            continue;
+        }
+        auto match = PciMatch::from_word(spec.slots[slot].pci_match);
+        ErrorOr<PciDeviceCap> opened = m_pci.is_empty() ? Error(ErrorCode::NotFound, "this machine has no PCI")
+            : match.is_error()                        ? match.release_error()
+                                                      : system::pci_open(m_pci, m_memory, match.value());
+        if (opened.is_error()) {
+            TRY(say("initd: {} not spawned: no PCI function {} for slot '{}' ({})", spec.name,
+                describe_match(spec.slots[slot].pci_match).view(), spec.slots[slot].name, opened.error().message()));
+            return false;
+        }
+        device = opened.release_value();
+    }
+    return true;
 }
 
 ErrorOr<void> Supervisor::start(usize index)
 {
     TaskSpec const& spec = boot_manifest.tasks[index];
     auto& supervised = m_supervised[index];
+    if (!TRY(open_devices(index))) {
+        /* A service without its device is given up on; a check without it fails the image. */
+        supervised.state = spec.kind == TaskKind::Service ? State::GivenUp : State::Finished;
+        if (spec.kind == TaskKind::Check)
+            m_verdict = 1;
+        return {};
+    }
     if (supervised.memory.is_empty())
         supervised.memory = TRY(system::carve(m_memory, usize(spec.reticle_kib) * KiB));
     SpawnRequest request;
@@ -317,6 +384,8 @@ ErrorOr<i32> Supervisor::run()
     m_memory = TRY(m_bundle.take<ReticleCap>("memory"));
     m_tasks = TRY(m_bundle.take<TaskCap>("tasks"));
     m_software_irq = TRY(m_bundle.take<IrqCap>("irq-software"));
+    if (auto pci = m_bundle.take<DeviceCap>("pci"); !pci.is_error())
+        m_pci = pci.release_value();
     if (boot_manifest.task_count > maximum_tasks || boot_manifest.connection_count > maximum_connections)
         return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
     m_backoff_timer = TRY(system::create_timer(m_memory, backoff_bit));

@@ -275,6 +275,10 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         handle(0);
         small(2, 2);
         break;
+    case Call::DmaAddress:
+        handle(0);
+        handle(2);
+        break;
     default: /* blocking, ending or interrupt-raising calls, and numbers that name no call */
         frame.number = s_input.byte() % 2 ? 999 : 0;
         break;
@@ -295,7 +299,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
     alignas(64) u8 buffer[4096] {};
     for (usize step = 0; step < 64 && !s_input.exhausted(); ++step) {
         kernel::CallFrame frame;
-        frame.number = 1 + s_input.byte() % u64(Call::DeviceMemoryMap);
+        frame.number = 1 + s_input.byte() % u64(Call::DmaAddress);
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         kernel::system_call(frame);
         if (frame.error == 0) {

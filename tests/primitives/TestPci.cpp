@@ -381,6 +381,31 @@ TEST_CASE("BARs as DeviceMemory: memory BARs only, mapped where enumeration foun
     REQUIRE(result.value() == 0);
 }
 
+TEST_CASE("a DMA address needs the device's write right and a writable MemCap; hosted names no RAM for devices")
+{
+    Machine machine;
+    auto result = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
+        auto bus = TRY(bundle.take<DeviceCap>("pci"));
+        auto memory = TRY(bundle.take<ReticleCap>("memory"));
+        auto device = TRY(system::pci_open(bus, memory, virtio_rng));
+        auto shared = TRY(system::create_memory(memory, 4096));
+        auto read_only = TRY(system::attenuate(shared, RightRead));
+        if (code_of(system::dma_address(device, read_only)) != ErrorCode::MissingRight)
+            return 1;
+        auto reader = TRY(system::attenuate(device, RightRead));
+        if (code_of(system::dma_address(reader, shared)) != ErrorCode::MissingRight)
+            return 2;
+        /* The hosted platform has no device to give memory to. */
+        if (code_of(system::dma_address(device, shared)) != ErrorCode::Unsupported)
+            return 3;
+        TRY(system::remove(std::move(device)));
+        if (code_of(system::dma_address(reader, shared)) != ErrorCode::StaleHandle)
+            return 4;
+        return 0;
+    });
+    REQUIRE(result.value() == 0);
+}
+
 TEST_CASE("malformed device-call frames are refused without acting")
 {
     Machine machine;

@@ -7,6 +7,7 @@
  * Device-nGnRE (Paging.cpp).
  */
 
+#include "Machine.h"
 #include "MemoryMap.h"
 #include "PciHost.h"
 #include <vectra/platform/Pci.h>
@@ -20,6 +21,16 @@ bool pci_host_bridge(PciHostBridge& bridge)
         return false;
     auto found = aarch64::read_pci_host(tree.value(), bridge);
     return !found.is_error() && found.value();
+}
+
+/* RAM is identity-mapped in its window, and virt has no SMMU configured: the device sees the physical address. */
+bool device_address(uptr address, usize size, u64& device)
+{
+    if (size == 0 || address < aarch64::ram_base || address >= aarch64::ram_window_end
+        || size > aarch64::ram_window_end - address)
+        return false;
+    device = address;
+    return true;
 }
 
 }

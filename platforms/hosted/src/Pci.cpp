@@ -13,4 +13,6 @@ bool pci_host_bridge(PciHostBridge&) { return false; }
 
 bool map_device_memory(u64, u64) { return false; }
 
+bool device_address(uptr, usize, u64&) { return false; }
+
 }

@@ -49,4 +49,13 @@ bool pci_host_bridge(PciHostBridge& bridge)
 
 bool map_device_memory(u64 base, u64 size) { return x86_64::map_uncached(base, size); }
 
+/* RAM below 4 GiB is identity-mapped, and q35 has no IOMMU configured: the device sees the physical address. */
+bool device_address(uptr address, usize size, u64& device)
+{
+    if (size == 0 || address >= x86_64::paging::mapped_end || size > x86_64::paging::mapped_end - address)
+        return false;
+    device = address;
+    return true;
+}
+
 }

@@ -9,6 +9,7 @@
 #include <vectra/Try.h>
 #include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/kernel/MemoryObject.h>
 #include <vectra/kernel/PciDevice.h>
 #include <vectra/platform/Platform.h>
 #include "NewObjects.h"
@@ -234,6 +235,19 @@ ErrorOr<std::span<u8>> map_device_memory(CapabilitySpace& space, DeviceMemoryCap
     if (executor.in_task() && domains::name_of(executor.current_task()).size() != 0)
         return Error(ErrorCode::Unsupported, "device memory is not mapped into protection domains yet");
     return std::span<u8>(reinterpret_cast<u8*>(static_cast<uptr>(memory->base())), static_cast<usize>(memory->size()));
+}
+
+ErrorOr<u64> dma_address(CapabilitySpace& space, PciDeviceCap const& device, MemCap const& memory)
+{
+    TRY(device_of(space, device, RightWrite));
+    auto bytes = TRY(writable_view(space, memory));
+    auto& executor = Executor::current();
+    if (executor.in_task() && domains::name_of(executor.current_task()).size() != 0)
+        return Error(ErrorCode::Unsupported, "DMA memory is not offered to protection domains yet");
+    u64 address = 0;
+    if (!platform::device_address(reinterpret_cast<uptr>(bytes.data()), bytes.size(), address))
+        return Error(ErrorCode::Unsupported, "the platform cannot give a device this memory");
+    return address;
 }
 
 }

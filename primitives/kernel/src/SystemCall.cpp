@@ -534,6 +534,9 @@ ErrorOr<void> device_call(CallFrame& frame, CapabilitySpace& space)
         frame.results[1] = bytes.size();
         return {};
     }
+    case Call::DmaAddress:
+        frame.results[0] = TRY(dma_address(space, device, handle_argument<CapabilityClass::Memory>(frame, 2)));
+        return {};
     default:
         return Error(ErrorCode::InvalidArgument, "no such kernel call");
     }
@@ -683,6 +686,7 @@ ErrorOr<void> dispatch(CallFrame& frame)
     case Call::PciBar:
     case Call::DeviceMemoryOpen:
     case Call::DeviceMemoryMap:
+    case Call::DmaAddress:
         return device_call(frame, space);
     case Call::MonotonicNow:
     case Call::Entropy:

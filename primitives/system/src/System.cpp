@@ -353,6 +353,12 @@ ErrorOr<DeviceMemoryCap> device_memory(PciDeviceCap const& device, ReticleCap co
         { word(raw(device)), device.generation(), word(raw(memory)), memory.generation(), bar });
 }
 
+ErrorOr<u64> dma_address(PciDeviceCap const& device, MemCap const& memory)
+{
+    auto frame = TRY(call(Call::DmaAddress, { word(raw(device)), device.generation(), word(raw(memory)), memory.generation() }));
+    return frame.results[0];
+}
+
 ErrorOr<std::span<u8 volatile>> map_device_memory(DeviceMemoryCap const& memory, bool writable)
 {
     auto frame = TRY(call(Call::DeviceMemoryMap, { word(raw(memory)), memory.generation(), writable ? 1u : 0u }));

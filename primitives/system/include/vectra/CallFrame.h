@@ -68,6 +68,7 @@ enum class Call : u64 {
     PciBar = 48,
     DeviceMemoryOpen = 49,
     DeviceMemoryMap = 50,
+    DmaAddress = 51,
 };
 
 struct CallFrame {

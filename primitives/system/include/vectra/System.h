@@ -196,6 +196,12 @@ template<CapabilityClass Class>
 [[nodiscard]] ErrorOr<DeviceMemoryCap> device_memory(PciDeviceCap const&, ReticleCap const& memory, u8 bar);
 /* The BAR's bytes, uncached (RightRead; RightWrite for the writable view). Not yet from a protection domain. */
 [[nodiscard]] ErrorOr<std::span<u8 volatile>> map_device_memory(DeviceMemoryCap const&, bool writable = true);
+/*
+ * The address the device a PciDeviceCap names (RightWrite) uses for the memory a MemCap names
+ * (RightRead and RightWrite): where to point its descriptors. No IOMMU confines the device yet
+ * (ADR 0012). Not yet from a protection domain.
+ */
+[[nodiscard]] ErrorOr<u64> dma_address(PciDeviceCap const&, MemCap const&);
 
 }
 

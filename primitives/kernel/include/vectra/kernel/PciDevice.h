@@ -97,5 +97,7 @@ bool pci_boot();
     u64 index);
 /* The BAR's bytes (RightRead; RightWrite for `writable`); Unsupported from a protection domain (not yet mapped there). */
 [[nodiscard]] ErrorOr<std::span<u8>> map_device_memory(CapabilitySpace&, DeviceMemoryCap const&, bool writable);
+/* The device address of a MemCap's memory (RightRead and RightWrite) for the device a PciDeviceCap names (RightWrite). */
+[[nodiscard]] ErrorOr<u64> dma_address(CapabilitySpace&, PciDeviceCap const&, MemCap const&);
 
 }

@@ -52,4 +52,11 @@ struct PciHostBridge {
  */
 [[nodiscard]] bool map_device_memory(u64 base, u64 size);
 
+/*
+ * The address a PCI device uses for the RAM the kernel reaches at [address, address + size)
+ * (no IOMMU: the physical address), in `device_address`; false when the range is not RAM the
+ * platform can name that way.
+ */
+[[nodiscard]] bool device_address(uptr address, usize size, u64& device_address);
+
 }

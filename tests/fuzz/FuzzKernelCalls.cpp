@@ -6,7 +6,7 @@
  * and Ring bindings are drawn from what the calling Task was given or got back, or made up, so
  * calls reach deep into the kernel's state (derivation trees, Bundles, bindings, Reticles).
  * Pointers are the one thing kept honest — a Task without a protection domain is trusted with
- * its own address space (kernel::caller_may_access) — so pointer arguments always name a
+ * its own address space (kernel::caller_memory) — so pointer arguments always name a
  * buffer of the calling Task, with lengths that stay inside it. ASan and UBSan watch every
  * step; at the end every Task is ended and reaped and every kernel object must be retired,
  * or the Arena is not returned whole (which is checked).

@@ -331,24 +331,54 @@ class CompositionTest(unittest.TestCase):
         self.assertIn("__domain_data_end = ALIGN(4096);", sections)
         self.compile(manifest=manifest, config=domains)
 
-    def test_every_service_in_a_domain_of_its_own(self):
-        config = {"CONFIG_DOMAINS": "y", "CONFIG_DOMAIN_EVERY_SERVICE": "y"}
-        # vfsd (a service) gets a domain; the check Task stays out of any.
-        manifest = copy.deepcopy(MINIMAL)
+    def compile_with_config(self, config, manifest=None):
+        """The generated C++ and linker fragment of MINIMAL (or `manifest`) under `config`."""
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "manifest.json")
             with open(path, "w", encoding="utf-8") as handle:
-                json.dump(manifest, handle)
+                json.dump(copy.deepcopy(manifest or MINIMAL), handle)
             config_path = os.path.join(folder, ".config")
             with open(config_path, "w", encoding="utf-8") as handle:
                 for name, value in dict(self.CONFIG, **config).items():
                     handle.write(f"{name}={value}\n")
             output = os.path.join(folder, "out.cpp")
-            compiler.compile_manifest(path, ROOT, output, image="minimal", config_path=config_path)
-            with open(output, encoding="utf-8") as handle:
-                text = handle.read()
+            fragment = os.path.join(folder, "domain_sections.ld")
+            compiler.compile_manifest(path, ROOT, output, image="minimal", config_path=config_path,
+                                      linker_fragment=fragment)
+            with open(output, encoding="utf-8") as handle, open(fragment, encoding="utf-8") as sections:
+                return handle.read(), sections.read()
+
+    def test_every_service_in_a_domain_of_its_own(self):
+        # vfsd (a service) gets a domain; the check Task stays out of any.
+        text, _ = self.compile_with_config({"CONFIG_DOMAINS": "y", "CONFIG_DOMAIN_EVERY_SERVICE": "y"})
         self.assertIn('{ "vfsd", __vectra_domain_0_start, __vectra_domain_0_end }', text)
         self.assertEqual(text.count("&domains[0]"), 1)
+        self.assertNotIn("__vectra_domain_1_start", text)
+
+    def test_every_task_in_a_domain_of_its_component(self):
+        # The check Task too: it comes from another component (services/initd), so a domain of its own.
+        text, _ = self.compile_with_config({"CONFIG_DOMAINS": "y", "CONFIG_DOMAIN_EVERY_SERVICE": "y",
+                                            "CONFIG_DOMAIN_EVERY_TASK": "y"})
+        self.assertIn('{ "vfsd", __vectra_domain_0_start, __vectra_domain_0_end }', text)
+        self.assertIn('__vectra_domain_1_start, __vectra_domain_1_end }', text)
+        self.assertEqual(text.count("&domains[0]"), 1)
+        self.assertEqual(text.count("&domains[1]"), 1)
+
+    def test_shared_library_data_is_set_apart_for_domains(self):
+        # With domains, core/ and the ports' data get pages of their own (each domain maps a copy),
+        # and the link fails when they outgrow the copies' room; without, nothing is set apart.
+        _, sections = self.compile_with_config({"CONFIG_DOMAINS": "y", "CONFIG_DOMAIN_EVERY_SERVICE": "y",
+                                                "CONFIG_DOMAIN_LIBRARY_DATA_KIB": "12"})
+        self.assertIn("core/*/CMakeFiles/*(.data .data.* .bss .bss.* COMMON)", sections)
+        self.assertIn("components/ports/*/CMakeFiles/*(.data .data.* .bss .bss.* COMMON)", sections)
+        self.assertLess(sections.index("__vectra_domain_0_end"), sections.index("__library_data_start = .;"))
+        assertion = [line for line in sections.splitlines() if line.startswith("ASSERT(")]
+        self.assertEqual(len(assertion), 1)
+        self.assertIn("<= 12 * 1024", assertion[0])
+        self.assertFalse(assertion[0].endswith(";"), "lld reads a ';' after ASSERT(...) as a section")
+        _, sections = self.compile_with_config({})
+        self.assertIn("__library_data_start = .;\n__library_data_end = .;", sections)
+        self.assertNotIn("ASSERT(", sections)
 
     def test_domains_need_the_configuration_and_refuse_hosted(self):
         manifest = copy.deepcopy(MINIMAL)

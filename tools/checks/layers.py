@@ -232,7 +232,10 @@ class Implications:
             if symbol in seen:
                 continue
             seen.add(symbol)
-            pending.extend(target for target, condition in symbol.selects if condition is self.kconf.y)
+            # A select under the symbol's own dependencies (kconfiglib folds `depends on` into the
+            # select's condition) holds whenever the symbol is y.
+            pending.extend(target for target, condition in symbol.selects
+                           if condition is self.kconf.y or condition is symbol.direct_dep)
             pending.extend(self.conjuncts(symbol.direct_dep))
         return seen
 

@@ -8,11 +8,15 @@
  */
 
 #include "Calls.h"
+#include <string.h>
 #include <vectra/TaskEntry.h>
+#include <vectra/libc/Libc.h>
 
 extern "C" {
 /* Where the image ends and free memory starts: the root Reticle, holding initd's Task and stack. */
 extern char __image_end[];
+/* The shared libraries' data (core/, ports), of which every domain maps a copy of its own. */
+extern char __library_data_start[];
 }
 
 VECTRA_TASK_ENTRY(hostile_read);
@@ -24,6 +28,7 @@ VECTRA_TASK_ENTRY(hostile_frame);
 VECTRA_TASK_ENTRY(hostile_execute);
 VECTRA_TASK_ENTRY(hostile_privileged);
 VECTRA_TASK_ENTRY(hostile_overflow);
+VECTRA_TASK_ENTRY(hostile_library);
 
 namespace vectra::task_entries {
 
@@ -133,6 +138,29 @@ ErrorOr<i32> hostile_forge(Bundle& bundle)
     TRY(expect_refusal("an unknown kernel call", forged(Call(999), {})));
     TRY(print_line(console, "hostile-forge: {} of 9 attempts refused", refused));
     return refused == 9 ? 0 : 1;
+}
+
+ErrorOr<i32> hostile_library(Bundle& bundle)
+{
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    /* errno lives in the shared libraries' data: this domain writes its own copy of it. */
+    int* error_number = libc::error_number_location();
+    auto address = reinterpret_cast<uptr>(error_number);
+    static_assert(sizeof(int) == 4);
+    memcpy(error_number, "yes\n", 4);
+    TRY(print_line(console, "hostile-library: wrote \"yes\" into errno, in its copy of the libraries' data at {:#x}", address));
+    /* The kernel reads a buffer there from the caller's copy, not from the original the Tasks outside any domain use. */
+    TRY(system::console_write(console, "hostile-library: the kernel printed its copy: "));
+    TRY(system::console_write(console, std::string_view(reinterpret_cast<char const*>(error_number), 4)));
+    /* A buffer that begins in the domain's own data and ends in the copy has no one place in the kernel's view. */
+    u64 console_word = kernel::handle_word({ console.space(), console.slot(), console.generation() });
+    auto straddle = reinterpret_cast<uptr>(__library_data_start) - 2;
+    auto frame = forged(Call::ConsoleWrite, { console_word, console.generation(), straddle, 4 });
+    if (frame.error == 0)
+        TRY(print_line(console, "hostile-library: a buffer across the copy's first byte: NOT refused"));
+    else
+        TRY(print_line(console, "hostile-library: a buffer across the copy's first byte: refused ({})", error_code_name(ErrorCode(frame.error))));
+    return frame.error == 0 ? 1 : 0;
 }
 
 ErrorOr<i32> hostile_frame(Bundle& bundle)

@@ -218,13 +218,19 @@ void destroy_address_space(AddressSpace& space)
 
 bool map_user(AddressSpace& space, uptr base, usize size, UserAccess access)
 {
-    if (base % page_size != 0 || size % page_size != 0 || base < ram_start || base >= ram_end || size > ram_end - base)
+    return map_user_frames(space, base, size, base, access);
+}
+
+bool map_user_frames(AddressSpace& space, uptr base, usize size, uptr frames, UserAccess access)
+{
+    if (base % page_size != 0 || size % page_size != 0 || base < ram_start || base >= ram_end || size > ram_end - base
+        || frames % page_size != 0 || frames < ram_start || frames >= ram_end || size > ram_end - frames)
         return false;
     u64 end = base + size;
     if (access != UserAccess::None && tables_needed(space, base, end) > s_pool.available())
         return false;
     set_page_entries(base, end, page_size, [&](u64 page) { return page_entry(space, page, access != UserAccess::None); },
-        [&](u64 page) { return user_entry_for(page, access); });
+        [&](u64 page) { return user_entry_for(access == UserAccess::None ? page : page - base + frames, access); });
     return true;
 }
 

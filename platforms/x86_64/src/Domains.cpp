@@ -203,7 +203,13 @@ void destroy_address_space(AddressSpace& space)
 
 bool map_user(AddressSpace& space, uptr base, usize size, UserAccess access)
 {
-    if (base % small_page_size != 0 || size % small_page_size != 0 || base >= mapped_end || size > mapped_end - base)
+    return map_user_frames(space, base, size, base, access);
+}
+
+bool map_user_frames(AddressSpace& space, uptr base, usize size, uptr frames, UserAccess access)
+{
+    if (base % small_page_size != 0 || size % small_page_size != 0 || base >= mapped_end || size > mapped_end - base
+        || frames % small_page_size != 0 || frames >= mapped_end || size > mapped_end - frames)
         return false;
     u64 end = base + size;
     /* Taking access away never needs a table: a region without one of its own maps nothing for user mode. */
@@ -211,7 +217,7 @@ bool map_user(AddressSpace& space, uptr base, usize size, UserAccess access)
         return false;
     set_page_entries(base, end, small_page_size,
         [&](u64 page) { return page_entry(space, page, access != UserAccess::None); },
-        [&](u64 page) { return user_entry_for(page, access); });
+        [&](u64 page) { return access == UserAccess::None ? kernel_entry_for(page) : user_entry_for(page - base + frames, access); });
     return true;
 }
 

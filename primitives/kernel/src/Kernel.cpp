@@ -8,6 +8,8 @@
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Reticle.h>
 #include <vectra/CallFrame.h>
+#include <vectra/FixedString.h>
+#include <vectra/Format.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
@@ -114,6 +116,8 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root)
 ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
 {
     TRY(run_init_classes());
+    /* Before any Task runs: the shared libraries' data as every new domain's copy starts. */
+    TRY(domains::initialize());
     Reticle* root = TRY(create_root_reticle(boot_info.free_memory));
     console_format("vectra: {} MiB of memory in the root Reticle", root->size() / MiB);
     (void)pci_boot();
@@ -168,10 +172,14 @@ void cpu_fault(platform::FaultReport const& report)
     }
     /* A fault in user mode also names the protection domain whose page tables refused it. */
     std::string_view domain = in_task ? domains::name_of(executor.current_task()) : std::string_view();
-    console_format("FAULT: task {}: {}{} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}{}{}",
+    /* A relocated image also says where it was loaded, so the harness can name the source line. */
+    FixedString<32> base;
+    if (report.image_base != 0)
+        format_into(base, " image_base={:#x}", report.image_base);
+    console_format("FAULT: task {}: {}{} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}{}{}{}",
         current_task_name(), report.kind ? report.kind : "unknown fault", hint, report.vector,
         report.instruction_address, report.fault_address, report.error_code, report.stack_pointer,
-        domain.empty() ? "" : " domain=", domain);
+        domain.empty() ? "" : " domain=", domain, base.view());
     /* A fault in a Task ends that Task only; a fault in the kernel itself ends the image. */
     if (in_task)
         executor.fail_current(ExitCause::Faulted, report.kind ? report.kind : "unknown fault", report.fault_address);

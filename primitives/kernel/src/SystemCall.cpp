@@ -4,7 +4,7 @@
  * kernel::system_call(): every kernel call a component makes arrives here as a CallFrame, by a
  * direct call or through a trap. Decode → validate → invoke: the caller is always the current
  * Task, its authority is always its own capability space, every handle is looked up again and
- * every pointer is checked with caller_may_access() before it is read or written.
+ * every pointer goes through caller_memory() before it is read or written.
  */
 
 #include <vectra/Try.h>
@@ -87,18 +87,20 @@ ErrorOr<std::span<u8 const>> caller_bytes(u64 address, u64 length)
 {
     if (length == 0)
         return std::span<u8 const>();
-    if (address + length < address || !caller_may_access(address, length, false))
+    u8 const* bytes = address + length < address ? nullptr : caller_memory(address, length, false);
+    if (!bytes)
         return Error(ErrorCode::InvalidArgument, "the buffer is not memory the calling Task may read");
-    return std::span<u8 const>(reinterpret_cast<u8 const*>(address), length);
+    return std::span<u8 const>(bytes, length);
 }
 
 ErrorOr<std::span<u8>> caller_writable_bytes(u64 address, u64 length)
 {
     if (length == 0)
         return std::span<u8>();
-    if (address + length < address || !caller_may_access(address, length, true))
+    u8* bytes = address + length < address ? nullptr : caller_memory(address, length, true);
+    if (!bytes)
         return Error(ErrorCode::InvalidArgument, "the buffer is not memory the calling Task may write");
-    return std::span<u8>(reinterpret_cast<u8*>(address), length);
+    return std::span<u8>(bytes, length);
 }
 
 template<typename T>
@@ -315,7 +317,9 @@ void describe_task(Task& task, TaskStatus& status)
     status.exit_error_message = task.exit_error().message();
     status.failure_message = task.failure_message();
     status.failure_address = task.failure_address();
-    status.guard_page = task.guard_page();
+    /* The stack the Task's own code runs on: in a domain, the user stack, whose guard is the
+       never-mapped page below it; otherwise the fiber stack's guard page. */
+    status.guard_page = task.user_stack_base() != 0 ? task.user_stack_base() - 4096 : task.guard_page();
     status.switches = task.switches();
 }
 

@@ -20,14 +20,15 @@ void user_trap(uptr frame_address)
      * caller could not write itself (the kernel's memory, another's, read-only constants) ends
      * the caller like the fault that writing it from user mode would have been.
      */
-    if (frame_address % alignof(CallFrame) != 0 || !caller_may_access(frame_address, sizeof(CallFrame), true)) {
+    u8* frame = frame_address % alignof(CallFrame) != 0 ? nullptr : caller_memory(frame_address, sizeof(CallFrame), true);
+    if (!frame) {
         auto& executor = Executor::current();
         Task& task = executor.current_task();
         console_format("FAULT: task {}: kernel call with a frame it may not write at address={:#x} domain={}",
             task.name(), frame_address, domains::name_of(task));
         executor.fail_current(ExitCause::Faulted, "kernel call with a frame it may not write", frame_address);
     }
-    system_call(*reinterpret_cast<CallFrame*>(frame_address));
+    system_call(*reinterpret_cast<CallFrame*>(frame));
 }
 
 }

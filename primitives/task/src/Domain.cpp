@@ -6,8 +6,16 @@
  * spawned into it. What a domain maps is recomputed from its members' capability spaces
  * whenever a MemCap or RingCap enters or leaves one of them, so the page tables never grant
  * more than the capabilities do.
+ *
+ * The shared libraries' data (core/ and the ports: errno, an allocation arena, libsodium's
+ * chosen implementations, the High generator) is code every component links, so it cannot be
+ * one domain's: each domain maps a private copy of it at the same addresses — as a process gets
+ * its own copy of a shared library's data — made from the state it had before the first Task
+ * ran. No domain sees another's, nor the kernel-mode Tasks', and kernel calls that name it reach
+ * the caller's copy (user_memory).
  */
 
+#include <string.h>
 #include <vectra/Bundle.h>
 #include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
@@ -15,6 +23,7 @@
 #include <vectra/kernel/Ring.h>
 #include <vectra/Try.h>
 #include <vectra/CallFrame.h>
+#include <vectra/config.h>
 #include <vectra/platform/ConsoleLine.h>
 #include <vectra/platform/Domain.h>
 
@@ -26,6 +35,8 @@ extern char __user_rodata_start[];
 extern char __user_rodata_end[];
 extern char __domain_data_start[];
 extern char __domain_data_end[];
+extern char __library_data_start[];
+extern char __library_data_end[];
 }
 
 namespace vectra {
@@ -35,11 +46,12 @@ public:
     static constexpr usize capacity = 16;
     static constexpr usize page = 4096;
 
+    static ErrorOr<void> initialize();
     static ErrorOr<void> join(Task&, SpawnParameters const&);
     static void leave(Task&);
     static void activate(Task&);
     [[noreturn]] static void enter_user_mode(Task&);
-    static bool may_access(Task const&, uptr, usize, bool);
+    static u8* user_memory(Task const&, uptr, usize, bool);
     static std::string_view name_of(Task const& task) { return task.m_domain ? task.m_domain->m_name.view() : std::string_view(); }
 
 private:
@@ -47,6 +59,7 @@ private:
     void capabilities_changed(CapabilitySpace&, KernelObject&, CapabilityClass) override;
     void destroy();
     bool map(uptr start, uptr end, platform::UserAccess);
+    u8* library_copy();
 
     FixedString<31> m_name;
     platform::AddressSpace* m_space { nullptr };
@@ -59,7 +72,14 @@ namespace {
 
 Domain s_domains[Domain::capacity];
 
+/* The shared libraries' data as it was before the first Task ran, and each domain's copy of it (by table slot). */
+constexpr usize library_data_capacity = CONFIG_DOMAIN_LIBRARY_DATA_KIB * KiB;
+alignas(Domain::page) u8 s_library_pristine[library_data_capacity];
+alignas(Domain::page) u8 s_library_copies[Domain::capacity][library_data_capacity];
+
 uptr address(void const* pointer) { return reinterpret_cast<uptr>(pointer); }
+
+usize library_data_size() { return address(__library_data_end) - address(__library_data_start); }
 
 /*
  * User mode's first instructions: run the Task's entry and leave through the Exit call. Runs
@@ -78,6 +98,16 @@ uptr address(void const* pointer) { return reinterpret_cast<uptr>(pointer); }
 }
 
 }
+
+ErrorOr<void> Domain::initialize()
+{
+    if (library_data_size() > library_data_capacity || address(__library_data_start) % page != 0)
+        return Error(ErrorCode::OutOfMemory, "the shared libraries' data exceeds CONFIG_DOMAIN_LIBRARY_DATA_KIB");
+    memcpy(s_library_pristine, __library_data_start, library_data_size());
+    return {};
+}
+
+u8* Domain::library_copy() { return s_library_copies[this - s_domains]; }
 
 bool Domain::map(uptr start, uptr end, platform::UserAccess access)
 {
@@ -120,6 +150,14 @@ ErrorOr<Domain*> Domain::find_or_create(SpawnParameters const& parameters)
     if (!domain.map(address(__user_text_start), address(__user_text_end), UserAccess::ReadExecute)
         || !domain.map(address(__user_rodata_start), address(__user_rodata_end), UserAccess::Read)
         || !domain.map(start, end, UserAccess::ReadWrite)) {
+        domain.destroy();
+        return Error(ErrorCode::OutOfMemory, "no page-table memory left for a protection domain");
+    }
+    /* The domain's own copy of the shared libraries' data, fresh from the boot-time state. */
+    u8* copy = domain.library_copy();
+    memcpy(copy, s_library_pristine, library_data_size());
+    if (!platform::map_user_frames(*domain.m_space, address(__library_data_start), library_data_size(),
+            address(copy), UserAccess::ReadWrite)) {
         domain.destroy();
         return Error(ErrorCode::OutOfMemory, "no page-table memory left for a protection domain");
     }
@@ -219,28 +257,34 @@ void Domain::enter_user_mode(Task& task)
         task.m_user_stack_base + task.m_user_stack_size, address(reinterpret_cast<void const*>(task.m_entry)), 0);
 }
 
-bool Domain::may_access(Task const& task, uptr start, usize length, bool writable)
+u8* Domain::user_memory(Task const& task, uptr start, usize length, bool writable)
 {
     if (!task.m_domain)
-        return true;
-    if (length == 0)
-        return true;
-    if (start + length < start)
-        return false;
-    return platform::user_may_access(*task.m_domain->m_space, start, length, writable);
+        return reinterpret_cast<u8*>(start);
+    if (start + length < start || !platform::user_may_access(*task.m_domain->m_space, start, length, writable))
+        return nullptr;
+    uptr library_start = address(__library_data_start);
+    uptr library_end = address(__library_data_end);
+    if (start >= library_end || start + length <= library_start)
+        return reinterpret_cast<u8*>(start);
+    /* The domain's copy: a range that also reaches past the libraries' data has no one place in the kernel's view. */
+    if (start < library_start || start + length > library_end)
+        return nullptr;
+    return task.m_domain->library_copy() + (start - library_start);
 }
 
 }
 
 namespace vectra::domains {
 
+ErrorOr<void> initialize() { return Domain::initialize(); }
 ErrorOr<void> join(Task& task, SpawnParameters const& parameters) { return Domain::join(task, parameters); }
 void leave(Task& task) { Domain::leave(task); }
 void activate(Task& task) { Domain::activate(task); }
 void enter_user_mode(Task& task) { Domain::enter_user_mode(task); }
-bool may_access(Task const& task, uptr address, usize length, bool writable)
+u8* user_memory(Task const& task, uptr address, usize length, bool writable)
 {
-    return Domain::may_access(task, address, length, writable);
+    return Domain::user_memory(task, address, length, writable);
 }
 std::string_view name_of(Task const& task) { return Domain::name_of(task); }
 

@@ -16,10 +16,11 @@ ErrorOr<void> join(Task&, SpawnParameters const& parameters)
     return {};
 }
 
+ErrorOr<void> initialize() { return {}; }
 void leave(Task&) { }
 void activate(Task&) { }
 void enter_user_mode(Task&) { VERIFY_NOT_REACHED(); }
-bool may_access(Task const&, uptr, usize, bool) { return true; }
+u8* user_memory(Task const&, uptr address, usize, bool) { return reinterpret_cast<u8*>(address); }
 std::string_view name_of(Task const&) { return {}; }
 
 }

@@ -13,6 +13,7 @@
  * and resets the Rings one last time so clients are not left waiting on a dead peer.
  */
 
+#include "AfterChecks.h"
 #include <initd/Manifest.h>
 #include <vectra/System.h>
 #include <vectra/Ring.h>
@@ -30,6 +31,8 @@ constexpr usize maximum_connections = 16;
 constexpr u8 first_exit_bit = 32;
 constexpr SignalBit backoff_bit { 60 };
 constexpr usize maximum_devices_per_task = 4;
+constexpr SignalBit heartbeat_bit { 61 };
+constexpr u64 heartbeat_nanoseconds = 1'000'000'000;
 
 enum class State : u8 {
     NotStarted,
@@ -96,6 +99,7 @@ private:
     u64 ready_mask() const;
     bool services_ready() const;
     bool checks_finished() const;
+    ErrorOr<void> stay_up();
 
     template<typename... Arguments>
     ErrorOr<void> say(fmt::format_string<Arguments...> format, Arguments&&... arguments)
@@ -110,9 +114,11 @@ private:
     IrqCap m_software_irq;
     DeviceCap m_pci; /* empty on a machine without PCI */
     TimerCap m_backoff_timer;
+    TimerCap m_heartbeat_timer;
     Connection m_connections[maximum_connections];
     Supervised m_supervised[maximum_tasks];
     bool m_checks_started { false };
+    bool m_staying_up { false };
     i32 m_verdict { 0 };
 };
 
@@ -378,6 +384,14 @@ ErrorOr<void> Supervisor::start_checks()
     return {};
 }
 
+ErrorOr<void> Supervisor::stay_up()
+{
+    m_staying_up = true;
+    TRY(say("initd: checks finished (status {}); staying up until stopped", m_verdict));
+    m_heartbeat_timer = TRY(system::create_timer(m_memory, heartbeat_bit));
+    return system::arm_timer(m_heartbeat_timer, monotonic_now().nanoseconds_since_boot() + heartbeat_nanoseconds);
+}
+
 ErrorOr<i32> Supervisor::run()
 {
     m_console = TRY(m_bundle.take<ConsoleCap>("console"));
@@ -405,9 +419,13 @@ ErrorOr<i32> Supervisor::run()
     if (services_ready())
         TRY(start_checks());
 
-    /* One signal wait per loop: ready bits, exit bits and the back-off timer. */
-    while (!(m_checks_started && checks_finished())) {
-        u64 bits = system::wait(ready_mask() | exit_mask() | backoff_bit.mask());
+    /* One signal wait per loop: ready bits, exit bits, the back-off timer and the heartbeat. */
+    while (!(m_checks_started && checks_finished()) || stays_up_after_checks) {
+        if (!m_staying_up && m_checks_started && checks_finished())
+            TRY(stay_up());
+        u64 bits = system::wait(ready_mask() | exit_mask() | backoff_bit.mask() | heartbeat_bit.mask());
+        if (bits & heartbeat_bit.mask())
+            TRY(system::arm_timer(m_heartbeat_timer, monotonic_now().nanoseconds_since_boot() + heartbeat_nanoseconds));
         for (usize index = 0; index < boot_manifest.task_count; ++index) {
             if ((bits & ready_bit(index).mask()) && m_supervised[index].state == State::Starting)
                 m_supervised[index].state = State::Ready;

@@ -104,12 +104,14 @@ struct BundlePlacement {
 void system_call(CallFrame&);
 
 /*
- * Whether the calling Task may read (or, with `writable`, write) every byte of
- * [address, address + length): always true for a Task without a domain (it shares the
- * kernel's address space and is trusted); for a Task in a domain, true only for memory its
- * domain maps with those rights. Every pointer a kernel call receives is checked through this.
+ * Where the kernel reads (or, with `writable`, writes) the bytes the calling Task sees at
+ * [address, address + length), or nullptr when it may not touch every one of them. A Task
+ * without a domain shares the kernel's address space and is trusted: the address itself. A
+ * Task in a domain may name only memory its domain maps with those rights, and its view of
+ * the shared libraries' data is its domain's own copy. Every pointer a kernel call receives
+ * goes through this, and the kernel uses only the pointer it returns.
  */
-[[nodiscard]] bool caller_may_access(uptr address, usize length, bool writable);
+[[nodiscard]] u8* caller_memory(uptr address, usize length, bool writable);
 
 }
 

@@ -72,7 +72,8 @@ struct TaskStatus {
     /* A panic's or fault's message (a string in read-only image data) and a fault's address. */
     char const* failure_message { nullptr };
     u64 failure_address { 0 };
-    /* The guard page below its stack (0 when the platform cannot guard pages). */
+    /* The guard page below the stack its code runs on (in a domain, the user stack); 0 when the
+       platform cannot guard pages. */
     uptr guard_page { 0 };
     u64 switches { 0 };
 };

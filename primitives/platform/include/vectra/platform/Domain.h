@@ -42,6 +42,12 @@ void destroy_address_space(AddressSpace&);
  * page-table memory ran out.
  */
 [[nodiscard]] bool map_user(AddressSpace&, uptr base, usize size, UserAccess);
+/*
+ * The same, but user mode's view of [base, base + size) is the memory at [frames, frames + size)
+ * (page-aligned, identity-mapped RAM): a domain's private copy of data every component links.
+ * UserAccess::None restores the kernel's view of the range.
+ */
+[[nodiscard]] bool map_user_frames(AddressSpace&, uptr base, usize size, uptr frames, UserAccess);
 /* Whether user mode in this space may read (and, with `writable`, write) every byte of the range. */
 [[nodiscard]] bool user_may_access(AddressSpace const&, uptr base, usize size, bool writable);
 

@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""The Ring protocol's SPIN model (primitives/ring/src/Ring.pml), checked.
+
+1. Drift: every `site` line of primitives/ring/src/RingOrders.pml names a statement that must
+   be in the named function with the memory order its `#define` claims, and every atomic access
+   or fence in those functions must have a site line. A difference fails naming the code's line.
+2. The model as the code is (and the waiting-flag design) must pass pan's safety search:
+   no assertion violated (message order and contents, lost doorbell, lost space bit), no invalid
+   end state, search complete within the depth and memory bounds; and pan's non-progress-cycle
+   search: no run goes on forever (so every run ends, and by the above, ends with both done).
+3. Each mutation (one fence removed, or one acquire/release weakened: a WEAKEN_* macro of the
+   same model source) must fail, for the reason it is expected to, with a trail SPIN replays.
+
+    /usr/bin/python3 tools/checks/ring_model.py [--srctree DIR] [--drift-only] [--jobs N] [--only TEXT]
+
+Needs Debian's `spin` and `gcc` (tools/vectra/packages.txt; `./vectra setup` installs them).
+Exit status 0 when everything holds; 1 with one line per problem otherwise.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+MODEL = "primitives/ring/src/Ring.pml"
+ORDERS = "primitives/ring/src/RingOrders.pml"
+CPP_ORDERS = {
+    "RELAXED": "memory_order_relaxed",
+    "ACQUIRE": "memory_order_acquire",
+    "RELEASE": "memory_order_release",
+    "ACQ_REL": "memory_order_acq_rel",
+    "SEQ_CST": "memory_order_seq_cst",
+}
+ATOMIC_ACCESS = re.compile(r"memory_order_\w+|atomic_thread_fence")
+DEPTH_BOUND = 4000  # deepest search seen: 1 334 (6 messages); pan fails the check when exceeded
+MEMORY_BOUND_MB = 1024
+
+# What a failure looks like in pan's output, by the assertion that fired.
+FAILURE_KINDS = {
+    "lost doorbell": "consumer_parked",
+    "lost space bit": "producer_parked",
+    "slot read wrong": "(value==",
+    "deadlock": "producer_done",
+}
+
+
+@dataclass
+class Configuration:
+    name: str
+    defines: list
+    expect: str = ""  # "" = must pass; else the failure kind (FAILURE_KINDS) it must show
+    cycles: bool = False  # search for non-progress cycles instead (pan -l): every run must end
+
+
+SMALL = ["SLOTS=2", "MESSAGES=4", "BURST=2"]
+FLAG = ["WAITING_FLAG", "SLOTS=2", "MESSAGES=3", "BURST=2"]
+CONFIGURATIONS = [
+    Configuration("the code: 2 slots, 4 messages, bursts of up to 2", SMALL),
+    Configuration("the code: 3 slots, 4 messages, bursts of up to 3", ["SLOTS=3", "MESSAGES=4", "BURST=3"]),
+    Configuration("the code: every run ends (no non-progress cycle), 2 slots, 4 messages", SMALL, cycles=True),
+    Configuration("waiting-flag design: 2 slots, 3 messages", FLAG),
+    Configuration("no fence after publishing (ring_consumer_doorbell)", SMALL + ["WEAKEN_PRODUCER_FENCE"], "lost doorbell"),
+    Configuration("no fence after releasing (RingConsumer::release)", SMALL + ["WEAKEN_CONSUMER_FENCE"], "lost doorbell"),
+    Configuration("tail published relaxed, not release", SMALL + ["WEAKEN_TAIL_STORE"], "slot read wrong"),
+    Configuration("tail loaded relaxed, not acquire, by the consumer", SMALL + ["WEAKEN_CONSUMER_TAIL_LOAD"], "slot read wrong"),
+    Configuration("head stored relaxed, not release", SMALL + ["WEAKEN_HEAD_STORE"], "slot read wrong"),
+    Configuration("head loaded relaxed, not acquire, by the producer", SMALL + ["WEAKEN_PRODUCER_HEAD_LOAD"], "slot read wrong"),
+    Configuration("raise relaxed, not release", SMALL + ["WEAKEN_RAISE"], "lost doorbell"),
+    Configuration("take release, not acq_rel", SMALL + ["WEAKEN_TAKE"], "lost doorbell"),
+    Configuration("waiting flag: no fence after the consumer sets its flag", FLAG + ["WEAKEN_CONSUMER_WAIT_FENCE"], "lost doorbell"),
+    Configuration("waiting flag: no fence after the producer sets its flag", FLAG + ["WEAKEN_PRODUCER_WAIT_FENCE"], "lost space bit"),
+    Configuration("waiting flag: no fence after publishing", FLAG + ["WEAKEN_PRODUCER_FENCE"], "lost doorbell"),
+    Configuration("waiting flag: no fence after releasing", FLAG + ["WEAKEN_CONSUMER_FENCE"], "lost space bit"),
+]
+
+
+# --- drift: the table against the code ---------------------------------------------------------
+
+@dataclass
+class Site:
+    name: str
+    path: str
+    function: str
+    statement: str
+    table_line: int
+
+
+@dataclass
+class Table:
+    orders: dict = field(default_factory=dict)  # name -> (order, line)
+    sites: list = field(default_factory=list)
+
+
+def read_table(srctree, problems):
+    table = Table()
+    path = os.path.join(srctree, ORDERS)
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            define = re.match(r"#define\s+(\w+)\s+(\w+)\s*$", line)
+            if define:
+                if define.group(2) not in CPP_ORDERS:
+                    problems.append(f"{ORDERS}:{number}: {define.group(1)} has order {define.group(2)}, not one of {', '.join(CPP_ORDERS)}")
+                table.orders[define.group(1)] = (define.group(2), number)
+                continue
+            site = re.match(r"/\* site (\w+) (\S+) (\w+): (.*) \*/\s*$", line)
+            if site:
+                table.sites.append(Site(site.group(1), site.group(2), site.group(3), site.group(4).strip(), number))
+            elif line.startswith("/* site"):
+                problems.append(f"{ORDERS}:{number}: a site line is '/* site NAME FILE FUNCTION: statement */'")
+    for site in table.sites:
+        if site.name not in table.orders:
+            problems.append(f"{ORDERS}:{site.table_line}: site of {site.name}, which has no #define")
+    for name, (_, number) in table.orders.items():
+        if not any(site.name == name for site in table.sites):
+            problems.append(f"{ORDERS}:{number}: {name} names no site in the code")
+    return table
+
+
+def function_body(lines, function):
+    """(first line index, last line index) of the one definition of `function` in `lines`."""
+    top_level = re.compile(r"^[^\s/#*].*[\s:*&]" + re.escape(function) + r"\s*\(")
+    in_class = re.compile(r"^\s+[\w\[\]:<>&*, ]+\s" + re.escape(function) + r"\s*\([^;]*\{")
+    found = []
+    for index, line in enumerate(lines):
+        if top_level.search(line) or in_class.search(line):
+            found.append(index)
+    definitions = []
+    for start in found:
+        depth = 0
+        opened = False
+        for index in range(start, len(lines)):
+            text = lines[index].split("//")[0]
+            if not opened and ";" in text and "{" not in text:
+                break  # a declaration
+            for character in text:
+                if character == "{":
+                    depth += 1
+                    opened = True
+                elif character == "}":
+                    depth -= 1
+            if opened and depth == 0:
+                definitions.append((start, index))
+                break
+    return definitions
+
+
+def check_drift(srctree):
+    problems = []
+    table = read_table(srctree, problems)
+    files = {}
+    functions = {}  # (path, function) -> (start, end) or None
+    for site in table.sites:
+        if site.path not in files:
+            try:
+                with open(os.path.join(srctree, site.path), encoding="utf-8") as handle:
+                    files[site.path] = handle.read().splitlines()
+            except OSError:
+                problems.append(f"{ORDERS}:{site.table_line}: {site.path} does not exist")
+                files[site.path] = None
+        lines = files[site.path]
+        if lines is None:
+            continue
+        key = (site.path, site.function)
+        if key not in functions:
+            definitions = function_body(lines, site.function)
+            if len(definitions) != 1:
+                problems.append(f"{site.path}: {len(definitions)} definitions of {site.function} found, expected one "
+                                f"({ORDERS}:{site.table_line})")
+                functions[key] = None
+            else:
+                functions[key] = definitions[0]
+        span = functions[key]
+        if span is None:
+            continue
+        order, _ = table.orders.get(site.name, ("", 0))
+        expected = CPP_ORDERS.get(order)
+        claimed = re.findall(r"memory_order_\w+", site.statement)
+        if expected and claimed != [expected]:
+            problems.append(f"{ORDERS}:{site.table_line}: the site of {site.name} shows {', '.join(claimed) or 'no order'}, "
+                            f"its #define says {order}")
+        start, end = span
+        matches = [index for index in range(start, end + 1) if lines[index].strip() == site.statement]
+        if matches:
+            continue
+        # The statement changed: find the same statement with another order, to name the line and both orders.
+        loose = re.compile(re.escape(re.sub(r"memory_order_\w+", "@", site.statement)).replace("@", r"(memory_order_\w+)"))
+        for index in range(start, end + 1):
+            changed = loose.fullmatch(lines[index].strip())
+            if changed:
+                problems.append(f"{site.path}:{index + 1}: {site.function}: {changed.group(1)} where the model "
+                                f"({ORDERS}:{site.table_line}, {site.name}) has {expected}")
+                break
+        else:
+            problems.append(f"{site.path}:{start + 1}: {site.function} no longer has `{site.statement}` "
+                            f"({ORDERS}:{site.table_line}, {site.name})")
+    problems += check_model_names(srctree, table)
+    # Every atomic access in the functions the table names is one the model knows.
+    for (path, function), span in functions.items():
+        if span is None:
+            continue
+        lines = files[path]
+        known = {site.statement for site in table.sites if site.path == path and site.function == function}
+        for index in range(span[0], span[1] + 1):
+            if ATOMIC_ACCESS.search(lines[index]) and lines[index].strip() not in known:
+                problems.append(f"{path}:{index + 1}: {function}: an atomic access the model does not know: "
+                                f"`{lines[index].strip()}` (add it to {ORDERS} and Ring.pml)")
+    return problems
+
+
+def check_model_names(srctree, table):
+    """Every order the model weakens is in the table (or the model's own design), every WEAKEN_* is run."""
+    problems = []
+    with open(os.path.join(srctree, MODEL), encoding="utf-8") as handle:
+        model = handle.read().splitlines()
+    own = {match.group(1) for line in model for match in [re.match(r"#define\s+(\w+)\s+\w+\s*$", line)] if match}
+    run_by_configurations = {define for configuration in CONFIGURATIONS for define in configuration.defines}
+    mutations = set()
+    for number, line in enumerate(model, 1):
+        undefined = re.match(r"#undef\s+(\w+)", line)
+        if undefined and undefined.group(1) not in table.orders and undefined.group(1) not in own:
+            problems.append(f"{MODEL}:{number}: {undefined.group(1)} is neither in {ORDERS} nor defined by the model")
+        mutation = re.match(r"#ifdef\s+(WEAKEN_\w+)", line)
+        if mutation:
+            mutations.add(mutation.group(1))
+            if mutation.group(1) not in run_by_configurations:
+                problems.append(f"{MODEL}:{number}: {mutation.group(1)} is never checked (tools/checks/ring_model.py CONFIGURATIONS)")
+    for define in sorted(run_by_configurations):
+        if define.startswith("WEAKEN_") and define not in mutations:
+            problems.append(f"tools/checks/ring_model.py: {define} is not a mutation {MODEL} knows")
+    return problems
+
+
+# --- the model checked by spin -----------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    configuration: Configuration
+    problem: str = ""
+    states: str = "?"
+    depth: str = "?"
+    seconds: float = 0.0
+    search_seconds: str = "?"
+    found: str = ""
+
+
+def run(command, folder, limit=600):
+    return subprocess.run(["nice"] + command, cwd=folder, capture_output=True, text=True, timeout=limit, check=False)
+
+
+def check_configuration(srctree, configuration, spin, gcc):
+    outcome = Outcome(configuration)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="vectra-ring-model-") as folder:
+        for name in (MODEL, ORDERS):
+            shutil.copy(os.path.join(srctree, name), folder)
+        defines = ["-D" + define for define in configuration.defines]
+        generated = run([spin] + defines + ["-a", "Ring.pml"], folder)
+        if generated.returncode != 0:
+            outcome.problem = f"spin -a failed: {(generated.stdout + generated.stderr).strip()[-400:]}"
+            return outcome
+        search = "-DNP" if configuration.cycles else "-DSAFETY"
+        compiled = run([gcc, "-O0", search, f"-DMEMLIM={MEMORY_BOUND_MB}", "-o", "pan", "pan.c"], folder)
+        if compiled.returncode != 0:
+            outcome.problem = f"gcc pan.c failed: {compiled.stderr.strip()[-400:]}"
+            return outcome
+        searched = run(["./pan", f"-m{DEPTH_BOUND}", "-w22"] + (["-l"] if configuration.cycles else []), folder)
+        report = searched.stdout + searched.stderr
+        outcome.seconds = time.monotonic() - started
+        stored = re.search(r"(\d+) states, stored", report)
+        reached = re.search(r"depth reached (\d+)", report)
+        errors = re.search(r"errors: (\d+)", report)
+        outcome.states = stored.group(1) if stored else "?"
+        outcome.depth = reached.group(1) if reached else "?"
+        searching = re.search(r"pan: elapsed time ([\d.e+-]+) seconds", report)
+        outcome.search_seconds = searching.group(1) if searching else "?"
+        if not errors:
+            outcome.problem = f"pan said no verdict: {report.strip()[-400:]}"
+            return outcome
+        if "max search depth too small" in report or "out of memory" in report:
+            outcome.problem = f"the search hit its bound (depth {DEPTH_BOUND}, {MEMORY_BOUND_MB} MB): raise it or shrink the model"
+            return outcome
+        if not configuration.expect:
+            if errors.group(1) != "0":
+                violated = re.search(r"pan:1: (.*)", report)
+                outcome.problem = f"the model fails: {violated.group(1) if violated else report.strip()[-300:]} (replay: spin -t -p {' '.join(defines)} Ring.pml)"
+            return outcome
+        if errors.group(1) == "0":
+            outcome.problem = "no counterexample: the model cannot tell this mutation from the code"
+            return outcome
+        violated = re.search(r"pan:1: (.*)", report)
+        text = violated.group(1) if violated else report
+        kinds = [kind for kind, marker in FAILURE_KINDS.items() if marker in text]
+        if "invalid end state" in text:
+            kinds.append("deadlock")
+        outcome.found = kinds[0] if kinds else text.strip()[:120]
+        if configuration.expect not in kinds:
+            outcome.problem = f"failed as `{text.strip()}`, expected a {configuration.expect}"
+            return outcome
+        if not os.path.exists(os.path.join(folder, "Ring.pml.trail")):
+            outcome.problem = "pan reported an error but wrote no trail"
+            return outcome
+        replay = run([spin, "-t", "-k", "Ring.pml.trail"] + defines + ["Ring.pml"], folder)
+        if "assertion violated" not in replay.stdout + replay.stderr:
+            outcome.problem = "spin did not replay the trail to the violation"
+    return outcome
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--srctree", default=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    parser.add_argument("--drift-only", action="store_true", help="only compare the orders table with the code")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", help="run only the configurations whose name contains this text")
+    arguments = parser.parse_args()
+
+    problems = check_drift(arguments.srctree)
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"drift: every order and fence {ORDERS} names is in the code, and no other")
+    if arguments.drift_only:
+        return 1 if problems else 0
+
+    spin = shutil.which("spin")
+    gcc = shutil.which("gcc")
+    if not spin or not gcc:
+        missing = " and ".join(name for name, found in (("spin", spin), ("gcc", gcc)) if not found)
+        print(f"ring model: {missing} not found: the Ring model cannot be checked. "
+              f"`./vectra setup` installs them (tools/vectra/packages.txt), or apt-get install spin gcc")
+        return 1
+
+    chosen = [configuration for configuration in CONFIGURATIONS if not arguments.only or arguments.only in configuration.name]
+    if not chosen:
+        print(f"ring model: no configuration is named like '{arguments.only}'")
+        return 1
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=max(1, arguments.jobs)) as pool:
+        outcomes = list(pool.map(lambda configuration: check_configuration(arguments.srctree, configuration, spin, gcc),
+                                 chosen))
+    for outcome in outcomes:
+        configuration = outcome.configuration
+        verdict = "passes" if not configuration.expect else f"fails: {outcome.found}"
+        line = (f"{'ok  ' if not outcome.problem else 'FAIL'} {configuration.name}: {verdict}; "
+                f"{outcome.states} states, depth {outcome.depth}, search {outcome.search_seconds} s, "
+                f"{outcome.seconds:.1f} s with spin and gcc [{' '.join(configuration.defines)}]")
+        print(line)
+        if outcome.problem:
+            print(f"     {outcome.problem}")
+            problems.append(f"{configuration.name}: {outcome.problem}")
+    print(f"ring model: {len(outcomes)} configurations in {time.monotonic() - started:.1f} s, "
+          f"{len([o for o in outcomes if o.problem])} failed")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -88,31 +88,6 @@ ErrorOr<Reticle*> create_root_reticle(platform::MemoryMap const& map)
     return new (reinterpret_cast<void*>(base)) Reticle(usable, size);
 }
 
-ErrorOr<Task*> spawn_initial_task(Reticle& root)
-{
-    auto* console = TRY(root.try_create<ConsoleDevice>(&root));
-    auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
-    SpawnParameters parameters;
-    parameters.name = initial_task_name;
-    parameters.entry = initial_task_entry;
-    parameters.stack_size = 64 * KiB;
-    Task* initial = TRY(Executor::current().spawn(root, parameters));
-    /* The first Task's authority: minted straight into its own space and named in its Bundle. */
-    auto& space = initial->capabilities();
-    auto& bundle = initial->bundle();
-    TRY(bundle.give("console", space, TRY(space.mint<CapabilityClass::Device>(console, RightWrite | RightGrant))));
-    TRY(bundle.give("memory", space, TRY(space.mint<CapabilityClass::Reticle>(&root, RightRetype | RightGrant | RightRevoke))));
-    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
-    TRY(bundle.give("irq-software", space,
-        TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
-    /* The PCI bus, when the machine has one: the authority to open each enumerated function. */
-    if (pci_present()) {
-        auto* bus = TRY(root.try_create<PciBusDevice>(&root));
-        TRY(bundle.give("pci", space, TRY(space.mint<CapabilityClass::Device>(bus, RightRead))));
-    }
-    return initial;
-}
-
 ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
 {
     TRY(run_init_classes());
@@ -130,6 +105,31 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     return status;
 }
 
+}
+
+ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
+{
+    auto* console = TRY(root.try_create<ConsoleDevice>(&root));
+    auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
+    SpawnParameters parameters;
+    parameters.name = initial_task_name;
+    parameters.entry = entry;
+    parameters.stack_size = 64 * KiB;
+    Task* initial = TRY(Executor::current().spawn(root, parameters));
+    /* The first Task's authority: minted straight into its own space and named in its Bundle. */
+    auto& space = initial->capabilities();
+    auto& bundle = initial->bundle();
+    TRY(bundle.give("console", space, TRY(space.mint<CapabilityClass::Device>(console, RightWrite | RightGrant))));
+    TRY(bundle.give("memory", space, TRY(space.mint<CapabilityClass::Reticle>(&root, RightRetype | RightGrant | RightRevoke))));
+    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
+    TRY(bundle.give("irq-software", space,
+        TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
+    /* The PCI bus, when the machine has one: the authority to open each enumerated function. */
+    if (pci_present()) {
+        auto* bus = TRY(root.try_create<PciBusDevice>(&root));
+        TRY(bundle.give("pci", space, TRY(space.mint<CapabilityClass::Device>(bus, RightRead))));
+    }
+    return initial;
 }
 
 void power_off_with_report(platform::ExitStatus status)

@@ -10,6 +10,8 @@ An image folder's oracle.json holds:
                    the line that matched the previous one
   forbidden        optional regular expressions that fail the run when any line matches them
   allow_faults     optional; true drops the default forbidden lines "^PANIC:" and "^FAULT:"
+  qemu_args        optional; {"platform": ["-device", "..."]}: QEMU arguments this image adds on that
+                   platform (devices it needs), used by ./vectra test, run and debug
 
 Everything here is pure (no processes, no files) so tests/tools/test_oracle.py can check it.
 """
@@ -35,6 +37,11 @@ class Oracle:
     patterns: tuple
     forbidden: tuple
     overlays: tuple = ()  # (overlay name, (platform, ...)): images/overlays/<name>.conf variants to test too
+    qemu_args: tuple = ()  # (platform, (argument, ...)): QEMU arguments the image adds on that platform
+
+    def qemu_arguments(self, platform: str) -> tuple:
+        """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
+        return dict(self.qemu_args).get(platform, ())
 
     @staticmethod
     def parse(data, source: str = "oracle.json") -> "Oracle":
@@ -58,6 +65,12 @@ class Oracle:
                 isinstance(name, str) and isinstance(names, list) and all(isinstance(each, str) for each in names)
                 for name, names in overlays.items()):
             raise OracleError(f"{source}: \"overlays\" must map overlay names to lists of platform names")
+        qemu_args = data.get("qemu_args", {})
+        if not isinstance(qemu_args, dict) or not all(
+                isinstance(name, str) and isinstance(arguments, list)
+                and all(isinstance(each, str) and each and "\n" not in each for each in arguments)
+                for name, arguments in qemu_args.items()):
+            raise OracleError(f"{source}: \"qemu_args\" must map platform names to lists of non-empty strings")
         forbidden = list(data.get("forbidden", []))
         if not allow_faults:
             forbidden = list(DEFAULT_FORBIDDEN) + [text for text in forbidden
@@ -70,6 +83,7 @@ class Oracle:
             patterns=_compile_all(data.get("patterns", []), "patterns", source),
             forbidden=_compile_all(forbidden, "forbidden", source),
             overlays=tuple((name, tuple(names)) for name, names in overlays.items()),
+            qemu_args=tuple((name, tuple(arguments)) for name, arguments in qemu_args.items()),
         )
 
 

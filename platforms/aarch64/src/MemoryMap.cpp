@@ -53,6 +53,20 @@ ErrorOr<void> discover_from_device_tree(u64 address, RangeList& ram, RangeList& 
 
 }
 
+namespace {
+
+u64 s_device_tree_address = 0;
+
+}
+
+ErrorOr<DeviceTree> device_tree()
+{
+    if (s_device_tree_address == 0)
+        return Error(ErrorCode::NotFound, "no device tree was read at boot");
+    u64 readable = TRY(readable_device_tree_bytes(s_device_tree_address));
+    return DeviceTree::from_memory(reinterpret_cast<u8 const*>(s_device_tree_address), readable);
+}
+
 void discover_machine(u64 device_tree_address, MemoryMap& free_memory)
 {
     static RangeList s_ram;
@@ -67,6 +81,7 @@ void discover_machine(u64 device_tree_address, MemoryMap& free_memory)
 
     u64 address = device_tree_address != 0 ? device_tree_address : default_device_tree_address;
     auto result = discover_from_device_tree(address, s_ram, s_reserved);
+    s_device_tree_address = result.is_error() ? 0 : address;
     if (result.is_error()) {
         write_raw_text("aarch64: ");
         write_raw_text(result.error().message());

@@ -14,6 +14,7 @@
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/PciDevice.h>
 #include <vectra/TaskEntry.h>
 
 namespace vectra::kernel {
@@ -94,6 +95,7 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     TRY(domains::initialize());
     Reticle* root = TRY(create_root_reticle(boot_info.free_memory));
     console_format("vectra: {} MiB of memory in the root Reticle", root->size() / MiB);
+    (void)pci_boot();
     Task* initial = TRY(spawn_initial_task(*root));
     i32 status = TRY(Executor::current().run_until_exit(*initial));
     if (initial->exit_cause() == ExitCause::Failed) {
@@ -122,6 +124,11 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
     TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
     TRY(bundle.give("irq-software", space,
         TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
+    /* The PCI bus, when the machine has one: the authority to open each enumerated function. */
+    if (pci_present()) {
+        auto* bus = TRY(root.try_create<PciBusDevice>(&root));
+        TRY(bundle.give("pci", space, TRY(space.mint<CapabilityClass::Device>(bus, RightRead))));
+    }
     return initial;
 }
 

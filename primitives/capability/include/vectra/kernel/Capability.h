@@ -24,6 +24,8 @@ class Reticle;
 class InterruptLine;
 class Device;
 class Timer;
+class PciDevice;
+class DeviceMemory;
 
 /* The C++ type of the object each capability class names. */
 template<CapabilityClass>
@@ -37,6 +39,8 @@ template<> struct ObjectOf<CapabilityClass::Reticle> { using Type = Reticle; };
 template<> struct ObjectOf<CapabilityClass::Irq> { using Type = InterruptLine; };
 template<> struct ObjectOf<CapabilityClass::Device> { using Type = Device; };
 template<> struct ObjectOf<CapabilityClass::Timer> { using Type = Timer; };
+template<> struct ObjectOf<CapabilityClass::PciDevice> { using Type = PciDevice; };
+template<> struct ObjectOf<CapabilityClass::DeviceMemory> { using Type = DeviceMemory; };
 
 class CapabilitySpace;
 

@@ -41,6 +41,8 @@ KINDS = {"service": "Service", "check": "Check"}
 BANDS = {"person": "Person", "network": "Network"}
 SLOT_KINDS = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory", "SignalCap": "SlotKind::Ready",
               "TaskCap": "SlotKind::Tasks", "IrqCap": "SlotKind::SoftwareIrq"}
+# Devices a DeviceCap can name, and the initd slot kind that grants each.
+DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
 RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
                   ("window_ms", 3_600_000), ("backoff_ms", 60_000))
@@ -406,11 +408,23 @@ def check_task(source, index, task, connections, composition, schemas):
             source.require(grant.get("line") == need.get("line") == "software", f"{where}.line",
                            "only the software interrupt line can be granted in this build")
         if grant["class"] == "DeviceCap":
-            source.require(grant.get("device") == need.get("device") == "console", f"{where}.device",
-                           "only the console device exists in this build")
+            device = source.choice(grant.get("device"), f"{where}.device", set(DEVICES))
+            source.require(device == need.get("device"), f"{where}.device",
+                           f"slot '{slot}' grants the {device} device, footprint wants {need.get('device')}")
+            check_device(source, f"{where}.device", device, composition)
     check_memory(source, f"{field}.reticle_kib", task, footprint_source, footprint, composition)
     check_domain(source, field, task, composition)
     return footprint_source.path
+
+
+def check_device(source, where, device, composition):
+    """The display exists only with CONFIG_DISPLAY=y (docs/adr/0014-display-as-a-capability.md)."""
+    if device != "display" or composition.config is None:
+        return
+    setting = composition.config.get("CONFIG_DISPLAY")
+    source.require(setting == "y", where,
+                   f"grants the display, but the configuration has CONFIG_DISPLAY "
+                   f"{'unset' if setting in (None, 'n') else '=' + setting}: add CONFIG_DISPLAY=y to the image's defconfig")
 
 
 def check_domain(source, field, task, composition):
@@ -649,6 +663,8 @@ def emit(manifest, connections, schemas, output, domains=()):
             rights = " | ".join(RIGHTS[r] for r in sorted(set(grant["rights"])))
             kind = SLOT_KINDS.get(grant["class"])
             connection_index = 0
+            if grant["class"] == "DeviceCap":
+                kind = DEVICES[grant["device"]]
             if grant["class"] == "RingCap":
                 kind = "SlotKind::RequestRing" if grant["ring"] == "requests" else "SlotKind::ReplyRing"
                 connection_index = connection_names.index(grant["connection"])

@@ -10,6 +10,9 @@ An image folder's oracle.json holds:
                    the line that matched the previous one
   forbidden        optional regular expressions that fail the run when any line matches them
   allow_faults     optional; true drops the default forbidden lines "^PANIC:" and "^FAULT:"
+  qemu_args        optional; extra QEMU arguments for this image on every QEMU platform (a device
+                   it needs, e.g. ["-device", "ramfb"]); `./vectra run` passes them too
+  screens          optional; screenshots compared against reference PNGs (see screen.py)
 
 Everything here is pure (no processes, no files) so tests/tools/test_oracle.py can check it.
 """
@@ -17,6 +20,8 @@ Everything here is pure (no processes, no files) so tests/tools/test_oracle.py c
 import re
 import signal
 from dataclasses import dataclass, field
+
+import screen as screens
 
 DEFAULT_FORBIDDEN = ("^PANIC:", "^FAULT:")
 EXIT_KINDS = ("isa-debug-exit", "semihosting", "process")
@@ -35,6 +40,8 @@ class Oracle:
     patterns: tuple
     forbidden: tuple
     overlays: tuple = ()  # (overlay name, (platform, ...)): images/overlays/<name>.conf variants to test too
+    qemu_args: tuple = ()  # extra QEMU arguments on every QEMU platform
+    screens: tuple = ()  # screen.ScreenCheck, each taken after its console line
 
     @staticmethod
     def parse(data, source: str = "oracle.json") -> "Oracle":
@@ -58,6 +65,9 @@ class Oracle:
                 isinstance(name, str) and isinstance(names, list) and all(isinstance(each, str) for each in names)
                 for name, names in overlays.items()):
             raise OracleError(f"{source}: \"overlays\" must map overlay names to lists of platform names")
+        qemu_args = data.get("qemu_args", [])
+        if not isinstance(qemu_args, list) or not all(isinstance(each, str) and each for each in qemu_args):
+            raise OracleError(f"{source}: \"qemu_args\" must be a list of non-empty strings")
         forbidden = list(data.get("forbidden", []))
         if not allow_faults:
             forbidden = list(DEFAULT_FORBIDDEN) + [text for text in forbidden
@@ -70,6 +80,8 @@ class Oracle:
             patterns=_compile_all(data.get("patterns", []), "patterns", source),
             forbidden=_compile_all(forbidden, "forbidden", source),
             overlays=tuple((name, tuple(names)) for name, names in overlays.items()),
+            qemu_args=tuple(qemu_args),
+            screens=screens.parse_all(data.get("screens", []), source),
         )
 
 

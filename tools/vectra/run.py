@@ -64,7 +64,8 @@ def run_command(arguments) -> int:
             elf = build.build(request)
         accelerator = accelerator_for_run(kvm.mode_from(arguments), platform, image, elf,
                                           arguments.qemu_binary)
-    command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary)
+    command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary,
+                           qemu.image_arguments(image))
     if arguments.print:
         print(ui.command_line(command))
         return 0

@@ -373,7 +373,8 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     elf = target.elf
     log = target.log
     matcher = oracles.ConsoleMatcher(oracle)
-    command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary)
+    command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary,
+                           oracle.qemu_args)
     result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo)
     if result.start_error:
         tally.record(f"FAIL  {prefix}  {result.start_error}", 0, 1)

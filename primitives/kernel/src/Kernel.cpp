@@ -10,6 +10,7 @@
 #include <vectra/CallFrame.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/Display.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/TaskEntry.h>
@@ -89,6 +90,7 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root)
 {
     auto* console = TRY(root.try_create<ConsoleDevice>(&root));
     auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
+    DisplayDevice* display = TRY(create_boot_display(root));
     SpawnParameters parameters;
     parameters.name = initial_task_name;
     parameters.entry = initial_task_entry;
@@ -102,6 +104,9 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root)
     TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
     TRY(bundle.give("irq-software", space,
         TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
+    if (display)
+        TRY(bundle.give("display", space,
+            TRY(space.mint<CapabilityClass::Device>(display, RightRead | RightWrite | RightGrant | RightRevoke))));
     return initial;
 }
 

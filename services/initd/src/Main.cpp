@@ -90,6 +90,7 @@ private:
     ReticleCap m_memory;
     TaskCap m_tasks;
     IrqCap m_software_irq;
+    DisplayCap m_display;
     TimerCap m_backoff_timer;
     Connection m_connections[maximum_connections];
     Supervised m_supervised[maximum_tasks];
@@ -118,6 +119,8 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         return system::grant(child, slot.name, m_tasks, slot.rights);
     case SlotKind::SoftwareIrq:
         return system::grant(child, slot.name, m_software_irq, slot.rights);
+    case SlotKind::Display:
+        return system::grant(child, slot.name, m_display, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
@@ -317,6 +320,9 @@ ErrorOr<i32> Supervisor::run()
     m_memory = TRY(m_bundle.take<ReticleCap>("memory"));
     m_tasks = TRY(m_bundle.take<TaskCap>("tasks"));
     m_software_irq = TRY(m_bundle.take<IrqCap>("irq-software"));
+    /* Only with CONFIG_DISPLAY; the manifest compiler refuses a display grant without it. */
+    if (auto display = m_bundle.take<DisplayCap>("display"); !display.is_error())
+        m_display = display.release_value();
     if (boot_manifest.task_count > maximum_tasks || boot_manifest.connection_count > maximum_connections)
         return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
     m_backoff_timer = TRY(system::create_timer(m_memory, backoff_bit));

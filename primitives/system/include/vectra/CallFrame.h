@@ -61,6 +61,9 @@ enum class Call : u64 {
     TriggerInterrupt = 41,
     RingSlotMemory = 42,
     Panic = 43,
+    DisplayMode = 44,
+    DisplayMemory = 45,
+    DisplayPresent = 46,
 };
 
 struct CallFrame {

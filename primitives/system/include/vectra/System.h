@@ -17,6 +17,7 @@
 #include <vectra/Bundle.h>
 #include <vectra/Capability.h>
 #include <vectra/ClockAndEntropy.h>
+#include <vectra/Display.h>
 #include <vectra/Error.h>
 #include <vectra/Format.h>
 #include <vectra/SignalBit.h>
@@ -169,6 +170,19 @@ template<CapabilityClass Class>
 
 /* Write `text` to the console a DeviceCap names (RightWrite). */
 [[nodiscard]] ErrorOr<void> console_write(ConsoleCap const&, std::string_view text);
+
+/* --- Display (docs/adr/0014-display-as-a-capability.md) ----------------------------------- */
+
+/* The mode of the display a DeviceCap names (RightRead). */
+[[nodiscard]] ErrorOr<DisplayMode> display_mode(DisplayCap const&);
+/*
+ * The framebuffer as a MemCap in the caller's space, derived from `display`: read-only with
+ * RightRead, writable (`writable`) with RightWrite too. Map it with map_memory(); revoking or
+ * deleting the DeviceCap deletes it (and, in a protection domain, unmaps it).
+ */
+[[nodiscard]] ErrorOr<MemCap> display_memory(DisplayCap const&, bool writable);
+/* Show `damage` (RightWrite): non-empty and entirely on the screen, else InvalidArgument. */
+[[nodiscard]] ErrorOr<void> present(DisplayCap const&, Rectangle const& damage);
 
 }
 

@@ -28,6 +28,7 @@ enum class SlotKind : u8 {
     Ready,       /* SignalCap raising the Task's ready bit in initd's mask */
     Tasks,       /* TaskCap with the spawn right */
     SoftwareIrq, /* IrqCap on the platform's software interrupt line */
+    Display,     /* DeviceCap on the boot display (CONFIG_DISPLAY) */
 };
 
 /* How a check Task is expected to end; the image passes only if every check ends so. */

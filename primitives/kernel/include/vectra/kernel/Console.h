@@ -17,6 +17,7 @@ class Device : public KernelObject {
 public:
     enum class Kind : u8 {
         Console,
+        Display,
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Screen oracles: screenshots compared with reference images, region by region.
+
+An oracle's optional "screens" list holds checks, each taken once, after a console line:
+  after                 a regular expression; the screenshot is taken when a console line matches
+                        it (after the line that matched the previous screen's, if any)
+  reference             a PNG in the image folder (8-bit RGB or RGBA, not interlaced)
+  regions               [{"name", "x", "y", "width", "height"}]: the parts compared, in pixels
+  tolerance             optional, default 0: how far each of R, G, B may differ and still match
+  max_differing_pixels  optional, default 0: how many pixels of a region may differ beyond the
+                        tolerance before the region fails
+
+The image must keep its frame up for a moment after the line (the test card holds it 2 s).
+On a mismatch the harness writes the screenshot and a diff image (differing pixels red, the rest
+dimmed) into the image's build folder and names both.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pixels
+
+REGION_FIELDS = ("x", "y", "width", "height")
+
+
+class ScreenError(ValueError):
+    """A screens entry that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ScreenCheck:
+    after: object  # compiled regular expression
+    reference: str
+    regions: tuple
+    tolerance: int = 0
+    max_differing_pixels: int = 0
+
+
+def _integer(value, where, minimum=0, maximum=1 << 16):
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise ScreenError(f"{where} must be an integer from {minimum} to {maximum}")
+    return value
+
+
+def parse_all(data, source: str) -> tuple:
+    if not isinstance(data, list):
+        raise ScreenError(f"{source}: \"screens\" must be a list")
+    return tuple(parse(entry, f"{source}: screens[{index}]") for index, entry in enumerate(data))
+
+
+def parse(entry, where: str) -> ScreenCheck:
+    if not isinstance(entry, dict):
+        raise ScreenError(f"{where} must be a JSON object")
+    unknown = sorted(set(entry) - {"after", "reference", "regions", "tolerance", "max_differing_pixels"})
+    if unknown:
+        raise ScreenError(f"{where}: unknown field {unknown[0]!r}")
+    after = entry.get("after")
+    if not isinstance(after, str) or not after:
+        raise ScreenError(f"{where}.after must be a regular expression")
+    try:
+        compiled = re.compile(after)
+    except re.error as problem:
+        raise ScreenError(f"{where}.after {after!r} is not a valid regular expression: {problem}")
+    reference = entry.get("reference")
+    if not isinstance(reference, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+\.png", reference):
+        raise ScreenError(f"{where}.reference must name a .png file in the image folder")
+    regions = entry.get("regions")
+    if not isinstance(regions, list) or not regions:
+        raise ScreenError(f"{where}.regions must be a non-empty list")
+    parsed, names = [], set()
+    for index, region in enumerate(regions):
+        field = f"{where}.regions[{index}]"
+        if not isinstance(region, dict) or set(region) != {"name", *REGION_FIELDS}:
+            raise ScreenError(f"{field} must be an object with name, x, y, width and height")
+        name = region["name"]
+        if not isinstance(name, str) or not name or name in names:
+            raise ScreenError(f"{field}.name must be a non-empty string, unique in the screen")
+        names.add(name)
+        x, y = (_integer(region[key], f"{field}.{key}") for key in ("x", "y"))
+        width, height = (_integer(region[key], f"{field}.{key}", minimum=1) for key in ("width", "height"))
+        parsed.append(Region(name, x, y, width, height))
+    return ScreenCheck(compiled, reference, tuple(parsed),
+                       _integer(entry.get("tolerance", 0), f"{where}.tolerance", maximum=255),
+                       _integer(entry.get("max_differing_pixels", 0), f"{where}.max_differing_pixels",
+                                maximum=1 << 28))

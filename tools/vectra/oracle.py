@@ -81,8 +81,15 @@ class Oracle:
             forbidden=_compile_all(forbidden, "forbidden", source),
             overlays=tuple((name, tuple(names)) for name, names in overlays.items()),
             qemu_args=tuple(qemu_args),
-            screens=screens.parse_all(data.get("screens", []), source),
+            screens=_screens(data.get("screens", []), source),
         )
+
+
+def _screens(data, source: str) -> tuple:
+    try:
+        return screens.parse_all(data, source)
+    except screens.ScreenError as problem:
+        raise OracleError(str(problem))
 
 
 def _compile_all(texts, key: str, source: str) -> tuple:

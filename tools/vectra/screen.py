@@ -92,3 +92,84 @@ def parse(entry, where: str) -> ScreenCheck:
                        _integer(entry.get("tolerance", 0), f"{where}.tolerance", maximum=255),
                        _integer(entry.get("max_differing_pixels", 0), f"{where}.max_differing_pixels",
                                 maximum=1 << 28))
+
+
+@dataclass
+class ScreenOutcome:
+    """One screen check's result: passed, or the reasons and the files written for a human."""
+
+    number: int  # 1-based, in the oracle's order
+    passed: bool
+    reasons: list
+    written: list  # paths of the screenshot and diff written on a mismatch
+
+
+def evaluate(check: ScreenCheck, number: int, actual, reference_path, output_folder) -> ScreenOutcome:
+    """Compares `actual` (a pixels.Image) with the reference, region by region. On a mismatch the
+    screenshot and a diff image go to `output_folder` as screen-<n>-actual.png / -diff.png."""
+    try:
+        reference = pixels.read_png(reference_path.read_bytes(), str(reference_path))
+    except OSError as problem:
+        return ScreenOutcome(number, False, [f"screen {number}: cannot read reference {reference_path}: "
+                                             f"{problem.strerror or problem}"], [])
+    except pixels.ImageError as problem:
+        return ScreenOutcome(number, False, [f"screen {number}: {problem}"], [])
+    reasons = []
+    for region in check.regions:
+        result = pixels.compare_region(actual, reference, region, check.tolerance)
+        if result.problem:
+            reasons.append(f"screen {number} region {region.name}: {result.problem}")
+        elif result.differing > check.max_differing_pixels:
+            reasons.append(f"screen {number} region {region.name}: {result.differing} pixels differ by more than "
+                           f"{check.tolerance} (worst {result.worst}), at most {check.max_differing_pixels} allowed")
+    written = []
+    if reasons:
+        output_folder.mkdir(parents=True, exist_ok=True)
+        actual_path = output_folder / f"screen-{number}-actual.png"
+        diff_path = output_folder / f"screen-{number}-diff.png"
+        actual_path.write_bytes(pixels.write_png(actual))
+        diff_path.write_bytes(pixels.write_png(pixels.diff_image(actual, reference, check.tolerance)))
+        written = [actual_path, diff_path]
+    return ScreenOutcome(number, not reasons, reasons, written)
+
+
+class ScreenWatcher:
+    """Follows the console like the line matcher: when a line matches the next screen check's
+    `after`, takes a screenshot with `capture(path) -> pixels.Image` and compares it."""
+
+    def __init__(self, checks, image_folder, output_folder, capture):
+        self.checks = checks
+        self.image_folder = image_folder
+        self.output_folder = output_folder
+        self.capture = capture
+        self.outcomes = []
+
+    def feed(self, line: str) -> None:
+        index = len(self.outcomes)
+        if index >= len(self.checks) or not self.checks[index].after.search(line):
+            return
+        check = self.checks[index]
+        try:
+            actual = self.capture(self.output_folder / f"screen-{index + 1}.raw")
+        except (OSError, pixels.ImageError, CaptureError) as problem:
+            self.outcomes.append(ScreenOutcome(index + 1, False, [f"screen {index + 1}: screenshot failed: {problem}"],
+                                               []))
+            return
+        self.outcomes.append(evaluate(check, index + 1, actual, self.image_folder / check.reference,
+                                      self.output_folder))
+
+    def reasons(self) -> list:
+        """Why the screens failed (empty when every check was taken and matched)."""
+        reasons = [reason for outcome in self.outcomes for reason in outcome.reasons]
+        if len(self.outcomes) < len(self.checks):
+            missing = len(self.outcomes) + 1
+            reasons.append(f"screen {missing} never taken: no console line matched "
+                           f"'{self.checks[missing - 1].after.pattern}'")
+        return reasons
+
+    def written(self) -> list:
+        return [path for outcome in self.outcomes for path in outcome.written]
+
+
+class CaptureError(RuntimeError):
+    """A screenshot could not be taken (QMP or X answered with an error, or not at all)."""

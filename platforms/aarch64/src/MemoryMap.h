@@ -18,4 +18,7 @@ namespace vectra::platform::aarch64 {
  */
 void discover_machine(u64 device_tree_address, MemoryMap& free_memory);
 
+/* Where the device tree placed QEMU's fw_cfg (MMIO), or 0 when it has none or was unusable. */
+[[nodiscard]] u64 firmware_config_base();
+
 }

@@ -175,7 +175,7 @@ def read_xwd(data: bytes, name: str = "image") -> Image:
     fields = struct.unpack(">25I", data[:100])
     header_size, version, pixmap_format, depth, width, height = fields[:6]
     byte_order, bits_per_pixel, bytes_per_line = fields[7], fields[11], fields[12]
-    red_mask, green_mask, blue_mask = fields[15:18]
+    red_mask, green_mask, blue_mask = fields[14:17]
     colour_count = fields[19]
     if version != 7 or pixmap_format != 2:
         raise ImageError(f"{name}: not an XWD version 7 ZPixmap dump")

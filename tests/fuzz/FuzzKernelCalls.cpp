@@ -17,6 +17,7 @@
 #include <vectra/Ring.h>
 #include <vectra/System.h>
 #include <vectra/CallFrame.h>
+#include <vectra/kernel/Display.h>
 #include <vectra/kernel/Executor.h>
 
 using namespace vectra;
@@ -70,7 +71,7 @@ struct Pool {
     }
 };
 
-constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "extra", "" };
+constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "display", "" };
 
 /* Fills the frame's arguments per the call's shape (vectra/CallFrame.h, vectra/System.h). */
 void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usize buffer_size)
@@ -230,6 +231,19 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         handle(0);
         small(2, 2);
         break;
+    case Call::DisplayMode:
+        handle(0);
+        break;
+    case Call::DisplayMemory:
+        handle(0);
+        small(2, 3);
+        break;
+    case Call::DisplayPresent:
+        /* Rectangles near the edges of the 64x32 display, and anywhere at all. */
+        handle(0);
+        frame.arguments[2] = s_input.byte() < 200 ? (u64(s_input.byte() % 80) | (u64(s_input.byte() % 48) << 32)) : s_input.word();
+        frame.arguments[3] = s_input.byte() < 200 ? (u64(s_input.byte() % 80) | (u64(s_input.byte() % 48) << 32)) : s_input.word();
+        break;
     case Call::Entropy:
         bytes(0);
         break;
@@ -242,9 +256,9 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
 ErrorOr<i32> fuzzing_task(Bundle&)
 {
     Pool pool;
-    for (char const* name : { "memory", "tasks", "ring", "partner" }) {
+    for (char const* name : { "memory", "tasks", "ring", "partner", "display" }) {
         for (auto capability_class : { CapabilityClass::Reticle, CapabilityClass::Task, CapabilityClass::Ring,
-                 CapabilityClass::Signal }) {
+                 CapabilityClass::Signal, CapabilityClass::Device }) {
             auto taken = system::take(name, capability_class);
             if (!taken.is_error())
                 pool.add(taken.value());
@@ -253,7 +267,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
     alignas(64) u8 buffer[4096] {};
     for (usize step = 0; step < 64 && !s_input.exhausted(); ++step) {
         kernel::CallFrame frame;
-        frame.number = 1 + s_input.byte() % 41;
+        frame.number = 1 + s_input.byte() % u64(Call::DisplayPresent);
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         kernel::system_call(frame);
         if (frame.error == 0) {
@@ -262,7 +276,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
                 pool.add_binding(frame.results[0]);
             else if (call == Call::Carve || call == Call::Spawn || call == Call::CreateRing || call == Call::CreateTimer
                 || call == Call::CreateMemory || call == Call::SignalCapability || call == Call::Attenuate
-                || call == Call::BundleTake)
+                || call == Call::BundleTake || call == Call::DisplayMemory)
                 pool.add(kernel::handle_from_words(frame.results[0], frame.results[1]));
         }
         system::yield();
@@ -285,6 +299,12 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             task = MUST(executor.spawn(arena.reticle(), { "fuzzer", fuzzing_task, 64 * KiB }));
         Ring* shared = MUST(Ring::try_create(arena.reticle(), 4, 64, schema));
         auto ring = MUST(supervisor.mint<CapabilityClass::Ring>(shared, all_rights));
+        /* A small display; each Task gets it with other rights (all, read, write). */
+        DisplayMode mode { 64, 32, 256, PixelFormat::Xrgb8888 };
+        auto* framebuffer = static_cast<u8*>(MUST(arena.reticle().try_retype(mode.size(), 4096)));
+        auto* device = MUST(arena.reticle().try_create<DisplayDevice>(&arena.reticle(), framebuffer, mode));
+        auto display = MUST(supervisor.mint<CapabilityClass::Device>(device, all_rights));
+        constexpr Rights display_rights[] = { all_rights, RightRead | RightGrant, RightWrite | RightRevoke };
         for (usize index = 0; index < 3; ++index) {
             Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
             auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
@@ -294,6 +314,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             MUST(tasks[index]->bundle().give("tasks", supervisor, std::move(authority)));
             MUST(tasks[index]->bundle().grant("ring", supervisor, ring, all_rights));
             MUST(tasks[index]->bundle().give("partner", supervisor, std::move(partner)));
+            MUST(tasks[index]->bundle().grant("display", supervisor, display, display_rights[index]));
         }
         for (auto* task : tasks)
             (void)executor.run_until_exit(*task);

@@ -21,3 +21,7 @@ vectra_platform_builder_test(platforms.aarch64.memory_map aarch64
 vectra_platform_builder_test(platforms.x86_64.memory_map x86_64
     SOURCES platforms/TestX86MemoryMap.cpp ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/MemoryMapBuilder.cpp
     COMPONENTS ${kernel_components})
+
+# fw_cfg and ramfb (header-only in primitives/platform, shared by x86_64 and aarch64).
+vectra_host_test(platforms.firmware_config SOURCES platforms/TestFirmwareConfig.cpp COMPONENTS ${kernel_components})
+vectra_fuzz_target(firmware_config SOURCES fuzz/FuzzFirmwareConfig.cpp COMPONENTS ${kernel_components})

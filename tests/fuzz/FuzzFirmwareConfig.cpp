@@ -1,0 +1,35 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * fw_cfg's file directory and the ramfb start-up on any bytes: the input is the directory a
+ * (hostile) device answers with. Nothing may read out of bounds or loop; a write may only go to
+ * a selector the directory named for etc/ramfb, with exactly the 28-byte configuration.
+ */
+
+#include "../platforms/FakeFirmwareConfig.h"
+#include <cstdlib>
+
+using namespace vectra;
+using namespace vectra::platform::firmware_config;
+
+extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
+{
+    std::span<u8 const> bytes(data, size);
+    (void)find_file(bytes, "etc/ramfb");
+    (void)find_file(bytes, "bootorder");
+
+    test::FakeFirmwareConfig device;
+    device.directory.assign(data, data + size);
+    alignas(4096) static u8 framebuffer[4096];
+    DisplayMode mode { 1024, 768, 4096, PixelFormat::Xrgb8888 };
+    auto started = start_ramfb(device, framebuffer, mode);
+    if (!started.is_error()) {
+        /* The directory must have named etc/ramfb at that selector, 28 bytes long. */
+        auto file = find_file(std::span<u8 const>(data, size < directory_capacity ? size : directory_capacity), "etc/ramfb");
+        if (file.is_error() || file.value().select != device.written_select || device.written.size() != 28)
+            std::abort();
+    } else if (!device.written.empty()) {
+        std::abort();
+    }
+    return 0;
+}

@@ -24,8 +24,11 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     DisplayMode mode { 1024, 768, 4096, PixelFormat::Xrgb8888 };
     auto started = start_ramfb(device, framebuffer, mode);
     if (!started.is_error()) {
-        /* The directory must have named etc/ramfb at that selector, 28 bytes long. */
-        auto file = find_file(std::span<u8 const>(data, size < directory_capacity ? size : directory_capacity), "etc/ramfb");
+        /* The directory as the device served it (zeros past its end) named etc/ramfb there, 28 bytes long. */
+        static u8 served[directory_capacity];
+        for (usize index = 0; index < directory_capacity; ++index)
+            served[index] = index < size ? data[index] : 0;
+        auto file = find_file(served, "etc/ramfb");
         if (file.is_error() || file.value().select != device.written_select || device.written.size() != 28)
             std::abort();
     } else if (!device.written.empty()) {

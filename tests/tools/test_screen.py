@@ -160,6 +160,9 @@ class Comparison(unittest.TestCase):
         self.assertEqual(diff.pixel(20, 3), (255, 0, 0))  # differs
         self.assertEqual(diff.pixel(3, 3), (200 >> 2, 10 >> 2, 10 >> 2))  # same, dimmed
         self.assertEqual(pixels.read_png(outcome.written[0].read_bytes()).rgb, actual.rgb)
+        # The next, passing run removes them.
+        self.assertTrue(self.evaluate(card()).passed)
+        self.assertFalse(any(path.exists() for path in outcome.written))
 
     def test_a_screenshot_of_another_size_fails_on_the_regions_outside_it(self):
         outcome = self.evaluate(card(16, 16))

@@ -123,10 +123,14 @@ def evaluate(check: ScreenCheck, number: int, actual, reference_path, output_fol
             reasons.append(f"screen {number} region {region.name}: {result.differing} pixels differ by more than "
                            f"{check.tolerance} (worst {result.worst}), at most {check.max_differing_pixels} allowed")
     written = []
-    if reasons:
+    actual_path = output_folder / f"screen-{number}-actual.png"
+    diff_path = output_folder / f"screen-{number}-diff.png"
+    if not reasons:
+        # A passing run leaves no screenshot of an earlier failure behind to mislead.
+        actual_path.unlink(missing_ok=True)
+        diff_path.unlink(missing_ok=True)
+    else:
         output_folder.mkdir(parents=True, exist_ok=True)
-        actual_path = output_folder / f"screen-{number}-actual.png"
-        diff_path = output_folder / f"screen-{number}-diff.png"
         actual_path.write_bytes(pixels.write_png(actual))
         diff_path.write_bytes(pixels.write_png(pixels.diff_image(actual, reference, check.tolerance)))
         written = [actual_path, diff_path]

@@ -60,10 +60,11 @@ def gdb_command(elf: Path, port=None, batch=None) -> list:
     return command
 
 
-def qemu_command(platform, elf: Path, port: int) -> list:
+def qemu_command(platform, elf: Path, port: int, image_arguments=()) -> list:
     """The platform's boot command under TCG (a gdbstub is simplest without KVM), stopped before
-    the first instruction, its gdbstub on port."""
-    return qemu.command(platform, elf, "tcg", "test") + ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
+    the first instruction, its gdbstub on port; `image_arguments`: the image's own (qemu_args)."""
+    return qemu.command(platform, elf, "tcg", "test", image_arguments=image_arguments) \
+        + ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
 
 
 def wait_for_port(port: int, process) -> None:
@@ -93,7 +94,7 @@ def debug_command(arguments) -> int:
         return subprocess.run(gdb_command(elf, batch=batch)).returncode
     port = free_port()
     console = request.folder / CONSOLE_LOG
-    command = qemu_command(platform, elf, port)
+    command = qemu_command(platform, elf, port, qemu.image_arguments(images.image(request.image)))
     with open(console, "w", encoding="utf-8", errors="replace") as log:
         emulator = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                     start_new_session=True)

@@ -387,7 +387,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         command = command[:1] + screens.arguments() + command[1:]
         watcher = screen_oracles.ScreenWatcher(oracle.screens, target.image.folder, elf.parent, screens.capture)
     try:
-        result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo,
+        result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
                            on_line=watcher.feed if watcher else None,
                            environment=screens.environment() if screens else None)
     finally:

@@ -8,5 +8,6 @@ target_include_directories(test_services.initd.restart_policy PRIVATE ${CMAKE_SO
 # test's own places services at depth two (docs/adr/0010-supervision-at-scale.md).
 vectra_host_test(services.initd.supervision_tree SOURCES services/TestSupervisionTree.cpp
     ${CMAKE_SOURCE_DIR}/services/initd/src/Supervisor.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/RestartHistory.cpp
+    ${CMAKE_SOURCE_DIR}/services/initd/src/EndAfterChecks.cpp
     COMPONENTS ${kernel_components} time)
 target_include_directories(test_services.initd.supervision_tree PRIVATE ${CMAKE_SOURCE_DIR}/services/initd/include)

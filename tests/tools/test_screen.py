@@ -7,6 +7,7 @@ Run with Debian's Python, from tests/tools:
     /usr/bin/python3 -m unittest -v test_screen
 """
 
+import shutil
 import struct
 import sys
 import tempfile
@@ -120,6 +121,7 @@ class ImageFormats(unittest.TestCase):
 class Comparison(unittest.TestCase):
     def setUp(self):
         self.folder = Path(tempfile.mkdtemp(prefix="vectra-screen-test-"))
+        self.addCleanup(shutil.rmtree, self.folder, True)
         (self.folder / "reference.png").write_bytes(pixels.write_png(card()))
         self.output = self.folder / "build"
 

@@ -36,3 +36,6 @@ vectra_fuzz_target(pci_host SOURCES fuzz/FuzzPciHost.cpp ${aarch64_device_tree} 
     COMPONENTS ${kernel_components})
 target_include_directories(fuzz_pci_host PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/src
     ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
+# fw_cfg and ramfb (header-only in primitives/platform, shared by x86_64 and aarch64).
+vectra_host_test(platforms.firmware_config SOURCES platforms/TestFirmwareConfig.cpp COMPONENTS ${kernel_components})
+vectra_fuzz_target(firmware_config SOURCES fuzz/FuzzFirmwareConfig.cpp COMPONENTS ${kernel_components})

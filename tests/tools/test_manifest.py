@@ -572,6 +572,26 @@ class CompositionTest(unittest.TestCase):
         self.refused("tasks[2] (faulter).domain", "domain one already runs component services/initd",
                      manifest=manifest, config=config)
 
+    def test_the_display_is_granted_by_name_and_only_with_config_display(self):
+        config = {"CONFIG_DISPLAY": "y", "CONFIG_COMPONENT_TESTCARD": "y"}
+        manifest = copy.deepcopy(MINIMAL)
+        device = lambda name, rights: {"class": "DeviceCap", "device": name, "rights": rights}
+        manifest["tasks"].append({"name": "card", "entry": "testcard", "kind": "service", "reticle_kib": 128,
+                                  "stack_kib": 16, "bundle": {
+                                      "console": device("console", ["write"]),
+                                      "display": device("display", ["read", "write"]),
+                                      "memory": {"class": "ReticleCap", "rights": ["retype"]},
+                                      "ready": {"class": "SignalCap", "rights": ["raise"]}}})
+        self.compile(manifest=manifest, config=config)
+        self.refused("tasks[2] (card).bundle.display.device", "CONFIG_DISPLAY unset",
+                     manifest=manifest, config={"CONFIG_COMPONENT_TESTCARD": "y"})
+        manifest["tasks"][2]["bundle"]["display"]["device"] = "console"
+        self.refused("tasks[2] (card).bundle.display.device", "grants the console device, footprint wants display",
+                     manifest=manifest, config=config)
+        manifest["tasks"][2]["bundle"]["display"]["device"] = "screen"
+        self.refused("tasks[2] (card).bundle.display.device", '"screen" is not one of console, display',
+                     manifest=manifest, config=config)
+
     def test_every_footprint_names_its_kconfig_symbol(self):
         footprints = compiler.find_footprints(ROOT)
         self.assertIn("vfsd", footprints)

@@ -29,8 +29,8 @@ def load(module_name, file_name):
     return module
 
 
+sys.path.insert(0, str(TOOLS))  # the modules import their siblings by name
 oracle = load("oracle", "oracle.py")
-sys.path.insert(0, str(TOOLS))  # the modules below import their siblings by name
 boot = load("boot", "boot.py")
 harness = load("vectra_test_command", "test.py")
 setup = load("vectra_setup", "setup.py")

@@ -45,6 +45,8 @@ SLOT_KINDS = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory"
 PCI_MATCH = re.compile(r"([0-9a-f]{4}):([0-9a-f]{4})|class:([0-9a-f]{2}):([0-9a-f]{2})")
 PCI_MATCH_RULE = "vendor:device as 4+4 hex digits (1af4:1005) or class:CC:SS (class:06:00)"
 PCI_RIGHTS = {"read", "write", "grant"}
+# Devices a DeviceCap can name, and the initd slot kind that grants each.
+DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
 RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
                   ("window_ms", 3_600_000), ("backoff_ms", 60_000))
@@ -424,8 +426,10 @@ def check_task(source, index, task, connections, composition, schemas):
             source.require(grant.get("line") == need.get("line") == "software", f"{where}.line",
                            "only the software interrupt line can be granted in this build")
         if grant["class"] == "DeviceCap":
-            source.require(grant.get("device") == need.get("device") == "console", f"{where}.device",
-                           "only the console device exists in this build")
+            device = source.choice(grant.get("device"), f"{where}.device", set(DEVICES))
+            source.require(device == need.get("device"), f"{where}.device",
+                           f"slot '{slot}' grants the {device} device, footprint wants {need.get('device')}")
+            check_device(source, f"{where}.device", device, composition)
         if grant["class"] == "PciDeviceCap":
             check_pci_grant(source, where, name, grant, granted_rights, composition)
         else:
@@ -453,6 +457,16 @@ def pci_match_word(text):
     if match.group(1):
         return (1 << 48) | (int(match.group(1), 16) << 16) | int(match.group(2), 16)
     return (2 << 48) | (int(match.group(3), 16) << 8) | int(match.group(4), 16)
+
+
+def check_device(source, where, device, composition):
+    """The display exists only with CONFIG_DISPLAY=y (docs/adr/0014-display-as-a-capability.md)."""
+    if device != "display" or composition.config is None:
+        return
+    setting = composition.config.get("CONFIG_DISPLAY")
+    source.require(setting == "y", where,
+                   f"grants the display, but the configuration has CONFIG_DISPLAY "
+                   f"{'unset' if setting in (None, 'n') else '=' + setting}: add CONFIG_DISPLAY=y to the image's defconfig")
 
 
 def check_domain(source, field, task, composition):
@@ -677,8 +691,11 @@ def group_bundle(placement, number, tasks, connection_names):
                 continue  # each child's own Reticle, carved by the group
             elif capability_class == "SignalCap":
                 continue  # a child's ready bit is in the group's own mask
+            elif capability_class == "DeviceCap":
+                name, kind = grant["device"], DEVICES[grant["device"]]
+                connection, extra = 0, {"grant"}
             else:
-                name, kind = {"DeviceCap": ("console", "SlotKind::Console"), "TaskCap": ("tasks", "SlotKind::Tasks"),
+                name, kind = {"TaskCap": ("tasks", "SlotKind::Tasks"),
                               "IrqCap": ("irq-software", "SlotKind::SoftwareIrq")}[capability_class]
                 connection, extra = 0, {"grant"}
             _, _, rights = slots.get(name, (kind, connection, set()))
@@ -872,6 +889,8 @@ def emit(manifest, connections, schemas, output, domains=()):
             rights = " | ".join(RIGHTS[r] for r in sorted(set(grant["rights"])))
             kind = SLOT_KINDS.get(grant["class"])
             connection_index = 0
+            if grant["class"] == "DeviceCap":
+                kind = DEVICES[grant["device"]]
             if grant["class"] == "RingCap":
                 kind = "SlotKind::RequestRing" if grant["ring"] == "requests" else "SlotKind::ReplyRing"
                 connection_index = connection_names.index(grant["connection"])

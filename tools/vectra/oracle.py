@@ -12,6 +12,7 @@ An image folder's oracle.json holds:
   allow_faults     optional; true drops the default forbidden lines "^PANIC:" and "^FAULT:"
   qemu_args        optional; {"platform": ["-device", "..."]}: QEMU arguments this image adds on that
                    platform (devices it needs), used by ./vectra test, run and debug
+  screens          optional; screenshots compared against reference PNGs (see screen.py)
 
 Everything here is pure (no processes, no files) so tests/tools/test_oracle.py can check it.
 """
@@ -19,6 +20,8 @@ Everything here is pure (no processes, no files) so tests/tools/test_oracle.py c
 import re
 import signal
 from dataclasses import dataclass, field
+
+import screen as screens
 
 DEFAULT_FORBIDDEN = ("^PANIC:", "^FAULT:")
 EXIT_KINDS = ("isa-debug-exit", "semihosting", "process")
@@ -38,6 +41,7 @@ class Oracle:
     forbidden: tuple
     overlays: tuple = ()  # (overlay name, (platform, ...)): images/overlays/<name>.conf variants to test too
     qemu_args: tuple = ()  # (platform, (argument, ...)): QEMU arguments the image adds on that platform
+    screens: tuple = ()  # screen.ScreenCheck, each taken after its console line
 
     def qemu_arguments(self, platform: str) -> tuple:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
@@ -84,7 +88,15 @@ class Oracle:
             forbidden=_compile_all(forbidden, "forbidden", source),
             overlays=tuple((name, tuple(names)) for name, names in overlays.items()),
             qemu_args=tuple((name, tuple(arguments)) for name, arguments in qemu_args.items()),
+            screens=_screens(data.get("screens", []), source),
         )
+
+
+def _screens(data, source: str) -> tuple:
+    try:
+        return screens.parse_all(data, source)
+    except screens.ScreenError as problem:
+        raise OracleError(str(problem))
 
 
 def _compile_all(texts, key: str, source: str) -> tuple:

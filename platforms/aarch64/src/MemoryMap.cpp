@@ -16,6 +16,8 @@ namespace {
 
 using namespace memory_map;
 
+u64 s_firmware_config_base;
+
 /* The largest device tree accepted (QEMU's are well under 1 MiB). */
 constexpr u64 maximum_device_tree_size = 2 * MiB;
 
@@ -48,6 +50,7 @@ ErrorOr<void> discover_from_device_tree(u64 address, RangeList& ram, RangeList& 
     ram = s_facts.ram;
     if (s_facts.has_psci_conduit)
         set_psci_conduit(s_facts.psci_conduit);
+    s_firmware_config_base = s_facts.firmware_config_base;
     return {};
 }
 
@@ -100,5 +103,11 @@ void discover_machine(u64 device_tree_address, MemoryMap& free_memory)
 
     fill_memory_map(s_ram, s_reserved, free_memory);
 }
+
+}
+
+namespace vectra::platform::aarch64 {
+
+u64 firmware_config_base() { return s_firmware_config_base; }
 
 }

@@ -12,6 +12,7 @@
 #include <vectra/Format.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/Display.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/PciDevice.h>
@@ -111,6 +112,7 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
 {
     auto* console = TRY(root.try_create<ConsoleDevice>(&root));
     auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
+    DisplayDevice* display = TRY(create_boot_display(root));
     SpawnParameters parameters;
     parameters.name = initial_task_name;
     parameters.entry = entry;
@@ -129,6 +131,9 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
         auto* bus = TRY(root.try_create<PciBusDevice>(&root));
         TRY(bundle.give("pci", space, TRY(space.mint<CapabilityClass::Device>(bus, RightRead))));
     }
+    if (display)
+        TRY(bundle.give("display", space,
+            TRY(space.mint<CapabilityClass::Device>(display, RightRead | RightWrite | RightGrant | RightRevoke))));
     return initial;
 }
 

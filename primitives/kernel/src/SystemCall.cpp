@@ -10,6 +10,7 @@
 #include <vectra/Try.h>
 #include <vectra/CallFrame.h>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/Display.h>
 #include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Kernel.h>
@@ -487,6 +488,33 @@ ErrorOr<void> map_memory(CallFrame& frame)
     return {};
 }
 
+/* --- Display ------------------------------------------------------------------------------ */
+
+ErrorOr<void> display_call(CallFrame& frame)
+{
+    auto& space = caller_space();
+    auto display = handle_argument<CapabilityClass::Device>(frame, 0);
+    switch (static_cast<Call>(frame.number)) {
+    case Call::DisplayMode: {
+        auto mode = TRY(display_mode(space, display));
+        frame.results[0] = u64(mode.width) | (u64(mode.height) << 32);
+        frame.results[1] = u64(mode.stride) | (u64(mode.format) << 32);
+        return {};
+    }
+    case Call::DisplayMemory:
+        if (frame.arguments[2] > 1)
+            return Error(ErrorCode::InvalidArgument, "the framebuffer is asked for read-only (0) or writable (1)");
+        return_handle(frame, TRY(display_memory(space, display, frame.arguments[2] != 0)));
+        return {};
+    default: {
+        /* Call::DisplayPresent: x and y, then width and height, each pair in one word. */
+        Rectangle damage { static_cast<u32>(frame.arguments[2]), static_cast<u32>(frame.arguments[2] >> 32),
+            static_cast<u32>(frame.arguments[3]), static_cast<u32>(frame.arguments[3] >> 32) };
+        return display_present(space, display, damage);
+    }
+    }
+}
+
 ErrorOr<void> entropy(CallFrame& frame)
 {
     auto buffer = TRY(caller_writable_bytes(frame.arguments[0], frame.arguments[1]));
@@ -692,6 +720,10 @@ ErrorOr<void> dispatch(CallFrame& frame)
     case Call::DeviceMemoryMap:
     case Call::DmaAddress:
         return device_call(frame, space);
+    case Call::DisplayMode:
+    case Call::DisplayMemory:
+    case Call::DisplayPresent:
+        return display_call(frame);
     case Call::MonotonicNow:
     case Call::Entropy:
         break;

@@ -287,6 +287,29 @@ ErrorOr<void> console_write(ConsoleCap const& console, std::string_view text)
     return void_call(Call::ConsoleWrite, { word(raw(console)), console.generation(), address(text.data()), text.size() });
 }
 
+ErrorOr<DisplayMode> display_mode(DisplayCap const& display)
+{
+    auto frame = TRY(call(Call::DisplayMode, { word(raw(display)), display.generation() }));
+    DisplayMode mode;
+    mode.width = static_cast<u32>(frame.results[0]);
+    mode.height = static_cast<u32>(frame.results[0] >> 32);
+    mode.stride = static_cast<u32>(frame.results[1]);
+    mode.format = static_cast<PixelFormat>(frame.results[1] >> 32);
+    return mode;
+}
+
+ErrorOr<MemCap> display_memory(DisplayCap const& display, bool writable)
+{
+    return handle_call<CapabilityClass::Memory>(Call::DisplayMemory,
+        { word(raw(display)), display.generation(), writable ? 1u : 0u });
+}
+
+ErrorOr<void> present(DisplayCap const& display, Rectangle const& damage)
+{
+    return void_call(Call::DisplayPresent, { word(raw(display)), display.generation(),
+        u64(damage.x) | (u64(damage.y) << 32), u64(damage.width) | (u64(damage.height) << 32) });
+}
+
 }
 
 namespace vectra {

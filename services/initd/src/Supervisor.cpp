@@ -157,6 +157,7 @@ private:
     TaskCap m_tasks;
     IrqCap m_software_irq;
     DeviceCap m_pci; /* initd on a machine with PCI; empty otherwise */
+    DisplayCap m_display; /* CONFIG_DISPLAY: initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
     TimerCap m_backoff_timer;
     TimerCap m_heartbeat_timer;
@@ -167,7 +168,7 @@ private:
     bool m_staying_up { false };
     i32 m_verdict { 0 };
     u32 m_failed_checks { 0 };
-    u64 m_started { 0 }; /* monotonic nanoseconds when it began (the hosted platform's clock counts from the host's boot) */
+    u64 m_started { 0 }; /* monotonic nanoseconds when it began */
 };
 
 ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize position)
@@ -198,6 +199,8 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
             ordinal += spec.slots[each].kind == SlotKind::PciDevice ? 1 : 0;
         return system::grant(child, slot.name, m_children[position].devices[ordinal], slot.rights);
     }
+    case SlotKind::Display:
+        return system::grant(child, slot.name, m_display, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
@@ -503,6 +506,9 @@ ErrorOr<void> Supervisor::take_capabilities()
         m_software_irq = TRY(m_bundle.take<IrqCap>("irq-software"));
         if (auto pci = m_bundle.take<DeviceCap>("pci"); !pci.is_error())
             m_pci = pci.release_value();
+        /* Only with CONFIG_DISPLAY; the manifest compiler refuses a display grant without it. */
+        if (auto display = m_bundle.take<DisplayCap>("display"); !display.is_error())
+            m_display = display.release_value();
         if (boot_manifest.connection_count > maximum_connections)
             return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
         for (usize index = 0; index < boot_manifest.connection_count; ++index) {
@@ -523,6 +529,8 @@ ErrorOr<void> Supervisor::take_capabilities()
             return Error(ErrorCode::TooLarge, "boot manifest exceeds a group's tables");
         if (slot.kind == SlotKind::SoftwareIrq)
             m_software_irq = TRY(m_bundle.take<IrqCap>(slot.name));
+        if (slot.kind == SlotKind::Display)
+            m_display = TRY(m_bundle.take<DisplayCap>(slot.name));
         if (slot.kind == SlotKind::Ready)
             m_ready = TRY(m_bundle.take<SignalCap>(slot.name));
         if (slot.kind == SlotKind::RequestRing)

@@ -69,6 +69,9 @@ enum class Call : u64 {
     DeviceMemoryOpen = 49,
     DeviceMemoryMap = 50,
     DmaAddress = 51,
+    DisplayMode = 52,
+    DisplayMemory = 53,
+    DisplayPresent = 54,
 };
 
 struct CallFrame {

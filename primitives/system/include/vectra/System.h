@@ -17,6 +17,7 @@
 #include <vectra/Bundle.h>
 #include <vectra/Capability.h>
 #include <vectra/ClockAndEntropy.h>
+#include <vectra/Display.h>
 #include <vectra/Error.h>
 #include <vectra/Format.h>
 #include <vectra/Pci.h>
@@ -202,6 +203,18 @@ template<CapabilityClass Class>
  * (ADR 0012). Not yet from a protection domain.
  */
 [[nodiscard]] ErrorOr<u64> dma_address(PciDeviceCap const&, MemCap const&);
+/* --- Display (docs/adr/0014-display-as-a-capability.md) ----------------------------------- */
+
+/* The mode of the display a DeviceCap names (RightRead). */
+[[nodiscard]] ErrorOr<DisplayMode> display_mode(DisplayCap const&);
+/*
+ * The framebuffer as a MemCap in the caller's space, derived from `display`: read-only with
+ * RightRead, writable (`writable`) with RightWrite too. Map it with map_memory(); revoking or
+ * deleting the DeviceCap deletes it (and, in a protection domain, unmaps it).
+ */
+[[nodiscard]] ErrorOr<MemCap> display_memory(DisplayCap const&, bool writable);
+/* Show `damage` (RightWrite): non-empty and entirely on the screen, else InvalidArgument. */
+[[nodiscard]] ErrorOr<void> present(DisplayCap const&, Rectangle const& damage);
 
 }
 

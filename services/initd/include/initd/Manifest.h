@@ -29,6 +29,7 @@ enum class SlotKind : u8 {
     Tasks,       /* TaskCap with the spawn right */
     SoftwareIrq, /* IrqCap on the platform's software interrupt line */
     PciDevice,   /* PciDeviceCap on the function `pci_match` names (initd opens it; ADR 0012) */
+    Display,     /* DeviceCap on the boot display (CONFIG_DISPLAY) */
 };
 
 /* How a check Task is expected to end; the image passes only if every check ends so. */

@@ -176,6 +176,21 @@ public:
         return typed<Class>(derive(handle.space(), handle.slot(), handle.generation(), Class, keep, *this, 0));
     }
 
+    /*
+     * A new entry naming `object` as `Class`, a child of `parent` (an entry of this space, of
+     * another class, holding `needed`): deleting or revoking the parent deletes it too. How the
+     * kernel hands out memory that belongs to a device (a display's framebuffer).
+     */
+    template<CapabilityClass ParentClass, CapabilityClass Class>
+    [[nodiscard]] ErrorOr<Handle<Class>> mint_beneath(Handle<ParentClass> const& parent, Rights needed,
+        typename ObjectOf<Class>::Type* object, Rights rights)
+    {
+        auto entry = validate(parent.space(), parent.slot(), parent.generation(), ParentClass, needed);
+        if (entry.is_error())
+            return entry.release_error();
+        return typed<Class>(insert(object, Class, rights, 0, entry.value()));
+    }
+
     /* Copy into `target` as a derived entry with a subset of the rights; needs RightGrant. */
     template<CapabilityClass Class>
     [[nodiscard]] ErrorOr<Handle<Class>> copy_to(CapabilitySpace& target, Handle<Class> const& handle, Rights keep)

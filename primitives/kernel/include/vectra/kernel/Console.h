@@ -18,6 +18,7 @@ public:
     enum class Kind : u8 {
         Console,
         PciBus, /* vectra/kernel/PciDevice.h */
+        Display,
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

@@ -13,11 +13,14 @@
  */
 
 #include "../TestSupport.h"
+#include "../primitives/PciModel.h"
 #include <cstring>
 #include <vectra/Ring.h>
 #include <vectra/System.h>
 #include <vectra/CallFrame.h>
+#include <vectra/kernel/Display.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/kernel/PciDevice.h>
 
 using namespace vectra;
 using kernel::Call;
@@ -70,7 +73,17 @@ struct Pool {
     }
 };
 
-constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "extra", "" };
+constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "" };
+
+/* PCI matches: the modelled virtio device, a class with three functions, and whatever the input says. */
+u64 match_word()
+{
+    switch (s_input.byte() % 3) {
+    case 0: return PciMatch::by_id(0x1af4, 0x1005).word();
+    case 1: return PciMatch::by_class(0x02, 0x00).word();
+    default: return s_input.word();
+    }
+}
 
 /* Fills the frame's arguments per the call's shape (vectra/CallFrame.h, vectra/System.h). */
 void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usize buffer_size)
@@ -87,7 +100,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         frame.arguments[at + 1] = length;
     };
     auto name = [&](usize at) {
-        char const* chosen = slot_names[s_input.byte() % 6];
+        char const* chosen = slot_names[s_input.byte() % 7];
         frame.arguments[at] = reinterpret_cast<uptr>(chosen);
         frame.arguments[at + 1] = std::strlen(chosen);
     };
@@ -132,7 +145,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         auto* placement = reinterpret_cast<kernel::BundlePlacement*>(out);
         auto child = pool.pick(s_input.byte());
         auto source = pool.pick(s_input.byte());
-        char const* chosen = slot_names[s_input.byte() % 6];
+        char const* chosen = slot_names[s_input.byte() % 7];
         *placement = { { kernel::handle_word(child), child.generation }, chosen, std::strlen(chosen),
             { kernel::handle_word(source), source.generation }, u64(s_input.byte() % 11), u64(s_input.byte()) };
         frame.arguments[0] = reinterpret_cast<uptr>(placement);
@@ -152,7 +165,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         handle(2);
         auto* request = reinterpret_cast<SpawnRequest*>(out);
         *request = SpawnRequest {};
-        request->name = slot_names[s_input.byte() % 6];
+        request->name = slot_names[s_input.byte() % 7];
         request->entry = fuzzing_task;
         request->stack_size = 16 * KiB + (s_input.byte() % 4) * 4 * KiB;
         request->notify_on_exit = (s_input.byte() & 1) != 0;
@@ -230,8 +243,55 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         handle(0);
         small(2, 2);
         break;
+    case Call::DisplayMode:
+        handle(0);
+        break;
+    case Call::DisplayMemory:
+        handle(0);
+        small(2, 3);
+        break;
+    case Call::DisplayPresent:
+        /* Rectangles near the edges of the 64x32 display, and anywhere at all. */
+        handle(0);
+        frame.arguments[2] = s_input.byte() < 200 ? (u64(s_input.byte() % 80) | (u64(s_input.byte() % 48) << 32)) : s_input.word();
+        frame.arguments[3] = s_input.byte() < 200 ? (u64(s_input.byte() % 80) | (u64(s_input.byte() % 48) << 32)) : s_input.word();
+        break;
     case Call::Entropy:
         bytes(0);
+        break;
+    case Call::PciOpen:
+        handle(0);
+        handle(2);
+        frame.arguments[4] = match_word();
+        small(5, 4);
+        break;
+    case Call::PciDescribe:
+        handle(0);
+        break;
+    case Call::PciConfigRead:
+    case Call::PciConfigWrite:
+        handle(0);
+        /* Mostly the registers that matter (header, BARs, capabilities), sometimes anywhere. */
+        frame.arguments[2] = s_input.byte() % 4 == 0 ? s_input.word() % 8192 : s_input.byte() % 0x60;
+        small(3, 9);
+        frame.arguments[4] = s_input.byte() % 2 ? s_input.byte() : s_input.word();
+        break;
+    case Call::PciBar:
+        handle(0);
+        small(2, 8);
+        break;
+    case Call::DeviceMemoryOpen:
+        handle(0);
+        handle(2);
+        small(4, 7);
+        break;
+    case Call::DeviceMemoryMap:
+        handle(0);
+        small(2, 2);
+        break;
+    case Call::DmaAddress:
+        handle(0);
+        handle(2);
         break;
     default: /* blocking, ending or interrupt-raising calls, and numbers that name no call */
         frame.number = s_input.byte() % 2 ? 999 : 0;
@@ -242,9 +302,9 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
 ErrorOr<i32> fuzzing_task(Bundle&)
 {
     Pool pool;
-    for (char const* name : { "memory", "tasks", "ring", "partner" }) {
+    for (char const* name : { "memory", "tasks", "ring", "partner", "pci", "display" }) {
         for (auto capability_class : { CapabilityClass::Reticle, CapabilityClass::Task, CapabilityClass::Ring,
-                 CapabilityClass::Signal }) {
+                 CapabilityClass::Signal, CapabilityClass::Device }) {
             auto taken = system::take(name, capability_class);
             if (!taken.is_error())
                 pool.add(taken.value());
@@ -253,7 +313,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
     alignas(64) u8 buffer[4096] {};
     for (usize step = 0; step < 64 && !s_input.exhausted(); ++step) {
         kernel::CallFrame frame;
-        frame.number = 1 + s_input.byte() % 41;
+        frame.number = 1 + s_input.byte() % u64(Call::DisplayPresent);
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         kernel::system_call(frame);
         if (frame.error == 0) {
@@ -262,7 +322,8 @@ ErrorOr<i32> fuzzing_task(Bundle&)
                 pool.add_binding(frame.results[0]);
             else if (call == Call::Carve || call == Call::Spawn || call == Call::CreateRing || call == Call::CreateTimer
                 || call == Call::CreateMemory || call == Call::SignalCapability || call == Call::Attenuate
-                || call == Call::BundleTake)
+                || call == Call::BundleTake || call == Call::PciOpen || call == Call::DeviceMemoryOpen
+                || call == Call::DisplayMemory)
                 pool.add(kernel::handle_from_words(frame.results[0], frame.results[1]));
         }
         system::yield();
@@ -277,6 +338,12 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     s_input = { data, size, 0 };
     test::Arena arena(8 * MiB);
     auto& executor = Executor::current();
+    /* A machine with PCI: the modelled functions, the bus capability in every Task's Bundle. */
+    test::ConfigModel model; /* fresh for every input: writes of one run never leak into the next */
+    test::populate(model, true);
+    platform::PciHostBridge bridge;
+    bridge.last_bus = 0;
+    (void)kernel::pci_install(model, bridge);
     {
         SignalMask spare; /* outlives the space that names it */
         CapabilitySpace supervisor(allocate_space_id());
@@ -284,7 +351,14 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         for (auto*& task : tasks)
             task = MUST(executor.spawn(arena.reticle(), { "fuzzer", fuzzing_task, 64 * KiB }));
         Ring* shared = MUST(Ring::try_create(arena.reticle(), 4, 64, schema));
+        auto* bus = MUST(arena.reticle().try_create<PciBusDevice>(&arena.reticle()));
         auto ring = MUST(supervisor.mint<CapabilityClass::Ring>(shared, all_rights));
+        /* A small display; each Task gets it with other rights (all, read, write). */
+        DisplayMode mode { 64, 32, 256, PixelFormat::Xrgb8888 };
+        auto* framebuffer = static_cast<u8*>(MUST(arena.reticle().try_retype(mode.size(), 4096)));
+        auto* device = MUST(arena.reticle().try_create<DisplayDevice>(&arena.reticle(), framebuffer, mode));
+        auto display = MUST(supervisor.mint<CapabilityClass::Device>(device, all_rights));
+        constexpr Rights display_rights[] = { all_rights, RightRead | RightGrant, RightWrite | RightRevoke };
         for (usize index = 0; index < 3; ++index) {
             Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
             auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
@@ -294,6 +368,9 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             MUST(tasks[index]->bundle().give("tasks", supervisor, std::move(authority)));
             MUST(tasks[index]->bundle().grant("ring", supervisor, ring, all_rights));
             MUST(tasks[index]->bundle().give("partner", supervisor, std::move(partner)));
+            auto pci = MUST(supervisor.mint<CapabilityClass::Device>(bus, RightRead | RightGrant));
+            MUST(tasks[index]->bundle().give("pci", supervisor, std::move(pci)));
+            MUST(tasks[index]->bundle().grant("display", supervisor, display, display_rights[index]));
         }
         for (auto* task : tasks)
             (void)executor.run_until_exit(*task);

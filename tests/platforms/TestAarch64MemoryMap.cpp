@@ -123,3 +123,25 @@ TEST_CASE("a range list past its capacity says so, and subtracting splits ranges
     one.add_sized(~0ull - 0x10, 0x100); /* saturates instead of wrapping */
     REQUIRE(one.ends[0] == ~0ull);
 }
+
+TEST_CASE("QEMU's fw_cfg is found by its compatible string, its reg read with the root's address cells")
+{
+    DeviceTreeBuilder tree;
+    tree.begin_node("").property_cells("#address-cells", { 2 }).property_cells("#size-cells", { 2 });
+    tree.begin_node("memory@40000000").property_string("device_type", "memory");
+    tree.property_cells("reg", { 0, 0x4000'0000, 0, 0x800'0000 }).end_node();
+    /* reg before compatible, as QEMU writes it; a look-alike name alone is not enough. */
+    tree.begin_node("fw-cfg@9020000").property_cells("reg", { 0, 0x0902'0000, 0, 0x18 });
+    tree.property_string("compatible", "qemu,fw-cfg-mmio").end_node();
+    tree.begin_node("fw-cfg@1234").property_cells("reg", { 0, 0x1234, 0, 0x18 }).end_node();
+    tree.end_node().end();
+    CHECK(facts_of(tree.build()).firmware_config_base == 0x0902'0000);
+
+    DeviceTreeBuilder without;
+    without.begin_node("").property_cells("#address-cells", { 2 }).property_cells("#size-cells", { 2 });
+    without.begin_node("memory@40000000").property_cells("reg", { 0, 0x4000'0000, 0, 0x800'0000 }).end_node();
+    without.begin_node("virtio_mmio@a000000").property_string("compatible", "virtio,mmio");
+    without.property_cells("reg", { 0, 0x0a00'0000, 0, 0x200 }).end_node();
+    without.end_node().end();
+    CHECK(facts_of(without.build()).firmware_config_base == 0);
+}

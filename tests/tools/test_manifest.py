@@ -155,6 +155,73 @@ class ManifestTest(unittest.TestCase):
             self.assertIn(emitted, self.compile(manifest))
 
 
+with open(os.path.join(ROOT, "images", "pci", "manifest.json"), encoding="utf-8") as handle:
+    PCI = json.load(handle)
+
+
+class PciGrantTest(unittest.TestCase):
+    """PciDeviceCap slots: a `pci` match the kernel's PciMatch word encodes, read/write/grant only,
+    never on the hosted platform, never on another class (docs/adr/0012-device-capabilities.md)."""
+
+    def compile(self, manifest, config=None):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "manifest.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(manifest, handle)
+            config_path = None
+            if config is not None:
+                config_path = os.path.join(folder, ".config")
+                with open(config_path, "w", encoding="utf-8") as handle:
+                    for name, value in config.items():
+                        handle.write(f"{name}={value}\n")
+            output = os.path.join(folder, "out.cpp")
+            compiler.compile_manifest(path, ROOT, output, image="pci", config_path=config_path)
+            with open(output, encoding="utf-8") as handle:
+                return handle.read()
+
+    def refused(self, manifest, *fragments, config=None):
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(manifest, config)
+        message = str(caught.exception)
+        self.assertNotIn("\n", message)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+
+    def test_matches_are_emitted_as_the_kernels_match_words(self):
+        text = self.compile(PCI)
+        # PciMatch::word(): kind 1 << 48 | vendor << 16 | device; kind 2 << 48 | class << 8 | subclass.
+        self.assertIn('{ "device", SlotKind::PciDevice, 0, RightRead | RightWrite, 0x100001af41005ull }', text)
+        self.assertIn('{ "device", SlotKind::PciDevice, 0, RightRead | RightWrite, 0x2000000000600ull }', text)
+        self.assertEqual(compiler.pci_match_word("1af4:1005"), (1 << 48) | 0x1af41005)
+        self.assertEqual(compiler.pci_match_word("class:06:00"), (2 << 48) | 0x0600)
+
+    def test_malformed_matches_are_one_line(self):
+        for value in ("1AF4:1005", "1af4:105", "1af4-1005", "class:6:00", "class:06:00:01", "", 4660, None,
+                      "1af4:1005\n"):
+            manifest = copy.deepcopy(PCI)
+            manifest["tasks"][0]["bundle"]["device"]["pci"] = value
+            with self.subTest(value=value):
+                self.refused(manifest, "tasks[0] (pci-probe).bundle.device.pci")
+        manifest = copy.deepcopy(PCI)
+        del manifest["tasks"][0]["bundle"]["device"]["pci"]
+        self.refused(manifest, "bundle.device.pci")
+
+    def test_rights_beyond_read_write_grant_and_pci_on_another_class_are_refused(self):
+        manifest = copy.deepcopy(PCI)
+        manifest["tasks"][0]["bundle"]["device"]["rights"] = ["read", "write", "retype"]
+        self.refused(manifest, "bundle.device.rights")
+        manifest = copy.deepcopy(PCI)
+        manifest["tasks"][0]["bundle"]["console"]["pci"] = "1af4:1005"
+        self.refused(manifest, "bundle.console.pci", "only a PciDeviceCap names a PCI function")
+        manifest = copy.deepcopy(PCI)
+        manifest["tasks"][0]["bundle"]["device"]["class"] = "DeviceCap"
+        self.refused(manifest, "bundle.device.class", "footprint wants PciDeviceCap")
+
+    def test_the_hosted_platform_has_no_pci(self):
+        config = {"CONFIG_PLATFORM_HOSTED": "y", "CONFIG_COMPONENT_PCIPROBE": "y"}
+        self.refused(copy.deepcopy(PCI), "task pci-probe is granted a PCI function", "hosted platform has no PCI",
+                     config=config)
+
 TASK_LINE = re.compile(r'^    \{ "([a-z0-9_-]+)", &task_entries::(\w+), TaskKind::(\w+), Band::\w+, (\d+), (\d+), slots_(\d+), '
                        r'.*, (supervised_by_initd|\d+), (\d+), (\d+) \},$', re.MULTILINE)
 
@@ -506,6 +573,26 @@ class CompositionTest(unittest.TestCase):
         # One domain, two components: each needs its own data section, so its own domain.
         manifest["tasks"][1]["domain"] = "one"
         self.refused("tasks[2] (faulter).domain", "domain one already runs component services/initd",
+                     manifest=manifest, config=config)
+
+    def test_the_display_is_granted_by_name_and_only_with_config_display(self):
+        config = {"CONFIG_DISPLAY": "y", "CONFIG_COMPONENT_TESTCARD": "y"}
+        manifest = copy.deepcopy(MINIMAL)
+        device = lambda name, rights: {"class": "DeviceCap", "device": name, "rights": rights}
+        manifest["tasks"].append({"name": "card", "entry": "testcard", "kind": "service", "reticle_kib": 128,
+                                  "stack_kib": 16, "bundle": {
+                                      "console": device("console", ["write"]),
+                                      "display": device("display", ["read", "write"]),
+                                      "memory": {"class": "ReticleCap", "rights": ["retype"]},
+                                      "ready": {"class": "SignalCap", "rights": ["raise"]}}})
+        self.compile(manifest=manifest, config=config)
+        self.refused("tasks[2] (card).bundle.display.device", "CONFIG_DISPLAY unset",
+                     manifest=manifest, config={"CONFIG_COMPONENT_TESTCARD": "y"})
+        manifest["tasks"][2]["bundle"]["display"]["device"] = "console"
+        self.refused("tasks[2] (card).bundle.display.device", "grants the console device, footprint wants display",
+                     manifest=manifest, config=config)
+        manifest["tasks"][2]["bundle"]["display"]["device"] = "screen"
+        self.refused("tasks[2] (card).bundle.display.device", '"screen" is not one of console, display',
                      manifest=manifest, config=config)
 
     def test_every_footprint_names_its_kconfig_symbol(self):

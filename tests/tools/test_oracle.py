@@ -29,8 +29,8 @@ def load(module_name, file_name):
     return module
 
 
+sys.path.insert(0, str(TOOLS))  # the modules import their siblings by name
 oracle = load("oracle", "oracle.py")
-sys.path.insert(0, str(TOOLS))  # the modules below import their siblings by name
 boot = load("boot", "boot.py")
 harness = load("vectra_test_command", "test.py")
 setup = load("vectra_setup", "setup.py")
@@ -96,6 +96,32 @@ class OracleParsing(unittest.TestCase):
         for path in sorted((HERE.parent.parent / "images").glob("*/oracle.json")):
             with self.subTest(path=path.parent.name):
                 oracle.Oracle.parse(json.loads(path.read_text()), str(path))
+
+
+class ImageQemuArguments(unittest.TestCase):
+    """An oracle's qemu_args: devices an image adds on one platform, and only there."""
+
+    def test_the_arguments_reach_the_boot_command_of_their_platform_only(self):
+        qemu = load("vectra_qemu", "qemu.py")
+        images = load("vectra_images", "images.py")
+        parsed = oracle.Oracle.parse(dict(MINIMAL, qemu_args={"x86_64": ["-device", "virtio-rng-pci"]}))
+        self.assertEqual(parsed.qemu_arguments("x86_64"), ("-device", "virtio-rng-pci"))
+        self.assertEqual(parsed.qemu_arguments("aarch64"), ())
+        image = images.Image("pci", Path("images/pci"), parsed)
+        x86 = images.Platform("x86_64", "", "isa-debug-exit", {"binary": "qemu", "args": ["-M", "q35"]})
+        arm = images.Platform("aarch64", "", "semihosting", {"binary": "qemu", "args": ["-M", "virt"]})
+        command = qemu.command(x86, Path("vectra.elf"), "tcg", "test", image=image)
+        self.assertEqual(command[:5], ["qemu", "-M", "q35", "-device", "virtio-rng-pci"])
+        self.assertEqual(command[-2:], ["-kernel", "vectra.elf"])
+        self.assertNotIn("virtio-rng-pci", qemu.command(arm, Path("vectra.elf"), "tcg", "test", image=image))
+        self.assertNotIn("virtio-rng-pci", qemu.command(x86, Path("vectra.elf"), "tcg", "test"))
+
+    def test_malformed_qemu_args_are_one_line(self):
+        for value in (["-device"], {"x86_64": "-device"}, {"x86_64": [3]}, {"x86_64": [""]}, {"x86_64": ["a\nb"]}):
+            with self.subTest(value=value):
+                with self.assertRaises(oracle.OracleError) as caught:
+                    oracle.Oracle.parse(dict(MINIMAL, qemu_args=value), "images/x/oracle.json")
+                self.assertIn('images/x/oracle.json: "qemu_args"', str(caught.exception))
 
 
 class Matching(unittest.TestCase):

@@ -33,14 +33,20 @@ import os
 import re
 import sys
 
-CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap", "IrqCap"}
+CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap", "IrqCap", "PciDeviceCap"}
 EXPECTATIONS = {"success": "Success", "panicked": "Panicked", "faulted": "Faulted"}
 RIGHTS = {"read": "RightRead", "write": "RightWrite", "send": "RightSend", "receive": "RightReceive",
           "grant": "RightGrant", "spawn": "RightSpawn", "raise": "RightRaise", "retype": "RightRetype"}
 KINDS = {"service": "Service", "check": "Check"}
 BANDS = {"person": "Person", "network": "Network"}
 SLOT_KINDS = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory", "SignalCap": "SlotKind::Ready",
-              "TaskCap": "SlotKind::Tasks", "IrqCap": "SlotKind::SoftwareIrq"}
+              "TaskCap": "SlotKind::Tasks", "IrqCap": "SlotKind::SoftwareIrq", "PciDeviceCap": "SlotKind::PciDevice"}
+# A PCI function by vendor:device (hex) or class:subclass (hex); the kernel's PciMatch word (vectra/Pci.h).
+PCI_MATCH = re.compile(r"([0-9a-f]{4}):([0-9a-f]{4})|class:([0-9a-f]{2}):([0-9a-f]{2})")
+PCI_MATCH_RULE = "vendor:device as 4+4 hex digits (1af4:1005) or class:CC:SS (class:06:00)"
+PCI_RIGHTS = {"read", "write", "grant"}
+# Devices a DeviceCap can name, and the initd slot kind that grants each.
+DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
 RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
                   ("window_ms", 3_600_000), ("backoff_ms", 60_000))
@@ -83,7 +89,7 @@ TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bun
                "count", "group"}
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
 FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
-GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line"}
+GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line", "pci"}
 FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory"}
 NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
 SCHEMA_FIELDS = {"header", "id", "slot_count", "slot_size"}
@@ -420,11 +426,47 @@ def check_task(source, index, task, connections, composition, schemas):
             source.require(grant.get("line") == need.get("line") == "software", f"{where}.line",
                            "only the software interrupt line can be granted in this build")
         if grant["class"] == "DeviceCap":
-            source.require(grant.get("device") == need.get("device") == "console", f"{where}.device",
-                           "only the console device exists in this build")
+            device = source.choice(grant.get("device"), f"{where}.device", set(DEVICES))
+            source.require(device == need.get("device"), f"{where}.device",
+                           f"slot '{slot}' grants the {device} device, footprint wants {need.get('device')}")
+            check_device(source, f"{where}.device", device, composition)
+        if grant["class"] == "PciDeviceCap":
+            check_pci_grant(source, where, name, grant, granted_rights, composition)
+        else:
+            source.require("pci" not in grant, f"{where}.pci", "only a PciDeviceCap names a PCI function")
     check_memory(source, f"{field}.reticle_kib", task, footprint_source, footprint, composition)
     check_domain(source, field, task, composition)
     return footprint_source.path
+
+
+def check_pci_grant(source, where, name, grant, granted_rights, composition):
+    """A PciDeviceCap names one function by `pci` (vendor:device or class:CC:SS); initd opens it at
+    boot and the Task is not spawned when the machine lacks it. The hosted platform has no PCI."""
+    source.string(grant.get("pci"), f"{where}.pci", PCI_MATCH, PCI_MATCH_RULE)
+    for right in granted_rights:
+        source.require(right in PCI_RIGHTS, f"{where}.rights",
+                       f"a PciDeviceCap carries read, write and grant, not '{right}'")
+    if composition.config is not None and composition.config.get("CONFIG_PLATFORM_HOSTED") == "y":
+        source.fail(f"{where}.pci", f"task {name} is granted a PCI function, and the hosted platform has no PCI "
+                                    f"(docs/adr/0012-device-capabilities.md): run this image on x86_64 or aarch64")
+
+
+def pci_match_word(text):
+    """The PciMatch word (vectra/Pci.h) for a checked `pci` field."""
+    match = PCI_MATCH.fullmatch(text)
+    if match.group(1):
+        return (1 << 48) | (int(match.group(1), 16) << 16) | int(match.group(2), 16)
+    return (2 << 48) | (int(match.group(3), 16) << 8) | int(match.group(4), 16)
+
+
+def check_device(source, where, device, composition):
+    """The display exists only with CONFIG_DISPLAY=y (docs/adr/0014-display-as-a-capability.md)."""
+    if device != "display" or composition.config is None:
+        return
+    setting = composition.config.get("CONFIG_DISPLAY")
+    source.require(setting == "y", where,
+                   f"grants the display, but the configuration has CONFIG_DISPLAY "
+                   f"{'unset' if setting in (None, 'n') else '=' + setting}: add CONFIG_DISPLAY=y to the image's defconfig")
 
 
 def check_domain(source, field, task, composition):
@@ -649,8 +691,11 @@ def group_bundle(placement, number, tasks, connection_names):
                 continue  # each child's own Reticle, carved by the group
             elif capability_class == "SignalCap":
                 continue  # a child's ready bit is in the group's own mask
+            elif capability_class == "DeviceCap":
+                name, kind = grant["device"], DEVICES[grant["device"]]
+                connection, extra = 0, {"grant"}
             else:
-                name, kind = {"DeviceCap": ("console", "SlotKind::Console"), "TaskCap": ("tasks", "SlotKind::Tasks"),
+                name, kind = {"TaskCap": ("tasks", "SlotKind::Tasks"),
                               "IrqCap": ("irq-software", "SlotKind::SoftwareIrq")}[capability_class]
                 connection, extra = 0, {"grant"}
             _, _, rights = slots.get(name, (kind, connection, set()))
@@ -845,10 +890,13 @@ def emit(manifest, connections, schemas, output, domains=()):
             rights = " | ".join(RIGHTS[r] for r in sorted(set(grant["rights"])))
             kind = SLOT_KINDS.get(grant["class"])
             connection_index = 0
+            if grant["class"] == "DeviceCap":
+                kind = DEVICES[grant["device"]]
             if grant["class"] == "RingCap":
                 kind = "SlotKind::RequestRing" if grant["ring"] == "requests" else "SlotKind::ReplyRing"
                 connection_index = connection_names.index(grant["connection"])
-            lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights} }},")
+            match = f", {pci_match_word(grant['pci']):#x}ull" if grant["class"] == "PciDeviceCap" else ""
+            lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights}{match} }},")
         lines.append("};")
     every_right = dict(RIGHTS, revoke="RightRevoke")
     for number in range(len(placement.groups)):

@@ -20,7 +20,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compile as manifest  # noqa: E402
 
 CLASSES = {"DeviceCap": "Device", "ReticleCap": "Reticle", "RingCap": "Ring", "SignalCap": "Signal",
-           "TaskCap": "Task", "IrqCap": "Irq"}
+           "TaskCap": "Task", "IrqCap": "Irq",
+           "PciDeviceCap": "PciDevice"}
 
 
 def header_text(source, footprint):

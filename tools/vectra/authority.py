@@ -27,6 +27,7 @@ KERNEL_TO_INITD = (
     ("memory", "ReticleCap", "the root Reticle", ("retype", "grant", "revoke")),
     ("tasks", "TaskCap", "the right to spawn Tasks", ("spawn", "grant")),
     ("irq-software", "IrqCap", "the software interrupt line", ("receive", "read", "grant")),
+    ("pci", "DeviceCap", "the PCI bus, on a machine with PCI", ("read",)),
 )
 
 
@@ -176,6 +177,9 @@ def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: d
             flow.consumer = name
         return Holding(slot, capability_class, f"Ring {flow.name} ({flow.schema}), {need['end']} end", rights,
                        f"ring:{flow.name}")
+    if capability_class == "PciDeviceCap":
+        names = f"PCI function {grant['pci']} (opened by initd)"
+        return Holding(slot, capability_class, names, rights, f"pci:{grant['pci']}")
     names = {"DeviceCap": "the console", "ReticleCap": f"its own Reticle ({task['reticle_kib']} KiB)",
              "TaskCap": "the right to spawn Tasks (initd's)", "IrqCap": "the software interrupt line",
              "SignalCap": f"{supervisor}'s signal bit {index} (ready)"}[capability_class]
@@ -234,7 +238,7 @@ def quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-OBJECT_SHAPES = {"device": "hexagon", "reticle": "folder", "spawn": "component", "irq": "hexagon",
+OBJECT_SHAPES = {"device": "hexagon", "pci": "hexagon", "reticle": "folder", "spawn": "component", "irq": "hexagon",
                  "signal": "circle", "task": "box"}
 
 

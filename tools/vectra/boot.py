@@ -37,7 +37,7 @@ class BootResult:
     first_line_seconds: float = -1.0  # process start → first console line of the guest's own code
 
 
-def _start(command) -> subprocess.Popen:
+def _start(command, environment=None) -> subprocess.Popen:
     """Starts a guest. A hosted image just linked can be briefly "busy" (ETXTBSY): while another
     thread of this harness forks a build or a boot, the child holds every descriptor the process
     had open until it execs, so an executable written a moment ago may still count as open for
@@ -45,7 +45,8 @@ def _start(command) -> subprocess.Popen:
     for attempt in range(20):
         try:
             return subprocess.Popen([str(part) for part in command], stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                                    env=environment)
         except OSError as problem:
             if problem.errno != errno.ETXTBSY or attempt == 19:
                 raise
@@ -69,9 +70,12 @@ def stop_all() -> None:
 
 
 def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles.ConsoleMatcher = None,
-         echo: bool = False, symbols: Path = None) -> BootResult:
+         echo: bool = False, symbols: Path = None, on_line=None, environment=None) -> BootResult:
     """Runs `command` in its own process group with the console (stdout + stderr) captured; with
-    `symbols` (the image's ELF) each FAULT report is followed by a line naming its source line."""
+    `symbols` (the image's ELF) each FAULT report is followed by a line naming its source line.
+
+    `on_line(line)` sees every console line after the matcher (screen oracles take their
+    screenshots there); `environment` replaces the process environment (a hosted image's DISPLAY)."""
     lines = []
     log_path.parent.mkdir(parents=True, exist_ok=True)
     forbidden_seen = threading.Event()
@@ -81,7 +85,7 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
     with open(log_path, "w", encoding="utf-8", errors="replace") as log:
         started_at = time.monotonic()
         try:
-            process = _start(command)
+            process = _start(command, environment)
         except OSError as problem:
             message = f"cannot start {command[0]}: {problem.strerror or problem}"
             log.write(message + "\n")
@@ -99,6 +103,8 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
                 matcher.feed(line)
                 if matcher.forbidden_line is not None:
                     forbidden_seen.set()
+            if on_line is not None:
+                on_line(line)
 
         def read_console():
             for raw in process.stdout:

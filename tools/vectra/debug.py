@@ -60,10 +60,10 @@ def gdb_command(elf: Path, port=None, batch=None) -> list:
     return command
 
 
-def qemu_command(platform, elf: Path, port: int) -> list:
+def qemu_command(platform, elf: Path, port: int, image=None) -> list:
     """The platform's boot command under TCG (a gdbstub is simplest without KVM), stopped before
-    the first instruction, its gdbstub on port."""
-    return qemu.command(platform, elf, "tcg", "test") + ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
+    the first instruction, its gdbstub on port; with the image's own QEMU arguments."""
+    return qemu.command(platform, elf, "tcg", "test", image=image) + ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
 
 
 def wait_for_port(port: int, process) -> None:
@@ -93,7 +93,7 @@ def debug_command(arguments) -> int:
         return subprocess.run(gdb_command(elf, batch=batch)).returncode
     port = free_port()
     console = request.folder / CONSOLE_LOG
-    command = qemu_command(platform, elf, port)
+    command = qemu_command(platform, elf, port, images.image(request.image))
     with open(console, "w", encoding="utf-8", errors="replace") as log:
         emulator = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                     start_new_session=True)

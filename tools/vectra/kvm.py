@@ -44,7 +44,7 @@ def probe(platform, image, elf, binary=None) -> ProbeResult:
     log = elf.parent / "kvm-probe.log"
     timeout = min(PROBE_TIMEOUT_SECONDS, image.oracle.timeout_seconds)
     matcher = oracles.ConsoleMatcher(image.oracle)
-    result = boot.boot(qemu.command(platform, elf, "kvm", "test", binary), log, timeout, matcher)
+    result = boot.boot(qemu.command(platform, elf, "kvm", "test", binary, image), log, timeout, matcher)
     if result.start_error:
         return ProbeResult(False, result.start_error, False)
     verdict = oracles.judge(matcher, platform.exit_kind, result.exit_code, result.timed_out)

@@ -10,6 +10,9 @@ An image folder's oracle.json holds:
                    the line that matched the previous one
   forbidden        optional regular expressions that fail the run when any line matches them
   allow_faults     optional; true drops the default forbidden lines "^PANIC:" and "^FAULT:"
+  qemu_args        optional; {"platform": ["-device", "..."]}: QEMU arguments this image adds on that
+                   platform (devices it needs), used by ./vectra test, run and debug
+  screens          optional; screenshots compared against reference PNGs (see screen.py)
 
 Everything here is pure (no processes, no files) so tests/tools/test_oracle.py can check it.
 """
@@ -17,6 +20,8 @@ Everything here is pure (no processes, no files) so tests/tools/test_oracle.py c
 import re
 import signal
 from dataclasses import dataclass, field
+
+import screen as screens
 
 DEFAULT_FORBIDDEN = ("^PANIC:", "^FAULT:")
 EXIT_KINDS = ("isa-debug-exit", "semihosting", "process")
@@ -35,6 +40,12 @@ class Oracle:
     patterns: tuple
     forbidden: tuple
     overlays: tuple = ()  # (overlay name, (platform, ...)): images/overlays/<name>.conf variants to test too
+    qemu_args: tuple = ()  # (platform, (argument, ...)): QEMU arguments the image adds on that platform
+    screens: tuple = ()  # screen.ScreenCheck, each taken after its console line
+
+    def qemu_arguments(self, platform: str) -> tuple:
+        """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
+        return dict(self.qemu_args).get(platform, ())
 
     @staticmethod
     def parse(data, source: str = "oracle.json") -> "Oracle":
@@ -58,6 +69,12 @@ class Oracle:
                 isinstance(name, str) and isinstance(names, list) and all(isinstance(each, str) for each in names)
                 for name, names in overlays.items()):
             raise OracleError(f"{source}: \"overlays\" must map overlay names to lists of platform names")
+        qemu_args = data.get("qemu_args", {})
+        if not isinstance(qemu_args, dict) or not all(
+                isinstance(name, str) and isinstance(arguments, list)
+                and all(isinstance(each, str) and each and "\n" not in each for each in arguments)
+                for name, arguments in qemu_args.items()):
+            raise OracleError(f"{source}: \"qemu_args\" must map platform names to lists of non-empty strings")
         forbidden = list(data.get("forbidden", []))
         if not allow_faults:
             forbidden = list(DEFAULT_FORBIDDEN) + [text for text in forbidden
@@ -70,7 +87,16 @@ class Oracle:
             patterns=_compile_all(data.get("patterns", []), "patterns", source),
             forbidden=_compile_all(forbidden, "forbidden", source),
             overlays=tuple((name, tuple(names)) for name, names in overlays.items()),
+            qemu_args=tuple((name, tuple(arguments)) for name, arguments in qemu_args.items()),
+            screens=_screens(data.get("screens", []), source),
         )
+
+
+def _screens(data, source: str) -> tuple:
+    try:
+        return screens.parse_all(data, source)
+    except screens.ScreenError as problem:
+        raise OracleError(str(problem))
 
 
 def _compile_all(texts, key: str, source: str) -> tuple:

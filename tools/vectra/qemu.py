@@ -16,17 +16,20 @@ KVM_API_VERSION = 12
 HOST_ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}
 
 
-def command(platform: Platform, elf: Path, accelerator: str, serial: str, binary: str = None) -> list:
+def command(platform: Platform, elf: Path, accelerator: str, serial: str, binary: str = None,
+            image=None) -> list:
     """The boot command. accelerator: "kvm" or "tcg"; serial: "test" or "interactive".
 
-    `binary` replaces qemu.binary (the harness's own tests use a fake QEMU)."""
+    `binary` replaces qemu.binary (the harness's own tests use a fake QEMU); `image` (an
+    images.Image) adds the QEMU arguments its oracle asks for on this platform (qemu_args)."""
     if platform.hosted:
         return [str(elf)]
     qemu = platform.qemu
     accelerator_arguments = qemu.get("kvm_args" if accelerator == "kvm" else "tcg_args", [])
     serial_arguments = qemu.get("serial_test" if serial == "test" else "serial_interactive", [])
-    return [binary or qemu["binary"], *qemu.get("args", []), *accelerator_arguments, *serial_arguments,
-            "-kernel", str(elf)]
+    image_arguments = image.oracle.qemu_arguments(platform.name) if image is not None and image.oracle else ()
+    return [binary or qemu["binary"], *qemu.get("args", []), *image_arguments, *accelerator_arguments,
+            *serial_arguments, "-kernel", str(elf)]
 
 
 def quit_hint(platform: Platform) -> str:

@@ -66,7 +66,7 @@ def run_command(arguments) -> int:
             elf = build.build(request)
         accelerator = accelerator_for_run(kvm.mode_from(arguments), platform, image, elf,
                                           arguments.qemu_binary)
-    command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary)
+    command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary, image)
     if not platform.hosted:
         command += top.qmp_arguments(request.folder)  # for ./vectra top to attach
     if arguments.print:

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 
 import boot
 import build
+import capture
 import elf as elves
 import images
 import kvm
 import oracle as oracles
 import paths
 import qemu
+import screen as screen_oracles
 import ui
 from ui import Failure
 
@@ -374,12 +376,31 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     elf = target.elf
     log = target.log
     matcher = oracles.ConsoleMatcher(oracle)
-    command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary)
-    result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo, symbols=elf)
+    command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary, target.image)
+    watcher, screens = None, None
+    if oracle.screens:
+        try:
+            screens = capture.for_platform(platform)
+        except capture.CaptureError as problem:
+            tally.record(f"FAIL  {prefix}  {problem}", 0, 1)
+            return
+        command = command[:1] + screens.arguments() + command[1:]
+        watcher = screen_oracles.ScreenWatcher(oracle.screens, target.image.folder, elf.parent, screens.capture)
+    try:
+        result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
+                           on_line=watcher.feed if watcher else None,
+                           environment=screens.environment() if screens else None)
+    finally:
+        if screens is not None:
+            screens.close()
     if result.start_error:
         tally.record(f"FAIL  {prefix}  {result.start_error}", 0, 1)
         return
     verdict = oracles.judge(matcher, platform.exit_kind, result.exit_code, result.timed_out)
+    if watcher is not None:
+        screen_reasons = watcher.reasons()
+        verdict.reasons += screen_reasons
+        verdict.passed = verdict.passed and not screen_reasons
     timing = f"{result.seconds:5.3f} s" if result.seconds < 0.1 else f"{result.seconds:5.2f} s"
     if verdict.passed:
         size = elves.describe(elf, ui.size_text)
@@ -387,6 +408,8 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         tally.record(f"PASS  {prefix}  {first}{timing} to power-off   image {size}", 1, 0)
         return
     details = []
+    if watcher is not None and watcher.written():
+        details.append("      screenshots written: " + ", ".join(str(paths.relative(path)) for path in watcher.written()))
     if verdict.next_pattern is not None:
         details.append(f"      expected next: pattern {matcher.matched + 1} of {len(oracle.patterns)}: "
                        f"{oracles.quoted(verdict.next_pattern)}")

@@ -294,7 +294,7 @@ def launch(request, platform, wait_until_settled: bool, timeout: float):
                                  request.jobs, folder_name=f"{request.name}+top")
     elf = build.build(request)
     remove_stale_socket(request.folder)
-    command = qemu.command(platform, elf, "tcg", "test")
+    command = qemu.command(platform, elf, "tcg", "test", image=images.image(request.image))
     if not platform.hosted:
         command += qmp_arguments(request.folder)
     process = boot._start(command)

@@ -16,6 +16,8 @@ namespace {
 
 using namespace memory_map;
 
+u64 s_firmware_config_base;
+
 /* The largest device tree accepted (QEMU's are well under 1 MiB). */
 constexpr u64 maximum_device_tree_size = 2 * MiB;
 
@@ -48,9 +50,24 @@ ErrorOr<void> discover_from_device_tree(u64 address, RangeList& ram, RangeList& 
     ram = s_facts.ram;
     if (s_facts.has_psci_conduit)
         set_psci_conduit(s_facts.psci_conduit);
+    s_firmware_config_base = s_facts.firmware_config_base;
     return {};
 }
 
+}
+
+namespace {
+
+u64 s_device_tree_address = 0;
+
+}
+
+ErrorOr<DeviceTree> device_tree()
+{
+    if (s_device_tree_address == 0)
+        return Error(ErrorCode::NotFound, "no device tree was read at boot");
+    u64 readable = TRY(readable_device_tree_bytes(s_device_tree_address));
+    return DeviceTree::from_memory(reinterpret_cast<u8 const*>(s_device_tree_address), readable);
 }
 
 void discover_machine(u64 device_tree_address, MemoryMap& free_memory)
@@ -67,6 +84,7 @@ void discover_machine(u64 device_tree_address, MemoryMap& free_memory)
 
     u64 address = device_tree_address != 0 ? device_tree_address : default_device_tree_address;
     auto result = discover_from_device_tree(address, s_ram, s_reserved);
+    s_device_tree_address = result.is_error() ? 0 : address;
     if (result.is_error()) {
         write_raw_text("aarch64: ");
         write_raw_text(result.error().message());
@@ -85,5 +103,11 @@ void discover_machine(u64 device_tree_address, MemoryMap& free_memory)
 
     fill_memory_map(s_ram, s_reserved, free_memory);
 }
+
+}
+
+namespace vectra::platform::aarch64 {
+
+u64 firmware_config_base() { return s_firmware_config_base; }
 
 }

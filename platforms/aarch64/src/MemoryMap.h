@@ -6,7 +6,9 @@
 
 #pragma once
 
+#include <vectra/Error.h>
 #include <vectra/platform/Platform.h>
+#include <vectra/platform/aarch64/DeviceTree.h>
 
 namespace vectra::platform::aarch64 {
 
@@ -17,5 +19,10 @@ namespace vectra::platform::aarch64 {
  * device tree are excluded.
  */
 void discover_machine(u64 device_tree_address, MemoryMap& free_memory);
+
+/* The device tree discover_machine read (kept out of free memory for the whole run); NotFound when it had none. */
+[[nodiscard]] ErrorOr<DeviceTree> device_tree();
+/* Where the device tree placed QEMU's fw_cfg (MMIO), or 0 when it has none or was unusable. */
+[[nodiscard]] u64 firmware_config_base();
 
 }

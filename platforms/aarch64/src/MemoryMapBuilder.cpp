@@ -104,6 +104,7 @@ ErrorOr<void> read_facts(DeviceTree const& tree, DeviceTreeFacts& facts)
     bool is_memory_node = false;
     DeviceTree::Token memory_reg;
     bool has_memory_reg = false;
+    bool is_firmware_config = false;
 
     auto cursor = tree.structure();
     for (;;) {
@@ -135,6 +136,8 @@ ErrorOr<void> read_facts(DeviceTree const& tree, DeviceTreeFacts& facts)
             } else if (token.depth == 2) {
                 if (names_equal(token.name, "device_type") && DeviceTree::value_equals(token, "memory"))
                     is_memory_node = true;
+                else if (names_equal(token.name, "compatible") && DeviceTree::value_equals(token, "qemu,fw-cfg-mmio"))
+                    is_firmware_config = true;
                 else if (names_equal(token.name, "reg")) {
                     memory_reg = token;
                     has_memory_reg = true;
@@ -159,8 +162,11 @@ ErrorOr<void> read_facts(DeviceTree const& tree, DeviceTreeFacts& facts)
             if (token.depth == 2) {
                 if (is_memory_node && has_memory_reg)
                     TRY(add_reg_entries(memory_reg, address_cells, size_cells, facts.ram));
+                if (is_firmware_config && has_memory_reg)
+                    facts.firmware_config_base = TRY(DeviceTree::read_cells(memory_reg, 0, address_cells));
                 role = NodeRole::Other;
                 is_memory_node = false;
+                is_firmware_config = false;
                 has_memory_reg = false;
             }
             break;

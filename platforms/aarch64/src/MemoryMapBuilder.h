@@ -60,9 +60,11 @@ struct DeviceTreeFacts {
     RangeList reserved;
     bool has_psci_conduit { false };
     PsciConduit psci_conduit { PsciConduit::Hypervisor };
+    /* QEMU's fw_cfg (compatible "qemu,fw-cfg-mmio"): the first address of its reg; 0 for none. */
+    u64 firmware_config_base { 0 };
 };
 
-/* Reads the RAM (memory nodes), reservations (/memreserve/ and /reserved-memory) and PSCI conduit. */
+/* Reads the RAM (memory nodes), reservations (/memreserve/ and /reserved-memory), PSCI conduit and fw_cfg. */
 [[nodiscard]] ErrorOr<void> read_facts(DeviceTree const&, DeviceTreeFacts&);
 
 /* Removes [base, end) from every range of `list`, splitting ranges it cuts in two. */

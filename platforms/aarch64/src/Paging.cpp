@@ -128,6 +128,48 @@ u64* next_table(u64* entry, u64 block_size, bool children_are_pages)
     return table.entries;
 }
 
+/*
+ * Device registers outside boot.S's device window: 1 GiB Device-nGnRE blocks (MAIR index 2),
+ * never executable, added to the level-1 table (QEMU virt's high ECAM lies at 256 GiB). Only
+ * empty level-1 entries above the RAM window and below the 39-bit VA limit are used.
+ */
+constexpr u64 boot_device_window_start = 128 * MiB;
+constexpr u64 boot_device_window_end = 1 * GiB;
+constexpr u64 virtual_address_end = 512 * GiB;
+constexpr u64 attribute_index_shift = 2;
+constexpr u64 device_ngnre_attribute = 2;
+constexpr u64 descriptor_access_flag = 1ull << 10;
+constexpr u64 descriptor_privileged_never_execute = 1ull << 53;
+constexpr u64 descriptor_user_never_execute = 1ull << 54;
+constexpr u64 device_block_attributes = (device_ngnre_attribute << attribute_index_shift) | descriptor_access_flag
+    | descriptor_privileged_never_execute | descriptor_user_never_execute;
+
+bool map_device_blocks(u64 base, u64 size)
+{
+    u64 end = base + size;
+    if (size == 0 || end < base)
+        return false;
+    if (base >= boot_device_window_start && end <= boot_device_window_end)
+        return true; /* boot.S mapped it Device-nGnRnE, stricter still */
+    if (base < ram_window_end || end > virtual_address_end)
+        return false;
+    u64 first = base / level1_block_size;
+    u64 last = (end - 1) / level1_block_size;
+    for (u64 index = first; index <= last; ++index) {
+        u64 entry = vectra_aarch64_level1_table[index];
+        bool ours = (entry & descriptor_type_mask) == descriptor_valid && (entry & attribute_mask) == device_block_attributes;
+        if (entry != 0 && !ours)
+            return false;
+    }
+    for (u64 index = first; index <= last; ++index)
+        vectra_aarch64_level1_table[index] = (index * level1_block_size) | device_block_attributes | descriptor_valid;
+    asm volatile("dsb ishst\n"
+                 "tlbi vmalle1is\n"
+                 "dsb ish\n"
+                 "isb" ::: "memory");
+    return true;
+}
+
 /* Whether the 4 KiB page at `address` is mapped by a block (so it was never guarded). */
 [[nodiscard]] bool mapped_by_block(u64 address)
 {
@@ -160,6 +202,8 @@ u64* page_descriptor(u64 address)
 }
 
 namespace vectra::platform {
+
+bool map_device_memory(u64 base, u64 size) { return aarch64::map_device_blocks(base, size); }
 
 usize page_size() { return aarch64::page_size; }
 

@@ -12,8 +12,11 @@
 /* M (MMU), C (data cache), SA and SA0 (stack alignment checks), I (instruction cache). */
 #define SCTLR_EL1_ENABLED (SCTLR_EL1_BASE | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 12))
 
-/* MAIR_EL1: attribute 0 Device-nGnRnE, attribute 1 Normal write-back read/write-allocate. */
-#define MAIR_EL1_VALUE 0xff00
+/*
+ * MAIR_EL1: attribute 0 Device-nGnRnE, attribute 1 Normal write-back read/write-allocate,
+ * attribute 2 Device-nGnRE (PCI ECAM and BARs mapped later: Paging.cpp, map_device_blocks).
+ */
+#define MAIR_EL1_VALUE 0x04ff00
 
 /*
  * TCR_EL1: T0SZ = 25 (39-bit VA, translation starts at level 1), inner/outer write-back
@@ -191,7 +194,7 @@ _start:
     b.lo .Linvalidate_tables
     dsb sy
 
-    mov x3, #MAIR_EL1_VALUE
+    ldr x3, =MAIR_EL1_VALUE
     msr mair_el1, x3
     ldr x3, =TCR_EL1_VALUE
     mrs x4, id_aa64mmfr0_el1

@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * Time on the hosted platform: the monotonic clock is CLOCK_MONOTONIC, and the one-shot
+ * Time on the hosted platform: the monotonic clock is CLOCK_MONOTONIC counted from the process's
+ * start (its "boot", as the other platforms count from theirs), and the one-shot
  * deadline timer fires when the executor idles (wait_for_interrupt, Interrupts.cpp, sleeps
  * until the deadline).
  */
@@ -20,13 +21,21 @@ struct TimerState {
 };
 TimerState s_timer;
 
-}
-
-u64 monotonic_nanoseconds()
+u64 host_monotonic_nanoseconds()
 {
     timespec time {};
     clock_gettime(CLOCK_MONOTONIC, &time);
     return static_cast<u64>(time.tv_sec) * 1'000'000'000ull + static_cast<u64>(time.tv_nsec);
+}
+
+/* Taken while the process loads, before main(). */
+u64 const s_process_start = host_monotonic_nanoseconds();
+
+}
+
+u64 monotonic_nanoseconds()
+{
+    return host_monotonic_nanoseconds() - s_process_start;
 }
 
 void set_deadline(u64 deadline_nanoseconds) { s_timer.deadline = deadline_nanoseconds == 0 ? 1 : deadline_nanoseconds; }

@@ -97,6 +97,36 @@ bool change_page_guard(u64 page_address, bool guarded)
 
 }
 
+bool map_uncached(u64 base, u64 size)
+{
+    constexpr u64 uncached = entry_cache_disable | entry_write_through;
+    if (size == 0 || base >= mapped_end || size > mapped_end - base)
+        return false;
+    u64 first = base & ~(small_page_size - 1);
+    u64 end = (base + size + small_page_size - 1) & ~(small_page_size - 1);
+    for (u64 page = first; page < end; page += small_page_size) {
+        if (inside_image(page))
+            return false;
+    }
+    InterruptsMasked masked;
+    for (u64 page = first; page < end;) {
+        u64& directory_entry = platform_x86_64_page_directories[page / large_page_size];
+        bool whole_large_page = page % large_page_size == 0 && end - page >= large_page_size;
+        if (whole_large_page && (directory_entry & entry_large)) {
+            directory_entry |= uncached;
+            page += large_page_size;
+            continue;
+        }
+        u64* entry = small_page_entry(page);
+        if (!entry)
+            return false;
+        *entry |= uncached;
+        page += small_page_size;
+    }
+    invalidate_everything();
+    return true;
+}
+
 void guard_boot_stack()
 {
     if (!change_page_guard(address_of(platform_x86_64_boot_stack_guard), true))

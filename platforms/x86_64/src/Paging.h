@@ -21,6 +21,9 @@ inline constexpr usize entries_per_table = 512;
 inline constexpr u64 entry_present = 1ull << 0;
 inline constexpr u64 entry_writable = 1ull << 1;
 inline constexpr u64 entry_user = 1ull << 2;
+/* PWT and PCD select PAT entry 3, uncached (UC), in the PAT the CPU resets to and the kernel keeps. */
+inline constexpr u64 entry_write_through = 1ull << 3;
+inline constexpr u64 entry_cache_disable = 1ull << 4;
 inline constexpr u64 entry_large = 1ull << 7;
 /* The page-attribute-table bit sits at bit 12 in a 2 MiB entry and at bit 7 in a 4 KiB one. */
 inline constexpr u64 large_entry_attribute_table = 1ull << 12;
@@ -44,6 +47,14 @@ struct alignas(4096) PageTable {
 }
 
 }
+
+/*
+ * Makes [base, base + size) uncached (PCD|PWT) in the identity map, for device registers: whole
+ * 2 MiB pages where the range covers them, 4 KiB pages (split on demand) at its edges. False,
+ * changing nothing, for a range above the identity map or overlapping the image; false too when
+ * no page table is left to split with (the pages already done stay uncached).
+ */
+[[nodiscard]] bool map_uncached(u64 base, u64 size);
 
 /* Makes the page below the boot stack (which becomes the scheduler's stack) inaccessible. */
 void guard_boot_stack();

@@ -33,6 +33,8 @@ char const* capability_class_name(CapabilityClass capability_class)
     case CapabilityClass::Irq: return "IrqCap";
     case CapabilityClass::Device: return "DeviceCap";
     case CapabilityClass::Timer: return "TimerCap";
+    case CapabilityClass::PciDevice: return "PciDeviceCap";
+    case CapabilityClass::DeviceMemory: return "DeviceMemoryCap";
     }
     return "UnknownCap";
 }

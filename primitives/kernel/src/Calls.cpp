@@ -8,6 +8,7 @@
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Kernel.h>
+#include "NewObjects.h"
 
 namespace vectra {
 
@@ -28,32 +29,6 @@ ErrorOr<void> console_write(CapabilitySpace const& space, ConsoleCap const& cons
 }
 
 namespace vectra::kernel {
-
-namespace {
-
-/*
- * Every call that builds an object and then names it checks the space has room first, so the
- * mint cannot fail on a full space; should it fail anyway, the unnamed object is abandoned,
- * which returns its count to the Reticle it came from. Nothing half-built survives a refusal.
- */
-ErrorOr<void> ensure_room(CapabilitySpace& space)
-{
-    if (space.is_full())
-        return Error(ErrorCode::Full, "capability space is full");
-    return {};
-}
-
-template<CapabilityClass Class>
-ErrorOr<Handle<Class>> name_new_object(CapabilitySpace& space, typename ObjectOf<Class>::Type* object, Rights rights,
-    u64 detail = 0)
-{
-    auto handle = space.mint<Class>(object, rights, detail);
-    if (handle.is_error())
-        object->abandon();
-    return handle;
-}
-
-}
 
 ErrorOr<ReticleCap> carve(CapabilitySpace& space, ReticleCap const& parent, usize size)
 {

@@ -12,8 +12,10 @@
 #include <vectra/Format.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/Display.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/PciDevice.h>
 #include <vectra/TaskEntry.h>
 
 namespace vectra::kernel {
@@ -94,6 +96,7 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     TRY(domains::initialize());
     Reticle* root = TRY(create_root_reticle(boot_info.free_memory));
     console_format("vectra: {} MiB of memory in the root Reticle", root->size() / MiB);
+    (void)pci_boot();
     Task* initial = TRY(spawn_initial_task(*root));
     i32 status = TRY(Executor::current().run_until_exit(*initial));
     if (initial->exit_cause() == ExitCause::Failed) {
@@ -109,6 +112,7 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
 {
     auto* console = TRY(root.try_create<ConsoleDevice>(&root));
     auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
+    DisplayDevice* display = TRY(create_boot_display(root));
     SpawnParameters parameters;
     parameters.name = initial_task_name;
     parameters.entry = entry;
@@ -122,6 +126,14 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
     TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
     TRY(bundle.give("irq-software", space,
         TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
+    /* The PCI bus, when the machine has one: the authority to open each enumerated function. */
+    if (pci_present()) {
+        auto* bus = TRY(root.try_create<PciBusDevice>(&root));
+        TRY(bundle.give("pci", space, TRY(space.mint<CapabilityClass::Device>(bus, RightRead))));
+    }
+    if (display)
+        TRY(bundle.give("display", space,
+            TRY(space.mint<CapabilityClass::Device>(display, RightRead | RightWrite | RightGrant | RightRevoke))));
     return initial;
 }
 

@@ -10,10 +10,12 @@
 #include <vectra/Try.h>
 #include <vectra/CallFrame.h>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/Display.h>
 #include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/MemoryObject.h>
+#include <vectra/kernel/PciDevice.h>
 #include <vectra/kernel/Signal.h>
 #include <vectra/platform/Platform.h>
 
@@ -62,7 +64,7 @@ void return_raw(CallFrame& frame, RawHandle handle)
 
 ErrorOr<CapabilityClass> class_argument(u64 word)
 {
-    if (word < u64(CapabilityClass::Task) || word > u64(CapabilityClass::Timer))
+    if (word < u64(CapabilityClass::Task) || word > u64(CapabilityClass::DeviceMemory))
         return Error(ErrorCode::InvalidArgument, "no such capability class");
     return static_cast<CapabilityClass>(word);
 }
@@ -486,11 +488,90 @@ ErrorOr<void> map_memory(CallFrame& frame)
     return {};
 }
 
+/* --- Display ------------------------------------------------------------------------------ */
+
+ErrorOr<void> display_call(CallFrame& frame)
+{
+    auto& space = caller_space();
+    auto display = handle_argument<CapabilityClass::Device>(frame, 0);
+    switch (static_cast<Call>(frame.number)) {
+    case Call::DisplayMode: {
+        auto mode = TRY(display_mode(space, display));
+        frame.results[0] = u64(mode.width) | (u64(mode.height) << 32);
+        frame.results[1] = u64(mode.stride) | (u64(mode.format) << 32);
+        return {};
+    }
+    case Call::DisplayMemory:
+        if (frame.arguments[2] > 1)
+            return Error(ErrorCode::InvalidArgument, "the framebuffer is asked for read-only (0) or writable (1)");
+        return_handle(frame, TRY(display_memory(space, display, frame.arguments[2] != 0)));
+        return {};
+    default: {
+        /* Call::DisplayPresent: x and y, then width and height, each pair in one word. */
+        Rectangle damage { static_cast<u32>(frame.arguments[2]), static_cast<u32>(frame.arguments[2] >> 32),
+            static_cast<u32>(frame.arguments[3]), static_cast<u32>(frame.arguments[3] >> 32) };
+        return display_present(space, display, damage);
+    }
+    }
+}
+
 ErrorOr<void> entropy(CallFrame& frame)
 {
     auto buffer = TRY(caller_writable_bytes(frame.arguments[0], frame.arguments[1]));
     frame.results[0] = platform::entropy(buffer.data(), buffer.size());
     return {};
+}
+
+/* --- Devices (ADR 0012) ------------------------------------------------------------------- */
+
+ErrorOr<void> device_call(CallFrame& frame, CapabilitySpace& space)
+{
+    auto device = handle_argument<CapabilityClass::PciDevice>(frame, 0);
+    switch (static_cast<Call>(frame.number)) {
+    case Call::PciOpen: {
+        if (frame.arguments[5] > 0xffff)
+            return Error(ErrorCode::InvalidArgument, "a PCI match index is below 65536");
+        auto match = TRY(PciMatch::from_word(frame.arguments[4]));
+        return_handle(frame, TRY(pci_open(space, handle_argument<CapabilityClass::Device>(frame, 0),
+                                 handle_argument<CapabilityClass::Reticle>(frame, 2), match, frame.arguments[5])));
+        return {};
+    }
+    case Call::PciDescribe: {
+        auto info = TRY(pci_describe(space, device));
+        frame.results[0] = u64(info.bus) | (u64(info.device) << 8) | (u64(info.function) << 16)
+            | (u64(info.header_type) << 24) | (u64(info.vendor_id) << 32) | (u64(info.device_id) << 48);
+        frame.results[1] = u64(info.revision) | (u64(info.interface) << 8) | (u64(info.subclass) << 16)
+            | (u64(info.class_code) << 24);
+        return {};
+    }
+    case Call::PciConfigRead:
+        frame.results[0] = TRY(pci_config_read(space, device, frame.arguments[2], frame.arguments[3]));
+        return {};
+    case Call::PciConfigWrite:
+        return pci_config_write(space, device, frame.arguments[2], frame.arguments[3], frame.arguments[4]);
+    case Call::PciBar: {
+        auto bar = TRY(pci_bar(space, device, frame.arguments[2]));
+        frame.results[0] = bar.size;
+        frame.results[1] = u64(bar.kind) | (u64(bar.prefetchable) << 8) | (u64(bar.assigned) << 9);
+        return {};
+    }
+    case Call::DeviceMemoryOpen:
+        return_handle(frame, TRY(device_memory(space, device, handle_argument<CapabilityClass::Reticle>(frame, 2),
+                                 frame.arguments[4])));
+        return {};
+    case Call::DeviceMemoryMap: {
+        auto bytes = TRY(map_device_memory(space, handle_argument<CapabilityClass::DeviceMemory>(frame, 0),
+            frame.arguments[2] != 0));
+        frame.results[0] = reinterpret_cast<uptr>(bytes.data());
+        frame.results[1] = bytes.size();
+        return {};
+    }
+    case Call::DmaAddress:
+        frame.results[0] = TRY(dma_address(space, device, handle_argument<CapabilityClass::Memory>(frame, 2)));
+        return {};
+    default:
+        return Error(ErrorCode::InvalidArgument, "no such kernel call");
+    }
 }
 
 ErrorOr<void> dispatch(CallFrame& frame)
@@ -630,6 +711,19 @@ ErrorOr<void> dispatch(CallFrame& frame)
         return map_memory(frame);
     case Call::RingSlotMemory:
         return ring_slot_memory(frame);
+    case Call::PciOpen:
+    case Call::PciDescribe:
+    case Call::PciConfigRead:
+    case Call::PciConfigWrite:
+    case Call::PciBar:
+    case Call::DeviceMemoryOpen:
+    case Call::DeviceMemoryMap:
+    case Call::DmaAddress:
+        return device_call(frame, space);
+    case Call::DisplayMode:
+    case Call::DisplayMemory:
+    case Call::DisplayPresent:
+        return display_call(frame);
     case Call::MonotonicNow:
     case Call::Entropy:
         break;

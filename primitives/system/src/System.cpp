@@ -287,6 +287,29 @@ ErrorOr<void> console_write(ConsoleCap const& console, std::string_view text)
     return void_call(Call::ConsoleWrite, { word(raw(console)), console.generation(), address(text.data()), text.size() });
 }
 
+ErrorOr<DisplayMode> display_mode(DisplayCap const& display)
+{
+    auto frame = TRY(call(Call::DisplayMode, { word(raw(display)), display.generation() }));
+    DisplayMode mode;
+    mode.width = static_cast<u32>(frame.results[0]);
+    mode.height = static_cast<u32>(frame.results[0] >> 32);
+    mode.stride = static_cast<u32>(frame.results[1]);
+    mode.format = static_cast<PixelFormat>(frame.results[1] >> 32);
+    return mode;
+}
+
+ErrorOr<MemCap> display_memory(DisplayCap const& display, bool writable)
+{
+    return handle_call<CapabilityClass::Memory>(Call::DisplayMemory,
+        { word(raw(display)), display.generation(), writable ? 1u : 0u });
+}
+
+ErrorOr<void> present(DisplayCap const& display, Rectangle const& damage)
+{
+    return void_call(Call::DisplayPresent, { word(raw(display)), display.generation(),
+        u64(damage.x) | (u64(damage.y) << 32), u64(damage.width) | (u64(damage.height) << 32) });
+}
+
 }
 
 namespace vectra {
@@ -294,6 +317,90 @@ namespace vectra {
 ErrorOr<usize> Bundle::describe(std::span<SlotDescription> into) const
 {
     return system::bundle_slots(into);
+}
+
+}
+
+namespace vectra::system {
+
+ErrorOr<PciDeviceCap> pci_open(DeviceCap const& bus, ReticleCap const& memory, PciMatch match, u32 index)
+{
+    return handle_call<CapabilityClass::PciDevice>(Call::PciOpen,
+        { word(raw(bus)), bus.generation(), word(raw(memory)), memory.generation(), match.word(), index });
+}
+
+ErrorOr<PciFunctionInfo> pci_describe(PciDeviceCap const& device)
+{
+    auto frame = TRY(call(Call::PciDescribe, { word(raw(device)), device.generation() }));
+    u64 place = frame.results[0];
+    u64 kind = frame.results[1];
+    PciFunctionInfo info;
+    info.bus = static_cast<u8>(place);
+    info.device = static_cast<u8>(place >> 8);
+    info.function = static_cast<u8>(place >> 16);
+    info.header_type = static_cast<u8>(place >> 24);
+    info.vendor_id = static_cast<u16>(place >> 32);
+    info.device_id = static_cast<u16>(place >> 48);
+    info.revision = static_cast<u8>(kind);
+    info.interface = static_cast<u8>(kind >> 8);
+    info.subclass = static_cast<u8>(kind >> 16);
+    info.class_code = static_cast<u8>(kind >> 24);
+    return info;
+}
+
+ErrorOr<u32> pci_config_read(PciDeviceCap const& device, u16 offset, u8 width)
+{
+    auto frame = TRY(call(Call::PciConfigRead, { word(raw(device)), device.generation(), offset, width }));
+    return static_cast<u32>(frame.results[0]);
+}
+
+ErrorOr<void> pci_config_write(PciDeviceCap const& device, u16 offset, u8 width, u32 value)
+{
+    return void_call(Call::PciConfigWrite, { word(raw(device)), device.generation(), offset, width, value });
+}
+
+ErrorOr<PciBarInfo> pci_bar(PciDeviceCap const& device, u8 index)
+{
+    auto frame = TRY(call(Call::PciBar, { word(raw(device)), device.generation(), index }));
+    PciBarInfo info;
+    info.size = frame.results[0];
+    info.kind = static_cast<PciBarInfo::Kind>(frame.results[1] & 0xff);
+    info.prefetchable = ((frame.results[1] >> 8) & 1) != 0;
+    info.assigned = ((frame.results[1] >> 9) & 1) != 0;
+    return info;
+}
+
+ErrorOr<DeviceMemoryCap> device_memory(PciDeviceCap const& device, ReticleCap const& memory, u8 bar)
+{
+    return handle_call<CapabilityClass::DeviceMemory>(Call::DeviceMemoryOpen,
+        { word(raw(device)), device.generation(), word(raw(memory)), memory.generation(), bar });
+}
+
+ErrorOr<u64> dma_address(PciDeviceCap const& device, MemCap const& memory)
+{
+    auto frame = TRY(call(Call::DmaAddress, { word(raw(device)), device.generation(), word(raw(memory)), memory.generation() }));
+    return frame.results[0];
+}
+
+ErrorOr<std::span<u8 volatile>> map_device_memory(DeviceMemoryCap const& memory, bool writable)
+{
+    auto frame = TRY(call(Call::DeviceMemoryMap, { word(raw(memory)), memory.generation(), writable ? 1u : 0u }));
+    return std::span<u8 volatile>(reinterpret_cast<u8 volatile*>(frame.results[0]), static_cast<usize>(frame.results[1]));
+}
+
+}
+
+namespace vectra {
+
+char const* pci_bar_kind_name(PciBarInfo::Kind kind)
+{
+    switch (kind) {
+    case PciBarInfo::Kind::None: return "none";
+    case PciBarInfo::Kind::Io: return "io";
+    case PciBarInfo::Kind::Memory32: return "mem32";
+    case PciBarInfo::Kind::Memory64: return "mem64";
+    }
+    return "unknown";
 }
 
 }

@@ -42,6 +42,7 @@ constexpr u8 first_exit_bit = 32;
 constexpr SignalBit backoff_bit { 60 };
 constexpr SignalBit heartbeat_bit { 61 }; /* initd staying up after the checks (CONFIG_INITD_STAY_UP) */
 constexpr u64 heartbeat_nanoseconds = 1'000'000'000;
+constexpr usize maximum_devices_per_task = 4;
 
 enum class State : u8 {
     NotStarted,
@@ -52,11 +53,27 @@ enum class State : u8 {
     Finished, /* checks only */
 };
 
+/* How a boot manifest names a PCI function, for initd's messages. */
+FixedString<24> describe_match(u64 word)
+{
+    FixedString<24> text;
+    auto match = PciMatch::from_word(word);
+    if (match.is_error())
+        format_into(text, "{:#x}", word);
+    else if (match.value().kind == PciMatch::Kind::VendorDevice)
+        format_into(text, "{:04x}:{:04x}", match.value().vendor, match.value().device);
+    else
+        format_into(text, "class {:02x}:{:02x}", match.value().class_code, match.value().subclass);
+    return text;
+}
+
 struct Supervised {
     usize spec { 0 }; /* its TaskSpec in boot_manifest.tasks */
     TaskCap task;
     ReticleCap memory;
     SignalCap ready; /* the original of the child's "ready" capability (revoking it revokes the child's) */
+    /* The PCI functions its manifest entry names, opened once; each instance gets a copy. */
+    PciDeviceCap devices[maximum_devices_per_task];
     State state { State::NotStarted };
     RestartHistory history;
     u64 restart_at { 0 };
@@ -108,6 +125,7 @@ private:
     ErrorOr<void> take_capabilities();
     ErrorOr<void> find_children();
     ErrorOr<void> start(usize position);
+    ErrorOr<bool> open_devices(usize position);
     ErrorOr<void> grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize position);
     ErrorOr<void> handle_exit(usize position);
     ErrorOr<void> release_memory(usize position);
@@ -138,6 +156,8 @@ private:
     ReticleCap m_memory;
     TaskCap m_tasks;
     IrqCap m_software_irq;
+    DeviceCap m_pci; /* initd on a machine with PCI; empty otherwise */
+    DisplayCap m_display; /* CONFIG_DISPLAY: initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
     TimerCap m_backoff_timer;
     TimerCap m_heartbeat_timer;
@@ -148,7 +168,7 @@ private:
     bool m_staying_up { false };
     i32 m_verdict { 0 };
     u32 m_failed_checks { 0 };
-    u64 m_started { 0 }; /* monotonic nanoseconds when it began (the hosted platform's clock counts from the host's boot) */
+    u64 m_started { 0 }; /* monotonic nanoseconds when it began */
 };
 
 ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize position)
@@ -172,14 +192,67 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         return system::grant(child, slot.name, m_tasks, slot.rights);
     case SlotKind::SoftwareIrq:
         return system::grant(child, slot.name, m_software_irq, slot.rights);
+    case SlotKind::PciDevice: {
+        TaskSpec const& spec = spec_of(position);
+        usize ordinal = 0;
+        for (usize each = 0; each < spec.slot_count && &spec.slots[each] != &slot; ++each)
+            ordinal += spec.slots[each].kind == SlotKind::PciDevice ? 1 : 0;
+        return system::grant(child, slot.name, m_children[position].devices[ordinal], slot.rights);
+    }
+    case SlotKind::Display:
+        return system::grant(child, slot.name, m_display, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
+}
+
+/*
+ * Opens the PCI functions the Task's slots name (once: restarts reuse them, and revoking what the
+ * last instance derived ends its BAR mappings). False, after one line saying why, when the
+ * machine lacks one: the Task is then not spawned. Only initd holds the PCI bus.
+ */
+ErrorOr<bool> Supervisor::open_devices(usize position)
+{
+    TaskSpec const& spec = spec_of(position);
+    auto& supervised = m_children[position];
+    usize ordinal = 0;
+    for (usize slot = 0; slot < spec.slot_count; ++slot) {
+        if (spec.slots[slot].kind != SlotKind::PciDevice)
+            continue;
+        if (ordinal == maximum_devices_per_task)
+            return Error(ErrorCode::TooLarge, "a Task names more PCI functions than initd keeps");
+        auto& device = supervised.devices[ordinal++];
+        if (!device.is_empty()) {
+            TRY(system::revoke(device));
+            continue;
+        }
+        auto match = PciMatch::from_word(spec.slots[slot].pci_match);
+        ErrorOr<PciDeviceCap> opened = m_pci.is_empty()
+            ? Error(ErrorCode::NotFound, is_initd() ? "this machine has no PCI" : "only initd opens PCI functions")
+            : match.is_error() ? match.release_error()
+                               : system::pci_open(m_pci, m_memory, match.value());
+        if (opened.is_error()) {
+            TRY(say("initd: {} not spawned: no PCI function {} for slot '{}' ({})", spec.name,
+                describe_match(spec.slots[slot].pci_match).view(), spec.slots[slot].name, opened.error().message()));
+            return false;
+        }
+        device = opened.release_value();
+    }
+    return true;
 }
 
 ErrorOr<void> Supervisor::start(usize position)
 {
     TaskSpec const& spec = spec_of(position);
     auto& supervised = m_children[position];
+    if (!TRY(open_devices(position))) {
+        /* A service without its device is given up on; a check without it fails the image. */
+        supervised.state = spec.kind == TaskKind::Service ? State::GivenUp : State::Finished;
+        if (spec.kind == TaskKind::Check) {
+            m_verdict = 1;
+            m_failed_checks += checks_beneath(supervised.spec);
+        }
+        return {};
+    }
     if (supervised.memory.is_empty())
         supervised.memory = TRY(system::carve(m_memory, usize(spec.reticle_kib) * KiB));
     SpawnRequest request;
@@ -431,6 +504,11 @@ ErrorOr<void> Supervisor::take_capabilities()
     m_tasks = TRY(m_bundle.take<TaskCap>("tasks"));
     if (is_initd()) {
         m_software_irq = TRY(m_bundle.take<IrqCap>("irq-software"));
+        if (auto pci = m_bundle.take<DeviceCap>("pci"); !pci.is_error())
+            m_pci = pci.release_value();
+        /* Only with CONFIG_DISPLAY; the manifest compiler refuses a display grant without it. */
+        if (auto display = m_bundle.take<DisplayCap>("display"); !display.is_error())
+            m_display = display.release_value();
         if (boot_manifest.connection_count > maximum_connections)
             return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
         for (usize index = 0; index < boot_manifest.connection_count; ++index) {
@@ -451,6 +529,8 @@ ErrorOr<void> Supervisor::take_capabilities()
             return Error(ErrorCode::TooLarge, "boot manifest exceeds a group's tables");
         if (slot.kind == SlotKind::SoftwareIrq)
             m_software_irq = TRY(m_bundle.take<IrqCap>(slot.name));
+        if (slot.kind == SlotKind::Display)
+            m_display = TRY(m_bundle.take<DisplayCap>(slot.name));
         if (slot.kind == SlotKind::Ready)
             m_ready = TRY(m_bundle.take<SignalCap>(slot.name));
         if (slot.kind == SlotKind::RequestRing)

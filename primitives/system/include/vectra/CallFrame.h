@@ -61,6 +61,17 @@ enum class Call : u64 {
     TriggerInterrupt = 41,
     RingSlotMemory = 42,
     Panic = 43,
+    PciOpen = 44,
+    PciDescribe = 45,
+    PciConfigRead = 46,
+    PciConfigWrite = 47,
+    PciBar = 48,
+    DeviceMemoryOpen = 49,
+    DeviceMemoryMap = 50,
+    DmaAddress = 51,
+    DisplayMode = 52,
+    DisplayMemory = 53,
+    DisplayPresent = 54,
 };
 
 struct CallFrame {

@@ -87,6 +87,8 @@ using IrqCap = Handle<CapabilityClass::Irq>;
 using DeviceCap = Handle<CapabilityClass::Device>;
 using TimerCap = Handle<CapabilityClass::Timer>;
 using ConsoleCap = DeviceCap;
+using PciDeviceCap = Handle<CapabilityClass::PciDevice>;
+using DeviceMemoryCap = Handle<CapabilityClass::DeviceMemory>;
 
 /* An untyped handle, as it travels in Ring slots and Bundles before its class is checked. */
 struct RawHandle {

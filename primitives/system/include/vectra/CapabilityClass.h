@@ -19,6 +19,8 @@ enum class CapabilityClass : u8 {
     Irq,
     Device,
     Timer,
+    PciDevice,    /* one PCI function's configuration space (ADR 0012) */
+    DeviceMemory, /* one BAR of a PCI function, mapped uncached */
 };
 
 }

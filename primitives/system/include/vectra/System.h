@@ -17,8 +17,10 @@
 #include <vectra/Bundle.h>
 #include <vectra/Capability.h>
 #include <vectra/ClockAndEntropy.h>
+#include <vectra/Display.h>
 #include <vectra/Error.h>
 #include <vectra/Format.h>
+#include <vectra/Pci.h>
 #include <vectra/SignalBit.h>
 #include <vectra/TaskTypes.h>
 
@@ -169,6 +171,50 @@ template<CapabilityClass Class>
 
 /* Write `text` to the console a DeviceCap names (RightWrite). */
 [[nodiscard]] ErrorOr<void> console_write(ConsoleCap const&, std::string_view text);
+
+/* --- Devices (ADR 0012) ------------------------------------------------------------------- */
+
+/*
+ * Open the `index`-th PCI function `match` names, through the PCI bus DeviceCap (RightRead; initd
+ * holds it), its PciDevice object retyped from `memory` (RightRetype). The PciDeviceCap has read,
+ * write, grant and revoke. NotFound when the machine has no such function; Busy while another
+ * PciDevice capability to it lives (one holder per function).
+ */
+[[nodiscard]] ErrorOr<PciDeviceCap> pci_open(DeviceCap const& bus, ReticleCap const& memory, PciMatch, u32 index = 0);
+/* Where the function sits and what it is (RightRead). */
+[[nodiscard]] ErrorOr<PciFunctionInfo> pci_describe(PciDeviceCap const&);
+/* Read 1, 2 or 4 bytes at `offset` of the function's configuration space (RightRead; aligned, inside its 4 KiB). */
+[[nodiscard]] ErrorOr<u32> pci_config_read(PciDeviceCap const&, u16 offset, u8 width);
+/* Write them (RightWrite); refused for the BARs, the expansion ROM and the MSI-X table/PBA offsets. */
+[[nodiscard]] ErrorOr<void> pci_config_write(PciDeviceCap const&, u16 offset, u8 width, u32 value);
+/* What BAR `index` (0 to 5) is: kind, size, whether it has an address (RightRead). */
+[[nodiscard]] ErrorOr<PciBarInfo> pci_bar(PciDeviceCap const&, u8 index);
+/*
+ * A memory BAR as a DeviceMemory capability retyped from `memory` (RightRead on the PciDevice;
+ * it carries the PciDevice's read and write, plus grant and revoke). It stops working (Revoked)
+ * once the PciDevice it came from is gone.
+ */
+[[nodiscard]] ErrorOr<DeviceMemoryCap> device_memory(PciDeviceCap const&, ReticleCap const& memory, u8 bar);
+/* The BAR's bytes, uncached (RightRead; RightWrite for the writable view). Not yet from a protection domain. */
+[[nodiscard]] ErrorOr<std::span<u8 volatile>> map_device_memory(DeviceMemoryCap const&, bool writable = true);
+/*
+ * The address the device a PciDeviceCap names (RightWrite) uses for the memory a MemCap names
+ * (RightRead and RightWrite): where to point its descriptors. No IOMMU confines the device yet
+ * (ADR 0012). Not yet from a protection domain.
+ */
+[[nodiscard]] ErrorOr<u64> dma_address(PciDeviceCap const&, MemCap const&);
+/* --- Display (docs/adr/0014-display-as-a-capability.md) ----------------------------------- */
+
+/* The mode of the display a DeviceCap names (RightRead). */
+[[nodiscard]] ErrorOr<DisplayMode> display_mode(DisplayCap const&);
+/*
+ * The framebuffer as a MemCap in the caller's space, derived from `display`: read-only with
+ * RightRead, writable (`writable`) with RightWrite too. Map it with map_memory(); revoking or
+ * deleting the DeviceCap deletes it (and, in a protection domain, unmaps it).
+ */
+[[nodiscard]] ErrorOr<MemCap> display_memory(DisplayCap const&, bool writable);
+/* Show `damage` (RightWrite): non-empty and entirely on the screen, else InvalidArgument. */
+[[nodiscard]] ErrorOr<void> present(DisplayCap const&, Rectangle const& damage);
 
 }
 

@@ -28,6 +28,8 @@ enum class SlotKind : u8 {
     Ready,       /* SignalCap raising the Task's ready bit in initd's mask */
     Tasks,       /* TaskCap with the spawn right */
     SoftwareIrq, /* IrqCap on the platform's software interrupt line */
+    PciDevice,   /* PciDeviceCap on the function `pci_match` names (initd opens it; ADR 0012) */
+    Display,     /* DeviceCap on the boot display (CONFIG_DISPLAY) */
 };
 
 /* How a check Task is expected to end; the image passes only if every check ends so. */
@@ -49,6 +51,7 @@ struct SlotSpec {
     SlotKind kind;
     u16 connection;
     Rights rights;
+    u64 pci_match { 0 }; /* PciMatch::word() of a PciDevice slot */
 };
 
 /* A protection domain (CONFIG_DOMAINS): its name and its component's data section (linker-made). */

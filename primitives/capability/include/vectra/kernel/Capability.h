@@ -24,6 +24,8 @@ class Reticle;
 class InterruptLine;
 class Device;
 class Timer;
+class PciDevice;
+class DeviceMemory;
 
 /* The C++ type of the object each capability class names. */
 template<CapabilityClass>
@@ -37,6 +39,8 @@ template<> struct ObjectOf<CapabilityClass::Reticle> { using Type = Reticle; };
 template<> struct ObjectOf<CapabilityClass::Irq> { using Type = InterruptLine; };
 template<> struct ObjectOf<CapabilityClass::Device> { using Type = Device; };
 template<> struct ObjectOf<CapabilityClass::Timer> { using Type = Timer; };
+template<> struct ObjectOf<CapabilityClass::PciDevice> { using Type = PciDevice; };
+template<> struct ObjectOf<CapabilityClass::DeviceMemory> { using Type = DeviceMemory; };
 
 class CapabilitySpace;
 
@@ -170,6 +174,21 @@ public:
     [[nodiscard]] ErrorOr<Handle<Class>> attenuate(Handle<Class> const& handle, Rights keep)
     {
         return typed<Class>(derive(handle.space(), handle.slot(), handle.generation(), Class, keep, *this, 0));
+    }
+
+    /*
+     * A new entry naming `object` as `Class`, a child of `parent` (an entry of this space, of
+     * another class, holding `needed`): deleting or revoking the parent deletes it too. How the
+     * kernel hands out memory that belongs to a device (a display's framebuffer).
+     */
+    template<CapabilityClass ParentClass, CapabilityClass Class>
+    [[nodiscard]] ErrorOr<Handle<Class>> mint_beneath(Handle<ParentClass> const& parent, Rights needed,
+        typename ObjectOf<Class>::Type* object, Rights rights)
+    {
+        auto entry = validate(parent.space(), parent.slot(), parent.generation(), ParentClass, needed);
+        if (entry.is_error())
+            return entry.release_error();
+        return typed<Class>(insert(object, Class, rights, 0, entry.value()));
     }
 
     /* Copy into `target` as a derived entry with a subset of the rights; needs RightGrant. */

@@ -17,6 +17,8 @@ class Device : public KernelObject {
 public:
     enum class Kind : u8 {
         Console,
+        PciBus, /* vectra/kernel/PciDevice.h */
+        Display,
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

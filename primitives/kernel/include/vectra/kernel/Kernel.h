@@ -22,7 +22,8 @@ namespace vectra::kernel {
  * The first Task. The image's init service defines it (and its name: TaskEntry.h); the kernel spawns it
  * with a Bundle holding "console" (DeviceCap: write, grant), "memory" (ReticleCap over all free
  * RAM left after the kernel's own objects: retype, grant, revoke), "tasks" (TaskCap on the first Task
- * itself: spawn) and "irq-software" (IrqCap on the platform's software interrupt line).
+ * itself: spawn), "irq-software" (IrqCap on the platform's software interrupt line) and, when
+ * the machine has PCI, "pci" (DeviceCap on the PCI bus: read — vectra/kernel/PciDevice.h).
  */
 [[nodiscard]] ErrorOr<i32> initial_task_entry(Bundle&);
 

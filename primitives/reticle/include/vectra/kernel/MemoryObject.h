@@ -25,6 +25,17 @@ public:
     {
     }
 
+    /*
+     * Memory that belongs to another object (a display's framebuffer): MemCaps naming it count as
+     * references on `enclosing`, which keeps the bytes; nothing is retyped for it.
+     */
+    MemoryObject(KernelObject& enclosing, u8* base, usize size)
+        : KernelObject(CapabilityClass::Memory, nullptr, &enclosing)
+        , m_base(base)
+        , m_size(size)
+    {
+    }
+
     /* Retype `size` bytes from `reticle` and mint the original MemCap into `space`. */
     [[nodiscard]] static ErrorOr<MemCap> try_create(Reticle& reticle, CapabilitySpace& space, usize size,
         Rights rights = RightRead | RightWrite | RightGrant | RightRevoke);

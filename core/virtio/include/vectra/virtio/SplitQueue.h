@@ -1,0 +1,128 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The driver side of a virtio 1.x split virtqueue (virtio 1.2, 2.7): a descriptor table, an
+ * available ring the driver writes and a used ring the device writes, all in one block of
+ * memory the driver shares with its device. The queue never trusts the device: a used entry
+ * naming a descriptor that is not the head of a chain in flight, a length past the chain's
+ * writable bytes, or a used index that runs ahead of what was made available is refused
+ * (MalformedMessage) and changes nothing the driver relies on.
+ *
+ * With event index (VIRTIO_F_EVENT_IDX) the driver asks to be notified through `used_event`
+ * and the device through `avail_event`; without it, through the rings' flags.
+ */
+
+#pragma once
+
+#include <span>
+#include <vectra/Error.h>
+#include <vectra/Types.h>
+
+namespace vectra::virtio {
+
+inline constexpr u16 descriptor_next = 1;
+inline constexpr u16 descriptor_device_writes = 2;
+inline constexpr u16 available_no_interrupt = 1;
+inline constexpr u16 used_no_notify = 1;
+inline constexpr u16 maximum_queue_size = 32768;
+
+struct Descriptor {
+    u64 address;
+    u32 length;
+    u16 flags;
+    u16 next;
+};
+static_assert(sizeof(Descriptor) == 16);
+
+struct UsedElement {
+    u32 id;
+    u32 length;
+};
+static_assert(sizeof(UsedElement) == 8);
+
+/* Where the three parts lie in the queue's memory (offsets from its start). */
+struct SplitQueueLayout {
+    u16 size { 0 };
+    usize descriptors { 0 }; /* 16-byte aligned */
+    usize available { 0 };   /* flags, idx, ring[size], used_event */
+    usize used { 0 };        /* 4-byte aligned: flags, idx, ring[size], avail_event */
+    usize total { 0 };
+
+    /* `size` a power of two from 1 to 32768. */
+    [[nodiscard]] static ErrorOr<SplitQueueLayout> for_size(u16 size);
+};
+
+/* One buffer of a request: the device reads it, or (device_writes) writes it. */
+struct Segment {
+    u64 address { 0 }; /* as the device sees it */
+    u32 length { 0 };
+    bool device_writes { false };
+};
+
+/* A request the device has finished: the token given at submit, and how many bytes it wrote. */
+struct Completion {
+    u64 token { 0 };
+    u32 written { 0 };
+};
+
+class SplitQueue {
+public:
+    static constexpr usize capacity = 256; /* bookkeeping per descriptor, kept in the driver */
+
+    /*
+     * A queue of `size` descriptors (a power of two, at most `capacity`) over `memory` (at least
+     * SplitQueueLayout::for_size(size).total bytes, 16-byte aligned, zeroed here). `event_index`:
+     * whether VIRTIO_F_EVENT_IDX was negotiated.
+     */
+    [[nodiscard]] static ErrorOr<SplitQueue> create(std::span<u8> memory, u16 size, bool event_index);
+
+    [[nodiscard]] SplitQueueLayout const& layout() const { return m_layout; }
+    [[nodiscard]] u16 free_descriptors() const { return m_free_count; }
+    [[nodiscard]] u16 in_flight() const { return static_cast<u16>(m_layout.size - m_free_count); }
+
+    /*
+     * Chain `segments` (device-readable first, then device-writable; each non-empty) into
+     * descriptors and make the chain available, not yet visible to the device (publish()).
+     * Full when fewer descriptors are free than segments.
+     */
+    [[nodiscard]] ErrorOr<void> submit(std::span<Segment const> segments, u64 token);
+
+    /*
+     * Make every submitted chain visible to the device (one release store of the available
+     * index). Returns whether the device asked to be notified of this batch.
+     */
+    [[nodiscard]] bool publish();
+
+    /* The next finished request, or an empty result (NotFound) when there is none yet. */
+    [[nodiscard]] ErrorOr<Completion> take_used();
+
+    /* Ask the device to interrupt (or not) when it next uses a buffer. */
+    void enable_interrupts();
+    void disable_interrupts();
+
+private:
+    SplitQueue() = default;
+
+    [[nodiscard]] Descriptor* descriptors() const;
+    [[nodiscard]] u16* available_word(usize index) const; /* 0 flags, 1 idx, 2 + n ring, 2 + size used_event */
+    [[nodiscard]] u16* used_word(usize index) const;      /* 0 flags, 1 idx */
+    [[nodiscard]] UsedElement* used_ring() const;
+    [[nodiscard]] u16* available_event() const;
+
+    u8* m_memory { nullptr };
+    SplitQueueLayout m_layout;
+    bool m_event_index { false };
+    u16 m_free_head { 0 };
+    u16 m_free_count { 0 };
+    u16 m_available_index { 0 }; /* the driver's next available slot (not yet published: m_published) */
+    u16 m_published { 0 };
+    u16 m_last_used { 0 };
+    /* Per descriptor: the token and writable bytes of the chain whose head it is, and whether it is one. */
+    u64 m_tokens[capacity] {};
+    u32 m_writable[capacity] {};
+    u16 m_chain_length[capacity] {};
+    bool m_head_in_flight[capacity] {};
+    u16 m_next_free[capacity] {};
+};
+
+}

@@ -1,0 +1,103 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The device capability classes (ADR 0012, docs/primitives.md "Devices"):
+ *
+ *  - the PCI bus (a DeviceCap of kind PciBus, "pci" in the first Task's Bundle): the authority
+ *    to open any function the kernel enumerated — held by initd, which hands each driver the one
+ *    function its manifest entry names;
+ *  - PciDevice: one function's configuration space, through calls that refuse offsets outside
+ *    its 4 KiB and writes that would move it (BARs, expansion ROM, MSI-X placement). One holder
+ *    at a time: a second open is Busy until every capability of the first is gone;
+ *  - DeviceMemory: one memory BAR of a function, made through a PciDevice capability, mapped
+ *    uncached. It stops working (Revoked) once the entry it was made through is deleted
+ *    (revoked, removed, its Task ended) — like a Ring binding made through a RingCap.
+ */
+
+#pragma once
+
+#include <span>
+#include <vectra/kernel/Console.h>
+#include <vectra/kernel/Pci.h>
+#include <vectra/kernel/Reticle.h>
+
+namespace vectra {
+
+/* The authority over every enumerated function. */
+class PciBusDevice final : public Device {
+public:
+    explicit PciBusDevice(KernelObject* origin = nullptr)
+        : Device(Kind::PciBus, origin)
+    {
+    }
+};
+
+class DeviceMemory;
+
+class PciDevice final : public KernelObject {
+public:
+    PciDevice(kernel::pci::Function const& function, KernelObject* origin)
+        : KernelObject(CapabilityClass::PciDevice, origin)
+        , m_function(function)
+    {
+    }
+    [[nodiscard]] kernel::pci::Function const& function() const { return m_function; }
+
+private:
+    friend class DeviceMemory;
+
+    void tear_down() override;
+    void capability_deleted(CapabilityEntry const&) override;
+    void capability_moved(CapabilityEntry const& from, CapabilityEntry const& to) override;
+
+    kernel::pci::Function const& m_function;
+    DeviceMemory* m_memories { nullptr }; /* every DeviceMemory made through one of its entries */
+};
+
+class DeviceMemory final : public KernelObject {
+public:
+    DeviceMemory(PciDevice& device, CapabilityEntry const& through, u64 base, u64 size, KernelObject* origin);
+    [[nodiscard]] u64 base() const { return m_base; }
+    [[nodiscard]] u64 size() const { return m_size; }
+    /* Revoked once the PciDevice entry it was made through is gone. */
+    [[nodiscard]] ErrorOr<void> check_live() const;
+
+private:
+    friend class PciDevice;
+
+    void retired() override;
+
+    PciDevice& m_device;
+    CapabilityEntry const* m_through; /* nullptr once that entry was deleted */
+    DeviceMemory* m_next { nullptr };
+    u64 m_base;
+    u64 m_size;
+};
+
+}
+
+namespace vectra::kernel {
+
+/*
+ * The functions enumerated at boot. install() walks `access` over `bridge`; the platform's
+ * ECAM at boot (pci_boot), a software model in host tests. Returns the table.
+ */
+pci::FunctionTable const& pci_install(pci::ConfigAccess&, platform::PciHostBridge const&);
+/* Discover the platform's host bridge, map it, enumerate and map every BAR; false without PCI. */
+bool pci_boot();
+[[nodiscard]] bool pci_present();
+
+[[nodiscard]] ErrorOr<PciDeviceCap> pci_open(CapabilitySpace&, DeviceCap const& bus, ReticleCap const& memory,
+    PciMatch const&, usize index);
+[[nodiscard]] ErrorOr<PciFunctionInfo> pci_describe(CapabilitySpace&, PciDeviceCap const&);
+[[nodiscard]] ErrorOr<u32> pci_config_read(CapabilitySpace&, PciDeviceCap const&, u64 offset, u64 width);
+[[nodiscard]] ErrorOr<void> pci_config_write(CapabilitySpace&, PciDeviceCap const&, u64 offset, u64 width, u64 value);
+[[nodiscard]] ErrorOr<PciBarInfo> pci_bar(CapabilitySpace&, PciDeviceCap const&, u64 index);
+[[nodiscard]] ErrorOr<DeviceMemoryCap> device_memory(CapabilitySpace&, PciDeviceCap const&, ReticleCap const& memory,
+    u64 index);
+/* The BAR's bytes (RightRead; RightWrite for `writable`); Unsupported from a protection domain (not yet mapped there). */
+[[nodiscard]] ErrorOr<std::span<u8>> map_device_memory(CapabilitySpace&, DeviceMemoryCap const&, bool writable);
+/* The device address of a MemCap's memory (RightRead and RightWrite) for the device a PciDeviceCap names (RightWrite). */
+[[nodiscard]] ErrorOr<u64> dma_address(CapabilitySpace&, PciDeviceCap const&, MemCap const&);
+
+}

@@ -1,0 +1,381 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * core/virtio against a software device model: a device that takes chains from the available
+ * ring and puts them on the used ring as a virtio device does (here an entropy device, filling
+ * every writable buffer), honouring event index and the rings' flags — and a hostile one that
+ * writes used entries no honest device would.
+ */
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <map>
+#include <vector>
+#include <vectra/virtio/PciCapabilities.h>
+#include <vectra/virtio/SplitQueue.h>
+
+using namespace vectra;
+using namespace vectra::virtio;
+
+namespace {
+
+/* Guest memory as the device sees it: addresses are offsets into one buffer. */
+struct GuestMemory {
+    alignas(16) u8 bytes[64 * 1024] {};
+    u64 address_of(void const* pointer) const { return static_cast<u64>(static_cast<u8 const*>(pointer) - bytes); }
+};
+
+/* The device side of one split queue, reading and writing the shared memory the driver does. */
+class DeviceModel {
+public:
+    DeviceModel(GuestMemory& memory, u8* queue, SplitQueueLayout const& layout, bool event_index)
+        : m_memory(memory)
+        , m_queue(queue)
+        , m_layout(layout)
+        , m_event_index(event_index)
+    {
+    }
+
+    u16 available_index() const { return word(m_layout.available + 2); }
+    u16 available_flags() const { return word(m_layout.available); }
+    u16 used_event() const { return word(m_layout.available + 4 + 2 * m_layout.size); }
+    void set_avail_event(u16 value) { set_word(m_layout.used + 4 + 8 * m_layout.size, value); }
+    void set_used_flags(u16 value) { set_word(m_layout.used, value); }
+
+    /* Takes up to `count` chains; fills their writable buffers with `fill`; returns whether it would interrupt. */
+    bool serve(usize count, u8 fill = 0xa5)
+    {
+        bool interrupt = false;
+        while (count-- > 0 && m_next_available != available_index()) {
+            u16 head = word(m_layout.available + 4 + 2 * (m_next_available % m_layout.size));
+            ++m_next_available;
+            u32 written = 0;
+            u16 index = head;
+            std::vector<u16> chain;
+            for (usize steps = 0; steps < m_layout.size; ++steps) {
+                Descriptor descriptor;
+                std::memcpy(&descriptor, m_queue + m_layout.descriptors + 16 * index, sizeof(descriptor));
+                chain.push_back(index);
+                if (descriptor.flags & descriptor_device_writes) {
+                    std::memset(m_memory.bytes + descriptor.address, fill, descriptor.length);
+                    written += descriptor.length;
+                } else {
+                    read_bytes += descriptor.length;
+                }
+                if (!(descriptor.flags & descriptor_next))
+                    break;
+                index = descriptor.next;
+            }
+            chains.push_back(chain);
+            interrupt |= put_used(head, written);
+        }
+        return interrupt;
+    }
+
+    /* Writes one used entry as given (a hostile device chooses id and length); returns whether it would interrupt. */
+    bool put_used(u32 id, u32 length)
+    {
+        u16 used_index = word(m_layout.used + 2);
+        UsedElement element { id, length };
+        std::memcpy(m_queue + m_layout.used + 4 + 8 * (used_index % m_layout.size), &element, sizeof(element));
+        u16 next = static_cast<u16>(used_index + 1);
+        set_word(m_layout.used + 2, next);
+        if (m_event_index)
+            return static_cast<u16>(next - used_event() - 1) < static_cast<u16>(next - used_index);
+        return (available_flags() & available_no_interrupt) == 0;
+    }
+    void set_used_index(u16 value) { set_word(m_layout.used + 2, value); }
+
+    usize read_bytes { 0 };
+    std::vector<std::vector<u16>> chains;
+
+private:
+    u16 word(usize offset) const
+    {
+        u16 value;
+        std::memcpy(&value, m_queue + offset, 2);
+        return value;
+    }
+    void set_word(usize offset, u16 value) { std::memcpy(m_queue + offset, &value, 2); }
+
+    GuestMemory& m_memory;
+    u8* m_queue;
+    SplitQueueLayout m_layout;
+    bool m_event_index;
+    u16 m_next_available { 0 };
+};
+
+struct Fixture {
+    GuestMemory memory;
+    u8* queue_memory { memory.bytes }; /* the queue at guest address 0; buffers above 16 KiB */
+    SplitQueue queue;
+    DeviceModel device;
+
+    Fixture(u16 size, bool event_index)
+        : queue(SplitQueue::create({ memory.bytes, 16 * 1024 }, size, event_index).release_value())
+        , device(memory, memory.bytes, queue.layout(), event_index)
+    {
+    }
+    u64 buffer(usize index) const { return 16 * 1024 + 256 * index; }
+};
+
+template<typename T>
+ErrorCode code_of(ErrorOr<T> const& result)
+{
+    return result.is_error() ? result.error().code() : ErrorCode::None;
+}
+
+}
+
+TEST_CASE("the layout follows virtio 1.2 2.7: descriptors, available ring, used ring 4-byte aligned")
+{
+    auto layout = SplitQueueLayout::for_size(8).release_value();
+    CHECK(layout.descriptors == 0);
+    CHECK(layout.available == 128);
+    CHECK(layout.used == 152); /* 128 + 6 + 16 = 150, aligned to 4 */
+    CHECK(layout.total == 152 + 6 + 64);
+    CHECK(SplitQueueLayout::for_size(0).is_error());
+    CHECK(SplitQueueLayout::for_size(12).is_error());
+    CHECK_FALSE(SplitQueueLayout::for_size(32768).is_error());
+    GuestMemory memory;
+    CHECK(code_of(SplitQueue::create({ memory.bytes, 100 }, 8, false)) == ErrorCode::InvalidArgument);
+    CHECK(code_of(SplitQueue::create({ memory.bytes + 8, 4096 }, 8, false)) == ErrorCode::InvalidArgument);
+    CHECK(code_of(SplitQueue::create({ memory.bytes, 64 * 1024 }, 512, false)) == ErrorCode::TooLarge);
+}
+
+TEST_CASE("requests go out as chains and come back with their tokens and written lengths")
+{
+    Fixture fixture(8, false);
+    Segment request[] = { { fixture.buffer(0), 16, false }, { fixture.buffer(1), 32, true }, { fixture.buffer(2), 8, true } };
+    REQUIRE_FALSE(fixture.queue.submit(request, 77).is_error());
+    Segment single[] = { { fixture.buffer(3), 64, true } };
+    REQUIRE_FALSE(fixture.queue.submit(single, 78).is_error());
+    CHECK(fixture.queue.free_descriptors() == 4);
+    CHECK(code_of(fixture.queue.take_used()) == ErrorCode::NotFound);
+    CHECK(fixture.device.serve(8) == false); /* nothing published yet */
+    CHECK(fixture.queue.publish());
+    CHECK(fixture.device.serve(8));
+    REQUIRE(fixture.device.chains.size() == 2);
+    CHECK(fixture.device.chains[0].size() == 3);
+    CHECK(fixture.device.read_bytes == 16);
+    auto first = fixture.queue.take_used().release_value();
+    CHECK(first.token == 77);
+    CHECK(first.written == 40);
+    auto second = fixture.queue.take_used().release_value();
+    CHECK(second.token == 78);
+    CHECK(second.written == 64);
+    CHECK(fixture.memory.bytes[fixture.buffer(3) + 63] == 0xa5);
+    CHECK(fixture.memory.bytes[fixture.buffer(0)] == 0); /* device-readable: untouched */
+    CHECK(fixture.queue.free_descriptors() == 8);
+    CHECK(code_of(fixture.queue.take_used()) == ErrorCode::NotFound);
+}
+
+TEST_CASE("70 000 requests through a 4-entry queue: indices wrap, descriptors are all given back")
+{
+    Fixture fixture(4, true);
+    u64 next_token = 0;
+    u64 expected_token = 0;
+    for (usize round = 0; round < 35'000; ++round) {
+        for (usize each = 0; each < 2; ++each) {
+            Segment segments[] = { { fixture.buffer(each), 4, false }, { fixture.buffer(each + 2), 4, true } };
+            REQUIRE_FALSE(fixture.queue.submit(segments, next_token++).is_error());
+        }
+        (void)fixture.queue.publish();
+        fixture.device.serve(2, static_cast<u8>(round));
+        for (usize each = 0; each < 2; ++each) {
+            auto completion = fixture.queue.take_used();
+            REQUIRE_FALSE(completion.is_error());
+            REQUIRE(completion.value().token == expected_token++);
+        }
+    }
+    CHECK(fixture.queue.free_descriptors() == 4);
+    CHECK(fixture.device.available_index() == static_cast<u16>(70'000));
+}
+
+TEST_CASE("malformed requests are refused and change nothing")
+{
+    Fixture fixture(4, false);
+    Segment writable_then_readable[] = { { fixture.buffer(0), 4, true }, { fixture.buffer(1), 4, false } };
+    CHECK(code_of(fixture.queue.submit(writable_then_readable, 1)) == ErrorCode::InvalidArgument);
+    Segment empty[] = { { fixture.buffer(0), 0, true } };
+    CHECK(code_of(fixture.queue.submit(empty, 1)) == ErrorCode::InvalidArgument);
+    CHECK(code_of(fixture.queue.submit({}, 1)) == ErrorCode::InvalidArgument);
+    Segment five[5] = {};
+    for (auto& segment : five)
+        segment = { fixture.buffer(0), 4, true };
+    CHECK(code_of(fixture.queue.submit(five, 1)) == ErrorCode::Full);
+    Segment huge[] = { { 0, 0xffff'0000, true }, { 0, 0x0002'0000, true } };
+    CHECK(code_of(fixture.queue.submit(huge, 1)) == ErrorCode::TooLarge);
+    CHECK(fixture.queue.free_descriptors() == 4);
+    CHECK_FALSE(fixture.queue.publish()); /* nothing new */
+}
+
+TEST_CASE("notification: ring flags without event index, avail_event and used_event with it")
+{
+    Fixture plain(4, false);
+    Segment one[] = { { plain.buffer(0), 4, true } };
+    REQUIRE_FALSE(plain.queue.submit(one, 1).is_error());
+    plain.device.set_used_flags(used_no_notify);
+    CHECK_FALSE(plain.queue.publish());
+    plain.queue.disable_interrupts();
+    CHECK_FALSE(plain.device.serve(1));
+    plain.queue.enable_interrupts();
+    REQUIRE_FALSE(plain.queue.take_used().is_error());
+
+    Fixture indexed(8, true);
+    Segment two[] = { { indexed.buffer(0), 4, true } };
+    /* The device wants a notification once the available index passes 2: the third request. */
+    indexed.device.set_avail_event(2);
+    REQUIRE_FALSE(indexed.queue.submit(two, 1).is_error());
+    CHECK_FALSE(indexed.queue.publish());
+    REQUIRE_FALSE(indexed.queue.submit(two, 2).is_error());
+    CHECK_FALSE(indexed.queue.publish());
+    REQUIRE_FALSE(indexed.queue.submit(two, 3).is_error());
+    CHECK(indexed.queue.publish());
+    /* The driver takes what is there and asks (used_event) to be interrupted at the next one. */
+    CHECK(indexed.device.serve(1)); /* used_event 0: the first used entry interrupts */
+    REQUIRE_FALSE(indexed.queue.take_used().is_error());
+    CHECK(indexed.device.used_event() == 1);
+    CHECK(indexed.device.serve(1));
+}
+
+TEST_CASE("a hostile device's used entries are refused: unknown heads, double use, overlong writes, runaway index")
+{
+    /* Two requests in flight: heads 0 (descriptors 0, 1) and 2 (descriptors 2, 3). */
+    auto hostile = [](auto&& act) {
+        Fixture fixture(4, false);
+        Segment segments[] = { { fixture.buffer(0), 4, false }, { fixture.buffer(1), 8, true } };
+        REQUIRE_FALSE(fixture.queue.submit(segments, 5).is_error());
+        REQUIRE_FALSE(fixture.queue.submit(segments, 6).is_error());
+        (void)fixture.queue.publish();
+        return act(fixture);
+    };
+    CHECK(hostile([](Fixture& fixture) {
+        fixture.device.put_used(9, 0); /* past the queue */
+        return code_of(fixture.queue.take_used());
+    }) == ErrorCode::MalformedMessage);
+    CHECK(hostile([](Fixture& fixture) {
+        fixture.device.put_used(1, 0); /* the second descriptor of a chain, not its head */
+        auto code = code_of(fixture.queue.take_used());
+        CHECK(fixture.queue.free_descriptors() == 0);
+        return code;
+    }) == ErrorCode::MalformedMessage);
+    CHECK(hostile([](Fixture& fixture) {
+        fixture.device.set_used_index(200); /* far ahead of the two chains made available */
+        return code_of(fixture.queue.take_used());
+    }) == ErrorCode::MalformedMessage);
+    CHECK(hostile([](Fixture& fixture) {
+        fixture.device.put_used(0, 9); /* more than the 8 writable bytes */
+        return code_of(fixture.queue.take_used());
+    }) == ErrorCode::MalformedMessage);
+    CHECK(hostile([](Fixture& fixture) {
+        fixture.device.put_used(0, 8); /* honest */
+        auto completion = fixture.queue.take_used();
+        REQUIRE_FALSE(completion.is_error());
+        CHECK(completion.value().token == 5);
+        fixture.device.put_used(0, 8); /* the same head again: no longer in flight */
+        return code_of(fixture.queue.take_used());
+    }) == ErrorCode::MalformedMessage);
+    /* Scribbles on the descriptor table do not steer the driver: its free list is its own. */
+    Fixture fixture(4, false);
+    std::memset(fixture.memory.bytes, 0xff, fixture.queue.layout().available);
+    Segment again[] = { { fixture.buffer(0), 4, true } };
+    for (u64 token = 0; token < 4; ++token)
+        REQUIRE_FALSE(fixture.queue.submit(again, token).is_error());
+    CHECK(code_of(fixture.queue.submit(again, 9)) == ErrorCode::Full);
+    (void)fixture.queue.publish();
+    fixture.device.put_used(3, 4);
+    auto last = fixture.queue.take_used();
+    REQUIRE_FALSE(last.is_error());
+    CHECK(last.value().token == 3);
+}
+
+namespace {
+
+/* A virtio-rng-pci function's configuration space as QEMU lays it out (capabilities from 0x40). */
+class ModelConfig final : public ConfigRead {
+public:
+    ModelConfig()
+    {
+        put(0x06, 2, 0x10);
+        put(0x34, 1, 0x40);
+        capability(0x40, 0x50, 16, 1, 4, 0x0000, 0x1000);             /* common */
+        capability(0x50, 0x60, 16, 3, 4, 0x1000, 0x1000);             /* ISR */
+        capability(0x60, 0x74, 16, 4, 4, 0x2000, 0x1000);             /* device */
+        capability(0x74, 0x88, 20, 2, 4, 0x3000, 0x1000);             /* notify */
+        put(0x84, 4, 4);                                              /* notify_off_multiplier */
+        capability(0x88, 0x00, 20, 5, 0, 0, 0);                       /* PCI config access: skipped */
+    }
+    void capability(u16 at, u16 next, u8 length, u8 type, u8 bar, u32 offset, u32 size)
+    {
+        put(at, 4, u32(0x09) | (u32(next) << 8) | (u32(length) << 16) | (u32(type) << 24));
+        put(static_cast<u16>(at + 4), 1, bar);
+        put(static_cast<u16>(at + 8), 4, offset);
+        put(static_cast<u16>(at + 12), 4, size);
+    }
+    void put(u16 offset, u8 width, u32 value) { std::memcpy(&bytes[offset], &value, width); }
+    ErrorOr<u32> read(u16 offset, u8 width) const override
+    {
+        if (offset + width > 256)
+            return Error(ErrorCode::InvalidArgument, "past the header");
+        u32 value = 0;
+        std::memcpy(&value, &bytes[offset], width);
+        return value;
+    }
+    u8 bytes[256] {};
+};
+
+}
+
+TEST_CASE("the modern PCI transport's regions are read from the capability list")
+{
+    ModelConfig config;
+    auto layout = read_pci_layout(config);
+    REQUIRE_FALSE(layout.is_error());
+    CHECK(layout.value().common.bar == 4);
+    CHECK(layout.value().common.offset == 0);
+    CHECK(layout.value().isr.offset == 0x1000);
+    CHECK(layout.value().device.present);
+    CHECK(layout.value().notify.offset == 0x3000);
+    CHECK(layout.value().notify_offset_multiplier == 4);
+}
+
+TEST_CASE("malformed virtio capability lists are refused: loops, short or misplaced capabilities, BARs past 5")
+{
+    auto code = [](ModelConfig const& config) { return code_of(read_pci_layout(config)); };
+    {
+        ModelConfig config;
+        config.capability(0x88, 0x40, 20, 5, 0, 0, 0); /* back to the start: a loop */
+        CHECK(code(config) == ErrorCode::MalformedMessage);
+    }
+    {
+        ModelConfig config;
+        config.capability(0x74, 0x88, 16, 2, 4, 0x3000, 0x1000); /* notify without its multiplier */
+        CHECK(code(config) == ErrorCode::MalformedMessage);
+    }
+    {
+        ModelConfig config;
+        config.capability(0x40, 0x50, 16, 1, 7, 0, 0x1000);
+        CHECK(code(config) == ErrorCode::MalformedMessage);
+    }
+    {
+        ModelConfig config;
+        config.capability(0x40, 0x50, 16, 1, 4, 0xffff'f000, 0x2000);
+        CHECK(code(config) == ErrorCode::MalformedMessage);
+    }
+    {
+        ModelConfig config;
+        config.put(0x34, 1, 0x20); /* into the header */
+        CHECK(code(config) == ErrorCode::MalformedMessage);
+    }
+    {
+        ModelConfig config;
+        config.capability(0x40, 0x50, 16, 6, 4, 0, 0x1000); /* no common configuration */
+        CHECK(code(config) == ErrorCode::NotFound);
+    }
+    {
+        ModelConfig config;
+        config.put(0x06, 2, 0); /* no capability list */
+        CHECK(code(config) == ErrorCode::NotFound);
+    }
+}

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: Apache-2.0
+vectra_host_test(core.virtio SOURCES core/TestVirtio.cpp COMPONENTS ${kernel_components} virtio)
+vectra_fuzz_target(virtio SOURCES fuzz/FuzzVirtio.cpp COMPONENTS ${kernel_components} virtio)

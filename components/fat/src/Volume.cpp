@@ -239,11 +239,19 @@ ErrorOr<void> Volume::free_chain(u32 first)
     return Error(FatError::Corrupt, "chain to free loops");
 }
 
+/*
+ * A cluster becoming a directory's is zeroed on the disk at once, before the FAT entry that
+ * links it can be written back: a cut never leaves a directory reaching stale bytes.
+ */
 ErrorOr<void> Volume::zero_cluster(u32 cluster)
 {
+    static constexpr u8 zero_sector[4096] {};
     u64 first = m_geometry.cluster_sector(cluster);
-    for (u32 index = 0; index < m_geometry.sectors_per_cluster; ++index)
-        TRY(m_cache.overwrite(first + index));
+    std::span<u8 const> zeros(zero_sector, m_geometry.bytes_per_sector);
+    for (u32 index = 0; index < m_geometry.sectors_per_cluster; ++index) {
+        TRY(m_device->write_sectors(first + index, zeros));
+        m_cache.note_written(first + index, zeros);
+    }
     return {};
 }
 

@@ -68,9 +68,10 @@ ErrorOr<Geometry> parse_boot_sector(std::span<u8 const> sector, u32 device_secto
         return Error(FatError::NotFat32, "media byte is not F0 or F8-FF");
     if (version != 0)
         return Error(FatError::NotFat32, "FAT32 version is not 0.0");
-    if (total_sectors_16 != 0)
-        return Error(FatError::NotFat32, "16-bit total sector count set on FAT32");
-    geometry.total_sectors = total_sectors_32;
+    /* mkfs.fat fills the 16-bit count on small volumes; then the 32-bit one must be 0 or agree. */
+    if (total_sectors_16 != 0 && total_sectors_32 != 0 && total_sectors_16 != total_sectors_32)
+        return Error(FatError::NotFat32, "16- and 32-bit total sector counts disagree");
+    geometry.total_sectors = total_sectors_16 != 0 ? total_sectors_16 : total_sectors_32;
     if (geometry.total_sectors > device_sector_count)
         return Error(FatError::DeviceMismatch, "volume is larger than its device");
     if (geometry.fsinfo_sector == 0 || geometry.fsinfo_sector >= geometry.reserved_sectors)

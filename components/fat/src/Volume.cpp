@@ -717,6 +717,31 @@ ErrorOr<u32> Volume::cluster_at(File& file, u32 first_cluster, u32 index, bool a
     return current;
 }
 
+/*
+ * How many bytes from `within` the cluster at `index` can be moved in one device request: the
+ * cluster's rest, extended over the clusters that follow it on the disk (a fresh volume
+ * allocates them in order), at most `remaining`.
+ */
+ErrorOr<u64> Volume::contiguous_run(File& file, u32 first_cluster, u32 index, u32 cluster, u32 within, u64 remaining,
+    bool allocate)
+{
+    u32 cluster_bytes = m_geometry.cluster_bytes();
+    u64 run = cluster_bytes - within;
+    u32 last = cluster;
+    while (run < remaining) {
+        /* A failure here (a full volume) only ends the run: the caller's next step meets it itself. */
+        auto next = cluster_at(file, first_cluster, ++index, allocate);
+        if (next.is_error() || next.value() != last + 1) {
+            file.position_index = index - 1;
+            file.position_cluster = last;
+            break;
+        }
+        last = next.value();
+        run += cluster_bytes;
+    }
+    return run < remaining ? run : remaining;
+}
+
 ErrorOr<void> Volume::data_io(u32 cluster, u32 offset, std::span<u8> read_into, std::span<u8 const> write_from)
 {
     bool writing = !write_from.empty();
@@ -766,8 +791,9 @@ ErrorOr<usize> Volume::read(File& file, u64 offset, std::span<u8> into)
     while (done < length) {
         u64 position = offset + done;
         u32 within = u32(position % cluster_bytes);
-        u32 cluster = TRY(cluster_at(file, entry.first_cluster, u32(position / cluster_bytes), false));
-        u64 chunk = cluster_bytes - within < length - done ? cluster_bytes - within : length - done;
+        u32 index = u32(position / cluster_bytes);
+        u32 cluster = TRY(cluster_at(file, entry.first_cluster, index, false));
+        u64 chunk = TRY(contiguous_run(file, entry.first_cluster, index, cluster, within, length - done, false));
         TRY(data_io(cluster, within, into.subspan(done, chunk), {}));
         done += chunk;
     }
@@ -790,8 +816,9 @@ ErrorOr<void> Volume::write_range(File& file, ShortEntry& entry, u64 offset, std
     while (done < from.size()) {
         u64 position = offset + done;
         u32 within = u32(position % cluster_bytes);
-        u32 cluster = TRY(cluster_at(file, entry.first_cluster, u32(position / cluster_bytes), true));
-        u64 chunk = cluster_bytes - within < from.size() - done ? cluster_bytes - within : from.size() - done;
+        u32 index = u32(position / cluster_bytes);
+        u32 cluster = TRY(cluster_at(file, entry.first_cluster, index, true));
+        u64 chunk = TRY(contiguous_run(file, entry.first_cluster, index, cluster, within, from.size() - done, true));
         TRY(data_io(cluster, within, {}, from.subspan(done, chunk)));
         done += chunk;
         /* The size follows the bytes written, so a write stopped by a full volume leaves a consistent file. */

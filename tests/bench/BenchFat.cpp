@@ -31,7 +31,8 @@ std::string const& image_path()
         if (descriptor < 0 || ftruncate(descriptor, off_t(96 * MiB)) != 0)
             abort();
         close(descriptor);
-        std::string command = std::string("PATH=\"$PATH:/usr/sbin:/sbin\" mkfs.fat -F 32 -s 8 -n BENCH ") + name + " >/dev/null";
+        std::string command
+            = std::string("PATH=\"$PATH:/usr/sbin:/sbin\" mkfs.fat -F 32 -s 8 -n BENCH ") + name + " >/dev/null";
         if (system(command.c_str()) != 0) {
             fprintf(stderr, "bench_fat: mkfs.fat failed (Debian package dosfstools)\n");
             abort();
@@ -206,4 +207,7 @@ BENCHMARK(write_baseline)->Name("BM_fat_write_64mib/baseline_pwrite")->Unit(benc
 BENCHMARK(read_ours)->Name("BM_fat_read_64mib/ours")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(read_baseline)->Name("BM_fat_read_64mib/baseline_pread")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(small_files_ours)->Name("BM_fat_small_files/ours")->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(small_files_baseline)->Name("BM_fat_small_files/baseline_host_fs")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(small_files_baseline)
+    ->Name("BM_fat_small_files/baseline_host_fs")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();

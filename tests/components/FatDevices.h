@@ -4,12 +4,12 @@
 
 #pragma once
 
-#include <fcntl.h>
 #include <algorithm>
 #include <array>
+#include <fcntl.h>
 #include <string>
-#include <unordered_map>
 #include <unistd.h>
+#include <unordered_map>
 #include <vector>
 #include <vectra/fat/Volume.h>
 

@@ -57,7 +57,8 @@ inline void require_fat_tools()
 {
     for (char const* tool : { "mkfs.fat", "fsck.fat", "mcopy", "mmd", "mdir", "mdel" }) {
         auto found = run_command(std::string("command -v ") + tool);
-        INFO("the FAT32 tests need " << tool << " (Debian packages dosfstools and mtools; ./vectra setup installs them)");
+        INFO("the FAT32 tests need " << tool
+                                     << " (Debian packages dosfstools and mtools; ./vectra setup installs them)");
         REQUIRE(found.status == 0);
     }
 }

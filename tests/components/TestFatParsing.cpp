@@ -39,7 +39,8 @@ void set_fat(std::vector<u8>& bytes, u32 cluster, u32 value)
 {
     auto geometry = geometry_of(bytes);
     for (u32 copy = 0; copy < geometry.fat_count; ++copy)
-        fat::write_u32(&bytes[(geometry.reserved_sectors + copy * geometry.sectors_per_fat) * 512 + cluster * 4], value);
+        fat::write_u32(
+            &bytes[(geometry.reserved_sectors + copy * geometry.sectors_per_fat) * 512 + cluster * 4], value);
 }
 
 struct MemoryVolume {
@@ -172,18 +173,9 @@ TEST_CASE("Long-name sequences with a bad checksum or out of order fall back to 
     usize short_entry = entry_offset(bytes, "ALONGF~1TXT");
     REQUIRE(bytes[short_entry - 32 + 11] == 0x0F);
 
-    SECTION("bad checksum")
-    {
-        bytes[short_entry - 32 + 13] ^= 0x5A;
-    }
-    SECTION("sequence number out of order")
-    {
-        bytes[short_entry - 32] = 0x03;
-    }
-    SECTION("long entry with a cluster number")
-    {
-        bytes[short_entry - 32 + 26] = 1;
-    }
+    SECTION("bad checksum") { bytes[short_entry - 32 + 13] ^= 0x5A; }
+    SECTION("sequence number out of order") { bytes[short_entry - 32] = 0x03; }
+    SECTION("long entry with a cluster number") { bytes[short_entry - 32 + 26] = 1; }
     MemoryVolume memory(bytes);
     auto volume = memory.mount().release_value();
     std::vector<fat::DirectoryEntry> page(8);

@@ -117,7 +117,9 @@ void run_workload(fat::Volume& volume, CuttingBlockDevice& device, u32 seed, Mod
             model.files[name].content.resize(size, '\0');
             model.files[name].changed = true;
         } else if (action == 6) {
-            auto name = random() % 2 ? pick_existing() : std::string(random() % 2 ? "d/" : "") + "filler with a long name " + std::to_string(random() % 24);
+            auto name = random() % 2
+                ? pick_existing()
+                : std::string(random() % 2 ? "d/" : "") + "filler with a long name " + std::to_string(random() % 24);
             if (!model.files.count(name))
                 continue;
             std::string target = name_pool[random() % std::size(name_pool)];
@@ -159,7 +161,8 @@ std::string read_or_empty(fat::Volume& volume, std::string const& name, bool& fo
 
 }
 
-TEST_CASE("After a power cut at any write the volume mounts and every synced, unchanged file reads back its synced bytes")
+TEST_CASE(
+    "After a power cut at any write the volume mounts and every synced, unchanged file reads back its synced bytes")
 {
     FatImage image(34);
     auto const base = image.bytes();

@@ -4,8 +4,8 @@
 
 #include "FatTestSupport.h"
 #include <algorithm>
-#include <optional>
 #include <catch2/catch.hpp>
+#include <optional>
 
 using namespace vectra;
 using namespace vectra::test;
@@ -67,7 +67,8 @@ TEST_CASE("Files and directories the library writes read back through mcopy byte
         require_ok(volume.create_directory(fat_path({ "Documents" })));
         require_ok(volume.create_directory(fat_path({ "Documents", "A rather long directory name" })));
         require_ok(volume.create_directory(fat_path({ "Documents", "A rather long directory name", "deeper" })));
-        write_file(volume, fat_path({ "Documents", "A rather long directory name", "deeper", "Large file.bin" }), large);
+        write_file(
+            volume, fat_path({ "Documents", "A rather long directory name", "deeper", "Large file.bin" }), large);
         write_file(volume, fat_path({ "readme.txt" }), small);
         write_file(volume, fat_path({ "MixedCase.Txt" }), "mixed");
         write_file(volume, fat_path({ "Grüße — ünïcödé.txt" }), "unicode");

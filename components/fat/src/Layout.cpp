@@ -11,18 +11,30 @@ namespace vectra::fat {
 char const* fat_error_name(u16 code)
 {
     switch (static_cast<FatError>(code)) {
-    case FatError::NotFat32: return "not-fat32";
-    case FatError::Corrupt: return "corrupt";
-    case FatError::NoSpace: return "no-space";
-    case FatError::NotFound: return "not-found";
-    case FatError::Exists: return "exists";
-    case FatError::NotDirectory: return "not-directory";
-    case FatError::IsDirectory: return "is-directory";
-    case FatError::NotEmpty: return "not-empty";
-    case FatError::InvalidName: return "invalid-name";
-    case FatError::Stale: return "stale";
-    case FatError::TooLarge: return "too-large";
-    case FatError::DeviceMismatch: return "device-mismatch";
+    case FatError::NotFat32:
+        return "not-fat32";
+    case FatError::Corrupt:
+        return "corrupt";
+    case FatError::NoSpace:
+        return "no-space";
+    case FatError::NotFound:
+        return "not-found";
+    case FatError::Exists:
+        return "exists";
+    case FatError::NotDirectory:
+        return "not-directory";
+    case FatError::IsDirectory:
+        return "is-directory";
+    case FatError::NotEmpty:
+        return "not-empty";
+    case FatError::InvalidName:
+        return "invalid-name";
+    case FatError::Stale:
+        return "stale";
+    case FatError::TooLarge:
+        return "too-large";
+    case FatError::DeviceMismatch:
+        return "device-mismatch";
     }
     return nullptr;
 }

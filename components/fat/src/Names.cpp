@@ -182,7 +182,8 @@ BasisName basis_name(std::string_view text)
     bool mixed = base_cases == 3 || extension_cases == 3;
     basis.needs_long_name = basis.lossy || mixed;
     if (!basis.needs_long_name)
-        basis.case_flags = u8((base_cases == 1 ? case_lower_base : 0) | (extension_cases == 1 ? case_lower_extension : 0));
+        basis.case_flags
+            = u8((base_cases == 1 ? case_lower_base : 0) | (extension_cases == 1 ? case_lower_extension : 0));
     return basis;
 }
 

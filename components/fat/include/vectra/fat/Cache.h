@@ -50,7 +50,10 @@ private:
     [[nodiscard]] ErrorOr<void> write_back(usize slot);
     [[nodiscard]] usize choose_victim() const;
     [[nodiscard]] u8* bytes_of(usize slot) const { return m_bytes.data() + slot * m_sector_size; }
-    [[nodiscard]] bool is_fat_sector(u64 sector) const { return sector >= m_fat_first && sector < m_fat_first + m_fat_count; }
+    [[nodiscard]] bool is_fat_sector(u64 sector) const
+    {
+        return sector >= m_fat_first && sector < m_fat_first + m_fat_count;
+    }
 
     BlockDevice* m_device;
     std::span<CacheSlot> m_slots;

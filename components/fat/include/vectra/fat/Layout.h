@@ -35,13 +35,16 @@ struct Geometry {
         return first_data_sector + u64(cluster - 2) * sectors_per_cluster;
     }
     [[nodiscard]] bool is_data_cluster(u32 cluster) const { return cluster >= 2 && cluster < cluster_count + 2; }
-    [[nodiscard]] u64 fat_sector_of(u32 cluster) const { return reserved_sectors + (u64(cluster) * 4) / bytes_per_sector; }
+    [[nodiscard]] u64 fat_sector_of(u32 cluster) const
+    {
+        return reserved_sectors + (u64(cluster) * 4) / bytes_per_sector;
+    }
     [[nodiscard]] u32 fat_offset_of(u32 cluster) const { return (cluster * 4) % bytes_per_sector; }
 };
 
 /* Checks the boot sector against FAT32's rules and the device it is on. */
-[[nodiscard]] ErrorOr<Geometry> parse_boot_sector(std::span<u8 const> sector, u32 device_sector_size,
-    u64 device_sector_count);
+[[nodiscard]] ErrorOr<Geometry> parse_boot_sector(
+    std::span<u8 const> sector, u32 device_sector_size, u64 device_sector_count);
 
 struct FsInfo {
     u32 free_count;

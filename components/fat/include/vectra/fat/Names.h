@@ -22,7 +22,10 @@ struct LongName {
     u16 units[maximum_long_name_units] {};
     u16 length { 0 };
 
-    [[nodiscard]] u32 entry_count() const { return (length + long_name_units_per_entry - 1) / long_name_units_per_entry; }
+    [[nodiscard]] u32 entry_count() const
+    {
+        return (length + long_name_units_per_entry - 1) / long_name_units_per_entry;
+    }
 };
 
 /*

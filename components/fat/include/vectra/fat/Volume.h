@@ -154,9 +154,10 @@ private:
     [[nodiscard]] ErrorOr<Located> parent_for_new(Path const&, std::string_view& name);
     [[nodiscard]] ErrorOr<ShortEntry> live_entry(File&);
     [[nodiscard]] ErrorOr<u32> cluster_at(File&, u32 first_cluster, u32 index, bool allocate);
-    [[nodiscard]] ErrorOr<u64> contiguous_run(File&, u32 first_cluster, u32 index, u32 cluster, u32 within, u64 remaining,
-        bool allocate);
-    [[nodiscard]] ErrorOr<void> data_io(u32 cluster, u32 offset, std::span<u8> read_into, std::span<u8 const> write_from);
+    [[nodiscard]] ErrorOr<u64> contiguous_run(
+        File&, u32 first_cluster, u32 index, u32 cluster, u32 within, u64 remaining, bool allocate);
+    [[nodiscard]] ErrorOr<void> data_io(
+        u32 cluster, u32 offset, std::span<u8> read_into, std::span<u8 const> write_from);
     void stamp(ShortEntry&, bool created) const;
 
     BlockDevice* m_device;

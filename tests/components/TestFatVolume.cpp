@@ -259,3 +259,42 @@ TEST_CASE("Free space runs out with NoSpace and the volume stays clean")
     require_ok(volume.sync());
     require_clean(image);
 }
+
+TEST_CASE("Refusals at the edges: a cache too small, a device of another sector size, offsets past 4 GiB, moves into "
+          "oneself by another case")
+{
+    FatImage image(40);
+    FileBlockDevice device(image.path());
+    FatCacheMemory<3> tiny;
+    CHECK(fat::Volume::mount(device, tiny.memory()).error().is(ErrorCode::InvalidArgument));
+    FatCacheMemory<8> short_of_bytes;
+    CHECK(fat::Volume::mount(device, { short_of_bytes.slots, std::span<u8>(short_of_bytes.bytes, 1024) })
+              .error()
+              .is(ErrorCode::InvalidArgument));
+    FileBlockDevice large_sectors(image.path(), 4096);
+    FatCacheMemory<8, 4096> large_cache;
+    CHECK(fat::Volume::mount(large_sectors, large_cache.memory()).error().is(FatError::DeviceMismatch));
+
+    Mounted mounted(image);
+    auto& volume = *mounted;
+    auto file = volume.create_file(fat_path({ "edge" })).release_value();
+    CHECK(volume.write(file, 0xFFFFFFFFull, bytes_of("x")).error().is(FatError::TooLarge));
+    CHECK(volume.truncate(file, 0x100000000ull).error().is(FatError::TooLarge));
+    u8 buffer[16];
+    CHECK(volume.read(file, 1 * GiB, buffer).value() == 0);
+    require_ok(volume.create_directory(fat_path({ "Outer" })));
+    require_ok(volume.create_directory(fat_path({ "Outer", "inner" })));
+    CHECK(volume.rename(fat_path({ "outer" }), fat_path({ "OUTER", "inner", "x" }))
+              .error()
+              .is(ErrorCode::InvalidArgument));
+    CHECK(volume.rename(Path::root(), fat_path({ "x" })).error().is(ErrorCode::InvalidArgument));
+    CHECK(volume.remove(Path::root()).error().is(ErrorCode::InvalidArgument));
+    std::vector<fat::DirectoryEntry> page(4);
+    auto past_end = volume.list(Path::root(), 60000, page);
+    require_ok(past_end);
+    CHECK(past_end.value().count == 0);
+    CHECK(!past_end.value().more);
+    CHECK(volume.list(fat_path({ "edge" }), 0, page).error().is(FatError::NotDirectory));
+    require_ok(volume.sync());
+    require_clean(image);
+}

@@ -298,3 +298,21 @@ TEST_CASE("Refusals at the edges: a cache too small, a device of another sector 
     require_ok(volume.sync());
     require_clean(image);
 }
+
+TEST_CASE("Past ~4, short-name tails come from a hash of the name and stay unique; mtools reads every file")
+{
+    FatImage image(40);
+    {
+        Mounted mounted(image);
+        auto& volume = *mounted;
+        for (u32 index = 0; index < 12; ++index)
+            write_file(
+                volume, fat_path({ "Quarterly report " + std::to_string(index) + ".txt" }), std::to_string(index));
+        require_ok(volume.sync());
+    }
+    require_clean(image);
+    auto listing = image.mdir("/");
+    CHECK(listing.find("QUARTE~4 TXT") != std::string::npos);
+    for (u32 index = 0; index < 12; ++index)
+        CHECK(image.mtools_read("/Quarterly report " + std::to_string(index) + ".txt") == std::to_string(index));
+}

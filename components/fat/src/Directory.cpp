@@ -92,10 +92,10 @@ ErrorOr<void> Volume::for_each_entry(u32 directory_cluster, u32 first_index, Vis
         located.run_length = 0;
     };
     while (TRY(walk.next(address, raw))) {
-        if (walk.index() < first_index)
-            continue;
         if (raw[0] == entry_end)
             break;
+        if (walk.index() < first_index)
+            continue;
         if (raw[0] == entry_free) {
             broken();
             continue;
@@ -266,13 +266,21 @@ ErrorOr<Volume::Located> Volume::add_entry(u32 directory_cluster, std::string_vi
     if (basis.lossy || TRY(short_name_taken(directory_cluster, basis.name))) {
         needs_long_name = true;
         entry.case_flags = 0;
+        /*
+         * ~1 to ~4 first (what people expect to see), then tails from a hash of the name, as
+         * Windows does: each try scans the directory, so the tries are bounded (36).
+         */
+        u32 hash = 2166136261u;
+        for (char character : name)
+            hash = (hash ^ u8(character)) * 16777619u;
         bool found = false;
-        for (u32 number = 1; number <= 999999 && !found; ++number) {
+        for (u32 attempt = 0; attempt < 36 && !found; ++attempt) {
+            u32 number = attempt < 4 ? attempt + 1 : 5 + (hash + attempt * 2654435761u) % 999995;
             entry.name = with_tail(basis.name, number);
             found = !TRY(short_name_taken(directory_cluster, entry.name));
         }
         if (!found)
-            return Error(FatError::Exists, "every short name ~1 to ~999999 is taken");
+            return Error(FatError::Exists, "no free short name after 36 tries");
     }
     Located located;
     located.entry = entry;

@@ -241,3 +241,59 @@ TEST_CASE("The power-cut workload run to the end without a cut leaves a volume f
         CHECK(complaints.empty());
     }
 }
+
+TEST_CASE("After a power cut, fsck.fat -a repairs the volume and the synced, unchanged files still read back")
+{
+    FatImage image(34);
+    auto const base = image.bytes();
+    u32 repaired_volumes = 0;
+    for (u32 trial = 0; trial < 6; ++trial) {
+        u32 seed = 2000 + trial;
+        u64 total_writes = 0;
+        {
+            CuttingBlockDevice dry(base);
+            FatCacheMemory<8> cache;
+            auto volume = fat::Volume::mount(dry, cache.memory()).release_value();
+            Model model;
+            run_workload(volume, dry, seed, model);
+            total_writes = dry.writes();
+        }
+        std::mt19937 random(trial);
+        CuttingBlockDevice device(base);
+        device.cut_after(total_writes / 2 + random() % (total_writes / 2), u32(random() % 4));
+        Model model;
+        {
+            FatCacheMemory<8> cache;
+            auto volume = fat::Volume::mount(device, cache.memory()).release_value();
+            run_workload(volume, device, seed, model);
+        }
+        device.restore_power();
+        std::vector<u8> bytes(base.size());
+        require_ok(device.read_sectors(0, bytes));
+        image.store(bytes);
+        auto repaired = run_command("fsck.fat -a " + shell_quote(image.path()));
+        INFO("trial " << trial << ": fsck.fat -a exited " << repaired.status << ":\n" << repaired.output);
+        REQUIRE(repaired.status <= 1);
+        repaired_volumes += repaired.output.find("Filesystem was changed") != std::string::npos ? 1 : 0;
+        auto complaints = image.fsck_complaints();
+        INFO("fsck.fat -n after the repair says:\n" << complaints);
+        CHECK(complaints.empty());
+        FileBlockDevice repaired_device(image.path());
+        FatCacheMemory<16> cache;
+        auto volume = fat::Volume::mount(repaired_device, cache.memory()).release_value();
+        for (auto const& [name, file] : model.files) {
+            if (file.changed || file.origin.empty())
+                continue;
+            bool survived = false;
+            for (auto const& candidate : file.names) {
+                bool found = false;
+                auto read = read_or_empty(volume, candidate, found);
+                survived = survived || (found && read == model.synced.at(file.origin));
+            }
+            INFO("trial " << trial << ": synced file " << file.origin);
+            CHECK(survived);
+        }
+    }
+    WARN("fsck.fat -a changed " << repaired_volumes << " of 6 cut volumes");
+    CHECK(repaired_volumes > 0);
+}

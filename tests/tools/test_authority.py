@@ -169,3 +169,18 @@ class TheCommand(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class AGroupSupervisor(unittest.TestCase):
+    """Above initd, a group supervisor holds its children's Tasks and Reticles; initd holds the group's."""
+
+    def test_the_group_holds_its_children_and_initd_the_group(self):
+        text = authority.text(authority.load_graph(ROOT, "supervision-tree"))
+        initd, deep = section(text, "initd"), section(text, "deep")
+        self.assertTrue(any("Task flaky, spawned by deep" in line for line in deep))
+        self.assertTrue(any("flaky's Reticle (256 KiB), carved from deep's Reticle" in line for line in deep))
+        self.assertFalse(any("flaky" in line for line in initd))
+        self.assertTrue(any("Task deep, spawned by initd" in line for line in initd))
+        self.assertIn("deep's signal bit 0 (ready)", holding_line(section(text, "flaky"), "ready"))
+        self.assertIn("grant, receive, revoke", holding_line(deep, "requests-0"))
+        self.assertIn("or a group supervisor keeps", text)

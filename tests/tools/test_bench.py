@@ -430,6 +430,11 @@ class Commands(unittest.TestCase):
                            "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG"):
             self.assertIn(definition, definitions)
 
+    def test_set_reaches_the_configuration(self):
+        request = bench.bench_request(2, ("CONFIG_DEBUG_SNAPSHOT=n",))
+        self.assertEqual(request.assignments, ("CONFIG_DEBUG_SNAPSHOT=n",))
+        self.assertIn("-DVECTRA_SET=CONFIG_DEBUG_SNAPSHOT=n", bench.build.configure_command(request))
+
     def test_each_binary_runs_repeated_with_json_output(self):
         command = bench.binary_command(Path("bench_primitives"), [record()], Path("out.json"), 5, None)
         self.assertIn("--benchmark_repetitions=5", command)

@@ -91,7 +91,7 @@ class Sessions(unittest.TestCase):
         self.assertRegex(output, r"\n\d+\s+TRY\(check_footprint\(bundle, footprints::vfsd\)\);", "source not found")
         self.assertRegex(output, r"\n\* +vfsd +Runnable +Person ")
         self.assertRegex(output, r"\n +initd +Waiting +Person ")
-        self.assertRegex(output, r"Supervisor::run .* at \./services/initd/src/Main\.cpp:\d+")
+        self.assertRegex(output, r"Supervisor::run .* at \./services/initd/src/Supervisor\.cpp:\d+")
         elf = (self.tree / "build" / f"minimal-{platform}" / "vectra.elf").read_bytes()
         # Only assembly files keep their absolute name: clang 14's assembler takes it from the
         # preprocessor's line markers, which no prefix map reaches.

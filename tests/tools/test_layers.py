@@ -72,9 +72,9 @@ class LayersTest(unittest.TestCase):
                                "primitives/kernel is in layer 9 (kernel), above primitives/ring")
 
     def test_the_platform_interface_is_not_visible_to_services(self):
-        edit(self.tree, "services/initd/src/Main.cpp", "#include <vectra/Try.h>",
+        edit(self.tree, "services/initd/src/Supervisor.cpp", "#include <vectra/Try.h>",
              "#include <vectra/Try.h>\n#include <vectra/platform/Platform.h>")
-        self.assert_fails_with("layers: services/initd/src/Main.cpp:",
+        self.assert_fails_with("layers: services/initd/src/Supervisor.cpp:",
                                "primitives/platform is in layer 4 (platform-interface), visible only to")
 
     def test_a_sideways_link_between_services_fails_unless_allowed(self):

@@ -7,6 +7,7 @@ import importlib.util
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,13 @@ SPEC.loader.exec_module(compiler)
 
 with open(os.path.join(ROOT, "images", "minimal", "manifest.json"), encoding="utf-8") as handle:
     MINIMAL = json.load(handle)
+with open(os.path.join(ROOT, "images", "many-tasks", "manifest.json"), encoding="utf-8") as handle:
+    MANY = json.load(handle)
+with open(os.path.join(ROOT, "images", "supervision", "manifest.json"), encoding="utf-8") as handle:
+    SUPERVISION = json.load(handle)
+with open(os.path.join(ROOT, "images", "supervision-tree", "manifest.json"), encoding="utf-8") as handle:
+    TREE = json.load(handle)
+TREE["tasks"][1]["count"] = 3  # doomed-0 .. doomed-2, in the group deep
 
 
 class ManifestTest(unittest.TestCase):
@@ -147,6 +155,152 @@ class ManifestTest(unittest.TestCase):
             self.assertIn(emitted, self.compile(manifest))
 
 
+TASK_LINE = re.compile(r'^    \{ "([a-z0-9_-]+)", &task_entries::(\w+), TaskKind::(\w+), Band::\w+, (\d+), (\d+), slots_(\d+), '
+                       r'.*, (supervised_by_initd|\d+), (\d+), (\d+) \},$', re.MULTILINE)
+
+
+class PlacementTest(ManifestTest):
+    """Supervision at scale: `count`, groups placed by the compiler, their Bundles and limits."""
+
+    def placed(self, manifest):
+        """[(name, entry, kind, reticle_kib, supervisor name or None, position, children)] from the generated table."""
+        text = self.compile(manifest)
+        rows = TASK_LINE.findall(text)
+        names = [row[0] for row in rows]
+        return [(name, entry, kind, int(reticle), None if supervisor == "supervised_by_initd" else names[int(supervisor)],
+                 int(position), int(children)) for name, entry, kind, reticle, _, _, supervisor, position, children in rows], text
+
+    def test_count_makes_named_copies(self):
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][1]["count"] = 3
+        rows, _ = self.placed(manifest)
+        self.assertEqual([row[0] for row in rows], ["vfsd", "selfcheck-0", "selfcheck-1", "selfcheck-2"])
+        self.assertTrue(all(row[4] is None for row in rows))  # few enough for initd alone: no groups
+
+    def test_small_images_have_no_groups_and_keep_their_bits(self):
+        rows, text = self.placed(SUPERVISION)
+        self.assertNotIn("initd_group", text)
+        self.assertEqual([(row[0], row[4], row[5]) for row in rows], [("flaky", None, 0), ("doomed", None, 1), ("client", None, 2)])
+
+    def test_256_tasks_are_placed_under_group_supervisors(self):
+        rows, text = self.placed(MANY)
+        tasks = [row for row in rows if row[1] != "initd_group"]
+        groups = {row[0]: row for row in rows if row[1] == "initd_group"}
+        self.assertEqual(len(tasks), 258)
+        self.assertEqual(sum(1 for row in tasks if row[0].startswith("client-")), 256)
+        self.assertIn("VECTRA_TASK_ENTRY(initd_group);", text)
+        # Every supervisor (initd: None) has at most 24 children at positions 0 .. n-1, each once.
+        children = {}
+        for row in rows:
+            children.setdefault(row[4], []).append(row)
+        for supervisor, members in children.items():
+            self.assertLessEqual(len(members), 24, supervisor)
+            self.assertEqual(sorted(row[5] for row in members), list(range(len(members))), supervisor)
+        for name, group in groups.items():
+            members = children[name]
+            self.assertEqual(group[6], len(members))
+            self.assertEqual({row[2] for row in members}, {group[2]})  # one kind per group
+            self.assertGreaterEqual(group[3], sum(row[3] + 4 for row in members))  # room to carve each child
+        # The services stay initd's own children; the clients are in groups of checks.
+        self.assertEqual({row[0] for row in children[None] if row[1] != "initd_group"}, {"echo", "vfsd"})
+
+    def test_a_group_holds_only_what_its_children_hold(self):
+        """A group's Bundle has no capability on another group's Tasks or memory: console, its own
+        Reticle, the spawn right, and the Ring ends its own children are granted (plus grant)."""
+        manifest = copy.deepcopy(MANY)
+        manifest["tasks"][2]["count"] = 30
+        rows, text = self.placed(manifest)
+        group_slots = re.search(r"constexpr SlotSpec slots_32\[\] = \{\n(.*?)\n\};", text, re.DOTALL).group(1)
+        self.assertEqual(group_slots.splitlines(), [
+            '    { "console", SlotKind::Console, 0, RightGrant | RightWrite },',
+            '    { "memory", SlotKind::Memory, 0, RightRetype },',
+            '    { "replies-0", SlotKind::ReplyRing, 0, RightGrant | RightReceive },',
+            '    { "replies-1", SlotKind::ReplyRing, 1, RightGrant | RightReceive },',
+            '    { "requests-0", SlotKind::RequestRing, 0, RightGrant | RightSend },',
+            '    { "requests-1", SlotKind::RequestRing, 1, RightGrant | RightSend },',
+            '    { "tasks", SlotKind::Tasks, 0, RightSpawn },'])
+        self.assertNotIn("RightRevoke", group_slots)  # a group of checks cannot reset the services' Rings
+
+    def test_a_group_of_services_is_a_service_with_a_policy(self):
+        manifest = copy.deepcopy(SUPERVISION)
+        for task in manifest["tasks"]:
+            if task["kind"] == "service":
+                task["group"] = "deep"
+        manifest["groups"] = {"deep": {"restart": {"max_restarts": 2, "window_ms": 5000, "backoff_ms": 7}}}
+        rows, text = self.placed(manifest)
+        self.assertIn(("deep", "initd_group", "Service"), [row[:3] for row in rows])
+        self.assertEqual([(row[0], row[4], row[5]) for row in rows if row[1] != "initd_group"],
+                         [("flaky", "deep", 0), ("doomed", "deep", 1), ("client", None, 0)])
+        self.assertRegex(text, r'\{ "deep", &task_entries::initd_group, TaskKind::Service, .*\{ 2, 5000, 7 \}')
+        # It may reset the Rings its services serve when it restarts them, and raise its own ready bit.
+        self.assertIn('{ "requests-0", SlotKind::RequestRing, 0, RightGrant | RightReceive | RightRevoke }', text)
+        self.assertIn('{ "ready", SlotKind::Ready, 0, RightRaise }', text)
+
+    def test_too_many_tasks_is_one_line_naming_the_file_and_the_limit(self):
+        manifest = copy.deepcopy(MANY)
+        manifest["tasks"][2]["count"] = 575
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(manifest)
+        message = str(caught.exception)
+        self.assertNotIn("\n", message)
+        self.assertRegex(message, r"manifest\.json: tasks: 577 tasks, at most 576 \(24 group supervisors")
+        manifest["tasks"][2]["count"] = 574
+        manifest["tasks"].append(dict(copy.deepcopy(manifest["tasks"][2]), name="extra", count=1))
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(manifest)
+        self.assertRegex(str(caught.exception), r"manifest\.json: tasks: 577 tasks, at most 576 \(24 group supervisors")
+        manifest["tasks"].pop()
+        # Two services and 552 clients fit (the services in a group of their own, 23 groups of 24
+        # clients); one more client needs a 25th place under initd.
+        manifest["tasks"][2]["count"] = 552
+        rows, _ = self.placed(manifest)
+        self.assertEqual(sum(1 for row in rows if row[4] is None), 24)
+        self.assertIn(("echo", "group-23"), [(row[0], row[4]) for row in rows])
+        manifest["tasks"][2]["count"] = 553
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(manifest)
+        self.assertRegex(str(caught.exception), r"manifest\.json: tasks: 555 tasks need 25 places under initd, which has 24")
+
+    def test_group_refusals(self):
+        cases = []
+        manifest = copy.deepcopy(SUPERVISION)
+        manifest["tasks"][0]["group"] = "mixed"
+        manifest["tasks"][2]["group"] = "mixed"
+        cases.append((manifest, "group mixed mixes services and checks"))
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][1]["count"] = 25
+        manifest["tasks"][1]["group"] = "big"
+        cases.append((manifest, "group big has 25 tasks, at most 24"))
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["groups"] = {"nobody": {}}
+        cases.append((manifest, "groups.nobody: no task names this group"))
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][1]["group"] = "checks"
+        manifest["groups"] = {"checks": {"restart": {"max_restarts": 1, "window_ms": 1, "backoff_ms": 1}}}
+        cases.append((manifest, "a group of checks is not restarted"))
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][1]["group"] = "vfsd"
+        cases.append((manifest, "'vfsd' is a task's name, not a group's"))
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][1]["count"] = 0
+        cases.append((manifest, "tasks[1].count: must be an integer in [1, 576]"))
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][1]["name"] = "a" * 30
+        manifest["tasks"][1]["count"] = 10
+        cases.append((manifest, "copy names such as"))
+        # 20 services in one group: 20 TaskCaps, Reticles and ready capabilities overflow a 64-entry space.
+        manifest = copy.deepcopy(SUPERVISION)
+        manifest["tasks"][1]["count"] = 20
+        manifest["tasks"][1]["group"] = "crowd"
+        cases.append((manifest, "group crowd would hold 65 capabilities, its space has 64"))
+        for manifest, fragment in cases:
+            with self.subTest(fragment=fragment):
+                with self.assertRaises(compiler.ManifestError) as caught:
+                    self.compile(manifest)
+                self.assertIn(fragment, str(caught.exception))
+                self.assertNotIn("\n", str(caught.exception))
+
+
 class CompositionTest(unittest.TestCase):
     """The manifest against the configuration: image name, enabled and registered entries, memory."""
 
@@ -258,7 +412,7 @@ class CompositionTest(unittest.TestCase):
             with open(fragment, encoding="utf-8") as handle:
                 sections = handle.read()
         self.assertIn('{ "vfsd", __vectra_domain_0_start, __vectra_domain_0_end }', text)
-        self.assertIn("&domains[0] }", text)
+        self.assertIn("&domains[0], supervised_by_initd", text)
         self.assertIn("*services/vfsd/CMakeFiles/*(.data .data.* .bss .bss.* COMMON)", sections)
         self.assertIn("__domain_data_end = ALIGN(4096);", sections)
         self.compile(manifest=manifest, config=domains)
@@ -456,15 +610,16 @@ class MalformedTest(unittest.TestCase):
         self.assert_one_clean_line(result, "image: says 'minimal'")
 
     def test_random_mutations_succeed_or_end_in_one_line(self):
-        """A bounded fuzz: random edits of the minimal manifest either compile to C++ whose every
-        string literal is plain, or are refused in one clean line. Never a traceback or an internal error."""
+        """A bounded fuzz: random edits of the minimal manifest, and of one with a group and a count,
+        either compile to C++ whose every string literal is plain, or are refused in one clean line.
+        Never a traceback or an internal error."""
         generator = random.Random(20261205)
         replacements = [None, True, 0, -1, 2 ** 40, 1.5, "", "x\n", "a;b", 'q"', "\\", "é", "\x00", [], {}, ["write"],
-                        "person", "check", "service", "RingCap", "requests", "vfs", "vfsd"]
+                        "person", "check", "service", "RingCap", "requests", "vfs", "vfsd", "deep", 24, 577]
         started = time.monotonic()
         runs = 0
         while time.monotonic() - started < 10 and runs < 150:
-            manifest = copy.deepcopy(MINIMAL)
+            manifest = copy.deepcopy(MINIMAL if runs % 2 == 0 else TREE)
             for _ in range(generator.randint(1, 3)):
                 mutate(manifest, generator, replacements)
             text = json.dumps(manifest, ensure_ascii=generator.random() < 0.5).encode()
@@ -503,7 +658,7 @@ def mutate(value, generator, replacements):
         elif action < 0.8 and isinstance(container, dict):
             del container[key]
         elif isinstance(container, dict):
-            container[generator.choice(["extra", "name", "restart", "expect", "one_way", "kconfig"])] = \
+            container[generator.choice(["extra", "name", "restart", "expect", "one_way", "kconfig", "count", "group", "groups"])] = \
                 generator.choice(replacements)
         break
 

@@ -344,3 +344,47 @@ class OutputParsers(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TheManyTasksOracle(unittest.TestCase):
+    """images/many-tasks/oracle.json passes only when all 256 clients did: a failing client, a
+    short count or a missing one (the count never printed) fails it."""
+
+    def setUp(self):
+        import json
+        path = HERE.parent.parent / "images" / "many-tasks" / "oracle.json"
+        self.oracle = oracle.Oracle.parse(json.loads(path.read_text()), str(path))
+        self.console = (["vectra: booting image many-tasks on hosted", "initd: spawned echo", "initd: spawned vfsd",
+                         "echo: serving up to 16 sessions", "initd: ready (2 services)"]
+                        + [f"initd: spawned group-{number}" for number in range(11)]
+                        + [f"initd: spawned client-{number}" for number in range(256)]
+                        + ["initd: 256 of 256 checks ended as expected, 575 ms after initd started (2247 us per check)",
+                           "vectra: power off, status 0"])
+
+    def judge(self, lines, code=0, timed_out=False):
+        return oracle.judge_console(self.oracle, lines, "process", code, timed_out)
+
+    def test_all_passed(self):
+        verdict = self.judge(self.console)
+        self.assertTrue(verdict.passed, verdict.reason)
+
+    def test_a_failing_client_fails_it(self):
+        lines = list(self.console)
+        lines.insert(-2, "many-tasks: client-17 FAILED: files: timed-out (no reply)")
+        lines.insert(-2, "initd: client-17 exited with status 1")
+        lines.insert(-2, "initd: group-0 exited with status 1")
+        lines[-2] = "initd: 255 of 256 checks ended as expected, 575 ms after initd started (2247 us per check)"
+        lines[-1] = "vectra: power off, status 1"
+        for variant in (lines, lines[:-3] + lines[-2:], [line for line in lines if "FAILED" not in line]):
+            verdict = self.judge(variant, code=1)
+            self.assertFalse(verdict.passed)
+        # Even with the exit status and the count right, one report of a client ending otherwise fails it.
+        crashed = list(self.console)
+        crashed.insert(-2, "initd: client-3 panicked: on purpose")
+        self.assertFalse(self.judge(crashed).passed)
+
+    def test_a_missing_client_fails_it(self):
+        # A client that never finishes keeps its group, and so initd, from ending: no count, a timeout.
+        verdict = self.judge(self.console[:-2], code=None, timed_out=True)
+        self.assertFalse(verdict.passed)
+        self.assertIn("never matched", verdict.reason)

@@ -9,6 +9,7 @@ tools.scaffold.emulated sets x86_64,aarch64).
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -132,7 +133,14 @@ class SkeletonsBuildAndPass(unittest.TestCase):
                 status, output = vectra(self.tree, "test", name, "-p", platform, "--no-kvm")
                 self.assertEqual(status, 0, output[-3000:])
                 self.assertIn(f"PASS  {name}", output)
-                self.assertTrue(output.rstrip().endswith("1 passed, 0 failed"), output[-3000:])
+                # The image, and each overlay variant its oracle lists for this platform (a copy
+                # of minimal keeps minimal's "domains").
+                oracle = json.loads((self.tree / "images" / name / "oracle.json").read_text())
+                variants = sum(platform in platforms for platforms in oracle.get("overlays", {}).values())
+                self.assertTrue(output.rstrip().endswith(f"{1 + variants} passed, 0 failed"), output[-3000:])
+                for overlay, platforms in oracle.get("overlays", {}).items():
+                    if platform in platforms:
+                        self.assertIn(f"PASS  {name}+{overlay}", output)
         return output
 
     def test_a_new_service_passes_its_oracle(self):

@@ -23,7 +23,7 @@ sys.dont_write_bytecode = True
 import images  # noqa: E402
 import test as harness  # noqa: E402
 
-SAME_CONFIGURATION = ["fault", "panic", "signals", "stack-guard", "supervision"]
+SAME_CONFIGURATION = ["fault", "panic", "signals", "stack-guard", "supervision", "supervision-tree"]
 
 
 class Grouping(unittest.TestCase):

@@ -46,7 +46,20 @@ RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartH
                   ("window_ms", 3_600_000), ("backoff_ms", 60_000))
 SIZE_LIMITS = (("reticle_kib", 64, 1 << 22), ("stack_kib", 8, 4096))
 GUARD_KIB = 4  # the guard page below every Task's stack, carved from the same Reticle
-MAX_TASKS = 24  # initd's signal bits
+# Supervision (docs/adr/0010-supervision-at-scale.md): initd and each group supervisor give every
+# child a ready bit (0-23) and an exit bit (32-55) of their own Signal Mask, so a supervisor has at
+# most 24 children; a manifest of more Tasks is placed into group supervisors under initd.
+MAX_CHILDREN = 24
+MAX_TASKS = MAX_CHILDREN * MAX_CHILDREN  # initd's 24 places, each a group of 24
+CAPABILITY_SPACE = 64  # entries in a Task's capability space (docs/primitives.md)
+SUPERVISOR_OWN_ENTRIES = 6  # console, memory, tasks, software line, back-off timer, its own ready capability
+BUNDLE_SLOTS = 16  # slots in a Bundle (docs/primitives.md)
+GROUP_ENTRY = "initd_group"  # registered by services/initd
+GROUP_STACK_KIB = 32
+GROUP_OWN_KIB = 64  # the group's Task block, timer and capability bookkeeping, with room to spare
+CARVE_SLACK_KIB = 4  # a child Reticle is carved page-aligned, its descriptor beside it
+GROUP_RESTART = {"max_restarts": 3, "window_ms": 10_000, "backoff_ms": 10}  # a service group's default policy
+AUTO_GROUP_SIZE = {"check": MAX_CHILDREN, "service": 16}  # services also keep a ready capability each
 
 # Patterns are matched with fullmatch: `$` would accept a trailing newline.
 NAME = re.compile(r"[a-z][a-z0-9_-]{0,30}")
@@ -66,7 +79,8 @@ SYMBOL_RULE = "a Kconfig symbol, CONFIG_[A-Z0-9_]+"
 REGISTRATION = re.compile(r"^\s*VECTRA_TASK_ENTRY\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*;", re.MULTILINE)
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h")
 
-TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain"}
+TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain",
+               "count", "group"}
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
 FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
 GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line"}
@@ -500,16 +514,192 @@ def check_ring_ends(source, tasks, connections):
                                f"nobody holds the {end} end of its {ring} Ring")
 
 
+def too_many(count):
+    return (f"{count} tasks, at most {MAX_TASKS} ({MAX_CHILDREN} group supervisors under initd, "
+            f"each supervising {MAX_CHILDREN})")
+
+
+def expand_counts(source, tasks):
+    """`"count": N` stands for N copies of a Task named <name>-0 ... <name>-(N-1)."""
+    total = 0
+    for index, task in enumerate(tasks):
+        if isinstance(task, dict) and "count" in task:
+            total += source.integer(task["count"], f"tasks[{index}].count", 1, MAX_TASKS)
+        else:
+            total += 1
+    source.require(total <= MAX_TASKS, "tasks", too_many(total))
+    expanded = []
+    for index, task in enumerate(tasks):
+        if not isinstance(task, dict) or "count" not in task:
+            expanded.append(task)
+            continue
+        count = task["count"]
+        name = source.string(task.get("name"), f"tasks[{index}].name", NAME, NAME_RULE)
+        last = f"{name}-{count - 1}"
+        source.require(NAME.fullmatch(last), f"tasks[{index}].count", f"copy names such as '{last}' are not {NAME_RULE}")
+        for copy in range(count):
+            duplicate = {key: value for key, value in task.items() if key != "count"}
+            duplicate["name"] = f"{name}-{copy}"
+            expanded.append(duplicate)
+    return expanded
+
+
+class Placement:
+    """Who supervises whom: initd's children (Tasks and group supervisors) and each group's.
+    `supervisor[i]` is the index of Task i's group in `groups` (None: initd), `position[i]` its
+    place among its supervisor's children (its ready bit; its exit bit is 32 + position)."""
+
+    def __init__(self):
+        self.groups = []  # each {"name", "kind", "members": [task index], "restart"}
+        self.supervisor = []
+        self.position = []
+        self.group_position = []
+
+
+def place(source, tasks, groups_field):
+    """Places every Task under initd or a group supervisor (docs/adr/0010-supervision-at-scale.md):
+    Tasks naming a `group` go to that group; the others stay initd's while initd has room for
+    them and the groups (24 children), else the checks, then the services, are put in groups of
+    their own kind. Refuses what does not fit in one line."""
+    policies = source.object(groups_field if groups_field is not None else {}, "groups")
+    names = {task["name"] for task in tasks}
+    declared = {}
+    for group, spec in policies.items():
+        field = f"groups.{printable(group)}"
+        source.string(group, field, NAME, NAME_RULE)
+        source.require(group not in names, field, f"'{group}' is also a task's name")
+        source.fields(spec, field, {"restart"})
+        restart = source.fields(spec.get("restart", GROUP_RESTART), f"{field}.restart", set(NO_RESTART), NO_RESTART)
+        for key, high in RESTART_LIMITS:
+            source.integer(restart[key], f"{field}.restart.{key}", 0, high)
+        declared[group] = restart
+    placement = Placement()
+    members = {}
+    for index, task in enumerate(tasks):
+        if "group" in task:
+            group = source.string(task["group"], f"tasks[{index}] ({task['name']}).group", NAME, NAME_RULE)
+            source.require(group not in names, f"tasks[{index}] ({task['name']}).group",
+                           f"'{group}' is a task's name, not a group's")
+            members.setdefault(group, []).append(index)
+    for group in declared:
+        source.require(group in members, f"groups.{group}", "no task names this group")
+    ungrouped = [index for index, task in enumerate(tasks) if "group" not in task]
+    automatic = []
+    for kind in ("check", "service"):
+        if len(ungrouped) + len(members) + len(automatic) <= MAX_CHILDREN:
+            break
+        chosen = [index for index in ungrouped if tasks[index]["kind"] == kind]
+        ungrouped = [index for index in ungrouped if tasks[index]["kind"] != kind]
+        size = AUTO_GROUP_SIZE[kind]
+        automatic += [chosen[start:start + size] for start in range(0, len(chosen), size)]
+    top = len(ungrouped) + len(members) + len(automatic)
+    source.require(top <= MAX_CHILDREN, "tasks",
+                   f"{len(tasks)} tasks need {top} places under initd, which has {MAX_CHILDREN} (its signal bits); "
+                   f"put more Tasks in each group (at most {MAX_CHILDREN}, {MAX_TASKS} tasks in all)")
+    taken = set(names) | set(members)
+    counter = 0
+    for chunk in automatic:
+        while f"group-{counter}" in taken:
+            counter += 1
+        members[f"group-{counter}"] = chunk
+        taken.add(f"group-{counter}")
+    placement.supervisor = [None] * len(tasks)
+    placement.position = [0] * len(tasks)
+    for group, indices in members.items():
+        kinds = {tasks[index]["kind"] for index in indices}
+        field = f"tasks[{indices[0]}] ({tasks[indices[0]]['name']}).group"
+        source.require(len(kinds) == 1, field, f"group {group} mixes services and checks; a group holds one kind")
+        source.require(len(indices) <= MAX_CHILDREN, field,
+                       f"group {group} has {len(indices)} tasks, at most {MAX_CHILDREN} (a supervisor's signal bits)")
+        kind = kinds.pop()
+        source.require(kind == "service" or group not in declared, f"groups.{group}.restart",
+                       "a group of checks is not restarted (its checks run once)")
+        number = len(placement.groups)
+        placement.groups.append({"name": group, "kind": kind, "members": indices,
+                                 "restart": declared.get(group, GROUP_RESTART) if kind == "service" else NO_RESTART})
+        for position, index in enumerate(indices):
+            placement.supervisor[index] = number
+            placement.position[index] = position
+    position = 0
+    for index in ungrouped:
+        placement.position[index] = position
+        position += 1
+    placement.group_position = list(range(position, position + len(placement.groups)))
+    return placement
+
+
+def group_bundle(placement, number, tasks, connection_names):
+    """A group supervisor's Bundle: what it needs itself, and what its children are granted (with
+    `grant`, so it can grant on); a service group may also reset its children's Rings (`revoke`)."""
+    group = placement.groups[number]
+    service = group["kind"] == "service"
+    slots = {"console": ("SlotKind::Console", 0, {"write"}), "memory": ("SlotKind::Memory", 0, {"retype"}),
+             "tasks": ("SlotKind::Tasks", 0, {"spawn"})}
+    if service:
+        slots["ready"] = ("SlotKind::Ready", 0, {"raise"})
+    for index in group["members"]:
+        for grant in tasks[index].get("bundle", {}).values():
+            capability_class = grant["class"]
+            if capability_class == "RingCap":
+                connection = connection_names.index(grant["connection"])
+                name = f"{grant['ring']}-{connection}"
+                kind = "SlotKind::RequestRing" if grant["ring"] == "requests" else "SlotKind::ReplyRing"
+                extra = {"grant", "revoke"} if service else {"grant"}
+            elif capability_class == "ReticleCap":
+                continue  # each child's own Reticle, carved by the group
+            elif capability_class == "SignalCap":
+                continue  # a child's ready bit is in the group's own mask
+            else:
+                name, kind = {"DeviceCap": ("console", "SlotKind::Console"), "TaskCap": ("tasks", "SlotKind::Tasks"),
+                              "IrqCap": ("irq-software", "SlotKind::SoftwareIrq")}[capability_class]
+                connection, extra = 0, {"grant"}
+            _, _, rights = slots.get(name, (kind, connection, set()))
+            slots[name] = (kind, connection, rights | set(grant["rights"]) | extra)
+    return slots
+
+
+def group_reticle_kib(placement, number, tasks):
+    return GROUP_OWN_KIB + GROUP_STACK_KIB + GUARD_KIB + sum(
+        tasks[index]["reticle_kib"] + CARVE_SLACK_KIB for index in placement.groups[number]["members"])
+
+
+def check_placement(source, placement, tasks, connections):
+    """Every supervisor's capability space holds what it keeps: its own capabilities, the Rings it
+    holds, and per child a TaskCap and a ReticleCap (and a service's ready capability)."""
+    connection_names = list(connections)
+
+    def per_child(indices):
+        return sum(3 if tasks[index]["kind"] == "service" else 2 for index in indices)
+
+    initd_children = [index for index, number in enumerate(placement.supervisor) if number is None]
+    initd_rings = sum(1 if spec.get("one_way") else 2 for spec in connections.values())
+    initd_entries = (SUPERVISOR_OWN_ENTRIES + initd_rings + per_child(initd_children)
+                     + sum(3 if group["kind"] == "service" else 2 for group in placement.groups))
+    source.require(initd_entries <= CAPABILITY_SPACE, "tasks",
+                   f"initd would hold {initd_entries} capabilities, its space has {CAPABILITY_SPACE}: "
+                   f"put Tasks in groups")
+    for number, group in enumerate(placement.groups):
+        slots = group_bundle(placement, number, tasks, connection_names)
+        field = f"tasks[{group['members'][0]}] ({tasks[group['members'][0]]['name']}).group"
+        source.require(len(slots) <= BUNDLE_SLOTS, field,
+                       f"group {group['name']} would need {len(slots)} Bundle slots for what its tasks hold, "
+                       f"a Bundle has {BUNDLE_SLOTS}: split the group")
+        entries = len(slots) + 1 + per_child(group["members"])  # + its back-off timer
+        source.require(entries <= CAPABILITY_SPACE, field,
+                       f"group {group['name']} would hold {entries} capabilities, its space has {CAPABILITY_SPACE}: "
+                       f"split the group")
+
+
 def check_manifest(source, manifest, composition, image=None):
     """Checks everything; returns (connections, schemas, footprint paths used)."""
-    source.fields(manifest, "", {"image", "connections", "tasks"}, ("image", "tasks"))
+    source.fields(manifest, "", {"image", "connections", "tasks", "groups"}, ("image", "tasks"))
     name = source.string(manifest["image"], "image", IMAGE, IMAGE_RULE)
     if image is not None:
         source.require(name == image, "image", f"says '{name}', but the manifest belongs to image '{image}' "
                        f"(its folder): set \"image\": \"{image}\"")
-    tasks = source.list(manifest["tasks"], "tasks")
+    tasks = expand_counts(source, source.list(manifest["tasks"], "tasks"))
+    manifest["tasks"] = tasks
     every_service = set()
-    source.require(len(tasks) <= MAX_TASKS, "tasks", f"at most {MAX_TASKS} tasks (initd's signal bits)")
     config = composition.config or {}
     if config.get("CONFIG_DOMAIN_EVERY_SERVICE") == "y":
         # Every service (with CONFIG_DOMAIN_EVERY_TASK every Task) that names no domain runs in a
@@ -541,6 +731,9 @@ def check_manifest(source, manifest, composition, image=None):
         source.require(spec["schema"] in schemas, f"connections.{connection}.schema",
                        f"no footprint of this manifest's tasks describes schema {spec['schema']}")
     check_ring_ends(source, tasks, connections)
+    placement = place(source, tasks, manifest.get("groups"))
+    check_placement(source, placement, tasks, connections)
+    manifest["groups"] = placement
     # ... and so do the other Tasks of those components (a client check in the same component).
     service_folders = {component_folder(composition.srctree, used[index]) for index in every_service}
     for index, task in enumerate(tasks):
@@ -621,6 +814,7 @@ def emit_linker_fragment(domains, path, config=None):
 
 def emit(manifest, connections, schemas, output, domains=()):
     tasks = manifest["tasks"]
+    placement = manifest["groups"]
     connection_names = list(connections)
     headers = sorted({schemas[connections[c]["schema"]]["header"] for c in connection_names})
     for header in headers:
@@ -631,7 +825,8 @@ def emit(manifest, connections, schemas, output, domains=()):
              "#include <vectra/TaskEntry.h>"]
     lines += [f"#include <{header}>" for header in headers]
     lines.append("")
-    lines += [f"VECTRA_TASK_ENTRY({cxx_name(entry)});" for entry in sorted({task["entry"] for task in tasks})]
+    entries = {task["entry"] for task in tasks} | ({GROUP_ENTRY} if placement.groups else set())
+    lines += [f"VECTRA_TASK_ENTRY({cxx_name(entry)});" for entry in sorted(entries)]
     lines += ["", "namespace vectra::initd {", "", "namespace {", ""]
     lines.append("constexpr ConnectionSpec connections[] = {")
     for connection in connection_names:
@@ -654,6 +849,14 @@ def emit(manifest, connections, schemas, output, domains=()):
                 connection_index = connection_names.index(grant["connection"])
             lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights} }},")
         lines.append("};")
+    every_right = dict(RIGHTS, revoke="RightRevoke")
+    for number in range(len(placement.groups)):
+        lines.append(f"constexpr SlotSpec slots_{len(tasks) + number}[] = {{")
+        for slot, (kind, connection_index, rights) in sorted(group_bundle(placement, number, tasks,
+                                                                          connection_names).items()):
+            rights = " | ".join(every_right[r] for r in sorted(rights))
+            lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights} }},")
+        lines.append("};")
     domain_names = [domain for domain, _ in domains]
     for index in range(len(domains)):
         lines.append(f"extern \"C\" char __vectra_domain_{index}_start[];")
@@ -663,6 +866,10 @@ def emit(manifest, connections, schemas, output, domains=()):
         for index, domain in enumerate(domain_names):
             lines.append(f"    {{ {cxx_string(domain)}, __vectra_domain_{index}_start, __vectra_domain_{index}_end }},")
         lines.append("};")
+
+    def supervisor(number):
+        return "supervised_by_initd" if number is None else str(len(tasks) + number)
+
     lines.append("constexpr TaskSpec tasks[] = {")
     for index, task in enumerate(tasks):
         restart = task.get("restart", NO_RESTART)
@@ -673,10 +880,22 @@ def emit(manifest, connections, schemas, output, domains=()):
                      f"sizeof(slots_{index}) / sizeof(slots_{index}[0]), "
                      f"{{ {int(restart['max_restarts'])}, {int(restart['window_ms'])}, {int(restart['backoff_ms'])} }}, "
                      f"Expectation::{expect}, "
-                     f"{'&domains[%d]' % domain_names.index(domain_of(task)) if domain_of(task) else 'nullptr'} }},")
+                     f"{'&domains[%d]' % domain_names.index(domain_of(task)) if domain_of(task) else 'nullptr'}, "
+                     f"{supervisor(placement.supervisor[index])}, {int(placement.position[index])}, 0 }},")
+    for number, group in enumerate(placement.groups):
+        index = len(tasks) + number
+        restart = group["restart"]
+        lines.append(f"    {{ {cxx_string(group['name'])}, &task_entries::{GROUP_ENTRY}, "
+                     f"TaskKind::{KINDS[group['kind']]}, Band::Person, "
+                     f"{group_reticle_kib(placement, number, tasks)}, {GROUP_STACK_KIB}, slots_{index}, "
+                     f"sizeof(slots_{index}) / sizeof(slots_{index}[0]), "
+                     f"{{ {int(restart['max_restarts'])}, {int(restart['window_ms'])}, {int(restart['backoff_ms'])} }}, "
+                     f"Expectation::Success, nullptr, supervised_by_initd, {placement.group_position[number]}, "
+                     f"{len(group['members'])} }},")
     lines.append("};")
+    count = len(tasks) + len(placement.groups)
     lines += ["", "}", "",
-              f"BootManifest const boot_manifest {{ {cxx_string(manifest['image'])}, tasks, {len(tasks)}, "
+              f"BootManifest const boot_manifest {{ {cxx_string(manifest['image'])}, tasks, {count}, "
               f"connections, {len(connection_names)} }};", "", "}", "",
               "/* The name the kernel boots under: the image's, from here rather than the configuration, so",
               "   images whose configurations are the same share one build (all but this file). */",

@@ -45,6 +45,7 @@ class TaskNode:
     name: str
     heading: str
     holdings: list = field(default_factory=list)
+    reticle_kib: int = 0
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Graph:
     manifest: str
     footprints: list
     tasks: list  # TaskNode, initd first
+    supervisors: list  # initd, then the group supervisors
     rings: list  # RingFlow
 
 
@@ -84,18 +86,32 @@ def load_graph(srctree: Path, image: str) -> Graph:
     initd.holdings = [Holding(slot, capability_class, names, rights, node_of(capability_class, names, "initd"))
                       for slot, capability_class, names, rights in KERNEL_TO_INITD]
     tasks = [initd]
+    placement = manifest["groups"]
+    groups = [group_node(placement, number, manifest["tasks"], list(connections), rings)
+              for number in range(len(placement.groups))]
     for index, task in enumerate(manifest["tasks"]):
+        number = placement.supervisor[index]
+        supervisor = initd if number is None else groups[number]
+        position = placement.position[index]
         node = TaskNode(task["name"], heading(task, footprints[task["entry"]],
                                               manifest_compiler.display(used[index], str(srctree))))
         for slot, grant in sorted(task.get("bundle", {}).items()):
-            node.holdings.append(holding(slot, grant, task, index, footprints[task["entry"]]["slots"][slot], rings))
+            node.holdings.append(holding(slot, grant, task, position, footprints[task["entry"]]["slots"][slot], rings,
+                                         supervisor.name))
         tasks.append(node)
-        describe_initd_side(initd, task, index)
+        describe_initd_side(supervisor, task, position)
+    for number, group in enumerate(placement.groups):
+        service = group["kind"] == "service"
+        describe_initd_side(initd, {"name": group["name"], "reticle_kib": groups[number].reticle_kib,
+                                    "bundle": {"ready": {"class": "SignalCap"}} if service else {}},
+                            placement.group_position[number])
+    tasks += groups
     for (connection, ring), flow in rings.items():
         initd.holdings.append(Holding(f"({connection}.{ring})", "RingCap", f"Ring {flow.name}, created by initd",
                                       ("all",), f"ring:{flow.name}"))
     return Graph(image, manifest_compiler.display(str(manifest_path), str(srctree)),
-                 sorted({manifest_compiler.display(path, str(srctree)) for path in used}), tasks, list(rings.values()))
+                 sorted({manifest_compiler.display(path, str(srctree)) for path in used}), tasks,
+                 [initd.name] + [group.name for group in groups], list(rings.values()))
 
 
 def heading(task: dict, footprint: dict, footprint_name: str) -> str:
@@ -118,7 +134,38 @@ def node_of(capability_class: str, names: str, holder: str) -> str:
             "SignalCap": f"signal:{holder}"}.get(capability_class, names)
 
 
-def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: dict) -> Holding:
+def group_node(placement, number: int, tasks: list, connection_names: list, rings: dict) -> TaskNode:
+    """A group supervisor the manifest compiler placed: its computed Bundle (docs/adr/0010)."""
+    group = placement.groups[number]
+    restart = group["restart"]
+    kind = (f"a service to initd, restarted at most {restart['max_restarts']} times in {restart['window_ms']} ms "
+            f"after {restart['backoff_ms']} ms" if group["kind"] == "service" else "a check to initd, not restarted")
+    reticle_kib = manifest_compiler.group_reticle_kib(placement, number, tasks)
+    node = TaskNode(group["name"], f"group supervisor (entry {manifest_compiler.GROUP_ENTRY}) of {len(group['members'])} "
+                                   f"{group['kind']}s, placed by the manifest compiler; {kind}; {reticle_kib} KiB Reticle, "
+                                   f"{manifest_compiler.GROUP_STACK_KIB} KiB stack")
+    node.reticle_kib = reticle_kib
+    classes = {"SlotKind::Console": "DeviceCap", "SlotKind::Memory": "ReticleCap", "SlotKind::Tasks": "TaskCap",
+               "SlotKind::Ready": "SignalCap", "SlotKind::SoftwareIrq": "IrqCap",
+               "SlotKind::RequestRing": "RingCap", "SlotKind::ReplyRing": "RingCap"}
+    for slot, (kind, connection, rights) in sorted(manifest_compiler.group_bundle(placement, number, tasks,
+                                                                                  connection_names).items()):
+        capability_class = classes[kind]
+        if capability_class == "RingCap":
+            flow = rings[(connection_names[connection], "requests" if kind == "SlotKind::RequestRing" else "replies")]
+            node.holdings.append(Holding(slot, capability_class, f"Ring {flow.name} ({flow.schema}), to grant on",
+                                         tuple(sorted(rights)), f"ring:{flow.name}"))
+            continue
+        names = {"DeviceCap": "the console", "ReticleCap": f"its own Reticle ({reticle_kib} KiB)",
+                 "TaskCap": "the right to spawn Tasks (initd's)", "IrqCap": "the software interrupt line",
+                 "SignalCap": f"initd's signal bit {placement.group_position[number]} (ready)"}[capability_class]
+        node.holdings.append(Holding(slot, capability_class, names, tuple(sorted(rights)),
+                                     node_of(capability_class, names, group["name"])))
+    return node
+
+
+def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: dict,
+            supervisor: str = "initd") -> Holding:
     capability_class, rights = grant["class"], tuple(sorted(set(grant["rights"])))
     name = task["name"]
     if capability_class == "RingCap":
@@ -131,19 +178,21 @@ def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: d
                        f"ring:{flow.name}")
     names = {"DeviceCap": "the console", "ReticleCap": f"its own Reticle ({task['reticle_kib']} KiB)",
              "TaskCap": "the right to spawn Tasks (initd's)", "IrqCap": "the software interrupt line",
-             "SignalCap": f"initd's signal bit {index} (ready)"}[capability_class]
+             "SignalCap": f"{supervisor}'s signal bit {index} (ready)"}[capability_class]
     return Holding(slot, capability_class, names, rights, node_of(capability_class, names, name))
 
 
 def describe_initd_side(initd: TaskNode, task: dict, index: int) -> None:
-    """What initd keeps for each Task it starts: the Reticle it carved, the Task it spawned, and the
-    original of the ready bit it granted (revoking it revokes the child's). Rights are those the
-    kernel calls mint (primitives/kernel/src/Calls.cpp: carve and create_ring give all rights)."""
+    """What a supervisor (initd, or a group supervisor) keeps for each Task it starts: the Reticle it
+    carved, the Task it spawned, and the original of the ready bit it granted (revoking it revokes
+    the child's). Rights are those the kernel calls mint (primitives/kernel/src/Calls.cpp: carve and
+    create_ring give all rights)."""
     name = task["name"]
+    origin = "the root" if initd.name == "initd" else f"{initd.name}'s Reticle"
     initd.holdings.append(Holding(f"({name})", "ReticleCap", f"{name}'s Reticle ({task['reticle_kib']} KiB), "
-                                  f"carved from the root", ("all",), f"reticle:{name}"))
-    initd.holdings.append(Holding(f"({name})", "TaskCap", f"Task {name}, spawned by initd", ("read", "grant", "revoke"),
-                                  f"task:{name}"))
+                                  f"carved from {origin}", ("all",), f"reticle:{name}"))
+    initd.holdings.append(Holding(f"({name})", "TaskCap", f"Task {name}, spawned by {initd.name}",
+                                  ("read", "grant", "revoke"), f"task:{name}"))
     if any(grant["class"] == "SignalCap" for grant in task.get("bundle", {}).values()):
         initd.holdings.append(Holding(f"({name})", "SignalCap", f"signal bit {index} ({name}'s ready)",
                                       ("raise", "grant", "revoke"), f"signal:{name}"))
@@ -154,7 +203,8 @@ def describe_initd_side(initd: TaskNode, task: dict, index: int) -> None:
 def text(graph: Graph) -> str:
     lines = [f"authority of image {graph.image}, from {graph.manifest} and the footprints "
              f"{', '.join(graph.footprints)}",
-             "(slots in parentheses are what initd keeps for itself, not a Bundle slot)", ""]
+             "(slots in parentheses are what initd keeps for itself, not a Bundle slot)" if len(graph.supervisors) == 1 else
+             "(slots in parentheses are what initd or a group supervisor keeps for itself, not a Bundle slot)", ""]
     for task in graph.tasks:
         lines.append(f"Task {task.name}: {task.heading}")
         slot_width = max(len(holding.slot) for holding in task.holdings)

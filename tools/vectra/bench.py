@@ -429,9 +429,9 @@ def benchmark_filter(records: list) -> str:
 
 # Running ------------------------------------------------------------------------------------------
 
-def bench_request(jobs: int) -> build.BuildRequest:
+def bench_request(jobs: int, assignments: tuple = ()) -> build.BuildRequest:
     return build.BuildRequest(
-        "bench", "hosted", jobs=jobs, folder_name=FOLDER_NAME,
+        "bench", "hosted", assignments=assignments, jobs=jobs, folder_name=FOLDER_NAME,
         extra_definitions=("-DVECTRA_BENCHMARKS=ON", "-DVECTRA_HOST_TESTS=OFF", "-DVECTRA_SANITIZE=OFF",
                            "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG",
                            "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG"))
@@ -496,6 +496,9 @@ def add_command(commands, common) -> None:
     command.add_argument("--min-time", type=float, default=None, metavar="SECONDS",
                          help="Google Benchmark's minimum time per run (default: the library's, 0.5 s)")
     command.add_argument("--no-build", action="store_true", help="run what build/bench already holds")
+    command.add_argument("--set", action="append", default=[], metavar="CONFIG_X=VALUE",
+                         help="build the benchmarks with this assignment (repeatable), e.g. to measure what "
+                              "an option costs: CONFIG_DEBUG_SNAPSHOT=n")
     command.add_argument("-v", "--verbose", action="store_true", help="show Google Benchmark's own output")
     command.add_argument("--status", action="store_true",
                          help="after the run, rewrite the benchmark table of docs/STATUS.md from results.json "
@@ -519,12 +522,12 @@ def write_status(records: list, results_path: Path) -> None:
 def bench_command(arguments) -> int:
     all_records = load_records()
     records = select(all_records, arguments.filter)
-    request = bench_request(arguments.jobs)
+    request = bench_request(arguments.jobs, build.assignments(arguments.set))
     if arguments.status_only:
         write_status(all_records, request.folder / "results.json")
         return 0
-    if arguments.status and arguments.filter:
-        raise Failure("--status rewrites the whole table: run it without a FILTER")
+    if arguments.status and (arguments.filter or arguments.set):
+        raise Failure("--status rewrites the whole table: run it without a FILTER or --set")
     if arguments.repetitions < 1:
         raise Failure("--repetitions must be at least 1")
     if not arguments.no_build:

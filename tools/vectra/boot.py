@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Boots an image under test: runs QEMU (or the hosted process), captures its console to a log,
-feeds each line to the oracle matcher, and stops it on timeout by killing its process group."""
+feeds each line to the oracle matcher, and stops it on timeout by killing its process group.
+Given the image's ELF, it follows each FAULT report with the source line of its pc
+(symbolise.py), fed to the matcher like any console line."""
 
 import errno
 import os
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import oracle as oracles
+import symbolise
 
 # After a forbidden line (PANIC:, FAULT:) the run has failed; give the guest this long to print
 # the rest of its report and power off, then stop it instead of waiting for the full timeout.
@@ -66,8 +69,9 @@ def stop_all() -> None:
 
 
 def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles.ConsoleMatcher = None,
-         echo: bool = False) -> BootResult:
-    """Runs `command` in its own process group with the console (stdout + stderr) captured."""
+         echo: bool = False, symbols: Path = None) -> BootResult:
+    """Runs `command` in its own process group with the console (stdout + stderr) captured; with
+    `symbols` (the image's ELF) each FAULT report is followed by a line naming its source line."""
     lines = []
     log_path.parent.mkdir(parents=True, exist_ok=True)
     forbidden_seen = threading.Event()
@@ -85,20 +89,26 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
         with _running_lock:
             _running.add(process)
 
+        def take(line):
+            lines.append(line)
+            log.write(line + "\n")
+            log.flush()
+            if echo:
+                print(f"  | {line}", flush=True)
+            if matcher is not None:
+                matcher.feed(line)
+                if matcher.forbidden_line is not None:
+                    forbidden_seen.set()
+
         def read_console():
             for raw in process.stdout:
                 line = oracles.console_line(raw)
                 if not lines:
                     first_line_at[0] = time.monotonic()
-                lines.append(line)
-                log.write(line + "\n")
-                log.flush()
-                if echo:
-                    print(f"  | {line}", flush=True)
-                if matcher is not None:
-                    matcher.feed(line)
-                    if matcher.forbidden_line is not None:
-                        forbidden_seen.set()
+                take(line)
+                source = symbolise.annotation(line, symbols) if symbols is not None else None
+                if source is not None:
+                    take(source)
 
         def wait_for_exit():
             process.wait()
@@ -147,15 +157,45 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
     )
 
 
-def interactive(command: list) -> int:
-    """Runs `command` attached to the terminal; returns its exit code (negative: killed by signal)."""
+def _relay(source, symbols: Path) -> None:
+    """Copies the guest's output to this terminal as it comes, each FAULT report followed by its
+    source line. The terminal may be raw (QEMU's mon:stdio), so added lines end in \r\n."""
+    output = os.fdopen(os.dup(1), "wb", buffering=0)
+    pending = b""
+    while True:
+        chunk = os.read(source.fileno(), 4096)
+        if not chunk:
+            break
+        output.write(chunk)
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for raw in complete:
+            source_line = symbolise.annotation(oracles.console_line(raw), symbols)
+            if source_line is not None:
+                output.write(source_line.encode() + b"\r\n")
+        pending = pending[-4096:]
+    output.close()
+
+
+def interactive(command: list, symbols: Path = None) -> int:
+    """Runs `command` attached to the terminal; returns its exit code (negative: killed by signal).
+    With `symbols` (the image's ELF) its output passes through here so FAULT reports get their
+    source line; its input stays the terminal."""
     try:
-        process = subprocess.Popen([str(part) for part in command])
+        process = subprocess.Popen([str(part) for part in command],
+                                   stdout=subprocess.PIPE if symbols is not None else None)
     except OSError as problem:
         raise OSError(f"cannot start {command[0]}: {problem.strerror or problem}")
+    relay = None
+    if symbols is not None:
+        relay = threading.Thread(target=_relay, args=(process.stdout, symbols), daemon=True)
+        relay.start()
     while True:
         try:
-            return process.wait()
+            code = process.wait()
+            if relay is not None:
+                relay.join(timeout=5)
+            return code
         except KeyboardInterrupt:
             # Ctrl-C reaches the child too (same terminal); wait for it to finish.
             continue

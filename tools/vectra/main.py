@@ -26,6 +26,7 @@ import run  # noqa: E402
 import scaffold  # noqa: E402
 import setup  # noqa: E402
 import test  # noqa: E402
+import top as top_view  # noqa: E402 (parser() names its own parser `top`)
 import ui  # noqa: E402
 from ui import Failure  # noqa: E402
 
@@ -44,6 +45,7 @@ EXAMPLES = """examples:
   ./vectra test --quick                   host unit tests, then the minimal image on each platform
   ./vectra test minimal -p aarch64        one image on one platform
   ./vectra fuzz json_decode --seconds 60  run one libFuzzer target (without a name: list them)
+  ./vectra top minimal -p aarch64 --once  each Task's time, Reticle bytes, capabilities and Ring depths
   ./vectra authority minimal --svg a.svg  the image's capability graph as text, and drawn as SVG
   ./vectra new service echo               services/echo + images/echo: builds, boots, passes its oracle
 """
@@ -155,6 +157,8 @@ def parser() -> argparse.ArgumentParser:
     authority.add_command(commands)
     scaffold.add_command(commands)
     fuzz.add_command(commands, common)
+    top_view.add_command(commands, common, lambda parser: add_image_arguments(parser, DEFAULT_IMAGE, DEFAULT_PLATFORM),
+                    add_configuration_arguments)
 
     command = commands.add_parser("images", help="list the images and the platforms")
     command.set_defaults(handler=images.list_command)

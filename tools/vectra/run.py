@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""`./vectra run`: builds an image, then boots it with its console on this terminal."""
+"""`./vectra run`: builds an image, then boots it with its console on this terminal (each FAULT
+report followed by its source line), QEMU with a monitor socket `./vectra top` attaches to."""
 
 import contextlib
 import sys
@@ -11,6 +12,7 @@ import kvm
 import oracle as oracles
 import paths
 import qemu
+import top
 import ui
 from ui import Failure
 
@@ -65,12 +67,16 @@ def run_command(arguments) -> int:
         accelerator = accelerator_for_run(kvm.mode_from(arguments), platform, image, elf,
                                           arguments.qemu_binary)
     command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary)
+    if not platform.hosted:
+        command += top.qmp_arguments(request.folder)  # for ./vectra top to attach
     if arguments.print:
         print(ui.command_line(command))
         return 0
     print(f"==> booting {request.name} ({accelerator}); {qemu.quit_hint(platform)}", flush=True)
     try:
-        code = boot.interactive(command)
+        top.remove_stale_socket(request.folder)
+        code = boot.interactive(command, symbols=elf)
+        top.remove_stale_socket(request.folder)
     except OSError as problem:
         raise Failure(str(problem))
     outcome = oracles.exit_outcome(platform.exit_kind, code)

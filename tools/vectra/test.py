@@ -374,7 +374,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     log = target.log
     matcher = oracles.ConsoleMatcher(oracle)
     command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary)
-    result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo)
+    result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo, symbols=elf)
     if result.start_error:
         tally.record(f"FAIL  {prefix}  {result.start_error}", 0, 1)
         return

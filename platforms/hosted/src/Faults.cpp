@@ -58,6 +58,8 @@ char const* kind_of(int signal_number, int code)
     _exit(static_cast<int>(ExitStatus::CpuFault));
 }
 
+extern "C" char const __ehdr_start[];
+
 void on_fault(int signal_number, siginfo_t* info, void* ucontext)
 {
     FaultReport report;
@@ -67,6 +69,8 @@ void on_fault(int signal_number, siginfo_t* info, void* ucontext)
     report.fault_address = reinterpret_cast<u64>(info->si_addr);
     report.error_code = static_cast<u64>(info->si_code);
     report.stack_pointer = stack_pointer(ucontext);
+    /* The linker's symbol for the image's first byte: where Linux loaded this executable. */
+    report.image_base = reinterpret_cast<u64>(&__ehdr_start);
     if (on_alternate_stack(report.stack_pointer))
         report_nested_fault(report);
     /* What sigreturn would have restored, in case the kernel never returns here. */

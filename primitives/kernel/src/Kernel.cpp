@@ -8,6 +8,8 @@
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Reticle.h>
 #include <vectra/CallFrame.h>
+#include <vectra/FixedString.h>
+#include <vectra/Format.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
@@ -85,26 +87,6 @@ ErrorOr<Reticle*> create_root_reticle(platform::MemoryMap const& map)
     return new (reinterpret_cast<void*>(base)) Reticle(usable, size);
 }
 
-ErrorOr<Task*> spawn_initial_task(Reticle& root)
-{
-    auto* console = TRY(root.try_create<ConsoleDevice>(&root));
-    auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
-    SpawnParameters parameters;
-    parameters.name = initial_task_name;
-    parameters.entry = initial_task_entry;
-    parameters.stack_size = 64 * KiB;
-    Task* initial = TRY(Executor::current().spawn(root, parameters));
-    /* The first Task's authority: minted straight into its own space and named in its Bundle. */
-    auto& space = initial->capabilities();
-    auto& bundle = initial->bundle();
-    TRY(bundle.give("console", space, TRY(space.mint<CapabilityClass::Device>(console, RightWrite | RightGrant))));
-    TRY(bundle.give("memory", space, TRY(space.mint<CapabilityClass::Reticle>(&root, RightRetype | RightGrant | RightRevoke))));
-    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
-    TRY(bundle.give("irq-software", space,
-        TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
-    return initial;
-}
-
 ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
 {
     TRY(run_init_classes());
@@ -121,6 +103,26 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     return status;
 }
 
+}
+
+ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
+{
+    auto* console = TRY(root.try_create<ConsoleDevice>(&root));
+    auto* software_interrupt = TRY(root.try_create<InterruptLine>(platform::software_interrupt_line(), &root));
+    SpawnParameters parameters;
+    parameters.name = initial_task_name;
+    parameters.entry = entry;
+    parameters.stack_size = 64 * KiB;
+    Task* initial = TRY(Executor::current().spawn(root, parameters));
+    /* The first Task's authority: minted straight into its own space and named in its Bundle. */
+    auto& space = initial->capabilities();
+    auto& bundle = initial->bundle();
+    TRY(bundle.give("console", space, TRY(space.mint<CapabilityClass::Device>(console, RightWrite | RightGrant))));
+    TRY(bundle.give("memory", space, TRY(space.mint<CapabilityClass::Reticle>(&root, RightRetype | RightGrant | RightRevoke))));
+    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
+    TRY(bundle.give("irq-software", space,
+        TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
+    return initial;
 }
 
 void power_off_with_report(platform::ExitStatus status)
@@ -163,10 +165,14 @@ void cpu_fault(platform::FaultReport const& report)
     }
     /* A fault in user mode also names the protection domain whose page tables refused it. */
     std::string_view domain = in_task ? domains::name_of(executor.current_task()) : std::string_view();
-    console_format("FAULT: task {}: {}{} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}{}{}",
+    /* A relocated image also says where it was loaded, so the harness can name the source line. */
+    FixedString<32> base;
+    if (report.image_base != 0)
+        format_into(base, " image_base={:#x}", report.image_base);
+    console_format("FAULT: task {}: {}{} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}{}{}{}",
         current_task_name(), report.kind ? report.kind : "unknown fault", hint, report.vector,
         report.instruction_address, report.fault_address, report.error_code, report.stack_pointer,
-        domain.empty() ? "" : " domain=", domain);
+        domain.empty() ? "" : " domain=", domain, base.view());
     /* A fault in a Task ends that Task only; a fault in the kernel itself ends the image. */
     if (in_task)
         executor.fail_current(ExitCause::Faulted, report.kind ? report.kind : "unknown fault", report.fault_address);

@@ -6,6 +6,7 @@
 #include <boost/context/detail/fcontext.hpp>
 #include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Snapshot.h>
 #include <vectra/Try.h>
 #include <vectra/platform/ConsoleLine.h>
 #include <vectra/platform/Platform.h>
@@ -118,20 +119,30 @@ void Executor::save_continuation(void* context, void* from)
 void Executor::account_switch(Task& task)
 {
     /*
-     * One clock read per switch: it ends the previous Task's stretch (reported when too long)
-     * and starts this one's. Idle time never counts: idle() forgets the last Task.
+     * One clock read per switch: it ends the previous Task's stretch (counted in its time used,
+     * reported when too long) and starts this one's. Idle time never counts: idle() ends the
+     * last stretch and forgets the last Task.
      */
     u64 now = platform::monotonic_nanoseconds();
-    if (m_last_ran && now - m_last_switched_in > long_run_report_nanoseconds) {
-        ++m_long_runs_reported;
-        platform::console_format("vectra: task {} ran {} ms without waiting", m_last_ran->name(),
-            (now - m_last_switched_in) / 1'000'000);
-    }
+    end_stretch(now);
     m_last_ran = &task;
     m_last_switched_in = now;
     ++m_switches;
     ++task.m_switches;
+    snapshot::note_switch(*this, now);
     domains::activate(task);
+}
+
+void Executor::end_stretch(u64 now)
+{
+    if (!m_last_ran)
+        return;
+    u64 stretch = now - m_last_switched_in;
+    m_last_ran->m_time_used += stretch;
+    if (stretch > long_run_report_nanoseconds) {
+        ++m_long_runs_reported;
+        platform::console_format("vectra: task {} ran {} ms without waiting", m_last_ran->name(), stretch / 1'000'000);
+    }
 }
 
 void Executor::switch_to(Task& task)
@@ -435,7 +446,10 @@ Task* Executor::pick_next()
 
 ErrorOr<void> Executor::idle()
 {
+    u64 now = platform::monotonic_nanoseconds();
+    end_stretch(now);
     m_last_ran = nullptr;
+    snapshot::note_idle(*this, now);
     u64 earliest = 0;
     for (Task* task = m_tasks; task; task = task->m_next) {
         if (task->m_state == TaskState::Waiting && task->m_deadline != 0 && (earliest == 0 || task->m_deadline < earliest))

@@ -58,6 +58,14 @@ struct DomainSpec {
     char const* data_end;
 };
 
+/* The `supervisor` of a Task initd supervises itself. */
+inline constexpr u16 supervised_by_initd = 0xffff;
+
+/*
+ * A Task, or a group supervisor (entry initd_group, `children` > 0) the manifest compiler placed
+ * to supervise some of them (docs/adr/0010-supervision-at-scale.md). Every supervisor gives
+ * the child at `position` its ready bit `position` and its exit bit 32 + `position`.
+ */
 struct TaskSpec {
     char const* name;
     TaskEntry entry;
@@ -70,7 +78,13 @@ struct TaskSpec {
     RestartPolicy restart;
     Expectation expect;
     DomainSpec const* domain; /* nullptr: runs in kernel mode, kernel calls are function calls */
+    u16 supervisor;           /* index of its group supervisor's TaskSpec, or supervised_by_initd */
+    u8 position;              /* among its supervisor's children, below maximum_children */
+    u16 children;             /* a group supervisor: how many Tasks it supervises; 0 for a Task */
 };
+
+/* A supervisor's children: its ready bits 0-23, exit bits 32-55 (tools/manifest/compile.py's MAX_CHILDREN). */
+inline constexpr usize maximum_children = 24;
 
 struct ConnectionSpec {
     char const* name;

@@ -4,6 +4,7 @@
 
 #pragma once
 
+#include <span>
 #include <utility>
 #include <vectra/Capability.h>
 #include <vectra/CapabilityClass.h>
@@ -120,6 +121,8 @@ public:
 
     [[nodiscard]] u32 id() const { return m_id; }
     [[nodiscard]] usize count() const;
+    /* Every entry, used or free (what it holds, by class: the debug snapshot counts them). */
+    [[nodiscard]] std::span<CapabilityEntry const> entries() const { return m_entries; }
 
     [[nodiscard]] bool is_full() const { return count() == capacity; }
 

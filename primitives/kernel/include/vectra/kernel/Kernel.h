@@ -26,6 +26,12 @@ namespace vectra::kernel {
  */
 [[nodiscard]] ErrorOr<i32> initial_task_entry(Bundle&);
 
+/*
+ * Spawns the first Task from `root` with that Bundle, running `entry` (initial_task_entry at
+ * boot; a host test may run an init service of its own) under initial_task_name.
+ */
+[[nodiscard]] ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry = initial_task_entry);
+
 /* Carve a child Reticle of `size` bytes from `parent` (RightRetype); the new ReticleCap has every right. */
 [[nodiscard]] ErrorOr<ReticleCap> carve(CapabilitySpace&, ReticleCap const& parent, usize size);
 

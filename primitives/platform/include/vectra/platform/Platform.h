@@ -44,6 +44,7 @@ struct FaultReport {
     u64 fault_address { 0 };       /* CR2 / FAR, 0 when not applicable */
     u64 error_code { 0 };          /* x86 error code / full ESR */
     u64 stack_pointer { 0 };
+    u64 image_base { 0 };          /* where a relocatable image was loaded (hosted); 0: runs where linked */
 };
 
 /* Exit statuses the image reports to whoever launched it (QEMU harness or shell). */

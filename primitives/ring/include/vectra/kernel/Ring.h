@@ -55,6 +55,8 @@ public:
 
     [[nodiscard]] bool is_full() const;
     [[nodiscard]] bool is_empty() const;
+    /* Messages sent and not yet received (0 to slot_count()). */
+    [[nodiscard]] u32 depth() const { return m_tail.load(std::memory_order_relaxed) - m_head.load(std::memory_order_relaxed); }
 
     /* Empties the Ring, drops capabilities in flight and starts a new epoch (owner only: see RingOwner). */
     void reset();

@@ -98,6 +98,7 @@ private:
     void switch_to_scheduler();
     void reschedule();
     void account_switch(Task&);
+    void end_stretch(u64 now);
     void save_continuation(void* context, void* from);
     static void task_trampoline(void* transfer_context, void* data);
     [[nodiscard]] Error report_deadlock();

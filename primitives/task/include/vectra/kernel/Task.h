@@ -75,6 +75,10 @@ public:
     [[nodiscard]] bool is_listed() const { return m_listed; }
     [[nodiscard]] bool has_run() const { return m_switches != 0; }
     [[nodiscard]] u64 switches() const { return m_switches; }
+    /* Nanoseconds it ran: from each switch to it until the next switch or idle (Executor). */
+    [[nodiscard]] u64 time_used() const { return m_time_used; }
+    /* The next Task on the executor's list (Executor::tasks()), or nullptr. */
+    [[nodiscard]] Task* next_listed() const { return m_next; }
 
     /*
      * The Ring ends this Task bound through kernel calls; a RingSender or RingReceiver names
@@ -140,6 +144,7 @@ private:
     bool m_in_timed_wait { false };
     bool m_stop_requested { false }; /* its own last TaskCap went while it ran: it ends at its next wait */
     u64 m_switches { 0 };
+    u64 m_time_used { 0 };
     RingBindingSlot m_ring_bindings[ring_binding_capacity];
     Domain* m_domain { nullptr };
     Task* m_next_in_domain { nullptr };

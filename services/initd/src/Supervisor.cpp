@@ -1,0 +1,568 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * initd: the first Task and the supervisor of every other. It follows the boot manifest:
+ * creates the connections' Rings, carves a Reticle for each Task, builds each Bundle exactly as
+ * the manifest (checked against the footprints at build time) says, spawns the services, waits
+ * until each reports ready, then runs the image's check Tasks and returns their verdict.
+ *
+ * Supervision at scale (docs/adr/0010-supervision-at-scale.md): a supervisor has at most 24
+ * children (a ready and an exit bit each in its one Signal Mask). A manifest of more Tasks is
+ * placed by the manifest compiler into group supervisors — ordinary Tasks running this same
+ * Supervisor (entry initd_group) over their own children, with their own mask and capability
+ * space; initd supervises them like any other child. A group of services is a service (ready
+ * once its services are, restarted per its policy: its children stopped with it, then spawned
+ * anew); a group of checks is a check (it returns how many of its checks did not end as expected).
+ *
+ * Supervision: when a service ends (returns, fails, panics or faults) initd reports it and,
+ * within the service's restart policy (at most N restarts in a window, a back-off between),
+ * reaps it, resets the Rings it served so its clients see PeerRestarted and re-bind, and spawns
+ * it again into the same Reticle with the same grants. Past the policy it gives up, says so,
+ * and resets the Rings one last time so clients are not left waiting on a dead peer.
+ */
+
+#include <initd/Manifest.h>
+#include <initd/Supervisor.h>
+#include <vectra/System.h>
+#include <vectra/Ring.h>
+#include <vectra/Try.h>
+#include <initd/RestartHistory.h>
+#include "AfterChecks.h"
+#include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
+
+VECTRA_TASK_ENTRY(initd_group);
+
+namespace vectra::initd {
+
+namespace {
+
+constexpr usize maximum_connections = 16;
+constexpr u8 first_exit_bit = 32;
+constexpr SignalBit backoff_bit { 60 };
+constexpr SignalBit heartbeat_bit { 61 }; /* initd staying up after the checks (CONFIG_INITD_STAY_UP) */
+constexpr u64 heartbeat_nanoseconds = 1'000'000'000;
+
+enum class State : u8 {
+    NotStarted,
+    Starting, /* spawned, ready bit not yet raised (services) or running (checks) */
+    Ready,
+    BackingOff,
+    GivenUp,
+    Finished, /* checks only */
+};
+
+struct Supervised {
+    usize spec { 0 }; /* its TaskSpec in boot_manifest.tasks */
+    TaskCap task;
+    ReticleCap memory;
+    SignalCap ready; /* the original of the child's "ready" capability (revoking it revokes the child's) */
+    State state { State::NotStarted };
+    RestartHistory history;
+    u64 restart_at { 0 };
+};
+
+struct Connection {
+    RingCap requests;
+    RingCap replies;
+};
+
+/* The checks beneath a child: itself if it is one, or a group's. */
+u32 checks_beneath(usize index)
+{
+    TaskSpec const& spec = boot_manifest.tasks[index];
+    if (spec.children == 0)
+        return spec.kind == TaskKind::Check ? 1 : 0;
+    u32 count = 0;
+    for (usize other = 0; other < boot_manifest.task_count; ++other)
+        count += boot_manifest.tasks[other].supervisor == index ? checks_beneath(other) : 0;
+    return count;
+}
+
+/* Services beneath a child: itself, or a group's. */
+u32 services_beneath(usize index)
+{
+    TaskSpec const& spec = boot_manifest.tasks[index];
+    if (spec.kind != TaskKind::Service)
+        return 0;
+    return spec.children == 0 ? 1 : spec.children;
+}
+
+class Supervisor {
+public:
+    /* `self`: the TaskSpec of the group supervisor this is, or supervised_by_initd. */
+    Supervisor(Bundle& bundle, u16 self)
+        : m_bundle(bundle)
+        , m_self(self)
+    {
+    }
+
+    ErrorOr<i32> run();
+
+private:
+    bool is_initd() const { return m_self == supervised_by_initd; }
+    SignalBit ready_bit(usize position) const { return SignalBit(static_cast<u8>(position)); }
+    SignalBit exit_bit(usize position) const { return SignalBit(static_cast<u8>(first_exit_bit + position)); }
+    TaskSpec const& spec_of(usize position) const { return boot_manifest.tasks[m_children[position].spec]; }
+
+    ErrorOr<void> take_capabilities();
+    ErrorOr<void> find_children();
+    ErrorOr<void> start(usize position);
+    ErrorOr<void> grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize position);
+    ErrorOr<void> handle_exit(usize position);
+    ErrorOr<void> release_memory(usize position);
+    ErrorOr<void> restart_due(u64 now);
+    ErrorOr<void> reset_connections_of(usize position);
+    ErrorOr<void> services_are_ready();
+    ErrorOr<void> start_checks();
+    ErrorOr<void> summarise();
+    bool judge(usize position, TaskStatus const&);
+    u32 failed_checks(usize position, TaskStatus const&);
+    ErrorOr<void> report(TaskStatus const&);
+    u64 exit_mask() const;
+    u64 ready_mask() const;
+    bool services_ready() const;
+    bool checks_finished() const;
+    bool finished() const;
+    ErrorOr<void> stay_up();
+
+    template<typename... Arguments>
+    ErrorOr<void> say(fmt::format_string<Arguments...> format, Arguments&&... arguments)
+    {
+        return print_line(m_console, format, std::forward<Arguments>(arguments)...);
+    }
+
+    Bundle& m_bundle;
+    u16 m_self;
+    ConsoleCap m_console;
+    ReticleCap m_memory;
+    TaskCap m_tasks;
+    IrqCap m_software_irq;
+    SignalCap m_ready; /* a group of services: raised once its services are ready */
+    TimerCap m_backoff_timer;
+    TimerCap m_heartbeat_timer;
+    Connection m_connections[maximum_connections];
+    Supervised m_children[maximum_children]; /* by position */
+    usize m_child_count { 0 };
+    bool m_checks_started { false }; /* initd: checks started; a group of services: ready raised */
+    bool m_staying_up { false };
+    i32 m_verdict { 0 };
+    u32 m_failed_checks { 0 };
+    u64 m_started { 0 }; /* monotonic nanoseconds when it began (the hosted platform's clock counts from the host's boot) */
+};
+
+ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize position)
+{
+    switch (slot.kind) {
+    case SlotKind::Console:
+        return system::grant(child, slot.name, m_console, slot.rights);
+    case SlotKind::Memory:
+        return system::grant(child, slot.name, memory, slot.rights);
+    case SlotKind::RequestRing:
+        return system::grant(child, slot.name, m_connections[slot.connection].requests, slot.rights);
+    case SlotKind::ReplyRing:
+        return system::grant(child, slot.name, m_connections[slot.connection].replies, slot.rights);
+    case SlotKind::Ready: {
+        auto& ready = m_children[position].ready;
+        if (ready.is_empty())
+            ready = TRY(system::signal_capability(ready_bit(position)));
+        return system::grant(child, slot.name, ready, slot.rights);
+    }
+    case SlotKind::Tasks:
+        return system::grant(child, slot.name, m_tasks, slot.rights);
+    case SlotKind::SoftwareIrq:
+        return system::grant(child, slot.name, m_software_irq, slot.rights);
+    }
+    return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
+}
+
+ErrorOr<void> Supervisor::start(usize position)
+{
+    TaskSpec const& spec = spec_of(position);
+    auto& supervised = m_children[position];
+    if (supervised.memory.is_empty())
+        supervised.memory = TRY(system::carve(m_memory, usize(spec.reticle_kib) * KiB));
+    SpawnRequest request;
+    request.name = spec.name;
+    request.entry = spec.entry;
+    request.stack_size = usize(spec.stack_kib) * KiB;
+    request.band = spec.band;
+    request.notify_on_exit = true;
+    request.exit_bit = exit_bit(position);
+    if (spec.domain) {
+        request.domain = spec.domain->name;
+        request.domain_data_start = reinterpret_cast<uptr>(spec.domain->data_start);
+        request.domain_data_end = reinterpret_cast<uptr>(spec.domain->data_end);
+    }
+    supervised.task = TRY(system::spawn(m_tasks, supervised.memory, request));
+    for (usize slot = 0; slot < spec.slot_count; ++slot)
+        TRY(grant(supervised.task, spec.slots[slot], supervised.memory, position));
+    supervised.state = State::Starting;
+    return say("initd: spawned {}", spec.name);
+}
+
+ErrorOr<void> Supervisor::report(TaskStatus const& task)
+{
+    switch (task.exit_cause) {
+    case ExitCause::Returned:
+        return say("initd: {} exited with status {}", task.name.view(), task.exit_status);
+    case ExitCause::Failed:
+        return say("initd: {} exited with error {} ({})", task.name.view(), error_code_name(task.exit_error),
+            task.exit_error_message);
+    case ExitCause::Panicked:
+        return say("initd: {} panicked: {}", task.name.view(), task.failure_message);
+    case ExitCause::Faulted:
+        return say("initd: {} faulted: {} at address {:#x}", task.name.view(), task.failure_message, task.failure_address);
+    case ExitCause::Stopped:
+        return say("initd: {} was stopped: {}", task.name.view(), task.failure_message);
+    }
+    return {};
+}
+
+ErrorOr<void> Supervisor::reset_connections_of(usize position)
+{
+    TaskSpec const& spec = spec_of(position);
+    for (usize slot = 0; slot < spec.slot_count; ++slot) {
+        auto const& grant = spec.slots[slot];
+        if (grant.kind == SlotKind::RequestRing)
+            TRY(system::reset_ring(m_connections[grant.connection].requests));
+        if (grant.kind == SlotKind::ReplyRing)
+            TRY(system::reset_ring(m_connections[grant.connection].replies));
+    }
+    return {};
+}
+
+bool Supervisor::judge(usize position, TaskStatus const& task)
+{
+    switch (spec_of(position).expect) {
+    case Expectation::Success:
+        return task.exit_cause == ExitCause::Returned && task.exit_status == 0;
+    case Expectation::Panicked:
+        return task.exit_cause == ExitCause::Panicked;
+    case Expectation::Faulted:
+        return task.exit_cause == ExitCause::Faulted;
+    }
+    return false;
+}
+
+/* A check that did not end as expected: one failure, or for a group the count it returned (all of its checks if it did not return one). */
+u32 Supervisor::failed_checks(usize position, TaskStatus const& task)
+{
+    u32 beneath = checks_beneath(m_children[position].spec);
+    if (spec_of(position).children == 0)
+        return 1;
+    if (task.exit_cause == ExitCause::Returned && task.exit_status > 0 && u32(task.exit_status) <= beneath)
+        return u32(task.exit_status);
+    return beneath;
+}
+
+/*
+ * An ended child's Reticle, reclaimed whole for its next start. A service it opened a session
+ * with may still hold the donation carved from it for a moment (it frees the session when it
+ * notices): then the Reticle is let go instead, to retire once the service is done, and a
+ * restart carves a new one.
+ */
+ErrorOr<void> Supervisor::release_memory(usize position)
+{
+    auto& memory = m_children[position].memory;
+    auto reclaimed = system::reclaim(memory);
+    if (!reclaimed.is_error() || reclaimed.error().code() != ErrorCode::Busy)
+        return reclaimed;
+    return system::remove(std::move(memory));
+}
+
+ErrorOr<void> Supervisor::handle_exit(usize position)
+{
+    TaskSpec const& spec = spec_of(position);
+    auto& supervised = m_children[position];
+    auto task = TRY(system::task_status(supervised.task));
+    if (spec.kind == TaskKind::Check) {
+        bool as_expected = judge(position, task);
+        if (!as_expected || task.exit_cause != ExitCause::Returned)
+            TRY(report(task));
+        if (as_expected && spec.expect != Expectation::Success)
+            TRY(say("initd: {} ended as expected ({}); the image keeps running", spec.name, exit_cause_name(task.exit_cause)));
+        if (!as_expected) {
+            m_verdict = 1;
+            m_failed_checks += failed_checks(position, task);
+        }
+        supervised.state = State::Finished;
+        TRY(system::reap(std::move(supervised.task)));
+        return release_memory(position);
+    }
+
+    /* A service ended: report, reap, and restart within its policy. A group's children were stopped with it. */
+    TRY(report(task));
+    TRY(system::reap(std::move(supervised.task)));
+    TRY(release_memory(position));
+    auto decision = supervised.history.service_ended(spec.restart, monotonic_now().nanoseconds_since_boot());
+    if (!decision.restart) {
+        supervised.state = State::GivenUp;
+        TRY(reset_connections_of(position));
+        if (spec.restart.max_restarts == 0)
+            return say("initd: not restarting {}: its policy allows no restarts", spec.name);
+        return say("initd: giving up on {} after {} restart{} in {} ms", spec.name, decision.recent,
+            decision.recent == 1 ? "" : "s", spec.restart.window_ms);
+    }
+    supervised.state = State::BackingOff;
+    supervised.restart_at = decision.restart_at;
+    return system::arm_timer(m_backoff_timer, supervised.restart_at);
+}
+
+ErrorOr<void> Supervisor::restart_due(u64 now)
+{
+    u64 next = 0;
+    for (usize position = 0; position < m_child_count; ++position) {
+        auto& supervised = m_children[position];
+        if (supervised.state != State::BackingOff)
+            continue;
+        if (supervised.restart_at > now) {
+            next = next == 0 || supervised.restart_at < next ? supervised.restart_at : next;
+            continue;
+        }
+        /* Clients bound to the old instance see PeerRestarted and bind again. */
+        TRY(reset_connections_of(position));
+        TRY(start(position));
+        auto const& spec = spec_of(position);
+        TRY(say("initd: restarted {} ({} of {} within {} ms)", spec.name, supervised.history.restarts(), spec.restart.max_restarts,
+            spec.restart.window_ms));
+    }
+    if (next != 0)
+        TRY(system::arm_timer(m_backoff_timer, next));
+    return {};
+}
+
+u64 Supervisor::exit_mask() const
+{
+    u64 mask = 0;
+    for (usize position = 0; position < m_child_count; ++position) {
+        State state = m_children[position].state;
+        if (state == State::Starting || state == State::Ready)
+            mask |= exit_bit(position).mask();
+    }
+    return mask;
+}
+
+u64 Supervisor::ready_mask() const
+{
+    u64 mask = 0;
+    for (usize position = 0; position < m_child_count; ++position) {
+        if (spec_of(position).kind == TaskKind::Service)
+            mask |= ready_bit(position).mask();
+    }
+    return mask;
+}
+
+bool Supervisor::services_ready() const
+{
+    /* Ready, or given up on: either way nothing more will happen to it before the checks run. */
+    for (usize position = 0; position < m_child_count; ++position) {
+        State state = m_children[position].state;
+        if (spec_of(position).kind == TaskKind::Service && state != State::Ready && state != State::GivenUp)
+            return false;
+    }
+    return true;
+}
+
+bool Supervisor::checks_finished() const
+{
+    for (usize position = 0; position < m_child_count; ++position) {
+        if (spec_of(position).kind == TaskKind::Check && m_children[position].state != State::Finished)
+            return false;
+    }
+    return true;
+}
+
+bool Supervisor::finished() const
+{
+    if (!is_initd() && boot_manifest.tasks[m_self].kind == TaskKind::Service)
+        return false; /* a group of services supervises until shutdown */
+    return m_checks_started && checks_finished();
+}
+
+ErrorOr<void> Supervisor::start_checks()
+{
+    m_checks_started = true;
+    for (usize position = 0; position < m_child_count; ++position) {
+        if (spec_of(position).kind == TaskKind::Check)
+            TRY(start(position));
+    }
+    return {};
+}
+
+/* Every service is ready (or given up on): initd says so and runs the checks; a group of services raises its ready bit. */
+ErrorOr<void> Supervisor::services_are_ready()
+{
+    if (!is_initd()) {
+        m_checks_started = true;
+        return system::raise(m_ready);
+    }
+    usize services = 0;
+    usize given_up = 0;
+    for (usize position = 0; position < m_child_count; ++position) {
+        services += services_beneath(m_children[position].spec);
+        given_up += m_children[position].state == State::GivenUp ? 1 : 0;
+    }
+    if (given_up == 0)
+        TRY(say("initd: ready ({} service{})", services, services == 1 ? "" : "s"));
+    else
+        TRY(say("initd: ready ({} service{}, {} given up)", services, services == 1 ? "" : "s", given_up));
+    return start_checks();
+}
+
+/* initd's last line before its verdict: how many checks, at any depth, ended as expected, and how long from initd's start it took. */
+ErrorOr<void> Supervisor::summarise()
+{
+    u32 checks = 0;
+    for (usize position = 0; position < m_child_count; ++position)
+        checks += spec_of(position).kind == TaskKind::Check ? checks_beneath(m_children[position].spec) : 0;
+    if (checks == 0)
+        return {};
+    u64 elapsed = monotonic_now().nanoseconds_since_boot() - m_started;
+    u32 passed = m_failed_checks < checks ? checks - m_failed_checks : 0;
+    return say("initd: {} of {} checks ended as expected, {} ms after initd started ({} us per check)", passed, checks,
+        elapsed / 1'000'000, elapsed / checks / 1'000);
+}
+
+ErrorOr<void> Supervisor::take_capabilities()
+{
+    m_console = TRY(m_bundle.take<ConsoleCap>("console"));
+    m_memory = TRY(m_bundle.take<ReticleCap>("memory"));
+    m_tasks = TRY(m_bundle.take<TaskCap>("tasks"));
+    if (is_initd()) {
+        m_software_irq = TRY(m_bundle.take<IrqCap>("irq-software"));
+        if (boot_manifest.connection_count > maximum_connections)
+            return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
+        for (usize index = 0; index < boot_manifest.connection_count; ++index) {
+            auto const& connection = boot_manifest.connections[index];
+            m_connections[index].requests = TRY(system::create_ring(m_memory, connection.slot_count,
+                connection.slot_size, connection.schema_id));
+            if (!connection.one_way)
+                m_connections[index].replies = TRY(system::create_ring(m_memory, connection.slot_count,
+                    connection.slot_size, connection.schema_id));
+        }
+        return {};
+    }
+    /* A group holds what its children are granted, under the names the compiler gave (its own TaskSpec's slots). */
+    TaskSpec const& own = boot_manifest.tasks[m_self];
+    for (usize index = 0; index < own.slot_count; ++index) {
+        SlotSpec const& slot = own.slots[index];
+        if (slot.connection >= maximum_connections)
+            return Error(ErrorCode::TooLarge, "boot manifest exceeds a group's tables");
+        if (slot.kind == SlotKind::SoftwareIrq)
+            m_software_irq = TRY(m_bundle.take<IrqCap>(slot.name));
+        if (slot.kind == SlotKind::Ready)
+            m_ready = TRY(m_bundle.take<SignalCap>(slot.name));
+        if (slot.kind == SlotKind::RequestRing)
+            m_connections[slot.connection].requests = TRY(m_bundle.take<RingCap>(slot.name));
+        if (slot.kind == SlotKind::ReplyRing)
+            m_connections[slot.connection].replies = TRY(m_bundle.take<RingCap>(slot.name));
+    }
+    return {};
+}
+
+ErrorOr<void> Supervisor::find_children()
+{
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        TaskSpec const& spec = boot_manifest.tasks[index];
+        if (spec.supervisor != m_self)
+            continue;
+        if (spec.position >= maximum_children || m_child_count >= maximum_children)
+            return Error(ErrorCode::TooLarge, "a supervisor has at most 24 children");
+        m_children[spec.position].spec = index;
+        ++m_child_count;
+    }
+    /* Positions are 0 .. count - 1, each once (the compiler places them so): check it. */
+    for (usize position = 0; position < m_child_count; ++position) {
+        if (spec_of(position).supervisor != m_self || spec_of(position).position != position)
+            return Error(ErrorCode::InvalidArgument, "boot manifest: children's positions are not 0 .. count - 1");
+    }
+    return {};
+}
+
+/* initd with CONFIG_INITD_STAY_UP: the checks are done; keep supervising, waking once a second so a quiet image is not a deadlock. */
+ErrorOr<void> Supervisor::stay_up()
+{
+    m_staying_up = true;
+    TRY(summarise());
+    TRY(say("initd: checks finished (status {}); staying up until stopped", m_verdict));
+    m_heartbeat_timer = TRY(system::create_timer(m_memory, heartbeat_bit));
+    return system::arm_timer(m_heartbeat_timer, monotonic_now().nanoseconds_since_boot() + heartbeat_nanoseconds);
+}
+
+ErrorOr<i32> Supervisor::run()
+{
+    m_started = monotonic_now().nanoseconds_since_boot();
+    TRY(take_capabilities());
+    TRY(find_children());
+    m_backoff_timer = TRY(system::create_timer(m_memory, backoff_bit));
+
+    bool checks_only = !is_initd() && boot_manifest.tasks[m_self].kind == TaskKind::Check;
+    if (checks_only) {
+        TRY(start_checks()); /* its supervisor started the group in the checks' turn */
+    } else {
+        for (usize position = 0; position < m_child_count; ++position) {
+            if (spec_of(position).kind == TaskKind::Service)
+                TRY(start(position));
+        }
+        if (services_ready())
+            TRY(services_are_ready());
+    }
+
+    /* One signal wait per loop: ready bits, exit bits, the back-off timer and (staying up) the heartbeat. */
+    bool stays_up = is_initd() && stays_up_after_checks;
+    while (!finished() || stays_up) {
+        if (stays_up && !m_staying_up && finished())
+            TRY(stay_up());
+        u64 bits = system::wait(ready_mask() | exit_mask() | backoff_bit.mask() | heartbeat_bit.mask());
+        if (bits & heartbeat_bit.mask())
+            TRY(system::arm_timer(m_heartbeat_timer, monotonic_now().nanoseconds_since_boot() + heartbeat_nanoseconds));
+        for (usize position = 0; position < m_child_count; ++position) {
+            if ((bits & ready_bit(position).mask()) && m_children[position].state == State::Starting)
+                m_children[position].state = State::Ready;
+        }
+        for (usize position = 0; position < m_child_count; ++position) {
+            if (bits & exit_bit(position).mask())
+                TRY(handle_exit(position));
+        }
+        if (bits & backoff_bit.mask())
+            TRY(restart_due(monotonic_now().nanoseconds_since_boot()));
+        if (!m_checks_started && services_ready())
+            TRY(services_are_ready());
+    }
+    if (!is_initd())
+        return i32(m_failed_checks);
+    TRY(summarise());
+    return m_verdict;
+}
+
+}
+
+/* A group supervisor finds its TaskSpec by its name, which its supervisor gave it from that spec. */
+ErrorOr<u16> own_group()
+{
+    auto self = system::self_status();
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        TaskSpec const& spec = boot_manifest.tasks[index];
+        if (spec.children > 0 && self.name.view() == spec.name)
+            return u16(index);
+    }
+    return Error(ErrorCode::NotFound, "no group supervisor of this name in the boot manifest");
+}
+
+ErrorOr<i32> supervise(Bundle& bundle, u16 self)
+{
+    Supervisor supervisor(bundle, self);
+    return supervisor.run();
+}
+
+}
+
+namespace vectra::task_entries {
+
+ErrorOr<i32> initd_group(Bundle& bundle)
+{
+    return initd::supervise(bundle, TRY(initd::own_group()));
+}
+
+}

@@ -22,23 +22,24 @@ constexpr usize file_bytes = 64 * MiB;
 constexpr usize chunk_bytes = 1 * MiB;
 constexpr u32 small_files = 2000;
 
-/* An 96 MiB host file formatted FAT32 with 4 KiB clusters, made once per process. */
+/* A 96 MiB host file formatted FAT32 with 4 KiB clusters, made once per process, removed at exit. */
+char image_name[] = "/tmp/vectra-bench-fat-XXXXXX";
+
 std::string const& image_path()
 {
     static std::string path = [] {
-        char name[] = "/tmp/vectra-bench-fat-XXXXXX";
-        int descriptor = mkstemp(name);
+        int descriptor = mkstemp(image_name);
         if (descriptor < 0 || ftruncate(descriptor, off_t(96 * MiB)) != 0)
             abort();
         close(descriptor);
+        std::atexit([] { unlink(image_name); });
         std::string command
-            = std::string("PATH=\"$PATH:/usr/sbin:/sbin\" mkfs.fat -F 32 -s 8 -n BENCH ") + name + " >/dev/null";
+            = std::string("PATH=\"$PATH:/usr/sbin:/sbin\" mkfs.fat -F 32 -s 8 -n BENCH ") + image_name + " >/dev/null";
         if (system(command.c_str()) != 0) {
             fprintf(stderr, "bench_fat: mkfs.fat failed (Debian package dosfstools)\n");
             abort();
         }
-        std::atexit([] { unlink(image_path().c_str()); });
-        return std::string(name);
+        return std::string(image_name);
     }();
     return path;
 }

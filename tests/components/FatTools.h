@@ -126,8 +126,11 @@ public:
             std::ofstream out(source, std::ios::binary);
             out << bytes;
         }
-        mtools("mcopy -o", shell_quote(source) + " " + shell_quote("::" + path));
+        auto ran = run_command(
+            "mcopy -o -i " + shell_quote(m_path) + " " + shell_quote(source) + " " + shell_quote("::" + path));
         ::unlink(source.c_str());
+        INFO("mcopy into " << path << ": " << ran.output);
+        REQUIRE(ran.status == 0);
     }
 
     [[nodiscard]] std::string mdir(std::string const& path) const

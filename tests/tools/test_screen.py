@@ -226,7 +226,7 @@ class OracleFields(unittest.TestCase):
         region = {"name": "all", "x": 0, "y": 0, "width": 10, "height": 10}
         good = {"after": "^x$", "reference": "a.png", "regions": [region]}
         cases = {
-            "qemu_args": ({"qemu_args": "-device ramfb"}, "\"qemu_args\" must be a list"),
+            "qemu_args": ({"qemu_args": "-device ramfb"}, "\"qemu_args\" must map platform names to lists"),
             "screens": ({"screens": {}}, "\"screens\" must be a list"),
             "after": ({"screens": [dict(good, after="(")]}, "screens[0].after"),
             "reference path": ({"screens": [dict(good, reference="../a.png")]}, "screens[0].reference"),

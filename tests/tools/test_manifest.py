@@ -217,6 +217,17 @@ class PciGrantTest(unittest.TestCase):
         manifest["tasks"][0]["bundle"]["device"]["class"] = "DeviceCap"
         self.refused(manifest, "bundle.device.class", "footprint wants PciDeviceCap")
 
+    def test_a_task_granted_a_pci_function_stays_initds(self):
+        # Only initd holds the PCI bus: a group could not open the function, so none may hold such a Task.
+        manifest = copy.deepcopy(PCI)
+        manifest["tasks"][0]["group"] = "devices"
+        self.refused(manifest, "tasks[0] (pci-probe).group", "task pci-probe is granted a PCI function",
+                     "cannot be in group devices")
+        # Placed by the compiler: 31 checks would go into groups, but these stay initd's, so they do not fit.
+        manifest = copy.deepcopy(PCI)
+        manifest["tasks"][1]["count"] = 30
+        self.refused(manifest, "tasks: 31 tasks need 31 places under initd, which has 24")
+
     def test_the_hosted_platform_has_no_pci(self):
         config = {"CONFIG_PLATFORM_HOSTED": "y", "CONFIG_COMPONENT_PCIPROBE": "y"}
         self.refused(copy.deepcopy(PCI), "task pci-probe is granted a PCI function", "hosted platform has no PCI",

@@ -598,11 +598,19 @@ class Placement:
         self.group_position = []
 
 
+def opens_pci(task):
+    """Whether a Task's Bundle names a PCI function: initd alone holds the PCI bus and opens them."""
+    bundle = task.get("bundle")
+    return isinstance(bundle, dict) and any(isinstance(grant, dict) and grant.get("class") == "PciDeviceCap"
+                                            for grant in bundle.values())
+
+
 def place(source, tasks, groups_field):
     """Places every Task under initd or a group supervisor (docs/adr/0010-supervision-at-scale.md):
     Tasks naming a `group` go to that group; the others stay initd's while initd has room for
     them and the groups (24 children), else the checks, then the services, are put in groups of
-    their own kind. Refuses what does not fit in one line."""
+    their own kind — except Tasks granted a PCI function, which only initd can open, so they stay
+    initd's. Refuses what does not fit in one line."""
     policies = source.object(groups_field if groups_field is not None else {}, "groups")
     names = {task["name"] for task in tasks}
     declared = {}
@@ -622,6 +630,9 @@ def place(source, tasks, groups_field):
             group = source.string(task["group"], f"tasks[{index}] ({task['name']}).group", NAME, NAME_RULE)
             source.require(group not in names, f"tasks[{index}] ({task['name']}).group",
                            f"'{group}' is a task's name, not a group's")
+            source.require(not opens_pci(task), f"tasks[{index}] ({task['name']}).group",
+                           f"task {task['name']} is granted a PCI function, which only initd opens "
+                           f"(docs/adr/0012-device-capabilities.md): it cannot be in group {group}")
             members.setdefault(group, []).append(index)
     for group in declared:
         source.require(group in members, f"groups.{group}", "no task names this group")
@@ -630,8 +641,8 @@ def place(source, tasks, groups_field):
     for kind in ("check", "service"):
         if len(ungrouped) + len(members) + len(automatic) <= MAX_CHILDREN:
             break
-        chosen = [index for index in ungrouped if tasks[index]["kind"] == kind]
-        ungrouped = [index for index in ungrouped if tasks[index]["kind"] != kind]
+        chosen = [index for index in ungrouped if tasks[index]["kind"] == kind and not opens_pci(tasks[index])]
+        ungrouped = [index for index in ungrouped if index not in chosen]
         size = AUTO_GROUP_SIZE[kind]
         automatic += [chosen[start:start + size] for start in range(0, len(chosen), size)]
     top = len(ungrouped) + len(members) + len(automatic)

@@ -217,7 +217,7 @@ bool map_user_frames(AddressSpace& space, uptr base, usize size, uptr frames, Us
         return false;
     set_page_entries(base, end, small_page_size,
         [&](u64 page) { return page_entry(space, page, access != UserAccess::None); },
-        [&](u64 page) { return access == UserAccess::None ? kernel_entry_for(page) : user_entry_for(page - base + frames, access); });
+        [&](u64 page) { return user_entry_for(access == UserAccess::None ? page : page - base + frames, access); });
     return true;
 }
 

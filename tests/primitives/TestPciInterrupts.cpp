@@ -81,6 +81,21 @@ struct Machine {
 /* The kernel's view of a line arriving, as the platform's handler reports it. */
 void arrive(u32 line) { kernel::interrupt_arrived(line); }
 
+/* What a driver Task starts from: the bus (here, to open functions itself), its Reticle, its function. */
+struct Driver {
+    DeviceCap bus;
+    ReticleCap memory;
+    PciDeviceCap device;
+};
+
+ErrorOr<Driver> open_virtio(Bundle& bundle)
+{
+    auto bus = TRY(bundle.take<DeviceCap>("pci"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto device = TRY(system::pci_open(bus, memory, virtio_rng));
+    return Driver { std::move(bus), std::move(memory), std::move(device) };
+}
+
 }
 
 TEST_CASE("an MSI-X entry as an IrqCap: the kernel writes the message, enables MSI-X, masks each arrival until acknowledged")
@@ -88,9 +103,8 @@ TEST_CASE("an MSI-X entry as an IrqCap: the kernel writes the message, enables M
     Machine machine;
     static Machine* s_machine = &machine;
     auto result = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
-        auto bus = TRY(bundle.take<DeviceCap>("pci"));
-        auto memory = TRY(bundle.take<ReticleCap>("memory"));
-        auto device = TRY(system::pci_open(bus, memory, virtio_rng));
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
         if (s_machine->msix_enabled())
             return 1;
         auto irq = TRY(system::pci_interrupt(device, memory, 2, queue_bit));
@@ -144,9 +158,8 @@ TEST_CASE("pci_interrupt refuses an entry past the table, a function without MSI
 {
     Machine machine;
     auto result = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
-        auto bus = TRY(bundle.take<DeviceCap>("pci"));
-        auto memory = TRY(bundle.take<ReticleCap>("memory"));
-        auto device = TRY(system::pci_open(bus, memory, virtio_rng));
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
         if (code_of(system::pci_interrupt(device, memory, 4, queue_bit)) != ErrorCode::InvalidArgument)
             return 1;
         /* Raw frames: entries and bits the 16-bit wrapper could not even express. */
@@ -204,9 +217,8 @@ TEST_CASE("acknowledging through a revoked, foreign or stale IrqCap, or binding 
     Machine machine;
     static Machine* s_machine = &machine;
     auto result = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
-        auto bus = TRY(bundle.take<DeviceCap>("pci"));
-        auto memory = TRY(bundle.take<ReticleCap>("memory"));
-        auto device = TRY(system::pci_open(bus, memory, virtio_rng));
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
         /* Bound through a copy: revoking the original's children takes the copy, and the line with it. */
         auto copy = TRY(system::attenuate(device, RightRead | RightWrite | RightGrant));
         auto irq = TRY(system::pci_interrupt(copy, memory, 1, queue_bit));
@@ -251,9 +263,8 @@ TEST_CASE("lifetime: a Task that ends holding an MSI-X IrqCap leaves the entry m
     Machine machine;
     static u32 s_line = 0;
     auto first = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
-        auto bus = TRY(bundle.take<DeviceCap>("pci"));
-        auto memory = TRY(bundle.take<ReticleCap>("memory"));
-        auto device = TRY(system::pci_open(bus, memory, virtio_rng));
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
         auto irq = TRY(system::pci_interrupt(device, memory, 0, queue_bit));
         s_line = TRY(system::interrupt_line(irq));
         return 0; /* exits holding both */
@@ -264,9 +275,8 @@ TEST_CASE("lifetime: a Task that ends holding an MSI-X IrqCap leaves the entry m
     arrive(s_line); /* no route: counted as spurious, raises nothing, touches no freed memory */
     /* A restarted driver opens the function again and binds the same entry, on a free line. */
     auto second = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
-        auto bus = TRY(bundle.take<DeviceCap>("pci"));
-        auto memory = TRY(bundle.take<ReticleCap>("memory"));
-        auto device = TRY(system::pci_open(bus, memory, virtio_rng));
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
         auto irq = TRY(system::pci_interrupt(device, memory, 0, queue_bit));
         if (TRY(system::interrupt_line(irq)) != s_line)
             return 1; /* the lowest free line again: the first one was returned */

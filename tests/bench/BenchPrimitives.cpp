@@ -11,6 +11,7 @@
  */
 
 #include "../TestSupport.h"
+#include "../primitives/PciModel.h"
 #include "BenchSupport.h"
 #include <atomic>
 #include <benchmark/benchmark.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 #include <vectra/Bundle.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/kernel/PciDevice.h>
 #include <vectra/kernel/Ring.h>
 #include <vectra/kernel/Signal.h>
 #include <vectra/System.h>
@@ -41,6 +43,7 @@ constexpr SignalBit doorbell_bit { 0 };
 constexpr SignalBit space_bit { 1 };
 constexpr SignalBit wake_bit { 3 };
 constexpr SignalBit stop_bit { 4 };
+constexpr SignalBit ready_bit { 5 };
 
 /*
  * What the two Tasks of an executor benchmark share with the benchmark function. Tasks see
@@ -594,6 +597,89 @@ void signal_wake_baseline(benchmark::State& state)
         state.SkipWithError("a wake was lost");
 }
 
+/* ---- Interrupt delivery: a device's MSI-X line wakes its driver Task, which acknowledges ----- */
+
+/*
+ * The modelled function's MSI-X table (the kernel writes entries and mask bits here), and which
+ * way the "device" Task signals: through the line, as the platform's handler reports an
+ * arrival (kernel::interrupt_arrived), or, for the baseline, by raising the same bit with a
+ * SignalCap. The driver binds entry 0 either way; only the per-iteration path differs.
+ */
+alignas(4096) u32 s_msix_table[1024];
+struct InterruptRun {
+    bool through_interrupt { true };
+    u32 line { 0 };
+};
+InterruptRun s_interrupt_run;
+
+ErrorOr<void> interrupt_device_drive(Bundle& bundle)
+{
+    auto& space = this_task().capabilities();
+    auto driver = TRY(bundle.take<SignalCap>("driver"));
+    auto stop = TRY(bundle.take<SignalCap>("stop"));
+    (void)wait(ready_bit.mask()); /* the driver has bound its entry */
+    for (auto _ : *s_run.state) {
+        if (s_interrupt_run.through_interrupt)
+            kernel::interrupt_arrived(s_interrupt_run.line);
+        else
+            TRY(raise(space, driver));
+        (void)wait(wake_bit.mask());
+    }
+    return raise(space, stop);
+}
+
+ErrorOr<i32> interrupt_device(Bundle& bundle) { return finish_driver(interrupt_device_drive(bundle)); }
+
+ErrorOr<i32> interrupt_driver(Bundle& bundle)
+{
+    auto& space = this_task().capabilities();
+    auto device = TRY(bundle.take<SignalCap>("device"));
+    auto ready = TRY(bundle.take<SignalCap>("ready"));
+    auto function = TRY(bundle.take<PciDeviceCap>("function"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto irq = TRY(system::pci_interrupt(function, memory, 0, wake_bit));
+    s_interrupt_run.line = TRY(system::interrupt_line(irq));
+    TRY(raise(space, ready));
+    for (;;) {
+        u64 bits = wait(wake_bit.mask() | stop_bit.mask());
+        if (bits & stop_bit.mask())
+            return 0;
+        if (s_interrupt_run.through_interrupt)
+            TRY(system::acknowledge_interrupt(irq));
+        TRY(raise(space, device));
+    }
+}
+
+/* One iteration: the device signals, the driver wakes (and acknowledges), the device wakes. */
+void interrupt_wake(benchmark::State& state, bool through_interrupt)
+{
+    test::ConfigModel model;
+    test::populate(model, true, s_msix_table);
+    platform::PciHostBridge bridge;
+    bridge.last_bus = 0;
+    (void)kernel::pci_install(model, bridge);
+    s_interrupt_run = { through_interrupt, 0 };
+    auto prepare = [](Reticle& memory, CapabilitySpace& parent, Task& device, Task& driver) {
+        auto signal_on = [&](Task& task, SignalBit bit) {
+            return MUST(parent.mint<CapabilityClass::Signal>(&task.signals(), RightRaise | RightGrant, bit.index()));
+        };
+        MUST(device.bundle().grant("driver", parent, signal_on(driver, wake_bit), RightRaise));
+        MUST(device.bundle().grant("stop", parent, signal_on(driver, stop_bit), RightRaise));
+        MUST(driver.bundle().grant("device", parent, signal_on(device, wake_bit), RightRaise));
+        MUST(driver.bundle().grant("ready", parent, signal_on(device, ready_bit), RightRaise));
+        auto* bus = MUST(memory.try_create<PciBusDevice>(&memory));
+        auto bus_capability = MUST(parent.mint<CapabilityClass::Device>(bus, RightRead));
+        auto own = MUST(parent.mint<CapabilityClass::Reticle>(MUST(memory.try_carve(64 * KiB)), all_rights));
+        auto function = MUST(kernel::pci_open(parent, bus_capability, own, PciMatch::by_id(0x1af4, 0x1005), 0));
+        MUST(driver.bundle().grant("function", parent, function, RightRead | RightWrite));
+        MUST(driver.bundle().grant("memory", parent, own, RightRetype));
+    };
+    run_task_pair(state, interrupt_device, interrupt_driver, prepare);
+}
+
+void interrupt_wake_ours(benchmark::State& state) { interrupt_wake(state, true); }
+void interrupt_wake_baseline(benchmark::State& state) { interrupt_wake(state, false); }
+
 /* ---- Capability-checked call vs plain call --------------------------------------------------- */
 
 /*
@@ -685,6 +771,8 @@ BENCHMARK(ring_throughput_single_ours)->Name("BM_ring_throughput_single/ours")->
 BENCHMARK(ring_throughput_single_baseline_spsc)->Name("BM_ring_throughput_single/baseline_spsc")->UseRealTime();
 BENCHMARK(signal_wake_ours)->Name("BM_signal_wake/ours");
 BENCHMARK(signal_wake_baseline)->Name("BM_signal_wake/baseline_raw_fcontext");
+BENCHMARK(interrupt_wake_ours)->Name("BM_interrupt_wake/ours");
+BENCHMARK(interrupt_wake_baseline)->Name("BM_interrupt_wake/baseline_signal_raise");
 BENCHMARK(capability_call_ours)->Name("BM_capability_call/ours");
 BENCHMARK(capability_call_baseline)->Name("BM_capability_call/baseline_plain_call");
 BENCHMARK(kernel_call_ours)->Name("BM_kernel_call/ours");

@@ -293,6 +293,16 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         handle(0);
         handle(2);
         break;
+    case Call::PciInterrupt:
+        /* Entries inside the four-entry table, just past it, or anywhere; bits in range or not. */
+        handle(0);
+        handle(2);
+        frame.arguments[4] = s_input.byte() % 4 == 0 ? s_input.word() : s_input.byte() % 6;
+        small(5, 70);
+        break;
+    case Call::AcknowledgeInterrupt:
+        handle(0);
+        break;
     default: /* blocking, ending or interrupt-raising calls, and numbers that name no call */
         frame.number = s_input.byte() % 2 ? 999 : 0;
         break;
@@ -313,7 +323,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
     alignas(64) u8 buffer[4096] {};
     for (usize step = 0; step < 64 && !s_input.exhausted(); ++step) {
         kernel::CallFrame frame;
-        frame.number = 1 + s_input.byte() % u64(Call::DisplayPresent);
+        frame.number = 1 + s_input.byte() % u64(Call::AcknowledgeInterrupt);
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         kernel::system_call(frame);
         if (frame.error == 0) {
@@ -323,7 +333,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
             else if (call == Call::Carve || call == Call::Spawn || call == Call::CreateRing || call == Call::CreateTimer
                 || call == Call::CreateMemory || call == Call::SignalCapability || call == Call::Attenuate
                 || call == Call::BundleTake || call == Call::PciOpen || call == Call::DeviceMemoryOpen
-                || call == Call::DisplayMemory)
+                || call == Call::DisplayMemory || call == Call::PciInterrupt)
                 pool.add(kernel::handle_from_words(frame.results[0], frame.results[1]));
         }
         system::yield();
@@ -340,7 +350,8 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     auto& executor = Executor::current();
     /* A machine with PCI: the modelled functions, the bus capability in every Task's Bundle. */
     test::ConfigModel model; /* fresh for every input: writes of one run never leak into the next */
-    test::populate(model, true);
+    alignas(4096) static u32 msix_table[1024]; /* the modelled function's MSI-X table, written by the kernel */
+    test::populate(model, true, msix_table);
     platform::PciHostBridge bridge;
     bridge.last_bus = 0;
     (void)kernel::pci_install(model, bridge);

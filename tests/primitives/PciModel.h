@@ -87,18 +87,30 @@ private:
     std::map<std::tuple<u8, u8, u8>, ModelFunction> m_functions;
 };
 
-/* q35-like: a host bridge, a virtio device with I/O, 32-bit and 64-bit BARs and MSI-X, a two-function device. */
-inline void populate(ConfigModel& model, bool firmware_addresses)
+/*
+ * q35-like: a host bridge, a virtio device with I/O, 32-bit and 64-bit BARs and MSI-X (four
+ * entries, table and PBA in BAR 1), a two-function device. With `msix_table` (4 KiB, aligned to
+ * 4 KiB) the MSI-X table and PBA lie instead in a 64-bit BAR 2 at that host memory, so the
+ * kernel can write entries there (ADR 0016; tests/primitives/TestPciInterrupts.cpp).
+ */
+inline void populate(ConfigModel& model, bool firmware_addresses, void* msix_table = nullptr)
 {
     model.add(0, 0, 0, 0x8086, 0x29c0, 0x06, 0x00);
     auto& virtio = model.add(0, 2, 0, 0x1af4, 0x1005, 0x00, 0xff);
     ConfigModel::bar(virtio, 0, 32, 1, firmware_addresses ? 0xc000 : 0);
-    ConfigModel::bar(virtio, 1, 4096, 0, firmware_addresses ? 0xfebd'1000 : 0);
+    if (msix_table)
+        ConfigModel::bar(virtio, 2, 4096, 0x4, reinterpret_cast<uptr>(msix_table));
+    else
+        ConfigModel::bar(virtio, 1, 4096, 0, firmware_addresses ? 0xfebd'1000 : 0);
     ConfigModel::bar(virtio, 4, 16 * KiB, 0xc, firmware_addresses ? 0xfe00'0000 : 0);
     virtio.put(0x06, 2, kernel::pci::status_capabilities);
     virtio.put(0x34, 1, 0x40);
     virtio.put(0x40, 2, 0x5009); /* vendor-specific, next 0x50 */
     virtio.put(0x50, 2, 0x0011); /* MSI-X, last */
+    virtio.put(0x52, 2, 0x0003); /* four entries */
+    u32 table_bar = msix_table ? 2 : 1;
+    virtio.put(0x54, 4, table_bar);          /* table: BAR + 0 */
+    virtio.put(0x58, 4, 0x800 | table_bar); /* PBA: BAR + 0x800 */
     auto& first = model.add(0, 3, 0, 0x1b36, 0x0001, 0x02, 0x00);
     first.put(0x0e, 1, 0x80); /* multi-function */
     model.add(0, 3, 1, 0x1b36, 0x0002, 0x02, 0x00);

@@ -61,6 +61,11 @@ TEST_CASE("enumeration finds every function, sizes its BARs and keeps the firmwa
     REQUIRE(virtio != nullptr);
     CHECK(virtio->address.device == 2);
     CHECK(virtio->msix_capability == 0x50);
+    CHECK(virtio->msix_table_size == 4);
+    CHECK(virtio->msix_table_bar == 1);
+    CHECK(virtio->msix_table_offset == 0);
+    CHECK(virtio->msix_pba_bar == 1);
+    CHECK(virtio->msix_pba_offset == 0x800);
     CHECK(virtio->bars[0].kind == Bar::Kind::Io);
     CHECK(virtio->bars[0].size == 32);
     CHECK(virtio->bars[0].address == 0xc000);
@@ -161,7 +166,7 @@ TEST_CASE("configuration accesses stay inside the function's 4 KiB, aligned, of 
     CHECK(check_config_access(u64(1) << 32, u64(4)).is_error());
 }
 
-TEST_CASE("writes that would move a function are refused: BARs, ROM, MSI-X table and PBA offsets")
+TEST_CASE("writes that would move a function are refused: BARs, ROM, MSI-X control, table and PBA offsets")
 {
     ConfigModel model;
     populate(model, true);
@@ -177,7 +182,9 @@ TEST_CASE("writes that would move a function are refused: BARs, ROM, MSI-X table
     CHECK(kernel::pci::check_config_write(virtio, 0x30, 2).is_error());
     CHECK(kernel::pci::check_config_write(virtio, 0x54, 4).is_error()); /* MSI-X table offset/BIR */
     CHECK(kernel::pci::check_config_write(virtio, 0x58, 1).is_error()); /* PBA offset/BIR */
-    CHECK_FALSE(kernel::pci::check_config_write(virtio, 0x52, 2).is_error()); /* MSI-X message control */
+    CHECK(kernel::pci::check_config_write(virtio, 0x52, 2).is_error()); /* MSI-X message control: the kernel's */
+    CHECK(kernel::pci::check_config_write(virtio, 0x50, 4).is_error());
+    CHECK_FALSE(kernel::pci::check_config_write(virtio, 0x50, 2).is_error()); /* id and next: read-only anyway */
     CHECK_FALSE(kernel::pci::check_config_write(virtio, 0x04, 2).is_error()); /* command */
     CHECK_FALSE(kernel::pci::check_config_write(virtio, 0x5c, 4).is_error());
 }
@@ -345,13 +352,16 @@ TEST_CASE("BARs as DeviceMemory: memory BARs only, mapped where enumeration foun
             return 4; /* I/O ports are not memory */
         if (code_of(system::device_memory(device, memory, 5)) != ErrorCode::NotFound)
             return 5;
-        auto bar = TRY(system::device_memory(device, memory, 1));
+        /* BAR 1 holds the MSI-X table and PBA: the kernel's, never a driver's (ADR 0016). */
+        if (code_of(system::device_memory(device, memory, 1)) != ErrorCode::MissingRight)
+            return 14;
+        auto bar = TRY(system::device_memory(device, memory, 4));
         auto rights = TRY(system::describe(bar)).rights;
         if (rights != (RightRead | RightWrite | RightGrant | RightRevoke))
             return 6;
         /* The kernel never dereferences it here: compare the mapping's place, not its bytes. */
         auto view = TRY(system::map_device_memory(bar));
-        if (reinterpret_cast<uptr>(view.data()) != 0xfebd'1000 || view.size() != 4096)
+        if (reinterpret_cast<uptr>(view.data()) != 0xfe00'0000 || view.size() != 16 * KiB)
             return 7;
         /* From a read-only PciDevice comes a read-only BAR. */
         auto reader = TRY(system::attenuate(device, RightRead));
@@ -368,7 +378,7 @@ TEST_CASE("BARs as DeviceMemory: memory BARs only, mapped where enumeration foun
             return 12;
         /* Revoking what was derived from the original leaves BARs made through the original. */
         auto copy = TRY(system::attenuate(device, RightRead));
-        auto through_copy = TRY(system::device_memory(copy, memory, 1));
+        auto through_copy = TRY(system::device_memory(copy, memory, 4));
         TRY(system::revoke(device));
         if (code_of(system::map_device_memory(through_copy, false)) != ErrorCode::Revoked)
             return 13;

@@ -10,5 +10,6 @@ vectra_host_test(primitives.lifetime SOURCES primitives/TestLifetime.cpp COMPONE
 vectra_host_test(primitives.init SOURCES primitives/TestInit.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.system_calls SOURCES primitives/TestSystemCalls.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.pci SOURCES primitives/TestPci.cpp COMPONENTS ${kernel_components})
+vectra_host_test(primitives.pci_interrupts SOURCES primitives/TestPciInterrupts.cpp COMPONENTS ${kernel_components})
 vectra_fuzz_target(kernel_calls SOURCES fuzz/FuzzKernelCalls.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.display SOURCES primitives/TestDisplay.cpp COMPONENTS ${kernel_components})

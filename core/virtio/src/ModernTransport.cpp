@@ -19,9 +19,11 @@ enum Register : usize {
     DeviceFeature = 0x04,
     DriverFeatureSelect = 0x08,
     DriverFeature = 0x0c,
+    ConfigVector = 0x10,
     DeviceStatus = 0x14,
     QueueSelect = 0x16,
     QueueSize = 0x18,
+    QueueVector = 0x1a,
     QueueEnable = 0x1c,
     QueueNotifyOffset = 0x1e,
     QueueDescriptors = 0x20,
@@ -134,6 +136,23 @@ ErrorOr<void> ModernTransport::set_up_queue(u16 index, u16 size, u64 descriptors
         write<u32>(m_common, field + 4, static_cast<u32>(value >> 32));
     }
     write<u16>(m_common, QueueEnable, 1);
+    return {};
+}
+
+ErrorOr<void> ModernTransport::set_config_vector(u16 entry)
+{
+    write<u16>(m_common, ConfigVector, entry);
+    if (read<u16>(m_common, ConfigVector) != entry)
+        return Error(ErrorCode::Unsupported, "the device cannot signal configuration changes on that MSI-X entry");
+    return {};
+}
+
+ErrorOr<void> ModernTransport::set_queue_vector(u16 index, u16 entry)
+{
+    TRY(maximum_queue_size(index)); /* selects the queue */
+    write<u16>(m_common, QueueVector, entry);
+    if (read<u16>(m_common, QueueVector) != entry)
+        return Error(ErrorCode::Unsupported, "the device cannot signal the queue on that MSI-X entry");
     return {};
 }
 

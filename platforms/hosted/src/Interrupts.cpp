@@ -6,6 +6,9 @@
  * blocked at all times except inside wait_for_interrupt() while the line is unmasked, so like
  * an interrupt on bare metal it stays pending (in the kernel's pending-signal set) while the
  * line is masked or the "CPU" runs Tasks, and is delivered, in order, when the executor idles.
+ *
+ * Lines 64-79 are message lines (ADR 0016) handed out for MSI-X entries: a Linux process has no
+ * device to send them, so only host tests raise them, by calling kernel::interrupt_arrived.
  */
 
 #include "Hosted.h"
@@ -14,6 +17,7 @@
 #include <signal.h>
 #include <time.h>
 #include <vectra/Panic.h>
+#include <vectra/platform/Pci.h>
 #include <vectra/platform/Platform.h>
 
 namespace vectra::platform::hosted {
@@ -29,6 +33,9 @@ struct SoftwareLine {
     bool masked { true };
 };
 SoftwareLine s_software_line;
+constexpr u32 first_message_line = 64;
+constexpr u32 message_line_count = 16;
+u32 s_message_lines_taken = 0; /* bit n: line 64 + n */
 volatile sig_atomic_t s_software_signal_arrived = 0;
 
 void on_software_signal(int) { s_software_signal_arrived = 1; }
@@ -69,8 +76,8 @@ void unmask_interrupt(u32 line)
         set_timer_masked(false);
     else if (line == software_line)
         s_software_line.masked = false;
-    else
-        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software)");
+    else if (line < first_message_line || line >= first_message_line + message_line_count)
+        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 64-79 messages)");
 }
 
 void mask_interrupt(u32 line)
@@ -80,11 +87,31 @@ void mask_interrupt(u32 line)
         set_timer_masked(true);
     else if (line == software_line)
         s_software_line.masked = true;
-    else
-        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software)");
+    else if (line < first_message_line || line >= first_message_line + message_line_count)
+        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 64-79 messages)");
 }
 
 u32 software_interrupt_line() { return software_line; }
+
+bool allocate_message_interrupt(MessageInterrupt& message)
+{
+    for (u32 index = 0; index < message_line_count; ++index) {
+        if (s_message_lines_taken & (1u << index))
+            continue;
+        s_message_lines_taken |= 1u << index;
+        message.line = first_message_line + index;
+        message.address = 0xfee0'0000;
+        message.data = message.line;
+        return true;
+    }
+    return false;
+}
+
+void free_message_interrupt(u32 line)
+{
+    if (line >= first_message_line && line < first_message_line + message_line_count)
+        s_message_lines_taken &= ~(1u << (line - first_message_line));
+}
 
 void trigger_software_interrupt()
 {

@@ -123,6 +123,7 @@ void set_gate(u8 vector, void const* handler, u8 stack_index)
 extern "C" {
 extern void* const platform_x86_64_exception_stubs[32];
 extern void* const platform_x86_64_io_apic_stubs[16];
+extern void* const platform_x86_64_message_stubs[16];
 void platform_x86_64_interrupt_stub_0x30();
 void platform_x86_64_interrupt_stub_0x31();
 void platform_x86_64_ignored_interrupt_stub();
@@ -156,6 +157,9 @@ void initialize_descriptor_tables()
     static_assert(first_io_apic_vector == 0x40 && io_apic_vector_count == 16, "vectors.S generates 0x40-0x4f");
     for (u8 input = 0; input < io_apic_vector_count; ++input)
         set_gate(first_io_apic_vector + input, platform_x86_64_io_apic_stubs[input], interrupt_stack_index);
+    static_assert(first_message_vector == 0x50 && message_vector_count == 16, "vectors.S generates 0x50-0x5f");
+    for (u8 index = 0; index < message_vector_count; ++index)
+        set_gate(first_message_vector + index, platform_x86_64_message_stubs[index], interrupt_stack_index);
     set_gate(
         spurious_vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
 

@@ -16,6 +16,8 @@ constexpr u8 timer_vector = 0x30;
 constexpr u8 software_vector = 0x31;
 constexpr u8 first_io_apic_vector = 0x40; /* I/O APIC input n (ISA IRQ n) arrives on 0x40 + n */
 constexpr u8 io_apic_vector_count = 16;
+constexpr u8 first_message_vector = 0x50; /* MSI-X entries the kernel bound (ADR 0016): 0x50-0x5f */
+constexpr u8 message_vector_count = 16;
 constexpr u8 spurious_vector = 0xff;
 
 constexpr u16 kernel_code_selector = 0x08;

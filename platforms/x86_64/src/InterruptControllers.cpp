@@ -157,6 +157,8 @@ void initialize_interrupt_controllers()
 
 void local_apic_end_of_interrupt() { write_register(end_of_interrupt_register, 0); }
 
+u32 local_apic_identifier() { return s_boot_cpu_apic_identifier; }
+
 void local_apic_start_timer(u32 initial_count, bool masked)
 {
     write_register(lvt_timer_register, timer_vector | (masked ? lvt_masked : 0)); /* one-shot */

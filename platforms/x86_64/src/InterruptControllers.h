@@ -18,6 +18,8 @@ namespace vectra::x86_64 {
 void initialize_interrupt_controllers();
 
 void local_apic_end_of_interrupt();
+/* The boot CPU's local APIC id: where a message-signalled interrupt is addressed. */
+[[nodiscard]] u32 local_apic_identifier();
 
 /* A fixed interrupt on `vector` to this CPU (ICR "self" shorthand). It stays pending in the
    local APIC while interrupts are masked (IF = 0) and is taken as soon as they are not. */

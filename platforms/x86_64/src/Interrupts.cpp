@@ -4,14 +4,18 @@
  * Interrupt lines:
  *   0        the deadline timer (local APIC timer, vector 0x30);
  *   1        the software line (local APIC self-IPI, vector 0x31);
- *   32 + n   ISA IRQ n through the I/O APIC (vector 0x40 + n), n = 1 and 3-15.
- * Every line but the timer starts masked.
+ *   32 + n   ISA IRQ n through the I/O APIC (vector 0x40 + n), n = 1 and 3-15;
+ *   64 + n   message-signalled interrupt n (vector 0x50 + n), n = 0-15, handed out by
+ *            allocate_message_interrupt for the MSI-X entries the kernel binds (ADR 0016).
+ * Every line but the timer starts masked. A message line is masked in the device's MSI-X
+ * table (the local APIC cannot mask one vector): the kernel does that, not this file.
  */
 
 #include "Descriptors.h"
 #include "InterruptControllers.h"
 #include "Time.h"
 #include <vectra/Panic.h>
+#include <vectra/platform/Pci.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/x86_64/Cpu.h>
 
@@ -22,6 +26,16 @@ namespace {
 constexpr u32 software_line = 1;
 constexpr u32 first_isa_line = 32;
 constexpr u32 cascade_irq = 2; /* the 8259 cascade: no device behind it */
+constexpr u32 first_message_line = 64;
+constexpr u64 message_address = 0xfee0'0000; /* the local APIC's MSI window; destination id in bits 12-19 */
+
+/* Which message lines are handed out (bit n: line 64 + n). Only touched with interrupts masked. */
+u32 s_message_lines_taken = 0;
+
+[[nodiscard]] bool is_message_line(u32 line)
+{
+    return line >= first_message_line && line < first_message_line + message_vector_count;
+}
 
 /*
  * The local APIC cannot mask one IPI vector, so the software line is masked here: a trigger
@@ -75,9 +89,11 @@ void set_line_masked(u32 line, bool masked)
         set_software_line_masked(masked);
         return;
     }
+    if (is_message_line(line))
+        return; /* masked in the device's MSI-X table by the kernel */
     i32 input = io_apic_input_of(line);
     if (input < 0)
-        PANIC("x86_64: no such interrupt line (lines: 0 timer, 1 software, 33 and 35-47 ISA IRQs)");
+        PANIC("x86_64: no such interrupt line (lines: 0 timer, 1 software, 33 and 35-47 ISA IRQs, 64-79 messages)");
     io_apic_set_masked(static_cast<u32>(input), masked);
 }
 
@@ -104,6 +120,11 @@ extern "C" void platform_x86_64_interrupt(vectra::u32 vector)
         local_apic_end_of_interrupt();
         return;
     }
+    if (vector >= first_message_vector && vector < first_message_vector + message_vector_count) {
+        kernel::interrupt_arrived(first_message_line + (vector - first_message_vector));
+        local_apic_end_of_interrupt();
+        return;
+    }
     PANIC("x86_64: interrupt on a vector without a handler");
 }
 
@@ -114,6 +135,31 @@ void unmask_interrupt(u32 line) { x86_64::set_line_masked(line, false); }
 void mask_interrupt(u32 line) { x86_64::set_line_masked(line, true); }
 
 u32 software_interrupt_line() { return x86_64::software_line; }
+
+bool allocate_message_interrupt(MessageInterrupt& message)
+{
+    using namespace x86_64;
+    InterruptsMasked guard;
+    for (u32 index = 0; index < message_vector_count; ++index) {
+        if (s_message_lines_taken & (1u << index))
+            continue;
+        s_message_lines_taken |= 1u << index;
+        message.line = first_message_line + index;
+        message.address = message_address | (u64(local_apic_identifier() & 0xff) << 12);
+        message.data = first_message_vector + index; /* fixed delivery, edge */
+        return true;
+    }
+    return false;
+}
+
+void free_message_interrupt(u32 line)
+{
+    using namespace x86_64;
+    if (!is_message_line(line))
+        return;
+    InterruptsMasked guard;
+    s_message_lines_taken &= ~(1u << (line - first_message_line));
+}
 
 void trigger_software_interrupt()
 {

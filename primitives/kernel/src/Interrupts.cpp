@@ -3,7 +3,8 @@
  *
  * Interrupts arrive as Signal bits: the platform calls interrupt_arrived(line) from interrupt
  * context, and the kernel raises the bit a driver Task bound to that line. A route lives as
- * long as the binding Task, the IrqCap it was bound through, and the line's last IrqCap.
+ * long as the binding Task, the IrqCap it was bound through, and the line's last IrqCap. An
+ * MSI-X line (MessageInterrupts.cpp) is masked at each arrival until its Task acknowledges.
  */
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
+#include "MessageInterrupts.h"
 
 namespace vectra::kernel {
 
@@ -79,6 +81,9 @@ public:
         for (usize index = 0; index < count; ++index) {
             InterruptLine* routed = s_routed[index];
             if (routed->line() == line && routed->m_route.mask) {
+                ++routed->m_deliveries;
+                if (routed->is_message())
+                    MessageInterrupts::arrived(*routed);
                 routed->m_route.mask->raise(routed->m_route.bit);
                 return true;
             }
@@ -123,6 +128,8 @@ void interrupt_arrived(u32 line)
 ErrorOr<void> bind_interrupt(CapabilitySpace& space, IrqCap const& capability, SignalBit bit)
 {
     InterruptLine* interrupt = TRY(space.lookup(capability, RightReceive));
+    if (interrupt->is_message())
+        return Error(ErrorCode::AlreadyExists, "an MSI-X line is routed when it is made (pci_interrupt)");
     if (interrupt->line() == platform::timer_interrupt_line())
         return Error(ErrorCode::Busy, "the timer line belongs to the executor");
     usize count = s_route_count.load(std::memory_order_relaxed);
@@ -139,8 +146,29 @@ ErrorOr<void> bind_interrupt(CapabilitySpace& space, IrqCap const& capability, S
 ErrorOr<u32> interrupt_line(CapabilitySpace& space, IrqCap const& capability)
 {
     InterruptLine* interrupt = TRY(space.lookup(capability, RightRead));
+    if (interrupt->is_message() && interrupt->is_released())
+        return Error(ErrorCode::Revoked, "the PciDevice capability this line was made through is gone");
     return interrupt->line();
 }
+
+ErrorOr<u64> acknowledge_interrupt(CapabilitySpace& space, IrqCap const& capability)
+{
+    InterruptLine* interrupt = TRY(space.lookup(capability, RightReceive));
+    if (!interrupt->is_message())
+        return Error(ErrorCode::InvalidArgument, "this line is not masked until acknowledged");
+    TRY(MessageInterrupts::acknowledge(*interrupt));
+    return interrupt->deliveries();
+}
+
+ErrorOr<void> route_interrupt(InterruptLine& line, CapabilitySpace& space, CapabilityEntry const& through,
+    SignalMask& mask, SignalBit bit)
+{
+    return InterruptRouting::route(line, space, through, mask, bit);
+}
+
+void unroute_interrupt(InterruptLine& line) { InterruptRouting::unroute(line); }
+
+bool interrupt_routes_full() { return s_route_count.load(std::memory_order_relaxed) == route_capacity; }
 
 }
 
@@ -154,6 +182,16 @@ void InterruptLine::Route::space_cleared()
 void InterruptLine::tear_down()
 {
     kernel::InterruptRouting::unroute(*this);
+    if (is_message())
+        kernel::MessageInterrupts::release(*this);
+}
+
+void InterruptLine::retired()
+{
+    if (!is_message())
+        return;
+    kernel::MessageInterrupts::release(*this);
+    m_message.device->release();
 }
 
 void InterruptLine::capability_deleted(CapabilityEntry const& entry)

@@ -18,8 +18,8 @@ constexpr u8 header_multi_function = 0x80;
 constexpr u8 header_type_endpoint = 0;
 constexpr u8 header_type_bridge = 1;
 constexpr usize maximum_capabilities = 48;
-constexpr u16 msix_table_offset = 4;
-constexpr u16 msix_pba_offset = 8;
+constexpr u16 msix_table_register = 4;
+constexpr u16 msix_pba_register = 8;
 
 bool overlaps(u16 offset, u8 width, u16 first, u16 end) { return offset < end && offset + width > first; }
 
@@ -157,6 +157,14 @@ void Walker::find_msix(Function& function)
         u16 header = static_cast<u16>(read(function.address, pointer, 2));
         if ((header & 0xff) == capability_msix) {
             function.msix_capability = pointer;
+            u16 control = static_cast<u16>(read(function.address, static_cast<u16>(pointer + msix_message_control), 2));
+            u32 table = read(function.address, static_cast<u16>(pointer + msix_table_register), 4);
+            u32 pba = read(function.address, static_cast<u16>(pointer + msix_pba_register), 4);
+            function.msix_table_size = static_cast<u16>((control & 0x7ff) + 1);
+            function.msix_table_bar = static_cast<u8>(table & 7);
+            function.msix_table_offset = table & ~u32(7);
+            function.msix_pba_bar = static_cast<u8>(pba & 7);
+            function.msix_pba_offset = pba & ~u32(7);
             return;
         }
         pointer = static_cast<u16>((header >> 8) & 0xfc);
@@ -300,9 +308,14 @@ ErrorOr<void> check_config_write(Function const& function, u16 offset, u8 width)
         return Error(ErrorCode::MissingRight, "a bridge's BARs, bus numbers and windows are the kernel's");
     }
     if (function.msix_capability != 0
-        && overlaps(offset, width, function.msix_capability + msix_table_offset, function.msix_capability + msix_pba_offset + 4))
-        return Error(ErrorCode::MissingRight, "the MSI-X table and PBA placement is the kernel's");
+        && overlaps(offset, width, function.msix_capability + msix_message_control, function.msix_capability + msix_pba_register + 4))
+        return Error(ErrorCode::MissingRight, "MSI-X control and the table and PBA placement are the kernel's");
     return {};
+}
+
+bool holds_msix_structures(Function const& function, usize index)
+{
+    return function.msix_capability != 0 && (function.msix_table_bar == index || function.msix_pba_bar == index);
 }
 
 bool matches(PciMatch const& match, Function const& function)

@@ -12,6 +12,7 @@
 #include <vectra/kernel/MemoryObject.h>
 #include <vectra/kernel/PciDevice.h>
 #include <vectra/platform/Platform.h>
+#include "MessageInterrupts.h"
 #include "NewObjects.h"
 
 namespace vectra::kernel {
@@ -40,6 +41,8 @@ pci::FunctionTable const& pci_install(pci::ConfigAccess& access, platform::PciHo
 }
 
 bool pci_present() { return s_registry.access != nullptr; }
+
+pci::ConfigAccess& pci_config_access() { return *s_registry.access; }
 
 bool pci_boot()
 {
@@ -86,6 +89,7 @@ void PciDevice::capability_deleted(CapabilityEntry const& entry)
         if (memory->m_through == &entry)
             memory->m_through = nullptr;
     }
+    kernel::MessageInterrupts::release_made_through(*this, entry);
 }
 
 void PciDevice::capability_moved(CapabilityEntry const& from, CapabilityEntry const& to)
@@ -93,6 +97,10 @@ void PciDevice::capability_moved(CapabilityEntry const& from, CapabilityEntry co
     for (auto* memory = m_memories; memory; memory = memory->m_next) {
         if (memory->m_through == &from)
             memory->m_through = &to;
+    }
+    for (auto* line = m_interrupts; line; line = line->m_message.next) {
+        if (line->m_message.through == &from)
+            line->m_message.through = &to;
     }
 }
 
@@ -219,6 +227,8 @@ ErrorOr<DeviceMemoryCap> device_memory(CapabilitySpace& space, PciDeviceCap cons
         return Error(ErrorCode::NotFound, "the function implements no such BAR");
     if (bar.kind == pci::Bar::Kind::Io)
         return Error(ErrorCode::Unsupported, "an I/O-port BAR is not memory");
+    if (pci::holds_msix_structures(device->function(), index))
+        return Error(ErrorCode::MissingRight, "the BAR holding the MSI-X table is the kernel's (pci_interrupt binds entries)");
     if (!bar.assigned)
         return Error(ErrorCode::NotFound, "the BAR has no address (it did not fit the bridge's window)");
     TRY(ensure_room(space));

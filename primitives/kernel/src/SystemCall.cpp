@@ -569,6 +569,10 @@ ErrorOr<void> device_call(CallFrame& frame, CapabilitySpace& space)
     case Call::DmaAddress:
         frame.results[0] = TRY(dma_address(space, device, handle_argument<CapabilityClass::Memory>(frame, 2)));
         return {};
+    case Call::PciInterrupt:
+        return_handle(frame, TRY(pci_interrupt(space, device, handle_argument<CapabilityClass::Reticle>(frame, 2),
+                                 frame.arguments[4], TRY(bit_argument(frame.arguments[5])))));
+        return {};
     default:
         return Error(ErrorCode::InvalidArgument, "no such kernel call");
     }
@@ -705,6 +709,9 @@ ErrorOr<void> dispatch(CallFrame& frame)
     case Call::InterruptLine:
         frame.results[0] = TRY(interrupt_line(space, handle_argument<CapabilityClass::Irq>(frame, 0)));
         return {};
+    case Call::AcknowledgeInterrupt:
+        frame.results[0] = TRY(acknowledge_interrupt(space, handle_argument<CapabilityClass::Irq>(frame, 0)));
+        return {};
     case Call::CreateMemory:
         return create_memory(frame);
     case Call::MapMemory:
@@ -719,6 +726,7 @@ ErrorOr<void> dispatch(CallFrame& frame)
     case Call::DeviceMemoryOpen:
     case Call::DeviceMemoryMap:
     case Call::DmaAddress:
+    case Call::PciInterrupt:
         return device_call(frame, space);
     case Call::DisplayMode:
     case Call::DisplayMemory:

@@ -276,6 +276,12 @@ ErrorOr<void> trigger_software_interrupt(IrqCap const& irq)
     return void_call(Call::TriggerInterrupt, { word(raw(irq)), irq.generation() });
 }
 
+ErrorOr<u64> acknowledge_interrupt(IrqCap const& irq)
+{
+    auto frame = TRY(call(Call::AcknowledgeInterrupt, { word(raw(irq)), irq.generation() }));
+    return frame.results[0];
+}
+
 ErrorOr<u32> interrupt_line(IrqCap const& irq)
 {
     auto frame = TRY(call(Call::InterruptLine, { word(raw(irq)), irq.generation() }));
@@ -380,6 +386,12 @@ ErrorOr<u64> dma_address(PciDeviceCap const& device, MemCap const& memory)
 {
     auto frame = TRY(call(Call::DmaAddress, { word(raw(device)), device.generation(), word(raw(memory)), memory.generation() }));
     return frame.results[0];
+}
+
+ErrorOr<IrqCap> pci_interrupt(PciDeviceCap const& device, ReticleCap const& memory, u16 entry, SignalBit bit)
+{
+    return handle_call<CapabilityClass::Irq>(Call::PciInterrupt,
+        { word(raw(device)), device.generation(), word(raw(memory)), memory.generation(), entry, bit.index() });
 }
 
 ErrorOr<std::span<u8 volatile>> map_device_memory(DeviceMemoryCap const& memory, bool writable)

@@ -72,6 +72,8 @@ enum class Call : u64 {
     DisplayMode = 52,
     DisplayMemory = 53,
     DisplayPresent = 54,
+    PciInterrupt = 55,
+    AcknowledgeInterrupt = 56,
 };
 
 struct CallFrame {

@@ -168,6 +168,12 @@ template<CapabilityClass Class>
 [[nodiscard]] ErrorOr<void> trigger_software_interrupt(IrqCap const& irq);
 /* The line an IrqCap names (RightRead). */
 [[nodiscard]] ErrorOr<u32> interrupt_line(IrqCap const&);
+/*
+ * Unmask a line that is masked from each arrival until acknowledged — an MSI-X entry made by
+ * pci_interrupt — once the device was serviced (RightReceive). Returns how many times the line
+ * was taken since it was made (the kernel's count). Revoked once its PciDevice entry is gone.
+ */
+[[nodiscard]] ErrorOr<u64> acknowledge_interrupt(IrqCap const&);
 
 /* Write `text` to the console a DeviceCap names (RightWrite). */
 [[nodiscard]] ErrorOr<void> console_write(ConsoleCap const&, std::string_view text);
@@ -203,6 +209,15 @@ template<CapabilityClass Class>
  * (ADR 0012). Not yet from a protection domain.
  */
 [[nodiscard]] ErrorOr<u64> dma_address(PciDeviceCap const&, MemCap const&);
+/*
+ * MSI-X table entry `entry` of the function a PciDeviceCap names (RightWrite) as an IrqCap
+ * (receive, read; not grantable) retyped from `memory` (RightRetype), routed to `bit` of the
+ * caller's Signal Mask. The kernel writes the entry and enables MSI-X (ADR 0016); each arrival
+ * masks the entry until acknowledge_interrupt. Refused: an entry past the table
+ * (InvalidArgument), one already bound (Busy), a function without MSI-X (NotFound). Removing
+ * the IrqCap, or the PciDevice entry it was made through, masks the entry and frees the line.
+ */
+[[nodiscard]] ErrorOr<IrqCap> pci_interrupt(PciDeviceCap const&, ReticleCap const& memory, u16 entry, SignalBit);
 /* --- Display (docs/adr/0014-display-as-a-capability.md) ----------------------------------- */
 
 /* The mode of the display a DeviceCap names (RightRead). */

@@ -16,6 +16,8 @@ namespace vectra::virtio {
 
 inline constexpr u64 feature_event_index = 1ull << 29;
 inline constexpr u64 feature_version_1 = 1ull << 32;
+/* An MSI-X vector register holding this signals nothing (virtio 1.2, 4.1.4.3). */
+inline constexpr u16 no_vector = 0xffff;
 
 class ModernTransport {
 public:
@@ -32,6 +34,13 @@ public:
     [[nodiscard]] ErrorOr<u64> negotiate(u64 wanted);
     /* The largest size queue `index` may have (0: no such queue: NotFound). */
     [[nodiscard]] ErrorOr<u16> maximum_queue_size(u16 index);
+    /*
+     * Which MSI-X table entry the device signals configuration changes on (no_vector: none).
+     * The device reads back no_vector when it cannot use the entry: Unsupported.
+     */
+    [[nodiscard]] ErrorOr<void> set_config_vector(u16 entry);
+    /* The MSI-X table entry queue `index` signals used buffers on; before set_up_queue enables it. */
+    [[nodiscard]] ErrorOr<void> set_queue_vector(u16 index, u16 entry);
     /* Give queue `index` its size and the device addresses of its three parts, and enable it. */
     [[nodiscard]] ErrorOr<void> set_up_queue(u16 index, u16 size, u64 descriptors, u64 driver_area, u64 device_area);
     /* DRIVER_OK: the device may use the queues. */

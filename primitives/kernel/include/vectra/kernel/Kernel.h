@@ -75,10 +75,22 @@ namespace vectra::kernel {
 /* The line an IrqCap names (RightRead). */
 [[nodiscard]] ErrorOr<u32> interrupt_line(CapabilitySpace&, IrqCap const&);
 
+/*
+ * Unmask a mask-until-acknowledged line (an MSI-X entry, ADR 0016) after its Task serviced it
+ * (RightReceive). Returns how often the line was taken since it was made. A line that needs no
+ * acknowledge (the software line): InvalidArgument; one whose PciDevice entry went: Revoked.
+ */
+[[nodiscard]] ErrorOr<u64> acknowledge_interrupt(CapabilitySpace&, IrqCap const&);
+
 }
 
 namespace vectra::kernel {
 class InterruptRouting;
+class MessageInterrupts;
+}
+
+namespace vectra {
+class PciDevice;
 }
 
 namespace vectra {
@@ -95,11 +107,34 @@ public:
         , m_line(line)
     {
     }
+    /*
+     * The line of MSI-X table entry `index` of `device` (ADR 0016), made through the PciDevice
+     * entry `through`; `table_entry` is where the kernel reaches that entry's four words.
+     */
+    InterruptLine(u32 line, PciDevice& device, CapabilityEntry const& through, u32 volatile* table_entry, u16 index,
+        KernelObject* origin);
     [[nodiscard]] u32 line() const { return m_line; }
     [[nodiscard]] bool is_routed() const { return m_route.attached_space() != nullptr; }
+    /* Masked from arrival until acknowledged: a device's message-signalled line. */
+    [[nodiscard]] bool is_message() const { return m_message.device != nullptr; }
+    /* A message line whose PciDevice entry (or last IrqCap) went: its line was freed. */
+    [[nodiscard]] bool is_released() const { return m_message.released; }
+    [[nodiscard]] u64 deliveries() const { return m_deliveries; }
 
 private:
     friend class kernel::InterruptRouting;
+    friend class kernel::MessageInterrupts;
+    friend class PciDevice;
+
+    /* The MSI-X entry behind a message-signalled line; `released` once its line went back. */
+    struct Message {
+        PciDevice* device { nullptr };
+        CapabilityEntry const* through { nullptr };
+        u32 volatile* table_entry { nullptr };
+        InterruptLine* next { nullptr }; /* the device's list of its lines */
+        u16 index { 0 };
+        bool released { false };
+    };
 
     /* The route a bind_interrupt made: the binder's mask and bit, and the IrqCap entry it used. */
     class Route final : public SpaceAttachment {
@@ -120,9 +155,12 @@ private:
     void tear_down() override;
     void capability_deleted(CapabilityEntry const&) override;
     void capability_moved(CapabilityEntry const& from, CapabilityEntry const& to) override;
+    void retired() override;
 
     u32 m_line;
     Route m_route { *this };
+    Message m_message;
+    u64 m_deliveries { 0 };
 };
 
 }

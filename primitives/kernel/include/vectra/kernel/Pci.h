@@ -44,6 +44,13 @@ inline constexpr u16 command_io_enable = 1u << 0;
 inline constexpr u16 command_memory_enable = 1u << 1;
 inline constexpr u16 status_capabilities = 1u << 4;
 inline constexpr u8 capability_msix = 0x11;
+/* MSI-X capability: message control (table size - 1 in bits 0-10; function mask; enable). */
+inline constexpr u16 msix_message_control = 2;
+inline constexpr u16 msix_control_function_mask = 1u << 14;
+inline constexpr u16 msix_control_enable = 1u << 15;
+/* An MSI-X table entry: address low, address high, data, vector control (bit 0: masked). */
+inline constexpr usize msix_entry_bytes = 16;
+inline constexpr u32 msix_vector_masked = 1;
 
 struct Address {
     u8 bus { 0 };
@@ -98,6 +105,12 @@ struct Function {
     u8 revision { 0 };
     u8 header_type { 0 }; /* without the multi-function bit */
     u16 msix_capability { 0 }; /* offset of the MSI-X capability, 0 when it has none */
+    /* Where the MSI-X table and pending-bit array lie (BAR index and offset; ADR 0016). */
+    u16 msix_table_size { 0 };
+    u8 msix_table_bar { 0 };
+    u8 msix_pba_bar { 0 };
+    u32 msix_table_offset { 0 };
+    u32 msix_pba_offset { 0 };
     Bar bars[bar_count] {};
 };
 
@@ -125,9 +138,13 @@ void enumerate(ConfigAccess&, platform::PciHostBridge const&, FunctionTable&);
 /*
  * A write a holder of the function may make: a valid access that touches none of the
  * registers that place the function in the address space — its BARs and expansion ROM (a
- * bridge's bus numbers and windows too) — nor the MSI-X table and PBA offset registers.
+ * bridge's bus numbers and windows too) — nor the MSI-X message control (the kernel enables
+ * MSI-X when it binds an entry, ADR 0016) and the table and PBA offset registers.
  */
 [[nodiscard]] ErrorOr<void> check_config_write(Function const&, u16 offset, u8 width);
+
+/* Whether BAR `index` holds the function's MSI-X table or PBA (the kernel's: no DeviceMemory for it). */
+[[nodiscard]] bool holds_msix_structures(Function const&, usize index);
 
 /* The `index`-th function that `match` names, in enumeration order. */
 [[nodiscard]] Function const* find(FunctionTable const&, PciMatch const&, usize index);

@@ -11,13 +11,19 @@
  *    at a time: a second open is Busy until every capability of the first is gone;
  *  - DeviceMemory: one memory BAR of a function, made through a PciDevice capability, mapped
  *    uncached. It stops working (Revoked) once the entry it was made through is deleted
- *    (revoked, removed, its Task ended) — like a Ring binding made through a RingCap.
+ *    (revoked, removed, its Task ended) — like a Ring binding made through a RingCap. The BAR
+ *    holding the MSI-X table or PBA is the kernel's and is refused;
+ *  - an IrqCap for one MSI-X table entry (ADR 0016), made through a PciDevice capability with
+ *    write: the kernel writes the entry's message, enables MSI-X and routes the line to a Signal
+ *    bit of the caller; each arrival masks the entry until acknowledge_interrupt. Deleting the
+ *    PciDevice entry it was made through, or its last IrqCap, masks the entry and frees the line.
  */
 
 #pragma once
 
 #include <span>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/Pci.h>
 #include <vectra/kernel/Reticle.h>
 
@@ -45,13 +51,16 @@ public:
 
 private:
     friend class DeviceMemory;
+    friend class InterruptLine;
+    friend class kernel::MessageInterrupts;
 
     void tear_down() override;
     void capability_deleted(CapabilityEntry const&) override;
     void capability_moved(CapabilityEntry const& from, CapabilityEntry const& to) override;
 
     kernel::pci::Function const& m_function;
-    DeviceMemory* m_memories { nullptr }; /* every DeviceMemory made through one of its entries */
+    DeviceMemory* m_memories { nullptr };      /* every DeviceMemory made through one of its entries */
+    InterruptLine* m_interrupts { nullptr };   /* every MSI-X line bound and not yet released */
 };
 
 class DeviceMemory final : public KernelObject {
@@ -97,6 +106,16 @@ bool pci_boot();
     u64 index);
 /* The BAR's bytes (RightRead; RightWrite for `writable`); Unsupported from a protection domain (not yet mapped there). */
 [[nodiscard]] ErrorOr<std::span<u8>> map_device_memory(CapabilitySpace&, DeviceMemoryCap const&, bool writable);
+/*
+ * An IrqCap (receive, read) for MSI-X table entry `entry` of the function (RightWrite on the
+ * PciDeviceCap), its object retyped from `memory`, routed to `bit` of the caller's mask and
+ * unmasked (ADR 0016).
+ */
+[[nodiscard]] ErrorOr<IrqCap> pci_interrupt(CapabilitySpace&, PciDeviceCap const&, ReticleCap const& memory, u64 entry,
+    SignalBit bit);
+/* The configuration access enumeration installed (pci_present() must hold). */
+[[nodiscard]] pci::ConfigAccess& pci_config_access();
+
 /* The device address of a MemCap's memory (RightRead and RightWrite) for the device a PciDeviceCap names (RightWrite). */
 [[nodiscard]] ErrorOr<u64> dma_address(CapabilitySpace&, PciDeviceCap const&, MemCap const&);
 

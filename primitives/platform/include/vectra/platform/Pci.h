@@ -60,3 +60,26 @@ struct PciHostBridge {
 [[nodiscard]] bool device_address(uptr address, usize size, u64& device_address);
 
 }
+
+namespace vectra::platform {
+
+/*
+ * A message-signalled interrupt (ADR 0016): an interrupt line the platform set aside for one
+ * MSI-X table entry, and the message — a 32-bit write of `data` to `address` — that raises it.
+ * x86_64: a local APIC vector of the boot CPU (address 0xfee00000 | APIC id << 12, data the
+ * vector); aarch64: an SPI of the GICv2m frame (address its MSI_SETSPI_NS, data the INTID).
+ * The line starts masked; unmask_interrupt / mask_interrupt / interrupt_arrived work on it as
+ * on every other line.
+ */
+struct MessageInterrupt {
+    u32 line { 0 };
+    u64 address { 0 };
+    u32 data { 0 };
+};
+
+/* Set a free line aside, or return false when every one is taken (or the machine has none). */
+[[nodiscard]] bool allocate_message_interrupt(MessageInterrupt&);
+/* Mask a line allocate_message_interrupt gave and make it free again. */
+void free_message_interrupt(u32 line);
+
+}

@@ -17,6 +17,7 @@
 #include <string>
 #include <vectra/Capability.h>
 #include <vectra/Session.h>
+#include <vectra/block/Protocol.h>
 #include <vectra/fs/Protocol.h>
 
 using namespace vectra;
@@ -99,6 +100,7 @@ int main(int argc, char** argv)
         return 2;
     }
     Page pages[] = {
+        { "vectra.block", page<block::Protocol>("core/block/include/vectra/block/Protocol.h") },
         { "vectra.vfs", page<vfs::Protocol>("core/fs/include/vectra/fs/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },

@@ -9,6 +9,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import disks
 import elf as elves
 import images
 import paths
@@ -246,6 +247,18 @@ def link_compile_commands(folder: Path) -> None:
     os.replace(temporary, link)
 
 
+def build_disks(request: BuildRequest, announce: bool = True) -> None:
+    """Makes the disks each image of this build declares (images/<image>/disks.json) next to its ELF."""
+    for name in (request.image, *request.shared_images):
+        folder = paths.IMAGES / name
+        if not (folder / disks.DECLARATION).exists():
+            continue
+        try:
+            disks.build(folder, request.image_elf(name).parent, announce=ui.step if announce else None)
+        except (disks.DiskError, OSError) as problem:
+            raise Failure(f"disks of {name}: {problem}", summary=f"disks of {name}: {problem}")
+
+
 def build(request: BuildRequest, capture: bool = False, announce: bool = True) -> Path:
     """Configures (when needed) and builds; returns the path of vectra.elf."""
     paths.BUILD.mkdir(exist_ok=True)
@@ -253,6 +266,7 @@ def build(request: BuildRequest, capture: bool = False, announce: bool = True) -
     compile_folder(request, capture, announce)
     if not request.elf.exists():
         raise Failure(f"the build finished but {paths.relative(request.elf)} is missing")
+    build_disks(request, announce)
     link_compile_commands(request.folder)
     return request.elf
 

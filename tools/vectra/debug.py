@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import build
+import disks
 import images
 import paths
 import qemu
@@ -43,7 +44,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gdb_command(elf: Path, port=None, batch=None) -> list:
+def gdb_command(elf: Path, port=None, batch=None, program_arguments=()) -> list:
     """gdb with the image's symbols, the repository as source directory and the helpers; attached
     to QEMU's gdbstub on `port`, or running the hosted image itself when port is None."""
     command = [gdb_program(), "-q"]
@@ -56,14 +57,14 @@ def gdb_command(elf: Path, port=None, batch=None) -> list:
     if batch is not None:
         command += ["-x", str(batch)]
     if port is None:
-        command += ["--args", str(elf)]
+        command += ["--args", str(elf), *program_arguments]
     return command
 
 
-def qemu_command(platform, elf: Path, port: int, image=None) -> list:
+def qemu_command(platform, elf: Path, port: int, image=None, disk_paths=()) -> list:
     """The platform's boot command under TCG (a gdbstub is simplest without KVM), stopped before
     the first instruction, its gdbstub on port; with the image's own QEMU arguments."""
-    return qemu.command(platform, elf, "tcg", "test", image=image) + ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
+    return qemu.command(platform, elf, "tcg", "test", image=image, disks=disk_paths) + ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
 
 
 def wait_for_port(port: int, process) -> None:
@@ -87,13 +88,19 @@ def debug_command(arguments) -> int:
     batch = Path(arguments.batch).resolve() if arguments.batch else None
     if batch is not None and not batch.is_file():
         raise Failure(f"--batch {arguments.batch!r} is not a file")
+    image = images.image(request.image)
+    try:
+        disk_copies = disks.copies_for_run(image.folder, elf.parent, elf.parent / "run-disks")
+    except (disks.DiskError, OSError) as problem:
+        raise Failure(str(problem))
     if platform.hosted:
         if not arguments.batch:
             ui.step(f"debugging {request.name} under gdb: `run` starts it; vectra-tasks lists its Tasks")
-        return subprocess.run(gdb_command(elf, batch=batch)).returncode
+        program_arguments = qemu.command(platform, elf, "host", "test", disks=disk_copies)[1:]
+        return subprocess.run(gdb_command(elf, batch=batch, program_arguments=program_arguments)).returncode
     port = free_port()
     console = request.folder / CONSOLE_LOG
-    command = qemu_command(platform, elf, port, images.image(request.image))
+    command = qemu_command(platform, elf, port, image, disk_copies)
     with open(console, "w", encoding="utf-8", errors="replace") as log:
         emulator = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                     start_new_session=True)

@@ -13,6 +13,9 @@ An image folder's oracle.json holds:
   qemu_args        optional; {"platform": ["-device", "..."]}: QEMU arguments this image adds on that
                    platform (devices it needs), used by ./vectra test, run and debug
   screens          optional; screenshots compared against reference PNGs (see screen.py)
+  boots            optional, 1-8 (default 1): boot the image this many times in a row on the same
+                   copies of its disks (disks.json); every boot must end with exit_status and no
+                   forbidden line, and the patterns are matched across the boots' consoles in order
 
 Everything here is pure (no processes, no files) so tests/tools/test_oracle.py can check it.
 """
@@ -42,6 +45,7 @@ class Oracle:
     overlays: tuple = ()  # (overlay name, (platform, ...)): images/overlays/<name>.conf variants to test too
     qemu_args: tuple = ()  # (platform, (argument, ...)): QEMU arguments the image adds on that platform
     screens: tuple = ()  # screen.ScreenCheck, each taken after its console line
+    boots: int = 1  # boots in a row on the same disks, the patterns matched across all of them
 
     def qemu_arguments(self, platform: str) -> tuple:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
@@ -75,6 +79,9 @@ class Oracle:
                 and all(isinstance(each, str) and each and "\n" not in each for each in arguments)
                 for name, arguments in qemu_args.items()):
             raise OracleError(f"{source}: \"qemu_args\" must map platform names to lists of non-empty strings")
+        boots = data.get("boots", 1)
+        if isinstance(boots, bool) or not isinstance(boots, int) or not 1 <= boots <= 8:
+            raise OracleError(f"{source}: \"boots\" must be an integer from 1 to 8")
         forbidden = list(data.get("forbidden", []))
         if not allow_faults:
             forbidden = list(DEFAULT_FORBIDDEN) + [text for text in forbidden
@@ -89,6 +96,7 @@ class Oracle:
             overlays=tuple((name, tuple(names)) for name, names in overlays.items()),
             qemu_args=tuple((name, tuple(arguments)) for name, arguments in qemu_args.items()),
             screens=_screens(data.get("screens", []), source),
+            boots=boots,
         )
 
 
@@ -224,8 +232,9 @@ class Verdict:
         return "; ".join(self.reasons)
 
 
-def judge(matcher: ConsoleMatcher, kind: str, exit_code, timed_out: bool) -> Verdict:
-    """The verdict on one boot, from what the matcher saw and how the process ended."""
+def ending_reasons(matcher: ConsoleMatcher, kind: str, exit_code, timed_out: bool) -> list:
+    """What is wrong with how one boot ended, patterns aside: a timeout, a forbidden line, the exit.
+    Between the boots of a several-boot oracle this alone decides whether the next boot runs."""
     oracle = matcher.oracle
     reasons = []
     if timed_out:
@@ -233,16 +242,24 @@ def judge(matcher: ConsoleMatcher, kind: str, exit_code, timed_out: bool) -> Ver
     if matcher.forbidden_line is not None:
         line = matcher.forbidden_line
         reasons.append(f"forbidden line {line.number} {quoted(line.text)} (matches {quoted(line.pattern)})")
-    if not matcher.complete:
-        total = len(oracle.patterns)
-        reasons.append(f"pattern {matcher.matched + 1} of {total} never matched: "
-                       f"{quoted(matcher.next_pattern)}")
     if not timed_out and exit_code is not None:
         outcome = exit_outcome(kind, exit_code)
         if outcome.status is None:
             reasons.append(outcome.description)
         elif outcome.status != oracle.exit_status:
             reasons.append(f"exit status {outcome.status}, expected {oracle.exit_status}")
+    return reasons
+
+
+def judge(matcher: ConsoleMatcher, kind: str, exit_code, timed_out: bool) -> Verdict:
+    """The verdict on one boot (the last, for several), from what the matcher saw and how the process ended."""
+    oracle = matcher.oracle
+    reasons = ending_reasons(matcher, kind, exit_code, timed_out)
+    if not matcher.complete:
+        total = len(oracle.patterns)
+        position = int(timed_out) + int(matcher.forbidden_line is not None)  # after those, before the exit
+        reasons.insert(position, f"pattern {matcher.matched + 1} of {total} never matched: "
+                       f"{quoted(matcher.next_pattern)}")
     return Verdict(passed=not reasons, reasons=reasons, next_pattern=matcher.next_pattern)
 
 

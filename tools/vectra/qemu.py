@@ -8,6 +8,7 @@ import os
 import platform as host
 from pathlib import Path
 
+import disks as disk_images
 from images import Platform
 
 KVM_DEVICE = "/dev/kvm"
@@ -17,18 +18,20 @@ HOST_ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64
 
 
 def command(platform: Platform, elf: Path, accelerator: str, serial: str, binary: str = None,
-            image=None) -> list:
+            image=None, disks: list = ()) -> list:
     """The boot command. accelerator: "kvm" or "tcg"; serial: "test" or "interactive".
 
     `binary` replaces qemu.binary (the harness's own tests use a fake QEMU); `image` (an
-    images.Image) adds the QEMU arguments its oracle asks for on this platform (qemu_args)."""
+    images.Image) adds the QEMU arguments its oracle asks for on this platform (qemu_args); `disks`
+    (paths of disk images, disks.py) are attached as virtio-blk-pci functions, or as --disk= on hosted."""
+    disk_arguments = disk_images.attach_arguments(platform.hosted, list(disks))
     if platform.hosted:
-        return [str(elf)]
+        return [str(elf), *disk_arguments]
     qemu = platform.qemu
     accelerator_arguments = qemu.get("kvm_args" if accelerator == "kvm" else "tcg_args", [])
     serial_arguments = qemu.get("serial_test" if serial == "test" else "serial_interactive", [])
     image_arguments = image.oracle.qemu_arguments(platform.name) if image is not None and image.oracle else ()
-    return [binary or qemu["binary"], *qemu.get("args", []), *image_arguments, *accelerator_arguments,
+    return [binary or qemu["binary"], *qemu.get("args", []), *image_arguments, *disk_arguments, *accelerator_arguments,
             *serial_arguments, "-kernel", str(elf)]
 
 

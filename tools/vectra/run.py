@@ -7,6 +7,7 @@ import sys
 
 import boot
 import build
+import disks
 import images
 import kvm
 import oracle as oracles
@@ -66,7 +67,11 @@ def run_command(arguments) -> int:
             elf = build.build(request)
         accelerator = accelerator_for_run(kvm.mode_from(arguments), platform, image, elf,
                                           arguments.qemu_binary)
-    command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary, image)
+    try:
+        disk_copies = disks.copies_for_run(image.folder, elf.parent, elf.parent / "run-disks")
+    except (disks.DiskError, OSError) as problem:
+        raise Failure(str(problem))
+    command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary, image, disk_copies)
     if not platform.hosted:
         command += top.qmp_arguments(request.folder)  # for ./vectra top to attach
     if arguments.print:

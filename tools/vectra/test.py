@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import boot
 import build
 import capture
+import disks
 import elf as elves
 import images
 import kvm
@@ -376,7 +377,13 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     elf = target.elf
     log = target.log
     matcher = oracles.ConsoleMatcher(oracle)
-    command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary, target.image)
+    try:
+        disk_copies = disks.copies_for_run(target.image.folder, elf.parent, elf.parent / "test-disks")
+    except (disks.DiskError, OSError) as problem:
+        tally.record(f"FAIL  {prefix}  {problem}", 0, 1)
+        return
+    command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary, target.image,
+                           disk_copies)
     watcher, screens = None, None
     if oracle.screens:
         try:
@@ -386,13 +393,28 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
             return
         command = command[:1] + screens.arguments() + command[1:]
         watcher = screen_oracles.ScreenWatcher(oracle.screens, target.image.folder, elf.parent, screens.capture)
+    console = []
     try:
-        result = boot.boot(command, log, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
-                           on_line=watcher.feed if watcher else None,
-                           environment=screens.environment() if screens else None)
+        for number in range(1, oracle.boots + 1):
+            # Several boots run on the same disk copies; the last boot's console is console.log.
+            log_path = log if number == oracle.boots else log.with_name(f"console-boot{number}.log")
+            result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
+                               on_line=watcher.feed if watcher else None,
+                               environment=screens.environment() if screens else None)
+            console += result.lines
+            if result.start_error or number == oracle.boots:
+                break
+            early = oracles.ending_reasons(matcher, platform.exit_kind, result.exit_code, result.timed_out)
+            if early:
+                shown = oracles.tail(console, TAIL_LINES)
+                tally.record(f"FAIL  {prefix}  boot {number} of {oracle.boots}: {early[0]}", 0, 1,
+                             details=[f"      console, last {len(shown)} lines ({paths.relative(log_path)}):"]
+                             + [f"      | {line}" for line in shown])
+                return
     finally:
         if screens is not None:
             screens.close()
+    result.lines = console
     if result.start_error:
         tally.record(f"FAIL  {prefix}  {result.start_error}", 0, 1)
         return

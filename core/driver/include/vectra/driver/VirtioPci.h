@@ -1,0 +1,92 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * A virtio 1.x PCI function brought up through its driver's capabilities (README.md): regions
+ * mapped, device reset, features negotiated, bus mastering on; queues set up in DMA memory with
+ * their used buffers signalled on MSI-X entries bound by the kernel (ADR 0016).
+ */
+
+#pragma once
+
+#include <vectra/Capability.h>
+#include <vectra/Error.h>
+#include <vectra/SignalBit.h>
+#include <vectra/virtio/ModernTransport.h>
+#include <vectra/virtio/PciCapabilities.h>
+#include <utility>
+#include <vectra/virtio/SplitQueue.h>
+
+namespace vectra::driver {
+
+/* A region of a BAR, mapped through a DeviceMemory capability made for it. */
+struct MappedRegion {
+    DeviceMemoryCap bar;
+    u8 volatile* base { nullptr };
+    usize length { 0 };
+};
+
+/* One virtqueue: its ring in DMA memory, the MSI-X entry it signals on, and that entry's IrqCap. */
+struct VirtioQueue {
+    u16 index { 0 };
+    u16 maximum_size { 0 }; /* what the device allows */
+    virtio::SplitQueue ring;
+    MemCap memory;
+    IrqCap interrupt;
+};
+
+class VirtioPciDevice {
+public:
+    /*
+     * Reads the layout, maps the common, notify and (when present) device-specific regions from
+     * `memory`, resets the device, accepts the features of `wanted` it offers (VIRTIO_F_VERSION_1
+     * is always asked for and required) and turns bus mastering on. Configuration changes signal
+     * nothing (no MSI-X entry). `device` is used in place: it must outlive the object.
+     */
+    [[nodiscard]] static ErrorOr<VirtioPciDevice> open(PciDeviceCap const& device, ReticleCap const& memory, u64 wanted);
+
+    /*
+     * Queue `index` of at most `wanted_size` entries (the device may allow fewer), in DMA memory
+     * retyped from `memory`, its used buffers signalled on MSI-X entry `entry` raising `bit`.
+     */
+    [[nodiscard]] ErrorOr<VirtioQueue> set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, u16 entry,
+        SignalBit bit, bool event_index);
+
+    /* DRIVER_OK: the device may use the queues set up so far. */
+    void start() { m_transport.driver_ok(); }
+    /* Tell the device queue `index` has new buffers. */
+    void notify(u16 index) { m_transport.notify(index); }
+    /* Reset the device: it forgets the queues and stops using their memory. */
+    [[nodiscard]] ErrorOr<void> reset() { return m_transport.reset(); }
+
+    /* The device-specific configuration (virtio-blk's capacity, …), or NotFound when it has none. */
+    [[nodiscard]] ErrorOr<MappedRegion const*> device_configuration() const;
+    /* The device's address of memory the driver shares with it. */
+    [[nodiscard]] ErrorOr<u64> dma_address(MemCap const& memory) const;
+
+    [[nodiscard]] u64 features() const { return m_features; }
+    [[nodiscard]] u8 status() const { return m_transport.status(); }
+    [[nodiscard]] virtio::PciLayout const& layout() const { return m_layout; }
+    [[nodiscard]] PciDeviceCap const& pci() const { return *m_device; }
+
+private:
+    VirtioPciDevice(PciDeviceCap const& device, virtio::PciLayout const& layout, virtio::ModernTransport transport,
+        MappedRegion common, MappedRegion notify)
+        : m_device(&device)
+        , m_layout(layout)
+        , m_transport(transport)
+        , m_common(std::move(common))
+        , m_notify(std::move(notify))
+    {
+    }
+
+    PciDeviceCap const* m_device;
+    virtio::PciLayout m_layout;
+    virtio::ModernTransport m_transport;
+    MappedRegion m_common;
+    MappedRegion m_notify;
+    MappedRegion m_device_configuration;
+    bool m_has_device_configuration { false };
+    u64 m_features { 0 };
+};
+
+}

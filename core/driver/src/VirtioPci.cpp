@@ -1,0 +1,97 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * A virtio PCI function brought up through its driver's capabilities (vectra/driver/VirtioPci.h).
+ */
+
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <utility>
+#include <vectra/driver/VirtioPci.h>
+
+namespace vectra::driver {
+
+namespace {
+
+constexpr u16 pci_command = 0x04;
+constexpr u32 pci_command_bus_master = 1u << 2;
+
+/* Configuration reads through the PciDevice capability. */
+class DeviceConfig final : public virtio::ConfigRead {
+public:
+    explicit DeviceConfig(PciDeviceCap const& device)
+        : m_device(device)
+    {
+    }
+    ErrorOr<u32> read(u16 offset, u8 width) const override { return system::pci_config_read(m_device, offset, width); }
+
+private:
+    PciDeviceCap const& m_device;
+};
+
+ErrorOr<MappedRegion> map_region(PciDeviceCap const& device, ReticleCap const& memory, virtio::PciRegion const& region)
+{
+    MappedRegion mapped;
+    mapped.bar = TRY(system::device_memory(device, memory, region.bar));
+    auto bytes = TRY(system::map_device_memory(mapped.bar));
+    if (region.offset > bytes.size() || region.length > bytes.size() - region.offset)
+        return Error(ErrorCode::MalformedMessage, "a virtio region lies outside its BAR");
+    mapped.base = bytes.data() + region.offset;
+    mapped.length = region.length;
+    return mapped;
+}
+
+}
+
+ErrorOr<VirtioPciDevice> VirtioPciDevice::open(PciDeviceCap const& device, ReticleCap const& memory, u64 wanted)
+{
+    auto layout = TRY(virtio::read_pci_layout(DeviceConfig(device)));
+    auto common = TRY(map_region(device, memory, layout.common));
+    auto notify = TRY(map_region(device, memory, layout.notify));
+    auto transport = TRY(virtio::ModernTransport::create(common.base, common.length, notify.base, notify.length,
+        layout.notify_offset_multiplier));
+    VirtioPciDevice opened(device, layout, transport, std::move(common), std::move(notify));
+    if (layout.device.present) {
+        opened.m_device_configuration = TRY(map_region(device, memory, layout.device));
+        opened.m_has_device_configuration = true;
+    }
+    /* A restarted driver finds the device as the last one left it: reset before anything else. */
+    TRY(opened.m_transport.reset());
+    opened.m_features = TRY(opened.m_transport.negotiate(wanted | virtio::feature_version_1));
+    /* DMA and MSI-X messages are writes by the device: bus mastering on. */
+    u32 command = TRY(system::pci_config_read(device, pci_command, 2));
+    TRY(system::pci_config_write(device, pci_command, 2, command | pci_command_bus_master));
+    TRY(opened.m_transport.set_config_vector(virtio::no_vector));
+    return opened;
+}
+
+ErrorOr<VirtioQueue> VirtioPciDevice::set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, u16 entry,
+    SignalBit bit, bool event_index)
+{
+    u16 maximum = TRY(m_transport.maximum_queue_size(index));
+    u16 size = maximum < wanted_size ? maximum : wanted_size;
+    /* A power of two no larger than the device allows (a split queue's size must be one). */
+    while (size & (size - 1))
+        size = static_cast<u16>(size & (size - 1));
+    auto layout = TRY(virtio::SplitQueueLayout::for_size(size));
+    auto ring_memory = TRY(system::create_memory(memory, (layout.total + 4095) / 4096 * 4096));
+    auto mapped = TRY(system::map_memory(ring_memory));
+    u64 base = TRY(system::dma_address(*m_device, ring_memory));
+    auto ring = TRY(virtio::SplitQueue::create(mapped, size, event_index));
+    /* The kernel writes the entry's message and enables MSI-X; the device only learns the entry's number. */
+    auto interrupt = TRY(system::pci_interrupt(*m_device, memory, entry, bit));
+    TRY(m_transport.set_queue_vector(index, entry));
+    TRY(m_transport.set_up_queue(index, size, base + layout.descriptors, base + layout.available, base + layout.used));
+    return VirtioQueue { index, maximum, ring, std::move(ring_memory), std::move(interrupt) };
+}
+
+ErrorOr<MappedRegion const*> VirtioPciDevice::device_configuration() const
+{
+    if (!m_has_device_configuration)
+        return Error(ErrorCode::NotFound, "the device has no device-specific configuration");
+    return &m_device_configuration;
+}
+
+ErrorOr<u64> VirtioPciDevice::dma_address(MemCap const& memory) const { return system::dma_address(*m_device, memory); }
+
+}

@@ -72,6 +72,11 @@ enum class Call : u64 {
     DisplayMode = 52,
     DisplayMemory = 53,
     DisplayPresent = 54,
+    /* Block devices (ADR 0017); numbered apart so concurrent additions above do not collide. */
+    BlockInfo = 60,
+    BlockRead = 61,
+    BlockWrite = 62,
+    BlockFlush = 63,
 };
 
 struct CallFrame {

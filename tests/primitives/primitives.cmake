@@ -13,3 +13,6 @@ vectra_host_test(primitives.pci SOURCES primitives/TestPci.cpp COMPONENTS ${kern
 vectra_host_test(primitives.pci_interrupts SOURCES primitives/TestPciInterrupts.cpp COMPONENTS ${kernel_components})
 vectra_fuzz_target(kernel_calls SOURCES fuzz/FuzzKernelCalls.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.display SOURCES primitives/TestDisplay.cpp COMPONENTS ${kernel_components})
+
+# Platform disks as DeviceCaps (ADR 0017): the hosted --disk= files, ranges and rights attacked.
+vectra_host_test(primitives.block_device SOURCES primitives/TestBlockDevice.cpp COMPONENTS ${kernel_components})

@@ -603,8 +603,75 @@ class CompositionTest(unittest.TestCase):
         self.refused("tasks[2] (card).bundle.display.device", "grants the console device, footprint wants display",
                      manifest=manifest, config=config)
         manifest["tasks"][2]["bundle"]["display"]["device"] = "screen"
-        self.refused("tasks[2] (card).bundle.display.device", '"screen" is not one of console, display',
+        self.refused("tasks[2] (card).bundle.display.device",
+                     '"screen" is not one of block0, block1, block2, block3, console, display',
                      manifest=manifest, config=config)
+
+    BLOCK_CONFIG = {"CONFIG_CORE_BLOCK": "y", "CONFIG_SERVICE_STORAGED": "y", "CONFIG_COMPONENT_HOSTED_BLOCK": "y",
+                    "CONFIG_COMPONENT_BLKCHECK": "y", "CONFIG_PLATFORM_HOSTED": "y", "CONFIG_STORAGED_SESSIONS": "8"}
+
+    def block_manifest(self, device="block1"):
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["connections"]["disk"] = {"schema": "vectra.block"}
+        ring = lambda end, rights: {"class": "RingCap", "connection": "disk", "ring": end, "rights": rights}
+        manifest["tasks"].append({"name": "driver", "entry": "hosted_block", "kind": "service", "reticle_kib": 256,
+                                  "stack_kib": 32, "platforms": ["hosted"], "bundle": {
+                                      "console": {"class": "DeviceCap", "device": "console", "rights": ["write"]},
+                                      "memory": {"class": "ReticleCap", "rights": ["retype"]},
+                                      "disk": {"class": "DeviceCap", "device": device, "rights": ["read", "write"]},
+                                      "requests": ring("requests", ["receive"]), "replies": ring("replies", ["send"]),
+                                      "ready": {"class": "SignalCap", "rights": ["raise"]}}})
+        # storaged holds the other ends, and blk-check is its session client.
+        manifest["connections"]["storage"] = {"schema": "vectra.session", "listener": True}
+        listener = lambda end, rights: {"class": "RingCap", "connection": "storage", "ring": end, "rights": rights}
+        manifest["tasks"].append({"name": "storaged", "entry": "storaged", "kind": "service", "reticle_kib": 256,
+                                  "stack_kib": 32, "platforms": ["hosted"], "bundle": {
+                                      "console": {"class": "DeviceCap", "device": "console", "rights": ["write"]},
+                                      "memory": {"class": "ReticleCap", "rights": ["retype"]},
+                                      "disk-requests": ring("requests", ["send"]), "disk-replies": ring("replies", ["receive"]),
+                                      "requests": listener("requests", ["receive"]), "replies": listener("replies", ["send"]),
+                                      "ready": {"class": "SignalCap", "rights": ["raise"]}}})
+        manifest["tasks"].append({"name": "blk-check", "entry": "blk_check", "kind": "check", "reticle_kib": 512,
+                                  "stack_kib": 32, "platforms": ["hosted"], "bundle": {
+                                      "console": {"class": "DeviceCap", "device": "console", "rights": ["write"]},
+                                      "memory": {"class": "ReticleCap", "rights": ["retype"]},
+                                      "storage-requests": listener("requests", ["send"]),
+                                      "storage-replies": listener("replies", ["receive"])}})
+        return manifest
+
+    def test_a_hosted_disk_is_granted_by_number_to_a_footprint_asking_for_a_block_device(self):
+        with tempfile.TemporaryDirectory() as folder:
+            manifest = self.block_manifest()
+            path = os.path.join(folder, "manifest.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(manifest, handle)
+            config_path = os.path.join(folder, ".config")
+            with open(config_path, "w", encoding="utf-8") as handle:
+                for name, value in dict(self.CONFIG, **self.BLOCK_CONFIG).items():
+                    handle.write(f"{name}={value}\n")
+            compiler.compile_manifest(path, ROOT, os.path.join(folder, "out.cpp"), image="minimal",
+                                      config_path=config_path, registered=compiler.registered_entries)
+            generated = open(os.path.join(folder, "out.cpp"), encoding="utf-8").read()
+        self.assertIn('{ "disk", SlotKind::Disk, 0, RightRead | RightWrite, 0ull, 1 }', generated)
+        everywhere = self.block_manifest()
+        for task in everywhere["tasks"]:
+            task.pop("platforms", None)
+        self.refused("tasks[2] (driver).bundle.disk.device", "hosted --disk= file", manifest=everywhere,
+                     config=dict(self.BLOCK_CONFIG, CONFIG_PLATFORM_HOSTED="n", CONFIG_PLATFORM_X86_64="y"))
+        self.refused("tasks[2] (driver).bundle.disk.device", "grants the console device, footprint wants block",
+                     manifest=self.block_manifest("console"), config=self.BLOCK_CONFIG)
+        self.refused('"block4" is not one of', manifest=self.block_manifest("block4"), config=self.BLOCK_CONFIG)
+
+    def test_a_task_for_other_platforms_is_left_out_with_the_connections_only_it_had(self):
+        # On x86_64 the hosted driver is left out, and so is its connection (no footprint would describe it).
+        x86 = dict(self.BLOCK_CONFIG, CONFIG_PLATFORM_HOSTED="n", CONFIG_PLATFORM_X86_64="y",
+                   CONFIG_COMPONENT_HOSTED_BLOCK="n")
+        self.compile(manifest=self.block_manifest(), config=x86)
+        manifest = self.block_manifest()
+        manifest["tasks"][2]["platforms"] = ["hosted", "riscv"]
+        self.refused("tasks[2].platforms[1]", '"riscv" is not one of', manifest=manifest, config=self.BLOCK_CONFIG)
+        manifest["tasks"][2]["platforms"] = []
+        self.refused("tasks[2].platforms", "must not be empty", manifest=manifest, config=self.BLOCK_CONFIG)
 
     def test_every_footprint_names_its_kconfig_symbol(self):
         footprints = compiler.find_footprints(ROOT)

@@ -45,8 +45,11 @@ SLOT_KINDS = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory"
 PCI_MATCH = re.compile(r"([0-9a-f]{4}):([0-9a-f]{4})|class:([0-9a-f]{2}):([0-9a-f]{2})")
 PCI_MATCH_RULE = "vendor:device as 4+4 hex digits (1af4:1005) or class:CC:SS (class:06:00)"
 PCI_RIGHTS = {"read", "write", "grant"}
-# Devices a DeviceCap can name, and the initd slot kind that grants each.
-DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display"}
+# Devices a DeviceCap can name, and the initd slot kind that grants each. blockN: the hosted
+# process's N-th --disk= file (ADR 0017), which a footprint asks for as "block" (any of them).
+DISKS = ("block0", "block1", "block2", "block3")
+DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display",
+           **{disk: "SlotKind::Disk" for disk in DISKS}}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
 RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
                   ("window_ms", 3_600_000), ("backoff_ms", 60_000))
@@ -86,7 +89,8 @@ REGISTRATION = re.compile(r"^\s*VECTRA_TASK_ENTRY\(\s*([A-Za-z_][A-Za-z0-9_]*)\s
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h")
 
 TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain",
-               "count", "group"}
+               "count", "group", "platforms"}
+PLATFORMS = ("x86_64", "aarch64", "hosted")
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
 FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
 GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line", "pci"}
@@ -427,7 +431,8 @@ def check_task(source, index, task, connections, composition, schemas):
                            "only the software interrupt line can be granted in this build")
         if grant["class"] == "DeviceCap":
             device = source.choice(grant.get("device"), f"{where}.device", set(DEVICES))
-            source.require(device == need.get("device"), f"{where}.device",
+            wanted = need.get("device")
+            source.require(device == wanted or (wanted == "block" and device in DISKS), f"{where}.device",
                            f"slot '{slot}' grants the {device} device, footprint wants {need.get('device')}")
             check_device(source, f"{where}.device", device, composition)
         if grant["class"] == "PciDeviceCap":
@@ -460,8 +465,16 @@ def pci_match_word(text):
 
 
 def check_device(source, where, device, composition):
-    """The display exists only with CONFIG_DISPLAY=y (docs/adr/0014-display-as-a-capability.md)."""
-    if device != "display" or composition.config is None:
+    """The display exists only with CONFIG_DISPLAY=y (docs/adr/0014-display-as-a-capability.md); a
+    disk DeviceCap only on hosted, whose --disk= files the kernel serves (ADR 0017)."""
+    if composition.config is None:
+        return
+    if device in DISKS:
+        source.require(composition.config.get("CONFIG_PLATFORM_HOSTED") == "y", where,
+                       f"grants {device}, a hosted --disk= file; on x86_64 and aarch64 a disk is a virtio-blk "
+                       f"PCI function its driver holds as a PciDeviceCap")
+        return
+    if device != "display":
         return
     setting = composition.config.get("CONFIG_DISPLAY")
     source.require(setting == "y", where,
@@ -746,6 +759,38 @@ def check_placement(source, placement, tasks, connections):
                        f"split the group")
 
 
+def configured_platform(composition):
+    """The platform the configuration is for, or None when there is no configuration (unit tests)."""
+    if composition.config is None:
+        return None
+    for name in PLATFORMS:
+        if composition.config.get(f"CONFIG_PLATFORM_{name.upper()}") == "y":
+            return name
+    return None
+
+
+def for_this_platform(source, manifest, tasks, composition):
+    """A task's optional `platforms` (a list of platform names) keeps it out of the other platforms'
+    images (a hosted disk driver, a PCI probe); the connections only such tasks were granted go
+    with them. Without a configuration every task stays."""
+    platform = configured_platform(composition)
+    kept = []
+    for index, task in enumerate(tasks):
+        if isinstance(task, dict) and "platforms" in task:
+            names = source.list(task["platforms"], f"tasks[{index}].platforms")
+            for number, name in enumerate(names):
+                source.choice(name, f"tasks[{index}].platforms[{number}]", set(PLATFORMS))
+            task = {key: value for key, value in task.items() if key != "platforms"}
+            if platform is not None and platform not in names:
+                continue
+        kept.append(task)
+    if len(kept) != len(tasks) and isinstance(manifest.get("connections"), dict):
+        granted = {grant.get("connection") for task in kept if isinstance(task, dict)
+                   for grant in (task.get("bundle") or {}).values() if isinstance(grant, dict)}
+        manifest["connections"] = {name: spec for name, spec in manifest["connections"].items() if name in granted}
+    return kept
+
+
 def check_manifest(source, manifest, composition, image=None):
     """Checks everything; returns (connections, schemas, footprint paths used)."""
     source.fields(manifest, "", {"image", "connections", "tasks", "groups"}, ("image", "tasks"))
@@ -753,7 +798,8 @@ def check_manifest(source, manifest, composition, image=None):
     if image is not None:
         source.require(name == image, "image", f"says '{name}', but the manifest belongs to image '{image}' "
                        f"(its folder): set \"image\": \"{image}\"")
-    tasks = expand_counts(source, source.list(manifest["tasks"], "tasks"))
+    tasks = for_this_platform(source, manifest, expand_counts(source, source.list(manifest["tasks"], "tasks")),
+                              composition)
     manifest["tasks"] = tasks
     every_service = set()
     config = composition.config or {}
@@ -901,13 +947,16 @@ def emit(manifest, connections, schemas, output, domains=()):
             rights = " | ".join(RIGHTS[r] for r in sorted(set(grant["rights"])))
             kind = SLOT_KINDS.get(grant["class"])
             connection_index = 0
+            disk = ""
             if grant["class"] == "DeviceCap":
                 kind = DEVICES[grant["device"]]
+                if grant["device"] in DISKS:
+                    disk = f", 0ull, {DISKS.index(grant['device'])}"
             if grant["class"] == "RingCap":
                 kind = "SlotKind::RequestRing" if grant["ring"] == "requests" else "SlotKind::ReplyRing"
                 connection_index = connection_names.index(grant["connection"])
             match = f", {pci_match_word(grant['pci']):#x}ull" if grant["class"] == "PciDeviceCap" else ""
-            lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights}{match} }},")
+            lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights}{match}{disk} }},")
         lines.append("};")
     every_right = dict(RIGHTS, revoke="RightRevoke")
     for number in range(len(placement.groups)):
@@ -915,7 +964,8 @@ def emit(manifest, connections, schemas, output, domains=()):
         for slot, (kind, connection_index, rights) in sorted(group_bundle(placement, number, tasks,
                                                                           connection_names).items()):
             rights = " | ".join(every_right[r] for r in sorted(rights))
-            lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights} }},")
+            disk = f", 0ull, {DISKS.index(slot)}" if slot in DISKS else ""
+            lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights}{disk} }},")
         lines.append("};")
     domain_names = [domain for domain, _ in domains]
     for index in range(len(domains)):

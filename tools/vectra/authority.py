@@ -180,7 +180,10 @@ def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: d
     if capability_class == "PciDeviceCap":
         names = f"PCI function {grant['pci']} (opened by initd)"
         return Holding(slot, capability_class, names, rights, f"pci:{grant['pci']}")
-    names = {"DeviceCap": "the console", "ReticleCap": f"its own Reticle ({task['reticle_kib']} KiB)",
+    device = grant.get("device", "console")
+    devices = {"console": "the console", "display": "the display"}
+    names = {"DeviceCap": devices.get(device, f"disk {device} (a hosted --disk= file)"),
+             "ReticleCap": f"its own Reticle ({task['reticle_kib']} KiB)",
              "TaskCap": "the right to spawn Tasks (initd's)", "IrqCap": "the software interrupt line",
              "SignalCap": f"{supervisor}'s signal bit {index} (ready)"}[capability_class]
     return Holding(slot, capability_class, names, rights, node_of(capability_class, names, name))

@@ -84,6 +84,18 @@ ErrorOr<void> Connection::send(std::span<u8 const> message, ReticleCap&& capabil
     }
 }
 
+ErrorOr<void> Connection::send(std::span<u8 const> message, MemCap const& memory, Rights keep, u64 deadline_nanoseconds)
+{
+    if (!m_sender)
+        return Error(ErrorCode::PeerClosed, "the connection was closed or given up");
+    for (;;) {
+        auto sent = endpoint::send_copy(*m_sender, message, memory, keep);
+        if (!sent.is_error() || sent.error().code() != ErrorCode::Full)
+            return sent;
+        TRY(wait_for_space(deadline_nanoseconds));
+    }
+}
+
 ErrorOr<ReceivedMessage> Connection::receive(std::span<u8> buffer, u64 deadline_nanoseconds)
 {
     if (!m_receiver)

@@ -33,6 +33,11 @@ ErrorOr<void> send_moving(RingSender& sender, std::span<u8 const> message, Retic
     return sender.try_send_with(message, std::move(capability));
 }
 
+ErrorOr<void> send_copy(RingSender& sender, std::span<u8 const> message, MemCap const& capability, Rights keep)
+{
+    return sender.try_send_copy(message, capability, keep);
+}
+
 ErrorOr<void> send_copy(RingSender& sender, std::span<u8 const> message, RingCap const& capability, Rights keep)
 {
     return sender.try_send_copy(message, capability, keep);

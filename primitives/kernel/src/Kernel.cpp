@@ -12,6 +12,7 @@
 #include <vectra/Format.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/BlockDevice.h>
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
@@ -134,6 +135,12 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
     if (display)
         TRY(bundle.give("display", space,
             TRY(space.mint<CapabilityClass::Device>(display, RightRead | RightWrite | RightGrant | RightRevoke))));
+    /* The machine's own disks (the hosted process's --disk= files), one DeviceCap each (ADR 0017). */
+    for (usize index = 0; index < platform::disk_count(); ++index) {
+        auto* disk = TRY(root.try_create<BlockDevice>(&root, index, platform::disk_geometry(index)));
+        TRY(bundle.give(block_slot_name(index), space,
+            TRY(space.mint<CapabilityClass::Device>(disk, RightRead | RightWrite | RightGrant | RightRevoke))));
+    }
     return initial;
 }
 

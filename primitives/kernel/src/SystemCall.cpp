@@ -9,6 +9,7 @@
 
 #include <vectra/Try.h>
 #include <vectra/CallFrame.h>
+#include <vectra/kernel/BlockDevice.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/Domain.h>
@@ -515,6 +516,33 @@ ErrorOr<void> display_call(CallFrame& frame)
     }
 }
 
+/* --- Block devices (ADR 0017) ------------------------------------------------------------- */
+
+ErrorOr<void> block_call(CallFrame& frame)
+{
+    auto& space = caller_space();
+    auto disk = handle_argument<CapabilityClass::Device>(frame, 0);
+    switch (static_cast<Call>(frame.number)) {
+    case Call::BlockInfo: {
+        auto geometry = TRY(block_info(space, disk));
+        frame.results[0] = geometry.block_count;
+        frame.results[1] = u64(geometry.block_size) | (u64(geometry.read_only) << 32);
+        return {};
+    }
+    case Call::BlockFlush:
+        return block_flush(space, disk);
+    default: {
+        /* Call::BlockRead / BlockWrite: the memory, then the byte offset (48 bits) and block count (16), the first block. */
+        auto memory = handle_argument<CapabilityClass::Memory>(frame, 2);
+        BlockTransfer transfer { frame.arguments[5], static_cast<u32>(frame.arguments[4] >> 48),
+            frame.arguments[4] & ((u64(1) << 48) - 1) };
+        if (static_cast<Call>(frame.number) == Call::BlockRead)
+            return block_read(space, disk, memory, transfer);
+        return block_write(space, disk, memory, transfer);
+    }
+    }
+}
+
 ErrorOr<void> entropy(CallFrame& frame)
 {
     auto buffer = TRY(caller_writable_bytes(frame.arguments[0], frame.arguments[1]));
@@ -732,6 +760,11 @@ ErrorOr<void> dispatch(CallFrame& frame)
     case Call::DisplayMemory:
     case Call::DisplayPresent:
         return display_call(frame);
+    case Call::BlockInfo:
+    case Call::BlockRead:
+    case Call::BlockWrite:
+    case Call::BlockFlush:
+        return block_call(frame);
     case Call::MonotonicNow:
     case Call::Entropy:
         break;

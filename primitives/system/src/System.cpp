@@ -316,6 +316,39 @@ ErrorOr<void> present(DisplayCap const& display, Rectangle const& damage)
         u64(damage.x) | (u64(damage.y) << 32), u64(damage.width) | (u64(damage.height) << 32) });
 }
 
+ErrorOr<DiskInfo> disk_info(DeviceCap const& disk)
+{
+    auto frame = TRY(call(Call::BlockInfo, { word(raw(disk)), disk.generation() }));
+    return DiskInfo { static_cast<u32>(frame.results[1]), frame.results[0], ((frame.results[1] >> 32) & 1) != 0 };
+}
+
+namespace {
+
+ErrorOr<void> disk_transfer(Call number, DeviceCap const& disk, MemCap const& memory, u64 offset, u64 first, u32 count)
+{
+    if (count > maximum_disk_transfer_blocks || offset >= (u64(1) << 48))
+        return Error(ErrorCode::InvalidArgument, "at most 65535 blocks per transfer, at a memory offset below 2^48");
+    return void_call(number, { word(raw(disk)), disk.generation(), word(raw(memory)), memory.generation(),
+        offset | (u64(count) << 48), first });
+}
+
+}
+
+ErrorOr<void> disk_read(DeviceCap const& disk, MemCap const& memory, u64 offset, u64 first, u32 count)
+{
+    return disk_transfer(Call::BlockRead, disk, memory, offset, first, count);
+}
+
+ErrorOr<void> disk_write(DeviceCap const& disk, MemCap const& memory, u64 offset, u64 first, u32 count)
+{
+    return disk_transfer(Call::BlockWrite, disk, memory, offset, first, count);
+}
+
+ErrorOr<void> disk_flush(DeviceCap const& disk)
+{
+    return void_call(Call::BlockFlush, { word(raw(disk)), disk.generation() });
+}
+
 }
 
 namespace vectra {

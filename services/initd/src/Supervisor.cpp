@@ -158,6 +158,7 @@ private:
     IrqCap m_software_irq;
     DeviceCap m_pci; /* initd on a machine with PCI; empty otherwise */
     DisplayCap m_display; /* CONFIG_DISPLAY: initd's from the kernel, a group's from initd */
+    DeviceCap m_disks[4]; /* the platform's disks ("block0"…): initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
     TimerCap m_backoff_timer;
     TimerCap m_heartbeat_timer;
@@ -201,6 +202,10 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
     }
     case SlotKind::Display:
         return system::grant(child, slot.name, m_display, slot.rights);
+    case SlotKind::Disk:
+        if (slot.disk >= 4 || m_disks[slot.disk].is_empty())
+            return Error(ErrorCode::NotFound, "the machine has no such disk (hosted: pass --disk=PATH for each)");
+        return system::grant(child, slot.name, m_disks[slot.disk], slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
@@ -509,6 +514,12 @@ ErrorOr<void> Supervisor::take_capabilities()
         /* Only with CONFIG_DISPLAY; the manifest compiler refuses a display grant without it. */
         if (auto display = m_bundle.take<DisplayCap>("display"); !display.is_error())
             m_display = display.release_value();
+        /* The platform's disks, as many as it has (hosted: one per --disk=). */
+        constexpr char const* disk_names[] = { "block0", "block1", "block2", "block3" };
+        for (usize index = 0; index < 4; ++index) {
+            if (auto disk = m_bundle.take<DeviceCap>(disk_names[index]); !disk.is_error())
+                m_disks[index] = disk.release_value();
+        }
         if (boot_manifest.connection_count > maximum_connections)
             return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
         for (usize index = 0; index < boot_manifest.connection_count; ++index) {
@@ -531,6 +542,8 @@ ErrorOr<void> Supervisor::take_capabilities()
             m_software_irq = TRY(m_bundle.take<IrqCap>(slot.name));
         if (slot.kind == SlotKind::Display)
             m_display = TRY(m_bundle.take<DisplayCap>(slot.name));
+        if (slot.kind == SlotKind::Disk && slot.disk < 4)
+            m_disks[slot.disk] = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::Ready)
             m_ready = TRY(m_bundle.take<SignalCap>(slot.name));
         if (slot.kind == SlotKind::RequestRing)

@@ -47,6 +47,9 @@ public:
     /* As send(), moving `capability` (e.g. memory a session request donates) along. */
     [[nodiscard]] ErrorOr<void> send(std::span<u8 const> message, ReticleCap&& capability, u64 deadline_nanoseconds);
 
+    /* As send(), with a copy of `memory` holding the `keep` rights (data a request carries: vectra.block). */
+    [[nodiscard]] ErrorOr<void> send(std::span<u8 const> message, MemCap const& memory, Rights keep, u64 deadline_nanoseconds);
+
     /* The next message, or TimedOut at `deadline`; a capability in it lands in the Task's space. */
     [[nodiscard]] ErrorOr<ReceivedMessage> receive(std::span<u8> buffer, u64 deadline_nanoseconds);
 

@@ -74,6 +74,11 @@ enum class Call : u64 {
     DisplayPresent = 54,
     PciInterrupt = 55,
     AcknowledgeInterrupt = 56,
+    /* Block devices (ADR 0017); numbered apart so concurrent additions above do not collide. */
+    BlockInfo = 60,
+    BlockRead = 61,
+    BlockWrite = 62,
+    BlockFlush = 63,
 };
 
 struct CallFrame {

@@ -231,6 +231,28 @@ template<CapabilityClass Class>
 /* Show `damage` (RightWrite): non-empty and entirely on the screen, else InvalidArgument. */
 [[nodiscard]] ErrorOr<void> present(DisplayCap const&, Rectangle const& damage);
 
+/* --- Block devices (docs/adr/0017-block-layer.md) ----------------------------------------- */
+
+/* A disk the platform itself provides (hosted: a --disk= file), named by a DeviceCap. */
+struct DiskInfo {
+    u32 block_size { 0 };
+    u64 block_count { 0 };
+    bool read_only { false };
+};
+/* The most blocks one block_read or block_write moves (the count travels in 16 bits). */
+inline constexpr u32 maximum_disk_transfer_blocks = 0xffff;
+/* The disk's geometry (RightRead). */
+[[nodiscard]] ErrorOr<DiskInfo> disk_info(DeviceCap const& disk);
+/*
+ * Moves `count` blocks from block `first` into (read: disk RightRead, memory RightWrite) or out of
+ * (write: disk RightWrite, memory RightRead) the memory at byte `offset`. The blocks must lie on
+ * the disk and the bytes in the memory, else InvalidArgument; done when the call returns.
+ */
+[[nodiscard]] ErrorOr<void> disk_read(DeviceCap const& disk, MemCap const& memory, u64 offset, u64 first, u32 count);
+[[nodiscard]] ErrorOr<void> disk_write(DeviceCap const& disk, MemCap const& memory, u64 offset, u64 first, u32 count);
+/* Every write that returned before is durable (RightWrite). */
+[[nodiscard]] ErrorOr<void> disk_flush(DeviceCap const& disk);
+
 }
 
 namespace vectra {

@@ -30,6 +30,7 @@ enum class SlotKind : u8 {
     SoftwareIrq, /* IrqCap on the platform's software interrupt line */
     PciDevice,   /* PciDeviceCap on the function `pci_match` names (initd opens it; ADR 0012) */
     Display,     /* DeviceCap on the boot display (CONFIG_DISPLAY) */
+    Disk,        /* DeviceCap on the platform's disk `disk` (hosted --disk=; ADR 0017) */
 };
 
 /* How a check Task is expected to end; the image passes only if every check ends so. */
@@ -52,6 +53,7 @@ struct SlotSpec {
     u16 connection;
     Rights rights;
     u64 pci_match { 0 }; /* PciMatch::word() of a PciDevice slot */
+    u8 disk { 0 };       /* a Disk slot's disk number (its name in initd's Bundle: "block<disk>") */
 };
 
 /* A protection domain (CONFIG_DOMAINS): its name and its component's data section (linker-made). */

@@ -55,6 +55,13 @@ public:
     [[nodiscard]] ErrorOr<void> begin();
     /* A request refused before it reached the device. */
     void refuse() { ++m_counters.refused; }
+    /* A place taken by begin() given back unused: the request was refused after all. */
+    void cancel()
+    {
+        if (m_in_flight > 0)
+            --m_in_flight;
+        ++m_counters.refused;
+    }
     /* Gives the place back and counts the completed request. */
     void complete(RequestKind, u64 bytes, u64 nanoseconds);
 

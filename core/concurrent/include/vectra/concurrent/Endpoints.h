@@ -29,6 +29,7 @@ namespace vectra::endpoint {
 [[nodiscard]] ErrorOr<void> send_moving(RingSender&, std::span<u8 const> message, ReticleCap&& capability);
 /* Sends with a derived copy (the `keep` subset of its rights; needs RightGrant) of one of the Task's capabilities. */
 [[nodiscard]] ErrorOr<void> send_copy(RingSender&, std::span<u8 const> message, RingCap const& capability, Rights keep);
+[[nodiscard]] ErrorOr<void> send_copy(RingSender&, std::span<u8 const> message, MemCap const& capability, Rights keep);
 
 /* The monotonic clock, in nanoseconds since boot. */
 [[nodiscard]] u64 now_nanoseconds();

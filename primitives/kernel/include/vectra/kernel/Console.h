@@ -19,6 +19,7 @@ public:
         Console,
         PciBus, /* vectra/kernel/PciDevice.h */
         Display,
+        Block, /* vectra/kernel/BlockDevice.h */
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# The hosted block driver's vectra.block dispatch against any bytes (a recording Backend: nothing
+# off the disk reaches it, a refusal touches nothing).
+vectra_fuzz_target(block_request SOURCES fuzz/FuzzBlockRequest.cpp
+    COMPONENTS ${kernel_components} encoding time concurrent block hostblk_driver)

@@ -1,0 +1,68 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * virtio-block's Task: its footprint checked, its virtio-blk-pci function brought up (reset,
+ * negotiated, one queue on MSI-X entry 0), vectra.block served to storaged on the direct
+ * connection the manifest gives it; restarted by initd per its policy, and the device reset
+ * again before the next instance uses it.
+ */
+
+#include <vectra/Service.h>
+#include <vectra/System.h>
+#include <vectra/TaskEntry.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vectra/footprints/virtio_block.h>
+#include <virtioblk/Driver.h>
+
+VECTRA_TASK_ENTRY(virtio_block);
+
+namespace vectra::task_entries {
+
+namespace {
+
+constexpr u16 queue_size = 256;
+constexpr u16 queue_entry = 0; /* the MSI-X table entry queue 0 signals on */
+
+}
+
+ErrorOr<i32> virtio_block(Bundle& bundle)
+{
+    TRY(check_footprint(bundle, footprints::virtio_block)); /* generated from footprint.json */
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto pci = TRY(bundle.take<PciDeviceCap>("device"));
+    auto requests_ring = TRY(bundle.take<RingCap>("requests"));
+    auto replies_ring = TRY(bundle.take<RingCap>("replies"));
+    auto ready = TRY(bundle.take<SignalCap>("ready"));
+
+    auto info = TRY(system::pci_describe(pci));
+    auto device = TRY(driver::VirtioPciDevice::open(pci, memory, virtio::block::wanted_features | virtio::feature_event_index));
+    auto const* region = TRY(device.device_configuration());
+    auto configuration = TRY(virtio::block::Configuration::read(region->base, region->length, device.features()));
+    bool event_index = (device.features() & virtio::feature_event_index) != 0;
+    auto queue = TRY(device.set_up_queue(memory, 0, queue_size, queue_entry, virtioblk::queue_bit, event_index));
+    /* The requests' headers and statuses, in memory the device reads and writes. */
+    auto slot_memory = TRY(system::create_memory(memory, 4096));
+    auto slot_bytes = TRY(system::map_memory(slot_memory));
+    u64 slot_address = TRY(device.dma_address(slot_memory));
+    auto requests = TRY(virtio::block::Requests::create(queue.ring, slot_bytes, slot_address, configuration));
+    device.start();
+
+    virtioblk::Driver driver(device, queue, requests);
+    auto connection = TRY(ServerConnection::bind(requests_ring, replies_ring, block::schema_id));
+    TRY(endpoint::raise(ready));
+    auto geometry = driver.geometry();
+    TRY(print_line(console, "virtio-block: {:04x}:{:04x}, {} blocks of {} bytes{}; flush {}, discard {}, write-zeroes {}; queue 0 of {} on MSI-X entry {}, {} requests in flight",
+        info.vendor_id, info.device_id, geometry.block_count, geometry.block_size, geometry.read_only ? " (read-only)" : "",
+        geometry.flush ? "yes" : "no", geometry.discard ? "yes" : "no", geometry.write_zeroes ? "yes" : "no",
+        queue.ring.layout().size, queue_entry, geometry.queue_limit));
+    auto served = driver.serve(connection);
+    /* The device must not touch memory this Task's end gives back: reset it. */
+    (void)device.reset();
+    if (served.is_error())
+        return served.release_error();
+    return 0;
+}
+
+}

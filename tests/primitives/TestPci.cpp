@@ -391,7 +391,7 @@ TEST_CASE("BARs as DeviceMemory: memory BARs only, mapped where enumeration foun
     REQUIRE(result.value() == 0);
 }
 
-TEST_CASE("a DMA address needs the device's write right and a writable MemCap; hosted names no RAM for devices")
+TEST_CASE("a DMA address needs the device's write right and a readable MemCap; hosted names no RAM for devices")
 {
     Machine machine;
     auto result = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
@@ -399,8 +399,8 @@ TEST_CASE("a DMA address needs the device's write right and a writable MemCap; h
         auto memory = TRY(bundle.take<ReticleCap>("memory"));
         auto device = TRY(system::pci_open(bus, memory, virtio_rng));
         auto shared = TRY(system::create_memory(memory, 4096));
-        auto read_only = TRY(system::attenuate(shared, RightRead));
-        if (code_of(system::dma_address(device, read_only)) != ErrorCode::MissingRight)
+        auto write_only = TRY(system::attenuate(shared, RightWrite));
+        if (code_of(system::dma_address(device, write_only)) != ErrorCode::MissingRight)
             return 1;
         auto reader = TRY(system::attenuate(device, RightRead));
         if (code_of(system::dma_address(reader, shared)) != ErrorCode::MissingRight)

@@ -250,7 +250,8 @@ ErrorOr<std::span<u8>> map_device_memory(CapabilitySpace& space, DeviceMemoryCap
 ErrorOr<u64> dma_address(CapabilitySpace& space, PciDeviceCap const& device, MemCap const& memory)
 {
     TRY(device_of(space, device, RightWrite));
-    auto bytes = TRY(writable_view(space, memory));
+    /* Read is enough: a write request's buffer is only read by the device (see System.h). */
+    auto bytes = TRY(readable_view(space, memory));
     auto& executor = Executor::current();
     if (executor.in_task() && domains::name_of(executor.current_task()).size() != 0)
         return Error(ErrorCode::Unsupported, "DMA memory is not offered to protection domains yet");

@@ -205,8 +205,9 @@ template<CapabilityClass Class>
 [[nodiscard]] ErrorOr<std::span<u8 volatile>> map_device_memory(DeviceMemoryCap const&, bool writable = true);
 /*
  * The address the device a PciDeviceCap names (RightWrite) uses for the memory a MemCap names
- * (RightRead and RightWrite): where to point its descriptors. No IOMMU confines the device yet
- * (ADR 0012). Not yet from a protection domain.
+ * (RightRead): where to point its descriptors. A driver lets the device write only memory its
+ * MemCap lets it write (virtio-blk: a read's buffer); no IOMMU confines the device yet, so the
+ * kernel cannot hold a driver to that (ADR 0012). Not yet from a protection domain.
  */
 [[nodiscard]] ErrorOr<u64> dma_address(PciDeviceCap const&, MemCap const&);
 /*

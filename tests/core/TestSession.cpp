@@ -77,6 +77,14 @@ ErrorOr<std::string> echo(session::SessionClient<EchoProtocol>& client, std::str
     return std::string(reply.text.view());
 }
 
+/* A raw session::open of P with a five-second deadline. */
+template<typename P>
+ErrorOr<Connection> open_raw(Connection& listener, ReticleCap const& memory)
+{
+    return session::open(listener, memory, session::geometry_of<P>(), session::donation_size<P>(), {},
+        deadline_after(Duration::from_seconds(5)));
+}
+
 ErrorOr<i32> settle_entry(Bundle&)
 {
     for (int turn = 0; turn < 8; ++turn)
@@ -164,24 +172,18 @@ ErrorOr<i32> hold_two_sessions(Bundle& bundle)
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto listener = Connection::unbound(std::move(requests), std::move(replies), session::schema_id);
-    u64 deadline = deadline_after(Duration::from_seconds(5));
-    auto first = TRY(session::open(listener, memory, session::geometry_of<EchoProtocol>(),
-        session::donation_size<EchoProtocol>(), {}, deadline));
-    auto second = TRY(session::open(listener, memory, session::geometry_of<EchoProtocol>(),
-        session::donation_size<EchoProtocol>(), {}, deadline));
+    auto first = TRY(open_raw<EchoProtocol>(listener, memory));
+    auto second = TRY(open_raw<EchoProtocol>(listener, memory));
     /* The service holds two sessions: a third is refused, and the donation comes back to nobody. */
-    auto third = session::open(listener, memory, session::geometry_of<EchoProtocol>(),
-        session::donation_size<EchoProtocol>(), {}, deadline);
+    auto third = open_raw<EchoProtocol>(listener, memory);
     EXPECT_IN_TASK(third.is_error() && third.error().is(session::SessionError::NoSessionLeft));
     /* A session of another protocol is refused. */
-    auto other = session::open(listener, memory, session::geometry_of<vfs::Protocol>(),
-        session::donation_size<vfs::Protocol>(), {}, deadline);
+    auto other = open_raw<vfs::Protocol>(listener, memory);
     EXPECT_IN_TASK(other.is_error() && other.error().is(session::SessionError::WrongProtocol));
     first.close();
     for (int turn = 0; turn < 10; ++turn)
         Executor::current().yield();
-    auto fourth = TRY(session::open(listener, memory, session::geometry_of<EchoProtocol>(),
-        session::donation_size<EchoProtocol>(), {}, deadline));
+    auto fourth = TRY(open_raw<EchoProtocol>(listener, memory));
     fourth.close();
     second.close();
     return 0;
@@ -227,11 +229,88 @@ ErrorOr<i32> listener_attacker(Bundle& bundle)
     return 0;
 }
 
+/*
+ * More sessions opened and closed, and more opens refused, than a capability space has entries
+ * (64): a client that keeps a slot per attempt runs out of them and fails here.
+ */
+ErrorOr<i32> opens_and_closes_many(Bundle& bundle)
+{
+    auto client = TRY(open_echo(bundle));
+    for (int round = 0; round < 80; ++round) {
+        EXPECT_IN_TASK(TRY(echo(client, "round")) == "round");
+        usize closed_before = s_observed.closed;
+        client.close();
+        /* The donation is reclaimed once the service let go of it: wait for that, or memory runs out first. */
+        for (int turn = 0; turn < 100 && s_observed.closed == closed_before; ++turn)
+            Executor::current().yield();
+    }
+    client.close();
+    return 0;
+}
+
+ErrorOr<i32> refused_many_times(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto listener = Connection::unbound(std::move(requests), std::move(replies), session::schema_id);
+    auto held = TRY(open_raw<EchoProtocol>(listener, TRY(system::carve(memory, session::pool_size<EchoProtocol>()))));
+    /* Each attempt donates from the same pool, which open reclaims whole first. */
+    auto pool = TRY(system::carve(memory, session::pool_size<vfs::Protocol>()));
+    for (int round = 0; round < 80; ++round) {
+        auto refused = open_raw<EchoProtocol>(listener, pool);
+        EXPECT_IN_TASK(refused.is_error() && refused.error().is(session::SessionError::NoSessionLeft));
+        auto other = open_raw<vfs::Protocol>(listener, pool);
+        EXPECT_IN_TASK(other.is_error() && other.error().is(session::SessionError::WrongProtocol));
+    }
+    held.close();
+    for (int turn = 0; turn < 10; ++turn)
+        Executor::current().yield();
+    auto after = TRY(open_raw<EchoProtocol>(listener, pool));
+    after.close();
+    return 0;
+}
+
+/*
+ * A SessionClient whose open is refused gives back what it was handed (the listener's two Ring
+ * capabilities and its pool): more refused clients than the space has entries, then one that opens.
+ */
+ErrorOr<i32> refused_clients_many_times(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto copy = [](RingCap const& ring) -> ErrorOr<RingCap> {
+        return system::attenuate(ring, TRY(system::describe(ring)).rights);
+    };
+    auto held = TRY(session::SessionClient<EchoProtocol>::open(TRY(copy(requests)), TRY(copy(replies)),
+        TRY(system::carve(memory, session::pool_size<EchoProtocol>()))));
+    /* Every refused client is handed a copy of one pool: each open reclaims it whole first. */
+    auto pool = TRY(system::carve(memory, session::pool_size<EchoProtocol>()));
+    for (int round = 0; round < 80; ++round) {
+        auto refused = session::SessionClient<EchoProtocol>::open(TRY(copy(requests)), TRY(copy(replies)),
+            TRY(system::attenuate(pool, TRY(system::describe(pool)).rights)));
+        EXPECT_IN_TASK(refused.is_error() && refused.error().is(session::SessionError::NoSessionLeft));
+    }
+    usize closed_before = s_observed.closed;
+    held.close();
+    for (int turn = 0; turn < 100 && s_observed.closed == closed_before; ++turn)
+        Executor::current().yield();
+    auto after = TRY(session::SessionClient<EchoProtocol>::open(std::move(requests), std::move(replies), std::move(pool)));
+    EXPECT_IN_TASK(TRY(echo(after, "after")) == "after");
+    return 0;
+}
+
+/* Clients that end without their destructors running, as a crashed Task would. */
+alignas(session::SessionClient<EchoProtocol>) u8 s_abandoned[4][sizeof(session::SessionClient<EchoProtocol>)];
+usize s_abandoned_count { 0 };
+
 ErrorOr<i32> dies_holding_a_session(Bundle& bundle)
 {
     auto client = TRY(open_echo(bundle));
     EXPECT_IN_TASK(TRY(echo(client, "last words")) == "last words");
-    /* Returns without closing: its capabilities go with it, and so must the session. */
+    /* Ends without closing: its capabilities go with the Task, and so must the session. */
+    new (s_abandoned[s_abandoned_count++ % 4]) session::SessionClient<EchoProtocol>(std::move(client));
     return 0;
 }
 
@@ -323,4 +402,15 @@ TEST_CASE("sessions take turns: a flooding session delays another by at most its
     REQUIRE(s_observed.handled[0] == "hold");
     /* Round robin with one request per session per turn: the quiet session is next, not last. */
     REQUIRE(s_observed.handled[1] == "quiet");
+}
+
+TEST_CASE("a client opens and closes more sessions, and is refused more opens, than its capability space has entries")
+{
+    run({ opens_and_closes_many });
+    REQUIRE(s_observed.opened == 80);
+    REQUIRE(s_observed.closed == 80);
+    run({ refused_many_times }, 1);
+    REQUIRE(s_observed.opened == 2);
+    run({ refused_clients_many_times }, 1);
+    REQUIRE(s_observed.opened == 2);
 }

@@ -13,107 +13,23 @@
 #include <vector>
 #include <vectra/virtio/PciCapabilities.h>
 #include <vectra/virtio/SplitQueue.h>
+#include "VirtioDeviceModel.h"
 
 using namespace vectra;
 using namespace vectra::virtio;
+using namespace vectra::virtio::test;
 
 namespace {
 
-/* Guest memory as the device sees it: addresses are offsets into one buffer. */
-struct GuestMemory {
-    alignas(16) u8 bytes[64 * 1024] {};
-    u64 address_of(void const* pointer) const { return static_cast<u64>(static_cast<u8 const*>(pointer) - bytes); }
-};
-
-/* The device side of one split queue, reading and writing the shared memory the driver does. */
-class DeviceModel {
-public:
-    DeviceModel(GuestMemory& memory, u8* queue, SplitQueueLayout const& layout, bool event_index)
-        : m_memory(memory)
-        , m_queue(queue)
-        , m_layout(layout)
-        , m_event_index(event_index)
-    {
-    }
-
-    u16 available_index() const { return word(m_layout.available + 2); }
-    u16 available_flags() const { return word(m_layout.available); }
-    u16 used_event() const { return word(m_layout.available + 4 + 2 * m_layout.size); }
-    void set_avail_event(u16 value) { set_word(m_layout.used + 4 + 8 * m_layout.size, value); }
-    void set_used_flags(u16 value) { set_word(m_layout.used, value); }
-
-    /* Takes up to `count` chains; fills their writable buffers with `fill`; returns whether it would interrupt. */
-    bool serve(usize count, u8 fill = 0xa5)
-    {
-        bool interrupt = false;
-        while (count-- > 0 && m_next_available != available_index()) {
-            u16 head = word(m_layout.available + 4 + 2 * (m_next_available % m_layout.size));
-            ++m_next_available;
-            u32 written = 0;
-            u16 index = head;
-            std::vector<u16> chain;
-            for (usize steps = 0; steps < m_layout.size; ++steps) {
-                Descriptor descriptor;
-                std::memcpy(&descriptor, m_queue + m_layout.descriptors + 16 * index, sizeof(descriptor));
-                chain.push_back(index);
-                if (descriptor.flags & descriptor_device_writes) {
-                    std::memset(m_memory.bytes + descriptor.address, fill, descriptor.length);
-                    written += descriptor.length;
-                } else {
-                    read_bytes += descriptor.length;
-                }
-                if (!(descriptor.flags & descriptor_next))
-                    break;
-                index = descriptor.next;
-            }
-            chains.push_back(chain);
-            interrupt |= put_used(head, written);
-        }
-        return interrupt;
-    }
-
-    /* Writes one used entry as given (a hostile device chooses id and length); returns whether it would interrupt. */
-    bool put_used(u32 id, u32 length)
-    {
-        u16 used_index = word(m_layout.used + 2);
-        UsedElement element { id, length };
-        std::memcpy(m_queue + m_layout.used + 4 + 8 * (used_index % m_layout.size), &element, sizeof(element));
-        u16 next = static_cast<u16>(used_index + 1);
-        set_word(m_layout.used + 2, next);
-        if (m_event_index)
-            return static_cast<u16>(next - used_event() - 1) < static_cast<u16>(next - used_index);
-        return (available_flags() & available_no_interrupt) == 0;
-    }
-    void set_used_index(u16 value) { set_word(m_layout.used + 2, value); }
-
-    usize read_bytes { 0 };
-    std::vector<std::vector<u16>> chains;
-
-private:
-    u16 word(usize offset) const
-    {
-        u16 value;
-        std::memcpy(&value, m_queue + offset, 2);
-        return value;
-    }
-    void set_word(usize offset, u16 value) { std::memcpy(m_queue + offset, &value, 2); }
-
-    GuestMemory& m_memory;
-    u8* m_queue;
-    SplitQueueLayout m_layout;
-    bool m_event_index;
-    u16 m_next_available { 0 };
-};
-
 struct Fixture {
-    GuestMemory memory;
+    GuestMemory<> memory;
     u8* queue_memory { memory.bytes }; /* the queue at guest address 0; buffers above 16 KiB */
     SplitQueue queue;
     DeviceModel device;
 
     Fixture(u16 size, bool event_index)
         : queue(SplitQueue::create({ memory.bytes, 16 * 1024 }, size, event_index).release_value())
-        , device(memory, memory.bytes, queue.layout(), event_index)
+        , device(memory.bytes, memory.bytes, queue.layout(), event_index)
     {
     }
     u64 buffer(usize index) const { return 16 * 1024 + 256 * index; }
@@ -137,7 +53,7 @@ TEST_CASE("the layout follows virtio 1.2 2.7: descriptors, available ring, used 
     CHECK(SplitQueueLayout::for_size(0).is_error());
     CHECK(SplitQueueLayout::for_size(12).is_error());
     CHECK_FALSE(SplitQueueLayout::for_size(32768).is_error());
-    GuestMemory memory;
+    GuestMemory<> memory;
     CHECK(code_of(SplitQueue::create({ memory.bytes, 100 }, 8, false)) == ErrorCode::InvalidArgument);
     CHECK(code_of(SplitQueue::create({ memory.bytes + 8, 4096 }, 8, false)) == ErrorCode::InvalidArgument);
     CHECK(code_of(SplitQueue::create({ memory.bytes, 64 * 1024 }, 512, false)) == ErrorCode::TooLarge);

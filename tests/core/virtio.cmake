@@ -1,3 +1,4 @@
 # SPDX-License-Identifier: Apache-2.0
 vectra_host_test(core.virtio SOURCES core/TestVirtio.cpp COMPONENTS ${kernel_components} virtio)
 vectra_fuzz_target(virtio SOURCES fuzz/FuzzVirtio.cpp COMPONENTS ${kernel_components} virtio)
+vectra_host_test(core.virtio_block SOURCES core/TestVirtioBlock.cpp COMPONENTS ${kernel_components} virtio)

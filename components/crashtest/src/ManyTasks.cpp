@@ -54,9 +54,8 @@ void pause_briefly()
     (void)system::wait_until(pause_bit.mask(), deadline, pause_bit);
 }
 
-/* A pool: one session's donation, the descriptor carved beside it and a page of alignment, twice over at most. */
-constexpr usize pool_bytes(usize donation) { return donation + 2 * 4096; }
-constexpr usize client_pool_bytes = pool_bytes(session::donation_size<EchoProtocol>()) + pool_bytes(session::donation_size<vfs::Protocol>());
+/* A pool per session (session::pool_size). */
+constexpr usize client_pool_bytes = session::pool_size<EchoProtocol>() + session::pool_size<vfs::Protocol>();
 /* many_tasks_client.footprint.json's fixed_kib: both pools and the Task's own block. */
 static_assert(client_pool_bytes + 16 * KiB <= 120 * KiB, "raise fixed_kib in many_tasks_client.footprint.json");
 
@@ -72,7 +71,7 @@ public:
     static ErrorOr<Listener> take(Bundle& bundle, ReticleCap const& memory, char const* requests, char const* replies)
     {
         auto listener = Connection::unbound(TRY(bundle.take<RingCap>(requests)), TRY(bundle.take<RingCap>(replies)), session::schema_id);
-        return Listener(std::move(listener), TRY(system::carve(memory, pool_bytes(session::donation_size<P>()))));
+        return Listener(std::move(listener), TRY(system::carve(memory, session::pool_size<P>())));
     }
 
     ErrorOr<Client<P>> open_in_turn()

@@ -147,8 +147,10 @@ void Connection::unbind()
 void Connection::close()
 {
     unbind();
-    (void)endpoint::remove(std::move(m_requests));
-    (void)endpoint::remove(std::move(m_replies));
+    if (!m_requests.is_empty())
+        (void)endpoint::remove(std::move(m_requests));
+    if (!m_replies.is_empty())
+        (void)endpoint::remove(std::move(m_replies));
 }
 
 }

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <span>
+#include <utility>
 #include <vectra/Duration.h>
 #include <vectra/Ring.h>
 #include <vectra/protocol/Envelope.h>
@@ -67,8 +68,26 @@ public:
     [[nodiscard]] u32 payload_capacity() const { return m_sender ? m_sender->payload_capacity() : 0; }
     [[nodiscard]] ConnectionBits bits() const { return m_bits; }
 
-    Connection(Connection&&) = default;
-    Connection& operator=(Connection&&) = default;
+    /* A moved-from Connection is unbound and holds nothing: closing it touches nothing of the new owner's. */
+    Connection(Connection&& other)
+        : m_requests(std::move(other.m_requests))
+        , m_replies(std::move(other.m_replies))
+        , m_schema_id(other.m_schema_id)
+        , m_bits(other.m_bits)
+        , m_sender(std::exchange(other.m_sender, std::nullopt))
+        , m_receiver(std::exchange(other.m_receiver, std::nullopt))
+    {
+    }
+    Connection& operator=(Connection&& other)
+    {
+        m_requests = std::move(other.m_requests);
+        m_replies = std::move(other.m_replies);
+        m_schema_id = other.m_schema_id;
+        m_bits = other.m_bits;
+        m_sender = std::exchange(other.m_sender, std::nullopt);
+        m_receiver = std::exchange(other.m_receiver, std::nullopt);
+        return *this;
+    }
 
 private:
     Connection(RingCap requests, RingCap replies, u64 schema_id, ConnectionBits bits)

@@ -122,6 +122,18 @@ template<typename P>
     return (rings + 4095) / 4096 * 4096;
 }
 
+/*
+ * A pool for one session at a time: its donation, the child Reticle's descriptor carved beside it
+ * and a page of alignment, twice over. open() reclaims the pool whole before it carves, so a client
+ * that opens every session from its own pool spends neither memory nor capability slots on refused
+ * or repeated attempts (a pool shared by two live sessions is never reclaimed: each carve is lost).
+ */
+template<typename P>
+[[nodiscard]] constexpr usize pool_size()
+{
+    return donation_size<P>() + 2 * 4096;
+}
+
 inline constexpr usize maximum_sessions = 56;
 inline constexpr SignalBit listener_bit { 0 };
 inline constexpr SignalBit listener_space_bit { 1 };
@@ -252,10 +264,11 @@ template<typename P, typename Handler>
 }
 
 /*
- * Opens a session of the protocol with `geometry` through a listener: carves the donation from
- * `memory` (RightRetype), takes the listener in turn (another opener holding it is waited for
- * until the deadline), and returns the session's Connection. The listener is given up again
- * whatever happens.
+ * Opens a session of the protocol with `geometry` through a listener: reclaims `memory` whole if
+ * nothing in it is alive, carves the donation from it (RightRetype), takes the listener in turn
+ * (another opener holding it is waited for until the deadline), and returns the session's
+ * Connection. The listener is given up again whatever happens. Give each live session its own
+ * `memory` (pool_size<P>()): see pool_size.
  */
 [[nodiscard]] ErrorOr<Connection> open(Connection& listener, ReticleCap const& memory, Geometry, usize donation_size,
     ConnectionBits, u64 deadline_nanoseconds);
@@ -270,11 +283,12 @@ class SessionClient {
 public:
     static constexpr Duration default_timeout = Duration::from_seconds(5);
 
+    /* `pool`: memory for one session at a time (at least pool_size<P>()), the client's from now on. */
     [[nodiscard]] static ErrorOr<SessionClient> open(
-        RingCap listen_requests, RingCap listen_replies, ReticleCap memory, ConnectionBits bits = {})
+        RingCap listen_requests, RingCap listen_replies, ReticleCap pool, ConnectionBits bits = {})
     {
         auto listener = Connection::unbound(std::move(listen_requests), std::move(listen_replies), schema_id, bits);
-        SessionClient client(std::move(listener), std::move(memory), bits);
+        SessionClient client(std::move(listener), std::move(pool), bits);
         auto reopened = client.reopen(deadline_after(default_timeout));
         if (reopened.is_error())
             return reopened.release_error();
@@ -310,27 +324,52 @@ public:
     /* The open session's Connection (raw traffic, for protocol tests), or nullptr. */
     [[nodiscard]] Connection* connection() { return m_session ? &m_session->connection() : nullptr; }
 
-    SessionClient(SessionClient&&) = default;
+    SessionClient(SessionClient&& other)
+        : m_listener(std::move(other.m_listener))
+        , m_pool(std::move(other.m_pool))
+        , m_bits(other.m_bits)
+        , m_session(std::exchange(other.m_session, std::nullopt))
+    {
+    }
+    SessionClient& operator=(SessionClient&&) = delete;
+
+    /* Ends the session and gives up the listener's capabilities and the pool: nothing stays in the space. */
+    ~SessionClient()
+    {
+        close();
+        m_listener.close();
+        if (!m_pool.is_empty())
+            (void)endpoint::remove(std::move(m_pool));
+    }
 
 private:
-    SessionClient(Connection listener, ReticleCap memory, ConnectionBits bits)
+    SessionClient(Connection listener, ReticleCap pool, ConnectionBits bits)
         : m_listener(std::move(listener))
-        , m_memory(std::move(memory))
+        , m_pool(std::move(pool))
         , m_bits(bits)
     {
     }
 
+    /*
+     * The pool holds one session: until the service let go of the one that ended (it notices the
+     * close on its next turn), carving fails and the open is tried again.
+     */
     [[nodiscard]] ErrorOr<void> reopen(u64 deadline)
     {
-        auto connection = session::open(m_listener, m_memory, geometry_of<P>(), donation_size<P>(), m_bits, deadline);
-        if (connection.is_error())
-            return connection.release_error();
-        m_session.emplace(connection.release_value());
-        return {};
+        for (;;) {
+            auto connection = session::open(m_listener, m_pool, geometry_of<P>(), donation_size<P>(), m_bits, deadline);
+            if (!connection.is_error()) {
+                m_session.emplace(connection.release_value());
+                return {};
+            }
+            if (!connection.error().is(ErrorCode::OutOfMemory) || endpoint::now_nanoseconds() >= deadline)
+                return connection.release_error();
+            endpoint::yield();
+        }
     }
 
     Connection m_listener;
-    ReticleCap m_memory;
+    ReticleCap m_pool;
     ConnectionBits m_bits;
     std::optional<Client<P>> m_session;
 };

@@ -19,10 +19,12 @@ Error error_of(u16 status) { return protocol::error_of_status(status, domain); }
 
 ErrorOr<Client> Client::open(RingCap listen_requests, RingCap listen_replies, ReticleCap const& memory, ConnectionBits bits)
 {
+    /* Each session its own pool: the donation, the child Reticle's descriptor beside it and a page of alignment. */
+    auto pool = TRY(endpoint::carve(memory, session::donation_size<P>() + 2 * 4096));
     auto listener = Connection::unbound(std::move(listen_requests), std::move(listen_replies), session::schema_id, bits);
-    auto connection = TRY(session::open(listener, memory, session::geometry_of<P>(), session::donation_size<P>(), bits,
+    auto connection = TRY(session::open(listener, pool, session::geometry_of<P>(), session::donation_size<P>(), bits,
         deadline_after(default_timeout)));
-    return Client(std::move(connection));
+    return Client(std::move(connection), std::move(pool));
 }
 
 template<typename Request>

@@ -213,7 +213,8 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
 /*
  * Opens the PCI functions the Task's slots name (once: restarts reuse them, and revoking what the
  * last instance derived ends its BAR mappings). False, after one line saying why, when the
- * machine lacks one: the Task is then not spawned. Only initd holds the PCI bus.
+ * machine lacks one — or a disk a Disk slot names —: the Task is then not spawned. Only initd
+ * holds the PCI bus.
  */
 ErrorOr<bool> Supervisor::open_devices(usize position)
 {
@@ -221,6 +222,11 @@ ErrorOr<bool> Supervisor::open_devices(usize position)
     auto& supervised = m_children[position];
     usize ordinal = 0;
     for (usize slot = 0; slot < spec.slot_count; ++slot) {
+        if (spec.slots[slot].kind == SlotKind::Disk && (spec.slots[slot].disk >= 4 || m_disks[spec.slots[slot].disk].is_empty())) {
+            TRY(say("initd: {} not spawned: no disk block{} for slot '{}' (hosted: pass --disk=PATH for each disk)",
+                spec.name, spec.slots[slot].disk, spec.slots[slot].name));
+            return false;
+        }
         if (spec.slots[slot].kind != SlotKind::PciDevice)
             continue;
         if (ordinal == maximum_devices_per_task)

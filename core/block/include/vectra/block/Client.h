@@ -27,7 +27,7 @@ class Client {
 public:
     static constexpr Duration default_timeout = Duration::from_seconds(5);
 
-    /* A session through storaged's listener, its Rings in memory donated from `memory` (RightRetype). */
+    /* A session through storaged's listener, its Rings in a pool of its own carved from `memory` (RightRetype). */
     [[nodiscard]] static ErrorOr<Client> open(RingCap listen_requests, RingCap listen_replies, ReticleCap const& memory,
         ConnectionBits bits = {});
 
@@ -54,8 +54,9 @@ public:
     Client(Client&&) = default;
 
 private:
-    explicit Client(Connection connection)
+    Client(Connection connection, ReticleCap pool)
         : m_connection(std::move(connection))
+        , m_pool(std::move(pool))
     {
     }
     template<typename Request>
@@ -65,6 +66,7 @@ private:
     [[nodiscard]] ErrorOr<protocol::ReplyOf<Protocol, Request>> call(Request const&, MemCap const* memory = nullptr, Rights keep = 0);
 
     Connection m_connection;
+    ReticleCap m_pool; /* the memory this session's Rings were donated from */
     u32 m_next_call_id { 1 };
 };
 

@@ -48,6 +48,14 @@ ErrorOr<i32> client(Bundle& bundle)
     u8 buffer[32];
     usize length = TRY(file.read_at(6, buffer));
     EXPECT_IN_TASK(as_text(std::span<u8 const>(buffer, length)) == "line\nsecond\n");
+    /* truncate-file: shorter drops bytes, longer reads zeros up to the new size. */
+    TRY(file.truncate(5));
+    EXPECT_IN_TASK(TRY(file.size()) == 5);
+    TRY(file.truncate(8));
+    length = TRY(file.read_at(0, buffer));
+    EXPECT_IN_TASK(as_text(std::span<u8 const>(buffer, length)) == std::string_view("first\0\0\0", 8));
+    EXPECT_IN_TASK(file.truncate(~u64(0)).error().is(ErrorCode::TooLarge));
+    TRY(file.write_at(5, as_bytes(" line\nsecond\n")));
     auto listing = TRY(fs.list(notes));
     EXPECT_IN_TASK(listing.count == 1 && listing.names[0] == "today.txt");
     EXPECT_IN_TASK(fs.remove(notes).error().is(vfs::VfsError::NotEmpty));
@@ -219,7 +227,7 @@ ErrorOr<i32> refusal_client(Bundle& bundle)
     Path fresh = TRY(Path::root().try_join("fresh"));
     TRY(fs.create_directory(directory));
     TRY(fs.write(small, 0, as_bytes("small file\n")));
-    u64 largest = 32 * KiB;
+    u64 largest = u64(vfs::RamFilesystem::blocks_per_file) * vfs::RamFilesystem::block_size;
     EXPECT_REFUSED_UNCHANGED(fs.write(fresh, largest, as_bytes("x")), ErrorCode::TooLarge);
     EXPECT_REFUSED_UNCHANGED(fs.write(fresh, ~u64(0), as_bytes("x")), ErrorCode::TooLarge);
     EXPECT_REFUSED_UNCHANGED(fs.write(TRY(small.try_join("x")), 0, as_bytes("x")), vfs::VfsError::NotADirectory);

@@ -27,6 +27,30 @@ TEST_CASE("find_character answers as glibc's strchr does", "[libc]")
     }
 }
 
+TEST_CASE("find_last_character answers as glibc's strrchr does", "[libc]")
+{
+    char const* texts[] = { "", "a", "hello, vectra", "abcabc", "\xff\x80 high \xff bytes", "/path/to/file" };
+    int characters[] = { 'a', 'c', 'v', ',', '/', '\0', 'z', 0xff, 0x80, 0x100 + 'a', -1 };
+    for (char const* text : texts) {
+        for (int character : characters) {
+            INFO("text \"" << text << "\" character " << character);
+            REQUIRE(libc::find_last_character(text, character) == std::strrchr(text, character));
+        }
+    }
+}
+
+TEST_CASE("span_without answers as glibc's strcspn does", "[libc]")
+{
+    char const* texts[] = { "", "a", "hello, vectra", "abcabc", "\xff\x80 high bytes", "SELECT 1; -- x" };
+    char const* rejected[] = { "", "a", "xyz", ",;", "\xff", "\x80\xff", " \t\n", "abcdefghijklmnopqrstuvwxyz" };
+    for (char const* text : texts) {
+        for (char const* reject : rejected) {
+            INFO("text \"" << text << "\" rejected \"" << reject << "\"");
+            REQUIRE(libc::span_without(text, reject) == std::strcspn(text, reject));
+        }
+    }
+}
+
 TEST_CASE("error_number_location is one stable, writable int", "[libc]")
 {
     int* location = libc::error_number_location();

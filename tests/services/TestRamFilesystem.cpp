@@ -73,6 +73,50 @@ TEST_CASE("writes span blocks, extend files and leave holes that read as zeros")
     REQUIRE(filesystem.read(file, 5000, back).value() == 0);
 }
 
+TEST_CASE("truncate drops bytes and frees blocks past the new size; growing again reads zeros")
+{
+    test::Arena arena(1 * MiB);
+    auto& filesystem = *test::place_filesystem(arena.reticle(), 8, 16).value();
+    Path file = path_of({ "db" });
+    std::string text(1300, 'x'); /* three blocks: 512 + 512 + 276 */
+    REQUIRE(filesystem.write(file, 0, as_bytes(text)).value() == 1300);
+    REQUIRE(filesystem.free_blocks() == 13);
+
+    REQUIRE(filesystem.truncate(file, 600).value() == 600);
+    REQUIRE(filesystem.stat(file).value().size == 600);
+    REQUIRE(filesystem.free_blocks() == 14); /* the third block is back; the second keeps bytes 512..599 */
+    u8 buffer[1024];
+    REQUIRE(filesystem.read(file, 0, buffer).value() == 600);
+    REQUIRE(std::string(reinterpret_cast<char*>(buffer), 600) == std::string(600, 'x'));
+
+    /* Growing by truncate allocates nothing and reads as zeros, the kept block's tail included. */
+    REQUIRE(filesystem.truncate(file, 1024).value() == 1024);
+    REQUIRE(filesystem.free_blocks() == 14);
+    REQUIRE(filesystem.read(file, 0, buffer).value() == 1024);
+    REQUIRE(std::string(reinterpret_cast<char*>(buffer), 600) == std::string(600, 'x'));
+    REQUIRE(std::string(reinterpret_cast<char*>(buffer) + 600, 424) == std::string(424, '\0'));
+
+    /* To a block boundary, and to nothing: every block returns. */
+    REQUIRE(filesystem.truncate(file, 512).value() == 512);
+    REQUIRE(filesystem.free_blocks() == 15);
+    REQUIRE(filesystem.truncate(file, 0).value() == 0);
+    REQUIRE(filesystem.free_blocks() == 16);
+    REQUIRE(filesystem.read(file, 0, buffer).value() == 0);
+
+    /* Refusals: a directory, a missing file, past the largest file. */
+    REQUIRE_FALSE(filesystem.create_directory(path_of({ "dir" })).is_error());
+    REQUIRE(filesystem.write(file, 0, as_bytes("kept")).value() == 4);
+    std::string before = test::snapshot(filesystem);
+    REQUIRE(filesystem.truncate(path_of({ "dir" }), 0).error().is(VfsError::IsADirectory));
+    REQUIRE(filesystem.truncate(path_of({ "none" }), 0).error().is(ErrorCode::NotFound));
+    u64 largest = u64(RamFilesystem::blocks_per_file) * RamFilesystem::block_size;
+    REQUIRE(filesystem.truncate(file, largest + 1).error().is(ErrorCode::TooLarge));
+    REQUIRE(filesystem.truncate(file, ~u64(0)).error().is(ErrorCode::TooLarge));
+    REQUIRE(test::snapshot(filesystem) == before);
+    REQUIRE(filesystem.truncate(file, largest).value() == largest);
+    REQUIRE(filesystem.free_blocks() == 15);
+}
+
 TEST_CASE("every refusal leaves the filesystem unchanged")
 {
     test::Arena arena(1 * MiB);

@@ -420,7 +420,7 @@ class CompositionTest(unittest.TestCase):
         manifest = copy.deepcopy(MINIMAL)
         manifest["tasks"][0]["reticle_kib"] = 600
         self.refused("600 KiB is less than", manifest=manifest)
-        self.compile(config={"CONFIG_VFSD_BLOCKS": "1500"})  # still fits
+        self.compile(config={"CONFIG_VFSD_BLOCKS": "1200"})  # still fits
 
     def test_memory_formula_holds_the_filesystem_it_describes(self):
         # The needed size grows with the block count: somewhere below 2048 blocks it tips over.

@@ -122,6 +122,14 @@ ErrorOr<u64> File::size()
     return TRY(m_client->call(FileStat { m_number })).size;
 }
 
+ErrorOr<void> File::truncate(u64 size)
+{
+    auto reply = TRY(m_client->call(TruncateFile { m_number, size }));
+    if (reply.size != size)
+        return Error(ErrorCode::MalformedMessage, "vfsd replied with another size than the one asked for");
+    return {};
+}
+
 ErrorOr<void> File::close()
 {
     TRY(m_client->call(CloseFile { m_number }));

@@ -24,6 +24,8 @@ size_t strnlen(char const* text, size_t limit);
 int strcmp(char const* left, char const* right);
 int strncmp(char const* left, char const* right, size_t limit);
 char* strchr(char const* text, int character);
+char* strrchr(char const* text, int character);
+size_t strcspn(char const* text, char const* rejected);
 
 #ifdef __cplusplus
 }

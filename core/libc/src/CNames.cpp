@@ -12,6 +12,8 @@ using vectra::usize;
 extern "C" {
 
 char* strchr(char const* text, int character) { return vectra::libc::find_character(text, character); }
+char* strrchr(char const* text, int character) { return vectra::libc::find_last_character(text, character); }
+usize strcspn(char const* text, char const* rejected) { return vectra::libc::span_without(text, rejected); }
 
 void* malloc(usize size) { return vectra::libc::allocate(size); }
 void* calloc(usize count, usize size) { return vectra::libc::allocate_zeroed(count, size); }

@@ -17,4 +17,28 @@ char* find_character(char const* text, int character)
     }
 }
 
+char* find_last_character(char const* text, int character)
+{
+    char const wanted = static_cast<char>(character);
+    char const* found = nullptr;
+    for (;; ++text) {
+        if (*text == wanted)
+            found = text;
+        if (*text == '\0')
+            return const_cast<char*>(found);
+    }
+}
+
+usize span_without(char const* text, char const* rejected)
+{
+    usize length = 0;
+    for (; text[length] != '\0'; ++length) {
+        for (char const* candidate = rejected; *candidate != '\0'; ++candidate) {
+            if (*candidate == text[length])
+                return length;
+        }
+    }
+    return length;
+}
+
 }

@@ -110,7 +110,7 @@ ErrorOr<i32> vfs_selfcheck(Bundle& bundle)
 
     /* A refused write to a missing path must not create it. */
     Path refused = TRY(directory.try_join("refused"));
-    auto too_large = client.write(refused, 32 * KiB, as_bytes("x"));
+    auto too_large = client.write(refused, u64(1) << 40, as_bytes("x")); /* 1 TiB: past any file vfsd holds */
     STEP(console, "refused write", expect(too_large.is_error() && too_large.error().code() == ErrorCode::TooLarge,
                                        "vfsd accepted a write past the largest file"));
     auto absent = client.stat(refused);

@@ -228,6 +228,32 @@ ErrorOr<usize> RamFilesystem::read(Path const& path, u64 offset, std::span<u8> b
     return count;
 }
 
+ErrorOr<u64> RamFilesystem::truncate(Path const& path, u64 size)
+{
+    u32 node = TRY(lookup(path));
+    Node& file = m_nodes[node];
+    if (file.kind != NodeKind::File)
+        return Error(VfsError::IsADirectory, "cannot truncate a directory");
+    if (size > u64(blocks_per_file) * block_size)
+        return Error(ErrorCode::TooLarge, "the size exceeds the largest file size");
+    if (size < file.size) {
+        /* Blocks wholly past the new end are freed; the kept block's tail is zeroed, so growing again reads zeros. */
+        u64 first_dropped = (size + block_size - 1) / block_size;
+        for (u64 block = first_dropped; block < blocks_per_file; ++block) {
+            if (file.blocks[block] != none) {
+                free_block(file.blocks[block]);
+                file.blocks[block] = none;
+            }
+        }
+        usize within = static_cast<usize>(size % block_size);
+        u32 kept = within == 0 ? none : file.blocks[size / block_size];
+        if (kept != none)
+            memset(m_blocks + usize(kept) * block_size + within, 0, block_size - within);
+    }
+    file.size = size;
+    return size;
+}
+
 ErrorOr<NodeStatus> RamFilesystem::stat(Path const& path) const
 {
     u32 node = TRY(lookup(path));

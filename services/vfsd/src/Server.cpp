@@ -111,6 +111,11 @@ ErrorOr<Status> SessionHandler::handle(FileStat const& request)
     return Status { static_cast<u8>(status.kind), status.size };
 }
 
+ErrorOr<Written> SessionHandler::handle(TruncateFile const& request)
+{
+    return Written { TRY(m_filesystem->truncate(*TRY(file(request.file)), request.size)) };
+}
+
 ErrorOr<protocol::Done> SessionHandler::handle(CloseFile const& request)
 {
     TRY(file(request.file));

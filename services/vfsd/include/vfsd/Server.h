@@ -37,6 +37,7 @@ public:
     [[nodiscard]] ErrorOr<Written> handle(WriteFile const&);
     [[nodiscard]] ErrorOr<Status> handle(FileStat const&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(CloseFile const&);
+    [[nodiscard]] ErrorOr<Written> handle(TruncateFile const&);
 
     /* A session starts or ends: its open-file table empties. */
     void opened() { closed(); }

@@ -37,6 +37,8 @@ public:
     [[nodiscard]] ErrorOr<usize> read_at(u64 offset, std::span<u8> buffer);
     [[nodiscard]] ErrorOr<u64> write_at(u64 offset, std::span<u8 const> data);
     [[nodiscard]] ErrorOr<u64> size();
+    /* Sets the file's size: bytes past it are dropped, a larger size reads as zeros up to it. */
+    [[nodiscard]] ErrorOr<void> truncate(u64 size);
     [[nodiscard]] ErrorOr<void> close();
     [[nodiscard]] u32 number() const { return m_number; }
 

@@ -148,6 +148,12 @@ struct FileStat {
     static constexpr auto fields() { return vectra::fields(field("file", &FileStat::file)); }
 };
 
+struct TruncateFile {
+    u32 file { 0 };
+    u64 size { 0 };
+    static constexpr auto fields() { return vectra::fields(field("file", &TruncateFile::file), field("size", &TruncateFile::size)); }
+};
+
 struct CloseFile {
     u32 file { 0 };
     static constexpr auto fields() { return vectra::fields(field("file", &CloseFile::file)); }
@@ -155,7 +161,7 @@ struct CloseFile {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.vfs";
-    static constexpr u16 version = 2;
+    static constexpr u16 version = 3;
     static constexpr u32 slot_count = 8;
     static constexpr u32 slot_size = 2048;
     using Errors = VfsError;
@@ -184,7 +190,9 @@ struct Protocol {
             message<ReadFile, ReadData>("read-file", "As read, on an open file."),
             message<WriteFile, Written>("write-file", "As write, on an open file."),
             message<FileStat, Status>("file-stat", "As stat, on an open file."),
-            message<CloseFile, Done>("close-file", "Closes an open file; its number may be reused."));
+            message<CloseFile, Done>("close-file", "Closes an open file; its number may be reused."),
+            message<TruncateFile, Written>("truncate-file",
+                "Sets an open file's size: bytes past it are dropped, a larger size reads as zeros; replies with the size."));
     }
 };
 

@@ -3,7 +3,7 @@
  *
  * core/libc: the few C library functions ported C code (libsodium, BLAKE3) needs on bare metal
  * beyond core/rt's mem* and str*, under C++ names. On bare metal, src/CNames.cpp gives them
- * their C names (strchr, malloc, calloc, free, errno, assert); host tests call these C++ names
+ * their C names (strchr, strrchr, strcspn, malloc, calloc, free, errno, assert); host tests call these C++ names
  * and compare them with glibc's functions.
  */
 
@@ -16,6 +16,12 @@ namespace vectra::libc {
 
 /* strchr: the first `character` (converted to char) in `text`, its terminator included. */
 [[nodiscard]] char* find_character(char const* text, int character);
+
+/* strrchr: the last `character` (converted to char) in `text`, its terminator included. */
+[[nodiscard]] char* find_last_character(char const* text, int character);
+
+/* strcspn: how many bytes `text` starts with that are none of `rejected`'s. */
+[[nodiscard]] usize span_without(char const* text, char const* rejected);
 
 /* errno: one per image (images run one CPU; ported code never runs in an interrupt). */
 [[nodiscard]] int* error_number_location();

@@ -52,6 +52,10 @@ public:
     static void activate(Task&);
     [[noreturn]] static void enter_user_mode(Task&);
     static u8* user_memory(Task const&, uptr, usize, bool);
+    static bool alone_in_domain(Task const& task)
+    {
+        return task.m_domain && task.m_domain->m_members == &task && !task.m_next_in_domain;
+    }
     static std::string_view name_of(Task const& task) { return task.m_domain ? task.m_domain->m_name.view() : std::string_view(); }
 
 private:
@@ -288,5 +292,6 @@ u8* user_memory(Task const& task, uptr address, usize length, bool writable)
     return Domain::user_memory(task, address, length, writable);
 }
 std::string_view name_of(Task const& task) { return Domain::name_of(task); }
+bool alone_in_domain(Task const& task) { return Domain::alone_in_domain(task); }
 
 }

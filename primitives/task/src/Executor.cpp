@@ -131,6 +131,13 @@ void Executor::account_switch(Task& task)
     ++task.m_switches;
     snapshot::note_switch(*this, now);
     domains::activate(task);
+    /* The slice starts with the same clock read; kernel-mode Tasks get none (nothing cancels a
+       stale one: it fires once, is counted, and changes nothing). */
+    m_slice_end = 0;
+    if (task.m_domain && domains::alone_in_domain(task)) [[unlikely]] {
+        m_slice_end = now + slice_nanoseconds;
+        platform::set_deadline(m_slice_end);
+    }
 }
 
 void Executor::end_stretch(u64 now)
@@ -174,15 +181,60 @@ void Executor::reschedule()
         if (next == self)
             return;
         if (next) {
-            ++m_handoffs;
-            account_switch(*next);
-            m_current = next;
-            auto transfer = fcontext::jump_fcontext(next->m_context, self);
-            save_continuation(transfer.fctx, transfer.data);
+            hand_off(*next);
             return;
         }
     }
     switch_to_scheduler();
+}
+
+void Executor::hand_off(Task& next)
+{
+    Task* self = m_current;
+    ++m_handoffs;
+    account_switch(next);
+    m_current = &next;
+    auto transfer = fcontext::jump_fcontext(next.m_context, self);
+    save_continuation(transfer.fctx, transfer.data);
+}
+
+void Executor::preemption_point()
+{
+    /* Only a preemptible Task has a slice; an interrupt before its end changes nothing. */
+    if (!m_current || m_slice_end == 0)
+        return;
+    u64 now = platform::monotonic_nanoseconds();
+    if (now < m_slice_end)
+        return;
+    end_slice();
+    /* Still (or again) running: a Task switched in got a fresh slice; one that kept the CPU starts one. */
+    now = platform::monotonic_nanoseconds();
+    if (m_slice_end != 0 && now >= m_slice_end) {
+        m_slice_end = now + slice_nanoseconds;
+        platform::set_deadline(m_slice_end);
+    }
+}
+
+void Executor::end_slice()
+{
+    Task& self = current_task();
+    if (self.m_stop_requested) [[unlikely]]
+        fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
+    if (m_timed_waits != 0 || m_armed_timers)
+        expire_deadlines();
+    if (!another_runnable(self))
+        return;
+    ++m_preemptions;
+    reschedule();
+}
+
+bool Executor::another_runnable(Task const& than)
+{
+    for (Task* task = m_tasks; task; task = task->m_next) {
+        if (task != &than && is_runnable(*task))
+            return true;
+    }
+    return false;
 }
 
 Task& Executor::current_task()

@@ -43,6 +43,8 @@ void activate(Task& task);
  * copy — a range must then lie wholly inside it.
  */
 [[nodiscard]] u8* user_memory(Task const&, uptr address, usize length, bool writable);
+/* Whether the Task is in a domain with no other member: what makes it preemptible (ADR 0018). */
+[[nodiscard]] bool alone_in_domain(Task const&);
 /* The domain's name, empty for a Task without one. */
 [[nodiscard]] std::string_view name_of(Task const&);
 /* The kernel-stack size of a Task in a domain (its fiber stack; its user stack is separate). */

@@ -134,10 +134,28 @@ void Executor::account_switch(Task& task)
     /* The slice starts with the same clock read; kernel-mode Tasks get none (nothing cancels a
        stale one: it fires once, is counted, and changes nothing). */
     m_slice_end = 0;
-    if (task.m_domain && domains::alone_in_domain(task)) [[unlikely]] {
-        m_slice_end = now + slice_nanoseconds;
-        platform::set_deadline(m_slice_end);
+    if (task.m_domain && domains::alone_in_domain(task)) [[unlikely]]
+        start_slice(now);
+}
+
+void Executor::start_slice(u64 now)
+{
+    /*
+     * A deadline already programmed, still ahead and no further than a slice, ends this slice
+     * too: Tasks switching often (a Ring ping-pong between two domains) then touch no timer.
+     */
+    if (m_programmed_deadline > now && m_programmed_deadline <= now + slice_nanoseconds) {
+        m_slice_end = m_programmed_deadline;
+        return;
     }
+    m_slice_end = now + slice_nanoseconds;
+    program_deadline(m_slice_end);
+}
+
+void Executor::program_deadline(u64 deadline)
+{
+    m_programmed_deadline = deadline;
+    platform::set_deadline(deadline);
 }
 
 void Executor::end_stretch(u64 now)
@@ -209,10 +227,8 @@ void Executor::preemption_point()
     end_slice();
     /* Still (or again) running: a Task switched in got a fresh slice; one that kept the CPU starts one. */
     now = platform::monotonic_nanoseconds();
-    if (m_slice_end != 0 && now >= m_slice_end) {
-        m_slice_end = now + slice_nanoseconds;
-        platform::set_deadline(m_slice_end);
-    }
+    if (m_slice_end != 0 && now >= m_slice_end)
+        start_slice(now);
 }
 
 void Executor::end_slice()
@@ -514,7 +530,7 @@ ErrorOr<void> Executor::idle()
     if (earliest == 0 && m_interrupt_routes.load(std::memory_order_acquire) == 0)
         return report_deadlock();
     if (earliest != 0)
-        platform::set_deadline(earliest);
+        program_deadline(earliest);
     platform::wait_for_interrupt();
     return {};
 }

@@ -118,6 +118,8 @@ private:
     void reschedule();
     void account_switch(Task&);
     void hand_off(Task& next);
+    void start_slice(u64 now);
+    void program_deadline(u64 deadline);
     [[nodiscard]] bool another_runnable(Task const& than);
     void end_stretch(u64 now);
     void save_continuation(void* context, void* from);
@@ -141,6 +143,7 @@ private:
     u64 m_long_runs_reported { 0 };
     u64 m_slice_end { 0 }; /* when the running preemptible Task's slice ends; 0: it is not preemptible */
     u64 m_preemptions { 0 };
+    u64 m_programmed_deadline { 0 }; /* the platform's one-shot deadline as last set here */
 };
 
 /* Convenience for Task code: waits on the calling Task's own Signal Mask. */

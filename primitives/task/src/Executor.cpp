@@ -141,10 +141,11 @@ void Executor::account_switch(Task& task)
 void Executor::start_slice(u64 now)
 {
     /*
-     * A deadline already programmed, still ahead and no further than a slice, ends this slice
-     * too: Tasks switching often (a Ring ping-pong between two domains) then touch no timer.
+     * A deadline already programmed, at least half a slice ahead and no further than a slice,
+     * ends this slice too: Tasks switching often (a Ring ping-pong between two domains) then
+     * touch no timer, and a slice is never shorter than half.
      */
-    if (m_programmed_deadline > now && m_programmed_deadline <= now + slice_nanoseconds) {
+    if (m_programmed_deadline >= now + slice_nanoseconds / 2 && m_programmed_deadline <= now + slice_nanoseconds) {
         m_slice_end = m_programmed_deadline;
         return;
     }
@@ -241,7 +242,9 @@ void Executor::end_slice()
     if (!another_runnable(self))
         return;
     ++m_preemptions;
+    domains::set_preempted(self, true);
     reschedule();
+    domains::set_preempted(self, false);
 }
 
 bool Executor::another_runnable(Task const& than)
@@ -451,6 +454,8 @@ void Executor::forget(Task& task)
 
 bool Executor::is_runnable(Task& task) const
 {
+    if (task.m_domain && domains::held_by_another(task)) [[unlikely]]
+        return false;
     if (task.m_state == TaskState::Runnable)
         return true;
     if (task.m_state == TaskState::Waiting && task.m_signals.peek(task.m_wait_mask) != 0) {

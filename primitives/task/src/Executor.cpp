@@ -134,7 +134,7 @@ void Executor::account_switch(Task& task)
     /* The slice starts with the same clock read; kernel-mode Tasks get none (nothing cancels a
        stale one: it fires once, is counted, and changes nothing). */
     m_slice_end = 0;
-    if (task.m_domain && domains::alone_in_domain(task)) [[unlikely]]
+    if (task.m_domain && task.m_band == Band::Network && domains::alone_in_domain(task)) [[unlikely]]
         start_slice(now);
 }
 
@@ -237,9 +237,11 @@ void Executor::end_slice()
     Task& self = current_task();
     if (self.m_stop_requested) [[unlikely]]
         fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
+    if (self.m_band != Band::Network)
+        return;
     if (m_timed_waits != 0 || m_armed_timers)
         expire_deadlines();
-    if (!another_runnable(self))
+    if (!person_runnable())
         return;
     ++m_preemptions;
     domains::set_preempted(self, true);
@@ -247,10 +249,10 @@ void Executor::end_slice()
     domains::set_preempted(self, false);
 }
 
-bool Executor::another_runnable(Task const& than)
+bool Executor::person_runnable()
 {
     for (Task* task = m_tasks; task; task = task->m_next) {
-        if (task != &than && is_runnable(*task))
+        if (task->m_band == Band::Person && is_runnable(*task))
             return true;
     }
     return false;

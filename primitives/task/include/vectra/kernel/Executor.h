@@ -56,20 +56,22 @@ public:
     [[nodiscard]] ErrorOr<void> cancel_timer(CapabilitySpace&, TimerCap const&);
 
     /*
-     * Preemption (ADR 0018). A Task that is preemptible — running in user mode, alone in its
-     * protection domain — gets a slice of this long each time it is switched in; the platform's
-     * one-shot timer fires at its end. An interrupt taken from user mode ends in
-     * preemption_point(), on the interrupted Task's kernel stack with its whole register state
-     * (general, FP/SIMD) saved there by the platform: once the slice is over, the Task is made
-     * to yield as if it had called yield() — the same band rule picks who runs next — and it
-     * resumes later through the same interrupt return. Kernel-mode code is never preempted.
+     * Preemption (ADR 0018), for the Person's sake. A Network-band Task that is preemptible —
+     * running in user mode, alone in its protection domain — gets a slice of this long each time
+     * it is switched in; the platform's one-shot timer fires at its end. An interrupt taken from
+     * user mode ends in preemption_point(), on the interrupted Task's kernel stack with its whole
+     * register state (general, FP/SIMD) saved there by the platform: once the slice is over and
+     * a Person-band Task is runnable, the Task yields to it as if it had called yield(), and
+     * resumes later through the same interrupt return. Kernel-mode code and Person-band Tasks
+     * are never preempted.
      */
     static constexpr u64 slice_nanoseconds = preemption_slice_nanoseconds;
     void preemption_point();
     /*
-     * The slice is over: deadlines are checked, and when another Task is runnable the current
-     * one yields to whoever the band rule picks (it stays runnable). Returns at once otherwise.
-     * Called by preemption_point(); on its own it is the policy host tests exercise.
+     * The slice is over: for a Network-band Task, deadlines are checked, and when a Person-band
+     * Task is runnable the current one yields to whoever the band rule picks (it stays
+     * runnable). Returns at once otherwise. Called by preemption_point(); on its own it is the
+     * policy host tests exercise.
      */
     void end_slice();
     [[nodiscard]] u64 preemptions() const { return m_preemptions; }
@@ -120,7 +122,7 @@ private:
     void hand_off(Task& next);
     void start_slice(u64 now);
     void program_deadline(u64 deadline);
-    [[nodiscard]] bool another_runnable(Task const& than);
+    [[nodiscard]] bool person_runnable();
     void end_stretch(u64 now);
     void save_continuation(void* context, void* from);
     static void task_trampoline(void* transfer_context, void* data);

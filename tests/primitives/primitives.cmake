@@ -5,7 +5,7 @@ vectra_host_test(primitives.capability SOURCES primitives/TestCapability.cpp pri
     COMPONENTS ${kernel_components})
 vectra_host_test(primitives.ring SOURCES primitives/TestRing.cpp primitives/TestSignal.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.executor SOURCES primitives/TestExecutor.cpp primitives/TestExecutorReports.cpp
-    primitives/TestSnapshot.cpp COMPONENTS ${kernel_components})
+    primitives/TestSnapshot.cpp primitives/TestPreemption.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.lifetime SOURCES primitives/TestLifetime.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.init SOURCES primitives/TestInit.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.system_calls SOURCES primitives/TestSystemCalls.cpp COMPONENTS ${kernel_components})

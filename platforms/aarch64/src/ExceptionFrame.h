@@ -23,6 +23,18 @@
 #define INTERRUPT_FRAME_VECTOR_REGISTERS 192
 #define INTERRUPT_FRAME_SIZE 704
 
+/*
+ * An interrupt from EL0, on the interrupted Task's kernel stack: the user's whole state while it
+ * is handled and while the Task is preempted (ADR 0018). x0-x30 at 0, then SP_EL0, ELR, SPSR,
+ * TTBR0, FPCR, FPSR, and q0-q31 (16-byte aligned).
+ */
+#define USER_INTERRUPT_FRAME_STACK_POINTER 248
+#define USER_INTERRUPT_FRAME_LINK_REGISTER 256
+#define USER_INTERRUPT_FRAME_TRANSLATION_TABLE 272
+#define USER_INTERRUPT_FRAME_FLOATING_POINT_CONTROL 280
+#define USER_INTERRUPT_FRAME_VECTOR_REGISTERS 304
+#define USER_INTERRUPT_FRAME_SIZE 816
+
 /* The 16 slots of the vector table, in table order. */
 #define VECTOR_SLOT_CURRENT_SP0_SYNCHRONOUS 0
 #define VECTOR_SLOT_CURRENT_SP0_IRQ 1

@@ -176,6 +176,9 @@ extern "C" void aarch64_handle_interrupt()
     }
 }
 
+/* Called by vectors.S after an IRQ from EL0 was handled, on the Task's kernel stack (SP_EL0). */
+extern "C" void platform_aarch64_interrupted_user_mode() { kernel::interrupted_user_mode(); }
+
 }
 
 namespace vectra::platform {

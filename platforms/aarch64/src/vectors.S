@@ -142,8 +142,10 @@ vectra_aarch64_vectors:
  * SP_EL0, and platform_aarch64_user_trap(x0 = the frame) runs in ordinary kernel state (EL1,
  * SP_EL0, D, I, F masked). It may block: that state waits on this Task's kernel stack. Back out:
  * everything masked, the user's state and page tables back, TPIDRRO_EL0 = 1, every register the
- * kernel may have left a value in cleared (x19-x29 hold the user's own again), eret. Anything
- * else from EL0 is a fault, reported on the exception stack like a fault in kernel mode.
+ * kernel may have left a value in cleared (x19-x29 hold the user's own again), eret. An IRQ from
+ * EL0 (user mode runs with IRQs unmasked) saves the user's whole state on the Task's kernel stack
+ * (.Luser_interrupt) and may be where the Task is preempted. Anything else from EL0 is a fault,
+ * reported on the exception stack like a fault in kernel mode.
  */
 .Lfrom_user:
     mrs x0, ttbr0_el1
@@ -155,6 +157,8 @@ vectra_aarch64_vectors:
     dsb nsh
     isb
     msr tpidrro_el0, xzr
+    cmp x1, #(VECTOR_SLOT_LOWER_AARCH64_FIRST + 1)
+    b.eq .Luser_interrupt
     cmp x1, #VECTOR_SLOT_LOWER_AARCH64_FIRST
     b.ne .Luser_fault
     mrs x2, esr_el1
@@ -201,8 +205,9 @@ vectra_aarch64_vectors:
 
 /*
  * platform_aarch64_enter_user(x0 instruction, x1 stack, x2 argument0, x3 argument1, x4 root): a
- * Task's first entry into EL0, with every exception masked there (SPSR 0x3c0, EL0t), like every
- * Task, and nothing of the kernel's in any register.
+ * Task's first entry into EL0, with IRQs unmasked there (SPSR 0x340, EL0t: user mode may be
+ * interrupted and preempted, ADR 0018; it cannot mask them) and nothing of the kernel's in any
+ * register.
  */
     .globl platform_aarch64_enter_user
 platform_aarch64_enter_user:
@@ -210,7 +215,7 @@ platform_aarch64_enter_user:
     /* SP_EL0 is written below, which SPSel = 0 forbids; SP_EL1 is not used from here on. */
     msr spsel, #1
     msr elr_el1, x0
-    mov x5, #0x3c0
+    mov x5, #0x340
     msr spsr_el1, x5
     msr sp_el0, x1
     mov x10, x2
@@ -243,6 +248,124 @@ platform_aarch64_enter_user:
     .irp register, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
     movi v\register\().16b, #0
     .endr
+    eret
+
+/*
+ * An IRQ from EL0, on the kernel's page tables already (.Lfrom_user), the scratch on SP_EL1
+ * holding the user's x0-x2 and TTBR0. The user's whole state goes into a frame at the top of the
+ * Task's kernel stack (empty while it runs in user mode), which becomes SP_EL0; the handler runs
+ * in ordinary kernel state, then kernel::interrupted_user_mode() may switch to other Tasks and
+ * come back. Out: everything masked, every register, SP_EL0, ELR, SPSR, FPCR, FPSR and TTBR0 as
+ * they were, TPIDRRO_EL0 = 1, eret.
+ */
+.Luser_interrupt:
+    adrp x2, platform_aarch64_trap_stack
+    ldr x2, [x2, :lo12:platform_aarch64_trap_stack]
+    cbz x2, .Luser_fault
+    sub x2, x2, #USER_INTERRUPT_FRAME_SIZE
+    stp x3, x4, [x2, #24]
+    stp x5, x6, [x2, #40]
+    stp x7, x8, [x2, #56]
+    stp x9, x10, [x2, #72]
+    stp x11, x12, [x2, #88]
+    stp x13, x14, [x2, #104]
+    stp x15, x16, [x2, #120]
+    stp x17, x18, [x2, #136]
+    stp x19, x20, [x2, #152]
+    stp x21, x22, [x2, #168]
+    stp x23, x24, [x2, #184]
+    stp x25, x26, [x2, #200]
+    stp x27, x28, [x2, #216]
+    stp x29, x30, [x2, #232]
+    ldp x3, x4, [sp]
+    stp x3, x4, [x2]
+    ldr x3, [sp, #16]
+    str x3, [x2, #16]
+    mrs x4, sp_el0
+    str x4, [x2, #USER_INTERRUPT_FRAME_STACK_POINTER]
+    mrs x4, elr_el1
+    mrs x5, spsr_el1
+    stp x4, x5, [x2, #USER_INTERRUPT_FRAME_LINK_REGISTER]
+    ldr x3, [sp, #24]
+    str x3, [x2, #USER_INTERRUPT_FRAME_TRANSLATION_TABLE]
+    mrs x4, fpcr
+    mrs x5, fpsr
+    stp x4, x5, [x2, #USER_INTERRUPT_FRAME_FLOATING_POINT_CONTROL]
+    stp q0, q1, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 0)]
+    stp q2, q3, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 32)]
+    stp q4, q5, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 64)]
+    stp q6, q7, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 96)]
+    stp q8, q9, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 128)]
+    stp q10, q11, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 160)]
+    stp q12, q13, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 192)]
+    stp q14, q15, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 224)]
+    stp q16, q17, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 256)]
+    stp q18, q19, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 288)]
+    stp q20, q21, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 320)]
+    stp q22, q23, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 352)]
+    stp q24, q25, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 384)]
+    stp q26, q27, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 416)]
+    stp q28, q29, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 448)]
+    stp q30, q31, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 480)]
+    add sp, sp, #USER_SCRATCH_SIZE
+    msr sp_el0, x2
+    msr spsel, #0
+    msr daifclr, #4
+    mov x29, xzr
+    bl aarch64_handle_interrupt
+    bl platform_aarch64_interrupted_user_mode
+    msr daifset, #0xf
+    mov x2, sp
+    ldp q0, q1, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 0)]
+    ldp q2, q3, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 32)]
+    ldp q4, q5, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 64)]
+    ldp q6, q7, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 96)]
+    ldp q8, q9, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 128)]
+    ldp q10, q11, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 160)]
+    ldp q12, q13, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 192)]
+    ldp q14, q15, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 224)]
+    ldp q16, q17, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 256)]
+    ldp q18, q19, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 288)]
+    ldp q20, q21, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 320)]
+    ldp q22, q23, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 352)]
+    ldp q24, q25, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 384)]
+    ldp q26, q27, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 416)]
+    ldp q28, q29, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 448)]
+    ldp q30, q31, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 480)]
+    ldp x4, x5, [x2, #USER_INTERRUPT_FRAME_FLOATING_POINT_CONTROL]
+    msr fpcr, x4
+    msr fpsr, x5
+    ldp x4, x5, [x2, #USER_INTERRUPT_FRAME_LINK_REGISTER]
+    ldr x6, [x2, #USER_INTERRUPT_FRAME_STACK_POINTER]
+    ldr x3, [x2, #USER_INTERRUPT_FRAME_TRANSLATION_TABLE]
+    msr spsel, #1
+    msr elr_el1, x4
+    msr spsr_el1, x5
+    msr sp_el0, x6
+    dsb ish
+    msr ttbr0_el1, x3
+    isb
+    tlbi vmalle1
+    dsb nsh
+    isb
+    mov x0, #1
+    msr tpidrro_el0, x0
+    ldp x0, x1, [x2]
+    ldp x3, x4, [x2, #24]
+    ldp x5, x6, [x2, #40]
+    ldp x7, x8, [x2, #56]
+    ldp x9, x10, [x2, #72]
+    ldp x11, x12, [x2, #88]
+    ldp x13, x14, [x2, #104]
+    ldp x15, x16, [x2, #120]
+    ldp x17, x18, [x2, #136]
+    ldp x19, x20, [x2, #152]
+    ldp x21, x22, [x2, #168]
+    ldp x23, x24, [x2, #184]
+    ldp x25, x26, [x2, #200]
+    ldp x27, x28, [x2, #216]
+    ldp x29, x30, [x2, #232]
+    ldr x2, [x2, #16]
     eret
 
 .Linterrupt:

@@ -40,9 +40,13 @@ constexpr u8 interrupt_gate_attributes = 0x8e;
 
 /*
  * Interrupt stack table slots. Every exception runs on a known-good stack, so a stack overflow
- * or a wild RSP is reported instead of escalating to a triple fault; device interrupts get
- * their own stack so that they never eat into a Task's (small) stack.
+ * or a wild RSP is reported instead of escalating to a triple fault. Device interrupts use none
+ * (no_interrupt_stack): kernel mode takes them only in wait_for_interrupt() on the scheduler's
+ * stack, and from user mode they must land on the interrupted Task's kernel stack (TSS.RSP0),
+ * where its state waits while it is preempted (ADR 0018). The spurious and legacy-PIC stubs,
+ * which only iretq, keep a stack of their own.
  */
+constexpr u8 no_interrupt_stack = 0;
 constexpr u8 exception_stack_index = 1;
 constexpr u8 double_fault_stack_index = 2;
 constexpr u8 non_maskable_stack_index = 3; /* NMI and machine check */
@@ -150,16 +154,17 @@ void initialize_descriptor_tables()
     for (u8 vector = first_legacy_pic_vector; vector < first_legacy_pic_vector + 16; ++vector)
         set_gate(vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
     static_assert(timer_vector == 0x30, "vectors.S generates the timer stub for vector 0x30");
-    set_gate(timer_vector, reinterpret_cast<void const*>(&platform_x86_64_interrupt_stub_0x30), interrupt_stack_index);
+    /* Device interrupts use no IST stack: from user mode they land on the Task's kernel stack (vectors.S). */
+    set_gate(timer_vector, reinterpret_cast<void const*>(&platform_x86_64_interrupt_stub_0x30), no_interrupt_stack);
     static_assert(software_vector == 0x31, "vectors.S generates the software-interrupt stub for vector 0x31");
     set_gate(
-        software_vector, reinterpret_cast<void const*>(&platform_x86_64_interrupt_stub_0x31), interrupt_stack_index);
+        software_vector, reinterpret_cast<void const*>(&platform_x86_64_interrupt_stub_0x31), no_interrupt_stack);
     static_assert(first_io_apic_vector == 0x40 && io_apic_vector_count == 16, "vectors.S generates 0x40-0x4f");
     for (u8 input = 0; input < io_apic_vector_count; ++input)
-        set_gate(first_io_apic_vector + input, platform_x86_64_io_apic_stubs[input], interrupt_stack_index);
+        set_gate(first_io_apic_vector + input, platform_x86_64_io_apic_stubs[input], no_interrupt_stack);
     static_assert(first_message_vector == 0x50 && message_vector_count == 16, "vectors.S generates 0x50-0x5f");
     for (u8 index = 0; index < message_vector_count; ++index)
-        set_gate(first_message_vector + index, platform_x86_64_message_stubs[index], interrupt_stack_index);
+        set_gate(first_message_vector + index, platform_x86_64_message_stubs[index], no_interrupt_stack);
     set_gate(
         spurious_vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
 

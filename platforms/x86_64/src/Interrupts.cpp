@@ -128,6 +128,9 @@ extern "C" void platform_x86_64_interrupt(vectra::u32 vector)
     PANIC("x86_64: interrupt on a vector without a handler");
 }
 
+/* Called by vectors.S after an interrupt from user mode was handled, on the Task's kernel stack. */
+extern "C" void platform_x86_64_interrupted_user_mode() { vectra::kernel::interrupted_user_mode(); }
+
 namespace vectra::platform {
 
 void unmask_interrupt(u32 line) { x86_64::set_line_masked(line, false); }

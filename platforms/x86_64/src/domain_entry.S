@@ -70,8 +70,9 @@ bad_return_address:
 
 /*
  * platform_x86_64_enter_user(RDI instruction, RSI stack, RDX argument0, RCX argument1, R8 root):
- * the Task's first entry into ring 3 through IRETQ, with interrupts masked (RFLAGS = 0x2) like
- * every Task, and nothing of the kernel's left in any register.
+ * the Task's first entry into ring 3 through IRETQ, with interrupts enabled (RFLAGS = 0x202: user
+ * mode may be interrupted and preempted, ADR 0018; it cannot mask them, IOPL is 0), and nothing
+ * of the kernel's left in any register.
  */
     .globl platform_x86_64_enter_user
     .type platform_x86_64_enter_user, @function
@@ -79,7 +80,7 @@ platform_x86_64_enter_user:
     movq %r8, %cr3
     pushq $0x33 /* user_data_selector */
     pushq %rsi
-    pushq $0x2
+    pushq $0x202
     pushq $0x3b /* user_code_selector */
     pushq %rdi
     movq %rdx, %r11

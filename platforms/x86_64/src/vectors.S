@@ -10,7 +10,15 @@
  *
  * Device interrupts (the local APIC timer 0x30, the software self-IPI 0x31, I/O APIC inputs
  * 0x40-0x4f): save the caller-saved registers and the whole x87/SSE state (the C++ handler may
- * use SSE), call platform_x86_64_interrupt(u32 vector), restore, iretq.
+ * use SSE), call platform_x86_64_interrupt(u32 vector), restore, iretq. Their gates use no IST
+ * stack: kernel mode takes interrupts only in wait_for_interrupt(), on the scheduler's stack,
+ * and an interrupt from user mode (a Task in a protection domain, which runs with IF = 1) lands
+ * on that Task's kernel stack (TSS.RSP0). From user mode the stub also moves to the kernel's
+ * page tables first and, once the interrupt is handled, calls kernel::interrupted_user_mode(),
+ * which may switch to other Tasks (preemption, ADR 0018): the user's whole state waits on its
+ * kernel stack — rax-r11 pushed here, rbx, rbp, r12-r15 kept by the C++ calls (and by
+ * jump_fcontext across a switch), x87/SSE in the FXSAVE area — and comes back on the way out,
+ * with the user's page tables.
  *
  * Exceptions never return through iretq: kernel::cpu_fault() either ends the image or switches
  * to another context for good. The CPU loads the IST stack pointer afresh on every exception,
@@ -125,12 +133,43 @@ exception_common:
 interrupt_common:
     pushq %rbp
     movq %rsp, %rbp
+    /* 16(%rbp) holds r11 ... 80(%rbp) rax, then the CPU's frame: 88(%rbp) RIP, 96(%rbp) CS. */
+    testb $3, 96(%rbp)
+    jnz interrupt_from_user
     subq $512, %rsp
     andq $-16, %rsp
     fxsave64 (%rsp)
     cld
     call platform_x86_64_interrupt
     fxrstor64 (%rsp)
+    movq %rbp, %rsp
+    popq %rbp
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+    iretq
+
+/* On the Task's kernel stack (TSS.RSP0, aligned: 5 + 9 + 1 words pushed, one more here). */
+interrupt_from_user:
+    movq %cr3, %rax
+    pushq %rax
+    movq $platform_x86_64_page_map_level4, %rax
+    movq %rax, %cr3
+    subq $512, %rsp
+    andq $-16, %rsp
+    fxsave64 (%rsp)
+    cld
+    call platform_x86_64_interrupt
+    call platform_x86_64_interrupted_user_mode
+    fxrstor64 (%rsp)
+    movq -8(%rbp), %rax
+    movq %rax, %cr3
     movq %rbp, %rsp
     popq %rbp
     popq %r11

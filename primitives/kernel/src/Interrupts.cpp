@@ -125,6 +125,8 @@ void interrupt_arrived(u32 line)
         s_spurious_interrupts.fetch_add(1, std::memory_order_relaxed);
 }
 
+void interrupted_user_mode() { Executor::current().preemption_point(); }
+
 ErrorOr<void> bind_interrupt(CapabilitySpace& space, IrqCap const& capability, SignalBit bit)
 {
     InterruptLine* interrupt = TRY(space.lookup(capability, RightReceive));

@@ -52,6 +52,19 @@ public:
     static void activate(Task&);
     [[noreturn]] static void enter_user_mode(Task&);
     static u8* user_memory(Task const&, uptr, usize, bool);
+    static bool alone_in_domain(Task const& task)
+    {
+        return task.m_domain && task.m_domain->m_members == &task && !task.m_next_in_domain;
+    }
+    static void set_preempted(Task& task, bool preempted)
+    {
+        if (task.m_domain)
+            task.m_domain->m_preempted = preempted ? &task : nullptr;
+    }
+    static bool held_by_another(Task const& task)
+    {
+        return task.m_domain && task.m_domain->m_preempted && task.m_domain->m_preempted != &task;
+    }
     static std::string_view name_of(Task const& task) { return task.m_domain ? task.m_domain->m_name.view() : std::string_view(); }
 
 private:
@@ -66,6 +79,8 @@ private:
     uptr m_data_start { 0 };
     uptr m_data_end { 0 };
     Task* m_members { nullptr };
+    /* A member switched away mid-user-code (ADR 0018): no other member runs until it resumes. */
+    Task* m_preempted { nullptr };
 };
 
 namespace {
@@ -205,6 +220,8 @@ void Domain::leave(Task& task)
     task.m_next_in_domain = nullptr;
     task.m_capabilities.set_observer(nullptr);
     task.m_domain = nullptr;
+    if (domain->m_preempted == &task)
+        domain->m_preempted = nullptr;
     if (!domain->m_members) {
         domain->destroy();
         return;
@@ -288,5 +305,8 @@ u8* user_memory(Task const& task, uptr address, usize length, bool writable)
     return Domain::user_memory(task, address, length, writable);
 }
 std::string_view name_of(Task const& task) { return Domain::name_of(task); }
+bool alone_in_domain(Task const& task) { return Domain::alone_in_domain(task); }
+void set_preempted(Task& task, bool preempted) { Domain::set_preempted(task, preempted); }
+bool held_by_another(Task const& task) { return Domain::held_by_another(task); }
 
 }

@@ -131,6 +131,32 @@ void Executor::account_switch(Task& task)
     ++task.m_switches;
     snapshot::note_switch(*this, now);
     domains::activate(task);
+    /* The slice starts with the same clock read; kernel-mode Tasks get none (nothing cancels a
+       stale one: it fires once, is counted, and changes nothing). */
+    m_slice_end = 0;
+    if (task.m_domain && task.m_band == Band::Network && domains::alone_in_domain(task)) [[unlikely]]
+        start_slice(now);
+}
+
+void Executor::start_slice(u64 now)
+{
+    /*
+     * A deadline already programmed, at least half a slice ahead and no further than a slice,
+     * ends this slice too: Tasks switching often (a Ring ping-pong between two domains) then
+     * touch no timer, and a slice is never shorter than half.
+     */
+    if (m_programmed_deadline >= now + slice_nanoseconds / 2 && m_programmed_deadline <= now + slice_nanoseconds) {
+        m_slice_end = m_programmed_deadline;
+        return;
+    }
+    m_slice_end = now + slice_nanoseconds;
+    program_deadline(m_slice_end);
+}
+
+void Executor::program_deadline(u64 deadline)
+{
+    m_programmed_deadline = deadline;
+    platform::set_deadline(deadline);
 }
 
 void Executor::end_stretch(u64 now)
@@ -174,15 +200,62 @@ void Executor::reschedule()
         if (next == self)
             return;
         if (next) {
-            ++m_handoffs;
-            account_switch(*next);
-            m_current = next;
-            auto transfer = fcontext::jump_fcontext(next->m_context, self);
-            save_continuation(transfer.fctx, transfer.data);
+            hand_off(*next);
             return;
         }
     }
     switch_to_scheduler();
+}
+
+void Executor::hand_off(Task& next)
+{
+    Task* self = m_current;
+    ++m_handoffs;
+    account_switch(next);
+    m_current = &next;
+    auto transfer = fcontext::jump_fcontext(next.m_context, self);
+    save_continuation(transfer.fctx, transfer.data);
+}
+
+void Executor::preemption_point()
+{
+    /* Only a preemptible Task has a slice; an interrupt before its end changes nothing. */
+    if (!m_current || m_slice_end == 0)
+        return;
+    u64 now = platform::monotonic_nanoseconds();
+    if (now < m_slice_end)
+        return;
+    end_slice();
+    /* Still (or again) running: a Task switched in got a fresh slice; one that kept the CPU starts one. */
+    now = platform::monotonic_nanoseconds();
+    if (m_slice_end != 0 && now >= m_slice_end)
+        start_slice(now);
+}
+
+void Executor::end_slice()
+{
+    Task& self = current_task();
+    if (self.m_stop_requested) [[unlikely]]
+        fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
+    if (self.m_band != Band::Network)
+        return;
+    if (m_timed_waits != 0 || m_armed_timers)
+        expire_deadlines();
+    if (!person_runnable())
+        return;
+    ++m_preemptions;
+    domains::set_preempted(self, true);
+    reschedule();
+    domains::set_preempted(self, false);
+}
+
+bool Executor::person_runnable()
+{
+    for (Task* task = m_tasks; task; task = task->m_next) {
+        if (task->m_band == Band::Person && is_runnable(*task))
+            return true;
+    }
+    return false;
 }
 
 Task& Executor::current_task()
@@ -383,6 +456,8 @@ void Executor::forget(Task& task)
 
 bool Executor::is_runnable(Task& task) const
 {
+    if (task.m_domain && domains::held_by_another(task)) [[unlikely]]
+        return false;
     if (task.m_state == TaskState::Runnable)
         return true;
     if (task.m_state == TaskState::Waiting && task.m_signals.peek(task.m_wait_mask) != 0) {
@@ -462,7 +537,7 @@ ErrorOr<void> Executor::idle()
     if (earliest == 0 && m_interrupt_routes.load(std::memory_order_acquire) == 0)
         return report_deadlock();
     if (earliest != 0)
-        platform::set_deadline(earliest);
+        program_deadline(earliest);
     platform::wait_for_interrupt();
     return {};
 }

@@ -22,5 +22,8 @@ void activate(Task&) { }
 void enter_user_mode(Task&) { VERIFY_NOT_REACHED(); }
 u8* user_memory(Task const&, uptr address, usize, bool) { return reinterpret_cast<u8*>(address); }
 std::string_view name_of(Task const&) { return {}; }
+bool alone_in_domain(Task const&) { return false; }
+void set_preempted(Task&, bool) { }
+bool held_by_another(Task const&) { return false; }
 
 }

@@ -25,6 +25,13 @@ enum class Band : u8 {
     Network = 1,
 };
 
+/*
+ * The preemption slice (ADR 0018): a Task running in user mode alone in its protection domain
+ * is made to yield after running this long, so a spinning Task delays a ready Person-band Task
+ * by at most about one slice.
+ */
+inline constexpr u64 preemption_slice_nanoseconds = 1'000'000;
+
 enum class TaskState : u8 {
     Runnable,
     Waiting,

@@ -9,7 +9,9 @@
  * Rules for implementers:
  *  - No heap. Platform state lives in the platform's own static storage.
  *  - console_write() must work from the first instruction of C++ (and in a fault handler).
- *  - Interrupt handlers only call kernel::interrupt_arrived(); they never switch Tasks.
+ *  - Interrupt handlers only call kernel::interrupt_arrived(); they never switch Tasks. An
+ *    interrupt taken from user mode (a Task in a protection domain) ends, once handled, in
+ *    kernel::interrupted_user_mode(), which may (ADR 0018).
  */
 
 #pragma once
@@ -125,6 +127,16 @@ namespace vectra::kernel {
 
 /* Called by the platform from interrupt context. Must not block or switch Tasks. */
 void interrupt_arrived(u32 line);
+
+/*
+ * Called by the platform after an interrupt taken from user mode has been handled and
+ * acknowledged: on the interrupted Task's kernel stack, on the kernel's page tables, with
+ * interrupts masked and the Task's whole user state (every general register, the FP/SIMD
+ * registers and their control and status) saved on that stack. The kernel may switch to other
+ * Tasks here (preemption, ADR 0018); it returns when the interrupted Task is to resume, and the
+ * platform then restores that state and returns to user mode.
+ */
+void interrupted_user_mode();
 
 /*
  * Called by the platform's exception handlers; never returns. Every platform calls it in a state

@@ -43,6 +43,16 @@ void activate(Task& task);
  * copy — a range must then lie wholly inside it.
  */
 [[nodiscard]] u8* user_memory(Task const&, uptr address, usize length, bool writable);
+/* Whether the Task is in a domain with no other member: what makes it preemptible (ADR 0018). */
+[[nodiscard]] bool alone_in_domain(Task const&);
+/*
+ * The Task was switched away at a preemption point (or resumed from one). While it is, the other
+ * members of its domain are not runnable: one that joined after the Task was preempted would
+ * otherwise run on the domain's data (its component's, its copy of the libraries') in the middle
+ * of the preempted Task's use of it.
+ */
+void set_preempted(Task&, bool preempted);
+[[nodiscard]] bool held_by_another(Task const&);
 /* The domain's name, empty for a Task without one. */
 [[nodiscard]] std::string_view name_of(Task const&);
 /* The kernel-stack size of a Task in a domain (its fiber stack; its user stack is separate). */

@@ -55,6 +55,27 @@ public:
     [[nodiscard]] ErrorOr<void> arm_timer(CapabilitySpace&, TimerCap const&, u64 deadline);
     [[nodiscard]] ErrorOr<void> cancel_timer(CapabilitySpace&, TimerCap const&);
 
+    /*
+     * Preemption (ADR 0018), for the Person's sake. A Network-band Task that is preemptible —
+     * running in user mode, alone in its protection domain — gets a slice of this long each time
+     * it is switched in; the platform's one-shot timer fires at its end. An interrupt taken from
+     * user mode ends in preemption_point(), on the interrupted Task's kernel stack with its whole
+     * register state (general, FP/SIMD) saved there by the platform: once the slice is over and
+     * a Person-band Task is runnable, the Task yields to it as if it had called yield(), and
+     * resumes later through the same interrupt return. Kernel-mode code and Person-band Tasks
+     * are never preempted.
+     */
+    static constexpr u64 slice_nanoseconds = preemption_slice_nanoseconds;
+    void preemption_point();
+    /*
+     * The slice is over: for a Network-band Task, deadlines are checked, and when a Person-band
+     * Task is runnable the current one yields to whoever the band rule picks (it stays
+     * runnable). Returns at once otherwise. Called by preemption_point(); on its own it is the
+     * policy host tests exercise.
+     */
+    void end_slice();
+    [[nodiscard]] u64 preemptions() const { return m_preemptions; }
+
     /* A Task running longer than this without waiting is reported (once per stretch). */
     static constexpr u64 long_run_report_nanoseconds = 200'000'000;
     [[nodiscard]] u64 long_runs_reported() const { return m_long_runs_reported; }
@@ -98,6 +119,10 @@ private:
     void switch_to_scheduler();
     void reschedule();
     void account_switch(Task&);
+    void hand_off(Task& next);
+    void start_slice(u64 now);
+    void program_deadline(u64 deadline);
+    [[nodiscard]] bool person_runnable();
     void end_stretch(u64 now);
     void save_continuation(void* context, void* from);
     static void task_trampoline(void* transfer_context, void* data);
@@ -118,6 +143,9 @@ private:
     Task* m_last_ran { nullptr };
     u64 m_last_switched_in { 0 };
     u64 m_long_runs_reported { 0 };
+    u64 m_slice_end { 0 }; /* when the running preemptible Task's slice ends; 0: it is not preemptible */
+    u64 m_preemptions { 0 };
+    u64 m_programmed_deadline { 0 }; /* the platform's one-shot deadline as last set here */
 };
 
 /* Convenience for Task code: waits on the calling Task's own Signal Mask. */

@@ -143,6 +143,28 @@ TEST_CASE("a Reticle is not reclaimed while an object retyped from it is alive")
     REQUIRE_FALSE(arena.reticle().try_reclaim().is_error());
 }
 
+TEST_CASE("a new memory object is zeroed, though its pages held another Task's bytes before a reclaim")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    auto secret = MemoryObject::try_create(arena.reticle(), spaces.first, 8192).release_value();
+    auto secret_bytes = writable_view(spaces.first, secret).value();
+    for (auto& byte : secret_bytes)
+        byte = 0x5a;
+    u8 const* where = secret_bytes.data();
+    REQUIRE_FALSE(spaces.first.remove(std::move(secret)).is_error());
+    REQUIRE_FALSE(arena.reticle().try_reclaim().is_error());
+    /* The same pages again, now another space's: not one byte of the first holder's is left. */
+    auto fresh = MemoryObject::try_create(arena.reticle(), spaces.second, 8192).release_value();
+    auto fresh_bytes = readable_view(spaces.second, fresh).value();
+    REQUIRE(fresh_bytes.data() == where);
+    usize leaked = 0;
+    for (u8 byte : fresh_bytes)
+        leaked += byte != 0;
+    REQUIRE(leaked == 0);
+    REQUIRE_FALSE(spaces.second.remove(std::move(fresh)).is_error());
+}
+
 TEST_CASE("a MemCap gives a view with its rights: read-only when attenuated to read")
 {
     test::Arena arena(64 * KiB);

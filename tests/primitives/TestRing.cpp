@@ -60,6 +60,24 @@ TEST_CASE("Ring geometry must be powers of two")
     REQUIRE_FALSE(Ring::try_create(arena.reticle(), 4, 64, schema).is_error());
 }
 
+TEST_CASE("a new Ring's slots are zeroed, though their pages held an earlier Ring's messages")
+{
+    test::Arena arena(64 * KiB);
+    Ring* first = Ring::try_create(arena.reticle(), 4, 1024, schema).release_value();
+    auto old_slots = first->slot_memory();
+    for (auto& byte : old_slots)
+        byte = 0xa7;
+    first->abandon();
+    REQUIRE_FALSE(arena.reticle().try_reclaim().is_error());
+    Ring* second = Ring::try_create(arena.reticle(), 4, 1024, schema).release_value();
+    REQUIRE(second->slot_memory().data() == old_slots.data());
+    usize leaked = 0;
+    for (u8 byte : second->slot_memory())
+        leaked += byte != 0;
+    REQUIRE(leaked == 0);
+    second->abandon();
+}
+
 TEST_CASE("Ring delivers messages in order, across many wrap-arounds")
 {
     Pair pair(4, 64);

@@ -15,6 +15,8 @@ ErrorOr<MemCap> MemoryObject::try_create(Reticle& reticle, CapabilitySpace& spac
         return Error(ErrorCode::Full, "capability space is full");
     /* Whole pages of their own, so a protection domain can map exactly this object. */
     void* bytes = TRY(reticle.try_retype(align_up(size, page_granule), page_granule));
+    /* Zeroed, as System.h promises: after a reclaim these pages may hold another holder's bytes. */
+    __builtin_memset(bytes, 0, align_up(size, page_granule));
     auto* object = TRY(reticle.try_create<MemoryObject>(reticle, static_cast<u8*>(bytes), size));
     auto capability = space.mint<CapabilityClass::Memory>(object, rights);
     if (capability.is_error())

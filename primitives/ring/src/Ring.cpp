@@ -16,7 +16,10 @@ ErrorOr<Ring*> Ring::try_create(Reticle& reticle, u32 slot_count, u32 slot_size,
     if (!is_power_of_two(slot_size) || slot_size <= header_bytes)
         return Error(ErrorCode::InvalidArgument, "Ring slot size must be a power of two larger than the slot header");
     /* Whole pages of their own: a protection domain maps them without exposing the Ring's bookkeeping. */
-    void* slots = TRY(reticle.try_retype(align_up(usize(slot_count) * slot_size, memory_granule), memory_granule));
+    usize slot_bytes = align_up(usize(slot_count) * slot_size, memory_granule);
+    void* slots = TRY(reticle.try_retype(slot_bytes, memory_granule));
+    /* Slots a domain maps start empty: after a reclaim these pages may hold another holder's bytes. */
+    __builtin_memset(slots, 0, slot_bytes);
     void* storage = TRY(reticle.try_retype(sizeof(Ring), alignof(Ring)));
     return new (storage) Ring(reticle, static_cast<u8*>(slots), slot_count, slot_size, schema_id, allocate_space_id());
 }

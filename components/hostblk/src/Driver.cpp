@@ -3,6 +3,7 @@
  */
 
 #include <hostblk/Driver.h>
+#include <vectra/block/Buffer.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
 
@@ -54,17 +55,9 @@ ErrorOr<void> Driver::transfer(bool writing, u64 block, u32 count, u64 offset, p
     auto first = writing ? m_window.translate_for_writing(block, count) : m_window.translate(block, count);
     if (first.is_error())
         return refused(first.release_error());
-    if (!capabilities.received)
-        return refused(Error(BlockError::BufferUnusable, "no MemCap came with the request"));
-    auto memory = capabilities.received->as<CapabilityClass::Memory>();
+    auto memory = block::take_buffer(capabilities, !writing, offset, count, m_backend.info().block_size);
     if (memory.is_error())
-        return refused(Error(BlockError::BufferUnusable, "the request carried a capability that is not memory"));
-    auto view = system::map_memory_read_only(memory.value());
-    if (view.is_error())
-        return refused(Error(BlockError::BufferUnusable, "the MemCap cannot be read"));
-    auto fits = block::check_buffer(offset, count, m_backend.info().block_size, view.value().size());
-    if (fits.is_error())
-        return refused(fits.release_error());
+        return refused(memory.release_error());
     u64 started = endpoint::now_nanoseconds();
     auto moved = writing ? m_backend.write(memory.value(), offset, first.value(), count)
                          : m_backend.read(memory.value(), offset, first.value(), count);

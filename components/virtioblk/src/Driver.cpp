@@ -5,6 +5,7 @@
  */
 
 #include <vectra/System.h>
+#include <vectra/block/Buffer.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
 #include <virtioblk/Driver.h>
@@ -116,22 +117,11 @@ ErrorOr<protocol::Done> Driver::transfer(bool writing, u64 block, u32 count, u64
     auto first = writing ? m_window.translate_for_writing(block, count) : m_window.translate(block, count);
     if (first.is_error())
         return refused(first.release_error());
-    if (!capabilities.received)
-        return refused(Error(BlockError::BufferUnusable, "no MemCap came with the request"));
-    auto memory = capabilities.received->as<CapabilityClass::Memory>();
-    if (memory.is_error())
-        return refused(Error(BlockError::BufferUnusable, "the request carried a capability that is not memory"));
-    /* The device writes a read's buffer: the client must have given the right to write it. */
-    auto described = system::describe(memory.value());
-    if (described.is_error() || (described.value().rights & RightRead) == 0
-        || (!writing && (described.value().rights & RightWrite) == 0))
-        return refused(Error(BlockError::BufferUnusable, "the MemCap lacks write (read) or read (write)"));
-    auto view = system::map_memory_read_only(memory.value());
-    if (view.is_error())
-        return refused(Error(BlockError::BufferUnusable, "the MemCap cannot be read"));
+    /* The device writes a read's buffer: take_buffer asks the client's MemCap for write then. */
     u32 block_size = m_requests.configuration().block_size;
-    if (auto fits = block::check_buffer(offset, count, block_size, view.value().size()); fits.is_error())
-        return refused(fits.release_error());
+    auto memory = block::take_buffer(capabilities, !writing, offset, count, block_size);
+    if (memory.is_error())
+        return refused(memory.release_error());
     auto address = m_device.dma_address(memory.value());
     if (address.is_error())
         return refused(Error(BlockError::BufferUnusable, "the MemCap cannot be given to the device"));

@@ -6,7 +6,6 @@
  */
 
 #include <hostblk/Driver.h>
-#include <string.h>
 #include <vectra/Service.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
@@ -28,9 +27,8 @@ ErrorOr<i32> hosted_block(Bundle& bundle)
     auto ready = TRY(bundle.take<SignalCap>("ready"));
 
     auto backend = TRY(hostblk::DiskBackend::open(std::move(disk)));
+    /* A new memory object is zeroed: the source of write-zeroes as it is. */
     auto zeroes = TRY(system::create_memory(memory, hostblk::Driver::zero_bytes, RightRead | RightWrite));
-    auto zero_bytes = TRY(system::map_memory(zeroes));
-    memset(zero_bytes.data(), 0, zero_bytes.size()); /* retyped memory is not cleared for us */
     hostblk::Driver driver(backend, std::move(zeroes));
     auto connection = TRY(ServerConnection::bind(requests, replies, block::schema_id));
     TRY(endpoint::raise(ready));

@@ -77,6 +77,7 @@ struct Supervised {
     State state { State::NotStarted };
     RestartHistory history;
     u64 restart_at { 0 };
+    u32 restarts_in_window { 0 }; /* counting the one due at restart_at */
 };
 
 struct Connection {
@@ -390,6 +391,7 @@ ErrorOr<void> Supervisor::handle_exit(usize position)
     }
     supervised.state = State::BackingOff;
     supervised.restart_at = decision.restart_at;
+    supervised.restarts_in_window = decision.recent + 1;
     return system::arm_timer(m_backoff_timer, supervised.restart_at);
 }
 
@@ -408,7 +410,7 @@ ErrorOr<void> Supervisor::restart_due(u64 now)
         TRY(reset_connections_of(position));
         TRY(start(position));
         auto const& spec = spec_of(position);
-        TRY(say("initd: restarted {} ({} of {} within {} ms)", spec.name, supervised.history.restarts(), spec.restart.max_restarts,
+        TRY(say("initd: restarted {} ({} of {} within {} ms)", spec.name, supervised.restarts_in_window, spec.restart.max_restarts,
             spec.restart.window_ms));
     }
     if (next != 0)

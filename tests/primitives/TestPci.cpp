@@ -334,6 +334,41 @@ TEST_CASE("one holder per function: a second open is Busy until the first holder
     REQUIRE(next.value() == 0);
 }
 
+TEST_CASE("bus mastering ends with the capability that turned it on, and with the function's last capability")
+{
+    Machine machine;
+    constexpr u32 bus_master = 1u << 2;
+    auto result = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
+        auto bus = TRY(bundle.take<DeviceCap>("pci"));
+        auto memory = TRY(bundle.take<ReticleCap>("memory"));
+        auto device = TRY(system::pci_open(bus, memory, virtio_rng));
+        auto mastering = [&]() -> ErrorOr<bool> { return (TRY(system::pci_config_read(device, 4, 2)) & bus_master) != 0; };
+        /* The copy a driver holds turns it on, as a driver does before DMA. */
+        auto driver = TRY(system::attenuate(device, RightRead | RightWrite));
+        u32 command = TRY(system::pci_config_read(device, 4, 2));
+        TRY(system::pci_config_write(driver, 4, 2, command | bus_master));
+        if (!TRY(mastering()))
+            return 1;
+        /* Another copy going changes nothing. */
+        auto other = TRY(system::attenuate(device, RightRead));
+        TRY(system::remove(std::move(other)));
+        if (!TRY(mastering()))
+            return 2;
+        /* The driver's copy gone (its Task ended): the device may no longer touch memory. */
+        TRY(system::remove(std::move(driver)));
+        if (TRY(mastering()))
+            return 3;
+        /* A 4-byte write over command and status counts as well; the last capability's end stops it. */
+        u32 both = TRY(system::pci_config_read(device, 4, 4));
+        TRY(system::pci_config_write(device, 4, 4, (both & 0xffff) | bus_master));
+        if (!TRY(mastering()))
+            return 4;
+        return 0; /* exits holding it: the exit deletes the function's last capability */
+    });
+    REQUIRE(result.value() == 0);
+    REQUIRE((machine.model.at(0, 2, 0).get(4, 2) & bus_master) == 0);
+}
+
 TEST_CASE("BARs as DeviceMemory: memory BARs only, mapped where enumeration found them, dead with their device")
 {
     Machine machine;

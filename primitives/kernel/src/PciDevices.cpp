@@ -75,9 +75,25 @@ bool pci_boot()
 
 namespace vectra {
 
+void PciDevice::note_bus_master(CapabilityEntry const& through, bool enabled)
+{
+    m_bus_master_through = enabled ? &through : nullptr;
+}
+
+void PciDevice::stop_bus_mastering()
+{
+    m_bus_master_through = nullptr;
+    if (!kernel::s_registry.access)
+        return;
+    auto& access = *kernel::s_registry.access;
+    u32 command = access.read(m_function.address, kernel::pci::Command, 2);
+    access.write(m_function.address, kernel::pci::Command, 2, command & ~kernel::pci::command_bus_master);
+}
+
 void PciDevice::tear_down()
 {
-    /* The last capability is gone: the function may be opened again (by a restarted driver). */
+    /* The last capability is gone: the device stops DMA, and the function may be opened again (by a restarted driver). */
+    stop_bus_mastering();
     auto& holder = kernel::s_registry.holders[kernel::index_of(m_function)];
     if (holder == this)
         holder = nullptr;
@@ -90,6 +106,8 @@ void PciDevice::capability_deleted(CapabilityEntry const& entry)
             memory->m_through = nullptr;
     }
     kernel::MessageInterrupts::release_made_through(*this, entry);
+    if (m_bus_master_through == &entry)
+        stop_bus_mastering();
 }
 
 void PciDevice::capability_moved(CapabilityEntry const& from, CapabilityEntry const& to)
@@ -102,6 +120,8 @@ void PciDevice::capability_moved(CapabilityEntry const& from, CapabilityEntry co
         if (line->m_message.through == &from)
             line->m_message.through = &to;
     }
+    if (m_bus_master_through == &from)
+        m_bus_master_through = &to;
 }
 
 DeviceMemory::DeviceMemory(PciDevice& device, CapabilityEntry const& through, u64 base, u64 size, KernelObject* origin)
@@ -195,12 +215,18 @@ ErrorOr<u32> pci_config_read(CapabilitySpace& space, PciDeviceCap const& capabil
 
 ErrorOr<void> pci_config_write(CapabilitySpace& space, PciDeviceCap const& capability, u64 offset, u64 width, u64 value)
 {
-    auto const& function = TRY(device_of(space, capability, RightWrite))->function();
+    auto* device = TRY(device_of(space, capability, RightWrite));
+    auto const& function = device->function();
     TRY(pci::check_config_access(offset, width));
     if (width < 8 && (value >> (width * 8)) != 0)
         return Error(ErrorCode::InvalidArgument, "the value is wider than the access");
     TRY(pci::check_config_write(function, static_cast<u16>(offset), static_cast<u8>(width)));
     s_registry.access->write(function.address, static_cast<u16>(offset), static_cast<u8>(width), static_cast<u32>(value));
+    /* Whichever write touched the command register: remember who left bus mastering on. */
+    if (offset <= pci::Command && offset + width > pci::Command) {
+        u32 command = s_registry.access->read(function.address, pci::Command, 2);
+        device->note_bus_master(*TRY(space.entry_of(capability)), (command & pci::command_bus_master) != 0);
+    }
     return {};
 }
 

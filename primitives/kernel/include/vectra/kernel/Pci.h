@@ -42,6 +42,7 @@ enum Register : u16 {
 
 inline constexpr u16 command_io_enable = 1u << 0;
 inline constexpr u16 command_memory_enable = 1u << 1;
+inline constexpr u16 command_bus_master = 1u << 2;
 inline constexpr u16 status_capabilities = 1u << 4;
 inline constexpr u8 capability_msix = 0x11;
 /* MSI-X capability: message control (table size - 1 in bits 0-10; function mask; enable). */

@@ -49,6 +49,13 @@ public:
     }
     [[nodiscard]] kernel::pci::Function const& function() const { return m_function; }
 
+    /*
+     * A configuration write through `through` left bus mastering on (or off): the device may
+     * read and write memory by DMA until that entry, or the last capability, is gone — then the
+     * kernel turns it off, so a dead driver's device stops before its memory is handed on.
+     */
+    void note_bus_master(CapabilityEntry const& through, bool enabled);
+
 private:
     friend class DeviceMemory;
     friend class InterruptLine;
@@ -61,6 +68,9 @@ private:
     kernel::pci::Function const& m_function;
     DeviceMemory* m_memories { nullptr };      /* every DeviceMemory made through one of its entries */
     InterruptLine* m_interrupts { nullptr };   /* every MSI-X line bound and not yet released */
+    CapabilityEntry const* m_bus_master_through { nullptr }; /* the entry that turned bus mastering on */
+
+    void stop_bus_mastering();
 };
 
 class DeviceMemory final : public KernelObject {

@@ -73,35 +73,7 @@ void run_scenario(Scenario entry, u32 blocks = 1024)
 {
     scenario() = entry;
     server_blocks() = blocks;
-    test::Arena arena(16 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    auto listener = test::make_listener(arena.reticle(), parent);
-    Reticle* server_memory = arena.reticle().try_carve(2 * MiB).value();
-    Reticle* client_memory = arena.reticle().try_carve(4 * MiB).value();
-    auto memory = parent.mint<CapabilityClass::Reticle>(server_memory, all_rights).release_value();
-    auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
-
-    SpawnParameters server_parameters { "server", server };
-    server_parameters.stack_size = 128 * KiB;
-    Task* serving = executor.spawn(arena.reticle(), server_parameters).value();
-    REQUIRE(test::grant_service(*serving, parent, listener, memory));
-    SpawnParameters client_parameters { "client", client };
-    client_parameters.stack_size = 256 * KiB;
-    Task* using_sqlite = executor.spawn(arena.reticle(), client_parameters).value();
-    REQUIRE(test::grant_client(*using_sqlite, parent, listener, donations));
-
-    test::task_failure().clear();
-    i32 status = executor.run_until_exit(*using_sqlite).value();
-    INFO(test::task_failure());
-    REQUIRE(using_sqlite->exit_cause() == ExitCause::Returned);
-    REQUIRE(status == 0);
-    listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*serving).value() == 1);
-    while (Task* task = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*task).is_error());
-    client_memory->~Reticle();
-    server_memory->~Reticle();
+    (void)test::run_server_and_client(server, client, { 16 * MiB, 2 * MiB, 4 * MiB, 128 * KiB, 256 * KiB });
 }
 
 ErrorOr<void> expect(bool condition, char const* what)

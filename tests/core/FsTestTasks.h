@@ -9,6 +9,7 @@
 #pragma once
 
 #include "../TestSupport.h"
+#include <catch2/catch.hpp>
 #include <string>
 #include <vectra/Bundle.h>
 
@@ -16,6 +17,7 @@
 #include <vectra/concurrent/Endpoints.h>
 #include <vectra/Try.h>
 #include <vectra/fs/Client.h>
+#include <vectra/kernel/Executor.h>
 #include <vfsd/Server.h>
 
 namespace vectra::test {
@@ -83,6 +85,59 @@ inline ErrorOr<ServedFilesystem> start_server(Bundle& bundle)
     auto placed = TRY(endpoint::memory(memory, vfs::service_bytes(32, 64)));
     auto service = TRY(vfs::create_service(placed, 32, 64));
     return ServedFilesystem { service, std::move(requests), std::move(replies) };
+}
+
+/* Memory and stacks for run_server_and_client(). */
+struct ServerAndClientSizes {
+    usize arena;
+    usize server_memory;
+    usize client_memory;
+    usize server_stack;
+    usize client_stack;
+};
+
+/*
+ * Runs `client` as a Task against `server` (a service Task serving a session listener), over a
+ * real listener and real session Rings, until the client ends; requires that it returned 0
+ * (printing its failure otherwise), then ends the server by resetting its listener and reaps
+ * both. Returns the error the server ended with.
+ */
+inline Error run_server_and_client(TaskEntry server, TaskEntry client, ServerAndClientSizes sizes)
+{
+    test::Arena arena(sizes.arena);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto listener = make_listener(arena.reticle(), parent);
+    Reticle* server_memory = arena.reticle().try_carve(sizes.server_memory).value();
+    Reticle* client_memory = arena.reticle().try_carve(sizes.client_memory).value();
+    auto memory = parent.mint<CapabilityClass::Reticle>(server_memory, all_rights).release_value();
+    auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
+
+    SpawnParameters server_parameters { "server", server };
+    server_parameters.stack_size = sizes.server_stack;
+    Task* serving = executor.spawn(arena.reticle(), server_parameters).value();
+    REQUIRE(grant_service(*serving, parent, listener, memory));
+    SpawnParameters client_parameters { "client", client };
+    client_parameters.stack_size = sizes.client_stack;
+    Task* using_server = executor.spawn(arena.reticle(), client_parameters).value();
+    REQUIRE(grant_client(*using_server, parent, listener, donations));
+
+    task_failure().clear();
+    i32 status = executor.run_until_exit(*using_server).value();
+    INFO(task_failure());
+    Error exit_error = using_server->exit_error();
+    INFO("client error: " << exit_error.name() << " " << (exit_error.message() ? exit_error.message() : ""));
+    REQUIRE(using_server->exit_cause() == ExitCause::Returned);
+    REQUIRE(status == 0);
+    /* Resetting the listener ends the server's loop with PeerRestarted: it was serving until now. */
+    listener.requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*serving).value() == 1);
+    Error server_exit = serving->exit_error();
+    while (Task* task = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*task).is_error());
+    client_memory->~Reticle();
+    server_memory->~Reticle();
+    return server_exit;
 }
 
 /* A vfs client of the session the Task's Bundle lets it open. */

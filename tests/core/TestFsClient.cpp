@@ -86,39 +86,8 @@ ErrorOr<i32> client(Bundle& bundle)
  */
 void run_with_server(TaskEntry client_entry)
 {
-    test::Arena arena(4 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    auto listener = test::make_listener(arena.reticle(), parent);
-    Reticle* server_memory = arena.reticle().try_carve(512 * KiB).value();
-    Reticle* client_memory = arena.reticle().try_carve(512 * KiB).value();
-    auto memory = parent.mint<CapabilityClass::Reticle>(server_memory, all_rights).release_value();
-    auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
-
-    SpawnParameters server_parameters { "server", server };
-    server_parameters.stack_size = 128 * KiB;
-    Task* serving = executor.spawn(arena.reticle(), server_parameters).value();
-    REQUIRE(test::grant_service(*serving, parent, listener, memory));
-    SpawnParameters client_parameters { "client", client_entry };
-    client_parameters.stack_size = 128 * KiB;
-    Task* using_fs = executor.spawn(arena.reticle(), client_parameters).value();
-    REQUIRE(test::grant_client(*using_fs, parent, listener, donations));
-
-    test::task_failure().clear();
-    i32 status = executor.run_until_exit(*using_fs).value();
-    INFO(test::task_failure());
-    Error exit_error = using_fs->exit_error();
-    INFO("client error: " << exit_error.name() << " " << (exit_error.message() ? exit_error.message() : ""));
-    REQUIRE(using_fs->exit_cause() == ExitCause::Returned);
-    REQUIRE(status == 0);
-    /* Resetting the listener ends the server's loop with PeerRestarted: it was serving until now. */
-    listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*serving).value() == 1);
-    REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
-    while (Task* task = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*task).is_error());
-    client_memory->~Reticle();
-    server_memory->~Reticle();
+    Error server_exit = test::run_server_and_client(server, client_entry, { 4 * MiB, 512 * KiB, 512 * KiB, 128 * KiB, 128 * KiB });
+    REQUIRE(server_exit.code() == ErrorCode::PeerRestarted);
 }
 
 /* Writes `data` in pieces that each fit one request slot. */

@@ -11,6 +11,26 @@
 
 #include "ExceptionFrame.h"
 
+/* Stores (stp) or loads (ldp) q0-q31 at \base + \offset: 512 bytes, in register order. */
+.macro vector_registers op, base, offset
+    \op q0, q1, [\base, #(\offset + 0)]
+    \op q2, q3, [\base, #(\offset + 32)]
+    \op q4, q5, [\base, #(\offset + 64)]
+    \op q6, q7, [\base, #(\offset + 96)]
+    \op q8, q9, [\base, #(\offset + 128)]
+    \op q10, q11, [\base, #(\offset + 160)]
+    \op q12, q13, [\base, #(\offset + 192)]
+    \op q14, q15, [\base, #(\offset + 224)]
+    \op q16, q17, [\base, #(\offset + 256)]
+    \op q18, q19, [\base, #(\offset + 288)]
+    \op q20, q21, [\base, #(\offset + 320)]
+    \op q22, q23, [\base, #(\offset + 352)]
+    \op q24, q25, [\base, #(\offset + 384)]
+    \op q26, q27, [\base, #(\offset + 416)]
+    \op q28, q29, [\base, #(\offset + 448)]
+    \op q30, q31, [\base, #(\offset + 480)]
+.endm
+
 /* An exception from code on SP_EL0: SP_EL1 is the exception stack and can be trusted. */
 .macro fault_on_exception_stack slot
     .balign 0x80
@@ -291,22 +311,7 @@ platform_aarch64_enter_user:
     mrs x4, fpcr
     mrs x5, fpsr
     stp x4, x5, [x2, #USER_INTERRUPT_FRAME_FLOATING_POINT_CONTROL]
-    stp q0, q1, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 0)]
-    stp q2, q3, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 32)]
-    stp q4, q5, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 64)]
-    stp q6, q7, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 96)]
-    stp q8, q9, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 128)]
-    stp q10, q11, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 160)]
-    stp q12, q13, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 192)]
-    stp q14, q15, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 224)]
-    stp q16, q17, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 256)]
-    stp q18, q19, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 288)]
-    stp q20, q21, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 320)]
-    stp q22, q23, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 352)]
-    stp q24, q25, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 384)]
-    stp q26, q27, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 416)]
-    stp q28, q29, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 448)]
-    stp q30, q31, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 480)]
+    vector_registers stp, x2, USER_INTERRUPT_FRAME_VECTOR_REGISTERS
     add sp, sp, #USER_SCRATCH_SIZE
     msr sp_el0, x2
     msr spsel, #0
@@ -316,22 +321,7 @@ platform_aarch64_enter_user:
     bl platform_aarch64_interrupted_user_mode
     msr daifset, #0xf
     mov x2, sp
-    ldp q0, q1, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 0)]
-    ldp q2, q3, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 32)]
-    ldp q4, q5, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 64)]
-    ldp q6, q7, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 96)]
-    ldp q8, q9, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 128)]
-    ldp q10, q11, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 160)]
-    ldp q12, q13, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 192)]
-    ldp q14, q15, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 224)]
-    ldp q16, q17, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 256)]
-    ldp q18, q19, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 288)]
-    ldp q20, q21, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 320)]
-    ldp q22, q23, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 352)]
-    ldp q24, q25, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 384)]
-    ldp q26, q27, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 416)]
-    ldp q28, q29, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 448)]
-    ldp q30, q31, [x2, #(USER_INTERRUPT_FRAME_VECTOR_REGISTERS + 480)]
+    vector_registers ldp, x2, USER_INTERRUPT_FRAME_VECTOR_REGISTERS
     ldp x4, x5, [x2, #USER_INTERRUPT_FRAME_FLOATING_POINT_CONTROL]
     msr fpcr, x4
     msr fpsr, x5
@@ -386,41 +376,11 @@ platform_aarch64_enter_user:
     mrs x0, fpcr
     mrs x1, fpsr
     stp x0, x1, [sp, #INTERRUPT_FRAME_FLOATING_POINT_CONTROL]
-    stp q0, q1, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 0)]
-    stp q2, q3, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 32)]
-    stp q4, q5, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 64)]
-    stp q6, q7, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 96)]
-    stp q8, q9, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 128)]
-    stp q10, q11, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 160)]
-    stp q12, q13, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 192)]
-    stp q14, q15, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 224)]
-    stp q16, q17, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 256)]
-    stp q18, q19, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 288)]
-    stp q20, q21, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 320)]
-    stp q22, q23, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 352)]
-    stp q24, q25, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 384)]
-    stp q26, q27, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 416)]
-    stp q28, q29, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 448)]
-    stp q30, q31, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 480)]
+    vector_registers stp, sp, INTERRUPT_FRAME_VECTOR_REGISTERS
 
     bl aarch64_handle_interrupt
 
-    ldp q0, q1, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 0)]
-    ldp q2, q3, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 32)]
-    ldp q4, q5, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 64)]
-    ldp q6, q7, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 96)]
-    ldp q8, q9, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 128)]
-    ldp q10, q11, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 160)]
-    ldp q12, q13, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 192)]
-    ldp q14, q15, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 224)]
-    ldp q16, q17, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 256)]
-    ldp q18, q19, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 288)]
-    ldp q20, q21, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 320)]
-    ldp q22, q23, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 352)]
-    ldp q24, q25, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 384)]
-    ldp q26, q27, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 416)]
-    ldp q28, q29, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 448)]
-    ldp q30, q31, [sp, #(INTERRUPT_FRAME_VECTOR_REGISTERS + 480)]
+    vector_registers ldp, sp, INTERRUPT_FRAME_VECTOR_REGISTERS
     ldp x0, x1, [sp, #INTERRUPT_FRAME_FLOATING_POINT_CONTROL]
     msr fpcr, x0
     msr fpsr, x1

@@ -25,6 +25,22 @@
  * so the next fault starts at the top of the same stack again.
  */
 
+/* Back to the interrupted code: interrupt_common's frame (RBP) and the registers the stub saved. */
+.macro return_from_interrupt
+    movq %rbp, %rsp
+    popq %rbp
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+    iretq
+.endm
+
 .macro exception_stub vector, has_error_code
     .p2align 4
 exception_stub_\vector:
@@ -142,18 +158,7 @@ interrupt_common:
     cld
     call platform_x86_64_interrupt
     fxrstor64 (%rsp)
-    movq %rbp, %rsp
-    popq %rbp
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rax
-    iretq
+    return_from_interrupt
 
 /* On the Task's kernel stack (TSS.RSP0, aligned: 5 + 9 + 1 words pushed, one more here). */
 interrupt_from_user:
@@ -170,18 +175,7 @@ interrupt_from_user:
     fxrstor64 (%rsp)
     movq -8(%rbp), %rax
     movq %rax, %cr3
-    movq %rbp, %rsp
-    popq %rbp
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rax
-    iretq
+    return_from_interrupt
 
 /* Legacy-PIC vectors (only a spurious IRQ 7/15 could get here) and the APIC spurious vector:
    nothing to acknowledge, nothing to do. */

@@ -5,7 +5,8 @@
  * the RSDP at its start. Checksums would stop almost every mutation at the first table, so each
  * input is also read with them repaired (RSDP, root table, every table it lists that lies
  * inside the bytes): the reader must refuse or answer without reading outside them (ASan), and
- * an answer must be a sane ECAM window.
+ * an answer must be a sane ECAM window, and a MADT's processor list must hold each APIC id once
+ * within its capacity.
  */
 
 #include "../platforms/AcpiBuilder.h"
@@ -67,6 +68,15 @@ void check(std::vector<u8> const& bytes)
 {
     test::BufferMemory memory(base, bytes);
     auto ecam = x86_64::acpi::find_ecam(memory, base);
+    auto processors = x86_64::acpi::find_processors(memory, base);
+    if (!processors.is_error()) {
+        auto const& list = processors.value();
+        VERIFY(list.count <= x86_64::acpi::ProcessorList::capacity);
+        for (usize first = 0; first < list.count; ++first) {
+            for (usize second = first + 1; second < list.count; ++second)
+                VERIFY(list.apic_identifiers[first] != list.apic_identifiers[second]);
+        }
+    }
     if (ecam.is_error())
         return;
     VERIFY(ecam.value().segment == 0);

@@ -3,7 +3,7 @@
  *
  * Builds physical memory holding ACPI tables (ACPI 6.5, 5.2; PCI Firmware 3.3, 4.1.2) for the
  * x86_64 platform's host tests and fuzz target: an RSDP, an XSDT or RSDT, and tables such as
- * an MCFG, little-endian, with correct checksums unless a test spoils them.
+ * an MCFG or a MADT, little-endian, with correct checksums unless a test spoils them.
  */
 
 #pragma once
@@ -91,6 +91,38 @@ public:
         }
         return table("MCFG", body);
     }
+    /* A MADT entry: a Processor Local APIC (type 0, 8 bytes), a Processor Local x2APIC (type 9,
+       16 bytes), or any other type with `length` zero bytes after its header. */
+    struct MadtEntry {
+        u8 type;
+        u32 apic_identifier;
+        u32 flags;
+        u8 length { 0 }; /* 0: the type's own length */
+    };
+    static std::vector<u8> madt_body(std::vector<MadtEntry> const& entries)
+    {
+        std::vector<u8> body(8, 0);
+        put_little(body, 0, 0xfee0'0000, 4);
+        put_little(body, 4, 1, 4); /* PC-AT compatible: 8259s present */
+        for (auto const& entry : entries) {
+            u8 length = entry.length != 0 ? entry.length : (entry.type == 9 ? 16 : entry.type == 0 ? 8 : 2);
+            usize at = body.size();
+            body.resize(at + length, 0);
+            body[at] = entry.type;
+            body[at + 1] = length;
+            if (entry.type == 0 && length >= 8) {
+                body[at + 2] = static_cast<u8>(entry.apic_identifier); /* processor UID */
+                body[at + 3] = static_cast<u8>(entry.apic_identifier);
+                put_little(body, at + 4, entry.flags, 4);
+            } else if (entry.type == 9 && length >= 16) {
+                put_little(body, at + 4, entry.apic_identifier, 4);
+                put_little(body, at + 8, entry.flags, 4);
+                put_little(body, at + 12, entry.apic_identifier, 4);
+            }
+        }
+        return body;
+    }
+    u64 madt(std::vector<MadtEntry> const& entries) { return table("APIC", madt_body(entries)); }
     /* The root table (XSDT with 8-byte entries, or RSDT with 4) and the RSDP naming it. */
     u64 finish(std::vector<u64> const& tables, bool extended = true)
     {

@@ -3,6 +3,7 @@
  */
 
 #include "HostedKernelStub.h"
+#include <atomic>
 #include <boost/context/detail/fcontext.hpp>
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,30 @@ void fiber_entry(fcontext::transfer_t transfer)
 
 }
 
+namespace {
+
+/* What each CPU's processor_started saw: its index, and the wake-ups it answered. */
+constexpr u32 processor_capacity = 16;
+std::atomic<u32> s_processor_index_seen[processor_capacity];
+std::atomic<u64> s_wake_requests[processor_capacity];
+std::atomic<u64> s_wakes_answered[processor_capacity];
+
+}
+
+u32 processor_index_seen(u32 index) { return s_processor_index_seen[index].load(); }
+
+bool wake_and_wait(u32 index, u64 timeout_nanoseconds)
+{
+    u64 request = s_wake_requests[index].fetch_add(1) + 1;
+    u64 start = platform::monotonic_nanoseconds();
+    platform::wake_processor(index);
+    while (s_wakes_answered[index].load(std::memory_order_acquire) < request) {
+        if (platform::monotonic_nanoseconds() - start > timeout_nanoseconds)
+            return false;
+    }
+    return true;
+}
+
 u64 interrupts_arrived(u32 line) { return line < line_capacity ? s_interrupts[line] : 0; }
 u32 last_interrupt_line() { return s_last_line; }
 
@@ -66,6 +91,22 @@ void fault_inside_next_report(uptr address) { s_fault_inside_report_at = address
 namespace vectra::kernel {
 
 void boot(platform::BootInfo const&) { PANIC("the platform tests never boot a kernel"); }
+
+void processor_started(u32 index)
+{
+    /* The kernel's loop (primitives/kernel/src/Processors.cpp), with the index the CPU believes it has. */
+    test::s_processor_index_seen[index].store(platform::current_processor() + 1);
+    u64 answered = 0;
+    while (true) {
+        u64 requests = test::s_wake_requests[index].load(std::memory_order_acquire);
+        if (requests != answered) {
+            answered = requests;
+            test::s_wakes_answered[index].store(answered, std::memory_order_release);
+            continue;
+        }
+        platform::idle_processor();
+    }
+}
 
 void interrupt_arrived(u32 line)
 {

@@ -20,6 +20,11 @@ namespace vectra::test {
 [[nodiscard]] u64 interrupts_arrived(u32 line);
 [[nodiscard]] u32 last_interrupt_line();
 
+/* processor_started(index) idles like the kernel's: current_processor() + 1 as that CPU saw it
+   (0 before it started), and a wake-up sent with wake_and_wait answered within the timeout. */
+[[nodiscard]] u32 processor_index_seen(u32 index);
+[[nodiscard]] bool wake_and_wait(u32 index, u64 timeout_nanoseconds);
+
 /* Runs `body` on the stack [stack_bottom, stack_bottom + stack_size); true when it faulted. */
 [[nodiscard]] bool run_fiber(void (*body)(), uptr stack_bottom, usize stack_size);
 [[nodiscard]] u32 faults_reported();

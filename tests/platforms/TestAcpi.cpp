@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The x86_64 platform's ACPI reader, compiled for the host: RSDP → XSDT/RSDT → MCFG, and every
+ * The x86_64 platform's ACPI reader, compiled for the host: RSDP → XSDT/RSDT → MCFG and MADT, and every
  * malformed shape refused without a read outside the memory it was given (ASan).
  */
 
@@ -125,5 +125,96 @@ TEST_CASE("malformed tables are refused: signatures, checksums, lengths, bus ran
         rsdp = builder.finish({ 0x10, 0xffff'ffff'ffff'fff0 }); /* entries pointing outside memory are skipped */
         CHECK(code_of(acpi::find_ecam(builder.memory(), rsdp)) == ErrorCode::NotFound);
         CHECK(code_of(acpi::find_ecam(builder.memory(), rsdp + 4096)) == ErrorCode::MalformedMessage);
+    }
+}
+
+namespace {
+
+std::vector<u32> processors_of(AcpiBuilder& builder, u64 rsdp)
+{
+    auto list = acpi::find_processors(builder.memory(), rsdp);
+    REQUIRE_FALSE(list.is_error());
+    return { list.value().apic_identifiers, list.value().apic_identifiers + list.value().count };
+}
+
+ErrorCode madt_code(std::vector<AcpiBuilder::MadtEntry> const& entries)
+{
+    AcpiBuilder builder;
+    u64 rsdp = builder.finish({ builder.madt(entries) });
+    auto list = acpi::find_processors(builder.memory(), rsdp);
+    return list.is_error() ? list.error().code() : ErrorCode::None;
+}
+
+}
+
+TEST_CASE("MADT: q35's four local APICs, in order, the local APIC address; I/O APIC entries skipped")
+{
+    AcpiBuilder builder;
+    u64 madt = builder.madt({ { 0, 0, 1 }, { 0, 1, 1 }, { 1, 0, 0, 12 }, { 0, 2, 1 }, { 0, 3, 1 }, { 2, 0, 0, 10 } });
+    u64 rsdp = builder.finish({ madt });
+    CHECK(processors_of(builder, rsdp) == std::vector<u32> { 0, 1, 2, 3 });
+    CHECK(acpi::find_processors(builder.memory(), rsdp).value().local_apic_address == 0xfee0'0000);
+}
+
+TEST_CASE("MADT: disabled CPUs are left out, online-capable ones kept; x2APIC entries read; each id once")
+{
+    AcpiBuilder builder;
+    u64 madt = builder.madt({ { 0, 0, 1 }, { 0, 1, 0 }, { 0, 2, 2 }, { 9, 300, 1 }, { 9, 2, 1 }, { 9, 7, 0 } });
+    u64 rsdp = builder.finish({ madt });
+    CHECK(processors_of(builder, rsdp) == std::vector<u32> { 0, 2, 300 });
+}
+
+TEST_CASE("MADT: more CPUs than the list holds are counted, not stored")
+{
+    std::vector<AcpiBuilder::MadtEntry> entries;
+    for (u32 identifier = 0; identifier < acpi::ProcessorList::capacity + 3; ++identifier)
+        entries.push_back({ 9, identifier, 1 });
+    AcpiBuilder builder;
+    u64 rsdp = builder.finish({ builder.madt(entries) });
+    auto list = acpi::find_processors(builder.memory(), rsdp);
+    REQUIRE_FALSE(list.is_error());
+    CHECK(list.value().count == acpi::ProcessorList::capacity);
+    CHECK(list.value().left_out == 3);
+}
+
+TEST_CASE("MADT: no MADT is NotFound; short entries, zero lengths and entries past the table are refused")
+{
+    AcpiBuilder builder;
+    u64 rsdp = builder.finish({ builder.mcfg({ { 0xb000'0000, 0, 0, 255 } }) });
+    auto missing = acpi::find_processors(builder.memory(), rsdp);
+    REQUIRE(missing.is_error());
+    CHECK(missing.error().code() == ErrorCode::NotFound);
+
+    CHECK(madt_code({}) == ErrorCode::None);
+    CHECK(madt_code({ { 0, 1, 1, 6 } }) == ErrorCode::MalformedMessage);  /* local APIC below 8 bytes */
+    CHECK(madt_code({ { 9, 1, 1, 12 } }) == ErrorCode::MalformedMessage); /* x2APIC below 16 bytes */
+    CHECK(madt_code({ { 0, 1, 1 }, { 5, 0, 0, 1 } }) == ErrorCode::MalformedMessage); /* length 1: no progress */
+    {
+        AcpiBuilder shorter;
+        u64 table = shorter.table("APIC", std::vector<u8>(4, 0)); /* shorter than its fixed part */
+        u64 root = shorter.finish({ table });
+        auto list = acpi::find_processors(shorter.memory(), root);
+        REQUIRE(list.is_error());
+        CHECK(list.error().code() == ErrorCode::MalformedMessage);
+    }
+    {
+        /* The last entry claims 16 bytes where the table has 8 left. */
+        auto body = AcpiBuilder::madt_body({ { 0, 0, 1 }, { 0, 1, 1 } });
+        body[8 + 8 + 1] = 16;
+        AcpiBuilder overrun;
+        u64 root = overrun.finish({ overrun.table("APIC", body) });
+        auto list = acpi::find_processors(overrun.memory(), root);
+        REQUIRE(list.is_error());
+        CHECK(list.error().code() == ErrorCode::MalformedMessage);
+    }
+    {
+        /* One trailing byte: an entry header cannot fit. */
+        auto body = AcpiBuilder::madt_body({ { 0, 0, 1 } });
+        body.push_back(0);
+        AcpiBuilder trailing;
+        u64 root = trailing.finish({ trailing.table("APIC", body) });
+        auto list = acpi::find_processors(trailing.memory(), root);
+        REQUIRE(list.is_error());
+        CHECK(list.error().code() == ErrorCode::MalformedMessage);
     }
 }

@@ -2,16 +2,19 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * The hosted image's process entry: open the disks named by --disk=PATH arguments (ADR 0017),
- * map the image's memory, install fault handlers, boot. Any other argument is refused.
+ * take the CPU count from --cpus=N (ADR 0020), map the image's memory, install fault handlers,
+ * boot. Any other argument is refused.
  */
 
 #include "Hosted.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <vectra/config.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/platform/hosted/Disks.h>
+#include <vectra/platform/hosted/Processors.h>
 
 int main(int argc, char** argv)
 {
@@ -19,8 +22,18 @@ int main(int argc, char** argv)
     setvbuf(stdout, nullptr, _IONBF, 0);
     for (int index = 1; index < argc; ++index) {
         char const* argument = argv[index];
+        if (strncmp(argument, "--cpus=", 7) == 0) {
+            char* end = nullptr;
+            unsigned long count = strtoul(argument + 7, &end, 10);
+            if (end == argument + 7 || *end != '\0' || count < 1 || count > CONFIG_CPUS_MAX) {
+                fprintf(stdout, "vectra: hosted: %s: the CPU count must be 1 to %d\n", argument, CONFIG_CPUS_MAX);
+                return static_cast<int>(platform::ExitStatus::Failure);
+            }
+            platform::hosted::request_processors(static_cast<u32>(count));
+            continue;
+        }
         if (strncmp(argument, "--disk=", 7) != 0) {
-            fprintf(stdout, "vectra: hosted: unknown argument %s (the only one is --disk=PATH)\n", argument);
+            fprintf(stdout, "vectra: hosted: unknown argument %s (they are --disk=PATH and --cpus=N)\n", argument);
             return static_cast<int>(platform::ExitStatus::Failure);
         }
         auto attached = platform::hosted::attach_disk(argument + 7);

@@ -3,7 +3,8 @@
  *
  * The ACPI tables the x86_64 platform reads (ACPI 6.5, 5.2): the RSDP the PVH start info points
  * at, the XSDT (or the RSDT of a revision 0 RSDP) it leads to, and the MCFG (PCI Firmware 3.3,
- * 4.1.2) that says where PCI Express configuration space (ECAM) lies. The tables are untrusted
+ * 4.1.2) that says where PCI Express configuration space (ECAM) lies, and the MADT (5.2.12)
+ * that lists the CPUs' local APICs (ADR 0020). The tables are untrusted
  * bytes: every read is checked against what the PhysicalMemory says may be read, every length
  * and checksum verified, and malformed data is an error, never a read out of bounds or a loop.
  * Compiled for the host too (tests/platforms/TestAcpi.cpp, tests/fuzz/FuzzAcpi.cpp).
@@ -35,10 +36,26 @@ struct EcamAllocation {
     u8 last_bus { 0 };
 };
 
+/* The CPUs the MADT lists as usable (enabled, or online capable), by local APIC id, in its order. */
+struct ProcessorList {
+    static constexpr usize capacity = 64;
+    u32 apic_identifiers[capacity] {};
+    usize count { 0 };
+    usize left_out { 0 };  /* usable CPUs beyond `capacity` */
+    u64 local_apic_address { 0 };
+};
+
 inline constexpr u64 maximum_table_length = 64 * KiB;
 
 /* The system description table with `signature` the RSDP at `rsdp_address` lists (checksummed). */
 [[nodiscard]] ErrorOr<std::span<u8 const>> find_table(PhysicalMemory const&, u64 rsdp_address, char const (&signature)[5]);
+
+/*
+ * The MADT's Processor Local APIC (type 0) and Processor Local x2APIC (type 9) entries whose
+ * flags say enabled or online capable, each APIC id once. NotFound without a MADT; an entry
+ * shorter than its type's length or running past the table is malformed.
+ */
+[[nodiscard]] ErrorOr<ProcessorList> find_processors(PhysicalMemory const&, u64 rsdp_address);
 
 /* Segment 0's ECAM from the MCFG: NotFound without an MCFG or without a segment 0 entry. */
 [[nodiscard]] ErrorOr<EcamAllocation> find_ecam(PhysicalMemory const&, u64 rsdp_address);

@@ -93,6 +93,7 @@ ErrorOr<Reticle*> create_root_reticle(platform::MemoryMap const& map)
 ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
 {
     TRY(run_init_classes());
+    TRY(start_processors());
     /* Before any Task runs: the shared libraries' data as every new domain's copy starts. */
     TRY(domains::initialize());
     Reticle* root = TRY(create_root_reticle(boot_info.free_memory));

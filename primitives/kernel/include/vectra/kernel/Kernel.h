@@ -19,6 +19,16 @@
 namespace vectra::kernel {
 
 /*
+ * The other CPUs (ADR 0020, src/Processors.cpp): started at boot by start_processors(), which
+ * wakes each once and prints its answer; they idle until woken. Tasks run on CPU 0 only.
+ */
+[[nodiscard]] ErrorOr<void> start_processors();
+[[nodiscard]] u32 processors_online();
+/* Sends CPU `index` (online, not the caller) a wake-up and waits until it answered: the wait in
+   nanoseconds, or TimedOut after `timeout_nanoseconds`. */
+[[nodiscard]] ErrorOr<u64> wake_processor_and_wait(u32 index, u64 timeout_nanoseconds);
+
+/*
  * The first Task. The image's init service defines it (and its name: TaskEntry.h); the kernel spawns it
  * with a Bundle holding "console" (DeviceCap: write, grant), "memory" (ReticleCap over all free
  * RAM left after the kernel's own objects: retype, grant, revoke), "tasks" (TaskCap on the first Task

@@ -93,6 +93,30 @@ void wait_for_interrupt();
 [[nodiscard]] u32 software_interrupt_line();
 void trigger_software_interrupt();
 
+/* ---- processors (ADR 0020) ---- */
+/*
+ * CPUs are named by a dense index: 0 is the boot CPU, the others follow in the firmware's order.
+ * start_processors() is called once, by the boot CPU, with interrupts masked: it starts every
+ * other CPU the machine has, up to CONFIG_CPUS_MAX in all, one at a time; each enters
+ * kernel::processor_started(index) on a stack of its own with interrupts masked, and the call
+ * returns once each has done so (a CPU that does not within a second is reported and left
+ * stopped). Returns how many CPUs are online, the boot CPU included.
+ */
+[[nodiscard]] u32 start_processors();
+/* The index of the CPU this runs on. */
+[[nodiscard]] u32 current_processor();
+/*
+ * The wake-up IPI: makes CPU `index` (not the caller) return from idle_processor(). Sent while
+ * that CPU is not idle, the wake-up stays pending (once, however often it was sent) and its
+ * next idle_processor() returns at once. Callable with interrupts masked.
+ */
+void wake_processor(u32 index);
+/*
+ * Parks a CPU other than the boot CPU until a wake-up reaches it (or another interrupt; it may
+ * return without one). Entered and left with interrupts masked.
+ */
+void idle_processor();
+
 /* ---- memory protection ---- */
 /* The granule set_page_guard() works in (4096 on x86_64 and aarch64; the host's page size). */
 [[nodiscard]] usize page_size();
@@ -124,6 +148,12 @@ namespace vectra::kernel {
 
 /* Entered by the platform once, on the boot CPU, with interrupts masked. Never returns. */
 [[noreturn]] void boot(platform::BootInfo const& boot_info);
+
+/*
+ * Entered by the platform on each CPU but the boot CPU, once, with interrupts masked, on that
+ * CPU's own stack (platform::start_processors). Never returns.
+ */
+[[noreturn]] void processor_started(u32 index);
 
 /* Called by the platform from interrupt context. Must not block or switch Tasks. */
 void interrupt_arrived(u32 line);

@@ -1,0 +1,89 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The CPUs besides the boot CPU (ADR 0020), first step: started at boot, each reports in and idles
+ * until woken. A wake-up is a request counter in kernel memory plus the platform's wake-up IPI;
+ * the woken CPU answers by publishing the count it saw. Tasks still run on the boot CPU only, so
+ * nothing here touches kernel state but these atomics.
+ */
+
+#include <atomic>
+#include <vectra/Panic.h>
+#include <vectra/config.h>
+#include <vectra/kernel/Console.h>
+#include <vectra/kernel/Kernel.h>
+#include <vectra/platform/Platform.h>
+
+namespace vectra::kernel {
+
+namespace {
+
+struct Processor {
+    std::atomic<u64> wake_requests { 0 };
+    std::atomic<u64> wakes_answered { 0 };
+};
+
+Processor s_processors[CONFIG_CPUS_MAX];
+u32 s_processors_online = 1;
+
+}
+
+void processor_started(u32 index)
+{
+    VERIFY(index > 0 && index < CONFIG_CPUS_MAX);
+    Processor& self = s_processors[index];
+    u64 answered = 0;
+    while (true) {
+        /* Check, then park: a request published after the check leaves the IPI pending, so the
+           park returns at once (the doorbell argument of ADR 0013, with the platform's pending
+           interrupt as the remembered bit). */
+        u64 requests = self.wake_requests.load(std::memory_order_acquire);
+        if (requests != answered) {
+            answered = requests;
+            self.wakes_answered.store(answered, std::memory_order_release);
+            continue;
+        }
+        platform::idle_processor();
+    }
+}
+
+u32 processors_online() { return s_processors_online; }
+
+ErrorOr<u64> wake_processor_and_wait(u32 index, u64 timeout_nanoseconds)
+{
+    if (index == 0 || index >= s_processors_online)
+        return Error(ErrorCode::InvalidArgument, "no such CPU, or the boot CPU");
+    if (index == platform::current_processor())
+        return Error(ErrorCode::InvalidArgument, "a CPU cannot wake itself");
+    Processor& target = s_processors[index];
+    u64 request = target.wake_requests.fetch_add(1, std::memory_order_acq_rel) + 1;
+    u64 start = platform::monotonic_nanoseconds();
+    platform::wake_processor(index);
+    while (target.wakes_answered.load(std::memory_order_acquire) < request) {
+        u64 now = platform::monotonic_nanoseconds();
+        if (now - start > timeout_nanoseconds)
+            return Error(ErrorCode::TimedOut, "the CPU did not answer its wake-up");
+    }
+    return platform::monotonic_nanoseconds() - start;
+}
+
+ErrorOr<void> start_processors()
+{
+    s_processors_online = platform::start_processors();
+    VERIFY(s_processors_online >= 1 && s_processors_online <= CONFIG_CPUS_MAX);
+    if (s_processors_online == 1)
+        return {};
+    constexpr u64 answer_timeout_nanoseconds = 1'000'000'000;
+    for (u32 index = 1; index < s_processors_online; ++index) {
+        auto latency = wake_processor_and_wait(index, answer_timeout_nanoseconds);
+        if (latency.is_error()) {
+            console_format("vectra: cpu {} started but did not answer a wake-up within 1 s", index);
+            return latency.release_error();
+        }
+        console_format("vectra: cpu {} online, answered a wake-up in {} us", index, latency.value() / 1000);
+    }
+    console_format("vectra: {} CPUs online; Tasks run on cpu 0", s_processors_online);
+    return {};
+}
+
+}

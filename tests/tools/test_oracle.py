@@ -124,6 +124,28 @@ class ImageQemuArguments(unittest.TestCase):
                 self.assertIn('images/x/oracle.json: "qemu_args"', str(caught.exception))
 
 
+class ImageHostedArguments(unittest.TestCase):
+    """An oracle's hosted_args: what the hosted image's process is started with."""
+
+    def test_the_arguments_reach_the_hosted_command_only(self):
+        qemu = load("vectra_qemu", "qemu.py")
+        images = load("vectra_images", "images.py")
+        parsed = oracle.Oracle.parse(dict(MINIMAL, hosted_args=["--cpus=4"]))
+        image = images.Image("smp", Path("images/smp"), parsed)
+        hosted = images.Platform("hosted", "", "process", None)
+        x86 = images.Platform("x86_64", "", "isa-debug-exit", {"binary": "qemu", "args": ["-M", "q35"]})
+        self.assertEqual(qemu.command(hosted, Path("vectra"), "tcg", "test", image=image), ["vectra", "--cpus=4"])
+        self.assertEqual(qemu.command(hosted, Path("vectra"), "tcg", "test"), ["vectra"])
+        self.assertNotIn("--cpus=4", qemu.command(x86, Path("vectra.elf"), "tcg", "test", image=image))
+
+    def test_malformed_hosted_args_are_one_line(self):
+        for value in ("--cpus=4", [3], [""], ["a\nb"], {"hosted": ["--cpus=4"]}):
+            with self.subTest(value=value):
+                with self.assertRaises(oracle.OracleError) as caught:
+                    oracle.Oracle.parse(dict(MINIMAL, hosted_args=value), "images/x/oracle.json")
+                self.assertIn('images/x/oracle.json: "hosted_args"', str(caught.exception))
+
+
 class Matching(unittest.TestCase):
     def judge(self, lines, code=1, kind="isa-debug-exit", timed_out=False, **changes):
         return oracle.judge_console(make_oracle(**changes), lines, kind, code, timed_out)

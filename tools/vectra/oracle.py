@@ -12,6 +12,7 @@ An image folder's oracle.json holds:
   allow_faults     optional; true drops the default forbidden lines "^PANIC:" and "^FAULT:"
   qemu_args        optional; {"platform": ["-device", "..."]}: QEMU arguments this image adds on that
                    platform (devices it needs), used by ./vectra test, run and debug
+  hosted_args      optional; ["--cpus=4"]: arguments the hosted image's process gets (before any --disk=)
   screens          optional; screenshots compared against reference PNGs (see screen.py)
   boots            optional, 1-8 (default 1): boot the image this many times in a row on the same
                    copies of its disks (disks.json); every boot must end with exit_status and no
@@ -44,6 +45,7 @@ class Oracle:
     forbidden: tuple
     overlays: tuple = ()  # (overlay name, (platform, ...)): images/overlays/<name>.conf variants to test too
     qemu_args: tuple = ()  # (platform, (argument, ...)): QEMU arguments the image adds on that platform
+    hosted_args: tuple = ()  # arguments the hosted process gets
     screens: tuple = ()  # screen.ScreenCheck, each taken after its console line
     boots: int = 1  # boots in a row on the same disks, the patterns matched across all of them
 
@@ -79,6 +81,10 @@ class Oracle:
                 and all(isinstance(each, str) and each and "\n" not in each for each in arguments)
                 for name, arguments in qemu_args.items()):
             raise OracleError(f"{source}: \"qemu_args\" must map platform names to lists of non-empty strings")
+        hosted_args = data.get("hosted_args", [])
+        if not isinstance(hosted_args, list) or not all(
+                isinstance(each, str) and each and "\n" not in each for each in hosted_args):
+            raise OracleError(f"{source}: \"hosted_args\" must be a list of non-empty strings")
         boots = data.get("boots", 1)
         if isinstance(boots, bool) or not isinstance(boots, int) or not 1 <= boots <= 8:
             raise OracleError(f"{source}: \"boots\" must be an integer from 1 to 8")
@@ -95,6 +101,7 @@ class Oracle:
             forbidden=_compile_all(forbidden, "forbidden", source),
             overlays=tuple((name, tuple(names)) for name, names in overlays.items()),
             qemu_args=tuple((name, tuple(arguments)) for name, arguments in qemu_args.items()),
+            hosted_args=tuple(hosted_args),
             screens=_screens(data.get("screens", []), source),
             boots=boots,
         )

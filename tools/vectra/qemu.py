@@ -22,11 +22,12 @@ def command(platform: Platform, elf: Path, accelerator: str, serial: str, binary
     """The boot command. accelerator: "kvm" or "tcg"; serial: "test" or "interactive".
 
     `binary` replaces qemu.binary (the harness's own tests use a fake QEMU); `image` (an
-    images.Image) adds the QEMU arguments its oracle asks for on this platform (qemu_args); `disks`
+    images.Image) adds the QEMU arguments its oracle asks for on this platform (qemu_args), or the hosted process the arguments it asks for (hosted_args); `disks`
     (paths of disk images, disks.py) are attached as virtio-blk-pci functions, or as --disk= on hosted."""
     disk_arguments = disk_images.attach_arguments(platform.hosted, list(disks))
     if platform.hosted:
-        return [str(elf), *disk_arguments]
+        hosted_arguments = image.oracle.hosted_args if image is not None and image.oracle else ()
+        return [str(elf), *hosted_arguments, *disk_arguments]
     qemu = platform.qemu
     accelerator_arguments = qemu.get("kvm_args" if accelerator == "kvm" else "tcg_args", [])
     serial_arguments = qemu.get("serial_test" if serial == "test" else "serial_interactive", [])

@@ -3,6 +3,7 @@
  */
 
 #include "Descriptors.h"
+#include <vectra/config.h>
 
 namespace vectra::x86_64 {
 
@@ -59,35 +60,40 @@ struct alignas(16) Stack {
     u8 bytes[exception_stack_size];
 };
 
-Stack s_exception_stack;
-Stack s_double_fault_stack;
-Stack s_non_maskable_stack;
-alignas(16) u8 s_interrupt_stack[interrupt_stack_size];
+/* Each CPU's own (ADR 0020): its TSS names its own IST stacks, and its GDT its own TSS. */
+struct ProcessorDescriptors {
+    Stack exception_stack;
+    Stack double_fault_stack;
+    Stack non_maskable_stack;
+    alignas(16) u8 interrupt_stack[interrupt_stack_size];
+    alignas(16) TaskStateSegment task_state_segment;
+    alignas(16) u64 global_descriptors[8];
+};
 
-alignas(16) TaskStateSegment s_task_state_segment;
-alignas(16) u64 s_global_descriptors[8];
+ProcessorDescriptors s_processors[CONFIG_CPUS_MAX];
 alignas(16) InterruptGate s_interrupt_descriptors[256];
 
 u64 stack_top(Stack& stack) { return reinterpret_cast<u64>(&stack.bytes[0]) + sizeof(stack.bytes); }
 
-void load_global_descriptors()
+void load_global_descriptors(ProcessorDescriptors& processor)
 {
-    auto tss_base = reinterpret_cast<u64>(&s_task_state_segment);
+    auto tss_base = reinterpret_cast<u64>(&processor.task_state_segment);
+    auto& descriptors = processor.global_descriptors;
     u64 tss_limit = sizeof(TaskStateSegment) - 1;
 
-    s_global_descriptors[0] = 0;
-    s_global_descriptors[1] = 0x00af9a000000ffff; /* 64-bit code, DPL 0 */
-    s_global_descriptors[2] = 0x00cf92000000ffff; /* data, DPL 0 */
+    descriptors[0] = 0;
+    descriptors[1] = 0x00af9a000000ffff; /* 64-bit code, DPL 0 */
+    descriptors[2] = 0x00cf92000000ffff; /* data, DPL 0 */
     /* Available 64-bit TSS (type 9), present; a 16-byte descriptor. */
-    s_global_descriptors[3] = (tss_limit & 0xffff) | ((tss_base & 0xffffff) << 16) | (0x89ull << 40)
+    descriptors[3] = (tss_limit & 0xffff) | ((tss_base & 0xffffff) << 16) | (0x89ull << 40)
         | (((tss_limit >> 16) & 0xf) << 48) | (((tss_base >> 24) & 0xff) << 56);
-    s_global_descriptors[4] = tss_base >> 32;
-    s_global_descriptors[5] = 0;                  /* see user_base_selector */
-    s_global_descriptors[6] = 0x00cff2000000ffff; /* data, DPL 3 */
-    s_global_descriptors[7] = 0x00affa000000ffff; /* 64-bit code, DPL 3 */
+    descriptors[4] = tss_base >> 32;
+    descriptors[5] = 0;                  /* see user_base_selector */
+    descriptors[6] = 0x00cff2000000ffff; /* data, DPL 3 */
+    descriptors[7] = 0x00affa000000ffff; /* 64-bit code, DPL 3 */
 
-    DescriptorTablePointer pointer { sizeof(s_global_descriptors) - 1,
-        reinterpret_cast<u64>(&s_global_descriptors[0]) };
+    DescriptorTablePointer pointer { sizeof(descriptors) - 1,
+        reinterpret_cast<u64>(&descriptors[0]) };
     asm volatile(
         "lgdt %0\n"
         "pushq %1\n"
@@ -106,6 +112,25 @@ void load_global_descriptors()
         : "m"(pointer), "i"(static_cast<u64>(kernel_code_selector)), "i"(static_cast<u32>(kernel_data_selector))
         : "rax", "memory");
     asm volatile("ltr %w0" : : "r"(task_state_selector) : "memory");
+}
+
+void load_interrupt_descriptors()
+{
+    DescriptorTablePointer pointer { sizeof(s_interrupt_descriptors) - 1,
+        reinterpret_cast<u64>(&s_interrupt_descriptors[0]) };
+    asm volatile("lidt %0" : : "m"(pointer) : "memory");
+}
+
+void load_processor_tables(ProcessorDescriptors& processor)
+{
+    auto& task_state = processor.task_state_segment;
+    task_state.interrupt_stacks[exception_stack_index - 1] = stack_top(processor.exception_stack);
+    task_state.interrupt_stacks[double_fault_stack_index - 1] = stack_top(processor.double_fault_stack);
+    task_state.interrupt_stacks[non_maskable_stack_index - 1] = stack_top(processor.non_maskable_stack);
+    task_state.interrupt_stacks[interrupt_stack_index - 1]
+        = reinterpret_cast<u64>(&processor.interrupt_stack[0]) + interrupt_stack_size;
+    task_state.io_permission_map_offset = sizeof(TaskStateSegment); /* no I/O map */
+    load_global_descriptors(processor);
 }
 
 void set_gate(u8 vector, void const* handler, u8 stack_index)
@@ -130,18 +155,13 @@ extern void* const platform_x86_64_io_apic_stubs[16];
 extern void* const platform_x86_64_message_stubs[16];
 void platform_x86_64_interrupt_stub_0x30();
 void platform_x86_64_interrupt_stub_0x31();
+void platform_x86_64_interrupt_stub_0x32();
 void platform_x86_64_ignored_interrupt_stub();
 }
 
 void initialize_descriptor_tables()
 {
-    s_task_state_segment.interrupt_stacks[exception_stack_index - 1] = stack_top(s_exception_stack);
-    s_task_state_segment.interrupt_stacks[double_fault_stack_index - 1] = stack_top(s_double_fault_stack);
-    s_task_state_segment.interrupt_stacks[non_maskable_stack_index - 1] = stack_top(s_non_maskable_stack);
-    s_task_state_segment.interrupt_stacks[interrupt_stack_index - 1]
-        = reinterpret_cast<u64>(&s_interrupt_stack[0]) + interrupt_stack_size;
-    s_task_state_segment.io_permission_map_offset = sizeof(TaskStateSegment); /* no I/O map */
-    load_global_descriptors();
+    load_processor_tables(s_processors[0]);
 
     for (u8 vector = 0; vector < 32; ++vector) {
         u8 stack_index = exception_stack_index;
@@ -159,6 +179,8 @@ void initialize_descriptor_tables()
     static_assert(software_vector == 0x31, "vectors.S generates the software-interrupt stub for vector 0x31");
     set_gate(
         software_vector, reinterpret_cast<void const*>(&platform_x86_64_interrupt_stub_0x31), no_interrupt_stack);
+    static_assert(wakeup_vector == 0x32, "vectors.S generates the wake-up stub for vector 0x32");
+    set_gate(wakeup_vector, reinterpret_cast<void const*>(&platform_x86_64_interrupt_stub_0x32), no_interrupt_stack);
     static_assert(first_io_apic_vector == 0x40 && io_apic_vector_count == 16, "vectors.S generates 0x40-0x4f");
     for (u8 input = 0; input < io_apic_vector_count; ++input)
         set_gate(first_io_apic_vector + input, platform_x86_64_io_apic_stubs[input], no_interrupt_stack);
@@ -168,23 +190,31 @@ void initialize_descriptor_tables()
     set_gate(
         spurious_vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
 
-    DescriptorTablePointer pointer { sizeof(s_interrupt_descriptors) - 1,
-        reinterpret_cast<u64>(&s_interrupt_descriptors[0]) };
-    asm volatile("lidt %0" : : "m"(pointer) : "memory");
+    load_interrupt_descriptors();
+}
+
+void initialize_processor_descriptor_tables(u32 index)
+{
+    load_processor_tables(s_processors[index]);
+    load_interrupt_descriptors();
 }
 
 void set_privileged_stack(u64 top)
 {
-    s_task_state_segment.privilege_stacks[0] = top;
+    /* Tasks run on CPU 0 only (ADR 0020): its TSS is the one a user-mode interrupt reads. */
+    s_processors[0].task_state_segment.privilege_stacks[0] = top;
 }
 
 bool is_on_exception_stack(u64 address)
 {
-    Stack const* const stacks[] = { &s_exception_stack, &s_double_fault_stack, &s_non_maskable_stack };
-    for (Stack const* stack : stacks) {
-        auto base = reinterpret_cast<u64>(&stack->bytes[0]);
-        if (address > base && address <= base + sizeof(stack->bytes))
-            return true;
+    for (auto const& processor : s_processors) {
+        Stack const* const stacks[]
+            = { &processor.exception_stack, &processor.double_fault_stack, &processor.non_maskable_stack };
+        for (Stack const* stack : stacks) {
+            auto base = reinterpret_cast<u64>(&stack->bytes[0]);
+            if (address > base && address <= base + sizeof(stack->bytes))
+                return true;
+        }
     }
     return false;
 }

@@ -14,6 +14,7 @@ namespace vectra::x86_64 {
 constexpr u8 first_legacy_pic_vector = 0x20;
 constexpr u8 timer_vector = 0x30;
 constexpr u8 software_vector = 0x31;
+constexpr u8 wakeup_vector = 0x32; /* the wake-up IPI between CPUs (ADR 0020); 0x33, 0x34 reserved */
 constexpr u8 first_io_apic_vector = 0x40; /* I/O APIC input n (ISA IRQ n) arrives on 0x40 + n */
 constexpr u8 io_apic_vector_count = 16;
 constexpr u8 first_message_vector = 0x50; /* MSI-X entries the kernel bound (ADR 0016): 0x50-0x5f */
@@ -32,8 +33,11 @@ constexpr u16 user_base_selector = 0x28;
 constexpr u16 user_data_selector = 0x30 | 3;
 constexpr u16 user_code_selector = 0x38 | 3;
 
-/* Loads the GDT and TSS, fills and loads the IDT. Interrupts stay masked. */
+/* Loads CPU 0's GDT and TSS, fills and loads the IDT. Interrupts stay masked. */
 void initialize_descriptor_tables();
+/* On CPU `index` (not 0), after initialize_descriptor_tables ran on CPU 0: its own GDT, TSS and
+   IST stacks, and the shared IDT. */
+void initialize_processor_descriptor_tables(u32 index);
 
 /* The stack the CPU switches to on an interrupt from user mode through a gate without IST (none today). */
 void set_privileged_stack(u64 top);

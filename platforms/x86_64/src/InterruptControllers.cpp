@@ -29,6 +29,7 @@ constexpr u32 end_of_interrupt_register = 0x0b0;
 constexpr u32 spurious_vector_register = 0x0f0;
 constexpr u32 error_status_register = 0x280;
 constexpr u32 interrupt_command_low_register = 0x300;
+constexpr u32 interrupt_command_high_register = 0x310;
 constexpr u32 lvt_timer_register = 0x320;
 constexpr u32 lvt_lint0_register = 0x350;
 constexpr u32 lvt_lint1_register = 0x360;
@@ -45,6 +46,9 @@ constexpr u32 timer_divide_by_1 = 0b1011;
 constexpr u32 command_delivery_pending = 1 << 12;
 constexpr u32 command_level_assert = 1 << 14;
 constexpr u32 command_shorthand_self = 1 << 18;
+constexpr u32 command_delivery_init = 5 << 8;
+constexpr u32 command_delivery_startup = 6 << 8;
+constexpr u32 command_trigger_level = 1 << 15;
 
 /* The I/O APIC: an index register and a data window. */
 constexpr uptr io_apic_base = 0xfec0'0000;
@@ -124,12 +128,25 @@ void mask_legacy_pics()
     out8(slave_data_port, 0xff);
 }
 
+void wait_for_command_delivery()
+{
+    while (read_register(interrupt_command_low_register) & command_delivery_pending) { }
 }
 
-void initialize_interrupt_controllers()
+/* An interrupt command to the CPU whose APIC id is `destination` (xAPIC: 8-bit ids). */
+void send_command(u32 destination, u32 command)
 {
-    mask_legacy_pics();
+    InterruptsMasked masked;
+    wait_for_command_delivery();
+    write_register(interrupt_command_high_register, destination << 24);
+    write_register(interrupt_command_low_register, command);
+    wait_for_command_delivery();
+}
 
+}
+
+void initialize_local_apic()
+{
     if (!(cpuid(1).edx & cpuid_features_apic))
         PANIC("x86_64: this CPU has no local APIC; the deadline timer needs one");
     u64 apic_base = read_model_specific_register(apic_base_msr);
@@ -151,8 +168,31 @@ void initialize_interrupt_controllers()
     local_apic_stop_timer();
     write_register(timer_divide_register, timer_divide_by_1);
     local_apic_end_of_interrupt();
-    s_boot_cpu_apic_identifier = read_register(identifier_register) >> 24;
+}
+
+void initialize_interrupt_controllers()
+{
+    mask_legacy_pics();
+    initialize_local_apic();
+    s_boot_cpu_apic_identifier = local_apic_current_identifier();
     initialize_io_apic();
+}
+
+u32 local_apic_current_identifier() { return read_register(identifier_register) >> 24; }
+
+void local_apic_send_interrupt(u32 destination, u8 vector)
+{
+    send_command(destination, command_level_assert | vector);
+}
+
+void local_apic_send_init(u32 destination)
+{
+    send_command(destination, command_delivery_init | command_level_assert | command_trigger_level);
+}
+
+void local_apic_send_startup(u32 destination, u8 page)
+{
+    send_command(destination, command_delivery_startup | command_level_assert | page);
 }
 
 void local_apic_end_of_interrupt() { write_register(end_of_interrupt_register, 0); }

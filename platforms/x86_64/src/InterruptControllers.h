@@ -17,7 +17,19 @@ namespace vectra::x86_64 {
    every I/O APIC input and aims each at the boot CPU on first_io_apic_vector + input. */
 void initialize_interrupt_controllers();
 
+/* The local APIC part of the above, for each CPU besides the boot CPU (ADR 0020): the local APIC
+   is banked per CPU, its MMIO page at the same address on every CPU. */
+void initialize_local_apic();
+
 void local_apic_end_of_interrupt();
+/* The APIC id of the CPU this runs on. */
+[[nodiscard]] u32 local_apic_current_identifier();
+/* A fixed interrupt on `vector` to the CPU with APIC id `destination`; returns once the local
+   APIC has sent it. */
+void local_apic_send_interrupt(u32 destination, u8 vector);
+/* The start-up sequence's INIT and STARTUP (at physical page << 12) messages to one CPU. */
+void local_apic_send_init(u32 destination);
+void local_apic_send_startup(u32 destination, u8 page);
 /* The boot CPU's local APIC id: where a message-signalled interrupt is addressed. */
 [[nodiscard]] u32 local_apic_identifier();
 

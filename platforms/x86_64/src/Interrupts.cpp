@@ -114,6 +114,11 @@ extern "C" void platform_x86_64_interrupt(vectra::u32 vector)
         handle_software_interrupt();
         return;
     }
+    if (vector == wakeup_vector) {
+        /* A wake-up between CPUs (ADR 0020): its meaning is in kernel memory; waking was all. */
+        local_apic_end_of_interrupt();
+        return;
+    }
     if (vector >= first_io_apic_vector && vector < first_io_apic_vector + io_apic_vector_count) {
         /* Edge-triggered: the local APIC's EOI is all the I/O APIC needs. */
         kernel::interrupt_arrived(first_isa_line + (vector - first_io_apic_vector));

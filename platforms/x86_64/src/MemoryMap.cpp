@@ -20,6 +20,7 @@ using namespace memory_map;
 constexpr usize command_line_limit = 64 * KiB;
 
 u64 s_acpi_root_pointer_address { 0 };
+bool s_trampoline_page_free { false };
 char const* s_command_line { "" };
 
 template<typename T>
@@ -38,6 +39,29 @@ usize bounded_string_length(char const* text)
 
 bool is_addressable(u64 address, u64 size) { return address < identity_map_end && size <= identity_map_end - address; }
 
+/* Every structure the loader handed over, taken out of `map`. */
+void exclude_handed_over(platform::MemoryMap& map, u32 start_info_address, PvhStartInfo const& start_info)
+{
+    u64 memory_map_size = static_cast<u64>(start_info.memory_map_entry_count) * sizeof(PvhMemoryMapEntry);
+    exclude_span(map, start_info_address, sizeof(PvhStartInfo));
+    exclude_span(map, start_info.memory_map_address, memory_map_size);
+    if (start_info.command_line_address != 0 && is_addressable(start_info.command_line_address, 1)) {
+        exclude_span(map, start_info.command_line_address,
+            bounded_string_length(physical<char>(start_info.command_line_address)) + 1);
+    }
+    u64 module_list_size = static_cast<u64>(start_info.module_count) * sizeof(PvhModule);
+    if (start_info.module_count != 0 && is_addressable(start_info.module_list_address, module_list_size)) {
+        exclude_span(map, start_info.module_list_address, module_list_size);
+        auto const* modules = physical<PvhModule>(start_info.module_list_address);
+        for (u32 index = 0; index < start_info.module_count; ++index) {
+            exclude_span(map, modules[index].address, modules[index].size);
+            u64 module_command_line = modules[index].command_line_address;
+            if (module_command_line != 0 && is_addressable(module_command_line, 1))
+                exclude_span(map, module_command_line, bounded_string_length(physical<char>(module_command_line)) + 1);
+        }
+    }
+}
+
 }
 
 void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory)
@@ -48,39 +72,36 @@ void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory)
         PANIC("x86_64: no PVH start info (boot with qemu-system-x86_64 -kernel)");
     if (start_info->version < 1 || start_info->memory_map_entry_count == 0)
         PANIC("x86_64: the PVH start info carries no memory map (version 0 loaders are not supported)");
-    u64 memory_map_size = static_cast<u64>(start_info->memory_map_entry_count) * sizeof(PvhMemoryMapEntry);
-    if (!is_addressable(start_info->memory_map_address, memory_map_size))
+    if (!is_addressable(start_info->memory_map_address,
+            static_cast<u64>(start_info->memory_map_entry_count) * sizeof(PvhMemoryMapEntry)))
         PANIC("x86_64: the PVH memory map lies above the 4 GiB identity map");
 
     add_pvh_ram(free_memory, physical<PvhMemoryMapEntry>(start_info->memory_map_address),
         start_info->memory_map_entry_count);
 
     exclude(free_memory, reinterpret_cast<uptr>(__image_start), reinterpret_cast<uptr>(__image_end));
-    exclude_span(free_memory, start_info_address, sizeof(PvhStartInfo));
-    exclude_span(free_memory, start_info->memory_map_address, memory_map_size);
-
-    if (start_info->command_line_address != 0 && is_addressable(start_info->command_line_address, 1)) {
-        s_command_line = physical<char>(start_info->command_line_address);
-        exclude_span(free_memory, start_info->command_line_address, bounded_string_length(s_command_line) + 1);
-    }
+    exclude_handed_over(free_memory, start_info_address, *start_info);
     s_acpi_root_pointer_address = start_info->acpi_root_pointer_address;
+    if (start_info->command_line_address != 0 && is_addressable(start_info->command_line_address, 1))
+        s_command_line = physical<char>(start_info->command_line_address);
 
-    u64 module_list_size = static_cast<u64>(start_info->module_count) * sizeof(PvhModule);
-    if (start_info->module_count != 0 && is_addressable(start_info->module_list_address, module_list_size)) {
-        exclude_span(free_memory, start_info->module_list_address, module_list_size);
-        auto const* modules = physical<PvhModule>(start_info->module_list_address);
-        for (u32 index = 0; index < start_info->module_count; ++index) {
-            exclude_span(free_memory, modules[index].address, modules[index].size);
-            u64 module_command_line = modules[index].command_line_address;
-            if (module_command_line != 0 && is_addressable(module_command_line, 1))
-                exclude_span(
-                    free_memory, module_command_line, bounded_string_length(physical<char>(module_command_line)) + 1);
-        }
+    /* The start-up trampoline's page (ADR 0020): free when E820 calls it RAM and the loader put
+       nothing of what it handed over there. */
+    platform::MemoryMap trampoline;
+    auto const* entries = physical<PvhMemoryMapEntry>(start_info->memory_map_address);
+    for (u32 index = 0; index < start_info->memory_map_entry_count; ++index) {
+        auto const& entry = entries[index];
+        if (entry.type == PvhMemoryMapEntry::type_ram && entry.address <= trampoline_page
+            && entry.address + entry.size >= trampoline_page + 4 * KiB)
+            trampoline = { .regions = { { trampoline_page, 4 * KiB } }, .count = 1 };
     }
+    exclude_handed_over(trampoline, start_info_address, *start_info);
+    s_trampoline_page_free = trampoline.count == 1 && trampoline.regions[0].size == 4 * KiB;
     sort_and_merge(free_memory);
 }
 
 u64 acpi_root_pointer_address() { return s_acpi_root_pointer_address; }
+bool trampoline_page_is_free() { return s_trampoline_page_free; }
 char const* command_line() { return s_command_line; }
 
 }

@@ -16,4 +16,10 @@ namespace vectra::x86_64 {
  */
 void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory);
 
+/* The page the other CPUs start in (ADR 0020, trampoline.S): below 1 MiB, so never in
+   free_memory. trampoline_page_is_free() says whether E820 calls it RAM and the loader left
+   nothing there (read_memory_map decides). */
+inline constexpr u64 trampoline_page = 0x8000;
+[[nodiscard]] bool trampoline_page_is_free();
+
 }

@@ -6,29 +6,9 @@
  * every BAR, so the kernel keeps them. Device memory is made uncached in the identity map.
  */
 
-#include "Acpi.h"
-#include "Paging.h"
+#include "IdentityMappedMemory.h"
 #include <vectra/platform/Pci.h>
 #include <vectra/x86_64/Firmware.h>
-
-namespace vectra::x86_64 {
-
-namespace {
-
-/* The identity map boot.S built: every address below 4 GiB reads as itself. */
-class IdentityMappedMemory final : public acpi::PhysicalMemory {
-public:
-    std::span<u8 const> read(u64 address, u64 length) const override
-    {
-        if (address == 0 || address >= paging::mapped_end || length > paging::mapped_end - address)
-            return {};
-        return { reinterpret_cast<u8 const*>(static_cast<uptr>(address)), static_cast<usize>(length) };
-    }
-};
-
-}
-
-}
 
 namespace vectra::platform {
 

@@ -137,6 +137,7 @@ exception_common:
 
     interrupt_stub 0x30 /* local APIC timer */
     interrupt_stub 0x31 /* software interrupt (self-IPI) */
+    interrupt_stub 0x32 /* wake-up IPI from another CPU (ADR 0020) */
     /* I/O APIC inputs 0-15 (ISA IRQs): vectors 0x40-0x4f. */
     .irp vector, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f
     interrupt_stub \vector

@@ -145,3 +145,90 @@ TEST_CASE("QEMU's fw_cfg is found by its compatible string, its reg read with th
     without.end_node().end();
     CHECK(facts_of(without.build()).firmware_config_base == 0);
 }
+
+namespace {
+
+/* /cpus as QEMU's virt machine writes it (#address-cells 1, #size-cells 0), `count` CPUs, and a cpu-map. */
+DeviceTreeBuilder& add_cpus(DeviceTreeBuilder& tree, u32 count, char const* method = "psci")
+{
+    tree.begin_node("cpus").property_cells("#address-cells", { 1 }).property_cells("#size-cells", { 0 });
+    for (u32 index = 0; index < count; ++index) {
+        tree.begin_node("cpu@" + std::to_string(index)).property_string("device_type", "cpu");
+        tree.property_string("compatible", "arm,cortex-a72").property_cells("reg", { index });
+        tree.property_string("enable-method", method).end_node();
+    }
+    tree.begin_node("cpu-map").begin_node("socket0").begin_node("cluster0").end_node().end_node().end_node();
+    return tree.end_node();
+}
+
+ProcessorFacts processors_of(DeviceTreeBuilder& tree)
+{
+    auto blob = tree.end_node().end().build();
+    auto parsed = DeviceTree::from_memory(blob.data(), blob.size()).release_value();
+    ProcessorFacts facts;
+    auto result = read_processors(parsed, facts);
+    REQUIRE_FALSE(result.is_error());
+    return facts;
+}
+
+}
+
+TEST_CASE("/cpus: QEMU's four CPUs by MPIDR affinity, in order; the cpu-map is not a CPU")
+{
+    DeviceTreeBuilder tree;
+    tree.begin_node("").property_cells("#address-cells", { 2 }).property_cells("#size-cells", { 2 });
+    add_cpus(tree, 4);
+    tree.begin_node("psci").property_string("method", "hvc").end_node();
+    auto facts = processors_of(tree);
+    REQUIRE(facts.count == 4);
+    for (u32 index = 0; index < 4; ++index)
+        CHECK(facts.affinities[index] == index);
+    CHECK(facts.not_psci == 0);
+}
+
+TEST_CASE("/cpus: two-cell affinities, disabled CPUs left out, spin-table CPUs counted, each affinity once")
+{
+    DeviceTreeBuilder tree;
+    tree.begin_node("").property_cells("#address-cells", { 2 }).property_cells("#size-cells", { 2 });
+    tree.begin_node("cpus").property_cells("#address-cells", { 2 }).property_cells("#size-cells", { 0 });
+    tree.begin_node("cpu@0").property_string("device_type", "cpu").property_cells("reg", { 0, 0 });
+    tree.property_string("enable-method", "psci").end_node();
+    tree.begin_node("cpu@100").property_string("device_type", "cpu").property_cells("reg", { 0, 0x100 });
+    tree.property_string("enable-method", "psci").end_node();
+    tree.begin_node("cpu@1").property_string("device_type", "cpu").property_cells("reg", { 0, 1 });
+    tree.property_string("enable-method", "psci").property_string("status", "disabled").end_node();
+    tree.begin_node("cpu@2").property_string("device_type", "cpu").property_cells("reg", { 0, 2 });
+    tree.property_string("enable-method", "spin-table").end_node();
+    tree.begin_node("cpu@100").property_string("device_type", "cpu").property_cells("reg", { 0, 0x100 });
+    tree.property_string("enable-method", "psci").end_node();
+    tree.end_node();
+    auto facts = processors_of(tree);
+    REQUIRE(facts.count == 2);
+    CHECK(facts.affinities[0] == 0);
+    CHECK(facts.affinities[1] == 0x100);
+    CHECK(facts.not_psci == 1);
+}
+
+TEST_CASE("/cpus: more CPUs than the list holds are counted; a reg shorter than #address-cells is refused")
+{
+    DeviceTreeBuilder many;
+    many.begin_node("").property_cells("#address-cells", { 2 }).property_cells("#size-cells", { 2 });
+    add_cpus(many, ProcessorFacts::capacity + 2);
+    auto facts = processors_of(many);
+    CHECK(facts.count == ProcessorFacts::capacity);
+    CHECK(facts.left_out == 2);
+
+    for (u32 cells : { 0u, 3u, 2u }) {
+        DeviceTreeBuilder tree;
+        tree.begin_node("").property_cells("#address-cells", { 2 }).property_cells("#size-cells", { 2 });
+        tree.begin_node("cpus").property_cells("#address-cells", { cells }).property_cells("#size-cells", { 0 });
+        tree.begin_node("cpu@0").property_string("device_type", "cpu").property_cells("reg", { 0 });
+        tree.property_string("enable-method", "psci").end_node().end_node();
+        auto blob = tree.end_node().end().build();
+        auto parsed = DeviceTree::from_memory(blob.data(), blob.size()).release_value();
+        ProcessorFacts refused;
+        auto result = read_processors(parsed, refused);
+        REQUIRE(result.is_error());
+        CHECK(result.error().code() == ErrorCode::MalformedMessage);
+    }
+}

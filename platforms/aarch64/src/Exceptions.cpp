@@ -170,6 +170,11 @@ extern "C" void aarch64_handle_interrupt()
         u32 line = acknowledged & 0x3ff;
         if (line >= gic_first_special_line)
             return;
+        if (line == wakeup_interrupt_line_number) {
+            /* A wake-up between CPUs (ADR 0020): its meaning is in kernel memory; waking was all. */
+            gic_end_of_interrupt(acknowledged);
+            continue;
+        }
         if (line != virtual_timer_line || timer_take_expiry())
             kernel::interrupt_arrived(line);
         gic_end_of_interrupt(acknowledged);

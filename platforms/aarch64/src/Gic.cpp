@@ -45,6 +45,8 @@ constexpr u32 accept_all_priorities = 0xf0;
 
 u32 s_line_count = first_shared_line;
 
+void set_line_priority(u32 line, u32 priority);
+
 }
 
 void gic_initialize()
@@ -74,9 +76,41 @@ void gic_initialize()
         mmio_write32(distributor_configuration + line / 4, all_edge_triggered);
 
     mmio_write32(distributor_control, 1);
+    gic_initialize_cpu_interface();
+}
+
+void gic_initialize_cpu_interface()
+{
     mmio_write32(cpu_priority_mask, accept_all_priorities);
     mmio_write32(cpu_binary_point, 0);
     mmio_write32(cpu_control, 1);
+}
+
+void gic_initialize_secondary_cpu()
+{
+    /* This CPU's banked copies of lines 0-31: PPIs off, SGIs held below the priority mask
+       except the wake-up, which is taken whenever the CPU unmasks IRQs. */
+    mmio_write32(distributor_clear_enable, 0xffff'0000);
+    mmio_write32(distributor_clear_pending, 0xffff'ffff);
+    for (u32 line = 0; line < first_shared_line; line += 4)
+        mmio_write32(distributor_priority + line,
+            line < software_line_count ? disabled_software_line_priorities : default_priorities);
+    set_line_priority(wakeup_interrupt_line_number, default_priority);
+    mmio_write32(distributor_set_enable, 1u << wakeup_interrupt_line_number);
+    gic_initialize_cpu_interface();
+}
+
+u8 gic_cpu_interface_mask()
+{
+    /* GICD_ITARGETSR0-7 are banked and read as this CPU's own interface bit (GICv2 4.3.12). */
+    return static_cast<u8>(mmio_read32(distributor_targets) & 0xff);
+}
+
+void gic_send_software_interrupt(u32 line, u8 target_mask)
+{
+    VERIFY(line < software_line_count);
+    asm volatile("dsb ishst" ::: "memory");
+    mmio_write32(distributor_software_interrupt, (u32(target_mask) << 16) | line);
 }
 
 u32 gic_line_count() { return s_line_count; }

@@ -17,6 +17,16 @@
 namespace vectra::platform::aarch64 {
 
 void gic_initialize();
+/* The CPU interface (banked per CPU): accept every priority, enabled. gic_initialize does it for
+   the boot CPU. */
+void gic_initialize_cpu_interface();
+/* On a CPU besides the boot CPU (ADR 0020): its banked SGI/PPI state (only the wake-up SGI
+   enabled and above the priority mask) and its CPU interface. */
+void gic_initialize_secondary_cpu();
+/* This CPU's bit in the distributor's CPU target lists. */
+[[nodiscard]] u8 gic_cpu_interface_mask();
+/* GICD_SGIR with a target list: SGI `line` (0-15) becomes pending on the CPUs in `target_mask`. */
+void gic_send_software_interrupt(u32 line, u8 target_mask);
 [[nodiscard]] u32 gic_line_count();
 void gic_enable_line(u32 line);
 void gic_disable_line(u32 line);

@@ -174,6 +174,78 @@ ErrorOr<void> read_facts(DeviceTree const& tree, DeviceTreeFacts& facts)
     }
 }
 
+ErrorOr<void> read_processors(DeviceTree const& tree, ProcessorFacts& facts)
+{
+    bool in_cpus = false;
+    u32 address_cells = 0;
+    bool is_cpu = false;
+    bool is_psci = false;
+    bool is_usable = true;
+    bool has_reg = false;
+    DeviceTree::Token reg;
+
+    auto cursor = tree.structure();
+    for (;;) {
+        auto token = TRY(cursor.next());
+        switch (token.kind) {
+        case DeviceTree::Token::Kind::End:
+            return {};
+
+        case DeviceTree::Token::Kind::BeginNode:
+            if (token.depth == 2) {
+                in_cpus = starts_with_unit(token.name, "cpus");
+                address_cells = 0;
+            } else if (token.depth == 3) {
+                is_cpu = false;
+                is_psci = false;
+                is_usable = true;
+                has_reg = false;
+            }
+            break;
+
+        case DeviceTree::Token::Kind::Property:
+            if (!in_cpus)
+                break;
+            if (token.depth == 2 && names_equal(token.name, "#address-cells")) {
+                address_cells = TRY(read_cell_count(token));
+            } else if (token.depth == 3) {
+                if (names_equal(token.name, "device_type"))
+                    is_cpu = DeviceTree::value_equals(token, "cpu");
+                else if (names_equal(token.name, "enable-method"))
+                    is_psci = DeviceTree::value_equals(token, "psci");
+                else if (names_equal(token.name, "status"))
+                    is_usable = DeviceTree::value_equals(token, "okay") || DeviceTree::value_equals(token, "ok");
+                else if (names_equal(token.name, "reg")) {
+                    reg = token;
+                    has_reg = true;
+                }
+            }
+            break;
+
+        case DeviceTree::Token::Kind::EndNode:
+            if (token.depth == 2) {
+                in_cpus = false;
+            } else if (token.depth == 3 && in_cpus && is_cpu && has_reg && is_usable) {
+                if (address_cells < 1 || address_cells > 2 || reg.value_length < address_cells * 4)
+                    return Error(ErrorCode::MalformedMessage, "device tree: a cpu's reg does not fit /cpus's #address-cells");
+                u64 affinity = TRY(DeviceTree::read_cells(reg, 0, address_cells));
+                bool listed = false;
+                for (usize index = 0; index < facts.count; ++index)
+                    listed = listed || facts.affinities[index] == affinity;
+                if (listed)
+                    break;
+                if (!is_psci)
+                    ++facts.not_psci;
+                else if (facts.count == ProcessorFacts::capacity)
+                    ++facts.left_out;
+                else
+                    facts.affinities[facts.count++] = affinity;
+            }
+            break;
+        }
+    }
+}
+
 void subtract(RangeList& list, u64 base, u64 end)
 {
     for (usize index = 0; index < list.count;) {

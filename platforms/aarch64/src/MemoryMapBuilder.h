@@ -67,6 +67,21 @@ struct DeviceTreeFacts {
 /* Reads the RAM (memory nodes), reservations (/memreserve/ and /reserved-memory), PSCI conduit and fw_cfg. */
 [[nodiscard]] ErrorOr<void> read_facts(DeviceTree const&, DeviceTreeFacts&);
 
+/*
+ * The CPUs under /cpus (ADR 0020): each node with device_type "cpu" and a reg (its MPIDR
+ * affinity, in /cpus's #address-cells: 1 or 2), in tree order, each affinity once. Those whose
+ * status is not "okay" are left out; those whose enable-method is not "psci" are counted in
+ * `not_psci` (nothing here can start them).
+ */
+struct ProcessorFacts {
+    static constexpr usize capacity = 64;
+    u64 affinities[capacity] {};
+    usize count { 0 };
+    usize left_out { 0 }; /* usable CPUs beyond capacity */
+    usize not_psci { 0 };
+};
+[[nodiscard]] ErrorOr<void> read_processors(DeviceTree const&, ProcessorFacts&);
+
 /* Removes [base, end) from every range of `list`, splitting ranges it cuts in two. */
 void subtract(RangeList& list, u64 base, u64 end);
 

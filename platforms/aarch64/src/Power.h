@@ -18,6 +18,10 @@ enum class PsciConduit : u8 {
 
 void set_psci_conduit(PsciConduit);
 
+/* PSCI CPU_ON: starts the CPU with MPIDR affinity `affinity` at physical `entry`, x0 = `context`,
+   MMU off, at this EL. 0 on success, a PSCI error (negative) otherwise. */
+[[nodiscard]] i64 psci_cpu_on(u64 affinity, u64 entry, u64 context);
+
 /* PSCI SYSTEM_OFF; halts if the firmware refuses. */
 [[noreturn]] void psci_system_off();
 

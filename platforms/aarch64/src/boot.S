@@ -42,6 +42,31 @@
 #define BLOCKS_PER_TABLE 512
 #define PAGE_TABLE_COUNT 4
 
+/* The MMU on, with caches, on the tables at x1 (x3-x5 clobbered): boot CPU and the others alike. */
+.macro enable_mmu
+    ldr x3, =MAIR_EL1_VALUE
+    msr mair_el1, x3
+    ldr x3, =TCR_EL1_VALUE
+    mrs x4, id_aa64mmfr0_el1
+    and x4, x4, #7
+    cmp x4, #5
+    mov x5, #5
+    csel x4, x4, x5, ls
+    bfi x3, x4, #32, #3
+    msr tcr_el1, x3
+    msr ttbr0_el1, x1
+    isb
+    tlbi vmalle1
+    dsb nsh
+    isb
+    ldr x3, =SCTLR_EL1_ENABLED
+    msr sctlr_el1, x3
+    isb
+    ic iallu
+    dsb nsh
+    isb
+.endm
+
     .section .text.boot, "ax"
     .globl _start
     .type _start, %function
@@ -194,27 +219,7 @@ _start:
     b.lo .Linvalidate_tables
     dsb sy
 
-    ldr x3, =MAIR_EL1_VALUE
-    msr mair_el1, x3
-    ldr x3, =TCR_EL1_VALUE
-    mrs x4, id_aa64mmfr0_el1
-    and x4, x4, #7
-    cmp x4, #5
-    mov x5, #5
-    csel x4, x4, x5, ls
-    bfi x3, x4, #32, #3
-    msr tcr_el1, x3
-    msr ttbr0_el1, x1
-    isb
-    tlbi vmalle1
-    dsb nsh
-    isb
-    ldr x3, =SCTLR_EL1_ENABLED
-    msr sctlr_el1, x3
-    isb
-    ic iallu
-    dsb nsh
-    isb
+    enable_mmu
 
     /* SP_EL1: exception stack. SP_EL0: the stack of all normal code, starting with boot. */
     adrp x1, vectra_aarch64_exception_stack_top
@@ -236,6 +241,46 @@ _start:
     wfi
     b .Lreturned
     .size _start, . - _start
+    .ltorg
+
+/*
+ * A CPU besides the boot CPU (ADR 0020, Processors.cpp), entered through PSCI CPU_ON at EL1
+ * with the MMU and caches off and x0 = its index. The boot CPU's tables (already built and
+ * cleaned to memory) and vectors; SP_EL1 and SP_EL0 from the two words Processors.cpp wrote for
+ * this CPU before CPU_ON (one CPU starts at a time), read once the MMU and caches are on.
+ */
+    .globl vectra_aarch64_secondary_entry
+    .type vectra_aarch64_secondary_entry, %function
+vectra_aarch64_secondary_entry:
+    msr daifset, #0xf
+    mov x19, x0
+    mov x1, #(3 << 20)
+    msr cpacr_el1, x1
+    ldr x1, =SCTLR_EL1_BASE
+    msr sctlr_el1, x1
+    adrp x1, vectra_aarch64_vectors
+    add x1, x1, :lo12:vectra_aarch64_vectors
+    msr vbar_el1, x1
+    isb
+    adrp x1, vectra_aarch64_level1_table
+    enable_mmu
+    adrp x1, vectra_aarch64_secondary_exception_stack_top
+    ldr x1, [x1, :lo12:vectra_aarch64_secondary_exception_stack_top]
+    mov sp, x1
+    adrp x1, vectra_aarch64_secondary_stack_top
+    ldr x1, [x1, :lo12:vectra_aarch64_secondary_stack_top]
+    msr sp_el0, x1
+    msr spsel, #0
+    isb
+    msr tpidrro_el0, xzr
+    mov x29, xzr
+    mov x30, xzr
+    mov x0, x19
+    bl vectra_aarch64_secondary_start
+.Lsecondary_returned:
+    wfi
+    b .Lsecondary_returned
+    .size vectra_aarch64_secondary_entry, . - vectra_aarch64_secondary_entry
     .ltorg
 
     .section .bss.vectra_aarch64_page_tables, "aw", %nobits

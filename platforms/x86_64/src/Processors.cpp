@@ -178,11 +178,8 @@ void wake_processor(u32 index)
     local_apic_send_interrupt(s_apic_identifiers[index], wakeup_vector);
 }
 
-void idle_processor()
-{
-    /* As wait_for_interrupt: STI's one-instruction shadow keeps a pending wake-up from slipping
-       in before HLT; it wakes HLT at once. */
-    asm volatile("sti; hlt; cli" : : : "memory");
-}
+/* `sti; hlt; cli`: STI's one-instruction shadow keeps a pending wake-up from slipping in
+   before HLT; it wakes HLT at once. */
+void idle_processor() { wait_for_interrupt(); }
 
 }

@@ -1,0 +1,147 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The other CPUs on aarch64 (ADR 0020). /cpus names them by MPIDR affinity; each is started,
+ * one at a time, with PSCI CPU_ON (the conduit /psci names) at vectra_aarch64_secondary_entry
+ * (boot.S), which turns the MMU on with the boot CPU's tables and comes here on the stacks
+ * written below: the vectors, this CPU's banked GIC state and CPU interface, its virtual timer
+ * off, then kernel::processor_started. A CPU parks in wfi and wakes for the wake-up SGI, whose
+ * handler only acknowledges it. GICv2 only: GICv3 (gic-version=3) is later.
+ */
+
+#include "Gic.h"
+#include "Machine.h"
+#include "MemoryMap.h"
+#include "MemoryMapBuilder.h"
+#include "Power.h"
+#include "Registers.h"
+#include <atomic>
+#include <vectra/Panic.h>
+#include <vectra/config.h>
+#include <vectra/platform/ConsoleLine.h>
+#include <vectra/platform/Platform.h>
+
+extern "C" {
+void vectra_aarch64_secondary_entry();
+/* Read by boot.S on the CPU being started. */
+vectra::u64 vectra_aarch64_secondary_stack_top = 0;
+vectra::u64 vectra_aarch64_secondary_exception_stack_top = 0;
+}
+
+namespace vectra::platform::aarch64 {
+
+namespace {
+
+constexpr u64 affinity_mask = 0xff'00ff'ffff; /* Aff3 (bits 32-39), Aff2-Aff0 (bits 0-23) */
+constexpr u64 report_in_timeout_nanoseconds = 1'000'000'000;
+constexpr u64 secondary_stack_size = 32 * KiB;
+constexpr u64 secondary_exception_stack_size = 16 * KiB;
+
+struct alignas(16) SecondaryStacks {
+    u8 stack[secondary_stack_size];
+    u8 exception_stack[secondary_exception_stack_size];
+};
+
+SecondaryStacks s_stacks[CONFIG_CPUS_MAX]; /* [0] unused: the boot CPU keeps boot.S's stacks */
+u64 s_affinities[CONFIG_CPUS_MAX];
+u8 s_interface_masks[CONFIG_CPUS_MAX];
+u32 s_processors_online = 1;
+std::atomic<u32> s_reported_in { 0 };
+
+u64 current_affinity() { return VECTRA_AARCH64_READ_REGISTER(mpidr_el1) & affinity_mask; }
+
+/* Starts the CPU with affinity `affinity` as CPU `index`; true once it reported in. */
+bool start_one(u32 index, u64 affinity)
+{
+    s_affinities[index] = affinity;
+    vectra_aarch64_secondary_stack_top = reinterpret_cast<u64>(&s_stacks[index].stack[0]) + secondary_stack_size;
+    vectra_aarch64_secondary_exception_stack_top
+        = reinterpret_cast<u64>(&s_stacks[index].exception_stack[0]) + secondary_exception_stack_size;
+    data_barrier();
+    i64 result = psci_cpu_on(affinity, reinterpret_cast<u64>(&vectra_aarch64_secondary_entry), index);
+    if (result != 0) {
+        console_format("aarch64: PSCI CPU_ON for affinity {:#x} refused ({})", affinity, result);
+        return false;
+    }
+    u64 end = monotonic_nanoseconds() + report_in_timeout_nanoseconds;
+    while (s_reported_in.load(std::memory_order_acquire) != index) {
+        if (monotonic_nanoseconds() >= end) {
+            console_format("aarch64: the CPU with affinity {:#x} did not report in within 1 s", affinity);
+            return false;
+        }
+    }
+    return true;
+}
+
+}
+
+extern "C" [[noreturn]] void vectra_aarch64_secondary_start(u32 index)
+{
+    VECTRA_AARCH64_WRITE_REGISTER(cntv_ctl_el0, 0);
+    gic_initialize_secondary_cpu();
+    s_interface_masks[index] = gic_cpu_interface_mask();
+    asm volatile("msr daifclr, #4" ::: "memory"); /* SErrors reported, as on the boot CPU */
+    s_reported_in.store(index, std::memory_order_release);
+    kernel::processor_started(index);
+}
+
+}
+
+namespace vectra::platform {
+
+u32 start_processors()
+{
+    using namespace aarch64;
+    s_affinities[0] = current_affinity();
+    s_interface_masks[0] = gic_cpu_interface_mask();
+    auto tree = device_tree();
+    if (tree.is_error())
+        return 1;
+    memory_map::ProcessorFacts facts;
+    if (auto read = memory_map::read_processors(tree.value(), facts); read.is_error()) {
+        console_format("aarch64: /cpus is unreadable ({}); one CPU", read.error().message());
+        return 1;
+    }
+    usize left_stopped = facts.left_out + facts.not_psci;
+    for (usize entry = 0; entry < facts.count; ++entry) {
+        u64 affinity = facts.affinities[entry];
+        if (affinity == s_affinities[0])
+            continue;
+        if (s_processors_online == CONFIG_CPUS_MAX) {
+            ++left_stopped;
+            continue;
+        }
+        if (!start_one(s_processors_online, affinity))
+            break;
+        ++s_processors_online;
+    }
+    if (left_stopped != 0)
+        console_format("aarch64: {} more CPUs left stopped (CONFIG_CPUS_MAX={}, or not started through PSCI)",
+            left_stopped, CONFIG_CPUS_MAX);
+    return s_processors_online;
+}
+
+u32 current_processor()
+{
+    using namespace aarch64;
+    u64 affinity = current_affinity();
+    for (u32 index = 0; index < s_processors_online; ++index) {
+        if (s_affinities[index] == affinity)
+            return index;
+    }
+    if (s_processors_online == 1)
+        return 0;
+    PANIC("aarch64: a CPU runs whose affinity was never started");
+}
+
+void wake_processor(u32 index)
+{
+    using namespace aarch64;
+    VERIFY(index < s_processors_online);
+    gic_send_software_interrupt(wakeup_interrupt_line_number, s_interface_masks[index]);
+}
+
+/* wfi wakes for a pending IRQ even while IRQs are masked: a wake-up sent before is not lost. */
+void idle_processor() { wait_for_interrupt(); }
+
+}

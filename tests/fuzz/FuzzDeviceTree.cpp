@@ -3,9 +3,11 @@
  *
  * libFuzzer target: any bytes as the aarch64 platform's device tree. The reader must refuse or
  * walk it to the end without reading outside the bytes given (ASan), and every property it
- * yields must lie inside them.
+ * yields must lie inside them. The /cpus reader (ADR 0020) walks it too: it refuses or lists
+ * each MPIDR affinity once, within its capacity.
  */
 
+#include "MemoryMapBuilder.h"
 #include <vectra/Panic.h>
 #include <vectra/platform/aarch64/DeviceTree.h>
 
@@ -29,6 +31,14 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             VERIFY(value.value >= data && value.value + value.value_length <= data + size);
             (void)DeviceTree::read_cells(value, 0, 2);
             (void)DeviceTree::value_equals(value, "memory");
+        }
+    }
+    platform::aarch64::memory_map::ProcessorFacts processors;
+    if (!platform::aarch64::memory_map::read_processors(tree.value(), processors).is_error()) {
+        VERIFY(processors.count <= processors.capacity);
+        for (usize first = 0; first < processors.count; ++first) {
+            for (usize second = first + 1; second < processors.count; ++second)
+                VERIFY(processors.affinities[first] != processors.affinities[second]);
         }
     }
     auto reservations = tree.value().reservations();

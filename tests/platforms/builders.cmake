@@ -6,8 +6,11 @@ set(aarch64_device_tree ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/DeviceTree.cpp
 vectra_host_test(platforms.aarch64.device_tree SOURCES platforms/TestDeviceTree.cpp ${aarch64_device_tree}
     COMPONENTS ${kernel_components})
 target_include_directories(test_platforms.aarch64.device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
-vectra_fuzz_target(device_tree SOURCES fuzz/FuzzDeviceTree.cpp ${aarch64_device_tree} COMPONENTS ${kernel_components})
-target_include_directories(fuzz_device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
+# The fuzz target walks the tree with the /cpus reader too (MemoryMapBuilder.cpp, ADR 0020).
+vectra_fuzz_target(device_tree SOURCES fuzz/FuzzDeviceTree.cpp ${aarch64_device_tree}
+    ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/MemoryMapBuilder.cpp COMPONENTS ${kernel_components})
+target_include_directories(fuzz_device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/include
+    ${CMAKE_SOURCE_DIR}/platforms/aarch64/src)
 
 function(vectra_platform_builder_test name platform)
     vectra_host_test(${name} ${ARGN})

@@ -8,6 +8,8 @@ vectra_host_test(primitives.executor SOURCES primitives/TestExecutor.cpp primiti
     primitives/TestSnapshot.cpp primitives/TestPreemption.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.lifetime SOURCES primitives/TestLifetime.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.init SOURCES primitives/TestInit.cpp COMPONENTS ${kernel_components})
+# The CPUs besides the boot CPU (ADR 0020) on the hosted platform's threads.
+vectra_host_test(primitives.processors SOURCES primitives/TestProcessors.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.system_calls SOURCES primitives/TestSystemCalls.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.pci SOURCES primitives/TestPci.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.pci_interrupts SOURCES primitives/TestPciInterrupts.cpp COMPONENTS ${kernel_components})

@@ -169,6 +169,14 @@ void boot(platform::BootInfo const& boot_info)
 
 void cpu_fault(platform::FaultReport const& report)
 {
+    /* Only CPU 0 runs Tasks (ADR 0020): a fault elsewhere is in the kernel's idle loop, not in the
+       Task CPU 0 happens to run, so it ends the image without touching CPU 0's executor. */
+    if (u32 processor = platform::current_processor(); processor != 0) {
+        console_format("FAULT: cpu {}: {} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}", processor,
+            report.kind ? report.kind : "unknown fault", report.vector, report.instruction_address,
+            report.fault_address, report.error_code, report.stack_pointer);
+        stop(platform::ExitStatus::CpuFault);
+    }
     auto& executor = Executor::current();
     char const* hint = "";
     bool in_task = executor.in_task() && !s_powering_off;
@@ -218,6 +226,15 @@ namespace {
 
 namespace {
 
+/* Only CPU 0 runs Tasks (ADR 0020): a panic on another CPU is the kernel's own, not a Task's. */
+void stop_if_other_processor(char const* message, char const* file, int line)
+{
+    if (u32 processor = platform::current_processor(); processor != 0) {
+        kernel::console_format("PANIC: cpu {}: {} ({}:{})", processor, message, file, line);
+        kernel::stop(platform::ExitStatus::Panic);
+    }
+}
+
 /* Source names are relative to the tree; a build through ccache may still prefix "../" steps. */
 char const* source_name(char const* file)
 {
@@ -251,6 +268,7 @@ void panic(char const* message, char const* file, int line)
     if (platform::in_domain())
         panic_from_domain(message, source_name(file), line);
     file = source_name(file);
+    stop_if_other_processor(message, file, line);
     kernel::console_format("PANIC: task {}: {} ({}:{})", kernel::current_task_name(), message, file, line);
     end_after_panic(message);
 }
@@ -260,6 +278,7 @@ void panic_with_error(Error const& error, char const* expression, char const* fi
     if (platform::in_domain())
         panic_from_domain(error.message() ? error.message() : expression, source_name(file), line);
     file = source_name(file);
+    stop_if_other_processor(error.message() ? error.message() : expression, file, line);
     kernel::console_format("PANIC: task {}: MUST({}) failed: {} ({}) ({}:{})", kernel::current_task_name(), expression,
         error_code_name(error.code()), error.message(), file, line);
     end_after_panic(error.message());

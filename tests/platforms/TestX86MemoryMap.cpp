@@ -86,3 +86,28 @@ TEST_CASE("excluding a span splits a region and widens to pages; a full table ke
     }
     REQUIRE(has_large);
 }
+
+TEST_CASE("the start-up page: free only inside one RAM entry, and not once a loader structure is excluded")
+{
+    constexpr u64 page = 0x8000;
+    std::vector<PvhMemoryMapEntry> qemu { { 0, 0x9fc00, ram, 0 }, { 0x9fc00, 0x400, reserved, 0 },
+        { 0xf0000, 0x10000, reserved, 0 }, { 0x100000, 0xfe00000, ram, 0 } };
+    auto free = ram_page(qemu.data(), static_cast<u32>(qemu.size()), page);
+    REQUIRE(free.count == 1);
+    CHECK(free.regions[0].base == page);
+    CHECK(free.regions[0].size == 4096);
+
+    /* A start info, or any structure the loader handed over, on the page takes it. */
+    exclude_span(free, page + 0x100, 56);
+    CHECK(free.count == 0);
+
+    std::vector<PvhMemoryMapEntry> reserved_there { { 0, 0x8000, ram, 0 }, { 0x8000, 0x1000, reserved, 0 },
+        { 0x9000, 0x10000, ram, 0 } };
+    CHECK(ram_page(reserved_there.data(), 3, page).count == 0);
+    std::vector<PvhMemoryMapEntry> split { { 0, 0x8800, ram, 0 }, { 0x8800, 0x10000, ram, 0 } };
+    CHECK(ram_page(split.data(), 2, page).count == 0); /* no single entry holds it */
+    std::vector<PvhMemoryMapEntry> wraps { { 0x7000, ~0ull, ram, 0 } };
+    CHECK(ram_page(wraps.data(), 1, page).count == 1);
+    std::vector<PvhMemoryMapEntry> short_entry { { 0x8000, 0xfff, ram, 0 } };
+    CHECK(ram_page(short_entry.data(), 1, page).count == 0);
+}

@@ -87,14 +87,8 @@ void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory)
 
     /* The start-up trampoline's page (ADR 0020): free when E820 calls it RAM and the loader put
        nothing of what it handed over there. */
-    platform::MemoryMap trampoline;
-    auto const* entries = physical<PvhMemoryMapEntry>(start_info->memory_map_address);
-    for (u32 index = 0; index < start_info->memory_map_entry_count; ++index) {
-        auto const& entry = entries[index];
-        if (entry.type == PvhMemoryMapEntry::type_ram && entry.address <= trampoline_page
-            && entry.address + entry.size >= trampoline_page + 4 * KiB)
-            trampoline = { .regions = { { trampoline_page, 4 * KiB } }, .count = 1 };
-    }
+    platform::MemoryMap trampoline = ram_page(physical<PvhMemoryMapEntry>(start_info->memory_map_address),
+        start_info->memory_map_entry_count, trampoline_page);
     exclude_handed_over(trampoline, start_info_address, *start_info);
     s_trampoline_page_free = trampoline.count == 1 && trampoline.regions[0].size == 4 * KiB;
     sort_and_merge(free_memory);

@@ -100,4 +100,18 @@ void add_pvh_ram(MemoryMap& map, PvhMemoryMapEntry const* entries, u32 count)
     sort_and_merge(map);
 }
 
+MemoryMap ram_page(PvhMemoryMapEntry const* entries, u32 count, u64 page)
+{
+    MemoryMap map;
+    for (u32 index = 0; index < count; ++index) {
+        auto const& entry = entries[index];
+        if (entry.type == PvhMemoryMapEntry::type_ram && entry.address <= page && entry.size >= page_size
+            && page - entry.address <= entry.size - page_size) {
+            map.regions[0] = { page, page_size };
+            map.count = 1;
+        }
+    }
+    return map;
+}
+
 }

@@ -28,5 +28,9 @@ void exclude_span(MemoryMap&, u64 address, u64 size);
 void sort_and_merge(MemoryMap&);
 /* The RAM entries of a PVH (E820) map: from 1 MiB, below the 4 GiB identity map, whole pages, sorted, merged. */
 void add_pvh_ram(MemoryMap&, PvhMemoryMapEntry const* entries, u32 count);
+/* `page` as a one-region map when one RAM entry of the PVH map holds the whole page (at any
+   address, below 1 MiB too), else an empty map: the start-up trampoline's page (ADR 0020)
+   before the loader's structures are excluded from it. */
+[[nodiscard]] MemoryMap ram_page(PvhMemoryMapEntry const* entries, u32 count, u64 page);
 
 }

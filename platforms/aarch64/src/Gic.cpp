@@ -126,6 +126,20 @@ void gic_disable_line(u32 line)
         InterruptsMasked masked;
         set_line_priority(line, disabled_software_line_priority);
     }
+
+void gic_set_level_triggered(u32 line)
+{
+    VERIFY(line >= first_shared_line && line < s_line_count);
+    /* GICD_ICFGR: two bits per INTID, the upper one set for edge, clear for level. */
+    uptr word = distributor_configuration + (line / 16) * 4;
+    u32 edge_bit = 2u << ((line % 16) * 2);
+    InterruptsMasked masked;
+    u32 configuration = mmio_read32(word);
+    if ((configuration & edge_bit) == 0)
+        return; /* already level: a line functions share, possibly live for another one */
+    gic_disable_line(line);
+    mmio_write32(word, configuration & ~edge_bit);
+}
     mmio_write32(distributor_clear_enable + (line / 32) * 4, 1u << (line % 32));
     data_barrier();
 }

@@ -75,6 +75,8 @@ u32 volatile* table_entry_of(pci::Function const& function, u16 index)
 ErrorOr<IrqCap> MessageInterrupts::bind(CapabilitySpace& space, PciDeviceCap const& capability, ReticleCap const& memory,
     u64 entry, SignalBit bit)
 {
+    if (entry == pci_interrupt_intx)
+        return bind_intx(space, capability, memory, bit);
     PciDevice* device = TRY(space.lookup(capability, RightWrite));
     CapabilityEntry const* through = TRY(space.entry_of(capability));
     Reticle* reticle = TRY(space.lookup(memory, RightRetype));
@@ -85,6 +87,8 @@ ErrorOr<IrqCap> MessageInterrupts::bind(CapabilitySpace& space, PciDeviceCap con
         return Error(ErrorCode::InvalidArgument, "the entry lies past the function's MSI-X table");
     auto index = static_cast<u16>(entry);
     for (auto* bound = device->m_interrupts; bound; bound = bound->m_message.next) {
+        if (bound->is_level())
+            return Error(ErrorCode::Busy, "the function's INTx pin is bound: it interrupts through that");
         if (bound->m_message.index == index)
             return Error(ErrorCode::Busy, "the MSI-X entry is already bound");
     }
@@ -144,12 +148,24 @@ void MessageInterrupts::release(InterruptLine& line)
     auto& message = line.m_message;
     if (message.released)
         return;
+    if (line.is_level()) {
+        release_intx(line);
+        return;
+    }
     message.released = true;
     set_entry_masked(message.table_entry, true);
     unroute_interrupt(line);
     platform::free_message_interrupt(line.m_line);
     PciDevice& device = *message.device;
-    for (InterruptLine** link = &device.m_interrupts; *link; link = &(*link)->m_message.next) {
+    unlink(line);
+    if (!device.m_interrupts)
+        set_msix_enabled(device.function(), false);
+}
+
+void MessageInterrupts::unlink(InterruptLine& line)
+{
+    auto& message = line.m_message;
+    for (InterruptLine** link = &message.device->m_interrupts; *link; link = &(*link)->m_message.next) {
         if (*link == &line) {
             *link = message.next;
             break;
@@ -157,8 +173,6 @@ void MessageInterrupts::release(InterruptLine& line)
     }
     message.next = nullptr;
     message.through = nullptr;
-    if (!device.m_interrupts)
-        set_msix_enabled(device.function(), false);
 }
 
 void MessageInterrupts::release_made_through(PciDevice& device, CapabilityEntry const& entry)

@@ -23,7 +23,7 @@ vectra_platform_builder_test(platforms.x86_64.memory_map x86_64
     COMPONENTS ${kernel_components})
 
 # PCI host bridges: x86_64's ACPI reader (RSDP, XSDT/RSDT, MCFG) and aarch64's device-tree node.
-set(x86_64_acpi ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/Acpi.cpp)
+set(x86_64_acpi ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/Acpi.cpp ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/AcpiMadt.cpp)
 vectra_platform_builder_test(platforms.x86_64.acpi x86_64 SOURCES platforms/TestAcpi.cpp ${x86_64_acpi}
     COMPONENTS ${kernel_components})
 vectra_fuzz_target(acpi SOURCES fuzz/FuzzAcpi.cpp ${x86_64_acpi} COMPONENTS ${kernel_components})

@@ -126,6 +126,9 @@ void gic_disable_line(u32 line)
         InterruptsMasked masked;
         set_line_priority(line, disabled_software_line_priority);
     }
+    mmio_write32(distributor_clear_enable + (line / 32) * 4, 1u << (line % 32));
+    data_barrier();
+}
 
 void gic_set_level_triggered(u32 line)
 {
@@ -139,9 +142,6 @@ void gic_set_level_triggered(u32 line)
         return; /* already level: a line functions share, possibly live for another one */
     gic_disable_line(line);
     mmio_write32(word, configuration & ~edge_bit);
-}
-    mmio_write32(distributor_clear_enable + (line / 32) * 4, 1u << (line % 32));
-    data_barrier();
 }
 
 void gic_send_software_interrupt_to_self(u32 line)

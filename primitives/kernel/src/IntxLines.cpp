@@ -66,22 +66,10 @@ ErrorOr<IrqCap> MessageInterrupts::bind_line(CapabilitySpace& space, PciDevice& 
 {
     if (interrupt_line_routed_exclusively(number))
         return Error(ErrorCode::Busy, "the INTx pin's line is routed as a platform line");
-    auto& executor = Executor::current();
-    if (!executor.in_task() || &executor.current_task().capabilities() != &space)
-        return Error(ErrorCode::ForeignHandle, "a Task routes interrupts only into its own Signal Mask");
-    if (interrupt_routes_full())
-        return Error(ErrorCode::Full, "interrupt route table is full");
-    TRY(ensure_room(space));
+    TRY(check_room_to_route(space));
     InterruptLine* line = TRY(reticle.try_create<InterruptLine>(number, device, through, nullptr, pci_interrupt_intx,
         &reticle));
-    /* Named without grant: the route goes to this Task's mask, so the capability stays here. */
-    auto handle = TRY(name_new_object<CapabilityClass::Irq>(space, line, RightReceive | RightRead));
-    auto routed = route_interrupt(*line, space, *TRY(space.entry_of(handle)), executor.current_task().signals(), bit);
-    if (routed.is_error()) {
-        (void)space.erase(handle.space(), handle.slot(), handle.generation(), CapabilityClass::Irq);
-        return routed.release_error();
-    }
-    return handle;
+    return name_and_route(space, *line, bit);
 }
 
 ErrorOr<void> MessageInterrupts::acknowledge_intx(InterruptLine& line)

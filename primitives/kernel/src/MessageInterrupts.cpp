@@ -95,12 +95,7 @@ ErrorOr<IrqCap> MessageInterrupts::bind(CapabilitySpace& space, PciDeviceCap con
     u32 volatile* table_entry = table_entry_of(function, index);
     if (!table_entry)
         return Error(ErrorCode::Unsupported, "the function's MSI-X table lies outside a mapped memory BAR");
-    auto& executor = Executor::current();
-    if (!executor.in_task() || &executor.current_task().capabilities() != &space)
-        return Error(ErrorCode::ForeignHandle, "a Task routes interrupts only into its own Signal Mask");
-    if (interrupt_routes_full())
-        return Error(ErrorCode::Full, "interrupt route table is full");
-    TRY(ensure_room(space));
+    TRY(check_room_to_route(space));
     platform::MessageInterrupt message;
     if (!platform::allocate_message_interrupt(message))
         return Error(ErrorCode::Full, "no message-signalled interrupt line is free");
@@ -116,14 +111,30 @@ ErrorOr<IrqCap> MessageInterrupts::bind(CapabilitySpace& space, PciDeviceCap con
     table_entry[1] = static_cast<u32>(message.address >> 32);
     table_entry[2] = message.data;
     set_msix_enabled(function, true);
+    auto handle = TRY(name_and_route(space, *line, bit));
+    set_entry_masked(line->m_message.table_entry, false);
+    return handle;
+}
+
+ErrorOr<void> MessageInterrupts::check_room_to_route(CapabilitySpace& space)
+{
+    auto& executor = Executor::current();
+    if (!executor.in_task() || &executor.current_task().capabilities() != &space)
+        return Error(ErrorCode::ForeignHandle, "a Task routes interrupts only into its own Signal Mask");
+    if (interrupt_routes_full())
+        return Error(ErrorCode::Full, "interrupt route table is full");
+    return ensure_room(space);
+}
+
+ErrorOr<IrqCap> MessageInterrupts::name_and_route(CapabilitySpace& space, InterruptLine& line, SignalBit bit)
+{
     /* Named without grant: the route goes to this Task's mask, so the capability stays here. */
-    auto handle = TRY(name_new_object<CapabilityClass::Irq>(space, line, RightReceive | RightRead));
-    auto routed = route_interrupt(*line, space, *TRY(space.entry_of(handle)), executor.current_task().signals(), bit);
+    auto handle = TRY(name_new_object<CapabilityClass::Irq>(space, &line, RightReceive | RightRead));
+    auto routed = route_interrupt(line, space, *TRY(space.entry_of(handle)), Executor::current().current_task().signals(), bit);
     if (routed.is_error()) {
         (void)space.erase(handle.space(), handle.slot(), handle.generation(), CapabilityClass::Irq);
         return routed.release_error();
     }
-    set_entry_masked(line->m_message.table_entry, false);
     return handle;
 }
 

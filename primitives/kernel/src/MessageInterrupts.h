@@ -36,6 +36,10 @@ public:
     static void release_intx(InterruptLine&);
     /* Mask the entry, unroute and free the line; once. */
     static void release(InterruptLine&);
+    /* The caller routes into its own mask, the route table and its space have room. */
+    static ErrorOr<void> check_room_to_route(CapabilitySpace&);
+    /* An IrqCap (receive, read) for `line` in `space`, routed to `bit` of the caller's mask. */
+    static ErrorOr<IrqCap> name_and_route(CapabilitySpace&, InterruptLine&, SignalBit);
     /* Take the line off its device's list. */
     static void unlink(InterruptLine&);
     /* Every line of `device` made through `entry` (being deleted) is released. */

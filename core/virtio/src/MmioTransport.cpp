@@ -9,6 +9,7 @@
 #include <vectra/Try.h>
 #include <vectra/virtio/MmioTransport.h>
 #include <vectra/virtio/ModernTransport.h>
+#include "Negotiation.h"
 
 namespace vectra::virtio {
 
@@ -39,16 +40,6 @@ enum Register : u32 {
 constexpr u32 magic = 0x7472'6976; /* "virt", little-endian */
 constexpr u32 modern_version = 2;
 constexpr u32 legacy_version = 1;
-
-enum StatusBit : u32 {
-    Acknowledge = 1,
-    Driver = 2,
-    DriverOk = 4,
-    FeaturesOk = 8,
-    Failed = 128,
-};
-
-constexpr usize reset_polls = 1'000'000;
 
 }
 
@@ -85,39 +76,22 @@ u8 MmioTransport::status() { return static_cast<u8>(m_registers->read(Status)); 
 
 ErrorOr<void> MmioTransport::reset()
 {
-    m_registers->write(Status, 0);
-    for (usize poll = 0; poll < reset_polls; ++poll) {
-        if (status() == 0)
-            return {};
-    }
-    return Error(ErrorCode::TimedOut, "the device did not finish its reset");
+    return reset_device([this](u8 value) { m_registers->write(Status, value); }, [this] { return status(); });
 }
 
 ErrorOr<u64> MmioTransport::negotiate(u64 wanted)
 {
     TRY(reset());
-    m_registers->write(Status, Acknowledge);
-    m_registers->write(Status, Acknowledge | Driver);
-    u64 offered = 0;
-    for (u32 half = 0; half < 2; ++half) {
-        m_registers->write(DeviceFeaturesSelect, half);
-        offered |= u64(m_registers->read(DeviceFeatures)) << (32 * half);
-    }
-    if (!(offered & feature_version_1)) {
-        m_registers->write(Status, Acknowledge | Driver | Failed);
-        return Error(ErrorCode::Unsupported, "the device does not offer VIRTIO_F_VERSION_1");
-    }
-    u64 accepted = offered & (wanted | feature_version_1);
-    for (u32 half = 0; half < 2; ++half) {
-        m_registers->write(DriverFeaturesSelect, half);
-        m_registers->write(DriverFeatures, static_cast<u32>(accepted >> (32 * half)));
-    }
-    m_registers->write(Status, Acknowledge | Driver | FeaturesOk);
-    if (!(status() & FeaturesOk)) {
-        m_registers->write(Status, Acknowledge | Driver | Failed);
-        return Error(ErrorCode::Unsupported, "the device refused the features accepted");
-    }
-    return accepted;
+    return negotiate_features(
+        wanted, [this](u8 value) { m_registers->write(Status, value); }, [this] { return status(); },
+        [this](u32 half) {
+            m_registers->write(DeviceFeaturesSelect, half);
+            return m_registers->read(DeviceFeatures);
+        },
+        [this](u32 half, u32 bits) {
+            m_registers->write(DriverFeaturesSelect, half);
+            m_registers->write(DriverFeatures, bits);
+        });
 }
 
 ErrorOr<u16> MmioTransport::maximum_queue_size(u16 index)
@@ -149,9 +123,13 @@ ErrorOr<void> MmioTransport::set_up_queue(u16 index, u16 size, u64 descriptors, 
     return {};
 }
 
-void MmioTransport::driver_ok() { m_registers->write(Status, status() | DriverOk); }
+void MmioTransport::driver_ok() { m_registers->write(Status, u32(status()) | DriverOk); }
 
-void MmioTransport::notify(u16 index) { m_registers->write(QueueNotify, index); }
+void MmioTransport::notify(u16 index)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the published ring before the doorbell */
+    m_registers->write(QueueNotify, index);
+}
 
 u32 MmioTransport::interrupt_status() { return m_registers->read(InterruptStatus); }
 

@@ -60,37 +60,62 @@ public:
     u32 read(u32 offset) override
     {
         switch (offset) {
-        case 0x000: return magic;
-        case 0x004: return version;
-        case 0x008: return device_id;
-        case 0x00c: return 0x554d'4551; /* QEMU's vendor id */
-        case 0x010: return static_cast<u32>(offered >> (32 * (m_device_select & 1))) * (m_device_select < 2);
-        case 0x034: return selected() ? selected()->maximum : 0;
-        case 0x044: return selected() ? selected()->ready : 0;
-        case 0x060: return interrupt;
-        case 0x070: return status;
-        default: return 0;
+        case 0x000:
+            return magic;
+        case 0x004:
+            return version;
+        case 0x008:
+            return device_id;
+        case 0x00c:
+            return 0x554d'4551; /* QEMU's vendor id */
+        case 0x010:
+            return static_cast<u32>(offered >> (32 * (m_device_select & 1))) * (m_device_select < 2);
+        case 0x034:
+            return selected() ? selected()->maximum : 0;
+        case 0x044:
+            return selected() ? selected()->ready : 0;
+        case 0x060:
+            return interrupt;
+        case 0x070:
+            return status;
+        default:
+            return 0;
         }
     }
 
     void write(u32 offset, u32 value) override
     {
         switch (offset) {
-        case 0x014: m_device_select = value; return;
+        case 0x014:
+            m_device_select = value;
+            return;
         case 0x020:
             if (m_driver_select < 2)
-                accepted = (accepted & ~(0xffff'ffffull << (32 * m_driver_select))) | (u64(value) << (32 * m_driver_select));
+                accepted
+                    = (accepted & ~(0xffff'ffffull << (32 * m_driver_select))) | (u64(value) << (32 * m_driver_select));
             return;
-        case 0x024: m_driver_select = value; return;
-        case 0x030: m_queue_select = value; return;
-        case 0x038: if (selected()) selected()->size = value; return;
-        case 0x044: if (selected()) selected()->ready = value & 1; return;
+        case 0x024:
+            m_driver_select = value;
+            return;
+        case 0x030:
+            m_queue_select = value;
+            return;
+        case 0x038:
+            if (selected())
+                selected()->size = value;
+            return;
+        case 0x044:
+            if (selected())
+                selected()->ready = value & 1;
+            return;
         case 0x050:
             notified.push_back(value);
             if (served && served->serve(8))
                 interrupt |= 1;
             return;
-        case 0x064: interrupt &= ~value; return;
+        case 0x064:
+            interrupt &= ~value;
+            return;
         case 0x070:
             if (value == 0 && reset_stuck)
                 return; /* reads back what it was: never reset */
@@ -106,14 +131,23 @@ public:
                 value &= ~8u;
             status = value;
             return;
-        case 0x080: case 0x084: case 0x090: case 0x094: case 0x0a0: case 0x0a4:
+        case 0x080:
+        case 0x084:
+        case 0x090:
+        case 0x094:
+        case 0x0a0:
+        case 0x0a4:
             if (selected()) {
-                u64* field = offset < 0x090 ? &selected()->descriptors : offset < 0x0a0 ? &selected()->driver : &selected()->device;
+                u64* field = offset < 0x090 ? &selected()->descriptors
+                    : offset < 0x0a0        ? &selected()->driver
+                                            : &selected()->device;
                 u32 shift = (offset & 4) ? 32 : 0;
                 *field = (*field & ~(0xffff'ffffull << shift)) | (u64(value) << shift);
             }
             return;
-        default: strays[offset] = value; return;
+        default:
+            strays[offset] = value;
+            return;
         }
     }
 
@@ -203,9 +237,13 @@ TEST_CASE("virtio-mmio: queue set-up — sizes refused, addresses as halves, rea
     window.queues[0].maximum = 4;
     class Stubborn final : public MmioRegisters {
     public:
-        explicit Stubborn(WindowModel& model) : m_model(model) { }
+        explicit Stubborn(WindowModel& model)
+            : m_model(model)
+        {
+        }
         u32 read(u32 offset) override { return m_model.read(offset); }
         void write(u32 offset, u32 value) override { m_model.write(offset, offset == 0x044 ? 0 : value); }
+
     private:
         WindowModel& m_model;
     } stubborn(window);

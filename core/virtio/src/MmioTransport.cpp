@@ -4,12 +4,12 @@
  * The virtio-mmio version 2 transport (vectra/virtio/MmioTransport.h).
  */
 
+#include "Negotiation.h"
 #include <initializer_list>
 #include <utility>
 #include <vectra/Try.h>
 #include <vectra/virtio/MmioTransport.h>
 #include <vectra/virtio/ModernTransport.h>
-#include "Negotiation.h"
 
 namespace vectra::virtio {
 
@@ -112,8 +112,8 @@ ErrorOr<void> MmioTransport::set_up_queue(u16 index, u16 size, u64 descriptors, 
         return Error(ErrorCode::InvalidArgument, "the queue size is not a power of two the device allows");
     m_registers->write(QueueSize, size);
     /* 64-bit addresses as low and high halves, low first. */
-    for (auto [field, value] : { std::pair { QueueDescriptorsLow, descriptors }, std::pair { QueueDriverLow, driver_area },
-             std::pair { QueueDeviceLow, device_area } }) {
+    for (auto [field, value] : { std::pair { QueueDescriptorsLow, descriptors },
+             std::pair { QueueDriverLow, driver_area }, std::pair { QueueDeviceLow, device_area } }) {
         m_registers->write(field, static_cast<u32>(value));
         m_registers->write(field + 4, static_cast<u32>(value >> 32));
     }

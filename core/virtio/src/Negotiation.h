@@ -42,8 +42,8 @@ ErrorOr<void> reset_device(WriteStatus write_status, ReadStatus read_status)
  * set FEATURES_OK and check the device kept it; FAILED on refusal.
  */
 template<typename WriteStatus, typename ReadStatus, typename OfferedHalf, typename AcceptHalf>
-ErrorOr<u64> negotiate_features(u64 wanted, WriteStatus write_status, ReadStatus read_status, OfferedHalf offered_half,
-    AcceptHalf accept_half)
+ErrorOr<u64> negotiate_features(
+    u64 wanted, WriteStatus write_status, ReadStatus read_status, OfferedHalf offered_half, AcceptHalf accept_half)
 {
     write_status(u8(Acknowledge));
     write_status(u8(Acknowledge | Driver));

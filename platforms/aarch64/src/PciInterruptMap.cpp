@@ -83,7 +83,8 @@ ErrorOr<Parent> find_parent(DeviceTree const& tree, u32 phandle)
         if (token.kind == DeviceTree::Token::Kind::End)
             return malformed("device tree: interrupt-map names a phandle no node has");
         /* A node's properties precede its children: decided when its first child begins or it ends. */
-        bool node_done = token.kind == DeviceTree::Token::Kind::BeginNode || token.kind == DeviceTree::Token::Kind::EndNode;
+        bool node_done
+            = token.kind == DeviceTree::Token::Kind::BeginNode || token.kind == DeviceTree::Token::Kind::EndNode;
         if (matches && node_done)
             return node;
         if (token.kind == DeviceTree::Token::Kind::BeginNode) {

@@ -10,11 +10,11 @@
  * INTx or through MSI-X entries, not both (the device drops INTx while MSI-X is on).
  */
 
+#include "MessageInterrupts.h"
+#include "NewObjects.h"
 #include <vectra/Try.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/platform/Pci.h>
-#include "MessageInterrupts.h"
-#include "NewObjects.h"
 
 namespace vectra::kernel {
 
@@ -34,8 +34,8 @@ void set_intx_enabled(pci::Function const& function, bool enabled)
 
 }
 
-ErrorOr<IrqCap> MessageInterrupts::bind_intx(CapabilitySpace& space, PciDeviceCap const& capability,
-    ReticleCap const& memory, SignalBit bit)
+ErrorOr<IrqCap> MessageInterrupts::bind_intx(
+    CapabilitySpace& space, PciDeviceCap const& capability, ReticleCap const& memory, SignalBit bit)
 {
     PciDevice* device = TRY(space.lookup(capability, RightWrite));
     CapabilityEntry const* through = TRY(space.entry_of(capability));
@@ -67,8 +67,8 @@ ErrorOr<IrqCap> MessageInterrupts::bind_line(CapabilitySpace& space, PciDevice& 
     if (interrupt_line_routed_exclusively(number))
         return Error(ErrorCode::Busy, "the INTx pin's line is routed as a platform line");
     TRY(check_room_to_route(space));
-    InterruptLine* line = TRY(reticle.try_create<InterruptLine>(number, device, through, nullptr, pci_interrupt_intx,
-        &reticle));
+    InterruptLine* line
+        = TRY(reticle.try_create<InterruptLine>(number, device, through, nullptr, pci_interrupt_intx, &reticle));
     return name_and_route(space, *line, bit);
 }
 

@@ -37,7 +37,8 @@ protected:
     ~MmioRegisters() = default;
 };
 
-/* A window the driver mapped as device memory, `length` bytes from `base`; accesses outside it read 0 and write nothing. */
+/* A window the driver mapped as device memory, `length` bytes from `base`; accesses outside it read 0 and write
+ * nothing. */
 class MappedMmioRegisters final : public MmioRegisters {
 public:
     MappedMmioRegisters(u8 volatile* base, usize length)

@@ -1,30 +1,13 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * RSDP → XSDT/RSDT → MCFG and MADT (Acpi.h).
+ * RSDP → XSDT/RSDT → MCFG (Acpi.h; the MADT: AcpiMadt.cpp).
  */
 
 #include "Acpi.h"
 #include <vectra/Try.h>
 
 namespace vectra::x86_64::acpi {
-
-namespace {
-
-constexpr u64 rsdp_version_1_length = 20;
-constexpr u64 rsdp_version_2_length = 36;
-constexpr u64 header_length = 36;
-constexpr u64 mcfg_reserved_length = 8;
-constexpr u64 mcfg_allocation_length = 16;
-constexpr u64 madt_fixed_length = header_length + 8; /* local APIC address, flags */
-constexpr u8 madt_local_apic = 0;
-constexpr u8 madt_local_apic_length = 8;
-constexpr u8 madt_local_x2apic = 9;
-constexpr u8 madt_local_x2apic_length = 16;
-constexpr u32 madt_enabled = 1 << 0;
-constexpr u32 madt_online_capable = 1 << 1;
-
-Error malformed(char const* reason) { return Error(ErrorCode::MalformedMessage, reason); }
 
 u64 little_endian(std::span<u8 const> bytes, usize offset, usize width)
 {
@@ -33,6 +16,16 @@ u64 little_endian(std::span<u8 const> bytes, usize offset, usize width)
         value |= u64(bytes[offset + index]) << (8 * index);
     return value;
 }
+
+namespace {
+
+constexpr u64 rsdp_version_1_length = 20;
+constexpr u64 rsdp_version_2_length = 36;
+constexpr u64 header_length = 36;
+constexpr u64 mcfg_reserved_length = 8;
+constexpr u64 mcfg_allocation_length = 16;
+
+Error malformed(char const* reason) { return Error(ErrorCode::MalformedMessage, reason); }
 
 bool sums_to_zero(std::span<u8 const> bytes)
 {
@@ -140,54 +133,6 @@ ErrorOr<EcamAllocation> find_ecam(PhysicalMemory const& memory, u64 rsdp_address
         return allocation;
     }
     return Error(ErrorCode::NotFound, "the MCFG has no allocation for segment 0");
-}
-
-ErrorOr<ProcessorList> find_processors(PhysicalMemory const& memory, u64 rsdp_address)
-{
-    auto madt = TRY(find_table(memory, rsdp_address, "APIC"));
-    if (madt.size() < madt_fixed_length)
-        return malformed("the MADT is shorter than its fixed part");
-    ProcessorList processors;
-    processors.local_apic_address = little_endian(madt, header_length, 4);
-    usize offset = madt_fixed_length;
-    while (offset < madt.size()) {
-        if (madt.size() - offset < 2)
-            return malformed("a MADT entry's header runs past the table");
-        u8 type = madt[offset];
-        u8 length = madt[offset + 1];
-        if (length < 2 || length > madt.size() - offset)
-            return malformed("a MADT entry's length is below 2 or runs past the table");
-        u32 identifier = 0;
-        u32 flags = 0;
-        bool is_processor = false;
-        if (type == madt_local_apic) {
-            if (length < madt_local_apic_length)
-                return malformed("a MADT local APIC entry is shorter than 8 bytes");
-            identifier = madt[offset + 3];
-            flags = static_cast<u32>(little_endian(madt, offset + 4, 4));
-            is_processor = true;
-        } else if (type == madt_local_x2apic) {
-            if (length < madt_local_x2apic_length)
-                return malformed("a MADT local x2APIC entry is shorter than 16 bytes");
-            identifier = static_cast<u32>(little_endian(madt, offset + 4, 4));
-            flags = static_cast<u32>(little_endian(madt, offset + 8, 4));
-            is_processor = true;
-        }
-        offset += length;
-        if (!is_processor || !(flags & (madt_enabled | madt_online_capable)))
-            continue;
-        bool listed = false;
-        for (usize index = 0; index < processors.count; ++index)
-            listed = listed || processors.apic_identifiers[index] == identifier;
-        if (listed)
-            continue;
-        if (processors.count == ProcessorList::capacity) {
-            ++processors.left_out;
-            continue;
-        }
-        processors.apic_identifiers[processors.count++] = identifier;
-    }
-    return processors;
 }
 
 }

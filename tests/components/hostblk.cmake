@@ -3,3 +3,6 @@
 # off the disk reaches it, a refusal touches nothing).
 vectra_fuzz_target(block_request SOURCES fuzz/FuzzBlockRequest.cpp
     COMPONENTS ${kernel_components} encoding time concurrent block hostblk_driver)
+# The power-cut fault injector (a volatile write cache cut on cue) over a memory disk.
+vectra_host_test(components.hostblk_power_cut SOURCES components/TestPowerCut.cpp
+    COMPONENTS ${kernel_components} encoding time concurrent block hostblk_driver store)

@@ -281,3 +281,53 @@ TEST_CASE("Mount refuses what is not a store, and takes the older commit when th
         CHECK(store::Store::mount(fixture.device, small.memory()).error().is(store::StoreError::OutOfMemory));
     }
 }
+
+TEST_CASE("Ten thousand names, after a removal left a free node and a removed slot in the index")
+{
+    MemoryDevice device(64 * MiB);
+    StoreMemory memory(10016, 40000, 64 * MiB / store::block_size, 1 * MiB);
+    must(store::Store::format(device, memory.memory()));
+    {
+        auto store = must(store::Store::mount(device, memory.memory()));
+        (void)must(store.create("big.bin"));
+        must(store.sync());
+    }
+    auto store = must(store::Store::mount(device, memory.memory()));
+    must(store.remove("big.bin"));
+    must(store.sync());
+    char name[32];
+    for (u32 index = 0; index < 10000; ++index) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        INFO(name);
+        auto file = must(store.create(name));
+        must(store.write(file, 0, bytes_of_text(std::string(name))));
+    }
+    must(store.sync());
+    auto again = must(store::Store::mount(device, memory.memory()));
+    for (u32 index = 0; index < 10000; index += 997) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        CHECK(read_whole(again, must(again.open(name))) == name);
+    }
+    /* Removing them all rebuilds the index on the way (most of its slots become removed ones)... */
+    for (u32 index = 0; index < 10000; ++index) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        must(again.remove(name));
+    }
+    for (u32 index = 0; index < 10000; index += 7) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        CHECK(again.open(name).error().is(store::StoreError::NotFound));
+    }
+    /* ...and every name can be created again, renamed, and found under its new name only. */
+    for (u32 index = 0; index < 10000; ++index) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        INFO(name);
+        (void)must(again.create(name));
+        if (index % 3 == 0)
+            must(again.rename(name, std::string(name) + ".moved"));
+    }
+    for (u32 index = 0; index < 10000; index += 3) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        CHECK(again.open(name).error().is(store::StoreError::NotFound));
+        (void)must(again.open(std::string(name) + ".moved"));
+    }
+}

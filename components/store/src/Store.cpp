@@ -166,9 +166,14 @@ void Store::index_erase(u32 node)
         if (m_index[slot] == node + 1) {
             m_index[slot] = tombstone;
             ++m_index_tombstones;
-            break;
+            return;
         }
     }
+}
+
+void Store::index_tidy()
+{
+    /* Removed slots lengthen every probe; past a quarter of the index, it is built again from the nodes. */
     if (m_index_tombstones > m_index.size() / 4)
         index_rebuild();
 }
@@ -224,6 +229,7 @@ void Store::forget(u32 number)
     ++node.incarnation;
     if (number < m_node_free_hint)
         m_node_free_hint = number;
+    index_tidy();
 }
 
 ErrorOr<void> Store::remove(std::string_view name)
@@ -254,6 +260,7 @@ ErrorOr<void> Store::rename(std::string_view from, std::string_view to)
     std::memcpy(node.name, to.data(), to.size());
     node.hash = name_hash(to);
     index_insert(number);
+    index_tidy();
     m_dirty = true;
     return {};
 }

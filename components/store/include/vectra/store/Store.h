@@ -91,6 +91,7 @@ private:
     [[nodiscard]] ErrorOr<void> writable() const;
     void index_insert(u32 node);
     void index_erase(u32 node);
+    void index_tidy();
     void index_rebuild();
     void forget(u32 node);
 

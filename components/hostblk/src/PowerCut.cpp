@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-#include <cstring>
+#include <string.h>
 #include <hostblk/PowerCut.h>
 #include <vectra/Try.h>
 
@@ -55,12 +55,12 @@ ErrorOr<void> PowerCut::read_sectors(u64 first_sector, std::span<u8> into)
     u64 last_sector = first_sector + into.size() / sector;
     for (usize at = 0; at < m_used;) {
         Held held;
-        std::memcpy(&held, m_cache.data() + at, sizeof held);
+        memcpy(&held, m_cache.data() + at, sizeof held);
         u64 held_end = held.first_sector + held.bytes / sector;
         u64 from = held.first_sector > first_sector ? held.first_sector : first_sector;
         u64 to = held_end < last_sector ? held_end : last_sector;
         if (from < to)
-            std::memcpy(into.data() + (from - first_sector) * sector,
+            memcpy(into.data() + (from - first_sector) * sector,
                 m_cache.data() + at + header_bytes + (from - held.first_sector) * sector, (to - from) * sector);
         at += header_bytes + held.bytes;
     }
@@ -71,7 +71,7 @@ ErrorOr<void> PowerCut::write_back()
 {
     for (usize at = 0; at < m_used;) {
         Held held;
-        std::memcpy(&held, m_cache.data() + at, sizeof held);
+        memcpy(&held, m_cache.data() + at, sizeof held);
         TRY(m_disk.write_sectors(held.first_sector, m_cache.subspan(at + header_bytes, held.bytes)));
         at += header_bytes + held.bytes;
     }
@@ -94,8 +94,8 @@ ErrorOr<void> PowerCut::write_sectors(u64 first_sector, std::span<u8 const> from
         ++m_report.write_backs;
     } else {
         Held held { first_sector, from.size() };
-        std::memcpy(m_cache.data() + m_used, &held, sizeof held);
-        std::memcpy(m_cache.data() + m_used + header_bytes, from.data(), from.size());
+        memcpy(m_cache.data() + m_used, &held, sizeof held);
+        memcpy(m_cache.data() + m_used + header_bytes, from.data(), from.size());
         m_used += header_bytes + from.size();
     }
     ++m_report.writes;
@@ -108,7 +108,7 @@ ErrorOr<void> PowerCut::cut()
 {
     for (usize at = 0; at < m_used;) {
         Held held;
-        std::memcpy(&held, m_cache.data() + at, sizeof held);
+        memcpy(&held, m_cache.data() + at, sizeof held);
         u64 units = held.bytes / tear_unit;
         u64 fate = next_random() % 3;
         u64 keep = fate == 0 ? units : 0;

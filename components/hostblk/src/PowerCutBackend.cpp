@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-#include <cstring>
+#include <string.h>
 #include <hostblk/PowerCutBackend.h>
 #include <vectra/Try.h>
 
@@ -22,7 +22,7 @@ ErrorOr<void> BackendDisk::read_sectors(u64 first_sector, std::span<u8> into)
     for (u64 done = 0; done < into.size() / block;) {
         u64 count = into.size() / block - done < per_request ? into.size() / block - done : per_request;
         TRY(m_backend.read(m_bounce, 0, first_sector + done, u32(count)));
-        std::memcpy(into.data() + done * block, m_bytes.data(), count * block);
+        memcpy(into.data() + done * block, m_bytes.data(), count * block);
         done += count;
     }
     return {};
@@ -34,7 +34,7 @@ ErrorOr<void> BackendDisk::write_sectors(u64 first_sector, std::span<u8 const> f
     u64 per_request = m_bytes.size() / block;
     for (u64 done = 0; done < from.size() / block;) {
         u64 count = from.size() / block - done < per_request ? from.size() / block - done : per_request;
-        std::memcpy(m_bytes.data(), from.data() + done * block, count * block);
+        memcpy(m_bytes.data(), from.data() + done * block, count * block);
         TRY(m_backend.write(m_bounce, 0, first_sector + done, u32(count)));
         done += count;
     }

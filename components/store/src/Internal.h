@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <cstring>
+#include <string.h>
 #include <string_view>
 #include <vectra/store/Layout.h>
 
@@ -18,7 +18,7 @@ inline constexpr u32 tombstone = 0xFFFFFFFFu;
 
 inline bool names_equal(Node const& node, std::string_view name)
 {
-    return node.name_length == name.size() && std::memcmp(node.name, name.data(), name.size()) == 0;
+    return node.name_length == name.size() && memcmp(node.name, name.data(), name.size()) == 0;
 }
 
 /* The node named `name`, or -1. */

@@ -142,7 +142,7 @@ ErrorOr<Catalog> parse_catalog(std::span<u8 const> bytes, u64 block_count, Memor
         auto& node = memory.nodes[number];
         node.size = read_u64(fields);
         node.name_length = name_length;
-        std::memcpy(node.name, name, name_length);
+        memcpy(node.name, name, name_length);
         node.hash = name_hash({ node.name, name_length });
         node.used = true;
         if (index_find(memory.index, memory.nodes, name_view, node.hash) >= 0)

@@ -212,7 +212,7 @@ ErrorOr<File> Store::create(std::string_view name)
     }
     node.size = 0;
     node.name_length = u16(name.size());
-    std::memcpy(node.name, name.data(), name.size());
+    memcpy(node.name, name.data(), name.size());
     node.hash = name_hash(name);
     node.used = true;
     ++node.incarnation;
@@ -257,7 +257,7 @@ ErrorOr<void> Store::rename(std::string_view from, std::string_view to)
     index_erase(number);
     auto& node = m_memory.nodes[number];
     node.name_length = u16(to.size());
-    std::memcpy(node.name, to.data(), to.size());
+    memcpy(node.name, to.data(), to.size());
     node.hash = name_hash(to);
     index_insert(number);
     index_tidy();
@@ -312,7 +312,7 @@ ErrorOr<usize> Store::encode_catalog()
         if (area.size() - at < need)
             return Error(StoreError::TooLarge, "the catalog outgrew the buffer given");
         write_u16(&area[at], node.name_length);
-        std::memcpy(&area[at + 2], node.name, node.name_length);
+        memcpy(&area[at + 2], node.name, node.name_length);
         at += 2 + node.name_length;
         write_u64(&area[at], node.size);
         write_u32(&area[at + 8], u32(extent - first));
@@ -326,7 +326,7 @@ ErrorOr<usize> Store::encode_catalog()
         }
         ++files;
     }
-    std::memcpy(area.data(), "VSCT", 4);
+    memcpy(area.data(), "VSCT", 4);
     write_u32(&area[4], files);
     write_u32(&area[8], u32(m_extent_count));
     write_u32(&area[12], 0);

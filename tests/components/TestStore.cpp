@@ -331,3 +331,60 @@ TEST_CASE("Ten thousand names, after a removal left a free node and a removed sl
         (void)must(again.open(std::string(name) + ".moved"));
     }
 }
+
+namespace {
+
+/* A disk whose flushes fail from the `failing`-th on (counting from 1), as a disk that went away does. */
+class FailingFlushes final : public block::Device {
+public:
+    FailingFlushes(block::Device& disk, u32 failing)
+        : m_disk(disk)
+        , m_failing(failing)
+    {
+    }
+    u32 sector_size() const override { return m_disk.sector_size(); }
+    u64 sector_count() const override { return m_disk.sector_count(); }
+    ErrorOr<void> read_sectors(u64 first, std::span<u8> into) override { return m_disk.read_sectors(first, into); }
+    ErrorOr<void> write_sectors(u64 first, std::span<u8 const> from) override { return m_disk.write_sectors(first, from); }
+    ErrorOr<void> flush() override
+    {
+        if (++m_flushes >= m_failing)
+            return Error(ErrorCode::Unsupported, "the disk is gone");
+        return m_disk.flush();
+    }
+
+private:
+    block::Device& m_disk;
+    u32 m_failing;
+    u32 m_flushes { 0 };
+};
+
+}
+
+TEST_CASE("After a sync fails, every change is refused until the store is mounted again")
+{
+    for (u32 failing : { 1u, 2u }) {
+        Fixture fixture;
+        {
+            auto store = fixture.mount();
+            auto file = must(store.create("kept"));
+            must(store.write(file, 0, bytes_of_text(std::string("committed"))));
+            must(store.sync());
+        }
+        FailingFlushes disk(fixture.device, failing);
+        auto store = must(store::Store::mount(disk, fixture.memory.memory()));
+        auto file = must(store.open("kept"));
+        must(store.write(file, 0, bytes_of_text(std::string("COMMITTED?"))));
+        INFO("the flush that fails: " << failing);
+        CHECK(store.sync().is_error());
+        CHECK(store.write(file, 0, bytes_of_text(std::string("x"))).error().is(store::StoreError::Stale));
+        CHECK(store.create("new").error().is(store::StoreError::Stale));
+        CHECK(store.rename("kept", "moved").error().is(store::StoreError::Stale));
+        CHECK(store.remove("kept").error().is(store::StoreError::Stale));
+        CHECK(store.truncate(file, 0).error().is(store::StoreError::Stale));
+        CHECK(store.sync().error().is(store::StoreError::Stale));
+        /* The memory disk kept every write: the failed flush was the first (before the superblock) or the second. */
+        auto again = fixture.mount();
+        CHECK(read_whole(again, must(again.open("kept"))) == (failing == 1 ? "committed" : "COMMITTED?"));
+    }
+}

@@ -291,21 +291,16 @@ ErrorOr<void> Store::truncate(File file, u64 size)
     if (m_extent_count + 1 > m_memory.extents.size())
         return Error(StoreError::OutOfMemory, "every extent of the memory given is in use");
     TRY(unmap(file.node, kept_blocks, ~u64(0)));
-    if (size % block_size != 0) {
-        /* The last block keeps zeroes past the new size, so a later extension reads zeroes there. */
-        u32 at = u32(size % block_size);
-        usize index = first_extent(file.node, size / block_size);
-        if (index < m_extent_count && m_memory.extents[index].node == file.node
-            && m_memory.extents[index].file_block <= size / block_size) {
-            TRY(read_blocks(m_memory.extents[index].disk_block + (size / block_size - m_memory.extents[index].file_block), m_scratch));
-            std::fill(m_scratch.begin() + at, m_scratch.end(), u8(0));
-            Run placed = TRY(allocate(1, true));
-            TRY(write_blocks(placed.first, m_scratch));
-            TRY(unmap(file.node, size / block_size, size / block_size + 1));
-            TRY(map(file.node, size / block_size, placed.first, 1));
-        }
-    }
     node->size = size;
+    if (size % block_size != 0) {
+        /* The last block keeps zeroes past the new size (copied to a new block), so a later extension reads zeroes there. */
+        static constexpr u8 zeroes[block_size] = {};
+        u32 at = u32(size % block_size);
+        u64 last = size / block_size;
+        usize index = first_extent(file.node, last);
+        if (index < m_extent_count && m_memory.extents[index].node == file.node && m_memory.extents[index].file_block <= last)
+            TRY(write_block(file.node, last, at, std::span<u8 const>(zeroes, block_size - at)));
+    }
     return {};
 }
 

@@ -281,7 +281,8 @@ void recovery_baseline(benchmark::State& state)
     int descriptor = open(disk_path().c_str(), O_RDONLY);
     std::vector<u8> buffer(catalog_bytes + store::block_size);
     for (auto _ : state) {
-        if (pread(descriptor, buffer.data(), 512, 0) != 512 || pread(descriptor, buffer.data(), 512, store::block_size) != 512
+        if (pread(descriptor, buffer.data(), 512, 0) != 512
+            || pread(descriptor, buffer.data(), 512, store::block_size) != 512
             || pread(descriptor, buffer.data(), catalog_bytes, off_t(3 * store::block_size)) != ssize_t(catalog_bytes))
             state.SkipWithError("pread failed");
         benchmark::DoNotOptimize(buffer.data());
@@ -292,10 +293,16 @@ void recovery_baseline(benchmark::State& state)
 }
 
 BENCHMARK(write_ours)->Name("BM_store_write_256mib/ours")->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(write_baseline)->Name("BM_store_write_256mib/baseline_host_file")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(write_baseline)
+    ->Name("BM_store_write_256mib/baseline_host_file")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(read_ours)->Name("BM_store_read_256mib/ours")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(read_baseline)->Name("BM_store_read_256mib/baseline_host_file")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(small_files_ours)->Name("BM_store_small_files/ours")->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(small_files_baseline)->Name("BM_store_small_files/baseline_host_fs")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(small_files_baseline)
+    ->Name("BM_store_small_files/baseline_host_fs")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(recovery_ours)->Name("BM_store_recovery/ours")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(recovery_baseline)->Name("BM_store_recovery/baseline_pread")->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -66,7 +66,8 @@ private:
     u64 m_flushes { 0 };
 };
 
-/* The memory a test or benchmark gives a store: `nodes` files, `extents` extents, `blocks` blocks, a catalog of `catalog_bytes`. */
+/* The memory a test or benchmark gives a store: `nodes` files, `extents` extents, `blocks` blocks, a catalog of
+ * `catalog_bytes`. */
 struct StoreMemory {
     std::vector<store::Node> nodes;
     std::vector<store::Extent> extents;

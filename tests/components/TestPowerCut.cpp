@@ -81,8 +81,8 @@ TEST_CASE("A cut keeps, drops or tears each held write, the same way for the sam
         for (usize sector = 0; sector < 6; ++sector) {
             u8 value = bytes[(index * 6 + sector) * 512];
             bool written = value == index + 10;
-            CHECK(std::all_of(bytes.begin() + i64((index * 6 + sector) * 512), bytes.begin() + i64((index * 6 + sector + 1) * 512),
-                [&](u8 byte) { return byte == value; }));
+            CHECK(std::all_of(bytes.begin() + i64((index * 6 + sector) * 512),
+                bytes.begin() + i64((index * 6 + sector + 1) * 512), [&](u8 byte) { return byte == value; }));
             CHECK(!(gap && written));
             gap = gap || !written;
         }

@@ -247,7 +247,8 @@ TEST_CASE("Mount refuses what is not a store, and takes the older commit when th
     SECTION("a damaged newer catalog")
     {
         std::array<u8, store::superblock_bytes> sector;
-        std::copy_n(fixture.device.bytes().begin() + i64((newest.generation % 2) * store::block_size), sector.size(), sector.begin());
+        std::copy_n(fixture.device.bytes().begin() + i64((newest.generation % 2) * store::block_size), sector.size(),
+            sector.begin());
         auto superblock = must(store::decode_superblock(sector, disk_bytes / store::block_size));
         fixture.device.bytes()[superblock.catalog_block * store::block_size + 20] ^= 0x40;
         auto store = fixture.mount();
@@ -269,7 +270,8 @@ TEST_CASE("Mount refuses what is not a store, and takes the older commit when th
     }
     SECTION("a store larger than its device")
     {
-        MemoryDevice smaller(std::vector<u8>(fixture.device.bytes().begin(), fixture.device.bytes().begin() + disk_bytes / 2));
+        MemoryDevice smaller(
+            std::vector<u8>(fixture.device.bytes().begin(), fixture.device.bytes().begin() + disk_bytes / 2));
         CHECK(store::Store::mount(smaller, fixture.memory.memory()).error().is(store::StoreError::DeviceMismatch));
     }
     SECTION("memory too small for the catalog's files")
@@ -345,7 +347,10 @@ public:
     u32 sector_size() const override { return m_disk.sector_size(); }
     u64 sector_count() const override { return m_disk.sector_count(); }
     ErrorOr<void> read_sectors(u64 first, std::span<u8> into) override { return m_disk.read_sectors(first, into); }
-    ErrorOr<void> write_sectors(u64 first, std::span<u8 const> from) override { return m_disk.write_sectors(first, from); }
+    ErrorOr<void> write_sectors(u64 first, std::span<u8 const> from) override
+    {
+        return m_disk.write_sectors(first, from);
+    }
     ErrorOr<void> flush() override
     {
         if (++m_flushes >= m_failing)

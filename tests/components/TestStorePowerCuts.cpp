@@ -16,8 +16,8 @@
 
 #include "StoreSupport.h"
 #include <catch2/catch.hpp>
-#include <hostblk/PowerCut.h>
 #include <cstring>
+#include <hostblk/PowerCut.h>
 #include <map>
 #include <optional>
 #include <random>
@@ -92,7 +92,7 @@ std::string pattern(usize size, u32 seed)
 }
 
 struct Outcome {
-    Files synced;                /* the state of the last sync that returned */
+    Files synced; /* the state of the last sync that returned */
     std::optional<Files> inside; /* the state of the sync the cut fell in, if it did */
     u64 requests { 0 };
     std::vector<std::pair<u64, u64>> syncs; /* the write requests each sync made: (before, after] */
@@ -201,7 +201,8 @@ std::string describe(Files const& found, Files const& expected)
         if (there == found.end())
             text += " missing " + name + ";";
         else if (there->second != bytes)
-            text += " " + name + " differs (" + std::to_string(there->second.size()) + " vs " + std::to_string(bytes.size()) + " bytes);";
+            text += " " + name + " differs (" + std::to_string(there->second.size()) + " vs "
+                + std::to_string(bytes.size()) + " bytes);";
     }
     for (auto const& [name, bytes] : found)
         if (!expected.count(name))
@@ -292,8 +293,8 @@ void trial(std::vector<u8> const& base, u32 number, bool mutated, Tally& tally)
     ++tally.invariants;
     if (mounted.is_error()) {
         ++tally.violations;
-        UNSCOPED_INFO("seed " << seed << " (cut at write " << cut_at << " of " << total << "): the store does not mount: "
-                              << mounted.error().message());
+        UNSCOPED_INFO("seed " << seed << " (cut at write " << cut_at << " of " << total
+                              << "): the store does not mount: " << mounted.error().message());
         return;
     }
     auto& store = mounted.value();
@@ -308,8 +309,8 @@ void trial(std::vector<u8> const& base, u32 number, bool mutated, Tally& tally)
     tally.invariants += 2 * outcome.synced.size() + 1;
     if (!matches) {
         ++tally.violations;
-        UNSCOPED_INFO("seed " << seed << " (cut at write " << cut_at << " of " << total << "): against the last sync:"
-                              << describe(found, outcome.synced));
+        UNSCOPED_INFO("seed " << seed << " (cut at write " << cut_at << " of " << total
+                              << "): against the last sync:" << describe(found, outcome.synced));
         return;
     }
     /* The recovered store takes a change and commits it. */
@@ -342,8 +343,8 @@ TEST_CASE("200 random power cuts: the store mounts with exactly the state of the
                               << tally.violations << " violations (" << tally.cut_in_sync << " cuts inside a sync, "
                               << tally.inside_sync << " of them found it committed; " << tally.fell_back
                               << " mounts took the older superblock; held writes at the cuts: " << tally.kept
-                              << " kept, " << tally.dropped << " dropped, " << tally.torn << " torn; cache-full write-backs "
-                              << tally.write_backs << ")");
+                              << " kept, " << tally.dropped << " dropped, " << tally.torn
+                              << " torn; cache-full write-backs " << tally.write_backs << ")");
     CHECK(tally.violations == 0);
     CHECK(tally.cuts == 200);
     CHECK(tally.cut_in_sync >= 50);
@@ -357,6 +358,7 @@ TEST_CASE("The harness catches a store whose flush before the commit is removed"
     Tally tally;
     for (u32 number = 0; number < 200; ++number)
         trial(base, number, true, tally);
-    WARN("mutated store (no flush before the superblock): " << tally.cuts << " cuts, " << tally.violations << " violations");
+    WARN("mutated store (no flush before the superblock): " << tally.cuts << " cuts, " << tally.violations
+                                                            << " violations");
     CHECK(tally.violations > 0);
 }

@@ -10,8 +10,8 @@
  *   odd:  the rest is the disk's first bytes, superblocks included, as they are.
  * A mount that succeeds is listed, every file stat-ed and read (its start and its end), a file
  * written, renamed and removed, the store synced and mounted again: nothing may crash or hang,
- * a listed name must open, the sync must succeed (or find no room) and the second mount too. The seed (a catalog of a few files, extents and a hole) is
- * made by this library when the target starts, never committed.
+ * a listed name must open, the sync must succeed (or find no room) and the second mount too. The seed (a catalog of a
+ * few files, extents and a hole) is made by this library when the target starts, never committed.
  */
 
 #include "../components/StoreSupport.h"
@@ -38,7 +38,8 @@ void place_commit(std::vector<u8>& disk, u64 slot, u64 generation, u64 catalog_b
     std::copy(catalog.begin(), catalog.end(), disk.begin() + i64(catalog_block * store::block_size));
     store::Superblock superblock { disk_bytes / store::block_size, generation, catalog_block, catalog.size(),
         block::crc32(catalog) };
-    store::encode_superblock(superblock, std::span<u8, store::superblock_bytes>(disk.data() + slot * store::block_size, store::superblock_bytes));
+    store::encode_superblock(superblock,
+        std::span<u8, store::superblock_bytes>(disk.data() + slot * store::block_size, store::superblock_bytes));
 }
 
 void exercise(store::Store& store)
@@ -90,7 +91,8 @@ void make_seed(char const* folder)
     (void)store.sync();
     auto report = store.report();
     std::array<u8, store::superblock_bytes> sector;
-    std::copy_n(device.bytes().begin() + i64((report.generation % 2) * store::block_size), sector.size(), sector.begin());
+    std::copy_n(
+        device.bytes().begin() + i64((report.generation % 2) * store::block_size), sector.size(), sector.begin());
     auto superblock = store::decode_superblock(sector, disk_bytes / store::block_size).release_value();
     std::vector<u8> seed { 0 };
     seed.insert(seed.end(), device.bytes().begin() + i64(superblock.catalog_block * store::block_size),
@@ -136,7 +138,8 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     exercise(mounted.value());
     auto synced = mounted.value().sync();
     /* A mounted store on a healthy memory disk commits, unless the fuzzed files left it no room. */
-    if (synced.is_error() && !synced.error().is(store::StoreError::NoSpace) && !synced.error().is(store::StoreError::TooLarge))
+    if (synced.is_error() && !synced.error().is(store::StoreError::NoSpace)
+        && !synced.error().is(store::StoreError::TooLarge))
         abort();
     auto again = store::Store::mount(device, parts);
     if (again.is_error())

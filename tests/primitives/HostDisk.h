@@ -67,7 +67,8 @@ struct Supervisor {
 
     Supervisor()
     {
-        auto* device = arena.reticle().try_create<BlockDevice>(&arena.reticle(), 0, platform::disk_geometry(0)).release_value();
+        auto* device
+            = arena.reticle().try_create<BlockDevice>(&arena.reticle(), 0, platform::disk_geometry(0)).release_value();
         disk = space.mint<CapabilityClass::Device>(device, all_rights).release_value();
         auto* console_device = arena.reticle().try_create<ConsoleDevice>(&arena.reticle()).release_value();
         console = space.mint<CapabilityClass::Device>(console_device, RightWrite | RightGrant).release_value();
@@ -78,12 +79,15 @@ struct Supervisor {
     template<typename Body>
     ErrorOr<i32> run(Rights rights, Body&& body)
     {
-        return test::run_as_task(tasks.reticle(), [&](Task& task) {
-            if (rights != 0)
-                REQUIRE_FALSE(task.bundle().grant("disk", space, disk, rights).is_error());
-            REQUIRE_FALSE(task.bundle().grant("console", space, console, RightWrite).is_error());
-            REQUIRE_FALSE(task.bundle().grant("memory", space, memory, RightRetype).is_error());
-        }, body);
+        return test::run_as_task(
+            tasks.reticle(),
+            [&](Task& task) {
+                if (rights != 0)
+                    REQUIRE_FALSE(task.bundle().grant("disk", space, disk, rights).is_error());
+                REQUIRE_FALSE(task.bundle().grant("console", space, console, RightWrite).is_error());
+                REQUIRE_FALSE(task.bundle().grant("memory", space, memory, RightRetype).is_error());
+            },
+            body);
     }
 };
 

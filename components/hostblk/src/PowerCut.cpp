@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-#include <string.h>
 #include <hostblk/PowerCut.h>
+#include <string.h>
 #include <vectra/Try.h>
 
 namespace vectra::hostblk {

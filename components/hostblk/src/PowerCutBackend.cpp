@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-#include <string.h>
 #include <hostblk/PowerCutBackend.h>
+#include <string.h>
 #include <vectra/Try.h>
 
 namespace vectra::hostblk {
@@ -57,7 +57,8 @@ ErrorOr<std::span<Byte>> blocks_in(std::span<Byte> bytes, u64 offset, u32 count,
 
 ErrorOr<void> DeviceBackend::read(MemCap const& memory, u64 offset, u64 first, u32 count)
 {
-    return m_device.read_sectors(first, TRY(blocks_in(TRY(system::map_memory(memory)), offset, count, m_info.block_size)));
+    return m_device.read_sectors(
+        first, TRY(blocks_in(TRY(system::map_memory(memory)), offset, count, m_info.block_size)));
 }
 
 ErrorOr<void> DeviceBackend::write(MemCap const& memory, u64 offset, u64 first, u32 count)

@@ -30,7 +30,8 @@ u64 end_of(Extent const& extent) { return extent.file_block + extent.count; }
 ErrorOr<void> Store::read_blocks(u64 disk_block, std::span<u8> into)
 {
     for (u64 done = 0; done < into.size();) {
-        u64 length = into.size() - done < blocks_per_request * block_size ? into.size() - done : blocks_per_request * block_size;
+        u64 length = into.size() - done < blocks_per_request * block_size ? into.size() - done
+                                                                          : blocks_per_request * block_size;
         TRY(m_device->read_sectors((disk_block + done / block_size) * m_sectors_per_block, into.subspan(done, length)));
         done += length;
     }
@@ -40,8 +41,10 @@ ErrorOr<void> Store::read_blocks(u64 disk_block, std::span<u8> into)
 ErrorOr<void> Store::write_blocks(u64 disk_block, std::span<u8 const> from)
 {
     for (u64 done = 0; done < from.size();) {
-        u64 length = from.size() - done < blocks_per_request * block_size ? from.size() - done : blocks_per_request * block_size;
-        TRY(m_device->write_sectors((disk_block + done / block_size) * m_sectors_per_block, from.subspan(done, length)));
+        u64 length = from.size() - done < blocks_per_request * block_size ? from.size() - done
+                                                                          : blocks_per_request * block_size;
+        TRY(m_device->write_sectors(
+            (disk_block + done / block_size) * m_sectors_per_block, from.subspan(done, length)));
         done += length;
     }
     return {};
@@ -114,9 +117,11 @@ ErrorOr<void> Store::unmap(u32 node, u64 from_block, u64 to_block)
         tail.file_block += cut;
         tail.disk_block += cut;
         tail.count -= u32(cut);
-        set_used({ extents[index].disk_block + (from_block - extents[index].file_block), to_block - from_block }, false);
+        set_used(
+            { extents[index].disk_block + (from_block - extents[index].file_block), to_block - from_block }, false);
         extents[index].count = u32(from_block - extents[index].file_block);
-        std::copy_backward(extents.begin() + i64(index + 1), extents.begin() + i64(m_extent_count), extents.begin() + i64(m_extent_count + 1));
+        std::copy_backward(extents.begin() + i64(index + 1), extents.begin() + i64(m_extent_count),
+            extents.begin() + i64(m_extent_count + 1));
         extents[index + 1] = tail;
         ++m_extent_count;
         return {};
@@ -141,7 +146,8 @@ ErrorOr<void> Store::unmap(u32 node, u64 from_block, u64 to_block)
         }
     }
     if (removed) {
-        std::copy(extents.begin() + i64(removed_from + removed), extents.begin() + i64(m_extent_count), extents.begin() + i64(removed_from));
+        std::copy(extents.begin() + i64(removed_from + removed), extents.begin() + i64(m_extent_count),
+            extents.begin() + i64(removed_from));
         m_extent_count -= removed;
     }
     return {};
@@ -162,7 +168,8 @@ ErrorOr<void> Store::map(u32 node, u64 file_block, u64 disk_block, u64 count)
     }
     if (m_extent_count == extents.size())
         return Error(StoreError::OutOfMemory, "every extent of the memory given is in use");
-    std::copy_backward(extents.begin() + i64(index), extents.begin() + i64(m_extent_count), extents.begin() + i64(m_extent_count + 1));
+    std::copy_backward(
+        extents.begin() + i64(index), extents.begin() + i64(m_extent_count), extents.begin() + i64(m_extent_count + 1));
     extents[index] = { node, u32(count), file_block, disk_block };
     ++m_extent_count;
     return {};
@@ -172,8 +179,10 @@ ErrorOr<void> Store::write_block(u32 node, u64 file_block, u32 at, std::span<u8 
 {
     /* Part of one block: its present bytes (zero in a hole) with `bytes` at `at`, to a new block. */
     usize index = first_extent(node, file_block);
-    if (index < m_extent_count && m_memory.extents[index].node == node && m_memory.extents[index].file_block <= file_block)
-        TRY(read_blocks(m_memory.extents[index].disk_block + (file_block - m_memory.extents[index].file_block), m_scratch));
+    if (index < m_extent_count && m_memory.extents[index].node == node
+        && m_memory.extents[index].file_block <= file_block)
+        TRY(read_blocks(
+            m_memory.extents[index].disk_block + (file_block - m_memory.extents[index].file_block), m_scratch));
     else
         std::fill(m_scratch.begin(), m_scratch.end(), u8(0));
     std::copy(bytes.begin(), bytes.end(), m_scratch.begin() + at);
@@ -293,12 +302,14 @@ ErrorOr<void> Store::truncate(File file, u64 size)
     TRY(unmap(file.node, kept_blocks, ~u64(0)));
     node->size = size;
     if (size % block_size != 0) {
-        /* The last block keeps zeroes past the new size (copied to a new block), so a later extension reads zeroes there. */
+        /* The last block keeps zeroes past the new size (copied to a new block), so a later extension reads zeroes
+         * there. */
         static constexpr u8 zeroes[block_size] = {};
         u32 at = u32(size % block_size);
         u64 last = size / block_size;
         usize index = first_extent(file.node, last);
-        if (index < m_extent_count && m_memory.extents[index].node == file.node && m_memory.extents[index].file_block <= last)
+        if (index < m_extent_count && m_memory.extents[index].node == file.node
+            && m_memory.extents[index].file_block <= last)
             TRY(write_block(file.node, last, at, std::span<u8 const>(zeroes, block_size - at)));
     }
     return {};

@@ -35,7 +35,8 @@ inline i64 index_find(std::span<u32 const> index, std::span<Node const> nodes, s
     return -1;
 }
 
-/* Puts `node` in the first empty or removed slot of its probe sequence (the index is never full: it has twice the nodes). */
+/* Puts `node` in the first empty or removed slot of its probe sequence (the index is never full: it has twice the
+ * nodes). */
 inline void index_put(std::span<u32> index, u32 node, u32 hash)
 {
     usize mask = index.size() - 1;

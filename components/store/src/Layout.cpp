@@ -43,7 +43,8 @@ namespace {
 
 constexpr u8 superblock_magic[8] = { 'V', 'E', 'C', 'T', 'R', 'A', 'S', 'T' };
 constexpr u8 catalog_magic[4] = { 'V', 'S', 'C', 'T' };
-/* magic 8, version 4, block size 4, block count 8, generation 8, catalog block 8, bytes 8, CRC 4; then the superblock's CRC. */
+/* magic 8, version 4, block size 4, block count 8, generation 8, catalog block 8, bytes 8, CRC 4; then the superblock's
+ * CRC. */
 constexpr usize superblock_crc_offset = 52;
 
 }
@@ -67,7 +68,8 @@ ErrorOr<void> detail::check_name(std::string_view name)
 
 ErrorOr<void> Memory::check(u64 blocks) const
 {
-    if (nodes.empty() || nodes.size() >= tombstone || index.size() < 2 * nodes.size() || (index.size() & (index.size() - 1)))
+    if (nodes.empty() || nodes.size() >= tombstone || index.size() < 2 * nodes.size()
+        || (index.size() & (index.size() - 1)))
         return Error(StoreError::OutOfMemory, "the name index must be a power of two of at least twice the nodes");
     if (extents.empty() || bitmaps.size() < bitmap_words(blocks))
         return Error(StoreError::OutOfMemory, "the bitmaps need a bit per block, twice");
@@ -114,7 +116,8 @@ ErrorOr<Superblock> decode_superblock(std::span<u8 const, superblock_bytes> byte
 
 ErrorOr<Catalog> parse_catalog(std::span<u8 const> bytes, u64 block_count, Memory const& memory, std::span<u64> in_use)
 {
-    if (bytes.size() < catalog_header_bytes || !std::equal(std::begin(catalog_magic), std::end(catalog_magic), bytes.begin()))
+    if (bytes.size() < catalog_header_bytes
+        || !std::equal(std::begin(catalog_magic), std::end(catalog_magic), bytes.begin()))
         return Error(StoreError::Corrupt, "the catalog has no header");
     u64 node_count = read_u32(&bytes[4]);
     u64 extent_count = read_u32(&bytes[8]);
@@ -158,7 +161,8 @@ ErrorOr<Catalog> parse_catalog(std::span<u8 const> bytes, u64 block_count, Memor
             Extent extent { number, read_u32(record + 16), read_u64(record), read_u64(record + 8) };
             if (extent.count == 0 || extent.file_block < next_file_block || extent.file_block > file_blocks
                 || extent.count > file_blocks - extent.file_block)
-                return Error(StoreError::Corrupt, "an extent is empty, out of order, overlapping or past its file's size");
+                return Error(
+                    StoreError::Corrupt, "an extent is empty, out of order, overlapping or past its file's size");
             if (extent.disk_block < first_data_block || extent.disk_block > block_count
                 || extent.count > block_count - extent.disk_block)
                 return Error(StoreError::Corrupt, "an extent lies outside the store's data blocks");

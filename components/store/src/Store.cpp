@@ -82,8 +82,8 @@ ErrorOr<Store> Store::mount(block::Device& device, Memory const& memory)
         TRY(device.read_sectors(slot * (block_size / device.sector_size()), scratch.first(device.sector_size())));
         found[slot] = decode_superblock(scratch.first<superblock_bytes>(), blocks);
     }
-    bool newer_first = !found[0].is_error()
-        && (found[1].is_error() || found[0].value().generation > found[1].value().generation);
+    bool newer_first
+        = !found[0].is_error() && (found[1].is_error() || found[0].value().generation > found[1].value().generation);
     ErrorOr<Superblock>* order[2] = { &found[newer_first ? 0 : 1], &found[newer_first ? 1 : 0] };
     Error refusal = order[0]->is_error() ? order[0]->error() : Error(StoreError::NotAStore, "");
     for (usize attempt = 0; attempt < 2; ++attempt) {
@@ -153,10 +153,7 @@ ErrorOr<Node*> Store::node_of(File file) const
     return &m_memory.nodes[file.node];
 }
 
-void Store::index_insert(u32 node)
-{
-    index_put(m_index, node, m_memory.nodes[node].hash);
-}
+void Store::index_insert(u32 node) { index_put(m_index, node, m_memory.nodes[node].hash); }
 
 void Store::index_erase(u32 node)
 {
@@ -269,7 +266,8 @@ ErrorOr<Status> Store::stat(File file) const
 {
     Node const* node = TRY(node_of(file));
     u64 blocks = 0;
-    for (usize index = first_extent(file.node, 0); index < m_extent_count && m_memory.extents[index].node == file.node; ++index)
+    for (usize index = first_extent(file.node, 0); index < m_extent_count && m_memory.extents[index].node == file.node;
+         ++index)
         blocks += m_memory.extents[index].count;
     return Status { node->size, blocks };
 }

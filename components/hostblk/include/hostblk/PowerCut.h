@@ -23,12 +23,12 @@
 namespace vectra::hostblk {
 
 struct PowerCutReport {
-    u64 writes { 0 };       /* write requests since the last arming */
-    u64 flushes { 0 };      /* flushes written through */
-    u64 write_backs { 0 };  /* cache-full write-throughs (no flush) */
-    u64 kept { 0 };         /* at the cut: held writes kept whole */
-    u64 dropped { 0 };      /* ... dropped whole */
-    u64 torn { 0 };         /* ... torn at a 512-byte boundary */
+    u64 writes { 0 }; /* write requests since the last arming */
+    u64 flushes { 0 }; /* flushes written through */
+    u64 write_backs { 0 }; /* cache-full write-throughs (no flush) */
+    u64 kept { 0 }; /* at the cut: held writes kept whole */
+    u64 dropped { 0 }; /* ... dropped whole */
+    u64 torn { 0 }; /* ... torn at a 512-byte boundary */
     bool cut { false };
 };
 

@@ -89,7 +89,8 @@ struct Catalog {
     usize node_count;
     usize extent_count;
 };
-[[nodiscard]] ErrorOr<Catalog> parse_catalog(std::span<u8 const> bytes, u64 block_count, Memory const&, std::span<u64> in_use);
+[[nodiscard]] ErrorOr<Catalog> parse_catalog(
+    std::span<u8 const> bytes, u64 block_count, Memory const&, std::span<u64> in_use);
 
 [[nodiscard]] u32 name_hash(std::span<char const>);
 

@@ -47,7 +47,7 @@ struct Listing {
 };
 
 struct Report {
-    u64 generation { 0 };     /* of the last commit */
+    u64 generation { 0 }; /* of the last commit */
     u64 catalog_bytes { 0 };
     u64 free_blocks { 0 };
     u64 block_count { 0 };

@@ -5,10 +5,10 @@
  * each session. Encoding, schema id, client, dispatch and docs/protocols/vectra.socket.md all come
  * from this declaration (core/concurrent's protocol library).
  *
- * Sockets. A socket id names a socket of *this session only*: its low 16 bits are a slot of the
- * session's table, its high 16 bits that slot's generation, so an id from another session, a
- * closed socket's id or a made-up one is `no-such-socket` (never another socket). A session holds
- * at most `maximum_sockets` sockets (from `limits`); one more is `limit-reached`.
+ * Sockets. A socket id names a socket of *this session only* (SocketTable.h: slot, session and
+ * generation bits), so an id from another session, a closed socket's id or a made-up one is
+ * `no-such-socket` (never another socket). A session holds at most `maximum_sockets` sockets
+ * (from `limits`); one more is `limit-reached`.
  *
  * Waiting. `tcp-connect`, `tcp-accept`, `send` and `receive` with `wait` set are answered when they
  * can be (connected, a connection arrived, buffer space, bytes or end of stream), so replies come in

@@ -76,8 +76,10 @@ extern unsigned char* vectra_lwip_heap;
 #define PBUF_POOL_SIZE 64
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
 
-#define LWIP_NETIF_LOOPBACK 0
-#define LWIP_HAVE_LOOPIF 0
+/* A loopback interface (127.0.0.1, ::1), its packets delivered by netif_poll_all() in the Task's loop. */
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 1
+#define LWIP_LOOPBACK_MAX_PBUFS 64
 #define LWIP_SINGLE_NETIF 0
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1

@@ -10,11 +10,13 @@
  * `no-such-socket` (never another socket). A session holds at most `maximum_sockets` sockets
  * (from `limits`); one more is `limit-reached`.
  *
- * Waiting. `tcp-connect`, `tcp-accept`, `send` and `receive` with `wait` set are answered when they
- * can be (connected, a connection arrived, buffer space, bytes or end of stream), so replies come in
- * any order and are matched by call id; without `wait` they are answered at once, `would-block` when
- * nothing can be done yet. A socket has at most one waiting request of each direction (accept or
- * receive; connect or send): a second is `busy`. netd takes a request from a session only while the
+ * Waiting. `tcp-accept`, `send` and `receive` with `wait` set are answered when they can be (a
+ * connection arrived, buffer space, bytes or end of stream), so replies come in any order and are
+ * matched by call id; without `wait` they are answered at once, `would-block` when nothing can be
+ * done yet. `tcp-connect` is answered at once with the socket while the connection is set up; its
+ * first send or receive reports how that went (a send of no bytes with `wait` is answered once the
+ * connection is up). A socket has at most one waiting request of each direction (accept or
+ * receive; send): a second is `busy`. netd takes a request from a session only while the
  * session's replies Ring has a free slot for every request it keeps waiting plus this one, so a
  * client that stops reading replies stops its own requests (its requests Ring fills and its sends
  * wait for space: Ring space bits) and no one else's.
@@ -113,11 +115,7 @@ struct TcpListen {
 struct TcpConnect {
     Address remote;
     Address local; /* Unspecified, port 0: any */
-    bool wait { true };
-    static constexpr auto fields()
-    {
-        return vectra::fields(field("remote", &TcpConnect::remote), field("local", &TcpConnect::local), field("wait", &TcpConnect::wait));
-    }
+    static constexpr auto fields() { return vectra::fields(field("remote", &TcpConnect::remote), field("local", &TcpConnect::local)); }
 };
 
 struct TcpAccept {
@@ -261,7 +259,7 @@ struct Protocol {
         return protocol::messages(
             message<Limits, SessionLimits>("limits", "This session's limits: sockets, buffered bytes, backlog, inline bytes, datagram size."),
             message<TcpListen, Opened>("tcp-listen", "A TCP listener on `local` (port 0: any free port; the reply says which) with up to `backlog` connections waiting for tcp-accept; more are refused."),
-            message<TcpConnect, Opened>("tcp-connect", "A TCP connection to `remote`; with `wait`, answered once established or failed (refused, timed-out, unreachable), else would-block while it is being set up."),
+            message<TcpConnect, Opened>("tcp-connect", "A TCP connection to `remote`, answered at once with its socket while it is set up; its first send or receive reports the outcome (refused, timed-out, unreachable)."),
             message<TcpAccept, Opened>("tcp-accept", "The next connection of a listener, as a new socket of this session; with `wait`, answered when one arrives."),
             message<UdpBind, Opened>("udp-bind", "A UDP socket on `local` (port 0: any free port)."),
             message<Send, Sent>("send", "Bytes to a connected TCP socket (from the carried MemCap, or `data`), or one datagram to `to` from a UDP socket; with `wait`, answered once the stack took at least one byte.")

@@ -6,9 +6,12 @@
  * ::1 — connect, accept, bytes both ways, a half close, a refusal, a reset, a listener's backlog —
  * and as an attacker: a session over its socket limit, another session's ids, closed and made-up
  * ids, a peer sending far more than the receiving session may buffer (the window closes, nothing
- * is lost), a session that ends with sockets open (every one released in the stack).
+ * is lost), a session that ends with sockets open (every one released in the stack), and bytes
+ * lent in MemCaps: sent from one, received into one at an offset, refused from a read-only one or
+ * past its end, and netd's copy of each removed before it answers.
  */
 
+#include "../TestSupport.h"
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <chrono>
@@ -18,6 +21,8 @@
 #include <netd/Session.h>
 #include <netd/Stack.h>
 #include <vector>
+#include <vectra/System.h>
+#include <vectra/Try.h>
 #include <vectra/net/Address.h>
 
 using namespace vectra;
@@ -426,4 +431,109 @@ TEST_CASE("a session that ends with sockets open releases every one of them in t
     auto listener = MUST(second.handle(TcpListen { loopback4(port), 1 }));
     (void)MUST(second.handle(UdpBind { loopback4(port) }));
     REQUIRE(listener.local.port == port);
+}
+
+namespace {
+
+/* A Task that lends MemCaps, as a client does: memory to make them from, in its Bundle. */
+struct Lender {
+    test::Arena tasks { 1 * MiB };
+    test::Arena buffers { 1 * MiB };
+    CapabilitySpace space { allocate_space_id() };
+    ReticleCap memory;
+
+    Lender() { memory = space.mint<CapabilityClass::Reticle>(&buffers.reticle(), RightRetype | RightGrant).release_value(); }
+    ~Lender() { (void)space.clear(); }
+
+    template<typename Body>
+    ErrorOr<i32> run(Body&& body)
+    {
+        return test::run_as_task(tasks.reticle(), [&](Task& task) {
+            REQUIRE_FALSE(task.bundle().grant("memory", space, memory, RightRetype).is_error());
+        }, body);
+    }
+};
+
+/* What netd's handler finds in the slot: a copy of `memory` with `rights` (as a Ring copy delivers it). */
+ErrorOr<protocol::MessageCapabilities> lend(MemCap const& memory, Rights rights, MemCap& copy)
+{
+    copy = TRY(system::attenuate(memory, rights));
+    protocol::MessageCapabilities capabilities;
+    capabilities.received = ReceivedCapability { CapabilityClass::Memory, { copy.space(), copy.slot(), copy.generation() } };
+    return capabilities;
+}
+
+}
+
+TEST_CASE("bytes lent in MemCaps: sent from one, received into one, refused read-only or out of bounds; netd keeps no copy", "[netd]")
+{
+    start_stack();
+    Lender lender;
+    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        Session one(13);
+        Session two(14);
+        auto receiver = TRY(one.handle(UdpBind { loopback4(0) }));
+        auto sender = TRY(two.handle(UdpBind { loopback4(0) }));
+        auto source = TRY(system::create_memory(reticle, 4096));
+        auto source_bytes = TRY(system::map_memory(source));
+        for (usize index = 0; index < source_bytes.size(); ++index)
+            source_bytes[index] = u8(index * 7 + 1);
+
+        /* 2000 bytes from offset 100 of a read-only copy: more than a slot carries inline. */
+        MemCap copy;
+        auto lent = TRY(lend(source, RightRead, copy));
+        Send send;
+        send.socket = sender.socket;
+        send.to = receiver.local;
+        send.offset = 100;
+        send.length = 2000;
+        auto sent = TRY(two.handle(send, lent));
+        if (sent.length != 2000)
+            return 1;
+        if (lent.received || !system::map_memory_read_only(copy).is_error())
+            return 2; /* netd removed the copy it was lent */
+        /* Inline data with a MemCap, and a range past its end, are refused. */
+        MUST(send.data.try_append(1));
+        lent = TRY(lend(source, RightRead, copy));
+        if (!failed_with(two.handle(send, lent), SocketError::BufferUnusable) || lent.received)
+            return 3;
+        send.data.clear();
+        send.offset = 3000;
+        lent = TRY(lend(source, RightRead, copy));
+        if (!failed_with(two.handle(send, lent), SocketError::BufferUnusable))
+            return 4;
+        pump();
+
+        /* Into a read-only copy: refused, and the datagram stays for the next receive. */
+        auto target = TRY(system::create_memory(reticle, 4096));
+        Receive receive;
+        receive.socket = receiver.socket;
+        receive.offset = 50;
+        receive.maximum = 3000;
+        lent = TRY(lend(target, RightRead, copy));
+        if (!failed_with(one.handle(receive, lent), SocketError::BufferUnusable))
+            return 5;
+        receive.offset = 2000; /* 2000 + 3000 lies past the 4096 bytes */
+        lent = TRY(lend(target, RightRead | RightWrite, copy));
+        if (!failed_with(one.handle(receive, lent), SocketError::BufferUnusable))
+            return 6;
+        receive.offset = 50;
+        lent = TRY(lend(target, RightRead | RightWrite, copy));
+        auto received = TRY(one.handle(receive, lent));
+        if (received.length != 2000 || !received.data.is_empty() || received.truncated || !(received.from == sender.local))
+            return 7;
+        if (!system::map_memory(copy).is_error())
+            return 8;
+        auto target_bytes = TRY(system::map_memory_read_only(target));
+        for (usize index = 0; index < 2000; ++index) {
+            if (target_bytes[50 + index] != source_bytes[100 + index])
+                return 9;
+        }
+        if (target_bytes[49] != 0 || target_bytes[2050] != 0)
+            return 10;
+        return 0;
+    });
+    REQUIRE(!result.is_error());
+    REQUIRE(result.value() == 0);
 }

@@ -183,26 +183,32 @@ void on_datagram(void* argument, udp_pcb*, pbuf* bytes, ip_addr_t const* from, u
     socket.datagrams[socket.datagram_count++] = { bytes, from_lwip(*from, port) };
 }
 
-/* The bytes a carried MemCap lends: `length` at `offset`, writable when `write`. */
+/*
+ * The bytes a carried MemCap lends: `length` at `offset`, writable when `write`. Whatever the slot
+ * carried is removed from netd's space here, on every path: netd keeps no copy past its reply.
+ */
 ErrorOr<std::span<u8>> lent_bytes(protocol::MessageCapabilities& capabilities, u64 offset, u64 length, bool write)
 {
-    auto memory = capabilities.received->as<CapabilityClass::Memory>();
-    if (memory.is_error())
-        return socket_error(SocketError::BufferUnusable, "the slot carried no MemCap");
-    /* A send only reads the lent bytes; the span is writable in type only. */
-    std::span<u8> bytes;
-    bool usable = true;
-    if (write) {
-        auto mapped = system::map_memory(memory.value());
-        usable = !mapped.is_error() && (bytes = mapped.value(), true);
-    } else {
-        auto mapped = system::map_memory_read_only(memory.value());
-        usable = !mapped.is_error() && (bytes = std::span<u8>(const_cast<u8*>(mapped.value().data()), mapped.value().size()), true);
-    }
-    (void)system::remove(memory.release_value()); /* netd keeps no copy past the reply */
+    ReceivedCapability received = *capabilities.received;
     capabilities.received.reset();
+    std::span<u8> bytes;
+    bool usable = false;
+    if (received.capability_class == CapabilityClass::Memory) {
+        MemCap memory(received.handle.space, received.handle.slot, received.handle.generation);
+        if (write) {
+            auto mapped = system::map_memory(memory);
+            usable = !mapped.is_error() && (bytes = mapped.value(), true);
+        } else {
+            /* A send only reads the lent bytes; the span is writable in type only. */
+            auto mapped = system::map_memory_read_only(memory);
+            usable = !mapped.is_error() && (bytes = std::span<u8>(const_cast<u8*>(mapped.value().data()), mapped.value().size()), true);
+        }
+        (void)system::remove(std::move(memory));
+    } else {
+        (void)system::remove(received.handle, received.capability_class);
+    }
     if (!usable)
-        return socket_error(SocketError::BufferUnusable, "the MemCap lacks the right");
+        return socket_error(SocketError::BufferUnusable, "no MemCap came, or it lacks the right");
     if (offset > bytes.size() || length > bytes.size() - offset)
         return socket_error(SocketError::BufferUnusable, "offset + length lies outside the MemCap");
     return bytes.subspan(offset, length);
@@ -415,9 +421,9 @@ ErrorOr<net::Sent> Session::handle(net::Send const& request, protocol::MessageCa
 {
     std::span<u8 const> bytes = request.data.span();
     if (capabilities.received) {
+        bytes = TRY(lent_bytes(capabilities, request.offset, request.length, false));
         if (!request.data.is_empty())
             return socket_error(SocketError::BufferUnusable, "a MemCap came with inline data");
-        bytes = TRY(lent_bytes(capabilities, request.offset, request.length, false));
     } else if (request.length != 0) {
         return socket_error(SocketError::BufferUnusable, "a length without a MemCap");
     }

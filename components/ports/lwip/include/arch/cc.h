@@ -10,7 +10,12 @@
 #ifndef VECTRA_LWIP_ARCH_CC_H
 #define VECTRA_LWIP_ARCH_CC_H
 
+#include <limits.h>
 #include <stdint.h>
+#include <sys/types.h> /* ssize_t: lwIP would otherwise typedef its own as int, against the C library's */
+#ifndef SSIZE_MAX
+#define SSIZE_MAX LONG_MAX
+#endif
 
 #ifdef __cplusplus
 extern "C" {

@@ -129,7 +129,7 @@ void on_tcp_error(void* argument, err_t error)
 {
     auto& socket = *static_cast<Socket*>(argument);
     socket.tcp = nullptr; /* lwIP freed it */
-    socket.failed = ErrorCode::DomainError;
+    socket.failed = true;
     socket.failure = error_of(error, !socket.connected);
 }
 
@@ -358,7 +358,6 @@ ErrorOr<net::Opened> Session::handle(net::TcpConnect const& request)
     socket.session = this;
     socket.tcp = pcb;
     auto opened = TRY(opened_socket(std::move(socket)));
-    auto& made = *m_sockets.find(opened.socket).value();
     ip_addr_t remote = to_lwip(request.remote);
     err_t connecting = tcp_connect(pcb, &remote, request.remote.port, on_connected);
     if (connecting != ERR_OK) {
@@ -366,7 +365,6 @@ ErrorOr<net::Opened> Session::handle(net::TcpConnect const& request)
         release(removed, true);
         return lwip_error(connecting);
     }
-    (void)made;
     opened.local = from_lwip(pcb->local_ip, pcb->local_port);
     opened.remote = request.remote;
     return opened;

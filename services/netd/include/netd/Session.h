@@ -57,7 +57,7 @@ struct Socket {
     bool shut_receive { false };
     bool unclaimed { false };         /* accepted by the stack, not yet by tcp-accept */
     u32 listener { 0 };               /* unclaimed: the listener it waits on */
-    std::optional<ErrorCode> failed;  /* set with `failure` when lwIP ended the connection */
+    bool failed { false };            /* lwIP ended the connection (and freed its pcb): `failure` says how */
     net::SocketError failure { net::SocketError::Reset };
 };
 

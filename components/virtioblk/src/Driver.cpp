@@ -217,7 +217,9 @@ ErrorOr<void> Driver::take_requests(ServerConnection& connection)
     for (;;) {
         auto received = endpoint::receive(connection.inbox(), request);
         if (received.is_error()) {
-            if (received.error().code() == ErrorCode::Empty)
+            /* Full: this Task's capability space holds a MemCap per request at the device, and has
+               no room for this request's: it waits in the Ring until one finishes. */
+            if (received.error().code() == ErrorCode::Empty || received.error().code() == ErrorCode::Full)
                 return {};
             return received.release_error();
         }

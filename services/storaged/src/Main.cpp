@@ -47,7 +47,11 @@ ErrorOr<i32> storaged(Bundle& bundle)
     TRY(endpoint::raise(ready));
     TRY(print_line(console, "storaged: serving each partition as a vectra.block session, up to {} sessions of {} requests in flight",
         settings.sessions, settings.queue_limit));
-    TRY(storage->serve(std::move(requests), std::move(replies)));
+    auto served = storage->serve(std::move(requests), std::move(replies));
+    if (served.is_error()) {
+        TRY(print_line(console, "storaged: ending: {} ({})", error_code_name(served.error().code()), served.error().message()));
+        return served.release_error();
+    }
     return 0;
 }
 

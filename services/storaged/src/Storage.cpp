@@ -387,7 +387,9 @@ bool Storage::take_request(usize index)
     u8 reply[protocol::payload_capacity<P>];
     auto received = endpoint::receive(*slot.inbox, request);
     if (received.is_error()) {
-        if (received.error().code() != ErrorCode::Empty)
+        /* Full: storaged's capability space holds a MemCap per request in flight, and has no room
+           for this request's: it waits in its Ring until a reply frees one. */
+        if (received.error().code() != ErrorCode::Empty && received.error().code() != ErrorCode::Full)
             m_sessions.free(index);
         return false;
     }

@@ -198,16 +198,17 @@ ErrorOr<i32> storaged_task(Bundle& bundle)
 u8 pattern(u32 block, u32 index) { return u8(block * 7 + index % 251 + 1); }
 
 /*
- * Each call id completes once; every one of `calls` completes. After each completion,
- * `submit_more` may add a request (its call id, or none).
+ * Each call id completes once; every one of `calls` completes, successfully but for `refused`
+ * (buffer-unusable). After each completion, `submit_more` may add a request (its call id, or none).
  */
 template<typename SubmitMore>
-ErrorOr<bool> complete_each_once(block::Client& session, std::vector<u32>& calls, SubmitMore submit_more)
+ErrorOr<bool> complete_each_once(block::Client& session, std::vector<u32>& calls, SubmitMore submit_more, u32 const* refused = nullptr)
 {
     std::vector<u32> seen;
     while (seen.size() < calls.size()) {
         auto completion = TRY(session.complete());
-        if (completion.result.is_error())
+        bool unusable = completion.result.is_error() && completion.result.error().is(block::BlockError::BufferUnusable);
+        if (refused && completion.call_id == *refused ? !unusable : completion.result.is_error())
             return false;
         for (u32 call : seen) {
             if (call == completion.call_id)
@@ -240,14 +241,27 @@ ErrorOr<i32> client(Bundle& bundle)
     std::vector<u32> calls;
     for (u32 block = 0; block < writes; ++block)
         calls.push_back(TRY(session.submit_write(block, 1, buffer, block * 512)));
-    /* The later writes take storaged's slots the first answers freed: slot order is not send order. */
+    /*
+     * The later writes take storaged's slots the first answers freed: slot order is not send
+     * order. The first of them goes through a MemCap of its own, which the client revokes once
+     * storaged forwarded it (at the next completion): its resend must fail alone, buffer-unusable.
+     */
+    auto doomed = TRY(system::create_memory(memory, 512));
+    std::memcpy(TRY(system::map_memory(doomed)).data(), bytes.data() + writes * 512, 512);
     u32 next = writes;
+    u32 doomed_call = 0;
     EXPECT_IN_TASK(TRY(complete_each_once(session, calls, [&]() -> ErrorOr<std::optional<u32>> {
+        if (next == writes + 1)
+            TRY(system::revoke(doomed));
         if (next == all_writes)
             return std::optional<u32> {};
         u32 block = next++;
+        if (block == writes) {
+            doomed_call = TRY(session.submit_write(block, 1, doomed, 0));
+            return std::optional<u32> { doomed_call };
+        }
         return std::optional<u32> { TRY(session.submit_write(block, 1, buffer, block * 512)) };
-    })));
+    }, &doomed_call)));
     /* Read back twice: the second batch reuses storaged's slots while stale replies for the first arrive. */
     for (u32 round = 0; round < 2; ++round) {
         std::memset(bytes.data(), 0, bytes.size());
@@ -354,11 +368,11 @@ TEST_CASE("storaged sends every request without a reply again, in order, when it
 
     /* The data is on the disk, in the client's partition. */
     for (u32 index = 0; index < all_writes * 512; ++index)
-        REQUIRE(s_driver.disk[raw_first * 512 + index] == pattern(index / 512, index));
+        REQUIRE(s_driver.disk[raw_first * 512 + index] == (index / 512 == writes ? 0 : pattern(index / 512, index)));
     /* Once restarted; the second instance got the writes the first never answered, in the order
        first sent, before anything else — and nothing outside the partition. */
     REQUIRE(s_storage->driver_restarts() == 1);
-    u32 resent = all_writes - answered_before_death;
+    u32 resent = all_writes - answered_before_death - 1; /* the revoked one is answered, not sent */
     REQUIRE(s_storage->requests_resent() == resent);
     std::vector<Taken> second;
     for (auto const& taken : s_driver.taken) {
@@ -368,7 +382,8 @@ TEST_CASE("storaged sends every request without a reply again, in order, when it
     REQUIRE(second.size() == resent + 2 * writes);
     for (u32 index = 0; index < resent; ++index) {
         REQUIRE(second[index].message == number_of<block::Write>);
-        REQUIRE(second[index].block == raw_first + answered_before_death + index);
+        u32 block = answered_before_death + index;
+        REQUIRE(second[index].block == raw_first + (block < writes ? block : block + 1));
     }
     for (auto const& taken : second)
         REQUIRE((taken.block >= raw_first && taken.block + taken.count <= raw_end));

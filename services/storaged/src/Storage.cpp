@@ -488,7 +488,6 @@ void Storage::answer_unsent(InFlight& flight, Error const& error)
  */
 ErrorOr<void> Storage::resend_after_restart()
 {
-    ++m_restarts;
     m_driver_restarted = false;
     TRY(bind_disk());
     u32 resent = 0;
@@ -520,6 +519,7 @@ ErrorOr<void> Storage::resend_after_restart()
         }
         ++resent;
     }
+    ++m_restarts; /* counted once the resend is through: one that started over is one restart */
     m_resent += resent;
     if (m_settings.console)
         (void)print_line(*m_settings.console, "storaged: the block driver restarted ({} so far); {} requests without a reply sent again, in the order first sent",

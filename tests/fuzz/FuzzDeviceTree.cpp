@@ -4,10 +4,13 @@
  * libFuzzer target: any bytes as the aarch64 platform's device tree. The reader must refuse or
  * walk it to the end without reading outside the bytes given (ASan), and every property it
  * yields must lie inside them. The /cpus reader (ADR 0020) walks it too: it refuses or lists
- * each MPIDR affinity once, within its capacity.
+ * each MPIDR affinity once, within its capacity. The virtio-mmio slot walk (ADR 0025) then reads
+ * the same bytes: it refuses or returns at most its capacity, each slot a window of 256 bytes to
+ * 4 KiB that does not wrap, an SPI INTID, and no two windows overlapping.
  */
 
 #include "MemoryMapBuilder.h"
+#include "VirtioMmioSlots.h"
 #include <vectra/Panic.h>
 #include <vectra/platform/aarch64/DeviceTree.h>
 
@@ -47,6 +50,20 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         auto more = reservations.next(region);
         if (more.is_error() || !more.value())
             break;
+    }
+    platform::aarch64::VirtioMmioSlot slots[8];
+    auto count = platform::aarch64::read_virtio_mmio_slots(tree.value(), slots);
+    if (count.is_error())
+        return 0;
+    VERIFY(count.value() <= 8);
+    for (usize index = 0; index < count.value(); ++index) {
+        auto const& slot = slots[index];
+        VERIFY(slot.size >= platform::aarch64::VirtioMmioSlot::minimum_size);
+        VERIFY(slot.size <= platform::aarch64::VirtioMmioSlot::maximum_size);
+        VERIFY(slot.base + slot.size > slot.base && slot.base % 4 == 0);
+        VERIFY(slot.intid >= 32 && slot.intid <= 1019);
+        for (usize other = 0; other < index; ++other)
+            VERIFY(slots[other].base >= slot.base + slot.size || slot.base >= slots[other].base + slots[other].size);
     }
     return 0;
 }

@@ -6,11 +6,14 @@ set(aarch64_device_tree ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/DeviceTree.cpp
 vectra_host_test(platforms.aarch64.device_tree SOURCES platforms/TestDeviceTree.cpp ${aarch64_device_tree}
     COMPONENTS ${kernel_components})
 target_include_directories(test_platforms.aarch64.device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
-# The fuzz target walks the tree with the /cpus reader too (MemoryMapBuilder.cpp, ADR 0020).
+# The fuzz target walks the tree with the /cpus reader (MemoryMapBuilder.cpp, ADR 0020) and the
+# virtio-mmio slot walk (ADR 0025) too.
 vectra_fuzz_target(device_tree SOURCES fuzz/FuzzDeviceTree.cpp ${aarch64_device_tree}
+    ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/VirtioMmioSlots.cpp ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/PciHost.cpp
+    ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/PciInterruptMap.cpp
     ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/MemoryMapBuilder.cpp COMPONENTS ${kernel_components})
-target_include_directories(fuzz_device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/include
-    ${CMAKE_SOURCE_DIR}/platforms/aarch64/src)
+target_include_directories(fuzz_device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/src
+    ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
 
 function(vectra_platform_builder_test name platform)
     vectra_host_test(${name} ${ARGN})
@@ -40,6 +43,11 @@ vectra_fuzz_target(pci_host SOURCES fuzz/FuzzPciHost.cpp ${aarch64_device_tree} 
     COMPONENTS ${kernel_components})
 target_include_directories(fuzz_pci_host PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/src
     ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
+# virtio-mmio slots (ADR 0025): aarch64's virtio,mmio nodes, also walked by the device-tree fuzz target.
+set(aarch64_virtio_mmio_slots ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/VirtioMmioSlots.cpp ${aarch64_pci_host})
+vectra_platform_builder_test(platforms.aarch64.virtio_mmio_slots aarch64
+    SOURCES platforms/TestVirtioMmioSlots.cpp ${aarch64_device_tree} ${aarch64_virtio_mmio_slots}
+    COMPONENTS ${kernel_components})
 # fw_cfg and ramfb (header-only in primitives/platform, shared by x86_64 and aarch64).
 vectra_host_test(platforms.firmware_config SOURCES platforms/TestFirmwareConfig.cpp COMPONENTS ${kernel_components})
 vectra_fuzz_target(firmware_config SOURCES fuzz/FuzzFirmwareConfig.cpp COMPONENTS ${kernel_components})

@@ -21,6 +21,7 @@ import configuration  # noqa: E402
 import debug  # noqa: E402
 import fuzz  # noqa: E402
 import images  # noqa: E402
+import linuxguest  # noqa: E402
 import paths  # noqa: E402
 import run  # noqa: E402
 import scaffold  # noqa: E402
@@ -159,6 +160,8 @@ def parser() -> argparse.ArgumentParser:
     fuzz.add_command(commands, common)
     top_view.add_command(commands, common, lambda parser: add_image_arguments(parser, DEFAULT_IMAGE, DEFAULT_PLATFORM),
                     add_configuration_arguments)
+
+    linuxguest.add_command(commands, common)
 
     command = commands.add_parser("images", help="list the images and the platforms")
     command.set_defaults(handler=images.list_command)

@@ -29,9 +29,10 @@ ErrorOr<void> DiskBackend::write(MemCap const& memory, u64 offset, u64 first, u3
 
 ErrorOr<void> DiskBackend::flush() { return system::disk_flush(m_disk); }
 
-Driver::Driver(Backend& backend, MemCap zeroes)
+Driver::Driver(Backend& backend, MemCap zeroes, block::FaultInjection* fault)
     : m_backend(backend)
     , m_zeroes(std::move(zeroes))
+    , m_fault(fault)
     , m_window { 0, backend.info().block_count, maximum_blocks, backend.info().read_only }
 {
 }
@@ -55,6 +56,8 @@ ErrorOr<void> Driver::transfer(bool writing, u64 block, u32 count, u64 offset, p
     auto first = writing ? m_window.translate_for_writing(block, count) : m_window.translate(block, count);
     if (first.is_error())
         return refused(first.release_error());
+    if (m_fault && m_fault->fires(first.value(), count))
+        block::fault_now(); /* the image's injected driver bug, with requests waiting in its Ring */
     auto memory = block::take_buffer(capabilities, !writing, offset, count, m_backend.info().block_size);
     if (memory.is_error())
         return refused(memory.release_error());

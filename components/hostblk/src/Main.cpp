@@ -10,9 +10,17 @@
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
+#include <vectra/config.h>
 #include <vectra/footprints/hosted_block.h>
 
 VECTRA_TASK_ENTRY(hosted_block);
+
+namespace {
+
+/* Component data, which a restart of the Task does not reset: the injected fault fires once per boot. */
+constinit vectra::block::FaultInjection s_fault { CONFIG_BLOCK_FAULT_AT_BLOCK };
+
+}
 
 namespace vectra::task_entries {
 
@@ -29,7 +37,7 @@ ErrorOr<i32> hosted_block(Bundle& bundle)
     auto backend = TRY(hostblk::DiskBackend::open(std::move(disk)));
     /* A new memory object is zeroed: the source of write-zeroes as it is. */
     auto zeroes = TRY(system::create_memory(memory, hostblk::Driver::zero_bytes, RightRead | RightWrite));
-    hostblk::Driver driver(backend, std::move(zeroes));
+    hostblk::Driver driver(backend, std::move(zeroes), &s_fault);
     auto connection = TRY(ServerConnection::bind(requests, replies, block::schema_id));
     TRY(endpoint::raise(ready));
     auto info = backend.info();

@@ -43,10 +43,12 @@ u32 limit_blocks(u32 sectors_limit, u32 sectors_per_block, u32 blocks)
 
 }
 
-Driver::Driver(driver::VirtioPciDevice& device, driver::VirtioQueue& queue, virtio::block::Requests& requests)
+Driver::Driver(driver::VirtioPciDevice& device, driver::VirtioQueue& queue, virtio::block::Requests& requests,
+    block::FaultInjection* fault)
     : m_device(device)
     , m_queue(queue)
     , m_requests(requests)
+    , m_fault(fault)
     , m_account(0)
 {
     auto const& configuration = requests.configuration();
@@ -117,6 +119,8 @@ ErrorOr<protocol::Done> Driver::transfer(bool writing, u64 block, u32 count, u64
     auto first = writing ? m_window.translate_for_writing(block, count) : m_window.translate(block, count);
     if (first.is_error())
         return refused(first.release_error());
+    if (m_fault && m_fault->fires(first.value(), count))
+        block::fault_now(); /* the image's injected driver bug, with other requests at the device */
     /* The device writes a read's buffer: take_buffer asks the client's MemCap for write then. */
     u32 block_size = m_requests.configuration().block_size;
     auto memory = block::take_buffer(capabilities, !writing, offset, count, block_size);
@@ -213,7 +217,9 @@ ErrorOr<void> Driver::take_requests(ServerConnection& connection)
     for (;;) {
         auto received = endpoint::receive(connection.inbox(), request);
         if (received.is_error()) {
-            if (received.error().code() == ErrorCode::Empty)
+            /* Full: this Task's capability space holds a MemCap per request at the device, and has
+               no room for this request's: it waits in the Ring until one finishes. */
+            if (received.error().code() == ErrorCode::Empty || received.error().code() == ErrorCode::Full)
                 return {};
             return received.release_error();
         }

@@ -12,6 +12,7 @@
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
+#include <vectra/config.h>
 #include <vectra/footprints/virtio_block.h>
 #include <virtioblk/Driver.h>
 
@@ -22,6 +23,8 @@ namespace vectra::task_entries {
 namespace {
 
 constexpr u16 queue_size = 256;
+/* Component data, which a restart of the Task does not reset: the injected fault fires once per boot. */
+constinit block::FaultInjection s_fault { CONFIG_BLOCK_FAULT_AT_BLOCK };
 constexpr u16 queue_entry = 0; /* the MSI-X table entry queue 0 signals on */
 
 }
@@ -49,7 +52,7 @@ ErrorOr<i32> virtio_block(Bundle& bundle)
     auto requests = TRY(virtio::block::Requests::create(queue.ring, slot_bytes, slot_address, configuration));
     device.start();
 
-    virtioblk::Driver driver(device, queue, requests);
+    virtioblk::Driver driver(device, queue, requests, &s_fault);
     auto connection = TRY(ServerConnection::bind(requests_ring, replies_ring, block::schema_id));
     TRY(endpoint::raise(ready));
     auto geometry = driver.geometry();

@@ -115,6 +115,13 @@ ErrorOr<void> fill(Candidate const& node, u32 root_address_cells, u32 root_size_
 
 }
 
+ErrorOr<u32> read_one_cell(DeviceTree::Token const& property)
+{
+    if (property.value_length != 4)
+        return malformed("device tree: a cell count or phandle is not one cell");
+    return static_cast<u32>(TRY(DeviceTree::read_cells(property, 0, 1)));
+}
+
 bool node_name_equal(char const* left, char const* right)
 {
     usize index = 0;

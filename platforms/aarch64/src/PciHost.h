@@ -25,6 +25,8 @@ namespace vectra::platform::aarch64 {
  */
 [[nodiscard]] ErrorOr<bool> read_pci_host(DeviceTree const&, PciHostBridge&);
 
+/* A property of exactly one cell (a cell count or a phandle); MalformedMessage otherwise. */
+[[nodiscard]] ErrorOr<u32> read_one_cell(DeviceTree::Token const& property);
 /* Whether two NUL-terminated names are equal (a property's or node's name). */
 [[nodiscard]] bool node_name_equal(char const* left, char const* right);
 /* Whether a string-list property (NUL-separated, such as `compatible`) holds `text` as one of its strings. */

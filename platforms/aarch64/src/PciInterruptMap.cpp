@@ -22,13 +22,6 @@ constexpr u64 level_low = 8;
 
 Error malformed(char const* reason) { return Error(ErrorCode::MalformedMessage, reason); }
 
-ErrorOr<u32> one_cell(DeviceTree::Token const& property)
-{
-    if (property.value_length != 4)
-        return malformed("device tree: a cell count or phandle is not one cell");
-    return static_cast<u32>(TRY(DeviceTree::read_cells(property, 0, 1)));
-}
-
 struct HostNode {
     bool compatible { false };
     bool has_map { false };
@@ -66,43 +59,37 @@ ErrorOr<bool> find_map(DeviceTree const& tree, HostNode& found)
     }
 }
 
-struct Parent {
-    u32 address_cells { 0 };
-    u32 interrupt_cells { 0 };
-};
+}
 
-/* The #address-cells and #interrupt-cells of the node whose phandle is `phandle`. */
-ErrorOr<Parent> find_parent(DeviceTree const& tree, u32 phandle)
+ErrorOr<InterruptParent> read_interrupt_parent(DeviceTree const& tree, u32 phandle)
 {
     auto cursor = tree.structure();
-    Parent node;
+    InterruptParent node;
     bool matches = false;
     u32 open_depth = 0;
     for (;;) {
         auto token = TRY(cursor.next());
         if (token.kind == DeviceTree::Token::Kind::End)
-            return malformed("device tree: interrupt-map names a phandle no node has");
+            return malformed("device tree: an interrupt parent phandle no node has");
         /* A node's properties precede its children: decided when its first child begins or it ends. */
         bool node_done
             = token.kind == DeviceTree::Token::Kind::BeginNode || token.kind == DeviceTree::Token::Kind::EndNode;
         if (matches && node_done)
             return node;
         if (token.kind == DeviceTree::Token::Kind::BeginNode) {
-            node = Parent();
+            node = InterruptParent();
             open_depth = token.depth;
             continue;
         }
         if (token.kind != DeviceTree::Token::Kind::Property || token.depth != open_depth)
             continue;
         if (node_name_equal(token.name, "phandle") || node_name_equal(token.name, "linux,phandle"))
-            matches = TRY(one_cell(token)) == phandle;
+            matches = TRY(read_one_cell(token)) == phandle;
         else if (node_name_equal(token.name, "#address-cells"))
-            node.address_cells = TRY(one_cell(token));
+            node.address_cells = TRY(read_one_cell(token));
         else if (node_name_equal(token.name, "#interrupt-cells"))
-            node.interrupt_cells = TRY(one_cell(token));
+            node.interrupt_cells = TRY(read_one_cell(token));
     }
-}
-
 }
 
 ErrorOr<bool> read_pci_intx(DeviceTree const& tree, u8 bus, u8 device, u8 function, u8 pin, u32& intid)
@@ -127,7 +114,7 @@ ErrorOr<bool> read_pci_intx(DeviceTree const& tree, u8 bus, u8 device, u8 functi
     if (host.map.value_length % 4 != 0)
         return malformed("device tree: interrupt-map is not whole cells");
     u32 at = 0;
-    Parent parent;
+    InterruptParent parent;
     u32 parent_phandle = 0;
     while (at < total) {
         if (total - at < child_cells + 1)
@@ -137,7 +124,7 @@ ErrorOr<bool> read_pci_intx(DeviceTree const& tree, u8 bus, u8 device, u8 functi
             equal = equal && static_cast<u32>(TRY(DeviceTree::read_cells(host.map, at + cell, 1))) == child[cell];
         auto phandle = static_cast<u32>(TRY(DeviceTree::read_cells(host.map, at + child_cells, 1)));
         if (parent_phandle == 0 || phandle != parent_phandle) {
-            parent = TRY(find_parent(tree, phandle));
+            parent = TRY(read_interrupt_parent(tree, phandle));
             parent_phandle = phandle;
         }
         if (parent.interrupt_cells != gic_interrupt_cells || parent.address_cells > 2)

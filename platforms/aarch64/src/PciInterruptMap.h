@@ -18,6 +18,13 @@
 
 namespace vectra::platform::aarch64 {
 
+/* The #address-cells and #interrupt-cells of the node whose phandle is `phandle` (MalformedMessage: no such node). */
+struct InterruptParent {
+    u32 address_cells { 0 };
+    u32 interrupt_cells { 0 };
+};
+[[nodiscard]] ErrorOr<InterruptParent> read_interrupt_parent(DeviceTree const&, u32 phandle);
+
 /*
  * The GIC INTID (32 + the SPI number) pin `pin` (1 INTA .. 4 INTD) of bus:device.function
  * raises, or false when the host node has no interrupt-map entry for it, or when the function

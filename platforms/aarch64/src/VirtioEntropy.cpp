@@ -5,22 +5,24 @@
  * one request at a time, no interrupt. Both transports QEMU offers are handled — legacy
  * (version 1, QEMU 7.2's default: QueuePFN in guest pages) and modern (version 2, with
  * `-global virtio-mmio.force-legacy=false`: split queue addresses, VIRTIO_F_VERSION_1). The
- * devices are found by probing QEMU virt's 32 virtio-mmio slots; RAM is identity-mapped, so
- * buffer addresses are physical addresses.
+ * devices are found in the slots the device tree names (VirtioMmioSlots.h, ADR 0025), each
+ * window mapped as device memory before it is read; RAM is identity-mapped, so buffer addresses are
+ * physical addresses.
  */
 
 #include "VirtioEntropy.h"
+#include "MemoryMap.h"
 #include "Mmio.h"
 #include "Registers.h"
+#include "VirtioMmioSlots.h"
+#include <vectra/platform/Pci.h>
 #include <vectra/platform/Platform.h>
 
 namespace vectra::platform::aarch64 {
 
 namespace {
 
-constexpr uptr virtio_mmio_base = 0x0a00'0000;
-constexpr uptr virtio_mmio_stride = 0x200;
-constexpr usize virtio_mmio_slots = 32;
+constexpr usize slot_capacity = 32; /* QEMU virt writes 32 */
 
 constexpr u32 virtio_magic = 0x7472'6976; /* "virt" */
 constexpr u32 entropy_device_id = 4;
@@ -119,8 +121,17 @@ void write(uptr offset, u32 value) { mmio_write32(s_device.base + offset, value)
 
 [[nodiscard]] uptr find_entropy_device()
 {
-    for (usize slot = 0; slot < virtio_mmio_slots; ++slot) {
-        uptr base = virtio_mmio_base + slot * virtio_mmio_stride;
+    auto tree = device_tree();
+    if (tree.is_error())
+        return 0;
+    VirtioMmioSlot slots[slot_capacity];
+    auto count = read_virtio_mmio_slots(tree.value(), slots);
+    if (count.is_error())
+        return 0;
+    for (usize index = 0; index < count.value(); ++index) {
+        uptr base = static_cast<uptr>(slots[index].base);
+        if (!platform::map_device_memory(slots[index].base, slots[index].size))
+            continue;
         if (mmio_read32(base + MagicValue) != virtio_magic)
             continue;
         u32 version = mmio_read32(base + Version);

@@ -32,7 +32,7 @@ ErrorOr<i32> storaged(Bundle& bundle)
     auto placed = TRY(endpoint::memory(memory, storaged::storage_bytes()));
     auto* storage = new (placed.data()) storaged::Storage();
     auto bounce = TRY(system::create_memory(memory, 4096));
-    storaged::Settings settings { CONFIG_STORAGED_SESSIONS, static_cast<u16>(CONFIG_STORAGED_QUEUE_LIMIT) };
+    storaged::Settings settings { CONFIG_STORAGED_SESSIONS, static_cast<u16>(CONFIG_STORAGED_QUEUE_LIMIT), &console };
     TRY(storage->start(std::move(disk_requests), std::move(disk_replies), std::move(bounce), settings));
 
     auto const& disk = storage->disk();
@@ -47,7 +47,11 @@ ErrorOr<i32> storaged(Bundle& bundle)
     TRY(endpoint::raise(ready));
     TRY(print_line(console, "storaged: serving each partition as a vectra.block session, up to {} sessions of {} requests in flight",
         settings.sessions, settings.queue_limit));
-    TRY(storage->serve(std::move(requests), std::move(replies)));
+    auto served = storage->serve(std::move(requests), std::move(replies));
+    if (served.is_error()) {
+        TRY(print_line(console, "storaged: ending: {} ({})", error_code_name(served.error().code()), served.error().message()));
+        return served.release_error();
+    }
     return 0;
 }
 

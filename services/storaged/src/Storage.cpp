@@ -23,6 +23,13 @@ constexpr u16 number_of = static_cast<u16>(protocol::index_of<P, Request>() + 1)
 
 u16 status_for(Error const& error) { return protocol::status_of<P>(error, block::domain); }
 
+/* The driver's call id for a request: its slot, with its sequence number above (never synchronous_call). */
+u32 call_id_for(usize slot, u64 sequence)
+{
+    constexpr u64 sequences = (u64(1) << 31) / maximum_in_flight;
+    return static_cast<u32>((sequence % sequences) * maximum_in_flight + slot);
+}
+
 /* Answers the messages storaged answers itself: info, select-partition, counters. */
 class LocalHandler {
 public:
@@ -339,15 +346,22 @@ u16 Storage::forward(usize index, protocol::Envelope const& envelope, std::span<
     flight.session = static_cast<u16>(index);
     flight.epoch = state.epoch;
     flight.client_call = envelope.call_id;
+    flight.sequence = m_next_sequence++;
+    flight.call_id = call_id_for(tag, flight.sequence);
     flight.started = endpoint::now_nanoseconds();
-    /* The tag replaces the client's call id: replies in any order find their session. */
-    protocol::write_envelope(std::span<u8>(flight.forwarded, flight.length), envelope.message, 0, static_cast<u32>(tag));
+    /* storaged's call id replaces the client's: replies in any order find their session. */
+    protocol::write_envelope(std::span<u8>(flight.forwarded, flight.length), envelope.message, 0, flight.call_id);
     if (flight.kind == block::RequestKind::Read || flight.kind == block::RequestKind::Write) {
         flight.memory = carried;
         carried.reset();
     }
     m_flight[tag] = flight;
     auto sent = send_forwarded(m_flight[tag]);
+    if (sent.is_error() && sent.error().is(ErrorCode::PeerRestarted)) {
+        /* The driver was restarted: the request stays in flight and goes with the resend. */
+        m_driver_restarted = true;
+        return protocol::status_success;
+    }
     if (sent.is_error()) {
         if (m_flight[tag].memory)
             carried = m_flight[tag].memory; /* the caller discards it */
@@ -373,7 +387,9 @@ bool Storage::take_request(usize index)
     u8 reply[protocol::payload_capacity<P>];
     auto received = endpoint::receive(*slot.inbox, request);
     if (received.is_error()) {
-        if (received.error().code() != ErrorCode::Empty)
+        /* Full: storaged's capability space holds a MemCap per request in flight, and has no room
+           for this request's: it waits in its Ring until a reply frees one. */
+        if (received.error().code() != ErrorCode::Empty && received.error().code() != ErrorCode::Full)
             m_sessions.free(index);
         return false;
     }
@@ -414,10 +430,13 @@ ErrorOr<void> Storage::take_disk_replies()
         if (received.value().has_capability)
             endpoint::discard(received.value().capability);
         auto envelope = protocol::read_envelope(std::span<u8 const>(reply, received.value().length));
-        if (envelope.is_error() || envelope.value().call_id >= maximum_in_flight)
+        if (envelope.is_error())
             continue;
-        auto& flight = m_flight[envelope.value().call_id];
-        if (!flight.used || flight.answered || envelope.value().message != flight.message)
+        /* Only the reply to the request now in that slot counts: a second one, or one for an
+           earlier request of the slot, is dropped. */
+        auto& flight = m_flight[envelope.value().call_id % maximum_in_flight];
+        if (!flight.used || flight.answered || flight.call_id != envelope.value().call_id
+            || envelope.value().message != flight.message)
             continue;
         flight.answered = true;
         flight.status = envelope.value().status;
@@ -447,14 +466,64 @@ void Storage::deliver_answered()
     }
 }
 
+void Storage::answer_unsent(InFlight& flight, Error const& error)
+{
+    flight.answered = true;
+    flight.status = status_for(error);
+    if (flight.memory)
+        endpoint::discard(*flight.memory);
+    flight.memory.reset();
+    auto& state = m_state[flight.session];
+    if (state.epoch == flight.epoch && state.account)
+        state.account->complete(flight.kind, 0, endpoint::now_nanoseconds() - flight.started);
+}
+
+/*
+ * The driver was restarted (its Rings reset: whatever it had taken, and whatever waited in its
+ * Rings, is gone). Bind again and send every request without a reply once more, in the order
+ * storaged first sent them: the bytes translated and checked when the client's request was
+ * accepted, so a resend reaches the same blocks of the same partition. A request whose session
+ * closed meanwhile is dropped; one whose MemCap its client revoked is answered buffer-unusable;
+ * neither stops the others.
+ */
 ErrorOr<void> Storage::resend_after_restart()
 {
-    ++m_restarts;
+    m_driver_restarted = false;
     TRY(bind_disk());
-    for (auto& flight : m_flight) {
-        if (flight.used && !flight.answered)
-            TRY(send_forwarded(flight));
+    u32 resent = 0;
+    for (u64 after = 0;;) {
+        InFlight* next = nullptr;
+        for (auto& flight : m_flight) {
+            if (flight.used && !flight.answered && flight.sequence >= after && (!next || flight.sequence < next->sequence))
+                next = &flight;
+        }
+        if (!next)
+            break;
+        after = next->sequence + 1;
+        if (m_state[next->session].epoch != next->epoch) {
+            if (next->memory)
+                endpoint::discard(*next->memory);
+            *next = InFlight {};
+            continue;
+        }
+        auto sent = send_forwarded(*next);
+        if (sent.is_error() && sent.error().is(ErrorCode::PeerRestarted)) {
+            m_driver_restarted = true; /* restarted again meanwhile: the next turn starts over */
+            return {};
+        }
+        if (sent.is_error()) {
+            answer_unsent(*next, sent.error().is(ErrorCode::Full) || sent.error().is(ErrorCode::PeerClosed)
+                    ? Error(BlockError::IoError, "the driver cannot be reached")
+                    : Error(BlockError::BufferUnusable, "the request's MemCap is gone"));
+            continue;
+        }
+        ++resent;
     }
+    ++m_restarts; /* counted once the resend is through: one that started over is one restart */
+    m_resent += resent;
+    if (m_settings.console)
+        (void)print_line(*m_settings.console, "storaged: the block driver restarted ({} so far); {} requests without a reply sent again, in the order first sent",
+            m_restarts, resent);
     return {};
 }
 
@@ -473,8 +542,10 @@ ErrorOr<void> Storage::serve(RingCap listen_requests, RingCap listen_replies)
         if (replies.is_error()) {
             if (!replies.error().is(ErrorCode::PeerRestarted))
                 return replies.release_error();
-            TRY(resend_after_restart());
+            m_driver_restarted = true;
         }
+        if (m_driver_restarted)
+            TRY(resend_after_restart());
         deliver_answered();
         bool taken = false;
         for (usize turn = 0; turn < m_settings.sessions; ++turn)

@@ -14,6 +14,7 @@
 
 #include <vectra/Connection.h>
 #include <vectra/System.h>
+#include <vectra/block/FaultInjection.h>
 #include <vectra/block/Protocol.h>
 #include <vectra/block/Window.h>
 #include <vectra/protocol/Dispatch.h>
@@ -58,7 +59,8 @@ class Driver {
 public:
     /* `zeroes`: a zeroed MemCap of at least zero_bytes, the source of write-zeroes. */
     static constexpr usize zero_bytes = 64 * KiB;
-    Driver(Backend& backend, MemCap zeroes);
+    /* `fault`: the image's fault injection (block/FaultInjection.h), or none. */
+    Driver(Backend& backend, MemCap zeroes, block::FaultInjection* fault = nullptr);
 
     [[nodiscard]] ErrorOr<block::Geometry> handle(block::Info const&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(block::Read const&, protocol::MessageCapabilities&);
@@ -77,6 +79,7 @@ private:
 
     Backend& m_backend;
     MemCap m_zeroes;
+    block::FaultInjection* m_fault { nullptr };
     block::Window m_window;
     block::SessionAccount m_account { queue_limit };
 };

@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <vectra/Connection.h>
+#include <vectra/block/FaultInjection.h>
 #include <vectra/block/Protocol.h>
 #include <vectra/block/Window.h>
 #include <vectra/driver/VirtioPci.h>
@@ -28,7 +29,8 @@ inline constexpr SignalBit queue_bit { 8 };
 
 class Driver {
 public:
-    Driver(driver::VirtioPciDevice&, driver::VirtioQueue&, virtio::block::Requests&);
+    /* `fault`: the image's fault injection (block/FaultInjection.h), or none. */
+    Driver(driver::VirtioPciDevice&, driver::VirtioQueue&, virtio::block::Requests&, block::FaultInjection* fault = nullptr);
 
     /* Serves on `connection` until a Ring fails or the device breaks its queue. */
     [[nodiscard]] ErrorOr<void> serve(ServerConnection& connection);
@@ -81,6 +83,7 @@ private:
     driver::VirtioPciDevice& m_device;
     driver::VirtioQueue& m_queue;
     virtio::block::Requests& m_requests;
+    block::FaultInjection* m_fault { nullptr };
     u32 m_sectors_per_block { 1 };
     block::Window m_window;
     block::SessionAccount m_account;

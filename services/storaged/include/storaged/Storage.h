@@ -9,8 +9,11 @@
  * session's queue limit and the carried MemCap's size, translated to disk blocks and forwarded to
  * the driver under a tag of storaged's own (the client's call id is restored on the reply), with
  * a copy of the client's MemCap; storaged keeps its own copy until the reply, so after a driver
- * restart it sends everything in flight again. Replies come back in any order. Everything is one
- * loop: one wait on the listener, every session's doorbell and the driver's reply bit.
+ * restart it sends every request without a reply again, in the order it first sent them. The
+ * call id storaged gives the driver is the request's slot with its sequence number above it, so
+ * a reply for a request already answered (a duplicate, or a restarted driver's stale one) matches
+ * nothing and is dropped. Replies come back in any order. Everything is one loop: one wait on the
+ * listener, every session's doorbell and the driver's reply bit.
  */
 
 #pragma once
@@ -32,6 +35,7 @@ inline constexpr SignalBit disk_timeout_bit { 5 };
 struct Settings {
     usize sessions { 8 };
     u16 queue_limit { 32 };
+    ConsoleCap const* console { nullptr }; /* where a driver restart is reported (none: not reported) */
 };
 
 class Storage {
@@ -61,6 +65,8 @@ private:
         u16 session { 0 };
         u32 epoch { 0 };
         u32 client_call { 0 };
+        u32 call_id { 0 }; /* storaged's call id toward the driver: the slot, and the request's sequence above it */
+        u64 sequence { 0 }; /* the order storaged accepted it in: a resend keeps it */
         u16 message { 0 };
         u16 status { 0 };
         u64 started { 0 };
@@ -81,6 +87,7 @@ private:
     [[nodiscard]] ErrorOr<void> send_forwarded(InFlight&);
     [[nodiscard]] ErrorOr<void> take_disk_replies();
     [[nodiscard]] ErrorOr<void> resend_after_restart();
+    void answer_unsent(InFlight&, Error const&);
     void deliver_answered();
     [[nodiscard]] bool reply_to(usize index, std::span<u8 const> reply);
     [[nodiscard]] usize free_tag() const;
@@ -97,11 +104,16 @@ private:
     session::Table* m_listening { nullptr };
     SessionState m_state[maximum_sessions];
     InFlight m_flight[maximum_in_flight];
+    u64 m_next_sequence { 0 };
+    bool m_driver_restarted { false }; /* a send saw PeerRestarted: bind again and resend */
     u32 m_restarts { 0 };
+    u32 m_resent { 0 };
 
 public:
     /* Times the driver restarted under storaged (its in-flight requests were sent again). */
     [[nodiscard]] u32 driver_restarts() const { return m_restarts; }
+    /* Requests sent to the driver again, over all its restarts. */
+    [[nodiscard]] u32 requests_resent() const { return m_resent; }
 };
 
 /* The bytes a Storage needs (its tables), placed in storaged's Reticle. */

@@ -1,0 +1,87 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * How lwIP is built for Vectra, the only place it is configured (docs/adr/0024): the raw API in one
+ * Task (NO_SYS, no threads, no locking), IPv4 with DHCP, IPv6, TCP, UDP, Ethernet framing. Memory:
+ * no C-library allocator (MEM_LIBC_MALLOC=0) and no static pools (MEMP_MEM_MALLOC=1: every pool
+ * object comes from lwIP's heap), and the heap is not a static array either: LWIP_RAM_HEAP_POINTER
+ * is `vectra_lwip_heap`, which the linking Task points at VECTRA_LWIP_HEAP_BYTES of its own memory
+ * (a carve of its Reticle) before lwip_init(). `sys_now` is the Task's monotonic clock in ms.
+ */
+
+#ifndef VECTRA_LWIPOPTS_H
+#define VECTRA_LWIPOPTS_H
+
+#include <vectra/config.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* The heap lwIP runs on (VECTRA_LWIP_HEAP_BYTES, 8-byte aligned), set by the linking Task before lwip_init(). */
+extern unsigned char* vectra_lwip_heap;
+#ifdef __cplusplus
+}
+#endif
+
+#define NO_SYS 1
+#define SYS_LIGHTWEIGHT_PROT 0
+#define LWIP_TIMERS 1
+#define LWIP_NETCONN 0
+#define LWIP_SOCKET 0
+#define LWIP_STATS 0
+
+#define MEM_LIBC_MALLOC 0
+#define MEMP_MEM_MALLOC 1
+#define MEM_ALIGNMENT 8
+#define MEM_SIZE (CONFIG_PORT_LWIP_HEAP_KIB * 1024)
+#define LWIP_RAM_HEAP_POINTER vectra_lwip_heap
+/* MEM_SIZE plus lwIP's two heap-end records (struct mem, aligned: 16 bytes each), rounded up. */
+#define VECTRA_LWIP_HEAP_BYTES (MEM_SIZE + 64)
+
+#define LWIP_IPV4 1
+#define LWIP_IPV6 1
+#define LWIP_ARP 1
+#define LWIP_ETHERNET 1
+#define LWIP_ICMP 1
+#define LWIP_DHCP 1
+#define LWIP_AUTOIP 0
+#define LWIP_IGMP 0
+#define LWIP_DNS 0 /* dnsd resolves names (issue 12) */
+#define LWIP_IPV6_MLD 1
+#define LWIP_IPV6_AUTOCONFIG 1
+#define LWIP_IPV6_DHCP6 0
+#define LWIP_IPV6_FRAG 1
+#define LWIP_IPV6_REASS 1
+/* On 64-bit, lwIP's fragment bookkeeping does not fit inside the IPv6 header it overlays. */
+#define IPV6_FRAG_COPYHEADER 1
+#define IP_REASSEMBLY 1
+#define IP_FRAG 1
+
+#define LWIP_RAW 0
+#define LWIP_UDP 1
+#define LWIP_TCP 1
+#define TCP_MSS 1460
+#define TCP_WND (8 * TCP_MSS)
+#define TCP_SND_BUF (8 * TCP_MSS)
+#define TCP_SND_QUEUELEN ((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
+#define TCP_LISTEN_BACKLOG 1
+#define LWIP_TCP_KEEPALIVE 1
+#define TCP_QUEUE_OOSEQ 1
+
+#define MEMP_NUM_TCP_PCB 64
+#define MEMP_NUM_TCP_PCB_LISTEN 16
+#define MEMP_NUM_UDP_PCB 32
+#define MEMP_NUM_TCP_SEG 256
+#define MEMP_NUM_PBUF 64
+#define PBUF_POOL_SIZE 64
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
+
+/* A loopback interface (127.0.0.1, ::1), its packets delivered by netif_poll_all() in the Task's loop. */
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 1
+#define LWIP_LOOPBACK_MAX_PBUFS 64
+#define LWIP_SINGLE_NETIF 0
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LINK_CALLBACK 1
+
+#endif

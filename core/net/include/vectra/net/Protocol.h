@@ -1,0 +1,280 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * vectra.socket, declared once (docs/adr/0024-netd-and-the-socket-protocol.md): what netd serves on
+ * each session. Encoding, schema id, client, dispatch and docs/protocols/vectra.socket.md all come
+ * from this declaration (core/concurrent's protocol library).
+ *
+ * Sockets. A socket id names a socket of *this session only* (SocketTable.h: slot, session and
+ * generation bits), so an id from another session, a closed socket's id or a made-up one is
+ * `no-such-socket` (never another socket). A session holds at most `maximum_sockets` sockets
+ * (from `limits`); one more is `limit-reached`.
+ *
+ * Waiting. `tcp-accept`, `send` and `receive` with `wait` set are answered when they can be (a
+ * connection arrived, buffer space, bytes or end of stream), so replies come in any order and are
+ * matched by call id; without `wait` they are answered at once, `would-block` when nothing can be
+ * done yet. `tcp-connect` is answered at once with the socket while the connection is set up; its
+ * first send or receive reports how that went (a send of no bytes with `wait` is answered once the
+ * connection is up). A socket has at most one waiting request of each direction (accept or
+ * receive; send): a second is `busy`. netd takes a request from a session only while the
+ * session's replies Ring has a free slot for every request it keeps waiting plus this one, so a
+ * client that stops reading replies stops its own requests (its requests Ring fills and its sends
+ * wait for space: Ring space bits) and no one else's.
+ *
+ * Data. Up to `inline_maximum` bytes travel in the slot (`data`); more travel in a MemCap the client
+ * owns: `send` reads `length` bytes at `offset` of a carried MemCap (read-only is enough),
+ * `receive` writes up to `maximum` bytes at `offset` of a carried MemCap (it must be writable). netd
+ * deletes its copy before it replies. A session's received-but-unread bytes are bounded
+ * (`maximum_buffered`): past it netd stops taking bytes from the stack, so the peer's window closes
+ * (TCP) or datagrams are dropped and counted (UDP).
+ *
+ * Restart. netd keeps nothing across a restart: when it restarts, a client's next call fails with
+ * `PeerRestarted` (the session's Rings are gone), the client opens a new session, and every socket of
+ * the old session is gone — its connections reset, its listeners and bindings released. Socket ids
+ * of the old session are meaningless in the new one; clients drop them.
+ */
+
+#pragma once
+
+#include <array>
+#include <vectra/BoundedVector.h>
+#include <vectra/protocol/Declaration.h>
+
+namespace vectra::net {
+
+/* Errors a program can act on; kernel and L0 errors (malformed-message, …) travel as themselves. */
+enum class SocketError : u16 {
+    Refused = 1,
+    Reset = 2,
+    TimedOut = 3,
+    Unreachable = 4,
+    AddressInUse = 5,
+    WouldBlock = 6,
+    LimitReached = 7,
+    NoSuchSocket = 8,
+    WrongKind = 9,
+    NotConnected = 10,
+    ShutDown = 11,
+    Busy = 12,
+    AddressUnusable = 13,
+    BufferUnusable = 14,
+    DatagramTooLarge = 15,
+    NetworkDown = 16,
+};
+
+/* The most bytes a request or reply carries in its slot; more travel in a MemCap. */
+inline constexpr usize inline_maximum = 1536;
+
+enum class Family : u8 {
+    Unspecified = 0, /* only as a local address: any address, any family the stack has */
+    Ipv4 = 4,
+    Ipv6 = 6,
+};
+
+/*
+ * An IPv4 or IPv6 address and port. IPv4 uses bytes[0..3] and leaves the rest zero; a family other
+ * than these three, or non-zero bytes an address does not use, is `address-unusable` (one address,
+ * one encoding). Port 0 as a local port means "any free port".
+ */
+struct Address {
+    u8 family { 0 }; /* Family */
+    std::array<u8, 16> bytes {};
+    u16 port { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("family", &Address::family), field("bytes", &Address::bytes), field("port", &Address::port));
+    }
+};
+
+using Data = BoundedVector<u8, inline_maximum>;
+
+struct Limits {
+    static constexpr auto fields() { return vectra::fields(); }
+};
+
+struct SessionLimits {
+    u16 maximum_sockets { 0 };   /* sockets this session may hold at once */
+    u32 maximum_buffered { 0 };  /* received bytes netd holds for this session before it stops taking more */
+    u16 maximum_backlog { 0 };   /* the largest backlog tcp-listen grants */
+    u16 inline_maximum { 0 };    /* bytes a slot carries (net::inline_maximum) */
+    u32 maximum_datagram { 0 };  /* the largest UDP payload send accepts */
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("maximum_sockets", &SessionLimits::maximum_sockets),
+            field("maximum_buffered", &SessionLimits::maximum_buffered), field("maximum_backlog", &SessionLimits::maximum_backlog),
+            field("inline_maximum", &SessionLimits::inline_maximum), field("maximum_datagram", &SessionLimits::maximum_datagram));
+    }
+};
+
+struct TcpListen {
+    Address local;
+    u16 backlog { 0 }; /* connections accepted by the stack and not yet by tcp-accept; above maximum_backlog is clipped to it */
+    static constexpr auto fields() { return vectra::fields(field("local", &TcpListen::local), field("backlog", &TcpListen::backlog)); }
+};
+
+struct TcpConnect {
+    Address remote;
+    Address local; /* Unspecified, port 0: any */
+    static constexpr auto fields() { return vectra::fields(field("remote", &TcpConnect::remote), field("local", &TcpConnect::local)); }
+};
+
+struct TcpAccept {
+    u32 socket { 0 };
+    bool wait { true };
+    static constexpr auto fields() { return vectra::fields(field("socket", &TcpAccept::socket), field("wait", &TcpAccept::wait)); }
+};
+
+struct UdpBind {
+    Address local;
+    static constexpr auto fields() { return vectra::fields(field("local", &UdpBind::local)); }
+};
+
+/* A new socket and its addresses (remote: the peer for connect and accept, Unspecified otherwise). */
+struct Opened {
+    u32 socket { 0 };
+    Address local;
+    Address remote;
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("socket", &Opened::socket), field("local", &Opened::local), field("remote", &Opened::remote));
+    }
+};
+
+struct Send {
+    u32 socket { 0 };
+    Address to;          /* UDP: the destination; TCP: Unspecified */
+    u64 offset { 0 };    /* with a carried MemCap: the first byte sent */
+    u32 length { 0 };    /* with a carried MemCap: how many bytes; without, must be 0 (data says) */
+    Data data;           /* without a MemCap: the bytes; with one, must be empty */
+    bool wait { true };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("socket", &Send::socket), field("to", &Send::to), field("offset", &Send::offset),
+            field("length", &Send::length), field("data", &Send::data), field("wait", &Send::wait));
+    }
+};
+
+/* TCP: how many bytes the stack took (at least one; fewer than asked when its buffer filled). UDP: the datagram's length. */
+struct Sent {
+    u32 length { 0 };
+    static constexpr auto fields() { return vectra::fields(field("length", &Sent::length)); }
+};
+
+struct Receive {
+    u32 socket { 0 };
+    u64 offset { 0 };    /* with a carried MemCap: where the first byte goes */
+    u32 maximum { 0 };   /* the most bytes wanted (inline: at most inline_maximum) */
+    bool wait { true };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("socket", &Receive::socket), field("offset", &Receive::offset),
+            field("maximum", &Receive::maximum), field("wait", &Receive::wait));
+    }
+};
+
+/* Bytes (inline, or `length` written into the MemCap); `end`: the peer shut its sending side and every byte was read. */
+struct Received {
+    u32 length { 0 };
+    Data data;
+    Address from; /* UDP: the datagram's source; TCP: the peer */
+    bool end { false };
+    bool truncated { false }; /* UDP: the datagram was longer than maximum; the rest is gone */
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("length", &Received::length), field("data", &Received::data), field("from", &Received::from),
+            field("end", &Received::end), field("truncated", &Received::truncated));
+    }
+};
+
+enum class ShutdownHow : u8 {
+    Receive = 1,
+    Send = 2,
+    Both = 3,
+};
+
+struct Shutdown {
+    u32 socket { 0 };
+    u8 how { 0 }; /* ShutdownHow */
+    static constexpr auto fields() { return vectra::fields(field("socket", &Shutdown::socket), field("how", &Shutdown::how)); }
+};
+
+struct Close {
+    u32 socket { 0 };
+    bool reset { false }; /* TCP: abort (RST) instead of an orderly close */
+    static constexpr auto fields() { return vectra::fields(field("socket", &Close::socket), field("reset", &Close::reset)); }
+};
+
+struct ReadCounters {
+    static constexpr auto fields() { return vectra::fields(); }
+};
+
+struct Counters {
+    u16 sockets { 0 };
+    u32 buffered { 0 };
+    u64 bytes_sent { 0 };
+    u64 bytes_received { 0 };
+    u64 datagrams_dropped { 0 }; /* UDP datagrams dropped because the session's buffer was full */
+    u64 refused { 0 };           /* requests answered with an error */
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("sockets", &Counters::sockets), field("buffered", &Counters::buffered),
+            field("bytes_sent", &Counters::bytes_sent), field("bytes_received", &Counters::bytes_received),
+            field("datagrams_dropped", &Counters::datagrams_dropped), field("refused", &Counters::refused));
+    }
+};
+
+struct Protocol {
+    static constexpr std::string_view name = "vectra.socket";
+    static constexpr u16 version = 1;
+    static constexpr u32 slot_count = 16;
+    static constexpr u32 slot_size = 2048;
+    using Errors = SocketError;
+
+    static constexpr auto errors()
+    {
+        using protocol::error;
+        return protocol::errors(
+            error(SocketError::Refused, "refused", "the peer refused the connection (RST to a SYN, or ICMP port unreachable for UDP)"),
+            error(SocketError::Reset, "reset", "the connection was reset by the peer or aborted; the socket is dead, close it"),
+            error(SocketError::TimedOut, "timed-out", "the peer stopped answering (connect or retransmissions gave up); the socket is dead, close it"),
+            error(SocketError::Unreachable, "unreachable", "no route to the remote address"),
+            error(SocketError::AddressInUse, "address-in-use", "the local address and port are taken"),
+            error(SocketError::WouldBlock, "would-block", "without wait: nothing can be done yet (no connection, no bytes, no buffer space); ask again with wait"),
+            error(SocketError::LimitReached, "limit-reached", "the session already holds maximum_sockets sockets"),
+            error(SocketError::NoSuchSocket, "no-such-socket", "the id names no open socket of this session (closed, from another session or made up)"),
+            error(SocketError::WrongKind, "wrong-kind", "the message does not apply to this socket (accept on a connection, send on a listener, …)"),
+            error(SocketError::NotConnected, "not-connected", "the TCP socket is not (yet) connected"),
+            error(SocketError::ShutDown, "shut-down", "this direction of the socket was shut down"),
+            error(SocketError::Busy, "busy", "the socket already has a waiting request of this direction"),
+            error(SocketError::AddressUnusable, "address-unusable", "an unknown family, bytes the family does not use set, port 0 as a remote, or a family the socket does not speak"),
+            error(SocketError::BufferUnusable, "buffer-unusable", "a MemCap came with inline data, none came with a length, it lacks the right (write for receive), offset + length lies outside it, or inline maximum above inline_maximum"),
+            error(SocketError::DatagramTooLarge, "datagram-too-large", "a UDP payload above maximum_datagram"),
+            error(SocketError::NetworkDown, "network-down", "netd has no usable link or address"));
+    }
+
+    static constexpr auto messages()
+    {
+        using protocol::Done;
+        using protocol::message;
+        return protocol::messages(
+            message<Limits, SessionLimits>("limits", "This session's limits: sockets, buffered bytes, backlog, inline bytes, datagram size."),
+            message<TcpListen, Opened>("tcp-listen", "A TCP listener on `local` (port 0: any free port; the reply says which) with up to `backlog` connections waiting for tcp-accept; more are refused."),
+            message<TcpConnect, Opened>("tcp-connect", "A TCP connection to `remote`, answered at once with its socket while it is set up; its first send or receive reports the outcome (refused, timed-out, unreachable)."),
+            message<TcpAccept, Opened>("tcp-accept", "The next connection of a listener, as a new socket of this session; with `wait`, answered when one arrives."),
+            message<UdpBind, Opened>("udp-bind", "A UDP socket on `local` (port 0: any free port)."),
+            message<Send, Sent>("send", "Bytes to a connected TCP socket (from the carried MemCap, or `data`), or one datagram to `to` from a UDP socket; with `wait`, answered once the stack took at least one byte.")
+                .carrying(CapabilityClass::Memory, std::nullopt),
+            message<Receive, Received>("receive", "Bytes from a TCP socket (into the carried MemCap, or `data`), or one datagram from a UDP socket; with `wait`, answered once there is something (or `end`).")
+                .carrying(CapabilityClass::Memory, std::nullopt),
+            message<Shutdown, Done>("shutdown", "Stops receiving (later bytes are discarded), sending (a FIN after the buffered bytes), or both."),
+            message<Close, Done>("close", "Frees the socket and its id: an orderly close (or a reset with `reset`); a listener's waiting connections are reset; waiting requests on it are answered reset."),
+            message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals."));
+    }
+};
+
+inline constexpr ErrorDomain domain = protocol::error_domain<Protocol>();
+constexpr ErrorDomain const& error_domain(SocketError) { return domain; }
+
+inline constexpr u64 schema_id = protocol::schema_id<Protocol>;
+
+}

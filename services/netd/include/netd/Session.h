@@ -1,0 +1,104 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * One vectra.socket session of netd over the lwIP stack (docs/adr/0024): a handler for every
+ * message of core/net's declaration, the session's socket table, its byte budget and counters.
+ *
+ * Every handler answers at once: an operation that cannot go on yet is `would-block`, with no side
+ * effect, so the session loop can keep a request that asked to `wait` and dispatch it again after
+ * the next event on its socket. lwIP's callbacks (bytes, a connection, a FIN, a reset) only change
+ * a socket's state and the session's budget; they never reply.
+ */
+
+#pragma once
+
+#include <vectra/config.h>
+#include <vectra/net/SocketTable.h>
+#include <vectra/protocol/Dispatch.h>
+
+struct pbuf;
+struct tcp_pcb;
+struct udp_pcb;
+
+namespace vectra::netd {
+
+inline constexpr usize maximum_sockets = CONFIG_NETD_SESSION_SOCKETS;
+inline constexpr usize maximum_buffered = usize(CONFIG_NETD_SESSION_BUFFER_KIB) * 1024;
+inline constexpr u16 maximum_backlog = CONFIG_NETD_MAXIMUM_BACKLOG;
+/* Datagrams a UDP socket keeps unread; more are dropped and counted. */
+inline constexpr usize datagram_queue = 16;
+/* The largest UDP payload over IPv4 (65535 − 20 − 8). */
+inline constexpr u32 maximum_datagram = 65507;
+
+class Session;
+
+struct Datagram {
+    pbuf* bytes { nullptr };
+    net::Address from;
+};
+
+struct Socket {
+    enum class Kind : u8 {
+        Listener,
+        Connection,
+        Datagram,
+    };
+    Kind kind { Kind::Connection };
+    Session* session { nullptr };
+    u32 id { 0 };
+    tcp_pcb* tcp { nullptr };
+    udp_pcb* udp { nullptr };
+    pbuf* received { nullptr };       /* TCP: bytes taken from lwIP, not yet read */
+    Datagram datagrams[datagram_queue];
+    usize datagram_count { 0 };
+    bool connected { false };
+    bool peer_closed { false };       /* the peer's FIN came */
+    bool shut_send { false };
+    bool shut_receive { false };
+    bool unclaimed { false };         /* accepted by the stack, not yet by tcp-accept */
+    u32 listener { 0 };               /* unclaimed: the listener it waits on */
+    bool failed { false };            /* lwIP ended the connection (and freed its pcb): `failure` says how */
+    net::SocketError failure { net::SocketError::Reset };
+};
+
+class Session {
+public:
+    explicit Session(usize index);
+    ~Session();
+    Session(Session const&) = delete;
+    Session& operator=(Session const&) = delete;
+
+    /* The session loop's calls when a client's session starts and ends: every socket goes. */
+    void opened();
+    void closed();
+
+    ErrorOr<net::SessionLimits> handle(net::Limits const&);
+    ErrorOr<net::Opened> handle(net::TcpListen const&);
+    ErrorOr<net::Opened> handle(net::TcpConnect const&);
+    ErrorOr<net::Opened> handle(net::TcpAccept const&);
+    ErrorOr<net::Opened> handle(net::UdpBind const&);
+    ErrorOr<net::Sent> handle(net::Send const&, protocol::MessageCapabilities&);
+    ErrorOr<net::Received> handle(net::Receive const&, protocol::MessageCapabilities&);
+    ErrorOr<protocol::Done> handle(net::Shutdown const&);
+    ErrorOr<protocol::Done> handle(net::Close const&);
+    ErrorOr<net::Counters> handle(net::ReadCounters const&);
+
+    [[nodiscard]] usize socket_count() const { return m_sockets.count(); }
+    [[nodiscard]] usize buffered() const { return m_budget.used(); }
+
+    /* lwIP's callbacks reach the session through these (Session.cpp). */
+    [[nodiscard]] net::SocketTable<Socket, maximum_sockets>& sockets() { return m_sockets; }
+    [[nodiscard]] net::ByteBudget& budget() { return m_budget; }
+    [[nodiscard]] net::Counters& counters() { return m_counters; }
+    /* A socket leaves the table: its pcb, its buffered bytes and its budget go with it. */
+    void release(Socket&, bool reset);
+
+private:
+    ErrorOr<net::Opened> opened_socket(Socket&&);
+
+    net::SocketTable<Socket, maximum_sockets> m_sockets;
+    net::ByteBudget m_budget { maximum_buffered };
+    net::Counters m_counters;
+};
+
+}

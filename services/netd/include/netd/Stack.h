@@ -1,0 +1,30 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * netd's lwIP backend: the one lwIP stack of the netd Task (lwIP's state is global C state, so
+ * there is one per Task that links it). start() hands lwIP its heap (memory of the Task's own, see
+ * components/ports/lwip) and a random generator, and brings up the loopback interface (127.0.0.1,
+ * ::1); turn() runs what is due: looped-back packets and lwIP's timers.
+ */
+
+#pragma once
+
+#include <span>
+#include <vectra/Entropy.h>
+#include <vectra/Error.h>
+#include <vectra/config.h>
+
+namespace vectra::netd {
+
+/* lwIP's heap (components/ports/lwip: VECTRA_LWIP_HEAP_BYTES), without its headers. */
+inline constexpr usize lwip_heap_bytes = usize(CONFIG_PORT_LWIP_HEAP_KIB) * 1024 + 64;
+
+class Stack {
+public:
+    /* `heap`: at least lwip_heap_bytes, 8-byte aligned, the stack's from now on. Once per Task. */
+    [[nodiscard]] static ErrorOr<void> start(std::span<u8> heap, EntropySource&);
+    /* Delivers looped-back packets and runs lwIP's due timers; returns how many ms until the next timer. */
+    static u32 turn();
+};
+
+}

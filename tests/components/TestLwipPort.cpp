@@ -1,0 +1,407 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The lwIP port (components/ports/lwip), built as images build it: two lwIP interfaces in one
+ * process joined by an in-memory Ethernet link, driven by a clock the test advances. TCP over IPv4
+ * and IPv6 (connect, accept, bytes both ways, a half close, a reset), UDP both families, a DHCP
+ * client's discover on the wire, and memory: every pool object comes from the heap the Task handed
+ * lwIP, and an exhausted heap is an error lwIP returns, not a crash.
+ */
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <deque>
+#include <vector>
+
+#include <lwip/dhcp.h>
+#include <lwip/etharp.h>
+#include <lwip/ethip6.h>
+#include <lwip/init.h>
+#include <lwip/memp.h>
+#include <lwip/netif.h>
+#include <lwip/tcp.h>
+#include <lwip/timeouts.h>
+#include <lwip/udp.h>
+#include <netif/ethernet.h>
+#include <vectra/Random.h>
+
+using namespace vectra;
+
+namespace {
+
+alignas(16) unsigned char s_heap[VECTRA_LWIP_HEAP_BYTES];
+u32 s_now_ms = 0;
+Rng<Confidence::Sloppy> s_random(0x6c776970);
+
+struct Link {
+    std::deque<std::vector<u8>> to_a;
+    std::deque<std::vector<u8>> to_b;
+    std::vector<std::vector<u8>> seen; /* every frame, in order */
+};
+
+Link s_link;
+netif s_a;
+netif s_b;
+
+err_t transmit(netif* from, pbuf* packet)
+{
+    std::vector<u8> frame(packet->tot_len);
+    pbuf_copy_partial(packet, frame.data(), packet->tot_len, 0);
+    s_link.seen.push_back(frame);
+    (from == &s_a ? s_link.to_b : s_link.to_a).push_back(std::move(frame));
+    return ERR_OK;
+}
+
+err_t interface_init(netif* interface)
+{
+    interface->linkoutput = transmit;
+    interface->output = etharp_output;
+    interface->output_ip6 = ethip6_output;
+    interface->mtu = 1500;
+    interface->hwaddr_len = 6;
+    interface->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
+    return ERR_OK;
+}
+
+void deliver(std::deque<std::vector<u8>>& queue, netif& to)
+{
+    while (!queue.empty()) {
+        auto frame = std::move(queue.front());
+        queue.pop_front();
+        pbuf* packet = pbuf_alloc(PBUF_RAW, u16_t(frame.size()), PBUF_POOL);
+        REQUIRE(packet != nullptr);
+        pbuf_take(packet, frame.data(), u16_t(frame.size()));
+        if (to.input(packet, &to) != ERR_OK)
+            pbuf_free(packet);
+    }
+}
+
+/* Moves frames both ways and advances the clock by `milliseconds`, running lwIP's timers. */
+void pump(u32 milliseconds = 0)
+{
+    for (int round = 0; round < 64 && (!s_link.to_a.empty() || !s_link.to_b.empty()); ++round) {
+        deliver(s_link.to_a, s_a);
+        deliver(s_link.to_b, s_b);
+    }
+    for (u32 step = 0; step < milliseconds; step += 10) {
+        s_now_ms += 10;
+        sys_check_timeouts();
+        deliver(s_link.to_a, s_a);
+        deliver(s_link.to_b, s_b);
+    }
+}
+
+void add_interface(netif& interface, u8 last, u8 mac_last)
+{
+    ip4_addr_t address, mask, gateway;
+    IP4_ADDR(&address, 10, 0, 0, last);
+    IP4_ADDR(&mask, 255, 255, 255, 0);
+    IP4_ADDR(&gateway, 10, 0, 0, 254);
+    REQUIRE(netif_add(&interface, &address, &mask, &gateway, nullptr, interface_init, ethernet_input) != nullptr);
+    u8 mac[6] = { 0x02, 0, 0, 0, 0, mac_last };
+    std::memcpy(interface.hwaddr, mac, 6);
+    ip6_addr_t ip6;
+    IP6_ADDR(&ip6, PP_HTONL(0xfd000000), 0, 0, PP_HTONL(last));
+    s8_t index = -1;
+    REQUIRE(netif_add_ip6_address(&interface, &ip6, &index) == ERR_OK);
+    netif_ip6_addr_set_state(&interface, index, IP6_ADDR_PREFERRED);
+    netif_set_up(&interface);
+    netif_set_link_up(&interface);
+}
+
+bool s_started = false;
+
+void start_once()
+{
+    if (s_started)
+        return;
+    s_started = true;
+    vectra_lwip_heap = s_heap;
+    lwip_init();
+    add_interface(s_a, 1, 0xa);
+    add_interface(s_b, 2, 0xb);
+}
+
+/* One TCP endpoint's view: bytes received, whether the peer's FIN came, the error callback's code. */
+struct Endpoint {
+    tcp_pcb* pcb { nullptr };
+    std::vector<u8> received;
+    bool end { false };
+    err_t error { ERR_OK };
+    bool errored { false };
+    bool connected { false };
+};
+
+err_t on_receive(void* argument, tcp_pcb* pcb, pbuf* packet, err_t)
+{
+    auto& endpoint = *static_cast<Endpoint*>(argument);
+    if (packet == nullptr) {
+        endpoint.end = true;
+        return ERR_OK;
+    }
+    usize old = endpoint.received.size();
+    endpoint.received.resize(old + packet->tot_len);
+    pbuf_copy_partial(packet, endpoint.received.data() + old, packet->tot_len, 0);
+    tcp_recved(pcb, packet->tot_len);
+    pbuf_free(packet);
+    return ERR_OK;
+}
+
+void on_error(void* argument, err_t error)
+{
+    auto& endpoint = *static_cast<Endpoint*>(argument);
+    endpoint.error = error;
+    endpoint.errored = true;
+    endpoint.pcb = nullptr; /* lwIP freed it */
+}
+
+void watch(Endpoint& endpoint, tcp_pcb* pcb)
+{
+    endpoint.pcb = pcb;
+    tcp_arg(pcb, &endpoint);
+    tcp_recv(pcb, on_receive);
+    tcp_err(pcb, on_error);
+}
+
+Endpoint s_accepted;
+
+err_t on_accept(void*, tcp_pcb* pcb, err_t error)
+{
+    REQUIRE(error == ERR_OK);
+    s_accepted = Endpoint {};
+    watch(s_accepted, pcb);
+    return ERR_OK;
+}
+
+err_t on_connected(void* argument, tcp_pcb*, err_t)
+{
+    static_cast<Endpoint*>(argument)->connected = true;
+    return ERR_OK;
+}
+
+/* Sends all of `bytes` from one endpoint, pumping as the send buffer fills. */
+void send_all(Endpoint& from, std::vector<u8> const& bytes)
+{
+    usize sent = 0;
+    for (int rounds = 0; sent < bytes.size() && rounds < 10000; ++rounds) {
+        u16 room = tcp_sndbuf(from.pcb);
+        usize chunk = std::min<usize>(room, bytes.size() - sent);
+        if (chunk > 0) {
+            REQUIRE(tcp_write(from.pcb, bytes.data() + sent, u16_t(chunk), TCP_WRITE_FLAG_COPY) == ERR_OK);
+            sent += chunk;
+        }
+        REQUIRE(tcp_output(from.pcb) == ERR_OK);
+        pump(10);
+    }
+    REQUIRE(sent == bytes.size());
+}
+
+void tcp_exchange(ip_addr_t const& server_address, u16 port)
+{
+    tcp_pcb* listener = tcp_new_ip_type(IP_GET_TYPE(&server_address));
+    REQUIRE(listener != nullptr);
+    REQUIRE(tcp_bind(listener, &server_address, port) == ERR_OK);
+    tcp_bind_netif(listener, &s_b);
+    listener = tcp_listen_with_backlog(listener, 1);
+    REQUIRE(listener != nullptr);
+    tcp_accept(listener, on_accept);
+
+    Endpoint client;
+    tcp_pcb* pcb = tcp_new_ip_type(IP_GET_TYPE(&server_address));
+    tcp_bind_netif(pcb, &s_a);
+    watch(client, pcb);
+    REQUIRE(tcp_connect(pcb, &server_address, port, on_connected) == ERR_OK);
+    pump(100);
+    REQUIRE(client.connected);
+    REQUIRE(s_accepted.pcb != nullptr);
+
+    std::vector<u8> bytes(100 * 1024);
+    for (usize index = 0; index < bytes.size(); ++index)
+        bytes[index] = u8(index * 31 + 7);
+    send_all(client, bytes);
+    pump(200);
+    REQUIRE(s_accepted.received == bytes);
+
+    std::vector<u8> reply(3000, 0x5a);
+    send_all(s_accepted, reply);
+    pump(100);
+    REQUIRE(client.received == reply);
+
+    /* Half close: the client's FIN reaches the server, which can still send. */
+    REQUIRE(tcp_shutdown(client.pcb, 0, 1) == ERR_OK);
+    pump(100);
+    REQUIRE(s_accepted.end);
+    std::vector<u8> after(10, 0x11);
+    send_all(s_accepted, after);
+    pump(100);
+    REQUIRE(client.received.size() == reply.size() + after.size());
+
+    /* A reset: the server aborts, the client's error callback hears ERR_RST. */
+    tcp_abort(s_accepted.pcb);
+    s_accepted.pcb = nullptr;
+    pump(100);
+    REQUIRE(client.errored);
+    REQUIRE(client.error == ERR_RST);
+    REQUIRE(tcp_close(listener) == ERR_OK);
+}
+
+}
+
+extern "C" {
+unsigned char* vectra_lwip_heap = nullptr;
+u32_t sys_now(void) { return s_now_ms; }
+uint32_t vectra_lwip_random(void) { return s_random.next_u32(); }
+void vectra_lwip_assert(char const* message, char const* file, int line)
+{
+    FAIL("lwIP assertion: " << message << " at " << file << ":" << line);
+    __builtin_trap();
+}
+}
+
+TEST_CASE("TCP over IPv4: connect, accept, 100 KiB one way, a reply, a half close, a reset", "[lwip]")
+{
+    start_once();
+    ip_addr_t server;
+    IP_ADDR4(&server, 10, 0, 0, 2);
+    tcp_exchange(server, 7);
+}
+
+TEST_CASE("TCP over IPv6 the same way (neighbour discovery on the link)", "[lwip]")
+{
+    start_once();
+    ip_addr_t server;
+    IP_ADDR6(&server, PP_HTONL(0xfd000000), 0, 0, PP_HTONL(2));
+    tcp_exchange(server, 8);
+}
+
+TEST_CASE("a connection to a port nobody listens on is refused", "[lwip]")
+{
+    start_once();
+    ip_addr_t server;
+    IP_ADDR4(&server, 10, 0, 0, 2);
+    Endpoint client;
+    tcp_pcb* pcb = tcp_new();
+    tcp_bind_netif(pcb, &s_a);
+    watch(client, pcb);
+    REQUIRE(tcp_connect(pcb, &server, 9999, on_connected) == ERR_OK);
+    pump(100);
+    REQUIRE(!client.connected);
+    REQUIRE(client.errored);
+    REQUIRE(client.error == ERR_RST);
+}
+
+namespace {
+
+struct Datagram {
+    std::vector<u8> bytes;
+    ip_addr_t from;
+    u16 port { 0 };
+};
+
+void on_datagram(void* argument, udp_pcb*, pbuf* packet, ip_addr_t const* from, u16_t port)
+{
+    auto& list = *static_cast<std::vector<Datagram>*>(argument);
+    Datagram datagram;
+    datagram.bytes.resize(packet->tot_len);
+    pbuf_copy_partial(packet, datagram.bytes.data(), packet->tot_len, 0);
+    ip_addr_copy(datagram.from, *from);
+    datagram.port = port;
+    list.push_back(datagram);
+    pbuf_free(packet);
+}
+
+}
+
+TEST_CASE("UDP datagrams both families, with their source", "[lwip]")
+{
+    start_once();
+    std::vector<Datagram> received;
+    udp_pcb* server = udp_new_ip_type(IPADDR_TYPE_ANY);
+    REQUIRE(udp_bind(server, IP_ANY_TYPE, 53) == ERR_OK);
+    udp_bind_netif(server, &s_b);
+    udp_recv(server, on_datagram, &received);
+    udp_pcb* client = udp_new_ip_type(IPADDR_TYPE_ANY);
+    REQUIRE(udp_bind(client, IP_ANY_TYPE, 5353) == ERR_OK);
+    udp_bind_netif(client, &s_a);
+
+    ip_addr_t to4, to6;
+    IP_ADDR4(&to4, 10, 0, 0, 2);
+    IP_ADDR6(&to6, PP_HTONL(0xfd000000), 0, 0, PP_HTONL(2));
+    for (ip_addr_t const* to : { &to4, &to6 }) {
+        pbuf* packet = pbuf_alloc(PBUF_TRANSPORT, 5, PBUF_RAM);
+        pbuf_take(packet, "hello", 5);
+        REQUIRE(udp_sendto(client, packet, to, 53) == ERR_OK);
+        pbuf_free(packet);
+        pump(50);
+    }
+    REQUIRE(received.size() == 2);
+    ip_addr_t from4, from6;
+    IP_ADDR4(&from4, 10, 0, 0, 1);
+    IP_ADDR6(&from6, PP_HTONL(0xfd000000), 0, 0, PP_HTONL(1));
+    REQUIRE(ip_addr_cmp(&received[0].from, &from4));
+    REQUIRE(ip_addr_cmp(&received[1].from, &from6));
+    for (auto const& datagram : received) {
+        REQUIRE(datagram.port == 5353);
+        REQUIRE(std::memcmp(datagram.bytes.data(), "hello", 5) == 0);
+    }
+    udp_remove(server);
+    udp_remove(client);
+}
+
+TEST_CASE("a DHCP client puts a DISCOVER on the wire", "[lwip]")
+{
+    start_once();
+    usize before = s_link.seen.size();
+    REQUIRE(dhcp_start(&s_a) == ERR_OK);
+    pump(100);
+    bool discover = false;
+    for (usize index = before; index < s_link.seen.size(); ++index) {
+        auto const& frame = s_link.seen[index];
+        /* Ethernet (14) + IPv4 (20) + UDP (8) + BOOTP to its options: 0x0800, UDP 68 -> 67, option 53 = 1. */
+        if (frame.size() < 14 + 20 + 8 + 240 + 3 || frame[12] != 0x08 || frame[13] != 0x00 || frame[23] != 17)
+            continue;
+        if (frame[36] != 0 || frame[37] != 67)
+            continue;
+        u8 const* options = frame.data() + 14 + 20 + 8 + 240;
+        if (options[0] == 53 && options[1] == 1 && options[2] == 1)
+            discover = true;
+    }
+    REQUIRE(discover);
+    dhcp_release_and_stop(&s_a);
+    ip4_addr_t address, mask, gateway;
+    IP4_ADDR(&address, 10, 0, 0, 1);
+    IP4_ADDR(&mask, 255, 255, 255, 0);
+    IP4_ADDR(&gateway, 10, 0, 0, 254);
+    netif_set_addr(&s_a, &address, &mask, &gateway);
+}
+
+TEST_CASE("lwIP's pools come from the heap the Task handed it, and an exhausted heap is an error", "[lwip]")
+{
+    start_once();
+    auto inside = [](void const* pointer) {
+        auto address = reinterpret_cast<uintptr_t>(pointer);
+        auto start = reinterpret_cast<uintptr_t>(s_heap);
+        return address >= start && address < start + sizeof(s_heap);
+    };
+    void* from_heap = mem_malloc(100);
+    REQUIRE(inside(from_heap));
+    void* from_pool = memp_malloc(MEMP_TCP_PCB);
+    REQUIRE(inside(from_pool));
+    memp_free(MEMP_TCP_PCB, from_pool);
+    mem_free(from_heap);
+
+    std::vector<tcp_pcb*> made;
+    for (int index = 0; index < 100000; ++index) {
+        tcp_pcb* pcb = tcp_new();
+        if (pcb == nullptr)
+            break;
+        REQUIRE(inside(pcb));
+        made.push_back(pcb);
+    }
+    INFO(made.size() << " PCBs before the heap ran out");
+    REQUIRE(made.size() > 16);
+    REQUIRE(made.size() < 100000);
+    for (auto* pcb : made)
+        REQUIRE(tcp_close(pcb) == ERR_OK);
+    REQUIRE(tcp_new() != nullptr);
+}

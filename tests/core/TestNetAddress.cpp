@@ -1,0 +1,86 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * vectra.socket's addresses (core/net Address.h): one address, one encoding — every address a
+ * server would have to guess about is refused — and the declaration's promises about slots: a
+ * full inline send or receive fits one slot and comes back byte for byte.
+ */
+
+#include <catch2/catch.hpp>
+#include <vectra/net/Address.h>
+#include <vectra/protocol/Envelope.h>
+
+using namespace vectra;
+using namespace vectra::net;
+
+TEST_CASE("canonical addresses are accepted in the roles they fit", "[net][address]")
+{
+    REQUIRE(!check_address(ipv4(10, 0, 2, 15, 80), AddressRole::Remote).is_error());
+    REQUIRE(!check_address(ipv4(0, 0, 0, 0, 0), AddressRole::Local).is_error());
+    std::array<u8, 16> loopback {};
+    loopback[15] = 1;
+    REQUIRE(!check_address(ipv6(loopback, 443), AddressRole::Remote).is_error());
+    REQUIRE(!check_address(unspecified(0), AddressRole::Local).is_error());
+    REQUIRE(!check_address(unspecified(7), AddressRole::Local).is_error());
+}
+
+TEST_CASE("every address that is not canonical, or does not fit its role, is address-unusable", "[net][address]")
+{
+    auto refused = [](Address const& address, AddressRole role) {
+        auto checked = check_address(address, role);
+        return checked.is_error() && checked.error().is(SocketError::AddressUnusable);
+    };
+    REQUIRE(refused(unspecified(80), AddressRole::Remote));
+    REQUIRE(refused(ipv4(10, 0, 2, 2, 0), AddressRole::Remote));
+    for (u8 family : { u8(1), u8(5), u8(7), u8(46), u8(255) }) {
+        Address address = ipv4(127, 0, 0, 1, 80);
+        address.family = family;
+        INFO("family " << int(family));
+        REQUIRE(refused(address, AddressRole::Local));
+        REQUIRE(refused(address, AddressRole::Remote));
+    }
+    for (usize index = 4; index < 16; ++index) {
+        Address address = ipv4(127, 0, 0, 1, 80);
+        address.bytes[index] = 1;
+        INFO("IPv4 with byte " << index << " set");
+        REQUIRE(refused(address, AddressRole::Remote));
+    }
+    for (usize index = 0; index < 16; ++index) {
+        Address address = unspecified(0);
+        address.bytes[index] = 0x80;
+        INFO("Unspecified with byte " << index << " set");
+        REQUIRE(refused(address, AddressRole::Local));
+    }
+}
+
+TEST_CASE("a full inline send and receive fit one slot and come back byte for byte", "[net][protocol]")
+{
+    static_assert(protocol::largest_message<Protocol>() <= protocol::payload_capacity<Protocol>);
+    std::array<u8, 16> address_bytes {};
+    for (usize index = 0; index < 16; ++index)
+        address_bytes[index] = u8(0xf0 + index);
+    Send send;
+    send.socket = 0x00030001;
+    send.to = ipv6(address_bytes, 65535);
+    for (usize index = 0; index < inline_maximum; ++index)
+        MUST(send.data.try_append(u8(index * 7)));
+    u8 slot[protocol::payload_capacity<Protocol>];
+    auto encoded = protocol::encode_request<Protocol>(send, 42, slot);
+    REQUIRE(!encoded.is_error());
+    usize length = encoded.value();
+    REQUIRE(length <= protocol::payload_capacity<Protocol>);
+    Send decoded;
+    bool decoded_well = !protocol::decode_body(std::span<u8 const>(slot, length), decoded).is_error();
+    REQUIRE(decoded_well);
+    REQUIRE(decoded.socket == send.socket);
+    REQUIRE(decoded.to == send.to);
+    REQUIRE(decoded.data.size() == inline_maximum);
+    for (usize index = 0; index < inline_maximum; ++index)
+        REQUIRE(decoded.data[index] == u8(index * 7));
+
+    /* One byte more than inline_maximum does not fit the declared bound. */
+    Data data;
+    for (usize index = 0; index < inline_maximum; ++index)
+        MUST(data.try_append(0));
+    REQUIRE(data.try_append(0).is_error());
+}

@@ -1,0 +1,74 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * libFuzzer target: any bytes as a vectra.socket request to netd's session handler
+ * (services/netd Session) over the real lwIP stack and its loopback interface. Besides the dispatch
+ * check every protocol gets (DispatchFuzzer.h): a refused request leaves the session's sockets as
+ * they were, the bytes the session's sockets hold are exactly what its budget counts and never
+ * more than its bound, and a session's end releases every socket it made.
+ */
+
+#include "DispatchFuzzer.h"
+#include <lwip/pbuf.h>
+#include <netd/Session.h>
+#include <netd/Stack.h>
+#include <vectra/net/Address.h>
+
+using namespace vectra;
+
+namespace {
+
+class CountingEntropy final : public EntropySource {
+public:
+    usize gather(std::span<u8> buffer) override
+    {
+        for (auto& byte : buffer)
+            byte = u8(m_next++ * 131 + 7);
+        return buffer.size();
+    }
+
+private:
+    u32 m_next { 0 };
+};
+
+alignas(16) u8 s_heap[netd::lwip_heap_bytes];
+
+usize held(netd::Session& session)
+{
+    usize total = 0;
+    session.sockets().for_each([&](u32, netd::Socket& socket) {
+        if (socket.received != nullptr)
+            total += socket.received->tot_len;
+        for (usize index = 0; index < socket.datagram_count; ++index)
+            total += socket.datagrams[index].bytes->tot_len;
+    });
+    return total;
+}
+
+}
+
+extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
+{
+    static bool started = false;
+    if (!started) {
+        static CountingEntropy entropy;
+        MUST(netd::Stack::start(s_heap, entropy));
+        started = true;
+    }
+    /* A session with two sockets already open, so requests can name real ids (session 0, slots 0 and 1, generation 1). */
+    netd::Session session(0);
+    MUST(session.handle(net::UdpBind { net::ipv4(127, 0, 0, 1, 0) }));
+    MUST(session.handle(net::TcpListen { net::ipv4(127, 0, 0, 1, 0), 2 }));
+    usize before = session.socket_count();
+    auto outcome = test::fuzz_dispatch<net::Protocol>(session, std::span<u8 const>(data, size));
+    if (outcome.refused)
+        VERIFY(session.socket_count() == before);
+    for (int turn = 0; turn < 4; ++turn)
+        (void)netd::Stack::turn();
+    VERIFY(held(session) == session.buffered());
+    VERIFY(session.buffered() <= netd::maximum_buffered);
+    session.closed();
+    VERIFY(session.socket_count() == 0 && session.buffered() == 0);
+    (void)netd::Stack::turn();
+    return 0;
+}

@@ -1,0 +1,539 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * netd's session handler (services/netd Session.h) over the real lwIP stack, through its loopback
+ * interface: sessions as separate clients talking to each other over TCP and UDP on 127.0.0.1 and
+ * ::1 — connect, accept, bytes both ways, a half close, a refusal, a reset, a listener's backlog —
+ * and as an attacker: a session over its socket limit, another session's ids, closed and made-up
+ * ids, a peer sending far more than the receiving session may buffer (the window closes, nothing
+ * is lost), a session that ends with sockets open (every one released in the stack), and bytes
+ * lent in MemCaps: sent from one, received into one at an offset, refused from a read-only one or
+ * past its end, and netd's copy of each removed before it answers.
+ */
+
+#include "../TestSupport.h"
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <cstring>
+#include <lwip/pbuf.h>
+#include <netd/Session.h>
+#include <netd/Stack.h>
+#include <vector>
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/net/Address.h>
+
+using namespace vectra;
+using namespace vectra::net;
+using netd::Session;
+
+namespace {
+
+class FixedEntropy final : public EntropySource {
+public:
+    usize gather(std::span<u8> buffer) override
+    {
+        for (auto& byte : buffer)
+            byte = u8(m_next++ * 97 + 13);
+        return buffer.size();
+    }
+
+private:
+    u32 m_next { 0 };
+};
+
+alignas(16) u8 s_heap[netd::lwip_heap_bytes];
+
+void start_stack()
+{
+    static bool started = false;
+    if (started)
+        return;
+    started = true;
+    static FixedEntropy entropy;
+    MUST(netd::Stack::start(s_heap, entropy));
+}
+
+void pump(int turns = 20)
+{
+    for (int turn = 0; turn < turns; ++turn)
+        (void)netd::Stack::turn();
+}
+
+/* Turns the stack until `done()` holds, for at most 5 s: lwIP's timers (delayed ACKs, retransmissions) run on the real clock. */
+template<typename Done>
+bool eventually(Done done)
+{
+    for (int round = 0; round < 5000; ++round) {
+        pump(1);
+        if (done())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+}
+
+bool failed_with(auto const& result, SocketError code) { return result.is_error() && result.error().is(code); }
+
+Address loopback4(u16 port) { return ipv4(127, 0, 0, 1, port); }
+
+Address loopback6(u16 port)
+{
+    std::array<u8, 16> bytes {};
+    bytes[15] = 1;
+    return ipv6(bytes, port);
+}
+
+protocol::MessageCapabilities s_none;
+
+u32 send_inline(Session& session, u32 socket, std::span<u8 const> bytes)
+{
+    Send send;
+    send.socket = socket;
+    for (u8 byte : bytes)
+        MUST(send.data.try_append(byte));
+    auto sent = session.handle(send, s_none);
+    if (sent.is_error())
+        return 0;
+    return sent.value().length;
+}
+
+/* Sends everything, turning the stack while the peer reads into `sink`. */
+void send_all(Session& from, u32 socket, std::vector<u8> const& bytes, Session& to, u32 peer, std::vector<u8>& sink);
+
+ErrorOr<Received> receive(Session& session, u32 socket, u32 maximum = inline_maximum)
+{
+    Receive request;
+    request.socket = socket;
+    request.maximum = maximum;
+    return session.handle(request, s_none);
+}
+
+void drain(Session& session, u32 socket, std::vector<u8>& sink)
+{
+    for (;;) {
+        auto received = receive(session, socket);
+        if (received.is_error() || received.value().length == 0)
+            return;
+        auto const& data = received.value().data;
+        sink.insert(sink.end(), data.begin(), data.end());
+    }
+}
+
+void send_all(Session& from, u32 socket, std::vector<u8> const& bytes, Session& to, u32 peer, std::vector<u8>& sink)
+{
+    usize sent = 0;
+    for (int round = 0; sent < bytes.size() && round < 100000; ++round) {
+        usize chunk = std::min(inline_maximum, bytes.size() - sent);
+        sent += send_inline(from, socket, std::span<u8 const>(bytes.data() + sent, chunk));
+        pump(2);
+        drain(to, peer, sink);
+    }
+    REQUIRE(sent == bytes.size());
+}
+
+struct Pair {
+    u32 listener;
+    u32 client;
+    u32 server;
+};
+
+Pair connect_pair(Session& server, Session& client, Address const& where)
+{
+    TcpListen listen;
+    listen.local = where;
+    listen.local.port = 0;
+    listen.backlog = 4;
+    auto listener = MUST(server.handle(listen));
+    REQUIRE(listener.local.port != 0);
+    TcpAccept accept { listener.socket, false };
+    REQUIRE(failed_with(server.handle(accept), SocketError::WouldBlock));
+    TcpConnect connect;
+    connect.remote = where;
+    connect.remote.port = listener.local.port;
+    auto connected = MUST(client.handle(connect));
+    pump();
+    auto accepted = MUST(server.handle(accept));
+    REQUIRE(accepted.remote.port == connected.local.port);
+    return { listener.socket, connected.socket, accepted.socket };
+}
+
+/* The bytes a session's sockets really hold, counted from their buffers (not from the session's own account). */
+usize held(Session& session)
+{
+    usize total = 0;
+    session.sockets().for_each([&](u32, netd::Socket& socket) {
+        if (socket.received != nullptr)
+            total += socket.received->tot_len;
+        for (usize index = 0; index < socket.datagram_count; ++index)
+            total += socket.datagrams[index].bytes->tot_len;
+    });
+    return total;
+}
+
+std::vector<u8> pattern(usize size, u8 seed)
+{
+    std::vector<u8> bytes(size);
+    for (usize index = 0; index < size; ++index)
+        bytes[index] = u8(index * 31 + seed);
+    return bytes;
+}
+
+}
+
+TEST_CASE("two sessions over TCP on 127.0.0.1 and ::1: bytes both ways, a half close, end of stream", "[netd]")
+{
+    start_stack();
+    for (auto where : { loopback4(0), loopback6(0) }) {
+        Session server(0);
+        Session client(1);
+        auto pair = connect_pair(server, client, where);
+        auto bytes = pattern(40000, 3);
+        std::vector<u8> at_server;
+        send_all(client, pair.client, bytes, server, pair.server, at_server);
+        (void)eventually([&] {
+            drain(server, pair.server, at_server);
+            return at_server.size() >= bytes.size();
+        });
+        INFO("received " << at_server.size() << " of " << bytes.size() << " bytes, first difference at "
+                          << (std::mismatch(at_server.begin(), at_server.end(), bytes.begin(), bytes.end()).first - at_server.begin()));
+        bool arrived_intact = at_server == bytes;
+        REQUIRE(arrived_intact);
+
+        auto reply = pattern(3000, 9);
+        std::vector<u8> at_client;
+        send_all(server, pair.server, reply, client, pair.client, at_client);
+        (void)eventually([&] {
+            drain(client, pair.client, at_client);
+            return at_client.size() >= reply.size();
+        });
+        bool same = at_client == reply;
+        REQUIRE(same);
+
+        /* The client shuts its sending side: the server reads the end; the server may still send. */
+        REQUIRE(!client.handle(Shutdown { pair.client, u8(ShutdownHow::Send) }).is_error());
+        REQUIRE(failed_with(client.handle(Send { pair.client, {}, 0, 0, {}, false }, s_none), SocketError::ShutDown));
+        REQUIRE(eventually([&] {
+            auto end = receive(server, pair.server);
+            return !end.is_error() && end.value().end && end.value().length == 0;
+        }));
+        u8 last[] = { 1, 2, 3 };
+        REQUIRE(send_inline(server, pair.server, last) == 3);
+        REQUIRE(eventually([&] {
+            auto tail = receive(client, pair.client);
+            return !tail.is_error() && tail.value().length == 3;
+        }));
+
+        auto counters = MUST(server.handle(ReadCounters {}));
+        REQUIRE(counters.sockets == 2);
+        REQUIRE(counters.bytes_received == bytes.size());
+        REQUIRE(counters.bytes_sent == reply.size() + 3);
+        REQUIRE(!client.handle(Close { pair.client, false }).is_error());
+        REQUIRE(!server.handle(Close { pair.server, false }).is_error());
+        REQUIRE(!server.handle(Close { pair.listener, false }).is_error());
+        REQUIRE(server.socket_count() == 0);
+        pump();
+    }
+}
+
+TEST_CASE("a connection nobody listens for is refused; a reset reaches the peer", "[netd]")
+{
+    start_stack();
+    Session server(2);
+    Session client(3);
+    TcpConnect connect;
+    connect.remote = loopback4(1);
+    auto refused = MUST(client.handle(connect));
+    pump();
+    REQUIRE(failed_with(receive(client, refused.socket), SocketError::Refused));
+    REQUIRE(failed_with(client.handle(Send { refused.socket, {}, 0, 0, {}, false }, s_none), SocketError::Refused));
+    REQUIRE(!client.handle(Close { refused.socket, false }).is_error());
+
+    auto pair = connect_pair(server, client, loopback4(0));
+    REQUIRE(failed_with(receive(client, pair.client), SocketError::WouldBlock));
+    REQUIRE(!server.handle(Close { pair.server, true }).is_error());
+    pump();
+    REQUIRE(failed_with(receive(client, pair.client), SocketError::Reset));
+}
+
+TEST_CASE("UDP on both families: a datagram, its source, truncation", "[netd]")
+{
+    start_stack();
+    for (auto where : { loopback4(0), loopback6(0) }) {
+        Session one(4);
+        Session two(5);
+        auto receiver = MUST(one.handle(UdpBind { where }));
+        auto sender = MUST(two.handle(UdpBind { where }));
+        REQUIRE(failed_with(receive(one, receiver.socket), SocketError::WouldBlock));
+        Send send;
+        send.socket = sender.socket;
+        send.to = receiver.local;
+        for (u8 byte : pattern(100, 1))
+            MUST(send.data.try_append(byte));
+        REQUIRE(MUST(two.handle(send, s_none)).length == 100);
+        REQUIRE(MUST(two.handle(send, s_none)).length == 100);
+        pump();
+        auto first = MUST(receive(one, receiver.socket));
+        REQUIRE(first.length == 100);
+        REQUIRE(first.from == sender.local);
+        REQUIRE(!first.truncated);
+        auto second = MUST(receive(one, receiver.socket, 10));
+        REQUIRE(second.length == 10);
+        REQUIRE(second.truncated);
+        REQUIRE(one.buffered() == 0);
+        /* A send without a destination, or to a port 0, is refused. */
+        send.to = unspecified(0);
+        REQUIRE(failed_with(two.handle(send, s_none), SocketError::AddressUnusable));
+    }
+}
+
+TEST_CASE("a listener's backlog: connections past it wait in the stack, unaccepted", "[netd]")
+{
+    start_stack();
+    Session server(6);
+    Session client(7);
+    TcpListen listen { loopback4(0), 1 };
+    auto listener = MUST(server.handle(listen));
+    TcpConnect connect;
+    connect.remote = loopback4(listener.local.port);
+    auto first = MUST(client.handle(connect));
+    auto second = MUST(client.handle(connect));
+    pump();
+    auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+    REQUIRE(accepted.remote.port == first.local.port);
+    REQUIRE(failed_with(server.handle(TcpAccept { listener.socket, false }), SocketError::WouldBlock));
+    /* The second is still being set up (its SYN was not answered): its sends would block. */
+    u8 byte[] = { 7 };
+    REQUIRE(send_inline(client, second.socket, byte) == 0);
+    REQUIRE(failed_with(client.handle(Send { second.socket, {}, 0, 0, {}, false }, s_none), SocketError::WouldBlock));
+    REQUIRE(server.socket_count() == 2);
+    /* tcp-accept on a connection, receive on a listener: wrong kind. */
+    REQUIRE(failed_with(server.handle(TcpAccept { accepted.socket, false }), SocketError::WrongKind));
+    REQUIRE(failed_with(receive(server, listener.socket), SocketError::WrongKind));
+    /* Another listener on the same port: address in use. */
+    REQUIRE(failed_with(server.handle(TcpListen { loopback4(listener.local.port), 1 }), SocketError::AddressInUse));
+}
+
+TEST_CASE("as an attacker: the socket limit, another session's ids, closed and made-up ids", "[netd]")
+{
+    start_stack();
+    Session mine(8);
+    Session theirs(9);
+    std::vector<u32> their_ids;
+    for (usize index = 0; index < netd::maximum_sockets; ++index)
+        their_ids.push_back(MUST(theirs.handle(UdpBind { loopback4(0) })).socket);
+    REQUIRE(failed_with(theirs.handle(UdpBind { loopback4(0) }), SocketError::LimitReached));
+    REQUIRE(failed_with(theirs.handle(TcpListen { loopback4(0), 1 }), SocketError::LimitReached));
+    TcpConnect connect;
+    connect.remote = loopback4(9);
+    REQUIRE(failed_with(theirs.handle(connect), SocketError::LimitReached));
+
+    auto own = MUST(mine.handle(UdpBind { loopback4(0) }));
+    for (u32 id : their_ids) {
+        REQUIRE(failed_with(receive(mine, id), SocketError::NoSuchSocket));
+        REQUIRE(failed_with(mine.handle(Close { id, true }), SocketError::NoSuchSocket));
+        REQUIRE(failed_with(mine.handle(Send { id, loopback4(1), 0, 0, {}, false }, s_none), SocketError::NoSuchSocket));
+    }
+    REQUIRE(theirs.socket_count() == netd::maximum_sockets);
+    for (u32 forged : { 0u, 1u, 0xffffffffu, own.socket ^ 0x10000u, own.socket + 1 })
+        REQUIRE(failed_with(receive(mine, forged), SocketError::NoSuchSocket));
+    REQUIRE(!mine.handle(Close { own.socket, false }).is_error());
+    REQUIRE(failed_with(receive(mine, own.socket), SocketError::NoSuchSocket));
+    REQUIRE(failed_with(mine.handle(Close { own.socket, false }), SocketError::NoSuchSocket));
+    /* Inline receives above inline_maximum, and a length without a MemCap, are refused. */
+    auto again = MUST(mine.handle(UdpBind { loopback4(0) }));
+    REQUIRE(failed_with(receive(mine, again.socket, inline_maximum + 1), SocketError::BufferUnusable));
+    REQUIRE(failed_with(mine.handle(Send { again.socket, loopback4(1), 0, 5, {}, false }, s_none), SocketError::BufferUnusable));
+}
+
+TEST_CASE("peers sending far more than a session may buffer: windows close, nothing is lost", "[netd]")
+{
+    start_stack();
+    Session server(10);
+    Session client(11);
+    /* Eight connections into one session, each sending more than a TCP window: together far past its bound. */
+    constexpr usize connections = 8;
+    constexpr usize each = 30000;
+    std::vector<Pair> pairs;
+    TcpListen listen { loopback4(0), 8 };
+    auto listener = MUST(server.handle(listen));
+    for (usize index = 0; index < connections; ++index) {
+        TcpConnect connect;
+        connect.remote = loopback4(listener.local.port);
+        auto connected = MUST(client.handle(connect));
+        pump();
+        auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+        pairs.push_back({ listener.socket, connected.socket, accepted.socket });
+    }
+    std::vector<std::vector<u8>> bytes;
+    std::vector<usize> sent(connections, 0);
+    for (usize index = 0; index < connections; ++index)
+        bytes.push_back(pattern(each, u8(index)));
+    usize peak = 0;
+    (void)eventually([&] {
+        bool moved = false;
+        for (usize index = 0; index < connections; ++index) {
+            usize chunk = std::min(inline_maximum, each - sent[index]);
+            usize took = send_inline(client, pairs[index].client, std::span<u8 const>(bytes[index].data() + sent[index], chunk));
+            sent[index] += took;
+            moved |= took > 0;
+        }
+        peak = std::max(peak, held(server));
+        REQUIRE(held(server) == server.buffered());
+        return !moved && server.buffered() > netd::maximum_buffered / 2;
+    });
+    INFO("buffered " << server.buffered() << " bytes, at most " << netd::maximum_buffered);
+    REQUIRE(server.buffered() <= netd::maximum_buffered);
+    REQUIRE(server.buffered() > netd::maximum_buffered / 2);
+    usize total_sent = 0;
+    for (usize value : sent)
+        total_sent += value;
+    REQUIRE(total_sent < connections * each); /* the senders were held back */
+
+    /* Reading lets every byte through, in order, per connection. */
+    std::vector<std::vector<u8>> received(connections);
+    bool done = eventually([&] {
+        bool complete = true;
+        for (usize index = 0; index < connections; ++index) {
+            usize chunk = std::min(inline_maximum, each - sent[index]);
+            sent[index] += send_inline(client, pairs[index].client, std::span<u8 const>(bytes[index].data() + sent[index], chunk));
+            drain(server, pairs[index].server, received[index]);
+            REQUIRE(server.buffered() <= netd::maximum_buffered);
+            complete &= received[index].size() == each;
+        }
+        return complete;
+    });
+    REQUIRE(done);
+    for (usize index = 0; index < connections; ++index) {
+        bool intact = received[index] == bytes[index];
+        REQUIRE(intact);
+    }
+    REQUIRE(server.buffered() == 0);
+    REQUIRE(peak <= netd::maximum_buffered);
+}
+
+TEST_CASE("a session that ends with sockets open releases every one of them in the stack", "[netd]")
+{
+    start_stack();
+    u16 port = 0;
+    {
+        Session first(12);
+        auto listener = MUST(first.handle(TcpListen { loopback4(0), 1 }));
+        port = listener.local.port;
+        (void)MUST(first.handle(UdpBind { loopback4(port) }));
+        first.closed();
+        REQUIRE(first.socket_count() == 0);
+    }
+    Session second(12);
+    /* The same ports are free again. */
+    auto listener = MUST(second.handle(TcpListen { loopback4(port), 1 }));
+    (void)MUST(second.handle(UdpBind { loopback4(port) }));
+    REQUIRE(listener.local.port == port);
+}
+
+namespace {
+
+/* A Task that lends MemCaps, as a client does: memory to make them from, in its Bundle. */
+struct Lender {
+    test::Arena tasks { 1 * MiB };
+    test::Arena buffers { 1 * MiB };
+    CapabilitySpace space { allocate_space_id() };
+    ReticleCap memory;
+
+    Lender() { memory = space.mint<CapabilityClass::Reticle>(&buffers.reticle(), RightRetype | RightGrant).release_value(); }
+    ~Lender() { (void)space.clear(); }
+
+    template<typename Body>
+    ErrorOr<i32> run(Body&& body)
+    {
+        return test::run_as_task(tasks.reticle(), [&](Task& task) {
+            REQUIRE_FALSE(task.bundle().grant("memory", space, memory, RightRetype).is_error());
+        }, body);
+    }
+};
+
+/* What netd's handler finds in the slot: a copy of `memory` with `rights` (as a Ring copy delivers it). */
+ErrorOr<protocol::MessageCapabilities> lend(MemCap const& memory, Rights rights, MemCap& copy)
+{
+    copy = TRY(system::attenuate(memory, rights));
+    protocol::MessageCapabilities capabilities;
+    capabilities.received = ReceivedCapability { CapabilityClass::Memory, { copy.space(), copy.slot(), copy.generation() } };
+    return capabilities;
+}
+
+}
+
+TEST_CASE("bytes lent in MemCaps: sent from one, received into one, refused read-only or out of bounds; netd keeps no copy", "[netd]")
+{
+    start_stack();
+    Lender lender;
+    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        Session one(13);
+        Session two(14);
+        auto receiver = TRY(one.handle(UdpBind { loopback4(0) }));
+        auto sender = TRY(two.handle(UdpBind { loopback4(0) }));
+        auto source = TRY(system::create_memory(reticle, 4096));
+        auto source_bytes = TRY(system::map_memory(source));
+        for (usize index = 0; index < source_bytes.size(); ++index)
+            source_bytes[index] = u8(index * 7 + 1);
+
+        /* 2000 bytes from offset 100 of a read-only copy: more than a slot carries inline. */
+        MemCap copy;
+        auto lent = TRY(lend(source, RightRead, copy));
+        Send send;
+        send.socket = sender.socket;
+        send.to = receiver.local;
+        send.offset = 100;
+        send.length = 2000;
+        auto sent = TRY(two.handle(send, lent));
+        if (sent.length != 2000)
+            return 1;
+        if (lent.received || !system::map_memory_read_only(copy).is_error())
+            return 2; /* netd removed the copy it was lent */
+        /* Inline data with a MemCap, and a range past its end, are refused. */
+        MUST(send.data.try_append(1));
+        lent = TRY(lend(source, RightRead, copy));
+        if (!failed_with(two.handle(send, lent), SocketError::BufferUnusable) || lent.received)
+            return 3;
+        send.data.clear();
+        send.offset = 3000;
+        lent = TRY(lend(source, RightRead, copy));
+        if (!failed_with(two.handle(send, lent), SocketError::BufferUnusable))
+            return 4;
+        pump();
+
+        /* Into a read-only copy: refused, and the datagram stays for the next receive. */
+        auto target = TRY(system::create_memory(reticle, 4096));
+        Receive receive;
+        receive.socket = receiver.socket;
+        receive.offset = 50;
+        receive.maximum = 3000;
+        lent = TRY(lend(target, RightRead, copy));
+        if (!failed_with(one.handle(receive, lent), SocketError::BufferUnusable))
+            return 5;
+        receive.offset = 2000; /* 2000 + 3000 lies past the 4096 bytes */
+        lent = TRY(lend(target, RightRead | RightWrite, copy));
+        if (!failed_with(one.handle(receive, lent), SocketError::BufferUnusable))
+            return 6;
+        receive.offset = 50;
+        lent = TRY(lend(target, RightRead | RightWrite, copy));
+        auto received = TRY(one.handle(receive, lent));
+        if (received.length != 2000 || !received.data.is_empty() || received.truncated || !(received.from == sender.local))
+            return 7;
+        if (!system::map_memory(copy).is_error())
+            return 8;
+        auto target_bytes = TRY(system::map_memory_read_only(target));
+        for (usize index = 0; index < 2000; ++index) {
+            if (target_bytes[50 + index] != source_bytes[100 + index])
+                return 9;
+        }
+        if (target_bytes[49] != 0 || target_bytes[2050] != 0)
+            return 10;
+        return 0;
+    });
+    REQUIRE(!result.is_error());
+    REQUIRE(result.value() == 0);
+}

@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Tests for tools/vectra/linuxguest.py (no network, no QEMU): module dependencies read from
+.modinfo, the load order, the initramfs's cpio bytes and contents, the QEMU command line.
+
+    /usr/bin/python3 -m unittest -v test_linux_guest      (from tests/tools)
+"""
+
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+from unittest import mock
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+TOOLS = REPOSITORY / "tools" / "vectra"
+sys.path.insert(0, str(TOOLS))  # linuxguest.py imports its siblings by name
+
+import images  # noqa: E402
+import linuxguest as guest  # noqa: E402
+from ui import Failure  # noqa: E402
+
+
+def read_cpio(archive: bytes) -> list:
+    """An independent newc reader: (name, mode, data) per entry up to the trailer, checking the
+    magic, the field widths and the 4-byte alignment the kernel's unpacker requires."""
+    entries, offset = [], 0
+    while True:
+        assert archive[offset:offset + 6] == b"070701", f"no newc magic at {offset}"
+        fields = [int(archive[offset + 6 + 8 * index:offset + 14 + 8 * index], 16) for index in range(13)]
+        mode, size, name_size = fields[1], fields[6], fields[11]
+        name_start = offset + 110
+        name = archive[name_start:name_start + name_size - 1].decode()
+        assert archive[name_start + name_size - 1] == 0
+        data_start = (name_start + name_size + 3) & ~3
+        data = archive[data_start:data_start + size]
+        offset = (data_start + size + 3) & ~3
+        if name == "TRAILER!!!":
+            assert offset == len(archive)
+            return entries
+        entries.append((name, mode, data))
+
+
+def module_bytes(depends: str) -> bytes:
+    """What matters of a .ko here: its .modinfo strings among other bytes."""
+    return b"\x7fELF\0junk\0license=GPL\0depends=" + depends.encode() + b"\0retpoline=Y\0name=x\0vermagic=6.1\0"
+
+
+class ModuleDependencies(unittest.TestCase):
+    def test_depends_is_read_from_modinfo(self):
+        self.assertEqual(guest.module_dependencies(module_bytes("virtio,virtio_ring")), ["virtio", "virtio_ring"])
+
+    def test_no_dependencies(self):
+        self.assertEqual(guest.module_dependencies(module_bytes("")), [])
+        self.assertEqual(guest.module_dependencies(b"\x7fELF\0license=GPL\0"), [])
+
+    def test_dashes_are_underscores(self):
+        self.assertEqual(guest.module_dependencies(module_bytes("virtio-pci-modern-dev")), ["virtio_pci_modern_dev"])
+
+
+class LoadOrder(unittest.TestCase):
+    GRAPH = {
+        "virtio_pci": ["virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio", "virtio_ring"],
+        "virtio_pci_modern_dev": [], "virtio_pci_legacy_dev": [],
+        "virtio_blk": ["virtio", "virtio_ring"],
+        "virtio_ring": [], "virtio": [],
+    }
+
+    def test_each_after_what_it_depends_on_once(self):
+        order = guest.load_order(["virtio_pci", "virtio_blk"], self.GRAPH.__getitem__)
+        self.assertEqual(sorted(order), sorted(self.GRAPH))
+        for name, dependencies in self.GRAPH.items():
+            for dependency in dependencies:
+                self.assertLess(order.index(dependency), order.index(name), f"{dependency} before {name}")
+        self.assertEqual(order[-1], "virtio_blk")
+
+    def test_a_cycle_is_refused(self):
+        cycle = {"a": ["b"], "b": ["c"], "c": ["a"]}
+        with self.assertRaisesRegex(Failure, "cycle: a -> b -> c -> a"):
+            guest.load_order(["a"], cycle.__getitem__)
+
+
+class Initramfs(unittest.TestCase):
+    def test_cpio_bytes_of_one_file(self):
+        archive = guest.cpio_archive([("init", 0o100755, b"#!")])
+        # Header: magic, inode 1, mode, uid, gid, nlink 1, mtime, size 2, devs, name size 5, check.
+        header = b"070701" + b"00000001" + b"000081ED" + b"00000000" * 2 + b"00000001" + b"00000000" \
+            + b"00000002" + b"00000000" * 4 + b"00000005" + b"00000000"
+        self.assertEqual(archive[:110], header)
+        self.assertEqual(archive[110:116], b"init\0\0")  # name, padded to 4 with the 110-byte header
+        self.assertEqual(archive[116:120], b"#!\0\0")
+        self.assertEqual(len(archive) % 4, 0)
+
+    def test_contents(self):
+        modules = [("virtio", b"V" * 5), ("virtio_ring", b"R" * 4096), ("virtio_blk", b"B")]
+        archive = guest.initramfs(b"BUSYBOX", modules, "dd if=/dev/vda of=/dev/null\n")
+        entries = {name: (mode, data) for name, mode, data in read_cpio(archive)}
+        self.assertEqual(entries["bin/busybox"], (0o100755, b"BUSYBOX"))
+        self.assertEqual(entries["bin/sh"], (0o120777, b"busybox"))
+        for folder in ("dev", "proc", "sys", "tmp", "lib/modules"):
+            self.assertEqual(entries[folder][0], 0o040755)
+        for name, data in modules:
+            self.assertEqual(entries[f"lib/modules/{name}.ko"], (0o100644, data))
+        self.assertEqual(entries["workload"][1], b"dd if=/dev/vda of=/dev/null\n")
+        mode, init = entries["init"]
+        self.assertEqual(mode, 0o100755)
+        lines = init.decode().splitlines()
+        self.assertEqual(lines[0], "#!/bin/busybox sh")
+        inserted = [line.split()[1] for line in lines if line.startswith("insmod ")]
+        self.assertEqual(inserted, ["/lib/modules/virtio.ko", "/lib/modules/virtio_ring.ko", "/lib/modules/virtio_blk.ko"])
+        self.assertLess(lines.index("mount -t devtmpfs devtmpfs /dev"), [i for i, l in enumerate(lines) if l.startswith("insmod")][0])
+        self.assertLess(lines.index("sh /workload"), lines.index("poweroff -f"))
+
+
+class GuestFiles(unittest.TestCase):
+    def test_modules_come_from_the_package_in_dependency_order(self):
+        with tempfile.TemporaryDirectory() as folder:
+            kernel_root, busybox_root = Path(folder, "kernel"), Path(folder, "busybox")
+            drivers = kernel_root / "lib/modules/6.1.0-57-amd64/kernel/drivers"
+            for relative, depends in (("virtio/virtio.ko", ""), ("virtio/virtio_ring.ko", ""),
+                                      ("virtio/virtio_pci.ko", "virtio_ring,virtio,virtio_pci_modern_dev"),
+                                      ("virtio/virtio_pci_modern_dev.ko", ""),
+                                      ("block/virtio_blk.ko", "virtio,virtio_ring"), ("block/unused.ko", "")):
+                (drivers / relative).parent.mkdir(parents=True, exist_ok=True)
+                (drivers / relative).write_bytes(module_bytes(depends))
+            (busybox_root / "bin").mkdir(parents=True)
+            (busybox_root / "bin/busybox").write_bytes(b"BUSYBOX")
+            pins = guest.load_pins()
+            roots = {"linux-image-6.1.0-57-amd64": kernel_root, "busybox-static-amd64": busybox_root}
+            with mock.patch.object(guest, "_unpacked", lambda name, pin, cache, apt: roots[name]):
+                kernel, busybox, modules = guest.guest_files("x86_64", pins)
+            self.assertEqual(kernel, kernel_root / "boot/vmlinuz-6.1.0-57-amd64")
+            self.assertEqual(busybox, b"BUSYBOX")
+            self.assertEqual([name for name, _ in modules],
+                             ["virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci", "virtio_blk"])
+            pins["x86_64"]["modules"] = ["virtio_scsi"]
+            with mock.patch.object(guest, "_unpacked", lambda name, pin, cache, apt: roots[name]):
+                with self.assertRaisesRegex(Failure, "has no module virtio_scsi"):
+                    guest.guest_files("x86_64", pins)
+
+    def test_every_platform_is_pinned(self):
+        pins = guest.load_pins()
+        self.assertEqual(sorted(pins), ["aarch64", "x86_64"])
+        for pin in pins.values():
+            for package in ("kernel", "busybox"):
+                self.assertRegex(pin[package]["deb"]["sha256"], "^[0-9a-f]{64}$")
+            self.assertTrue(pin["kernel"]["binary"].endswith(pin["release"]))
+
+
+class Command(unittest.TestCase):
+    def test_the_image_machine_and_disk_flags(self):
+        platform = images.load_platform(REPOSITORY / "platforms" / "x86_64")
+        command = guest.command(platform, Path("/k/vmlinuz"), Path("/b/initramfs.cpio"), "ttyS0", [Path("/d/disk0.img")])
+        qemu = platform.qemu
+        self.assertEqual(command[0], qemu["binary"])
+        self.assertEqual(command[1:1 + len(qemu["args"])], qemu["args"])
+        drive = sys.modules["disks"].attach_arguments(False, [Path("/d/disk0.img")])
+        start = command.index("-drive")
+        self.assertEqual(command[start:start + len(drive)], drive)
+        self.assertEqual(command[-6:], ["-kernel", "/k/vmlinuz", "-initrd", "/b/initramfs.cpio", "-append",
+                                        "console=ttyS0 quiet panic=-1"])
+        for flag in qemu["tcg_args"]:
+            self.assertIn(flag, command)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -16,20 +16,6 @@
 
 namespace vectra::vfs {
 
-/*
- * A backend's view of one node: kind, size and last modification. `modified` is seconds and
- * nanoseconds since the Unix epoch (UTC) with the confidence the backend has in it
- * (TimeConfidence of core/time: 0 unknown — a backend with no wall clock, or a FAT timestamp in
- * an unknown zone — 1 unauthenticated, 2 authenticated).
- */
-struct NodeInfo {
-    NodeKind kind { NodeKind::File };
-    u64 size { 0 };
-    u64 modified_seconds { 0 };
-    u32 modified_nanoseconds { 0 };
-    u8 time_confidence { 0 };
-};
-
 /* One directory entry as a backend lists it. */
 struct BackendEntry {
     NodeKind kind { NodeKind::File };
@@ -68,7 +54,7 @@ public:
     [[nodiscard]] virtual std::string_view kind_name() const = 0;
     [[nodiscard]] virtual bool read_only() const = 0;
 
-    [[nodiscard]] virtual ErrorOr<NodeInfo> stat(Path const&) = 0;
+    [[nodiscard]] virtual ErrorOr<NodeStatus> stat(Path const&) = 0;
     [[nodiscard]] virtual ErrorOr<void> create_directory(Path const&) = 0;
     /* Removes a file or an empty directory (NotEmpty otherwise). */
     [[nodiscard]] virtual ErrorOr<void> remove(Path const&) = 0;
@@ -81,6 +67,12 @@ public:
     /* Lists `directory` from `cursor` (0: the start) into `into`. */
     [[nodiscard]] virtual ErrorOr<BackendPage> list(Path const& directory, u64 cursor, std::span<BackendEntry> into) = 0;
 
+    /*
+     * Writes at `offset`, creating the file when missing; a refused write creates nothing (v3's
+     * path write, and what a program that never opens relies on). Returns the file's size.
+     */
+    [[nodiscard]] virtual ErrorOr<u64> write(Path const&, u64 offset, std::span<u8 const> from) = 0;
+
     /* Opens a file, creating an empty one when `create` and missing (IsADirectory for a directory). */
     [[nodiscard]] virtual ErrorOr<FileToken> open(Path const&, bool create) = 0;
     /* Gives the token back; the router calls it exactly once per token, also when a session ends. */
@@ -89,7 +81,7 @@ public:
     /* Writes all of `from` at `offset` (a hole before it reads as zeros); returns the file's size. */
     [[nodiscard]] virtual ErrorOr<u64> write(FileToken, u64 offset, std::span<u8 const> from) = 0;
     [[nodiscard]] virtual ErrorOr<u64> truncate(FileToken, u64 size) = 0;
-    [[nodiscard]] virtual ErrorOr<NodeInfo> stat(FileToken) = 0;
+    [[nodiscard]] virtual ErrorOr<NodeStatus> stat(FileToken) = 0;
 
     /* Once sync(token) returns, the file's bytes, size and name survive a power cut. */
     [[nodiscard]] virtual ErrorOr<void> sync(FileToken) = 0;

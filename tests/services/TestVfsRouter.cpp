@@ -112,9 +112,9 @@ TEST_CASE("one namespace: the longest mount point owns a path and its backend se
     REQUIRE(mounted.root->stat(path({ "mnt", "disk" })).value().kind == NodeKind::Directory);
     REQUIRE(mounted.other->stat(path({ "deeper" })).value().kind == NodeKind::Directory);
 
-    REQUIRE(call(handler, request(Write { path({ "top" }), 0, bytes_of("root") })).succeeded());
-    REQUIRE(call(handler, request(Write { path({ "mnt", "disk", "inner" }), 0, bytes_of("other") })).succeeded());
-    REQUIRE(call(handler, request(Write { path({ "mnt", "disk", "deeper", "leaf" }), 0, bytes_of("nested") })).succeeded());
+    REQUIRE(call(handler, request(Write { path({ "top" }), 0, data_of("root") })).succeeded());
+    REQUIRE(call(handler, request(Write { path({ "mnt", "disk", "inner" }), 0, data_of("other") })).succeeded());
+    REQUIRE(call(handler, request(Write { path({ "mnt", "disk", "deeper", "leaf" }), 0, data_of("nested") })).succeeded());
     REQUIRE(read_all(*mounted.root, path({ "top" })).value() == bytes("root"));
     REQUIRE(read_all(*mounted.other, path({ "inner" })).value() == bytes("other"));
     REQUIRE(read_all(*mounted.nested, path({ "leaf" })).value() == bytes("nested"));
@@ -135,7 +135,7 @@ TEST_CASE("one namespace: the longest mount point owns a path and its backend se
 
     /* An open file is routed by its mount too. */
     auto opened = call(handler, request(Open { path({ "mnt", "disk", "inner" }), false })).body<Opened>();
-    REQUIRE(call(handler, request(WriteFile { opened.file, 5, bytes_of("!") })).body<Written>().size == 6);
+    REQUIRE(call(handler, request(WriteFile { opened.file, 5, data_of("!") })).body<Written>().size == 6);
     REQUIRE(read_all(*mounted.other, path({ "inner" })).value() == bytes("other!"));
     REQUIRE(call(handler, request(SyncFile { opened.file })).succeeded());
     REQUIRE(call(handler, request(Sync { path({ "mnt", "disk" }) })).succeeded());
@@ -189,7 +189,7 @@ TEST_CASE("renames stay inside a mount; mount points are neither renamed, rename
         { "remove a mount point", request(Remove { path({ "mnt", "disk" }) }), Error(VfsError::MountPoint, "") },
         { "remove a directory holding a mount point", request(Remove { path({ "mnt" }) }), Error(VfsError::NotEmpty, "") },
         { "create a directory at a mount point", request(CreateDirectory { path({ "mnt", "disk" }) }), Error(ErrorCode::AlreadyExists, "") },
-        { "write to a mount point", request(Write { path({ "mnt", "disk" }), 0, bytes_of("x") }), Error(VfsError::IsADirectory, "") },
+        { "write to a mount point", request(Write { path({ "mnt", "disk" }), 0, data_of("x") }), Error(VfsError::IsADirectory, "") },
     };
     for (auto const& refusal : refusals) {
         INFO(refusal.what);
@@ -223,13 +223,13 @@ TEST_CASE("an open file follows its renames and goes stale when removed, even if
     MUST(filesystem->write(path({ "a" }), 0, bytes("first")));
     auto opened = call(handler, request(Open { path({ "a" }), false })).body<Opened>();
     REQUIRE(call(handler, request(Rename { path({ "a" }), path({ "b" }) })).succeeded());
-    REQUIRE(call(handler, request(WriteFile { opened.file, 5, bytes_of("+") })).succeeded());
+    REQUIRE(call(handler, request(WriteFile { opened.file, 5, data_of("+") })).succeeded());
     REQUIRE(read_all(*filesystem, path({ "b" })).value() == bytes("first+"));
     REQUIRE(call(handler, request(Remove { path({ "b" }) })).succeeded());
     /* The same node, a new file: the old number must not reach it. */
     MUST(filesystem->write(path({ "c" }), 0, bytes("other")));
     REQUIRE(call(handler, request(ReadFile { opened.file, 0, 16 })).is(ErrorCode::NotFound));
-    REQUIRE(call(handler, request(WriteFile { opened.file, 0, bytes_of("x") })).is(ErrorCode::NotFound));
+    REQUIRE(call(handler, request(WriteFile { opened.file, 0, data_of("x") })).is(ErrorCode::NotFound));
     REQUIRE(call(handler, request(SyncFile { opened.file })).is(ErrorCode::NotFound));
     REQUIRE(read_all(*filesystem, path({ "c" })).value() == bytes("other"));
     REQUIRE(call(handler, request(CloseFile { opened.file })).succeeded());
@@ -298,9 +298,9 @@ TEST_CASE("offsets and sizes near 2^64 are refused, never wrapped")
     auto opened = call(handler, request(Open { path({ "f" }), false })).body<Opened>();
     for (u64 offset : { ~u64(0), ~u64(0) - 1, ~u64(0) - 511, u64(1) << 63 }) {
         INFO(offset);
-        REQUIRE(call(handler, request(WriteFile { opened.file, offset, bytes_of("xy") })).is(ErrorCode::TooLarge));
-        REQUIRE(call(handler, request(Write { path({ "f" }), offset, bytes_of("xy") })).is(ErrorCode::TooLarge));
-        REQUIRE(call(handler, request(Write { path({ "new" }), offset, bytes_of("xy") })).is(ErrorCode::TooLarge));
+        REQUIRE(call(handler, request(WriteFile { opened.file, offset, data_of("xy") })).is(ErrorCode::TooLarge));
+        REQUIRE(call(handler, request(Write { path({ "f" }), offset, data_of("xy") })).is(ErrorCode::TooLarge));
+        REQUIRE(call(handler, request(Write { path({ "new" }), offset, data_of("xy") })).is(ErrorCode::TooLarge));
         REQUIRE(call(handler, request(ReadFile { opened.file, offset, 512 })).body<ReadData>().data.size() == 0);
         REQUIRE(call(handler, request(Read { path({ "f" }), offset, 512 })).body<ReadData>().data.size() == 0);
         REQUIRE(call(handler, request(TruncateFile { opened.file, offset })).is(ErrorCode::TooLarge));
@@ -322,8 +322,8 @@ TEST_CASE("a read-only mount refuses every change before its backend sees it, an
     MUST(router.mount(path({ "ro" }), view));
     SessionHandler handler(router);
     auto opened = call(handler, request(Open { path({ "ro", "f" }), false })).body<Opened>();
-    REQUIRE(call(handler, request(Write { path({ "ro", "f" }), 0, bytes_of("x") })).is(VfsError::ReadOnly));
-    REQUIRE(call(handler, request(WriteFile { opened.file, 0, bytes_of("x") })).is(VfsError::ReadOnly));
+    REQUIRE(call(handler, request(Write { path({ "ro", "f" }), 0, data_of("x") })).is(VfsError::ReadOnly));
+    REQUIRE(call(handler, request(WriteFile { opened.file, 0, data_of("x") })).is(VfsError::ReadOnly));
     REQUIRE(call(handler, request(TruncateFile { opened.file, 0 })).is(VfsError::ReadOnly));
     REQUIRE(call(handler, request(Truncate { path({ "ro", "f" }), 0 })).is(VfsError::ReadOnly));
     REQUIRE(call(handler, request(CreateDirectory { path({ "ro", "d" }) })).is(VfsError::ReadOnly));

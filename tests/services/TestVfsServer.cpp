@@ -51,7 +51,7 @@ TEST_CASE("vfsd answers each declared message with its typed reply")
     REQUIRE(created.succeeded());
     REQUIRE(created.envelope.message == 1);
     REQUIRE(created.envelope.call_id == 1);
-    REQUIRE(call(handler, request(Write { file, 0, bytes_of("abc") }, 2)).body<Written>().size == 3);
+    REQUIRE(call(handler, request(Write { file, 0, data_of("abc") }, 2)).body<Written>().size == 3);
     auto read = call(handler, request(Read { file, 1, 100 }, 3)).body<ReadData>();
     REQUIRE(std::string(read.data.begin(), read.data.end()) == "bc");
     auto listed = call(handler, request(List { directory, 0 }, 4)).body<Listed>();
@@ -63,7 +63,7 @@ TEST_CASE("vfsd answers each declared message with its typed reply")
     REQUIRE((status.kind == u8(NodeKind::File) && status.size == 3));
 
     auto opened = call(handler, request(Open { file, false }, 6)).body<Opened>();
-    REQUIRE(call(handler, request(WriteFile { opened.file, 3, bytes_of("de") }, 7)).body<Written>().size == 5);
+    REQUIRE(call(handler, request(WriteFile { opened.file, 3, data_of("de") }, 7)).body<Written>().size == 5);
     auto through_file = call(handler, request(ReadFile { opened.file, 0, 512 }, 8)).body<ReadData>();
     REQUIRE(std::string(through_file.data.begin(), through_file.data.end()) == "abcde");
     REQUIRE(call(handler, request(FileStat { opened.file }, 9)).body<Status>().size == 5);
@@ -118,7 +118,7 @@ TEST_CASE("malformed requests get error replies and change nothing")
     REQUIRE(call(handler, with_garbage).is(ErrorCode::MalformedMessage));
     REQUIRE(served.filesystem->stat(path({ "x" })).error().is(ErrorCode::NotFound));
     /* A write whose data count claims more bytes than were sent, and one claiming more than a write may carry. */
-    auto lie = request(Write { path({ "y" }), 0, bytes_of("z") });
+    auto lie = request(Write { path({ "y" }), 0, data_of("z") });
     lie[lie.size() - 5] = 50;
     REQUIRE(call(handler, lie).is(ErrorCode::MalformedMessage));
     lie[lie.size() - 5] = 0;
@@ -133,7 +133,7 @@ TEST_CASE("vfsd survives a stream of random and mutated requests")
     std::mt19937 random(99);
     std::vector<u8> seeds[] = {
         request(CreateDirectory { path({ "a" }) }),
-        request(Write { path({ "a", "b" }), 0, bytes_of("hi") }),
+        request(Write { path({ "a", "b" }), 0, data_of("hi") }),
         request(List { Path::root(), 0 }),
         request(Open { path({ "a", "b" }), true }),
         request(ReadFile { 0, 0, 10 }),
@@ -229,7 +229,7 @@ TEST_CASE("a refused request leaves the tree byte-for-byte as it was")
     u64 largest = u64(RamFilesystem::blocks_per_file) * RamFilesystem::block_size;
     /* Written across a block boundary, 400 bytes need two blocks. */
     std::string const four_hundred(400, 'n');
-    Data straddling = bytes_of(four_hundred);
+    Data straddling = data_of(four_hundred);
     REQUIRE(filesystem.free_blocks() == 1);
     auto with_garbage = [](std::vector<u8> bytes) {
         bytes.push_back(0);
@@ -242,12 +242,12 @@ TEST_CASE("a refused request leaves the tree byte-for-byte as it was")
         Error expected;
     };
     Refusal refusals[] = {
-        { "write to a new path past the largest file", request(Write { fresh, largest, bytes_of("x") }), Error(ErrorCode::TooLarge, "") },
-        { "write to a new path at an offset that wraps", request(Write { fresh, ~u64(0), bytes_of("x") }), Error(ErrorCode::TooLarge, "") },
+        { "write to a new path past the largest file", request(Write { fresh, largest, data_of("x") }), Error(ErrorCode::TooLarge, "") },
+        { "write to a new path at an offset that wraps", request(Write { fresh, ~u64(0), data_of("x") }), Error(ErrorCode::TooLarge, "") },
         { "write to a new path needing two blocks, one free", request(Write { fresh, RamFilesystem::block_size - 1, straddling }), Error(VfsError::NoSpace, "") },
-        { "write under a file", request(Write { path({ "g", "x" }), 0, bytes_of("x") }), Error(VfsError::NotADirectory, "") },
-        { "write under a missing directory", request(Write { path({ "new", "x" }), 0, bytes_of("x") }), Error(ErrorCode::NotFound, "") },
-        { "write to a directory", request(Write { directory, 0, bytes_of("x") }), Error(VfsError::IsADirectory, "") },
+        { "write under a file", request(Write { path({ "g", "x" }), 0, data_of("x") }), Error(VfsError::NotADirectory, "") },
+        { "write under a missing directory", request(Write { path({ "new", "x" }), 0, data_of("x") }), Error(ErrorCode::NotFound, "") },
+        { "write to a directory", request(Write { directory, 0, data_of("x") }), Error(VfsError::IsADirectory, "") },
         { "write to a file needing two blocks, one free", request(Write { file, 3 * RamFilesystem::block_size - 1, straddling }), Error(VfsError::NoSpace, "") },
         { "create an existing directory", request(CreateDirectory { directory }), Error(ErrorCode::AlreadyExists, "") },
         { "create the root", request(CreateDirectory { Path::root() }), Error(ErrorCode::AlreadyExists, "") },

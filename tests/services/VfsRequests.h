@@ -63,7 +63,7 @@ inline Path path(std::initializer_list<char const*> components)
     return result;
 }
 
-inline Data bytes_of(std::string_view text)
+inline Data data_of(std::string_view text)
 {
     Data bytes;
     for (char character : text)

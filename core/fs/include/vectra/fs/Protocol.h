@@ -32,7 +32,12 @@ struct NodeStatus {
     u8 time_confidence { 0 };
 };
 
-/* Errors only a filesystem has; kernel and L0 errors (not-found, already-exists, too-large, …) travel as themselves. */
+/*
+ * Errors only a filesystem has; kernel and L0 errors travel as themselves: not-found,
+ * already-exists, too-large (past a file's largest size or 2^64), name-too-long (a component over
+ * 63 bytes, refused by core/path before any request), invalid-argument (a name the mount cannot
+ * store, a directory moved into its own subtree).
+ */
 enum class VfsError : u16 {
     NotEmpty = 1,
     NotADirectory = 2,
@@ -42,9 +47,8 @@ enum class VfsError : u16 {
     NoSpace = 6,
     ReadOnly = 7,
     CrossMount = 8,
-    NameTooLong = 9,
-    IoError = 10,
-    MountPoint = 11,
+    IoError = 9,
+    MountPoint = 10,
 };
 
 /* The most file bytes one write carries or one read returns. */
@@ -224,7 +228,6 @@ struct Protocol {
             error(VfsError::NoSpace, "no-space", "the mount has no room left for the change (nothing was changed)"),
             error(VfsError::ReadOnly, "read-only", "the mount is read-only"),
             error(VfsError::CrossMount, "cross-mount", "a rename between two mounts: copy and remove instead"),
-            error(VfsError::NameTooLong, "name-too-long", "a name the mount's filesystem cannot store"),
             error(VfsError::IoError, "io-error", "the medium failed; the change may be partly done (see the backend's durability rules)"),
             error(VfsError::MountPoint, "mount-point", "a mount point cannot be removed, renamed or renamed onto"));
     }

@@ -8,7 +8,9 @@
 #include "../TestSupport.h"
 #include "../core/FsTestTasks.h"
 #include <catch2/catch.hpp>
+#include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 #include <sqlite3.h>
 #include <vectra/Bundle.h>
@@ -32,6 +34,25 @@ u32& server_blocks()
     return blocks;
 }
 
+/* sync-file requests vfsd answered: what SQLite's xSync sends. */
+u32& syncs()
+{
+    static u32 count = 0;
+    return count;
+}
+
+/* vfsd's session handler, counting sync-file requests. */
+struct CountingHandler : vfs::SessionHandler {
+    using vfs::SessionHandler::SessionHandler;
+    template<typename Request>
+    auto handle(Request const& request)
+    {
+        if constexpr (std::is_same_v<Request, vfs::SyncFile>)
+            ++syncs();
+        return vfs::SessionHandler::handle(request);
+    }
+};
+
 ErrorOr<i32> server(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -39,7 +60,13 @@ ErrorOr<i32> server(Bundle& bundle)
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto placed = TRY(endpoint::memory(memory, vfs::service_bytes(32, server_blocks())));
     auto service = TRY(vfs::create_service(placed, 32, server_blocks()));
-    TRY(vfs::serve_sessions(service, std::move(requests), std::move(replies)));
+    alignas(CountingHandler) static u8 storage[sizeof(CountingHandler) * vfs::session_limits.sessions];
+    auto* handlers = reinterpret_cast<CountingHandler*>(storage);
+    for (usize index = 0; index < vfs::session_limits.sessions; ++index)
+        new (handlers + index) CountingHandler(*service.router);
+    auto* table = TRY(session::Table::listen(*service.sessions, std::move(requests), std::move(replies),
+        session::geometry_of<vfs::Protocol>(), vfs::session_limits));
+    TRY(session::serve<vfs::Protocol>(*table, handlers));
     return 0;
 }
 
@@ -211,7 +238,10 @@ ErrorOr<void> open_refusals(vfs::Client& fs, sqlite::Vfs& vfs, sqlite::Engine& e
 
 TEST_CASE("a database on vfsd is created, written in a transaction, closed, reopened and checked ok", "[sqlite]")
 {
+    syncs() = 0;
     run_scenario(create_write_close_reopen);
+    /* SQLite's xSync is vfsd's sync-file: a commit and a checkpoint sync. */
+    REQUIRE(syncs() > 0);
 }
 
 TEST_CASE("a rolled-back or never committed transaction leaves nothing, also after reopening", "[sqlite]")

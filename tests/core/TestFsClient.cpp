@@ -56,6 +56,19 @@ ErrorOr<i32> client(Bundle& bundle)
     EXPECT_IN_TASK(as_text(std::span<u8 const>(buffer, length)) == std::string_view("first\0\0\0", 8));
     EXPECT_IN_TASK(file.truncate(~u64(0)).error().is(ErrorCode::TooLarge));
     TRY(file.write_at(5, as_bytes(" line\nsecond\n")));
+    /* v4: sync, stat with its time's confidence, rename (the open file follows it), truncate by path. */
+    TRY(file.sync());
+    TRY(fs.sync(notes));
+    auto status = TRY(file.stat());
+    EXPECT_IN_TASK(status.kind == vfs::NodeKind::File && status.size == 18 && status.time_confidence == 0);
+    Path renamed = TRY(notes.try_join("renamed.txt"));
+    TRY(fs.rename(today, renamed));
+    EXPECT_IN_TASK(fs.stat(today).error().is(ErrorCode::NotFound));
+    EXPECT_IN_TASK(TRY(file.size()) == 18);
+    EXPECT_IN_TASK(fs.rename(notes, TRY(notes.try_join("inside"))).error().is(ErrorCode::InvalidArgument));
+    EXPECT_IN_TASK(fs.rename(renamed, notes).error().is(ErrorCode::AlreadyExists));
+    EXPECT_IN_TASK(TRY(fs.truncate(renamed, 18)) == 18);
+    TRY(fs.rename(renamed, today));
     auto listing = TRY(fs.list(notes));
     EXPECT_IN_TASK(listing.count == 1 && listing.names[0] == "today.txt");
     EXPECT_IN_TASK(fs.remove(notes).error().is(vfs::VfsError::NotEmpty));
@@ -211,8 +224,8 @@ ErrorOr<i32> refusal_client(Bundle& bundle)
     /* Use up every block the server has (64 × 512 bytes less the small file's one). */
     std::vector<u8> filler(32 * KiB - 512, 'F');
     TRY(write_all(fs, full, 0, filler));
-    EXPECT_REFUSED_UNCHANGED(fs.write(fresh, 0, as_bytes("x")), ErrorCode::OutOfMemory);
-    EXPECT_REFUSED_UNCHANGED(fs.write(full, filler.size(), as_bytes("x")), ErrorCode::OutOfMemory);
+    EXPECT_REFUSED_UNCHANGED(fs.write(fresh, 0, as_bytes("x")), vfs::VfsError::NoSpace);
+    EXPECT_REFUSED_UNCHANGED(fs.write(full, filler.size(), as_bytes("x")), vfs::VfsError::NoSpace);
     EXPECT_IN_TASK(fs.stat(fresh).error().is(ErrorCode::NotFound));
     /* Removing frees the blocks, and the refused path can then be written. */
     TRY(fs.remove(full));

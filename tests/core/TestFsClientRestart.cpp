@@ -45,7 +45,7 @@ ErrorOr<i32> server(Bundle& bundle)
     alignas(CrashingHandler) static u8 storage[sizeof(CrashingHandler) * vfs::session_limits.sessions];
     auto* handlers = reinterpret_cast<CrashingHandler*>(storage);
     for (usize index = 0; index < vfs::session_limits.sessions; ++index)
-        new (handlers + index) CrashingHandler(*served.service.filesystem);
+        new (handlers + index) CrashingHandler(*served.service.router);
     auto* table = TRY(session::Table::listen(*served.service.sessions, std::move(served.requests),
         std::move(served.replies), session::geometry_of<vfs::Protocol>(), vfs::session_limits));
     TRY(session::serve<vfs::Protocol>(*table, handlers));

@@ -35,8 +35,13 @@ vfs::SessionHandler& handler()
     static Reticle reticle(reinterpret_cast<uptr>(memory()), memory_size);
     static vfs::SessionHandler* instance = [] {
         auto* filesystem = MUST(test::place_filesystem(reticle, 64, 256));
+        /* Two mounts, so requests are routed (and refused across mounts) as vfsd does. */
+        auto* second = MUST(test::place_filesystem(reticle, 16, 32));
+        auto* router = new (MUST(reticle.try_retype(sizeof(vfs::Router), alignof(vfs::Router)))) vfs::Router();
+        MUST(router->mount(Path::root(), *filesystem));
+        MUST(router->mount(MUST(Path::root().try_join("m")), *second));
         void* storage = MUST(reticle.try_retype(sizeof(vfs::SessionHandler), alignof(vfs::SessionHandler)));
-        return new (storage) vfs::SessionHandler(*filesystem);
+        return new (storage) vfs::SessionHandler(*router);
     }();
     return *instance;
 }

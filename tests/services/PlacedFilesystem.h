@@ -8,6 +8,7 @@
 #include <vectra/Try.h>
 #include <vectra/kernel/Reticle.h>
 #include <vfsd/RamFilesystem.h>
+#include <vfsd/Router.h>
 
 namespace vectra::test {
 
@@ -23,6 +24,14 @@ inline ErrorOr<vfs::RamFilesystem*> place_filesystem(Reticle& reticle, u32 nodes
 {
     auto memory = TRY(placed(reticle, vfs::RamFilesystem::bytes_needed(nodes, blocks)));
     return vfs::RamFilesystem::try_create(memory, nodes, blocks);
+}
+
+/* A mount table with `root` at `/`, as create_service makes it. */
+inline vfs::Router routed(vfs::Backend& root)
+{
+    vfs::Router router;
+    MUST(router.mount(Path::root(), root));
+    return router;
 }
 
 }

@@ -27,10 +27,10 @@ Path path_of(std::initializer_list<char const*> components)
 std::vector<std::string> names_in(RamFilesystem& filesystem, Path const& directory)
 {
     std::vector<std::string> names;
-    REQUIRE_FALSE(filesystem.list(directory, 0, [&](DirectoryEntry const& entry) {
-        names.emplace_back(entry.name);
-        return true;
-    }).is_error());
+    auto entries = test::list_all(filesystem, directory);
+    REQUIRE_FALSE(entries.is_error());
+    for (auto const& entry : entries.value())
+        names.push_back(entry.second);
     return names;
 }
 
@@ -135,7 +135,7 @@ TEST_CASE("every refusal leaves the filesystem unchanged")
     /* Two blocks exist and one is used: a three-block write must fail before writing anything. */
     u32 free_before = filesystem.free_blocks();
     std::vector<u8> large(3 * RamFilesystem::block_size, 1);
-    REQUIRE(filesystem.write(path_of({ "d", "f" }), 0, large).error().code() == ErrorCode::OutOfMemory);
+    REQUIRE(filesystem.write(path_of({ "d", "f" }), 0, large).error().is(VfsError::NoSpace));
     REQUIRE(filesystem.free_blocks() == free_before);
     REQUIRE(filesystem.stat(path_of({ "d", "f" })).value().size == 1);
     std::vector<u8> too_large(RamFilesystem::blocks_per_file * RamFilesystem::block_size + 1, 1);
@@ -164,7 +164,7 @@ TEST_CASE("the node table fills up with a clear error")
     auto& filesystem = *test::place_filesystem(arena.reticle(), 3, 4).value();
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "a" })).is_error());
     REQUIRE_FALSE(filesystem.create_directory(path_of({ "b" })).is_error());
-    REQUIRE(filesystem.create_directory(path_of({ "c" })).error().code() == ErrorCode::OutOfMemory);
+    REQUIRE(filesystem.create_directory(path_of({ "c" })).error().is(VfsError::NoSpace));
 }
 
 namespace {
@@ -205,7 +205,7 @@ TEST_CASE("a refused mutating call leaves the tree byte-for-byte as it was")
 
     SECTION("writes to a new path: refused, and the path is not created")
     {
-        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.write(fresh, 0, two_blocks); });
+        require_refused_unchanged(filesystem, VfsError::NoSpace, [&] { return filesystem.write(fresh, 0, two_blocks); });
         require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(fresh, 0, too_large); });
         require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(fresh, ~u64(0) - 1, as_bytes("xy")); });
         require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(fresh, largest + 1, {}); });
@@ -218,7 +218,7 @@ TEST_CASE("a refused mutating call leaves the tree byte-for-byte as it was")
     {
         require_refused_unchanged(filesystem, VfsError::IsADirectory, [&] { return filesystem.write(path_of({ "d" }), 0, as_bytes("x")); });
         require_refused_unchanged(filesystem, VfsError::IsADirectory, [&] { return filesystem.write(Path::root(), 0, as_bytes("x")); });
-        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.write(path_of({ "d", "f" }), 0, four_blocks); });
+        require_refused_unchanged(filesystem, VfsError::NoSpace, [&] { return filesystem.write(path_of({ "d", "f" }), 0, four_blocks); });
         require_refused_unchanged(filesystem, ErrorCode::TooLarge, [&] { return filesystem.write(path_of({ "d", "f" }), largest - 1, as_bytes("xy")); });
         require_refused_unchanged(filesystem, VfsError::NotADirectory, [&] { return filesystem.write(path_of({ "g", "h" }), 0, as_bytes("x")); });
     }
@@ -241,9 +241,9 @@ TEST_CASE("a refused mutating call leaves the tree byte-for-byte as it was")
     {
         REQUIRE_FALSE(filesystem.create_directory(path_of({ "last" })).is_error());
         REQUIRE(filesystem.free_nodes() == 0);
-        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.create_directory(fresh); });
-        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.write(fresh, 0, {}); });
-        require_refused_unchanged(filesystem, ErrorCode::OutOfMemory, [&] { return filesystem.write(fresh, 0, as_bytes("x")); });
+        require_refused_unchanged(filesystem, VfsError::NoSpace, [&] { return filesystem.create_directory(fresh); });
+        require_refused_unchanged(filesystem, VfsError::NoSpace, [&] { return filesystem.write(fresh, 0, {}); });
+        require_refused_unchanged(filesystem, VfsError::NoSpace, [&] { return filesystem.write(fresh, 0, as_bytes("x")); });
     }
     /* And the tree still takes what fits. */
     REQUIRE(filesystem.write(path_of({ "d", "f" }), 0, as_bytes("X")).value() == 600);

@@ -13,77 +13,27 @@
 #include <string>
 #include <vector>
 #include "PlacedFilesystem.h"
+#include "VfsRequests.h"
 
 #include <vectra/protocol/Envelope.h>
 #include <vfsd/Server.h>
 
 using namespace vectra;
 using namespace vectra::vfs;
+using namespace vectra::test;
 
 namespace {
-
-struct Reply {
-    protocol::Envelope envelope;
-    std::vector<u8> bytes;
-
-    [[nodiscard]] bool succeeded() const { return envelope.status == protocol::status_success; }
-    [[nodiscard]] Error error() const { return protocol::error_of_status(envelope.status, domain); }
-    [[nodiscard]] bool is(auto code) const { return !succeeded() && error().is(code); }
-
-    template<typename Body>
-    [[nodiscard]] Body body() const
-    {
-        Body decoded {};
-        REQUIRE(succeeded());
-        REQUIRE_FALSE(protocol::decode_body(bytes, decoded).is_error());
-        return decoded;
-    }
-};
-
-Reply call(SessionHandler& handler, std::span<u8 const> request)
-{
-    /* Larger than a slot's payload, as a careless caller might lend: the reply must still fit the payload. */
-    u8 buffer[ring_slot_size + 64];
-    usize length = handle_request(handler, request, buffer);
-    REQUIRE(length >= protocol::envelope_size);
-    REQUIRE(length <= protocol::payload_capacity<Protocol>);
-    Reply reply { protocol::read_envelope(std::span<u8 const>(buffer, length)).value(), { buffer, buffer + length } };
-    REQUIRE(reply.envelope.is_reply);
-    return reply;
-}
-
-template<typename Request>
-std::vector<u8> request(Request const& message, u32 id = 1)
-{
-    u8 buffer[protocol::payload_capacity<Protocol>];
-    usize length = protocol::encode_request<Protocol>(message, id, buffer).value();
-    return { buffer, buffer + length };
-}
-
-Path path(std::initializer_list<char const*> components)
-{
-    Path result = Path::root();
-    for (auto const* component : components)
-        result = result.try_join(component).value();
-    return result;
-}
-
-Data bytes_of(std::string_view text)
-{
-    Data bytes;
-    for (char character : text)
-        REQUIRE_FALSE(bytes.try_append(static_cast<u8>(character)).is_error());
-    return bytes;
-}
 
 struct Served {
     test::Arena arena { 1 * MiB };
     RamFilesystem* filesystem;
+    Router router;
     SessionHandler handler;
 
     Served(u32 nodes, u32 blocks)
         : filesystem(test::place_filesystem(arena.reticle(), nodes, blocks).value())
-        , handler(*filesystem)
+        , router(test::routed(*filesystem))
+        , handler(router)
     {
     }
 };
@@ -101,7 +51,7 @@ TEST_CASE("vfsd answers each declared message with its typed reply")
     REQUIRE(created.succeeded());
     REQUIRE(created.envelope.message == 1);
     REQUIRE(created.envelope.call_id == 1);
-    REQUIRE(call(handler, request(Write { file, 0, bytes_of("abc") }, 2)).body<Written>().size == 3);
+    REQUIRE(call(handler, request(Write { file, 0, data_of("abc") }, 2)).body<Written>().size == 3);
     auto read = call(handler, request(Read { file, 1, 100 }, 3)).body<ReadData>();
     REQUIRE(std::string(read.data.begin(), read.data.end()) == "bc");
     auto listed = call(handler, request(List { directory, 0 }, 4)).body<Listed>();
@@ -113,7 +63,7 @@ TEST_CASE("vfsd answers each declared message with its typed reply")
     REQUIRE((status.kind == u8(NodeKind::File) && status.size == 3));
 
     auto opened = call(handler, request(Open { file, false }, 6)).body<Opened>();
-    REQUIRE(call(handler, request(WriteFile { opened.file, 3, bytes_of("de") }, 7)).body<Written>().size == 5);
+    REQUIRE(call(handler, request(WriteFile { opened.file, 3, data_of("de") }, 7)).body<Written>().size == 5);
     auto through_file = call(handler, request(ReadFile { opened.file, 0, 512 }, 8)).body<ReadData>();
     REQUIRE(std::string(through_file.data.begin(), through_file.data.end()) == "abcde");
     REQUIRE(call(handler, request(FileStat { opened.file }, 9)).body<Status>().size == 5);
@@ -130,13 +80,13 @@ TEST_CASE("a long directory listing is split across replies with a more flag")
     Served served(64, 4);
     for (int index = 0; index < 40; ++index)
         REQUIRE_FALSE(served.filesystem->create_directory(path({ (std::string(40, 'n') + std::to_string(index)).c_str() })).is_error());
-    u32 first = 0;
+    u64 cursor = 0;
     usize seen = 0;
     for (;;) {
-        auto listed = call(served.handler, request(List { Path::root(), first })).body<Listed>();
+        auto listed = call(served.handler, request(List { Path::root(), cursor })).body<Listed>();
         REQUIRE(listed.entries.size() <= maximum_list_entries);
         seen += listed.entries.size();
-        first += static_cast<u32>(listed.entries.size());
+        cursor = listed.next;
         if (!listed.more)
             break;
         REQUIRE(listed.entries.size() == maximum_list_entries);
@@ -168,7 +118,7 @@ TEST_CASE("malformed requests get error replies and change nothing")
     REQUIRE(call(handler, with_garbage).is(ErrorCode::MalformedMessage));
     REQUIRE(served.filesystem->stat(path({ "x" })).error().is(ErrorCode::NotFound));
     /* A write whose data count claims more bytes than were sent, and one claiming more than a write may carry. */
-    auto lie = request(Write { path({ "y" }), 0, bytes_of("z") });
+    auto lie = request(Write { path({ "y" }), 0, data_of("z") });
     lie[lie.size() - 5] = 50;
     REQUIRE(call(handler, lie).is(ErrorCode::MalformedMessage));
     lie[lie.size() - 5] = 0;
@@ -183,7 +133,7 @@ TEST_CASE("vfsd survives a stream of random and mutated requests")
     std::mt19937 random(99);
     std::vector<u8> seeds[] = {
         request(CreateDirectory { path({ "a" }) }),
-        request(Write { path({ "a", "b" }), 0, bytes_of("hi") }),
+        request(Write { path({ "a", "b" }), 0, data_of("hi") }),
         request(List { Path::root(), 0 }),
         request(Open { path({ "a", "b" }), true }),
         request(ReadFile { 0, 0, 10 }),
@@ -246,7 +196,7 @@ TEST_CASE("a reply buffer smaller than a reply gets an error reply, never an ove
 TEST_CASE("a session's open-file table has a quota, numbers only its own files and empties when the session ends")
 {
     Served served(8, 8);
-    SessionHandler other(*served.filesystem);
+    SessionHandler other(served.router);
     Path file = path({ "f" });
     std::vector<u32> numbers;
     for (usize index = 0; index < open_files_per_session; ++index)
@@ -279,7 +229,7 @@ TEST_CASE("a refused request leaves the tree byte-for-byte as it was")
     u64 largest = u64(RamFilesystem::blocks_per_file) * RamFilesystem::block_size;
     /* Written across a block boundary, 400 bytes need two blocks. */
     std::string const four_hundred(400, 'n');
-    Data straddling = bytes_of(four_hundred);
+    Data straddling = data_of(four_hundred);
     REQUIRE(filesystem.free_blocks() == 1);
     auto with_garbage = [](std::vector<u8> bytes) {
         bytes.push_back(0);
@@ -292,13 +242,13 @@ TEST_CASE("a refused request leaves the tree byte-for-byte as it was")
         Error expected;
     };
     Refusal refusals[] = {
-        { "write to a new path past the largest file", request(Write { fresh, largest, bytes_of("x") }), Error(ErrorCode::TooLarge, "") },
-        { "write to a new path at an offset that wraps", request(Write { fresh, ~u64(0), bytes_of("x") }), Error(ErrorCode::TooLarge, "") },
-        { "write to a new path needing two blocks, one free", request(Write { fresh, RamFilesystem::block_size - 1, straddling }), Error(ErrorCode::OutOfMemory, "") },
-        { "write under a file", request(Write { path({ "g", "x" }), 0, bytes_of("x") }), Error(VfsError::NotADirectory, "") },
-        { "write under a missing directory", request(Write { path({ "new", "x" }), 0, bytes_of("x") }), Error(ErrorCode::NotFound, "") },
-        { "write to a directory", request(Write { directory, 0, bytes_of("x") }), Error(VfsError::IsADirectory, "") },
-        { "write to a file needing two blocks, one free", request(Write { file, 3 * RamFilesystem::block_size - 1, straddling }), Error(ErrorCode::OutOfMemory, "") },
+        { "write to a new path past the largest file", request(Write { fresh, largest, data_of("x") }), Error(ErrorCode::TooLarge, "") },
+        { "write to a new path at an offset that wraps", request(Write { fresh, ~u64(0), data_of("x") }), Error(ErrorCode::TooLarge, "") },
+        { "write to a new path needing two blocks, one free", request(Write { fresh, RamFilesystem::block_size - 1, straddling }), Error(VfsError::NoSpace, "") },
+        { "write under a file", request(Write { path({ "g", "x" }), 0, data_of("x") }), Error(VfsError::NotADirectory, "") },
+        { "write under a missing directory", request(Write { path({ "new", "x" }), 0, data_of("x") }), Error(ErrorCode::NotFound, "") },
+        { "write to a directory", request(Write { directory, 0, data_of("x") }), Error(VfsError::IsADirectory, "") },
+        { "write to a file needing two blocks, one free", request(Write { file, 3 * RamFilesystem::block_size - 1, straddling }), Error(VfsError::NoSpace, "") },
         { "create an existing directory", request(CreateDirectory { directory }), Error(ErrorCode::AlreadyExists, "") },
         { "create the root", request(CreateDirectory { Path::root() }), Error(ErrorCode::AlreadyExists, "") },
         { "create under a file", request(CreateDirectory { path({ "g", "x" }) }), Error(VfsError::NotADirectory, "") },
@@ -308,6 +258,20 @@ TEST_CASE("a refused request leaves the tree byte-for-byte as it was")
         { "remove a missing file", request(Remove { fresh }), Error(ErrorCode::NotFound, "") },
         { "remove with trailing bytes", with_garbage(request(Remove { small })), Error(ErrorCode::MalformedMessage, "") },
         { "open a missing file without create", request(Open { fresh, false }), Error(ErrorCode::NotFound, "") },
+        { "rename the root", request(Rename { Path::root(), fresh }), Error(ErrorCode::InvalidArgument, "") },
+        { "rename onto the root", request(Rename { small, Path::root() }), Error(ErrorCode::AlreadyExists, "") },
+        { "rename onto an existing file", request(Rename { small, file }), Error(ErrorCode::AlreadyExists, "") },
+        { "rename onto itself", request(Rename { small, small }), Error(ErrorCode::AlreadyExists, "") },
+        { "rename a directory into itself", request(Rename { directory, directory.try_join("inside").value() }), Error(ErrorCode::InvalidArgument, "") },
+        { "rename a missing file", request(Rename { fresh, path({ "other" }) }), Error(ErrorCode::NotFound, "") },
+        { "rename under a file", request(Rename { small, path({ "g", "x" }) }), Error(VfsError::NotADirectory, "") },
+        { "rename under a missing directory", request(Rename { small, path({ "new", "x" }) }), Error(ErrorCode::NotFound, "") },
+        { "truncate a missing file", request(Truncate { fresh, 0 }), Error(ErrorCode::NotFound, "") },
+        { "truncate a directory", request(Truncate { directory, 0 }), Error(VfsError::IsADirectory, "") },
+        { "truncate past the largest file", request(Truncate { small, largest + 1 }), Error(ErrorCode::TooLarge, "") },
+        { "truncate to 2^64 - 1", request(Truncate { small, ~u64(0) }), Error(ErrorCode::TooLarge, "") },
+        { "sync a file number never opened", request(SyncFile { 3 }), Error(VfsError::NoSuchFile, "") },
+        { "list a file", request(List { small, 0 }), Error(VfsError::NotADirectory, "") },
     };
     for (auto const& refusal : refusals) {
         INFO(refusal.what);
@@ -323,7 +287,7 @@ TEST_CASE("a refused request leaves the tree byte-for-byte as it was")
     REQUIRE(filesystem.free_nodes() == 0);
     for (auto const& bytes : { request(CreateDirectory { fresh }), request(Write { fresh, 0, {} }), request(Open { fresh, true }) }) {
         std::string before = test::snapshot(filesystem);
-        REQUIRE(call(served.handler, bytes).is(ErrorCode::OutOfMemory));
+        REQUIRE(call(served.handler, bytes).is(VfsError::NoSpace));
         REQUIRE(test::snapshot(filesystem) == before);
     }
 }

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-vectra_host_test(services.vfsd SOURCES services/TestRamFilesystem.cpp services/TestVfsServer.cpp
+vectra_host_test(services.vfsd SOURCES services/TestRamFilesystem.cpp services/TestVfsServer.cpp services/TestVfsRouter.cpp services/TestMountTable.cpp
     COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol)
 # The memory formula of vfsd's footprint (checked against manifests at configure time) must hold
 # the filesystem it describes: the test builds one in exactly that much memory.
@@ -12,3 +12,6 @@ target_compile_definitions(test_services.vfsd PRIVATE VFSD_FOOTPRINT_FIXED_KIB=$
     VFSD_FOOTPRINT_NODE_BYTES=${vfsd_node_bytes} VFSD_FOOTPRINT_BLOCK_BYTES=${vfsd_block_bytes})
 vectra_fuzz_target(vfsd_request SOURCES fuzz/FuzzVfsRequest.cpp
     COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol)
+# vfsd with a `fat` mount on a volume made by mkfs.fat, checked by fsck.fat -n and mtools (ADR 0022).
+vectra_host_test(services.vfsd_fat SOURCES services/TestVfsFat.cpp
+    COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol fat vfsd_fat)

@@ -51,10 +51,10 @@ ErrorOr<Path> path_of(char const* name)
     return path;
 }
 
-/* vfsd's refusals that mean "no room" (its block table, a file's largest size) are SQLITE_FULL. */
+/* vfsd's refusals that mean "no room" (its mount is full, a file's largest size) are SQLITE_FULL. */
 int write_error(Error const& error)
 {
-    if (error.is(ErrorCode::OutOfMemory) || error.is(ErrorCode::TooLarge))
+    if (error.is(vfs::VfsError::NoSpace) || error.is(ErrorCode::TooLarge))
         return SQLITE_FULL;
     return SQLITE_IOERR_WRITE;
 }
@@ -113,12 +113,19 @@ int truncate_file(sqlite3_file* handle, sqlite3_int64 size)
 {
     auto result = open_file(handle).file->truncate(static_cast<u64>(size));
     if (result.is_error())
-        return result.error().is(ErrorCode::TooLarge) ? SQLITE_FULL : SQLITE_IOERR_TRUNCATE;
+        return result.error().is(ErrorCode::TooLarge) || result.error().is(vfs::VfsError::NoSpace) ? SQLITE_FULL
+                                                                                                  : SQLITE_IOERR_TRUNCATE;
     return SQLITE_OK;
 }
 
-/* Every write reached vfsd before it was acknowledged, and its RAM filesystem has no cache to flush. */
-int sync_file(sqlite3_file*, int) { return SQLITE_OK; }
+/*
+ * vfsd's sync-file: once it returns, the file's bytes, size and name survive a power cut on a
+ * durable mount (ADR 0022); SQLite's commit and checkpoint ordering rests on it.
+ */
+int sync_file(sqlite3_file* handle, int)
+{
+    return open_file(handle).file->sync().is_error() ? SQLITE_IOERR_FSYNC : SQLITE_OK;
+}
 
 int file_size(sqlite3_file* handle, sqlite3_int64* size)
 {

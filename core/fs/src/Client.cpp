@@ -66,9 +66,9 @@ ErrorOr<usize> Client::read(Path const& path, u64 offset, std::span<u8> buffer)
     return copy_out(reply.data, buffer);
 }
 
-ErrorOr<Listing> Client::list(Path const& path, u32 first)
+ErrorOr<Listing> Client::list(Path const& path, u64 cursor)
 {
-    auto reply = TRY(call(List { path, first }));
+    auto reply = TRY(call(List { path, cursor }));
     Listing listing;
     for (auto const& entry : reply.entries) {
         listing.kinds[listing.count] = static_cast<NodeKind>(entry.kind);
@@ -76,14 +76,40 @@ ErrorOr<Listing> Client::list(Path const& path, u32 first)
         ++listing.count;
     }
     listing.more = reply.more;
-    listing.next = first + static_cast<u32>(listing.count);
+    listing.next = reply.next;
     return listing;
+}
+
+namespace {
+
+NodeStatus status_of(Status const& reply)
+{
+    return NodeStatus { static_cast<NodeKind>(reply.kind), reply.size, reply.modified_seconds, reply.modified_nanoseconds,
+        reply.time_confidence };
+}
+
 }
 
 ErrorOr<NodeStatus> Client::stat(Path const& path)
 {
-    auto reply = TRY(call(Stat { path }));
-    return NodeStatus { static_cast<NodeKind>(reply.kind), reply.size };
+    return status_of(TRY(call(Stat { path })));
+}
+
+ErrorOr<void> Client::rename(Path const& from, Path const& to)
+{
+    TRY(call(Rename { from, to }));
+    return {};
+}
+
+ErrorOr<u64> Client::truncate(Path const& path, u64 size)
+{
+    return TRY(call(Truncate { path, size })).size;
+}
+
+ErrorOr<void> Client::sync(Path const& path)
+{
+    TRY(call(Sync { path }));
+    return {};
 }
 
 ErrorOr<void> Client::remove(Path const& path)
@@ -120,6 +146,17 @@ ErrorOr<u64> File::write_at(u64 offset, std::span<u8 const> data)
 ErrorOr<u64> File::size()
 {
     return TRY(m_client->call(FileStat { m_number })).size;
+}
+
+ErrorOr<NodeStatus> File::stat()
+{
+    return status_of(TRY(m_client->call(FileStat { m_number })));
+}
+
+ErrorOr<void> File::sync()
+{
+    TRY(m_client->call(SyncFile { m_number }));
+    return {};
 }
 
 ErrorOr<void> File::truncate(u64 size)

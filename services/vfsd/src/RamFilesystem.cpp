@@ -91,13 +91,13 @@ ErrorOr<u32> RamFilesystem::find_free_node() const
         if (!m_nodes[index].used)
             return index;
     }
-    return Error(ErrorCode::OutOfMemory, "the filesystem's node table is full");
+    return Error(VfsError::NoSpace, "the filesystem's node table is full");
 }
 
 ErrorOr<u32> RamFilesystem::allocate_block()
 {
     if (m_free_block_head == none)
-        return Error(ErrorCode::OutOfMemory, "the filesystem has no free blocks");
+        return Error(VfsError::NoSpace, "the filesystem has no free blocks");
     u32 block = m_free_block_head;
     m_free_block_head = m_block_links[block];
     --m_free_block_count;
@@ -133,6 +133,7 @@ u32 RamFilesystem::add_node(NewNode const& plan, NodeKind kind)
     Node& entry = m_nodes[plan.index];
     entry = Node();
     entry.used = true;
+    entry.generation = ++m_generation == 0 ? ++m_generation : m_generation; /* 0 never names a live node */
     entry.kind = kind;
     entry.parent = plan.parent;
     entry.name = plan.name;
@@ -164,25 +165,30 @@ ErrorOr<u64> RamFilesystem::write(Path const& path, u64 offset, std::span<u8 con
      * in particular a refused write to a missing path does not create it.
      */
     auto existing = lookup(path);
-    NewNode plan;
-    bool create = false;
-    if (existing.is_error()) {
-        if (existing.error().code() != ErrorCode::NotFound)
-            return existing.release_error();
-        plan = TRY(plan_node(path));
-        create = true;
-    } else if (m_nodes[existing.value()].kind != NodeKind::File) {
-        return Error(VfsError::IsADirectory, "cannot write to a directory");
+    if (!existing.is_error()) {
+        if (m_nodes[existing.value()].kind != NodeKind::File)
+            return Error(VfsError::IsADirectory, "cannot write to a directory");
+        return write_node(existing.value(), offset, data);
     }
+    if (existing.error().code() != ErrorCode::NotFound)
+        return existing.release_error();
+    NewNode plan = TRY(plan_node(path));
     u64 end = offset + data.size();
     if (end < offset || end > u64(blocks_per_file) * block_size)
         return Error(ErrorCode::TooLarge, "write would exceed the largest file size");
-    u32 needed = blocks_missing(create ? nullptr : &m_nodes[existing.value()], offset, end);
-    if (needed > m_free_block_count)
-        return Error(ErrorCode::OutOfMemory, "the filesystem has no free blocks");
+    if (blocks_missing(nullptr, offset, end) > m_free_block_count)
+        return Error(VfsError::NoSpace, "the filesystem has no free blocks");
+    return write_node(add_node(plan, NodeKind::File), offset, data);
+}
 
-    u32 node = create ? add_node(plan, NodeKind::File) : existing.value();
+ErrorOr<u64> RamFilesystem::write_node(u32 node, u64 offset, std::span<u8 const> data)
+{
     Node& file = m_nodes[node];
+    u64 end = offset + data.size();
+    if (end < offset || end > u64(blocks_per_file) * block_size)
+        return Error(ErrorCode::TooLarge, "write would exceed the largest file size");
+    if (blocks_missing(&file, offset, end) > m_free_block_count)
+        return Error(VfsError::NoSpace, "the filesystem has no free blocks");
     usize written = 0;
     while (written < data.size()) {
         u64 position = offset + written;
@@ -201,14 +207,19 @@ ErrorOr<u64> RamFilesystem::write(Path const& path, u64 offset, std::span<u8 con
     return file.size;
 }
 
-ErrorOr<usize> RamFilesystem::read(Path const& path, u64 offset, std::span<u8> buffer) const
+ErrorOr<usize> RamFilesystem::read(Path const& path, u64 offset, std::span<u8> buffer)
 {
     u32 node = TRY(lookup(path));
-    Node const& file = m_nodes[node];
-    if (file.kind != NodeKind::File)
+    if (m_nodes[node].kind != NodeKind::File)
         return Error(VfsError::IsADirectory, "cannot read a directory");
+    return read_node(node, offset, buffer);
+}
+
+usize RamFilesystem::read_node(u32 node, u64 offset, std::span<u8> buffer) const
+{
+    Node const& file = m_nodes[node];
     if (offset >= file.size)
-        return usize(0);
+        return 0;
     usize count = buffer.size();
     if (count > file.size - offset)
         count = static_cast<usize>(file.size - offset);
@@ -231,9 +242,14 @@ ErrorOr<usize> RamFilesystem::read(Path const& path, u64 offset, std::span<u8> b
 ErrorOr<u64> RamFilesystem::truncate(Path const& path, u64 size)
 {
     u32 node = TRY(lookup(path));
-    Node& file = m_nodes[node];
-    if (file.kind != NodeKind::File)
+    if (m_nodes[node].kind != NodeKind::File)
         return Error(VfsError::IsADirectory, "cannot truncate a directory");
+    return truncate_node(node, size);
+}
+
+ErrorOr<u64> RamFilesystem::truncate_node(u32 node, u64 size)
+{
+    Node& file = m_nodes[node];
     if (size > u64(blocks_per_file) * block_size)
         return Error(ErrorCode::TooLarge, "the size exceeds the largest file size");
     if (size < file.size) {
@@ -254,9 +270,10 @@ ErrorOr<u64> RamFilesystem::truncate(Path const& path, u64 size)
     return size;
 }
 
-ErrorOr<NodeStatus> RamFilesystem::stat(Path const& path) const
+ErrorOr<NodeStatus> RamFilesystem::stat(Path const& path)
 {
     u32 node = TRY(lookup(path));
+    /* No wall clock in vfsd yet: times are unknown (time 0, confidence 0). */
     return NodeStatus { m_nodes[node].kind, m_nodes[node].size };
 }
 
@@ -273,6 +290,97 @@ ErrorOr<void> RamFilesystem::remove(Path const& path)
             free_block(block);
     }
     entry = Node();
+    return {};
+}
+
+ErrorOr<void> RamFilesystem::rename(Path const& from, Path const& to)
+{
+    if (from.is_root())
+        return Error(ErrorCode::InvalidArgument, "the root directory cannot be renamed");
+    u32 node = TRY(lookup(from));
+    /* plan_node checks the target's parent is a directory and the name is free (the root always exists). */
+    NewNode plan = TRY(plan_node(to));
+    if (m_nodes[node].kind == NodeKind::Directory) {
+        for (u32 ancestor = plan.parent; ancestor != none; ancestor = m_nodes[ancestor].parent) {
+            if (ancestor == node)
+                return Error(ErrorCode::InvalidArgument, "a directory cannot move into its own subtree");
+        }
+    }
+    m_nodes[node].parent = plan.parent;
+    m_nodes[node].name = plan.name;
+    return {};
+}
+
+ErrorOr<BackendPage> RamFilesystem::list(Path const& path, u64 cursor, std::span<BackendEntry> into)
+{
+    u32 directory = TRY(lookup(path));
+    if (m_nodes[directory].kind != NodeKind::Directory)
+        return Error(VfsError::NotADirectory, "list needs a directory");
+    BackendPage page;
+    page.next_cursor = m_node_capacity;
+    /* Node 0 is the root, never an entry; a cursor past the table lists nothing. */
+    for (u64 node = cursor < 1 ? 1 : cursor; node < m_node_capacity; ++node) {
+        Node const& entry = m_nodes[node];
+        if (!entry.used || entry.parent != directory)
+            continue;
+        if (page.count == into.size()) {
+            page.more = true;
+            page.next_cursor = node;
+            break;
+        }
+        into[page.count++] = BackendEntry { entry.kind, entry.name };
+    }
+    return page;
+}
+
+ErrorOr<FileToken> RamFilesystem::open(Path const& path, bool create)
+{
+    auto existing = lookup(path);
+    if (existing.is_error()) {
+        if (!existing.error().is(ErrorCode::NotFound) || !create)
+            return existing.release_error();
+        TRY(write(path, 0, {}));
+        existing = MUST(lookup(path));
+    }
+    if (m_nodes[existing.value()].kind != NodeKind::File)
+        return Error(VfsError::IsADirectory, "cannot open a directory as a file");
+    return token_of(existing.value());
+}
+
+ErrorOr<u32> RamFilesystem::file_node(FileToken token) const
+{
+    u64 node = token & 0xffffffffu;
+    u32 generation = static_cast<u32>(token >> 32);
+    if (node >= m_node_capacity || !m_nodes[node].used || generation == 0 || m_nodes[node].generation != generation
+        || m_nodes[node].kind != NodeKind::File)
+        return Error(ErrorCode::NotFound, "the open file was removed");
+    return static_cast<u32>(node);
+}
+
+ErrorOr<usize> RamFilesystem::read(FileToken token, u64 offset, std::span<u8> into)
+{
+    return read_node(TRY(file_node(token)), offset, into);
+}
+
+ErrorOr<u64> RamFilesystem::write(FileToken token, u64 offset, std::span<u8 const> data)
+{
+    return write_node(TRY(file_node(token)), offset, data);
+}
+
+ErrorOr<u64> RamFilesystem::truncate(FileToken token, u64 size)
+{
+    return truncate_node(TRY(file_node(token)), size);
+}
+
+ErrorOr<NodeStatus> RamFilesystem::stat(FileToken token)
+{
+    u32 node = TRY(file_node(token));
+    return NodeStatus { m_nodes[node].kind, m_nodes[node].size };
+}
+
+ErrorOr<void> RamFilesystem::sync(FileToken token)
+{
+    TRY(file_node(token)); /* nothing to make durable, but a stale token is still an error */
     return {};
 }
 

@@ -10,20 +10,20 @@
 #include <vectra/Path.h>
 #include <vectra/System.h>
 #include <vectra/fs/Protocol.h>
+#include <vfsd/Backend.h>
 
 namespace vectra::vfs {
 
-struct DirectoryEntry {
-    NodeKind kind { NodeKind::File };
-    std::string_view name;
-};
-
 /*
- * A RAM filesystem with fixed-capacity node and block tables placed in one memory object vfsd
- * creates at start (bytes_needed() says how large). Freed nodes and blocks return to free lists, so a long-running vfsd does not leak.
- * Every operation validates before it changes anything: a failed call leaves the tree as it was.
+ * The `ram` backend: a RAM filesystem with fixed-capacity node and block tables placed in one
+ * memory object vfsd creates at start (bytes_needed() says how large). Freed nodes and blocks
+ * return to free lists, so a long-running vfsd does not leak. Every operation validates before
+ * it changes anything: a failed call leaves the tree as it was. Nothing survives power-off, so
+ * sync has nothing to do; a full table or pool is NoSpace. A file token is the node's index and
+ * the generation it was created in: it follows the file through renames and goes stale (NotFound)
+ * when the file is removed, even if the node is reused.
  */
-class RamFilesystem {
+class RamFilesystem final : public Backend {
 public:
     static constexpr usize block_size = 512;
     /* 128 KiB per file in this cut (32 KiB before SQLite: a WAL file outgrew it in two transactions) */
@@ -33,16 +33,30 @@ public:
     /* Places the tables and the filesystem itself at the start of `memory`. */
     [[nodiscard]] static ErrorOr<RamFilesystem*> try_create(std::span<u8> memory, u32 node_capacity, u32 block_capacity);
 
-    [[nodiscard]] ErrorOr<void> create_directory(Path const&);
-    [[nodiscard]] ErrorOr<u64> write(Path const&, u64 offset, std::span<u8 const> data);
-    [[nodiscard]] ErrorOr<usize> read(Path const&, u64 offset, std::span<u8> buffer) const;
+    [[nodiscard]] std::string_view kind_name() const override { return "ram"; }
+    [[nodiscard]] bool read_only() const override { return false; }
+
+    [[nodiscard]] ErrorOr<NodeStatus> stat(Path const&) override;
+    [[nodiscard]] ErrorOr<void> create_directory(Path const&) override;
+    [[nodiscard]] ErrorOr<void> remove(Path const&) override;
+    [[nodiscard]] ErrorOr<void> rename(Path const& from, Path const& to) override;
+    /* The cursor is a node-table index: the page holds the directory's entries at or after it. */
+    [[nodiscard]] ErrorOr<BackendPage> list(Path const& directory, u64 cursor, std::span<BackendEntry> into) override;
+    [[nodiscard]] ErrorOr<u64> write(Path const&, u64 offset, std::span<u8 const> data) override;
+
+    [[nodiscard]] ErrorOr<FileToken> open(Path const&, bool create) override;
+    void close(FileToken) override { }
+    [[nodiscard]] ErrorOr<usize> read(FileToken, u64 offset, std::span<u8> into) override;
+    [[nodiscard]] ErrorOr<u64> write(FileToken, u64 offset, std::span<u8 const> data) override;
     /* Sets a file's size: blocks past it are freed, a larger size reads as zeros up to it; returns the size. */
+    [[nodiscard]] ErrorOr<u64> truncate(FileToken, u64 size) override;
+    [[nodiscard]] ErrorOr<NodeStatus> stat(FileToken) override;
+    [[nodiscard]] ErrorOr<void> sync(FileToken) override;
+    [[nodiscard]] ErrorOr<void> sync_all() override { return {}; }
+
+    /* Path forms of read and truncate, for tests of the tree itself. */
+    [[nodiscard]] ErrorOr<usize> read(Path const&, u64 offset, std::span<u8> buffer);
     [[nodiscard]] ErrorOr<u64> truncate(Path const&, u64 size);
-    [[nodiscard]] ErrorOr<NodeStatus> stat(Path const&) const;
-    [[nodiscard]] ErrorOr<void> remove(Path const&);
-    /* Calls `visit` for entries from index `first` on, until it returns false. */
-    template<typename Visitor>
-    [[nodiscard]] ErrorOr<void> list(Path const& path, u32 first, Visitor visit) const;
 
     [[nodiscard]] u32 free_nodes() const;
     [[nodiscard]] u32 free_blocks() const { return m_free_block_count; }
@@ -53,6 +67,7 @@ private:
 
     struct Node {
         bool used { false };
+        u32 generation { 0 };
         NodeKind kind { NodeKind::File };
         u32 parent { none };
         Path::Component name;
@@ -63,6 +78,12 @@ private:
     RamFilesystem(Node* nodes, u32 node_capacity, u8* blocks, u32* block_links, u32 block_capacity);
 
     [[nodiscard]] ErrorOr<u32> lookup(Path const&) const;
+    /* The file node a token names (NotFound once the file was removed). */
+    [[nodiscard]] ErrorOr<u32> file_node(FileToken) const;
+    [[nodiscard]] FileToken token_of(u32 node) const { return (u64(m_nodes[node].generation) << 32) | node; }
+    [[nodiscard]] ErrorOr<u64> write_node(u32 node, u64 offset, std::span<u8 const> data);
+    [[nodiscard]] usize read_node(u32 node, u64 offset, std::span<u8> buffer) const;
+    [[nodiscard]] ErrorOr<u64> truncate_node(u32 node, u64 size);
     [[nodiscard]] u32 find_child(u32 directory, std::string_view name) const;
     [[nodiscard]] bool has_children(u32 directory) const;
     [[nodiscard]] ErrorOr<u32> find_free_node() const;
@@ -89,27 +110,8 @@ private:
     u32 m_block_capacity;
     u32 m_free_block_head { none };
     u32 m_free_block_count { 0 };
+    u32 m_generation { 0 };
 };
-
-template<typename Visitor>
-ErrorOr<void> RamFilesystem::list(Path const& path, u32 first, Visitor visit) const
-{
-    auto directory = lookup(path);
-    if (directory.is_error())
-        return directory.release_error();
-    if (m_nodes[directory.value()].kind != NodeKind::Directory)
-        return Error(VfsError::NotADirectory, "list needs a directory");
-    u32 index = 0;
-    for (u32 node = 0; node < m_node_capacity; ++node) {
-        if (!m_nodes[node].used || m_nodes[node].parent != directory.value() || node == directory.value())
-            continue;
-        if (index++ < first)
-            continue;
-        if (!visit(DirectoryEntry { m_nodes[node].kind, m_nodes[node].name.view() }))
-            break;
-    }
-    return {};
-}
 
 constexpr usize RamFilesystem::bytes_needed(u32 node_capacity, u32 block_capacity)
 {

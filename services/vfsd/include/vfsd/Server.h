@@ -10,19 +10,20 @@
 #include <vectra/Session.h>
 #include <vectra/fs/Protocol.h>
 #include <vfsd/RamFilesystem.h>
+#include <vfsd/Router.h>
 
 namespace vectra::vfs {
 
 /*
- * One session of vectra.vfs: a handler per message of the declaration, over the filesystem
- * every session shares, with the session's own open-file table (open_files_per_session files,
- * its quota). A file number names a path opened by this session only; a file removed while
- * open reads as not-found, as a path would.
+ * One session of vectra.vfs: a handler per message of the declaration, routed through the mount
+ * table every session shares, with the session's own open-file table (open_files_per_session
+ * files, its quota). A file number names a file opened by this session only (its mount and the
+ * backend's token); a file removed while open reads as not-found.
  */
 class SessionHandler {
 public:
-    explicit SessionHandler(RamFilesystem& filesystem)
-        : m_filesystem(&filesystem)
+    explicit SessionHandler(Router& router)
+        : m_router(&router)
     {
     }
 
@@ -38,6 +39,10 @@ public:
     [[nodiscard]] ErrorOr<Status> handle(FileStat const&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(CloseFile const&);
     [[nodiscard]] ErrorOr<Written> handle(TruncateFile const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(Rename const&);
+    [[nodiscard]] ErrorOr<Written> handle(Truncate const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(SyncFile const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(Sync const&);
 
     /* A session starts or ends: its open-file table empties. */
     void opened() { closed(); }
@@ -46,11 +51,17 @@ public:
     [[nodiscard]] usize open_files() const;
 
 private:
-    [[nodiscard]] ErrorOr<Path const*> file(u32 number) const;
-    [[nodiscard]] ErrorOr<ReadData> read(Path const&, u64 offset, u16 maximum) const;
+    struct OpenFile {
+        u32 mount { 0 };
+        FileToken token { 0 };
+    };
+    [[nodiscard]] ErrorOr<OpenFile> file(u32 number) const;
+    /* The backend owning `path`, refused with ReadOnly when the change needs a writable one. */
+    [[nodiscard]] ErrorOr<Backend*> writable(u32 mount) const;
+    [[nodiscard]] static ErrorOr<ReadData> read(Backend&, FileToken, u64 offset, u16 maximum);
 
-    RamFilesystem* m_filesystem;
-    std::optional<Path> m_files[open_files_per_session];
+    Router* m_router;
+    std::optional<OpenFile> m_files[open_files_per_session];
 };
 
 /* Answers one vectra.vfs request of a session into `reply`; returns the reply's length (dispatch). */
@@ -61,18 +72,20 @@ inline constexpr session::Limits session_limits { 16, 1 };
 
 /*
  * Everything vfsd keeps, placed at start in one memory object it creates from its Reticle:
- * the filesystem, the session table and one handler per session (service_bytes() in all).
+ * the RAM filesystem (mounted at `/`), the mount table, the session table and one handler per
+ * session (service_bytes() in all). Further mounts are added to `router` before serving.
  */
 struct Service {
     RamFilesystem* filesystem;
+    Router* router;
     session::Table* sessions;
     SessionHandler* handlers;
 };
 /* Bytes create_service places besides the filesystem's own. */
 [[nodiscard]] constexpr usize service_state_bytes()
 {
-    return sizeof(session::Table) + alignof(session::Table) + session_limits.sessions * sizeof(SessionHandler)
-        + alignof(SessionHandler);
+    return sizeof(Router) + alignof(Router) + sizeof(session::Table) + alignof(session::Table)
+        + session_limits.sessions * sizeof(SessionHandler) + alignof(SessionHandler);
 }
 
 /* The memory create_service needs for a filesystem of this size. */

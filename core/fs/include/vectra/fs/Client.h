@@ -23,7 +23,7 @@ struct Listing {
     NodeKind kinds[capacity] {};
     usize count { 0 };
     bool more { false };
-    u32 next { 0 };
+    u64 next { 0 }; /* vfsd's cursor: pass it back as is */
 };
 
 class Client;
@@ -37,6 +37,10 @@ public:
     [[nodiscard]] ErrorOr<usize> read_at(u64 offset, std::span<u8> buffer);
     [[nodiscard]] ErrorOr<u64> write_at(u64 offset, std::span<u8 const> data);
     [[nodiscard]] ErrorOr<u64> size();
+    /* Kind, size and last modification (with the time's confidence). */
+    [[nodiscard]] ErrorOr<NodeStatus> stat();
+    /* Returns once the file's bytes, size and name survive a power cut. */
+    [[nodiscard]] ErrorOr<void> sync();
     /* Sets the file's size: bytes past it are dropped, a larger size reads as zeros up to it. */
     [[nodiscard]] ErrorOr<void> truncate(u64 size);
     [[nodiscard]] ErrorOr<void> close();
@@ -77,9 +81,16 @@ public:
     [[nodiscard]] ErrorOr<u64> write(Path const&, u64 offset, std::span<u8 const> data);
     /* Reads up to buffer.size() bytes, and at most maximum_transfer: a larger ask gets a short read. */
     [[nodiscard]] ErrorOr<usize> read(Path const&, u64 offset, std::span<u8> buffer);
-    [[nodiscard]] ErrorOr<Listing> list(Path const&, u32 first = 0);
+    /* One page from `cursor` (0: the start, else a previous page's `next`). */
+    [[nodiscard]] ErrorOr<Listing> list(Path const&, u64 cursor = 0);
     [[nodiscard]] ErrorOr<NodeStatus> stat(Path const&);
     [[nodiscard]] ErrorOr<void> remove(Path const&);
+    /* Atomic within a mount; the target must not exist (AlreadyExists); across mounts VfsError::CrossMount. */
+    [[nodiscard]] ErrorOr<void> rename(Path const& from, Path const& to);
+    /* Sets a file's size; returns it. */
+    [[nodiscard]] ErrorOr<u64> truncate(Path const&, u64 size);
+    /* Returns once every change to the mount owning `path` survives a power cut. */
+    [[nodiscard]] ErrorOr<void> sync(Path const&);
 
     /* Ends the session. */
     void close() { m_session.close(); }

@@ -19,19 +19,36 @@ enum class NodeKind : u8 {
     Directory = 2,
 };
 
-/* A node's kind and size, as the client and the filesystem see it (Status carries it). */
+/*
+ * A node's kind, size and last modification, as the client sees it (Status carries it): the time is
+ * seconds and nanoseconds since the Unix epoch (UTC) with core/time's TimeConfidence as a number
+ * (0 unknown, 1 unauthenticated, 2 authenticated): a backend without a wall clock says unknown.
+ */
 struct NodeStatus {
     NodeKind kind { NodeKind::File };
     u64 size { 0 };
+    u64 modified_seconds { 0 };
+    u32 modified_nanoseconds { 0 };
+    u8 time_confidence { 0 };
 };
 
-/* Errors only a filesystem has; kernel and L0 errors (not-found, already-exists, too-large, …) travel as themselves. */
+/*
+ * Errors only a filesystem has; kernel and L0 errors travel as themselves: not-found,
+ * already-exists, too-large (past a file's largest size or 2^64), name-too-long (a component over
+ * 63 bytes, refused by core/path before any request), invalid-argument (a name the mount cannot
+ * store, a directory moved into its own subtree).
+ */
 enum class VfsError : u16 {
     NotEmpty = 1,
     NotADirectory = 2,
     IsADirectory = 3,
     NoSuchFile = 4,
     TooManyOpenFiles = 5,
+    NoSpace = 6,
+    ReadOnly = 7,
+    CrossMount = 8,
+    IoError = 9,
+    MountPoint = 10,
 };
 
 /* The most file bytes one write carries or one read returns. */
@@ -61,7 +78,15 @@ struct Stat {
 struct Status {
     u8 kind { 0 }; /* NodeKind */
     u64 size { 0 };
-    static constexpr auto fields() { return vectra::fields(field("kind", &Status::kind), field("size", &Status::size)); }
+    u64 modified_seconds { 0 };
+    u32 modified_nanoseconds { 0 };
+    u8 time_confidence { 0 }; /* TimeConfidence: 0 unknown, 1 unauthenticated, 2 authenticated */
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("kind", &Status::kind), field("size", &Status::size),
+            field("modified-seconds", &Status::modified_seconds), field("modified-nanoseconds", &Status::modified_nanoseconds),
+            field("time-confidence", &Status::time_confidence));
+    }
 };
 
 struct Write {
@@ -96,8 +121,8 @@ struct ReadData {
 
 struct List {
     Path path;
-    u32 first { 0 };
-    static constexpr auto fields() { return vectra::fields(field("path", &List::path), field("first", &List::first)); }
+    u64 cursor { 0 }; /* 0: from the start; else a `next` a previous page returned */
+    static constexpr auto fields() { return vectra::fields(field("path", &List::path), field("cursor", &List::cursor)); }
 };
 
 struct ListEntry {
@@ -109,7 +134,11 @@ struct ListEntry {
 struct Listed {
     BoundedVector<ListEntry, maximum_list_entries> entries;
     bool more { false };
-    static constexpr auto fields() { return vectra::fields(field("entries", &Listed::entries), field("more", &Listed::more)); }
+    u64 next { 0 }; /* the cursor of the next page */
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("entries", &Listed::entries), field("more", &Listed::more), field("next", &Listed::next));
+    }
 };
 
 struct Open {
@@ -154,6 +183,28 @@ struct TruncateFile {
     static constexpr auto fields() { return vectra::fields(field("file", &TruncateFile::file), field("size", &TruncateFile::size)); }
 };
 
+struct Rename {
+    Path from;
+    Path to;
+    static constexpr auto fields() { return vectra::fields(field("from", &Rename::from), field("to", &Rename::to)); }
+};
+
+struct Truncate {
+    Path path;
+    u64 size { 0 };
+    static constexpr auto fields() { return vectra::fields(field("path", &Truncate::path), field("size", &Truncate::size)); }
+};
+
+struct SyncFile {
+    u32 file { 0 };
+    static constexpr auto fields() { return vectra::fields(field("file", &SyncFile::file)); }
+};
+
+struct Sync {
+    Path path;
+    static constexpr auto fields() { return vectra::fields(field("path", &Sync::path)); }
+};
+
 struct CloseFile {
     u32 file { 0 };
     static constexpr auto fields() { return vectra::fields(field("file", &CloseFile::file)); }
@@ -161,9 +212,9 @@ struct CloseFile {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.vfs";
-    static constexpr u16 version = 3;
-    static constexpr u32 slot_count = 8;
-    static constexpr u32 slot_size = 2048;
+    static constexpr u16 version = 4;
+    static constexpr u32 slot_count = 4;
+    static constexpr u32 slot_size = 4096; /* a rename carries two paths of up to 1025 bytes each */
     using Errors = VfsError;
 
     static constexpr auto errors()
@@ -173,7 +224,12 @@ struct Protocol {
             error(VfsError::NotADirectory, "not-a-directory", "a path's parent, or the listed path, is a file"),
             error(VfsError::IsADirectory, "is-a-directory", "a file operation named a directory"),
             error(VfsError::NoSuchFile, "no-such-file", "the file number names no file this session opened"),
-            error(VfsError::TooManyOpenFiles, "too-many-open-files", "the session already holds its quota of open files"));
+            error(VfsError::TooManyOpenFiles, "too-many-open-files", "the session already holds its quota of open files"),
+            error(VfsError::NoSpace, "no-space", "the mount has no room left for the change (nothing was changed)"),
+            error(VfsError::ReadOnly, "read-only", "the mount is read-only"),
+            error(VfsError::CrossMount, "cross-mount", "a rename between two mounts: copy and remove instead"),
+            error(VfsError::IoError, "io-error", "the medium failed; the change may be partly done (see the backend's durability rules)"),
+            error(VfsError::MountPoint, "mount-point", "a mount point cannot be removed, renamed or renamed onto"));
     }
 
     static constexpr auto messages()
@@ -183,8 +239,9 @@ struct Protocol {
         return protocol::messages(message<CreateDirectory, Done>("create-directory", "Creates a directory in an existing one."),
             message<Write, Written>("write", "Writes bytes at an offset, creating the file if missing; replies with its size."),
             message<Read, ReadData>("read", "Reads at most `maximum` bytes (and at most 512) at an offset."),
-            message<List, Listed>("list", "Lists a directory's entries from index `first`; while `more`, list again from `first` + the count."),
-            message<Stat, Status>("stat", "A node's kind (1 file, 2 directory) and size."),
+            message<List, Listed>("list",
+                "Lists a directory's entries from `cursor` (0: the start); while `more`, list again from `next`. A forged or stale cursor gives later entries or none."),
+            message<Stat, Status>("stat", "A node's kind (1 file, 2 directory), size and last modification with its time confidence."),
             message<Remove, Done>("remove", "Removes a file or an empty directory."),
             message<Open, Opened>("open", "Opens a file (creating it when `create` and missing) into the session's open-file table."),
             message<ReadFile, ReadData>("read-file", "As read, on an open file."),
@@ -192,7 +249,12 @@ struct Protocol {
             message<FileStat, Status>("file-stat", "As stat, on an open file."),
             message<CloseFile, Done>("close-file", "Closes an open file; its number may be reused."),
             message<TruncateFile, Written>("truncate-file",
-                "Sets an open file's size: bytes past it are dropped, a larger size reads as zeros; replies with the size."));
+                "Sets an open file's size: bytes past it are dropped, a larger size reads as zeros; replies with the size."),
+            message<Rename, Done>("rename",
+                "Renames or moves a file or directory within its mount, atomically; the target must not exist. Across mounts: cross-mount."),
+            message<Truncate, Written>("truncate", "As truncate-file, by path."),
+            message<SyncFile, Done>("sync-file", "Once replied, the open file's bytes, size and name survive a power cut."),
+            message<Sync, Done>("sync", "Once replied, every change to the mount owning the path survives a power cut."));
     }
 };
 

@@ -25,6 +25,7 @@ public:
     Arena& operator=(Arena const&) = delete;
 
     Reticle& reticle() { return m_reticle; }
+    u8* memory() { return m_memory; }
 
 private:
     u8* m_memory;

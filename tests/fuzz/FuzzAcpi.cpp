@@ -5,7 +5,7 @@
  * the RSDP at its start. Checksums would stop almost every mutation at the first table, so each
  * input is also read with them repaired (RSDP, root table, every table it lists that lies
  * inside the bytes): the reader must refuse or answer without reading outside them (ASan), and
- * an answer must be a sane ECAM window.
+ * an answer must be a sane ECAM window, or an I/O APIC of the MADT that covers the GSI asked.
  */
 
 #include "../platforms/AcpiBuilder.h"
@@ -74,13 +74,26 @@ void check(std::vector<u8> const& bytes)
     VERIFY(ecam.value().base % MiB == 0);
 }
 
+/* The MADT's I/O APIC entries (ADR 0021): refused, or an entry whose inputs start at or below the GSI. */
+void check_io_apic(std::vector<u8> const& bytes)
+{
+    test::BufferMemory memory(base, bytes);
+    for (u32 gsi : { 0u, 16u, 23u, 0xffff'ffffu }) {
+        auto io_apic = x86_64::acpi::find_io_apic(memory, base, gsi);
+        if (!io_apic.is_error())
+            VERIFY(io_apic.value().gsi_base <= gsi && io_apic.value().address <= 0xffff'ffffu);
+    }
+}
+
 }
 
 extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
 {
     std::vector<u8> bytes(data, data + size);
     check(bytes);
+    check_io_apic(bytes);
     repair(bytes);
     check(bytes);
+    check_io_apic(bytes);
     return 0;
 }

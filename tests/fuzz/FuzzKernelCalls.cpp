@@ -21,6 +21,7 @@
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/PciDevice.h>
+#include <vectra/platform/hosted/IntxLines.h>
 
 using namespace vectra;
 using kernel::Call;
@@ -294,10 +295,20 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         handle(2);
         break;
     case Call::PciInterrupt:
-        /* Entries inside the four-entry table, just past it, or anywhere; bits in range or not. */
+        /* Entries inside the four-entry table, just past it, the INTx pin (ADR 0021), or anywhere; bits in range or not. */
         handle(0);
         handle(2);
-        frame.arguments[4] = s_input.byte() % 4 == 0 ? s_input.word() : s_input.byte() % 6;
+        switch (s_input.byte() % 4) {
+        case 0:
+            frame.arguments[4] = s_input.word();
+            break;
+        case 1:
+            frame.arguments[4] = pci_interrupt_intx;
+            break;
+        default:
+            frame.arguments[4] = s_input.byte() % 6;
+            break;
+        }
         small(5, 70);
         break;
     case Call::AcknowledgeInterrupt:
@@ -326,6 +337,9 @@ ErrorOr<i32> fuzzing_task(Bundle&)
         frame.number = 1 + s_input.byte() % u64(Call::AcknowledgeInterrupt);
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         kernel::system_call(frame);
+        /* Now and then a modelled INTx wire (hosted lines 80-83) arrives, shared by the Tasks' functions. */
+        if (s_input.byte() % 8 == 0)
+            kernel::interrupt_arrived(platform::hosted::first_intx_line + s_input.byte() % platform::hosted::intx_line_count);
         if (frame.error == 0) {
             auto call = static_cast<Call>(frame.number);
             if (call == Call::RingBind)

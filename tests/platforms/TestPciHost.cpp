@@ -3,11 +3,13 @@
  *
  * The aarch64 platform's reader of the device tree's pci-host-ecam-generic node, compiled for
  * the host: QEMU virt's node (high ECAM, I/O, 32-bit and 64-bit windows), and malformed cells,
- * windows and bus ranges refused.
+ * windows and bus ranges refused; and its interrupt-map (ADR 0021): the slot swizzle, malformed
+ * maps refused.
  */
 
 #include "DeviceTreeBuilder.h"
 #include "PciHost.h"
+#include "PciInterruptMap.h"
 #include <catch2/catch.hpp>
 
 using namespace vectra;
@@ -164,4 +166,93 @@ TEST_CASE("configuration-space ranges entries are not windows, and windows past 
     REQUIRE(read(tree_with(node), bridge).value());
     CHECK(bridge.window_count == PciHostBridge::window_capacity);
     CHECK(bridge.windows[0].bus_base == 0x1000'0000);
+}
+
+/* --- INTx: the host node's interrupt-map (ADR 0021) ---------------------------------------- */
+
+namespace {
+
+constexpr u32 gic_phandle = 0x8001;
+
+/* QEMU virt's map: slots 0-3 by pins 1-4, SPI 3 + (slot + pin - 1) % 4, level high, through the GIC. */
+std::vector<u32> virt_interrupt_map()
+{
+    std::vector<u32> map;
+    for (u32 slot = 0; slot < 4; ++slot) {
+        for (u32 pin = 1; pin <= 4; ++pin) {
+            for (u32 cell : { slot << 11, 0u, 0u, pin, gic_phandle, 0u, 0u, 0u, 3 + (slot + pin - 1) % 4, 4u })
+                map.push_back(cell);
+        }
+    }
+    return map;
+}
+
+std::vector<u8> tree_with_map(std::vector<u32> const& map, std::vector<u32> const& mask, u32 gic_interrupt_cells = 3)
+{
+    DeviceTreeBuilder tree;
+    tree.begin_node("").property_cells("#address-cells", { 2 }).property_cells("#size-cells", { 2 });
+    tree.begin_node("intc@8000000").property_cells("phandle", { gic_phandle }).property_cells("#interrupt-cells", { gic_interrupt_cells });
+    tree.property_cells("#address-cells", { 2 }).property_cells("#size-cells", { 2 });
+    tree.begin_node("v2m@8020000").property_cells("phandle", { 0x8002 }).end_node();
+    tree.end_node();
+    tree.begin_node("pcie@10000000");
+    std::string compatible("pci-host-ecam-generic");
+    std::vector<u8> bytes(compatible.begin(), compatible.end());
+    bytes.push_back(0);
+    tree.property("compatible", bytes).property_cells("reg", { 0x40, 0x1000'0000, 0x0, 0x1000'0000 });
+    tree.property_cells("#address-cells", { 3 }).property_cells("#size-cells", { 2 }).property_cells("#interrupt-cells", { 1 });
+    tree.property_cells("interrupt-map-mask", mask).property_cells("interrupt-map", map);
+    tree.end_node().end_node().end();
+    return tree.build();
+}
+
+ErrorOr<bool> read_intx(std::vector<u8> const& blob, u8 bus, u8 device, u8 pin, u32& intid)
+{
+    auto tree = DeviceTree::from_memory(blob.data(), blob.size());
+    REQUIRE_FALSE(tree.is_error());
+    return aarch64::read_pci_intx(tree.value(), bus, device, 0, pin, intid);
+}
+
+}
+
+TEST_CASE("QEMU virt's interrupt-map: the slot swizzle gives each pin its SPI as a GIC INTID")
+{
+    auto blob = tree_with_map(virt_interrupt_map(), { 0x1800, 0, 0, 7 });
+    for (u8 device = 0; device < 32; ++device) {
+        for (u8 pin = 1; pin <= 4; ++pin) {
+            u32 intid = 0;
+            auto found = read_intx(blob, 0, device, pin, intid);
+            REQUIRE_FALSE(found.is_error());
+            REQUIRE(found.value());
+            CHECK(intid == 32 + 3 + (device + pin - 1) % 4);
+        }
+    }
+    u32 intid = 0;
+    CHECK_FALSE(read_intx(blob, 0, 1, 0, intid).value()); /* no pin */
+    CHECK_FALSE(read_intx(blob, 0, 1, 5, intid).value());
+    CHECK_FALSE(read_intx(blob, 1, 0, 1, intid).value()); /* behind a bridge: not built */
+    CHECK_FALSE(read_intx(tree_with(Node()), 0, 1, 1, intid).value()); /* a host node without a map */
+}
+
+TEST_CASE("a malformed interrupt-map is refused: cut entries, an unknown phandle, a parent of other cells, an edge or PPI interrupt")
+{
+    u32 intid = 0;
+    auto map = virt_interrupt_map();
+    std::vector<u32> mask { 0x1800, 0, 0, 7 };
+    auto cut = map;
+    cut.resize(map.size() - 3);
+    /* The first fifteen entries do not match slot 3 pin 4; the cut last one must be refused, not read past. */
+    CHECK(code_of(read_intx(tree_with_map(cut, mask), 0, 3, 4, intid)) == ErrorCode::MalformedMessage);
+    auto unknown = map;
+    unknown[4] = 0x1234;
+    CHECK(code_of(read_intx(tree_with_map(unknown, mask), 0, 0, 1, intid)) == ErrorCode::MalformedMessage);
+    CHECK(code_of(read_intx(tree_with_map(map, mask, 2), 0, 0, 1, intid)) == ErrorCode::MalformedMessage);
+    auto edge = map;
+    edge[9] = 1; /* IRQ_TYPE_EDGE_RISING */
+    CHECK(code_of(read_intx(tree_with_map(edge, mask), 0, 0, 1, intid)) == ErrorCode::MalformedMessage);
+    auto ppi = map;
+    ppi[7] = 1;
+    CHECK(code_of(read_intx(tree_with_map(ppi, mask), 0, 0, 1, intid)) == ErrorCode::MalformedMessage);
+    CHECK(code_of(read_intx(tree_with_map(map, { 0x1800, 0, 0 }), 0, 0, 1, intid)) == ErrorCode::MalformedMessage);
+    CHECK(code_of(read_intx(tree_with_map(map, {}), 0, 0, 1, intid)) == ErrorCode::MalformedMessage); /* an empty mask */
 }

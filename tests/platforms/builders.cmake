@@ -23,12 +23,13 @@ vectra_platform_builder_test(platforms.x86_64.memory_map x86_64
     COMPONENTS ${kernel_components})
 
 # PCI host bridges: x86_64's ACPI reader (RSDP, XSDT/RSDT, MCFG) and aarch64's device-tree node.
-set(x86_64_acpi ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/Acpi.cpp)
+set(x86_64_acpi ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/Acpi.cpp ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/AcpiMadt.cpp)
 vectra_platform_builder_test(platforms.x86_64.acpi x86_64 SOURCES platforms/TestAcpi.cpp ${x86_64_acpi}
     COMPONENTS ${kernel_components})
 vectra_fuzz_target(acpi SOURCES fuzz/FuzzAcpi.cpp ${x86_64_acpi} COMPONENTS ${kernel_components})
 target_include_directories(fuzz_acpi PRIVATE ${CMAKE_SOURCE_DIR}/platforms/x86_64/src)
-set(aarch64_pci_host ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/PciHost.cpp)
+set(aarch64_pci_host ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/PciHost.cpp
+    ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/PciInterruptMap.cpp)
 vectra_platform_builder_test(platforms.aarch64.pci_host aarch64
     SOURCES platforms/TestPciHost.cpp ${aarch64_device_tree} ${aarch64_pci_host}
     COMPONENTS ${kernel_components})

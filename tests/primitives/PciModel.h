@@ -88,8 +88,9 @@ private:
 };
 
 /*
- * q35-like: a host bridge, a virtio device with I/O, 32-bit and 64-bit BARs and MSI-X (four
- * entries, table and PBA in BAR 1), a two-function device. With `msix_table` (4 KiB, aligned to
+ * q35-like: a host bridge, a virtio device with I/O, 32-bit and 64-bit BARs, MSI-X (four
+ * entries, table and PBA in BAR 1) and INTA, a multi-function device whose first function's
+ * INTD shares that wire, whose second has no pin and whose third claims an impossible one. With `msix_table` (4 KiB, aligned to
  * 4 KiB) the MSI-X table and PBA lie instead in a 64-bit BAR 2 at that host memory, so the
  * kernel can write entries there (ADR 0016; tests/primitives/TestPciInterrupts.cpp).
  */
@@ -111,10 +112,13 @@ inline void populate(ConfigModel& model, bool firmware_addresses, void* msix_tab
     u32 table_bar = msix_table ? 2 : 1;
     virtio.put(0x54, 4, table_bar);          /* table: BAR + 0 */
     virtio.put(0x58, 4, 0x800 | table_bar); /* PBA: BAR + 0x800 */
+    virtio.put(0x3d, 1, 1); /* Interrupt Pin: INTA */
     auto& first = model.add(0, 3, 0, 0x1b36, 0x0001, 0x02, 0x00);
     first.put(0x0e, 1, 0x80); /* multi-function */
-    model.add(0, 3, 1, 0x1b36, 0x0002, 0x02, 0x00);
-    model.add(0, 3, 5, 0x1b36, 0x0003, 0x02, 0x00); /* functions need not be contiguous */
+    first.put(0x3d, 1, 4);    /* INTD: swizzled onto the wire of 0:2.0's INTA (ADR 0021) */
+    model.add(0, 3, 1, 0x1b36, 0x0002, 0x02, 0x00); /* no Interrupt Pin */
+    auto& last = model.add(0, 3, 5, 0x1b36, 0x0003, 0x02, 0x00); /* functions need not be contiguous */
+    last.put(0x3d, 1, 7); /* a pin no function can have */
 }
 
 }

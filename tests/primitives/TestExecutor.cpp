@@ -338,3 +338,23 @@ TEST_CASE("every Task stack has a guard page below it where the platform can gua
     REQUIRE(executor.run_until_exit(*task).value() == 7);
     reap_all(executor);
 }
+
+TEST_CASE("a Task's stack starts zeroed, whatever the Reticle's memory held before")
+{
+    constexpr usize arena_size = 1 * MiB;
+    test::Arena arena(arena_size);
+    /* What a reaped Task could have left behind: its frames, its keys. */
+    __builtin_memset(arena.memory(), 0xa5, arena_size);
+    auto& executor = Executor::current();
+    Task* task = executor.spawn(arena.reticle(), { "sleeper", sleeper }).value();
+    /* The top of the stack holds the context the first jump starts from; below it, nothing. */
+    constexpr usize initial_frame_bytes = 512;
+    REQUIRE(task->stack_size() > initial_frame_bytes);
+    auto const* stack = reinterpret_cast<u8 const*>(task->stack_base());
+    usize left_over = 0;
+    for (usize offset = 0; offset < task->stack_size() - initial_frame_bytes; ++offset)
+        left_over += stack[offset] != 0 ? 1 : 0;
+    REQUIRE(left_over == 0);
+    REQUIRE(executor.run_until_exit(*task).value() == 7);
+    reap_all(executor);
+}

@@ -7,7 +7,9 @@
  * past the table, a function the caller does not hold, a read-only PciDevice, binding one
  * entry twice, binding after the PciDevice went, acknowledging through a revoked, foreign or
  * stale IrqCap — and the lifetime rule: removing the IrqCap, revoking the PciDevice entry it
- * was made through, or the Task ending masks the entry and frees the line.
+ * was made through, or the Task ending masks the entry and frees the line. And INTx pins
+ * (ADR 0021): a level line masked from arrival until every function bound on it acknowledged,
+ * shared lines, the refusals and the same lifetime rules.
  */
 
 #include "../TestSupport.h"
@@ -18,6 +20,7 @@
 #include <vectra/Try.h>
 #include <vectra/kernel/Capability.h>
 #include <vectra/kernel/PciDevice.h>
+#include <vectra/platform/hosted/IntxLines.h>
 
 using namespace vectra;
 using test::ConfigModel;
@@ -286,4 +289,202 @@ TEST_CASE("lifetime: a Task that ends holding an MSI-X IrqCap leaves the entry m
     REQUIRE(second.value() == 0);
     CHECK(entry_masked(0));
     CHECK_FALSE(machine.msix_enabled());
+}
+
+/* --- INTx pins (ADR 0021) ------------------------------------------------------------------ */
+
+namespace {
+
+constexpr PciMatch shared_pin = PciMatch::by_id(0x1b36, 0x0001); /* 0:3.0 INTD, on 0:2.0's INTA wire */
+constexpr PciMatch no_pin = PciMatch::by_id(0x1b36, 0x0002);
+constexpr PciMatch bad_pin = PciMatch::by_id(0x1b36, 0x0003);
+constexpr u32 shared_line = platform::hosted::first_intx_line + 2; /* (2 + 1 - 1) % 4 and (3 + 4 - 1) % 4 */
+constexpr u16 interrupt_disable = 1u << 10;
+
+bool line_masked() { return platform::hosted::intx_line_masked(shared_line); }
+
+}
+
+TEST_CASE("an INTx pin as an IrqCap: a level line masked at each arrival until acknowledged, the function's INTx on only while bound")
+{
+    Machine machine;
+    static Machine* s_machine = &machine;
+    machine.model.at(0, 2, 0).put(0x04, 2, interrupt_disable); /* as a driver that turned INTx off left it */
+    auto result = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
+        auto command = [] { return s_machine->model.at(0, 2, 0).get(0x04, 2); };
+        if (!line_masked())
+            return 1;
+        auto irq = TRY(system::pci_interrupt(device, memory, pci_interrupt_intx, queue_bit));
+        if (TRY(system::interrupt_line(irq)) != shared_line || line_masked() || (command() & interrupt_disable))
+            return 2;
+        if (TRY(system::describe(irq)).rights != (RightReceive | RightRead))
+            return 3;
+        if (s_machine->msix_enabled())
+            return 4; /* INTx binds no MSI-X */
+        arrive(shared_line);
+        if (!line_masked())
+            return 5; /* level: masked at arrival, or it would fire again at once */
+        if (system::wait(queue_bit.mask()) != queue_bit.mask())
+            return 6;
+        if (TRY(system::acknowledge_interrupt(irq)) != 1 || line_masked())
+            return 7;
+        arrive(shared_line);
+        if (TRY(system::acknowledge_interrupt(irq)) != 2 || system::take_pending(queue_bit.mask()) != queue_bit.mask())
+            return 8;
+        /* Routed when made; one pin, one binding; INTx or MSI-X, not both. */
+        if (code_of(system::bind_interrupt(irq, SignalBit(6))) != ErrorCode::AlreadyExists)
+            return 9;
+        if (code_of(system::pci_interrupt(device, memory, pci_interrupt_intx, SignalBit(6))) != ErrorCode::Busy)
+            return 10;
+        if (code_of(system::pci_interrupt(device, memory, 0, SignalBit(6))) != ErrorCode::Busy)
+            return 11;
+        /* Removed: the line masked (nobody else is bound on it), the function's INTx off, arrivals raise nothing. */
+        TRY(system::remove(std::move(irq)));
+        if (!line_masked() || !(command() & interrupt_disable))
+            return 12;
+        arrive(shared_line);
+        if (system::take_pending(queue_bit.mask()) != 0)
+            return 13;
+        /* Now MSI-X may be bound, and then INTx is Busy. */
+        auto entry = TRY(system::pci_interrupt(device, memory, 0, queue_bit));
+        if (code_of(system::pci_interrupt(device, memory, pci_interrupt_intx, SignalBit(6))) != ErrorCode::Busy)
+            return 14;
+        (void)entry;
+        return 0;
+    });
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("a shared INTx line: each function its own IrqCap, the line masked until every bound holder acknowledged")
+{
+    Machine machine;
+    auto result = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
+        auto other = TRY(system::pci_open(bus, memory, shared_pin));
+        constexpr SignalBit other_bit { 6 };
+        u64 both = queue_bit.mask() | other_bit.mask();
+        auto first = TRY(system::pci_interrupt(device, memory, pci_interrupt_intx, queue_bit));
+        auto second = TRY(system::pci_interrupt(other, memory, pci_interrupt_intx, other_bit));
+        if (TRY(system::interrupt_line(second)) != shared_line || line_masked())
+            return 1;
+        /* One arrival: the kernel cannot tell which function asserted the wire, so both hear it. */
+        arrive(shared_line);
+        if (system::take_pending(both) != both || !line_masked())
+            return 2;
+        if (TRY(system::acknowledge_interrupt(first)) != 1 || !line_masked())
+            return 3; /* the other function may still hold the wire asserted */
+        if (TRY(system::acknowledge_interrupt(first)) != 1 || !line_masked())
+            return 4; /* acknowledging twice does not stand in for the other holder */
+        if (TRY(system::acknowledge_interrupt(second)) != 1 || line_masked())
+            return 5;
+        /* A holder that goes while the others wait on it no longer keeps the line masked. */
+        arrive(shared_line);
+        (void)system::take_pending(both);
+        TRY(system::acknowledge_interrupt(first));
+        TRY(system::remove(std::move(second)));
+        if (line_masked())
+            return 6;
+        arrive(shared_line);
+        if (system::take_pending(both) != queue_bit.mask())
+            return 7;
+        TRY(system::acknowledge_interrupt(first));
+        /* The last holder gone: masked. */
+        TRY(system::remove(std::move(first)));
+        return line_masked() ? 0 : 8;
+    });
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("pci_interrupt for INTx refuses a function without a pin, an impossible pin, a read-only or foreign PciDevice, a platform line's wire")
+{
+    Machine machine;
+    static Machine* s_machine = &machine;
+    auto fill = [&machine](Task& task) {
+        machine.fill()(task);
+        auto& space = task.capabilities();
+        /* A platform IrqCap that happens to name the INTx wire's line. */
+        auto* wire = MUST(machine.arena.reticle().try_create<InterruptLine>(shared_line, &machine.arena.reticle()));
+        MUST(task.bundle().give("irq-wire", space, MUST(space.mint<CapabilityClass::Irq>(wire, RightReceive | RightRead))));
+    };
+    auto result = test::run_as_task(machine.arena.reticle(), fill, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
+        auto without = TRY(system::pci_open(bus, memory, no_pin));
+        if (code_of(system::pci_interrupt(without, memory, pci_interrupt_intx, queue_bit)) != ErrorCode::NotFound)
+            return 1;
+        auto impossible = TRY(system::pci_open(bus, memory, bad_pin));
+        if (code_of(system::pci_interrupt(impossible, memory, pci_interrupt_intx, queue_bit)) != ErrorCode::NotFound)
+            return 2;
+        auto reader = TRY(system::attenuate(device, RightRead));
+        if (code_of(system::pci_interrupt(reader, memory, pci_interrupt_intx, queue_bit)) != ErrorCode::MissingRight)
+            return 3;
+        PciDeviceCap foreign(device.space() + 1, device.slot(), device.generation());
+        if (code_of(system::pci_interrupt(foreign, memory, pci_interrupt_intx, queue_bit)) != ErrorCode::ForeignHandle)
+            return 4;
+        /* A platform line routed on the wire: the pin may not share it; and the other way round. */
+        auto wire = TRY(bundle.take<IrqCap>("irq-wire"));
+        TRY(system::bind_interrupt(wire, SignalBit(7)));
+        if (code_of(system::pci_interrupt(device, memory, pci_interrupt_intx, queue_bit)) != ErrorCode::Busy)
+            return 5;
+        TRY(system::remove(std::move(wire)));
+        auto irq = TRY(system::pci_interrupt(device, memory, pci_interrupt_intx, queue_bit));
+        /* Revoked through a copy: the binding goes, the line masked, the function's INTx off. */
+        auto copy = TRY(system::attenuate(device, RightRead | RightWrite | RightGrant));
+        auto through_copy = TRY(system::pci_open(bus, memory, shared_pin));
+        auto second = TRY(system::pci_interrupt(through_copy, memory, pci_interrupt_intx, SignalBit(6)));
+        TRY(system::remove(std::move(irq)));
+        auto again = TRY(system::pci_interrupt(copy, memory, pci_interrupt_intx, queue_bit));
+        TRY(system::revoke(device));
+        if (code_of(system::acknowledge_interrupt(again)) != ErrorCode::Revoked)
+            return 6;
+        if (code_of(system::interrupt_line(again)) != ErrorCode::Revoked)
+            return 7;
+        if (!(s_machine->model.at(0, 2, 0).get(0x04, 2) & interrupt_disable))
+            return 8;
+        /* The other function still holds the wire: it stays usable. */
+        if (line_masked())
+            return 9;
+        arrive(shared_line);
+        if (system::take_pending(queue_bit.mask() | SignalBit(6).mask()) != SignalBit(6).mask())
+            return 10;
+        /* Stale and foreign IrqCaps acknowledge nothing. */
+        IrqCap stranger(second.space() + 1, second.slot(), second.generation());
+        if (code_of(system::acknowledge_interrupt(stranger)) != ErrorCode::ForeignHandle || !line_masked())
+            return 11;
+        IrqCap kept(again.space(), again.slot(), again.generation());
+        TRY(system::remove(std::move(again)));
+        if (code_of(system::acknowledge_interrupt(kept)) != ErrorCode::StaleHandle || !line_masked())
+            return 12;
+        TRY(system::acknowledge_interrupt(second));
+        return line_masked() ? 13 : 0;
+    });
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("lifetime: a Task that ends holding an INTx IrqCap leaves the line masked and the function's INTx off")
+{
+    Machine machine;
+    auto first = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
+        auto irq = TRY(system::pci_interrupt(device, memory, pci_interrupt_intx, queue_bit));
+        arrive(shared_line);
+        (void)irq;
+        return line_masked() ? 0 : 1; /* exits holding it, unacknowledged */
+    });
+    REQUIRE(first.value() == 0);
+    CHECK(line_masked());
+    CHECK((machine.model.at(0, 2, 0).get(0x04, 2) & interrupt_disable) != 0);
+    arrive(shared_line); /* no route: spurious, raises nothing */
+    auto second = test::run_as_task(machine.arena.reticle(), machine.fill(), [](Bundle& bundle) -> ErrorOr<i32> {
+        auto driver = TRY(open_virtio(bundle));
+        auto& [bus, memory, device] = driver;
+        auto irq = TRY(system::pci_interrupt(device, memory, pci_interrupt_intx, queue_bit));
+        (void)irq;
+        return line_masked() ? 1 : 0; /* a restarted driver starts with the line live */
+    });
+    REQUIRE(second.value() == 0);
 }

@@ -104,9 +104,9 @@ TEST_CASE("the snapshot records every listed Task from the executor's own bookke
     CHECK(read<u32>(at + 72) == 1); /* the RingCap it took from its Bundle */
     CHECK(read<u16>(at + 76 + 2 * u8(CapabilityClass::Ring)) == 1);
     REQUIRE(read<u8>(at + 39) == 1);
-    CHECK(read<u8>(at + 96) == 1);      /* a send end */
-    CHECK(read<u32>(at + 100) == 3);    /* three messages in the Ring */
-    CHECK(read<u32>(at + 104) == 4);    /* of four slots */
+    CHECK(read<u8>(at + snapshot::ring_ends_offset) == 1);      /* a send end */
+    CHECK(read<u32>(at + snapshot::ring_ends_offset + 4) == 3); /* three messages in the Ring */
+    CHECK(read<u32>(at + snapshot::ring_ends_offset + 8) == 4); /* of four slots */
 
     long idle = record_of("idler");
     REQUIRE(idle >= 0);

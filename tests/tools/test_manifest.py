@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -784,9 +783,9 @@ class MalformedTest(unittest.TestCase):
         generator = random.Random(20261205)
         replacements = [None, True, 0, -1, 2 ** 40, 1.5, "", "x\n", "a;b", 'q"', "\\", "é", "\x00", [], {}, ["write"],
                         "person", "check", "service", "RingCap", "requests", "vfs", "vfsd", "deep", 24, 577]
-        started = time.monotonic()
+        # A fixed count, not a time budget: under load a budget ran too few edits to mean anything.
         runs = 0
-        while time.monotonic() - started < 10 and runs < 150:
+        while runs < 60:
             manifest = copy.deepcopy(MINIMAL if runs % 2 == 0 else TREE)
             for _ in range(generator.randint(1, 3)):
                 mutate(manifest, generator, replacements)
@@ -805,7 +804,6 @@ class MalformedTest(unittest.TestCase):
                         self.assertTrue(all(" " <= character <= "~" for character in line), line)
                 else:
                     self.assert_one_clean_line(result)
-        self.assertGreater(runs, 20)
 
 
 def mutate(value, generator, replacements):

@@ -42,7 +42,7 @@ def record(name=b"vfsd", identifier=4, state=1, band=0, cpu=0, time_used=5_000_0
     struct.pack_into("<I", data, 72, sum(counts))
     struct.pack_into(f"<{snapshot.CLASS_SLOTS}H", data, 76, *counts)
     for index, (end, used, capacity) in enumerate(rings):
-        struct.pack_into("<B3xII", data, 96 + index * 12, end, used, capacity)
+        struct.pack_into("<B3xII", data, snapshot.RING_ENDS_OFFSET + index * 12, end, used, capacity)
     return bytes(data)
 
 
@@ -75,6 +75,14 @@ class Decoder(unittest.TestCase):
         self.assertIn("memory:1 ring:2 signal:1 reticle:1 device:1", lines[2])
         self.assertIn("<0/4 >1/4", lines[2])
 
+    def test_every_class_a_driver_holds_is_counted(self):
+        """A driver's PciDevice and DeviceMemory capabilities (classes 10 and 11) are counted by name;
+        a class newer than the decoder by its number."""
+        driver = record(b"virtioblk", 9, by_class={3: 2, 7: 1, 10: 1, 11: 2, 14: 1}, rings=())
+        decoded = snapshot.decode(table([driver]))
+        self.assertEqual(decoded.tasks[0].by_class,
+                         {"ring": 2, "irq": 1, "pci-device": 1, "device-memory": 2, "class-14": 1})
+
     def refused(self, data, text, kind=snapshot.SnapshotError):
         with self.assertRaises(kind) as caught:
             snapshot.decode(data)
@@ -84,7 +92,7 @@ class Decoder(unittest.TestCase):
         self.refused(b"", "truncated: 0 bytes")
         self.refused(bytes(snapshot.table_bytes(4)), "no snapshot yet", snapshot.NoSnapshotYet)
         self.refused(table(magic=b"NOTASNAP"), "not a debug snapshot")
-        self.refused(table(version=2), "snapshot version 2")
+        self.refused(table(version=snapshot.VERSION + 1), f"snapshot version {snapshot.VERSION + 1}")
         self.refused(table(generation=9, trailer=8), "torn copy", snapshot.TornSnapshot)
         self.refused(table(capacity=4)[:-9], "truncated")
         self.refused(table(cpus=0), "no CPUs")

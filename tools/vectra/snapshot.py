@@ -11,20 +11,27 @@ import struct
 from dataclasses import dataclass
 
 MAGIC = b"VSNAPSH1"
-VERSION = 1
+VERSION = 2
 HEADER_BYTES = 64
-RECORD_BYTES = 480
+RECORD_BYTES = 496
 NAME_BYTES = 32
 RING_ENTRY_BYTES = 12
 RING_ENDS_PER_RECORD = 32
-CLASS_SLOTS = 10
+CLASS_SLOTS = 16
+RING_ENDS_OFFSET = 112
 MAXIMUM_TASKS = 256  # CONFIG_DEBUG_SNAPSHOT_TASKS's range
 
 STATES = ("runnable", "waiting", "exited")
 BANDS = ("person", "network")
 # vectra/CapabilityClass.h, index = the class's number
-CLASSES = (None, "task", "memory", "ring", "signal", "bundle", "reticle", "irq", "device", "timer")
+CLASSES = (None, "task", "memory", "ring", "signal", "bundle", "reticle", "irq", "device", "timer", "pci-device",
+           "device-memory")
 ENDS = {1: "send", 2: "receive"}
+
+
+def class_name(number: int) -> str:
+    """A capability class's name; a class newer than this table is named by its number."""
+    return CLASSES[number] if number < len(CLASSES) else f"class-{number}"
 
 
 class SnapshotError(ValueError):
@@ -106,13 +113,13 @@ def _record(data: bytes, at: int, index: int) -> TaskRecord:
         raise SnapshotError(f"task {name}: capabilities by class add up to {sum(counts)}, not {capabilities}")
     rings = []
     for ring in range(ring_count):
-        end, used, capacity = struct.unpack_from("<B3xII", data, at + 96 + ring * RING_ENTRY_BYTES)
+        end, used, capacity = struct.unpack_from("<B3xII", data, at + RING_ENDS_OFFSET + ring * RING_ENTRY_BYTES)
         if end not in ENDS:
             raise SnapshotError(f"task {name}: Ring end {ring} has unknown kind {end}")
         if capacity == 0 or used > capacity:
             raise SnapshotError(f"task {name}: Ring end {ring} holds {used} of {capacity} slots")
         rings.append(RingEnd(ENDS[end], used, capacity))
-    by_class = {CLASSES[number]: count for number, count in enumerate(counts) if number and count}
+    by_class = {class_name(number): count for number, count in enumerate(counts) if number and count}
     return TaskRecord(name, identifier, STATES[state], BANDS[band], cpu, time_used, switches, reticle_used,
                       reticle_size, capabilities, by_class, tuple(rings))
 

@@ -4,7 +4,9 @@
  * virtio_rng: a driver Task for one virtio-rng-pci function, holding only its PciDevice
  * capability, a console and its Reticle (README.md). Interrupt-driven (ADR 0016): it binds MSI-X
  * entry 0 to a Signal bit, points queue 0 at that entry, waits on the bit and acknowledges the
- * IrqCap after each wake; it never polls the used ring between interrupts.
+ * IrqCap after each wake; it never polls the used ring between interrupts. A function without
+ * MSI-X (QEMU `vectors=0`) is served through its INTx pin instead (ADR 0021): the driver reads
+ * the ISR status, which deasserts the level line, before it acknowledges.
  */
 
 #include <vectra/System.h>
@@ -40,7 +42,9 @@ ErrorOr<i32> virtio_rng(Bundle& bundle)
     TRY(print_line(console, "virtio-rng: {:04x}:{:04x} common BAR{}+{:#x}, notify BAR{}+{:#x} (multiplier {}), ISR BAR{}+{:#x}",
         info.vendor_id, info.device_id, layout.common.bar, layout.common.offset, layout.notify.bar,
         layout.notify.offset, layout.notify_offset_multiplier, layout.isr.bar, layout.isr.offset));
-    auto queue = TRY(device.set_up_queue(memory, 0, queue_size, queue_entry, queue_bit, false));
+    /* MSI-X entry 0 where the function has MSI-X; its INTx pin where it has not (QEMU `vectors=0`). */
+    u16 entry = device.has_msix() ? queue_entry : pci_interrupt_intx;
+    auto queue = TRY(device.set_up_queue(memory, 0, queue_size, entry, queue_bit, false));
     device.start();
     TRY(print_line(console, "virtio-rng: features {:#x} accepted, queue 0 of {} (device allows {}), status {:#x}",
         device.features(), queue.ring.layout().size, queue.maximum_size, device.status()));
@@ -62,6 +66,8 @@ ErrorOr<i32> virtio_rng(Bundle& bundle)
             u64 woken = system::wait_until(queue_bit.mask(), deadline, timeout_bit);
             if (!(woken & queue_bit.mask()))
                 return Error(ErrorCode::TimedOut, "the device did not interrupt within a second");
+            /* Reading the ISR deasserts INTx (it would fire again at the acknowledge); harmless with MSI-X. */
+            (void)device.interrupt_status();
             interrupts = TRY(system::acknowledge_interrupt(queue.interrupt));
             auto completion = queue.ring.take_used();
             if (!completion.is_error()) {
@@ -85,8 +91,12 @@ ErrorOr<i32> virtio_rng(Bundle& bundle)
     TRY(print_line(console, "virtio-rng: {} bytes of entropy in {} requests; {}", requests * request_bytes, requests,
         same || zero ? "REPEATED OR ZERO" : "distinct and non-zero"));
     /* The kernel's count of arrivals on the line: a driver that polled would have none. */
-    TRY(print_line(console, "virtio-rng: {} interrupts taken on MSI-X entry {} for {} requests", interrupts, queue_entry,
-        requests));
+    if (entry == pci_interrupt_intx)
+        TRY(print_line(console, "virtio-rng: {} interrupts taken on INTx line {} for {} requests", interrupts,
+            TRY(system::interrupt_line(queue.interrupt)), requests));
+    else
+        TRY(print_line(console, "virtio-rng: {} interrupts taken on MSI-X entry {} for {} requests", interrupts, entry,
+            requests));
     return same || zero || interrupts < requests ? 1 : 0;
 }
 

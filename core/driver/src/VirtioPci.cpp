@@ -51,6 +51,7 @@ ErrorOr<VirtioPciDevice> VirtioPciDevice::open(PciDeviceCap const& device, Retic
     auto transport = TRY(virtio::ModernTransport::create(common.base, common.length, notify.base, notify.length,
         layout.notify_offset_multiplier));
     VirtioPciDevice opened(device, layout, transport, std::move(common), std::move(notify));
+    opened.m_isr = TRY(map_region(device, memory, layout.isr));
     if (layout.device.present) {
         opened.m_device_configuration = TRY(map_region(device, memory, layout.device));
         opened.m_has_device_configuration = true;
@@ -80,7 +81,8 @@ ErrorOr<VirtioQueue> VirtioPciDevice::set_up_queue(ReticleCap const& memory, u16
     auto ring = TRY(virtio::SplitQueue::create(mapped, size, event_index));
     /* The kernel writes the entry's message and enables MSI-X; the device only learns the entry's number. */
     auto interrupt = TRY(system::pci_interrupt(*m_device, memory, entry, bit));
-    TRY(m_transport.set_queue_vector(index, entry));
+    if (entry != pci_interrupt_intx)
+        TRY(m_transport.set_queue_vector(index, entry));
     TRY(m_transport.set_up_queue(index, size, base + layout.descriptors, base + layout.available, base + layout.used));
     return VirtioQueue { index, maximum, ring, std::move(ring_memory), std::move(interrupt) };
 }

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vectra/Try.h>
 #include <vectra/virtio/ModernTransport.h>
+#include "Negotiation.h"
 
 namespace vectra::virtio {
 
@@ -31,16 +32,6 @@ enum Register : usize {
     QueueDevice = 0x30,
     CommonLength = 0x38,
 };
-
-enum Status : u8 {
-    Acknowledge = 1,
-    Driver = 2,
-    DriverOk = 4,
-    FeaturesOk = 8,
-    Failed = 128,
-};
-
-constexpr usize reset_polls = 1'000'000;
 
 }
 
@@ -73,39 +64,22 @@ u8 ModernTransport::status() const { return read<u8>(m_common, DeviceStatus); }
 
 ErrorOr<void> ModernTransport::reset()
 {
-    write<u8>(m_common, DeviceStatus, 0);
-    for (usize poll = 0; poll < reset_polls; ++poll) {
-        if (status() == 0)
-            return {};
-    }
-    return Error(ErrorCode::TimedOut, "the device did not finish its reset");
+    return reset_device([this](u8 value) { write<u8>(m_common, DeviceStatus, value); }, [this] { return status(); });
 }
 
 ErrorOr<u64> ModernTransport::negotiate(u64 wanted)
 {
     TRY(reset());
-    write<u8>(m_common, DeviceStatus, Acknowledge);
-    write<u8>(m_common, DeviceStatus, Acknowledge | Driver);
-    u64 offered = 0;
-    for (u32 half = 0; half < 2; ++half) {
-        write<u32>(m_common, DeviceFeatureSelect, half);
-        offered |= u64(read<u32>(m_common, DeviceFeature)) << (32 * half);
-    }
-    if (!(offered & feature_version_1)) {
-        write<u8>(m_common, DeviceStatus, Acknowledge | Driver | Failed);
-        return Error(ErrorCode::Unsupported, "the device does not offer VIRTIO_F_VERSION_1");
-    }
-    u64 accepted = offered & (wanted | feature_version_1);
-    for (u32 half = 0; half < 2; ++half) {
-        write<u32>(m_common, DriverFeatureSelect, half);
-        write<u32>(m_common, DriverFeature, static_cast<u32>(accepted >> (32 * half)));
-    }
-    write<u8>(m_common, DeviceStatus, Acknowledge | Driver | FeaturesOk);
-    if (!(status() & FeaturesOk)) {
-        write<u8>(m_common, DeviceStatus, Acknowledge | Driver | Failed);
-        return Error(ErrorCode::Unsupported, "the device refused the features accepted");
-    }
-    return accepted;
+    return negotiate_features(
+        wanted, [this](u8 value) { write<u8>(m_common, DeviceStatus, value); }, [this] { return status(); },
+        [this](u32 half) {
+            write<u32>(m_common, DeviceFeatureSelect, half);
+            return read<u32>(m_common, DeviceFeature);
+        },
+        [this](u32 half, u32 bits) {
+            write<u32>(m_common, DriverFeatureSelect, half);
+            write<u32>(m_common, DriverFeature, bits);
+        });
 }
 
 ErrorOr<u16> ModernTransport::maximum_queue_size(u16 index)

@@ -14,6 +14,7 @@ namespace {
 constexpr u16 status_register = 0x06;
 constexpr u16 status_capabilities = 1u << 4;
 constexpr u16 capabilities_pointer = 0x34;
+constexpr u8 msix_capability = 0x11;
 constexpr u8 vendor_specific = 0x09;
 constexpr usize maximum_capabilities = 48;
 constexpr u8 capability_length = 16;        /* struct virtio_pci_cap */
@@ -47,6 +48,8 @@ ErrorOr<PciLayout> read_pci_layout(ConfigRead const& config)
         u16 next = static_cast<u16>((header >> 8) & 0xfc);
         u8 length = static_cast<u8>(header >> 16);
         u8 type = static_cast<u8>(header >> 24);
+        if (id == msix_capability)
+            layout.has_msix = true;
         if (id == vendor_specific && type >= Common && type <= Device) {
             if (length < capability_length || pointer + length > 0x100)
                 return malformed("a virtio capability is shorter than its structure or runs past the header");

@@ -130,6 +130,20 @@ void gic_disable_line(u32 line)
     data_barrier();
 }
 
+void gic_set_level_triggered(u32 line)
+{
+    VERIFY(line >= first_shared_line && line < s_line_count);
+    /* GICD_ICFGR: two bits per INTID, the upper one set for edge, clear for level. */
+    uptr word = distributor_configuration + (line / 16) * 4;
+    u32 edge_bit = 2u << ((line % 16) * 2);
+    InterruptsMasked masked;
+    u32 configuration = mmio_read32(word);
+    if ((configuration & edge_bit) == 0)
+        return; /* already level: a line functions share, possibly live for another one */
+    gic_disable_line(line);
+    mmio_write32(word, configuration & ~edge_bit);
+}
+
 void gic_send_software_interrupt_to_self(u32 line)
 {
     VERIFY(line < software_line_count);

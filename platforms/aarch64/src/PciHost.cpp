@@ -17,31 +17,6 @@ constexpr u32 space_code_shift = 24;
 
 Error malformed(char const* reason) { return Error(ErrorCode::MalformedMessage, reason); }
 
-bool names_equal(char const* left, char const* right)
-{
-    usize index = 0;
-    for (; left[index] != 0 && left[index] == right[index]; ++index) { }
-    return left[index] == right[index];
-}
-
-/* Whether a string-list property (NUL-separated) holds `text` as one of its strings. */
-bool list_contains(DeviceTree::Token const& property, char const* text)
-{
-    u32 start = 0;
-    while (start < property.value_length) {
-        u32 index = 0;
-        while (text[index] != 0 && start + index < property.value_length
-            && property.value[start + index] == static_cast<u8>(text[index]))
-            ++index;
-        if (text[index] == 0 && start + index < property.value_length && property.value[start + index] == 0)
-            return true;
-        while (start < property.value_length && property.value[start] != 0)
-            ++start;
-        ++start;
-    }
-    return false;
-}
-
 ErrorOr<u32> cell_count(DeviceTree::Token const& property)
 {
     if (property.value_length != 4)
@@ -140,6 +115,30 @@ ErrorOr<void> fill(Candidate const& node, u32 root_address_cells, u32 root_size_
 
 }
 
+bool node_name_equal(char const* left, char const* right)
+{
+    usize index = 0;
+    for (; left[index] != 0 && left[index] == right[index]; ++index) { }
+    return left[index] == right[index];
+}
+
+bool string_list_contains(DeviceTree::Token const& property, char const* text)
+{
+    u32 start = 0;
+    while (start < property.value_length) {
+        u32 index = 0;
+        while (text[index] != 0 && start + index < property.value_length
+            && property.value[start + index] == static_cast<u8>(text[index]))
+            ++index;
+        if (text[index] == 0 && start + index < property.value_length && property.value[start + index] == 0)
+            return true;
+        while (start < property.value_length && property.value[start] != 0)
+            ++start;
+        ++start;
+    }
+    return false;
+}
+
 ErrorOr<bool> read_pci_host(DeviceTree const& tree, PciHostBridge& bridge)
 {
     auto cursor = tree.structure();
@@ -156,26 +155,26 @@ ErrorOr<bool> read_pci_host(DeviceTree const& tree, PciHostBridge& bridge)
                 node = Candidate();
             break;
         case DeviceTree::Token::Kind::Property:
-            if (token.depth == 1 && names_equal(token.name, "#address-cells"))
+            if (token.depth == 1 && node_name_equal(token.name, "#address-cells"))
                 root_address_cells = TRY(cell_count(token));
-            else if (token.depth == 1 && names_equal(token.name, "#size-cells"))
+            else if (token.depth == 1 && node_name_equal(token.name, "#size-cells"))
                 root_size_cells = TRY(cell_count(token));
             if (token.depth != 2)
                 break;
-            if (names_equal(token.name, "compatible"))
-                node.compatible = list_contains(token, "pci-host-ecam-generic");
-            else if (names_equal(token.name, "reg")) {
+            if (node_name_equal(token.name, "compatible"))
+                node.compatible = string_list_contains(token, "pci-host-ecam-generic");
+            else if (node_name_equal(token.name, "reg")) {
                 node.reg = token;
                 node.has_reg = true;
-            } else if (names_equal(token.name, "ranges")) {
+            } else if (node_name_equal(token.name, "ranges")) {
                 node.ranges = token;
                 node.has_ranges = true;
-            } else if (names_equal(token.name, "bus-range")) {
+            } else if (node_name_equal(token.name, "bus-range")) {
                 node.bus_range = token;
                 node.has_bus_range = true;
-            } else if (names_equal(token.name, "#address-cells"))
+            } else if (node_name_equal(token.name, "#address-cells"))
                 node.address_cells = TRY(cell_count(token));
-            else if (names_equal(token.name, "#size-cells"))
+            else if (node_name_equal(token.name, "#size-cells"))
                 node.size_cells = TRY(cell_count(token));
             break;
         case DeviceTree::Token::Kind::EndNode:

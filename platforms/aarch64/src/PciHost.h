@@ -25,4 +25,9 @@ namespace vectra::platform::aarch64 {
  */
 [[nodiscard]] ErrorOr<bool> read_pci_host(DeviceTree const&, PciHostBridge&);
 
+/* Whether two NUL-terminated names are equal (a property's or node's name). */
+[[nodiscard]] bool node_name_equal(char const* left, char const* right);
+/* Whether a string-list property (NUL-separated, such as `compatible`) holds `text` as one of its strings. */
+[[nodiscard]] bool string_list_contains(DeviceTree::Token const& property, char const* text);
+
 }

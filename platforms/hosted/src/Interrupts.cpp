@@ -19,6 +19,7 @@
 #include <vectra/Panic.h>
 #include <vectra/platform/Pci.h>
 #include <vectra/platform/Platform.h>
+#include <vectra/platform/hosted/IntxLines.h>
 
 namespace vectra::platform::hosted {
 
@@ -36,6 +37,15 @@ SoftwareLine s_software_line;
 constexpr u32 first_message_line = 64;
 constexpr u32 message_line_count = 16;
 u32 s_message_lines_taken = 0; /* bit n: line 64 + n */
+u32 s_intx_lines_unmasked = 0;  /* bit n: line 80 + n */
+
+[[nodiscard]] bool is_intx_line(u32 line) { return line >= first_intx_line && line < first_intx_line + intx_line_count; }
+
+[[nodiscard]] bool is_message_line(u32 line)
+{
+    return line >= first_message_line && line < first_message_line + message_line_count;
+}
+
 volatile sig_atomic_t s_software_signal_arrived = 0;
 
 void on_software_signal(int) { s_software_signal_arrived = 1; }
@@ -56,6 +66,20 @@ void install_software_line()
     s_software_line.installed = true;
 }
 
+void set_line_masked(u32 line, bool masked)
+{
+    install_software_line();
+    if (line == timer_line)
+        set_timer_masked(masked);
+    else if (line == software_line)
+        s_software_line.masked = masked;
+    else if (is_intx_line(line))
+        s_intx_lines_unmasked = masked ? s_intx_lines_unmasked & ~(1u << (line - first_intx_line))
+                                       : s_intx_lines_unmasked | (1u << (line - first_intx_line));
+    else if (!is_message_line(line))
+        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 64-79 messages, 80-83 INTx)");
+}
+
 timespec as_timespec(u64 nanoseconds)
 {
     return { static_cast<time_t>(nanoseconds / 1'000'000'000ull), static_cast<long>(nanoseconds % 1'000'000'000ull) };
@@ -69,26 +93,16 @@ namespace vectra::platform {
 
 using namespace hosted;
 
-void unmask_interrupt(u32 line)
-{
-    install_software_line();
-    if (line == timer_line)
-        set_timer_masked(false);
-    else if (line == software_line)
-        s_software_line.masked = false;
-    else if (line < first_message_line || line >= first_message_line + message_line_count)
-        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 64-79 messages)");
-}
+void unmask_interrupt(u32 line) { set_line_masked(line, false); }
 
-void mask_interrupt(u32 line)
+void mask_interrupt(u32 line) { set_line_masked(line, true); }
+
+bool pci_intx_line(u8, u8 device, u8, u8 pin, u32& line)
 {
-    install_software_line();
-    if (line == timer_line)
-        set_timer_masked(true);
-    else if (line == software_line)
-        s_software_line.masked = true;
-    else if (line < first_message_line || line >= first_message_line + message_line_count)
-        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 64-79 messages)");
+    if (pin < 1 || pin > 4)
+        return false;
+    line = first_intx_line + (u32(device) + pin - 1) % intx_line_count;
+    return true;
 }
 
 u32 software_interrupt_line() { return software_line; }
@@ -109,7 +123,7 @@ bool allocate_message_interrupt(MessageInterrupt& message)
 
 void free_message_interrupt(u32 line)
 {
-    if (line >= first_message_line && line < first_message_line + message_line_count)
+    if (is_message_line(line))
         s_message_lines_taken &= ~(1u << (line - first_message_line));
 }
 
@@ -149,5 +163,11 @@ void wait_for_interrupt()
     if (take_expired_deadline())
         kernel::interrupt_arrived(timer_line);
 }
+
+}
+
+namespace vectra::platform::hosted {
+
+bool intx_line_masked(u32 line) { return !is_intx_line(line) || (s_intx_lines_unmasked & (1u << (line - first_intx_line))) == 0; }
 
 }

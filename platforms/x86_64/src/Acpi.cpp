@@ -9,6 +9,14 @@
 
 namespace vectra::x86_64::acpi {
 
+u64 little_endian(std::span<u8 const> bytes, usize offset, usize width)
+{
+    u64 value = 0;
+    for (usize index = 0; index < width; ++index)
+        value |= u64(bytes[offset + index]) << (8 * index);
+    return value;
+}
+
 namespace {
 
 constexpr u64 rsdp_version_1_length = 20;
@@ -18,14 +26,6 @@ constexpr u64 mcfg_reserved_length = 8;
 constexpr u64 mcfg_allocation_length = 16;
 
 Error malformed(char const* reason) { return Error(ErrorCode::MalformedMessage, reason); }
-
-u64 little_endian(std::span<u8 const> bytes, usize offset, usize width)
-{
-    u64 value = 0;
-    for (usize index = 0; index < width; ++index)
-        value |= u64(bytes[offset + index]) << (8 * index);
-    return value;
-}
 
 bool sums_to_zero(std::span<u8 const> bytes)
 {

@@ -128,6 +128,7 @@ extern "C" {
 extern void* const platform_x86_64_exception_stubs[32];
 extern void* const platform_x86_64_io_apic_stubs[16];
 extern void* const platform_x86_64_message_stubs[16];
+extern void* const platform_x86_64_pci_io_apic_stubs[8];
 void platform_x86_64_interrupt_stub_0x30();
 void platform_x86_64_interrupt_stub_0x31();
 void platform_x86_64_ignored_interrupt_stub();
@@ -165,6 +166,9 @@ void initialize_descriptor_tables()
     static_assert(first_message_vector == 0x50 && message_vector_count == 16, "vectors.S generates 0x50-0x5f");
     for (u8 index = 0; index < message_vector_count; ++index)
         set_gate(first_message_vector + index, platform_x86_64_message_stubs[index], no_interrupt_stack);
+    static_assert(first_pci_io_apic_vector == 0x60 && pci_io_apic_vector_count == 8, "vectors.S generates 0x60-0x67");
+    for (u8 index = 0; index < pci_io_apic_vector_count; ++index)
+        set_gate(first_pci_io_apic_vector + index, platform_x86_64_pci_io_apic_stubs[index], no_interrupt_stack);
     set_gate(
         spurious_vector, reinterpret_cast<void const*>(&platform_x86_64_ignored_interrupt_stub), interrupt_stack_index);
 

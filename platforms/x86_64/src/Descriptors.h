@@ -16,6 +16,9 @@ constexpr u8 timer_vector = 0x30;
 constexpr u8 software_vector = 0x31;
 constexpr u8 first_io_apic_vector = 0x40; /* I/O APIC input n (ISA IRQ n) arrives on 0x40 + n */
 constexpr u8 io_apic_vector_count = 16;
+/* I/O APIC inputs 16-23 (PIRQ A-H, a PCI function's INTx, ADR 0021) arrive on 0x60 + input - 16. */
+constexpr u8 first_pci_io_apic_vector = 0x60;
+constexpr u8 pci_io_apic_vector_count = 8;
 constexpr u8 first_message_vector = 0x50; /* MSI-X entries the kernel bound (ADR 0016): 0x50-0x5f */
 constexpr u8 message_vector_count = 16;
 constexpr u8 spurious_vector = 0xff;

@@ -53,9 +53,12 @@ constexpr u32 io_apic_window_offset = 0x10;
 constexpr u32 io_apic_version_index = 0x01;
 constexpr u32 io_apic_redirection_index = 0x10; /* input n: 0x10 + 2n (low), 0x11 + 2n (high) */
 constexpr u32 redirection_masked = 1 << 16; /* fixed, physical, active high, edge, masked */
+constexpr u32 redirection_level = 1 << 15;
+constexpr u32 redirection_active_low = 1 << 13;
 
 volatile u32* s_local_apic = nullptr;
 u32 s_io_apic_inputs = 0;
+u32 s_pci_inputs = 0; /* inputs 16 to 16 + this - 1: PCI INTx wires */
 u32 s_boot_cpu_apic_identifier = 0;
 
 u32 read_register(u32 offset) { return s_local_apic[offset / 4]; }
@@ -75,9 +78,15 @@ void write_io_apic(u32 index, u32 value)
     io_apic[io_apic_window_offset / 4] = value;
 }
 
+/* Input 16-23: a PCI INTx wire (PIRQ A-H), level-triggered and active low (ADR 0021). */
+[[nodiscard]] bool is_pci_input(u32 input) { return input >= io_apic_vector_count && input < io_apic_vector_count + pci_io_apic_vector_count; }
+
 void write_redirection(u32 input, bool masked)
 {
-    u32 low = (first_io_apic_vector + input) | (masked ? redirection_masked : 0);
+    u32 low = is_pci_input(input)
+        ? (first_pci_io_apic_vector + input - io_apic_vector_count) | redirection_level | redirection_active_low
+        : first_io_apic_vector + input;
+    low |= masked ? redirection_masked : 0;
     /* Mask first, then aim, then (maybe) unmask: no half-written entry is ever live. */
     write_io_apic(io_apic_redirection_index + 2 * input, redirection_masked | low);
     write_io_apic(io_apic_redirection_index + 2 * input + 1, s_boot_cpu_apic_identifier << 24);
@@ -92,12 +101,14 @@ void initialize_io_apic()
     if (version == 0xffff'ffff || inputs < io_apic_vector_count)
         return;
     for (u32 input = 0; input < inputs; ++input) {
-        if (input < io_apic_vector_count)
+        if (input < io_apic_vector_count || is_pci_input(input))
             write_redirection(input, true);
         else
             write_io_apic(io_apic_redirection_index + 2 * input, redirection_masked | spurious_vector);
     }
     s_io_apic_inputs = io_apic_vector_count;
+    s_pci_inputs = inputs > io_apic_vector_count + pci_io_apic_vector_count ? pci_io_apic_vector_count
+                                                                            : inputs - io_apic_vector_count;
 }
 
 void mask_legacy_pics()
@@ -182,9 +193,13 @@ void local_apic_send_self_interrupt(u8 vector)
 
 u32 io_apic_input_count() { return s_io_apic_inputs; }
 
+u32 io_apic_pci_input_count() { return s_pci_inputs; }
+
+u64 io_apic_address() { return io_apic_base; }
+
 void io_apic_set_masked(u32 input, bool masked)
 {
-    VERIFY(input < s_io_apic_inputs);
+    VERIFY(input < s_io_apic_inputs || (is_pci_input(input) && input - io_apic_vector_count < s_pci_inputs));
     InterruptsMasked guard;
     write_redirection(input, masked);
 }

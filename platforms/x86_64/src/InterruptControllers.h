@@ -29,6 +29,11 @@ void local_apic_send_self_interrupt(u8 vector);
    edge-triggered, active high: ISA IRQ n is input n on q35 and pc (except IRQ 0, the PIT, which
    QEMU wires to input 2). */
 [[nodiscard]] u32 io_apic_input_count();
+/* Inputs 16-23 are PCI INTx wires (PIRQ A-H on q35, ADR 0021): level-triggered, active low, on
+   vectors 0x60-0x67, masked until the kernel binds a function's pin. How many there are (0-8). */
+[[nodiscard]] u32 io_apic_pci_input_count();
+/* Where the I/O APIC's registers are (the MADT must list the same, with GSI base 0). */
+[[nodiscard]] u64 io_apic_address();
 void io_apic_set_masked(u32 input, bool masked);
 
 /* The APIC timer in one-shot mode, divide-by-1, on timer_vector. */

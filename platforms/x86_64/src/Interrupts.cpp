@@ -5,6 +5,7 @@
  *   0        the deadline timer (local APIC timer, vector 0x30);
  *   1        the software line (local APIC self-IPI, vector 0x31);
  *   32 + n   ISA IRQ n through the I/O APIC (vector 0x40 + n), n = 1 and 3-15;
+ *   32 + g   PCI INTx on GSI g = 16-23 (PIRQ A-H; vector 0x60 + g - 16), level, active low (ADR 0021);
  *   64 + n   message-signalled interrupt n (vector 0x50 + n), n = 0-15, handed out by
  *            allocate_message_interrupt for the MSI-X entries the kernel binds (ADR 0016).
  * Every line but the timer starts masked. A message line is masked in the device's MSI-X
@@ -74,6 +75,8 @@ void set_software_line_masked(bool masked)
     if (line < first_isa_line)
         return -1;
     u32 irq = line - first_isa_line;
+    if (irq >= io_apic_vector_count && irq - io_apic_vector_count < io_apic_pci_input_count())
+        return static_cast<i32>(irq); /* a PCI INTx wire (GSI 16-23) */
     if (irq == 0 || irq == cascade_irq || irq >= io_apic_input_count())
         return -1;
     return static_cast<i32>(irq);
@@ -93,7 +96,7 @@ void set_line_masked(u32 line, bool masked)
         return; /* masked in the device's MSI-X table by the kernel */
     i32 input = io_apic_input_of(line);
     if (input < 0)
-        PANIC("x86_64: no such interrupt line (lines: 0 timer, 1 software, 33 and 35-47 ISA IRQs, 64-79 messages)");
+        PANIC("x86_64: no such interrupt line (lines: 0 timer, 1 software, 33 and 35-47 ISA IRQs, 48-55 PCI INTx, 64-79 messages)");
     io_apic_set_masked(static_cast<u32>(input), masked);
 }
 
@@ -117,6 +120,13 @@ extern "C" void platform_x86_64_interrupt(vectra::u32 vector)
     if (vector >= first_io_apic_vector && vector < first_io_apic_vector + io_apic_vector_count) {
         /* Edge-triggered: the local APIC's EOI is all the I/O APIC needs. */
         kernel::interrupt_arrived(first_isa_line + (vector - first_io_apic_vector));
+        local_apic_end_of_interrupt();
+        return;
+    }
+    if (vector >= first_pci_io_apic_vector && vector < first_pci_io_apic_vector + pci_io_apic_vector_count) {
+        /* Level-triggered: the kernel masks the input before the EOI clears its Remote IRR, so a
+           wire still asserted waits for the acknowledge instead of firing again at once. */
+        kernel::interrupt_arrived(first_isa_line + io_apic_vector_count + (vector - first_pci_io_apic_vector));
         local_apic_end_of_interrupt();
         return;
     }

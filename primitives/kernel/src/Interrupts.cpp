@@ -4,7 +4,8 @@
  * Interrupts arrive as Signal bits: the platform calls interrupt_arrived(line) from interrupt
  * context, and the kernel raises the bit a driver Task bound to that line. A route lives as
  * long as the binding Task, the IrqCap it was bound through, and the line's last IrqCap. An
- * MSI-X line (MessageInterrupts.cpp) is masked at each arrival until its Task acknowledges.
+ * MSI-X line (MessageInterrupts.cpp) is masked at each arrival until its Task acknowledges; an
+ * INTx line (IntxLines.cpp), shared by functions, until every Task bound on it acknowledged.
  */
 
 #include <atomic>
@@ -61,8 +62,42 @@ public:
         s_routed[count] = &line;
         s_route_count.store(count + 1, std::memory_order_release);
         Executor::current().note_interrupt_routes(count + 1);
-        platform::unmask_interrupt(line.line());
+        if (line.is_level())
+            settle_level(line.line());
+        else
+            platform::unmask_interrupt(line.line());
         return {};
+    }
+
+    /*
+     * A shared level line (INTx, ADR 0021) is unmasked only while it has bound holders and none
+     * of them awaits its acknowledge; otherwise it stays masked.
+     */
+    static void settle_level(u32 number)
+    {
+        bool bound = false;
+        usize count = s_route_count.load(std::memory_order_relaxed);
+        for (usize index = 0; index < count; ++index) {
+            InterruptLine* routed = s_routed[index];
+            if (routed->line() != number || !routed->is_level())
+                continue;
+            if (routed->m_message.awaiting)
+                return;
+            bound = true;
+        }
+        if (bound)
+            platform::unmask_interrupt(number);
+    }
+
+    /* Whether a line that is not an INTx pin (a platform line, an MSI-X entry) is routed as `number`. */
+    static bool routed_exclusively(u32 number)
+    {
+        usize count = s_route_count.load(std::memory_order_relaxed);
+        for (usize index = 0; index < count; ++index) {
+            if (s_routed[index]->line() == number && !s_routed[index]->is_level())
+                return true;
+        }
+        return false;
     }
 
     /* Mask the line and forget its route; nothing may raise into a Task that no longer asked. */
@@ -74,21 +109,35 @@ public:
         finish(line);
     }
 
-    /* From interrupt context: raise the bit the line is routed to, if any. */
+    /*
+     * From interrupt context: raise the bit the line is routed to, if any. A level line (INTx)
+     * raises the bit of every function bound on it — the kernel cannot tell which one asserted
+     * it — and stays masked until each of them acknowledged.
+     */
     static bool dispatch(u32 line)
     {
+        bool level = false;
         usize count = s_route_count.load(std::memory_order_acquire);
         for (usize index = 0; index < count; ++index) {
             InterruptLine* routed = s_routed[index];
-            if (routed->line() == line && routed->m_route.mask) {
+            if (routed->line() != line || !routed->m_route.mask)
+                continue;
+            if (routed->is_level()) {
+                if (!level)
+                    platform::mask_interrupt(line);
+                level = true;
                 ++routed->m_deliveries;
-                if (routed->is_message())
-                    MessageInterrupts::arrived(*routed);
+                routed->m_message.awaiting = true;
                 routed->m_route.mask->raise(routed->m_route.bit);
-                return true;
+                continue;
             }
+            ++routed->m_deliveries;
+            if (routed->is_message())
+                MessageInterrupts::arrived(*routed);
+            routed->m_route.mask->raise(routed->m_route.bit);
+            return true;
         }
-        return false;
+        return level;
     }
 
     /* The route's space was cleared (its Task exited): it is already detached. */
@@ -110,6 +159,10 @@ public:
         SignalMask* mask = route.mask;
         route.mask = nullptr;
         route.through = nullptr;
+        if (line.is_level()) {
+            line.m_message.awaiting = false;
+            settle_level(line.line()); /* the functions still bound on a shared line */
+        }
         mask->release();
         line.release();
     }
@@ -158,9 +211,16 @@ ErrorOr<u64> acknowledge_interrupt(CapabilitySpace& space, IrqCap const& capabil
     InterruptLine* interrupt = TRY(space.lookup(capability, RightReceive));
     if (!interrupt->is_message())
         return Error(ErrorCode::InvalidArgument, "this line is not masked until acknowledged");
-    TRY(MessageInterrupts::acknowledge(*interrupt));
+    if (interrupt->is_level())
+        TRY(MessageInterrupts::acknowledge_intx(*interrupt));
+    else
+        TRY(MessageInterrupts::acknowledge(*interrupt));
     return interrupt->deliveries();
 }
+
+void settle_level_line(u32 number) { InterruptRouting::settle_level(number); }
+
+bool interrupt_line_routed_exclusively(u32 number) { return InterruptRouting::routed_exclusively(number); }
 
 ErrorOr<void> route_interrupt(InterruptLine& line, CapabilitySpace& space, CapabilityEntry const& through,
     SignalMask& mask, SignalBit bit)

@@ -75,6 +75,8 @@ u32 volatile* table_entry_of(pci::Function const& function, u16 index)
 ErrorOr<IrqCap> MessageInterrupts::bind(CapabilitySpace& space, PciDeviceCap const& capability, ReticleCap const& memory,
     u64 entry, SignalBit bit)
 {
+    if (entry == pci_interrupt_intx)
+        return bind_intx(space, capability, memory, bit);
     PciDevice* device = TRY(space.lookup(capability, RightWrite));
     CapabilityEntry const* through = TRY(space.entry_of(capability));
     Reticle* reticle = TRY(space.lookup(memory, RightRetype));
@@ -85,18 +87,15 @@ ErrorOr<IrqCap> MessageInterrupts::bind(CapabilitySpace& space, PciDeviceCap con
         return Error(ErrorCode::InvalidArgument, "the entry lies past the function's MSI-X table");
     auto index = static_cast<u16>(entry);
     for (auto* bound = device->m_interrupts; bound; bound = bound->m_message.next) {
+        if (bound->is_level())
+            return Error(ErrorCode::Busy, "the function's INTx pin is bound: it interrupts through that");
         if (bound->m_message.index == index)
             return Error(ErrorCode::Busy, "the MSI-X entry is already bound");
     }
     u32 volatile* table_entry = table_entry_of(function, index);
     if (!table_entry)
         return Error(ErrorCode::Unsupported, "the function's MSI-X table lies outside a mapped memory BAR");
-    auto& executor = Executor::current();
-    if (!executor.in_task() || &executor.current_task().capabilities() != &space)
-        return Error(ErrorCode::ForeignHandle, "a Task routes interrupts only into its own Signal Mask");
-    if (interrupt_routes_full())
-        return Error(ErrorCode::Full, "interrupt route table is full");
-    TRY(ensure_room(space));
+    TRY(check_room_to_route(space));
     platform::MessageInterrupt message;
     if (!platform::allocate_message_interrupt(message))
         return Error(ErrorCode::Full, "no message-signalled interrupt line is free");
@@ -112,14 +111,30 @@ ErrorOr<IrqCap> MessageInterrupts::bind(CapabilitySpace& space, PciDeviceCap con
     table_entry[1] = static_cast<u32>(message.address >> 32);
     table_entry[2] = message.data;
     set_msix_enabled(function, true);
+    auto handle = TRY(name_and_route(space, *line, bit));
+    set_entry_masked(line->m_message.table_entry, false);
+    return handle;
+}
+
+ErrorOr<void> MessageInterrupts::check_room_to_route(CapabilitySpace& space)
+{
+    auto& executor = Executor::current();
+    if (!executor.in_task() || &executor.current_task().capabilities() != &space)
+        return Error(ErrorCode::ForeignHandle, "a Task routes interrupts only into its own Signal Mask");
+    if (interrupt_routes_full())
+        return Error(ErrorCode::Full, "interrupt route table is full");
+    return ensure_room(space);
+}
+
+ErrorOr<IrqCap> MessageInterrupts::name_and_route(CapabilitySpace& space, InterruptLine& line, SignalBit bit)
+{
     /* Named without grant: the route goes to this Task's mask, so the capability stays here. */
-    auto handle = TRY(name_new_object<CapabilityClass::Irq>(space, line, RightReceive | RightRead));
-    auto routed = route_interrupt(*line, space, *TRY(space.entry_of(handle)), executor.current_task().signals(), bit);
+    auto handle = TRY(name_new_object<CapabilityClass::Irq>(space, &line, RightReceive | RightRead));
+    auto routed = route_interrupt(line, space, *TRY(space.entry_of(handle)), Executor::current().current_task().signals(), bit);
     if (routed.is_error()) {
         (void)space.erase(handle.space(), handle.slot(), handle.generation(), CapabilityClass::Irq);
         return routed.release_error();
     }
-    set_entry_masked(line->m_message.table_entry, false);
     return handle;
 }
 
@@ -144,12 +159,24 @@ void MessageInterrupts::release(InterruptLine& line)
     auto& message = line.m_message;
     if (message.released)
         return;
+    if (line.is_level()) {
+        release_intx(line);
+        return;
+    }
     message.released = true;
     set_entry_masked(message.table_entry, true);
     unroute_interrupt(line);
     platform::free_message_interrupt(line.m_line);
     PciDevice& device = *message.device;
-    for (InterruptLine** link = &device.m_interrupts; *link; link = &(*link)->m_message.next) {
+    unlink(line);
+    if (!device.m_interrupts)
+        set_msix_enabled(device.function(), false);
+}
+
+void MessageInterrupts::unlink(InterruptLine& line)
+{
+    auto& message = line.m_message;
+    for (InterruptLine** link = &message.device->m_interrupts; *link; link = &(*link)->m_message.next) {
         if (*link == &line) {
             *link = message.next;
             break;
@@ -157,8 +184,6 @@ void MessageInterrupts::release(InterruptLine& line)
     }
     message.next = nullptr;
     message.through = nullptr;
-    if (!device.m_interrupts)
-        set_msix_enabled(device.function(), false);
 }
 
 void MessageInterrupts::release_made_through(PciDevice& device, CapabilityEntry const& entry)

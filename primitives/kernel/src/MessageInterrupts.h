@@ -17,6 +17,10 @@ namespace vectra::kernel {
 /* Interrupts.cpp: mask the line and forget its route, if it has one. */
 void unroute_interrupt(InterruptLine&);
 [[nodiscard]] bool interrupt_routes_full();
+/* Interrupts.cpp: unmask shared level line `number` if it has bound holders and none awaits an acknowledge. */
+void settle_level_line(u32 number);
+/* Interrupts.cpp: whether a platform line or an MSI-X entry is routed as `number` (an INTx pin may not share it). */
+[[nodiscard]] bool interrupt_line_routed_exclusively(u32 number);
 
 class MessageInterrupts {
 public:
@@ -24,8 +28,20 @@ public:
     /* Interrupt context: the entry is masked until the Task acknowledges. */
     static void arrived(InterruptLine&);
     static ErrorOr<void> acknowledge(InterruptLine&);
+    /* IntxLines.cpp (ADR 0021): the function's INTx pin, its line shared with whoever else the platform wires to it. */
+    static ErrorOr<IrqCap> bind_intx(CapabilitySpace&, PciDeviceCap const&, ReticleCap const& memory, SignalBit);
+    static ErrorOr<void> acknowledge_intx(InterruptLine&);
+    static ErrorOr<IrqCap> bind_line(CapabilitySpace&, PciDevice&, CapabilityEntry const& through, Reticle&, u32 number,
+        SignalBit);
+    static void release_intx(InterruptLine&);
     /* Mask the entry, unroute and free the line; once. */
     static void release(InterruptLine&);
+    /* The caller routes into its own mask, the route table and its space have room. */
+    static ErrorOr<void> check_room_to_route(CapabilitySpace&);
+    /* An IrqCap (receive, read) for `line` in `space`, routed to `bit` of the caller's mask. */
+    static ErrorOr<IrqCap> name_and_route(CapabilitySpace&, InterruptLine&, SignalBit);
+    /* Take the line off its device's list. */
+    static void unlink(InterruptLine&);
     /* Every line of `device` made through `entry` (being deleted) is released. */
     static void release_made_through(PciDevice&, CapabilityEntry const&);
 };

@@ -54,6 +54,14 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
     if (in_domain)
         user_stack = reinterpret_cast<uptr>(TRY(from.try_retype(user_stack_size + granule, granule))) + granule;
     u8* region = static_cast<u8*>(TRY(from.try_retype(stack_size + granule, granule)));
+    /*
+     * Stacks start zeroed: the Reticle's memory may have held a reaped Task's frames (its keys
+     * among them), and a Task must not read what another left behind — least of all from user
+     * mode, where its stack is mapped to it.
+     */
+    if (in_domain)
+        __builtin_memset(reinterpret_cast<void*>(user_stack), 0, user_stack_size);
+    __builtin_memset(region + granule, 0, stack_size);
     Task* task = TRY(from.try_create<Task>(Badge<Executor>(), from, parameters));
     if (in_domain) {
         task->m_user_stack_base = user_stack;

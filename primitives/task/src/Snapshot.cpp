@@ -25,6 +25,10 @@ extern "C" {
 
 namespace vectra::snapshot {
 
+/* Every class has its slot (raise class_slots, and the layout's version, before it runs out). */
+static_assert(u8(CapabilityClass::DeviceMemory) < class_slots);
+static_assert(ring_ends_offset >= 76 + 2 * class_slots && ring_ends_offset + ring_ends_per_record * 12 <= record_bytes);
+
 namespace {
 
 u64 s_generation = 0;
@@ -61,7 +65,7 @@ void write_rings(usize at, Task& task)
         }
         if (!ring)
             continue;
-        usize entry = at + 96 + usize(count) * 12;
+        usize entry = at + ring_ends_offset + usize(count) * 12;
         put_value<u8>(entry, end);
         put_value<u8>(entry + 1, 0);
         put_value<u16>(entry + 2, 0);
@@ -92,6 +96,7 @@ void write_task(usize at, Task& task)
         if (!entry.used)
             continue;
         ++total;
+        /* A class past the slots shows as a sum that disagrees with the total: the reader refuses it. */
         if (u8(entry.capability_class) < class_slots)
             ++by_class[u8(entry.capability_class)];
     }

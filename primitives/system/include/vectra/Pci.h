@@ -52,6 +52,13 @@ struct PciMatch {
     }
 };
 
+/*
+ * The `entry` of pci_interrupt (vectra/System.h) that names the function's INTx pin — the
+ * level-triggered line its Interrupt Pin register selects — instead of an MSI-X table entry
+ * (ADR 0021). No MSI-X table has this many entries (at most 2048).
+ */
+inline constexpr u16 pci_interrupt_intx = 0xffff;
+
 /* A function as its PciDevice capability describes it (two result words). */
 struct PciFunctionInfo {
     u8 bus { 0 };

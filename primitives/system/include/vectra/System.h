@@ -169,8 +169,9 @@ template<CapabilityClass Class>
 /* The line an IrqCap names (RightRead). */
 [[nodiscard]] ErrorOr<u32> interrupt_line(IrqCap const&);
 /*
- * Unmask a line that is masked from each arrival until acknowledged — an MSI-X entry made by
- * pci_interrupt — once the device was serviced (RightReceive). Returns how many times the line
+ * Unmask a line that is masked from each arrival until acknowledged — an MSI-X entry or an
+ * INTx pin made by pci_interrupt — once the device was serviced (RightReceive); a shared INTx
+ * line is unmasked when the last of its holders acknowledged. Returns how many times the line
  * was taken since it was made (the kernel's count). Revoked once its PciDevice entry is gone.
  */
 [[nodiscard]] ErrorOr<u64> acknowledge_interrupt(IrqCap const&);
@@ -217,6 +218,12 @@ template<CapabilityClass Class>
  * masks the entry until acknowledge_interrupt. Refused: an entry past the table
  * (InvalidArgument), one already bound (Busy), a function without MSI-X (NotFound). Removing
  * the IrqCap, or the PciDevice entry it was made through, masks the entry and frees the line.
+ *
+ * `entry` pci_interrupt_intx (vectra/Pci.h) binds the function's INTx pin instead (ADR 0021):
+ * the level-triggered line the platform routes it to, masked at each arrival until every
+ * function bound on that line acknowledged. Refused: a function without an Interrupt Pin
+ * (NotFound), one whose MSI-X entries are bound or whose pin is bound already (Busy), a pin the
+ * platform cannot route (Unsupported), a line a platform IrqCap routes (Busy).
  */
 [[nodiscard]] ErrorOr<IrqCap> pci_interrupt(PciDeviceCap const&, ReticleCap const& memory, u16 entry, SignalBit);
 /* --- Display (docs/adr/0014-display-as-a-capability.md) ----------------------------------- */

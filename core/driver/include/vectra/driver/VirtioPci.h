@@ -46,7 +46,9 @@ public:
 
     /*
      * Queue `index` of at most `wanted_size` entries (the device may allow fewer), in DMA memory
-     * retyped from `memory`, its used buffers signalled on MSI-X entry `entry` raising `bit`.
+     * retyped from `memory`, its used buffers signalled on MSI-X entry `entry` raising `bit` — or,
+     * with `entry` pci_interrupt_intx, on the function's INTx pin (ADR 0021; its line stays
+     * asserted until interrupt_status() is read).
      */
     [[nodiscard]] ErrorOr<VirtioQueue> set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, u16 entry,
         SignalBit bit, bool event_index);
@@ -55,6 +57,14 @@ public:
     void start() { m_transport.driver_ok(); }
     /* Tell the device queue `index` has new buffers. */
     void notify(u16 index) { m_transport.notify(index); }
+    /*
+     * Read (and so clear) the ISR status: bit 0 a queue was used, bit 1 the configuration
+     * changed. The read deasserts the function's INTx pin; an INTx driver reads it before it
+     * acknowledges the interrupt.
+     */
+    [[nodiscard]] u8 interrupt_status() { return *m_isr.base; }
+    /* Whether the function can signal through MSI-X entries (else only through INTx). */
+    [[nodiscard]] bool has_msix() const { return m_layout.has_msix; }
     /* Reset the device: it forgets the queues and stops using their memory. */
     [[nodiscard]] ErrorOr<void> reset() { return m_transport.reset(); }
 
@@ -84,6 +94,7 @@ private:
     virtio::ModernTransport m_transport;
     MappedRegion m_common;
     MappedRegion m_notify;
+    MappedRegion m_isr;
     MappedRegion m_device_configuration;
     bool m_has_device_configuration { false };
     u64 m_features { 0 };

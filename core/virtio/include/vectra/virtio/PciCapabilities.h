@@ -28,6 +28,8 @@ struct PciLayout {
     PciRegion isr;
     PciRegion device; /* optional: devices without configuration (virtio-rng) have none */
     u32 notify_offset_multiplier { 0 };
+    /* Whether the function has an MSI-X capability (QEMU's `vectors=0` leaves it out: INTx only). */
+    bool has_msix { false };
 };
 
 /* Reads 1, 2 or 4 bytes of the function's configuration space. */

@@ -109,15 +109,18 @@ public:
     }
     /*
      * The line of MSI-X table entry `index` of `device` (ADR 0016), made through the PciDevice
-     * entry `through`; `table_entry` is where the kernel reaches that entry's four words.
+     * entry `through`; `table_entry` is where the kernel reaches that entry's four words —
+     * nullptr for the function's INTx pin (index pci_interrupt_intx, ADR 0021).
      */
     InterruptLine(u32 line, PciDevice& device, CapabilityEntry const& through, u32 volatile* table_entry, u16 index,
         KernelObject* origin);
     [[nodiscard]] u32 line() const { return m_line; }
     [[nodiscard]] bool is_routed() const { return m_route.attached_space() != nullptr; }
-    /* Masked from arrival until acknowledged: a device's message-signalled line. */
+    /* Masked from arrival until acknowledged: a PCI function's MSI-X entry or INTx pin. */
     [[nodiscard]] bool is_message() const { return m_message.device != nullptr; }
-    /* A message line whose PciDevice entry (or last IrqCap) went: its line was freed. */
+    /* A function's INTx pin (ADR 0021): a level-triggered line other functions may share. */
+    [[nodiscard]] bool is_level() const { return m_message.device != nullptr && m_message.table_entry == nullptr; }
+    /* A PCI function's line whose PciDevice entry (or last IrqCap) went: its line was freed. */
     [[nodiscard]] bool is_released() const { return m_message.released; }
     [[nodiscard]] u64 deliveries() const { return m_deliveries; }
 
@@ -126,7 +129,10 @@ private:
     friend class kernel::MessageInterrupts;
     friend class PciDevice;
 
-    /* The MSI-X entry behind a message-signalled line; `released` once its line went back. */
+    /*
+     * The MSI-X entry (or, with no table entry, the INTx pin) behind a PCI function's line;
+     * `released` once its line went back; `awaiting` from an INTx arrival to its acknowledge.
+     */
     struct Message {
         PciDevice* device { nullptr };
         CapabilityEntry const* through { nullptr };
@@ -134,6 +140,7 @@ private:
         InterruptLine* next { nullptr }; /* the device's list of its lines */
         u16 index { 0 };
         bool released { false };
+        bool awaiting { false };
     };
 
     /* The route a bind_interrupt made: the binder's mask and bit, and the IrqCap entry it used. */

@@ -83,3 +83,17 @@ struct MessageInterrupt {
 void free_message_interrupt(u32 line);
 
 }
+
+namespace vectra::platform {
+
+/*
+ * INTx (ADR 0021): the interrupt line pin `pin` (1 INTA .. 4 INTD) of function
+ * bus:device.function raises, read from the machine (aarch64: the host bridge's device-tree
+ * `interrupt-map`; x86_64: the ICH9 chipset's device interrupt route registers and the I/O
+ * APIC inputs of PIRQ A-H). The platform configures the line level-triggered (active low where
+ * the controller has a polarity) and leaves it masked. False when it cannot name the line.
+ * Several functions may share one line.
+ */
+[[nodiscard]] bool pci_intx_line(u8 bus, u8 device, u8 function, u8 pin, u32& line);
+
+}

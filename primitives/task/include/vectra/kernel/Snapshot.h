@@ -20,10 +20,11 @@
  *                24 u64 taken at (monotonic ns)  32 u64 switches  40 u32 tasks recorded
  *                44 u32 task capacity  48 u32 tasks listed  52 u32 CPUs  56 u32 Ring ends per
  *                record  60 u32 capability classes per record (index 0 unused)
- *   record (480) 0 name[32] (NUL-padded)  32 u32 id  36 u8 state  37 u8 band  38 u8 CPU
+ *   record (496) 0 name[32] (NUL-padded)  32 u32 id  36 u8 state  37 u8 band  38 u8 CPU
  *                39 u8 Ring ends  40 u64 time used (ns)  48 u64 switches  56 u64 Reticle used
- *                64 u64 Reticle size  72 u32 capabilities  76 u16[10] capabilities by class
- *                96 Ring ends[32] of 12: u8 end (1 send, 2 receive), 3 padding, u32 used,
+ *                64 u64 Reticle size  72 u32 capabilities  76 u16[16] capabilities by class
+ *                (index = the class's number; 0 unused)  108 4 padding
+ *                112 Ring ends[32] of 12: u8 end (1 send, 2 receive), 3 padding, u32 used,
  *                u32 capacity
  *   trailer (8)  u64 generation
  */
@@ -39,12 +40,13 @@ class Executor;
 namespace snapshot {
 
 inline constexpr char magic[8] = { 'V', 'S', 'N', 'A', 'P', 'S', 'H', '1' };
-inline constexpr u32 version = 1;
+inline constexpr u32 version = 2;
 inline constexpr usize header_bytes = 64;
-inline constexpr usize record_bytes = 480;
+inline constexpr usize record_bytes = 496;
 inline constexpr usize name_bytes = 32;
 inline constexpr usize ring_ends_per_record = 32;
-inline constexpr usize class_slots = 10;
+inline constexpr usize class_slots = 16;
+inline constexpr usize ring_ends_offset = 112;
 
 /* Rewrite the table now (tests call it directly). */
 void write(Executor&, u64 now);

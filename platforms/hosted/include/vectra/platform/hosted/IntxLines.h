@@ -1,0 +1,21 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The hosted platform's INTx lines (ADR 0021), raised only by host tests: lines 80-83 stand for
+ * a host bridge's four wires, pin P of device D on line 80 + (D + P - 1) % 4 (the PCI-to-PCI
+ * bridge swizzle), so functions share lines as they do on a machine.
+ */
+
+#pragma once
+
+#include <vectra/Types.h>
+
+namespace vectra::platform::hosted {
+
+inline constexpr u32 first_intx_line = 80;
+inline constexpr u32 intx_line_count = 4;
+
+/* Whether INTx line `line` is masked now (every line starts masked). */
+[[nodiscard]] bool intx_line_masked(u32 line);
+
+}

@@ -1,0 +1,395 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include "StoreSupport.h"
+#include <catch2/catch.hpp>
+#include <map>
+#include <random>
+#include <vectra/store/Layout.h>
+
+using namespace vectra;
+using namespace vectra::test;
+
+namespace {
+
+constexpr u64 disk_bytes = 4 * MiB;
+
+template<typename T>
+T must(ErrorOr<T> result)
+{
+    INFO((result.is_error() ? result.error().message() : "ok"));
+    REQUIRE(!result.is_error());
+    return result.release_value();
+}
+
+void must(ErrorOr<void> result)
+{
+    INFO((result.is_error() ? result.error().message() : "ok"));
+    REQUIRE(!result.is_error());
+}
+
+struct Fixture {
+    MemoryDevice device { disk_bytes };
+    StoreMemory memory { 256, 1024, disk_bytes / store::block_size, 64 * KiB };
+
+    Fixture() { must(store::Store::format(device, memory.memory())); }
+    store::Store mount() { return must(store::Store::mount(device, memory.memory())); }
+};
+
+std::string pattern(usize size, u32 seed)
+{
+    std::string bytes(size, '\0');
+    std::mt19937 random(seed);
+    for (auto& byte : bytes)
+        byte = char(random());
+    return bytes;
+}
+
+std::map<std::string, std::string> everything(store::Store& store)
+{
+    std::map<std::string, std::string> files;
+    usize cursor = 0;
+    store::Listing page[3];
+    for (usize count; (count = store.list("", cursor, page)) != 0;) {
+        for (usize index = 0; index < count; ++index) {
+            auto file = must(store.open(page[index].name));
+            files[std::string(page[index].name)] = read_whole(store, file);
+        }
+    }
+    return files;
+}
+
+}
+
+TEST_CASE("A store formats, mounts empty, and keeps what was synced across a mount")
+{
+    Fixture fixture;
+    {
+        auto store = fixture.mount();
+        CHECK(everything(store).empty());
+        CHECK(store.report().generation == 1);
+        auto file = must(store.create("notes/first.txt"));
+        auto bytes = pattern(10000, 1);
+        must(store.write(file, 0, bytes_of_text(bytes)));
+        CHECK(read_whole(store, file) == bytes);
+        must(store.sync());
+        CHECK(store.report().generation == 2);
+    }
+    auto store = fixture.mount();
+    auto files = everything(store);
+    REQUIRE(files.size() == 1);
+    CHECK(files["notes/first.txt"] == pattern(10000, 1));
+    CHECK(!store.report().fell_back);
+}
+
+TEST_CASE("What was not synced is not there after a mount, though its blocks were written")
+{
+    Fixture fixture;
+    {
+        auto store = fixture.mount();
+        auto kept = must(store.create("kept"));
+        must(store.write(kept, 0, bytes_of_text(pattern(5000, 2))));
+        must(store.sync());
+        must(store.write(kept, 100, bytes_of_text(pattern(9000, 3))));
+        auto lost = must(store.create("lost"));
+        must(store.write(lost, 0, bytes_of_text(pattern(100, 4))));
+        must(store.rename("kept", "renamed"));
+    }
+    auto store = fixture.mount();
+    auto files = everything(store);
+    REQUIRE(files.size() == 1);
+    CHECK(files["kept"] == pattern(5000, 2));
+}
+
+TEST_CASE("Writes at offsets, holes, truncation and extension read back as a byte model says")
+{
+    Fixture fixture;
+    auto store = fixture.mount();
+    auto file = must(store.create("model"));
+    std::string model;
+    std::mt19937 random(7);
+    for (int step = 0; step < 300; ++step) {
+        if (random() % 5 == 0) {
+            usize size = random() % 40000;
+            must(store.truncate(file, size));
+            model.resize(size, '\0');
+        } else {
+            usize offset = random() % 40000;
+            auto bytes = pattern(1 + random() % (random() % 3 ? 9000 : 20000), u32(step));
+            must(store.write(file, offset, bytes_of_text(bytes)));
+            if (model.size() < offset + bytes.size())
+                model.resize(offset + bytes.size(), '\0');
+            model.replace(offset, bytes.size(), bytes);
+        }
+        if (random() % 7 == 0)
+            must(store.sync());
+        REQUIRE(read_whole(store, file) == model);
+    }
+    must(store.sync());
+    auto again = fixture.mount();
+    CHECK(read_whole(again, must(again.open("model"))) == model);
+    /* Copy-on-write frees the old blocks at each commit: the disk does not fill up. */
+    CHECK(again.report().free_blocks > again.report().block_count / 2);
+}
+
+TEST_CASE("A file past 4 GiB keeps its size and bytes; its hole reads as zeroes and takes no blocks")
+{
+    Fixture fixture;
+    {
+        auto store = fixture.mount();
+        auto file = must(store.create("large"));
+        u64 offset = 5 * GiB + 123;
+        must(store.write(file, offset, bytes_of_text(pattern(7000, 9))));
+        must(store.sync());
+    }
+    auto store = fixture.mount();
+    auto file = must(store.open("large"));
+    auto status = must(store.stat(file));
+    CHECK(status.size == 5 * GiB + 123 + 7000);
+    CHECK(status.blocks == 2); /* bytes 123 to 7123 of the block at 5 GiB and the next */
+    std::string tail(7000, '\0');
+    CHECK(must(store.read(file, 5 * GiB + 123, { reinterpret_cast<u8*>(tail.data()), tail.size() })) == 7000);
+    CHECK(tail == pattern(7000, 9));
+    std::string hole(10000, 'x');
+    CHECK(must(store.read(file, 4 * GiB - 5000, { reinterpret_cast<u8*>(hole.data()), hole.size() })) == 10000);
+    CHECK(hole == std::string(10000, '\0'));
+    CHECK(must(store.read(file, status.size + 1, { reinterpret_cast<u8*>(hole.data()), hole.size() })) == 0);
+}
+
+TEST_CASE("Rename replaces its target, remove forgets, and handles of a replaced file go stale")
+{
+    Fixture fixture;
+    auto store = fixture.mount();
+    auto first = must(store.create("a"));
+    must(store.write(first, 0, bytes_of_text(std::string("first"))));
+    auto second = must(store.create("b"));
+    must(store.write(second, 0, bytes_of_text(std::string("second"))));
+    CHECK(store.create("a").error().is(store::StoreError::Exists));
+    must(store.rename("a", "b"));
+    CHECK(store.stat(second).error().is(store::StoreError::Stale));
+    CHECK(read_whole(store, first) == "first");
+    CHECK(store.open("a").error().is(store::StoreError::NotFound));
+    must(store.remove("b"));
+    CHECK(store.stat(first).error().is(store::StoreError::Stale));
+    CHECK(store.remove("b").error().is(store::StoreError::NotFound));
+    CHECK(store.create("").error().is(store::StoreError::InvalidName));
+    CHECK(store.create(std::string(256, 'n')).error().is(store::StoreError::InvalidName));
+    CHECK(store.create(std::string_view("a\0b", 3)).error().is(store::StoreError::InvalidName));
+    auto reborn = must(store.create("b"));
+    CHECK(store.stat(first).error().is(store::StoreError::Stale));
+    CHECK(must(store.stat(reborn)).size == 0);
+}
+
+TEST_CASE("Listing pages through names with a prefix, each once")
+{
+    Fixture fixture;
+    auto store = fixture.mount();
+    for (int index = 0; index < 100; ++index)
+        (void)must(store.create((index % 2 ? "dir/" : "other/") + std::to_string(index)));
+    must(store.remove("dir/51"));
+    std::vector<std::string> names;
+    usize cursor = 0;
+    store::Listing page[7];
+    for (usize count; (count = store.list("dir/", cursor, page)) != 0;)
+        for (usize index = 0; index < count; ++index)
+            names.emplace_back(page[index].name);
+    CHECK(names.size() == 49);
+    std::sort(names.begin(), names.end());
+    CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
+}
+
+TEST_CASE("A full store says no-space and keeps every committed file")
+{
+    Fixture fixture;
+    auto store = fixture.mount();
+    auto kept = must(store.create("kept"));
+    must(store.write(kept, 0, bytes_of_text(pattern(100000, 5))));
+    must(store.sync());
+    auto big = must(store.create("big"));
+    auto huge = pattern(disk_bytes, 6);
+    auto written = store.write(big, 0, bytes_of_text(huge));
+    REQUIRE(written.is_error());
+    CHECK(written.error().is(store::StoreError::NoSpace));
+    must(store.remove("big"));
+    must(store.sync());
+    auto again = fixture.mount();
+    CHECK(read_whole(again, must(again.open("kept"))) == pattern(100000, 5));
+    CHECK(everything(again).size() == 1);
+}
+
+TEST_CASE("Mount refuses what is not a store, and takes the older commit when the newer is damaged")
+{
+    SECTION("zeroes are not a store")
+    {
+        MemoryDevice device(disk_bytes);
+        StoreMemory memory(16, 64, disk_bytes / store::block_size, 64 * KiB);
+        CHECK(store::Store::mount(device, memory.memory()).error().is(store::StoreError::NotAStore));
+    }
+    Fixture fixture;
+    {
+        auto store = fixture.mount();
+        auto file = must(store.create("one"));
+        must(store.write(file, 0, bytes_of_text(std::string("generation two"))));
+        must(store.sync());
+        must(store.write(file, 0, bytes_of_text(std::string("generation 3!!"))));
+        must(store.sync());
+        CHECK(store.report().generation == 3);
+    }
+    auto newest = fixture.mount().report();
+    SECTION("a damaged newer superblock")
+    {
+        fixture.device.bytes()[(newest.generation % 2) * store::block_size + 20] ^= 1;
+        auto store = fixture.mount();
+        CHECK(store.report().generation == 2);
+        CHECK(read_whole(store, must(store.open("one"))) == "generation two");
+    }
+    SECTION("a damaged newer catalog")
+    {
+        std::array<u8, store::superblock_bytes> sector;
+        std::copy_n(fixture.device.bytes().begin() + i64((newest.generation % 2) * store::block_size), sector.size(),
+            sector.begin());
+        auto superblock = must(store::decode_superblock(sector, disk_bytes / store::block_size));
+        fixture.device.bytes()[superblock.catalog_block * store::block_size + 20] ^= 0x40;
+        auto store = fixture.mount();
+        CHECK(store.report().fell_back);
+        CHECK(read_whole(store, must(store.open("one"))) == "generation two");
+        /* The next commit goes to the damaged one's slot and is the newest after it. */
+        auto file = must(store.open("one"));
+        must(store.write(file, 0, bytes_of_text(std::string("generation 3b"))));
+        must(store.sync());
+        auto again = fixture.mount();
+        CHECK(!again.report().fell_back);
+        CHECK(read_whole(again, must(again.open("one"))) == "generation 3bo");
+    }
+    SECTION("both superblocks damaged")
+    {
+        fixture.device.bytes()[20] ^= 1;
+        fixture.device.bytes()[store::block_size + 20] ^= 1;
+        CHECK(store::Store::mount(fixture.device, fixture.memory.memory()).error().is(store::StoreError::Corrupt));
+    }
+    SECTION("a store larger than its device")
+    {
+        MemoryDevice smaller(
+            std::vector<u8>(fixture.device.bytes().begin(), fixture.device.bytes().begin() + disk_bytes / 2));
+        CHECK(store::Store::mount(smaller, fixture.memory.memory()).error().is(store::StoreError::DeviceMismatch));
+    }
+    SECTION("memory too small for the catalog's files")
+    {
+        StoreMemory small(0 + 1, 1, disk_bytes / store::block_size, 64 * KiB);
+        auto store = fixture.mount();
+        (void)must(store.create("two"));
+        must(store.sync());
+        CHECK(store::Store::mount(fixture.device, small.memory()).error().is(store::StoreError::OutOfMemory));
+    }
+}
+
+TEST_CASE("Ten thousand names, after a removal left a free node and a removed slot in the index")
+{
+    MemoryDevice device(64 * MiB);
+    StoreMemory memory(10016, 40000, 64 * MiB / store::block_size, 1 * MiB);
+    must(store::Store::format(device, memory.memory()));
+    {
+        auto store = must(store::Store::mount(device, memory.memory()));
+        (void)must(store.create("big.bin"));
+        must(store.sync());
+    }
+    auto store = must(store::Store::mount(device, memory.memory()));
+    must(store.remove("big.bin"));
+    must(store.sync());
+    char name[32];
+    for (u32 index = 0; index < 10000; ++index) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        INFO(name);
+        auto file = must(store.create(name));
+        must(store.write(file, 0, bytes_of_text(std::string(name))));
+    }
+    must(store.sync());
+    auto again = must(store::Store::mount(device, memory.memory()));
+    for (u32 index = 0; index < 10000; index += 997) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        CHECK(read_whole(again, must(again.open(name))) == name);
+    }
+    /* Removing them all rebuilds the index on the way (most of its slots become removed ones)... */
+    for (u32 index = 0; index < 10000; ++index) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        must(again.remove(name));
+    }
+    for (u32 index = 0; index < 10000; index += 7) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        CHECK(again.open(name).error().is(store::StoreError::NotFound));
+    }
+    /* ...and every name can be created again, renamed, and found under its new name only. */
+    for (u32 index = 0; index < 10000; ++index) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        INFO(name);
+        (void)must(again.create(name));
+        if (index % 3 == 0)
+            must(again.rename(name, std::string(name) + ".moved"));
+    }
+    for (u32 index = 0; index < 10000; index += 3) {
+        snprintf(name, sizeof(name), "small/file%05u.txt", index);
+        CHECK(again.open(name).error().is(store::StoreError::NotFound));
+        (void)must(again.open(std::string(name) + ".moved"));
+    }
+}
+
+namespace {
+
+/* A disk whose flushes fail from the `failing`-th on (counting from 1), as a disk that went away does. */
+class FailingFlushes final : public block::Device {
+public:
+    FailingFlushes(block::Device& disk, u32 failing)
+        : m_disk(disk)
+        , m_failing(failing)
+    {
+    }
+    u32 sector_size() const override { return m_disk.sector_size(); }
+    u64 sector_count() const override { return m_disk.sector_count(); }
+    ErrorOr<void> read_sectors(u64 first, std::span<u8> into) override { return m_disk.read_sectors(first, into); }
+    ErrorOr<void> write_sectors(u64 first, std::span<u8 const> from) override
+    {
+        return m_disk.write_sectors(first, from);
+    }
+    ErrorOr<void> flush() override
+    {
+        if (++m_flushes >= m_failing)
+            return Error(ErrorCode::Unsupported, "the disk is gone");
+        return m_disk.flush();
+    }
+
+private:
+    block::Device& m_disk;
+    u32 m_failing;
+    u32 m_flushes { 0 };
+};
+
+}
+
+TEST_CASE("After a sync fails, every change is refused until the store is mounted again")
+{
+    for (u32 failing : { 1u, 2u }) {
+        Fixture fixture;
+        {
+            auto store = fixture.mount();
+            auto file = must(store.create("kept"));
+            must(store.write(file, 0, bytes_of_text(std::string("committed"))));
+            must(store.sync());
+        }
+        FailingFlushes disk(fixture.device, failing);
+        auto store = must(store::Store::mount(disk, fixture.memory.memory()));
+        auto file = must(store.open("kept"));
+        must(store.write(file, 0, bytes_of_text(std::string("COMMITTED?"))));
+        INFO("the flush that fails: " << failing);
+        CHECK(store.sync().is_error());
+        CHECK(store.write(file, 0, bytes_of_text(std::string("x"))).error().is(store::StoreError::Stale));
+        CHECK(store.create("new").error().is(store::StoreError::Stale));
+        CHECK(store.rename("kept", "moved").error().is(store::StoreError::Stale));
+        CHECK(store.remove("kept").error().is(store::StoreError::Stale));
+        CHECK(store.truncate(file, 0).error().is(store::StoreError::Stale));
+        CHECK(store.sync().error().is(store::StoreError::Stale));
+        /* The memory disk kept every write: the failed flush was the first (before the superblock) or the second. */
+        auto again = fixture.mount();
+        CHECK(read_whole(again, must(again.open("kept"))) == (failing == 1 ? "committed" : "COMMITTED?"));
+    }
+}

@@ -18,3 +18,6 @@ vectra_host_test(services.vfsd_fat SOURCES services/TestVfsFat.cpp
 # vfsd with a `store` mount (the crash-safe store, ADR 0023) on a disk in memory: every message, refusals, remounts.
 vectra_host_test(services.vfsd_store SOURCES services/TestVfsStore.cpp
     COMPONENTS ${kernel_components} path encoding time concurrent fs block vfsd_protocol store vfsd_store)
+# SQLite (components/sqlite's VFS over a real vfsd session) on a `store` mount: committed rows survive a cut and a remount.
+vectra_host_test(services.vfsd_store_sqlite SOURCES services/TestVfsStoreSqlite.cpp
+    COMPONENTS ${kernel_components} path encoding time random concurrent fs block vfsd_protocol store vfsd_store sqlite sqlite_port)

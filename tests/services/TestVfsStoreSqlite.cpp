@@ -9,6 +9,7 @@
  */
 
 #include "../TestSupport.h"
+#include "../components/SqliteClientTask.h"
 #include "../components/StoreSupport.h"
 #include "../core/FsTestTasks.h"
 #include <catch2/catch.hpp>
@@ -26,6 +27,8 @@
 
 using namespace vectra;
 using sqlite::Database;
+using test::expect;
+using test::integrity_ok;
 
 namespace {
 
@@ -58,45 +61,14 @@ ErrorOr<i32> server(Bundle& bundle)
     return 0;
 }
 
-using Scenario = ErrorOr<void> (*)(sqlite::Vfs&);
-
-Scenario& scenario()
+void run_scenario(test::SqliteScenario entry)
 {
-    static Scenario current = nullptr;
-    return current;
+    test::sqlite_scenario() = entry;
+    (void)test::run_server_and_client(
+        server, test::sqlite_client, { 16 * MiB, 2 * MiB, 4 * MiB, 128 * KiB, 256 * KiB });
 }
 
-ErrorOr<i32> client(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto engine = TRY(sqlite::Engine::start(memory, 1 * MiB));
-    auto fs = TRY(vfs::Client::open(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
-        TRY(system::carve(memory, 128 * KiB))));
-    MonotonicClock monotonic = system_monotonic_clock();
-    WallClock clock(monotonic);
-    sqlite::Vfs vfs(fs, clock);
-    auto result = scenario()(vfs);
-    if (result.is_error()) {
-        test::task_failure() = std::string(result.error().name()) + ": " + (result.error().message() ?: "");
-        return 1;
-    }
-    return 0;
-}
-
-void run_scenario(Scenario entry)
-{
-    scenario() = entry;
-    (void)test::run_server_and_client(server, client, { 16 * MiB, 2 * MiB, 4 * MiB, 128 * KiB, 256 * KiB });
-}
-
-ErrorOr<void> expect(bool condition, char const* what)
-{
-    if (!condition)
-        return Error(ErrorCode::InvalidArgument, what);
-    return {};
-}
-
-ErrorOr<void> commit_rows(sqlite::Vfs& vfs)
+ErrorOr<void> commit_rows(vfs::Client&, sqlite::Vfs& vfs, sqlite::Engine&)
 {
     auto database = TRY(Database::open(vfs, "/data/notes.db"));
     TRY(database.execute("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)"));
@@ -111,10 +83,10 @@ ErrorOr<void> commit_rows(sqlite::Vfs& vfs)
     return {};
 }
 
-ErrorOr<void> rows_are_there(sqlite::Vfs& vfs)
+ErrorOr<void> rows_are_there(vfs::Client&, sqlite::Vfs& vfs, sqlite::Engine&)
 {
     auto database = TRY(Database::open(vfs, "/data/notes.db"));
-    TRY(expect(TRY(database.query_text("PRAGMA integrity_check")).view() == "ok", "integrity_check is not ok"));
+    TRY(integrity_ok(database));
     TRY(expect(TRY(database.query_integer("SELECT count(*) FROM notes")) == 500, "committed rows are missing"));
     TRY(expect(TRY(database.query_text("SELECT substr(body, 1, 9) FROM notes WHERE id = 321")).view() == "note 321 ",
         "a committed row changed"));

@@ -7,12 +7,13 @@
 
 #include "../TestSupport.h"
 #include "../core/FsTestTasks.h"
+#include "SqliteClientTask.h"
 #include <catch2/catch.hpp>
 #include <new>
+#include <sqlite3.h>
 #include <string>
 #include <type_traits>
 #include <vector>
-#include <sqlite3.h>
 #include <vectra/Bundle.h>
 #include <vectra/System.h>
 #include <vectra/SystemClock.h>
@@ -24,6 +25,8 @@
 
 using namespace vectra;
 using sqlite::Database;
+using test::expect;
+using test::integrity_ok;
 
 namespace {
 
@@ -70,62 +73,23 @@ ErrorOr<i32> server(Bundle& bundle)
     return 0;
 }
 
-/* What each client Task runs once SQLite is started and a vfsd session is open. */
-using Scenario = ErrorOr<void> (*)(vfs::Client&, sqlite::Vfs&, sqlite::Engine&);
-
-Scenario& scenario()
+void run_scenario(test::SqliteScenario entry, u32 blocks = 1024)
 {
-    static Scenario current = nullptr;
-    return current;
-}
-
-ErrorOr<i32> client(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto engine = TRY(sqlite::Engine::start(memory, 1 * MiB));
-    auto fs = TRY(vfs::Client::open(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
-        TRY(system::carve(memory, 128 * KiB))));
-    MonotonicClock monotonic = system_monotonic_clock();
-    WallClock clock(monotonic);
-    sqlite::Vfs vfs(fs, clock);
-    auto result = scenario()(fs, vfs, engine);
-    if (result.is_error()) {
-        test::task_failure() = std::string(result.error().name()) + ": " + (result.error().message() ?: "");
-        return 1;
-    }
-    return 0;
-}
-
-void run_scenario(Scenario entry, u32 blocks = 1024)
-{
-    scenario() = entry;
+    test::sqlite_scenario() = entry;
     server_blocks() = blocks;
-    (void)test::run_server_and_client(server, client, { 16 * MiB, 2 * MiB, 4 * MiB, 128 * KiB, 256 * KiB });
+    (void)test::run_server_and_client(
+        server, test::sqlite_client, { 16 * MiB, 2 * MiB, 4 * MiB, 128 * KiB, 256 * KiB });
 }
 
-ErrorOr<void> expect(bool condition, char const* what)
-{
-    if (!condition)
-        return Error(ErrorCode::InvalidArgument, what);
-    return {};
-}
-
-ErrorOr<void> integrity_ok(Database& database)
-{
-    return expect(TRY(database.query_text("PRAGMA integrity_check")).view() == "ok", "integrity_check is not ok");
-}
-
-ErrorOr<u64> size_of(vfs::Client& fs, char const* name)
-{
-    return TRY(fs.stat(TRY(Path::root().try_join(name)))).size;
-}
+ErrorOr<u64> size_of(vfs::Client& fs, char const* name) { return TRY(fs.stat(TRY(Path::root().try_join(name)))).size; }
 
 ErrorOr<void> create_write_close_reopen(vfs::Client& fs, sqlite::Vfs& vfs, sqlite::Engine&)
 {
     {
         auto database = TRY(Database::open(vfs, "/test.db"));
         TRY(expect(TRY(database.query_text("PRAGMA journal_mode")).view() == "wal", "not in WAL mode"));
-        TRY(expect(TRY(database.query_text("PRAGMA locking_mode")).view() == "exclusive", "not in exclusive locking mode"));
+        TRY(expect(
+            TRY(database.query_text("PRAGMA locking_mode")).view() == "exclusive", "not in exclusive locking mode"));
         TRY(database.execute("CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)"));
         TRY(database.execute("BEGIN"));
         auto insert = TRY(database.prepare("INSERT INTO t(k, v) VALUES (?1, printf('value %d', ?1))"));
@@ -140,7 +104,8 @@ ErrorOr<void> create_write_close_reopen(vfs::Client& fs, sqlite::Vfs& vfs, sqlit
         TRY(integrity_ok(database));
     }
     /* Closing checkpointed and removed the WAL. */
-    TRY(expect(fs.stat(TRY(Path::root().try_join("test.db-wal"))).error().is(ErrorCode::NotFound), "the WAL outlived close"));
+    TRY(expect(
+        fs.stat(TRY(Path::root().try_join("test.db-wal"))).error().is(ErrorCode::NotFound), "the WAL outlived close"));
     TRY(expect(TRY(size_of(fs, "test.db")) >= 2 * 4096, "the checkpoint did not write the database file"));
 
     auto database = TRY(Database::open(vfs, "/test.db"));
@@ -160,7 +125,8 @@ ErrorOr<void> rollback_leaves_nothing(vfs::Client& fs, sqlite::Vfs& vfs, sqlite:
         TRY(database.execute("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 300) "
                              "INSERT INTO t SELECT x + 1, randomblob(100) FROM n"));
         TRY(database.execute("DELETE FROM t WHERE k = 1"));
-        TRY(expect(TRY(database.query_integer("SELECT count(*) FROM t")) == 300, "the transaction does not see its rows"));
+        TRY(expect(
+            TRY(database.query_integer("SELECT count(*) FROM t")) == 300, "the transaction does not see its rows"));
         TRY(database.execute("ROLLBACK"));
         TRY(expect(TRY(database.query_integer("SELECT count(*) FROM t")) == 1, "the rollback left rows"));
         TRY(integrity_ok(database));
@@ -208,7 +174,8 @@ ErrorOr<void> full_filesystem_refuses_and_keeps(vfs::Client&, sqlite::Vfs& vfs, 
     /* vfsd has 64 blocks (32 KiB) in all: this transaction cannot fit. */
     auto refused = database.execute("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20) "
                                     "INSERT INTO t SELECT zeroblob(4000) FROM n");
-    TRY(expect(refused.is_error() && refused.error().is(sqlite::Result::Full), "vfsd's full block table was not SQLITE_FULL"));
+    TRY(expect(
+        refused.is_error() && refused.error().is(sqlite::Result::Full), "vfsd's full block table was not SQLITE_FULL"));
     TRY(expect(TRY(database.query_integer("SELECT count(*) FROM t")) == 1, "the refused rows are there"));
     TRY(integrity_ok(database));
     return {};
@@ -217,20 +184,23 @@ ErrorOr<void> full_filesystem_refuses_and_keeps(vfs::Client&, sqlite::Vfs& vfs, 
 ErrorOr<void> open_refusals(vfs::Client& fs, sqlite::Vfs& vfs, sqlite::Engine& engine)
 {
     /* A missing parent directory, a directory, an empty path. */
-    TRY(expect(Database::open(vfs, "/missing/x.db").error().is(sqlite::Result::CantOpen), "opened under a missing directory"));
+    TRY(expect(
+        Database::open(vfs, "/missing/x.db").error().is(sqlite::Result::CantOpen), "opened under a missing directory"));
     TRY(fs.create_directory(TRY(Path::root().try_join("dir"))));
     TRY(expect(Database::open(vfs, "/dir").error().is(sqlite::Result::CantOpen), "opened a directory"));
     TRY(expect(Database::open(vfs, "").error().is(ErrorCode::InvalidArgument), "opened an empty path"));
     /* A file that is not a database. */
     auto file = TRY(fs.open(TRY(Path::root().try_join("text.db")), vfs::Client::Create::IfMissing));
-    TRY(file.write_at(0, as_bytes("this is certainly not an SQLite database file, it is only text....................")));
+    TRY(file.write_at(
+        0, as_bytes("this is certainly not an SQLite database file, it is only text....................")));
     TRY(file.close());
     TRY(expect(Database::open(vfs, "/text.db").error().is(sqlite::Result::NotADatabase), "opened text as a database"));
 
     /* SQLite's state is one per copy of the libraries' data: a second start is refused. */
     static u8 second_heap[128 * KiB];
     TRY(expect(sqlite::Engine::start(std::span<u8>(second_heap)).error().is(ErrorCode::Busy), "started SQLite twice"));
-    TRY(expect(engine.heap_high_water() > 0 && engine.heap_high_water() <= engine.heap_size(), "heap use not within the heap"));
+    TRY(expect(engine.heap_high_water() > 0 && engine.heap_high_water() <= engine.heap_size(),
+        "heap use not within the heap"));
     return {};
 }
 
@@ -274,10 +244,13 @@ TEST_CASE("the engine starts on a heap the caller holds, once at a time, and sta
         /* An in-memory database needs no VFS of a Task: the base VFS serves randomness and time. */
         sqlite3* database = nullptr;
         REQUIRE(sqlite3_open_v2(":memory:", &database, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-        REQUIRE(sqlite3_exec(database, "CREATE TABLE t(v); INSERT INTO t VALUES (randomblob(16)), (julianday('now'))", nullptr, nullptr, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(database, "CREATE TABLE t(v); INSERT INTO t VALUES (randomblob(16)), (julianday('now'))",
+                    nullptr, nullptr, nullptr)
+            == SQLITE_OK);
         REQUIRE(sqlite3_close(database) == SQLITE_OK);
         /* The base VFS opens no files. */
-        REQUIRE(sqlite3_open_v2("/x.db", &database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_CANTOPEN);
+        REQUIRE(sqlite3_open_v2("/x.db", &database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
+            == SQLITE_CANTOPEN);
         sqlite3_close(database);
     }
     REQUIRE(sqlite::Engine::start(std::span<u8>(heap, 32 * KiB)).error().is(ErrorCode::InvalidArgument));

@@ -15,3 +15,9 @@ vectra_fuzz_target(vfsd_request SOURCES fuzz/FuzzVfsRequest.cpp
 # vfsd with a `fat` mount on a volume made by mkfs.fat, checked by fsck.fat -n and mtools (ADR 0022).
 vectra_host_test(services.vfsd_fat SOURCES services/TestVfsFat.cpp
     COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol fat vfsd_fat)
+# vfsd with a `store` mount (the crash-safe store, ADR 0023) on a disk in memory: every message, refusals, remounts.
+vectra_host_test(services.vfsd_store SOURCES services/TestVfsStore.cpp
+    COMPONENTS ${kernel_components} path encoding time concurrent fs block vfsd_protocol store vfsd_store)
+# SQLite (components/sqlite's VFS over a real vfsd session) on a `store` mount: committed rows survive a cut and a remount.
+vectra_host_test(services.vfsd_store_sqlite SOURCES services/TestVfsStoreSqlite.cpp
+    COMPONENTS ${kernel_components} path encoding time random concurrent fs block vfsd_protocol store vfsd_store sqlite sqlite_port)

@@ -119,8 +119,8 @@ private:
 ErrorOr<Raw> open_session(Connection& listener, ReticleCap const& parent)
 {
     auto pool = TRY(system::carve(parent, session::pool_size<Protocol>()));
-    return Raw(TRY(session::open(listener, pool, session::geometry_of<Protocol>(), session::donation_size<Protocol>(), {},
-        deadline_after(patient))));
+    return Raw(TRY(session::open(listener, pool, session::geometry_of<Protocol>(), session::donation_size<Protocol>(),
+        {}, deadline_after(patient))));
 }
 
 Address loopback(u16 port) { return ipv4(127, 0, 0, 1, port); }
@@ -154,7 +154,8 @@ ErrorOr<Clients> client_start(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    return Clients { Connection::unbound(std::move(requests), std::move(replies), session::schema_id), std::move(memory) };
+    return Clients { Connection::unbound(std::move(requests), std::move(replies), session::schema_id),
+        std::move(memory) };
 }
 
 /* Nothing answers within `quiet` (a reply that came says which call and status, for the failure message). */
@@ -337,7 +338,8 @@ void run(TaskEntry client)
     test::task_failure().clear();
     i32 status = executor.run_until_exit(*task).value();
     INFO(test::task_failure());
-    INFO("client error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
+    INFO("client error: " << task->exit_error().name() << " "
+                          << (task->exit_error().message() ? task->exit_error().message() : ""));
     CHECK(task->exit_cause() == ExitCause::Returned);
     CHECK(status == 0);
     Task* settling = executor.spawn(arena.reticle(), { "settle", settle }).value();

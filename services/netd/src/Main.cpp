@@ -35,8 +35,8 @@ ErrorOr<i32> netd(Bundle& bundle)
     TRY(netd::Stack::start(heap, entropy));
     auto* server = new (placed.data()) netd::Server();
     TRY(endpoint::raise(ready));
-    TRY(print_line(console, "netd: serving up to {} sessions of {} sockets on the loopback interface", netd::maximum_sessions,
-        netd::maximum_sockets));
+    TRY(print_line(console, "netd: serving up to {} sessions of {} sockets on the loopback interface",
+        netd::maximum_sessions, netd::maximum_sockets));
     TRY(server->serve(std::move(requests), std::move(replies)));
     return 0;
 }

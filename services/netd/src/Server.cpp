@@ -45,7 +45,8 @@ constexpr u64 held_back_poll_nanoseconds = 10'000'000;
 u16 reply_status(std::span<u8 const> reply)
 {
     auto envelope = protocol::read_envelope(reply);
-    return envelope.is_error() ? u16(protocol::status_general | u16(ErrorCode::MalformedMessage)) : envelope.value().status;
+    return envelope.is_error() ? u16(protocol::status_general | u16(ErrorCode::MalformedMessage))
+                               : envelope.value().status;
 }
 
 std::optional<WaitIntent> wait_intent(std::span<u8 const> request)
@@ -136,7 +137,8 @@ void Server::closed(usize index)
     session(index).closed();
 }
 
-usize Server::dispatch(usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability, bool keep)
+usize Server::dispatch(
+    usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability, bool keep)
 {
     protocol::MessageCapabilities capabilities;
     capabilities.received = capability;
@@ -162,7 +164,8 @@ void Server::handle(usize index, std::span<u8 const> request, std::optional<Rece
         auto envelope = protocol::read_envelope(request).release_value();
         if (capability)
             remove_capability(*capability);
-        reply(index, protocol::encode_status_reply(m_reply, envelope.message, envelope.call_id, u16(net::SocketError::Busy)));
+        reply(index,
+            protocol::encode_status_reply(m_reply, envelope.message, envelope.call_id, u16(net::SocketError::Busy)));
         return;
     }
     /* A request that may wait keeps its capability through the dispatch: the loop removes it once answered. */
@@ -244,7 +247,8 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
             continue;
         if (held_back && next_timer > held_back_poll_nanoseconds)
             next_timer = held_back_poll_nanoseconds;
-        (void)endpoint::wait_until(table->wait_mask() | timer_bit.mask(), endpoint::now_nanoseconds() + next_timer, timer_bit);
+        (void)endpoint::wait_until(
+            table->wait_mask() | timer_bit.mask(), endpoint::now_nanoseconds() + next_timer, timer_bit);
     }
 }
 

@@ -19,11 +19,11 @@
 
 #pragma once
 
+#include <netd/Session.h>
 #include <optional>
 #include <vectra/Session.h>
 #include <vectra/config.h>
 #include <vectra/net/Protocol.h>
-#include <netd/Session.h>
 
 namespace vectra::netd {
 
@@ -35,7 +35,7 @@ inline constexpr usize request_bytes = protocol::payload_capacity<net::Protocol>
 inline constexpr SignalBit timer_bit { 3 };
 
 enum class Direction : u8 {
-    In,  /* tcp-accept, receive */
+    In, /* tcp-accept, receive */
     Out, /* send */
 };
 
@@ -99,7 +99,8 @@ private:
     /* Dispatches every waiting request of session `index` again; true if any was answered. */
     [[nodiscard]] bool retry_waiting(usize index);
     /* Dispatches `request` with `capability` (left in netd's space when `keep`); returns the reply's length. */
-    usize dispatch(usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability, bool keep);
+    usize dispatch(
+        usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability, bool keep);
     void reply(usize index, usize length);
 
     session::Table m_table;

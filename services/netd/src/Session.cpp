@@ -188,7 +188,8 @@ void on_datagram(void* argument, udp_pcb*, pbuf* bytes, ip_addr_t const* from, u
  * carried is removed from netd's space here, on every path: netd keeps no copy past its reply —
  * unless `keep` (the service loop's waiting requests): then the loop removes it once it replies.
  */
-ErrorOr<std::span<u8>> lent_bytes(protocol::MessageCapabilities& capabilities, u64 offset, u64 length, bool write, bool keep)
+ErrorOr<std::span<u8>> lent_bytes(
+    protocol::MessageCapabilities& capabilities, u64 offset, u64 length, bool write, bool keep)
 {
     ReceivedCapability received = *capabilities.received;
     capabilities.received.reset();

@@ -78,7 +78,7 @@ TEST_CASE("a new Ring's slots are zeroed, though their pages held an earlier Rin
     second->abandon();
 }
 
-TEST_CASE("Ring delivers messages in order, across many wrap-arounds")
+TEST_CASE("Ring delivers messages in order, across many wrap-arounds; free slots counted")
 {
     Pair pair(4, 64);
     auto sender = pair.sender();
@@ -87,9 +87,11 @@ TEST_CASE("Ring delivers messages in order, across many wrap-arounds")
     u32 received = 0;
     for (int round = 0; round < 1000; ++round) {
         while (!sender.is_full()) {
+            REQUIRE(sender.free_slots() == 4 - (sent - received));
             REQUIRE_FALSE(sender.try_send(bytes_of(sent)).is_error());
             ++sent;
         }
+        REQUIRE(sender.free_slots() == 0);
         REQUIRE(sender.try_send(bytes_of(sent)).error().code() == ErrorCode::Full);
         for (int take = 0; take < 3; ++take) {
             u32 value = 0;

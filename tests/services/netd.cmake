@@ -6,3 +6,6 @@ vectra_host_test(services.netd SOURCES services/TestNetdSession.cpp
 # Any bytes as a vectra.socket request to a session over the real stack (seeded with two sockets).
 vectra_fuzz_target(socket_request SOURCES fuzz/FuzzSocketRequest.cpp
     COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
+# netd's service loop as a Task over real Rings: waiting requests, busy, the Ring-space rule.
+vectra_host_test(services.netd_loop SOURCES services/TestNetdLoop.cpp
+    COMPONENTS ${kernel_components} text path encoding time random concurrent fs vfsd_protocol net lwip_port netd_protocol)

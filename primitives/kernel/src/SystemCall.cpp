@@ -298,6 +298,7 @@ ErrorOr<void> ring_state(CallFrame& frame)
     if (slot.kind == BindingSlot::Kind::Producer) {
         TRY(slot.producer.check_binding());
         frame.results[0] = slot.producer.is_full() ? 2 : 0;
+        frame.results[1] = slot.producer.free_slots();
     } else {
         TRY(slot.consumer.check_binding());
         frame.results[0] = slot.consumer.is_empty() ? 1 : 0;

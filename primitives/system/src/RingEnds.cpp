@@ -83,6 +83,12 @@ bool RingSender::is_full() const
     return !frame.is_error() && (frame.value().results[0] & 2) != 0;
 }
 
+u32 RingSender::free_slots() const
+{
+    auto frame = ring_call(Call::RingState, word_of(m_binding));
+    return frame.is_error() ? 0 : static_cast<u32>(frame.value().results[1]);
+}
+
 void RingSender::unbind()
 {
     (void)ring_call(Call::RingUnbind, word_of(m_binding));

@@ -185,9 +185,11 @@ void on_datagram(void* argument, udp_pcb*, pbuf* bytes, ip_addr_t const* from, u
 
 /*
  * The bytes a carried MemCap lends: `length` at `offset`, writable when `write`. Whatever the slot
- * carried is removed from netd's space here, on every path: netd keeps no copy past its reply.
+ * carried is removed from netd's space here, on every path: netd keeps no copy past its reply —
+ * unless `keep` (the service loop's waiting requests): then the loop removes it once it replies.
  */
-ErrorOr<std::span<u8>> lent_bytes(protocol::MessageCapabilities& capabilities, u64 offset, u64 length, bool write)
+ErrorOr<std::span<u8>> lent_bytes(
+    protocol::MessageCapabilities& capabilities, u64 offset, u64 length, bool write, bool keep)
 {
     ReceivedCapability received = *capabilities.received;
     capabilities.received.reset();
@@ -203,8 +205,9 @@ ErrorOr<std::span<u8>> lent_bytes(protocol::MessageCapabilities& capabilities, u
             auto mapped = system::map_memory_read_only(memory);
             usable = !mapped.is_error() && (bytes = std::span<u8>(const_cast<u8*>(mapped.value().data()), mapped.value().size()), true);
         }
-        (void)system::remove(std::move(memory));
-    } else {
+        if (!keep)
+            (void)system::remove(std::move(memory));
+    } else if (!keep) {
         (void)system::remove(received.handle, received.capability_class);
     }
     if (!usable)
@@ -419,7 +422,7 @@ ErrorOr<net::Sent> Session::handle(net::Send const& request, protocol::MessageCa
 {
     std::span<u8 const> bytes = request.data.span();
     if (capabilities.received) {
-        bytes = TRY(lent_bytes(capabilities, request.offset, request.length, false));
+        bytes = TRY(lent_bytes(capabilities, request.offset, request.length, false, m_keep_lent));
         if (!request.data.is_empty())
             return socket_error(SocketError::BufferUnusable, "a MemCap came with inline data");
     } else if (request.length != 0) {
@@ -473,7 +476,7 @@ ErrorOr<net::Received> Session::handle(net::Receive const& request, protocol::Me
     u8 inline_bytes[net::inline_maximum];
     bool inline_reply = !capabilities.received;
     if (!inline_reply) {
-        into = TRY(lent_bytes(capabilities, request.offset, request.maximum, true));
+        into = TRY(lent_bytes(capabilities, request.offset, request.maximum, true, m_keep_lent));
     } else {
         if (request.maximum > net::inline_maximum || request.offset != 0)
             return socket_error(SocketError::BufferUnusable, "inline receives carry at most inline_maximum bytes");

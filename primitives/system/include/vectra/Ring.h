@@ -123,6 +123,8 @@ public:
     [[nodiscard]] u32 payload_capacity() const { return m_payload_capacity; }
     [[nodiscard]] SignalBit space_bit() const { return m_space_bit; }
     [[nodiscard]] bool is_full() const;
+    /* Slots free now (0 when the end is gone); the consumer may free more at any time, never fewer. */
+    [[nodiscard]] u32 free_slots() const;
     /* Give the end up now (it is given up anyway when the Task exits); later calls fail. */
     void unbind();
 

@@ -83,6 +83,13 @@ public:
     ErrorOr<protocol::Done> handle(net::Close const&);
     ErrorOr<net::Counters> handle(net::ReadCounters const&);
 
+    /*
+     * While set, a handler leaves a carried capability in netd's space (still taking it out of
+     * MessageCapabilities): the service loop keeps it for a request that waits and removes it
+     * when it replies. Unset, the handler removes it on every path.
+     */
+    void keep_lent_capabilities(bool keep) { m_keep_lent = keep; }
+
     [[nodiscard]] usize socket_count() const { return m_sockets.count(); }
     [[nodiscard]] usize buffered() const { return m_budget.used(); }
 
@@ -99,6 +106,7 @@ private:
     net::SocketTable<Socket, maximum_sockets> m_sockets;
     net::ByteBudget m_budget { maximum_buffered };
     net::Counters m_counters;
+    bool m_keep_lent { false };
 };
 
 }

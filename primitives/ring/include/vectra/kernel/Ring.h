@@ -175,6 +175,8 @@ public:
     /* The Ring this end was bound to (compared only: it is pinned while the binding holds). */
     [[nodiscard]] Ring const* ring() const { return m_ring; }
     [[nodiscard]] bool is_full() const { return m_ring->is_full(); }
+    /* Slots free for messages now (the consumer may free more at any time). */
+    [[nodiscard]] u32 free_slots() const { return m_ring->slot_count() - m_ring->depth(); }
     /* Give the end up now (it is given up anyway when the Task exits); later calls fail. */
     void unbind();
 

@@ -1,0 +1,255 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * netd's service loop: waiting requests, `busy`, and the Ring-space rule (Server.h).
+ */
+
+#include <netd/Server.h>
+#include <netd/Stack.h>
+#include <new>
+#include <vectra/System.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vectra/protocol/Dispatch.h>
+
+namespace vectra::netd {
+
+namespace {
+
+using net::Protocol;
+
+template<typename Request>
+constexpr u16 number_of = static_cast<u16>(protocol::index_of<Protocol, Request>() + 1);
+
+template<typename Request>
+std::optional<WaitIntent> intent_of(std::span<u8 const> request, Direction direction)
+{
+    Request decoded {};
+    if (protocol::decode_body(request, decoded).is_error() || !decoded.wait)
+        return std::nullopt;
+    return WaitIntent { decoded.socket, direction };
+}
+
+void remove_capability(ReceivedCapability const& capability)
+{
+    (void)system::remove(capability.handle, capability.capability_class);
+}
+
+/*
+ * While a session is held back by the Ring-space rule, the loop looks again this often: the kernel
+ * raises a replies Ring's space bit only when a full Ring gets room, not when one slot frees.
+ */
+constexpr u64 held_back_poll_nanoseconds = 10'000'000;
+
+}
+
+u16 reply_status(std::span<u8 const> reply)
+{
+    auto envelope = protocol::read_envelope(reply);
+    return envelope.is_error() ? u16(protocol::status_general | u16(ErrorCode::MalformedMessage))
+                               : envelope.value().status;
+}
+
+std::optional<WaitIntent> wait_intent(std::span<u8 const> request)
+{
+    auto envelope = protocol::read_envelope(request);
+    if (envelope.is_error() || envelope.value().is_reply || envelope.value().status != 0)
+        return std::nullopt;
+    switch (envelope.value().message) {
+    case number_of<net::TcpAccept>:
+        return intent_of<net::TcpAccept>(request, Direction::In);
+    case number_of<net::Receive>:
+        return intent_of<net::Receive>(request, Direction::In);
+    case number_of<net::Send>:
+        return intent_of<net::Send>(request, Direction::Out);
+    default:
+        return std::nullopt;
+    }
+}
+
+bool WaitingRequests::holds(u32 socket, Direction direction) const
+{
+    for (auto const& request : m_requests) {
+        if (request.used && request.socket == socket && request.direction == direction)
+            return true;
+    }
+    return false;
+}
+
+void WaitingRequests::keep(WaitIntent intent, std::span<u8 const> request, std::optional<ReceivedCapability> capability)
+{
+    VERIFY(request.size() <= request_bytes);
+    for (auto& entry : m_requests) {
+        if (entry.used)
+            continue;
+        entry.used = true;
+        entry.socket = intent.socket;
+        entry.direction = intent.direction;
+        entry.length = request.size();
+        entry.capability = capability;
+        __builtin_memcpy(entry.bytes, request.data(), request.size());
+        ++m_count;
+        return;
+    }
+    VERIFY_NOT_REACHED(); /* the Ring-space rule keeps count() below waiting_per_session */
+}
+
+void WaitingRequests::drop(usize index)
+{
+    auto& entry = m_requests[index];
+    if (!entry.used)
+        return;
+    if (entry.capability)
+        remove_capability(*entry.capability);
+    entry.capability.reset();
+    entry.used = false;
+    --m_count;
+}
+
+void WaitingRequests::clear()
+{
+    for (usize index = 0; index < waiting_per_session; ++index)
+        drop(index);
+}
+
+Server::Server()
+{
+    for (usize index = 0; index < maximum_sessions; ++index)
+        new (m_sessions[index]) Session(index);
+}
+
+Server::~Server()
+{
+    for (usize index = 0; index < maximum_sessions; ++index) {
+        m_waiting[index].clear();
+        session(index).~Session();
+    }
+}
+
+void Server::opened(usize index)
+{
+    m_waiting[index].clear();
+    session(index).opened();
+}
+
+void Server::closed(usize index)
+{
+    m_waiting[index].clear();
+    session(index).closed();
+}
+
+usize Server::dispatch(
+    usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability, bool keep)
+{
+    protocol::MessageCapabilities capabilities;
+    capabilities.received = capability;
+    session(index).keep_lent_capabilities(keep);
+    usize length = protocol::dispatch<Protocol>(session(index), request, m_reply, capabilities);
+    session(index).keep_lent_capabilities(false);
+    if (capabilities.received && !keep)
+        remove_capability(*capabilities.received); /* a message that carries none: netd keeps nothing */
+    return length;
+}
+
+void Server::reply(usize index, usize length)
+{
+    auto& slot = m_table.slot(index);
+    if (!slot.outbox || slot.outbox->try_send(std::span<u8 const>(m_reply, length)).is_error())
+        m_table.free(index); /* the Ring-space rule reserved the slot: only a gone client fails here */
+}
+
+void Server::handle(usize index, std::span<u8 const> request, std::optional<ReceivedCapability> capability)
+{
+    auto intent = wait_intent(request);
+    if (intent && m_waiting[index].holds(intent->socket, intent->direction)) {
+        auto envelope = protocol::read_envelope(request).release_value();
+        if (capability)
+            remove_capability(*capability);
+        reply(index,
+            protocol::encode_status_reply(m_reply, envelope.message, envelope.call_id, u16(net::SocketError::Busy)));
+        return;
+    }
+    /* A request that may wait keeps its capability through the dispatch: the loop removes it once answered. */
+    usize length = dispatch(index, request, capability, intent.has_value());
+    if (intent && reply_status({ m_reply, length }) == u16(net::SocketError::WouldBlock)) {
+        m_waiting[index].keep(*intent, request, capability);
+        return;
+    }
+    if (intent && capability)
+        remove_capability(*capability);
+    reply(index, length);
+}
+
+bool Server::take_requests(usize index)
+{
+    auto& slot = m_table.slot(index);
+    bool took = false;
+    for (usize taken = 0; taken < m_table.limits().requests_per_turn; ++taken) {
+        if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
+            break;
+        if (slot.outbox->free_slots() < m_waiting[index].count() + 1)
+            break; /* every reply netd owes this session must fit its replies Ring */
+        auto received = slot.inbox->try_receive(m_request);
+        if (received.is_error()) {
+            if (received.error().code() != ErrorCode::Empty)
+                m_table.free(index); /* closed, dead, or a slot this protocol never carries */
+            break;
+        }
+        std::optional<ReceivedCapability> capability;
+        if (received.value().has_capability)
+            capability = received.value().capability;
+        handle(index, std::span<u8 const>(m_request, received.value().length), capability);
+        took = true;
+    }
+    return took;
+}
+
+bool Server::retry_waiting(usize index)
+{
+    auto& waiting = m_waiting[index];
+    bool answered = false;
+    for (usize entry = 0; entry < waiting_per_session && waiting.count() > 0; ++entry) {
+        auto& request = waiting.at(entry);
+        if (!request.used)
+            continue;
+        usize length = dispatch(index, std::span<u8 const>(request.bytes, request.length), request.capability, true);
+        if (reply_status({ m_reply, length }) == u16(net::SocketError::WouldBlock))
+            continue;
+        waiting.drop(entry);
+        reply(index, length); /* may end the session: its waiting requests are cleared with it */
+        answered = true;
+    }
+    return answered;
+}
+
+ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
+{
+    auto* table = TRY(session::Table::listen(m_table, std::move(listen_requests), std::move(listen_replies),
+        session::geometry_of<Protocol>(), session::Limits { maximum_sessions, 1 }));
+    table->on_change(
+        this, [](void* server, usize index) { static_cast<Server*>(server)->opened(index); },
+        [](void* server, usize index) { static_cast<Server*>(server)->closed(index); });
+    for (;;) {
+        TRY(table->serve_listener());
+        table->retry_reclaims();
+        bool served = false;
+        bool held_back = false;
+        for (usize index = 0; index < table->capacity(); ++index) {
+            served |= take_requests(index);
+            auto& slot = table->slot(index);
+            if (slot.state == session::Table::State::Open && m_waiting[index].count() > 0
+                && slot.outbox->free_slots() < m_waiting[index].count() + 1 && !slot.inbox->is_empty())
+                held_back = true;
+        }
+        u64 next_timer = u64(Stack::turn()) * 1'000'000;
+        for (usize index = 0; index < table->capacity(); ++index)
+            served |= retry_waiting(index);
+        if (served)
+            continue;
+        if (held_back && next_timer > held_back_poll_nanoseconds)
+            next_timer = held_back_poll_nanoseconds;
+        (void)endpoint::wait_until(
+            table->wait_mask() | timer_bit.mask(), endpoint::now_nanoseconds() + next_timer, timer_bit);
+    }
+}
+
+}

@@ -1,0 +1,370 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * netd's service loop as a Task over real Rings, with the real lwIP stack (loopback): requests that
+ * wait are kept and answered when their socket's event comes, a second waiting request on one
+ * socket and direction is `busy`, and a client that stops reading its replies can neither make netd
+ * take more requests than its replies Ring can answer nor stop another session from being served.
+ */
+
+#include "../core/FsTestTasks.h"
+#include <catch2/catch.hpp>
+#include <netd/Server.h>
+#include <netd/Stack.h>
+#include <vectra/Entropy.h>
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/net/Address.h>
+
+using namespace vectra;
+using namespace vectra::net;
+
+namespace {
+
+class FixedEntropy final : public EntropySource {
+public:
+    usize gather(std::span<u8> buffer) override
+    {
+        for (auto& byte : buffer)
+            byte = u8(m_next++ * 31 + 7);
+        return buffer.size();
+    }
+
+private:
+    u32 m_next { 0 };
+};
+
+alignas(16) u8 s_heap[netd::lwip_heap_bytes];
+netd::Server* s_server { nullptr };
+
+ErrorOr<i32> netd_service(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    TRY(bundle.take<ReticleCap>("memory"));
+    static bool started = false;
+    static FixedEntropy entropy;
+    if (!started)
+        TRY(netd::Stack::start(s_heap, entropy));
+    started = true;
+    static netd::Server* server = new netd::Server();
+    s_server = server;
+    TRY(server->serve(std::move(requests), std::move(replies)));
+    return 0;
+}
+
+constexpr Duration quiet = Duration::from_milliseconds(50);
+constexpr Duration patient = Duration::from_seconds(5);
+
+/* One raw session: requests sent with chosen call ids, replies read one at a time, in any order. */
+class Raw {
+public:
+    explicit Raw(Connection connection)
+        : m_connection(std::move(connection))
+    {
+    }
+
+    template<typename Request>
+    ErrorOr<void> send(Request const& request, u32 call_id, MemCap const* lent = nullptr, Rights keep = 0)
+    {
+        u8 buffer[protocol::payload_capacity<Protocol>];
+        usize length = TRY(protocol::encode_request<Protocol>(request, call_id, buffer));
+        if (lent)
+            return m_connection.send({ buffer, length }, *lent, keep, deadline_after(patient));
+        return m_connection.send({ buffer, length }, deadline_after(patient));
+    }
+
+    struct Reply {
+        protocol::Envelope envelope;
+        std::vector<u8> bytes;
+    };
+    ErrorOr<Reply> next(Duration timeout = patient)
+    {
+        u8 buffer[protocol::payload_capacity<Protocol>];
+        auto received = TRY(m_connection.receive(buffer, deadline_after(timeout)));
+        std::span<u8 const> message(buffer, received.length);
+        return Reply { TRY(protocol::read_envelope(message)), std::vector<u8>(message.begin(), message.end()) };
+    }
+
+    /* The reply to `call_id`, which must be the next one. */
+    template<typename Request>
+    ErrorOr<protocol::ReplyOf<Protocol, Request>> call(Request const& request, u32 call_id)
+    {
+        TRY(send(request, call_id));
+        auto reply = TRY(next());
+        return decode<Request>(reply, call_id);
+    }
+
+    template<typename Request>
+    static ErrorOr<protocol::ReplyOf<Protocol, Request>> decode(Reply const& reply, u32 call_id)
+    {
+        if (reply.envelope.call_id != call_id)
+            return Error(ErrorCode::MalformedMessage, "a reply to another call came first");
+        if (reply.envelope.status != 0)
+            return protocol::error_of_status(reply.envelope.status, net::domain);
+        protocol::ReplyOf<Protocol, Request> decoded {};
+        if (protocol::decode_body(reply.bytes, decoded).is_error())
+            return Error(ErrorCode::MalformedMessage, "the reply does not decode");
+        return decoded;
+    }
+
+    Connection& connection() { return m_connection; }
+
+private:
+    Connection m_connection;
+};
+
+ErrorOr<Raw> open_session(Connection& listener, ReticleCap const& parent)
+{
+    auto pool = TRY(system::carve(parent, session::pool_size<Protocol>()));
+    return Raw(TRY(session::open(listener, pool, session::geometry_of<Protocol>(), session::donation_size<Protocol>(),
+        {}, deadline_after(patient))));
+}
+
+Address loopback(u16 port) { return ipv4(127, 0, 0, 1, port); }
+
+Data text(std::string_view bytes)
+{
+    Data data;
+    for (char byte : bytes)
+        MUST(data.try_append(u8(byte)));
+    return data;
+}
+
+bool has(Data const& data, std::string_view bytes)
+{
+    return data.size() == bytes.size() && std::equal(bytes.begin(), bytes.end(), data.span().begin());
+}
+
+template<typename Result>
+bool failed_with(Result const& result, SocketError code)
+{
+    return result.is_error() && result.error().is(code);
+}
+
+struct Clients {
+    Connection listener;
+    ReticleCap memory;
+};
+
+ErrorOr<Clients> client_start(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    return Clients { Connection::unbound(std::move(requests), std::move(replies), session::schema_id),
+        std::move(memory) };
+}
+
+/* Nothing answers within `quiet` (a reply that came says which call and status, for the failure message). */
+bool silent(Raw& session)
+{
+    auto reply = session.next(quiet);
+    if (reply.is_error())
+        return true;
+    test::task_failure() = "call " + std::to_string(reply.value().envelope.call_id) + " answered with status "
+        + std::to_string(reply.value().envelope.status);
+    return false;
+}
+
+ErrorOr<i32> waiting_and_busy(Bundle& bundle)
+{
+    auto clients = TRY(client_start(bundle));
+    auto server = TRY(open_session(clients.listener, clients.memory));
+    auto client = TRY(open_session(clients.listener, clients.memory));
+
+    /* An accept that waits, sent before anyone connects: kept, no reply; a second one is busy. */
+    auto listening = TRY(server.call(TcpListen { loopback(0), 4 }, 1));
+    TRY(server.send(TcpAccept { listening.socket, true }, 2));
+    if (!silent(server))
+        return 1;
+    EXPECT_IN_TASK(failed_with(server.call(TcpAccept { listening.socket, true }, 3), SocketError::Busy));
+    /* Without `wait` it is answered at once, and not busy. */
+    EXPECT_IN_TASK(failed_with(server.call(TcpAccept { listening.socket, false }, 4), SocketError::WouldBlock));
+    auto connected = TRY(client.call(TcpConnect { loopback(listening.local.port), {} }, 1));
+    auto accepted = TRY(Raw::decode<TcpAccept>(TRY(server.next()), 2));
+
+    /* A receive that waits, then a second one on the same socket: busy; the send direction is not. */
+    Receive receive;
+    receive.socket = accepted.socket;
+    receive.maximum = 64;
+    TRY(server.send(receive, 5));
+    if (!silent(server))
+        return 1;
+    EXPECT_IN_TASK(failed_with(server.call(receive, 6), SocketError::Busy));
+    Send reply;
+    reply.socket = accepted.socket;
+    reply.data = text("pong");
+    EXPECT_IN_TASK(TRY(server.call(reply, 7)).length == 4);
+    Send hello;
+    hello.socket = connected.socket;
+    hello.data = text("hello");
+    EXPECT_IN_TASK(TRY(client.call(hello, 2)).length == 5);
+    auto got = TRY(Raw::decode<Receive>(TRY(server.next()), 5));
+    EXPECT_IN_TASK(has(got.data, "hello"));
+    Receive pong;
+    pong.socket = connected.socket;
+    pong.maximum = 64;
+    EXPECT_IN_TASK(has(TRY(client.call(pong, 3)).data, "pong"));
+
+    /* A waiting receive into a lent MemCap keeps it until bytes come: 3000 bytes, more than a slot. */
+    auto target = TRY(system::create_memory(clients.memory, 4096));
+    auto source = TRY(system::create_memory(clients.memory, 4096));
+    auto source_bytes = TRY(system::map_memory(source));
+    for (usize index = 0; index < source_bytes.size(); ++index)
+        source_bytes[index] = u8(index * 13 + 5);
+    Receive into;
+    into.socket = accepted.socket;
+    into.offset = 96;
+    into.maximum = 3000;
+    TRY(server.send(into, 8, &target, RightRead | RightWrite));
+    if (!silent(server))
+        return 1;
+    Send lots;
+    lots.socket = connected.socket;
+    lots.length = 3000;
+    TRY(client.send(lots, 4, &source, RightRead));
+    EXPECT_IN_TASK(TRY(Raw::decode<Send>(TRY(client.next()), 4)).length == 3000);
+    auto filled = TRY(Raw::decode<Receive>(TRY(server.next()), 8));
+    EXPECT_IN_TASK(filled.length > 0 && filled.length <= 3000);
+    auto target_bytes = TRY(system::map_memory(target));
+    EXPECT_IN_TASK(std::equal(source_bytes.begin(), source_bytes.begin() + filled.length, target_bytes.begin() + 96));
+    EXPECT_IN_TASK(target_bytes[95] == 0);
+
+    /* Closing a socket answers what waits on it: no-such-socket. */
+    receive.socket = connected.socket;
+    TRY(client.send(receive, 5));
+    if (!silent(client))
+        return 1;
+    auto accept_again = server.call(TcpAccept { listening.socket, false }, 9);
+    EXPECT_IN_TASK(failed_with(accept_again, SocketError::WouldBlock));
+    TRY(client.send(Close { connected.socket, false }, 6));
+    auto first = TRY(client.next());
+    auto second = TRY(client.next());
+    auto& waited = first.envelope.call_id == 5 ? first : second;
+    auto& closed = first.envelope.call_id == 5 ? second : first;
+    EXPECT_IN_TASK(closed.envelope.call_id == 6 && closed.envelope.status == 0);
+    EXPECT_IN_TASK(failed_with(Raw::decode<Receive>(waited, 5), SocketError::NoSuchSocket));
+    server.connection().close();
+    client.connection().close();
+    return 0;
+}
+
+/*
+ * 15 receives wait on 15 sockets of session A; then A sends five `limits` requests and reads
+ * nothing. netd may take only the first (16 reply slots: 15 owed + 1); session B is served
+ * meanwhile; once B's datagrams arrive all 15 waiting replies fit, and the other four `limits`
+ * are taken only as A reads.
+ */
+ErrorOr<i32> unread_replies(Bundle& bundle)
+{
+    auto clients = TRY(client_start(bundle));
+    auto flooding = TRY(open_session(clients.listener, clients.memory));
+    auto other = TRY(open_session(clients.listener, clients.memory));
+    constexpr usize waiting = netd::waiting_per_session - 1;
+    Address bound[waiting];
+    for (usize index = 0; index < waiting; ++index) {
+        auto opened = TRY(flooding.call(UdpBind { loopback(0) }, u32(100 + index)));
+        bound[index] = opened.local;
+        Receive receive;
+        receive.socket = opened.socket;
+        receive.maximum = 16;
+        TRY(flooding.send(receive, u32(200 + index)));
+    }
+    if (!silent(flooding))
+        return 1;
+    for (u32 index = 0; index < 5; ++index)
+        TRY(flooding.send(Limits {}, 300 + index));
+    /* Another session is served while A reads nothing. */
+    for (u32 index = 0; index < 3; ++index)
+        EXPECT_IN_TASK(TRY(other.call(Limits {}, 1 + index)).maximum_sockets == netd::maximum_sockets);
+    auto sender = TRY(other.call(UdpBind { loopback(0) }, 10));
+    for (usize index = 0; index < waiting; ++index) {
+        Send datagram;
+        datagram.socket = sender.socket;
+        datagram.to = bound[index];
+        datagram.data = text("x");
+        EXPECT_IN_TASK(TRY(other.call(datagram, u32(20 + index))).length == 1);
+    }
+    (void)other.next(quiet);
+    /* Every reply arrives: first the one limits netd could take, then the 15 receives, then the rest. */
+    auto first = TRY(flooding.next());
+    EXPECT_IN_TASK(first.envelope.call_id == 300 && first.envelope.status == 0);
+    bool answered[waiting] = {};
+    for (usize count = 0; count < waiting; ++count) {
+        auto reply = TRY(flooding.next());
+        u32 id = reply.envelope.call_id;
+        EXPECT_IN_TASK(id >= 200 && id < 200 + waiting && !answered[id - 200]);
+        answered[id - 200] = true;
+        EXPECT_IN_TASK(has(TRY(Raw::decode<Receive>(reply, id)).data, "x"));
+    }
+    for (u32 index = 1; index < 5; ++index) {
+        auto reply = TRY(flooding.next());
+        EXPECT_IN_TASK(reply.envelope.call_id == 300 + index && reply.envelope.status == 0);
+    }
+    flooding.connection().close();
+    other.connection().close();
+    return 0;
+}
+
+ErrorOr<i32> settle(Bundle&)
+{
+    for (int turn = 0; turn < 8; ++turn)
+        Executor::current().yield();
+    return 0;
+}
+
+/* Runs netd's loop as a Task and one client Task, until the client ended; then stops netd through its listener. */
+void run(TaskEntry client)
+{
+    test::Arena arena(8 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto listener = test::make_listener(arena.reticle(), parent);
+    Reticle* service_memory = arena.reticle().try_carve(64 * KiB).value();
+    auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
+    SpawnParameters service_parameters { "netd", netd_service };
+    service_parameters.stack_size = 128 * KiB;
+    Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
+    REQUIRE(test::grant_service(*serving, parent, listener, memory));
+    Reticle* client_memory = arena.reticle().try_carve(1 * MiB).value();
+    auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
+    SpawnParameters parameters { "client", client };
+    parameters.stack_size = 128 * KiB;
+    Task* task = executor.spawn(arena.reticle(), parameters).value();
+    REQUIRE(test::grant_client(*task, parent, listener, donations));
+    test::task_failure().clear();
+    i32 status = executor.run_until_exit(*task).value();
+    INFO(test::task_failure());
+    INFO("client error: " << task->exit_error().name() << " "
+                          << (task->exit_error().message() ? task->exit_error().message() : ""));
+    CHECK(task->exit_cause() == ExitCause::Returned);
+    CHECK(status == 0);
+    Task* settling = executor.spawn(arena.reticle(), { "settle", settle }).value();
+    REQUIRE(executor.run_until_exit(*settling).value() == 0);
+    for (usize index = 0; index < netd::maximum_sessions; ++index) {
+        CHECK(s_server->waiting(index).count() == 0);
+        CHECK(s_server->session(index).socket_count() == 0);
+    }
+    listener.requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*serving).value() == 1);
+    REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
+    while (Task* waiting = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*waiting).is_error());
+    client_memory->~Reticle();
+    service_memory->~Reticle();
+}
+
+}
+
+TEST_CASE("netd's loop: requests that wait are kept and answered on their event; a second is busy", "[netd]")
+{
+    run(waiting_and_busy);
+}
+
+TEST_CASE("netd's loop: a client that reads no replies cannot make netd owe more than its Ring holds", "[netd]")
+{
+    run(unread_replies);
+}

@@ -233,6 +233,47 @@ ErrorOr<i32> listener_attacker(Bundle& bundle)
  * More sessions opened and closed, and more opens refused, than a capability space has entries
  * (64): a client that keeps a slot per attempt runs out of them and fails here.
  */
+usize used_entries(Task& task)
+{
+    usize used = 0;
+    for (auto const& entry : task.capabilities().entries())
+        used += entry.used ? 1 : 0;
+    return used;
+}
+
+/*
+ * A client that sends capabilities the protocol never asked for: each request carries a copy of
+ * a MemCap. The service answers every request, and keeps none of the copies — else a client
+ * could fill the service's space and starve every other session of its capabilities.
+ */
+ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto listener = Connection::unbound(std::move(requests), std::move(replies), session::schema_id);
+    auto connection = TRY(open_raw<EchoProtocol>(listener, memory));
+    auto own = TRY(system::carve(memory, 16 * KiB));
+    auto bait = TRY(system::create_memory(own, 4096));
+    for (int turn = 0; turn < 10; ++turn)
+        Executor::current().yield();
+    usize before = used_entries(*s_observed.service);
+    u8 buffer[protocol::payload_capacity<EchoProtocol>];
+    u64 deadline = deadline_after(Duration::from_seconds(5));
+    constexpr u32 sent = 100; /* more than the service's space has entries */
+    for (u32 index = 1; index <= sent; ++index) {
+        usize length = TRY(protocol::encode_request<EchoProtocol>(
+            crashtest::Echo { TRY(FixedString<64>::try_from("with a capability")) }, index, buffer));
+        TRY(connection.send(std::span<u8 const>(buffer, length), bait, RightRead, deadline));
+        auto reply = TRY(connection.receive(buffer, deadline));
+        EXPECT_IN_TASK(!reply.has_capability);
+    }
+    EXPECT_IN_TASK(s_observed.handled.size() == sent);
+    EXPECT_IN_TASK(used_entries(*s_observed.service) == before);
+    connection.close();
+    return 0;
+}
+
 ErrorOr<i32> opens_and_closes_many(Bundle& bundle)
 {
     auto client = TRY(open_echo(bundle));
@@ -413,4 +454,10 @@ TEST_CASE("a client opens and closes more sessions, and is refused more opens, t
     REQUIRE(s_observed.opened == 2);
     run({ refused_clients_many_times }, 1);
     REQUIRE(s_observed.opened == 2);
+}
+
+TEST_CASE("a service keeps no capability a client sends with a request its protocol does not carry")
+{
+    run({ sends_unasked_capabilities });
+    REQUIRE(s_observed.handled.size() == 100);
 }

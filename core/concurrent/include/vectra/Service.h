@@ -50,6 +50,9 @@ template<typename Handler>
                     continue; /* a slot this service does not take was dropped; keep serving */
                 return received.release_error();
             }
+            /* The handler takes bytes only: a capability that came along is not kept (see session::serve). */
+            if (received.value().has_capability)
+                (void)system::remove(received.value().capability.handle, received.value().capability.capability_class);
             usize length = handler(std::span<u8 const>(request.data(), received.value().length), reply);
             for (;;) {
                 auto sent = outbox.try_send(std::span<u8 const>(reply.data(), length));

@@ -248,6 +248,10 @@ template<typename P, typename Handler>
                         table.free(index); /* closed, dead, or a slot this protocol never carries */
                     break;
                 }
+                /* The handlers take bytes only: a capability the client sent along is not kept, or a
+                   client could fill the service's space and starve every other session. */
+                if (received.value().has_capability)
+                    endpoint::discard(received.value().capability);
                 usize length = protocol::dispatch<P>(
                     handlers[index], std::span<u8 const>(request, received.value().length), reply);
                 if (slot.outbox->try_send(std::span<u8 const>(reply, length)).is_error()) {

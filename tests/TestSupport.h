@@ -32,6 +32,15 @@ private:
     Reticle m_reticle;
 };
 
+/* How many entries of `task`'s capability space hold a capability. */
+inline usize used_entries(Task& task)
+{
+    usize used = 0;
+    for (auto const& entry : task.capabilities().entries())
+        used += entry.used ? 1 : 0;
+    return used;
+}
+
 
 /*
  * Runs `body(Bundle&)` as the entry of a fresh Task spawned from `memory`, after `fill(Task&)`

@@ -11,6 +11,7 @@
 #include <vectra/kernel/Executor.h>
 #include <vectra/Service.h>
 #include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 
 using namespace vectra;
 using crashtest::EchoProtocol;
@@ -96,6 +97,37 @@ ErrorOr<i32> lonely_client(Bundle& bundle)
     return 0;
 }
 
+Task* s_echo_service { nullptr };
+
+/* Each request carries a copy of a MemCap the protocol never asked for: the service keeps none. */
+ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto bait = TRY(system::create_memory(memory, 4096));
+    auto sender = TRY(endpoint::bind_sender(requests, crashtest::echo_schema_id, SignalBit(1)));
+    auto receiver = TRY(endpoint::bind_receiver(replies, crashtest::echo_schema_id, SignalBit(2)));
+    Executor::current().yield();
+    usize before = test::used_entries(*s_echo_service);
+    u8 buffer[protocol::payload_capacity<EchoProtocol>];
+    for (u32 index = 1; index <= 100; ++index) {
+        usize length = TRY(protocol::encode_request<EchoProtocol>(
+            crashtest::Echo { TRY(FixedString<64>::try_from("with a capability")) }, index, buffer));
+        TRY(endpoint::send_copy(sender, std::span<u8 const>(buffer, length), bait, RightRead));
+        for (;;) {
+            auto reply = endpoint::receive(receiver, buffer);
+            if (!reply.is_error())
+                break;
+            if (reply.error().code() != ErrorCode::Empty)
+                return reply.release_error();
+            (void)endpoint::wait(SignalBit(2).mask());
+        }
+    }
+    EXPECT_IN_TASK(test::used_entries(*s_echo_service) == before);
+    return 0;
+}
+
 /* A direct echo connection's two Rings, their originals in `owner`. */
 struct EchoRings {
     Ring* requests_ring;
@@ -157,6 +189,29 @@ TEST_CASE("a call nobody answers ends at its deadline with TimedOut")
     i32 status = executor.run_until_exit(*calling).value();
     INFO(test::task_failure());
     REQUIRE(status == 0);
+    while (Task* task = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*task).is_error());
+}
+
+TEST_CASE("a service on a direct connection keeps no capability a client sends with a request")
+{
+    test::Arena arena(2 * MiB);
+    test::Arena client_memory(64 * KiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto [requests_ring, replies_ring, requests, replies] = echo_rings(arena.reticle(), parent);
+    s_restart = { requests_ring, replies_ring, &parent, &arena.reticle(), &requests, &replies, nullptr };
+    s_echo_service = spawn_service(nullptr);
+    REQUIRE(s_echo_service);
+    Task* calling = spawn_client(arena.reticle(), parent, sends_unasked_capabilities, requests, replies);
+    auto memory = parent.mint<CapabilityClass::Reticle>(&client_memory.reticle(), all_rights).release_value();
+    REQUIRE_FALSE(calling->bundle().grant("memory", parent, memory, RightRetype).is_error());
+    test::task_failure().clear();
+    i32 status = executor.run_until_exit(*calling).value();
+    INFO(test::task_failure());
+    REQUIRE(status == 0);
+    requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*s_echo_service).value() == 1);
     while (Task* task = executor.tasks())
         REQUIRE_FALSE(executor.reap(*task).is_error());
 }

@@ -233,14 +233,6 @@ ErrorOr<i32> listener_attacker(Bundle& bundle)
  * More sessions opened and closed, and more opens refused, than a capability space has entries
  * (64): a client that keeps a slot per attempt runs out of them and fails here.
  */
-usize used_entries(Task& task)
-{
-    usize used = 0;
-    for (auto const& entry : task.capabilities().entries())
-        used += entry.used ? 1 : 0;
-    return used;
-}
-
 /*
  * A client that sends capabilities the protocol never asked for: each request carries a copy of
  * a MemCap. The service answers every request, and keeps none of the copies — else a client
@@ -257,7 +249,7 @@ ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
     auto bait = TRY(system::create_memory(own, 4096));
     for (int turn = 0; turn < 10; ++turn)
         Executor::current().yield();
-    usize before = used_entries(*s_observed.service);
+    usize before = test::used_entries(*s_observed.service);
     u8 buffer[protocol::payload_capacity<EchoProtocol>];
     u64 deadline = deadline_after(Duration::from_seconds(5));
     constexpr u32 sent = 100; /* more than the service's space has entries */
@@ -269,7 +261,7 @@ ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
         EXPECT_IN_TASK(!reply.has_capability);
     }
     EXPECT_IN_TASK(s_observed.handled.size() == sent);
-    EXPECT_IN_TASK(used_entries(*s_observed.service) == before);
+    EXPECT_IN_TASK(test::used_entries(*s_observed.service) == before);
     connection.close();
     return 0;
 }

@@ -34,6 +34,39 @@ TEST_CASE("a mount table names ram at / and block backends on partitions")
     REQUIRE(parse_mount_table(" ram:/ ", {}).value().count == 1);
 }
 
+TEST_CASE("a store mount may format an empty partition, and only a store mount")
+{
+    auto table = parse_mount_table("ram:/ fat:boot:/boot store:data:/data:format store:more:/more", { true, true });
+    REQUIRE_FALSE(table.is_error());
+    REQUIRE(table.value().count == 4);
+    REQUIRE_FALSE(table.value().entries[1].format_if_empty);
+    REQUIRE(table.value().entries[2].format_if_empty);
+    REQUIRE(table.value().entries[2].partition.view() == "data");
+    REQUIRE(table.value().entries[2].point == Path::root().try_join("data").value());
+    REQUIRE_FALSE(table.value().entries[3].format_if_empty);
+    char const* refused[] = {
+        "ram:/ fat:boot:/boot:format", /* fat never formats */
+        "ram:/ store:data:/data:", /* an empty option */
+        "ram:/ store:data:/data:Format",
+        "ram:/ store:data:/data:format:format",
+        "ram:/ store:data:/data:formatted",
+        "ram:/ store:data:/da:ta", /* a mount point holds no `:` */
+        "ram:/ store:data::format",
+        "ram:/ store:data:format",
+        "ram:/:format",
+    };
+    for (auto const* text : refused) {
+        INFO('"' << text << '"');
+        auto refusal = parse_mount_table(text, { true, true });
+        REQUIRE(refusal.is_error());
+        REQUIRE(refusal.error().is(ErrorCode::InvalidArgument));
+    }
+    REQUIRE(parse_mount_table("ram:/ fat:boot:/boot:format", { true, true }).error().message()
+        == std::string_view("only a store mount formats an empty partition (`:format`)"));
+    REQUIRE(parse_mount_table("ram:/ store:data:/data:wipe", { true, true }).error().message()
+        == std::string_view("the one mount option is `:format` (format an empty partition)"));
+}
+
 TEST_CASE("a mount table that is not one namespace is refused")
 {
     char const* refused[] = {
@@ -79,6 +112,8 @@ TEST_CASE("random mount tables never crash the parser, and what it accepts obeys
         usize length = random() % 40;
         for (usize index = 0; index < length; ++index)
             text += alphabet[random() % alphabet.size()];
+        if (random() % 4 == 0)
+            text += random() % 2 ? ":format" : " store:d:/d:format";
         auto table = parse_mount_table(text, { true, true });
         if (table.is_error())
             continue;
@@ -92,6 +127,7 @@ TEST_CASE("random mount tables never crash the parser, and what it accepts obeys
             REQUIRE(value.entries[index].backend != BackendKind::Ram);
             REQUIRE(value.entries[index].partition.length() > 0);
             REQUIRE_FALSE(value.entries[index].point.is_root());
+            REQUIRE((!value.entries[index].format_if_empty || value.entries[index].backend == BackendKind::Store));
             for (usize other = 0; other < index; ++other)
                 REQUIRE_FALSE(value.entries[index].point == value.entries[other].point);
         }

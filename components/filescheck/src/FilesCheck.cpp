@@ -7,7 +7,9 @@
  * and the boot count), writes a new journal under a temporary name, syncs it and renames it into
  * place, syncs the mount, lists a directory of 40 files in pages, and is refused what vfsd
  * refuses: a rename across mounts, removing the mount point, a directory moved into itself, a
- * FAT32 file past 4 GiB.
+ * FAT32 file past 4 GiB. On `/data`, the crash-safe store (formatted by vfsd at the first boot),
+ * each boot checks every byte of the journal the previous boot synced there and writes, syncs and
+ * renames a new one into place the same way.
  */
 
 #include <string.h>
@@ -93,6 +95,34 @@ ErrorOr<void> write_journal(vfs::Client& fs, Path const& path, u64 boot)
     return {};
 }
 
+/* /data, the store: the previous boot's synced journal (none at the first boot), then this boot's. */
+ErrorOr<void> run_data(ConsoleCap const& console, vfs::Client& fs, u64 boot)
+{
+    auto kept = TRY(path_of({ "data", "kept" }));
+    auto journal = TRY(path_of({ "data", "kept", "journal.txt" }));
+    auto fresh = TRY(path_of({ "data", "kept", "journal.new" }));
+    auto found = fs.stat(kept);
+    if (boot == 1) {
+        TRY(expect(found.is_error() && found.error().is(ErrorCode::NotFound), "/data holds files at the first boot"));
+        TRY(fs.create_directory(kept));
+    } else {
+        TRY(expect(!found.is_error(), "/data lost the directory the previous boot synced"));
+        TRY(check_journal(fs, journal, boot - 1));
+        TRY(print_line(console, "files-check: boot {}: boot {}'s synced journal on /data ({} bytes) is there, every byte",
+            boot, boot - 1, journal_bytes));
+    }
+    TRY(write_journal(fs, fresh, boot));
+    if (boot > 1)
+        TRY(fs.remove(journal));
+    TRY(fs.rename(fresh, journal));
+    TRY(fs.sync(kept));
+    TRY(check_journal(fs, journal, boot));
+    TRY(expect(fs.stat(fresh).error().is(ErrorCode::NotFound), "the temporary journal on /data outlived its rename"));
+    TRY(print_line(console, "files-check: boot {}: wrote a {}-byte journal on /data, synced it, renamed it into place, synced /data",
+        boot, journal_bytes));
+    return {};
+}
+
 ErrorOr<void> run(ConsoleCap const& console, vfs::Client& fs)
 {
     /* What the image builder put on /boot. */
@@ -146,6 +176,7 @@ ErrorOr<void> run(ConsoleCap const& console, vfs::Client& fs)
     TRY(expect(fs.stat(fresh).error().is(ErrorCode::NotFound), "the temporary journal outlived its rename"));
     TRY(print_line(console, "files-check: boot {}: wrote a {}-byte journal, synced it, renamed it into place, synced /boot",
         boot, journal_bytes));
+    TRY(run_data(console, fs, boot));
 
     /* A directory of 40 entries, listed in pages by vfsd's cursor. */
     u64 cursor = 0;

@@ -65,7 +65,18 @@ ErrorOr<MountEntry> entry_of(std::string_view text, ConfiguredBackends configure
     if (name.is_error())
         return Error(ErrorCode::InvalidArgument, "a partition name has at most 36 bytes");
     entry.partition = name.release_value();
-    entry.point = TRY(mount_point(rest.substr(second + 1)));
+    std::string_view point = rest.substr(second + 1);
+    usize flag = point.find(':');
+    if (flag != std::string_view::npos) {
+        std::string_view option = point.substr(flag + 1);
+        point = point.substr(0, flag);
+        if (option != "format")
+            return Error(ErrorCode::InvalidArgument, "the one mount option is `:format` (format an empty partition)");
+        if (entry.backend != BackendKind::Store)
+            return Error(ErrorCode::InvalidArgument, "only a store mount formats an empty partition (`:format`)");
+        entry.format_if_empty = true;
+    }
+    entry.point = TRY(mount_point(point));
     return entry;
 }
 

@@ -7,18 +7,18 @@
 #include <span>
 #include <vectra/Capability.h>
 #include <vectra/block/Client.h>
-#include <vectra/fat/BlockDevice.h>
+#include <vectra/block/Device.h>
 
 namespace vectra::vfs {
 
 /*
- * A storaged partition session (vectra.block, ADR 0017) as the FAT library's block device: the
+ * A storaged partition session (vectra.block, ADR 0017) as a block::Device (FAT's and the store's): the
  * bytes move through one MemCap of `buffer_blocks` blocks vfsd owns (the block protocol carries
  * data in MemCaps, never in slots), in requests of at most the session's `maximum_blocks`. Every
  * failure of the session or the disk is io-error; flush is skipped when the disk declares no
  * volatile cache (a completed write is then already durable).
  */
-class BlockSessionDevice final : public fat::BlockDevice {
+class BlockSessionDevice final : public block::Device {
 public:
     static constexpr u32 buffer_bytes = 64 * 1024;
 

@@ -23,6 +23,7 @@ struct MountEntry {
     BackendKind backend { BackendKind::Ram };
     FixedString<36> partition; /* a GPT partition name, as storaged's select-partition takes it */
     Path point;
+    bool format_if_empty { false }; /* `store:PARTITION:/POINT:format`: a never-written partition is formatted at mount */
 };
 
 struct MountTable {
@@ -38,12 +39,16 @@ struct ConfiguredBackends {
 
 /*
  * Parses a mount table (ADR 0022): entries separated by spaces, `ram:/` first, then
- * `fat:PARTITION:/MOUNT/POINT` or `store:PARTITION:/MOUNT/POINT`, e.g. `ram:/ fat:boot:/boot`.
+ * `fat:PARTITION:/MOUNT/POINT` or `store:PARTITION:/MOUNT/POINT[:format]`, e.g.
+ * `ram:/ fat:boot:/boot store:data:/data:format`. A mount point holds no `:`; after it, the one
+ * option `:format` (store only) formats a partition that holds no store and was never written
+ * (StoreBackend::Format::IfEmpty); without it a partition with no store is refused.
  * Refused, each with its own message: an empty table, `/` not first or not ram, a second ram
  * mount, an unknown or unconfigured backend, a block backend without a partition or ram with one,
  * a partition name of more than 36 bytes or with a byte outside printable ASCII, a mount point
  * that is not an absolute typed Path (empty, `.` or `..` components, a trailing `/`), the same
- * mount point twice, more than Router::maximum_mounts entries. A refused table leaves `into` with no mounts.
+ * mount point twice, more than Router::maximum_mounts entries, an option other than `format`
+ * (a second `:` included) or `format` on a fat mount. A refused table leaves `into` with no mounts.
  */
 [[nodiscard]] ErrorOr<void> parse_mount_table(std::string_view text, ConfiguredBackends, MountTable& into);
 /* The same, returning the table (for tests; vfsd parses into its placed memory: a table is 8 KiB). */

@@ -1,0 +1,80 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * vfsd_disks' store mounts: the crash-safe store (components/store, ADR 0023) on a storaged
+ * partition session, formatted first when the entry says `:format` and the partition was never written.
+ */
+
+#include "BlockMounts.h"
+#include <new>
+#include <vectra/Service.h>
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vfsd/StoreBackend.h>
+
+namespace vectra::vfs {
+
+bool const store_mounts_built = true;
+
+namespace {
+
+/*
+ * What a store mount keeps (components/store/README.md): its files' nodes, their extents, the
+ * name index (a power of two, twice the nodes), two bitmaps of a bit per 4 KiB block (sized for
+ * partitions up to store_maximum_blocks; a larger partition is refused at mount) and the buffer
+ * that holds a block and the largest catalog (64 files and 512 extents encode far below 64 KiB).
+ */
+constexpr usize store_nodes = 64;
+constexpr usize store_extents = 512;
+constexpr usize store_index = 2 * store_nodes;
+constexpr u64 store_maximum_blocks = 128 * MiB / store::block_size;
+constexpr usize store_bitmap_words = store::Memory::bitmap_words(store_maximum_blocks);
+constexpr usize store_buffer_bytes = 64 * KiB + store::block_size;
+constexpr usize store_parts_bytes = store_nodes * sizeof(store::Node) + 64 + store_extents * sizeof(store::Extent) + 64
+    + store_index * sizeof(u32) + 64 + store_bitmap_words * sizeof(u64) + 64 + store_buffer_bytes;
+
+/* The same session, buffer and device as a fat mount, then the store's parts and the backend, a page of slack for each. */
+constexpr usize store_mount_bytes = session::donation_size<block::Protocol>() + 3 * 4096 + BlockSessionDevice::buffer_bytes + 4096
+    + sizeof(BlockSessionDevice) + 4096 + store_parts_bytes + 4096 + sizeof(StoreBackend) + 4096;
+static_assert(store_mount_bytes <= 256 * 1024, "a store mount outgrew the 256 KiB disks.footprint.json pays per block mount");
+
+/* `count` objects of T from `from`, 64-byte aligned (the memory object is page aligned). */
+template<typename T>
+std::span<T> carve_span(std::span<u8>& from, usize count)
+{
+    auto* start = reinterpret_cast<T*>(from.data());
+    usize bytes = (count * sizeof(T) + 63) & ~usize(63);
+    from = from.subspan(bytes);
+    return { start, count };
+}
+
+}
+
+ErrorOr<void> mount_store(Started& started, MountEntry const& entry, RingCap const& storage_requests,
+    RingCap const& storage_replies)
+{
+    auto* device = TRY(open_device(started, entry, storage_requests, storage_replies));
+    u64 blocks = device->sector_count() * device->sector_size() / store::block_size;
+    if (blocks > store_maximum_blocks)
+        return Error(ErrorCode::TooLarge, "the partition is larger than the 128 MiB a store mount's bitmaps cover");
+    auto parts = TRY(endpoint::memory(started.memory, store_parts_bytes));
+    store::Memory memory {
+        carve_span<store::Node>(parts, store_nodes),
+        carve_span<store::Extent>(parts, store_extents),
+        carve_span<u32>(parts, store_index),
+        carve_span<u64>(parts, store::Memory::bitmap_words(blocks)),
+        carve_span<u8>(parts, store_buffer_bytes),
+    };
+    auto placement = TRY(endpoint::memory(started.memory, sizeof(StoreBackend)));
+    auto* backend = TRY(StoreBackend::try_create(placement, *device, memory,
+        entry.format_if_empty ? StoreBackend::Format::IfEmpty : StoreBackend::Format::Never));
+    TRY(started.service.router->mount(entry.point, *backend));
+    auto report = backend->report();
+    TRY(print_line(started.console, "vfsd: store at {} on partition {}{}: {} blocks of {} bytes, {} free, generation {}",
+        entry.point, entry.partition.view(), backend->formatted() ? " (formatted: it was empty)" : "", report.block_count,
+        store::block_size, report.free_blocks, report.generation));
+    return {};
+}
+
+}

@@ -7,6 +7,7 @@
  */
 
 #include "../components/FatDevices.h"
+#include "BenchSupport.h"
 #include <benchmark/benchmark.h>
 #include <cstdio>
 #include <cstdlib>
@@ -19,7 +20,7 @@ using namespace vectra;
 namespace {
 
 constexpr usize file_bytes = 64 * MiB;
-constexpr usize chunk_bytes = 1 * MiB;
+constexpr usize chunk_bytes = 1 * MiB; /* bench::file_payload()'s size */
 constexpr u32 small_files = 2000;
 
 /* A 96 MiB host file formatted FAT32 with 4 KiB clusters, made once per process, removed at exit. */
@@ -28,10 +29,7 @@ char image_name[] = "/tmp/vectra-bench-fat-XXXXXX";
 std::string const& image_path()
 {
     static std::string path = [] {
-        int descriptor = mkstemp(image_name);
-        if (descriptor < 0 || ftruncate(descriptor, off_t(96 * MiB)) != 0)
-            abort();
-        close(descriptor);
+        bench::make_temporary_disk(image_name, 96 * MiB);
         std::atexit([] { unlink(image_name); });
         std::string command
             = std::string("PATH=\"$PATH:/usr/sbin:/sbin\" mkfs.fat -F 32 -s 8 -n BENCH ") + image_name + " >/dev/null";
@@ -42,17 +40,6 @@ std::string const& image_path()
         return std::string(image_name);
     }();
     return path;
-}
-
-std::vector<u8> const& payload()
-{
-    static std::vector<u8> bytes = [] {
-        std::vector<u8> filled(chunk_bytes);
-        for (usize index = 0; index < filled.size(); ++index)
-            filled[index] = u8(index * 131 + (index >> 12));
-        return filled;
-    }();
-    return bytes;
 }
 
 struct MountedImage {
@@ -76,7 +63,7 @@ void write_ours(benchmark::State& state)
         (void)volume.remove(named("big.bin"));
         auto file = volume.create_file(named("big.bin")).release_value();
         for (usize offset = 0; offset < file_bytes; offset += chunk_bytes)
-            if (volume.write(file, offset, payload()).is_error())
+            if (volume.write(file, offset, bench::file_payload()).is_error())
                 state.SkipWithError("write failed");
         if (volume.sync().is_error())
             state.SkipWithError("sync failed");
@@ -91,7 +78,7 @@ void write_baseline(benchmark::State& state)
     off_t base = off_t(16 * MiB);
     for (auto _ : state) {
         for (usize offset = 0; offset < file_bytes; offset += chunk_bytes)
-            if (pwrite(descriptor, payload().data(), chunk_bytes, base + off_t(offset)) != ssize_t(chunk_bytes))
+            if (pwrite(descriptor, bench::file_payload().data(), chunk_bytes, base + off_t(offset)) != ssize_t(chunk_bytes))
                 state.SkipWithError("pwrite failed");
         fdatasync(descriptor);
     }
@@ -106,7 +93,7 @@ void read_ours(benchmark::State& state)
     (void)volume.remove(named("big.bin"));
     auto file = volume.create_file(named("big.bin")).release_value();
     for (usize offset = 0; offset < file_bytes; offset += chunk_bytes)
-        (void)volume.write(file, offset, payload());
+        (void)volume.write(file, offset, bench::file_payload());
     (void)volume.sync();
     std::vector<u8> buffer(chunk_bytes);
     for (auto _ : state) {

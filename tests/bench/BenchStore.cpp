@@ -9,6 +9,7 @@
 
 #include "../components/FatDevices.h"
 #include "../components/StoreSupport.h"
+#include "BenchSupport.h"
 #include <benchmark/benchmark.h>
 #include <cstdio>
 #include <cstdlib>
@@ -21,7 +22,7 @@ using namespace vectra;
 namespace {
 
 constexpr usize file_bytes = 256 * MiB;
-constexpr usize chunk_bytes = 1 * MiB;
+constexpr usize chunk_bytes = 1 * MiB; /* bench::file_payload()'s size */
 constexpr u32 small_files = 10000;
 constexpr usize small_bytes = 100;
 constexpr u64 disk_bytes = 320 * MiB;
@@ -38,10 +39,7 @@ test::StoreMemory& memory()
 std::string const& disk_path()
 {
     static std::string path = [] {
-        int descriptor = mkstemp(disk_name);
-        if (descriptor < 0 || ftruncate(descriptor, off_t(disk_bytes)) != 0)
-            abort();
-        close(descriptor);
+        bench::make_temporary_disk(disk_name, disk_bytes);
         std::atexit([] { unlink(disk_name); });
         test::FileBlockDevice device(disk_name);
         if (store::Store::format(device, memory().memory()).is_error())
@@ -49,17 +47,6 @@ std::string const& disk_path()
         return std::string(disk_name);
     }();
     return path;
-}
-
-std::vector<u8> const& payload()
-{
-    static std::vector<u8> bytes = [] {
-        std::vector<u8> filled(chunk_bytes);
-        for (usize index = 0; index < filled.size(); ++index)
-            filled[index] = u8(index * 131 + (index >> 12));
-        return filled;
-    }();
-    return bytes;
 }
 
 struct MountedStore {
@@ -95,7 +82,7 @@ void write_ours(benchmark::State& state)
         state.ResumeTiming();
         auto file = store.create("big.bin").release_value();
         for (usize offset = 0; offset < file_bytes; offset += chunk_bytes)
-            if (store.write(file, offset, payload()).is_error())
+            if (store.write(file, offset, bench::file_payload()).is_error())
                 state.SkipWithError("write failed");
         if (store.sync().is_error())
             state.SkipWithError("sync failed");
@@ -110,7 +97,7 @@ void write_baseline(benchmark::State& state)
     for (auto _ : state) {
         int descriptor = open(name.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
         for (usize offset = 0; offset < file_bytes; offset += chunk_bytes)
-            if (pwrite(descriptor, payload().data(), chunk_bytes, off_t(offset)) != ssize_t(chunk_bytes))
+            if (pwrite(descriptor, bench::file_payload().data(), chunk_bytes, off_t(offset)) != ssize_t(chunk_bytes))
                 state.SkipWithError("pwrite failed");
         fdatasync(descriptor);
         close(descriptor);
@@ -126,7 +113,7 @@ void read_ours(benchmark::State& state)
     mounted.empty();
     auto file = store.create("big.bin").release_value();
     for (usize offset = 0; offset < file_bytes; offset += chunk_bytes)
-        (void)store.write(file, offset, payload());
+        (void)store.write(file, offset, bench::file_payload());
     (void)store.sync();
     std::vector<u8> buffer(chunk_bytes);
     for (auto _ : state) {
@@ -143,7 +130,7 @@ void read_baseline(benchmark::State& state)
     std::string name = disk_path() + ".big";
     int descriptor = open(name.c_str(), O_CREAT | O_TRUNC | O_RDWR, 0600);
     for (usize offset = 0; offset < file_bytes; offset += chunk_bytes)
-        (void)!pwrite(descriptor, payload().data(), chunk_bytes, off_t(offset));
+        (void)!pwrite(descriptor, bench::file_payload().data(), chunk_bytes, off_t(offset));
     fdatasync(descriptor);
     std::vector<u8> buffer(chunk_bytes);
     for (auto _ : state) {

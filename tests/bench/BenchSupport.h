@@ -13,6 +13,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <span>
+#include <unistd.h>
+#include <vector>
 #include <vectra/Types.h>
 
 namespace vectra::bench {
@@ -110,6 +112,27 @@ template<typename Value>
 [[nodiscard]] std::span<u8> writable_bytes_of(Value& value)
 {
     return { reinterpret_cast<u8*>(&value), sizeof(value) };
+}
+
+/* A host file of `bytes` (sparse) made from `name_template` (mkstemp's XXXXXX); the caller removes it. */
+inline void make_temporary_disk(char* name_template, usize bytes)
+{
+    int descriptor = mkstemp(name_template);
+    if (descriptor < 0 || ftruncate(descriptor, off_t(bytes)) != 0)
+        abort();
+    close(descriptor);
+}
+
+/* One 1 MiB chunk of the bytes the file benchmarks write: a pattern, not zeros a filesystem could skip. */
+inline std::vector<u8> const& file_payload()
+{
+    static std::vector<u8> bytes = [] {
+        std::vector<u8> filled(1 * MiB);
+        for (usize index = 0; index < filled.size(); ++index)
+            filled[index] = u8(index * 131 + (index >> 12));
+        return filled;
+    }();
+    return bytes;
 }
 
 }

@@ -42,6 +42,19 @@
 #define BLOCKS_PER_TABLE 512
 #define PAGE_TABLE_COUNT 4
 
+/* EL1 as every CPU starts it (x1 clobbered): interrupts masked, FP/SIMD on, SCTLR at its base, our vectors. */
+.macro enter_el1
+    msr daifset, #0xf
+    mov x1, #(3 << 20)
+    msr cpacr_el1, x1
+    ldr x1, =SCTLR_EL1_BASE
+    msr sctlr_el1, x1
+    adrp x1, vectra_aarch64_vectors
+    add x1, x1, :lo12:vectra_aarch64_vectors
+    msr vbar_el1, x1
+    isb
+.endm
+
 /* The MMU on, with caches, on the tables at x1 (x3-x5 clobbered): boot CPU and the others alike. */
 .macro enable_mmu
     ldr x3, =MAIR_EL1_VALUE
@@ -109,15 +122,7 @@ _start:
     eret
 
 .Lat_el1:
-    msr daifset, #0xf
-    mov x1, #(3 << 20)
-    msr cpacr_el1, x1
-    ldr x1, =SCTLR_EL1_BASE
-    msr sctlr_el1, x1
-    adrp x1, vectra_aarch64_vectors
-    add x1, x1, :lo12:vectra_aarch64_vectors
-    msr vbar_el1, x1
-    isb
+    enter_el1
 
     /* Clear .bss (16-byte aligned at both ends; see linker.ld). */
     adrp x1, __bss_start
@@ -252,16 +257,8 @@ _start:
     .globl vectra_aarch64_secondary_entry
     .type vectra_aarch64_secondary_entry, %function
 vectra_aarch64_secondary_entry:
-    msr daifset, #0xf
     mov x19, x0
-    mov x1, #(3 << 20)
-    msr cpacr_el1, x1
-    ldr x1, =SCTLR_EL1_BASE
-    msr sctlr_el1, x1
-    adrp x1, vectra_aarch64_vectors
-    add x1, x1, :lo12:vectra_aarch64_vectors
-    msr vbar_el1, x1
-    isb
+    enter_el1
     adrp x1, vectra_aarch64_level1_table
     enable_mmu
     adrp x1, vectra_aarch64_secondary_exception_stack_top

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <vectra/config.h>
 #include <vectra/platform/Platform.h>
+#include <sched.h>
 #include <vectra/platform/hosted/Processors.h>
 
 using namespace vectra;
@@ -50,7 +51,11 @@ TEST_CASE("Each requested CPU starts on a thread of its own and knows its index"
             return 1;
         if (platform::current_processor() != 0)
             return 2;
+        /* A started thread reaches processor_started when the host schedules it: wait for each (bounded). */
+        u64 start = platform::monotonic_nanoseconds();
         for (u32 index = 1; index < 4; ++index) {
+            while (test::processor_index_seen(index) == 0 && platform::monotonic_nanoseconds() - start < 5 * one_second)
+                sched_yield();
             if (test::processor_index_seen(index) != index + 1)
                 return 3;
         }

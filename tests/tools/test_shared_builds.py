@@ -53,10 +53,19 @@ class Grouping(unittest.TestCase):
 
     def test_other_configurations_build_alone(self):
         targets = {target.image.name: target for target in self.targets("hosted")}
-        for name in ("minimal", "selftest", "bench"):
+        for name in ("selftest", "bench"):
             self.assertIsNone(targets[name].builder)
             self.assertEqual(targets[name].request.shared_images, ())
             self.assertEqual(targets[name].elf, targets[name].request.folder / "vectra.elf")
+
+    def test_an_image_differing_only_in_how_it_boots_shares_the_build(self):
+        """smp is minimal's configuration booted with four CPUs (oracle arguments, not Kconfig): one build."""
+        targets = {target.image.name: target for target in self.targets("hosted")}
+        pair = sorted((targets["minimal"], targets["smp"]), key=lambda target: target.builder is not None)
+        builder, sharer = pair
+        self.assertIsNone(builder.builder)
+        self.assertEqual(builder.request.shared_images, (sharer.image.name,))
+        self.assertEqual(sharer.elf, builder.request.folder / "images" / sharer.image.name / "vectra.elf")
 
     def test_platforms_never_share(self):
         folders = {}

@@ -8,6 +8,7 @@
  * more than its bound, and a session's end releases every socket it made.
  */
 
+#include "../services/NetdTestStack.h"
 #include "DispatchFuzzer.h"
 #include <lwip/pbuf.h>
 #include <netd/Session.h>
@@ -17,21 +18,6 @@
 using namespace vectra;
 
 namespace {
-
-class CountingEntropy final : public EntropySource {
-public:
-    usize gather(std::span<u8> buffer) override
-    {
-        for (auto& byte : buffer)
-            byte = u8(m_next++ * 131 + 7);
-        return buffer.size();
-    }
-
-private:
-    u32 m_next { 0 };
-};
-
-alignas(16) u8 s_heap[netd::lwip_heap_bytes];
 
 usize held(netd::Session& session)
 {
@@ -49,12 +35,7 @@ usize held(netd::Session& session)
 
 extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
 {
-    static bool started = false;
-    if (!started) {
-        static CountingEntropy entropy;
-        MUST(netd::Stack::start(s_heap, entropy));
-        started = true;
-    }
+    MUST(test::start_netd_stack());
     /* A session with two sockets already open, so requests can name real ids (session 0, slots 0 and 1, generation 1). */
     netd::Session session(0);
     MUST(session.handle(net::UdpBind { net::ipv4(127, 0, 0, 1, 0) }));

@@ -8,6 +8,7 @@
  */
 
 #include "../core/FsTestTasks.h"
+#include "NetdTestStack.h"
 #include <catch2/catch.hpp>
 #include <netd/Server.h>
 #include <netd/Stack.h>
@@ -23,20 +24,6 @@ using namespace vectra::net;
 
 namespace {
 
-class FixedEntropy final : public EntropySource {
-public:
-    usize gather(std::span<u8> buffer) override
-    {
-        for (auto& byte : buffer)
-            byte = u8(m_next++ * 31 + 7);
-        return buffer.size();
-    }
-
-private:
-    u32 m_next { 0 };
-};
-
-alignas(16) u8 s_heap[netd::lwip_heap_bytes];
 netd::Server* s_server { nullptr };
 
 ErrorOr<i32> netd_service(Bundle& bundle)
@@ -44,11 +31,7 @@ ErrorOr<i32> netd_service(Bundle& bundle)
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     TRY(bundle.take<ReticleCap>("memory"));
-    static bool started = false;
-    static FixedEntropy entropy;
-    if (!started)
-        TRY(netd::Stack::start(s_heap, entropy));
-    started = true;
+    TRY(test::start_netd_stack());
     static netd::Server* server = new netd::Server();
     s_server = server;
     TRY(server->serve(std::move(requests), std::move(replies)));

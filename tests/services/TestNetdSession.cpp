@@ -12,6 +12,7 @@
  */
 
 #include "../TestSupport.h"
+#include "NetdTestStack.h"
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <chrono>
@@ -31,30 +32,7 @@ using netd::Session;
 
 namespace {
 
-class FixedEntropy final : public EntropySource {
-public:
-    usize gather(std::span<u8> buffer) override
-    {
-        for (auto& byte : buffer)
-            byte = u8(m_next++ * 97 + 13);
-        return buffer.size();
-    }
-
-private:
-    u32 m_next { 0 };
-};
-
-alignas(16) u8 s_heap[netd::lwip_heap_bytes];
-
-void start_stack()
-{
-    static bool started = false;
-    if (started)
-        return;
-    started = true;
-    static FixedEntropy entropy;
-    MUST(netd::Stack::start(s_heap, entropy));
-}
+void start_stack() { MUST(test::start_netd_stack()); }
 
 void pump(int turns = 20)
 {

@@ -19,6 +19,7 @@ typedef vectra_program_file FILE;
 #define vprintf vectra_program_vprintf
 #define vfprintf vectra_program_vfprintf
 #define putchar vectra_program_putchar
+#define fwrite vectra_program_fwrite
 #define fputs vectra_program_fputs
 #define puts vectra_program_puts
 #define fflush vectra_program_fflush

@@ -30,6 +30,7 @@ int vectra_program_fprintf(vectra_program_file* stream, char const* format, ...)
 int vectra_program_vprintf(char const* format, va_list arguments);
 int vectra_program_vfprintf(vectra_program_file* stream, char const* format, va_list arguments);
 int vectra_program_putchar(int character);
+size_t vectra_program_fwrite(void const* bytes, size_t size, size_t count, vectra_program_file* stream);
 int vectra_program_fputs(char const* text, vectra_program_file* stream);
 int vectra_program_puts(char const* text);
 int vectra_program_fflush(vectra_program_file* stream);

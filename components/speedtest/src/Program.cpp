@@ -155,6 +155,14 @@ int vectra_program_fprintf(vectra_program_file* stream, char const* format, ...)
     return count;
 }
 
+size_t vectra_program_fwrite(void const* bytes, size_t size, size_t count, vectra_program_file* stream)
+{
+    if ((stream != vectra_program_stdout && stream != vectra_program_stderr) || size == 0)
+        return 0;
+    vectra::program::append(static_cast<char const*>(bytes), size * count);
+    return count;
+}
+
 int vectra_program_fputs(char const* text, vectra_program_file* stream)
 {
     if (stream != vectra_program_stdout && stream != vectra_program_stderr)

@@ -19,6 +19,22 @@ struct vectra_program_stream {
     int unused;
 };
 
+/*
+ * Under AddressSanitizer (the host test) the stack may still carry an abandoned program's frame
+ * redzones in the shadow memory (exit never unwinds them): they are unpoisoned before each run,
+ * as the executor does for a new Task's stack.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#    define VECTRA_PROGRAM_STACK_UNDER_ASAN 1
+#elif defined(__has_feature)
+#    if __has_feature(address_sanitizer)
+#        define VECTRA_PROGRAM_STACK_UNDER_ASAN 1
+#    endif
+#endif
+#ifdef VECTRA_PROGRAM_STACK_UNDER_ASAN
+extern "C" void __asan_unpoison_memory_region(void const volatile* address, vectra::usize size);
+#endif
+
 namespace vectra::program {
 
 namespace {
@@ -87,6 +103,9 @@ ErrorOr<int> run(Main main, std::span<char*> arguments, std::span<u8> stack, Con
         return Error(ErrorCode::InvalidArgument, "a program's arguments end with a null pointer");
     if (stack.size() < 4 * canary_bytes)
         return Error(ErrorCode::InvalidArgument, "a program's stack is at least 16 KiB");
+#ifdef VECTRA_PROGRAM_STACK_UNDER_ASAN
+    __asan_unpoison_memory_region(stack.data(), stack.size());
+#endif
     memset(stack.data(), canary, canary_bytes);
     Run state;
     state.main = main;

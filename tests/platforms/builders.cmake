@@ -56,3 +56,7 @@ vectra_platform_builder_test(platforms.aarch64.gic_description aarch64
     SOURCES platforms/TestGicDescription.cpp ${aarch64_device_tree}
         ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/GicDescription.cpp ${aarch64_pci_host}
     COMPONENTS ${kernel_components})
+# x86_64's PVH memory map with RAM above 4 GiB (ADR 0027), fuzzed.
+vectra_fuzz_target(x86_64_memory_map SOURCES fuzz/FuzzX86MemoryMap.cpp
+    ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/MemoryMapBuilder.cpp COMPONENTS ${kernel_components})
+target_include_directories(fuzz_x86_64_memory_map PRIVATE ${CMAKE_SOURCE_DIR}/platforms/x86_64/src)

@@ -60,3 +60,6 @@ vectra_platform_builder_test(platforms.aarch64.gic_description aarch64
 vectra_fuzz_target(x86_64_memory_map SOURCES fuzz/FuzzX86MemoryMap.cpp
     ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/MemoryMapBuilder.cpp COMPONENTS ${kernel_components})
 target_include_directories(fuzz_x86_64_memory_map PRIVATE ${CMAKE_SOURCE_DIR}/platforms/x86_64/src)
+# x86_64's local APIC register encodings, xAPIC and x2APIC (ADR 0027; header only).
+vectra_platform_builder_test(platforms.x86_64.local_apic_encoding x86_64
+    SOURCES platforms/TestLocalApicEncoding.cpp COMPONENTS ${kernel_components})

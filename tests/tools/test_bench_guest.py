@@ -80,7 +80,7 @@ class BlkBenchConsole(unittest.TestCase):
         oracle = json.loads((REPOSITORY / "images" / "blk-bench" / "oracle.json").read_text())
         patterns = [pattern for pattern in oracle["patterns"] if re.match(r"^\^blk-bench: [a-z]+-[a-z]+:", pattern)]
         self.assertEqual(len(patterns), len(guest.BLOCK_RUNS))
-        for run, size, requests, depth in (("sequential-write", MIB, 64, 1), ("sequential-read", MIB, 64, 1),
+        for run, size, requests, depth in (("sequential-write", MIB, 256, 1), ("sequential-read", MIB, 256, 1),
                                            ("random-read", 4096, 16384, 32)):
             line = found.group(1).replace("{}", run, 1).replace("{}", str(size * requests), 1) \
                 .replace("{}", str(requests), 1).replace("{}", str(size), 1).replace("{}", str(depth), 1) \

@@ -103,7 +103,7 @@ class LinuxWorkload(unittest.TestCase):
         self.assertIn("RANDOM=3\n", self.script)
 
     def test_random_streams_stay_inside_the_written_range(self):
-        found = re.search(r"bs=4096 count=\$1 skip=\$\(\((\d+) \+ RANDOM % (\d+)\)\)", self.script)
+        found = re.search(r"bs=4096 count=\$1 skip=\$\(\((\d+) \+ \(RANDOM \* 32768 \+ RANDOM\) % (\d+)\)\)", self.script)
         self.assertIsNotNone(found)
         first, span = int(found.group(1)), int(found.group(2))
         self.assertEqual(first * 4096, MIB)

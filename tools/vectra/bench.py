@@ -561,7 +561,10 @@ def bench_command(arguments) -> int:
     print()
     print(format_table(results))
     output = request.folder / "results.json"
-    document = results_document(results, context_of(reports, arguments.repetitions))
+    context = context_of(reports, arguments.repetitions)
+    if not host_binaries:
+        context["build"] = "guest-level groups only: an image and a Linux guest under QEMU TCG (bench_guest.py)"
+    document = results_document(results, context)
     output.write_text(json.dumps(document, indent=2) + "\n")
     print(f"\nmedians of {arguments.repetitions} repetitions, min–max of the repetitions; noise = largest "
           f"coefficient of variation of the pair; met is \"unclear\" when the spread straddles the goal. "

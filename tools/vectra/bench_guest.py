@@ -121,11 +121,11 @@ def linux_workload(first_byte: int, ours: dict, seed: int = 1) -> str:
     if places <= per_stream:
         raise Failure("the random reads' range is smaller than one stream's reads")
     at = first_byte // block
-    write_command = f"dd if=/dev/zero of=/dev/vda bs={block} seek={at} oflag=direct count"
-    read_command = f"dd if=/dev/vda of=/dev/null bs={block} skip={at} iflag=direct count"
-    spawns = "".join(f"timed {run}-spawn {command}=0\n" for run, command in
-                     (("sequential-write", write_command), ("sequential-read", read_command),
-                      ("random-read", "streams")) for _ in range(SPAWN_TRIES)).replace("streams=0", "streams 0")
+    # Each run's command, to be followed by how much it moves (0: only starting it).
+    commands = {"sequential-write": f"dd if=/dev/zero of=/dev/vda bs={block} seek={at} oflag=direct count=",
+                "sequential-read": f"dd if=/dev/vda of=/dev/null bs={block} skip={at} iflag=direct count=",
+                "random-read": "streams "}
+    spawns = "".join(f"timed {run}-spawn {commands[run]}0\n" for run in BLOCK_RUNS for _ in range(SPAWN_TRIES))
     return (
         "# blk-bench's runs, by Linux and busybox (tools/vectra/bench_guest.py)\n"
         f"RANDOM={seed}\n"
@@ -140,16 +140,17 @@ def linux_workload(first_byte: int, ours: dict, seed: int = 1) -> str:
         "streams() {\n"
         "  i=0\n"
         f"  while [ $i -lt {LINUX_STREAMS} ]; do\n"
-        f"    dd if=/dev/vda of=/dev/null bs={small} count=$1 skip=$(({first_byte // small} + RANDOM % {places - per_stream})) "
+        f"    dd if=/dev/vda of=/dev/null bs={small} count=$1 "
+        f"skip=$(({first_byte // small} + (RANDOM * 32768 + RANDOM) % {places - per_stream})) "
         "iflag=direct &\n"
         "    i=$((i + 1))\n"
         "  done\n"
         "  wait\n"
         "}\n"
         f"{spawns}"
-        f"timed sequential-write {write_command}={write.requests}\n"
-        f"timed sequential-read {read_command}={read.requests}\n"
-        f"timed random-read streams {per_stream}\n")
+        f"timed sequential-write {commands['sequential-write']}{write.requests}\n"
+        f"timed sequential-read {commands['sequential-read']}{read.requests}\n"
+        f"timed random-read {commands['random-read']}{per_stream}\n")
 
 
 def parse_linux(lines: list, ours: dict) -> dict:

@@ -48,10 +48,12 @@ public:
      * Queue `index` of at most `wanted_size` entries (the device may allow fewer), in DMA memory
      * retyped from `memory`, its used buffers signalled on MSI-X entry `entry` raising `bit` — or,
      * with `entry` pci_interrupt_intx, on the function's INTx pin (ADR 0021; its line stays
-     * asserted until interrupt_status() is read).
+     * asserted until interrupt_status() is read). `indirect_entries` (when VIRTIO_F_INDIRECT_DESC
+     * was accepted, else ignored): an indirect table of that many descriptors per ring
+     * descriptor, in the same DMA memory after the ring.
      */
     [[nodiscard]] ErrorOr<VirtioQueue> set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, u16 entry,
-        SignalBit bit, bool event_index);
+        SignalBit bit, bool event_index, u16 indirect_entries = 0);
 
     /* DRIVER_OK: the device may use the queues set up so far. */
     void start() { m_transport.driver_ok(); }

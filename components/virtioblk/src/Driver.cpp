@@ -62,8 +62,8 @@ Driver::Driver(driver::VirtioPciDevice& device, driver::VirtioQueue& queue, virt
     if (configuration.segment_size_maximum != 0)
         maximum_blocks = limit_blocks(configuration.segment_size_maximum / virtio::block::sector_size, m_sectors_per_block, maximum_blocks);
     m_window = { 0, configuration.sectors / m_sectors_per_block, maximum_blocks, configuration.read_only };
-    /* Three descriptors per request (header, data, status): a smaller queue holds fewer. */
-    usize by_descriptors = queue.ring.layout().size / 3;
+    /* Three descriptors per request (header, data, status), or one with indirect tables: a smaller queue holds fewer. */
+    usize by_descriptors = queue.ring.layout().size / queue.ring.descriptors_for(3);
     usize limit = by_descriptors < slots ? by_descriptors : slots;
     m_account = block::SessionAccount(static_cast<u16>(limit < P::slot_count ? limit : P::slot_count));
 }

@@ -53,9 +53,11 @@ public:
      * asserted until interrupt_status() is read). When the platform has no message-signalled
      * line to give (the kernel answers Full: aarch64 with a GICv3, whose ITS is not driven, ADR
      * 0027) the queue signals on the INTx pin instead; the queue's `entry` says which.
+     * `indirect_entries` (when VIRTIO_F_INDIRECT_DESC was accepted, else ignored): an indirect
+     * table of that many descriptors per ring descriptor, in the same DMA memory after the ring.
      */
     [[nodiscard]] ErrorOr<VirtioQueue> set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, u16 entry,
-        SignalBit bit, bool event_index);
+        SignalBit bit, bool event_index, u16 indirect_entries = 0);
 
     /* DRIVER_OK: the device may use the queues set up so far. */
     void start() { m_transport.driver_ok(); }

@@ -675,6 +675,7 @@ void make_base()
     if (!base().disk.empty())
         return;
     auto& state = harness();
+    state.mutation = Mutation::None;
     state.device.reset_to(std::vector<u8>(disk_bytes, 0));
     state.power.restore_power();
     state.power.cut_after(0, 0);

@@ -289,7 +289,10 @@ ErrorOr<void> Driver::serve(ServerConnection& connection)
     for (;;) {
         u64 woken = endpoint::wait(mask);
         if (woken & queue_bit.mask()) {
-            /* Acknowledge before looking: a request finished after the look raises the bit again. */
+            /* Acknowledge before looking: a request finished after the look raises the bit again.
+               On the INTx pin the ISR read deasserts the level line first (ADR 0021). */
+            if (m_queue.entry == pci_interrupt_intx)
+                (void)m_device.interrupt_status();
             TRY(system::acknowledge_interrupt(m_queue.interrupt));
         }
         TRY(finish_requests(connection));

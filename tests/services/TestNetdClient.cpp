@@ -11,6 +11,7 @@
 #include "NetdTestLoop.h"
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <netd/FaultInjection.h>
 #include <netd/Server.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -207,4 +208,15 @@ TEST_CASE("the socket client: bytes both ways on IPv4 and IPv6, through the tran
 TEST_CASE("the socket client: a refused connect, the socket limit, datagrams, a passed deadline, an ended session", "[netd]")
 {
     test::run_with_netd({ refusals_and_limits }, 256 * KiB);
+}
+
+TEST_CASE("netd's connect fault fires once, for its port only, and never when off", "[netd]")
+{
+    netd::ConnectFault fault(4099);
+    CHECK_FALSE(fault.fires(80));
+    CHECK(fault.fires(4099));
+    CHECK_FALSE(fault.fires(4099));
+    netd::ConnectFault off(0);
+    CHECK_FALSE(off.fires(0));
+    CHECK_FALSE(off.fires(4099));
 }

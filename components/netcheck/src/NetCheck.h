@@ -9,6 +9,7 @@
 #pragma once
 
 #include <vectra/Bundle.h>
+#include <vectra/config.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
 #include <vectra/net/Address.h>
@@ -19,6 +20,11 @@ namespace vectra::netcheck {
 inline constexpr u16 stream_port = 4000;   /* TCP, on 127.0.0.1 and ::1 */
 inline constexpr u16 datagram_port = 4001; /* UDP, on 127.0.0.1 */
 inline constexpr u16 closed_port = 4009;   /* nobody listens: a connect is refused */
+inline constexpr u16 restart_port = 4002;  /* TCP, on 127.0.0.1: a connection netd's restart ends, then a new one */
+/* A connect to this port makes netd fault once per boot (netd's fault injection; 0: no restart phase). */
+inline constexpr u16 fault_port = CONFIG_NETD_FAULT_ON_CONNECT_PORT;
+inline constexpr usize restart_bytes = 100; /* each way, before and after the restart */
+inline constexpr u8 restart_seed = 11;
 
 inline constexpr usize upload_bytes = 100'000; /* client to server, through the transfer buffer */
 inline constexpr usize answer_bytes = 3'000;   /* server to client, received inline in 512-byte pieces */
@@ -100,6 +106,19 @@ struct Drained {
         if (got.length == 0)
             return Error(ErrorCode::MalformedMessage, "a receive brought neither bytes nor the end");
     }
+}
+
+/* Fills `buffer` from the stream; false if the end came first. */
+[[nodiscard]] inline ErrorOr<bool> receive_exactly(
+    net::SocketClient& client, net::Socket const& socket, std::span<u8> buffer, Duration timeout)
+{
+    for (usize got = 0; got < buffer.size();) {
+        auto incoming = TRY(client.receive(socket, buffer.subspan(got), timeout));
+        if (incoming.end)
+            return false;
+        got += incoming.length;
+    }
+    return true;
 }
 
 }

@@ -5,6 +5,8 @@
  * interface — on 127.0.0.1 and on ::1, 100 000 bytes (through the client's transfer buffer, a
  * lent MemCap), a half close, 3000 bytes back (inline) and the end; a connect to a port nobody
  * listens on, refused; sockets up to the session's limit and one more; a datagram both ways.
+ * Last, with netd's fault injection set, a connect that makes netd fault while a connection to
+ * net-server is open: PeerRestarted, the old socket refused, and a new session's connection works.
  */
 
 #include "NetCheck.h"
@@ -103,6 +105,32 @@ ErrorOr<bool> datagrams(ConsoleCap const& console, net::SocketClient& client)
     return true;
 }
 
+ErrorOr<bool> ride_out_restart(ConsoleCap const& console, net::SocketClient& client)
+{
+    auto held = TRY(connect_when_listening(client, ipv4_loopback(restart_port)));
+    auto bytes = std::span(s_chunk, restart_bytes);
+    fill(bytes, 0, restart_seed);
+    TRY(client.send(held, bytes));
+    if (!TRY(receive_exactly(client, held, std::span(s_buffer, 1), Duration::from_seconds(20))))
+        return false;
+    auto fault = client.connect(ipv4_loopback(fault_port)); /* netd faults handling it */
+    auto stale = client.send(held, bytes);
+    if (!fault.is_error() || !fault.error().is(ErrorCode::PeerRestarted) || !stale.is_error()
+        || !stale.error().is(net::SocketError::NoSuchSocket))
+        return false;
+    auto fresh = TRY(connect_when_listening(client, ipv4_loopback(restart_port)));
+    fill(bytes, 0, restart_seed + 1);
+    TRY(client.send(fresh, bytes));
+    auto echo = std::span(s_buffer, restart_bytes);
+    bool echoed = TRY(receive_exactly(client, fresh, echo, Duration::from_seconds(20))) && holds(echo, 0, restart_seed + 1);
+    TRY(client.close(fresh));
+    if (!echoed)
+        return false;
+    TRY(print_line(console, "net-client: netd restarted under a tcp-connect: {}; the old connection: {}; in session {} a new one carried {} bytes each way",
+        fault.error().name(), stale.error().name(), client.session_number(), restart_bytes));
+    return true;
+}
+
 }
 
 ErrorOr<i32> net_client(Bundle& bundle)
@@ -121,6 +149,10 @@ ErrorOr<i32> net_client(Bundle& bundle)
     auto counters = TRY(client.counters());
     TRY(print_line(console, "net-client: counters: {} bytes sent, {} received, {} sockets held", counters.bytes_sent,
         counters.bytes_received, counters.sockets));
+    if (fault_port != 0 && !TRY(ride_out_restart(console, client))) {
+        TRY(print_line(console, "net-client: netd's restart was not ridden out as expected"));
+        return 1;
+    }
     return 0;
 }
 

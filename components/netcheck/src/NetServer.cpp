@@ -4,7 +4,9 @@
  * net_server (image net-loopback): on its own netd session, a UDP socket on 127.0.0.1:4001 and
  * TCP listeners on 127.0.0.1:4000 and [::1]:4000. Each connection net-client makes brings
  * 100 000 bytes of a known pattern up to the client's half close; it answers 3000 bytes and
- * closes. Then one datagram comes, and one goes back to where it came from.
+ * closes. Then one datagram comes, and one goes back to where it came from. Last, with netd's
+ * fault injection set, a connection on 127.0.0.1:4002 is held with a receive waiting while netd
+ * faults: the receive reports PeerRestarted, the socket is gone, and a new session listens again.
  */
 
 #include "NetCheck.h"
@@ -61,6 +63,36 @@ ErrorOr<i32> serve_datagram(ConsoleCap const& console, net::SocketClient& client
     return 0;
 }
 
+ErrorOr<i32> ride_out_restart(ConsoleCap const& console, net::SocketClient& client)
+{
+    auto listener = TRY(client.listen(ipv4_loopback(restart_port), 1));
+    auto connection = TRY(client.accept(listener, patient));
+    auto before = std::span(s_buffer, restart_bytes);
+    if (!TRY(receive_exactly(client, connection, before, patient)) || !holds(before, 0, restart_seed))
+        return 1;
+    TRY(client.send(connection, before.first(1))); /* net-client makes netd fault only once this came */
+    auto lost = client.receive(connection, s_buffer, patient);
+    auto stale = client.receive(connection, s_buffer, patient);
+    if (!lost.is_error() || !lost.error().is(ErrorCode::PeerRestarted) || !stale.is_error()
+        || !stale.error().is(net::SocketError::NoSuchSocket)) {
+        TRY(print_line(console, "net-server: across netd's restart: {}, then {}", lost.is_error() ? lost.error().name() : "bytes",
+            stale.is_error() ? stale.error().name() : "bytes"));
+        return 1;
+    }
+    auto again = TRY(client.listen(ipv4_loopback(restart_port), 1));
+    auto fresh = TRY(client.accept(again, patient));
+    auto after = std::span(s_buffer, restart_bytes);
+    if (!TRY(receive_exactly(client, fresh, after, patient)) || !holds(after, 0, restart_seed + 1))
+        return 1;
+    TRY(print_line(console,
+        "net-server: netd restarted under a waiting receive: {}; the old connection: {}; in session {} a new connection to {}:{} brought {} bytes intact; echoing",
+        lost.error().name(), stale.error().name(), client.session_number(), name_of(again.local), restart_port, after.size()));
+    TRY(client.send(fresh, after));
+    TRY(client.close(fresh));
+    TRY(client.close(again));
+    return 0;
+}
+
 }
 
 ErrorOr<i32> net_server(Bundle& bundle)
@@ -85,6 +117,8 @@ ErrorOr<i32> net_server(Bundle& bundle)
         TRY(print_line(console, "net-server: sockets left after closing every one"));
         return 1;
     }
+    if (fault_port != 0 && TRY(ride_out_restart(console, client)) != 0)
+        return 1;
     return 0;
 }
 

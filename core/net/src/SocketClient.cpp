@@ -78,7 +78,10 @@ ErrorOr<void> SocketClient::ensure_session(u64 deadline)
             ++m_session_number;
             break;
         }
-        if (!connection.error().is(ErrorCode::OutOfMemory) || endpoint::now_nanoseconds() >= deadline)
+        /* Out of memory: netd has not let go of the ended session's pool yet. PeerRestarted: netd's
+           supervisor reset the listener for a new instance (the listener is bound afresh each time). */
+        bool passing = connection.error().is(ErrorCode::OutOfMemory) || connection.error().is(ErrorCode::PeerRestarted);
+        if (!passing || endpoint::now_nanoseconds() >= deadline)
             return connection.release_error();
         endpoint::yield();
     }
@@ -144,8 +147,11 @@ ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call_waiting(
         return reply;
     /* The request still waits in netd: closing the socket answers it, and nothing of it lives after the close's reply. */
     auto closed = call(Close { socket.id, true }, deadline_after(default_timeout));
-    if (closed.is_error() && !session_ended(closed.error()))
+    if (closed.is_error()) {
+        if (closed.error().is(ErrorCode::PeerRestarted))
+            return closed.release_error(); /* netd went meanwhile: that is what the caller must hear */
         end(); /* netd did not answer the close either: give the session up rather than leave the request in it */
+    }
     return reply;
 }
 

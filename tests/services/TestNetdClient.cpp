@@ -172,6 +172,8 @@ ErrorOr<i32> refusals_and_limits(Bundle& bundle)
     got = TRY(client.receive(first, std::span<u8>(buffer, 3)));
     EXPECT_IN_TASK(got.length == 3 && got.truncated);
 
+    /* An empty buffer is refused here: netd would have nothing to answer it with. */
+    EXPECT_IN_TASK(client.receive(first, std::span<u8>()).error().is(ErrorCode::InvalidArgument));
     /* A deadline passes on a receive: TimedOut, and the socket is gone (reset and closed). */
     auto timed_out = client.receive(first, buffer, Duration::from_milliseconds(50));
     EXPECT_IN_TASK(timed_out.is_error() && timed_out.error().is(ErrorCode::TimedOut));

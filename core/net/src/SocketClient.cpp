@@ -235,6 +235,8 @@ ErrorOr<void> SocketClient::send_to(Socket const& socket, Address const& to, std
 ErrorOr<Incoming> SocketClient::receive(Socket const& socket, std::span<u8> buffer, Duration timeout)
 {
     TRY(check(socket));
+    if (buffer.empty())
+        return Error(ErrorCode::InvalidArgument, "a receive needs room for at least one byte"); /* it would wait for nothing */
     u64 deadline = deadline_after(timeout);
     Receive request;
     request.socket = socket.id;

@@ -83,7 +83,7 @@ public:
     /* One datagram to `to` (at most maximum_datagram bytes, and at most the transfer buffer). */
     [[nodiscard]] ErrorOr<void> send_to(Socket const&, Address const& to, std::span<u8 const> bytes,
         Duration timeout = default_timeout);
-    /* Bytes (TCP) or one datagram (UDP) into `buffer`, waiting until there is something or the end. */
+    /* Bytes (TCP) or one datagram (UDP) into `buffer` (not empty), waiting until there is something or the end. */
     [[nodiscard]] ErrorOr<Incoming> receive(Socket const&, std::span<u8> buffer, Duration timeout = default_timeout);
 
     [[nodiscard]] ErrorOr<void> shutdown(Socket const&, ShutdownHow);

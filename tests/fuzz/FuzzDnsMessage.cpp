@@ -7,14 +7,18 @@
  * rule: the question was the query's, the header says so, the chain and addresses are within
  * bounds, addresses have their type's length, TTLs are below 2^31, the canonical name is a
  * valid name at the chain's end, negative outcomes carry no address; the cache then never
- * serves it past its capped TTL. Seeds: messages from tests/core/DnsMessages.h, written when
+ * serves it past its capped TTL. glibc's own parser (libresolv `ns_initparse`, `ns_parserr`) is
+ * the second opinion: it must read every message accepted here, and each address taken must be
+ * an answer record glibc sees, of the asked type, owned by the canonical name. Seeds: messages from tests/core/DnsMessages.h, written when
  * the target starts.
  */
 
 #include "../core/DnsMessages.h"
+#include <arpa/nameser.h>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <strings.h>
 #include <vector>
 #include <vectra/Panic.h>
 #include <vectra/dns/Cache.h>
@@ -62,6 +66,28 @@ void check_name(Name const& name)
     VERIFY(at + 1 == wire.size());
 }
 
+/* glibc reads the message too, and finds each taken address among the answers, owned by the canonical name. */
+void check_with_glibc(Query const& query, std::vector<u8> const& message, Response const& response)
+{
+    ns_msg handle;
+    VERIFY(ns_initparse(message.data(), static_cast<int>(message.size()), &handle) == 0);
+    int answers = ns_msg_count(handle, ns_s_an);
+    std::string canonical(response.canonical.text().view());
+    bool comparable_name = canonical.find('?') == std::string::npos && !response.canonical.is_root();
+    for (auto const& address : response.taken()) {
+        bool found = false;
+        for (int index = 0; index < answers && !found; ++index) {
+            ns_rr record;
+            VERIFY(ns_parserr(&handle, ns_s_an, index, &record) == 0);
+            if (ns_rr_type(record) != static_cast<u16>(query.type) || ns_rr_class(record) != ns_c_in
+                || ns_rr_rdlen(record) != address.length || memcmp(ns_rr_rdata(record), address.bytes.data(), address.length) != 0)
+                continue;
+            found = !comparable_name || strcasecmp(ns_rr_name(record), canonical.c_str()) == 0;
+        }
+        VERIFY(found);
+    }
+}
+
 void check(Query const& query, std::vector<u8> const& message)
 {
     Response response;
@@ -85,6 +111,8 @@ void check(Query const& query, std::vector<u8> const& message)
     else
         VERIFY(response.address_count == 0 && response.addresses_left_out == 0);
     VERIFY(response.error().is_error() == (response.outcome == Outcome::NameError));
+
+    check_with_glibc(query, message, response);
 
     std::array<CacheSlot, 2> slots;
     Cache cache(slots);

@@ -14,6 +14,7 @@
  */
 
 #include "../core/DnsMessages.h"
+#include "SeedFolder.h"
 #include <arpa/nameser.h>
 #include <cstdio>
 #include <cstring>
@@ -132,12 +133,8 @@ void check(Query const& query, std::vector<u8> const& message)
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv)
 {
-    for (int index = 1; index < *argc; ++index) {
-        if ((*argv)[index][0] != '-') {
-            make_seeds((*argv)[index]);
-            break;
-        }
-    }
+    if (char const* folder = fuzz::first_corpus_folder(*argc, *argv))
+        make_seeds(folder);
     return 0;
 }
 

@@ -60,6 +60,15 @@ TEST_CASE("an entry is served until its TTL runs out, never at or after", "[dns]
     REQUIRE(!cache.lookup(name("www.example.com"), RecordType::A, 1000).has_value()); /* and stays gone */
 }
 
+TEST_CASE("a clock that goes back drops the entry rather than serve it longer than its TTL", "[dns][cache]")
+{
+    std::array<CacheSlot, 2> slots;
+    Cache cache(slots);
+    cache.store(answer("www.example.com", 300), 1000);
+    REQUIRE(!cache.lookup(name("www.example.com"), RecordType::A, 999).has_value());
+    REQUIRE(cache.used() == 0);
+}
+
 TEST_CASE("a TTL of 0 is not cached, and removes the entry it would replace", "[dns][cache]")
 {
     std::array<CacheSlot, 4> slots;

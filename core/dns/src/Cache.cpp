@@ -62,6 +62,7 @@ void Cache::store(Response const& response, u64 now)
     slot->name = response.name;
     slot->type = response.type;
     slot->outcome = response.outcome;
+    slot->stored_at = now;
     slot->expires_at = now + ttl;
     slot->stored = ++m_stored;
     if (response.outcome == Outcome::Answer) {
@@ -75,7 +76,7 @@ std::optional<CachedAnswer> Cache::lookup(Name const& name, RecordType type, u64
     CacheSlot* slot = find(name, type);
     if (slot == nullptr)
         return {};
-    if (now >= slot->expires_at) {
+    if (now >= slot->expires_at || now < slot->stored_at) {
         *slot = CacheSlot();
         return {};
     }

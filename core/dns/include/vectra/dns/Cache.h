@@ -10,7 +10,9 @@
  *   - positive TTLs are capped at one day, negative ones (NoData, NameError: RFC 2308, whose TTL
  *     the parser took from the SOA) at three hours (RFC 2308 §5);
  *   - a name is one key whatever its ASCII case; storing a key again replaces its entry;
- *   - when every slot holds a live entry, the one stored longest ago is evicted.
+ *   - when every slot holds a live entry, the one stored longest ago is evicted;
+ *   - the clock must not go back: an entry looked up before the second it was stored is dropped,
+ *     so no entry is ever served for longer than its TTL.
  */
 
 #pragma once
@@ -29,6 +31,7 @@ struct CacheSlot {
     Name name;
     RecordType type { RecordType::A };
     Outcome outcome { Outcome::NoData };
+    u64 stored_at { 0 };
     u64 expires_at { 0 };
     u64 stored { 0 }; /* the order of storing: the smallest is the oldest */
     usize address_count { 0 };

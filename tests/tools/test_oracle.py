@@ -118,6 +118,15 @@ class KeyOracles(unittest.TestCase):
         self.assertEqual(step.combinations, (("z",), ("alt_r", "q"), ("less",)))
         self.assertEqual(step.hold_ms, 20)
 
+    def test_pointer_reports_become_input_send_event_requests(self):
+        (step,) = self.parse([{"after": "x", "pointer": [{"x": 16384, "y": 0}, {"button": "left", "down": True}]}])
+        self.assertEqual(keys.send_key_requests(step), [
+            {"execute": "input-send-event", "arguments": {"events": [
+                {"type": "abs", "data": {"axis": "x", "value": 16384}},
+                {"type": "abs", "data": {"axis": "y", "value": 0}}]}},
+            {"execute": "input-send-event", "arguments": {"events": [
+                {"type": "btn", "data": {"down": True, "button": "left"}}]}}])
+
     def test_malformed_steps_are_one_line(self):
         for steps, text in (
                 ({"after": "x", "text": "a"}, "must be a list"),
@@ -126,6 +135,13 @@ class KeyOracles(unittest.TestCase):
                 ([{"after": "x", "keys": ["a-a"]}], "a key twice"),
                 ([{"after": "x", "text": "a", "keys": ["a"]}], "exactly one of"),
                 ([{"after": "x"}], "exactly one of"),
+                ([{"after": "x", "text": "a", "pointer": [{"x": 1}]}], "exactly one of"),
+                ([{"after": "x", "pointer": []}], "keys[0].pointer must be a list"),
+                ([{"after": "x", "pointer": [{"x": 32768}]}], "keys[0].pointer[0].x must be an integer"),
+                ([{"after": "x", "pointer": [{"y": True}]}], "pointer[0].y must be an integer"),
+                ([{"after": "x", "pointer": [{"button": "left"}]}], "button and down go together"),
+                ([{"after": "x", "pointer": [{"button": "side", "down": True}]}], "left, right or middle"),
+                ([{"after": "x", "pointer": [{"z": 1}]}], "must be an object of x, y, button and down"),
                 ([{"text": "a"}], "keys[0].after must be"),
                 ([{"after": "(", "text": "a"}], "not a valid regular expression"),
                 ([{"after": "x", "text": "a", "hold_ms": 5}], "hold_ms"),

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Key oracles: keys typed into a QEMU image through QMP, each step after a console line.
+"""Key oracles: keys typed (and a pointer moved) in a QEMU image through QMP, each step after a
+console line.
 
 An oracle's optional "keys" list holds steps, each typed once, in order:
   after    a regular expression; the step is typed when a console line matches it (after the
@@ -8,6 +9,9 @@ An oracle's optional "keys" list holds steps, each typed once, in order:
            "\\n" is Return); refused when a character has no US key
   keys     or: key combinations in QMP qcodes, "shift-h" for Shift with H ("less" is the key
            between left Shift and Z on ISO keyboards, the German <>|)
+  pointer  or: absolute pointer reports, each {"x": 0-32767, "y": 0-32767, "button": "left" |
+           "right" | "middle", "down": true | false} with any fields present (button and down
+           together); one QMP `input-send-event` per report (QEMU ends each with a sync)
   hold_ms  optional, default 50 (10-1000): how long each combination is held
 
 One step holds at most 256 combinations and an oracle at most 16 steps. Each combination is one
@@ -53,6 +57,7 @@ class KeyStep:
     after: object  # compiled regular expression
     combinations: tuple  # each a tuple of qcodes, pressed in order
     hold_ms: int = 50
+    reports: tuple = ()  # each a tuple of QMP InputEvent objects (pointer steps)
 
 
 def us_combination(character: str, where: str) -> tuple:
@@ -77,7 +82,7 @@ def parse_all(data, source: str) -> tuple:
 def parse(entry, where: str) -> KeyStep:
     if not isinstance(entry, dict):
         raise KeysError(f"{where} must be a JSON object")
-    unknown = sorted(set(entry) - {"after", "text", "keys", "hold_ms"})
+    unknown = sorted(set(entry) - {"after", "text", "keys", "pointer", "hold_ms"})
     if unknown:
         raise KeysError(f"{where}: unknown field {unknown[0]!r}")
     after = entry.get("after")
@@ -87,8 +92,10 @@ def parse(entry, where: str) -> KeyStep:
         compiled = re.compile(after)
     except re.error as problem:
         raise KeysError(f"{where}.after {after!r} is not a valid regular expression: {problem}")
-    if ("text" in entry) == ("keys" in entry):
-        raise KeysError(f"{where} must have exactly one of \"text\" and \"keys\"")
+    if sum(field in entry for field in ("text", "keys", "pointer")) != 1:
+        raise KeysError(f"{where} must have exactly one of \"text\", \"keys\" and \"pointer\"")
+    if "pointer" in entry:
+        return KeyStep(compiled, (), 50, _pointer_reports(entry["pointer"], f"{where}.pointer"))
     if "text" in entry:
         text = entry["text"]
         if not isinstance(text, str) or not text:
@@ -115,8 +122,36 @@ def parse(entry, where: str) -> KeyStep:
     return KeyStep(compiled, tuple(combinations), hold)
 
 
+def _pointer_reports(reports, where: str) -> tuple:
+    if not isinstance(reports, list) or not reports or len(reports) > MAXIMUM_COMBINATIONS:
+        raise KeysError(f"{where} must be a list of 1 to {MAXIMUM_COMBINATIONS} reports")
+    parsed = []
+    for index, report in enumerate(reports):
+        field = f"{where}[{index}]"
+        if not isinstance(report, dict) or not report or set(report) - {"x", "y", "button", "down"}:
+            raise KeysError(f"{field} must be an object of x, y, button and down")
+        events = []
+        for axis in ("x", "y"):
+            if axis in report:
+                value = report[axis]
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0x7fff:
+                    raise KeysError(f"{field}.{axis} must be an integer from 0 to 32767")
+                events.append({"type": "abs", "data": {"axis": axis, "value": value}})
+        if ("button" in report) != ("down" in report):
+            raise KeysError(f"{field}: button and down go together")
+        if "button" in report:
+            if report["button"] not in ("left", "right", "middle") or not isinstance(report["down"], bool):
+                raise KeysError(f"{field}: button must be left, right or middle and down true or false")
+            events.append({"type": "btn", "data": {"down": report["down"], "button": report["button"]}})
+        parsed.append(tuple(events))
+    return tuple(parsed)
+
+
 def send_key_requests(step: KeyStep) -> list:
-    """The QMP requests that type `step`: one send-key per combination."""
+    """The QMP requests that type `step`: one send-key per combination, or one input-send-event
+    per pointer report."""
+    if step.reports:
+        return [{"execute": "input-send-event", "arguments": {"events": list(report)}} for report in step.reports]
     return [{"execute": "send-key",
              "arguments": {"keys": [{"type": "qcode", "data": code} for code in combination],
                            "hold-time": step.hold_ms}}

@@ -31,6 +31,8 @@ def load(module_name, file_name):
 
 sys.path.insert(0, str(TOOLS))  # the modules import their siblings by name
 oracle = load("oracle", "oracle.py")
+keys = load("keys", "keys.py")
+qmp = keys.qmp  # the module keys.py imported, so its QmpError is the one caught
 boot = load("boot", "boot.py")
 harness = load("vectra_test_command", "test.py")
 setup = load("vectra_setup", "setup.py")
@@ -96,6 +98,123 @@ class OracleParsing(unittest.TestCase):
         for path in sorted((HERE.parent.parent / "images").glob("*/oracle.json")):
             with self.subTest(path=path.parent.name):
                 oracle.Oracle.parse(json.loads(path.read_text()), str(path))
+
+
+class KeyOracles(unittest.TestCase):
+    """keys.py: steps typed through QMP send-key after console lines."""
+
+    def parse(self, steps):
+        return oracle.Oracle.parse(dict(MINIMAL, keys=steps)).keys
+
+    def test_text_is_typed_as_on_a_us_keyboard(self):
+        (step,) = self.parse([{"after": "^ready$", "text": "hW!\n"}])
+        self.assertEqual(step.combinations, (("h",), ("shift", "w"), ("shift", "1"), ("ret",)))
+        requests = keys.send_key_requests(step)
+        self.assertEqual(requests[1], {"execute": "send-key", "arguments": {
+            "keys": [{"type": "qcode", "data": "shift"}, {"type": "qcode", "data": "w"}], "hold-time": 50}})
+
+    def test_keys_name_qcode_combinations(self):
+        (step,) = self.parse([{"after": "x", "keys": ["z", "alt_r-q", "less"], "hold_ms": 20}])
+        self.assertEqual(step.combinations, (("z",), ("alt_r", "q"), ("less",)))
+        self.assertEqual(step.hold_ms, 20)
+
+    def test_pointer_reports_become_input_send_event_requests(self):
+        (step,) = self.parse([{"after": "x", "pointer": [{"x": 16384, "y": 0}, {"button": "left", "down": True}]}])
+        self.assertEqual(keys.send_key_requests(step), [
+            {"execute": "input-send-event", "arguments": {"events": [
+                {"type": "abs", "data": {"axis": "x", "value": 16384}},
+                {"type": "abs", "data": {"axis": "y", "value": 0}}]}},
+            {"execute": "input-send-event", "arguments": {"events": [
+                {"type": "btn", "data": {"down": True, "button": "left"}}]}}])
+
+    def test_malformed_steps_are_one_line(self):
+        for steps, text in (
+                ({"after": "x", "text": "a"}, "must be a list"),
+                ([{"after": "x", "text": "caf\u00e9"}], "keys[0].text: '\u00e9' has no key on a US keyboard"),
+                ([{"after": "x", "keys": ["shift-hh"]}], "keys[0].keys[0]: 'hh' is not a QMP qcode"),
+                ([{"after": "x", "keys": ["a-a"]}], "a key twice"),
+                ([{"after": "x", "text": "a", "keys": ["a"]}], "exactly one of"),
+                ([{"after": "x"}], "exactly one of"),
+                ([{"after": "x", "text": "a", "pointer": [{"x": 1}]}], "exactly one of"),
+                ([{"after": "x", "pointer": []}], "keys[0].pointer must be a list"),
+                ([{"after": "x", "pointer": [{"x": 32768}]}], "keys[0].pointer[0].x must be an integer"),
+                ([{"after": "x", "pointer": [{"y": True}]}], "pointer[0].y must be an integer"),
+                ([{"after": "x", "pointer": [{"button": "left"}]}], "button and down go together"),
+                ([{"after": "x", "pointer": [{"button": "side", "down": True}]}], "left, right or middle"),
+                ([{"after": "x", "pointer": [{"z": 1}]}], "must be an object of x, y, button and down"),
+                ([{"text": "a"}], "keys[0].after must be"),
+                ([{"after": "(", "text": "a"}], "not a valid regular expression"),
+                ([{"after": "x", "text": "a", "hold_ms": 5}], "hold_ms"),
+                ([{"after": "x", "text": "a", "hold_ms": True}], "hold_ms"),
+                ([{"after": "x", "text": ""}], "non-empty string"),
+                ([{"after": "x", "keys": []}], "non-empty list"),
+                ([{"after": "x", "text": "a", "typo": 1}], "unknown field 'typo'"),
+                ([{"after": "x", "text": "a" * 257}], "more than 256"),
+                ([{"after": "x", "text": "a"}] * 17, "at most 16 steps")):
+            with self.subTest(text=text):
+                with self.assertRaises(oracle.OracleError) as raised:
+                    self.parse(steps)
+                self.assertIn(text, str(raised.exception))
+                self.assertNotIn("\n", str(raised.exception))
+
+    def test_each_step_is_typed_once_after_its_line_in_order(self):
+        steps = self.parse([{"after": "^first$", "text": "a"}, {"after": "^second$", "text": "b"}])
+        sent = []
+        typer = keys.KeyTyper(steps, sent.append)
+        for line in ("second", "first", "first", "second", "second"):
+            typer.feed(line)
+        self.assertEqual([request[0]["arguments"]["keys"][0]["data"] for request in sent], ["a", "b"])
+        self.assertEqual(typer.reasons(), [])
+
+    def test_a_step_whose_line_never_appears_fails_the_run(self):
+        steps = self.parse([{"after": "^first$", "text": "a"}, {"after": "^ready$", "text": "b"}])
+        typer = keys.KeyTyper(steps, lambda requests: None)
+        for line in ("first", "not ready", "ready now"):
+            typer.feed(line)
+        self.assertEqual(typer.reasons(), ["keys 2 never typed: no console line matched '^ready$'"])
+
+    def test_a_failed_send_is_a_reason_and_stops_typing(self):
+        def refuse(requests):
+            raise qmp.QmpError("QMP send-key: Invalid parameter")
+        steps = self.parse([{"after": "x", "text": "a"}, {"after": "y", "text": "b"}])
+        typer = keys.KeyTyper(steps, refuse)
+        typer.feed("x")
+        typer.feed("y")
+        self.assertEqual(typer.reasons(), ["keys 1: typing failed: QMP send-key: Invalid parameter"])
+
+    def test_the_requests_reach_a_qmp_server_in_order(self):
+        import json
+        import socket
+        import threading
+        server_socket = qmp.QmpSocket()
+        received = []
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(str(server_socket.path))
+        listener.listen(1)
+
+        def serve():
+            connection, _ = listener.accept()
+            with connection:
+                stream = connection.makefile("rb")
+                connection.sendall(b'{"QMP": {"version": {}}}\n')
+                for line in stream:
+                    request = json.loads(line)
+                    received.append(request)
+                    connection.sendall(b'{"event": "NOISE"}\n{"return": {}}\n')
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        try:
+            (step,) = self.parse([{"after": "go", "keys": ["shift-h", "i"]}])
+            typer = keys.KeyTyper((step,), server_socket.execute)
+            typer.feed("go")
+            thread.join(timeout=10)
+            self.assertEqual(typer.reasons(), [])
+            self.assertEqual([request["execute"] for request in received], ["qmp_capabilities", "send-key", "send-key"])
+            self.assertEqual(received[1]["arguments"]["keys"], [{"type": "qcode", "data": "shift"},
+                                                                {"type": "qcode", "data": "h"}])
+        finally:
+            listener.close()
+            server_socket.close()
 
 
 class ImageQemuArguments(unittest.TestCase):

@@ -14,6 +14,7 @@ An image folder's oracle.json holds:
                    platform (devices it needs), used by ./vectra test, run and debug
   hosted_args      optional; ["--cpus=4"]: arguments the hosted image's process gets (before any --disk=)
   screens          optional; screenshots compared against reference PNGs (see screen.py)
+  keys             optional; keys typed through QMP after console lines (QEMU platforms; see keys.py)
   boots            optional, 1-8 (default 1): boot the image this many times in a row on the same
                    copies of its disks (disks.json); every boot must end with exit_status and no
                    forbidden line, and the patterns are matched across the boots' consoles in order
@@ -30,6 +31,7 @@ import re
 import signal
 from dataclasses import dataclass, field, replace
 
+import keys as key_steps
 import screen as screens
 
 DEFAULT_FORBIDDEN = ("^PANIC:", "^FAULT:")
@@ -69,6 +71,7 @@ class Oracle:
     boots: int = 1  # boots in a row on the same disks, the patterns matched across all of them
     variants: tuple = ()  # Variant, each another boot of the same build
     variant_patterns: tuple = ()  # in the oracle of one variant (for_variant): its own ordered patterns
+    keys: tuple = ()  # keys.KeyStep, each typed after its console line
 
     def qemu_arguments(self, platform: str) -> tuple:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
@@ -142,6 +145,7 @@ class Oracle:
             screens=_screens(data.get("screens", []), source),
             boots=boots,
             variants=variants,
+            keys=_keys(data.get("keys", []), source),
         )
 
 
@@ -171,6 +175,13 @@ def _screens(data, source: str) -> tuple:
     try:
         return screens.parse_all(data, source)
     except screens.ScreenError as problem:
+        raise OracleError(str(problem))
+
+
+def _keys(data, source: str) -> tuple:
+    try:
+        return key_steps.parse_all(data, source)
+    except key_steps.KeysError as problem:
         raise OracleError(str(problem))
 
 

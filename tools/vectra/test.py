@@ -25,6 +25,7 @@ import capture
 import disks
 import elf as elves
 import images
+import keys as key_oracles
 import kvm
 import oracle as oracles
 import paths
@@ -414,22 +415,29 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         return
     command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary, target.image,
                            disk_copies)
-    watcher, screens = None, None
-    if oracle.screens:
+    watcher, screens, typer = None, None, None
+    if oracle.keys and platform.hosted:
+        tally.record(f"FAIL  {prefix}  a key oracle types through QMP: the hosted platform has none", 0, 1)
+        return
+    if oracle.screens or oracle.keys:
         try:
             screens = capture.for_platform(platform)
         except capture.CaptureError as problem:
             tally.record(f"FAIL  {prefix}  {problem}", 0, 1)
             return
         command = command[:1] + screens.arguments() + command[1:]
+    if oracle.screens:
         watcher = screen_oracles.ScreenWatcher(oracle.screens, target.image.folder, elf.parent, screens.capture)
+    if oracle.keys:
+        typer = key_oracles.KeyTyper(oracle.keys, screens.socket.execute)
+    watchers = [each.feed for each in (watcher, typer) if each is not None]
     console = []
     try:
         for number in range(1, oracle.boots + 1):
             # Several boots run on the same disk copies; the last boot's console is console.log.
             log_path = log if number == oracle.boots else log.with_name(f"{log.stem}-boot{number}.log")
             result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
-                               on_line=watcher.feed if watcher else None,
+                               on_line=(lambda line: [feed(line) for feed in watchers]) if watchers else None,
                                environment=screens.environment() if screens else None)
             console += result.lines
             if result.start_error or number == oracle.boots:
@@ -449,10 +457,11 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         tally.record(f"FAIL  {prefix}  {result.start_error}", 0, 1)
         return
     verdict = oracles.judge(matcher, platform.exit_kind, result.exit_code, result.timed_out)
-    if watcher is not None:
-        screen_reasons = watcher.reasons()
-        verdict.reasons += screen_reasons
-        verdict.passed = verdict.passed and not screen_reasons
+    for each in (watcher, typer):
+        if each is not None:
+            more_reasons = each.reasons()
+            verdict.reasons += more_reasons
+            verdict.passed = verdict.passed and not more_reasons
     timing = f"{result.seconds:5.3f} s" if result.seconds < 0.1 else f"{result.seconds:5.2f} s"
     if verdict.passed:
         size = elves.describe(elf, ui.size_text)

@@ -80,8 +80,10 @@ ErrorOr<VirtioQueue> VirtioPciDevice::set_up_queue(ReticleCap const& memory, u16
     u64 base = TRY(system::dma_address(*m_device, ring_memory));
     auto ring = TRY(virtio::SplitQueue::create(mapped, size, event_index));
     /* The kernel writes the entry's message and enables MSI-X; the device only learns the entry's number. */
-    auto interrupt = TRY(system::pci_interrupt(*m_device, memory, entry, bit));
-    if (entry != pci_interrupt_intx)
+    IrqCap interrupt;
+    if (entry != queue_shares_intx)
+        interrupt = TRY(system::pci_interrupt(*m_device, memory, entry, bit));
+    if (entry != pci_interrupt_intx && entry != queue_shares_intx)
         TRY(m_transport.set_queue_vector(index, entry));
     TRY(m_transport.set_up_queue(index, size, base + layout.descriptors, base + layout.available, base + layout.used));
     return VirtioQueue { index, maximum, ring, std::move(ring_memory), std::move(interrupt) };

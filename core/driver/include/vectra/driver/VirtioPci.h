@@ -19,6 +19,12 @@
 namespace vectra::driver {
 
 /* A region of a BAR, mapped through a DeviceMemory capability made for it. */
+/*
+ * A queue's `entry` when the function signals through its INTx pin and another queue already bound
+ * it: the pin is one line for every queue, so this queue gets no IrqCap of its own.
+ */
+inline constexpr u16 queue_shares_intx = 0xfffe;
+
 struct MappedRegion {
     DeviceMemoryCap bar;
     u8 volatile* base { nullptr };
@@ -31,7 +37,7 @@ struct VirtioQueue {
     u16 maximum_size { 0 }; /* what the device allows */
     virtio::SplitQueue ring;
     MemCap memory;
-    IrqCap interrupt;
+    IrqCap interrupt; /* empty for a queue_shares_intx queue */
 };
 
 class VirtioPciDevice {
@@ -48,7 +54,8 @@ public:
      * Queue `index` of at most `wanted_size` entries (the device may allow fewer), in DMA memory
      * retyped from `memory`, its used buffers signalled on MSI-X entry `entry` raising `bit` — or,
      * with `entry` pci_interrupt_intx, on the function's INTx pin (ADR 0021; its line stays
-     * asserted until interrupt_status() is read).
+     * asserted until interrupt_status() is read); with queue_shares_intx, on the pin another
+     * queue bound (its `interrupt` is then empty).
      */
     [[nodiscard]] ErrorOr<VirtioQueue> set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, u16 entry,
         SignalBit bit, bool event_index);

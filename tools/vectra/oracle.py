@@ -14,6 +14,10 @@ An image folder's oracle.json holds:
                    platform (devices it needs), used by ./vectra test, run and debug
   hosted_args      optional; ["--cpus=4"]: arguments the hosted image's process gets (before any --disk=)
   screens          optional; screenshots compared against reference PNGs (see screen.py)
+  host_client      optional; {"after": regex, "send": text, "timeout_seconds": n}: after a console
+                   line matches `after`, connect from the host to the port QEMU forwards (`{host_port}`
+                   in qemu_args, a free port per boot), send, require the same bytes back; the outcome
+                   is a console line the patterns match (hostclient.py)
   boots            optional, 1-8 (default 1): boot the image this many times in a row on the same
                    copies of its disks (disks.json); every boot must end with exit_status and no
                    forbidden line, and the patterns are matched across the boots' consoles in order
@@ -25,6 +29,7 @@ import re
 import signal
 from dataclasses import dataclass, field
 
+import hostclient as host_clients
 import screen as screens
 
 DEFAULT_FORBIDDEN = ("^PANIC:", "^FAULT:")
@@ -48,6 +53,7 @@ class Oracle:
     hosted_args: tuple = ()  # arguments the hosted process gets
     screens: tuple = ()  # screen.ScreenCheck, each taken after its console line
     boots: int = 1  # boots in a row on the same disks, the patterns matched across all of them
+    host_client: object = None  # hostclient.HostClient: the host-side client step, or None
 
     def qemu_arguments(self, platform: str) -> tuple:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
@@ -104,7 +110,18 @@ class Oracle:
             hosted_args=tuple(hosted_args),
             screens=_screens(data.get("screens", []), source),
             boots=boots,
+            host_client=_host_client(data.get("host_client"), qemu_args, source),
         )
+
+
+def _host_client(data, qemu_args: dict, source: str):
+    try:
+        client = host_clients.parse(data, source)
+    except host_clients.HostClientError as problem:
+        raise OracleError(str(problem))
+    if client is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()):
+        raise OracleError(f"{source}: host_client needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}")
+    return client
 
 
 def _screens(data, source: str) -> tuple:

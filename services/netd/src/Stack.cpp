@@ -9,6 +9,7 @@
 #include <lwip/init.h>
 #include <lwip/netif.h>
 #include <lwip/timeouts.h>
+#include <netd/LinkInterface.h>
 #include <netd/Stack.h>
 #include <new>
 #include <vectra/Panic.h>
@@ -22,6 +23,7 @@ namespace {
 using Generator = Rng<Confidence::Standard>;
 alignas(Generator) u8 s_generator_storage[sizeof(Generator)];
 Generator* s_generator = nullptr;
+LinkInterface* s_link = nullptr;
 
 }
 
@@ -41,10 +43,16 @@ ErrorOr<void> Stack::start(std::span<u8> heap, EntropySource& entropy)
 
 u32 Stack::turn()
 {
+    if (s_link != nullptr)
+        s_link->poll();
     netif_poll_all();
     sys_check_timeouts();
     return sys_timeouts_sleeptime();
 }
+
+void Stack::attach(LinkInterface& link) { s_link = &link; }
+
+u64 Stack::wait_mask() { return s_link != nullptr ? LinkInterface::reply_bit.mask() : 0; }
 
 }
 

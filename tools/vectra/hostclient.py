@@ -2,7 +2,7 @@
 """The oracle's host-side client step (oracle.json `host_client`): after a console line matches
 `after`, the harness connects from the host to the port QEMU forwards into the guest (its
 `qemu_args` name it as `{host_port}`, a free port the harness picks for each boot, never a fixed
-one), sends `send`, shuts its sending side, reads until the guest closes, and prints one console
+one), sends `send` (`repeat` times over, default 1), shuts its sending side, reads until the guest closes, and prints one console
 line the patterns can match:
 
     host-client: 12 bytes sent, the same 12 bytes came back
@@ -11,7 +11,7 @@ line the patterns can match:
 Every step is bounded by `timeout_seconds` (connect, send, the whole read). The step runs once per
 boot, on the first matching line.
 
-  "host_client": {"after": "^tcp-echo: listening", "send": "hello, vectra", "timeout_seconds": 10}
+  "host_client": {"after": "^tcp-echo: listening", "send": "hello, vectra", "repeat": 1000, "timeout_seconds": 10}
 """
 
 import re
@@ -39,20 +39,23 @@ def parse(data, source: str):
     """The `host_client` object of an oracle.json, or None without one."""
     if data is None:
         return None
-    if not isinstance(data, dict) or set(data) - {"after", "send", "timeout_seconds"}:
-        raise HostClientError(f"{source}: \"host_client\" must be an object of after, send and timeout_seconds")
+    if not isinstance(data, dict) or set(data) - {"after", "send", "repeat", "timeout_seconds"}:
+        raise HostClientError(f"{source}: \"host_client\" must be an object of after, send, repeat and timeout_seconds")
     after, send, timeout = data.get("after"), data.get("send"), data.get("timeout_seconds", 10)
+    repeat = data.get("repeat", 1)
     if not isinstance(after, str):
         raise HostClientError(f"{source}: host_client.after must be a regular expression")
     try:
         pattern = re.compile(after)
     except re.error as problem:
         raise HostClientError(f"{source}: host_client.after {after!r} is not a valid regular expression: {problem}")
-    if not isinstance(send, str) or not send or len(send.encode()) > LARGEST_SEND:
-        raise HostClientError(f"{source}: host_client.send must be a non-empty string of at most {LARGEST_SEND} bytes")
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise HostClientError(f"{source}: host_client.repeat must be a positive integer")
+    if not isinstance(send, str) or not send or len(send.encode()) * repeat > LARGEST_SEND:
+        raise HostClientError(f"{source}: host_client.send must be a non-empty string; repeated, at most {LARGEST_SEND} bytes")
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 120:
         raise HostClientError(f"{source}: host_client.timeout_seconds must be a number above 0, at most 120")
-    return HostClient(pattern, send.encode(), float(timeout))
+    return HostClient(pattern, send.encode() * repeat, float(timeout))
 
 
 def free_port() -> int:

@@ -14,6 +14,7 @@
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
+#include <vectra/config.h>
 #include <vectra/driver/VirtioPci.h>
 #include <vectra/footprints/virtio_net.h>
 #include <virtionet/Link.h>
@@ -29,6 +30,16 @@ using P = net::link::Protocol;
 constexpr u16 queue_size = 256;
 constexpr SignalBit receive_bit { 8 };
 constexpr SignalBit transmit_bit { 9 };
+/* Component data, which a restart of the Task does not reset: the injected fault fires once per boot. */
+constinit u64 s_fault_after_frames = CONFIG_VIRTIO_NET_FAULT_AFTER_FRAMES;
+
+/* The image's injected driver bug (CONFIG_VIRTIO_NET_FAULT_AFTER_FRAMES): a write through an address nothing maps. */
+[[noreturn]] void fault_now()
+{
+    auto* volatile target = reinterpret_cast<u64 volatile*>(0x4000'0000'0000ull); /* 64 TiB: mapped on no platform */
+    *target = 1;
+    VERIFY_NOT_REACHED();
+}
 
 class PciDevice final : public virtionet::Device {
 public:
@@ -96,6 +107,10 @@ ErrorOr<void> serve(ServerConnection& connection, virtionet::Link& link, driver:
             if (finished.value() == 0)
                 break;
             TRY(send(connection, std::span<u8 const>(reply, finished.value())));
+        }
+        if (s_fault_after_frames != 0 && link.frames_received() >= s_fault_after_frames) {
+            s_fault_after_frames = 0;
+            fault_now(); /* with the client's buffers at the device */
         }
         TRY(take_requests(connection, link));
         link.publish();

@@ -120,6 +120,10 @@ ErrorOr<void> LinkInterface::post_receive(u16 slot)
 
 err_t LinkInterface::transmit(pbuf* packet)
 {
+    if (!m_requests) {
+        ++m_frames_dropped; /* the driver is restarting */
+        return ERR_IF;
+    }
     if (packet->tot_len > m_info.frame_maximum || packet->tot_len < net::link::ethernet_header_bytes) {
         ++m_frames_dropped;
         return ERR_VAL;
@@ -180,17 +184,33 @@ void LinkInterface::driver_restarted()
     netif_set_link_down(&m_netif);
     for (auto& outstanding : m_outstanding)
         outstanding = 0;
+    m_requests.reset();
+    m_replies.reset();
+    m_rejoin = true;
+}
+
+bool LinkInterface::rejoin()
+{
     if (bind().is_error())
-        return;
+        return false;
     for (u16 slot = 0; slot < receive_slots; ++slot) {
-        if (post_receive(slot).is_error())
-            return;
+        if (post_receive(slot).is_error()) {
+            driver_restarted();
+            return false;
+        }
     }
+    m_rejoin = false;
     netif_set_link_up(&m_netif);
+    if (m_console != nullptr)
+        (void)print_line(*m_console, "netd: the link driver restarted ({} so far); {} receive buffers posted again",
+            m_driver_restarts, receive_slots);
+    return true;
 }
 
 void LinkInterface::poll()
 {
+    if (m_rejoin && !rejoin())
+        return;
     if (!m_replies)
         return;
     u8 bytes[protocol::payload_capacity<P>];

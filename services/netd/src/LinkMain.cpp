@@ -48,6 +48,7 @@ ErrorOr<i32> netd_link(Bundle& bundle)
     auto* link = new (placed_link.data()) netd::LinkInterface();
     netd::Ipv4Settings settings { CONFIG_NETD_LINK_ADDRESS, CONFIG_NETD_LINK_NETMASK, CONFIG_NETD_LINK_GATEWAY };
     TRY(link->start(std::move(link_requests), std::move(link_replies), memory, settings, link_timeout_nanoseconds));
+    link->set_console(&console);
     netd::Stack::attach(*link);
     auto* server = new (placed.data()) netd::Server();
     TRY(endpoint::raise(ready));

@@ -76,6 +76,7 @@ public:
     [[nodiscard]] net::link::LinkInfo info() const;
     [[nodiscard]] u16 receive_posted() const { return m_receive_posted; }
     [[nodiscard]] u16 transmit_pending() const { return m_transmit_pending; }
+    [[nodiscard]] u64 frames_received() const { return m_counters.frames_received; }
 
     /* The protocol's handlers (protocol/Dispatch.h); post-receive and transmit answer later. */
     [[nodiscard]] ErrorOr<net::link::LinkInfo> handle(net::link::Info const&);

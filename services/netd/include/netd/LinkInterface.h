@@ -11,8 +11,9 @@
  *
  * The link is polled from netd's loop (Stack::turn) and its replies Ring rings `reply_bit`, one more
  * bit in the loop's single wait (Stack::wait_mask). When the driver restarts (PeerRestarted), the
- * netif's link goes down, the Rings are bound again, every receive buffer is posted to the new
- * driver and every transmit slot is free; sockets are kept (TCP retransmits across the gap).
+ * netif's link goes down, every transmit slot is free, and at each following poll the Rings are
+ * bound again until that works, then every receive buffer is posted to the new driver and the link
+ * is up; sockets are kept (TCP retransmits across the gap).
  */
 
 #pragma once
@@ -56,6 +57,8 @@ public:
 
     /* Takes every reply the driver sent: received frames go to lwIP, answered transmits free their slot. */
     void poll();
+    /* Where a driver restart is reported (one line each), or nowhere. */
+    void set_console(ConsoleCap const* console) { m_console = console; }
 
     [[nodiscard]] net::link::LinkInfo const& info() const { return m_info; }
     [[nodiscard]] netif& interface() { return m_netif; }
@@ -70,8 +73,10 @@ public:
 private:
     [[nodiscard]] ErrorOr<void> bind();
     [[nodiscard]] ErrorOr<void> post_receive(u16 slot);
-    /* The driver restarted: link down, Rings bound again, receive buffers posted again. */
+    /* The driver restarted: link down, and the Rings bound again at the next poll. */
     void driver_restarted();
+    /* Binds the Rings again and posts every receive buffer; false while the new driver's Rings are not ready. */
+    [[nodiscard]] bool rejoin();
     void take_reply(std::span<u8 const> reply);
 
     RingCap m_requests_cap;
@@ -89,6 +94,8 @@ private:
     u64 m_frames_sent { 0 };
     u64 m_frames_dropped { 0 };
     u64 m_driver_restarts { 0 };
+    bool m_rejoin { false };
+    ConsoleCap const* m_console { nullptr };
 };
 
 }

@@ -505,6 +505,136 @@ class BootRunner(unittest.TestCase):
         self.assertEqual(result.exit_code, -signal.SIGSEGV)
 
 
+class HostClientStep(unittest.TestCase):
+    """The oracle's host_client step (hostclient.py): against echo servers on loopback that echo,
+    corrupt, cut short, never answer or are not there, inside a boot of a fake guest: only a true
+    echo lets the oracle pass."""
+
+    ORACLE = dict(MINIMAL, qemu_args={"x86_64": ["-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:{host_port}-:7"]},
+                  host_client={"after": "^echo: listening$", "send": "0123456789", "repeat": 300, "timeout_seconds": 1},
+                  patterns=["^echo: listening$", "^host-client: 3000 bytes sent, the same 3000 bytes came back$",
+                            "^power off, status 0$"])
+
+    def setUp(self):
+        self.hostclient = load("hostclient", "hostclient.py")
+        self.folder = tempfile.TemporaryDirectory(prefix="vectra-host-client-test-")
+        self.log = Path(self.folder.name) / "console.log"
+        self.threads = []
+
+    def tearDown(self):
+        for thread in self.threads:
+            thread.join(timeout=5)
+        self.folder.cleanup()
+
+    def server(self, behaviour):
+        """A one-connection server on a free loopback port; `behaviour(bytes) -> reply or None (say nothing)`."""
+        import socket
+        import threading
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(5)
+
+        def serve():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                listener.close()
+                return
+            with connection, listener:
+                connection.settimeout(5)
+                received = b""
+                while True:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        break
+                    received += chunk
+                reply = behaviour(received)
+                if reply is None:
+                    import time
+                    time.sleep(2)  # past the client's timeout, then go
+                    return
+                connection.sendall(reply)
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+        return listener.getsockname()[1]
+
+    def run_boot(self, port):
+        parsed = oracle.Oracle.parse(self.ORACLE, "test/oracle.json")
+        script = Path(self.folder.name) / "fake-guest"
+        script.write_text("#!/bin/sh\necho 'echo: listening'\nsleep 0.2\necho 'power off, status 0'\n")
+        script.chmod(script.stat().st_mode | stat.S_IXUSR)
+        matcher = oracle.ConsoleMatcher(parsed)
+        watcher = self.hostclient.Watcher(parsed.host_client, port)
+        result = boot.boot([str(script)], self.log, 10, matcher, on_line=watcher.feed)
+        return result, oracle.judge(matcher, "process", 0, result.timed_out)
+
+    def test_a_true_echo_passes(self):
+        result, verdict = self.run_boot(self.server(lambda received: received))
+        self.assertIn("host-client: 3000 bytes sent, the same 3000 bytes came back", result.lines)
+        self.assertTrue(verdict.passed, verdict.reason)
+        self.assertEqual(self.log.read_text().splitlines(), result.lines)
+
+    def test_a_wrong_short_long_missing_or_silent_echo_fails(self):
+        behaviours = {
+            "one byte changed": lambda received: received[:-1] + b"x",
+            "cut short": lambda received: received[:1000],
+            "one byte more": lambda received: received + b"!",
+            "nothing back": lambda received: b"",
+            "silent past the timeout": lambda received: None,
+        }
+        for name, behaviour in behaviours.items():
+            with self.subTest(name=name):
+                result, verdict = self.run_boot(self.server(behaviour))
+                failed = [line for line in result.lines if line.startswith("host-client: FAILED: 3000 bytes sent")]
+                self.assertEqual(len(failed), 1, result.lines)
+                self.assertFalse(verdict.passed)
+                self.assertIn("host-client: 3000 bytes sent", verdict.next_pattern)
+
+    def test_no_server_fails_within_the_timeout(self):
+        port = self.hostclient.free_port()
+        result, verdict = self.run_boot(port)
+        self.assertTrue(any(line.startswith("host-client: FAILED:") for line in result.lines), result.lines)
+        self.assertFalse(verdict.passed)
+        self.assertLess(result.seconds, 5)
+
+    def test_the_step_runs_once_per_boot(self):
+        calls = []
+        parsed = oracle.Oracle.parse(self.ORACLE, "test/oracle.json")
+        watcher = self.hostclient.Watcher(parsed.host_client, 1, lambda *arguments: calls.append(arguments) or "x")
+        self.assertEqual(watcher.feed("other"), [])
+        self.assertEqual(watcher.feed("echo: listening"), ["x"])
+        self.assertEqual(watcher.feed("echo: listening"), [])
+        self.assertEqual(calls, [(1, b"0123456789" * 300, 1.0)])
+
+    def test_the_forwarded_port_is_substituted_and_free_when_not_given(self):
+        qemu = load("vectra_qemu", "qemu.py")
+        images = load("vectra_images", "images.py")
+        parsed = oracle.Oracle.parse(self.ORACLE, "test/oracle.json")
+        image = images.Image("net", Path("images/net"), parsed)
+        x86 = images.Platform("x86_64", "", "isa-debug-exit", {"binary": "qemu", "args": []})
+        command = qemu.command(x86, Path("vectra.elf"), "tcg", "test", image=image, host_port=40123)
+        self.assertIn("user,id=n0,hostfwd=tcp:127.0.0.1:40123-:7", command)
+        chosen = qemu.command(x86, Path("vectra.elf"), "tcg", "test", image=image)
+        forward = [argument for argument in chosen if argument.startswith("user,")][0]
+        self.assertNotIn("{host_port}", forward)
+        self.assertRegex(forward, r"127\.0\.0\.1:[1-9][0-9]*-:7$")
+
+    def test_malformed_host_clients_are_one_line(self):
+        good = self.ORACLE["host_client"]
+        for value in ("x", {"send": "a"}, dict(good, after="("), dict(good, send=""), dict(good, send=3),
+                      dict(good, repeat=0), dict(good, repeat=True), dict(good, repeat=2 << 20),
+                      dict(good, timeout_seconds=0), dict(good, timeout_seconds=500), dict(good, port=7)):
+            with self.subTest(value=value):
+                with self.assertRaises(oracle.OracleError) as caught:
+                    oracle.Oracle.parse(dict(self.ORACLE, host_client=value), "images/x/oracle.json")
+                self.assertIn("images/x/oracle.json: ", str(caught.exception))
+        with self.assertRaises(oracle.OracleError) as caught:
+            oracle.Oracle.parse(dict(self.ORACLE, qemu_args={}), "images/x/oracle.json")
+        self.assertIn("{host_port}", str(caught.exception))
+
+
 class OutputParsers(unittest.TestCase):
     JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
 <testsuite name="x" tests="5" failures="1" disabled="1" skipped="2">

@@ -15,6 +15,10 @@ An image folder's oracle.json holds:
   hosted_args      optional; ["--cpus=4"]: arguments the hosted image's process gets (before any --disk=)
   screens          optional; screenshots compared against reference PNGs (see screen.py)
   keys             optional; keys typed through QMP after console lines (QEMU platforms; see keys.py)
+  host_client      optional; {"after": regex, "send": text, "timeout_seconds": n}: after a console
+                   line matches `after`, connect from the host to the port QEMU forwards (`{host_port}`
+                   in qemu_args, a free port per boot), send, require the same bytes back; the outcome
+                   is a console line the patterns match (hostclient.py)
   boots            optional, 1-8 (default 1): boot the image this many times in a row on the same
                    copies of its disks (disks.json); every boot must end with exit_status and no
                    forbidden line, and the patterns are matched across the boots' consoles in order
@@ -31,6 +35,7 @@ import re
 import signal
 from dataclasses import dataclass, field, replace
 
+import hostclient as host_clients
 import keys as key_steps
 import screen as screens
 
@@ -72,6 +77,7 @@ class Oracle:
     variants: tuple = ()  # Variant, each another boot of the same build
     variant_patterns: tuple = ()  # in the oracle of one variant (for_variant): its own ordered patterns
     keys: tuple = ()  # keys.KeyStep, each typed after its console line
+    host_client: object = None  # hostclient.HostClient: the host-side client step, or None
 
     def qemu_arguments(self, platform: str) -> tuple:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
@@ -146,6 +152,7 @@ class Oracle:
             boots=boots,
             variants=variants,
             keys=_keys(data.get("keys", []), source),
+            host_client=_host_client(data.get("host_client"), qemu_args, source),
         )
 
 
@@ -169,6 +176,16 @@ def _variants(data, source: str) -> tuple:
                                 tuple(fields.get("hosted_args", [])),
                                 _compile_all(fields.get("patterns", []), f"variants.{name}.patterns", source)))
     return tuple(variants)
+
+
+def _host_client(data, qemu_args: dict, source: str):
+    try:
+        client = host_clients.parse(data, source)
+    except host_clients.HostClientError as problem:
+        raise OracleError(str(problem))
+    if client is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()):
+        raise OracleError(f"{source}: host_client needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}")
+    return client
 
 
 def _screens(data, source: str) -> tuple:

@@ -24,6 +24,7 @@ import build
 import capture
 import disks
 import elf as elves
+import hostclient as host_clients
 import images
 import keys as key_oracles
 import kvm
@@ -397,6 +398,20 @@ def _columns(targets: list) -> tuple:
     return image_width, platform_width
 
 
+def line_watchers(*watchers):
+    """One on_line for boot.boot(): each watcher's feed in turn, the lines they return together."""
+    present = [each for each in watchers if each is not None]
+    if not present:
+        return None
+
+    def feed(line):
+        extra = []
+        for each in present:
+            extra += each.feed(line) or []
+        return extra
+    return feed
+
+
 def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, binary=None,
                 echo: bool = False) -> None:
     image_width, platform_width = widths
@@ -413,8 +428,9 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     except (disks.DiskError, OSError) as problem:
         tally.record(f"FAIL  {prefix}  {problem}", 0, 1)
         return
+    host_port = host_clients.free_port() if oracle.host_client else None
     command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary, target.image,
-                           disk_copies)
+                           disk_copies, host_port)
     watcher, screens, typer = None, None, None
     if oracle.keys and platform.hosted:
         tally.record(f"FAIL  {prefix}  a key oracle types through QMP: the hosted platform has none", 0, 1)
@@ -430,14 +446,14 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         watcher = screen_oracles.ScreenWatcher(oracle.screens, target.image.folder, elf.parent, screens.capture)
     if oracle.keys:
         typer = key_oracles.KeyTyper(oracle.keys, screens.socket.execute)
-    watchers = [each.feed for each in (watcher, typer) if each is not None]
     console = []
     try:
         for number in range(1, oracle.boots + 1):
             # Several boots run on the same disk copies; the last boot's console is console.log.
             log_path = log if number == oracle.boots else log.with_name(f"{log.stem}-boot{number}.log")
+            client = host_clients.Watcher(oracle.host_client, host_port) if oracle.host_client else None
             result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
-                               on_line=(lambda line: [feed(line) for feed in watchers]) if watchers else None,
+                               on_line=line_watchers(watcher, typer, client),
                                environment=screens.environment() if screens else None)
             console += result.lines
             if result.start_error or number == oracle.boots:

@@ -2,13 +2,14 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * TLS 1.3 with the BoringSSL port (components/ports/boringssl) and its Task-side hooks
- * (components/tls), built as images build it: a client and a server in one process over an
+ * (components/tls), with the configuration images will use: a client and a server in one process over an
  * in-memory pair of byte pipes (a BIO pair, no sockets), with ECDSA P-256 certificates Debian's
  * openssl made in the build folder (tests/components/make-tls-certificates.sh). The client trusts
  * only the CA it was given and checks the name: a wrong name, an expired certificate and a
  * certificate from an unknown CA each end the handshake with the matching verification error,
  * and the same server completes the handshake when the client does not verify (so each refusal is
- * the verifier's, not a broken server's).
+ *  the verifier's, not a broken server's). One bit flipped in the server's first flight (every 13th byte) ends
+ * the handshake.
  */
 
 #include <catch2/catch.hpp>
@@ -249,4 +250,96 @@ TEST_CASE("tls: a server whose key does not match its certificate is refused bef
     REQUIRE(SSL_CTX_use_certificate(context.get(), read_certificate("server.pem").get()));
     CHECK(!SSL_CTX_use_PrivateKey(context.get(), read_key("stranger.key").get()));
     ERR_clear_error();
+}
+
+namespace {
+
+/* Moves what one end wrote into the other end's read BIO, flipping bit 0 of byte `flip_at` of the
+ * server's output (counted over everything the server sends) when asked. */
+struct Shuttle {
+    BIO* client_in;
+    BIO* client_out;
+    BIO* server_in;
+    BIO* server_out;
+    usize server_sent { 0 };
+    usize flip_at { ~usize(0) };
+
+    void move(BIO* from, BIO* to, bool from_server)
+    {
+        u8 buffer[4096];
+        int size;
+        while ((size = BIO_read(from, buffer, sizeof(buffer))) > 0) {
+            if (from_server && flip_at >= server_sent && flip_at < server_sent + static_cast<usize>(size))
+                buffer[flip_at - server_sent] ^= 1;
+            if (from_server)
+                server_sent += static_cast<usize>(size);
+            REQUIRE(BIO_write(to, buffer, size) == size);
+        }
+    }
+};
+
+/* A handshake over memory BIOs the test moves bytes between; returns whether both ends finished.
+ * `first_flight` is how many bytes the server had sent when the client finished. */
+bool handshake_through(SSL_CTX* client_context, SSL_CTX* server_context, usize flip_at, int& client_error,
+    usize& first_flight)
+{
+    bssl::UniquePtr<SSL> client(SSL_new(client_context));
+    bssl::UniquePtr<SSL> server(SSL_new(server_context));
+    Shuttle shuttle { BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()) };
+    shuttle.flip_at = flip_at;
+    SSL_set_bio(client.get(), shuttle.client_in, shuttle.client_out);
+    SSL_set_bio(server.get(), shuttle.server_in, shuttle.server_out);
+    SSL_set_connect_state(client.get());
+    SSL_set_accept_state(server.get());
+    REQUIRE(SSL_set1_host(client.get(), host_name));
+    bool client_done = false;
+    bool server_done = false;
+    client_error = SSL_ERROR_NONE;
+    for (int round = 0; round < 32 && client_error == SSL_ERROR_NONE && !(client_done && server_done); ++round) {
+        if (!client_done) {
+            int result = SSL_do_handshake(client.get());
+            if (result == 1) {
+                client_done = true;
+                first_flight = shuttle.server_sent;
+            } else if (int error = SSL_get_error(client.get(), result); error != SSL_ERROR_WANT_READ) {
+                client_error = error;
+            }
+        }
+        shuttle.move(shuttle.client_out, shuttle.server_in, false);
+        if (!server_done) {
+            int result = SSL_do_handshake(server.get());
+            if (result == 1)
+                server_done = true;
+            else if (int error = SSL_get_error(server.get(), result); error != SSL_ERROR_WANT_READ)
+                break;
+        }
+        shuttle.move(shuttle.server_out, shuttle.client_in, true);
+    }
+    ERR_clear_error();
+    return client_done && server_done;
+}
+
+}
+
+TEST_CASE("tls: one bit flipped anywhere in the server's flight ends the handshake", "[tls]")
+{
+    install_random();
+    auto server = server_context("server.pem", "server.key");
+    auto client = client_context(Verify::Peer);
+    int client_error = SSL_ERROR_NONE;
+    usize flight = 0;
+    REQUIRE(handshake_through(client.get(), server.get(), ~usize(0), client_error, flight));
+    CHECK(flight > 500);
+    /* The ServerHello (in clear), the encrypted extensions, certificate, its signature and the
+     * Finished: every 13th byte of the flight and its last, each in a handshake of its own. */
+    std::vector<usize> offsets;
+    for (usize offset = 0; offset < flight; offset += 13)
+        offsets.push_back(offset);
+    offsets.push_back(flight - 1);
+    for (usize offset : offsets) {
+        INFO("flipped byte " << offset << " of " << flight);
+        usize ignored = 0;
+        CHECK(!handshake_through(client.get(), server.get(), offset, client_error, ignored));
+        CHECK(client_error == SSL_ERROR_SSL);
+    }
 }

@@ -2,14 +2,14 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * TLS 1.3 with the BoringSSL port (components/ports/boringssl) and its Task-side hooks
- * (components/tls), with the configuration images will use: a client and a server in one process over an
- * in-memory pair of byte pipes (a BIO pair, no sockets), with ECDSA P-256 certificates Debian's
- * openssl made in the build folder (tests/components/make-tls-certificates.sh). The client trusts
- * only the CA it was given and checks the name: a wrong name, an expired certificate and a
- * certificate from an unknown CA each end the handshake with the matching verification error,
- * and the same server completes the handshake when the client does not verify (so each refusal is
- *  the verifier's, not a broken server's). One bit flipped in the server's first flight (every 13th byte) ends
- * the handshake.
+ * (components/tls), with the configuration images will use: a client and a server in one
+ * process over an in-memory pair of byte pipes (a BIO pair, no sockets), with ECDSA P-256
+ * certificates Debian's openssl made in the build folder (tests/components/make-tls-certificates.sh).
+ * The client trusts only the CA it was given and checks the name: a wrong name, an expired
+ * certificate and a certificate from an unknown CA each end the handshake with the matching
+ * verification error, and the same server completes the handshake when the client does not verify
+ * (so each refusal is the verifier's, not a broken server's). One bit flipped in the server's first
+ * flight (every 13th byte) ends the handshake.
  */
 
 #include <catch2/catch.hpp>

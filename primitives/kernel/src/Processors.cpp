@@ -1,16 +1,19 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The CPUs besides the boot CPU (ADR 0020), first step: started at boot, each reports in and idles
- * until woken. A wake-up is a request counter in kernel memory plus the platform's wake-up IPI;
- * the woken CPU answers by publishing the count it saw. Tasks still run on the boot CPU only, so
- * nothing here touches kernel state but these atomics.
+ * The CPUs besides the boot CPU (ADR 0020, 0026): started at boot, each reports in, then loops on
+ * its executor (Executor::serve: run a Task, steal one, or idle until woken). A wake-up is a
+ * request counter in kernel memory plus the platform's wake-up IPI; the woken CPU answers by
+ * publishing the count it saw, outside the kernel lock (only these atomics).
  */
 
 #include <atomic>
+#include <vectra/FixedString.h>
+#include <vectra/Format.h>
 #include <vectra/Panic.h>
 #include <vectra/config.h>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/platform/Platform.h>
 
@@ -41,9 +44,8 @@ void processor_started(u32 index)
         if (requests != answered) {
             answered = requests;
             self.wakes_answered.store(answered, std::memory_order_release);
-            continue;
         }
-        platform::idle_processor();
+        Executor::current().serve();
     }
 }
 
@@ -82,8 +84,32 @@ ErrorOr<void> start_processors()
         }
         console_format("vectra: cpu {} online, answered a wake-up in {} us", index, latency.value() / 1000);
     }
-    console_format("vectra: {} CPUs online; Tasks run on cpu 0", s_processors_online);
+    u32 running_tasks = platform::other_processors_run_tasks() ? s_processors_online : 1;
+    Executor::set_task_processors(running_tasks);
+    if (running_tasks == 1)
+        console_format("vectra: {} CPUs online; Tasks run on cpu 0", s_processors_online);
+    else
+        console_format("vectra: {} CPUs online; Tasks run on cpus 0-{}", s_processors_online, running_tasks - 1);
     return {};
+}
+
+void report_processors()
+{
+    u32 count = Executor::task_processors();
+    if (count == 1)
+        return;
+    /* Per-CPU counters: switches into Tasks and Tasks taken from a busier CPU. */
+    FixedString<64> ran;
+    FixedString<96> switches;
+    FixedString<64> steals;
+    for (u32 index = 0; index < count; ++index) {
+        Executor& executor = Executor::of_processor(index);
+        if (executor.switches() != 0)
+            format_into(ran, "{}{}", ran.view().empty() ? "" : ",", index);
+        format_into(switches, "{}{}", index == 0 ? "" : " ", executor.switches());
+        format_into(steals, "{}{}", index == 0 ? "" : " ", executor.steals());
+    }
+    console_format("vectra: Tasks ran on cpus {} (switches {}; stolen {})", ran.view(), switches.view(), steals.view());
 }
 
 }

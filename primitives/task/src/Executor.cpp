@@ -90,6 +90,8 @@ void Executor::adopt(Task& task)
     task.m_signals.set_listener(this);
     if (task.m_in_timed_wait)
         ++m_timed_waits;
+    if (!task.m_pinned)
+        m_movable_tasks.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Executor::unlink(Task& task)
@@ -107,6 +109,8 @@ void Executor::unlink(Task& task)
             m_last_ran = nullptr;
         if (task.m_in_timed_wait)
             --m_timed_waits;
+        if (!task.m_pinned)
+            m_movable_tasks.fetch_sub(1, std::memory_order_relaxed);
         return;
     }
     VERIFY_NOT_REACHED();
@@ -124,8 +128,21 @@ void Executor::signal_raised()
     if (s_task_processors <= 1)
         return;
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (m_idle.load(std::memory_order_relaxed) && processor() != platform::current_processor())
-        platform::wake_processor(processor());
+    u32 self = platform::current_processor();
+    if (m_idle.load(std::memory_order_relaxed)) {
+        if (processor() != self)
+            platform::wake_processor(processor());
+        return;
+    }
+    /* Busy, with Tasks that may move: an idle CPU is woken to steal one (it looks, under the lock). */
+    if (m_movable_tasks.load(std::memory_order_relaxed) == 0)
+        return;
+    for (u32 index = 0; index < s_task_processors; ++index) {
+        if (index != processor() && index != self && s_executors[index].is_idle()) {
+            platform::wake_processor(index);
+            return;
+        }
+    }
 }
 
 ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)

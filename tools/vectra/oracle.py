@@ -14,6 +14,9 @@ An image folder's oracle.json holds:
                    platform (devices it needs), used by ./vectra test, run and debug
   hosted_args      optional; ["--cpus=4"]: arguments the hosted image's process gets (before any --disk=)
   screens          optional; screenshots compared against reference PNGs (see screen.py)
+  platform_patterns optional; {"platform": [regular expressions]}: on that platform these replace
+                   `patterns` (an image whose proof differs by platform, e.g. smp: Tasks on every CPU
+                   on hosted, on CPU 0 where the other CPUs only idle)
   boots            optional, 1-8 (default 1): boot the image this many times in a row on the same
                    copies of its disks (disks.json); every boot must end with exit_status and no
                    forbidden line, and the patterns are matched across the boots' consoles in order
@@ -23,7 +26,7 @@ Everything here is pure (no processes, no files) so tests/tools/test_oracle.py c
 
 import re
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import screen as screens
 
@@ -48,6 +51,12 @@ class Oracle:
     hosted_args: tuple = ()  # arguments the hosted process gets
     screens: tuple = ()  # screen.ScreenCheck, each taken after its console line
     boots: int = 1  # boots in a row on the same disks, the patterns matched across all of them
+    platform_patterns: tuple = ()  # (platform, (compiled pattern, ...)): replaces `patterns` there
+
+    def for_platform(self, platform: str) -> "Oracle":
+        """This oracle as judged on `platform`: its platform_patterns there, if any, replace patterns."""
+        patterns = dict(self.platform_patterns).get(platform)
+        return self if patterns is None else replace(self, patterns=patterns, platform_patterns=())
 
     def qemu_arguments(self, platform: str) -> tuple:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
@@ -104,6 +113,7 @@ class Oracle:
             hosted_args=tuple(hosted_args),
             screens=_screens(data.get("screens", []), source),
             boots=boots,
+            platform_patterns=_platform_patterns(data.get("platform_patterns", {}), source),
         )
 
 
@@ -112,6 +122,12 @@ def _screens(data, source: str) -> tuple:
         return screens.parse_all(data, source)
     except screens.ScreenError as problem:
         raise OracleError(str(problem))
+
+
+def _platform_patterns(data, source: str) -> tuple:
+    if not isinstance(data, dict) or not all(isinstance(name, str) for name in data):
+        raise OracleError(f"{source}: \"platform_patterns\" must map platform names to lists of regular expressions")
+    return tuple((name, _compile_all(texts, f"platform_patterns.{name}", source)) for name, texts in data.items())
 
 
 def _compile_all(texts, key: str, source: str) -> tuple:

@@ -201,9 +201,41 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
     task->m_listed = true;
     task->retain(); /* the executor's list names it until it is reaped */
     Executor& home = of_processor(place(parameters));
+    /* On one CPU a child cannot run before its spawner waits, so its Bundle is filled first
+       (kernel::grant refuses a child that ran); another CPU waits for the same moment. */
+    if (&home != this && m_current) {
+        task->m_start_gate = this;
+        task->m_next_gated = m_gated_tasks;
+        m_gated_tasks = task;
+    }
     home.adopt(*task);
-    home.signal_raised(); /* a new runnable Task: wake its CPU if it idles */
+    if (!task->m_start_gate)
+        home.signal_raised(); /* a new runnable Task: wake its CPU if it idles */
     return task;
+}
+
+void Executor::open_start_gates()
+{
+    while (Task* task = m_gated_tasks) {
+        m_gated_tasks = task->m_next_gated;
+        task->m_next_gated = nullptr;
+        task->m_start_gate = nullptr;
+        task->m_executor->signal_raised();
+    }
+}
+
+void Executor::close_start_gate(Task& task)
+{
+    if (!task.m_start_gate)
+        return;
+    for (Task** link = &task.m_start_gate->m_gated_tasks; *link; link = &(*link)->m_next_gated) {
+        if (*link == &task) {
+            *link = task.m_next_gated;
+            break;
+        }
+    }
+    task.m_next_gated = nullptr;
+    task.m_start_gate = nullptr;
 }
 
 void Executor::task_trampoline(void* context, void* from)
@@ -217,7 +249,9 @@ void Executor::task_trampoline(void* context, void* from)
     if (task.domain())
         domains::enter_user_mode(task);
     Bundle bundle; /* the Task's view of its own Bundle: every take is a kernel call */
-    executor.exit_current(task.m_entry(bundle));
+    auto result = task.m_entry(bundle);
+    /* It may have been stolen meanwhile: it exits on the CPU it runs on now. */
+    Executor::current().exit_current(result);
 }
 
 void Executor::exit_current(ErrorOr<i32> const& result)
@@ -319,6 +353,9 @@ void Executor::switch_to_scheduler()
 
 void Executor::reschedule()
 {
+    /* The running Task leaves its CPU (or may): Tasks it spawned onto other CPUs may start. */
+    if (m_gated_tasks) [[unlikely]]
+        open_start_gates();
     /*
      * The fast path: with no deadline that could expire, hand the CPU straight to the next
      * runnable Task (one jump instead of two). Otherwise, or when nothing else can run, go
@@ -419,11 +456,13 @@ u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
         task.m_deadline = deadline;
         task.m_deadline_bit = deadline_bit;
         task.m_state = TaskState::Waiting;
+        /* Its executor now: a Task stolen while it waited loops here on another CPU. */
+        Executor& here = *task.m_executor;
         if (deadline != 0) {
-            ++m_timed_waits;
+            ++here.m_timed_waits;
             task.m_in_timed_wait = true;
         }
-        reschedule();
+        here.reschedule();
         /* Resumed by the executor it belongs to now (a stolen Task moved its count along). */
         if (deadline != 0) {
             --task.m_executor->m_timed_waits;
@@ -442,6 +481,7 @@ void Executor::yield()
 
 void Executor::finish(Task& task)
 {
+    close_start_gate(task);
     task.m_state = TaskState::Exited;
     if (task.m_in_timed_wait && &task != task.m_executor->m_current) {
         --task.m_executor->m_timed_waits; /* it was parked with a deadline and will never return from that wait */
@@ -470,6 +510,7 @@ void Executor::finish(Task& task)
 void Executor::finish_current()
 {
     Task& task = current_task();
+    open_start_gates();
     finish(task);
     /* Its last TaskCap went while it ran (it stopped itself): nobody is left to reap it. */
     if (task.is_torn_down())
@@ -587,6 +628,8 @@ void Executor::forget(Task& task)
 
 bool Executor::is_runnable(Task& task) const
 {
+    if (task.m_start_gate) [[unlikely]]
+        return false;
     if (task.m_domain && domains::held_by_another(task)) [[unlikely]]
         return false;
     if (task.m_state == TaskState::Runnable)

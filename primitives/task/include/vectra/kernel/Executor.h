@@ -136,6 +136,8 @@ private:
     [[nodiscard]] bool keeps_timers() const { return processor() == 0; }
     [[nodiscard]] bool has_deadlines() const { return m_timed_waits != 0 || (keeps_timers() && s_armed_timers); }
     [[nodiscard]] static u32 place(SpawnParameters const&);
+    void open_start_gates();
+    void close_start_gate(Task&);
     [[nodiscard]] bool is_runnable(Task&) const;
     void expire_deadlines();
     void finish(Task&);
@@ -168,6 +170,7 @@ private:
     static Timer* s_armed_timers;
     std::atomic<bool> m_idle { false }; /* set, full fence, re-check, park (idle()) */
     u64 m_steals { 0 };
+    Task* m_gated_tasks { nullptr }; /* spawned elsewhere by this CPU's running Task, not started yet */
     std::atomic<u32> m_movable_tasks { 0 }; /* on its list, not pinned: worth waking a thief for */
     u32 m_timed_waits { 0 }; /* Tasks parked with a deadline */
     Task* m_last_ran { nullptr };

@@ -147,6 +147,10 @@ private:
     SignalBit m_exit_bit { 63 };
     Task* m_next { nullptr }; /* the Executor's list of every Task */
     Executor* m_executor { nullptr };
+    /* Spawned onto another CPU by a running Task: held until that Task next leaves its CPU (its
+       spawner fills its Bundle first, as on one CPU). The spawner's executor keeps the list. */
+    Executor* m_start_gate { nullptr };
+    Task* m_next_gated { nullptr };
     bool m_pinned { true };
     u32 m_migrations { 0 };
     bool m_listed { false };  /* on that list (a reference: see KernelObject) */

@@ -28,6 +28,9 @@ struct Processor {
 
 Processor s_processors[CONFIG_CPUS_MAX];
 u32 s_processors_online = 1;
+/* Set once every CPU is online: the platform names each CPU right (current_processor()) only
+   from then on, so until then a CPU answers wake-ups and idles without touching its executor. */
+std::atomic<bool> s_executors_serving { false };
 
 }
 
@@ -45,7 +48,10 @@ void processor_started(u32 index)
             answered = requests;
             self.wakes_answered.store(answered, std::memory_order_release);
         }
-        Executor::current().serve();
+        if (s_executors_serving.load(std::memory_order_acquire))
+            Executor::current().serve();
+        else
+            platform::idle_processor();
     }
 }
 
@@ -86,6 +92,9 @@ ErrorOr<void> start_processors()
     }
     u32 running_tasks = platform::other_processors_run_tasks() ? s_processors_online : 1;
     Executor::set_task_processors(running_tasks);
+    s_executors_serving.store(true, std::memory_order_release);
+    for (u32 index = 1; index < s_processors_online; ++index)
+        platform::wake_processor(index); /* out of the boot idle, into its executor */
     if (running_tasks == 1)
         console_format("vectra: {} CPUs online; Tasks run on cpu 0", s_processors_online);
     else

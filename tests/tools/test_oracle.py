@@ -71,6 +71,14 @@ class OracleParsing(unittest.TestCase):
         self.assertIn("test/oracle.json", str(raised.exception))
         self.assertIn("patterns[1]", str(raised.exception))
 
+    def test_platform_patterns_replace_the_patterns_on_their_platform_only(self):
+        parsed = make_oracle(patterns=["^a$"], platform_patterns={"hosted": ["^b$", "^c$"]})
+        self.assertEqual([p.pattern for p in parsed.for_platform("hosted").patterns], ["^b$", "^c$"])
+        self.assertEqual([p.pattern for p in parsed.for_platform("x86_64").patterns], ["^a$"])
+        for bad in ({"hosted": "^b$"}, ["^b$"], {"hosted": ["(unclosed"]}):
+            with self.subTest(bad=bad), self.assertRaises(oracle.OracleError):
+                make_oracle(platform_patterns=bad)
+
     def test_bad_fields_are_rejected(self):
         for changes in ({"timeout_seconds": 0}, {"exit_status": "0"}, {"platforms": "x86_64"},
                         {"allow_faults": "yes"}, {"patterns": "^a$"}):

@@ -19,6 +19,9 @@ An image folder's oracle.json holds:
                    line matches `after`, connect from the host to the port QEMU forwards (`{host_port}`
                    in qemu_args, a free port per boot), send, require the same bytes back; the outcome
                    is a console line the patterns match (hostclient.py)
+  platform_patterns optional; {"platform": [regular expressions]}: on that platform these replace
+                   `patterns` (an image whose proof differs by platform, e.g. smp: Tasks on every CPU
+                   on hosted, on CPU 0 where the other CPUs only idle)
   boots            optional, 1-8 (default 1): boot the image this many times in a row on the same
                    copies of its disks (disks.json); every boot must end with exit_status and no
                    forbidden line, and the patterns are matched across the boots' consoles in order
@@ -78,6 +81,12 @@ class Oracle:
     variant_patterns: tuple = ()  # in the oracle of one variant (for_variant): its own ordered patterns
     keys: tuple = ()  # keys.KeyStep, each typed after its console line
     host_client: object = None  # hostclient.HostClient: the host-side client step, or None
+    platform_patterns: tuple = ()  # (platform, (compiled pattern, ...)): replaces `patterns` there
+
+    def for_platform(self, platform: str) -> "Oracle":
+        """This oracle as judged on `platform`: its platform_patterns there, if any, replace patterns."""
+        patterns = dict(self.platform_patterns).get(platform)
+        return self if patterns is None else replace(self, patterns=patterns, platform_patterns=())
 
     def qemu_arguments(self, platform: str) -> tuple:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
@@ -153,6 +162,7 @@ class Oracle:
             variants=variants,
             keys=_keys(data.get("keys", []), source),
             host_client=_host_client(data.get("host_client"), qemu_args, source),
+            platform_patterns=_platform_patterns(data.get("platform_patterns", {}), source),
         )
 
 
@@ -200,6 +210,10 @@ def _keys(data, source: str) -> tuple:
         return key_steps.parse_all(data, source)
     except key_steps.KeysError as problem:
         raise OracleError(str(problem))
+def _platform_patterns(data, source: str) -> tuple:
+    if not isinstance(data, dict) or not all(isinstance(name, str) for name in data):
+        raise OracleError(f"{source}: \"platform_patterns\" must map platform names to lists of regular expressions")
+    return tuple((name, _compile_all(texts, f"platform_patterns.{name}", source)) for name, texts in data.items())
 
 
 def _compile_all(texts, key: str, source: str) -> tuple:

@@ -419,7 +419,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     if target.problem:
         tally.record(f"FAIL  {prefix}  {target.problem}", 0, 1)
         return
-    platform, oracle = target.platform, target.image.oracle
+    platform, oracle = target.platform, target.image.oracle.for_platform(target.platform_name)
     elf = target.elf
     log = target.log
     matcher = oracles.ConsoleMatcher(oracle)

@@ -70,20 +70,13 @@ ErrorOr<VirtioQueue> VirtioPciDevice::set_up_queue(ReticleCap const& memory, u16
     SignalBit bit, bool event_index)
 {
     u16 maximum = TRY(m_transport.maximum_queue_size(index));
-    u16 size = maximum < wanted_size ? maximum : wanted_size;
-    /* A power of two no larger than the device allows (a split queue's size must be one). */
-    while (size & (size - 1))
-        size = static_cast<u16>(size & (size - 1));
-    auto layout = TRY(virtio::SplitQueueLayout::for_size(size));
-    auto ring_memory = TRY(system::create_memory(memory, (layout.total + 4095) / 4096 * 4096));
-    auto mapped = TRY(system::map_memory(ring_memory));
-    u64 base = TRY(system::dma_address(*m_device, ring_memory));
-    auto ring = TRY(virtio::SplitQueue::create(mapped, size, event_index));
+    auto [ring, ring_memory, base, layout] = TRY(make_queue_ring(memory, maximum, wanted_size, event_index,
+        [this](MemCap const& shared) { return system::dma_address(*m_device, shared); }));
     /* The kernel writes the entry's message and enables MSI-X; the device only learns the entry's number. */
     auto interrupt = TRY(system::pci_interrupt(*m_device, memory, entry, bit));
     if (entry != pci_interrupt_intx)
         TRY(m_transport.set_queue_vector(index, entry));
-    TRY(m_transport.set_up_queue(index, size, base + layout.descriptors, base + layout.available, base + layout.used));
+    TRY(m_transport.set_up_queue(index, layout.size, base + layout.descriptors, base + layout.available, base + layout.used));
     return VirtioQueue { index, maximum, ring, std::move(ring_memory), std::move(interrupt) };
 }
 

@@ -15,7 +15,7 @@ constexpr SignalBit timeout_bit { 9 };
 
 }
 
-ErrorOr<Outcome> read_requests(ConsoleCap const& console, ReticleCap const& memory, Transport& transport, VirtioQueue& queue)
+ErrorOr<Outcome> read_requests(ConsoleCap const& console, ReticleCap const& memory, Transport& transport, driver::VirtioQueue& queue)
 {
     /* One page for the buffers the device fills, and the device's view of it. */
     auto shared = TRY(system::create_memory(memory, 4096));

@@ -56,6 +56,6 @@ struct Outcome {
 };
 
 /* Reads `requests` requests of `request_bytes` through `queue`, printing each, into memory retyped from `memory`. */
-[[nodiscard]] ErrorOr<Outcome> read_requests(ConsoleCap const&, ReticleCap const& memory, Transport&, VirtioQueue& queue);
+[[nodiscard]] ErrorOr<Outcome> read_requests(ConsoleCap const&, ReticleCap const& memory, Transport&, driver::VirtioQueue& queue);
 
 }

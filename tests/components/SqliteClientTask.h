@@ -45,6 +45,14 @@ inline ErrorOr<i32> sqlite_client(Bundle& bundle)
     return 0;
 }
 
+/* Runs `scenario` in a SQLite client Task against the service Task `server` (run_server_and_client). */
+inline void run_sqlite_scenario(TaskEntry server, SqliteScenario scenario,
+    ServerAndClientSizes sizes = { 16 * MiB, 2 * MiB, 4 * MiB, 128 * KiB, 256 * KiB })
+{
+    sqlite_scenario() = scenario;
+    (void)run_server_and_client(server, sqlite_client, sizes);
+}
+
 inline ErrorOr<void> expect(bool condition, char const* what)
 {
     if (!condition)

@@ -75,10 +75,8 @@ ErrorOr<i32> server(Bundle& bundle)
 
 void run_scenario(test::SqliteScenario entry, u32 blocks = 1024)
 {
-    test::sqlite_scenario() = entry;
     server_blocks() = blocks;
-    (void)test::run_server_and_client(
-        server, test::sqlite_client, { 16 * MiB, 2 * MiB, 4 * MiB, 128 * KiB, 256 * KiB });
+    test::run_sqlite_scenario(server, entry);
 }
 
 ErrorOr<u64> size_of(vfs::Client& fs, char const* name) { return TRY(fs.stat(TRY(Path::root().try_join(name)))).size; }

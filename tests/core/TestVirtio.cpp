@@ -27,12 +27,26 @@ struct Fixture {
     SplitQueue queue;
     DeviceModel device;
 
-    Fixture(u16 size, bool event_index)
-        : queue(SplitQueue::create({ memory.bytes, 16 * 1024 }, size, event_index).release_value())
+    /* `indirect_entries`: indirect tables of that many descriptors at guest address 48 KiB, or none. */
+    Fixture(u16 size, bool event_index, u16 indirect_entries = 0)
+        : queue(SplitQueue::create({ memory.bytes, 16 * 1024 }, size, event_index, tables(indirect_entries)).release_value())
         , device(memory.bytes, memory.bytes, queue.layout(), event_index)
     {
     }
+    IndirectTables tables(u16 entries)
+    {
+        if (entries == 0)
+            return {};
+        return { { memory.bytes + tables_at, 16 * 1024 }, tables_at, entries };
+    }
     u64 buffer(usize index) const { return 16 * 1024 + 256 * index; }
+    Descriptor ring_descriptor(u16 index) const
+    {
+        Descriptor descriptor;
+        std::memcpy(&descriptor, memory.bytes + 16 * index, sizeof(descriptor));
+        return descriptor;
+    }
+    static constexpr usize tables_at = 48 * 1024;
 };
 
 template<typename T>
@@ -204,6 +218,153 @@ TEST_CASE("a hostile device's used entries are refused: unknown heads, double us
     auto last = fixture.queue.take_used();
     REQUIRE_FALSE(last.is_error());
     CHECK(last.value().token == 3);
+}
+
+TEST_CASE("indirect tables: a request of several buffers takes one ring descriptor, its chain lies in its own table")
+{
+    Fixture fixture(8, false, 4);
+    CHECK(fixture.queue.indirect());
+    CHECK(fixture.queue.descriptors_for(3) == 1);
+    CHECK(fixture.queue.descriptors_for(1) == 1);
+    CHECK(fixture.queue.descriptors_for(5) == 5); /* more than a table holds: a chain in the ring */
+    /* Eight requests of three buffers in a queue of eight descriptors (without tables: two). */
+    for (u64 token = 0; token < 8; ++token) {
+        Segment request[] = { { fixture.buffer(token), 16, false }, { fixture.buffer(token) + 16, 64, true },
+            { fixture.buffer(token) + 80, 1, true } };
+        REQUIRE_FALSE(fixture.queue.submit(request, 100 + token).is_error());
+    }
+    CHECK(fixture.queue.free_descriptors() == 0);
+    Segment one[] = { { fixture.buffer(9), 4, true } };
+    CHECK(code_of(fixture.queue.submit(one, 1)) == ErrorCode::Full);
+    auto head = fixture.ring_descriptor(0);
+    CHECK(head.flags == descriptor_indirect);
+    CHECK(head.length == 3 * sizeof(Descriptor));
+    CHECK(head.address == Fixture::tables_at);
+    CHECK(fixture.ring_descriptor(5).address == Fixture::tables_at + 5 * 4 * sizeof(Descriptor));
+    CHECK(fixture.queue.publish());
+    CHECK(fixture.device.serve(8));
+    CHECK(fixture.device.indirect_chains == 8);
+    REQUIRE(fixture.device.chains.size() == 8);
+    CHECK(fixture.device.chains[0] == std::vector<u16> { 0, 1, 2 });
+    CHECK(fixture.device.read_bytes == 8 * 16);
+    for (u64 token = 0; token < 8; ++token) {
+        auto completion = fixture.queue.take_used().release_value();
+        CHECK(completion.token == 100 + token);
+        CHECK(completion.written == 65);
+        CHECK(fixture.memory.bytes[fixture.buffer(token) + 80] == 0xa5);
+        CHECK(fixture.memory.bytes[fixture.buffer(token)] == 0);
+    }
+    CHECK(fixture.queue.free_descriptors() == 8);
+
+    /* One buffer goes straight into the ring; five (past a table of four) as a chain of five. */
+    REQUIRE_FALSE(fixture.queue.submit(one, 1).is_error());
+    Segment five[5];
+    for (usize index = 0; index < 5; ++index)
+        five[index] = { fixture.buffer(index), 8, true };
+    REQUIRE_FALSE(fixture.queue.submit(five, 2).is_error());
+    CHECK(fixture.queue.free_descriptors() == 2);
+    (void)fixture.queue.publish();
+    fixture.device.serve(2);
+    CHECK(fixture.device.indirect_chains == 8);
+    CHECK(fixture.device.chains[9].size() == 5);
+    CHECK(fixture.queue.take_used().release_value().written == 4);
+    CHECK(fixture.queue.take_used().release_value().written == 40);
+    CHECK(fixture.queue.free_descriptors() == 8);
+}
+
+TEST_CASE("indirect tables are checked at create: two to the queue's size entries, enough aligned memory")
+{
+    GuestMemory<> memory;
+    std::span<u8> ring { memory.bytes, 4096 };
+    auto tables = [&](usize at, usize bytes, u64 address, u16 entries) {
+        return IndirectTables { { memory.bytes + at, bytes }, address, entries };
+    };
+    CHECK(code_of(SplitQueue::create(ring, 8, false, tables(8192, 4096, 8192, 1))) == ErrorCode::InvalidArgument);
+    CHECK(code_of(SplitQueue::create(ring, 8, false, tables(8192, 4096, 8192, 9))) == ErrorCode::InvalidArgument);
+    CHECK(code_of(SplitQueue::create(ring, 8, false, tables(8192, 8 * 4 * 16 - 1, 8192, 4))) == ErrorCode::InvalidArgument);
+    CHECK(code_of(SplitQueue::create(ring, 8, false, tables(8200, 4096, 8192, 4))) == ErrorCode::InvalidArgument);
+    CHECK(code_of(SplitQueue::create(ring, 8, false, tables(8192, 4096, 8200, 4))) == ErrorCode::InvalidArgument);
+    auto fitting = SplitQueue::create(ring, 8, false, tables(8192, 8 * 4 * 16, 8192, 4));
+    REQUIRE_FALSE(fitting.is_error());
+    CHECK(fitting.value().indirect());
+    CHECK_FALSE(SplitQueue::create(ring, 8, false).release_value().indirect());
+}
+
+TEST_CASE("70 000 indirect requests through a 4-entry queue: tables reused, descriptors all given back")
+{
+    Fixture fixture(4, true, 3);
+    u64 next_token = 0;
+    u64 expected_token = 0;
+    for (usize round = 0; round < 17'500; ++round) {
+        for (usize each = 0; each < 4; ++each) {
+            Segment segments[] = { { fixture.buffer(each), 4, false }, { fixture.buffer(each + 4), 4, true },
+                { fixture.buffer(each + 8), 1 + static_cast<u32>(round % 7), true } };
+            REQUIRE_FALSE(fixture.queue.submit(segments, next_token++).is_error());
+        }
+        (void)fixture.queue.publish();
+        fixture.device.serve(4, static_cast<u8>(round));
+        for (usize each = 0; each < 4; ++each) {
+            auto completion = fixture.queue.take_used();
+            REQUIRE_FALSE(completion.is_error());
+            REQUIRE(completion.value().token == expected_token++);
+            REQUIRE(completion.value().written == 5 + round % 7);
+        }
+    }
+    CHECK(fixture.device.indirect_chains == 70'000);
+    CHECK(fixture.queue.free_descriptors() == 4);
+}
+
+TEST_CASE("a hostile device and indirect requests: ids never made available, overlong writes, rewritten tables")
+{
+    /* Two indirect requests in flight: heads 0 and 1, each a table of header, 8 writable bytes, status. */
+    auto hostile = [](auto&& act) {
+        Fixture fixture(4, false, 4);
+        Segment segments[] = { { fixture.buffer(0), 4, false }, { fixture.buffer(1), 8, true }, { fixture.buffer(2), 1, true } };
+        REQUIRE_FALSE(fixture.queue.submit(segments, 5).is_error());
+        REQUIRE_FALSE(fixture.queue.submit(segments, 6).is_error());
+        (void)fixture.queue.publish();
+        return act(fixture);
+    };
+    CHECK(hostile([](Fixture& fixture) {
+        fixture.device.put_used(2, 0); /* a ring descriptor never made available */
+        auto code = code_of(fixture.queue.take_used());
+        CHECK(fixture.queue.free_descriptors() == 2);
+        return code;
+    }) == ErrorCode::MalformedMessage);
+    CHECK(hostile([](Fixture& fixture) {
+        fixture.device.put_used(0x1'0000, 0); /* past the queue */
+        return code_of(fixture.queue.take_used());
+    }) == ErrorCode::MalformedMessage);
+    CHECK(hostile([](Fixture& fixture) {
+        fixture.device.put_used(1, 10); /* past the 9 writable bytes of the table */
+        return code_of(fixture.queue.take_used());
+    }) == ErrorCode::MalformedMessage);
+    CHECK(hostile([](Fixture& fixture) {
+        fixture.device.set_used_index(3); /* a third used entry, for two made available */
+        return code_of(fixture.queue.take_used());
+    }) == ErrorCode::MalformedMessage);
+    CHECK(hostile([](Fixture& fixture) {
+        /* The device rewrites the table to claim a 4 KiB buffer and says it filled it: the driver
+           counts what it offered, not what the table says now. */
+        auto* table = reinterpret_cast<Descriptor*>(fixture.memory.bytes + Fixture::tables_at);
+        table[1].length = 4096;
+        table[2].flags = descriptor_next;
+        table[2].next = 0;
+        fixture.device.put_used(0, 4096);
+        return code_of(fixture.queue.take_used());
+    }) == ErrorCode::MalformedMessage);
+    /* After the scribble, the next request through head 0's table carries the driver's chain again. */
+    Fixture fixture(4, false, 4);
+    std::memset(fixture.memory.bytes + Fixture::tables_at, 0xff, 4 * 4 * sizeof(Descriptor));
+    Segment segments[] = { { fixture.buffer(0), 4, false }, { fixture.buffer(1), 8, true } };
+    REQUIRE_FALSE(fixture.queue.submit(segments, 7).is_error());
+    (void)fixture.queue.publish();
+    fixture.device.serve(1);
+    REQUIRE(fixture.device.chains.size() == 1);
+    CHECK(fixture.device.chains[0] == std::vector<u16> { 0, 1 });
+    auto completion = fixture.queue.take_used().release_value();
+    CHECK(completion.token == 7);
+    CHECK(completion.written == 8);
 }
 
 namespace {

@@ -25,6 +25,8 @@ namespace {
 constexpr usize queue_bytes = 16 * 1024;
 constexpr usize slots_at = queue_bytes;
 constexpr usize data_at = 32 * 1024;
+constexpr usize tables_at = 448 * 1024; /* indirect tables, after 64 data buffers of 4 KiB */
+constexpr usize tables_bytes = 64 * 1024;
 constexpr usize disk_sectors = 2048; /* 1 MiB */
 
 /* Configuration space bytes as QEMU's virtio-blk lays them out (virtio 1.2, 5.2.4). */
@@ -128,8 +130,9 @@ struct Fixture {
     BlockDevice device { model };
     Requests requests;
 
-    explicit Fixture(u16 size = 256, u64 features = offered, u64 sectors = disk_sectors)
-        : queue(SplitQueue::create({ memory.bytes, queue_bytes }, size, true).release_value())
+    /* `indirect_entries`: the queue's indirect tables (in guest memory at tables_at), or none. */
+    explicit Fixture(u16 size = 256, u64 features = offered, u64 sectors = disk_sectors, u16 indirect_entries = 0)
+        : queue(SplitQueue::create({ memory.bytes, queue_bytes }, size, true, tables(indirect_entries)).release_value())
         , model(memory.bytes, memory.bytes, queue.layout(), true)
         , requests(make_requests(features, sectors))
     {
@@ -141,6 +144,13 @@ struct Fixture {
         auto configuration = Configuration::read(bytes.bytes, sizeof(bytes.bytes), features).release_value();
         return Requests::create(queue, { memory.bytes + slots_at, Requests::slot_memory_size }, slots_at, configuration)
             .release_value();
+    }
+
+    IndirectTables tables(u16 entries)
+    {
+        if (entries == 0)
+            return {};
+        return { { memory.bytes + tables_at, tables_bytes }, tables_at, entries };
     }
 
     /* Buffer `index` of 4 KiB, as the device sees it. */
@@ -317,6 +327,52 @@ TEST_CASE("requests the device must not see are refused, and leave nothing in fl
     CHECK(small.requests.in_flight() == 2);
 }
 
+TEST_CASE("with indirect tables a request takes one ring descriptor: 8 in flight in a queue of 8, every kind served")
+{
+    Fixture fixture(8, offered, disk_sectors, 3);
+    REQUIRE(fixture.queue.indirect());
+    for (usize index = 0; index < 8; ++index) {
+        std::memset(fixture.bytes(index), static_cast<int>(0x30 + index), 4096);
+        Segment data[] = { { Fixture::buffer(index), 4096, false } };
+        REQUIRE_FALSE(fixture.requests.write(8 * index, data, index).is_error());
+    }
+    Segment sector[] = { { Fixture::buffer(9), 512, true } };
+    CHECK(code_of(fixture.requests.read(0, sector, 99)) == ErrorCode::Busy);
+    (void)fixture.requests.publish();
+    fixture.device.take_all();
+    for (auto const& chain : fixture.device.pending) {
+        CHECK(chain.indirect);
+        CHECK(chain.descriptors.size() == 3);
+    }
+    while (!fixture.device.pending.empty())
+        fixture.device.finish(fixture.device.pending.size() - 1);
+    for (usize index = 0; index < 8; ++index)
+        CHECK_FALSE(fixture.requests.take_finished().release_value().outcome.is_error());
+    CHECK(fixture.device.disk[7 * 4096 + 4095] == 0x37);
+    /* Flush and discard are two buffers (header, status): indirect too; scattered data past a table of three is a ring chain. */
+    REQUIRE_FALSE(fixture.requests.flush(1).is_error());
+    REQUIRE_FALSE(fixture.requests.discard(200, 16, 2).is_error());
+    Segment scattered[] = { { Fixture::buffer(0), 512, true }, { Fixture::buffer(1), 512, true } };
+    REQUIRE_FALSE(fixture.requests.read(0, scattered, 3).is_error());
+    CHECK(fixture.queue.free_descriptors() == 8 - 1 - 1 - 4);
+    (void)fixture.requests.publish();
+    fixture.device.take_all();
+    REQUIRE(fixture.device.pending.size() == 3);
+    CHECK(fixture.device.pending[0].indirect);
+    CHECK(fixture.device.pending[1].indirect);
+    CHECK_FALSE(fixture.device.pending[2].indirect);
+    for (usize each = 0; each < 3; ++each)
+        fixture.device.finish(0);
+    for (u64 token = 1; token <= 3; ++token) {
+        auto finished = fixture.requests.take_finished().release_value();
+        CHECK(finished.token == token);
+        CHECK_FALSE(finished.outcome.is_error());
+    }
+    CHECK(fixture.device.types == std::vector<u32> { 1, 1, 1, 1, 1, 1, 1, 1, 4, 11, 0 });
+    CHECK(fixture.bytes(1)[511] == 0x30); /* the disk's second sector, written from buffer 0 above */
+    CHECK(fixture.queue.free_descriptors() == 8);
+}
+
 TEST_CASE("a hostile device's statuses are errors of their request only")
 {
     Fixture fixture;
@@ -346,7 +402,9 @@ TEST_CASE("a hostile device's statuses are errors of their request only")
 
 TEST_CASE("20 000 random requests finished in random order agree with a shadow disk")
 {
-    Fixture fixture(64);
+    bool indirect = GENERATE(false, true);
+    INFO("indirect tables: " << indirect);
+    Fixture fixture(64, offered, disk_sectors, indirect ? 3 : 0);
     std::vector<u8> shadow(disk_sectors * sector_size);
     std::mt19937 random(2026);
     struct InFlight {

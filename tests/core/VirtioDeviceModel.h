@@ -4,8 +4,8 @@
  * The device side of a split virtqueue, in software, for host tests of drivers (core/virtio):
  * it takes chains from the available ring and puts them on the used ring as a virtio device
  * does, honouring event index and the rings' flags, and lets a test play a hostile device that
- * writes used entries no honest one would. Guest memory is one buffer: a device address is an
- * offset into it.
+ * writes used entries no honest one would. It follows indirect tables as a device that offers
+ * VIRTIO_F_INDIRECT_DESC does. Guest memory is one buffer: a device address is an offset into it.
  */
 
 #pragma once
@@ -23,10 +23,15 @@ struct GuestMemory {
     u64 address_of(void const* pointer) const { return static_cast<u64>(static_cast<u8 const*>(pointer) - bytes); }
 };
 
-/* A chain the device took from the available ring: its head and its descriptors in order. */
+/*
+ * A chain the device took from the available ring: its head and its descriptors in order — for
+ * a head that names an indirect table, the table's descriptors (virtio 1.2, 2.7.5.3.2).
+ */
 struct Chain {
     u16 head { 0 };
+    bool indirect { false };
     std::vector<Descriptor> descriptors;
+    std::vector<u16> indices; /* each descriptor's index: in the ring, or in its table */
 };
 
 class DeviceModel {
@@ -53,11 +58,23 @@ public:
         Chain chain;
         chain.head = word(m_layout.available + 4 + 2 * (m_next_available % m_layout.size));
         ++m_next_available;
+        u8 const* table = m_queue + m_layout.descriptors;
+        usize table_size = m_layout.size;
+        Descriptor head;
+        std::memcpy(&head, table + 16 * chain.head, sizeof(head));
         u16 index = chain.head;
-        for (usize steps = 0; steps < m_layout.size; ++steps) {
+        if (head.flags & descriptor_indirect) {
+            /* A table in guest memory; its descriptors are numbered from 0 and chained by `next`. */
+            chain.indirect = true;
+            table = m_memory + head.address;
+            table_size = head.length / sizeof(Descriptor);
+            index = 0;
+        }
+        for (usize steps = 0; steps < table_size && index < table_size; ++steps) {
             Descriptor descriptor;
-            std::memcpy(&descriptor, m_queue + m_layout.descriptors + 16 * index, sizeof(descriptor));
+            std::memcpy(&descriptor, table + 16 * index, sizeof(descriptor));
             chain.descriptors.push_back(descriptor);
+            chain.indices.push_back(index);
             if (!(descriptor.flags & descriptor_next))
                 break;
             index = descriptor.next;
@@ -74,19 +91,16 @@ public:
             if (!chain)
                 break;
             u32 written = 0;
-            std::vector<u16> indices;
-            u16 index = chain->head;
             for (auto const& descriptor : chain->descriptors) {
-                indices.push_back(index);
                 if (descriptor.flags & descriptor_device_writes) {
                     std::memset(m_memory + descriptor.address, fill, descriptor.length);
                     written += descriptor.length;
                 } else {
                     read_bytes += descriptor.length;
                 }
-                index = descriptor.next;
             }
-            chains.push_back(indices);
+            indirect_chains += chain->indirect ? 1 : 0;
+            chains.push_back(chain->indices);
             interrupt |= put_used(chain->head, written);
         }
         return interrupt;
@@ -109,6 +123,7 @@ public:
     u8* memory() const { return m_memory; }
 
     usize read_bytes { 0 };
+    usize indirect_chains { 0 };
     std::vector<std::vector<u16>> chains;
 
 private:

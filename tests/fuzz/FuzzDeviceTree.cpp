@@ -6,9 +6,12 @@
  * yields must lie inside them. The /cpus reader (ADR 0020) walks it too: it refuses or lists
  * each MPIDR affinity once, within its capacity. The virtio-mmio slot walk (ADR 0025) then reads
  * the same bytes: it refuses or returns at most its capacity, each slot a window of 256 bytes to
- * 4 KiB that does not wrap, an SPI INTID, and no two windows overlapping.
+ * 4 KiB that does not wrap, an SPI INTID, and no two windows overlapping. The GIC node reader
+ * (ADR 0027) refuses or describes a GICv2 or GICv3 whose windows are 64 KiB aligned, do not wrap,
+ * do not overlap, and whose redistributor regions and stride are within their bounds.
  */
 
+#include "GicDescription.h"
 #include "MemoryMapBuilder.h"
 #include "VirtioMmioSlots.h"
 #include <vectra/Panic.h>
@@ -16,6 +19,44 @@
 
 using namespace vectra;
 using platform::aarch64::DeviceTree;
+
+namespace {
+
+void check_gic_window(platform::aarch64::GicWindow const& window)
+{
+    VERIFY(window.size != 0 && window.base + window.size > window.base);
+    VERIFY(window.base % platform::aarch64::GicDescription::frame_size == 0);
+}
+
+void check_gic_description(DeviceTree const& tree)
+{
+    using platform::aarch64::GicDescription;
+    GicDescription gic;
+    auto found = platform::aarch64::read_gic_description(tree, gic);
+    if (found.is_error() || !found.value())
+        return;
+    VERIFY(gic.version == 2 || gic.version == 3);
+    check_gic_window(gic.distributor);
+    VERIFY(gic.distributor.size >= GicDescription::frame_size);
+    if (gic.version == 2) {
+        check_gic_window(gic.cpu_interface);
+        VERIFY(gic.redistributor_region_count == 0);
+        return;
+    }
+    VERIFY(gic.redistributor_region_count >= 1 && gic.redistributor_region_count <= GicDescription::redistributor_region_capacity);
+    VERIFY(gic.redistributor_stride == 0
+        || (gic.redistributor_stride % GicDescription::frame_size == 0
+            && gic.redistributor_stride >= GicDescription::minimum_redistributor_size));
+    for (u32 index = 0; index < gic.redistributor_region_count; ++index) {
+        auto const& region = gic.redistributor_regions[index];
+        check_gic_window(region);
+        VERIFY(region.size >= GicDescription::minimum_redistributor_size);
+        VERIFY(region.base >= gic.distributor.base + gic.distributor.size
+            || gic.distributor.base >= region.base + region.size);
+    }
+}
+
+}
 
 extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
 {
@@ -51,6 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         if (more.is_error() || !more.value())
             break;
     }
+    check_gic_description(tree.value());
     platform::aarch64::VirtioMmioSlot slots[8];
     auto count = platform::aarch64::read_virtio_mmio_slots(tree.value(), slots);
     if (count.is_error())

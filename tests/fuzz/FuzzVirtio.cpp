@@ -3,7 +3,7 @@
  *
  * libFuzzer target: core/virtio against a device that writes whatever the input says. The
  * first 256 bytes are a function's configuration space for read_pci_layout; the rest drive a
- * split queue of 8: the driver submits and publishes, the "device" writes used entries with
+ * split queue of 8, with or without indirect tables: the driver submits and publishes, the "device" writes used entries with
  * ids, lengths and used indices from the input. Every completion the driver accepts must name a
  * request in flight, once, with no more bytes than it offered; descriptors are never lost.
  */
@@ -49,8 +49,13 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     size -= 256;
 
     alignas(16) static u8 memory[4096];
+    alignas(16) static u8 tables[IndirectTables::bytes_for(8, 2)];
     constexpr u16 queue_size = 8;
-    auto queue = MUST(SplitQueue::create({ memory, sizeof(memory) }, queue_size, (size & 1) != 0));
+    /* Odd sizes: event index; sizes with bit 1: two-buffer requests through indirect tables. */
+    IndirectTables indirect;
+    if (size & 2)
+        indirect = { { tables, sizeof(tables) }, 8192, 2 };
+    auto queue = MUST(SplitQueue::create({ memory, sizeof(memory) }, queue_size, (size & 1) != 0, indirect));
     auto const& layout = queue.layout();
     std::set<u64> in_flight;
     u64 next_token = 0;

@@ -111,3 +111,81 @@ TEST_CASE("the start-up page: free only inside one RAM entry, and not once a loa
     std::vector<PvhMemoryMapEntry> short_entry { { 0x8000, 0xfff, ram, 0 } };
     CHECK(ram_page(short_entry.data(), 1, page).count == 0);
 }
+
+TEST_CASE("RAM above 4 GiB (ADR 0027): QEMU q35 -m 6G gives 2 GiB below and 4 GiB above; the limit cuts")
+{
+    std::vector<PvhMemoryMapEntry> q35 { { 0, 0x9fc00, ram, 0 }, { 0x100000, 0x7ff0'0000, ram, 0 },
+        { 0xb000'0000, 0x1000'0000, reserved, 0 }, { 0x1'0000'0000, 0x1'0000'0000, ram, 0 },
+        { 0xfd'0000'0000, 0x3'0000'0000, reserved, 0 } };
+    MemoryMap map;
+    add_pvh_ram(map, q35.data(), static_cast<u32>(q35.size()), maximum_identity_map_end);
+    REQUIRE(map.count == 2);
+    CHECK(map.regions[1].base == 0x1'0000'0000);
+    CHECK(end_of(map.regions[1]) == 0x2'0000'0000);
+    MemoryMap low;
+    add_pvh_ram(low, q35.data(), static_cast<u32>(q35.size())); /* the default: the 4 GiB identity map */
+    REQUIRE(low.count == 1);
+    CHECK(end_of(low.regions[0]) == 0x8000'0000);
+    MemoryMap past_the_table;
+    std::vector<PvhMemoryMapEntry> huge { { 0x7f'0000'0000, 0x10'0000'0000, ram, 0 } }; /* 508 GiB .. 572 GiB */
+    add_pvh_ram(past_the_table, huge.data(), 1, maximum_identity_map_end);
+    REQUIRE(past_the_table.count == 1);
+    CHECK(end_of(past_the_table.regions[0]) == maximum_identity_map_end);
+}
+
+TEST_CASE("malformed maps above 4 GiB: overlaps merge, wrap-around stops at the limit, zero lengths are nothing")
+{
+    std::vector<PvhMemoryMapEntry> hostile {
+        { 0x1'0000'0000, 0x8000'0000, ram, 0 },
+        { 0x1'4000'0000, 0x8000'0000, ram, 0 }, /* overlaps the previous */
+        { 0x1'2000'0000, 0x1000, ram, 0 },      /* inside it */
+        { 0x3'0000'0000, 0, ram, 0 },           /* zero length */
+        { 0xffff'ffff'ffe0'0000, 0x40'0000, ram, 0 }, /* wraps past 2^64 */
+        { 0x5'0000'0000, ~0ull, ram, 0 },       /* would wrap: cut at the limit */
+        { 0x4'0000'0000, 0x1000, 7, 0 },        /* not RAM */
+        { 0xffff'ffff'ffff'fffa, 0x1'0000'0000, ram, 0 }, /* its base would round up to page 0 */
+    };
+    MemoryMap map;
+    add_pvh_ram(map, hostile.data(), static_cast<u32>(hostile.size()), maximum_identity_map_end);
+    REQUIRE(map.count == 2);
+    CHECK(map.regions[0].base == 0x1'0000'0000);
+    CHECK(end_of(map.regions[0]) == 0x1'c000'0000);
+    CHECK(map.regions[1].base == 0x5'0000'0000);
+    CHECK(end_of(map.regions[1]) == maximum_identity_map_end);
+}
+
+TEST_CASE("above 4 GiB only whole 2 MiB pages stay; below it pages; a region across 4 GiB is split there")
+{
+    MemoryMap map;
+    add_region(map, 0x10'0000, 0x8000'0000);
+    add_region(map, 0xf000'0000, 0x1'0030'1000); /* across 4 GiB, ends mid 2 MiB page */
+    add_region(map, 0x2'0010'0000, 0x2'0050'0000); /* starts and ends mid 2 MiB page */
+    add_region(map, 0x3'0010'0000, 0x3'0020'0000); /* no whole 2 MiB page: gone */
+    align_large_pages_from(map, identity_map_end);
+    REQUIRE(map.count == 3);
+    CHECK(map.regions[0].base == 0x10'0000);
+    CHECK(map.regions[1].base == 0xf000'0000);
+    CHECK(end_of(map.regions[1]) == 0x1'0020'0000);
+    CHECK(map.regions[2].base == 0x2'0020'0000);
+    CHECK(end_of(map.regions[2]) == 0x2'0040'0000);
+}
+
+TEST_CASE("page directories are taken from the top of the highest RAM below 4 GiB, never above it")
+{
+    MemoryMap map;
+    add_region(map, 0x10'0000, 0x20'0000);
+    add_region(map, 0x7000'0000, 0x8000'0000);
+    add_region(map, 0x1'0000'0000, 0x2'0000'0000);
+    CHECK(take_below(map, 4096, identity_map_end) == 0x7fff'f000);
+    CHECK(take_below(map, 4096, identity_map_end) == 0x7fff'e000);
+    CHECK(take_below(map, 0x20'0000, 0x7000'1000) == 0); /* nothing that large below there */
+    CHECK(take_below(map, 4096, 0x7000'1000) == 0x7000'0000);
+    CHECK(take_below(map, 0, identity_map_end) == 0);
+    sort_and_merge(map);
+    REQUIRE(map.count == 3);
+    CHECK(end_of(map.regions[1]) == 0x7fff'e000);
+    CHECK(map.regions[1].base == 0x7000'1000);
+    CHECK(map.regions[2].base == 0x1'0000'0000);
+    MemoryMap empty;
+    CHECK(take_below(empty, 4096, identity_map_end) == 0);
+}

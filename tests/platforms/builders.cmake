@@ -6,11 +6,11 @@ set(aarch64_device_tree ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/DeviceTree.cpp
 vectra_host_test(platforms.aarch64.device_tree SOURCES platforms/TestDeviceTree.cpp ${aarch64_device_tree}
     COMPONENTS ${kernel_components})
 target_include_directories(test_platforms.aarch64.device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
-# The fuzz target walks the tree with the /cpus reader (MemoryMapBuilder.cpp, ADR 0020) and the
-# virtio-mmio slot walk (ADR 0025) too.
+# The fuzz target walks the tree with the /cpus reader (MemoryMapBuilder.cpp, ADR 0020), the
+# virtio-mmio slot walk (ADR 0025) and the GIC node reader (ADR 0027) too.
 vectra_fuzz_target(device_tree SOURCES fuzz/FuzzDeviceTree.cpp ${aarch64_device_tree}
     ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/VirtioMmioSlots.cpp ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/PciHost.cpp
-    ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/PciInterruptMap.cpp
+    ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/PciInterruptMap.cpp ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/GicDescription.cpp
     ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/MemoryMapBuilder.cpp COMPONENTS ${kernel_components})
 target_include_directories(fuzz_device_tree PRIVATE ${CMAKE_SOURCE_DIR}/platforms/aarch64/src
     ${CMAKE_SOURCE_DIR}/platforms/aarch64/include)
@@ -51,3 +51,15 @@ vectra_platform_builder_test(platforms.aarch64.virtio_mmio_slots aarch64
 # fw_cfg and ramfb (header-only in primitives/platform, shared by x86_64 and aarch64).
 vectra_host_test(platforms.firmware_config SOURCES platforms/TestFirmwareConfig.cpp COMPONENTS ${kernel_components})
 vectra_fuzz_target(firmware_config SOURCES fuzz/FuzzFirmwareConfig.cpp COMPONENTS ${kernel_components})
+# The GIC node (ADR 0027): GICv2 or GICv3, its windows; also walked by the device-tree fuzz target.
+vectra_platform_builder_test(platforms.aarch64.gic_description aarch64
+    SOURCES platforms/TestGicDescription.cpp ${aarch64_device_tree}
+        ${CMAKE_SOURCE_DIR}/platforms/aarch64/src/GicDescription.cpp ${aarch64_pci_host}
+    COMPONENTS ${kernel_components})
+# x86_64's PVH memory map with RAM above 4 GiB (ADR 0027), fuzzed.
+vectra_fuzz_target(x86_64_memory_map SOURCES fuzz/FuzzX86MemoryMap.cpp
+    ${CMAKE_SOURCE_DIR}/platforms/x86_64/src/MemoryMapBuilder.cpp COMPONENTS ${kernel_components})
+target_include_directories(fuzz_x86_64_memory_map PRIVATE ${CMAKE_SOURCE_DIR}/platforms/x86_64/src)
+# x86_64's local APIC register encodings, xAPIC and x2APIC (ADR 0027; header only).
+vectra_platform_builder_test(platforms.x86_64.local_apic_encoding x86_64
+    SOURCES platforms/TestLocalApicEncoding.cpp COMPONENTS ${kernel_components})

@@ -7,8 +7,7 @@
  * take more requests than its replies Ring can answer nor stop another session from being served.
  */
 
-#include "../core/FsTestTasks.h"
-#include "NetdTestStack.h"
+#include "NetdTestLoop.h"
 #include <catch2/catch.hpp>
 #include <netd/Server.h>
 #include <netd/Stack.h>
@@ -23,20 +22,6 @@ using namespace vectra;
 using namespace vectra::net;
 
 namespace {
-
-netd::Server* s_server { nullptr };
-
-ErrorOr<i32> netd_service(Bundle& bundle)
-{
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    TRY(bundle.take<ReticleCap>("memory"));
-    TRY(test::start_netd_stack());
-    static netd::Server* server = new netd::Server();
-    s_server = server;
-    TRY(server->serve(std::move(requests), std::move(replies)));
-    return 0;
-}
 
 constexpr Duration quiet = Duration::from_milliseconds(50);
 constexpr Duration patient = Duration::from_seconds(5);
@@ -292,62 +277,14 @@ ErrorOr<i32> unread_replies(Bundle& bundle)
     return 0;
 }
 
-ErrorOr<i32> settle(Bundle&)
-{
-    for (int turn = 0; turn < 8; ++turn)
-        Executor::current().yield();
-    return 0;
-}
-
-/* Runs netd's loop as a Task and one client Task, until the client ended; then stops netd through its listener. */
-void run(TaskEntry client)
-{
-    test::Arena arena(8 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    auto listener = test::make_listener(arena.reticle(), parent);
-    Reticle* service_memory = arena.reticle().try_carve(64 * KiB).value();
-    auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
-    SpawnParameters service_parameters { "netd", netd_service };
-    service_parameters.stack_size = 128 * KiB;
-    Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
-    REQUIRE(test::grant_service(*serving, parent, listener, memory));
-    Reticle* client_memory = arena.reticle().try_carve(1 * MiB).value();
-    auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
-    SpawnParameters parameters { "client", client };
-    parameters.stack_size = 128 * KiB;
-    Task* task = executor.spawn(arena.reticle(), parameters).value();
-    REQUIRE(test::grant_client(*task, parent, listener, donations));
-    test::task_failure().clear();
-    i32 status = executor.run_until_exit(*task).value();
-    INFO(test::task_failure());
-    INFO("client error: " << task->exit_error().name() << " "
-                          << (task->exit_error().message() ? task->exit_error().message() : ""));
-    CHECK(task->exit_cause() == ExitCause::Returned);
-    CHECK(status == 0);
-    Task* settling = executor.spawn(arena.reticle(), { "settle", settle }).value();
-    REQUIRE(executor.run_until_exit(*settling).value() == 0);
-    for (usize index = 0; index < netd::maximum_sessions; ++index) {
-        CHECK(s_server->waiting(index).count() == 0);
-        CHECK(s_server->session(index).socket_count() == 0);
-    }
-    listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*serving).value() == 1);
-    REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
-    while (Task* waiting = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*waiting).is_error());
-    client_memory->~Reticle();
-    service_memory->~Reticle();
-}
-
 }
 
 TEST_CASE("netd's loop: requests that wait are kept and answered on their event; a second is busy", "[netd]")
 {
-    run(waiting_and_busy);
+    test::run_with_netd({ waiting_and_busy }, 128 * KiB);
 }
 
 TEST_CASE("netd's loop: a client that reads no replies cannot make netd owe more than its Ring holds", "[netd]")
 {
-    run(unread_replies);
+    test::run_with_netd({ unread_replies }, 128 * KiB);
 }

@@ -61,12 +61,7 @@ ErrorOr<i32> server(Bundle& bundle)
     return 0;
 }
 
-void run_scenario(test::SqliteScenario entry)
-{
-    test::sqlite_scenario() = entry;
-    (void)test::run_server_and_client(
-        server, test::sqlite_client, { 16 * MiB, 2 * MiB, 4 * MiB, 128 * KiB, 256 * KiB });
-}
+void run_scenario(test::SqliteScenario entry) { test::run_sqlite_scenario(server, entry); }
 
 ErrorOr<void> commit_rows(vfs::Client&, sqlite::Vfs& vfs, sqlite::Engine&)
 {

@@ -9,3 +9,9 @@ vectra_fuzz_target(socket_request SOURCES fuzz/FuzzSocketRequest.cpp
 # netd's service loop as a Task over real Rings: waiting requests, busy, the Ring-space rule.
 vectra_host_test(services.netd_loop SOURCES services/TestNetdLoop.cpp
     COMPONENTS ${kernel_components} text path encoding time random concurrent fs vfsd_protocol net lwip_port netd_protocol)
+# core/net's SocketClient against netd's loop: two Tasks streaming both ways, refusals, limits, deadlines.
+vectra_host_test(services.netd_client SOURCES services/TestNetdClient.cpp
+    COMPONENTS ${kernel_components} text path encoding time random concurrent fs vfsd_protocol net lwip_port netd_protocol)
+# A restarted netd's stack over what the ended instance left in lwIP's global state (a process of its own).
+vectra_host_test(services.netd_restart SOURCES services/TestNetdRestart.cpp
+    COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)

@@ -85,7 +85,7 @@ class LayersTest(unittest.TestCase):
             "services/initd and services/vfsd are side by side in the closed layer 13 (services)")
         with open(os.path.join(self.tree, "layers.json"), encoding="utf-8") as handle:
             layers = json.load(handle)
-        layers["allow"] = [{"from": "services/initd", "to": "services/vfsd", "component": "vfsd_protocol"}]
+        layers["allow"].append({"from": "services/initd", "to": "services/vfsd", "component": "vfsd_protocol"})
         with open(os.path.join(self.tree, "layers.json"), "w", encoding="utf-8") as handle:
             json.dump(layers, handle)
         output = run_checker(self.tree).stderr

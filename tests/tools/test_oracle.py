@@ -146,6 +146,49 @@ class ImageHostedArguments(unittest.TestCase):
                 self.assertIn('images/x/oracle.json: "hosted_args"', str(caught.exception))
 
 
+class Variants(unittest.TestCase):
+    """An oracle's variants: the same build booted again with other arguments, and patterns of their own."""
+
+    VARIANTS = {"gicv3": {"platforms": ["aarch64"], "qemu_args": ["-machine", "gic-version=3"],
+                          "patterns": ["^gic: v3$", "^intx: yes$"]}}
+
+    def test_a_variant_adds_its_arguments_after_the_images_on_its_platforms_only(self):
+        parsed = make_oracle(qemu_args={"aarch64": ["-smp", "4"]}, variants=self.VARIANTS)
+        self.assertEqual([variant.name for variant in parsed.variants], ["gicv3"])
+        varied = parsed.for_variant("gicv3")
+        self.assertEqual(varied.qemu_arguments("aarch64"), ("-smp", "4", "-machine", "gic-version=3"))
+        self.assertEqual(varied.qemu_arguments("x86_64"), ())
+        self.assertEqual(varied.variants, ())
+        self.assertEqual(parsed.variant_patterns, ())
+        with self.assertRaises(KeyError):
+            parsed.for_variant("gicv4")
+
+    def test_the_variants_patterns_match_in_order_beside_the_oracles(self):
+        varied = make_oracle(variants=self.VARIANTS).for_variant("gicv3")
+        interleaved = ["gic: v3", "boot: start", "intx: yes", "service: ready (1)", "power off, status 0"]
+        self.assertTrue(oracle.judge_console(varied, interleaved, "isa-debug-exit", 1).passed)
+        swapped = ["intx: yes", "gic: v3", "boot: start", "service: ready (1)", "power off, status 0"]
+        verdict = oracle.judge_console(varied, swapped, "isa-debug-exit", 1)
+        self.assertFalse(verdict.passed)
+        self.assertEqual(verdict.reason, "variant pattern 2 of 2 never matched: '^intx: yes$'")
+        # The base oracle alone does not ask for them.
+        self.assertTrue(oracle.judge_console(make_oracle(variants=self.VARIANTS), GOOD_CONSOLE, "isa-debug-exit", 1).passed)
+        self.assertFalse(oracle.judge_console(varied, GOOD_CONSOLE, "isa-debug-exit", 1).passed)
+
+    def test_malformed_variants_are_one_line(self):
+        for value in (["gicv3"], {"GIC v3": {"platforms": ["aarch64"]}}, {"gicv3": {}}, {"gicv3": {"platforms": []}},
+                      {"gicv3": {"platforms": ["aarch64"], "qemu_args": "-machine"}},
+                      {"gicv3": {"platforms": ["aarch64"], "qemu_args": [""]}},
+                      {"gicv3": {"platforms": ["aarch64"], "boots": 2}},
+                      {"gicv3": {"platforms": ["aarch64"], "patterns": [3]}}):
+            with self.subTest(value=value), self.assertRaises(oracle.OracleError) as caught:
+                oracle.Oracle.parse(dict(MINIMAL, variants=value), "images/x/oracle.json")
+            self.assertIn('images/x/oracle.json: "variants"', str(caught.exception))
+        with self.assertRaises(oracle.OracleError) as caught:
+            oracle.Oracle.parse(dict(MINIMAL, variants={"gicv3": {"platforms": ["aarch64"], "patterns": ["("]}}), "o")
+        self.assertIn("variants.gicv3.patterns[0]", str(caught.exception))
+
+
 class Matching(unittest.TestCase):
     def judge(self, lines, code=1, kind="isa-debug-exit", timed_out=False, **changes):
         return oracle.judge_console(make_oracle(**changes), lines, kind, code, timed_out)

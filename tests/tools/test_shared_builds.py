@@ -67,6 +67,26 @@ class Grouping(unittest.TestCase):
         self.assertEqual(builder.request.shared_images, (sharer.image.name,))
         self.assertEqual(sharer.elf, builder.request.folder / "images" / sharer.image.name / "vectra.elf")
 
+    def test_an_oracle_variant_boots_its_images_build_again(self):
+        """smp@gicv3 (aarch64): no build of its own, the elf smp's target boots, its own log and disk copies, and
+        QEMU's arguments with the variant's after the image's (a later -machine option wins)."""
+        targets = {target.label: target for target in self.targets("aarch64")}
+        for name in ("smp", "selftest", "virtio-rng-intx", "blk"):
+            base, variant = targets[name], targets[f"{name}@gicv3"]
+            self.assertEqual(variant.problem, "")
+            self.assertIs(variant.builder, base.builder or base)
+            self.assertEqual(variant.elf, base.elf)
+            self.assertNotEqual(variant.log, base.log)
+            self.assertNotEqual(variant.disk_copies, base.disk_copies)
+            arguments = variant.image.oracle.qemu_arguments("aarch64")
+            self.assertEqual(arguments[-2:], ("-machine", "gic-version=3"))
+            self.assertEqual(arguments[:-2], base.image.oracle.qemu_arguments("aarch64"))
+            self.assertEqual(base.image.oracle.variant_patterns, ())
+            self.assertNotEqual(variant.image.oracle.variant_patterns, ())
+        labels = [target.label for target in self.targets("aarch64")]
+        self.assertLess(labels.index("smp"), labels.index("smp@gicv3"))
+        self.assertNotIn("smp@gicv3", [target.label for target in self.targets("x86_64")])
+
     def test_platforms_never_share(self):
         folders = {}
         for target in self.targets(None):

@@ -2,7 +2,9 @@
 """`./vectra bench [FILTER]`: builds the host benchmarks into build/bench (hosted platform, Release
 -O2, no sanitizers), runs each Google Benchmark binary a benchmark record needs, pairs every
 `<benchmark>/ours` median with its `<benchmark>/<baseline>` median as tests/bench/benchmarks.json
-says, prints a table and writes build/bench/results.json.
+says, prints a table and writes build/bench/results.json. Records of a `guest_<group>` binary are
+guest-level groups instead (bench_guest.py, ADR 0028): an image and a Linux guest doing the same
+job in the same QEMU under TCG, reported in the same JSON shape and paired the same way.
 
 Benchmarks report numbers, never verdicts: the command fails only when it cannot build or run them.
 The pure parts (metadata checks, goal expressions, pairing, ratios, the table, the JSON shape) are
@@ -17,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import bench_guest
 import build
 import paths
 import ui
@@ -115,8 +118,9 @@ def parse_records(document, where: str = "benchmarks.json") -> list:
         if entry["name"] in names:
             raise Failure(f"{label}: the name is used twice")
         names.add(entry["name"])
-        if not re.match(r"^bench_[a-z0-9_]+$", str(entry["binary"])):
-            raise Failure(f"{label}: binary must be bench_<area> (built from tests/bench/Bench<Area>.cpp)")
+        if not re.match(r"^(bench|guest)_[a-z0-9_]+$", str(entry["binary"])):
+            raise Failure(f"{label}: binary must be bench_<area> (built from tests/bench/Bench<Area>.cpp) "
+                          f"or guest_<group> (a guest-level group, bench_guest.py)")
         if not str(entry["baseline"]).startswith("baseline") or "/" in str(entry["baseline"]):
             raise Failure(f"{label}: baseline must name the run <benchmark>/baseline_<how>, got {entry['baseline']!r}")
         if entry["better"] not in ("lower", "higher"):
@@ -499,7 +503,11 @@ def add_command(commands, common) -> None:
     command.add_argument("--set", action="append", default=[], metavar="CONFIG_X=VALUE",
                          help="build the benchmarks with this assignment (repeatable), e.g. to measure what "
                               "an option costs: CONFIG_DEBUG_SNAPSHOT=n")
-    command.add_argument("-v", "--verbose", action="store_true", help="show Google Benchmark's own output")
+    command.add_argument("-v", "--verbose", action="store_true", help="show Google Benchmark's own output "
+                         "(and the guests' consoles)")
+    command.add_argument("--guest-platform", default="x86_64", choices=("x86_64", "aarch64"),
+                         help="where guest-level groups (records of a guest_<group> binary: an image against a "
+                              "Linux guest in the same QEMU, under TCG) run (default: x86_64)")
     command.add_argument("--status", action="store_true",
                          help="after the run, rewrite the benchmark table of docs/STATUS.md from results.json "
                               "(needs every record: no FILTER)")
@@ -530,15 +538,20 @@ def bench_command(arguments) -> int:
         raise Failure("--status rewrites the whole table: run it without a FILTER or --set")
     if arguments.repetitions < 1:
         raise Failure("--repetitions must be at least 1")
-    if not arguments.no_build:
-        paths.BUILD.mkdir(exist_ok=True)
-        build.configure(request)
-        build.compile_folder(request)
     binaries = {}
     for record in records:
         binaries.setdefault(record.binary, []).append(record)
+    host_binaries = [name for name in binaries if not bench_guest.is_guest_binary(name)]
+    if host_binaries and not arguments.no_build:
+        paths.BUILD.mkdir(exist_ok=True)
+        build.configure(request)
+        build.compile_folder(request)
     reports = {}
     for name, chosen in binaries.items():
+        if bench_guest.is_guest_binary(name):
+            reports[name] = bench_guest.run_group(name, arguments.guest_platform, arguments.repetitions, arguments.jobs,
+                                                  arguments.verbose, request.folder / f"{name}.json")
+            continue
         binary = request.folder / "tests" / "bench" / name
         if not binary.exists():
             raise Failure(f"{paths.relative(binary)} does not exist: is there a tests/bench/Bench*.cpp for it?")
@@ -548,7 +561,10 @@ def bench_command(arguments) -> int:
     print()
     print(format_table(results))
     output = request.folder / "results.json"
-    document = results_document(results, context_of(reports, arguments.repetitions))
+    context = context_of(reports, arguments.repetitions)
+    if not host_binaries:
+        context["build"] = "guest-level groups only: an image and a Linux guest under QEMU TCG (bench_guest.py)"
+    document = results_document(results, context)
     output.write_text(json.dumps(document, indent=2) + "\n")
     print(f"\nmedians of {arguments.repetitions} repetitions, min–max of the repetitions; noise = largest "
           f"coefficient of variation of the pair; met is \"unclear\" when the spread straddles the goal. "

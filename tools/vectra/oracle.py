@@ -17,13 +17,18 @@ An image folder's oracle.json holds:
   boots            optional, 1-8 (default 1): boot the image this many times in a row on the same
                    copies of its disks (disks.json); every boot must end with exit_status and no
                    forbidden line, and the patterns are matched across the boots' consoles in order
+  variants         optional; {"name": {"platforms": [...], "qemu_args": [...], "hosted_args": [...],
+                   "patterns": [...]}}: boot the same build again on each platform named, with these
+                   arguments added (after the image's own, so a later -machine option wins), reported
+                   as IMAGE@name; its patterns must match in order too, as a sequence of their own
+                   beside the oracle's (so they may fall anywhere among them)
 
 Everything here is pure (no processes, no files) so tests/tools/test_oracle.py can check it.
 """
 
 import re
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import screen as screens
 
@@ -33,6 +38,20 @@ EXIT_KINDS = ("isa-debug-exit", "semihosting", "process")
 
 class OracleError(ValueError):
     """An oracle.json that cannot be used; the message names the file and the field."""
+
+
+VARIANT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Another boot of the same build with other arguments (IMAGE@name), and what it must print besides."""
+
+    name: str
+    platforms: tuple
+    qemu_args: tuple = ()
+    hosted_args: tuple = ()
+    patterns: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -48,10 +67,27 @@ class Oracle:
     hosted_args: tuple = ()  # arguments the hosted process gets
     screens: tuple = ()  # screen.ScreenCheck, each taken after its console line
     boots: int = 1  # boots in a row on the same disks, the patterns matched across all of them
+    variants: tuple = ()  # Variant, each another boot of the same build
+    variant_patterns: tuple = ()  # in the oracle of one variant (for_variant): its own ordered patterns
 
     def qemu_arguments(self, platform: str) -> tuple:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
         return dict(self.qemu_args).get(platform, ())
+
+    def variant(self, name: str) -> Variant:
+        for each in self.variants:
+            if each.name == name:
+                return each
+        raise KeyError(name)
+
+    def for_variant(self, name: str) -> "Oracle":
+        """The oracle one boot of variant `name` is judged by: the arguments added on its platforms, its patterns."""
+        variant = self.variant(name)
+        qemu_args = dict(self.qemu_args)
+        for platform in variant.platforms:
+            qemu_args[platform] = tuple(qemu_args.get(platform, ())) + variant.qemu_args
+        return replace(self, qemu_args=tuple(qemu_args.items()), hosted_args=self.hosted_args + variant.hosted_args,
+                       variants=(), variant_patterns=variant.patterns)
 
     @staticmethod
     def parse(data, source: str = "oracle.json") -> "Oracle":
@@ -88,6 +124,7 @@ class Oracle:
         boots = data.get("boots", 1)
         if isinstance(boots, bool) or not isinstance(boots, int) or not 1 <= boots <= 8:
             raise OracleError(f"{source}: \"boots\" must be an integer from 1 to 8")
+        variants = _variants(data.get("variants", {}), source)
         forbidden = list(data.get("forbidden", []))
         if not allow_faults:
             forbidden = list(DEFAULT_FORBIDDEN) + [text for text in forbidden
@@ -104,7 +141,30 @@ class Oracle:
             hosted_args=tuple(hosted_args),
             screens=_screens(data.get("screens", []), source),
             boots=boots,
+            variants=variants,
         )
+
+
+def _strings(value) -> bool:
+    return isinstance(value, list) and all(isinstance(each, str) and each and "\n" not in each for each in value)
+
+
+def _variants(data, source: str) -> tuple:
+    shape = (f"{source}: \"variants\" must map names (lower-case letters, digits, '-') to objects with "
+             f"\"platforms\" and optional \"qemu_args\", \"hosted_args\" and \"patterns\" (lists of strings)")
+    if not isinstance(data, dict):
+        raise OracleError(shape)
+    variants = []
+    for name, fields in data.items():
+        if not isinstance(name, str) or not VARIANT_NAME.match(name) or not isinstance(fields, dict) \
+                or set(fields) - {"platforms", "qemu_args", "hosted_args", "patterns"} \
+                or not all(_strings(fields.get(key, [])) for key in ("qemu_args", "hosted_args", "patterns")) \
+                or not _strings(fields.get("platforms")) or not fields["platforms"]:
+            raise OracleError(shape)
+        variants.append(Variant(name, tuple(fields["platforms"]), tuple(fields.get("qemu_args", [])),
+                                tuple(fields.get("hosted_args", [])),
+                                _compile_all(fields.get("patterns", []), f"variants.{name}.patterns", source)))
+    return tuple(variants)
 
 
 def _screens(data, source: str) -> tuple:
@@ -157,6 +217,7 @@ class ConsoleMatcher:
     def __init__(self, oracle: Oracle):
         self.oracle = oracle
         self.matched = 0
+        self.variant_matched = 0  # of oracle.variant_patterns, a sequence of their own
         self.lines_seen = 0
         self.forbidden_line = None
 
@@ -169,17 +230,28 @@ class ConsoleMatcher:
                     break
         if self.matched < len(self.oracle.patterns) and self.oracle.patterns[self.matched].search(line):
             self.matched += 1
+        variant = self.oracle.variant_patterns
+        if self.variant_matched < len(variant) and variant[self.variant_matched].search(line):
+            self.variant_matched += 1
 
     @property
     def complete(self) -> bool:
-        return self.matched == len(self.oracle.patterns)
+        return self.matched == len(self.oracle.patterns) and self.variant_matched == len(self.oracle.variant_patterns)
 
     @property
     def next_pattern(self):
-        """The pattern expected next, or None when all matched."""
-        if self.complete:
-            return None
-        return self.oracle.patterns[self.matched].pattern
+        """The pattern expected next (the oracle's before the variant's), or None when all matched."""
+        if self.matched < len(self.oracle.patterns):
+            return self.oracle.patterns[self.matched].pattern
+        if self.variant_matched < len(self.oracle.variant_patterns):
+            return self.oracle.variant_patterns[self.variant_matched].pattern
+        return None
+
+    def unmatched(self) -> str:
+        """`pattern 3 of 5` or `variant pattern 1 of 2`: the first never matched (call when not complete)."""
+        if self.matched < len(self.oracle.patterns):
+            return f"pattern {self.matched + 1} of {len(self.oracle.patterns)}"
+        return f"variant pattern {self.variant_matched + 1} of {len(self.oracle.variant_patterns)}"
 
 
 @dataclass(frozen=True)
@@ -260,13 +332,10 @@ def ending_reasons(matcher: ConsoleMatcher, kind: str, exit_code, timed_out: boo
 
 def judge(matcher: ConsoleMatcher, kind: str, exit_code, timed_out: bool) -> Verdict:
     """The verdict on one boot (the last, for several), from what the matcher saw and how the process ended."""
-    oracle = matcher.oracle
     reasons = ending_reasons(matcher, kind, exit_code, timed_out)
     if not matcher.complete:
-        total = len(oracle.patterns)
         position = int(timed_out) + int(matcher.forbidden_line is not None)  # after those, before the exit
-        reasons.insert(position, f"pattern {matcher.matched + 1} of {total} never matched: "
-                       f"{quoted(matcher.next_pattern)}")
+        reasons.insert(position, f"{matcher.unmatched()} never matched: {quoted(matcher.next_pattern)}")
     return Verdict(passed=not reasons, reasons=reasons, next_pattern=matcher.next_pattern)
 
 

@@ -89,15 +89,18 @@ class Target:
     problem: str = ""  # set when the target cannot be booted (unknown platform, build failed)
     builder: "Target" = None  # the target whose build links this image too (same configuration)
     overlay: str = ""  # the images/overlays/<name>.conf this variant adds, if any
+    variant: str = ""  # the oracle's variant this boot is (same build, other arguments), if any
 
     @property
     def label(self) -> str:
-        """The image as the test lines name it: `minimal`, or `minimal+domains` for an overlay variant."""
-        return f"{self.image.name}+{self.overlay}" if self.overlay else self.image.name
+        """The image as the test lines name it: `minimal`, `minimal+domains` for an overlay variant,
+        `smp@gicv3` for an oracle variant."""
+        return self.image.name + (f"+{self.overlay}" if self.overlay else "") + (f"@{self.variant}" if self.variant else "")
 
     @property
     def name(self) -> str:
-        return f"{self.image.name}-{self.platform_name}" + (f"+{self.overlay}" if self.overlay else "")
+        return (f"{self.image.name}-{self.platform_name}" + (f"+{self.overlay}" if self.overlay else "")
+                + (f"@{self.variant}" if self.variant else ""))
 
     @property
     def elf(self):
@@ -105,7 +108,12 @@ class Target:
 
     @property
     def log(self):
-        return self.elf.parent / "console.log"
+        return self.elf.parent / (f"console@{self.variant}.log" if self.variant else "console.log")
+
+    @property
+    def disk_copies(self):
+        """Where this boot's copies of the image's disks go (a variant may boot beside its base)."""
+        return self.elf.parent / (f"test-disks@{self.variant}" if self.variant else "test-disks")
 
 
 # Host unit tests ---------------------------------------------------------------------------------
@@ -277,6 +285,19 @@ def select_targets(arguments) -> list:
             elif overlay and not overlay_file.exists():
                 target.problem = f"no overlay {paths.relative(overlay_file)} (named in the oracle's \"overlays\")"
             targets.append(target)
+        # Oracle variants boot the build of the image's own target again, with other arguments.
+        for variant in () if getattr(arguments, "quick", False) else image.oracle.variants:
+            for name in variant.platforms:
+                if arguments.platform and name != arguments.platform:
+                    continue
+                request = build.BuildRequest(image.name, name, jobs=arguments.jobs)
+                varied = dataclasses.replace(image, oracle=image.oracle.for_variant(variant.name))
+                target = Target(varied, name, request, platforms.get(name), variant=variant.name)
+                if target.platform is None:
+                    target.problem = f"no platforms/{name}/platform.json"
+                elif name not in names and not arguments.platform:
+                    target.problem = f"variant {variant.name} names platform {name}, which the oracle does not test"
+                targets.append(target)
     # Platform by platform (consecutive builds share the compiler's cache best), the probe image first.
     order = {name: index for index, name in enumerate(platforms)}
     targets.sort(key=lambda each: (order.get(each.platform_name, len(order)), each.image.name != PROBE_IMAGE))
@@ -300,7 +321,7 @@ def share_builds(targets: list) -> list:
     they boot as soon as their one build is done."""
     groups = {}
     for target in targets:
-        if not target.problem:
+        if not target.problem and not target.variant:
             groups.setdefault((target.platform_name, target.overlay, configuration_key(target.image)), []).append(target)
     for group in groups.values():
         primary, others = group[0], group[1:]
@@ -311,12 +332,21 @@ def share_builds(targets: list) -> list:
         for other in others:
             other.request = primary.request
             other.builder = primary
+    # A variant boots what its image's own target (or that target's builder) built.
+    for variant in targets:
+        if not variant.variant:
+            continue
+        base = next((target for target in targets if not target.variant and not target.overlay
+                     and target.image.name == variant.image.name and target.platform_name == variant.platform_name), None)
+        if base is not None:
+            variant.request = base.request
+            variant.builder = base.builder or base
     ordered = []
     for target in targets:
-        if target.builder is None:
+        if target.builder is None and not target.variant:
             ordered.append(target)
             ordered += [other for other in targets if other.builder is target]
-    return ordered
+    return ordered + [target for target in targets if target.variant and target.builder is None]
 
 
 def build_target(target: Target, progress: Progress) -> None:
@@ -378,7 +408,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     log = target.log
     matcher = oracles.ConsoleMatcher(oracle)
     try:
-        disk_copies = disks.copies_for_run(target.image.folder, elf.parent, elf.parent / "test-disks")
+        disk_copies = disks.copies_for_run(target.image.folder, elf.parent, target.disk_copies)
     except (disks.DiskError, OSError) as problem:
         tally.record(f"FAIL  {prefix}  {problem}", 0, 1)
         return
@@ -397,7 +427,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     try:
         for number in range(1, oracle.boots + 1):
             # Several boots run on the same disk copies; the last boot's console is console.log.
-            log_path = log if number == oracle.boots else log.with_name(f"console-boot{number}.log")
+            log_path = log if number == oracle.boots else log.with_name(f"{log.stem}-boot{number}.log")
             result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
                                on_line=watcher.feed if watcher else None,
                                environment=screens.environment() if screens else None)
@@ -433,7 +463,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     if watcher is not None and watcher.written():
         details.append("      screenshots written: " + ", ".join(str(paths.relative(path)) for path in watcher.written()))
     if verdict.next_pattern is not None:
-        details.append(f"      expected next: pattern {matcher.matched + 1} of {len(oracle.patterns)}: "
+        details.append(f"      expected next: {matcher.unmatched()}: "
                        f"{oracles.quoted(verdict.next_pattern)}")
     shown = oracles.tail(result.lines, TAIL_LINES)
     details.append(f"      console, last {len(shown)} of {len(result.lines)} lines ({paths.relative(log)}):")
@@ -455,7 +485,7 @@ def test_command(arguments) -> int:
     targets = select_targets(arguments)
     host = not arguments.no_host and not subset
     building = not arguments.no_build
-    builds = sum(1 for target in targets if target.builder is None) if building else 0
+    builds = sum(1 for target in targets if target.builder is None and not target.variant) if building else 0
     progress = Progress((2 if host else 0) + len(targets) + builds)
     tally = Tally(progress)
     if host:

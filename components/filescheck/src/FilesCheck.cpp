@@ -9,9 +9,10 @@
  * refuses: a rename across mounts, removing the mount point, a directory moved into itself, a
  * FAT32 file past 4 GiB. On `/data`, the crash-safe store (formatted by vfsd at the first boot),
  * each boot checks every byte of the journal the previous boot synced there and writes, syncs and
- * renames a new one into place the same way.
+ * renames a new one into place the same way, and keeps a SQLite database there (Notes.cpp).
  */
 
+#include "Notes.h"
 #include <string.h>
 #include <vectra/Service.h>
 #include <vectra/System.h>
@@ -123,7 +124,7 @@ ErrorOr<void> run_data(ConsoleCap const& console, vfs::Client& fs, u64 boot)
     return {};
 }
 
-ErrorOr<void> run(ConsoleCap const& console, vfs::Client& fs)
+ErrorOr<void> run(ConsoleCap const& console, vfs::Client& fs, ReticleCap const& memory)
 {
     /* What the image builder put on /boot. */
     auto hello = TRY(path_of({ "boot", "hello.txt" }));
@@ -177,6 +178,7 @@ ErrorOr<void> run(ConsoleCap const& console, vfs::Client& fs)
     TRY(print_line(console, "files-check: boot {}: wrote a {}-byte journal, synced it, renamed it into place, synced /boot",
         boot, journal_bytes));
     TRY(run_data(console, fs, boot));
+    TRY(files_check::check_notes(console, fs, memory, boot));
 
     /* A directory of 40 entries, listed in pages by vfsd's cursor. */
     u64 cursor = 0;
@@ -228,7 +230,7 @@ ErrorOr<i32> files_check(Bundle& bundle)
         TRY(print_line(console, "files-check: FAILED to open a vfsd session: {}", client.error().name()));
         return 1;
     }
-    auto result = run(console, client.value());
+    auto result = run(console, client.value(), memory);
     if (result.is_error()) {
         TRY(print_line(console, "files-check: FAILED: {} ({})", result.error().name(), result.error().message()));
         return 1;

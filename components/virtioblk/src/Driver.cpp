@@ -62,8 +62,8 @@ Driver::Driver(driver::VirtioPciDevice& device, driver::VirtioQueue& queue, virt
     if (configuration.segment_size_maximum != 0)
         maximum_blocks = limit_blocks(configuration.segment_size_maximum / virtio::block::sector_size, m_sectors_per_block, maximum_blocks);
     m_window = { 0, configuration.sectors / m_sectors_per_block, maximum_blocks, configuration.read_only };
-    /* Three descriptors per request (header, data, status): a smaller queue holds fewer. */
-    usize by_descriptors = queue.ring.layout().size / 3;
+    /* Three descriptors per request (header, data, status), or one with indirect tables: a smaller queue holds fewer. */
+    usize by_descriptors = queue.ring.layout().size / queue.ring.descriptors_for(3);
     usize limit = by_descriptors < slots ? by_descriptors : slots;
     m_account = block::SessionAccount(static_cast<u16>(limit < P::slot_count ? limit : P::slot_count));
 }
@@ -289,7 +289,10 @@ ErrorOr<void> Driver::serve(ServerConnection& connection)
     for (;;) {
         u64 woken = endpoint::wait(mask);
         if (woken & queue_bit.mask()) {
-            /* Acknowledge before looking: a request finished after the look raises the bit again. */
+            /* Acknowledge before looking: a request finished after the look raises the bit again.
+               On the INTx pin the ISR read deasserts the level line first (ADR 0021). */
+            if (m_queue.entry == pci_interrupt_intx)
+                (void)m_device.interrupt_status();
             TRY(system::acknowledge_interrupt(m_queue.interrupt));
         }
         TRY(finish_requests(connection));

@@ -2,11 +2,13 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * virtio-block's Task: its footprint checked, its virtio-blk-pci function brought up (reset,
- * negotiated, one queue on MSI-X entry 0), vectra.block served to storaged on the direct
+ * negotiated, one queue on MSI-X entry 0, or on the INTx pin where the platform has no message
+ * line), vectra.block served to storaged on the direct
  * connection the manifest gives it; restarted by initd per its policy, and the device reset
  * again before the next instance uses it.
  */
 
+#include <vectra/Format.h>
 #include <vectra/Service.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
@@ -23,6 +25,8 @@ namespace vectra::task_entries {
 namespace {
 
 constexpr u16 queue_size = 256;
+/* Header, data, status: the driver sends one data segment per request, so a table of three holds it. */
+constexpr u16 indirect_entries = 3;
 /* Component data, which a restart of the Task does not reset: the injected fault fires once per boot. */
 constinit block::FaultInjection s_fault { CONFIG_BLOCK_FAULT_AT_BLOCK };
 constexpr u16 queue_entry = 0; /* the MSI-X table entry queue 0 signals on */
@@ -40,11 +44,11 @@ ErrorOr<i32> virtio_block(Bundle& bundle)
     auto ready = TRY(bundle.take<SignalCap>("ready"));
 
     auto info = TRY(system::pci_describe(pci));
-    auto device = TRY(driver::VirtioPciDevice::open(pci, memory, virtio::block::wanted_features | virtio::feature_event_index));
+    auto device = TRY(driver::VirtioPciDevice::open(pci, memory, virtio::block::wanted_features | virtio::feature_event_index | virtio::feature_indirect_descriptors));
     auto const* region = TRY(device.device_configuration());
     auto configuration = TRY(virtio::block::Configuration::read(region->base, region->length, device.features()));
     bool event_index = (device.features() & virtio::feature_event_index) != 0;
-    auto queue = TRY(device.set_up_queue(memory, 0, queue_size, queue_entry, virtioblk::queue_bit, event_index));
+    auto queue = TRY(device.set_up_queue(memory, 0, queue_size, queue_entry, virtioblk::queue_bit, event_index, indirect_entries));
     /* The requests' headers and statuses, in memory the device reads and writes. */
     auto slot_memory = TRY(system::create_memory(memory, 4096));
     auto slot_bytes = TRY(system::map_memory(slot_memory));
@@ -56,10 +60,16 @@ ErrorOr<i32> virtio_block(Bundle& bundle)
     auto connection = TRY(ServerConnection::bind(requests_ring, replies_ring, block::schema_id));
     TRY(endpoint::raise(ready));
     auto geometry = driver.geometry();
-    TRY(print_line(console, "virtio-block: {:04x}:{:04x}, {} blocks of {} bytes{}; flush {}, discard {}, write-zeroes {}; queue 0 of {} on MSI-X entry {}, {} requests in flight",
+    /* MSI-X entry 0, or the INTx pin where the platform has no message line (aarch64 with a GICv3, ADR 0027). */
+    FixedString<32> signal;
+    if (queue.entry == pci_interrupt_intx)
+        format_into(signal, "INTx line {}", TRY(system::interrupt_line(queue.interrupt)));
+    else
+        format_into(signal, "MSI-X entry {}", queue.entry);
+    TRY(print_line(console, "virtio-block: {:04x}:{:04x}, {} blocks of {} bytes{}; flush {}, discard {}, write-zeroes {}; queue 0 of {}{} on {}, {} requests in flight",
         info.vendor_id, info.device_id, geometry.block_count, geometry.block_size, geometry.read_only ? " (read-only)" : "",
         geometry.flush ? "yes" : "no", geometry.discard ? "yes" : "no", geometry.write_zeroes ? "yes" : "no",
-        queue.ring.layout().size, queue_entry, geometry.queue_limit));
+        queue.ring.layout().size, queue.ring.indirect() ? " (indirect descriptors)" : "", signal.view(), geometry.queue_limit));
     auto served = driver.serve(connection);
     /* The device must not touch memory this Task's end gives back: reset it. */
     (void)device.reset();

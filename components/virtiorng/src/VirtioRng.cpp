@@ -5,8 +5,9 @@
  * capability, a console and its Reticle (README.md). Interrupt-driven (ADR 0016): it binds MSI-X
  * entry 0 to a Signal bit, points queue 0 at that entry, waits on the bit and acknowledges the
  * IrqCap after each wake; it never polls the used ring between interrupts. A function without
- * MSI-X (QEMU `vectors=0`) is served through its INTx pin instead (ADR 0021): the driver reads
- * the ISR status, which deasserts the level line, before it acknowledges.
+ * MSI-X (QEMU `vectors=0`), or on a platform with no message line to give (aarch64 with a GICv3,
+ * ADR 0027), is served through its INTx pin instead (ADR 0021): the driver reads the ISR status,
+ * which deasserts the level line, before it acknowledges.
  */
 
 #include "Requests.h"
@@ -37,9 +38,11 @@ ErrorOr<i32> virtio_rng(Bundle& bundle)
     TRY(print_line(console, "virtio-rng: {:04x}:{:04x} common BAR{}+{:#x}, notify BAR{}+{:#x} (multiplier {}), ISR BAR{}+{:#x}",
         info.vendor_id, info.device_id, layout.common.bar, layout.common.offset, layout.notify.bar,
         layout.notify.offset, layout.notify_offset_multiplier, layout.isr.bar, layout.isr.offset));
-    /* MSI-X entry 0 where the function has MSI-X; its INTx pin where it has not (QEMU `vectors=0`). */
-    u16 entry = device.has_msix() ? queue_entry : pci_interrupt_intx;
-    auto queue = TRY(device.set_up_queue(memory, 0, virtiorng::queue_size, entry, virtiorng::queue_bit, false));
+    /* MSI-X entry 0 where the function has MSI-X; its INTx pin where it has not (QEMU `vectors=0`), or
+       where the platform has no message line (set_up_queue falls back: aarch64 with a GICv3). */
+    u16 wanted = device.has_msix() ? queue_entry : pci_interrupt_intx;
+    auto queue = TRY(device.set_up_queue(memory, 0, virtiorng::queue_size, wanted, virtiorng::queue_bit, false));
+    u16 entry = queue.entry;
     device.start();
     TRY(print_line(console, "virtio-rng: features {:#x} accepted, queue 0 of {} (device allows {}), status {:#x}",
         device.features(), queue.ring.layout().size, queue.maximum_size, device.status()));

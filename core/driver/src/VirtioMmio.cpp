@@ -34,7 +34,7 @@ ErrorOr<VirtioQueue> VirtioMmioDevice::set_up_queue(ReticleCap const& memory, u1
         [this](MemCap const& shared) { return system::mmio_slot_dma_address(*m_slot, shared); }));
     auto interrupt = TRY(system::mmio_slot_interrupt(*m_slot, memory, bit));
     TRY(m_transport.set_up_queue(index, layout.size, base + layout.descriptors, base + layout.available, base + layout.used));
-    return VirtioQueue { index, maximum, ring, std::move(ring_memory), std::move(interrupt) };
+    return VirtioQueue { index, maximum, pci_interrupt_intx, ring, std::move(ring_memory), std::move(interrupt) };
 }
 
 u32 VirtioMmioDevice::interrupt_status()

@@ -67,17 +67,39 @@ ErrorOr<VirtioPciDevice> VirtioPciDevice::open(PciDeviceCap const& device, Retic
 }
 
 ErrorOr<VirtioQueue> VirtioPciDevice::set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, u16 entry,
-    SignalBit bit, bool event_index)
+    SignalBit bit, bool event_index, u16 indirect_entries)
 {
     u16 maximum = TRY(m_transport.maximum_queue_size(index));
-    auto [ring, ring_memory, base, layout] = TRY(make_queue_ring(memory, maximum, wanted_size, event_index,
-        [this](MemCap const& shared) { return system::dma_address(*m_device, shared); }));
+    u16 size = maximum < wanted_size ? maximum : wanted_size;
+    /* A power of two no larger than the device allows (a split queue's size must be one). */
+    while (size & (size - 1))
+        size = static_cast<u16>(size & (size - 1));
+    auto layout = TRY(virtio::SplitQueueLayout::for_size(size));
+    if (!(m_features & virtio::feature_indirect_descriptors))
+        indirect_entries = 0;
+    if (indirect_entries > size)
+        indirect_entries = size;
+    usize ring_bytes = (layout.total + 4095) / 4096 * 4096;
+    usize table_bytes = indirect_entries ? virtio::IndirectTables::bytes_for(size, indirect_entries) : 0;
+    auto ring_memory = TRY(system::create_memory(memory, (ring_bytes + table_bytes + 4095) / 4096 * 4096));
+    auto mapped = TRY(system::map_memory(ring_memory));
+    u64 base = TRY(system::dma_address(*m_device, ring_memory));
+    virtio::IndirectTables tables;
+    if (indirect_entries >= 2)
+        tables = { mapped.subspan(ring_bytes, table_bytes), base + ring_bytes, indirect_entries };
+    auto ring = TRY(virtio::SplitQueue::create(mapped.first(ring_bytes), size, event_index, tables));
     /* The kernel writes the entry's message and enables MSI-X; the device only learns the entry's number. */
-    auto interrupt = TRY(system::pci_interrupt(*m_device, memory, entry, bit));
+    auto interrupt = system::pci_interrupt(*m_device, memory, entry, bit);
+    if (interrupt.is_error() && interrupt.error().code() == ErrorCode::Full && entry != pci_interrupt_intx) {
+        entry = pci_interrupt_intx; /* no message line to be had: the pin, which needs none */
+        interrupt = system::pci_interrupt(*m_device, memory, entry, bit);
+    }
+    if (interrupt.is_error())
+        return interrupt.release_error();
     if (entry != pci_interrupt_intx)
         TRY(m_transport.set_queue_vector(index, entry));
-    TRY(m_transport.set_up_queue(index, layout.size, base + layout.descriptors, base + layout.available, base + layout.used));
-    return VirtioQueue { index, maximum, ring, std::move(ring_memory), std::move(interrupt) };
+    TRY(m_transport.set_up_queue(index, size, base + layout.descriptors, base + layout.available, base + layout.used));
+    return VirtioQueue { index, maximum, entry, ring, std::move(ring_memory), interrupt.release_value() };
 }
 
 ErrorOr<MappedRegion const*> VirtioPciDevice::device_configuration() const

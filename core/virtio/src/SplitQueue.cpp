@@ -41,7 +41,7 @@ ErrorOr<SplitQueueLayout> SplitQueueLayout::for_size(u16 size)
     return layout;
 }
 
-ErrorOr<SplitQueue> SplitQueue::create(std::span<u8> memory, u16 size, bool event_index)
+ErrorOr<SplitQueue> SplitQueue::create(std::span<u8> memory, u16 size, bool event_index, IndirectTables indirect)
 {
     auto layout = TRY(SplitQueueLayout::for_size(size));
     if (size > capacity)
@@ -50,8 +50,20 @@ ErrorOr<SplitQueue> SplitQueue::create(std::span<u8> memory, u16 size, bool even
         return Error(ErrorCode::InvalidArgument, "the queue's memory is too small or not 16-byte aligned");
     for (usize index = 0; index < layout.total; ++index)
         memory[index] = 0;
+    if (!indirect.memory.empty()) {
+        if (indirect.entries < 2 || indirect.entries > size)
+            return Error(ErrorCode::InvalidArgument, "an indirect table holds from 2 to the queue's size descriptors");
+        if (indirect.memory.size() < IndirectTables::bytes_for(size, indirect.entries)
+            || reinterpret_cast<uptr>(indirect.memory.data()) % 16 != 0 || indirect.device_address % 16 != 0)
+            return Error(ErrorCode::InvalidArgument, "the indirect tables' memory is too small or not 16-byte aligned");
+    }
     SplitQueue queue;
     queue.m_memory = memory.data();
+    if (!indirect.memory.empty()) {
+        queue.m_indirect_memory = indirect.memory.data();
+        queue.m_indirect_address = indirect.device_address;
+        queue.m_indirect_entries = indirect.entries;
+    }
     queue.m_layout = layout;
     queue.m_event_index = event_index;
     queue.m_free_count = size;
@@ -73,7 +85,9 @@ ErrorOr<void> SplitQueue::submit(std::span<Segment const> segments, u64 token)
 {
     if (segments.empty())
         return Error(ErrorCode::InvalidArgument, "a request has at least one buffer");
-    if (segments.size() > m_free_count)
+    bool indirect = goes_indirect(segments.size());
+    usize needed = indirect ? 1 : segments.size();
+    if (needed > m_free_count)
         return Error(ErrorCode::Full, "not enough free descriptors for the request");
     bool writing = false;
     u32 writable = 0;
@@ -90,8 +104,14 @@ ErrorOr<void> SplitQueue::submit(std::span<Segment const> segments, u64 token)
         }
     }
     u16 head = m_free_head;
+    if (indirect) {
+        fill_table(head, segments);
+        u64 table = m_indirect_address + usize(head) * m_indirect_entries * sizeof(Descriptor);
+        descriptors()[head] = Descriptor { table, static_cast<u32>(segments.size() * sizeof(Descriptor)), descriptor_indirect, 0 };
+        m_free_head = m_next_free[head];
+    }
     u16 current = head;
-    for (usize index = 0; index < segments.size(); ++index) {
+    for (usize index = 0; !indirect && index < segments.size(); ++index) {
         u16 next = m_next_free[current];
         bool last = index + 1 == segments.size();
         auto const& segment = segments[index];
@@ -102,14 +122,27 @@ ErrorOr<void> SplitQueue::submit(std::span<Segment const> segments, u64 token)
             m_free_head = next;
         current = next;
     }
-    m_free_count = static_cast<u16>(m_free_count - segments.size());
+    m_free_count = static_cast<u16>(m_free_count - needed);
     m_tokens[head] = token;
     m_writable[head] = writable;
-    m_chain_length[head] = static_cast<u16>(segments.size());
+    m_chain_length[head] = static_cast<u16>(needed);
     m_head_in_flight[head] = true;
     store_relaxed(available_word(2 + m_available_index % m_layout.size), head);
     ++m_available_index;
     return {};
+}
+
+/* The head's own table, written whole: the device may have scribbled on it since its last use. */
+void SplitQueue::fill_table(u16 head, std::span<Segment const> segments)
+{
+    auto* table = reinterpret_cast<Descriptor*>(m_indirect_memory + usize(head) * m_indirect_entries * sizeof(Descriptor));
+    for (usize index = 0; index < segments.size(); ++index) {
+        bool last = index + 1 == segments.size();
+        auto const& segment = segments[index];
+        table[index] = Descriptor { segment.address, segment.length,
+            static_cast<u16>((last ? 0 : descriptor_next) | (segment.device_writes ? descriptor_device_writes : 0)),
+            static_cast<u16>(last ? 0 : index + 1) };
+    }
 }
 
 bool SplitQueue::publish()

@@ -167,7 +167,7 @@ extern "C" void aarch64_handle_interrupt()
 {
     for (;;) {
         u32 acknowledged = gic_acknowledge();
-        u32 line = acknowledged & 0x3ff;
+        u32 line = gic_line_of(acknowledged);
         if (line >= gic_first_special_line)
             return;
         if (line == wakeup_interrupt_line_number) {

@@ -6,7 +6,9 @@
  * distributor, where it is enabled and disabled like any other line. The frame lies at QEMU
  * virt's fixed address next to the distributor (the device tree names it `v2m@8020000`,
  * compatible "arm,gic-v2m-frame"); which SPIs it owns is read from its MSI_TYPER. A machine
- * without the frame (MSI_TYPER reading zero or all ones) has no message lines.
+ * without the frame (MSI_TYPER reading zero or all ones) has no message lines, and neither has a
+ * GICv3: its MSIs go through the ITS, which this platform does not drive (ADR 0027), so the
+ * kernel refuses an MSI-X binding there and drivers take the function's INTx pin.
  */
 
 #include "Gic.h"
@@ -37,6 +39,8 @@ void probe()
     if (s_frame.probed)
         return;
     s_frame.probed = true;
+    if (gic_version() != 2)
+        return;
     u32 type = mmio_read32(v2m_type);
     u32 first = (type >> 16) & 0x3ff;
     u32 count = type & 0x3ff;

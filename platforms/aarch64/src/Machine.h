@@ -11,8 +11,9 @@
 namespace vectra::platform::aarch64 {
 
 constexpr uptr pl011_base = 0x0900'0000;
-constexpr uptr gic_distributor_base = 0x0800'0000;
-constexpr uptr gic_cpu_interface_base = 0x0801'0000;
+/* boot.S maps [device_map_start, device_map_end) as Device-nGnRnE memory (the GIC's windows must lie there). */
+constexpr u64 device_map_start = 128 * MiB;
+constexpr u64 device_map_end = 1024 * MiB;
 
 constexpr u64 ram_base = 0x4000'0000;
 /* boot.S maps [ram_base, ram_window_end) as Normal memory; RAM must lie inside it. */

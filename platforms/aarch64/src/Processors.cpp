@@ -6,7 +6,7 @@
  * (boot.S), which turns the MMU on with the boot CPU's tables and comes here on the stacks
  * written below: the vectors, this CPU's banked GIC state and CPU interface, its virtual timer
  * off, then kernel::processor_started. A CPU parks in wfi and wakes for the wake-up SGI, whose
- * handler only acknowledges it. GICv2 only: GICv3 (gic-version=3) is later.
+ * handler only acknowledges it. GICv2 or GICv3 (ADR 0027): Gic.h hides which.
  */
 
 #include "Gic.h"
@@ -44,7 +44,7 @@ struct alignas(16) SecondaryStacks {
 
 SecondaryStacks s_stacks[CONFIG_CPUS_MAX]; /* [0] unused: the boot CPU keeps boot.S's stacks */
 u64 s_affinities[CONFIG_CPUS_MAX];
-u8 s_interface_masks[CONFIG_CPUS_MAX];
+u64 s_software_interrupt_targets[CONFIG_CPUS_MAX]; /* gic_cpu_target() of each */
 u32 s_processors_online = 1;
 std::atomic<u32> s_reported_in { 0 };
 
@@ -79,7 +79,7 @@ extern "C" [[noreturn]] void vectra_aarch64_secondary_start(u32 index)
 {
     VECTRA_AARCH64_WRITE_REGISTER(cntv_ctl_el0, 0);
     gic_initialize_secondary_cpu();
-    s_interface_masks[index] = gic_cpu_interface_mask();
+    s_software_interrupt_targets[index] = gic_cpu_target();
     asm volatile("msr daifclr, #4" ::: "memory"); /* SErrors reported, as on the boot CPU */
     s_reported_in.store(index, std::memory_order_release);
     kernel::processor_started(index);
@@ -93,7 +93,7 @@ u32 start_processors()
 {
     using namespace aarch64;
     s_affinities[0] = current_affinity();
-    s_interface_masks[0] = gic_cpu_interface_mask();
+    s_software_interrupt_targets[0] = gic_cpu_target();
     auto tree = device_tree();
     if (tree.is_error())
         return 1;
@@ -136,7 +136,7 @@ void wake_processor(u32 index)
 {
     using namespace aarch64;
     VERIFY(index < s_processors_online);
-    gic_send_software_interrupt(wakeup_interrupt_line_number, s_interface_masks[index]);
+    gic_send_software_interrupt(wakeup_interrupt_line_number, s_software_interrupt_targets[index]);
 }
 
 /* wfi wakes for a pending IRQ even while IRQs are masked: a wake-up sent before is not lost. */

@@ -47,6 +47,10 @@ void set_privileged_stack(u64 top);
 
 /* SYSCALL/SYSRET and the CPU's user-mode protections (src/Domains.cpp; nothing without CONFIG_DOMAINS). */
 void initialize_user_mode();
+/* Where the RAM the kernel may be given ends (ADR 0027): 4 GiB with protection domains (each
+   domain's tables copy boot.S's four page directories, src/Domains.cpp), else the most the
+   identity map can grow to (paging::maximum_mapped_end). */
+[[nodiscard]] u64 usable_memory_end();
 
 /* True when `address` lies on one of the stacks exceptions run on (a fault inside a fault). */
 [[nodiscard]] bool is_on_exception_stack(u64 address);

@@ -153,6 +153,9 @@ void initialize_user_mode()
     asm volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
 }
 
+/* A domain's tables copy boot.S's four page directories: RAM above 4 GiB is not offered (ADR 0027). */
+u64 usable_memory_end() { return mapped_end; }
+
 }
 
 extern "C" void platform_x86_64_user_trap(vectra::u64 frame_address)

@@ -4,6 +4,7 @@
 
 #include "InterruptControllers.h"
 #include "Descriptors.h"
+#include "LocalApicEncoding.h"
 #include <vectra/Panic.h>
 #include <vectra/x86_64/Cpu.h>
 
@@ -16,20 +17,16 @@ constexpr u16 master_data_port = 0x21;
 constexpr u16 slave_command_port = 0xa0;
 constexpr u16 slave_data_port = 0xa1;
 
-constexpr u32 apic_base_msr = 0x1b;
-constexpr u64 apic_base_global_enable = 1 << 11;
-constexpr u64 apic_base_x2apic_enable = 1 << 10;
+using namespace local_apic;
+
 constexpr u64 apic_base_address_mask = 0x000f'ffff'ffff'f000;
 constexpr u32 cpuid_features_apic = 1 << 9;
 
-/* Register offsets in the xAPIC MMIO page. */
-constexpr u32 identifier_register = 0x020;
+/* Register offsets in the xAPIC MMIO page (LocalApicEncoding.h has the ones both modes name specially). */
 constexpr u32 task_priority_register = 0x080;
 constexpr u32 end_of_interrupt_register = 0x0b0;
 constexpr u32 spurious_vector_register = 0x0f0;
 constexpr u32 error_status_register = 0x280;
-constexpr u32 interrupt_command_low_register = 0x300;
-constexpr u32 interrupt_command_high_register = 0x310;
 constexpr u32 lvt_timer_register = 0x320;
 constexpr u32 lvt_lint0_register = 0x350;
 constexpr u32 lvt_lint1_register = 0x360;
@@ -60,13 +57,26 @@ constexpr u32 redirection_masked = 1 << 16; /* fixed, physical, active high, edg
 constexpr u32 redirection_level = 1 << 15;
 constexpr u32 redirection_active_low = 1 << 13;
 
-volatile u32* s_local_apic = nullptr;
+volatile u32* s_local_apic = nullptr; /* xAPIC mode: the MMIO page */
+bool s_x2apic = false; /* x2APIC mode (ADR 0027), on every CPU once the boot CPU chose it */
 u32 s_io_apic_inputs = 0;
 u32 s_pci_inputs = 0; /* inputs 16 to 16 + this - 1: PCI INTx wires */
 u32 s_boot_cpu_apic_identifier = 0;
 
-u32 read_register(u32 offset) { return s_local_apic[offset / 4]; }
-void write_register(u32 offset, u32 value) { s_local_apic[offset / 4] = value; }
+u32 read_register(u32 offset)
+{
+    if (s_x2apic)
+        return static_cast<u32>(read_model_specific_register(x2apic_register(offset)));
+    return s_local_apic[offset / 4];
+}
+
+void write_register(u32 offset, u32 value)
+{
+    if (s_x2apic)
+        write_model_specific_register(x2apic_register(offset), value);
+    else
+        s_local_apic[offset / 4] = value;
+}
 
 u32 read_io_apic(u32 index)
 {
@@ -139,17 +149,22 @@ void mask_legacy_pics()
     out8(slave_data_port, 0xff);
 }
 
+/* xAPIC only: x2APIC's interrupt command has no delivery-status bit (a write is sent). */
 void wait_for_command_delivery()
 {
-    while (read_register(interrupt_command_low_register) & command_delivery_pending) { }
+    while (!s_x2apic && (read_register(interrupt_command_low_register) & command_delivery_pending)) { }
 }
 
-/* An interrupt command to the CPU whose APIC id is `destination` (xAPIC: 8-bit ids). */
+/* An interrupt command to the CPU whose APIC id is `destination` (xAPIC: 8-bit ids; x2APIC: 32-bit). */
 void send_command(u32 destination, u32 command)
 {
     InterruptsMasked masked;
+    if (s_x2apic) {
+        write_model_specific_register(x2apic_register(interrupt_command_low_register), x2apic_command(destination, command));
+        return;
+    }
     wait_for_command_delivery();
-    write_register(interrupt_command_high_register, destination << 24);
+    write_register(interrupt_command_high_register, xapic_command_high(destination));
     write_register(interrupt_command_low_register, command);
     wait_for_command_delivery();
 }
@@ -161,13 +176,20 @@ void initialize_local_apic()
     if (!(cpuid(1).edx & cpuid_features_apic))
         PANIC("x86_64: this CPU has no local APIC; the deadline timer needs one");
     u64 apic_base = read_model_specific_register(apic_base_msr);
-    if (apic_base & apic_base_x2apic_enable)
-        PANIC("x86_64: the firmware left the local APIC in x2APIC mode, which is not supported yet");
-    u64 address = apic_base & apic_base_address_mask;
-    if (address >= 4 * GiB)
-        PANIC("x86_64: the local APIC lies above the 4 GiB identity map");
-    write_model_specific_register(apic_base_msr, apic_base | apic_base_global_enable);
-    s_local_apic = reinterpret_cast<volatile u32*>(address);
+    /* x2APIC where the CPU has it (or firmware already chose it); the boot CPU decides for all. */
+    if (!s_local_apic && !s_x2apic)
+        s_x2apic = (apic_base & apic_base_x2apic_enable) || (cpuid(1).ecx & cpuid_features_x2apic);
+    if (s_x2apic) {
+        if (!(apic_base & apic_base_x2apic_enable))
+            write_model_specific_register(apic_base_msr, enabled_base(apic_base, false));
+        write_model_specific_register(apic_base_msr, enabled_base(apic_base, true));
+    } else {
+        u64 address = apic_base & apic_base_address_mask;
+        if (address >= 4 * GiB)
+            PANIC("x86_64: the local APIC lies above the 4 GiB identity map");
+        write_model_specific_register(apic_base_msr, enabled_base(apic_base, false));
+        s_local_apic = reinterpret_cast<volatile u32*>(address);
+    }
 
     write_register(spurious_vector_register, spurious_vector_apic_enable | spurious_vector);
     write_register(task_priority_register, 0);
@@ -189,7 +211,9 @@ void initialize_interrupt_controllers()
     initialize_io_apic();
 }
 
-u32 local_apic_current_identifier() { return read_register(identifier_register) >> 24; }
+u32 local_apic_current_identifier() { return identifier_from(read_register(identifier_register), s_x2apic); }
+
+bool local_apic_in_x2apic_mode() { return s_x2apic; }
 
 void local_apic_send_interrupt(u32 destination, u8 vector)
 {
@@ -226,9 +250,7 @@ u32 local_apic_timer_current_count() { return read_register(timer_current_count_
 
 void local_apic_send_self_interrupt(u8 vector)
 {
-    InterruptsMasked masked;
-    while (read_register(interrupt_command_low_register) & command_delivery_pending) { }
-    write_register(interrupt_command_low_register, command_shorthand_self | command_level_assert | vector);
+    send_command(0, command_shorthand_self | command_level_assert | vector);
 }
 
 u32 io_apic_input_count() { return s_io_apic_inputs; }

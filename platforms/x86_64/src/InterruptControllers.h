@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The legacy 8259 PICs (remapped, then fully masked), the local APIC in xAPIC mode, which
+ * The legacy 8259 PICs (remapped, then fully masked), the local APIC (x2APIC mode where CPUID
+ * offers it, else xAPIC: LocalApicEncoding.h), which
  * delivers the timer interrupt and the software self-IPI, and the I/O APIC, which routes ISA
  * device interrupts to the boot CPU.
  */
@@ -24,6 +25,8 @@ void initialize_local_apic();
 void local_apic_end_of_interrupt();
 /* The APIC id of the CPU this runs on. */
 [[nodiscard]] u32 local_apic_current_identifier();
+/* Whether the local APICs run in x2APIC mode (CPUID offers it; ADR 0027), else xAPIC. */
+[[nodiscard]] bool local_apic_in_x2apic_mode();
 /* A fixed interrupt on `vector` to the CPU with APIC id `destination`; returns once the local
    APIC has sent it. */
 void local_apic_send_interrupt(u32 destination, u8 vector);

@@ -3,9 +3,12 @@
  */
 
 #include "MemoryMap.h"
+#include "Descriptors.h"
 #include "MemoryMapBuilder.h"
+#include "Paging.h"
 #include "StartInfo.h"
 #include <vectra/Panic.h>
+#include <vectra/platform/ConsoleLine.h>
 #include <vectra/x86_64/Firmware.h>
 
 extern "C" char __image_start[];
@@ -62,6 +65,38 @@ void exclude_handed_over(platform::MemoryMap& map, u32 start_info_address, PvhSt
     }
 }
 
+/* RAM above 4 GiB (ADR 0027): mapped and left in `free_memory`, or named as unused. One line either way. */
+void map_ram_above_4_gib(platform::MemoryMap& free_memory, PvhMemoryMapEntry const* entries, u32 count)
+{
+    platform::MemoryMap above;
+    add_pvh_ram(above, entries, count, maximum_identity_map_end);
+    exclude(above, 0, identity_map_end);
+    u64 ram_above = 0;
+    for (usize index = 0; index < above.count; ++index)
+        ram_above += above.regions[index].size;
+    if (ram_above == 0)
+        return;
+    if (usable_memory_end() <= identity_map_end) {
+        platform::console_format("x86_64: {} MiB of RAM above 4 GiB left unused: protection domains reach only the first 4 GiB",
+            ram_above / MiB);
+        return;
+    }
+    align_large_pages_from(free_memory, identity_map_end);
+    u32 directories = map_memory_above_4_gib(free_memory);
+    u64 mapped = 0;
+    u64 highest = 0;
+    for (usize index = 0; index < free_memory.count; ++index) {
+        auto const& region = free_memory.regions[index];
+        if (region.base + region.size > identity_map_end) {
+            u64 base = region.base > identity_map_end ? region.base : identity_map_end;
+            mapped += region.base + region.size - base;
+            highest = region.base + region.size;
+        }
+    }
+    platform::console_format("x86_64: {} MiB of RAM above 4 GiB, {} MiB of it mapped (2 MiB pages, {} page directories), up to {:#x}",
+        ram_above / MiB, mapped / MiB, directories, highest);
+}
+
 }
 
 void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory)
@@ -76,8 +111,8 @@ void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory)
             static_cast<u64>(start_info->memory_map_entry_count) * sizeof(PvhMemoryMapEntry)))
         PANIC("x86_64: the PVH memory map lies above the 4 GiB identity map");
 
-    add_pvh_ram(free_memory, physical<PvhMemoryMapEntry>(start_info->memory_map_address),
-        start_info->memory_map_entry_count);
+    auto const* entries = physical<PvhMemoryMapEntry>(start_info->memory_map_address);
+    add_pvh_ram(free_memory, entries, start_info->memory_map_entry_count, usable_memory_end());
 
     exclude(free_memory, reinterpret_cast<uptr>(__image_start), reinterpret_cast<uptr>(__image_end));
     exclude_handed_over(free_memory, start_info_address, *start_info);
@@ -92,6 +127,7 @@ void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory)
     exclude_handed_over(trampoline, start_info_address, *start_info);
     s_trampoline_page_free = trampoline.count == 1 && trampoline.regions[0].size == 4 * KiB;
     sort_and_merge(free_memory);
+    map_ram_above_4_gib(free_memory, entries, start_info->memory_map_entry_count);
 }
 
 u64 acpi_root_pointer_address() { return s_acpi_root_pointer_address; }

@@ -9,10 +9,12 @@
 namespace vectra::x86_64 {
 
 /*
- * Fills `free_memory` from the PVH start info: E820 RAM within the 4 GiB identity map, above
- * 1 MiB, page-aligned, minus the image and every structure the loader handed over (start
- * info, memory map, command lines, modules). Also records the ACPI root pointer and command
- * line for Firmware.h. Prints nothing; panics when there is no usable start info.
+ * Fills `free_memory` from the PVH start info: E820 RAM from 1 MiB, page-aligned, minus the
+ * image and every structure the loader handed over (start info, memory map, command lines,
+ * modules). RAM above 4 GiB (ADR 0027) is mapped with 2 MiB pages (Paging.cpp) and offered in
+ * whole 2 MiB pages, up to 512 GiB — except with protection domains, whose address spaces reach
+ * only the first 4 GiB; one line says which. Also records the ACPI root pointer and command
+ * line for Firmware.h. Panics when there is no usable start info.
  */
 void read_memory_map(u32 start_info_address, platform::MemoryMap& free_memory);
 

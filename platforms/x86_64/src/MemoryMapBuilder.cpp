@@ -85,7 +85,7 @@ void sort_and_merge(MemoryMap& map)
     }
 }
 
-void add_pvh_ram(MemoryMap& map, PvhMemoryMapEntry const* entries, u32 count)
+void add_pvh_ram(MemoryMap& map, PvhMemoryMapEntry const* entries, u32 count, u64 limit)
 {
     for (u32 index = 0; index < count; ++index) {
         auto const& entry = entries[index];
@@ -93,8 +93,11 @@ void add_pvh_ram(MemoryMap& map, PvhMemoryMapEntry const* entries, u32 count)
             continue;
         u64 base = entry.address < lowest_usable_address ? lowest_usable_address : entry.address;
         u64 end = entry.size > ~0ull - entry.address ? ~0ull : entry.address + entry.size;
-        if (end > identity_map_end)
-            end = identity_map_end;
+        if (end > limit)
+            end = limit;
+        /* An entry in the last page below 2^64 would round up to page 0 (found by fuzz.x86_64_memory_map). */
+        if (base >= end || align_up(base, page_size) < base)
+            continue;
         add_region(map, align_up(base, page_size), align_down(end, page_size));
     }
     sort_and_merge(map);
@@ -112,6 +115,43 @@ MemoryMap ram_page(PvhMemoryMapEntry const* entries, u32 count, u64 page)
         }
     }
     return map;
+}
+
+void align_large_pages_from(MemoryMap& map, u64 from)
+{
+    MemoryMap aligned;
+    for (usize index = 0; index < map.count; ++index) {
+        u64 base = map.regions[index].base;
+        u64 end = end_of(map.regions[index]);
+        if (base < from) {
+            add_region(aligned, base, end < from ? end : from);
+            base = from;
+        }
+        u64 first = align_up(base, large_page_size);
+        if (end > base && first >= base) /* a base within 2 MiB of 2^64 has no whole page above it */
+            add_region(aligned, first, align_down(end, large_page_size));
+    }
+    sort_and_merge(aligned);
+    map = aligned;
+}
+
+u64 take_below(MemoryMap& map, u64 size, u64 below)
+{
+    size = align_up(size, page_size);
+    usize chosen = map.count;
+    u64 chosen_end = 0;
+    for (usize index = 0; index < map.count; ++index) {
+        u64 end = end_of(map.regions[index]) < below ? end_of(map.regions[index]) : align_down(below, page_size);
+        if (end > map.regions[index].base && end - map.regions[index].base >= size && end > chosen_end) {
+            chosen = index;
+            chosen_end = end;
+        }
+    }
+    if (chosen == map.count || size == 0)
+        return 0;
+    exclude(map, chosen_end - size, chosen_end);
+    sort_and_merge(map);
+    return chosen_end - size;
 }
 
 }

@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * Guard pages. boot.S identity-maps [0, 4 GiB) with 2 MiB pages. The first time a page inside
+ * Guard pages. boot.S identity-maps [0, 4 GiB) with 2 MiB pages (map_memory_above_4_gib adds
+ * RAM above it the same way, ADR 0027). The first time a page inside
  * one of them is guarded, its 2 MiB page is split into a page table of 512 4 KiB pages that map
  * the same addresses with the same attributes; the table comes from a fixed pool in .bss. A
  * guarded page is a 4 KiB entry with the present bit clear, so any access to it is a page fault
@@ -9,13 +10,14 @@
  */
 
 #include "Paging.h"
+#include "MemoryMapBuilder.h"
 #include <vectra/Panic.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/x86_64/Cpu.h>
 
 extern "C" {
-/* boot.S: 4 page directories of 512 entries each, mapping [0, 4 GiB) in 2 MiB pages. */
-extern vectra::u64 platform_x86_64_page_directories[];
+/* boot.S: the top-level table, whose entry 0 names the page-directory-pointer table. */
+extern vectra::u64 platform_x86_64_page_map_level4[];
 /* boot.S: the page below the boot stack. */
 extern char platform_x86_64_boot_stack_guard[];
 /* linker.ld: everything the image occupies, page-aligned. */
@@ -45,6 +47,19 @@ usize s_page_tables_used = 0;
 
 void invalidate_page(u64 address) { asm volatile("invlpg (%0)" : : "r"(address) : "memory"); }
 
+/* boot.S's page-directory-pointer table: entry n maps [n GiB, n + 1 GiB). */
+[[nodiscard]] u64* directory_pointers()
+{
+    return reinterpret_cast<u64*>(platform_x86_64_page_map_level4[0] & table_address_mask);
+}
+
+/* The page-directory entry for `address`, which must lie below maximum_mapped_end in a mapped gigabyte. */
+[[nodiscard]] u64& directory_entry_of(u64 address)
+{
+    auto* directory = reinterpret_cast<u64*>(directory_pointers()[address / directory_span] & table_address_mask);
+    return directory[(address / large_page_size) % entries_per_table];
+}
+
 /* Without CR4.PGE (never set here) reloading CR3 drops every TLB and paging-structure cache entry. */
 void invalidate_everything()
 {
@@ -56,7 +71,7 @@ void invalidate_everything()
 /* The 4 KiB entry mapping `address`, splitting its 2 MiB page first; nullptr when the pool is empty. */
 u64* small_page_entry(u64 address)
 {
-    u64& directory_entry = platform_x86_64_page_directories[address / large_page_size];
+    u64& directory_entry = directory_entry_of(address);
     usize index = (address % large_page_size) / small_page_size;
     if (!(directory_entry & entry_present))
         return nullptr;
@@ -81,7 +96,7 @@ u64* small_page_entry(u64 address)
 bool change_page_guard(u64 page_address, bool guarded)
 {
     InterruptsMasked masked;
-    u64 directory_entry = platform_x86_64_page_directories[page_address / large_page_size];
+    u64 directory_entry = directory_entry_of(page_address);
     if (!guarded && (directory_entry & entry_large))
         return true; /* never split, so nothing in it is guarded */
     u64* entry = small_page_entry(page_address);
@@ -110,7 +125,7 @@ bool map_uncached(u64 base, u64 size)
     }
     InterruptsMasked masked;
     for (u64 page = first; page < end;) {
-        u64& directory_entry = platform_x86_64_page_directories[page / large_page_size];
+        u64& directory_entry = directory_entry_of(page);
         bool whole_large_page = page % large_page_size == 0 && end - page >= large_page_size;
         if (whole_large_page && (directory_entry & entry_large)) {
             directory_entry |= uncached;
@@ -125,6 +140,49 @@ bool map_uncached(u64 base, u64 size)
     }
     invalidate_everything();
     return true;
+}
+
+bool is_identity_mapped(u64 address)
+{
+    if (address >= maximum_mapped_end || !(directory_pointers()[address / directory_span] & entry_present))
+        return false;
+    return directory_entry_of(address) & entry_present;
+}
+
+u32 map_memory_above_4_gib(platform::MemoryMap& map)
+{
+    platform::MemoryMap above;
+    for (usize index = 0; index < map.count; ++index) {
+        u64 base = map.regions[index].base;
+        u64 end = base + map.regions[index].size;
+        if (end > mapped_end)
+            memory_map::add_region(above, base > mapped_end ? base : mapped_end, end);
+    }
+    u32 directories = 0;
+    u64* pointers = directory_pointers();
+    for (usize index = 0; index < above.count; ++index) {
+        u64 end = above.regions[index].base + above.regions[index].size;
+        VERIFY(above.regions[index].base % large_page_size == 0 && end % large_page_size == 0 && end <= maximum_mapped_end);
+        for (u64 page = above.regions[index].base; page < end; page += large_page_size) {
+            u64& pointer = pointers[page / directory_span];
+            if (!(pointer & entry_present)) {
+                u64 directory = memory_map::take_below(map, sizeof(PageTable), mapped_end);
+                if (directory == 0) {
+                    u64 gigabyte = align_down(page, directory_span);
+                    memory_map::exclude(map, gigabyte, gigabyte + directory_span);
+                    page = gigabyte + directory_span - large_page_size;
+                    continue;
+                }
+                *reinterpret_cast<PageTable*>(directory) = PageTable {};
+                asm volatile("" : : : "memory"); /* the directory is empty before the CPU can walk it */
+                pointer = directory | entry_present | entry_writable;
+                ++directories;
+            }
+            directory_entry_of(page) = page | entry_present | entry_writable | entry_large;
+        }
+    }
+    invalidate_everything();
+    return directories;
 }
 
 void guard_boot_stack()
@@ -143,7 +201,7 @@ bool set_page_guard(uptr page_address, bool guarded)
 {
     using namespace x86_64;
     using namespace x86_64::paging;
-    if (page_address % small_page_size != 0 || page_address >= mapped_end || inside_image(page_address))
+    if (page_address % small_page_size != 0 || !is_identity_mapped(page_address) || inside_image(page_address))
         return false;
     return change_page_guard(page_address, guarded);
 }

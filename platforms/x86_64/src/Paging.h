@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <vectra/Types.h>
+#include <vectra/platform/Platform.h>
 
 namespace vectra::x86_64 {
 
@@ -15,7 +15,9 @@ namespace paging {
 
 inline constexpr u64 small_page_size = 4 * KiB;
 inline constexpr u64 large_page_size = 2 * MiB;
-inline constexpr u64 mapped_end = 4 * GiB;
+inline constexpr u64 mapped_end = 4 * GiB; /* what boot.S maps; Paging.cpp may add more above */
+inline constexpr u64 maximum_mapped_end = 512 * GiB; /* boot.S's one page-directory-pointer table */
+inline constexpr u64 directory_span = 1 * GiB;
 inline constexpr usize entries_per_table = 512;
 
 inline constexpr u64 entry_present = 1ull << 0;
@@ -55,6 +57,18 @@ struct alignas(4096) PageTable {
  * no page table is left to split with (the pages already done stay uncached).
  */
 [[nodiscard]] bool map_uncached(u64 base, u64 size);
+
+/*
+ * Extends the identity map above 4 GiB (ADR 0027): every 2 MiB page of `map`'s regions at or
+ * above 4 GiB (whole 2 MiB pages below paging::maximum_mapped_end, as align_large_pages_from
+ * leaves them) is mapped to itself, writable, cached, in page directories taken from `map`'s
+ * memory below 4 GiB (one 4 KiB page per GiB). A gigabyte no page directory could be taken for
+ * is removed from `map`. Returns how many page directories it took.
+ */
+u32 map_memory_above_4_gib(platform::MemoryMap& map);
+
+/* Whether `address` lies in a 2 MiB page of the identity map (below 4 GiB, or mapped above it). */
+[[nodiscard]] bool is_identity_mapped(u64 address);
 
 /* Makes the page below the boot stack (which becomes the scheduler's stack) inaccessible. */
 void guard_boot_stack();

@@ -103,6 +103,9 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     mmio_slots_boot();
     Task* initial = TRY(spawn_initial_task(*root));
     i32 status = TRY(Executor::current().run_until_exit(*initial));
+    /* Where the run's memory came from (on x86_64 with -m 6G, above 4 GiB: ADR 0027). */
+    console_format("vectra: the root Reticle at {:#x} handed out {} KiB, up to address {:#x}", root->base(),
+        root->used() / KiB, root->base() + (root->used() ? root->used() - 1 : 0));
     if (initial->exit_cause() == ExitCause::Failed) {
         console_format("vectra: {} failed: {} ({})", initial_task_name, error_code_name(initial->exit_error().code()),
             initial->exit_error().message());

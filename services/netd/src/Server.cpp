@@ -153,6 +153,8 @@ usize Server::dispatch(
 void Server::reply(usize index, usize length)
 {
     auto& slot = m_table.slot(index);
+    if (reply_status(std::span<u8 const>(m_reply, length)) != protocol::status_success)
+        ++session(index).counters().refused; /* the `counters` message's "requests answered with an error" */
     if (!slot.outbox || slot.outbox->try_send(std::span<u8 const>(m_reply, length)).is_error())
         m_table.free(index); /* the Ring-space rule reserved the slot: only a gone client fails here */
 }

@@ -6,6 +6,7 @@
 #include <lwip/pbuf.h>
 #include <lwip/tcp.h>
 #include <lwip/udp.h>
+#include <netd/FaultInjection.h>
 #include <netd/Session.h>
 #include <vectra/System.h>
 #include <vectra/net/Address.h>
@@ -339,6 +340,7 @@ ErrorOr<net::Opened> Session::handle(net::TcpListen const& request)
 
 ErrorOr<net::Opened> Session::handle(net::TcpConnect const& request)
 {
+    fault_on_connect(request.remote.port); /* CONFIG_NETD_FAULT_ON_CONNECT_PORT (0: never) */
     TRY(net::check_address(request.remote, net::AddressRole::Remote));
     TRY(net::check_address(request.local, net::AddressRole::Local));
     if (request.local.family != u8(net::Family::Unspecified) && request.local.family != request.remote.family)

@@ -8,7 +8,9 @@
 
 #include <lwip/init.h>
 #include <lwip/netif.h>
+#include <lwip/priv/tcp_priv.h>
 #include <lwip/timeouts.h>
+#include <lwip/udp.h>
 #include <netd/Stack.h>
 #include <new>
 #include <vectra/Panic.h>
@@ -27,15 +29,65 @@ Generator* s_generator = nullptr;
 
 static_assert(lwip_heap_bytes == VECTRA_LWIP_HEAP_BYTES);
 
+namespace {
+
+usize timeouts_pending()
+{
+    usize count = 0;
+    for (sys_timeo* timeout = *sys_timeouts_get_next_timeout(); timeout != nullptr; timeout = timeout->next)
+        ++count;
+    return count;
+}
+
+/*
+ * A netd restarted by its supervisor runs in the same image, so lwIP's global state still names
+ * what the ended instance made — its interfaces, PCBs and timeouts, all in a heap that went with
+ * that instance's memory. Forget it all before lwip_init() makes the stack again.
+ */
+void forget_ended_instance()
+{
+    *sys_timeouts_get_next_timeout() = nullptr;
+    netif_list = nullptr;
+    netif_default = nullptr;
+    tcp_bound_pcbs = nullptr;
+    tcp_listen_pcbs.listen_pcbs = nullptr;
+    tcp_active_pcbs = nullptr;
+    tcp_tw_pcbs = nullptr;
+    udp_pcbs = nullptr;
+}
+
+/*
+ * lwIP runs its TCP timer only while connections exist, remembering that in a static flag the
+ * restart cannot reach. Pretending a connection exists makes tcp_timer_needed() set the flag and
+ * schedule the timer if it was clear (the timer clears it again when it finds none); if nothing was
+ * scheduled the flag was left set by the ended instance, and the TCP timer runs from now on as a
+ * cyclic one instead (every TCP_TMR_INTERVAL, which it does anyway while connections exist).
+ */
+void restart_tcp_timer()
+{
+    usize before = timeouts_pending();
+    static u8 stand_in;
+    tcp_active_pcbs = reinterpret_cast<tcp_pcb*>(&stand_in);
+    tcp_timer_needed();
+    tcp_active_pcbs = nullptr;
+    if (timeouts_pending() == before)
+        sys_timeout(lwip_cyclic_timers[0].interval_ms, lwip_cyclic_timer, const_cast<struct lwip_cyclic_timer*>(&lwip_cyclic_timers[0]));
+}
+
+}
+
 ErrorOr<void> Stack::start(std::span<u8> heap, EntropySource& entropy)
 {
-    if (s_generator != nullptr)
-        return Error(ErrorCode::AlreadyExists, "the lwIP stack of this Task is running");
     if (heap.size() < lwip_heap_bytes || reinterpret_cast<uptr>(heap.data()) % 8 != 0)
         return Error(ErrorCode::InvalidArgument, "lwIP's heap is smaller than VECTRA_LWIP_HEAP_BYTES or misaligned");
+    bool restarted = s_generator != nullptr;
+    if (restarted)
+        forget_ended_instance();
     s_generator = new (s_generator_storage) Generator(Generator::create(entropy));
     vectra_lwip_heap = heap.data();
-    lwip_init(); /* with LWIP_HAVE_LOOPIF: the loopback interface, 127.0.0.1 and ::1 */
+    lwip_init(); /* the interfaces: with LWIP_HAVE_LOOPIF, the loopback interface, 127.0.0.1 and ::1 */
+    if (restarted)
+        restart_tcp_timer();
     return {};
 }
 

@@ -21,7 +21,11 @@ inline constexpr usize lwip_heap_bytes = usize(CONFIG_PORT_LWIP_HEAP_KIB) * 1024
 
 class Stack {
 public:
-    /* `heap`: at least lwip_heap_bytes, 8-byte aligned, the stack's from now on. Once per Task. */
+    /*
+     * `heap`: at least lwip_heap_bytes, 8-byte aligned, the stack's from now on. Once per netd
+     * instance: a restarted netd's call first drops everything the ended instance left in lwIP's
+     * global state (its heap went with it). The one place interfaces come up (the loopback now).
+     */
     [[nodiscard]] static ErrorOr<void> start(std::span<u8> heap, EntropySource&);
     /* Delivers looped-back packets and runs lwIP's due timers; returns how many ms until the next timer. */
     static u32 turn();

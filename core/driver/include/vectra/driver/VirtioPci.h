@@ -10,6 +10,7 @@
 
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
+#include <vectra/Pci.h>
 #include <vectra/SignalBit.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -27,10 +28,11 @@ struct MappedRegion {
     usize length { 0 };
 };
 
-/* One virtqueue: its ring in DMA memory, the MSI-X entry it signals on, and that entry's IrqCap. */
+/* One virtqueue: its ring in DMA memory, the MSI-X entry (or INTx pin) it signals on, and that one's IrqCap. */
 struct VirtioQueue {
     u16 index { 0 };
     u16 maximum_size { 0 }; /* what the device allows */
+    u16 entry { pci_interrupt_intx }; /* the MSI-X entry it signals on, or pci_interrupt_intx */
     virtio::SplitQueue ring;
     MemCap memory;
     IrqCap interrupt;
@@ -77,10 +79,14 @@ public:
      * Queue `index` of at most `wanted_size` entries (the device may allow fewer), in DMA memory
      * retyped from `memory`, its used buffers signalled on MSI-X entry `entry` raising `bit` — or,
      * with `entry` pci_interrupt_intx, on the function's INTx pin (ADR 0021; its line stays
-     * asserted until interrupt_status() is read).
+     * asserted until interrupt_status() is read). When the platform has no message-signalled
+     * line to give (the kernel answers Full: aarch64 with a GICv3, whose ITS is not driven, ADR
+     * 0027) the queue signals on the INTx pin instead; the queue's `entry` says which.
+     * `indirect_entries` (when VIRTIO_F_INDIRECT_DESC was accepted, else ignored): an indirect
+     * table of that many descriptors per ring descriptor, in the same DMA memory after the ring.
      */
     [[nodiscard]] ErrorOr<VirtioQueue> set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, u16 entry,
-        SignalBit bit, bool event_index);
+        SignalBit bit, bool event_index, u16 indirect_entries = 0);
 
     /* DRIVER_OK: the device may use the queues set up so far. */
     void start() { m_transport.driver_ok(); }

@@ -14,6 +14,7 @@
 
 namespace vectra::virtio {
 
+inline constexpr u64 feature_indirect_descriptors = 1ull << 28;
 inline constexpr u64 feature_event_index = 1ull << 29;
 inline constexpr u64 feature_version_1 = 1ull << 32;
 /* An MSI-X vector register holding this signals nothing (virtio 1.2, 4.1.4.3). */

@@ -10,6 +10,11 @@
  *
  * With event index (VIRTIO_F_EVENT_IDX) the driver asks to be notified through `used_event`
  * and the device through `avail_event`; without it, through the rings' flags.
+ *
+ * With indirect descriptors (VIRTIO_F_INDIRECT_DESC, virtio 1.2, 2.7.5.3) and tables given at
+ * create, a request of two or more buffers takes one ring descriptor, which points at a table
+ * of its own in driver memory the device reads: the table of the head descriptor's index. The
+ * driver writes each table whole at submit and never reads one back.
  */
 
 #pragma once
@@ -22,6 +27,7 @@ namespace vectra::virtio {
 
 inline constexpr u16 descriptor_next = 1;
 inline constexpr u16 descriptor_device_writes = 2;
+inline constexpr u16 descriptor_indirect = 4;
 inline constexpr u16 available_no_interrupt = 1;
 inline constexpr u16 used_no_notify = 1;
 inline constexpr u16 maximum_queue_size = 32768;
@@ -52,6 +58,20 @@ struct SplitQueueLayout {
     [[nodiscard]] static ErrorOr<SplitQueueLayout> for_size(u16 size);
 };
 
+/*
+ * Indirect descriptor tables: `entries` descriptors for each of a queue's `size` descriptors,
+ * table n at `memory` + n * entries * 16 (the device sees it at `device_address` + the same).
+ * Empty `memory`: no tables, every request is a chain in the ring.
+ */
+struct IndirectTables {
+    std::span<u8> memory {};
+    u64 device_address { 0 };
+    u16 entries { 0 };
+
+    /* The bytes of tables of `entries` descriptors for a queue of `size`. */
+    [[nodiscard]] static constexpr usize bytes_for(u16 size, u16 entries) { return usize(size) * entries * sizeof(Descriptor); }
+};
+
 /* One buffer of a request: the device reads it, or (device_writes) writes it. */
 struct Segment {
     u64 address { 0 }; /* as the device sees it */
@@ -72,18 +92,25 @@ public:
     /*
      * A queue of `size` descriptors (a power of two, at most `capacity`) over `memory` (at least
      * SplitQueueLayout::for_size(size).total bytes, 16-byte aligned, zeroed here). `event_index`:
-     * whether VIRTIO_F_EVENT_IDX was negotiated.
+     * whether VIRTIO_F_EVENT_IDX was negotiated. `indirect`: tables for requests of two or more
+     * buffers when VIRTIO_F_INDIRECT_DESC was negotiated (IndirectTables::bytes_for(size,
+     * entries) bytes, 16-byte aligned, 2 to `size` entries each), or none.
      */
-    [[nodiscard]] static ErrorOr<SplitQueue> create(std::span<u8> memory, u16 size, bool event_index);
+    [[nodiscard]] static ErrorOr<SplitQueue> create(std::span<u8> memory, u16 size, bool event_index,
+        IndirectTables indirect = {});
 
     [[nodiscard]] SplitQueueLayout const& layout() const { return m_layout; }
     [[nodiscard]] u16 free_descriptors() const { return m_free_count; }
     [[nodiscard]] u16 in_flight() const { return static_cast<u16>(m_layout.size - m_free_count); }
+    [[nodiscard]] bool indirect() const { return m_indirect_entries != 0; }
+    /* The ring descriptors a request of `segments` buffers takes: one when it goes through a table. */
+    [[nodiscard]] usize descriptors_for(usize segments) const { return goes_indirect(segments) ? 1 : segments; }
 
     /*
      * Chain `segments` (device-readable first, then device-writable; each non-empty) into
-     * descriptors and make the chain available, not yet visible to the device (publish()).
-     * Full when fewer descriptors are free than segments.
+     * descriptors — the head's indirect table when the queue has tables and the request has two
+     * to `entries` buffers, else the ring's own — and make the chain available, not yet visible
+     * to the device (publish()). Full when fewer ring descriptors are free than it needs.
      */
     [[nodiscard]] ErrorOr<void> submit(std::span<Segment const> segments, u64 token);
 
@@ -108,6 +135,8 @@ private:
     [[nodiscard]] u16* used_word(usize index) const;      /* 0 flags, 1 idx */
     [[nodiscard]] UsedElement* used_ring() const;
     [[nodiscard]] u16* available_event() const;
+    [[nodiscard]] bool goes_indirect(usize segments) const { return segments >= 2 && segments <= m_indirect_entries; }
+    void fill_table(u16 head, std::span<Segment const> segments);
 
     u8* m_memory { nullptr };
     SplitQueueLayout m_layout;
@@ -117,6 +146,9 @@ private:
     u16 m_available_index { 0 }; /* the driver's next available slot (not yet published: m_published) */
     u16 m_published { 0 };
     u16 m_last_used { 0 };
+    u8* m_indirect_memory { nullptr };
+    u64 m_indirect_address { 0 };
+    u16 m_indirect_entries { 0 };
     /* Per descriptor: the token and writable bytes of the chain whose head it is, and whether it is one. */
     u64 m_tokens[capacity] {};
     u32 m_writable[capacity] {};

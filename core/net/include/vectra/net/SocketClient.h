@@ -1,0 +1,137 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The client of vectra.socket over a netd session (docs/adr/0024-netd-and-the-socket-protocol.md):
+ * a session opened through netd's listener, and blocking calls — listen, connect, accept, send,
+ * receive, shutdown, close, UDP bind and datagrams — that wait on the session's doorbell until a
+ * deadline. Errors come back typed: netd's (error.is(SocketError::Refused)), or kernel and L0 codes.
+ *
+ * Bytes. Up to inline_maximum travel in the request's slot; more travel through the client's own
+ * transfer buffer, a MemCap it made from its memory and lends netd for each call (read-only for a
+ * send, writable for a receive). send() hands over every byte (in as many messages as it takes);
+ * receive() returns what one reply brought.
+ *
+ * Deadlines. A call that waits (connect, accept, send, receive) and whose deadline passes reports
+ * TimedOut and **resets and closes its socket**: netd cannot take a waiting request back, and one
+ * left waiting would later move bytes (into or out of the transfer buffer) the caller no longer
+ * expects. The client waits for the close's reply, so nothing of that request outlives the call.
+ *
+ * Restart. When netd restarts, the call that sees it reports PeerRestarted, and every socket of the
+ * session is gone: the next call opens a new session, and a Socket of the old one is refused here
+ * (no-such-socket) without reaching netd — its id could name another socket in the new session.
+ */
+
+#pragma once
+
+#include <span>
+#include <vectra/Connection.h>
+#include <vectra/Duration.h>
+#include <vectra/net/Protocol.h>
+
+namespace vectra::net {
+
+/* A socket of this client: netd's id, the session it belongs to, and its addresses. */
+struct Socket {
+    u32 id { 0 };
+    u32 session { 0 }; /* which of the client's sessions made it (a new one after each netd restart) */
+    Address local;
+    Address remote;
+};
+
+/* What one receive brought. */
+struct Incoming {
+    usize length { 0 };
+    Address from;              /* UDP: the datagram's source; TCP: the peer */
+    bool end { false };        /* TCP: the peer shut its sending side and every byte was read */
+    bool truncated { false };  /* UDP: the datagram was longer than the buffer; the rest is gone */
+};
+
+/* Memory a request lends netd: a copy of `memory` with the `keep` rights travels with it. */
+struct Lent {
+    MemCap const* memory { nullptr };
+    Rights keep { 0 };
+};
+
+class SocketClient {
+public:
+    static constexpr Duration default_timeout = Duration::from_seconds(5);
+    /* The transfer buffer's default size: bytes one send or receive message moves through a MemCap. */
+    static constexpr usize default_transfer_bytes = 16 * 1024;
+
+    /*
+     * A session through netd's listener. From `memory` (RightRetype) come the session's pool
+     * (session::pool_size) and the transfer buffer (`transfer_bytes`, rounded up to pages; at most
+     * inline_maximum means no buffer: every message inline).
+     */
+    [[nodiscard]] static ErrorOr<SocketClient> open(RingCap listen_requests, RingCap listen_replies,
+        ReticleCap const& memory, usize transfer_bytes = default_transfer_bytes, ConnectionBits bits = {});
+
+    [[nodiscard]] ErrorOr<SessionLimits> limits();
+    [[nodiscard]] ErrorOr<Counters> counters();
+
+    /* A TCP listener on `local` (port 0: any free one; the Socket says which). */
+    [[nodiscard]] ErrorOr<Socket> listen(Address const& local, u16 backlog);
+    /* A connection to `remote`, returned once it is up (refused, timed-out, unreachable otherwise; the socket is closed then). */
+    [[nodiscard]] ErrorOr<Socket> connect(Address const& remote, Duration timeout = default_timeout);
+    /* The next connection of `listener`. */
+    [[nodiscard]] ErrorOr<Socket> accept(Socket const& listener, Duration timeout = default_timeout);
+    /* A UDP socket on `local`. */
+    [[nodiscard]] ErrorOr<Socket> bind(Address const& local);
+
+    /* Every byte of `bytes` to a connected TCP socket, waiting for the stack's buffer as often as it takes. */
+    [[nodiscard]] ErrorOr<void> send(Socket const&, std::span<u8 const> bytes, Duration timeout = default_timeout);
+    /* One datagram to `to` (at most maximum_datagram bytes, and at most the transfer buffer). */
+    [[nodiscard]] ErrorOr<void> send_to(Socket const&, Address const& to, std::span<u8 const> bytes,
+        Duration timeout = default_timeout);
+    /* Bytes (TCP) or one datagram (UDP) into `buffer` (not empty), waiting until there is something or the end. */
+    [[nodiscard]] ErrorOr<Incoming> receive(Socket const&, std::span<u8> buffer, Duration timeout = default_timeout);
+
+    [[nodiscard]] ErrorOr<void> shutdown(Socket const&, ShutdownHow);
+    /* Frees the socket (an orderly close, or a reset). */
+    [[nodiscard]] ErrorOr<void> close(Socket const&, bool reset = false);
+
+    /* Ends the session: netd resets and releases every socket of it. */
+    void end();
+
+    [[nodiscard]] u32 session_number() const { return m_session_number; }
+    [[nodiscard]] bool is_open() const { return m_session.has_value(); }
+
+    SocketClient(SocketClient&&) = default;
+    SocketClient& operator=(SocketClient&&) = delete;
+    ~SocketClient();
+
+private:
+    SocketClient(Connection listener, ReticleCap pool, MemCap transfer, std::span<u8> transfer_bytes, ConnectionBits bits)
+        : m_listener(std::move(listener))
+        , m_pool(std::move(pool))
+        , m_transfer(std::move(transfer))
+        , m_transfer_bytes(transfer_bytes)
+        , m_bits(bits)
+    {
+    }
+
+    /* Sends `request` (reopening the session first if it ended) and waits for its reply until `deadline`. */
+    template<typename Request>
+    [[nodiscard]] ErrorOr<protocol::ReplyOf<Protocol, Request>> call(Request const&, u64 deadline, Lent = {});
+    /* As call(), for a request that waits on `socket`: a passed deadline resets and closes the socket. */
+    template<typename Request>
+    [[nodiscard]] ErrorOr<protocol::ReplyOf<Protocol, Request>> call_waiting(
+        Socket const&, Request const&, u64 deadline, Lent = {});
+    [[nodiscard]] ErrorOr<void> ensure_session(u64 deadline);
+    /* The session ended under a call (netd restarted): forget it and every socket of it. */
+    [[nodiscard]] Error session_lost();
+    [[nodiscard]] ErrorOr<void> check(Socket const&) const;
+    [[nodiscard]] Socket socket_of(Opened const&) const;
+    [[nodiscard]] ErrorOr<usize> send_once(Socket const&, Address const& to, std::span<u8 const> bytes, u64 deadline);
+
+    Connection m_listener;
+    ReticleCap m_pool;       /* one session's Rings at a time */
+    MemCap m_transfer;       /* empty: every message inline */
+    std::span<u8> m_transfer_bytes;
+    ConnectionBits m_bits;
+    std::optional<Connection> m_session;
+    u32 m_session_number { 0 };
+    u32 m_next_call_id { 1 };
+};
+
+}

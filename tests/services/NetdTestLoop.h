@@ -1,0 +1,99 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * netd's loop as a Task for the tests that talk to it over real Rings (the loop test, the socket
+ * client's test): netd started on a test listener, client Tasks each with memory of their own,
+ * run until every client ended; then no session may hold a socket or a waiting request, and
+ * resetting the listener ends netd.
+ */
+
+#pragma once
+
+#include "../TestSupport.h"
+#include "../core/FsTestTasks.h"
+#include "NetdTestStack.h"
+#include <catch2/catch.hpp>
+#include <initializer_list>
+#include <netd/Server.h>
+#include <vector>
+#include <vectra/Try.h>
+#include <vectra/kernel/Executor.h>
+
+namespace vectra::test {
+
+inline netd::Server*& netd_server()
+{
+    static netd::Server* server { nullptr };
+    return server;
+}
+
+inline ErrorOr<i32> netd_service(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    TRY(bundle.take<ReticleCap>("memory"));
+    TRY(start_netd_stack());
+    static netd::Server* server = new netd::Server();
+    netd_server() = server;
+    TRY(server->serve(std::move(requests), std::move(replies)));
+    return 0;
+}
+
+inline ErrorOr<i32> settle_netd(Bundle&)
+{
+    for (int turn = 0; turn < 8; ++turn)
+        Executor::current().yield();
+    return 0;
+}
+
+/* Runs netd's loop as a Task and `clients` (1 MiB of memory each), until every client ended; then stops netd. */
+inline void run_with_netd(std::initializer_list<TaskEntry> clients, usize client_stack)
+{
+    Arena arena(16 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto listener = make_listener(arena.reticle(), parent);
+    Reticle* service_memory = arena.reticle().try_carve(64 * KiB).value();
+    auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
+    SpawnParameters service_parameters { "netd", netd_service };
+    service_parameters.stack_size = 128 * KiB;
+    Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
+    REQUIRE(grant_service(*serving, parent, listener, memory));
+    std::vector<Reticle*> memories;
+    std::vector<Task*> tasks;
+    for (auto entry : clients) {
+        Reticle* client_memory = arena.reticle().try_carve(1 * MiB).value();
+        memories.push_back(client_memory);
+        auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
+        SpawnParameters parameters { "client", entry };
+        parameters.stack_size = client_stack;
+        Task* task = executor.spawn(arena.reticle(), parameters).value();
+        REQUIRE(grant_client(*task, parent, listener, donations));
+        tasks.push_back(task);
+    }
+    task_failure().clear();
+    for (Task* task : tasks) {
+        i32 status = executor.run_until_exit(*task).value();
+        INFO(task_failure());
+        INFO("client error: " << task->exit_error().name() << " "
+                              << (task->exit_error().message() ? task->exit_error().message() : ""));
+        CHECK(task->exit_cause() == ExitCause::Returned);
+        CHECK(status == 0);
+    }
+    Task* settling = executor.spawn(arena.reticle(), { "settle", settle_netd }).value();
+    REQUIRE(executor.run_until_exit(*settling).value() == 0);
+    for (usize index = 0; index < netd::maximum_sessions; ++index) {
+        CHECK(netd_server()->waiting(index).count() == 0);
+        CHECK(netd_server()->session(index).socket_count() == 0);
+    }
+    listener.requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*serving).value() == 1);
+    REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
+    while (Task* waiting = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*waiting).is_error());
+    for (Reticle* client_memory : memories)
+        client_memory->~Reticle();
+    service_memory->~Reticle();
+}
+
+}

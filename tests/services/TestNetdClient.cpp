@@ -1,0 +1,224 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * core/net's SocketClient against netd's real loop and stack (loopback): a server Task and a
+ * client Task, each on its own session, move bytes both ways inline and through the transfer
+ * buffer, half close, meet a refused connection, the socket limit, datagrams both ways, and a
+ * deadline that passes (the socket is reset and closed, the abandoned reply never confuses the
+ * next call).
+ */
+
+#include "NetdTestLoop.h"
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <netd/FaultInjection.h>
+#include <netd/Server.h>
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/net/Address.h>
+#include <vectra/net/SocketClient.h>
+
+using namespace vectra;
+using namespace vectra::net;
+
+namespace {
+
+ErrorOr<SocketClient> open_client(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    return SocketClient::open(std::move(requests), std::move(replies), memory);
+}
+
+template<typename Result>
+bool failed_with(Result const& result, SocketError code)
+{
+    return result.is_error() && result.error().is(code);
+}
+
+u8 pattern(usize index, u8 seed) { return u8(index * 31 + seed + index / 251); }
+
+constexpr usize upload_bytes = 100'000; /* client to server: through the transfer buffer, many messages */
+constexpr usize answer_bytes = 3'000;   /* server to client: more than a slot holds */
+
+/* The listeners' ports, published by the server Task for the client Task. */
+std::atomic<u16> s_port_ipv4 { 0 };
+std::atomic<u16> s_port_ipv6 { 0 };
+
+Address ipv6_loopback(u16 port)
+{
+    std::array<u8, 16> bytes {};
+    bytes[15] = 1;
+    return ipv6(bytes, port);
+}
+
+/* Reads until the end of stream, checking every byte against the pattern; returns how many came. */
+ErrorOr<usize> drain(SocketClient& client, Socket const& socket, u8 seed, usize buffer_size)
+{
+    std::vector<u8> buffer(buffer_size);
+    usize total = 0;
+    for (;;) {
+        auto got = TRY(client.receive(socket, buffer));
+        for (usize index = 0; index < got.length; ++index) {
+            if (buffer[index] != pattern(total + index, seed))
+                return Error(ErrorCode::MalformedMessage, "a byte arrived changed");
+        }
+        total += got.length;
+        if (got.end)
+            return total;
+        if (got.length == 0)
+            return Error(ErrorCode::MalformedMessage, "a receive brought nothing and no end");
+    }
+}
+
+ErrorOr<void> send_pattern(SocketClient& client, Socket const& socket, usize length, u8 seed)
+{
+    std::vector<u8> bytes(length);
+    for (usize index = 0; index < length; ++index)
+        bytes[index] = pattern(index, seed);
+    return client.send(socket, bytes);
+}
+
+ErrorOr<i32> stream_server(Bundle& bundle)
+{
+    auto client = TRY(open_client(bundle));
+    auto on_ipv4 = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 2));
+    auto on_ipv6 = TRY(client.listen(ipv6_loopback(0), 2));
+    s_port_ipv4 = on_ipv4.local.port;
+    s_port_ipv6 = on_ipv6.local.port;
+    for (auto const* listener : { &on_ipv4, &on_ipv6 }) {
+        auto connection = TRY(client.accept(*listener));
+        EXPECT_IN_TASK(connection.remote.family == listener->local.family);
+        /* The upload in a 4 KiB buffer (through the transfer buffer), to its end: the client's half close. */
+        EXPECT_IN_TASK(TRY(drain(client, connection, 7, 4096)) == upload_bytes);
+        /* Its sending side shut, the client still receives: the answer, then our end. */
+        TRY(send_pattern(client, connection, answer_bytes, 9));
+        TRY(client.close(connection));
+    }
+    TRY(client.close(on_ipv4));
+    TRY(client.close(on_ipv6));
+    EXPECT_IN_TASK(TRY(client.counters()).sockets == 0);
+    return 0;
+}
+
+ErrorOr<i32> stream_client(Bundle& bundle)
+{
+    auto client = TRY(open_client(bundle));
+    while (s_port_ipv4 == 0 || s_port_ipv6 == 0)
+        system::yield();
+    for (auto remote : { ipv4(127, 0, 0, 1, s_port_ipv4), ipv6_loopback(s_port_ipv6) }) {
+        auto connection = TRY(client.connect(remote));
+        EXPECT_IN_TASK(connection.remote == remote);
+        TRY(send_pattern(client, connection, upload_bytes, 7));
+        TRY(client.shutdown(connection, ShutdownHow::Send));
+        /* Inline receives (a small buffer): the answer arrives whole, then the end. */
+        EXPECT_IN_TASK(TRY(drain(client, connection, 9, 512)) == answer_bytes);
+        TRY(client.close(connection));
+    }
+    auto counters = TRY(client.counters());
+    EXPECT_IN_TASK(counters.bytes_sent == 2 * upload_bytes && counters.bytes_received == 2 * answer_bytes);
+    EXPECT_IN_TASK(counters.sockets == 0);
+    return 0;
+}
+
+ErrorOr<i32> refusals_and_limits(Bundle& bundle)
+{
+    auto client = TRY(open_client(bundle));
+    /* A closed port: refused, and the half-made socket is given back. */
+    auto closed = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 1));
+    u16 port = closed.local.port;
+    TRY(client.close(closed));
+    EXPECT_IN_TASK(failed_with(client.connect(ipv4(127, 0, 0, 1, port)), SocketError::Refused));
+    auto after_refusal = TRY(client.counters());
+    EXPECT_IN_TASK(after_refusal.sockets == 0 && after_refusal.refused == 1);
+
+    /* Sockets up to the session's limit, then one more: limit-reached. */
+    auto limits = TRY(client.limits());
+    std::vector<Socket> held;
+    for (;;) {
+        auto bound = client.bind(ipv4(127, 0, 0, 1, 0));
+        if (bound.is_error()) {
+            EXPECT_IN_TASK(bound.error().is(SocketError::LimitReached));
+            break;
+        }
+        held.push_back(bound.value());
+        if (held.size() > limits.maximum_sockets)
+            break;
+    }
+    EXPECT_IN_TASK(held.size() == limits.maximum_sockets);
+    for (auto const& socket : held)
+        TRY(client.close(socket));
+
+    /* Datagrams both ways, the source reported, a short buffer truncating. */
+    auto first = TRY(client.bind(ipv4(127, 0, 0, 1, 0)));
+    auto second = TRY(client.bind(ipv4(127, 0, 0, 1, 0)));
+    u8 hello[] = { 'h', 'e', 'l', 'l', 'o' };
+    TRY(client.send_to(first, second.local, hello));
+    u8 buffer[16];
+    auto got = TRY(client.receive(second, buffer));
+    EXPECT_IN_TASK(got.length == 5 && got.from == first.local && !got.truncated && buffer[4] == 'o');
+    /* The way back, larger than a slot: through the transfer buffer. */
+    std::vector<u8> large(4000);
+    for (usize index = 0; index < large.size(); ++index)
+        large[index] = pattern(index, 3);
+    TRY(client.send_to(second, first.local, large));
+    std::vector<u8> into(8000);
+    got = TRY(client.receive(first, into));
+    EXPECT_IN_TASK(got.length == 4000 && got.from == second.local && !got.truncated);
+    EXPECT_IN_TASK(std::equal(large.begin(), large.end(), into.begin()));
+    TRY(client.send_to(second, first.local, hello));
+    got = TRY(client.receive(first, std::span<u8>(buffer, 3)));
+    EXPECT_IN_TASK(got.length == 3 && got.truncated);
+
+    /* An empty buffer is refused here: netd would have nothing to answer it with. */
+    EXPECT_IN_TASK(client.receive(first, std::span<u8>()).error().is(ErrorCode::InvalidArgument));
+    /* A deadline passes on a receive: TimedOut, and the socket is gone (reset and closed). */
+    auto timed_out = client.receive(first, buffer, Duration::from_milliseconds(50));
+    EXPECT_IN_TASK(timed_out.is_error() && timed_out.error().is(ErrorCode::TimedOut));
+    EXPECT_IN_TASK(failed_with(client.receive(first, buffer, Duration::from_milliseconds(50)), SocketError::NoSuchSocket));
+    /* The next call is answered in order: the abandoned request's reply does not stand in for it. */
+    TRY(client.send_to(second, second.local, hello));
+    got = TRY(client.receive(second, buffer));
+    EXPECT_IN_TASK(got.length == 5 && got.from == second.local);
+    TRY(client.close(second));
+    EXPECT_IN_TASK(TRY(client.counters()).sockets == 0);
+
+    /* A Socket of an ended session is refused here, never sent: its id could name another socket now. */
+    auto kept = TRY(client.bind(ipv4(127, 0, 0, 1, 0)));
+    client.end();
+    auto fresh = TRY(client.bind(ipv4(127, 0, 0, 1, 0)));
+    EXPECT_IN_TASK(fresh.session == kept.session + 1);
+    auto refused_before = TRY(client.counters()).refused;
+    EXPECT_IN_TASK(failed_with(client.close(kept), SocketError::NoSuchSocket));
+    EXPECT_IN_TASK(failed_with(client.receive(kept, buffer), SocketError::NoSuchSocket));
+    EXPECT_IN_TASK(TRY(client.counters()).refused == refused_before); /* netd never saw them */
+    TRY(client.close(fresh));
+    return 0;
+}
+
+}
+
+TEST_CASE("the socket client: bytes both ways on IPv4 and IPv6, through the transfer buffer, with a half close", "[netd]")
+{
+    s_port_ipv4 = 0;
+    s_port_ipv6 = 0;
+    test::run_with_netd({ stream_server, stream_client }, 256 * KiB);
+}
+
+TEST_CASE("the socket client: a refused connect, the socket limit, datagrams, a passed deadline, an ended session", "[netd]")
+{
+    test::run_with_netd({ refusals_and_limits }, 256 * KiB);
+}
+
+TEST_CASE("netd's connect fault fires once, for its port only, and never when off", "[netd]")
+{
+    netd::ConnectFault fault(4099);
+    CHECK_FALSE(fault.fires(80));
+    CHECK(fault.fires(4099));
+    CHECK_FALSE(fault.fires(4099));
+    netd::ConnectFault off(0);
+    CHECK_FALSE(off.fires(0));
+    CHECK_FALSE(off.fires(4099));
+}

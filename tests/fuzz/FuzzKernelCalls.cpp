@@ -13,6 +13,7 @@
  */
 
 #include "../TestSupport.h"
+#include "../primitives/MmioSlotModel.h"
 #include "../primitives/PciModel.h"
 #include <cstring>
 #include <vectra/Ring.h>
@@ -74,7 +75,8 @@ struct Pool {
     }
 };
 
-constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "" };
+constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "" };
+constexpr usize slot_name_count = sizeof(slot_names) / sizeof(slot_names[0]);
 
 /* PCI matches: the modelled virtio device, a class with three functions, and whatever the input says. */
 u64 match_word()
@@ -101,7 +103,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         frame.arguments[at + 1] = length;
     };
     auto name = [&](usize at) {
-        char const* chosen = slot_names[s_input.byte() % 7];
+        char const* chosen = slot_names[s_input.byte() % slot_name_count];
         frame.arguments[at] = reinterpret_cast<uptr>(chosen);
         frame.arguments[at + 1] = std::strlen(chosen);
     };
@@ -128,27 +130,27 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         break;
     case Call::Attenuate:
         handle(0);
-        small(2, 11);
+        small(2, 13);
         frame.arguments[3] = s_input.byte() | (u64(s_input.byte() & 3) << 8);
         break;
     case Call::Revoke:
     case Call::Remove:
     case Call::Describe:
         handle(0);
-        small(2, 11);
+        small(2, 13);
         break;
     case Call::BundleTake:
         name(0);
-        small(2, 11);
+        small(2, 13);
         break;
     case Call::BundleGrant:
     case Call::BundleGive: {
         auto* placement = reinterpret_cast<kernel::BundlePlacement*>(out);
         auto child = pool.pick(s_input.byte());
         auto source = pool.pick(s_input.byte());
-        char const* chosen = slot_names[s_input.byte() % 7];
+        char const* chosen = slot_names[s_input.byte() % slot_name_count];
         *placement = { { kernel::handle_word(child), child.generation }, chosen, std::strlen(chosen),
-            { kernel::handle_word(source), source.generation }, u64(s_input.byte() % 11), u64(s_input.byte()) };
+            { kernel::handle_word(source), source.generation }, u64(s_input.byte() % 13), u64(s_input.byte()) };
         frame.arguments[0] = reinterpret_cast<uptr>(placement);
         break;
     }
@@ -166,7 +168,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         handle(2);
         auto* request = reinterpret_cast<SpawnRequest*>(out);
         *request = SpawnRequest {};
-        request->name = slot_names[s_input.byte() % 7];
+        request->name = slot_names[s_input.byte() % slot_name_count];
         request->entry = fuzzing_task;
         request->stack_size = 16 * KiB + (s_input.byte() % 4) * 4 * KiB;
         request->notify_on_exit = (s_input.byte() & 1) != 0;
@@ -206,7 +208,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         auto chosen = pool.pick(s_input.byte());
         frame.arguments[3] = kernel::handle_word(chosen);
         frame.arguments[4] = chosen.generation;
-        frame.arguments[5] = (s_input.byte() % 11) | (u64(s_input.byte() & 1) << 8) | (u64(s_input.byte()) << 16);
+        frame.arguments[5] = (s_input.byte() % 13) | (u64(s_input.byte() & 1) << 8) | (u64(s_input.byte()) << 16);
         break;
     }
     case Call::RingSendBurst: {
@@ -312,7 +314,31 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         small(5, 70);
         break;
     case Call::AcknowledgeInterrupt:
+    case Call::MmioSlotDescribe:
         handle(0);
+        break;
+    case Call::MmioSlotOpen:
+        /* The modelled device ids (rng 4, blk 2), the empty id 0, or anything; indexes 0-2. */
+        handle(0);
+        handle(2);
+        frame.arguments[4] = s_input.byte() % 4 == 0 ? s_input.word() : (s_input.byte() % 2 ? 4 : s_input.byte() % 3 * 2);
+        small(5, 3);
+        break;
+    case Call::MmioSlotRead:
+    case Call::MmioSlotWrite:
+        /* Mostly registers inside the 512-byte window (Status among them), sometimes past it or unaligned. */
+        handle(0);
+        frame.arguments[2] = s_input.byte() % 4 == 0 ? s_input.word() : (s_input.byte() % 2 ? 0x70 : s_input.byte() * 4 % 0x240);
+        frame.arguments[3] = s_input.byte() % 2 ? s_input.byte() : s_input.word();
+        break;
+    case Call::MmioSlotInterrupt:
+        handle(0);
+        handle(2);
+        small(4, 70);
+        break;
+    case Call::MmioSlotDmaAddress:
+        handle(0);
+        handle(2);
         break;
     default: /* blocking, ending or interrupt-raising calls, and numbers that name no call */
         frame.number = s_input.byte() % 2 ? 999 : 0;
@@ -323,7 +349,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
 ErrorOr<i32> fuzzing_task(Bundle&)
 {
     Pool pool;
-    for (char const* name : { "memory", "tasks", "ring", "partner", "pci", "display" }) {
+    for (char const* name : { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio" }) {
         for (auto capability_class : { CapabilityClass::Reticle, CapabilityClass::Task, CapabilityClass::Ring,
                  CapabilityClass::Signal, CapabilityClass::Device }) {
             auto taken = system::take(name, capability_class);
@@ -334,12 +360,17 @@ ErrorOr<i32> fuzzing_task(Bundle&)
     alignas(64) u8 buffer[4096] {};
     for (usize step = 0; step < 64 && !s_input.exhausted(); ++step) {
         kernel::CallFrame frame;
-        frame.number = 1 + s_input.byte() % u64(Call::AcknowledgeInterrupt);
+        u8 selector = s_input.byte();
+        frame.number = selector < 224 ? 1 + selector % u64(Call::AcknowledgeInterrupt)
+                                      : u64(Call::MmioSlotOpen) + selector % 6; /* the virtio-mmio slot calls (ADR 0025) */
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         kernel::system_call(frame);
         /* Now and then a modelled INTx wire (hosted lines 80-83) arrives, shared by the Tasks' functions. */
         if (s_input.byte() % 8 == 0)
             kernel::interrupt_arrived(platform::hosted::first_intx_line + s_input.byte() % platform::hosted::intx_line_count);
+        /* ... or a modelled virtio-mmio slot's line (hosted lines 84-88). */
+        if (s_input.byte() % 8 == 0)
+            kernel::interrupt_arrived(platform::hosted::first_slot_line + s_input.byte() % test::MmioSlotModel::slot_count);
         if (frame.error == 0) {
             auto call = static_cast<Call>(frame.number);
             if (call == Call::RingBind)
@@ -347,7 +378,8 @@ ErrorOr<i32> fuzzing_task(Bundle&)
             else if (call == Call::Carve || call == Call::Spawn || call == Call::CreateRing || call == Call::CreateTimer
                 || call == Call::CreateMemory || call == Call::SignalCapability || call == Call::Attenuate
                 || call == Call::BundleTake || call == Call::PciOpen || call == Call::DeviceMemoryOpen
-                || call == Call::DisplayMemory || call == Call::PciInterrupt)
+                || call == Call::DisplayMemory || call == Call::PciInterrupt || call == Call::MmioSlotOpen
+                || call == Call::MmioSlotInterrupt)
                 pool.add(kernel::handle_from_words(frame.results[0], frame.results[1]));
         }
         system::yield();
@@ -369,6 +401,9 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     platform::PciHostBridge bridge;
     bridge.last_bus = 0;
     (void)kernel::pci_install(model, bridge);
+    /* And virtio-mmio slots (ADR 0025): the modelled windows, refilled for every input. */
+    static test::MmioSlotModel slots;
+    (void)slots.install();
     {
         SignalMask spare; /* outlives the space that names it */
         CapabilitySpace supervisor(allocate_space_id());
@@ -377,6 +412,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             task = MUST(executor.spawn(arena.reticle(), { "fuzzer", fuzzing_task, 64 * KiB }));
         Ring* shared = MUST(Ring::try_create(arena.reticle(), 4, 64, schema));
         auto* bus = MUST(arena.reticle().try_create<PciBusDevice>(&arena.reticle()));
+        auto* mmio_bus = MUST(arena.reticle().try_create<MmioBusDevice>(&arena.reticle()));
         auto ring = MUST(supervisor.mint<CapabilityClass::Ring>(shared, all_rights));
         /* A small display; each Task gets it with other rights (all, read, write). */
         DisplayMode mode { 64, 32, 256, PixelFormat::Xrgb8888 };
@@ -395,6 +431,8 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             MUST(tasks[index]->bundle().give("partner", supervisor, std::move(partner)));
             auto pci = MUST(supervisor.mint<CapabilityClass::Device>(bus, RightRead | RightGrant));
             MUST(tasks[index]->bundle().give("pci", supervisor, std::move(pci)));
+            auto mmio = MUST(supervisor.mint<CapabilityClass::Device>(mmio_bus, RightRead | RightGrant));
+            MUST(tasks[index]->bundle().give("virtio-mmio", supervisor, std::move(mmio)));
             MUST(tasks[index]->bundle().grant("display", supervisor, display, display_rights[index]));
         }
         for (auto* task : tasks)

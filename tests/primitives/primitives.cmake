@@ -13,6 +13,8 @@ vectra_host_test(primitives.processors SOURCES primitives/TestProcessors.cpp COM
 vectra_host_test(primitives.system_calls SOURCES primitives/TestSystemCalls.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.pci SOURCES primitives/TestPci.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.pci_interrupts SOURCES primitives/TestPciInterrupts.cpp COMPONENTS ${kernel_components})
+# virtio-mmio slots as capabilities (ADR 0025) over modelled windows.
+vectra_host_test(primitives.mmio_slots SOURCES primitives/TestMmioSlots.cpp COMPONENTS ${kernel_components})
 vectra_fuzz_target(kernel_calls SOURCES fuzz/FuzzKernelCalls.cpp COMPONENTS ${kernel_components})
 vectra_host_test(primitives.display SOURCES primitives/TestDisplay.cpp COMPONENTS ${kernel_components})
 

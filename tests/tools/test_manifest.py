@@ -162,6 +162,8 @@ class PciGrantTest(unittest.TestCase):
     """PciDeviceCap slots: a `pci` match the kernel's PciMatch word encodes, read/write/grant only,
     never on the hosted platform, never on another class (docs/adr/0012-device-capabilities.md)."""
 
+    IMAGE = "pci"
+
     def compile(self, manifest, config=None):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "manifest.json")
@@ -174,7 +176,7 @@ class PciGrantTest(unittest.TestCase):
                     for name, value in config.items():
                         handle.write(f"{name}={value}\n")
             output = os.path.join(folder, "out.cpp")
-            compiler.compile_manifest(path, ROOT, output, image="pci", config_path=config_path)
+            compiler.compile_manifest(path, ROOT, output, image=self.IMAGE, config_path=config_path)
             with open(output, encoding="utf-8") as handle:
                 return handle.read()
 
@@ -231,6 +233,58 @@ class PciGrantTest(unittest.TestCase):
         config = {"CONFIG_PLATFORM_HOSTED": "y", "CONFIG_COMPONENT_PCIPROBE": "y"}
         self.refused(copy.deepcopy(PCI), "task pci-probe is granted a PCI function", "hosted platform has no PCI",
                      config=config)
+
+with open(os.path.join(ROOT, "images", "virtio-rng-mmio", "manifest.json"), encoding="utf-8") as handle:
+    MMIO = json.load(handle)
+
+
+class MmioSlotGrantTest(PciGrantTest):
+    """VirtioMmioSlotCap slots (docs/adr/0025-virtio-mmio-slots-and-entropy.md): a `virtio_mmio`
+    device id, read/write/grant only, only on aarch64, never on another class, initd's alone."""
+
+    IMAGE = "virtio-rng-mmio"
+    AARCH64 = {"CONFIG_PLATFORM_AARCH64": "y", "CONFIG_COMPONENT_VIRTIO_RNG": "y", "CONFIG_SERVICE_INITD": "y"}
+
+    def test_matches_are_emitted_as_the_kernels_match_words(self):
+        text = self.compile(MMIO, self.AARCH64)
+        self.assertIn('{ "device", SlotKind::MmioSlot, 0, RightRead | RightWrite, 0ull, 0, 4 }', text)
+
+    def test_malformed_matches_are_one_line(self):
+        for value in (0, -1, 65536, "4", 4.0, None, True, [4]):
+            manifest = copy.deepcopy(MMIO)
+            manifest["tasks"][0]["bundle"]["device"]["virtio_mmio"] = value
+            with self.subTest(value=value):
+                self.refused(manifest, "tasks[0] (virtio-rng).bundle.device.virtio_mmio", config=self.AARCH64)
+        manifest = copy.deepcopy(MMIO)
+        del manifest["tasks"][0]["bundle"]["device"]["virtio_mmio"]
+        self.refused(manifest, "bundle.device.virtio_mmio", "names the virtio device id", config=self.AARCH64)
+
+    def test_rights_beyond_read_write_grant_and_pci_on_another_class_are_refused(self):
+        manifest = copy.deepcopy(MMIO)
+        manifest["tasks"][0]["bundle"]["device"]["rights"] = ["read", "write", "retype"]
+        self.refused(manifest, "bundle.device.rights")
+        manifest = copy.deepcopy(MMIO)
+        manifest["tasks"][0]["bundle"]["console"]["virtio_mmio"] = 4
+        self.refused(manifest, "bundle.console.virtio_mmio", "only a VirtioMmioSlotCap names a virtio-mmio slot")
+        manifest = copy.deepcopy(MMIO)
+        manifest["tasks"][0]["bundle"]["device"]["pci"] = "1af4:1005"
+        self.refused(manifest, "bundle.device.pci", "only a PciDeviceCap names a PCI function")
+        manifest = copy.deepcopy(MMIO)
+        manifest["tasks"][0]["bundle"]["device"]["class"] = "PciDeviceCap"
+        self.refused(manifest, "bundle.device.class", "footprint wants VirtioMmioSlotCap")
+
+    def test_a_task_granted_a_pci_function_stays_initds(self):
+        manifest = copy.deepcopy(MMIO)
+        manifest["tasks"][0]["group"] = "devices"
+        self.refused(manifest, "tasks[0] (virtio-rng).group", "granted a PCI function or virtio-mmio slot",
+                     "cannot be in group devices")
+
+    def test_the_hosted_platform_has_no_pci(self):
+        for platform in ("CONFIG_PLATFORM_HOSTED", "CONFIG_PLATFORM_X86_64"):
+            with self.subTest(platform=platform):
+                self.refused(copy.deepcopy(MMIO), "bundle.device.virtio_mmio", "only aarch64 has them",
+                             config={platform: "y", "CONFIG_COMPONENT_VIRTIO_RNG": "y"})
+
 
 TASK_LINE = re.compile(r'^    \{ "([a-z0-9_-]+)", &task_entries::(\w+), TaskKind::(\w+), Band::\w+, (\d+), (\d+), slots_(\d+), '
                        r'.*, (supervised_by_initd|\d+), (\d+), (\d+), \w+ \},$', re.MULTILINE)

@@ -33,14 +33,15 @@ import os
 import re
 import sys
 
-CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap", "IrqCap", "PciDeviceCap"}
+CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap", "IrqCap", "PciDeviceCap", "VirtioMmioSlotCap"}
 EXPECTATIONS = {"success": "Success", "panicked": "Panicked", "faulted": "Faulted"}
 RIGHTS = {"read": "RightRead", "write": "RightWrite", "send": "RightSend", "receive": "RightReceive",
           "grant": "RightGrant", "spawn": "RightSpawn", "raise": "RightRaise", "retype": "RightRetype"}
 KINDS = {"service": "Service", "check": "Check"}
 BANDS = {"person": "Person", "network": "Network"}
 SLOT_KINDS = {"DeviceCap": "SlotKind::Console", "ReticleCap": "SlotKind::Memory", "SignalCap": "SlotKind::Ready",
-              "TaskCap": "SlotKind::Tasks", "IrqCap": "SlotKind::SoftwareIrq", "PciDeviceCap": "SlotKind::PciDevice"}
+              "TaskCap": "SlotKind::Tasks", "IrqCap": "SlotKind::SoftwareIrq", "PciDeviceCap": "SlotKind::PciDevice",
+              "VirtioMmioSlotCap": "SlotKind::MmioSlot"}
 # A PCI function by vendor:device (hex) or class:subclass (hex); the kernel's PciMatch word (vectra/Pci.h).
 PCI_MATCH = re.compile(r"([0-9a-f]{4}):([0-9a-f]{4})|class:([0-9a-f]{2}):([0-9a-f]{2})")
 PCI_MATCH_RULE = "vendor:device as 4+4 hex digits (1af4:1005) or class:CC:SS (class:06:00)"
@@ -93,7 +94,7 @@ TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bun
 PLATFORMS = ("x86_64", "aarch64", "hosted")
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
 FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
-GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line", "pci"}
+GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line", "pci", "virtio_mmio"}
 FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory"}
 NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
 SCHEMA_FIELDS = {"header", "id", "slot_count", "slot_size"}
@@ -439,6 +440,11 @@ def check_task(source, index, task, connections, composition, schemas):
             check_pci_grant(source, where, name, grant, granted_rights, composition)
         else:
             source.require("pci" not in grant, f"{where}.pci", "only a PciDeviceCap names a PCI function")
+        if grant["class"] == "VirtioMmioSlotCap":
+            check_mmio_slot_grant(source, where, name, grant, granted_rights, composition)
+        else:
+            source.require("virtio_mmio" not in grant, f"{where}.virtio_mmio",
+                           "only a VirtioMmioSlotCap names a virtio-mmio slot")
     check_memory(source, f"{field}.reticle_kib", task, footprint_source, footprint, composition)
     check_domain(source, field, task, composition)
     check_cpu(source, field, task, composition)
@@ -455,6 +461,21 @@ def check_pci_grant(source, where, name, grant, granted_rights, composition):
     if composition.config is not None and composition.config.get("CONFIG_PLATFORM_HOSTED") == "y":
         source.fail(f"{where}.pci", f"task {name} is granted a PCI function, and the hosted platform has no PCI "
                                     f"(docs/adr/0012-device-capabilities.md): run this image on x86_64 or aarch64")
+
+
+def check_mmio_slot_grant(source, where, name, grant, granted_rights, composition):
+    """A VirtioMmioSlotCap names a slot by the virtio device id it holds (`virtio_mmio`: 4 is
+    entropy); initd opens it at boot and the Task is not spawned when no slot holds one. Only
+    aarch64 has virtio-mmio slots (docs/adr/0025-virtio-mmio-slots-and-entropy.md)."""
+    source.require("virtio_mmio" in grant, f"{where}.virtio_mmio",
+                   "a VirtioMmioSlotCap names the virtio device id its slot holds (4: entropy)")
+    source.integer(grant["virtio_mmio"], f"{where}.virtio_mmio", 1, 0xffff)
+    for right in granted_rights:
+        source.require(right in PCI_RIGHTS, f"{where}.rights",
+                       f"a VirtioMmioSlotCap carries read, write and grant, not '{right}'")
+    if composition.config is not None and composition.config.get("CONFIG_PLATFORM_AARCH64") != "y":
+        source.fail(f"{where}.virtio_mmio", f"task {name} is granted a virtio-mmio slot, and only aarch64 has them "
+                                            f"(docs/adr/0025-virtio-mmio-slots-and-entropy.md)")
 
 
 def pci_match_word(text):
@@ -639,9 +660,11 @@ class Placement:
 
 
 def opens_pci(task):
-    """Whether a Task's Bundle names a PCI function: initd alone holds the PCI bus and opens them."""
+    """Whether a Task's Bundle names a PCI function or a virtio-mmio slot: initd alone holds the PCI bus and
+    the slots, and opens them."""
     bundle = task.get("bundle")
-    return isinstance(bundle, dict) and any(isinstance(grant, dict) and grant.get("class") == "PciDeviceCap"
+    return isinstance(bundle, dict) and any(isinstance(grant, dict)
+                                            and grant.get("class") in ("PciDeviceCap", "VirtioMmioSlotCap")
                                             for grant in bundle.values())
 
 
@@ -671,7 +694,7 @@ def place(source, tasks, groups_field):
             source.require(group not in names, f"tasks[{index}] ({task['name']}).group",
                            f"'{group}' is a task's name, not a group's")
             source.require(not opens_pci(task), f"tasks[{index}] ({task['name']}).group",
-                           f"task {task['name']} is granted a PCI function, which only initd opens "
+                           f"task {task['name']} is granted a PCI function or virtio-mmio slot, which only initd opens "
                            f"(docs/adr/0012-device-capabilities.md): it cannot be in group {group}")
             members.setdefault(group, []).append(index)
     for group in declared:
@@ -983,6 +1006,8 @@ def emit(manifest, connections, schemas, output, domains=()):
                 kind = "SlotKind::RequestRing" if grant["ring"] == "requests" else "SlotKind::ReplyRing"
                 connection_index = connection_names.index(grant["connection"])
             match = f", {pci_match_word(grant['pci']):#x}ull" if grant["class"] == "PciDeviceCap" else ""
+            if grant["class"] == "VirtioMmioSlotCap":
+                match = f", 0ull, 0, {grant['virtio_mmio']}"
             lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights}{match}{disk} }},")
         lines.append("};")
     every_right = dict(RIGHTS, revoke="RightRevoke")

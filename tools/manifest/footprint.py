@@ -21,7 +21,7 @@ import compile as manifest  # noqa: E402
 
 CLASSES = {"DeviceCap": "Device", "ReticleCap": "Reticle", "RingCap": "Ring", "SignalCap": "Signal",
            "TaskCap": "Task", "IrqCap": "Irq",
-           "PciDeviceCap": "PciDevice"}
+           "PciDeviceCap": "PciDevice", "VirtioMmioSlotCap": "VirtioMmioSlot"}
 
 
 def header_text(source, footprint):

@@ -28,6 +28,7 @@ KERNEL_TO_INITD = (
     ("tasks", "TaskCap", "the right to spawn Tasks", ("spawn", "grant")),
     ("irq-software", "IrqCap", "the software interrupt line", ("receive", "read", "grant")),
     ("pci", "DeviceCap", "the PCI bus, on a machine with PCI", ("read",)),
+    ("virtio-mmio", "DeviceCap", "the virtio-mmio slots, on a machine with an occupied one", ("read",)),
 )
 
 
@@ -180,6 +181,9 @@ def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: d
     if capability_class == "PciDeviceCap":
         names = f"PCI function {grant['pci']} (opened by initd)"
         return Holding(slot, capability_class, names, rights, f"pci:{grant['pci']}")
+    if capability_class == "VirtioMmioSlotCap":
+        names = f"the virtio-mmio slot holding virtio device {grant['virtio_mmio']} (opened by initd)"
+        return Holding(slot, capability_class, names, rights, f"pci:virtio-mmio-{grant['virtio_mmio']}")
     device = grant.get("device", "console")
     devices = {"console": "the console", "display": "the display"}
     names = {"DeviceCap": devices.get(device, f"disk {device} (a hosted --disk= file)"),

@@ -39,6 +39,9 @@ constexpr u32 first_message_line = 64;
 constexpr u32 message_line_count = 16;
 u32 s_message_lines_taken = 0; /* bit n: line 64 + n */
 u32 s_intx_lines_unmasked = 0;  /* bit n: line 80 + n */
+u32 s_slot_lines_unmasked = 0;  /* bit n: line 84 + n */
+
+[[nodiscard]] bool is_slot_line(u32 line) { return line >= first_slot_line && line < first_slot_line + slot_line_count; }
 
 [[nodiscard]] bool is_intx_line(u32 line) { return line >= first_intx_line && line < first_intx_line + intx_line_count; }
 
@@ -77,8 +80,11 @@ void set_line_masked(u32 line, bool masked)
     else if (is_intx_line(line))
         s_intx_lines_unmasked = masked ? s_intx_lines_unmasked & ~(1u << (line - first_intx_line))
                                        : s_intx_lines_unmasked | (1u << (line - first_intx_line));
+    else if (is_slot_line(line))
+        s_slot_lines_unmasked = masked ? s_slot_lines_unmasked & ~(1u << (line - first_slot_line))
+                                       : s_slot_lines_unmasked | (1u << (line - first_slot_line));
     else if (!is_message_line(line))
-        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 64-79 messages, 80-83 INTx)");
+        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 64-79 messages, 80-83 INTx, 84-91 slots)");
 }
 
 timespec as_timespec(u64 nanoseconds)
@@ -176,5 +182,7 @@ void wait_for_interrupt()
 namespace vectra::platform::hosted {
 
 bool intx_line_masked(u32 line) { return !is_intx_line(line) || (s_intx_lines_unmasked & (1u << (line - first_intx_line))) == 0; }
+
+bool slot_line_masked(u32 line) { return !is_slot_line(line) || (s_slot_lines_unmasked & (1u << (line - first_slot_line))) == 0; }
 
 }

@@ -35,6 +35,7 @@ char const* capability_class_name(CapabilityClass capability_class)
     case CapabilityClass::Timer: return "TimerCap";
     case CapabilityClass::PciDevice: return "PciDeviceCap";
     case CapabilityClass::DeviceMemory: return "DeviceMemoryCap";
+    case CapabilityClass::VirtioMmioSlot: return "VirtioMmioSlotCap";
     }
     return "UnknownCap";
 }

@@ -229,6 +229,16 @@ void settle_level_line(u32 number) { InterruptRouting::settle_level(number); }
 
 bool interrupt_line_routed_exclusively(u32 number) { return InterruptRouting::routed_exclusively(number); }
 
+bool interrupt_line_routed(u32 number)
+{
+    usize count = s_route_count.load(std::memory_order_relaxed);
+    for (usize index = 0; index < count; ++index) {
+        if (s_routed[index]->line() == number)
+            return true;
+    }
+    return false;
+}
+
 ErrorOr<void> route_interrupt(InterruptLine& line, CapabilitySpace& space, CapabilityEntry const& through,
     SignalMask& mask, SignalBit bit)
 {
@@ -260,7 +270,10 @@ void InterruptLine::retired()
     if (!is_message())
         return;
     kernel::MessageInterrupts::release(*this);
-    m_message.device->release();
+    if (m_message.slot)
+        m_message.slot->release();
+    else
+        m_message.device->release();
 }
 
 void InterruptLine::capability_deleted(CapabilityEntry const& entry)

@@ -17,6 +17,7 @@
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/KernelLock.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/MmioSlot.h>
 #include <vectra/kernel/PciDevice.h>
 #include <vectra/TaskEntry.h>
 
@@ -100,6 +101,7 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     Reticle* root = TRY(create_root_reticle(boot_info.free_memory));
     console_format("vectra: {} MiB of memory in the root Reticle", root->size() / MiB);
     (void)pci_boot();
+    mmio_slots_boot();
     Task* initial = TRY(spawn_initial_task(*root));
     i32 status = TRY(Executor::current().run_until_exit(*initial));
     report_processors();
@@ -137,6 +139,11 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
     if (pci_present()) {
         auto* bus = TRY(root.try_create<PciBusDevice>(&root));
         TRY(bundle.give("pci", space, TRY(space.mint<CapabilityClass::Device>(bus, RightRead))));
+    }
+    /* The occupied virtio-mmio slots, when the machine has any (ADR 0025). */
+    if (mmio_slots_present() != 0) {
+        auto* slots = TRY(root.try_create<MmioBusDevice>(&root));
+        TRY(bundle.give("virtio-mmio", space, TRY(space.mint<CapabilityClass::Device>(slots, RightRead))));
     }
     if (display)
         TRY(bundle.give("display", space,

@@ -11,6 +11,7 @@
 
 #include <vectra/Try.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/platform/Platform.h>
 #include <vectra/platform/Pci.h>
 #include "MessageInterrupts.h"
 #include "NewObjects.h"
@@ -140,17 +141,24 @@ ErrorOr<IrqCap> MessageInterrupts::name_and_route(CapabilitySpace& space, Interr
 
 void MessageInterrupts::arrived(InterruptLine& line)
 {
-    if (!line.m_message.released)
+    if (line.m_message.released)
+        return;
+    if (line.is_slot())
+        platform::mask_interrupt(line.line());
+    else
         set_entry_masked(line.m_message.table_entry, true);
 }
 
 ErrorOr<void> MessageInterrupts::acknowledge(InterruptLine& line)
 {
     if (line.m_message.released)
-        return Error(ErrorCode::Revoked, "the PciDevice capability this line was made through is gone");
+        return Error(ErrorCode::Revoked, "the device capability this line was made through is gone");
     if (!line.is_routed())
         return Error(ErrorCode::Revoked, "the line's route ended");
-    set_entry_masked(line.m_message.table_entry, false);
+    if (line.is_slot())
+        platform::unmask_interrupt(line.line());
+    else
+        set_entry_masked(line.m_message.table_entry, false);
     return {};
 }
 
@@ -161,6 +169,10 @@ void MessageInterrupts::release(InterruptLine& line)
         return;
     if (line.is_level()) {
         release_intx(line);
+        return;
+    }
+    if (line.is_slot()) {
+        release_slot(line);
         return;
     }
     message.released = true;

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include <vectra/kernel/MmioSlot.h>
 #include <vectra/kernel/PciDevice.h>
 
 namespace vectra::kernel {
@@ -21,6 +22,8 @@ void unroute_interrupt(InterruptLine&);
 void settle_level_line(u32 number);
 /* Interrupts.cpp: whether a platform line or an MSI-X entry is routed as `number` (an INTx pin may not share it). */
 [[nodiscard]] bool interrupt_line_routed_exclusively(u32 number);
+/* Interrupts.cpp: whether any route uses line `number` (a slot's line is never shared). */
+[[nodiscard]] bool interrupt_line_routed(u32 number);
 
 class MessageInterrupts {
 public:
@@ -34,6 +37,9 @@ public:
     static ErrorOr<IrqCap> bind_line(CapabilitySpace&, PciDevice&, CapabilityEntry const& through, Reticle&, u32 number,
         SignalBit);
     static void release_intx(InterruptLine&);
+    /* MmioSlots.cpp (ADR 0025): a virtio-mmio slot's line, masked at the controller from arrival to acknowledge. */
+    static ErrorOr<IrqCap> bind_slot(CapabilitySpace&, VirtioMmioSlotCap const&, ReticleCap const& memory, SignalBit);
+    static void release_slot(InterruptLine&);
     /* Mask the entry, unroute and free the line; once. */
     static void release(InterruptLine&);
     /* The caller routes into its own mask, the route table and its space have room. */

@@ -276,6 +276,11 @@ ErrorOr<std::span<u8>> map_device_memory(CapabilitySpace& space, DeviceMemoryCap
 ErrorOr<u64> dma_address(CapabilitySpace& space, PciDeviceCap const& device, MemCap const& memory)
 {
     TRY(device_of(space, device, RightWrite));
+    return device_address_of(space, memory);
+}
+
+ErrorOr<u64> device_address_of(CapabilitySpace& space, MemCap const& memory)
+{
     /* Read is enough: a write request's buffer is only read by the device (see System.h). */
     auto bytes = TRY(readable_view(space, memory));
     auto& executor = Executor::current();

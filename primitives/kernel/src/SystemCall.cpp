@@ -18,6 +18,7 @@
 #include <vectra/kernel/KernelLock.h>
 #include <vectra/config.h>
 #include <vectra/kernel/MemoryObject.h>
+#include <vectra/kernel/MmioSlot.h>
 #include <vectra/kernel/PciDevice.h>
 #include <vectra/kernel/Signal.h>
 #include <vectra/platform/Platform.h>
@@ -67,7 +68,7 @@ void return_raw(CallFrame& frame, RawHandle handle)
 
 ErrorOr<CapabilityClass> class_argument(u64 word)
 {
-    if (word < u64(CapabilityClass::Task) || word > u64(CapabilityClass::DeviceMemory))
+    if (word < u64(CapabilityClass::Task) || word > u64(CapabilityClass::VirtioMmioSlot))
         return Error(ErrorCode::InvalidArgument, "no such capability class");
     return static_cast<CapabilityClass>(word);
 }
@@ -616,6 +617,39 @@ ErrorOr<void> device_call(CallFrame& frame, CapabilitySpace& space)
     }
 }
 
+/* --- virtio-mmio slots (ADR 0025) --------------------------------------------------------- */
+
+ErrorOr<void> mmio_slot_call(CallFrame& frame, CapabilitySpace& space)
+{
+    auto slot = handle_argument<CapabilityClass::VirtioMmioSlot>(frame, 0);
+    switch (static_cast<Call>(frame.number)) {
+    case Call::MmioSlotOpen:
+        return_handle(frame, TRY(mmio_slot_open(space, handle_argument<CapabilityClass::Device>(frame, 0),
+                                 handle_argument<CapabilityClass::Reticle>(frame, 2), frame.arguments[4], frame.arguments[5])));
+        return {};
+    case Call::MmioSlotDescribe: {
+        auto record = TRY(mmio_slot_describe(space, slot));
+        frame.results[0] = u64(record.device_id) | (u64(record.version) << 32);
+        frame.results[1] = record.slot.size | (u64(record.slot.line & 0x7fff'ffff) << 32) | (u64(record.slot.level) << 63);
+        return {};
+    }
+    case Call::MmioSlotRead:
+        frame.results[0] = TRY(mmio_slot_read(space, slot, frame.arguments[2]));
+        return {};
+    case Call::MmioSlotWrite:
+        return mmio_slot_write(space, slot, frame.arguments[2], frame.arguments[3]);
+    case Call::MmioSlotDmaAddress:
+        frame.results[0] = TRY(mmio_slot_dma_address(space, slot, handle_argument<CapabilityClass::Memory>(frame, 2)));
+        return {};
+    case Call::MmioSlotInterrupt:
+        return_handle(frame, TRY(mmio_slot_interrupt(space, slot, handle_argument<CapabilityClass::Reticle>(frame, 2),
+                                 TRY(bit_argument(frame.arguments[4])))));
+        return {};
+    default:
+        return Error(ErrorCode::InvalidArgument, "no such kernel call");
+    }
+}
+
 ErrorOr<void> dispatch(CallFrame& frame)
 {
     /* Calls that need no authority answer kernel code outside any Task too (boot, host tests). */
@@ -766,6 +800,13 @@ ErrorOr<void> dispatch(CallFrame& frame)
     case Call::DmaAddress:
     case Call::PciInterrupt:
         return device_call(frame, space);
+    case Call::MmioSlotOpen:
+    case Call::MmioSlotDescribe:
+    case Call::MmioSlotRead:
+    case Call::MmioSlotWrite:
+    case Call::MmioSlotInterrupt:
+    case Call::MmioSlotDmaAddress:
+        return mmio_slot_call(frame, space);
     case Call::DisplayMode:
     case Call::DisplayMemory:
     case Call::DisplayPresent:

@@ -427,6 +427,47 @@ ErrorOr<IrqCap> pci_interrupt(PciDeviceCap const& device, ReticleCap const& memo
         { word(raw(device)), device.generation(), word(raw(memory)), memory.generation(), entry, bit.index() });
 }
 
+ErrorOr<VirtioMmioSlotCap> mmio_slot_open(DeviceCap const& bus, ReticleCap const& memory, u32 device_id, u32 index)
+{
+    return handle_call<CapabilityClass::VirtioMmioSlot>(Call::MmioSlotOpen,
+        { word(raw(bus)), bus.generation(), word(raw(memory)), memory.generation(), device_id, index });
+}
+
+ErrorOr<MmioSlotInfo> mmio_slot_describe(VirtioMmioSlotCap const& slot)
+{
+    auto frame = TRY(call(Call::MmioSlotDescribe, { word(raw(slot)), slot.generation() }));
+    MmioSlotInfo info;
+    info.device_id = static_cast<u32>(frame.results[0]);
+    info.version = static_cast<u32>(frame.results[0] >> 32);
+    info.size = static_cast<u32>(frame.results[1]);
+    info.line = static_cast<u32>(frame.results[1] >> 32) & 0x7fff'ffff;
+    info.level = (frame.results[1] >> 63) != 0;
+    return info;
+}
+
+ErrorOr<u32> mmio_slot_read(VirtioMmioSlotCap const& slot, u32 offset)
+{
+    auto frame = TRY(call(Call::MmioSlotRead, { word(raw(slot)), slot.generation(), offset }));
+    return static_cast<u32>(frame.results[0]);
+}
+
+ErrorOr<void> mmio_slot_write(VirtioMmioSlotCap const& slot, u32 offset, u32 value)
+{
+    return void_call(Call::MmioSlotWrite, { word(raw(slot)), slot.generation(), offset, value });
+}
+
+ErrorOr<u64> mmio_slot_dma_address(VirtioMmioSlotCap const& slot, MemCap const& memory)
+{
+    auto frame = TRY(call(Call::MmioSlotDmaAddress, { word(raw(slot)), slot.generation(), word(raw(memory)), memory.generation() }));
+    return frame.results[0];
+}
+
+ErrorOr<IrqCap> mmio_slot_interrupt(VirtioMmioSlotCap const& slot, ReticleCap const& memory, SignalBit bit)
+{
+    return handle_call<CapabilityClass::Irq>(Call::MmioSlotInterrupt,
+        { word(raw(slot)), slot.generation(), word(raw(memory)), memory.generation(), bit.index() });
+}
+
 ErrorOr<std::span<u8 volatile>> map_device_memory(DeviceMemoryCap const& memory, bool writable)
 {
     auto frame = TRY(call(Call::DeviceMemoryMap, { word(raw(memory)), memory.generation(), writable ? 1u : 0u }));

@@ -26,7 +26,7 @@ extern "C" {
 namespace vectra::snapshot {
 
 /* Every class has its slot (raise class_slots, and the layout's version, before it runs out). */
-static_assert(u8(CapabilityClass::DeviceMemory) < class_slots);
+static_assert(u8(CapabilityClass::VirtioMmioSlot) < class_slots);
 static_assert(ring_ends_offset >= 76 + 2 * class_slots && ring_ends_offset + ring_ends_per_record * 12 <= record_bytes);
 
 namespace {

@@ -74,6 +74,8 @@ struct Supervised {
     SignalCap ready; /* the original of the child's "ready" capability (revoking it revokes the child's) */
     /* The PCI functions its manifest entry names, opened once; each instance gets a copy. */
     PciDeviceCap devices[maximum_devices_per_task];
+    /* The virtio-mmio slots it names (ADR 0025), the same way. */
+    VirtioMmioSlotCap slots[maximum_devices_per_task];
     State state { State::NotStarted };
     RestartHistory history;
     u64 restart_at { 0 };
@@ -84,6 +86,15 @@ struct Connection {
     RingCap requests;
     RingCap replies;
 };
+
+/* How many slots of the same kind come before `slot` in its Task's spec: its index among the devices initd opened. */
+usize ordinal_of(TaskSpec const& spec, SlotSpec const& slot)
+{
+    usize ordinal = 0;
+    for (usize each = 0; each < spec.slot_count && &spec.slots[each] != &slot; ++each)
+        ordinal += spec.slots[each].kind == slot.kind ? 1 : 0;
+    return ordinal;
+}
 
 /* The checks beneath a child: itself if it is one, or a group's. */
 u32 checks_beneath(usize index)
@@ -127,6 +138,7 @@ private:
     ErrorOr<void> find_children();
     ErrorOr<void> start(usize position);
     ErrorOr<bool> open_devices(usize position);
+    ErrorOr<bool> open_mmio_slot(TaskSpec const&, SlotSpec const&, VirtioMmioSlotCap& held);
     ErrorOr<void> grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize position);
     ErrorOr<void> handle_exit(usize position);
     ErrorOr<void> release_memory(usize position);
@@ -158,6 +170,7 @@ private:
     TaskCap m_tasks;
     IrqCap m_software_irq;
     DeviceCap m_pci; /* initd on a machine with PCI; empty otherwise */
+    DeviceCap m_mmio_slots; /* initd on a machine with occupied virtio-mmio slots; empty otherwise */
     DisplayCap m_display; /* CONFIG_DISPLAY: initd's from the kernel, a group's from initd */
     DeviceCap m_disks[4]; /* the platform's disks ("block0"…): initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
@@ -194,13 +207,10 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         return system::grant(child, slot.name, m_tasks, slot.rights);
     case SlotKind::SoftwareIrq:
         return system::grant(child, slot.name, m_software_irq, slot.rights);
-    case SlotKind::PciDevice: {
-        TaskSpec const& spec = spec_of(position);
-        usize ordinal = 0;
-        for (usize each = 0; each < spec.slot_count && &spec.slots[each] != &slot; ++each)
-            ordinal += spec.slots[each].kind == SlotKind::PciDevice ? 1 : 0;
-        return system::grant(child, slot.name, m_children[position].devices[ordinal], slot.rights);
-    }
+    case SlotKind::PciDevice:
+        return system::grant(child, slot.name, m_children[position].devices[ordinal_of(spec_of(position), slot)], slot.rights);
+    case SlotKind::MmioSlot:
+        return system::grant(child, slot.name, m_children[position].slots[ordinal_of(spec_of(position), slot)], slot.rights);
     case SlotKind::Display:
         return system::grant(child, slot.name, m_display, slot.rights);
     case SlotKind::Disk:
@@ -222,7 +232,15 @@ ErrorOr<bool> Supervisor::open_devices(usize position)
     TaskSpec const& spec = spec_of(position);
     auto& supervised = m_children[position];
     usize ordinal = 0;
+    usize mmio_ordinal = 0;
     for (usize slot = 0; slot < spec.slot_count; ++slot) {
+        if (spec.slots[slot].kind == SlotKind::MmioSlot) {
+            if (mmio_ordinal == maximum_devices_per_task)
+                return Error(ErrorCode::TooLarge, "a Task names more virtio-mmio slots than initd keeps");
+            if (!TRY(open_mmio_slot(spec, spec.slots[slot], supervised.slots[mmio_ordinal++])))
+                return false;
+            continue;
+        }
         if (spec.slots[slot].kind == SlotKind::Disk && (spec.slots[slot].disk >= 4 || m_disks[spec.slots[slot].disk].is_empty())) {
             TRY(say("initd: {} not spawned: no disk block{} for slot '{}' (hosted: pass --disk=PATH for each disk)",
                 spec.name, spec.slots[slot].disk, spec.slots[slot].name));
@@ -249,6 +267,29 @@ ErrorOr<bool> Supervisor::open_devices(usize position)
         }
         device = opened.release_value();
     }
+    return true;
+}
+
+/*
+ * The virtio-mmio slot `slot` names, opened into `held` once (a restart revokes what the last
+ * instance derived, which resets the device it started); false, after one line, when no slot
+ * holds that device. Only initd holds the slots.
+ */
+ErrorOr<bool> Supervisor::open_mmio_slot(TaskSpec const& spec, SlotSpec const& slot, VirtioMmioSlotCap& held)
+{
+    if (!held.is_empty()) {
+        TRY(system::revoke(held));
+        return true;
+    }
+    ErrorOr<VirtioMmioSlotCap> opened = m_mmio_slots.is_empty()
+        ? Error(ErrorCode::NotFound, is_initd() ? "this machine has no occupied virtio-mmio slot" : "only initd opens virtio-mmio slots")
+        : system::mmio_slot_open(m_mmio_slots, m_memory, slot.virtio_mmio);
+    if (opened.is_error()) {
+        TRY(say("initd: {} not spawned: no virtio-mmio slot holds virtio device {} for slot '{}' ({})", spec.name,
+            slot.virtio_mmio, slot.name, opened.error().message()));
+        return false;
+    }
+    held = opened.release_value();
     return true;
 }
 
@@ -520,6 +561,8 @@ ErrorOr<void> Supervisor::take_capabilities()
         m_software_irq = TRY(m_bundle.take<IrqCap>("irq-software"));
         if (auto pci = m_bundle.take<DeviceCap>("pci"); !pci.is_error())
             m_pci = pci.release_value();
+        if (auto slots = m_bundle.take<DeviceCap>("virtio-mmio"); !slots.is_error())
+            m_mmio_slots = slots.release_value();
         /* Only with CONFIG_DISPLAY; the manifest compiler refuses a display grant without it. */
         if (auto display = m_bundle.take<DisplayCap>("display"); !display.is_error())
             m_display = display.release_value();

@@ -79,6 +79,13 @@ enum class Call : u64 {
     BlockRead = 61,
     BlockWrite = 62,
     BlockFlush = 63,
+    /* virtio-mmio slots (ADR 0025); numbered apart as the block calls are. */
+    MmioSlotOpen = 70,
+    MmioSlotDescribe = 71,
+    MmioSlotRead = 72,
+    MmioSlotWrite = 73,
+    MmioSlotInterrupt = 74,
+    MmioSlotDmaAddress = 75,
 };
 
 struct CallFrame {

@@ -89,6 +89,7 @@ using TimerCap = Handle<CapabilityClass::Timer>;
 using ConsoleCap = DeviceCap;
 using PciDeviceCap = Handle<CapabilityClass::PciDevice>;
 using DeviceMemoryCap = Handle<CapabilityClass::DeviceMemory>;
+using VirtioMmioSlotCap = Handle<CapabilityClass::VirtioMmioSlot>;
 
 /* An untyped handle, as it travels in Ring slots and Bundles before its class is checked. */
 struct RawHandle {

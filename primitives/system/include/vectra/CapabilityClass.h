@@ -21,6 +21,7 @@ enum class CapabilityClass : u8 {
     Timer,
     PciDevice,    /* one PCI function's configuration space (ADR 0012) */
     DeviceMemory, /* one BAR of a PCI function, mapped uncached */
+    VirtioMmioSlot, /* one virtio-mmio slot's registers and interrupt (ADR 0025) */
 };
 
 }

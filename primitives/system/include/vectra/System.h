@@ -20,6 +20,7 @@
 #include <vectra/Display.h>
 #include <vectra/Error.h>
 #include <vectra/Format.h>
+#include <vectra/MmioSlot.h>
 #include <vectra/Pci.h>
 #include <vectra/SignalBit.h>
 #include <vectra/TaskTypes.h>
@@ -226,6 +227,34 @@ template<CapabilityClass Class>
  * platform cannot route (Unsupported), a line a platform IrqCap routes (Busy).
  */
 [[nodiscard]] ErrorOr<IrqCap> pci_interrupt(PciDeviceCap const&, ReticleCap const& memory, u16 entry, SignalBit);
+
+/* --- virtio-mmio slots (ADR 0025) --------------------------------------------------------- */
+
+/*
+ * Open the `index`-th occupied virtio-mmio slot holding virtio device `device_id`, through the
+ * slots' DeviceCap ("virtio-mmio", kind MmioBus; RightRead; initd holds it), its object retyped
+ * from `memory` (RightRetype). The VirtioMmioSlotCap has read, write, grant and revoke.
+ * NotFound when no slot holds such a device; Busy while another capability to it lives.
+ */
+[[nodiscard]] ErrorOr<VirtioMmioSlotCap> mmio_slot_open(DeviceCap const& bus, ReticleCap const& memory, u32 device_id,
+    u32 index = 0);
+[[nodiscard]] ErrorOr<MmioSlotInfo> mmio_slot_describe(VirtioMmioSlotCap const&);
+/*
+ * One 32-bit register at `offset` of the slot's window (RightRead; RightWrite to write): 4-byte
+ * aligned, `offset + 4` inside the window, else InvalidArgument. Writing Status (0x70) non-zero
+ * makes this entry the one whose deletion resets the device.
+ */
+[[nodiscard]] ErrorOr<u32> mmio_slot_read(VirtioMmioSlotCap const&, u32 offset);
+[[nodiscard]] ErrorOr<void> mmio_slot_write(VirtioMmioSlotCap const&, u32 offset, u32 value);
+/*
+ * The slot's interrupt as an IrqCap (receive, read; not grantable) retyped from `memory`,
+ * routed to `bit` of the caller's mask (RightWrite on the slot): masked from each arrival until
+ * acknowledge_interrupt (read InterruptStatus and write InterruptACK first). Busy when bound
+ * already. Removing it, or the slot entry it was made through, masks and unroutes the line.
+ */
+[[nodiscard]] ErrorOr<IrqCap> mmio_slot_interrupt(VirtioMmioSlotCap const&, ReticleCap const& memory, SignalBit);
+/* The address the slot's device (RightWrite) uses for the memory a MemCap names (RightRead), as dma_address. */
+[[nodiscard]] ErrorOr<u64> mmio_slot_dma_address(VirtioMmioSlotCap const&, MemCap const&);
 /* --- Display (docs/adr/0014-display-as-a-capability.md) ----------------------------------- */
 
 /* The mode of the display a DeviceCap names (RightRead). */

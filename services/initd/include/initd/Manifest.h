@@ -31,6 +31,7 @@ enum class SlotKind : u8 {
     PciDevice,   /* PciDeviceCap on the function `pci_match` names (initd opens it; ADR 0012) */
     Display,     /* DeviceCap on the boot display (CONFIG_DISPLAY) */
     Disk,        /* DeviceCap on the platform's disk `disk` (hosted --disk=; ADR 0017) */
+    MmioSlot,    /* VirtioMmioSlotCap on the slot holding virtio device `virtio_mmio` (initd opens it; ADR 0025) */
 };
 
 /* How a check Task is expected to end; the image passes only if every check ends so. */
@@ -54,6 +55,7 @@ struct SlotSpec {
     Rights rights;
     u64 pci_match { 0 }; /* PciMatch::word() of a PciDevice slot */
     u8 disk { 0 };       /* a Disk slot's disk number (its name in initd's Bundle: "block<disk>") */
+    u16 virtio_mmio { 0 }; /* a MmioSlot slot's virtio device id */
 };
 
 /* A protection domain (CONFIG_DOMAINS): its name and its component's data section (linker-made). */

@@ -12,6 +12,8 @@
 #include <vectra/Error.h>
 #include <vectra/Pci.h>
 #include <vectra/SignalBit.h>
+#include <vectra/System.h>
+#include <vectra/Try.h>
 #include <vectra/virtio/ModernTransport.h>
 #include <vectra/virtio/PciCapabilities.h>
 #include <utility>
@@ -41,6 +43,33 @@ struct VirtioQueue {
     MemCap memory;
     IrqCap interrupt; /* empty for a queue_shares_intx queue */
 };
+
+/* A split queue's ring in DMA memory, before any transport knows of it. */
+struct QueueRing {
+    virtio::SplitQueue ring;
+    MemCap memory;
+    u64 base { 0 }; /* the device's address of the ring memory */
+    virtio::SplitQueueLayout layout;
+};
+
+/*
+ * A ring of at most `wanted_size` entries — a power of two no larger than `maximum`, what the
+ * device allows — in memory retyped from `memory`, whose device address `device_address(MemCap)` gives.
+ */
+template<typename DeviceAddress>
+[[nodiscard]] ErrorOr<QueueRing> make_queue_ring(ReticleCap const& memory, u16 maximum, u16 wanted_size, bool event_index,
+    DeviceAddress&& device_address)
+{
+    u16 size = maximum < wanted_size ? maximum : wanted_size;
+    while (size & (size - 1))
+        size = static_cast<u16>(size & (size - 1));
+    auto layout = TRY(virtio::SplitQueueLayout::for_size(size));
+    auto ring_memory = TRY(system::create_memory(memory, (layout.total + 4095) / 4096 * 4096));
+    auto mapped = TRY(system::map_memory(ring_memory));
+    u64 base = TRY(device_address(ring_memory));
+    auto ring = TRY(virtio::SplitQueue::create(mapped, size, event_index));
+    return QueueRing { ring, std::move(ring_memory), base, layout };
+}
 
 class VirtioPciDevice {
 public:

@@ -9,8 +9,8 @@
  * the transport against a software model of a device and fuzz it with a hostile one; every
  * value the device reports is checked before use, and no wait on it is unbounded.
  *
- * Not built yet: a capability that hands a virtio-mmio slot to a driver Task (ADR 0021), so
- * no image drives a device through this transport.
+ * A driver Task reaches a slot's registers through its VirtioMmioSlot capability (ADR 0025;
+ * core/driver's SlotRegisters).
  */
 
 #pragma once

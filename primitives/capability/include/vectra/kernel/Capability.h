@@ -26,6 +26,7 @@ class Device;
 class Timer;
 class PciDevice;
 class DeviceMemory;
+class VirtioMmioSlot;
 
 /* The C++ type of the object each capability class names. */
 template<CapabilityClass>
@@ -41,6 +42,7 @@ template<> struct ObjectOf<CapabilityClass::Device> { using Type = Device; };
 template<> struct ObjectOf<CapabilityClass::Timer> { using Type = Timer; };
 template<> struct ObjectOf<CapabilityClass::PciDevice> { using Type = PciDevice; };
 template<> struct ObjectOf<CapabilityClass::DeviceMemory> { using Type = DeviceMemory; };
+template<> struct ObjectOf<CapabilityClass::VirtioMmioSlot> { using Type = VirtioMmioSlot; };
 
 class CapabilitySpace;
 

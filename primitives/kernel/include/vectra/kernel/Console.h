@@ -20,6 +20,7 @@ public:
         PciBus, /* vectra/kernel/PciDevice.h */
         Display,
         Block, /* vectra/kernel/BlockDevice.h */
+        MmioBus, /* the virtio-mmio slots: vectra/kernel/MmioSlot.h (ADR 0025) */
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

@@ -37,7 +37,9 @@ void report_processors();
  * with a Bundle holding "console" (DeviceCap: write, grant), "memory" (ReticleCap over all free
  * RAM left after the kernel's own objects: retype, grant, revoke), "tasks" (TaskCap on the first Task
  * itself: spawn), "irq-software" (IrqCap on the platform's software interrupt line) and, when
- * the machine has PCI, "pci" (DeviceCap on the PCI bus: read — vectra/kernel/PciDevice.h).
+ * the machine has PCI, "pci" (DeviceCap on the PCI bus: read — vectra/kernel/PciDevice.h) and,
+ * when it has occupied virtio-mmio slots, "virtio-mmio" (DeviceCap of kind MmioBus: read —
+ * vectra/kernel/MmioSlot.h).
  */
 [[nodiscard]] ErrorOr<i32> initial_task_entry(Bundle&);
 
@@ -105,6 +107,7 @@ class MessageInterrupts;
 
 namespace vectra {
 class PciDevice;
+class VirtioMmioSlot;
 }
 
 namespace vectra {
@@ -128,13 +131,20 @@ public:
      */
     InterruptLine(u32 line, PciDevice& device, CapabilityEntry const& through, u32 volatile* table_entry, u16 index,
         KernelObject* origin);
+    /*
+     * The line of a virtio-mmio slot (ADR 0025), made through the slot entry `through`: not
+     * shared, masked at the interrupt controller from each arrival until acknowledged.
+     */
+    InterruptLine(u32 line, VirtioMmioSlot& slot, CapabilityEntry const& through, KernelObject* origin);
     [[nodiscard]] u32 line() const { return m_line; }
     [[nodiscard]] bool is_routed() const { return m_route.attached_space() != nullptr; }
-    /* Masked from arrival until acknowledged: a PCI function's MSI-X entry or INTx pin. */
-    [[nodiscard]] bool is_message() const { return m_message.device != nullptr; }
+    /* Masked from arrival until acknowledged: a PCI function's MSI-X entry or INTx pin, or a virtio-mmio slot's line. */
+    [[nodiscard]] bool is_message() const { return m_message.device != nullptr || m_message.slot != nullptr; }
+    /* A virtio-mmio slot's line (ADR 0025): masked at the controller from arrival to acknowledge. */
+    [[nodiscard]] bool is_slot() const { return m_message.slot != nullptr; }
     /* A function's INTx pin (ADR 0021): a level-triggered line other functions may share. */
     [[nodiscard]] bool is_level() const { return m_message.device != nullptr && m_message.table_entry == nullptr; }
-    /* A PCI function's line whose PciDevice entry (or last IrqCap) went: its line was freed. */
+    /* A device's line whose PciDevice or slot entry (or last IrqCap) went: its line was freed. */
     [[nodiscard]] bool is_released() const { return m_message.released; }
     [[nodiscard]] u64 deliveries() const { return m_deliveries; }
 
@@ -142,13 +152,16 @@ private:
     friend class kernel::InterruptRouting;
     friend class kernel::MessageInterrupts;
     friend class PciDevice;
+    friend class VirtioMmioSlot;
 
     /*
-     * The MSI-X entry (or, with no table entry, the INTx pin) behind a PCI function's line;
-     * `released` once its line went back; `awaiting` from an INTx arrival to its acknowledge.
+     * The MSI-X entry (or, with no table entry, the INTx pin) behind a PCI function's line, or
+     * the virtio-mmio slot behind a slot's line; `released` once its line went back; `awaiting`
+     * from an INTx arrival to its acknowledge.
      */
     struct Message {
         PciDevice* device { nullptr };
+        VirtioMmioSlot* slot { nullptr };
         CapabilityEntry const* through { nullptr };
         u32 volatile* table_entry { nullptr };
         InterruptLine* next { nullptr }; /* the device's list of its lines */

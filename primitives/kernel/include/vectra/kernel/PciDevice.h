@@ -128,5 +128,7 @@ bool pci_boot();
 
 /* The device address of a MemCap's memory (RightRead and RightWrite) for the device a PciDeviceCap names (RightWrite). */
 [[nodiscard]] ErrorOr<u64> dma_address(CapabilitySpace&, PciDeviceCap const&, MemCap const&);
+/* The device address of a MemCap's memory (RightRead), for a caller that checked its authority over the device. */
+[[nodiscard]] ErrorOr<u64> device_address_of(CapabilitySpace&, MemCap const&);
 
 }

@@ -1,0 +1,49 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * A virtio-mmio device brought up through its driver's slot capability (vectra/driver/VirtioMmio.h).
+ */
+
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/driver/VirtioMmio.h>
+#include <vectra/virtio/ModernTransport.h>
+
+namespace vectra::driver {
+
+u32 SlotRegisters::read(u32 offset)
+{
+    auto value = system::mmio_slot_read(m_slot, offset);
+    return value.is_error() ? 0 : value.value();
+}
+
+void SlotRegisters::write(u32 offset, u32 value) { (void)system::mmio_slot_write(m_slot, offset, value); }
+
+ErrorOr<VirtioMmioDevice> VirtioMmioDevice::open(VirtioMmioSlotCap const& slot, SlotRegisters& registers, u64 wanted)
+{
+    VirtioMmioDevice device(slot, TRY(virtio::MmioTransport::create(registers)));
+    device.m_features = TRY(device.m_transport.negotiate(wanted | virtio::feature_version_1));
+    return device;
+}
+
+ErrorOr<VirtioQueue> VirtioMmioDevice::set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, SignalBit bit,
+    bool event_index)
+{
+    u16 maximum = TRY(m_transport.maximum_queue_size(index));
+    auto [ring, ring_memory, base, layout] = TRY(make_queue_ring(memory, maximum, wanted_size, event_index,
+        [this](MemCap const& shared) { return system::mmio_slot_dma_address(*m_slot, shared); }));
+    auto interrupt = TRY(system::mmio_slot_interrupt(*m_slot, memory, bit));
+    TRY(m_transport.set_up_queue(index, layout.size, base + layout.descriptors, base + layout.available, base + layout.used));
+    return VirtioQueue { index, maximum, pci_interrupt_intx, ring, std::move(ring_memory), std::move(interrupt) };
+}
+
+u32 VirtioMmioDevice::interrupt_status()
+{
+    u32 reasons = m_transport.interrupt_status();
+    m_transport.acknowledge_interrupt(reasons);
+    return reasons;
+}
+
+ErrorOr<u64> VirtioMmioDevice::dma_address(MemCap const& memory) const { return system::mmio_slot_dma_address(*m_slot, memory); }
+
+}

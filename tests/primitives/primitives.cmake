@@ -18,3 +18,6 @@ vectra_host_test(primitives.display SOURCES primitives/TestDisplay.cpp COMPONENT
 
 # Platform disks as DeviceCaps (ADR 0017): the hosted --disk= files, ranges and rights attacked.
 vectra_host_test(primitives.block_device SOURCES primitives/TestBlockDevice.cpp COMPONENTS ${kernel_components})
+
+# The host's sockets as a DeviceCap (hosted; ADR 0024 amendment): loopback confinement, a bounded table, tear-down.
+vectra_host_test(primitives.host_sockets SOURCES primitives/TestHostSockets.cpp COMPONENTS ${kernel_components})

@@ -79,6 +79,8 @@ enum class Call : u64 {
     BlockRead = 61,
     BlockWrite = 62,
     BlockFlush = 63,
+    /* The host's sockets (hosted; vectra/HostSockets.h): one call, the operation in an argument. */
+    HostSocket = 64,
 };
 
 struct CallFrame {

@@ -20,6 +20,7 @@ public:
         PciBus, /* vectra/kernel/PciDevice.h */
         Display,
         Block, /* vectra/kernel/BlockDevice.h */
+        HostSockets, /* vectra/kernel/HostSockets.h */
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

@@ -28,6 +28,7 @@ KERNEL_TO_INITD = (
     ("tasks", "TaskCap", "the right to spawn Tasks", ("spawn", "grant")),
     ("irq-software", "IrqCap", "the software interrupt line", ("receive", "read", "grant")),
     ("pci", "DeviceCap", "the PCI bus, on a machine with PCI", ("read",)),
+    ("host-sockets", "DeviceCap", "the host's sockets, loopback only, on hosted", ("read", "write", "grant", "revoke")),
 )
 
 

@@ -5,6 +5,7 @@
  */
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -48,6 +49,28 @@ TEST_CASE("span_without answers as glibc's strcspn does", "[libc]")
             INFO("text \"" << text << "\" rejected \"" << reject << "\"");
             REQUIRE(libc::span_without(text, reject) == std::strcspn(text, reject));
         }
+    }
+}
+
+TEST_CASE("find_text answers as glibc's strstr does", "[libc]")
+{
+    char const* texts[] = { "", "a", "hello, vectra", "abcabc", "aaab", "\xff\x80 high bytes", "WITHOUT ROWID,STRICT" };
+    char const* wanted[] = { "", "a", "abc", "cab", "aab", "aaaab", "\x80", "STRICT", "WITHOUT", "vectra!", "b" };
+    for (char const* text : texts) {
+        for (char const* part : wanted) {
+            INFO("text \"" << text << "\" wanted \"" << part << "\"");
+            REQUIRE(libc::find_text(text, part) == std::strstr(text, part));
+        }
+    }
+}
+
+TEST_CASE("is_digit and is_space answer as glibc's isdigit and isspace do in the C locale", "[libc]")
+{
+    /* Every unsigned char value and EOF: what C lets a caller pass. */
+    for (int character = -1; character <= 255; ++character) {
+        INFO("character " << character);
+        REQUIRE((libc::is_digit(character) != 0) == (std::isdigit(character) != 0));
+        REQUIRE((libc::is_space(character) != 0) == (std::isspace(character) != 0));
     }
 }
 

@@ -13,6 +13,7 @@
  */
 
 #include "../components/FatDevices.h"
+#include "SeedFolder.h"
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -151,12 +152,8 @@ void make_seed(std::string const& folder)
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv)
 {
-    for (int index = 1; index < *argc; ++index) {
-        if ((*argv)[index][0] != '-') {
-            make_seed((*argv)[index]);
-            break;
-        }
-    }
+    if (char const* folder = fuzz::first_corpus_folder(*argc, *argv))
+        make_seed(folder);
     return 0;
 }
 

@@ -7,6 +7,7 @@
  * pairwise disjoint. Seeds: small disks made by sgdisk when the target starts (gdisk).
  */
 
+#include "SeedFolder.h"
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -72,12 +73,8 @@ void make_seeds(std::string const& folder)
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv)
 {
-    for (int index = 1; index < *argc; ++index) {
-        if ((*argv)[index][0] != '-') {
-            make_seeds((*argv)[index]);
-            break;
-        }
-    }
+    if (char const* folder = fuzz::first_corpus_folder(*argc, *argv))
+        make_seeds(folder);
     return 0;
 }
 

@@ -11,6 +11,7 @@
  * past its end, and netd's copy of each removed before it answers.
  */
 
+#include "../LendingTask.h"
 #include "../TestSupport.h"
 #include "NetdTestStack.h"
 #include <catch2/catch.hpp>
@@ -413,31 +414,13 @@ TEST_CASE("a session that ends with sockets open releases every one of them in t
 
 namespace {
 
-/* A Task that lends MemCaps, as a client does: memory to make them from, in its Bundle. */
-struct Lender {
-    test::Arena tasks { 1 * MiB };
-    test::Arena buffers { 1 * MiB };
-    CapabilitySpace space { allocate_space_id() };
-    ReticleCap memory;
-
-    Lender() { memory = space.mint<CapabilityClass::Reticle>(&buffers.reticle(), RightRetype | RightGrant).release_value(); }
-    ~Lender() { (void)space.clear(); }
-
-    template<typename Body>
-    ErrorOr<i32> run(Body&& body)
-    {
-        return test::run_as_task(tasks.reticle(), [&](Task& task) {
-            REQUIRE_FALSE(task.bundle().grant("memory", space, memory, RightRetype).is_error());
-        }, body);
-    }
-};
+using test::Lender;
 
 /* What netd's handler finds in the slot: a copy of `memory` with `rights` (as a Ring copy delivers it). */
 ErrorOr<protocol::MessageCapabilities> lend(MemCap const& memory, Rights rights, MemCap& copy)
 {
-    copy = TRY(system::attenuate(memory, rights));
     protocol::MessageCapabilities capabilities;
-    capabilities.received = ReceivedCapability { CapabilityClass::Memory, { copy.space(), copy.slot(), copy.generation() } };
+    capabilities.received = TRY(test::lent_copy(memory, rights, copy));
     return capabilities;
 }
 

@@ -164,14 +164,14 @@ constexpr u16 tree = 5;
 constexpr u16 fragile = 6;
 
 constexpr TaskSpec tasks[] = {
-    { "steady", &task_entries::test_steady, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, tree, 0, 0 },
-    { "crasher", &task_entries::test_crasher, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, tree, 1, 0 },
-    { "prober", &task_entries::test_prober, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, tree, 2, 0 },
-    { "ticker", &task_entries::test_ticker, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, fragile, 0, 0 },
-    { "unreachable", &task_entries::test_steady, TaskKind::Service, Band::Person, 128, 16, unreachable, 2, twice, Expectation::Success, nullptr, fragile, 1, 0 },
-    { "tree", &task_entries::initd_group, TaskKind::Service, Band::Person, 512, 32, group_slots, 4, twice, Expectation::Success, nullptr, supervised_by_initd, 0, 3 },
-    { "fragile", &task_entries::initd_group, TaskKind::Service, Band::Person, 512, 32, group_slots, 4, twice, Expectation::Success, nullptr, supervised_by_initd, 1, 2 },
-    { "tree-check", &task_entries::test_tree_check, TaskKind::Check, Band::Person, 128, 16, nullptr, 0, none, Expectation::Success, nullptr, supervised_by_initd, 2, 0 },
+    { "steady", &task_entries::test_steady, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, tree, 0, 0, processor_boot },
+    { "crasher", &task_entries::test_crasher, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, tree, 1, 0, processor_boot },
+    { "prober", &task_entries::test_prober, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, tree, 2, 0, processor_boot },
+    { "ticker", &task_entries::test_ticker, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, fragile, 0, 0, processor_boot },
+    { "unreachable", &task_entries::test_steady, TaskKind::Service, Band::Person, 128, 16, unreachable, 2, twice, Expectation::Success, nullptr, fragile, 1, 0, processor_boot },
+    { "tree", &task_entries::initd_group, TaskKind::Service, Band::Person, 512, 32, group_slots, 4, twice, Expectation::Success, nullptr, supervised_by_initd, 0, 3, processor_boot },
+    { "fragile", &task_entries::initd_group, TaskKind::Service, Band::Person, 512, 32, group_slots, 4, twice, Expectation::Success, nullptr, supervised_by_initd, 1, 2, processor_boot },
+    { "tree-check", &task_entries::test_tree_check, TaskKind::Check, Band::Person, 128, 16, nullptr, 0, none, Expectation::Success, nullptr, supervised_by_initd, 2, 0, processor_boot },
 };
 
 }

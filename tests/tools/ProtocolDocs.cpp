@@ -19,6 +19,7 @@
 #include <vectra/Session.h>
 #include <vectra/block/Protocol.h>
 #include <vectra/fs/Protocol.h>
+#include <vectra/net/Link.h>
 #include <vectra/net/Protocol.h>
 
 using namespace vectra;
@@ -104,6 +105,7 @@ int main(int argc, char** argv)
         { "vectra.block", page<block::Protocol>("core/block/include/vectra/block/Protocol.h") },
         { "vectra.vfs", page<vfs::Protocol>("core/fs/include/vectra/fs/Protocol.h") },
         { "vectra.socket", page<net::Protocol>("core/net/include/vectra/net/Protocol.h") },
+        { "vectra.link", page<net::link::Protocol>("core/net/include/vectra/net/Link.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },
     };

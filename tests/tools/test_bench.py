@@ -447,6 +447,21 @@ class Commands(unittest.TestCase):
         self.assertIn("--benchmark_min_time=0.1",
                       bench.binary_command(Path("b"), [record()], Path("o.json"), 1, 0.1))
 
+    def test_a_binary_that_boots_an_image_is_told_where_it_is(self):
+        plain = bench.image_environment("bench_primitives", 2, build_image=False)
+        self.assertNotIn("VECTRA_BENCH_SPEEDTEST_IMAGE", plain)
+        image, platform, elf_variable, disk_variable = bench.IMAGE_BINARIES["bench_sqlite"]
+        self.assertEqual((image, platform), ("sqlite-speedtest", "hosted"))
+        folder = bench.build.BuildRequest(image, platform).folder
+        if (folder / "vectra.elf").exists() and (folder / "disk0.img").exists():
+            environment = bench.image_environment("bench_sqlite", 2, build_image=False)
+            self.assertEqual(environment[elf_variable], str(folder / "vectra.elf"))
+            self.assertEqual(environment[disk_variable], str(folder / "disk0.img"))
+        else:
+            with self.assertRaises(Failure) as raised:
+                bench.image_environment("bench_sqlite", 2, build_image=False)
+            self.assertIn("is missing", raised.exception.message)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -192,8 +192,8 @@ class Report(unittest.TestCase):
         self.assertGreater(read.variation["real_time"], 0.2)
 
     def test_guest_records_are_accepted_and_host_names_still_checked(self):
-        document = {"records": [dict(json.loads((REPOSITORY / "tests" / "bench" / "benchmarks.json").read_text())
-                                     ["records"][-1])]}
+        records = json.loads((REPOSITORY / "tests" / "bench" / "benchmarks.json").read_text())["records"]
+        document = {"records": [dict(next(entry for entry in records if entry["binary"].startswith("guest_")))]}
         self.assertEqual(bench.parse_records(document)[0].binary, "guest_block")
         document["records"][0]["binary"] = "guestblock"
         with self.assertRaises(Failure):

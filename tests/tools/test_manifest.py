@@ -233,7 +233,7 @@ class PciGrantTest(unittest.TestCase):
                      config=config)
 
 TASK_LINE = re.compile(r'^    \{ "([a-z0-9_-]+)", &task_entries::(\w+), TaskKind::(\w+), Band::\w+, (\d+), (\d+), slots_(\d+), '
-                       r'.*, (supervised_by_initd|\d+), (\d+), (\d+) \},$', re.MULTILINE)
+                       r'.*, (supervised_by_initd|\d+), (\d+), (\d+), \w+ \},$', re.MULTILINE)
 
 
 class PlacementTest(ManifestTest):
@@ -555,6 +555,34 @@ class CompositionTest(unittest.TestCase):
                      config={"CONFIG_DOMAINS": "y", "CONFIG_PLATFORM_HOSTED": "y"})
         manifest["tasks"][1]["domain"] = False
         self.compile(manifest=manifest)
+
+    def test_cpu_placement(self):
+        # A CPU index pins the Task, "any" lets it move; both reach initd's table (ADR 0026).
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][0]["cpu"] = 3
+        manifest["tasks"][1]["cpu"] = "any"
+        text, _ = self.compile_with_config({"CONFIG_CPUS_MAX": "4"}, manifest=manifest)
+        self.assertRegex(text, r'\{ "vfsd", .*, 3 \},')
+        self.assertRegex(text, r'\{ "selfcheck", .*, processor_any \},')
+        del manifest["tasks"][0]["cpu"]
+        text, _ = self.compile_with_config({"CONFIG_CPUS_MAX": "4"}, manifest=manifest)
+        self.assertRegex(text, r'\{ "vfsd", .*, processor_boot \},')
+
+    def test_cpu_refusals(self):
+        manifest = copy.deepcopy(MINIMAL)
+        for value, config, reason in ((4, {"CONFIG_CPUS_MAX": "4"}, "asks for cpu 4, and CONFIG_CPUS_MAX=4 allows 0 to 3"),
+                                      (-1, {"CONFIG_CPUS_MAX": "4"}, "asks for cpu -1"),
+                                      (1, {"CONFIG_CPUS_MAX": "1"}, "CONFIG_CPUS_MAX=1 allows 0 to 0"),
+                                      ("2", {"CONFIG_CPUS_MAX": "4"}, 'must be a CPU index or "any", not a string'),
+                                      (True, {"CONFIG_CPUS_MAX": "4"}, 'must be a CPU index or "any", not a boolean'),
+                                      (1.0, {"CONFIG_CPUS_MAX": "4"}, 'must be a CPU index or "any", not a number'),
+                                      (None, {"CONFIG_CPUS_MAX": "4"}, 'must be a CPU index or "any", not null')):
+            manifest["tasks"][1]["cpu"] = value
+            self.refused("tasks[1] (selfcheck).cpu", reason, manifest=manifest, config=config)
+        manifest["tasks"][1]["cpu"] = 1
+        manifest["tasks"][1]["domain"] = True
+        self.refused("tasks[1] (selfcheck).cpu", "domains run on cpu 0", manifest=manifest,
+                     config={"CONFIG_CPUS_MAX": "4", "CONFIG_DOMAINS": "y"})
 
     def test_malformed_domains_are_one_line(self):
         manifest = copy.deepcopy(MINIMAL)

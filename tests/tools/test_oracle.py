@@ -31,6 +31,8 @@ def load(module_name, file_name):
 
 sys.path.insert(0, str(TOOLS))  # the modules import their siblings by name
 oracle = load("oracle", "oracle.py")
+keys = load("keys", "keys.py")
+qmp = keys.qmp  # the module keys.py imported, so its QmpError is the one caught
 boot = load("boot", "boot.py")
 harness = load("vectra_test_command", "test.py")
 setup = load("vectra_setup", "setup.py")
@@ -69,6 +71,14 @@ class OracleParsing(unittest.TestCase):
         self.assertIn("test/oracle.json", str(raised.exception))
         self.assertIn("patterns[1]", str(raised.exception))
 
+    def test_platform_patterns_replace_the_patterns_on_their_platform_only(self):
+        parsed = make_oracle(patterns=["^a$"], platform_patterns={"hosted": ["^b$", "^c$"]})
+        self.assertEqual([p.pattern for p in parsed.for_platform("hosted").patterns], ["^b$", "^c$"])
+        self.assertEqual([p.pattern for p in parsed.for_platform("x86_64").patterns], ["^a$"])
+        for bad in ({"hosted": "^b$"}, ["^b$"], {"hosted": ["(unclosed"]}):
+            with self.subTest(bad=bad), self.assertRaises(oracle.OracleError):
+                make_oracle(platform_patterns=bad)
+
     def test_bad_fields_are_rejected(self):
         for changes in ({"timeout_seconds": 0}, {"exit_status": "0"}, {"platforms": "x86_64"},
                         {"allow_faults": "yes"}, {"patterns": "^a$"}):
@@ -96,6 +106,123 @@ class OracleParsing(unittest.TestCase):
         for path in sorted((HERE.parent.parent / "images").glob("*/oracle.json")):
             with self.subTest(path=path.parent.name):
                 oracle.Oracle.parse(json.loads(path.read_text()), str(path))
+
+
+class KeyOracles(unittest.TestCase):
+    """keys.py: steps typed through QMP send-key after console lines."""
+
+    def parse(self, steps):
+        return oracle.Oracle.parse(dict(MINIMAL, keys=steps)).keys
+
+    def test_text_is_typed_as_on_a_us_keyboard(self):
+        (step,) = self.parse([{"after": "^ready$", "text": "hW!\n"}])
+        self.assertEqual(step.combinations, (("h",), ("shift", "w"), ("shift", "1"), ("ret",)))
+        requests = keys.send_key_requests(step)
+        self.assertEqual(requests[1], {"execute": "send-key", "arguments": {
+            "keys": [{"type": "qcode", "data": "shift"}, {"type": "qcode", "data": "w"}], "hold-time": 50}})
+
+    def test_keys_name_qcode_combinations(self):
+        (step,) = self.parse([{"after": "x", "keys": ["z", "alt_r-q", "less"], "hold_ms": 20}])
+        self.assertEqual(step.combinations, (("z",), ("alt_r", "q"), ("less",)))
+        self.assertEqual(step.hold_ms, 20)
+
+    def test_pointer_reports_become_input_send_event_requests(self):
+        (step,) = self.parse([{"after": "x", "pointer": [{"x": 16384, "y": 0}, {"button": "left", "down": True}]}])
+        self.assertEqual(keys.send_key_requests(step), [
+            {"execute": "input-send-event", "arguments": {"events": [
+                {"type": "abs", "data": {"axis": "x", "value": 16384}},
+                {"type": "abs", "data": {"axis": "y", "value": 0}}]}},
+            {"execute": "input-send-event", "arguments": {"events": [
+                {"type": "btn", "data": {"down": True, "button": "left"}}]}}])
+
+    def test_malformed_steps_are_one_line(self):
+        for steps, text in (
+                ({"after": "x", "text": "a"}, "must be a list"),
+                ([{"after": "x", "text": "caf\u00e9"}], "keys[0].text: '\u00e9' has no key on a US keyboard"),
+                ([{"after": "x", "keys": ["shift-hh"]}], "keys[0].keys[0]: 'hh' is not a QMP qcode"),
+                ([{"after": "x", "keys": ["a-a"]}], "a key twice"),
+                ([{"after": "x", "text": "a", "keys": ["a"]}], "exactly one of"),
+                ([{"after": "x"}], "exactly one of"),
+                ([{"after": "x", "text": "a", "pointer": [{"x": 1}]}], "exactly one of"),
+                ([{"after": "x", "pointer": []}], "keys[0].pointer must be a list"),
+                ([{"after": "x", "pointer": [{"x": 32768}]}], "keys[0].pointer[0].x must be an integer"),
+                ([{"after": "x", "pointer": [{"y": True}]}], "pointer[0].y must be an integer"),
+                ([{"after": "x", "pointer": [{"button": "left"}]}], "button and down go together"),
+                ([{"after": "x", "pointer": [{"button": "side", "down": True}]}], "left, right or middle"),
+                ([{"after": "x", "pointer": [{"z": 1}]}], "must be an object of x, y, button and down"),
+                ([{"text": "a"}], "keys[0].after must be"),
+                ([{"after": "(", "text": "a"}], "not a valid regular expression"),
+                ([{"after": "x", "text": "a", "hold_ms": 5}], "hold_ms"),
+                ([{"after": "x", "text": "a", "hold_ms": True}], "hold_ms"),
+                ([{"after": "x", "text": ""}], "non-empty string"),
+                ([{"after": "x", "keys": []}], "non-empty list"),
+                ([{"after": "x", "text": "a", "typo": 1}], "unknown field 'typo'"),
+                ([{"after": "x", "text": "a" * 257}], "more than 256"),
+                ([{"after": "x", "text": "a"}] * 17, "at most 16 steps")):
+            with self.subTest(text=text):
+                with self.assertRaises(oracle.OracleError) as raised:
+                    self.parse(steps)
+                self.assertIn(text, str(raised.exception))
+                self.assertNotIn("\n", str(raised.exception))
+
+    def test_each_step_is_typed_once_after_its_line_in_order(self):
+        steps = self.parse([{"after": "^first$", "text": "a"}, {"after": "^second$", "text": "b"}])
+        sent = []
+        typer = keys.KeyTyper(steps, sent.append)
+        for line in ("second", "first", "first", "second", "second"):
+            typer.feed(line)
+        self.assertEqual([request[0]["arguments"]["keys"][0]["data"] for request in sent], ["a", "b"])
+        self.assertEqual(typer.reasons(), [])
+
+    def test_a_step_whose_line_never_appears_fails_the_run(self):
+        steps = self.parse([{"after": "^first$", "text": "a"}, {"after": "^ready$", "text": "b"}])
+        typer = keys.KeyTyper(steps, lambda requests: None)
+        for line in ("first", "not ready", "ready now"):
+            typer.feed(line)
+        self.assertEqual(typer.reasons(), ["keys 2 never typed: no console line matched '^ready$'"])
+
+    def test_a_failed_send_is_a_reason_and_stops_typing(self):
+        def refuse(requests):
+            raise qmp.QmpError("QMP send-key: Invalid parameter")
+        steps = self.parse([{"after": "x", "text": "a"}, {"after": "y", "text": "b"}])
+        typer = keys.KeyTyper(steps, refuse)
+        typer.feed("x")
+        typer.feed("y")
+        self.assertEqual(typer.reasons(), ["keys 1: typing failed: QMP send-key: Invalid parameter"])
+
+    def test_the_requests_reach_a_qmp_server_in_order(self):
+        import json
+        import socket
+        import threading
+        server_socket = qmp.QmpSocket()
+        received = []
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(str(server_socket.path))
+        listener.listen(1)
+
+        def serve():
+            connection, _ = listener.accept()
+            with connection:
+                stream = connection.makefile("rb")
+                connection.sendall(b'{"QMP": {"version": {}}}\n')
+                for line in stream:
+                    request = json.loads(line)
+                    received.append(request)
+                    connection.sendall(b'{"event": "NOISE"}\n{"return": {}}\n')
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        try:
+            (step,) = self.parse([{"after": "go", "keys": ["shift-h", "i"]}])
+            typer = keys.KeyTyper((step,), server_socket.execute)
+            typer.feed("go")
+            thread.join(timeout=10)
+            self.assertEqual(typer.reasons(), [])
+            self.assertEqual([request["execute"] for request in received], ["qmp_capabilities", "send-key", "send-key"])
+            self.assertEqual(received[1]["arguments"]["keys"], [{"type": "qcode", "data": "shift"},
+                                                                {"type": "qcode", "data": "h"}])
+        finally:
+            listener.close()
+            server_socket.close()
 
 
 class ImageQemuArguments(unittest.TestCase):
@@ -384,6 +511,136 @@ class BootRunner(unittest.TestCase):
     def test_signal_exit(self):
         result = boot.boot(self.script("kill -SEGV $$\n"), self.log, 5)
         self.assertEqual(result.exit_code, -signal.SIGSEGV)
+
+
+class HostClientStep(unittest.TestCase):
+    """The oracle's host_client step (hostclient.py): against echo servers on loopback that echo,
+    corrupt, cut short, never answer or are not there, inside a boot of a fake guest: only a true
+    echo lets the oracle pass."""
+
+    ORACLE = dict(MINIMAL, qemu_args={"x86_64": ["-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:{host_port}-:7"]},
+                  host_client={"after": "^echo: listening$", "send": "0123456789", "repeat": 300, "timeout_seconds": 1},
+                  patterns=["^echo: listening$", "^host-client: 3000 bytes sent, the same 3000 bytes came back$",
+                            "^power off, status 0$"])
+
+    def setUp(self):
+        self.hostclient = load("hostclient", "hostclient.py")
+        self.folder = tempfile.TemporaryDirectory(prefix="vectra-host-client-test-")
+        self.log = Path(self.folder.name) / "console.log"
+        self.threads = []
+
+    def tearDown(self):
+        for thread in self.threads:
+            thread.join(timeout=5)
+        self.folder.cleanup()
+
+    def server(self, behaviour):
+        """A one-connection server on a free loopback port; `behaviour(bytes) -> reply or None (say nothing)`."""
+        import socket
+        import threading
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(5)
+
+        def serve():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                listener.close()
+                return
+            with connection, listener:
+                connection.settimeout(5)
+                received = b""
+                while True:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        break
+                    received += chunk
+                reply = behaviour(received)
+                if reply is None:
+                    import time
+                    time.sleep(2)  # past the client's timeout, then go
+                    return
+                connection.sendall(reply)
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+        return listener.getsockname()[1]
+
+    def run_boot(self, port):
+        parsed = oracle.Oracle.parse(self.ORACLE, "test/oracle.json")
+        script = Path(self.folder.name) / "fake-guest"
+        script.write_text("#!/bin/sh\necho 'echo: listening'\nsleep 0.2\necho 'power off, status 0'\n")
+        script.chmod(script.stat().st_mode | stat.S_IXUSR)
+        matcher = oracle.ConsoleMatcher(parsed)
+        watcher = self.hostclient.Watcher(parsed.host_client, port)
+        result = boot.boot([str(script)], self.log, 10, matcher, on_line=watcher.feed)
+        return result, oracle.judge(matcher, "process", 0, result.timed_out)
+
+    def test_a_true_echo_passes(self):
+        result, verdict = self.run_boot(self.server(lambda received: received))
+        self.assertIn("host-client: 3000 bytes sent, the same 3000 bytes came back", result.lines)
+        self.assertTrue(verdict.passed, verdict.reason)
+        self.assertEqual(self.log.read_text().splitlines(), result.lines)
+
+    def test_a_wrong_short_long_missing_or_silent_echo_fails(self):
+        behaviours = {
+            "one byte changed": lambda received: received[:-1] + b"x",
+            "cut short": lambda received: received[:1000],
+            "one byte more": lambda received: received + b"!",
+            "nothing back": lambda received: b"",
+            "silent past the timeout": lambda received: None,
+        }
+        for name, behaviour in behaviours.items():
+            with self.subTest(name=name):
+                result, verdict = self.run_boot(self.server(behaviour))
+                failed = [line for line in result.lines if line.startswith("host-client: FAILED: 3000 bytes sent")]
+                self.assertEqual(len(failed), 1, result.lines)
+                self.assertFalse(verdict.passed)
+                self.assertIn("host-client: 3000 bytes sent", verdict.next_pattern)
+
+    def test_no_server_fails_within_the_timeout(self):
+        port = self.hostclient.free_port()
+        result, verdict = self.run_boot(port)
+        self.assertTrue(any(line.startswith("host-client: FAILED:") for line in result.lines), result.lines)
+        self.assertFalse(verdict.passed)
+        self.assertLess(result.seconds, 5)
+
+    def test_the_step_runs_once_per_boot(self):
+        calls = []
+        parsed = oracle.Oracle.parse(self.ORACLE, "test/oracle.json")
+        watcher = self.hostclient.Watcher(parsed.host_client, 1, lambda *arguments: calls.append(arguments) or "x")
+        self.assertEqual(watcher.feed("other"), [])
+        self.assertEqual(watcher.feed("echo: listening"), ["x"])
+        self.assertEqual(watcher.feed("echo: listening"), [])
+        self.assertEqual(calls, [(1, b"0123456789" * 300, 1.0)])
+
+    def test_the_forwarded_port_is_substituted_and_free_when_not_given(self):
+        qemu = load("vectra_qemu", "qemu.py")
+        images = load("vectra_images", "images.py")
+        parsed = oracle.Oracle.parse(self.ORACLE, "test/oracle.json")
+        image = images.Image("net", Path("images/net"), parsed)
+        x86 = images.Platform("x86_64", "", "isa-debug-exit", {"binary": "qemu", "args": []})
+        command = qemu.command(x86, Path("vectra.elf"), "tcg", "test", image=image, host_port=40123)
+        self.assertIn("user,id=n0,hostfwd=tcp:127.0.0.1:40123-:7", command)
+        chosen = qemu.command(x86, Path("vectra.elf"), "tcg", "test", image=image)
+        forward = [argument for argument in chosen if argument.startswith("user,")][0]
+        self.assertNotIn("{host_port}", forward)
+        self.assertRegex(forward, r"127\.0\.0\.1:[1-9][0-9]*-:7$")
+
+    def test_malformed_host_clients_are_one_line(self):
+        good = self.ORACLE["host_client"]
+        for value in ("x", {"send": "a"}, dict(good, after="("), dict(good, send=""), dict(good, send=3),
+                      dict(good, repeat=0), dict(good, repeat=True), dict(good, repeat=2 << 20),
+                      dict(good, timeout_seconds=0), dict(good, timeout_seconds=500), dict(good, port=7)):
+            with self.subTest(value=value):
+                with self.assertRaises(oracle.OracleError) as caught:
+                    oracle.Oracle.parse(dict(self.ORACLE, host_client=value), "images/x/oracle.json")
+                self.assertIn("images/x/oracle.json: ", str(caught.exception))
+        with self.assertRaises(oracle.OracleError) as caught:
+            oracle.Oracle.parse(dict(self.ORACLE, qemu_args={}), "images/x/oracle.json")
+        self.assertIn("{host_port}", str(caught.exception))
 
 
 class OutputParsers(unittest.TestCase):

@@ -89,7 +89,7 @@ REGISTRATION = re.compile(r"^\s*VECTRA_TASK_ENTRY\(\s*([A-Za-z_][A-Za-z0-9_]*)\s
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h")
 
 TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain",
-               "count", "group", "platforms"}
+               "count", "group", "platforms", "cpu"}
 PLATFORMS = ("x86_64", "aarch64", "hosted")
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
 FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
@@ -441,6 +441,7 @@ def check_task(source, index, task, connections, composition, schemas):
             source.require("pci" not in grant, f"{where}.pci", "only a PciDeviceCap names a PCI function")
     check_memory(source, f"{field}.reticle_kib", task, footprint_source, footprint, composition)
     check_domain(source, field, task, composition)
+    check_cpu(source, field, task, composition)
     return footprint_source.path
 
 
@@ -482,6 +483,24 @@ def check_device(source, where, device, composition):
                    f"{'unset' if setting in (None, 'n') else '=' + setting}: add CONFIG_DISPLAY=y to the image's defconfig")
 
 
+def check_cpu(source, field, task, composition):
+    """`cpu`: a CPU index below CONFIG_CPUS_MAX (the Task is pinned there) or "any" (placed round-robin,
+    may be stolen by an idle CPU); absent: CPU 0, pinned (docs/adr/0026-one-executor-per-cpu.md)."""
+    if "cpu" not in task:
+        return
+    value, where = task["cpu"], f"{field}.cpu"
+    source.require(value == "any" or (isinstance(value, int) and not isinstance(value, bool)), where,
+                   f"must be a CPU index or \"any\", not {kind_of(value)}")
+    source.require(domain_of(task) is None or value == 0, where,
+                   f"task {task['name']} runs in a protection domain, and domains run on cpu 0 "
+                   f"(docs/adr/0026-one-executor-per-cpu.md)")
+    if value == "any" or composition.config is None:
+        return
+    maximum = int(composition.config.get("CONFIG_CPUS_MAX", "1"))
+    source.require(0 <= value < maximum, where,
+                   f"task {task['name']} asks for cpu {value}, and CONFIG_CPUS_MAX={maximum} allows 0 to {maximum - 1}")
+
+
 def check_domain(source, field, task, composition):
     """`domain`: true (a domain of the Task's own, named after it), a domain name several Tasks
     share, or false/absent (none). Only with CONFIG_DOMAINS=y, which the hosted platform lacks."""
@@ -506,6 +525,14 @@ def check_domain(source, field, task, composition):
                    f"task {task['name']} asks for a protection domain, but the configuration has CONFIG_DOMAINS "
                    f"{'unset' if setting in (None, 'n') else '=' + setting}: add CONFIG_DOMAINS=y to the image's "
                    f"defconfig")
+
+
+def cpu_of(task):
+    """The C++ placement of a Task (vectra/TaskTypes.h): its CPU index, processor_any, or processor_boot."""
+    value = task.get("cpu")
+    if value is None:
+        return "processor_boot"
+    return "processor_any" if value == "any" else str(int(value))
 
 
 def domain_of(task):
@@ -991,7 +1018,8 @@ def emit(manifest, connections, schemas, output, domains=()):
                      f"{{ {int(restart['max_restarts'])}, {int(restart['window_ms'])}, {int(restart['backoff_ms'])} }}, "
                      f"Expectation::{expect}, "
                      f"{'&domains[%d]' % domain_names.index(domain_of(task)) if domain_of(task) else 'nullptr'}, "
-                     f"{supervisor(placement.supervisor[index])}, {int(placement.position[index])}, 0 }},")
+                     f"{supervisor(placement.supervisor[index])}, {int(placement.position[index])}, 0, "
+                     f"{cpu_of(task)} }},")
     for number, group in enumerate(placement.groups):
         index = len(tasks) + number
         restart = group["restart"]
@@ -1001,7 +1029,7 @@ def emit(manifest, connections, schemas, output, domains=()):
                      f"sizeof(slots_{index}) / sizeof(slots_{index}[0]), "
                      f"{{ {int(restart['max_restarts'])}, {int(restart['window_ms'])}, {int(restart['backoff_ms'])} }}, "
                      f"Expectation::Success, nullptr, supervised_by_initd, {placement.group_position[number]}, "
-                     f"{len(group['members'])} }},")
+                     f"{len(group['members'])}, processor_boot }},")
     lines.append("};")
     count = len(tasks) + len(placement.groups)
     lines += ["", "}", "",

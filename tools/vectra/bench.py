@@ -13,6 +13,7 @@ tested by tests/tools/test_bench.py.
 
 import json
 import math
+import os
 import re
 import subprocess
 import time
@@ -450,7 +451,32 @@ def binary_command(binary: Path, records: list, output: Path, repetitions: int, 
     return command
 
 
-def run_binary(binary: Path, records: list, output: Path, repetitions: int, min_time, verbose: bool) -> dict:
+# Benchmark binaries that boot an image (process-level groups): the image and platform ./vectra
+# bench builds first, and the environment variables that name its ELF and its first disk.
+IMAGE_BINARIES = {
+    "bench_sqlite": ("sqlite-speedtest", "hosted", "VECTRA_BENCH_SPEEDTEST_IMAGE", "VECTRA_BENCH_SPEEDTEST_DISK"),
+}
+
+
+def image_environment(binary_name: str, jobs: int, build_image: bool) -> dict:
+    """The environment a binary runs in: for one that boots an image, that image built (Release
+    like every image build) and named with its disk."""
+    environment = dict(os.environ)
+    if binary_name not in IMAGE_BINARIES:
+        return environment
+    image, platform, elf_variable, disk_variable = IMAGE_BINARIES[binary_name]
+    request = build.BuildRequest(image, platform, jobs=jobs)
+    elf = build.build(request) if build_image else request.elf
+    disk = request.folder / "disk0.img"
+    if not elf.exists() or not disk.exists():
+        raise Failure(f"{binary_name} boots {image} on {platform}: {paths.relative(elf)} or its disk is missing")
+    environment[elf_variable] = str(elf)
+    environment[disk_variable] = str(disk)
+    return environment
+
+
+def run_binary(binary: Path, records: list, output: Path, repetitions: int, min_time, verbose: bool,
+               environment: dict = None) -> dict:
     command = binary_command(binary, records, output, repetitions, min_time)
     log = output.with_suffix(".log")
     ui.step(f"running {binary.name}: {len(records)} record{'s' if len(records) != 1 else ''}, "
@@ -458,7 +484,7 @@ def run_binary(binary: Path, records: list, output: Path, repetitions: int, min_
     output.unlink(missing_ok=True)
     with open(log, "w") as handle:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, text=True, errors="replace")
+                                   stdin=subprocess.DEVNULL, text=True, errors="replace", env=environment)
         for line in process.stdout:
             handle.write(line)
             if verbose:
@@ -555,8 +581,9 @@ def bench_command(arguments) -> int:
         binary = request.folder / "tests" / "bench" / name
         if not binary.exists():
             raise Failure(f"{paths.relative(binary)} does not exist: is there a tests/bench/Bench*.cpp for it?")
+        environment = image_environment(name, arguments.jobs, not arguments.no_build)
         reports[name] = run_binary(binary, chosen, request.folder / f"{name}.json", arguments.repetitions,
-                                   arguments.min_time, arguments.verbose)
+                                   arguments.min_time, arguments.verbose, environment)
     results = [evaluate(record, summarize(reports[record.binary])) for record in records]
     print()
     print(format_table(results))

@@ -75,7 +75,8 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
     `symbols` (the image's ELF) each FAULT report is followed by a line naming its source line.
 
     `on_line(line)` sees every console line after the matcher (screen oracles take their
-    screenshots there); `environment` replaces the process environment (a hosted image's DISPLAY)."""
+    screenshots there) and may return lines of its own, taken as console lines after it (the
+    host client's outcome); `environment` replaces the process environment (a hosted image's DISPLAY)."""
     lines = []
     log_path.parent.mkdir(parents=True, exist_ok=True)
     forbidden_seen = threading.Event()
@@ -104,7 +105,8 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
                 if matcher.forbidden_line is not None:
                     forbidden_seen.set()
             if on_line is not None:
-                on_line(line)
+                for extra in on_line(line) or ():
+                    take(extra)
 
         def read_console():
             for raw in process.stdout:

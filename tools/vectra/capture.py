@@ -6,78 +6,42 @@ QEMU: the image is started with a QMP socket (`-qmp unix:…`), and a screenshot
 server (package xvfb) and a screenshot is `xwd -root` (package x11-apps) of that server.
 """
 
-import json
 import os
 import shutil
-import socket
 import subprocess
-import tempfile
-import time
 from pathlib import Path
 
 import pixels
+import qmp
 from screen import CaptureError
 
-CONNECT_SECONDS = 10.0
-ANSWER_SECONDS = 20.0
+ANSWER_SECONDS = qmp.ANSWER_SECONDS
 
 
 class QmpScreens:
-    """Screenshots over a QMP socket in a private temporary folder (socket paths must be short)."""
+    """Screenshots over the image's QMP socket (qmp.py); key oracles may share it (`socket`)."""
 
     def __init__(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="vectra-qmp-"))
-        self.path = self.folder / "qmp.sock"
+        self.socket = qmp.QmpSocket()
 
     def arguments(self) -> list:
-        return ["-qmp", f"unix:{self.path},server=on,wait=off"]
+        return self.socket.arguments()
 
     def environment(self):
         return None
 
-    def _exchange(self, connection, stream, request: dict) -> dict:
-        connection.sendall(json.dumps(request).encode() + b"\n")
-        while True:
-            line = stream.readline()
-            if not line:
-                raise CaptureError("QEMU closed the QMP connection")
-            answer = json.loads(line)
-            if "return" in answer:
-                return answer
-            if "error" in answer:
-                raise CaptureError(f"QMP {request['execute']}: {answer['error'].get('desc', answer['error'])}")
-            # An event ({"event": …}): not the answer.
-
     def capture(self, destination: Path) -> pixels.Image:
-        deadline = time.monotonic() + CONNECT_SECONDS
-        while True:
-            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                connection.connect(str(self.path))
-                break
-            except OSError as problem:
-                connection.close()
-                if time.monotonic() > deadline:
-                    raise CaptureError(f"cannot connect to QEMU's QMP socket: {problem.strerror or problem}")
-                time.sleep(0.05)
         destination = destination.with_suffix(".ppm")
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.unlink(missing_ok=True)
-        with connection:
-            connection.settimeout(ANSWER_SECONDS)
-            stream = connection.makefile("rb")
-            try:
-                if "QMP" not in json.loads(stream.readline() or b"{}"):
-                    raise CaptureError("QEMU did not greet on its QMP socket")
-                self._exchange(connection, stream, {"execute": "qmp_capabilities"})
-                self._exchange(connection, stream, {"execute": "screendump",
-                                                    "arguments": {"filename": str(destination.resolve())}})
-            except (OSError, ValueError) as problem:
-                raise CaptureError(f"QMP: {problem}")
+        try:
+            self.socket.execute([{"execute": "screendump", "arguments": {"filename": str(destination.resolve())}}])
+        except qmp.QmpError as problem:
+            raise CaptureError(str(problem))
         return pixels.read_ppm(destination.read_bytes(), str(destination))
 
     def close(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.socket.close()
 
 
 class XvfbScreens:

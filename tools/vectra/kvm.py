@@ -43,7 +43,7 @@ def probe(platform, image, elf, binary=None) -> ProbeResult:
     ui.step(f"probing KVM with {image.name}-{platform.name}")
     log = elf.parent / "kvm-probe.log"
     timeout = min(PROBE_TIMEOUT_SECONDS, image.oracle.timeout_seconds)
-    matcher = oracles.ConsoleMatcher(image.oracle)
+    matcher = oracles.ConsoleMatcher(image.oracle.for_platform(platform.name))
     result = boot.boot(qemu.command(platform, elf, "kvm", "test", binary, image), log, timeout, matcher)
     if result.start_error:
         return ProbeResult(False, result.start_error, False)

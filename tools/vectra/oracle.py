@@ -14,6 +14,14 @@ An image folder's oracle.json holds:
                    platform (devices it needs), used by ./vectra test, run and debug
   hosted_args      optional; ["--cpus=4"]: arguments the hosted image's process gets (before any --disk=)
   screens          optional; screenshots compared against reference PNGs (see screen.py)
+  keys             optional; keys typed through QMP after console lines (QEMU platforms; see keys.py)
+  host_client      optional; {"after": regex, "send": text, "timeout_seconds": n}: after a console
+                   line matches `after`, connect from the host to the port QEMU forwards (`{host_port}`
+                   in qemu_args, a free port per boot), send, require the same bytes back; the outcome
+                   is a console line the patterns match (hostclient.py)
+  platform_patterns optional; {"platform": [regular expressions]}: on that platform these replace
+                   `patterns` (an image whose proof differs by platform, e.g. smp: Tasks on every CPU
+                   on hosted, on CPU 0 where the other CPUs only idle)
   boots            optional, 1-8 (default 1): boot the image this many times in a row on the same
                    copies of its disks (disks.json); every boot must end with exit_status and no
                    forbidden line, and the patterns are matched across the boots' consoles in order
@@ -30,6 +38,8 @@ import re
 import signal
 from dataclasses import dataclass, field, replace
 
+import hostclient as host_clients
+import keys as key_steps
 import screen as screens
 
 DEFAULT_FORBIDDEN = ("^PANIC:", "^FAULT:")
@@ -69,6 +79,14 @@ class Oracle:
     boots: int = 1  # boots in a row on the same disks, the patterns matched across all of them
     variants: tuple = ()  # Variant, each another boot of the same build
     variant_patterns: tuple = ()  # in the oracle of one variant (for_variant): its own ordered patterns
+    keys: tuple = ()  # keys.KeyStep, each typed after its console line
+    host_client: object = None  # hostclient.HostClient: the host-side client step, or None
+    platform_patterns: tuple = ()  # (platform, (compiled pattern, ...)): replaces `patterns` there
+
+    def for_platform(self, platform: str) -> "Oracle":
+        """This oracle as judged on `platform`: its platform_patterns there, if any, replace patterns."""
+        patterns = dict(self.platform_patterns).get(platform)
+        return self if patterns is None else replace(self, patterns=patterns, platform_patterns=())
 
     def qemu_arguments(self, platform: str) -> tuple:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
@@ -142,6 +160,9 @@ class Oracle:
             screens=_screens(data.get("screens", []), source),
             boots=boots,
             variants=variants,
+            keys=_keys(data.get("keys", []), source),
+            host_client=_host_client(data.get("host_client"), qemu_args, source),
+            platform_patterns=_platform_patterns(data.get("platform_patterns", {}), source),
         )
 
 
@@ -167,11 +188,32 @@ def _variants(data, source: str) -> tuple:
     return tuple(variants)
 
 
+def _host_client(data, qemu_args: dict, source: str):
+    try:
+        client = host_clients.parse(data, source)
+    except host_clients.HostClientError as problem:
+        raise OracleError(str(problem))
+    if client is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()):
+        raise OracleError(f"{source}: host_client needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}")
+    return client
+
+
 def _screens(data, source: str) -> tuple:
     try:
         return screens.parse_all(data, source)
     except screens.ScreenError as problem:
         raise OracleError(str(problem))
+
+
+def _keys(data, source: str) -> tuple:
+    try:
+        return key_steps.parse_all(data, source)
+    except key_steps.KeysError as problem:
+        raise OracleError(str(problem))
+def _platform_patterns(data, source: str) -> tuple:
+    if not isinstance(data, dict) or not all(isinstance(name, str) for name in data):
+        raise OracleError(f"{source}: \"platform_patterns\" must map platform names to lists of regular expressions")
+    return tuple((name, _compile_all(texts, f"platform_patterns.{name}", source)) for name, texts in data.items())
 
 
 def _compile_all(texts, key: str, source: str) -> tuple:

@@ -9,6 +9,7 @@ import platform as host
 from pathlib import Path
 
 import disks as disk_images
+import hostclient as host_clients
 from images import Platform
 
 KVM_DEVICE = "/dev/kvm"
@@ -18,12 +19,13 @@ HOST_ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64
 
 
 def command(platform: Platform, elf: Path, accelerator: str, serial: str, binary: str = None,
-            image=None, disks: list = ()) -> list:
+            image=None, disks: list = (), host_port: int = None) -> list:
     """The boot command. accelerator: "kvm" or "tcg"; serial: "test" or "interactive".
 
     `binary` replaces qemu.binary (the harness's own tests use a fake QEMU); `image` (an
     images.Image) adds the QEMU arguments its oracle asks for on this platform (qemu_args), or the hosted process the arguments it asks for (hosted_args); `disks`
-    (paths of disk images, disks.py) are attached as virtio-blk-pci functions, or as --disk= on hosted."""
+    (paths of disk images, disks.py) are attached as virtio-blk-pci functions, or as --disk= on hosted;
+    `host_port` replaces {host_port} in the image's QEMU arguments (a free port when not given)."""
     disk_arguments = disk_images.attach_arguments(platform.hosted, list(disks))
     if platform.hosted:
         hosted_arguments = image.oracle.hosted_args if image is not None and image.oracle else ()
@@ -32,6 +34,8 @@ def command(platform: Platform, elf: Path, accelerator: str, serial: str, binary
     accelerator_arguments = qemu.get("kvm_args" if accelerator == "kvm" else "tcg_args", [])
     serial_arguments = qemu.get("serial_test" if serial == "test" else "serial_interactive", [])
     image_arguments = image.oracle.qemu_arguments(platform.name) if image is not None and image.oracle else ()
+    if host_clients.needs_port(image_arguments):
+        image_arguments = host_clients.substitute(image_arguments, host_port or host_clients.free_port())
     return [binary or qemu["binary"], *qemu.get("args", []), *image_arguments, *disk_arguments, *accelerator_arguments,
             *serial_arguments, "-kernel", str(elf)]
 

@@ -24,7 +24,9 @@ import build
 import capture
 import disks
 import elf as elves
+import hostclient as host_clients
 import images
+import keys as key_oracles
 import kvm
 import oracle as oracles
 import paths
@@ -396,6 +398,20 @@ def _columns(targets: list) -> tuple:
     return image_width, platform_width
 
 
+def line_watchers(*watchers):
+    """One on_line for boot.boot(): each watcher's feed in turn, the lines they return together."""
+    present = [each for each in watchers if each is not None]
+    if not present:
+        return None
+
+    def feed(line):
+        extra = []
+        for each in present:
+            extra += each.feed(line) or []
+        return extra
+    return feed
+
+
 def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, binary=None,
                 echo: bool = False) -> None:
     image_width, platform_width = widths
@@ -403,7 +419,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     if target.problem:
         tally.record(f"FAIL  {prefix}  {target.problem}", 0, 1)
         return
-    platform, oracle = target.platform, target.image.oracle
+    platform, oracle = target.platform, target.image.oracle.for_platform(target.platform_name)
     elf = target.elf
     log = target.log
     matcher = oracles.ConsoleMatcher(oracle)
@@ -412,24 +428,32 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     except (disks.DiskError, OSError) as problem:
         tally.record(f"FAIL  {prefix}  {problem}", 0, 1)
         return
+    host_port = host_clients.free_port() if oracle.host_client else None
     command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary, target.image,
-                           disk_copies)
-    watcher, screens = None, None
-    if oracle.screens:
+                           disk_copies, host_port)
+    watcher, screens, typer = None, None, None
+    if oracle.keys and platform.hosted:
+        tally.record(f"FAIL  {prefix}  a key oracle types through QMP: the hosted platform has none", 0, 1)
+        return
+    if oracle.screens or oracle.keys:
         try:
             screens = capture.for_platform(platform)
         except capture.CaptureError as problem:
             tally.record(f"FAIL  {prefix}  {problem}", 0, 1)
             return
         command = command[:1] + screens.arguments() + command[1:]
+    if oracle.screens:
         watcher = screen_oracles.ScreenWatcher(oracle.screens, target.image.folder, elf.parent, screens.capture)
+    if oracle.keys:
+        typer = key_oracles.KeyTyper(oracle.keys, screens.socket.execute)
     console = []
     try:
         for number in range(1, oracle.boots + 1):
             # Several boots run on the same disk copies; the last boot's console is console.log.
             log_path = log if number == oracle.boots else log.with_name(f"{log.stem}-boot{number}.log")
+            client = host_clients.Watcher(oracle.host_client, host_port) if oracle.host_client else None
             result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
-                               on_line=watcher.feed if watcher else None,
+                               on_line=line_watchers(watcher, typer, client),
                                environment=screens.environment() if screens else None)
             console += result.lines
             if result.start_error or number == oracle.boots:
@@ -449,10 +473,11 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         tally.record(f"FAIL  {prefix}  {result.start_error}", 0, 1)
         return
     verdict = oracles.judge(matcher, platform.exit_kind, result.exit_code, result.timed_out)
-    if watcher is not None:
-        screen_reasons = watcher.reasons()
-        verdict.reasons += screen_reasons
-        verdict.passed = verdict.passed and not screen_reasons
+    for each in (watcher, typer):
+        if each is not None:
+            more_reasons = each.reasons()
+            verdict.reasons += more_reasons
+            verdict.passed = verdict.passed and not more_reasons
     timing = f"{result.seconds:5.3f} s" if result.seconds < 0.1 else f"{result.seconds:5.2f} s"
     if verdict.passed:
         size = elves.describe(elf, ui.size_text)

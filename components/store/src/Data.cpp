@@ -175,18 +175,45 @@ ErrorOr<void> Store::map(u32 node, u64 file_block, u64 disk_block, u64 count)
     return {};
 }
 
+ErrorOr<Store::Run> Store::allocate_block_after(u32 node, u64 file_block)
+{
+    /* One block, preferably the disk block after the one holding `file_block - 1`, so the new block extends
+     * that extent instead of starting one (a file rewritten in order stays one run). */
+    if (file_block > 0) {
+        usize index = first_extent(node, file_block - 1);
+        if (index < m_extent_count && m_memory.extents[index].node == node
+            && m_memory.extents[index].file_block <= file_block - 1) {
+            auto const& extent = m_memory.extents[index];
+            u64 wanted = extent.disk_block + (file_block - 1 - extent.file_block) + 1;
+            if (wanted >= first_data_block && wanted < m_block_count && !is_taken(wanted)) {
+                Run run { wanted, 1 };
+                set_used(run, true);
+                return run;
+            }
+        }
+    }
+    return allocate(1, true);
+}
+
 ErrorOr<void> Store::write_block(u32 node, u64 file_block, u32 at, std::span<u8 const> bytes)
 {
-    /* Part of one block: its present bytes (zero in a hole) with `bytes` at `at`, to a new block. */
+    /* Part of one block: its present bytes (zero in a hole) with `bytes` at `at`. A block no commit names (written
+     * since the last sync) is rewritten in place: a cut can only tear bytes that were never synced. A block the last
+     * commit names is copied to a new block. */
     usize index = first_extent(node, file_block);
-    if (index < m_extent_count && m_memory.extents[index].node == node
-        && m_memory.extents[index].file_block <= file_block)
-        TRY(read_blocks(
-            m_memory.extents[index].disk_block + (file_block - m_memory.extents[index].file_block), m_scratch));
-    else
+    bool mapped = index < m_extent_count && m_memory.extents[index].node == node
+        && m_memory.extents[index].file_block <= file_block;
+    if (mapped) {
+        u64 present = m_memory.extents[index].disk_block + (file_block - m_memory.extents[index].file_block);
+        TRY(read_blocks(present, m_scratch));
+        std::copy(bytes.begin(), bytes.end(), m_scratch.begin() + at);
+        if (!bit_get(m_committed, present))
+            return write_blocks(present, m_scratch);
+    } else {
         std::fill(m_scratch.begin(), m_scratch.end(), u8(0));
-    std::copy(bytes.begin(), bytes.end(), m_scratch.begin() + at);
-    Run placed = TRY(allocate(1, true));
+        std::copy(bytes.begin(), bytes.end(), m_scratch.begin() + at);
+    }
+    Run placed = TRY(allocate_block_after(node, file_block));
     auto written = write_blocks(placed.first, m_scratch);
     if (written.is_error()) {
         set_used(placed, false);

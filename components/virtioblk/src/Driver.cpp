@@ -200,14 +200,7 @@ ErrorOr<block::Counters> Driver::handle(block::ReadCounters const&) { return m_a
 
 ErrorOr<void> Driver::send(ServerConnection& connection, std::span<u8 const> reply)
 {
-    for (;;) {
-        auto sent = connection.outbox().try_send(reply);
-        if (!sent.is_error())
-            return {};
-        if (sent.error().code() != ErrorCode::Full)
-            return sent.release_error();
-        (void)endpoint::wait(connection.outbox().space_bit().mask());
-    }
+    return endpoint::send_waiting_for_space(connection.outbox(), reply);
 }
 
 ErrorOr<void> Driver::take_requests(ServerConnection& connection)

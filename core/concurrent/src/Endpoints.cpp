@@ -43,6 +43,18 @@ ErrorOr<void> send_copy(RingSender& sender, std::span<u8 const> message, RingCap
     return sender.try_send_copy(message, capability, keep);
 }
 
+ErrorOr<void> send_waiting_for_space(RingSender& sender, std::span<u8 const> message)
+{
+    for (;;) {
+        auto sent = sender.try_send(message);
+        if (!sent.is_error())
+            return {};
+        if (sent.error().code() != ErrorCode::Full)
+            return sent.release_error();
+        (void)system::wait(sender.space_bit().mask());
+    }
+}
+
 u64 now_nanoseconds() { return system::monotonic_nanoseconds(); }
 
 u64 wait(u64 mask) { return system::wait(mask); }
@@ -84,6 +96,24 @@ ErrorOr<void> raise(SignalCap const& signal) { return system::raise(signal); }
 void discard(ReceivedCapability const& received)
 {
     (void)system::remove(received.handle, received.capability_class);
+}
+
+ErrorOr<LentMemory> lent_memory(std::optional<ReceivedCapability> const& received, bool writable)
+{
+    if (!received)
+        return Error(ErrorCode::InvalidArgument, "no MemCap came with the request");
+    auto memory = received->as<CapabilityClass::Memory>();
+    if (memory.is_error())
+        return Error(ErrorCode::WrongClass, "the request carried a capability that is not memory");
+    auto described = system::describe(memory.value());
+    if (described.is_error())
+        return described.release_error();
+    if ((described.value().rights & RightRead) == 0 || (writable && (described.value().rights & RightWrite) == 0))
+        return Error(ErrorCode::MissingRight, "the MemCap lacks read, or write where the server writes into it");
+    auto view = system::map_memory_read_only(memory.value());
+    if (view.is_error())
+        return view.release_error();
+    return LentMemory { memory.release_value(), view.value().size() };
 }
 
 }

@@ -89,17 +89,21 @@ ErrorOr<VirtioQueue> VirtioPciDevice::set_up_queue(ReticleCap const& memory, u16
         tables = { mapped.subspan(ring_bytes, table_bytes), base + ring_bytes, indirect_entries };
     auto ring = TRY(virtio::SplitQueue::create(mapped.first(ring_bytes), size, event_index, tables));
     /* The kernel writes the entry's message and enables MSI-X; the device only learns the entry's number. */
-    auto interrupt = system::pci_interrupt(*m_device, memory, entry, bit);
-    if (interrupt.is_error() && interrupt.error().code() == ErrorCode::Full && entry != pci_interrupt_intx) {
-        entry = pci_interrupt_intx; /* no message line to be had: the pin, which needs none */
-        interrupt = system::pci_interrupt(*m_device, memory, entry, bit);
+    IrqCap interrupt;
+    if (entry != queue_shares_intx) {
+        auto bound = system::pci_interrupt(*m_device, memory, entry, bit);
+        if (bound.is_error() && bound.error().code() == ErrorCode::Full && entry != pci_interrupt_intx) {
+            entry = pci_interrupt_intx; /* no message line to be had: the pin, which needs none */
+            bound = system::pci_interrupt(*m_device, memory, entry, bit);
+        }
+        if (bound.is_error())
+            return bound.release_error();
+        interrupt = bound.release_value();
     }
-    if (interrupt.is_error())
-        return interrupt.release_error();
-    if (entry != pci_interrupt_intx)
+    if (entry != pci_interrupt_intx && entry != queue_shares_intx)
         TRY(m_transport.set_queue_vector(index, entry));
     TRY(m_transport.set_up_queue(index, size, base + layout.descriptors, base + layout.available, base + layout.used));
-    return VirtioQueue { index, maximum, entry, ring, std::move(ring_memory), interrupt.release_value() };
+    return VirtioQueue { index, maximum, entry, ring, std::move(ring_memory), std::move(interrupt) };
 }
 
 ErrorOr<MappedRegion const*> VirtioPciDevice::device_configuration() const

@@ -14,6 +14,9 @@ extern "C" {
 char* strchr(char const* text, int character) { return vectra::libc::find_character(text, character); }
 char* strrchr(char const* text, int character) { return vectra::libc::find_last_character(text, character); }
 usize strcspn(char const* text, char const* rejected) { return vectra::libc::span_without(text, rejected); }
+char* strstr(char const* text, char const* wanted) { return vectra::libc::find_text(text, wanted); }
+int isdigit(int character) { return vectra::libc::is_digit(character); }
+int isspace(int character) { return vectra::libc::is_space(character); }
 
 void* malloc(usize size) { return vectra::libc::allocate(size); }
 void* calloc(usize count, usize size) { return vectra::libc::allocate_zeroed(count, size); }

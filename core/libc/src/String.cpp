@@ -41,4 +41,21 @@ usize span_without(char const* text, char const* rejected)
     return length;
 }
 
+char* find_text(char const* text, char const* wanted)
+{
+    for (;; ++text) {
+        usize matched = 0;
+        while (wanted[matched] != '\0' && text[matched] == wanted[matched])
+            ++matched;
+        if (wanted[matched] == '\0')
+            return const_cast<char*>(text);
+        if (*text == '\0')
+            return nullptr;
+    }
+}
+
+int is_digit(int character) { return character >= '0' && character <= '9'; }
+
+int is_space(int character) { return character == ' ' || (character >= '\t' && character <= '\r'); }
+
 }

@@ -142,4 +142,9 @@ void wake_processor(u32 index)
 /* wfi wakes for a pending IRQ even while IRQs are masked: a wake-up sent before is not lost. */
 void idle_processor() { wait_for_interrupt(); }
 
+void spin_pause(u32) { asm volatile("yield" : : : "memory"); }
+
+/* The virtual timer is set up on the boot CPU only, guard pages have no TLB shootdown. */
+bool other_processors_run_tasks() { return false; }
+
 }

@@ -20,6 +20,7 @@
 #include <vectra/platform/Pci.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/platform/hosted/IntxLines.h>
+#include <vectra/platform/hosted/Processors.h>
 
 namespace vectra::platform::hosted {
 
@@ -140,6 +141,14 @@ void wait_for_interrupt()
     u64 until = armed_deadline() != 0 ? armed_deadline() : start + longest_idle_nanoseconds;
     if (until > start + longest_idle_nanoseconds)
         until = start + longest_idle_nanoseconds;
+    /* Another CPU (ADR 0026) sleeps on its wake-up futex until its own deadline: only the boot
+       CPU takes the software line's signal. */
+    if (current_processor() != 0) {
+        idle_processor_until(until);
+        if (take_expired_deadline())
+            kernel::interrupt_arrived(timer_line);
+        return;
+    }
 
     /* Sleep with the software signal unblocked (when its line is): ppoll swaps the mask in and
        out atomically, so a signal already pending ends the sleep at once. */
@@ -147,13 +156,11 @@ void wait_for_interrupt()
     sigprocmask(SIG_BLOCK, nullptr, &while_idle);
     if (!s_software_line.masked)
         sigdelset(&while_idle, software_signal);
-    for (;;) {
-        u64 now = monotonic_nanoseconds();
-        if (now >= until)
-            break;
+    sigdelset(&while_idle, boot_wakeup_signal); /* another CPU's wake-up (wake_processor(0)) */
+    /* Returns at the deadline or with a signal; the executor looks again either way. */
+    if (u64 now = monotonic_nanoseconds(); now < until) {
         timespec remaining = as_timespec(until - now);
-        if (ppoll(nullptr, 0, &remaining, &while_idle) == 0 || errno != EINTR || s_software_signal_arrived)
-            break;
+        (void)ppoll(nullptr, 0, &remaining, &while_idle);
     }
 
     if (s_software_signal_arrived) {

@@ -9,17 +9,21 @@
 
 #include "Hosted.h"
 #include <time.h>
+#include <vectra/config.h>
 #include <vectra/platform/Platform.h>
 
 namespace vectra::platform {
 
 namespace {
 
+/* Each CPU's one-shot deadline (its executor's); the line's mask is one for all. */
 struct TimerState {
-    u64 deadline { 0 };
+    u64 deadline[CONFIG_CPUS_MAX] {};
     bool unmasked { false };
 };
 TimerState s_timer;
+
+u64& own_deadline() { return s_timer.deadline[current_processor()]; }
 
 u64 host_monotonic_nanoseconds()
 {
@@ -38,21 +42,22 @@ u64 monotonic_nanoseconds()
     return host_monotonic_nanoseconds() - s_process_start;
 }
 
-void set_deadline(u64 deadline_nanoseconds) { s_timer.deadline = deadline_nanoseconds == 0 ? 1 : deadline_nanoseconds; }
+void set_deadline(u64 deadline_nanoseconds) { own_deadline() = deadline_nanoseconds == 0 ? 1 : deadline_nanoseconds; }
 
-void cancel_deadline() { s_timer.deadline = 0; }
+void cancel_deadline() { own_deadline() = 0; }
 
 u32 timer_interrupt_line() { return hosted::timer_line; }
 
 void hosted::set_timer_masked(bool masked) { s_timer.unmasked = !masked; }
 
-u64 hosted::armed_deadline() { return s_timer.deadline; }
+u64 hosted::armed_deadline() { return own_deadline(); }
 
 bool hosted::take_expired_deadline()
 {
-    if (s_timer.deadline == 0 || !s_timer.unmasked || monotonic_nanoseconds() < s_timer.deadline)
+    u64& deadline = own_deadline();
+    if (deadline == 0 || !s_timer.unmasked || monotonic_nanoseconds() < deadline)
         return false;
-    s_timer.deadline = 0;
+    deadline = 0;
     return true;
 }
 

@@ -182,4 +182,9 @@ void wake_processor(u32 index)
    before HLT; it wakes HLT at once. */
 void idle_processor() { wait_for_interrupt(); }
 
+void spin_pause(u32) { asm volatile("pause" : : : "memory"); }
+
+/* The deadline timer is one for all CPUs (Time.cpp), guard pages have no TLB shootdown. */
+bool other_processors_run_tasks() { return false; }
+
 }

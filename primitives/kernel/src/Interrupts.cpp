@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <vectra/kernel/Executor.h>
+#include <vectra/kernel/KernelLock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
@@ -174,11 +175,17 @@ void interrupt_arrived(u32 line)
         Executor::current().note_timer_interrupt();
         return;
     }
+    kernel_lock::Entry lock; /* the routes are kernel state (ADR 0026) */
     if (!InterruptRouting::dispatch(line))
         s_spurious_interrupts.fetch_add(1, std::memory_order_relaxed);
 }
 
-void interrupted_user_mode() { Executor::current().preemption_point(); }
+void interrupted_user_mode()
+{
+    /* Taken here, held across a preemption's switch, let go when this Task resumes and returns. */
+    kernel_lock::Entry lock;
+    Executor::current().preemption_point();
+}
 
 ErrorOr<void> bind_interrupt(CapabilitySpace& space, IrqCap const& capability, SignalBit bit)
 {

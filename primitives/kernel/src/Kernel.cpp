@@ -16,6 +16,7 @@
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Init.h>
+#include <vectra/kernel/KernelLock.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/PciDevice.h>
 #include <vectra/platform/HostSockets.h>
@@ -103,6 +104,7 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     (void)pci_boot();
     Task* initial = TRY(spawn_initial_task(*root));
     i32 status = TRY(Executor::current().run_until_exit(*initial));
+    report_processors();
     /* Where the run's memory came from (on x86_64 with -m 6G, above 4 GiB: ADR 0027). */
     console_format("vectra: the root Reticle at {:#x} handed out {} KiB, up to address {:#x}", root->base(),
         root->used() / KiB, root->base() + (root->used() ? root->used() - 1 : 0));
@@ -180,6 +182,9 @@ void boot(platform::BootInfo const& boot_info)
 
 void cpu_fault(platform::FaultReport const& report)
 {
+    /* A fault in a Task's own code arrives without the kernel lock; one in the kernel with it. */
+    if (!kernel_lock::held_here())
+        kernel_lock::enter();
     /* Only CPU 0 runs Tasks (ADR 0020): a fault elsewhere is in the kernel's idle loop, not in the
        Task CPU 0 happens to run, so it ends the image without touching CPU 0's executor. */
     if (u32 processor = platform::current_processor(); processor != 0) {
@@ -227,6 +232,8 @@ namespace {
 /* A panic inside a Task ends that Task only; a panic in the kernel itself ends the image. */
 [[noreturn]] void end_after_panic(char const* message)
 {
+    if (!kernel_lock::held_here())
+        kernel_lock::enter();
     auto& executor = Executor::current();
     if (executor.in_task() && !kernel::s_powering_off)
         executor.fail_current(ExitCause::Panicked, message, 0);
@@ -237,10 +244,10 @@ namespace {
 
 namespace {
 
-/* Only CPU 0 runs Tasks (ADR 0020): a panic on another CPU is the kernel's own, not a Task's. */
+/* A panic on another CPU outside a Task is the kernel's own (ADR 0020); inside one, it ends that Task. */
 void stop_if_other_processor(char const* message, char const* file, int line)
 {
-    if (u32 processor = platform::current_processor(); processor != 0) {
+    if (u32 processor = platform::current_processor(); processor != 0 && !Executor::current().in_task()) {
         kernel::console_format("PANIC: cpu {}: {} ({}:{})", processor, message, file, line);
         kernel::stop(platform::ExitStatus::Panic);
     }

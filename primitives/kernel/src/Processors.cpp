@@ -1,16 +1,19 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The CPUs besides the boot CPU (ADR 0020), first step: started at boot, each reports in and idles
- * until woken. A wake-up is a request counter in kernel memory plus the platform's wake-up IPI;
- * the woken CPU answers by publishing the count it saw. Tasks still run on the boot CPU only, so
- * nothing here touches kernel state but these atomics.
+ * The CPUs besides the boot CPU (ADR 0020, 0026): started at boot, each reports in, then loops on
+ * its executor (Executor::serve: run a Task, steal one, or idle until woken). A wake-up is a
+ * request counter in kernel memory plus the platform's wake-up IPI; the woken CPU answers by
+ * publishing the count it saw, outside the kernel lock (only these atomics).
  */
 
 #include <atomic>
+#include <vectra/FixedString.h>
+#include <vectra/Format.h>
 #include <vectra/Panic.h>
 #include <vectra/config.h>
 #include <vectra/kernel/Console.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/platform/Platform.h>
 
@@ -25,6 +28,9 @@ struct Processor {
 
 Processor s_processors[CONFIG_CPUS_MAX];
 u32 s_processors_online = 1;
+/* Set once every CPU is online: the platform names each CPU right (current_processor()) only
+   from then on, so until then a CPU answers wake-ups and idles without touching its executor. */
+std::atomic<bool> s_executors_serving { false };
 
 }
 
@@ -41,9 +47,11 @@ void processor_started(u32 index)
         if (requests != answered) {
             answered = requests;
             self.wakes_answered.store(answered, std::memory_order_release);
-            continue;
         }
-        platform::idle_processor();
+        if (s_executors_serving.load(std::memory_order_acquire))
+            Executor::current().serve();
+        else
+            platform::idle_processor();
     }
 }
 
@@ -82,8 +90,35 @@ ErrorOr<void> start_processors()
         }
         console_format("vectra: cpu {} online, answered a wake-up in {} us", index, latency.value() / 1000);
     }
-    console_format("vectra: {} CPUs online; Tasks run on cpu 0", s_processors_online);
+    u32 running_tasks = platform::other_processors_run_tasks() ? s_processors_online : 1;
+    Executor::set_task_processors(running_tasks);
+    s_executors_serving.store(true, std::memory_order_release);
+    for (u32 index = 1; index < s_processors_online; ++index)
+        platform::wake_processor(index); /* out of the boot idle, into its executor */
+    if (running_tasks == 1)
+        console_format("vectra: {} CPUs online; Tasks run on cpu 0", s_processors_online);
+    else
+        console_format("vectra: {} CPUs online; Tasks run on cpus 0-{}", s_processors_online, running_tasks - 1);
     return {};
+}
+
+void report_processors()
+{
+    u32 count = Executor::task_processors();
+    if (count == 1)
+        return;
+    /* Per-CPU counters: switches into Tasks and Tasks taken from a busier CPU. */
+    FixedString<64> ran;
+    FixedString<96> switches;
+    FixedString<64> steals;
+    for (u32 index = 0; index < count; ++index) {
+        Executor& executor = Executor::of_processor(index);
+        if (executor.switches() != 0)
+            format_into(ran, "{}{}", ran.view().empty() ? "" : ",", index);
+        format_into(switches, "{}{}", index == 0 ? "" : " ", executor.switches());
+        format_into(steals, "{}{}", index == 0 ? "" : " ", executor.steals());
+    }
+    console_format("vectra: Tasks ran on cpus {} (switches {}; stolen {})", ran.view(), switches.view(), steals.view());
 }
 
 }

@@ -16,6 +16,8 @@
 #include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/KernelLock.h>
+#include <vectra/config.h>
 #include <vectra/kernel/MemoryObject.h>
 #include <vectra/kernel/PciDevice.h>
 #include <vectra/kernel/Signal.h>
@@ -325,6 +327,8 @@ void describe_task(Task& task, TaskStatus& status)
        never-mapped page below it; otherwise the fiber stack's guard page. */
     status.guard_page = task.user_stack_base() != 0 ? task.user_stack_base() - 4096 : task.guard_page();
     status.switches = task.switches();
+    status.processor = task.is_listed() ? task.executor().processor() : 0;
+    status.migrations = task.migrations();
 }
 
 ErrorOr<void> spawn(CallFrame& frame)
@@ -339,6 +343,11 @@ ErrorOr<void> spawn(CallFrame& frame)
     if (request->band != Band::Person && request->band != Band::Network)
         return Error(ErrorCode::InvalidArgument, "no such band");
     parameters.band = request->band;
+    if (request->processor != processor_any && request->processor >= CONFIG_CPUS_MAX)
+        return Error(ErrorCode::InvalidArgument, "no such CPU (above CONFIG_CPUS_MAX)");
+    if (request->processor != processor_boot && !request->domain.empty())
+        return Error(ErrorCode::Unsupported, "a Task in a protection domain runs on cpu 0 (ADR 0026)");
+    parameters.processor = request->processor;
     if (request->notify_on_exit) {
         parameters.supervisor_mask = &caller().signals();
         parameters.exit_bit = request->exit_bit;
@@ -813,6 +822,7 @@ ErrorOr<void> dispatch(CallFrame& frame)
 
 void system_call(CallFrame& frame)
 {
+    kernel_lock::Entry lock; /* every kernel call runs inside the big kernel lock (ADR 0026) */
     auto result = dispatch(frame);
     if (result.is_error()) {
         frame.error = static_cast<u64>(result.error().code());

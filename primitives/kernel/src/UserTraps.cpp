@@ -7,6 +7,7 @@
 
 #include <vectra/kernel/Domain.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/kernel/KernelLock.h>
 #include <vectra/CallFrame.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/platform/Domain.h>
@@ -15,6 +16,7 @@ namespace vectra::kernel {
 
 void user_trap(uptr frame_address)
 {
+    kernel_lock::Entry lock;
     /*
      * The frame is the caller's own memory and the kernel writes its results there: a frame the
      * caller could not write itself (the kernel's memory, another's, read-only constants) ends

@@ -5,7 +5,9 @@
 #include <vectra/Bundle.h>
 #include <boost/context/detail/fcontext.hpp>
 #include <vectra/kernel/Domain.h>
+#include <vectra/config.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/kernel/KernelLock.h>
 #include <vectra/kernel/Snapshot.h>
 #include <vectra/Try.h>
 #include <vectra/platform/ConsoleLine.h>
@@ -42,15 +44,105 @@ void clear_stack(void* base, usize size)
     __builtin_memset(base, 0, size);
 }
 
-/* One executor per CPU; this first cut runs on the boot CPU only. */
-constexpr usize maximum_cpus = 1;
-Executor s_executors[maximum_cpus];
+/* One executor per CPU (ADR 0026). */
+Executor s_executors[CONFIG_CPUS_MAX];
+u32 s_task_processors = 1;
+u32 s_next_placement = 0; /* round-robin for processor_any */
 
 }
 
-Executor& Executor::current()
+std::atomic<usize> Executor::s_interrupt_routes { 0 };
+Timer* Executor::s_armed_timers { nullptr };
+
+Executor& Executor::current() { return s_executors[platform::current_processor()]; }
+
+Executor& Executor::of_processor(u32 index)
 {
-    return s_executors[0];
+    VERIFY(index < CONFIG_CPUS_MAX);
+    return s_executors[index];
+}
+
+u32 Executor::processor() const { return static_cast<u32>(this - s_executors); }
+
+void Executor::set_task_processors(u32 count)
+{
+    VERIFY(count >= 1 && count <= CONFIG_CPUS_MAX);
+    s_task_processors = count;
+}
+
+u32 Executor::task_processors() { return s_task_processors; }
+
+u32 Executor::place(SpawnParameters const& parameters)
+{
+    /* A domain's page tables, user stacks and preemption are the boot CPU's this round. */
+    if (!parameters.domain.empty())
+        return 0;
+    if (parameters.processor == processor_any)
+        return s_next_placement++ % s_task_processors;
+    return parameters.processor % s_task_processors;
+}
+
+void Executor::adopt(Task& task)
+{
+    task.m_executor = this;
+    task.m_next = m_tasks;
+    m_tasks = &task;
+    task.m_signals.set_listener(this);
+    if (task.m_in_timed_wait)
+        ++m_timed_waits;
+    if (!task.m_pinned)
+        m_movable_tasks.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Executor::unlink(Task& task)
+{
+    for (Task** link = &m_tasks; *link; link = &(*link)->m_next) {
+        if (*link != &task)
+            continue;
+        *link = task.m_next;
+        task.m_next = nullptr;
+        if (m_last_person == &task)
+            m_last_person = nullptr;
+        if (m_last_network == &task)
+            m_last_network = nullptr;
+        if (m_last_ran == &task)
+            m_last_ran = nullptr;
+        if (task.m_in_timed_wait)
+            --m_timed_waits;
+        if (!task.m_pinned)
+            m_movable_tasks.fetch_sub(1, std::memory_order_relaxed);
+        return;
+    }
+    VERIFY_NOT_REACHED();
+}
+
+void Executor::signal_raised()
+{
+    /*
+     * The raiser's half of the idle handshake: the bit is set (the raise's read-modify-write),
+     * then a full fence, then the idle flag is read. The idler sets the flag, fences, then looks
+     * at its Tasks' masks. Of two fenced store-then-load sequences at least one sees the other's
+     * store: either the idler sees the bit and does not park, or the raiser sees the flag and
+     * sends the wake-up, which stays pending until the idler's park returns.
+     */
+    if (s_task_processors <= 1)
+        return;
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    u32 self = platform::current_processor();
+    if (m_idle.load(std::memory_order_relaxed)) {
+        if (processor() != self)
+            platform::wake_processor(processor());
+        return;
+    }
+    /* Busy, with Tasks that may move: an idle CPU is woken to steal one (it looks, under the lock). */
+    if (m_movable_tasks.load(std::memory_order_relaxed) == 0)
+        return;
+    for (u32 index = 0; index < s_task_processors; ++index) {
+        if (index != processor() && index != self && s_executors[index].is_idle()) {
+            platform::wake_processor(index);
+            return;
+        }
+    }
 }
 
 ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
@@ -105,11 +197,45 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
     /* Boost.Context takes the top of the stack; the stack grows down from there. */
     task->m_context = fcontext::make_fcontext(static_cast<u8*>(stack) + stack_size, stack_size,
         [](fcontext::transfer_t transfer) { task_trampoline(transfer.fctx, transfer.data); });
-    task->m_next = m_tasks;
-    m_tasks = task;
+    task->m_pinned = parameters.processor != processor_any || in_domain;
     task->m_listed = true;
     task->retain(); /* the executor's list names it until it is reaped */
+    Executor& home = of_processor(place(parameters));
+    /* On one CPU a child cannot run before its spawner waits, so its Bundle is filled first
+       (kernel::grant refuses a child that ran); another CPU waits for the same moment. */
+    if (&home != this && m_current) {
+        task->m_start_gate = this;
+        task->m_next_gated = m_gated_tasks;
+        m_gated_tasks = task;
+    }
+    home.adopt(*task);
+    if (!task->m_start_gate)
+        home.signal_raised(); /* a new runnable Task: wake its CPU if it idles */
     return task;
+}
+
+void Executor::open_start_gates()
+{
+    while (Task* task = m_gated_tasks) {
+        m_gated_tasks = task->m_next_gated;
+        task->m_next_gated = nullptr;
+        task->m_start_gate = nullptr;
+        task->m_executor->signal_raised();
+    }
+}
+
+void Executor::close_start_gate(Task& task)
+{
+    if (!task.m_start_gate)
+        return;
+    for (Task** link = &task.m_start_gate->m_gated_tasks; *link; link = &(*link)->m_next_gated) {
+        if (*link == &task) {
+            *link = task.m_next_gated;
+            break;
+        }
+    }
+    task.m_next_gated = nullptr;
+    task.m_start_gate = nullptr;
 }
 
 void Executor::task_trampoline(void* context, void* from)
@@ -117,11 +243,15 @@ void Executor::task_trampoline(void* context, void* from)
     auto& executor = Executor::current();
     executor.save_continuation(context, from);
     Task& task = *executor.m_current;
+    /* The switch into a Task's own code hands the kernel lock back. */
+    kernel_lock::leave();
     /* A Task in a domain leaves kernel mode here for good; its Exit call ends it. */
     if (task.domain())
         domains::enter_user_mode(task);
     Bundle bundle; /* the Task's view of its own Bundle: every take is a kernel call */
-    executor.exit_current(task.m_entry(bundle));
+    auto result = task.m_entry(bundle);
+    /* It may have been stolen meanwhile: it exits on the CPU it runs on now. */
+    Executor::current().exit_current(result);
 }
 
 void Executor::exit_current(ErrorOr<i32> const& result)
@@ -217,17 +347,21 @@ void Executor::switch_to(Task& task)
 void Executor::switch_to_scheduler()
 {
     auto transfer = fcontext::jump_fcontext(m_scheduler_context, m_current);
-    save_continuation(transfer.fctx, transfer.data);
+    /* Resumed, perhaps on another CPU (stolen): that CPU's executor switched to this Task. */
+    Executor::current().save_continuation(transfer.fctx, transfer.data);
 }
 
 void Executor::reschedule()
 {
+    /* The running Task leaves its CPU (or may): Tasks it spawned onto other CPUs may start. */
+    if (m_gated_tasks) [[unlikely]]
+        open_start_gates();
     /*
      * The fast path: with no deadline that could expire, hand the CPU straight to the next
      * runnable Task (one jump instead of two). Otherwise, or when nothing else can run, go
      * through the scheduler, which checks deadlines and idles.
      */
-    if (m_timed_waits == 0 && !m_armed_timers) {
+    if (!has_deadlines()) {
         Task* self = m_current;
         Task* next = pick_next();
         if (next == self)
@@ -247,7 +381,7 @@ void Executor::hand_off(Task& next)
     account_switch(next);
     m_current = &next;
     auto transfer = fcontext::jump_fcontext(next.m_context, self);
-    save_continuation(transfer.fctx, transfer.data);
+    Executor::current().save_continuation(transfer.fctx, transfer.data);
 }
 
 void Executor::preemption_point()
@@ -267,12 +401,13 @@ void Executor::preemption_point()
 
 void Executor::end_slice()
 {
+    kernel_lock::Entry lock;
     Task& self = current_task();
     if (self.m_stop_requested) [[unlikely]]
         fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
     if (self.m_band != Band::Network)
         return;
-    if (m_timed_waits != 0 || m_armed_timers)
+    if (has_deadlines())
         expire_deadlines();
     if (!person_runnable())
         return;
@@ -304,6 +439,7 @@ u64 Executor::wait(u64 mask)
 
 u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
 {
+    kernel_lock::Entry lock;
     Task& task = current_task();
     if (task.m_stop_requested) [[unlikely]]
         fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
@@ -320,13 +456,16 @@ u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
         task.m_deadline = deadline;
         task.m_deadline_bit = deadline_bit;
         task.m_state = TaskState::Waiting;
+        /* Its executor now: a Task stolen while it waited loops here on another CPU. */
+        Executor& here = *task.m_executor;
         if (deadline != 0) {
-            ++m_timed_waits;
+            ++here.m_timed_waits;
             task.m_in_timed_wait = true;
         }
-        reschedule();
+        here.reschedule();
+        /* Resumed by the executor it belongs to now (a stolen Task moved its count along). */
         if (deadline != 0) {
-            --m_timed_waits;
+            --task.m_executor->m_timed_waits;
             task.m_in_timed_wait = false;
         }
     }
@@ -334,6 +473,7 @@ u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
 
 void Executor::yield()
 {
+    kernel_lock::Entry lock;
     if (current_task().m_stop_requested) [[unlikely]]
         fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
     reschedule();
@@ -341,9 +481,10 @@ void Executor::yield()
 
 void Executor::finish(Task& task)
 {
+    close_start_gate(task);
     task.m_state = TaskState::Exited;
-    if (task.m_in_timed_wait && &task != m_current) {
-        --m_timed_waits; /* it was parked with a deadline and will never return from that wait */
+    if (task.m_in_timed_wait && &task != task.m_executor->m_current) {
+        --task.m_executor->m_timed_waits; /* it was parked with a deadline and will never return from that wait */
         task.m_in_timed_wait = false;
     }
     task.m_deadline = 0;
@@ -352,7 +493,7 @@ void Executor::finish(Task& task)
     /* Its authority ends with it: every capability, Ring binding and interrupt route it held. */
     (void)task.m_capabilities.clear();
     domains::leave(task);
-    for (Timer** link = &m_armed_timers; *link;) {
+    for (Timer** link = &s_armed_timers; *link;) {
         if (&(*link)->m_target == &task.m_signals) {
             Timer* timer = *link;
             link = &timer->m_next_armed;
@@ -369,6 +510,7 @@ void Executor::finish(Task& task)
 void Executor::finish_current()
 {
     Task& task = current_task();
+    open_start_gates();
     finish(task);
     /* Its last TaskCap went while it ran (it stopped itself): nobody is left to reap it. */
     if (task.is_torn_down())
@@ -379,7 +521,10 @@ void Executor::finish_current()
 
 void Executor::stop(Task& task)
 {
+    if (task.m_executor && task.m_executor != this)
+        return task.m_executor->stop(task);
     if (task.m_state != TaskState::Exited) {
+        /* Running here — or on another CPU: it ends at its next wait or yield there. */
         if (&task == m_current) {
             task.m_stop_requested = true;
             return;
@@ -395,12 +540,17 @@ void Executor::stop(Task& task)
 
 void Executor::exit_current(i32 status)
 {
+    /* Exits leave through the scheduler, which holds the kernel lock. */
+    if (!kernel_lock::held_here())
+        kernel_lock::enter();
     current_task().m_exit_status = status;
     finish_current();
 }
 
 void Executor::fail_current(ExitCause cause, char const* message, u64 address)
 {
+    if (!kernel_lock::held_here())
+        kernel_lock::enter();
     Task& task = current_task();
     task.m_exit_cause = cause;
     task.m_exit_status = -1;
@@ -418,8 +568,9 @@ ErrorOr<void> Executor::arm_timer(CapabilitySpace& space, TimerCap const& capabi
     disarm(*timer);
     timer->retain(); /* the armed list names it */
     timer->m_deadline = deadline;
-    timer->m_next_armed = m_armed_timers;
-    m_armed_timers = timer;
+    timer->m_next_armed = s_armed_timers;
+    s_armed_timers = timer;
+    of_processor(0).signal_raised(); /* the boot CPU keeps the Timers: it must look again */
     return {};
 }
 
@@ -434,7 +585,7 @@ void Executor::disarm(Timer& timer)
 {
     if (!timer.is_armed())
         return;
-    for (Timer** link = &m_armed_timers; *link; link = &(*link)->m_next_armed) {
+    for (Timer** link = &s_armed_timers; *link; link = &(*link)->m_next_armed) {
         if (*link == &timer) {
             *link = timer.m_next_armed;
             break;
@@ -447,7 +598,7 @@ void Executor::disarm(Timer& timer)
 
 void Timer::tear_down()
 {
-    Executor::current().disarm(*this);
+    Executor::disarm(*this);
 }
 
 ErrorOr<void> Executor::reap(Task& task)
@@ -456,7 +607,7 @@ ErrorOr<void> Executor::reap(Task& task)
         return Error(ErrorCode::Busy, "only an exited Task can be reaped");
     if (!task.m_listed)
         return Error(ErrorCode::NotFound, "Task is not on this executor");
-    forget(task);
+    task.m_executor->forget(task);
     return {};
 }
 
@@ -468,27 +619,17 @@ void Executor::forget(Task& task)
         (void)platform::set_page_guard(task.m_guard_page, false);
         task.m_guard_page = 0;
     }
-    for (Task** link = &m_tasks; *link; link = &(*link)->m_next) {
-        if (*link != &task)
-            continue;
-        *link = task.m_next;
-        task.m_next = nullptr;
-        if (m_last_person == &task)
-            m_last_person = nullptr;
-        if (m_last_network == &task)
-            m_last_network = nullptr;
-        if (m_last_ran == &task)
-            m_last_ran = nullptr;
-        task.m_listed = false;
-        task.end_unnamed(); /* a Task nobody held a TaskCap to ends with its reaping */
-        task.release(); /* may retire it: nothing here touches it after this */
-        return;
-    }
-    VERIFY_NOT_REACHED();
+    unlink(task);
+    task.m_signals.set_listener(nullptr);
+    task.m_listed = false;
+    task.end_unnamed(); /* a Task nobody held a TaskCap to ends with its reaping */
+    task.release();     /* may retire it: nothing here touches it after this */
 }
 
 bool Executor::is_runnable(Task& task) const
 {
+    if (task.m_start_gate) [[unlikely]]
+        return false;
     if (task.m_domain && domains::held_by_another(task)) [[unlikely]]
         return false;
     if (task.m_state == TaskState::Runnable)
@@ -509,7 +650,7 @@ void Executor::expire_deadlines()
             task->m_signals.raise(task->m_deadline_bit);
         }
     }
-    for (Timer** link = &m_armed_timers; *link;) {
+    for (Timer** link = keeps_timers() ? &s_armed_timers : nullptr; link && *link;) {
         Timer* timer = *link;
         if (timer->m_deadline <= now) {
             *link = timer->m_next_armed;
@@ -563,16 +704,103 @@ ErrorOr<void> Executor::idle()
         if (task->m_state == TaskState::Waiting && task->m_deadline != 0 && (earliest == 0 || task->m_deadline < earliest))
             earliest = task->m_deadline;
     }
-    for (Timer* timer = m_armed_timers; timer; timer = timer->m_next_armed) {
+    for (Timer* timer = keeps_timers() ? s_armed_timers : nullptr; timer; timer = timer->m_next_armed) {
         if (earliest == 0 || timer->m_deadline < earliest)
             earliest = timer->m_deadline;
     }
-    if (earliest == 0 && m_interrupt_routes.load(std::memory_order_acquire) == 0)
+    /* The boot CPU speaks for all: a deadlock is every CPU with nothing that can ever run. */
+    if (earliest == 0 && keeps_timers() && s_interrupt_routes.load(std::memory_order_acquire) == 0
+        && nothing_can_run_anywhere())
         return report_deadlock();
     if (earliest != 0)
         program_deadline(earliest);
-    platform::wait_for_interrupt();
+    /*
+     * The idler's half of the handshake (signal_raised() has the raiser's): set the flag, full
+     * fence, look again; park only if still nothing can run. A raise after the look sees the flag
+     * and sends the wake-up, which the park keeps pending. The lock is let go for the park, so
+     * other CPUs can make kernel calls meanwhile.
+     */
+    m_idle.store(true, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (!anything_runnable()) {
+        kernel_lock::leave();
+        platform::wait_for_interrupt();
+        kernel_lock::enter();
+    }
+    m_idle.store(false, std::memory_order_relaxed);
     return {};
+}
+
+bool Executor::anything_runnable()
+{
+    for (Task* task = m_tasks; task; task = task->m_next) {
+        if (is_runnable(*task))
+            return true;
+    }
+    return false;
+}
+
+bool Executor::nothing_can_run_anywhere()
+{
+    /* Under the lock: every other CPU either runs a Task's own code (its m_current) or idles. */
+    for (u32 index = 0; index < s_task_processors; ++index) {
+        Executor& executor = s_executors[index];
+        if (executor.m_current || executor.m_timed_waits != 0 || executor.anything_runnable())
+            return false;
+    }
+    return true;
+}
+
+Task* Executor::steal()
+{
+    /*
+     * The busiest other CPU: most Tasks runnable and not running, one more if it runs one now.
+     * Its oldest such Task that may move (not pinned by a CPU index, not in a domain) comes here.
+     */
+    Executor* busiest = nullptr;
+    Task* taken = nullptr;
+    u32 most = 0;
+    for (u32 index = 0; index < s_task_processors; ++index) {
+        Executor& other = s_executors[index];
+        if (&other == this)
+            continue;
+        u32 load = other.m_current ? 1 : 0;
+        Task* oldest = nullptr;
+        for (Task* task = other.m_tasks; task; task = task->m_next) {
+            if (task == other.m_current || !other.is_runnable(*task))
+                continue;
+            ++load;
+            if (!task->m_pinned)
+                oldest = task; /* the list is newest first */
+        }
+        if (oldest && load > most) {
+            most = load;
+            busiest = &other;
+            taken = oldest;
+        }
+    }
+    if (!taken)
+        return nullptr;
+    busiest->unlink(*taken);
+    adopt(*taken);
+    ++taken->m_migrations;
+    ++m_steals;
+    return taken;
+}
+
+void Executor::serve()
+{
+    kernel_lock::Entry lock;
+    if (has_deadlines())
+        expire_deadlines();
+    Task* next = pick_next();
+    if (!next && s_task_processors > 1)
+        next = steal();
+    if (next) {
+        switch_to(*next);
+        return;
+    }
+    (void)idle(); /* only the boot CPU reports a deadlock */
 }
 
 Error Executor::report_deadlock()
@@ -587,13 +815,16 @@ Error Executor::report_deadlock()
 
 ErrorOr<i32> Executor::run_until_exit(Task& until)
 {
+    kernel_lock::Entry lock; /* the scheduler runs inside the kernel */
     for (;;) {
         if (until.m_state == TaskState::Exited)
             return until.m_exit_status;
         /* The clock is read only while some deadline can expire. */
-        if (m_timed_waits != 0 || m_armed_timers)
+        if (has_deadlines())
             expire_deadlines();
         Task* next = pick_next();
+        if (!next && s_task_processors > 1)
+            next = steal();
         if (!next) {
             TRY(idle());
             continue;

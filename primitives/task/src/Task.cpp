@@ -27,7 +27,7 @@ Task::Task(Badge<Executor>, Reticle& reticle, SpawnParameters const& parameters)
 
 void Task::tear_down()
 {
-    Executor::current().stop(*this);
+    (m_executor ? *m_executor : Executor::current()).stop(*this);
 }
 
 void Task::retired()

@@ -272,6 +272,7 @@ ErrorOr<void> Supervisor::start(usize position)
     request.entry = spec.entry;
     request.stack_size = usize(spec.stack_kib) * KiB;
     request.band = spec.band;
+    request.processor = spec.processor;
     request.notify_on_exit = true;
     request.exit_bit = exit_bit(position);
     if (spec.domain) {

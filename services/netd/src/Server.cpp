@@ -250,7 +250,7 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         if (held_back && next_timer > held_back_poll_nanoseconds)
             next_timer = held_back_poll_nanoseconds;
         (void)endpoint::wait_until(
-            table->wait_mask() | timer_bit.mask(), endpoint::now_nanoseconds() + next_timer, timer_bit);
+            table->wait_mask() | timer_bit.mask() | Stack::wait_mask(), endpoint::now_nanoseconds() + next_timer, timer_bit);
     }
 }
 

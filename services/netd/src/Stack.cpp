@@ -11,6 +11,7 @@
 #include <lwip/priv/tcp_priv.h>
 #include <lwip/timeouts.h>
 #include <lwip/udp.h>
+#include <netd/LinkInterface.h>
 #include <netd/Stack.h>
 #include <new>
 #include <vectra/Panic.h>
@@ -24,6 +25,7 @@ namespace {
 using Generator = Rng<Confidence::Standard>;
 alignas(Generator) u8 s_generator_storage[sizeof(Generator)];
 Generator* s_generator = nullptr;
+LinkInterface* s_link = nullptr;
 
 }
 
@@ -54,6 +56,7 @@ void forget_ended_instance()
     tcp_active_pcbs = nullptr;
     tcp_tw_pcbs = nullptr;
     udp_pcbs = nullptr;
+    s_link = nullptr; /* the ended instance's link interface; a netd_link Task attaches its new one */
 }
 
 /*
@@ -93,10 +96,16 @@ ErrorOr<void> Stack::start(std::span<u8> heap, EntropySource& entropy)
 
 u32 Stack::turn()
 {
+    if (s_link != nullptr)
+        s_link->poll();
     netif_poll_all();
     sys_check_timeouts();
     return sys_timeouts_sleeptime();
 }
+
+void Stack::attach(LinkInterface& link) { s_link = &link; }
+
+u64 Stack::wait_mask() { return s_link != nullptr ? LinkInterface::reply_bit.mask() : 0; }
 
 }
 

@@ -49,6 +49,16 @@ enum class ExitCause : u8 {
 
 [[nodiscard]] char const* exit_cause_name(ExitCause);
 
+/*
+ * Where a Task runs (ADR 0026). A CPU index (0 the boot CPU) pins it there — a CPU past those
+ * that run Tasks wraps around (index modulo their count); `processor_any` places it round-robin
+ * over the CPUs that run Tasks and lets an idle CPU steal it; `processor_boot` (the default) is
+ * CPU 0, pinned: the core libraries' shared state (the allocation arena, errno, the generator)
+ * assumes one CPU, so only a Task that asks runs elsewhere.
+ */
+inline constexpr u32 processor_boot = 0;
+inline constexpr u32 processor_any = 0xffff'ffff;
+
 /* What a parent asks for when it spawns a Task (system::spawn). */
 struct SpawnRequest {
     std::string_view name;
@@ -65,6 +75,8 @@ struct SpawnRequest {
     std::string_view domain {};
     uptr domain_data_start { 0 };
     uptr domain_data_end { 0 };
+    /* Its CPU (see processor_any); a Task in a protection domain runs on CPU 0. */
+    u32 processor { processor_boot };
 };
 
 /* What the holder of a TaskCap with RightRead learns of the Task (system::task_status). */
@@ -83,6 +95,9 @@ struct TaskStatus {
        platform cannot guard pages. */
     uptr guard_page { 0 };
     u64 switches { 0 };
+    /* The CPU it belongs to now, and how often an idle CPU took it from another (ADR 0026). */
+    u32 processor { 0 };
+    u32 migrations { 0 };
 };
 
 namespace kernel {

@@ -86,6 +86,7 @@ struct TaskSpec {
     u16 supervisor;           /* index of its group supervisor's TaskSpec, or supervised_by_initd */
     u8 position;              /* among its supervisor's children, below maximum_children */
     u16 children;             /* a group supervisor: how many Tasks it supervises; 0 for a Task */
+    u32 processor;            /* its CPU, processor_any or processor_boot (vectra/TaskTypes.h, ADR 0026) */
 };
 
 /* A supervisor's children: its ready bits 0-23, exit bits 32-55 (tools/manifest/compile.py's MAX_CHILDREN). */

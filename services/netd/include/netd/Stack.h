@@ -4,7 +4,8 @@
  * netd's lwIP backend: the one lwIP stack of the netd Task (lwIP's state is global C state, so
  * there is one per Task that links it). start() hands lwIP its heap (memory of the Task's own, see
  * components/ports/lwip) and a random generator, and brings up the loopback interface (127.0.0.1,
- * ::1); turn() runs what is due: looped-back packets and lwIP's timers.
+ * ::1); turn() runs what is due: frames from an attached link (LinkInterface.h), looped-back
+ * packets and lwIP's timers.
  */
 
 #pragma once
@@ -15,6 +16,8 @@
 #include <vectra/config.h>
 
 namespace vectra::netd {
+
+class LinkInterface;
 
 /* lwIP's heap (components/ports/lwip: VECTRA_LWIP_HEAP_BYTES), without its headers. */
 inline constexpr usize lwip_heap_bytes = usize(CONFIG_PORT_LWIP_HEAP_KIB) * 1024 + 64;
@@ -29,6 +32,9 @@ public:
     [[nodiscard]] static ErrorOr<void> start(std::span<u8> heap, EntropySource&);
     /* Delivers looped-back packets and runs lwIP's due timers; returns how many ms until the next timer. */
     static u32 turn();
+    /* The link interface turn() polls first (ADR 0029), and the Signal bits its replies raise. */
+    static void attach(LinkInterface&);
+    [[nodiscard]] static u64 wait_mask();
 };
 
 }

@@ -52,6 +52,7 @@ struct Report {
     u64 free_blocks { 0 };
     u64 block_count { 0 };
     bool fell_back { false }; /* mount found the newer superblock's catalog bad and took the older */
+    u64 extents { 0 }; /* runs of file blocks in the present state, of the memory's `extents` */
 };
 
 class Store {
@@ -102,6 +103,7 @@ private:
     [[nodiscard]] ErrorOr<void> write_block(u32 node, u64 file_block, u32 at, std::span<u8 const> bytes);
     [[nodiscard]] ErrorOr<void> write_whole(u32 node, u64 file_block, std::span<u8 const> bytes);
     [[nodiscard]] ErrorOr<Run> allocate(u64 wanted, bool exact);
+    [[nodiscard]] ErrorOr<Run> allocate_block_after(u32 node, u64 file_block);
     void set_used(Run, bool);
     [[nodiscard]] bool is_taken(u64 block) const;
     [[nodiscard]] ErrorOr<void> read_blocks(u64 disk_block, std::span<u8> into);

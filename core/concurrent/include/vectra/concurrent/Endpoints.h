@@ -9,6 +9,7 @@
 
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
@@ -30,6 +31,9 @@ namespace vectra::endpoint {
 /* Sends with a derived copy (the `keep` subset of its rights; needs RightGrant) of one of the Task's capabilities. */
 [[nodiscard]] ErrorOr<void> send_copy(RingSender&, std::span<u8 const> message, RingCap const& capability, Rights keep);
 [[nodiscard]] ErrorOr<void> send_copy(RingSender&, std::span<u8 const> message, MemCap const& capability, Rights keep);
+
+/* Sends, waiting on the Ring's space bit while it is full (a server's reply it has room for by its own rule). */
+[[nodiscard]] ErrorOr<void> send_waiting_for_space(RingSender&, std::span<u8 const> message);
 
 /* The monotonic clock, in nanoseconds since boot. */
 [[nodiscard]] u64 now_nanoseconds();
@@ -55,5 +59,18 @@ void yield();
 [[nodiscard]] ErrorOr<void> raise(SignalCap const&);
 /* Drops a capability a message brought that the receiver does not keep. */
 void discard(ReceivedCapability const&);
+
+/* Memory a client lent with a request: the MemCap and how many bytes it holds. */
+struct LentMemory {
+    MemCap memory;
+    usize size { 0 };
+};
+/*
+ * The MemCap a request carried, checked for RightRead (and RightWrite when `writable`: the server
+ * writes into it) and mapped to learn its size. InvalidArgument when none came, WrongClass for another class;
+ * MissingRight without the rights; the mapping's error (a removed or revoked copy) otherwise.
+ * A protocol reports each as its own buffer error.
+ */
+[[nodiscard]] ErrorOr<LentMemory> lent_memory(std::optional<ReceivedCapability> const&, bool writable);
 
 }

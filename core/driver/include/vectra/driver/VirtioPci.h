@@ -20,6 +20,12 @@
 namespace vectra::driver {
 
 /* A region of a BAR, mapped through a DeviceMemory capability made for it. */
+/*
+ * A queue's `entry` when the function signals through its INTx pin and another queue already bound
+ * it: the pin is one line for every queue, so this queue gets no IrqCap of its own.
+ */
+inline constexpr u16 queue_shares_intx = 0xfffe;
+
 struct MappedRegion {
     DeviceMemoryCap bar;
     u8 volatile* base { nullptr };
@@ -33,7 +39,7 @@ struct VirtioQueue {
     u16 entry { pci_interrupt_intx }; /* the MSI-X entry it signals on, or pci_interrupt_intx */
     virtio::SplitQueue ring;
     MemCap memory;
-    IrqCap interrupt;
+    IrqCap interrupt; /* empty for a queue_shares_intx queue */
 };
 
 class VirtioPciDevice {
@@ -50,7 +56,8 @@ public:
      * Queue `index` of at most `wanted_size` entries (the device may allow fewer), in DMA memory
      * retyped from `memory`, its used buffers signalled on MSI-X entry `entry` raising `bit` — or,
      * with `entry` pci_interrupt_intx, on the function's INTx pin (ADR 0021; its line stays
-     * asserted until interrupt_status() is read). When the platform has no message-signalled
+     * asserted until interrupt_status() is read); with queue_shares_intx, on the pin another
+     * queue bound (its `interrupt` is then empty). When the platform has no message-signalled
      * line to give (the kernel answers Full: aarch64 with a GICv3, whose ITS is not driven, ADR
      * 0027) the queue signals on the INTx pin instead; the queue's `entry` says which.
      * `indirect_entries` (when VIRTIO_F_INDIRECT_DESC was accepted, else ignored): an indirect

@@ -23,6 +23,13 @@ namespace vectra::libc {
 /* strcspn: how many bytes `text` starts with that are none of `rejected`'s. */
 [[nodiscard]] usize span_without(char const* text, char const* rejected);
 
+/* strstr: the first place `text` holds all of `wanted` (`text` itself for an empty one), else null. */
+[[nodiscard]] char* find_text(char const* text, char const* wanted);
+
+/* isdigit and isspace in the C locale (the only one): '0'-'9'; ' ', '\t', '\n', '\v', '\f', '\r'. */
+[[nodiscard]] int is_digit(int character);
+[[nodiscard]] int is_space(int character);
+
 /* errno: one per image (images run one CPU; ported code never runs in an interrupt). */
 [[nodiscard]] int* error_number_location();
 

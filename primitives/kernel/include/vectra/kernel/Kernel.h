@@ -19,11 +19,15 @@
 namespace vectra::kernel {
 
 /*
- * The other CPUs (ADR 0020, src/Processors.cpp): started at boot by start_processors(), which
- * wakes each once and prints its answer; they idle until woken. Tasks run on CPU 0 only.
+ * The other CPUs (ADR 0020, 0026, src/Processors.cpp): started at boot by start_processors(),
+ * which wakes each once and prints its answer; each then serves its own executor (where the
+ * platform lets other CPUs run Tasks: platform::other_processors_run_tasks()).
  */
 [[nodiscard]] ErrorOr<void> start_processors();
 [[nodiscard]] u32 processors_online();
+/* With Tasks on more than one CPU: one line of per-CPU counters (which CPUs ran Tasks, their
+   switches, the Tasks each stole). Printed when the first Task has exited. */
+void report_processors();
 /* Sends CPU `index` (online, not the caller) a wake-up and waits until it answered: the wait in
    nanoseconds, or TimedOut after `timeout_nanoseconds`. */
 [[nodiscard]] ErrorOr<u64> wake_processor_and_wait(u32 index, u64 timeout_nanoseconds);

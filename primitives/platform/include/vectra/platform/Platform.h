@@ -116,6 +116,19 @@ void wake_processor(u32 index);
  * return without one). Entered and left with interrupts masked.
  */
 void idle_processor();
+/*
+ * Called on each round of a spin wait (the kernel lock, ADR 0026) with the rounds so far: the
+ * CPU's spin hint (x86_64 `pause`, aarch64 `yield`); hosted, whose CPUs are threads the host may
+ * deschedule, also gives the host CPU away every so often, so a waiter never burns the slice the
+ * lock's holder needs.
+ */
+void spin_pause(u32 spins);
+/*
+ * Whether the CPUs besides the boot CPU run Tasks (ADR 0026): each needs a deadline timer of its
+ * own (set_deadline/wait_for_interrupt per CPU). hosted: yes; x86_64 and aarch64: not yet —
+ * their other CPUs start, answer wake-ups and idle.
+ */
+[[nodiscard]] bool other_processors_run_tasks();
 
 /* ---- memory protection ---- */
 /* The granule set_page_guard() works in (4096 on x86_64 and aarch64; the host's page size). */

@@ -12,6 +12,18 @@
 namespace vectra {
 
 /*
+ * Told after a bit of a mask is raised: the executor owning the mask's Task, which wakes its CPU
+ * if that CPU idles (ADR 0026). Called wherever raise() is, interrupt context included.
+ */
+class SignalListener {
+public:
+    virtual void signal_raised() = 0;
+
+protected:
+    ~SignalListener() = default;
+};
+
+/*
  * 64 pending bits per Task. raise() may be called from any Task or from interrupt context;
  * take() is called by the owning Task only. A raised bit stays set until taken, so a waiter
  * that checks, then parks, never misses a bit raised in between.
@@ -24,8 +36,15 @@ public:
     {
     }
 
-    void raise(SignalBit bit) { m_pending.fetch_or(bit.mask(), std::memory_order_release); }
-    void raise_mask(u64 bits) { m_pending.fetch_or(bits, std::memory_order_release); }
+    void raise(SignalBit bit) { raise_mask(bit.mask()); }
+    void raise_mask(u64 bits)
+    {
+        m_pending.fetch_or(bits, std::memory_order_release);
+        if (SignalListener* listener = m_listener.load(std::memory_order_acquire))
+            listener->signal_raised();
+    }
+    /* Who hears raises from now on (the executor the Task belongs to), or nobody. */
+    void set_listener(SignalListener* listener) { m_listener.store(listener, std::memory_order_release); }
 
     /* Clears and returns the pending bits within `mask`. */
     [[nodiscard]] u64 take(u64 mask) { return m_pending.fetch_and(~mask, std::memory_order_acq_rel) & mask; }
@@ -34,6 +53,7 @@ public:
 
 private:
     std::atomic<u64> m_pending { 0 };
+    std::atomic<SignalListener*> m_listener { nullptr };
 };
 
 }

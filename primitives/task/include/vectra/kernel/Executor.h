@@ -11,18 +11,37 @@
 namespace vectra {
 
 /*
- * The cooperative executor of one CPU. Tasks run until they wait, yield or exit; the executor
- * then picks the next runnable Task — Person band first, with the Network band guaranteed one
- * turn after at most `network_starvation_bound` consecutive Person-band turns — and idles the
- * CPU (platform::wait_for_interrupt) when nothing can run. Its state is per CPU: this first cut
- * brings up the boot CPU only.
+ * The cooperative executor of one CPU (one per CPU, ADR 0026). Tasks run until they wait, yield
+ * or exit; the executor then picks the next runnable Task of its own — Person band first, with
+ * the Network band guaranteed one turn after at most `network_starvation_bound` consecutive
+ * Person-band turns — else steals one from a busier CPU, and idles the CPU
+ * (platform::wait_for_interrupt) when nothing can run. Its state is guarded by the big kernel
+ * lock (KernelLock.h); only its idle flag is read without it.
  */
-class Executor {
+class Executor final : public SignalListener {
 public:
     static constexpr u32 network_starvation_bound = 8;
 
     /* The executor of the calling CPU. */
     [[nodiscard]] static Executor& current();
+    [[nodiscard]] static Executor& of_processor(u32 index);
+    /*
+     * How many CPUs run Tasks (CPUs 0 to count - 1): set once by the kernel when its CPUs are
+     * online (1 until then, and on platforms whose other CPUs only idle).
+     */
+    static void set_task_processors(u32 count);
+    [[nodiscard]] static u32 task_processors();
+    [[nodiscard]] u32 processor() const;
+    /*
+     * One round of a CPU other than the boot CPU (kernel::processor_started loops on it): run
+     * the next runnable Task until it switches back, else steal one, else idle until a wake-up.
+     */
+    void serve();
+    /* A raise on a mask of one of its Tasks: wake this CPU if it idles (the Dekker handshake). */
+    void signal_raised() override;
+    [[nodiscard]] bool is_idle() const { return m_idle.load(std::memory_order_relaxed); }
+    /* Tasks this CPU took from another while it had nothing to run. */
+    [[nodiscard]] u64 steals() const { return m_steals; }
 
     [[nodiscard]] ErrorOr<Task*> spawn(Reticle& from, SpawnParameters const&);
 
@@ -84,7 +103,7 @@ public:
     void note_timer_interrupt() { m_timer_interrupts.fetch_add(1, std::memory_order_relaxed); }
     [[nodiscard]] u64 timer_interrupts() const { return m_timer_interrupts.load(std::memory_order_relaxed); }
     /* Called by the kernel as interrupt lines are routed and unrouted: while any is, idling is no deadlock. */
-    void note_interrupt_routes(usize count) { m_interrupt_routes.store(count, std::memory_order_release); }
+    static void note_interrupt_routes(usize count) { s_interrupt_routes.store(count, std::memory_order_release); }
 
     /*
      * Forget an exited Task: after this the executor never touches it again, so its
@@ -99,8 +118,8 @@ public:
      * forgotten.
      */
     void stop(Task&);
-    /* A Timer's last TimerCap is gone. */
-    void disarm(Timer&);
+    /* A Timer's last TimerCap is gone. Armed Timers are one list, kept by the boot CPU's executor. */
+    static void disarm(Timer&);
 
     [[nodiscard]] Task* tasks() const { return m_tasks; }
     [[nodiscard]] u64 switches() const { return m_switches; }
@@ -109,6 +128,16 @@ public:
 
 private:
     [[nodiscard]] Task* pick_next();
+    [[nodiscard]] Task* steal();
+    void adopt(Task&);
+    void unlink(Task&);
+    [[nodiscard]] bool anything_runnable();
+    [[nodiscard]] bool nothing_can_run_anywhere();
+    [[nodiscard]] bool keeps_timers() const { return processor() == 0; }
+    [[nodiscard]] bool has_deadlines() const { return m_timed_waits != 0 || (keeps_timers() && s_armed_timers); }
+    [[nodiscard]] static u32 place(SpawnParameters const&);
+    void open_start_gates();
+    void close_start_gate(Task&);
     [[nodiscard]] bool is_runnable(Task&) const;
     void expire_deadlines();
     void finish(Task&);
@@ -137,8 +166,12 @@ private:
     u64 m_switches { 0 };
     u64 m_handoffs { 0 };
     std::atomic<u64> m_timer_interrupts { 0 };
-    std::atomic<usize> m_interrupt_routes { 0 };
-    Timer* m_armed_timers { nullptr };
+    static std::atomic<usize> s_interrupt_routes;
+    static Timer* s_armed_timers;
+    std::atomic<bool> m_idle { false }; /* set, full fence, re-check, park (idle()) */
+    u64 m_steals { 0 };
+    Task* m_gated_tasks { nullptr }; /* spawned elsewhere by this CPU's running Task, not started yet */
+    std::atomic<u32> m_movable_tasks { 0 }; /* on its list, not pinned: worth waking a thief for */
     u32 m_timed_waits { 0 }; /* Tasks parked with a deadline */
     Task* m_last_ran { nullptr };
     u64 m_last_switched_in { 0 };

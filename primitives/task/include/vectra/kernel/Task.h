@@ -37,6 +37,8 @@ struct SpawnParameters {
     std::string_view domain {};
     uptr domain_data_start { 0 };
     uptr domain_data_end { 0 };
+    /* Its CPU: an index (pinned), processor_any (round-robin, may be stolen) — TaskTypes.h. */
+    u32 processor { processor_boot };
 };
 
 class Domain;
@@ -77,6 +79,10 @@ public:
     [[nodiscard]] u64 switches() const { return m_switches; }
     /* Nanoseconds it ran: from each switch to it until the next switch or idle (Executor). */
     [[nodiscard]] u64 time_used() const { return m_time_used; }
+    /* The executor it belongs to (one at a time, ADR 0026); whether it may move; how often it did. */
+    [[nodiscard]] Executor& executor() const { return *m_executor; }
+    [[nodiscard]] bool is_pinned() const { return m_pinned; }
+    [[nodiscard]] u32 migrations() const { return m_migrations; }
     /* The next Task on the executor's list (Executor::tasks()), or nullptr. */
     [[nodiscard]] Task* next_listed() const { return m_next; }
 
@@ -140,6 +146,13 @@ private:
     SignalMask* m_supervisor_mask { nullptr };
     SignalBit m_exit_bit { 63 };
     Task* m_next { nullptr }; /* the Executor's list of every Task */
+    Executor* m_executor { nullptr };
+    /* Spawned onto another CPU by a running Task: held until that Task next leaves its CPU (its
+       spawner fills its Bundle first, as on one CPU). The spawner's executor keeps the list. */
+    Executor* m_start_gate { nullptr };
+    Task* m_next_gated { nullptr };
+    bool m_pinned { true };
+    u32 m_migrations { 0 };
     bool m_listed { false };  /* on that list (a reference: see KernelObject) */
     bool m_in_timed_wait { false };
     bool m_stop_requested { false }; /* its own last TaskCap went while it ran: it ends at its next wait */

@@ -1,0 +1,42 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <atomic>
+#include <vectra/Panic.h>
+#include <vectra/kernel/KernelLock.h>
+#include <vectra/kernel/TicketLock.h>
+#include <vectra/platform/Platform.h>
+
+namespace vectra::kernel_lock {
+
+namespace {
+
+constexpr u32 nobody = ~u32(0);
+
+TicketLock<platform::spin_pause> s_lock;
+/* The CPU holding the lock; written by the holder only, read by any CPU to ask "is it me?". */
+std::atomic<u32> s_holder { nobody };
+
+}
+
+void enter()
+{
+    u32 self = platform::current_processor();
+    VERIFY(s_holder.load(std::memory_order_relaxed) != self); /* a CPU re-entering would wait for itself forever */
+    s_lock.acquire();
+    s_holder.store(self, std::memory_order_relaxed);
+}
+
+void leave()
+{
+    VERIFY(s_holder.load(std::memory_order_relaxed) == platform::current_processor());
+    s_holder.store(nobody, std::memory_order_relaxed);
+    s_lock.release();
+}
+
+bool held_here() { return s_holder.load(std::memory_order_relaxed) == platform::current_processor(); }
+
+u32 queued() { return s_lock.queued(); }
+
+}

@@ -1,0 +1,101 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * netd's Ethernet interface over a NIC driver Task (vectra.link, core/net/Link.h; ADR 0029): an
+ * lwIP netif whose frames go out as `transmit` requests and come in as answered `post-receive`
+ * requests, beside the loopback interface. netd lends the driver one MemCap of frame slots: the
+ * first `receive_slots` stay posted as receive buffers (each re-posted once its frame is handed
+ * to lwIP), the rest carry outgoing frames (one copy out of lwIP's pbufs; a slot is free again
+ * when its transmit is answered). With every transmit slot in use, lwIP's output is ERR_MEM and
+ * the frame is dropped (TCP sends it again).
+ *
+ * The link is polled from netd's loop (Stack::turn) and its replies Ring rings `reply_bit`, one more
+ * bit in the loop's single wait (Stack::wait_mask). When the driver restarts (PeerRestarted), the
+ * netif's link goes down, every transmit slot is free, and at each following poll the Rings are
+ * bound again until that works, then every receive buffer is posted to the new driver and the link
+ * is up; sockets are kept (TCP retransmits across the gap).
+ */
+
+#pragma once
+
+#include <lwip/netif.h>
+#include <vectra/Capability.h>
+#include <vectra/Error.h>
+#include <vectra/Ring.h>
+#include <vectra/SignalBit.h>
+#include <vectra/net/Link.h>
+
+namespace vectra::netd {
+
+/* An IPv4 configuration: address, netmask and gateway, dotted quads. */
+struct Ipv4Settings {
+    char const* address { nullptr };
+    char const* netmask { nullptr };
+    char const* gateway { nullptr };
+};
+
+class LinkInterface {
+public:
+    static constexpr u16 receive_slots = 16;
+    static constexpr u16 transmit_slots = 16;
+    static constexpr u32 slot_bytes = 2048;
+    static constexpr SignalBit reply_bit { 4 };
+    static constexpr SignalBit space_bit { 5 };
+    static constexpr SignalBit timeout_bit { 6 };
+
+    LinkInterface() = default;
+    LinkInterface(LinkInterface const&) = delete;
+    LinkInterface& operator=(LinkInterface const&) = delete;
+
+    /*
+     * Binds the driver's Rings, asks `info` (within `timeout_nanoseconds`), makes the frame slots
+     * from `memory`, posts every receive buffer and adds the netif with `settings` as the default
+     * interface. The lwIP stack must be running (Stack::start). Once per object.
+     */
+    [[nodiscard]] ErrorOr<void> start(RingCap requests, RingCap replies, ReticleCap const& memory, Ipv4Settings const&,
+        u64 timeout_nanoseconds);
+
+    /* Takes every reply the driver sent: received frames go to lwIP, answered transmits free their slot. */
+    void poll();
+    /* Where a driver restart is reported (one line each), or nowhere. */
+    void set_console(ConsoleCap const* console) { m_console = console; }
+
+    [[nodiscard]] net::link::LinkInfo const& info() const { return m_info; }
+    [[nodiscard]] netif& interface() { return m_netif; }
+    [[nodiscard]] u64 frames_received() const { return m_frames_received; }
+    [[nodiscard]] u64 frames_sent() const { return m_frames_sent; }
+    [[nodiscard]] u64 frames_dropped() const { return m_frames_dropped; }
+    [[nodiscard]] u64 driver_restarts() const { return m_driver_restarts; }
+
+    /* lwIP's linkoutput (the netif's state is this object). */
+    [[nodiscard]] err_t transmit(pbuf*);
+
+private:
+    [[nodiscard]] ErrorOr<void> bind();
+    [[nodiscard]] ErrorOr<void> post_receive(u16 slot);
+    /* The driver restarted: link down, and the Rings bound again at the next poll. */
+    void driver_restarted();
+    /* Binds the Rings again and posts every receive buffer; false while the new driver's Rings are not ready. */
+    [[nodiscard]] bool rejoin();
+    void take_reply(std::span<u8 const> reply);
+
+    RingCap m_requests_cap;
+    RingCap m_replies_cap;
+    std::optional<RingSender> m_requests;
+    std::optional<RingReceiver> m_replies;
+    MemCap m_frames;
+    u8* m_frame_bytes { nullptr };
+    net::link::LinkInfo m_info;
+    netif m_netif {};
+    u32 m_next_call_id { 1 };
+    /* Per slot: the call id of its outstanding request (0: none). */
+    u32 m_outstanding[receive_slots + transmit_slots] {};
+    u64 m_frames_received { 0 };
+    u64 m_frames_sent { 0 };
+    u64 m_frames_dropped { 0 };
+    u64 m_driver_restarts { 0 };
+    bool m_rejoin { false };
+    ConsoleCap const* m_console { nullptr };
+};
+
+}

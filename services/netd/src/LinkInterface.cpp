@@ -1,0 +1,230 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * netd's Ethernet interface over vectra.link (netd/LinkInterface.h).
+ */
+
+#include <lwip/etharp.h>
+#include <lwip/ethip6.h>
+#include <lwip/ip4_addr.h>
+#include <lwip/pbuf.h>
+#include <netd/LinkInterface.h>
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vectra/protocol/Dispatch.h>
+
+namespace vectra::netd {
+
+namespace {
+
+using P = net::link::Protocol;
+
+template<typename Request>
+constexpr u16 number_of = static_cast<u16>(protocol::index_of<P, Request>() + 1);
+
+err_t link_output(netif* interface, pbuf* packet) { return static_cast<LinkInterface*>(interface->state)->transmit(packet); }
+
+err_t interface_init(netif* interface)
+{
+    auto* link = static_cast<LinkInterface*>(interface->state);
+    interface->name[0] = 'e';
+    interface->name[1] = 'n';
+    interface->linkoutput = link_output;
+    interface->output = etharp_output;
+    interface->output_ip6 = ethip6_output;
+    interface->mtu = link->info().mtu;
+    interface->hwaddr_len = 6;
+    for (usize index = 0; index < 6; ++index)
+        interface->hwaddr[index] = link->info().mac[index];
+    interface->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
+    return ERR_OK;
+}
+
+ErrorOr<ip4_addr_t> parse(char const* text)
+{
+    ip4_addr_t address {};
+    if (text == nullptr || !ip4addr_aton(text, &address))
+        return Error(ErrorCode::InvalidArgument, "an IPv4 setting is not a dotted quad");
+    return address;
+}
+
+}
+
+ErrorOr<void> LinkInterface::bind()
+{
+    m_requests = TRY(endpoint::bind_sender(m_requests_cap, net::link::schema_id, space_bit));
+    m_replies = TRY(endpoint::bind_receiver(m_replies_cap, net::link::schema_id, reply_bit));
+    return {};
+}
+
+ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap const& memory,
+    Ipv4Settings const& settings, u64 timeout_nanoseconds)
+{
+    auto address = TRY(parse(settings.address));
+    auto netmask = TRY(parse(settings.netmask));
+    auto gateway = TRY(parse(settings.gateway));
+    m_requests_cap = std::move(requests);
+    m_replies_cap = std::move(replies);
+    TRY(bind());
+
+    /* info, answered before anything else is sent: the driver's limits and the link's address. */
+    u8 bytes[protocol::payload_capacity<P>];
+    u32 call_id = m_next_call_id++;
+    usize length = TRY(protocol::encode_request<P>(net::link::Info {}, call_id, bytes));
+    TRY(m_requests->try_send(std::span<u8 const>(bytes, length)));
+    u64 deadline = endpoint::now_nanoseconds() + timeout_nanoseconds;
+    for (;;) {
+        auto received = endpoint::receive(*m_replies, bytes);
+        if (!received.is_error()) {
+            std::span<u8 const> reply(bytes, received.value().length);
+            auto envelope = TRY(protocol::read_envelope(reply));
+            if (envelope.call_id != call_id || envelope.status != protocol::status_success)
+                return Error(ErrorCode::MalformedMessage, "the link driver did not answer info");
+            TRY(protocol::decode_body(reply, m_info));
+            break;
+        }
+        if (received.error().code() != ErrorCode::Empty)
+            return received.release_error();
+        if (!(endpoint::wait_until(reply_bit.mask(), deadline, timeout_bit) & reply_bit.mask()))
+            return Error(ErrorCode::TimedOut, "the link driver did not answer info");
+    }
+    if (m_info.frame_maximum > slot_bytes || m_info.receive_limit < receive_slots || m_info.transmit_limit < transmit_slots)
+        return Error(ErrorCode::Unsupported, "the link's frames or limits do not fit netd's slots");
+
+    m_frames = TRY(system::create_memory(memory, usize(receive_slots + transmit_slots) * slot_bytes));
+    m_frame_bytes = TRY(system::map_memory(m_frames)).data();
+    for (u16 slot = 0; slot < receive_slots; ++slot)
+        TRY(post_receive(slot));
+
+    if (netif_add(&m_netif, &address, &netmask, &gateway, this, interface_init, netif_input) == nullptr)
+        return Error(ErrorCode::OutOfMemory, "lwIP refused the link's interface");
+    netif_create_ip6_linklocal_address(&m_netif, 1);
+    netif_set_default(&m_netif);
+    netif_set_up(&m_netif);
+    if (m_info.up)
+        netif_set_link_up(&m_netif);
+    return {};
+}
+
+ErrorOr<void> LinkInterface::post_receive(u16 slot)
+{
+    u8 bytes[protocol::payload_capacity<P>];
+    u32 call_id = m_next_call_id++;
+    usize length = TRY(protocol::encode_request<P>(net::link::PostReceive { u64(slot) * slot_bytes, slot_bytes }, call_id, bytes));
+    /* The driver's limit is at least receive_slots + transmit_slots outstanding: the Ring has room. */
+    TRY(endpoint::send_copy(*m_requests, std::span<u8 const>(bytes, length), m_frames, RightRead | RightWrite));
+    m_outstanding[slot] = call_id;
+    return {};
+}
+
+err_t LinkInterface::transmit(pbuf* packet)
+{
+    if (!m_requests) {
+        ++m_frames_dropped; /* the driver is restarting */
+        return ERR_IF;
+    }
+    if (packet->tot_len > m_info.frame_maximum || packet->tot_len < net::link::ethernet_header_bytes) {
+        ++m_frames_dropped;
+        return ERR_VAL;
+    }
+    for (u16 slot = receive_slots; slot < receive_slots + transmit_slots; ++slot) {
+        if (m_outstanding[slot] != 0)
+            continue;
+        pbuf_copy_partial(packet, m_frame_bytes + usize(slot) * slot_bytes, packet->tot_len, 0);
+        u8 bytes[protocol::payload_capacity<P>];
+        u32 call_id = m_next_call_id++;
+        auto length = protocol::encode_request<P>(net::link::Transmit { u64(slot) * slot_bytes, packet->tot_len }, call_id, bytes);
+        if (length.is_error()
+            || endpoint::send_copy(*m_requests, std::span<u8 const>(bytes, length.value()), m_frames, RightRead).is_error()) {
+            ++m_frames_dropped; /* a restarted driver: poll() notices and binds again */
+            return ERR_IF;
+        }
+        m_outstanding[slot] = call_id;
+        ++m_frames_sent;
+        return ERR_OK;
+    }
+    ++m_frames_dropped;
+    return ERR_MEM;
+}
+
+void LinkInterface::take_reply(std::span<u8 const> reply)
+{
+    auto envelope = protocol::read_envelope(reply);
+    if (envelope.is_error() || !envelope.value().is_reply)
+        return;
+    u16 slot = 0;
+    while (slot < receive_slots + transmit_slots && m_outstanding[slot] != envelope.value().call_id)
+        ++slot;
+    if (slot == receive_slots + transmit_slots || envelope.value().call_id == 0)
+        return; /* an answer to nothing netd has outstanding */
+    m_outstanding[slot] = 0;
+    if (slot >= receive_slots)
+        return; /* a transmit answered: its slot is free again */
+    net::link::Landed landed {};
+    bool frame = envelope.value().status == protocol::status_success && envelope.value().message == number_of<net::link::PostReceive>
+        && !protocol::decode_body(reply, landed).is_error() && landed.length <= slot_bytes;
+    if (frame) {
+        pbuf* packet = pbuf_alloc(PBUF_RAW, u16(landed.length), PBUF_POOL);
+        if (packet != nullptr) {
+            pbuf_take(packet, m_frame_bytes + usize(slot) * slot_bytes, u16(landed.length));
+            if (m_netif.input(packet, &m_netif) != ERR_OK)
+                pbuf_free(packet);
+            ++m_frames_received;
+        } else {
+            ++m_frames_dropped;
+        }
+    }
+    (void)post_receive(slot); /* a failure here is a restarted driver: poll() posts again */
+}
+
+void LinkInterface::driver_restarted()
+{
+    ++m_driver_restarts;
+    netif_set_link_down(&m_netif);
+    for (auto& outstanding : m_outstanding)
+        outstanding = 0;
+    m_requests.reset();
+    m_replies.reset();
+    m_rejoin = true;
+}
+
+bool LinkInterface::rejoin()
+{
+    if (bind().is_error())
+        return false;
+    for (u16 slot = 0; slot < receive_slots; ++slot) {
+        if (post_receive(slot).is_error()) {
+            driver_restarted();
+            return false;
+        }
+    }
+    m_rejoin = false;
+    netif_set_link_up(&m_netif);
+    if (m_console != nullptr)
+        (void)print_line(*m_console, "netd: the link driver restarted ({} so far); {} receive buffers posted again",
+            m_driver_restarts, receive_slots);
+    return true;
+}
+
+void LinkInterface::poll()
+{
+    if (m_rejoin && !rejoin())
+        return;
+    if (!m_replies)
+        return;
+    u8 bytes[protocol::payload_capacity<P>];
+    for (;;) {
+        auto received = endpoint::receive(*m_replies, bytes);
+        if (received.is_error()) {
+            if (received.error().is(ErrorCode::PeerRestarted))
+                driver_restarted();
+            return;
+        }
+        if (received.value().has_capability)
+            endpoint::discard(received.value().capability);
+        take_reply(std::span<u8 const>(bytes, received.value().length));
+    }
+}
+
+}

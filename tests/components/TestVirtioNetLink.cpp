@@ -1,0 +1,313 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The virtio-net driver's vectra.link service (components/virtionet Link) over two split queues
+ * in memory and a simulated device (VirtioDeviceModel.h), inside a Task that lends MemCaps as
+ * netd does. Device addresses here are the host addresses of the mappings, so the simulated
+ * device reads and writes the client's own bytes. Frames go both ways without a copy; then a
+ * client attacks (buffers it does not hold, too small, read-only, revoked, out of range, too many;
+ * frames too large and too small) and a device attacks (a used entry never made available).
+ */
+
+#include "../LendingTask.h"
+#include "../TestSupport.h"
+#include "VirtioDeviceModel.h"
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <virtionet/Link.h>
+
+using namespace vectra;
+using namespace vectra::net::link;
+using virtio::test::DeviceModel;
+
+namespace {
+
+using P = Protocol;
+
+class HostAddresses final : public virtionet::Device {
+public:
+    ErrorOr<u64> dma_address(MemCap const& memory) const override
+    {
+        auto view = TRY(system::map_memory_read_only(memory));
+        return reinterpret_cast<u64>(view.data());
+    }
+    void notify(u16 queue) override { ++notified[queue]; }
+    usize notified[2] {};
+};
+
+constexpr u16 queue_size = 64;
+
+struct Queue {
+    alignas(16) u8 memory[8192] {};
+    virtio::SplitQueue ring;
+    DeviceModel model;
+    Queue()
+        : ring(MUST(virtio::SplitQueue::create(memory, queue_size, false)))
+        , model(nullptr, memory, ring.layout(), false)
+    {
+    }
+};
+
+struct Fixture {
+    HostAddresses device;
+    Queue receive;
+    Queue transmit;
+    alignas(16) u8 headers[virtionet::header_memory_bytes] {};
+    virtio::net::Configuration configuration { { 0x52, 0x54, 0, 0x12, 0x34, 0x56 }, true };
+    virtionet::Link link { device, receive.ring, transmit.ring, headers, reinterpret_cast<u64>(headers), configuration };
+    u32 call_id { 1 };
+
+    /* Sends a request to the driver as a Ring would deliver it: the reply's bytes, empty when deferred. */
+    template<typename Request>
+    std::vector<u8> send(Request const& request, std::optional<ReceivedCapability> capability = std::nullopt)
+    {
+        u8 bytes[protocol::payload_capacity<P>];
+        usize length = MUST(protocol::encode_request<P>(request, call_id++, bytes));
+        u8 reply[protocol::payload_capacity<P>];
+        usize replied = link.take(std::span<u8 const>(bytes, length), capability, reply);
+        return std::vector<u8>(reply, reply + replied);
+    }
+    std::vector<u8> finished()
+    {
+        u8 reply[protocol::payload_capacity<P>];
+        usize length = MUST(link.take_finished(reply));
+        return std::vector<u8>(reply, reply + length);
+    }
+};
+
+u16 status_of(std::vector<u8> const& reply)
+{
+    auto envelope = protocol::read_envelope(std::span<u8 const>(reply.data(), reply.size()));
+    return envelope.is_error() ? 0xffff : envelope.value().status;
+}
+
+using test::Lender;
+
+/* A copy of `memory` with `rights`, as a Ring delivers it in the slot. */
+ErrorOr<ReceivedCapability> lend(MemCap const& memory, Rights rights, MemCap& copy) { return test::lent_copy(memory, rights, copy); }
+
+constexpr u16 frame_maximum = 1514;
+
+}
+
+TEST_CASE("info: the device's MAC, MTU 1500, frames up to 1514 bytes, limits bounded by the queues", "[virtionet]")
+{
+    Fixture fixture;
+    auto reply = fixture.send(Info {});
+    REQUIRE(status_of(reply) == 0);
+    LinkInfo info {};
+    REQUIRE_FALSE(protocol::decode_body(std::span<u8 const>(reply.data(), reply.size()), info).is_error());
+    CHECK(info.mac == std::array<u8, 6> { 0x52, 0x54, 0, 0x12, 0x34, 0x56 });
+    CHECK(info.mtu == 1500);
+    CHECK(info.frame_maximum == frame_maximum);
+    CHECK(info.receive_limit == 32); /* 64 descriptors, two per buffer */
+    CHECK(info.transmit_limit == 32);
+    CHECK(info.receive_limit + info.transmit_limit <= P::slot_count);
+    CHECK(info.up);
+    fixture.link.set_link_up(false);
+    auto state = fixture.send(ReadLinkState {});
+    LinkState decoded { true };
+    REQUIRE_FALSE(protocol::decode_body(std::span<u8 const>(state.data(), state.size()), decoded).is_error());
+    CHECK_FALSE(decoded.up);
+}
+
+TEST_CASE("frames both ways through lent MemCaps: the device reads and writes the client's bytes; the driver keeps no copy", "[virtionet]")
+{
+    Lender lender;
+    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        Fixture fixture;
+        auto buffers = TRY(system::create_memory(reticle, 8192));
+        auto bytes = TRY(system::map_memory(buffers));
+
+        /* Two receive buffers, at offsets 0 and 2048: deferred, and on the receive queue as header + buffer. */
+        MemCap first_copy;
+        MemCap second_copy;
+        if (!fixture.send(PostReceive { 0, 2048 }, TRY(lend(buffers, RightRead | RightWrite, first_copy))).empty())
+            return 1;
+        if (!fixture.send(PostReceive { 2048, 2048 }, TRY(lend(buffers, RightRead | RightWrite, second_copy))).empty())
+            return 2;
+        fixture.link.publish();
+        if (fixture.device.notified[0] != 1 || fixture.link.receive_posted() != 2)
+            return 3;
+        auto chain = fixture.receive.model.take_chain();
+        if (!chain || chain->descriptors.size() != 2 || chain->descriptors[0].length != 12
+            || chain->descriptors[1].address != reinterpret_cast<u64>(bytes.data())
+            || chain->descriptors[1].length != 2048 || !(chain->descriptors[1].flags & virtio::descriptor_device_writes))
+            return 4;
+        /* The device writes a 60-byte frame into the first buffer. */
+        for (usize index = 0; index < 60; ++index)
+            bytes[index] = u8(index + 1);
+        fixture.receive.model.put_used(chain->head, 12 + 60);
+        auto landed = fixture.finished();
+        Landed frame {};
+        if (status_of(landed) != 0 || protocol::decode_body(std::span<u8 const>(landed.data(), landed.size()), frame).is_error()
+            || frame.length != 60)
+            return 5;
+        if (!system::map_memory_read_only(first_copy).is_error())
+            return 6; /* the driver removed its copy with the reply */
+        if (!fixture.finished().empty() || fixture.link.receive_posted() != 1)
+            return 7;
+
+        /* A used chain holding only a header carries no frame: back to the device, no reply. */
+        auto second = fixture.receive.model.take_chain();
+        fixture.receive.model.put_used(second->head, 12);
+        if (!fixture.finished().empty() || fixture.link.receive_posted() != 1)
+            return 8;
+        fixture.link.publish();
+        auto again = fixture.receive.model.take_chain();
+        if (!again || again->descriptors[1].address != reinterpret_cast<u64>(bytes.data()) + 2048)
+            return 9;
+
+        /* A transmit: the shared zero header, then the client's frame, read-only to the device. */
+        MemCap frame_copy;
+        if (!fixture.send(Transmit { 4096, 60 }, TRY(lend(buffers, RightRead, frame_copy))).empty())
+            return 10;
+        fixture.link.publish();
+        auto sent = fixture.transmit.model.take_chain();
+        if (!sent || sent->descriptors.size() != 2 || sent->descriptors[0].length != 12
+            || (sent->descriptors[0].flags & virtio::descriptor_device_writes)
+            || (sent->descriptors[1].flags & virtio::descriptor_device_writes)
+            || sent->descriptors[1].address != reinterpret_cast<u64>(bytes.data()) + 4096 || sent->descriptors[1].length != 60)
+            return 11;
+        u8 header[12];
+        std::memcpy(header, reinterpret_cast<void const*>(sent->descriptors[0].address), 12);
+        for (u8 byte : header) {
+            if (byte != 0)
+                return 12;
+        }
+        fixture.transmit.model.put_used(sent->head, 0);
+        auto done = fixture.finished();
+        if (status_of(done) != 0 || !system::map_memory_read_only(frame_copy).is_error())
+            return 13;
+        auto counters_reply = fixture.send(ReadCounters {});
+        Counters counters {};
+        if (protocol::decode_body(std::span<u8 const>(counters_reply.data(), counters_reply.size()), counters).is_error())
+            return 14;
+        if (counters.frames_received != 1 || counters.bytes_received != 60 || counters.frames_transmitted != 1
+            || counters.bytes_transmitted != 60 || counters.receive_posted != 1 || counters.transmit_pending != 0)
+            return 15;
+        return 0;
+    });
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("a client's bad buffers and frames are refused before the device sees them, and its copies removed", "[virtionet]")
+{
+    Lender lender;
+    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        Fixture fixture;
+        auto buffers = TRY(system::create_memory(reticle, 4096));
+        MemCap copy;
+        u16 unusable = u16(LinkError::BufferUnusable);
+
+        if (status_of(fixture.send(PostReceive { 0, 2048 })) != unusable)
+            return 1; /* no MemCap */
+        if (status_of(fixture.send(PostReceive { 0, 2048 }, TRY(lend(buffers, RightRead, copy)))) != unusable)
+            return 2; /* read-only: the device could not write it */
+        if (!system::map_memory_read_only(copy).is_error())
+            return 3; /* refused: the copy is gone */
+        if (status_of(fixture.send(PostReceive { 0, frame_maximum - 1 }, TRY(lend(buffers, RightRead | RightWrite, copy))))
+            != u16(LinkError::BufferTooSmall))
+            return 4;
+        if (status_of(fixture.send(PostReceive { 3000, 2048 }, TRY(lend(buffers, RightRead | RightWrite, copy)))) != unusable)
+            return 5; /* past the MemCap's end */
+        if (status_of(fixture.send(PostReceive { ~u64(0) - 10, 2048 }, TRY(lend(buffers, RightRead | RightWrite, copy))))
+            != unusable)
+            return 6; /* offset + length wrapping around */
+        /* A copy removed (revoked) before the driver looks at it, and a handle the Task never held. */
+        auto revoked = TRY(lend(buffers, RightRead | RightWrite, copy));
+        TRY(system::remove(revoked.handle, CapabilityClass::Memory));
+        if (status_of(fixture.send(PostReceive { 0, 2048 }, revoked)) != unusable)
+            return 7;
+        ReceivedCapability forged { CapabilityClass::Memory, { copy.space(), u16(copy.slot() + 17), 3 } };
+        if (status_of(fixture.send(PostReceive { 0, 2048 }, forged)) != unusable)
+            return 8;
+
+        /* Frames: one byte over the largest, one byte under a header, a read-only copy is enough. */
+        if (status_of(fixture.send(Transmit { 0, frame_maximum + 1 }, TRY(lend(buffers, RightRead, copy))))
+            != u16(LinkError::FrameTooLarge))
+            return 9;
+        if (status_of(fixture.send(Transmit { 0, 13 }, TRY(lend(buffers, RightRead, copy)))) != u16(LinkError::FrameTooSmall))
+            return 10;
+        if (status_of(fixture.send(Transmit { 4000, 200 }, TRY(lend(buffers, RightRead, copy)))) != unusable)
+            return 11;
+        fixture.link.publish();
+        if (fixture.receive.model.take_chain() || fixture.transmit.model.take_chain())
+            return 12; /* the device saw none of it */
+
+        /* The limit: 32 buffers posted, the 33rd refused. */
+        auto big = TRY(system::create_memory(reticle, 33 * 2048));
+        for (u64 index = 0; index < 32; ++index) {
+            if (!fixture.send(PostReceive { index * 2048, 2048 }, TRY(lend(big, RightRead | RightWrite, copy))).empty())
+                return 13;
+        }
+        if (status_of(fixture.send(PostReceive { 32 * 2048, 2048 }, TRY(lend(big, RightRead | RightWrite, copy))))
+            != u16(LinkError::TooManyOutstanding))
+            return 14;
+        auto counters_reply = fixture.send(ReadCounters {});
+        Counters counters {};
+        if (protocol::decode_body(std::span<u8 const>(counters_reply.data(), counters_reply.size()), counters).is_error()
+            || counters.refused != 11 || counters.receive_posted != 32)
+            return 15;
+        return 0;
+    });
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("a device using an entry never made available ends serving: every outstanding request answered device-failed, copies removed", "[virtionet]")
+{
+    Lender lender;
+    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        Fixture fixture;
+        auto buffers = TRY(system::create_memory(reticle, 8192));
+        MemCap receive_copy;
+        MemCap transmit_copy;
+        (void)fixture.send(PostReceive { 0, 2048 }, TRY(lend(buffers, RightRead | RightWrite, receive_copy)));
+        (void)fixture.send(Transmit { 4096, 100 }, TRY(lend(buffers, RightRead, transmit_copy)));
+        fixture.link.publish();
+        /* Descriptor 5 was never the head of a chain made available. */
+        fixture.receive.model.put_used(5, 100);
+        u8 reply[protocol::payload_capacity<P>];
+        auto finished = fixture.link.take_finished(reply);
+        if (!finished.is_error() || finished.error().code() != ErrorCode::MalformedMessage)
+            return 1;
+        usize answered = 0;
+        while (usize length = fixture.link.answer_outstanding(reply)) {
+            if (status_of(std::vector<u8>(reply, reply + length)) != u16(LinkError::DeviceFailed))
+                return 2;
+            ++answered;
+        }
+        if (answered != 2 || fixture.link.receive_posted() != 0 || fixture.link.transmit_pending() != 0)
+            return 3;
+        if (!system::map_memory_read_only(receive_copy).is_error() || !system::map_memory_read_only(transmit_copy).is_error())
+            return 4;
+        return 0;
+    });
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("virtio-net's configuration: the MAC is required and checked; link status only with STATUS", "[virtionet]")
+{
+    using virtio::net::Configuration;
+    u8 bytes[8] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56, 0, 0 };
+    CHECK(Configuration::read(bytes, 8, 0).error().code() == ErrorCode::Unsupported);
+    auto plain = MUST(Configuration::read(bytes, 8, virtio::net::feature_mac));
+    CHECK(plain.link_up); /* without STATUS the link is taken as up */
+    auto down = MUST(Configuration::read(bytes, 8, virtio::net::feature_mac | virtio::net::feature_status));
+    CHECK_FALSE(down.link_up);
+    bytes[6] = 1;
+    CHECK(MUST(Configuration::read(bytes, 8, virtio::net::feature_mac | virtio::net::feature_status)).link_up);
+    CHECK(Configuration::read(bytes, 7, virtio::net::feature_mac).error().code() == ErrorCode::MalformedMessage);
+    bytes[0] = 0x53; /* a multicast address */
+    CHECK(Configuration::read(bytes, 8, virtio::net::feature_mac).error().code() == ErrorCode::MalformedMessage);
+    u8 zero[8] {};
+    CHECK(Configuration::read(zero, 8, virtio::net::feature_mac).error().code() == ErrorCode::MalformedMessage);
+}

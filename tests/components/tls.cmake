@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: Apache-2.0
+# TLS 1.3 with the BoringSSL port: a client and a server over an in-memory pipe, verifying
+# certificates Debian's openssl makes in the build folder when the test is built (never committed).
+if(NOT TARGET vectra_tls)
+    return()
+endif()
+set(tls_certificates ${CMAKE_CURRENT_BINARY_DIR}/tls-certificates)
+add_custom_command(OUTPUT ${tls_certificates}/server.pem ${tls_certificates}/expired.pem
+        ${tls_certificates}/stranger.pem ${tls_certificates}/ca.pem
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/components/make-tls-certificates.sh ${tls_certificates}
+    DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/components/make-tls-certificates.sh
+    COMMENT "Making the TLS tests' certificates with openssl")
+add_custom_target(tls_test_certificates DEPENDS ${tls_certificates}/server.pem)
+vectra_host_test(components.tls SOURCES components/TestTls.cpp
+    COMPONENTS ${kernel_components} random libsodium tls boringssl_port boringssl_host_io)
+add_dependencies(test_components.tls tls_test_certificates)
+target_compile_definitions(test_components.tls PRIVATE VECTRA_TEST_TLS_CERTIFICATES="${tls_certificates}")

@@ -1,0 +1,304 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * One executor per CPU (ADR 0026) on the hosted platform's threads: the ticket lock under
+ * contention, Tasks pinned to two CPUs waking each other across them with no wake-up lost, an
+ * idle CPU stealing a Task left runnable behind a busy one, and a Task that exits while a raise
+ * for it is in flight from another CPU. The executor cases run in a child process: started CPUs
+ * never stop.
+ */
+
+#include "../TestSupport.h"
+#include "../platforms/ChildProcess.h"
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <sched.h>
+#include <unistd.h>
+#include <thread>
+#include <vector>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/KernelLock.h>
+#include <vectra/kernel/TicketLock.h>
+#include <vectra/platform/Platform.h>
+#include <vectra/platform/hosted/Processors.h>
+
+using namespace vectra;
+
+namespace {
+
+void yield_host(u32) { sched_yield(); }
+using TestLock = TicketLock<yield_host>;
+
+constexpr u64 five_seconds = 5'000'000'000;
+
+template<typename Check>
+test::ChildResult run_checked(Check check)
+{
+    /* A lost wake-up hangs a CPU: the alarm ends the child, and the case fails. */
+    return test::run_in_child([&] {
+        alarm(60);
+        _exit(check());
+    });
+}
+
+Task* spawn_on(test::Arena& arena, char const* name, TaskEntry entry, u32 processor)
+{
+    SpawnParameters parameters { name, entry };
+    parameters.processor = processor;
+    kernel_lock::Entry lock; /* the other CPUs' executors are live */
+    return Executor::current().spawn(arena.reticle(), parameters).value();
+}
+
+/* Reaps every exited Task (so their guard pages go before the arena does); false if one has not exited. */
+bool reap_all()
+{
+    kernel_lock::Entry lock;
+    for (u32 index = 0; index < Executor::task_processors(); ++index) {
+        auto& executor = Executor::of_processor(index);
+        while (Task* task = executor.tasks()) {
+            if (executor.reap(*task).is_error())
+                return false;
+        }
+    }
+    return true;
+}
+
+/* ---- cross-CPU ping-pong: each side raises the other's bit, then waits for its own ---- */
+constexpr u32 round_trips = 100'000;
+std::atomic<Task*> s_ping { nullptr };
+std::atomic<Task*> s_pong { nullptr };
+std::atomic<u32> s_wrong_processor { 0 };
+
+ErrorOr<i32> ping(Bundle&)
+{
+    for (u32 round = 0; round < round_trips; ++round) {
+        s_pong.load()->signals().raise(SignalBit(0));
+        (void)Executor::current().wait(SignalBit(0).mask());
+        if (platform::current_processor() != 1)
+            s_wrong_processor.fetch_add(1);
+    }
+    return 0;
+}
+
+ErrorOr<i32> pong(Bundle&)
+{
+    for (u32 round = 0; round < round_trips; ++round) {
+        (void)Executor::current().wait(SignalBit(0).mask());
+        if (platform::current_processor() != 2)
+            s_wrong_processor.fetch_add(1);
+        s_ping.load()->signals().raise(SignalBit(0));
+    }
+    return 0;
+}
+
+/* ---- stealing: a pinned Task spins on CPU 1; a movable one queued behind it must run elsewhere ---- */
+std::atomic<bool> s_stolen_ran { false };
+std::atomic<u32> s_stolen_on { ~0u };
+
+ErrorOr<i32> spin_until_released(Bundle&)
+{
+    u64 start = platform::monotonic_nanoseconds();
+    while (!s_stolen_ran.load()) {
+        if (platform::monotonic_nanoseconds() - start > five_seconds)
+            return 1; /* nobody stole the Task queued behind this one */
+    }
+    return 0;
+}
+
+ErrorOr<i32> record_processor(Bundle&)
+{
+    s_stolen_on.store(platform::current_processor());
+    s_stolen_ran.store(true);
+    return 0;
+}
+
+ErrorOr<i32> return_at_once(Bundle&) { return 0; }
+
+/* ---- exit with a raise in flight: CPU 2 keeps raising the bit of a Task on CPU 1 that exits ---- */
+std::atomic<Task*> s_target { nullptr };
+std::atomic<bool> s_target_exited { false };
+
+ErrorOr<i32> exit_after_some_wakeups(Bundle&)
+{
+    for (u32 count = 0; count < 1000; ++count)
+        (void)Executor::current().wait(SignalBit(5).mask());
+    return 7;
+}
+
+ErrorOr<i32> raise_until_exited(Bundle&)
+{
+    u64 raises = 0;
+    while (!s_target_exited.load()) {
+        s_target.load()->signals().raise(SignalBit(5));
+        if (++raises % 64 == 0)
+            Executor::current().yield();
+    }
+    return 0;
+}
+
+}
+
+TEST_CASE("Ticket lock: no lost update under four threads", "[kernel][smp]")
+{
+    TestLock lock;
+    u64 counter = 0; /* plain memory: only the lock orders the increments */
+    constexpr u32 threads = 4;
+    constexpr u32 increments = 50'000;
+    std::vector<std::thread> workers;
+    for (u32 index = 0; index < threads; ++index) {
+        workers.emplace_back([&] {
+            for (u32 count = 0; count < increments; ++count) {
+                lock.acquire();
+                counter = counter + 1;
+                lock.release();
+            }
+        });
+    }
+    for (auto& worker : workers)
+        worker.join();
+    CHECK(counter == u64(threads) * increments);
+    CHECK(lock.queued() == 0);
+}
+
+TEST_CASE("Ticket lock: waiters are served in the order they asked; try_acquire never jumps the queue",
+    "[kernel][smp]")
+{
+    TestLock lock;
+    lock.acquire();
+    std::atomic<u32> order { 0 };
+    u32 first_served = 0;
+    u32 second_served = 0;
+    std::thread first([&] {
+        lock.acquire();
+        first_served = ++order;
+        lock.release();
+    });
+    while (lock.queued() != 2)
+        sched_yield();
+    std::thread second([&] {
+        lock.acquire();
+        second_served = ++order;
+        lock.release();
+    });
+    while (lock.queued() != 3)
+        sched_yield();
+    CHECK_FALSE(lock.try_acquire()); /* held, and two wait */
+    lock.release();
+    first.join();
+    second.join();
+    CHECK(first_served == 1);
+    CHECK(second_served == 2);
+    CHECK(lock.try_acquire());
+    lock.release();
+}
+
+TEST_CASE("Kernel lock: held only inside; a CPU re-entering is refused", "[kernel][smp]")
+{
+    CHECK_FALSE(kernel_lock::held_here());
+    kernel_lock::enter();
+    CHECK(kernel_lock::held_here());
+    CHECK(kernel_lock::queued() == 1);
+    {
+        kernel_lock::Entry nested; /* held already: takes nothing */
+        CHECK(kernel_lock::queued() == 1);
+    }
+    CHECK(kernel_lock::held_here());
+    kernel_lock::leave();
+    CHECK_FALSE(kernel_lock::held_here());
+    CHECK(kernel_lock::queued() == 0);
+}
+
+TEST_CASE("Four CPUs: Tasks pinned to cpus 1 and 2 wake each other 100000 times, none lost", "[kernel][smp]")
+{
+    auto result = run_checked([] {
+        platform::hosted::request_processors(4);
+        if (kernel::start_processors().is_error() || Executor::task_processors() != 4)
+            return 1;
+        test::Arena arena(1 * MiB);
+        s_pong.store(spawn_on(arena, "pong", pong, 2));
+        s_ping.store(spawn_on(arena, "ping", ping, 1));
+        if (s_ping.load()->executor().processor() != 1 || s_pong.load()->executor().processor() != 2)
+            return 2;
+        auto& executor = Executor::current();
+        if (executor.run_until_exit(*s_ping.load()).value() != 0 || executor.run_until_exit(*s_pong.load()).value() != 0)
+            return 3;
+        if (s_wrong_processor.load() != 0)
+            return 4;
+        return reap_all() ? 0 : 5;
+    });
+    INFO(result.output);
+    REQUIRE(result.exited);
+    CHECK(result.exit_status == 0);
+}
+
+TEST_CASE("Four CPUs: a Task runnable behind a spinning one is stolen by an idle CPU", "[kernel][smp]")
+{
+    auto result = run_checked([] {
+        platform::hosted::request_processors(4);
+        if (kernel::start_processors().is_error())
+            return 1;
+        test::Arena arena(1 * MiB);
+        Task* spinner = spawn_on(arena, "spinner", spin_until_released, 1);
+        /* Wait until the spinner runs on CPU 1: from then on, nothing else runs there. */
+        while (spinner->switches() == 0)
+            sched_yield();
+        /* Round-robin placement: spawn movable Tasks until one lands on CPU 1. */
+        Task* queued = nullptr;
+        for (u32 attempt = 0; attempt < 4 && !queued; ++attempt) {
+            Task* task = spawn_on(arena, "movable", attempt == 0 ? record_processor : return_at_once, processor_any);
+            if (task->executor().processor() == 1)
+                queued = task;
+        }
+        (void)queued;
+        auto& executor = Executor::current();
+        if (executor.run_until_exit(*spinner).value() != 0)
+            return 2;
+        if (s_stolen_on.load() == 1 || s_stolen_on.load() == ~0u)
+            return 3;
+        u64 steals = 0;
+        for (u32 index = 0; index < 4; ++index)
+            steals += Executor::of_processor(index).steals();
+        /* The movable Tasks placed elsewhere end on their own: wait for each. */
+        for (u32 index = 0; index < 4; ++index) {
+            for (Task* task = Executor::of_processor(index).tasks(); task; task = task->next_listed()) {
+                if (task->state() != TaskState::Exited && executor.run_until_exit(*task).is_error())
+                    return 5;
+            }
+        }
+        if (steals < 1)
+            return 4;
+        return reap_all() ? 0 : 6;
+    });
+    INFO(result.output);
+    REQUIRE(result.exited);
+    CHECK(result.exit_status == 0);
+}
+
+TEST_CASE("Four CPUs: a Task exits while another CPU keeps raising its bits", "[kernel][smp]")
+{
+    auto result = run_checked([] {
+        platform::hosted::request_processors(4);
+        if (kernel::start_processors().is_error())
+            return 1;
+        test::Arena arena(4 * MiB); /* 40 Tasks; a Reticle only grows until reclaimed */
+        for (u32 round = 0; round < 20; ++round) {
+            s_target_exited.store(false);
+            Task* target = spawn_on(arena, "target", exit_after_some_wakeups, 1);
+            s_target.store(target);
+            Task* raiser = spawn_on(arena, "raiser", raise_until_exited, 2);
+            auto& executor = Executor::current();
+            if (executor.run_until_exit(*target).value() != 7)
+                return 2;
+            s_target_exited.store(true);
+            if (executor.run_until_exit(*raiser).value() != 0)
+                return 3;
+            if (!reap_all())
+                return 4;
+        }
+        return 0;
+    });
+    INFO(result.output);
+    REQUIRE(result.exited);
+    CHECK(result.exit_status == 0);
+}

@@ -29,6 +29,7 @@ KERNEL_TO_INITD = (
     ("irq-software", "IrqCap", "the software interrupt line", ("receive", "read", "grant")),
     ("pci", "DeviceCap", "the PCI bus, on a machine with PCI", ("read",)),
     ("virtio-mmio", "DeviceCap", "the virtio-mmio slots, on a machine with an occupied one", ("read",)),
+    ("host-sockets", "DeviceCap", "the host's sockets, loopback only, on hosted", ("read", "write", "grant", "revoke")),
 )
 
 

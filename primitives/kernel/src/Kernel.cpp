@@ -14,11 +14,13 @@
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/BlockDevice.h>
 #include <vectra/kernel/Display.h>
+#include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/KernelLock.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/MmioSlot.h>
 #include <vectra/kernel/PciDevice.h>
+#include <vectra/platform/HostSockets.h>
 #include <vectra/TaskEntry.h>
 
 namespace vectra::kernel {
@@ -153,6 +155,12 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
         auto* disk = TRY(root.try_create<BlockDevice>(&root, index, platform::disk_geometry(index)));
         TRY(bundle.give(block_slot_name(index), space,
             TRY(space.mint<CapabilityClass::Device>(disk, RightRead | RightWrite | RightGrant | RightRevoke))));
+    }
+    /* The host's sockets (hosted only), confined to loopback addresses (vectra/kernel/HostSockets.h). */
+    if (platform::host_sockets_present()) {
+        auto* sockets = TRY(root.try_create<HostSocketDevice>(&root, true));
+        TRY(bundle.give("host-sockets", space,
+            TRY(space.mint<CapabilityClass::Device>(sockets, RightRead | RightWrite | RightGrant | RightRevoke))));
     }
     return initial;
 }

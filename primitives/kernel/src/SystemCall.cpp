@@ -10,6 +10,7 @@
 #include <vectra/Try.h>
 #include <vectra/CallFrame.h>
 #include <vectra/kernel/BlockDevice.h>
+#include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/Domain.h>
@@ -554,6 +555,39 @@ ErrorOr<void> block_call(CallFrame& frame)
     }
 }
 
+/* --- Host sockets (vectra/HostSockets.h) ------------------------------------------------- */
+
+/*
+ * The device, then the operation (8 bits), the index (24) and the extra word (32), the address
+ * (0: none) and the bytes. Results: the value, then the status and the end flag.
+ */
+ErrorOr<void> host_socket(CallFrame& frame)
+{
+    auto device = handle_argument<CapabilityClass::Device>(frame, 0);
+    HostSocketCall call;
+    call.operation = HostSocketOperation(frame.arguments[2] & 0xff);
+    call.index = static_cast<u32>((frame.arguments[2] >> 8) & 0xffffff);
+    call.extra = static_cast<u32>(frame.arguments[2] >> 32);
+    bool writes = call.operation == HostSocketOperation::Receive;
+    if (frame.arguments[3] != 0) {
+        bool address_written = writes || call.operation == HostSocketOperation::Accept || call.operation == HostSocketOperation::Local;
+        if (address_written)
+            call.address = TRY(caller_writable_object<HostAddress>(frame.arguments[3]));
+        else
+            call.address = const_cast<HostAddress*>(TRY(caller_object<HostAddress>(frame.arguments[3])));
+    }
+    if (writes)
+        call.bytes = TRY(caller_writable_bytes(frame.arguments[4], frame.arguments[5]));
+    else {
+        auto bytes = TRY(caller_bytes(frame.arguments[4], frame.arguments[5]));
+        call.bytes = std::span<u8>(const_cast<u8*>(bytes.data()), bytes.size()); /* only read */
+    }
+    auto result = TRY(host_socket_call(caller_space(), device, call));
+    frame.results[0] = result.value;
+    frame.results[1] = u64(result.status) | (u64(result.end) << 8);
+    return {};
+}
+
 ErrorOr<void> entropy(CallFrame& frame)
 {
     auto buffer = TRY(caller_writable_bytes(frame.arguments[0], frame.arguments[1]));
@@ -816,6 +850,8 @@ ErrorOr<void> dispatch(CallFrame& frame)
     case Call::BlockWrite:
     case Call::BlockFlush:
         return block_call(frame);
+    case Call::HostSocket:
+        return host_socket(frame);
     case Call::MonotonicNow:
     case Call::Entropy:
         break;

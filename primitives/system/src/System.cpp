@@ -349,6 +349,65 @@ ErrorOr<void> disk_flush(DeviceCap const& disk)
     return void_call(Call::BlockFlush, { word(raw(disk)), disk.generation() });
 }
 
+namespace {
+
+ErrorOr<HostSocketResult> host_socket_call(DeviceCap const& sockets, HostSocketOperation operation, u32 index, u32 extra,
+    HostAddress const* address, std::span<u8 const> bytes)
+{
+    auto frame = TRY(call(Call::HostSocket,
+        { word(raw(sockets)), sockets.generation(), u64(operation) | (u64(index & 0xffffff) << 8) | (u64(extra) << 32),
+            reinterpret_cast<u64>(address), reinterpret_cast<u64>(bytes.data()), bytes.size() }));
+    return HostSocketResult { HostSocketStatus(frame.results[1] & 0xff), static_cast<u32>(frame.results[0]),
+        ((frame.results[1] >> 8) & 1) != 0 };
+}
+
+}
+
+ErrorOr<HostSocketResult> host_socket_open(DeviceCap const& sockets, HostSocketKind kind, HostAddress const& address, u16 backlog)
+{
+    return host_socket_call(sockets, HostSocketOperation::Open, 0, u32(kind) | (u32(backlog) << 8), &address, {});
+}
+
+ErrorOr<HostSocketResult> host_socket_accept(DeviceCap const& sockets, u32 listener, HostAddress& remote)
+{
+    return host_socket_call(sockets, HostSocketOperation::Accept, listener, 0, &remote, {});
+}
+
+ErrorOr<HostSocketResult> host_socket_send(DeviceCap const& sockets, u32 socket, std::span<u8 const> bytes, HostAddress const* to)
+{
+    return host_socket_call(sockets, HostSocketOperation::Send, socket, 0, to, bytes);
+}
+
+ErrorOr<HostSocketResult> host_socket_receive(DeviceCap const& sockets, u32 socket, std::span<u8> bytes, HostAddress& from)
+{
+    return host_socket_call(sockets, HostSocketOperation::Receive, socket, 0, &from, bytes);
+}
+
+ErrorOr<HostSocketResult> host_socket_shutdown(DeviceCap const& sockets, u32 socket, u8 how)
+{
+    return host_socket_call(sockets, HostSocketOperation::Shutdown, socket, how, nullptr, {});
+}
+
+ErrorOr<void> host_socket_close(DeviceCap const& sockets, u32 socket)
+{
+    TRY(host_socket_call(sockets, HostSocketOperation::Close, socket, 0, nullptr, {}));
+    return {};
+}
+
+ErrorOr<u32> host_socket_ready(DeviceCap const& sockets, u32 socket)
+{
+    return TRY(host_socket_call(sockets, HostSocketOperation::Ready, socket, 0, nullptr, {})).value;
+}
+
+ErrorOr<HostAddress> host_socket_local(DeviceCap const& sockets, u32 socket)
+{
+    HostAddress local;
+    auto result = TRY(host_socket_call(sockets, HostSocketOperation::Local, socket, 0, &local, {}));
+    if (result.status != HostSocketStatus::Done)
+        return Error(ErrorCode::NotFound, "the host knows no local address for the socket");
+    return local;
+}
+
 }
 
 namespace vectra {

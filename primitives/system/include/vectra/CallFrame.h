@@ -79,6 +79,8 @@ enum class Call : u64 {
     BlockRead = 61,
     BlockWrite = 62,
     BlockFlush = 63,
+    /* The host's sockets (hosted; vectra/HostSockets.h): one call, the operation in an argument. */
+    HostSocket = 64,
     /* virtio-mmio slots (ADR 0025); numbered apart as the block calls are. */
     MmioSlotOpen = 70,
     MmioSlotDescribe = 71,

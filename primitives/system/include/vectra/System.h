@@ -20,6 +20,7 @@
 #include <vectra/Display.h>
 #include <vectra/Error.h>
 #include <vectra/Format.h>
+#include <vectra/HostSockets.h>
 #include <vectra/MmioSlot.h>
 #include <vectra/Pci.h>
 #include <vectra/SignalBit.h>
@@ -289,6 +290,27 @@ inline constexpr u32 maximum_disk_transfer_blocks = 0xffff;
 [[nodiscard]] ErrorOr<void> disk_write(DeviceCap const& disk, MemCap const& memory, u64 offset, u64 first, u32 count);
 /* Every write that returned before is durable (RightWrite). */
 [[nodiscard]] ErrorOr<void> disk_flush(DeviceCap const& disk);
+
+/* --- Host sockets (hosted; vectra/HostSockets.h, ADR 0024 amendment) ---------------------- */
+
+/*
+ * Each names the host-sockets DeviceCap and a socket by its index. A kernel error (a wrong
+ * capability or right, an index naming nothing, an address outside the capability's reach:
+ * MissingRight, a full table: Full) is an Error; what the host said is the result's status.
+ * RightWrite for all but host_socket_ready and host_socket_local (RightRead).
+ */
+[[nodiscard]] ErrorOr<HostSocketResult> host_socket_open(DeviceCap const&, HostSocketKind, HostAddress const&, u16 backlog = 0);
+[[nodiscard]] ErrorOr<HostSocketResult> host_socket_accept(DeviceCap const&, u32 listener, HostAddress& remote);
+/* `to`: a UDP datagram's destination (nullptr for TCP). */
+[[nodiscard]] ErrorOr<HostSocketResult> host_socket_send(DeviceCap const&, u32 socket, std::span<u8 const>, HostAddress const* to = nullptr);
+/* `from`: the datagram's source or the TCP peer. UDP: `value` is the datagram's full length (more than the span: truncated). */
+[[nodiscard]] ErrorOr<HostSocketResult> host_socket_receive(DeviceCap const&, u32 socket, std::span<u8>, HostAddress& from);
+/* `how`: 1 receive, 2 send, 3 both. */
+[[nodiscard]] ErrorOr<HostSocketResult> host_socket_shutdown(DeviceCap const&, u32 socket, u8 how);
+[[nodiscard]] ErrorOr<void> host_socket_close(DeviceCap const&, u32 socket);
+/* The readiness bits (host_socket_readable, …) now. */
+[[nodiscard]] ErrorOr<u32> host_socket_ready(DeviceCap const&, u32 socket);
+[[nodiscard]] ErrorOr<HostAddress> host_socket_local(DeviceCap const&, u32 socket);
 
 }
 

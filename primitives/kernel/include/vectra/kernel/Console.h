@@ -21,6 +21,7 @@ public:
         Display,
         Block, /* vectra/kernel/BlockDevice.h */
         MmioBus, /* the virtio-mmio slots: vectra/kernel/MmioSlot.h (ADR 0025) */
+        HostSockets, /* vectra/kernel/HostSockets.h */
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

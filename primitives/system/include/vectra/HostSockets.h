@@ -1,0 +1,73 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The host's own sockets as a capability (hosted only; ADR 0024, amendment "the host backend"):
+ * the types a Task holding a host-sockets DeviceCap and the kernel share. The calls are in
+ * vectra/System.h (system::host_socket_*); the kernel side is vectra/kernel/HostSockets.h.
+ *
+ * A socket is named by its index in the capability's own table (at most
+ * maximum_host_sockets at once). Every operation is non-blocking: what cannot go on now is
+ * HostSocketStatus::WouldBlock, with no side effect. Readiness is polled (host_socket_ready):
+ * no Signal bit is raised yet.
+ */
+
+#pragma once
+
+#include <vectra/Types.h>
+
+namespace vectra {
+
+/* Host descriptors one host-sockets capability holds at once. */
+inline constexpr u32 maximum_host_sockets = 16;
+
+enum class HostSocketKind : u8 {
+    TcpListen = 1,
+    TcpConnect = 2,
+    Udp = 3,
+};
+
+/* An IPv4 (family 4, bytes[0..3]) or IPv6 (family 6) address and a port, in host byte order. */
+struct HostAddress {
+    u8 family { 0 };
+    u8 reserved { 0 };
+    u16 port { 0 };
+    u8 bytes[16] {};
+};
+
+/* What the host said about an operation that the kernel let through. */
+enum class HostSocketStatus : u8 {
+    Done = 0,
+    WouldBlock = 1,
+    Refused = 2,
+    Reset = 3,
+    AddressInUse = 4,
+    Unreachable = 5,
+    TimedOut = 6,
+    NotConnected = 7,
+    AddressUnusable = 8,
+    Failed = 9, /* any other host error */
+};
+
+enum class HostSocketOperation : u8 {
+    Open = 1,     /* kind, address (local for listen and udp, remote for connect), backlog */
+    Accept = 2,   /* a listener's waiting connection becomes a socket of the table; address: its peer */
+    Send = 3,     /* bytes; address: a UDP destination */
+    Receive = 4,  /* into bytes; address: a UDP source or the TCP peer */
+    Shutdown = 5, /* extra: 1 receive, 2 send, 3 both */
+    Close = 6,
+    Ready = 7,    /* the readiness bits below, now */
+    Local = 8,    /* address: the socket's local address */
+};
+
+/* host_socket_ready bits. */
+inline constexpr u32 host_socket_readable = 1;
+inline constexpr u32 host_socket_writable = 2;
+inline constexpr u32 host_socket_hung_up = 4;
+
+struct HostSocketResult {
+    HostSocketStatus status { HostSocketStatus::Done };
+    u32 value { 0 };  /* Open, Accept: the socket's index; Send, Receive: bytes moved; Ready: the bits */
+    bool end { false }; /* Receive on TCP: the peer closed and every byte was read */
+};
+
+}

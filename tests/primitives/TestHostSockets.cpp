@@ -1,0 +1,420 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The host's sockets as a capability (vectra/kernel/HostSockets.h, ADR 0024 amendment "the host
+ * backend"), through kernel calls from a Task: TCP both ways with a server and a client the test
+ * runs on 127.0.0.1, UDP with truncation; as an attacker: addresses outside loopback, a full
+ * table, indexes of another capability and made-up ones, the wrong rights and device; every
+ * descriptor closed when the capability goes.
+ */
+
+#include "../TestSupport.h"
+#include <arpa/inet.h>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/HostSockets.h>
+
+using namespace vectra;
+using namespace vectra::test;
+
+namespace {
+
+template<typename T>
+ErrorCode code_of(ErrorOr<T> const& result)
+{
+    return result.is_error() ? result.error().code() : ErrorCode::None;
+}
+
+HostAddress ipv4(u8 a, u8 b, u8 c, u8 d, u16 port)
+{
+    HostAddress address;
+    address.family = 4;
+    address.port = port;
+    address.bytes[0] = a;
+    address.bytes[1] = b;
+    address.bytes[2] = c;
+    address.bytes[3] = d;
+    return address;
+}
+
+usize open_descriptors()
+{
+    usize count = 0;
+    DIR* folder = ::opendir("/proc/self/fd");
+    while (::readdir(folder) != nullptr)
+        ++count;
+    ::closedir(folder);
+    return count;
+}
+
+/* A listening TCP socket of the test's own on 127.0.0.1 at a free port. */
+struct TestListener {
+    int descriptor { -1 };
+    u16 port { 0 };
+    TestListener()
+    {
+        descriptor = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(descriptor, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+        REQUIRE(::listen(descriptor, 4) == 0);
+        socklen_t length = sizeof(address);
+        REQUIRE(::getsockname(descriptor, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+        port = ntohs(address.sin_port);
+    }
+    ~TestListener() { ::close(descriptor); }
+};
+
+/* A supervisor's space holding host-sockets capabilities (loopback-only unless told) and a console. */
+struct Supervisor {
+    test::Arena arena { 1 * MiB };
+    test::Arena tasks { 1 * MiB };
+    CapabilitySpace space { allocate_space_id() };
+    HostSocketDevice* device { nullptr };
+    HostSocketDevice* other_device { nullptr };
+    DeviceCap sockets;
+    DeviceCap other;
+    ConsoleCap console;
+
+    Supervisor()
+    {
+        device = arena.reticle().try_create<HostSocketDevice>(&arena.reticle(), true).release_value();
+        sockets = space.mint<CapabilityClass::Device>(device, all_rights).release_value();
+        other_device = arena.reticle().try_create<HostSocketDevice>(&arena.reticle(), true).release_value();
+        other = space.mint<CapabilityClass::Device>(other_device, all_rights).release_value();
+        auto* console_device = arena.reticle().try_create<ConsoleDevice>(&arena.reticle()).release_value();
+        console = space.mint<CapabilityClass::Device>(console_device, RightWrite | RightGrant).release_value();
+    }
+    ~Supervisor() { (void)space.clear(); }
+
+    template<typename Body>
+    ErrorOr<i32> run(Rights rights, Body&& body)
+    {
+        return test::run_as_task(
+            tasks.reticle(),
+            [&](Task& task) {
+                REQUIRE_FALSE(task.bundle().grant("sockets", space, sockets, rights).is_error());
+                REQUIRE_FALSE(task.bundle().grant("other", space, other, RightRead | RightWrite).is_error());
+                REQUIRE_FALSE(task.bundle().grant("console", space, console, RightWrite).is_error());
+            },
+            body);
+    }
+};
+
+/* Polls `socket` until `bits` are ready (bounded: a few seconds of yields). */
+ErrorOr<bool> wait_ready(DeviceCap const& sockets, u32 socket, u32 bits)
+{
+    for (usize turn = 0; turn < 200000; ++turn) {
+        if ((TRY(system::host_socket_ready(sockets, socket)) & bits) != 0)
+            return true;
+        if (turn > 1000)
+            ::usleep(50);
+        system::yield();
+    }
+    return false;
+}
+
+}
+
+TEST_CASE("a Task connects through its host-sockets capability to a server the test runs on 127.0.0.1 and exchanges bytes")
+{
+    TestListener server;
+    std::atomic<bool> served { false };
+    std::thread peer([&] {
+        int connection = ::accept(server.descriptor, nullptr, nullptr);
+        char bytes[5];
+        usize got = 0;
+        while (got < 5) {
+            ssize_t count = ::recv(connection, bytes + got, 5 - got, 0);
+            if (count <= 0)
+                break;
+            got += usize(count);
+        }
+        if (got == 5 && std::memcmp(bytes, "hello", 5) == 0)
+            (void)!::send(connection, "world", 5, MSG_NOSIGNAL);
+        ::close(connection);
+        served = true;
+    });
+    Supervisor supervisor;
+    u16 port = server.port;
+    auto result = supervisor.run(RightRead | RightWrite, [port](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto opened = TRY(system::host_socket_open(sockets, HostSocketKind::TcpConnect, ipv4(127, 0, 0, 1, port)));
+        if (opened.status != HostSocketStatus::Done)
+            return 1;
+        u32 socket = opened.value;
+        if (!TRY(wait_ready(sockets, socket, host_socket_writable)))
+            return 2;
+        u8 const hello[] = { 'h', 'e', 'l', 'l', 'o' };
+        auto sent = TRY(system::host_socket_send(sockets, socket, hello));
+        if (sent.status != HostSocketStatus::Done || sent.value != 5)
+            return 3;
+        u8 reply[16] {};
+        usize got = 0;
+        HostAddress from;
+        bool end = false;
+        while (!end) {
+            if (!TRY(wait_ready(sockets, socket, host_socket_readable | host_socket_hung_up)))
+                return 4;
+            auto received = TRY(system::host_socket_receive(sockets, socket, std::span<u8>(reply + got, sizeof(reply) - got), from));
+            if (received.status != HostSocketStatus::Done)
+                return 5;
+            got += received.value;
+            end = received.end;
+        }
+        if (got != 5 || std::memcmp(reply, "world", 5) != 0 || from.family != 4 || from.port != port || from.bytes[0] != 127)
+            return 6;
+        auto local = TRY(system::host_socket_local(sockets, socket));
+        if (local.family != 4 || local.port == 0)
+            return 7;
+        TRY(system::host_socket_close(sockets, socket));
+        return 0;
+    });
+    peer.join();
+    REQUIRE(served);
+    REQUIRE(result.value() == 0);
+    REQUIRE(supervisor.device->open_count() == 0);
+}
+
+TEST_CASE("a Task listens on 127.0.0.1, accepts the test's connection, reads to its end and half-closes")
+{
+    Supervisor supervisor;
+    std::atomic<u16> port { 0 };
+    std::atomic<bool> done { false };
+    std::thread peer([&] {
+        while (port.load() == 0 && !done.load())
+            std::this_thread::yield();
+        if (done.load())
+            return;
+        int connection = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = htons(port.load());
+        if (::connect(connection, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
+            u8 bytes[3000];
+            for (usize index = 0; index < sizeof(bytes); ++index)
+                bytes[index] = u8(index * 7);
+            (void)!::send(connection, bytes, sizeof(bytes), MSG_NOSIGNAL);
+            ::shutdown(connection, SHUT_WR);
+            char reply[8];
+            (void)!::recv(connection, reply, sizeof(reply), 0);
+        }
+        ::close(connection);
+    });
+    auto result = supervisor.run(RightRead | RightWrite, [&port](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto listening = TRY(system::host_socket_open(sockets, HostSocketKind::TcpListen, ipv4(127, 0, 0, 1, 0), 4));
+        if (listening.status != HostSocketStatus::Done)
+            return 1;
+        auto local = TRY(system::host_socket_local(sockets, listening.value));
+        HostAddress remote;
+        /* Nothing waits yet: would-block, no socket taken. */
+        auto early = TRY(system::host_socket_accept(sockets, listening.value, remote));
+        if (early.status != HostSocketStatus::WouldBlock)
+            return 2;
+        port = local.port;
+        if (!TRY(wait_ready(sockets, listening.value, host_socket_readable)))
+            return 3;
+        auto accepted = TRY(system::host_socket_accept(sockets, listening.value, remote));
+        if (accepted.status != HostSocketStatus::Done || remote.family != 4 || remote.bytes[0] != 127)
+            return 4;
+        u8 bytes[4000];
+        usize got = 0;
+        bool end = false;
+        while (!end) {
+            if (!TRY(wait_ready(sockets, accepted.value, host_socket_readable | host_socket_hung_up)))
+                return 5;
+            HostAddress from;
+            auto received = TRY(system::host_socket_receive(sockets, accepted.value, std::span<u8>(bytes + got, sizeof(bytes) - got), from));
+            if (received.status == HostSocketStatus::WouldBlock)
+                continue;
+            got += received.value;
+            end = received.end;
+        }
+        for (usize index = 0; index < got; ++index) {
+            if (bytes[index] != u8(index * 7))
+                return 6;
+        }
+        if (got != 3000)
+            return 7;
+        if (TRY(system::host_socket_shutdown(sockets, accepted.value, 2)).status != HostSocketStatus::Done)
+            return 8;
+        if (code_of(system::host_socket_shutdown(sockets, accepted.value, 4)) != ErrorCode::InvalidArgument)
+            return 9;
+        return 0;
+    });
+    done = true;
+    peer.join();
+    REQUIRE(result.value() == 0);
+    REQUIRE(supervisor.device->open_count() == 2); /* the listener and the connection, until the capability goes */
+}
+
+TEST_CASE("UDP on 127.0.0.1: a datagram to itself arrives with its source, a short buffer reports its full length")
+{
+    Supervisor supervisor;
+    auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+        auto local = TRY(system::host_socket_local(sockets, bound.value));
+        u8 const datagram[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+        auto sent = TRY(system::host_socket_send(sockets, bound.value, datagram, &local));
+        if (sent.status != HostSocketStatus::Done || sent.value != 8)
+            return 1;
+        if (!TRY(wait_ready(sockets, bound.value, host_socket_readable)))
+            return 2;
+        u8 into[4] {};
+        HostAddress from;
+        auto received = TRY(system::host_socket_receive(sockets, bound.value, into, from));
+        if (received.status != HostSocketStatus::Done || received.value != 8 || into[3] != 4 || from.port != local.port)
+            return 3;
+        /* Nothing more: would-block. */
+        auto again = TRY(system::host_socket_receive(sockets, bound.value, into, from));
+        return again.status == HostSocketStatus::WouldBlock ? 0 : 4;
+    });
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("attacker: every address outside loopback is refused before the host sees it")
+{
+    Supervisor supervisor;
+    usize before = open_descriptors();
+    auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        HostAddress outside[] = { ipv4(10, 0, 0, 1, 80), ipv4(8, 8, 8, 8, 53), ipv4(0, 0, 0, 0, 0), ipv4(128, 0, 0, 1, 80),
+            ipv4(255, 255, 255, 255, 9) };
+        HostAddress any6;
+        any6.family = 6; /* :: */
+        HostAddress mapped = any6; /* ::ffff:10.0.0.1 */
+        mapped.bytes[10] = 0xff;
+        mapped.bytes[11] = 0xff;
+        mapped.bytes[12] = 10;
+        mapped.bytes[15] = 1;
+        HostAddress two = any6; /* ::2 */
+        two.bytes[15] = 2;
+        HostAddress wrong_family = ipv4(127, 0, 0, 1, 80);
+        wrong_family.family = 5;
+        for (auto kind : { HostSocketKind::TcpConnect, HostSocketKind::TcpListen, HostSocketKind::Udp }) {
+            for (auto const& address : outside) {
+                if (code_of(system::host_socket_open(sockets, kind, address)) != ErrorCode::MissingRight)
+                    return 1;
+            }
+            for (auto const* address : { &any6, &mapped, &two }) {
+                if (code_of(system::host_socket_open(sockets, kind, *address)) != ErrorCode::MissingRight)
+                    return 2;
+            }
+            if (code_of(system::host_socket_open(sockets, kind, wrong_family)) != ErrorCode::InvalidArgument)
+                return 3;
+        }
+        /* A UDP socket on loopback may not send a datagram outside it. */
+        auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+        u8 const byte[] = { 0 };
+        auto to = ipv4(192, 168, 1, 1, 53);
+        if (code_of(system::host_socket_send(sockets, bound.value, byte, &to)) != ErrorCode::MissingRight)
+            return 4;
+        TRY(system::host_socket_close(sockets, bound.value));
+        /* Unknown kinds are refused. */
+        if (code_of(system::host_socket_open(sockets, HostSocketKind(9), ipv4(127, 0, 0, 1, 0))) != ErrorCode::InvalidArgument)
+            return 5;
+        return 0;
+    });
+    REQUIRE(result.value() == 0);
+    REQUIRE(supervisor.device->open_count() == 0);
+    REQUIRE(open_descriptors() == before);
+}
+
+TEST_CASE("attacker: the table is bounded, indexes of another capability and made-up ones name nothing")
+{
+    Supervisor supervisor;
+    auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto other = TRY(bundle.take<DeviceCap>("other"));
+        for (u32 count = 0; count < maximum_host_sockets; ++count) {
+            auto opened = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+            if (opened.status != HostSocketStatus::Done || opened.value != count)
+                return 1;
+        }
+        if (code_of(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0))) != ErrorCode::Full)
+            return 2;
+        if (code_of(system::host_socket_open(sockets, HostSocketKind::TcpListen, ipv4(127, 0, 0, 1, 0))) != ErrorCode::Full)
+            return 3;
+        /* Another capability's table is its own: every index this one holds names nothing there. */
+        HostAddress from;
+        u8 into[4];
+        for (u32 index = 0; index < maximum_host_sockets; ++index) {
+            if (code_of(system::host_socket_ready(other, index)) != ErrorCode::NotFound)
+                return 4;
+            if (code_of(system::host_socket_receive(other, index, into, from)) != ErrorCode::NotFound)
+                return 5;
+            if (code_of(system::host_socket_close(other, index)) != ErrorCode::NotFound)
+                return 6;
+        }
+        for (u32 index : { maximum_host_sockets, u32(0xffffff), u32(1000) }) {
+            if (code_of(system::host_socket_ready(sockets, index)) != ErrorCode::NotFound)
+                return 7;
+        }
+        /* A closed index names nothing; the freed place is taken again. */
+        TRY(system::host_socket_close(sockets, 5));
+        if (code_of(system::host_socket_close(sockets, 5)) != ErrorCode::NotFound)
+            return 8;
+        if (code_of(system::host_socket_send(sockets, 5, into)) != ErrorCode::NotFound)
+            return 9;
+        if (TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0))).value != 5)
+            return 10;
+        return 0;
+    });
+    REQUIRE(result.value() == 0);
+    REQUIRE(supervisor.device->open_count() == maximum_host_sockets);
+    REQUIRE(supervisor.other_device->open_count() == 0);
+}
+
+TEST_CASE("attacker: the wrong right or the wrong device is refused; a Task without the capability names nothing")
+{
+    Supervisor supervisor;
+    auto result = supervisor.run(RightRead, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto console = TRY(bundle.take<DeviceCap>("console"));
+        if (code_of(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0))) != ErrorCode::MissingRight)
+            return 1;
+        if (code_of(system::host_socket_open(console, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0))) != ErrorCode::WrongClass)
+            return 2;
+        if (code_of(system::host_socket_ready(sockets, 0)) != ErrorCode::NotFound)
+            return 3;
+        return 0;
+    });
+    REQUIRE(result.value() == 0);
+    REQUIRE(supervisor.device->open_count() == 0);
+}
+
+TEST_CASE("every host descriptor closes when the last capability to the host sockets goes")
+{
+    usize before = open_descriptors();
+    {
+        Supervisor supervisor;
+        auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+            auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+            for (u32 count = 0; count < 6; ++count)
+                (void)TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+            (void)TRY(system::host_socket_open(sockets, HostSocketKind::TcpListen, ipv4(127, 0, 0, 1, 0), 2));
+            return 0;
+        });
+        REQUIRE(result.value() == 0);
+        REQUIRE(supervisor.device->open_count() == 7);
+        REQUIRE(open_descriptors() == before + 7);
+        /* The Task's copy went with the Task; the supervisor's goes now. */
+        REQUIRE_FALSE(supervisor.space.remove(std::move(supervisor.sockets)).is_error());
+        REQUIRE(supervisor.device->open_count() == 0);
+        REQUIRE(open_descriptors() == before);
+    }
+    REQUIRE(open_descriptors() == before);
+}

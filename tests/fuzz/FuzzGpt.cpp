@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <unistd.h>
 #include <vectra/Panic.h>
 #include <vectra/block/Gpt.h>
 
@@ -58,11 +59,12 @@ void make_seeds(std::string const& folder)
             fclose(existing);
             continue;
         }
-        std::string temporary = folder + "/." + seed.name + ".img";
+        /* A name of this process's own: two runs starting on one corpus folder never share a temporary file. */
+        std::string temporary = folder + "/." + seed.name + "." + std::to_string(getpid()) + ".img";
         std::string command = "rm -f '" + temporary + "' && truncate -s 48K '" + temporary
             + "' && PATH=\"$PATH:/usr/sbin:/sbin\" sgdisk " + seed.arguments + " '" + temporary + "' >/dev/null 2>&1 && mv '"
             + temporary + "' '" + path + "'";
-        if (system(command.c_str()) != 0) {
+        if (system(command.c_str()) != 0 && access(path.c_str(), R_OK) != 0) {
             fprintf(stderr, "fuzz_gpt: cannot make the seed disks: sgdisk failed or is missing (Debian package gdisk; ./vectra setup installs it)\n");
             abort();
         }

@@ -41,6 +41,6 @@
 
 /* The Signal Mask (SignalMask::raise, take; Executor::wait_until takes, then parks until a bit is pending). */
 #define RAISE RELEASE
-/* site RAISE primitives/signal/include/vectra/kernel/SignalMask.h raise: void raise(SignalBit bit) { m_pending.fetch_or(bit.mask(), std::memory_order_release); } */
+/* site RAISE primitives/signal/include/vectra/kernel/SignalMask.h raise_mask: void raise_mask(u64 bits) { m_pending.fetch_or(bits, std::memory_order_release); tell_listener(); } */
 #define TAKE ACQ_REL
 /* site TAKE primitives/signal/include/vectra/kernel/SignalMask.h take: [[nodiscard]] u64 take(u64 mask) { return m_pending.fetch_and(~mask, std::memory_order_acq_rel) & mask; } */

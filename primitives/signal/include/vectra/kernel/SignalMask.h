@@ -37,12 +37,7 @@ public:
     }
 
     void raise(SignalBit bit) { raise_mask(bit.mask()); }
-    void raise_mask(u64 bits)
-    {
-        m_pending.fetch_or(bits, std::memory_order_release);
-        if (SignalListener* listener = m_listener.load(std::memory_order_acquire))
-            listener->signal_raised();
-    }
+    void raise_mask(u64 bits) { m_pending.fetch_or(bits, std::memory_order_release); tell_listener(); }
     /* Who hears raises from now on (the executor the Task belongs to), or nobody. */
     void set_listener(SignalListener* listener) { m_listener.store(listener, std::memory_order_release); }
 
@@ -52,6 +47,14 @@ public:
     [[nodiscard]] u64 peek(u64 mask) const { return m_pending.load(std::memory_order_acquire) & mask; }
 
 private:
+    /* The executor the Task belongs to hears every raise after the bit is set (ADR 0026): that is how a raise
+     * wakes a CPU. The Ring model (primitives/ring/src/Ring.pml) stands for it as "park until a bit is pending". */
+    void tell_listener()
+    {
+        if (SignalListener* listener = m_listener.load(std::memory_order_acquire))
+            listener->signal_raised();
+    }
+
     std::atomic<u64> m_pending { 0 };
     std::atomic<SignalListener*> m_listener { nullptr };
 };

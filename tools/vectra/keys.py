@@ -23,10 +23,10 @@ which is the virtio keyboard once its driver has started it.
 Parsing is pure (tests/tools/test_oracle.py); KeyTyper takes the sender as an argument.
 """
 
-import re
 from dataclasses import dataclass
 
 import qmp
+import steps
 
 MAXIMUM_STEPS = 16
 MAXIMUM_COMBINATIONS = 256
@@ -80,18 +80,8 @@ def parse_all(data, source: str) -> tuple:
 
 
 def parse(entry, where: str) -> KeyStep:
-    if not isinstance(entry, dict):
-        raise KeysError(f"{where} must be a JSON object")
-    unknown = sorted(set(entry) - {"after", "text", "keys", "pointer", "hold_ms"})
-    if unknown:
-        raise KeysError(f"{where}: unknown field {unknown[0]!r}")
-    after = entry.get("after")
-    if not isinstance(after, str) or not after:
-        raise KeysError(f"{where}.after must be a regular expression")
-    try:
-        compiled = re.compile(after)
-    except re.error as problem:
-        raise KeysError(f"{where}.after {after!r} is not a valid regular expression: {problem}")
+    steps.check_object(entry, where, {"after", "text", "keys", "pointer", "hold_ms"}, KeysError)
+    compiled = steps.after_pattern(entry, where, KeysError)
     if sum(field in entry for field in ("text", "keys", "pointer")) != 1:
         raise KeysError(f"{where} must have exactly one of \"text\", \"keys\" and \"pointer\"")
     if "pointer" in entry:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 import pixels
+import steps
 
 REGION_FIELDS = ("x", "y", "width", "height")
 
@@ -58,18 +59,8 @@ def parse_all(data, source: str) -> tuple:
 
 
 def parse(entry, where: str) -> ScreenCheck:
-    if not isinstance(entry, dict):
-        raise ScreenError(f"{where} must be a JSON object")
-    unknown = sorted(set(entry) - {"after", "reference", "regions", "tolerance", "max_differing_pixels"})
-    if unknown:
-        raise ScreenError(f"{where}: unknown field {unknown[0]!r}")
-    after = entry.get("after")
-    if not isinstance(after, str) or not after:
-        raise ScreenError(f"{where}.after must be a regular expression")
-    try:
-        compiled = re.compile(after)
-    except re.error as problem:
-        raise ScreenError(f"{where}.after {after!r} is not a valid regular expression: {problem}")
+    steps.check_object(entry, where, {"after", "reference", "regions", "tolerance", "max_differing_pixels"}, ScreenError)
+    compiled = steps.after_pattern(entry, where, ScreenError)
     reference = entry.get("reference")
     if not isinstance(reference, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+\.png", reference):
         raise ScreenError(f"{where}.reference must name a .png file in the image folder")

@@ -336,10 +336,17 @@ TEST_CASE("tls: one bit flipped anywhere in the server's flight ends the handsha
     for (usize offset = 0; offset < flight; offset += 13)
         offsets.push_back(offset);
     offsets.push_back(flight - 1);
+    /* The flight's length varies by a byte or two between handshakes (an ECDSA signature's DER
+     * form is 70 to 72 bytes): a handshake that completes with the flip after the client finished
+     * (in the server's session ticket) flipped nothing of the flight and is run again, with a fresh
+     * signature. A handshake that completes with the flip inside the flight is a failure. */
     for (usize offset : offsets) {
         INFO("flipped byte " << offset << " of " << flight);
-        usize ignored = 0;
-        CHECK(!handshake_through(client.get(), server.get(), offset, client_error, ignored));
+        bool completed = true;
+        usize this_flight = 0;
+        for (int attempt = 0; attempt < 64 && completed && this_flight <= offset; ++attempt)
+            completed = handshake_through(client.get(), server.get(), offset, client_error, this_flight);
+        CHECK(!completed);
         CHECK(client_error == SSL_ERROR_SSL);
     }
 }

@@ -4,3 +4,4 @@ vectra_fuzz_target(virtio SOURCES fuzz/FuzzVirtio.cpp COMPONENTS ${kernel_compon
 vectra_host_test(core.virtio_block SOURCES core/TestVirtioBlock.cpp COMPONENTS ${kernel_components} virtio)
 vectra_host_test(core.virtio_mmio SOURCES core/TestVirtioMmio.cpp COMPONENTS ${kernel_components} virtio)
 vectra_fuzz_target(virtio_mmio SOURCES fuzz/FuzzVirtioMmio.cpp COMPONENTS ${kernel_components} virtio)
+vectra_host_test(core.virtio_gpu SOURCES core/TestVirtioGpu.cpp COMPONENTS ${kernel_components} virtio)

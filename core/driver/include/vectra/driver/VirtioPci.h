@@ -95,6 +95,17 @@ public:
     [[nodiscard]] ErrorOr<VirtioQueue> set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, u16 entry,
         SignalBit bit, bool event_index, u16 indirect_entries = 0);
 
+    /*
+     * Configuration changes (virtio-gpu's display events, …) signal on the MSI-X entry `queue`
+     * signals on, so one IrqCap wakes the driver for both. Nothing to do for a queue on the INTx
+     * pin: the pin carries configuration changes too (ISR bit 1).
+     */
+    [[nodiscard]] ErrorOr<void> signal_configuration_changes(VirtioQueue const& queue)
+    {
+        if (queue.entry == pci_interrupt_intx || queue.entry == queue_shares_intx)
+            return {};
+        return m_transport.set_config_vector(queue.entry);
+    }
     /* DRIVER_OK: the device may use the queues set up so far. */
     void start() { m_transport.driver_ok(); }
     /* Tell the device queue `index` has new buffers. */

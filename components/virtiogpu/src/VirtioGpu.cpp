@@ -1,0 +1,273 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * virtio_gpu: a driver Task for one virtio-gpu PCI function (2D only), holding its PciDevice
+ * capability, a console and its Reticle (README.md). It resets the device, takes no optional
+ * feature, asks the display information, and shows a framebuffer of its own DMA memory on
+ * scanout 0: a B8G8R8X8 resource backed by the framebuffer's pages, the test card drawn into it,
+ * transferred and flushed. Then it changes two rectangles of the framebuffer and sends only one
+ * of them to the device — the screen must show that one and not the other. Every command waits
+ * for its answer on MSI-X entry 0 (the INTx pin where the function has no MSI-X); the
+ * configuration's display event (a new mode) wakes the same way and makes a new resource of
+ * the new size.
+ */
+
+#include <testcard/TestCard.h>
+#include <vectra/System.h>
+#include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
+#include <vectra/Try.h>
+#include <vectra/driver/VirtioPci.h>
+#include <vectra/virtio/Gpu.h>
+
+VECTRA_TASK_ENTRY(virtio_gpu);
+
+namespace vectra::task_entries {
+
+namespace {
+
+using virtio::gpu::ControlQueue;
+
+constexpr u16 queue_size = 64;
+constexpr SignalBit queue_bit { 8 };
+constexpr SignalBit timeout_bit { 9 };
+constexpr u64 answer_timeout_nanoseconds = 5'000'000'000;
+constexpr u64 hold_nanoseconds = 2'000'000'000; /* each frame stays up this long for the harness's screenshot */
+constexpr usize page_size = 4096;
+constexpr usize maximum_pages = 16384; /* a 64 MiB framebuffer: 4096 x 4096 */
+
+/* The damage the check makes: `shown` is transferred and flushed, `hidden` only written to memory. */
+constexpr virtio::gpu::Rectangle shown { 448, 288, 128, 32 };
+constexpr u32 shown_colour = 0xff8000;
+constexpr virtio::gpu::Rectangle hidden { 0, 0, 64, 64 };
+constexpr u32 hidden_colour = 0x0000ff;
+
+/* A resource on the device and the driver memory backing it. */
+struct Surface {
+    u32 resource { 0 };
+    u32 width { 0 };
+    u32 height { 0 };
+    MemCap memory;
+    std::span<u32> pixels;
+};
+
+class Gpu {
+public:
+    Gpu(ConsoleCap const& console, ReticleCap const& memory, driver::VirtioPciDevice& device, driver::VirtioQueue& queue,
+        ControlQueue& control, driver::MappedRegion const& configuration)
+        : m_console(console)
+        , m_memory(memory)
+        , m_device(device)
+        , m_queue(queue)
+        , m_control(control)
+        , m_configuration(configuration)
+    {
+    }
+
+    /* Sends the command `submitted` put on the queue and waits (on the interrupt) for its answer. */
+    ErrorOr<virtio::gpu::Answer> run(ErrorOr<void> submitted)
+    {
+        TRY(submitted);
+        if (m_control.publish())
+            m_device.notify(virtio::gpu::control_queue);
+        u64 deadline = system::monotonic_nanoseconds() + answer_timeout_nanoseconds;
+        /* The used ring is looked at only after an interrupt (one left pending from before is harmless: NotFound). */
+        for (;;) {
+            if (!TRY(wait_for_interrupt(deadline)))
+                return Error(ErrorCode::TimedOut, "the device did not answer a command within 5 seconds");
+            auto answer = m_control.take_answer();
+            if (!answer.is_error() || answer.error().code() != ErrorCode::NotFound)
+                return answer;
+        }
+    }
+
+    /* The enabled mode of scanout 0. */
+    ErrorOr<virtio::gpu::Rectangle> scanout_mode()
+    {
+        auto answer = TRY(run(m_control.get_display_info()));
+        auto const& mode = answer.display_info.modes[0];
+        if (!mode.enabled)
+            return Error(ErrorCode::NotFound, "scanout 0 is not enabled");
+        return mode.rectangle;
+    }
+
+    /*
+     * Shows a new surface of width x height with the test card on scanout 0, then lets go of the
+     * previous one: the first frame at start, and a resize.
+     */
+    ErrorOr<void> show(u32 width, u32 height)
+    {
+        Surface next;
+        next.resource = m_surface.resource == 1 ? 2 : 1;
+        next.width = width;
+        next.height = height;
+        usize bytes = (usize(width) * height * ControlQueue::bytes_per_pixel + page_size - 1) / page_size * page_size;
+        if (bytes / page_size > maximum_pages)
+            return Error(ErrorCode::InvalidArgument, "the mode needs a framebuffer larger than the driver allows");
+        next.memory = TRY(system::create_memory(m_memory, bytes));
+        auto mapped = TRY(system::map_memory(next.memory));
+        next.pixels = { reinterpret_cast<u32*>(mapped.data()), mapped.size() / 4 };
+        u64 base = TRY(m_device.dma_address(next.memory));
+
+        /* The backing is the framebuffer's pages, as a scatter list (neighbours merged). */
+        virtio::gpu::MemoryEntry entries[ControlQueue::maximum_backing_entries];
+        usize entry_count = 0;
+        for (usize page = 0; page < bytes / page_size; page += 64) {
+            u64 addresses[64];
+            usize count = bytes / page_size - page < 64 ? bytes / page_size - page : 64;
+            for (usize index = 0; index < count; ++index)
+                addresses[index] = base + (page + index) * page_size;
+            entry_count += TRY(virtio::gpu::scatter_list({ addresses, count }, page_size, { entries + entry_count,
+                ControlQueue::maximum_backing_entries - entry_count }));
+            /* The next batch's first page may continue this batch's last entry. */
+            for (; entry_count >= 2; --entry_count) {
+                auto& before = entries[entry_count - 2];
+                auto const& last = entries[entry_count - 1];
+                if (before.address + before.length != last.address || before.length > 0xffffffffu - last.length)
+                    break;
+                before.length += last.length;
+            }
+        }
+
+        DisplayMode mode { width, height, width * ControlQueue::bytes_per_pixel, PixelFormat::Xrgb8888 };
+        testcard::draw(next.pixels, mode);
+        virtio::gpu::Rectangle whole { 0, 0, width, height };
+        TRY(run(m_control.create_resource(next.resource, virtio::gpu::Format::B8G8R8X8, width, height)));
+        TRY(run(m_control.attach_backing(next.resource, { entries, entry_count })));
+        TRY(run(m_control.transfer_to_host(next.resource, whole)));
+        TRY(run(m_control.set_scanout(0, next.resource, whole)));
+        TRY(run(m_control.flush(next.resource, whole)));
+        TRY(print_line(m_console, "virtio-gpu: resource {} {}x{} b8g8r8x8, backing {} pages in {} scatter entries, on scanout 0",
+            next.resource, width, height, bytes / page_size, entry_count));
+        if (m_surface.resource != 0) {
+            TRY(run(m_control.unref(m_surface.resource)));
+            TRY(system::remove(std::move(m_surface.memory)));
+        }
+        m_surface = std::move(next);
+        return {};
+    }
+
+    /* Fills `rectangle` of the framebuffer; with `send`, transfers and flushes it (and only it). */
+    ErrorOr<void> damage(virtio::gpu::Rectangle const& rectangle, u32 colour, bool send)
+    {
+        if (!virtio::gpu::rectangle_within(rectangle, m_surface.width, m_surface.height))
+            return Error(ErrorCode::InvalidArgument, "the damage lies outside the surface");
+        for (u32 row = rectangle.y; row < rectangle.y + rectangle.height; ++row) {
+            for (u32 column = rectangle.x; column < rectangle.x + rectangle.width; ++column)
+                m_surface.pixels[usize(row) * m_surface.width + column] = colour;
+        }
+        if (!send)
+            return {};
+        TRY(run(m_control.transfer_to_host(m_surface.resource, rectangle)));
+        TRY(run(m_control.flush(m_surface.resource, rectangle)));
+        return {};
+    }
+
+    /* Waits until `deadline`, handling display events (a new mode) meanwhile. */
+    ErrorOr<void> hold(u64 deadline)
+    {
+        while (TRY(wait_for_interrupt(deadline))) {
+            if (!m_mode_changed)
+                continue;
+            m_mode_changed = false;
+            auto mode = TRY(scanout_mode());
+            TRY(print_line(m_console, "virtio-gpu: display event: scanout 0 is now {}x{}", mode.width, mode.height));
+            if (mode.width != m_surface.width || mode.height != m_surface.height)
+                TRY(show(mode.width, mode.height));
+        }
+        return {};
+    }
+
+    [[nodiscard]] u64 interrupts() const { return m_interrupts; }
+    [[nodiscard]] u64 display_events() const { return m_display_events; }
+    [[nodiscard]] Surface const& surface() const { return m_surface; }
+
+private:
+    /* One interrupt before `deadline` (true), or none (false). Display events are noted and acknowledged. */
+    ErrorOr<bool> wait_for_interrupt(u64 deadline)
+    {
+        u64 woken = system::wait_until(queue_bit.mask(), deadline, timeout_bit);
+        if (!(woken & queue_bit.mask()))
+            return false;
+        /* Reading the ISR deasserts INTx (harmless with MSI-X); acknowledge before looking further. */
+        (void)m_device.interrupt_status();
+        m_interrupts = TRY(system::acknowledge_interrupt(m_queue.interrupt));
+        auto configuration = TRY(virtio::gpu::Configuration::read(m_configuration.base, m_configuration.length));
+        if (configuration.events_read & virtio::gpu::event_display) {
+            virtio::gpu::Configuration::clear_events(m_configuration.base, virtio::gpu::event_display);
+            m_mode_changed = true;
+            ++m_display_events;
+        }
+        return true;
+    }
+
+    ConsoleCap const& m_console;
+    ReticleCap const& m_memory;
+    driver::VirtioPciDevice& m_device;
+    driver::VirtioQueue& m_queue;
+    ControlQueue& m_control;
+    driver::MappedRegion const& m_configuration;
+    Surface m_surface;
+    u64 m_interrupts { 0 };
+    u64 m_display_events { 0 };
+    bool m_mode_changed { false };
+};
+
+}
+
+ErrorOr<i32> virtio_gpu(Bundle& bundle)
+{
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto pci = TRY(bundle.take<PciDeviceCap>("device"));
+    auto info = TRY(system::pci_describe(pci));
+    auto device = TRY(driver::VirtioPciDevice::open(pci, memory, virtio::gpu::wanted_features));
+    auto const* configuration_region = TRY(device.device_configuration());
+    auto configuration = TRY(virtio::gpu::Configuration::read(configuration_region->base, configuration_region->length));
+    TRY(print_line(console, "virtio-gpu: {:04x}:{:04x}, {} scanout(s), features taken {:#x} (2D only: no virgl, no EDID)",
+        info.vendor_id, info.device_id, configuration.scanouts, device.features()));
+
+    /* MSI-X entry 0 for the control queue and configuration changes; the INTx pin where there is no MSI-X. */
+    u16 entry = device.has_msix() ? 0 : pci_interrupt_intx;
+    auto queue = TRY(device.set_up_queue(memory, virtio::gpu::control_queue, queue_size, entry, queue_bit, false));
+    TRY(device.signal_configuration_changes(queue));
+    auto command_memory = TRY(system::create_memory(memory, ControlQueue::memory_size));
+    auto command_bytes = TRY(system::map_memory(command_memory));
+    auto control = TRY(ControlQueue::create(queue.ring, command_bytes, TRY(device.dma_address(command_memory)),
+        configuration.scanouts));
+    device.start();
+
+    Gpu gpu(console, memory, device, queue, control, *configuration_region);
+    auto mode = TRY(gpu.scanout_mode());
+    TRY(print_line(console, "virtio-gpu: scanout 0 {}x{} at ({}, {})", mode.width, mode.height, mode.x, mode.y));
+    TRY(gpu.show(mode.width, mode.height));
+    u64 first_frame = monotonic_now().nanoseconds_since_boot();
+    TRY(print_line(console, "virtio-gpu: first frame flushed {} us after boot; holding it for a screenshot", first_frame / 1000));
+    TRY(gpu.hold(system::monotonic_nanoseconds() + hold_nanoseconds));
+
+    /* Two rectangles change in memory; only `shown` reaches the device. */
+    TRY(gpu.damage(hidden, hidden_colour, false));
+    TRY(gpu.damage(shown, shown_colour, true));
+    TRY(print_line(console, "virtio-gpu: damage {}x{} at ({}, {}) transferred and flushed, {}x{} at ({}, {}) kept back; holding it",
+        shown.width, shown.height, shown.x, shown.y, hidden.width, hidden.height, hidden.x, hidden.y));
+    TRY(gpu.hold(system::monotonic_nanoseconds() + hold_nanoseconds));
+
+    /* Refused before the device sees them: damage past the surface's edge. */
+    auto const& surface = gpu.surface();
+    auto past_edge = control.flush(surface.resource, { surface.width - 1, 0, 2, 1 });
+    TRY(print_line(console, "virtio-gpu: flush reaching past the right edge -> {}",
+        past_edge.is_error() ? error_code_name(past_edge.error().code()) : "NOT refused"));
+    if (!past_edge.is_error())
+        return 1;
+
+    TRY(device.reset());
+    if (queue.entry == pci_interrupt_intx)
+        TRY(print_line(console, "virtio-gpu: {} interrupts on INTx line {}, {} display events", gpu.interrupts(),
+            TRY(system::interrupt_line(queue.interrupt)), gpu.display_events()));
+    else
+        TRY(print_line(console, "virtio-gpu: {} interrupts on MSI-X entry {}, {} display events", gpu.interrupts(),
+            queue.entry, gpu.display_events()));
+    return gpu.interrupts() == 0 ? 1 : 0;
+}
+
+}

@@ -5,3 +5,4 @@ vectra_host_test(core.virtio_block SOURCES core/TestVirtioBlock.cpp COMPONENTS $
 vectra_host_test(core.virtio_mmio SOURCES core/TestVirtioMmio.cpp COMPONENTS ${kernel_components} virtio)
 vectra_fuzz_target(virtio_mmio SOURCES fuzz/FuzzVirtioMmio.cpp COMPONENTS ${kernel_components} virtio)
 vectra_host_test(core.virtio_gpu SOURCES core/TestVirtioGpu.cpp COMPONENTS ${kernel_components} virtio)
+vectra_fuzz_target(virtio_gpu SOURCES fuzz/FuzzVirtioGpu.cpp COMPONENTS ${kernel_components} virtio)

@@ -15,6 +15,8 @@ An image folder's oracle.json holds:
   hosted_args      optional; ["--cpus=4"]: arguments the hosted image's process gets (before any --disk=)
   screens          optional; screenshots compared against reference PNGs (see screen.py)
   keys             optional; keys typed through QMP after console lines (QEMU platforms; see keys.py)
+  resizes          optional; new display sizes asked through QEMU's VNC server after console lines
+                   (QEMU platforms; see resize.py)
   host_client      optional; {"after": regex, "send": text, "timeout_seconds": n}: after a console
                    line matches `after`, connect from the host to the port QEMU forwards (`{host_port}`
                    in qemu_args, a free port per boot), send, require the same bytes back; the outcome
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field, replace
 
 import hostclient as host_clients
 import keys as key_steps
+import resize as resize_steps
 import screen as screens
 
 DEFAULT_FORBIDDEN = ("^PANIC:", "^FAULT:")
@@ -80,6 +83,7 @@ class Oracle:
     variants: tuple = ()  # Variant, each another boot of the same build
     variant_patterns: tuple = ()  # in the oracle of one variant (for_variant): its own ordered patterns
     keys: tuple = ()  # keys.KeyStep, each typed after its console line
+    resizes: tuple = ()  # resize.ResizeStep, each asked after its console line
     host_client: object = None  # hostclient.HostClient: the host-side client step, or None
     platform_patterns: tuple = ()  # (platform, (compiled pattern, ...)): replaces `patterns` there
 
@@ -161,6 +165,7 @@ class Oracle:
             boots=boots,
             variants=variants,
             keys=_keys(data.get("keys", []), source),
+            resizes=_resizes(data.get("resizes", []), source),
             host_client=_host_client(data.get("host_client"), qemu_args, source),
             platform_patterns=_platform_patterns(data.get("platform_patterns", {}), source),
         )
@@ -210,6 +215,13 @@ def _keys(data, source: str) -> tuple:
         return key_steps.parse_all(data, source)
     except key_steps.KeysError as problem:
         raise OracleError(str(problem))
+def _resizes(data, source: str) -> tuple:
+    try:
+        return resize_steps.parse_all(data, source)
+    except resize_steps.ResizeError as problem:
+        raise OracleError(str(problem))
+
+
 def _platform_patterns(data, source: str) -> tuple:
     if not isinstance(data, dict) or not all(isinstance(name, str) for name in data):
         raise OracleError(f"{source}: \"platform_patterns\" must map platform names to lists of regular expressions")

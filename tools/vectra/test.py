@@ -11,8 +11,10 @@ image builds; failures print as they happen and again before the final line."""
 import dataclasses
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +33,7 @@ import kvm
 import oracle as oracles
 import paths
 import qemu
+import resize as resize_oracles
 import screen as screen_oracles
 import ui
 from ui import Failure
@@ -446,6 +449,16 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         watcher = screen_oracles.ScreenWatcher(oracle.screens, target.image.folder, elf.parent, screens.capture)
     if oracle.keys:
         typer = key_oracles.KeyTyper(oracle.keys, screens.socket.execute)
+    resizer, vnc_folder = None, None
+    if oracle.resizes:
+        if platform.hosted:
+            tally.record(f"FAIL  {prefix}  a resize oracle asks through QEMU's VNC server: the hosted platform has none", 0, 1)
+            return
+        # A socket of this boot, in a short private folder (socket paths are limited to ~100 bytes).
+        vnc_folder = tempfile.mkdtemp(prefix="vectra-vnc-")
+        vnc_path = os.path.join(vnc_folder, "vnc.sock")
+        command = command[:1] + ["-vnc", f"unix:{vnc_path}"] + command[1:]
+        resizer = resize_oracles.Resizer(oracle.resizes, lambda: resize_oracles.VncClient(vnc_path))
     console = []
     try:
         for number in range(1, oracle.boots + 1):
@@ -453,7 +466,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
             log_path = log if number == oracle.boots else log.with_name(f"{log.stem}-boot{number}.log")
             client = host_clients.Watcher(oracle.host_client, host_port) if oracle.host_client else None
             result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
-                               on_line=line_watchers(watcher, typer, client),
+                               on_line=line_watchers(watcher, typer, client, resizer),
                                environment=screens.environment() if screens else None)
             console += result.lines
             if result.start_error or number == oracle.boots:
@@ -468,12 +481,16 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     finally:
         if screens is not None:
             screens.close()
+        if resizer is not None:
+            resizer.close()
+        if vnc_folder is not None:
+            shutil.rmtree(vnc_folder, ignore_errors=True)
     result.lines = console
     if result.start_error:
         tally.record(f"FAIL  {prefix}  {result.start_error}", 0, 1)
         return
     verdict = oracles.judge(matcher, platform.exit_kind, result.exit_code, result.timed_out)
-    for each in (watcher, typer):
+    for each in (watcher, typer, resizer):
         if each is not None:
             more_reasons = each.reasons()
             verdict.reasons += more_reasons

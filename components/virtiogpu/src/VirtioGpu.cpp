@@ -33,6 +33,7 @@ constexpr SignalBit queue_bit { 8 };
 constexpr SignalBit timeout_bit { 9 };
 constexpr u64 answer_timeout_nanoseconds = 5'000'000'000;
 constexpr u64 hold_nanoseconds = 2'000'000'000; /* each frame stays up this long for the harness's screenshot */
+constexpr u64 resize_wait_nanoseconds = 10'000'000'000;
 constexpr usize page_size = 4096;
 constexpr usize maximum_pages = 16384; /* a 64 MiB framebuffer: 4096 x 4096 */
 
@@ -163,9 +164,15 @@ public:
         return {};
     }
 
-    /* Waits until `deadline`, handling display events (a new mode) meanwhile. */
-    ErrorOr<void> hold(u64 deadline)
+    enum class Until : u8 { Deadline, DisplayEvent };
+
+    /*
+     * Waits until `deadline`, handling display events (a new mode: a new surface) meanwhile; with
+     * Until::DisplayEvent, only until the first one was handled. Returns whether one was.
+     */
+    ErrorOr<bool> hold(u64 deadline, Until until = Until::Deadline)
     {
+        bool handled = false;
         while (TRY(wait_for_interrupt(deadline))) {
             if (!m_mode_changed)
                 continue;
@@ -174,8 +181,11 @@ public:
             TRY(print_line(m_console, "virtio-gpu: display event: scanout 0 is now {}x{}", mode.width, mode.height));
             if (mode.width != m_surface.width || mode.height != m_surface.height)
                 TRY(show(mode.width, mode.height));
+            handled = true;
+            if (until == Until::DisplayEvent)
+                break;
         }
-        return {};
+        return handled;
     }
 
     [[nodiscard]] u64 interrupts() const { return m_interrupts; }
@@ -243,14 +253,19 @@ ErrorOr<i32> virtio_gpu(Bundle& bundle)
     TRY(gpu.show(mode.width, mode.height));
     u64 first_frame = monotonic_now().nanoseconds_since_boot();
     TRY(print_line(console, "virtio-gpu: first frame flushed {} us after boot; holding it for a screenshot", first_frame / 1000));
-    TRY(gpu.hold(system::monotonic_nanoseconds() + hold_nanoseconds));
+    (void)TRY(gpu.hold(system::monotonic_nanoseconds() + hold_nanoseconds));
 
     /* Two rectangles change in memory; only `shown` reaches the device. */
     TRY(gpu.damage(hidden, hidden_colour, false));
     TRY(gpu.damage(shown, shown_colour, true));
     TRY(print_line(console, "virtio-gpu: damage {}x{} at ({}, {}) transferred and flushed, {}x{} at ({}, {}) kept back; holding it",
         shown.width, shown.height, shown.x, shown.y, hidden.width, hidden.height, hidden.x, hidden.y));
-    TRY(gpu.hold(system::monotonic_nanoseconds() + hold_nanoseconds));
+    (void)TRY(gpu.hold(system::monotonic_nanoseconds() + hold_nanoseconds));
+
+    /* A new mode comes as a display event (a window resized; the oracle asks through QEMU's VNC server). */
+    TRY(print_line(console, "virtio-gpu: waiting up to {} s for a display event", resize_wait_nanoseconds / 1'000'000'000));
+    if (!TRY(gpu.hold(system::monotonic_nanoseconds() + resize_wait_nanoseconds, Gpu::Until::DisplayEvent)))
+        TRY(print_line(console, "virtio-gpu: no display event"));
 
     /* Refused before the device sees them: damage past the surface's edge. */
     auto const& surface = gpu.surface();

@@ -264,8 +264,12 @@ ErrorOr<i32> virtio_gpu(Bundle& bundle)
 
     /* A new mode comes as a display event (a window resized; the oracle asks through QEMU's VNC server). */
     TRY(print_line(console, "virtio-gpu: waiting up to {} s for a display event", resize_wait_nanoseconds / 1'000'000'000));
-    if (!TRY(gpu.hold(system::monotonic_nanoseconds() + resize_wait_nanoseconds, Gpu::Until::DisplayEvent)))
+    if (TRY(gpu.hold(system::monotonic_nanoseconds() + resize_wait_nanoseconds, Gpu::Until::DisplayEvent))) {
+        TRY(print_line(console, "virtio-gpu: {}x{} surface shown; holding it", gpu.surface().width, gpu.surface().height));
+        (void)TRY(gpu.hold(system::monotonic_nanoseconds() + hold_nanoseconds));
+    } else {
         TRY(print_line(console, "virtio-gpu: no display event"));
+    }
 
     /* Refused before the device sees them: damage past the surface's edge. */
     auto const& surface = gpu.surface();

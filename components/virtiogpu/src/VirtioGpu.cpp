@@ -17,10 +17,12 @@
 #include <vectra/SystemClock.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
+#include <vectra/driver/VirtioMmio.h>
 #include <vectra/driver/VirtioPci.h>
 #include <vectra/virtio/Gpu.h>
 
 VECTRA_TASK_ENTRY(virtio_gpu);
+VECTRA_TASK_ENTRY(virtio_gpu_mmio);
 
 namespace vectra::task_entries {
 
@@ -43,6 +45,60 @@ constexpr u32 shown_colour = 0xff8000;
 constexpr virtio::gpu::Rectangle hidden { 0, 0, 64, 64 };
 constexpr u32 hidden_colour = 0x0000ff;
 
+/* What the check needs of a transport: the PCI function's. */
+class PciPort {
+public:
+    PciPort(driver::VirtioPciDevice& device, driver::MappedRegion const& configuration)
+        : m_device(device)
+        , m_configuration(configuration)
+    {
+    }
+    void notify(u16 queue) { m_device.notify(queue); }
+    /* Reading the ISR deasserts INTx (harmless with MSI-X). */
+    void interrupted() { (void)m_device.interrupt_status(); }
+    ErrorOr<u64> dma_address(MemCap const& memory) const { return m_device.dma_address(memory); }
+    ErrorOr<virtio::gpu::Configuration> configuration() const
+    {
+        return virtio::gpu::Configuration::read(m_configuration.base, m_configuration.length);
+    }
+    void clear_events(u32 events) { virtio::gpu::Configuration::clear_events(m_configuration.base, events); }
+
+private:
+    driver::VirtioPciDevice& m_device;
+    driver::MappedRegion const& m_configuration;
+};
+
+/* … and a virtio-mmio slot's: the configuration is registers from 0x100, read through the slot. */
+class MmioPort {
+public:
+    static constexpr u32 configuration_offset = 0x100;
+
+    MmioPort(driver::VirtioMmioDevice& device, driver::SlotRegisters& registers)
+        : m_device(device)
+        , m_registers(registers)
+    {
+    }
+    void notify(u16 queue) { m_device.notify(queue); }
+    /* InterruptStatus read and InterruptACK written: a level slot's line falls. */
+    void interrupted() { (void)m_device.interrupt_status(); }
+    ErrorOr<u64> dma_address(MemCap const& memory) const { return m_device.dma_address(memory); }
+    ErrorOr<virtio::gpu::Configuration> configuration() const
+    {
+        u8 bytes[16];
+        for (u32 word = 0; word < 4; ++word) {
+            u32 value = m_registers.read(configuration_offset + 4 * word);
+            for (u32 index = 0; index < 4; ++index)
+                bytes[4 * word + index] = static_cast<u8>(value >> (8 * index));
+        }
+        return virtio::gpu::Configuration::read(bytes, sizeof(bytes));
+    }
+    void clear_events(u32 events) { m_registers.write(configuration_offset + 4, events); }
+
+private:
+    driver::VirtioMmioDevice& m_device;
+    driver::SlotRegisters& m_registers;
+};
+
 /* A resource on the device and the driver memory backing it. */
 struct Surface {
     u32 resource { 0 };
@@ -52,16 +108,17 @@ struct Surface {
     std::span<u32> pixels;
 };
 
+enum class Until : u8 { Deadline, DisplayEvent };
+
+template<typename Port>
 class Gpu {
 public:
-    Gpu(ConsoleCap const& console, ReticleCap const& memory, driver::VirtioPciDevice& device, driver::VirtioQueue& queue,
-        ControlQueue& control, driver::MappedRegion const& configuration)
+    Gpu(ConsoleCap const& console, ReticleCap const& memory, Port& port, driver::VirtioQueue& queue, ControlQueue& control)
         : m_console(console)
         , m_memory(memory)
-        , m_device(device)
+        , m_device(port)
         , m_queue(queue)
         , m_control(control)
-        , m_configuration(configuration)
     {
     }
 
@@ -164,8 +221,6 @@ public:
         return {};
     }
 
-    enum class Until : u8 { Deadline, DisplayEvent };
-
     /*
      * Waits until `deadline`, handling display events (a new mode: a new surface) meanwhile; with
      * Until::DisplayEvent, only until the first one was handled. Returns whether one was.
@@ -199,12 +254,12 @@ private:
         u64 woken = system::wait_until(queue_bit.mask(), deadline, timeout_bit);
         if (!(woken & queue_bit.mask()))
             return false;
-        /* Reading the ISR deasserts INTx (harmless with MSI-X); acknowledge before looking further. */
-        (void)m_device.interrupt_status();
+        /* The device learns first (ISR, InterruptACK), then the kernel; only then look further. */
+        m_device.interrupted();
         m_interrupts = TRY(system::acknowledge_interrupt(m_queue.interrupt));
-        auto configuration = TRY(virtio::gpu::Configuration::read(m_configuration.base, m_configuration.length));
+        auto configuration = TRY(m_device.configuration());
         if (configuration.events_read & virtio::gpu::event_display) {
-            virtio::gpu::Configuration::clear_events(m_configuration.base, virtio::gpu::event_display);
+            m_device.clear_events(virtio::gpu::event_display);
             m_mode_changed = true;
             ++m_display_events;
         }
@@ -213,41 +268,28 @@ private:
 
     ConsoleCap const& m_console;
     ReticleCap const& m_memory;
-    driver::VirtioPciDevice& m_device;
+    Port& m_device;
     driver::VirtioQueue& m_queue;
     ControlQueue& m_control;
-    driver::MappedRegion const& m_configuration;
     Surface m_surface;
     u64 m_interrupts { 0 };
     u64 m_display_events { 0 };
     bool m_mode_changed { false };
 };
 
-}
-
-ErrorOr<i32> virtio_gpu(Bundle& bundle)
+/*
+ * The check, over either transport: `queue` is the control queue, set up; the device is started
+ * here. Returns the interrupts taken (the caller prints where they came from).
+ */
+template<typename Port>
+ErrorOr<u64> run_check(ConsoleCap const& console, ReticleCap const& memory, Port& port, driver::VirtioQueue& queue,
+    u32 scanouts)
 {
-    auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto pci = TRY(bundle.take<PciDeviceCap>("device"));
-    auto info = TRY(system::pci_describe(pci));
-    auto device = TRY(driver::VirtioPciDevice::open(pci, memory, virtio::gpu::wanted_features));
-    auto const* configuration_region = TRY(device.device_configuration());
-    auto configuration = TRY(virtio::gpu::Configuration::read(configuration_region->base, configuration_region->length));
-    TRY(print_line(console, "virtio-gpu: {:04x}:{:04x}, {} scanout(s), features taken {:#x} (2D only: no virgl, no EDID)",
-        info.vendor_id, info.device_id, configuration.scanouts, device.features()));
-
-    /* MSI-X entry 0 for the control queue and configuration changes; the INTx pin where there is no MSI-X. */
-    u16 entry = device.has_msix() ? 0 : pci_interrupt_intx;
-    auto queue = TRY(device.set_up_queue(memory, virtio::gpu::control_queue, queue_size, entry, queue_bit, false));
-    TRY(device.signal_configuration_changes(queue));
     auto command_memory = TRY(system::create_memory(memory, ControlQueue::memory_size));
     auto command_bytes = TRY(system::map_memory(command_memory));
-    auto control = TRY(ControlQueue::create(queue.ring, command_bytes, TRY(device.dma_address(command_memory)),
-        configuration.scanouts));
-    device.start();
+    auto control = TRY(ControlQueue::create(queue.ring, command_bytes, TRY(port.dma_address(command_memory)), scanouts));
 
-    Gpu gpu(console, memory, device, queue, control, *configuration_region);
+    Gpu<Port> gpu(console, memory, port, queue, control);
     auto mode = TRY(gpu.scanout_mode());
     TRY(print_line(console, "virtio-gpu: scanout 0 {}x{} at ({}, {})", mode.width, mode.height, mode.x, mode.y));
     TRY(gpu.show(mode.width, mode.height));
@@ -264,7 +306,7 @@ ErrorOr<i32> virtio_gpu(Bundle& bundle)
 
     /* A new mode comes as a display event (a window resized; the oracle asks through QEMU's VNC server). */
     TRY(print_line(console, "virtio-gpu: waiting up to {} s for a display event", resize_wait_nanoseconds / 1'000'000'000));
-    if (TRY(gpu.hold(system::monotonic_nanoseconds() + resize_wait_nanoseconds, Gpu::Until::DisplayEvent))) {
+    if (TRY(gpu.hold(system::monotonic_nanoseconds() + resize_wait_nanoseconds, Until::DisplayEvent))) {
         TRY(print_line(console, "virtio-gpu: {}x{} surface shown; holding it", gpu.surface().width, gpu.surface().height));
         (void)TRY(gpu.hold(system::monotonic_nanoseconds() + hold_nanoseconds));
     } else {
@@ -277,16 +319,60 @@ ErrorOr<i32> virtio_gpu(Bundle& bundle)
     TRY(print_line(console, "virtio-gpu: flush reaching past the right edge -> {}",
         past_edge.is_error() ? error_code_name(past_edge.error().code()) : "NOT refused"));
     if (!past_edge.is_error())
-        return 1;
+        return Error(ErrorCode::InvalidArgument, "a flush past the edge was not refused");
+    TRY(print_line(console, "virtio-gpu: {} display events", gpu.display_events()));
+    return gpu.interrupts();
+}
 
+}
+
+ErrorOr<i32> virtio_gpu(Bundle& bundle)
+{
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto pci = TRY(bundle.take<PciDeviceCap>("device"));
+    auto info = TRY(system::pci_describe(pci));
+    auto device = TRY(driver::VirtioPciDevice::open(pci, memory, virtio::gpu::wanted_features));
+    auto const* configuration_region = TRY(device.device_configuration());
+    PciPort port(device, *configuration_region);
+    auto configuration = TRY(port.configuration());
+    TRY(print_line(console, "virtio-gpu: {:04x}:{:04x}, {} scanout(s), features taken {:#x} (2D only: no virgl, no EDID)",
+        info.vendor_id, info.device_id, configuration.scanouts, device.features()));
+
+    /* MSI-X entry 0 for the control queue and configuration changes; the INTx pin where there is no MSI-X. */
+    u16 entry = device.has_msix() ? 0 : pci_interrupt_intx;
+    auto queue = TRY(device.set_up_queue(memory, virtio::gpu::control_queue, queue_size, entry, queue_bit, false));
+    TRY(device.signal_configuration_changes(queue));
+    device.start();
+    u64 interrupts = TRY(run_check(console, memory, port, queue, configuration.scanouts));
     TRY(device.reset());
     if (queue.entry == pci_interrupt_intx)
-        TRY(print_line(console, "virtio-gpu: {} interrupts on INTx line {}, {} display events", gpu.interrupts(),
-            TRY(system::interrupt_line(queue.interrupt)), gpu.display_events()));
+        TRY(print_line(console, "virtio-gpu: {} interrupts on INTx line {}", interrupts,
+            TRY(system::interrupt_line(queue.interrupt))));
     else
-        TRY(print_line(console, "virtio-gpu: {} interrupts on MSI-X entry {}, {} display events", gpu.interrupts(),
-            queue.entry, gpu.display_events()));
-    return gpu.interrupts() == 0 ? 1 : 0;
+        TRY(print_line(console, "virtio-gpu: {} interrupts on MSI-X entry {}", interrupts, queue.entry));
+    return interrupts == 0 ? 1 : 0;
+}
+
+ErrorOr<i32> virtio_gpu_mmio(Bundle& bundle)
+{
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto slot = TRY(bundle.take<VirtioMmioSlotCap>("device"));
+    auto info = TRY(system::mmio_slot_describe(slot));
+    driver::SlotRegisters registers(slot);
+    auto device = TRY(driver::VirtioMmioDevice::open(slot, registers, virtio::gpu::wanted_features));
+    MmioPort port(device, registers);
+    auto configuration = TRY(port.configuration());
+    TRY(print_line(console, "virtio-gpu: virtio-mmio slot, device {} version {}, {} scanout(s), features taken {:#x} (2D only: no virgl, no EDID)",
+        info.device_id, info.version, configuration.scanouts, device.features()));
+    /* The slot's one line carries used buffers and configuration changes alike. */
+    auto queue = TRY(device.set_up_queue(memory, virtio::gpu::control_queue, queue_size, queue_bit, false));
+    device.start();
+    u64 interrupts = TRY(run_check(console, memory, port, queue, configuration.scanouts));
+    TRY(device.reset());
+    TRY(print_line(console, "virtio-gpu: {} interrupts on virtio-mmio line {}", interrupts, info.line));
+    return interrupts == 0 ? 1 : 0;
 }
 
 }

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * virtio_gpu: a driver Task for one virtio-gpu PCI function (2D only), holding its PciDevice
- * capability, a console and its Reticle (README.md). It resets the device, takes no optional
+ * capability, a console and its Reticle (README.md); virtio_gpu_mmio: the same over a virtio-mmio
+ * slot (a VirtioMmioSlot capability instead, the slot's one line for every interrupt). It resets the device, takes no optional
  * feature, asks the display information, and shows a framebuffer of its own DMA memory on
  * scanout 0: a B8G8R8X8 resource backed by the framebuffer's pages, the test card drawn into it,
  * transferred and flushed. Then it changes two rectangles of the framebuffer and sends only one
@@ -116,7 +117,7 @@ public:
     Gpu(ConsoleCap const& console, ReticleCap const& memory, Port& port, driver::VirtioQueue& queue, ControlQueue& control)
         : m_console(console)
         , m_memory(memory)
-        , m_device(port)
+        , m_port(port)
         , m_queue(queue)
         , m_control(control)
     {
@@ -127,7 +128,7 @@ public:
     {
         TRY(submitted);
         if (m_control.publish())
-            m_device.notify(virtio::gpu::control_queue);
+            m_port.notify(virtio::gpu::control_queue);
         u64 deadline = system::monotonic_nanoseconds() + answer_timeout_nanoseconds;
         /* The used ring is looked at only after an interrupt (one left pending from before is harmless: NotFound). */
         for (;;) {
@@ -165,7 +166,7 @@ public:
         next.memory = TRY(system::create_memory(m_memory, bytes));
         auto mapped = TRY(system::map_memory(next.memory));
         next.pixels = { reinterpret_cast<u32*>(mapped.data()), mapped.size() / 4 };
-        u64 base = TRY(m_device.dma_address(next.memory));
+        u64 base = TRY(m_port.dma_address(next.memory));
 
         /* The backing is the framebuffer's pages, as a scatter list (neighbours merged). */
         virtio::gpu::MemoryEntry entries[ControlQueue::maximum_backing_entries];
@@ -255,11 +256,11 @@ private:
         if (!(woken & queue_bit.mask()))
             return false;
         /* The device learns first (ISR, InterruptACK), then the kernel; only then look further. */
-        m_device.interrupted();
+        m_port.interrupted();
         m_interrupts = TRY(system::acknowledge_interrupt(m_queue.interrupt));
-        auto configuration = TRY(m_device.configuration());
+        auto configuration = TRY(m_port.configuration());
         if (configuration.events_read & virtio::gpu::event_display) {
-            m_device.clear_events(virtio::gpu::event_display);
+            m_port.clear_events(virtio::gpu::event_display);
             m_mode_changed = true;
             ++m_display_events;
         }
@@ -268,7 +269,7 @@ private:
 
     ConsoleCap const& m_console;
     ReticleCap const& m_memory;
-    Port& m_device;
+    Port& m_port;
     driver::VirtioQueue& m_queue;
     ControlQueue& m_control;
     Surface m_surface;

@@ -20,13 +20,14 @@ std::atomic<u32> s_holder { nobody };
 
 }
 
-void enter()
+void enter(u32 self)
 {
-    u32 self = platform::current_processor();
     VERIFY(s_holder.load(std::memory_order_relaxed) != self); /* a CPU re-entering would wait for itself forever */
     s_lock.acquire();
     s_holder.store(self, std::memory_order_relaxed);
 }
+
+void enter() { enter(platform::current_processor()); }
 
 void leave()
 {
@@ -35,7 +36,9 @@ void leave()
     s_lock.release();
 }
 
-bool held_here() { return s_holder.load(std::memory_order_relaxed) == platform::current_processor(); }
+bool held_by(u32 self) { return s_holder.load(std::memory_order_relaxed) == self; }
+
+bool held_here() { return held_by(platform::current_processor()); }
 
 u32 queued() { return s_lock.queued(); }
 

@@ -70,6 +70,16 @@ void console_write(char const* bytes, usize length);
 void set_deadline(u64 deadline_nanoseconds);
 void cancel_deadline();
 [[nodiscard]] u32 timer_interrupt_line();
+/*
+ * A counter that runs at one constant rate on every CPU (x86_64: the time-stamp counter;
+ * aarch64: CNTVCT_EL0; hosted: the host CPU's counter), read without a system call or a scale:
+ * what the executor counts a Task's time in on the switch path, where monotonic_nanoseconds()
+ * costs a system call on hosted. Only differences mean anything; the two conversions are for
+ * reports and thresholds, never for the hot path.
+ */
+[[nodiscard]] u64 cycle_counter();
+[[nodiscard]] u64 cycles_to_nanoseconds(u64 cycles);
+[[nodiscard]] u64 nanoseconds_to_cycles(u64 nanoseconds);
 
 /* ---- interrupts ---- */
 /* Enable delivery of interrupt `line` to kernel::interrupt_arrived. */

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <vectra/Types.h>
+#include <vectra/platform/Platform.h>
 
 namespace vectra::kernel_lock {
 
@@ -18,8 +19,11 @@ namespace vectra::kernel_lock {
  */
 void enter();
 void leave();
+/* enter() for a caller that knows its CPU index already (Entry: one lookup, not two). */
+void enter(u32 self);
 /* Whether the calling CPU holds the lock. */
 [[nodiscard]] bool held_here();
+[[nodiscard]] bool held_by(u32 self);
 /* CPUs holding or waiting for the lock (a diagnostic; 0 when free). */
 [[nodiscard]] u32 queued();
 
@@ -27,11 +31,13 @@ void leave();
 class Entry {
 public:
     Entry()
-        : m_took(!held_here())
     {
+        u32 self = platform::current_processor();
+        m_took = !held_by(self);
         if (m_took)
-            enter();
+            enter(self);
     }
+    /* Looks its CPU up again: the Task may have been stolen, and left on another CPU. */
     ~Entry()
     {
         if (m_took)
@@ -41,7 +47,7 @@ public:
     Entry& operator=(Entry const&) = delete;
 
 private:
-    bool m_took;
+    bool m_took { false };
 };
 
 }

@@ -14,6 +14,7 @@
 #include <vectra/kernel/Reticle.h>
 #include <vectra/kernel/Ring.h>
 #include <vectra/kernel/SignalMask.h>
+#include <vectra/platform/Platform.h>
 #include <vectra/Types.h>
 
 namespace vectra {
@@ -77,8 +78,9 @@ public:
     [[nodiscard]] bool is_listed() const { return m_listed; }
     [[nodiscard]] bool has_run() const { return m_switches != 0; }
     [[nodiscard]] u64 switches() const { return m_switches; }
-    /* Nanoseconds it ran: from each switch to it until the next switch or idle (Executor). */
-    [[nodiscard]] u64 time_used() const { return m_time_used; }
+    /* Nanoseconds it ran: from each switch to it until the next switch or idle (Executor), counted
+       in the platform's cycles on the switch path and converted here. */
+    [[nodiscard]] u64 time_used() const { return platform::cycles_to_nanoseconds(m_cycles_used); }
     /* The executor it belongs to (one at a time, ADR 0026); whether it may move; how often it did. */
     [[nodiscard]] Executor& executor() const { return *m_executor; }
     [[nodiscard]] bool is_pinned() const { return m_pinned; }
@@ -157,7 +159,7 @@ private:
     bool m_in_timed_wait { false };
     bool m_stop_requested { false }; /* its own last TaskCap went while it ran: it ends at its next wait */
     u64 m_switches { 0 };
-    u64 m_time_used { 0 };
+    u64 m_cycles_used { 0 };
     RingBindingSlot m_ring_bindings[ring_binding_capacity];
     Domain* m_domain { nullptr };
     Task* m_next_in_domain { nullptr };

@@ -26,12 +26,13 @@ enum Name : usize {
     Malformed,  /* a reply whose answer count lies (every try) */
     Silent,     /* never answered */
     Slow,       /* A 192.0.2.5, answered 100 ms late */
+    Long,       /* A 192.0.2.6, TTL 200 000 s (above the one-day cap) */
     Names,
 };
 
 inline constexpr std::string_view names[Names] = { "www.example.com", "short.example.com", "missing.example.com",
     "empty.example.com", "big.example.com", "forged.example.com", "malformed.example.com", "silent.example.com",
-    "slow.example.com" };
+    "slow.example.com", "long.example.com" };
 
 struct State {
     std::atomic<u16> port { 0 };   /* published once bound */

@@ -121,7 +121,9 @@ Finished Lookups::finish(Query const& query, ErrorOr<void> parsed)
     dns::CachedAnswer answer;
     answer.outcome = m_response.outcome;
     answer.canonical = m_response.canonical;
-    answer.ttl_left = m_response.ttl;
+    /* The cache's caps hold for an answer given straight away too. */
+    u32 cap = m_response.outcome == dns::Outcome::Answer ? dns::maximum_cached_ttl : dns::maximum_negative_ttl;
+    answer.ttl_left = m_response.ttl < cap ? m_response.ttl : cap;
     answer.address_count = m_response.address_count;
     answer.addresses = m_response.addresses;
     finished.answer = answer;

@@ -39,6 +39,9 @@ struct State {
     std::atomic<bool> stop { false };
     std::atomic<int> queries[Names] {};
     std::atomic<int> tcp_queries { 0 };
+    /* The id and source port of the first two queries for Silent (each try must bring new ones). */
+    std::atomic<u16> silent_ids[2] {};
+    std::atomic<u16> silent_ports[2] {};
 };
 
 inline State& state()

@@ -189,7 +189,11 @@ ErrorOr<void> serve_query(net::SocketClient& network, net::Socket const& socket,
     auto index = name_index(*question);
     if (!index)
         return {};
-    ++server::state().queries[*index];
+    int count = server::state().queries[*index]++;
+    if (*index == server::Silent && count < 2) {
+        server::state().silent_ids[count] = question->id;
+        server::state().silent_ports[count] = from.port;
+    }
     auto send = [&](std::vector<u8> const& message) { return network.send_to(socket, from, message); };
     bool aaaa = question->type == type_aaaa;
     switch (*index) {
@@ -347,12 +351,24 @@ void grant(Task& task, CapabilitySpace& owner, Grant const& what)
     REQUIRE(!task.bundle().grant(what.replies, owner, what.listener->replies, what.service ? RightSend : RightReceive).is_error());
 }
 
-/* netd, the DNS server, dnsd and `clients` (each on its own dnsd session) until every client ended; then all stop. */
-void run_with_dnsd(std::initializer_list<TaskEntry> clients)
+/* The dnsd listener's requests Ring, for a client that ends dnsd (a restart test); set while dnsd runs. */
+std::atomic<Ring*> s_dnsd_listener { nullptr };
+std::atomic<bool> s_restarted { false };
+
+/*
+ * netd, the DNS server, dnsd and `clients` (each on its own dnsd session) until every client ended;
+ * then all stop. With `restart`, a client is expected to end dnsd first (resetting its listener, as
+ * a supervisor does): a new dnsd is started on the same listener and s_restarted raised.
+ */
+void run_with_dnsd(std::initializer_list<TaskEntry> clients, bool restart = false)
 {
     for (auto& count : server::state().queries)
         count = 0;
     server::state().tcp_queries = 0;
+    for (usize index = 0; index < 2; ++index) {
+        server::state().silent_ids[index] = 0;
+        server::state().silent_ports[index] = 0;
+    }
     server::state().stop = false;
     server::state().port = 0;
     Arena arena(24 * MiB);
@@ -381,7 +397,18 @@ void run_with_dnsd(std::initializer_list<TaskEntry> clients)
         REQUIRE(grant_client(*task, parent, dnsd_listener, memory_of(256 * KiB)));
         tasks.push_back(task);
     }
+    s_dnsd_listener = dnsd_listener.requests_ring;
+    s_restarted = false;
+    if (restart) {
+        REQUIRE(executor.run_until_exit(*dnsd).value() == 1);
+        REQUIRE(dnsd->exit_error().code() == ErrorCode::PeerRestarted);
+        dnsd = spawn("dnsd", dnsd_task, 128 * KiB);
+        REQUIRE(grant_service(*dnsd, parent, dnsd_listener, memory_of(2 * MiB)));
+        grant(*dnsd, parent, { "netd_requests", "netd_replies", &netd_listener, false });
+        s_restarted = true;
+    }
     run_clients(tasks);
+    s_dnsd_listener = nullptr;
     /* dnsd ends when its listener goes; the DNS server when told; then netd. */
     dnsd_listener.requests_ring->reset();
     REQUIRE(executor.run_until_exit(*dnsd).value() == 1);
@@ -496,7 +523,11 @@ ErrorOr<i32> silent_server(Bundle& bundle)
     auto silent = resolve(client, "silent.example.com");
     s_silent_done = true;
     EXPECT_IN_TASK(failed_with(silent, ResolverError::TimedOut));
-    EXPECT_IN_TASK(queries(server::Silent) == 2); /* both tries, each from a fresh port and id */
+    EXPECT_IN_TASK(queries(server::Silent) == 2);
+    /* Each try from a fresh random port (49152–65535) with a fresh id (RFC 5452). */
+    auto& seen = server::state();
+    EXPECT_IN_TASK(seen.silent_ports[0] >= 49152 && seen.silent_ports[1] >= 49152);
+    EXPECT_IN_TASK(seen.silent_ports[0] != seen.silent_ports[1] && seen.silent_ids[0] != seen.silent_ids[1]);
     auto counters = TRY(client.call(resolver::ReadCounters {}));
     EXPECT_IN_TASK(counters.timed_out == 1);
     return 0;
@@ -555,6 +586,26 @@ ErrorOr<i32> coalescing_counters(Bundle& bundle)
     return 0;
 }
 
+ErrorOr<i32> across_a_restart(Bundle& bundle)
+{
+    auto client = TRY(open_resolver(bundle));
+    auto first = TRY(resolve(client, "www.example.com"));
+    EXPECT_IN_TASK(!first.from_cache && queries(server::Www) == 1);
+    /* dnsd goes (its listener reset, as its supervisor does) and a new one starts. */
+    s_dnsd_listener.load()->reset();
+    while (!s_restarted)
+        system::yield();
+    /* The call that meets the ended session fails and the client opens a new one; the next is served. */
+    auto met = resolve(client, "www.example.com");
+    if (met.is_error())
+        EXPECT_IN_TASK(met.error().is(ErrorCode::PeerClosed) || met.error().is(ErrorCode::Revoked)
+            || met.error().is(ErrorCode::PeerRestarted));
+    auto again = met.is_error() ? TRY(resolve(client, "www.example.com")) : met.value();
+    /* The cache went with the old dnsd: the server is asked again. */
+    EXPECT_IN_TASK(!again.from_cache && is_ipv4(again.addresses[0], 192, 0, 2, 1) && queries(server::Www) == 2);
+    return 0;
+}
+
 }
 
 TEST_CASE("dnsd answers A, AAAA and both, NXDOMAIN and NODATA, and its cache saves queries", "[dnsd]")
@@ -602,4 +653,9 @@ TEST_CASE("dnsd's server address: dotted-quad IPv4 only", "[dnsd]")
     for (auto bad : { "", "10.0.2", "10.0.2.2.1", "10.0.2.256", "10..2.2", "010.0.2.2", "10.0.2.2 ", "a.b.c.d", "1.2.3.4444" })
         REQUIRE(dnsd::parse_server(bad, 53).is_error());
     REQUIRE(dnsd::parse_server("10.0.2.2", 0).is_error());
+}
+
+TEST_CASE("a restarted dnsd serves the client's next session, its cache gone", "[dnsd]")
+{
+    run_with_dnsd({ across_a_restart }, true);
 }

@@ -26,6 +26,8 @@
 namespace vectra::dnsd {
 
 inline constexpr usize maximum_sessions = CONFIG_DNSD_SESSIONS;
+/* Every session's waiting resolve (two queries at most) finds room among the queries in flight. */
+static_assert(2 * maximum_sessions <= maximum_queries);
 inline constexpr u64 poll_interval_nanoseconds = 5'000'000;
 /* Signal bits: the session table's 0–2 and 8 + n, netd's session 4–6, the loop's timer 7. */
 inline constexpr ConnectionBits netd_bits { SignalBit { 4 }, SignalBit { 5 }, SignalBit { 6 } };

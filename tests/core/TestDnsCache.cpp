@@ -157,3 +157,16 @@ TEST_CASE("a full cache reuses expired slots first, then evicts the entry stored
     empty.store(answer("one.example", 1000), 0);
     REQUIRE(!empty.lookup(name("one.example"), RecordType::A, 0).has_value());
 }
+
+TEST_CASE("an entry keeps its answer's canonical name (the end of the CNAME chain)", "[dns][cache]")
+{
+    std::array<CacheSlot, 2> slots;
+    Cache cache(slots);
+    auto aliased = answer("www.example.com", 60);
+    aliased.canonical = name("host.example.net");
+    cache.store(aliased, 10);
+    auto found = cache.lookup(name("WWW.example.com"), RecordType::A, 11);
+    REQUIRE(found.has_value());
+    REQUIRE(found->canonical.equals(name("host.example.net")));
+    REQUIRE(!found->canonical.equals(name("www.example.com")));
+}

@@ -46,6 +46,21 @@ inline ErrorOr<i32> settle_netd(Bundle&)
     return 0;
 }
 
+/* Runs `tasks` until each exits; each must return 0. */
+inline void run_clients(std::vector<Task*> const& tasks)
+{
+    auto& executor = Executor::current();
+    task_failure().clear();
+    for (Task* task : tasks) {
+        i32 status = executor.run_until_exit(*task).value();
+        INFO(task_failure());
+        INFO("client error: " << task->exit_error().name() << " "
+                              << (task->exit_error().message() ? task->exit_error().message() : ""));
+        CHECK(task->exit_cause() == ExitCause::Returned);
+        CHECK(status == 0);
+    }
+}
+
 /* Runs netd's loop as a Task and `clients` (1 MiB of memory each), until every client ended; then stops netd. */
 inline void run_with_netd(std::initializer_list<TaskEntry> clients, usize client_stack)
 {
@@ -71,15 +86,7 @@ inline void run_with_netd(std::initializer_list<TaskEntry> clients, usize client
         REQUIRE(grant_client(*task, parent, listener, donations));
         tasks.push_back(task);
     }
-    task_failure().clear();
-    for (Task* task : tasks) {
-        i32 status = executor.run_until_exit(*task).value();
-        INFO(task_failure());
-        INFO("client error: " << task->exit_error().name() << " "
-                              << (task->exit_error().message() ? task->exit_error().message() : ""));
-        CHECK(task->exit_cause() == ExitCause::Returned);
-        CHECK(status == 0);
-    }
+    run_clients(tasks);
     Task* settling = executor.spawn(arena.reticle(), { "settle", settle_netd }).value();
     REQUIRE(executor.run_until_exit(*settling).value() == 0);
     for (usize index = 0; index < netd::maximum_sessions; ++index) {

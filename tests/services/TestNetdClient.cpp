@@ -172,6 +172,16 @@ ErrorOr<i32> refusals_and_limits(Bundle& bundle)
     got = TRY(client.receive(first, std::span<u8>(buffer, 3)));
     EXPECT_IN_TASK(got.length == 3 && got.truncated);
 
+    /* Without waiting: would-block at once and the socket stays open; a datagram that came is read. */
+    EXPECT_IN_TASK(failed_with(client.try_receive(second, buffer), SocketError::WouldBlock));
+    TRY(client.send_to(first, second.local, hello));
+    auto polled = client.try_receive(second, buffer);
+    for (int turn = 0; turn < 100 && failed_with(polled, SocketError::WouldBlock); ++turn) {
+        system::yield();
+        polled = client.try_receive(second, buffer);
+    }
+    EXPECT_IN_TASK(!polled.is_error() && polled.value().length == 5 && polled.value().from == first.local);
+
     /* An empty buffer is refused here: netd would have nothing to answer it with. */
     EXPECT_IN_TASK(client.receive(first, std::span<u8>()).error().is(ErrorCode::InvalidArgument));
     /* A deadline passes on a receive: TimedOut, and the socket is gone (reset and closed). */

@@ -21,6 +21,7 @@
 #include <vectra/fs/Protocol.h>
 #include <vectra/net/Link.h>
 #include <vectra/net/Protocol.h>
+#include <vectra/resolver/Protocol.h>
 
 using namespace vectra;
 
@@ -106,6 +107,7 @@ int main(int argc, char** argv)
         { "vectra.vfs", page<vfs::Protocol>("core/fs/include/vectra/fs/Protocol.h") },
         { "vectra.socket", page<net::Protocol>("core/net/include/vectra/net/Protocol.h") },
         { "vectra.link", page<net::link::Protocol>("core/net/include/vectra/net/Link.h") },
+        { "vectra.resolver", page<resolver::Protocol>("core/resolver/include/vectra/resolver/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },
     };

@@ -60,6 +60,7 @@ void Cache::store(Response const& response, u64 now)
     *slot = CacheSlot();
     slot->used = true;
     slot->name = response.name;
+    slot->canonical = response.canonical;
     slot->type = response.type;
     slot->outcome = response.outcome;
     slot->stored_at = now;
@@ -82,6 +83,7 @@ std::optional<CachedAnswer> Cache::lookup(Name const& name, RecordType type, u64
     }
     CachedAnswer answer;
     answer.outcome = slot->outcome;
+    answer.canonical = slot->canonical;
     answer.ttl_left = static_cast<u32>(slot->expires_at - now);
     answer.address_count = slot->address_count;
     answer.addresses = slot->addresses;

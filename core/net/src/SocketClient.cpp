@@ -234,21 +234,33 @@ ErrorOr<void> SocketClient::send_to(Socket const& socket, Address const& to, std
 
 ErrorOr<Incoming> SocketClient::receive(Socket const& socket, std::span<u8> buffer, Duration timeout)
 {
+    return receive_once(socket, buffer, deadline_after(timeout), true);
+}
+
+ErrorOr<Incoming> SocketClient::try_receive(Socket const& socket, std::span<u8> buffer)
+{
+    return receive_once(socket, buffer, deadline_after(default_timeout), false);
+}
+
+ErrorOr<Incoming> SocketClient::receive_once(Socket const& socket, std::span<u8> buffer, u64 deadline, bool wait)
+{
     TRY(check(socket));
     if (buffer.empty())
         return Error(ErrorCode::InvalidArgument, "a receive needs room for at least one byte"); /* it would wait for nothing */
-    u64 deadline = deadline_after(timeout);
     Receive request;
     request.socket = socket.id;
+    request.wait = wait;
     bool through_memory = buffer.size() > inline_maximum && !m_transfer_bytes.empty();
     Received reply;
+    Lent lent;
     if (through_memory) {
         request.maximum = u32(smaller(buffer.size(), m_transfer_bytes.size()));
-        reply = TRY(call_waiting(socket, request, deadline, { &m_transfer, RightRead | RightWrite }));
+        lent = { &m_transfer, RightRead | RightWrite };
     } else {
         request.maximum = u32(smaller(buffer.size(), inline_maximum));
-        reply = TRY(call_waiting(socket, request, deadline));
     }
+    /* Without wait netd answers at once (would-block when nothing came): nothing is left waiting to abandon. */
+    reply = wait ? TRY(call_waiting(socket, request, deadline, lent)) : TRY(call(request, deadline, lent));
     if (reply.length > request.maximum || (!through_memory && reply.data.size() != reply.length))
         return Error(ErrorCode::MalformedMessage, "netd returned more bytes than asked for");
     if (reply.length > 0)

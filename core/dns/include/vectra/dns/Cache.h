@@ -29,6 +29,7 @@ inline constexpr u32 maximum_negative_ttl = 3 * 60 * 60;
 struct CacheSlot {
     bool used { false };
     Name name;
+    Name canonical; /* the end of the answer's CNAME chain */
     RecordType type { RecordType::A };
     Outcome outcome { Outcome::NoData };
     u64 stored_at { 0 };
@@ -40,6 +41,7 @@ struct CacheSlot {
 
 struct CachedAnswer {
     Outcome outcome { Outcome::NoData };
+    Name canonical;
     u32 ttl_left { 0 };
     usize address_count { 0 };
     std::array<IpAddress, maximum_addresses> addresses {};

@@ -85,6 +85,8 @@ public:
         Duration timeout = default_timeout);
     /* Bytes (TCP) or one datagram (UDP) into `buffer` (not empty), waiting until there is something or the end. */
     [[nodiscard]] ErrorOr<Incoming> receive(Socket const&, std::span<u8> buffer, Duration timeout = default_timeout);
+    /* As receive(), without waiting: `would-block` at once when nothing is there (the socket stays open). */
+    [[nodiscard]] ErrorOr<Incoming> try_receive(Socket const&, std::span<u8> buffer);
 
     [[nodiscard]] ErrorOr<void> shutdown(Socket const&, ShutdownHow);
     /* Frees the socket (an orderly close, or a reset). */
@@ -122,6 +124,7 @@ private:
     [[nodiscard]] Error session_lost();
     [[nodiscard]] ErrorOr<void> check(Socket const&) const;
     [[nodiscard]] Socket socket_of(Opened const&) const;
+    [[nodiscard]] ErrorOr<Incoming> receive_once(Socket const&, std::span<u8> buffer, u64 deadline, bool wait);
     [[nodiscard]] ErrorOr<usize> send_once(Socket const&, Address const& to, std::span<u8 const> bytes, u64 deadline);
 
     Connection m_listener;

@@ -14,6 +14,7 @@
 #include "NetdTestLoop.h"
 #include <arpa/inet.h>
 #include <atomic>
+#include <chrono>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <netd/HostBackend.h>
@@ -218,8 +219,24 @@ std::atomic<bool> s_second_done { false };
 std::atomic<u32> s_first_socket { 0 };
 constexpr usize first_holds = 10;
 
+/* Yields until `flag` is set, at most 20 s: a session whose partner failed fails too, never hangs. */
+bool wait_for(std::atomic<bool> const& flag)
+{
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!flag && std::chrono::steady_clock::now() < until)
+        system::yield();
+    return flag;
+}
+
+/* Sets `flag` when the session's body returns, on every path. */
+struct Signals {
+    std::atomic<bool>& flag;
+    ~Signals() { flag = true; }
+};
+
 ErrorOr<i32> first_session(Bundle& bundle)
 {
+    Signals holding { s_first_holds };
     auto client = TRY(test::open_socket_client(bundle));
     /* Outside loopback: the protocol's error, and nothing left open. */
     EXPECT_IN_TASK(failed_with(client.connect(ipv4(10, 0, 0, 1, 80)), SocketError::Unreachable));
@@ -243,8 +260,7 @@ ErrorOr<i32> first_session(Bundle& bundle)
         held.push_back(TRY(client.bind(ipv4(127, 0, 0, 1, 0))));
     s_first_socket = held[0].id;
     s_first_holds = true;
-    while (!s_second_done)
-        system::yield();
+    EXPECT_IN_TASK(wait_for(s_second_done));
     /* Unaffected: a datagram from our first socket to our second. */
     u8 bytes[64];
     for (usize index = 0; index < sizeof(bytes); ++index)
@@ -260,9 +276,9 @@ ErrorOr<i32> first_session(Bundle& bundle)
 
 ErrorOr<i32> second_session(Bundle& bundle)
 {
+    Signals done { s_second_done };
     auto client = TRY(test::open_socket_client(bundle));
-    while (!s_first_holds)
-        system::yield();
+    EXPECT_IN_TASK(wait_for(s_first_holds) && s_first_socket != 0);
     /* The other session's socket, by its id: no such socket here. */
     Socket theirs { s_first_socket, client.session_number(), ipv4(127, 0, 0, 1, 0), {} };
     u8 probe[8] {};
@@ -283,7 +299,6 @@ ErrorOr<i32> second_session(Bundle& bundle)
     held.back() = TRY(client.bind(ipv4(127, 0, 0, 1, 0)));
     for (auto const& socket : held)
         TRY(client.close(socket));
-    s_second_done = true;
     return 0;
 }
 
@@ -373,6 +388,7 @@ TEST_CASE("netd's host backend: a client Task exchanges 100000 bytes each way wi
 TEST_CASE("netd's host backend as an attacker sees it: addresses outside loopback, another session's socket, the capability's 16 sockets exhausted across sessions", "[netd][host]")
 {
     s_first_holds = false;
+    s_first_socket = 0;
     s_second_done = false;
     run_with_host_netd({ first_session, second_session });
 }

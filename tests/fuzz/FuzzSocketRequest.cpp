@@ -11,6 +11,7 @@
 #include "../services/NetdTestStack.h"
 #include "DispatchFuzzer.h"
 #include <lwip/pbuf.h>
+#include <netd/LwipBackend.h>
 #include <netd/Session.h>
 #include <netd/Stack.h>
 #include <vectra/net/Address.h>
@@ -23,10 +24,11 @@ usize held(netd::Session& session)
 {
     usize total = 0;
     session.sockets().for_each([&](u32, netd::Socket& socket) {
-        if (socket.received != nullptr)
-            total += socket.received->tot_len;
-        for (usize index = 0; index < socket.datagram_count; ++index)
-            total += socket.datagrams[index].bytes->tot_len;
+        auto const& state = netd::LwipBackend::state(socket);
+        if (state.received != nullptr)
+            total += state.received->tot_len;
+        for (usize index = 0; index < state.datagram_count; ++index)
+            total += state.datagrams[index].bytes->tot_len;
     });
     return total;
 }

@@ -13,11 +13,13 @@
 #include "../core/FsTestTasks.h"
 #include "NetdTestStack.h"
 #include <catch2/catch.hpp>
+#include <functional>
 #include <initializer_list>
 #include <netd/Server.h>
 #include <vector>
 #include <vectra/Try.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/net/SocketClient.h>
 
 namespace vectra::test {
 
@@ -37,6 +39,21 @@ inline ErrorOr<i32> netd_service(Bundle& bundle)
     netd_server() = server;
     TRY(server->serve(std::move(requests), std::move(replies)));
     return 0;
+}
+
+/* A client Task's SocketClient over the listener its Bundle holds ("memory", "requests", "replies"). */
+inline ErrorOr<net::SocketClient> open_socket_client(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    return net::SocketClient::open(std::move(requests), std::move(replies), memory);
+}
+
+template<typename Result>
+bool failed_with(Result const& result, net::SocketError code)
+{
+    return result.is_error() && result.error().is(code);
 }
 
 inline ErrorOr<i32> settle_netd(Bundle&)
@@ -61,8 +78,15 @@ inline void run_clients(std::vector<Task*> const& tasks)
     }
 }
 
-/* Runs netd's loop as a Task and `clients` (1 MiB of memory each), until every client ended; then stops netd. */
-inline void run_with_netd(std::initializer_list<TaskEntry> clients, usize client_stack)
+/* What a test's netd Task is granted besides its memory and the listener (the host backend's host-sockets capability). */
+using GrantMore = std::function<void(Task&, CapabilitySpace&, Reticle&)>;
+
+/*
+ * Runs `service` (a netd loop) as a Task and `clients` (1 MiB of memory each), until every client
+ * ended; then stops netd.
+ */
+inline void run_with_netd(
+    TaskEntry service, GrantMore const& grant_more, std::initializer_list<TaskEntry> clients, usize client_stack)
 {
     Arena arena(16 * MiB);
     auto& executor = Executor::current();
@@ -70,10 +94,12 @@ inline void run_with_netd(std::initializer_list<TaskEntry> clients, usize client
     auto listener = make_listener(arena.reticle(), parent);
     Reticle* service_memory = arena.reticle().try_carve(64 * KiB).value();
     auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
-    SpawnParameters service_parameters { "netd", netd_service };
+    SpawnParameters service_parameters { "netd", service };
     service_parameters.stack_size = 128 * KiB;
     Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
     REQUIRE(grant_service(*serving, parent, listener, memory));
+    if (grant_more)
+        grant_more(*serving, parent, arena.reticle());
     std::vector<Reticle*> memories;
     std::vector<Task*> tasks;
     for (auto entry : clients) {
@@ -101,6 +127,12 @@ inline void run_with_netd(std::initializer_list<TaskEntry> clients, usize client
     for (Reticle* client_memory : memories)
         client_memory->~Reticle();
     service_memory->~Reticle();
+}
+
+/* As above, with netd over the lwIP stack (netd_service). */
+inline void run_with_netd(std::initializer_list<TaskEntry> clients, usize client_stack)
+{
+    run_with_netd(netd_service, {}, clients, client_stack);
 }
 
 }

@@ -24,19 +24,7 @@ using namespace vectra::net;
 
 namespace {
 
-ErrorOr<SocketClient> open_client(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    return SocketClient::open(std::move(requests), std::move(replies), memory);
-}
-
-template<typename Result>
-bool failed_with(Result const& result, SocketError code)
-{
-    return result.is_error() && result.error().is(code);
-}
+using test::failed_with;
 
 u8 pattern(usize index, u8 seed) { return u8(index * 31 + seed + index / 251); }
 
@@ -83,7 +71,7 @@ ErrorOr<void> send_pattern(SocketClient& client, Socket const& socket, usize len
 
 ErrorOr<i32> stream_server(Bundle& bundle)
 {
-    auto client = TRY(open_client(bundle));
+    auto client = TRY(test::open_socket_client(bundle));
     auto on_ipv4 = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 2));
     auto on_ipv6 = TRY(client.listen(ipv6_loopback(0), 2));
     s_port_ipv4 = on_ipv4.local.port;
@@ -105,7 +93,7 @@ ErrorOr<i32> stream_server(Bundle& bundle)
 
 ErrorOr<i32> stream_client(Bundle& bundle)
 {
-    auto client = TRY(open_client(bundle));
+    auto client = TRY(test::open_socket_client(bundle));
     while (s_port_ipv4 == 0 || s_port_ipv6 == 0)
         system::yield();
     for (auto remote : { ipv4(127, 0, 0, 1, s_port_ipv4), ipv6_loopback(s_port_ipv6) }) {
@@ -125,7 +113,7 @@ ErrorOr<i32> stream_client(Bundle& bundle)
 
 ErrorOr<i32> refusals_and_limits(Bundle& bundle)
 {
-    auto client = TRY(open_client(bundle));
+    auto client = TRY(test::open_socket_client(bundle));
     /* A closed port: refused, and the half-made socket is given back. */
     auto closed = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 1));
     u16 port = closed.local.port;

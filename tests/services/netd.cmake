@@ -15,3 +15,7 @@ vectra_host_test(services.netd_client SOURCES services/TestNetdClient.cpp
 # A restarted netd's stack over what the ended instance left in lwIP's global state (a process of its own).
 vectra_host_test(services.netd_restart SOURCES services/TestNetdRestart.cpp
     COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
+# netd's host backend under its loop (hosted): client Tasks through SocketClient against peers the
+# test runs on the host's loopback, and the attacker's cases (outside loopback, 16 host sockets).
+vectra_host_test(services.netd_host SOURCES services/TestNetdHost.cpp
+    COMPONENTS ${kernel_components} text path encoding time random concurrent fs vfsd_protocol net lwip_port netd_protocol)

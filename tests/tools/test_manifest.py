@@ -290,6 +290,30 @@ TASK_LINE = re.compile(r'^    \{ "([a-z0-9_-]+)", &task_entries::(\w+), TaskKind
                        r'.*, (supervised_by_initd|\d+), (\d+), (\d+), \w+ \},$', re.MULTILINE)
 
 
+class HostSocketsGrantTest(unittest.TestCase):
+    """The host-sockets DeviceCap (ADR 0024, amendments): granted by name to a footprint asking for
+    it, only on hosted, whose kernel holds the host's sockets."""
+
+    IMAGE = "net-loopback-host"
+    compile = PciGrantTest.compile  # the helpers only: PciGrantTest's tests are its own
+    refused = PciGrantTest.refused
+    HOSTED = {"CONFIG_PLATFORM_HOSTED": "y", "CONFIG_SERVICE_INITD": "y", "CONFIG_SERVICE_NETD": "y",
+              "CONFIG_NETD_BACKEND_HOST": "y", "CONFIG_NETD_SESSIONS": "8", "CONFIG_COMPONENT_NETCHECK": "y"}
+
+    def image_manifest(self):
+        with open(os.path.join(ROOT, "images", self.IMAGE, "manifest.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def test_host_sockets_are_granted_on_hosted_only(self):
+        generated = self.compile(self.image_manifest(), self.HOSTED)
+        self.assertIn('{ "host-sockets", SlotKind::HostSockets, 0, RightRead | RightWrite }', generated)
+        x86 = dict(self.HOSTED, CONFIG_PLATFORM_HOSTED="n", CONFIG_PLATFORM_X86_64="y")
+        self.refused(self.image_manifest(), "tasks[0] (netd).bundle.host-sockets.device", "grants host-sockets", config=x86)
+        console = self.image_manifest()
+        console["tasks"][0]["bundle"]["host-sockets"]["device"] = "console"
+        self.refused(console, "grants the console device, footprint wants host-sockets", config=self.HOSTED)
+
+
 class PlacementTest(ManifestTest):
     """Supervision at scale: `count`, groups placed by the compiler, their Bundles and limits."""
 

@@ -48,9 +48,10 @@ PCI_MATCH_RULE = "vendor:device as 4+4 hex digits (1af4:1005) or class:CC:SS (cl
 PCI_RIGHTS = {"read", "write", "grant"}
 # Devices a DeviceCap can name, and the initd slot kind that grants each. blockN: the hosted
 # process's N-th --disk= file (ADR 0017), which a footprint asks for as "block" (any of them).
+# host-sockets: the hosted kernel's loopback-only host-sockets capability (ADR 0024, amendments).
 DISKS = ("block0", "block1", "block2", "block3")
 DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display",
-           **{disk: "SlotKind::Disk" for disk in DISKS}}
+           **{disk: "SlotKind::Disk" for disk in DISKS}, "host-sockets": "SlotKind::HostSockets"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
 RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
                   ("window_ms", 3_600_000), ("backoff_ms", 60_000))
@@ -488,8 +489,14 @@ def pci_match_word(text):
 
 def check_device(source, where, device, composition):
     """The display exists only with CONFIG_DISPLAY=y (docs/adr/0014-display-as-a-capability.md); a
-    disk DeviceCap only on hosted, whose --disk= files the kernel serves (ADR 0017)."""
+    disk DeviceCap only on hosted, whose --disk= files the kernel serves (ADR 0017); host-sockets
+    only on hosted, whose kernel has the host's sockets (ADR 0024, amendments)."""
     if composition.config is None:
+        return
+    if device == "host-sockets":
+        source.require(composition.config.get("CONFIG_PLATFORM_HOSTED") == "y", where,
+                       "grants host-sockets, the hosted process's own sockets; on x86_64 and aarch64 the "
+                       "network is a NIC its driver holds as a PciDeviceCap")
         return
     if device in DISKS:
         source.require(composition.config.get("CONFIG_PLATFORM_HOSTED") == "y", where,

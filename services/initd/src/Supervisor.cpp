@@ -173,6 +173,7 @@ private:
     DeviceCap m_mmio_slots; /* initd on a machine with occupied virtio-mmio slots; empty otherwise */
     DisplayCap m_display; /* CONFIG_DISPLAY: initd's from the kernel, a group's from initd */
     DeviceCap m_disks[4]; /* the platform's disks ("block0"…): initd's from the kernel, a group's from initd */
+    DeviceCap m_host_sockets; /* hosted: the host's sockets, loopback only: initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
     TimerCap m_backoff_timer;
     TimerCap m_heartbeat_timer;
@@ -217,6 +218,10 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         if (slot.disk >= 4 || m_disks[slot.disk].is_empty())
             return Error(ErrorCode::NotFound, "the machine has no such disk (hosted: pass --disk=PATH for each)");
         return system::grant(child, slot.name, m_disks[slot.disk], slot.rights);
+    case SlotKind::HostSockets:
+        if (m_host_sockets.is_empty())
+            return Error(ErrorCode::NotFound, "the machine has no host sockets (hosted only)");
+        return system::grant(child, slot.name, m_host_sockets, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
@@ -572,6 +577,9 @@ ErrorOr<void> Supervisor::take_capabilities()
             if (auto disk = m_bundle.take<DeviceCap>(disk_names[index]); !disk.is_error())
                 m_disks[index] = disk.release_value();
         }
+        /* Hosted only; the manifest compiler refuses a host-sockets grant elsewhere. */
+        if (auto sockets = m_bundle.take<DeviceCap>("host-sockets"); !sockets.is_error())
+            m_host_sockets = sockets.release_value();
         if (boot_manifest.connection_count > maximum_connections)
             return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
         for (usize index = 0; index < boot_manifest.connection_count; ++index) {
@@ -596,6 +604,8 @@ ErrorOr<void> Supervisor::take_capabilities()
             m_display = TRY(m_bundle.take<DisplayCap>(slot.name));
         if (slot.kind == SlotKind::Disk && slot.disk < 4)
             m_disks[slot.disk] = TRY(m_bundle.take<DeviceCap>(slot.name));
+        if (slot.kind == SlotKind::HostSockets)
+            m_host_sockets = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::Ready)
             m_ready = TRY(m_bundle.take<SignalCap>(slot.name));
         if (slot.kind == SlotKind::RequestRing)

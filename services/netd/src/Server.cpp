@@ -5,7 +5,6 @@
  */
 
 #include <netd/Server.h>
-#include <netd/Stack.h>
 #include <new>
 #include <vectra/System.h>
 #include <vectra/concurrent/Endpoints.h>
@@ -111,10 +110,11 @@ void WaitingRequests::clear()
         drop(index);
 }
 
-Server::Server()
+Server::Server(Backend& backend)
+    : m_backend(backend)
 {
     for (usize index = 0; index < maximum_sessions; ++index)
-        new (m_sessions[index]) Session(index);
+        new (m_sessions[index]) Session(index, m_backend);
 }
 
 Server::~Server()
@@ -242,7 +242,7 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
                 && slot.outbox->free_slots() < m_waiting[index].count() + 1 && !slot.inbox->is_empty())
                 held_back = true;
         }
-        u64 next_timer = u64(Stack::turn()) * 1'000'000;
+        u64 next_timer = u64(m_backend.turn()) * 1'000'000;
         for (usize index = 0; index < table->capacity(); ++index)
             served |= retry_waiting(index);
         if (served)
@@ -250,7 +250,7 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         if (held_back && next_timer > held_back_poll_nanoseconds)
             next_timer = held_back_poll_nanoseconds;
         (void)endpoint::wait_until(
-            table->wait_mask() | timer_bit.mask() | Stack::wait_mask(), endpoint::now_nanoseconds() + next_timer, timer_bit);
+            table->wait_mask() | timer_bit.mask() | m_backend.wait_mask(), endpoint::now_nanoseconds() + next_timer, timer_bit);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <lwip/timeouts.h>
 #include <lwip/udp.h>
 #include <netd/LinkInterface.h>
+#include <netd/LwipBackend.h>
 #include <netd/Stack.h>
 #include <new>
 #include <vectra/Panic.h>
@@ -91,6 +92,7 @@ ErrorOr<void> Stack::start(std::span<u8> heap, EntropySource& entropy)
     lwip_init(); /* the interfaces: with LWIP_HAVE_LOOPIF, the loopback interface, 127.0.0.1 and ::1 */
     if (restarted)
         restart_tcp_timer();
+    Backend::install(LwipBackend::the());
     return {};
 }
 

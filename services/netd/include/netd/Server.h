@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * netd's service loop (docs/adr/0024 §4, §5): every session of vectra.socket served from one loop
- * over one lwIP stack, with the rules the protocol promises enforced here.
+ * over one backend (Backend.h: lwIP, or the host's sockets), with the rules the protocol promises
+ * enforced here.
  *
  *   - Waiting. A `tcp-accept`, `send` or `receive` with `wait` set that its handler answers
  *     `would-block` is kept (its bytes, and a MemCap it carried) and dispatched
@@ -14,7 +15,8 @@
  *     for every request the session has waiting plus this one, so every reply netd owes fits, and
  *     a client that stops reading its replies stops only its own requests.
  *
- * One wait per turn: the listener, every session's doorbell, and lwIP's next timer as deadline.
+ * One wait per turn: the listener, every session's doorbell, the backend's bits, and the backend's
+ * next turn (lwIP: its next timer; host: its readiness poll tick) as deadline.
  */
 
 #pragma once
@@ -77,7 +79,8 @@ private:
 /* Everything the loop keeps: place it in the Task's memory (it is large) and construct it there. */
 class Server {
 public:
-    Server();
+    /* Sessions over `backend` (by default the one the Task started). */
+    explicit Server(Backend& backend = Backend::current());
     ~Server();
     Server(Server const&) = delete;
     Server& operator=(Server const&) = delete;
@@ -103,6 +106,7 @@ private:
         usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability, bool keep);
     void reply(usize index, usize length);
 
+    Backend& m_backend;
     session::Table m_table;
     alignas(Session) u8 m_sessions[maximum_sessions][sizeof(Session)];
     WaitingRequests m_waiting[maximum_sessions];

@@ -1,24 +1,22 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * One vectra.socket session of netd over the lwIP stack (docs/adr/0024): a handler for every
- * message of core/net's declaration, the session's socket table, its byte budget and counters.
+ * One vectra.socket session of netd (docs/adr/0024): a handler for every message of core/net's
+ * declaration, the session's socket table, its byte budget and counters — the protocol's rules,
+ * whichever backend carries the bytes (Backend.h: lwIP inside the Task, or the host's sockets).
  *
  * Every handler answers at once: an operation that cannot go on yet is `would-block`, with no side
  * effect, so the session loop can keep a request that asked to `wait` and dispatch it again after
- * the next event on its socket. lwIP's callbacks (bytes, a connection, a FIN, a reset) only change
- * a socket's state and the session's budget; they never reply.
+ * the next event on its socket. A backend's events (lwIP's callbacks: bytes, a connection, a FIN, a
+ * reset) only change a socket's state and the session's budget; they never reply.
  */
 
 #pragma once
 
+#include <netd/Backend.h>
 #include <vectra/config.h>
 #include <vectra/net/SocketTable.h>
 #include <vectra/protocol/Dispatch.h>
-
-struct pbuf;
-struct tcp_pcb;
-struct udp_pcb;
 
 namespace vectra::netd {
 
@@ -32,11 +30,6 @@ inline constexpr u32 maximum_datagram = 65507;
 
 class Session;
 
-struct Datagram {
-    pbuf* bytes { nullptr };
-    net::Address from;
-};
-
 struct Socket {
     enum class Kind : u8 {
         Listener,
@@ -46,24 +39,17 @@ struct Socket {
     Kind kind { Kind::Connection };
     Session* session { nullptr };
     u32 id { 0 };
-    tcp_pcb* tcp { nullptr };
-    udp_pcb* udp { nullptr };
-    pbuf* received { nullptr };       /* TCP: bytes taken from lwIP, not yet read */
-    Datagram datagrams[datagram_queue];
-    usize datagram_count { 0 };
-    bool connected { false };
-    bool peer_closed { false };       /* the peer's FIN came */
     bool shut_send { false };
     bool shut_receive { false };
     bool unclaimed { false };         /* accepted by the stack, not yet by tcp-accept */
     u32 listener { 0 };               /* unclaimed: the listener it waits on */
-    bool failed { false };            /* lwIP ended the connection (and freed its pcb): `failure` says how */
-    net::SocketError failure { net::SocketError::Reset };
+    BackendState state;               /* the backend's own (Backend.h) */
 };
 
 class Session {
 public:
-    explicit Session(usize index);
+    /* Session `index` (0–63) over `backend` (by default the one the Task started). */
+    explicit Session(usize index, Backend& backend = Backend::current());
     ~Session();
     Session(Session const&) = delete;
     Session& operator=(Session const&) = delete;
@@ -93,15 +79,19 @@ public:
     [[nodiscard]] usize socket_count() const { return m_sockets.count(); }
     [[nodiscard]] usize buffered() const { return m_budget.used(); }
 
-    /* lwIP's callbacks reach the session through these (Session.cpp). */
+    /* A backend's events reach the session through these. */
     [[nodiscard]] net::SocketTable<Socket, maximum_sockets>& sockets() { return m_sockets; }
     [[nodiscard]] net::ByteBudget& budget() { return m_budget; }
     [[nodiscard]] net::Counters& counters() { return m_counters; }
-    /* A socket leaves the table: its pcb, its buffered bytes and its budget go with it. */
-    void release(Socket&, bool reset);
+    /* A socket leaves the table: what the backend holds for it, its buffered bytes and their budget go with it. */
+    void release(Socket& socket, bool reset) { m_backend.release(socket, reset); }
 
 private:
-    ErrorOr<net::Opened> opened_socket(Socket&&);
+    /* A new entry of `kind` in the table, opened by `open`; dropped again if the backend refuses. */
+    template<typename Opening>
+    ErrorOr<net::Opened> open_socket(Socket::Kind, Opening open);
+
+    Backend& m_backend;
 
     net::SocketTable<Socket, maximum_sockets> m_sockets;
     net::ByteBudget m_budget { maximum_buffered };

@@ -1,0 +1,60 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * netd's lwIP backend (Backend.h): sockets as lwIP raw-API pcbs of the one stack inside the Task
+ * (Stack.h). Received bytes are held in lwIP's pbufs against the session's budget: past it the
+ * receive callback answers ERR_MEM, lwIP keeps the segment and the peer's window closes; UDP
+ * datagrams past it (or past `datagram_queue` per socket) are dropped and counted. Connections
+ * lwIP accepts enter the session's table at once, `unclaimed`, until a tcp-accept claims them.
+ * lwIP's callbacks only change a socket's state and the session's budget.
+ */
+
+#pragma once
+
+#include <netd/Backend.h>
+#include <netd/Session.h>
+
+struct pbuf;
+struct tcp_pcb;
+struct udp_pcb;
+
+namespace vectra::netd {
+
+struct Datagram {
+    pbuf* bytes;
+    net::Address from;
+};
+
+/* One socket's lwIP state (a Socket's BackendState). */
+struct LwipSocket {
+    tcp_pcb* tcp;
+    udp_pcb* udp;
+    pbuf* received;                    /* TCP: bytes taken from lwIP, not yet read */
+    Datagram datagrams[datagram_queue];
+    usize datagram_count;
+    bool connected;
+    bool peer_closed;                  /* the peer's FIN came */
+    bool failed;                       /* lwIP ended the connection (and freed its pcb): `failure` says how */
+    net::SocketError failure;
+};
+
+class LwipBackend final : public Backend {
+public:
+    /* The one lwIP backend (lwIP's state is global: one stack per Task); Stack::start installs it. */
+    [[nodiscard]] static LwipBackend& the();
+    [[nodiscard]] static LwipSocket& state(Socket& socket) { return socket.state.as<LwipSocket>(); }
+
+    ErrorOr<net::Opened> listen(Socket&, net::Address const& local, u16 backlog) override;
+    ErrorOr<net::Opened> connect(Socket&, net::Address const& local, net::Address const& remote) override;
+    ErrorOr<net::Opened> bind(Socket&, net::Address const& local) override;
+    ErrorOr<net::Opened> accept(Socket& listener, Socket& into) override;
+    net::Opened claimed(Socket&) override;
+    ErrorOr<usize> send(Socket&, std::span<u8 const>, net::Address const* to) override;
+    ErrorOr<Receipt> receive(Socket&, std::span<u8>) override;
+    void shutdown(Socket&, bool receive, bool send) override;
+    void release(Socket&, bool reset) override;
+    u32 turn() override;
+    u64 wait_mask() override;
+};
+
+}

@@ -1,0 +1,411 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <cstring>
+#include <lwip/pbuf.h>
+#include <lwip/tcp.h>
+#include <lwip/udp.h>
+#include <netd/LwipBackend.h>
+#include <netd/Stack.h>
+#include <vectra/net/Address.h>
+
+namespace vectra::netd {
+
+using net::SocketError;
+
+namespace {
+
+Error socket_error(SocketError code, char const* message) { return Error(code, message); }
+
+/* What lwIP said, as a client can act on it. `connecting`: a reset before the connection was up is a refusal. */
+SocketError error_of(err_t error, bool connecting)
+{
+    switch (error) {
+    case ERR_RST:
+        return connecting ? SocketError::Refused : SocketError::Reset;
+    case ERR_TIMEOUT:
+        return SocketError::TimedOut;
+    case ERR_RTE:
+        return SocketError::Unreachable;
+    case ERR_USE:
+        return SocketError::AddressInUse;
+    case ERR_MEM:
+    case ERR_BUF:
+    case ERR_WOULDBLOCK:
+        return SocketError::WouldBlock;
+    case ERR_CONN:
+        return SocketError::NotConnected;
+    case ERR_VAL:
+    case ERR_ARG:
+        return SocketError::AddressUnusable;
+    default:
+        return SocketError::Reset;
+    }
+}
+
+Error lwip_error(err_t error, bool connecting = false)
+{
+    return socket_error(error_of(error, connecting), "the stack refused the operation");
+}
+
+ip_addr_t to_lwip(net::Address const& address)
+{
+    ip_addr_t result;
+    switch (net::Family(address.family)) {
+    case net::Family::Ipv4: {
+        u32 value;
+        std::memcpy(&value, address.bytes.data(), 4);
+        ip_addr_set_ip4_u32_val(result, value);
+        break;
+    }
+    case net::Family::Ipv6: {
+        u32 words[4];
+        std::memcpy(words, address.bytes.data(), 16);
+        IP_ADDR6(&result, words[0], words[1], words[2], words[3]);
+        break;
+    }
+    default:
+        ip_addr_copy(result, *IP_ANY_TYPE);
+        break;
+    }
+    return result;
+}
+
+net::Address from_lwip(ip_addr_t const& address, u16 port)
+{
+    net::Address result = net::unspecified(port);
+    if (IP_IS_V4(&address) && !IP_IS_ANY_TYPE_VAL(address)) {
+        result.family = u8(net::Family::Ipv4);
+        u32 value = ip4_addr_get_u32(ip_2_ip4(&address));
+        std::memcpy(result.bytes.data(), &value, 4);
+    } else if (IP_IS_V6(&address)) {
+        result.family = u8(net::Family::Ipv6);
+        std::memcpy(result.bytes.data(), ip_2_ip6(&address)->addr, 16);
+    }
+    if (IP_IS_V4(&address) && ip4_addr_isany_val(*ip_2_ip4(&address)))
+        result.family = u8(net::Family::Unspecified);
+    return result;
+}
+
+u8 lwip_type(net::Address const& address)
+{
+    switch (net::Family(address.family)) {
+    case net::Family::Ipv4:
+        return IPADDR_TYPE_V4;
+    case net::Family::Ipv6:
+        return IPADDR_TYPE_V6;
+    default:
+        return IPADDR_TYPE_ANY;
+    }
+}
+
+LwipSocket& state_of(Socket& socket) { return LwipBackend::state(socket); }
+
+/* lwIP's callbacks, each with the Socket as its argument. */
+
+err_t on_tcp_received(void* argument, tcp_pcb*, pbuf* bytes, err_t)
+{
+    auto& socket = *static_cast<Socket*>(argument);
+    auto& state = state_of(socket);
+    if (bytes == nullptr) {
+        state.peer_closed = true;
+        return ERR_OK;
+    }
+    if (socket.shut_receive) {
+        tcp_recved(state.tcp, bytes->tot_len);
+        pbuf_free(bytes);
+        return ERR_OK;
+    }
+    /* Past the session's bound lwIP keeps the bytes and offers them again: the window closes. */
+    if (socket.session->budget().take(bytes->tot_len).is_error())
+        return ERR_MEM;
+    socket.session->counters().bytes_received += bytes->tot_len;
+    if (state.received == nullptr)
+        state.received = bytes;
+    else
+        pbuf_cat(state.received, bytes);
+    return ERR_OK;
+}
+
+void on_tcp_error(void* argument, err_t error)
+{
+    auto& state = state_of(*static_cast<Socket*>(argument));
+    state.tcp = nullptr; /* lwIP freed it */
+    state.failed = true;
+    state.failure = error_of(error, !state.connected);
+}
+
+err_t on_connected(void* argument, tcp_pcb*, err_t)
+{
+    state_of(*static_cast<Socket*>(argument)).connected = true;
+    return ERR_OK;
+}
+
+void watch_connection(Socket& socket)
+{
+    auto& state = state_of(socket);
+    tcp_arg(state.tcp, &socket);
+    tcp_recv(state.tcp, on_tcp_received);
+    tcp_err(state.tcp, on_tcp_error);
+}
+
+err_t on_accepted(void* argument, tcp_pcb* pcb, err_t error)
+{
+    auto& listener = *static_cast<Socket*>(argument);
+    if (error != ERR_OK || pcb == nullptr)
+        return ERR_VAL;
+    Socket accepted;
+    accepted.kind = Socket::Kind::Connection;
+    accepted.session = listener.session;
+    accepted.unclaimed = true;
+    accepted.listener = listener.id;
+    state_of(accepted).tcp = pcb;
+    state_of(accepted).connected = true;
+    auto id = listener.session->sockets().add(std::move(accepted));
+    if (id.is_error()) {
+        tcp_abort(pcb); /* the session holds as many sockets as it may */
+        return ERR_ABRT;
+    }
+    auto& socket = *listener.session->sockets().find(id.value()).value();
+    socket.id = id.value();
+    watch_connection(socket);
+    tcp_backlog_delayed(pcb); /* counts against the listener's backlog until tcp-accept claims it */
+    return ERR_OK;
+}
+
+void on_datagram(void* argument, udp_pcb*, pbuf* bytes, ip_addr_t const* from, u16_t port)
+{
+    auto& socket = *static_cast<Socket*>(argument);
+    auto& state = state_of(socket);
+    auto& session = *socket.session;
+    if (socket.shut_receive || state.datagram_count == datagram_queue || session.budget().take(bytes->tot_len).is_error()) {
+        ++session.counters().datagrams_dropped;
+        pbuf_free(bytes);
+        return;
+    }
+    session.counters().bytes_received += bytes->tot_len;
+    state.datagrams[state.datagram_count++] = { bytes, from_lwip(*from, port) };
+}
+
+/* A pcb bound to `local` (any address and port 0: left unbound), or nothing and the error. */
+ErrorOr<tcp_pcb*> bound_tcp(net::Address const& local, u8 type, bool always)
+{
+    tcp_pcb* pcb = tcp_new_ip_type(type);
+    if (pcb == nullptr)
+        return socket_error(SocketError::WouldBlock, "the stack has no memory for another socket");
+    if (always || local.family != u8(net::Family::Unspecified) || local.port != 0) {
+        ip_addr_t address = to_lwip(local);
+        err_t bound = tcp_bind(pcb, &address, local.port);
+        if (bound != ERR_OK) {
+            tcp_abort(pcb);
+            return lwip_error(bound);
+        }
+    }
+    return pcb;
+}
+
+}
+
+LwipBackend& LwipBackend::the()
+{
+    static LwipBackend backend;
+    return backend;
+}
+
+ErrorOr<net::Opened> LwipBackend::listen(Socket& socket, net::Address const& local, u16 backlog)
+{
+    tcp_pcb* pcb = TRY(bound_tcp(local, lwip_type(local), true));
+    tcp_pcb* listening = tcp_listen_with_backlog(pcb, u8(backlog));
+    if (listening == nullptr) {
+        tcp_abort(pcb);
+        return socket_error(SocketError::WouldBlock, "the stack has no memory for another listener");
+    }
+    state_of(socket).tcp = listening;
+    tcp_arg(listening, &socket);
+    tcp_accept(listening, on_accepted);
+    net::Opened opened;
+    opened.local = from_lwip(listening->local_ip, listening->local_port);
+    return opened;
+}
+
+ErrorOr<net::Opened> LwipBackend::connect(Socket& socket, net::Address const& local, net::Address const& remote)
+{
+    tcp_pcb* pcb = TRY(bound_tcp(local, lwip_type(remote), false));
+    state_of(socket).tcp = pcb;
+    watch_connection(socket);
+    ip_addr_t to = to_lwip(remote);
+    err_t connecting = tcp_connect(pcb, &to, remote.port, on_connected);
+    if (connecting != ERR_OK) {
+        release(socket, true);
+        return lwip_error(connecting);
+    }
+    net::Opened opened;
+    opened.local = from_lwip(pcb->local_ip, pcb->local_port);
+    opened.remote = remote;
+    return opened;
+}
+
+ErrorOr<net::Opened> LwipBackend::bind(Socket& socket, net::Address const& local)
+{
+    udp_pcb* pcb = udp_new_ip_type(lwip_type(local));
+    if (pcb == nullptr)
+        return socket_error(SocketError::WouldBlock, "the stack has no memory for another socket");
+    ip_addr_t address = to_lwip(local);
+    err_t bound = udp_bind(pcb, &address, local.port);
+    if (bound != ERR_OK) {
+        udp_remove(pcb);
+        return lwip_error(bound);
+    }
+    state_of(socket).udp = pcb;
+    udp_recv(pcb, on_datagram, &socket);
+    net::Opened opened;
+    opened.local = from_lwip(pcb->local_ip, pcb->local_port);
+    return opened;
+}
+
+ErrorOr<net::Opened> LwipBackend::accept(Socket&, Socket&)
+{
+    /* lwIP's accepted connections are already in the table, unclaimed: none is waiting. */
+    return socket_error(SocketError::WouldBlock, "no connection is waiting");
+}
+
+net::Opened LwipBackend::claimed(Socket& socket)
+{
+    net::Opened opened;
+    if (auto* pcb = state_of(socket).tcp) {
+        tcp_backlog_accepted(pcb);
+        opened.local = from_lwip(pcb->local_ip, pcb->local_port);
+        opened.remote = from_lwip(pcb->remote_ip, pcb->remote_port);
+    }
+    return opened;
+}
+
+ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net::Address const* to)
+{
+    auto& state = state_of(socket);
+    if (to != nullptr) {
+        pbuf* datagram = pbuf_alloc(PBUF_TRANSPORT, u16_t(bytes.size()), PBUF_RAM);
+        if (datagram == nullptr)
+            return socket_error(SocketError::WouldBlock, "the stack has no memory for the datagram");
+        pbuf_take(datagram, bytes.data(), u16_t(bytes.size()));
+        ip_addr_t address = to_lwip(*to);
+        err_t sent = udp_sendto(state.udp, datagram, &address, to->port);
+        pbuf_free(datagram);
+        if (sent != ERR_OK)
+            return lwip_error(sent);
+        return bytes.size();
+    }
+    if (state.failed)
+        return socket_error(state.failure, "the connection ended");
+    if (!state.connected)
+        return socket_error(SocketError::WouldBlock, "the connection is being set up");
+    usize room = tcp_sndbuf(state.tcp);
+    usize length = bytes.size() < room ? bytes.size() : room;
+    if (length == 0 && !bytes.empty())
+        return socket_error(SocketError::WouldBlock, "the send buffer is full");
+    if (length > 0) {
+        err_t written = tcp_write(state.tcp, bytes.data(), u16_t(length), TCP_WRITE_FLAG_COPY);
+        if (written != ERR_OK)
+            return lwip_error(written);
+        (void)tcp_output(state.tcp);
+    }
+    return length;
+}
+
+ErrorOr<Receipt> LwipBackend::receive(Socket& socket, std::span<u8> into)
+{
+    auto& state = state_of(socket);
+    auto& budget = socket.session->budget();
+    Receipt receipt;
+    if (socket.kind == Socket::Kind::Datagram) {
+        if (state.datagram_count == 0)
+            return socket_error(SocketError::WouldBlock, "no datagram is waiting");
+        Datagram datagram = state.datagrams[0];
+        for (usize index = 1; index < state.datagram_count; ++index)
+            state.datagrams[index - 1] = state.datagrams[index];
+        --state.datagram_count;
+        usize length = datagram.bytes->tot_len < into.size() ? datagram.bytes->tot_len : into.size();
+        pbuf_copy_partial(datagram.bytes, into.data(), u16_t(length), 0);
+        receipt.length = length;
+        receipt.truncated = length < datagram.bytes->tot_len;
+        receipt.from = datagram.from;
+        budget.give_back(datagram.bytes->tot_len);
+        pbuf_free(datagram.bytes);
+        return receipt;
+    }
+    if (state.tcp != nullptr)
+        receipt.from = from_lwip(state.tcp->remote_ip, state.tcp->remote_port);
+    if (state.received != nullptr && !into.empty()) {
+        usize length = state.received->tot_len < into.size() ? state.received->tot_len : into.size();
+        pbuf_copy_partial(state.received, into.data(), u16_t(length), 0);
+        state.received = pbuf_free_header(state.received, u16_t(length));
+        budget.give_back(length);
+        if (state.tcp != nullptr)
+            tcp_recved(state.tcp, u16_t(length));
+        receipt.length = length;
+        return receipt;
+    }
+    if (state.received == nullptr && state.peer_closed) {
+        receipt.end = true;
+        return receipt;
+    }
+    if (state.failed)
+        return socket_error(state.failure, "the connection ended");
+    if (!state.connected)
+        return socket_error(SocketError::WouldBlock, "the connection is being set up");
+    return socket_error(SocketError::WouldBlock, "no bytes are waiting");
+}
+
+void LwipBackend::shutdown(Socket& socket, bool receive, bool send)
+{
+    auto& state = state_of(socket);
+    if (receive && state.received != nullptr) {
+        socket.session->budget().give_back(state.received->tot_len);
+        if (state.tcp != nullptr)
+            tcp_recved(state.tcp, state.received->tot_len);
+        pbuf_free(state.received);
+        state.received = nullptr;
+    }
+    if (send && state.tcp != nullptr && state.connected)
+        (void)tcp_shutdown(state.tcp, 0, 1);
+}
+
+void LwipBackend::release(Socket& socket, bool reset)
+{
+    auto& state = state_of(socket);
+    auto& budget = socket.session->budget();
+    if (state.tcp != nullptr) {
+        tcp_arg(state.tcp, nullptr);
+        if (socket.kind == Socket::Kind::Listener) {
+            tcp_accept(state.tcp, nullptr);
+            (void)tcp_close(state.tcp); /* a listener's close always succeeds */
+        } else {
+            tcp_recv(state.tcp, nullptr);
+            tcp_err(state.tcp, nullptr);
+            if (reset || tcp_close(state.tcp) != ERR_OK)
+                tcp_abort(state.tcp);
+        }
+        state.tcp = nullptr;
+    }
+    if (state.udp != nullptr) {
+        udp_remove(state.udp);
+        state.udp = nullptr;
+    }
+    if (state.received != nullptr) {
+        budget.give_back(state.received->tot_len);
+        pbuf_free(state.received);
+        state.received = nullptr;
+    }
+    for (usize index = 0; index < state.datagram_count; ++index) {
+        budget.give_back(state.datagrams[index].bytes->tot_len);
+        pbuf_free(state.datagrams[index].bytes);
+    }
+    state.datagram_count = 0;
+}
+
+u32 LwipBackend::turn() { return Stack::turn(); }
+
+u64 LwipBackend::wait_mask() { return Stack::wait_mask(); }
+
+}

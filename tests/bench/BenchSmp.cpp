@@ -12,7 +12,8 @@
  *   cpu 0 and pair B's to cpu 1, round trips of both per second; the baseline is pair A alone on
  *   cpu 0 while cpu 1 idles. What limits it is the big kernel lock every switch takes: each driver
  *   samples kernel_lock::queued() before it waits (counter `kernel_lock_busy`: the share of
- *   round trips that found the lock held or waited for by the other CPU).
+ *   round trips that found the lock held or waited for by the other CPU; `pair_b_share`: the share
+ *   of the round trips pair B made).
  *
  * Started CPUs never stop and a second CPU makes every raise pay the idle handshake's fence, so
  * these records live in a binary of their own, not in bench_primitives.

@@ -4,9 +4,9 @@
  * One executor per CPU (ADR 0026) on the hosted platform's CPU threads, against the host:
  *
  * - BM_cross_cpu_wakeup: a Task pinned to cpu 1 waits on a Signal bit; a Task on cpu 0 raises it.
- *   One iteration is one wake-up, timed one way with the monotonic clock both ends read (manual
- *   time): from just before the raise on cpu 0 to the waiter running on cpu 1 after its wait
- *   returned. The waiter then raises the driver back (untimed) and parks again. The baseline is
+ *   One iteration is one wake-up, timed one way with platform::cycle_counter(), which both ends
+ *   read (on hosted the host CPU's own counter, the same on every CPU; manual time): from just
+ *   before the raise on cpu 0 to the waiter running on cpu 1 after its wait returned. The waiter then raises the driver back (untimed) and parks again. The baseline is
  *   two host threads handing over the same way through a futex word and a "sleeping" flag.
  * - BM_two_pairs_pingpong: two independent Ring ping-pong pairs, pair A's two Tasks pinned to
  *   cpu 0 and pair B's to cpu 1, round trips of both per second; the baseline is pair A alone on
@@ -118,6 +118,12 @@ SignalCap signal_on(CapabilitySpace& parent, Task& task, SignalBit bit)
 
 /* ---- Cross-CPU wake-up: raise on cpu 0 → the waiter running on cpu 1 ------------------------ */
 
+/* Two cycle-counter reads, possibly on two CPUs, as seconds (manual time). */
+double seconds_between(u64 start, u64 end)
+{
+    return double(platform::cycles_to_nanoseconds(end > start ? end - start : 0)) * 1e-9;
+}
+
 struct WakeupRun {
     benchmark::State* state { nullptr };
     std::atomic<u64> woke_at { 0 };
@@ -132,10 +138,10 @@ ErrorOr<void> wakeup_drive(Bundle& bundle)
     auto stop = TRY(bundle.take<SignalCap>("stop"));
     auto& state = *s_wakeup.state;
     for (auto _ : state) {
-        u64 raised_at = platform::monotonic_nanoseconds();
+        u64 raised_at = platform::cycle_counter();
         TRY(raise(space, waiter));
         (void)wait(wake_bit.mask());
-        state.SetIterationTime(double(s_wakeup.woke_at.load(std::memory_order_relaxed) - raised_at) * 1e-9);
+        state.SetIterationTime(seconds_between(raised_at, s_wakeup.woke_at.load(std::memory_order_relaxed)));
     }
     return raise(space, stop);
 }
@@ -158,7 +164,7 @@ ErrorOr<i32> wakeup_waiter(Bundle& bundle)
     auto driver = TRY(bundle.take<SignalCap>("driver"));
     for (;;) {
         u64 bits = wait(wake_bit.mask() | stop_bit.mask());
-        s_wakeup.woke_at.store(platform::monotonic_nanoseconds(), std::memory_order_relaxed);
+        s_wakeup.woke_at.store(platform::cycle_counter(), std::memory_order_relaxed);
         if (platform::current_processor() != 1)
             s_wakeup.misplaced.fetch_add(1);
         if (bits & stop_bit.mask())
@@ -231,17 +237,17 @@ void cross_cpu_wakeup_baseline(benchmark::State& state)
     std::thread waiter([&] {
         for (;;) {
             to_waiter.wait();
-            woke_at.store(platform::monotonic_nanoseconds(), std::memory_order_relaxed);
+            woke_at.store(platform::cycle_counter(), std::memory_order_relaxed);
             if (stop.load())
                 return;
             to_driver.raise();
         }
     });
     for (auto _ : state) {
-        u64 raised_at = platform::monotonic_nanoseconds();
+        u64 raised_at = platform::cycle_counter();
         to_waiter.raise();
         to_driver.wait();
-        state.SetIterationTime(double(woke_at.load(std::memory_order_relaxed) - raised_at) * 1e-9);
+        state.SetIterationTime(seconds_between(raised_at, woke_at.load(std::memory_order_relaxed)));
     }
     stop.store(true);
     to_waiter.raise();

@@ -13,6 +13,7 @@
 #include "../TestSupport.h"
 #include "../primitives/PciModel.h"
 #include "BenchSupport.h"
+#include "TaskRings.h"
 #include <atomic>
 #include <benchmark/benchmark.h>
 #include <boost/lockfree/spsc_queue.hpp>
@@ -129,34 +130,7 @@ void task_switch_baseline(benchmark::State& state)
 
 /* ---- Ring ping-pong on one core: two Tasks, two Rings, doorbells ---------------------------- */
 
-/* Receives one u64, parking on the doorbell while the Ring is empty. */
-ErrorOr<u64> receive_waiting(RingConsumer& receiver)
-{
-    for (;;) {
-        u64 value = 0;
-        auto received = receiver.try_receive(writable_bytes_of(value));
-        if (!received.is_error())
-            return value;
-        if (received.error().code() != ErrorCode::Empty)
-            return received.release_error();
-        (void)wait(receiver.doorbell().mask());
-    }
-}
-
-struct RingEnds {
-    RingProducer sender;
-    RingConsumer receiver;
-};
-
-ErrorOr<RingEnds> bind_ends(Bundle& bundle)
-{
-    auto& self = this_task();
-    auto out = TRY(bundle.take<RingCap>("out"));
-    auto in = TRY(bundle.take<RingCap>("in"));
-    auto sender = TRY(RingProducer::bind(self.capabilities(), out, schema, self.signals(), space_bit));
-    auto receiver = TRY(RingConsumer::bind(self.capabilities(), in, schema, self.signals(), doorbell_bit));
-    return RingEnds { sender, receiver };
-}
+ErrorOr<RingEnds> bind_ends(Bundle& bundle) { return bench::bind_ends(bundle, schema, space_bit, doorbell_bit); }
 
 ErrorOr<void> pingpong_drive(Bundle& bundle)
 {

@@ -14,6 +14,8 @@
 #include "IdentityMappedMemory.h"
 #include "InterruptControllers.h"
 #include "MemoryMap.h"
+#include "Processors.h"
+#include "TlbShootdown.h"
 #include <atomic>
 #include <cstring>
 #include <vectra/Panic.h>
@@ -104,6 +106,14 @@ bool start_one(u32 index, u32 identifier)
 
 }
 
+u32 processors_online() { return s_processors_online; }
+
+u32 apic_identifier_of(u32 index)
+{
+    VERIFY(index < s_processors_online);
+    return s_apic_identifiers[index];
+}
+
 }
 
 extern "C" [[noreturn]] void platform_x86_64_secondary_start(vectra::u32 index)
@@ -112,6 +122,8 @@ extern "C" [[noreturn]] void platform_x86_64_secondary_start(vectra::u32 index)
     initialize_processor_descriptor_tables(index);
     initialize_local_apic();
     s_reported_in.store(index, std::memory_order_release);
+    if (index == 1)
+        check_shootdown_as_target();
     vectra::kernel::processor_started(index);
 }
 
@@ -151,6 +163,8 @@ u32 start_processors()
             break;
         }
         ++s_processors_online;
+        if (s_processors_online == 2)
+            check_shootdown_from_boot_processor(1);
     }
     if (left_stopped != 0)
         console_format("x86_64: {} more CPUs left stopped (CONFIG_CPUS_MAX={}, or x2APIC ids)", left_stopped,
@@ -184,7 +198,8 @@ void idle_processor() { wait_for_interrupt(); }
 
 void spin_pause(u32) { asm volatile("pause" : : : "memory"); }
 
-/* The deadline timer is one for all CPUs (Time.cpp), guard pages have no TLB shootdown. */
-bool other_processors_run_tasks() { return false; }
+/* Each CPU arms its own deadline (Time.cpp), a fault in a Task ends that Task on any CPU, and
+   guard pages are shot down on every CPU (TlbShootdown.cpp): ADR 0033. */
+bool other_processors_run_tasks() { return true; }
 
 }

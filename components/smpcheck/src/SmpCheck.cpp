@@ -21,6 +21,7 @@ VECTRA_TASK_ENTRY(smp_producer);
 VECTRA_TASK_ENTRY(smp_consumer);
 VECTRA_TASK_ENTRY(smp_spinner);
 VECTRA_TASK_ENTRY(smp_worker);
+VECTRA_TASK_ENTRY(smp_sleeper);
 
 namespace vectra::task_entries {
 
@@ -32,6 +33,8 @@ constexpr SignalBit doorbell_bit { 0 };
 constexpr SignalBit space_bit { 1 };
 constexpr u32 worker_chunks = 40;
 constexpr u64 chunk_nanoseconds = 2'000'000;
+constexpr SignalBit sleep_bit { 0 };
+constexpr u64 sleeper_lateness_limit_nanoseconds = 1'000'000'000;
 
 u32 this_processor() { return system::self_status().processor; }
 
@@ -115,6 +118,41 @@ ErrorOr<i32> smp_worker(Bundle& bundle)
     TaskStatus last = system::self_status();
     TRY(print_line(console, "smp_worker: placed on cpu {}, ran on cpus {:#x} (bit per CPU), moved {} times", first.processor,
         ran_on, last.migrations));
+    return 0;
+}
+
+/*
+ * Timed waits on whichever CPU the manifest pinned it to: on cpu 0 two long ones (1.5 s), on any
+ * other CPU 300 short ones (3 ms), so one CPU keeps a far deadline while another asks for near
+ * ones. Each CPU's deadline timer must wake its own Task (ADR 0033). With one deadline shared by
+ * all CPUs, cpu 0's far request overwrites the near one, whose CPU then re-arms for the far one
+ * (a wake-up about 1.5 s late), or a delivery on one CPU disarms the other's (a wake-up lost: the
+ * image's timeout). A wake-up before its deadline, or one more than 1 s late (TCG on a loaded
+ * host delays single wake-ups by up to half a second), fails at once.
+ */
+ErrorOr<i32> smp_sleeper(Bundle& bundle)
+{
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    u32 cpu = this_processor();
+    u64 period = cpu == 0 ? 1'500'000'000 : 3'000'000;
+    u32 rounds = cpu == 0 ? 2 : 300;
+    u64 worst = 0;
+    for (u32 round = 0; round < rounds; ++round) {
+        u64 deadline = system::monotonic_nanoseconds() + period;
+        (void)system::wait_until(0, deadline, sleep_bit);
+        u64 now = system::monotonic_nanoseconds();
+        if (now < deadline) {
+            TRY(print_line(console, "smp_sleeper: FAILED: woke {} ns before its deadline on cpu {}", deadline - now, cpu));
+            return 1;
+        }
+        worst = now - deadline > worst ? now - deadline : worst;
+    }
+    if (worst > sleeper_lateness_limit_nanoseconds) {
+        TRY(print_line(console, "smp_sleeper: FAILED: a wake-up on cpu {} came {} us late", cpu, worst / 1000));
+        return 1;
+    }
+    TRY(print_line(console, "smp_sleeper: {} waits of {} ms on cpu {}, each woke, worst {} us late", rounds,
+        period / 1'000'000, cpu, worst / 1000));
     return 0;
 }
 

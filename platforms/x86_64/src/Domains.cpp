@@ -237,6 +237,12 @@ bool user_may_access(AddressSpace const& space, uptr base, usize size, bool writ
 
 void activate_domain(AddressSpace* space, uptr kernel_stack_top)
 {
+    /* Domains run on CPU 0 only (ADR 0026): the trap stack and the TSS.RSP0 written here are
+       CPU 0's, so a switch on another CPU (always to a Task without a domain) leaves them alone. */
+    if (current_processor() != 0) {
+        VERIFY(!space);
+        return;
+    }
     platform_x86_64_trap_stack = space ? kernel_stack_top : 0;
     set_privileged_stack(kernel_stack_top);
 }

@@ -12,24 +12,17 @@
  * so the next fault starts at the top of the same stack, and "inside a fault" is judged per
  * fault from the interrupted stack pointer, not from a flag that could stay set. Interrupts
  * taken later end in iretq, which also lifts the NMI blocking a reported NMI leaves behind.
+ * Two exceptions return: probe_read's page fault (its one instruction is known) and an NMI that
+ * asks for a TLB shootdown (TlbShootdown.cpp, through its own stub).
  */
 
 #include "Descriptors.h"
+#include "Exceptions.h"
 #include <vectra/platform/NestedFault.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/x86_64/Cpu.h>
 
 namespace vectra::x86_64 {
-
-/* What vectors.S leaves on the stack, lowest address first. */
-struct ExceptionFrame {
-    u64 r15, r14, r13, r12, r11, r10, r9, r8;
-    u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
-    u64 vector;
-    u64 error_code;
-    u64 rip, cs, rflags, rsp, ss;
-};
-static_assert(sizeof(ExceptionFrame) == 22 * 8);
 
 namespace {
 
@@ -80,10 +73,19 @@ char const* const s_exception_names[32] = {
 
 }
 
-/* Called by vectors.S on an exception stack, with interrupts masked. Never returns. */
-extern "C" [[noreturn]] void platform_x86_64_exception(vectra::x86_64::ExceptionFrame const* frame)
+extern "C" char platform_x86_64_probe_read_access[];
+extern "C" char platform_x86_64_probe_read_fault[];
+
+/* Called by vectors.S on an exception stack, with interrupts masked. Returns only after
+   probe_read's page fault, which resumes in kernel mode past the read (vectors.S iretq's there). */
+extern "C" void platform_x86_64_exception(vectra::x86_64::ExceptionFrame* frame)
 {
     using namespace vectra;
+    if (frame->vector == x86_64::page_fault_vector && (frame->cs & 3) == 0
+        && frame->rip == reinterpret_cast<u64>(platform_x86_64_probe_read_access)) {
+        frame->rip = reinterpret_cast<u64>(platform_x86_64_probe_read_fault);
+        return;
+    }
     u64 fault_address = frame->vector == x86_64::page_fault_vector ? x86_64::read_cr2() : 0;
     platform::FaultReport report {
         .kind = x86_64::s_exception_names[frame->vector & 31],

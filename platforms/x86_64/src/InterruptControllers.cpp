@@ -43,6 +43,7 @@ constexpr u32 timer_divide_by_1 = 0b1011;
 constexpr u32 command_delivery_pending = 1 << 12;
 constexpr u32 command_level_assert = 1 << 14;
 constexpr u32 command_shorthand_self = 1 << 18;
+constexpr u32 command_delivery_non_maskable = 4 << 8;
 constexpr u32 command_delivery_init = 5 << 8;
 constexpr u32 command_delivery_startup = 6 << 8;
 constexpr u32 command_trigger_level = 1 << 15;
@@ -218,6 +219,11 @@ bool local_apic_in_x2apic_mode() { return s_x2apic; }
 void local_apic_send_interrupt(u32 destination, u8 vector)
 {
     send_command(destination, command_level_assert | vector);
+}
+
+void local_apic_send_non_maskable(u32 destination)
+{
+    send_command(destination, command_delivery_non_maskable | command_level_assert);
 }
 
 void local_apic_send_init(u32 destination)

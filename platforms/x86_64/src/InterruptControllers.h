@@ -30,6 +30,9 @@ void local_apic_end_of_interrupt();
 /* A fixed interrupt on `vector` to the CPU with APIC id `destination`; returns once the local
    APIC has sent it. */
 void local_apic_send_interrupt(u32 destination, u8 vector);
+/* An NMI to the CPU with APIC id `destination` (TLB shootdown, TlbShootdown.cpp): taken even
+   with IF = 0. */
+void local_apic_send_non_maskable(u32 destination);
 /* The start-up sequence's INIT and STARTUP (at physical page << 12) messages to one CPU. */
 void local_apic_send_init(u32 destination);
 void local_apic_send_startup(u32 destination, u8 page);

@@ -10,6 +10,7 @@
  */
 
 #include "Paging.h"
+#include "TlbShootdown.h"
 #include "MemoryMapBuilder.h"
 #include <vectra/Panic.h>
 #include <vectra/platform/Platform.h>
@@ -60,13 +61,16 @@ void invalidate_page(u64 address) { asm volatile("invlpg (%0)" : : "r"(address) 
     return directory[(address / large_page_size) % entries_per_table];
 }
 
-/* Without CR4.PGE (never set here) reloading CR3 drops every TLB and paging-structure cache entry. */
+}
+
 void invalidate_everything()
 {
     u64 root;
     asm volatile("mov %%cr3, %0" : "=r"(root));
     asm volatile("mov %0, %%cr3" : : "r"(root) : "memory");
 }
+
+namespace {
 
 /* The 4 KiB entry mapping `address`, splitting its 2 MiB page first; nullptr when the pool is empty. */
 u64* small_page_entry(u64 address)
@@ -92,7 +96,8 @@ u64* small_page_entry(u64 address)
     return &table.entries[index];
 }
 
-/* set_page_guard without the checks of what a caller may ask for. */
+}
+
 bool change_page_guard(u64 page_address, bool guarded)
 {
     InterruptsMasked masked;
@@ -107,9 +112,11 @@ bool change_page_guard(u64 page_address, bool guarded)
     else
         *entry |= entry_present;
     invalidate_page(page_address);
+    /* Taking access away must reach every CPU's TLB before it counts (ADR 0033). Giving it back
+       needs nothing: x86 caches no translation for a page that is not present. */
+    if (guarded)
+        shoot_down_translations();
     return true;
-}
-
 }
 
 bool map_uncached(u64 base, u64 size)

@@ -73,4 +73,11 @@ u32 map_memory_above_4_gib(platform::MemoryMap& map);
 /* Makes the page below the boot stack (which becomes the scheduler's stack) inaccessible. */
 void guard_boot_stack();
 
+/* set_page_guard without the checks of what a caller may ask for (the boot stack, the
+   shootdown check's page); a guard set is shot down on every other online CPU. */
+[[nodiscard]] bool change_page_guard(u64 page_address, bool guarded);
+
+/* Reloads CR3: without CR4.PGE (never set here) every TLB and paging-structure cache entry goes. */
+void invalidate_everything();
+
 }

@@ -14,6 +14,8 @@
 #include "IdentityMappedMemory.h"
 #include "InterruptControllers.h"
 #include "MemoryMap.h"
+#include "Processors.h"
+#include "TlbShootdown.h"
 #include <atomic>
 #include <cstring>
 #include <vectra/Panic.h>
@@ -39,6 +41,8 @@ namespace vectra::x86_64 {
 namespace {
 
 constexpr u32 efer_msr = 0xc000'0080;
+constexpr u32 time_stamp_auxiliary_msr = 0xc000'0103; /* IA32_TSC_AUX: what RDTSCP returns in ECX */
+constexpr u32 cpuid_extended_rdtscp = 1u << 27;        /* CPUID 0x8000'0001 EDX */
 constexpr u64 efer_long_mode_active = 1 << 10; /* read-only: set by the CPU */
 constexpr u32 highest_xapic_identifier = 254;  /* 255 is the broadcast id */
 constexpr u64 init_settle_nanoseconds = 10'000'000;
@@ -53,6 +57,16 @@ struct alignas(16) SecondaryStack {
 SecondaryStack s_stacks[CONFIG_CPUS_MAX]; /* [0] unused: the boot CPU keeps boot.S's stack */
 u32 s_apic_identifiers[CONFIG_CPUS_MAX];
 u32 s_processors_online = 1;
+/* Every CPU's IA32_TSC_AUX holds its index, so RDTSCP names the CPU without touching the local
+   APIC (an MMIO read that QEMU serialises across vCPUs). User mode may read it (RDTSCP is not
+   privileged) but never write it; a GS base it could rewrite (ADR 0020). */
+bool s_index_in_time_stamp_auxiliary = false;
+
+void set_time_stamp_auxiliary(u32 index)
+{
+    if (s_index_in_time_stamp_auxiliary)
+        write_model_specific_register(time_stamp_auxiliary_msr, index);
+}
 std::atomic<u32> s_reported_in { 0 };
 
 void spin_for(u64 nanoseconds)
@@ -104,14 +118,25 @@ bool start_one(u32 index, u32 identifier)
 
 }
 
+u32 processors_online() { return s_processors_online; }
+
+u32 apic_identifier_of(u32 index)
+{
+    VERIFY(index < s_processors_online);
+    return s_apic_identifiers[index];
+}
+
 }
 
 extern "C" [[noreturn]] void platform_x86_64_secondary_start(vectra::u32 index)
 {
     using namespace vectra::x86_64;
+    set_time_stamp_auxiliary(index); /* first: current_processor() reads it from here on */
     initialize_processor_descriptor_tables(index);
     initialize_local_apic();
     s_reported_in.store(index, std::memory_order_release);
+    if (index == 1)
+        check_shootdown_as_target();
     vectra::kernel::processor_started(index);
 }
 
@@ -121,6 +146,9 @@ u32 start_processors()
 {
     using namespace x86_64;
     s_apic_identifiers[0] = local_apic_current_identifier();
+    s_index_in_time_stamp_auxiliary = cpuid(0x8000'0000).eax >= 0x8000'0001
+        && (cpuid(0x8000'0001).edx & cpuid_extended_rdtscp);
+    set_time_stamp_auxiliary(0);
     IdentityMappedMemory memory;
     auto processors = acpi::find_processors(memory, acpi_root_pointer_address());
     if (processors.is_error()) {
@@ -151,6 +179,8 @@ u32 start_processors()
             break;
         }
         ++s_processors_online;
+        if (s_processors_online == 2)
+            check_shootdown_from_boot_processor(1);
     }
     if (left_stopped != 0)
         console_format("x86_64: {} more CPUs left stopped (CONFIG_CPUS_MAX={}, or x2APIC ids)", left_stopped,
@@ -163,6 +193,11 @@ u32 current_processor()
     using namespace x86_64;
     if (s_processors_online == 1)
         return 0;
+    if (s_index_in_time_stamp_auxiliary) {
+        u32 low, high, auxiliary;
+        asm volatile("rdtscp" : "=a"(low), "=d"(high), "=c"(auxiliary));
+        return auxiliary;
+    }
     u32 identifier = local_apic_current_identifier();
     for (u32 index = 0; index < s_processors_online; ++index) {
         if (s_apic_identifiers[index] == identifier)
@@ -184,7 +219,8 @@ void idle_processor() { wait_for_interrupt(); }
 
 void spin_pause(u32) { asm volatile("pause" : : : "memory"); }
 
-/* The deadline timer is one for all CPUs (Time.cpp), guard pages have no TLB shootdown. */
-bool other_processors_run_tasks() { return false; }
+/* Each CPU arms its own deadline (Time.cpp), a fault in a Task ends that Task on any CPU, and
+   guard pages are shot down on every CPU (TlbShootdown.cpp): ADR 0033. */
+bool other_processors_run_tasks() { return true; }
 
 }

@@ -6,11 +6,17 @@
  * interrupt handler re-checks the clock: a deadline further away than one APIC period (or not
  * reached yet because of calibration error or aiming short) simply re-arms, so the kernel hears
  * about a deadline exactly once, when monotonic_nanoseconds() >= deadline.
+ *
+ * Every CPU has its own local APIC timer and its own deadline (ADR 0033): set_deadline and
+ * cancel_deadline act on the calling CPU, whose executor asked, and the timer interrupt is taken
+ * by the CPU whose deadline passed. Only the mask of line 0 is one for all CPUs.
  */
 
 #include "Time.h"
 #include "Calibration.h"
 #include "InterruptControllers.h"
+#include <atomic>
+#include <vectra/config.h>
 #include <vectra/Panic.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/x86_64/Clock.h>
@@ -40,9 +46,16 @@ u64 s_nanoseconds_per_tick_scaled { 0 }; /* nanoseconds = ticks * this >> 32 */
 u64 s_apic_timer_frequency { 0 };
 u64 s_counts_per_nanosecond_scaled { 0 }; /* APIC counts = nanoseconds * this >> 32 */
 
-u64 s_deadline { 0 };
-bool s_deadline_armed { false };
-bool s_timer_masked { false };
+/* One per CPU, touched only by that CPU with interrupts masked. */
+struct Deadline {
+    u64 at { 0 };
+    bool armed { false };
+};
+Deadline s_deadlines[CONFIG_CPUS_MAX];
+/* Line 0's mask, for every CPU: read by each CPU's timer handler, written with interrupts masked. */
+std::atomic<bool> s_timer_masked { false };
+
+Deadline& this_processor_deadline() { return s_deadlines[platform::current_processor()]; }
 
 /* (value << 32) / divisor, the 32.32 fixed-point ratio the conversions multiply by. */
 u64 scaled_ratio(u64 value, u64 divisor) { return static_cast<u64>((static_cast<u128>(value) << 32) / divisor); }
@@ -52,15 +65,15 @@ u64 apic_counts_for(u64 nanoseconds)
     return static_cast<u64>((static_cast<u128>(nanoseconds) * s_counts_per_nanosecond_scaled) >> 32);
 }
 
-/* Programs the APIC timer for the current deadline. Interrupts must be masked. */
-void program_timer()
+/* Programs this CPU's APIC timer for its deadline. Interrupts must be masked. */
+void program_timer(Deadline const& deadline)
 {
-    if (!s_deadline_armed || s_timer_masked) {
+    if (!deadline.armed || s_timer_masked.load(std::memory_order_relaxed)) {
         local_apic_stop_timer();
         return;
     }
     u64 now = platform::monotonic_nanoseconds();
-    u64 remaining = s_deadline > now ? s_deadline - now : 0;
+    u64 remaining = deadline.at > now ? deadline.at - now : 0;
     if (remaining > direct_aim_limit)
         remaining -= early_margin;
     /* Round up: a count of 0 would stop the timer instead of firing it. */
@@ -96,12 +109,13 @@ void calibrate_timers()
 
 void handle_timer_interrupt()
 {
-    if (s_deadline_armed && !s_timer_masked) {
-        if (platform::monotonic_nanoseconds() >= s_deadline) {
-            s_deadline_armed = false;
+    Deadline& deadline = this_processor_deadline();
+    if (deadline.armed && !s_timer_masked.load(std::memory_order_relaxed)) {
+        if (platform::monotonic_nanoseconds() >= deadline.at) {
+            deadline.armed = false;
             kernel::interrupt_arrived(timer_line);
         } else {
-            program_timer();
+            program_timer(deadline);
         }
     }
     local_apic_end_of_interrupt();
@@ -110,8 +124,8 @@ void handle_timer_interrupt()
 void set_timer_interrupt_masked(bool masked)
 {
     InterruptsMasked guard;
-    s_timer_masked = masked;
-    program_timer();
+    s_timer_masked.store(masked, std::memory_order_relaxed);
+    program_timer(this_processor_deadline());
 }
 
 u64 time_stamp_counter_frequency() { return s_time_stamp_frequency; }
@@ -130,16 +144,18 @@ u64 monotonic_nanoseconds()
 void set_deadline(u64 deadline_nanoseconds)
 {
     x86_64::InterruptsMasked guard;
-    x86_64::s_deadline = deadline_nanoseconds;
-    x86_64::s_deadline_armed = true;
-    x86_64::program_timer();
+    auto& deadline = x86_64::this_processor_deadline();
+    deadline.at = deadline_nanoseconds;
+    deadline.armed = true;
+    x86_64::program_timer(deadline);
 }
 
 void cancel_deadline()
 {
     x86_64::InterruptsMasked guard;
-    x86_64::s_deadline_armed = false;
-    x86_64::program_timer();
+    auto& deadline = x86_64::this_processor_deadline();
+    deadline.armed = false;
+    x86_64::program_timer(deadline);
 }
 
 u32 timer_interrupt_line() { return x86_64::timer_line; }

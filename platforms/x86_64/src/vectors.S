@@ -105,7 +105,8 @@ platform_x86_64_interrupt_stub_\vector:
     exception_stub 30, 1
     exception_stub 31, 0
 
-exception_common:
+/* The 15 general-purpose registers of an ExceptionFrame (Faults.cpp), and back. */
+.macro push_general_registers
     pushq %rax
     pushq %rbx
     pushq %rcx
@@ -121,6 +122,40 @@ exception_common:
     pushq %r13
     pushq %r14
     pushq %r15
+.endm
+
+.macro pop_general_registers
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+.endm
+
+/* Saves the interrupted CR3 on the stack, moves to the kernel's page tables, and saves the x87/SSE
+   state in a 16-byte-aligned area below (the caller's frame pointer finds the CR3 at -8). */
+.macro push_cr3_load_kernel_cr3_and_fxsave
+    movq %cr3, %rax
+    pushq %rax
+    movq $platform_x86_64_page_map_level4, %rax
+    movq %rax, %cr3
+    subq $512, %rsp
+    andq $-16, %rsp
+    fxsave64 (%rsp)
+.endm
+
+exception_common:
+    push_general_registers
     cld
     /* From user mode (CPL 3 in the saved CS): onto the kernel's page tables before anything else
        runs, so kernel code never executes on a domain's (where shared code is a user page). */
@@ -133,7 +168,35 @@ exception_common:
        16-byte aligned, as the CPU aligned it before pushing its frame. */
     movq %rsp, %rdi
     call platform_x86_64_exception
-    ud2
+    /* Back only from probe_read's page fault (kernel mode, CR3 untouched): resume at the RIP the
+       handler set, past the read. */
+    pop_general_registers
+    addq $16, %rsp
+    iretq
+
+/*
+ * NMI (vector 2, IST3): a TLB shootdown request from another CPU (TlbShootdown.cpp) or a real
+ * NMI, which is reported like any exception. It can arrive in any state — IF = 0, inside the
+ * domain entry stubs with a domain's CR3 still loaded, in ring 3 — so it saves the interrupted
+ * CR3 and loads the kernel's whatever the CPL, saves the x87/SSE state, and puts both back.
+ */
+    .p2align 4
+non_maskable_stub:
+    pushq $0
+    pushq $2
+    push_general_registers
+    cld
+    movq %rsp, %rbx
+    push_cr3_load_kernel_cr3_and_fxsave
+    movq %rbx, %rdi
+    call platform_x86_64_non_maskable_interrupt
+    fxrstor64 (%rsp)
+    movq -8(%rbx), %rax
+    movq %rax, %cr3
+    movq %rbx, %rsp
+    pop_general_registers
+    addq $16, %rsp
+    iretq
 
     interrupt_stub 0x30 /* local APIC timer */
     interrupt_stub 0x31 /* software interrupt (self-IPI) */
@@ -167,13 +230,7 @@ interrupt_common:
 
 /* On the Task's kernel stack (TSS.RSP0, aligned: 5 + 9 + 1 words pushed, one more here). */
 interrupt_from_user:
-    movq %cr3, %rax
-    pushq %rax
-    movq $platform_x86_64_page_map_level4, %rax
-    movq %rax, %cr3
-    subq $512, %rsp
-    andq $-16, %rsp
-    fxsave64 (%rsp)
+    push_cr3_load_kernel_cr3_and_fxsave
     cld
     call platform_x86_64_interrupt
     call platform_x86_64_interrupted_user_mode
@@ -189,13 +246,29 @@ interrupt_from_user:
 platform_x86_64_ignored_interrupt_stub:
     iretq
 
+/* bool probe_read(u64 address) (Exceptions.h): the page-fault handler sends a fault on the
+   labelled read to the label after it. */
+    .text
+    .p2align 4
+    .globl platform_x86_64_probe_read
+platform_x86_64_probe_read:
+    movl $1, %eax
+    .globl platform_x86_64_probe_read_access
+platform_x86_64_probe_read_access:
+    movb (%rdi), %dl
+    ret
+    .globl platform_x86_64_probe_read_fault
+platform_x86_64_probe_read_fault:
+    xorl %eax, %eax
+    ret
+
     .section .rodata.platform_x86_64_vectors, "a"
     .p2align 3
     .globl platform_x86_64_exception_stubs
 platform_x86_64_exception_stubs:
     .quad exception_stub_0
     .quad exception_stub_1
-    .quad exception_stub_2
+    .quad non_maskable_stub
     .quad exception_stub_3
     .quad exception_stub_4
     .quad exception_stub_5

@@ -192,9 +192,9 @@ void cpu_fault(platform::FaultReport const& report)
     /* A fault in a Task's own code arrives without the kernel lock; one in the kernel with it. */
     if (!kernel_lock::held_here())
         kernel_lock::enter();
-    /* Only CPU 0 runs Tasks (ADR 0020): a fault elsewhere is in the kernel's idle loop, not in the
-       Task CPU 0 happens to run, so it ends the image without touching CPU 0's executor. */
-    if (u32 processor = platform::current_processor(); processor != 0) {
+    /* A fault on another CPU outside a Task is in that CPU's scheduler or idle loop: the kernel's
+       own, so it ends the image. One in a Task there ends that Task, as on CPU 0 (ADR 0033). */
+    if (u32 processor = platform::current_processor(); processor != 0 && !Executor::current().in_task()) {
         console_format("FAULT: cpu {}: {} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}", processor,
             report.kind ? report.kind : "unknown fault", report.vector, report.instruction_address,
             report.fault_address, report.error_code, report.stack_pointer);

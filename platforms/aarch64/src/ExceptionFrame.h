@@ -35,6 +35,14 @@
 #define USER_INTERRUPT_FRAME_VECTOR_REGISTERS 304
 #define USER_INTERRUPT_FRAME_SIZE 816
 
+/*
+ * Each CPU's own stacks for exceptions and faults (ProcessorBlock, Processors.h): TPIDR_EL1 holds
+ * the address of the running CPU's block from the first instruction that could fault.
+ */
+#define PROCESSOR_BLOCK_EXCEPTION_STACK_TOP 0
+#define PROCESSOR_BLOCK_FAULT_STACK_TOP 8
+#define PROCESSOR_BLOCK_NESTED_FAULT_STACK_TOP 16
+
 /* The 16 slots of the vector table, in table order. */
 #define VECTOR_SLOT_CURRENT_SP0_SYNCHRONOUS 0
 #define VECTOR_SLOT_CURRENT_SP0_IRQ 1

@@ -8,6 +8,7 @@
 #include "Gic.h"
 #include "Machine.h"
 #include "Power.h"
+#include "Processors.h"
 #include "Timer.h"
 #include <vectra/platform/NestedFault.h>
 #include <vectra/platform/Platform.h>
@@ -27,9 +28,10 @@ constexpr u64 class_watchpoint = 0x35;
 /* ESR_EL1.ISS bit 10 for aborts: FAR does not hold a valid address. */
 constexpr u64 far_not_valid = 1u << 10;
 
-FaultReport s_report;
-/* The registers of the last fault handed to the kernel, for a debugger. */
-FaultFrame s_last_fault_frame;
+/* Per CPU: two CPUs may fault at once (ADR 0034). */
+FaultReport s_reports[CONFIG_CPUS_MAX];
+/* The registers of the last fault each CPU handed to the kernel, for a debugger. */
+FaultFrame s_last_fault_frames[CONFIG_CPUS_MAX];
 
 [[nodiscard]] u64 exception_class(u64 syndrome) { return (syndrome >> 26) & 0x3f; }
 
@@ -131,32 +133,33 @@ extern "C" FaultReport const* aarch64_prepare_fault_report(FaultFrame* frame)
     if (slot_kind == 0 && class_code == class_unknown && semihosting_probe_active())
         psci_system_off();
 
+    ProcessorBlock const& processor = this_processor();
     bool in_fault_report = slot < VECTOR_SLOT_CURRENT_SPX_SYNCHRONOUS
-        && on_stack(frame->stack_pointer, vectra_aarch64_fault_stack_bottom, vectra_aarch64_fault_stack_top);
+        && on_stack(frame->stack_pointer, processor.fault_stack_bottom, processor.fault_stack_top);
     bool in_nested_fault = slot >= VECTOR_SLOT_CURRENT_SPX_SYNCHRONOUS && slot < VECTOR_SLOT_LOWER_AARCH64_FIRST
-        && on_stack(
-            frame->stack_pointer, vectra_aarch64_nested_fault_stack_bottom, vectra_aarch64_nested_fault_stack_top);
+        && on_stack(frame->stack_pointer, processor.nested_fault_stack_bottom, processor.nested_fault_stack_top);
     if (in_fault_report || in_nested_fault)
         stop_on_nested_fault(*frame);
 
-    s_last_fault_frame = *frame;
-    s_report = FaultReport {};
-    s_report.instruction_address = frame->link_register;
-    s_report.stack_pointer = frame->stack_pointer;
+    s_last_fault_frames[processor.index] = *frame;
+    FaultReport& report = s_reports[processor.index];
+    report = FaultReport {};
+    report.instruction_address = frame->link_register;
+    report.stack_pointer = frame->stack_pointer;
     if (slot >= VECTOR_SLOT_LOWER_AARCH32_FIRST) {
-        s_report.kind = "exception from a lower exception level";
-        s_report.vector = class_code;
-        s_report.error_code = syndrome;
+        report.kind = "exception from a lower exception level";
+        report.vector = class_code;
+        report.error_code = syndrome;
     } else if (slot_kind == 2) {
-        s_report.kind = "unexpected FIQ";
+        report.kind = "unexpected FIQ";
     } else {
-        s_report.kind = slot_kind == 3 ? "SError" : kind_of(class_code);
-        s_report.vector = class_code;
-        s_report.error_code = syndrome;
+        report.kind = slot_kind == 3 ? "SError" : kind_of(class_code);
+        report.vector = class_code;
+        report.error_code = syndrome;
         if (reports_fault_address(class_code, syndrome))
-            s_report.fault_address = frame->fault_address;
+            report.fault_address = frame->fault_address;
     }
-    return &s_report;
+    return &report;
 }
 
 /* Called by vectors.S on the fault stack (SP_EL0), out of exception context. */

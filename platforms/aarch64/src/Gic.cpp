@@ -9,6 +9,7 @@
 #include "GicRegisters.h"
 #include "Machine.h"
 #include "MemoryMap.h"
+#include "Processors.h"
 #include <vectra/Panic.h>
 #include <vectra/platform/ConsoleLine.h>
 #include <vectra/platform/Platform.h>
@@ -19,6 +20,8 @@ namespace {
 
 u32 s_version = 2;
 u32 s_line_count = gic_first_shared_line;
+/* Per CPU: which of its private lines (SGIs, PPIs) gic_enable_line left enabled. */
+u32 s_private_lines_enabled[CONFIG_CPUS_MAX];
 
 /* QEMU virt's GICv2, for a machine whose tree names no GIC (or could not be read). */
 GicDescription fallback_description()
@@ -113,15 +116,25 @@ u32 gic_line_count() { return s_line_count; }
 void gic_enable_line(u32 line)
 {
     VERIFY(line < s_line_count);
+    if (line < gic_first_shared_line)
+        s_private_lines_enabled[this_processor().index] |= u32(1) << line;
     if (s_version == 3)
         gic_v3::enable_line(line);
     else
         gic_v2::enable_line(line);
 }
 
+bool gic_private_line_enabled(u32 line)
+{
+    VERIFY(line < gic_first_shared_line);
+    return s_private_lines_enabled[this_processor().index] & (u32(1) << line);
+}
+
 void gic_disable_line(u32 line)
 {
     VERIFY(line < s_line_count);
+    if (line < gic_first_shared_line)
+        s_private_lines_enabled[this_processor().index] &= ~(u32(1) << line);
     if (s_version == 3)
         gic_v3::disable_line(line);
     else

@@ -32,6 +32,8 @@ void gic_send_software_interrupt_to_self(u32 line);
 [[nodiscard]] u32 gic_line_count();
 void gic_enable_line(u32 line);
 void gic_disable_line(u32 line);
+/* Whether private line `line` (below 32) is enabled on this CPU through gic_enable_line. */
+[[nodiscard]] bool gic_private_line_enabled(u32 line);
 /* Make shared line `line` (INTID 32 or more) level-triggered, disabling it first; a level line is left as it is. */
 void gic_set_level_triggered(u32 line);
 

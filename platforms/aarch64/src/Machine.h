@@ -29,7 +29,7 @@ constexpr u64 page_size = 4 * KiB;
 constexpr u32 virtual_timer_line = 27;
 /* The software line (line 1, as on the other platforms): SGI 1, sent by this CPU to itself. */
 constexpr u32 software_interrupt_line_number = 1;
-/* SGI 2: the wake-up between CPUs (ADR 0020); only CPUs besides the boot CPU take it. */
+/* SGI 2: the wake-up between CPUs (ADR 0020); every CPU takes it, the boot CPU too since it idles like the others (ADR 0034). */
 constexpr u32 wakeup_interrupt_line_number = 2;
 
 /* Image layout from linker.ld and boot.S; compare addresses, never dereference. */

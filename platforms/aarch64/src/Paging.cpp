@@ -10,6 +10,7 @@
  */
 
 #include "Machine.h"
+#include "Processors.h"
 #include "Registers.h"
 #include <vectra/platform/Platform.h>
 
@@ -56,7 +57,15 @@ usize s_tables_used = 0;
     return value;
 }
 
-/* Invalidate the translations for one page on every CPU of the inner-shareable domain. */
+/*
+ * Invalidate the translations for one page on every CPU of the inner-shareable domain (ADR 0034).
+ * No IPI: a TLBI ...IS is broadcast by the hardware to every PE in the inner-shareable domain, and
+ * the DSB ISH after it completes only once every PE has dropped the entry. The first DSB makes
+ * the descriptor store visible to every PE's table walker before the invalidation; the ISB
+ * refetches this CPU's own instructions. The other CPUs need no barrier: their next access to
+ * the page misses in the TLB and walks the tables, which hold the new descriptor (a translation
+ * fault is never cached, so a page made accessible again needs nothing more either).
+ */
 void invalidate_page(u64 address)
 {
     asm volatile("dsb ishst\n"
@@ -70,16 +79,18 @@ void invalidate_page(u64 address)
  * Replace the block descriptor at `entry`, which maps [base, base + size), with a table that
  * maps the same addresses. ARMv8.0 asks for break-before-make: write an invalid descriptor,
  * invalidate, then write the new one. That is done whenever nothing the CPU needs meanwhile
- * (this code, the page tables, the current stack) lies in the block. Otherwise the descriptor
- * is replaced in place: both map the same addresses with the same attributes, which QEMU
- * accepts and which at worst costs a TLB conflict abort on a core that detects one.
+ * (this code, the page tables, the current stack) lies in the block and no other CPU is online
+ * (ADR 0034: another CPU may run a Task whose stack or Rings lie in the block, and would fault in
+ * the break). Otherwise the descriptor is replaced in place: both map the same addresses with
+ * the same attributes, which QEMU accepts and which at worst costs a TLB conflict abort on a
+ * core that detects one.
  */
 void replace_block(u64* entry, u64 table_descriptor, u64 base, u64 size)
 {
     u64 stack_pointer = current_stack_pointer();
     bool holds_stack = stack_pointer >= base && stack_pointer - base < size;
     bool holds_image = address_of(__image_start) < base + size && address_of(__image_end) > base;
-    bool break_first = !holds_stack && !holds_image;
+    bool break_first = !holds_stack && !holds_image && !other_processors_online();
     if (break_first) {
         /* The first dsb also completes the new table's writes before it is published. */
         asm volatile("str xzr, [%0]\n"

@@ -1,12 +1,14 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The other CPUs on aarch64 (ADR 0020). /cpus names them by MPIDR affinity; each is started,
- * one at a time, with PSCI CPU_ON (the conduit /psci names) at vectra_aarch64_secondary_entry
- * (boot.S), which turns the MMU on with the boot CPU's tables and comes here on the stacks
- * written below: the vectors, this CPU's banked GIC state and CPU interface, its virtual timer
- * off, then kernel::processor_started. A CPU parks in wfi and wakes for the wake-up SGI, whose
- * handler only acknowledges it. GICv2 or GICv3 (ADR 0027): Gic.h hides which.
+ * The other CPUs on aarch64 (ADR 0020, 0034). /cpus names them by MPIDR affinity; each is
+ * started, one at a time, with PSCI CPU_ON (the conduit /psci names) at
+ * vectra_aarch64_secondary_entry (boot.S), which turns the MMU on with the boot CPU's tables,
+ * points TPIDR_EL1 at the CPU's ProcessorBlock and comes here on the stacks written below: the
+ * vectors, this CPU's banked GIC state and CPU interface, its virtual timer (off, its PPI enabled
+ * in its own GIC interface or redistributor), then kernel::processor_started, where it runs its
+ * executor's Tasks (ADR 0034). A CPU parks in wfi and wakes for the wake-up SGI, whose handler
+ * only acknowledges it, or for its own timer. GICv2 or GICv3 (ADR 0027): Gic.h hides which.
  */
 
 #include "Gic.h"
@@ -14,7 +16,9 @@
 #include "MemoryMap.h"
 #include "MemoryMapBuilder.h"
 #include "Power.h"
+#include "Processors.h"
 #include "Registers.h"
+#include "Timer.h"
 #include <atomic>
 #include <vectra/Panic.h>
 #include <vectra/config.h>
@@ -26,6 +30,16 @@ void vectra_aarch64_secondary_entry();
 /* Read by boot.S on the CPU being started. */
 vectra::u64 vectra_aarch64_secondary_stack_top = 0;
 vectra::u64 vectra_aarch64_secondary_exception_stack_top = 0;
+vectra::u64 vectra_aarch64_secondary_processor_block = 0;
+
+/* Constant-initialised (in .data before any code runs): boot.S points the boot CPU at [0]. */
+vectra::platform::aarch64::ProcessorBlock vectra_aarch64_processor_blocks[CONFIG_CPUS_MAX] = {
+    { vectra::platform::aarch64::vectra_aarch64_exception_stack_top, vectra::platform::aarch64::vectra_aarch64_fault_stack_top,
+        vectra::platform::aarch64::vectra_aarch64_nested_fault_stack_top,
+        vectra::platform::aarch64::vectra_aarch64_exception_stack_bottom,
+        vectra::platform::aarch64::vectra_aarch64_fault_stack_bottom,
+        vectra::platform::aarch64::vectra_aarch64_nested_fault_stack_bottom, 0 },
+};
 }
 
 namespace vectra::platform::aarch64 {
@@ -36,10 +50,15 @@ constexpr u64 affinity_mask = 0xff'00ff'ffff; /* Aff3 (bits 32-39), Aff2-Aff0 (b
 constexpr u64 report_in_timeout_nanoseconds = 1'000'000'000;
 constexpr u64 secondary_stack_size = 32 * KiB;
 constexpr u64 secondary_exception_stack_size = 16 * KiB;
+constexpr u64 secondary_fault_stack_size = 16 * KiB;
+constexpr u64 secondary_nested_fault_stack_size = 8 * KiB;
 
+/* The boot CPU's sizes (boot.S); unlike its stacks, these have no guard pages (they are in .bss). */
 struct alignas(16) SecondaryStacks {
-    u8 stack[secondary_stack_size];
-    u8 exception_stack[secondary_exception_stack_size];
+    char stack[secondary_stack_size];
+    char exception_stack[secondary_exception_stack_size];
+    char fault_stack[secondary_fault_stack_size];
+    char nested_fault_stack[secondary_nested_fault_stack_size];
 };
 
 SecondaryStacks s_stacks[CONFIG_CPUS_MAX]; /* [0] unused: the boot CPU keeps boot.S's stacks */
@@ -54,9 +73,18 @@ u64 current_affinity() { return VECTRA_AARCH64_READ_REGISTER(mpidr_el1) & affini
 bool start_one(u32 index, u64 affinity)
 {
     s_affinities[index] = affinity;
-    vectra_aarch64_secondary_stack_top = reinterpret_cast<u64>(&s_stacks[index].stack[0]) + secondary_stack_size;
-    vectra_aarch64_secondary_exception_stack_top
-        = reinterpret_cast<u64>(&s_stacks[index].exception_stack[0]) + secondary_exception_stack_size;
+    SecondaryStacks& stacks = s_stacks[index];
+    ProcessorBlock& block = vectra_aarch64_processor_blocks[index];
+    block.exception_stack_bottom = stacks.exception_stack;
+    block.exception_stack_top = stacks.exception_stack + secondary_exception_stack_size;
+    block.fault_stack_bottom = stacks.fault_stack;
+    block.fault_stack_top = stacks.fault_stack + secondary_fault_stack_size;
+    block.nested_fault_stack_bottom = stacks.nested_fault_stack;
+    block.nested_fault_stack_top = stacks.nested_fault_stack + secondary_nested_fault_stack_size;
+    block.index = index;
+    vectra_aarch64_secondary_stack_top = reinterpret_cast<u64>(stacks.stack + secondary_stack_size);
+    vectra_aarch64_secondary_exception_stack_top = reinterpret_cast<u64>(block.exception_stack_top);
+    vectra_aarch64_secondary_processor_block = reinterpret_cast<u64>(&block);
     data_barrier();
     i64 result = psci_cpu_on(affinity, reinterpret_cast<u64>(&vectra_aarch64_secondary_entry), index);
     if (result != 0) {
@@ -75,10 +103,12 @@ bool start_one(u32 index, u64 affinity)
 
 }
 
+bool other_processors_online() { return s_processors_online > 1; }
+
 extern "C" [[noreturn]] void vectra_aarch64_secondary_start(u32 index)
 {
-    VECTRA_AARCH64_WRITE_REGISTER(cntv_ctl_el0, 0);
     gic_initialize_secondary_cpu();
+    timer_initialize_secondary_cpu();
     s_software_interrupt_targets[index] = gic_cpu_target();
     asm volatile("msr daifclr, #4" ::: "memory"); /* SErrors reported, as on the boot CPU */
     s_reported_in.store(index, std::memory_order_release);
@@ -94,6 +124,8 @@ u32 start_processors()
     using namespace aarch64;
     s_affinities[0] = current_affinity();
     s_software_interrupt_targets[0] = gic_cpu_target();
+    /* The boot CPU runs Tasks too and idles like the others: a raise on another CPU wakes it (ADR 0034). */
+    gic_enable_line(wakeup_interrupt_line_number);
     auto tree = device_tree();
     if (tree.is_error())
         return 1;
@@ -121,16 +153,8 @@ u32 start_processors()
     return s_processors_online;
 }
 
-u32 current_processor()
-{
-    using namespace aarch64;
-    u64 affinity = current_affinity();
-    for (u32 index = 0; index < s_processors_online; ++index) {
-        if (s_affinities[index] == affinity)
-            return index;
-    }
-    return 0; /* unreachable with more than one CPU: only started CPUs run (no PANIC: panic() asks this) */
-}
+/* Two loads (TPIDR_EL1, then the block); a CPU's block is set before it runs any C++. */
+u32 current_processor() { return aarch64::this_processor().index; }
 
 void wake_processor(u32 index)
 {
@@ -142,9 +166,17 @@ void wake_processor(u32 index)
 /* wfi wakes for a pending IRQ even while IRQs are masked: a wake-up sent before is not lost. */
 void idle_processor() { wait_for_interrupt(); }
 
-void spin_pause(u32) { asm volatile("yield" : : : "memory"); }
+void spin_pause(u32 spins)
+{
+    asm volatile("yield" : : : "memory");
+    if (spins % 64 == 63)
+        aarch64::timer_nap(20'000);
+}
 
-/* The virtual timer is set up on the boot CPU only, guard pages have no TLB shootdown. */
-bool other_processors_run_tasks() { return false; }
+/*
+ * Every CPU has its own deadline timer (Timer.cpp), exception and fault stacks (ProcessorBlock)
+ * and sees guard-page changes through broadcast TLB invalidation (Paging.cpp): ADR 0034.
+ */
+bool other_processors_run_tasks() { return true; }
 
 }

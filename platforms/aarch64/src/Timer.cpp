@@ -5,11 +5,16 @@
  * division at run time), so neither direction overflows for centuries of uptime. Converting a
  * deadline to ticks may round down; the interrupt path then re-arms one tick later instead of
  * delivering early.
+ *
+ * The counter (CNTVCT_EL0) is one for the machine; the virtual timer (CNTV_CVAL_EL0,
+ * CNTV_CTL_EL0) and its PPI 27 are each CPU's own (ADR 0034): set_deadline, cancel_deadline and
+ * the expiry check act on the calling CPU's, and each CPU keeps its own deadline.
  */
 
 #include "Timer.h"
 #include "Gic.h"
 #include "Machine.h"
+#include "Processors.h"
 #include "Registers.h"
 #include <vectra/platform/Platform.h>
 
@@ -29,10 +34,13 @@ struct TimerState {
     u64 boot_ticks { 0 };
     u64 nanoseconds_per_tick_q32 { 0 };
     u64 ticks_per_nanosecond_q32 { 0 };
-    u64 deadline_nanoseconds { 0 };
 };
 
 TimerState s_timer;
+/* What each CPU's executor asked for last; only that CPU reads or writes its entry. */
+u64 s_deadline_nanoseconds[CONFIG_CPUS_MAX];
+
+[[nodiscard]] u64& this_processor_deadline() { return s_deadline_nanoseconds[this_processor().index]; }
 
 [[nodiscard]] u64 read_ticks()
 {
@@ -70,12 +78,33 @@ void timer_initialize()
     gic_enable_line(virtual_timer_line);
 }
 
+void timer_initialize_secondary_cpu()
+{
+    write_control(control_interrupt_masked);
+    /* PPI 27 is banked: this enables it in this CPU's GIC interface (GICv2) or redistributor (GICv3). */
+    gic_enable_line(virtual_timer_line);
+}
+
+void timer_nap(u64 nanoseconds)
+{
+    /* Without its line enabled the timer could not end the wfi (the kernel masks it at power off). */
+    if (!gic_private_line_enabled(virtual_timer_line))
+        return;
+    u64 control = VECTRA_AARCH64_READ_REGISTER(cntv_ctl_el0) & (control_enable | control_interrupt_masked);
+    u64 compare = VECTRA_AARCH64_READ_REGISTER(cntv_cval_el0);
+    VECTRA_AARCH64_WRITE_REGISTER(cntv_cval_el0, read_ticks() + multiply_q32(nanoseconds, s_timer.ticks_per_nanosecond_q32) + 1);
+    write_control(control_enable);
+    asm volatile("dsb sy\n wfi" ::: "memory");
+    VECTRA_AARCH64_WRITE_REGISTER(cntv_cval_el0, compare);
+    write_control(control);
+}
+
 bool timer_take_expiry()
 {
     u64 control = VECTRA_AARCH64_READ_REGISTER(cntv_ctl_el0);
     if (!(control & control_enable) || !(control & control_status))
         return false;
-    if (monotonic_nanoseconds() < s_timer.deadline_nanoseconds) {
+    if (monotonic_nanoseconds() < this_processor_deadline()) {
         VECTRA_AARCH64_WRITE_REGISTER(cntv_cval_el0, read_ticks() + 1);
         instruction_barrier();
         return false;
@@ -97,7 +126,7 @@ u64 monotonic_nanoseconds()
 
 void set_deadline(u64 deadline_nanoseconds)
 {
-    s_timer.deadline_nanoseconds = deadline_nanoseconds;
+    this_processor_deadline() = deadline_nanoseconds;
     u64 ticks = multiply_q32(deadline_nanoseconds, s_timer.ticks_per_nanosecond_q32);
     u64 compare = ticks > ~0ull - s_timer.boot_ticks ? ~0ull : s_timer.boot_ticks + ticks;
     VECTRA_AARCH64_WRITE_REGISTER(cntv_cval_el0, compare);

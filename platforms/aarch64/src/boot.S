@@ -238,6 +238,10 @@ _start:
 
     /* Read-only at EL0: non-zero only while a Task in a protection domain runs (UserMode.cpp). */
     msr tpidrro_el0, xzr
+    /* The boot CPU's ProcessorBlock (Processors.h): its stacks for vectors.S, its index. */
+    adrp x1, vectra_aarch64_processor_blocks
+    add x1, x1, :lo12:vectra_aarch64_processor_blocks
+    msr tpidr_el1, x1
     mov x29, xzr
     mov x30, xzr
     mov x0, x19
@@ -251,8 +255,9 @@ _start:
 /*
  * A CPU besides the boot CPU (ADR 0020, Processors.cpp), entered through PSCI CPU_ON at EL1
  * with the MMU and caches off and x0 = its index. The boot CPU's tables (already built and
- * cleaned to memory) and vectors; SP_EL1 and SP_EL0 from the two words Processors.cpp wrote for
- * this CPU before CPU_ON (one CPU starts at a time), read once the MMU and caches are on.
+ * cleaned to memory) and vectors; SP_EL1, SP_EL0 and TPIDR_EL1 (its ProcessorBlock) from the
+ * three words Processors.cpp wrote for this CPU before CPU_ON (one CPU starts at a time), read
+ * once the MMU and caches are on.
  */
     .globl vectra_aarch64_secondary_entry
     .type vectra_aarch64_secondary_entry, %function
@@ -270,6 +275,9 @@ vectra_aarch64_secondary_entry:
     msr spsel, #0
     isb
     msr tpidrro_el0, xzr
+    adrp x1, vectra_aarch64_secondary_processor_block
+    ldr x1, [x1, :lo12:vectra_aarch64_secondary_processor_block]
+    msr tpidr_el1, x1
     mov x29, xzr
     mov x30, xzr
     mov x0, x19

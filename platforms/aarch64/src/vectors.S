@@ -4,7 +4,8 @@
  * The EL1 vector table. Normal code runs on SP_EL0, so an exception from it lands on SP_EL1,
  * the exception stack, whatever state the faulting stack was in (a stack overflow is still
  * reported). Exceptions taken while already on SP_EL1 (a fault inside a handler) and anything
- * unexpected switch to a separate nested-fault stack first. IRQs save the caller-saved
+ * unexpected switch to a separate nested-fault stack first. Every CPU has its own three stacks,
+ * named by its ProcessorBlock (TPIDR_EL1, Processors.h). IRQs save the caller-saved
  * registers, q0-q31, FPCR and FPSR, and return; every other exception is fatal and ends in
  * kernel::cpu_fault() on a fresh fault stack, never returning.
  */
@@ -41,17 +42,21 @@
     b .Lsave_fault_frame
 .endm
 
-/* An exception on SP_EL1 (or from a lower level): its stack cannot be trusted. */
+/*
+ * An exception on SP_EL1 (or from a lower level): its stack cannot be trusted. This CPU's
+ * nested-fault stack comes from its ProcessorBlock (TPIDR_EL1); SP_EL0 is the scratch register
+ * meanwhile (SPSel is 1 here, so it may be written; a nested report does not name it).
+ */
 .macro fault_on_nested_stack slot
     .balign 0x80
-    msr tpidr_el1, x0
-    adrp x0, vectra_aarch64_nested_fault_stack_top
-    add x0, x0, :lo12:vectra_aarch64_nested_fault_stack_top
+    msr sp_el0, x0
+    mrs x0, tpidr_el1
+    ldr x0, [x0, #PROCESSOR_BLOCK_NESTED_FAULT_STACK_TOP]
     sub x0, x0, #FAULT_FRAME_SIZE
     str x1, [x0, #8]
     mov x1, sp
     mov sp, x0
-    mrs x0, tpidr_el1
+    mrs x0, sp_el0
     str x0, [sp]
     mov x0, x1
     mov x1, #\slot
@@ -133,18 +138,17 @@ vectra_aarch64_vectors:
 
     /*
      * x0 = the report, in static storage. Leave exception context for good: SP_EL1 back to
-     * the top of the exception stack, and cpu_fault() runs on SP_EL0 = the fault stack, so
+     * the top of this CPU's exception stack, and cpu_fault() runs on SP_EL0 = its fault stack, so
      * that later exceptions (the kernel may switch to another Task from there) work as usual.
      * PSTATE becomes that of ordinary kernel code: EL1, SP_EL0 selected, D, I and F masked,
      * SErrors unmasked (Start.cpp's state). No eret is owed: the kernel may switch to another
      * context (jump_fcontext loads SP_EL0 and the callee-saved registers) and never come back;
      * the next fault again starts at the top of the exception stack and of the fault stack.
      */
-    adrp x1, vectra_aarch64_exception_stack_top
-    add x1, x1, :lo12:vectra_aarch64_exception_stack_top
+    mrs x2, tpidr_el1 /* this CPU's stacks (ProcessorBlock, ADR 0034) */
+    ldr x1, [x2, #PROCESSOR_BLOCK_EXCEPTION_STACK_TOP]
     mov sp, x1
-    adrp x1, vectra_aarch64_fault_stack_top
-    add x1, x1, :lo12:vectra_aarch64_fault_stack_top
+    ldr x1, [x2, #PROCESSOR_BLOCK_FAULT_STACK_TOP]
     msr sp_el0, x1
     msr spsel, #0
     msr daifclr, #4

@@ -193,7 +193,7 @@ void cpu_fault(platform::FaultReport const& report)
     if (!kernel_lock::held_here())
         kernel_lock::enter();
     /* A fault on another CPU outside a Task is in that CPU's scheduler or idle loop: the kernel's
-       own, so it ends the image. One in a Task there ends that Task, as on CPU 0 (ADR 0033). */
+       own, so it ends the image. One in a Task there ends that Task, as on CPU 0 (ADR 0033, 0034). */
     if (u32 processor = platform::current_processor(); processor != 0 && !Executor::current().in_task()) {
         console_format("FAULT: cpu {}: {} (vector {}) at pc={:#x} address={:#x} error={:#x} sp={:#x}", processor,
             report.kind ? report.kind : "unknown fault", report.vector, report.instruction_address,

@@ -202,8 +202,9 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
     task->retain(); /* the executor's list names it until it is reaped */
     Executor& home = of_processor(place(parameters));
     /* On one CPU a child cannot run before its spawner waits, so its Bundle is filled first
-       (kernel::grant refuses a child that ran); another CPU waits for the same moment. */
-    if (&home != this && m_current) {
+       (kernel::grant refuses a child that ran); another CPU waits for the same moment — also for
+       a movable child placed here, which an idle CPU could otherwise steal and start at once. */
+    if (m_current && (&home != this || !task->m_pinned)) {
         task->m_start_gate = this;
         task->m_next_gated = m_gated_tasks;
         m_gated_tasks = task;

@@ -92,7 +92,8 @@ bool start_one(u32 index, u64 affinity)
         return false;
     }
     u64 end = monotonic_nanoseconds() + report_in_timeout_nanoseconds;
-    while (s_reported_in.load(std::memory_order_acquire) != index) {
+    for (u32 spins = 0; s_reported_in.load(std::memory_order_acquire) != index; ++spins) {
+        platform::spin_pause(spins);
         if (monotonic_nanoseconds() >= end) {
             console_format("aarch64: the CPU with affinity {:#x} did not report in within 1 s", affinity);
             return false;

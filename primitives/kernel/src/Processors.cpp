@@ -67,7 +67,10 @@ ErrorOr<u64> wake_processor_and_wait(u32 index, u64 timeout_nanoseconds)
     u64 request = target.wake_requests.fetch_add(1, std::memory_order_acq_rel) + 1;
     u64 start = platform::monotonic_nanoseconds();
     platform::wake_processor(index);
-    while (target.wakes_answered.load(std::memory_order_acquire) < request) {
+    for (u32 spins = 0; target.wakes_answered.load(std::memory_order_acquire) < request; ++spins) {
+        /* The platform's spin hint: where one host thread runs every CPU in turn (QEMU's
+           round-robin TCG, used with -icount) only its pause lets the woken CPU run. */
+        platform::spin_pause(spins);
         u64 now = platform::monotonic_nanoseconds();
         if (now - start > timeout_nanoseconds)
             return Error(ErrorCode::TimedOut, "the CPU did not answer its wake-up");

@@ -12,6 +12,7 @@
 
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
+#include <vectra/config.h>
 #include <vectra/driver/VirtioPci.h>
 
 namespace vectra::virtiorng {

@@ -20,6 +20,7 @@
 #include <vectra/System.h>
 #include <vectra/CallFrame.h>
 #include <vectra/kernel/Display.h>
+#include <vectra/kernel/Entropy.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/PciDevice.h>
 #include <vectra/platform/hosted/IntxLines.h>
@@ -75,7 +76,7 @@ struct Pool {
     }
 };
 
-constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "" };
+constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "" };
 constexpr usize slot_name_count = sizeof(slot_names) / sizeof(slot_names[0]);
 
 /* PCI matches: the modelled virtio device, a class with three functions, and whatever the input says. */
@@ -340,6 +341,11 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         handle(0);
         handle(2);
         break;
+    case Call::EntropyFeed:
+        handle(0);
+        bytes(2);
+        frame.arguments[4] = s_input.byte() % 2 ? s_input.byte() : s_input.word();
+        break;
     default: /* blocking, ending or interrupt-raising calls, and numbers that name no call */
         frame.number = s_input.byte() % 2 ? 999 : 0;
         break;
@@ -349,7 +355,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
 ErrorOr<i32> fuzzing_task(Bundle&)
 {
     Pool pool;
-    for (char const* name : { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio" }) {
+    for (char const* name : { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy" }) {
         for (auto capability_class : { CapabilityClass::Reticle, CapabilityClass::Task, CapabilityClass::Ring,
                  CapabilityClass::Signal, CapabilityClass::Device }) {
             auto taken = system::take(name, capability_class);
@@ -362,7 +368,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
         kernel::CallFrame frame;
         u8 selector = s_input.byte();
         frame.number = selector < 224 ? 1 + selector % u64(Call::AcknowledgeInterrupt)
-                                      : u64(Call::MmioSlotOpen) + selector % 6; /* the virtio-mmio slot calls (ADR 0025) */
+                                      : u64(Call::MmioSlotOpen) + selector % 7; /* the virtio-mmio slot calls and entropy_feed (ADR 0025) */
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         kernel::system_call(frame);
         /* Now and then a modelled INTx wire (hosted lines 80-83) arrives, shared by the Tasks' functions. */
@@ -373,6 +379,10 @@ ErrorOr<i32> fuzzing_task(Bundle&)
             kernel::interrupt_arrived(platform::hosted::first_slot_line + s_input.byte() % test::MmioSlotModel::slot_count);
         if (frame.error == 0) {
             auto call = static_cast<Call>(frame.number);
+            /* A feed is credited at most what it carried and at most 64 bytes (ADR 0025 §3). */
+            if (call == Call::EntropyFeed)
+                VERIFY(frame.results[0] <= frame.arguments[3] && frame.results[0] <= frame.arguments[4]
+                    && frame.results[0] <= EntropyPool::maximum_credit_per_feed);
             if (call == Call::RingBind)
                 pool.add_binding(frame.results[0]);
             else if (call == Call::Carve || call == Call::Spawn || call == Call::CreateRing || call == Call::CreateTimer
@@ -420,6 +430,9 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         auto* device = MUST(arena.reticle().try_create<DisplayDevice>(&arena.reticle(), framebuffer, mode));
         auto display = MUST(supervisor.mint<CapabilityClass::Device>(device, all_rights));
         constexpr Rights display_rights[] = { all_rights, RightRead | RightGrant, RightWrite | RightRevoke };
+        /* The EntropySource (ADR 0025 §3), with the same three sets of rights. */
+        auto* source = MUST(arena.reticle().try_create<EntropyDevice>(&arena.reticle()));
+        auto entropy = MUST(supervisor.mint<CapabilityClass::Device>(source, all_rights));
         for (usize index = 0; index < 3; ++index) {
             Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
             auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
@@ -434,6 +447,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             auto mmio = MUST(supervisor.mint<CapabilityClass::Device>(mmio_bus, RightRead | RightGrant));
             MUST(tasks[index]->bundle().give("virtio-mmio", supervisor, std::move(mmio)));
             MUST(tasks[index]->bundle().grant("display", supervisor, display, display_rights[index]));
+            MUST(tasks[index]->bundle().grant("entropy", supervisor, entropy, display_rights[index]));
         }
         for (auto* task : tasks)
             (void)executor.run_until_exit(*task);

@@ -243,7 +243,8 @@ class MmioSlotGrantTest(PciGrantTest):
     device id, read/write/grant only, only on aarch64, never on another class, initd's alone."""
 
     IMAGE = "virtio-rng-mmio"
-    AARCH64 = {"CONFIG_PLATFORM_AARCH64": "y", "CONFIG_COMPONENT_VIRTIO_RNG": "y", "CONFIG_SERVICE_INITD": "y"}
+    AARCH64 = {"CONFIG_PLATFORM_AARCH64": "y", "CONFIG_COMPONENT_VIRTIO_RNG": "y", "CONFIG_SERVICE_INITD": "y",
+               "CONFIG_COMPONENT_ENTROPY_CHECK": "y"}
 
     def test_matches_are_emitted_as_the_kernels_match_words(self):
         text = self.compile(MMIO, self.AARCH64)
@@ -284,6 +285,56 @@ class MmioSlotGrantTest(PciGrantTest):
             with self.subTest(platform=platform):
                 self.refused(copy.deepcopy(MMIO), "bundle.device.virtio_mmio", "only aarch64 has them",
                              config={platform: "y", "CONFIG_COMPONENT_VIRTIO_RNG": "y"})
+
+
+with open(os.path.join(ROOT, "images", "virtio-rng", "manifest.json"), encoding="utf-8") as handle:
+    RNG_PCI = json.load(handle)
+
+
+class EntropyGrantTest(unittest.TestCase):
+    """The EntropySource (docs/adr/0025-virtio-mmio-slots-and-entropy.md §3): a DeviceCap `entropy`
+    with write only, granted only to an entropy driver (a Task also granted virtio-rng over PCI or
+    the virtio-mmio slot holding device 4)."""
+
+    IMAGE = "virtio-rng"
+    AARCH64 = MmioSlotGrantTest.AARCH64
+    compile = PciGrantTest.compile
+    refused = PciGrantTest.refused
+
+    def test_the_drivers_are_granted_it(self):
+        self.assertIn('{ "entropy", SlotKind::Entropy, 0, RightWrite }', self.compile(RNG_PCI))
+        self.assertIn('{ "entropy", SlotKind::Entropy, 0, RightWrite }', self.compile(self.mmio(), self.AARCH64))
+
+    @staticmethod
+    def mmio():
+        manifest = copy.deepcopy(MMIO)
+        manifest["image"] = "virtio-rng"
+        return manifest
+
+    def test_rights_beyond_write_are_refused(self):
+        for rights in (["write", "grant"], ["read", "write"], ["write", "revoke"]):
+            manifest = copy.deepcopy(RNG_PCI)
+            manifest["tasks"][0]["bundle"]["entropy"]["rights"] = rights
+            with self.subTest(rights=rights):
+                self.refused(manifest, "tasks[0] (virtio-rng).bundle.entropy")
+
+    def test_only_an_entropy_driver_is_granted_it(self):
+        # Another PCI function (a virtio-net or a bridge) does not make a Task an entropy driver.
+        for match in ("1af4:1000", "1af4:1041", "class:06:00"):
+            manifest = copy.deepcopy(RNG_PCI)
+            manifest["tasks"][0]["bundle"]["device"]["pci"] = match
+            with self.subTest(match=match):
+                self.refused(manifest, "bundle.entropy.device", "granted the EntropySource but no entropy device")
+        # A virtio-mmio slot holding another device (2: block) does not either.
+        manifest = self.mmio()
+        manifest["tasks"][0]["bundle"]["device"]["virtio_mmio"] = 2
+        self.refused(manifest, "bundle.entropy.device", "no entropy device", config=self.AARCH64)
+
+    def test_a_check_cannot_ask_for_it(self):
+        # entropy_check's footprint declares no EntropySource: granting it is an extra grant.
+        manifest = copy.deepcopy(RNG_PCI)
+        manifest["tasks"][1]["bundle"]["entropy"] = {"class": "DeviceCap", "device": "entropy", "rights": ["write"]}
+        self.refused(manifest, "tasks[1] (entropy-check).bundle.entropy", "does not declare")
 
 
 TASK_LINE = re.compile(r'^    \{ "([a-z0-9_-]+)", &task_entries::(\w+), TaskKind::(\w+), Band::\w+, (\d+), (\d+), slots_(\d+), '

@@ -50,7 +50,7 @@ PCI_RIGHTS = {"read", "write", "grant"}
 # process's N-th --disk= file (ADR 0017), which a footprint asks for as "block" (any of them).
 # host-sockets: the hosted kernel's loopback-only host-sockets capability (ADR 0024, amendments).
 DISKS = ("block0", "block1", "block2", "block3")
-DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display",
+DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display", "entropy": "SlotKind::Entropy",
            **{disk: "SlotKind::Disk" for disk in DISKS}, "host-sockets": "SlotKind::HostSockets"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
 RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
@@ -437,6 +437,8 @@ def check_task(source, index, task, connections, composition, schemas):
             source.require(device == wanted or (wanted == "block" and device in DISKS), f"{where}.device",
                            f"slot '{slot}' grants the {device} device, footprint wants {need.get('device')}")
             check_device(source, f"{where}.device", device, composition)
+            if device == "entropy":
+                check_entropy_grant(source, where, name, bundle, granted_rights)
         if grant["class"] == "PciDeviceCap":
             check_pci_grant(source, where, name, grant, granted_rights, composition)
         else:
@@ -462,6 +464,27 @@ def check_pci_grant(source, where, name, grant, granted_rights, composition):
     if composition.config is not None and composition.config.get("CONFIG_PLATFORM_HOSTED") == "y":
         source.fail(f"{where}.pci", f"task {name} is granted a PCI function, and the hosted platform has no PCI "
                                     f"(docs/adr/0012-device-capabilities.md): run this image on x86_64 or aarch64")
+
+
+# The virtio entropy device: virtio-rng-pci (modern 1af4:1044, transitional 1af4:1005), virtio-mmio device id 4.
+ENTROPY_PCI = ("1af4:1044", "1af4:1005")
+ENTROPY_VIRTIO_ID = 4
+
+
+def check_entropy_grant(source, where, name, bundle, granted_rights):
+    """The EntropySource feeds the kernel's pool (docs/adr/0025-virtio-mmio-slots-and-entropy.md §3):
+    it goes only to an entropy driver, a Task the manifest also grants an entropy device (a
+    virtio-rng PCI function or the virtio-mmio slot holding device 4), and only with write."""
+    source.require(granted_rights == ["write"], f"{where}.rights",
+                   f"an EntropySource is granted with write only (to feed the pool), not {granted_rights}")
+    drives_entropy = any(
+        (grant.get("class") == "PciDeviceCap" and str(grant.get("pci", "")).lower() in ENTROPY_PCI)
+        or (grant.get("class") == "VirtioMmioSlotCap" and grant.get("virtio_mmio") == ENTROPY_VIRTIO_ID)
+        for grant in bundle.values() if isinstance(grant, dict))
+    source.require(drives_entropy, f"{where}.device",
+                   f"task {name} is granted the EntropySource but no entropy device: only an entropy driver "
+                   f"(a PciDeviceCap on {' or '.join(ENTROPY_PCI)}, or a VirtioMmioSlotCap with virtio_mmio "
+                   f"{ENTROPY_VIRTIO_ID}) may feed the kernel's pool")
 
 
 def check_mmio_slot_grant(source, where, name, grant, granted_rights, composition):

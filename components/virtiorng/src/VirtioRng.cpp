@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * virtio_rng: a driver Task for one virtio-rng-pci function, holding only its PciDevice
- * capability, a console and its Reticle (README.md). Interrupt-driven (ADR 0016): it binds MSI-X
+ * virtio_rng: a driver service for one virtio-rng-pci function, holding only its PciDevice
+ * capability, the EntropySource it feeds the kernel's pool through (ADR 0025 §3), its ready
+ * bit, a console and its Reticle (README.md). Interrupt-driven (ADR 0016): it binds MSI-X
  * entry 0 to a Signal bit, points queue 0 at that entry, waits on the bit and acknowledges the
  * IrqCap after each wake; it never polls the used ring between interrupts. A function without
  * MSI-X (QEMU `vectors=0`), or on a platform with no message line to give (aarch64 with a GICv3,
@@ -30,6 +31,8 @@ ErrorOr<i32> virtio_rng(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto entropy = TRY(bundle.take<DeviceCap>("entropy"));
+    auto ready = TRY(bundle.take<SignalCap>("ready"));
     auto pci = TRY(bundle.take<PciDeviceCap>("device"));
     auto info = TRY(system::pci_describe(pci));
     /* Reset (a restarted driver finds the device as the last one left it), negotiate, bus mastering on. */
@@ -48,8 +51,8 @@ ErrorOr<i32> virtio_rng(Bundle& bundle)
         device.features(), queue.ring.layout().size, queue.maximum_size, device.status()));
 
     virtiorng::DeviceTransport transport(device);
-    auto outcome = TRY(virtiorng::read_requests(console, memory, transport, queue));
-    TRY(device.reset());
+    auto buffers = TRY(virtiorng::create_buffers(memory, transport));
+    auto outcome = TRY(virtiorng::read_requests(console, buffers, transport, queue));
     /* The kernel's count of arrivals on the line: a driver that polled would have none. */
     if (entry == pci_interrupt_intx)
         TRY(print_line(console, "virtio-rng: {} interrupts taken on INTx line {} for {} requests", outcome.interrupts,
@@ -57,7 +60,10 @@ ErrorOr<i32> virtio_rng(Bundle& bundle)
     else
         TRY(print_line(console, "virtio-rng: {} interrupts taken on MSI-X entry {} for {} requests", outcome.interrupts,
             entry, virtiorng::requests));
-    return !outcome.distinct || outcome.interrupts < virtiorng::requests ? 1 : 0;
+    if (!outcome.distinct || outcome.interrupts < virtiorng::requests)
+        return 1;
+    /* A service from here on: the pool fed, ready raised, a reseed every period (Requests.h). */
+    return virtiorng::serve(console, entropy, ready, buffers, transport, queue);
 }
 
 }

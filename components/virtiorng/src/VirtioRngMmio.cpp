@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * virtio_rng_mmio: the same driver over virtio-mmio (ADR 0025), holding only a VirtioMmioSlot
- * capability for a slot holding virtio device 4 (entropy), a console and its Reticle. Its
+ * capability for a slot holding virtio device 4 (entropy), the EntropySource, its ready bit,
+ * a console and its Reticle. Its
  * registers go through the slot capability; the slot's SPI is an IrqCap masked from each
  * arrival until acknowledged. After each wake it reads InterruptStatus and writes
  * InterruptACK (a level slot's line falls), then acknowledges the IrqCap, then looks.
@@ -22,6 +23,8 @@ ErrorOr<i32> virtio_rng_mmio(Bundle& bundle)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto entropy = TRY(bundle.take<DeviceCap>("entropy"));
+    auto ready = TRY(bundle.take<SignalCap>("ready"));
     auto slot = TRY(bundle.take<VirtioMmioSlotCap>("device"));
     auto info = TRY(system::mmio_slot_describe(slot));
     TRY(print_line(console, "virtio-rng: virtio-mmio slot, device {} version {}, {} bytes, line {} ({})", info.device_id,
@@ -35,12 +38,15 @@ ErrorOr<i32> virtio_rng_mmio(Bundle& bundle)
         device.features(), queue.ring.layout().size, queue.maximum_size, device.status()));
 
     virtiorng::DeviceTransport transport(device);
-    auto outcome = TRY(virtiorng::read_requests(console, memory, transport, queue));
-    TRY(device.reset());
+    auto buffers = TRY(virtiorng::create_buffers(memory, transport));
+    auto outcome = TRY(virtiorng::read_requests(console, buffers, transport, queue));
     /* The kernel's count of arrivals on the slot's line: a driver that polled would have none. */
     TRY(print_line(console, "virtio-rng: {} interrupts taken on virtio-mmio line {} for {} requests", outcome.interrupts,
         info.line, virtiorng::requests));
-    return !outcome.distinct || outcome.interrupts < virtiorng::requests ? 1 : 0;
+    if (!outcome.distinct || outcome.interrupts < virtiorng::requests)
+        return 1;
+    /* A service from here on: the pool fed, ready raised, a reseed every period (Requests.h). */
+    return virtiorng::serve(console, entropy, ready, buffers, transport, queue);
 }
 
 }

@@ -2,12 +2,12 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * Entropy on aarch64: the RNDR register when ID_AA64ISAR0_EL1.RNDR says the CPU implements
- * FEAT_RNG (QEMU's cortex-a72 does not; `-cpu max` does), else the virtio-mmio entropy device.
- * With neither, 0 bytes: core/random then refuses High randomness rather than pretending.
+ * FEAT_RNG (QEMU's cortex-a72 does not; `-cpu max` does). Without it, 0 bytes: the kernel's
+ * pool is then credited only by an entropy driver Task (the virtio-rng driver, ADR 0025 §3),
+ * and High randomness is refused until one has fed it.
  */
 
 #include "Registers.h"
-#include "VirtioEntropy.h"
 #include <vectra/platform/Platform.h>
 
 namespace vectra::platform {
@@ -51,9 +51,7 @@ constexpr int rndr_retries = 10;
 
 usize entropy(u8* buffer, usize length)
 {
-    if (has_rndr())
-        return rndr_entropy(buffer, length);
-    return aarch64::virtio_entropy(buffer, length);
+    return has_rndr() ? rndr_entropy(buffer, length) : 0;
 }
 
 }

@@ -14,6 +14,7 @@
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/BlockDevice.h>
 #include <vectra/kernel/Display.h>
+#include <vectra/kernel/Entropy.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/KernelLock.h>
@@ -104,6 +105,8 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     console_format("vectra: {} MiB of memory in the root Reticle", root->size() / MiB);
     (void)pci_boot();
     mmio_slots_boot();
+    /* The platform's own hardware source, credited as it gives (none on aarch64 without RNDR: ADR 0025 §3). */
+    console_format("vectra: entropy pool: {} bytes credited by the platform at boot", kernel::entropy_boot());
     Task* initial = TRY(spawn_initial_task(*root));
     i32 status = TRY(Executor::current().run_until_exit(*initial));
     report_processors();
@@ -156,6 +159,9 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
         TRY(bundle.give(block_slot_name(index), space,
             TRY(space.mint<CapabilityClass::Device>(disk, RightRead | RightWrite | RightGrant | RightRevoke))));
     }
+    /* The one EntropySource: feeding the kernel's pool, for the entropy driver the manifest names (ADR 0025 §3). */
+    auto* entropy = TRY(root.try_create<EntropyDevice>(&root));
+    TRY(bundle.give("entropy", space, TRY(space.mint<CapabilityClass::Device>(entropy, RightWrite | RightGrant | RightRevoke))));
     /* The host's sockets (hosted only), confined to loopback addresses (vectra/kernel/HostSockets.h). */
     if (platform::host_sockets_present()) {
         auto* sockets = TRY(root.try_create<HostSocketDevice>(&root, true));

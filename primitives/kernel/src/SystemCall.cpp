@@ -10,6 +10,7 @@
 #include <vectra/Try.h>
 #include <vectra/CallFrame.h>
 #include <vectra/kernel/BlockDevice.h>
+#include <vectra/kernel/Entropy.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Display.h>
@@ -591,7 +592,16 @@ ErrorOr<void> host_socket(CallFrame& frame)
 ErrorOr<void> entropy(CallFrame& frame)
 {
     auto buffer = TRY(caller_writable_bytes(frame.arguments[0], frame.arguments[1]));
-    frame.results[0] = platform::entropy(buffer.data(), buffer.size());
+    frame.results[0] = kernel::entropy_extract(buffer);
+    return {};
+}
+
+/* The EntropySource (a DeviceCap of kind Entropy), the bytes, the credit asked for; result: the credit given. */
+ErrorOr<void> feed_entropy(CallFrame& frame)
+{
+    auto bytes = TRY(caller_bytes(frame.arguments[2], frame.arguments[3]));
+    frame.results[0] = TRY(entropy_feed(caller_space(), handle_argument<CapabilityClass::Device>(frame, 0), bytes,
+        frame.arguments[4]));
     return {};
 }
 
@@ -852,6 +862,8 @@ ErrorOr<void> dispatch(CallFrame& frame)
         return block_call(frame);
     case Call::HostSocket:
         return host_socket(frame);
+    case Call::EntropyFeed:
+        return feed_entropy(frame);
     case Call::MonotonicNow:
     case Call::Entropy:
         break;

@@ -399,6 +399,12 @@ ErrorOr<u32> host_socket_ready(DeviceCap const& sockets, u32 socket)
     return TRY(host_socket_call(sockets, HostSocketOperation::Ready, socket, 0, nullptr, {})).value;
 }
 
+ErrorOr<u32> entropy_feed(DeviceCap const& source, std::span<u8 const> bytes, usize credit)
+{
+    auto frame = TRY(call(Call::EntropyFeed, { word(raw(source)), source.generation(), address(bytes.data()), bytes.size(), credit }));
+    return static_cast<u32>(frame.results[0]);
+}
+
 ErrorOr<HostAddress> host_socket_local(DeviceCap const& sockets, u32 socket)
 {
     HostAddress local;

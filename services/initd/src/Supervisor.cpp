@@ -172,6 +172,7 @@ private:
     DeviceCap m_pci; /* initd on a machine with PCI; empty otherwise */
     DeviceCap m_mmio_slots; /* initd on a machine with occupied virtio-mmio slots; empty otherwise */
     DisplayCap m_display; /* CONFIG_DISPLAY: initd's from the kernel, a group's from initd */
+    DeviceCap m_entropy; /* the EntropySource (ADR 0025 §3): initd's from the kernel, a group's from initd */
     DeviceCap m_disks[4]; /* the platform's disks ("block0"…): initd's from the kernel, a group's from initd */
     DeviceCap m_host_sockets; /* hosted: the host's sockets, loopback only: initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
@@ -214,6 +215,8 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         return system::grant(child, slot.name, m_children[position].slots[ordinal_of(spec_of(position), slot)], slot.rights);
     case SlotKind::Display:
         return system::grant(child, slot.name, m_display, slot.rights);
+    case SlotKind::Entropy:
+        return system::grant(child, slot.name, m_entropy, slot.rights);
     case SlotKind::Disk:
         if (slot.disk >= 4 || m_disks[slot.disk].is_empty())
             return Error(ErrorCode::NotFound, "the machine has no such disk (hosted: pass --disk=PATH for each)");
@@ -571,6 +574,8 @@ ErrorOr<void> Supervisor::take_capabilities()
         /* Only with CONFIG_DISPLAY; the manifest compiler refuses a display grant without it. */
         if (auto display = m_bundle.take<DisplayCap>("display"); !display.is_error())
             m_display = display.release_value();
+        if (auto entropy = m_bundle.take<DeviceCap>("entropy"); !entropy.is_error())
+            m_entropy = entropy.release_value();
         /* The platform's disks, as many as it has (hosted: one per --disk=). */
         constexpr char const* disk_names[] = { "block0", "block1", "block2", "block3" };
         for (usize index = 0; index < 4; ++index) {
@@ -602,6 +607,8 @@ ErrorOr<void> Supervisor::take_capabilities()
             m_software_irq = TRY(m_bundle.take<IrqCap>(slot.name));
         if (slot.kind == SlotKind::Display)
             m_display = TRY(m_bundle.take<DisplayCap>(slot.name));
+        if (slot.kind == SlotKind::Entropy)
+            m_entropy = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::Disk && slot.disk < 4)
             m_disks[slot.disk] = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::HostSockets)

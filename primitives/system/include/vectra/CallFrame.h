@@ -88,6 +88,8 @@ enum class Call : u64 {
     MmioSlotWrite = 73,
     MmioSlotInterrupt = 74,
     MmioSlotDmaAddress = 75,
+    /* The kernel's entropy pool (ADR 0025 §3). */
+    EntropyFeed = 76,
 };
 
 struct CallFrame {

@@ -312,6 +312,15 @@ inline constexpr u32 maximum_disk_transfer_blocks = 0xffff;
 [[nodiscard]] ErrorOr<u32> host_socket_ready(DeviceCap const&, u32 socket);
 [[nodiscard]] ErrorOr<HostAddress> host_socket_local(DeviceCap const&, u32 socket);
 
+/*
+ * Mixes `bytes` (at most 256) into the kernel's entropy pool through an EntropySource (a
+ * DeviceCap of kind Entropy, RightWrite; ADR 0025 §3) and credits at most min(credit,
+ * bytes.size(), 64) bytes; returns the credit given. What a feed sends never replaces the
+ * pool's state, so bytes of no worth cost nothing but the credit the feeder claims.
+ * system::entropy (vectra/ClockAndEntropy.h) answers 0 bytes until 32 bytes were credited.
+ */
+[[nodiscard]] ErrorOr<u32> entropy_feed(DeviceCap const& source, std::span<u8 const> bytes, usize credit);
+
 }
 
 namespace vectra {

@@ -33,6 +33,7 @@ enum class SlotKind : u8 {
     Disk,        /* DeviceCap on the platform's disk `disk` (hosted --disk=; ADR 0017) */
     MmioSlot,    /* VirtioMmioSlotCap on the slot holding virtio device `virtio_mmio` (initd opens it; ADR 0025) */
     HostSockets, /* DeviceCap on the hosted kernel's loopback-only host sockets (ADR 0024, amendments) */
+    Entropy,     /* DeviceCap on the EntropySource feeding the kernel's pool (an entropy driver only; ADR 0025 §3) */
 };
 
 /* How a check Task is expected to end; the image passes only if every check ends so. */

@@ -22,6 +22,7 @@ public:
         Block, /* vectra/kernel/BlockDevice.h */
         MmioBus, /* the virtio-mmio slots: vectra/kernel/MmioSlot.h (ADR 0025) */
         HostSockets, /* vectra/kernel/HostSockets.h */
+        Entropy, /* the EntropySource feeding the pool: vectra/kernel/Entropy.h (ADR 0025 §3) */
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

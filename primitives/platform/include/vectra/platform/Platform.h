@@ -158,10 +158,12 @@ void spin_pause(u32 spins);
 
 /* ---- entropy ---- */
 /*
- * Fill up to `length` bytes of `buffer` with true entropy from the machine (hosted: getrandom;
- * x86_64: RDRAND; aarch64: RNDR or a virtio-rng device) and return how many bytes were written,
- * possibly fewer than asked and 0 when the machine has no source. Never blocks for long and never
- * stretches or invents bytes: core/random decides what the bytes it gets are good for.
+ * Fill up to `length` bytes of `buffer` with true entropy from the machine's own hardware source
+ * (hosted: getrandom; x86_64: RDRAND; aarch64: RNDR where the CPU has it) and return how many
+ * bytes were written, possibly fewer than asked and 0 when the machine has no source. Never
+ * blocks for long and never stretches or invents bytes. Only the kernel's entropy pool asks
+ * (vectra/kernel/Entropy.h): it credits what this gives at boot; devices such as virtio-rng
+ * feed the pool from driver Tasks, not from here (ADR 0025 §3).
  */
 [[nodiscard]] usize entropy(u8* buffer, usize length);
 

@@ -350,3 +350,59 @@ TEST_CASE("error output goes to the installed sink, and nowhere without one", "[
     libc::write_error_output("dropped", 7);
     REQUIRE(s_collected == "kept");
 }
+
+namespace {
+
+int our_scan(char const* text, char const* format, ...)
+{
+    va_list arguments;
+    va_start(arguments, format);
+    int stored = libc::scan_text(text, format, arguments);
+    va_end(arguments);
+    return stored;
+}
+
+}
+
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wformat"
+#pragma clang diagnostic ignored "-Wformat-nonliteral"
+
+TEST_CASE("scan_text reads integers as glibc's sscanf does", "[libc]")
+{
+    char const* texts[] = { "10.0.2.15", "255.255.255.255", "1.2.3", "1.2.3.4.5", "a.b.c.d", "", "   ", " 1. 2 .3.4",
+        "-1.0.0.0", "+7.8.9.10", "0x10.1.1.1", "1..2.3", "1.2.3.", "12345678901.1.1.1", "7", "  42  rest", "%5",
+        "0x1f 017 19", "ff", "-0x10" };
+    char const* formats[] = { "%d.%d.%d.%d", "%i.%i.%i.%i", "%u.%u.%u.%u", "%x.%x.%x.%x", "%d %d %d %d",
+        "%d%%%d.%d.%d", "%i %i %i %i", "%o.%o.%o.%o" };
+    for (char const* text : texts) {
+        for (char const* format : formats) {
+            INFO("text \"" << text << "\" format \"" << format << "\"");
+            int ours[4] = { -7, -7, -7, -7 };
+            int theirs[4] = { -7, -7, -7, -7 };
+            int our_count = our_scan(text, format, &ours[0], &ours[1], &ours[2], &ours[3]);
+            int their_count = std::sscanf(text, format, &theirs[0], &theirs[1], &theirs[2], &theirs[3]);
+            REQUIRE(our_count == their_count);
+            /* Values glibc stores are compared; an out-of-range int is undefined in C. */
+            for (int index = 0; index < their_count; ++index) {
+                if (std::strstr(text, "12345678901") == nullptr)
+                    REQUIRE(ours[index] == theirs[index]);
+            }
+        }
+    }
+    long long wide = 0;
+    unsigned char small = 0;
+    short middle = 0;
+    REQUIRE(our_scan("-9000000000 300 -2", "%lld %hhu %hd", &wide, &small, &middle) == 3);
+    REQUIRE(wide == -9000000000LL);
+    REQUIRE(small == static_cast<unsigned char>(300));
+    REQUIRE(middle == -2);
+    /* Conversions it does not have: -1 and EINVAL, nothing stored. */
+    float number = 0;
+    *libc::error_number_location() = 0;
+    REQUIRE(our_scan("1.5", "%f", &number) == -1);
+    REQUIRE(*libc::error_number_location() == EINVAL);
+    REQUIRE(number == 0);
+}
+
+#pragma clang diagnostic pop

@@ -201,3 +201,26 @@ TEST_CASE("heap: releasing a block twice, a foreign pointer or an overwritten he
     });
     REQUIRE(overwritten.find("header was overwritten") != std::string::npos);
 }
+
+TEST_CASE("heap: made malloc's memory, it serves allocate and release outside arenas; an arena comes first", "[libc]")
+{
+    alignas(16) static u8 memory[4096];
+    alignas(16) static u8 arena_memory[256];
+    libc::Heap heap(memory);
+    REQUIRE(libc::allocate(16) == nullptr);
+    libc::use_heap(&heap);
+    void* block = libc::allocate(100);
+    REQUIRE(heap.owns(block));
+    REQUIRE(heap.live_blocks() == 1);
+    {
+        libc::ScopedAllocationArena arena(arena_memory);
+        REQUIRE(libc::allocate(16) == arena_memory);
+        libc::release(arena_memory); /* an arena block: nothing to give back */
+        REQUIRE(heap.live_blocks() == 1);
+    }
+    libc::release(block);
+    REQUIRE(heap.live_blocks() == 0);
+    libc::release(nullptr);
+    libc::use_heap(nullptr);
+    REQUIRE(libc::allocate(16) == nullptr);
+}

@@ -5,7 +5,8 @@
  * opaque type so headers that name it compile (BoringSSL's *_fp functions), and the only FILE
  * objects are stdout and stderr, whose bytes go to the sink the linking Task installed
  * (vectra::libc::use_error_output; dropped without one). Formatting into memory is complete
- * (snprintf, vsnprintf: core/libc/README.md lists the conversions); nothing here opens a file.
+ * (snprintf, vsnprintf: core/libc/README.md lists the conversions), sscanf reads integers;
+ * nothing here opens a file.
  */
 
 #ifndef VECTRA_LIBC_STDIO_H
@@ -29,6 +30,7 @@ extern FILE* const vectra_libc_stderr;
 
 int snprintf(char* buffer, size_t size, char const* format, ...) __attribute__((format(printf, 3, 4)));
 int vsnprintf(char* buffer, size_t size, char const* format, va_list arguments) __attribute__((format(printf, 3, 0)));
+int sscanf(char const* text, char const* format, ...) __attribute__((format(scanf, 2, 3)));
 int fprintf(FILE* stream, char const* format, ...) __attribute__((format(printf, 2, 3)));
 int vfprintf(FILE* stream, char const* format, va_list arguments) __attribute__((format(printf, 2, 0)));
 int printf(char const* format, ...) __attribute__((format(printf, 1, 2)));

@@ -6,6 +6,7 @@
  */
 
 #include <cstdarg>
+#include <vectra/Panic.h>
 #include <vectra/libc/Libc.h>
 
 using vectra::i64;
@@ -37,6 +38,27 @@ vectra_libc_file s_stdout_object {};
 vectra_libc_file s_stderr_object {};
 
 void to_error_output(void*, char const* bytes, usize count) { vectra::libc::write_error_output(bytes, count); }
+
+/*
+ * A conversion core/libc does not format (floating point, %n, wide characters) panics, naming
+ * the format: no ported code in an image uses one, and -1 would make {fmt}, which reaches
+ * snprintf only for floating point, retry forever (core/rt).
+ */
+/* Runs one formatting or scanning call. */
+template<typename Call>
+int checked(char const* format, Call call)
+{
+    int* error = vectra::libc::error_number_location();
+    int kept = *error;
+    *error = 0;
+    int result = call();
+    if (result < 0 && *error == vectra::libc::error_invalid_argument)
+        vectra::panic(format, "core/libc: a printf or scanf conversion images do not have", 0);
+    if (*error == 0)
+        *error = kept;
+    return result;
+}
+
 
 }
 
@@ -78,13 +100,21 @@ char* getenv(char const*) { return nullptr; }
 
 int vsnprintf(char* buffer, usize size, char const* format, va_list arguments)
 {
-    return vectra::libc::format_text(buffer, size, format, arguments);
+    return checked(format, [&] { return vectra::libc::format_text(buffer, size, format, arguments); });
+}
+int sscanf(char const* text, char const* format, ...)
+{
+    va_list arguments;
+    va_start(arguments, format);
+    int stored = checked(format, [&] { return vectra::libc::scan_text(text, format, arguments); });
+    va_end(arguments);
+    return stored;
 }
 int snprintf(char* buffer, usize size, char const* format, ...)
 {
     va_list arguments;
     va_start(arguments, format);
-    int length = vectra::libc::format_text(buffer, size, format, arguments);
+    int length = vsnprintf(buffer, size, format, arguments);
     va_end(arguments);
     return length;
 }
@@ -97,7 +127,7 @@ vectra_libc_file* const vectra_libc_stderr = &s_stderr_object;
 
 int vfprintf(vectra_libc_file*, char const* format, va_list arguments)
 {
-    return vectra::libc::format_to(to_error_output, nullptr, format, arguments);
+    return checked(format, [&] { return vectra::libc::format_to(to_error_output, nullptr, format, arguments); });
 }
 int fprintf(vectra_libc_file* stream, char const* format, ...)
 {

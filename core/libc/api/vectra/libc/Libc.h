@@ -50,6 +50,14 @@ namespace vectra::libc {
  */
 int format_text(char* buffer, usize size, char const* format, va_list arguments);
 
+/*
+ * sscanf for integers: conversions d i u o x (lengths hh h l ll z j, no width), %%, literal bytes
+ * and white space, with strtol's and strtoul's parsing. Returns how many values were stored, or
+ * -1 when the text ended before the first conversion; any other conversion returns -1 with
+ * errno EINVAL before storing anything it cannot type.
+ */
+int scan_text(char const* text, char const* format, va_list arguments);
+
 /* The same formatting, each output byte handed to `put` (vfprintf's path; no length limit). */
 using FormatSink = void (*)(void* context, char const* bytes, usize count);
 int format_to(FormatSink put, void* context, char const* format, va_list arguments);
@@ -112,6 +120,13 @@ constexpr int error_overflow = 75;
  * nothing back: the whole arena is wiped and returned when the scope ends.
  */
 [[nodiscard]] void* allocate(usize size);
+class Heap;
+/*
+ * A Task that owns a Heap (vectra/libc/Heap.h) may make it malloc's memory outside any arena:
+ * allocate() then takes from it, release() gives its blocks back (BoringSSL allocates its record
+ * buffers with plain malloc). Null removes it. An arena in scope still comes first.
+ */
+void use_heap(Heap* heap);
 [[nodiscard]] void* allocate_zeroed(usize count, usize size);
 void release(void* pointer);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <vector>
 #include <vectra/libc/Heap.h>
+#include <vectra/libc/Libc.h>
 
 using namespace vectra;
 

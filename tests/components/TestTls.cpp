@@ -4,7 +4,7 @@
  * TLS 1.3 with the BoringSSL port (components/ports/boringssl) and its Task-side hooks
  * (components/tls), with the configuration images will use: a client and a server in one
  * process over an in-memory pair of byte pipes (a BIO pair, no sockets), with ECDSA P-256
- * certificates Debian's openssl made in the build folder (tests/components/make-tls-certificates.sh).
+ * certificates Debian's openssl made in the build folder (components/tls-selftest/make-certificates.sh).
  * The client trusts only the CA it was given and checks the name: a wrong name, an expired
  * certificate and a certificate from an unknown CA each end the handshake with the matching
  * verification error, and the same server completes the handshake when the client does not verify
@@ -44,12 +44,20 @@ bssl::UniquePtr<BIO> read_pem(char const* name)
     return memory;
 }
 
+/* Randomness and memory, as a Task hands them over: BoringSSL's heap is 8 MiB, installed once
+ * (BoringSSL keeps global state in it for the rest of the process). */
 void install_random()
 {
     static PlatformEntropy s_entropy;
     static auto s_generator = HighRng::create(s_entropy);
     REQUIRE(!s_generator.is_error());
     tls::use_random(s_generator.value());
+    static bool s_memory_given = false;
+    if (!s_memory_given) {
+        alignas(16) static u8 s_memory[8 * 1024 * 1024];
+        REQUIRE(!tls::use_memory(s_memory).is_error());
+        s_memory_given = true;
+    }
 }
 
 bssl::UniquePtr<X509> read_certificate(char const* name)

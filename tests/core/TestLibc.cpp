@@ -64,15 +64,6 @@ TEST_CASE("find_text answers as glibc's strstr does", "[libc]")
     }
 }
 
-TEST_CASE("is_digit and is_space answer as glibc's isdigit and isspace do in the C locale", "[libc]")
-{
-    /* Every unsigned char value and EOF: what C lets a caller pass. */
-    for (int character = -1; character <= 255; ++character) {
-        INFO("character " << character);
-        REQUIRE((libc::is_digit(character) != 0) == (std::isdigit(character) != 0));
-        REQUIRE((libc::is_space(character) != 0) == (std::isspace(character) != 0));
-    }
-}
 
 TEST_CASE("error_number_location is one stable, writable int", "[libc]")
 {

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # core/libc, core/random and core/crypto (with the libsodium and BLAKE3 ports). OBJECT libraries
 # do not pass their objects on: every component a test runs is listed.
-vectra_host_test(core.libc SOURCES core/TestLibc.cpp COMPONENTS ${kernel_components} libc)
+vectra_host_test(core.libc SOURCES core/TestLibc.cpp core/TestLibcConversions.cpp core/TestLibcHeap.cpp
+    COMPONENTS ${kernel_components} libc time)
+# core/libc's parsers against glibc's on any bytes.
+vectra_fuzz_target(libc_parsing SOURCES fuzz/FuzzLibcParsing.cpp COMPONENTS ${kernel_components} libc time)
 vectra_host_test(core.random SOURCES core/TestRandom.cpp COMPONENTS ${kernel_components} random libsodium)
 set(crypto_test_sources core/TestSecret.cpp core/TestEd25519.cpp core/TestX25519.cpp core/TestAead.cpp
     core/TestBlake3.cpp core/TestArgon2.cpp core/TestCryptoLibrary.cpp)

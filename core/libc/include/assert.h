@@ -5,6 +5,11 @@
  * expression, file and line (NDEBUG turns assertions off, as the C standard says).
  */
 
+#if !defined(__cplusplus) && !defined(static_assert)
+/* C11's spelling of _Static_assert, as glibc's <assert.h> gives it. */
+#    define static_assert _Static_assert
+#endif
+
 #ifndef VECTRA_LIBC_ASSERT_DECLARED
 #    define VECTRA_LIBC_ASSERT_DECLARED
 #    ifdef __cplusplus

@@ -26,5 +26,6 @@ int* vectra_libc_errno_location(void);
 #define EFBIG 27
 #define ERANGE 34
 #define ENOSYS 38
+#define EOVERFLOW 75
 
 #endif

@@ -6,6 +6,7 @@
  * are cooperative and ported code never waits), so no other Task can see it.
  */
 
+#include <vectra/libc/Heap.h>
 #include <vectra/libc/Libc.h>
 
 namespace vectra::libc {
@@ -13,6 +14,7 @@ namespace vectra::libc {
 namespace {
 
 ScopedAllocationArena* s_current_arena = nullptr;
+Heap* s_heap = nullptr;
 
 }
 
@@ -44,11 +46,15 @@ void* ScopedAllocationArena::take(usize size)
     return m_memory.data() + start;
 }
 
+void use_heap(Heap* heap) { s_heap = heap; }
+
 void* allocate(usize size)
 {
-    if (s_current_arena == nullptr)
-        return nullptr;
-    return s_current_arena->take(size);
+    if (s_current_arena != nullptr)
+        return s_current_arena->take(size);
+    if (s_heap != nullptr)
+        return s_heap->allocate(size);
+    return nullptr;
 }
 
 void* allocate_zeroed(usize count, usize size)
@@ -63,6 +69,11 @@ void* allocate_zeroed(usize count, usize size)
     return memory;
 }
 
-void release(void*) { }
+void release(void* pointer)
+{
+    /* Arena blocks go back with their arena; heap blocks now. */
+    if (pointer != nullptr && s_heap != nullptr && s_heap->owns(pointer))
+        s_heap->release(pointer);
+}
 
 }

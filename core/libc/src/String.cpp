@@ -54,8 +54,4 @@ char* find_text(char const* text, char const* wanted)
     }
 }
 
-int is_digit(int character) { return character >= '0' && character <= '9'; }
-
-int is_space(int character) { return character == ' ' || (character >= '\t' && character <= '\r'); }
-
 }

@@ -65,7 +65,12 @@ extern "C" {
 /*
  * {fmt} reaches snprintf only for long double and hexadecimal floating point, which Vectra
  * code does not format. Returning −1 would make {fmt} retry forever, so it panics instead.
+ * Weak: an image that links core/libc (a port needs formatting) gets its snprintf, which
+ * panics on floating point just the same.
  */
-int snprintf(char*, vectra::usize, char const*, ...) { PANIC("snprintf is not available in images"); }
+__attribute__((weak)) int snprintf(char*, vectra::usize, char const*, ...)
+{
+    PANIC("snprintf is not available in images");
+}
 
 }

@@ -1,14 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# make-tls-certificates.sh OUTPUT_FOLDER
+# make-certificates.sh OUTPUT_FOLDER
 #
-# The certificates the TLS tests use, made fresh by Debian's openssl in the build folder (no key is
-# ever committed), all ECDSA P-256 with SHA-256:
+# The certificates the TLS host tests and the tls-selftest image use, made fresh by Debian's
+# openssl in the build folder (no key is ever committed), all ECDSA P-256 with SHA-256:
 #   ca.pem                the CA the client trusts
 #   server.pem/.key       tls.vectra.test, signed by the CA, valid from an hour ago for 10 years
 #   expired.pem/.key      tls.vectra.test, signed by the CA, valid 2020-01-01 to 2020-01-02 only
 #   stranger.pem/.key     tls.vectra.test, signed by another CA (stranger-ca.pem) nobody trusts
+#   made-at               when they were made (Unix seconds): the time an image checks them at
 set -eu
 out=$1
 mkdir -p "$out"
@@ -68,3 +69,6 @@ make_ca stranger-ca "Stranger CA"
 make_server server ca "$start" "$end"
 make_server expired ca 20200101000000Z 20200102000000Z
 make_server stranger stranger-ca "$start" "$end"
+# Written last: every certificate above (the CAs' notBefore is the second each was made) is valid
+# at this time, except the expired one.
+date -u +%s > made-at

@@ -29,7 +29,7 @@ namespace {
 
 constexpr usize session_bytes = 128 * KiB;
 /* Whole SQLite pages in one vfsd request (read-buffer, write-buffer), from the session's memory. */
-constexpr usize transfer_bytes = 64 * KiB;
+constexpr usize transfer_bytes = 32 * KiB;
 static_assert(vfs::Client::transfer_memory_needed(transfer_bytes) <= session_bytes);
 constexpr usize journal_bytes = 20000;
 constexpr u32 many_files = 40;

@@ -33,7 +33,7 @@ constexpr usize heap_bytes = CONFIG_SPEEDTEST_HEAP_KIB * KiB;
 constexpr usize stack_bytes = CONFIG_SPEEDTEST_STACK_KIB * KiB;
 constexpr usize session_bytes = 128 * KiB;
 /* Whole SQLite pages in one vfsd request (read-buffer, write-buffer), from the session's memory. */
-constexpr usize transfer_bytes = 64 * KiB;
+constexpr usize transfer_bytes = 32 * KiB;
 static_assert(vfs::Client::transfer_memory_needed(transfer_bytes) <= session_bytes);
 constexpr usize maximum_arguments = 32;
 

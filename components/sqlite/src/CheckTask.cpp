@@ -28,7 +28,7 @@ using sqlite::Database;
 constexpr usize heap_bytes = 1 * MiB;
 constexpr usize session_bytes = 128 * KiB;
 /* Whole SQLite pages in one vfsd request (read-buffer, write-buffer), from the session's memory. */
-constexpr usize transfer_bytes = 64 * KiB;
+constexpr usize transfer_bytes = 32 * KiB;
 static_assert(vfs::Client::transfer_memory_needed(transfer_bytes) <= session_bytes);
 constexpr char const* database_path = "/sqlite/notes.db";
 constexpr i64 rows_per_transaction = 10;

@@ -33,7 +33,7 @@ inline ErrorOr<i32> sqlite_client(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto engine = TRY(sqlite::Engine::start(memory, 1 * MiB));
     auto fs = TRY(vfs::Client::open(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
-        TRY(system::carve(memory, 128 * KiB))));
+        TRY(system::carve(memory, 128 * KiB)), 32 * KiB));
     MonotonicClock monotonic = system_monotonic_clock();
     WallClock clock(monotonic);
     sqlite::Vfs vfs(fs, clock);

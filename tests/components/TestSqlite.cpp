@@ -44,15 +44,36 @@ u32& syncs()
     return count;
 }
 
-/* vfsd's session handler, counting sync-file requests. */
+/* What SQLite's xRead/xWrite sent: v5's bulk requests, and inline writes of a whole 512-byte body inside a page (a page cut up; a journal header's 512 bytes at a page's start are not). */
+struct Transfers {
+    u32 bulk_writes { 0 };
+    u32 bulk_reads { 0 };
+    u32 full_inline { 0 };
+};
+Transfers& transfers()
+{
+    static Transfers counts;
+    return counts;
+}
+
+/* vfsd's session handler, counting sync-file requests and how file bytes travelled. */
 struct CountingHandler : vfs::SessionHandler {
     using vfs::SessionHandler::SessionHandler;
-    template<typename Request>
-    auto handle(Request const& request)
+    template<typename Request, typename... Capabilities>
+        requires requires(vfs::SessionHandler& base, Request const& request, Capabilities&... capabilities) {
+            base.handle(request, capabilities...);
+        }
+    auto handle(Request const& request, Capabilities&... capabilities)
     {
         if constexpr (std::is_same_v<Request, vfs::SyncFile>)
             ++syncs();
-        return vfs::SessionHandler::handle(request);
+        if constexpr (std::is_same_v<Request, vfs::WriteBuffer>)
+            ++transfers().bulk_writes;
+        if constexpr (std::is_same_v<Request, vfs::ReadBuffer>)
+            ++transfers().bulk_reads;
+        if constexpr (std::is_same_v<Request, vfs::WriteFile>)
+            transfers().full_inline += request.data.size() == vfs::maximum_transfer && request.offset % 4096 != 0;
+        return vfs::SessionHandler::handle(request, capabilities...);
     }
 };
 
@@ -207,9 +228,14 @@ ErrorOr<void> open_refusals(vfs::Client& fs, sqlite::Vfs& vfs, sqlite::Engine& e
 TEST_CASE("a database on vfsd is created, written in a transaction, closed, reopened and checked ok", "[sqlite]")
 {
     syncs() = 0;
+    transfers() = {};
     run_scenario(create_write_close_reopen);
     /* SQLite's xSync is vfsd's sync-file: a commit and a checkpoint sync. */
     REQUIRE(syncs() > 0);
+    /* v5: pages travel whole through the transfer buffer, never cut into 512-byte messages. */
+    REQUIRE(transfers().bulk_writes > 0);
+    REQUIRE(transfers().bulk_reads > 0);
+    REQUIRE(transfers().full_inline == 0);
 }
 
 TEST_CASE("a rolled-back or never committed transaction leaves nothing, also after reopening", "[sqlite]")

@@ -233,6 +233,49 @@ ErrorOr<i32> refusal_client(Bundle& bundle)
     return 0;
 }
 
+/* v5: reads and writes over one message's body go through the client's transfer buffer, lent per call. */
+ErrorOr<i32> transfer_client(Bundle& bundle)
+{
+    constexpr usize transfer = 16 * KiB;
+    auto fs = TRY(vfs::Client::open(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
+        TRY(bundle.take<ReticleCap>("memory")), transfer));
+    EXPECT_IN_TASK(fs.transfer_size() == transfer);
+    auto file = TRY(fs.open(TRY(Path::root().try_join("large")), vfs::Client::Create::IfMissing));
+    std::vector<u8> content(12 * KiB);
+    for (usize index = 0; index < content.size(); ++index)
+        content[index] = static_cast<u8>(index * 29 + index / 512);
+    /* One request each way: 12 KiB written, all of it read back from offset 100 (a short read at the end). */
+    EXPECT_IN_TASK(TRY(file.write_at(0, content)) == content.size());
+    std::vector<u8> buffer(20 * KiB, 0x55);
+    usize length = TRY(file.read_at(100, buffer));
+    EXPECT_IN_TASK(length == content.size() - 100);
+    EXPECT_IN_TASK(std::equal(buffer.begin(), buffer.begin() + static_cast<long>(length), content.begin() + 100));
+    EXPECT_IN_TASK(buffer[length] == 0x55); /* nothing past what came */
+    /* A write larger than the transfer buffer is refused whole; the file keeps its bytes. */
+    std::vector<u8> too_large(transfer + 1, 0xee);
+    EXPECT_IN_TASK(file.write_at(0, too_large).error().is(ErrorCode::TooLarge));
+    EXPECT_IN_TASK(TRY(file.size()) == content.size());
+    /* Inline writes and buffer reads see the same file. */
+    TRY(file.write_at(4096, as_bytes("inline")));
+    length = TRY(file.read_at(4000, std::span<u8>(buffer.data(), 8 * KiB)));
+    EXPECT_IN_TASK(length == 8 * KiB);
+    EXPECT_IN_TASK(as_text(std::span<u8 const>(buffer.data() + 96, 6)) == "inline");
+    EXPECT_IN_TASK(buffer[95] == content[4095] && buffer[102] == content[4102]);
+    /* A file larger than one buffer read: the caller's loop gets it in transfer-sized pieces. */
+    std::vector<u8> whole(content.size());
+    usize done = 0;
+    while (done < whole.size())
+        done += TRY(file.read_at(done, std::span<u8>(whole.data() + done, whole.size() - done)));
+    EXPECT_IN_TASK(done == content.size());
+    TRY(file.close());
+    return 0;
+}
+
+}
+
+TEST_CASE("the fs client moves more than one message's body through its transfer buffer (v5)")
+{
+    run_with_server(transfer_client);
 }
 
 TEST_CASE("the fs client opens, reads, writes, lists and removes through vfsd's handler, with typed errors")

@@ -29,12 +29,15 @@ u32 s_crash_on_request = 0;
 struct CrashingHandler : vfs::SessionHandler {
     using vfs::SessionHandler::SessionHandler;
     u32 handled { 0 };
-    template<typename Request>
-    auto handle(Request const& request)
+    template<typename Request, typename... Capabilities>
+        requires requires(vfs::SessionHandler& base, Request const& request, Capabilities&... capabilities) {
+            base.handle(request, capabilities...);
+        }
+    auto handle(Request const& request, Capabilities&... capabilities)
     {
         if (++handled == s_crash_on_request)
             Executor::current().exit_current(3); /* gone with the request taken and no reply sent */
-        return vfs::SessionHandler::handle(request);
+        return vfs::SessionHandler::handle(request, capabilities...);
     }
 };
 

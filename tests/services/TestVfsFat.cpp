@@ -13,7 +13,9 @@
 #include "../components/FatTools.h"
 #include "FilesystemSnapshot.h"
 #include "PlacedFilesystem.h"
+#include "VfsLending.h"
 #include "VfsRequests.h"
+#include <memory>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
@@ -266,4 +268,42 @@ TEST_CASE("the fat backend refuses a volume that is not FAT32 and an open-file t
     REQUIRE(booted.boot->stat(tokens[3]).error().is(VfsError::NoSuchFile));
     REQUIRE(booted.boot->stat(reused).value().size == 1);
     REQUIRE(booted.boot->stat(FileToken(~u64(0))).error().is(VfsError::NoSuchFile));
+}
+
+TEST_CASE("read-buffer and write-buffer on a fat mount: bulk bytes through a lent MemCap, read back by mcopy, fsck.fat clean (v5)")
+{
+    FatImage image(40);
+    constexpr u32 length = 200 * KiB + 3;
+    std::string expected;
+    Lender lender;
+    auto result = lender.run([&image, &expected](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        auto source = TRY(system::create_memory(reticle, length + 4096));
+        auto source_bytes = TRY(system::map_memory(source));
+        for (usize index = 0; index < source_bytes.size(); ++index)
+            source_bytes[index] = u8(index * 131 + index / 509);
+        expected.assign(reinterpret_cast<char const*>(source_bytes.data() + 11), length);
+        auto booted = std::make_unique<Booted>(image);
+        auto file = body_of<Opened>(TRY(send(booted->handler, Open { path({ "boot", "bulk.bin" }), true }, std::nullopt, nullptr))).file;
+        auto written = TRY(send_lending(booted->handler, WriteBuffer { file, 0, length, 11 }, source, RightRead));
+        if (written.status != protocol::status_success || body_of<Written>(written).size != length || written.copy_kept)
+            return 1;
+        auto target = TRY(system::create_memory(reticle, length + 4096));
+        auto read = TRY(send_lending(booted->handler, ReadBuffer { file, 513, length, 0 }, target, RightRead | RightWrite));
+        if (read.status != protocol::status_success || body_of<BufferRead>(read).length != length - 513 || read.copy_kept)
+            return 2;
+        auto target_bytes = TRY(system::map_memory_read_only(target));
+        for (usize index = 0; index < length - 513; ++index) {
+            if (target_bytes[index] != source_bytes[11 + 513 + index])
+                return 3;
+        }
+        if (TRY(send(booted->handler, SyncFile { file }, std::nullopt, nullptr)).status != protocol::status_success)
+            return 4;
+        return 0;
+    });
+    INFO((result.is_error() ? result.error().name() : "ok"));
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
+    REQUIRE(image.mtools_read("/bulk.bin") == expected);
+    require_clean(image);
 }

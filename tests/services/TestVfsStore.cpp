@@ -11,7 +11,9 @@
 #include "../components/StoreSupport.h"
 #include "FilesystemSnapshot.h"
 #include "PlacedFilesystem.h"
+#include "VfsLending.h"
 #include "VfsRequests.h"
+#include <memory>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
@@ -381,4 +383,51 @@ TEST_CASE("a directory rename is one commit: a remount finds all of it, and refu
     REQUIRE(
         names_in(again.handler, path({ "data", "c", "b" })) == std::set<std::string> { "f:one", "f:two", "f:three" });
     REQUIRE(whole_file(*again.data, path({ "c", "b", "two" })) == "t");
+}
+
+TEST_CASE("read-buffer and write-buffer on a store mount: bulk bytes through a lent MemCap, durable after sync-file (v5)")
+{
+    MemoryDevice device(disk_bytes);
+    Lender lender;
+    auto result = lender.run([&device](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        constexpr u32 length = 384 * KiB + 100;
+        auto source = TRY(system::create_memory(reticle, length + 4096));
+        auto source_bytes = TRY(system::map_memory(source));
+        for (usize index = 0; index < source_bytes.size(); ++index)
+            source_bytes[index] = u8(index * 151 + index / 4093);
+        {
+            auto booted = std::make_unique<Booted>(device, StoreBackend::Format::IfEmpty);
+            auto file = body_of<Opened>(TRY(send(booted->handler, Open { path({ "data", "big" }), true }, std::nullopt, nullptr))).file;
+            /* From byte 7 of the MemCap to file offset 1000: neither end on a block. */
+            auto written = TRY(send_lending(booted->handler, WriteBuffer { file, 1000, length, 7 }, source, RightRead));
+            if (written.status != protocol::status_success || body_of<Written>(written).size != 1000 + length || written.copy_kept)
+                return 1;
+            if (TRY(send(booted->handler, SyncFile { file }, std::nullopt, nullptr)).status != protocol::status_success)
+                return 2;
+        }
+        auto booted = std::make_unique<Booted>(device, StoreBackend::Format::Never);
+        auto file = body_of<Opened>(TRY(send(booted->handler, Open { path({ "data", "big" }), false }, std::nullopt, nullptr))).file;
+        auto target = TRY(system::create_memory(reticle, length + 8192));
+        auto read = TRY(send_lending(booted->handler, ReadBuffer { file, 0, length + 4096, 5 }, target, RightRead | RightWrite));
+        if (read.status != protocol::status_success || body_of<BufferRead>(read).length != 1000 + length || read.copy_kept)
+            return 3;
+        auto target_bytes = TRY(system::map_memory_read_only(target));
+        for (usize index = 0; index < 1000; ++index) {
+            if (target_bytes[5 + index] != 0)
+                return 4;
+        }
+        for (usize index = 0; index < length; ++index) {
+            if (target_bytes[5 + 1000 + index] != source_bytes[7 + index])
+                return 5;
+        }
+        /* A refused buffer on a store mount changes nothing there either. */
+        auto refused = TRY(send_lending(booted->handler, ReadBuffer { file, 0, 4096, 0 }, target, RightRead));
+        if (refused.status != status_of(VfsError::BufferUnusable) || refused.copy_kept)
+            return 6;
+        return 0;
+    });
+    INFO((result.is_error() ? result.error().name() : "ok"));
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
 }

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-vectra_host_test(services.vfsd SOURCES services/TestRamFilesystem.cpp services/TestVfsServer.cpp services/TestVfsRouter.cpp services/TestMountTable.cpp
+vectra_host_test(services.vfsd SOURCES services/TestRamFilesystem.cpp services/TestVfsServer.cpp services/TestVfsBuffers.cpp services/TestVfsRouter.cpp services/TestMountTable.cpp
     COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol)
 # The memory formula of vfsd's footprint (checked against manifests at configure time) must hold
 # the filesystem it describes: the test builds one in exactly that much memory.

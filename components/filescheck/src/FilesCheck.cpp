@@ -28,6 +28,9 @@ namespace vectra {
 namespace {
 
 constexpr usize session_bytes = 128 * KiB;
+/* Whole SQLite pages in one vfsd request (read-buffer, write-buffer), from the session's memory. */
+constexpr usize transfer_bytes = 32 * KiB;
+static_assert(vfs::Client::transfer_memory_needed(transfer_bytes) <= session_bytes);
 constexpr usize journal_bytes = 20000;
 constexpr u32 many_files = 40;
 
@@ -225,7 +228,7 @@ ErrorOr<i32> files_check(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto client = vfs::Client::open(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
-        TRY(system::carve(memory, session_bytes)));
+        TRY(system::carve(memory, session_bytes)), transfer_bytes);
     if (client.is_error()) {
         TRY(print_line(console, "files-check: FAILED to open a vfsd session: {}", client.error().name()));
         return 1;

@@ -32,6 +32,9 @@ namespace {
 constexpr usize heap_bytes = CONFIG_SPEEDTEST_HEAP_KIB * KiB;
 constexpr usize stack_bytes = CONFIG_SPEEDTEST_STACK_KIB * KiB;
 constexpr usize session_bytes = 128 * KiB;
+/* Whole SQLite pages in one vfsd request (read-buffer, write-buffer), from the session's memory. */
+constexpr usize transfer_bytes = 32 * KiB;
+static_assert(vfs::Client::transfer_memory_needed(transfer_bytes) <= session_bytes);
 constexpr usize maximum_arguments = 32;
 
 /* argv: "speedtest1", the configured options split at spaces, --vfs NAME, the database; then null. */
@@ -96,7 +99,7 @@ ErrorOr<i32> speedtest(Bundle& bundle)
         return 1;
     }
     auto client = vfs::Client::open(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
-        TRY(system::carve(memory, session_bytes)));
+        TRY(system::carve(memory, session_bytes)), transfer_bytes);
     if (client.is_error()) {
         TRY(print_line(console, "speedtest: FAILED to open a vfsd session: {}", client.error().name()));
         return 1;

@@ -27,6 +27,9 @@ using sqlite::Database;
 
 constexpr usize heap_bytes = 1 * MiB;
 constexpr usize session_bytes = 128 * KiB;
+/* Whole SQLite pages in one vfsd request (read-buffer, write-buffer), from the session's memory. */
+constexpr usize transfer_bytes = 32 * KiB;
+static_assert(vfs::Client::transfer_memory_needed(transfer_bytes) <= session_bytes);
 constexpr char const* database_path = "/sqlite/notes.db";
 constexpr i64 rows_per_transaction = 10;
 constexpr i64 transactions = 3;
@@ -145,7 +148,7 @@ ErrorOr<i32> sqlite_check(Bundle& bundle)
     TRY(print_line(console, "sqlite: SQLite {} started, memsys5 heap {} KiB from the Task's Reticle", sqlite3_libversion(),
         heap_bytes / KiB));
     auto client = vfs::Client::open(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
-        TRY(system::carve(memory, session_bytes)));
+        TRY(system::carve(memory, session_bytes)), transfer_bytes);
     if (client.is_error()) {
         TRY(print_line(console, "sqlite: FAILED to open a vfsd session: {}", client.error().name()));
         return 1;

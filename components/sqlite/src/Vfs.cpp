@@ -71,14 +71,22 @@ int close_file(sqlite3_file* handle)
     return result;
 }
 
+/* Bytes one vfsd request moves: a whole page and more through the client's transfer buffer (v5), else one message's body. */
+usize request_bytes(OpenFile& file)
+{
+    usize transfer = file.owner->client().transfer_size();
+    return transfer > vfs::maximum_transfer ? transfer : vfs::maximum_transfer;
+}
+
 int read_file(sqlite3_file* handle, void* buffer, int amount, sqlite3_int64 offset)
 {
     auto& file = open_file(handle);
     auto* bytes = static_cast<u8*>(buffer);
     usize wanted = static_cast<usize>(amount);
+    usize most = request_bytes(file);
     usize done = 0;
     while (done < wanted) {
-        usize piece = wanted - done < vfs::maximum_transfer ? wanted - done : vfs::maximum_transfer;
+        usize piece = wanted - done < most ? wanted - done : most;
         auto read = file.file->read_at(static_cast<u64>(offset) + done, std::span<u8>(bytes + done, piece));
         if (read.is_error())
             return SQLITE_IOERR_READ;
@@ -99,8 +107,9 @@ int write_file(sqlite3_file* handle, void const* buffer, int amount, sqlite3_int
     auto& file = open_file(handle);
     auto const* bytes = static_cast<u8 const*>(buffer);
     usize wanted = static_cast<usize>(amount);
+    usize most = request_bytes(file);
     for (usize done = 0; done < wanted;) {
-        usize piece = wanted - done < vfs::maximum_transfer ? wanted - done : vfs::maximum_transfer;
+        usize piece = wanted - done < most ? wanted - done : most;
         auto written = file.file->write_at(static_cast<u64>(offset) + done, std::span<u8 const>(bytes + done, piece));
         if (written.is_error())
             return write_error(written.error());

@@ -134,13 +134,22 @@ ErrorOr<CallReply> Connection::await_reply(u32 call_id, std::span<u8> reply_buff
 ErrorOr<CallReply> Connection::call(
     std::span<u8 const> request, u32 call_id, std::span<u8> reply_buffer, u64 deadline_nanoseconds, ReticleCap* donation)
 {
-    auto exchanged = [&]() -> ErrorOr<CallReply> {
-        if (donation)
-            TRY(send(request, std::move(*donation), deadline_nanoseconds));
-        else
-            TRY(send(request, deadline_nanoseconds));
-        return await_reply(call_id, reply_buffer, deadline_nanoseconds);
-    }();
+    auto sent = donation ? send(request, std::move(*donation), deadline_nanoseconds) : send(request, deadline_nanoseconds);
+    return finish_call(std::move(sent), call_id, reply_buffer, deadline_nanoseconds);
+}
+
+ErrorOr<CallReply> Connection::call_lending(std::span<u8 const> request, u32 call_id, std::span<u8> reply_buffer,
+    u64 deadline_nanoseconds, MemCap const& memory, Rights keep)
+{
+    auto sent = send(request, memory, keep, deadline_nanoseconds);
+    return finish_call(std::move(sent), call_id, reply_buffer, deadline_nanoseconds);
+}
+
+ErrorOr<CallReply> Connection::finish_call(
+    ErrorOr<void> sent, u32 call_id, std::span<u8> reply_buffer, u64 deadline_nanoseconds)
+{
+    ErrorOr<CallReply> exchanged = sent.is_error() ? ErrorOr<CallReply>(sent.release_error())
+                                                   : await_reply(call_id, reply_buffer, deadline_nanoseconds);
     if (exchanged.is_error() && exchanged.error().code() == ErrorCode::PeerRestarted)
         TRY(rebind());
     return exchanged;

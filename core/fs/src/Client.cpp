@@ -43,6 +43,42 @@ ErrorOr<Client> Client::open(RingCap listen_requests, RingCap listen_replies, Re
         std::move(listen_requests), std::move(listen_replies), std::move(memory), bits)));
 }
 
+ErrorOr<Client> Client::open(
+    RingCap listen_requests, RingCap listen_replies, ReticleCap memory, usize transfer_bytes, ConnectionBits bits)
+{
+    if (transfer_bytes == 0 || transfer_bytes > maximum_buffer_transfer)
+        return Error(ErrorCode::InvalidArgument, "a transfer buffer holds 1 byte to maximum_buffer_transfer bytes");
+    auto pool = TRY(system::carve(memory, session::pool_size<Protocol>()));
+    auto transfer = system::create_memory(memory, (transfer_bytes + 4095) / 4096 * 4096, RightRead | RightWrite | RightGrant);
+    if (transfer.is_error()) {
+        (void)system::remove(std::move(pool));
+        return transfer.release_error();
+    }
+    auto mapped = system::map_memory(transfer.value());
+    auto session = mapped.is_error() ? ErrorOr<session::SessionClient<Protocol>>(mapped.error())
+                                     : session::SessionClient<Protocol>::open(
+                                         std::move(listen_requests), std::move(listen_replies), std::move(pool), bits);
+    if (session.is_error()) {
+        (void)system::remove(std::move(transfer.value()));
+        if (!pool.is_empty())
+            (void)system::remove(std::move(pool));
+        return session.release_error();
+    }
+    Client client(session.release_value());
+    client.m_memory = std::move(memory);
+    client.m_transfer = std::move(transfer.value());
+    client.m_transfer_bytes = mapped.value();
+    return client;
+}
+
+Client::~Client()
+{
+    if (!m_transfer.is_empty())
+        (void)system::remove(std::move(m_transfer));
+    if (!m_memory.is_empty())
+        (void)system::remove(std::move(m_memory));
+}
+
 ErrorOr<File> Client::open(Path const& path, Create create)
 {
     auto opened = TRY(call(Open { path, create == Create::IfMissing }));
@@ -134,13 +170,31 @@ ErrorOr<Client::RawAnswer> Client::send_raw(std::span<u8 const> request)
 
 ErrorOr<usize> File::read_at(u64 offset, std::span<u8> buffer)
 {
-    auto reply = TRY(m_client->call(ReadFile { m_number, offset, asked(buffer) }));
-    return copy_out(reply.data, buffer);
+    auto transfer = m_client->m_transfer_bytes;
+    if (buffer.size() <= maximum_transfer || transfer.empty()) {
+        auto reply = TRY(m_client->call(ReadFile { m_number, offset, asked(buffer) }));
+        return copy_out(reply.data, buffer);
+    }
+    u32 length = u32(buffer.size() < transfer.size() ? buffer.size() : transfer.size());
+    auto reply = TRY(m_client->m_session.call_lending(
+        ReadBuffer { m_number, offset, length, 0 }, m_client->m_transfer, RightRead | RightWrite));
+    if (reply.length > length)
+        return Error(ErrorCode::MalformedMessage, "vfsd returned more bytes than asked for");
+    memcpy(buffer.data(), transfer.data(), reply.length);
+    return usize(reply.length);
 }
 
 ErrorOr<u64> File::write_at(u64 offset, std::span<u8 const> data)
 {
-    return TRY(m_client->call(WriteFile { m_number, offset, TRY(data_of(data)) })).size;
+    auto transfer = m_client->m_transfer_bytes;
+    if (data.size() <= maximum_transfer || transfer.empty())
+        return TRY(m_client->call(WriteFile { m_number, offset, TRY(data_of(data)) })).size;
+    if (data.size() > transfer.size())
+        return Error(ErrorCode::TooLarge, "one write carries at most the transfer buffer's size");
+    memcpy(transfer.data(), data.data(), data.size());
+    return TRY(m_client->m_session.call_lending(
+                   WriteBuffer { m_number, offset, u32(data.size()), 0 }, m_client->m_transfer, RightRead))
+        .size;
 }
 
 ErrorOr<u64> File::size()

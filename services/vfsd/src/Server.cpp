@@ -4,6 +4,7 @@
 
 #include <new>
 #include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/protocol/Dispatch.h>
 #include <vfsd/Server.h>
 
@@ -208,6 +209,16 @@ usize SessionHandler::open_files() const
 usize handle_request(SessionHandler& handler, std::span<u8 const> request, std::span<u8> reply)
 {
     return protocol::dispatch<Protocol>(handler, request, reply);
+}
+
+usize handle_request(
+    SessionHandler& handler, std::span<u8 const> request, std::span<u8> reply, protocol::MessageCapabilities& capabilities)
+{
+    usize length = protocol::dispatch<Protocol>(handler, request, reply, capabilities);
+    if (capabilities.received)
+        endpoint::discard(*capabilities.received); /* a message that carries none, or one refused before its handler */
+    capabilities.received.reset();
+    return length;
 }
 
 ErrorOr<Service> create_service(std::span<u8> memory, u32 node_capacity, u32 block_capacity)

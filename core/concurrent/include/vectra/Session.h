@@ -248,12 +248,17 @@ template<typename P, typename Handler>
                         table.free(index); /* closed, dead, or a slot this protocol never carries */
                     break;
                 }
-                /* The handlers take bytes only: a capability the client sent along is not kept, or a
-                   client could fill the service's space and starve every other session. */
+                /* A capability the client sent along reaches the handler (MessageCapabilities) of a
+                   message declared carrying one, which removes it before replying; whatever is left
+                   after the dispatch is discarded here, so no capability outlives its request and no
+                   client can fill the service's space. Replies carry none (capabilities.reply is dropped). */
+                protocol::MessageCapabilities capabilities;
                 if (received.value().has_capability)
-                    endpoint::discard(received.value().capability);
+                    capabilities.received = received.value().capability;
                 usize length = protocol::dispatch<P>(
-                    handlers[index], std::span<u8 const>(request, received.value().length), reply);
+                    handlers[index], std::span<u8 const>(request, received.value().length), reply, capabilities);
+                if (capabilities.received)
+                    endpoint::discard(*capabilities.received);
                 if (slot.outbox->try_send(std::span<u8 const>(reply, length)).is_error()) {
                     table.free(index);
                     break;
@@ -308,12 +313,21 @@ public:
             if (reopened.is_error())
                 return reopened.release_error();
         }
-        auto reply = m_session->call_until(request, deadline);
-        if (reply.is_error() && (reply.error().is(ErrorCode::PeerClosed) || reply.error().is(ErrorCode::Revoked))) {
-            close();
-            (void)reopen(deadline);
+        return ended_if_closed(m_session->call_until(request, deadline), deadline);
+    }
+
+    /* As call(), for a message carrying a MemCap: a copy of `memory` with the `keep` rights travels with it. */
+    template<typename Request>
+    [[nodiscard]] ErrorOr<protocol::ReplyOf<P, Request>> call_lending(
+        Request const& request, MemCap const& memory, Rights keep, Duration timeout = default_timeout)
+    {
+        u64 deadline = deadline_after(timeout);
+        if (!m_session) {
+            auto reopened = reopen(deadline);
+            if (reopened.is_error())
+                return reopened.release_error();
         }
-        return reply;
+        return ended_if_closed(m_session->call_lending(request, memory, keep, deadline), deadline);
     }
 
     /* Ends the session: the service frees it and reclaims the donation. */
@@ -352,6 +366,17 @@ private:
         , m_pool(std::move(pool))
         , m_bits(bits)
     {
+    }
+
+    /* A call that found the session ended (the service restarted) opens the next one, and reports what it saw. */
+    template<typename Reply>
+    [[nodiscard]] ErrorOr<Reply> ended_if_closed(ErrorOr<Reply> reply, u64 deadline)
+    {
+        if (reply.is_error() && (reply.error().is(ErrorCode::PeerClosed) || reply.error().is(ErrorCode::Revoked))) {
+            close();
+            (void)reopen(deadline);
+        }
+        return reply;
     }
 
     /*

@@ -9,6 +9,7 @@
 #include <vectra/Error.h>
 #include <vectra/Session.h>
 #include <vectra/fs/Protocol.h>
+#include <vectra/protocol/Dispatch.h>
 #include <vfsd/RamFilesystem.h>
 #include <vfsd/Router.h>
 
@@ -43,6 +44,9 @@ public:
     [[nodiscard]] ErrorOr<Written> handle(Truncate const&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(SyncFile const&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(Sync const&);
+    /* v5: the carried MemCap is removed from vfsd's space on every path, before the reply (Buffers.cpp). */
+    [[nodiscard]] ErrorOr<BufferRead> handle(ReadBuffer const&, protocol::MessageCapabilities&);
+    [[nodiscard]] ErrorOr<Written> handle(WriteBuffer const&, protocol::MessageCapabilities&);
 
     /* A session starts or ends: its open-file table empties. */
     void opened() { closed(); }
@@ -66,6 +70,9 @@ private:
 
 /* Answers one vectra.vfs request of a session into `reply`; returns the reply's length (dispatch). */
 [[nodiscard]] usize handle_request(SessionHandler&, std::span<u8 const> request, std::span<u8> reply);
+/* As above, with the capability the request's slot carried (read-buffer, write-buffer); none is left in `capabilities`. */
+[[nodiscard]] usize handle_request(
+    SessionHandler&, std::span<u8 const> request, std::span<u8> reply, protocol::MessageCapabilities& capabilities);
 
 /* vfsd's sessions: at most this many clients at once, one request each per turn. */
 inline constexpr session::Limits session_limits { 16, 1 };

@@ -34,7 +34,12 @@ class Client;
  */
 class File {
 public:
+    /*
+     * One request: up to maximum_transfer bytes inline, or with a transfer buffer up to its size
+     * through it (read-buffer); a larger buffer gets a short read.
+     */
     [[nodiscard]] ErrorOr<usize> read_at(u64 offset, std::span<u8> buffer);
+    /* One request, all of `data`: up to maximum_transfer bytes inline, more through the transfer buffer (TooLarge past it). */
     [[nodiscard]] ErrorOr<u64> write_at(u64 offset, std::span<u8 const> data);
     [[nodiscard]] ErrorOr<u64> size();
     /* Kind, size and last modification (with the time's confidence). */
@@ -68,6 +73,22 @@ class Client {
 public:
     [[nodiscard]] static ErrorOr<Client> open(RingCap listen_requests, RingCap listen_replies, ReticleCap memory,
         ConnectionBits bits = {});
+    /*
+     * As above, with a transfer buffer of `transfer_bytes` (rounded up to pages, at most
+     * maximum_buffer_transfer): the session's pool (session::pool_size) and the buffer are both
+     * made from `memory` (RightRetype; transfer_bytes_needed() in all), and File's reads and writes
+     * over maximum_transfer bytes move through the buffer, lent to vfsd as a MemCap per call
+     * (read-buffer, write-buffer: read-only for writes, writable for reads).
+     */
+    [[nodiscard]] static ErrorOr<Client> open(RingCap listen_requests, RingCap listen_replies, ReticleCap memory,
+        usize transfer_bytes, ConnectionBits bits = {});
+    /* The memory open() with a transfer buffer takes from its `memory`: the pool, the buffer and their descriptors. */
+    [[nodiscard]] static constexpr usize transfer_memory_needed(usize transfer_bytes)
+    {
+        return session::pool_size<Protocol>() + (transfer_bytes + 4095) / 4096 * 4096 + 2 * 4096;
+    }
+    /* The transfer buffer's size (0: every transfer inline). */
+    [[nodiscard]] usize transfer_size() const { return m_transfer_bytes.size(); }
 
     enum class Create : u8 {
         No,
@@ -116,6 +137,8 @@ public:
     [[nodiscard]] ErrorOr<RawAnswer> send_raw(std::span<u8 const> request);
 
     Client(Client&&) = default;
+    /* Gives the transfer buffer and its memory back (the session ends with m_session). */
+    ~Client();
 
 private:
     friend class File;
@@ -124,6 +147,9 @@ private:
     {
     }
 
+    ReticleCap m_memory;      /* with a transfer buffer: what the pool and the buffer were made from */
+    MemCap m_transfer;        /* empty: every transfer inline */
+    std::span<u8> m_transfer_bytes;
     session::SessionClient<Protocol> m_session;
 };
 

@@ -49,10 +49,13 @@ enum class VfsError : u16 {
     CrossMount = 8,
     IoError = 9,
     MountPoint = 10,
+    BufferUnusable = 11,
 };
 
 /* The most file bytes one write carries or one read returns. */
 inline constexpr usize maximum_transfer = 512;
+/* The most bytes one read-buffer or write-buffer moves through its MemCap (v5). */
+inline constexpr u32 maximum_buffer_transfer = 1024 * 1024;
 /* The most entries one list reply carries. */
 inline constexpr usize maximum_list_entries = 16;
 /* Files a session may hold open at once. */
@@ -205,6 +208,39 @@ struct Sync {
     static constexpr auto fields() { return vectra::fields(field("path", &Sync::path)); }
 };
 
+/*
+ * v5's bulk transfers: `length` bytes of the open file at `offset`, moved through the MemCap the
+ * request carries, starting at its byte `buffer_offset`. vfsd removes its copy before it replies.
+ */
+struct ReadBuffer {
+    u32 file { 0 };
+    u64 offset { 0 };
+    u32 length { 0 };
+    u64 buffer_offset { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("file", &ReadBuffer::file), field("offset", &ReadBuffer::offset),
+            field("length", &ReadBuffer::length), field("buffer-offset", &ReadBuffer::buffer_offset));
+    }
+};
+
+struct BufferRead {
+    u32 length { 0 }; /* bytes written into the MemCap: fewer than asked at the file's end */
+    static constexpr auto fields() { return vectra::fields(field("length", &BufferRead::length)); }
+};
+
+struct WriteBuffer {
+    u32 file { 0 };
+    u64 offset { 0 };
+    u32 length { 0 };
+    u64 buffer_offset { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("file", &WriteBuffer::file), field("offset", &WriteBuffer::offset),
+            field("length", &WriteBuffer::length), field("buffer-offset", &WriteBuffer::buffer_offset));
+    }
+};
+
 struct CloseFile {
     u32 file { 0 };
     static constexpr auto fields() { return vectra::fields(field("file", &CloseFile::file)); }
@@ -212,7 +248,7 @@ struct CloseFile {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.vfs";
-    static constexpr u16 version = 4;
+    static constexpr u16 version = 5;
     static constexpr u32 slot_count = 4;
     static constexpr u32 slot_size = 4096; /* a rename carries two paths of up to 1025 bytes each */
     using Errors = VfsError;
@@ -229,7 +265,9 @@ struct Protocol {
             error(VfsError::ReadOnly, "read-only", "the mount is read-only"),
             error(VfsError::CrossMount, "cross-mount", "a rename between two mounts: copy and remove instead"),
             error(VfsError::IoError, "io-error", "the medium failed; the change may be partly done (see the backend's durability rules)"),
-            error(VfsError::MountPoint, "mount-point", "a mount point cannot be removed, renamed or renamed onto"));
+            error(VfsError::MountPoint, "mount-point", "a mount point cannot be removed, renamed or renamed onto"),
+            error(VfsError::BufferUnusable, "buffer-unusable",
+                "no MemCap came with read-buffer or write-buffer, it lacks a right (write, for read-buffer), or buffer-offset + length lies outside it"));
     }
 
     static constexpr auto messages()
@@ -254,7 +292,13 @@ struct Protocol {
                 "Renames or moves a file or directory within its mount, atomically; the target must not exist. Across mounts: cross-mount."),
             message<Truncate, Written>("truncate", "As truncate-file, by path."),
             message<SyncFile, Done>("sync-file", "Once replied, the open file's bytes, size and name survive a power cut."),
-            message<Sync, Done>("sync", "Once replied, every change to the mount owning the path survives a power cut."));
+            message<Sync, Done>("sync", "Once replied, every change to the mount owning the path survives a power cut."),
+            message<ReadBuffer, BufferRead>("read-buffer",
+                "Reads up to `length` bytes (at most 1 MiB) of an open file at `offset` into the carried MemCap (writable) at `buffer-offset`; replies with how many.")
+                .carrying(CapabilityClass::Memory, std::nullopt),
+            message<WriteBuffer, Written>("write-buffer",
+                "Writes `length` bytes (at most 1 MiB) from the carried MemCap (read-only is enough) at `buffer-offset` to an open file at `offset`; replies with its size.")
+                .carrying(CapabilityClass::Memory, std::nullopt));
     }
 };
 

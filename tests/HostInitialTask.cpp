@@ -7,8 +7,9 @@
  */
 
 #include <vectra/Bundle.h>
-#include <vectra/kernel/Kernel.h>
 #include <vectra/TaskEntry.h>
+#include <vectra/kernel/Entropy.h>
+#include <vectra/kernel/Kernel.h>
 
 /* Named as in images, so that reports read the same. */
 VECTRA_INITIAL_TASK_NAME("initd");
@@ -21,5 +22,10 @@ ErrorOr<i32> initial_task_entry(Bundle&)
 {
     return Error(ErrorCode::Unsupported, "host test binaries have no initd");
 }
+
+/* These binaries never boot, so the kernel's entropy pool gets the credit boot gives it (the
+   platform's source: getrandom on hosted) when the binary loads; tests of the pool's refusals
+   start from a fresh pool of their own (TestEntropy.cpp). */
+[[maybe_unused]] u32 const s_boot_entropy = entropy_boot();
 
 }

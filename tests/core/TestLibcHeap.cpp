@@ -7,12 +7,12 @@
  * refused with null, and a stray or repeated release panics.
  */
 
+#include "../platforms/ChildProcess.h"
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <map>
 #include <random>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 #include <vectra/libc/Heap.h>
@@ -145,26 +145,12 @@ namespace {
 template<typename Action>
 std::string panics(Action action)
 {
-    int output[2];
-    REQUIRE(pipe(output) == 0);
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        dup2(output[1], STDOUT_FILENO);
-        dup2(output[1], STDERR_FILENO);
+    auto result = test::run_in_child([&] {
+        dup2(STDOUT_FILENO, STDERR_FILENO);
         action();
-        _exit(0);
-    }
-    close(output[1]);
-    std::string printed;
-    char buffer[256];
-    for (ssize_t count; (count = read(output[0], buffer, sizeof(buffer))) > 0;)
-        printed.append(buffer, static_cast<usize>(count));
-    close(output[0]);
-    int status = 0;
-    REQUIRE(waitpid(child, &status, 0) == child);
-    REQUIRE(!(WIFEXITED(status) && WEXITSTATUS(status) == 0));
-    return printed;
+    });
+    REQUIRE(!(result.exited && result.exit_status == 0));
+    return result.output;
 }
 
 }

@@ -14,6 +14,7 @@ import re
 import shutil
 import sys
 import tempfile
+import types
 import unittest
 from pathlib import Path
 
@@ -136,6 +137,72 @@ class TheKernelSide(unittest.TestCase):
                 self.assertEqual(match.group(1) + "Cap", capability_class)
                 kernel_rights = {right.strip()[len("Right"):].lower() for right in match.group(2).split("|")}
                 self.assertEqual(kernel_rights, set(rights))
+
+    def test_every_slot_the_kernel_gives_initd_by_name_is_listed(self):
+        source = "\n".join(path.read_text() for path in (ROOT / "primitives").rglob("*.cpp"))
+        given = set(re.findall(r'bundle\.give\("([^"]+)"', source))
+        self.assertTrue(given)
+        self.assertEqual(given, {slot for slot, _, _, _ in authority.KERNEL_TO_INITD})
+
+
+class EveryImage(unittest.TestCase):
+    """Every image's graph loads, and each DeviceCap names the device its grant names."""
+
+    def test_each_device_grant_is_drawn_to_its_own_device(self):
+        images = sorted(path.parent.name for path in (ROOT / "images").glob("*/manifest.json"))
+        self.assertIn("files", images)
+        devices_seen = set()
+        for image in images:
+            oracle = json.loads((ROOT / "images" / image / "oracle.json").read_text())
+            for platform in oracle["platforms"]:
+                with self.subTest(image=image, platform=platform):
+                    graph = authority.load_graph(ROOT, image, platform)
+                    self.check_devices(image, platform, graph, devices_seen)
+        self.assertTrue({"console", "entropy", "display", "host-sockets"} <= devices_seen, devices_seen)
+
+    def check_devices(self, image, platform, graph, devices_seen):
+        manifest = json.loads((ROOT / "images" / image / "manifest.json").read_text())
+        for task in manifest["tasks"]:
+            if platform not in task.get("platforms", [platform]):
+                continue
+            for copy in range(task.get("count", 1)):
+                name = task["name"] if "count" not in task else f"{task['name']}-{copy}"
+                node = next(each for each in graph.tasks if each.name == name)
+                for slot, grant in task.get("bundle", {}).items():
+                    if grant["class"] != "DeviceCap":
+                        continue
+                    device = grant.get("device", "console")
+                    devices_seen.add(device)
+                    held = next(each for each in node.holdings if each.slot == slot)
+                    self.assertEqual(held.node, f"device:{device}")
+                    self.assertEqual(held.names, authority.device_names(device))
+
+    def test_an_image_with_platform_tasks_needs_a_platform(self):
+        with self.assertRaises(Failure) as caught:
+            authority.load_graph(ROOT, "blk")
+        self.assertIn("name one with -p", caught.exception.message)
+        hosted = authority.text(authority.load_graph(ROOT, "blk", "hosted"))
+        self.assertIn("Task hosted-block:", hosted)
+        self.assertNotIn("Task virtio-block:", hosted)
+        x86 = authority.text(authority.load_graph(ROOT, "blk", "x86_64"))
+        self.assertIn("Task virtio-block:", x86)
+        self.assertNotIn("Task hosted-block:", x86)
+
+    def test_a_group_member_holding_a_device_shows_it_in_the_group(self):
+        # A group that supervises the entropy driver: the group holds the device to grant on (compile.group_bundle).
+        placement = types.SimpleNamespace(
+            groups=[{"name": "drivers", "kind": "service", "members": [0],
+                     "restart": {"max_restarts": 3, "window_ms": 10000, "backoff_ms": 10}}],
+            group_position=[0])
+        tasks = [{"name": "rng", "reticle_kib": 64,
+                  "bundle": {"console": {"class": "DeviceCap", "device": "console", "rights": ["write"]},
+                             "entropy": {"class": "DeviceCap", "device": "entropy", "rights": ["write"]}}}]
+        node = authority.group_node(placement, 0, tasks, [], {})
+        held = {each.slot: each for each in node.holdings}
+        self.assertEqual(held["entropy"].node, "device:entropy")
+        self.assertEqual(held["entropy"].names, authority.device_names("entropy"))
+        self.assertEqual(held["entropy"].rights, ("grant", "write"))
+        self.assertEqual(held["console"].node, "device:console")
 
 
 class TheCommand(unittest.TestCase):

@@ -318,11 +318,13 @@ def read_config(path):
 class Composition:
     """The inputs a manifest is checked against."""
 
-    def __init__(self, srctree, footprints, config=None, config_name="", registered=registered_entries):
+    def __init__(self, srctree, footprints, config=None, config_name="", registered=registered_entries,
+                 platform=None):
         self.srctree = srctree
         self.footprints = footprints
         self.config = config  # None: no configuration to check against
         self.config_name = config_name
+        self.platform = platform  # without a configuration: the platform whose Tasks to keep (None: all)
         self.registered = registered  # folder -> the entry names its sources register
 
 
@@ -840,9 +842,10 @@ def check_placement(source, placement, tasks, connections):
 
 
 def configured_platform(composition):
-    """The platform the configuration is for, or None when there is no configuration (unit tests)."""
+    """The platform the configuration is for; without a configuration the one the caller named, or
+    None (unit tests: every task stays)."""
     if composition.config is None:
-        return None
+        return composition.platform
     for name in PLATFORMS:
         if composition.config.get(f"CONFIG_PLATFORM_{name.upper()}") == "y":
             return name

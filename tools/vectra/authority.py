@@ -29,6 +29,8 @@ KERNEL_TO_INITD = (
     ("irq-software", "IrqCap", "the software interrupt line", ("receive", "read", "grant")),
     ("pci", "DeviceCap", "the PCI bus, on a machine with PCI", ("read",)),
     ("virtio-mmio", "DeviceCap", "the virtio-mmio slots, on a machine with an occupied one", ("read",)),
+    ("display", "DeviceCap", "the display, on a machine with one", ("read", "write", "grant", "revoke")),
+    ("entropy", "DeviceCap", "the kernel's entropy pool, to feed", ("write", "grant", "revoke")),
     ("host-sockets", "DeviceCap", "the host's sockets, loopback only, on hosted", ("read", "write", "grant", "revoke")),
 )
 
@@ -70,13 +72,20 @@ class Graph:
     rings: list  # RingFlow
 
 
-def load_graph(srctree: Path, image: str) -> Graph:
-    """Checks images/<image>/manifest.json against the footprints in srctree and builds the graph."""
+def load_graph(srctree: Path, image: str, platform: str = None) -> Graph:
+    """Checks images/<image>/manifest.json against the footprints in srctree and builds the graph
+    (of the Tasks the image runs on `platform`; without one, of an image whose Tasks run everywhere)."""
     manifest_path = Path(srctree) / "images" / image / "manifest.json"
     source = manifest_compiler.Source(str(manifest_path), str(srctree))
     try:
         manifest = source.load()
-        composition = manifest_compiler.Composition(str(srctree), manifest_compiler.find_footprints(str(srctree)))
+        tasks = manifest.get("tasks") if isinstance(manifest, dict) else None
+        if platform is None and isinstance(tasks, list) and any(isinstance(task, dict) and "platforms" in task
+                                                                for task in tasks):
+            raise Failure(f"image {image} runs some Tasks on some platforms only: name one with -p "
+                          f"({', '.join(manifest_compiler.PLATFORMS)})")
+        composition = manifest_compiler.Composition(str(srctree), manifest_compiler.find_footprints(str(srctree)),
+                                                    platform=platform)
         connections, _, used, _ = manifest_compiler.check_manifest(source, manifest, composition, image)
     except manifest_compiler.ManifestError as problem:
         raise Failure(f"manifest error: {problem}")
@@ -133,8 +142,14 @@ def node_of(capability_class: str, names: str, holder: str) -> str:
     """Graph node of the object a capability names (Reticles are per Task, the rest shared)."""
     if capability_class == "ReticleCap":
         return f"reticle:{holder}"
-    return {"DeviceCap": "device:console", "TaskCap": "spawn", "IrqCap": "irq:software",
-            "SignalCap": f"signal:{holder}"}.get(capability_class, names)
+    return {"TaskCap": "spawn", "IrqCap": "irq:software", "SignalCap": f"signal:{holder}"}.get(capability_class, names)
+
+
+def device_names(device: str) -> str:
+    """What a DeviceCap the manifest grants by device name reaches (tools/manifest/compile.py DEVICES)."""
+    return {"console": "the console", "display": "the display",
+            "entropy": "the kernel's entropy pool (feeding it)",
+            "host-sockets": "the host's loopback sockets"}.get(device, f"disk {device} (a hosted --disk= file)")
 
 
 def group_node(placement, number: int, tasks: list, connection_names: list, rings: dict) -> TaskNode:
@@ -148,7 +163,8 @@ def group_node(placement, number: int, tasks: list, connection_names: list, ring
                                    f"{group['kind']}s, placed by the manifest compiler; {kind}; {reticle_kib} KiB Reticle, "
                                    f"{manifest_compiler.GROUP_STACK_KIB} KiB stack")
     node.reticle_kib = reticle_kib
-    classes = {"SlotKind::Console": "DeviceCap", "SlotKind::Memory": "ReticleCap", "SlotKind::Tasks": "TaskCap",
+    classes = {**{kind: "DeviceCap" for kind in manifest_compiler.DEVICES.values()},
+               "SlotKind::Memory": "ReticleCap", "SlotKind::Tasks": "TaskCap",
                "SlotKind::Ready": "SignalCap", "SlotKind::SoftwareIrq": "IrqCap",
                "SlotKind::RequestRing": "RingCap", "SlotKind::ReplyRing": "RingCap"}
     for slot, (kind, connection, rights) in sorted(manifest_compiler.group_bundle(placement, number, tasks,
@@ -159,7 +175,11 @@ def group_node(placement, number: int, tasks: list, connection_names: list, ring
             node.holdings.append(Holding(slot, capability_class, f"Ring {flow.name} ({flow.schema}), to grant on",
                                          tuple(sorted(rights)), f"ring:{flow.name}"))
             continue
-        names = {"DeviceCap": "the console", "ReticleCap": f"its own Reticle ({reticle_kib} KiB)",
+        if capability_class == "DeviceCap":
+            names = device_names(slot)  # a group's device slot is named by the device (compile.group_bundle)
+            node.holdings.append(Holding(slot, capability_class, names, tuple(sorted(rights)), f"device:{slot}"))
+            continue
+        names = {"ReticleCap": f"its own Reticle ({reticle_kib} KiB)",
                  "TaskCap": "the right to spawn Tasks (initd's)", "IrqCap": "the software interrupt line",
                  "SignalCap": f"initd's signal bit {placement.group_position[number]} (ready)"}[capability_class]
         node.holdings.append(Holding(slot, capability_class, names, tuple(sorted(rights)),
@@ -185,10 +205,10 @@ def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: d
     if capability_class == "VirtioMmioSlotCap":
         names = f"the virtio-mmio slot holding virtio device {grant['virtio_mmio']} (opened by initd)"
         return Holding(slot, capability_class, names, rights, f"pci:virtio-mmio-{grant['virtio_mmio']}")
-    device = grant.get("device", "console")
-    devices = {"console": "the console", "display": "the display"}
-    names = {"DeviceCap": devices.get(device, f"disk {device} (a hosted --disk= file)"),
-             "ReticleCap": f"its own Reticle ({task['reticle_kib']} KiB)",
+    if capability_class == "DeviceCap":
+        device = grant.get("device", "console")
+        return Holding(slot, capability_class, device_names(device), rights, f"device:{device}")
+    names = {"ReticleCap": f"its own Reticle ({task['reticle_kib']} KiB)",
              "TaskCap": "the right to spawn Tasks (initd's)", "IrqCap": "the software interrupt line",
              "SignalCap": f"{supervisor}'s signal bit {index} (ready)"}[capability_class]
     return Holding(slot, capability_class, names, rights, node_of(capability_class, names, name))
@@ -304,7 +324,7 @@ def write_svg(graph: Graph, output: Path) -> None:
 
 def authority_command(arguments) -> int:
     images.image(arguments.image)  # did-you-mean for a misspelt name
-    graph = load_graph(paths.REPOSITORY, arguments.image)
+    graph = load_graph(paths.REPOSITORY, arguments.image, arguments.platform)
     print(text(graph), end="")
     if arguments.svg:
         write_svg(graph, Path(arguments.svg))
@@ -317,4 +337,6 @@ def add_command(commands) -> None:
     command = commands.add_parser("authority", help="print an image's capability graph (text, or SVG with --svg)")
     command.add_argument("image", metavar="IMAGE", help="image folder under images/")
     command.add_argument("--svg", metavar="FILE", help="also draw the graph as SVG into FILE (Graphviz dot)")
+    command.add_argument("-p", "--platform", choices=manifest_compiler.PLATFORMS,
+                         help="the platform whose Tasks to draw (needed when some Tasks run on some platforms only)")
     command.set_defaults(handler=authority_command)

@@ -243,6 +243,15 @@ class ImageQemuArguments(unittest.TestCase):
         self.assertNotIn("virtio-rng-pci", qemu.command(arm, Path("vectra.elf"), "tcg", "test", image=image))
         self.assertNotIn("virtio-rng-pci", qemu.command(x86, Path("vectra.elf"), "tcg", "test"))
 
+    def test_run_names_the_forwarded_port_it_picked(self):
+        import images
+        import run
+        port, forwards = run.forwarded_port(images.image("net-echo"), images.platform("x86_64"))
+        self.assertIsInstance(port, int)
+        self.assertTrue(forwards)
+        self.assertTrue(all(f"127.0.0.1:{port}-" in each and "{host_port}" not in each for each in forwards), forwards)
+        self.assertEqual(run.forwarded_port(images.image("minimal"), images.platform("x86_64")), (None, []))
+
     def test_malformed_qemu_args_are_one_line(self):
         for value in (["-device"], {"x86_64": "-device"}, {"x86_64": [3]}, {"x86_64": [""]}, {"x86_64": ["a\nb"]}):
             with self.subTest(value=value):

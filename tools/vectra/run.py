@@ -8,6 +8,7 @@ import sys
 import boot
 import build
 import disks
+import hostclient as host_clients
 import images
 import kvm
 import oracle as oracles
@@ -53,6 +54,17 @@ def exit_code_for(kind: str, code: int) -> int:
     return 0 if code == 0 else code & 0xFF
 
 
+def forwarded_port(image, platform) -> tuple:
+    """(a free host port, the QEMU arguments forwarding it with the port filled in) when the image's
+    arguments on this platform name {host_port}, else (None, []): the person running it must learn it."""
+    image_arguments = image.oracle.qemu_arguments(platform.name) if image.oracle and not platform.hosted else ()
+    if not host_clients.needs_port(image_arguments):
+        return None, []
+    port = host_clients.free_port()
+    forwards = [argument for argument in image_arguments if host_clients.PORT_PLACEHOLDER in argument]
+    return port, host_clients.substitute(forwards, port)
+
+
 def run_command(arguments) -> int:
     request = build.request_from(arguments)
     platform = images.platform(request.platform)
@@ -71,13 +83,18 @@ def run_command(arguments) -> int:
         disk_copies = disks.copies_for_run(image.folder, elf.parent, elf.parent / "run-disks")
     except (disks.DiskError, OSError) as problem:
         raise Failure(str(problem))
-    command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary, image, disk_copies)
+    host_port, forwards = forwarded_port(image, platform)
+    command = qemu.command(platform, elf, accelerator, "interactive", arguments.qemu_binary, image, disk_copies,
+                           host_port)
     if not platform.hosted:
         command += top.qmp_arguments(request.folder)  # for ./vectra top to attach
     if arguments.print:
         print(ui.command_line(command))
         return 0
     print(f"==> booting {request.name} ({accelerator}); {qemu.quit_hint(platform)}", flush=True)
+    if host_port is not None:
+        print(f"==> host port {host_port} forwarded to the guest ({'; '.join(forwards)}): "
+              f"try `nc 127.0.0.1 {host_port}`", flush=True)
     try:
         top.remove_stale_socket(request.folder)
         code = boot.interactive(command, symbols=elf)

@@ -150,7 +150,35 @@ function(vectra_link_image target folder manifest)
         if(target STREQUAL "vectra.elf")  # the objects checked are the same for every image linked here
             vectra_check_no_heap(${target} "${components}")
         endif()
+    else()
+        target_link_options(${target} PRIVATE -Wl,-Map,${folder}/vectra.map)
     endif()
+    if(target STREQUAL "vectra.elf")
+        set(image "${VECTRA_IMAGE}")
+    else()
+        string(REGEX REPLACE "^vectra_image_" "" image "${target}")
+    endif()
+    vectra_licence_report(${target} ${folder} "${image}" "${components}")
+endfunction()
+
+# After each link, <folder>/licences.txt: every origin of the code linked (the project, each enabled
+# port from its port.json, the toolchain's runtime) with its licence and bytes from the link map
+# (tools/ports/licences.py).
+function(vectra_licence_report target folder image components)
+    set(port_arguments "")
+    foreach(component IN LISTS components)
+        get_target_property(third_party vectra_${component} VECTRA_THIRD_PARTY)
+        get_target_property(source vectra_${component} SOURCE_DIR)
+        if(third_party AND EXISTS ${source}/port.json)
+            file(RELATIVE_PATH relative ${CMAKE_SOURCE_DIR} ${source})
+            list(APPEND port_arguments --port-folder ${relative})
+        endif()
+    endforeach()
+    add_custom_command(TARGET ${target} POST_BUILD
+        COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tools/ports/licences.py --map ${folder}/vectra.map
+            --image ${image} --platform ${VECTRA_PLATFORM} --srctree ${CMAKE_SOURCE_DIR}
+            --output ${folder}/licences.txt --elf $<TARGET_FILE:${target}> ${port_arguments}
+        VERBATIM)
 endfunction()
 
 # The kernel and L0 never allocate implicitly: after linking an image, check that no object of a

@@ -95,7 +95,8 @@ TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bun
 PLATFORMS = ("x86_64", "aarch64", "hosted")
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
 FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
-GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line", "pci", "virtio_mmio"}
+GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line", "pci", "pci_index", "virtio_mmio"}
+PCI_INDEX_MAX = 31  # the n-th function matching, in enumeration order (bus, device, function)
 FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory"}
 NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
 SCHEMA_FIELDS = {"header", "id", "slot_count", "slot_size"}
@@ -445,6 +446,7 @@ def check_task(source, index, task, connections, composition, schemas):
             check_pci_grant(source, where, name, grant, granted_rights, composition)
         else:
             source.require("pci" not in grant, f"{where}.pci", "only a PciDeviceCap names a PCI function")
+            source.require("pci_index" not in grant, f"{where}.pci_index", "only a PciDeviceCap names a PCI function")
         if grant["class"] == "VirtioMmioSlotCap":
             check_mmio_slot_grant(source, where, name, grant, granted_rights, composition)
         else:
@@ -460,6 +462,10 @@ def check_pci_grant(source, where, name, grant, granted_rights, composition):
     """A PciDeviceCap names one function by `pci` (vendor:device or class:CC:SS); initd opens it at
     boot and the Task is not spawned when the machine lacks it. The hosted platform has no PCI."""
     source.string(grant.get("pci"), f"{where}.pci", PCI_MATCH, PCI_MATCH_RULE)
+    if "pci_index" in grant:
+        index = grant["pci_index"]
+        source.require(isinstance(index, int) and not isinstance(index, bool) and 0 <= index <= PCI_INDEX_MAX,
+                       f"{where}.pci_index", f"the n-th matching function counted from 0: an integer 0-{PCI_INDEX_MAX}")
     for right in granted_rights:
         source.require(right in PCI_RIGHTS, f"{where}.rights",
                        f"a PciDeviceCap carries read, write and grant, not '{right}'")
@@ -1038,7 +1044,11 @@ def emit(manifest, connections, schemas, output, domains=()):
             if grant["class"] == "RingCap":
                 kind = "SlotKind::RequestRing" if grant["ring"] == "requests" else "SlotKind::ReplyRing"
                 connection_index = connection_names.index(grant["connection"])
-            match = f", {pci_match_word(grant['pci']):#x}ull" if grant["class"] == "PciDeviceCap" else ""
+            match = ""
+            if grant["class"] == "PciDeviceCap":
+                match = f", {pci_match_word(grant['pci']):#x}ull"
+                if grant.get("pci_index", 0):
+                    match += f", 0, 0, {grant['pci_index']}"
             if grant["class"] == "VirtioMmioSlotCap":
                 match = f", 0ull, 0, {grant['virtio_mmio']}"
             lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights}{match}{disk} }},")

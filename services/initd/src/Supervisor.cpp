@@ -267,10 +267,11 @@ ErrorOr<bool> Supervisor::open_devices(usize position)
         ErrorOr<PciDeviceCap> opened = m_pci.is_empty()
             ? Error(ErrorCode::NotFound, is_initd() ? "this machine has no PCI" : "only initd opens PCI functions")
             : match.is_error() ? match.release_error()
-                               : system::pci_open(m_pci, m_memory, match.value());
+                               : system::pci_open(m_pci, m_memory, match.value(), spec.slots[slot].pci_index);
         if (opened.is_error()) {
-            TRY(say("initd: {} not spawned: no PCI function {} for slot '{}' ({})", spec.name,
-                describe_match(spec.slots[slot].pci_match).view(), spec.slots[slot].name, opened.error().message()));
+            TRY(say("initd: {} not spawned: no PCI function {} (number {} of those matching) for slot '{}' ({})",
+                spec.name, describe_match(spec.slots[slot].pci_match).view(), spec.slots[slot].pci_index,
+                spec.slots[slot].name, opened.error().message()));
             return false;
         }
         device = opened.release_value();

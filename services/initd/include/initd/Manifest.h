@@ -58,6 +58,7 @@ struct SlotSpec {
     u64 pci_match { 0 }; /* PciMatch::word() of a PciDevice slot */
     u8 disk { 0 };       /* a Disk slot's disk number (its name in initd's Bundle: "block<disk>") */
     u16 virtio_mmio { 0 }; /* a MmioSlot slot's virtio device id */
+    u8 pci_index { 0 };    /* a PciDevice slot's function: the n-th that `pci_match` matches, from 0 */
 };
 
 /* A protection domain (CONFIG_DOMAINS): its name and its component's data section (linker-made). */

@@ -200,8 +200,10 @@ def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: d
         return Holding(slot, capability_class, f"Ring {flow.name} ({flow.schema}), {need['end']} end", rights,
                        f"ring:{flow.name}")
     if capability_class == "PciDeviceCap":
-        names = f"PCI function {grant['pci']} (opened by initd)"
-        return Holding(slot, capability_class, names, rights, f"pci:{grant['pci']}")
+        index = grant.get("pci_index", 0)
+        which = f"#{index} of " if index else ""
+        names = f"PCI function {which}{grant['pci']} (opened by initd)"
+        return Holding(slot, capability_class, names, rights, f"pci:{grant['pci']}" + (f"#{index}" if index else ""))
     if capability_class == "VirtioMmioSlotCap":
         names = f"the virtio-mmio slot holding virtio device {grant['virtio_mmio']} (opened by initd)"
         return Holding(slot, capability_class, names, rights, f"pci:virtio-mmio-{grant['virtio_mmio']}")

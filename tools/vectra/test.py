@@ -5,8 +5,9 @@ ends with the line `N passed, N failed`.
 
 One line per step (`[ n/N  m:ss] ...`): the host-test build and run, then each image's build and
 boot. Configure and build output goes to log files in the build folders, named on failure. An
-image boots as soon as it is built, on a pool of boot threads (as many as CPUs) while the next
-image builds; failures print as they happen and again before the final line."""
+image boots as soon as it is built, on a pool of boot threads (as many as CPUs), while the next
+images build on a pool of two build threads; failures print as they happen and again before the
+final line."""
 
 import dataclasses
 import os
@@ -522,6 +523,16 @@ def boot_workers() -> int:
     return wanted if wanted > 0 else (os.cpu_count() or 2)
 
 
+def build_workers() -> int:
+    """Image builds at once: two (VECTRA_BUILDS overrides). A build's configure, manifest compile and
+    link each run on one CPU, so a second build fills the CPU the first leaves idle."""
+    try:
+        wanted = int(os.environ.get("VECTRA_BUILDS", "0") or 0)
+    except ValueError:
+        wanted = 0
+    return wanted if wanted > 0 else 2
+
+
 def test_command(arguments) -> int:
     subset = arguments.image is not None or arguments.platform is not None
     targets = select_targets(arguments)
@@ -539,27 +550,39 @@ def test_command(arguments) -> int:
     if not targets:
         ui.warn("no image × platform to boot")
     mode = kvm.mode_from(arguments)
-    accelerators = {}
+    accelerators, accelerator_lock = {}, threading.Lock()
     widths = _columns(targets)
+    # Builds run on their own pool (in target order, two at once); each boot waits for the build it
+    # boots, then runs on the boot pool, so booting one image overlaps building the next ones.
+    build_pool = ThreadPoolExecutor(max_workers=1 if arguments.verbose else build_workers())
     pool = ThreadPoolExecutor(max_workers=1 if arguments.verbose else boot_workers())
-    try:
-        boots = []
-        for target in targets:
-            if target.builder is not None and target.builder.problem and not target.problem:
-                target.problem = f"built with {target.builder.name}, which failed"
-            elif building and not target.problem and target.builder is None:
-                build_target(target, progress)
-            elif not target.problem and not target.elf.exists():
-                target.problem = f"--no-build: {paths.relative(target.elf)} does not exist"
+    built = {}
+
+    def build_then_boot(target: Target) -> None:
+        for source in (target.builder, target):
+            if source is not None and id(source) in built:
+                built[id(source)].result()
+        if target.builder is not None and target.builder.problem and not target.problem:
+            target.problem = f"built with {target.builder.name}, which failed"
+        elif not target.problem and not target.elf.exists():
+            target.problem = f"--no-build: {paths.relative(target.elf)} does not exist"
+        with accelerator_lock:
             accelerator = choose_accelerator(mode, target, accelerators, arguments.qemu_binary)
-            boots.append(pool.submit(boot_target, target, accelerator, widths, tally, arguments.qemu_binary,
-                                     arguments.verbose))
+        boot_target(target, accelerator, widths, tally, arguments.qemu_binary, arguments.verbose)
+
+    try:
+        for target in targets:
+            if building and not target.problem and target.builder is None:
+                built[id(target)] = build_pool.submit(build_target, target, progress)
+        boots = [pool.submit(build_then_boot, target) for target in targets]
         for each in boots:
             each.result()
     except BaseException:
         boot.stop_all()
+        build_pool.shutdown(wait=True, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    build_pool.shutdown(wait=True)
     pool.shutdown(wait=True)
     if tally.failures:
         print(f"==> {len(tally.failures)} failed (elapsed {progress.elapsed()}):")

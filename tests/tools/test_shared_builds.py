@@ -51,6 +51,45 @@ class Grouping(unittest.TestCase):
         self.assertEqual(sorted(names[first:first + len(SAME_CONFIGURATION)]), sorted(SAME_CONFIGURATION), names)
         self.assertEqual(len(names), len(set(names)))
 
+    def test_every_boot_starts_after_the_build_it_boots_and_a_failed_build_fails_its_group(self):
+        # The harness's pools with the build and boot steps replaced: two builds at once, each boot
+        # waits for its own build (a shared image for its group's), a failed build fails the group.
+        events, lock = [], harness.threading.Lock()
+        failing = next(target.image.name for target in self.targets("hosted")
+                       if target.image.name in SAME_CONFIGURATION and target.builder is None)
+
+        def fake_build(target, progress):
+            harness.time.sleep(0.01 * (len(events) % 3))
+            with lock:
+                events.append(("built", target.name))
+            if target.image.name == failing:
+                target.problem = "build failed"
+
+        def fake_boot(target, accelerator, widths, tally, binary=None, echo=False):
+            with lock:
+                events.append(("booted", target.name, target.problem))
+
+        arguments = SimpleNamespace(image=None, platform="hosted", quick=False, jobs=0, no_host=True, no_build=False,
+                                    verbose=False, qemu_binary=None, kvm=False, no_kvm=True)
+        saved = harness.build_target, harness.boot_target, harness.choose_accelerator
+        harness.build_target, harness.boot_target = fake_build, fake_boot
+        harness.choose_accelerator = lambda mode, target, chosen, binary=None: "host"
+        try:
+            harness.test_command(arguments)
+        finally:
+            harness.build_target, harness.boot_target, harness.choose_accelerator = saved
+        targets = {target.name: target for target in self.targets("hosted")}
+        built = [event[1] for event in events if event[0] == "built"]
+        booted = {event[1]: (index, event[2]) for index, event in enumerate(events) if event[0] == "booted"}
+        self.assertEqual(set(booted), set(targets))
+        for name, target in targets.items():
+            builder = (target.builder or target).name
+            self.assertIn(builder, built, name)
+            self.assertLess(events.index(("built", builder)), booted[name][0], name)
+        group = [name for name, target in targets.items() if target.image.name in SAME_CONFIGURATION]
+        for name in group:
+            self.assertTrue(booted[name][1], f"{name} booted without its group's failure")
+
     def test_other_configurations_build_alone(self):
         targets = {target.image.name: target for target in self.targets("hosted")}
         for name in ("selftest", "bench"):

@@ -11,24 +11,13 @@
 #define VECTRA_LIBC_TIME_H
 
 #include <stddef.h>
+#include <vectra_libc_structs.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef long time_t;
-
-struct tm {
-    int tm_sec;
-    int tm_min;
-    int tm_hour;
-    int tm_mday;
-    int tm_mon;
-    int tm_year;
-    int tm_wday;
-    int tm_yday;
-    int tm_isdst;
-};
 
 time_t time(time_t* result);
 struct tm* gmtime_r(time_t const* time, struct tm* result);

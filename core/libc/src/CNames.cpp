@@ -9,27 +9,14 @@
 #include <vectra/Panic.h>
 #include <vectra/libc/Libc.h>
 
+#include "../include/vectra_libc_structs.h"
+
 using vectra::i64;
 using vectra::usize;
 
-/* The C types, as include/stdio.h, include/time.h and include/sys/time.h declare them. */
+/* The C types: stdio.h's FILE (opaque to C), and the structures C code fills and reads. */
 struct vectra_libc_file {
     int unused;
-};
-struct tm {
-    int tm_sec;
-    int tm_min;
-    int tm_hour;
-    int tm_mday;
-    int tm_mon;
-    int tm_year;
-    int tm_wday;
-    int tm_yday;
-    int tm_isdst;
-};
-struct timeval {
-    long tv_sec;
-    long tv_usec;
 };
 
 namespace {

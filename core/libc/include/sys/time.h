@@ -16,11 +16,6 @@ extern "C" {
 
 typedef long suseconds_t;
 
-struct timeval {
-    time_t tv_sec;
-    suseconds_t tv_usec;
-};
-
 int gettimeofday(struct timeval* result, void* zone);
 
 #ifdef __cplusplus

@@ -127,7 +127,7 @@ def parse(data, folder: Path, source: str = DECLARATION) -> tuple:
             raise DiskError(f"{where}: disk name {name!r} is used twice")
         names.add(name)
         transport = entry.get("transport", DEFAULT_TRANSPORT)
-        if transport not in TRANSPORTS:
+        if not isinstance(transport, str) or transport not in TRANSPORTS:
             raise DiskError(f"{where}: \"transport\" must be one of {', '.join(sorted(TRANSPORTS))}")
         size = entry.get("size_mib")
         if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= MAXIMUM_DISK_MIB:

@@ -12,6 +12,7 @@
 
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
+#include <vectra/SignalBit.h>
 #include <vectra/config.h>
 #include <vectra/driver/VirtioDevice.h>
 

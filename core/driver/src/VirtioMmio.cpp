@@ -30,10 +30,21 @@ ErrorOr<VirtioQueue> VirtioMmioDevice::set_up_queue(ReticleCap const& memory, u1
     bool event_index, u16 indirect_entries)
 {
     u16 maximum = TRY(m_transport.maximum_queue_size(index));
-    auto [ring, ring_memory, base, layout] = TRY(make_queue_ring(*this, memory, maximum, wanted_size, event_index, indirect_entries));
-    auto interrupt = TRY(system::mmio_slot_interrupt(*m_slot, memory, bit));
+    /* Used where it lies (no copy of the ring's bookkeeping, some 4 KiB, on a driver's 32 KiB stack). */
+    auto made = make_queue_ring(*this, memory, maximum, wanted_size, event_index, indirect_entries);
+    if (made.is_error())
+        return made.release_error();
+    auto& [ring, ring_memory, base, layout] = made.value();
+    /* The slot has one line: the first queue binds it, the others share it (no IrqCap of their own). */
+    IrqCap interrupt;
+    u16 entry = queue_shares_intx;
+    if (!m_interrupt_bound) {
+        interrupt = TRY(system::mmio_slot_interrupt(*m_slot, memory, bit));
+        entry = pci_interrupt_intx;
+    }
     TRY(m_transport.set_up_queue(index, layout.size, base + layout.descriptors, base + layout.available, base + layout.used));
-    return VirtioQueue { index, maximum, pci_interrupt_intx, ring, std::move(ring_memory), std::move(interrupt) };
+    m_interrupt_bound = true;
+    return VirtioQueue { index, maximum, entry, ring, std::move(ring_memory), std::move(interrupt) };
 }
 
 u32 VirtioMmioDevice::interrupt_status()

@@ -70,7 +70,11 @@ ErrorOr<VirtioQueue> VirtioPciDevice::set_up_queue(ReticleCap const& memory, u16
     SignalBit bit, bool event_index, u16 indirect_entries)
 {
     u16 maximum = TRY(m_transport.maximum_queue_size(index));
-    auto [ring, ring_memory, base, layout] = TRY(make_queue_ring(*this, memory, maximum, wanted_size, event_index, indirect_entries));
+    /* Used where it lies (no copy of the ring's bookkeeping, some 4 KiB, on a driver's 32 KiB stack). */
+    auto made = make_queue_ring(*this, memory, maximum, wanted_size, event_index, indirect_entries);
+    if (made.is_error())
+        return made.release_error();
+    auto& [ring, ring_memory, base, layout] = made.value();
     /* The kernel writes the entry's message and enables MSI-X; the device only learns the entry's number. */
     IrqCap interrupt;
     if (entry != queue_shares_intx) {

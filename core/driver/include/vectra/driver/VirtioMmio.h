@@ -43,8 +43,10 @@ public:
         u64 wanted);
 
     /*
-     * Queue `index` of at most `wanted_size` entries in DMA memory retyped from `memory`; the
-     * slot's interrupt is bound (once, with the first queue) to `bit` and is the queue's IrqCap.
+     * Queue `index` of at most `wanted_size` entries in DMA memory retyped from `memory`. The
+     * slot has one line: the first queue set up binds it to `bit` as its IrqCap (its `entry`
+     * pci_interrupt_intx); every later queue shares it (`entry` queue_shares_intx, no IrqCap,
+     * `bit` unused), as the queues of a PCI function on its INTx pin do.
      * `indirect_entries` as for VirtioPciDevice::set_up_queue.
      */
     [[nodiscard]] ErrorOr<VirtioQueue> set_up_queue(ReticleCap const& memory, u16 index, u16 wanted_size, SignalBit bit,
@@ -80,6 +82,7 @@ private:
     SlotRegisters* m_registers;
     virtio::MmioTransport m_transport;
     u64 m_features { 0 };
+    bool m_interrupt_bound { false };
 };
 
 }

@@ -112,11 +112,8 @@ ErrorOr<i32> virtio_block_mmio(Bundle& bundle)
     auto device = TRY(driver::VirtioMmioDevice::open(slot, registers, wanted_features));
     bool event_index = (device.features() & virtio::feature_event_index) != 0;
     auto queue = TRY(device.set_up_queue(memory, 0, queue_size, virtioblk::queue_bit, event_index, indirect_entries));
-    FixedString<40> device_name;
-    format_into(device_name, "virtio-mmio device {} version {}", info.device_id, info.version);
-    FixedString<40> signal;
-    format_into(signal, "virtio-mmio line {} ({})", info.line, info.level ? "level" : "edge");
-    return serve_disk(bundle, console, memory, device, queue, device_name.view(), signal.view());
+    auto names = driver::name_slot(info);
+    return serve_disk(bundle, console, memory, device, queue, names.device.view(), names.line.view());
 }
 
 }

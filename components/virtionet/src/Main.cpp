@@ -234,12 +234,9 @@ ErrorOr<i32> virtio_net_mmio(Bundle& bundle)
     auto queues = set_up_queues(device, memory);
     if (queues.is_error())
         return queues.release_error();
-    FixedString<40> device_name;
-    format_into(device_name, "virtio-mmio device {} version {}", info.device_id, info.version);
-    FixedString<48> signal;
-    format_into(signal, "virtio-mmio line {} ({})", info.line, info.level ? "level" : "edge");
-    return serve_link(bundle, console, memory, device, queues.value().receive, queues.value().transmit, device_name.view(),
-        signal.view());
+    auto names = driver::name_slot(info);
+    return serve_link(bundle, console, memory, device, queues.value().receive, queues.value().transmit, names.device.view(),
+        names.line.view());
 }
 
 }

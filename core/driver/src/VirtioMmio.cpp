@@ -4,6 +4,7 @@
  * A virtio-mmio device brought up through its driver's slot capability (vectra/driver/VirtioMmio.h).
  */
 
+#include <vectra/Format.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/driver/VirtioMmio.h>
@@ -18,6 +19,14 @@ u32 SlotRegisters::read(u32 offset)
 }
 
 void SlotRegisters::write(u32 offset, u32 value) { (void)system::mmio_slot_write(m_slot, offset, value); }
+
+SlotNames name_slot(MmioSlotInfo const& info)
+{
+    SlotNames names;
+    format_into(names.device, "virtio-mmio device {} version {}", info.device_id, info.version);
+    format_into(names.line, "virtio-mmio line {} ({})", info.line, info.level ? "level" : "edge");
+    return names;
+}
 
 ErrorOr<VirtioMmioDevice> VirtioMmioDevice::open(VirtioMmioSlotCap const& slot, SlotRegisters& registers, u64 wanted)
 {

@@ -12,6 +12,7 @@
 
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
+#include <vectra/FixedString.h>
 #include <vectra/SignalBit.h>
 #include <vectra/driver/VirtioDevice.h>
 #include <vectra/virtio/MmioTransport.h>
@@ -31,6 +32,13 @@ public:
 private:
     VirtioMmioSlotCap const& m_slot;
 };
+
+/* How a driver names its slot on its start-up line: "virtio-mmio device 2 version 2", "virtio-mmio line 78 (edge)". */
+struct SlotNames {
+    FixedString<40> device;
+    FixedString<40> line;
+};
+[[nodiscard]] SlotNames name_slot(MmioSlotInfo const&);
 
 class VirtioMmioDevice final : public VirtioDevice {
 public:

@@ -101,6 +101,22 @@ class Declarations(unittest.TestCase):
         self.refused([raw], "\"size_mib\" must be an integer from 2", size_mib=5000)
         self.refused([raw], "\"name\" must be 1-16", name="Disk0")
 
+    def test_the_transport_is_virtio_pci_unless_the_disk_says_virtio_mmio(self):
+        raw = [{"name": "raw", "type": "raw", "size_mib": 1}]
+        (plain,) = self.parse(raw)
+        self.assertEqual(plain.transport, "virtio-pci")
+        for transport in ("virtio-pci", "virtio-mmio"):
+            (disk,) = disks.parse({"disks": [{"name": "disk0", "size_mib": 8, "partitions": raw, "transport": transport}]},
+                                  self.folder, "x/disks.json")
+            self.assertEqual(disk.transport, transport)
+            self.assertEqual(disks.layout(disk).transport, transport)
+        for wrong in ("virtio-ccw", "mmio", "", None, True, 1, ["virtio-mmio"], {"bus": "mmio"}):
+            with self.assertRaises(disks.DiskError) as caught:
+                disks.parse({"disks": [{"name": "disk0", "size_mib": 8, "partitions": raw, "transport": wrong}]},
+                            self.folder, "x/disks.json")
+            self.assertEqual(str(caught.exception),
+                             "x/disks.json: disks[0]: \"transport\" must be one of virtio-mmio, virtio-pci")
+
     def test_a_raw_file_larger_than_its_partition_is_refused(self):
         (self.folder / "raw.bin").write_bytes(b"x" * 2048)
         self.refused([{"name": "raw", "type": "raw", "size_kib": 1, "content": "raw.bin"}], "larger than the partition")
@@ -128,6 +144,32 @@ class Attaching(unittest.TestCase):
                          ["-drive", "if=none,id=disk0,file=/b/disk0.img,format=raw", "-device", "virtio-blk-pci,drive=disk0",
                           "-drive", "if=none,id=disk1,file=/b/odd,,name.img,format=raw", "-device", "virtio-blk-pci,drive=disk1"])
         self.assertEqual(disks.attach_arguments(True, paths), ["--disk=/b/disk0.img", "--disk=/b/odd,name.img"])
+
+    def test_a_virtio_mmio_disk_is_a_virtio_blk_device_on_version_2_slots(self):
+        paths = [Path("/b/disk0.img"), Path("/b/disk1.img")]
+        self.assertEqual(disks.attach_arguments(False, paths, ("virtio-mmio", "virtio-pci")),
+                         ["-drive", "if=none,id=disk0,file=/b/disk0.img,format=raw", "-device", "virtio-blk-device,drive=disk0",
+                          "-drive", "if=none,id=disk1,file=/b/disk1.img,format=raw", "-device", "virtio-blk-pci,drive=disk1",
+                          "-global", "virtio-mmio.force-legacy=false"])
+        # No virtio-mmio disk: the slots are left as the platform and the image set them.
+        self.assertNotIn("-global", disks.attach_arguments(False, paths, ("virtio-pci",)))
+        # Hosted serves every disk the same way, whatever its transport.
+        self.assertEqual(disks.attach_arguments(True, paths, ("virtio-mmio", "virtio-mmio")),
+                         ["--disk=/b/disk0.img", "--disk=/b/disk1.img"])
+        with self.assertRaises(disks.DiskError):
+            disks.attach_arguments(False, paths, ("virtio-scsi",))
+
+    def test_the_image_decides_the_transport(self):
+        platforms = images.all_platforms()
+        image = images.load_image(REPOSITORY / "images" / "blk-mmio")
+        arm = qemu.command(platforms["aarch64"], Path("/b/vectra.elf"), "tcg", "test", image=image,
+                           disks=[Path("/b/disk0.img")])
+        self.assertIn("virtio-blk-device,drive=disk0", arm)
+        self.assertNotIn("virtio-blk-pci,drive=disk0", arm)
+        self.assertLess(arm.index("virtio-mmio.force-legacy=false"), arm.index("-kernel"))
+        pci = qemu.command(platforms["aarch64"], Path("/b/vectra.elf"), "tcg", "test",
+                           image=images.load_image(REPOSITORY / "images" / "blk"), disks=[Path("/b/disk0.img")])
+        self.assertIn("virtio-blk-pci,drive=disk0", pci)
 
     def test_the_boot_command_carries_them(self):
         platforms = images.all_platforms()

@@ -7,6 +7,10 @@ and the test harness attach copies of them (ADR 0017).
                 "partitions": [{"name": "raw", "type": "raw", "size_kib": 1024, "content": "raw.bin"},
                                {"name": "boot", "type": "fat32", "size_mib": 40, "content": "boot"}]}]}
 
+A disk's `transport` says how QEMU attaches it: "virtio-pci" (the default: a virtio-blk-pci
+function) or "virtio-mmio" (a virtio-blk-device on the machine's virtio-mmio bus, aarch64 virt
+only, version 2: `-global virtio-mmio.force-legacy=false`); hosted serves every disk as --disk=.
+
 A disk is a GPT (1 MiB alignment, partitions in the order given, each starting on a MiB) with
 deterministic GUIDs (derived from the declaration's stamp), so the same declaration and content
 give the same bytes. A `raw` partition (Linux-data type) starts with the bytes of its `content`
@@ -41,6 +45,8 @@ FAT32_MINIMUM_MIB = 33  # mkfs.fat -F 32 needs 65525 clusters: 33 MiB with 512-b
 TYPE_CODES = {"raw": "8300", "fat32": "0700"}  # sgdisk codes: Linux filesystem data, basic data
 DISK_NAME = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
 PARTITION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,35}$")
+TRANSPORTS = {"virtio-pci": "virtio-blk-pci", "virtio-mmio": "virtio-blk-device"}  # QEMU's device for each
+DEFAULT_TRANSPORT = "virtio-pci"
 TOOLS = {"sgdisk": "gdisk", "mkfs.fat": "dosfstools", "mcopy": "mtools", "dd": "coreutils"}
 
 
@@ -66,6 +72,7 @@ class Disk:
     name: str
     size_bytes: int
     partitions: tuple
+    transport: str = DEFAULT_TRANSPORT  # a key of TRANSPORTS
 
 
 def _size(entry: dict, where: str) -> int:
@@ -110,7 +117,7 @@ def parse(data, folder: Path, source: str = DECLARATION) -> tuple:
         where = f"{source}: disks[{index}]"
         if not isinstance(entry, dict):
             raise DiskError(f"{where}: expected an object")
-        unknown = set(entry) - {"name", "size_mib", "partitions"}
+        unknown = set(entry) - {"name", "size_mib", "partitions", "transport"}
         if unknown:
             raise DiskError(f"{where}: unknown field {sorted(unknown)[0]!r}")
         name = entry.get("name")
@@ -119,6 +126,9 @@ def parse(data, folder: Path, source: str = DECLARATION) -> tuple:
         if name in names:
             raise DiskError(f"{where}: disk name {name!r} is used twice")
         names.add(name)
+        transport = entry.get("transport", DEFAULT_TRANSPORT)
+        if not isinstance(transport, str) or transport not in TRANSPORTS:
+            raise DiskError(f"{where}: \"transport\" must be one of {', '.join(sorted(TRANSPORTS))}")
         size = entry.get("size_mib")
         if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= MAXIMUM_DISK_MIB:
             raise DiskError(f"{where}: \"size_mib\" must be an integer from 2 to {MAXIMUM_DISK_MIB}")
@@ -148,7 +158,7 @@ def parse(data, folder: Path, source: str = DECLARATION) -> tuple:
             if kind == "fat32" and bytes_ < FAT32_MINIMUM_MIB * MIB:
                 raise DiskError(f"{at}: a fat32 partition needs at least {FAT32_MINIMUM_MIB} MiB (65525 clusters)")
             parsed.append(Partition(label, kind, bytes_, _content(partition, kind, folder, bytes_, at)))
-        disks.append(layout(Disk(name, size * MIB, tuple(parsed)), where))
+        disks.append(layout(Disk(name, size * MIB, tuple(parsed), transport), where))
     return tuple(disks)
 
 
@@ -163,7 +173,7 @@ def layout(disk: Disk, where: str = "disk") -> Disk:
         need = -(-(offset + TAIL) // MIB)
         raise DiskError(f"{where}: the partitions need a disk of at least {need} MiB (1 MiB before, 1 MiB after, "
                         f"each on a MiB), {disk.name} has {disk.size_bytes // MIB}")
-    return Disk(disk.name, disk.size_bytes, tuple(placed))
+    return Disk(disk.name, disk.size_bytes, tuple(placed), disk.transport)
 
 
 def load(image_folder: Path) -> tuple:
@@ -330,14 +340,26 @@ def fresh_copies(built: list, folder: Path) -> list:
     return copies
 
 
-def attach_arguments(hosted: bool, disk_paths: list) -> list:
-    """What boots a machine with these disks: virtio-blk over PCI on QEMU, --disk= on hosted."""
+def transports(image_folder: Path) -> tuple:
+    """How each of the image's disks is attached, in order (empty when it declares none)."""
+    return tuple(disk.transport for disk in load(image_folder))
+
+
+def attach_arguments(hosted: bool, disk_paths: list, disk_transports=()) -> list:
+    """What boots a machine with these disks: --disk= on hosted; on QEMU each disk's transport
+    (`disk_transports`, in order; virtio-pci where none is given): virtio-blk-pci, or
+    virtio-blk-device on virtio-mmio, whose slots are then version 2 (the only version we drive)."""
     arguments = []
     for index, path in enumerate(disk_paths):
         if hosted:
             arguments.append(f"--disk={path}")
-        else:
-            quoted = str(path).replace(",", ",,")  # QEMU's option syntax doubles a comma inside a value
-            arguments += ["-drive", f"if=none,id=disk{index},file={quoted},format=raw",
-                          "-device", f"virtio-blk-pci,drive=disk{index}"]
+            continue
+        transport = disk_transports[index] if index < len(disk_transports) else DEFAULT_TRANSPORT
+        if transport not in TRANSPORTS:
+            raise DiskError(f"disk {index}: unknown transport {transport!r}")
+        quoted = str(path).replace(",", ",,")  # QEMU's option syntax doubles a comma inside a value
+        arguments += ["-drive", f"if=none,id=disk{index},file={quoted},format=raw",
+                      "-device", f"{TRANSPORTS[transport]},drive=disk{index}"]
+    if not hosted and "virtio-mmio" in disk_transports[:len(disk_paths)]:
+        arguments += ["-global", "virtio-mmio.force-legacy=false"]
     return arguments

@@ -24,9 +24,11 @@ def command(platform: Platform, elf: Path, accelerator: str, serial: str, binary
 
     `binary` replaces qemu.binary (the harness's own tests use a fake QEMU); `image` (an
     images.Image) adds the QEMU arguments its oracle asks for on this platform (qemu_args), or the hosted process the arguments it asks for (hosted_args); `disks`
-    (paths of disk images, disks.py) are attached as virtio-blk-pci functions, or as --disk= on hosted;
+    (paths of disk images, disks.py) are attached as the image's disks.json says (virtio-blk-pci, or
+    virtio-blk-device on virtio-mmio), or as --disk= on hosted;
     `host_port` replaces {host_port} in the image's QEMU arguments (a free port when not given)."""
-    disk_arguments = disk_images.attach_arguments(platform.hosted, list(disks))
+    disk_transports = disk_images.transports(image.folder) if disks and image is not None else ()
+    disk_arguments = disk_images.attach_arguments(platform.hosted, list(disks), disk_transports)
     if platform.hosted:
         hosted_arguments = image.oracle.hosted_args if image is not None and image.oracle else ()
         return [str(elf), *hosted_arguments, *disk_arguments]

@@ -43,7 +43,7 @@ u32 limit_blocks(u32 sectors_limit, u32 sectors_per_block, u32 blocks)
 
 }
 
-Driver::Driver(driver::VirtioPciDevice& device, driver::VirtioQueue& queue, virtio::block::Requests& requests,
+Driver::Driver(driver::VirtioDevice& device, driver::VirtioQueue& queue, virtio::block::Requests& requests,
     block::FaultInjection* fault)
     : m_device(device)
     , m_queue(queue)
@@ -283,9 +283,9 @@ ErrorOr<void> Driver::serve(ServerConnection& connection)
         u64 woken = endpoint::wait(mask);
         if (woken & queue_bit.mask()) {
             /* Acknowledge before looking: a request finished after the look raises the bit again.
-               On the INTx pin the ISR read deasserts the level line first (ADR 0021). */
-            if (m_queue.entry == pci_interrupt_intx)
-                (void)m_device.interrupt_status();
+               The device's own acknowledge first: on the INTx pin the ISR read deasserts the
+               level line (ADR 0021); a virtio-mmio slot's InterruptACK (ADR 0025). */
+            m_device.interrupted(m_queue);
             TRY(system::acknowledge_interrupt(m_queue.interrupt));
         }
         TRY(finish_requests(connection));

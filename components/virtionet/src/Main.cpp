@@ -1,10 +1,12 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * virtio-net's Task: its footprint checked, its virtio-net-pci function brought up (reset,
- * VERSION_1 + MAC + STATUS negotiated, no offloads; receive queue 0 and transmit queue 1 on MSI-X
- * entries 0 and 1, or both on the INTx pin when the function has no MSI-X), vectra.link served to
- * netd on the direct connection the manifest gives it. When the device breaks a queue, every
+ * virtio-net's Task, one entry per transport: virtio_net brings up a virtio-net-pci function
+ * (receive queue 0 and transmit queue 1 on MSI-X entries 0 and 1, or both on the INTx pin when
+ * the function has no MSI-X), virtio_net_mmio the virtio-net device in a virtio-mmio slot (aarch64;
+ * both queues on the slot's one line). Both: reset, VERSION_1 + MAC + STATUS negotiated, no
+ * offloads, its footprint checked, vectra.link served to netd on the direct connection the
+ * manifest gives it (one loop over driver::VirtioDevice). When the device breaks a queue, every
  * outstanding request is answered `device-failed`, the device is reset and the Task ends (initd
  * restarts it per its policy; netd sees PeerRestarted).
  */
@@ -15,11 +17,16 @@
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
 #include <vectra/config.h>
+#include <string_view>
+#include <vectra/Format.h>
+#include <vectra/driver/VirtioMmio.h>
 #include <vectra/driver/VirtioPci.h>
 #include <vectra/footprints/virtio_net.h>
+#include <vectra/footprints/virtio_net_mmio.h>
 #include <virtionet/Link.h>
 
 VECTRA_TASK_ENTRY(virtio_net);
+VECTRA_TASK_ENTRY(virtio_net_mmio);
 
 namespace vectra::task_entries {
 
@@ -30,6 +37,8 @@ using P = net::link::Protocol;
 constexpr u16 queue_size = 256;
 constexpr SignalBit receive_bit { 8 };
 constexpr SignalBit transmit_bit { 9 };
+/* virtio-net's configuration as far as Configuration::read looks (MAC, status, queue pairs, MTU, …). */
+constexpr usize configuration_bytes = 64;
 /* Component data, which a restart of the Task does not reset: the injected fault fires once per boot. */
 constinit u64 s_fault_after_frames = CONFIG_VIRTIO_NET_FAULT_AFTER_FRAMES;
 
@@ -41,9 +50,10 @@ constinit u64 s_fault_after_frames = CONFIG_VIRTIO_NET_FAULT_AFTER_FRAMES;
     VERIFY_NOT_REACHED();
 }
 
-class PciDevice final : public virtionet::Device {
+/* The Link's view of the device (virtionet::Device, which the host test simulates), over either transport. */
+class LinkDevice final : public virtionet::Device {
 public:
-    explicit PciDevice(driver::VirtioPciDevice& device)
+    explicit LinkDevice(driver::VirtioDevice& device)
         : m_device(device)
     {
     }
@@ -51,7 +61,7 @@ public:
     void notify(u16 queue) override { m_device.notify(queue); }
 
 private:
-    driver::VirtioPciDevice& m_device;
+    driver::VirtioDevice& m_device;
 };
 
 ErrorOr<void> send(ServerConnection& connection, std::span<u8 const> reply)
@@ -80,22 +90,24 @@ ErrorOr<void> take_requests(ServerConnection& connection, virtionet::Link& link)
     }
 }
 
-ErrorOr<void> serve(ServerConnection& connection, virtionet::Link& link, driver::VirtioPciDevice& device,
-    driver::VirtioQueue& receive, driver::VirtioQueue& transmit, bool intx)
+ErrorOr<void> serve(ServerConnection& connection, virtionet::Link& link, driver::VirtioDevice& device,
+    driver::VirtioQueue& receive, driver::VirtioQueue& transmit)
 {
     u64 mask = connection.inbox().doorbell().mask() | receive_bit.mask() | transmit_bit.mask();
     u8 reply[protocol::payload_capacity<P>];
     for (;;) {
         u64 woken = endpoint::wait(mask);
-        /* Acknowledge before looking: a buffer used after the look raises the bit again. */
-        if (intx && (woken & receive_bit.mask())) {
-            (void)device.interrupt_status(); /* deasserts the line before it is unmasked */
+        /* Acknowledge before looking: a buffer used after the look raises the bit again. The device's
+           own acknowledge first (the ISR read deasserts an INTx pin; a virtio-mmio slot's InterruptACK).
+           A transmit queue sharing the receive queue's line has no IrqCap: its bit is never raised. */
+        if (woken & receive_bit.mask()) {
+            device.interrupted(receive);
             TRY(system::acknowledge_interrupt(receive.interrupt));
         }
-        if (!intx && (woken & receive_bit.mask()))
-            TRY(system::acknowledge_interrupt(receive.interrupt));
-        if (!intx && (woken & transmit_bit.mask()))
+        if ((woken & transmit_bit.mask()) && transmit.entry != driver::queue_shares_intx) {
+            device.interrupted(transmit);
             TRY(system::acknowledge_interrupt(transmit.interrupt));
+        }
         for (;;) {
             auto finished = link.take_finished(reply);
             if (finished.is_error()) {
@@ -117,6 +129,78 @@ ErrorOr<void> serve(ServerConnection& connection, virtionet::Link& link, driver:
     }
 }
 
+/*
+ * The two queues, set up apart from the entries (never inlined) and kept where the ErrorOr holding
+ * them lies: a queue's ring bookkeeping is some 4 KiB, and the copies set-up makes on the way must
+ * not stay in the entry's frame under the serving loop's (the Task has 32 KiB of stack).
+ */
+struct Queues {
+    driver::VirtioQueue receive;
+    driver::VirtioQueue transmit;
+};
+
+/* PCI: MSI-X entries 0 and 1 where the function has MSI-X; its one INTx pin for both queues where it has not. */
+[[gnu::noinline]] ErrorOr<Queues> set_up_queues(driver::VirtioPciDevice& device, ReticleCap const& memory, bool intx)
+{
+    bool event_index = (device.features() & virtio::feature_event_index) != 0;
+    return Queues {
+        TRY(device.set_up_queue(memory, virtio::net::receive_queue, queue_size, intx ? pci_interrupt_intx : u16(0),
+            receive_bit, event_index)),
+        TRY(device.set_up_queue(memory, virtio::net::transmit_queue, queue_size, intx ? driver::queue_shares_intx : u16(1),
+            transmit_bit, event_index)),
+    };
+}
+
+/* virtio-mmio: the slot's one line, which the receive queue binds and the transmit queue shares. */
+[[gnu::noinline]] ErrorOr<Queues> set_up_queues(driver::VirtioMmioDevice& device, ReticleCap const& memory)
+{
+    bool event_index = (device.features() & virtio::feature_event_index) != 0;
+    return Queues {
+        TRY(device.set_up_queue(memory, virtio::net::receive_queue, queue_size, receive_bit, event_index)),
+        TRY(device.set_up_queue(memory, virtio::net::transmit_queue, queue_size, transmit_bit, event_index)),
+    };
+}
+
+/*
+ * What both entries do once the device is open and its queues set up: the headers' memory, the
+ * device started, vectra.link served until a Ring or a queue fails, the device reset.
+ * `device_name` and `signal` say which device and which interrupts, for the start-up line.
+ */
+ErrorOr<i32> serve_link(Bundle& bundle, ConsoleCap const& console, ReticleCap const& memory, driver::VirtioDevice& device,
+    driver::VirtioQueue& receive, driver::VirtioQueue& transmit, std::string_view device_name, std::string_view signal)
+{
+    auto requests_ring = TRY(bundle.take<RingCap>("requests"));
+    auto replies_ring = TRY(bundle.take<RingCap>("replies"));
+    auto ready = TRY(bundle.take<SignalCap>("ready"));
+    u8 configuration_copy[configuration_bytes] {};
+    usize length = TRY(device.read_device_configuration(configuration_copy));
+    auto configuration = TRY(virtio::net::Configuration::read(configuration_copy, length, device.features()));
+    /* The headers the device reads (transmit) and writes (receive), in memory it sees. */
+    auto header_memory = TRY(system::create_memory(memory, 4096));
+    auto headers = TRY(system::map_memory(header_memory));
+    u64 headers_address = TRY(device.dma_address(header_memory));
+    device.start();
+
+    LinkDevice link_device(device);
+    virtionet::Link link(link_device, receive.ring, transmit.ring, headers, headers_address, configuration);
+    auto connection = TRY(ServerConnection::bind(requests_ring, replies_ring, net::link::schema_id));
+    TRY(endpoint::raise(ready));
+    auto const& mac = configuration.mac;
+    auto link_info = link.info();
+    TRY(print_line(console, "virtio-net: {}, MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, link {}, MTU {}; features {:#x}; queues of {} on {}; {} receive buffers and {} transmits outstanding",
+        device_name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], link_info.up ? "up" : "down",
+        link_info.mtu, device.features(), receive.ring.layout().size, signal,
+        link_info.receive_limit, link_info.transmit_limit));
+    auto served = serve(connection, link, device, receive, transmit);
+    /* The device must not touch memory this Task's end gives back: reset it. */
+    (void)device.reset();
+    if (served.is_error()) {
+        TRY(print_line(console, "virtio-net: ending: {} ({})", error_code_name(served.error().code()), served.error().message()));
+        return served.release_error();
+    }
+    return 0;
+}
+
 }
 
 ErrorOr<i32> virtio_net(Bundle& bundle)
@@ -125,45 +209,34 @@ ErrorOr<i32> virtio_net(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto pci = TRY(bundle.take<PciDeviceCap>("device"));
-    auto requests_ring = TRY(bundle.take<RingCap>("requests"));
-    auto replies_ring = TRY(bundle.take<RingCap>("replies"));
-    auto ready = TRY(bundle.take<SignalCap>("ready"));
-
     auto info = TRY(system::pci_describe(pci));
     auto device = TRY(driver::VirtioPciDevice::open(pci, memory, virtio::net::wanted_features | virtio::feature_event_index));
-    auto const* region = TRY(device.device_configuration());
-    auto configuration = TRY(virtio::net::Configuration::read(region->base, region->length, device.features()));
-    bool event_index = (device.features() & virtio::feature_event_index) != 0;
-    /* MSI-X entries 0 and 1 where the function has MSI-X; its one INTx pin for both queues where it has not. */
     bool intx = !device.has_msix();
-    auto receive = TRY(device.set_up_queue(memory, virtio::net::receive_queue, queue_size,
-        intx ? pci_interrupt_intx : u16(0), receive_bit, event_index));
-    auto transmit = TRY(device.set_up_queue(memory, virtio::net::transmit_queue, queue_size,
-        intx ? driver::queue_shares_intx : u16(1), transmit_bit, event_index));
-    /* The headers the device reads (transmit) and writes (receive), in memory it sees. */
-    auto header_memory = TRY(system::create_memory(memory, 4096));
-    auto headers = TRY(system::map_memory(header_memory));
-    u64 headers_address = TRY(device.dma_address(header_memory));
-    device.start();
+    auto queues = set_up_queues(device, memory, intx);
+    if (queues.is_error())
+        return queues.release_error();
+    FixedString<16> device_name;
+    format_into(device_name, "{:04x}:{:04x}", info.vendor_id, info.device_id);
+    return serve_link(bundle, console, memory, device, queues.value().receive, queues.value().transmit, device_name.view(),
+        intx ? "the INTx pin" : "MSI-X entries 0 and 1");
+}
 
-    PciDevice link_device(device);
-    virtionet::Link link(link_device, receive.ring, transmit.ring, headers, headers_address, configuration);
-    auto connection = TRY(ServerConnection::bind(requests_ring, replies_ring, net::link::schema_id));
-    TRY(endpoint::raise(ready));
-    auto const& mac = configuration.mac;
-    auto link_info = link.info();
-    TRY(print_line(console, "virtio-net: {:04x}:{:04x}, MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, link {}, MTU {}; features {:#x}; queues of {} on {}; {} receive buffers and {} transmits outstanding",
-        info.vendor_id, info.device_id, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], link_info.up ? "up" : "down",
-        link_info.mtu, device.features(), receive.ring.layout().size, intx ? "the INTx pin" : "MSI-X entries 0 and 1",
-        link_info.receive_limit, link_info.transmit_limit));
-    auto served = serve(connection, link, device, receive, transmit, intx);
-    /* The device must not touch memory this Task's end gives back: reset it. */
-    (void)device.reset();
-    if (served.is_error()) {
-        TRY(print_line(console, "virtio-net: ending: {} ({})", error_code_name(served.error().code()), served.error().message()));
-        return served.release_error();
-    }
-    return 0;
+ErrorOr<i32> virtio_net_mmio(Bundle& bundle)
+{
+    TRY(check_footprint(bundle, footprints::virtio_net_mmio)); /* generated from mmio.footprint.json */
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto slot = TRY(bundle.take<VirtioMmioSlotCap>("device"));
+    auto info = TRY(system::mmio_slot_describe(slot));
+    driver::SlotRegisters registers(slot);
+    /* Reset (a restarted driver finds the device as the last one left it), negotiate. */
+    auto device = TRY(driver::VirtioMmioDevice::open(slot, registers, virtio::net::wanted_features | virtio::feature_event_index));
+    auto queues = set_up_queues(device, memory);
+    if (queues.is_error())
+        return queues.release_error();
+    auto names = driver::name_slot(info);
+    return serve_link(bundle, console, memory, device, queues.value().receive, queues.value().transmit, names.device.view(),
+        names.line.view());
 }
 
 }

@@ -14,20 +14,20 @@ constexpr u64 answer_timeout_nanoseconds = 1'000'000'000;
 constexpr SignalBit timeout_bit { 9 };
 
 /* One request of `request_bytes` at `offset` in the buffers; returns the bytes the device wrote. */
-ErrorOr<u32> request_once(Buffers const& buffers, usize offset, u16 token, Transport& transport,
+ErrorOr<u32> request_once(Buffers const& buffers, usize offset, u16 token, driver::VirtioDevice& device,
     driver::VirtioQueue& queue, u64& interrupts)
 {
     virtio::Segment segment { buffers.device_address + offset, request_bytes, true };
     TRY(queue.ring.submit({ &segment, 1 }, token));
     if (queue.ring.publish())
-        transport.notify();
+        device.notify(queue.index);
     u64 deadline = system::monotonic_nanoseconds() + answer_timeout_nanoseconds;
     for (;;) {
         /* Sleep until the device signals (or the deadline passes); look at the ring only then. */
         u64 woken = system::wait_until(queue_bit.mask(), deadline, timeout_bit);
         if (!(woken & queue_bit.mask()))
             return Error(ErrorCode::TimedOut, "the device did not interrupt within a second");
-        transport.take_interrupt_status();
+        device.interrupted(queue);
         interrupts = TRY(system::acknowledge_interrupt(queue.interrupt));
         auto completion = queue.ring.take_used();
         if (!completion.is_error()) {
@@ -50,21 +50,21 @@ void wipe(std::span<u8> bytes)
 
 }
 
-ErrorOr<Buffers> create_buffers(ReticleCap const& memory, Transport& transport)
+ErrorOr<Buffers> create_buffers(ReticleCap const& memory, driver::VirtioDevice& device)
 {
     /* One page for the buffers the device fills, and the device's view of it. */
     auto shared = TRY(system::create_memory(memory, 4096));
     auto bytes = TRY(system::map_memory(shared));
-    u64 device_address = TRY(transport.dma_address(shared));
+    u64 device_address = TRY(device.dma_address(shared));
     return Buffers { std::move(shared), bytes, device_address };
 }
 
-ErrorOr<Outcome> read_requests(ConsoleCap const& console, Buffers const& shared, Transport& transport, driver::VirtioQueue& queue)
+ErrorOr<Outcome> read_requests(ConsoleCap const& console, Buffers const& shared, driver::VirtioDevice& device, driver::VirtioQueue& queue)
 {
     u8* buffers = shared.bytes.data();
     Outcome outcome;
     for (usize request = 0; request < requests; ++request) {
-        u32 written = TRY(request_once(shared, request * request_bytes, u16(request), transport, queue, outcome.interrupts));
+        u32 written = TRY(request_once(shared, request * request_bytes, u16(request), device, queue, outcome.interrupts));
         if (written != request_bytes)
             return Error(ErrorCode::MalformedMessage, "the device filled a start-up request only in part");
         TRY(print_line(console, "virtio-rng: request {}: {} bytes", request, written));
@@ -83,7 +83,7 @@ ErrorOr<Outcome> read_requests(ConsoleCap const& console, Buffers const& shared,
 }
 
 ErrorOr<i32> serve(ConsoleCap const& console, DeviceCap const& entropy, SignalCap const& ready, Buffers const& buffers,
-    Transport& transport, driver::VirtioQueue& queue)
+    driver::VirtioDevice& device, driver::VirtioQueue& queue)
 {
     auto start_up = buffers.bytes.first(requests * request_bytes);
     u32 credited = TRY(system::entropy_feed(entropy, start_up, start_up.size()));
@@ -96,7 +96,7 @@ ErrorOr<i32> serve(ConsoleCap const& console, DeviceCap const& entropy, SignalCa
     u64 interrupts = 0;
     for (u64 round = 1;; ++round) {
         (void)system::wait_until(0, system::monotonic_nanoseconds() + reseed_nanoseconds, timeout_bit);
-        u32 written = TRY(request_once(buffers, 0, u16(requests + (round % 1000)), transport, queue, interrupts));
+        u32 written = TRY(request_once(buffers, 0, u16(requests + (round % 1000)), device, queue, interrupts));
         auto fresh = buffers.bytes.first(written);
         credited = TRY(system::entropy_feed(entropy, fresh, written));
         wipe(fresh);

@@ -12,41 +12,11 @@
 
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
+#include <vectra/SignalBit.h>
 #include <vectra/config.h>
-#include <vectra/driver/VirtioPci.h>
+#include <vectra/driver/VirtioDevice.h>
 
 namespace vectra::virtiorng {
-
-/* What the loop needs of a transport (virtio-pci or virtio-mmio). */
-class Transport {
-public:
-    virtual void notify() = 0;
-    /* Read (and so clear) why the device interrupted: deasserts a level line before the acknowledge. */
-    virtual void take_interrupt_status() = 0;
-    [[nodiscard]] virtual ErrorOr<u64> dma_address(MemCap const&) = 0;
-
-protected:
-    ~Transport() = default;
-};
-
-/*
- * A core/driver device as the loop's transport: VirtioPciDevice (reading the ISR deasserts INTx;
- * harmless with MSI-X) or VirtioMmioDevice (InterruptStatus read, InterruptACK written).
- */
-template<typename Device>
-class DeviceTransport final : public Transport {
-public:
-    explicit DeviceTransport(Device& device)
-        : m_device(device)
-    {
-    }
-    void notify() override { m_device.notify(0); }
-    void take_interrupt_status() override { (void)m_device.interrupt_status(); }
-    ErrorOr<u64> dma_address(MemCap const& memory) override { return m_device.dma_address(memory); }
-
-private:
-    Device& m_device;
-};
 
 inline constexpr u16 queue_size = 8;
 inline constexpr usize request_bytes = 32;
@@ -68,10 +38,10 @@ struct Buffers {
     u64 device_address { 0 };
 };
 
-[[nodiscard]] ErrorOr<Buffers> create_buffers(ReticleCap const& memory, Transport&);
+[[nodiscard]] ErrorOr<Buffers> create_buffers(ReticleCap const& memory, driver::VirtioDevice&);
 
 /* Reads `requests` requests of `request_bytes` through `queue` into `buffers`, printing each. */
-[[nodiscard]] ErrorOr<Outcome> read_requests(ConsoleCap const&, Buffers const&, Transport&, driver::VirtioQueue& queue);
+[[nodiscard]] ErrorOr<Outcome> read_requests(ConsoleCap const&, Buffers const&, driver::VirtioDevice&, driver::VirtioQueue& queue);
 
 /*
  * The service: feeds the start-up requests' bytes (requests × request_bytes, credited in full)
@@ -79,6 +49,6 @@ struct Buffers {
  * Returns only with an error (initd restarts the driver per its policy; the restart resets the device).
  */
 [[nodiscard]] ErrorOr<i32> serve(ConsoleCap const&, DeviceCap const& entropy, SignalCap const& ready, Buffers const&,
-    Transport&, driver::VirtioQueue& queue);
+    driver::VirtioDevice&, driver::VirtioQueue& queue);
 
 }

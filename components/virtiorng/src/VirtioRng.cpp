@@ -50,9 +50,8 @@ ErrorOr<i32> virtio_rng(Bundle& bundle)
     TRY(print_line(console, "virtio-rng: features {:#x} accepted, queue 0 of {} (device allows {}), status {:#x}",
         device.features(), queue.ring.layout().size, queue.maximum_size, device.status()));
 
-    virtiorng::DeviceTransport transport(device);
-    auto buffers = TRY(virtiorng::create_buffers(memory, transport));
-    auto outcome = TRY(virtiorng::read_requests(console, buffers, transport, queue));
+    auto buffers = TRY(virtiorng::create_buffers(memory, device));
+    auto outcome = TRY(virtiorng::read_requests(console, buffers, device, queue));
     /* The kernel's count of arrivals on the line: a driver that polled would have none. */
     if (entry == pci_interrupt_intx)
         TRY(print_line(console, "virtio-rng: {} interrupts taken on INTx line {} for {} requests", outcome.interrupts,
@@ -63,7 +62,7 @@ ErrorOr<i32> virtio_rng(Bundle& bundle)
     if (!outcome.distinct || outcome.interrupts < virtiorng::requests)
         return 1;
     /* A service from here on: the pool fed, ready raised, a reseed every period (Requests.h). */
-    return virtiorng::serve(console, entropy, ready, buffers, transport, queue);
+    return virtiorng::serve(console, entropy, ready, buffers, device, queue);
 }
 
 }

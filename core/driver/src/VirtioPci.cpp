@@ -70,24 +70,11 @@ ErrorOr<VirtioQueue> VirtioPciDevice::set_up_queue(ReticleCap const& memory, u16
     SignalBit bit, bool event_index, u16 indirect_entries)
 {
     u16 maximum = TRY(m_transport.maximum_queue_size(index));
-    u16 size = maximum < wanted_size ? maximum : wanted_size;
-    /* A power of two no larger than the device allows (a split queue's size must be one). */
-    while (size & (size - 1))
-        size = static_cast<u16>(size & (size - 1));
-    auto layout = TRY(virtio::SplitQueueLayout::for_size(size));
-    if (!(m_features & virtio::feature_indirect_descriptors))
-        indirect_entries = 0;
-    if (indirect_entries > size)
-        indirect_entries = size;
-    usize ring_bytes = (layout.total + 4095) / 4096 * 4096;
-    usize table_bytes = indirect_entries ? virtio::IndirectTables::bytes_for(size, indirect_entries) : 0;
-    auto ring_memory = TRY(system::create_memory(memory, (ring_bytes + table_bytes + 4095) / 4096 * 4096));
-    auto mapped = TRY(system::map_memory(ring_memory));
-    u64 base = TRY(system::dma_address(*m_device, ring_memory));
-    virtio::IndirectTables tables;
-    if (indirect_entries >= 2)
-        tables = { mapped.subspan(ring_bytes, table_bytes), base + ring_bytes, indirect_entries };
-    auto ring = TRY(virtio::SplitQueue::create(mapped.first(ring_bytes), size, event_index, tables));
+    /* Used where it lies (no copy of the ring's bookkeeping, some 4 KiB, on a driver's 32 KiB stack). */
+    auto made = make_queue_ring(*this, memory, maximum, wanted_size, event_index, indirect_entries);
+    if (made.is_error())
+        return made.release_error();
+    auto& [ring, ring_memory, base, layout] = made.value();
     /* The kernel writes the entry's message and enables MSI-X; the device only learns the entry's number. */
     IrqCap interrupt;
     if (entry != queue_shares_intx) {
@@ -102,7 +89,7 @@ ErrorOr<VirtioQueue> VirtioPciDevice::set_up_queue(ReticleCap const& memory, u16
     }
     if (entry != pci_interrupt_intx && entry != queue_shares_intx)
         TRY(m_transport.set_queue_vector(index, entry));
-    TRY(m_transport.set_up_queue(index, size, base + layout.descriptors, base + layout.available, base + layout.used));
+    TRY(m_transport.set_up_queue(index, layout.size, base + layout.descriptors, base + layout.available, base + layout.used));
     return VirtioQueue { index, maximum, entry, ring, std::move(ring_memory), std::move(interrupt) };
 }
 
@@ -111,6 +98,15 @@ ErrorOr<MappedRegion const*> VirtioPciDevice::device_configuration() const
     if (!m_has_device_configuration)
         return Error(ErrorCode::NotFound, "the device has no device-specific configuration");
     return &m_device_configuration;
+}
+
+ErrorOr<usize> VirtioPciDevice::read_device_configuration(std::span<u8> into)
+{
+    auto const* region = TRY(device_configuration());
+    usize length = region->length < into.size() ? region->length : into.size();
+    for (usize index = 0; index < length; ++index)
+        into[index] = region->base[index];
+    return length;
 }
 
 ErrorOr<u64> VirtioPciDevice::dma_address(MemCap const& memory) const { return system::dma_address(*m_device, memory); }

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * The virtio-blk driver (docs/drivers.md): vectra.block served, whole-disk, over one split
- * virtqueue. Requests are decoded and checked by the protocol's dispatch and core/block's
+ * virtqueue of a device on either transport (driver::VirtioDevice: PCI or virtio-mmio). Requests are decoded and checked by the protocol's dispatch and core/block's
  * Window exactly as the hosted driver's are; a read, write, flush, discard or write-zeroes that
  * passes goes to the device with the client's MemCap as its buffer (its device address, no
  * copy) and is answered when the device finishes it — in the device's order, by call id. Info,
@@ -16,7 +16,7 @@
 #include <vectra/block/FaultInjection.h>
 #include <vectra/block/Protocol.h>
 #include <vectra/block/Window.h>
-#include <vectra/driver/VirtioPci.h>
+#include <vectra/driver/VirtioDevice.h>
 #include <vectra/protocol/Dispatch.h>
 #include <vectra/virtio/Block.h>
 
@@ -24,13 +24,13 @@ namespace vectra::virtioblk {
 
 /* The largest transfer one request may name, whatever the block size. */
 inline constexpr u32 maximum_transfer_bytes = 1024 * 1024;
-/* The Signal bit the queue's MSI-X entry raises. */
+/* The Signal bit the queue's interrupt (MSI-X entry, INTx pin or virtio-mmio slot line) raises. */
 inline constexpr SignalBit queue_bit { 8 };
 
 class Driver {
 public:
     /* `fault`: the image's fault injection (block/FaultInjection.h), or none. */
-    Driver(driver::VirtioPciDevice&, driver::VirtioQueue&, virtio::block::Requests&, block::FaultInjection* fault = nullptr);
+    Driver(driver::VirtioDevice&, driver::VirtioQueue&, virtio::block::Requests&, block::FaultInjection* fault = nullptr);
 
     /* Serves on `connection` until a Ring fails or the device breaks its queue. */
     [[nodiscard]] ErrorOr<void> serve(ServerConnection& connection);
@@ -80,7 +80,7 @@ private:
         protocol::MessageCapabilities&);
     [[nodiscard]] Error refused(Error);
 
-    driver::VirtioPciDevice& m_device;
+    driver::VirtioDevice& m_device;
     driver::VirtioQueue& m_queue;
     virtio::block::Requests& m_requests;
     block::FaultInjection* m_fault { nullptr };

@@ -13,65 +13,21 @@
 #include <vectra/Pci.h>
 #include <vectra/SignalBit.h>
 #include <vectra/System.h>
-#include <vectra/Try.h>
+#include <vectra/driver/VirtioDevice.h>
 #include <vectra/virtio/ModernTransport.h>
 #include <vectra/virtio/PciCapabilities.h>
 #include <utility>
-#include <vectra/virtio/SplitQueue.h>
 
 namespace vectra::driver {
 
 /* A region of a BAR, mapped through a DeviceMemory capability made for it. */
-/*
- * A queue's `entry` when the function signals through its INTx pin and another queue already bound
- * it: the pin is one line for every queue, so this queue gets no IrqCap of its own.
- */
-inline constexpr u16 queue_shares_intx = 0xfffe;
-
 struct MappedRegion {
     DeviceMemoryCap bar;
     u8 volatile* base { nullptr };
     usize length { 0 };
 };
 
-/* One virtqueue: its ring in DMA memory, the MSI-X entry (or INTx pin) it signals on, and that one's IrqCap. */
-struct VirtioQueue {
-    u16 index { 0 };
-    u16 maximum_size { 0 }; /* what the device allows */
-    u16 entry { pci_interrupt_intx }; /* the MSI-X entry it signals on, or pci_interrupt_intx */
-    virtio::SplitQueue ring;
-    MemCap memory;
-    IrqCap interrupt; /* empty for a queue_shares_intx queue */
-};
-
-/* A split queue's ring in DMA memory, before any transport knows of it. */
-struct QueueRing {
-    virtio::SplitQueue ring;
-    MemCap memory;
-    u64 base { 0 }; /* the device's address of the ring memory */
-    virtio::SplitQueueLayout layout;
-};
-
-/*
- * A ring of at most `wanted_size` entries — a power of two no larger than `maximum`, what the
- * device allows — in memory retyped from `memory`, whose device address `device_address(MemCap)` gives.
- */
-template<typename DeviceAddress>
-[[nodiscard]] ErrorOr<QueueRing> make_queue_ring(ReticleCap const& memory, u16 maximum, u16 wanted_size, bool event_index,
-    DeviceAddress&& device_address)
-{
-    u16 size = maximum < wanted_size ? maximum : wanted_size;
-    while (size & (size - 1))
-        size = static_cast<u16>(size & (size - 1));
-    auto layout = TRY(virtio::SplitQueueLayout::for_size(size));
-    auto ring_memory = TRY(system::create_memory(memory, (layout.total + 4095) / 4096 * 4096));
-    auto mapped = TRY(system::map_memory(ring_memory));
-    u64 base = TRY(device_address(ring_memory));
-    auto ring = TRY(virtio::SplitQueue::create(mapped, size, event_index));
-    return QueueRing { ring, std::move(ring_memory), base, layout };
-}
-
-class VirtioPciDevice {
+class VirtioPciDevice final : public VirtioDevice {
 public:
     /*
      * Reads the layout, maps the common, notify and (when present) device-specific regions from
@@ -106,10 +62,14 @@ public:
             return {};
         return m_transport.set_config_vector(queue.entry);
     }
-    /* DRIVER_OK: the device may use the queues set up so far. */
-    void start() { m_transport.driver_ok(); }
-    /* Tell the device queue `index` has new buffers. */
-    void notify(u16 index) { m_transport.notify(index); }
+    void start() override { m_transport.driver_ok(); }
+    void notify(u16 index) override { m_transport.notify(index); }
+    /* The ISR read when `queue` signals on the INTx pin (it deasserts the line); nothing on an MSI-X entry. */
+    void interrupted(VirtioQueue const& queue) override
+    {
+        if (queue.entry == pci_interrupt_intx || queue.entry == queue_shares_intx)
+            (void)interrupt_status();
+    }
     /*
      * Read (and so clear) the ISR status: bit 0 a queue was used, bit 1 the configuration
      * changed. The read deasserts the function's INTx pin; an INTx driver reads it before it
@@ -118,15 +78,14 @@ public:
     [[nodiscard]] u8 interrupt_status() { return *m_isr.base; }
     /* Whether the function can signal through MSI-X entries (else only through INTx). */
     [[nodiscard]] bool has_msix() const { return m_layout.has_msix; }
-    /* Reset the device: it forgets the queues and stops using their memory. */
-    [[nodiscard]] ErrorOr<void> reset() { return m_transport.reset(); }
+    [[nodiscard]] ErrorOr<void> reset() override { return m_transport.reset(); }
 
     /* The device-specific configuration (virtio-blk's capacity, …), or NotFound when it has none. */
     [[nodiscard]] ErrorOr<MappedRegion const*> device_configuration() const;
-    /* The device's address of memory the driver shares with it. */
-    [[nodiscard]] ErrorOr<u64> dma_address(MemCap const& memory) const;
+    [[nodiscard]] ErrorOr<usize> read_device_configuration(std::span<u8> into) override;
+    [[nodiscard]] ErrorOr<u64> dma_address(MemCap const& memory) const override;
 
-    [[nodiscard]] u64 features() const { return m_features; }
+    [[nodiscard]] u64 features() const override { return m_features; }
     [[nodiscard]] u8 status() const { return m_transport.status(); }
     [[nodiscard]] virtio::PciLayout const& layout() const { return m_layout; }
     [[nodiscard]] PciDeviceCap const& pci() const { return *m_device; }

@@ -46,19 +46,23 @@ constexpr usize store_catalog_bytes = store::catalog_header_bytes
     + store_nodes * (store::catalog_file_bytes + catalog_name_bytes) + store_extents * store::catalog_extent_bytes;
 constexpr usize store_buffer_bytes = (store_catalog_bytes > 64 * KiB ? store_catalog_bytes : 64 * KiB) + store::block_size;
 constexpr usize store_bitmap_words = store::Memory::bitmap_words(store_maximum_blocks);
+/* The storaged session's transfer buffer: a request moves at most this much (1 MiB reads and writes want 1 MiB). */
+constexpr u64 store_extra_transfer_kib = CONFIG_VFSD_STORE_EXTRA_TRANSFER_KIB;
+constexpr usize store_transfer_bytes = BlockSessionDevice::buffer_bytes + store_extra_transfer_kib * KiB;
 constexpr usize store_parts_bytes = store_nodes * sizeof(store::Node) + 64 + store_extents * sizeof(store::Extent) + 64
     + store_index * sizeof(u32) + 64 + store_bitmap_words * sizeof(u64) + 64 + store_buffer_bytes;
 
 /* The same session, buffer and device as a fat mount, then the store's parts and the backend, a page of slack for each. */
-constexpr usize store_mount_bytes = session::donation_size<block::Protocol>() + 3 * 4096 + BlockSessionDevice::buffer_bytes + 4096
+constexpr usize store_mount_bytes = session::donation_size<block::Protocol>() + 3 * 4096 + store_transfer_bytes + 4096
     + sizeof(BlockSessionDevice) + 4096 + store_parts_bytes + 4096 + sizeof(StoreBackend) + 4096;
 /*
  * What disks.footprint.json pays for a store mount: the 256 KiB of every block mount, and
- * bytes_per CONFIG_VFSD_STORE_FILES 400, CONFIG_VFSD_STORE_EXTENTS 48 and
- * CONFIG_VFSD_STORE_MAXIMUM_MIB 64 (for one store mount of that size; a second one is refused
- * at start when the Task's memory runs out).
+ * bytes_per CONFIG_VFSD_STORE_FILES 400, CONFIG_VFSD_STORE_EXTENTS 48, CONFIG_VFSD_STORE_MAXIMUM_MIB
+ * 64 and CONFIG_VFSD_STORE_EXTRA_TRANSFER_KIB 1024 (for one store mount of that size; a second
+ * one is refused at start when the Task's memory runs out).
  */
-constexpr usize store_mount_paid = 256 * KiB + 400 * store_nodes + 48 * store_extents + 64 * store_maximum_mib;
+constexpr usize store_mount_paid
+    = 256 * KiB + 400 * store_nodes + 48 * store_extents + 64 * store_maximum_mib + store_extra_transfer_kib * KiB;
 static_assert(store_mount_bytes <= store_mount_paid, "a store mount outgrew what disks.footprint.json pays for it");
 
 /* `count` objects of T from `from`, 64-byte aligned (the memory object is page aligned). */
@@ -76,7 +80,7 @@ std::span<T> carve_span(std::span<u8>& from, usize count)
 ErrorOr<void> mount_store(Started& started, MountEntry const& entry, RingCap const& storage_requests,
     RingCap const& storage_replies)
 {
-    auto* device = TRY(open_device(started, entry, storage_requests, storage_replies));
+    auto* device = TRY(open_device(started, entry, storage_requests, storage_replies, store_transfer_bytes));
     u64 blocks = device->sector_count() * device->sector_size() / store::block_size;
     if (blocks > store_maximum_blocks)
         return Error(ErrorCode::TooLarge, "the partition is larger than a store mount's bitmaps cover (VFSD_STORE_MAXIMUM_MIB)");

@@ -24,6 +24,18 @@ flight at random places). The guest times each run with the kernel's clock (/pro
 Starting dd is not I/O: each run's dd (or 32 dd's) is also timed, three times in the same boot,
 with nothing to move, and the least of those is taken off the run's time.
 
+Group `guest_store` (image store-bench, records store_guest_*; ADR 0023's amendment): store-bench
+prints, per run,
+
+    store-bench: <run>: <bytes> bytes in <count> <writes|reads|files> of <size> bytes[ …]: <ns> ns
+
+for a 256 MiB file written in 1 MiB writes and synced, read back, and 10,000 files of 100 bytes
+created, stat-ed, read and synced on vfsd's store mount. The Linux guest gets the same disk file
+with an ext4 filesystem made in the partition by the host's mkfs.ext4, loads ext4, mounts
+/dev/vda1 and runs guest/store_bench.c (built static with the host's gcc), which does the same
+with write/fsync, read (page cache dropped first), open/write/close, stat, open/read/close and
+syncfs, timing itself with CLOCK_MONOTONIC and printing `linux-bench: <run>: <ns>`.
+
 The pure parts (parsing both consoles, the workload script, the report entries) are tested by
 tests/tools/test_bench_guest.py; the boots are not part of any test (a benchmark is never a
 pass/fail test).

@@ -206,3 +206,128 @@ class Report(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def store_console(write_ns=3_000_000_000, read_ns=2_000_000_000, small_ns=15_000_000_000) -> list:
+    return [
+        "initd: spawned store-bench",
+        "store-bench: 256 MiB sequentially, 10000 small files, on /data",
+        f"store-bench: sequential-write: 268435456 bytes in 256 writes of 1048576 bytes, then sync: {write_ns} ns",
+        f"store-bench: sequential-read: 268435456 bytes in 256 reads of 1048576 bytes: {read_ns} ns",
+        f"store-bench: small-files: 1000000 bytes in 10000 files of 100 bytes created, stat-ed and read, then sync: {small_ns} ns",
+        "store-bench: done",
+    ]
+
+
+def store_linux_console(write_ns=12_000_000_000, read_ns=3_000_000_000, small_ns=20_000_000_000) -> list:
+    return ["linux-guest: running the workload", f"linux-bench: sequential-write: {write_ns}",
+            f"linux-bench: sequential-read: {read_ns}", f"linux-bench: small-files: {small_ns}", "linux-bench: done",
+            "linux-guest: workload ended with status 0"]
+
+
+class StoreGroup(unittest.TestCase):
+    """Group guest_store: store-bench (components/storebench) against the Linux guest's
+    store_bench.c on ext4."""
+
+    def test_each_run_is_read_with_its_sizes_and_time(self):
+        runs = guest.parse_store_ours(store_console())
+        self.assertEqual(set(runs), set(guest.STORE_RUNS))
+        self.assertEqual(runs["sequential-write"], guest.Measurement("sequential-write", 256 * MIB, 256, MIB, 1, 3 * 10**9))
+        self.assertEqual(runs["small-files"], guest.Measurement("small-files", 10**6, 10000, 100, 1, 15 * 10**9))
+
+    def test_a_missing_repeated_unknown_or_inconsistent_run_is_refused(self):
+        console = store_console()
+        broken = {
+            "missing": console[:3] + console[4:],
+            "twice": console + [console[2]],
+            "unknown": console + ["store-bench: rename: 100 bytes in 1 files of 100 bytes: 5 ns"],
+            "bytes do not add up": [line.replace("268435456 bytes in 256 reads", "268435456 bytes in 255 reads")
+                                    for line in console],
+            "another unit": [line.replace("256 writes", "256 files") for line in console],
+            "no time": store_console(read_ns=0),
+            "write and read differ": [line.replace("268435456 bytes in 256 reads", "134217728 bytes in 128 reads")
+                                      for line in console],
+        }
+        for what, lines in broken.items():
+            with self.subTest(what), self.assertRaises(Failure):
+                guest.parse_store_ours(lines)
+
+    def test_the_lines_store_bench_prints_are_the_lines_parsed_and_the_oracle_expects(self):
+        source = (REPOSITORY / "components" / "storebench" / "src" / "StoreBench.cpp").read_text()
+        formats = re.findall(r'"(store-bench: [a-z-]+: \{\} bytes in \{\} [a-z]+ of \{\} bytes[^"]*: \{\} ns)"', source)
+        self.assertEqual(len(formats), len(guest.STORE_RUNS), "StoreBench.cpp's report lines changed: change STORE_LINE")
+        oracle = json.loads((REPOSITORY / "images" / "store-bench" / "oracle.json").read_text())
+        patterns = [pattern for pattern in oracle["patterns"] if re.match(r"^\^store-bench: [a-z]+-[a-z]+:", pattern)]
+        self.assertEqual(len(patterns), len(guest.STORE_RUNS))
+        sizes = {"sequential-write": (256 * MIB, 256, MIB), "sequential-read": (256 * MIB, 256, MIB),
+                 "small-files": (10**6, 10000, 100)}
+        for text in formats:
+            run = text.split(": ")[1]
+            line = text
+            for value in (*sizes[run], 123456789):
+                line = line.replace("{}", str(value), 1)
+            with self.subTest(run):
+                self.assertRegex(line, guest.STORE_LINE)
+                self.assertTrue(any(re.search(pattern, line) for pattern in patterns), line)
+
+    def test_the_guest_program_prints_what_is_parsed(self):
+        source = guest.STORE_PROGRAM.read_text()
+        self.assertIn('printf("linux-bench: %s: %llu\\n"', source)
+        self.assertIn('printf("linux-bench: %s failed: %s (%s)\\n"', source)
+        for call in ("fsync(file)", "syncfs(directory)", "O_CREAT | O_EXCL", "stat(path, &status)",
+                     "/proc/sys/vm/drop_caches", "CLOCK_MONOTONIC"):
+            self.assertIn(call, source)
+
+    def test_the_workload_mounts_ext4_and_repeats_the_sizes(self):
+        script = guest.store_workload(guest.parse_store_ours(store_console()))
+        self.assertIn("mount -t ext4 /dev/vda1 /mnt || echo \"linux-bench: mount failed\"\n", script)
+        self.assertIn("store_bench /mnt 256 10000 ||", script)
+        other = dict(guest.parse_store_ours(store_console()))
+        other["small-files"] = guest.Measurement("small-files", 2000, 10, 200, 1, 5)
+        with self.assertRaises(Failure):
+            guest.store_workload(other)
+        self.assertEqual(guest.STORE_MODULES[-1], "ext4")
+
+    def test_ext4_is_made_in_the_partition_initialised(self):
+        command = guest.ext4_command(Path("disk0.img"), MIB, 384 * MIB)
+        self.assertEqual(command[0], "mkfs.ext4")
+        self.assertIn("offset=1048576,lazy_itable_init=0,lazy_journal_init=0", command)
+        self.assertEqual(command[-2:], ["disk0.img", str(384 * MIB // 4096)])
+        image = guest.images.image(guest.STORE_IMAGE)
+        partition = guest.find_partition(image, guest.STORE_PARTITION)
+        self.assertEqual(partition.first_sector * 512, MIB)  # /dev/vda1 in the guest
+
+    def test_the_linux_console_is_read_and_refused_when_broken(self):
+        ours = guest.parse_store_ours(store_console())
+        runs = guest.parse_store_linux(store_linux_console(), ours)
+        self.assertEqual(runs["sequential-write"].nanoseconds, 12 * 10**9)
+        self.assertEqual(runs["small-files"].requests, 10000)  # the sizes are store-bench's
+        lines = store_linux_console()
+        broken = {
+            "failed": lines + ["linux-bench: small-files failed: stat (No such file or directory)"],
+            "mount failed": lines + ["linux-bench: mount failed"],
+            "missing": [line for line in lines if "sequential-read" not in line],
+            "twice": lines + [lines[1]],
+            "no time": store_linux_console(read_ns=0),
+        }
+        for what, console in broken.items():
+            with self.subTest(what), self.assertRaises(Failure):
+                guest.parse_store_linux(console, ours)
+
+    def test_the_entries_pair_in_bench_py(self):
+        ours = guest.parse_store_ours(store_console())
+        linux = guest.parse_store_linux(store_linux_console(), ours)
+        entries = guest.with_variation(guest.report_entries("ours", ours, guest.STORE_BENCHMARK, guest.STORE_RUNS)
+                                       + guest.report_entries("baseline_linux", linux, guest.STORE_BENCHMARK,
+                                                              guest.STORE_RUNS))
+        records = bench.load_records(REPOSITORY / "tests" / "bench" / "benchmarks.json")
+        chosen = {record.name: record for record in records if record.binary == guest.STORE_GROUP}
+        self.assertEqual(set(chosen), {"store_guest_sequential_write", "store_guest_sequential_read",
+                                       "store_guest_small_files"})
+        summaries = bench.summarize({"benchmarks": entries})
+        write = bench.evaluate(chosen["store_guest_sequential_write"], summaries)
+        self.assertIsNone(write["problem"])
+        self.assertAlmostEqual(write["ratio"], 4.0)
+        small = bench.evaluate(chosen["store_guest_small_files"], summaries)
+        self.assertAlmostEqual(small["ours"], 10000 / 15 / 1e3)
+        self.assertAlmostEqual(small["ratio"], 20 / 15)

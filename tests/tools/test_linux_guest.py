@@ -110,6 +110,12 @@ class Initramfs(unittest.TestCase):
         self.assertLess(lines.index("mount -t devtmpfs devtmpfs /dev"), [i for i, l in enumerate(lines) if l.startswith("insmod")][0])
         self.assertLess(lines.index("sh /workload"), lines.index("poweroff -f"))
 
+    def test_a_workload_s_programs_are_executables_in_bin(self):
+        archive = guest.initramfs(b"BUSYBOX", [], "store_bench /mnt 1 1\n", [("store_bench", b"\x7fELF")])
+        entries = {name: (mode, data) for name, mode, data in read_cpio(archive)}
+        self.assertEqual(entries["bin/store_bench"], (0o100755, b"\x7fELF"))
+        self.assertEqual(entries["bin/busybox"], (0o100755, b"BUSYBOX"))
+
 
 class GuestFiles(unittest.TestCase):
     def test_modules_come_from_the_package_in_dependency_order(self):
@@ -132,6 +138,13 @@ class GuestFiles(unittest.TestCase):
             self.assertEqual(busybox, b"BUSYBOX")
             self.assertEqual([name for name, _ in modules],
                              ["virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci", "virtio_blk"])
+            (drivers / "fs").mkdir()
+            (drivers / "fs/jbd2.ko").write_bytes(module_bytes(""))
+            (drivers / "fs/ext4.ko").write_bytes(module_bytes("jbd2"))
+            with mock.patch.object(guest, "_unpacked", lambda name, pin, cache, apt: roots[name]):
+                _, _, modules = guest.guest_files("x86_64", pins, ("ext4",))
+            self.assertEqual([name for name, _ in modules],  # a workload's modules after the pinned ones, with theirs
+                             ["virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci", "virtio_blk", "jbd2", "ext4"])
             pins["x86_64"]["modules"] = ["virtio_scsi"]
             with mock.patch.object(guest, "_unpacked", lambda name, pin, cache, apt: roots[name]):
                 with self.assertRaisesRegex(Failure, "has no module virtio_scsi"):

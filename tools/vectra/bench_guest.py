@@ -24,6 +24,18 @@ flight at random places). The guest times each run with the kernel's clock (/pro
 Starting dd is not I/O: each run's dd (or 32 dd's) is also timed, three times in the same boot,
 with nothing to move, and the least of those is taken off the run's time.
 
+Group `guest_store` (image store-bench, records store_guest_*; ADR 0023's amendment): store-bench
+prints, per run,
+
+    store-bench: <run>: <bytes> bytes in <count> <writes|reads|files> of <size> bytes[ …]: <ns> ns
+
+for a 256 MiB file written in 1 MiB writes and synced, read back, and 10,000 files of 100 bytes
+created, stat-ed, read and synced on vfsd's store mount. The Linux guest gets the same disk file
+with an ext4 filesystem made in the partition by the host's mkfs.ext4, loads ext4, mounts
+/dev/vda1 and runs guest/store_bench.c (built static with the host's gcc), which does the same
+with write/fsync, read (page cache dropped first), open/write/close, stat, open/read/close and
+syncfs, timing itself with CLOCK_MONOTONIC and printing `linux-bench: <run>: <ns>`.
+
 The pure parts (parsing both consoles, the workload script, the report entries) are tested by
 tests/tools/test_bench_guest.py; the boots are not part of any test (a benchmark is never a
 pass/fail test).
@@ -32,8 +44,10 @@ pass/fail test).
 import json
 import os
 import re
+import shutil
 import statistics
 import socket
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,12 +199,13 @@ def run_key(run: str) -> str:
     return run.replace("-", "_")
 
 
-def report_entries(side: str, measured: dict) -> list:
-    """One Google Benchmark "iteration" entry per run: real_time in ns, bytes and requests per second."""
+def report_entries(side: str, measured: dict, benchmark: str = BLOCK_BENCHMARK, runs: tuple = BLOCK_RUNS) -> list:
+    """One Google Benchmark "iteration" entry per run: real_time in ns, bytes and requests (or
+    files) per second."""
     entries = []
-    for run in BLOCK_RUNS:
+    for run in runs:
         value = measured[run]
-        name = f"{BLOCK_BENCHMARK}/{run_key(run)}/{side}"
+        name = f"{benchmark}/{run_key(run)}/{side}"
         seconds = value.nanoseconds / 1e9
         entries.append({"name": name, "run_name": name, "run_type": "iteration", "iterations": 1,
                         "real_time": float(value.nanoseconds), "cpu_time": float(value.nanoseconds), "time_unit": "ns",
@@ -221,12 +236,16 @@ def context() -> dict:
             "library_build_type": "guest"}
 
 
-def partition_first_byte(image: images.Image) -> int:
+def find_partition(image: images.Image, name: str):
     for disk in disks.load(image.folder):
         for partition in disk.partitions:
-            if partition.name == BLOCK_PARTITION:
-                return partition.first_sector * disks.SECTOR
-    raise Failure(f"image {image.name} declares no partition {BLOCK_PARTITION}")
+            if partition.name == name:
+                return partition
+    raise Failure(f"image {image.name} declares no partition {name}")
+
+
+def partition_first_byte(image: images.Image) -> int:
+    return find_partition(image, BLOCK_PARTITION).first_sector * disks.SECTOR
 
 
 def run_block(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> dict:
@@ -258,7 +277,147 @@ def run_block(platform_name: str, repetitions: int, jobs: int, verbose: bool) ->
     return {"context": context() | {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, "benchmarks": with_variation(entries)}
 
 
-GROUPS = {BLOCK_GROUP: run_block}
+# --- Group guest_store: the store through vfsd against ext4 -------------------------------------
+
+STORE_GROUP = "guest_store"
+STORE_IMAGE = "store-bench"
+STORE_PARTITION = "data"
+STORE_BENCHMARK = "store_guest"
+STORE_RUNS = ("sequential-write", "sequential-read", "small-files")
+STORE_UNITS = {"sequential-write": "writes", "sequential-read": "reads", "small-files": "files"}
+# ext4 is a module in Debian's kernel; its checksums ask the crypto API for crc32c, which no
+# module's .modinfo names as a dependency.
+STORE_MODULES = ("crc32c_generic", "ext4")
+STORE_PROGRAM = Path(__file__).resolve().parent / "guest" / "store_bench.c"
+STORE_COMPILERS = {"x86_64": "x86_64-linux-gnu-gcc", "aarch64": "aarch64-linux-gnu-gcc"}
+STORE_MOUNT = "/mnt"
+
+STORE_LINE = re.compile(r"^store-bench: (?P<run>[a-z-]+): (?P<bytes>[0-9]+) bytes in (?P<count>[0-9]+) "
+                        r"(?P<unit>[a-z]+) of (?P<size>[0-9]+) bytes(?: created, stat-ed and read)?(?:, then sync)?: "
+                        r"(?P<ns>[0-9]+) ns$")
+STORE_LINUX_LINE = re.compile(r"^linux-bench: (?P<run>[a-z-]+): (?P<ns>[0-9]+)$")
+
+
+def parse_store_ours(lines: list) -> dict:
+    """run -> Measurement from store-bench's console; every run of STORE_RUNS exactly once, each
+    line consistent (bytes = count × size, the unit the run's, a time above zero), the
+    sequential write and read of the same size."""
+    found = {}
+    for line in lines:
+        match = STORE_LINE.match(line.strip())
+        if not match:
+            continue
+        run = match.group("run")
+        if run not in STORE_RUNS:
+            raise Failure(f"store-bench printed a run this group does not know: {line.strip()!r}")
+        if run in found:
+            raise Failure(f"store-bench printed run {run} twice")
+        measured = Measurement(run, int(match.group("bytes")), int(match.group("count")), int(match.group("size")), 1,
+                               int(match.group("ns")))
+        if (match.group("unit") != STORE_UNITS[run] or measured.requests == 0
+                or measured.bytes != measured.requests * measured.request_bytes):
+            raise Failure(f"store-bench's {run} line does not add up: {line.strip()!r}")
+        if measured.nanoseconds <= 0:
+            raise Failure(f"store-bench's {run} line has no time: {line.strip()!r}")
+        found[run] = measured
+    missing = [run for run in STORE_RUNS if run not in found]
+    if missing:
+        raise Failure(f"store-bench printed no {', '.join(missing)} line (did the image run to its end?)")
+    write, read = found["sequential-write"], found["sequential-read"]
+    if (write.requests, write.request_bytes) != (read.requests, read.request_bytes) or write.request_bytes != 1024 * 1024:
+        raise Failure("store-bench's sequential write and read are not the same MiB: the guest cannot repeat both")
+    return found
+
+
+def store_workload(ours: dict) -> str:
+    """The busybox sh script that makes the Linux guest repeat store-bench's runs on the ext4
+    filesystem of partition 1 (/dev/vda1), with the sizes store-bench printed, through the static
+    program store_bench (it times itself)."""
+    mebibytes = ours["sequential-write"].requests
+    files = ours["small-files"].requests
+    if ours["small-files"].request_bytes != 100:
+        raise Failure("store-bench's small files are not of 100 bytes, as the guest's program makes them")
+    return ("# store-bench's runs, by Linux on ext4 (tools/vectra/bench_guest.py)\n"
+            f"mkdir -p {STORE_MOUNT}\n"
+            f"mount -t ext4 /dev/vda1 {STORE_MOUNT} || echo \"linux-bench: mount failed\"\n"
+            f"store_bench {STORE_MOUNT} {mebibytes} {files} || echo \"linux-bench: store_bench failed\"\n"
+            f"umount {STORE_MOUNT}\n")
+
+
+def parse_store_linux(lines: list, ours: dict) -> dict:
+    """run -> Measurement of the Linux guest: each run's nanoseconds as store_bench timed them."""
+    durations = {}
+    for line in lines:
+        text = line.strip()
+        if text.startswith("linux-bench: ") and " failed" in text:
+            raise Failure(f"the Linux guest's run failed: {text!r}")
+        match = STORE_LINUX_LINE.match(text)
+        if match:
+            durations.setdefault(match.group("run"), []).append(int(match.group("ns")))
+    measured = {}
+    for run in STORE_RUNS:
+        if len(durations.get(run, [])) != 1:
+            raise Failure(f"the Linux guest printed not one {run} line (did its workload run?)")
+        if durations[run][0] <= 0:
+            raise Failure(f"the Linux guest's {run} took no time")
+        mine = ours[run]
+        measured[run] = Measurement(run, mine.bytes, mine.requests, mine.request_bytes, 1, durations[run][0])
+    return measured
+
+
+def ext4_command(disk: Path, first_byte: int, size_bytes: int) -> list:
+    """The host's mkfs.ext4 (e2fsprogs) making an ext4 filesystem in a partition of a disk file:
+    4 KiB blocks, inode tables and journal written now (lazy initialisation would have the guest's
+    kernel zero them in the background while it is measured)."""
+    return ["mkfs.ext4", "-q", "-F", "-b", "4096", "-E",
+            f"offset={first_byte},lazy_itable_init=0,lazy_journal_init=0", str(disk), str(size_bytes // 4096)]
+
+
+def store_program(platform_name: str, folder: Path) -> bytes:
+    """store_bench.c built as a static program for the guest with the host's gcc (a cross gcc for aarch64)."""
+    compiler = STORE_COMPILERS[platform_name]
+    if not shutil.which(compiler):
+        raise Failure(f"{compiler} is not installed: the Linux guest's store_bench cannot be built for {platform_name}")
+    folder.mkdir(parents=True, exist_ok=True)
+    output = folder / "store_bench"
+    subprocess.run([compiler, "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(output), str(STORE_PROGRAM)],
+                   check=True)
+    return output.read_bytes()
+
+
+def run_store(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> dict:
+    """Builds store-bench and the guest's program, then boots the image and the Linux guest
+    (ext4 made on its copy of the disk) `repetitions` times each, alternating."""
+    platform = images.platform(platform_name)
+    if platform.hosted:
+        raise Failure("the guest-level store group runs on a QEMU platform (x86_64, aarch64)")
+    image = images.image(STORE_IMAGE)
+    elf = build.build(build.BuildRequest(STORE_IMAGE, platform_name, jobs=jobs))
+    partition = find_partition(image, STORE_PARTITION)
+    folder = elf.parent / "bench-runs"
+    program = store_program(platform_name, folder)
+    entries = []
+    for repetition in range(1, repetitions + 1):
+        ui.step(f"{STORE_GROUP} on {platform_name}, repetition {repetition} of {repetitions}: {STORE_IMAGE}, then Linux")
+        copies = disks.copies_for_run(image.folder, elf.parent, folder / "ours")
+        command = qemu.command(platform, elf, "tcg", "test", None, image, copies)
+        result = boot.boot(command, folder / f"ours-{repetition}.log", BOOT_TIMEOUT_SECONDS, echo=verbose)
+        if result.start_error or result.timed_out:
+            raise Failure(f"{STORE_IMAGE} did not run to its end: {result.start_error or 'timed out'}")
+        ours = parse_store_ours(result.lines)
+        copies = disks.copies_for_run(image.folder, elf.parent, folder / "linux")
+        subprocess.run(ext4_command(copies[0], partition.first_sector * disks.SECTOR, partition.size_bytes), check=True)
+        guest = linuxguest.run(platform_name, store_workload(ours), copies, BOOT_TIMEOUT_SECONDS, echo=verbose,
+                               extra_modules=STORE_MODULES, programs=[("store_bench", program)])
+        if guest.start_error or guest.timed_out:
+            raise Failure(f"the Linux guest did not run to its end: {guest.start_error or 'timed out'}")
+        linux = parse_store_linux(guest.lines, ours)
+        entries += (report_entries("ours", ours, STORE_BENCHMARK, STORE_RUNS)
+                    + report_entries("baseline_linux", linux, STORE_BENCHMARK, STORE_RUNS))
+    return {"context": context() | {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, "benchmarks": with_variation(entries)}
+
+
+GROUPS = {BLOCK_GROUP: run_block, STORE_GROUP: run_store}
 
 
 def is_guest_binary(binary: str) -> bool:

@@ -113,12 +113,14 @@ def init_script(modules: list) -> str:
             "poweroff -f\n")
 
 
-def initramfs(busybox: bytes, modules: list, workload: str) -> bytes:
-    """The initramfs: busybox, /init, the modules (name, bytes) in load order, the workload."""
+def initramfs(busybox: bytes, modules: list, workload: str, programs: list = ()) -> bytes:
+    """The initramfs: busybox, /init, the modules (name, bytes) in load order, the workload, and
+    `programs` (name, bytes) as executables in /bin (a benchmark's own static program)."""
     directory = 0o040755
     entries = [(folder, directory, b"") for folder in ("bin", "dev", "proc", "sys", "tmp", "lib", "lib/modules")]
     entries.append(("bin/busybox", 0o100755, busybox))
     entries.append(("bin/sh", 0o120777, b"busybox"))
+    entries += [(f"bin/{name}", 0o100755, data) for name, data in programs]
     entries += [(f"lib/modules/{name}.ko", 0o100644, data) for name, data in modules]
     entries.append(("init", 0o100755, init_script([name for name, _ in modules]).encode()))
     entries.append(("workload", 0o100644, workload.encode()))
@@ -149,8 +151,9 @@ def _unpacked(name: str, pin: dict, cache: str, apt) -> Path:
     return target
 
 
-def guest_files(platform_name: str, pins: dict = None) -> tuple:
-    """(kernel image path, busybox bytes, [(module name, bytes)] in load order) for a platform."""
+def guest_files(platform_name: str, pins: dict = None, extra_modules: tuple = ()) -> tuple:
+    """(kernel image path, busybox bytes, [(module name, bytes)] in load order) for a platform:
+    linux-guest.json's modules, then `extra_modules` (a workload's, e.g. ext4)."""
     pins = pins or load_pins()
     if platform_name not in pins:
         raise Failure(f"no Linux guest for platform {platform_name} (linux-guest.json has {', '.join(pins)})")
@@ -170,7 +173,7 @@ def guest_files(platform_name: str, pins: dict = None) -> tuple:
             raise Failure(f"{pin['kernel']['binary']} has no module {name}")
         return module_dependencies(available[name].read_bytes())
 
-    order = load_order(pin["modules"], dependencies_of)
+    order = load_order(list(pin["modules"]) + list(extra_modules), dependencies_of)
     modules = [(name, available[name].read_bytes()) for name in order]
     return kernel, (busybox_root / "bin" / "busybox").read_bytes(), modules
 
@@ -185,17 +188,19 @@ def command(platform: images.Platform, kernel: Path, initrd: Path, console: str,
             "-append", f"console={console} quiet panic=-1"]
 
 
-def run(platform_name: str, workload: str, disk_paths: list, timeout_seconds: float, echo: bool = True) -> boot.BootResult:
-    """Boots the Linux guest on `platform_name` with `workload` as its script; the console result."""
+def run(platform_name: str, workload: str, disk_paths: list, timeout_seconds: float, echo: bool = True,
+        extra_modules: tuple = (), programs: list = ()) -> boot.BootResult:
+    """Boots the Linux guest on `platform_name` with `workload` as its script (and `extra_modules`
+    loaded, `programs` in /bin); the console result."""
     platform = images.platform(platform_name)
     if platform.hosted:
         raise Failure("the Linux guest runs on a QEMU platform (x86_64, aarch64), not hosted")
     pins = load_pins()
-    kernel, busybox, modules = guest_files(platform_name, pins)
+    kernel, busybox, modules = guest_files(platform_name, pins, extra_modules)
     folder = paths.BUILD / f"linux-guest-{platform_name}"
     folder.mkdir(parents=True, exist_ok=True)
     initrd = folder / "initramfs.cpio"
-    initrd.write_bytes(initramfs(busybox, modules, workload))
+    initrd.write_bytes(initramfs(busybox, modules, workload, programs))
     return boot.boot(command(platform, kernel, initrd, pins[platform_name]["console"], disk_paths),
                      folder / "console.log", timeout_seconds, echo=echo)
 

@@ -290,7 +290,8 @@ Report Store::report() const
     for (usize word = 0; word < m_used.size(); ++word)
         free += u64(__builtin_popcountll(~(m_used[word] | m_committed[word])));
     free -= m_used.size() * 64 - m_block_count; /* the bits past the last block */
-    return { m_super.generation, m_super.catalog_bytes, free, m_block_count, m_fell_back, m_extent_count };
+    return { m_super.generation, m_super.catalog_bytes, free, m_block_count, m_fell_back, m_extent_count, m_commits,
+        m_catalog_blocks_written };
 }
 
 ErrorOr<usize> Store::encode_catalog()
@@ -359,6 +360,8 @@ ErrorOr<void> Store::sync()
     std::copy(m_used.begin(), m_used.end(), m_committed.begin());
     m_super = next;
     m_dirty = false;
+    ++m_commits;
+    m_catalog_blocks_written += blocks;
     return {};
 }
 

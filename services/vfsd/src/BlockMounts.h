@@ -21,7 +21,7 @@ extern bool const store_mounts_built;
 
 /* A session with storaged for the entry's partition, as a block::Device placed in vfsd_disks' memory. */
 [[nodiscard]] ErrorOr<BlockSessionDevice*> open_device(Started&, MountEntry const&, RingCap const& storage_requests,
-    RingCap const& storage_replies);
+    RingCap const& storage_replies, u32 buffer_size = BlockSessionDevice::buffer_bytes);
 
 /* Mounts the entry's backend on its partition at its point and prints what it found; the reason when it cannot. */
 [[nodiscard]] ErrorOr<void> mount_fat(Started&, MountEntry const&, RingCap const& storage_requests, RingCap const& storage_replies);

@@ -24,22 +24,22 @@ ErrorOr<T> as_io_error(ErrorOr<T>&& result)
 }
 
 ErrorOr<BlockSessionDevice> BlockSessionDevice::open(RingCap const& listen_requests, RingCap const& listen_replies,
-    ReticleCap const& memory, std::string_view partition, ConnectionBits bits)
+    ReticleCap const& memory, std::string_view partition, ConnectionBits bits, u32 buffer_size)
 {
     auto client = TRY(block::Client::open(TRY(endpoint::attenuate(listen_requests, RightSend)),
         TRY(endpoint::attenuate(listen_replies, RightReceive)), memory, bits));
     auto geometry = TRY(client.select_partition(partition));
-    if (geometry.block_size == 0 || geometry.block_size > buffer_bytes || buffer_bytes % geometry.block_size != 0
+    if (geometry.block_size == 0 || geometry.block_size > buffer_size || buffer_size % geometry.block_size != 0
         || geometry.maximum_blocks == 0)
         return Error(ErrorCode::Unsupported, "the partition's block size does not suit vfsd's buffer");
-    auto buffer = TRY(system::create_memory(memory, buffer_bytes));
+    auto buffer = TRY(system::create_memory(memory, buffer_size));
     auto bytes = TRY(system::map_memory(buffer));
     return BlockSessionDevice(std::move(client), geometry, std::move(buffer), bytes);
 }
 
 u32 BlockSessionDevice::blocks_per_request() const
 {
-    u32 fit = buffer_bytes / m_geometry.block_size;
+    u32 fit = static_cast<u32>(m_bytes.size() / m_geometry.block_size);
     return fit < m_geometry.maximum_blocks ? fit : m_geometry.maximum_blocks;
 }
 

@@ -26,9 +26,10 @@ VECTRA_TASK_ENTRY(vfsd_disks);
 namespace vectra::vfs {
 
 ErrorOr<BlockSessionDevice*> open_device(Started& started, MountEntry const& entry, RingCap const& storage_requests,
-    RingCap const& storage_replies)
+    RingCap const& storage_replies, u32 buffer_size)
 {
-    auto device = TRY(BlockSessionDevice::open(storage_requests, storage_replies, started.memory, entry.partition.view(), block_bits));
+    auto device = TRY(BlockSessionDevice::open(storage_requests, storage_replies, started.memory, entry.partition.view(), block_bits,
+        buffer_size));
     auto device_memory = TRY(endpoint::memory(started.memory, sizeof(BlockSessionDevice)));
     return new (device_memory.data()) BlockSessionDevice(std::move(device));
 }

@@ -20,11 +20,12 @@ namespace vectra::vfs {
  */
 class BlockSessionDevice final : public block::Device {
 public:
+    /* What every block mount pays for (a store mount may take more: CONFIG_VFSD_STORE_EXTRA_TRANSFER_KIB). */
     static constexpr u32 buffer_bytes = 64 * 1024;
 
-    /* Opens a session through storaged's listener and selects `partition`. */
+    /* Opens a session through storaged's listener and selects `partition`; bytes move through a buffer of `buffer_size`. */
     [[nodiscard]] static ErrorOr<BlockSessionDevice> open(RingCap const& listen_requests, RingCap const& listen_replies,
-        ReticleCap const& memory, std::string_view partition, ConnectionBits);
+        ReticleCap const& memory, std::string_view partition, ConnectionBits, u32 buffer_size = buffer_bytes);
 
     [[nodiscard]] u32 sector_size() const override { return m_geometry.block_size; }
     [[nodiscard]] u64 sector_count() const override { return m_geometry.block_count; }

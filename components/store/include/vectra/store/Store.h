@@ -53,6 +53,8 @@ struct Report {
     u64 block_count { 0 };
     bool fell_back { false }; /* mount found the newer superblock's catalog bad and took the older */
     u64 extents { 0 }; /* runs of file blocks in the present state, of the memory's `extents` */
+    u64 commits { 0 }; /* syncs since mount that wrote a new catalog (a sync with nothing changed only flushes) */
+    u64 catalog_blocks_written { 0 }; /* by those commits: the whole catalog, rounded up to blocks, each time */
 };
 
 class Store {
@@ -130,6 +132,8 @@ private:
     bool m_dirty { false };
     bool m_failed { false };
     bool m_fell_back { false };
+    u64 m_commits { 0 };
+    u64 m_catalog_blocks_written { 0 };
 };
 
 }

@@ -151,6 +151,16 @@ void idle_processor() { hosted::idle_processor_until(0); }
 
 namespace {
 
+/* The host CPU's spin-wait hint. */
+void pause_hint()
+{
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" : : : "memory");
+#endif
+}
+
 /* Watches the word until it moves past `value`, for at most `nanoseconds`; whether it moved. */
 bool poll_doorbell(HostedProcessor& self, u32 value, u64 nanoseconds)
 {
@@ -164,11 +174,7 @@ bool poll_doorbell(HostedProcessor& self, u32 value, u64 nanoseconds)
         /* The counter only every few spins: it costs more than a look at the word. */
         if (spins % 16 == 15 && cycle_counter() - start >= cycles)
             return false;
-#if defined(__x86_64__)
-        __builtin_ia32_pause();
-#elif defined(__aarch64__)
-        asm volatile("yield" : : : "memory");
-#endif
+        pause_hint();
     }
 }
 
@@ -226,11 +232,7 @@ void hosted::idle_processor_until(u64 deadline)
 
 void spin_pause(u32 spins)
 {
-#if defined(__x86_64__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield" : : : "memory");
-#endif
+    pause_hint();
     /* A CPU here is a thread: after a short spin, let the host run the lock's holder. */
     if (spins % 64 == 63)
         sched_yield();

@@ -8,6 +8,8 @@
  *   read (on hosted the host CPU's own counter, the same on every CPU; manual time): from just
  *   before the raise on cpu 0 to the waiter running on cpu 1 after its wait returned. The waiter then raises the driver back (untimed) and parks again. The baseline is
  *   two host threads handing over the same way through a futex word and a "sleeping" flag.
+ *   Counter `polled_share`: the share of cpu 1's idles in the run that a wake-up ended while it
+ *   still polled (CONFIG_HOSTED_IDLE_POLL_MICROSECONDS, ADR 0026 §7) rather than in a futex sleep.
  * - BM_two_pairs_pingpong: two independent Ring ping-pong pairs, pair A's two Tasks pinned to
  *   cpu 0 and pair B's to cpu 1, round trips of both per second; the baseline is pair A alone on
  *   cpu 0 while cpu 1 idles. What limits it is the big kernel lock every switch takes: each driver
@@ -180,6 +182,7 @@ void cross_cpu_wakeup_ours(benchmark::State& state)
         return fail(state, "the hosted platform did not start a second CPU");
     s_wakeup.state = &state;
     s_wakeup.misplaced.store(0);
+    auto idles_before = platform::hosted::idle_counts(1);
     TaskRun run(state);
     {
         kernel_lock::Entry lock; /* cpu 1's executor is live */
@@ -192,6 +195,10 @@ void cross_cpu_wakeup_ours(benchmark::State& state)
     run.run_and_reap();
     if (s_wakeup.misplaced.load() != 0)
         fail(state, "a Task ran on a CPU it was not pinned to");
+    auto idles = platform::hosted::idle_counts(1);
+    u64 polled = idles.polled_wakeups - idles_before.polled_wakeups;
+    u64 slept = idles.sleeps - idles_before.sleeps;
+    state.counters["polled_share"] = polled + slept ? double(polled) / double(polled + slept) : 0.0;
 }
 
 long futex(std::atomic<u32>& word, int operation, u32 value)

@@ -6,6 +6,14 @@
  * and wakes the thread; idle_processor sleeps while the word still holds the value its last
  * return saw, so a wake-up sent while the CPU was busy makes the next idle return at once, as a
  * pending interrupt would.
+ *
+ * Poll before park (ADR 0026 §7): an idle CPU first watches its word for
+ * CONFIG_HOSTED_IDLE_POLL_MICROSECONDS (never past its deadline), and only then sleeps in the
+ * host kernel. A wake-up that lands in the poll costs neither side a system call: the waker makes
+ * the futex call only when the CPU says it sleeps — the same Dekker handshake as the executor's
+ * idle flag (the sleeper: `sleeping` set, full fence, word read again; the waker: word bumped by
+ * a sequentially consistent read-modify-write, `sleeping` read), and a bump the sleeper did not
+ * see makes its futex wait return at once (the host kernel compares the word).
  */
 
 #include <atomic>
@@ -28,7 +36,12 @@ namespace {
 struct HostedProcessor {
     std::atomic<u32> doorbell { 0 };
     std::atomic<bool> arrived { false };
+    std::atomic<bool> sleeping { false }; /* in (or about to enter) its futex wait: wakers must call the host */
     u32 seen { 0 }; /* only the CPU's own thread reads and writes it */
+    /* Counted for the tests and diagnostics: how idles ended, and how many wakes called the host. */
+    std::atomic<u64> polled_wakeups { 0 };
+    std::atomic<u64> sleeps { 0 };
+    std::atomic<u64> futex_wakes { 0 };
 };
 
 HostedProcessor s_processors[CONFIG_CPUS_MAX];
@@ -38,6 +51,7 @@ void on_boot_wakeup_signal(int) { }
 u32 s_processors_requested = CONFIG_HOSTED_CPUS;
 u32 s_processors_online = 1;
 thread_local u32 t_processor_index = 0;
+u64 s_idle_poll_nanoseconds = u64(CONFIG_HOSTED_IDLE_POLL_MICROSECONDS) * 1000;
 
 constexpr u64 report_in_timeout_nanoseconds = 1'000'000'000;
 
@@ -59,6 +73,16 @@ long futex(std::atomic<u32>* word, int operation, u32 value, timespec const* tim
 namespace hosted {
 
 void request_processors(u32 count) { s_processors_requested = count; }
+
+void set_idle_poll_nanoseconds(u64 nanoseconds) { s_idle_poll_nanoseconds = nanoseconds; }
+
+IdleCounts idle_counts(u32 index)
+{
+    VERIFY(index < CONFIG_CPUS_MAX);
+    HostedProcessor const& processor = s_processors[index];
+    return { processor.polled_wakeups.load(std::memory_order_relaxed), processor.sleeps.load(std::memory_order_relaxed),
+        processor.futex_wakes.load(std::memory_order_relaxed) };
+}
 
 }
 
@@ -114,17 +138,76 @@ void wake_processor(u32 index)
         return;
     }
     HostedProcessor& target = s_processors[index];
+    /* The waker's half: bump (a seq_cst read-modify-write), then ask whether it sleeps. A CPU
+       still polling sees the bump; one that said it sleeps gets the host's wake-up. */
     target.doorbell.fetch_add(1, std::memory_order_seq_cst);
+    if (!target.sleeping.load(std::memory_order_seq_cst))
+        return;
+    target.futex_wakes.fetch_add(1, std::memory_order_relaxed);
     (void)futex(&target.doorbell, FUTEX_WAKE_PRIVATE, 1, nullptr);
 }
 
 void idle_processor() { hosted::idle_processor_until(0); }
+
+namespace {
+
+/* The host CPU's spin-wait hint. */
+void pause_hint()
+{
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" : : : "memory");
+#endif
+}
+
+/* Watches the word until it moves past `value`, for at most `nanoseconds`; whether it moved. */
+bool poll_doorbell(HostedProcessor& self, u32 value, u64 nanoseconds)
+{
+    if (nanoseconds == 0)
+        return false;
+    u64 start = cycle_counter();
+    u64 cycles = nanoseconds_to_cycles(nanoseconds);
+    for (u32 spins = 0;; ++spins) {
+        if (self.doorbell.load(std::memory_order_acquire) != value)
+            return true;
+        /* The counter only every few spins: it costs more than a look at the word. */
+        if (spins % 16 == 15 && cycle_counter() - start >= cycles)
+            return false;
+        pause_hint();
+    }
+}
+
+}
 
 void hosted::idle_processor_until(u64 deadline)
 {
     HostedProcessor& self = s_processors[t_processor_index];
     VERIFY(t_processor_index != 0);
     u32 value = self.doorbell.load(std::memory_order_seq_cst);
+    if (value != self.seen) {
+        self.seen = value;
+        return;
+    }
+    /* Poll first, never past the deadline. */
+    u64 poll = s_idle_poll_nanoseconds;
+    u64 left = 0;
+    if (deadline != 0) {
+        u64 now = monotonic_nanoseconds();
+        left = deadline > now ? deadline - now : 0;
+        if (left == 0)
+            return;
+        if (poll > left)
+            poll = left;
+    }
+    if (poll_doorbell(self, value, poll)) {
+        self.polled_wakeups.fetch_add(1, std::memory_order_relaxed);
+        self.seen = self.doorbell.load(std::memory_order_relaxed);
+        return;
+    }
+    /* The sleeper's half of the handshake: say so, full fence (the seq_cst store and load), look again. */
+    self.sleeping.store(true, std::memory_order_seq_cst);
+    value = self.doorbell.load(std::memory_order_seq_cst);
     if (value == self.seen) {
         /* Sleeps only while the word still holds `value`: a bump before the call returns at once.
            No timeout without a deadline: a lost wake-up would hang this CPU, which the host test
@@ -133,24 +216,23 @@ void hosted::idle_processor_until(u64 deadline)
         timespec const* timeout = nullptr;
         if (deadline != 0) {
             u64 now = monotonic_nanoseconds();
-            u64 left = deadline > now ? deadline - now : 0;
+            left = deadline > now ? deadline - now : 0;
             remaining = { static_cast<time_t>(left / 1'000'000'000ull), static_cast<long>(left % 1'000'000'000ull) };
             timeout = &remaining;
         }
-        if (timeout == nullptr || remaining.tv_sec != 0 || remaining.tv_nsec != 0)
+        if (timeout == nullptr || remaining.tv_sec != 0 || remaining.tv_nsec != 0) {
+            self.sleeps.fetch_add(1, std::memory_order_relaxed);
             (void)futex(&self.doorbell, FUTEX_WAIT_PRIVATE, value, timeout);
+        }
         value = self.doorbell.load(std::memory_order_seq_cst);
     }
+    self.sleeping.store(false, std::memory_order_relaxed);
     self.seen = value;
 }
 
 void spin_pause(u32 spins)
 {
-#if defined(__x86_64__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield" : : : "memory");
-#endif
+    pause_hint();
     /* A CPU here is a thread: after a short spin, let the host run the lock's holder. */
     if (spins % 64 == 63)
         sched_yield();

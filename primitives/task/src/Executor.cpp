@@ -127,8 +127,17 @@ void Executor::signal_raised()
      */
     if (s_task_processors <= 1)
         return;
-    std::atomic_thread_fence(std::memory_order_seq_cst);
     u32 self = platform::current_processor();
+    /*
+     * A raise on this CPU's own executor (a Ring ping-pong between two Tasks of one CPU, a
+     * Task's own timer): this CPU is running this code, so it is not parked and needs no
+     * wake-up, and the bit's read-modify-write comes before, in program order, the look at the
+     * masks its idle() makes before it parks. No fence then — unless Tasks here may move, and an
+     * idle CPU should be woken to steal one (below).
+     */
+    if (processor() == self && m_movable_tasks.load(std::memory_order_relaxed) == 0)
+        return;
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     if (m_idle.load(std::memory_order_relaxed)) {
         if (processor() != self)
             platform::wake_processor(processor());

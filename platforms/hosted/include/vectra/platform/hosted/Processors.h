@@ -15,6 +15,19 @@ namespace vectra::platform::hosted {
 
 void request_processors(u32 count);
 
+/* How long an idle CPU other than the boot CPU polls its wake-up word before it sleeps in the
+   host kernel (CONFIG_HOSTED_IDLE_POLL_MICROSECONDS; 0: never polls). Host tests set it. */
+void set_idle_poll_nanoseconds(u64 nanoseconds);
+
+/* How a CPU's idles ended so far: woken while polling, or gone to sleep in the host kernel; and
+   how many of the wake-ups sent to it had to call the host (it said it slept). */
+struct IdleCounts {
+    u64 polled_wakeups;
+    u64 sleeps;
+    u64 futex_wakes;
+};
+[[nodiscard]] IdleCounts idle_counts(u32 index);
+
 /* The signal that wakes the boot CPU's thread out of its idle ppoll (wake_processor(0)). */
 inline constexpr int boot_wakeup_signal = SIGUSR2;
 /* idle_processor() for a CPU other than the boot CPU, returning by `deadline` (monotonic ns;

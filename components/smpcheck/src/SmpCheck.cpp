@@ -40,9 +40,9 @@ constexpr u32 slice_sleeper_waits = 150;
 /* Not a multiple of the slice nor of image preempt's 10 ms period: the CPUs' deadlines interleave. */
 constexpr u64 slice_sleeper_period_nanoseconds = 7'000'000;
 /* Its own period: each wait ends before the next would have been due. Not one slice: under
-   -icount one host thread runs the vCPUs in turn, and a wake-up that finds the big kernel lock
-   held pauses for the other vCPU's whole turn (up to half the time to the machine's next timer
-   deadline; 4.5 ms measured once in 150). The slices' own check is preempt's worst delay on cpu 0. */
+   -icount one wait in 150 comes 4.5-4.8 ms late, the same one every boot (likeliest, not traced:
+   a wake-up that finds the big kernel lock held pauses, and the one host thread running the vCPUs
+   in turn gives cpu 0 its whole turn). The slices' own check is preempt's worst delay on cpu 0. */
 constexpr u64 slice_sleeper_lateness_limit_nanoseconds = slice_sleeper_period_nanoseconds;
 
 u32 this_processor() { return system::self_status().processor; }

@@ -14,6 +14,7 @@
  * the kernel off user pages. No ASIDs: every TTBR0 switch is followed by TLBI VMALLE1.
  */
 
+#include <vectra/Panic.h>
 #include <vectra/config.h>
 #include <vectra/platform/Domain.h>
 #include <vectra/platform/PageTablePool.h>
@@ -245,8 +246,19 @@ bool user_may_access(AddressSpace const& space, uptr base, usize size, bool writ
         [&](u64 entry) { return (entry & 1) && (entry & el0_access) && !(writable && (entry & read_only)); });
 }
 
+/* Platform.h's; its page_size() would clash with this file's constant. */
+u32 current_processor();
+
 void activate_domain(AddressSpace* space, uptr kernel_stack_top)
 {
+    /* Domains run on CPU 0 only (ADR 0026): the trap stack written here is CPU 0's, so a switch
+       on another CPU (always to a Task without a domain) leaves it alone. Before, a kernel-mode
+       Task switched in on cpu 1 zeroed it under a domain Task on cpu 0, whose next SVC was then
+       reported as a fault (image preempt with its cpu-1 sleeper; ADR 0033 §5 on x86_64). */
+    if (current_processor() != 0) {
+        VERIFY(!space);
+        return;
+    }
     platform_aarch64_trap_stack = space ? kernel_stack_top : 0;
 }
 

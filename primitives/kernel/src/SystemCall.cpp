@@ -331,6 +331,7 @@ void describe_task(Task& task, TaskStatus& status)
     status.switches = task.switches();
     status.processor = task.is_listed() ? task.executor().processor() : 0;
     status.migrations = task.migrations();
+    status.processor_deadline_interrupts = task.is_listed() ? task.executor().timer_interrupts() : 0;
 }
 
 ErrorOr<void> spawn(CallFrame& frame)

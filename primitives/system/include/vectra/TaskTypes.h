@@ -98,6 +98,9 @@ struct TaskStatus {
     /* The CPU it belongs to now, and how often an idle CPU took it from another (ADR 0026). */
     u32 processor { 0 };
     u32 migrations { 0 };
+    /* How many deadline interrupts the platform has reported to that CPU's executor (its own
+       timer's, ADR 0033/0034): a Task that sleeps N times there sees it grow by at least N. */
+    u64 processor_deadline_interrupts { 0 };
 };
 
 namespace kernel {

@@ -207,25 +207,6 @@ class PciGrantTest(unittest.TestCase):
         del manifest["tasks"][0]["bundle"]["device"]["pci"]
         self.refused(manifest, "bundle.device.pci")
 
-    def test_the_nth_matching_function_is_emitted_as_its_index(self):
-        manifest = copy.deepcopy(PCI)
-        manifest["tasks"][0]["bundle"]["device"]["pci_index"] = 3
-        text = self.compile(manifest)
-        self.assertIn('{ "device", SlotKind::PciDevice, 0, RightRead | RightWrite, 0x100001af41005ull, 0, 0, 3 }', text)
-        manifest["tasks"][0]["bundle"]["device"]["pci_index"] = 0  # the first, as without the field
-        self.assertIn('{ "device", SlotKind::PciDevice, 0, RightRead | RightWrite, 0x100001af41005ull }',
-                      self.compile(manifest))
-
-    def test_malformed_indexes_and_an_index_on_another_class_are_one_line(self):
-        for value in (-1, 32, 1 << 40, True, "1", 1.0, None):
-            manifest = copy.deepcopy(PCI)
-            manifest["tasks"][0]["bundle"]["device"]["pci_index"] = value
-            with self.subTest(value=value):
-                self.refused(manifest, "tasks[0] (pci-probe).bundle.device.pci_index", "an integer 0-31")
-        manifest = copy.deepcopy(PCI)
-        manifest["tasks"][0]["bundle"]["console"]["pci_index"] = 1
-        self.refused(manifest, "bundle.console.pci_index", "only a PciDeviceCap names a PCI function")
-
     def test_rights_beyond_read_write_grant_and_pci_on_another_class_are_refused(self):
         manifest = copy.deepcopy(PCI)
         manifest["tasks"][0]["bundle"]["device"]["rights"] = ["read", "write", "retype"]
@@ -255,6 +236,33 @@ class PciGrantTest(unittest.TestCase):
 
 with open(os.path.join(ROOT, "images", "virtio-rng-mmio", "manifest.json"), encoding="utf-8") as handle:
     MMIO = json.load(handle)
+
+
+class PciIndexTest(unittest.TestCase):
+    """`pci_index`: the n-th function a PCI match names (docs/adr/0012-device-capabilities.md amendment)."""
+
+    IMAGE = "pci"
+    compile = PciGrantTest.compile
+    refused = PciGrantTest.refused
+
+    def test_the_nth_matching_function_is_emitted_as_its_index(self):
+        manifest = copy.deepcopy(PCI)
+        manifest["tasks"][0]["bundle"]["device"]["pci_index"] = 3
+        text = self.compile(manifest)
+        self.assertIn('{ "device", SlotKind::PciDevice, 0, RightRead | RightWrite, 0x100001af41005ull, 0, 0, 3 }', text)
+        manifest["tasks"][0]["bundle"]["device"]["pci_index"] = 0  # the first, as without the field
+        self.assertIn('{ "device", SlotKind::PciDevice, 0, RightRead | RightWrite, 0x100001af41005ull }',
+                      self.compile(manifest))
+
+    def test_malformed_indexes_and_an_index_on_another_class_are_one_line(self):
+        for value in (-1, 32, 1 << 40, True, "1", 1.0, None):
+            manifest = copy.deepcopy(PCI)
+            manifest["tasks"][0]["bundle"]["device"]["pci_index"] = value
+            with self.subTest(value=value):
+                self.refused(manifest, "tasks[0] (pci-probe).bundle.device.pci_index", "an integer 0-31")
+        manifest = copy.deepcopy(PCI)
+        manifest["tasks"][0]["bundle"]["console"]["pci_index"] = 1
+        self.refused(manifest, "bundle.console.pci_index", "only a PciDeviceCap names a PCI function")
 
 
 class MmioSlotGrantTest(PciGrantTest):

@@ -32,7 +32,7 @@ function(vectra_boot_manifest image output)
         set(disks ${CMAKE_SOURCE_DIR}/images/${image}/disks.json)
     endif()
     set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-        ${manifest} ${compiler} ${CMAKE_SOURCE_DIR}/tools/manifest/taskconfig.py ${footprints} ${disks})
+        ${manifest} ${compiler} ${CMAKE_SOURCE_DIR}/tools/manifest/taskconfig.py ${CMAKE_SOURCE_DIR}/tools/manifest/messages.py ${footprints} ${disks})
     get_filename_component(folder ${output} DIRECTORY)
     execute_process(COMMAND ${VECTRA_PYTHON} ${compiler} --manifest ${manifest} --srctree ${CMAKE_SOURCE_DIR}
             --output ${output} --image ${image} --config ${CMAKE_BINARY_DIR}/.config
@@ -85,6 +85,6 @@ function(vectra_footprint_header component entry)
         vectra_fail_with_lines("${errors}")
     endif()
     set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-        ${generator} ${CMAKE_SOURCE_DIR}/tools/manifest/compile.py ${CMAKE_SOURCE_DIR}/tools/manifest/taskconfig.py ${footprint})
+        ${generator} ${CMAKE_SOURCE_DIR}/tools/manifest/compile.py ${CMAKE_SOURCE_DIR}/tools/manifest/taskconfig.py ${CMAKE_SOURCE_DIR}/tools/manifest/messages.py ${footprint})
     target_include_directories(vectra_${component} PRIVATE ${folder})
 endfunction()

@@ -25,7 +25,6 @@ configuration fails the link, naming it. The kernel names no entry.
 """
 
 import argparse
-import difflib
 import glob
 import json
 import math
@@ -36,6 +35,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import taskconfig  # noqa: E402
+from messages import kind_of, printable, shown, suggestion  # noqa: E402,F401
 
 CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap", "IrqCap", "PciDeviceCap", "VirtioMmioSlotCap"}
 EXPECTATIONS = {"success": "Success", "panicked": "Panicked", "faulted": "Faulted"}
@@ -118,19 +118,6 @@ def display(path, srctree=None):
         if base and absolute.startswith(os.path.abspath(base) + os.sep):
             return os.path.relpath(absolute, base)
     return absolute
-
-
-def suggestion(word, choices):
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def shown(value):
-    """A value quoted for a one-line message: control and non-ASCII characters escaped."""
-    text = json.dumps(value, ensure_ascii=True)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class Source:
@@ -224,17 +211,6 @@ class Source:
         self.require(isinstance(value, list), field, f"must be a JSON list, not {kind_of(value)}")
         self.require(value or not non_empty, field, "must not be empty")
         return value
-
-
-def kind_of(value):
-    if isinstance(value, bool):
-        return "a boolean"
-    return {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
-            type(None): "null"}.get(type(value), type(value).__name__)
-
-
-def printable(key):
-    return shown(key) if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", key) else key
 
 
 # Footprints ----------------------------------------------------------------------------------

@@ -24,10 +24,10 @@ checks against the declaration at compile time (structure_text / structure_hash 
 core/encoding's Structure.h).
 """
 
-import difflib
-import json
 import re
 import struct
+
+from messages import kind_of, printable, shown, suggestion
 
 SLOT = "config"  # the Bundle slot a configured Task receives its configuration in
 MAXIMUM_BYTES = 4096  # a configuration message fits one page (vectra/Configuration.h's limit)
@@ -183,10 +183,8 @@ def record_body(source, value, fields, field, context):
     source.require(isinstance(value, dict), field, f"must be a JSON object, not {kind_of(value)}")
     for key in value:
         if key not in fields:
-            close = difflib.get_close_matches(key, sorted(fields), n=1) if isinstance(key, str) else []
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
             source.fail(f"{field}.{printable(key)}",
-                        f"not a configuration field {context.footprint_name} declares{hint}")
+                        f"not a configuration field {context.footprint_name} declares{suggestion(key, fields)}")
     body = b""
     for name, spec in fields.items():
         where = f"{field}.{name}"
@@ -231,22 +229,6 @@ def value_body(source, value, spec, field, context):
         return struct.pack("<I", len(items)) + b"".join(
             value_body(source, item, spec["of"], f"{field}[{index}]", context) for index, item in enumerate(items))
     return record_body(source, value, spec["fields"], field, context)
-
-
-def kind_of(value):
-    if isinstance(value, bool):
-        return "a boolean"
-    return {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
-            type(None): "null"}.get(type(value), type(value).__name__)
-
-
-def shown(value):
-    text = json.dumps(value, ensure_ascii=True)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def printable(key):
-    return shown(key) if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", str(key)) else key
 
 
 # The image's partitions --------------------------------------------------------------------------

@@ -1230,6 +1230,10 @@ class ConfigurationDeclarationTest(unittest.TestCase):
         # compares them with the C++ type's, so a Task's type cannot drift from its declaration.
         self.assertEqual(taskconfig.structure_hash(""), 0xcbf29ce484222325)
         self.assertEqual(taskconfig.structure_hash("a"), 0xaf63dc4c8601ec8c)
+        # tests/core/TestProcess.cpp static_asserts the same number for the C++ type of this declaration.
+        sample = {"fields": {"level": {"type": "integer", "min": 0, "max": 255}, "name": {"type": "string", "max_bytes": 8}}}
+        self.assertEqual(taskconfig.declaration_structure(sample), "{level:u8,name:utf8<8>}")
+        self.assertEqual(taskconfig.structure_hash(taskconfig.declaration_structure(sample)), 0xaf753ca3fd1008d2)
         _, footprint = compiler.find_footprints(ROOT)["vfsd_disks"]
         self.assertEqual(taskconfig.declaration_structure(footprint["config"]),
                          "{mounts:optional<vector<{backend:utf8<5>,partition:optional<utf8<36>>,at:utf8<255>,"

@@ -1225,6 +1225,22 @@ class ConfigurationDeclarationTest(unittest.TestCase):
             self.encode(fields, {"small": 0, "signed": -301, "big": 0, "flag": True})
         self.assertIn("config.signed: must be an integer in [-300, 300]", str(caught.exception))
 
+    def test_dnsds_server_is_its_configuration(self):
+        # tests/services/TestDnsd.cpp decodes these bytes into 10.0.2.2 port 5353.
+        source, footprint = compiler.find_footprints(ROOT)["dnsd"]
+        context = taskconfig.Context(source.name, None)
+        data = taskconfig.check_value(source, {"server": "10.0.2.2", "port": 5353}, footprint["config"], "config", context)
+        self.assertEqual(data.hex(), "010010000000010800000031302e302e322e3201e914")
+        self.assertEqual(taskconfig.check_value(source, {}, footprint["config"], "config", context).hex(), "0100020000000000")
+        for value, fragment in (({"port": 0}, "config.port: must be an integer in [1, 65535]"),
+                                ({"port": 65536}, "config.port: must be an integer in [1, 65535]"),
+                                ({"server": "10.0.2.2.2.2.2.2"}, "is longer than 15 bytes"),
+                                ({"server": 10}, "config.server: must be a string"),
+                                ({"address": "10.0.2.2"}, "config.address: not a configuration field")):
+            with self.assertRaises(compiler.ManifestError) as caught:
+                taskconfig.check_value(source, value, footprint["config"], "config", context)
+            self.assertIn(fragment, str(caught.exception))
+
     def test_the_structure_is_core_encodings_description_and_hash(self):
         # The text and FNV-1a 64 of Structure.h; the generated footprint header's static_assert
         # compares them with the C++ type's, so a Task's type cannot drift from its declaration.

@@ -105,6 +105,20 @@ class ACopiedTree(unittest.TestCase):
         self.assertNotIn("vfsd's ready", text)  # initd keeps no ready bit for it either
         self.assertIsNotNone(holding_line(section(text, "vfsd"), "console"))
 
+    def test_a_configured_task_holds_its_configuration_read_only(self):
+        # ADR 0037: vfsd_disks' mount table; keep image files' hosted disk driver only (no configuration here).
+        path = self.scratch / "images" / "files" / "manifest.json"
+        files = json.loads(path.read_text())
+        files["tasks"] = [task for task in files["tasks"] if task["name"] != "virtio-block"]
+        path.write_text(json.dumps(files))
+        text = authority.text(authority.load_graph(self.scratch, "files"))
+        line = holding_line(section(text, "vfsd"), "config")
+        self.assertIsNotNone(line, text)
+        self.assertEqual(line.split()[1], "MemCap")
+        self.assertTrue(line.endswith(" read"), line)
+        self.assertIn("vfsd's configuration, copied from the boot manifest", text)  # initd keeps the original
+        self.assertIsNone(holding_line(section(text, "files-check"), "config"))
+
     def test_a_grant_the_footprint_needs_is_one_error_line(self):
         del self.manifest["tasks"][1]["bundle"]["console"]
         self.write_manifest()

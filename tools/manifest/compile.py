@@ -1140,6 +1140,12 @@ def write_if_changed(path, text):
         handle.write(text)
 
 
+def image_partitions(manifest_path, srctree=None, disks_path=None):
+    """The partition names of the disks.json beside a manifest (a Task's config may name them), or None."""
+    disks_path = disks_path or os.path.join(os.path.dirname(os.path.abspath(manifest_path)), "disks.json")
+    return taskconfig.partitions_of(Source(disks_path, srctree)) if os.path.exists(disks_path) else None
+
+
 def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=None, image=None,
                      config_path=None, registered=registered_entries, linker_fragment=None, disks_path=None):
     """Checks the manifest and writes the C++ data. config_path, when given, is the build's .config;
@@ -1149,7 +1155,7 @@ def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=
     manifest = source.load()
     config = read_config(config_path) if config_path else None
     disks_path = disks_path or os.path.join(os.path.dirname(os.path.abspath(manifest_path)), "disks.json")
-    partitions = taskconfig.partitions_of(Source(disks_path, srctree)) if os.path.exists(disks_path) else None
+    partitions = image_partitions(manifest_path, srctree, disks_path)
     composition = Composition(srctree, find_footprints(srctree), config,
                               display(config_path, srctree) if config_path else "", registered, partitions)
     connections, schemas, used, domains = check_manifest(source, manifest, composition, image)

@@ -1078,7 +1078,8 @@ class ConfigurationTest(unittest.TestCase):
     def test_the_files_mount_table_is_emitted_as_canonical_bytes_in_a_read_only_slot(self):
         text, depends = self.compile()
         self.assertEqual(self.emitted(text, VFSD), FILES_CONFIGURATION)
-        self.assertIn(f'{{ "config", SlotKind::Config, 0, RightRead, 0ull, 0, 0, config_{VFSD}, sizeof(config_{VFSD}) }},',
+        self.assertIn(f'{{ .name = "config", .kind = SlotKind::Config, .connection = 0, .rights = RightRead, '
+                      f'.config_bytes = config_{VFSD}, .config_length = sizeof(config_{VFSD}) }},',
                       text)
         self.assertIn("disks.json", depends)  # a partition renamed in disks.json re-checks the manifest
         # Only the configured Task gets the slot.

@@ -1157,7 +1157,7 @@ def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=
     disks_path = disks_path or os.path.join(os.path.dirname(os.path.abspath(manifest_path)), "disks.json")
     partitions = image_partitions(manifest_path, srctree, disks_path)
     composition = Composition(srctree, find_footprints(srctree), config,
-                              display(config_path, srctree) if config_path else "", registered, partitions)
+                              display(config_path, srctree) if config_path else "", registered, partitions=partitions)
     connections, schemas, used, domains = check_manifest(source, manifest, composition, image)
     emit(manifest, connections, schemas, output, domains)
     if linker_fragment:

@@ -26,8 +26,13 @@ function(vectra_boot_manifest image output)
     file(GLOB footprints CONFIGURE_DEPENDS
         ${CMAKE_SOURCE_DIR}/services/*/*footprint.json ${CMAKE_SOURCE_DIR}/apps/*/*footprint.json
         ${CMAKE_SOURCE_DIR}/components/*/*footprint.json)
+    # A Task's "config" may name partitions of the image's disks.json (taskconfig.py, ADR 0037).
+    set(disks)
+    if(EXISTS ${CMAKE_SOURCE_DIR}/images/${image}/disks.json)
+        set(disks ${CMAKE_SOURCE_DIR}/images/${image}/disks.json)
+    endif()
     set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-        ${manifest} ${compiler} ${footprints})
+        ${manifest} ${compiler} ${CMAKE_SOURCE_DIR}/tools/manifest/taskconfig.py ${CMAKE_SOURCE_DIR}/tools/manifest/messages.py ${footprints} ${disks})
     get_filename_component(folder ${output} DIRECTORY)
     execute_process(COMMAND ${VECTRA_PYTHON} ${compiler} --manifest ${manifest} --srctree ${CMAKE_SOURCE_DIR}
             --output ${output} --image ${image} --config ${CMAKE_BINARY_DIR}/.config
@@ -80,6 +85,6 @@ function(vectra_footprint_header component entry)
         vectra_fail_with_lines("${errors}")
     endif()
     set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-        ${generator} ${CMAKE_SOURCE_DIR}/tools/manifest/compile.py ${footprint})
+        ${generator} ${CMAKE_SOURCE_DIR}/tools/manifest/compile.py ${CMAKE_SOURCE_DIR}/tools/manifest/taskconfig.py ${CMAKE_SOURCE_DIR}/tools/manifest/messages.py ${footprint})
     target_include_directories(vectra_${component} PRIVATE ${folder})
 endfunction()

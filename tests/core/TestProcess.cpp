@@ -8,6 +8,7 @@
 #include <vector>
 #include <vectra/Arguments.h>
 #include <vectra/Bundle.h>
+#include <vectra/Configuration.h>
 #include <vectra/Process.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -379,4 +380,100 @@ TEST_CASE("an environment must have well-formed names in strictly ascending orde
         return take_environment(bundle, read).error().code() == ErrorCode::InvalidArgument ? 0 : 1;
     });
     REQUIRE(child.value() == 0);
+}
+
+namespace {
+
+/* A Task's configuration type, and what a generated footprint header would say of its declaration. */
+struct SampleConfiguration {
+    static constexpr u16 version = 3;
+    u8 level { 0 };
+    Utf8String<8> name;
+    static constexpr auto fields()
+    {
+        return vectra::fields(vectra::field("level", &SampleConfiguration::level), vectra::field("name", &SampleConfiguration::name));
+    }
+};
+
+struct SampleDeclared {
+    static constexpr u16 version = 3;
+    static constexpr u64 structure_hash = encoding::structure_hash<SampleConfiguration>();
+    static constexpr usize maximum_bytes = maximum_binary_size<SampleConfiguration>();
+};
+struct OtherVersion : SampleDeclared {
+    static constexpr u16 version = 4;
+};
+struct OtherStructure : SampleDeclared {
+    static constexpr u64 structure_hash = encoding::structure_hash<Arguments>();
+};
+static_assert(configuration_matches<SampleConfiguration, SampleDeclared>());
+static_assert(!configuration_matches<SampleConfiguration, OtherVersion>());
+static_assert(!configuration_matches<SampleConfiguration, OtherStructure>());
+/* What tools/manifest/taskconfig.py computes for {"level": integer 0-255, "name": string of 8 bytes}
+   (tests/tools/test_manifest.py holds the same number): the compiler's hash is core/encoding's. */
+static_assert(encoding::structure_hash<SampleConfiguration>() == 0xaf753ca3fd1008d2ull);
+
+std::vector<u8> sample_message(u8 level, std::string_view name)
+{
+    std::vector<u8> bytes { 3, 0, static_cast<u8>(1 + 4 + name.size()), 0, 0, 0, level, static_cast<u8>(name.size()), 0, 0, 0 };
+    bytes.insert(bytes.end(), name.begin(), name.end());
+    return bytes;
+}
+
+ErrorCode configuration_refusal(std::vector<u8> const& bytes, Rights rights = RightRead)
+{
+    Family family;
+    family.grant_raw("config", bytes, rights);
+    auto status = family.run_child([](Bundle& bundle) -> ErrorOr<i32> {
+        SampleConfiguration read;
+        auto taken = take_configuration(bundle, read);
+        if (!taken.is_error() && (read.level != 7 || read.name.bytes() != "vfsd"))
+            return -1;
+        return taken.is_error() ? static_cast<i32>(taken.error().code()) : 0;
+    });
+    return static_cast<ErrorCode>(status.value());
+}
+
+}
+
+TEST_CASE("a configuration is taken from the read-only config slot and decoded into the Task's own type")
+{
+    auto good = sample_message(7, "vfsd");
+    REQUIRE(configuration_refusal(good) == ErrorCode::None);
+    auto in_a_page = good;
+    in_a_page.resize(4096, 0xee); /* the memory object is a page; the bytes after the message are not read */
+    REQUIRE(configuration_refusal(in_a_page) == ErrorCode::None);
+    REQUIRE(configuration_refusal(good, RightWrite) == ErrorCode::MissingRight);
+    REQUIRE(configuration_refusal({ 3, 0, 1 }) == ErrorCode::MalformedMessage);
+    auto truncated = good;
+    truncated.pop_back();
+    REQUIRE(configuration_refusal(truncated) == ErrorCode::MalformedMessage);
+    auto other_version = good;
+    other_version[0] = 1;
+    REQUIRE(configuration_refusal(other_version) == ErrorCode::SchemaMismatch);
+    REQUIRE(configuration_refusal(sample_message(7, "nine-byte")) == ErrorCode::TooLarge);
+    /* A message claiming more than a configuration may hold, in memory that has it all. */
+    std::vector<u8> huge(6 + 5000, 0);
+    huge[0] = 3;
+    huge[2] = u8(5000 & 0xff);
+    huge[3] = u8(5000 >> 8);
+    REQUIRE(configuration_refusal(huge) == ErrorCode::TooLarge);
+    {
+        Family family; /* no slot: a Task whose footprint declares no configuration */
+        auto status = family.run_child([](Bundle& bundle) -> ErrorOr<i32> {
+            SampleConfiguration read;
+            return take_configuration(bundle, read).error().code() == ErrorCode::NotFound ? 0 : 1;
+        });
+        REQUIRE(status.value() == 0);
+    }
+    {
+        /* The child's copy is read-only: it cannot map it writable. */
+        Family family;
+        family.grant_raw("config", good);
+        auto status = family.run_child([](Bundle& bundle) -> ErrorOr<i32> {
+            auto memory = TRY(bundle.take<MemCap>("config"));
+            return system::map_memory(memory).is_error() && !system::map_memory_read_only(memory).is_error() ? 0 : 1;
+        });
+        REQUIRE(status.value() == 0);
+    }
 }

@@ -12,6 +12,7 @@
 #include "DnsTestServer.h"
 #include "NetdTestLoop.h"
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <dnsd/Configuration.h>
 #include <dnsd/Server.h>
 #include <vectra/Session.h>
@@ -653,6 +654,32 @@ TEST_CASE("dnsd's server address: dotted-quad IPv4 only", "[dnsd]")
     for (auto bad : { "", "10.0.2", "10.0.2.2.1", "10.0.2.256", "10..2.2", "010.0.2.2", "10.0.2.2 ", "a.b.c.d", "1.2.3.4444" })
         REQUIRE(dnsd::parse_server(bad, 53).is_error());
     REQUIRE(dnsd::parse_server("10.0.2.2", 0).is_error());
+}
+
+TEST_CASE("dnsd's server from its configuration: the compiler's bytes, defaults, refusals", "[dnsd]")
+{
+    /* What tools/manifest/compile.py emits for {"server": "10.0.2.2", "port": 5353} (tests/tools/test_manifest.py). */
+    u8 const bytes[] = { 0x01, 0x00, 0x10, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, '1', '0', '.', '0', '.', '2', '.', '2',
+        0x01, 0xe9, 0x14 };
+    auto server = dnsd::server_from(std::span<u8 const>(bytes));
+    REQUIRE(!server.is_error());
+    REQUIRE(server.value() == net::ipv4(10, 0, 2, 2, 5353));
+    /* Nothing configured: QEMU's user-network resolver on port 53. */
+    u8 const none[] = { 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 };
+    REQUIRE(dnsd::server_from(std::span<u8 const>(none)).value() == net::ipv4(10, 0, 2, 3, 53));
+    dnsd::ServerConfiguration port_zero;
+    port_zero.port = 0;
+    REQUIRE(dnsd::server_from(port_zero).error().is(ErrorCode::InvalidArgument));
+    dnsd::ServerConfiguration name;
+    name.server = Utf8String<15>::try_from(std::string_view("dns.example")).release_value();
+    REQUIRE(dnsd::server_from(name).error().is(ErrorCode::InvalidArgument)); /* the compiler checks length, dnsd the form */
+    /* Malformed bytes: the decoder's error, never an address. */
+    for (usize length = 0; length < sizeof(bytes); ++length)
+        REQUIRE(dnsd::server_from(std::span<u8 const>(bytes, length)).error().is(ErrorCode::MalformedMessage));
+    u8 long_name[sizeof(bytes)];
+    memcpy(long_name, bytes, sizeof(bytes));
+    long_name[7] = 16;
+    REQUIRE(dnsd::server_from(std::span<u8 const>(long_name)).error().is(ErrorCode::TooLarge));
 }
 
 TEST_CASE("a restarted dnsd serves the client's next session, its cache gone", "[dnsd]")

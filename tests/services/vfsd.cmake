@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 vectra_host_test(services.vfsd SOURCES services/TestRamFilesystem.cpp services/TestVfsServer.cpp services/TestVfsBuffers.cpp services/TestVfsRouter.cpp services/TestMountTable.cpp
-    COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol)
+    COMPONENTS ${kernel_components} path encoding time concurrent fs process vfsd_protocol)
 # The memory formula of vfsd's footprint (checked against manifests at configure time) must hold
 # the filesystem it describes: the test builds one in exactly that much memory.
 file(READ ${CMAKE_SOURCE_DIR}/services/vfsd/footprint.json vfsd_footprint)
@@ -11,7 +11,10 @@ string(JSON vfsd_block_bytes GET "${vfsd_footprint}" memory bytes_per CONFIG_VFS
 target_compile_definitions(test_services.vfsd PRIVATE VFSD_FOOTPRINT_FIXED_KIB=${vfsd_fixed_kib}
     VFSD_FOOTPRINT_NODE_BYTES=${vfsd_node_bytes} VFSD_FOOTPRINT_BLOCK_BYTES=${vfsd_block_bytes})
 vectra_fuzz_target(vfsd_request SOURCES fuzz/FuzzVfsRequest.cpp
-    COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol)
+    COMPONENTS ${kernel_components} path encoding time concurrent fs process vfsd_protocol)
+# vfsd_disks' configuration (ADR 0037): any bytes through the checked decoder into a mount table.
+vectra_fuzz_target(vfsd_configuration SOURCES fuzz/FuzzVfsdConfiguration.cpp
+    COMPONENTS ${kernel_components} path encoding time concurrent fs process vfsd_protocol)
 # vfsd with a `fat` mount on a volume made by mkfs.fat, checked by fsck.fat -n and mtools (ADR 0022).
 vectra_host_test(services.vfsd_fat SOURCES services/TestVfsFat.cpp
     COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol fat vfsd_fat)

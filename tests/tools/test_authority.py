@@ -105,6 +105,16 @@ class ACopiedTree(unittest.TestCase):
         self.assertNotIn("vfsd's ready", text)  # initd keeps no ready bit for it either
         self.assertIsNotNone(holding_line(section(text, "vfsd"), "console"))
 
+    def test_a_configured_task_holds_its_configuration_read_only(self):
+        # ADR 0037: vfsd_disks' mount table (image files' disks.json names its partitions).
+        text = authority.text(authority.load_graph(self.scratch, "files", "hosted"))
+        line = holding_line(section(text, "vfsd"), "config")
+        self.assertIsNotNone(line, text)
+        self.assertEqual(line.split()[1], "MemCap")
+        self.assertTrue(line.endswith(" read"), line)
+        self.assertIn("vfsd's configuration, copied from the boot manifest", text)  # initd keeps the original
+        self.assertIsNone(holding_line(section(text, "files-check"), "config"))
+
     def test_a_grant_the_footprint_needs_is_one_error_line(self):
         del self.manifest["tasks"][1]["bundle"]["console"]
         self.write_manifest()

@@ -17,6 +17,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SPEC = importlib.util.spec_from_file_location("compile", os.path.join(ROOT, "tools", "manifest", "compile.py"))
 compiler = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(compiler)
+taskconfig = sys.modules["taskconfig"]  # loaded by the compiler from its own folder
 
 with open(os.path.join(ROOT, "images", "minimal", "manifest.json"), encoding="utf-8") as handle:
     MINIMAL = json.load(handle)
@@ -1015,6 +1016,256 @@ def mutate(value, generator, replacements):
 
 
 
+
+# What the compiler emits for image files' vfsd configuration: tests/services/TestMountTable.cpp
+# decodes the same bytes into the same mount table and its encoder writes them back, so the
+# compiler's encoder and core/encoding's decoder are held to one form.
+FILES_CONFIGURATION = bytes([
+    0x01, 0x00, 0x4a, 0x00, 0x00, 0x00, 0x01, 0x03, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x72,
+    0x61, 0x6d, 0x00, 0x01, 0x00, 0x00, 0x00, 0x2f, 0x00, 0x03, 0x00, 0x00, 0x00, 0x66, 0x61, 0x74,
+    0x01, 0x04, 0x00, 0x00, 0x00, 0x62, 0x6f, 0x6f, 0x74, 0x05, 0x00, 0x00, 0x00, 0x2f, 0x62, 0x6f,
+    0x6f, 0x74, 0x00, 0x05, 0x00, 0x00, 0x00, 0x73, 0x74, 0x6f, 0x72, 0x65, 0x01, 0x04, 0x00, 0x00,
+    0x00, 0x64, 0x61, 0x74, 0x61, 0x05, 0x00, 0x00, 0x00, 0x2f, 0x64, 0x61, 0x74, 0x61, 0x01, 0x01,
+])
+
+with open(os.path.join(ROOT, "images", "files", "manifest.json"), encoding="utf-8") as handle:
+    FILES = json.load(handle)
+# Without a configuration every platform's Task stays: keep the hosted disk driver only.
+FILES["tasks"] = [task for task in FILES["tasks"] if task["name"] != "virtio-block"]
+VFSD = next(index for index, task in enumerate(FILES["tasks"]) if task["entry"] == "vfsd_disks")
+
+
+class ConfigurationTest(unittest.TestCase):
+    """Configuration data (docs/adr/0037-configuration-data-in-the-manifest.md): a Task's "config"
+    against its footprint's declaration, partitions against disks.json, the canonical bytes."""
+
+    def compile(self, manifest=None, disks=True, partitions=None):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "manifest.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(FILES if manifest is None else manifest, handle)
+            if disks:
+                with open(os.path.join(ROOT, "images", "files", "disks.json"), encoding="utf-8") as handle:
+                    declaration = json.load(handle)
+                if partitions is not None:
+                    declaration["disks"][0]["partitions"] = [{"name": name, "type": "raw", "size_mib": 4}
+                                                             for name in partitions]
+                with open(os.path.join(folder, "disks.json"), "w", encoding="utf-8") as handle:
+                    json.dump(declaration, handle)
+            output = os.path.join(folder, "out.cpp")
+            depfile = os.path.join(folder, "out.d")
+            compiler.compile_manifest(path, ROOT, output, depfile=depfile)
+            with open(output, encoding="utf-8") as handle:
+                text = handle.read()
+            with open(depfile, encoding="utf-8") as handle:
+                return text, handle.read()
+
+    def configured(self, config):
+        manifest = copy.deepcopy(FILES)
+        if config is None:
+            del manifest["tasks"][VFSD]["config"]
+        else:
+            manifest["tasks"][VFSD]["config"] = config
+        return manifest
+
+    def refused(self, manifest, *fragments, **arguments):
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(manifest, **arguments)
+        message = str(caught.exception)
+        self.assertNotIn("\n", message)
+        self.assertRegex(message, r"^\S*manifest.json: ")  # the file first
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+        return message
+
+    @staticmethod
+    def emitted(text, index):
+        block = text.split(f"constexpr u8 config_{index}[] = {{")[1].split("};")[0]
+        return bytes(int(word, 16) for word in re.findall(r"0x[0-9a-f]{2}", block))
+
+    def test_the_files_mount_table_is_emitted_as_canonical_bytes_in_a_read_only_slot(self):
+        text, depends = self.compile()
+        self.assertEqual(self.emitted(text, VFSD), FILES_CONFIGURATION)
+        self.assertIn(f'{{ .name = "config", .kind = SlotKind::Config, .connection = 0, .rights = RightRead, '
+                      f'.config_bytes = config_{VFSD}, .config_length = sizeof(config_{VFSD}) }},',
+                      text)
+        self.assertIn("disks.json", depends)  # a partition renamed in disks.json re-checks the manifest
+        # Only the configured Task gets the slot.
+        self.assertEqual(text.count("SlotKind::Config"), 1)
+
+    def test_a_task_given_no_config_gets_its_declared_absence(self):
+        text, _ = self.compile(self.configured(None))
+        self.assertEqual(self.emitted(text, VFSD), bytes([1, 0, 1, 0, 0, 0, 0]))  # version 1, body: mounts absent
+        text, _ = self.compile(self.configured({"mounts": []}))
+        self.assertEqual(self.emitted(text, VFSD), bytes([1, 0, 5, 0, 0, 0, 1, 0, 0, 0, 0]))
+
+    def test_a_field_the_footprint_does_not_declare_is_refused(self):
+        where = f"tasks[{VFSD}] (vfsd).config"
+        self.refused(self.configured({"mount": []}), f"{where}.mount:", "not a configuration field "
+                     "services/vfsd/disks.footprint.json declares (did you mean 'mounts'?)")
+        self.refused(self.configured({"mounts": [{"backend": "ram", "at": "/", "partiton": "boot"}]}),
+                     f"{where}.mounts[0].partiton:", "(did you mean 'partition'?)")
+
+    def test_a_wrong_type_is_refused(self):
+        where = f"tasks[{VFSD}] (vfsd).config"
+        self.refused(self.configured([]), f"{where}:", "must be a JSON object, not a list")
+        self.refused(self.configured({"mounts": {"backend": "ram"}}), f"{where}.mounts:", "must be a JSON list")
+        self.refused(self.configured({"mounts": ["ram:/"]}), f"{where}.mounts[0]:", "must be a JSON object, not a string")
+        self.refused(self.configured({"mounts": [{"backend": 1, "at": "/"}]}), f"{where}.mounts[0].backend:",
+                     "must be a string, not a number")
+        self.refused(self.configured({"mounts": [{"backend": "ram", "at": "/", "format": "yes"}]}),
+                     f"{where}.mounts[0].format:", "must be true or false")
+        self.refused(self.configured({"mounts": [{"backend": "ram", "at": "/", "format": 1}]}),
+                     f"{where}.mounts[0].format:", "must be true or false")
+        self.refused(self.configured({"mounts": [{"backend": "ram", "at": "/\n"}]}), f"{where}.mounts[0].at:",
+                     "control character")
+
+    def test_out_of_range_values_are_refused(self):
+        where = f"tasks[{VFSD}] (vfsd).config"
+        self.refused(self.configured({"mounts": [{"backend": "ntfs", "at": "/"}]}), f"{where}.mounts[0].backend:",
+                     '"ntfs" is not one of ram, fat, store')
+        self.refused(self.configured({"mounts": [{"backend": "ram", "at": "/" + "a" * 255}]}),
+                     f"{where}.mounts[0].at:", "is longer than 255 bytes")
+        self.refused(self.configured({"mounts": [{"backend": "ram", "at": "/"}]
+                                      + [{"backend": "fat", "partition": "boot", "at": f"/{n}"} for n in range(8)]}),
+                     f"{where}.mounts:", "9 items, at most 8")
+        # The largest legal values still fit: 8 mounts of 255-byte points and 36-byte partitions.
+        longest = "p" * 36
+        text, _ = self.compile(self.configured({"mounts": [{"backend": "store", "partition": longest, "at": "/" + "a" * 254,
+                                                            "format": True}] * 8}), partitions=[longest])
+        self.assertEqual(len(self.emitted(text, VFSD)), 2499)
+
+    def test_a_missing_required_field_is_refused(self):
+        self.refused(self.configured({"mounts": [{"backend": "ram", "at": "/"}, {"backend": "fat", "partition": "boot"}]}),
+                     f"tasks[{VFSD}] (vfsd).config.mounts[1]:", "the required field 'at' is missing")
+        self.refused(self.configured({"mounts": [{"at": "/"}]}), "the required field 'backend' is missing")
+
+    def test_a_partition_the_disks_do_not_have_is_refused(self):
+        self.refused(self.configured({"mounts": [{"backend": "ram", "at": "/"},
+                                                 {"backend": "fat", "partition": "home", "at": "/home"}]}),
+                     f"tasks[{VFSD}] (vfsd).config.mounts[1].partition:",
+                     "the image's disks.json has no partition \"home\" (it has boot, data)")
+        self.refused(None, "the image's disks.json has no partition \"boot\" (it has data, other)",
+                     partitions=["data", "other"])
+        self.refused(None, "names partition \"boot\", and the image has no disks.json", disks=False)
+
+    def test_a_block_mount_is_given_only_to_vfsd_disks(self):
+        # Plain vfsd serves ram at / alone: its footprint declares no configuration to give it.
+        manifest = copy.deepcopy(MINIMAL)
+        manifest["tasks"][0]["config"] = {"mounts": [{"backend": "ram", "at": "/"},
+                                                     {"backend": "fat", "partition": "boot", "at": "/boot"}]}
+        with self.assertRaises(compiler.ManifestError) as caught:
+            ManifestTest.compile(self, manifest)
+        self.assertIn("tasks[0] (vfsd).config: entry 'vfsd' declares no configuration "
+                      "(services/vfsd/footprint.json has no \"config\"): task vfsd cannot be given one", str(caught.exception))
+        # Nor can a Bundle grant the slot by hand.
+        manifest = copy.deepcopy(FILES)
+        manifest["tasks"][VFSD]["bundle"]["config"] = {"class": "ReticleCap", "rights": ["retype"]}
+        self.refused(manifest, "bundle.config", "extra grant")
+
+    def test_a_configured_task_costs_its_supervisor_a_page(self):
+        # The supervisor keeps the configuration's memory object for the Task's whole life: a group pays for it.
+        tasks = copy.deepcopy(FILES["tasks"])
+        group = type("Placement", (), {"groups": [{"members": [VFSD]}]})()
+        plain = compiler.group_reticle_kib(group, 0, tasks)
+        tasks[VFSD]["config_bytes"] = FILES_CONFIGURATION
+        self.assertEqual(compiler.group_reticle_kib(group, 0, tasks) - plain, compiler.CONFIG_KIB)
+
+
+class ConfigurationDeclarationTest(unittest.TestCase):
+    """A footprint's "config" declaration, and the values and bytes of each type."""
+
+    def declare(self, fields, version=1):
+        source = compiler.Source("footprint.json")
+        declaration = {"version": version, "fields": fields}
+        taskconfig.check_declaration(source, declaration)
+        return source, declaration
+
+    def refused(self, fields, *fragments, version=1):
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.declare(fields, version)
+        for fragment in fragments:
+            self.assertIn(fragment, str(caught.exception))
+
+    def encode(self, fields, value, partitions=None):
+        source, declaration = self.declare(fields)
+        return taskconfig.check_value(source, value, declaration, "config", taskconfig.Context("f", partitions))
+
+    def test_malformed_declarations_are_one_line(self):
+        self.refused({"a": {"type": "float"}}, "config.fields.a.type", "is not one of")
+        self.refused({"a": {"type": "string"}}, "config.fields.a", "a string declares max_bytes")
+        self.refused({"a": {"type": "string", "max_bytes": 0}}, "max_bytes", "must be an integer in [1, 1024]")
+        self.refused({"a": {"type": "string", "max_bytes": 4, "min": 1}}, "config.fields.a.min", "does not apply to a string")
+        self.refused({"a": {"type": "integer", "min": 5, "max": 4}}, "config.fields.a.max", "must be an integer in [5,")
+        self.refused({"a": {"type": "integer", "min": -1, "max": 1 << 63}}, "a signed range ends below 2^63")
+        self.refused({"a": {"type": "list", "max_items": 4, "of": {"type": "boolean", "optional": True}}},
+                     "list items are never optional")
+        self.refused({"a": {"type": "string", "max_bytes": 3, "one_of": ["long"]}}, "longer than max_bytes 3")
+        self.refused({"a": {"type": "string", "max_bytes": 3, "refers_to": "disk"}}, "refers_to", "is not one of")
+        self.refused({"A": {"type": "boolean"}}, "is not 1-31 of [a-z0-9_]")
+        self.refused({}, "a record declares at least one field")
+        self.refused({"a": {"type": "boolean"}}, "config.version", version=0)
+        self.refused({"a": {"type": "list", "max_items": 200, "of": {"type": "string", "max_bytes": 100}}},
+                     "its largest message is 20810 bytes, more than a configuration holds (4096)")
+        deep = {"type": "boolean"}
+        for _ in range(5):
+            deep = {"type": "record", "fields": {"a": deep}}
+        self.refused({"a": deep}, "configuration nests at most 4 deep")
+
+    def test_a_footprint_cannot_grant_the_config_slot_itself(self):
+        source = compiler.Source("footprint.json")
+        footprint = {"entry": "e", "kconfig": "CONFIG_E", "config": {"version": 1, "fields": {"a": {"type": "boolean"}}},
+                     "slots": {"config": {"class": "ReticleCap", "rights": ["retype"]}}}
+        with self.assertRaises(compiler.ManifestError) as caught:
+            compiler.check_footprint(source, footprint)
+        self.assertIn("slots.config: the slot 'config' is the one initd fills", str(caught.exception))
+
+    def test_integers_take_the_smallest_width_that_holds_their_range(self):
+        fields = {"small": {"type": "integer", "min": 0, "max": 255}, "signed": {"type": "integer", "min": -300, "max": 300},
+                  "big": {"type": "integer", "min": 0, "max": (1 << 64) - 1}, "flag": {"type": "boolean"}}
+        data = self.encode(fields, {"small": 255, "signed": -2, "big": (1 << 64) - 1, "flag": False})
+        self.assertEqual(data, bytes([1, 0, 12, 0, 0, 0, 255, 0xfe, 0xff]) + b"\xff" * 8 + b"\x00")
+        self.assertEqual(taskconfig.declaration_structure({"fields": fields}), "{small:u8,signed:i16,big:u64,flag:bool}")
+        for value, fragment in ((256, "[0, 255]"), (-1, "[0, 255]"), (True, "[0, 255]"), (1.0, "[0, 255]")):
+            with self.assertRaises(compiler.ManifestError) as caught:
+                self.encode(fields, {"small": value, "signed": 0, "big": 0, "flag": True})
+            self.assertIn(fragment, str(caught.exception))
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.encode(fields, {"small": 0, "signed": -301, "big": 0, "flag": True})
+        self.assertIn("config.signed: must be an integer in [-300, 300]", str(caught.exception))
+
+    def test_dnsds_server_is_its_configuration(self):
+        # tests/services/TestDnsd.cpp decodes these bytes into 10.0.2.2 port 5353.
+        source, footprint = compiler.find_footprints(ROOT)["dnsd"]
+        context = taskconfig.Context(source.name, None)
+        data = taskconfig.check_value(source, {"server": "10.0.2.2", "port": 5353}, footprint["config"], "config", context)
+        self.assertEqual(data.hex(), "010010000000010800000031302e302e322e3201e914")
+        self.assertEqual(taskconfig.check_value(source, {}, footprint["config"], "config", context).hex(), "0100020000000000")
+        for value, fragment in (({"port": 0}, "config.port: must be an integer in [1, 65535]"),
+                                ({"port": 65536}, "config.port: must be an integer in [1, 65535]"),
+                                ({"server": "10.0.2.2.2.2.2.2"}, "is longer than 15 bytes"),
+                                ({"server": 10}, "config.server: must be a string"),
+                                ({"address": "10.0.2.2"}, "config.address: not a configuration field")):
+            with self.assertRaises(compiler.ManifestError) as caught:
+                taskconfig.check_value(source, value, footprint["config"], "config", context)
+            self.assertIn(fragment, str(caught.exception))
+
+    def test_the_structure_is_core_encodings_description_and_hash(self):
+        # The text and FNV-1a 64 of Structure.h; the generated footprint header's static_assert
+        # compares them with the C++ type's, so a Task's type cannot drift from its declaration.
+        self.assertEqual(taskconfig.structure_hash(""), 0xcbf29ce484222325)
+        self.assertEqual(taskconfig.structure_hash("a"), 0xaf63dc4c8601ec8c)
+        # tests/core/TestProcess.cpp static_asserts the same number for the C++ type of this declaration.
+        sample = {"fields": {"level": {"type": "integer", "min": 0, "max": 255}, "name": {"type": "string", "max_bytes": 8}}}
+        self.assertEqual(taskconfig.declaration_structure(sample), "{level:u8,name:utf8<8>}")
+        self.assertEqual(taskconfig.structure_hash(taskconfig.declaration_structure(sample)), 0xaf753ca3fd1008d2)
+        _, footprint = compiler.find_footprints(ROOT)["vfsd_disks"]
+        self.assertEqual(taskconfig.declaration_structure(footprint["config"]),
+                         "{mounts:optional<vector<{backend:utf8<5>,partition:optional<utf8<36>>,at:utf8<255>,"
+                         "format:optional<bool>},8>>}")
+        self.assertEqual(taskconfig.maximum_size(footprint["config"]), 2499)
+
+
 class FootprintHeaderTest(unittest.TestCase):
     """tools/manifest/footprint.py: the component's view of its footprint, generated from the JSON."""
 
@@ -1040,6 +1291,19 @@ class FootprintHeaderTest(unittest.TestCase):
         self.assertIn('{ "console", CapabilityClass::Device, RightWrite },', rows)
         self.assertIn('{ "requests", CapabilityClass::Ring, RightReceive },', rows)
         self.assertIn("inline constexpr SlotRequirement vfsd[] = {", text)
+
+    def test_a_declared_configuration_adds_the_read_only_slot_and_its_structure(self):
+        result, text = self.generate("vfsd_disks")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('    { "config", CapabilityClass::Memory, RightRead },\n};', text)
+        self.assertIn("struct vfsd_disks_configuration {", text)
+        self.assertIn("static constexpr u16 version = 1;", text)
+        structure = ("{mounts:optional<vector<{backend:utf8<5>,partition:optional<utf8<36>>,at:utf8<255>,"
+                     "format:optional<bool>},8>>}")
+        self.assertIn(f"static constexpr u64 structure_hash = {taskconfig.structure_hash(structure):#x}ull;", text)
+        self.assertIn("static constexpr usize maximum_bytes = 2499;", text)
+        _, plain = self.generate("vfsd")
+        self.assertNotIn("config", plain)
 
     def test_an_unknown_entry_is_one_line(self):
         result, _ = self.generate("vfds")

@@ -25,13 +25,17 @@ configuration fails the link, naming it. The kernel names no entry.
 """
 
 import argparse
-import difflib
 import glob
 import json
 import math
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import taskconfig  # noqa: E402
+from messages import kind_of, printable, shown, suggestion  # noqa: E402,F401
 
 CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap", "IrqCap", "PciDeviceCap", "VirtioMmioSlotCap"}
 EXPECTATIONS = {"success": "Success", "panicked": "Panicked", "faulted": "Faulted"}
@@ -91,13 +95,14 @@ REGISTRATION = re.compile(r"^\s*VECTRA_TASK_ENTRY\(\s*([A-Za-z_][A-Za-z0-9_]*)\s
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h")
 
 TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain",
-               "count", "group", "platforms", "cpu"}
+               "count", "group", "platforms", "cpu", "config"}
+CONFIG_KIB = 8  # a configuration's page (a memory object) in its supervisor's Reticle, with its descriptor
 PLATFORMS = ("x86_64", "aarch64", "hosted")
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
 FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
 GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line", "pci", "pci_index", "virtio_mmio"}
 PCI_INDEX_MAX = 31  # the n-th function matching, in enumeration order (bus, device, function)
-FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory"}
+FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory", "config"}
 NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
 SCHEMA_FIELDS = {"header", "id", "slot_count", "slot_size"}
 
@@ -113,19 +118,6 @@ def display(path, srctree=None):
         if base and absolute.startswith(os.path.abspath(base) + os.sep):
             return os.path.relpath(absolute, base)
     return absolute
-
-
-def suggestion(word, choices):
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def shown(value):
-    """A value quoted for a one-line message: control and non-ASCII characters escaped."""
-    text = json.dumps(value, ensure_ascii=True)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class Source:
@@ -221,17 +213,6 @@ class Source:
         return value
 
 
-def kind_of(value):
-    if isinstance(value, bool):
-        return "a boolean"
-    return {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
-            type(None): "null"}.get(type(value), type(value).__name__)
-
-
-def printable(key):
-    return shown(key) if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", key) else key
-
-
 # Footprints ----------------------------------------------------------------------------------
 
 def check_footprint(source, footprint):
@@ -258,6 +239,11 @@ def check_footprint(source, footprint):
         source.string(spec["header"], f"{field}.header", HEADER, HEADER_RULE)
         for key in ("id", "slot_count", "slot_size"):
             source.string(spec[key], f"{field}.{key}", CXX_NAME, CXX_NAME_RULE)
+    if "config" in footprint:
+        taskconfig.check_declaration(source, footprint["config"])
+        source.require(taskconfig.SLOT not in footprint["slots"], f"slots.{taskconfig.SLOT}",
+                       f"the slot '{taskconfig.SLOT}' is the one initd fills from the manifest's \"config\" "
+                       f"(declared by the footprint's \"config\"); it is not granted in a Bundle")
     if "memory" in footprint:
         memory = source.fields(footprint["memory"], "memory", {"fixed_kib", "bytes_per"}, ("fixed_kib",))
         source.integer(memory["fixed_kib"], "memory.fixed_kib", 0, 1 << 22)
@@ -320,8 +306,9 @@ class Composition:
     """The inputs a manifest is checked against."""
 
     def __init__(self, srctree, footprints, config=None, config_name="", registered=registered_entries,
-                 platform=None):
+                 platform=None, partitions=None):
         self.srctree = srctree
+        self.partitions = partitions  # the partition names of the image's disks.json; None: it has none
         self.footprints = footprints
         self.config = config  # None: no configuration to check against
         self.config_name = config_name
@@ -452,10 +439,26 @@ def check_task(source, index, task, connections, composition, schemas):
         else:
             source.require("virtio_mmio" not in grant, f"{where}.virtio_mmio",
                            "only a VirtioMmioSlotCap names a virtio-mmio slot")
+    check_config(source, field, name, entry, task, footprint_source, footprint, composition)
     check_memory(source, f"{field}.reticle_kib", task, footprint_source, footprint, composition)
     check_domain(source, field, task, composition)
     check_cpu(source, field, task, composition)
     return footprint_source.path
+
+
+def check_config(source, field, name, entry, task, footprint_source, footprint, composition):
+    """A Task whose footprint declares a configuration gets one (its `config` checked against the
+    declaration and encoded; absent = every field absent, refused if one is required); any other
+    Task has none to give (docs/adr/0037-configuration-data-in-the-manifest.md)."""
+    declaration = footprint.get("config")
+    if declaration is None:
+        source.require("config" not in task, f"{field}.config",
+                       f"entry '{entry}' declares no configuration ({footprint_source.name} has no \"config\"): "
+                       f"task {name} cannot be given one")
+        return
+    context = taskconfig.Context(footprint_source.name, composition.partitions)
+    task["config_bytes"] = taskconfig.check_value(source, task.get("config", {}), declaration, f"{field}.config",
+                                                  context)
 
 
 def check_pci_grant(source, where, name, grant, granted_rights, composition):
@@ -817,7 +820,8 @@ def group_bundle(placement, number, tasks, connection_names):
 
 def group_reticle_kib(placement, number, tasks):
     return GROUP_OWN_KIB + GROUP_STACK_KIB + GUARD_KIB + sum(
-        tasks[index]["reticle_kib"] + CARVE_SLACK_KIB for index in placement.groups[number]["members"])
+        tasks[index]["reticle_kib"] + CARVE_SLACK_KIB + (CONFIG_KIB if "config_bytes" in tasks[index] else 0)
+        for index in placement.groups[number]["members"])
 
 
 def check_placement(source, placement, tasks, connections):
@@ -826,7 +830,8 @@ def check_placement(source, placement, tasks, connections):
     connection_names = list(connections)
 
     def per_child(indices):
-        return sum(3 if tasks[index]["kind"] == "service" else 2 for index in indices)
+        return sum((3 if tasks[index]["kind"] == "service" else 2) + (1 if "config_bytes" in tasks[index] else 0)
+                   for index in indices)
 
     initd_children = [index for index, number in enumerate(placement.supervisor) if number is None]
     initd_rings = sum(1 if spec.get("one_way") else 2 for spec in connections.values())
@@ -1031,8 +1036,22 @@ def emit(manifest, connections, schemas, output, domains=()):
         lines.append("    { \"none\", \"none\", 0, 2, 16, true },")
     lines.append("};")
     for index, task in enumerate(tasks):
+        if "config_bytes" in task:
+            data = task["config_bytes"]
+            lines.append(f"/* {cxx_name(task['entry'])}'s configuration ({len(data)} bytes, canonical binary) */")
+            lines.append(f"constexpr u8 config_{index}[] = {{")
+            lines += ["    " + ", ".join(f"{byte:#04x}" for byte in data[start:start + 16]) + ","
+                      for start in range(0, len(data), 16)]
+            lines.append("};")
         lines.append(f"constexpr SlotSpec slots_{index}[] = {{")
-        for slot, grant in sorted(task.get("bundle", {}).items()):
+        granted = dict(task.get("bundle", {}))
+        if "config_bytes" in task:
+            granted[taskconfig.SLOT] = {"class": "config", "rights": ["read"]}
+        for slot, grant in sorted(granted.items()):
+            if grant["class"] == "config":
+                lines.append(f"    {{ .name = {cxx_string(slot)}, .kind = SlotKind::Config, .connection = 0, .rights = RightRead, "
+                             f".config_bytes = config_{index}, .config_length = sizeof(config_{index}) }},")
+                continue
             rights = " | ".join(RIGHTS[r] for r in sorted(set(grant["rights"])))
             kind = SLOT_KINDS.get(grant["class"])
             connection_index = 0
@@ -1121,16 +1140,24 @@ def write_if_changed(path, text):
         handle.write(text)
 
 
+def image_partitions(manifest_path, srctree=None, disks_path=None):
+    """The partition names of the disks.json beside a manifest (a Task's config may name them), or None."""
+    disks_path = disks_path or os.path.join(os.path.dirname(os.path.abspath(manifest_path)), "disks.json")
+    return taskconfig.partitions_of(Source(disks_path, srctree)) if os.path.exists(disks_path) else None
+
+
 def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=None, image=None,
-                     config_path=None, registered=registered_entries, linker_fragment=None):
+                     config_path=None, registered=registered_entries, linker_fragment=None, disks_path=None):
     """Checks the manifest and writes the C++ data. config_path, when given, is the build's .config;
     registered maps a footprint's folder to the entries its sources register (tests replace it);
     linker_fragment, when given, receives the domains' data sections (a linker script fragment)."""
     source = Source(manifest_path, srctree)
     manifest = source.load()
     config = read_config(config_path) if config_path else None
+    disks_path = disks_path or os.path.join(os.path.dirname(os.path.abspath(manifest_path)), "disks.json")
+    partitions = image_partitions(manifest_path, srctree, disks_path)
     composition = Composition(srctree, find_footprints(srctree), config,
-                              display(config_path, srctree) if config_path else "", registered)
+                              display(config_path, srctree) if config_path else "", registered, partitions=partitions)
     connections, schemas, used, domains = check_manifest(source, manifest, composition, image)
     emit(manifest, connections, schemas, output, domains)
     if linker_fragment:
@@ -1144,7 +1171,8 @@ def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=
                 folders.add(candidate[: -len(header) - 1])
         write_if_changed(include_dirs, ";".join(sorted(folders)))
     if depfile:
-        write_if_changed(depfile, f"{output}: {manifest_path} " + " ".join(sorted(set(used))) + "\n")
+        inputs = sorted(set(used)) + ([disks_path] if partitions is not None else [])
+        write_if_changed(depfile, f"{output}: {manifest_path} " + " ".join(inputs) + "\n")
 
 
 def main(argv):

@@ -18,6 +18,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import compile as manifest  # noqa: E402
+import taskconfig  # noqa: E402
 
 CLASSES = {"DeviceCap": "Device", "ReticleCap": "Reticle", "RingCap": "Ring", "SignalCap": "Signal",
            "TaskCap": "Task", "IrqCap": "Irq",
@@ -33,7 +34,21 @@ def header_text(source, footprint):
     for slot, need in footprint["slots"].items():
         rights = " | ".join(manifest.RIGHTS[right] for right in sorted(set(need["rights"])))
         lines.append(f"    {{ {manifest.cxx_string(slot)}, CapabilityClass::{CLASSES[need['class']]}, {rights} }},")
-    lines += ["};", "", "}", ""]
+    declaration = footprint.get("config")
+    if declaration is not None:
+        lines.append(f"    {{ {manifest.cxx_string(taskconfig.SLOT)}, CapabilityClass::Memory, RightRead }},")
+    lines += ["};", ""]
+    if declaration is not None:
+        structure = taskconfig.declaration_structure(declaration)
+        lines += [f"/* The configuration {source.name} declares, as core/encoding describes the type that decodes it",
+                  "   (vectra/Configuration.h: configuration_matches<T, this>() checks a Task's type against it). */",
+                  f"struct {manifest.cxx_name(entry)}_configuration {{",
+                  f"    static constexpr u16 version = {int(declaration['version'])};",
+                  f"    static constexpr char const* structure = {manifest.cxx_string(structure)};",
+                  f"    static constexpr u64 structure_hash = {taskconfig.structure_hash(structure):#x}ull;",
+                  f"    static constexpr usize maximum_bytes = {taskconfig.maximum_size(declaration)};",
+                  "};", ""]
+    lines += ["}", ""]
     return "\n".join(lines)
 
 

@@ -85,7 +85,8 @@ def load_graph(srctree: Path, image: str, platform: str = None) -> Graph:
             raise Failure(f"image {image} runs some Tasks on some platforms only: name one with -p "
                           f"({', '.join(manifest_compiler.PLATFORMS)})")
         composition = manifest_compiler.Composition(str(srctree), manifest_compiler.find_footprints(str(srctree)),
-                                                    platform=platform)
+                                                    platform=platform,
+                                                    partitions=manifest_compiler.image_partitions(str(manifest_path), str(srctree)))
         connections, _, used, _ = manifest_compiler.check_manifest(source, manifest, composition, image)
     except manifest_compiler.ManifestError as problem:
         raise Failure(f"manifest error: {problem}")
@@ -110,6 +111,9 @@ def load_graph(srctree: Path, image: str, platform: str = None) -> Graph:
         for slot, grant in sorted(task.get("bundle", {}).items()):
             node.holdings.append(holding(slot, grant, task, position, footprints[task["entry"]]["slots"][slot], rings,
                                          supervisor.name))
+        if "config_bytes" in task:  # ADR 0037: the supervisor's copy of the manifest's bytes, read only
+            node.holdings.append(Holding("config", "MemCap", f"{task['name']}'s configuration ({len(task['config_bytes'])} "
+                                         f"bytes), made by {supervisor.name}", ("read",), f"config:{task['name']}"))
         tasks.append(node)
         describe_initd_side(supervisor, task, position)
     for number, group in enumerate(placement.groups):
@@ -227,6 +231,9 @@ def describe_initd_side(initd: TaskNode, task: dict, index: int) -> None:
                                   f"carved from {origin}", ("all",), f"reticle:{name}"))
     initd.holdings.append(Holding(f"({name})", "TaskCap", f"Task {name}, spawned by {initd.name}",
                                   ("read", "grant", "revoke"), f"task:{name}"))
+    if "config_bytes" in task:
+        initd.holdings.append(Holding(f"({name})", "MemCap", f"{name}'s configuration, copied from the boot manifest",
+                                      ("read", "write", "grant", "revoke"), f"config:{name}"))
     if any(grant["class"] == "SignalCap" for grant in task.get("bundle", {}).values()):
         initd.holdings.append(Holding(f"({name})", "SignalCap", f"signal bit {index} ({name}'s ready)",
                                       ("raise", "grant", "revoke"), f"signal:{name}"))

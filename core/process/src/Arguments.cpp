@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <vectra/Arguments.h>
+#include <vectra/Configuration.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/encoding/Binary.h>
@@ -16,19 +17,6 @@ namespace {
 {
     return (character >= 'A' && character <= 'Z') || (character >= 'a' && character <= 'z')
         || (character >= '0' && character <= '9') || character == '_';
-}
-
-/* The message at the start of the slot's memory: its header says how long it is. */
-[[nodiscard]] ErrorOr<std::span<u8 const>> take_message(Bundle& bundle, std::string_view slot_name)
-{
-    auto memory = TRY(bundle.take<MemCap>(slot_name));
-    auto bytes = TRY(system::map_memory_read_only(memory));
-    if (bytes.size() < encoding::binary_header_size)
-        return Error(ErrorCode::MalformedMessage, "the slot's memory is too small for a message header");
-    u32 body = u32(bytes[2]) | u32(bytes[3]) << 8 | u32(bytes[4]) << 16 | u32(bytes[5]) << 24;
-    if (body > bytes.size() - encoding::binary_header_size)
-        return Error(ErrorCode::MalformedMessage, "the message claims more bytes than the slot's memory holds");
-    return bytes.first(encoding::binary_header_size + body);
 }
 
 template<typename T>
@@ -91,14 +79,14 @@ ErrorOr<void> validate_environment(Environment const& environment)
 
 ErrorOr<void> take_arguments(Bundle& bundle, Arguments& into)
 {
-    auto message = TRY(take_message(bundle, arguments_slot_name));
+    auto message = TRY(take_slot_message(bundle, arguments_slot_name));
     TRY(decode_binary(message, into, process_decode_limits()));
     return {};
 }
 
 ErrorOr<void> take_environment(Bundle& bundle, Environment& into)
 {
-    auto message = TRY(take_message(bundle, environment_slot_name));
+    auto message = TRY(take_slot_message(bundle, environment_slot_name));
     TRY(decode_binary(message, into, process_decode_limits()));
     TRY(validate_environment(into));
     return {};

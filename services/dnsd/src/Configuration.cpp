@@ -3,6 +3,8 @@
  */
 
 #include <dnsd/Configuration.h>
+#include <vectra/Configuration.h>
+#include <vectra/Try.h>
 #include <vectra/net/Address.h>
 
 namespace vectra::dnsd {
@@ -36,6 +38,19 @@ ErrorOr<net::Address> parse_server(std::string_view text, u16 port)
     if (part != 4)
         return invalid;
     return net::ipv4(parts[0], parts[1], parts[2], parts[3], port);
+}
+
+ErrorOr<net::Address> server_from(ServerConfiguration const& configuration)
+{
+    return parse_server(configuration.server.has_value() ? configuration.server->bytes() : default_server,
+        configuration.port.value_or(default_port));
+}
+
+ErrorOr<net::Address> server_from(std::span<u8 const> bytes)
+{
+    ServerConfiguration configuration;
+    TRY(decode_configuration(bytes, configuration));
+    return server_from(configuration);
 }
 
 }

@@ -1,13 +1,14 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * dnsd's Task: its footprint checked, a session with netd opened, the queries' randomness drawn
+ * dnsd's Task: its footprint checked, its server taken from its configuration (ADR 0037), a session with netd opened, the queries' randomness drawn
  * from the platform (High confidence: no entropy, no dnsd), the loop's state placed in its own
  * memory, then every session served from one loop (Server.h).
  */
 
 #include <dnsd/Configuration.h>
 #include <dnsd/Server.h>
+#include <vectra/Configuration.h>
 #include <vectra/Entropy.h>
 #include <vectra/Service.h>
 #include <vectra/System.h>
@@ -18,6 +19,10 @@
 #include <vectra/footprints/dnsd.h>
 
 VECTRA_TASK_ENTRY(dnsd);
+
+/* The server's type decodes exactly what footprint.json declares (the manifest compiler encodes that). */
+static_assert(vectra::configuration_matches<vectra::dnsd::ServerConfiguration, vectra::footprints::dnsd_configuration>(),
+    "dnsd::ServerConfiguration differs from the \"config\" declared in services/dnsd/footprint.json");
 
 namespace vectra::task_entries {
 
@@ -33,12 +38,18 @@ ErrorOr<i32> dnsd(Bundle& bundle)
     auto ready = TRY(bundle.take<SignalCap>("ready"));
 
     dnsd::Configuration configuration;
-    configuration.server = TRY(dnsd::parse_server(CONFIG_DNSD_SERVER, CONFIG_DNSD_SERVER_PORT));
+    auto server = dnsd::server_from(TRY(take_slot_message(bundle, configuration_slot_name)));
+    if (server.is_error()) {
+        TRY(print_line(console, "dnsd: the server in its configuration is refused: {}", server.error().message()));
+        return server.release_error();
+    }
+    configuration.server = server.value();
     configuration.try_timeout = Duration::from_milliseconds(CONFIG_DNSD_TRY_TIMEOUT_MS);
     configuration.tries = CONFIG_DNSD_TRIES;
     static PlatformEntropy entropy;
-    TRY(print_line(console, "dnsd: serving up to {} sessions, asking {}:{} over UDP (TCP after truncation)",
-        dnsd::maximum_sessions, CONFIG_DNSD_SERVER, CONFIG_DNSD_SERVER_PORT));
+    auto const& address = configuration.server;
+    TRY(print_line(console, "dnsd: serving up to {} sessions, asking {}.{}.{}.{}:{} over UDP (TCP after truncation)",
+        dnsd::maximum_sessions, address.bytes[0], address.bytes[1], address.bytes[2], address.bytes[3], address.port));
     TRY(dnsd::run(memory, std::move(netd_requests), std::move(netd_replies), std::move(requests), std::move(replies),
         configuration, entropy, &ready));
     return 0;

@@ -23,6 +23,7 @@
 
 #include <initd/Manifest.h>
 #include <initd/Supervisor.h>
+#include <string.h>
 #include <vectra/System.h>
 #include <vectra/Ring.h>
 #include <vectra/Try.h>
@@ -76,6 +77,8 @@ struct Supervised {
     PciDeviceCap devices[maximum_devices_per_task];
     /* The virtio-mmio slots it names (ADR 0025), the same way. */
     VirtioMmioSlotCap slots[maximum_devices_per_task];
+    /* Its configuration (ADR 0037), written once from the manifest into the supervisor's memory; each instance gets a read-only copy. */
+    MemCap configuration;
     State state { State::NotStarted };
     RestartHistory history;
     u64 restart_at { 0 };
@@ -140,6 +143,7 @@ private:
     ErrorOr<bool> open_devices(usize position);
     ErrorOr<bool> open_mmio_slot(TaskSpec const&, SlotSpec const&, VirtioMmioSlotCap& held);
     ErrorOr<void> grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize position);
+    ErrorOr<void> grant_configuration(TaskCap const& child, SlotSpec const& slot, usize position);
     ErrorOr<void> handle_exit(usize position);
     ErrorOr<void> release_memory(usize position);
     ErrorOr<void> restart_due(u64 now);
@@ -221,6 +225,8 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         if (slot.disk >= 4 || m_disks[slot.disk].is_empty())
             return Error(ErrorCode::NotFound, "the machine has no such disk (hosted: pass --disk=PATH for each)");
         return system::grant(child, slot.name, m_disks[slot.disk], slot.rights);
+    case SlotKind::Config:
+        return grant_configuration(child, slot, position);
     case SlotKind::HostSockets:
         if (m_host_sockets.is_empty())
             return Error(ErrorCode::NotFound, "the machine has no host sockets (hosted only)");
@@ -277,6 +283,25 @@ ErrorOr<bool> Supervisor::open_devices(usize position)
         device = opened.release_value();
     }
     return true;
+}
+
+/*
+ * A Task's configuration (ADR 0037): the manifest's bytes copied once into a memory object of
+ * the supervisor's own Reticle, which the supervisor keeps for the Task's whole supervised life
+ * (every restart gets a copy of the same bytes); the child's copy carries RightRead alone, so it
+ * can neither change the bytes nor pass them on, and it goes with the child's capability space.
+ */
+ErrorOr<void> Supervisor::grant_configuration(TaskCap const& child, SlotSpec const& slot, usize position)
+{
+    auto& configuration = m_children[position].configuration;
+    if (slot.config_bytes == nullptr || slot.config_length == 0)
+        return Error(ErrorCode::InvalidArgument, "a config slot without bytes in the boot manifest");
+    if (configuration.is_empty()) {
+        configuration = TRY(system::create_memory(m_memory, slot.config_length));
+        auto bytes = TRY(system::map_memory(configuration));
+        memcpy(bytes.data(), slot.config_bytes, slot.config_length);
+    }
+    return system::grant(child, slot.name, configuration, RightRead);
 }
 
 /*

@@ -3,11 +3,13 @@
  *
  * vfsd's Task: the service pattern — its footprint checked, a listener and its sessions served
  * from one loop (core/concurrent's sessions), restarted by initd per its policy. This entry
- * serves the RAM tree alone (mount table `ram:/`); vfsd_disks (MainDisks.cpp) adds block mounts.
+ * serves the RAM tree alone (no configuration: `ram` at `/`); vfsd_disks (MainDisks.cpp) adds block
+ * mounts from the configuration its manifest entry gives it (ADR 0037).
  */
 
 #include "Start.h"
 #include <new>
+#include <vectra/Configuration.h>
 #include <vectra/Service.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
@@ -20,7 +22,7 @@ VECTRA_TASK_ENTRY(vfsd);
 
 namespace vectra::vfs {
 
-ErrorOr<Started> start(Bundle& bundle, ConfiguredBackends configured)
+ErrorOr<Started> start(Bundle& bundle, ConfiguredBackends configured, bool has_configuration)
 {
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -30,9 +32,11 @@ ErrorOr<Started> start(Bundle& bundle, ConfiguredBackends configured)
     auto placed = TRY(endpoint::memory(memory, service_bytes(CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS) + sizeof(MountTable) + 64));
     uptr table = align_up(reinterpret_cast<uptr>(placed.data()) + service_bytes(CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS), alignof(MountTable));
     auto* mounts = new (reinterpret_cast<void*>(table)) MountTable();
-    if (auto parsed = parse_mount_table(CONFIG_VFSD_MOUNTS, configured, *mounts); parsed.is_error()) {
-        TRY(print_line(console, "vfsd: mount table \"{}\" refused: {}", CONFIG_VFSD_MOUNTS, parsed.error().message()));
-        return parsed.release_error();
+    auto built = has_configuration ? mount_table_from(TRY(take_slot_message(bundle, configuration_slot_name)), configured, *mounts)
+                                   : mount_table_from(MountConfiguration {}, configured, *mounts);
+    if (built.is_error()) {
+        TRY(print_line(console, "vfsd: the mount table in its configuration is refused: {}", built.error().message()));
+        return built.release_error();
     }
     auto service = TRY(create_service(placed, CONFIG_VFSD_NODES, CONFIG_VFSD_BLOCKS));
     return Started { std::move(console), std::move(memory), std::move(requests), std::move(replies), std::move(ready), service,
@@ -55,7 +59,7 @@ namespace vectra::task_entries {
 ErrorOr<i32> vfsd(Bundle& bundle)
 {
     TRY(check_footprint(bundle, footprints::vfsd)); /* generated from footprint.json */
-    auto started = TRY(vfs::start(bundle, {}));
+    auto started = TRY(vfs::start(bundle, {}, false)); /* no configuration: ram at / alone */
     return vfs::serve(started);
 }
 

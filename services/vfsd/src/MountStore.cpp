@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * vfsd_disks' store mounts: the crash-safe store (components/store, ADR 0023) on a storaged
- * partition session, formatted first when the entry says `:format` and the partition was never written.
+ * partition session, formatted first when the mount says `"format": true` and the partition was never written.
  */
 
 #include "BlockMounts.h"

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+#include <vectra/Configuration.h>
 #include <vectra/Try.h>
 #include <vfsd/MountTable.h>
 
@@ -30,19 +31,17 @@ ErrorOr<Path> mount_point(std::string_view text)
     }
 }
 
-ErrorOr<MountEntry> entry_of(std::string_view text, ConfiguredBackends configured)
+ErrorOr<MountEntry> entry_of(MountRecord const& record, ConfiguredBackends configured)
 {
-    usize colon = text.find(':');
-    if (colon == std::string_view::npos)
-        return Error(ErrorCode::InvalidArgument, "a mount is BACKEND:[PARTITION:]/POINT");
-    std::string_view backend = text.substr(0, colon);
-    std::string_view rest = text.substr(colon + 1);
+    std::string_view backend = record.backend.bytes();
     MountEntry entry;
     if (backend == "ram") {
-        if (rest.find(':') != std::string_view::npos)
+        if (record.partition.has_value())
             return Error(ErrorCode::InvalidArgument, "a ram mount has no partition");
+        if (record.format.has_value())
+            return Error(ErrorCode::InvalidArgument, "only a store mount formats an empty partition (format)");
         entry.backend = BackendKind::Ram;
-        entry.point = TRY(mount_point(rest));
+        entry.point = TRY(mount_point(record.at.bytes()));
         return entry;
     }
     if (backend == "fat")
@@ -53,50 +52,35 @@ ErrorOr<MountEntry> entry_of(std::string_view text, ConfiguredBackends configure
         return Error(ErrorCode::InvalidArgument, "an unknown backend (ram, fat, store)");
     if ((entry.backend == BackendKind::Fat && !configured.fat) || (entry.backend == BackendKind::Store && !configured.store))
         return Error(ErrorCode::Unsupported, "the backend is not configured into this vfsd");
-    usize second = rest.find(':');
-    if (second == std::string_view::npos || second == 0)
-        return Error(ErrorCode::InvalidArgument, "a block backend names its partition: BACKEND:PARTITION:/POINT");
-    std::string_view partition = rest.substr(0, second);
-    for (char byte : partition) {
-        if (byte <= ' ' || byte > '~')
+    if (!record.partition.has_value() || record.partition->bytes().empty())
+        return Error(ErrorCode::InvalidArgument, "a block backend names its partition");
+    for (char byte : record.partition->bytes()) {
+        if (byte < ' ' || byte > '~')
             return Error(ErrorCode::InvalidArgument, "a partition name is printable ASCII");
     }
-    auto name = FixedString<36>::try_from(partition);
-    if (name.is_error())
-        return Error(ErrorCode::InvalidArgument, "a partition name has at most 36 bytes");
-    entry.partition = name.release_value();
-    std::string_view point = rest.substr(second + 1);
-    usize flag = point.find(':');
-    if (flag != std::string_view::npos) {
-        std::string_view option = point.substr(flag + 1);
-        point = point.substr(0, flag);
-        if (option != "format")
-            return Error(ErrorCode::InvalidArgument, "the one mount option is `:format` (format an empty partition)");
-        if (entry.backend != BackendKind::Store)
-            return Error(ErrorCode::InvalidArgument, "only a store mount formats an empty partition (`:format`)");
-        entry.format_if_empty = true;
-    }
-    entry.point = TRY(mount_point(point));
+    entry.partition = TRY(FixedString<36>::try_from(record.partition->bytes()));
+    if (record.format.has_value() && entry.backend != BackendKind::Store)
+        return Error(ErrorCode::InvalidArgument, "only a store mount formats an empty partition (format)");
+    entry.format_if_empty = record.format.value_or(false);
+    entry.point = TRY(mount_point(record.at.bytes()));
     return entry;
 }
 
-ErrorOr<void> parse_into(std::string_view text, ConfiguredBackends configured, MountTable& table)
+ErrorOr<void> build_into(MountConfiguration const& configuration, ConfiguredBackends configured, MountTable& table)
 {
     table.count = 0;
-    while (!text.empty()) {
-        if (text[0] == ' ') {
-            text.remove_prefix(1);
-            continue;
-        }
-        usize end = text.find(' ');
-        std::string_view item = text.substr(0, end);
-        text.remove_prefix(end == std::string_view::npos ? text.size() : end);
+    if (!configuration.mounts.has_value()) {
+        table.entries[0] = MountEntry {};
+        table.count = 1; /* no mounts named: ram at / alone */
+        return {};
+    }
+    for (auto const& record : *configuration.mounts) {
         if (table.count == Router::maximum_mounts)
             return Error(ErrorCode::InvalidArgument, "more mounts than vfsd's table holds");
         MountEntry& entry = table.entries[table.count];
-        entry = TRY(entry_of(item, configured));
+        entry = TRY(entry_of(record, configured));
         if (table.count == 0 && (entry.backend != BackendKind::Ram || !entry.point.is_root()))
-            return Error(ErrorCode::InvalidArgument, "the first mount is ram:/");
+            return Error(ErrorCode::InvalidArgument, "the first mount is ram at /");
         if (table.count > 0 && entry.backend == BackendKind::Ram)
             return Error(ErrorCode::InvalidArgument, "only one ram mount, at /");
         for (usize index = 0; index < table.count; ++index) {
@@ -112,18 +96,26 @@ ErrorOr<void> parse_into(std::string_view text, ConfiguredBackends configured, M
 
 }
 
-ErrorOr<void> parse_mount_table(std::string_view text, ConfiguredBackends configured, MountTable& into)
+ErrorOr<void> mount_table_from(MountConfiguration const& configuration, ConfiguredBackends configured, MountTable& into)
 {
-    auto parsed = parse_into(text, configured, into);
-    if (parsed.is_error())
+    auto built = build_into(configuration, configured, into);
+    if (built.is_error())
         into.count = 0; /* a refused table holds no mounts */
-    return parsed;
+    return built;
 }
 
-ErrorOr<MountTable> parse_mount_table(std::string_view text, ConfiguredBackends configured)
+ErrorOr<void> mount_table_from(std::span<u8 const> bytes, ConfiguredBackends configured, MountTable& into)
+{
+    into.count = 0;
+    MountConfiguration configuration;
+    TRY(decode_configuration(bytes, configuration));
+    return mount_table_from(configuration, configured, into);
+}
+
+ErrorOr<MountTable> mount_table_from(MountConfiguration const& configuration, ConfiguredBackends configured)
 {
     MountTable table;
-    TRY(parse_mount_table(text, configured, table));
+    TRY(mount_table_from(configuration, configured, table));
     return table;
 }
 

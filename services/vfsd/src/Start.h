@@ -23,8 +23,11 @@ struct Started {
     MountTable* mounts; /* in vfsd's memory: a table is 8 KiB, too much for its stack */
 };
 
-/* Takes the slots both entries have, places the RAM tree at `/` and parses CONFIG_VFSD_MOUNTS. */
-[[nodiscard]] ErrorOr<Started> start(Bundle&, ConfiguredBackends);
+/*
+ * Takes the slots both entries have, places the RAM tree at `/` and builds the mount table: from
+ * the "config" slot's configuration when the entry has one (vfsd_disks, ADR 0037), else `ram` at `/`.
+ */
+[[nodiscard]] ErrorOr<Started> start(Bundle&, ConfiguredBackends, bool has_configuration);
 
 /* Reports ready, prints the namespace and serves sessions until the listener fails. */
 [[nodiscard]] ErrorOr<i32> serve(Started&);

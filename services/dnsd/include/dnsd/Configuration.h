@@ -1,18 +1,43 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * dnsd's server address from its configuration text (Kconfig's CONFIG_DNSD_SERVER for now; the
- * manifest later): dotted-quad IPv4 only, each part 0–255 without leading zeros.
+ * dnsd's server address from its configuration (ADR 0037: the boot manifest's "config" for the
+ * dnsd Task, declared in footprint.json): dotted-quad IPv4 only, each part 0–255 without leading
+ * zeros; no server is 10.0.2.3 (QEMU's user-network resolver), no port 53.
  */
 
 #pragma once
 
+#include <optional>
+#include <span>
 #include <string_view>
+#include <vectra/Utf8String.h>
+#include <vectra/encoding/Describe.h>
 #include <vectra/net/Protocol.h>
 
 namespace vectra::dnsd {
 
+/* The configuration footprint.json declares (held to it by a static_assert in Main.cpp). */
+struct ServerConfiguration {
+    static constexpr u16 version = 1;
+    std::optional<Utf8String<15>> server;
+    std::optional<u16> port;
+
+    static constexpr auto fields()
+    {
+        return vectra::fields(vectra::field("server", &ServerConfiguration::server), vectra::field("port", &ServerConfiguration::port));
+    }
+};
+
+inline constexpr std::string_view default_server = "10.0.2.3";
+inline constexpr u16 default_port = 53;
+
 /* `invalid-argument` unless `text` is a dotted-quad IPv4 address. */
 [[nodiscard]] ErrorOr<net::Address> parse_server(std::string_view text, u16 port);
+
+/* The server a configuration names (defaults for what it leaves out); `invalid-argument` for a bad address or port 0. */
+[[nodiscard]] ErrorOr<net::Address> server_from(ServerConfiguration const&);
+/* The same from the configuration's bytes: malformed bytes are the decoder's error. */
+[[nodiscard]] ErrorOr<net::Address> server_from(std::span<u8 const> configuration);
 
 }

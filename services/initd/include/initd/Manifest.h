@@ -34,6 +34,7 @@ enum class SlotKind : u8 {
     MmioSlot,    /* VirtioMmioSlotCap on the slot holding virtio device `virtio_mmio` (initd opens it; ADR 0025) */
     HostSockets, /* DeviceCap on the hosted kernel's loopback-only host sockets (ADR 0024, amendments) */
     Entropy,     /* DeviceCap on the EntropySource feeding the kernel's pool (an entropy driver only; ADR 0025 §3) */
+    Config,      /* MemCap, read only, holding the Task's configuration: `config_bytes` (ADR 0037) */
 };
 
 /* How a check Task is expected to end; the image passes only if every check ends so. */
@@ -59,6 +60,9 @@ struct SlotSpec {
     u8 disk { 0 };       /* a Disk slot's disk number (its name in initd's Bundle: "block<disk>") */
     u16 virtio_mmio { 0 }; /* a MmioSlot slot's virtio device id */
     u8 pci_index { 0 };    /* a PciDevice slot's function: the n-th that `pci_match` matches, from 0 */
+    /* A Config slot's canonical binary message, checked against the footprint's declaration by the compiler. */
+    u8 const* config_bytes { nullptr };
+    u32 config_length { 0 };
 };
 
 /* A protection domain (CONFIG_DOMAINS): its name and its component's data section (linker-made). */

@@ -4,8 +4,13 @@
 
 #pragma once
 
+#include <optional>
+#include <span>
 #include <string_view>
+#include <vectra/BoundedVector.h>
 #include <vectra/Error.h>
+#include <vectra/Utf8String.h>
+#include <vectra/encoding/Describe.h>
 #include <vectra/FixedString.h>
 #include <vectra/Path.h>
 #include <vfsd/Router.h>
@@ -23,7 +28,7 @@ struct MountEntry {
     BackendKind backend { BackendKind::Ram };
     FixedString<36> partition; /* a GPT partition name, as storaged's select-partition takes it */
     Path point;
-    bool format_if_empty { false }; /* `store:PARTITION:/POINT:format`: a never-written partition is formatted at mount */
+    bool format_if_empty { false }; /* `"format": true`: a never-written partition is formatted at mount */
 };
 
 struct MountTable {
@@ -38,20 +43,44 @@ struct ConfiguredBackends {
 };
 
 /*
- * Parses a mount table (ADR 0022): entries separated by spaces, `ram:/` first, then
- * `fat:PARTITION:/MOUNT/POINT` or `store:PARTITION:/MOUNT/POINT[:format]`, e.g.
- * `ram:/ fat:boot:/boot store:data:/data:format`. A mount point holds no `:`; after it, the one
- * option `:format` (store only) formats a partition that holds no store and was never written
- * (StoreBackend::Format::IfEmpty); without it a partition with no store is refused.
- * Refused, each with its own message: an empty table, `/` not first or not ram, a second ram
- * mount, an unknown or unconfigured backend, a block backend without a partition or ram with one,
- * a partition name of more than 36 bytes or with a byte outside printable ASCII, a mount point
- * that is not an absolute typed Path (empty, `.` or `..` components, a trailing `/`), the same
- * mount point twice, more than Router::maximum_mounts entries, an option other than `format`
- * (a second `:` included) or `format` on a fat mount. A refused table leaves `into` with no mounts.
+ * One mount of the table as the boot manifest gives it (ADR 0037: vfsd_disks' "config", declared
+ * in disks.footprint.json; the generated footprint header's structure must match these types).
  */
-[[nodiscard]] ErrorOr<void> parse_mount_table(std::string_view text, ConfiguredBackends, MountTable& into);
-/* The same, returning the table (for tests; vfsd parses into its placed memory: a table is 8 KiB). */
-[[nodiscard]] ErrorOr<MountTable> parse_mount_table(std::string_view text, ConfiguredBackends);
+struct MountRecord {
+    Utf8String<5> backend;                  /* ram, fat or store */
+    std::optional<Utf8String<36>> partition; /* fat and store: the GPT partition storaged selects */
+    Utf8String<255> at;                     /* the mount point, an absolute path */
+    std::optional<bool> format;             /* store only: format a never-written partition */
+
+    static constexpr auto fields()
+    {
+        return vectra::fields(vectra::field("backend", &MountRecord::backend), vectra::field("partition", &MountRecord::partition),
+            vectra::field("at", &MountRecord::at), vectra::field("format", &MountRecord::format));
+    }
+};
+
+struct MountConfiguration {
+    static constexpr u16 version = 1;
+    std::optional<BoundedVector<MountRecord, Router::maximum_mounts>> mounts; /* absent: `ram` at `/` alone */
+
+    static constexpr auto fields() { return vectra::fields(vectra::field("mounts", &MountConfiguration::mounts)); }
+};
+
+/*
+ * The mount table a configuration names (ADR 0022 §2): `ram` at `/` first, then block mounts
+ * (`fat` or `store` on a partition); no `mounts` at all is `ram` at `/` alone. The manifest
+ * compiler checked the fields' types, lengths, backend names and that each partition is one of
+ * the image's disks; these rules are checked here again, and what the compiler cannot see too.
+ * Refused, each with its own message: an empty list, `/` not first or not ram, a second ram
+ * mount, a backend not configured into this vfsd, a block backend without a partition or ram
+ * with one, a partition name with a byte outside printable ASCII, a mount point that is not an
+ * absolute typed Path (empty, `.` or `..` components, a trailing `/`), the same mount point twice,
+ * `format` on anything but a store mount. A refused table leaves `into` with no mounts.
+ */
+[[nodiscard]] ErrorOr<void> mount_table_from(MountConfiguration const&, ConfiguredBackends, MountTable& into);
+/* The same from the configuration's bytes (the "config" slot's message): malformed bytes are the decoder's error. */
+[[nodiscard]] ErrorOr<void> mount_table_from(std::span<u8 const> configuration, ConfiguredBackends, MountTable& into);
+/* For tests: the table a configuration names (vfsd builds into its placed memory: a table is 8 KiB). */
+[[nodiscard]] ErrorOr<MountTable> mount_table_from(MountConfiguration const&, ConfiguredBackends);
 
 }

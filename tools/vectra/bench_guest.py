@@ -87,31 +87,38 @@ class Measurement:
     nanoseconds: int
 
 
-def parse_ours(lines: list) -> dict:
-    """run -> Measurement from blk-bench's console; every run of BLOCK_RUNS exactly once, each
-    line consistent (bytes = requests × size, a time above zero)."""
+def runs_from(lines: list, pattern, runs: tuple, program: str, measure) -> dict:
+    """run -> Measurement from a bench Task's console: the lines `pattern` matches, each run of
+    `runs` exactly once; `measure(match, run, line)` makes and checks one Measurement."""
     found = {}
     for line in lines:
-        match = OURS_LINE.match(line.strip())
+        match = pattern.match(line.strip())
         if not match:
             continue
         run = match.group("run")
-        if run not in BLOCK_RUNS:
-            raise Failure(f"blk-bench printed a run this group does not know: {line.strip()!r}")
+        if run not in runs:
+            raise Failure(f"{program} printed a run this group does not know: {line.strip()!r}")
         if run in found:
-            raise Failure(f"blk-bench printed run {run} twice")
+            raise Failure(f"{program} printed run {run} twice")
+        found[run] = measure(match, run, line)
+    missing = [run for run in runs if run not in found]
+    if missing:
+        raise Failure(f"{program} printed no {', '.join(missing)} line (did the image run to its end?)")
+    return found
+
+
+def parse_ours(lines: list) -> dict:
+    """run -> Measurement from blk-bench's console; every run of BLOCK_RUNS exactly once, each
+    line consistent (bytes = requests × size, a time above zero)."""
+    def measure(match, run, line):
         measured = Measurement(run, int(match.group("bytes")), int(match.group("requests")), int(match.group("size")),
                                int(match.group("depth")), int(match.group("ns")))
         if measured.requests == 0 or measured.bytes != measured.requests * measured.request_bytes:
             raise Failure(f"blk-bench's {run} line does not add up: {line.strip()!r}")
         if measured.nanoseconds <= 0 or measured.depth <= 0:
             raise Failure(f"blk-bench's {run} line has no time or no depth: {line.strip()!r}")
-        found[run] = measured
-    missing = [run for run in BLOCK_RUNS if run not in found]
-    if missing:
-        raise Failure(f"blk-bench printed no {', '.join(missing)} line (did the image run to its end?)")
-    return found
-
+        return measured
+    return runs_from(lines, OURS_LINE, BLOCK_RUNS, "blk-bench", measure)
 
 SPAWN_TRIES = 3
 
@@ -302,16 +309,7 @@ def parse_store_ours(lines: list) -> dict:
     """run -> Measurement from store-bench's console; every run of STORE_RUNS exactly once, each
     line consistent (bytes = count × size, the unit the run's, a time above zero), the
     sequential write and read of the same size."""
-    found = {}
-    for line in lines:
-        match = STORE_LINE.match(line.strip())
-        if not match:
-            continue
-        run = match.group("run")
-        if run not in STORE_RUNS:
-            raise Failure(f"store-bench printed a run this group does not know: {line.strip()!r}")
-        if run in found:
-            raise Failure(f"store-bench printed run {run} twice")
+    def measure(match, run, line):
         measured = Measurement(run, int(match.group("bytes")), int(match.group("count")), int(match.group("size")), 1,
                                int(match.group("ns")))
         if (match.group("unit") != STORE_UNITS[run] or measured.requests == 0
@@ -319,10 +317,8 @@ def parse_store_ours(lines: list) -> dict:
             raise Failure(f"store-bench's {run} line does not add up: {line.strip()!r}")
         if measured.nanoseconds <= 0:
             raise Failure(f"store-bench's {run} line has no time: {line.strip()!r}")
-        found[run] = measured
-    missing = [run for run in STORE_RUNS if run not in found]
-    if missing:
-        raise Failure(f"store-bench printed no {', '.join(missing)} line (did the image run to its end?)")
+        return measured
+    found = runs_from(lines, STORE_LINE, STORE_RUNS, "store-bench", measure)
     write, read = found["sequential-write"], found["sequential-read"]
     if (write.requests, write.request_bytes) != (read.requests, read.request_bytes) or write.request_bytes != 1024 * 1024:
         raise Failure("store-bench's sequential write and read are not the same MiB: the guest cannot repeat both")

@@ -19,7 +19,7 @@
  *
  * Limits. 4 surfaces per session, 16 in all, 4096 × 4096 pixels at most, positions within
  * ±65536, 16 rectangles per `damage`. A revoked MemCap ends its surface at the next composition
- * (its area shows what lies below); the next request naming it is `buffer-unusable`.
+ * (its area shows what lies below); the next request naming it is `unknown-surface`.
  */
 
 #pragma once
@@ -188,7 +188,7 @@ struct Protocol {
         using protocol::message;
         return protocol::messages(
             message<Create, Created>("create",
-                "Creates a surface at (x, y) over the carried MemCap (read is enough): width × height XRGB8888 pixels, rows `stride` bytes apart; shown on top, once damaged.")
+                "Creates a surface at (x, y) over the carried MemCap (read is enough): width × height XRGB8888 pixels, rows `stride` bytes apart; shown on top at the next frame (its whole area is damaged).")
                 .carrying(CapabilityClass::Memory, std::nullopt),
             message<Resize, protocol::Done>("resize",
                 "Gives a surface a new size and a new MemCap (carried); the old one is let go and the surface's old and new areas are damaged.")

@@ -72,18 +72,30 @@ surface::Damage damage_of(u32 id, std::initializer_list<surface::SurfaceRectangl
     return damage;
 }
 
+/* Runs `body(reticle, screen)` in a Task that lends MemCaps, over a fresh 64 × 48 screen; it must return 0. */
+template<typename Body>
+void with_screen(Body&& body)
+{
+    Lender lender;
+    auto result = lender.run([&](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        auto screen = std::make_unique<Screen>();
+        return body(reticle, *screen);
+    });
+    INFO(task_failure());
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
+}
+
 }
 
 TEST_CASE("surfaces are composed from the lent memory in place, in z-order, moved and focused per session", "[compositord]")
 {
-    Lender lender;
-    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
-        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
-        auto screen = std::make_unique<Screen>();
-        auto& compositor = screen->compositor;
+    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+        auto& compositor = screen.compositor;
         compositor.damage_screen();
         (void)compositor.compose();
-        EXPECT_IN_TASK(screen->at(0, 0) == background);
+        EXPECT_IN_TASK(screen.at(0, 0) == background);
 
         auto red = TRY(lend(reticle, 4096 * 4, 0xff0000, RightRead));
         auto red_id = TRY(compositor.create(0, surface::Create { 4, 4, 20, 10, 20 * 4 }, red.carried));
@@ -93,9 +105,9 @@ TEST_CASE("surfaces are composed from the lent memory in place, in z-order, move
         auto frame = compositor.compose();
         /* create damages the surface's area: both frames, overlapping, composed once each pixel. */
         EXPECT_IN_TASK(frame.composed.pixels == 20 * 10 + 20 * 10 - 14 * 6);
-        EXPECT_IN_TASK(screen->at(5, 5) == 0xff0000);
-        EXPECT_IN_TASK(screen->at(12, 10) == 0x00ff00); /* green made later: on top */
-        EXPECT_IN_TASK(screen->at(40, 40) == background);
+        EXPECT_IN_TASK(screen.at(5, 5) == 0xff0000);
+        EXPECT_IN_TASK(screen.at(12, 10) == 0x00ff00); /* green made later: on top */
+        EXPECT_IN_TASK(screen.at(40, 40) == background);
 
         /* The client draws into its own memory; nothing shows until it says where. */
         auto red_pixels = TRY(system::map_memory(red.memory));
@@ -107,24 +119,24 @@ TEST_CASE("surfaces are composed from the lent memory in place, in z-order, move
         TRY(compositor.damage(0, damage_of(red_id, { { 0, 0, 2, 2 } })));
         frame = compositor.compose();
         EXPECT_IN_TASK(frame.composed.pixels == 4);
-        EXPECT_IN_TASK(screen->at(4, 4) == 0x0000ff);
-        EXPECT_IN_TASK(screen->at(6, 6) == 0xff0000); /* drawn, not damaged: not composed */
+        EXPECT_IN_TASK(screen.at(4, 4) == 0x0000ff);
+        EXPECT_IN_TASK(screen.at(6, 6) == 0xff0000); /* drawn, not damaged: not composed */
 
         /* Raise: red over green where they overlap. */
         TRY(compositor.raise(0, red_id));
         frame = compositor.compose();
         EXPECT_IN_TASK(frame.composed.pixels == 200);
-        EXPECT_IN_TASK(screen->at(12, 10) == 0x0000ff);
+        EXPECT_IN_TASK(screen.at(12, 10) == 0x0000ff);
         TRY(compositor.lower(0, red_id));
         (void)compositor.compose();
-        EXPECT_IN_TASK(screen->at(12, 10) == 0x00ff00);
+        EXPECT_IN_TASK(screen.at(12, 10) == 0x00ff00);
 
         /* Move: the old area shows the background again, the new one the surface. */
         TRY(compositor.move(1, green_id, 50, 40));
         frame = compositor.compose();
-        EXPECT_IN_TASK(screen->at(25, 12) == background);
-        EXPECT_IN_TASK(screen->at(55, 45) == 0x00ff00);
-        EXPECT_IN_TASK(screen->at(63, 47) == 0x00ff00); /* partly off the screen: clipped */
+        EXPECT_IN_TASK(screen.at(25, 12) == background);
+        EXPECT_IN_TASK(screen.at(55, 45) == 0x00ff00);
+        EXPECT_IN_TASK(screen.at(63, 47) == 0x00ff00); /* partly off the screen: clipped */
 
         /* Focus belongs to one surface; each session sees only whether it is its own. */
         TRY(compositor.focus(1, green_id));
@@ -139,22 +151,16 @@ TEST_CASE("surfaces are composed from the lent memory in place, in z-order, move
         EXPECT_IN_TASK(compositor.surface_count() == 1);
         EXPECT_IN_TASK(compositor.focused() == 0);
         (void)compositor.compose();
-        EXPECT_IN_TASK(screen->at(5, 5) == background);
-        EXPECT_IN_TASK(screen->at(55, 45) == 0x00ff00);
+        EXPECT_IN_TASK(screen.at(5, 5) == background);
+        EXPECT_IN_TASK(screen.at(55, 45) == 0x00ff00);
         return 0;
     });
-    INFO(task_failure());
-    REQUIRE_FALSE(result.is_error());
-    REQUIRE(result.value() == 0);
 }
 
 TEST_CASE("a client cannot name another session's surface, a made-up one or a destroyed one", "[compositord]")
 {
-    Lender lender;
-    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
-        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
-        auto screen = std::make_unique<Screen>();
-        auto& compositor = screen->compositor;
+    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+        auto& compositor = screen.compositor;
         auto lent = TRY(lend(reticle, 4096, 0x112233, RightRead));
         auto id = TRY(compositor.create(0, surface::Create { 0, 0, 8, 8, 32 }, lent.carried));
         (void)compositor.compose();
@@ -180,18 +186,12 @@ TEST_CASE("a client cannot name another session's surface, a made-up one or a de
         EXPECT_IN_TASK(refused(compositor.raise(0, id), SurfaceError::UnknownSurface));
         return 0;
     });
-    INFO(task_failure());
-    REQUIRE_FALSE(result.is_error());
-    REQUIRE(result.value() == 0);
 }
 
 TEST_CASE("bad MemCaps are refused: none, too small, without read; a revoked one ends its surface only", "[compositord]")
 {
-    Lender lender;
-    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
-        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
-        auto screen = std::make_unique<Screen>();
-        auto& compositor = screen->compositor;
+    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+        auto& compositor = screen.compositor;
         std::optional<ReceivedCapability> none;
         EXPECT_IN_TASK(refused(compositor.create(0, surface::Create { 0, 0, 8, 8, 32 }, none), SurfaceError::BufferUnusable));
         /* 64 × 17 pixels with a 256-byte stride need 16 × 256 + 256 = 4352 bytes: 4096 are too few. */
@@ -213,29 +213,23 @@ TEST_CASE("bad MemCaps are refused: none, too small, without read; a revoked one
         auto revoked = TRY(lend(reticle, 4096, 0xaa0000, RightRead));
         auto revoked_id = TRY(compositor.create(0, surface::Create { 0, 0, 8, 8, 32 }, revoked.carried));
         (void)compositor.compose();
-        EXPECT_IN_TASK(screen->at(1, 1) == 0xaa0000);
+        EXPECT_IN_TASK(screen.at(1, 1) == 0xaa0000);
         TRY(system::revoke(revoked.memory));
         TRY(compositor.damage(1, damage_of(kept_id, { { 0, 0, 8, 8 } })));
         auto frame = compositor.compose();
         EXPECT_IN_TASK(frame.surfaces_ended == 1);
-        EXPECT_IN_TASK(screen->at(1, 1) == background);
-        EXPECT_IN_TASK(screen->at(21, 21) == 0x00aa00);
+        EXPECT_IN_TASK(screen.at(1, 1) == background);
+        EXPECT_IN_TASK(screen.at(21, 21) == 0x00aa00);
         EXPECT_IN_TASK(refused(compositor.damage(0, damage_of(revoked_id, { { 0, 0, 1, 1 } })), SurfaceError::UnknownSurface));
         EXPECT_IN_TASK(compositor.surface_count() == 1);
         return 0;
     });
-    INFO(task_failure());
-    REQUIRE_FALSE(result.is_error());
-    REQUIRE(result.value() == 0);
 }
 
 TEST_CASE("damage outside a surface or overflowing is refused whole; sizes, positions and counts are bounded", "[compositord]")
 {
-    Lender lender;
-    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
-        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
-        auto screen = std::make_unique<Screen>();
-        auto& compositor = screen->compositor;
+    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+        auto& compositor = screen.compositor;
         auto lent = TRY(lend(reticle, 4096, 0x123456, RightRead));
         auto id = TRY(compositor.create(0, surface::Create { 0, 0, 16, 16, 64 }, lent.carried));
         (void)compositor.compose();
@@ -268,18 +262,12 @@ TEST_CASE("damage outside a surface or overflowing is refused whole; sizes, posi
         EXPECT_IN_TASK(refused(compositor.create(5, surface::Create { 0, 0, 4, 4, 16 }, other.carried), SurfaceError::TooManySurfaces));
         return 0;
     });
-    INFO(task_failure());
-    REQUIRE_FALSE(result.is_error());
-    REQUIRE(result.value() == 0);
 }
 
 TEST_CASE("a flood of damage is coalesced and bounded, and still covers every damaged pixel", "[compositord]")
 {
-    Lender lender;
-    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
-        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
-        auto screen = std::make_unique<Screen>();
-        auto& compositor = screen->compositor;
+    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+        auto& compositor = screen.compositor;
         auto lent = TRY(lend(reticle, 16 * KiB, 0x0a0b0c, RightRead));
         auto id = TRY(compositor.create(0, surface::Create { 0, 0, 64, 48, 256 }, lent.carried));
         (void)compositor.compose();
@@ -296,7 +284,4 @@ TEST_CASE("a flood of damage is coalesced and bounded, and still covers every da
         EXPECT_IN_TASK(!compositor.has_damage());
         return 0;
     });
-    INFO(task_failure());
-    REQUIRE_FALSE(result.is_error());
-    REQUIRE(result.value() == 0);
 }

@@ -6,7 +6,7 @@
  * surfaces lent as MemCaps and composed in place, frame requests answered after the presented
  * frame with the pixels it composed (a small damage composes only itself), raise and move, and as
  * an attacker — another session's id, damage outside the surface, a second waiting frame (busy),
- * malformed bytes — while the other session keeps being composed; a client that ends loses its
+ * malformed bytes; frames paced at least the interval apart — while the other session keeps being composed; a client that ends loses its
  * surface and its area is composed again.
  */
 
@@ -151,6 +151,30 @@ ErrorOr<i32> clients(Bundle& bundle)
     auto received = TRY(second.connection()->receive(answer, deadline_after(Duration::from_seconds(5))));
     auto envelope = TRY(protocol::read_envelope(std::span<u8 const>(answer, received.length)));
     EXPECT_IN_TASK(envelope.status == (protocol::status_general | u16(ErrorCode::MalformedMessage)));
+
+    /* Two frame requests at once on one session: the second is busy at once, the first answered after a frame. */
+    u8 frame_request[protocol::envelope_size];
+    for (u32 call_id : { 9001u, 9002u }) {
+        usize length = TRY(protocol::encode_request<surface::Protocol>(surface::Frame {}, call_id, frame_request));
+        TRY(second.connection()->send(std::span<u8 const>(frame_request, length), deadline_after(Duration::from_seconds(5))));
+    }
+    TRY(first.call(surface::Move { red_id, 0, 1 })); /* damage from the other session, so a frame comes */
+    bool busy_seen = false, frame_seen = false;
+    for (int replies = 0; replies < 8 && !(busy_seen && frame_seen); ++replies) {
+        auto reply = TRY(second.connection()->receive(answer, deadline_after(Duration::from_seconds(5))));
+        auto header = TRY(protocol::read_envelope(std::span<u8 const>(answer, reply.length)));
+        busy_seen |= header.call_id == 9002 && header.status == u16(SurfaceError::Busy);
+        frame_seen |= header.call_id == 9001 && header.status == protocol::status_success;
+        EXPECT_IN_TASK(!(header.call_id == 9002 && frame_seen && !busy_seen)); /* busy came first */
+    }
+    EXPECT_IN_TASK(busy_seen && frame_seen);
+
+    /* Frames are paced: two answered frames lie at least the interval (1 ms) apart. */
+    TRY(first.call(surface::Move { red_id, 0, 1 }));
+    auto earlier = TRY(first.call(surface::Frame {}));
+    TRY(first.call(surface::Move { red_id, 0, 0 }));
+    auto later = TRY(first.call(surface::Frame {}));
+    EXPECT_IN_TASK(later.frame > earlier.frame && later.presented_ns - earlier.presented_ns >= 1'000'000);
 
     /* Focus: each session sees only its own. */
     TRY(first.call(surface::Focus { red_id }));

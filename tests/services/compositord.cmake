@@ -5,6 +5,7 @@
 vectra_host_test(services.compositord SOURCES services/TestCompositordState.cpp services/TestCompositordLoop.cpp
     COMPONENTS ${kernel_components} text path encoding time concurrent fs vfsd_protocol surface compositord_service)
 
-# Any bytes as a vectra.surface request, with or without a lent MemCap, against compositord's handlers.
+# Any bytes as a vectra.surface request against compositord's handlers: whole through the dispatch checks, and as
+# a request sequence inside a Task lending MemCaps (none, big enough, too small, without read, revoked).
 vectra_fuzz_target(surface_request SOURCES fuzz/FuzzSurfaceRequest.cpp
     COMPONENTS ${kernel_components} text encoding time concurrent surface compositord_service)

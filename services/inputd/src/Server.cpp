@@ -233,7 +233,6 @@ ErrorOr<protocol::Done> Server::set_focus(u32 client)
         losing.first = 0;
         losing.count = 0;
         losing.dropped = 0;
-        m_focused = client;
         if (losing.waiting) {
             losing.waiting = false;
             reply(*previous,
@@ -282,27 +281,18 @@ void Server::answer_waiting(usize index, u64 now)
 
 bool Server::take_session_request(usize index)
 {
-    auto& slot = m_table.slot(index);
-    if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
+    /* Every reply owed to this session must fit its replies Ring; inputd takes bytes only. */
+    auto length = m_table.take_request(index, m_request, m_clients[index].waiting ? 1 : 0);
+    if (!length)
         return false;
-    if (slot.outbox->free_slots() < (m_clients[index].waiting ? 2u : 1u))
-        return false; /* every reply owed to this session must fit its replies Ring */
-    auto received = slot.inbox->try_receive(m_request);
-    if (received.is_error()) {
-        if (received.error().code() != ErrorCode::Empty)
-            m_table.free(index); /* closed, dead, or a slot this protocol never carries */
-        return false;
-    }
-    if (received.value().has_capability)
-        endpoint::discard(received.value().capability); /* inputd takes bytes only */
-    std::span<u8 const> request(m_request, received.value().length);
+    std::span<u8 const> request(m_request, *length);
     auto envelope = protocol::read_envelope(request);
     m_call_id = envelope.is_error() ? 0 : envelope.value().call_id;
     m_kept = false;
     ClientHandler handler(*this, index);
-    usize length = protocol::dispatch<input::Protocol>(handler, request, m_reply);
+    usize reply_length = protocol::dispatch<input::Protocol>(handler, request, m_reply);
     if (!m_kept)
-        reply(index, length);
+        reply(index, reply_length);
     return true;
 }
 

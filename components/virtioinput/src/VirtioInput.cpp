@@ -186,6 +186,8 @@ public:
     /* When to come back without an interrupt; and what to do then (true: done). */
     [[nodiscard]] virtual u64 deadline() const { return ~u64(0); }
     [[nodiscard]] virtual ErrorOr<bool> timeout(u64) { return false; }
+    /* Once done, the device reset, before the driver's counts. */
+    [[nodiscard]] virtual ErrorOr<void> finished(ConsoleCap const&) { return {}; }
 };
 
 /* The check: keys decoded through the configured keymap, pointer reports scaled, each printed. */
@@ -252,8 +254,12 @@ public:
         return false;
     }
 
-    [[nodiscard]] bool is_pointer() const { return m_is_pointer; }
-    [[nodiscard]] char const* typed() const { return m_line.text(); }
+    ErrorOr<void> finished(ConsoleCap const& console) override
+    {
+        if (!m_is_pointer)
+            TRY(print_line(console, "virtio-input: typed \"{}\"", m_line.text()));
+        return {};
+    }
 
 private:
     ConsoleCap const& m_console;
@@ -314,7 +320,7 @@ private:
 };
 
 /* Brings the function up, then feeds `sink` until it is done; returns the interrupts counted. */
-ErrorOr<u64> run_device(ConsoleCap const& console, ReticleCap const& memory, PciDeviceCap const& pci, Sink& sink, u64& events, u16& entry)
+ErrorOr<u64> run_device(ConsoleCap const& console, ReticleCap const& memory, PciDeviceCap const& pci, Sink& sink)
 {
     auto info = TRY(system::pci_describe(pci));
     auto device = TRY(driver::VirtioPciDevice::open(pci, memory, 0));
@@ -335,7 +341,7 @@ ErrorOr<u64> run_device(ConsoleCap const& console, ReticleCap const& memory, Pci
         count_bits({ absolute_bits, absolute_bits_size < 128 ? absolute_bits_size : 128 })));
 
     /* MSI-X entry 0 where the function has MSI-X; its INTx pin where it has not. */
-    entry = device.has_msix() ? queue_entry : pci_interrupt_intx;
+    u16 entry = device.has_msix() ? queue_entry : pci_interrupt_intx;
     auto queue = TRY(device.set_up_queue(memory, 0, queue_size, entry, queue_bit, false));
     auto shared = TRY(system::create_memory(memory, 4096));
     auto bytes = TRY(system::map_memory(shared));
@@ -355,6 +361,7 @@ ErrorOr<u64> run_device(ConsoleCap const& console, ReticleCap const& memory, Pci
     }
     TRY(sink.ready(console, description));
 
+    u64 events = 0;
     u64 interrupts = 0;
     bool done = false;
     while (!done) {
@@ -391,6 +398,7 @@ ErrorOr<u64> run_device(ConsoleCap const& console, ReticleCap const& memory, Pci
             device.notify(0);
     }
     TRY(device.reset());
+    TRY(sink.finished(console));
     if (entry == pci_interrupt_intx)
         TRY(print_line(console, "virtio-input: {} events, {} interrupts on INTx line {}", events, interrupts,
             TRY(system::interrupt_line(queue.interrupt))));
@@ -408,11 +416,7 @@ ErrorOr<i32> virtio_input(Bundle& bundle)
     auto pci = TRY(bundle.take<PciDeviceCap>("device"));
     auto keymap = TRY(input::find_keymap(CONFIG_VIRTIO_INPUT_KEYMAP));
     PrintingSink sink(console, *keymap);
-    u64 events = 0;
-    u16 entry = 0;
-    u64 interrupts = TRY(run_device(console, memory, pci, sink, events, entry));
-    if (!sink.is_pointer())
-        TRY(print_line(console, "virtio-input: typed \"{}\"", sink.typed()));
+    u64 interrupts = TRY(run_device(console, memory, pci, sink));
     return interrupts == 0 ? 1 : 0;
 }
 
@@ -425,9 +429,7 @@ ErrorOr<i32> virtio_input_forward(Bundle& bundle)
         TRY(bundle.take<RingCap>("inputd_requests")), TRY(bundle.take<RingCap>("inputd_replies"))));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
     ForwardingSink sink(inputd, ready);
-    u64 events = 0;
-    u16 entry = 0;
-    TRY(run_device(console, memory, pci, sink, events, entry));
+    TRY(run_device(console, memory, pci, sink));
     return 0;
 }
 

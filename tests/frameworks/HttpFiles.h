@@ -11,6 +11,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 #include <vectra/Try.h>
 #include <vectra/http/Error.h>
 #include <vectra/http/Server.h>
@@ -26,10 +27,12 @@ public:
     usize piece { 1000 };
     enum class Failure { None, BeforeStart, AfterStart } failure { Failure::None };
     usize responded { 0 };
+    std::vector<Method> methods; /* of every request answered, in order */
 
     ErrorOr<void> respond(Head const& head, ResponseWriter& writer) override
     {
         ++responded;
+        methods.push_back(head.method);
         if (failure == Failure::BeforeStart)
             return Error(ErrorCode::NotFound, "the store went away");
         if (head.method != Method::Get && head.method != Method::Head) {

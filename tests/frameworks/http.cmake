@@ -7,3 +7,10 @@ vectra_host_test(frameworks.http
     SOURCES frameworks/TestHttpHeadParser.cpp frameworks/TestHttpBody.cpp frameworks/TestHttpTarget.cpp
         frameworks/TestHttpServer.cpp frameworks/TestHttpClient.cpp
     COMPONENTS ${kernel_components} encoding concurrent net path time http)
+# Any bytes as a request (parser split-invariance, the rules, a round trip, targets into Paths,
+# then a real Server whose every byte sent must parse as responses) and as a response (the same,
+# then the real Client, whose sink gets exactly the framed body).
+vectra_fuzz_target(http_request SOURCES fuzz/FuzzHttpRequest.cpp
+    COMPONENTS ${kernel_components} encoding concurrent net path time http)
+vectra_fuzz_target(http_response SOURCES fuzz/FuzzHttpResponse.cpp
+    COMPONENTS ${kernel_components} encoding concurrent net path time http)

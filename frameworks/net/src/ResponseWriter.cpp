@@ -165,6 +165,14 @@ ErrorOr<void> ResponseWriter::write(std::span<u8 const> bytes)
     return m_stream.send(bytes, m_send_timeout);
 }
 
+ErrorOr<void> ResponseWriter::omit_body()
+{
+    if (!m_started || m_body != BodySending::HeadOnly)
+        return Error(ErrorCode::InvalidArgument, "only a started response to HEAD omits its body");
+    m_remaining = 0;
+    return {};
+}
+
 ErrorOr<void> ResponseWriter::finish()
 {
     if (!m_started)

@@ -34,6 +34,9 @@ public:
     [[nodiscard]] ErrorOr<void> start(u16 status, u64 content_length, std::span<Header const> fields = {});
     /* Body bytes; more than announced is `body-mismatch` (nothing of them sent). */
     [[nodiscard]] ErrorOr<void> write(std::span<u8 const>);
+    /* A response to HEAD: the announced body counts as written without being read or sent. */
+    [[nodiscard]] ErrorOr<void> omit_body();
+    [[nodiscard]] bool is_head_only() const { return m_body == BodySending::HeadOnly; }
     /* The body is whole: `body-mismatch` when fewer bytes than announced were written. */
     [[nodiscard]] ErrorOr<void> finish();
 

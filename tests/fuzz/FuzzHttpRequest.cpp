@@ -15,8 +15,6 @@
 #include "../frameworks/HttpFiles.h"
 #include "../frameworks/HttpStreams.h"
 #include "HttpFuzzing.h"
-#include "SeedFolder.h"
-#include <cstdio>
 #include <vectra/http/Target.h>
 
 using namespace vectra;
@@ -24,14 +22,6 @@ using namespace vectra::http;
 using namespace vectra::fuzz::http;
 
 namespace {
-
-void write_seed(std::string const& folder, char const* name, std::string const& bytes)
-{
-    if (FILE* file = fopen((folder + "/" + name).c_str(), "wb")) {
-        fwrite(bytes.data(), 1, bytes.size(), file);
-        fclose(file);
-    }
-}
 
 void check_target(std::string_view target)
 {
@@ -76,8 +66,7 @@ void check_server(std::span<u8 const> input, usize piece)
     limits.message = fuzzing_limits();
     Server server(listener, files, connections, limits);
     test::http::MemoryStream stream;
-    for (usize at = 0; at < input.size(); at += piece)
-        stream.queue(std::string(reinterpret_cast<char const*>(input.data()) + at, std::min(piece, input.size() - at)));
+    queue_in_pieces(stream, input, piece);
     listener.queue(stream);
     u64 now = 1;
     for (usize turn = 0; turn < input.size() / piece + 4; ++turn)
@@ -92,13 +81,13 @@ void check_server(std::span<u8 const> input, usize piece)
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv)
 {
-    if (char const* folder = fuzz::first_corpus_folder(*argc, *argv)) {
-        write_seed(folder, "pipelined", "GET /a.txt HTTP/1.1\r\nHost: v\r\n\r\nHEAD /d/b HTTP/1.1\r\nHost: v\r\nConnection: close\r\n\r\n");
-        write_seed(folder, "chunked", "POST /x HTTP/1.1\r\nHost: v\r\nTransfer-Encoding: chunked\r\n\r\n5;e=1\r\nhello\r\n0\r\nT: 1\r\n\r\n");
-        write_seed(folder, "length", "PUT /x HTTP/1.0\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nabcGET / HTTP/1.1\r\nHost: v\r\n\r\n");
-        write_seed(folder, "smuggle", "POST / HTTP/1.1\r\nHost: v\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
-        write_seed(folder, "escape", "GET /%2e%2e/%2fetc HTTP/1.1\r\nHost: v\r\n\r\n");
-    }
+    write_seeds(*argc, *argv, {
+        { "pipelined", "GET /a.txt HTTP/1.1\r\nHost: v\r\n\r\nHEAD /d/b HTTP/1.1\r\nHost: v\r\nConnection: close\r\n\r\n" },
+        { "chunked", "POST /x HTTP/1.1\r\nHost: v\r\nTransfer-Encoding: chunked\r\n\r\n5;e=1\r\nhello\r\n0\r\nT: 1\r\n\r\n" },
+        { "length", "PUT /x HTTP/1.0\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nabcGET / HTTP/1.1\r\nHost: v\r\n\r\n" },
+        { "smuggle", "POST / HTTP/1.1\r\nHost: v\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" },
+        { "escape", "GET /%2e%2e/%2fetc HTTP/1.1\r\nHost: v\r\n\r\n" },
+    });
     return 0;
 }
 
@@ -108,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         return 0;
     std::vector<u8> copy(data, data + size);
     std::span<u8 const> bytes(copy.data(), copy.size());
-    usize split = size > 0 ? 1 + data[0] % 97 : 1;
+    usize split = split_of(bytes);
     auto limits = fuzzing_limits();
     check_message(MessageKind::Request, bytes, split, limits, Method::Get);
     auto parsed = parse(MessageKind::Request, bytes, 0, limits, Method::Get);

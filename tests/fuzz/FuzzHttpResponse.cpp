@@ -11,8 +11,6 @@
 
 #include "../frameworks/HttpStreams.h"
 #include "HttpFuzzing.h"
-#include "SeedFolder.h"
-#include <cstdio>
 #include <vectra/http/Client.h>
 
 using namespace vectra;
@@ -20,14 +18,6 @@ using namespace vectra::http;
 using namespace vectra::fuzz::http;
 
 namespace {
-
-void write_seed(std::string const& folder, char const* name, std::string const& bytes)
-{
-    if (FILE* file = fopen((folder + "/" + name).c_str(), "wb")) {
-        fwrite(bytes.data(), 1, bytes.size(), file);
-        fclose(file);
-    }
-}
 
 class Collecting final : public BodySink {
 public:
@@ -42,8 +32,7 @@ public:
 void check_client(std::span<u8 const> input, usize piece, Method method)
 {
     test::http::MemoryStream stream;
-    for (usize at = 0; at < input.size(); at += piece)
-        stream.queue(std::string(reinterpret_cast<char const*>(input.data()) + at, std::min(piece, input.size() - at)));
+    queue_in_pieces(stream, input, piece);
     stream.end();
     auto limits = fuzzing_limits();
     auto client = std::make_unique<Client>(limits);
@@ -65,12 +54,12 @@ void check_client(std::span<u8 const> input, usize piece, Method method)
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv)
 {
-    if (char const* folder = fuzz::first_corpus_folder(*argc, *argv)) {
-        write_seed(folder, "chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5;x\r\npedia\r\n0\r\nT: y\r\n\r\n");
-        write_seed(folder, "interim", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nno\n");
-        write_seed(folder, "until-close", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nto the end");
-        write_seed(folder, "no-content", "HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n");
-    }
+    write_seeds(*argc, *argv, {
+        { "chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5;x\r\npedia\r\n0\r\nT: y\r\n\r\n" },
+        { "interim", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nno\n" },
+        { "until-close", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nto the end" },
+        { "no-content", "HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n" },
+    });
     return 0;
 }
 
@@ -80,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         return 0;
     std::vector<u8> copy(data, data + size);
     std::span<u8 const> bytes(copy.data(), copy.size());
-    usize split = size > 0 ? 1 + data[0] % 97 : 1;
+    usize split = split_of(bytes);
     for (Method method : { Method::Get, Method::Head }) {
         check_message(MessageKind::Response, bytes, split, fuzzing_limits(), method);
         check_client(bytes, split, method);

@@ -11,7 +11,10 @@
 #pragma once
 
 #include <array>
+#include <cstdio>
 #include <cstring>
+#include <initializer_list>
+#include <utility>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,10 +23,36 @@
 #include <vectra/http/Characters.h>
 #include <vectra/http/Error.h>
 #include <vectra/http/HeadParser.h>
+#include "../frameworks/HttpStreams.h"
+#include "SeedFolder.h"
 
 namespace vectra::fuzz::http {
 
 using namespace vectra::http;
+
+/* The seeds, written into the first corpus folder when the target starts. */
+inline void write_seeds(int argc, char** argv, std::initializer_list<std::pair<char const*, std::string>> seeds)
+{
+    char const* folder = first_corpus_folder(argc, argv);
+    if (!folder)
+        return;
+    for (auto const& [name, bytes] : seeds) {
+        if (FILE* file = fopen((std::string(folder) + "/" + name).c_str(), "wb")) {
+            fwrite(bytes.data(), 1, bytes.size(), file);
+            fclose(file);
+        }
+    }
+}
+
+/* The input queued on a stream in pieces of `piece` bytes. */
+inline void queue_in_pieces(test::http::MemoryStream& stream, std::span<u8 const> input, usize piece)
+{
+    for (usize at = 0; at < input.size(); at += piece)
+        stream.queue(std::string(reinterpret_cast<char const*>(input.data()) + at, std::min(piece, input.size() - at)));
+}
+
+/* The split point an input chooses for itself: 1 to 97 bytes. */
+inline usize split_of(std::span<u8 const> input) { return input.empty() ? 1 : 1 + input[0] % 97; }
 
 struct Outcome {
     std::unique_ptr<std::array<u8, 16384>> buffer { std::make_unique<std::array<u8, 16384>>() };

@@ -62,8 +62,8 @@ ErrorOr<i32> http_appliance(Bundle& bundle)
 
     /* The connections' buffers and the read buffer, in memory of the Task's own Reticle. */
     usize needed = connection_count * sizeof(http::ServerConnection) + http_appliance::FileHandler::read_bytes;
-    auto region = TRY(create_memory(memory, (needed + 4095) / 4096 * 4096));
-    auto bytes = TRY(map_memory(region));
+    auto region = TRY(system::create_memory(memory, (needed + 4095) / 4096 * 4096));
+    auto bytes = TRY(system::map_memory(region));
     auto* connections = new (bytes.data()) http::ServerConnection[connection_count];
     auto read_buffer = bytes.subspan(connection_count * sizeof(http::ServerConnection), http_appliance::FileHandler::read_bytes);
 

@@ -13,17 +13,6 @@ namespace {
 
 Error invalid_chunk(char const* why) { return Error(HttpError::InvalidChunk, why); }
 
-int hex_value(u8 character)
-{
-    if (character >= '0' && character <= '9')
-        return character - '0';
-    if (character >= 'a' && character <= 'f')
-        return character - 'a' + 10;
-    if (character >= 'A' && character <= 'F')
-        return character - 'A' + 10;
-    return -1;
-}
-
 }
 
 BodyDecoder::BodyDecoder(Framing framing, u64 content_length, Limits const& limits)
@@ -99,7 +88,7 @@ ErrorOr<void> BodyDecoder::take_framing_byte(u8 byte)
     case State::ChunkSize: {
         if (++m_line_bytes > m_limits.chunk_line_bytes)
             return invalid_chunk("a chunk size line over its limit");
-        int digit = hex_value(byte);
+        int digit = hex_digit_value(byte);
         if (digit >= 0) {
             if (++m_size_digits > 16 || (m_remaining >> 60) != 0)
                 return invalid_chunk("a chunk size over 16 hex digits");

@@ -12,6 +12,17 @@ u8 lower(u8 character) { return character >= 'A' && character <= 'Z' ? u8(charac
 
 }
 
+int hex_digit_value(u8 character)
+{
+    if (character >= '0' && character <= '9')
+        return character - '0';
+    if (character >= 'a' && character <= 'f')
+        return character - 'a' + 10;
+    if (character >= 'A' && character <= 'F')
+        return character - 'A' + 10;
+    return -1;
+}
+
 bool is_token_character(u8 character)
 {
     if ((character >= '0' && character <= '9') || (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z'))

@@ -4,23 +4,13 @@
 
 #include <vectra/FixedString.h>
 #include <vectra/Try.h>
+#include <vectra/http/Characters.h>
 #include <vectra/http/Error.h>
 #include <vectra/http/Target.h>
 
 namespace vectra::http {
 
 namespace {
-
-int hex_value(char character)
-{
-    if (character >= '0' && character <= '9')
-        return character - '0';
-    if (character >= 'a' && character <= 'f')
-        return character - 'a' + 10;
-    if (character >= 'A' && character <= 'F')
-        return character - 'A' + 10;
-    return -1;
-}
 
 Error invalid(char const* why) { return Error(HttpError::InvalidTarget, why); }
 
@@ -32,8 +22,8 @@ ErrorOr<Path> join_segment(Path const& path, std::string_view segment)
         if (character == '%') {
             if (index + 2 >= segment.size())
                 return invalid("'%' is followed by two hex digits");
-            int high = hex_value(segment[index + 1]);
-            int low = hex_value(segment[index + 2]);
+            int high = hex_digit_value(u8(segment[index + 1]));
+            int low = hex_digit_value(u8(segment[index + 2]));
             if (high < 0 || low < 0)
                 return invalid("'%' is followed by two hex digits");
             character = char(high * 16 + low);

@@ -12,6 +12,8 @@
 
 namespace vectra::http {
 
+/* A hex digit's value, or -1. */
+[[nodiscard]] int hex_digit_value(u8);
 /* tchar: "!#$%&'*+-.^_`|~", DIGIT, ALPHA. */
 [[nodiscard]] bool is_token_character(u8);
 [[nodiscard]] bool is_token(std::string_view);

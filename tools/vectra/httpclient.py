@@ -35,6 +35,7 @@ from pathlib import Path
 HOST = "127.0.0.1"
 MOST_CHURN = 1000
 SLOW_LINE_SECONDS = 1.0
+CHURN_CONNECT_SECONDS = 20.0
 
 
 class HttpClientError(ValueError):
@@ -303,8 +304,13 @@ def _churn(client: HttpClient, port: int, root: Path) -> list:
         if left <= 0:
             return [f"http-client: FAILED: churn: {opened} of {client.churn} connections opened and dropped "
                     f"in {client.timeout_seconds:.0f} s"]
-        with socket.create_connection((HOST, port), timeout=left):
-            pass
+        try:
+            with socket.create_connection((HOST, port), timeout=min(left, CHURN_CONNECT_SECONDS)):
+                pass
+        except (OSError, TimeoutError) as problem:
+            reason = getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
+            return [f"http-client: FAILED: churn: {opened} of {client.churn} connections opened and dropped, "
+                    f"then connection {opened + 1}: {reason}"]
     target = client.fetch[0]
     connection = Connection(port, client.timeout_seconds)
     try:

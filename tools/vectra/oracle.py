@@ -202,23 +202,22 @@ def _variants(data, source: str) -> tuple:
 
 
 def _host_client(data, qemu_args: dict, source: str):
-    try:
-        client = host_clients.parse(data, source)
-    except host_clients.HostClientError as problem:
-        raise OracleError(str(problem))
-    if client is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()):
-        raise OracleError(f"{source}: host_client needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}")
-    return client
+    return _forwarded_step("host_client", host_clients.parse, host_clients.HostClientError, data, qemu_args, source)
 
 
 def _http_client(data, qemu_args: dict, source: str):
+    return _forwarded_step("http_client", http_clients.parse, http_clients.HttpClientError, data, qemu_args, source)
+
+
+def _forwarded_step(field: str, parse, error, data, qemu_args: dict, source: str):
+    """A host-side step (host_client, http_client): parsed, and only with qemu_args that forward a port."""
     try:
-        client = http_clients.parse(data, source)
-    except http_clients.HttpClientError as problem:
+        step = parse(data, source)
+    except error as problem:
         raise OracleError(str(problem))
-    if client is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()):
-        raise OracleError(f"{source}: http_client needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}")
-    return client
+    if step is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()):
+        raise OracleError(f"{source}: {field} needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}")
+    return step
 
 
 def _screens(data, source: str) -> tuple:

@@ -186,6 +186,13 @@ ErrorOr<Socket> SocketClient::accept(Socket const& listener, Duration timeout)
     return socket_of(TRY(call_waiting(listener, TcpAccept { listener.id, true }, deadline_after(timeout))));
 }
 
+ErrorOr<Socket> SocketClient::try_accept(Socket const& listener)
+{
+    TRY(check(listener));
+    /* Without wait netd answers at once: nothing is left waiting, so nothing needs resetting. */
+    return socket_of(TRY(call(TcpAccept { listener.id, false }, deadline_after(default_timeout))));
+}
+
 ErrorOr<Socket> SocketClient::bind(Address const& local)
 {
     return socket_of(TRY(call(UdpBind { local }, deadline_after(default_timeout))));

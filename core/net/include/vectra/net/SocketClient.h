@@ -75,6 +75,8 @@ public:
     [[nodiscard]] ErrorOr<Socket> connect(Address const& remote, Duration timeout = default_timeout);
     /* The next connection of `listener`. */
     [[nodiscard]] ErrorOr<Socket> accept(Socket const& listener, Duration timeout = default_timeout);
+    /* As accept(), without waiting: `would-block` at once when no connection waits (the listener stays open). */
+    [[nodiscard]] ErrorOr<Socket> try_accept(Socket const& listener);
     /* A UDP socket on `local`. */
     [[nodiscard]] ErrorOr<Socket> bind(Address const& local);
 

@@ -22,6 +22,7 @@
 #include <vectra/net/Link.h>
 #include <vectra/net/Protocol.h>
 #include <vectra/resolver/Protocol.h>
+#include <vectra/tlsstream/Protocol.h>
 
 using namespace vectra;
 
@@ -108,6 +109,7 @@ int main(int argc, char** argv)
         { "vectra.socket", page<net::Protocol>("core/net/include/vectra/net/Protocol.h") },
         { "vectra.link", page<net::link::Protocol>("core/net/include/vectra/net/Link.h") },
         { "vectra.resolver", page<resolver::Protocol>("core/resolver/include/vectra/resolver/Protocol.h") },
+        { "vectra.tls", page<tls_stream::Protocol>("core/tlsstream/include/vectra/tlsstream/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },
     };

@@ -181,6 +181,9 @@ bool Connection::pump(Network& network, usize room, u64 now)
     }
     if (m_state == State::Handshaking && now >= m_deadline)
         fail(Error(TlsError::TimedOut, "the handshake did not finish before the connect's deadline"));
+    /* A failed handshake leaves its alert in the pair: the peer hears why. */
+    if (m_state == State::Failed)
+        moved |= flush(network);
     return moved;
 }
 

@@ -15,6 +15,25 @@ namespace vectra::tlsd {
 
 using tls_stream::TlsError;
 
+TlsError verification_error(long result)
+{
+    switch (result) {
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+        return TlsError::NameMismatch;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_UNTRUSTED:
+        return TlsError::Untrusted;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return TlsError::NotValidNow;
+    default:
+        return TlsError::VerificationFailed;
+    }
+}
+
 ErrorOr<Connection> Connection::create(
     SSL_CTX* context, Role role, net::Socket socket, tls_stream::ServerName const* server_name, u64 deadline)
 {
@@ -129,7 +148,7 @@ bool Connection::step_handshake()
     long verified = SSL_get_verify_result(m_ssl.get());
     if (verified != X509_V_OK && !SSL_is_server(m_ssl.get())) {
         ERR_clear_error();
-        fail(Error(TlsError::VerificationFailed, X509_verify_cert_error_string(verified)));
+        fail(Error(verification_error(verified), X509_verify_cert_error_string(verified)));
         return true;
     }
     fail(Error(TlsError::HandshakeFailed, take_reason("the handshake failed")));

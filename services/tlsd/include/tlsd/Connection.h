@@ -24,6 +24,9 @@ inline constexpr usize connection_buffer_bytes = 4096;
 inline constexpr usize staged_bytes = 2048;
 inline constexpr usize bio_pair_bytes = 17 * 1024;
 
+/* The verifier's result (X509_V_ERR_…) as vectra.tls says it. */
+[[nodiscard]] tls_stream::TlsError verification_error(long result);
+
 class Connection {
 public:
     enum class State : u8 {

@@ -14,8 +14,9 @@
  * dnsd) and the server name, which goes out as SNI and is the name the certificate must carry. It
  * is answered at once with the stream while TCP and the handshake proceed; `established` (with
  * `wait`) is answered once the TLS 1.3 handshake finished and the peer's chain verified against
- * tlsd's trust and its name matched — or with why not: `refused`, `verification-failed` (the
- * verifier's reason in the message), `handshake-failed`, `timed-out` (the connect's deadline).
+ * tlsd's trust and its name matched — or with why not: `refused`, the verifier's reason
+ * (`name-mismatch`, `untrusted`, `not-valid-now`, else `verification-failed`), `handshake-failed`,
+ * `timed-out` (the connect's deadline).
  * A failed stream stays until the client closes it; only `close` frees its id.
  *
  * Serving. `listen` opens a netd listener on `port`; the identity served is tlsd's own (its
@@ -66,6 +67,9 @@ enum class TlsError : u16 {
     AddressInUse = 14,
     NoIdentity = 15,
     NetworkDown = 16,
+    NameMismatch = 17,
+    Untrusted = 18,
+    NotValidNow = 19,
 };
 
 /* The most bytes a request or reply carries. */
@@ -218,7 +222,7 @@ struct Protocol {
         using protocol::error;
         return protocol::errors(
             error(TlsError::Refused, "refused", "the peer refused the TCP connection"),
-            error(TlsError::VerificationFailed, "verification-failed", "the peer's certificate chain is not trusted, has expired, or does not carry the server name (the message says which)"),
+            error(TlsError::VerificationFailed, "verification-failed", "the peer's certificate chain failed verification for a reason the three below do not name (a bad signature, a wrong key usage, a chain too long, …)"),
             error(TlsError::HandshakeFailed, "handshake-failed", "the TLS 1.3 handshake failed for another reason (a protocol error, an alert, not TLS 1.3, the connection ended)"),
             error(TlsError::TimedOut, "timed-out", "the connect's deadline passed before the handshake finished"),
             error(TlsError::LimitReached, "limit-reached", "the session already holds maximum_streams streams"),
@@ -232,7 +236,10 @@ struct Protocol {
             error(TlsError::AddressUnusable, "address-unusable", "the remote address is not one netd can use (family, port 0)"),
             error(TlsError::AddressInUse, "address-in-use", "the port is taken"),
             error(TlsError::NoIdentity, "no-identity", "tlsd holds no server certificate and key: it cannot listen"),
-            error(TlsError::NetworkDown, "network-down", "tlsd cannot reach netd"));
+            error(TlsError::NetworkDown, "network-down", "tlsd cannot reach netd"),
+            error(TlsError::NameMismatch, "name-mismatch", "verification: the peer's certificate does not carry the server name"),
+            error(TlsError::Untrusted, "untrusted", "verification: the peer's chain does not lead to a CA tlsd trusts (unknown issuer, self-signed)"),
+            error(TlsError::NotValidNow, "not-valid-now", "verification: a certificate of the chain has expired or is not valid yet at tlsd's time"));
     }
 
     static constexpr auto messages()

@@ -18,6 +18,7 @@
 #include <openssl/pem.h>
 #include <string>
 #include <tlsd/Server.h>
+#include <vector>
 #include <vectra/Entropy.h>
 #include <vectra/tls/Runtime.h>
 

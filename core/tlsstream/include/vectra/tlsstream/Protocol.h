@@ -36,9 +36,11 @@
  * was read. A session's decrypted-but-unread bytes are bounded (`maximum_buffered`): past it tlsd
  * stops reading that session's connections, so the peer's TCP window closes; no other session waits.
  *
- * Restart. tlsd keeps nothing across a restart: a client's next call fails with `PeerRestarted`,
- * the client opens a new session, and every stream of the old one is gone (its netd sockets reset
- * with tlsd's netd session). Old stream ids mean nothing in the new session; clients drop them.
+ * Restart. tlsd keeps nothing across a restart: a client's next call fails as a session that
+ * ended (PeerRestarted, PeerClosed or Revoked, as core/concurrent's SessionClient reports it), the
+ * client opens a new session, and every stream of the old one is gone (its netd sockets reset with
+ * tlsd's netd session). Old stream ids must be dropped: in the new session one could name a new
+ * stream of the same slot and generation.
  */
 
 #pragma once

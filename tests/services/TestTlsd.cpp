@@ -13,6 +13,7 @@
 #include "NetdTestLoop.h"
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -289,16 +290,24 @@ ErrorOr<i32> echo_server(Bundle& bundle)
     return 0;
 }
 
+/* Measured, not asserted: connect to established, and 64 KiB sent then 64 KiB received. */
+std::atomic<u64> s_handshake_nanoseconds { 0 };
+std::atomic<u64> s_transfer_nanoseconds { 0 };
+
 ErrorOr<i32> echo_client(Bundle& bundle)
 {
     auto client = TRY(open_tls(bundle));
     TRY(wait_for_port());
+    u64 started = endpoint::now_nanoseconds();
     u32 stream = TRY(start_connect(client, server_name, s_port));
     auto outcome = TRY(established(client, stream));
+    u64 established_at = endpoint::now_nanoseconds();
+    s_handshake_nanoseconds = established_at - started;
     if (outcome.version != 0x0304 || outcome.cipher == 0 || outcome.group == 0)
         return Error(ErrorCode::MalformedMessage, "not TLS 1.3, or no cipher or group");
     TRY(send_all(client, stream, transfer_bytes, 1));
     TRY(receive_all(client, stream, transfer_bytes, 2, true));
+    s_transfer_nanoseconds = endpoint::now_nanoseconds() - established_at;
     TRY(client.call(tls_stream::Shutdown { stream }));
     /* After shutdown, sending is refused. */
     tls_stream::Send late;
@@ -564,6 +573,8 @@ ErrorOr<i32> restart_client(Bundle& bundle)
 TEST_CASE("tlsd carries 64 KiB each way between a client and a server, both through tlsd, over verified TLS 1.3", "[tlsd]")
 {
     run_with_tlsd("server", { echo_server, echo_client });
+    std::printf("tlsd (host, ASan): connect to established %.2f ms, 64 KiB each way %.2f ms\n",
+        double(s_handshake_nanoseconds) / 1e6, double(s_transfer_nanoseconds) / 1e6);
 }
 
 TEST_CASE("tlsd refuses a server whose certificate does not carry the server name", "[tlsd]")

@@ -109,6 +109,7 @@ DATA_FILE_RULE = "a file name of [A-Za-z0-9_.-], not starting with '.' (no folde
 DATA_FILE_MAX_BYTES = 1 << 20
 DATA_SLOTS_MAX = 4  # read-only data slots initd keeps per Task: a configuration and files (maximum_data_per_task)
 DESCRIPTOR_KIB = 4  # a memory object's descriptor beside its pages
+DATA_NOT_READ = "(files not read)"  # a Composition's data_dir when no build made them (./vectra authority)
 PCI_INDEX_MAX = 31  # the n-th function matching, in enumeration order (bus, device, function)
 FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory", "config"}
 NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
@@ -472,6 +473,8 @@ def check_file_grant(source, where, name, grant, composition):
     file = source.string(grant.get("file"), f"{where}.file", DATA_FILE, DATA_FILE_RULE)
     source.require(composition.data_dir is not None, f"{where}.file",
                    f"task {name}: the build gives this image no data folder to read {shown(file)} from")
+    if composition.data_dir == DATA_NOT_READ:
+        return b""
     path = os.path.join(composition.data_dir, file)
     source.require(os.path.isfile(path), f"{where}.file",
                    f"task {name}: the build made no file {shown(file)} in {display(composition.data_dir, composition.srctree)}"

@@ -12,11 +12,12 @@
 #include <vectra/Session.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
+#include <vectra/net/Address.h>
 #include <vectra/tlsstream/Protocol.h>
 
 namespace vectra::tlscheck {
 
-using Client = session::SessionClient<tls_stream::Protocol>;
+using TlsSession = session::SessionClient<tls_stream::Protocol>;
 using tls_stream::TlsError;
 
 inline constexpr u16 port = 4433;
@@ -30,17 +31,17 @@ inline constexpr Duration long_wait = Duration::from_seconds(60);
 [[nodiscard]] inline u8 pattern(usize index, u8 seed) { return u8(index * 31 + seed + index / 251); }
 
 /* The session with tlsd through the listener in the Bundle. */
-[[nodiscard]] inline ErrorOr<Client> open_client(Bundle& bundle)
+[[nodiscard]] inline ErrorOr<TlsSession> open_client(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto pool = TRY(endpoint::carve(memory, session::pool_size<tls_stream::Protocol>()));
-    return Client::open(std::move(requests), std::move(replies), std::move(pool));
+    return TlsSession::open(std::move(requests), std::move(replies), std::move(pool));
 }
 
 /* `bytes` of the pattern sent, a message's worth at a time. */
-[[nodiscard]] inline ErrorOr<void> send_pattern(Client& client, u32 stream, usize bytes, u8 seed)
+[[nodiscard]] inline ErrorOr<void> send_pattern(TlsSession& client, u32 stream, usize bytes, u8 seed)
 {
     for (usize sent = 0; sent < bytes;) {
         tls_stream::Send send;
@@ -57,7 +58,7 @@ inline constexpr Duration long_wait = Duration::from_seconds(60);
 }
 
 /* `bytes` of the pattern received and compared, then (with `expect_end`) the end of the stream. */
-[[nodiscard]] inline ErrorOr<usize> receive_pattern(Client& client, u32 stream, usize bytes, u8 seed, bool expect_end)
+[[nodiscard]] inline ErrorOr<usize> receive_pattern(TlsSession& client, u32 stream, usize bytes, u8 seed, bool expect_end)
 {
     usize received = 0;
     usize receives = 0;

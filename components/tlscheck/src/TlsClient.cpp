@@ -34,7 +34,7 @@ tls_stream::ServerName name_of(std::string_view text)
  * A stream to tls-server for `name` and its handshake's outcome; tls-server may not listen yet: a
  * refused connect is tried again for up to 30 s. The stream is closed when the handshake failed.
  */
-ErrorOr<u32> connect_when_listening(Client& client, std::string_view name, tls_stream::Established& outcome)
+ErrorOr<u32> connect_when_listening(TlsSession& client, std::string_view name, tls_stream::Established& outcome)
 {
     u64 give_up = deadline_after(Duration::from_seconds(30));
     for (;;) {
@@ -51,7 +51,7 @@ ErrorOr<u32> connect_when_listening(Client& client, std::string_view name, tls_s
     }
 }
 
-ErrorOr<void> refused_for_wrong_name(ConsoleCap const& console, Client& client)
+ErrorOr<void> refused_for_wrong_name(ConsoleCap const& console, TlsSession& client)
 {
     tls_stream::Established outcome;
     auto connected = connect_when_listening(client, wrong_name, outcome);
@@ -63,7 +63,7 @@ ErrorOr<void> refused_for_wrong_name(ConsoleCap const& console, Client& client)
     return {};
 }
 
-ErrorOr<void> exchange(ConsoleCap const& console, Client& client)
+ErrorOr<void> exchange(ConsoleCap const& console, TlsSession& client)
 {
     tls_stream::Established outcome;
     u64 started = endpoint::now_nanoseconds();

@@ -21,7 +21,7 @@ using namespace tlscheck;
 
 namespace {
 
-ErrorOr<i32> serve(ConsoleCap const& console, Client& client)
+ErrorOr<i32> serve(ConsoleCap const& console, TlsSession& client)
 {
     auto listener = TRY(client.call(tls_stream::Listen { port, 2 }));
     TRY(print_line(console, "tls-server: listening on port {} with tlsd's identity", listener.local.port));

@@ -27,6 +27,7 @@
 #include <vectra/net/Address.h>
 #include <vectra/tls/Runtime.h>
 #include <vectra/tlsstream/Protocol.h>
+#include <vectra/tlsstream/Transfer.h>
 
 using namespace vectra;
 using namespace vectra::test;
@@ -128,40 +129,14 @@ u8 pattern_byte(usize index, u8 seed) { return u8(index * 31 + seed + (index >> 
 
 ErrorOr<void> send_all(Client& client, u32 stream, usize bytes, u8 seed)
 {
-    usize sent = 0;
-    while (sent < bytes) {
-        tls_stream::Send send;
-        send.stream = stream;
-        usize piece = bytes - sent < tls_stream::inline_maximum ? bytes - sent : tls_stream::inline_maximum;
-        for (usize index = 0; index < piece; ++index)
-            MUST(send.data.try_append(pattern_byte(sent + index, seed)));
-        auto taken = TRY(client.call(send, long_wait)).length;
-        if (taken == 0 || taken > piece)
-            return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were sent");
-        sent += taken;
-    }
-    return {};
+    return tls_stream::send_generated(client, stream, bytes, [seed](usize index) { return pattern_byte(index, seed); }, long_wait);
 }
 
 /* `bytes` of the pattern received and compared; then, with `expect_end`, the end of the stream. */
 ErrorOr<void> receive_all(Client& client, u32 stream, usize bytes, u8 seed, bool expect_end)
 {
-    usize received = 0;
-    while (received < bytes) {
-        auto got = TRY(client.call(tls_stream::Receive { stream, u32(tls_stream::inline_maximum), true }, long_wait));
-        if (got.end)
-            return Error(ErrorCode::PeerClosed, "the stream ended early");
-        for (usize index = 0; index < got.data.size(); ++index) {
-            if (got.data.span()[index] != pattern_byte(received + index, seed))
-                return Error(ErrorCode::MalformedMessage, "the bytes received differ from the bytes sent");
-        }
-        received += got.data.size();
-    }
-    if (expect_end) {
-        auto last = TRY(client.call(tls_stream::Receive { stream, 16, true }, long_wait));
-        if (!last.end || last.data.size() != 0)
-            return Error(ErrorCode::MalformedMessage, "more bytes than were sent, or no end");
-    }
+    TRY(tls_stream::receive_checked(
+        client, stream, bytes, [seed](usize index) { return pattern_byte(index, seed); }, expect_end, long_wait));
     return {};
 }
 

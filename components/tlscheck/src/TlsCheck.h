@@ -14,10 +14,11 @@
 #include <vectra/concurrent/Endpoints.h>
 #include <vectra/net/Address.h>
 #include <vectra/tlsstream/Protocol.h>
+#include <vectra/tlsstream/Transfer.h>
 
 namespace vectra::tlscheck {
 
-using TlsSession = session::SessionClient<tls_stream::Protocol>;
+using TlsSession = tls_stream::Session;
 using tls_stream::TlsError;
 
 inline constexpr u16 port = 4433;
@@ -40,47 +41,16 @@ inline constexpr Duration long_wait = Duration::from_seconds(60);
     return TlsSession::open(std::move(requests), std::move(replies), std::move(pool));
 }
 
-/* `bytes` of the pattern sent, a message's worth at a time. */
+/* `bytes` of the pattern sent; `bytes` received and compared (then the end, with `expect_end`). */
 [[nodiscard]] inline ErrorOr<void> send_pattern(TlsSession& client, u32 stream, usize bytes, u8 seed)
 {
-    for (usize sent = 0; sent < bytes;) {
-        tls_stream::Send send;
-        send.stream = stream;
-        usize piece = bytes - sent < tls_stream::inline_maximum ? bytes - sent : tls_stream::inline_maximum;
-        for (usize index = 0; index < piece; ++index)
-            MUST(send.data.try_append(pattern(sent + index, seed)));
-        auto taken = TRY(client.call(send, long_wait)).length;
-        if (taken == 0 || taken > piece)
-            return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were sent");
-        sent += taken;
-    }
-    return {};
+    return tls_stream::send_generated(client, stream, bytes, [seed](usize index) { return pattern(index, seed); }, long_wait);
 }
 
-/* `bytes` of the pattern received and compared, then (with `expect_end`) the end of the stream. */
 [[nodiscard]] inline ErrorOr<usize> receive_pattern(TlsSession& client, u32 stream, usize bytes, u8 seed, bool expect_end)
 {
-    usize received = 0;
-    usize receives = 0;
-    while (received < bytes) {
-        auto got = TRY(client.call(tls_stream::Receive { stream, u32(tls_stream::inline_maximum), true }, long_wait));
-        ++receives;
-        if (got.end)
-            return Error(ErrorCode::PeerClosed, "the stream ended early");
-        if (got.data.size() > bytes - received)
-            return Error(ErrorCode::MalformedMessage, "more bytes than were sent");
-        for (usize index = 0; index < got.data.size(); ++index) {
-            if (got.data.span()[index] != pattern(received + index, seed))
-                return Error(ErrorCode::MalformedMessage, "the bytes received differ from the bytes sent");
-        }
-        received += got.data.size();
-    }
-    if (expect_end) {
-        auto last = TRY(client.call(tls_stream::Receive { stream, 16, true }, long_wait));
-        if (!last.end || last.data.size() != 0)
-            return Error(ErrorCode::MalformedMessage, "more bytes than were sent, or no end");
-    }
-    return receives;
+    return tls_stream::receive_checked(
+        client, stream, bytes, [seed](usize index) { return pattern(index, seed); }, expect_end, long_wait);
 }
 
 }

@@ -1277,7 +1277,10 @@ class DataFileTest(unittest.TestCase):
     @staticmethod
     def image_manifest():
         with open(os.path.join(ROOT, "images", "tls-loopback", "manifest.json"), encoding="utf-8") as handle:
-            return json.load(handle)
+            manifest = json.load(handle)
+        # The Tasks of every platform (aarch64's virtio-rng left out): netd first, tlsd second.
+        manifest["tasks"] = [task for task in manifest["tasks"] if "platforms" not in task]
+        return manifest
 
     def compile(self, manifest=None, files=None, data_dir=True, footprints=None):
         with tempfile.TemporaryDirectory() as folder:

@@ -60,6 +60,23 @@ ErrorOr<i64> seconds_of(std::string_view text)
     return seconds;
 }
 
+/*
+ * The High generator, once the platform's entropy pool holds enough: a driver may feed it after
+ * boot (aarch64's virtio-rng starts beside tlsd), so an empty pool is asked again every 20 ms for
+ * up to 30 s; any other refusal, or the pool still empty then, is tlsd's error.
+ */
+ErrorOr<HighRng> high_randomness(EntropySource& entropy)
+{
+    constexpr SignalBit pause_bit { 7 };
+    u64 give_up = deadline_after(Duration::from_seconds(30));
+    for (;;) {
+        auto generator = HighRng::create(entropy);
+        if (!generator.is_error() || !generator.error().is(ErrorCode::Empty) || endpoint::now_nanoseconds() >= give_up)
+            return generator;
+        (void)endpoint::wait_until(0, deadline_after(Duration::from_milliseconds(20)), pause_bit);
+    }
+}
+
 usize certificates_in(std::string_view pem)
 {
     usize count = 0;
@@ -89,7 +106,7 @@ ErrorOr<i32> tlsd(Bundle& bundle)
     auto heap = TRY(system::map_memory(heap_object));
     TRY(tls::use_memory(heap));
     PlatformEntropy entropy; /* both live while tlsd serves: this function returns only when it stops */
-    auto generator = TRY(HighRng::create(entropy));
+    auto generator = TRY(high_randomness(entropy));
     tls::use_random(generator);
 
     auto contexts = TRY(tlsd::Contexts::create(trust, identity, now));

@@ -45,6 +45,9 @@ if(VECTRA_FREESTANDING)
     endif()
 else()
     target_compile_options(vectra_flags INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)
+    # LLVM's linker for hosted images and host tests too, as for the freestanding images: it links
+    # an ASan test executable in a third of GNU ld's time, and the licence report reads one map form.
+    target_link_options(vectra_flags INTERFACE -fuse-ld=lld)
     if(VECTRA_SANITIZE)
         target_compile_options(vectra_flags INTERFACE -fsanitize=address,undefined
             -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)

@@ -42,10 +42,11 @@ test::ChildResult run_checked(Check check)
     });
 }
 
-Task* spawn_on(test::Arena& arena, char const* name, TaskEntry entry, u32 processor)
+Task* spawn_on(test::Arena& arena, char const* name, TaskEntry entry, u32 processor, Band band = Band::Person)
 {
     SpawnParameters parameters { name, entry };
     parameters.processor = processor;
+    parameters.band = band;
     kernel_lock::Entry lock; /* the other CPUs' executors are live */
     return Executor::current().spawn(arena.reticle(), parameters).value();
 }
@@ -106,14 +107,29 @@ ErrorOr<i32> spin_until_released(Bundle&)
     return 0;
 }
 
-ErrorOr<i32> record_processor(Bundle&)
+std::atomic<Task*> s_queued { nullptr };
+std::atomic<u32> s_queued_migrations { 0 };
+
+/*
+ * Every movable Task runs this; only the one queued behind the spinner records where it ran. It
+ * yields first: after a steal the thief switches to the Task directly, so only the turns after
+ * that prove the thief's own pick finds it (its per-band count moved with it). A thief whose pick
+ * missed it would go idle with it runnable, and another CPU would steal it again: it must have
+ * moved exactly once.
+ */
+ErrorOr<i32> record_processor_if_queued(Bundle&)
 {
+    while (s_queued.load() == nullptr)
+        Executor::current().yield();
+    for (u32 turn = 0; turn < 3; ++turn)
+        Executor::current().yield();
+    if (&this_task() != s_queued.load())
+        return 0;
+    s_queued_migrations.store(this_task().migrations());
     s_stolen_on.store(platform::current_processor());
     s_stolen_ran.store(true);
     return 0;
 }
-
-ErrorOr<i32> return_at_once(Bundle&) { return 0; }
 
 /* ---- exit with a raise in flight: CPU 2 keeps raising the bit of a Task on CPU 1 that exits ---- */
 std::atomic<Task*> s_target { nullptr };
@@ -234,7 +250,10 @@ TEST_CASE("Four CPUs: Tasks pinned to cpus 1 and 2 wake each other 100000 times,
 
 TEST_CASE("Four CPUs: a Task runnable behind a spinning one is stolen by an idle CPU", "[kernel][smp]")
 {
-    auto result = run_checked([] {
+    /* Either band: the thief's pick scans only the bands it holds Tasks of. */
+    Band band = GENERATE(Band::Person, Band::Network);
+    CAPTURE(static_cast<u32>(band));
+    auto result = run_checked([band] {
         platform::hosted::request_processors(4);
         if (kernel::start_processors().is_error())
             return 1;
@@ -246,16 +265,22 @@ TEST_CASE("Four CPUs: a Task runnable behind a spinning one is stolen by an idle
         /* Round-robin placement: spawn movable Tasks until one lands on CPU 1. */
         Task* queued = nullptr;
         for (u32 attempt = 0; attempt < 4 && !queued; ++attempt) {
-            Task* task = spawn_on(arena, "movable", attempt == 0 ? record_processor : return_at_once, processor_any);
+            /* Placed and looked at under the lock: an idle CPU may steal it as soon as it is let go. */
+            kernel_lock::Entry lock;
+            Task* task = spawn_on(arena, "movable", record_processor_if_queued, processor_any, band);
             if (task->executor().processor() == 1)
                 queued = task;
         }
-        (void)queued;
+        if (!queued)
+            return 7;
+        s_queued.store(queued);
         auto& executor = Executor::current();
         if (executor.run_until_exit(*spinner).value() != 0)
             return 2;
         if (s_stolen_on.load() == 1 || s_stolen_on.load() == ~0u)
             return 3;
+        if (s_queued_migrations.load() != 1)
+            return 8;
         u64 steals = 0;
         for (u32 index = 0; index < 4; ++index)
             steals += Executor::of_processor(index).steals();

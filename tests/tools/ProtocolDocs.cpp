@@ -19,10 +19,13 @@
 #include <vectra/Session.h>
 #include <vectra/block/Protocol.h>
 #include <vectra/fs/Protocol.h>
+#include <vectra/input/DeviceProtocol.h>
+#include <vectra/input/Protocol.h>
 #include <vectra/net/Link.h>
 #include <vectra/net/Protocol.h>
 #include <vectra/resolver/Protocol.h>
 #include <vectra/tlsstream/Protocol.h>
+#include <vectra/surface/Protocol.h>
 
 using namespace vectra;
 
@@ -108,8 +111,12 @@ int main(int argc, char** argv)
         { "vectra.vfs", page<vfs::Protocol>("core/fs/include/vectra/fs/Protocol.h") },
         { "vectra.socket", page<net::Protocol>("core/net/include/vectra/net/Protocol.h") },
         { "vectra.link", page<net::link::Protocol>("core/net/include/vectra/net/Link.h") },
+        { "vectra.input.device", page<input::device::Protocol>("core/inputprotocol/include/vectra/input/DeviceProtocol.h") },
+        { "vectra.input", page<input::Protocol>("core/inputprotocol/include/vectra/input/Protocol.h") },
+        { "vectra.input.focus", page<input::focus::Protocol>("core/inputprotocol/include/vectra/input/Protocol.h") },
         { "vectra.resolver", page<resolver::Protocol>("core/resolver/include/vectra/resolver/Protocol.h") },
         { "vectra.tls", page<tls_stream::Protocol>("core/tlsstream/include/vectra/tlsstream/Protocol.h") },
+        { "vectra.surface", page<surface::Protocol>("core/surface/include/vectra/surface/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },
     };

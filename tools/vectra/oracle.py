@@ -21,6 +21,11 @@ An image folder's oracle.json holds:
                    line matches `after`, connect from the host to the port QEMU forwards (`{host_port}`
                    in qemu_args, a free port per boot), send, require the same bytes back; the outcome
                    is a console line the patterns match (hostclient.py)
+  http_client      optional; {"after": regex, "root": folder, "fetch": [targets], "expect": [[target,
+                   METHOD, status]], "churn": n, "timeout_seconds": n}: after a console line matches
+                   `after`, fetch files and compare them with the image folder's, keep-alive, HEAD,
+                   expected statuses, a malformed request, a slow client, `churn` connections
+                   dropped; one console line per check (httpclient.py)
   platform_patterns optional; {"platform": [regular expressions]}: on that platform these replace
                    `patterns` (an image whose proof differs by platform, e.g. smp: Tasks on every CPU
                    on hosted, on CPU 0 where the other CPUs only idle)
@@ -41,6 +46,7 @@ import signal
 from dataclasses import dataclass, field, replace
 
 import hostclient as host_clients
+import httpclient as http_clients
 import keys as key_steps
 import resize as resize_steps
 import screen as screens
@@ -85,6 +91,7 @@ class Oracle:
     keys: tuple = ()  # keys.KeyStep, each typed after its console line
     resizes: tuple = ()  # resize.ResizeStep, each asked after its console line
     host_client: object = None  # hostclient.HostClient: the host-side client step, or None
+    http_client: object = None  # httpclient.HttpClient: the host-side HTTP step, or None
     platform_patterns: tuple = ()  # (platform, (compiled pattern, ...)): replaces `patterns` there
 
     def for_platform(self, platform: str) -> "Oracle":
@@ -167,6 +174,7 @@ class Oracle:
             keys=_keys(data.get("keys", []), source),
             resizes=_resizes(data.get("resizes", []), source),
             host_client=_host_client(data.get("host_client"), qemu_args, source),
+            http_client=_http_client(data.get("http_client"), qemu_args, source),
             platform_patterns=_platform_patterns(data.get("platform_patterns", {}), source),
         )
 
@@ -194,13 +202,22 @@ def _variants(data, source: str) -> tuple:
 
 
 def _host_client(data, qemu_args: dict, source: str):
+    return _forwarded_step("host_client", host_clients.parse, host_clients.HostClientError, data, qemu_args, source)
+
+
+def _http_client(data, qemu_args: dict, source: str):
+    return _forwarded_step("http_client", http_clients.parse, http_clients.HttpClientError, data, qemu_args, source)
+
+
+def _forwarded_step(field: str, parse, error, data, qemu_args: dict, source: str):
+    """A host-side step (host_client, http_client): parsed, and only with qemu_args that forward a port."""
     try:
-        client = host_clients.parse(data, source)
-    except host_clients.HostClientError as problem:
+        step = parse(data, source)
+    except error as problem:
         raise OracleError(str(problem))
-    if client is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()):
-        raise OracleError(f"{source}: host_client needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}")
-    return client
+    if step is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()):
+        raise OracleError(f"{source}: {field} needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}")
+    return step
 
 
 def _screens(data, source: str) -> tuple:

@@ -28,6 +28,7 @@ import capture
 import disks
 import elf as elves
 import hostclient as host_clients
+import httpclient as http_clients
 import images
 import keys as key_oracles
 import kvm
@@ -432,7 +433,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     except (disks.DiskError, OSError) as problem:
         tally.record(f"FAIL  {prefix}  {problem}", 0, 1)
         return
-    host_port = host_clients.free_port() if oracle.host_client else None
+    host_port = host_clients.free_port() if oracle.host_client or oracle.http_client else None
     command = qemu.command(platform, elf, "kvm" if accelerator == "kvm" else "tcg", "test", binary, target.image,
                            disk_copies, host_port)
     watcher, screens, typer = None, None, None
@@ -466,8 +467,10 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
             # Several boots run on the same disk copies; the last boot's console is console.log.
             log_path = log if number == oracle.boots else log.with_name(f"{log.stem}-boot{number}.log")
             client = host_clients.Watcher(oracle.host_client, host_port) if oracle.host_client else None
+            http = (http_clients.Watcher(oracle.http_client, host_port, target.image.folder)
+                    if oracle.http_client else None)
             result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
-                               on_line=line_watchers(watcher, typer, client, resizer),
+                               on_line=line_watchers(watcher, typer, client, http, resizer),
                                environment=screens.environment() if screens else None)
             console += result.lines
             if result.start_error or number == oracle.boots:

@@ -8,6 +8,10 @@
  * pin where the function has no MSI-X, ADR 0021). Each event goes through core/input: a keyboard's
  * keys to characters through CONFIG_VIRTIO_INPUT_KEYMAP with key repeat by the monotonic clock,
  * a tablet's reports to pointer positions. The status queue (LEDs) is not used.
+ *
+ * virtio_input_forward: the same driver for inputd (docs/adr/0040-inputd.md): it describes the
+ * device over its vectra.input.device connection and forwards every event raw, a batch per
+ * interrupt (keymaps, repeat and focus are inputd's); it runs until the device or inputd fails.
  */
 
 #include <cstring>
@@ -16,10 +20,13 @@
 #include <vectra/config.h>
 #include <vectra/Try.h>
 #include <vectra/driver/VirtioPci.h>
+#include <vectra/Connection.h>
+#include <vectra/input/DeviceProtocol.h>
 #include <vectra/input/Keyboard.h>
 #include <vectra/input/Pointer.h>
 
 VECTRA_TASK_ENTRY(virtio_input);
+VECTRA_TASK_ENTRY(virtio_input_forward);
 
 namespace vectra::task_entries {
 
@@ -160,13 +167,161 @@ ErrorOr<void> offer(driver::VirtioQueue& queue, EventBuffers const& buffers, u16
     return queue.ring.submit({ &segment, 1 }, index);
 }
 
-}
+/* What the device is, once brought up. */
+struct Description {
+    bool is_pointer { false };
+    input::AxisRange ranges[2];
+    u16 offered { 0 };
+};
 
-ErrorOr<i32> virtio_input(Bundle& bundle)
+/* Where a driver's events go: decoded and printed (the check), or forwarded raw to inputd. */
+class Sink {
+public:
+    virtual ~Sink() = default;
+    [[nodiscard]] virtual ErrorOr<void> ready(ConsoleCap const&, Description const&) = 0;
+    /* One event read at `now`; true when the Task is done. */
+    [[nodiscard]] virtual ErrorOr<bool> event(input::Event const&, u64 now) = 0;
+    /* After each interrupt's events. */
+    [[nodiscard]] virtual ErrorOr<void> flush() { return {}; }
+    /* When to come back without an interrupt; and what to do then (true: done). */
+    [[nodiscard]] virtual u64 deadline() const { return ~u64(0); }
+    [[nodiscard]] virtual ErrorOr<bool> timeout(u64) { return false; }
+    /* Once done, the device reset, before the driver's counts. */
+    [[nodiscard]] virtual ErrorOr<void> finished(ConsoleCap const&) { return {}; }
+};
+
+/* The check: keys decoded through the configured keymap, pointer reports scaled, each printed. */
+class PrintingSink final : public Sink {
+public:
+    PrintingSink(ConsoleCap const& console, input::Keymap const& keymap)
+        : m_console(console)
+        , m_keyboard(keymap, { CONFIG_VIRTIO_INPUT_REPEAT_DELAY_MS, CONFIG_VIRTIO_INPUT_REPEAT_RATE })
+        , m_idle_deadline(system::monotonic_nanoseconds() + idle_timeout_nanoseconds)
+    {
+    }
+
+    ErrorOr<void> ready(ConsoleCap const& console, Description const& description) override
+    {
+        m_is_pointer = description.is_pointer;
+        m_pointer = TRY(input::Pointer::create(description.is_pointer ? description.ranges[0] : input::AxisRange {},
+            description.is_pointer ? description.ranges[1] : input::AxisRange {}, surface_width, surface_height));
+        auto const& ranges = description.ranges;
+        if (m_is_pointer)
+            TRY(print_line(console, "virtio-input: pointer x {}..{}, y {}..{} scaled to {}x{}; {} event buffers, ready", ranges[0].minimum,
+                ranges[0].maximum, ranges[1].minimum, ranges[1].maximum, surface_width, surface_height, description.offered));
+        else
+            TRY(print_line(console, "virtio-input: keymap {}, repeat after {} ms at {}/s; {} event buffers, ready", m_keyboard.keymap().name,
+                CONFIG_VIRTIO_INPUT_REPEAT_DELAY_MS, CONFIG_VIRTIO_INPUT_REPEAT_RATE, description.offered));
+        return {};
+    }
+
+    ErrorOr<bool> event(input::Event const& event, u64 now) override
+    {
+        m_idle_deadline = now + idle_timeout_nanoseconds;
+        if (m_is_pointer) {
+            auto moved = m_pointer->handle(event);
+            if (moved.is_error())
+                return false;
+            TRY(print_line(m_console, "virtio-input: pointer {} {} buttons {:#x}", moved.value().x, moved.value().y, moved.value().buttons));
+            /* The check ends at the report that releases the left button. */
+            bool left_down = (moved.value().buttons & input::button::left) != 0;
+            bool done = m_left_was_down && !left_down;
+            m_left_was_down = left_down;
+            return done;
+        }
+        if (event.type != input::event_type::key)
+            return false;
+        auto decoded = m_keyboard.handle(event.code, event.value, now);
+        if (decoded.is_error())
+            return false;
+        return report_key(m_console, decoded.value(), m_line);
+    }
+
+    u64 deadline() const override
+    {
+        u64 deadline = m_idle_deadline;
+        if (auto repeat_due = m_keyboard.next_repeat(); !repeat_due.is_error() && repeat_due.value() < deadline)
+            deadline = repeat_due.value();
+        return deadline;
+    }
+
+    ErrorOr<bool> timeout(u64 now) override
+    {
+        if (auto repeated = m_keyboard.repeat(now); !repeated.is_error())
+            return report_key(m_console, repeated.value(), m_line);
+        if (now >= m_idle_deadline)
+            return Error(ErrorCode::TimedOut, "no input for 30 seconds");
+        return false;
+    }
+
+    ErrorOr<void> finished(ConsoleCap const& console) override
+    {
+        if (!m_is_pointer)
+            TRY(print_line(console, "virtio-input: typed \"{}\"", m_line.text()));
+        return {};
+    }
+
+private:
+    ConsoleCap const& m_console;
+    input::Keyboard m_keyboard;
+    std::optional<input::Pointer> m_pointer;
+    TypedLine m_line;
+    u64 m_idle_deadline;
+    bool m_is_pointer { false };
+    bool m_left_was_down { false };
+};
+
+/* inputd's driver: the device described once, then its events forwarded raw, a batch per interrupt. */
+class ForwardingSink final : public Sink {
+public:
+    ForwardingSink(Client<input::device::Protocol>& inputd, SignalCap const& ready)
+        : m_inputd(inputd)
+        , m_ready(ready)
+    {
+    }
+
+    ErrorOr<void> ready(ConsoleCap const& console, Description const& description) override
+    {
+        input::device::Describe describe;
+        describe.kind = description.is_pointer ? input::device::kind::pointer : input::device::kind::keyboard;
+        describe.x_minimum = description.ranges[0].minimum;
+        describe.x_maximum = description.ranges[0].maximum;
+        describe.y_minimum = description.ranges[1].minimum;
+        describe.y_maximum = description.ranges[1].maximum;
+        TRY(m_inputd.call(describe));
+        TRY(print_line(console, "virtio-input: forwarding to inputd as a {}; {} event buffers, ready",
+            description.is_pointer ? "pointer" : "keyboard", description.offered));
+        return system::raise(m_ready);
+    }
+
+    ErrorOr<bool> event(input::Event const& event, u64) override
+    {
+        if (m_batch.events.size() == input::device::maximum_events)
+            TRY(flush());
+        TRY(m_batch.events.try_append({ event.type, event.code, static_cast<i32>(event.value) }));
+        return false;
+    }
+
+    ErrorOr<void> flush() override
+    {
+        if (m_batch.events.size() == 0)
+            return {};
+        auto taken = m_inputd.call(m_batch);
+        m_batch = {};
+        if (taken.is_error() && taken.error().is(input::device::DeviceError::NotDescribed))
+            return Error(ErrorCode::PeerRestarted, "inputd restarted: the driver starts again and describes the device");
+        return taken.is_error() ? taken.release_error() : ErrorOr<void> {};
+    }
+
+private:
+    Client<input::device::Protocol>& m_inputd;
+    SignalCap const& m_ready;
+    input::device::Events m_batch;
+};
+
+/* Brings the function up, then feeds `sink` until it is done; returns the interrupts counted. */
+ErrorOr<u64> run_device(ConsoleCap const& console, ReticleCap const& memory, PciDeviceCap const& pci, Sink& sink)
 {
-    auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto pci = TRY(bundle.take<PciDeviceCap>("device"));
     auto info = TRY(system::pci_describe(pci));
     auto device = TRY(driver::VirtioPciDevice::open(pci, memory, 0));
     auto const* configuration = TRY(device.device_configuration());
@@ -179,7 +334,8 @@ ErrorOr<i32> virtio_input(Bundle& bundle)
     usize key_bits_size = TRY(query(*configuration, select_event_bits, input::event_type::key, key_bits));
     u8 absolute_bits[128] {};
     usize absolute_bits_size = TRY(query(*configuration, select_event_bits, input::event_type::absolute, absolute_bits));
-    bool is_pointer = has_bit(absolute_bits, absolute_bits_size, input::absolute_x) && has_bit(absolute_bits, absolute_bits_size, input::absolute_y);
+    Description description;
+    description.is_pointer = has_bit(absolute_bits, absolute_bits_size, input::absolute_x) && has_bit(absolute_bits, absolute_bits_size, input::absolute_y);
     TRY(print_line(console, "virtio-input: {:04x}:{:04x} \"{}\", {} keys, {} absolute axes", info.vendor_id, info.device_id,
         reinterpret_cast<char const*>(answer), count_bits({ key_bits, key_bits_size < 128 ? key_bits_size : 128 }),
         count_bits({ absolute_bits, absolute_bits_size < 128 ? absolute_bits_size : 128 })));
@@ -190,51 +346,30 @@ ErrorOr<i32> virtio_input(Bundle& bundle)
     auto shared = TRY(system::create_memory(memory, 4096));
     auto bytes = TRY(system::map_memory(shared));
     EventBuffers buffers { bytes.data(), TRY(device.dma_address(shared)) };
-    u16 offered = queue.ring.layout().size;
-    for (u16 index = 0; index < offered; ++index)
+    description.offered = queue.ring.layout().size;
+    for (u16 index = 0; index < description.offered; ++index)
         TRY(offer(queue, buffers, index));
     device.start();
     if (queue.ring.publish())
         device.notify(0);
-
-    auto keymap = TRY(input::find_keymap(CONFIG_VIRTIO_INPUT_KEYMAP));
-    input::Keyboard keyboard(*keymap, { CONFIG_VIRTIO_INPUT_REPEAT_DELAY_MS, CONFIG_VIRTIO_INPUT_REPEAT_RATE });
-    input::AxisRange ranges[2];
-    for (u8 axis = 0; axis < 2 && is_pointer; ++axis) {
+    for (u8 axis = 0; axis < 2 && description.is_pointer; ++axis) {
         u8 absolute_info[20] {};
         if (TRY(query(*configuration, select_absolute_info, axis, absolute_info)) < 8)
             return Error(ErrorCode::MalformedMessage, "an absolute axis without its range");
-        std::memcpy(&ranges[axis].minimum, absolute_info, 4);
-        std::memcpy(&ranges[axis].maximum, absolute_info + 4, 4);
+        std::memcpy(&description.ranges[axis].minimum, absolute_info, 4);
+        std::memcpy(&description.ranges[axis].maximum, absolute_info + 4, 4);
     }
-    auto pointer = TRY(input::Pointer::create(is_pointer ? ranges[0] : input::AxisRange {}, is_pointer ? ranges[1] : input::AxisRange {},
-        surface_width, surface_height));
-    if (is_pointer)
-        TRY(print_line(console, "virtio-input: pointer x {}..{}, y {}..{} scaled to {}x{}; {} event buffers, ready", ranges[0].minimum,
-            ranges[0].maximum, ranges[1].minimum, ranges[1].maximum, surface_width, surface_height, offered));
-    else
-        TRY(print_line(console, "virtio-input: keymap {}, repeat after {} ms at {}/s; {} event buffers, ready", keymap->name,
-            CONFIG_VIRTIO_INPUT_REPEAT_DELAY_MS, CONFIG_VIRTIO_INPUT_REPEAT_RATE, offered));
+    TRY(sink.ready(console, description));
 
-    TypedLine line;
     u64 events = 0;
     u64 interrupts = 0;
     bool done = false;
-    bool left_was_down = false;
-    u64 idle_deadline = system::monotonic_nanoseconds() + idle_timeout_nanoseconds;
     while (!done) {
-        u64 deadline = idle_deadline;
-        if (auto repeat_due = keyboard.next_repeat(); !repeat_due.is_error() && repeat_due.value() < deadline)
-            deadline = repeat_due.value();
-        u64 woken = system::wait_until(queue_bit.mask(), deadline, timeout_bit);
+        u64 deadline = sink.deadline();
+        u64 woken = deadline == ~u64(0) ? system::wait(queue_bit.mask()) : system::wait_until(queue_bit.mask(), deadline, timeout_bit);
         u64 now = system::monotonic_nanoseconds();
         if (!(woken & queue_bit.mask())) {
-            if (auto repeated = keyboard.repeat(now); !repeated.is_error()) {
-                done = TRY(report_key(console, repeated.value(), line));
-                continue;
-            }
-            if (now >= idle_deadline)
-                return Error(ErrorCode::TimedOut, "no input for 30 seconds");
+            done = TRY(sink.timeout(now));
             continue;
         }
         /* Reading the ISR deasserts INTx (harmless with MSI-X); acknowledge before looking at the ring. */
@@ -248,7 +383,7 @@ ErrorOr<i32> virtio_input(Bundle& bundle)
                 break;
             }
             u64 token = completion.value().token;
-            if (token >= offered || completion.value().written < event_bytes)
+            if (token >= description.offered || completion.value().written < event_bytes)
                 return Error(ErrorCode::MalformedMessage, "the device used an event buffer it was not given, or part of one");
             input::Event event;
             std::memcpy(&event.type, buffers.bytes + token * event_bytes, 2);
@@ -256,37 +391,46 @@ ErrorOr<i32> virtio_input(Bundle& bundle)
             std::memcpy(&event.value, buffers.bytes + token * event_bytes + 4, 4);
             TRY(offer(queue, buffers, static_cast<u16>(token)));
             ++events;
-            idle_deadline = now + idle_timeout_nanoseconds;
-            if (is_pointer) {
-                auto moved = pointer.handle(event);
-                if (moved.is_error())
-                    continue;
-                TRY(print_line(console, "virtio-input: pointer {} {} buttons {:#x}", moved.value().x, moved.value().y, moved.value().buttons));
-                /* The check ends at the report that releases the left button. */
-                bool left_down = (moved.value().buttons & input::button::left) != 0;
-                done = done || (left_was_down && !left_down);
-                left_was_down = left_down;
-                continue;
-            }
-            if (event.type != input::event_type::key)
-                continue;
-            auto decoded = keyboard.handle(event.code, event.value, now);
-            if (decoded.is_error())
-                continue;
-            done = TRY(report_key(console, decoded.value(), line)) || done;
+            done = TRY(sink.event(event, now)) || done;
         }
+        TRY(sink.flush());
         if (queue.ring.publish())
             device.notify(0);
     }
     TRY(device.reset());
-    if (!is_pointer)
-        TRY(print_line(console, "virtio-input: typed \"{}\"", line.text()));
+    TRY(sink.finished(console));
     if (entry == pci_interrupt_intx)
         TRY(print_line(console, "virtio-input: {} events, {} interrupts on INTx line {}", events, interrupts,
             TRY(system::interrupt_line(queue.interrupt))));
     else
         TRY(print_line(console, "virtio-input: {} events, {} interrupts on MSI-X entry {}", events, interrupts, entry));
+    return interrupts;
+}
+
+}
+
+ErrorOr<i32> virtio_input(Bundle& bundle)
+{
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto pci = TRY(bundle.take<PciDeviceCap>("device"));
+    auto keymap = TRY(input::find_keymap(CONFIG_VIRTIO_INPUT_KEYMAP));
+    PrintingSink sink(console, *keymap);
+    u64 interrupts = TRY(run_device(console, memory, pci, sink));
     return interrupts == 0 ? 1 : 0;
+}
+
+ErrorOr<i32> virtio_input_forward(Bundle& bundle)
+{
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto pci = TRY(bundle.take<PciDeviceCap>("device"));
+    auto inputd = TRY(Client<input::device::Protocol>::bind(
+        TRY(bundle.take<RingCap>("inputd_requests")), TRY(bundle.take<RingCap>("inputd_replies"))));
+    auto ready = TRY(bundle.take<SignalCap>("ready"));
+    ForwardingSink sink(inputd, ready);
+    TRY(run_device(console, memory, pci, sink));
+    return 0;
 }
 
 }

@@ -155,6 +155,24 @@ ErrorOr<void> Table::serve_listener()
     }
 }
 
+std::optional<usize> Table::take_request(usize index, std::span<u8> buffer, u32 replies_owed)
+{
+    auto& slot = m_slots[index];
+    if (slot.state != State::Open && slot.state != State::Opening)
+        return std::nullopt;
+    if (slot.outbox->free_slots() < replies_owed + 1)
+        return std::nullopt;
+    auto received = slot.inbox->try_receive(buffer);
+    if (received.is_error()) {
+        if (received.error().code() != ErrorCode::Empty)
+            free(index);
+        return std::nullopt;
+    }
+    if (received.value().has_capability)
+        endpoint::discard(received.value().capability);
+    return received.value().length;
+}
+
 void Table::free(usize index)
 {
     auto& slot = m_slots[index];

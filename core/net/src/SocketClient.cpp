@@ -194,6 +194,7 @@ ErrorOr<Socket> SocketClient::start_connect(Address const& remote)
 ErrorOr<Socket> SocketClient::try_accept(Socket const& listener)
 {
     TRY(check(listener));
+    /* Without wait netd answers at once: nothing is left waiting, so nothing needs resetting. */
     return socket_of(TRY(call(TcpAccept { listener.id, false }, deadline_after(default_timeout))));
 }
 

@@ -87,6 +87,7 @@ void Executor::adopt(Task& task)
     task.m_executor = this;
     task.m_next = m_tasks;
     m_tasks = &task;
+    ++tasks_in_band(task.m_band);
     task.m_signals.set_listener(this);
     if (task.m_in_timed_wait)
         ++m_timed_waits;
@@ -101,6 +102,7 @@ void Executor::unlink(Task& task)
             continue;
         *link = task.m_next;
         task.m_next = nullptr;
+        --tasks_in_band(task.m_band);
         if (m_last_person == &task)
             m_last_person = nullptr;
         if (m_last_network == &task)
@@ -433,6 +435,8 @@ void Executor::end_slice()
 
 bool Executor::person_runnable()
 {
+    if (tasks_in_band(Band::Person) == 0)
+        return false;
     for (Task* task = m_tasks; task; task = task->m_next) {
         if (task->m_band == Band::Person && is_runnable(*task))
             return true;
@@ -693,8 +697,9 @@ Task* Executor::pick_next()
     };
     if (!m_tasks)
         return nullptr;
-    Task* person = next_in_band(Band::Person, m_last_person);
-    Task* network = next_in_band(Band::Network, m_last_network);
+    /* A band with no Tasks here is not scanned: most CPUs run one band only. */
+    Task* person = tasks_in_band(Band::Person) ? next_in_band(Band::Person, m_last_person) : nullptr;
+    Task* network = tasks_in_band(Band::Network) ? next_in_band(Band::Network, m_last_network) : nullptr;
     if (person && (!network || m_person_turns_in_a_row < network_starvation_bound)) {
         m_person_turns_in_a_row = network ? m_person_turns_in_a_row + 1 : 0;
         m_last_person = person;

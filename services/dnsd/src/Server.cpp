@@ -198,21 +198,11 @@ void Server::finished(Finished const& finished)
 
 bool Server::take_requests(usize index)
 {
-    auto& slot = m_table.slot(index);
-    if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
+    /* Every reply dnsd owes this session must fit its replies Ring; dnsd takes bytes only. */
+    auto length = m_table.take_request(index, m_request, m_waiting[index].used ? 1 : 0);
+    if (!length)
         return false;
-    if (slot.outbox->free_slots() < (m_waiting[index].used ? 2u : 1u))
-        return false; /* every reply dnsd owes this session must fit its replies Ring */
-    auto received = slot.inbox->try_receive(m_request);
-    if (received.is_error()) {
-        if (received.error().code() != ErrorCode::Empty)
-            m_table.free(index); /* closed, dead, or a slot this protocol never carries */
-        return false;
-    }
-    /* dnsd takes bytes only: a capability a client sent along is not kept. */
-    if (received.value().has_capability)
-        endpoint::discard(received.value().capability);
-    handle(index, std::span<u8 const>(m_request, received.value().length));
+    handle(index, std::span<u8 const>(m_request, *length));
     return true;
 }
 

@@ -173,6 +173,14 @@ public:
     void retry_reclaims();
     /* Ends session `index`: its Rings go, the donation follows once they retired. */
     void free(usize index);
+    /*
+     * The next request of session `index` into `buffer` (its length), for a service that takes bytes
+     * only: taken only while the session's replies Ring has room for `replies_owed` replies plus this
+     * one's, so every reply the service owes fits; nothing when there is none or no room. A session
+     * whose Ring fails (closed, dead, a slot the protocol never carries) is freed; a capability sent
+     * along is discarded.
+     */
+    [[nodiscard]] std::optional<usize> take_request(usize index, std::span<u8> buffer, u32 replies_owed);
 
     [[nodiscard]] Slot& slot(usize index) { return m_slots[index]; }
     [[nodiscard]] usize capacity() const { return m_limits.sessions; }

@@ -78,10 +78,10 @@ public:
     /*
      * Without waiting, for a loop that serves others meanwhile (tlsd): a connection to `remote`
      * answered at once while it is set up (its first send or receive says how that went:
-     * would-block while it is set up, then refused, timed-out, unreachable); the next connection
-     * of `listener` or `would-block`.
+     * would-block while it is set up, then refused, timed-out, unreachable).
      */
     [[nodiscard]] ErrorOr<Socket> start_connect(Address const& remote);
+    /* As accept(), without waiting: `would-block` at once when no connection waits (the listener stays open). */
     [[nodiscard]] ErrorOr<Socket> try_accept(Socket const& listener);
     /* A UDP socket on `local`. */
     [[nodiscard]] ErrorOr<Socket> bind(Address const& local);

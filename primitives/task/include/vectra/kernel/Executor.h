@@ -158,6 +158,9 @@ private:
     [[nodiscard]] Error report_deadlock();
 
     Task* m_tasks { nullptr };
+    /* How many Tasks on m_tasks are in each band (Band's values index it): a band with none is not scanned. */
+    u32 m_tasks_in_band[2] { 0, 0 };
+    [[nodiscard]] u32& tasks_in_band(Band band) { return m_tasks_in_band[static_cast<u8>(band)]; }
     Task* m_current { nullptr };
     Task* m_last_person { nullptr };
     Task* m_last_network { nullptr };

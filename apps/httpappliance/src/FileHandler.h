@@ -1,0 +1,50 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The appliance's RequestHandler: GET and HEAD of files under one folder of vfsd's namespace,
+ * read-only. The target becomes a Path through parse_target_path (never a string joined
+ * together), joined under the root component by component; a directory target serves its
+ * index.html. Answers: 200 with the file streamed in transfer-sized reads, 404 (no such file, or
+ * a directory without index.html), 400 (a refused target), 414 (too long for a Path), 405 with
+ * Allow for any other method.
+ */
+
+#pragma once
+
+#include <array>
+#include <vectra/Path.h>
+#include <vectra/fs/Client.h>
+#include <vectra/http/Server.h>
+
+namespace vectra::http_appliance {
+
+class FileHandler final : public http::RequestHandler {
+public:
+    static constexpr usize read_bytes = 16 * 1024;
+
+    FileHandler(vfs::Client& files, Path const& root, std::span<u8> buffer)
+        : m_files(files)
+        , m_root(root)
+        , m_buffer(buffer)
+    {
+    }
+
+    ErrorOr<void> respond(http::Head const&, http::ResponseWriter&) override;
+
+    [[nodiscard]] u64 answered() const { return m_answered; }
+    [[nodiscard]] u64 files_served() const { return m_files_served; }
+    [[nodiscard]] u64 bytes_served() const { return m_bytes_served; }
+
+private:
+    ErrorOr<void> serve(Path const&, http::ResponseWriter&);
+    ErrorOr<void> stream(vfs::File&, u64 size, std::span<http::Header const>, http::ResponseWriter&);
+
+    vfs::Client& m_files;
+    Path m_root;
+    std::span<u8> m_buffer;
+    u64 m_answered { 0 };
+    u64 m_files_served { 0 };
+    u64 m_bytes_served { 0 };
+};
+
+}

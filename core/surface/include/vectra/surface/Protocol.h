@@ -1,0 +1,214 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * vectra.surface, declared once (docs/adr/0041-compositord.md §3): what compositord serves on each
+ * session. Encoding, schema id, client, dispatch and docs/protocols/vectra.surface.md come from it.
+ *
+ * Surfaces. `create` and `resize` carry a MemCap the client lends (read is the only right
+ * compositord needs: lend a read-only copy): width × height pixels, XRGB8888, rows `stride` bytes
+ * apart. compositord reads it in place (no copy) whenever it composes; the client draws into it
+ * and says where with `damage`. A surface's id names it only within its own session: another
+ * session's id, a destroyed one's or a made-up one is `unknown-surface`.
+ *
+ * Frames. Damage is composed at most once per display frame (paced to the display's interval),
+ * only inside the damaged rectangles. `frame` is answered after the next frame was composed and
+ * presented (one waiting per session; a second is `busy`) — the client's cue to draw the next one.
+ *
+ * Focus. `focus` gives one of the session's surfaces the focus (later: click-to-focus, and keys
+ * routed by inputd to the focused surface's session); `state` says whether the session holds it.
+ *
+ * Limits. 4 surfaces per session, 16 in all, 4096 × 4096 pixels at most, positions within
+ * ±65536, 16 rectangles per `damage`. A revoked MemCap ends its surface at the next composition
+ * (its area shows what lies below); the next request naming it is `unknown-surface`.
+ */
+
+#pragma once
+
+#include <vectra/BoundedVector.h>
+#include <vectra/protocol/Declaration.h>
+
+namespace vectra::surface {
+
+enum class SurfaceError : u16 {
+    UnknownSurface = 1,
+    BufferUnusable = 2,
+    BufferTooSmall = 3,
+    SizeOutOfBounds = 4,
+    PositionOutOfBounds = 5,
+    OutsideSurface = 6,
+    TooManySurfaces = 7,
+    Busy = 8,
+};
+
+inline constexpr u32 maximum_width = 4096;
+inline constexpr u32 maximum_height = 4096;
+inline constexpr i32 maximum_position = 65536;
+inline constexpr usize maximum_rectangles = 16;
+inline constexpr usize surfaces_per_session = 4;
+
+/* A rectangle in a surface's own pixels. */
+struct SurfaceRectangle {
+    u32 x { 0 };
+    u32 y { 0 };
+    u32 width { 0 };
+    u32 height { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("x", &SurfaceRectangle::x), field("y", &SurfaceRectangle::y),
+            field("width", &SurfaceRectangle::width), field("height", &SurfaceRectangle::height));
+    }
+};
+
+struct Create {
+    i32 x { 0 };
+    i32 y { 0 };
+    u32 width { 0 };
+    u32 height { 0 };
+    u32 stride { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("x", &Create::x), field("y", &Create::y), field("width", &Create::width),
+            field("height", &Create::height), field("stride", &Create::stride));
+    }
+};
+
+struct Created {
+    u32 surface { 0 };
+    static constexpr auto fields() { return vectra::fields(field("surface", &Created::surface)); }
+};
+
+struct Resize {
+    u32 surface { 0 };
+    u32 width { 0 };
+    u32 height { 0 };
+    u32 stride { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("surface", &Resize::surface), field("width", &Resize::width),
+            field("height", &Resize::height), field("stride", &Resize::stride));
+    }
+};
+
+struct Damage {
+    u32 surface { 0 };
+    BoundedVector<SurfaceRectangle, maximum_rectangles> rectangles;
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("surface", &Damage::surface), field("rectangles", &Damage::rectangles));
+    }
+};
+
+struct Move {
+    u32 surface { 0 };
+    i32 x { 0 };
+    i32 y { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("surface", &Move::surface), field("x", &Move::x), field("y", &Move::y));
+    }
+};
+
+/* raise, lower, focus and destroy name one surface. */
+struct Raise {
+    u32 surface { 0 };
+    static constexpr auto fields() { return vectra::fields(field("surface", &Raise::surface)); }
+};
+
+struct Lower {
+    u32 surface { 0 };
+    static constexpr auto fields() { return vectra::fields(field("surface", &Lower::surface)); }
+};
+
+struct Focus {
+    u32 surface { 0 };
+    static constexpr auto fields() { return vectra::fields(field("surface", &Focus::surface)); }
+};
+
+struct Destroy {
+    u32 surface { 0 };
+    static constexpr auto fields() { return vectra::fields(field("surface", &Destroy::surface)); }
+};
+
+struct Frame {
+    static constexpr auto fields() { return vectra::fields(); }
+};
+
+struct FrameDone {
+    u64 frame { 0 };           /* frames composed since compositord started */
+    u64 presented_ns { 0 };    /* when that frame was presented, nanoseconds since boot */
+    u64 composed_pixels { 0 }; /* pixels that frame composed (its damage on the screen) */
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("frame", &FrameDone::frame), field("presented_ns", &FrameDone::presented_ns),
+            field("composed_pixels", &FrameDone::composed_pixels));
+    }
+};
+
+struct ReadState {
+    static constexpr auto fields() { return vectra::fields(); }
+};
+
+struct State {
+    u32 display_width { 0 };
+    u32 display_height { 0 };
+    u32 focused { 0 }; /* the session's surface holding the focus, 0 when another session's (or none) does */
+    u32 surfaces { 0 }; /* the session's surfaces */
+    u64 frames { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("display_width", &State::display_width),
+            field("display_height", &State::display_height), field("focused", &State::focused),
+            field("surfaces", &State::surfaces), field("frames", &State::frames));
+    }
+};
+
+struct Protocol {
+    static constexpr std::string_view name = "vectra.surface";
+    static constexpr u16 version = 1;
+    static constexpr u32 slot_count = 8;
+    static constexpr u32 slot_size = 512;
+    using Errors = SurfaceError;
+
+    static constexpr auto errors()
+    {
+        using protocol::error;
+        return protocol::errors(
+            error(SurfaceError::UnknownSurface, "unknown-surface", "no surface of this session has that id (another session's, a destroyed one's, or made up)"),
+            error(SurfaceError::BufferUnusable, "buffer-unusable", "no MemCap came, it is not a MemCap, it lacks RightRead, or it was revoked"),
+            error(SurfaceError::BufferTooSmall, "buffer-too-small", "the MemCap holds fewer than stride × (height - 1) + width × 4 bytes"),
+            error(SurfaceError::SizeOutOfBounds, "size-out-of-bounds", "width or height 0 or above 4096, or a stride narrower than a row"),
+            error(SurfaceError::PositionOutOfBounds, "position-out-of-bounds", "x or y beyond ±65536"),
+            error(SurfaceError::OutsideSurface, "outside-surface", "a damage rectangle is empty or reaches outside its surface (overflow included)"),
+            error(SurfaceError::TooManySurfaces, "too-many-surfaces", "the session has 4 surfaces, or compositord 16"),
+            error(SurfaceError::Busy, "busy", "this session already has a frame request waiting"));
+    }
+
+    static constexpr auto messages()
+    {
+        using protocol::message;
+        return protocol::messages(
+            message<Create, Created>("create",
+                "Creates a surface at (x, y) over the carried MemCap (read is enough): width × height XRGB8888 pixels, rows `stride` bytes apart; shown on top at the next frame (its whole area is damaged).")
+                .carrying(CapabilityClass::Memory, std::nullopt),
+            message<Resize, protocol::Done>("resize",
+                "Gives a surface a new size and a new MemCap (carried); the old one is let go and the surface's old and new areas are damaged.")
+                .carrying(CapabilityClass::Memory, std::nullopt),
+            message<Damage, protocol::Done>("damage",
+                "Marks up to 16 rectangles of the surface as drawn: they are composed at the next frame (coalesced with earlier damage)."),
+            message<Move, protocol::Done>("move", "Moves a surface to (x, y) on the screen."),
+            message<Raise, protocol::Done>("raise", "Puts a surface above every other."),
+            message<Lower, protocol::Done>("lower", "Puts a surface below every other."),
+            message<Focus, protocol::Done>("focus", "Gives a surface the focus (taken from whichever surface held it)."),
+            message<Destroy, protocol::Done>("destroy", "Removes a surface; what it covered is composed again; its MemCap is let go."),
+            message<Frame, FrameDone>("frame",
+                "Answered once the next frame was composed and presented: its number, when, and how many pixels it composed."),
+            message<ReadState, State>("state", "The display's size, the session's focused surface (0: not this session's) and surfaces, and the frames composed."));
+    }
+};
+
+inline constexpr ErrorDomain domain = protocol::error_domain<Protocol>();
+constexpr ErrorDomain const& error_domain(SurfaceError) { return domain; }
+
+inline constexpr u64 schema_id = protocol::schema_id<Protocol>;
+
+}

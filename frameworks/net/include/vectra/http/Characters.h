@@ -1,0 +1,30 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The character classes of RFC 9110 §5.6 and the small text helpers the parser and the writers
+ * share (ASCII only; no locale).
+ */
+
+#pragma once
+
+#include <string_view>
+#include <vectra/Types.h>
+
+namespace vectra::http {
+
+/* A hex digit's value, or -1. */
+[[nodiscard]] int hex_digit_value(u8);
+/* tchar: "!#$%&'*+-.^_`|~", DIGIT, ALPHA. */
+[[nodiscard]] bool is_token_character(u8);
+[[nodiscard]] bool is_token(std::string_view);
+/* A field value's byte: VCHAR, obs-text, SP, HTAB. */
+[[nodiscard]] bool is_field_value_character(u8);
+[[nodiscard]] bool equals_ignoring_case(std::string_view, std::string_view);
+/* SP and HTAB trimmed from both ends. */
+[[nodiscard]] std::string_view trim_whitespace(std::string_view);
+/* 1*DIGIT as a number no larger than 2^63 − 1; nothing else (no sign, no space, no list). */
+[[nodiscard]] bool parse_decimal(std::string_view, u64& into);
+/* Whether the comma-separated list `value` holds `token`, ignoring case (Connection: close). */
+[[nodiscard]] bool list_contains(std::string_view value, std::string_view token);
+
+}

@@ -1,0 +1,49 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The byte stream HTTP runs over (docs/adr/0039-vectranet-http.md): an ordered, reliable,
+ * two-way stream with an end — what a netd TCP socket is (SocketStream.h) and what a tlsd stream
+ * is. Nothing here names the transport, so the server and the client run over either.
+ */
+
+#pragma once
+
+#include <span>
+#include <vectra/Duration.h>
+#include <vectra/Error.h>
+
+namespace vectra::http {
+
+/* What one receive brought: bytes, and whether the peer ended its side after them. */
+struct Received {
+    usize length { 0 };
+    bool end { false };
+};
+
+enum class Closing : u8 {
+    Orderly, /* the bytes sent so far are delivered, then the end */
+    Reset,   /* dropped at once (a peer that broke a rule, a deadline passed) */
+};
+
+class ByteStream {
+public:
+    virtual ~ByteStream() = default;
+    /* Waits until there are bytes or the end; `timed-out` when `timeout` passes (the stream is then unusable). */
+    [[nodiscard]] virtual ErrorOr<Received> receive(std::span<u8> buffer, Duration timeout) = 0;
+    /* What is there now: { 0, false } when nothing is. */
+    [[nodiscard]] virtual ErrorOr<Received> try_receive(std::span<u8> buffer) = 0;
+    /* Every byte, or an error (`timed-out` when the peer does not take them in time). */
+    [[nodiscard]] virtual ErrorOr<void> send(std::span<u8 const> bytes, Duration timeout) = 0;
+    /* Ends the stream; the object may be reused for another stream afterwards. */
+    virtual void close(Closing) = 0;
+};
+
+/* Where a server's streams come from. */
+class StreamListener {
+public:
+    virtual ~StreamListener() = default;
+    /* The next waiting stream, or nullptr when none waits (never waits). Valid until its close(). */
+    [[nodiscard]] virtual ErrorOr<ByteStream*> try_accept() = 0;
+};
+
+}

@@ -1,0 +1,61 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <vectra/Try.h>
+#include <vectra/http/SocketStream.h>
+
+namespace vectra::http {
+
+ErrorOr<Received> SocketStream::receive(std::span<u8> buffer, Duration timeout)
+{
+    auto incoming = TRY(m_client->receive(m_socket, buffer, timeout));
+    return Received { incoming.length, incoming.end };
+}
+
+ErrorOr<Received> SocketStream::try_receive(std::span<u8> buffer)
+{
+    auto incoming = m_client->try_receive(m_socket, buffer);
+    if (incoming.is_error()) {
+        if (incoming.error().is(net::SocketError::WouldBlock))
+            return Received {};
+        return incoming.release_error();
+    }
+    return Received { incoming.value().length, incoming.value().end };
+}
+
+ErrorOr<void> SocketStream::send(std::span<u8 const> bytes, Duration timeout)
+{
+    return m_client->send(m_socket, bytes, timeout);
+}
+
+void SocketStream::close(Closing how)
+{
+    if (!m_client)
+        return;
+    (void)m_client->close(m_socket, how == Closing::Reset);
+    m_client = nullptr;
+}
+
+ErrorOr<ByteStream*> SocketListener::try_accept()
+{
+    SocketStream* free = nullptr;
+    for (auto& stream : m_streams) {
+        if (!stream.is_attached()) {
+            free = &stream;
+            break;
+        }
+    }
+    if (!free)
+        return nullptr;
+    auto accepted = m_client.try_accept(m_listener);
+    if (accepted.is_error()) {
+        if (accepted.error().is(net::SocketError::WouldBlock))
+            return nullptr;
+        return accepted.release_error();
+    }
+    free->attach(m_client, accepted.value());
+    return free;
+}
+
+}

@@ -1,0 +1,128 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * compositord's service loop (docs/adr/0041-compositord.md §5): every session of vectra.surface
+ * served from one loop over the display it holds (ADR 0014's DeviceCap).
+ *
+ *   - Requests change the Compositor's state and are answered at once, except `frame`, which is
+ *     kept (one per session; a second is `busy`) and answered after the next frame was presented.
+ *   - Frames are paced to the display: a frame is composed when there is damage or a frame request
+ *     waits and at least `frame_interval` passed since the last one; only the damage is composed,
+ *     and each of its boxes presented.
+ *   - Ring space: a request is taken from a session only while its replies Ring has room for the
+ *     reply it is owed (a kept frame) plus this one.
+ *   - A session that closes or dies loses its surfaces; the others are composed on.
+ *   - One wait per turn: the listener and every session's doorbell, bounded by the next frame's
+ *     time while damage or a frame request waits.
+ */
+
+#pragma once
+
+#include <compositord/Compositor.h>
+#include <vectra/Display.h>
+#include <vectra/Session.h>
+
+namespace vectra::compositord {
+
+inline constexpr usize maximum_sessions = 8;
+inline constexpr SignalBit timer_bit { 7 };
+inline constexpr u32 background_colour = 0x203040;
+
+/* What the loop says about each frame (the image prints it: proof that only damage is composed). */
+struct FrameReport {
+    u64 number { 0 };
+    u64 composed_pixels { 0 };
+    u64 copied_pixels { 0 };
+    usize boxes { 0 };
+    usize surfaces { 0 };
+    usize surfaces_ended { 0 };
+    u64 presented_ns { 0 };
+};
+
+struct Settings {
+    u64 frame_interval_ns { 16'666'667 };
+    /* Called after every presented frame (may be null). */
+    void (*report)(void* context, FrameReport const&) { nullptr };
+    void* context { nullptr };
+};
+
+class Server;
+
+/* One session's handlers (protocol::dispatch calls these). */
+class Session {
+public:
+    Session(Server& server, usize index)
+        : m_server(server)
+        , m_index(index)
+    {
+    }
+    [[nodiscard]] ErrorOr<surface::Created> handle(surface::Create const&, protocol::MessageCapabilities&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Resize const&, protocol::MessageCapabilities&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Damage const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Move const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Raise const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Lower const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Focus const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Destroy const&);
+    [[nodiscard]] ErrorOr<surface::FrameDone> handle(surface::Frame const&);
+    [[nodiscard]] ErrorOr<surface::State> handle(surface::ReadState const&);
+
+private:
+    Server& m_server;
+    usize m_index;
+};
+
+struct WaitingFrame {
+    bool used { false };
+    u32 call_id { 0 };
+};
+
+class Server {
+public:
+    /* Composes into `target` (the display's framebuffer, mapped writable) and presents through `display`. */
+    Server(DisplayCap display, surface::Target target, Settings settings);
+    Server(Server const&) = delete;
+    Server& operator=(Server const&) = delete;
+
+    /* Binds the listener and serves until it fails (PeerRestarted when the listener's Rings go). */
+    [[nodiscard]] ErrorOr<void> serve(RingCap listen_requests, RingCap listen_replies);
+
+    [[nodiscard]] Compositor& compositor() { return m_compositor; }
+    [[nodiscard]] u64 frames() const { return m_frames; }
+    [[nodiscard]] WaitingFrame const& waiting(usize index) const { return m_waiting[index]; }
+    /* Session's frame request: kept until the next frame (then the handler's reply is not sent). */
+    [[nodiscard]] ErrorOr<surface::FrameDone> frame(usize index);
+    void closed(usize index);
+    /* Composes the waiting damage, presents each box, answers every waiting frame request. */
+    void present_frame();
+
+private:
+    [[nodiscard]] Session& session(usize index) { return *reinterpret_cast<Session*>(m_sessions[index]); }
+    [[nodiscard]] bool take_requests(usize index);
+    void handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities&);
+    void reply(usize index, usize length);
+    [[nodiscard]] bool frame_wanted() const;
+
+    DisplayCap m_display;
+    Settings m_settings;
+    Compositor m_compositor;
+    session::Table m_table;
+    alignas(Session) u8 m_sessions[maximum_sessions][sizeof(Session)];
+    WaitingFrame m_waiting[maximum_sessions];
+    u64 m_frames { 0 };
+    u64 m_last_frame_ns { 0 };
+    u32 m_call_id { 0 };
+    bool m_kept { false };
+    u8 m_request[protocol::payload_capacity<surface::Protocol>];
+    u8 m_reply[protocol::payload_capacity<surface::Protocol>];
+};
+
+/*
+ * compositord from its capabilities to its loop: the display's mode checked (XRGB8888), its
+ * framebuffer mapped writable, the loop's state placed in `memory`, the whole screen composed
+ * once, `ready` raised (when given), then every session served until the listener fails.
+ */
+[[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, DisplayCap display, RingCap requests, RingCap replies,
+    Settings, SignalCap const* ready);
+
+}

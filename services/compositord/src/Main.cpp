@@ -1,0 +1,67 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * compositord's Task: its footprint checked, the display taken, then every session of
+ * vectra.surface served from one loop (Server.h). The first CONFIG_COMPOSITORD_REPORT_FRAMES
+ * frames that composed anything are reported on the console: how many pixels each composed.
+ */
+
+#include <compositord/Server.h>
+#include <vectra/Service.h>
+#include <vectra/System.h>
+#include <vectra/TaskEntry.h>
+#include <vectra/Try.h>
+#include <vectra/config.h>
+#include <vectra/footprints/compositord.h>
+
+VECTRA_TASK_ENTRY(compositord);
+
+namespace vectra::task_entries {
+
+namespace {
+
+struct Reporter {
+    ConsoleCap* console { nullptr };
+    u64 reported { 0 };
+};
+
+void report(void* context, compositord::FrameReport const& frame)
+{
+    auto& reporter = *static_cast<Reporter*>(context);
+    if (reporter.reported >= CONFIG_COMPOSITORD_REPORT_FRAMES)
+        return;
+    ++reporter.reported;
+    (void)print_line(*reporter.console, "compositord: frame {} composed {} pixels in {} rectangles ({} from surfaces, {} surfaces)",
+        frame.number, frame.composed_pixels, frame.boxes, frame.copied_pixels, frame.surfaces);
+    if (frame.surfaces_ended > 0)
+        (void)print_line(*reporter.console, "compositord: frame {} ended {} surfaces whose MemCap was revoked", frame.number,
+            frame.surfaces_ended);
+}
+
+}
+
+ErrorOr<i32> compositord(Bundle& bundle)
+{
+    TRY(check_footprint(bundle, footprints::compositord)); /* generated from footprint.json */
+    static ConsoleCap console;
+    console = TRY(bundle.take<ConsoleCap>("console"));
+    auto display = TRY(bundle.take<DisplayCap>("display"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto ready = TRY(bundle.take<SignalCap>("ready"));
+    auto mode = TRY(system::display_mode(display));
+    TRY(print_line(console, "compositord: display {}x{}, up to {} sessions, {} surfaces, a frame at most every {} us",
+        mode.width, mode.height, compositord::maximum_sessions, compositord::maximum_surfaces,
+        CONFIG_COMPOSITORD_FRAME_INTERVAL_US));
+    static Reporter reporter;
+    reporter = Reporter { &console, 0 };
+    compositord::Settings settings;
+    settings.frame_interval_ns = u64(CONFIG_COMPOSITORD_FRAME_INTERVAL_US) * 1000;
+    settings.report = report;
+    settings.context = &reporter;
+    TRY(compositord::run(memory, std::move(display), std::move(requests), std::move(replies), settings, &ready));
+    return 0;
+}
+
+}

@@ -1,0 +1,238 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * compositord's service loop: requests answered at once, frame requests kept until the next
+ * presented frame, frames paced to the display (Server.h).
+ */
+
+#include <compositord/Server.h>
+#include <new>
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vectra/protocol/Dispatch.h>
+
+namespace vectra::compositord {
+
+namespace {
+
+using surface::Box;
+using surface::Protocol;
+using surface::SurfaceError;
+
+constexpr u16 frame_number = static_cast<u16>(protocol::index_of<Protocol, surface::Frame>() + 1);
+
+}
+
+ErrorOr<surface::Created> Session::handle(surface::Create const& request, protocol::MessageCapabilities& capabilities)
+{
+    return surface::Created { TRY(m_server.compositor().create(m_index, request, capabilities.received)) };
+}
+
+ErrorOr<protocol::Done> Session::handle(surface::Resize const& request, protocol::MessageCapabilities& capabilities)
+{
+    TRY(m_server.compositor().resize(m_index, request, capabilities.received));
+    return protocol::Done {};
+}
+
+ErrorOr<protocol::Done> Session::handle(surface::Damage const& request)
+{
+    TRY(m_server.compositor().damage(m_index, request));
+    return protocol::Done {};
+}
+
+ErrorOr<protocol::Done> Session::handle(surface::Move const& request)
+{
+    TRY(m_server.compositor().move(m_index, request.surface, request.x, request.y));
+    return protocol::Done {};
+}
+
+ErrorOr<protocol::Done> Session::handle(surface::Raise const& request)
+{
+    TRY(m_server.compositor().raise(m_index, request.surface));
+    return protocol::Done {};
+}
+
+ErrorOr<protocol::Done> Session::handle(surface::Lower const& request)
+{
+    TRY(m_server.compositor().lower(m_index, request.surface));
+    return protocol::Done {};
+}
+
+ErrorOr<protocol::Done> Session::handle(surface::Focus const& request)
+{
+    TRY(m_server.compositor().focus(m_index, request.surface));
+    return protocol::Done {};
+}
+
+ErrorOr<protocol::Done> Session::handle(surface::Destroy const& request)
+{
+    TRY(m_server.compositor().destroy(m_index, request.surface));
+    return protocol::Done {};
+}
+
+ErrorOr<surface::FrameDone> Session::handle(surface::Frame const&) { return m_server.frame(m_index); }
+
+ErrorOr<surface::State> Session::handle(surface::ReadState const&)
+{
+    auto& compositor = m_server.compositor();
+    return surface::State { compositor.target().width, compositor.target().height, compositor.focused_for(m_index),
+        u32(compositor.surface_count(m_index)), m_server.frames() };
+}
+
+Server::Server(DisplayCap display, surface::Target target, Settings settings)
+    : m_display(std::move(display))
+    , m_settings(settings)
+    , m_compositor(target, background_colour)
+{
+    for (usize index = 0; index < maximum_sessions; ++index)
+        new (m_sessions[index]) Session(*this, index);
+}
+
+ErrorOr<surface::FrameDone> Server::frame(usize index)
+{
+    if (m_waiting[index].used)
+        return Error(SurfaceError::Busy, "a frame request already waits");
+    m_waiting[index] = { true, m_call_id };
+    m_kept = true;
+    return Error(ErrorCode::Busy, "kept: answered after the next frame");
+}
+
+void Server::closed(usize index)
+{
+    m_waiting[index] = WaitingFrame();
+    m_compositor.close_session(index);
+}
+
+void Server::reply(usize index, usize length)
+{
+    auto& slot = m_table.slot(index);
+    if (!slot.outbox || slot.outbox->try_send(std::span<u8 const>(m_reply, length)).is_error())
+        m_table.free(index); /* the Ring-space rule reserved the slot: only a gone client fails here */
+}
+
+void Server::handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities& capabilities)
+{
+    auto envelope = protocol::read_envelope(request);
+    if (!envelope.is_error() && envelope.value().message == frame_number && m_waiting[index].used) {
+        reply(index, protocol::encode_status_reply(m_reply, frame_number, envelope.value().call_id, u16(SurfaceError::Busy)));
+        return;
+    }
+    m_call_id = envelope.is_error() ? 0 : envelope.value().call_id;
+    m_kept = false;
+    usize length = protocol::dispatch<Protocol>(session(index), request, m_reply, capabilities);
+    if (!m_kept)
+        reply(index, length);
+}
+
+bool Server::take_requests(usize index)
+{
+    auto& slot = m_table.slot(index);
+    if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
+        return false;
+    if (slot.outbox->free_slots() < (m_waiting[index].used ? 2u : 1u))
+        return false; /* every reply compositord owes this session must fit its replies Ring */
+    auto received = slot.inbox->try_receive(m_request);
+    if (received.is_error()) {
+        if (received.error().code() != ErrorCode::Empty)
+            m_table.free(index); /* closed, dead, or a slot this protocol never carries */
+        return false;
+    }
+    /* A carried MemCap reaches create and resize, which keep it; any other is discarded here. */
+    protocol::MessageCapabilities capabilities;
+    if (received.value().has_capability)
+        capabilities.received = received.value().capability;
+    handle(index, std::span<u8 const>(m_request, received.value().length), capabilities);
+    if (capabilities.received)
+        endpoint::discard(*capabilities.received);
+    return true;
+}
+
+bool Server::frame_wanted() const
+{
+    if (m_compositor.has_damage())
+        return true;
+    for (auto const& waiting : m_waiting) {
+        if (waiting.used)
+            return true;
+    }
+    return false;
+}
+
+void Server::present_frame()
+{
+    auto frame = m_compositor.compose();
+    for (auto const& box : frame.damage.boxes()) {
+        Box on_screen = box.intersected(m_compositor.target().screen());
+        if (!on_screen.is_empty())
+            (void)system::present(m_display, on_screen.rectangle());
+    }
+    u64 now = endpoint::now_nanoseconds();
+    m_last_frame_ns = now;
+    ++m_frames;
+    FrameReport report { m_frames, frame.composed.pixels, frame.composed.copied, frame.composed.boxes,
+        m_compositor.surface_count(), frame.surfaces_ended, now };
+    if (m_settings.report && (frame.composed.pixels > 0 || frame.surfaces_ended > 0))
+        m_settings.report(m_settings.context, report);
+    surface::FrameDone done { m_frames, now, frame.composed.pixels };
+    for (usize index = 0; index < maximum_sessions; ++index) {
+        auto& waiting = m_waiting[index];
+        if (!waiting.used)
+            continue;
+        auto encoded = protocol::encode_message(
+            m_reply, static_cast<u16>(frame_number | protocol::reply_flag), protocol::status_success, waiting.call_id, done);
+        waiting = WaitingFrame();
+        if (!encoded.is_error())
+            reply(index, encoded.value());
+    }
+}
+
+ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
+{
+    auto* table = TRY(session::Table::listen(m_table, std::move(listen_requests), std::move(listen_replies),
+        session::geometry_of<Protocol>(), session::Limits { maximum_sessions, 1 }));
+    table->on_change(
+        this, [](void*, usize) {}, [](void* server, usize index) { static_cast<Server*>(server)->closed(index); });
+    for (;;) {
+        TRY(table->serve_listener());
+        table->retry_reclaims();
+        bool served = false;
+        for (usize index = 0; index < table->capacity(); ++index)
+            served |= take_requests(index);
+        u64 now = endpoint::now_nanoseconds();
+        u64 next_frame = m_last_frame_ns + m_settings.frame_interval_ns;
+        bool wanted = frame_wanted();
+        if (wanted && now >= next_frame) {
+            present_frame();
+            continue;
+        }
+        if (served)
+            continue;
+        if (wanted)
+            (void)endpoint::wait_until(table->wait_mask() | timer_bit.mask(), next_frame, timer_bit);
+        else
+            (void)endpoint::wait(table->wait_mask());
+    }
+}
+
+ErrorOr<void> run(ReticleCap const& memory, DisplayCap display, RingCap requests, RingCap replies, Settings settings,
+    SignalCap const* ready)
+{
+    auto mode = TRY(system::display_mode(display));
+    if (mode.format != PixelFormat::Xrgb8888)
+        return Error(ErrorCode::InvalidArgument, "compositord composes XRGB8888 only");
+    auto framebuffer = TRY(system::display_memory(display, true));
+    auto pixels = TRY(system::map_memory(framebuffer));
+    surface::Target target { pixels, mode.width, mode.height, mode.stride };
+    auto placed = TRY(endpoint::memory(memory, sizeof(Server)));
+    auto* server = new (placed.data()) Server(std::move(display), target, settings);
+    server->compositor().damage_screen();
+    server->present_frame();
+    if (ready)
+        TRY(endpoint::raise(*ready));
+    auto served = server->serve(std::move(requests), std::move(replies));
+    server->~Server();
+    return served;
+}
+
+}

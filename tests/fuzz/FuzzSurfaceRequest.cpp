@@ -1,0 +1,181 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * libFuzzer target: vectra.surface requests answered by compositord's session handlers over its
+ * real state (Compositor.h) and a small screen. Each input is run twice:
+ *
+ *   - whole, as one request without a MemCap, through DispatchFuzzer.h's checks (reply envelope,
+ *     call id, canonical decoding); every refusal leaves the state unchanged;
+ *   - as a sequence of requests ([control byte][length byte][bytes]) inside a Task that lends
+ *     MemCaps as clients do: the control byte picks the session (two), what the slot carries (none,
+ *     a big enough read-only copy, a too small one, one without read, one revoked before the
+ *     request) and whether to compose after it. Surfaces then really exist, so ids, damage,
+ *     z-order and destroy are reached; after every request the limits hold (16 surfaces, 4 per
+ *     session), no carried copy is left unhandled, and no composition writes past the screen.
+ */
+
+#include "DispatchFuzzer.h"
+#include <compositord/Compositor.h>
+#include <vector>
+#include "../TestSupport.h"
+#include <vectra/System.h>
+#include <vectra/kernel/Executor.h>
+
+using namespace vectra;
+
+namespace {
+
+constexpr u32 width = 32, height = 24;
+
+struct Handler {
+    compositord::Compositor& compositor;
+    usize session;
+
+    ErrorOr<surface::Created> handle(surface::Create const& request, protocol::MessageCapabilities& capabilities)
+    {
+        return surface::Created { TRY(compositor.create(session, request, capabilities.received)) };
+    }
+    ErrorOr<protocol::Done> handle(surface::Resize const& request, protocol::MessageCapabilities& capabilities)
+    {
+        TRY(compositor.resize(session, request, capabilities.received));
+        return protocol::Done {};
+    }
+    ErrorOr<protocol::Done> handle(surface::Damage const& request)
+    {
+        TRY(compositor.damage(session, request));
+        return protocol::Done {};
+    }
+    ErrorOr<protocol::Done> handle(surface::Move const& request)
+    {
+        TRY(compositor.move(session, request.surface, request.x, request.y));
+        return protocol::Done {};
+    }
+    ErrorOr<protocol::Done> handle(surface::Raise const& request)
+    {
+        TRY(compositor.raise(session, request.surface));
+        return protocol::Done {};
+    }
+    ErrorOr<protocol::Done> handle(surface::Lower const& request)
+    {
+        TRY(compositor.lower(session, request.surface));
+        return protocol::Done {};
+    }
+    ErrorOr<protocol::Done> handle(surface::Focus const& request)
+    {
+        TRY(compositor.focus(session, request.surface));
+        return protocol::Done {};
+    }
+    ErrorOr<protocol::Done> handle(surface::Destroy const& request)
+    {
+        TRY(compositor.destroy(session, request.surface));
+        return protocol::Done {};
+    }
+    ErrorOr<surface::FrameDone> handle(surface::Frame const&) { return surface::FrameDone {}; }
+    ErrorOr<surface::State> handle(surface::ReadState const&)
+    {
+        return surface::State { width, height, compositor.focused_for(session), u32(compositor.surface_count(session)), 0 };
+    }
+};
+
+std::span<u8 const> s_input;
+
+/* The sequence run: requests with lent MemCaps, from a Task. */
+ErrorOr<i32> lending_task(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    std::vector<u8> pixels(width * height * 4 + 64, 0x5a);
+    compositord::Compositor compositor(surface::Target { std::span<u8>(pixels).first(width * height * 4), width, height, width * 4 }, 0x203040);
+    auto big = TRY(system::create_memory(memory, 64 * KiB));
+    auto small = TRY(system::create_memory(memory, 4096));
+    usize at = 0;
+    while (at + 2 <= s_input.size()) {
+        u8 control = s_input[at];
+        usize length = s_input[at + 1];
+        at += 2;
+        if (length > s_input.size() - at)
+            length = s_input.size() - at;
+        auto request = s_input.subspan(at, length);
+        at += length;
+        protocol::MessageCapabilities capabilities;
+        MemCap copy;
+        switch ((control >> 1) & 7) {
+        case 1:
+            copy = TRY(system::attenuate(big, RightRead));
+            break;
+        case 2:
+            copy = TRY(system::attenuate(small, RightRead));
+            break;
+        case 3:
+            copy = TRY(system::attenuate(big, RightWrite));
+            break;
+        case 4:
+            /* A copy revoked before the request is looked at (its own copy of `small`, so `small` stays usable). */
+            copy = TRY(system::attenuate(small, RightRead | RightGrant | RightRevoke));
+            {
+                auto lent = TRY(system::attenuate(copy, RightRead));
+                (void)system::revoke(copy);
+                (void)system::remove(std::move(copy));
+                copy = std::move(lent);
+            }
+            break;
+        default:
+            break;
+        }
+        if (((control >> 1) & 7) >= 1 && ((control >> 1) & 7) <= 4)
+            capabilities.received = ReceivedCapability { CapabilityClass::Memory, { copy.space(), copy.slot(), copy.generation() } };
+        Handler handler { compositor, usize(control & 1) };
+        u8 reply[protocol::payload_capacity<surface::Protocol>];
+        usize replied = protocol::dispatch<surface::Protocol>(handler, request, reply, capabilities);
+        VERIFY(replied >= protocol::envelope_size && replied <= sizeof(reply));
+        if (capabilities.received)
+            endpoint::discard(*capabilities.received); /* what the loop does with a copy nobody kept */
+        VERIFY(compositor.surface_count() <= compositord::maximum_surfaces);
+        VERIFY(compositor.surface_count(0) <= surface::surfaces_per_session && compositor.surface_count(1) <= surface::surfaces_per_session);
+        VERIFY(compositor.pending_damage().boxes().size() <= surface::Region::maximum_boxes);
+        if (control & 0x80) {
+            auto frame = compositor.compose();
+            VERIFY(frame.composed.pixels <= u64(width) * height);
+        }
+    }
+    compositor.close_session(0);
+    compositor.close_session(1);
+    VERIFY(compositor.surface_count() == 0);
+    for (usize index = width * height * 4; index < pixels.size(); ++index)
+        VERIFY(pixels[index] == 0x5a);
+    return 0;
+}
+
+}
+
+extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
+{
+    static std::vector<u8> pixels(width * height * 4 + 64, 0x5a);
+    static compositord::Compositor compositor(surface::Target { std::span<u8>(pixels).first(width * height * 4), width, height, width * 4 }, 0x203040);
+    if (size == 0)
+        return 0;
+    Handler handler { compositor, usize(data[0] & 1) };
+    (void)test::fuzz_dispatch<surface::Protocol>(handler, std::span<u8 const>(data + 1, size - 1));
+    VERIFY(compositor.surface_count() == 0 && compositor.focused() == 0 && !compositor.has_damage());
+    auto frame = compositor.compose();
+    VERIFY(frame.composed.pixels == 0);
+    for (usize at = width * height * 4; at < pixels.size(); ++at)
+        VERIFY(pixels[at] == 0x5a);
+
+    s_input = { data, size };
+    {
+        test::Arena arena(2 * MiB);
+        CapabilitySpace supervisor(allocate_space_id());
+        Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
+        auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
+        auto& executor = Executor::current();
+        Task* task = MUST(executor.spawn(arena.reticle(), { "fuzzer", lending_task, 128 * KiB }));
+        MUST(task->bundle().give("memory", supervisor, std::move(memory_cap)));
+        auto result = executor.run_until_exit(*task);
+        VERIFY(!result.is_error() && task->exit_cause() == ExitCause::Returned && result.value() == 0);
+        if (task->is_listed())
+            MUST(executor.reap(*task));
+        (void)supervisor.clear();
+        memory->~Reticle();
+    }
+    return 0;
+}

@@ -1,0 +1,392 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * inputd's real loop as a Task (inputd::run), with a driver Task on a vectra.input.device
+ * connection, a focus holder on the vectra.input.focus connection and client Tasks on sessions of
+ * vectra.input, all over real Rings: typed text reaches the focused client and nobody else; a
+ * client that is not focused reads nothing and cannot take the focus over its session; a held
+ * key repeats on inputd's timer until released; a focused client that never reads loses events
+ * to its bounded queue (counted) while the next focused client is served at once; a driver
+ * sending garbage and malformed events is refused and counted, and inputd keeps serving.
+ */
+
+#include "../core/FsTestTasks.h"
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <inputd/Server.h>
+#include <string>
+#include <vectra/Connection.h>
+#include <vectra/Session.h>
+#include <vectra/Try.h>
+#include <vectra/kernel/Executor.h>
+
+using namespace vectra;
+using namespace vectra::test;
+using namespace vectra::input;
+
+namespace {
+
+using InputClient = session::SessionClient<input::Protocol>;
+constexpr ConnectionBits focus_bits { SignalBit { 3 }, SignalBit { 4 }, SignalBit { 5 } };
+constexpr SignalBit sleep_bit { 9 };
+
+inputd::Configuration s_configuration;
+std::atomic<u32> s_ids[2];
+std::atomic<int> s_phase { 0 };
+std::atomic<int> s_repeats_seen { 0 };
+std::atomic<bool> s_focus_given { false };
+std::atomic<bool> s_attacked { false };
+
+void reset_state(u32 delay, u32 rate)
+{
+    s_configuration = {};
+    s_configuration.keymap = &us_keymap();
+    s_configuration.repeat = { delay, rate };
+    s_ids[0] = 0;
+    s_ids[1] = 0;
+    s_phase = 0;
+    s_repeats_seen = 0;
+    s_focus_given = false;
+    s_attacked = false;
+}
+
+void sleep_ms(u64 milliseconds)
+{
+    (void)endpoint::wait_until(sleep_bit.mask(), endpoint::now_nanoseconds() + milliseconds * 1'000'000, sleep_bit);
+}
+
+/* Waits (sleeping 1 ms at a time, at most 20 s) until `condition` holds. */
+template<typename Condition>
+bool wait_for(Condition&& condition)
+{
+    for (int turn = 0; turn < 20'000; ++turn) {
+        if (condition())
+            return true;
+        sleep_ms(1);
+    }
+    return false;
+}
+
+ErrorOr<i32> inputd_task(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    inputd::ConnectionRings devices[] { { TRY(bundle.take<RingCap>("device0_requests")), TRY(bundle.take<RingCap>("device0_replies")) } };
+    inputd::ConnectionRings focus { TRY(bundle.take<RingCap>("focus_requests")), TRY(bundle.take<RingCap>("focus_replies")) };
+    TRY(inputd::run(memory, std::move(requests), std::move(replies), devices, &focus, s_configuration, nullptr));
+    return 0;
+}
+
+ErrorOr<InputClient> open_input(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    return InputClient::open(std::move(requests), std::move(replies), std::move(memory));
+}
+
+ErrorOr<Client<device::Protocol>> open_device(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("device_requests"));
+    auto replies = TRY(bundle.take<RingCap>("device_replies"));
+    return Client<device::Protocol>::bind(std::move(requests), std::move(replies));
+}
+
+ErrorOr<Client<focus::Protocol>> open_focus(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("focus_requests"));
+    auto replies = TRY(bundle.take<RingCap>("focus_replies"));
+    return Client<focus::Protocol>::bind(std::move(requests), std::move(replies), focus_bits);
+}
+
+/* The raw events of typing `text` on a US keyboard (letters, space, '!', newline). */
+device::Events typing(char character)
+{
+    device::Events events;
+    auto key_of = [](char c) -> std::pair<u16, bool> {
+        char const* rows[] = { "qwertyuiop", "asdfghjkl", "zxcvbnm" };
+        u16 starts[] = { key::q, key::a, key::z };
+        char lower = c >= 'A' && c <= 'Z' ? char(c + 32) : c;
+        for (usize row = 0; row < 3; ++row)
+            for (usize index = 0; rows[row][index]; ++index)
+                if (rows[row][index] == lower)
+                    return { u16(starts[row] + index), c != lower };
+        if (c == ' ')
+            return { key::space, false };
+        if (c == '!')
+            return { key::one, true };
+        return { key::enter, false };
+    };
+    auto [code, shifted] = key_of(character);
+    if (shifted)
+        (void)events.events.try_append({ event_type::key, key::left_shift, 1 });
+    (void)events.events.try_append({ event_type::key, code, 1 });
+    (void)events.events.try_append({ event_type::key, code, 0 });
+    if (shifted)
+        (void)events.events.try_append({ event_type::key, key::left_shift, 0 });
+    return events;
+}
+
+/* Reads until a newline was typed; the text typed before it. */
+ErrorOr<std::string> read_line(InputClient& client)
+{
+    std::string text;
+    for (int reads = 0; reads < 200; ++reads) {
+        auto read = TRY(client.call(Read { 2000 }, Duration::from_seconds(5)));
+        for (auto const& event : read.events) {
+            if (event.kind != event_kind::key || event.action == key_action::release || event.characters.size() == 0)
+                continue;
+            if (event.characters[0] == '\n')
+                return text;
+            text += char(event.characters[0]);
+        }
+    }
+    return Error(ErrorCode::TimedOut, "no newline");
+}
+
+/* ---- routing: the focused client gets the text, the other nothing, and cannot take the focus ---- */
+
+ErrorOr<i32> focused_client(Bundle& bundle)
+{
+    auto client = TRY(open_input(bundle));
+    s_ids[0] = TRY(client.call(Identify {})).client;
+    EXPECT_IN_TASK(wait_for([] { return s_focus_given.load(); }));
+    auto text = TRY(read_line(client));
+    EXPECT_IN_TASK(text == "hello World!");
+    s_phase = 1;
+    return 0;
+}
+
+ErrorOr<i32> unfocused_client(Bundle& bundle)
+{
+    auto client = TRY(open_input(bundle));
+    s_ids[1] = TRY(client.call(Identify {})).client;
+    EXPECT_IN_TASK(client.call(Read { 0 }).error().is(InputError::NotFocused));
+    /* The attacker's try: the focus holder's set-focus, naming itself, sent over its own session. */
+    u8 request[64];
+    auto length = TRY(protocol::encode_request<focus::Protocol>(focus::SetFocus { s_ids[1] }, 77, request));
+    u8 reply[protocol::payload_capacity<input::Protocol>];
+    auto answered = TRY(client.connection()->call(
+        std::span<u8 const>(request, length), 77, reply, deadline_after(Duration::from_seconds(5))));
+    EXPECT_IN_TASK(answered.envelope.status != protocol::status_success);
+    s_attacked = true;
+    /* A read that waits while the text is typed to the other client: answered not-focused. */
+    EXPECT_IN_TASK(client.call(Read { 500 }).error().is(InputError::NotFocused));
+    EXPECT_IN_TASK(wait_for([] { return s_phase.load() == 1; }));
+    EXPECT_IN_TASK(client.call(Read { 0 }).error().is(InputError::NotFocused));
+    s_phase = 2;
+    return 0;
+}
+
+ErrorOr<i32> holder_and_driver(Bundle& bundle)
+{
+    auto focus = TRY(open_focus(bundle));
+    auto driver = TRY(open_device(bundle));
+    EXPECT_IN_TASK(wait_for([] { return s_ids[0] != 0 && s_ids[1] != 0; }));
+    EXPECT_IN_TASK(TRY(focus.call(focus::ReadCounters {})).focused == 0);
+    TRY(focus.call(focus::SetFocus { s_ids[0] }));
+    s_focus_given = true;
+    TRY(driver.call(device::Describe { device::kind::keyboard, 0, 0, 0, 0 }));
+    EXPECT_IN_TASK(wait_for([] { return s_attacked.load(); }));
+    EXPECT_IN_TASK(TRY(focus.call(focus::ReadCounters {})).focused == s_ids[0]); /* the other client's try changed nothing */
+    u64 sent = 0;
+    for (char character : std::string_view("hello World!\n")) {
+        auto events = typing(character);
+        auto taken = TRY(driver.call(events));
+        EXPECT_IN_TASK(taken.accepted == events.events.size() && taken.refused == 0);
+        sent += events.events.size();
+    }
+    EXPECT_IN_TASK(wait_for([] { return s_phase.load() == 2; }));
+    auto counters = TRY(focus.call(focus::ReadCounters {}));
+    EXPECT_IN_TASK(counters.focused == 0); /* the focused client's session ended: nobody has the focus */
+    EXPECT_IN_TASK(counters.delivered == sent && counters.unrouted == 0 && counters.dropped == 0);
+    return 0;
+}
+
+/* ---- a client that never reads, then repeat on inputd's timer ---- */
+
+ErrorOr<i32> lazy_client(Bundle& bundle)
+{
+    auto client = TRY(open_input(bundle));
+    s_ids[0] = TRY(client.call(Identify {})).client;
+    EXPECT_IN_TASK(wait_for([] { return s_phase.load() == 3; }));
+    return 0;
+}
+
+ErrorOr<i32> repeat_reader(Bundle& bundle)
+{
+    auto client = TRY(open_input(bundle));
+    s_ids[1] = TRY(client.call(Identify {})).client;
+    EXPECT_IN_TASK(wait_for([] { return s_phase.load() == 1; }));
+    int presses = 0;
+    int repeats = 0;
+    bool released = false;
+    for (int reads = 0; reads < 400 && !released; ++reads) {
+        auto read = TRY(client.call(Read { 1000 }));
+        for (auto const& event : read.events) {
+            EXPECT_IN_TASK(event.code == key::x && event.characters.size() == (event.action == key_action::release ? 0u : 1u));
+            presses += event.action == key_action::press;
+            repeats += event.action == key_action::repeat;
+            released |= event.action == key_action::release;
+        }
+        s_repeats_seen = repeats;
+    }
+    EXPECT_IN_TASK(presses == 1 && repeats >= 3 && released);
+    s_phase = 3;
+    return 0;
+}
+
+ErrorOr<i32> flooding_driver(Bundle& bundle)
+{
+    auto focus = TRY(open_focus(bundle));
+    auto driver = TRY(open_device(bundle));
+    EXPECT_IN_TASK(wait_for([] { return s_ids[0] != 0 && s_ids[1] != 0; }));
+    TRY(focus.call(focus::SetFocus { s_ids[0] }));
+    TRY(driver.call(device::Describe { device::kind::keyboard, 0, 0, 0, 0 }));
+    for (int round = 0; round < 10; ++round) {
+        device::Events events;
+        for (int pair = 0; pair < 8; ++pair) {
+            (void)events.events.try_append({ event_type::key, key::a, 1 });
+            (void)events.events.try_append({ event_type::key, key::a, 0 });
+        }
+        TRY(driver.call(events));
+    }
+    auto counters = TRY(focus.call(focus::ReadCounters {}));
+    EXPECT_IN_TASK(counters.dropped == 160 - queued_events && counters.delivered == queued_events);
+    /* The focus moves to the reader, which is served at once though the lazy client never read. */
+    TRY(focus.call(focus::SetFocus { s_ids[1] }));
+    s_phase = 1;
+    device::Events press_x;
+    (void)press_x.events.try_append({ event_type::key, key::x, 1 });
+    TRY(driver.call(press_x));
+    EXPECT_IN_TASK(wait_for([] { return s_repeats_seen.load() >= 3; }));
+    device::Events release_x;
+    (void)release_x.events.try_append({ event_type::key, key::x, 0 });
+    TRY(driver.call(release_x));
+    EXPECT_IN_TASK(wait_for([] { return s_phase.load() == 3; }));
+    u64 repeats = TRY(focus.call(focus::ReadCounters {})).repeats;
+    sleep_ms(300);
+    EXPECT_IN_TASK(TRY(focus.call(focus::ReadCounters {})).repeats == repeats); /* none after the release */
+    return 0;
+}
+
+/* ---- a misbehaving driver ---- */
+
+ErrorOr<i32> garbage_driver(Bundle& bundle)
+{
+    auto focus = TRY(open_focus(bundle));
+    auto driver = TRY(open_device(bundle));
+    EXPECT_IN_TASK(driver.call(device::Events {}).error().is(device::DeviceError::NotDescribed));
+    EXPECT_IN_TASK(driver.call(device::Describe { 9, 0, 0, 0, 0 }).error().is(device::DeviceError::UnknownKind));
+    /* Bytes that are no request at all, then a request with trailing bytes. */
+    Connection& raw = driver.connection();
+    u8 reply[protocol::payload_capacity<device::Protocol>];
+    u8 junk[] = { 0xff, 0xff, 0xff };
+    TRY(raw.send(std::span<u8 const>(junk, sizeof junk), deadline_after(Duration::from_seconds(5))));
+    auto junk_reply = TRY(raw.receive(reply, deadline_after(Duration::from_seconds(5))));
+    EXPECT_IN_TASK(TRY(protocol::read_envelope({ reply, junk_reply.length })).status != protocol::status_success);
+    u8 request[64];
+    auto length = TRY(protocol::encode_request<device::Protocol>(device::Describe { 1, 0, 0, 0, 0 }, 5, request));
+    request[length] = 0;
+    auto trailing = TRY(raw.call(std::span<u8 const>(request, length + 1), 5, reply, deadline_after(Duration::from_seconds(5))));
+    EXPECT_IN_TASK(trailing.envelope.status == (protocol::status_general | u16(ErrorCode::MalformedMessage)));
+    TRY(driver.call(device::Describe { device::kind::keyboard, 0, 0, 0, 0 }));
+    device::Events bad;
+    (void)bad.events.try_append({ event_type::key, key::a, 0 });        /* release of a key not held */
+    (void)bad.events.try_append({ event_type::key, key::a, 2 });        /* autorepeat */
+    (void)bad.events.try_append({ event_type::relative, 0, 3 });        /* not a keyboard's */
+    (void)bad.events.try_append({ event_type::key, key::a, 1 });        /* good */
+    auto taken = TRY(driver.call(bad));
+    EXPECT_IN_TASK(taken.accepted == 1 && taken.refused == 3);
+    auto counters = TRY(focus.call(focus::ReadCounters {}));
+    EXPECT_IN_TASK(counters.events_refused == 3 && counters.events_accepted == 1);
+    EXPECT_IN_TASK(counters.requests_refused == 4);
+    EXPECT_IN_TASK(counters.unrouted == 1); /* nobody has the focus */
+    return 0;
+}
+
+struct Direct {
+    Ring* requests_ring;
+    RingCap requests;
+    RingCap replies;
+};
+
+Direct make_direct(Reticle& arena, CapabilitySpace& owner, u64 schema, u32 slots, u32 size)
+{
+    Ring* requests = Ring::try_create(arena, slots, size, schema).value();
+    Ring* replies = Ring::try_create(arena, slots, size, schema).value();
+    return { requests, owner.mint<CapabilityClass::Ring>(requests, all_rights).release_value(),
+        owner.mint<CapabilityClass::Ring>(replies, all_rights).release_value() };
+}
+
+void grant_pair(Task& task, CapabilitySpace& owner, Direct const& rings, char const* requests, char const* replies, bool service)
+{
+    REQUIRE(!task.bundle().grant(requests, owner, rings.requests, service ? RightReceive : RightSend).is_error());
+    REQUIRE(!task.bundle().grant(replies, owner, rings.replies, service ? RightSend : RightReceive).is_error());
+}
+
+/* inputd, a driver-and-focus Task and `clients` (each on its own session) until all of them ended; then inputd ends. */
+void run_with_inputd(TaskEntry holder, std::initializer_list<TaskEntry> clients)
+{
+    Arena arena(16 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto listener = make_listener(arena.reticle(), parent);
+    auto device_rings = make_direct(arena.reticle(), parent, device::schema_id, device::Protocol::slot_count, device::Protocol::slot_size);
+    auto focus_rings = make_direct(arena.reticle(), parent, focus::schema_id, focus::Protocol::slot_count, focus::Protocol::slot_size);
+    auto memory_of = [&](usize size) {
+        return parent.mint<CapabilityClass::Reticle>(arena.reticle().try_carve(size).value(), all_rights).release_value();
+    };
+    auto spawn = [&](char const* name, TaskEntry entry) {
+        SpawnParameters parameters { name, entry };
+        parameters.stack_size = 128 * KiB;
+        return executor.spawn(arena.reticle(), parameters).value();
+    };
+    Task* service = spawn("inputd", inputd_task);
+    REQUIRE(grant_service(*service, parent, listener, memory_of(256 * KiB)));
+    grant_pair(*service, parent, device_rings, "device0_requests", "device0_replies", true);
+    grant_pair(*service, parent, focus_rings, "focus_requests", "focus_replies", true);
+    std::vector<Task*> tasks;
+    Task* holding = spawn("holder", holder);
+    grant_pair(*holding, parent, device_rings, "device_requests", "device_replies", false);
+    grant_pair(*holding, parent, focus_rings, "focus_requests", "focus_replies", false);
+    tasks.push_back(holding);
+    for (auto entry : clients) {
+        Task* task = spawn("client", entry);
+        REQUIRE(grant_client(*task, parent, listener, memory_of(256 * KiB)));
+        tasks.push_back(task);
+    }
+    task_failure().clear();
+    for (Task* task : tasks) {
+        i32 status = executor.run_until_exit(*task).value();
+        INFO(task_failure());
+        INFO("task error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
+        CHECK(status == 0);
+    }
+    listener.requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*service).value() == 1);
+    CHECK(service->exit_error().code() == ErrorCode::PeerRestarted);
+    while (Task* waiting = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*waiting).is_error());
+}
+
+}
+
+TEST_CASE("inputd's loop: typed text reaches the focused client only; the other cannot take the focus", "[inputd][attack]")
+{
+    reset_state(500, 25);
+    run_with_inputd(holder_and_driver, { focused_client, unfocused_client });
+}
+
+TEST_CASE("inputd's loop: a client that never reads stalls nobody; a held key repeats until released", "[inputd][attack]")
+{
+    reset_state(60, 20);
+    run_with_inputd(flooding_driver, { lazy_client, repeat_reader });
+}
+
+TEST_CASE("inputd's loop: a driver's garbage and malformed events are refused and counted; inputd serves on", "[inputd][attack]")
+{
+    reset_state(500, 25);
+    run_with_inputd(garbage_driver, {});
+}

@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Tests for the oracle's HTTP step (tools/vectra/httpclient.py): its entry refused field by
+field, and every check run against a small HTTP server on loopback that serves a folder, answers
+400 and closes on Content-Length with Transfer-Encoding, and 408 when a head takes longer than its
+deadline — then against one that lies (a wrong body, a wrong status, no 408), where each check
+must print FAILED.
+
+Run with Debian's Python, from tests/tools:
+    /usr/bin/python3 -m unittest -v test_http_client
+"""
+
+import importlib.util
+import socket
+import sys
+import tempfile
+import threading
+import time
+import unittest
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+TOOLS = Path(__file__).resolve().parent.parent.parent / "tools" / "vectra"
+sys.path.insert(0, str(TOOLS))
+specification = importlib.util.spec_from_file_location("httpclient", TOOLS / "httpclient.py")
+httpclient = importlib.util.module_from_spec(specification)
+specification.loader.exec_module(httpclient)
+
+HEAD_DEADLINE = 2.5
+
+
+class FolderServer:
+    """An HTTP/1.1 server on loopback, a thread per connection; `lie` makes it break one rule."""
+
+    def __init__(self, root: Path, lie: str = ""):
+        self.root, self.lie = root, lie
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.running = True
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def close(self):
+        self.running = False
+        self.listener.close()
+
+    def accept(self):
+        while self.running:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(connection,), daemon=True).start()
+
+    def answer(self, connection, status, body=b"", head_only=False):
+        reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout"}[status]
+        connection.sendall(f"HTTP/1.1 {status} {reason}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                           + (b"" if head_only else body))
+
+    def serve(self, connection):
+        buffer = b""
+        with connection:
+            while True:
+                started = time.monotonic()
+                while b"\r\n\r\n" not in buffer:
+                    left = HEAD_DEADLINE - (time.monotonic() - started)
+                    if left <= 0:
+                        if self.lie != "no-timeout":
+                            self.answer(connection, 408)
+                            return
+                        left = 30
+                    connection.settimeout(left)
+                    try:
+                        chunk = connection.recv(4096)
+                    except socket.timeout:
+                        continue
+                    except OSError:
+                        return
+                    if not chunk:
+                        return
+                    buffer += chunk
+                head, buffer = buffer.split(b"\r\n\r\n", 1)
+                text = head.decode("latin-1").lower()
+                method, target = head.decode("latin-1").split(" ")[:2]
+                if "content-length" in text and "transfer-encoding" in text:
+                    self.answer(connection, 400)
+                    return
+                if method not in ("GET", "HEAD"):
+                    self.answer(connection, 405)
+                    continue
+                if ".." in target or "%2e" in target.lower():
+                    self.answer(connection, 400)
+                    continue
+                path = self.root / (target.lstrip("/") + ("index.html" if target.endswith("/") else ""))
+                if not path.is_file():
+                    self.answer(connection, 404)
+                    continue
+                body = path.read_bytes()
+                if self.lie == "wrong-body":
+                    body = body[:-1] + b"?"
+                self.answer(connection, 200, body, head_only=method == "HEAD")
+
+
+class HttpClientEntry(unittest.TestCase):
+    GOOD = {"after": "^ready$", "root": "www", "fetch": ["/a.txt"], "expect": [["/x", "GET", 404]],
+            "churn": 10, "timeout_seconds": 20}
+
+    def test_a_good_entry_parses(self):
+        client = httpclient.parse(self.GOOD, "images/x/oracle.json")
+        self.assertEqual(client.fetch, ("/a.txt",))
+        self.assertEqual(client.expect, (("/x", "GET", 404),))
+        self.assertIsNone(httpclient.parse(None, "x"))
+
+    def test_every_bad_field_is_refused_naming_it(self):
+        bad = {"after": ["(", 3], "root": ["/abs", "../up", ""], "fetch": [[], ["a.txt"], ["/a b"], "/a"],
+               "expect": [[["/x", "get", 404]], [["/x", "GET", 99]], [["/x", "GET"]], [["/x", "GET", True]]],
+               "churn": [-1, 1001, True, 1.5], "timeout_seconds": [0, 301, "5", False], "unknown": [1]}
+        for field, values in bad.items():
+            for value in values:
+                with self.subTest(field=field, value=value), self.assertRaises(httpclient.HttpClientError) as caught:
+                    httpclient.parse(dict(self.GOOD, **{field: value}), "images/x/oracle.json")
+                self.assertIn("images/x/oracle.json", str(caught.exception))
+
+    def test_the_watcher_runs_its_checks_once_after_its_line(self):
+        calls = []
+        client = httpclient.parse(self.GOOD, "x")
+        watcher = httpclient.Watcher(client, 1, Path("/nowhere"), lambda *arguments: calls.append(arguments) or ["done"])
+        self.assertEqual(watcher.feed("booting"), [])
+        self.assertEqual(watcher.feed("ready"), ["done"])
+        self.assertEqual(watcher.feed("ready"), [])
+        self.assertEqual(len(calls), 1)
+
+
+class HttpClientChecks(unittest.TestCase):
+    def setUp(self):
+        self.folder = tempfile.TemporaryDirectory()
+        self.image = Path(self.folder.name)
+        (self.image / "www" / "docs").mkdir(parents=True)
+        (self.image / "www" / "a.txt").write_bytes(b"alpha\n")
+        (self.image / "www" / "index.html").write_bytes(b"<p>index</p>\n")
+        (self.image / "www" / "docs" / "big.bin").write_bytes(bytes(range(256)) * 4096)
+        self.client = httpclient.parse({"after": "x", "root": "www", "fetch": ["/a.txt", "/", "/docs/big.bin"],
+                                        "expect": [["/missing", "GET", 404], ["/../a.txt", "GET", 400],
+                                                   ["/a.txt", "DELETE", 405]],
+                                        "churn": 50, "timeout_seconds": 20}, "x")
+
+    def tearDown(self):
+        self.folder.cleanup()
+
+    def run_against(self, lie: str = "") -> list:
+        server = FolderServer(self.image / "www", lie)
+        try:
+            return httpclient.run_checks(self.client, server.port, self.image)
+        finally:
+            server.close()
+
+    def test_an_honest_server_passes_every_check(self):
+        lines = self.run_against()
+        self.assertEqual(lines, [
+            "http-client: GET /a.txt: 200, 6 bytes, the same as www/a.txt",
+            "http-client: GET /: 200, 13 bytes, the same as www/index.html",
+            "http-client: GET /docs/big.bin: 200, 1048576 bytes, the same as www/docs/big.bin",
+            "http-client: 3 requests on one kept-alive connection, every body the same",
+            "http-client: HEAD /a.txt: 200, Content-Length 6, no body",
+            "http-client: GET /missing: 404",
+            "http-client: GET /../a.txt: 400",
+            "http-client: DELETE /a.txt: 405",
+            "http-client: a malformed request (Content-Length and Transfer-Encoding): 400, connection closed",
+            lines[9],
+            "http-client: GET /a.txt meanwhile: 200, 6 bytes, the same as www/a.txt",
+            "http-client: 50 connections opened and dropped",
+            "http-client: then GET /a.txt: 200, 6 bytes, the same as www/a.txt",
+        ])
+        self.assertRegex(lines[9], r"^http-client: a slow client \(a field line a second\) cut off with 408 after [1-3] lines$")
+
+    def test_a_wrong_body_fails_every_fetch(self):
+        lines = self.run_against("wrong-body")
+        failed = [line for line in lines if "FAILED" in line]
+        self.assertIn("http-client: FAILED: GET /a.txt: 200, 6 bytes, not the 6 of www/a.txt", failed)
+        self.assertEqual(len([line for line in failed if "GET" in line]), 6)
+
+    def test_a_server_without_a_head_deadline_fails_the_slow_check(self):
+        self.client = httpclient.HttpClient(self.client.after, "www", ("/a.txt",), (), 0, 4.0)
+        lines = self.run_against("no-timeout")
+        self.assertTrue(any(line.startswith("http-client: FAILED: a slow client: no response after") for line in lines), lines)
+
+    def test_nothing_listening_is_a_failure_line_not_an_exception(self):
+        probe = socket.create_server(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        lines = httpclient.run_checks(self.client, port, self.image)
+        self.assertTrue(lines)
+        self.assertTrue(all("FAILED" in line for line in lines), lines)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -34,7 +34,19 @@ function(vectra_boot_manifest image output)
     set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
         ${manifest} ${compiler} ${CMAKE_SOURCE_DIR}/tools/manifest/taskconfig.py ${CMAKE_SOURCE_DIR}/tools/manifest/messages.py ${footprints} ${disks})
     get_filename_component(folder ${output} DIRECTORY)
+    # The image's data (ADR 0038 §3): files a MemCap slot names ("file"), made in the build folder by
+    # images/<image>/make-data.sh once per build folder (a key is made here, never committed).
+    set(data ${CMAKE_BINARY_DIR}/image-data/${image})
+    set(make_data ${CMAKE_SOURCE_DIR}/images/${image}/make-data.sh)
+    if(EXISTS ${make_data} AND NOT EXISTS ${data}/.made)
+        execute_process(COMMAND sh ${make_data} ${data} RESULT_VARIABLE result ERROR_VARIABLE errors)
+        if(NOT result EQUAL 0)
+            vectra_fail_with_lines("images/${image}/make-data.sh failed: ${errors}")
+        endif()
+        file(TOUCH ${data}/.made)
+    endif()
     execute_process(COMMAND ${VECTRA_PYTHON} ${compiler} --manifest ${manifest} --srctree ${CMAKE_SOURCE_DIR}
+            --data-dir ${data}
             --output ${output} --image ${image} --config ${CMAKE_BINARY_DIR}/.config
             --include-dirs ${folder}/boot_manifest_includes.txt
             --linker-fragment ${folder}/domain_sections.ld

@@ -11,6 +11,7 @@
 #include "NetdTestLoop.h"
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <netd/FaultInjection.h>
 #include <netd/Server.h>
 #include <vectra/System.h>
@@ -210,6 +211,46 @@ ErrorOr<i32> refusals_and_limits(Bundle& bundle)
     return 0;
 }
 
+/* The calls that never wait (tlsd's): connect answered at once, accept and send would-block, then move. */
+ErrorOr<i32> without_waiting(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto listener = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 2));
+    EXPECT_IN_TASK(failed_with(client.try_accept(listener), SocketError::WouldBlock));
+    auto connecting = TRY(client.start_connect(ipv4(127, 0, 0, 1, listener.local.port)));
+    u8 const hello[] = { 'h', 'e', 'l', 'l', 'o' };
+    /* Until the connection is up a send takes nothing; then it takes every byte (room in the stack). */
+    auto taken = client.try_send(connecting, hello);
+    for (int turn = 0; turn < 1000 && failed_with(taken, SocketError::WouldBlock); ++turn) {
+        system::yield();
+        taken = client.try_send(connecting, hello);
+    }
+    EXPECT_IN_TASK(!taken.is_error() && taken.value() == sizeof(hello));
+    EXPECT_IN_TASK(client.try_send(connecting, std::span<u8 const>()).error().is(ErrorCode::InvalidArgument));
+    auto accepted = client.try_accept(listener);
+    for (int turn = 0; turn < 1000 && failed_with(accepted, SocketError::WouldBlock); ++turn) {
+        system::yield();
+        accepted = client.try_accept(listener);
+    }
+    EXPECT_IN_TASK(!accepted.is_error() && accepted.value().remote == connecting.local);
+    u8 buffer[16];
+    auto got = TRY(client.receive(accepted.value(), buffer));
+    EXPECT_IN_TASK(got.length == sizeof(hello) && memcmp(buffer, hello, sizeof(hello)) == 0);
+    /* A connect to a port nobody listens on: answered with a socket, then its send says refused. */
+    TRY(client.close(listener));
+    auto refused = TRY(client.start_connect(ipv4(127, 0, 0, 1, listener.local.port)));
+    auto outcome = client.try_send(refused, hello);
+    for (int turn = 0; turn < 1000 && failed_with(outcome, SocketError::WouldBlock); ++turn) {
+        system::yield();
+        outcome = client.try_send(refused, hello);
+    }
+    EXPECT_IN_TASK(failed_with(outcome, SocketError::Refused));
+    TRY(client.close(refused));
+    TRY(client.close(accepted.value()));
+    TRY(client.close(connecting));
+    return 0;
+}
+
 }
 
 TEST_CASE("the socket client: bytes both ways on IPv4 and IPv6, through the transfer buffer, with a half close", "[netd]")
@@ -222,6 +263,11 @@ TEST_CASE("the socket client: bytes both ways on IPv4 and IPv6, through the tran
 TEST_CASE("the socket client: a refused connect, the socket limit, datagrams, a passed deadline, an ended session", "[netd]")
 {
     test::run_with_netd({ refusals_and_limits }, 256 * KiB);
+}
+
+TEST_CASE("the socket client without waiting: a connect answered at once, would-block accept and send, then bytes; refused", "[netd]")
+{
+    test::run_with_netd({ without_waiting }, 256 * KiB);
 }
 
 TEST_CASE("netd's connect fault fires once, for its port only, and never when off", "[netd]")

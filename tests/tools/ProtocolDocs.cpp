@@ -24,6 +24,7 @@
 #include <vectra/net/Link.h>
 #include <vectra/net/Protocol.h>
 #include <vectra/resolver/Protocol.h>
+#include <vectra/tlsstream/Protocol.h>
 #include <vectra/surface/Protocol.h>
 
 using namespace vectra;
@@ -114,6 +115,7 @@ int main(int argc, char** argv)
         { "vectra.input", page<input::Protocol>("core/inputprotocol/include/vectra/input/Protocol.h") },
         { "vectra.input.focus", page<input::focus::Protocol>("core/inputprotocol/include/vectra/input/Protocol.h") },
         { "vectra.resolver", page<resolver::Protocol>("core/resolver/include/vectra/resolver/Protocol.h") },
+        { "vectra.tls", page<tls_stream::Protocol>("core/tlsstream/include/vectra/tlsstream/Protocol.h") },
         { "vectra.surface", page<surface::Protocol>("core/surface/include/vectra/surface/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },

@@ -1266,6 +1266,145 @@ class ConfigurationDeclarationTest(unittest.TestCase):
         self.assertEqual(taskconfig.maximum_size(footprint["config"]), 2499)
 
 
+class DataFileTest(unittest.TestCase):
+    """Read-only MemCap slots holding files the build made (docs/adr/0038-tlsd-and-the-tls-stream-protocol.md
+    §3, the same delivery as ADR 0037's config): image tls-loopback's tlsd identity, trust and clock."""
+
+    FILES = {"identity.pem": b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+             "ca.pem": b"-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n" * 3,
+             "made-at": b"1796000000\n"}
+
+    @staticmethod
+    def image_manifest():
+        with open(os.path.join(ROOT, "images", "tls-loopback", "manifest.json"), encoding="utf-8") as handle:
+            manifest = json.load(handle)
+        # The Tasks of every platform (aarch64's virtio-rng left out): netd first, tlsd second.
+        manifest["tasks"] = [task for task in manifest["tasks"] if "platforms" not in task]
+        return manifest
+
+    def compile(self, manifest=None, files=None, data_dir=True, footprints=None):
+        with tempfile.TemporaryDirectory() as folder:
+            data = os.path.join(folder, "data")
+            os.makedirs(data)
+            for name, content in (self.FILES if files is None else files).items():
+                with open(os.path.join(data, name), "wb") as handle:
+                    handle.write(content)
+            path = os.path.join(folder, "manifest.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(self.image_manifest() if manifest is None else manifest, handle)
+            output, depfile = os.path.join(folder, "out.cpp"), os.path.join(folder, "out.d")
+            if footprints is not None:
+                source = compiler.Source(path, ROOT)
+                composition = compiler.Composition(ROOT, footprints, data_dir=data)
+                loaded = source.load()
+                connections, schemas, _, domains = compiler.check_manifest(source, loaded, composition, None)
+                compiler.emit(loaded, connections, schemas, output, domains)
+                with open(output, encoding="utf-8") as handle:
+                    return handle.read(), ""
+            compiler.compile_manifest(path, ROOT, output, depfile=depfile, data_dir=data if data_dir else None)
+            with open(output, encoding="utf-8") as handle:
+                text = handle.read()
+            with open(depfile, encoding="utf-8") as handle:
+                return text, handle.read()
+
+    def refused(self, *fragments, **arguments):
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(**arguments)
+        message = str(caught.exception)
+        self.assertNotIn("\n", message)
+        self.assertRegex(message, r"^\S*manifest.json: ")
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+        return message
+
+    def granted(self, slot, **fields):
+        manifest = self.image_manifest()
+        tlsd = next(task for task in manifest["tasks"] if task["name"] == "tlsd")
+        tlsd["bundle"][slot].update(fields)
+        for key in [key for key, value in fields.items() if value is None]:
+            del tlsd["bundle"][slot][key]
+        return manifest
+
+    @staticmethod
+    def emitted(text, array):
+        block = text.split(f"constexpr u8 {array}[] = {{")[1].split("};")[0]
+        return bytes(int(word, 16) for word in re.findall(r"0x[0-9a-f]{2}", block))
+
+    def test_each_file_is_emitted_byte_for_byte_in_a_read_only_slot(self):
+        text, depends = self.compile()
+        tlsd = [task["name"] for task in self.image_manifest()["tasks"]].index("tlsd")
+        # In slot order (clock, identity, trust), each array holds exactly its file.
+        for ordinal, (slot, name) in enumerate((("clock", "made-at"), ("identity", "identity.pem"), ("trust", "ca.pem"))):
+            array = f"data_{tlsd}_{ordinal}"
+            self.assertEqual(self.emitted(text, array), self.FILES[name])
+            self.assertIn(f'{{ .name = "{slot}", .kind = SlotKind::Config, .connection = 0, .rights = RightRead, '
+                          f'.config_bytes = {array}, .config_length = sizeof({array}) }},', text)
+            self.assertIn(os.sep + name, depends)  # a file the build remade re-checks the manifest
+        self.assertEqual(text.count("SlotKind::Config"), 3)
+        # The supervisor's Reticle pays pages and a descriptor for each (initd here: its capability space).
+        task = {"data_files": {name: content for name, content in self.FILES.items()}}
+        self.assertEqual(compiler.data_kib(task), 3 * (4 + compiler.DESCRIPTOR_KIB))
+        self.assertEqual(compiler.data_slots(task), 3)
+
+    def test_a_changed_file_changes_the_image(self):
+        text, _ = self.compile()
+        other, _ = self.compile(files=dict(self.FILES, **{"ca.pem": b"another CA\n"}))
+        self.assertNotEqual(text, other)
+        self.assertIn("0x61,0x6e,0x6f,0x74,0x68,0x65,0x72", other)  # "another"
+
+    def test_refusals_are_one_line_each(self):
+        self.refused("tasks[1] (tlsd).bundle.clock.file: task tlsd: the build gives this image no data folder",
+                     data_dir=False)
+        self.refused("tasks[1] (tlsd).bundle.trust.file: task tlsd: the build made no file \"ca.pem\"",
+                     files={name: content for name, content in self.FILES.items() if name != "ca.pem"})
+        self.refused("bundle.clock.file: task tlsd: file \"made-at\" is empty", files=dict(self.FILES, **{"made-at": b""}))
+        self.refused(f"is larger than {compiler.DATA_FILE_MAX_BYTES} bytes",
+                     files=dict(self.FILES, **{"ca.pem": b"x" * (compiler.DATA_FILE_MAX_BYTES + 1)}))
+        for name in ("../ca.pem", ".hidden", "sub/ca.pem", "", "ca pem"):
+            with self.subTest(name):
+                self.refused(f"bundle.trust.file: {json.dumps(name)} is not a file name of [A-Za-z0-9_.-], not starting with '.'",
+                             manifest=self.granted("trust", file=name))
+        self.refused("bundle.trust.file: must be a string, not a number", manifest=self.granted("trust", file=7))
+        self.refused("bundle.trust.file: must be a string", manifest=self.granted("trust", file=None))
+        self.refused("bundle.trust.rights: slot 'trust': granted rights ['read', 'write'], footprint declares ['read']",
+                     manifest=self.granted("trust", rights=["read", "write"]))
+        self.refused("bundle.trust.class: slot 'trust' granted ReticleCap, footprint wants MemCap",
+                     manifest=self.granted("trust", **{"class": "ReticleCap", "file": None}))
+        manifest = self.image_manifest()
+        manifest["tasks"][0]["bundle"]["memory"]["file"] = "ca.pem"
+        self.refused("tasks[0] (netd).bundle.memory.file: only a MemCap names a file", manifest=manifest)
+        manifest = self.image_manifest()
+        manifest["tasks"][0]["bundle"]["memory"] = {"class": "MemCap", "file": "ca.pem", "rights": ["read"]}
+        self.refused("tasks[0] (netd).bundle.memory.class: slot 'memory' granted MemCap, footprint wants ReticleCap",
+                     manifest=manifest)
+
+    def test_more_data_slots_than_a_supervisor_keeps_are_refused(self):
+        footprints = compiler.find_footprints(ROOT)
+        source, footprint = footprints["tlsd"]
+        wider = copy.deepcopy(footprint)
+        manifest = self.image_manifest()
+        for extra in ("extra1", "extra2"):
+            wider["slots"][extra] = {"class": "MemCap", "rights": ["read"]}
+            manifest["tasks"][1]["bundle"][extra] = {"class": "MemCap", "file": "ca.pem", "rights": ["read"]}
+        footprints = dict(footprints, tlsd=(source, wider))
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(manifest=manifest, footprints=footprints)
+        self.assertIn("task tlsd has 5 read-only data slots (configuration and files); its supervisor keeps at most 4",
+                      str(caught.exception))
+        del manifest["tasks"][1]["bundle"]["extra2"], wider["slots"]["extra2"]
+        text, _ = self.compile(manifest=manifest, footprints=footprints)
+        self.assertEqual(text.count("SlotKind::Config"), 4)
+
+    def test_a_footprint_memcap_is_read_only(self):
+        source = compiler.Source("footprint.json")
+        footprint = {"entry": "e", "kconfig": "CONFIG_E", "slots": {"key": {"class": "MemCap", "rights": ["read", "write"]}}}
+        with self.assertRaises(compiler.ManifestError) as caught:
+            compiler.check_footprint(source, footprint)
+        self.assertIn("slots.key.rights: a MemCap slot holds the build's bytes read-only", str(caught.exception))
+        footprint["slots"]["key"]["rights"] = ["read"]
+        compiler.check_footprint(source, footprint)
+
+
 class FootprintHeaderTest(unittest.TestCase):
     """tools/manifest/footprint.py: the component's view of its footprint, generated from the JSON."""
 
@@ -1304,6 +1443,12 @@ class FootprintHeaderTest(unittest.TestCase):
         self.assertIn("static constexpr usize maximum_bytes = 2499;", text)
         _, plain = self.generate("vfsd")
         self.assertNotIn("config", plain)
+
+    def test_memcap_slots_are_read_only_memory(self):
+        result, text = self.generate("tlsd")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for slot in ("identity", "trust", "clock"):
+            self.assertIn(f'{{ "{slot}", CapabilityClass::Memory, RightRead }},', text)
 
     def test_an_unknown_entry_is_one_line(self):
         result, _ = self.generate("vfds")

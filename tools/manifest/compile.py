@@ -37,7 +37,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taskconfig  # noqa: E402
 from messages import kind_of, printable, shown, suggestion  # noqa: E402,F401
 
-CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap", "IrqCap", "PciDeviceCap", "VirtioMmioSlotCap"}
+CLASSES = {"DeviceCap", "ReticleCap", "RingCap", "SignalCap", "TaskCap", "IrqCap", "PciDeviceCap", "VirtioMmioSlotCap",
+           "MemCap"}
 EXPECTATIONS = {"success": "Success", "panicked": "Panicked", "faulted": "Faulted"}
 RIGHTS = {"read": "RightRead", "write": "RightWrite", "send": "RightSend", "receive": "RightReceive",
           "grant": "RightGrant", "spawn": "RightSpawn", "raise": "RightRaise", "retype": "RightRetype"}
@@ -100,7 +101,15 @@ CONFIG_KIB = 8  # a configuration's page (a memory object) in its supervisor's R
 PLATFORMS = ("x86_64", "aarch64", "hosted")
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
 FOLDER = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*")
-GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line", "pci", "pci_index", "virtio_mmio"}
+GRANT_FIELDS = {"class", "rights", "connection", "ring", "device", "line", "pci", "pci_index", "virtio_mmio", "file"}
+# A MemCap slot holds the bytes of a file the build made in the image's data folder (ADR 0038 §3): a
+# key, a certificate. Read-only, copied once into the supervisor's memory like a configuration (ADR 0037).
+DATA_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+DATA_FILE_RULE = "a file name of [A-Za-z0-9_.-], not starting with '.' (no folder)"
+DATA_FILE_MAX_BYTES = 1 << 20
+DATA_SLOTS_MAX = 4  # read-only data slots initd keeps per Task: a configuration and files (maximum_data_per_task)
+DESCRIPTOR_KIB = 4  # a memory object's descriptor beside its pages
+DATA_NOT_READ = "(files not read)"  # a Composition's data_dir when no build made them (./vectra authority)
 PCI_INDEX_MAX = 31  # the n-th function matching, in enumeration order (bus, device, function)
 FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory", "config"}
 NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
@@ -229,6 +238,9 @@ def check_footprint(source, footprint):
         source.choice(need["class"], f"{field}.class", CLASSES)
         for index, right in enumerate(source.list(need["rights"], f"{field}.rights")):
             source.choice(right, f"{field}.rights[{index}]", RIGHTS)
+        if need["class"] == "MemCap":
+            source.require(sorted(set(need["rights"])) == ["read"], f"{field}.rights",
+                           "a MemCap slot holds the build's bytes read-only: its rights are [\"read\"]")
         if need["class"] == "RingCap":
             source.string(need.get("schema"), f"{field}.schema", SCHEMA, SCHEMA_RULE)
             source.choice(need.get("end"), f"{field}.end", {"producer", "consumer"})
@@ -306,8 +318,10 @@ class Composition:
     """The inputs a manifest is checked against."""
 
     def __init__(self, srctree, footprints, config=None, config_name="", registered=registered_entries,
-                 platform=None, partitions=None):
+                 platform=None, partitions=None, data_dir=None):
         self.srctree = srctree
+        self.data_dir = data_dir  # the image's data folder the build made (MemCap files); None: none
+        self.data_inputs = []  # the files MemCap slots read (the depfile's inputs)
         self.partitions = partitions  # the partition names of the image's disks.json; None: it has none
         self.footprints = footprints
         self.config = config  # None: no configuration to check against
@@ -434,16 +448,55 @@ def check_task(source, index, task, connections, composition, schemas):
         else:
             source.require("pci" not in grant, f"{where}.pci", "only a PciDeviceCap names a PCI function")
             source.require("pci_index" not in grant, f"{where}.pci_index", "only a PciDeviceCap names a PCI function")
+        if grant["class"] == "MemCap":
+            task.setdefault("data_files", {})[slot] = check_file_grant(source, where, name, grant, composition)
+        else:
+            source.require("file" not in grant, f"{where}.file", "only a MemCap names a file")
         if grant["class"] == "VirtioMmioSlotCap":
             check_mmio_slot_grant(source, where, name, grant, granted_rights, composition)
         else:
             source.require("virtio_mmio" not in grant, f"{where}.virtio_mmio",
                            "only a VirtioMmioSlotCap names a virtio-mmio slot")
     check_config(source, field, name, entry, task, footprint_source, footprint, composition)
+    source.require(data_slots(task) <= DATA_SLOTS_MAX, f"{field}.bundle",
+                   f"task {name} has {data_slots(task)} read-only data slots (configuration and files); "
+                   f"its supervisor keeps at most {DATA_SLOTS_MAX}")
     check_memory(source, f"{field}.reticle_kib", task, footprint_source, footprint, composition)
     check_domain(source, field, task, composition)
     check_cpu(source, field, task, composition)
     return footprint_source.path
+
+
+def check_file_grant(source, where, name, grant, composition):
+    """A MemCap names a file the build made in the image's data folder; its bytes, which the boot
+    table carries and the supervisor copies into a read-only memory object (ADR 0038 §3)."""
+    file = source.string(grant.get("file"), f"{where}.file", DATA_FILE, DATA_FILE_RULE)
+    source.require(composition.data_dir is not None, f"{where}.file",
+                   f"task {name}: the build gives this image no data folder to read {shown(file)} from")
+    if composition.data_dir == DATA_NOT_READ:
+        return b""
+    path = os.path.join(composition.data_dir, file)
+    source.require(os.path.isfile(path), f"{where}.file",
+                   f"task {name}: the build made no file {shown(file)} in {display(composition.data_dir, composition.srctree)}"
+                   f" (images/<image>/make-data.sh makes the image's files)")
+    with open(path, "rb") as handle:
+        data = handle.read(DATA_FILE_MAX_BYTES + 1)
+    source.require(len(data) > 0, f"{where}.file", f"task {name}: file {shown(file)} is empty")
+    source.require(len(data) <= DATA_FILE_MAX_BYTES, f"{where}.file",
+                   f"task {name}: file {shown(file)} is larger than {DATA_FILE_MAX_BYTES} bytes")
+    composition.data_inputs.append(path)
+    return data
+
+
+def data_slots(task):
+    """The read-only data slots a Task's supervisor keeps for it: its configuration, then its files."""
+    return (1 if "config_bytes" in task else 0) + len(task.get("data_files", {}))
+
+
+def data_kib(task):
+    """What a Task's read-only data takes of its supervisor's Reticle: pages and a descriptor each."""
+    files = sum(-(-len(data) // 4096) * 4 + DESCRIPTOR_KIB for data in task.get("data_files", {}).values())
+    return (CONFIG_KIB if "config_bytes" in task else 0) + files
 
 
 def check_config(source, field, name, entry, task, footprint_source, footprint, composition):
@@ -820,7 +873,7 @@ def group_bundle(placement, number, tasks, connection_names):
 
 def group_reticle_kib(placement, number, tasks):
     return GROUP_OWN_KIB + GROUP_STACK_KIB + GUARD_KIB + sum(
-        tasks[index]["reticle_kib"] + CARVE_SLACK_KIB + (CONFIG_KIB if "config_bytes" in tasks[index] else 0)
+        tasks[index]["reticle_kib"] + CARVE_SLACK_KIB + data_kib(tasks[index])
         for index in placement.groups[number]["members"])
 
 
@@ -830,7 +883,7 @@ def check_placement(source, placement, tasks, connections):
     connection_names = list(connections)
 
     def per_child(indices):
-        return sum((3 if tasks[index]["kind"] == "service" else 2) + (1 if "config_bytes" in tasks[index] else 0)
+        return sum((3 if tasks[index]["kind"] == "service" else 2) + data_slots(tasks[index])
                    for index in indices)
 
     initd_children = [index for index, number in enumerate(placement.supervisor) if number is None]
@@ -1043,6 +1096,14 @@ def emit(manifest, connections, schemas, output, domains=()):
             lines += ["    " + ", ".join(f"{byte:#04x}" for byte in data[start:start + 16]) + ","
                       for start in range(0, len(data), 16)]
             lines.append("};")
+        data_arrays = {}
+        for ordinal, (slot, data) in enumerate(sorted(task.get("data_files", {}).items())):
+            data_arrays[slot] = f"data_{index}_{ordinal}"
+            lines.append(f"/* {cxx_name(task['entry'])}'s slot {slot}: {task['bundle'][slot]['file']} ({len(data)} bytes, made by the build) */")
+            lines.append(f"constexpr u8 {data_arrays[slot]}[] = {{")
+            lines += ["    " + ",".join(f"{byte:#04x}" for byte in data[start:start + 32]) + ","
+                      for start in range(0, len(data), 32)]
+            lines.append("};")
         lines.append(f"constexpr SlotSpec slots_{index}[] = {{")
         granted = dict(task.get("bundle", {}))
         if "config_bytes" in task:
@@ -1051,6 +1112,11 @@ def emit(manifest, connections, schemas, output, domains=()):
             if grant["class"] == "config":
                 lines.append(f"    {{ .name = {cxx_string(slot)}, .kind = SlotKind::Config, .connection = 0, .rights = RightRead, "
                              f".config_bytes = config_{index}, .config_length = sizeof(config_{index}) }},")
+                continue
+            if grant["class"] == "MemCap":
+                array = data_arrays[slot]
+                lines.append(f"    {{ .name = {cxx_string(slot)}, .kind = SlotKind::Config, .connection = 0, .rights = RightRead, "
+                             f".config_bytes = {array}, .config_length = sizeof({array}) }},")
                 continue
             rights = " | ".join(RIGHTS[r] for r in sorted(set(grant["rights"])))
             kind = SLOT_KINDS.get(grant["class"])
@@ -1147,8 +1213,10 @@ def image_partitions(manifest_path, srctree=None, disks_path=None):
 
 
 def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=None, image=None,
-                     config_path=None, registered=registered_entries, linker_fragment=None, disks_path=None):
+                     config_path=None, registered=registered_entries, linker_fragment=None, disks_path=None,
+                     data_dir=None):
     """Checks the manifest and writes the C++ data. config_path, when given, is the build's .config;
+    data_dir, when given, is the image's data folder the build made (the files MemCap slots name);
     registered maps a footprint's folder to the entries its sources register (tests replace it);
     linker_fragment, when given, receives the domains' data sections (a linker script fragment)."""
     source = Source(manifest_path, srctree)
@@ -1157,7 +1225,8 @@ def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=
     disks_path = disks_path or os.path.join(os.path.dirname(os.path.abspath(manifest_path)), "disks.json")
     partitions = image_partitions(manifest_path, srctree, disks_path)
     composition = Composition(srctree, find_footprints(srctree), config,
-                              display(config_path, srctree) if config_path else "", registered, partitions=partitions)
+                              display(config_path, srctree) if config_path else "", registered, partitions=partitions,
+                              data_dir=data_dir)
     connections, schemas, used, domains = check_manifest(source, manifest, composition, image)
     emit(manifest, connections, schemas, output, domains)
     if linker_fragment:
@@ -1171,7 +1240,7 @@ def compile_manifest(manifest_path, srctree, output, depfile=None, include_dirs=
                 folders.add(candidate[: -len(header) - 1])
         write_if_changed(include_dirs, ";".join(sorted(folders)))
     if depfile:
-        inputs = sorted(set(used)) + ([disks_path] if partitions is not None else [])
+        inputs = sorted(set(used)) + ([disks_path] if partitions is not None else []) + composition.data_inputs
         write_if_changed(depfile, f"{output}: {manifest_path} " + " ".join(inputs) + "\n")
 
 
@@ -1185,11 +1254,12 @@ def main(argv):
     parser.add_argument("--depfile")
     parser.add_argument("--include-dirs", help="write the include folders of the schemas' components here")
     parser.add_argument("--linker-fragment", help="write the domains' data sections (a linker script fragment) here")
+    parser.add_argument("--data-dir", help="the image's data folder the build made (the files MemCap slots name)")
     arguments = parser.parse_args(argv)
     try:
         compile_manifest(arguments.manifest, arguments.srctree, arguments.output, arguments.depfile,
                          arguments.include_dirs, arguments.image, arguments.config,
-                         linker_fragment=arguments.linker_fragment)
+                         linker_fragment=arguments.linker_fragment, data_dir=arguments.data_dir)
     except ManifestError as error:
         print(f"manifest error: {error}", file=sys.stderr)
         return 1

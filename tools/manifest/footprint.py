@@ -22,7 +22,7 @@ import taskconfig  # noqa: E402
 
 CLASSES = {"DeviceCap": "Device", "ReticleCap": "Reticle", "RingCap": "Ring", "SignalCap": "Signal",
            "TaskCap": "Task", "IrqCap": "Irq",
-           "PciDeviceCap": "PciDevice", "VirtioMmioSlotCap": "VirtioMmioSlot"}
+           "PciDeviceCap": "PciDevice", "VirtioMmioSlotCap": "VirtioMmioSlot", "MemCap": "Memory"}
 
 
 def header_text(source, footprint):

@@ -85,7 +85,7 @@ def load_graph(srctree: Path, image: str, platform: str = None) -> Graph:
             raise Failure(f"image {image} runs some Tasks on some platforms only: name one with -p "
                           f"({', '.join(manifest_compiler.PLATFORMS)})")
         composition = manifest_compiler.Composition(str(srctree), manifest_compiler.find_footprints(str(srctree)),
-                                                    platform=platform,
+                                                    platform=platform, data_dir=manifest_compiler.DATA_NOT_READ,
                                                     partitions=manifest_compiler.image_partitions(str(manifest_path), str(srctree)))
         connections, _, used, _ = manifest_compiler.check_manifest(source, manifest, composition, image)
     except manifest_compiler.ManifestError as problem:
@@ -211,6 +211,9 @@ def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: d
     if capability_class == "VirtioMmioSlotCap":
         names = f"the virtio-mmio slot holding virtio device {grant['virtio_mmio']} (opened by initd)"
         return Holding(slot, capability_class, names, rights, f"pci:virtio-mmio-{grant['virtio_mmio']}")
+    if capability_class == "MemCap":  # ADR 0038 §3: the supervisor's copy of a file the build made, read only
+        return Holding(slot, capability_class, f"the build's file {grant['file']}, copied by {supervisor}", rights,
+                       f"data:{name}.{slot}")
     if capability_class == "DeviceCap":
         device = grant.get("device", "console")
         return Holding(slot, capability_class, device_names(device), rights, f"device:{device}")
@@ -234,6 +237,11 @@ def describe_initd_side(initd: TaskNode, task: dict, index: int) -> None:
     if "config_bytes" in task:
         initd.holdings.append(Holding(f"({name})", "MemCap", f"{name}'s configuration, copied from the boot manifest",
                                       ("read", "write", "grant", "revoke"), f"config:{name}"))
+    for slot, grant in sorted(task.get("bundle", {}).items()):
+        if grant["class"] == "MemCap":
+            initd.holdings.append(Holding(f"({name})", "MemCap", f"{name}'s {slot}: the build's file {grant['file']}, "
+                                          f"copied from the boot manifest", ("read", "write", "grant", "revoke"),
+                                          f"data:{name}.{slot}"))
     if any(grant["class"] == "SignalCap" for grant in task.get("bundle", {}).values()):
         initd.holdings.append(Holding(f"({name})", "SignalCap", f"signal bit {index} ({name}'s ready)",
                                       ("raise", "grant", "revoke"), f"signal:{name}"))

@@ -186,6 +186,11 @@ ErrorOr<Socket> SocketClient::accept(Socket const& listener, Duration timeout)
     return socket_of(TRY(call_waiting(listener, TcpAccept { listener.id, true }, deadline_after(timeout))));
 }
 
+ErrorOr<Socket> SocketClient::start_connect(Address const& remote)
+{
+    return socket_of(TRY(call(TcpConnect { remote, {} }, deadline_after(default_timeout))));
+}
+
 ErrorOr<Socket> SocketClient::try_accept(Socket const& listener)
 {
     TRY(check(listener));
@@ -198,20 +203,36 @@ ErrorOr<Socket> SocketClient::bind(Address const& local)
     return socket_of(TRY(call(UdpBind { local }, deadline_after(default_timeout))));
 }
 
-ErrorOr<usize> SocketClient::send_once(Socket const& socket, Address const& to, std::span<u8 const> bytes, u64 deadline)
+ErrorOr<usize> SocketClient::send_once(
+    Socket const& socket, Address const& to, std::span<u8 const> bytes, u64 deadline, bool wait)
 {
     Send request;
     request.socket = socket.id;
     request.to = to;
+    request.wait = wait;
+    Lent lent;
     if (bytes.size() <= inline_maximum || m_transfer_bytes.empty()) {
         auto part = bytes.first(smaller(bytes.size(), inline_maximum));
         request.data = data_of(part);
-        return TRY(call_waiting(socket, request, deadline)).length;
+    } else {
+        auto part = bytes.first(smaller(bytes.size(), m_transfer_bytes.size()));
+        memcpy(m_transfer_bytes.data(), part.data(), part.size());
+        request.length = u32(part.size());
+        lent = { &m_transfer, RightRead };
     }
-    auto part = bytes.first(smaller(bytes.size(), m_transfer_bytes.size()));
-    memcpy(m_transfer_bytes.data(), part.data(), part.size());
-    request.length = u32(part.size());
-    return TRY(call_waiting(socket, request, deadline, { &m_transfer, RightRead })).length;
+    /* Without wait netd answers at once (would-block when its buffer is full): nothing is left waiting. */
+    return wait ? TRY(call_waiting(socket, request, deadline, lent)).length : TRY(call(request, deadline, lent)).length;
+}
+
+ErrorOr<usize> SocketClient::try_send(Socket const& socket, std::span<u8 const> bytes)
+{
+    TRY(check(socket));
+    if (bytes.empty())
+        return Error(ErrorCode::InvalidArgument, "a send without waiting needs at least one byte");
+    usize taken = TRY(send_once(socket, {}, bytes, deadline_after(default_timeout), false));
+    if (taken == 0 || taken > bytes.size())
+        return Error(ErrorCode::MalformedMessage, "netd reported taking no bytes, or more than were sent");
+    return taken;
 }
 
 ErrorOr<void> SocketClient::send(Socket const& socket, std::span<u8 const> bytes, Duration timeout)
@@ -219,7 +240,7 @@ ErrorOr<void> SocketClient::send(Socket const& socket, std::span<u8 const> bytes
     TRY(check(socket));
     u64 deadline = deadline_after(timeout);
     while (!bytes.empty()) {
-        usize taken = TRY(send_once(socket, {}, bytes, deadline));
+        usize taken = TRY(send_once(socket, {}, bytes, deadline, true));
         if (taken == 0 || taken > bytes.size())
             return Error(ErrorCode::MalformedMessage, "netd reported taking no bytes, or more than were sent");
         bytes = bytes.subspan(taken);
@@ -233,7 +254,7 @@ ErrorOr<void> SocketClient::send_to(Socket const& socket, Address const& to, std
     usize most = m_transfer_bytes.empty() ? inline_maximum : m_transfer_bytes.size();
     if (bytes.size() > most)
         return socket_error(SocketError::DatagramTooLarge, "a datagram larger than the client's transfer buffer");
-    usize taken = TRY(send_once(socket, to, bytes, deadline_after(timeout)));
+    usize taken = TRY(send_once(socket, to, bytes, deadline_after(timeout), true));
     if (taken != bytes.size())
         return Error(ErrorCode::MalformedMessage, "netd sent part of a datagram");
     return {};

@@ -44,6 +44,7 @@ constexpr SignalBit backoff_bit { 60 };
 constexpr SignalBit heartbeat_bit { 61 }; /* initd staying up after the checks (CONFIG_INITD_STAY_UP) */
 constexpr u64 heartbeat_nanoseconds = 1'000'000'000;
 constexpr usize maximum_devices_per_task = 4;
+constexpr usize maximum_data_per_task = 4; /* read-only data slots: a configuration and files the build made (tools/manifest) */
 
 enum class State : u8 {
     NotStarted,
@@ -77,8 +78,9 @@ struct Supervised {
     PciDeviceCap devices[maximum_devices_per_task];
     /* The virtio-mmio slots it names (ADR 0025), the same way. */
     VirtioMmioSlotCap slots[maximum_devices_per_task];
-    /* Its configuration (ADR 0037), written once from the manifest into the supervisor's memory; each instance gets a read-only copy. */
-    MemCap configuration;
+    /* Its configuration (ADR 0037) and the build's files its Bundle names (ADR 0038 §3), in slot order: each
+       written once from the manifest into the supervisor's memory; each instance gets a read-only copy. */
+    MemCap data[maximum_data_per_task];
     State state { State::NotStarted };
     RestartHistory history;
     u64 restart_at { 0 };
@@ -286,16 +288,20 @@ ErrorOr<bool> Supervisor::open_devices(usize position)
 }
 
 /*
- * A Task's configuration (ADR 0037): the manifest's bytes copied once into a memory object of
+ * A Task's configuration (ADR 0037), or a file the build made that its Bundle names (ADR 0038 §3,
+ * the same mechanism): the manifest's bytes copied once into a memory object of
  * the supervisor's own Reticle, which the supervisor keeps for the Task's whole supervised life
  * (every restart gets a copy of the same bytes); the child's copy carries RightRead alone, so it
  * can neither change the bytes nor pass them on, and it goes with the child's capability space.
  */
 ErrorOr<void> Supervisor::grant_configuration(TaskCap const& child, SlotSpec const& slot, usize position)
 {
-    auto& configuration = m_children[position].configuration;
+    usize ordinal = ordinal_of(spec_of(position), slot);
+    if (ordinal >= maximum_data_per_task)
+        return Error(ErrorCode::TooLarge, "a Task names more read-only data slots than initd keeps");
+    auto& configuration = m_children[position].data[ordinal];
     if (slot.config_bytes == nullptr || slot.config_length == 0)
-        return Error(ErrorCode::InvalidArgument, "a config slot without bytes in the boot manifest");
+        return Error(ErrorCode::InvalidArgument, "a read-only data slot without bytes in the boot manifest");
     if (configuration.is_empty()) {
         configuration = TRY(system::create_memory(m_memory, slot.config_length));
         auto bytes = TRY(system::map_memory(configuration));

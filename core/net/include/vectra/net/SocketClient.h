@@ -75,6 +75,12 @@ public:
     [[nodiscard]] ErrorOr<Socket> connect(Address const& remote, Duration timeout = default_timeout);
     /* The next connection of `listener`. */
     [[nodiscard]] ErrorOr<Socket> accept(Socket const& listener, Duration timeout = default_timeout);
+    /*
+     * Without waiting, for a loop that serves others meanwhile (tlsd): a connection to `remote`
+     * answered at once while it is set up (its first send or receive says how that went:
+     * would-block while it is set up, then refused, timed-out, unreachable).
+     */
+    [[nodiscard]] ErrorOr<Socket> start_connect(Address const& remote);
     /* As accept(), without waiting: `would-block` at once when no connection waits (the listener stays open). */
     [[nodiscard]] ErrorOr<Socket> try_accept(Socket const& listener);
     /* A UDP socket on `local`. */
@@ -82,6 +88,8 @@ public:
 
     /* Every byte of `bytes` to a connected TCP socket, waiting for the stack's buffer as often as it takes. */
     [[nodiscard]] ErrorOr<void> send(Socket const&, std::span<u8 const> bytes, Duration timeout = default_timeout);
+    /* As much of `bytes` (not empty) as the stack takes now, without waiting: `would-block` when it takes none. */
+    [[nodiscard]] ErrorOr<usize> try_send(Socket const&, std::span<u8 const> bytes);
     /* One datagram to `to` (at most maximum_datagram bytes, and at most the transfer buffer). */
     [[nodiscard]] ErrorOr<void> send_to(Socket const&, Address const& to, std::span<u8 const> bytes,
         Duration timeout = default_timeout);
@@ -127,7 +135,7 @@ private:
     [[nodiscard]] ErrorOr<void> check(Socket const&) const;
     [[nodiscard]] Socket socket_of(Opened const&) const;
     [[nodiscard]] ErrorOr<Incoming> receive_once(Socket const&, std::span<u8> buffer, u64 deadline, bool wait);
-    [[nodiscard]] ErrorOr<usize> send_once(Socket const&, Address const& to, std::span<u8 const> bytes, u64 deadline);
+    [[nodiscard]] ErrorOr<usize> send_once(Socket const&, Address const& to, std::span<u8 const> bytes, u64 deadline, bool wait);
 
     Connection m_listener;
     ReticleCap m_pool;       /* one session's Rings at a time */

@@ -1,0 +1,99 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * One TLS 1.3 connection inside tlsd: a BoringSSL SSL object whose records go through a BIO pair,
+ * the other end of which tlsd moves to and from a netd TCP socket without ever waiting (netd is
+ * asked with `wait` unset: would-block is "later"). pump() moves what can move now — ciphertext
+ * out, ciphertext in, the handshake, decrypted bytes into the connection's bounded buffer — and
+ * says whether anything moved. A connection that failed keeps its error; it never recovers.
+ */
+
+#pragma once
+
+#include <optional>
+#include <openssl/ssl.h>
+#include <vectra/Error.h>
+#include <tlsd/Network.h>
+#include <vectra/tlsstream/Protocol.h>
+
+namespace vectra::tlsd {
+
+/* Decrypted bytes a connection holds before the client reads them (the session's budget bounds them too). */
+inline constexpr usize connection_buffer_bytes = 4096;
+/* Ciphertext read from the BIO pair and not yet taken by netd. */
+inline constexpr usize staged_bytes = 2048;
+inline constexpr usize bio_pair_bytes = 17 * 1024;
+
+/* The verifier's result (X509_V_ERR_…) as vectra.tls says it. */
+[[nodiscard]] tls_stream::TlsError verification_error(long result);
+
+class Connection {
+public:
+    enum class State : u8 {
+        Handshaking,
+        Established,
+        Failed,
+    };
+    enum class Role : u8 {
+        Client,
+        Server,
+    };
+
+    /* A connection over `socket` (netd's), as client (verifying `server_name`) or server; nothing moves until pump(). */
+    [[nodiscard]] static ErrorOr<Connection> create(SSL_CTX*, Role, net::Socket, tls_stream::ServerName const* server_name, u64 deadline);
+
+    Connection(Connection&&) = default;
+    Connection& operator=(Connection&&) = default;
+
+    /* Moves what can move now; `room`: how many more decrypted bytes the session admits. True when anything moved. */
+    [[nodiscard]] bool pump(Network&, usize room, u64 now);
+    /* Plaintext into TLS records, as much as the BIO pair takes now (`would-block` when none fits, `shut-down` after shutdown). */
+    [[nodiscard]] ErrorOr<usize> write(std::span<u8 const>);
+    /* Decrypted bytes out of the buffer. */
+    [[nodiscard]] usize read(std::span<u8>);
+    /* close_notify after the bytes written so far. */
+    void shutdown();
+    /* The connection's netd socket closed (reset unless the close was orderly); the SSL object goes with the Connection. */
+    void close(Network&);
+
+    [[nodiscard]] State state() const { return m_state; }
+    [[nodiscard]] Error const& failure() const { return *m_failure; }
+    [[nodiscard]] usize buffered() const { return m_buffered; }
+    [[nodiscard]] bool ended() const { return m_peer_ended && m_buffered == 0; }
+    [[nodiscard]] bool is_shut_down() const { return m_shut_down; }
+    [[nodiscard]] net::Socket const& socket() const { return m_socket; }
+    [[nodiscard]] tls_stream::Established established() const;
+
+private:
+    Connection(bssl::UniquePtr<SSL> ssl, bssl::UniquePtr<BIO> network, net::Socket socket, u64 deadline)
+        : m_ssl(std::move(ssl))
+        , m_network(std::move(network))
+        , m_socket(socket)
+        , m_deadline(deadline)
+    {
+    }
+
+    [[nodiscard]] bool flush(Network&);
+    [[nodiscard]] bool take_in(Network&);
+    [[nodiscard]] bool step_handshake();
+    [[nodiscard]] bool decrypt(usize room);
+    void fail(Error);
+    [[nodiscard]] Error network_failure(Error const&) const;
+
+    bssl::UniquePtr<SSL> m_ssl;
+    bssl::UniquePtr<BIO> m_network; /* our end of the BIO pair; the SSL object owns the other */
+    net::Socket m_socket;
+    u64 m_deadline { 0 };
+    State m_state { State::Handshaking };
+    std::optional<Error> m_failure;
+    u8 m_staged[staged_bytes];
+    usize m_staged_length { 0 };
+    usize m_staged_offset { 0 };
+    u8 m_buffer[connection_buffer_bytes];
+    usize m_buffered { 0 };
+    bool m_tcp_ended { false };
+    bool m_peer_ended { false };
+    bool m_shut_down { false };
+};
+
+}

@@ -1,0 +1,46 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * What tlsd asks of the network, never waiting: TCP sockets through netd (NetdNetwork, over
+ * core/net's SocketClient). The fuzz target gives tlsd's dispatch a network of its own.
+ */
+
+#pragma once
+
+#include <vectra/net/SocketClient.h>
+
+namespace vectra::tlsd {
+
+class Network {
+public:
+    virtual ~Network() = default;
+    /* A connection to `remote`, set up meanwhile (sends are would-block until it is up). */
+    [[nodiscard]] virtual ErrorOr<net::Socket> start_connect(net::Address const& remote) = 0;
+    [[nodiscard]] virtual ErrorOr<net::Socket> listen(net::Address const& local, u16 backlog) = 0;
+    [[nodiscard]] virtual ErrorOr<net::Socket> try_accept(net::Socket const& listener) = 0;
+    [[nodiscard]] virtual ErrorOr<usize> try_send(net::Socket const&, std::span<u8 const>) = 0;
+    [[nodiscard]] virtual ErrorOr<net::Incoming> try_receive(net::Socket const&, std::span<u8>) = 0;
+    [[nodiscard]] virtual ErrorOr<void> close(net::Socket const&, bool reset) = 0;
+};
+
+class NetdNetwork final : public Network {
+public:
+    explicit NetdNetwork(net::SocketClient& client)
+        : m_client(client)
+    {
+    }
+    ErrorOr<net::Socket> start_connect(net::Address const& remote) override { return m_client.start_connect(remote); }
+    ErrorOr<net::Socket> listen(net::Address const& local, u16 backlog) override { return m_client.listen(local, backlog); }
+    ErrorOr<net::Socket> try_accept(net::Socket const& listener) override { return m_client.try_accept(listener); }
+    ErrorOr<usize> try_send(net::Socket const& socket, std::span<u8 const> bytes) override { return m_client.try_send(socket, bytes); }
+    ErrorOr<net::Incoming> try_receive(net::Socket const& socket, std::span<u8> buffer) override
+    {
+        return m_client.try_receive(socket, buffer);
+    }
+    ErrorOr<void> close(net::Socket const& socket, bool reset) override { return m_client.close(socket, reset); }
+
+private:
+    net::SocketClient& m_client;
+};
+
+}

@@ -1,0 +1,269 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * One TLS connection over a BIO pair and a netd socket (Connection.h).
+ */
+
+#include <cstring>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <tlsd/Connection.h>
+#include <tlsd/Trust.h>
+#include <vectra/Try.h>
+
+namespace vectra::tlsd {
+
+using tls_stream::TlsError;
+
+TlsError verification_error(long result)
+{
+    switch (result) {
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+        return TlsError::NameMismatch;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_UNTRUSTED:
+        return TlsError::Untrusted;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return TlsError::NotValidNow;
+    default:
+        return TlsError::VerificationFailed;
+    }
+}
+
+ErrorOr<Connection> Connection::create(
+    SSL_CTX* context, Role role, net::Socket socket, tls_stream::ServerName const* server_name, u64 deadline)
+{
+    bssl::UniquePtr<SSL> ssl(SSL_new(context));
+    if (!ssl)
+        return Error(ErrorCode::OutOfMemory, take_reason("SSL_new failed"));
+    BIO* internal = nullptr;
+    BIO* network = nullptr;
+    if (!BIO_new_bio_pair(&internal, bio_pair_bytes, &network, bio_pair_bytes))
+        return Error(ErrorCode::OutOfMemory, take_reason("BIO_new_bio_pair failed"));
+    bssl::UniquePtr<BIO> network_end(network);
+    SSL_set_bio(ssl.get(), internal, internal);
+    if (role == Role::Client) {
+        SSL_set_connect_state(ssl.get());
+        /* Host names only (checked by the caller): SNI and the name the leaf must carry. */
+        char name[tls_stream::maximum_server_name + 1];
+        memcpy(name, server_name->span().data(), server_name->size());
+        name[server_name->size()] = 0;
+        if (!SSL_set_tlsext_host_name(ssl.get(), name) || !SSL_set1_host(ssl.get(), name))
+            return Error(ErrorCode::OutOfMemory, take_reason("setting the server name failed"));
+    } else {
+        SSL_set_accept_state(ssl.get());
+    }
+    return Connection(std::move(ssl), std::move(network_end), socket, deadline);
+}
+
+void Connection::fail(Error error)
+{
+    if (m_state == State::Failed)
+        return;
+    m_state = State::Failed;
+    m_failure = error;
+}
+
+Error Connection::network_failure(Error const& error) const
+{
+    if (error.is(net::SocketError::Refused))
+        return Error(TlsError::Refused, "the peer refused the TCP connection");
+    if (error.is(net::SocketError::TimedOut))
+        return Error(TlsError::TimedOut, "the peer stopped answering");
+    if (error.is(net::SocketError::AddressUnusable))
+        return Error(TlsError::AddressUnusable, "netd cannot use the remote address");
+    if (error.is(net::SocketError::Unreachable) || error.is(net::SocketError::NetworkDown))
+        return Error(TlsError::NetworkDown, "no route to the peer");
+    if (m_state == State::Handshaking)
+        return Error(TlsError::HandshakeFailed, "the connection ended during the handshake");
+    return Error(TlsError::Reset, "the connection was reset");
+}
+
+bool Connection::flush(Network& network)
+{
+    bool moved = false;
+    for (int round = 0; round < 8; ++round) {
+        if (m_staged_offset == m_staged_length) {
+            int read = BIO_read(m_network.get(), m_staged, int(sizeof(m_staged)));
+            if (read <= 0)
+                return moved;
+            m_staged_length = usize(read);
+            m_staged_offset = 0;
+        }
+        auto sent = network.try_send(m_socket, std::span<u8 const>(m_staged + m_staged_offset, m_staged_length - m_staged_offset));
+        if (sent.is_error()) {
+            if (!sent.error().is(net::SocketError::WouldBlock))
+                fail(network_failure(sent.error()));
+            return moved;
+        }
+        m_staged_offset += sent.value();
+        moved = true;
+    }
+    return moved;
+}
+
+bool Connection::take_in(Network& network)
+{
+    if (m_tcp_ended)
+        return false;
+    usize room = BIO_ctrl_get_write_guarantee(m_network.get());
+    if (room == 0)
+        return false;
+    u8 bytes[net::inline_maximum];
+    auto incoming = network.try_receive(m_socket, std::span<u8>(bytes, room < sizeof(bytes) ? room : sizeof(bytes)));
+    if (incoming.is_error()) {
+        if (!incoming.error().is(net::SocketError::WouldBlock))
+            fail(network_failure(incoming.error()));
+        return false;
+    }
+    if (incoming.value().length > 0 && BIO_write(m_network.get(), bytes, int(incoming.value().length)) != int(incoming.value().length)) {
+        fail(Error(ErrorCode::OutOfMemory, "the BIO pair refused bytes it had room for"));
+        return false;
+    }
+    if (incoming.value().end) {
+        m_tcp_ended = true;
+        (void)BIO_shutdown_wr(m_network.get()); /* the SSL object reads an end of file once the bytes are used */
+    }
+    return true;
+}
+
+bool Connection::step_handshake()
+{
+    int result = SSL_do_handshake(m_ssl.get());
+    if (result == 1) {
+        if (SSL_version(m_ssl.get()) != TLS1_3_VERSION) {
+            fail(Error(TlsError::HandshakeFailed, "the peer did not speak TLS 1.3"));
+            return true;
+        }
+        m_state = State::Established;
+        return true;
+    }
+    int error = SSL_get_error(m_ssl.get(), result);
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE)
+        return false;
+    long verified = SSL_get_verify_result(m_ssl.get());
+    if (verified != X509_V_OK && !SSL_is_server(m_ssl.get())) {
+        ERR_clear_error();
+        fail(Error(verification_error(verified), X509_verify_cert_error_string(verified)));
+        return true;
+    }
+    fail(Error(TlsError::HandshakeFailed, take_reason("the handshake failed")));
+    return true;
+}
+
+bool Connection::decrypt(usize room)
+{
+    bool moved = false;
+    while (!m_peer_ended) {
+        usize space = connection_buffer_bytes - m_buffered;
+        usize wanted = room < space ? room : space;
+        if (wanted == 0)
+            return moved;
+        int read = SSL_read(m_ssl.get(), m_buffer + m_buffered, int(wanted));
+        if (read > 0) {
+            m_buffered += usize(read);
+            room -= usize(read);
+            moved = true;
+            continue;
+        }
+        int error = SSL_get_error(m_ssl.get(), read);
+        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE)
+            return moved;
+        if (error == SSL_ERROR_ZERO_RETURN) {
+            m_peer_ended = true;
+            return true;
+        }
+        fail(Error(TlsError::Reset, take_reason("the connection ended without close_notify")));
+        return true;
+    }
+    return moved;
+}
+
+bool Connection::pump(Network& network, usize room, u64 now)
+{
+    bool moved = false;
+    for (int round = 0; round < 4 && m_state != State::Failed; ++round) {
+        bool step = flush(network);
+        step |= take_in(network);
+        if (m_state == State::Handshaking)
+            step |= step_handshake();
+        if (m_state == State::Established)
+            step |= decrypt(room);
+        step |= flush(network);
+        moved |= step;
+        if (!step)
+            break;
+    }
+    if (m_state == State::Handshaking && now >= m_deadline)
+        fail(Error(TlsError::TimedOut, "the handshake did not finish before the connect's deadline"));
+    /* A failed handshake leaves its alert in the pair: the peer hears why. */
+    if (m_state == State::Failed)
+        moved |= flush(network);
+    return moved;
+}
+
+ErrorOr<usize> Connection::write(std::span<u8 const> bytes)
+{
+    if (m_state == State::Failed)
+        return *m_failure;
+    if (m_shut_down)
+        return Error(TlsError::ShutDown, "this stream's sending side was shut down");
+    if (m_state == State::Handshaking)
+        return Error(TlsError::WouldBlock, "the handshake is still running");
+    /* One record's overhead at most per 16 KiB: a write never meets a full pair, so it never has to be retried as it was. */
+    usize guarantee = BIO_ctrl_get_write_guarantee(SSL_get_wbio(m_ssl.get()));
+    usize fits = guarantee > 64 ? guarantee - 64 : 0;
+    usize length = bytes.size() < fits ? bytes.size() : fits;
+    if (length == 0)
+        return Error(TlsError::WouldBlock, "the stream's outgoing bound is full");
+    int written = SSL_write(m_ssl.get(), bytes.data(), int(length));
+    if (written <= 0) {
+        fail(Error(TlsError::Reset, take_reason("SSL_write failed")));
+        return *m_failure;
+    }
+    return usize(written);
+}
+
+usize Connection::read(std::span<u8> out)
+{
+    usize length = out.size() < m_buffered ? out.size() : m_buffered;
+    memcpy(out.data(), m_buffer, length);
+    memmove(m_buffer, m_buffer + length, m_buffered - length);
+    m_buffered -= length;
+    return length;
+}
+
+void Connection::shutdown()
+{
+    if (m_shut_down || m_state != State::Established)
+        return;
+    m_shut_down = true;
+    (void)SSL_shutdown(m_ssl.get());
+}
+
+void Connection::close(Network& network)
+{
+    bool orderly = m_state == State::Established;
+    if (orderly) {
+        shutdown();
+        (void)flush(network);
+    }
+    ERR_clear_error();
+    (void)network.close(m_socket, !orderly);
+}
+
+tls_stream::Established Connection::established() const
+{
+    tls_stream::Established outcome;
+    outcome.version = u16(SSL_version(m_ssl.get()));
+    SSL_CIPHER const* cipher = SSL_get_current_cipher(m_ssl.get());
+    outcome.cipher = cipher != nullptr ? SSL_CIPHER_get_protocol_id(cipher) : 0;
+    outcome.group = SSL_get_curve_id(m_ssl.get());
+    return outcome;
+}
+
+}

@@ -1,0 +1,233 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * tlsd's service loop: requests answered now or kept while would-block, connections pumped
+ * without waiting on netd (Server.h).
+ */
+
+#include <new>
+#include <tlsd/Server.h>
+#include <vectra/Connection.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vectra/protocol/Dispatch.h>
+
+namespace vectra::tlsd {
+
+namespace {
+
+using tls_stream::Protocol;
+using tls_stream::TlsError;
+
+u16 status_of(std::span<u8 const> reply)
+{
+    auto envelope = protocol::read_envelope(reply);
+    return envelope.is_error() ? u16(protocol::status_general | u16(ErrorCode::MalformedMessage)) : envelope.value().status;
+}
+
+u16 status_for(TlsError code) { return protocol::status_of<Protocol>(Error(code, ""), tls_stream::domain); }
+
+}
+
+Server::Server(Network& network, Contexts const& contexts)
+    : m_network(network)
+    , m_contexts(contexts)
+{
+    for (usize index = 0; index < maximum_sessions; ++index)
+        new (m_sessions[index]) Session(*this, index);
+}
+
+Pending* Server::ready_for(usize session, u32 listener)
+{
+    for (auto& pending : m_pending) {
+        if (pending.connection && pending.session == session && pending.listener == listener
+            && pending.connection->state() == Connection::State::Established)
+            return &pending;
+    }
+    return nullptr;
+}
+
+usize Server::pending_of(usize session, u32 listener) const
+{
+    usize count = 0;
+    for (auto const& pending : m_pending)
+        count += pending.connection && pending.session == session && pending.listener == listener ? 1 : 0;
+    return count;
+}
+
+Pending* Server::free_pending()
+{
+    for (auto& pending : m_pending) {
+        if (!pending.connection)
+            return &pending;
+    }
+    return nullptr;
+}
+
+void Server::drop_pending(usize session, std::optional<u32> listener)
+{
+    for (auto& pending : m_pending) {
+        if (!pending.connection || pending.session != session || (listener && pending.listener != *listener))
+            continue;
+        pending.connection->close(m_network);
+        pending.connection.reset();
+    }
+}
+
+bool Server::pump_pending(u64 now)
+{
+    bool moved = false;
+    for (auto& pending : m_pending) {
+        if (!pending.connection)
+            continue;
+        /* Nothing is decrypted before accept: the accepting session's budget counts those bytes. */
+        moved |= pending.connection->pump(m_network, 0, now);
+        if (pending.connection->state() == Connection::State::Failed) {
+            ++m_handshakes_failed;
+            ++session(pending.session).counters().handshakes_failed;
+            pending.connection->close(m_network);
+            pending.connection.reset();
+        }
+    }
+    return moved;
+}
+
+void Server::reply(usize index, usize length)
+{
+    auto& slot = m_table.slot(index);
+    if (!slot.outbox || slot.outbox->try_send(std::span<u8 const>(m_reply, length)).is_error())
+        m_table.free(index); /* the Ring-space rule reserved the slot: only a gone client fails here */
+}
+
+void Server::handle(usize index, std::span<u8 const> request)
+{
+    auto& handler = session(index);
+    usize length = protocol::dispatch<Protocol>(handler, request, m_reply);
+    auto wish = handler.take_wish();
+    u16 status = status_of(std::span<u8 const>(m_reply, length));
+    if (status != protocol::status_success)
+        ++handler.counters().refused;
+    if (!wish || status != status_for(TlsError::WouldBlock)) {
+        reply(index, length);
+        return;
+    }
+    auto envelope = MUST(protocol::read_envelope(request));
+    Waiting* free = nullptr;
+    for (usize slot = 0; slot < maximum_waiting; ++slot) {
+        auto& waiting = handler.waiting(slot);
+        if (waiting.used && waiting.message == envelope.message && waiting.stream == *wish) {
+            free = nullptr;
+            break;
+        }
+        if (!waiting.used && !free)
+            free = &waiting;
+    }
+    if (!free) {
+        reply(index, protocol::encode_status_reply(m_reply, envelope.message, envelope.call_id, status_for(TlsError::Busy)));
+        return;
+    }
+    free->used = true;
+    free->call_id = envelope.call_id;
+    free->message = envelope.message;
+    free->stream = *wish;
+    free->length = request.size();
+    memcpy(free->request, request.data(), request.size());
+}
+
+void Server::retry_waiting(usize index)
+{
+    auto& handler = session(index);
+    for (usize slot = 0; slot < maximum_waiting; ++slot) {
+        auto& waiting = handler.waiting(slot);
+        if (!waiting.used)
+            continue;
+        usize length = protocol::dispatch<Protocol>(handler, std::span<u8 const>(waiting.request, waiting.length), m_reply);
+        auto wish = handler.take_wish();
+        if (wish && status_of(std::span<u8 const>(m_reply, length)) == status_for(TlsError::WouldBlock))
+            continue;
+        waiting.used = false;
+        reply(index, length);
+    }
+}
+
+void Server::closed(usize index) { session(index).clear(); }
+
+bool Server::take_requests(usize index)
+{
+    auto& slot = m_table.slot(index);
+    if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
+        return false;
+    if (slot.outbox->free_slots() < session(index).waiting_count() + 1)
+        return false; /* every reply tlsd owes this session must fit its replies Ring */
+    auto received = slot.inbox->try_receive(m_request);
+    if (received.is_error()) {
+        if (received.error().code() != ErrorCode::Empty)
+            m_table.free(index); /* closed, dead, or a slot this protocol never carries */
+        return false;
+    }
+    /* tlsd takes bytes only: a capability a client sent along is not kept. */
+    if (received.value().has_capability)
+        endpoint::discard(received.value().capability);
+    handle(index, std::span<u8 const>(m_request, received.value().length));
+    return true;
+}
+
+bool Server::turn()
+{
+    bool moved = false;
+    for (usize index = 0; index < maximum_sessions; ++index)
+        moved |= take_requests(index);
+    u64 now = endpoint::now_nanoseconds();
+    for (usize index = 0; index < maximum_sessions; ++index) {
+        moved |= session(index).accept_connections(now);
+        moved |= session(index).pump(now);
+    }
+    moved |= pump_pending(now);
+    for (usize index = 0; index < maximum_sessions; ++index)
+        retry_waiting(index);
+    return moved;
+}
+
+ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
+{
+    auto* table = TRY(session::Table::listen(m_table, std::move(listen_requests), std::move(listen_replies),
+        session::geometry_of<Protocol>(), session::Limits { maximum_sessions, 1 }));
+    table->on_change(
+        this, [](void*, usize) {}, [](void* server, usize index) { static_cast<Server*>(server)->closed(index); });
+    for (;;) {
+        TRY(table->serve_listener());
+        table->retry_reclaims();
+        if (turn())
+            continue;
+        bool busy = false;
+        for (auto const& pending : m_pending)
+            busy |= pending.connection.has_value();
+        for (usize index = 0; index < maximum_sessions && !busy; ++index)
+            busy = session(index).stream_count() > 0;
+        if (busy)
+            (void)endpoint::wait_until(
+                table->wait_mask() | timer_bit.mask(), endpoint::now_nanoseconds() + poll_interval_nanoseconds, timer_bit);
+        else
+            (void)endpoint::wait(table->wait_mask());
+    }
+}
+
+ErrorOr<void> run(ReticleCap const& memory, RingCap netd_requests, RingCap netd_replies, RingCap requests,
+    RingCap replies, Contexts const& contexts, SignalCap const* ready)
+{
+    /* Every message fits a slot: no transfer buffer. */
+    auto client = TRY(net::SocketClient::open(
+        std::move(netd_requests), std::move(netd_replies), memory, net::inline_maximum, netd_bits));
+    NetdNetwork network(client);
+    auto placed = TRY(endpoint::memory(memory, sizeof(Server)));
+    auto* server = new (placed.data()) Server(network, contexts);
+    if (ready)
+        TRY(endpoint::raise(*ready));
+    auto served = server->serve(std::move(requests), std::move(replies));
+    for (usize index = 0; index < maximum_sessions; ++index)
+        server->session(index).clear();
+    server->~Server();
+    return served;
+}
+
+}

@@ -155,7 +155,7 @@ ErrorOr<void> Table::serve_listener()
     }
 }
 
-std::optional<usize> Table::take_request(usize index, std::span<u8> buffer, u32 replies_owed)
+std::optional<ReceivedMessage> Table::take_request_carrying(usize index, std::span<u8> buffer, u32 replies_owed)
 {
     auto& slot = m_slots[index];
     if (slot.state != State::Open && slot.state != State::Opening)
@@ -168,9 +168,17 @@ std::optional<usize> Table::take_request(usize index, std::span<u8> buffer, u32 
             free(index);
         return std::nullopt;
     }
-    if (received.value().has_capability)
-        endpoint::discard(received.value().capability);
-    return received.value().length;
+    return received.value();
+}
+
+std::optional<usize> Table::take_request(usize index, std::span<u8> buffer, u32 replies_owed)
+{
+    auto received = take_request_carrying(index, buffer, replies_owed);
+    if (!received)
+        return std::nullopt;
+    if (received->has_capability)
+        endpoint::discard(received->capability);
+    return received->length;
 }
 
 void Table::free(usize index)

@@ -127,22 +127,15 @@ void Server::handle(usize index, std::span<u8 const> request, protocol::MessageC
 
 bool Server::take_requests(usize index)
 {
-    auto& slot = m_table.slot(index);
-    if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
+    /* Every reply compositord owes this session must fit its replies Ring. */
+    auto received = m_table.take_request_carrying(index, m_request, m_waiting[index].used ? 1 : 0);
+    if (!received)
         return false;
-    if (slot.outbox->free_slots() < (m_waiting[index].used ? 2u : 1u))
-        return false; /* every reply compositord owes this session must fit its replies Ring */
-    auto received = slot.inbox->try_receive(m_request);
-    if (received.is_error()) {
-        if (received.error().code() != ErrorCode::Empty)
-            m_table.free(index); /* closed, dead, or a slot this protocol never carries */
-        return false;
-    }
     /* A carried MemCap reaches create and resize, which keep it; any other is discarded here. */
     protocol::MessageCapabilities capabilities;
-    if (received.value().has_capability)
-        capabilities.received = received.value().capability;
-    handle(index, std::span<u8 const>(m_request, received.value().length), capabilities);
+    if (received->has_capability)
+        capabilities.received = received->capability;
+    handle(index, std::span<u8 const>(m_request, received->length), capabilities);
     if (capabilities.received)
         endpoint::discard(*capabilities.received);
     return true;

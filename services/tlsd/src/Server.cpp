@@ -154,21 +154,11 @@ void Server::closed(usize index) { session(index).clear(); }
 
 bool Server::take_requests(usize index)
 {
-    auto& slot = m_table.slot(index);
-    if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
+    /* Every reply tlsd owes this session must fit its replies Ring; tlsd takes bytes only. */
+    auto length = m_table.take_request(index, m_request, static_cast<u32>(session(index).waiting_count()));
+    if (!length)
         return false;
-    if (slot.outbox->free_slots() < session(index).waiting_count() + 1)
-        return false; /* every reply tlsd owes this session must fit its replies Ring */
-    auto received = slot.inbox->try_receive(m_request);
-    if (received.is_error()) {
-        if (received.error().code() != ErrorCode::Empty)
-            m_table.free(index); /* closed, dead, or a slot this protocol never carries */
-        return false;
-    }
-    /* tlsd takes bytes only: a capability a client sent along is not kept. */
-    if (received.value().has_capability)
-        endpoint::discard(received.value().capability);
-    handle(index, std::span<u8 const>(m_request, received.value().length));
+    handle(index, std::span<u8 const>(m_request, *length));
     return true;
 }
 

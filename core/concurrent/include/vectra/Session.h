@@ -181,6 +181,11 @@ public:
      * along is discarded.
      */
     [[nodiscard]] std::optional<usize> take_request(usize index, std::span<u8> buffer, u32 replies_owed);
+    /*
+     * As take_request, for a service whose requests may carry a capability (compositord: the MemCap
+     * a create lends): the message as received, its capability the caller's to keep or discard.
+     */
+    [[nodiscard]] std::optional<ReceivedMessage> take_request_carrying(usize index, std::span<u8> buffer, u32 replies_owed);
 
     [[nodiscard]] Slot& slot(usize index) { return m_slots[index]; }
     [[nodiscard]] usize capacity() const { return m_limits.sessions; }

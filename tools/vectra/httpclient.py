@@ -163,6 +163,13 @@ class Connection:
         self.buffer = b""
 
     def close(self):
+        """With TLS, an orderly end first (close_notify), as a polite client ends; then the socket."""
+        if isinstance(self.socket, ssl.SSLSocket):
+            try:
+                self.socket.settimeout(min(2.0, max(self.deadline - time.monotonic(), 0.1)))
+                self.socket.unwrap()
+            except (OSError, ValueError):
+                pass
         self.socket.close()
 
     def _left(self) -> float:

@@ -94,13 +94,7 @@ void TlsStream::close(Closing how)
 
 ErrorOr<ByteStream*> TlsListener::try_accept()
 {
-    TlsStream* free = nullptr;
-    for (auto& stream : m_streams) {
-        if (!stream.is_attached()) {
-            free = &stream;
-            break;
-        }
-    }
+    TlsStream* free = first_detached(m_streams);
     if (!free)
         return nullptr;
     auto accepted = m_session.call(tls_stream::Accept { m_listener, false });

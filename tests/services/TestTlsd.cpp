@@ -641,6 +641,20 @@ ErrorOr<i32> https_client(Bundle& bundle)
     second.close(vectra::http::Closing::Orderly);
     if (!answer.starts_with("HTTP/1.1 400 "))
         return Error(ErrorCode::MalformedMessage, "a malformed request was not answered 400 and the end");
+
+    /* A receive whose timeout passed leaves the stream unusable: the next one is refused here, not sent to tlsd. */
+    vectra::http::TlsStream third;
+    TRY(connect_stream(client, third));
+    u8 nothing[16];
+    auto timed_out = third.receive(nothing, Duration::from_milliseconds(50));
+    if (!timed_out.is_error() || !timed_out.error().is(ErrorCode::TimedOut))
+        return Error(ErrorCode::MalformedMessage, "a receive with nothing sent did not time out");
+    if (!failed_with(third.receive(nothing, long_wait), TlsError::Reset))
+        return Error(ErrorCode::MalformedMessage, "a timed-out stream received again");
+    third.close(vectra::http::Closing::Reset);
+    /* The session still works after the abandoned waiting receive. */
+    if (TRY(client.call(tls_stream::ReadCounters {})).streams != 0)
+        return Error(ErrorCode::MalformedMessage, "a closed stream is still held");
     s_client_done = true;
     return 0;
 }
@@ -707,11 +721,11 @@ TEST_CASE("after tlsd restarts its clients see PeerRestarted, their old streams 
     run_with_tlsd("server", { restart_server, restart_client }, true);
 }
 
-TEST_CASE("VectraNet serves HTTP/1.1 over tlsd streams: a file byte for byte, 404, HEAD, a malformed request 400", "[tlsd][http]")
+TEST_CASE("VectraNet serves HTTP/1.1 over tlsd streams: a file byte for byte, 404, HEAD, a malformed request 400, a timed-out stream refusing", "[tlsd][http]")
 {
     s_http_counters = {};
     run_with_tlsd("server", { https_server, https_client });
-    CHECK(s_http_counters.accepted == 2);
+    CHECK(s_http_counters.accepted == 3);
     CHECK(s_http_counters.requests == 3);
     CHECK(s_http_counters.refused == 1);
     CHECK(s_http_counters.failed == 0);

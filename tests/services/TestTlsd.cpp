@@ -7,9 +7,11 @@
  * and an expired server refused with the verifier's reason; a refused TCP connection. As an
  * attacker: another session's stream id, a closed one, a made-up one; beyond the stream limit; a
  * second waiting receive (`busy`); listening without an identity; a client that never reads while
- * the other end sends (bounded bytes, tlsd keeps serving); tlsd restarted under a stream.
+ * the other end sends (bounded bytes, tlsd keeps serving); tlsd restarted under a stream. VectraNet
+ * over tlsd: its Server on a TlsListener, its Client on a TlsStream (frameworks/net TlsStream.h).
  */
 
+#include "../frameworks/HttpFiles.h"
 #include "NetdTestLoop.h"
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -25,6 +27,8 @@
 #include <vectra/Try.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/net/Address.h>
+#include <vectra/http/Client.h>
+#include <vectra/http/TlsStream.h>
 #include <vectra/tls/Runtime.h>
 #include <vectra/tlsstream/Protocol.h>
 #include <vectra/tlsstream/Transfer.h>
@@ -543,6 +547,118 @@ ErrorOr<i32> restart_client(Bundle& bundle)
     return 0;
 }
 
+/* ---- VectraNet HTTP over tlsd streams (TlsStream, TlsListener) ---- */
+
+constexpr usize http_file_bytes = 40 * 1024 + 17;
+vectra::http::ServerCounters s_http_counters;
+
+std::string http_file()
+{
+    std::string bytes(http_file_bytes, '\0');
+    for (usize index = 0; index < bytes.size(); ++index)
+        bytes[index] = char(pattern_byte(index, 7));
+    return bytes;
+}
+
+class CollectingSink final : public vectra::http::BodySink {
+public:
+    std::string bytes;
+    ErrorOr<void> take(std::span<u8 const> piece) override
+    {
+        bytes.append(reinterpret_cast<char const*>(piece.data()), piece.size());
+        return {};
+    }
+};
+
+/* VectraNet's Server over a TlsListener: two connections at once, one stream more to refuse with. */
+ErrorOr<i32> https_server(Bundle& bundle)
+{
+    auto client = TRY(open_tls(bundle));
+    test::http::MapFiles files;
+    files.files["/file.bin"] = http_file();
+    vectra::http::TlsStream streams[3];
+    vectra::http::ServerConnection connections[2];
+    u32 listener = TRY(listen_and_publish(client));
+    vectra::http::TlsListener listening(client, listener, streams);
+    vectra::http::Server server(listening, files, connections);
+    while (!s_client_done || server.open_connections() > 0) {
+        if (!server.turn(endpoint::now_nanoseconds()))
+            system::yield();
+    }
+    s_http_counters = server.counters();
+    TRY(client.call(tls_stream::Close { listener }));
+    return 0;
+}
+
+ErrorOr<vectra::http::TlsStream*> connect_stream(Client& client, vectra::http::TlsStream& stream)
+{
+    u32 id = TRY(start_connect(client, server_name, s_port));
+    auto outcome = TRY(established(client, id));
+    if (outcome.version != 0x0304)
+        return Error(ErrorCode::MalformedMessage, "not TLS 1.3");
+    stream.attach(client, id);
+    return &stream;
+}
+
+/* VectraNet's Client over a TlsStream: a 40 KiB file compared byte for byte, a 404 and a HEAD on one
+ * kept-alive connection; on a second, a malformed request answered 400 and the connection ended. */
+ErrorOr<i32> https_client(Bundle& bundle)
+{
+    auto client = TRY(open_tls(bundle));
+    TRY(wait_for_port());
+    vectra::http::TlsStream first;
+    TRY(connect_stream(client, first));
+    vectra::http::Client http_client(vectra::http::Limits {}, long_wait);
+    CollectingSink body;
+    auto got = TRY(http_client.get(first, "tls.vectra.test", "/file.bin", body));
+    if (got.status != 200 || !got.keep_alive || body.bytes != http_file())
+        return Error(ErrorCode::MalformedMessage, "the file did not arrive whole over TLS");
+    CollectingSink missing;
+    if (TRY(http_client.get(first, "tls.vectra.test", "/missing", missing)).status != 404)
+        return Error(ErrorCode::MalformedMessage, "a missing file was not 404");
+    CollectingSink head;
+    auto headed = TRY(http_client.request(first, vectra::http::Method::Head, "tls.vectra.test", "/file.bin", head));
+    if (headed.status != 200 || !head.bytes.empty())
+        return Error(ErrorCode::MalformedMessage, "HEAD was not 200 without a body");
+    first.close(vectra::http::Closing::Orderly);
+    /* A closed stream refuses, rather than reaching a stream id tlsd may give again. */
+    u8 byte = 0;
+    if (!first.send(std::span<u8 const>(&byte, 1), long_wait).is_error())
+        return Error(ErrorCode::MalformedMessage, "a closed TlsStream sent");
+
+    vectra::http::TlsStream second;
+    TRY(connect_stream(client, second));
+    std::string_view malformed = "GET /file.bin HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n";
+    TRY(second.send(std::span<u8 const>(reinterpret_cast<u8 const*>(malformed.data()), malformed.size()), long_wait));
+    std::string answer;
+    for (;;) {
+        u8 buffer[512];
+        auto received = TRY(second.receive(buffer, long_wait));
+        answer.append(reinterpret_cast<char const*>(buffer), received.length);
+        if (received.end)
+            break;
+    }
+    second.close(vectra::http::Closing::Orderly);
+    if (!answer.starts_with("HTTP/1.1 400 "))
+        return Error(ErrorCode::MalformedMessage, "a malformed request was not answered 400 and the end");
+
+    /* A receive whose timeout passed leaves the stream unusable: the next one is refused here, not sent to tlsd. */
+    vectra::http::TlsStream third;
+    TRY(connect_stream(client, third));
+    u8 nothing[16];
+    auto timed_out = third.receive(nothing, Duration::from_milliseconds(50));
+    if (!timed_out.is_error() || !timed_out.error().is(ErrorCode::TimedOut))
+        return Error(ErrorCode::MalformedMessage, "a receive with nothing sent did not time out");
+    if (!failed_with(third.receive(nothing, long_wait), TlsError::Reset))
+        return Error(ErrorCode::MalformedMessage, "a timed-out stream received again");
+    third.close(vectra::http::Closing::Reset);
+    /* The session still works after the abandoned waiting receive. */
+    if (TRY(client.call(tls_stream::ReadCounters {})).streams != 0)
+        return Error(ErrorCode::MalformedMessage, "a closed stream is still held");
+    s_client_done = true;
+    return 0;
+}
+
 }
 
 TEST_CASE("tlsd carries 64 KiB each way between a client and a server, both through tlsd, over verified TLS 1.3", "[tlsd]")
@@ -603,4 +719,14 @@ TEST_CASE("tlsd bounds what a stream whose reader never reads holds, and keeps s
 TEST_CASE("after tlsd restarts its clients see PeerRestarted, their old streams are gone and new ones work", "[tlsd]")
 {
     run_with_tlsd("server", { restart_server, restart_client }, true);
+}
+
+TEST_CASE("VectraNet serves HTTP/1.1 over tlsd streams: a file byte for byte, 404, HEAD, a malformed request 400, a timed-out stream refusing", "[tlsd][http]")
+{
+    s_http_counters = {};
+    run_with_tlsd("server", { https_server, https_client });
+    CHECK(s_http_counters.accepted == 3);
+    CHECK(s_http_counters.requests == 3);
+    CHECK(s_http_counters.refused == 1);
+    CHECK(s_http_counters.failed == 0);
 }

@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # tlsd's loop with netd's real loop (loopback) and BoringSSL: both ends of TLS 1.3 streams through
-# tlsd, verification refusals, and the attacker's cases; certificates from
+# tlsd, verification refusals, the attacker's cases, VectraNet's server and client over tlsd streams; certificates from
 # components/tls-selftest/make-certificates.sh in the build folder (tests/components/tls.cmake).
 if(NOT TARGET vectra_tlsd_service OR NOT TARGET tls_test_certificates)
     return()
 endif()
 vectra_host_test(services.tlsd SOURCES services/TestTlsd.cpp
     COMPONENTS ${kernel_components} text path encoding time random libsodium libc concurrent fs vfsd_protocol net lwip_port
-        netd_protocol tls_stream tls boringssl_port boringssl_host_io tlsd_service)
+        netd_protocol tls_stream tls boringssl_port boringssl_host_io tlsd_service http http_tls)
 add_dependencies(test_services.tlsd tls_test_certificates)
 target_compile_definitions(test_services.tlsd PRIVATE VECTRA_TEST_TLS_CERTIFICATES="${tls_certificates}")
 

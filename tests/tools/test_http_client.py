@@ -3,7 +3,10 @@
 field, and every check run against a small HTTP server on loopback that serves a folder, answers
 400 and closes on Content-Length with Transfer-Encoding, and 408 when a head takes longer than its
 deadline — then against one that lies (a wrong body, a wrong status, no 408), where each check
-must print FAILED.
+must print FAILED. With `tls`, the same server behind Python's ssl with certificates openssl makes
+(components/tls-selftest/make-certificates.sh): every check passes over verified TLS 1.3, a wrong
+name and TLS 1.2 are refused; a server whose CA the client does not trust, or that speaks only
+TLS 1.2, fails every check.
 
 Run with Debian's Python, from tests/tools:
     /usr/bin/python3 -m unittest -v test_http_client
@@ -11,6 +14,8 @@ Run with Debian's Python, from tests/tools:
 
 import importlib.util
 import socket
+import ssl
+import subprocess
 import sys
 import tempfile
 import threading
@@ -31,8 +36,8 @@ HEAD_DEADLINE = 2.5
 class FolderServer:
     """An HTTP/1.1 server on loopback, a thread per connection; `lie` makes it break one rule."""
 
-    def __init__(self, root: Path, lie: str = ""):
-        self.root, self.lie = root, lie
+    def __init__(self, root: Path, lie: str = "", tls=None):
+        self.root, self.lie, self.tls = root, lie, tls
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.running = True
@@ -56,6 +61,13 @@ class FolderServer:
                            + (b"" if head_only else body))
 
     def serve(self, connection):
+        if self.tls is not None:
+            try:
+                connection.settimeout(10)
+                connection = self.tls.wrap_socket(connection, server_side=True)
+            except (ssl.SSLError, OSError):
+                connection.close()
+                return
         buffer = b""
         with connection:
             while True:
@@ -73,6 +85,8 @@ class FolderServer:
                     except socket.timeout:
                         continue
                     except OSError:
+                        return
+                    if not chunk and self.tls is not None:
                         return
                     if not chunk:
                         return
@@ -108,11 +122,16 @@ class HttpClientEntry(unittest.TestCase):
         self.assertEqual(client.fetch, ("/a.txt",))
         self.assertEqual(client.expect, (("/x", "GET", 404),))
         self.assertIsNone(httpclient.parse(None, "x"))
+        self.assertIsNone(client.tls)
+        tls = httpclient.parse(dict(self.GOOD, tls={"ca": "ca.pem", "server_name": "tls.vectra.test"}), "x").tls
+        self.assertEqual((tls.ca, tls.server_name), ("ca.pem", "tls.vectra.test"))
 
     def test_every_bad_field_is_refused_naming_it(self):
         bad = {"after": ["(", 3], "root": ["/abs", "../up", ""], "fetch": [[], ["a.txt"], ["/a b"], "/a"],
                "expect": [[["/x", "get", 404]], [["/x", "GET", 99]], [["/x", "GET"]], [["/x", "GET", True]]],
-               "churn": [-1, 1001, True, 1.5], "timeout_seconds": [0, 301, "5", False], "unknown": [1]}
+               "churn": [-1, 1001, True, 1.5], "timeout_seconds": [0, 301, "5", False], "unknown": [1],
+               "tls": [{}, {"ca": "ca.pem"}, {"ca": "../ca.pem", "server_name": "a.test"},
+                       {"ca": "ca.pem", "server_name": "A b"}, {"ca": "ca.pem", "server_name": "a.test", "x": 1}, "ca.pem"]}
         for field, values in bad.items():
             for value in values:
                 with self.subTest(field=field, value=value), self.assertRaises(httpclient.HttpClientError) as caught:
@@ -189,6 +208,90 @@ class HttpClientChecks(unittest.TestCase):
         lines = httpclient.run_checks(self.client, port, self.image)
         self.assertTrue(lines)
         self.assertTrue(all("FAILED" in line for line in lines), lines)
+
+
+CERTIFICATES = Path(__file__).resolve().parent.parent.parent / "components" / "tls-selftest" / "make-certificates.sh"
+
+
+class HttpsClientChecks(HttpClientChecks):
+    """The checks over TLS: certificates made once for the class by openssl."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.certificates = tempfile.TemporaryDirectory()
+        subprocess.run(["sh", str(CERTIFICATES), cls.certificates.name], check=True, capture_output=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.certificates.cleanup()
+
+    def setUp(self):
+        super().setUp()
+        self.client = httpclient.HttpClient(self.client.after, "www", self.client.fetch, self.client.expect, 50, 20.0,
+                                            httpclient.Tls("ca.pem", "tls.vectra.test"))
+
+    def server_context(self, stem="server", highest=ssl.TLSVersion.TLSv1_3, lowest=ssl.TLSVersion.TLSv1_3):
+        """TLS 1.3 only, as tlsd, unless told otherwise."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        folder = Path(self.certificates.name)
+        context.load_cert_chain(folder / f"{stem}.pem", folder / f"{stem}.key")
+        context.minimum_version, context.maximum_version = lowest, highest
+        return context
+
+    def run_against(self, lie: str = "", context=None) -> list:
+        server = FolderServer(self.image / "www", lie, context or self.server_context())
+        try:
+            return httpclient.run_checks(self.client, server.port, self.image, Path(self.certificates.name))
+        finally:
+            server.close()
+
+    def test_an_honest_server_passes_every_check(self):
+        lines = self.run_against()
+        self.assertRegex(lines[0], r"^http-client: TLS: TLSv1\.3, TLS_[A-Z0-9_]+, certificate verified against ca\.pem "
+                                   r"for tls\.vectra\.test$")
+        self.assertRegex(lines[1], r"^http-client: TLS: a client asking for wrong\.tls\.vectra\.test refused \(.+\)$")
+        self.assertRegex(lines[2], r"^http-client: TLS: a client offering only TLS 1\.2 refused \(.+\)$")
+        self.assertFalse([line for line in lines if "FAILED" in line], lines)
+        self.assertIn("http-client: GET /docs/big.bin: 200, 1048576 bytes, the same as www/docs/big.bin", lines)
+        self.assertIn("http-client: a malformed request (Content-Length and Transfer-Encoding): 400, connection closed", lines)
+        self.assertIn("http-client: 50 connections opened and dropped", lines)
+
+    def test_a_server_whose_ca_is_not_trusted_fails_every_check(self):
+        lines = self.run_against(context=self.server_context("stranger"))
+        self.assertTrue(lines)
+        self.assertTrue(all("FAILED" in line for line in lines if "connections opened and dropped" not in line), lines)
+        self.assertIn("certificate verify failed", lines[0])
+
+    def test_a_server_that_also_serves_tls_1_2_fails_the_tls_check(self):
+        lines = self.run_against(context=self.server_context(lowest=ssl.TLSVersion.TLSv1_2))
+        self.assertIn("http-client: FAILED: TLS: a client offering only TLS 1.2 was served", lines)
+
+    def test_a_server_speaking_only_tls_1_2_fails_every_check(self):
+        lines = self.run_against(context=self.server_context(highest=ssl.TLSVersion.TLSv1_2, lowest=ssl.TLSVersion.TLSv1_2))
+        self.assertTrue(lines[0].startswith("http-client: FAILED: tls: "), lines)
+        self.assertTrue(all("FAILED" in line for line in lines if "connections opened and dropped" not in line), lines)
+
+    def test_nothing_listening_is_a_failure_line_not_an_exception(self):
+        probe = socket.create_server(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        lines = httpclient.run_checks(self.client, port, self.image, Path(self.certificates.name))
+        self.assertTrue(lines)
+        self.assertTrue(all("FAILED" in line for line in lines), lines)
+
+    def test_a_missing_ca_is_one_failure_line(self):
+        lines = httpclient.run_checks(self.client, 1, self.image, self.image / "nowhere")
+        self.assertEqual(len(lines), 1)
+        self.assertIn("http-client: FAILED: TLS: the CA ca.pem", lines[0])
+
+    def test_a_wrong_body_fails_every_fetch(self):
+        super().test_a_wrong_body_fails_every_fetch()
+
+    def test_a_server_without_a_head_deadline_fails_the_slow_check(self):
+        self.client = httpclient.HttpClient(self.client.after, "www", ("/a.txt",), (), 0, 4.0,
+                                            httpclient.Tls("ca.pem", "tls.vectra.test"))
+        lines = self.run_against("no-timeout")
+        self.assertTrue(any(line.startswith("http-client: FAILED: a slow client: no response after") for line in lines), lines)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,13 @@ The checks, in this order, each bounded by `timeout_seconds`:
     the first target on another connection succeeds;
   - `churn` connections (at most 1000) opened and dropped, then the first target fetched again.
 
+With `tls` ({"ca": file, "server_name": name}) every connection is TLS 1.3 (Python's ssl, no
+older version offered): the server's chain is verified against `ca`, a file of the build's
+image-data folder for the image (what the image's make-data.sh made), for `server_name`. A `tls`
+check comes first: the version and cipher of one connection, then a client asking for a name the
+certificate does not carry and a client offering only TLS 1.2, both of which must fail. The churn
+opens and drops TCP connections before any handshake.
+
 Every socket has a deadline; nothing waits longer than `timeout_seconds` in one check.
 
   "http_client": {"after": "^http-appliance: serving", "root": "www", "fetch": ["/a.txt", "/"],
@@ -28,6 +35,7 @@ Every socket has a deadline; nothing waits longer than `timeout_seconds` in one 
 
 import re
 import socket
+import ssl
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,13 +58,43 @@ class HttpClient:
     expect: tuple
     churn: int
     timeout_seconds: float
+    tls: object = None  # Tls, or None for plain HTTP
+
+
+@dataclass(frozen=True)
+class Tls:
+    ca: str           # a file name in the image's image-data folder
+    server_name: str  # the name asked for (SNI) and checked in the certificate
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Where the checks connect: the forwarded port, and with TLS the context that verifies."""
+    port: int
+    context: object = None  # ssl.SSLContext
+    server_name: str = ""
+    ca: Path = None
+
+
+def tls_context(ca: Path, highest=ssl.TLSVersion.TLSv1_3, lowest=ssl.TLSVersion.TLSv1_3):
+    """A client context that verifies against `ca` only, offering versions lowest..highest."""
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(ca))
+    context.minimum_version, context.maximum_version = lowest, highest
+    return context
+
+
+def peer_for(client: HttpClient, port: int, data_folder) -> Peer:
+    if client.tls is None:
+        return Peer(port)
+    ca = Path(data_folder) / client.tls.ca
+    return Peer(port, tls_context(ca), client.tls.server_name, ca)
 
 
 def parse(data, source: str):
     """The `http_client` object of an oracle.json, or None without one."""
     if data is None:
         return None
-    fields = {"after", "root", "fetch", "expect", "churn", "timeout_seconds"}
+    fields = {"after", "root", "fetch", "expect", "churn", "timeout_seconds", "tls"}
     if not isinstance(data, dict) or set(data) - fields:
         raise HttpClientError(f"{source}: \"http_client\" must be an object of {', '.join(sorted(fields))}")
     after = data.get("after")
@@ -84,7 +122,21 @@ def parse(data, source: str):
     timeout = data.get("timeout_seconds", 30)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 300:
         raise HttpClientError(f"{source}: http_client.timeout_seconds must be a number above 0, at most 300")
-    return HttpClient(pattern, root, tuple(fetch), tuple(tuple(each) for each in expect), churn, float(timeout))
+    return HttpClient(pattern, root, tuple(fetch), tuple(tuple(each) for each in expect), churn, float(timeout),
+                      _parse_tls(data.get("tls"), source))
+
+
+def _parse_tls(data, source: str):
+    if data is None:
+        return None
+    if not isinstance(data, dict) or set(data) != {"ca", "server_name"}:
+        raise HttpClientError(f"{source}: http_client.tls must be an object of ca, server_name")
+    ca, name = data["ca"], data["server_name"]
+    if not isinstance(ca, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", ca):
+        raise HttpClientError(f"{source}: http_client.tls.ca must be a file name of the image-data folder")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", name):
+        raise HttpClientError(f"{source}: http_client.tls.server_name must be a host name")
+    return Tls(ca, name)
 
 
 def _target(value) -> bool:
@@ -97,14 +149,27 @@ class Response:
 
 
 class Connection:
-    """One TCP connection to the guest with a deadline on every read and write."""
+    """One TCP connection to the guest (TLS with the peer's context) with a deadline on every read and write."""
 
-    def __init__(self, port: int, timeout: float, host: str = HOST):
+    def __init__(self, peer: Peer, timeout: float, host: str = HOST, server_name: str = ""):
         self.deadline = time.monotonic() + timeout
-        self.socket = socket.create_connection((host, port), timeout=timeout)
+        self.socket = socket.create_connection((host, peer.port), timeout=timeout)
+        if peer.context is not None:
+            try:
+                self.socket = peer.context.wrap_socket(self.socket, server_hostname=server_name or peer.server_name)
+            except BaseException:
+                self.socket.close()
+                raise
         self.buffer = b""
 
     def close(self):
+        """With TLS, an orderly end first (close_notify), as a polite client ends; then the socket."""
+        if isinstance(self.socket, ssl.SSLSocket):
+            try:
+                self.socket.settimeout(min(2.0, max(self.deadline - time.monotonic(), 0.1)))
+                self.socket.unwrap()
+            except (OSError, ValueError):
+                pass
         self.socket.close()
 
     def _left(self) -> float:
@@ -153,7 +218,7 @@ class Connection:
             while self._more():
                 pass
             return True
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLEOFError):
             return True
 
 
@@ -184,10 +249,10 @@ def _guarded(check):
 
 
 @_guarded
-def _fetches(client: HttpClient, port: int, root: Path) -> list:
+def _fetches(client: HttpClient, peer: Peer, root: Path) -> list:
     lines = []
     for target in client.fetch:
-        connection = Connection(port, client.timeout_seconds)
+        connection = Connection(peer, client.timeout_seconds)
         try:
             lines.append(_fetch_line(f"GET {target}", connection.request("GET", target), root, target))
         finally:
@@ -196,8 +261,8 @@ def _fetches(client: HttpClient, port: int, root: Path) -> list:
 
 
 @_guarded
-def _keep_alive(client: HttpClient, port: int, root: Path) -> list:
-    connection = Connection(port, client.timeout_seconds)
+def _keep_alive(client: HttpClient, peer: Peer, root: Path) -> list:
+    connection = Connection(peer, client.timeout_seconds)
     try:
         for target in client.fetch:
             line = _fetch_line(f"kept alive: GET {target}", connection.request("GET", target), root, target)
@@ -209,9 +274,9 @@ def _keep_alive(client: HttpClient, port: int, root: Path) -> list:
 
 
 @_guarded
-def _head(client: HttpClient, port: int, root: Path) -> list:
+def _head(client: HttpClient, peer: Peer, root: Path) -> list:
     target = client.fetch[0]
-    connection = Connection(port, client.timeout_seconds)
+    connection = Connection(peer, client.timeout_seconds)
     try:
         response = connection.request("HEAD", target)
     finally:
@@ -224,10 +289,10 @@ def _head(client: HttpClient, port: int, root: Path) -> list:
 
 
 @_guarded
-def _expected(client: HttpClient, port: int, root: Path) -> list:
+def _expected(client: HttpClient, peer: Peer, root: Path) -> list:
     lines = []
     for target, method, status in client.expect:
-        connection = Connection(port, client.timeout_seconds)
+        connection = Connection(peer, client.timeout_seconds)
         try:
             response = connection.request(method, target)
         finally:
@@ -239,8 +304,8 @@ def _expected(client: HttpClient, port: int, root: Path) -> list:
 
 
 @_guarded
-def _malformed(client: HttpClient, port: int, root: Path) -> list:
-    connection = Connection(port, client.timeout_seconds)
+def _malformed(client: HttpClient, peer: Peer, root: Path) -> list:
+    connection = Connection(peer, client.timeout_seconds)
     try:
         connection.send(b"POST / HTTP/1.1\r\nHost: vectra\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
         response = connection.response()
@@ -254,8 +319,8 @@ def _malformed(client: HttpClient, port: int, root: Path) -> list:
 
 
 @_guarded
-def _slow(client: HttpClient, port: int, root: Path) -> list:
-    slow = Connection(port, client.timeout_seconds)
+def _slow(client: HttpClient, peer: Peer, root: Path) -> list:
+    slow = Connection(peer, client.timeout_seconds)
     started = time.monotonic()
     try:
         slow.send(b"GET / HTTP/1.1\r\n")
@@ -264,7 +329,7 @@ def _slow(client: HttpClient, port: int, root: Path) -> list:
         while time.monotonic() - started < client.timeout_seconds:
             if line is None and sent == 2:
                 target = client.fetch[0]
-                normal = Connection(port, client.timeout_seconds)
+                normal = Connection(peer, client.timeout_seconds)
                 try:
                     line = _fetch_line(f"GET {target} meanwhile", normal.request("GET", target), root, target)
                 finally:
@@ -295,7 +360,7 @@ def _slow(client: HttpClient, port: int, root: Path) -> list:
 
 
 @_guarded
-def _churn(client: HttpClient, port: int, root: Path) -> list:
+def _churn(client: HttpClient, peer: Peer, root: Path) -> list:
     if client.churn == 0:
         return []
     started = time.monotonic()
@@ -305,14 +370,14 @@ def _churn(client: HttpClient, port: int, root: Path) -> list:
             return [f"http-client: FAILED: churn: {opened} of {client.churn} connections opened and dropped "
                     f"in {client.timeout_seconds:.0f} s"]
         try:
-            with socket.create_connection((HOST, port), timeout=min(left, CHURN_CONNECT_SECONDS)):
+            with socket.create_connection((HOST, peer.port), timeout=min(left, CHURN_CONNECT_SECONDS)):
                 pass
         except (OSError, TimeoutError) as problem:
             reason = getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
             return [f"http-client: FAILED: churn: {opened} of {client.churn} connections opened and dropped, "
                     f"then connection {opened + 1}: {reason}"]
     target = client.fetch[0]
-    connection = Connection(port, client.timeout_seconds)
+    connection = Connection(peer, client.timeout_seconds)
     try:
         line = _fetch_line(f"then GET {target}", connection.request("GET", target), root, target)
     finally:
@@ -320,14 +385,58 @@ def _churn(client: HttpClient, port: int, root: Path) -> list:
     return [f"http-client: {client.churn} connections opened and dropped", line]
 
 
-CHECKS = (_fetches, _keep_alive, _head, _expected, _malformed, _slow, _churn)
+def _refused(peer: Peer, timeout: float, server_name: str = "", context=None) -> str:
+    """Why a TLS connection failed (its handshake or the first exchange), or "" when it did not."""
+    try:
+        connection = Connection(Peer(peer.port, context or peer.context, peer.server_name, peer.ca), timeout,
+                                server_name=server_name)
+    except ssl.SSLError as problem:
+        return getattr(problem, "verify_message", None) or problem.reason or type(problem).__name__
+    try:
+        # TLS 1.3 servers refuse after the client's Finished: the alert arrives with the first read.
+        connection.request("GET", "/")
+        return ""
+    except (ssl.SSLError, ConnectionError) as problem:
+        return getattr(problem, "reason", None) or str(problem) or type(problem).__name__
+    finally:
+        connection.close()
 
 
-def run_checks(client: HttpClient, port: int, image_folder: Path) -> list:
+@_guarded
+def _tls(client: HttpClient, peer: Peer, root: Path) -> list:
+    if client.tls is None:
+        return []
+    connection = Connection(peer, client.timeout_seconds)
+    try:
+        version, cipher = connection.socket.version(), connection.socket.cipher()[0]
+    finally:
+        connection.close()
+    lines = [f"http-client: TLS: {version}, {cipher}, certificate verified against {client.tls.ca} for {client.tls.server_name}"
+             if version == "TLSv1.3" else f"http-client: FAILED: TLS: {version}, expected TLSv1.3"]
+    wrong = "wrong." + client.tls.server_name
+    why = _refused(peer, client.timeout_seconds, server_name=wrong)
+    lines.append(f"http-client: TLS: a client asking for {wrong} refused ({why})" if why
+                 else f"http-client: FAILED: TLS: a client asking for {wrong} was served")
+    older = tls_context(peer.ca, highest=ssl.TLSVersion.TLSv1_2, lowest=ssl.TLSVersion.TLSv1_2)
+    why = _refused(peer, client.timeout_seconds, context=older)
+    lines.append(f"http-client: TLS: a client offering only TLS 1.2 refused ({why})" if why
+                 else "http-client: FAILED: TLS: a client offering only TLS 1.2 was served")
+    return lines
+
+
+CHECKS = (_tls, _fetches, _keep_alive, _head, _expected, _malformed, _slow, _churn)
+
+
+def run_checks(client: HttpClient, port: int, image_folder: Path, data_folder=None) -> list:
+    """Every check; `data_folder` is the build's image-data folder of the image (for `tls`)."""
     root = Path(image_folder) / client.root
+    try:
+        peer = peer_for(client, port, data_folder)
+    except (OSError, ssl.SSLError, TypeError) as problem:
+        return [f"http-client: FAILED: TLS: the CA {client.tls.ca} in {data_folder}: {problem}"]
     lines = []
     for check in CHECKS:
-        lines += check(client, port, root)
+        lines += check(client, peer, root)
     return lines
 
 
@@ -335,12 +444,13 @@ class Watcher:
     """Watches a boot's console lines; on the first that matches `after`, runs every check and
     returns their lines (the boot takes them as console lines)."""
 
-    def __init__(self, client: HttpClient, port: int, image_folder: Path, checks=run_checks):
+    def __init__(self, client: HttpClient, port: int, image_folder: Path, checks=run_checks, data_folder=None):
         self.client, self.port, self.image_folder, self.checks = client, port, image_folder, checks
+        self.data_folder = data_folder
         self.done = False
 
     def feed(self, line: str):
         if self.done or not self.client.after.search(line):
             return []
         self.done = True
-        return self.checks(self.client, self.port, self.image_folder)
+        return self.checks(self.client, self.port, self.image_folder, self.data_folder)

@@ -467,7 +467,8 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
             # Several boots run on the same disk copies; the last boot's console is console.log.
             log_path = log if number == oracle.boots else log.with_name(f"{log.stem}-boot{number}.log")
             client = host_clients.Watcher(oracle.host_client, host_port) if oracle.host_client else None
-            http = (http_clients.Watcher(oracle.http_client, host_port, target.image.folder)
+            http = (http_clients.Watcher(oracle.http_client, host_port, target.image.folder,
+                                         data_folder=elf.parent / "image-data" / target.image.name)
                     if oracle.http_client else None)
             result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
                                on_line=line_watchers(watcher, typer, client, http, resizer),

@@ -39,13 +39,7 @@ void SocketStream::close(Closing how)
 
 ErrorOr<ByteStream*> SocketListener::try_accept()
 {
-    SocketStream* free = nullptr;
-    for (auto& stream : m_streams) {
-        if (!stream.is_attached()) {
-            free = &stream;
-            break;
-        }
-    }
+    SocketStream* free = first_detached(m_streams);
     if (!free)
         return nullptr;
     auto accepted = m_client.try_accept(m_listener);

@@ -38,6 +38,17 @@ public:
     virtual void close(Closing) = 0;
 };
 
+/* A listener's first stream object not attached to a stream (free for the next accept), or nullptr. */
+template<typename Stream>
+[[nodiscard]] Stream* first_detached(std::span<Stream> streams)
+{
+    for (auto& stream : streams) {
+        if (!stream.is_attached())
+            return &stream;
+    }
+    return nullptr;
+}
+
 /* Where a server's streams come from. */
 class StreamListener {
 public:

@@ -1,0 +1,110 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <cstring>
+#include <vectra/Connection.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vectra/Try.h>
+#include <vectra/http/TlsStream.h>
+
+namespace vectra::http {
+
+namespace {
+
+using tls_stream::TlsError;
+
+bool would_block(Error const& error) { return error.is(TlsError::WouldBlock); }
+
+/* The time left until `deadline` (at least a nanosecond, so that a passed deadline still asks once without waiting long). */
+Duration left_until(u64 deadline)
+{
+    u64 now = endpoint::now_nanoseconds();
+    return Duration::from_nanoseconds(deadline > now ? i64(deadline - now) : 1);
+}
+
+}
+
+ErrorOr<Received> TlsStream::receive_waiting(std::span<u8> buffer, bool wait, Duration timeout)
+{
+    if (!m_session || m_failed)
+        return Error(TlsError::Reset, "the stream failed earlier");
+    usize maximum = buffer.size() < tls_stream::inline_maximum ? buffer.size() : tls_stream::inline_maximum;
+    auto got = m_session->call(tls_stream::Receive { m_stream, u32(maximum), wait }, timeout);
+    if (got.is_error()) {
+        if (!wait && would_block(got.error()))
+            return Received {};
+        m_failed = true;
+        return got.release_error();
+    }
+    auto data = got.value().data.span();
+    if (data.size() > maximum) {
+        m_failed = true;
+        return Error(ErrorCode::MalformedMessage, "tlsd returned more bytes than were asked for");
+    }
+    std::memcpy(buffer.data(), data.data(), data.size());
+    return Received { data.size(), got.value().end };
+}
+
+ErrorOr<Received> TlsStream::receive(std::span<u8> buffer, Duration timeout)
+{
+    return receive_waiting(buffer, true, timeout);
+}
+
+ErrorOr<Received> TlsStream::try_receive(std::span<u8> buffer)
+{
+    return receive_waiting(buffer, false, tls_stream::Session::default_timeout);
+}
+
+ErrorOr<void> TlsStream::send(std::span<u8 const> bytes, Duration timeout)
+{
+    if (!m_session || m_failed)
+        return Error(TlsError::Reset, "the stream failed earlier");
+    u64 deadline = deadline_after(timeout);
+    for (usize sent = 0; sent < bytes.size();) {
+        tls_stream::Send send;
+        send.stream = m_stream;
+        auto piece = bytes.subspan(sent).first(
+            bytes.size() - sent < tls_stream::inline_maximum ? bytes.size() - sent : tls_stream::inline_maximum);
+        for (u8 byte : piece)
+            MUST(send.data.try_append(byte));
+        auto taken = m_session->call(send, left_until(deadline));
+        if (taken.is_error()) {
+            m_failed = true;
+            return taken.release_error();
+        }
+        if (taken.value().length == 0 || taken.value().length > piece.size()) {
+            m_failed = true;
+            return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were sent");
+        }
+        sent += taken.value().length;
+    }
+    return {};
+}
+
+void TlsStream::close(Closing how)
+{
+    if (!m_session)
+        return;
+    if (how == Closing::Orderly && !m_failed)
+        (void)m_session->call(tls_stream::Shutdown { m_stream });
+    (void)m_session->call(tls_stream::Close { m_stream });
+    m_session = nullptr;
+}
+
+ErrorOr<ByteStream*> TlsListener::try_accept()
+{
+    TlsStream* free = first_detached(m_streams);
+    if (!free)
+        return nullptr;
+    auto accepted = m_session.call(tls_stream::Accept { m_listener, false });
+    if (accepted.is_error()) {
+        if (would_block(accepted.error()))
+            return nullptr;
+        return accepted.release_error();
+    }
+    free->attach(m_session, accepted.value().stream);
+    return free;
+}
+
+}

@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * compositord's real loop as a Task holding a display device (ADR 0014's DisplayDevice; host tests
- * have no window, the device counts presents), with client Tasks on sessions of vectra.surface:
+ * compositord's real loop as a Task drawing through displayd's loop (vectra.display) over a display
+ * device (ADR 0014's DisplayDevice; host tests have no window, the device counts presents), with client Tasks on sessions of vectra.surface:
  * surfaces lent as MemCaps and composed in place, frame requests answered after the presented
  * frame with the pixels it composed (a small damage composes only itself), raise and move, and as
  * an attacker — another session's id, damage outside the surface, a second waiting frame (busy),
@@ -18,6 +18,7 @@
 #include <vectra/Session.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
+#include <vectra/display/DeviceBackend.h>
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/Executor.h>
 
@@ -39,15 +40,28 @@ u32 screen_at(u32 x, u32 y)
     return value;
 }
 
+/* displayd's loop over the display device: what compositord draws through (vectra.display). */
+ErrorOr<i32> displayd_task(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto backend = TRY(display::DeviceBackend::open(TRY(bundle.take<DisplayCap>("display"))));
+    TRY(display::run(memory, backend, std::move(requests), std::move(replies), {}, nullptr));
+    return 0;
+}
+
 ErrorOr<i32> compositord_task(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto display = TRY(bundle.take<DisplayCap>("display"));
+    auto pool = TRY(endpoint::carve(memory, session::pool_size<display::Protocol>()));
+    auto display = TRY(compositord::DisplayLink::open(
+        TRY(bundle.take<RingCap>("display_requests")), TRY(bundle.take<RingCap>("display_replies")), std::move(pool)));
     compositord::Settings settings;
     settings.frame_interval_ns = 1'000'000;
-    TRY(compositord::run(memory, std::move(display), std::move(requests), std::move(replies), settings, nullptr));
+    TRY(compositord::run(memory, display, std::move(requests), std::move(replies), settings, nullptr));
     return 0;
 }
 
@@ -201,6 +215,12 @@ TEST_CASE("compositord's loop composes clients' surfaces onto the display, answe
     auto* framebuffer = static_cast<u8*>(arena.reticle().try_retype(framebuffer_size, MemoryObject::page_granule).release_value());
     s_device = arena.reticle().try_create<DisplayDevice>(&arena.reticle(), framebuffer, test_mode).release_value();
     auto display = parent.mint<CapabilityClass::Device>(s_device, all_rights).release_value();
+    auto display_listener = make_listener(arena.reticle(), parent);
+    Reticle* display_memory = arena.reticle().try_carve(64 * KiB).value();
+    auto display_memory_cap = parent.mint<CapabilityClass::Reticle>(display_memory, all_rights).release_value();
+    Task* displaying = executor.spawn(arena.reticle(), { "displayd", displayd_task, 128 * KiB }).value();
+    REQUIRE(grant_service(*displaying, parent, display_listener, display_memory_cap));
+    REQUIRE_FALSE(displaying->bundle().grant("display", parent, display, RightRead | RightWrite | RightGrant | RightRevoke).is_error());
     auto listener = make_listener(arena.reticle(), parent);
     Reticle* service_memory = arena.reticle().try_carve(256 * KiB).value();
     auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
@@ -208,7 +228,8 @@ TEST_CASE("compositord's loop composes clients' surfaces onto the display, answe
     service_parameters.stack_size = 128 * KiB;
     Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
     REQUIRE(grant_service(*serving, parent, listener, memory));
-    REQUIRE_FALSE(serving->bundle().grant("display", parent, display, RightRead | RightWrite).is_error());
+    REQUIRE_FALSE(serving->bundle().grant("display_requests", parent, display_listener.requests, RightSend).is_error());
+    REQUIRE_FALSE(serving->bundle().grant("display_replies", parent, display_listener.replies, RightReceive).is_error());
 
     std::vector<Reticle*> memories;
     for (TaskEntry entry : { vanishing_client, clients }) {
@@ -229,10 +250,15 @@ TEST_CASE("compositord's loop composes clients' surfaces onto the display, answe
     listener.requests_ring->reset();
     REQUIRE(executor.run_until_exit(*serving).value() == 1);
     REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
+    /* compositord presented through displayd: every present reached the device through the session. */
+    display_listener.requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*displaying).value() == 1);
+    REQUIRE(displaying->exit_error().code() == ErrorCode::PeerRestarted);
     while (Task* waiting = executor.tasks())
         REQUIRE_FALSE(executor.reap(*waiting).is_error());
     for (Reticle* client_memory : memories)
         client_memory->~Reticle();
     service_memory->~Reticle();
+    display_memory->~Reticle();
     (void)parent.clear();
 }

@@ -72,6 +72,13 @@ void Compositor::add_damage(Box const& box)
 
 void Compositor::damage_screen() { add_damage(m_target.screen()); }
 
+void Compositor::retarget(surface::Target target)
+{
+    m_target = target;
+    m_damage = surface::Region {};
+    damage_screen();
+}
+
 ErrorOr<u32> Compositor::create(usize session, surface::Create const& request, std::optional<ReceivedCapability>& carried)
 {
     TRY(check_size(request.width, request.height, request.stride));

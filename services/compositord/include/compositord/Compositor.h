@@ -63,6 +63,8 @@ public:
     void close_session(usize session);
     /* Damages the whole screen (the first frame). */
     void damage_screen();
+    /* Composes into `target` from now on (a new mode's framebuffer); its whole screen is damaged. */
+    void retarget(surface::Target target);
 
     /* Composes the waiting damage; the returned frame's damage is what changed on the screen. */
     [[nodiscard]] Frame compose();

@@ -145,6 +145,8 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         bool served = false;
         for (usize index = 0; index < table->capacity(); ++index)
             served |= take_request(index);
+        if (m_backend.event_pending() && TRY(m_backend.serve_event(0)) == ModeEvent::Changed)
+            mode_changed();
         if (served)
             continue;
         u64 backend_bits = m_backend.wait_mask();

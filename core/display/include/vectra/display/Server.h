@@ -40,7 +40,9 @@ public:
     [[nodiscard]] virtual ErrorOr<void> present(Rectangle const&) = 0;
     /* Signal bits the backend waits on beside the sessions (its device's interrupt); 0 for none. */
     [[nodiscard]] virtual u64 wait_mask() const { return 0; }
-    /* A bit of wait_mask() rose: serve it; Changed when the mode (and the framebuffer) changed. */
+    /* Whether an event waits without a bit of wait_mask() rising (one a present's own wait took). */
+    [[nodiscard]] virtual bool event_pending() const { return false; }
+    /* A bit of wait_mask() rose (0: event_pending()): serve it; Changed when the mode (and the framebuffer) changed. */
     [[nodiscard]] virtual ErrorOr<ModeEvent> serve_event(u64) { return ModeEvent::Unchanged; }
 
 protected:

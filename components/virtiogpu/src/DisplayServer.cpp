@@ -100,18 +100,16 @@ ErrorOr<i32> virtio_gpu_display(Bundle& bundle)
     auto command_memory = TRY(system::create_memory(memory, ControlQueue::memory_size));
     auto command_bytes = TRY(system::map_memory(command_memory));
     auto control = TRY(ControlQueue::create(queue.ring, command_bytes, TRY(port.dma_address(command_memory)), configuration.scanouts));
-    static std::optional<Gpu<PciPort>> gpu;
-    gpu.emplace(console, memory, port, queue, control);
-    auto mode = TRY(gpu->scanout_mode());
-    TRY(gpu->show(mode.width, mode.height));
+    Gpu<PciPort> gpu(console, memory, port, queue, control);
+    auto mode = TRY(gpu.scanout_mode());
+    TRY(gpu.show(mode.width, mode.height));
     TRY(print_line(console, "virtio-gpu: {:04x}:{:04x} serving scanout 0 ({}x{}) as vectra.display, {} us after boot",
         info.vendor_id, info.device_id, mode.width, mode.height, monotonic_now().nanoseconds_since_boot() / 1000));
-    static std::optional<GpuBackend> backend;
-    backend.emplace(*gpu);
+    GpuBackend backend(gpu);
     static Reporter reporter;
     reporter = Reporter { &console };
     display::Settings settings { report, &reporter };
-    TRY(display::run(memory, *backend, std::move(requests), std::move(replies), settings, &ready));
+    TRY(display::run(memory, backend, std::move(requests), std::move(replies), settings, &ready));
     return 0;
 }
 

@@ -51,10 +51,9 @@ ErrorOr<i32> compositord(Bundle& bundle)
     auto ready = TRY(bundle.take<SignalCap>("ready"));
     /* The display is a vectra.display session (displayd, or the virtio-gpu driver), held from its own pool. */
     auto pool = TRY(system::carve(memory, session::pool_size<display::Protocol>()));
-    static std::optional<compositord::DisplayLink> display;
-    display.emplace(TRY(compositord::DisplayLink::open(
-        TRY(bundle.take<RingCap>("display_requests")), TRY(bundle.take<RingCap>("display_replies")), std::move(pool))));
-    auto mode = TRY(display->client().call(display::ReadMode {}));
+    auto screen = TRY(compositord::DisplayLink::open(
+        TRY(bundle.take<RingCap>("display_requests")), TRY(bundle.take<RingCap>("display_replies")), std::move(pool)));
+    auto mode = TRY(screen.client().call(display::ReadMode {}));
     TRY(print_line(console, "compositord: display {}x{} (a vectra.display session), up to {} sessions, {} surfaces, a frame at most every {} us",
         mode.width, mode.height, compositord::maximum_sessions, compositord::maximum_surfaces,
         CONFIG_COMPOSITORD_FRAME_INTERVAL_US));
@@ -64,7 +63,7 @@ ErrorOr<i32> compositord(Bundle& bundle)
     settings.frame_interval_ns = u64(CONFIG_COMPOSITORD_FRAME_INTERVAL_US) * 1000;
     settings.report = report;
     settings.context = &reporter;
-    TRY(compositord::run(memory, *display, std::move(requests), std::move(replies), settings, &ready));
+    TRY(compositord::run(memory, screen, std::move(requests), std::move(replies), settings, &ready));
     return 0;
 }
 

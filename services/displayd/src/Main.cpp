@@ -44,15 +44,14 @@ ErrorOr<i32> displayd(Bundle& bundle)
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
-    static std::optional<display::DeviceBackend> backend;
-    backend.emplace(TRY(display::DeviceBackend::open(TRY(bundle.take<DisplayCap>("display")))));
-    auto mode = backend->mode();
+    auto backend = TRY(display::DeviceBackend::open(TRY(bundle.take<DisplayCap>("display"))));
+    auto mode = backend.mode();
     TRY(print_line(console, "displayd: display {}x{} xrgb8888, stride {}, served to one client of up to {} sessions",
         mode.width, mode.height, mode.stride, display::maximum_sessions));
     static Reporter reporter;
     reporter = Reporter { &console };
     display::Settings settings { report, &reporter };
-    TRY(display::run(memory, *backend, std::move(requests), std::move(replies), settings, &ready));
+    TRY(display::run(memory, backend, std::move(requests), std::move(replies), settings, &ready));
     return 0;
 }
 

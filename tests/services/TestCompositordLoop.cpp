@@ -12,6 +12,7 @@
 
 #include "../TestSupport.h"
 #include "../core/FsTestTasks.h"
+#include "DisplayTestBackend.h"
 #include <catch2/catch.hpp>
 #include <compositord/Server.h>
 #include <cstring>
@@ -206,6 +207,49 @@ ErrorOr<i32> clients(Bundle& bundle)
 
 }
 
+/* A display server whose mode grows when its resize bit rises (DisplayTestBackend.h). */
+ErrorOr<i32> resizing_display_task(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    ResizingBackend backend(memory, DisplayMode { 32, 16, 32 * 4, PixelFormat::Xrgb8888 });
+    TRY(backend.allocate());
+    TRY(display::run(memory, backend, std::move(requests), std::move(replies), {}, nullptr));
+    return 0;
+}
+
+/* The display changes mode under compositord: the next frame after it composes the whole new screen. */
+ErrorOr<i32> mode_change_client(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto resize = TRY(bundle.take<SignalCap>("resize"));
+    auto client = TRY(open_client(memory, requests, replies));
+    auto pixels = TRY(painted(memory, 10, 10, 0x123456));
+    auto id = TRY(client.call_lending(surface::Create { 0, 0, 10, 10, 40 }, pixels, RightRead)).surface;
+    TRY(client.call(surface::Frame {}));
+    EXPECT_IN_TASK(TRY(client.call(surface::ReadState {})).display_width == 32);
+    TRY(system::raise(resize));
+    bool whole = false;
+    for (int tries = 0; tries < 20 && !whole; ++tries) {
+        TRY(client.call(surface::Move { id, tries % 2, 0 }));
+        auto done = TRY(client.call(surface::Frame {}));
+        whole = done.composed_pixels == 48 * 24;
+    }
+    EXPECT_IN_TASK(whole);
+    auto state = TRY(client.call(surface::ReadState {}));
+    EXPECT_IN_TASK(state.display_width == 48 && state.display_height == 24);
+    /* Damage keeps being composed into the new framebuffer: a small move composes only its boxes. */
+    TRY(client.call(surface::Move { id, 5, 5 }));
+    auto done = TRY(client.call(surface::Frame {}));
+    EXPECT_IN_TASK(done.composed_pixels > 0 && done.composed_pixels < 48 * 24);
+    return 0;
+}
+
+Task* s_display_server { nullptr };
+
 TEST_CASE("compositord's loop composes clients' surfaces onto the display, answers frames and refuses attacks", "[compositord]")
 {
     Arena arena(16 * MiB);
@@ -258,6 +302,49 @@ TEST_CASE("compositord's loop composes clients' surfaces onto the display, answe
         REQUIRE_FALSE(executor.reap(*waiting).is_error());
     for (Reticle* client_memory : memories)
         client_memory->~Reticle();
+    service_memory->~Reticle();
+    display_memory->~Reticle();
+    (void)parent.clear();
+}
+
+TEST_CASE("compositord follows a mode change of its display: asks again and composes the whole new screen", "[compositord]")
+{
+    Arena arena(16 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    auto display_listener = make_listener(arena.reticle(), parent);
+    Reticle* display_memory = arena.reticle().try_carve(256 * KiB).value();
+    auto display_memory_cap = parent.mint<CapabilityClass::Reticle>(display_memory, all_rights).release_value();
+    s_display_server = executor.spawn(arena.reticle(), { "display-server", resizing_display_task, 128 * KiB }).value();
+    REQUIRE(grant_service(*s_display_server, parent, display_listener, display_memory_cap));
+    auto listener = make_listener(arena.reticle(), parent);
+    Reticle* service_memory = arena.reticle().try_carve(256 * KiB).value();
+    auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
+    Task* serving = executor.spawn(arena.reticle(), { "compositord", compositord_task, 128 * KiB }).value();
+    REQUIRE(grant_service(*serving, parent, listener, memory));
+    REQUIRE_FALSE(serving->bundle().grant("display_requests", parent, display_listener.requests, RightSend).is_error());
+    REQUIRE_FALSE(serving->bundle().grant("display_replies", parent, display_listener.replies, RightReceive).is_error());
+
+    Reticle* client_memory = arena.reticle().try_carve(1 * MiB).value();
+    auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
+    Task* task = executor.spawn(arena.reticle(), { "client", mode_change_client, 128 * KiB }).value();
+    REQUIRE(grant_client(*task, parent, listener, donations));
+    auto resize = parent.mint<CapabilityClass::Signal>(&s_display_server->signals(), RightRaise | RightGrant, resize_bit.index()).release_value();
+    REQUIRE_FALSE(task->bundle().grant("resize", parent, resize, RightRaise).is_error());
+    task_failure().clear();
+    i32 status = executor.run_until_exit(*task).value();
+    INFO(task_failure());
+    INFO("client error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
+    CHECK(task->exit_cause() == ExitCause::Returned);
+    CHECK(status == 0);
+
+    listener.requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*serving).value() == 1);
+    display_listener.requests_ring->reset();
+    REQUIRE(executor.run_until_exit(*s_display_server).value() == 1);
+    while (Task* waiting = executor.tasks())
+        REQUIRE_FALSE(executor.reap(*waiting).is_error());
+    client_memory->~Reticle();
     service_memory->~Reticle();
     display_memory->~Reticle();
     (void)parent.clear();

@@ -12,7 +12,7 @@
 
 #include "../TestSupport.h"
 #include "../core/FsTestTasks.h"
-#include "DisplayTestBackend.h"
+#include "DisplayTestTasks.h"
 #include <catch2/catch.hpp>
 #include <compositord/Server.h>
 #include <cstring>
@@ -39,17 +39,6 @@ u32 screen_at(u32 x, u32 y)
     u32 value;
     memcpy(&value, s_device->framebuffer().bytes().data() + usize(y) * test_mode.stride + usize(x) * 4, 4);
     return value;
-}
-
-/* displayd's loop over the display device: what compositord draws through (vectra.display). */
-ErrorOr<i32> displayd_task(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto backend = TRY(display::DeviceBackend::open(TRY(bundle.take<DisplayCap>("display"))));
-    TRY(display::run(memory, backend, std::move(requests), std::move(replies), {}, nullptr));
-    return 0;
 }
 
 ErrorOr<i32> compositord_task(Bundle& bundle)
@@ -205,19 +194,6 @@ ErrorOr<i32> clients(Bundle& bundle)
     return 0;
 }
 
-}
-
-/* A display server whose mode grows when its resize bit rises (DisplayTestBackend.h). */
-ErrorOr<i32> resizing_display_task(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    ResizingBackend backend(memory, DisplayMode { 32, 16, 32 * 4, PixelFormat::Xrgb8888 });
-    TRY(backend.allocate());
-    TRY(display::run(memory, backend, std::move(requests), std::move(replies), {}, nullptr));
-    return 0;
-}
 
 /* The display changes mode under compositord: the next frame after it composes the whole new screen. */
 ErrorOr<i32> mode_change_client(Bundle& bundle)
@@ -248,42 +224,28 @@ ErrorOr<i32> mode_change_client(Bundle& bundle)
     return 0;
 }
 
-Task* s_display_server { nullptr };
-
-TEST_CASE("compositord's loop composes clients' surfaces onto the display, answers frames and refuses attacks", "[compositord]")
+/* compositord's loop over `display` (a display server spawned by the caller), a client Task per
+   entry run to its end in turn; then both loops ended and everything reaped. */
+void run_compositord(Arena& arena, CapabilitySpace& parent, DisplayServer& display, std::initializer_list<TaskEntry> entries)
 {
-    Arena arena(16 * MiB);
     auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    usize framebuffer_size = align_up(test_mode.size(), MemoryObject::page_granule);
-    auto* framebuffer = static_cast<u8*>(arena.reticle().try_retype(framebuffer_size, MemoryObject::page_granule).release_value());
-    s_device = arena.reticle().try_create<DisplayDevice>(&arena.reticle(), framebuffer, test_mode).release_value();
-    auto display = parent.mint<CapabilityClass::Device>(s_device, all_rights).release_value();
-    auto display_listener = make_listener(arena.reticle(), parent);
-    Reticle* display_memory = arena.reticle().try_carve(64 * KiB).value();
-    auto display_memory_cap = parent.mint<CapabilityClass::Reticle>(display_memory, all_rights).release_value();
-    Task* displaying = executor.spawn(arena.reticle(), { "displayd", displayd_task, 128 * KiB }).value();
-    REQUIRE(grant_service(*displaying, parent, display_listener, display_memory_cap));
-    REQUIRE_FALSE(displaying->bundle().grant("display", parent, display, RightRead | RightWrite | RightGrant | RightRevoke).is_error());
     auto listener = make_listener(arena.reticle(), parent);
     Reticle* service_memory = arena.reticle().try_carve(256 * KiB).value();
     auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
-    SpawnParameters service_parameters { "compositord", compositord_task };
-    service_parameters.stack_size = 128 * KiB;
-    Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
+    Task* serving = executor.spawn(arena.reticle(), { "compositord", compositord_task, 128 * KiB }).value();
     REQUIRE(grant_service(*serving, parent, listener, memory));
-    REQUIRE_FALSE(serving->bundle().grant("display_requests", parent, display_listener.requests, RightSend).is_error());
-    REQUIRE_FALSE(serving->bundle().grant("display_replies", parent, display_listener.replies, RightReceive).is_error());
+    REQUIRE_FALSE(serving->bundle().grant("display_requests", parent, display.listener.requests, RightSend).is_error());
+    REQUIRE_FALSE(serving->bundle().grant("display_replies", parent, display.listener.replies, RightReceive).is_error());
 
     std::vector<Reticle*> memories;
-    for (TaskEntry entry : { vanishing_client, clients }) {
+    for (TaskEntry entry : entries) {
         Reticle* client_memory = arena.reticle().try_carve(1 * MiB).value();
         memories.push_back(client_memory);
         auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
-        SpawnParameters parameters { "client", entry };
-        parameters.stack_size = 128 * KiB;
-        Task* task = executor.spawn(arena.reticle(), parameters).value();
+        Task* task = executor.spawn(arena.reticle(), { "client", entry, 128 * KiB }).value();
         REQUIRE(grant_client(*task, parent, listener, donations));
+        if (display.task && entry == mode_change_client)
+            grant_resize(*task, parent, *display.task);
         task_failure().clear();
         i32 status = executor.run_until_exit(*task).value();
         INFO(task_failure());
@@ -294,58 +256,32 @@ TEST_CASE("compositord's loop composes clients' surfaces onto the display, answe
     listener.requests_ring->reset();
     REQUIRE(executor.run_until_exit(*serving).value() == 1);
     REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
-    /* compositord presented through displayd: every present reached the device through the session. */
-    display_listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*displaying).value() == 1);
-    REQUIRE(displaying->exit_error().code() == ErrorCode::PeerRestarted);
+    /* compositord presented through the display server: it was serving until now. */
+    end_display_server(display);
     while (Task* waiting = executor.tasks())
         REQUIRE_FALSE(executor.reap(*waiting).is_error());
     for (Reticle* client_memory : memories)
         client_memory->~Reticle();
     service_memory->~Reticle();
-    display_memory->~Reticle();
+    display.memory->~Reticle();
     (void)parent.clear();
+}
+
+}
+
+TEST_CASE("compositord's loop composes clients' surfaces onto the display, answers frames and refuses attacks", "[compositord]")
+{
+    Arena arena(16 * MiB);
+    CapabilitySpace parent(allocate_space_id());
+    s_device = make_display_device(arena, test_mode);
+    auto display = spawn_display_server(arena, parent, displayd_task, s_device);
+    run_compositord(arena, parent, display, { vanishing_client, clients });
 }
 
 TEST_CASE("compositord follows a mode change of its display: asks again and composes the whole new screen", "[compositord]")
 {
     Arena arena(16 * MiB);
-    auto& executor = Executor::current();
     CapabilitySpace parent(allocate_space_id());
-    auto display_listener = make_listener(arena.reticle(), parent);
-    Reticle* display_memory = arena.reticle().try_carve(256 * KiB).value();
-    auto display_memory_cap = parent.mint<CapabilityClass::Reticle>(display_memory, all_rights).release_value();
-    s_display_server = executor.spawn(arena.reticle(), { "display-server", resizing_display_task, 128 * KiB }).value();
-    REQUIRE(grant_service(*s_display_server, parent, display_listener, display_memory_cap));
-    auto listener = make_listener(arena.reticle(), parent);
-    Reticle* service_memory = arena.reticle().try_carve(256 * KiB).value();
-    auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
-    Task* serving = executor.spawn(arena.reticle(), { "compositord", compositord_task, 128 * KiB }).value();
-    REQUIRE(grant_service(*serving, parent, listener, memory));
-    REQUIRE_FALSE(serving->bundle().grant("display_requests", parent, display_listener.requests, RightSend).is_error());
-    REQUIRE_FALSE(serving->bundle().grant("display_replies", parent, display_listener.replies, RightReceive).is_error());
-
-    Reticle* client_memory = arena.reticle().try_carve(1 * MiB).value();
-    auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
-    Task* task = executor.spawn(arena.reticle(), { "client", mode_change_client, 128 * KiB }).value();
-    REQUIRE(grant_client(*task, parent, listener, donations));
-    auto resize = parent.mint<CapabilityClass::Signal>(&s_display_server->signals(), RightRaise | RightGrant, resize_bit.index()).release_value();
-    REQUIRE_FALSE(task->bundle().grant("resize", parent, resize, RightRaise).is_error());
-    task_failure().clear();
-    i32 status = executor.run_until_exit(*task).value();
-    INFO(task_failure());
-    INFO("client error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
-    CHECK(task->exit_cause() == ExitCause::Returned);
-    CHECK(status == 0);
-
-    listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*serving).value() == 1);
-    display_listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*s_display_server).value() == 1);
-    while (Task* waiting = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*waiting).is_error());
-    client_memory->~Reticle();
-    service_memory->~Reticle();
-    display_memory->~Reticle();
-    (void)parent.clear();
+    auto display = spawn_display_server(arena, parent, resizing_display_task, nullptr);
+    run_compositord(arena, parent, display, { mode_change_client });
 }

@@ -13,9 +13,10 @@
 
 #include "../TestSupport.h"
 #include "../core/FsTestTasks.h"
-#include "DisplayTestBackend.h"
+#include "DisplayTestTasks.h"
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <vector>
 #include <vectra/Session.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -33,27 +34,6 @@ namespace {
 constexpr DisplayMode test_mode { 96, 64, 96 * 4 + 64, PixelFormat::Xrgb8888 };
 
 DisplayDevice* s_device { nullptr };
-
-ErrorOr<i32> displayd_task(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto backend = TRY(display::DeviceBackend::open(TRY(bundle.take<DisplayCap>("display"))));
-    TRY(display::run(memory, backend, std::move(requests), std::move(replies), {}, nullptr));
-    return 0;
-}
-
-ErrorOr<i32> resizing_task(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    ResizingBackend backend(memory, DisplayMode { 32, 16, 32 * 4, PixelFormat::Xrgb8888 });
-    TRY(backend.allocate());
-    TRY(display::run(memory, backend, std::move(requests), std::move(replies), {}, nullptr));
-    return 0;
-}
 
 ErrorOr<DisplayClient> open_client(ReticleCap const& memory, RingCap const& requests, RingCap const& replies)
 {
@@ -190,24 +170,18 @@ ErrorOr<i32> resizing_client(Bundle& bundle)
     return 0;
 }
 
-struct Served {
-    Task* serving;
-    Listener listener;
-};
-
-void run_client(Arena& arena, CapabilitySpace& parent, Listener const& listener, TaskEntry entry, std::vector<Reticle*>& memories,
-    void (*extra)(Task&, CapabilitySpace&) = nullptr)
+/* Runs `entry` as a client Task of `server` to its end, with 1 MiB for its sessions; `resize_from` grants it "resize". */
+void run_client(Arena& arena, CapabilitySpace& parent, DisplayServer const& server, TaskEntry entry,
+    std::vector<Reticle*>& memories, Task* resize_from = nullptr)
 {
     auto& executor = Executor::current();
     Reticle* client_memory = arena.reticle().try_carve(1 * MiB).value();
     memories.push_back(client_memory);
     auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
-    SpawnParameters parameters { "client", entry };
-    parameters.stack_size = 128 * KiB;
-    Task* task = executor.spawn(arena.reticle(), parameters).value();
-    REQUIRE(grant_client(*task, parent, listener, donations));
-    if (extra)
-        extra(*task, parent);
+    Task* task = executor.spawn(arena.reticle(), { "client", entry, 128 * KiB }).value();
+    REQUIRE(grant_client(*task, parent, server.listener, donations));
+    if (resize_from)
+        grant_resize(*task, parent, *resize_from);
     task_failure().clear();
     i32 status = executor.run_until_exit(*task).value();
     INFO(task_failure());
@@ -216,83 +190,51 @@ void run_client(Arena& arena, CapabilitySpace& parent, Listener const& listener,
     CHECK(status == 0);
 }
 
-void end_service(Task& serving, Listener& listener, std::vector<Reticle*>& memories, Reticle* service_memory, CapabilitySpace& parent)
+/* The server's loop ended, every Task reaped, then the memories the sessions lived in let go. */
+void finish(DisplayServer& server, CapabilitySpace& parent, std::vector<Reticle*> const& memories)
 {
-    auto& executor = Executor::current();
-    listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(serving).value() == 1);
-    REQUIRE(serving.exit_error().code() == ErrorCode::PeerRestarted);
-    while (Task* waiting = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*waiting).is_error());
+    end_display_server(server);
+    while (Task* waiting = Executor::current().tasks())
+        REQUIRE_FALSE(Executor::current().reap(*waiting).is_error());
     for (Reticle* client_memory : memories)
         client_memory->~Reticle();
-    service_memory->~Reticle();
+    server.memory->~Reticle();
     (void)parent.clear();
 }
-
-Task* s_serving { nullptr };
 
 }
 
 TEST_CASE("vectra.display over the kernel's display: one holder, the framebuffer lent, presents checked, attacks refused", "[display]")
 {
     Arena arena(8 * MiB);
-    auto& executor = Executor::current();
     CapabilitySpace parent(allocate_space_id());
-    usize framebuffer_size = align_up(test_mode.size(), MemoryObject::page_granule);
-    auto* framebuffer = static_cast<u8*>(arena.reticle().try_retype(framebuffer_size, MemoryObject::page_granule).release_value());
-    s_device = arena.reticle().try_create<DisplayDevice>(&arena.reticle(), framebuffer, test_mode).release_value();
-    auto display = parent.mint<CapabilityClass::Device>(s_device, all_rights).release_value();
-    auto listener = make_listener(arena.reticle(), parent);
-    Reticle* service_memory = arena.reticle().try_carve(256 * KiB).value();
-    auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
-    SpawnParameters service_parameters { "displayd", displayd_task };
-    service_parameters.stack_size = 128 * KiB;
-    Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
-    REQUIRE(grant_service(*serving, parent, listener, memory));
-    REQUIRE_FALSE(serving->bundle().grant("display", parent, display, RightRead | RightWrite | RightGrant | RightRevoke).is_error());
+    s_device = make_display_device(arena, test_mode);
+    auto server = spawn_display_server(arena, parent, displayd_task, s_device);
     std::vector<Reticle*> memories;
-    run_client(arena, parent, listener, clients, memories);
-    end_service(*serving, listener, memories, service_memory, parent);
+    run_client(arena, parent, server, clients, memories);
+    finish(server, parent, memories);
 }
 
-TEST_CASE("displayd refuses a display DeviceCap without grant and revoke: it could not lend the framebuffer", "[display]")
+TEST_CASE("displayd refuses a display DeviceCap without grant: it could not lend the framebuffer", "[display]")
 {
     Arena arena(2 * MiB);
-    auto& executor = Executor::current();
     CapabilitySpace parent(allocate_space_id());
-    usize framebuffer_size = align_up(test_mode.size(), MemoryObject::page_granule);
-    auto* framebuffer = static_cast<u8*>(arena.reticle().try_retype(framebuffer_size, MemoryObject::page_granule).release_value());
-    s_device = arena.reticle().try_create<DisplayDevice>(&arena.reticle(), framebuffer, test_mode).release_value();
-    auto display = parent.mint<CapabilityClass::Device>(s_device, all_rights).release_value();
-    auto listener = make_listener(arena.reticle(), parent);
-    Reticle* service_memory = arena.reticle().try_carve(256 * KiB).value();
-    auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
-    Task* serving = executor.spawn(arena.reticle(), { "displayd", displayd_task, 128 * KiB }).value();
-    REQUIRE(grant_service(*serving, parent, listener, memory));
-    REQUIRE_FALSE(serving->bundle().grant("display", parent, display, RightRead | RightWrite).is_error());
-    REQUIRE(executor.run_until_exit(*serving).value() == 1);
-    CHECK(serving->exit_error().code() == ErrorCode::MissingRight);
-    while (Task* waiting = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*waiting).is_error());
-    service_memory->~Reticle();
+    s_device = make_display_device(arena, test_mode);
+    auto server = spawn_display_server(arena, parent, displayd_task, s_device, RightRead | RightWrite);
+    REQUIRE(Executor::current().run_until_exit(*server.task).value() == 1);
+    CHECK(server.task->exit_error().code() == ErrorCode::MissingRight);
+    while (Task* waiting = Executor::current().tasks())
+        REQUIRE_FALSE(Executor::current().reap(*waiting).is_error());
+    server.memory->~Reticle();
     (void)parent.clear();
 }
 
 TEST_CASE("vectra.display: a mode change revokes the lent framebuffer and moves the generation on", "[display]")
 {
     Arena arena(8 * MiB);
-    auto& executor = Executor::current();
     CapabilitySpace parent(allocate_space_id());
-    auto listener = make_listener(arena.reticle(), parent);
-    Reticle* service_memory = arena.reticle().try_carve(256 * KiB).value();
-    auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
-    s_serving = executor.spawn(arena.reticle(), { "display-server", resizing_task, 128 * KiB }).value();
-    REQUIRE(grant_service(*s_serving, parent, listener, memory));
+    auto server = spawn_display_server(arena, parent, resizing_display_task, nullptr);
     std::vector<Reticle*> memories;
-    run_client(arena, parent, listener, resizing_client, memories, [](Task& task, CapabilitySpace& parent) {
-        auto resize = parent.mint<CapabilityClass::Signal>(&s_serving->signals(), RightRaise | RightGrant, resize_bit.index()).release_value();
-        REQUIRE_FALSE(task.bundle().grant("resize", parent, resize, RightRaise).is_error());
-    });
-    end_service(*s_serving, listener, memories, service_memory, parent);
+    run_client(arena, parent, server, resizing_client, memories, server.task);
+    finish(server, parent, memories);
 }

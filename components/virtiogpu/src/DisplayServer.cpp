@@ -63,19 +63,6 @@ private:
     Gpu<PciPort>& m_gpu;
 };
 
-struct Reporter {
-    ConsoleCap* console { nullptr };
-};
-
-void report(void* context, Rectangle const& rectangle, display::Statistics const& statistics)
-{
-    auto& reporter = *static_cast<Reporter*>(context);
-    if (statistics.presents > CONFIG_VIRTIO_GPU_REPORT_PRESENTS)
-        return;
-    (void)print_line(*reporter.console, "virtio-gpu: present {} of {}x{} at ({}, {}) transferred and flushed, {} pixels presented in all",
-        statistics.presents, rectangle.width, rectangle.height, rectangle.x, rectangle.y, statistics.presented_pixels);
-}
-
 }
 
 ErrorOr<i32> virtio_gpu_display(Bundle& bundle)
@@ -106,9 +93,8 @@ ErrorOr<i32> virtio_gpu_display(Bundle& bundle)
     TRY(print_line(console, "virtio-gpu: {:04x}:{:04x} serving scanout 0 ({}x{}) as vectra.display, {} us after boot",
         info.vendor_id, info.device_id, mode.width, mode.height, monotonic_now().nanoseconds_since_boot() / 1000));
     GpuBackend backend(gpu);
-    static Reporter reporter;
-    reporter = Reporter { &console };
-    display::Settings settings { report, &reporter };
+    display::ConsoleReport report { &console, "virtio-gpu", CONFIG_VIRTIO_GPU_REPORT_PRESENTS };
+    display::Settings settings { display::report_on_console, &report };
     TRY(display::run(memory, backend, std::move(requests), std::move(replies), settings, &ready));
     return 0;
 }

@@ -14,6 +14,15 @@
 
 namespace vectra::display {
 
+void report_on_console(void* console_report, Rectangle const& rectangle, Statistics const& statistics)
+{
+    auto const& report = *static_cast<ConsoleReport const*>(console_report);
+    if (statistics.presents > report.limit)
+        return;
+    (void)print_line(*report.console, "{}: present {} of {}x{} at ({}, {}), {} pixels presented in all", report.name,
+        statistics.presents, rectangle.width, rectangle.height, rectangle.x, rectangle.y, statistics.presented_pixels);
+}
+
 ErrorOr<Mode> Session::handle(ReadMode const&) { return m_server.mode(m_index); }
 
 ErrorOr<FramebufferLent> Session::handle(LendFramebuffer const&, protocol::MessageCapabilities&)

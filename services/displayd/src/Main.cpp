@@ -18,23 +18,6 @@ VECTRA_TASK_ENTRY(displayd);
 
 namespace vectra::task_entries {
 
-namespace {
-
-struct Reporter {
-    ConsoleCap* console { nullptr };
-};
-
-void report(void* context, Rectangle const& rectangle, display::Statistics const& statistics)
-{
-    auto& reporter = *static_cast<Reporter*>(context);
-    if (statistics.presents > CONFIG_DISPLAYD_REPORT_PRESENTS)
-        return;
-    (void)print_line(*reporter.console, "displayd: present {} of {}x{} at ({}, {}), {} pixels presented in all",
-        statistics.presents, rectangle.width, rectangle.height, rectangle.x, rectangle.y, statistics.presented_pixels);
-}
-
-}
-
 ErrorOr<i32> displayd(Bundle& bundle)
 {
     TRY(check_footprint(bundle, footprints::displayd)); /* generated from footprint.json */
@@ -48,9 +31,8 @@ ErrorOr<i32> displayd(Bundle& bundle)
     auto mode = backend.mode();
     TRY(print_line(console, "displayd: display {}x{} xrgb8888, stride {}, served to one client of up to {} sessions",
         mode.width, mode.height, mode.stride, display::maximum_sessions));
-    static Reporter reporter;
-    reporter = Reporter { &console };
-    display::Settings settings { report, &reporter };
+    display::ConsoleReport report { &console, "displayd", CONFIG_DISPLAYD_REPORT_PRESENTS };
+    display::Settings settings { display::report_on_console, &report };
     TRY(display::run(memory, backend, std::move(requests), std::move(replies), settings, &ready));
     return 0;
 }

@@ -65,6 +65,17 @@ struct Settings {
     void* context { nullptr };
 };
 
+/*
+ * A Settings::report for a Task's console: `<name>: present N of WxH at (X, Y), P pixels presented
+ * in all` for the first `limit` presents — the images' proof that only damage reaches the screen.
+ */
+struct ConsoleReport {
+    ConsoleCap const* console { nullptr };
+    std::string_view name;
+    u64 limit { 0 };
+};
+void report_on_console(void* console_report, Rectangle const&, Statistics const&);
+
 class Server;
 
 /* One session's handlers (protocol::dispatch calls these). */

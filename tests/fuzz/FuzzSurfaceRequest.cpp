@@ -70,6 +70,11 @@ struct Handler {
         TRY(compositor.destroy(session, request.surface));
         return protocol::Done {};
     }
+    ErrorOr<protocol::Done> handle(surface::Cursor const& request)
+    {
+        TRY(compositor.cursor(request.x, request.y, request.visible != 0));
+        return protocol::Done {};
+    }
     ErrorOr<surface::FrameDone> handle(surface::Frame const&) { return surface::FrameDone {}; }
     ErrorOr<surface::State> handle(surface::ReadState const&)
     {

@@ -71,6 +71,12 @@ ErrorOr<protocol::Done> Session::handle(surface::Destroy const& request)
     return protocol::Done {};
 }
 
+ErrorOr<protocol::Done> Session::handle(surface::Cursor const& request)
+{
+    TRY(m_server.compositor().cursor(request.x, request.y, request.visible != 0));
+    return protocol::Done {};
+}
+
 ErrorOr<surface::FrameDone> Session::handle(surface::Frame const&) { return m_server.frame(m_index); }
 
 ErrorOr<surface::State> Session::handle(surface::ReadState const&)

@@ -68,6 +68,7 @@ public:
     [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Destroy const&);
     [[nodiscard]] ErrorOr<surface::FrameDone> handle(surface::Frame const&);
     [[nodiscard]] ErrorOr<surface::State> handle(surface::ReadState const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Cursor const&);
 
 private:
     Server& m_server;

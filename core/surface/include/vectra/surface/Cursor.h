@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The pointer's arrow, drawn by compositord above every surface (docs/adr/0042-vectra-display.md,
- * the cursor amendment): a 12 × 19 arrow whose tip is the pointer's position, a black outline
+ * The pointer's arrow, drawn by compositord above every surface (docs/adr/0042-vectra-display.md
+ * §7): a 12 × 19 arrow whose tip is the pointer's position, a black outline
  * around a white body, transparent elsewhere. It is drawn after composition, only inside the
  * frame's damage, so moving it costs the two boxes it left and entered.
  */

@@ -54,11 +54,11 @@ TEST_CASE("the arrow has its tip at the position, a black outline, a white body 
 {
     Screen screen;
     u64 written = draw_cursor(screen.target(), 5, 3, whole_screen());
-    CHECK(screen.at(5, 3) == cursor_outline);          /* the tip */
-    CHECK(screen.at(6, 5) == cursor_body);              /* inside */
-    CHECK(screen.at(16, 3) == fill);                    /* the top right corner of its box is transparent */
+    CHECK(screen.at(5, 3) == cursor_outline); /* the tip */
+    CHECK(screen.at(6, 5) == cursor_body); /* inside */
+    CHECK(screen.at(16, 3) == fill); /* the top right corner of its box is transparent */
     CHECK(screen.at(5, 3 + cursor_height - 1) == fill); /* so is the bottom left */
-    CHECK(screen.at(4, 3) == fill);                     /* nothing left of the box */
+    CHECK(screen.at(4, 3) == fill); /* nothing left of the box */
     CHECK(written > 100);
     CHECK(written < u64(cursor_width) * cursor_height);
     CHECK(screen.guard_intact());

@@ -43,7 +43,8 @@ inline ErrorOr<i32> resizing_display_task(Bundle& bundle)
 inline DisplayDevice* make_display_device(Arena& arena, DisplayMode const& mode)
 {
     usize framebuffer_size = align_up(mode.size(), MemoryObject::page_granule);
-    auto* framebuffer = static_cast<u8*>(arena.reticle().try_retype(framebuffer_size, MemoryObject::page_granule).release_value());
+    auto* framebuffer
+        = static_cast<u8*>(arena.reticle().try_retype(framebuffer_size, MemoryObject::page_granule).release_value());
     return arena.reticle().try_create<DisplayDevice>(&arena.reticle(), framebuffer, mode).release_value();
 }
 
@@ -57,7 +58,8 @@ struct DisplayServer {
 inline DisplayServer spawn_display_server(Arena& arena, CapabilitySpace& parent, TaskEntry entry, DisplayDevice* device,
     Rights display_rights = RightRead | RightWrite | RightGrant)
 {
-    DisplayServer server { nullptr, make_listener(arena.reticle(), parent), arena.reticle().try_carve(256 * KiB).value() };
+    DisplayServer server { nullptr, make_listener(arena.reticle(), parent),
+        arena.reticle().try_carve(256 * KiB).value() };
     auto memory = parent.mint<CapabilityClass::Reticle>(server.memory, all_rights).release_value();
     server.task = Executor::current().spawn(arena.reticle(), { "display-server", entry, 128 * KiB }).value();
     VERIFY(grant_service(*server.task, parent, server.listener, memory));
@@ -71,7 +73,8 @@ inline DisplayServer spawn_display_server(Arena& arena, CapabilitySpace& parent,
 /* A SignalCap (raise) on the resizing server's resize bit, granted to `task` as "resize". */
 inline void grant_resize(Task& task, CapabilitySpace& parent, Task& server)
 {
-    auto resize = parent.mint<CapabilityClass::Signal>(&server.signals(), RightRaise | RightGrant, resize_bit.index()).release_value();
+    auto resize = parent.mint<CapabilityClass::Signal>(&server.signals(), RightRaise | RightGrant, resize_bit.index())
+                      .release_value();
     VERIFY(!task.bundle().grant("resize", parent, resize, RightRaise).is_error());
 }
 

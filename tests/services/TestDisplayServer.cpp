@@ -105,7 +105,8 @@ ErrorOr<i32> clients(Bundle& bundle)
 
     /* Malformed bytes get an error reply; the holder's session goes on. */
     u8 garbage[12] = { 0x03, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff };
-    TRY(holder.connection()->send(std::span<u8 const>(garbage, sizeof(garbage)), deadline_after(Duration::from_seconds(5))));
+    TRY(holder.connection()->send(
+        std::span<u8 const>(garbage, sizeof(garbage)), deadline_after(Duration::from_seconds(5))));
     u8 answer[64];
     auto received = TRY(holder.connection()->receive(answer, deadline_after(Duration::from_seconds(5))));
     auto envelope = TRY(protocol::read_envelope(std::span<u8 const>(answer, received.length)));
@@ -170,7 +171,8 @@ ErrorOr<i32> resizing_client(Bundle& bundle)
     return 0;
 }
 
-/* Runs `entry` as a client Task of `server` to its end, with 1 MiB for its sessions; `resize_from` grants it "resize". */
+/* Runs `entry` as a client Task of `server` to its end, with 1 MiB for its sessions; `resize_from` grants it "resize".
+ */
 void run_client(Arena& arena, CapabilitySpace& parent, DisplayServer const& server, TaskEntry entry,
     std::vector<Reticle*>& memories, Task* resize_from = nullptr)
 {
@@ -185,7 +187,8 @@ void run_client(Arena& arena, CapabilitySpace& parent, DisplayServer const& serv
     task_failure().clear();
     i32 status = executor.run_until_exit(*task).value();
     INFO(task_failure());
-    INFO("client error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
+    INFO("client error: " << task->exit_error().name() << " "
+                          << (task->exit_error().message() ? task->exit_error().message() : ""));
     CHECK(task->exit_cause() == ExitCause::Returned);
     CHECK(status == 0);
 }
@@ -204,7 +207,9 @@ void finish(DisplayServer& server, CapabilitySpace& parent, std::vector<Reticle*
 
 }
 
-TEST_CASE("vectra.display over the kernel's display: one holder, the framebuffer lent, presents checked, attacks refused", "[display]")
+TEST_CASE(
+    "vectra.display over the kernel's display: one holder, the framebuffer lent, presents checked, attacks refused",
+    "[display]")
 {
     Arena arena(8 * MiB);
     CapabilitySpace parent(allocate_space_id());

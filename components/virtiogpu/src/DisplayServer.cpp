@@ -86,7 +86,8 @@ ErrorOr<i32> virtio_gpu_display(Bundle& bundle)
 
     auto command_memory = TRY(system::create_memory(memory, ControlQueue::memory_size));
     auto command_bytes = TRY(system::map_memory(command_memory));
-    auto control = TRY(ControlQueue::create(queue.ring, command_bytes, TRY(port.dma_address(command_memory)), configuration.scanouts));
+    auto control = TRY(
+        ControlQueue::create(queue.ring, command_bytes, TRY(port.dma_address(command_memory)), configuration.scanouts));
     Gpu<PciPort> gpu(console, memory, port, queue, control);
     auto mode = TRY(gpu.scanout_mode());
     TRY(gpu.show(mode.width, mode.height));

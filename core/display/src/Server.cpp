@@ -116,7 +116,8 @@ bool Server::take_request(usize index)
         return false;
     m_lending = false;
     protocol::MessageCapabilities capabilities;
-    usize reply_length = protocol::dispatch<Protocol>(session(index), std::span<u8 const>(m_request, *length), m_reply, capabilities);
+    usize reply_length
+        = protocol::dispatch<Protocol>(session(index), std::span<u8 const>(m_request, *length), m_reply, capabilities);
     auto& slot = m_table.slot(index);
     std::span<u8 const> reply(m_reply, reply_length);
     ErrorOr<void> sent = {};
@@ -131,8 +132,9 @@ bool Server::take_request(usize index)
             auto envelope = protocol::read_envelope(reply);
             u16 number = static_cast<u16>(protocol::index_of<Protocol, LendFramebuffer>() + 1);
             u32 call_id = envelope.is_error() ? 0 : envelope.value().call_id;
-            sent = slot.outbox->try_send(std::span<u8 const>(
-                m_reply, protocol::encode_status_reply(m_reply, number, call_id, protocol::status_general | u16(sent.error().code()))));
+            sent = slot.outbox->try_send(std::span<u8 const>(m_reply,
+                protocol::encode_status_reply(
+                    m_reply, number, call_id, protocol::status_general | u16(sent.error().code()))));
         }
     } else {
         sent = slot.outbox->try_send(reply);

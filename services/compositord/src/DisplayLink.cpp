@@ -12,7 +12,8 @@ namespace vectra::compositord {
 
 ErrorOr<DisplayLink> DisplayLink::open(RingCap listen_requests, RingCap listen_replies, ReticleCap pool)
 {
-    return DisplayLink(TRY(Client::open(std::move(listen_requests), std::move(listen_replies), std::move(pool), display_bits)));
+    return DisplayLink(
+        TRY(Client::open(std::move(listen_requests), std::move(listen_replies), std::move(pool), display_bits)));
 }
 
 ErrorOr<surface::Target> DisplayLink::acquire()
@@ -42,7 +43,8 @@ ErrorOr<surface::Target> DisplayLink::acquire()
 
 ErrorOr<Presented> DisplayLink::present(Rectangle const& rectangle)
 {
-    auto presented = m_client.call(display::Present { m_generation, rectangle.x, rectangle.y, rectangle.width, rectangle.height });
+    auto presented
+        = m_client.call(display::Present { m_generation, rectangle.x, rectangle.y, rectangle.width, rectangle.height });
     if (presented.is_error() && presented.error().is(display::DisplayError::ModeChanged))
         return Presented::ModeChanged;
     TRY(presented);

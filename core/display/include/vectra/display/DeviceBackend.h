@@ -3,8 +3,8 @@
  *
  * vectra.display over the kernel's display (ADR 0014): the DeviceCap's mode, its framebuffer as a
  * MemCap derived from the DeviceCap (read, write, and — the DeviceCap holding grant — grant and
- * revoke, so it can be lent and the copies taken back), and present through the kernel call (ramfb: nothing to do; hosted:
- * the SDL window copies the rectangle). The boot display's mode is fixed: no mode events.
+ * revoke, so it can be lent and the copies taken back), and present through the kernel call (ramfb: nothing to do;
+ * hosted: the SDL window copies the rectangle). The boot display's mode is fixed: no mode events.
  */
 
 #pragma once

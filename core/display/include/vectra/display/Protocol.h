@@ -38,13 +38,13 @@ struct ReadMode {
 struct Mode {
     u32 width { 0 };
     u32 height { 0 };
-    u32 stride { 0 };      /* bytes from one row to the next */
-    u8 format { 0 };       /* PixelFormat: 1 is XRGB8888 */
-    u32 generation { 0 };  /* moves on at every mode change */
+    u32 stride { 0 }; /* bytes from one row to the next */
+    u8 format { 0 }; /* PixelFormat: 1 is XRGB8888 */
+    u32 generation { 0 }; /* moves on at every mode change */
     static constexpr auto fields()
     {
-        return vectra::fields(field("width", &Mode::width), field("height", &Mode::height), field("stride", &Mode::stride),
-            field("format", &Mode::format), field("generation", &Mode::generation));
+        return vectra::fields(field("width", &Mode::width), field("height", &Mode::height),
+            field("stride", &Mode::stride), field("format", &Mode::format), field("generation", &Mode::generation));
     }
 };
 
@@ -54,7 +54,7 @@ struct LendFramebuffer {
 
 struct FramebufferLent {
     u32 generation { 0 }; /* the mode the lent memory belongs to */
-    u64 size { 0 };       /* bytes: stride × height at least */
+    u64 size { 0 }; /* bytes: stride × height at least */
     static constexpr auto fields()
     {
         return vectra::fields(field("generation", &FramebufferLent::generation), field("size", &FramebufferLent::size));
@@ -69,17 +69,18 @@ struct Present {
     u32 height { 0 };
     static constexpr auto fields()
     {
-        return vectra::fields(field("generation", &Present::generation), field("x", &Present::x), field("y", &Present::y),
-            field("width", &Present::width), field("height", &Present::height));
+        return vectra::fields(field("generation", &Present::generation), field("x", &Present::x),
+            field("y", &Present::y), field("width", &Present::width), field("height", &Present::height));
     }
 };
 
 struct Presented {
-    u64 presents { 0 };         /* presents the display served so far */
+    u64 presents { 0 }; /* presents the display served so far */
     u64 presented_pixels { 0 }; /* pixels those presents covered */
     static constexpr auto fields()
     {
-        return vectra::fields(field("presents", &Presented::presents), field("presented_pixels", &Presented::presented_pixels));
+        return vectra::fields(
+            field("presents", &Presented::presents), field("presented_pixels", &Presented::presented_pixels));
     }
 };
 
@@ -95,21 +96,26 @@ struct Protocol {
         using protocol::error;
         return protocol::errors(
             error(DisplayError::Busy, "busy", "another session holds the display (one composer at a time)"),
-            error(DisplayError::OutsideMode, "outside-mode", "the rectangle is empty or reaches outside the mode (overflow included)"),
-            error(DisplayError::ModeChanged, "mode-changed", "the generation named is not the current mode's: ask for the mode and the framebuffer again"),
-            error(DisplayError::DeviceFailed, "device-failed", "the device refused or did not answer the transfer or flush"));
+            error(DisplayError::OutsideMode, "outside-mode",
+                "the rectangle is empty or reaches outside the mode (overflow included)"),
+            error(DisplayError::ModeChanged, "mode-changed",
+                "the generation named is not the current mode's: ask for the mode and the framebuffer again"),
+            error(DisplayError::DeviceFailed, "device-failed",
+                "the device refused or did not answer the transfer or flush"));
     }
 
     static constexpr auto messages()
     {
         using protocol::message;
-        return protocol::messages(
-            message<ReadMode, Mode>("mode", "The current mode: width, height, stride, pixel format and its generation."),
+        return protocol::messages(message<ReadMode, Mode>("mode",
+                                      "The current mode: width, height, stride, pixel format and its generation."),
             message<LendFramebuffer, FramebufferLent>("framebuffer",
-                "Lends the current mode's framebuffer (the reply carries a MemCap with read and write: the memory the device shows); it is revoked at the next mode change or when the session ends.")
+                "Lends the current mode's framebuffer (the reply carries a MemCap with read and write: the memory the "
+                "device shows); it is revoked at the next mode change or when the session ends.")
                 .carrying(std::nullopt, CapabilityClass::Memory),
             message<Present, Presented>("present",
-                "Shows the rectangle of the framebuffer drawn for `generation` (transfer and flush on virtio-gpu, a copy into the window on hosted, nothing on ramfb, which scans memory out)."));
+                "Shows the rectangle of the framebuffer drawn for `generation` (transfer and flush on virtio-gpu, a "
+                "copy into the window on hosted, nothing on ramfb, which scans memory out)."));
     }
 };
 

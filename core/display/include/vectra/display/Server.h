@@ -134,7 +134,7 @@ private:
 };
 
 /* Places a Server over `backend` in `memory`, raises `ready` (when given) and serves until the listener fails. */
-[[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, Backend& backend, RingCap requests, RingCap replies, Settings,
-    SignalCap const* ready);
+[[nodiscard]] ErrorOr<void> run(
+    ReticleCap const& memory, Backend& backend, RingCap requests, RingCap replies, Settings, SignalCap const* ready);
 
 }

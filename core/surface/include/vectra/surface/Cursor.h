@@ -21,7 +21,8 @@ inline constexpr u32 cursor_body = 0xffffff;
 /* The box the arrow covers with its tip at (x, y). */
 [[nodiscard]] constexpr Box cursor_box(i32 x, i32 y) { return Box::of(x, y, cursor_width, cursor_height); }
 
-/* Draws the arrow with its tip at (x, y) into `target`, only inside `damage` (clipped to the screen). Returns the pixels written. */
+/* Draws the arrow with its tip at (x, y) into `target`, only inside `damage` (clipped to the screen). Returns the
+ * pixels written. */
 u64 draw_cursor(Target const&, i32 x, i32 y, Region const& damage);
 
 }

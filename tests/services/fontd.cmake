@@ -9,9 +9,10 @@ if(TARGET vectra_fontd_service)
 
     # Any bytes as a font file through fontd's loader (FreeType): load, size, render a few glyphs.
     vectra_fuzz_target(font_load SOURCES fuzz/FuzzFontLoad.cpp
-        COMPONENTS ${kernel_components} encoding concurrent libc font freetype_port fontd_service)
+        COMPONENTS ${kernel_components} encoding time concurrent libc font freetype_port fontd_service)
     # Any bytes as a vectra.font request against a session's handlers over real fonts.
     vectra_fuzz_target(font_request SOURCES fuzz/FuzzFontRequest.cpp
         COMPONENTS ${kernel_components} text encoding time concurrent libc font freetype_port fontd_service)
+    target_compile_definitions(fuzz_font_load PRIVATE VECTRA_FONTS_DEJAVU_DIR="${VECTRA_FONTS_DEJAVU_DIR}")
     target_compile_definitions(fuzz_font_request PRIVATE VECTRA_FONTS_DEJAVU_DIR="${VECTRA_FONTS_DEJAVU_DIR}")
 endif()

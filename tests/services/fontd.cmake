@@ -16,3 +16,4 @@ if(TARGET vectra_fontd_service)
     target_compile_definitions(fuzz_font_load PRIVATE VECTRA_FONTS_DEJAVU_DIR="${VECTRA_FONTS_DEJAVU_DIR}")
     target_compile_definitions(fuzz_font_request PRIVATE VECTRA_FONTS_DEJAVU_DIR="${VECTRA_FONTS_DEJAVU_DIR}")
 endif()
+

@@ -18,24 +18,22 @@ std::optional<Placement> ShelfPacker::place(u32 width, u32 height)
         return std::nullopt;
     if (width == 0 || height == 0)
         return Placement { 0, 0 };
-    if (m_cursor + width > m_width || height > m_shelf_height) {
-        /* A new shelf, unless this one is empty and only needs to grow. */
-        if (m_cursor == 0 && m_shelf_top + height <= m_height) {
-            m_shelf_height = height;
-        } else {
-            u32 next_top = m_shelf_top + m_shelf_height + (m_shelf_height ? gap : 0);
-            if (next_top > m_height || height > m_height - next_top)
-                return std::nullopt;
-            m_shelf_top = next_top;
-            m_shelf_height = height;
-            m_cursor = 0;
-        }
+    u32 top = m_shelf_top;
+    u32 cursor = m_cursor;
+    u32 shelf_height = m_shelf_height;
+    if (cursor + width > m_width) {
+        /* The next shelf starts below this one. */
+        top = m_shelf_top + m_shelf_height + gap;
+        cursor = 0;
+        shelf_height = 0;
     }
-    Placement placement { m_cursor, m_shelf_top };
-    m_cursor += width + gap;
-    if (m_cursor > m_width)
-        m_cursor = m_width;
-    return placement;
+    /* The current shelf is the lowest: a taller glyph makes it taller, if the atlas has the rows. */
+    if (top > m_height || height > m_height - top)
+        return std::nullopt;
+    m_shelf_top = top;
+    m_shelf_height = height > shelf_height ? height : shelf_height;
+    m_cursor = cursor + width + gap;
+    return Placement { cursor, top };
 }
 
 void ShelfPacker::clear()

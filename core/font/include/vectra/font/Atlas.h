@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * Places glyph bitmaps in an atlas: shelves filled left to right, a new shelf below the last when a
- * glyph does not fit the current one's width or height. Nothing is ever removed (an atlas is
- * cleared whole). One pixel of space is kept between glyphs so sampling never bleeds.
+ * glyph does not fit the current one's width; the last shelf grows to its tallest glyph. Nothing is
+ * ever removed (an atlas is cleared whole). One pixel of space is kept between glyphs (and between
+ * shelves) so sampling never bleeds. A blank (0-sized) glyph takes no space.
  */
 
 #pragma once

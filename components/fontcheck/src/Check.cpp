@@ -250,6 +250,26 @@ ErrorOr<i32> font_check(Bundle& bundle)
     TRY(print_line(console, "font-check: the same lines again: {} glyphs, {} rasterised, {} from the atlas, in {} us",
         again.glyphs, again.rasterised, again.cached, cached_ns / 1000));
 
+    /*
+     * A glyph large enough that FreeType's smooth rasteriser overflows its band pool and leaves the
+     * band with longjmp (core/libc's, on bare metal), splitting it: its coverage must be the same
+     * bytes on every platform (hosted runs the C library's setjmp), so the oracle pins a checksum.
+     */
+    TRY(client.call(font::SetSize { faces[1], 256 }));
+    font::Rasterise large;
+    large.face = faces[1];
+    TRY(large.code_points.try_append(u32('@')));
+    auto at_sign = TRY(client.call(large)).glyphs[0];
+    u32 checksum = 0x811c9dc5;
+    for (u32 row = 0; row < at_sign.height; ++row) {
+        for (u32 column = 0; column < at_sign.width; ++column) {
+            checksum ^= atlas[usize(at_sign.y + row) * font::atlas_width + at_sign.x + column];
+            checksum *= 0x01000193;
+        }
+    }
+    TRY(print_line(console, "font-check: DejaVu Sans Bold 256 px '@': {}x{} pixels, coverage FNV-1a {:08x}", at_sign.width,
+        at_sign.height, checksum));
+
     /* What a client must not do. */
     TRY(expect_refusal(console, "writable map of the atlas", system::map_memory(atlas_capability), ErrorCode::MissingRight));
     TRY(expect_refusal(console, "a writable copy of the atlas", system::attenuate(atlas_capability, RightRead | RightWrite),

@@ -16,25 +16,10 @@
  */
 
 #include <fontd/Engine.h>
-#include <fstream>
-#include <iterator>
-#include <string>
+#include "../services/FontFiles.h"
 #include <vector>
 
 using namespace vectra;
-
-namespace {
-
-std::vector<u8> const& dejavu_sans()
-{
-    static std::vector<u8> const bytes = [] {
-        std::ifstream file(std::string(VECTRA_FONTS_DEJAVU_DIR) + "/DejaVuSans.ttf", std::ios::binary);
-        return std::vector<u8>(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-    }();
-    return bytes;
-}
-
-}
 
 extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
 {
@@ -44,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     if (data[0] & 1) {
         font.assign(data + 1, data + size);
     } else {
-        font = dejavu_sans();
+        font = test::dejavu_sans();
         VERIFY(!font.empty());
         for (usize at = 1; at + 4 <= size; at += 4) {
             usize offset = (usize(data[at]) << 16 | usize(data[at + 1]) << 8 | data[at + 2]) % font.size();

@@ -11,23 +11,12 @@
 
 #include "DispatchFuzzer.h"
 #include <fontd/Server.h>
-#include <fstream>
-#include <iterator>
-#include <string>
+#include "../services/FontFiles.h"
 #include <vector>
 
 using namespace vectra;
 
 namespace {
-
-std::vector<u8> const& dejavu_sans()
-{
-    static std::vector<u8> const bytes = [] {
-        std::ifstream file(std::string(VECTRA_FONTS_DEJAVU_DIR) + "/DejaVuSans.ttf", std::ios::binary);
-        return std::vector<u8>(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-    }();
-    return bytes;
-}
 
 constexpr usize guard = 4096;
 
@@ -40,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     static fontd::Engine* engine = [] {
         static fontd::Engine instance(memory);
         VERIFY(!instance.start().is_error());
-        VERIFY(!instance.add("DejaVu Sans", dejavu_sans()).is_error());
+        VERIFY(!instance.add("DejaVu Sans", test::dejavu_sans()).is_error());
         VERIFY(!instance.add("Broken", malformed).is_error());
         return &instance;
     }();

@@ -44,14 +44,6 @@ ErrorOr<i32> fontd_task(Bundle& bundle)
     return 0;
 }
 
-ErrorOr<FontClient> open_client(ReticleCap const& memory, RingCap const& requests, RingCap const& replies)
-{
-    auto pool = TRY(endpoint::carve(memory, session::pool_size<font::Protocol>()));
-    auto listen_requests = TRY(system::attenuate(requests, RightSend));
-    auto listen_replies = TRY(system::attenuate(replies, RightReceive));
-    return FontClient::open(std::move(listen_requests), std::move(listen_replies), std::move(pool));
-}
-
 font::OpenFace named(std::string_view name)
 {
     font::OpenFace request;
@@ -90,8 +82,8 @@ ErrorOr<i32> client_task(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto first = TRY(open_client(memory, requests, replies));
-    auto second = TRY(open_client(memory, requests, replies));
+    auto first = TRY(open_session_client<font::Protocol>(memory, requests, replies));
+    auto second = TRY(open_session_client<font::Protocol>(memory, requests, replies));
 
     auto sans = TRY(first.call(named("DejaVu Sans")));
     EXPECT_IN_TASK(sans.face == 1 && sans.units_per_em == 2048 && sans.glyphs > 5000);

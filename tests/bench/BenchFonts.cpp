@@ -19,7 +19,7 @@
  * again, the face opened again) with the timer paused. Items are glyphs.
  */
 
-#include "../TestSupport.h"
+#include "SessionPair.h"
 #include "../services/FontFiles.h"
 #include <benchmark/benchmark.h>
 #include <fontd/Server.h>
@@ -30,8 +30,6 @@
 #include <vectra/Session.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
-#include <vectra/kernel/Executor.h>
-#include <vectra/kernel/Ring.h>
 
 using namespace vectra;
 
@@ -109,33 +107,7 @@ ErrorOr<i32> client_task(Bundle& bundle)
 void rasterise_ours(benchmark::State& state)
 {
     s_state = &state;
-    test::Arena arena(16 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    using session::Protocol;
-    Ring* requests_ring = MUST(Ring::try_create(arena.reticle(), Protocol::slot_count, Protocol::slot_size, session::schema_id));
-    Ring* replies_ring = MUST(Ring::try_create(arena.reticle(), Protocol::slot_count, Protocol::slot_size, session::schema_id));
-    auto requests = MUST(parent.mint<CapabilityClass::Ring>(requests_ring, all_rights));
-    auto replies = MUST(parent.mint<CapabilityClass::Ring>(replies_ring, all_rights));
-    Reticle* server_memory = MUST(arena.reticle().try_carve(4 * MiB));
-    Reticle* client_memory = MUST(arena.reticle().try_carve(1 * MiB));
-    auto memory = MUST(parent.mint<CapabilityClass::Reticle>(server_memory, all_rights));
-    auto donations = MUST(parent.mint<CapabilityClass::Reticle>(client_memory, all_rights));
-    Task* service = MUST(executor.spawn(arena.reticle(), { "fontd", fontd_task, task_stack }));
-    Task* client = MUST(executor.spawn(arena.reticle(), { "client", client_task, task_stack }));
-    MUST(service->bundle().grant("memory", parent, memory, RightRetype));
-    MUST(service->bundle().grant("requests", parent, requests, RightReceive));
-    MUST(service->bundle().grant("replies", parent, replies, RightSend));
-    MUST(client->bundle().grant("memory", parent, donations, RightRetype));
-    MUST(client->bundle().grant("requests", parent, requests, RightSend));
-    MUST(client->bundle().grant("replies", parent, replies, RightReceive));
-    (void)executor.run_until_exit(*client);
-    requests_ring->reset();
-    (void)executor.run_until_exit(*service);
-    MUST(executor.reap(*client));
-    MUST(executor.reap(*service));
-    client_memory->~Reticle();
-    server_memory->~Reticle();
+    bench::run_session_pair(fontd_task, client_task, { 4 * MiB, 1 * MiB, task_stack });
     state.SetItemsProcessed(i64(state.iterations()) * run_length);
 }
 

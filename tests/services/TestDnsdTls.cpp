@@ -18,6 +18,7 @@
 #include "TlsdTestTasks.h"
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <dnsd/Configuration.h>
 #include <dnsd/Server.h>
 #include <vector>
 #include <vectra/System.h>
@@ -362,4 +363,29 @@ TEST_CASE("dnsd over TLS never asks a server whose certificate names another hos
 TEST_CASE("dnsd over TLS never asks a server whose chain leads to a CA tlsd does not trust", "[dnsd][tls]")
 {
     run_with_dnsd_tls("stranger", "tls.vectra.test", { an_unverified_server_is_never_asked });
+}
+
+TEST_CASE("dnsd_tls's configuration: port 853 unless named, the name a host name, the address dotted-quad", "[dnsd][tls]")
+{
+    dnsd::TlsConfiguration configuration;
+    configuration.server = MUST(Utf8String<15>::try_from(std::string_view("10.0.2.100")));
+    configuration.server_name = MUST(Utf8String<tls_stream::maximum_server_name>::try_from(std::string_view("dns.vectra.test")));
+    net::Address address;
+    tls_stream::ServerName name;
+    REQUIRE(!dnsd::tls_server_from(configuration, address, name).is_error());
+    REQUIRE(address == net::ipv4(10, 0, 2, 100, 853));
+    REQUIRE(std::string_view(reinterpret_cast<char const*>(name.span().data()), name.size()) == "dns.vectra.test");
+    configuration.port = 8853;
+    REQUIRE(!dnsd::tls_server_from(configuration, address, name).is_error());
+    REQUIRE(address.port == 8853);
+    configuration.port = 0;
+    REQUIRE(dnsd::tls_server_from(configuration, address, name).error().is(ErrorCode::InvalidArgument));
+    configuration.port.reset();
+    configuration.server_name = MUST(Utf8String<tls_stream::maximum_server_name>::try_from(std::string_view("not a host")));
+    REQUIRE(dnsd::tls_server_from(configuration, address, name).error().is(tls_stream::TlsError::InvalidName));
+    configuration.server_name = MUST(Utf8String<tls_stream::maximum_server_name>::try_from(std::string_view("")));
+    REQUIRE(dnsd::tls_server_from(configuration, address, name).error().is(tls_stream::TlsError::InvalidName));
+    configuration.server_name = MUST(Utf8String<tls_stream::maximum_server_name>::try_from(std::string_view("dns.vectra.test")));
+    configuration.server = MUST(Utf8String<15>::try_from(std::string_view("10.0.2")));
+    REQUIRE(dnsd::tls_server_from(configuration, address, name).error().is(ErrorCode::InvalidArgument));
 }

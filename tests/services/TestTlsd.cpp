@@ -603,6 +603,47 @@ TEST_CASE("tlsd refuses a server whose certificate comes from a CA it does not t
     INFO("the connect ended with: " << s_actual_refusal);
 }
 
+/* Debian's ca-certificates bundle as the build takes it (tools/vectra/packages.txt installs it), then the image's CA. */
+static std::vector<std::string> const debian_and_image_trust { VECTRA_CA_CERTIFICATES, "ca.pem" };
+
+TEST_CASE("tlsd trusts every certificate of Debian's ca-certificates bundle and the image's CA", "[tlsd][trust]")
+{
+    install_boringssl();
+    tlsd_trust_files() = debian_and_image_trust;
+    auto bundle = trust_bundle();
+    usize certificates = 0;
+    for (usize at = bundle.find("-----BEGIN CERTIFICATE-----"); at != std::string::npos;
+         at = bundle.find("-----BEGIN CERTIFICATE-----", at + 1))
+        ++certificates;
+    REQUIRE(certificates > 100); /* Debian's bundle holds well over a hundred roots */
+    usize before = tls::memory_use().in_use;
+    {
+        auto contexts = tlsd::Contexts::create(bundle, "", std::stoll(read_certificate_file("made-at")));
+        REQUIRE(!contexts.is_error());
+        REQUIRE(contexts.value().trusted() == certificates); /* none skipped: the loop stops at the first it cannot read */
+        std::printf("tlsd (host): trusting %zu certificates (%zu KiB of PEM) holds %zu KiB of BoringSSL's heap\n",
+            certificates, bundle.size() / 1024, (tls::memory_use().in_use - before) / 1024);
+    }
+    tlsd_trust_files() = { "ca.pem" };
+}
+
+TEST_CASE("tlsd trusting Debian's bundle and the image's CA carries a stream to a server of the image's CA", "[tlsd][trust]")
+{
+    tlsd_trust_files() = debian_and_image_trust;
+    run_with_tlsd("server", { echo_server, echo_client });
+    tlsd_trust_files() = { "ca.pem" };
+}
+
+TEST_CASE("tlsd trusting Debian's bundle and the image's CA refuses a chain to a CA outside them", "[tlsd][trust]")
+{
+    tlsd_trust_files() = debian_and_image_trust;
+    s_actual_refusal.clear();
+    s_expected_refusal = TlsError::Untrusted;
+    run_with_tlsd("stranger", { refusing_server, refused_client });
+    INFO("the connect ended with: " << s_actual_refusal);
+    tlsd_trust_files() = { "ca.pem" };
+}
+
 TEST_CASE("tlsd refuses a server whose certificate has expired", "[tlsd]")
 {
     s_actual_refusal.clear();

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 #include <tlsd/Server.h>
 #include <vectra/Entropy.h>
 #include <vectra/Session.h>
@@ -24,10 +25,10 @@
 
 namespace vectra::test {
 
-/* A file the certificate script made: "ca.pem", "server.key", "made-at", … */
+/* A file the certificate script made: "ca.pem", "server.key", "made-at", … (or a file named by its absolute path). */
 inline std::string read_certificate_file(char const* name)
 {
-    std::ifstream file(std::string(VECTRA_TEST_TLS_CERTIFICATES) + "/" + name, std::ios::binary);
+    std::ifstream file(name[0] == '/' ? std::string(name) : std::string(VECTRA_TEST_TLS_CERTIFICATES) + "/" + name, std::ios::binary);
     REQUIRE(file);
     return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
 }
@@ -37,6 +38,21 @@ inline std::string& tlsd_identity()
 {
     static std::string identity = "server";
     return identity;
+}
+
+/* What the next tlsd trusts: the certificate files concatenated (ca.pem alone unless a test says otherwise). */
+inline std::vector<std::string>& tlsd_trust_files()
+{
+    static std::vector<std::string> files { "ca.pem" };
+    return files;
+}
+
+inline std::string trust_bundle()
+{
+    std::string trust;
+    for (auto const& name : tlsd_trust_files())
+        trust += read_certificate_file(name.c_str());
+    return trust;
 }
 
 inline void install_boringssl()
@@ -53,7 +69,7 @@ inline void install_boringssl()
     }
 }
 
-/* tlsd trusting ca.pem, serving tlsd_identity(), checking certificates at made-at. */
+/* tlsd trusting tlsd_trust_files(), serving tlsd_identity(), checking certificates at made-at. */
 inline ErrorOr<i32> tlsd_task(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -64,7 +80,7 @@ inline ErrorOr<i32> tlsd_task(Bundle& bundle)
     install_boringssl();
     static std::string trust;
     static std::string identity;
-    trust = read_certificate_file("ca.pem");
+    trust = trust_bundle();
     auto const& stem = tlsd_identity();
     identity = stem.empty() ? std::string()
                             : read_certificate_file((stem + ".pem").c_str()) + read_certificate_file((stem + ".key").c_str());

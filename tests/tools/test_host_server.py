@@ -60,6 +60,8 @@ class ParseTest(unittest.TestCase):
             ({"www": dict(valid_servers()["www"], root="../outside")}, "root must be a folder"),
             ({"www": dict(valid_servers()["www"], answers={"a.test": "1.2.3.4"})}, "answers is for dns-over-tls"),
             ({"www": dict(valid_servers()["www"], port=443)}, "must be an object of"),
+            ({"www": dict(valid_servers()["www"], connections=-1)}, "connections must be an integer"),
+            ({"www": dict(valid_servers()["www"], connections=True)}, "connections must be an integer"),
         ]
         for data, message in faults:
             with self.subTest(message=message):
@@ -104,6 +106,13 @@ class DnsAnswerTest(unittest.TestCase):
         missing = hostserver.dns_answer(dns_query(2, "missing.vectra.test"), {"www.vectra.test": "10.0.2.101"})
         self.assertEqual(struct.unpack("!H", missing[2:4])[0] & 0xf, 3)
 
+    def test_each_query_is_described(self):
+        answers = {"www.vectra.test": "10.0.2.101"}
+        self.assertEqual(hostserver.describe_query(dns_query(1, "www.vectra.test"), answers), "www.vectra.test A -> 10.0.2.101")
+        self.assertEqual(hostserver.describe_query(dns_query(1, "www.vectra.test", 28), answers), "www.vectra.test AAAA -> no data")
+        self.assertEqual(hostserver.describe_query(dns_query(1, "other.test"), answers), "other.test A -> NXDOMAIN")
+        self.assertEqual(hostserver.describe_query(b"", answers), "not a query")
+
     def test_bytes_that_are_not_a_query_get_nothing(self):
         self.assertIsNone(hostserver.dns_answer(b"\0" * 5, {}))
         self.assertIsNone(hostserver.dns_answer(dns_query(1, "a.test")[:-3], {}))
@@ -141,10 +150,11 @@ class ServersTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.folder.cleanup()
 
-    def start(self):
+    def start(self, dns_connections=None):
         specifications = hostserver.parse({
-            "dns": {"kind": "dns-over-tls", "certificate": "dns.vectra.test.pem", "key": "dns.vectra.test.key",
-                    "answers": {"www.vectra.test": "10.0.2.101"}},
+            "dns": dict({"kind": "dns-over-tls", "certificate": "dns.vectra.test.pem", "key": "dns.vectra.test.key",
+                         "answers": {"www.vectra.test": "10.0.2.101"}},
+                        **({} if dns_connections is None else {"connections": dns_connections})),
             "www": {"kind": "https", "certificate": "www.vectra.test.pem", "key": "www.vectra.test.key", "root": "www"},
         }, "oracle.json")
         servers = hostserver.HostServers(specifications, self.image, self.data)
@@ -158,7 +168,7 @@ class ServersTest(unittest.TestCase):
         return context
 
     def test_several_queries_on_one_verified_connection_through_the_relay(self):
-        servers = self.start()
+        servers = self.start(dns_connections=1)
         relayed = RelayedConnection(servers.ports["dns"])
         with self.client_context().wrap_socket(relayed.ours, server_hostname="dns.vectra.test") as secured:
             self.assertEqual(secured.version(), "TLSv1.3")
@@ -175,6 +185,8 @@ class ServersTest(unittest.TestCase):
         relayed.close()
         servers.stop()
         lines = servers.feed("")
+        self.assertEqual(lines[:2], ["host-server: dns: query 1 on connection 1: www.vectra.test A -> 10.0.2.101",
+                                     "host-server: dns: query 2 on connection 1: www.vectra.test A -> 10.0.2.101"])
         self.assertIn("host-server: dns: answered 2 queries over one TLS 1.3 connection (TLSv1.3)", lines)
         self.assertEqual(servers.reasons(), [])
 
@@ -201,6 +213,11 @@ class ServersTest(unittest.TestCase):
         with socket.create_connection(("127.0.0.1", servers.ports["www"]), timeout=20) as plain:
             with self.assertRaises(ssl.SSLCertVerificationError):
                 self.client_context().wrap_socket(plain, server_hostname="wrong.vectra.test")
+
+    def test_a_server_opened_other_than_expected_fails_the_boot(self):
+        servers = self.start(dns_connections=1)
+        servers.stop()
+        self.assertEqual(servers.reasons(), ["host-server: dns: 0 connections, expected 1"])
 
     def test_stopping_closes_every_listener(self):
         servers = self.start()

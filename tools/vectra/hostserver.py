@@ -17,9 +17,14 @@ Kinds (both TLS 1.3 only, Python's ssl, the certificate and key files from the i
 the build made):
   dns-over-tls  RFC 7858: each query after its two-byte length; A questions for a name of `answers`
                 are answered with its IPv4 address (TTL 300), AAAA with no data, other names NXDOMAIN;
-                answers in the order the queries came; a connection is kept while the guest keeps it.
+                answers in the order the queries came; a connection is kept while the guest keeps it;
+                each query a line `host-server: NAME: query Q on connection C: name A -> address`,
+                said before the answer is sent (so it comes before the guest's next line).
   https         HTTP/1.1 GET of files under `root` (a folder of the image folder; "/" is index.html),
                 404 for anything else, each response with Content-Length and `Connection: close`.
+
+`"connections": N` (optional, any kind) is how many connections the boot must open to the server
+(1 for a resolver proves that every query went on one connection); another count fails the boot.
 
 Every server is bounded: at most `MOST_CONNECTIONS` connections per boot, `MOST_QUERIES` queries
 per connection, `IDLE_SECONDS` of silence per connection. What each server did is reported as
@@ -57,6 +62,7 @@ class ServerSpecification:
     key: str
     answers: dict = field(default_factory=dict)
     root: str = None
+    connections: int = None  # the connections the boot must open to it, when given
 
 
 def _file_name(value) -> bool:
@@ -84,7 +90,7 @@ def parse(data, source: str):
         where = f"{source}: host_servers.{name}"
         if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
             raise HostServerError(f"{where}: a server's name is lower-case letters, digits and '-'")
-        allowed = {"kind", "certificate", "key", "answers", "root"}
+        allowed = {"kind", "certificate", "key", "answers", "root", "connections"}
         if not isinstance(entry, dict) or set(entry) - allowed:
             raise HostServerError(f"{where} must be an object of {', '.join(sorted(allowed))}")
         kind = entry.get("kind")
@@ -105,7 +111,12 @@ def parse(data, source: str):
                 raise HostServerError(f"{where}.answers is for dns-over-tls servers")
             if not isinstance(root, str) or not root or Path(root).is_absolute() or ".." in Path(root).parts:
                 raise HostServerError(f"{where}.root must be a folder inside the image folder")
-        servers[name] = ServerSpecification(name, kind, entry["certificate"], entry["key"], dict(answers), root)
+        connections = entry.get("connections")
+        if connections is not None and (isinstance(connections, bool) or not isinstance(connections, int)
+                                        or not 0 <= connections <= MOST_CONNECTIONS):
+            raise HostServerError(f"{where}.connections must be an integer from 0 to {MOST_CONNECTIONS}")
+        servers[name] = ServerSpecification(name, kind, entry["certificate"], entry["key"], dict(answers), root,
+                                            connections)
     return servers
 
 
@@ -146,6 +157,20 @@ def _question(message: bytes):
         return None
     record_type, = struct.unpack("!H", message[at + 1:at + 3])
     return identifier, message[12:at + 1], ".".join(labels), record_type, end
+
+
+TYPE_NAMES = {1: "A", 28: "AAAA"}
+
+
+def describe_query(query: bytes, answers: dict) -> str:
+    """`name TYPE -> what the answer says`, for the server's console line."""
+    question = _question(query)
+    if question is None:
+        return "not a query"
+    _, _, name, record_type, _ = question
+    address = answers.get(name)
+    outcome = "NXDOMAIN" if address is None else address if record_type == 1 else "no data"
+    return f"{name} {TYPE_NAMES.get(record_type, record_type)} -> {outcome}"
 
 
 def dns_answer(query: bytes, answers: dict):
@@ -191,6 +216,7 @@ class HostServers:
         self._failures = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._accepted = {}
 
     def _say(self, line: str):
         with self._lock:
@@ -229,8 +255,12 @@ class HostServers:
             except OSError:
                 return
             accepted += 1
+            with self._lock:
+                self._accepted[specification.name] = accepted
             connection.settimeout(IDLE_SECONDS)
-            thread = threading.Thread(target=self._connection, args=(specification, connection, context, serve), daemon=True)
+            thread = threading.Thread(target=self._connection, args=(specification, connection, context,
+                                                                     lambda spec, secured, number=accepted: serve(spec, secured, number)),
+                                      daemon=True)
             thread.start()
             self._threads.append(thread)
 
@@ -245,7 +275,7 @@ class HostServers:
             if not self._stopping.is_set():
                 self._say(f"host-server: {name}: FAILED: {problem}")
 
-    def _serve_dns(self, specification, secured):
+    def _serve_dns(self, specification, secured, connection_number: int):
         answered = 0
         while answered < MOST_QUERIES:
             prefix = _read_exactly(secured, 2)
@@ -257,12 +287,15 @@ class HostServers:
             if response is None:
                 self._say(f"host-server: {specification.name}: FAILED: not a DNS query ({length} bytes)")
                 return
-            secured.sendall(struct.pack("!H", len(response)) + response)
             answered += 1
+            # Said before it is sent: the guest's next console line comes after it.
+            self._say(f"host-server: {specification.name}: query {answered} on connection {connection_number}: "
+                      f"{describe_query(query, specification.answers)}")
+            secured.sendall(struct.pack("!H", len(response)) + response)
         self._say(f"host-server: {specification.name}: answered {answered} queries over one TLS 1.3 connection "
                   f"({secured.version()})")
 
-    def _serve_https(self, specification, secured):
+    def _serve_https(self, specification, secured, connection_number: int):
         head = b""
         while b"\r\n\r\n" not in head and len(head) < 8192:
             chunk = secured.recv(8192 - len(head))
@@ -293,8 +326,14 @@ class HostServers:
         return lines
 
     def reasons(self) -> list:
+        """Why the boot fails on the servers' side: a FAILED line, or a server opened other than `connections` times."""
         with self._lock:
-            return list(self._failures)
+            reasons = list(self._failures)
+            for name, specification in self.specifications.items():
+                opened = self._accepted.get(name, 0)
+                if specification.connections is not None and opened != specification.connections:
+                    reasons.append(f"host-server: {name}: {opened} connections, expected {specification.connections}")
+            return reasons
 
     def stop(self):
         self._stopping.set()

@@ -239,3 +239,18 @@ class ServersTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NetClientOracleTest(unittest.TestCase):
+    """Image net-client's oracle names the page its HTTPS server serves by length and BLAKE3 (b3sum's)."""
+
+    def test_the_expected_page_is_www_index_html(self):
+        folder = ROOT / "images" / "net-client"
+        page = folder / "www" / "index.html"
+        digest = subprocess.run(["b3sum", "--no-names", str(page)], check=True, capture_output=True,
+                                text=True).stdout.strip()
+        oracle = json.loads((folder / "oracle.json").read_text())
+        expected = f"200, {page.stat().st_size} bytes, BLAKE3 {digest} "
+        self.assertTrue(any(expected in pattern for pattern in oracle["patterns"]),
+                        f"no pattern of images/net-client/oracle.json names {expected!r}")
+        self.assertEqual(oracle["host_servers"]["www"]["root"], "www")

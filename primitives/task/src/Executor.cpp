@@ -294,11 +294,13 @@ void Executor::save_continuation(void* context, void* from)
 void Executor::account_switch(Task& task)
 {
     /*
-     * One cycle-counter read per switch, never the clock (a system call on hosted): it ends the
-     * previous Task's stretch (counted in its time used, reported when too long) and starts this
-     * one's. Idle time never counts: idle() ends the last stretch and forgets the last Task.
+     * One read of the accounting clock per switch (platform::accounting_clock(): the cycle
+     * counter on x86_64 and aarch64, a word the host thread of the platform keeps on hosted),
+     * never the monotonic clock: it ends the previous Task's stretch (counted in its time used,
+     * reported when too long) and starts this one's. Idle time never counts: idle() ends the
+     * last stretch and forgets the last Task.
      */
-    u64 now = platform::cycle_counter();
+    u64 now = platform::accounting_clock();
     end_stretch(now);
     m_last_ran = &task;
     m_last_switched_in = now;
@@ -334,19 +336,19 @@ void Executor::program_deadline(u64 deadline)
     platform::set_deadline(deadline);
 }
 
-void Executor::end_stretch(u64 now_cycles)
+void Executor::end_stretch(u64 now)
 {
     if (!m_last_ran)
         return;
-    u64 stretch = now_cycles - m_last_switched_in;
-    m_last_ran->m_cycles_used += stretch;
-    /* The threshold in cycles, converted once: the platform's rate is known after boot. */
-    if (m_long_run_report_cycles == 0) [[unlikely]]
-        m_long_run_report_cycles = platform::nanoseconds_to_cycles(long_run_report_nanoseconds);
-    if (stretch > m_long_run_report_cycles) {
+    u64 stretch = now - m_last_switched_in;
+    m_last_ran->m_clock_used += stretch;
+    /* The threshold in the clock's counts, converted once: the platform's rate is known after boot. */
+    if (m_long_run_report_counts == 0) [[unlikely]]
+        m_long_run_report_counts = platform::nanoseconds_to_accounting_clock(long_run_report_nanoseconds);
+    if (stretch > m_long_run_report_counts) {
         ++m_long_runs_reported;
         platform::console_format("vectra: task {} ran {} ms without waiting", m_last_ran->name(),
-            platform::cycles_to_nanoseconds(stretch) / 1'000'000);
+            platform::accounting_clock_to_nanoseconds(stretch) / 1'000'000);
     }
 }
 
@@ -715,7 +717,7 @@ Task* Executor::pick_next()
 ErrorOr<void> Executor::idle()
 {
     u64 now = platform::monotonic_nanoseconds();
-    end_stretch(platform::cycle_counter());
+    end_stretch(platform::accounting_clock());
     m_last_ran = nullptr;
     snapshot::note_idle(*this, now);
     u64 earliest = 0;

@@ -33,13 +33,3 @@ u64 nanoseconds_to_cycles(u64 nanoseconds)
 }
 
 }
-
-namespace vectra::platform {
-
-/* The executor's accounting clock is the cycle counter itself here: a register read. */
-u64 accounting_clock() { return cycle_counter(); }
-u64 accounting_clock_to_nanoseconds(u64 counts) { return cycles_to_nanoseconds(counts); }
-u64 nanoseconds_to_accounting_clock(u64 nanoseconds) { return nanoseconds_to_cycles(nanoseconds); }
-u64 accounting_clock_resolution_nanoseconds() { return 0; }
-
-}

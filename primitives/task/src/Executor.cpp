@@ -294,13 +294,11 @@ void Executor::save_continuation(void* context, void* from)
 void Executor::account_switch(Task& task)
 {
     /*
-     * One read of the accounting clock per switch (platform::accounting_clock(): the cycle
-     * counter on x86_64 and aarch64, a word the host thread of the platform keeps on hosted),
-     * never the monotonic clock: it ends the previous Task's stretch (counted in its time used,
-     * reported when too long) and starts this one's. Idle time never counts: idle() ends the
-     * last stretch and forgets the last Task.
+     * One cycle-counter read per switch, never the clock (a system call on hosted): it ends the
+     * previous Task's stretch (counted in its time used, reported when too long) and starts this
+     * one's. Idle time never counts: idle() ends the last stretch and forgets the last Task.
      */
-    u64 now = platform::accounting_clock();
+    u64 now = platform::cycle_counter();
     end_stretch(now);
     m_last_ran = &task;
     m_last_switched_in = now;
@@ -336,19 +334,19 @@ void Executor::program_deadline(u64 deadline)
     platform::set_deadline(deadline);
 }
 
-void Executor::end_stretch(u64 now)
+void Executor::end_stretch(u64 now_cycles)
 {
     if (!m_last_ran)
         return;
-    u64 stretch = now - m_last_switched_in;
-    m_last_ran->m_clock_used += stretch;
-    /* The threshold in the clock's counts, converted once: the platform's rate is known after boot. */
-    if (m_long_run_report_counts == 0) [[unlikely]]
-        m_long_run_report_counts = platform::nanoseconds_to_accounting_clock(long_run_report_nanoseconds);
-    if (stretch > m_long_run_report_counts) {
+    u64 stretch = now_cycles - m_last_switched_in;
+    m_last_ran->m_cycles_used += stretch;
+    /* The threshold in cycles, converted once: the platform's rate is known after boot. */
+    if (m_long_run_report_cycles == 0) [[unlikely]]
+        m_long_run_report_cycles = platform::nanoseconds_to_cycles(long_run_report_nanoseconds);
+    if (stretch > m_long_run_report_cycles) {
         ++m_long_runs_reported;
         platform::console_format("vectra: task {} ran {} ms without waiting", m_last_ran->name(),
-            platform::accounting_clock_to_nanoseconds(stretch) / 1'000'000);
+            platform::cycles_to_nanoseconds(stretch) / 1'000'000);
     }
 }
 
@@ -717,7 +715,7 @@ Task* Executor::pick_next()
 ErrorOr<void> Executor::idle()
 {
     u64 now = platform::monotonic_nanoseconds();
-    end_stretch(platform::accounting_clock());
+    end_stretch(platform::cycle_counter());
     m_last_ran = nullptr;
     snapshot::note_idle(*this, now);
     u64 earliest = 0;

@@ -136,7 +136,7 @@ void write(Executor& executor, u64 now)
     put_value<u32>(60, class_slots);
     std::atomic_thread_fence(std::memory_order_release);
     put_generation(0, generation);
-    next_due = platform::accounting_clock() + platform::nanoseconds_to_accounting_clock(interval_nanoseconds);
+    next_due = platform::cycle_counter() + platform::nanoseconds_to_cycles(interval_nanoseconds);
     s_switches_written = executor.switches();
 }
 

@@ -80,21 +80,6 @@ void cancel_deadline();
 [[nodiscard]] u64 cycle_counter();
 [[nodiscard]] u64 cycles_to_nanoseconds(u64 cycles);
 [[nodiscard]] u64 nanoseconds_to_cycles(u64 nanoseconds);
-/*
- * The clock the executor charges Task time with and measures a stretch against the long-run
- * bound (ADR 0018), read twice per Task switch: the cheapest read that still moves with time.
- * x86_64 and aarch64: the cycle counter above (a register read). Hosted: a coarse clock in
- * nanoseconds that a host thread of the platform publishes in memory every millisecond
- * (ADR 0026 §9), so a switch reads a word instead of the host CPU's counter (which costs as much
- * as the rest of a switch under a hypervisor); a stretch is then measured to within about a
- * millisecond, and a stretch much shorter than that reads 0 or one whole tick. Only differences
- * mean anything; the conversions are for reports and thresholds, never for the hot path.
- */
-[[nodiscard]] u64 accounting_clock();
-[[nodiscard]] u64 accounting_clock_to_nanoseconds(u64 counts);
-[[nodiscard]] u64 nanoseconds_to_accounting_clock(u64 nanoseconds);
-/* How far apart two readings of accounting_clock() may be stale: its tick (0 when exact). */
-[[nodiscard]] u64 accounting_clock_resolution_nanoseconds();
 
 /* ---- interrupts ---- */
 /* Enable delivery of interrupt `line` to kernel::interrupt_arrived. */

@@ -152,7 +152,7 @@ private:
     void start_slice(u64 now);
     void program_deadline(u64 deadline);
     [[nodiscard]] bool person_runnable();
-    void end_stretch(u64 now);
+    void end_stretch(u64 now_cycles);
     void save_continuation(void* context, void* from);
     static void task_trampoline(void* transfer_context, void* data);
     [[nodiscard]] Error report_deadlock();
@@ -177,8 +177,8 @@ private:
     std::atomic<u32> m_movable_tasks { 0 }; /* on its list, not pinned: worth waking a thief for */
     u32 m_timed_waits { 0 }; /* Tasks parked with a deadline */
     Task* m_last_ran { nullptr };
-    u64 m_last_switched_in { 0 }; /* platform::accounting_clock() */
-    u64 m_long_run_report_counts { 0 };
+    u64 m_last_switched_in { 0 }; /* platform::cycle_counter() */
+    u64 m_long_run_report_cycles { 0 };
     u64 m_long_runs_reported { 0 };
     u64 m_slice_end { 0 }; /* when the running preemptible Task's slice ends; 0: it is not preemptible */
     u64 m_preemptions { 0 };

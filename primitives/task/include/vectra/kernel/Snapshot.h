@@ -51,12 +51,12 @@ inline constexpr usize ring_ends_offset = 112;
 
 /* Rewrite the table now (tests call it directly). */
 void write(Executor&, u64 now);
-/* When the next rewrite is due (platform::accounting_clock()): never without CONFIG_DEBUG_SNAPSHOT. */
+/* When the next rewrite is due (platform::cycle_counter()): never without CONFIG_DEBUG_SNAPSHOT. */
 extern u64 next_due;
-/* The executor switched to a Task at `now` (platform::accounting_clock()): rewrite the table if it is due (one comparison). */
-inline void note_switch(Executor& executor, u64 now)
+/* The executor switched to a Task at `now_cycles`: rewrite the table if it is due (one comparison). */
+inline void note_switch(Executor& executor, u64 now_cycles)
 {
-    if (now >= next_due) [[unlikely]]
+    if (now_cycles >= next_due) [[unlikely]]
         write(executor, platform::monotonic_nanoseconds());
 }
 /* The CPU is about to idle: rewrite the table if anything switched since the last time. */

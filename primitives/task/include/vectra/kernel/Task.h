@@ -79,9 +79,8 @@ public:
     [[nodiscard]] bool has_run() const { return m_switches != 0; }
     [[nodiscard]] u64 switches() const { return m_switches; }
     /* Nanoseconds it ran: from each switch to it until the next switch or idle (Executor), counted
-       on the switch path in platform::accounting_clock()'s counts (to its resolution: a
-       millisecond on hosted) and converted here. */
-    [[nodiscard]] u64 time_used() const { return platform::accounting_clock_to_nanoseconds(m_clock_used); }
+       in the platform's cycles on the switch path and converted here. */
+    [[nodiscard]] u64 time_used() const { return platform::cycles_to_nanoseconds(m_cycles_used); }
     /* The executor it belongs to (one at a time, ADR 0026); whether it may move; how often it did. */
     [[nodiscard]] Executor& executor() const { return *m_executor; }
     [[nodiscard]] bool is_pinned() const { return m_pinned; }
@@ -160,7 +159,7 @@ private:
     bool m_in_timed_wait { false };
     bool m_stop_requested { false }; /* its own last TaskCap went while it ran: it ends at its next wait */
     u64 m_switches { 0 };
-    u64 m_clock_used { 0 };
+    u64 m_cycles_used { 0 };
     RingBindingSlot m_ring_bindings[ring_binding_capacity];
     Domain* m_domain { nullptr };
     Task* m_next_in_domain { nullptr };

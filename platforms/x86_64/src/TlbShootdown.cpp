@@ -157,8 +157,6 @@ void shoot_down_translations()
 
 u64 shootdowns_sent() { return s_sent; }
 
-u64 parked_processors_excused() { return s_excused; }
-
 bool is_parked(u32 index) { return s_slots[index].parked.load(std::memory_order_seq_cst); }
 
 void enter_park() { s_slots[platform::current_processor()].parked.store(true, std::memory_order_seq_cst); }

@@ -17,8 +17,6 @@ void shoot_down_translations();
 
 /* Shootdowns this CPU asked for since boot (for the boot check's report). */
 [[nodiscard]] u64 shootdowns_sent();
-/* Parked CPUs a shootdown excused from its NMI since boot (they flush when they leave the park). */
-[[nodiscard]] u64 parked_processors_excused();
 
 /*
  * Around the park in wait_for_interrupt(): a parked CPU is not sent the shootdown NMI; it flushes

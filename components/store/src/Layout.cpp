@@ -75,6 +75,8 @@ ErrorOr<void> Memory::check(u64 blocks) const
         return Error(StoreError::OutOfMemory, "the bitmaps need a bit per block, twice");
     if (buffer.size() < block_size + catalog_header_bytes)
         return Error(StoreError::OutOfMemory, "the buffer holds a block and a catalog");
+    if (cache.size() == 1)
+        return Error(StoreError::OutOfMemory, "a cache has no slots or at least two");
     return {};
 }
 

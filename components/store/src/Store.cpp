@@ -47,6 +47,8 @@ Store::Store(block::Device& device, Memory const& memory, u64 block_count)
     , m_block_count(block_count)
     , m_sectors_per_block(block_size / device.sector_size())
 {
+    for (auto& slot : m_memory.cache)
+        slot.held = slot.dirty = false;
 }
 
 ErrorOr<void> Store::format(block::Device& device, Memory const& memory)
@@ -290,8 +292,16 @@ Report Store::report() const
     for (usize word = 0; word < m_used.size(); ++word)
         free += u64(__builtin_popcountll(~(m_used[word] | m_committed[word])));
     free -= m_used.size() * 64 - m_block_count; /* the bits past the last block */
-    return { m_super.generation, m_super.catalog_bytes, free, m_block_count, m_fell_back, m_extent_count, m_commits,
-        m_catalog_blocks_written };
+    Report report = m_counts;
+    report.generation = m_super.generation;
+    report.catalog_bytes = m_super.catalog_bytes;
+    report.free_blocks = free;
+    report.block_count = m_block_count;
+    report.fell_back = m_fell_back;
+    report.extents = m_extent_count;
+    report.commits = m_commits;
+    report.catalog_blocks_written = m_catalog_blocks_written;
+    return report;
 }
 
 ErrorOr<usize> Store::encode_catalog()
@@ -336,7 +346,10 @@ ErrorOr<void> Store::sync()
 {
     TRY(writable());
     if (!m_dirty)
-        return m_device->flush();
+        return device_flush();
+    /* Every block written since the last commit reaches the disk before the catalog that names it (a failure here
+     * touches nothing the last commit names: the dirty blocks stay dirty, and a later sync writes them). */
+    TRY(write_back());
     usize bytes = TRY(encode_catalog());
     u64 blocks = (bytes + block_size - 1) / block_size;
     std::fill(m_catalog_area.begin() + i64(bytes), m_catalog_area.begin() + i64(blocks * block_size), u8(0));
@@ -346,9 +359,10 @@ ErrorOr<void> Store::sync()
     /* Everything the new catalog names, and the catalog itself, is on the disk before the superblock names it. */
     auto committed = [&]() -> ErrorOr<void> {
         TRY(write_blocks(placed.first, m_catalog_area.first(blocks * block_size)));
-        TRY(m_device->flush());
+        TRY(device_flush());
         TRY(write_superblock(*m_device, m_scratch, next.generation % 2, &next));
-        TRY(m_device->flush());
+        ++m_counts.device_writes;
+        TRY(device_flush());
         return {};
     }();
     if (committed.is_error()) {

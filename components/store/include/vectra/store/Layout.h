@@ -61,10 +61,24 @@ struct Node {
 };
 
 /*
+ * One block of the store's cache (Cache.cpp): a data block's bytes, either clean (the disk holds
+ * the same) or dirty (written since the last commit and not on the disk yet; only a block no
+ * commit names is ever dirty, and every dirty block is written before the next commit's catalog).
+ */
+struct CacheSlot {
+    alignas(64) u8 bytes[block_size];
+    u64 disk_block;
+    u64 last_use;
+    bool held;
+    bool dirty;
+};
+
+/*
  * What a store needs in memory, all the caller's (no heap): a node per file, the extents of every
  * file, a name index (a power of two of slots, at least twice the nodes), two allocation bitmaps
- * of a bit per block (in use now; in use by the last commit), and a buffer that holds the whole
- * catalog (so the largest catalog a store may have) and one block.
+ * of a bit per block (in use now; in use by the last commit), a buffer that holds the whole
+ * catalog (so the largest catalog a store may have) and one block, and optionally a cache of
+ * blocks (none: every read and write goes to the device, as before the cache existed).
  */
 struct Memory {
     std::span<Node> nodes;
@@ -72,6 +86,7 @@ struct Memory {
     std::span<u32> index;
     std::span<u64> bitmaps;
     std::span<u8> buffer;
+    std::span<CacheSlot> cache {};
 
     [[nodiscard]] static constexpr usize bitmap_words(u64 blocks) { return 2 * ((blocks + 63) / 64); }
     /* Refused unless the parts fit each other and `blocks`. */

@@ -71,7 +71,7 @@ struct Report {
 };
 
 /* A miss reads at most this many blocks ahead; whole-block requests up to this many go through the cache. */
-inline constexpr u64 read_ahead_blocks = 16;
+inline constexpr u64 read_ahead_blocks = 32;
 inline constexpr u64 cached_whole_blocks = 4;
 
 class Store {

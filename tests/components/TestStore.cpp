@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <random>
+#include <vectra/block/Crc32.h>
 #include <vectra/store/Layout.h>
 
 using namespace vectra;
@@ -485,7 +486,9 @@ TEST_CASE("With a cache, 200 small files cost a few device requests in runs, not
     CHECK(with.device_writes <= files / 8);
     CHECK(with.device_reads <= files / 8);
     CHECK(with.blocks_written >= files); /* every file's block did reach the disk */
-    CHECK(with.flushes == without.flushes); /* the commit is the same: two flushes */
+    CHECK(without.flushes == 2); /* the commit: blocks and catalog, flush, superblock, flush */
+    CHECK(with.flushes == 2); /* it adds 200 blocks, more than the cache holds: the same two flushes */
+    CHECK(with.single_flush_commits == 0);
     auto again = cached.mount();
     CHECK(small_files_read_back(again, files));
 }
@@ -564,4 +567,64 @@ TEST_CASE("A cache of one slot is refused; none and two are taken")
         if (slots == 1)
             CHECK(formatted.error().is(store::StoreError::OutOfMemory));
     }
+}
+
+TEST_CASE("A commit whose added blocks are all in the cache takes one flush; a mount missing one takes the older commit")
+{
+    Fixture fixture(64);
+    {
+        auto store = fixture.mount();
+        auto first = must(store.create("first"));
+        must(store.write(first, 0, bytes_of_text(pattern(100, 71))));
+        must(store.sync());
+        u64 flushes = store.report().flushes;
+        auto second = must(store.create("second"));
+        must(store.write(second, 0, bytes_of_text(pattern(5000, 72))));
+        must(store.sync());
+        CHECK(store.report().flushes - flushes == 1);
+        CHECK(store.report().single_flush_commits == 2);
+        CHECK(store.report().commits == 2);
+    }
+    /* Every commit found whole mounts as it is. */
+    {
+        auto again = fixture.mount();
+        CHECK(!again.report().fell_back);
+        CHECK(read_whole(again, must(again.open("second"))) == pattern(5000, 72));
+    }
+    /* The cut the single flush allows: the superblock and catalog reached the disk, one block of "second" did not. */
+    auto& disk = fixture.device.bytes();
+    auto block = pattern(5000, 72).substr(0, store::block_size);
+    auto at = std::search(disk.begin(), disk.end(), block.begin(), block.end(),
+        [](u8 held, char wanted) { return held == u8(wanted); });
+    REQUIRE(at != disk.end());
+    REQUIRE((at - disk.begin()) % store::block_size == 0);
+    std::fill(at, at + store::block_size, u8(0));
+    auto store = fixture.mount();
+    CHECK(store.report().fell_back);
+    CHECK(store.report().generation == 2);
+    auto second = store.open("second");
+    REQUIRE(second.is_error());
+    CHECK(second.error().is(store::StoreError::NotFound));
+    CHECK(read_whole(store, must(store.open("first"))) == pattern(100, 71));
+}
+
+TEST_CASE("A version 1 store is refused with a message that says so")
+{
+    Fixture fixture;
+    auto& disk = fixture.device.bytes();
+    for (u64 slot = 0; slot < 2; ++slot) {
+        std::span<u8> sector(disk.data() + slot * store::block_size, store::superblock_bytes);
+        if (sector[0] != 'V')
+            continue;
+        sector[8] = 1;
+        block::Crc32 crc;
+        crc.update(sector.first(52));
+        u32 value = crc.value();
+        for (int index = 0; index < 4; ++index)
+            sector[52 + index] = u8(value >> (8 * index));
+    }
+    auto mounted = store::Store::mount(fixture.device, fixture.memory.memory());
+    REQUIRE(mounted.is_error());
+    CHECK(mounted.error().is(store::StoreError::NotAStore));
+    CHECK(std::string_view(mounted.error().message()).find("version 1") != std::string_view::npos);
 }

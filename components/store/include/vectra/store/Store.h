@@ -68,6 +68,7 @@ struct Report {
     u64 blocks_written { 0 };
     u64 flushes { 0 };
     u64 cache_hits { 0 }; /* blocks found in the cache instead of read */
+    u64 single_flush_commits { 0 }; /* of `commits`: those whose added blocks mount verifies (one flush) */
 };
 
 /* A miss reads at most this many blocks ahead; whole-block requests up to this many go through the cache. */
@@ -142,8 +143,10 @@ private:
     [[nodiscard]] ErrorOr<void> device_write(u64 disk_block, std::span<u8 const> from);
     [[nodiscard]] ErrorOr<void> device_flush();
 
-    /* The catalog (Catalog.cpp). */
-    [[nodiscard]] ErrorOr<usize> encode_catalog();
+    /* The catalog. */
+    [[nodiscard]] ErrorOr<usize> encode_catalog(bool& verified);
+    [[nodiscard]] bool added_blocks_cached();
+    [[nodiscard]] ErrorOr<void> verify_added(std::span<u8 const> catalog, Catalog const&);
 
     block::Device* m_device;
     Memory m_memory;

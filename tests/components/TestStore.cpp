@@ -5,6 +5,7 @@
 #include "StoreSupport.h"
 #include <catch2/catch.hpp>
 #include <map>
+#include <optional>
 #include <random>
 #include <vectra/block/Crc32.h>
 #include <vectra/store/Layout.h>
@@ -627,4 +628,60 @@ TEST_CASE("A version 1 store is refused with a message that says so")
     REQUIRE(mounted.is_error());
     CHECK(mounted.error().is(store::StoreError::NotAStore));
     CHECK(std::string_view(mounted.error().message()).find("version 1") != std::string_view::npos);
+}
+
+TEST_CASE("A catalog's verified runs are refused when empty, past the bound, outside the store or on no file's block")
+{
+    Fixture fixture(64);
+    {
+        auto store = fixture.mount();
+        auto file = must(store.create("a"));
+        must(store.write(file, 0, bytes_of_text(pattern(5000, 81))));
+        must(store.sync());
+        REQUIRE(store.report().single_flush_commits == 1);
+    }
+    constexpr u64 blocks = disk_bytes / store::block_size;
+    auto const& disk = fixture.device.bytes();
+    std::optional<store::Superblock> newest;
+    for (u64 slot = 0; slot < 2; ++slot) {
+        auto decoded = store::decode_superblock(
+            std::span<u8 const, store::superblock_bytes>(disk.data() + slot * store::block_size, store::superblock_bytes),
+            blocks);
+        if (!decoded.is_error() && (!newest || decoded.value().generation > newest->generation))
+            newest = decoded.value();
+    }
+    REQUIRE(newest);
+    std::vector<u8> catalog(disk.begin() + i64(newest->catalog_block * store::block_size),
+        disk.begin() + i64(newest->catalog_block * store::block_size + newest->catalog_bytes));
+    REQUIRE(catalog[12] == 1); /* one verified run: the file's two blocks */
+    usize run = catalog.size() - store::catalog_verified_bytes;
+    auto parse = [&](std::vector<u8> const& bytes) {
+        StoreMemory memory(256, 1024, blocks, 64 * KiB);
+        std::vector<u64> in_use((blocks + 63) / 64);
+        return store::parse_catalog(bytes, blocks, memory.memory(), in_use);
+    };
+    auto refused = [&](std::vector<u8> const& bytes, std::string_view because) {
+        auto parsed = parse(bytes);
+        INFO(because);
+        REQUIRE(parsed.is_error());
+        CHECK(parsed.error().is(store::StoreError::Corrupt));
+        CHECK(std::string_view(parsed.error().message()).find(because) != std::string_view::npos);
+    };
+    auto parsed = parse(catalog);
+    REQUIRE(!parsed.is_error());
+    CHECK(parsed.value().verified_count == 1);
+    auto changed = [&](usize at, u64 value, usize width) {
+        auto bytes = catalog;
+        for (usize index = 0; index < width; ++index)
+            bytes[at + index] = u8(value >> (8 * index));
+        return bytes;
+    };
+    refused(changed(run + 8, 0, 4), "a verified run is empty");
+    refused(changed(run + 8, store::maximum_verified_blocks + 1, 4), "more blocks than a single-flush commit");
+    refused(changed(run, blocks, 8), "outside the store's data blocks");
+    refused(changed(run, 0, 8), "outside the store's data blocks");
+    refused(changed(run, blocks - 2, 8), "names a block no extent holds");
+    refused(changed(12, store::maximum_verified_blocks + 1, 4), "verifies more runs");
+    refused(changed(12, 2, 4), "ends inside a record");
+    refused(changed(12, 0, 4), "length or extent count disagrees");
 }

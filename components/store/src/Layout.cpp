@@ -187,8 +187,10 @@ ErrorOr<Catalog> parse_catalog(std::span<u8 const> bytes, u64 block_count, Memor
         u8 const* record = TRY(take(catalog_verified_bytes));
         u64 first = read_u64(record);
         u64 count = read_u32(record + 8);
-        if (count == 0 || count > maximum_verified_blocks - verified_blocks)
-            return Error(StoreError::Corrupt, "a verified run is empty, or the runs pass the single-flush bound");
+        if (count == 0)
+            return Error(StoreError::Corrupt, "a verified run is empty");
+        if (count > maximum_verified_blocks - verified_blocks)
+            return Error(StoreError::Corrupt, "the verified runs hold more blocks than a single-flush commit may add");
         verified_blocks += count;
         if (first < first_data_block || first > block_count || count > block_count - first)
             return Error(StoreError::Corrupt, "a verified run lies outside the store's data blocks");

@@ -4,12 +4,13 @@
  * fontd's Engine over the real FreeType port and Debian's DejaVu Sans: faces loaded from memory,
  * glyphs rendered as 8-bit coverage with metrics, the same pixels FreeType gives when called
  * directly; malformed fonts (truncated, corrupted tables, not a font) refused as face-unusable
- * while the good face goes on; too little memory is an error, never a crash.
+ * while the good face goes on; too little memory is an error, never a crash; a glyph larger than
+ * the atlas is refused by the session (glyph-too-large).
  */
 
 #include "FontFiles.h"
 #include <catch2/catch.hpp>
-#include <fontd/Engine.h>
+#include <fontd/Server.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_MODULE_H
@@ -160,4 +161,47 @@ TEST_CASE("too little memory for FreeType is an error and never a crash", "[font
         (void)engine.render(0, 64, 'W');
         REQUIRE(engine.heap().in_use() <= size);
     }
+}
+
+TEST_CASE("a glyph whose bitmap is larger than the atlas is refused as glyph-too-large, and the session goes on", "[fontd]")
+{
+    /* DejaVu Sans with its em made 8 times smaller: at 256 px its glyphs are about 1600 pixels tall. */
+    std::vector<u8> enlarged(test::dejavu_sans());
+    u16 tables = u16(enlarged[4] << 8 | enlarged[5]);
+    usize head = 0;
+    for (usize index = 0; index < tables; ++index) {
+        u8 const* record = enlarged.data() + 12 + 16 * index;
+        if (memcmp(record, "head", 4) == 0)
+            head = usize(record[8]) << 24 | usize(record[9]) << 16 | usize(record[10]) << 8 | record[11];
+    }
+    REQUIRE(head != 0);
+    REQUIRE((enlarged[head + 18] << 8 | enlarged[head + 19]) == 2048);
+    enlarged[head + 18] = 0x01; /* unitsPerEm 256 */
+    enlarged[head + 19] = 0x00;
+
+    std::vector<u8> memory(8 * MiB);
+    fontd::Engine engine(memory);
+    REQUIRE_FALSE(engine.start().is_error());
+    REQUIRE_FALSE(engine.add(as_text("enlarged"), enlarged).is_error());
+    std::vector<u8> atlas(fontd::atlas_bytes, 0);
+    MemCap no_capability;
+    fontd::SessionState session(engine, no_capability, atlas);
+    font::OpenFace open;
+    for (char character : std::string_view("enlarged"))
+        REQUIRE_FALSE(open.name.try_append(u8(character)).is_error());
+    auto face = session.handle(open);
+    REQUIRE_FALSE(face.is_error());
+    REQUIRE_FALSE(session.handle(font::SetSize { face.value().face, 256 }).is_error());
+    font::Rasterise run;
+    run.face = face.value().face;
+    REQUIRE_FALSE(run.code_points.try_append('W').is_error());
+    auto refused = session.handle(run);
+    REQUIRE(refused.is_error());
+    REQUIRE(refused.error().is(FontError::GlyphTooLarge));
+    REQUIRE(session.handle(font::ReadState {}).value().glyphs == 0);
+    /* A small size of the same face still places its glyph. */
+    REQUIRE_FALSE(session.handle(font::SetSize { face.value().face, 12 }).is_error());
+    auto placed = session.handle(run);
+    REQUIRE_FALSE(placed.is_error());
+    REQUIRE(placed.value().rasterised == 1);
 }

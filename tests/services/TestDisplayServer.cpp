@@ -35,14 +35,6 @@ constexpr DisplayMode test_mode { 96, 64, 96 * 4 + 64, PixelFormat::Xrgb8888 };
 
 DisplayDevice* s_device { nullptr };
 
-ErrorOr<DisplayClient> open_client(ReticleCap const& memory, RingCap const& requests, RingCap const& replies)
-{
-    auto pool = TRY(endpoint::carve(memory, session::pool_size<display::Protocol>()));
-    auto listen_requests = TRY(system::attenuate(requests, RightSend));
-    auto listen_replies = TRY(system::attenuate(replies, RightReceive));
-    return DisplayClient::open(std::move(listen_requests), std::move(listen_replies), std::move(pool));
-}
-
 template<typename T>
 bool refused(ErrorOr<T> const& result, DisplayError code)
 {
@@ -61,8 +53,8 @@ ErrorOr<i32> clients(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto holder = TRY(open_client(memory, requests, replies));
-    auto other = TRY(open_client(memory, requests, replies));
+    auto holder = TRY(open_session_client<display::Protocol>(memory, requests, replies));
+    auto other = TRY(open_session_client<display::Protocol>(memory, requests, replies));
 
     auto mode = TRY(holder.call(display::ReadMode {}));
     EXPECT_IN_TASK(mode.width == 96 && mode.height == 64 && mode.stride == test_mode.stride && mode.format == 1);
@@ -140,7 +132,7 @@ ErrorOr<i32> resizing_client(Bundle& bundle)
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto resize = TRY(bundle.take<SignalCap>("resize"));
-    auto client = TRY(open_client(memory, requests, replies));
+    auto client = TRY(open_session_client<display::Protocol>(memory, requests, replies));
     auto mode = TRY(client.call(display::ReadMode {}));
     EXPECT_IN_TASK(mode.width == 32 && mode.height == 16 && mode.generation == 1);
     auto old_framebuffer = TRY(lent_framebuffer(client));

@@ -343,7 +343,7 @@ public:
         return ended_if_closed(m_session->call_lending(request, memory, keep, deadline), deadline);
     }
 
-    /* As call(), for a message whose reply carries a capability: the reply and the capability (in this Task's space). */
+    /* As call(), for a message whose reply carries a capability: the reply, and the capability now in the caller's space. */
     template<typename Request>
     [[nodiscard]] ErrorOr<typename Client<P>::template CallResult<Request>> call_receiving(
         Request const& request, Duration timeout = default_timeout)

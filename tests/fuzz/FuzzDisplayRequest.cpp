@@ -17,6 +17,7 @@
 #include "../TestSupport.h"
 #include "../services/DisplayTestBackend.h"
 #include "DispatchFuzzer.h"
+#include "TaskFuzzer.h"
 #include <vectra/System.h>
 #include <vectra/display/Server.h>
 #include <vectra/kernel/Executor.h>
@@ -106,20 +107,6 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     VERIFY(server.statistics().generation == 1);
 
     s_input = { data, size };
-    {
-        test::Arena arena(2 * MiB);
-        CapabilitySpace supervisor(allocate_space_id());
-        Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
-        auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
-        auto& executor = Executor::current();
-        Task* task = MUST(executor.spawn(arena.reticle(), { "fuzzer", sequence_task, 128 * KiB }));
-        MUST(task->bundle().give("memory", supervisor, std::move(memory_cap)));
-        auto result = executor.run_until_exit(*task);
-        VERIFY(!result.is_error() && task->exit_cause() == ExitCause::Returned && result.value() == 0);
-        if (task->is_listed())
-            MUST(executor.reap(*task));
-        (void)supervisor.clear();
-        memory->~Reticle();
-    }
+    test::run_fuzz_task(sequence_task);
     return 0;
 }

@@ -180,17 +180,11 @@ bool Server::take_request(usize index)
         session(index), std::span<u8 const>(m_request, received->length), m_reply, capabilities);
     if (capabilities.received)
         endpoint::discard(*capabilities.received);
-    auto& slot = m_table.slot(index);
-    ErrorOr<void> sent = Error(ErrorCode::PeerClosed, "no replies Ring");
-    if (slot.outbox) {
-        auto reply = std::span<u8 const>(m_reply, length);
-        if (capabilities.reply)
-            sent = endpoint::send_copy(*slot.outbox, reply, m_atlases[index], capabilities.reply->keep);
-        else
-            sent = slot.outbox->try_send(reply);
-    }
-    if (sent.is_error())
-        m_table.free(index); /* take_request_carrying kept room for the reply: only a gone client fails here */
+    auto reply = std::span<u8 const>(m_reply, length);
+    if (capabilities.reply)
+        m_table.send_reply(index, reply, m_atlases[index], capabilities.reply->keep);
+    else
+        m_table.send_reply(index, reply);
     return true;
 }
 

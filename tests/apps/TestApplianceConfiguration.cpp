@@ -3,8 +3,8 @@
  *
  * The appliance's port and folder from its configuration (apps/httpappliance Configuration.h):
  * the bytes the manifest compiler emits decode to the settings, nothing configured gives the
- * entry's port and /www, and as an attacker every malformed value is refused — port 0, a relative
- * folder, empty, "." and ".." components, a separator or NUL smuggled into a component, a
+ * entry's port and /www, port 0 asks the stack for a free one, and as an attacker every malformed
+ * folder is refused — a relative one, empty, "." and ".." components, a separator or NUL smuggled into a component, a
  * component longer than a Path's, more components than a Path holds, and truncated or
  * overlong bytes.
  */
@@ -57,16 +57,15 @@ TEST_CASE("the appliance's port and folder from the manifest compiler's bytes, a
     auto root = MUST(settings_from(with_folder("/"), 80));
     REQUIRE(root.folder.is_root());
     REQUIRE(root.port == 80);
+    ApplianceConfiguration any_port;
+    any_port.port = 0; /* the stack picks a free port (the hosted images) */
+    REQUIRE(MUST(settings_from(encoded(any_port), 80)).port == 0);
     auto deep = MUST(settings_from(encoded(with_folder("/a/b/c")), 80));
     REQUIRE(deep.folder == MUST(MUST(MUST(Path::root().try_join("a")).try_join("b")).try_join("c")));
 }
 
-TEST_CASE("as an attacker: port 0 and every malformed folder are refused, never served", "[httpappliance]")
+TEST_CASE("as an attacker: every malformed folder is refused, never served", "[httpappliance]")
 {
-    ApplianceConfiguration port_zero;
-    port_zero.port = 0;
-    REQUIRE(settings_from(port_zero, 80).error().is(ErrorCode::InvalidArgument));
-    REQUIRE(settings_from(encoded(port_zero), 80).error().is(ErrorCode::InvalidArgument));
     for (std::string_view bad : { "", "www", "./www", "/www/", "//www", "/www//docs", "/.", "/..", "/www/..", "/www/./docs",
              "/www/../etc", "\\www" }) {
         INFO(std::string(bad));

@@ -150,6 +150,31 @@ class HttpClientEntry(unittest.TestCase):
         self.assertEqual(watcher.feed("ready"), ["done"])
         self.assertEqual(watcher.feed("ready"), [])
         self.assertEqual(len(calls), 1)
+        self.assertEqual(calls[0][1], 1)
+
+    def test_on_hosted_the_watcher_connects_to_the_port_its_line_names(self):
+        calls = []
+        client = httpclient.parse(dict(self.GOOD, after=r"^serving on port (?P<port>[0-9]+):"), "x")
+        self.assertTrue(httpclient.names_its_port(client))
+        self.assertFalse(httpclient.names_its_port(httpclient.parse(self.GOOD, "x")))
+        watcher = httpclient.Watcher(client, 1, Path("/nowhere"), lambda *arguments: calls.append(arguments) or ["done"],
+                                     port_from_console=True)
+        self.assertEqual(watcher.feed("serving on port 43211: 8 connections"), ["done"])
+        self.assertEqual(calls[0][1], 43211)
+        # A QEMU platform keeps the forwarded port whatever the line says (the guest's own port).
+        watcher = httpclient.Watcher(client, 5555, Path("/nowhere"), lambda *arguments: calls.append(arguments) or ["done"])
+        watcher.feed("serving on port 443: 8 connections")
+        self.assertEqual(calls[1][1], 5555)
+        # A port out of range, or a pattern without the group, is a failure line, not a connection.
+        watcher = httpclient.Watcher(client, 1, Path("/nowhere"), lambda *arguments: calls.append(arguments) or ["done"],
+                                     port_from_console=True)
+        out_of_range = watcher.feed("serving on port 70000:")
+        self.assertEqual(len(out_of_range), 1)
+        self.assertTrue(out_of_range[0].startswith("http-client: FAILED: "), out_of_range)
+        plain = httpclient.Watcher(httpclient.parse(self.GOOD, "x"), 1, Path("/nowhere"),
+                                   lambda *arguments: calls.append(arguments) or ["done"], port_from_console=True)
+        self.assertTrue(plain.feed("ready")[0].startswith("http-client: FAILED: the line matching `after` names no port"))
+        self.assertEqual(len(calls), 2)
 
 
 class HttpClientChecks(unittest.TestCase):

@@ -28,6 +28,10 @@ The checks, in this order, each bounded by `timeout_seconds`:
     http-client: curl GET /a.txt: 49 bytes, the same as www/a.txt
     http-client: openssl s_client: TLSv1.3, TLS_AES_256_GCM_SHA384, Verify return code: 0 (ok)
 
+On hosted nothing forwards a port: `after` then has a group `port` (`... port (?P<port>[0-9]+)`) and
+the checks connect to the port the matching console line names (an image configured for port 0
+listens where the host put it and says so).
+
 With `tls` ({"ca": file, "server_name": name}) every connection is TLS 1.3 (Python's ssl, no
 older version offered): the server's chain is verified against `ca`, a file of the build's
 image-data folder for the image (what the image's make-data.sh made), for `server_name`. A `tls`
@@ -155,6 +159,11 @@ def _parse_tls(data, source: str):
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", name):
         raise HttpClientError(f"{source}: http_client.tls.server_name must be a host name")
     return Tls(ca, name)
+
+
+def names_its_port(client: HttpClient) -> bool:
+    """Whether `after` has a group `port`: the console line names the port to connect to (hosted)."""
+    return "port" in client.after.groupindex
 
 
 def _target(value) -> bool:
@@ -517,15 +526,27 @@ def run_checks(client: HttpClient, port: int, image_folder: Path, data_folder=No
 
 class Watcher:
     """Watches a boot's console lines; on the first that matches `after`, runs every check and
-    returns their lines (the boot takes them as console lines)."""
+    returns their lines (the boot takes them as console lines).
 
-    def __init__(self, client: HttpClient, port: int, image_folder: Path, checks=run_checks, data_folder=None):
+    `port_from_console` (the hosted platform, where nothing forwards a port: the image listens on
+    the host's loopback itself): the checks connect to the port the matching line names in
+    `after`'s group `port` — an image that asks the host for a free port says which it got."""
+
+    def __init__(self, client: HttpClient, port: int, image_folder: Path, checks=run_checks, data_folder=None,
+                 port_from_console: bool = False):
         self.client, self.port, self.image_folder, self.checks = client, port, image_folder, checks
-        self.data_folder = data_folder
+        self.data_folder, self.port_from_console = data_folder, port_from_console
         self.done = False
 
     def feed(self, line: str):
-        if self.done or not self.client.after.search(line):
+        match = None if self.done else self.client.after.search(line)
+        if match is None:
             return []
         self.done = True
-        return self.checks(self.client, self.port, self.image_folder, self.data_folder)
+        port = self.port
+        if self.port_from_console:
+            named = match.groupdict().get("port")
+            if named is None or not 0 < int(named) < 65536:
+                return [f"http-client: FAILED: the line matching `after` names no port (group `port`): {line}"]
+            port = int(named)
+        return self.checks(self.client, port, self.image_folder, self.data_folder)

@@ -30,8 +30,6 @@ ErrorOr<Settings> settings_from(ApplianceConfiguration const& configuration, u16
 {
     Settings settings;
     settings.port = configuration.port.value_or(default_port);
-    if (settings.port == 0)
-        return Error(ErrorCode::InvalidArgument, "port 0 names no port to listen on");
     settings.folder = TRY(parse_folder(configuration.folder.has_value() ? configuration.folder->bytes() : default_folder));
     return settings;
 }

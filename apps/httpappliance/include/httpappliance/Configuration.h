@@ -3,7 +3,8 @@
  *
  * The appliance's port and folder from its configuration (ADR 0037: the boot manifest's "config"
  * of an http_appliance or https_appliance Task, declared in each entry's footprint): the TCP port it
- * listens on (1–65535; none: the entry's own, 80 or 443) and the folder of vfsd's namespace it
+ * listens on (none: the entry's own, 80 or 443; 0: a free one the stack picks, which the appliance's
+ * first console line names — what the hosted images use) and the folder of vfsd's namespace it
  * serves, read-only (absolute, component by component — no empty, "." or ".." component, none
  * longer than a Path component; none: /www). Anything else is refused with the reason, and the
  * appliance does not start.
@@ -44,7 +45,7 @@ struct Settings {
 /* `invalid-argument` (or `name-too-long`, `too-large`) unless `text` is an absolute folder of Path components. */
 [[nodiscard]] ErrorOr<Path> parse_folder(std::string_view text);
 
-/* The port and folder a configuration names (`default_port` and /www for what it leaves out); port 0 refused. */
+/* The port and folder a configuration names (`default_port` and /www for what it leaves out). */
 [[nodiscard]] ErrorOr<Settings> settings_from(ApplianceConfiguration const&, u16 default_port);
 /* The same from the configuration's bytes: malformed bytes are the decoder's error. */
 [[nodiscard]] ErrorOr<Settings> settings_from(std::span<u8 const> configuration, u16 default_port);

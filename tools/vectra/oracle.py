@@ -25,8 +25,9 @@ An image folder's oracle.json holds:
                    METHOD, status]], "churn": n, "timeout_seconds": n}: after a console line matches
                    `after`, fetch files and compare them with the image folder's, keep-alive, HEAD,
                    expected statuses, a malformed request, a slow client, `churn` connections
-                   dropped; one console line per check (httpclient.py); on hosted `after`'s group
-                   `port` names the port the image listens on
+                   dropped; `tls` verifies TLS 1.3; `clients` ["curl", "openssl"] adds real clients;
+                   one console line per check (httpclient.py); on hosted `after`'s group `port`
+                   names the port the image listens on
   platform_patterns optional; {"platform": [regular expressions]}: on that platform these replace
                    `patterns` (an image whose proof differs by platform, e.g. smp: Tasks on every CPU
                    on hosted, on CPU 0 where the other CPUs only idle)

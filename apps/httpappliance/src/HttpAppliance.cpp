@@ -34,6 +34,10 @@ ErrorOr<i32> http_appliance(Bundle& bundle)
     http::SocketStream streams[http_appliance::stream_count];
     http::SocketListener listener(netd, listening, streams);
     TRY(http_appliance::serve_files(bundle, console, memory, listener, { "http-appliance", "TCP", listening.local.port, settings.folder }));
+    /* What netd did with connections before the server saw them (vectra.socket v2's counters). */
+    auto counters = TRY(netd.counters());
+    TRY(print_line(console, "http-appliance: netd reset {} connections at arrival (the backlog full), {} waiting at the end",
+        counters.connections_refused, counters.pending));
     TRY(netd.close(listening));
     return 0;
 }

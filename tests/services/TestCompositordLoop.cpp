@@ -51,14 +51,6 @@ ErrorOr<i32> compositord_task(Bundle& bundle)
     return 0;
 }
 
-ErrorOr<SurfaceClient> open_client(ReticleCap const& memory, RingCap const& requests, RingCap const& replies)
-{
-    auto pool = TRY(endpoint::carve(memory, session::pool_size<surface::Protocol>()));
-    auto listen_requests = TRY(system::attenuate(requests, RightSend));
-    auto listen_replies = TRY(system::attenuate(replies, RightReceive));
-    return SurfaceClient::open(std::move(listen_requests), std::move(listen_replies), std::move(pool));
-}
-
 /* A surface's memory, filled with `colour`. */
 ErrorOr<MemCap> painted(ReticleCap const& memory, u32 width, u32 height, u32 colour)
 {
@@ -81,7 +73,7 @@ ErrorOr<i32> vanishing_client(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto client = TRY(open_client(memory, requests, replies));
+    auto client = TRY(open_session_client<surface::Protocol>(memory, requests, replies));
     auto pixels = TRY(painted(memory, 10, 10, 0xabcdef));
     TRY(client.call_lending(surface::Create { 80, 50, 10, 10, 40 }, pixels, RightRead));
     TRY(client.call(surface::Frame {}));
@@ -94,8 +86,8 @@ ErrorOr<i32> clients(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto first = TRY(open_client(memory, requests, replies));
-    auto second = TRY(open_client(memory, requests, replies));
+    auto first = TRY(open_session_client<surface::Protocol>(memory, requests, replies));
+    auto second = TRY(open_session_client<surface::Protocol>(memory, requests, replies));
 
     /* The vanished client's surface is gone: its area shows the background again. */
     for (int tries = 0; tries < 50 && screen_at(85, 55) != compositord::background_colour; ++tries)

@@ -26,6 +26,7 @@
 #include <vectra/resolver/Protocol.h>
 #include <vectra/tlsstream/Protocol.h>
 #include <vectra/surface/Protocol.h>
+#include <vectra/font/Protocol.h>
 
 using namespace vectra;
 
@@ -117,6 +118,7 @@ int main(int argc, char** argv)
         { "vectra.resolver", page<resolver::Protocol>("core/resolver/include/vectra/resolver/Protocol.h") },
         { "vectra.tls", page<tls_stream::Protocol>("core/tlsstream/include/vectra/tlsstream/Protocol.h") },
         { "vectra.surface", page<surface::Protocol>("core/surface/include/vectra/surface/Protocol.h") },
+        { "vectra.font", page<font::Protocol>("core/font/include/vectra/font/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },
     };

@@ -343,6 +343,20 @@ public:
         return ended_if_closed(m_session->call_lending(request, memory, keep, deadline), deadline);
     }
 
+    /* As call(), for a message whose reply carries a capability: the reply, and the capability now in the caller's space. */
+    template<typename Request>
+    [[nodiscard]] ErrorOr<typename Client<P>::template CallResult<Request>> call_receiving(
+        Request const& request, Duration timeout = default_timeout)
+    {
+        u64 deadline = deadline_after(timeout);
+        if (!m_session) {
+            auto reopened = reopen(deadline);
+            if (reopened.is_error())
+                return reopened.release_error();
+        }
+        return ended_if_closed(m_session->call_carrying(request, nullptr, deadline), deadline);
+    }
+
     /* Ends the session: the service frees it and reclaims the donation. */
     void close()
     {

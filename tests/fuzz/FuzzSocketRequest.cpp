@@ -18,23 +18,6 @@
 
 using namespace vectra;
 
-namespace {
-
-usize held(netd::Session& session)
-{
-    usize total = 0;
-    session.sockets().for_each([&](u32, netd::Socket& socket) {
-        auto const& state = netd::LwipBackend::state(socket);
-        if (state.received != nullptr)
-            total += state.received->tot_len;
-        for (usize index = 0; index < state.datagram_count; ++index)
-            total += state.datagrams[index].bytes->tot_len;
-    });
-    return total;
-}
-
-}
-
 extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
 {
     MUST(test::start_netd_stack());
@@ -48,10 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         VERIFY(session.socket_count() == before);
     for (int turn = 0; turn < 4; ++turn)
         (void)netd::Stack::turn();
-    VERIFY(held(session) == session.buffered());
+    VERIFY(test::held_bytes(session) == session.buffered());
     VERIFY(session.buffered() <= netd::maximum_buffered);
     session.closed();
-    VERIFY(session.socket_count() == 0 && session.buffered() == 0);
+    VERIFY(session.socket_count() == 0 && session.pending_count() == 0 && session.buffered() == 0);
     (void)netd::Stack::turn();
     return 0;
 }

@@ -7,6 +7,9 @@
 
 #pragma once
 
+#include <lwip/pbuf.h>
+#include <netd/LwipBackend.h>
+#include <netd/Session.h>
 #include <netd/Stack.h>
 #include <vectra/Entropy.h>
 
@@ -36,6 +39,22 @@ inline ErrorOr<void> start_netd_stack()
     auto result = netd::Stack::start(heap, entropy);
     started = !result.is_error();
     return result;
+}
+
+/* The bytes a session's sockets and pending connections really hold, counted from their buffers (not from the session's own account). */
+inline usize held_bytes(netd::Session& session)
+{
+    usize total = 0;
+    auto count = [&](netd::Socket& socket) {
+        auto const& state = netd::LwipBackend::state(socket);
+        if (state.received != nullptr)
+            total += state.received->tot_len;
+        for (usize index = 0; index < state.datagram_count; ++index)
+            total += state.datagrams[index].bytes->tot_len;
+    };
+    session.sockets().for_each([&](u32, netd::Socket& socket) { count(socket); });
+    session.for_each_pending(count);
+    return total;
 }
 
 }

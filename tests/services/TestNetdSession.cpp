@@ -140,19 +140,7 @@ Pair connect_pair(Session& server, Session& client, Address const& where)
     return { listener.socket, connected.socket, accepted.socket };
 }
 
-/* The bytes a session's sockets really hold, counted from their buffers (not from the session's own account). */
-usize held(Session& session)
-{
-    usize total = 0;
-    session.sockets().for_each([&](u32, netd::Socket& socket) {
-        auto const& state = netd::LwipBackend::state(socket);
-        if (state.received != nullptr)
-            total += state.received->tot_len;
-        for (usize index = 0; index < state.datagram_count; ++index)
-            total += state.datagrams[index].bytes->tot_len;
-    });
-    return total;
-}
+usize held(Session& session) { return test::held_bytes(session); }
 
 std::vector<u8> pattern(usize size, u8 seed)
 {
@@ -295,6 +283,96 @@ TEST_CASE("a listener's backlog: connections past it wait in the stack, unaccept
     REQUIRE(failed_with(receive(server, listener.socket), SocketError::WrongKind));
     /* Another listener on the same port: address in use. */
     REQUIRE(failed_with(server.handle(TcpListen { loopback4(listener.local.port), 1 }), SocketError::AddressInUse));
+}
+
+TEST_CASE("a server holding all its sockets keeps its backlog: connections wait outside them, claimed in order as sockets close", "[netd]")
+{
+    start_stack();
+    Session server(13);
+    Session client(14);
+    auto listener = MUST(server.handle(TcpListen { loopback4(0), 4 }));
+    std::vector<u32> held_sockets;
+    while (server.socket_count() < netd::maximum_sockets)
+        held_sockets.push_back(MUST(server.handle(UdpBind { loopback4(0) })).socket);
+    /* Three connections arrive while every socket of the session is taken: they wait, none is reset. */
+    TcpConnect connect;
+    connect.remote = loopback4(listener.local.port);
+    std::vector<Opened> clients;
+    for (int index = 0; index < 3; ++index)
+        clients.push_back(MUST(client.handle(connect)));
+    REQUIRE(eventually([&] { return server.pending_count() == 3; }));
+    REQUIRE(server.socket_count() == netd::maximum_sockets);
+    auto counters = MUST(server.handle(ReadCounters {}));
+    REQUIRE(counters.pending == 3);
+    REQUIRE(counters.sockets == netd::maximum_sockets);
+    REQUIRE(counters.connections_refused == 0);
+    /* Claiming one needs a socket: limit-reached, and it keeps waiting. */
+    REQUIRE(failed_with(server.handle(TcpAccept { listener.socket, false }), SocketError::LimitReached));
+    REQUIRE(server.pending_count() == 3);
+    /* The clients' connections are up: each says which it is. */
+    for (usize index = 0; index < clients.size(); ++index) {
+        u8 byte[] = { u8(0x40 + index) };
+        REQUIRE(eventually([&] { return send_inline(client, clients[index].socket, byte) == 1; }));
+    }
+    /* Three sockets closed: three claimed, oldest first, and their bytes and replies flow. */
+    for (usize index = 0; index < clients.size(); ++index) {
+        REQUIRE(!server.handle(Close { held_sockets[index], false }).is_error());
+        auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+        REQUIRE(accepted.remote.port == clients[index].local.port);
+        REQUIRE(server.pending_count() == clients.size() - index - 1);
+        ErrorOr<Received> got = Error(ErrorCode::InvalidArgument, "not yet");
+        REQUIRE(eventually([&] { got = receive(server, accepted.socket); return !got.is_error() && got.value().length == 1; }));
+        REQUIRE(got.value().data[0] == u8(0x40 + index));
+        u8 reply[] = { u8(0x60 + index) };
+        REQUIRE(send_inline(server, accepted.socket, reply) == 1);
+        REQUIRE(eventually([&] { got = receive(client, clients[index].socket); return !got.is_error() && got.value().length == 1; }));
+        REQUIRE(got.value().data[0] == u8(0x60 + index));
+    }
+    REQUIRE(failed_with(server.handle(TcpAccept { listener.socket, false }), SocketError::WouldBlock));
+    REQUIRE(MUST(server.handle(ReadCounters {})).connections_refused == 0);
+}
+
+TEST_CASE("as an attacker: connections past the session's pending room are reset and counted, never take a socket; a listener's close resets its own", "[netd]")
+{
+    start_stack();
+    Session server(15);
+    Session client(16);
+    REQUIRE(MUST(server.handle(Limits {})).maximum_pending == netd::maximum_pending);
+    auto first = MUST(server.handle(TcpListen { loopback4(0), netd::maximum_backlog }));
+    auto second = MUST(server.handle(TcpListen { loopback4(0), netd::maximum_backlog }));
+    /* The first listener's backlog is as large as the session's pending room: its connections fill it. */
+    static_assert(netd::maximum_pending <= netd::maximum_backlog, "the host tests' configuration");
+    TcpConnect connect;
+    connect.remote = loopback4(first.local.port);
+    std::vector<u32> waiting;
+    for (usize index = 0; index < netd::maximum_pending; ++index)
+        waiting.push_back(MUST(client.handle(connect)).socket);
+    REQUIRE(eventually([&] { return server.pending_count() == netd::maximum_pending; }));
+    /* One more for the second listener: reset at its arrival and counted; it never takes a socket. */
+    connect.remote = loopback4(second.local.port);
+    auto extra = MUST(client.handle(connect));
+    REQUIRE(eventually([&] { return MUST(server.handle(ReadCounters {})).connections_refused == 1; }));
+    ErrorOr<Received> got = Error(ErrorCode::InvalidArgument, "not yet");
+    REQUIRE(eventually([&] {
+        got = receive(client, extra.socket);
+        return failed_with(got, SocketError::Reset) || failed_with(got, SocketError::Refused);
+    }));
+    REQUIRE(failed_with(server.handle(TcpAccept { second.socket, false }), SocketError::WouldBlock));
+    REQUIRE(server.socket_count() == 2);
+    REQUIRE(server.pending_count() == netd::maximum_pending);
+    /* Closing the first listener resets exactly its own waiting connections. */
+    REQUIRE(!server.handle(Close { first.socket, false }).is_error());
+    REQUIRE(server.pending_count() == 0);
+    for (u32 socket : waiting) {
+        REQUIRE(eventually([&] {
+            got = receive(client, socket);
+            return failed_with(got, SocketError::Reset) || failed_with(got, SocketError::Refused);
+        }));
+    }
+    server.closed();
+    REQUIRE(server.pending_count() == 0);
+    REQUIRE(server.socket_count() == 0);
+    client.closed();
 }
 
 TEST_CASE("as an attacker: the socket limit, another session's ids, closed and made-up ids", "[netd]")

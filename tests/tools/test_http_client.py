@@ -125,11 +125,15 @@ class HttpClientEntry(unittest.TestCase):
         self.assertIsNone(client.tls)
         tls = httpclient.parse(dict(self.GOOD, tls={"ca": "ca.pem", "server_name": "tls.vectra.test"}), "x").tls
         self.assertEqual((tls.ca, tls.server_name), ("ca.pem", "tls.vectra.test"))
+        both = httpclient.parse(dict(self.GOOD, clients=["curl", "openssl"], tls={"ca": "ca.pem", "server_name": "a.test"}), "x")
+        self.assertEqual(both.clients, ("curl", "openssl"))
+        self.assertEqual(client.clients, ())
 
     def test_every_bad_field_is_refused_naming_it(self):
         bad = {"after": ["(", 3], "root": ["/abs", "../up", ""], "fetch": [[], ["a.txt"], ["/a b"], "/a"],
                "expect": [[["/x", "get", 404]], [["/x", "GET", 99]], [["/x", "GET"]], [["/x", "GET", True]]],
                "churn": [-1, 1001, True, 1.5], "timeout_seconds": [0, 301, "5", False], "unknown": [1],
+               "clients": ["curl", ["wget"], ["curl", "curl"], ["openssl"], [1]],
                "tls": [{}, {"ca": "ca.pem"}, {"ca": "../ca.pem", "server_name": "a.test"},
                        {"ca": "ca.pem", "server_name": "A b"}, {"ca": "ca.pem", "server_name": "a.test", "x": 1}, "ca.pem"]}
         for field, values in bad.items():
@@ -146,6 +150,31 @@ class HttpClientEntry(unittest.TestCase):
         self.assertEqual(watcher.feed("ready"), ["done"])
         self.assertEqual(watcher.feed("ready"), [])
         self.assertEqual(len(calls), 1)
+        self.assertEqual(calls[0][1], 1)
+
+    def test_on_hosted_the_watcher_connects_to_the_port_its_line_names(self):
+        calls = []
+        client = httpclient.parse(dict(self.GOOD, after=r"^serving on port (?P<port>[0-9]+):"), "x")
+        self.assertTrue(httpclient.names_its_port(client))
+        self.assertFalse(httpclient.names_its_port(httpclient.parse(self.GOOD, "x")))
+        watcher = httpclient.Watcher(client, 1, Path("/nowhere"), lambda *arguments: calls.append(arguments) or ["done"],
+                                     port_from_console=True)
+        self.assertEqual(watcher.feed("serving on port 43211: 8 connections"), ["done"])
+        self.assertEqual(calls[0][1], 43211)
+        # A QEMU platform keeps the forwarded port whatever the line says (the guest's own port).
+        watcher = httpclient.Watcher(client, 5555, Path("/nowhere"), lambda *arguments: calls.append(arguments) or ["done"])
+        watcher.feed("serving on port 443: 8 connections")
+        self.assertEqual(calls[1][1], 5555)
+        # A port out of range, or a pattern without the group, is a failure line, not a connection.
+        watcher = httpclient.Watcher(client, 1, Path("/nowhere"), lambda *arguments: calls.append(arguments) or ["done"],
+                                     port_from_console=True)
+        out_of_range = watcher.feed("serving on port 70000:")
+        self.assertEqual(len(out_of_range), 1)
+        self.assertTrue(out_of_range[0].startswith("http-client: FAILED: "), out_of_range)
+        plain = httpclient.Watcher(httpclient.parse(self.GOOD, "x"), 1, Path("/nowhere"),
+                                   lambda *arguments: calls.append(arguments) or ["done"], port_from_console=True)
+        self.assertTrue(plain.feed("ready")[0].startswith("http-client: FAILED: the line matching `after` names no port"))
+        self.assertEqual(len(calls), 2)
 
 
 class HttpClientChecks(unittest.TestCase):
@@ -159,7 +188,7 @@ class HttpClientChecks(unittest.TestCase):
         self.client = httpclient.parse({"after": "x", "root": "www", "fetch": ["/a.txt", "/", "/docs/big.bin"],
                                         "expect": [["/missing", "GET", 404], ["/../a.txt", "GET", 400],
                                                    ["/a.txt", "DELETE", 405]],
-                                        "churn": 50, "timeout_seconds": 20}, "x")
+                                        "churn": 50, "timeout_seconds": 20, "clients": ["curl"]}, "x")
 
     def tearDown(self):
         self.folder.cleanup()
@@ -177,24 +206,40 @@ class HttpClientChecks(unittest.TestCase):
             "http-client: GET /a.txt: 200, 6 bytes, the same as www/a.txt",
             "http-client: GET /: 200, 13 bytes, the same as www/index.html",
             "http-client: GET /docs/big.bin: 200, 1048576 bytes, the same as www/docs/big.bin",
+            "http-client: curl GET /a.txt: 6 bytes, the same as www/a.txt",
+            "http-client: curl GET /: 13 bytes, the same as www/index.html",
+            "http-client: curl GET /docs/big.bin: 1048576 bytes, the same as www/docs/big.bin",
             "http-client: 3 requests on one kept-alive connection, every body the same",
             "http-client: HEAD /a.txt: 200, Content-Length 6, no body",
             "http-client: GET /missing: 404",
             "http-client: GET /../a.txt: 400",
             "http-client: DELETE /a.txt: 405",
             "http-client: a malformed request (Content-Length and Transfer-Encoding): 400, connection closed",
-            lines[9],
+            lines[12],
             "http-client: GET /a.txt meanwhile: 200, 6 bytes, the same as www/a.txt",
             "http-client: 50 connections opened and dropped",
             "http-client: then GET /a.txt: 200, 6 bytes, the same as www/a.txt",
         ])
-        self.assertRegex(lines[9], r"^http-client: a slow client \(a field line a second\) cut off with 408 after [1-3] lines$")
+        self.assertRegex(lines[12], r"^http-client: a slow client \(a field line a second\) cut off with 408 after [1-3] lines$")
 
     def test_a_wrong_body_fails_every_fetch(self):
         lines = self.run_against("wrong-body")
         failed = [line for line in lines if "FAILED" in line]
         self.assertIn("http-client: FAILED: GET /a.txt: 200, 6 bytes, not the 6 of www/a.txt", failed)
-        self.assertEqual(len([line for line in failed if "GET" in line]), 6)
+        self.assertIn("http-client: FAILED: curl GET /a.txt: 6 bytes, not the 6 of www/a.txt", failed)
+        self.assertEqual(len([line for line in failed if "GET" in line]), 9)
+
+    def test_a_missing_client_program_is_a_failure_line(self):
+        import os
+        path = os.environ.get("PATH", "")
+        os.environ["PATH"] = str(self.image)  # a folder with no curl or openssl in it
+        try:
+            lines = self.run_against()
+        finally:
+            os.environ["PATH"] = path
+        missing = [line for line in lines if "is not installed" in line]
+        self.assertEqual(len(missing), len(self.client.clients), lines)
+        self.assertTrue(all(line.startswith("http-client: FAILED: ") for line in missing))
 
     def test_a_server_without_a_head_deadline_fails_the_slow_check(self):
         self.client = httpclient.HttpClient(self.client.after, "www", ("/a.txt",), (), 0, 4.0)
@@ -228,7 +273,7 @@ class HttpsClientChecks(HttpClientChecks):
     def setUp(self):
         super().setUp()
         self.client = httpclient.HttpClient(self.client.after, "www", self.client.fetch, self.client.expect, 50, 20.0,
-                                            httpclient.Tls("ca.pem", "tls.vectra.test"))
+                                            httpclient.Tls("ca.pem", "tls.vectra.test"), ("curl", "openssl"))
 
     def server_context(self, stem="server", highest=ssl.TLSVersion.TLSv1_3, lowest=ssl.TLSVersion.TLSv1_3):
         """TLS 1.3 only, as tlsd, unless told otherwise."""
@@ -251,6 +296,8 @@ class HttpsClientChecks(HttpClientChecks):
                                    r"for tls\.vectra\.test$")
         self.assertRegex(lines[1], r"^http-client: TLS: a client asking for wrong\.tls\.vectra\.test refused \(.+\)$")
         self.assertRegex(lines[2], r"^http-client: TLS: a client offering only TLS 1\.2 refused \(.+\)$")
+        self.assertRegex(lines[3], r"^http-client: openssl s_client: TLSv1\.3, TLS_[A-Z0-9_]+, Verify return code: 0 \(ok\)$")
+        self.assertIn("http-client: curl GET /docs/big.bin: 1048576 bytes, the same as www/docs/big.bin", lines)
         self.assertFalse([line for line in lines if "FAILED" in line], lines)
         self.assertIn("http-client: GET /docs/big.bin: 200, 1048576 bytes, the same as www/docs/big.bin", lines)
         self.assertIn("http-client: a malformed request (Content-Length and Transfer-Encoding): 400, connection closed", lines)
@@ -261,6 +308,8 @@ class HttpsClientChecks(HttpClientChecks):
         self.assertTrue(lines)
         self.assertTrue(all("FAILED" in line for line in lines if "connections opened and dropped" not in line), lines)
         self.assertIn("certificate verify failed", lines[0])
+        self.assertRegex(lines[1], r"^http-client: FAILED: openssl s_client: .*Verify return code: (?!0 \(ok\))")
+        self.assertTrue(any(line.startswith("http-client: FAILED: curl GET /a.txt: exit status 60") for line in lines), lines)
 
     def test_a_server_that_also_serves_tls_1_2_fails_the_tls_check(self):
         lines = self.run_against(context=self.server_context(lowest=ssl.TLSVersion.TLSv1_2))
@@ -269,6 +318,7 @@ class HttpsClientChecks(HttpClientChecks):
     def test_a_server_speaking_only_tls_1_2_fails_every_check(self):
         lines = self.run_against(context=self.server_context(highest=ssl.TLSVersion.TLSv1_2, lowest=ssl.TLSVersion.TLSv1_2))
         self.assertTrue(lines[0].startswith("http-client: FAILED: tls: "), lines)
+        self.assertTrue(lines[1].startswith("http-client: FAILED: openssl s_client: "), lines)
         self.assertTrue(all("FAILED" in line for line in lines if "connections opened and dropped" not in line), lines)
 
     def test_nothing_listening_is_a_failure_line_not_an_exception(self):
@@ -290,6 +340,7 @@ class HttpsClientChecks(HttpClientChecks):
     def test_a_server_without_a_head_deadline_fails_the_slow_check(self):
         self.client = httpclient.HttpClient(self.client.after, "www", ("/a.txt",), (), 0, 4.0,
                                             httpclient.Tls("ca.pem", "tls.vectra.test"))
+        self.assertEqual(self.client.clients, ())
         lines = self.run_against("no-timeout")
         self.assertTrue(any(line.startswith("http-client: FAILED: a slow client: no response after") for line in lines), lines)
 

@@ -108,6 +108,23 @@ class OracleParsing(unittest.TestCase):
                 oracle.Oracle.parse(json.loads(path.read_text()), str(path))
 
 
+class HttpClientPort(unittest.TestCase):
+    """An http_client needs a port to connect to: one QEMU forwards ({host_port} in qemu_args), or on
+    hosted the one the console line names (`after`'s group `port`); with neither it is refused."""
+
+    CLIENT = {"after": "^serving$", "root": "www", "fetch": ["/a.txt"]}
+
+    def test_forwarded_or_named_ports_are_accepted_and_neither_is_refused(self):
+        forwarded = dict(MINIMAL, qemu_args={"x86_64": ["-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:{host_port}-:80"]},
+                         http_client=self.CLIENT)
+        self.assertIsNotNone(oracle.Oracle.parse(forwarded).http_client)
+        named = dict(MINIMAL, http_client=dict(self.CLIENT, after="^serving on port (?P<port>[0-9]+)$"))
+        self.assertIsNotNone(oracle.Oracle.parse(named).http_client)
+        with self.assertRaises(oracle.OracleError) as caught:
+            oracle.Oracle.parse(dict(MINIMAL, http_client=self.CLIENT), "images/x/oracle.json")
+        self.assertIn("or an `after` with a group `port`", str(caught.exception))
+
+
 class KeyOracles(unittest.TestCase):
     """keys.py: steps typed through QMP send-key after console lines."""
 

@@ -18,7 +18,19 @@ The checks, in this order, each bounded by `timeout_seconds`:
   - a malformed request (Content-Length and Transfer-Encoding both) answered 400;
   - a slow client (a head trickled one field line a second) cut off with 408, while a fetch of
     the first target on another connection succeeds;
-  - `churn` connections (at most 1000) opened and dropped, then the first target fetched again.
+  - `churn` connections (at most 1000) opened and dropped, then the first target fetched again;
+  - `clients` (a list of "curl", "openssl"): real clients as an operator would use them — Debian's
+    `curl` fetches every `fetch` target (with `tls`: `--cacert` and the server name resolved to the
+    forwarded port) and the bytes are compared with the file; `openssl s_client` (with `tls` only)
+    connects with `-verify_return_error` for the server name and must report `TLSv1.3` and
+    `Verify return code: 0 (ok)`:
+
+    http-client: curl GET /a.txt: 49 bytes, the same as www/a.txt
+    http-client: openssl s_client: TLSv1.3, TLS_AES_256_GCM_SHA384, Verify return code: 0 (ok)
+
+On hosted nothing forwards a port: `after` then has a group `port` (`... port (?P<port>[0-9]+)`) and
+the checks connect to the port the matching console line names (an image configured for port 0
+listens where the host put it and says so).
 
 With `tls` ({"ca": file, "server_name": name}) every connection is TLS 1.3 (Python's ssl, no
 older version offered): the server's chain is verified against `ca`, a file of the build's
@@ -34,8 +46,10 @@ Every socket has a deadline; nothing waits longer than `timeout_seconds` in one 
 """
 
 import re
+import shutil
 import socket
 import ssl
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +58,7 @@ HOST = "127.0.0.1"
 MOST_CHURN = 1000
 SLOW_LINE_SECONDS = 1.0
 CHURN_CONNECT_SECONDS = 20.0
+CLIENTS = ("curl", "openssl")
 
 
 class HttpClientError(ValueError):
@@ -59,6 +74,7 @@ class HttpClient:
     churn: int
     timeout_seconds: float
     tls: object = None  # Tls, or None for plain HTTP
+    clients: tuple = ()  # of CLIENTS
 
 
 @dataclass(frozen=True)
@@ -94,7 +110,7 @@ def parse(data, source: str):
     """The `http_client` object of an oracle.json, or None without one."""
     if data is None:
         return None
-    fields = {"after", "root", "fetch", "expect", "churn", "timeout_seconds", "tls"}
+    fields = {"after", "root", "fetch", "expect", "churn", "timeout_seconds", "tls", "clients"}
     if not isinstance(data, dict) or set(data) - fields:
         raise HttpClientError(f"{source}: \"http_client\" must be an object of {', '.join(sorted(fields))}")
     after = data.get("after")
@@ -122,8 +138,14 @@ def parse(data, source: str):
     timeout = data.get("timeout_seconds", 30)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 300:
         raise HttpClientError(f"{source}: http_client.timeout_seconds must be a number above 0, at most 300")
+    tls = _parse_tls(data.get("tls"), source)
+    clients = data.get("clients", [])
+    if not isinstance(clients, list) or not all(each in CLIENTS for each in clients) or len(set(clients)) != len(clients):
+        raise HttpClientError(f"{source}: http_client.clients must be a list of distinct names from {', '.join(CLIENTS)}")
+    if "openssl" in clients and tls is None:
+        raise HttpClientError(f"{source}: http_client.clients: openssl needs tls")
     return HttpClient(pattern, root, tuple(fetch), tuple(tuple(each) for each in expect), churn, float(timeout),
-                      _parse_tls(data.get("tls"), source))
+                      tls, tuple(clients))
 
 
 def _parse_tls(data, source: str):
@@ -137,6 +159,11 @@ def _parse_tls(data, source: str):
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", name):
         raise HttpClientError(f"{source}: http_client.tls.server_name must be a host name")
     return Tls(ca, name)
+
+
+def names_its_port(client: HttpClient) -> bool:
+    """Whether `after` has a group `port`: the console line names the port to connect to (hosted)."""
+    return "port" in client.after.groupindex
 
 
 def _target(value) -> bool:
@@ -385,6 +412,63 @@ def _churn(client: HttpClient, peer: Peer, root: Path) -> list:
     return [f"http-client: {client.churn} connections opened and dropped", line]
 
 
+def _run(command: list, timeout: float, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    """A real client, bounded by `timeout`; a missing program or the timeout raises OSError."""
+    if shutil.which(command[0]) is None:
+        raise OSError(f"{command[0]} is not installed (tools/vectra/packages.txt)")
+    try:
+        return subprocess.run(command, input=stdin, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise OSError(f"{command[0]} did not end within {timeout:.0f} s")
+
+
+@_guarded
+def _curl(client: HttpClient, peer: Peer, root: Path) -> list:
+    if "curl" not in client.clients:
+        return []
+    lines = []
+    for target in client.fetch:
+        command = ["curl", "--silent", "--show-error", "--fail", "--http1.1", "--max-time", f"{client.timeout_seconds:.0f}",
+                   "--output", "-"]
+        if peer.context is not None:
+            name = client.tls.server_name
+            command += ["--tlsv1.3", "--cacert", str(peer.ca), "--resolve", f"{name}:{peer.port}:{HOST}",
+                        f"https://{name}:{peer.port}{target}"]
+        else:
+            command.append(f"http://{HOST}:{peer.port}{target}")
+        finished = _run(command, client.timeout_seconds + 5)
+        path = expected_file(root, target)
+        wanted, shown = path.read_bytes(), f"{path.relative_to(root.parent)}"
+        if finished.returncode != 0:
+            why = finished.stderr.decode("utf-8", "replace").strip().splitlines()
+            lines.append(f"http-client: FAILED: curl GET {target}: exit status {finished.returncode}"
+                         + (f" ({why[0]})" if why else ""))
+        elif finished.stdout != wanted:
+            lines.append(f"http-client: FAILED: curl GET {target}: {len(finished.stdout)} bytes, not the {len(wanted)} of {shown}")
+        else:
+            lines.append(f"http-client: curl GET {target}: {len(wanted)} bytes, the same as {shown}")
+    return lines
+
+
+@_guarded
+def _openssl(client: HttpClient, peer: Peer, root: Path) -> list:
+    if "openssl" not in client.clients:
+        return []
+    name = client.tls.server_name
+    finished = _run(["openssl", "s_client", "-connect", f"{HOST}:{peer.port}", "-servername", name,
+                     "-verify_hostname", name, "-CAfile", str(peer.ca), "-verify_return_error"],
+                    client.timeout_seconds, stdin=b"")
+    output = finished.stdout.decode("utf-8", "replace")
+    verify = re.search(r"^\s*Verify return code: (.+)$", output, re.MULTILINE)
+    session = re.search(r"^New, (TLSv[0-9.]+), Cipher is (\S+)$", output, re.MULTILINE)
+    verdict = verify.group(1).strip() if verify else "none"
+    if session is None or session.group(1) != "TLSv1.3" or verdict != "0 (ok)":
+        why = finished.stderr.decode("utf-8", "replace").strip().splitlines()
+        return [f"http-client: FAILED: openssl s_client: {session.group(1) if session else 'no session'}, "
+                f"Verify return code: {verdict}, expected TLSv1.3 and 0 (ok)" + (f" ({why[-1]})" if why and not session else "")]
+    return [f"http-client: openssl s_client: TLSv1.3, {session.group(2)}, Verify return code: 0 (ok)"]
+
+
 def _refused(peer: Peer, timeout: float, server_name: str = "", context=None) -> str:
     """Why a TLS connection failed (its handshake or the first exchange), or "" when it did not."""
     try:
@@ -424,7 +508,7 @@ def _tls(client: HttpClient, peer: Peer, root: Path) -> list:
     return lines
 
 
-CHECKS = (_tls, _fetches, _keep_alive, _head, _expected, _malformed, _slow, _churn)
+CHECKS = (_tls, _openssl, _fetches, _curl, _keep_alive, _head, _expected, _malformed, _slow, _churn)
 
 
 def run_checks(client: HttpClient, port: int, image_folder: Path, data_folder=None) -> list:
@@ -442,15 +526,27 @@ def run_checks(client: HttpClient, port: int, image_folder: Path, data_folder=No
 
 class Watcher:
     """Watches a boot's console lines; on the first that matches `after`, runs every check and
-    returns their lines (the boot takes them as console lines)."""
+    returns their lines (the boot takes them as console lines).
 
-    def __init__(self, client: HttpClient, port: int, image_folder: Path, checks=run_checks, data_folder=None):
+    `port_from_console` (the hosted platform, where nothing forwards a port: the image listens on
+    the host's loopback itself): the checks connect to the port the matching line names in
+    `after`'s group `port` — an image that asks the host for a free port says which it got."""
+
+    def __init__(self, client: HttpClient, port: int, image_folder: Path, checks=run_checks, data_folder=None,
+                 port_from_console: bool = False):
         self.client, self.port, self.image_folder, self.checks = client, port, image_folder, checks
-        self.data_folder = data_folder
+        self.data_folder, self.port_from_console = data_folder, port_from_console
         self.done = False
 
     def feed(self, line: str):
-        if self.done or not self.client.after.search(line):
+        match = None if self.done else self.client.after.search(line)
+        if match is None:
             return []
         self.done = True
-        return self.checks(self.client, self.port, self.image_folder, self.data_folder)
+        port = self.port
+        if self.port_from_console:
+            named = match.groupdict().get("port")
+            if named is None or not 0 < int(named) < 65536:
+                return [f"http-client: FAILED: the line matching `after` names no port (group `port`): {line}"]
+            port = int(named)
+        return self.checks(self.client, port, self.image_folder, self.data_folder)

@@ -25,7 +25,9 @@ An image folder's oracle.json holds:
                    METHOD, status]], "churn": n, "timeout_seconds": n}: after a console line matches
                    `after`, fetch files and compare them with the image folder's, keep-alive, HEAD,
                    expected statuses, a malformed request, a slow client, `churn` connections
-                   dropped; one console line per check (httpclient.py)
+                   dropped; `tls` verifies TLS 1.3; `clients` ["curl", "openssl"] adds real clients;
+                   one console line per check (httpclient.py); on hosted `after`'s group `port`
+                   names the port the image listens on
   host_servers     optional; {"NAME": {"kind": "dns-over-tls" | "https", "certificate": file, "key": file,
                    "answers": {host: IPv4} | "root": folder}}: servers on the host's loopback the harness
                    starts before each boot and stops after it, reached from the guest through
@@ -215,7 +217,8 @@ def _host_client(data, qemu_args: dict, source: str):
 
 
 def _http_client(data, qemu_args: dict, source: str):
-    return _forwarded_step("http_client", http_clients.parse, http_clients.HttpClientError, data, qemu_args, source)
+    return _forwarded_step("http_client", http_clients.parse, http_clients.HttpClientError, data, qemu_args, source,
+                           http_clients.names_its_port)
 
 
 def _host_servers(data, qemu_args: dict, source: str):
@@ -237,14 +240,17 @@ def _host_servers(data, qemu_args: dict, source: str):
     return servers
 
 
-def _forwarded_step(field: str, parse, error, data, qemu_args: dict, source: str):
-    """A host-side step (host_client, http_client): parsed, and only with qemu_args that forward a port."""
+def _forwarded_step(field: str, parse, error, data, qemu_args: dict, source: str, names_its_port=None):
+    """A host-side step (host_client, http_client): parsed, and only with qemu_args that forward a port
+    (or, for http_client, an `after` whose group `port` names it: the hosted platform)."""
     try:
         step = parse(data, source)
     except error as problem:
         raise OracleError(str(problem))
-    if step is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()):
-        raise OracleError(f"{source}: {field} needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}")
+    if step is not None and not any(host_clients.needs_port(arguments) for arguments in qemu_args.values()) \
+            and not (names_its_port and names_its_port(step)):
+        raise OracleError(f"{source}: {field} needs qemu_args that forward {host_clients.PORT_PLACEHOLDER}"
+                          + (" or an `after` with a group `port`" if names_its_port else ""))
     return step
 
 

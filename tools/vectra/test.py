@@ -489,7 +489,8 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
             log_path = log if number == oracle.boots else log.with_name(f"{log.stem}-boot{number}.log")
             client = host_clients.Watcher(oracle.host_client, host_port) if oracle.host_client else None
             http = (http_clients.Watcher(oracle.http_client, host_port, target.image.folder,
-                                         data_folder=elf.parent / "image-data" / target.image.name)
+                                         data_folder=elf.parent / "image-data" / target.image.name,
+                                         port_from_console=platform.hosted)
                     if oracle.http_client else None)
             result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
                                on_line=line_watchers(watcher, typer, client, http, resizer, servers),

@@ -5,6 +5,7 @@
 #include "Appliance.h"
 #include "FileHandler.h"
 #include <new>
+#include <vectra/Configuration.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
@@ -32,6 +33,14 @@ bool turn_or_sleep(http::Server& server)
 
 }
 
+ErrorOr<Settings> configured(Bundle& bundle, ConsoleCap const& console, std::string_view name, u16 default_port)
+{
+    auto settings = settings_from(TRY(take_slot_message(bundle, configuration_slot_name)), default_port);
+    if (settings.is_error())
+        TRY(print_line(console, "{}: its configuration is refused: {}", name, settings.error().message()));
+    return settings;
+}
+
 ErrorOr<void> serve_files(Bundle& bundle, ConsoleCap const& console, ReticleCap& memory, http::StreamListener& listener,
     Serving const& serving)
 {
@@ -45,12 +54,11 @@ ErrorOr<void> serve_files(Bundle& bundle, ConsoleCap const& console, ReticleCap&
     auto* connections = new (bytes.data()) http::ServerConnection[connection_count];
     auto read_buffer = bytes.subspan(connection_count * sizeof(http::ServerConnection), FileHandler::read_bytes);
 
-    auto root = TRY(Path::root().try_join("www"));
-    FileHandler handler(files, root, read_buffer);
+    FileHandler handler(files, serving.folder, read_buffer);
     http::ServerLimits limits;
     http::Server server(listener, handler, std::span<http::ServerConnection>(connections, connection_count), limits);
-    TRY(print_line(console, "{}: serving /www on {} port {}: {} connections at once, head deadline {} s, idle {} s",
-        serving.name, serving.transport, serving.port, connection_count, limits.header_timeout.seconds(),
+    TRY(print_line(console, "{}: serving {} on {} port {}: {} connections at once, head deadline {} s, idle {} s",
+        serving.name, serving.folder, serving.transport, serving.port, connection_count, limits.header_timeout.seconds(),
         limits.idle_timeout.seconds()));
 
     u64 stop_after = CONFIG_HTTP_APPLIANCE_REQUESTS;

@@ -10,6 +10,7 @@
 
 #pragma once
 
+#include <httpappliance/Configuration.h>
 #include <vectra/Bundle.h>
 #include <vectra/config.h>
 #include <vectra/http/Stream.h>
@@ -25,7 +26,11 @@ struct Serving {
     std::string_view name;      /* "http-appliance", the console lines' prefix */
     std::string_view transport; /* "TCP", "TLS 1.3 over TCP" */
     u16 port { 0 };
+    Path folder;                /* of vfsd's namespace, served read-only */
 };
+
+/* The port and folder from the Bundle's "config" slot (Configuration.h); a refusal is printed with its reason. */
+[[nodiscard]] ErrorOr<Settings> configured(Bundle&, ConsoleCap const&, std::string_view name, u16 default_port);
 
 /* Opens the vfsd session from the Bundle's files-requests and files-replies and serves until the request count. */
 [[nodiscard]] ErrorOr<void> serve_files(Bundle&, ConsoleCap const&, ReticleCap&, http::StreamListener&, Serving const&);

@@ -3,12 +3,13 @@
  *
  * https_appliance: the static-file appliance over TLS 1.3 (docs/adr/0039-vectranet-http.md,
  * docs/adr/0038-tlsd-and-the-tls-stream-protocol.md). Through a tlsd session it listens on port
- * 443 with tlsd's identity (the appliance never holds a key); every connection whose handshake
+ * 443 (or its configuration's port) with tlsd's identity (the appliance never holds a key); every connection whose handshake
  * finished is a vectra.tls stream, served by VectraNet's server through http::TlsListener. The
  * rest is Appliance.h's, shared with http_appliance.
  */
 
 #include "Appliance.h"
+#include <vectra/Configuration.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
@@ -18,6 +19,9 @@
 
 VECTRA_TASK_ENTRY(https_appliance);
 
+static_assert(vectra::configuration_matches<vectra::http_appliance::ApplianceConfiguration, vectra::footprints::https_appliance_configuration>(),
+    "http_appliance::ApplianceConfiguration differs from the \"config\" declared in https.footprint.json");
+
 namespace vectra::task_entries {
 
 ErrorOr<i32> https_appliance(Bundle& bundle)
@@ -25,13 +29,14 @@ ErrorOr<i32> https_appliance(Bundle& bundle)
     TRY(check_footprint(bundle, footprints::https_appliance)); /* generated from footprint.json */
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto settings = TRY(http_appliance::configured(bundle, console, "https-appliance", 443));
     auto pool = TRY(endpoint::carve(memory, session::pool_size<tls_stream::Protocol>()));
     auto tlsd = TRY(tls_stream::Session::open(TRY(bundle.take<RingCap>("tls-requests")),
         TRY(bundle.take<RingCap>("tls-replies")), std::move(pool)));
-    auto listening = TRY(tlsd.call(tls_stream::Listen { 443, 16 }));
+    auto listening = TRY(tlsd.call(tls_stream::Listen { settings.port, 16 }));
     http::TlsStream streams[http_appliance::stream_count];
     http::TlsListener listener(tlsd, listening.stream, streams);
-    TRY(http_appliance::serve_files(bundle, console, memory, listener, { "https-appliance", "TLS 1.3 over TCP", listening.local.port }));
+    TRY(http_appliance::serve_files(bundle, console, memory, listener, { "https-appliance", "TLS 1.3 over TCP", listening.local.port, settings.folder }));
     TRY(tlsd.call(tls_stream::Close { listening.stream }));
     return 0;
 }

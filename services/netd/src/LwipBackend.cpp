@@ -155,22 +155,16 @@ err_t on_accepted(void* argument, tcp_pcb* pcb, err_t error)
     auto& listener = *static_cast<Socket*>(argument);
     if (error != ERR_OK || pcb == nullptr)
         return ERR_VAL;
-    Socket accepted;
-    accepted.kind = Socket::Kind::Connection;
-    accepted.session = listener.session;
-    accepted.unclaimed = true;
-    accepted.listener = listener.id;
-    state_of(accepted).tcp = pcb;
-    state_of(accepted).connected = true;
-    auto id = listener.session->sockets().add(std::move(accepted));
-    if (id.is_error()) {
-        tcp_abort(pcb); /* the session holds as many sockets as it may */
+    auto waiting = listener.session->add_pending(listener);
+    if (waiting.is_error()) {
+        tcp_abort(pcb); /* the backlog is full: reset at once (Session counted it) */
         return ERR_ABRT;
     }
-    auto& socket = *listener.session->sockets().find(id.value()).value();
-    socket.id = id.value();
+    auto& socket = *waiting.value();
+    state_of(socket).tcp = pcb;
+    state_of(socket).connected = true;
     watch_connection(socket);
-    tcp_backlog_delayed(pcb); /* counts against the listener's backlog until tcp-accept claims it */
+    tcp_backlog_delayed(pcb); /* counts against the listener's backlog in lwIP too, until tcp-accept claims it */
     return ERR_OK;
 }
 
@@ -266,7 +260,7 @@ ErrorOr<net::Opened> LwipBackend::bind(Socket& socket, net::Address const& local
 
 ErrorOr<net::Opened> LwipBackend::accept(Socket&, Socket&)
 {
-    /* lwIP's accepted connections are already in the table, unclaimed: none is waiting. */
+    /* lwIP's accepted connections are already the session's pending ones: none is waiting here. */
     return socket_error(SocketError::WouldBlock, "no connection is waiting");
 }
 
@@ -274,6 +268,7 @@ net::Opened LwipBackend::claimed(Socket& socket)
 {
     net::Opened opened;
     if (auto* pcb = state_of(socket).tcp) {
+        watch_connection(socket); /* the entry moved from the pending ones into the table: lwIP's argument follows */
         tcp_backlog_accepted(pcb);
         opened.local = from_lwip(pcb->local_ip, pcb->local_port);
         opened.remote = from_lwip(pcb->remote_ip, pcb->remote_port);

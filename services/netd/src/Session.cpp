@@ -51,13 +51,7 @@ ErrorOr<std::span<u8>> lent_bytes(
     return bytes.subspan(offset, length);
 }
 
-ErrorOr<Socket*> connection_of(Session& session, u32 id)
-{
-    auto* socket = TRY(session.sockets().find(id));
-    if (socket->unclaimed)
-        return socket_error(SocketError::NoSuchSocket, "the connection was not accepted yet");
-    return socket;
-}
+ErrorOr<Socket*> connection_of(Session& session, u32 id) { return session.sockets().find(id); }
 
 }
 
@@ -73,8 +67,56 @@ void Session::opened() { m_counters = {}; }
 
 void Session::closed()
 {
+    for_each_pending([&](Socket& waiting) { drop_pending(waiting, true); });
     m_sockets.clear([&](Socket& socket) { release(socket, true); });
     m_counters = {};
+    m_arrivals = 0;
+}
+
+ErrorOr<Socket*> Session::add_pending(Socket& listener)
+{
+    usize free = maximum_pending;
+    for (usize index = 0; free == maximum_pending && index < maximum_pending; ++index) {
+        if (!m_pending_used[index])
+            free = index;
+    }
+    if (listener.pending >= listener.backlog || free == maximum_pending) {
+        ++m_counters.connections_refused;
+        return socket_error(SocketError::LimitReached, "the listener's backlog or the session's pending connections are full");
+    }
+    Socket& waiting = m_pending[free];
+    waiting = Socket {};
+    waiting.kind = Socket::Kind::Connection;
+    waiting.session = this;
+    waiting.listener = listener.id;
+    waiting.arrival = ++m_arrivals;
+    m_pending_used[free] = true;
+    ++m_pending_count;
+    ++listener.pending;
+    return &waiting;
+}
+
+Socket* Session::oldest_pending(u32 listener)
+{
+    Socket* oldest = nullptr;
+    for_each_pending([&](Socket& waiting) {
+        if (waiting.listener == listener && (oldest == nullptr || waiting.arrival < oldest->arrival))
+            oldest = &waiting;
+    });
+    return oldest;
+}
+
+void Session::drop_pending(Socket& waiting, bool release_it)
+{
+    if (release_it)
+        release(waiting, true);
+    if (auto listener = m_sockets.find(waiting.listener); !listener.is_error() && listener.value()->pending > 0)
+        --listener.value()->pending;
+    usize index = usize(&waiting - m_pending);
+    VERIFY(index < maximum_pending && m_pending_used[index]);
+    m_pending_used[index] = false;
+    --m_pending_count;
+    waiting = Socket {};
 }
 
 template<typename Opening>
@@ -98,15 +140,17 @@ ErrorOr<net::Opened> Session::open_socket(Socket::Kind kind, Opening open)
 ErrorOr<net::SessionLimits> Session::handle(net::Limits const&)
 {
     return net::SessionLimits { u16(m_sockets.limit()), u32(maximum_buffered), maximum_backlog, u16(net::inline_maximum),
-        maximum_datagram };
+        maximum_datagram, u16(maximum_pending) };
 }
 
 ErrorOr<net::Opened> Session::handle(net::TcpListen const& request)
 {
     TRY(net::check_address(request.local, net::AddressRole::Local));
     u16 backlog = request.backlog == 0 ? 1 : (request.backlog > maximum_backlog ? maximum_backlog : request.backlog);
-    return open_socket(Socket::Kind::Listener,
-        [&](Socket& socket) { return m_backend.listen(socket, request.local, backlog); });
+    return open_socket(Socket::Kind::Listener, [&](Socket& socket) {
+        socket.backlog = backlog;
+        return m_backend.listen(socket, request.local, backlog);
+    });
 }
 
 ErrorOr<net::Opened> Session::handle(net::TcpConnect const& request)
@@ -125,18 +169,24 @@ ErrorOr<net::Opened> Session::handle(net::TcpAccept const& request)
     auto* listener = TRY(connection_of(*this, request.socket));
     if (listener->kind != Socket::Kind::Listener)
         return socket_error(SocketError::WrongKind, "tcp-accept on a socket that is not a listener");
-    Socket* waiting = nullptr;
-    m_sockets.for_each([&](u32, Socket& socket) {
-        if (waiting == nullptr && socket.unclaimed && socket.listener == request.socket)
-            waiting = &socket;
-    });
+    Socket* waiting = oldest_pending(request.socket);
     if (waiting == nullptr) {
+        /* Nothing to claim (a backend whose stack keeps its own queue is asked, given room for the entry). */
+        if (m_sockets.count() >= m_sockets.limit())
+            return socket_error(SocketError::WouldBlock, "no connection is waiting for this session's room");
         return open_socket(Socket::Kind::Connection,
             [&](Socket& socket) { return m_backend.accept(*listener, socket); });
     }
-    waiting->unclaimed = false;
-    auto opened = m_backend.claimed(*waiting);
-    opened.socket = waiting->id;
+    /* The connection joins the session's sockets, or keeps waiting (limit-reached, nothing changed). */
+    Socket claimed = *waiting;
+    claimed.listener = 0;
+    claimed.arrival = 0;
+    u32 id = TRY(m_sockets.add(std::move(claimed)));
+    drop_pending(*waiting, false);
+    auto& socket = *m_sockets.find(id).value();
+    socket.id = id;
+    auto opened = m_backend.claimed(socket);
+    opened.socket = id;
     return opened;
 }
 
@@ -225,16 +275,10 @@ ErrorOr<protocol::Done> Session::handle(net::Close const& request)
     Socket socket = TRY(m_sockets.remove(request.socket));
     if (socket.kind == Socket::Kind::Listener) {
         /* Connections the stack accepted for it and no tcp-accept claimed are reset with it. */
-        u32 orphans[maximum_sockets];
-        usize count = 0;
-        m_sockets.for_each([&](u32 id, Socket& waiting) {
-            if (waiting.unclaimed && waiting.listener == request.socket)
-                orphans[count++] = id;
+        for_each_pending([&](Socket& waiting) {
+            if (waiting.listener == request.socket)
+                drop_pending(waiting, true);
         });
-        for (usize index = 0; index < count; ++index) {
-            Socket orphan = m_sockets.remove(orphans[index]).release_value();
-            release(orphan, true);
-        }
     }
     release(socket, request.reset);
     return protocol::Done {};
@@ -245,6 +289,7 @@ ErrorOr<net::Counters> Session::handle(net::ReadCounters const&)
     net::Counters counters = m_counters;
     counters.sockets = u16(m_sockets.count());
     counters.buffered = u32(m_budget.used());
+    counters.pending = u16(m_pending_count);
     return counters;
 }
 

@@ -65,10 +65,10 @@ public:
     /*
      * A connection the stack has waiting on `listener`, into `into` (a new table entry, kind
      * Connection) — for a backend whose stack does not place accepted connections in the table
-     * itself (those arrive `unclaimed`; Session claims them without asking). `would-block`: none.
+     * itself (those wait among the Session's pending ones; it claims them without asking). `would-block`: none.
      */
     [[nodiscard]] virtual ErrorOr<net::Opened> accept(Socket& listener, Socket& into) = 0;
-    /* The addresses of a connection Session just claimed from the unclaimed ones. */
+    /* The addresses of a connection Session just moved from its pending ones into its table (the entry's new address). */
     [[nodiscard]] virtual net::Opened claimed(Socket&) = 0;
     /* `to`: a datagram's destination (checked), nullptr on TCP. Returns how many bytes the stack took. */
     [[nodiscard]] virtual ErrorOr<usize> send(Socket&, std::span<u8 const>, net::Address const* to) = 0;

@@ -5,7 +5,8 @@
  * (Stack.h). Received bytes are held in lwIP's pbufs against the session's budget: past it the
  * receive callback answers ERR_MEM, lwIP keeps the segment and the peer's window closes; UDP
  * datagrams past it (or past `datagram_queue` per socket) are dropped and counted. Connections
- * lwIP accepts enter the session's table at once, `unclaimed`, until a tcp-accept claims them.
+ * Connections lwIP accepts wait among the session's pending ones (Session::add_pending), outside
+ * its sockets, until a tcp-accept claims them; past the backlog they are reset and counted.
  * lwIP's callbacks only change a socket's state and the session's budget.
  */
 

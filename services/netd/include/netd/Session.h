@@ -23,6 +23,8 @@ namespace vectra::netd {
 inline constexpr usize maximum_sockets = CONFIG_NETD_SESSION_SOCKETS;
 inline constexpr usize maximum_buffered = usize(CONFIG_NETD_SESSION_BUFFER_KIB) * 1024;
 inline constexpr u16 maximum_backlog = CONFIG_NETD_MAXIMUM_BACKLOG;
+/* Connections the stack accepted waiting for a tcp-accept, across one session's listeners (outside its sockets). */
+inline constexpr usize maximum_pending = CONFIG_NETD_SESSION_PENDING;
 /* Datagrams a UDP socket keeps unread; more are dropped and counted. */
 inline constexpr usize datagram_queue = 16;
 /* The largest UDP payload over IPv4 (65535 − 20 − 8). */
@@ -41,8 +43,10 @@ struct Socket {
     u32 id { 0 };
     bool shut_send { false };
     bool shut_receive { false };
-    bool unclaimed { false };         /* accepted by the stack, not yet by tcp-accept */
-    u32 listener { 0 };               /* unclaimed: the listener it waits on */
+    u16 backlog { 0 };                /* a listener: how many accepted connections may wait for tcp-accept */
+    u16 pending { 0 };                /* a listener: how many wait now */
+    u32 listener { 0 };               /* a pending connection: the listener it waits on */
+    u64 arrival { 0 };                /* a pending connection: its place in the order of arrival */
     BackendState state;               /* the backend's own (Backend.h) */
 };
 
@@ -77,6 +81,24 @@ public:
     void keep_lent_capabilities(bool keep) { m_keep_lent = keep; }
 
     [[nodiscard]] usize socket_count() const { return m_sockets.count(); }
+    [[nodiscard]] usize pending_count() const { return m_pending_count; }
+
+    /*
+     * A connection the stack accepted for `listener`: an entry outside the session's sockets (kind,
+     * session and listener set, the backend's state empty) where it waits until a tcp-accept claims
+     * it, or `limit-reached` — counted in connections_refused — when the listener's backlog or the
+     * session's maximum_pending is full (the backend then resets the connection). The entry's address
+     * holds until it is claimed or released.
+     */
+    [[nodiscard]] ErrorOr<Socket*> add_pending(Socket& listener);
+    template<typename Callback>
+    void for_each_pending(Callback each)
+    {
+        for (usize index = 0; index < maximum_pending; ++index) {
+            if (m_pending_used[index])
+                each(m_pending[index]);
+        }
+    }
     [[nodiscard]] usize buffered() const { return m_budget.used(); }
 
     /* A backend's events reach the session through these. */
@@ -91,12 +113,22 @@ private:
     template<typename Opening>
     ErrorOr<net::Opened> open_socket(Socket::Kind, Opening open);
 
+    /* The oldest pending connection of `listener`, or nullptr. */
+    Socket* oldest_pending(u32 listener);
+    /* Frees a pending entry (its listener's count goes down); `release`: the stack's part goes too (reset). */
+    void drop_pending(Socket&, bool release);
+
     Backend& m_backend;
 
     net::SocketTable<Socket, maximum_sockets> m_sockets;
     net::ByteBudget m_budget { maximum_buffered };
     net::Counters m_counters;
     bool m_keep_lent { false };
+
+    Socket m_pending[maximum_pending];
+    bool m_pending_used[maximum_pending] {};
+    usize m_pending_count { 0 };
+    u64 m_arrivals { 0 };
 };
 
 }

@@ -98,17 +98,19 @@ struct SessionLimits {
     u16 maximum_backlog { 0 };   /* the largest backlog tcp-listen grants */
     u16 inline_maximum { 0 };    /* bytes a slot carries (net::inline_maximum) */
     u32 maximum_datagram { 0 };  /* the largest UDP payload send accepts */
+    u16 maximum_pending { 0 };   /* connections the stack accepted that may wait for a tcp-accept, across the session's listeners */
     static constexpr auto fields()
     {
         return vectra::fields(field("maximum_sockets", &SessionLimits::maximum_sockets),
             field("maximum_buffered", &SessionLimits::maximum_buffered), field("maximum_backlog", &SessionLimits::maximum_backlog),
-            field("inline_maximum", &SessionLimits::inline_maximum), field("maximum_datagram", &SessionLimits::maximum_datagram));
+            field("inline_maximum", &SessionLimits::inline_maximum), field("maximum_datagram", &SessionLimits::maximum_datagram),
+            field("maximum_pending", &SessionLimits::maximum_pending));
     }
 };
 
 struct TcpListen {
     Address local;
-    u16 backlog { 0 }; /* connections accepted by the stack and not yet by tcp-accept; above maximum_backlog is clipped to it */
+    u16 backlog { 0 }; /* connections accepted by the stack and not yet by tcp-accept (outside the session's sockets, within its maximum_pending); above maximum_backlog is clipped to it */
     static constexpr auto fields() { return vectra::fields(field("local", &TcpListen::local), field("backlog", &TcpListen::backlog)); }
 };
 
@@ -215,17 +217,20 @@ struct Counters {
     u64 bytes_received { 0 };
     u64 datagrams_dropped { 0 }; /* UDP datagrams dropped because the session's buffer was full */
     u64 refused { 0 };           /* requests answered with an error */
+    u16 pending { 0 };           /* connections accepted by the stack, waiting for a tcp-accept (outside `sockets`) */
+    u64 connections_refused { 0 }; /* connections reset at arrival: their listener's backlog or the session's pending room was full */
     static constexpr auto fields()
     {
         return vectra::fields(field("sockets", &Counters::sockets), field("buffered", &Counters::buffered),
             field("bytes_sent", &Counters::bytes_sent), field("bytes_received", &Counters::bytes_received),
-            field("datagrams_dropped", &Counters::datagrams_dropped), field("refused", &Counters::refused));
+            field("datagrams_dropped", &Counters::datagrams_dropped), field("refused", &Counters::refused),
+            field("pending", &Counters::pending), field("connections_refused", &Counters::connections_refused));
     }
 };
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.socket";
-    static constexpr u16 version = 1;
+    static constexpr u16 version = 2;
     static constexpr u32 slot_count = 16;
     static constexpr u32 slot_size = 2048;
     using Errors = SocketError;
@@ -240,7 +245,7 @@ struct Protocol {
             error(SocketError::Unreachable, "unreachable", "no route to the remote address"),
             error(SocketError::AddressInUse, "address-in-use", "the local address and port are taken"),
             error(SocketError::WouldBlock, "would-block", "without wait: nothing can be done yet (no connection, no bytes, no buffer space); ask again with wait"),
-            error(SocketError::LimitReached, "limit-reached", "the session already holds maximum_sockets sockets"),
+            error(SocketError::LimitReached, "limit-reached", "the session already holds maximum_sockets sockets (a connection a tcp-accept would claim keeps waiting)"),
             error(SocketError::NoSuchSocket, "no-such-socket", "the id names no open socket of this session (closed, from another session or made up)"),
             error(SocketError::WrongKind, "wrong-kind", "the message does not apply to this socket (accept on a connection, send on a listener, …)"),
             error(SocketError::NotConnected, "not-connected", "the TCP socket is not (yet) connected"),
@@ -268,7 +273,7 @@ struct Protocol {
                 .carrying(CapabilityClass::Memory, std::nullopt),
             message<Shutdown, Done>("shutdown", "Stops receiving (later bytes are discarded), sending (a FIN after the buffered bytes), or both."),
             message<Close, Done>("close", "Frees the socket and its id: an orderly close (or a reset with `reset`); a listener's waiting connections are reset; waiting requests on it are answered reset."),
-            message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals."));
+            message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals, connections waiting for tcp-accept and connections refused at arrival."));
     }
 };
 

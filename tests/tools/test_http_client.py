@@ -177,6 +177,45 @@ class HttpClientEntry(unittest.TestCase):
         self.assertEqual(len(calls), 2)
 
 
+class ChurnRetries(unittest.TestCase):
+    """The churn tries a timed-out connect again, a bounded number of times. A listener with a
+    backlog of 0 that accepts nothing keeps one connection queued and lets later SYNs go
+    unanswered, so connects after the first time out."""
+
+    def setUp(self):
+        self.saved = httpclient.CHURN_CONNECT_SECONDS, httpclient.CHURN_RETRIES
+        httpclient.CHURN_CONNECT_SECONDS = 0.3
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(0)
+        self.peer = httpclient.Peer(self.listener.getsockname()[1])
+
+    def tearDown(self):
+        httpclient.CHURN_CONNECT_SECONDS, httpclient.CHURN_RETRIES = self.saved
+        self.listener.close()
+
+    def test_a_listener_that_never_accepts_fails_after_the_retries(self):
+        retried, failure = httpclient.open_and_drop(10, self.peer, 20.0)
+        self.assertEqual(retried, 4)
+        self.assertRegex(failure, r"^http-client: FAILED: churn: [12] of 10 connections opened and dropped, then "
+                                  r"connection [23]: more than 3 connects timed out$")
+
+    def test_connects_that_time_out_are_tried_again_and_counted(self):
+        def drain_later():
+            time.sleep(0.45)
+            self.listener.settimeout(5)
+            try:
+                while True:
+                    self.listener.accept()[0].close()
+            except OSError:
+                pass
+        threading.Thread(target=drain_later, daemon=True).start()
+        httpclient.CHURN_RETRIES = 10  # loopback's SYN drops vary from run to run
+        retried, failure = httpclient.open_and_drop(20, self.peer, 20.0)
+        self.assertEqual(failure, "")
+        self.assertTrue(1 <= retried <= 10, retried)
+
+
 class HttpClientChecks(unittest.TestCase):
     def setUp(self):
         self.folder = tempfile.TemporaryDirectory()

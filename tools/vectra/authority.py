@@ -32,7 +32,7 @@ KERNEL_TO_INITD = (
     ("display", "DeviceCap", "the display, on a machine with one", ("read", "write", "grant", "revoke")),
     ("entropy", "DeviceCap", "the kernel's entropy pool, to feed", ("write", "grant", "revoke")),
     ("host-sockets", "DeviceCap", "the host's sockets, loopback only, on hosted", ("read", "write", "grant", "revoke")),
-    ("input", "DeviceCap", "the window's keyboard and mouse, on hosted with a display", ("read", "grant", "revoke")),
+    ("input", "DeviceCap", "the window's keys and mouse, on hosted with a display", ("read", "grant", "revoke")),
 )
 
 

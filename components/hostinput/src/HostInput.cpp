@@ -48,8 +48,7 @@ ErrorOr<i32> host_input_forward(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto input = TRY(bundle.take<DeviceCap>("input"));
-    auto inputd = TRY(Client<input::device::Protocol>::bind(
-        TRY(bundle.take<RingCap>("inputd_requests")), TRY(bundle.take<RingCap>("inputd_replies"))));
+    auto inputd = TRY(input::device::bind_inputd(bundle));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
 
     auto info = TRY(system::host_input_info(input));

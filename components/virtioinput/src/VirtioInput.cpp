@@ -414,8 +414,7 @@ ErrorOr<i32> virtio_input_forward(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto pci = TRY(bundle.take<PciDeviceCap>("device"));
-    auto inputd = TRY(Client<input::device::Protocol>::bind(
-        TRY(bundle.take<RingCap>("inputd_requests")), TRY(bundle.take<RingCap>("inputd_replies"))));
+    auto inputd = TRY(input::device::bind_inputd(bundle));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
     ForwardingSink sink(inputd, ready);
     TRY(run_device(console, memory, pci, sink));

@@ -7,6 +7,11 @@
 
 namespace vectra::input::device {
 
+ErrorOr<Client<Protocol>> bind_inputd(Bundle& bundle)
+{
+    return Client<Protocol>::bind(TRY(bundle.take<RingCap>("inputd_requests")), TRY(bundle.take<RingCap>("inputd_replies")));
+}
+
 ErrorOr<void> Forwarder::describe(Describe const& description)
 {
     m_batch = {};

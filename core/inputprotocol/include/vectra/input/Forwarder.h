@@ -9,10 +9,14 @@
 
 #pragma once
 
+#include <vectra/Bundle.h>
 #include <vectra/Connection.h>
 #include <vectra/input/DeviceProtocol.h>
 
 namespace vectra::input::device {
+
+/* A driver's connection to inputd, from the `inputd_requests` and `inputd_replies` slots of its Bundle. */
+[[nodiscard]] ErrorOr<Client<Protocol>> bind_inputd(Bundle&);
 
 class Forwarder {
 public:

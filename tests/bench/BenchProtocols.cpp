@@ -13,6 +13,7 @@
  */
 
 #include "../TestSupport.h"
+#include "SessionPair.h"
 #include <benchmark/benchmark.h>
 #include <cstring>
 #include <vectra/Bytes.h>
@@ -294,29 +295,7 @@ ErrorOr<i32> session_call_client(Bundle& bundle)
 void run_session_pair(benchmark::State& state, TaskEntry client_entry)
 {
     s_run = { &state };
-    test::Arena arena(4 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    using session::Protocol;
-    Ring* requests_ring = MUST(Ring::try_create(arena.reticle(), Protocol::slot_count, Protocol::slot_size, session::schema_id));
-    Ring* replies_ring = MUST(Ring::try_create(arena.reticle(), Protocol::slot_count, Protocol::slot_size, session::schema_id));
-    auto requests = MUST(parent.mint<CapabilityClass::Ring>(requests_ring, all_rights));
-    auto replies = MUST(parent.mint<CapabilityClass::Ring>(replies_ring, all_rights));
-    Reticle* client_memory = MUST(arena.reticle().try_carve(1 * MiB));
-    auto memory = MUST(parent.mint<CapabilityClass::Reticle>(client_memory, all_rights));
-    Task* service = MUST(executor.spawn(arena.reticle(), { "service", session_service, task_stack }));
-    Task* client = MUST(executor.spawn(arena.reticle(), { "client", client_entry, task_stack }));
-    MUST(service->bundle().grant("requests", parent, requests, RightReceive));
-    MUST(service->bundle().grant("replies", parent, replies, RightSend));
-    MUST(client->bundle().grant("requests", parent, requests, RightSend));
-    MUST(client->bundle().grant("replies", parent, replies, RightReceive));
-    MUST(client->bundle().grant("memory", parent, memory, RightRetype));
-    (void)executor.run_until_exit(*client);
-    requests_ring->reset();
-    (void)executor.run_until_exit(*service);
-    MUST(executor.reap(*client));
-    MUST(executor.reap(*service));
-    client_memory->~Reticle();
+    bench::run_session_pair(session_service, client_entry, { 256 * KiB, 1 * MiB, task_stack });
 }
 
 void session_open_close_ours(benchmark::State& state) { run_session_pair(state, session_client); }

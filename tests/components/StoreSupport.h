@@ -67,23 +67,25 @@ private:
 };
 
 /* The memory a test or benchmark gives a store: `nodes` files, `extents` extents, `blocks` blocks, a catalog of
- * `catalog_bytes`. */
+ * `catalog_bytes`, and a cache of `cache_slots` blocks (none by default). */
 struct StoreMemory {
     std::vector<store::Node> nodes;
     std::vector<store::Extent> extents;
     std::vector<u32> index;
     std::vector<u64> bitmaps;
     std::vector<u8> buffer;
+    std::vector<store::CacheSlot> cache;
 
-    StoreMemory(usize node_count, usize extent_count, u64 blocks, usize catalog_bytes)
+    StoreMemory(usize node_count, usize extent_count, u64 blocks, usize catalog_bytes, usize cache_slots = 0)
         : nodes(node_count)
         , extents(extent_count)
         , index(std::bit_ceil(2 * node_count))
         , bitmaps(store::Memory::bitmap_words(blocks))
         , buffer(catalog_bytes + store::block_size)
+        , cache(cache_slots)
     {
     }
-    store::Memory memory() { return { nodes, extents, index, bitmaps, buffer }; }
+    store::Memory memory() { return { nodes, extents, index, bitmaps, buffer, cache }; }
 };
 
 inline std::span<u8 const> bytes_of_text(std::string const& text)

@@ -5,7 +5,9 @@
 #include "StoreSupport.h"
 #include <catch2/catch.hpp>
 #include <map>
+#include <optional>
 #include <random>
+#include <vectra/block/Crc32.h>
 #include <vectra/store/Layout.h>
 
 using namespace vectra;
@@ -31,9 +33,14 @@ void must(ErrorOr<void> result)
 
 struct Fixture {
     MemoryDevice device { disk_bytes };
-    StoreMemory memory { 256, 1024, disk_bytes / store::block_size, 64 * KiB };
+    StoreMemory memory;
 
-    Fixture() { must(store::Store::format(device, memory.memory())); }
+    /* `cache_slots`: the store's cache (none, or a few blocks so that writes back and reads ahead happen often). */
+    explicit Fixture(usize cache_slots = 0)
+        : memory(256, 1024, disk_bytes / store::block_size, 64 * KiB, cache_slots)
+    {
+        must(store::Store::format(device, memory.memory()));
+    }
     store::Store mount() { return must(store::Store::mount(device, memory.memory())); }
 };
 
@@ -85,7 +92,7 @@ TEST_CASE("A store formats, mounts empty, and keeps what was synced across a mou
 
 TEST_CASE("What was not synced is not there after a mount, though its blocks were written")
 {
-    Fixture fixture;
+    Fixture fixture(GENERATE(0, 8)); /* without a cache, and with 8 blocks of one */
     {
         auto store = fixture.mount();
         auto kept = must(store.create("kept"));
@@ -106,7 +113,7 @@ TEST_CASE("A file rewritten in 512-byte pieces between syncs stays one run of bl
 {
     /* SQLite writes a page as eight vfs messages and rewrites pages again and again: each piece of a block written
      * since the last sync goes in place, and a block copied away from its commit goes after its file neighbour. */
-    Fixture fixture;
+    Fixture fixture(GENERATE(0, 8)); /* without a cache, and with 8 blocks of one */
     constexpr usize blocks = 64;
     auto store = fixture.mount();
     auto file = must(store.create("database"));
@@ -133,7 +140,7 @@ TEST_CASE("A file rewritten in 512-byte pieces between syncs stays one run of bl
 
 TEST_CASE("Writes at offsets, holes, truncation and extension read back as a byte model says")
 {
-    Fixture fixture;
+    Fixture fixture(GENERATE(0, 8)); /* without a cache, and with 8 blocks of one */
     auto store = fixture.mount();
     auto file = must(store.create("model"));
     std::string model;
@@ -188,7 +195,7 @@ TEST_CASE("A file past 4 GiB keeps its size and bytes; its hole reads as zeroes 
 
 TEST_CASE("Rename replaces its target, remove forgets, and handles of a replaced file go stale")
 {
-    Fixture fixture;
+    Fixture fixture(GENERATE(0, 8)); /* without a cache, and with 8 blocks of one */
     auto store = fixture.mount();
     auto first = must(store.create("a"));
     must(store.write(first, 0, bytes_of_text(std::string("first"))));
@@ -230,7 +237,7 @@ TEST_CASE("Listing pages through names with a prefix, each once")
 
 TEST_CASE("A full store says no-space and keeps every committed file")
 {
-    Fixture fixture;
+    Fixture fixture(GENERATE(0, 8)); /* without a cache, and with 8 blocks of one */
     auto store = fixture.mount();
     auto kept = must(store.create("kept"));
     must(store.write(kept, 0, bytes_of_text(pattern(100000, 5))));
@@ -421,4 +428,260 @@ TEST_CASE("After a sync fails, every change is refused until the store is mounte
         auto again = fixture.mount();
         CHECK(read_whole(again, must(again.open("kept"))) == (failing == 1 ? "committed" : "COMMITTED?"));
     }
+}
+
+namespace {
+
+/* `count` files of 100 bytes, created and written, then synced; each file's bytes its number's pattern. */
+void small_files(store::Store& store, u32 count)
+{
+    for (u32 number = 0; number < count; ++number) {
+        auto file = must(store.create("small/" + std::to_string(number)));
+        must(store.write(file, 0, bytes_of_text(pattern(100, number))));
+    }
+    must(store.sync());
+}
+
+/* Whether the disk holds `bytes` anywhere. */
+bool on_disk(MemoryDevice const& device, std::string const& bytes)
+{
+    auto const& disk = device.bytes();
+    return std::search(disk.begin(), disk.end(), bytes.begin(), bytes.end(), [](u8 held, char wanted) {
+        return held == u8(wanted);
+    }) != disk.end();
+}
+
+bool small_files_read_back(store::Store& store, u32 count)
+{
+    for (u32 number = 0; number < count; ++number) {
+        if (read_whole(store, must(store.open("small/" + std::to_string(number)))) != pattern(100, number))
+            return false;
+    }
+    return true;
+}
+
+}
+
+TEST_CASE("With a cache, 200 small files cost a few device requests in runs, not one or two each")
+{
+    /* What the cache is for, counted: without it each small file's create is a write request and each read a read
+     * request; with 64 blocks of cache the writes go out in runs when the cache fills and at the sync, and a read
+     * that misses brings the next files' blocks with it. */
+    constexpr u32 files = 200;
+    Fixture uncached(0);
+    auto plain = uncached.mount();
+    small_files(plain, files);
+    CHECK(small_files_read_back(plain, files));
+    auto without = plain.report();
+
+    Fixture cached(64);
+    auto store = cached.mount();
+    small_files(store, files);
+    CHECK(small_files_read_back(store, files));
+    auto with = store.report();
+    INFO("without a cache: " << without.device_writes << " writes, " << without.device_reads << " reads; with: "
+                             << with.device_writes << " writes, " << with.device_reads << " reads, "
+                             << with.cache_hits << " hits");
+    CHECK(without.device_writes >= files);
+    CHECK(without.device_reads >= files);
+    CHECK(with.device_writes <= files / 8);
+    CHECK(with.device_reads <= files / 8);
+    CHECK(with.blocks_written >= files); /* every file's block did reach the disk */
+    CHECK(without.flushes == 2); /* the commit: blocks and catalog, flush, superblock, flush */
+    CHECK(with.flushes == 2); /* it adds 200 blocks, more than the cache holds: the same two flushes */
+    CHECK(with.single_flush_commits == 0);
+    auto again = cached.mount();
+    CHECK(small_files_read_back(again, files));
+}
+
+TEST_CASE("With a cache, a block written since the last sync reaches the disk only through a sync or a write-back")
+{
+    Fixture fixture(64);
+    auto store = fixture.mount();
+    auto file = must(store.create("pending"));
+    u64 writes_before = fixture.device.writes();
+    must(store.write(file, 0, bytes_of_text(pattern(100, 41))));
+    must(store.write(file, 50, bytes_of_text(pattern(3000, 42))));
+    CHECK(fixture.device.writes() == writes_before);
+    std::string expected = pattern(100, 41).substr(0, 50) + pattern(3000, 42);
+    CHECK(read_whole(store, file) == expected);
+    CHECK(!on_disk(fixture.device, pattern(3000, 42)));
+    must(store.sync());
+    CHECK(on_disk(fixture.device, expected));
+    auto again = fixture.mount();
+    CHECK(read_whole(again, must(again.open("pending"))) == expected);
+}
+
+TEST_CASE("With a cache, a dirty block freed before the sync never reaches the disk, and another file's is kept")
+{
+    /* The rule: a freed block's cached bytes belong to nothing. A cache that kept them would write them back into a
+     * free block (or over a block reused since). */
+    Fixture fixture(64);
+    auto store = fixture.mount();
+    auto doomed = must(store.create("doomed"));
+    must(store.write(doomed, 0, bytes_of_text(pattern(300, 51))));
+    auto truncated = must(store.create("truncated"));
+    must(store.write(truncated, 0, bytes_of_text(pattern(8192, 52))));
+    must(store.truncate(truncated, 10));
+    auto kept = must(store.create("kept"));
+    must(store.write(kept, 0, bytes_of_text(pattern(300, 53))));
+    must(store.remove("doomed"));
+    must(store.sync());
+    CHECK(!on_disk(fixture.device, pattern(300, 51)));
+    CHECK(!on_disk(fixture.device, pattern(8192, 52).substr(4096))); /* the truncated file's second block */
+    CHECK(on_disk(fixture.device, pattern(300, 53)));
+    auto again = fixture.mount();
+    CHECK(read_whole(again, must(again.open("kept"))) == pattern(300, 53));
+    CHECK(read_whole(again, must(again.open("truncated"))) == pattern(8192, 52).substr(0, 10));
+}
+
+TEST_CASE("With a cache, a long read straight from the device sees the blocks still dirty in the cache")
+{
+    /* 64 blocks written in one request (straight to the device), then bytes inside block 30 rewritten before any sync:
+     * that block is rewritten in place, so it is dirty in the cache in the middle of the file's one run, and a read of
+     * the whole file (one device request for the run) must take it from the cache. */
+    Fixture fixture(8);
+    auto store = fixture.mount();
+    auto file = must(store.create("long"));
+    auto bytes = pattern(64 * store::block_size, 61);
+    must(store.write(file, 0, bytes_of_text(bytes)));
+    auto patch = pattern(100, 62);
+    must(store.write(file, 30 * store::block_size + 7, bytes_of_text(patch)));
+    bytes.replace(30 * store::block_size + 7, patch.size(), patch);
+    CHECK(store.report().extents == 1);
+    u64 reads_before = store.report().device_reads;
+    CHECK(read_whole(store, file) == bytes);
+    CHECK(store.report().device_reads - reads_before == 1);
+    must(store.sync());
+    auto again = fixture.mount();
+    CHECK(read_whole(again, must(again.open("long"))) == bytes);
+}
+
+TEST_CASE("A cache of one slot is refused; none and two are taken")
+{
+    for (usize slots : { usize(0), usize(1), usize(2) }) {
+        MemoryDevice device(disk_bytes);
+        StoreMemory memory(16, 64, disk_bytes / store::block_size, 64 * KiB, slots);
+        auto formatted = store::Store::format(device, memory.memory());
+        INFO(slots << " slots");
+        CHECK(formatted.is_error() == (slots == 1));
+        if (slots == 1)
+            CHECK(formatted.error().is(store::StoreError::OutOfMemory));
+    }
+}
+
+TEST_CASE("A commit whose added blocks are all in the cache takes one flush; a mount missing one takes the older commit")
+{
+    Fixture fixture(64);
+    {
+        auto store = fixture.mount();
+        auto first = must(store.create("first"));
+        must(store.write(first, 0, bytes_of_text(pattern(100, 71))));
+        must(store.sync());
+        u64 flushes = store.report().flushes;
+        auto second = must(store.create("second"));
+        must(store.write(second, 0, bytes_of_text(pattern(5000, 72))));
+        must(store.sync());
+        CHECK(store.report().flushes - flushes == 1);
+        CHECK(store.report().single_flush_commits == 2);
+        CHECK(store.report().commits == 2);
+    }
+    /* Every commit found whole mounts as it is. */
+    {
+        auto again = fixture.mount();
+        CHECK(!again.report().fell_back);
+        CHECK(read_whole(again, must(again.open("second"))) == pattern(5000, 72));
+    }
+    /* The cut the single flush allows: the superblock and catalog reached the disk, one block of "second" did not. */
+    auto& disk = fixture.device.bytes();
+    auto block = pattern(5000, 72).substr(0, store::block_size);
+    auto at = std::search(disk.begin(), disk.end(), block.begin(), block.end(),
+        [](u8 held, char wanted) { return held == u8(wanted); });
+    REQUIRE(at != disk.end());
+    REQUIRE((at - disk.begin()) % store::block_size == 0);
+    std::fill(at, at + store::block_size, u8(0));
+    auto store = fixture.mount();
+    CHECK(store.report().fell_back);
+    CHECK(store.report().generation == 2);
+    auto second = store.open("second");
+    REQUIRE(second.is_error());
+    CHECK(second.error().is(store::StoreError::NotFound));
+    CHECK(read_whole(store, must(store.open("first"))) == pattern(100, 71));
+}
+
+TEST_CASE("A version 1 store is refused with a message that says so")
+{
+    Fixture fixture;
+    auto& disk = fixture.device.bytes();
+    for (u64 slot = 0; slot < 2; ++slot) {
+        std::span<u8> sector(disk.data() + slot * store::block_size, store::superblock_bytes);
+        if (sector[0] != 'V')
+            continue;
+        sector[8] = 1;
+        block::Crc32 crc;
+        crc.update(sector.first(52));
+        u32 value = crc.value();
+        for (int index = 0; index < 4; ++index)
+            sector[52 + index] = u8(value >> (8 * index));
+    }
+    auto mounted = store::Store::mount(fixture.device, fixture.memory.memory());
+    REQUIRE(mounted.is_error());
+    CHECK(mounted.error().is(store::StoreError::NotAStore));
+    CHECK(std::string_view(mounted.error().message()).find("version 1") != std::string_view::npos);
+}
+
+TEST_CASE("A catalog's verified runs are refused when empty, past the bound, outside the store or on no file's block")
+{
+    Fixture fixture(64);
+    {
+        auto store = fixture.mount();
+        auto file = must(store.create("a"));
+        must(store.write(file, 0, bytes_of_text(pattern(5000, 81))));
+        must(store.sync());
+        REQUIRE(store.report().single_flush_commits == 1);
+    }
+    constexpr u64 blocks = disk_bytes / store::block_size;
+    auto const& disk = fixture.device.bytes();
+    std::optional<store::Superblock> newest;
+    for (u64 slot = 0; slot < 2; ++slot) {
+        auto decoded = store::decode_superblock(
+            std::span<u8 const, store::superblock_bytes>(disk.data() + slot * store::block_size, store::superblock_bytes),
+            blocks);
+        if (!decoded.is_error() && (!newest || decoded.value().generation > newest->generation))
+            newest = decoded.value();
+    }
+    REQUIRE(newest);
+    std::vector<u8> catalog(disk.begin() + i64(newest->catalog_block * store::block_size),
+        disk.begin() + i64(newest->catalog_block * store::block_size + newest->catalog_bytes));
+    REQUIRE(catalog[12] == 1); /* one verified run: the file's two blocks */
+    usize run = catalog.size() - store::catalog_verified_bytes;
+    auto parse = [&](std::vector<u8> const& bytes) {
+        StoreMemory memory(256, 1024, blocks, 64 * KiB);
+        std::vector<u64> in_use((blocks + 63) / 64);
+        return store::parse_catalog(bytes, blocks, memory.memory(), in_use);
+    };
+    auto refused = [&](std::vector<u8> const& bytes, std::string_view because) {
+        auto parsed = parse(bytes);
+        INFO(because);
+        REQUIRE(parsed.is_error());
+        CHECK(parsed.error().is(store::StoreError::Corrupt));
+        CHECK(std::string_view(parsed.error().message()).find(because) != std::string_view::npos);
+    };
+    auto parsed = parse(catalog);
+    REQUIRE(!parsed.is_error());
+    CHECK(parsed.value().verified_count == 1);
+    auto changed = [&](usize at, u64 value, usize width) {
+        auto bytes = catalog;
+        for (usize index = 0; index < width; ++index)
+            bytes[at + index] = u8(value >> (8 * index));
+        return bytes;
+    };
+    refused(changed(run + 8, 0, 4), "a verified run is empty");
+    refused(changed(run + 8, store::maximum_verified_blocks + 1, 4), "more blocks than a single-flush commit");
+    refused(changed(run, blocks, 8), "outside the store's data blocks");
+    refused(changed(run, 0, 8), "outside the store's data blocks");
+    refused(changed(run, blocks - 2, 8), "names a block no extent holds");
+    refused(changed(12, store::maximum_verified_blocks + 1, 4), "verifies more runs");
+    refused(changed(12, 2, 4), "ends inside a record");
+    refused(changed(12, 0, 4), "length or extent count disagrees");
 }

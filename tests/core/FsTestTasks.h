@@ -140,6 +140,19 @@ inline Error run_server_and_client(TaskEntry server, TaskEntry client, ServerAnd
     return server_exit;
 }
 
+/*
+ * A client of P on a session of its own, opened through the listener ends a Task holds (copies
+ * keeping send and receive), its pool carved from `memory`: how several sessions of one Task open.
+ */
+template<typename P>
+inline ErrorOr<session::SessionClient<P>> open_session_client(ReticleCap const& memory, RingCap const& requests, RingCap const& replies)
+{
+    auto pool = TRY(endpoint::carve(memory, session::pool_size<P>()));
+    auto listen_requests = TRY(system::attenuate(requests, RightSend));
+    auto listen_replies = TRY(system::attenuate(replies, RightReceive));
+    return session::SessionClient<P>::open(std::move(listen_requests), std::move(listen_replies), std::move(pool));
+}
+
 /* A vfs client of the session the Task's Bundle lets it open. */
 inline ErrorOr<vfs::Client> open_client(Bundle& bundle)
 {

@@ -30,7 +30,8 @@ constexpr u64 disk_bytes = 64 * store::block_size;
 
 test::StoreMemory& memory()
 {
-    static test::StoreMemory memory(32, 256, disk_bytes / store::block_size, 16 * KiB);
+    /* With a 4-block cache: a fuzzed catalog's files are read and written through it, written back and read ahead. */
+    static test::StoreMemory memory(32, 256, disk_bytes / store::block_size, 16 * KiB, 4);
     return memory;
 }
 

@@ -15,6 +15,7 @@
  */
 
 #include "DispatchFuzzer.h"
+#include "TaskFuzzer.h"
 #include <compositord/Compositor.h>
 #include <vector>
 #include "../TestSupport.h"
@@ -68,6 +69,11 @@ struct Handler {
     ErrorOr<protocol::Done> handle(surface::Destroy const& request)
     {
         TRY(compositor.destroy(session, request.surface));
+        return protocol::Done {};
+    }
+    ErrorOr<protocol::Done> handle(surface::Cursor const& request)
+    {
+        TRY(compositor.cursor(request.x, request.y, request.visible != 0));
         return protocol::Done {};
     }
     ErrorOr<surface::FrameDone> handle(surface::Frame const&) { return surface::FrameDone {}; }
@@ -162,20 +168,6 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         VERIFY(pixels[at] == 0x5a);
 
     s_input = { data, size };
-    {
-        test::Arena arena(2 * MiB);
-        CapabilitySpace supervisor(allocate_space_id());
-        Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
-        auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
-        auto& executor = Executor::current();
-        Task* task = MUST(executor.spawn(arena.reticle(), { "fuzzer", lending_task, 128 * KiB }));
-        MUST(task->bundle().give("memory", supervisor, std::move(memory_cap)));
-        auto result = executor.run_until_exit(*task);
-        VERIFY(!result.is_error() && task->exit_cause() == ExitCause::Returned && result.value() == 0);
-        if (task->is_listed())
-            MUST(executor.reap(*task));
-        (void)supervisor.clear();
-        memory->~Reticle();
-    }
+    test::run_fuzz_task(lending_task);
     return 0;
 }

@@ -238,3 +238,41 @@ TEST_CASE("malformed display frames are refused")
     REQUIRE(result.value() == 0);
     CHECK(supervisor.device->presents() == 0);
 }
+
+TEST_CASE("a framebuffer MemCap carries grant and revoke only when the DisplayCap holds grant, and revoke reaches only its copies")
+{
+    Supervisor supervisor;
+    auto without = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto display = TRY(bundle.take<DisplayCap>("display"));
+        auto memory = TRY(system::display_memory(display, true));
+        if (TRY(system::describe(memory)).rights != (RightRead | RightWrite))
+            return 1;
+        /* Without grant nothing can be lent, and without revoke nothing taken back. */
+        if (code_of(system::revoke(memory)) != ErrorCode::MissingRight)
+            return 2;
+        return 0;
+    });
+    REQUIRE(without.value() == 0);
+    auto lender = supervisor.run(RightRead | RightWrite | RightGrant, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto display = TRY(bundle.take<DisplayCap>("display"));
+        auto view = TRY(system::display_memory(display, false));
+        if (TRY(system::describe(view)).rights != (RightRead | RightGrant | RightRevoke))
+            return 1;
+        auto memory = TRY(system::display_memory(display, true));
+        if (TRY(system::describe(memory)).rights != (RightRead | RightWrite | RightGrant | RightRevoke))
+            return 2;
+        /* A copy lent (attenuated as a Ring send would) is deleted by revoking the MemCap; the MemCap and the display stay. */
+        auto lent = TRY(system::attenuate(memory, RightRead | RightWrite));
+        TRY(system::map_memory(lent));
+        if (TRY(system::revoke(memory)) != 1)
+            return 3;
+        if (code_of(system::map_memory(lent)) != ErrorCode::StaleHandle)
+            return 4;
+        TRY(system::map_memory(memory));
+        TRY(system::present(display, { 0, 0, 1, 1 }));
+        /* The holder cannot reach past its own copies: the display's other framebuffer MemCap survives. */
+        TRY(system::map_memory_read_only(view));
+        return 0;
+    });
+    REQUIRE(lender.value() == 0);
+}

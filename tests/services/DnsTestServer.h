@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include "DnsWire.h"
 #include <atomic>
 #include <string_view>
 #include <vector>
@@ -50,12 +51,6 @@ inline State& state()
     return shared;
 }
 
-/* A query's question read back (wire name, type), or nothing for bytes that are not one. */
-struct Question {
-    u16 id { 0 };
-    std::vector<u8> name_wire;
-    u16 type { 0 };
-    usize end { 0 }; /* the offset after the question */
-};
+using Question = dns_wire::Question;
 
 }

@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * compositord's real loop as a Task holding a display device (ADR 0014's DisplayDevice; host tests
- * have no window, the device counts presents), with client Tasks on sessions of vectra.surface:
+ * compositord's real loop as a Task drawing through displayd's loop (vectra.display) over a display
+ * device (ADR 0014's DisplayDevice; host tests have no window, the device counts presents), with client Tasks on sessions of vectra.surface:
  * surfaces lent as MemCaps and composed in place, frame requests answered after the presented
  * frame with the pixels it composed (a small damage composes only itself), raise and move, and as
  * an attacker — another session's id, damage outside the surface, a second waiting frame (busy),
@@ -12,12 +12,14 @@
 
 #include "../TestSupport.h"
 #include "../core/FsTestTasks.h"
+#include "DisplayTestTasks.h"
 #include <catch2/catch.hpp>
 #include <compositord/Server.h>
 #include <cstring>
 #include <vectra/Session.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
+#include <vectra/display/DeviceBackend.h>
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/Executor.h>
 
@@ -44,19 +46,13 @@ ErrorOr<i32> compositord_task(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto display = TRY(bundle.take<DisplayCap>("display"));
+    auto pool = TRY(endpoint::carve(memory, session::pool_size<display::Protocol>()));
+    auto display = TRY(compositord::DisplayLink::open(
+        TRY(bundle.take<RingCap>("display_requests")), TRY(bundle.take<RingCap>("display_replies")), std::move(pool)));
     compositord::Settings settings;
     settings.frame_interval_ns = 1'000'000;
-    TRY(compositord::run(memory, std::move(display), std::move(requests), std::move(replies), settings, nullptr));
+    TRY(compositord::run(memory, display, std::move(requests), std::move(replies), settings, nullptr));
     return 0;
-}
-
-ErrorOr<SurfaceClient> open_client(ReticleCap const& memory, RingCap const& requests, RingCap const& replies)
-{
-    auto pool = TRY(endpoint::carve(memory, session::pool_size<surface::Protocol>()));
-    auto listen_requests = TRY(system::attenuate(requests, RightSend));
-    auto listen_replies = TRY(system::attenuate(replies, RightReceive));
-    return SurfaceClient::open(std::move(listen_requests), std::move(listen_replies), std::move(pool));
 }
 
 /* A surface's memory, filled with `colour`. */
@@ -81,7 +77,7 @@ ErrorOr<i32> vanishing_client(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto client = TRY(open_client(memory, requests, replies));
+    auto client = TRY(open_session_client<surface::Protocol>(memory, requests, replies));
     auto pixels = TRY(painted(memory, 10, 10, 0xabcdef));
     TRY(client.call_lending(surface::Create { 80, 50, 10, 10, 40 }, pixels, RightRead));
     TRY(client.call(surface::Frame {}));
@@ -94,8 +90,8 @@ ErrorOr<i32> clients(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto first = TRY(open_client(memory, requests, replies));
-    auto second = TRY(open_client(memory, requests, replies));
+    auto first = TRY(open_session_client<surface::Protocol>(memory, requests, replies));
+    auto second = TRY(open_session_client<surface::Protocol>(memory, requests, replies));
 
     /* The vanished client's surface is gone: its area shows the background again. */
     for (int tries = 0; tries < 50 && screen_at(85, 55) != compositord::background_colour; ++tries)
@@ -190,35 +186,58 @@ ErrorOr<i32> clients(Bundle& bundle)
     return 0;
 }
 
+
+/* The display changes mode under compositord: the next frame after it composes the whole new screen. */
+ErrorOr<i32> mode_change_client(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto resize = TRY(bundle.take<SignalCap>("resize"));
+    auto client = TRY(open_session_client<surface::Protocol>(memory, requests, replies));
+    auto pixels = TRY(painted(memory, 10, 10, 0x123456));
+    auto id = TRY(client.call_lending(surface::Create { 0, 0, 10, 10, 40 }, pixels, RightRead)).surface;
+    TRY(client.call(surface::Frame {}));
+    EXPECT_IN_TASK(TRY(client.call(surface::ReadState {})).display_width == 32);
+    TRY(system::raise(resize));
+    bool whole = false;
+    for (int tries = 0; tries < 20 && !whole; ++tries) {
+        TRY(client.call(surface::Move { id, tries % 2, 0 }));
+        auto done = TRY(client.call(surface::Frame {}));
+        whole = done.composed_pixels == 48 * 24;
+    }
+    EXPECT_IN_TASK(whole);
+    auto state = TRY(client.call(surface::ReadState {}));
+    EXPECT_IN_TASK(state.display_width == 48 && state.display_height == 24);
+    /* Damage keeps being composed into the new framebuffer: a small move composes only its boxes. */
+    TRY(client.call(surface::Move { id, 5, 5 }));
+    auto done = TRY(client.call(surface::Frame {}));
+    EXPECT_IN_TASK(done.composed_pixels > 0 && done.composed_pixels < 48 * 24);
+    return 0;
 }
 
-TEST_CASE("compositord's loop composes clients' surfaces onto the display, answers frames and refuses attacks", "[compositord]")
+/* compositord's loop over `display` (a display server spawned by the caller), a client Task per
+   entry run to its end in turn; then both loops ended and everything reaped. */
+void run_compositord(Arena& arena, CapabilitySpace& parent, DisplayServer& display, std::initializer_list<TaskEntry> entries)
 {
-    Arena arena(16 * MiB);
     auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    usize framebuffer_size = align_up(test_mode.size(), MemoryObject::page_granule);
-    auto* framebuffer = static_cast<u8*>(arena.reticle().try_retype(framebuffer_size, MemoryObject::page_granule).release_value());
-    s_device = arena.reticle().try_create<DisplayDevice>(&arena.reticle(), framebuffer, test_mode).release_value();
-    auto display = parent.mint<CapabilityClass::Device>(s_device, all_rights).release_value();
     auto listener = make_listener(arena.reticle(), parent);
     Reticle* service_memory = arena.reticle().try_carve(256 * KiB).value();
     auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
-    SpawnParameters service_parameters { "compositord", compositord_task };
-    service_parameters.stack_size = 128 * KiB;
-    Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
+    Task* serving = executor.spawn(arena.reticle(), { "compositord", compositord_task, 128 * KiB }).value();
     REQUIRE(grant_service(*serving, parent, listener, memory));
-    REQUIRE_FALSE(serving->bundle().grant("display", parent, display, RightRead | RightWrite).is_error());
+    REQUIRE_FALSE(serving->bundle().grant("display_requests", parent, display.listener.requests, RightSend).is_error());
+    REQUIRE_FALSE(serving->bundle().grant("display_replies", parent, display.listener.replies, RightReceive).is_error());
 
     std::vector<Reticle*> memories;
-    for (TaskEntry entry : { vanishing_client, clients }) {
+    for (TaskEntry entry : entries) {
         Reticle* client_memory = arena.reticle().try_carve(1 * MiB).value();
         memories.push_back(client_memory);
         auto donations = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
-        SpawnParameters parameters { "client", entry };
-        parameters.stack_size = 128 * KiB;
-        Task* task = executor.spawn(arena.reticle(), parameters).value();
+        Task* task = executor.spawn(arena.reticle(), { "client", entry, 128 * KiB }).value();
         REQUIRE(grant_client(*task, parent, listener, donations));
+        if (display.task && entry == mode_change_client)
+            grant_resize(*task, parent, *display.task);
         task_failure().clear();
         i32 status = executor.run_until_exit(*task).value();
         INFO(task_failure());
@@ -229,10 +248,32 @@ TEST_CASE("compositord's loop composes clients' surfaces onto the display, answe
     listener.requests_ring->reset();
     REQUIRE(executor.run_until_exit(*serving).value() == 1);
     REQUIRE(serving->exit_error().code() == ErrorCode::PeerRestarted);
+    /* compositord presented through the display server: it was serving until now. */
+    end_display_server(display);
     while (Task* waiting = executor.tasks())
         REQUIRE_FALSE(executor.reap(*waiting).is_error());
     for (Reticle* client_memory : memories)
         client_memory->~Reticle();
     service_memory->~Reticle();
+    display.memory->~Reticle();
     (void)parent.clear();
+}
+
+}
+
+TEST_CASE("compositord's loop composes clients' surfaces onto the display, answers frames and refuses attacks", "[compositord]")
+{
+    Arena arena(16 * MiB);
+    CapabilitySpace parent(allocate_space_id());
+    s_device = make_display_device(arena, test_mode);
+    auto display = spawn_display_server(arena, parent, displayd_task, s_device);
+    run_compositord(arena, parent, display, { vanishing_client, clients });
+}
+
+TEST_CASE("compositord follows a mode change of its display: asks again and composes the whole new screen", "[compositord]")
+{
+    Arena arena(16 * MiB);
+    CapabilitySpace parent(allocate_space_id());
+    auto display = spawn_display_server(arena, parent, resizing_display_task, nullptr);
+    run_compositord(arena, parent, display, { mode_change_client });
 }

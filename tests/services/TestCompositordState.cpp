@@ -6,7 +6,7 @@
  * another session's id, a made-up or destroyed id, a MemCap too small, none, without read, or
  * revoked after create (its surface ends at the next composition and the others are composed on),
  * damage outside the surface or overflowing 2^32, sizes, positions and counts past the limits,
- * and a flood of damage, coalesced and bounded.
+ * and a flood of damage, coalesced and bounded; the cursor drawn above every surface, damaging only its boxes.
  */
 
 #include "../LendingTask.h"
@@ -16,6 +16,7 @@
 #include <cstring>
 #include <memory>
 #include <vector>
+#include <vectra/surface/Cursor.h>
 
 using namespace vectra;
 using namespace vectra::test;
@@ -281,6 +282,47 @@ TEST_CASE("a flood of damage is coalesced and bounded, and still covers every da
             EXPECT_IN_TASK(pending.contains(i32((round * 7) % 63), i32((round * 13) % 47)));
         auto frame = compositor.compose();
         EXPECT_IN_TASK(frame.composed.pixels <= u64(screen_width) * screen_height);
+        EXPECT_IN_TASK(!compositor.has_damage());
+        return 0;
+    });
+}
+
+TEST_CASE("the cursor is drawn above every surface; showing, moving and hiding it damage only its boxes", "[compositord]")
+{
+    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+        auto& compositor = screen.compositor;
+        compositor.damage_screen();
+        (void)compositor.compose();
+        auto lent = TRY(lend(reticle, 40 * 30 * 4, 0xff0000, RightRead));
+        auto id = TRY(compositor.create(0, surface::Create { 0, 0, 40, 30, 160 }, lent.carried));
+        (void)compositor.compose();
+
+        TRY(compositor.cursor(10, 5, true));
+        EXPECT_IN_TASK(compositor.pending_damage().area() == u64(surface::cursor_width) * surface::cursor_height);
+        auto shown = compositor.compose();
+        EXPECT_IN_TASK(shown.composed.pixels == u64(surface::cursor_width) * surface::cursor_height);
+        EXPECT_IN_TASK(shown.cursor_pixels > 100);
+        EXPECT_IN_TASK(screen.at(10, 5) == surface::cursor_outline && screen.at(11, 7) == surface::cursor_body);
+        EXPECT_IN_TASK(screen.at(21, 5) == 0xff0000); /* the box's transparent corner shows the surface */
+
+        /* A damage of the surface under it composes the arrow again on top. */
+        TRY(compositor.damage(0, damage_of(id, { { 0, 0, 40, 30 } })));
+        (void)compositor.compose();
+        EXPECT_IN_TASK(screen.at(10, 5) == surface::cursor_outline);
+
+        TRY(compositor.cursor(40, 20, true));
+        EXPECT_IN_TASK(compositor.pending_damage().area() == 2 * u64(surface::cursor_width) * surface::cursor_height);
+        (void)compositor.compose();
+        EXPECT_IN_TASK(screen.at(10, 5) == 0xff0000 && screen.at(40, 20) == surface::cursor_outline);
+
+        TRY(compositor.cursor(40, 20, false));
+        EXPECT_IN_TASK(compositor.pending_damage().area() == u64(surface::cursor_width) * surface::cursor_height);
+        auto hidden = compositor.compose();
+        EXPECT_IN_TASK(hidden.cursor_pixels == 0 && screen.at(40, 20) == background);
+
+        /* Out of bounds: refused, nothing damaged. */
+        EXPECT_IN_TASK(refused(compositor.cursor(70000, 0, true), SurfaceError::PositionOutOfBounds));
+        EXPECT_IN_TASK(refused(compositor.cursor(0, -70000, true), SurfaceError::PositionOutOfBounds));
         EXPECT_IN_TASK(!compositor.has_damage());
         return 0;
     });

@@ -10,7 +10,9 @@
  */
 
 #include "DnsTestServer.h"
-#include "NetdTestLoop.h"
+#include "DnsWire.h"
+#include "ResolverTestClient.h"
+#include "ServiceHarness.h"
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <dnsd/Configuration.h>
@@ -25,6 +27,7 @@
 
 using namespace vectra;
 using namespace vectra::test;
+using namespace vectra::test::dns_wire;
 namespace server = vectra::test::dns_server;
 using resolver::Families;
 using resolver::ResolverError;
@@ -39,54 +42,7 @@ std::atomic<bool> s_silent_done { false };
 
 /* ---- the DNS server Task ---- */
 
-void put16(std::vector<u8>& out, u16 value)
-{
-    out.push_back(u8(value >> 8));
-    out.push_back(u8(value));
-}
-
-void put32(std::vector<u8>& out, u32 value)
-{
-    put16(out, u16(value >> 16));
-    put16(out, u16(value));
-}
-
-void put_name(std::vector<u8>& out, std::string_view text)
-{
-    while (!text.empty()) {
-        usize dot = text.find('.');
-        auto label = text.substr(0, dot);
-        out.push_back(u8(label.size()));
-        out.insert(out.end(), label.begin(), label.end());
-        text = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
-    }
-    out.push_back(0);
-}
-
-std::optional<server::Question> read_question(std::span<u8 const> bytes)
-{
-    if (bytes.size() < 12 + 5)
-        return std::nullopt;
-    server::Question question;
-    question.id = u16(bytes[0] << 8 | bytes[1]);
-    usize at = 12;
-    while (at < bytes.size() && bytes[at] != 0) {
-        usize length = bytes[at];
-        if (length > 63 || at + 1 + length >= bytes.size())
-            return std::nullopt;
-        question.name_wire.insert(question.name_wire.end(), bytes.begin() + at, bytes.begin() + at + 1 + length);
-        at += 1 + length;
-    }
-    question.name_wire.push_back(0);
-    at += 1;
-    if (at + 4 > bytes.size())
-        return std::nullopt;
-    question.type = u16(bytes[at] << 8 | bytes[at + 1]);
-    question.end = at + 4;
-    return question;
-}
-
-std::optional<usize> name_index(server::Question const& question)
+std::optional<usize> name_index(Question const& question)
 {
     for (usize index = 0; index < server::Names; ++index) {
         std::vector<u8> wire;
@@ -99,58 +55,6 @@ std::optional<usize> name_index(server::Question const& question)
     return std::nullopt;
 }
 
-/* A response: header, the question as asked (with `name` instead when given), then `answers` A/AAAA records. */
-struct Record {
-    u16 type;
-    std::vector<u8> data;
-    u32 ttl;
-};
-
-std::vector<u8> response(server::Question const& question, u16 flags, std::vector<Record> const& answers,
-    bool soa = false, std::optional<std::string_view> other_name = std::nullopt)
-{
-    std::vector<u8> out;
-    put16(out, question.id);
-    put16(out, flags);
-    put16(out, 1);
-    put16(out, u16(answers.size()));
-    put16(out, soa ? 1 : 0);
-    put16(out, 0);
-    if (other_name)
-        put_name(out, *other_name);
-    else
-        out.insert(out.end(), question.name_wire.begin(), question.name_wire.end());
-    put16(out, question.type);
-    put16(out, 1);
-    for (auto const& record : answers) {
-        put16(out, 0xc00c);
-        put16(out, record.type);
-        put16(out, 1);
-        put32(out, record.ttl);
-        put16(out, u16(record.data.size()));
-        out.insert(out.end(), record.data.begin(), record.data.end());
-    }
-    if (soa) {
-        put_name(out, "example.com");
-        put16(out, 6);
-        put16(out, 1);
-        put32(out, 30);
-        std::vector<u8> data;
-        put_name(data, "ns.example.com");
-        put_name(data, "admin.example.com");
-        for (u32 number : { 1u, 3600u, 600u, 86400u, 30u })
-            put32(data, number);
-        put16(out, u16(data.size()));
-        out.insert(out.end(), data.begin(), data.end());
-    }
-    return out;
-}
-
-Record a(u8 last, u32 ttl = 300) { return { 1, { 192, 0, 2, last }, ttl }; }
-
-constexpr u16 answer_flags = 0x8180;
-constexpr u16 type_a = 1;
-constexpr u16 type_aaaa = 28;
 
 ErrorOr<void> answer_over_tcp(net::SocketClient& network, net::Socket const& listener)
 {
@@ -296,61 +200,10 @@ ErrorOr<i32> dnsd_task(Bundle& bundle)
 
 /* ---- clients ---- */
 
-using Client = session::SessionClient<resolver::Protocol>;
-
-ErrorOr<Client> open_resolver(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto pool = TRY(endpoint::carve(memory, session::pool_size<resolver::Protocol>()));
-    return Client::open(std::move(requests), std::move(replies), std::move(pool));
-}
-
-resolver::Resolve request(std::string_view name, Families families, u32 deadline_ms = 0)
-{
-    resolver::Resolve resolve;
-    for (char character : name)
-        MUST(resolve.name.try_append(u8(character)));
-    resolve.families = u8(families);
-    resolve.deadline_ms = deadline_ms;
-    return resolve;
-}
-
-ErrorOr<resolver::Resolved> resolve(Client& client, std::string_view name, Families families = Families::Ipv4)
-{
-    return client.call(request(name, families), Duration::from_seconds(10));
-}
-
-template<typename Result>
-bool failed_with(Result const& result, ResolverError code)
-{
-    return result.is_error() && result.error().is(code);
-}
-
-bool is_ipv4(net::Address const& address, u8 a0, u8 a1, u8 a2, u8 a3)
-{
-    return address == net::ipv4(a0, a1, a2, a3, 0);
-}
-
 int queries(server::Name name) { return server::state().queries[name]; }
 
-std::string_view text_of(resolver::NameText const& text) { return { reinterpret_cast<char const*>(text.span().data()), text.size() }; }
 
 /* ---- the harness ---- */
-
-struct Grant {
-    char const* requests;
-    char const* replies;
-    Listener const* listener;
-    bool service;
-};
-
-void grant(Task& task, CapabilitySpace& owner, Grant const& what)
-{
-    REQUIRE(!task.bundle().grant(what.requests, owner, what.listener->requests, what.service ? RightReceive : RightSend).is_error());
-    REQUIRE(!task.bundle().grant(what.replies, owner, what.listener->replies, what.service ? RightSend : RightReceive).is_error());
-}
 
 /* The dnsd listener's requests Ring, for a client that ends dnsd (a restart test); set while dnsd runs. */
 std::atomic<Ring*> s_dnsd_listener { nullptr };
@@ -372,60 +225,43 @@ void run_with_dnsd(std::initializer_list<TaskEntry> clients, bool restart = fals
     }
     server::state().stop = false;
     server::state().port = 0;
-    Arena arena(24 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    auto netd_listener = make_listener(arena.reticle(), parent);
-    auto dnsd_listener = make_listener(arena.reticle(), parent);
-    auto memory_of = [&](usize size) {
-        return parent.mint<CapabilityClass::Reticle>(arena.reticle().try_carve(size).value(), all_rights).release_value();
+    ServiceHarness harness(24 * MiB);
+    auto netd_listener = harness.listener();
+    auto dnsd_listener = harness.listener();
+    Task* netd = harness.spawn("netd", netd_service, 128 * KiB);
+    harness.serve(*netd, netd_listener, 64 * KiB);
+    Task* dns_server = harness.spawn("dns-server", dns_server_task, 128 * KiB);
+    harness.client_of(*dns_server, netd_listener, 1 * MiB);
+    auto start_dnsd = [&] {
+        Task* dnsd = harness.spawn("dnsd", dnsd_task, 128 * KiB);
+        harness.serve(*dnsd, dnsd_listener, 2 * MiB);
+        harness.client_slots(*dnsd, "netd_requests", "netd_replies", netd_listener);
+        return dnsd;
     };
-    auto spawn = [&](char const* name, TaskEntry entry, usize stack) {
-        SpawnParameters parameters { name, entry };
-        parameters.stack_size = stack;
-        return executor.spawn(arena.reticle(), parameters).value();
-    };
-    Task* netd = spawn("netd", netd_service, 128 * KiB);
-    REQUIRE(grant_service(*netd, parent, netd_listener, memory_of(64 * KiB)));
-    Task* dns_server = spawn("dns-server", dns_server_task, 128 * KiB);
-    REQUIRE(grant_client(*dns_server, parent, netd_listener, memory_of(1 * MiB)));
-    Task* dnsd = spawn("dnsd", dnsd_task, 128 * KiB);
-    REQUIRE(grant_service(*dnsd, parent, dnsd_listener, memory_of(2 * MiB)));
-    grant(*dnsd, parent, { "netd_requests", "netd_replies", &netd_listener, false });
+    Task* dnsd = start_dnsd();
     std::vector<Task*> tasks;
     for (auto entry : clients) {
-        Task* task = spawn("client", entry, 128 * KiB);
-        REQUIRE(grant_client(*task, parent, dnsd_listener, memory_of(256 * KiB)));
+        Task* task = harness.spawn("client", entry, 128 * KiB);
+        harness.client_of(*task, dnsd_listener, 256 * KiB);
         tasks.push_back(task);
     }
     s_dnsd_listener = dnsd_listener.requests_ring;
     s_restarted = false;
     if (restart) {
-        REQUIRE(executor.run_until_exit(*dnsd).value() == 1);
+        REQUIRE(harness.executor().run_until_exit(*dnsd).value() == 1);
         REQUIRE(dnsd->exit_error().code() == ErrorCode::PeerRestarted);
-        dnsd = spawn("dnsd", dnsd_task, 128 * KiB);
-        REQUIRE(grant_service(*dnsd, parent, dnsd_listener, memory_of(2 * MiB)));
-        grant(*dnsd, parent, { "netd_requests", "netd_replies", &netd_listener, false });
+        dnsd = start_dnsd();
         s_restarted = true;
     }
     run_clients(tasks);
     s_dnsd_listener = nullptr;
     /* dnsd ends when its listener goes; the DNS server when told; then netd. */
-    dnsd_listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*dnsd).value() == 1);
-    REQUIRE(dnsd->exit_error().code() == ErrorCode::PeerRestarted);
+    harness.stop(dnsd, dnsd_listener);
     server::state().stop = true;
-    i32 server_status = executor.run_until_exit(*dns_server).value();
+    i32 server_status = harness.executor().run_until_exit(*dns_server).value();
     INFO("dns server error: " << dns_server->exit_error().name());
     REQUIRE(server_status == 0);
-    Task* settling = spawn("settle", settle_netd, 64 * KiB);
-    REQUIRE(executor.run_until_exit(*settling).value() == 0);
-    for (usize index = 0; index < netd::maximum_sessions; ++index)
-        CHECK(netd_server()->session(index).socket_count() == 0);
-    netd_listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*netd).value() == 1);
-    while (Task* waiting = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*waiting).is_error());
+    harness.stop_netd(netd, netd_listener);
 }
 
 /* ---- scenarios ---- */

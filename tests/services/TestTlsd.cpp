@@ -12,7 +12,8 @@
  */
 
 #include "../frameworks/HttpFiles.h"
-#include "NetdTestLoop.h"
+#include "ServiceHarness.h"
+#include "TlsdTestTasks.h"
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -42,15 +43,6 @@ namespace {
 constexpr char const* server_name = "tls.vectra.test";
 constexpr usize transfer_bytes = 64 * 1024;
 
-std::string read_file(char const* name)
-{
-    std::ifstream file(std::string(VECTRA_TEST_TLS_CERTIFICATES) + "/" + name, std::ios::binary);
-    REQUIRE(file);
-    return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
-
-/* What the next tlsd serves as its identity: a certificate file's stem ("server", "stranger", "expired"), or none. */
-std::string s_identity = "server";
 std::atomic<u16> s_port { 0 };
 std::atomic<u16> s_port_after_restart { 0 };
 std::atomic<u32> s_listener_id { 0 };
@@ -58,49 +50,7 @@ std::atomic<bool> s_client_done { false };
 std::atomic<bool> s_restarted { false };
 std::atomic<Ring*> s_tlsd_listener { nullptr };
 
-void install_boringssl()
-{
-    static PlatformEntropy s_entropy;
-    static auto s_generator = HighRng::create(s_entropy);
-    REQUIRE(!s_generator.is_error());
-    tls::use_random(s_generator.value());
-    static bool s_memory_given = false;
-    if (!s_memory_given) {
-        alignas(16) static u8 s_memory[8 * 1024 * 1024];
-        REQUIRE(!tls::use_memory(s_memory).is_error());
-        s_memory_given = true;
-    }
-}
-
-ErrorOr<i32> tlsd_task(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto netd_requests = TRY(bundle.take<RingCap>("netd_requests"));
-    auto netd_replies = TRY(bundle.take<RingCap>("netd_replies"));
-    install_boringssl();
-    static std::string trust;
-    static std::string identity;
-    trust = read_file("ca.pem");
-    identity = s_identity.empty() ? std::string() : read_file((s_identity + ".pem").c_str()) + read_file((s_identity + ".key").c_str());
-    i64 now = std::stoll(read_file("made-at"));
-    auto contexts = TRY(tlsd::Contexts::create(trust, identity, now));
-    TRY(tlsd::run(memory, std::move(netd_requests), std::move(netd_replies), std::move(requests), std::move(replies),
-        contexts, nullptr));
-    return 0;
-}
-
-using Client = session::SessionClient<tls_stream::Protocol>;
-
-ErrorOr<Client> open_tls(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto pool = TRY(endpoint::carve(memory, session::pool_size<tls_stream::Protocol>()));
-    return Client::open(std::move(requests), std::move(replies), std::move(pool));
-}
+using Client = tls_stream::Session;
 
 constexpr Duration long_wait = Duration::from_seconds(20);
 
@@ -162,18 +112,6 @@ ErrorOr<void> wait_for_client()
 
 /* ---- the harness ---- */
 
-struct Grant {
-    char const* requests;
-    char const* replies;
-    Listener const* listener;
-};
-
-void grant_netd(Task& task, CapabilitySpace& owner, Listener const& listener)
-{
-    REQUIRE(!task.bundle().grant("netd_requests", owner, listener.requests, RightSend).is_error());
-    REQUIRE(!task.bundle().grant("netd_replies", owner, listener.replies, RightReceive).is_error());
-}
-
 /*
  * netd, tlsd (serving `identity`) and `clients` (each on its own tlsd session) until every client
  * ended; then tlsd and netd stop. With `restart`, a client ends tlsd first (resetting its listener,
@@ -181,61 +119,42 @@ void grant_netd(Task& task, CapabilitySpace& owner, Listener const& listener)
  */
 void run_with_tlsd(std::string identity, std::initializer_list<TaskEntry> clients, bool restart = false)
 {
-    s_identity = std::move(identity);
+    tlsd_identity() = std::move(identity);
     s_port = 0;
     s_port_after_restart = 0;
     s_listener_id = 0;
     s_client_done = false;
     s_restarted = false;
-    Arena arena(32 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    auto netd_listener = make_listener(arena.reticle(), parent);
-    auto tlsd_listener = make_listener(arena.reticle(), parent);
-    auto memory_of = [&](usize size) {
-        return parent.mint<CapabilityClass::Reticle>(arena.reticle().try_carve(size).value(), all_rights).release_value();
-    };
-    auto spawn = [&](char const* name, TaskEntry entry, usize stack) {
-        SpawnParameters parameters { name, entry };
-        parameters.stack_size = stack;
-        return executor.spawn(arena.reticle(), parameters).value();
-    };
-    Task* netd = spawn("netd", netd_service, 128 * KiB);
-    REQUIRE(grant_service(*netd, parent, netd_listener, memory_of(64 * KiB)));
+    ServiceHarness harness(32 * MiB);
+    auto netd_listener = harness.listener();
+    auto tlsd_listener = harness.listener();
+    Task* netd = harness.spawn("netd", netd_service, 128 * KiB);
+    harness.serve(*netd, netd_listener, 64 * KiB);
     auto start_tlsd = [&] {
-        Task* tlsd = spawn("tlsd", tlsd_task, 256 * KiB);
-        REQUIRE(grant_service(*tlsd, parent, tlsd_listener, memory_of(2 * MiB)));
-        grant_netd(*tlsd, parent, netd_listener);
+        Task* tlsd = harness.spawn("tlsd", tlsd_task, 256 * KiB);
+        harness.serve(*tlsd, tlsd_listener, 2 * MiB);
+        harness.client_slots(*tlsd, "netd_requests", "netd_replies", netd_listener);
         return tlsd;
     };
     Task* tlsd = start_tlsd();
     std::vector<Task*> tasks;
     for (auto entry : clients) {
-        Task* task = spawn("client", entry, 128 * KiB);
-        REQUIRE(grant_client(*task, parent, tlsd_listener, memory_of(256 * KiB)));
+        Task* task = harness.spawn("client", entry, 128 * KiB);
+        harness.client_of(*task, tlsd_listener, 256 * KiB);
         tasks.push_back(task);
     }
     s_tlsd_listener = tlsd_listener.requests_ring;
     if (restart) {
-        REQUIRE(executor.run_until_exit(*tlsd).value() == 1);
+        REQUIRE(harness.executor().run_until_exit(*tlsd).value() == 1);
         REQUIRE(tlsd->exit_error().code() == ErrorCode::PeerRestarted);
         tlsd = start_tlsd();
         s_restarted = true;
     }
     run_clients(tasks);
     s_tlsd_listener = nullptr;
-    tlsd_listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*tlsd).value() == 1);
-    REQUIRE(tlsd->exit_error().code() == ErrorCode::PeerRestarted);
-    Task* settling = spawn("settle", settle_netd, 64 * KiB);
-    REQUIRE(executor.run_until_exit(*settling).value() == 0);
-    /* tlsd's netd session ended with it: netd holds none of its sockets. */
-    for (usize index = 0; index < netd::maximum_sessions; ++index)
-        CHECK(netd_server()->session(index).socket_count() == 0);
-    netd_listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*netd).value() == 1);
-    while (Task* waiting = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*waiting).is_error());
+    harness.stop(tlsd, tlsd_listener);
+    /* tlsd's netd session ended with it: netd holds none of its sockets (checked before netd stops). */
+    harness.stop_netd(netd, netd_listener);
 }
 
 ErrorOr<u32> listen_and_publish(Client& client)
@@ -682,6 +601,47 @@ TEST_CASE("tlsd refuses a server whose certificate comes from a CA it does not t
     s_expected_refusal = TlsError::Untrusted;
     run_with_tlsd("stranger", { refusing_server, refused_client });
     INFO("the connect ended with: " << s_actual_refusal);
+}
+
+/* Debian's ca-certificates bundle as the build takes it (tools/vectra/packages.txt installs it), then the image's CA. */
+static std::vector<std::string> const debian_and_image_trust { VECTRA_CA_CERTIFICATES, "ca.pem" };
+
+TEST_CASE("tlsd trusts every certificate of Debian's ca-certificates bundle and the image's CA", "[tlsd][trust]")
+{
+    install_boringssl();
+    tlsd_trust_files() = debian_and_image_trust;
+    auto bundle = trust_bundle();
+    usize certificates = 0;
+    for (usize at = bundle.find("-----BEGIN CERTIFICATE-----"); at != std::string::npos;
+         at = bundle.find("-----BEGIN CERTIFICATE-----", at + 1))
+        ++certificates;
+    REQUIRE(certificates > 100); /* Debian's bundle holds well over a hundred roots */
+    usize before = tls::memory_use().in_use;
+    {
+        auto contexts = tlsd::Contexts::create(bundle, "", std::stoll(read_certificate_file("made-at")));
+        REQUIRE(!contexts.is_error());
+        REQUIRE(contexts.value().trusted() == certificates); /* none skipped: the loop stops at the first it cannot read */
+        std::printf("tlsd (host): trusting %zu certificates (%zu KiB of PEM) holds %zu KiB of BoringSSL's heap\n",
+            certificates, bundle.size() / 1024, (tls::memory_use().in_use - before) / 1024);
+    }
+    tlsd_trust_files() = { "ca.pem" };
+}
+
+TEST_CASE("tlsd trusting Debian's bundle and the image's CA carries a stream to a server of the image's CA", "[tlsd][trust]")
+{
+    tlsd_trust_files() = debian_and_image_trust;
+    run_with_tlsd("server", { echo_server, echo_client });
+    tlsd_trust_files() = { "ca.pem" };
+}
+
+TEST_CASE("tlsd trusting Debian's bundle and the image's CA refuses a chain to a CA outside them", "[tlsd][trust]")
+{
+    tlsd_trust_files() = debian_and_image_trust;
+    s_actual_refusal.clear();
+    s_expected_refusal = TlsError::Untrusted;
+    run_with_tlsd("stranger", { refusing_server, refused_client });
+    INFO("the connect ended with: " << s_actual_refusal);
+    tlsd_trust_files() = { "ca.pem" };
 }
 
 TEST_CASE("tlsd refuses a server whose certificate has expired", "[tlsd]")

@@ -84,7 +84,9 @@ struct Harness {
     test::MemoryDevice device { disk_bytes };
     std::vector<u8> cache = std::vector<u8>(2 * MiB);
     hostblk::PowerCut power { device, cache };
-    test::StoreMemory memory { 64, 2048, disk_bytes / store::block_size, 128 * KiB };
+    /* With a 16-block cache, as the images' store mounts have one: WAL frames and pages stay dirty in it between
+     * commits, are written back when it fills and at each commit, and reads read ahead, all inside the cuts. */
+    test::StoreMemory memory { 64, 2048, disk_bytes / store::block_size, 128 * KiB, 16 };
     Mutation mutation { Mutation::None };
     std::vector<std::pair<u64, u64>> syncs; /* the write requests each sync made: (before, after] */
     u32 seed { 0 };

@@ -9,7 +9,9 @@ vectra_host_test(services.tlsd SOURCES services/TestTlsd.cpp
     COMPONENTS ${kernel_components} text path encoding time random libsodium libc concurrent fs vfsd_protocol net lwip_port
         netd_protocol tls_stream tls boringssl_port boringssl_host_io tlsd_service http http_tls)
 add_dependencies(test_services.tlsd tls_test_certificates)
-target_compile_definitions(test_services.tlsd PRIVATE VECTRA_TEST_TLS_CERTIFICATES="${tls_certificates}")
+# Debian's ca-certificates bundle, the trust the build takes for images (ADR 0038 amendment).
+target_compile_definitions(test_services.tlsd PRIVATE VECTRA_TEST_TLS_CERTIFICATES="${tls_certificates}"
+    VECTRA_CA_CERTIFICATES="/etc/ssl/certs/ca-certificates.crt")
 
 # Any bytes as a vectra.tls request to tlsd's session handlers, holding a real identity: no reply
 # carries the key, no session holds more streams than its limit.

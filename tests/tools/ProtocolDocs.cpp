@@ -18,6 +18,7 @@
 #include <vectra/Capability.h>
 #include <vectra/Session.h>
 #include <vectra/block/Protocol.h>
+#include <vectra/display/Protocol.h>
 #include <vectra/fs/Protocol.h>
 #include <vectra/input/DeviceProtocol.h>
 #include <vectra/input/Protocol.h>
@@ -26,6 +27,7 @@
 #include <vectra/resolver/Protocol.h>
 #include <vectra/tlsstream/Protocol.h>
 #include <vectra/surface/Protocol.h>
+#include <vectra/font/Protocol.h>
 
 using namespace vectra;
 
@@ -117,6 +119,8 @@ int main(int argc, char** argv)
         { "vectra.resolver", page<resolver::Protocol>("core/resolver/include/vectra/resolver/Protocol.h") },
         { "vectra.tls", page<tls_stream::Protocol>("core/tlsstream/include/vectra/tlsstream/Protocol.h") },
         { "vectra.surface", page<surface::Protocol>("core/surface/include/vectra/surface/Protocol.h") },
+        { "vectra.display", page<display::Protocol>("core/display/include/vectra/display/Protocol.h") },
+        { "vectra.font", page<font::Protocol>("core/font/include/vectra/font/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },
     };

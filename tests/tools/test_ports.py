@@ -429,6 +429,16 @@ class BinaryPortTest(unittest.TestCase):
             self.assertIn("deb http://deb.debian.org/debian bookworm main", file.read())
         self.assertIn("APT::Architectures::=arm64", apt.options())
 
+    def test_architecture_independent_packages_add_no_architecture(self):
+        root = tempfile.mkdtemp(prefix="vectra-apt-root-")
+        self.addCleanup(shutil.rmtree, root)
+        os.makedirs(os.path.join(root, "etc", "apt"))
+        with open(os.path.join(root, "etc", "apt", "sources.list"), "w", encoding="utf-8") as file:
+            file.write("deb http://deb.debian.org/debian bookworm main\n")
+        apt = fetch.PrivateApt(self.cache, system_root=root)
+        self.assertEqual(apt.prepare(binary=True, architecture="all"), 2)
+        self.assertFalse(any(option.startswith("APT::Architectures") for option in apt.options()))
+
 
 class PatchedSourcePortTest(unittest.TestCase):
     """A source package whose Debian patches are applied (dpkg-source -x) before pinning."""

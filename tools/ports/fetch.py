@@ -197,7 +197,10 @@ class PrivateApt:
         lines = apt_sources.deb_src_lines(sources)
         if binary:
             lines += apt_sources.deb_lines(sources)
-            if architecture and architecture not in self.architectures:
+            # "all" (architecture-independent packages: fonts, data) is no architecture to list:
+            # every architecture's index names those packages, and asking for binary-all
+            # indexes too only adds files a syncing mirror may serve half-updated.
+            if architecture and architecture != "all" and architecture not in self.architectures:
                 self.architectures.append(architecture)
         if not lines:
             raise PortError("no enabled Debian 'deb' entry in the system's apt sources: cannot "

@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass
 
 import boot
+import hostserver as host_servers
 import oracle as oracles
 import paths
 import qemu
@@ -44,7 +45,19 @@ def probe(platform, image, elf, binary=None) -> ProbeResult:
     log = elf.parent / "kvm-probe.log"
     timeout = min(PROBE_TIMEOUT_SECONDS, image.oracle.timeout_seconds)
     matcher = oracles.ConsoleMatcher(image.oracle.for_platform(platform.name))
-    result = boot.boot(qemu.command(platform, elf, "kvm", "test", binary, image), log, timeout, matcher)
+    command = qemu.command(platform, elf, "kvm", "test", binary, image)
+    oracle = image.oracle.for_platform(platform.name)
+    servers = None
+    try:
+        if oracle.host_servers and not platform.hosted:
+            # The image's host servers run beside the probe as beside a test boot (its guestfwd rules name them).
+            servers = host_servers.HostServers(oracle.host_servers, image.folder, elf.parent / "image-data" / image.name)
+            servers.start()
+            command = host_servers.substitute(command, servers.ports)
+        result = boot.boot(command, log, timeout, matcher)
+    finally:
+        if servers is not None:
+            servers.stop()
     if result.start_error:
         return ProbeResult(False, result.start_error, False)
     verdict = oracles.judge(matcher, platform.exit_kind, result.exit_code, result.timed_out)

@@ -26,6 +26,12 @@ An image folder's oracle.json holds:
                    `after`, fetch files and compare them with the image folder's, keep-alive, HEAD,
                    expected statuses, a malformed request, a slow client, `churn` connections
                    dropped; one console line per check (httpclient.py)
+  host_servers     optional; {"NAME": {"kind": "dns-over-tls" | "https", "certificate": file, "key": file,
+                   "answers": {host: IPv4} | "root": folder}}: servers on the host's loopback the harness
+                   starts before each boot and stops after it, reached from the guest through
+                   `{host_server:NAME}` in a guestfwd rule of qemu_args (a relay per connection to the
+                   server's free port); what they did are console lines `host-server: NAME: ...`
+                   (hostserver.py)
   platform_patterns optional; {"platform": [regular expressions]}: on that platform these replace
                    `patterns` (an image whose proof differs by platform, e.g. smp: Tasks on every CPU
                    on hosted, on CPU 0 where the other CPUs only idle)
@@ -47,6 +53,7 @@ from dataclasses import dataclass, field, replace
 
 import hostclient as host_clients
 import httpclient as http_clients
+import hostserver as host_servers
 import keys as key_steps
 import resize as resize_steps
 import screen as screens
@@ -92,6 +99,7 @@ class Oracle:
     resizes: tuple = ()  # resize.ResizeStep, each asked after its console line
     host_client: object = None  # hostclient.HostClient: the host-side client step, or None
     http_client: object = None  # httpclient.HttpClient: the host-side HTTP step, or None
+    host_servers: object = None  # {name: hostserver.ServerSpecification}: servers run beside each boot, or None
     platform_patterns: tuple = ()  # (platform, (compiled pattern, ...)): replaces `patterns` there
 
     def for_platform(self, platform: str) -> "Oracle":
@@ -175,6 +183,7 @@ class Oracle:
             resizes=_resizes(data.get("resizes", []), source),
             host_client=_host_client(data.get("host_client"), qemu_args, source),
             http_client=_http_client(data.get("http_client"), qemu_args, source),
+            host_servers=_host_servers(data.get("host_servers"), qemu_args, source),
             platform_patterns=_platform_patterns(data.get("platform_patterns", {}), source),
         )
 
@@ -207,6 +216,25 @@ def _host_client(data, qemu_args: dict, source: str):
 
 def _http_client(data, qemu_args: dict, source: str):
     return _forwarded_step("http_client", http_clients.parse, http_clients.HttpClientError, data, qemu_args, source)
+
+
+def _host_servers(data, qemu_args: dict, source: str):
+    """The host_servers: each named by some platform's qemu_args, and qemu_args naming none other."""
+    try:
+        servers = host_servers.parse(data, source)
+    except host_servers.HostServerError as problem:
+        raise OracleError(str(problem))
+    named = set()
+    for arguments in qemu_args.values():
+        named |= host_servers.named_in(arguments)
+    declared = set(servers or {})
+    if named - declared:
+        raise OracleError(f"{source}: qemu_args name host servers host_servers does not declare: "
+                          f"{', '.join(sorted(named - declared))}")
+    if declared - named:
+        raise OracleError(f"{source}: host_servers {', '.join(sorted(declared - named))} reached by no qemu_args "
+                          f"({{host_server:NAME}} in a guestfwd rule)")
+    return servers
 
 
 def _forwarded_step(field: str, parse, error, data, qemu_args: dict, source: str):

@@ -3,12 +3,14 @@
 report followed by its source line), QEMU with a monitor socket `./vectra top` attaches to."""
 
 import contextlib
+import ssl
 import sys
 
 import boot
 import build
 import disks
 import hostclient as host_clients
+import hostserver as host_servers
 import images
 import kvm
 import oracle as oracles
@@ -88,6 +90,17 @@ def run_command(arguments) -> int:
                            host_port)
     if not platform.hosted:
         command += top.qmp_arguments(request.folder)  # for ./vectra top to attach
+    oracle = image.oracle.for_platform(platform.name) if image.oracle else None
+    servers = None
+    if oracle is not None and oracle.host_servers and not platform.hosted and not arguments.print:
+        # The image's host servers run while it runs, as beside a test boot (its guestfwd rules name them).
+        servers = host_servers.HostServers(oracle.host_servers, image.folder, elf.parent / "image-data" / image.name)
+        try:
+            servers.start()
+            command = host_servers.substitute(command, servers.ports)
+        except (host_servers.HostServerError, OSError, ssl.SSLError) as problem:
+            servers.stop()
+            raise Failure(f"host servers: {problem}")
     if arguments.print:
         print(ui.command_line(command))
         return 0
@@ -95,12 +108,18 @@ def run_command(arguments) -> int:
     if host_port is not None:
         print(f"==> host port {host_port} forwarded to the guest ({'; '.join(forwards)}): "
               f"try `nc 127.0.0.1 {host_port}`", flush=True)
+    if servers is not None:
+        print(f"==> host servers on 127.0.0.1: {', '.join(f'{name} port {port}' for name, port in servers.ports.items())}",
+              flush=True)
     try:
         top.remove_stale_socket(request.folder)
         code = boot.interactive(command, symbols=elf)
         top.remove_stale_socket(request.folder)
     except OSError as problem:
         raise Failure(str(problem))
+    finally:
+        if servers is not None:
+            servers.stop()
     outcome = oracles.exit_outcome(platform.exit_kind, code)
     print(f"==> {request.name} ended: {outcome.description}", file=sys.stderr, flush=True)
     return exit_code_for(platform.exit_kind, code)

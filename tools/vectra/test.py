@@ -13,6 +13,7 @@ import dataclasses
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ import capture
 import disks
 import elf as elves
 import hostclient as host_clients
+import hostserver as host_servers
 import httpclient as http_clients
 import images
 import keys as key_oracles
@@ -460,6 +462,25 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         vnc_path = os.path.join(vnc_folder, "vnc.sock")
         command = command[:1] + ["-vnc", f"unix:{vnc_path}"] + command[1:]
         resizer = resize_oracles.Resizer(oracle.resizes, lambda: resize_oracles.VncClient(vnc_path))
+    servers = None
+    if oracle.host_servers:
+        try:
+            if platform.hosted:
+                raise host_servers.HostServerError("they are reached through QEMU's guestfwd: the hosted platform has none")
+            servers = host_servers.HostServers(oracle.host_servers, target.image.folder,
+                                               elf.parent / "image-data" / target.image.name)
+            servers.start()
+            command = host_servers.substitute(command, servers.ports)
+        except (host_servers.HostServerError, OSError, ssl.SSLError) as problem:
+            if servers is not None:
+                servers.stop()
+            for each in (screens, resizer):
+                if each is not None:
+                    each.close()
+            if vnc_folder is not None:
+                shutil.rmtree(vnc_folder, ignore_errors=True)
+            tally.record(f"FAIL  {prefix}  host servers: {problem}", 0, 1)
+            return
     console = []
     try:
         for number in range(1, oracle.boots + 1):
@@ -470,7 +491,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
                                          data_folder=elf.parent / "image-data" / target.image.name)
                     if oracle.http_client else None)
             result = boot.boot(command, log_path, oracle.timeout_seconds, matcher, echo=echo, symbols=elf,
-                               on_line=line_watchers(watcher, typer, client, http, resizer),
+                               on_line=line_watchers(watcher, typer, client, http, resizer, servers),
                                environment=screens.environment() if screens else None)
             console += result.lines
             if result.start_error or number == oracle.boots:
@@ -483,6 +504,8 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
                              + [f"      | {line}" for line in shown])
                 return
     finally:
+        if servers is not None:
+            servers.stop()
         if screens is not None:
             screens.close()
         if resizer is not None:
@@ -494,7 +517,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
         tally.record(f"FAIL  {prefix}  {result.start_error}", 0, 1)
         return
     verdict = oracles.judge(matcher, platform.exit_kind, result.exit_code, result.timed_out)
-    for each in (watcher, typer, resizer):
+    for each in (watcher, typer, resizer, servers):
         if each is not None:
             more_reasons = each.reasons()
             verdict.reasons += more_reasons

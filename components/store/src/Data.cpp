@@ -32,19 +32,20 @@ ErrorOr<void> Store::read_blocks(u64 disk_block, std::span<u8> into)
     for (u64 done = 0; done < into.size();) {
         u64 length = into.size() - done < blocks_per_request * block_size ? into.size() - done
                                                                           : blocks_per_request * block_size;
-        TRY(m_device->read_sectors((disk_block + done / block_size) * m_sectors_per_block, into.subspan(done, length)));
+        TRY(device_read(disk_block + done / block_size, into.subspan(done, length)));
         done += length;
     }
+    overlay_dirty(disk_block, into);
     return {};
 }
 
 ErrorOr<void> Store::write_blocks(u64 disk_block, std::span<u8 const> from)
 {
+    forget_cached({ disk_block, from.size() / block_size });
     for (u64 done = 0; done < from.size();) {
         u64 length = from.size() - done < blocks_per_request * block_size ? from.size() - done
                                                                           : blocks_per_request * block_size;
-        TRY(m_device->write_sectors(
-            (disk_block + done / block_size) * m_sectors_per_block, from.subspan(done, length)));
+        TRY(device_write(disk_block + done / block_size, from.subspan(done, length)));
         done += length;
     }
     return {};
@@ -56,6 +57,8 @@ void Store::set_used(Run run, bool value)
 {
     for (u64 block = run.first; block < run.first + run.count; ++block)
         bit_set(m_used, block, value);
+    if (!value)
+        forget_cached(run); /* a freed block's cached bytes belong to nothing now */
 }
 
 ErrorOr<Store::Run> Store::allocate(u64 wanted, bool exact)
@@ -205,16 +208,17 @@ ErrorOr<void> Store::write_block(u32 node, u64 file_block, u32 at, std::span<u8 
         && m_memory.extents[index].file_block <= file_block;
     if (mapped) {
         u64 present = m_memory.extents[index].disk_block + (file_block - m_memory.extents[index].file_block);
-        TRY(read_blocks(present, m_scratch));
+        if (bytes.size() < block_size)
+            TRY(load_block(present, m_scratch));
         std::copy(bytes.begin(), bytes.end(), m_scratch.begin() + at);
         if (!bit_get(m_committed, present))
-            return write_blocks(present, m_scratch);
+            return store_block(present, m_scratch);
     } else {
         std::fill(m_scratch.begin(), m_scratch.end(), u8(0));
         std::copy(bytes.begin(), bytes.end(), m_scratch.begin() + at);
     }
     Run placed = TRY(allocate_block_after(node, file_block));
-    auto written = write_blocks(placed.first, m_scratch);
+    auto written = store_block(placed.first, m_scratch);
     if (written.is_error()) {
         set_used(placed, false);
         return written.release_error();
@@ -225,6 +229,12 @@ ErrorOr<void> Store::write_block(u32 node, u64 file_block, u32 at, std::span<u8 
 
 ErrorOr<void> Store::write_whole(u32 node, u64 file_block, std::span<u8 const> bytes)
 {
+    if (!m_memory.cache.empty() && bytes.size() / block_size <= cached_whole_blocks) {
+        /* A few blocks (a database's page): through the cache, in place when no commit names them. */
+        for (u64 done = 0; done < bytes.size() / block_size; ++done)
+            TRY(write_block(node, file_block + done, 0, bytes.subspan(done * block_size, block_size)));
+        return {};
+    }
     for (u64 done = 0; done < bytes.size() / block_size;) {
         u64 wanted = bytes.size() / block_size - done;
         Run placed = TRY(allocate(wanted < blocks_per_extent ? wanted : blocks_per_extent, false));
@@ -300,11 +310,16 @@ ErrorOr<usize> Store::read(File file, u64 offset, std::span<u8> into)
             u64 blocks = (length - done) / block_size;
             if (blocks > end_of(extent) - block)
                 blocks = end_of(extent) - block;
+            if (!m_memory.cache.empty() && blocks <= cached_whole_blocks) {
+                TRY(load_block(disk, into.subspan(done, block_size)));
+                done += block_size;
+                continue;
+            }
             TRY(read_blocks(disk, into.subspan(done, blocks * block_size)));
             done += blocks * block_size;
             continue;
         }
-        TRY(read_blocks(disk, m_scratch));
+        TRY(load_block(disk, m_scratch));
         u64 count = block_size - at < length - done ? block_size - at : length - done;
         std::copy_n(m_scratch.begin() + at, count, into.begin() + i64(done));
         done += count;

@@ -75,6 +75,8 @@ ErrorOr<void> Memory::check(u64 blocks) const
         return Error(StoreError::OutOfMemory, "the bitmaps need a bit per block, twice");
     if (buffer.size() < block_size + catalog_header_bytes)
         return Error(StoreError::OutOfMemory, "the buffer holds a block and a catalog");
+    if (cache.size() == 1)
+        return Error(StoreError::OutOfMemory, "a cache has no slots or at least two");
     return {};
 }
 
@@ -98,6 +100,9 @@ ErrorOr<Superblock> decode_superblock(std::span<u8 const, superblock_bytes> byte
         return Error(StoreError::NotAStore, "no store superblock magic");
     if (read_u32(&bytes[superblock_crc_offset]) != block::crc32(bytes.first(superblock_crc_offset)))
         return Error(StoreError::Corrupt, "the superblock's CRC-32 does not match");
+    if (read_u32(&bytes[8]) == 1)
+        return Error(StoreError::NotAStore,
+            "a version 1 store: this library mounts version 2 only (its catalogs verify single-flush commits)");
     if (read_u32(&bytes[8]) != store_version || read_u32(&bytes[12]) != block_size)
         return Error(StoreError::NotAStore, "a store version or block size this library does not know");
     Superblock superblock { read_u64(&bytes[16]), read_u64(&bytes[24]), read_u64(&bytes[32]), read_u64(&bytes[40]),
@@ -121,8 +126,9 @@ ErrorOr<Catalog> parse_catalog(std::span<u8 const> bytes, u64 block_count, Memor
         return Error(StoreError::Corrupt, "the catalog has no header");
     u64 node_count = read_u32(&bytes[4]);
     u64 extent_count = read_u32(&bytes[8]);
-    if (read_u32(&bytes[12]) != 0)
-        return Error(StoreError::Corrupt, "the catalog header's reserved word is not zero");
+    u64 verified_count = read_u32(&bytes[12]);
+    if (verified_count > maximum_verified_blocks)
+        return Error(StoreError::Corrupt, "the catalog verifies more runs than a single-flush commit may add");
     if (node_count > memory.nodes.size() || extent_count > memory.extents.size())
         return Error(StoreError::OutOfMemory, "the catalog holds more files or extents than the memory given");
     std::fill(memory.index.begin(), memory.index.end(), empty_slot);
@@ -175,9 +181,27 @@ ErrorOr<Catalog> parse_catalog(std::span<u8 const> bytes, u64 block_count, Memor
             memory.extents[extents_seen++] = extent;
         }
     }
+    usize verified_at = at;
+    u64 verified_blocks = 0;
+    for (u64 run = 0; run < verified_count; ++run) {
+        u8 const* record = TRY(take(catalog_verified_bytes));
+        u64 first = read_u64(record);
+        u64 count = read_u32(record + 8);
+        if (count == 0)
+            return Error(StoreError::Corrupt, "a verified run is empty");
+        if (count > maximum_verified_blocks - verified_blocks)
+            return Error(StoreError::Corrupt, "the verified runs hold more blocks than a single-flush commit may add");
+        verified_blocks += count;
+        if (first < first_data_block || first > block_count || count > block_count - first)
+            return Error(StoreError::Corrupt, "a verified run lies outside the store's data blocks");
+        for (u64 block = first; block < first + count; ++block) {
+            if (!bit_get(in_use, block))
+                return Error(StoreError::Corrupt, "a verified run names a block no extent holds");
+        }
+    }
     if (extents_seen != extent_count || at != bytes.size())
         return Error(StoreError::Corrupt, "the catalog's length or extent count disagrees with its records");
-    return Catalog { usize(node_count), extents_seen };
+    return Catalog { usize(node_count), extents_seen, verified_at, usize(verified_count) };
 }
 
 }

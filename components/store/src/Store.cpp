@@ -25,6 +25,34 @@ ErrorOr<u64> device_blocks(block::Device& device)
 }
 
 /* The superblock of slot `slot` (block 0 or 1) in its first sector; the rest of the block is not used. */
+/* The runs of blocks the present state uses and the last commit does not: the blocks a commit adds. */
+template<typename Visit>
+void for_each_added_run(std::span<u64 const> used, std::span<u64 const> committed, Visit visit)
+{
+    u64 start = 0;
+    u64 count = 0;
+    for (usize word = 0; word < used.size(); ++word) {
+        u64 bits = used[word] & ~committed[word];
+        if (bits == 0)
+            continue;
+        for (u64 bit = 0; bit < 64; ++bit) {
+            if (((bits >> bit) & 1) == 0)
+                continue;
+            u64 block = word * 64 + bit;
+            if (count != 0 && start + count == block) {
+                ++count;
+                continue;
+            }
+            if (count != 0)
+                visit(start, count);
+            start = block;
+            count = 1;
+        }
+    }
+    if (count != 0)
+        visit(start, count);
+}
+
 ErrorOr<void> write_superblock(block::Device& device, std::span<u8> scratch, u64 slot, Superblock const* superblock)
 {
     u32 sector = device.sector_size();
@@ -47,6 +75,8 @@ Store::Store(block::Device& device, Memory const& memory, u64 block_count)
     , m_block_count(block_count)
     , m_sectors_per_block(block_size / device.sector_size())
 {
+    for (auto& slot : m_memory.cache)
+        slot.held = slot.dirty = false;
 }
 
 ErrorOr<void> Store::format(block::Device& device, Memory const& memory)
@@ -118,6 +148,7 @@ ErrorOr<void> Store::load(Superblock const& superblock)
     set_used({ 0, first_data_block }, true);
     set_used({ superblock.catalog_block, catalog_blocks }, true);
     auto parsed = TRY(parse_catalog(catalog.first(superblock.catalog_bytes), m_block_count, m_memory, m_used));
+    TRY(verify_added(catalog.first(superblock.catalog_bytes), parsed));
     m_node_limit = parsed.node_count;
     m_extent_count = parsed.extent_count;
     m_node_free_hint = m_node_limit;
@@ -126,6 +157,25 @@ ErrorOr<void> Store::load(Superblock const& superblock)
         m_memory.nodes[node].incarnation = 0;
     std::copy(m_used.begin(), m_used.end(), m_committed.begin());
     m_super = superblock;
+    return {};
+}
+
+ErrorOr<void> Store::verify_added(std::span<u8 const> catalog, Catalog const& parsed)
+{
+    /* A single-flush commit's superblock may have reached the disk without some of the blocks it adds: each of its
+     * runs must hold the bytes its CRC-32 says, else the commit was cut and the older one is taken. */
+    for (usize run = 0; run < parsed.verified_count; ++run) {
+        u8 const* record = catalog.data() + parsed.verified_at + run * catalog_verified_bytes;
+        u64 first = read_u64(record);
+        u64 count = read_u32(record + 8);
+        block::Crc32 crc;
+        for (u64 block = first; block < first + count; ++block) {
+            TRY(read_blocks(block, m_scratch));
+            crc.update(m_scratch);
+        }
+        if (crc.value() != read_u32(record + 12))
+            return Error(StoreError::Corrupt, "a block the last commit added does not hold its bytes (a cut commit)");
+    }
     return {};
 }
 
@@ -290,11 +340,31 @@ Report Store::report() const
     for (usize word = 0; word < m_used.size(); ++word)
         free += u64(__builtin_popcountll(~(m_used[word] | m_committed[word])));
     free -= m_used.size() * 64 - m_block_count; /* the bits past the last block */
-    return { m_super.generation, m_super.catalog_bytes, free, m_block_count, m_fell_back, m_extent_count, m_commits,
-        m_catalog_blocks_written };
+    Report report = m_counts;
+    report.generation = m_super.generation;
+    report.catalog_bytes = m_super.catalog_bytes;
+    report.free_blocks = free;
+    report.block_count = m_block_count;
+    report.fell_back = m_fell_back;
+    report.extents = m_extent_count;
+    report.commits = m_commits;
+    report.catalog_blocks_written = m_catalog_blocks_written;
+    return report;
 }
 
-ErrorOr<usize> Store::encode_catalog()
+bool Store::added_blocks_cached()
+{
+    u64 blocks = 0;
+    bool cached_all = true;
+    for_each_added_run(m_used, m_committed, [&](u64 first, u64 count) {
+        blocks += count;
+        for (u64 block = first; cached_all && blocks <= maximum_verified_blocks && block < first + count; ++block)
+            cached_all = cached(block) != nullptr;
+    });
+    return cached_all && blocks <= maximum_verified_blocks;
+}
+
+ErrorOr<usize> Store::encode_catalog(bool& verified)
 {
     auto area = m_catalog_area;
     usize at = catalog_header_bytes;
@@ -325,10 +395,29 @@ ErrorOr<usize> Store::encode_catalog()
         }
         ++files;
     }
+    u32 runs = 0;
+    if (verified) {
+        /* The blocks this commit adds, each run with the CRC-32 of its bytes (all in the cache: written back, clean). */
+        usize need = 0;
+        for_each_added_run(m_used, m_committed, [&](u64, u64) { need += catalog_verified_bytes; });
+        verified = area.size() - at >= need;
+        if (verified) {
+            for_each_added_run(m_used, m_committed, [&](u64 first, u64 count) {
+                block::Crc32 crc;
+                for (u64 block = first; block < first + count; ++block)
+                    crc.update(std::span<u8 const>(cached(block)->bytes, block_size));
+                write_u64(&area[at], first);
+                write_u32(&area[at + 8], u32(count));
+                write_u32(&area[at + 12], crc.value());
+                at += catalog_verified_bytes;
+                ++runs;
+            });
+        }
+    }
     memcpy(area.data(), "VSCT", 4);
     write_u32(&area[4], files);
     write_u32(&area[8], u32(m_extent_count));
-    write_u32(&area[12], 0);
+    write_u32(&area[12], runs);
     return at;
 }
 
@@ -336,19 +425,29 @@ ErrorOr<void> Store::sync()
 {
     TRY(writable());
     if (!m_dirty)
-        return m_device->flush();
-    usize bytes = TRY(encode_catalog());
+        return device_flush();
+    /* Every block written since the last commit reaches the disk before the catalog that names it (a failure here
+     * touches nothing the last commit names: the dirty blocks stay dirty, and a later sync writes them). */
+    TRY(write_back());
+    /* A commit whose added blocks are all in the cache (so their CRCs are at hand), at most maximum_verified_blocks,
+     * names them with their CRCs and takes one flush: a mount that finds its superblock without all of them takes the
+     * older commit. Any other commit flushes its blocks and catalog before the superblock, then the superblock. */
+    bool single_flush = added_blocks_cached();
+    usize bytes = TRY(encode_catalog(single_flush));
     u64 blocks = (bytes + block_size - 1) / block_size;
     std::fill(m_catalog_area.begin() + i64(bytes), m_catalog_area.begin() + i64(blocks * block_size), u8(0));
     Run placed = TRY(allocate(blocks, true));
     Superblock next { m_block_count, m_super.generation + 1, placed.first, bytes,
         block::crc32(m_catalog_area.first(bytes)) };
-    /* Everything the new catalog names, and the catalog itself, is on the disk before the superblock names it. */
+    /* Two flushes: everything the new catalog names, and the catalog itself, is on the disk before the superblock names
+     * it. One flush: what the superblock names may be missing after a cut, and mount's verification says so. */
     auto committed = [&]() -> ErrorOr<void> {
         TRY(write_blocks(placed.first, m_catalog_area.first(blocks * block_size)));
-        TRY(m_device->flush());
+        if (!single_flush)
+            TRY(device_flush());
         TRY(write_superblock(*m_device, m_scratch, next.generation % 2, &next));
-        TRY(m_device->flush());
+        ++m_counts.device_writes;
+        TRY(device_flush());
         return {};
     }();
     if (committed.is_error()) {
@@ -361,6 +460,7 @@ ErrorOr<void> Store::sync()
     m_super = next;
     m_dirty = false;
     ++m_commits;
+    m_counts.single_flush_commits += single_flush;
     m_catalog_blocks_written += blocks;
     return {};
 }

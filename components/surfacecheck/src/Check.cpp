@@ -13,6 +13,7 @@
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
 #include <vectra/footprints/surface_check.h>
+#include <vectra/surface/Cursor.h>
 
 VECTRA_TASK_ENTRY(surface_check);
 
@@ -91,6 +92,19 @@ ErrorOr<i32> surface_check(Bundle& bundle)
     auto small = TRY(system::create_memory(memory, 4096));
     TRY(expect_refusal(console, "a surface larger than its MemCap",
         client.call_lending(surface::Create { 0, 0, 64, 64, 256 }, small, RightRead), surface::SurfaceError::BufferTooSmall));
+
+    /* The pointer's arrow, drawn by compositord above every surface: showing it composes only its box,
+       moving it only the box it left and the one it entered. */
+    TRY(client.call(surface::Cursor { 700, 150, 1 }));
+    done = TRY(client.call(surface::Frame {}));
+    TRY(print_line(console, "surface-check: cursor shown at (700, 150): frame {} composed {} pixels", done.frame, done.composed_pixels));
+    TRY(expect(done.composed_pixels == u64(surface::cursor_width) * surface::cursor_height, "showing the cursor composed other pixels"));
+    TRY(client.call(surface::Cursor { 600, 250, 1 }));
+    done = TRY(client.call(surface::Frame {}));
+    TRY(print_line(console, "surface-check: cursor moved to (600, 250): frame {} composed {} pixels", done.frame, done.composed_pixels));
+    TRY(expect(done.composed_pixels == 2 * u64(surface::cursor_width) * surface::cursor_height, "moving the cursor composed other pixels"));
+    TRY(expect_refusal(console, "cursor beyond 65536", client.call(surface::Cursor { 70000, 0, 1 }),
+        surface::SurfaceError::PositionOutOfBounds));
 
     TRY(print_line(console, "surface-check: holding the frame {} ms for a screenshot", hold_milliseconds));
     auto timer = TRY(system::create_timer(memory, hold_bit));

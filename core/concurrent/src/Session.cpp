@@ -181,6 +181,20 @@ std::optional<usize> Table::take_request(usize index, std::span<u8> buffer, u32 
     return received->length;
 }
 
+void Table::send_reply(usize index, std::span<u8 const> reply)
+{
+    auto& slot = m_slots[index];
+    if (!slot.outbox || slot.outbox->try_send(reply).is_error())
+        free(index);
+}
+
+void Table::send_reply(usize index, std::span<u8 const> reply, MemCap const& lent, Rights keep)
+{
+    auto& slot = m_slots[index];
+    if (!slot.outbox || endpoint::send_copy(*slot.outbox, reply, lent, keep).is_error())
+        free(index);
+}
+
 void Table::free(usize index)
 {
     auto& slot = m_slots[index];

@@ -15,6 +15,7 @@
 #include "Descriptors.h"
 #include "InterruptControllers.h"
 #include "Time.h"
+#include "TlbShootdown.h"
 #include <vectra/Panic.h>
 #include <vectra/platform/Pci.h>
 #include <vectra/platform/Platform.h>
@@ -193,7 +194,10 @@ void wait_for_interrupt()
     /* STI holds interrupts off for one more instruction, so nothing can slip in between STI and
        HLT: an interrupt already pending wakes HLT at once. Its handler runs, then CLI masks
        interrupts again, as the executor expects. */
+    x86_64::enter_park();
     asm volatile("sti; hlt; cli" : : : "memory");
+    /* Before anything else runs: a shootdown that excused this CPU while it was parked is answered here. */
+    x86_64::leave_park();
 }
 
 }

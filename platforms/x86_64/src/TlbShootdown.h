@@ -18,6 +18,14 @@ void shoot_down_translations();
 /* Shootdowns this CPU asked for since boot (for the boot check's report). */
 [[nodiscard]] u64 shootdowns_sent();
 
+/*
+ * Around the park in wait_for_interrupt(): a parked CPU is not sent the shootdown NMI; it flushes
+ * its TLB in leave_park() if a shootdown asked it to meanwhile, before it returns to the caller.
+ */
+void enter_park();
+void leave_park();
+[[nodiscard]] bool is_parked(u32 index);
+
 /* Checks, while CPU `index` has just started and spins in its start-up path, that a guard set
    from the boot CPU faults there (Processors.cpp calls the two halves). */
 void check_shootdown_from_boot_processor(u32 index);

@@ -7,6 +7,7 @@
 #include <compositord/Compositor.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
+#include <vectra/surface/Cursor.h>
 
 namespace vectra::compositord {
 
@@ -71,6 +72,26 @@ void Compositor::add_damage(Box const& box)
 }
 
 void Compositor::damage_screen() { add_damage(m_target.screen()); }
+
+ErrorOr<void> Compositor::cursor(i32 x, i32 y, bool visible)
+{
+    TRY(check_position(x, y));
+    if (m_cursor_visible)
+        add_damage(surface::cursor_box(m_cursor_x, m_cursor_y));
+    m_cursor_x = x;
+    m_cursor_y = y;
+    m_cursor_visible = visible;
+    if (visible)
+        add_damage(surface::cursor_box(x, y));
+    return {};
+}
+
+void Compositor::retarget(surface::Target target)
+{
+    m_target = target;
+    m_damage = surface::Region {};
+    damage_screen();
+}
 
 ErrorOr<u32> Compositor::create(usize session, surface::Create const& request, std::optional<ReceivedCapability>& carried)
 {
@@ -235,6 +256,8 @@ Frame Compositor::compose()
     frame.damage = m_damage;
     m_damage.clear();
     frame.composed = surface::compose(m_target, m_background, std::span<surface::Layer const>(layers, layer_count), frame.damage);
+    if (m_cursor_visible)
+        frame.cursor_pixels = surface::draw_cursor(m_target, m_cursor_x, m_cursor_y, frame.damage);
     return frame;
 }
 

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * compositord's Task: its footprint checked, the display taken, then every session of
+ * compositord's Task: its footprint checked, a vectra.display session opened, then every session of
  * vectra.surface served from one loop (Server.h). The first CONFIG_COMPOSITORD_REPORT_FRAMES
  * frames that composed anything are reported on the console: how many pixels each composed.
  */
@@ -45,13 +45,16 @@ ErrorOr<i32> compositord(Bundle& bundle)
     TRY(check_footprint(bundle, footprints::compositord)); /* generated from footprint.json */
     static ConsoleCap console;
     console = TRY(bundle.take<ConsoleCap>("console"));
-    auto display = TRY(bundle.take<DisplayCap>("display"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
-    auto mode = TRY(system::display_mode(display));
-    TRY(print_line(console, "compositord: display {}x{}, up to {} sessions, {} surfaces, a frame at most every {} us",
+    /* The display is a vectra.display session (displayd, or the virtio-gpu driver), held from its own pool. */
+    auto pool = TRY(system::carve(memory, session::pool_size<display::Protocol>()));
+    auto screen = TRY(compositord::DisplayLink::open(
+        TRY(bundle.take<RingCap>("display_requests")), TRY(bundle.take<RingCap>("display_replies")), std::move(pool)));
+    auto mode = TRY(screen.client().call(display::ReadMode {}));
+    TRY(print_line(console, "compositord: display {}x{} (a vectra.display session), up to {} sessions, {} surfaces, a frame at most every {} us",
         mode.width, mode.height, compositord::maximum_sessions, compositord::maximum_surfaces,
         CONFIG_COMPOSITORD_FRAME_INTERVAL_US));
     static Reporter reporter;
@@ -60,7 +63,7 @@ ErrorOr<i32> compositord(Bundle& bundle)
     settings.frame_interval_ns = u64(CONFIG_COMPOSITORD_FRAME_INTERVAL_US) * 1000;
     settings.report = report;
     settings.context = &reporter;
-    TRY(compositord::run(memory, std::move(display), std::move(requests), std::move(replies), settings, &ready));
+    TRY(compositord::run(memory, screen, std::move(requests), std::move(replies), settings, &ready));
     return 0;
 }
 

@@ -71,6 +71,12 @@ ErrorOr<protocol::Done> Session::handle(surface::Destroy const& request)
     return protocol::Done {};
 }
 
+ErrorOr<protocol::Done> Session::handle(surface::Cursor const& request)
+{
+    TRY(m_server.compositor().cursor(request.x, request.y, request.visible != 0));
+    return protocol::Done {};
+}
+
 ErrorOr<surface::FrameDone> Session::handle(surface::Frame const&) { return m_server.frame(m_index); }
 
 ErrorOr<surface::State> Session::handle(surface::ReadState const&)
@@ -80,8 +86,8 @@ ErrorOr<surface::State> Session::handle(surface::ReadState const&)
         u32(compositor.surface_count(m_index)), m_server.frames() };
 }
 
-Server::Server(DisplayCap display, surface::Target target, Settings settings)
-    : m_display(std::move(display))
+Server::Server(DisplayLink& display, surface::Target target, Settings settings)
+    : m_display(display)
     , m_settings(settings)
     , m_compositor(target, background_colour)
 {
@@ -106,9 +112,7 @@ void Server::closed(usize index)
 
 void Server::reply(usize index, usize length)
 {
-    auto& slot = m_table.slot(index);
-    if (!slot.outbox || slot.outbox->try_send(std::span<u8 const>(m_reply, length)).is_error())
-        m_table.free(index); /* the Ring-space rule reserved the slot: only a gone client fails here */
+    m_table.send_reply(index, std::span<u8 const>(m_reply, length));
 }
 
 void Server::handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities& capabilities)
@@ -157,8 +161,16 @@ void Server::present_frame()
     auto frame = m_compositor.compose();
     for (auto const& box : frame.damage.boxes()) {
         Box on_screen = box.intersected(m_compositor.target().screen());
-        if (!on_screen.is_empty())
-            (void)system::present(m_display, on_screen.rectangle());
+        if (on_screen.is_empty())
+            continue;
+        auto presented = m_display.present(on_screen.rectangle());
+        if (presented.is_error() || presented.value() != Presented::ModeChanged)
+            continue;
+        /* A new mode: its framebuffer is composed whole at the next frame (the old one is revoked). */
+        auto target = m_display.acquire();
+        if (!target.is_error())
+            m_compositor.retarget(target.value());
+        break;
     }
     u64 now = endpoint::now_nanoseconds();
     m_last_frame_ns = now;
@@ -208,17 +220,12 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
     }
 }
 
-ErrorOr<void> run(ReticleCap const& memory, DisplayCap display, RingCap requests, RingCap replies, Settings settings,
+ErrorOr<void> run(ReticleCap const& memory, DisplayLink& display, RingCap requests, RingCap replies, Settings settings,
     SignalCap const* ready)
 {
-    auto mode = TRY(system::display_mode(display));
-    if (mode.format != PixelFormat::Xrgb8888)
-        return Error(ErrorCode::InvalidArgument, "compositord composes XRGB8888 only");
-    auto framebuffer = TRY(system::display_memory(display, true));
-    auto pixels = TRY(system::map_memory(framebuffer));
-    surface::Target target { pixels, mode.width, mode.height, mode.stride };
+    auto target = TRY(display.acquire());
     auto placed = TRY(endpoint::memory(memory, sizeof(Server)));
-    auto* server = new (placed.data()) Server(std::move(display), target, settings);
+    auto* server = new (placed.data()) Server(display, target, settings);
     server->compositor().damage_screen();
     server->present_frame();
     if (ready)

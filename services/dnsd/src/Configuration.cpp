@@ -53,4 +53,15 @@ ErrorOr<net::Address> server_from(std::span<u8 const> bytes)
     return server_from(configuration);
 }
 
+ErrorOr<void> tls_server_from(TlsConfiguration const& configuration, net::Address& address, tls_stream::ServerName& name)
+{
+    address = TRY(parse_server(configuration.server.bytes(), configuration.port.value_or(default_tls_port)));
+    tls_stream::ServerName named;
+    for (char character : configuration.server_name.bytes())
+        TRY(named.try_append(u8(character)));
+    TRY(tls_stream::check_server_name(named));
+    name = named;
+    return {};
+}
+
 }

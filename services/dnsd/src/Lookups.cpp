@@ -6,6 +6,8 @@
  */
 
 #include <dnsd/Lookups.h>
+#include <dnsd/TlsChannel.h>
+#include <vectra/dns/Framing.h>
 #include <vectra/Connection.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
@@ -25,7 +27,15 @@ u64 system_seconds() { return endpoint::now_nanoseconds() / 1'000'000'000; }
 }
 
 Lookups::Lookups(net::SocketClient& network, Rng<Confidence::High>& random, Configuration const& configuration)
-    : m_network(network)
+    : m_network(&network)
+    , m_random(random)
+    , m_configuration(configuration)
+    , m_cache(std::span<dns::CacheSlot>(m_slots))
+{
+}
+
+Lookups::Lookups(TlsChannel& tls, Rng<Confidence::High>& random, Configuration const& configuration)
+    : m_tls(&tls)
     , m_random(random)
     , m_configuration(configuration)
     , m_cache(std::span<dns::CacheSlot>(m_slots))
@@ -68,6 +78,8 @@ ErrorOr<void> Lookups::ask(dns::Name const& name, dns::RecordType type)
     if (sent.is_error()) {
         close(*free);
         free->used = false;
+        if (m_tls)
+            return Error(resolver::ResolverError::ServerFailure, "no verified DNS-over-TLS connection to the server");
         return Error(resolver::ResolverError::NetworkDown, "netd refused the query's socket or datagram");
     }
     free->used = true;
@@ -77,11 +89,13 @@ ErrorOr<void> Lookups::ask(dns::Name const& name, dns::RecordType type)
 /* A fresh socket on a random port and a fresh id for every try (RFC 5452). */
 ErrorOr<void> Lookups::send_try(Query& query)
 {
+    if (m_tls)
+        return send_over_tls(query);
     close(query);
     std::optional<net::Socket> bound;
     for (usize attempt = 0; attempt < bind_attempts && !bound; ++attempt) {
         auto port = u16(first_random_port + m_random.uniform(random_ports));
-        auto socket = m_network.bind(net::unspecified(port));
+        auto socket = m_network->bind(net::unspecified(port));
         if (!socket.is_error())
             bound = socket.release_value();
         else if (!socket.error().is(net::SocketError::AddressInUse))
@@ -93,17 +107,85 @@ ErrorOr<void> Lookups::send_try(Query& query)
     query.question.id = u16(m_random.uniform(65536));
     u8 bytes[dns::maximum_query_bytes];
     usize length = TRY(dns::build_query(query.question, bytes));
-    TRY(m_network.send_to(*query.socket, m_configuration.server, std::span<u8 const>(bytes, length)));
+    TRY(m_network->send_to(*query.socket, m_configuration.server, std::span<u8 const>(bytes, length)));
     ++m_counters.queries_sent;
     --query.tries_left;
     query.try_deadline = deadline_after(m_configuration.try_timeout);
     return {};
 }
 
+/* A fresh id no other query in flight holds (answers on the connection are told apart by id), the same question. */
+ErrorOr<void> Lookups::send_over_tls(Query& query)
+{
+    for (;;) {
+        query.question.id = u16(m_random.uniform(65536));
+        bool taken = false;
+        for (auto const& other : m_queries)
+            taken |= other.used && &other != &query && other.question.id == query.question.id;
+        if (!taken)
+            break;
+    }
+    u8 bytes[dns::length_prefix_bytes + dns::maximum_query_bytes];
+    usize length = TRY(dns::frame_query(query.question, bytes));
+    --query.tries_left;
+    query.try_deadline = deadline_after(m_configuration.try_timeout);
+    auto sent = m_tls->send(std::span<u8 const>(bytes, length));
+    query.unreachable = sent.is_error();
+    TRY(sent);
+    ++m_counters.queries_sent;
+    return {};
+}
+
+std::optional<Finished> Lookups::take(Query& query, std::span<u8 const> message)
+{
+    auto parsed = dns::parse_response(query.question, message, m_response);
+    if (parsed.is_error() && parsed.error().is(dns::DnsError::Mismatch)) {
+        ++m_counters.mismatched_dropped;
+        return std::nullopt;
+    }
+    if (parsed.is_error() && (parsed.error().is(dns::DnsError::Malformed) || parsed.error().is(dns::DnsError::Truncated))) {
+        ++m_counters.malformed_dropped; /* a stream carries whole answers: a truncated one is broken */
+        query.saw_malformed = true;
+        return std::nullopt;
+    }
+    return finish(query, parsed);
+}
+
+void Lookups::read_tls(void* context, void (*callback)(void*, Finished const&))
+{
+    for (;;) {
+        auto message = m_tls->next();
+        if (message.is_error()) {
+            /* The connection ended or broke: what was asked on it is asked again on a new one. */
+            bool broken = message.error().is(dns::DnsError::Malformed);
+            m_counters.malformed_dropped += broken ? 1 : 0;
+            for (auto& query : m_queries) {
+                query.try_deadline = 0;
+                query.saw_malformed |= broken && query.used;
+            }
+            return;
+        }
+        if (!message.value())
+            return;
+        auto bytes = *message.value();
+        u16 id = bytes.size() >= 2 ? u16(bytes[0] << 8 | bytes[1]) : 0;
+        Query* owner = nullptr;
+        for (auto& query : m_queries)
+            if (query.used && query.question.id == id)
+                owner = &query;
+        if (!owner) {
+            ++m_counters.mismatched_dropped; /* no query in flight has this id */
+            continue;
+        }
+        if (auto done = take(*owner, bytes))
+            end(*owner, *done, context, callback);
+    }
+}
+
 void Lookups::close(Query& query)
 {
     if (query.socket)
-        (void)m_network.close(*query.socket);
+        (void)m_network->close(*query.socket);
     query.socket.reset();
 }
 
@@ -133,7 +215,7 @@ Finished Lookups::finish(Query const& query, ErrorOr<void> parsed)
 std::optional<Finished> Lookups::read(Query& query)
 {
     for (;;) {
-        auto incoming = m_network.try_receive(*query.socket, std::span<u8>(m_message, net::inline_maximum));
+        auto incoming = m_network->try_receive(*query.socket, std::span<u8>(m_message, net::inline_maximum));
         if (incoming.is_error()) {
             if (incoming.error().is(net::SocketError::WouldBlock))
                 return std::nullopt;
@@ -170,14 +252,12 @@ Finished Lookups::over_tcp(Query& query)
         u64 deadline = deadline_after(m_configuration.tcp_timeout);
         auto left = [&] { return Duration::from_nanoseconds(i64(deadline - endpoint::now_nanoseconds())); };
         query.question.id = u16(m_random.uniform(65536));
-        u8 bytes[2 + dns::maximum_query_bytes];
-        usize length = TRY(dns::build_query(query.question, std::span<u8>(bytes + 2, dns::maximum_query_bytes)));
-        bytes[0] = u8(length >> 8);
-        bytes[1] = u8(length);
-        auto connection = TRY(m_network.connect(m_configuration.server, m_configuration.tcp_timeout));
+        u8 bytes[dns::length_prefix_bytes + dns::maximum_query_bytes];
+        usize length = TRY(dns::frame_query(query.question, bytes));
+        auto connection = TRY(m_network->connect(m_configuration.server, m_configuration.tcp_timeout));
         ++m_counters.queries_sent;
-        auto closing = [&] { (void)m_network.close(connection, true); };
-        auto sent = m_network.send(connection, std::span<u8 const>(bytes, 2 + length), left());
+        auto closing = [&] { (void)m_network->close(connection, true); };
+        auto sent = m_network->send(connection, std::span<u8 const>(bytes, length), left());
         if (sent.is_error()) {
             closing();
             return sent.release_error();
@@ -189,7 +269,7 @@ Finished Lookups::over_tcp(Query& query)
                 closing();
                 return Error(ErrorCode::TimedOut, "the TCP answer did not come in time");
             }
-            auto got = m_network.receive(connection, std::span<u8>(m_message + have, wanted - have), left());
+            auto got = m_network->receive(connection, std::span<u8>(m_message + have, wanted - have), left());
             if (got.is_error())
                 return got.release_error(); /* a passed deadline closed the socket already */
             have += got.value().length;
@@ -218,10 +298,12 @@ void Lookups::end(Query& query, Finished const& finished, void* context, void (*
 
 void Lookups::poll(void* context, void (*callback)(void*, Finished const&))
 {
+    if (m_tls)
+        read_tls(context, callback);
     for (auto& query : m_queries) {
         if (!query.used)
             continue;
-        auto done = read(query);
+        auto done = m_tls ? std::nullopt : read(query);
         if (done) {
             end(query, *done, context, callback);
             continue;
@@ -236,6 +318,8 @@ void Lookups::poll(void* context, void (*callback)(void*, Finished const&))
         finished.type = query.question.type;
         finished.error = query.saw_malformed
             ? Error(resolver::ResolverError::ServerFailure, "the server answered only with malformed replies")
+            : query.unreachable
+            ? Error(resolver::ResolverError::ServerFailure, "no verified DNS-over-TLS connection to the server")
             : Error(resolver::ResolverError::TimedOut, "the server did not answer any try");
         end(query, finished, context, callback);
     }

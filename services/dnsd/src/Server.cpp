@@ -93,6 +93,17 @@ ErrorOr<resolver::Counters> Session::handle(resolver::ReadCounters const&) { ret
 Server::Server(net::SocketClient& network, Rng<Confidence::High>& random, Configuration const& configuration)
     : m_lookups(network, random, configuration)
 {
+    make_sessions();
+}
+
+Server::Server(TlsChannel& tls, Rng<Confidence::High>& random, Configuration const& configuration)
+    : m_lookups(tls, random, configuration)
+{
+    make_sessions();
+}
+
+void Server::make_sessions()
+{
     for (usize index = 0; index < maximum_sessions; ++index)
         new (m_sessions[index]) Session(*this, index);
 }
@@ -137,9 +148,7 @@ ErrorOr<resolver::Resolved> Server::resolve(usize index, resolver::Resolve const
 
 void Server::reply(usize index, usize length)
 {
-    auto& slot = m_table.slot(index);
-    if (!slot.outbox || slot.outbox->try_send(std::span<u8 const>(m_reply, length)).is_error())
-        m_table.free(index); /* the Ring-space rule reserved the slot: only a gone client fails here */
+    m_table.send_reply(index, std::span<u8 const>(m_reply, length));
 }
 
 void Server::handle(usize index, std::span<u8 const> request)
@@ -246,6 +255,25 @@ ErrorOr<void> run(ReticleCap const& memory, RingCap netd_requests, RingCap netd_
         TRY(endpoint::raise(*ready));
     auto served = server->serve(std::move(requests), std::move(replies));
     server->~Server();
+    return served;
+}
+
+ErrorOr<void> run_tls(ReticleCap const& memory, RingCap tlsd_requests, RingCap tlsd_replies, RingCap requests,
+    RingCap replies, Configuration const& configuration, TlsServer const& server, EntropySource& entropy,
+    SignalCap const* ready)
+{
+    auto random = TRY(Rng<Confidence::High>::create(entropy));
+    auto pool = TRY(endpoint::carve(memory, session::pool_size<tls_stream::Protocol>()));
+    auto tlsd = TRY(tls_stream::Session::open(std::move(tlsd_requests), std::move(tlsd_replies), std::move(pool), tlsd_bits));
+    auto frames = TRY(endpoint::memory(memory, dns::largest_frame_bytes));
+    auto channel = TRY(TlsChannel::create(tlsd, server, frames));
+    auto placed = TRY(endpoint::memory(memory, sizeof(Server)));
+    auto* dnsd = new (placed.data()) Server(channel, random, configuration);
+    if (ready)
+        TRY(endpoint::raise(*ready));
+    auto served = dnsd->serve(std::move(requests), std::move(replies));
+    channel.close();
+    dnsd->~Server();
     return served;
 }
 

@@ -261,9 +261,7 @@ void Server::closed(usize index)
 
 void Server::reply(usize index, usize length)
 {
-    auto& slot = m_table.slot(index);
-    if (!slot.outbox || slot.outbox->try_send(std::span<u8 const>(m_reply, length)).is_error())
-        m_table.free(index); /* the Ring-space rule reserved the slot: only a gone client fails here */
+    m_table.send_reply(index, std::span<u8 const>(m_reply, length));
 }
 
 void Server::answer_waiting(usize index, u64 now)

@@ -152,11 +152,9 @@ usize Server::dispatch(
 
 void Server::reply(usize index, usize length)
 {
-    auto& slot = m_table.slot(index);
     if (reply_status(std::span<u8 const>(m_reply, length)) != protocol::status_success)
         ++session(index).counters().refused; /* the `counters` message's "requests answered with an error" */
-    if (!slot.outbox || slot.outbox->try_send(std::span<u8 const>(m_reply, length)).is_error())
-        m_table.free(index); /* the Ring-space rule reserved the slot: only a gone client fails here */
+    m_table.send_reply(index, std::span<u8 const>(m_reply, length));
 }
 
 void Server::handle(usize index, std::span<u8 const> request, std::optional<ReceivedCapability> capability)

@@ -94,9 +94,7 @@ bool Server::pump_pending(u64 now)
 
 void Server::reply(usize index, usize length)
 {
-    auto& slot = m_table.slot(index);
-    if (!slot.outbox || slot.outbox->try_send(std::span<u8 const>(m_reply, length)).is_error())
-        m_table.free(index); /* the Ring-space rule reserved the slot: only a gone client fails here */
+    m_table.send_reply(index, std::span<u8 const>(m_reply, length));
 }
 
 void Server::handle(usize index, std::span<u8 const> request)

@@ -49,8 +49,11 @@ constexpr usize store_bitmap_words = store::Memory::bitmap_words(store_maximum_b
 /* The storaged session's transfer buffer: a request moves at most this much (1 MiB reads and writes want 1 MiB). */
 constexpr u64 store_extra_transfer_kib = CONFIG_VFSD_STORE_EXTRA_TRANSFER_KIB;
 constexpr usize store_transfer_bytes = BlockSessionDevice::buffer_bytes + store_extra_transfer_kib * KiB;
+constexpr usize store_cache_blocks = CONFIG_VFSD_STORE_CACHE_BLOCKS;
+static_assert(sizeof(store::CacheSlot) <= 4160, "a cache block outgrew what disks.footprint.json pays for it");
 constexpr usize store_parts_bytes = store_nodes * sizeof(store::Node) + 64 + store_extents * sizeof(store::Extent) + 64
-    + store_index * sizeof(u32) + 64 + store_bitmap_words * sizeof(u64) + 64 + store_buffer_bytes;
+    + store_index * sizeof(u32) + 64 + store_bitmap_words * sizeof(u64) + 64 + store_buffer_bytes + 64
+    + store_cache_blocks * sizeof(store::CacheSlot);
 
 /* The same session, buffer and device as a fat mount, then the store's parts and the backend, a page of slack for each. */
 constexpr usize store_mount_bytes = session::donation_size<block::Protocol>() + 3 * 4096 + store_transfer_bytes + 4096
@@ -58,11 +61,11 @@ constexpr usize store_mount_bytes = session::donation_size<block::Protocol>() + 
 /*
  * What disks.footprint.json pays for a store mount: the 256 KiB of every block mount, and
  * bytes_per CONFIG_VFSD_STORE_FILES 400, CONFIG_VFSD_STORE_EXTENTS 48, CONFIG_VFSD_STORE_MAXIMUM_MIB
- * 64 and CONFIG_VFSD_STORE_EXTRA_TRANSFER_KIB 1024 (for one store mount of that size; a second
+ * 64, CONFIG_VFSD_STORE_EXTRA_TRANSFER_KIB 1024 and CONFIG_VFSD_STORE_CACHE_BLOCKS 4160 (for one store mount of that size; a second
  * one is refused at start when the Task's memory runs out).
  */
-constexpr usize store_mount_paid
-    = 256 * KiB + 400 * store_nodes + 48 * store_extents + 64 * store_maximum_mib + store_extra_transfer_kib * KiB;
+constexpr usize store_mount_paid = 256 * KiB + 400 * store_nodes + 48 * store_extents + 64 * store_maximum_mib
+    + store_extra_transfer_kib * KiB + 4160 * store_cache_blocks;
 static_assert(store_mount_bytes <= store_mount_paid, "a store mount outgrew what disks.footprint.json pays for it");
 
 /* `count` objects of T from `from`, 64-byte aligned (the memory object is page aligned). */
@@ -91,6 +94,7 @@ ErrorOr<void> mount_store(Started& started, MountEntry const& entry, RingCap con
         carve_span<u32>(parts, store_index),
         carve_span<u64>(parts, store::Memory::bitmap_words(blocks)),
         carve_span<u8>(parts, store_buffer_bytes),
+        carve_span<store::CacheSlot>(parts, store_cache_blocks),
     };
     auto placement = TRY(endpoint::memory(started.memory, sizeof(StoreBackend)));
     auto* backend = TRY(StoreBackend::try_create(placement, *device, memory,

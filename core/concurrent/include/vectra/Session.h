@@ -187,6 +187,14 @@ public:
      */
     [[nodiscard]] std::optional<ReceivedMessage> take_request_carrying(usize index, std::span<u8> buffer, u32 replies_owed);
 
+    /*
+     * Sends session `index` the reply to the request take_request gave it. The Ring-space rule kept
+     * room for it, so only a gone client fails here: that session is freed. `lent`: a copy of a
+     * MemCap keeping `keep` rides along (a reply that lends memory).
+     */
+    void send_reply(usize index, std::span<u8 const> reply);
+    void send_reply(usize index, std::span<u8 const> reply, MemCap const& lent, Rights keep);
+
     [[nodiscard]] Slot& slot(usize index) { return m_slots[index]; }
     [[nodiscard]] usize capacity() const { return m_limits.sessions; }
     [[nodiscard]] Limits const& limits() const { return m_limits; }
@@ -341,6 +349,20 @@ public:
                 return reopened.release_error();
         }
         return ended_if_closed(m_session->call_lending(request, memory, keep, deadline), deadline);
+    }
+
+    /* As call(), for a message whose reply carries a capability: the reply, and the capability now in the caller's space. */
+    template<typename Request>
+    [[nodiscard]] ErrorOr<typename Client<P>::template CallResult<Request>> call_receiving(
+        Request const& request, Duration timeout = default_timeout)
+    {
+        u64 deadline = deadline_after(timeout);
+        if (!m_session) {
+            auto reopened = reopen(deadline);
+            if (reopened.is_error())
+                return reopened.release_error();
+        }
+        return ended_if_closed(m_session->call_carrying(request, nullptr, deadline), deadline);
     }
 
     /* Ends the session: the service frees it and reclaims the donation. */

@@ -44,6 +44,7 @@ struct Frame {
     surface::Region damage;
     surface::Composed composed;
     usize surfaces_ended { 0 }; /* surfaces whose MemCap could no longer be mapped */
+    u64 cursor_pixels { 0 };    /* of the composed pixels, those the arrow was drawn over */
 };
 
 class Compositor {
@@ -59,10 +60,14 @@ public:
     [[nodiscard]] ErrorOr<void> lower(usize session, u32 id);
     [[nodiscard]] ErrorOr<void> focus(usize session, u32 id);
     [[nodiscard]] ErrorOr<void> destroy(usize session, u32 id);
+    /* The pointer's arrow: tip at (x, y), shown or hidden; the boxes it leaves and enters are damaged. */
+    [[nodiscard]] ErrorOr<void> cursor(i32 x, i32 y, bool visible);
     /* Every surface of `session` destroyed (it closed or died). */
     void close_session(usize session);
     /* Damages the whole screen (the first frame). */
     void damage_screen();
+    /* Composes into `target` from now on (a new mode's framebuffer); its whole screen is damaged. */
+    void retarget(surface::Target target);
 
     /* Composes the waiting damage; the returned frame's damage is what changed on the screen. */
     [[nodiscard]] Frame compose();
@@ -96,6 +101,9 @@ private:
     usize m_order_count { 0 };
     u32 m_focused { 0 };
     u32 m_generation { 0 };
+    i32 m_cursor_x { 0 };
+    i32 m_cursor_y { 0 };
+    bool m_cursor_visible { false };
     surface::Region m_damage;
 };
 

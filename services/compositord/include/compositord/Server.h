@@ -2,13 +2,14 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * compositord's service loop (docs/adr/0041-compositord.md §5): every session of vectra.surface
- * served from one loop over the display it holds (ADR 0014's DeviceCap).
+ * served from one loop over the display it holds through a vectra.display session (ADR 0042).
  *
  *   - Requests change the Compositor's state and are answered at once, except `frame`, which is
  *     kept (one per session; a second is `busy`) and answered after the next frame was presented.
  *   - Frames are paced to the display: a frame is composed when there is damage or a frame request
  *     waits and at least `frame_interval` passed since the last one; only the damage is composed,
- *     and each of its boxes presented.
+ *     and each of its boxes presented. A present refused `mode-changed` makes the link ask for the
+ *     new mode and framebuffer, and the whole screen is composed into it.
  *   - Ring space: a request is taken from a session only while its replies Ring has room for the
  *     reply it is owed (a kept frame) plus this one.
  *   - A session that closes or dies loses its surfaces; the others are composed on.
@@ -19,6 +20,7 @@
 #pragma once
 
 #include <compositord/Compositor.h>
+#include <compositord/DisplayLink.h>
 #include <vectra/Display.h>
 #include <vectra/Session.h>
 
@@ -66,6 +68,7 @@ public:
     [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Destroy const&);
     [[nodiscard]] ErrorOr<surface::FrameDone> handle(surface::Frame const&);
     [[nodiscard]] ErrorOr<surface::State> handle(surface::ReadState const&);
+    [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Cursor const&);
 
 private:
     Server& m_server;
@@ -80,7 +83,7 @@ struct WaitingFrame {
 class Server {
 public:
     /* Composes into `target` (the display's framebuffer, mapped writable) and presents through `display`. */
-    Server(DisplayCap display, surface::Target target, Settings settings);
+    Server(DisplayLink& display, surface::Target target, Settings settings);
     Server(Server const&) = delete;
     Server& operator=(Server const&) = delete;
 
@@ -103,7 +106,7 @@ private:
     void reply(usize index, usize length);
     [[nodiscard]] bool frame_wanted() const;
 
-    DisplayCap m_display;
+    DisplayLink& m_display;
     Settings m_settings;
     Compositor m_compositor;
     session::Table m_table;
@@ -118,11 +121,11 @@ private:
 };
 
 /*
- * compositord from its capabilities to its loop: the display's mode checked (XRGB8888), its
- * framebuffer mapped writable, the loop's state placed in `memory`, the whole screen composed
- * once, `ready` raised (when given), then every session served until the listener fails.
+ * compositord from its display session to its loop: the mode (XRGB8888) and the lent framebuffer
+ * mapped writable, the loop's state placed in `memory`, the whole screen composed once, `ready`
+ * raised (when given), then every session served until the listener fails.
  */
-[[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, DisplayCap display, RingCap requests, RingCap replies,
+[[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, DisplayLink& display, RingCap requests, RingCap replies,
     Settings, SignalCap const* ready);
 
 }

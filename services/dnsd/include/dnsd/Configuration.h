@@ -14,6 +14,7 @@
 #include <vectra/Utf8String.h>
 #include <vectra/encoding/Describe.h>
 #include <vectra/net/Protocol.h>
+#include <vectra/tlsstream/Protocol.h>
 
 namespace vectra::dnsd {
 
@@ -32,6 +33,22 @@ struct ServerConfiguration {
 inline constexpr std::string_view default_server = "10.0.2.3";
 inline constexpr u16 default_port = 53;
 
+/* dnsd_tls's configuration (dnsd_tls.footprint.json): the DNS-over-TLS server, its port (853) and the name its certificate must carry. */
+struct TlsConfiguration {
+    static constexpr u16 version = 1;
+    Utf8String<15> server;
+    std::optional<u16> port;
+    Utf8String<tls_stream::maximum_server_name> server_name;
+
+    static constexpr auto fields()
+    {
+        return vectra::fields(vectra::field("server", &TlsConfiguration::server), vectra::field("port", &TlsConfiguration::port),
+            vectra::field("server_name", &TlsConfiguration::server_name));
+    }
+};
+
+inline constexpr u16 default_tls_port = 853;
+
 /* `invalid-argument` unless `text` is a dotted-quad IPv4 address. */
 [[nodiscard]] ErrorOr<net::Address> parse_server(std::string_view text, u16 port);
 
@@ -39,5 +56,8 @@ inline constexpr u16 default_port = 53;
 [[nodiscard]] ErrorOr<net::Address> server_from(ServerConfiguration const&);
 /* The same from the configuration's bytes: malformed bytes are the decoder's error. */
 [[nodiscard]] ErrorOr<net::Address> server_from(std::span<u8 const> configuration);
+
+/* The DNS-over-TLS server a configuration names: `invalid-argument` for a bad address or port 0, `invalid-name` for a server name that is not a host name. */
+[[nodiscard]] ErrorOr<void> tls_server_from(TlsConfiguration const&, net::Address& address, tls_stream::ServerName& name);
 
 }

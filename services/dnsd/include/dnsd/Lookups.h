@@ -19,6 +19,13 @@
  *     never answers holds dnsd for that long);
  *   - answers, NXDOMAIN and NODATA go into the cache (core/dns: TTLs honoured and capped, negative
  *     answers for their SOA's TTL); failures are not cached.
+ *
+ * Over TLS instead (RFC 7858, TlsChannel.h; then no UDP and no TCP at all): every try is sent on
+ * the one connection to the server, with an id no other query in flight holds; answers are taken in
+ * any order, each matched by id and question like a datagram (a mismatched or malformed one is
+ * dropped and counted, a truncated one counts as malformed); when the connection ends or fails,
+ * every query in flight is sent again at once on a new connection while it has tries left; a
+ * connection that cannot be opened or verified ends the query `server-failure` (no fallback).
  */
 
 #pragma once
@@ -29,6 +36,10 @@
 #include <vectra/dns/Cache.h>
 #include <vectra/net/SocketClient.h>
 #include <vectra/resolver/Protocol.h>
+
+namespace vectra::dnsd {
+class TlsChannel;
+}
 
 namespace vectra::dnsd {
 
@@ -53,7 +64,10 @@ inline constexpr usize cache_entries = 64;
 
 class Lookups {
 public:
+    /* Over UDP (TCP after truncation) through netd. */
     Lookups(net::SocketClient&, Rng<Confidence::High>&, Configuration const&);
+    /* Over TLS through tlsd (RFC 7858). */
+    Lookups(TlsChannel&, Rng<Confidence::High>&, Configuration const&);
 
     /* The cached answer for (name, type), if live. */
     [[nodiscard]] std::optional<dns::CachedAnswer> cached(dns::Name const&, dns::RecordType);
@@ -74,9 +88,15 @@ private:
         u64 try_deadline { 0 };
         u32 tries_left { 0 };
         bool saw_malformed { false };
+        bool unreachable { false }; /* over TLS: the last try found no verified connection */
     };
 
     [[nodiscard]] ErrorOr<void> send_try(Query&);
+    [[nodiscard]] ErrorOr<void> send_over_tls(Query&);
+    /* Over TLS: takes every whole answer the connection holds; a connection that ended has every query sent again. */
+    void read_tls(void* context, void (*finished)(void*, Finished const&));
+    /* Over TLS: what a taken answer means for `query` (nothing: dropped, keep waiting). */
+    [[nodiscard]] std::optional<Finished> take(Query&, std::span<u8 const> message);
     void end(Query&, Finished const&, void* context, void (*finished)(void*, Finished const&));
     /* Reads every datagram waiting on the query's socket; the query's end, if one came. */
     [[nodiscard]] std::optional<Finished> read(Query&);
@@ -84,7 +104,8 @@ private:
     [[nodiscard]] Finished finish(Query const&, ErrorOr<void> parsed);
     void close(Query&);
 
-    net::SocketClient& m_network;
+    net::SocketClient* m_network { nullptr };
+    TlsChannel* m_tls { nullptr };
     Rng<Confidence::High>& m_random;
     Configuration m_configuration;
     Query m_queries[maximum_queries];

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <dnsd/Lookups.h>
+#include <dnsd/TlsChannel.h>
 #include <vectra/Entropy.h>
 #include <vectra/Session.h>
 #include <vectra/config.h>
@@ -79,6 +80,7 @@ private:
 class Server {
 public:
     Server(net::SocketClient&, Rng<Confidence::High>&, Configuration const&);
+    Server(TlsChannel&, Rng<Confidence::High>&, Configuration const&);
     Server(Server const&) = delete;
     Server& operator=(Server const&) = delete;
 
@@ -94,6 +96,7 @@ public:
     [[nodiscard]] ErrorOr<resolver::Resolved> resolve(usize index, resolver::Resolve const&);
 
 private:
+    void make_sessions();
     [[nodiscard]] Session& session(usize index) { return *reinterpret_cast<Session*>(m_sessions[index]); }
     [[nodiscard]] bool take_requests(usize index);
     void handle(usize index, std::span<u8 const> request);
@@ -119,5 +122,16 @@ private:
  */
 [[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, RingCap netd_requests, RingCap netd_replies,
     RingCap requests, RingCap replies, Configuration const&, EntropySource&, SignalCap const* ready);
+
+/* Signal bits of dnsd's tlsd session (netd's, since dnsd over TLS holds no netd session). */
+inline constexpr ConnectionBits tlsd_bits = netd_bits;
+
+/*
+ * dnsd over TLS (RFC 7858): as run(), but every query goes to `server` over one verified stream of
+ * a session with tlsd (its listener's client ends); dnsd holds no netd session at all.
+ */
+[[nodiscard]] ErrorOr<void> run_tls(ReticleCap const& memory, RingCap tlsd_requests, RingCap tlsd_replies,
+    RingCap requests, RingCap replies, Configuration const&, TlsServer const& server, EntropySource&,
+    SignalCap const* ready);
 
 }

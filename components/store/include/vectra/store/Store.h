@@ -13,10 +13,16 @@
  * sectors and the catalog, nothing else: its time is bounded by the catalog's size (the
  * caller's buffer).
  *
+ * The cache (optional, `Memory::cache`): blocks read in part or written in part are kept, and a
+ * block written since the last commit stays in the cache (dirty) until the cache needs its slot
+ * or the next `sync`, which writes every dirty block, in runs of neighbouring blocks, before its
+ * catalog and its first flush. A read of one block that misses also reads the blocks after it
+ * that the present state uses (up to `read_ahead_blocks`), in the same request. Whole-block
+ * writes and reads of more than `cached_whole_blocks` go straight between the device and the
+ * caller's bytes.
+ *
  * What it is not: not a directory tree (no directories, no per-directory atomicity beyond the
- * whole-store commit), not a cache (reads and writes go to the device; whole blocks straight
- * from and to the caller's bytes), not thread-safe (one Task holds a Store), and no times in
- * stat yet. After a failed `sync` (a device error, a cut) every change is refused until the
+ * whole-store commit), not thread-safe (one Task holds a Store), and no times in stat yet. After a failed `sync` (a device error, a cut) every change is refused until the
  * store is mounted again.
  */
 
@@ -55,7 +61,19 @@ struct Report {
     u64 extents { 0 }; /* runs of file blocks in the present state, of the memory's `extents` */
     u64 commits { 0 }; /* syncs since mount that wrote a new catalog (a sync with nothing changed only flushes) */
     u64 catalog_blocks_written { 0 }; /* by those commits: the whole catalog, rounded up to blocks, each time */
+    /* Device requests since mount (format and mount's own reads not counted). */
+    u64 device_reads { 0 };
+    u64 device_writes { 0 }; /* write requests, the superblock's included */
+    u64 blocks_read { 0 };
+    u64 blocks_written { 0 };
+    u64 flushes { 0 };
+    u64 cache_hits { 0 }; /* blocks found in the cache instead of read */
+    u64 single_flush_commits { 0 }; /* of `commits`: those whose added blocks mount verifies (one flush) */
 };
+
+/* A miss reads at most this many blocks ahead; whole-block requests up to this many go through the cache. */
+inline constexpr u64 read_ahead_blocks = 32;
+inline constexpr u64 cached_whole_blocks = 4;
 
 class Store {
 public:
@@ -111,8 +129,24 @@ private:
     [[nodiscard]] ErrorOr<void> read_blocks(u64 disk_block, std::span<u8> into);
     [[nodiscard]] ErrorOr<void> write_blocks(u64 disk_block, std::span<u8 const> from);
 
-    /* The catalog (Catalog.cpp). */
-    [[nodiscard]] ErrorOr<usize> encode_catalog();
+    /* The cache (Cache.cpp). */
+    [[nodiscard]] ErrorOr<void> load_block(u64 disk_block, std::span<u8> into);
+    [[nodiscard]] ErrorOr<void> store_block(u64 disk_block, std::span<u8 const> from);
+    [[nodiscard]] ErrorOr<void> write_back();
+    [[nodiscard]] ErrorOr<CacheSlot*> free_slot();
+    [[nodiscard]] CacheSlot* cached(u64 disk_block);
+    void take_slot(CacheSlot&, u64 disk_block, bool dirty);
+    void forget_cached(Run);
+    void overlay_dirty(u64 disk_block, std::span<u8> into);
+    [[nodiscard]] usize reusable_slots() const;
+    [[nodiscard]] ErrorOr<void> device_read(u64 disk_block, std::span<u8> into);
+    [[nodiscard]] ErrorOr<void> device_write(u64 disk_block, std::span<u8 const> from);
+    [[nodiscard]] ErrorOr<void> device_flush();
+
+    /* The catalog. */
+    [[nodiscard]] ErrorOr<usize> encode_catalog(bool& verified);
+    [[nodiscard]] bool added_blocks_cached();
+    [[nodiscard]] ErrorOr<void> verify_added(std::span<u8 const> catalog, Catalog const&);
 
     block::Device* m_device;
     Memory m_memory;
@@ -134,6 +168,8 @@ private:
     bool m_fell_back { false };
     u64 m_commits { 0 };
     u64 m_catalog_blocks_written { 0 };
+    u64 m_cache_clock { 0 };
+    Report m_counts {};
 };
 
 }

@@ -14,6 +14,9 @@
  * only inside the damaged rectangles. `frame` is answered after the next frame was composed and
  * presented (one waiting per session; a second is `busy`) — the client's cue to draw the next one.
  *
+ * Cursor. compositord draws the pointer's arrow above every surface; `cursor` moves, shows or
+ * hides it (for now any session may: inputd will move it from the pointer).
+ *
  * Focus. `focus` gives one of the session's surfaces the focus (later: click-to-focus, and keys
  * routed by inputd to the focused surface's session); `state` says whether the session holds it.
  *
@@ -129,6 +132,17 @@ struct Destroy {
     static constexpr auto fields() { return vectra::fields(field("surface", &Destroy::surface)); }
 };
 
+/* The pointer's arrow: its tip at (x, y), shown or hidden (until inputd routes the pointer, any session may move it). */
+struct Cursor {
+    i32 x { 0 };
+    i32 y { 0 };
+    u8 visible { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("x", &Cursor::x), field("y", &Cursor::y), field("visible", &Cursor::visible));
+    }
+};
+
 struct Frame {
     static constexpr auto fields() { return vectra::fields(); }
 };
@@ -202,7 +216,9 @@ struct Protocol {
             message<Destroy, protocol::Done>("destroy", "Removes a surface; what it covered is composed again; its MemCap is let go."),
             message<Frame, FrameDone>("frame",
                 "Answered once the next frame was composed and presented: its number, when, and how many pixels it composed."),
-            message<ReadState, State>("state", "The display's size, the session's focused surface (0: not this session's) and surfaces, and the frames composed."));
+            message<ReadState, State>("state", "The display's size, the session's focused surface (0: not this session's) and surfaces, and the frames composed."),
+            message<Cursor, protocol::Done>("cursor",
+                "Shows the pointer's arrow with its tip at (x, y) above every surface, or hides it (visible 0); only the boxes it left and entered are composed."));
     }
 };
 

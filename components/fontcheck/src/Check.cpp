@@ -1,0 +1,294 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * font-check (image fonts): a client of fontd. It opens a session of vectra.font, sets sizes,
+ * rasterises lines of text in runs of up to 32 code points, maps the session's atlas read-only and
+ * draws each glyph's coverage from it onto the display (pen positions from the glyphs' advances:
+ * no kerning or shaping yet, ADR 0043 §6), then the atlas itself below the text. It asks for the
+ * same lines again (every glyph from the atlas, none rendered), tries what a client must not do
+ * (write the atlas, grant it on with write, open a face not in the catalogue), and holds the frame
+ * for the screen oracle.
+ */
+
+#include <vectra/Session.h>
+#include <vectra/System.h>
+#include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
+#include <vectra/Try.h>
+#include <vectra/font/Protocol.h>
+#include <vectra/footprints/font_check.h>
+
+VECTRA_TASK_ENTRY(font_check);
+
+namespace vectra::task_entries {
+
+namespace {
+
+using FontClient = session::SessionClient<font::Protocol>;
+
+constexpr u64 hold_milliseconds = 2000;
+constexpr SignalBit hold_bit { 20 };
+constexpr u32 paper = 0xf4f1e8;
+constexpr u32 ink = 0x1a1a2e;
+constexpr u32 atlas_ink = 0x204080;
+
+struct Line {
+    char const* face;
+    bool bold;
+    u32 pixel_size;
+    i32 x;
+    i32 baseline;
+    char const* text; /* UTF-8 */
+};
+
+constexpr Line lines[] = {
+    { "DejaVu Sans", false, 40, 40, 80, "Vectra renders text through fontd" },
+    { "DejaVu Sans Bold", true, 28, 40, 140, "FreeType 2.12 in a service, glyphs shared read-only" },
+    { "DejaVu Sans", false, 18, 40, 190, "The quick brown fox jumps over the lazy dog. 0123456789" },
+    { "DejaVu Sans", false, 18, 40, 222, "Unicode: äöü ß é ñ ç Ω π € © ½ → ★" },
+};
+
+/* The atlas is drawn from here on the screen, its top rows that hold glyphs. */
+constexpr i32 atlas_x = 40;
+constexpr i32 atlas_y = 260;
+constexpr u32 atlas_shown_rows = 480;
+
+struct Screen {
+    std::span<u8> pixels;
+    DisplayMode mode;
+
+    void put(i32 x, i32 y, u32 colour)
+    {
+        if (x < 0 || y < 0 || u32(x) >= mode.width || u32(y) >= mode.height)
+            return;
+        __builtin_memcpy(pixels.data() + usize(y) * mode.stride + usize(x) * 4, &colour, 4);
+    }
+    u32 at(i32 x, i32 y) const
+    {
+        u32 colour;
+        __builtin_memcpy(&colour, pixels.data() + usize(y) * mode.stride + usize(x) * 4, 4);
+        return colour;
+    }
+};
+
+/* `ink` over what is there, by 8-bit coverage, each channel rounded the same way everywhere. */
+u32 blend(u32 under, u32 over, u8 coverage)
+{
+    u32 result = 0;
+    for (u32 shift = 0; shift < 24; shift += 8) {
+        u32 below = (under >> shift) & 0xff;
+        u32 above = (over >> shift) & 0xff;
+        u32 mixed = (above * coverage + below * (255 - coverage) + 127) / 255;
+        result |= mixed << shift;
+    }
+    return result;
+}
+
+/* UTF-8 (validated by the compiler: these are our literals) to code points. */
+usize decode(char const* text, u32* out, usize capacity)
+{
+    usize count = 0;
+    auto const* bytes = reinterpret_cast<u8 const*>(text);
+    while (*bytes && count < capacity) {
+        u32 code_point = *bytes++;
+        usize more = code_point >= 0xf0 ? 3 : code_point >= 0xe0 ? 2 : code_point >= 0xc0 ? 1 : 0;
+        if (more)
+            code_point &= 0x3f >> more;
+        for (usize index = 0; index < more; ++index)
+            code_point = (code_point << 6) | (*bytes++ & 0x3f);
+        out[count++] = code_point;
+    }
+    return count;
+}
+
+ErrorOr<void> expect(bool condition, char const* what)
+{
+    if (!condition)
+        return Error(ErrorCode::InvalidArgument, what);
+    return {};
+}
+
+template<typename T>
+ErrorOr<void> expect_refusal(ConsoleCap const& console, char const* what, ErrorOr<T> const& result, ErrorCode code)
+{
+    if (!result.is_error() || !result.error().is(code)) {
+        TRY(print_line(console, "font-check: {} -> NOT refused as expected", what));
+        return Error(ErrorCode::InvalidArgument, "a refusal did not come");
+    }
+    TRY(print_line(console, "font-check: {} -> refused ({})", what, result.error().name()));
+    return {};
+}
+
+struct Totals {
+    u32 glyphs { 0 };
+    u32 rasterised { 0 };
+    u32 cached { 0 };
+};
+
+font::OpenFace named(char const* name)
+{
+    font::OpenFace request;
+    for (char const* character = name; *character; ++character)
+        (void)request.name.try_append(u8(*character));
+    return request;
+}
+
+/* Rasterises one line in runs of 32 and draws it (when `screen` is given) from the atlas. */
+ErrorOr<Totals> render_line(FontClient& client, u32 face, Line const& line, std::span<u8 const> atlas, Screen* screen)
+{
+    u32 code_points[128];
+    usize count = decode(line.text, code_points, 128);
+    Totals totals;
+    i64 pen = i64(line.x) * 64;
+    for (usize start = 0; start < count; start += font::maximum_run) {
+        font::Rasterise run;
+        run.face = face;
+        for (usize index = start; index < count && index < start + font::maximum_run; ++index)
+            TRY(run.code_points.try_append(code_points[index]));
+        auto placed = TRY(client.call(run));
+        TRY(expect(placed.glyphs.size() == run.code_points.size(), "fontd answered another number of glyphs"));
+        totals.glyphs += u32(placed.glyphs.size());
+        totals.rasterised += placed.rasterised;
+        totals.cached += placed.cached;
+        for (auto const& glyph : placed.glyphs) {
+            if (screen) {
+                i32 left = i32((pen + 32) >> 6) + glyph.left;
+                i32 top = line.baseline - glyph.top;
+                for (u32 row = 0; row < glyph.height; ++row) {
+                    for (u32 column = 0; column < glyph.width; ++column) {
+                        u8 coverage = atlas[usize(glyph.y + row) * font::atlas_width + glyph.x + column];
+                        if (coverage == 0)
+                            continue;
+                        i32 x = left + i32(column), y = top + i32(row);
+                        screen->put(x, y, blend(screen->at(x, y), ink, coverage));
+                    }
+                }
+            }
+            pen += glyph.advance;
+        }
+    }
+    return totals;
+}
+
+}
+
+ErrorOr<i32> font_check(Bundle& bundle)
+{
+    TRY(check_footprint(bundle, footprints::font_check));
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto display = TRY(bundle.take<DisplayCap>("display"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto pool = TRY(endpoint::carve(memory, session::pool_size<font::Protocol>()));
+    auto client = TRY(FontClient::open(std::move(requests), std::move(replies), std::move(pool)));
+
+    auto mode = TRY(system::display_mode(display));
+    TRY(expect(mode.format == PixelFormat::Xrgb8888, "the display is not XRGB8888"));
+    auto framebuffer = TRY(system::display_memory(display, true));
+    Screen screen { TRY(system::map_memory(framebuffer)), mode };
+    for (u32 y = 0; y < mode.height; ++y)
+        for (u32 x = 0; x < mode.width; ++x)
+            screen.put(i32(x), i32(y), paper);
+
+    /* The atlas: a read-only copy of fontd's MemCap. */
+    auto shared = TRY(client.call_receiving(font::ShareAtlas {}));
+    TRY(expect(shared.capability.has_value(), "the atlas reply carried no capability"));
+    auto atlas_capability = TRY(shared.capability->as<CapabilityClass::Memory>());
+    auto atlas = TRY(system::map_memory_read_only(atlas_capability));
+    TRY(print_line(console, "font-check: atlas {}x{}, {} bytes, mapped read-only", shared.reply.width, shared.reply.height,
+        atlas.size()));
+
+    u32 faces[2] = { 0, 0 };
+    char const* face_names[2] = { "DejaVu Sans", "DejaVu Sans Bold" };
+    for (usize index = 0; index < 2; ++index) {
+        auto opened = TRY(client.call(named(face_names[index])));
+        faces[index] = opened.face;
+        TRY(print_line(console, "font-check: {}: {} units per em, {} glyphs", face_names[index], opened.units_per_em, opened.glyphs));
+    }
+    auto face_of = [&](Line const& line) { return line.bold ? faces[1] : faces[0]; };
+
+    Totals first;
+    u64 started = monotonic_now().nanoseconds_since_boot();
+    for (auto const& line : lines) {
+        u32 face = face_of(line);
+        auto metrics = TRY(client.call(font::SetSize { face, line.pixel_size }));
+        auto totals = TRY(render_line(client, face, line, atlas, &screen));
+        TRY(print_line(console, "font-check: {} {} px (line {}/64 px): {} glyphs, {} rasterised, {} from the atlas", line.face,
+            line.pixel_size, metrics.line_height, totals.glyphs, totals.rasterised, totals.cached));
+        first.glyphs += totals.glyphs;
+        first.rasterised += totals.rasterised;
+        first.cached += totals.cached;
+    }
+    u64 rendered_ns = monotonic_now().nanoseconds_since_boot() - started;
+
+    /* The atlas itself, as fontd filled it, under the text. */
+    auto state = TRY(client.call(font::ReadState {}));
+    u32 rows = state.atlas_rows < atlas_shown_rows ? state.atlas_rows : atlas_shown_rows;
+    for (u32 y = 0; y < rows; ++y)
+        for (u32 x = 0; x < font::atlas_width; ++x)
+            screen.put(atlas_x + i32(x), atlas_y + i32(y), blend(paper, atlas_ink, atlas[usize(y) * font::atlas_width + x]));
+    TRY(system::present(display, { 0, 0, mode.width, mode.height }));
+    TRY(print_line(console, "font-check: {} glyphs drawn, {} rasterised by fontd, {} from the atlas, in {} us", first.glyphs,
+        first.rasterised, first.cached, rendered_ns / 1000));
+    TRY(print_line(console, "font-check: atlas holds {} glyphs in {} of {} rows ({} bytes)", state.glyphs, state.atlas_rows,
+        shared.reply.height, usize(state.atlas_rows) * shared.reply.stride));
+
+    /* The same lines again: every glyph comes from the atlas. */
+    Totals again;
+    started = monotonic_now().nanoseconds_since_boot();
+    for (auto const& line : lines) {
+        u32 face = face_of(line);
+        TRY(client.call(font::SetSize { face, line.pixel_size }));
+        auto totals = TRY(render_line(client, face, line, atlas, nullptr));
+        again.glyphs += totals.glyphs;
+        again.rasterised += totals.rasterised;
+        again.cached += totals.cached;
+    }
+    u64 cached_ns = monotonic_now().nanoseconds_since_boot() - started;
+    TRY(expect(again.rasterised == 0 && again.cached == first.glyphs, "the second pass rendered glyphs again"));
+    TRY(print_line(console, "font-check: the same lines again: {} glyphs, {} rasterised, {} from the atlas, in {} us",
+        again.glyphs, again.rasterised, again.cached, cached_ns / 1000));
+
+    /*
+     * A glyph large enough that FreeType's smooth rasteriser overflows its band pool and leaves the
+     * band with longjmp (core/libc's, on bare metal), splitting it: its coverage must be the same
+     * bytes on every platform (hosted runs the C library's setjmp), so the oracle pins a checksum.
+     */
+    TRY(client.call(font::SetSize { faces[1], 256 }));
+    font::Rasterise large;
+    large.face = faces[1];
+    TRY(large.code_points.try_append(u32('@')));
+    auto at_sign = TRY(client.call(large)).glyphs[0];
+    u32 checksum = 0x811c9dc5;
+    for (u32 row = 0; row < at_sign.height; ++row) {
+        for (u32 column = 0; column < at_sign.width; ++column) {
+            checksum ^= atlas[usize(at_sign.y + row) * font::atlas_width + at_sign.x + column];
+            checksum *= 0x01000193;
+        }
+    }
+    TRY(print_line(console, "font-check: DejaVu Sans Bold 256 px '@': {}x{} pixels, coverage FNV-1a {:08x}", at_sign.width,
+        at_sign.height, checksum));
+
+    /* What a client must not do. */
+    TRY(expect_refusal(console, "writable map of the atlas", system::map_memory(atlas_capability), ErrorCode::MissingRight));
+    TRY(expect_refusal(console, "a writable copy of the atlas", system::attenuate(atlas_capability, RightRead | RightWrite),
+        ErrorCode::MissingRight));
+    TRY(expect_refusal(console, "granting the atlas on with write",
+        client.call_lending(font::ReadState {}, atlas_capability, RightRead | RightWrite), ErrorCode::MissingRight));
+    TRY(expect_refusal(console, "granting the atlas on read-only",
+        client.call_lending(font::ReadState {}, atlas_capability, RightRead), ErrorCode::MissingRight));
+    auto unknown = client.call(named("Comic Sans"));
+    if (!unknown.is_error() || !unknown.error().is(font::FontError::UnknownFace))
+        return Error(ErrorCode::InvalidArgument, "an unknown face was not refused as unknown-face");
+    TRY(print_line(console, "font-check: open-face 'Comic Sans' -> refused ({})", unknown.error().name()));
+
+    TRY(print_line(console, "font-check: holding the frame {} ms for a screenshot", hold_milliseconds));
+    auto timer = TRY(system::create_timer(memory, hold_bit));
+    TRY(system::arm_timer(timer, monotonic_now().nanoseconds_since_boot() + hold_milliseconds * 1'000'000));
+    system::wait(hold_bit.mask());
+    TRY(print_line(console, "font-check: passed"));
+    return 0;
+}
+
+}

@@ -1,0 +1,57 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * A session service Task and a client Task over a real session listener, for the benchmarks
+ * whose two sides talk through sessions (BenchProtocols.cpp, BenchFonts.cpp): both get the
+ * listener's Rings ("requests", "replies"), each a Reticle of its own ("memory"); the client runs
+ * until it ends, then the listener is reset (the service's loop ends with PeerRestarted) and both
+ * are reaped.
+ */
+
+#pragma once
+
+#include "../TestSupport.h"
+#include <vectra/Session.h>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Ring.h>
+
+namespace vectra::bench {
+
+struct SessionPairSizes {
+    usize service_memory { 256 * KiB };
+    usize client_memory { 1 * MiB };
+    usize stack { 64 * KiB };
+};
+
+inline void run_session_pair(TaskEntry service_entry, TaskEntry client_entry, SessionPairSizes sizes)
+{
+    test::Arena arena(sizes.service_memory + sizes.client_memory + 4 * MiB);
+    auto& executor = Executor::current();
+    CapabilitySpace parent(allocate_space_id());
+    using session::Protocol;
+    Ring* requests_ring = MUST(Ring::try_create(arena.reticle(), Protocol::slot_count, Protocol::slot_size, session::schema_id));
+    Ring* replies_ring = MUST(Ring::try_create(arena.reticle(), Protocol::slot_count, Protocol::slot_size, session::schema_id));
+    auto requests = MUST(parent.mint<CapabilityClass::Ring>(requests_ring, all_rights));
+    auto replies = MUST(parent.mint<CapabilityClass::Ring>(replies_ring, all_rights));
+    Reticle* service_memory = MUST(arena.reticle().try_carve(sizes.service_memory));
+    Reticle* client_memory = MUST(arena.reticle().try_carve(sizes.client_memory));
+    auto service_reticle = MUST(parent.mint<CapabilityClass::Reticle>(service_memory, all_rights));
+    auto client_reticle = MUST(parent.mint<CapabilityClass::Reticle>(client_memory, all_rights));
+    Task* service = MUST(executor.spawn(arena.reticle(), { "service", service_entry, sizes.stack }));
+    Task* client = MUST(executor.spawn(arena.reticle(), { "client", client_entry, sizes.stack }));
+    MUST(service->bundle().grant("requests", parent, requests, RightReceive));
+    MUST(service->bundle().grant("replies", parent, replies, RightSend));
+    MUST(service->bundle().grant("memory", parent, service_reticle, RightRetype));
+    MUST(client->bundle().grant("requests", parent, requests, RightSend));
+    MUST(client->bundle().grant("replies", parent, replies, RightReceive));
+    MUST(client->bundle().grant("memory", parent, client_reticle, RightRetype));
+    (void)executor.run_until_exit(*client);
+    requests_ring->reset();
+    (void)executor.run_until_exit(*service);
+    MUST(executor.reap(*client));
+    MUST(executor.reap(*service));
+    client_memory->~Reticle();
+    service_memory->~Reticle();
+}
+
+}

@@ -1,0 +1,104 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * tlsd as a Task for the tests that need TLS (services.tlsd, services.dnsd_tls): BoringSSL given
+ * its memory and randomness, trust and identity read from the certificates
+ * components/tls-selftest/make-certificates.sh made in the build folder, and a client's session
+ * with tlsd opened from its Bundle.
+ */
+
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+#include <tlsd/Server.h>
+#include <vectra/Entropy.h>
+#include <vectra/Session.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
+#include <vectra/tls/Runtime.h>
+#include <vectra/tlsstream/Protocol.h>
+#include <vectra/tlsstream/Transfer.h>
+
+namespace vectra::test {
+
+/* A file the certificate script made: "ca.pem", "server.key", "made-at", … (or a file named by its absolute path). */
+inline std::string read_certificate_file(char const* name)
+{
+    std::ifstream file(name[0] == '/' ? std::string(name) : std::string(VECTRA_TEST_TLS_CERTIFICATES) + "/" + name, std::ios::binary);
+    REQUIRE(file);
+    return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
+/* What the next tlsd serves as its identity: a certificate file's stem ("server", "stranger", "expired"), or none (empty). */
+inline std::string& tlsd_identity()
+{
+    static std::string identity = "server";
+    return identity;
+}
+
+/* What the next tlsd trusts: the certificate files concatenated (ca.pem alone unless a test says otherwise). */
+inline std::vector<std::string>& tlsd_trust_files()
+{
+    static std::vector<std::string> files { "ca.pem" };
+    return files;
+}
+
+inline std::string trust_bundle()
+{
+    std::string trust;
+    for (auto const& name : tlsd_trust_files())
+        trust += read_certificate_file(name.c_str());
+    return trust;
+}
+
+inline void install_boringssl()
+{
+    static PlatformEntropy s_entropy;
+    static auto s_generator = HighRng::create(s_entropy);
+    REQUIRE(!s_generator.is_error());
+    tls::use_random(s_generator.value());
+    static bool s_memory_given = false;
+    if (!s_memory_given) {
+        alignas(16) static u8 s_memory[8 * 1024 * 1024];
+        REQUIRE(!tls::use_memory(s_memory).is_error());
+        s_memory_given = true;
+    }
+}
+
+/* tlsd trusting tlsd_trust_files(), serving tlsd_identity(), checking certificates at made-at. */
+inline ErrorOr<i32> tlsd_task(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto netd_requests = TRY(bundle.take<RingCap>("netd_requests"));
+    auto netd_replies = TRY(bundle.take<RingCap>("netd_replies"));
+    install_boringssl();
+    static std::string trust;
+    static std::string identity;
+    trust = trust_bundle();
+    auto const& stem = tlsd_identity();
+    identity = stem.empty() ? std::string()
+                            : read_certificate_file((stem + ".pem").c_str()) + read_certificate_file((stem + ".key").c_str());
+    i64 now = std::stoll(read_certificate_file("made-at"));
+    auto contexts = TRY(tlsd::Contexts::create(trust, identity, now));
+    TRY(tlsd::run(memory, std::move(netd_requests), std::move(netd_replies), std::move(requests), std::move(replies),
+        contexts, nullptr));
+    return 0;
+}
+
+/* A client's session with tlsd over the listener its Bundle holds ("memory", "requests", "replies"). */
+inline ErrorOr<tls_stream::Session> open_tls(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto pool = TRY(endpoint::carve(memory, session::pool_size<tls_stream::Protocol>()));
+    return tls_stream::Session::open(std::move(requests), std::move(replies), std::move(pool));
+}
+
+}

@@ -22,7 +22,9 @@
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/Entropy.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/kernel/HostInput.h>
 #include <vectra/kernel/PciDevice.h>
+#include <vectra/platform/hosted/HostInput.h>
 #include <vectra/platform/hosted/IntxLines.h>
 
 using namespace vectra;
@@ -76,7 +78,7 @@ struct Pool {
     }
 };
 
-constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "" };
+constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "input", "" };
 constexpr usize slot_name_count = sizeof(slot_names) / sizeof(slot_names[0]);
 
 /* PCI matches: the modelled virtio device, a class with three functions, and whatever the input says. */
@@ -346,6 +348,20 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         bytes(2);
         frame.arguments[4] = s_input.byte() % 2 ? s_input.byte() : s_input.word();
         break;
+    case Call::HostInputInfo:
+        handle(0);
+        break;
+    case Call::HostInputDrain:
+        /* Room for up to 69 events (past the bound of 64), now and then misaligned. */
+        handle(0);
+        frame.arguments[2] = reinterpret_cast<uptr>(buffer) + (s_input.byte() % 8 == 0 ? 1 : 0);
+        small(3, 70);
+        break;
+    case Call::HostInputInterrupt:
+        handle(0);
+        handle(2);
+        small(4, 70);
+        break;
     default: /* blocking, ending or interrupt-raising calls, and numbers that name no call */
         frame.number = s_input.byte() % 2 ? 999 : 0;
         break;
@@ -355,7 +371,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
 ErrorOr<i32> fuzzing_task(Bundle&)
 {
     Pool pool;
-    for (char const* name : { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy" }) {
+    for (char const* name : { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "input" }) {
         for (auto capability_class : { CapabilityClass::Reticle, CapabilityClass::Task, CapabilityClass::Ring,
                  CapabilityClass::Signal, CapabilityClass::Device }) {
             auto taken = system::take(name, capability_class);
@@ -368,7 +384,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
         kernel::CallFrame frame;
         u8 selector = s_input.byte();
         frame.number = selector < 224 ? 1 + selector % u64(Call::AcknowledgeInterrupt)
-                                      : u64(Call::MmioSlotOpen) + selector % 7; /* the virtio-mmio slot calls and entropy_feed (ADR 0025) */
+                                      : u64(Call::MmioSlotOpen) + selector % 10; /* the virtio-mmio slot calls, entropy_feed (ADR 0025), host input */
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         kernel::system_call(frame);
         /* Now and then a modelled INTx wire (hosted lines 80-83) arrives, shared by the Tasks' functions. */
@@ -377,8 +393,20 @@ ErrorOr<i32> fuzzing_task(Bundle&)
         /* ... or a modelled virtio-mmio slot's line (hosted lines 84-88). */
         if (s_input.byte() % 8 == 0)
             kernel::interrupt_arrived(platform::hosted::first_slot_line + s_input.byte() % test::MmioSlotModel::slot_count);
+        /* ... or the window queues a group and its line arrives (ADR 0040 §6). */
+        if (s_input.byte() % 8 == 0) {
+            platform::hosted::WindowEvent event { platform::hosted::WindowEvent::Kind(s_input.byte() % 3), s_input.byte(),
+                s_input.byte(), s_input.byte() % 2 == 0, false, i32(s_input.word()), i32(s_input.word()) };
+            HostInputEvent group[platform::hosted::maximum_group];
+            usize count = platform::hosted::translate(event, 64, 32, group);
+            (void)platform::hosted::host_input_push({ group, count });
+            kernel::interrupt_arrived(platform::hosted::input_line);
+        }
         if (frame.error == 0) {
             auto call = static_cast<Call>(frame.number);
+            /* A drain moves at most what was asked and at most the bound. */
+            if (call == Call::HostInputDrain)
+                VERIFY(frame.results[0] <= frame.arguments[3] && frame.results[0] <= maximum_host_input_drain);
             /* A feed is credited at most what it carried and at most 64 bytes (ADR 0025 §3). */
             if (call == Call::EntropyFeed)
                 VERIFY(frame.results[0] <= frame.arguments[3] && frame.results[0] <= frame.arguments[4]
@@ -389,7 +417,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
                 || call == Call::CreateMemory || call == Call::SignalCapability || call == Call::Attenuate
                 || call == Call::BundleTake || call == Call::PciOpen || call == Call::DeviceMemoryOpen
                 || call == Call::DisplayMemory || call == Call::PciInterrupt || call == Call::MmioSlotOpen
-                || call == Call::MmioSlotInterrupt)
+                || call == Call::MmioSlotInterrupt || call == Call::HostInputInterrupt)
                 pool.add(kernel::handle_from_words(frame.results[0], frame.results[1]));
         }
         system::yield();
@@ -433,6 +461,11 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         /* The EntropySource (ADR 0025 §3), with the same three sets of rights. */
         auto* source = MUST(arena.reticle().try_create<EntropyDevice>(&arena.reticle()));
         auto entropy = MUST(supervisor.mint<CapabilityClass::Device>(source, all_rights));
+        /* The window's input (ADR 0040 §6), its queue open and empty, with the same three sets of rights. */
+        platform::hosted::host_input_reset();
+        platform::hosted::host_input_open(64, 32);
+        auto* window = MUST(arena.reticle().try_create<HostInputDevice>(&arena.reticle()));
+        auto input = MUST(supervisor.mint<CapabilityClass::Device>(window, all_rights));
         for (usize index = 0; index < 3; ++index) {
             Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
             auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
@@ -448,6 +481,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             MUST(tasks[index]->bundle().give("virtio-mmio", supervisor, std::move(mmio)));
             MUST(tasks[index]->bundle().grant("display", supervisor, display, display_rights[index]));
             MUST(tasks[index]->bundle().grant("entropy", supervisor, entropy, display_rights[index]));
+            MUST(tasks[index]->bundle().grant("input", supervisor, input, display_rights[index]));
         }
         for (auto* task : tasks)
             (void)executor.run_until_exit(*task);

@@ -27,6 +27,10 @@ vectra_host_test(primitives.smp SOURCES primitives/TestSmp.cpp COMPONENTS ${kern
 # The host's sockets as a DeviceCap (hosted; ADR 0024 amendment): loopback confinement, a bounded table, tear-down.
 vectra_host_test(primitives.host_sockets SOURCES primitives/TestHostSockets.cpp COMPONENTS ${kernel_components})
 
+# The hosted window's keyboard and mouse as a DeviceCap (ADR 0040 §6): translation, the bounded
+# queue, the line raised from another thread, and the capability attacked.
+vectra_host_test(primitives.host_input SOURCES primitives/TestHostInput.cpp COMPONENTS ${kernel_components})
+
 # The kernel's entropy pool and the EntropySource (ADR 0025 §3): BLAKE2s vectors, mixing that never
 # replaces, bounded credit, refusal until 32 bytes, and the capability attacked.
 vectra_host_test(primitives.entropy SOURCES primitives/TestEntropy.cpp COMPONENTS ${kernel_components})

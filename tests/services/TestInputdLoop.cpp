@@ -7,7 +7,9 @@
  * client that is not focused reads nothing and cannot take the focus over its session; a held
  * key repeats on inputd's timer until released; a focused client that never reads loses events
  * to its bounded queue (counted) while the next focused client is served at once; a driver
- * sending garbage and malformed events is refused and counted, and inputd keeps serving.
+ * sending garbage and malformed events is refused and counted, and inputd keeps serving. The
+ * typing driver forwards through input::device::Forwarder, as the image drivers do (batches of up
+ * to 32, sent when full and at each flush; `not-described` becomes PeerRestarted).
  */
 
 #include "../core/FsTestTasks.h"
@@ -18,6 +20,7 @@
 #include <vectra/Connection.h>
 #include <vectra/Session.h>
 #include <vectra/Try.h>
+#include <vectra/input/Forwarder.h>
 #include <vectra/kernel/Executor.h>
 
 using namespace vectra;
@@ -187,16 +190,25 @@ ErrorOr<i32> holder_and_driver(Bundle& bundle)
     EXPECT_IN_TASK(TRY(focus.call(focus::ReadCounters {})).focused == 0);
     TRY(focus.call(focus::SetFocus { s_ids[0] }));
     s_focus_given = true;
-    TRY(driver.call(device::Describe { device::kind::keyboard, 0, 0, 0, 0 }));
+    device::Forwarder forwarder(driver);
+    TRY(forwarder.describe(device::Describe { device::kind::keyboard, 0, 0, 0, 0 }));
     EXPECT_IN_TASK(wait_for([] { return s_attacked.load(); }));
     EXPECT_IN_TASK(TRY(focus.call(focus::ReadCounters {})).focused == s_ids[0]); /* the other client's try changed nothing */
+    /* Two Shift taps, then the whole line, added at once: 34 events, one full batch of 32 sent by
+       add(), the rest at the flush. */
     u64 sent = 0;
-    for (char character : std::string_view("hello World!\n")) {
-        auto events = typing(character);
-        auto taken = TRY(driver.call(events));
-        EXPECT_IN_TASK(taken.accepted == events.events.size() && taken.refused == 0);
-        sent += events.events.size();
+    for (i32 value : { 1, 0, 1, 0 }) {
+        TRY(forwarder.add({ event_type::key, key::left_shift, value }));
+        ++sent;
     }
+    for (char character : std::string_view("hello World!\n")) {
+        for (auto const& event : typing(character).events)
+            TRY(forwarder.add(event));
+        sent += typing(character).events.size();
+    }
+    EXPECT_IN_TASK(sent > device::maximum_events && forwarder.sent() == device::maximum_events);
+    TRY(forwarder.flush());
+    EXPECT_IN_TASK(forwarder.sent() == sent && forwarder.refused() == 0);
     EXPECT_IN_TASK(wait_for([] { return s_phase.load() == 2; }));
     auto counters = TRY(focus.call(focus::ReadCounters {}));
     EXPECT_IN_TASK(counters.focused == 0); /* the focused client's session ended: nobody has the focus */
@@ -278,6 +290,11 @@ ErrorOr<i32> garbage_driver(Bundle& bundle)
     auto focus = TRY(open_focus(bundle));
     auto driver = TRY(open_device(bundle));
     EXPECT_IN_TASK(driver.call(device::Events {}).error().is(device::DeviceError::NotDescribed));
+    /* Through a Forwarder, inputd's not-described (it restarted, as a driver sees it) ends the driver: PeerRestarted. */
+    device::Forwarder undescribed(driver);
+    TRY(undescribed.add({ event_type::key, key::a, 1 }));
+    auto restarted = undescribed.flush();
+    EXPECT_IN_TASK(restarted.is_error() && restarted.error().code() == ErrorCode::PeerRestarted && undescribed.sent() == 0);
     EXPECT_IN_TASK(driver.call(device::Describe { 9, 0, 0, 0, 0 }).error().is(device::DeviceError::UnknownKind));
     /* Bytes that are no request at all, then a request with trailing bytes. */
     Connection& raw = driver.connection();
@@ -301,7 +318,7 @@ ErrorOr<i32> garbage_driver(Bundle& bundle)
     EXPECT_IN_TASK(taken.accepted == 1 && taken.refused == 3);
     auto counters = TRY(focus.call(focus::ReadCounters {}));
     EXPECT_IN_TASK(counters.events_refused == 3 && counters.events_accepted == 1);
-    EXPECT_IN_TASK(counters.requests_refused == 4);
+    EXPECT_IN_TASK(counters.requests_refused == 5);
     EXPECT_IN_TASK(counters.unrouted == 1); /* nobody has the focus */
     return 0;
 }

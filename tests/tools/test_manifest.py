@@ -393,6 +393,58 @@ class HostSocketsGrantTest(unittest.TestCase):
         self.refused(console, "grants the console device, footprint wants host-sockets", config=self.HOSTED)
 
 
+class HostInputGrantTest(unittest.TestCase):
+    """The hosted window's keyboard and mouse (ADR 0040 §6): the `input` DeviceCap granted by name
+    only on hosted with CONFIG_DISPLAY; inputd's spare device connection left without a client."""
+
+    IMAGE = "input-service"
+    compile = PciGrantTest.compile  # the helpers only: PciGrantTest's tests are its own
+    refused = PciGrantTest.refused
+    HOSTED = {"CONFIG_PLATFORM_HOSTED": "y", "CONFIG_SERVICE_INITD": "y", "CONFIG_DISPLAY": "y",
+              "CONFIG_CORE_CONCURRENT": "y", "CONFIG_CORE_ENCODING": "y", "CONFIG_CORE_INPUT_PROTOCOL": "y",
+              "CONFIG_SERVICE_INPUTD": "y", "CONFIG_COMPONENT_HOST_INPUT": "y", "CONFIG_COMPONENT_INPUT_CHECK": "y",
+              "CONFIG_COMPONENT_VIRTIO_INPUT": "y"}
+
+    def image_manifest(self):
+        with open(os.path.join(ROOT, "images", self.IMAGE, "manifest.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def window_input(self, manifest):
+        return next(task for task in manifest["tasks"] if task["name"] == "window-input")
+
+    def test_input_is_granted_on_hosted_with_the_display_only(self):
+        generated = self.compile(self.image_manifest(), self.HOSTED)
+        self.assertIn('{ "input", SlotKind::HostInput, 0, RightRead }', generated)
+        self.assertIn("task_entries::host_input_forward", generated)
+        self.assertNotIn("task_entries::virtio_input_forward", generated)
+        self.refused(self.image_manifest(), "bundle.input.device", "grants input", "CONFIG_DISPLAY=y",
+                     config=dict(self.HOSTED, CONFIG_DISPLAY="n"))
+        # On x86_64 the window driver's task is left out; kept there by hand, its grant is refused.
+        x86 = dict(self.HOSTED, CONFIG_PLATFORM_HOSTED="n", CONFIG_PLATFORM_X86_64="y")
+        generated = self.compile(self.image_manifest(), x86)
+        self.assertNotIn("task_entries::host_input_forward", generated)
+        everywhere = self.image_manifest()
+        del self.window_input(everywhere)["platforms"]
+        self.refused(everywhere, "(window-input).bundle.input.device", "grants input", config=x86)
+        console = self.image_manifest()
+        self.window_input(console)["bundle"]["input"]["device"] = "console"
+        self.refused(console, "grants the console device, footprint wants input", config=self.HOSTED)
+
+    def test_a_spare_connection_may_lack_its_client_only_when_marked(self):
+        unmarked = self.image_manifest()
+        del unmarked["connections"]["tablet"]["optional_client"]
+        self.refused(unmarked, "connections.tablet", "nobody holds the producer end of its requests Ring",
+                     config=self.HOSTED)
+        malformed = self.image_manifest()
+        malformed["connections"]["tablet"]["optional_client"] = "yes"
+        self.refused(malformed, "connections.tablet.optional_client", "must be true or false", config=self.HOSTED)
+        # The service's side is never optional: inputd without its tablet rings does not match its footprint.
+        serverless = self.image_manifest()
+        inputd = next(task for task in serverless["tasks"] if task["name"] == "inputd")
+        del inputd["bundle"]["device1_requests"]
+        self.refused(serverless, "device1_requests", config=self.HOSTED)
+
+
 class PlacementTest(ManifestTest):
     """Supervision at scale: `count`, groups placed by the compiler, their Bundles and limits."""
 

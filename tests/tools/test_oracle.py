@@ -152,6 +152,45 @@ class KeyOracles(unittest.TestCase):
             {"execute": "input-send-event", "arguments": {"events": [
                 {"type": "btn", "data": {"down": True, "button": "left"}}]}}])
 
+    def test_hosted_keys_are_the_same_physical_keys_as_x_keycodes(self):
+        (step,) = self.parse([{"after": "x", "keys": ["alt_r-q", "less", "ret"], "hold_ms": 20}])
+        arguments, position = keys.xdotool_arguments(step, 1024, 768, (5, 6))
+        # Linux codes + 8: AltGr 100, Q 16, the ISO key 86, Return 28; pressed in order, released in reverse.
+        self.assertEqual(arguments, ["xdotool", "keydown", "108", "24", "sleep", "0.02", "keyup", "24", "108",
+                                     "keydown", "94", "sleep", "0.02", "keyup", "94",
+                                     "keydown", "36", "sleep", "0.02", "keyup", "36"])
+        self.assertEqual(position, (5, 6))
+        (text,) = self.parse([{"after": "x", "text": "hW!"}])
+        arguments, _ = keys.xdotool_arguments(text, 1024, 768)
+        self.assertEqual(arguments[1:8], ["keydown", "43", "sleep", "0.05", "keyup", "43", "keydown"])
+        self.assertEqual(arguments[8:10], ["50", "25"])  # left Shift, then W
+
+    def test_every_qcode_has_a_linux_key_code_of_its_own(self):
+        self.assertLessEqual(keys.QCODES, set(keys.EVDEV_CODES))
+        codes = [keys.EVDEV_CODES[code] for code in keys.QCODES]
+        self.assertEqual(len(codes), len(set(codes)))
+        self.assertEqual((keys.EVDEV_CODES["1"], keys.EVDEV_CODES["0"], keys.EVDEV_CODES["a"]), (2, 11, 30))
+
+    def test_hosted_pointer_reports_move_to_the_pixel_inputd_would_scale_a_tablet_to(self):
+        (step,) = self.parse([{"after": "x", "pointer": [{"x": 16384, "y": 8192}, {"button": "left", "down": True},
+                                                         {"x": 32767}, {"y": 0, "button": "right", "down": False}]}])
+        arguments, position = keys.xdotool_arguments(step, 1024, 768, (1, 2))
+        self.assertEqual(arguments, ["xdotool", "mousemove", "511", "191", "mousedown", "1",
+                                     "mousemove", "1023", "191", "mousemove", "1023", "0", "mouseup", "3"])
+        self.assertEqual(position, (1023, 0))
+        # An axis left out stays where the pointer was before the step.
+        (only_x,) = self.parse([{"after": "x", "pointer": [{"x": 0}]}])
+        self.assertEqual(keys.xdotool_arguments(only_x, 640, 480, (9, 470)), (["xdotool", "mousemove", "0", "470"], (0, 470)))
+        self.assertEqual([keys.pixel(value, 768) for value in (0, 8192, 32767)], [0, 191, 767])
+
+    def test_a_hosted_typist_failure_is_a_reason(self):
+        def refuse(step):
+            raise keys.TypingError("xdotool failed: Can't open display")
+        steps = self.parse([{"after": "x", "text": "a"}])
+        typer = keys.KeyTyper(steps, refuse, requests=lambda step: step)
+        typer.feed("x")
+        self.assertEqual(typer.reasons(), ["keys 1: typing failed: xdotool failed: Can't open display"])
+
     def test_malformed_steps_are_one_line(self):
         for steps, text in (
                 ({"after": "x", "text": "a"}, "must be a list"),

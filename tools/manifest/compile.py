@@ -54,9 +54,11 @@ PCI_RIGHTS = {"read", "write", "grant"}
 # Devices a DeviceCap can name, and the initd slot kind that grants each. blockN: the hosted
 # process's N-th --disk= file (ADR 0017), which a footprint asks for as "block" (any of them).
 # host-sockets: the hosted kernel's loopback-only host-sockets capability (ADR 0024, amendments).
+# input: the hosted window's keyboard and mouse (ADR 0040 §6), with the window (CONFIG_DISPLAY).
 DISKS = ("block0", "block1", "block2", "block3")
 DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display", "entropy": "SlotKind::Entropy",
-           **{disk: "SlotKind::Disk" for disk in DISKS}, "host-sockets": "SlotKind::HostSockets"}
+           **{disk: "SlotKind::Disk" for disk in DISKS}, "host-sockets": "SlotKind::HostSockets",
+           "input": "SlotKind::HostInput"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
 RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
                   ("window_ms", 3_600_000), ("backoff_ms", 60_000))
@@ -577,13 +579,21 @@ def pci_match_word(text):
 def check_device(source, where, device, composition):
     """The display exists only with CONFIG_DISPLAY=y (docs/adr/0014-display-as-a-capability.md); a
     disk DeviceCap only on hosted, whose --disk= files the kernel serves (ADR 0017); host-sockets
-    only on hosted, whose kernel has the host's sockets (ADR 0024, amendments)."""
+    only on hosted, whose kernel has the host's sockets (ADR 0024, amendments); input only on hosted
+    with the window (ADR 0040 §6)."""
     if composition.config is None:
         return
     if device == "host-sockets":
         source.require(composition.config.get("CONFIG_PLATFORM_HOSTED") == "y", where,
                        "grants host-sockets, the hosted process's own sockets; on x86_64 and aarch64 the "
                        "network is a NIC its driver holds as a PciDeviceCap")
+        return
+    if device == "input":
+        source.require(composition.config.get("CONFIG_PLATFORM_HOSTED") == "y"
+                       and composition.config.get("CONFIG_DISPLAY") == "y", where,
+                       "grants input, the hosted window's keyboard and mouse, which needs the hosted platform "
+                       "with CONFIG_DISPLAY=y; on x86_64 and aarch64 a keyboard is a virtio-input PCI function "
+                       "its driver holds as a PciDeviceCap")
         return
     if device in DISKS:
         source.require(composition.config.get("CONFIG_PLATFORM_HOSTED") == "y", where,
@@ -690,7 +700,9 @@ def check_domains(source, tasks, used, srctree):
 
 def check_ring_ends(source, tasks, connections):
     """Each Ring is single-producer/single-consumer: every end is granted exactly once. A listener's
-    client side (requests producer, replies consumer) is the exception: its clients bind it in turns."""
+    client side (requests producer, replies consumer) is the exception: its clients bind it in turns.
+    An `optional_client` connection's client side may be held by no Task: a service's spare device
+    connection in an image (or on a platform) with fewer drivers (inputd's second: ADR 0040 §6)."""
     holders = {}
     for index, task in enumerate(tasks):
         for slot, grant in task.get("bundle", {}).items():
@@ -707,8 +719,9 @@ def check_ring_ends(source, tasks, connections):
     for connection, spec in connections.items():
         for ring in (("requests",) if spec.get("one_way") else ("requests", "replies")):
             for end in ("producer", "consumer"):
-                source.require((connection, ring, end) in holders, f"connections.{connection}",
-                               f"nobody holds the {end} end of its {ring} Ring")
+                client_side = (ring, end) in (("requests", "producer"), ("replies", "consumer"))
+                source.require((connection, ring, end) in holders or (client_side and spec.get("optional_client")),
+                               f"connections.{connection}", f"nobody holds the {end} end of its {ring} Ring")
 
 
 def too_many(count):
@@ -963,9 +976,9 @@ def check_manifest(source, manifest, composition, image=None):
     for connection, spec in connections.items():
         field = f"connections.{printable(connection)}"
         source.string(connection, field, NAME, NAME_RULE)
-        source.fields(spec, field, {"schema", "one_way", "listener"}, ("schema",))
+        source.fields(spec, field, {"schema", "one_way", "listener", "optional_client"}, ("schema",))
         source.string(spec["schema"], f"{field}.schema", SCHEMA, SCHEMA_RULE)
-        for flag in ("one_way", "listener"):
+        for flag in ("one_way", "listener", "optional_client"):
             source.require(isinstance(spec.get(flag, False), bool), f"{field}.{flag}",
                            f"must be true or false, not {shown(spec.get(flag))}")
         source.require(not (spec.get("one_way") and spec.get("listener")), field,

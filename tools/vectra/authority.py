@@ -32,6 +32,7 @@ KERNEL_TO_INITD = (
     ("display", "DeviceCap", "the display, on a machine with one", ("read", "write", "grant", "revoke")),
     ("entropy", "DeviceCap", "the kernel's entropy pool, to feed", ("write", "grant", "revoke")),
     ("host-sockets", "DeviceCap", "the host's sockets, loopback only, on hosted", ("read", "write", "grant", "revoke")),
+    ("input", "DeviceCap", "the window's keys and mouse, on hosted with a display", ("read", "grant", "revoke")),
 )
 
 
@@ -153,7 +154,8 @@ def device_names(device: str) -> str:
     """What a DeviceCap the manifest grants by device name reaches (tools/manifest/compile.py DEVICES)."""
     return {"console": "the console", "display": "the display",
             "entropy": "the kernel's entropy pool (feeding it)",
-            "host-sockets": "the host's loopback sockets"}.get(device, f"disk {device} (a hosted --disk= file)")
+            "host-sockets": "the host's loopback sockets",
+            "input": "the window's keyboard and mouse"}.get(device, f"disk {device} (a hosted --disk= file)")
 
 
 def group_node(placement, number: int, tasks: list, connection_names: list, rings: dict) -> TaskNode:

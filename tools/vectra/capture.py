@@ -3,7 +3,8 @@
 
 QEMU: the image is started with a QMP socket (`-qmp unix:…`), and a screenshot is QMP's
 `screendump` (PPM; it works with `-display none`). Hosted: the image runs on a private Xvfb
-server (package xvfb) and a screenshot is `xwd -root` (package x11-apps) of that server.
+server (package xvfb) and a screenshot is `xwd -root` (package x11-apps) of that server; key
+oracles type there with xdotool (package xdotool; keys.xdotool_arguments).
 """
 
 import os
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import keys
 import pixels
 import qmp
 from screen import CaptureError
@@ -47,7 +49,11 @@ class QmpScreens:
 class XvfbScreens:
     """A private Xvfb server of the display's size; the hosted image runs on it."""
 
-    def __init__(self, width: int, height: int):
+    def __init__(self, width: int, height: int, typing: bool = False):
+        self.width, self.height = width, height
+        self.pointer = (width // 2, height // 2)  # where Xvfb puts the pointer at start
+        if typing and shutil.which("xdotool") is None:
+            raise CaptureError("xdotool not found: install Debian's xdotool (./vectra setup)")
         for tool, package in (("Xvfb", "xvfb"), ("xwd", "x11-apps")):
             if shutil.which(tool) is None:
                 raise CaptureError(f"{tool} not found: install Debian's {package} (./vectra setup)")
@@ -82,6 +88,18 @@ class XvfbScreens:
             raise CaptureError(f"xwd failed: {result.stderr.decode(errors='replace').strip()}")
         return pixels.read_xwd(destination.read_bytes(), str(destination))
 
+    def type_step(self, step) -> None:
+        """Types one key step (keys.KeyStep) into the window with xdotool; done when xdotool ends."""
+        arguments, self.pointer = keys.xdotool_arguments(step, self.width, self.height, self.pointer)
+        hold = sum(step.hold_ms for _ in step.combinations) / 1000
+        try:
+            result = subprocess.run(arguments, env=dict(os.environ, DISPLAY=self.display), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=ANSWER_SECONDS + hold)
+        except subprocess.TimeoutExpired:
+            raise keys.TypingError(f"xdotool did not finish within {ANSWER_SECONDS + hold:g} s")
+        if result.returncode != 0 or result.stderr.strip():
+            raise keys.TypingError(f"xdotool failed: {result.stderr.decode(errors='replace').strip()}")
+
     def close(self) -> None:
         if self.server.poll() is None:
             self.server.terminate()
@@ -92,8 +110,8 @@ class XvfbScreens:
                 self.server.wait()
 
 
-def for_platform(platform, width: int = 1024, height: int = 768):
-    """The screenshot taker for a platform: QMP for QEMU, Xvfb for hosted."""
+def for_platform(platform, width: int = 1024, height: int = 768, typing: bool = False):
+    """The screenshot taker (and, with `typing`, the key typist) for a platform: QMP for QEMU, Xvfb for hosted."""
     if platform.hosted:
-        return XvfbScreens(width, height)
+        return XvfbScreens(width, height, typing)
     return QmpScreens()

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Key oracles: keys typed (and a pointer moved) in a QEMU image through QMP, each step after a
-console line.
+"""Key oracles: keys typed (and a pointer moved) in an image, each step after a console line: through
+QMP in a QEMU image, through xdotool on the private Xvfb server a hosted image's window is on.
 
 An oracle's optional "keys" list holds steps, each typed once, in order:
   after    a regular expression; the step is typed when a console line matches it (after the
@@ -20,7 +20,15 @@ queueing combinations behind each other). A step whose line never appears fails 
 key oracle is only judged passed when every step was typed. Keys go to QEMU's active keyboard,
 which is the virtio keyboard once its driver has started it.
 
-Parsing is pure (tests/tools/test_oracle.py); KeyTyper takes the sender as an argument.
+Hosted (xdotool_arguments, one xdotool run per step): each qcode is the X keycode of the same
+physical key (the evdev code + 8: Xvfb's default keymap is built on evdev codes), pressed with
+`keydown` in order, held for hold_ms, released with `keyup` in reverse, so the window sees the key
+itself whatever the X keymap's symbols; a pointer report is `mousemove` to the pixel the value
+names on the width x height window at the screen's corner (value * (size - 1) // 32767, the
+scaling inputd applies to a QEMU tablet) and `mousedown`/`mouseup` (1 left, 2 middle, 3 right).
+
+Parsing and both translations are pure (tests/tools/test_oracle.py); KeyTyper takes the sender and
+the translation as arguments.
 """
 
 from dataclasses import dataclass
@@ -48,8 +56,27 @@ _US_SHIFTED = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&": 
                '"': "apostrophe", "~": "grave_accent", "|": "backslash", "<": "comma", ">": "dot", "?": "slash"}
 
 
+# The Linux (evdev) key code of each qcode: the physical key QEMU's qcode names.
+_EVDEV_LETTERS = dict(zip("qwertyuiop", range(16, 26)), **dict(zip("asdfghjkl", range(30, 39))),
+                      **dict(zip("zxcvbnm", range(44, 51))))
+EVDEV_CODES = dict(_EVDEV_LETTERS, **{str(digit): 2 + (digit - 1) % 10 for digit in range(10)}, **{
+    "shift": 42, "shift_r": 54, "ctrl": 29, "ctrl_r": 97, "alt": 56, "alt_r": 100, "meta_l": 125, "meta_r": 126,
+    "caps_lock": 58, "esc": 1, "tab": 15, "ret": 28, "spc": 57, "backspace": 14, "minus": 12, "equal": 13,
+    "bracket_left": 26, "bracket_right": 27, "semicolon": 39, "apostrophe": 40, "grave_accent": 41,
+    "backslash": 43, "comma": 51, "dot": 52, "slash": 53, "less": 86, "up": 103, "down": 108, "left": 105,
+    "right": 106, "home": 102, "end": 107, "pgup": 104, "pgdn": 109, "insert": 110, "delete": 111,
+}, **{f"f{number}": 58 + number for number in range(1, 11)}, f11=87, f12=88)
+X_KEYCODE_OFFSET = 8  # X keycode = evdev code + 8 (the evdev XKB rules Xvfb uses)
+_X_BUTTONS = {"left": "1", "middle": "2", "right": "3"}
+ABSOLUTE_MAXIMUM = 0x7fff
+
+
 class KeysError(ValueError):
     """A keys entry that cannot be used; the message names the file and the field."""
+
+
+class TypingError(OSError):
+    """Typing a step failed on the host (xdotool missing or refusing)."""
 
 
 @dataclass(frozen=True)
@@ -148,13 +175,50 @@ def send_key_requests(step: KeyStep) -> list:
             for combination in step.combinations]
 
 
+def pixel(value: int, size: int) -> int:
+    """The window pixel an absolute pointer value (0-32767) names on an axis of `size` pixels."""
+    return value * (size - 1) // ABSOLUTE_MAXIMUM
+
+
+def xdotool_arguments(step: KeyStep, width: int, height: int, position=(0, 0)) -> tuple:
+    """The xdotool command line that types `step` on the Xvfb display the hosted window fills
+    (width x height at the screen's corner), and where the pointer is after it: an axis a report
+    leaves out stays where `position` (the pointer before the step) had it."""
+    arguments = ["xdotool"]
+    if step.reports:
+        x, y = position
+        for report in step.reports:
+            moved = False
+            for event in report:
+                if event["type"] == "abs":
+                    moved = True
+                    if event["data"]["axis"] == "x":
+                        x = pixel(event["data"]["value"], width)
+                    else:
+                        y = pixel(event["data"]["value"], height)
+            if moved:
+                arguments += ["mousemove", str(x), str(y)]
+            for event in report:
+                if event["type"] == "btn":
+                    arguments += ["mousedown" if event["data"]["down"] else "mouseup",
+                                  _X_BUTTONS[event["data"]["button"]]]
+        return arguments, (x, y)
+    seconds = f"{step.hold_ms / 1000:g}"
+    for combination in step.combinations:
+        keycodes = [str(EVDEV_CODES[code] + X_KEYCODE_OFFSET) for code in combination]
+        arguments += ["keydown", *keycodes, "sleep", seconds, "keyup", *reversed(keycodes)]
+    return arguments, position
+
+
 class KeyTyper:
     """Follows the console like the line matcher: when a line matches the next step's `after`,
-    types the step with `send(requests)` (qmp.QmpSocket.execute)."""
+    types the step with `send(requests(step))` — qmp.QmpSocket.execute of send_key_requests by
+    default, or a hosted typist's (capture.XvfbScreens.typist)."""
 
-    def __init__(self, steps, send):
+    def __init__(self, steps, send, requests=send_key_requests):
         self.steps = steps
         self.send = send
+        self.requests = requests
         self.typed = 0
         self.failures = []
 
@@ -162,7 +226,7 @@ class KeyTyper:
         if self.failures or self.typed >= len(self.steps) or not self.steps[self.typed].after.search(line):
             return
         try:
-            self.send(send_key_requests(self.steps[self.typed]))
+            self.send(self.requests(self.steps[self.typed]))
         except (qmp.QmpError, OSError) as problem:
             self.failures.append(f"keys {self.typed + 1}: typing failed: {problem}")
             return

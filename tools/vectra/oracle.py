@@ -14,7 +14,7 @@ An image folder's oracle.json holds:
                    platform (devices it needs), used by ./vectra test, run and debug
   hosted_args      optional; ["--cpus=4"]: arguments the hosted image's process gets (before any --disk=)
   screens          optional; screenshots compared against reference PNGs (see screen.py)
-  keys             optional; keys typed through QMP after console lines (QEMU platforms; see keys.py)
+  keys             optional; keys typed after console lines: QMP on QEMU, xdotool on hosted (see keys.py)
   resizes          optional; new display sizes asked through QEMU's VNC server after console lines
                    (QEMU platforms; see resize.py)
   host_client      optional; {"after": regex, "send": text, "timeout_seconds": n}: after a console

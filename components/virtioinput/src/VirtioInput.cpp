@@ -22,6 +22,7 @@
 #include <vectra/driver/VirtioPci.h>
 #include <vectra/Connection.h>
 #include <vectra/input/DeviceProtocol.h>
+#include <vectra/input/Forwarder.h>
 #include <vectra/input/Keyboard.h>
 #include <vectra/input/Pointer.h>
 
@@ -271,11 +272,11 @@ private:
     bool m_left_was_down { false };
 };
 
-/* inputd's driver: the device described once, then its events forwarded raw, a batch per interrupt. */
+/* inputd's driver: the device described once, then its events forwarded raw, a batch per interrupt (vectra/input/Forwarder.h). */
 class ForwardingSink final : public Sink {
 public:
     ForwardingSink(Client<input::device::Protocol>& inputd, SignalCap const& ready)
-        : m_inputd(inputd)
+        : m_forwarder(inputd)
         , m_ready(ready)
     {
     }
@@ -288,7 +289,7 @@ public:
         describe.x_maximum = description.ranges[0].maximum;
         describe.y_minimum = description.ranges[1].minimum;
         describe.y_maximum = description.ranges[1].maximum;
-        TRY(m_inputd.call(describe));
+        TRY(m_forwarder.describe(describe));
         TRY(print_line(console, "virtio-input: forwarding to inputd as a {}; {} event buffers, ready",
             description.is_pointer ? "pointer" : "keyboard", description.offered));
         return system::raise(m_ready);
@@ -296,27 +297,15 @@ public:
 
     ErrorOr<bool> event(input::Event const& event, u64) override
     {
-        if (m_batch.events.size() == input::device::maximum_events)
-            TRY(flush());
-        TRY(m_batch.events.try_append({ event.type, event.code, static_cast<i32>(event.value) }));
+        TRY(m_forwarder.add({ event.type, event.code, static_cast<i32>(event.value) }));
         return false;
     }
 
-    ErrorOr<void> flush() override
-    {
-        if (m_batch.events.size() == 0)
-            return {};
-        auto taken = m_inputd.call(m_batch);
-        m_batch = {};
-        if (taken.is_error() && taken.error().is(input::device::DeviceError::NotDescribed))
-            return Error(ErrorCode::PeerRestarted, "inputd restarted: the driver starts again and describes the device");
-        return taken.is_error() ? taken.release_error() : ErrorOr<void> {};
-    }
+    ErrorOr<void> flush() override { return m_forwarder.flush(); }
 
 private:
-    Client<input::device::Protocol>& m_inputd;
+    input::device::Forwarder m_forwarder;
     SignalCap const& m_ready;
-    input::device::Events m_batch;
 };
 
 /* Brings the function up, then feeds `sink` until it is done; returns the interrupts counted. */
@@ -425,8 +414,7 @@ ErrorOr<i32> virtio_input_forward(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto pci = TRY(bundle.take<PciDeviceCap>("device"));
-    auto inputd = TRY(Client<input::device::Protocol>::bind(
-        TRY(bundle.take<RingCap>("inputd_requests")), TRY(bundle.take<RingCap>("inputd_replies"))));
+    auto inputd = TRY(input::device::bind_inputd(bundle));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
     ForwardingSink sink(inputd, ready);
     TRY(run_device(console, memory, pci, sink));

@@ -6,7 +6,10 @@
  * window, pumps its events every 16 ms so it stays responsive (redrawing on expose), and carries
  * out presents — so the kernel's thread never blocks on the window system except while its own
  * present is done. All signals are blocked in that thread: the platform's signals (faults, the
- * software line) keep going to the kernel's thread. Keyboard and mouse are not read yet.
+ * software line) keep going to the kernel's thread. The same pump reads the window's keyboard
+ * and mouse (ADR 0040 §6): each key, motion and button event becomes an evdev group
+ * (WindowEvents.cpp) queued for the kernel's `input` DeviceCap (HostInput.cpp), which raises
+ * the input line; the window system's own key repeats are not forwarded.
  *
  * With no window system (no DISPLAY, or an X server that refuses) display_start() fails with one
  * line naming SDL's reason, and the boot stops with it.
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <thread>
 #include <vectra/platform/Display.h>
+#include <vectra/platform/hosted/HostInput.h>
 
 namespace vectra::platform {
 
@@ -71,6 +75,38 @@ void show(SDL_Renderer* renderer, SDL_Texture* texture, Rectangle const& damage)
     SDL_RenderPresent(renderer);
 }
 
+/* A key, motion or button event of the window as the platform's WindowEvent; false for any other event. */
+bool window_event_of(SDL_Event const& event, hosted::WindowEvent& into)
+{
+    using Kind = hosted::WindowEvent::Kind;
+    switch (event.type) {
+    case SDL_KEYDOWN:
+    case SDL_KEYUP:
+        into = { Kind::Key, u32(event.key.keysym.scancode), 0, event.type == SDL_KEYDOWN, event.key.repeat != 0, 0, 0 };
+        return true;
+    case SDL_MOUSEMOTION:
+        into = { Kind::Motion, 0, 0, false, false, event.motion.x, event.motion.y };
+        return true;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        into = { Kind::Button, 0, event.button.button, event.type == SDL_MOUSEBUTTONDOWN, false, 0, 0 };
+        return true;
+    default:
+        return false;
+    }
+}
+
+void forward_input(SDL_Event const& event)
+{
+    hosted::WindowEvent window_event;
+    if (!window_event_of(event, window_event))
+        return;
+    HostInputEvent group[hosted::maximum_group];
+    usize count = hosted::translate(window_event, s_window.mode.width, s_window.mode.height, group);
+    if (count != 0)
+        (void)hosted::host_input_push({ group, count });
+}
+
 void run_window()
 {
     /*
@@ -103,6 +139,7 @@ void run_window()
         return fail("SDL_CreateTexture");
     Rectangle whole { 0, 0, mode.width, mode.height };
     show(renderer, texture, whole);
+    hosted::host_input_open(mode.width, mode.height);
     {
         std::lock_guard guard(s_window.lock);
         s_window.started = true;
@@ -126,6 +163,7 @@ void run_window()
         while (SDL_PollEvent(&event)) {
             if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_EXPOSED)
                 exposed = true;
+            forward_input(event);
         }
         if (serving != 0 || exposed)
             show(renderer, texture, serving != 0 ? damage : whole);

@@ -7,11 +7,16 @@
  * an interrupt on bare metal it stays pending (in the kernel's pending-signal set) while the
  * line is masked or the "CPU" runs Tasks, and is delivered, in order, when the executor idles.
  *
+ * Line 2 is the window's input (ADR 0040 §6, HostInput.cpp): the SDL window's thread sets it
+ * pending and wakes the boot CPU's sleep with its wake-up signal; it is delivered like the
+ * software line, when the executor idles with the line unmasked.
+ *
  * Lines 64-79 are message lines (ADR 0016) handed out for MSI-X entries: a Linux process has no
  * device to send them, so only host tests raise them, by calling kernel::interrupt_arrived.
  */
 
 #include "Hosted.h"
+#include <atomic>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +24,7 @@
 #include <vectra/Panic.h>
 #include <vectra/platform/Pci.h>
 #include <vectra/platform/Platform.h>
+#include <vectra/platform/hosted/HostInput.h>
 #include <vectra/platform/hosted/IntxLines.h>
 #include <vectra/platform/hosted/Processors.h>
 
@@ -35,6 +41,8 @@ struct SoftwareLine {
     bool masked { true };
 };
 SoftwareLine s_software_line;
+std::atomic<bool> s_input_masked { true };
+std::atomic<bool> s_input_pending { false };
 constexpr u32 first_message_line = 64;
 constexpr u32 message_line_count = 16;
 u32 s_message_lines_taken = 0; /* bit n: line 64 + n */
@@ -77,6 +85,8 @@ void set_line_masked(u32 line, bool masked)
         set_timer_masked(masked);
     else if (line == software_line)
         s_software_line.masked = masked;
+    else if (line == input_line)
+        s_input_masked.store(masked, std::memory_order_release);
     else if (is_intx_line(line))
         s_intx_lines_unmasked = masked ? s_intx_lines_unmasked & ~(1u << (line - first_intx_line))
                                        : s_intx_lines_unmasked | (1u << (line - first_intx_line));
@@ -84,7 +94,7 @@ void set_line_masked(u32 line, bool masked)
         s_slot_lines_unmasked = masked ? s_slot_lines_unmasked & ~(1u << (line - first_slot_line))
                                        : s_slot_lines_unmasked | (1u << (line - first_slot_line));
     else if (!is_message_line(line))
-        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 64-79 messages, 80-83 INTx, 84-91 slots)");
+        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 2 input, 64-79 messages, 80-83 INTx, 84-91 slots)");
 }
 
 timespec as_timespec(u64 nanoseconds)
@@ -163,8 +173,10 @@ void wait_for_interrupt()
     if (!s_software_line.masked)
         sigdelset(&while_idle, software_signal);
     sigdelset(&while_idle, boot_wakeup_signal); /* another CPU's wake-up (wake_processor(0)) */
-    /* Returns at the deadline or with a signal; the executor looks again either way. */
-    if (u64 now = monotonic_nanoseconds(); now < until) {
+    /* Returns at the deadline or with a signal; the executor looks again either way. Input that
+       arrived before the mask was swapped in is not slept through: its wake-up signal is pending. */
+    bool input_waiting = !s_input_masked.load(std::memory_order_acquire) && s_input_pending.load(std::memory_order_acquire);
+    if (u64 now = monotonic_nanoseconds(); now < until && !input_waiting) {
         timespec remaining = as_timespec(until - now);
         (void)ppoll(nullptr, 0, &remaining, &while_idle);
     }
@@ -173,6 +185,8 @@ void wait_for_interrupt()
         s_software_signal_arrived = 0;
         kernel::interrupt_arrived(software_line);
     }
+    if (!s_input_masked.load(std::memory_order_acquire) && s_input_pending.exchange(false, std::memory_order_acq_rel))
+        kernel::interrupt_arrived(input_line);
     if (take_expired_deadline())
         kernel::interrupt_arrived(timer_line);
 }
@@ -180,6 +194,12 @@ void wait_for_interrupt()
 }
 
 namespace vectra::platform::hosted {
+
+void raise_input_line()
+{
+    s_input_pending.store(true, std::memory_order_release);
+    wake_boot_thread();
+}
 
 bool intx_line_masked(u32 line) { return !is_intx_line(line) || (s_intx_lines_unmasked & (1u << (line - first_intx_line))) == 0; }
 

@@ -47,6 +47,7 @@ struct HostedProcessor {
 HostedProcessor s_processors[CONFIG_CPUS_MAX];
 /* The boot CPU idles in ppoll (Interrupts.cpp), so its wake-up is a signal to its thread. */
 pthread_t s_boot_thread;
+std::atomic<bool> s_boot_thread_known { false };
 void on_boot_wakeup_signal(int) { }
 u32 s_processors_requested = CONFIG_HOSTED_CPUS;
 u32 s_processors_online = 1;
@@ -98,15 +99,15 @@ u32 start_processors()
     sigset_t previous;
     pthread_sigmask(SIG_BLOCK, &blocked, &previous);
     /* The boot CPU's wake-up signal stays blocked on every thread, the boot CPU's too: its
-       wait_for_interrupt unblocks it only while it sleeps, so one sent meanwhile stays pending. */
-    if (wanted > 1) {
-        s_boot_thread = pthread_self();
-        struct sigaction action { };
-        action.sa_handler = on_boot_wakeup_signal;
-        sigfillset(&action.sa_mask);
-        sigaction(hosted::boot_wakeup_signal, &action, nullptr);
-        sigaddset(&previous, hosted::boot_wakeup_signal);
-    }
+       wait_for_interrupt unblocks it only while it sleeps, so one sent meanwhile stays pending.
+       Set up with one CPU too: the window's thread wakes the boot CPU with it (wake_boot_thread). */
+    s_boot_thread = pthread_self();
+    struct sigaction action { };
+    action.sa_handler = on_boot_wakeup_signal;
+    sigfillset(&action.sa_mask);
+    sigaction(hosted::boot_wakeup_signal, &action, nullptr);
+    sigaddset(&previous, hosted::boot_wakeup_signal);
+    s_boot_thread_known.store(true, std::memory_order_release);
     for (u32 index = 1; index < wanted; ++index) {
         pthread_t thread;
         pthread_attr_t attributes;
@@ -129,6 +130,12 @@ u32 start_processors()
 }
 
 u32 current_processor() { return t_processor_index; }
+
+void hosted::wake_boot_thread()
+{
+    if (s_boot_thread_known.load(std::memory_order_acquire))
+        (void)pthread_kill(s_boot_thread, hosted::boot_wakeup_signal);
+}
 
 void wake_processor(u32 index)
 {

@@ -15,12 +15,14 @@
 #include <vectra/kernel/BlockDevice.h>
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/Entropy.h>
+#include <vectra/kernel/HostInput.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/KernelLock.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/MmioSlot.h>
 #include <vectra/kernel/PciDevice.h>
+#include <vectra/platform/HostInput.h>
 #include <vectra/platform/HostSockets.h>
 #include <vectra/TaskEntry.h>
 
@@ -167,6 +169,11 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
         auto* sockets = TRY(root.try_create<HostSocketDevice>(&root, true));
         TRY(bundle.give("host-sockets", space,
             TRY(space.mint<CapabilityClass::Device>(sockets, RightRead | RightWrite | RightGrant | RightRevoke))));
+    }
+    /* The window's keyboard and mouse (hosted with a window: ADR 0040 §6), after the display opened it. */
+    if (platform::host_input_present()) {
+        auto* input = TRY(root.try_create<HostInputDevice>(&root));
+        TRY(bundle.give("input", space, TRY(space.mint<CapabilityClass::Device>(input, RightRead | RightGrant | RightRevoke))));
     }
     return initial;
 }

@@ -11,6 +11,7 @@
 #include <vectra/CallFrame.h>
 #include <vectra/kernel/BlockDevice.h>
 #include <vectra/kernel/Entropy.h>
+#include <vectra/kernel/HostInput.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Display.h>
@@ -590,6 +591,40 @@ ErrorOr<void> host_socket(CallFrame& frame)
     return {};
 }
 
+/* --- The hosted window's input (vectra/HostInput.h) ---------------------------------------- */
+
+/*
+ * Info: results the width and height, then the groups dropped. Drain: the events' address and
+ * room (in events); result how many were moved. Interrupt: the Reticle, the bit; result an IrqCap.
+ */
+ErrorOr<void> host_input(CallFrame& frame)
+{
+    auto& space = caller_space();
+    auto input = handle_argument<CapabilityClass::Device>(frame, 0);
+    switch (static_cast<Call>(frame.number)) {
+    case Call::HostInputInfo: {
+        auto info = TRY(host_input_info(space, input));
+        frame.results[0] = u64(info.width) | (u64(info.height) << 32);
+        frame.results[1] = info.dropped;
+        return {};
+    }
+    case Call::HostInputDrain: {
+        if (frame.arguments[3] > maximum_host_input_drain)
+            return Error(ErrorCode::InvalidArgument, "a drain moves at most maximum_host_input_drain events");
+        auto bytes = TRY(caller_writable_bytes(frame.arguments[2], frame.arguments[3] * sizeof(HostInputEvent)));
+        if (reinterpret_cast<uptr>(bytes.data()) % alignof(HostInputEvent) != 0)
+            return Error(ErrorCode::InvalidArgument, "the events are not aligned");
+        frame.results[0] = TRY(host_input_drain(space, input,
+            { reinterpret_cast<HostInputEvent*>(bytes.data()), usize(frame.arguments[3]) }));
+        return {};
+    }
+    default:
+        return_handle(frame, TRY(host_input_interrupt(space, input, handle_argument<CapabilityClass::Reticle>(frame, 2),
+                                 TRY(bit_argument(frame.arguments[4])))));
+        return {};
+    }
+}
+
 ErrorOr<void> entropy(CallFrame& frame)
 {
     auto buffer = TRY(caller_writable_bytes(frame.arguments[0], frame.arguments[1]));
@@ -865,6 +900,10 @@ ErrorOr<void> dispatch(CallFrame& frame)
         return host_socket(frame);
     case Call::EntropyFeed:
         return feed_entropy(frame);
+    case Call::HostInputInfo:
+    case Call::HostInputDrain:
+    case Call::HostInputInterrupt:
+        return host_input(frame);
     case Call::MonotonicNow:
     case Call::Entropy:
         break;

@@ -316,6 +316,24 @@ ErrorOr<void> present(DisplayCap const& display, Rectangle const& damage)
         u64(damage.x) | (u64(damage.y) << 32), u64(damage.width) | (u64(damage.height) << 32) });
 }
 
+ErrorOr<HostInputInfo> host_input_info(DeviceCap const& input)
+{
+    auto frame = TRY(call(Call::HostInputInfo, { word(raw(input)), input.generation() }));
+    return HostInputInfo { static_cast<u32>(frame.results[0]), static_cast<u32>(frame.results[0] >> 32), frame.results[1] };
+}
+
+ErrorOr<usize> host_input_drain(DeviceCap const& input, std::span<HostInputEvent> into)
+{
+    auto frame = TRY(call(Call::HostInputDrain, { word(raw(input)), input.generation(), address(into.data()), into.size() }));
+    return static_cast<usize>(frame.results[0]);
+}
+
+ErrorOr<IrqCap> host_input_interrupt(DeviceCap const& input, ReticleCap const& memory, SignalBit bit)
+{
+    return handle_call<CapabilityClass::Irq>(Call::HostInputInterrupt,
+        { word(raw(input)), input.generation(), word(raw(memory)), memory.generation(), bit.index() });
+}
+
 ErrorOr<DiskInfo> disk_info(DeviceCap const& disk)
 {
     auto frame = TRY(call(Call::BlockInfo, { word(raw(disk)), disk.generation() }));

@@ -181,6 +181,7 @@ private:
     DeviceCap m_entropy; /* the EntropySource (ADR 0025 §3): initd's from the kernel, a group's from initd */
     DeviceCap m_disks[4]; /* the platform's disks ("block0"…): initd's from the kernel, a group's from initd */
     DeviceCap m_host_sockets; /* hosted: the host's sockets, loopback only: initd's from the kernel, a group's from initd */
+    DeviceCap m_host_input; /* hosted with a window: its keyboard and mouse: initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
     TimerCap m_backoff_timer;
     TimerCap m_heartbeat_timer;
@@ -233,6 +234,10 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         if (m_host_sockets.is_empty())
             return Error(ErrorCode::NotFound, "the machine has no host sockets (hosted only)");
         return system::grant(child, slot.name, m_host_sockets, slot.rights);
+    case SlotKind::HostInput:
+        if (m_host_input.is_empty())
+            return Error(ErrorCode::NotFound, "the machine has no window input (hosted with CONFIG_DISPLAY only)");
+        return system::grant(child, slot.name, m_host_input, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
@@ -617,6 +622,9 @@ ErrorOr<void> Supervisor::take_capabilities()
         /* Hosted only; the manifest compiler refuses a host-sockets grant elsewhere. */
         if (auto sockets = m_bundle.take<DeviceCap>("host-sockets"); !sockets.is_error())
             m_host_sockets = sockets.release_value();
+        /* Hosted with a window only; the manifest compiler refuses an input grant elsewhere. */
+        if (auto input = m_bundle.take<DeviceCap>("input"); !input.is_error())
+            m_host_input = input.release_value();
         if (boot_manifest.connection_count > maximum_connections)
             return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
         for (usize index = 0; index < boot_manifest.connection_count; ++index) {
@@ -645,6 +653,8 @@ ErrorOr<void> Supervisor::take_capabilities()
             m_disks[slot.disk] = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::HostSockets)
             m_host_sockets = TRY(m_bundle.take<DeviceCap>(slot.name));
+        if (slot.kind == SlotKind::HostInput)
+            m_host_input = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::Ready)
             m_ready = TRY(m_bundle.take<SignalCap>(slot.name));
         if (slot.kind == SlotKind::RequestRing)

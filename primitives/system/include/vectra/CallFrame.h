@@ -90,6 +90,10 @@ enum class Call : u64 {
     MmioSlotDmaAddress = 75,
     /* The kernel's entropy pool (ADR 0025 §3). */
     EntropyFeed = 76,
+    /* The hosted window's keyboard and mouse (ADR 0040 §6; vectra/HostInput.h). */
+    HostInputInfo = 77,
+    HostInputDrain = 78,
+    HostInputInterrupt = 79,
 };
 
 struct CallFrame {

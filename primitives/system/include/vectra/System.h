@@ -20,6 +20,7 @@
 #include <vectra/Display.h>
 #include <vectra/Error.h>
 #include <vectra/Format.h>
+#include <vectra/HostInput.h>
 #include <vectra/HostSockets.h>
 #include <vectra/MmioSlot.h>
 #include <vectra/Pci.h>
@@ -268,6 +269,19 @@ template<CapabilityClass Class>
 [[nodiscard]] ErrorOr<MemCap> display_memory(DisplayCap const&, bool writable);
 /* Show `damage` (RightWrite): non-empty and entirely on the screen, else InvalidArgument. */
 [[nodiscard]] ErrorOr<void> present(DisplayCap const&, Rectangle const& damage);
+
+/* --- The hosted window's keyboard and mouse (vectra/HostInput.h, ADR 0040 §6) ------------ */
+
+/* The window's size and the event groups its queue dropped (RightRead on the `input` DeviceCap). */
+[[nodiscard]] ErrorOr<HostInputInfo> host_input_info(DeviceCap const& input);
+/* Moves the oldest queued events into `into` (at most maximum_host_input_drain), in order; how many. */
+[[nodiscard]] ErrorOr<usize> host_input_drain(DeviceCap const& input, std::span<HostInputEvent> into);
+/*
+ * The line raised when events arrive, as an IrqCap (receive, read; not grantable) retyped from
+ * `memory` and routed to `bit` of the caller's mask. Busy while another holder's is routed.
+ * Deleting it, or the DeviceCap it was made through, unroutes the line.
+ */
+[[nodiscard]] ErrorOr<IrqCap> host_input_interrupt(DeviceCap const& input, ReticleCap const& memory, SignalBit);
 
 /* --- Block devices (docs/adr/0017-block-layer.md) ----------------------------------------- */
 

@@ -23,6 +23,7 @@ public:
         MmioBus, /* the virtio-mmio slots: vectra/kernel/MmioSlot.h (ADR 0025) */
         HostSockets, /* vectra/kernel/HostSockets.h */
         Entropy, /* the EntropySource feeding the pool: vectra/kernel/Entropy.h (ADR 0025 §3) */
+        HostInput, /* the hosted window's keyboard and mouse: vectra/kernel/HostInput.h (ADR 0040 §6) */
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

@@ -148,7 +148,9 @@ ErrorOr<i32> clients(Bundle& bundle)
     auto envelope = TRY(protocol::read_envelope(std::span<u8 const>(answer, received.length)));
     EXPECT_IN_TASK(envelope.status == (protocol::status_general | u16(ErrorCode::MalformedMessage)));
 
-    /* Two frame requests at once on one session: the second is busy at once, the first answered after a frame. */
+    /* Two frame requests at once on one session: the second is busy at once, the first answered after a frame
+       (the session's earlier changes claimed first, so the first request waits for a frame). */
+    TRY(second.call(surface::Frame {}));
     u8 frame_request[protocol::envelope_size];
     for (u32 call_id : { 9001u, 9002u }) {
         usize length = TRY(protocol::encode_request<surface::Protocol>(surface::Frame {}, call_id, frame_request));
@@ -177,6 +179,19 @@ ErrorOr<i32> clients(Bundle& bundle)
     EXPECT_IN_TASK(TRY(first.call(surface::ReadState {})).focused == red_id);
     auto state = TRY(second.call(surface::ReadState {}));
     EXPECT_IN_TASK(state.focused == 0 && state.surfaces == 1 && state.display_width == 96 && state.display_height == 64);
+
+    /* A change composed before its frame request arrives: the request is answered at once with the frame
+       that presented it, never with a later empty one; a frame request with no change since waits for the
+       next frame (pacing). */
+    TRY(first.call(surface::Move { red_id, 1, 1 }));
+    constexpr SignalBit pause_bit { 9 };
+    for (int tries = 0; tries < 2000 && screen_at(0, 0) != compositord::background_colour; ++tries)
+        (void)endpoint::wait_until(pause_bit.mask(), endpoint::now_nanoseconds() + 1'000'000, pause_bit);
+    EXPECT_IN_TASK(screen_at(0, 0) == compositord::background_colour && screen_at(1, 1) == 0xff0000);
+    auto moved = TRY(first.call(surface::Frame {}));
+    EXPECT_IN_TASK(moved.composed_pixels > 0);
+    auto paced = TRY(first.call(surface::Frame {}));
+    EXPECT_IN_TASK(paced.frame > moved.frame && paced.composed_pixels == 0);
 
     /* The first session keeps being composed after all that. */
     TRY(first.call(surface::Move { red_id, 2, 2 }));

@@ -21,6 +21,7 @@ using surface::Protocol;
 using surface::SurfaceError;
 
 constexpr u16 frame_number = static_cast<u16>(protocol::index_of<Protocol, surface::Frame>() + 1);
+constexpr u16 state_number = static_cast<u16>(protocol::index_of<Protocol, surface::ReadState>() + 1);
 
 }
 
@@ -99,6 +100,11 @@ ErrorOr<surface::FrameDone> Server::frame(usize index)
 {
     if (m_waiting[index].used)
         return Error(SurfaceError::Busy, "a frame request already waits");
+    auto& frames = m_session_frames[index];
+    if (frames.unclaimed) {
+        frames.unclaimed = false;
+        return frames.presented;
+    }
     m_waiting[index] = { true, m_call_id };
     m_kept = true;
     return Error(ErrorCode::Busy, "kept: answered after the next frame");
@@ -107,6 +113,7 @@ ErrorOr<surface::FrameDone> Server::frame(usize index)
 void Server::closed(usize index)
 {
     m_waiting[index] = WaitingFrame();
+    m_session_frames[index] = SessionFrames();
     m_compositor.close_session(index);
 }
 
@@ -125,8 +132,15 @@ void Server::handle(usize index, std::span<u8 const> request, protocol::MessageC
     m_call_id = envelope.is_error() ? 0 : envelope.value().call_id;
     m_kept = false;
     usize length = protocol::dispatch<Protocol>(session(index), request, m_reply, capabilities);
-    if (!m_kept)
-        reply(index, length);
+    if (m_kept)
+        return;
+    /* A change taken (any request but frame and state, answered with success): not yet presented. */
+    auto answer = protocol::read_envelope(std::span<u8 const>(m_reply, length));
+    u16 message = envelope.is_error() ? 0 : envelope.value().message;
+    if (message != frame_number && message != state_number && !answer.is_error()
+        && answer.value().status == protocol::status_success)
+        m_session_frames[index] = SessionFrames { true, false, {} };
+    reply(index, length);
 }
 
 bool Server::take_requests(usize index)
@@ -182,8 +196,13 @@ void Server::present_frame()
     surface::FrameDone done { m_frames, now, frame.composed.pixels };
     for (usize index = 0; index < maximum_sessions; ++index) {
         auto& waiting = m_waiting[index];
-        if (!waiting.used)
+        auto& frames = m_session_frames[index];
+        if (!waiting.used) {
+            if (frames.changed)
+                frames = SessionFrames { false, true, done };
             continue;
+        }
+        frames = SessionFrames();
         auto encoded = protocol::encode_message(
             m_reply, static_cast<u16>(frame_number | protocol::reply_flag), protocol::status_success, waiting.call_id, done);
         waiting = WaitingFrame();

@@ -80,6 +80,18 @@ struct WaitingFrame {
     u32 call_id { 0 };
 };
 
+/*
+ * What a session's frame request is answered with when it comes after the frame that presented the
+ * session's changes (a change taken, then composed before the request arrived): that frame, at
+ * once. `changed`: a change of this session not yet presented; `presented`: the frame that
+ * presented its last change, not yet claimed by a frame request.
+ */
+struct SessionFrames {
+    bool changed { false };
+    bool unclaimed { false };
+    surface::FrameDone presented {};
+};
+
 class Server {
 public:
     /* Composes into `target` (the display's framebuffer, mapped writable) and presents through `display`. */
@@ -93,7 +105,11 @@ public:
     [[nodiscard]] Compositor& compositor() { return m_compositor; }
     [[nodiscard]] u64 frames() const { return m_frames; }
     [[nodiscard]] WaitingFrame const& waiting(usize index) const { return m_waiting[index]; }
-    /* Session's frame request: kept until the next frame (then the handler's reply is not sent). */
+    /*
+     * Session's frame request: answered at once with the frame that presented the session's last
+     * change when that frame came and went before the request (unclaimed); otherwise kept until the
+     * next frame (then the handler's reply is not sent).
+     */
     [[nodiscard]] ErrorOr<surface::FrameDone> frame(usize index);
     void closed(usize index);
     /* Composes the waiting damage, presents each box, answers every waiting frame request. */
@@ -112,6 +128,7 @@ private:
     session::Table m_table;
     alignas(Session) u8 m_sessions[maximum_sessions][sizeof(Session)];
     WaitingFrame m_waiting[maximum_sessions];
+    SessionFrames m_session_frames[maximum_sessions];
     u64 m_frames { 0 };
     u64 m_last_frame_ns { 0 };
     u32 m_call_id { 0 };

@@ -215,7 +215,7 @@ struct Protocol {
             message<Focus, protocol::Done>("focus", "Gives a surface the focus (taken from whichever surface held it)."),
             message<Destroy, protocol::Done>("destroy", "Removes a surface; what it covered is composed again; its MemCap is let go."),
             message<Frame, FrameDone>("frame",
-                "Answered once the next frame was composed and presented: its number, when, and how many pixels it composed."),
+                "Answered with the frame that presented this session's last change (at once when that frame came before the request), or with the next frame when every change was already claimed: its number, when, and how many pixels it composed."),
             message<ReadState, State>("state", "The display's size, the session's focused surface (0: not this session's) and surfaces, and the frames composed."),
             message<Cursor, protocol::Done>("cursor",
                 "Shows the pointer's arrow with its tip at (x, y) above every surface, or hides it (visible 0); only the boxes it left and entered are composed."));

@@ -195,10 +195,30 @@ class ChurnRetries(unittest.TestCase):
         self.listener.close()
 
     def test_a_listener_that_never_accepts_fails_after_the_retries(self):
-        retried, failure = httpclient.open_and_drop(10, self.peer, 20.0)
+        retried, failure = httpclient.open_and_drop(10, self.peer, 20.0, parallel=1)
         self.assertEqual(retried, 4)
         self.assertRegex(failure, r"^http-client: FAILED: churn: [12] of 10 connections opened and dropped, then "
                                   r"connection [23]: more than 3 connects timed out$")
+
+    def test_parallel_connects_all_counted_once(self):
+        accepted = []
+
+        def drain():
+            self.listener.settimeout(5)
+            try:
+                while True:
+                    accepted.append(self.listener.accept()[0])
+                    accepted[-1].close()
+            except OSError:
+                pass
+        threading.Thread(target=drain, daemon=True).start()
+        httpclient.CHURN_RETRIES = 1000  # a backlog of 0 drops SYNs: only the count matters here
+        retried, failure = httpclient.open_and_drop(50, self.peer, 20.0, parallel=8)
+        self.assertEqual(failure, "")
+        deadline = time.monotonic() + 5
+        while len(accepted) < 50 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(len(accepted), 50)
 
     def test_connects_that_time_out_are_tried_again_and_counted(self):
         def drain_later():
@@ -211,7 +231,7 @@ class ChurnRetries(unittest.TestCase):
                 pass
         threading.Thread(target=drain_later, daemon=True).start()
         httpclient.CHURN_RETRIES = 10  # loopback's SYN drops vary from run to run
-        retried, failure = httpclient.open_and_drop(20, self.peer, 20.0)
+        retried, failure = httpclient.open_and_drop(20, self.peer, 20.0, parallel=1)
         self.assertEqual(failure, "")
         self.assertTrue(1 <= retried <= 10, retried)
 

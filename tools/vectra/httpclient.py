@@ -18,8 +18,8 @@ The checks, in this order, each bounded by `timeout_seconds`:
   - a malformed request (Content-Length and Transfer-Encoding both) answered 400;
   - a slow client (a head trickled one field line a second) cut off with 408, while a fetch of
     the first target on another connection succeeds;
-  - `churn` connections (at most 1000) opened and dropped (a connect that times out is tried again,
-    at most 3 times in all; a refusal or reset fails), then the first target fetched again;
+  - `churn` connections (at most 1000) opened and dropped, 8 at a time (a connect that times out is
+    tried again, at most 3 times in all; a refusal or reset fails), then the first target fetched again;
   - `clients` (a list of "curl", "openssl"): real clients as an operator would use them — Debian's
     `curl` fetches every `fetch` target (with `tls`: `--cacert` and the server name resolved to the
     forwarded port) and the bytes are compared with the file; `openssl s_client` (with `tls` only)
@@ -51,6 +51,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,8 @@ MOST_CHURN = 1000
 SLOW_LINE_SECONDS = 1.0
 CHURN_CONNECT_SECONDS = 20.0
 CHURN_RETRIES = 3  # connects that time out, tried again before the churn fails
+CHURN_PARALLEL = 8  # connections opened at once: under TCG on a loaded machine QEMU's user network,
+                    # not the server, sets the pace of one-at-a-time connects
 CLIENTS = ("curl", "openssl")
 
 
@@ -388,36 +391,62 @@ def _slow(client: HttpClient, peer: Peer, root: Path) -> list:
             line or "http-client: FAILED: no fetch while the slow client waited"]
 
 
-def open_and_drop(count: int, peer: Peer, timeout_seconds: float) -> tuple:
-    """Opens and drops `count` connections: (connects that timed out and were tried again, a
-    failure line or "")."""
+def open_and_drop(count: int, peer: Peer, timeout_seconds: float, parallel: int = 0) -> tuple:
+    """Opens and drops `count` connections from `parallel` threads at once (CHURN_PARALLEL when 0):
+    (connects that timed out and were tried again, a failure line or "")."""
+    parallel = max(1, min(parallel or CHURN_PARALLEL, count))
     started = time.monotonic()
-    retried = 0
-    opened = 0
-    while opened < count:
-        left = started + timeout_seconds - time.monotonic()
-        if left <= 0:
-            return retried, (f"http-client: FAILED: churn: {opened} of {count} connections opened and dropped "
-                             f"in {timeout_seconds:.0f} s")
-        try:
-            with socket.create_connection((HOST, peer.port), timeout=min(left, CHURN_CONNECT_SECONDS)):
-                pass
-        except TimeoutError:
-            # A connect that times out is tried again, as any client would, a bounded number of
-            # times: QEMU's user network has been seen leaving one host-side connect unanswered
-            # under load. A refusal or a reset is never retried, and the fetch after the churn
-            # still has to find the server answering.
-            retried += 1
-            if retried > CHURN_RETRIES:
-                return retried, (f"http-client: FAILED: churn: {opened} of {count} connections opened and dropped, "
-                                 f"then connection {opened + 1}: more than {CHURN_RETRIES} connects timed out")
-            continue
-        except OSError as problem:
-            reason = getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
-            return retried, (f"http-client: FAILED: churn: {opened} of {count} connections opened and dropped, "
-                             f"then connection {opened + 1}: {reason}")
-        opened += 1
-    return retried, ""
+    lock = threading.Lock()
+    state = {"opened": 0, "claimed": 0, "retried": 0, "failure": ""}
+
+    def failed(line: str) -> None:
+        with lock:
+            state["failure"] = state["failure"] or line
+
+    def work() -> None:
+        while True:
+            with lock:
+                if state["failure"] or state["claimed"] >= count:
+                    return
+                state["claimed"] += 1
+                number = state["claimed"]
+            while True:
+                left = started + timeout_seconds - time.monotonic()
+                if left <= 0:
+                    failed(f"http-client: FAILED: churn: {state['opened']} of {count} connections opened and dropped "
+                           f"in {timeout_seconds:.0f} s")
+                    return
+                try:
+                    with socket.create_connection((HOST, peer.port), timeout=min(left, CHURN_CONNECT_SECONDS)):
+                        pass
+                except TimeoutError:
+                    # A connect that times out is tried again, as any client would, a bounded number
+                    # of times: QEMU's user network has been seen leaving one host-side connect
+                    # unanswered under load. A refusal or a reset is never retried, and the fetch
+                    # after the churn still has to find the server answering.
+                    with lock:
+                        state["retried"] += 1
+                        retried = state["retried"]
+                    if retried > CHURN_RETRIES:
+                        failed(f"http-client: FAILED: churn: {state['opened']} of {count} connections opened and "
+                               f"dropped, then connection {number}: more than {CHURN_RETRIES} connects timed out")
+                        return
+                    continue
+                except OSError as problem:
+                    reason = getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
+                    failed(f"http-client: FAILED: churn: {state['opened']} of {count} connections opened and dropped, "
+                           f"then connection {number}: {reason}")
+                    return
+                with lock:
+                    state["opened"] += 1
+                break
+
+    workers = [threading.Thread(target=work, daemon=True) for _ in range(parallel)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return state["retried"], state["failure"]
 
 
 @_guarded

@@ -28,6 +28,7 @@
 #include <vectra/tlsstream/Protocol.h>
 #include <vectra/surface/Protocol.h>
 #include <vectra/font/Protocol.h>
+#include <vectra/tty/Protocol.h>
 
 using namespace vectra;
 
@@ -121,6 +122,7 @@ int main(int argc, char** argv)
         { "vectra.surface", page<surface::Protocol>("core/surface/include/vectra/surface/Protocol.h") },
         { "vectra.display", page<display::Protocol>("core/display/include/vectra/display/Protocol.h") },
         { "vectra.font", page<font::Protocol>("core/font/include/vectra/font/Protocol.h") },
+        { "vectra.tty", page<tty::Protocol>("core/tty/include/vectra/tty/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },
     };

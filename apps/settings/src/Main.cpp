@@ -94,7 +94,6 @@ ErrorOr<ExitStatus> run(Bundle& bundle)
     u64 drawn_us = (monotonic_now().nanoseconds_since_boot() - started) / 1000;
     auto created = TRY(surfaces.call_lending(surface::Create { panel_x, panel_y, panel_width, panel_height, panel_width * 4 },
         pixels_memory, RightRead));
-    TRY(surfaces.call(surface::Focus { created.surface }));
     auto shown = TRY(surfaces.call(surface::Frame {}));
     TRY(print_line(console, "settings: panel {}x{} at ({}, {}) laid out and drawn in {} us, shown in frame {} ({} pixels composed)",
         panel_width, panel_height, panel_x, panel_y, drawn_us, shown.frame, shown.composed_pixels));

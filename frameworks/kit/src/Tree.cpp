@@ -144,37 +144,31 @@ void Tree::unlink(Index index)
         m_columns.previous_sibling[next] = previous;
 }
 
+Index Tree::next_within(Index index, Index top) const
+{
+    if (m_columns.first_child[index] != no_index)
+        return m_columns.first_child[index];
+    while (index != top && m_columns.next_sibling[index] == no_index)
+        index = m_columns.parent[index];
+    return index == top ? no_index : m_columns.next_sibling[index];
+}
+
 ErrorOr<void> Tree::remove(WidgetId id)
 {
     Index top = TRY(resolve(id));
     damage_widget(top);
-    /* Free the subtree in pre-order before unlinking it: the walk stops at `top`'s own siblings. */
-    Index index = top;
-    while (index != no_index) {
-        Index next = m_columns.first_child[index];
-        if (next == no_index) {
-            Index walk = index;
-            while (walk != top && m_columns.next_sibling[walk] == no_index)
-                walk = m_columns.parent[walk];
-            next = walk == top ? no_index : m_columns.next_sibling[walk];
-        }
+    /* Focus and press inside the subtree are forgotten; the walk never leaves `top`'s subtree. */
+    for (Index index = top; index != no_index; index = next_within(index, top)) {
         if (index == m_focused)
             m_focused = no_index;
         if (index == m_pressed)
             m_pressed = no_index;
-        index = next;
     }
     unlink(top);
-    /* Now mark the slots free: walk again by the links, which are still intact below `top`. */
-    index = top;
+    /* Then the slots are freed, walking the links below `top`, which unlinking left intact. */
+    Index index = top;
     while (index != no_index) {
-        Index next = m_columns.first_child[index];
-        if (next == no_index) {
-            Index walk = index;
-            while (walk != top && m_columns.next_sibling[walk] == no_index)
-                walk = m_columns.parent[walk];
-            next = walk == top ? no_index : m_columns.next_sibling[walk];
-        }
+        Index next = next_within(index, top);
         m_columns.kind[index] = Kind::Free;
         m_columns.generation[index] = u16(m_columns.generation[index] + 1);
         --m_size;

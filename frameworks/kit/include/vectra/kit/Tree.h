@@ -224,6 +224,8 @@ public:
     [[nodiscard]] Index next_in_order(Index index) const;
     /* Pre-order successor skipping `index`'s children. */
     [[nodiscard]] Index next_after_subtree(Index index) const;
+    /* Pre-order successor of `index` inside the subtree of `top` (no_index past its end). */
+    [[nodiscard]] Index next_within(Index index, Index top) const;
 
 private:
     [[nodiscard]] ErrorOr<Index> resolve_kind(WidgetId, Kind) const;

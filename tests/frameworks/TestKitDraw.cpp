@@ -181,6 +181,9 @@ TEST_CASE("drawing only the damage gives the pixels of drawing everything, and t
     step([&] { MUST(tree.dispatch(Event::pointer_up(0, 0))); });
     step([&] { MUST(tree.focus(list)); });
     step([&] { MUST(tree.dispatch(Event::key_press(Key::End))); });
+    /* Up within the rows shown: only two rows are damaged, and drawing them alone is enough. */
+    auto moved = step([&] { MUST(tree.dispatch(Event::key_press(Key::Up))); });
+    REQUIRE(moved.area() == 2 * u64(tree.row_box(list.index, 28).area()));
     step([&] { MUST(tree.dispatch(Event::scroll(MUST(tree.box(list)).left + 4, MUST(tree.box(list)).top + 4, -3))); });
     /* A label growing moves nothing else here, and redraws its old and new area. */
     step([&] { MUST(tree.set_text(title, "Sound and speakers")); });

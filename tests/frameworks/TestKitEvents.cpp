@@ -241,6 +241,15 @@ TEST_CASE("state changes damage exactly the widgets they change", "[kit]")
     REQUIRE(tree.damage().is_empty());
     MUST(tree.focus(panel.list));
     (void)tree.take_damage();
+    /* A selection within the rows shown damages the row left and the row selected, nothing else. */
     MUST(tree.dispatch(Event::key_press(Key::Down)));
+    REQUIRE(tree.take_damage().bounds() == tree.row_box(panel.list.index, 0));
+    MUST(tree.dispatch(Event::key_press(Key::Down)));
+    auto rows = tree.take_damage();
+    REQUIRE(rows.area() == tree.row_box(panel.list.index, 0).area() + tree.row_box(panel.list.index, 1).area());
+    REQUIRE(rows.bounds() == tree.row_box(panel.list.index, 0).united(tree.row_box(panel.list.index, 1)));
+    REQUIRE_FALSE(tree.row_box(panel.list.index, 1).is_empty());
+    /* A selection that scrolls damages the whole list. */
+    MUST(tree.dispatch(Event::key_press(Key::End)));
     REQUIRE(tree.take_damage().bounds() == MUST(tree.box(panel.list)));
 }

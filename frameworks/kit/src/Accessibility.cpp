@@ -79,10 +79,7 @@ AccessibleNode accessible_row(Tree const& tree, Index list_index, u32 row)
         node.name = name.release_value();
     node.selected = row == list.selected;
     node.disabled = columns.flags[list_index] & flag::disabled;
-    Box const& box = columns.box[list_index];
-    i32 padding = columns.layout[list_index].padding;
-    i32 top = box.top + padding + i32((row - list.first_row) * list.row_height);
-    place(node, Box { box.left + padding, top, box.right - padding, top + list.row_height }.intersected(box));
+    place(node, tree.row_box(list_index, row));
     return node;
 }
 

@@ -105,8 +105,7 @@ ErrorOr<void> Tree::draw(Canvas& canvas, GlyphSource& glyphs, Region const& regi
                 u32 rows = list.model->row_count();
                 for (u32 shown = 0; shown < list.visible_rows && list.first_row + shown < rows; ++shown) {
                     u32 row = list.first_row + shown;
-                    Box row_box { content.left, content.top + i32(shown * list.row_height), content.right,
-                        content.top + i32((shown + 1) * list.row_height) };
+                    Box row_box = this->row_box(index, row);
                     u32 colour = text_colour;
                     if (row == list.selected) {
                         canvas.fill(row_box, text_clip, focused ? theme::selection : theme::selection_unfocused);

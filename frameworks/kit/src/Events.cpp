@@ -125,12 +125,25 @@ Message Tree::move_focus(bool backwards)
     return {};
 }
 
+Box Tree::row_box(Index index, u32 row) const
+{
+    auto const& list = m_columns.list[index];
+    if (row == no_row || row < list.first_row || row - list.first_row >= list.visible_rows)
+        return {};
+    Box const& box = m_columns.box[index];
+    i32 padding = m_columns.layout[index].padding;
+    i32 top = box.top + padding + i32((row - list.first_row) * list.row_height);
+    return Box { box.left + padding, top, box.right - padding, top + list.row_height }.intersected(box);
+}
+
 Message Tree::select(Index index, u32 row)
 {
     auto& list = m_columns.list[index];
     u32 rows = list.model == nullptr ? 0 : list.model->row_count();
     if (row >= rows || row == list.selected)
         return {};
+    u32 first_row = list.first_row;
+    Box previous = row_box(index, list.selected);
     list.selected = row;
     /* Keep the selected row visible. */
     u32 visible = list.visible_rows == 0 ? 1 : list.visible_rows;
@@ -139,7 +152,13 @@ Message Tree::select(Index index, u32 row)
     else if (row >= list.first_row + visible)
         list.first_row = row - visible + 1;
     clamp_list(index);
-    damage_widget(index);
+    /* Scrolled: every row moved. Else only the row left and the row selected are drawn again. */
+    if (list.first_row != first_row) {
+        damage_widget(index);
+    } else {
+        m_damage.add(previous);
+        m_damage.add(row_box(index, row));
+    }
     return { MessageKind::SelectionChanged, id_of(index), row };
 }
 

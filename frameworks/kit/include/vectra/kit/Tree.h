@@ -224,6 +224,8 @@ public:
     [[nodiscard]] Index next_in_order(Index index) const;
     /* Pre-order successor skipping `index`'s children. */
     [[nodiscard]] Index next_after_subtree(Index index) const;
+    /* Where list `index` shows `row` (an empty box when the row is not shown). */
+    [[nodiscard]] Box row_box(Index index, u32 row) const;
     /* Pre-order successor of `index` inside the subtree of `top` (no_index past its end). */
     [[nodiscard]] Index next_within(Index index, Index top) const;
 

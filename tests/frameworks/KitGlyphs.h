@@ -72,6 +72,23 @@ private:
     usize m_calls { 0 };
 };
 
+/* How many pixels two images of one size differ in. */
+inline usize differing_pixels(std::vector<u32> const& a, std::vector<u32> const& b)
+{
+    usize count = 0;
+    for (usize index = 0; index < a.size() && index < b.size(); ++index)
+        count += a[index] != b[index] ? 1 : 0;
+    return count + (a.size() > b.size() ? a.size() - b.size() : b.size() - a.size());
+}
+
+/* A region of one box: what drawing everything in `box` takes. */
+inline kit::Region whole_region(kit::Box box)
+{
+    kit::Region region;
+    region.add(box);
+    return region;
+}
+
 /* A list model of `count` rows named "Row N". */
 class NumberedRows final : public kit::ListModel {
 public:

@@ -77,21 +77,6 @@ std::vector<u32> expected_button(test::EngineGlyphs& glyphs, Box button, char co
     return image;
 }
 
-usize differing(std::vector<u32> const& a, std::vector<u32> const& b)
-{
-    usize count = 0;
-    for (usize index = 0; index < a.size(); ++index)
-        count += a[index] != b[index] ? 1 : 0;
-    return count;
-}
-
-kit::Region whole(Box box)
-{
-    kit::Region region;
-    region.add(box);
-    return region;
-}
-
 }
 
 TEST_CASE("a drawn button matches its expected pixels exactly: plain, focused, pressed", "[kit]")
@@ -109,9 +94,9 @@ TEST_CASE("a drawn button matches its expected pixels exactly: plain, focused, p
 
     std::vector<u32> pixels(width * height, 0xdeadbeef);
     auto canvas = MUST(kit::Canvas::try_create(pixels, width, height, width));
-    MUST(tree.draw(canvas, glyphs, whole(Box { 0, 0, i32(width), i32(height) })));
+    MUST(tree.draw(canvas, glyphs, test::whole_region(Box { 0, 0, i32(width), i32(height) })));
     auto plain = expected_button(glyphs, box, "OK", 1, kit::theme::border, kit::theme::button_face);
-    REQUIRE(differing(pixels, plain) == 0);
+    REQUIRE(test::differing_pixels(pixels, plain) == 0);
     /* The text really is there: pixels neither face nor border inside the button. */
     usize inked = 0;
     for (u32 pixel : pixels)
@@ -120,14 +105,14 @@ TEST_CASE("a drawn button matches its expected pixels exactly: plain, focused, p
 
     MUST(tree.focus(button));
     MUST(tree.draw(canvas, glyphs, tree.take_damage()));
-    REQUIRE(differing(pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_face)) == 0);
+    REQUIRE(test::differing_pixels(pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_face)) == 0);
 
     MUST(tree.dispatch(Event::pointer_down(box.left + 10, box.top + 10)));
     MUST(tree.draw(canvas, glyphs, tree.take_damage()));
-    REQUIRE(differing(pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_pressed)) == 0);
+    REQUIRE(test::differing_pixels(pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_pressed)) == 0);
     /* A changed pixel is caught. */
     pixels[10 * width + 10] ^= 1;
-    REQUIRE(differing(pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_pressed)) == 1);
+    REQUIRE(test::differing_pixels(pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_pressed)) == 1);
 }
 
 TEST_CASE("drawing only the damage gives the pixels of drawing everything, and touches nothing else", "[kit]")
@@ -152,7 +137,7 @@ TEST_CASE("drawing only the damage gives the pixels of drawing everything, and t
 
     std::vector<u32> incremental(240 * 260, 0);
     auto canvas = MUST(kit::Canvas::try_create(incremental, 240, 260, 240));
-    MUST(tree.draw(canvas, glyphs, whole(bounds)));
+    MUST(tree.draw(canvas, glyphs, test::whole_region(bounds)));
 
     auto step = [&](auto&& change) {
         change();
@@ -163,8 +148,8 @@ TEST_CASE("drawing only the damage gives the pixels of drawing everything, and t
         MUST(tree.draw(canvas, glyphs, damage));
         std::vector<u32> full(240 * 260, 0);
         auto full_canvas = MUST(kit::Canvas::try_create(full, 240, 260, 240));
-        MUST(tree.draw(full_canvas, glyphs, whole(bounds)));
-        REQUIRE(differing(incremental, full) == 0);
+        MUST(tree.draw(full_canvas, glyphs, test::whole_region(bounds)));
+        REQUIRE(test::differing_pixels(incremental, full) == 0);
         for (i32 y = 0; y < 260; ++y)
             for (i32 x = 0; x < 240; ++x)
                 if (!damage.contains(x, y))

@@ -49,9 +49,7 @@ ErrorOr<std::vector<u32>> drawn_panel(kit::GlyphSource& glyphs)
     TRY(tree.layout(glyphs, kit::Box { 0, 0, 200, 90 }));
     std::vector<u32> pixels(200 * 90);
     auto canvas = TRY(kit::Canvas::try_create(pixels, 200, 90, 200));
-    kit::Region all;
-    all.add(kit::Box { 0, 0, 200, 90 });
-    TRY(tree.draw(canvas, glyphs, all));
+    TRY(tree.draw(canvas, glyphs, whole_region(kit::Box { 0, 0, 200, 90 })));
     return pixels;
 }
 
@@ -99,14 +97,10 @@ ErrorOr<i32> client_task(Bundle& bundle)
     /* The same tree, the same pixels, whichever source the glyphs come from. */
     auto through_fontd = TRY(drawn_panel(glyphs));
     auto through_engine = TRY(drawn_panel(engine));
-    usize differing = 0;
     usize inked = 0;
-    for (usize index = 0; index < through_fontd.size(); ++index) {
-        differing += through_fontd[index] != through_engine[index] ? 1 : 0;
-        inked += through_fontd[index] != kit::theme::window && through_fontd[index] != kit::theme::field
-                && through_fontd[index] != kit::theme::button_face ? 1 : 0;
-    }
-    EXPECT_IN_TASK(differing == 0);
+    for (u32 pixel : through_fontd)
+        inked += pixel != kit::theme::window && pixel != kit::theme::field && pixel != kit::theme::button_face ? 1 : 0;
+    EXPECT_IN_TASK(differing_pixels(through_fontd, through_engine) == 0);
     EXPECT_IN_TASK(inked > 200);
     return 0;
 }

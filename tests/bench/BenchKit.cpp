@@ -48,13 +48,16 @@ public:
             for (u32 row = 0; row < rendered.height; ++row)
                 for (u32 column = 0; column < rendered.width; ++column)
                     glyph.coverage[row * rendered.width + column] = rendered.coverage[row * rendered.pitch + column];
-            glyph.image = { rendered.width, rendered.height, rendered.width, glyph.coverage.data(), rendered.left, rendered.top,
-                rendered.advance };
+            glyph.image = { rendered.width, rendered.height, rendered.width, glyph.coverage.data(), rendered.left,
+                rendered.top, rendered.advance };
         }
     }
 
     [[nodiscard]] kit::LineMetrics line_metrics() const override { return m_line; }
-    [[nodiscard]] ErrorOr<kit::GlyphImage> glyph(u32 code_point) override { return m_glyphs[code_point < 128 ? code_point : '?'].image; }
+    [[nodiscard]] ErrorOr<kit::GlyphImage> glyph(u32 code_point) override
+    {
+        return m_glyphs[code_point < 128 ? code_point : '?'].image;
+    }
 
 private:
     struct Copy {

@@ -43,7 +43,8 @@ public:
         if (rendered.is_error())
             return Error(kit::KitError::GlyphFailed, "FreeType could not render the glyph");
         auto const& glyph = rendered.value();
-        return kit::GlyphImage { glyph.width, glyph.height, u32(glyph.pitch), glyph.coverage, glyph.left, glyph.top, glyph.advance };
+        return kit::GlyphImage { glyph.width, glyph.height, u32(glyph.pitch), glyph.coverage, glyph.left, glyph.top,
+            glyph.advance };
     }
 
     /* The advance of a text in 1/64 pixels, as the engine answers it glyph by glyph. */

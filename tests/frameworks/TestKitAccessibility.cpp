@@ -154,7 +154,9 @@ TEST_CASE("a serialisation buffer too small is an error", "[kit]")
     MUST(tree.add(root, Kind::Button, "A button with a name"));
     char small[40];
     REQUIRE(kit::encode_accessibility_json(tree, small).error().is(KitError::BufferTooSmall));
-    REQUIRE(kit::encode_node_json(kit::accessible_node(tree, tree.root_index()), small).error().is(KitError::BufferTooSmall));
+    REQUIRE(kit::encode_node_json(kit::accessible_node(tree, tree.root_index()), small)
+                .error()
+                .is(KitError::BufferTooSmall));
     char enough[1024];
     usize length = MUST(kit::encode_node_json(kit::accessible_node(tree, tree.root_index()), enough));
     std::string node(enough, length);

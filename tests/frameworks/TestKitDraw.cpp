@@ -42,7 +42,8 @@ u32 expected_blend(u32 under, u32 over, u32 coverage)
 }
 
 /* The button as the theme describes it, text from the engine directly. */
-std::vector<u32> expected_button(test::EngineGlyphs& glyphs, Box button, char const* text, u32 border_width, u32 border, u32 face)
+std::vector<u32> expected_button(
+    test::EngineGlyphs& glyphs, Box button, char const* text, u32 border_width, u32 border, u32 face)
 {
     std::vector<u32> image(width * height, kit::theme::window);
     for (i32 y = button.top; y < button.bottom; ++y)
@@ -105,14 +106,20 @@ TEST_CASE("a drawn button matches its expected pixels exactly: plain, focused, p
 
     MUST(tree.focus(button));
     MUST(tree.draw(canvas, glyphs, tree.take_damage()));
-    REQUIRE(test::differing_pixels(pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_face)) == 0);
+    REQUIRE(test::differing_pixels(
+                pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_face))
+        == 0);
 
     MUST(tree.dispatch(Event::pointer_down(box.left + 10, box.top + 10)));
     MUST(tree.draw(canvas, glyphs, tree.take_damage()));
-    REQUIRE(test::differing_pixels(pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_pressed)) == 0);
+    REQUIRE(test::differing_pixels(
+                pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_pressed))
+        == 0);
     /* A changed pixel is caught. */
     pixels[10 * width + 10] ^= 1;
-    REQUIRE(test::differing_pixels(pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_pressed)) == 1);
+    REQUIRE(test::differing_pixels(
+                pixels, expected_button(glyphs, box, "OK", 2, kit::theme::focus, kit::theme::button_pressed))
+        == 1);
 }
 
 TEST_CASE("drawing only the damage gives the pixels of drawing everything, and touches nothing else", "[kit]")
@@ -161,7 +168,9 @@ TEST_CASE("drawing only the damage gives the pixels of drawing everything, and t
     REQUIRE(focused.bounds() == MUST(tree.box(field)));
     step([&] { MUST(tree.dispatch(Event::text('!'))); });
     step([&] { MUST(tree.dispatch(Event::key_press(Key::Left))); });
-    auto pressed = step([&] { MUST(tree.dispatch(Event::pointer_down(MUST(tree.box(apply)).left + 3, MUST(tree.box(apply)).top + 3))); });
+    auto pressed = step([&] {
+        MUST(tree.dispatch(Event::pointer_down(MUST(tree.box(apply)).left + 3, MUST(tree.box(apply)).top + 3)));
+    });
     REQUIRE(pressed.area() == MUST(tree.box(apply)).area() + MUST(tree.box(field)).area());
     step([&] { MUST(tree.dispatch(Event::pointer_up(0, 0))); });
     step([&] { MUST(tree.focus(list)); });

@@ -216,7 +216,8 @@ TEST_CASE("a list selects and scrolls within its model's rows", "[kit]")
     REQUIRE(MUST(tree.list(panel.list)).selected == 0);
     REQUIRE(MUST(tree.list(panel.list)).first_row == 0);
     REQUIRE(tree.row_at(panel.list, box.left + 5, box.top + 1 + 3 * state.row_height) == kit::no_row);
-    REQUIRE(MUST(tree.dispatch(Event::pointer_down(box.left + 5, box.top + 1 + 3 * state.row_height))).kind == MessageKind::None);
+    REQUIRE(MUST(tree.dispatch(Event::pointer_down(box.left + 5, box.top + 1 + 3 * state.row_height))).kind
+        == MessageKind::None);
     /* The model shrinking below the selection clears it. */
     MUST(tree.select_row(panel.list, 1));
     panel.rows.set_count(1);

@@ -15,8 +15,8 @@
 #include <vector>
 #include <vectra/System.h>
 #include <vectra/kit/Canvas.h>
-#include <vectra/kit/Theme.h>
 #include <vectra/kit/FontdGlyphs.h>
+#include <vectra/kit/Theme.h>
 #include <vectra/kit/Tree.h>
 
 using namespace vectra;
@@ -90,7 +90,8 @@ ErrorOr<i32> client_task(Bundle& bundle)
         EXPECT_IN_TASK(ours.left == direct.left && ours.top == direct.top && ours.advance == direct.advance);
         for (u32 row = 0; row < ours.height; ++row)
             for (u32 column = 0; column < ours.width; ++column)
-                EXPECT_IN_TASK(ours.coverage[row * ours.pitch + column] == direct.coverage[row * direct.pitch + column]);
+                EXPECT_IN_TASK(
+                    ours.coverage[row * ours.pitch + column] == direct.coverage[row * direct.pitch + column]);
     }
     EXPECT_IN_TASK(omega.width > 0);
 

@@ -90,9 +90,12 @@ TEST_CASE("labels and buttons measure their text with the font's advances", "[ki
     i32 field_width = glyphs.pixels("A rather long text") + 1 + 2 * kit::theme::field_padding;
     REQUIRE(field_width > kit::theme::minimum_field_width);
     REQUIRE(MUST(tree.box(label)) == Box { 0, 0, label_width, line.line_height + 2 * kit::theme::label_padding });
-    REQUIRE(MUST(tree.box(button)) == Box { label_width + 3, 0, label_width + 3 + button_width, line.line_height + 2 * kit::theme::button_padding });
+    REQUIRE(MUST(tree.box(button))
+        == Box {
+            label_width + 3, 0, label_width + 3 + button_width, line.line_height + 2 * kit::theme::button_padding });
     i32 field_left = label_width + 3 + button_width + 3;
-    REQUIRE(MUST(tree.box(field)) == Box { field_left, 0, field_left + field_width, line.line_height + 2 * kit::theme::field_padding });
+    REQUIRE(MUST(tree.box(field))
+        == Box { field_left, 0, field_left + field_width, line.line_height + 2 * kit::theme::field_padding });
     /* A short text keeps a field at its minimum width. */
     MUST(tree.set_text(field, "ab"));
     REQUIRE(tree.needs_layout());

@@ -137,7 +137,8 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             break;
         }
         case 8:
-            (void)tree.dispatch(Event::scroll(input.coordinate(canvas_width), input.coordinate(canvas_height), i8(input.byte())));
+            (void)tree.dispatch(
+                Event::scroll(input.coordinate(canvas_width), input.coordinate(canvas_height), i8(input.byte())));
             break;
         case 9: {
             models[input.byte() % 2].set_count(input.byte() % 40);

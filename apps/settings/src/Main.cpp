@@ -38,7 +38,8 @@ ErrorOr<void> print_accessibility(ConsoleCap const& console, kit::Tree const& tr
         char line[512];
         constexpr std::string_view prefix = "settings: a11y ";
         __builtin_memcpy(line, prefix.data(), prefix.size());
-        usize length = TRY(kit::encode_node_json(node, std::span<char>(line + prefix.size(), sizeof(line) - prefix.size() - 1)));
+        usize length
+            = TRY(kit::encode_node_json(node, std::span<char>(line + prefix.size(), sizeof(line) - prefix.size() - 1)));
         line[prefix.size() + length] = '\n';
         return system::console_write(console, std::string_view(line, prefix.size() + length + 1));
     });
@@ -84,18 +85,19 @@ ErrorOr<ExitStatus> run(Bundle& bundle)
     auto pixels = TRY(system::map_memory(pixels_memory));
     Panel panel(*storage, glyphs, pixels);
     TRY(panel.build());
-    TRY(print_line(console, "settings: {} widgets in a tree of {}, {} glyphs from fontd in {} requests", panel.tree().size(),
-        panel.tree().capacity(), glyphs.rasterised(), glyphs.requests()));
+    TRY(print_line(console, "settings: {} widgets in a tree of {}, {} glyphs from fontd in {} requests",
+        panel.tree().size(), panel.tree().capacity(), glyphs.rasterised(), glyphs.requests()));
 
     u64 started = monotonic_now().nanoseconds_since_boot();
     TRY(panel.relayout());
     auto first = panel.tree().take_damage();
     TRY(panel.draw(first));
     u64 drawn_us = (monotonic_now().nanoseconds_since_boot() - started) / 1000;
-    auto created = TRY(surfaces.call_lending(surface::Create { panel_x, panel_y, panel_width, panel_height, panel_width * 4 },
-        pixels_memory, RightRead));
+    auto created = TRY(surfaces.call_lending(
+        surface::Create { panel_x, panel_y, panel_width, panel_height, panel_width * 4 }, pixels_memory, RightRead));
     auto shown = TRY(surfaces.call(surface::Frame {}));
-    TRY(print_line(console, "settings: panel {}x{} at ({}, {}) laid out and drawn in {} us, shown in frame {} ({} pixels composed)",
+    TRY(print_line(console,
+        "settings: panel {}x{} at ({}, {}) laid out and drawn in {} us, shown in frame {} ({} pixels composed)",
         panel_width, panel_height, panel_x, panel_y, drawn_us, shown.frame, shown.composed_pixels));
     TRY(print_accessibility(console, panel.tree()));
 
@@ -110,7 +112,8 @@ ErrorOr<ExitStatus> run(Bundle& bundle)
     }
     TRY(print_line(console, "settings: status '{}'", TRY(panel.tree().text(panel.status())).bytes()));
     TRY(print_accessibility(console, panel.tree()));
-    TRY(print_line(console, "settings: {} glyphs from fontd in {} requests in all", glyphs.rasterised(), glyphs.requests()));
+    TRY(print_line(
+        console, "settings: {} glyphs from fontd in {} requests in all", glyphs.rasterised(), glyphs.requests()));
 
     TRY(print_line(console, "settings: holding the frame {} ms for a screenshot", hold_milliseconds));
     auto timer = TRY(system::create_timer(memory, hold_bit));
@@ -122,9 +125,6 @@ ErrorOr<ExitStatus> run(Bundle& bundle)
 
 }
 
-ErrorOr<i32> settings(Bundle& bundle)
-{
-    return task_main<run>(bundle);
-}
+ErrorOr<i32> settings(Bundle& bundle) { return task_main<run>(bundle); }
 
 }

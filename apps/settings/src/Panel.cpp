@@ -99,7 +99,8 @@ ErrorOr<void> Panel::relayout()
 ErrorOr<void> Panel::draw(kit::Region const& region)
 {
     auto* words = reinterpret_cast<u32*>(m_pixels.data());
-    auto canvas = TRY(kit::Canvas::try_create(std::span<u32>(words, m_pixels.size() / 4), panel_width, panel_height, panel_width));
+    auto canvas = TRY(
+        kit::Canvas::try_create(std::span<u32>(words, m_pixels.size() / 4), panel_width, panel_height, panel_width));
     return m_tree.draw(canvas, m_glyphs, region);
 }
 

@@ -22,7 +22,8 @@ Box inset(Box const& box, i32 amount)
     return inner.is_empty() ? Box {} : inner;
 }
 
-ErrorOr<void> draw_text(Canvas& canvas, GlyphSource& glyphs, Utf8View text, i32 x, i32 baseline, Box const& clip, u32 colour)
+ErrorOr<void> draw_text(
+    Canvas& canvas, GlyphSource& glyphs, Utf8View text, i32 x, i32 baseline, Box const& clip, u32 colour)
 {
     i64 pen = 0;
     for (u32 code_point : text) {
@@ -73,10 +74,12 @@ ErrorOr<void> Tree::draw(Canvas& canvas, GlyphSource& glyphs, Region const& regi
             case Kind::Column:
                 break;
             case Kind::Label:
-                TRY(draw_text(canvas, glyphs, text, content.left, baseline_in(content, line), box.intersected(clip), text_colour));
+                TRY(draw_text(canvas, glyphs, text, content.left, baseline_in(content, line), box.intersected(clip),
+                    text_colour));
                 break;
             case Kind::Button: {
-                u32 face = disabled ? theme::button_disabled : (flags & flag::pressed ? theme::button_pressed : theme::button_face);
+                u32 face = disabled ? theme::button_disabled
+                                    : (flags & flag::pressed ? theme::button_pressed : theme::button_face);
                 canvas.fill(box, clip, face);
                 canvas.frame(box, clip, border_width, border);
                 i64 width = (TRY(measure_text(glyphs, text)) + 63) / 64;
@@ -92,7 +95,8 @@ ErrorOr<void> Tree::draw(Canvas& canvas, GlyphSource& glyphs, Region const& regi
                 if (focused) {
                     auto before = MUST(text.try_substring(0, m_columns.caret[index]));
                     i32 x = content.left + i32(TRY(measure_text(glyphs, before)) / 64);
-                    canvas.fill({ x, baseline - line.ascender, x + 1, baseline + line.descender }, text_clip, theme::text);
+                    canvas.fill(
+                        { x, baseline - line.ascender, x + 1, baseline + line.descender }, text_clip, theme::text);
                 }
                 break;
             }

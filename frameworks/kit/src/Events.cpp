@@ -60,7 +60,8 @@ u32 Tree::row_at(WidgetId id, i32 x, i32 y) const
 bool Tree::focusable(Index index) const
 {
     Kind kind = m_columns.kind[index];
-    return (kind == Kind::Button || kind == Kind::TextField || kind == Kind::List) && !(m_columns.flags[index] & flag::disabled);
+    return (kind == Kind::Button || kind == Kind::TextField || kind == Kind::List)
+        && !(m_columns.flags[index] & flag::disabled);
 }
 
 void Tree::set_focus(Index index)
@@ -356,7 +357,8 @@ ErrorOr<Message> Tree::dispatch(Event const& event)
         return Message {};
     }
     case EventKind::Scroll: {
-        for (WidgetId target = hit(event.x, event.y); !target.is_null(); target = id_of(m_columns.parent[target.index])) {
+        for (WidgetId target = hit(event.x, event.y); !target.is_null();
+             target = id_of(m_columns.parent[target.index])) {
             if (m_columns.kind[target.index] == Kind::List && !(m_columns.flags[target.index] & flag::disabled))
                 return scroll(target.index, i64(m_columns.list[target.index].first_row) + event.delta);
         }

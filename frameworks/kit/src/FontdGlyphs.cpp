@@ -21,7 +21,8 @@ ErrorOr<void> FontdGlyphs::open(FontdGlyphs& glyphs, FontClient& client, std::st
         return Error(KitError::GlyphFailed, "fontd's atlas reply carried no capability");
     glyphs.m_atlas_capability = TRY(shared.capability->as<CapabilityClass::Memory>());
     glyphs.m_atlas = TRY(system::map_memory_read_only(glyphs.m_atlas_capability));
-    if (u64(shared.reply.stride) * shared.reply.height > glyphs.m_atlas.size() || shared.reply.stride < shared.reply.width)
+    if (u64(shared.reply.stride) * shared.reply.height > glyphs.m_atlas.size()
+        || shared.reply.stride < shared.reply.width)
         return Error(KitError::GlyphFailed, "fontd's atlas is smaller than its geometry says");
     glyphs.m_client = &client;
     glyphs.m_face = opened.face;
@@ -85,8 +86,8 @@ ErrorOr<void> FontdGlyphs::prefetch(Utf8View text)
 
 GlyphImage FontdGlyphs::image_of(font::Glyph const& glyph) const
 {
-    return { glyph.width, glyph.height, m_stride, m_atlas.data() + usize(glyph.y) * m_stride + glyph.x, glyph.left, glyph.top,
-        glyph.advance };
+    return { glyph.width, glyph.height, m_stride, m_atlas.data() + usize(glyph.y) * m_stride + glyph.x, glyph.left,
+        glyph.top, glyph.advance };
 }
 
 ErrorOr<GlyphImage> FontdGlyphs::glyph(u32 code_point)

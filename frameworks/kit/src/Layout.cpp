@@ -83,7 +83,8 @@ ErrorOr<Size> Tree::measure(Index index, GlyphSource& glyphs) const
         break;
     }
     }
-    return Size { larger(clamp_side(width), parameters.minimum_width), larger(clamp_side(height), parameters.minimum_height) };
+    return Size { larger(clamp_side(width), parameters.minimum_width),
+        larger(clamp_side(height), parameters.minimum_height) };
 }
 
 void Tree::arrange(Index index)
@@ -146,10 +147,13 @@ void Tree::arrange(Index index)
             across = across_length;
             break;
         }
-        i64 start = cursor;
-        i64 end = cursor + length;
-        Box placed = is_row ? Box { i32(start > inner.right ? inner.right : start), across_start + offset, i32(end > inner.right ? inner.right : end), across_start + offset + across }
-                            : Box { across_start + offset, i32(start > inner.bottom ? inner.bottom : start), across_start + offset + across, i32(end > inner.bottom ? inner.bottom : end) };
+        /* Along the axis: from the cursor, cut at the container's inner end. */
+        i64 along_end = is_row ? inner.right : inner.bottom;
+        i32 from = i32(cursor < along_end ? cursor : along_end);
+        i32 to = i32(cursor + length < along_end ? cursor + length : along_end);
+        i32 across_from = across_start + offset;
+        Box placed = is_row ? Box { from, across_from, to, across_from + across }
+                            : Box { across_from, from, across_from + across, to };
         placed = placed.intersected(inner);
         if (placed.is_empty())
             placed = Box { inner.left, inner.top, inner.left, inner.top };
@@ -158,7 +162,7 @@ void Tree::arrange(Index index)
             m_columns.box[child] = placed;
             damage_widget(child);
         }
-        cursor = end + parameters.spacing;
+        cursor += length + parameters.spacing;
     }
 }
 
@@ -166,8 +170,8 @@ ErrorOr<void> Tree::layout(GlyphSource& glyphs, Box bounds)
 {
     if (bounds.left < -surface::maximum_coordinate || bounds.top < -surface::maximum_coordinate
         || bounds.right > surface::maximum_coordinate || bounds.bottom > surface::maximum_coordinate
-        || bounds.right < bounds.left || bounds.bottom < bounds.top
-        || i64(bounds.right) - bounds.left > maximum_side || i64(bounds.bottom) - bounds.top > maximum_side)
+        || bounds.right < bounds.left || bounds.bottom < bounds.top || i64(bounds.right) - bounds.left > maximum_side
+        || i64(bounds.bottom) - bounds.top > maximum_side)
         return Error(KitError::OutOfBounds, "a layout box beyond ±2^20 or wider or taller than 2^16");
     if (m_root == no_index)
         return {};
@@ -183,7 +187,8 @@ ErrorOr<void> Tree::layout(GlyphSource& glyphs, Box bounds)
     while (true) {
         m_columns.preferred[index] = TRY(measure(index, glyphs));
         if (m_columns.kind[index] == Kind::List)
-            m_columns.list[index].row_height = u16(clamp_side(row_height(line)) > 0xffff ? 0xffff : clamp_side(row_height(line)));
+            m_columns.list[index].row_height
+                = u16(clamp_side(row_height(line)) > 0xffff ? 0xffff : clamp_side(row_height(line)));
         if (index == m_root)
             break;
         Index next = m_columns.next_sibling[index];

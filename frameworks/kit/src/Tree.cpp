@@ -49,16 +49,18 @@ Tree::Tree(Columns columns)
     VERIFY(columns.generation.size() == m_capacity && columns.parent.size() == m_capacity
         && columns.first_child.size() == m_capacity && columns.last_child.size() == m_capacity
         && columns.next_sibling.size() == m_capacity && columns.previous_sibling.size() == m_capacity
-        && columns.layout.size() == m_capacity && columns.preferred.size() == m_capacity && columns.box.size() == m_capacity
-        && columns.flags.size() == m_capacity && columns.text.size() == m_capacity && columns.name.size() == m_capacity
-        && columns.caret.size() == m_capacity && columns.list.size() == m_capacity);
+        && columns.layout.size() == m_capacity && columns.preferred.size() == m_capacity
+        && columns.box.size() == m_capacity && columns.flags.size() == m_capacity && columns.text.size() == m_capacity
+        && columns.name.size() == m_capacity && columns.caret.size() == m_capacity
+        && columns.list.size() == m_capacity);
     for (usize index = 0; index < m_capacity; ++index)
         m_columns.kind[index] = Kind::Free;
 }
 
 ErrorOr<Index> Tree::resolve(WidgetId id) const
 {
-    if (id.index >= m_capacity || m_columns.kind[id.index] == Kind::Free || m_columns.generation[id.index] != id.generation)
+    if (id.index >= m_capacity || m_columns.kind[id.index] == Kind::Free
+        || m_columns.generation[id.index] != id.generation)
         return Error(KitError::StaleWidget, "no widget has that id (removed, or never made)");
     return id.index;
 }

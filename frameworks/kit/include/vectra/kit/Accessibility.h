@@ -20,12 +20,12 @@ namespace vectra::kit {
 inline constexpr usize maximum_role = 12;
 
 struct AccessibleNode {
-    u32 id { 0 };                  /* the WidgetId's value */
-    std::optional<u32> parent;     /* absent for the root */
-    std::optional<u32> row;        /* a list-item's row in its list's model */
+    u32 id { 0 }; /* the WidgetId's value */
+    std::optional<u32> parent; /* absent for the root */
+    std::optional<u32> row; /* a list-item's row in its list's model */
     FixedString<maximum_role> role;
     Text name;
-    Text value;                    /* a text field's text */
+    Text value; /* a text field's text */
     bool focused { false };
     bool pressed { false };
     bool selected { false };
@@ -38,11 +38,12 @@ struct AccessibleNode {
     static constexpr auto fields()
     {
         return vectra::fields(field("id", &AccessibleNode::id), field("parent", &AccessibleNode::parent),
-            field("row", &AccessibleNode::row), field("role", &AccessibleNode::role), field("name", &AccessibleNode::name),
-            field("value", &AccessibleNode::value), field("focused", &AccessibleNode::focused),
-            field("pressed", &AccessibleNode::pressed), field("selected", &AccessibleNode::selected),
-            field("disabled", &AccessibleNode::disabled), field("x", &AccessibleNode::x), field("y", &AccessibleNode::y),
-            field("width", &AccessibleNode::width), field("height", &AccessibleNode::height));
+            field("row", &AccessibleNode::row), field("role", &AccessibleNode::role),
+            field("name", &AccessibleNode::name), field("value", &AccessibleNode::value),
+            field("focused", &AccessibleNode::focused), field("pressed", &AccessibleNode::pressed),
+            field("selected", &AccessibleNode::selected), field("disabled", &AccessibleNode::disabled),
+            field("x", &AccessibleNode::x), field("y", &AccessibleNode::y), field("width", &AccessibleNode::width),
+            field("height", &AccessibleNode::height));
     }
 };
 

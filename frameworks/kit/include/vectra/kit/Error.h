@@ -12,16 +12,16 @@
 namespace vectra::kit {
 
 enum class KitError : u16 {
-    TreeFull = 1,         /* every widget slot of the caller's arrays is in use */
-    StaleWidget = 2,      /* the id's slot is free or holds a later widget (its generation moved on) */
-    RootExists = 3,       /* a second widget without a parent */
-    NotAContainer = 4,    /* a child added under a widget that is not a row or a column */
-    WrongKind = 5,        /* an operation for another kind of widget (a list model on a button) */
-    TextTooLong = 6,      /* the text, or a text field's text after an edit, does not fit its capacity */
-    InvalidText = 7,      /* bytes that are not UTF-8, or a control character typed into a field */
-    GlyphFailed = 8,      /* the glyph source could not give a glyph (a font service's refusal) */
-    BufferTooSmall = 9,   /* a canvas smaller than its stated size, or a serialisation buffer too small */
-    OutOfBounds = 10,     /* a layout rectangle beyond ±2^20 or larger than 2^16 on a side */
+    TreeFull = 1, /* every widget slot of the caller's arrays is in use */
+    StaleWidget = 2, /* the id's slot is free or holds a later widget (its generation moved on) */
+    RootExists = 3, /* a second widget without a parent */
+    NotAContainer = 4, /* a child added under a widget that is not a row or a column */
+    WrongKind = 5, /* an operation for another kind of widget (a list model on a button) */
+    TextTooLong = 6, /* the text, or a text field's text after an edit, does not fit its capacity */
+    InvalidText = 7, /* bytes that are not UTF-8, or a control character typed into a field */
+    GlyphFailed = 8, /* the glyph source could not give a glyph (a font service's refusal) */
+    BufferTooSmall = 9, /* a canvas smaller than its stated size, or a serialisation buffer too small */
+    OutOfBounds = 10, /* a layout rectangle beyond ±2^20 or larger than 2^16 on a side */
 };
 
 inline constexpr ErrorDomain domain {

@@ -58,18 +58,21 @@ struct Event {
     {
         return { EventKind::Key, 0, 0, 0, key, modifiers };
     }
-    [[nodiscard]] static constexpr Event text(u32 code_point) { return { EventKind::Text, 0, 0, 0, Key::None, Modifiers::None, code_point }; }
+    [[nodiscard]] static constexpr Event text(u32 code_point)
+    {
+        return { EventKind::Text, 0, 0, 0, Key::None, Modifiers::None, code_point };
+    }
 };
 
 /* What an event meant to the application. */
 enum class MessageKind : u8 {
     None,
-    Activated,        /* a button clicked (pressed and released inside) or Enter/Space on it */
-    TextChanged,      /* a text field's text edited */
-    Submitted,        /* Enter in a text field */
+    Activated, /* a button clicked (pressed and released inside) or Enter/Space on it */
+    TextChanged, /* a text field's text edited */
+    Submitted, /* Enter in a text field */
     SelectionChanged, /* a list's selected row (`row`) */
-    FocusChanged,     /* keyboard focus moved to `widget` */
-    Scrolled,         /* a list's first visible row (`row`) */
+    FocusChanged, /* keyboard focus moved to `widget` */
+    Scrolled, /* a list's first visible row (`row`) */
 };
 
 }

@@ -19,8 +19,8 @@ struct GlyphImage {
     u32 height { 0 };
     u32 pitch { 0 };
     u8 const* coverage { nullptr };
-    i32 left { 0 };    /* pen x to the bitmap's left edge, pixels */
-    i32 top { 0 };     /* baseline to the bitmap's top edge, pixels, up */
+    i32 left { 0 }; /* pen x to the bitmap's left edge, pixels */
+    i32 top { 0 }; /* baseline to the bitmap's top edge, pixels, up */
     i32 advance { 0 }; /* pen advance, 1/64 pixels */
 };
 

@@ -62,9 +62,9 @@ enum class Align : u8 {
 };
 
 struct LayoutParameters {
-    u16 padding { 0 };        /* inside the widget's edge, every side */
-    u16 spacing { 0 };        /* between a container's children */
-    u16 stretch { 0 };        /* share of the container's spare length along its axis (0: none) */
+    u16 padding { 0 }; /* inside the widget's edge, every side */
+    u16 spacing { 0 }; /* between a container's children */
+    u16 stretch { 0 }; /* share of the container's spare length along its axis (0: none) */
     u16 minimum_width { 0 };
     u16 minimum_height { 0 };
     Align align { Align::Start };
@@ -80,10 +80,10 @@ public:
 
 struct ListState {
     ListModel const* model { nullptr };
-    u32 first_row { 0 };       /* scroll offset: the first row shown */
+    u32 first_row { 0 }; /* scroll offset: the first row shown */
     u32 selected { no_row };
-    u16 row_height { 0 };      /* set by layout */
-    u16 visible_rows { 0 };    /* set by layout */
+    u16 row_height { 0 }; /* set by layout */
+    u16 visible_rows { 0 }; /* set by layout */
 };
 
 struct Size {
@@ -125,8 +125,8 @@ class TreeStorage {
 public:
     [[nodiscard]] Columns columns()
     {
-        return { m_kind, m_generation, m_parent, m_first_child, m_last_child, m_next_sibling, m_previous_sibling, m_layout,
-            m_preferred, m_box, m_flags, m_text, m_name, m_caret, m_list };
+        return { m_kind, m_generation, m_parent, m_first_child, m_last_child, m_next_sibling, m_previous_sibling,
+            m_layout, m_preferred, m_box, m_flags, m_text, m_name, m_caret, m_list };
     }
 
 private:

@@ -222,11 +222,13 @@ TEST_CASE("Resize keeps the text, sends lost rows to the scrollback and brings t
     CHECK(owned.terminal.scrollback().size() == 0);
 }
 
-TEST_CASE("Resize refuses a size of zero and beyond the limits", "[terminal]")
+TEST_CASE("Resize refuses one column or none, no row, and beyond the limits", "[terminal]")
 {
     Limits limits { { 40, 10 }, 10 };
     OwnedTerminal owned({ 20, 5 }, limits);
     CHECK(owned.terminal.resize({ 0, 5 }).error().code() == ErrorCode::InvalidArgument);
+    /* One column: libvterm 0.1.4 would write a wide character's second half through null. */
+    CHECK(owned.terminal.resize({ 1, 5 }).error().code() == ErrorCode::InvalidArgument);
     CHECK(owned.terminal.resize({ 20, 0 }).error().code() == ErrorCode::InvalidArgument);
     CHECK(owned.terminal.resize({ 41, 5 }).error().code() == ErrorCode::InvalidArgument);
     CHECK(owned.terminal.resize({ 20, 11 }).error().code() == ErrorCode::InvalidArgument);
@@ -258,8 +260,8 @@ TEST_CASE("Start refuses too little memory, sizes beyond the limits and a second
 TEST_CASE("memory_for is enough for every resize between the smallest and the largest size", "[terminal]")
 {
     Limits limits { { maximum_columns, maximum_rows }, 50 };
-    OwnedTerminal owned({ 1, 1 }, limits);
-    Size sizes[] = { { maximum_columns, maximum_rows }, { 1, 1 }, { maximum_columns, 1 }, { 1, maximum_rows },
+    OwnedTerminal owned({ 2, 1 }, limits);
+    Size sizes[] = { { maximum_columns, maximum_rows }, { 2, 1 }, { maximum_columns, 1 }, { 2, maximum_rows },
         { maximum_columns, maximum_rows }, { 80, 25 }, { maximum_columns, maximum_rows } };
     for (int round = 0; round < 3; ++round) {
         for (Size size : sizes) {
@@ -271,13 +273,13 @@ TEST_CASE("memory_for is enough for every resize between the smallest and the la
     CHECK(owned.terminal.heap().peak_in_use() <= owned.terminal.heap().capacity());
 }
 
-TEST_CASE("The title comes from OSC 0/2, cut to 64 bytes of whole UTF-8 without control characters", "[terminal]")
+TEST_CASE("The title comes from OSC 0/2, cut to 64 bytes, ill-formed UTF-8 shown as U+FFFD", "[terminal]")
 {
     OwnedTerminal owned({ 20, 5 });
     owned.write("\x1b]2;my shell\x07");
     CHECK(std::string(owned.terminal.title().begin(), owned.terminal.title().end()) == "my shell");
     owned.write("\x1b]2;bad\xff" "title\x07");
-    CHECK(std::string(owned.terminal.title().begin(), owned.terminal.title().end()) == "bad");
+    CHECK(std::string(owned.terminal.title().begin(), owned.terminal.title().end()) == "bad\xef\xbf\xbdtitle");
     owned.write("\x1b]0;" + std::string(100, 'x') + "\x07");
     CHECK(owned.terminal.title().size() <= Terminal::maximum_title);
 }
@@ -297,4 +299,26 @@ TEST_CASE("A query's answer goes to the program's input", "[terminal]")
     OwnedTerminal owned({ 20, 3 });
     owned.write("ab\x1b[6n"); /* cursor position report */
     CHECK(owned.pending_input() == "\x1b[1;3R");
+}
+
+TEST_CASE("A wide character on a two-column screen wraps whole", "[terminal]")
+{
+    OwnedTerminal owned({ 2, 3 });
+    owned.write("a\xe4\xb8\xad\xe4\xb8\xad");
+    CHECK(owned.row_text(0) == "a");
+    CHECK(owned.row_text(1) == "\xe4\xb8\xad");
+    CHECK(owned.row_text(2) == "\xe4\xb8\xad");
+}
+
+TEST_CASE("Resize resets a scroll region the smaller screen would leave empty, and keeps the cursor", "[terminal]")
+{
+    OwnedTerminal owned({ 20, 12 });
+    owned.write("\x1b[10;12r\x1b[3;4H");
+    REQUIRE_FALSE(owned.terminal.resize({ 20, 5 }).is_error());
+    CHECK(owned.terminal.cursor().row == 2);
+    CHECK(owned.terminal.cursor().column == 3);
+    /* Text that scrolls the (whole) screen now, where libvterm 0.1.4 scrolled by a negative length. */
+    owned.write("\x1b[5;1Hlast\r\nnext");
+    CHECK(owned.row_text(3) == "last");
+    CHECK(owned.row_text(4) == "next");
 }

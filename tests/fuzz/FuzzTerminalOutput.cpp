@@ -37,7 +37,7 @@ void check(Terminal const& terminal)
             Cell cell = terminal.view_cell(row, column);
             VERIFY(cell.width <= 2);
             for (u32 code_point : cell.code_points)
-                VERIFY(code_point == 0 || code_point <= maximum_code_point);
+                VERIFY(code_point == 0 || is_scalar_value(code_point));
         }
         auto damage = terminal.damage()[row];
         VERIFY(damage.is_empty() || damage.end <= size.columns);
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     if (size == 0)
         return 0;
     Terminal terminal({ s_memory, Terminal::memory_for(limits) }, limits);
-    Size start { u16(1 + data[0] % limits.largest.columns), u16(1 + (data[0] / 7) % limits.largest.rows) };
+    Size start { u16(minimum_columns + data[0] % (limits.largest.columns - 1)), u16(1 + (data[0] / 7) % limits.largest.rows) };
     MUST(terminal.start(start));
     usize piece_start = 1;
     for (usize index = 1; index <= size; ++index) {
@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         VERIFY(terminal.write(piece) == piece.size());
         check(terminal);
         if (index + 2 < size && data[index] == 0xfe) {
-            Size next { u16(1 + data[index + 1] % limits.largest.columns), u16(1 + data[index + 2] % limits.largest.rows) };
+            Size next { u16(minimum_columns + data[index + 1] % (limits.largest.columns - 1)), u16(1 + data[index + 2] % limits.largest.rows) };
             MUST(terminal.resize(next));
             check(terminal);
             index += 2;

@@ -37,6 +37,7 @@ VTermAllocatorFunctions allocator { allocate, release };
 
 /* The cell a wide character covers holds this where its first code point would be. */
 constexpr u32 wide_continuation = 0xFFFFFFFF;
+constexpr u32 replacement_character = 0xFFFD;
 
 Cell cell_from(VTermScreen* screen, VTermScreenCell const& source)
 {
@@ -44,8 +45,9 @@ Cell cell_from(VTermScreen* screen, VTermScreenCell const& source)
     if (source.chars[0] == wide_continuation) {
         cell.width = 0;
     } else {
+        /* libvterm's decoder can leave values that are no Unicode scalar value: show U+FFFD. */
         for (usize index = 0; index < code_points_per_cell && source.chars[index]; ++index)
-            cell.code_points[index] = source.chars[index];
+            cell.code_points[index] = is_scalar_value(source.chars[index]) ? source.chars[index] : replacement_character;
         cell.width = u8(source.width == 2 ? 2 : 1);
     }
     if (source.attrs.bold)
@@ -180,7 +182,7 @@ Terminal::~Terminal()
 
 bool Terminal::is_within_limits(Size size) const
 {
-    return size.columns > 0 && size.rows > 0 && size.columns <= m_limits.largest.columns && size.rows <= m_limits.largest.rows;
+    return size.columns >= minimum_columns && size.rows > 0 && size.columns <= m_limits.largest.columns && size.rows <= m_limits.largest.rows;
 }
 
 ErrorOr<void> Terminal::start(Size size)
@@ -207,9 +209,11 @@ ErrorOr<void> Terminal::start(Size size)
 
 usize Terminal::write(std::span<u8 const> bytes)
 {
-    if (bytes.empty())
-        return 0;
-    return vterm_input_write(m_vterm, reinterpret_cast<char const*>(bytes.data()), bytes.size());
+    m_filter.feed(bytes, [this](std::span<u8> piece) {
+        m_guard.rewrite(piece);
+        vterm_input_write(m_vterm, reinterpret_cast<char const*>(piece.data()), piece.size());
+    });
+    return bytes.size();
 }
 
 ErrorOr<void> Terminal::resize(Size size)
@@ -220,6 +224,7 @@ ErrorOr<void> Terminal::resize(Size size)
         return {};
     m_size = size;
     vterm_set_size(m_vterm, size.rows, size.columns);
+    reset_margins();
     if (m_view_offset > m_scrollback.size())
         m_view_offset = m_scrollback.size();
     if (m_cursor.row >= size.rows)
@@ -228,6 +233,35 @@ ErrorOr<void> Terminal::resize(Size size)
         m_cursor.column = u16(size.columns - 1);
     damage_all();
     return {};
+}
+
+/*
+ * A resize resets the scroll region and the left and right margins to the whole screen, as xterm
+ * does, and keeps the cursor where it was. libvterm 0.1.4 bounds only a region's bottom and right
+ * edges when the screen shrinks, so a region whose top lay below the new last row would scroll
+ * with a negative length. The margins are reset through left/right margin mode, which stays off.
+ */
+void Terminal::reset_margins()
+{
+    VTermPos cursor;
+    vterm_state_get_cursorpos(vterm_obtain_state(m_vterm), &cursor);
+    char sequence[48] = "\x1b[r\x1b[?69h\x1b[s\x1b[?69l\x1b[";
+    usize length = __builtin_strlen(sequence);
+    auto append_number = [&](u32 number) {
+        char digits[10];
+        usize count = 0;
+        do {
+            digits[count++] = char('0' + number % 10);
+            number /= 10;
+        } while (number);
+        while (count)
+            sequence[length++] = digits[--count];
+    };
+    append_number(u32(cursor.row + 1));
+    sequence[length++] = ';';
+    append_number(u32(cursor.col + 1));
+    sequence[length++] = 'H';
+    vterm_input_write(m_vterm, sequence, length);
 }
 
 void Terminal::paste(std::span<u8 const> text)

@@ -19,6 +19,8 @@
 #include <terminal/Cell.h>
 #include <terminal/InputQueue.h>
 #include <terminal/Scrollback.h>
+#include <terminal/SequenceGuard.h>
+#include <terminal/Utf8Filter.h>
 #include <vectra/Error.h>
 #include <vectra/libc/Heap.h>
 
@@ -34,6 +36,8 @@ struct Size {
 };
 
 inline constexpr u16 maximum_rows = 128;
+/* libvterm 0.1.4 writes through a null cell when a wide character meets a one-column screen. */
+inline constexpr u16 minimum_columns = 2;
 inline constexpr u16 maximum_columns = 256;
 
 struct Limits {
@@ -74,13 +78,16 @@ public:
     Terminal(Terminal const&) = delete;
     Terminal& operator=(Terminal const&) = delete;
 
-    /* Makes the VTerm at `size`. InvalidArgument: a size of 0 or beyond the limits; OutOfMemory:
+    /* Makes the VTerm at `size`. InvalidArgument: fewer than minimum_columns or no row, or beyond the limits; OutOfMemory:
      * less memory than memory_for(limits). */
     [[nodiscard]] ErrorOr<void> start(Size);
 
-    /* Interprets the program's output (any bytes); answers how many were taken (all of them). */
+    /* Interprets the program's output (any bytes: ill-formed UTF-8 shows as U+FFFD, Utf8Filter.h;
+     * REP is ignored, SequenceGuard.h);
+     * answers how many were taken (all of them). */
     usize write(std::span<u8 const> bytes);
-    /* InvalidArgument: 0 or beyond the limits. Lines the screen loses go to the scrollback. */
+    /* InvalidArgument: fewer than minimum_columns or no row, or beyond the limits. Lines the screen
+     * loses go to the scrollback; the scroll region and margins are reset, as xterm does. */
     [[nodiscard]] ErrorOr<void> resize(Size);
 
     /* Queues the bytes an xterm sends for the key; false when the key sends nothing (a modifier alone). */
@@ -148,6 +155,7 @@ private:
     void damage_all();
     [[nodiscard]] bool is_within_limits(Size) const;
     void damage_selection();
+    void reset_margins();
 
     std::span<u8> m_memory;
     Limits m_limits;
@@ -155,6 +163,8 @@ private:
     libc::Heap m_heap;
     VTerm* m_vterm { nullptr };
     VTermScreen* m_screen { nullptr };
+    Utf8Filter m_filter;
+    SequenceGuard m_guard;
     Size m_size;
     Cursor m_cursor;
     InputQueue m_input;

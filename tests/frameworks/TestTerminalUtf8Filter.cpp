@@ -119,3 +119,18 @@ TEST_CASE("SequenceGuard counts each REP it drops and rewrites nothing else", "[
     }
     CHECK(changed == 2);
 }
+
+TEST_CASE("A control sequence with more than 16 arguments is cancelled, one with 16 works", "[terminal]")
+{
+    OwnedTerminal owned({ 20, 4 });
+    /* 16 arguments: SGR with fifteen resets and then red. */
+    owned.write("\x1b[0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;31mR");
+    CHECK(owned.terminal.cell(0, 0).foreground == Color { 0xe0, 0x00, 0x00 });
+    /* 17: cancelled at the 16th separator; what follows is text. */
+    owned.write("\r\n\x1b[1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1H");
+    CHECK(owned.row_text(1) == "1H");
+    std::string colons = "\r\n\x1b[" + std::string(40, ':') + "L";
+    owned.write(colons);
+    CHECK(owned.row_text(2) == std::string(20, ':'));
+    CHECK(owned.row_text(3) == "::::L");
+}

@@ -15,6 +15,8 @@ constexpr u8 substitute = 0x1a;
 constexpr u8 escape = 0x1b;
 constexpr u8 bell = 0x07;
 constexpr u8 repeat = 'b';
+/* libvterm 0.1.4 keeps 16 arguments and writes the 17th's past them (CSI_ARGS_MAX). */
+constexpr usize maximum_arguments = 16;
 
 constexpr bool is_intermediate(u8 byte) { return byte >= 0x20 && byte <= 0x2f; }
 
@@ -65,10 +67,19 @@ void SequenceGuard::rewrite(std::span<u8> bytes)
             if (byte >= 0x3c && byte <= 0x3f)
                 break;
             m_state = State::Arguments;
+            m_separators = 0;
             [[fallthrough]];
         case State::Arguments:
-            if ((byte >= '0' && byte <= '9') || byte == ':' || byte == ';')
+            if (byte >= '0' && byte <= '9')
                 break;
+            if (byte == ':' || byte == ';') {
+                if (++m_separators >= maximum_arguments) {
+                    byte = cancel;
+                    ++m_dropped;
+                    m_state = State::Ground;
+                }
+                break;
+            }
             m_state = State::Intermediates;
             [[fallthrough]];
         case State::Intermediates:

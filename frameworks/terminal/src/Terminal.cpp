@@ -356,10 +356,13 @@ void Terminal::on_damage(i32 start_row, i32 end_row, i32 start_column, i32 end_c
         if (row < 0 || row >= m_size.rows)
             continue;
         auto& damage = m_damage[row];
-        u16 begin = u16(start_column < 0 ? 0 : start_column);
-        u16 end = u16(end_column > m_size.columns ? m_size.columns : end_column);
-        if (begin >= end)
+        /* libvterm can report rectangles reaching past the screen, or empty and reversed ones. */
+        i32 clamped_begin = start_column < 0 ? 0 : start_column;
+        i32 clamped_end = end_column > i32(m_size.columns) ? i32(m_size.columns) : end_column;
+        if (clamped_begin >= clamped_end)
             continue;
+        u16 begin = u16(clamped_begin);
+        u16 end = u16(clamped_end);
         if (damage.is_empty()) {
             damage = { begin, end };
         } else {

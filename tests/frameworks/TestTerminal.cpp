@@ -322,3 +322,16 @@ TEST_CASE("Resize resets a scroll region the smaller screen would leave empty, a
     CHECK(owned.row_text(3) == "last");
     CHECK(owned.row_text(4) == "next");
 }
+
+TEST_CASE("A wide character a narrower screen cuts comes back from the scrollback as a blank", "[terminal]")
+{
+    OwnedTerminal owned({ 10, 2 });
+    owned.write("abcd\xe4\xb8\xad\r\nx\r\ny");
+    REQUIRE(owned.terminal.scrollback().size() == 1);
+    /* "abcd中" scrolled off whole; a screen of 5 columns gets it back without 中's second half. */
+    REQUIRE_FALSE(owned.terminal.resize({ 5, 2 }).is_error());
+    REQUIRE_FALSE(owned.terminal.resize({ 5, 3 }).is_error());
+    CHECK(owned.terminal.scrollback().size() == 0);
+    CHECK(owned.row_text(0) == "abcd");
+    CHECK(owned.terminal.cell(0, 4).width == 1);
+}

@@ -453,6 +453,12 @@ int on_pop_line(int columns, VTermScreenCell* cells, void* user)
         return 0;
     for (usize column = 0; column < usize(columns); ++column)
         cells[column] = vterm_cell_from(column < count ? line[column] : line[count - 1]);
+    /* A wide character cut by a narrower screen: libvterm 0.1.4 would write its second half
+     * through a null cell past the row's end. Its first half stays, as a blank. */
+    if (columns > 0 && cells[columns - 1].width == 2) {
+        cells[columns - 1].width = 1;
+        cells[columns - 1].chars[0] = 0;
+    }
     return 1;
 }
 

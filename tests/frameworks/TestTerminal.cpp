@@ -335,3 +335,15 @@ TEST_CASE("A wide character a narrower screen cuts comes back from the scrollbac
     CHECK(owned.row_text(0) == "abcd");
     CHECK(owned.terminal.cell(0, 4).width == 1);
 }
+
+TEST_CASE("A screen shrinking under text below the cursor keeps the cursor on the screen", "[terminal]")
+{
+    OwnedTerminal owned({ 20, 6 });
+    owned.write("\x1b[6;1Hbottom\x1b[1;1H");
+    REQUIRE(owned.terminal.cursor().row == 0);
+    REQUIRE_FALSE(owned.terminal.resize({ 20, 2 }).is_error());
+    CHECK(owned.terminal.cursor().row < 2);
+    /* Line attributes at the cursor's row, which libvterm 0.1.4 reached at row -4. */
+    owned.write("\x1b#6x");
+    CHECK(owned.terminal.heap().refusals() == 0);
+}

@@ -240,6 +240,7 @@ ErrorOr<void> Terminal::resize(Size size)
  * does, and keeps the cursor where it was. libvterm 0.1.4 bounds only a region's bottom and right
  * edges when the screen shrinks, so a region whose top lay below the new last row would scroll
  * with a negative length. The margins are reset through left/right margin mode, which stays off.
+ * The cursor is placed again where libvterm left it, on the screen.
  */
 void Terminal::reset_margins()
 {
@@ -257,9 +258,11 @@ void Terminal::reset_margins()
         while (count)
             sequence[length++] = digits[--count];
     };
-    append_number(u32(cursor.row + 1));
+    /* libvterm 0.1.4 can leave the cursor above the screen (a negative row) when a shrinking
+     * screen scrolls lines away above it: the cursor goes to the top row instead. */
+    append_number(u32(cursor.row < 0 ? 1 : cursor.row + 1));
     sequence[length++] = ';';
-    append_number(u32(cursor.col + 1));
+    append_number(u32(cursor.col < 0 ? 1 : cursor.col + 1));
     sequence[length++] = 'H';
     vterm_input_write(m_vterm, sequence, length);
 }

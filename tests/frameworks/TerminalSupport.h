@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <terminal/Terminal.h>
+#include <vectra/Utf8.h>
 
 namespace vectra::terminal::testing {
 
@@ -68,21 +69,8 @@ struct OwnedTerminal {
 
     static void append_utf8(std::string& text, u32 code_point)
     {
-        if (code_point < 0x80) {
-            text += char(code_point);
-        } else if (code_point < 0x800) {
-            text += char(0xC0 | (code_point >> 6));
-            text += char(0x80 | (code_point & 0x3F));
-        } else if (code_point < 0x10000) {
-            text += char(0xE0 | (code_point >> 12));
-            text += char(0x80 | ((code_point >> 6) & 0x3F));
-            text += char(0x80 | (code_point & 0x3F));
-        } else {
-            text += char(0xF0 | (code_point >> 18));
-            text += char(0x80 | ((code_point >> 12) & 0x3F));
-            text += char(0x80 | ((code_point >> 6) & 0x3F));
-            text += char(0x80 | (code_point & 0x3F));
-        }
+        char encoded[4];
+        text.append(encoded, MUST(encode_utf8(code_point, encoded)));
     }
 };
 

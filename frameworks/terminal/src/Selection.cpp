@@ -11,30 +11,6 @@ namespace vectra::terminal {
 
 namespace {
 
-usize encode_utf8(u32 code_point, u8* out)
-{
-    if (code_point < 0x80) {
-        out[0] = u8(code_point);
-        return 1;
-    }
-    if (code_point < 0x800) {
-        out[0] = u8(0xC0 | (code_point >> 6));
-        out[1] = u8(0x80 | (code_point & 0x3F));
-        return 2;
-    }
-    if (code_point < 0x10000) {
-        out[0] = u8(0xE0 | (code_point >> 12));
-        out[1] = u8(0x80 | ((code_point >> 6) & 0x3F));
-        out[2] = u8(0x80 | (code_point & 0x3F));
-        return 3;
-    }
-    out[0] = u8(0xF0 | (code_point >> 18));
-    out[1] = u8(0x80 | ((code_point >> 12) & 0x3F));
-    out[2] = u8(0x80 | ((code_point >> 6) & 0x3F));
-    out[3] = u8(0x80 | (code_point & 0x3F));
-    return 4;
-}
-
 bool is_blank_text(Cell const& cell)
 {
     return cell.width != 0 && (cell.is_blank() || (cell.code_points[0] == ' ' && cell.code_points[1] == 0));
@@ -137,8 +113,12 @@ usize Terminal::selected_text(std::span<u8> into) const
                 bytes[length++] = ' ';
             } else {
                 for (usize index = 0; index < code_points_per_cell && cell.code_points[index]; ++index) {
-                    if (is_scalar_value(cell.code_points[index]))
-                        length += encode_utf8(cell.code_points[index], bytes + length);
+                    char encoded[4];
+                    auto encoded_length = encode_utf8(cell.code_points[index], encoded);
+                    if (encoded_length.is_error())
+                        continue;
+                    __builtin_memcpy(bytes + length, encoded, encoded_length.value());
+                    length += encoded_length.value();
                 }
             }
             if (!writer.append(bytes, length))

@@ -4,10 +4,10 @@
 # program that never reads while the person types (1024 kept, the rest dropped and counted),
 # titles refused, malformed requests through the protocol's own dispatch.
 if(TARGET vectra_vterm_server)
-    vectra_host_test(apps.vterm SOURCES apps/TestVtermServer.cpp
-        COMPONENTS ${kernel_components} text time libc input encoding concurrent tty libvterm_port terminal vterm_server)
-    # Any bytes as a vectra.tty request on one of two sessions of one server living across inputs,
-    # with keys typed and resizes between them.
+    vectra_host_test(apps.vterm SOURCES apps/TestVtermServer.cpp apps/TestVtermLoop.cpp
+        COMPONENTS ${kernel_components} text path time libc input encoding concurrent process fs vfsd_protocol tty libvterm_port terminal vterm_server)
+    # Any bytes as runs of vectra.tty requests on two sessions of a fresh server, with keys typed,
+    # resizes and deadlines between them.
     vectra_fuzz_target(tty_request SOURCES fuzz/FuzzTtyRequest.cpp
         COMPONENTS ${kernel_components} text time libc input encoding concurrent tty libvterm_port terminal vterm_server)
 endif()

@@ -50,6 +50,7 @@ public:
     [[nodiscard]] ErrorOr<tty::Size> size(usize session) const;
     [[nodiscard]] ErrorOr<protocol::Done> set_title(usize session, tty::SetTitle const&);
 
+    [[nodiscard]] bool is_waiting(usize session) const { return is_open(session) && m_windows[session].waiting; }
     /* Whether the last read was kept rather than answered. */
     [[nodiscard]] bool kept() const { return m_kept; }
 

@@ -93,7 +93,7 @@ ErrorOr<i32> program(Bundle& bundle)
 
     /* A third session: both windows are taken. */
     auto third = open_session_client<tty::Protocol>(memory, requests, replies);
-    EXPECT_IN_TASK(third.is_error());
+    EXPECT_IN_TASK(third.is_error() && third.error().is(session::SessionError::NoSessionLeft));
     return 0;
 }
 

@@ -139,11 +139,14 @@ TEST_CASE("surfaces are composed from the lent memory in place, in z-order, move
         EXPECT_IN_TASK(screen.at(55, 45) == 0x00ff00);
         EXPECT_IN_TASK(screen.at(63, 47) == 0x00ff00); /* partly off the screen: clipped */
 
-        /* Focus belongs to one surface; each session sees only whether it is its own. */
+        /* Focus belongs to one surface; each session sees only whether it is its own. A session takes it while
+           nobody holds it, and never from another session (ADR 0047): compositord moves it (a click, its chord). */
         TRY(compositor.focus(1, green_id));
         EXPECT_IN_TASK(compositor.focused_for(1) == green_id);
         EXPECT_IN_TASK(compositor.focused_for(0) == 0);
-        TRY(compositor.focus(0, red_id));
+        EXPECT_IN_TASK(refused(compositor.focus(0, red_id), SurfaceError::NotFocused));
+        EXPECT_IN_TASK(compositor.focused_for(1) == green_id);
+        compositor.focus_slot(*compositor.slot_of(red_id));
         EXPECT_IN_TASK(compositor.focused_for(1) == 0);
         EXPECT_IN_TASK(compositor.focused_session() == std::optional<usize>(0));
 

@@ -66,6 +66,7 @@ void InputRouter::route_pointer(input::InputEvent const& event)
         m_compositor.focus_slot(*target);
         m_compositor.raise_slot(*target);
         m_grab = m_compositor.slot(*target).id;
+        notice_focus(); /* told before the press's report */
     }
     m_buttons = event.buttons;
     if (m_buttons == 0)

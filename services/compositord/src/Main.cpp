@@ -61,9 +61,9 @@ ErrorOr<i32> serve_compositord(Bundle& bundle, bool routes_input)
     std::optional<compositord::InputLink> input;
     if (routes_input) {
         auto input_pool = TRY(system::carve(memory, session::pool_size<input::Protocol>()));
-        input = TRY(compositord::InputLink::open(TRY(bundle.take<RingCap>("input_requests")),
+        input.emplace(TRY(compositord::InputLink::open(TRY(bundle.take<RingCap>("input_requests")),
             TRY(bundle.take<RingCap>("input_replies")), std::move(input_pool), TRY(bundle.take<RingCap>("focus_requests")),
-            TRY(bundle.take<RingCap>("focus_replies"))));
+            TRY(bundle.take<RingCap>("focus_replies")))));
         TRY(print_line(console, "compositord: routing input: inputd's client {} holds its focus; keys to the focused surface, the pointer to the surface under it, Alt+Tab cycles the focus",
             input->client_id()));
     }

@@ -63,6 +63,23 @@ ErrorOr<Desk> make_desk(ReticleCap const& reticle, Compositor& compositor)
     return desk;
 }
 
+/* Runs `body(screen, router, desk)` over a fresh desk; the session `focused` names (0, 1) takes the free focus
+   first and its `gained` event is read. */
+template<typename Body>
+void with_desk(std::optional<usize> focused, Body&& body)
+{
+    with_screen([&](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+        InputRouter router(screen.compositor);
+        auto desk = TRY(make_desk(reticle, screen.compositor));
+        if (focused) {
+            TRY(screen.compositor.focus(*focused, *focused == 0 ? desk.red : desk.green));
+            router.notice_focus();
+            (void)router.drain(*focused);
+        }
+        return body(screen, router, desk);
+    });
+}
+
 bool is_focus(surface::SurfaceEvent const& event, u32 surface, u8 action)
 {
     return event.kind == surface::event_kind::focus && event.surface == surface && event.action == action;
@@ -72,11 +89,8 @@ bool is_focus(surface::SurfaceEvent const& event, u32 surface, u8 action)
 
 TEST_CASE("keys reach only the focused surface's session; with nothing focused nobody gets them", "[compositord][input]")
 {
-    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+    with_desk(std::nullopt, [](Screen& screen, InputRouter& router, Desk& desk) -> ErrorOr<i32> {
         auto& compositor = screen.compositor;
-        InputRouter router(compositor);
-        auto desk = TRY(make_desk(reticle, compositor));
-
         router.route(key(input::key::a, input::key_action::press, 0, 'a'));
         EXPECT_IN_TASK(router.counters().unrouted == 1 && router.queued(0) == 0 && router.queued(1) == 0);
 
@@ -100,13 +114,8 @@ TEST_CASE("keys reach only the focused surface's session; with nothing focused n
 
 TEST_CASE("the pointer moves the cursor and reaches the surface under it in its own pixels; a press focuses and raises, a held button grabs", "[compositord][input]")
 {
-    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+    with_desk(0, [](Screen& screen, InputRouter& router, Desk& desk) -> ErrorOr<i32> {
         auto& compositor = screen.compositor;
-        InputRouter router(compositor);
-        auto desk = TRY(make_desk(reticle, compositor));
-        TRY(compositor.focus(0, desk.red));
-        router.notice_focus();
-        (void)router.drain(0);
         (void)compositor.compose();
 
         /* Over both surfaces (green on top) at (12, 9): green's (2, 1); the cursor's box is damaged. */
@@ -161,13 +170,8 @@ TEST_CASE("the pointer moves the cursor and reaches the surface under it in its 
 
 TEST_CASE("a session cannot take the focus by request; Alt+Tab is compositord's and never reaches a client", "[compositord][input]")
 {
-    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+    with_desk(0, [](Screen& screen, InputRouter& router, Desk& desk) -> ErrorOr<i32> {
         auto& compositor = screen.compositor;
-        InputRouter router(compositor);
-        auto desk = TRY(make_desk(reticle, compositor));
-        TRY(compositor.focus(0, desk.red));
-        router.notice_focus();
-        (void)router.drain(0);
 
         /* Session 1 asks for the focus on its own surface: refused; session 0 keeps it and its keys. */
         EXPECT_IN_TASK(refused(compositor.focus(1, desk.green), SurfaceError::NotFocused));
@@ -210,14 +214,7 @@ TEST_CASE("a session cannot take the focus by request; Alt+Tab is compositord's 
 
 TEST_CASE("a flood of motion takes one queued place; a session that never reads loses only its own events", "[compositord][input]")
 {
-    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
-        auto& compositor = screen.compositor;
-        InputRouter router(compositor);
-        auto desk = TRY(make_desk(reticle, compositor));
-        TRY(compositor.focus(1, desk.green));
-        router.notice_focus();
-        (void)router.drain(1);
-
+    with_desk(1, [](Screen&, InputRouter& router, Desk& desk) -> ErrorOr<i32> {
         /* 10 000 motions over green: one report queued, the newest position. */
         for (u32 step = 0; step < 10'000; ++step)
             router.route(pointer(10 + step % 20, 8 + step % 10));
@@ -252,14 +249,10 @@ TEST_CASE("a flood of motion takes one queued place; a session that never reads 
 
 TEST_CASE("a session that ends loses its queue and the focus; the focus is never told to a gone session", "[compositord][input]")
 {
-    with_screen([](ReticleCap const& reticle, Screen& screen) -> ErrorOr<i32> {
+    with_desk(1, [](Screen& screen, InputRouter& router, Desk& desk) -> ErrorOr<i32> {
         auto& compositor = screen.compositor;
-        InputRouter router(compositor);
-        auto desk = TRY(make_desk(reticle, compositor));
-        TRY(compositor.focus(1, desk.green));
-        router.notice_focus();
         router.route(key(input::key::d, input::key_action::press, 0, 'd'));
-        EXPECT_IN_TASK(router.queued(1) == 2);
+        EXPECT_IN_TASK(router.queued(1) == 1);
         /* Session 1 ends (the loop's order: surfaces, then the focus noticed, then its queue). */
         compositor.close_session(1);
         router.notice_focus();

@@ -12,8 +12,8 @@
  */
 
 #include "../TestSupport.h"
-#include "../core/FsTestTasks.h"
 #include "DisplayTestTasks.h"
+#include "InputdTestTasks.h"
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <compositord/Server.h>
@@ -36,10 +36,8 @@ namespace device = vectra::input::device;
 namespace {
 
 constexpr DisplayMode test_mode { 96, 64, 96 * 4, PixelFormat::Xrgb8888 };
-constexpr SignalBit sleep_bit { 9 };
 
 DisplayDevice* s_device { nullptr };
-inputd::Configuration s_configuration;
 std::atomic<int> s_phase { 0 };
 std::atomic<u32> s_surfaces[2];
 std::atomic<bool> s_done[2];
@@ -49,33 +47,6 @@ u32 screen_at(u32 x, u32 y)
     u32 value;
     memcpy(&value, s_device->framebuffer().bytes().data() + usize(y) * test_mode.stride + usize(x) * 4, 4);
     return value;
-}
-
-void sleep_ms(u64 milliseconds)
-{
-    (void)endpoint::wait_until(sleep_bit.mask(), endpoint::now_nanoseconds() + milliseconds * 1'000'000, sleep_bit);
-}
-
-template<typename Condition>
-bool wait_for(Condition&& condition)
-{
-    for (int turn = 0; turn < 20'000; ++turn) {
-        if (condition())
-            return true;
-        sleep_ms(1);
-    }
-    return false;
-}
-
-ErrorOr<i32> inputd_task(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    inputd::ConnectionRings devices[] { { TRY(bundle.take<RingCap>("device0_requests")), TRY(bundle.take<RingCap>("device0_replies")) } };
-    inputd::ConnectionRings focus { TRY(bundle.take<RingCap>("focus_requests")), TRY(bundle.take<RingCap>("focus_replies")) };
-    TRY(inputd::run(memory, std::move(requests), std::move(replies), devices, &focus, s_configuration, nullptr));
-    return 0;
 }
 
 /* compositord as compositord_desktop runs it: a display session, inputd's session and focus connection. */
@@ -104,13 +75,23 @@ ErrorOr<SurfaceClient> open_surfaces(Bundle& bundle, ReticleCap const& memory)
     return open_session_client<surface::Protocol>(memory, requests, replies);
 }
 
-ErrorOr<u32> show(SurfaceClient& client, ReticleCap const& memory, i32 x, i32 y, u32 colour, MemCap& pixels)
+/* A client's session and its one 40 × 30 surface of `colour` at (x, y); `index` publishes its id to the other client. */
+struct Shown {
+    SurfaceClient client;
+    MemCap pixels;
+    u32 id { 0 };
+};
+
+ErrorOr<Shown> show(Bundle& bundle, usize index, i32 x, i32 y, u32 colour)
 {
-    pixels = TRY(system::create_memory(memory, 40 * 30 * 4));
-    auto mapped = TRY(system::map_memory(pixels));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    Shown shown { TRY(open_surfaces(bundle, memory)), TRY(system::create_memory(memory, 40 * 30 * 4)), 0 };
+    auto mapped = TRY(system::map_memory(shown.pixels));
     for (usize at = 0; at + 4 <= mapped.size(); at += 4)
         memcpy(mapped.data() + at, &colour, 4);
-    return TRY(client.call_lending(surface::Create { x, y, 40, 30, 160 }, pixels, RightRead)).surface;
+    shown.id = TRY(shown.client.call_lending(surface::Create { x, y, 40, 30, 160 }, shown.pixels, RightRead)).surface;
+    s_surfaces[index] = shown.id;
+    return shown;
 }
 
 /* What one client read: the text its keys typed, its pointer reports and focus changes. */
@@ -142,11 +123,9 @@ ErrorOr<void> read_into(SurfaceClient& client, Seen& seen, u32 wait_ms)
 /* Session A: red at (0, 0) takes the free focus, reads "hi\n", then loses the focus to B's click. */
 ErrorOr<i32> client_a(Bundle& bundle)
 {
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto client = TRY(open_surfaces(bundle, memory));
-    MemCap pixels;
-    u32 red = TRY(show(client, memory, 0, 0, 0xff0000, pixels));
-    s_surfaces[0] = red;
+    auto shown = TRY(show(bundle, 0, 0, 0, 0xff0000));
+    auto& client = shown.client;
+    u32 red = shown.id;
     EXPECT_IN_TASK(wait_for([] { return s_surfaces[1].load() != 0; }));
     TRY(client.call(surface::Focus { red }));
     /* The pointer is compositord's: no session moves the cursor. */
@@ -170,11 +149,9 @@ ErrorOr<i32> client_a(Bundle& bundle)
 /* Session B: green at (50, 30) (the attacker while unfocused), focused by a click, reads "ok\n" and the pointer. */
 ErrorOr<i32> client_b(Bundle& bundle)
 {
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto client = TRY(open_surfaces(bundle, memory));
-    MemCap pixels;
-    u32 green = TRY(show(client, memory, 50, 30, 0x00ff00, pixels));
-    s_surfaces[1] = green;
+    auto shown = TRY(show(bundle, 1, 50, 30, 0x00ff00));
+    auto& client = shown.client;
+    u32 green = shown.id;
     EXPECT_IN_TASK(wait_for([] { return s_phase.load() >= 1; }));
     EXPECT_IN_TASK(client.call(surface::Focus { green }).error().is(SurfaceError::NotFocused));
     EXPECT_IN_TASK(client.call(surface::Focus { s_surfaces[0] }).error().is(SurfaceError::UnknownSurface));
@@ -257,35 +234,16 @@ ErrorOr<i32> driver(Bundle& bundle)
     return 0;
 }
 
-struct Direct {
-    RingCap requests;
-    RingCap replies;
-};
-
-Direct make_direct(Reticle& arena, CapabilitySpace& owner, u64 schema, u32 slots, u32 size)
-{
-    Ring* requests = Ring::try_create(arena, slots, size, schema).value();
-    Ring* replies = Ring::try_create(arena, slots, size, schema).value();
-    return { owner.mint<CapabilityClass::Ring>(requests, all_rights).release_value(),
-        owner.mint<CapabilityClass::Ring>(replies, all_rights).release_value() };
-}
-
-void grant_pair(Task& task, CapabilitySpace& owner, RingCap const& requests, RingCap const& replies, char const* requests_name,
-    char const* replies_name, bool service)
-{
-    REQUIRE(!task.bundle().grant(requests_name, owner, requests, service ? RightReceive : RightSend).is_error());
-    REQUIRE(!task.bundle().grant(replies_name, owner, replies, service ? RightSend : RightReceive).is_error());
-}
-
 }
 
 TEST_CASE("compositord routes inputd's keys to the focused surface's client and the pointer to the surface under it; attackers get nothing", "[compositord][inputd][attack]")
 {
-    s_configuration = {};
-    s_configuration.keymap = &input::us_keymap();
-    s_configuration.repeat = { 500, 25 };
-    s_configuration.width = test_mode.width;
-    s_configuration.height = test_mode.height;
+    auto& configuration = inputd_test_configuration();
+    configuration = {};
+    configuration.keymap = &input::us_keymap();
+    configuration.repeat = { 500, 25 };
+    configuration.width = test_mode.width;
+    configuration.height = test_mode.height;
     s_phase = 0;
     s_surfaces[0] = s_surfaces[1] = 0;
     s_done[0] = s_done[1] = false;

@@ -14,6 +14,7 @@
  */
 
 #include <surfacecheck/Patterns.h>
+#include <vectra/Service.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
@@ -103,6 +104,24 @@ ErrorOr<void> read_until(Reader& reader, Done&& done)
     return {};
 }
 
+/* A client's console, session and surface, its footprint checked. */
+struct Opened {
+    ConsoleCap console;
+    SurfaceClient client;
+    Shown shown;
+};
+
+ErrorOr<Opened> open_client(Bundle& bundle, std::span<SlotRequirement const> footprint, Placement const& placement,
+    void (*draw)(std::span<u8>, Placement const&))
+{
+    TRY(check_footprint(bundle, footprint));
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto client = TRY(open_session(bundle, memory));
+    auto shown = TRY(show(client, memory, placement, draw));
+    return Opened { std::move(console), std::move(client), std::move(shown) };
+}
+
 void hold(u64 milliseconds)
 {
     (void)endpoint::wait_until(hold_bit.mask(), endpoint::now_nanoseconds() + milliseconds * 1'000'000, hold_bit);
@@ -112,11 +131,8 @@ void hold(u64 milliseconds)
 
 ErrorOr<i32> surface_input_first(Bundle& bundle)
 {
-    TRY(check_footprint(bundle, footprints::surface_input_first));
-    auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto client = TRY(open_session(bundle, memory));
-    auto shown = TRY(show(client, memory, first_placement, draw_checker));
+    auto opened = TRY(open_client(bundle, footprints::surface_input_first, first_placement, draw_checker));
+    auto& [console, client, shown] = opened;
     TRY(client.call(surface::Focus { shown.id }));
     Reader reader { "surface-input-first", console, client };
     TRY(read_until(reader, [&] { return reader.gained == 1; }));
@@ -138,11 +154,8 @@ ErrorOr<i32> surface_input_first(Bundle& bundle)
 
 ErrorOr<i32> surface_input_second(Bundle& bundle)
 {
-    TRY(check_footprint(bundle, footprints::surface_input_second));
-    auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto client = TRY(open_session(bundle, memory));
-    auto shown = TRY(show(client, memory, second_placement, draw_bands));
+    auto opened = TRY(open_client(bundle, footprints::surface_input_second, second_placement, draw_bands));
+    auto& [console, client, shown] = opened;
     TRY(client.call(surface::Frame {}));
     auto cursor = client.call(surface::Cursor { 10, 10, 1 });
     bool cursor_refused = cursor.is_error() && cursor.error().is(surface::SurfaceError::PointerRouted);

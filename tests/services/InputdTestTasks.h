@@ -12,7 +12,9 @@
 #include <catch2/catch.hpp>
 #include <inputd/Server.h>
 #include <vectra/Try.h>
+#include <vector>
 #include <vectra/concurrent/Endpoints.h>
+#include <vectra/kernel/Executor.h>
 
 namespace vectra::test {
 
@@ -76,6 +78,18 @@ inline void grant_pair(Task& task, CapabilitySpace& owner, RingCap const& reques
 {
     REQUIRE(!task.bundle().grant(requests_name, owner, requests, service ? RightReceive : RightSend).is_error());
     REQUIRE(!task.bundle().grant(replies_name, owner, replies, service ? RightSend : RightReceive).is_error());
+}
+
+/* Runs each Task to its end in turn; each must return 0 (its first failed expectation reported). */
+inline void run_each_to_end(std::vector<Task*> const& tasks)
+{
+    task_failure().clear();
+    for (Task* task : tasks) {
+        i32 status = Executor::current().run_until_exit(*task).value();
+        INFO(task_failure());
+        INFO("task error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
+        CHECK(status == 0);
+    }
 }
 
 }

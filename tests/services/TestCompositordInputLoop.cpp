@@ -42,12 +42,7 @@ std::atomic<int> s_phase { 0 };
 std::atomic<u32> s_surfaces[2];
 std::atomic<bool> s_done[2];
 
-u32 screen_at(u32 x, u32 y)
-{
-    u32 value;
-    memcpy(&value, s_device->framebuffer().bytes().data() + usize(y) * test_mode.stride + usize(x) * 4, 4);
-    return value;
-}
+u32 screen_at(u32 x, u32 y) { return pixel_at(*s_device, test_mode, x, y); }
 
 /* compositord as compositord_desktop runs it: a display session, inputd's session and focus connection. */
 ErrorOr<i32> compositord_task(Bundle& bundle)
@@ -284,13 +279,7 @@ TEST_CASE("compositord routes inputd's keys to the focused surface's client and 
         REQUIRE(grant_client(*task, parent, surfaces, memory_of(1 * MiB)));
         tasks.push_back(task);
     }
-    task_failure().clear();
-    for (Task* task : tasks) {
-        i32 status = executor.run_until_exit(*task).value();
-        INFO(task_failure());
-        INFO("task error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
-        CHECK(status == 0);
-    }
+    run_each_to_end(tasks);
     surfaces.requests_ring->reset();
     REQUIRE(executor.run_until_exit(*compositor).value() == 1);
     CHECK(compositor->exit_error().code() == ErrorCode::PeerRestarted);

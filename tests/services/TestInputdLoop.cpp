@@ -324,13 +324,7 @@ void run_with_inputd(TaskEntry holder, std::initializer_list<TaskEntry> clients)
         REQUIRE(grant_client(*task, parent, listener, memory_of(256 * KiB)));
         tasks.push_back(task);
     }
-    task_failure().clear();
-    for (Task* task : tasks) {
-        i32 status = executor.run_until_exit(*task).value();
-        INFO(task_failure());
-        INFO("task error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
-        CHECK(status == 0);
-    }
+    run_each_to_end(tasks);
     listener.requests_ring->reset();
     REQUIRE(executor.run_until_exit(*service).value() == 1);
     CHECK(service->exit_error().code() == ErrorCode::PeerRestarted);

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * Debian's DejaVu Sans for the host tests, read once from the port cache
+ * Debian's DejaVu Sans (and Sans Bold, Sans Mono) for the host tests, read once from the port cache
  * (components/ports/fonts-dejavu: VECTRA_FONTS_DEJAVU_DIR, set by tests/services/fontd.cmake).
  */
 
@@ -24,6 +24,12 @@ inline std::vector<u8> read_font(char const* name)
 inline std::vector<u8> const& dejavu_sans()
 {
     static std::vector<u8> const bytes = read_font("DejaVuSans.ttf");
+    return bytes;
+}
+
+inline std::vector<u8> const& dejavu_sans_mono()
+{
+    static std::vector<u8> const bytes = read_font("DejaVuSansMono.ttf");
     return bytes;
 }
 

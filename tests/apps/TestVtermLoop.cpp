@@ -61,6 +61,11 @@ ErrorOr<i32> program(Bundle& bundle)
     u64 after = endpoint::now_nanoseconds();
     EXPECT_IN_TASK(waited.bytes.size() == 0 && waited.dropped == 0);
     EXPECT_IN_TASK(after - before >= 50'000'000);
+    /* A request after a kept read is answered (its reply was once left unsent: the kept flag stayed). */
+    tty::Write after_wait;
+    (void)after_wait.bytes.try_append(u8('x'));
+    EXPECT_IN_TASK(TRY(first.call(after_wait, Duration::from_seconds(2))).accepted == 1);
+    EXPECT_IN_TASK(TRY(first.call(tty::ReadSize {}, Duration::from_seconds(2))).columns == 80);
 
     /* Two reads at once on one session: the second is answered busy before the first's deadline. */
     Connection& raw = *second.connection();
@@ -87,7 +92,8 @@ ErrorOr<i32> program(Bundle& bundle)
 
     /* Bytes that are no request: refused, and the session still serves. */
     u8 junk[] = { 0x01, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0xff };
-    auto refused = TRY(raw.call(std::span<u8 const>(junk, sizeof junk), 9, reply, deadline_after(Duration::from_seconds(5))));
+    auto refused
+        = TRY(raw.call(std::span<u8 const>(junk, sizeof junk), 9, reply, deadline_after(Duration::from_seconds(5))));
     EXPECT_IN_TASK(refused.envelope.status == (protocol::status_general | u16(ErrorCode::MalformedMessage)));
     EXPECT_IN_TASK(!second.call(tty::ReadSize {}).is_error());
 

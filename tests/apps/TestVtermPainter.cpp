@@ -42,13 +42,16 @@ struct Window {
     {
     }
 
+    /* What vterm shows: the program's title (set-title), else the one the output set. */
+    std::span<u8 const> title() const { return model.terminal.title(); }
+
     /* The same window drawn whole by a fresh painter. */
     std::vector<u32> redrawn(bool focused)
     {
         std::vector<u32> fresh(pixels.size(), 0);
         auto other = MUST(kit::Canvas::try_create(fresh, canvas.width(), canvas.height(), canvas.stride()));
         auto painter_again = MUST(Painter::try_create(glyphs));
-        MUST(painter_again.draw_all(other, model.terminal, focused));
+        MUST(painter_again.draw_all(other, model.terminal, title(), focused));
         return fresh;
     }
 };
@@ -85,7 +88,7 @@ TEST_CASE("A cell's pixels are its background with the face's glyph blended on i
     CHECK(cell.width == 10); /* DejaVu Sans Mono's advance at 16 px: 9.63, rounded up */
     CHECK(cell.height == u32(window.glyphs.line_metrics().line_height));
     window.model.write("\x1b[31;42mA\x1b[0mg");
-    MUST(window.painter.draw_all(window.canvas, window.model.terminal, true));
+    MUST(window.painter.draw_all(window.canvas, window.model.terminal, window.title(), true));
 
     auto a = window.model.terminal.cell(0, 0);
     CHECK(pixel_of(a.foreground) != pixel_of(a.background));
@@ -100,7 +103,7 @@ TEST_CASE("Reverse and the cursor swap a cell's colours", "[vterm][painter]")
 {
     Window window({ 12, 4 });
     window.model.write("\x1b[7mR\x1b[0m");
-    MUST(window.painter.draw_all(window.canvas, window.model.terminal, true));
+    MUST(window.painter.draw_all(window.canvas, window.model.terminal, window.title(), true));
     auto r = window.model.terminal.cell(0, 0);
     CHECK(cell_pixels(window, 0, 0) == expected_cell(window, 'R', pixel_of(r.background), pixel_of(r.foreground)));
     /* The cursor stands on (0, 1): a blank cell in the foreground's colour. */
@@ -111,7 +114,7 @@ TEST_CASE("Reverse and the cursor swap a cell's colours", "[vterm][painter]")
     /* Hidden (DECTCEM off), the cell shows its own colours. */
     window.model.write("\x1b[?25l");
     surface::Region damage;
-    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, true, damage));
+    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, window.title(), true, damage));
     CHECK(cell_pixels(window, 0, 1)
         == expected_cell(window, ' ', pixel_of(blank.foreground), pixel_of(blank.background)));
     CHECK(damage.area() == u64(window.painter.cell().width) * window.painter.cell().height);
@@ -121,12 +124,12 @@ TEST_CASE("Output draws and damages only the runs it changed", "[vterm][painter]
 {
     Window window({ 20, 6 });
     window.model.write("first line\r\nsecond");
-    MUST(window.painter.draw_all(window.canvas, window.model.terminal, true));
+    MUST(window.painter.draw_all(window.canvas, window.model.terminal, window.title(), true));
     auto before = window.pixels;
 
     window.model.write("\x1b[4;3Hxy");
     surface::Region damage;
-    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, true, damage));
+    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, window.title(), true, damage));
     auto cell = window.painter.cell();
     /* "xy" and the cursor's old (row 1, column 6) and new (row 3, column 4) cells. */
     CHECK(damage.area() == u64(cell.width) * cell.height * 4);
@@ -148,24 +151,24 @@ TEST_CASE("Output draws and damages only the runs it changed", "[vterm][painter]
 
     /* Nothing new: nothing drawn, nothing damaged. */
     surface::Region none;
-    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, true, none));
+    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, window.title(), true, none));
     CHECK(none.is_empty());
 }
 
 TEST_CASE("A title or focus change damages the title bar alone", "[vterm][painter]")
 {
     Window window({ 20, 4 });
-    MUST(window.painter.draw_all(window.canvas, window.model.terminal, true));
+    MUST(window.painter.draw_all(window.canvas, window.model.terminal, window.title(), true));
     CHECK(window.canvas.pixel(0, 0) == title_focused);
 
     window.model.write("\x1b]2;shell\x07");
     surface::Region damage;
-    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, true, damage));
+    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, window.title(), true, damage));
     CHECK(damage.bounds() == surface::Box::of(0, 0, window.canvas.width(), window.painter.title_height()));
     CHECK(window.pixels == window.redrawn(true));
 
     surface::Region unfocused;
-    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, false, unfocused));
+    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, window.title(), false, unfocused));
     CHECK(unfocused.bounds() == surface::Box::of(0, 0, window.canvas.width(), window.painter.title_height()));
     CHECK(window.canvas.pixel(0, 0) == title_unfocused);
     CHECK(window.pixels == window.redrawn(false));
@@ -175,10 +178,10 @@ TEST_CASE("A wide character is drawn whole when only one of its halves is damage
 {
     Window window({ 10, 3 });
     window.model.write("\xe4\xb8\xad"); /* U+4E2D, two columns */
-    MUST(window.painter.draw_all(window.canvas, window.model.terminal, true));
+    MUST(window.painter.draw_all(window.canvas, window.model.terminal, window.title(), true));
     window.model.write("\x1b[1;2H");
     surface::Region damage;
-    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, true, damage));
+    MUST(window.painter.draw_changes(window.canvas, window.model.terminal, window.title(), true, damage));
     CHECK(window.pixels == window.redrawn(true));
 }
 
@@ -187,5 +190,5 @@ TEST_CASE("A glyph source that fails is reported, never drawn past", "[vterm][pa
     Window window({ 10, 3 });
     window.model.write("abc");
     window.glyphs.refuse(true);
-    CHECK(window.painter.draw_all(window.canvas, window.model.terminal, true).is_error());
+    CHECK(window.painter.draw_all(window.canvas, window.model.terminal, window.title(), true).is_error());
 }

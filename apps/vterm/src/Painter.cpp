@@ -84,9 +84,9 @@ ErrorOr<void> Painter::draw_cell(kit::Canvas& canvas, terminal::Terminal const& 
     return {};
 }
 
-ErrorOr<void> Painter::draw_all(kit::Canvas& canvas, terminal::Terminal& model, bool focused)
+ErrorOr<void> Painter::draw_all(kit::Canvas& canvas, terminal::Terminal& model, std::span<u8 const> title, bool focused)
 {
-    TRY(draw_title(canvas, model.title(), focused));
+    TRY(draw_title(canvas, title, focused));
     auto size = model.size();
     for (u16 row = 0; row < size.rows; ++row) {
         for (u16 column = 0; column < size.columns; ++column)
@@ -97,9 +97,8 @@ ErrorOr<void> Painter::draw_all(kit::Canvas& canvas, terminal::Terminal& model, 
 }
 
 ErrorOr<void> Painter::draw_changes(
-    kit::Canvas& canvas, terminal::Terminal& model, bool focused, surface::Region& damage)
+    kit::Canvas& canvas, terminal::Terminal& model, std::span<u8 const> title, bool focused, surface::Region& damage)
 {
-    auto title = model.title();
     if (focused != m_focused || title.size() != m_title_length
         || __builtin_memcmp(title.data(), m_title, m_title_length) != 0) {
         TRY(draw_title(canvas, title, focused));

@@ -40,11 +40,12 @@ public:
     /* Where the cell (row, column) lies in the window. */
     [[nodiscard]] surface::Box cell_box(u16 row, u16 column) const;
 
-    /* Everything: title bar and every cell; the model's damage is taken. */
-    [[nodiscard]] ErrorOr<void> draw_all(kit::Canvas&, terminal::Terminal&, bool focused);
+    /* Everything: the title bar with `title` and every cell; the model's damage is taken. */
+    [[nodiscard]] ErrorOr<void> draw_all(kit::Canvas&, terminal::Terminal&, std::span<u8 const> title, bool focused);
     /* What changed since the last draw: the title bar when the title or the focus changed, each
      * damaged run of cells; each drawn box is added to `damage`. The model's damage is taken. */
-    [[nodiscard]] ErrorOr<void> draw_changes(kit::Canvas&, terminal::Terminal&, bool focused, surface::Region& damage);
+    [[nodiscard]] ErrorOr<void> draw_changes(
+        kit::Canvas&, terminal::Terminal&, std::span<u8 const> title, bool focused, surface::Region& damage);
 
 private:
     explicit Painter(kit::GlyphSource& glyphs, CellMetrics cell)

@@ -159,13 +159,7 @@ ErrorOr<i32> vterm_task_with_screen(Bundle& bundle)
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto placed = TRY(endpoint::memory(memory, sizeof(vterm::Loop) + 16));
-    auto windows = TRY(endpoint::memory(memory, vterm::Server::memory_for() + 16));
-    auto align = [](std::span<u8> bytes) {
-        auto address = reinterpret_cast<uptr>(bytes.data());
-        return bytes.subspan(((address + 15) & ~uptr(15)) - address);
-    };
-    auto* loop = new (align(placed).data()) vterm::Loop(align(windows).first(vterm::Server::memory_for()));
+    auto* loop = TRY(vterm::place_loop(memory));
     TypingScreen screen(loop->server());
     loop->show_on(&screen);
     auto served = loop->serve(std::move(requests), std::move(replies));

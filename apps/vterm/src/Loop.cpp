@@ -121,13 +121,18 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
     }
 }
 
-ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready, Screen* screen)
+ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen)
 {
     auto placed = TRY(endpoint::memory(memory, sizeof(Loop)));
     auto windows = TRY(endpoint::memory(memory, Server::memory_for() + 16));
     auto aligned = reinterpret_cast<uptr>(windows.data());
     usize skip = ((aligned + 15) & ~uptr(15)) - aligned;
-    auto* loop = new (placed.data()) Loop(windows.subspan(skip, Server::memory_for()), screen);
+    return new (placed.data()) Loop(windows.subspan(skip, Server::memory_for()), screen);
+}
+
+ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready, Screen* screen)
+{
+    auto* loop = TRY(place_loop(memory, screen));
     if (ready)
         TRY(endpoint::raise(*ready));
     auto served = loop->serve(std::move(requests), std::move(replies));

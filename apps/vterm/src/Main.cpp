@@ -48,19 +48,12 @@ ErrorOr<i32> vterm(Bundle& bundle)
     auto surfaces = TRY((open_client<::vectra::vterm::SurfaceClient, surface::Protocol>(
         bundle, memory, "surface-requests", "surface-replies", ::vectra::vterm::surface_bits)));
 
-    /* The server lives in the loop, which run() places; the display needs it first, so both are placed here. */
-    auto placed = TRY(endpoint::memory(memory, sizeof(::vectra::vterm::Loop) + sizeof(::vectra::vterm::Display) + 16));
-    auto windows = TRY(endpoint::memory(memory, ::vectra::vterm::Server::memory_for() + 16));
-    auto align = [](std::span<u8> bytes) {
-        auto address = reinterpret_cast<uptr>(bytes.data());
-        return bytes.subspan(((address + 15) & ~uptr(15)) - address);
-    };
-    auto loop_bytes = align(placed);
-    auto* loop
-        = new (loop_bytes.data())::vectra::vterm::Loop(align(windows).first(::vectra::vterm::Server::memory_for()));
-    auto* display
-        = new (loop_bytes.data() + ((sizeof(::vectra::vterm::Loop) + 15) & ~usize(15)))::vectra::vterm::Display(
-            loop->server(), memory, std::move(surfaces), std::move(fonts));
+    /* The server lives in the loop; the display needs it, and the loop is told of the display after. */
+    auto* loop = TRY(::vectra::vterm::place_loop(memory));
+    auto display_memory = TRY(endpoint::memory(memory, sizeof(::vectra::vterm::Display) + 16));
+    auto address = reinterpret_cast<uptr>(display_memory.data());
+    auto* display = new (display_memory.data() + (((address + 15) & ~uptr(15)) - address))::vectra::vterm::Display(
+        loop->server(), memory, std::move(surfaces), std::move(fonts));
     TRY(display->start());
     loop->show_on(display);
     TRY(print_line(console,

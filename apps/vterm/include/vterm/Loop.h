@@ -63,6 +63,10 @@ private:
     u8 m_reply[protocol::payload_capacity<tty::Protocol>];
 };
 
+/* The loop and its windows placed in `memory` (the windows' terminals 16-byte aligned), showing on `screen` if given.
+ */
+[[nodiscard]] ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen = nullptr);
+
 /* vterm from its capabilities to its loop: the loop and its windows placed in `memory`, `ready`
  * raised (when given), then every session served until the listener fails (or the screen does). */
 [[nodiscard]] ErrorOr<void> run(

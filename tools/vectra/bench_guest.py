@@ -36,6 +36,13 @@ with an ext4 filesystem made in the partition by the host's mkfs.ext4, loads ext
 with write/fsync, read (page cache dropped first), open/write/close, stat, open/read/close and
 syncfs, timing itself with CLOCK_MONOTONIC and printing `linux-bench: <run>: <ns>`.
 
+Group `guest_http` (images http-appliance and https-appliance built to serve for ever, records
+http_guest_* and https_guest_*; ADR 0050): per repetition and scheme, the appliance and then the
+Linux guest (busybox httpd, or openssl s_server -WWW -tls1_3 with the appliance's certificate) are
+booted with the image's own QEMU network flags and driven from the host: each file of www/bench
+fetched once and compared, the TLS 1.3 handshakes timed (https), then ab per row (1 KiB and 1 MiB,
+a new connection per request and keep-alive, 10 s, 4 connections); the machine is then stopped.
+
 The pure parts (parsing both consoles, the workload script, the report entries) are tested by
 tests/tools/test_bench_guest.py; the boots are not part of any test (a benchmark is never a
 pass/fail test).

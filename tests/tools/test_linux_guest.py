@@ -120,8 +120,9 @@ class Initramfs(unittest.TestCase):
     def test_files_go_anywhere_after_their_folders(self):
         files = [("www/bench/1k.txt", 0o644, b"K" * 1024), ("lib64/ld-linux-x86-64.so.2", 0o755, b"LD"),
                  ("etc/identity.pem", 0o600, b"PEM")]
-        names = [name for name, _, _ in read_cpio(guest.initramfs(b"BUSYBOX", [], "true\n", [], files))]
-        entries = {name: (mode, data) for name, mode, data in read_cpio(guest.initramfs(b"BUSYBOX", [], "true\n", [], files))}
+        archive = read_cpio(guest.initramfs(b"BUSYBOX", [], "true\n", [], files))
+        names = [name for name, _, _ in archive]
+        entries = {name: (mode, data) for name, mode, data in archive}
         for path, mode, data in files:
             self.assertEqual(entries[path], (0o100000 | mode, data))
             folders = ["/".join(path.split("/")[:end]) for end in range(1, path.count("/") + 1)]

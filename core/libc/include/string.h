@@ -27,6 +27,7 @@ char* strchr(char const* text, int character);
 char* strrchr(char const* text, int character);
 size_t strcspn(char const* text, char const* rejected);
 char* strstr(char const* text, char const* wanted);
+char* strncpy(char* destination, char const* source, size_t count);
 char* strerror(int error_number);
 
 #ifdef __cplusplus

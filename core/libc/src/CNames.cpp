@@ -72,6 +72,11 @@ void* malloc(usize size) { return vectra::libc::allocate(size); }
 void* calloc(usize count, usize size) { return vectra::libc::allocate_zeroed(count, size); }
 void free(void* pointer) { vectra::libc::release(pointer); }
 
+int abs(int value) { return vectra::libc::absolute_value(value); }
+double fabs(double value) { return vectra::libc::absolute_value(value); }
+float floorf(float value) { return vectra::libc::floor_of(value); }
+char* strncpy(char* destination, char const* source, usize count) { return vectra::libc::copy_text_padded(destination, source, count); }
+
 void qsort(void* base, usize count, usize size, int (*compare)(void const*, void const*))
 {
     vectra::libc::sort(base, count, size, compare);
@@ -185,6 +190,16 @@ struct tm* gmtime_r(long const* time, struct tm* result)
     *result = { calendar.second, calendar.minute, calendar.hour, calendar.day_of_month, calendar.month,
         calendar.years_since_1900, calendar.day_of_week, calendar.day_of_year, calendar.daylight_saving };
     return result;
+}
+
+/*
+ * The names glibc's headers make C++ ports call (their C++ keeps the toolchain's headers, which
+ * are glibc's: HarfBuzz's errno and assert).
+ */
+int* __errno_location() { return vectra::libc::error_number_location(); }
+[[noreturn]] void __assert_fail(char const* expression, char const* file, unsigned line, char const*)
+{
+    vectra::libc::assertion_failed(expression, file, int(line));
 }
 
 int* vectra_libc_errno_location() { return vectra::libc::error_number_location(); }

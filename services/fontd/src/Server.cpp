@@ -6,6 +6,7 @@
 
 #include <fontd/Server.h>
 #include <new>
+#include <vectra/harfbuzz/Memory.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
@@ -209,6 +210,8 @@ ErrorOr<void> run(ReticleCap const& memory, usize font_memory_bytes, std::span<C
     RingCap requests, RingCap replies, SignalCap const* ready)
 {
     static_assert(protocol::check<font::Protocol>());
+    if (!harfbuzz::initialised())
+        TRY(harfbuzz::initialise(TRY(endpoint::memory(memory, harfbuzz_lifetime_bytes))));
     auto heap = TRY(endpoint::memory(memory, font_memory_bytes));
     auto engine_place = TRY(endpoint::memory(memory, sizeof(Engine)));
     auto* engine = new (engine_place.data()) Engine(heap);

@@ -25,6 +25,8 @@ namespace vectra::fontd {
 
 inline constexpr usize maximum_sessions = 4;
 inline constexpr usize glyphs_per_session = 512;
+/* HarfBuzz's program-long objects and interned languages (vectra/harfbuzz/Memory.h). */
+inline constexpr usize harfbuzz_lifetime_bytes = 16 * KiB;
 inline constexpr usize atlas_bytes = usize(font::atlas_width) * font::atlas_height;
 
 struct OpenFace {

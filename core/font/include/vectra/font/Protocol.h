@@ -39,6 +39,13 @@ enum class FontError : u16 {
     InvalidCodePoint = 7,
     AtlasFull = 8,
     GlyphTooLarge = 9,
+    InvalidText = 10,
+    InvalidScript = 11,
+    InvalidLanguage = 12,
+    InvalidDirection = 13,
+    TooManyGlyphs = 14,
+    InvalidGlyph = 15,
+    TooManyLanguages = 16,
 };
 
 inline constexpr usize maximum_name = 32;
@@ -48,6 +55,10 @@ inline constexpr u32 maximum_pixel_size = 256;
 inline constexpr u32 atlas_width = 512;
 inline constexpr u32 atlas_height = 512;
 inline constexpr u32 maximum_code_point = 0x10ffff;
+inline constexpr usize maximum_text = 128;   /* UTF-8 bytes a shape request carries */
+inline constexpr usize maximum_shaped = 32;  /* glyphs a shape reply carries */
+inline constexpr usize maximum_script = 4;   /* an ISO 15924 tag: "Arab", "Deva", "Latn" */
+inline constexpr usize maximum_language = 16; /* a BCP 47 tag: "ar", "hi", "en-GB" */
 
 using FaceName = BoundedVector<u8, maximum_name>;
 

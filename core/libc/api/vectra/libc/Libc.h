@@ -78,6 +78,14 @@ void write_error_output(char const* bytes, usize count);
 [[nodiscard]] unsigned long parse_unsigned_long(char const* text, char** end, int base);
 [[nodiscard]] long parse_long(char const* text, char** end, int base);
 
+/* abs, fabs (the sign bit cleared: -0.0 and NaNs too) and floorf, as glibc answers them. */
+[[nodiscard]] int absolute_value(int value);
+[[nodiscard]] double absolute_value(double value);
+[[nodiscard]] float floor_of(float value);
+
+/* strncpy: `source` up to its terminator or `count` bytes, the rest of the `count` bytes zeroed. */
+char* copy_text_padded(char* destination, char const* source, usize count);
+
 /* qsort (an in-place heap sort: O(n log n), no recursion, not stable) and bsearch. */
 using Comparison = int (*)(void const*, void const*);
 void sort(void* base, usize count, usize size, Comparison compare);

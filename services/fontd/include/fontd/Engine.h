@@ -43,21 +43,9 @@ struct RenderedGlyph {
     i32 advance { 0 }; /* 1/64 pixels */
 };
 
-/* One glyph of a shaped run: the font's glyph index, the byte of the text it came from, and its position in 1/64 pixels. */
-struct ShapedGlyph {
-    u32 glyph { 0 };
-    u32 cluster { 0 };
-    i32 x_advance { 0 };
-    i32 y_advance { 0 };
-    i32 x_offset { 0 };
-    i32 y_offset { 0 };
-};
-
-enum class Direction : u8 {
-    Guess = 0, /* from the text's script */
-    LeftToRight = 1,
-    RightToLeft = 2,
-};
+/* A shaped run's glyph and the direction asked for are the protocol's (vectra/font/Protocol.h). */
+using ShapedGlyph = font::ShapedGlyph;
+using Direction = font::Direction;
 
 /*
  * What to shape: UTF-8 text, an ISO 15924 script tag ("Arab"; empty: guessed from the text), a

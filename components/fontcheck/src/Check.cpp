@@ -45,23 +45,6 @@ constexpr i32 atlas_x = 40;
 constexpr i32 atlas_y = 260;
 constexpr u32 atlas_shown_rows = 480;
 
-/* UTF-8 (validated by the compiler: these are our literals) to code points. */
-usize decode(char const* text, u32* out, usize capacity)
-{
-    usize count = 0;
-    auto const* bytes = reinterpret_cast<u8 const*>(text);
-    while (*bytes && count < capacity) {
-        u32 code_point = *bytes++;
-        usize more = code_point >= 0xf0 ? 3 : code_point >= 0xe0 ? 2 : code_point >= 0xc0 ? 1 : 0;
-        if (more)
-            code_point &= 0x3f >> more;
-        for (usize index = 0; index < more; ++index)
-            code_point = (code_point << 6) | (*bytes++ & 0x3f);
-        out[count++] = code_point;
-    }
-    return count;
-}
-
 struct Totals {
     u32 glyphs { 0 };
     u32 rasterised { 0 };

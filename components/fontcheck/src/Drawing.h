@@ -68,6 +68,23 @@ inline void draw_glyph(Screen& screen, std::span<u8 const> atlas, font::Glyph co
     }
 }
 
+/* UTF-8 (the checks' own literals, validated by the compiler) to code points. */
+inline usize decode(char const* text, u32* out, usize capacity)
+{
+    usize count = 0;
+    auto const* bytes = reinterpret_cast<u8 const*>(text);
+    while (*bytes && count < capacity) {
+        u32 code_point = *bytes++;
+        usize more = code_point >= 0xf0 ? 3 : code_point >= 0xe0 ? 2 : code_point >= 0xc0 ? 1 : 0;
+        if (more)
+            code_point &= 0x3f >> more;
+        for (usize index = 0; index < more; ++index)
+            code_point = (code_point << 6) | (*bytes++ & 0x3f);
+        out[count++] = code_point;
+    }
+    return count;
+}
+
 inline ErrorOr<void> expect(bool condition, char const* what)
 {
     if (!condition)

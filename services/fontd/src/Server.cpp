@@ -60,12 +60,20 @@ ErrorOr<OpenFace*> SessionState::sized_face(u32 id)
 
 CachedGlyph const* SessionState::lookup(usize entry, u32 pixel_size, GlyphKey key, u32 value) const
 {
+    /* The most telling field first: this scan runs for every glyph of every run. */
+    if (key == GlyphKey::CodePoint) {
+        for (usize index = 0; index < m_glyph_count; ++index) {
+            auto const& cached = m_glyphs[index];
+            if (cached.glyph.code_point == value && cached.key == GlyphKey::CodePoint && cached.entry == entry
+                && cached.pixel_size == pixel_size)
+                return &cached;
+        }
+        return nullptr;
+    }
+    /* A glyph asked for by index is the same bitmap whichever way it was placed. */
     for (usize index = 0; index < m_glyph_count; ++index) {
         auto const& cached = m_glyphs[index];
-        if (cached.entry != entry || cached.pixel_size != pixel_size)
-            continue;
-        /* A glyph asked for by index is the same bitmap whichever way it was placed. */
-        if (key == GlyphKey::Index ? cached.glyph.glyph == value : cached.key == GlyphKey::CodePoint && cached.glyph.code_point == value)
+        if (cached.glyph.glyph == value && cached.entry == entry && cached.pixel_size == pixel_size)
             return &cached;
     }
     return nullptr;

@@ -15,6 +15,7 @@
 #include "FontFiles.h"
 #include <catch2/catch.hpp>
 #include <fontd/Engine.h>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -215,4 +216,19 @@ TEST_CASE("shaping in too little memory is an error, never a crash, and malforme
     auto count = engine.shape(2, 32, { bytes_of("بيت"), {}, fontd::Direction::Guess, {} }, glyphs);
     REQUIRE_FALSE(count.is_error());
     REQUIRE(count.value() == 3);
+}
+
+TEST_CASE("two engines shaping in turn keep HarfBuzz's objects each in its own memory", "[fontd][shaping]")
+{
+    auto first = std::make_unique<Shaping>();
+    Shaping second;
+    require_run(first->shape(arabic, "بيت"), { { 1266, 4, 2238 }, { 1492, 2, 764 }, { 102, 0, 551 } });
+    require_run(second.shape(devanagari, "कि"), { { 607, 0, 530 }, { 25, 0, 1561 } });
+    require_run(first->shape(devanagari, "क्ष"), { { 179, 0, 1458 } });
+    usize second_in_use = second.engine.heap().in_use();
+    /* The first Engine's HarfBuzz objects go back to its Heap, none to the second's; then its memory is gone. */
+    first.reset();
+    REQUIRE(second.engine.heap().in_use() == second_in_use);
+    require_run(second.shape(arabic, "بيت"), { { 1266, 4, 2238 }, { 1492, 2, 764 }, { 102, 0, 551 } });
+    require_run(second.shape(dejavu, "AV"), { { 36, 0, 1270 }, { 57, 1, 1401 } });
 }

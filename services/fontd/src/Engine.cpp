@@ -65,6 +65,7 @@ Engine::Engine(std::span<u8> memory)
 
 Engine::~Engine()
 {
+    harfbuzz::use_heap(&m_heap); /* HarfBuzz's objects go back to the Heap they came from */
     for (usize index = 0; index < m_count; ++index) {
         auto& entry = m_entries[index];
         if (entry.face)
@@ -295,6 +296,8 @@ ErrorOr<usize> Engine::shape(usize entry, u32 pixel_size, ShapeText const& reque
             return Error(font::FontError::TooManyLanguages, "fontd has shaped with 32 different languages, the most it keeps");
         language = interned.value();
     }
+    /* This Engine's Heap for whatever HarfBuzz allocates now (another Engine may have shaped last). */
+    harfbuzz::use_heap(&m_heap);
     auto* font = TRY(shaping_font(entry, pixel_size));
 
     hb_buffer_clear_contents(m_buffer);

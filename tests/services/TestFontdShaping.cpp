@@ -232,3 +232,24 @@ TEST_CASE("two engines shaping in turn keep HarfBuzz's objects each in its own m
     require_run(second.shape(arabic, "بيت"), { { 1266, 4, 2238 }, { 1492, 2, 764 }, { 102, 0, 551 } });
     require_run(second.shape(dejavu, "AV"), { { 36, 0, 1270 }, { 57, 1, 1401 } });
 }
+
+TEST_CASE("a face whose cvt table is shorter than one entry loads, renders and shapes", "[fontd][shaping]")
+{
+    /* fuzz.font_load's finding (corpus noto-arabic-empty-cvt): the low byte of the 'cvt ' record's
+     * length in Noto Sans Arabic's table directory (byte 123) set to 1 — FreeType then has no cvt. */
+    auto damaged = test::noto_sans_arabic();
+    REQUIRE(damaged[120] == 0);
+    REQUIRE(damaged[123] == 40);
+    damaged[123] = 1;
+    std::vector<u8> memory(1024 * KiB);
+    fontd::Engine engine(memory);
+    REQUIRE_FALSE(engine.start().is_error());
+    REQUIRE_FALSE(engine.add("damaged", damaged).is_error());
+    REQUIRE_FALSE(engine.load(0).is_error());
+    REQUIRE_FALSE(engine.render(0, 40, 0x628).is_error());
+    std::vector<fontd::ShapedGlyph> glyphs(8);
+    auto count = engine.shape(0, 32, { bytes_of("بيت"), {}, fontd::Direction::Guess, {} }, glyphs);
+    REQUIRE_FALSE(count.is_error());
+    REQUIRE(count.value() == 3);
+    REQUIRE(glyphs[1].glyph == 1492);
+}

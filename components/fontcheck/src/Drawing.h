@@ -11,6 +11,7 @@
 #include <vectra/Session.h>
 #include <vectra/System.h>
 #include <vectra/SystemClock.h>
+#include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
 #include <vectra/font/Protocol.h>
 
@@ -110,6 +111,26 @@ inline font::OpenFace named(char const* name)
     for (char const* character = name; *character; ++character)
         (void)request.name.try_append(u8(*character));
     return request;
+}
+
+/* What both checks take from their bundle: the console, the display, their memory, a vectra.font session. */
+struct FontCheckBundle {
+    ConsoleCap console;
+    DisplayCap display;
+    ReticleCap memory;
+    FontClient client;
+};
+
+inline ErrorOr<FontCheckBundle> take_font_check_bundle(Bundle& bundle)
+{
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
+    auto display = TRY(bundle.take<DisplayCap>("display"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto pool = TRY(endpoint::carve(memory, session::pool_size<font::Protocol>()));
+    auto client = TRY(FontClient::open(std::move(requests), std::move(replies), std::move(pool)));
+    return FontCheckBundle { std::move(console), std::move(display), std::move(memory), std::move(client) };
 }
 
 /* The display's memory (kept in `framebuffer` by the caller) mapped and cleared to paper. */

@@ -81,13 +81,11 @@ bool same_run(font::Shaped const& left, font::Shaped const& right)
 ErrorOr<i32> shape_check(Bundle& bundle)
 {
     TRY(check_footprint(bundle, footprints::shape_check));
-    auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto display = TRY(bundle.take<DisplayCap>("display"));
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto pool = TRY(endpoint::carve(memory, session::pool_size<font::Protocol>()));
-    auto client = TRY(FontClient::open(std::move(requests), std::move(replies), std::move(pool)));
+    auto taken = TRY(take_font_check_bundle(bundle));
+    auto const& console = taken.console;
+    auto const& display = taken.display;
+    auto const& memory = taken.memory;
+    auto& client = taken.client;
 
     MemCap framebuffer;
     auto screen = TRY(paper_screen(display, framebuffer));

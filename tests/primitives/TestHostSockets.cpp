@@ -126,13 +126,10 @@ ErrorOr<bool> wait_ready(DeviceCap const& sockets, u32 socket, u32 bits)
     return false;
 }
 
-}
-
-TEST_CASE("a Task connects through its host-sockets capability to a server the test runs on 127.0.0.1 and exchanges bytes")
+/* The test's peer: accepts one connection, answers "world" to "hello", closes; `served` once it did. */
+std::thread answer_hello(TestListener& server, std::atomic<bool>& served)
 {
-    TestListener server;
-    std::atomic<bool> served { false };
-    std::thread peer([&] {
+    return std::thread([&server, &served] {
         int connection = ::accept(server.descriptor, nullptr, nullptr);
         char bytes[5];
         usize got = 0;
@@ -147,6 +144,25 @@ TEST_CASE("a Task connects through its host-sockets capability to a server the t
         ::close(connection);
         served = true;
     });
+}
+
+/* Whether a datagram from a UDP socket on 127.0.0.1 to `to` is refused MissingRight (the socket closed after). */
+ErrorOr<bool> datagram_refused(DeviceCap const& sockets, HostAddress to)
+{
+    auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+    u8 const byte[] = { 0 };
+    bool refused = code_of(system::host_socket_send(sockets, bound.value, byte, &to)) == ErrorCode::MissingRight;
+    TRY(system::host_socket_close(sockets, bound.value));
+    return refused;
+}
+
+}
+
+TEST_CASE("a Task connects through its host-sockets capability to a server the test runs on 127.0.0.1 and exchanges bytes")
+{
+    TestListener server;
+    std::atomic<bool> served { false };
+    std::thread peer = answer_hello(server, served);
     Supervisor supervisor;
     u16 port = server.port;
     auto result = supervisor.run(RightRead | RightWrite, [port](Bundle& bundle) -> ErrorOr<i32> {
@@ -319,12 +335,8 @@ TEST_CASE("attacker: every address outside loopback is refused before the host s
                 return 3;
         }
         /* A UDP socket on loopback may not send a datagram outside it. */
-        auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
-        u8 const byte[] = { 0 };
-        auto to = ipv4(192, 168, 1, 1, 53);
-        if (code_of(system::host_socket_send(sockets, bound.value, byte, &to)) != ErrorCode::MissingRight)
+        if (!TRY(datagram_refused(sockets, ipv4(192, 168, 1, 1, 53))))
             return 4;
-        TRY(system::host_socket_close(sockets, bound.value));
         /* Unknown kinds are refused. */
         if (code_of(system::host_socket_open(sockets, HostSocketKind(9), ipv4(127, 0, 0, 1, 0))) != ErrorCode::InvalidArgument)
             return 5;
@@ -424,20 +436,8 @@ TEST_CASE("every host descriptor closes when the last capability to the host soc
 TEST_CASE("a connect to a forwarded address reaches the loopback port the forward names; the peer is reported as the forwarded address")
 {
     TestListener server;
-    std::thread peer([&] {
-        int connection = ::accept(server.descriptor, nullptr, nullptr);
-        char bytes[5] {};
-        usize got = 0;
-        while (got < 5) {
-            ssize_t count = ::recv(connection, bytes + got, 5 - got, 0);
-            if (count <= 0)
-                break;
-            got += usize(count);
-        }
-        if (got == 5)
-            (void)!::send(connection, bytes, 5, MSG_NOSIGNAL);
-        ::close(connection);
-    });
+    std::atomic<bool> served { false };
+    std::thread peer = answer_hello(server, served);
     Supervisor supervisor;
     REQUIRE_FALSE(supervisor.device->add_forward({ ipv4(10, 0, 2, 101, 443), ipv4(127, 0, 0, 1, server.port) }).is_error());
     auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
@@ -462,12 +462,13 @@ TEST_CASE("a connect to a forwarded address reaches the loopback port the forwar
             got += received.value;
         }
         auto expected = ipv4(10, 0, 2, 101, 443);
-        if (std::memcmp(reply, "hello", 5) != 0 || from.family != 4 || from.port != 443 || std::memcmp(from.bytes, expected.bytes, 4) != 0)
+        if (std::memcmp(reply, "world", 5) != 0 || from.family != 4 || from.port != 443 || std::memcmp(from.bytes, expected.bytes, 4) != 0)
             return 6;
         TRY(system::host_socket_close(sockets, opened.value));
         return 0;
     });
     peer.join();
+    REQUIRE(served);
     REQUIRE(result.value() == 0);
     REQUIRE(supervisor.device->open_count() == 0);
 }
@@ -502,12 +503,8 @@ TEST_CASE("attacker: a forward grants one TCP connect address of one capability,
             if (code_of(system::host_socket_open(sockets, kind, ipv4(10, 0, 2, 101, 443))) != ErrorCode::MissingRight)
                 return 3;
         }
-        auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
-        u8 const byte[] = { 0 };
-        auto to = ipv4(10, 0, 2, 101, 443);
-        if (code_of(system::host_socket_send(sockets, bound.value, byte, &to)) != ErrorCode::MissingRight)
+        if (!TRY(datagram_refused(sockets, ipv4(10, 0, 2, 101, 443))))
             return 4;
-        TRY(system::host_socket_close(sockets, bound.value));
         /* A capability made without the forward does not have it. */
         if (code_of(system::host_socket_open(other, HostSocketKind::TcpConnect, ipv4(10, 0, 2, 101, 443))) != ErrorCode::MissingRight)
             return 5;

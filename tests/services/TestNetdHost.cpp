@@ -336,6 +336,20 @@ ErrorOr<i32> reset_client(Bundle& bundle)
 
 }
 
+/* Accepts one connection on `server`, reads the pattern `seed_in` to its end, answers `length` bytes of `seed_out`. */
+std::thread serve_once(HostPeer& server, u8 seed_in, usize length, u8 seed_out, std::atomic<usize>& uploaded, std::atomic<bool>& answered)
+{
+    return std::thread([&server, seed_in, length, seed_out, &uploaded, &answered] {
+        int connection = ::accept(server.descriptor, nullptr, nullptr);
+        if (connection < 0)
+            return;
+        bound(connection);
+        uploaded = read_pattern(connection, seed_in);
+        answered = write_pattern(connection, length, seed_out);
+        ::close(connection);
+    });
+}
+
 ErrorOr<i32> forwarded_client(Bundle& bundle)
 {
     auto client = TRY(test::open_socket_client(bundle));
@@ -364,15 +378,7 @@ TEST_CASE("netd's host backend through a forward: a connect to 10.0.2.101:443 re
     s_forwarded_port = server.port;
     std::atomic<usize> uploaded { 0 };
     std::atomic<bool> answered { false };
-    std::thread serving([&] {
-        int connection = ::accept(server.descriptor, nullptr, nullptr);
-        if (connection < 0)
-            return;
-        bound(connection);
-        uploaded = read_pattern(connection, 21);
-        answered = write_pattern(connection, 3000, 23);
-        ::close(connection);
-    });
+    std::thread serving = serve_once(server, 21, 3000, 23, uploaded, answered);
     run_with_host_netd({ forwarded_client });
     s_forwarded_port = 0;
     serving.join();
@@ -389,15 +395,7 @@ TEST_CASE("netd's host backend: a client Task exchanges 100000 bytes each way wi
     s_listening_port = 0;
     std::atomic<usize> uploaded { 0 };
     std::atomic<bool> answered { false };
-    std::thread serving([&] {
-        int connection = ::accept(server.descriptor, nullptr, nullptr);
-        if (connection < 0)
-            return;
-        bound(connection);
-        uploaded = read_pattern(connection, 7);
-        answered = write_pattern(connection, each_way, 9);
-        ::close(connection);
-    });
+    std::thread serving = serve_once(server, 7, each_way, 9, uploaded, answered);
     std::atomic<usize> answer { 0 };
     std::thread connecting([&] {
         for (int turn = 0; turn < 20000 && s_listening_port == 0; ++turn)

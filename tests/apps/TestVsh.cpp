@@ -19,6 +19,8 @@
 #include <vectra/concurrent/Endpoints.h>
 #include <vectra/kernel/Executor.h>
 #include <vfsd/Server.h>
+#include <vectra/kernel/SnapshotDevice.h>
+#include <vsh/KernelTaskList.h>
 #include <vsh/Run.h>
 
 using namespace vectra;
@@ -151,7 +153,12 @@ ErrorOr<i32> vsh_task(Bundle& bundle)
         TRY(bundle.take<RingCap>("terminal_requests")),
         TRY(bundle.take<RingCap>("terminal_replies")),
     };
-    return vsh::run(nullptr, memory, std::move(connections), nullptr);
+    /* With the snapshot granted, ps reads the kernel's table as the image's vsh does. */
+    auto snapshot = bundle.take<DeviceCap>("snapshot");
+    if (snapshot.is_error())
+        return vsh::run(nullptr, memory, std::move(connections), nullptr);
+    auto tasks = TRY(vsh::KernelTaskList::create(snapshot.release_value(), memory));
+    return vsh::run(nullptr, memory, std::move(connections), &tasks);
 }
 
 struct Ended {
@@ -161,7 +168,7 @@ struct Ended {
 };
 
 /* vfsd, the terminal and vsh as Tasks; the person's script played until vsh ends. */
-Ended play(ScriptedPerson& person)
+Ended play(ScriptedPerson& person, bool grant_snapshot = false)
 {
     s_person = &person;
     Arena arena(24 * MiB);
@@ -183,7 +190,13 @@ Ended play(ScriptedPerson& person)
     Task* typist = spawn("terminal", terminal_task, 64 * KiB);
     REQUIRE(grant_service(*typist, parent, terminal, memory(1 * MiB)));
     Task* shell = spawn("vsh", vsh_task, 64 * KiB);
-    REQUIRE(grant_client(*shell, parent, files, memory(vsh::memory_needed() + 64 * KiB)));
+    REQUIRE(grant_client(*shell, parent, files, memory(vsh::memory_needed() + 256 * KiB)));
+    if (grant_snapshot) {
+        auto* table = arena.reticle().try_create<SnapshotDevice>(&arena.reticle()).value();
+        REQUIRE_FALSE(shell->bundle()
+                          .give("snapshot", parent, parent.mint<CapabilityClass::Device>(table, RightRead | RightGrant | RightRevoke).release_value())
+                          .is_error());
+    }
     REQUIRE_FALSE(shell->bundle().grant("terminal_requests", parent, terminal.requests, RightSend).is_error());
     REQUIRE_FALSE(shell->bundle().grant("terminal_replies", parent, terminal.replies, RightReceive).is_error());
 
@@ -396,4 +409,18 @@ TEST_CASE("when its window closes, vsh opens a new one and keeps its directory a
     require_passed(person);
     INFO("vsh ended: " << ended.error.name());
     REQUIRE(ended.status == 3);
+}
+
+TEST_CASE("ps lists the Tasks from the kernel's snapshot: vfsd, the terminal and vsh with their columns")
+{
+    ScriptedPerson person;
+    person.steps = {
+        typed("ps\r", { "   ID NAME             STATE    BAND    CPU     TIME(ms) RETICLE(KiB)  CAPS MEM RING RET\r\n", " vfsd ",
+                           " terminal ", " vsh ", " person " },
+            { "ps:" }),
+        typed("exit\r", {}),
+    };
+    auto ended = play(person, true);
+    require_passed(person);
+    REQUIRE(ended.status == 0);
 }

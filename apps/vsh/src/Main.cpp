@@ -8,6 +8,7 @@
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
 #include <vectra/footprints/vsh.h>
+#include <vsh/KernelTaskList.h>
 #include <vsh/Run.h>
 
 VECTRA_TASK_ENTRY(vsh);
@@ -25,7 +26,8 @@ ErrorOr<i32> vsh(Bundle& bundle)
         TRY(bundle.take<RingCap>("terminal_requests")),
         TRY(bundle.take<RingCap>("terminal_replies")),
     };
-    return vsh::run(&console, memory, std::move(connections), nullptr);
+    auto tasks = TRY(vsh::KernelTaskList::create(TRY(bundle.take<DeviceCap>("snapshot")), memory));
+    return vsh::run(&console, memory, std::move(connections), &tasks);
 }
 
 }

@@ -5,6 +5,7 @@
  */
 
 #include <vectra/Try.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Snapshot.h>
 #include <vectra/kernel/SnapshotDevice.h>
 
@@ -37,9 +38,12 @@ ErrorOr<usize> snapshot_copy(CapabilitySpace const& space, DeviceCap const& hand
     if (buffer.size() < bytes)
         return Error(ErrorCode::TooLarge, "the buffer is smaller than the snapshot's table");
     /*
-     * Front to back, as an outside reader copies it: under the kernel lock no switch rewrites the
-     * table meanwhile, and a reader checks the generations all the same (the table's contract).
+     * Rewritten first from the caller's executor (the table is otherwise up to an interval old, or
+     * as old as the last idle), then copied front to back, as an outside reader copies it. Another
+     * CPU's executor may rewrite the table meanwhile: the reader checks the generations (the
+     * table's contract) and reads again.
      */
+    snapshot::write(Executor::current(), platform::monotonic_nanoseconds());
     __builtin_memcpy(buffer.data(), snapshot::table(), bytes);
     return bytes;
 }

@@ -147,12 +147,7 @@ ErrorOr<i32> terminal_task(Bundle& bundle)
 ErrorOr<i32> vsh_task(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    vsh::Connections connections {
-        TRY(bundle.take<RingCap>("requests")),
-        TRY(bundle.take<RingCap>("replies")),
-        TRY(bundle.take<RingCap>("terminal_requests")),
-        TRY(bundle.take<RingCap>("terminal_replies")),
-    };
+    auto connections = TRY(vsh::take_connections(bundle));
     /* With the snapshot granted, ps reads the kernel's table as the image's vsh does. */
     auto snapshot = bundle.take<DeviceCap>("snapshot");
     if (snapshot.is_error())
@@ -227,6 +222,17 @@ void require_passed(ScriptedPerson const& person)
     REQUIRE(person.failures.empty());
 }
 
+/* Plays the script and requires every check passed and vsh's status. */
+Ended play_expecting(ScriptedPerson& person, i32 status, bool grant_snapshot = false)
+{
+    auto ended = play(person, grant_snapshot);
+    require_passed(person);
+    INFO("vsh ended: " << ended.error.name());
+    REQUIRE(ended.cause == ExitCause::Returned);
+    REQUIRE(ended.status == status);
+    return ended;
+}
+
 Step typed(std::string keys, std::vector<std::string> expect, std::vector<std::string> absent = {})
 {
     return Step { std::move(keys), std::move(expect), std::move(absent) };
@@ -261,10 +267,7 @@ TEST_CASE("vsh greets, names its window and runs every command on vfsd")
         typed("cd\r", {}),
         typed("exit\r", {}),
     };
-    auto ended = play(person);
-    require_passed(person);
-    REQUIRE(ended.cause == ExitCause::Returned);
-    REQUIRE(ended.status == 0);
+    (void)play_expecting(person, 0);
     REQUIRE(person.greeting.find("vsh: a small shell on vfsd; help lists the commands\r\n") != std::string::npos);
     REQUIRE(person.greeting.find("vsh:/$ ") != std::string::npos);
 }
@@ -290,9 +293,7 @@ TEST_CASE("every error is one line naming the command, the path and the vfs erro
         typed("exit 300\r", { "\r\nexit: 300: not a status (0-255)\r\n" }),
         typed("exit 7\r", {}),
     };
-    auto ended = play(person);
-    require_passed(person);
-    REQUIRE(ended.status == 7);
+    (void)play_expecting(person, 7);
 }
 
 TEST_CASE("quotes and backslashes make words; a bad line is refused with its reason")
@@ -316,9 +317,7 @@ TEST_CASE("quotes and backslashes make words; a bad line is refused with its rea
         }(), { "\r\nvsh: the line has more than 64 words\r\n" }),
         typed("exit\r", {}),
     };
-    auto ended = play(person);
-    require_passed(person);
-    REQUIRE(ended.status == 0);
+    (void)play_expecting(person, 0);
 }
 
 TEST_CASE("the line editor inserts and deletes anywhere and walks its history")
@@ -350,9 +349,7 @@ TEST_CASE("the line editor inserts and deletes anywhere and walks its history")
         /* Ctrl+D on an empty line ends the shell with status 0. */
         typed("\x04", { "exit\r\n" }),
     };
-    auto ended = play(person);
-    require_passed(person);
-    REQUIRE(ended.status == 0);
+    (void)play_expecting(person, 0);
 }
 
 TEST_CASE("a line past 1 KiB is refused whole, and a flood of typed bytes is survived")
@@ -371,9 +368,7 @@ TEST_CASE("a line past 1 KiB is refused whole, and a flood of typed bytes is sur
         typed("echo still here\r", { "\r\nstill here\r\n" }),
         typed("exit\r", {}),
     };
-    auto ended = play(person);
-    require_passed(person);
-    REQUIRE(ended.status == 0);
+    (void)play_expecting(person, 0);
 }
 
 TEST_CASE("long lines wrap at the window's width, taken from each read")
@@ -387,11 +382,9 @@ TEST_CASE("long lines wrap at the window's width, taken from each read")
         typed("\r", { "\r\n12345678\r\n" }),
         Step { "exit\r", {}, {}, false, 80 },
     };
-    auto ended = play(person);
-    require_passed(person);
+    (void)play_expecting(person, 0);
     REQUIRE(person.answers.size() >= 1);
     REQUIRE(person.answers[0].find("echo 12345678\r\n") != std::string::npos);
-    REQUIRE(ended.status == 0);
 }
 
 TEST_CASE("when its window closes, vsh opens a new one and keeps its directory and history")
@@ -405,10 +398,7 @@ TEST_CASE("when its window closes, vsh opens a new one and keeps its directory a
         typed("\x1b[A\r", { "\r\n/mnt\r\n" }),
         typed("exit 3\r", {}),
     };
-    auto ended = play(person);
-    require_passed(person);
-    INFO("vsh ended: " << ended.error.name());
-    REQUIRE(ended.status == 3);
+    (void)play_expecting(person, 3);
 }
 
 TEST_CASE("ps lists the Tasks from the kernel's snapshot: vfsd, the terminal and vsh with their columns")
@@ -420,7 +410,5 @@ TEST_CASE("ps lists the Tasks from the kernel's snapshot: vfsd, the terminal and
             { "ps:" }),
         typed("exit\r", {}),
     };
-    auto ended = play(person, true);
-    require_passed(person);
-    REQUIRE(ended.status == 0);
+    (void)play_expecting(person, 0, true);
 }

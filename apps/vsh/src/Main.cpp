@@ -20,12 +20,7 @@ ErrorOr<i32> vsh(Bundle& bundle)
     TRY(check_footprint(bundle, footprints::vsh)); /* generated from footprint.json */
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    vsh::Connections connections {
-        TRY(bundle.take<RingCap>("requests")),
-        TRY(bundle.take<RingCap>("replies")),
-        TRY(bundle.take<RingCap>("terminal_requests")),
-        TRY(bundle.take<RingCap>("terminal_replies")),
-    };
+    auto connections = TRY(vsh::take_connections(bundle));
     auto tasks = TRY(vsh::KernelTaskList::create(TRY(bundle.take<DeviceCap>("snapshot")), memory));
     return vsh::run(&console, memory, std::move(connections), &tasks);
 }

@@ -51,6 +51,16 @@ void say(ConsoleCap const* console, fmt::format_string<Arguments...> format, Arg
 
 }
 
+ErrorOr<Connections> take_connections(Bundle& bundle)
+{
+    return Connections {
+        TRY(bundle.take<RingCap>("requests")),
+        TRY(bundle.take<RingCap>("replies")),
+        TRY(bundle.take<RingCap>("terminal_requests")),
+        TRY(bundle.take<RingCap>("terminal_replies")),
+    };
+}
+
 usize memory_needed()
 {
     return session::pool_size<vfs::Protocol>() + terminal_pool + (sizeof(State) + 4095) / 4096 * 4096;

@@ -12,6 +12,7 @@
 
 #pragma once
 
+#include <vectra/Bundle.h>
 #include <vectra/Capability.h>
 #include <vsh/TaskList.h>
 
@@ -23,6 +24,9 @@ struct Connections {
     RingCap terminal_requests; /* the terminal's listener, client ends */
     RingCap terminal_replies;
 };
+
+/* The four Ring ends from a Bundle's slots requests, replies, terminal_requests, terminal_replies. */
+[[nodiscard]] ErrorOr<Connections> take_connections(Bundle&);
 
 /* The memory run() takes from `memory`: both sessions' pools and the shell's state. */
 [[nodiscard]] usize memory_needed();

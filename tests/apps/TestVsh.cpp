@@ -34,7 +34,10 @@ struct Step {
     std::vector<std::string> absent;  /* none may be */
     bool close { false };             /* close the window instead of typing */
     u16 columns { 0 };                /* resize the window before typing (0: unchanged) */
+    bool restart { false };           /* restart the terminal (its listener reset) instead of typing */
 };
+
+Ring* s_terminal_listener = nullptr; /* the terminal's listener, reset to restart the terminal */
 
 /* The person at the terminal: types each step, checks vsh's answer to it at the next read. */
 class ScriptedPerson final : public shellcheck::Person {
@@ -44,6 +47,9 @@ public:
     std::vector<std::string> answers; /* vsh's answer to each step */
     std::string greeting;
     shellcheck::Typist* typist { nullptr };
+
+    /* A restart step was typed and no later read has come: the terminal serves again. */
+    bool restarting() const { return m_current > 0 && m_current <= steps.size() && steps[m_current - 1].restart; }
 
     shellcheck::Reaction react(usize, std::span<u8 const> screen) override
     {
@@ -65,6 +71,11 @@ public:
             typist->resize(step.columns, 24);
         if (step.close)
             return { shellcheck::Reaction::Kind::Close, {} };
+        if (step.restart) {
+            /* As a supervisor restarting the terminal: its listener reset; the read stays unanswered. */
+            s_terminal_listener->reset();
+            return {};
+        }
         m_typing = step.keys;
         m_offset = 0;
         return type_more();
@@ -136,24 +147,32 @@ ErrorOr<i32> terminal_task(Bundle& bundle)
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto placed = TRY(endpoint::memory(memory, sizeof(shellcheck::Typist)));
-    auto* typist = new (placed.data()) shellcheck::Typist(*s_person);
-    s_person->typist = typist;
-    auto served = typist->serve(std::move(requests), std::move(replies));
-    typist->~Typist();
-    TRY(served);
-    return 0;
+    /* Each restart (the person resets the listener) is a new terminal on the same listener, as initd respawns one. */
+    for (;;) {
+        auto* typist = new (placed.data()) shellcheck::Typist(*s_person);
+        s_person->typist = typist;
+        auto listen_requests = TRY(system::attenuate(requests, RightReceive));
+        auto listen_replies = TRY(system::attenuate(replies, RightSend));
+        auto served = typist->serve(std::move(listen_requests), std::move(listen_replies));
+        typist->~Typist();
+        if (!served.is_error() || !served.error().is(ErrorCode::PeerRestarted) || !s_person->restarting()) {
+            TRY(served);
+            return 0;
+        }
+    }
 }
 
 ErrorOr<i32> vsh_task(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto connections = TRY(vsh::take_connections(bundle));
+    auto console = TRY(bundle.take<ConsoleCap>("console"));
     /* With the snapshot granted, ps reads the kernel's table as the image's vsh does. */
     auto snapshot = bundle.take<DeviceCap>("snapshot");
     if (snapshot.is_error())
-        return vsh::run(nullptr, memory, std::move(connections), nullptr);
+        return vsh::run(&console, memory, std::move(connections), nullptr);
     auto tasks = TRY(vsh::KernelTaskList::create(snapshot.release_value(), memory));
-    return vsh::run(nullptr, memory, std::move(connections), &tasks);
+    return vsh::run(&console, memory, std::move(connections), &tasks);
 }
 
 struct Ended {
@@ -171,6 +190,7 @@ Ended play(ScriptedPerson& person, bool grant_snapshot = false)
     CapabilitySpace parent(allocate_space_id());
     auto files = make_listener(arena.reticle(), parent);
     auto terminal = make_listener(arena.reticle(), parent);
+    s_terminal_listener = terminal.requests_ring;
     auto memory = [&](usize size) {
         return parent.mint<CapabilityClass::Reticle>(arena.reticle().try_carve(size).value(), all_rights).release_value();
     };
@@ -186,6 +206,9 @@ Ended play(ScriptedPerson& person, bool grant_snapshot = false)
     REQUIRE(grant_service(*typist, parent, terminal, memory(1 * MiB)));
     Task* shell = spawn("vsh", vsh_task, 64 * KiB);
     REQUIRE(grant_client(*shell, parent, files, memory(vsh::memory_needed() + 256 * KiB)));
+    /* The console hears vsh's start, each window's end and its exit (the test's output). */
+    auto* console = arena.reticle().try_create<ConsoleDevice>(&arena.reticle()).value();
+    REQUIRE_FALSE(shell->bundle().give("console", parent, parent.mint<CapabilityClass::Device>(console, RightWrite).release_value()).is_error());
     if (grant_snapshot) {
         auto* table = arena.reticle().try_create<SnapshotDevice>(&arena.reticle()).value();
         REQUIRE_FALSE(shell->bundle()
@@ -411,4 +434,18 @@ TEST_CASE("ps lists the Tasks from the kernel's snapshot: vfsd, the terminal and
         typed("exit\r", {}),
     };
     (void)play_expecting(person, 0, true);
+}
+
+TEST_CASE("when its terminal restarts, vsh opens a session with the new one and carries on")
+{
+    ScriptedPerson person;
+    person.steps = {
+        typed("cd /mnt\r", {}),
+        Step { "", {}, {}, false, 0, true },
+        typed("pwd\r", { "\r\n/mnt\r\n" }),
+        typed("\x1b[A\x1b[A\r", {}),
+        typed("pwd\r", { "\r\n/mnt\r\n" }),
+        typed("exit 4\r", {}),
+    };
+    (void)play_expecting(person, 4);
 }

@@ -166,7 +166,12 @@ ErrorOr<void> Typist::serve(RingCap listen_requests, RingCap listen_replies, Sig
     if (ready)
         TRY(endpoint::raise(*ready));
     for (;;) {
-        TRY(table->serve_listener());
+        if (auto listening = table->serve_listener(); listening.is_error()) {
+            /* The terminal ends with its listener: every window closes with it, as when its Task ends. */
+            for (usize index = 0; index < table->capacity(); ++index)
+                table->free(index);
+            return listening.release_error();
+        }
         table->retry_reclaims();
         bool served = false;
         for (usize index = 0; index < table->capacity(); ++index)

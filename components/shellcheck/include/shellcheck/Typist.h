@@ -72,7 +72,10 @@ public:
     Typist(Typist const&) = delete;
     Typist& operator=(Typist const&) = delete;
 
-    /* Binds the listener and serves until it fails (PeerRestarted when its Rings go). `ready` raised once bound. */
+    /*
+     * Binds the listener and serves until it fails (PeerRestarted when its Rings go), then closes
+     * every window, as the terminal's end would. `ready` raised once bound.
+     */
     [[nodiscard]] ErrorOr<void> serve(RingCap listen_requests, RingCap listen_replies, SignalCap const* ready = nullptr);
 
     void resize(u16 columns, u16 rows)

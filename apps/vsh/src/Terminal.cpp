@@ -22,11 +22,16 @@ ErrorOr<void> Terminal::send()
 
 void Terminal::write(std::span<u8 const> bytes)
 {
+    /* After a failed write the window is gone: nothing more is sent until flush() reports it. */
+    if (m_failure)
+        return;
     for (u8 byte : bytes) {
         if (m_pending.bytes.size() == tty::maximum_write) {
             auto sent = send();
-            if (sent.is_error() && !m_failure)
+            if (sent.is_error()) {
                 m_failure = sent.error();
+                return;
+            }
         }
         (void)m_pending.bytes.try_append(byte);
     }

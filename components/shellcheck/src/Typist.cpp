@@ -65,7 +65,7 @@ ErrorOr<tty::Written> Typist::write(usize session, tty::Write const& request)
     return tty::Written { u32(request.bytes.size()) };
 }
 
-ErrorOr<tty::Input> Typist::typed(usize session, Reaction const& reaction)
+ErrorOr<tty::Input> Typist::typed(Reaction const& reaction)
 {
     tty::Input input;
     for (u8 byte : reaction.keys)
@@ -73,7 +73,6 @@ ErrorOr<tty::Input> Typist::typed(usize session, Reaction const& reaction)
     input.columns = m_columns;
     input.rows = m_rows;
     m_resized = false;
-    (void)session;
     return input;
 }
 
@@ -92,7 +91,7 @@ ErrorOr<tty::Input> Typist::read(usize session, tty::Read const& request)
         return Error(ErrorCode::Busy, "kept: the window closes");
     }
     if (!reaction.keys.empty() || request.wait_ms == 0 || m_resized)
-        return typed(session, reaction);
+        return typed(reaction);
     u32 milliseconds = request.wait_ms > tty::maximum_wait_ms ? tty::maximum_wait_ms : request.wait_ms;
     window.waiting = true;
     window.waiting_call = m_call_id;
@@ -130,7 +129,7 @@ void Typist::answer_waiting(usize index, u64 now)
     if (!window.waiting || (now < window.deadline && !m_resized))
         return;
     window.waiting = false;
-    auto input = typed(index, {});
+    auto input = typed({});
     auto length = protocol::encode_message(m_reply, static_cast<u16>(read_number | protocol::reply_flag),
         protocol::status_success, window.waiting_call, input.value());
     m_table.send_reply(index, std::span<u8 const>(m_reply, length.is_error() ? 0 : length.value()));

@@ -110,7 +110,7 @@ private:
     void closed(usize);
     [[nodiscard]] bool take_request(usize);
     void answer_waiting(usize, u64 now);
-    [[nodiscard]] ErrorOr<tty::Input> typed(usize, Reaction const&);
+    [[nodiscard]] ErrorOr<tty::Input> typed(Reaction const&);
 
     Person& m_person;
     Window m_windows[maximum_sessions];

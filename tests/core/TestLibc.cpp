@@ -5,6 +5,8 @@
  */
 
 #include <catch2/catch.hpp>
+#include <climits>
+#include <cstdlib>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -37,6 +39,32 @@ TEST_CASE("find_last_character answers as glibc's strrchr does", "[libc]")
             INFO("text \"" << text << "\" character " << character);
             REQUIRE(libc::find_last_character(text, character) == std::strrchr(text, character));
         }
+    }
+}
+
+TEST_CASE("copy_text writes what glibc's strncpy writes, for every count, and only that", "[libc]")
+{
+    char const* texts[] = { "", "a", "hello, vectra", "\xff\x80 high bytes" };
+    for (char const* text : texts) {
+        for (usize count = 0; count <= 20; ++count) {
+            char ours[24];
+            char theirs[24];
+            std::memset(ours, '#', sizeof ours);
+            std::memset(theirs, '#', sizeof theirs);
+            INFO("text \"" << text << "\" count " << count);
+            REQUIRE(libc::copy_text(ours, text, count) == ours);
+            std::strncpy(theirs, text, count);
+            REQUIRE(std::memcmp(ours, theirs, sizeof ours) == 0);
+        }
+    }
+}
+
+TEST_CASE("absolute answers as glibc's abs does, INT_MIN included", "[libc]")
+{
+    int values[] = { 0, 1, -1, 42, -42, INT_MAX, -INT_MAX, INT_MIN };
+    for (int value : values) {
+        INFO("value " << value);
+        REQUIRE(libc::absolute(value) == (value == INT_MIN ? INT_MIN : std::abs(value)));
     }
 }
 

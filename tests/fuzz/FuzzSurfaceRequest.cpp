@@ -12,11 +12,16 @@
  *     request) and whether to compose after it. Surfaces then really exist, so ids, damage,
  *     z-order and destroy are reached; after every request the limits hold (16 surfaces, 4 per
  *     session), no carried copy is left unhandled, and no composition writes past the screen.
+ *     A control byte with bit 6 set makes its bytes an inputd event (kind, action, code, modifiers,
+ *     x, y, buttons) routed by compositord's InputRouter instead (ADR 0047): every key or pointer
+ *     event then queued names a surface of the session it was queued for, and no queue passes its
+ *     bound; `input` requests drain the queues.
  */
 
 #include "DispatchFuzzer.h"
 #include "TaskFuzzer.h"
 #include <compositord/Compositor.h>
+#include <compositord/InputRouter.h>
 #include <vector>
 #include "../TestSupport.h"
 #include <vectra/System.h>
@@ -30,6 +35,7 @@ constexpr u32 width = 32, height = 24;
 
 struct Handler {
     compositord::Compositor& compositor;
+    compositord::InputRouter& router;
     usize session;
 
     ErrorOr<surface::Created> handle(surface::Create const& request, protocol::MessageCapabilities& capabilities)
@@ -77,6 +83,7 @@ struct Handler {
         return protocol::Done {};
     }
     ErrorOr<surface::FrameDone> handle(surface::Frame const&) { return surface::FrameDone {}; }
+    ErrorOr<surface::InputEvents> handle(surface::ReadInput const&) { return router.drain(session); }
     ErrorOr<surface::State> handle(surface::ReadState const&)
     {
         return surface::State { width, height, compositor.focused_for(session), u32(compositor.surface_count(session)), 0 };
@@ -84,6 +91,40 @@ struct Handler {
 };
 
 std::span<u8 const> s_input;
+
+/* An inputd event from up to 12 bytes: kind, action, code (2), modifiers, x (2), y (2), buttons, a character (2). */
+input::InputEvent event_of(std::span<u8 const> bytes)
+{
+    u8 padded[12] {};
+    for (usize index = 0; index < bytes.size() && index < sizeof(padded); ++index)
+        padded[index] = bytes[index];
+    input::InputEvent event;
+    event.kind = u8(1 + padded[0] % 3);
+    event.action = padded[1];
+    event.code = u16(padded[2] | padded[3] << 8);
+    event.modifiers = padded[4];
+    event.x = u32(padded[5] | padded[6] << 8);
+    event.y = u32(padded[7] | padded[8] << 8);
+    event.buttons = padded[9];
+    if (padded[10] | padded[11])
+        (void)event.characters.try_append(u32(padded[10] | padded[11] << 8));
+    return event;
+}
+
+/* Every key and pointer event queued for a session names one of its own surfaces (or one already gone). */
+void check_queues(compositord::Compositor const& compositor, compositord::InputRouter& router)
+{
+    for (usize session = 0; session < 2; ++session) {
+        VERIFY(router.queued(session) <= surface::queued_input_events);
+        auto read = router.drain(session);
+        for (auto const& event : read.events) {
+            if (event.kind == surface::event_kind::focus)
+                continue;
+            auto slot = compositor.slot_of(event.surface);
+            VERIFY(!slot || compositor.slot(*slot).session == session);
+        }
+    }
+}
 
 /* The sequence run: requests with lent MemCaps, from a Task. */
 ErrorOr<i32> lending_task(Bundle& bundle)
@@ -93,6 +134,7 @@ ErrorOr<i32> lending_task(Bundle& bundle)
     compositord::Compositor compositor(surface::Target { std::span<u8>(pixels).first(width * height * 4), width, height, width * 4 }, 0x203040);
     auto big = TRY(system::create_memory(memory, 64 * KiB));
     auto small = TRY(system::create_memory(memory, 4096));
+    compositord::InputRouter router(compositor);
     usize at = 0;
     while (at + 2 <= s_input.size()) {
         u8 control = s_input[at];
@@ -102,6 +144,11 @@ ErrorOr<i32> lending_task(Bundle& bundle)
             length = s_input.size() - at;
         auto request = s_input.subspan(at, length);
         at += length;
+        if (control & 0x40) {
+            router.route(event_of(request));
+            check_queues(compositor, router);
+            continue;
+        }
         protocol::MessageCapabilities capabilities;
         MemCap copy;
         switch ((control >> 1) & 7) {
@@ -129,7 +176,7 @@ ErrorOr<i32> lending_task(Bundle& bundle)
         }
         if (((control >> 1) & 7) >= 1 && ((control >> 1) & 7) <= 4)
             capabilities.received = ReceivedCapability { CapabilityClass::Memory, { copy.space(), copy.slot(), copy.generation() } };
-        Handler handler { compositor, usize(control & 1) };
+        Handler handler { compositor, router, usize(control & 1) };
         u8 reply[protocol::payload_capacity<surface::Protocol>];
         usize replied = protocol::dispatch<surface::Protocol>(handler, request, reply, capabilities);
         VERIFY(replied >= protocol::envelope_size && replied <= sizeof(reply));
@@ -138,6 +185,7 @@ ErrorOr<i32> lending_task(Bundle& bundle)
         VERIFY(compositor.surface_count() <= compositord::maximum_surfaces);
         VERIFY(compositor.surface_count(0) <= surface::surfaces_per_session && compositor.surface_count(1) <= surface::surfaces_per_session);
         VERIFY(compositor.pending_damage().boxes().size() <= surface::Region::maximum_boxes);
+        router.notice_focus();
         if (control & 0x80) {
             auto frame = compositor.compose();
             VERIFY(frame.composed.pixels <= u64(width) * height);
@@ -145,6 +193,10 @@ ErrorOr<i32> lending_task(Bundle& bundle)
     }
     compositor.close_session(0);
     compositor.close_session(1);
+    router.notice_focus();
+    router.close_session(0);
+    router.close_session(1);
+    VERIFY(!router.has_events(0) && !router.has_events(1));
     VERIFY(compositor.surface_count() == 0);
     for (usize index = width * height * 4; index < pixels.size(); ++index)
         VERIFY(pixels[index] == 0x5a);
@@ -157,9 +209,10 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
 {
     static std::vector<u8> pixels(width * height * 4 + 64, 0x5a);
     static compositord::Compositor compositor(surface::Target { std::span<u8>(pixels).first(width * height * 4), width, height, width * 4 }, 0x203040);
+    static compositord::InputRouter router(compositor);
     if (size == 0)
         return 0;
-    Handler handler { compositor, usize(data[0] & 1) };
+    Handler handler { compositor, router, usize(data[0] & 1) };
     (void)test::fuzz_dispatch<surface::Protocol>(handler, std::span<u8 const>(data + 1, size - 1));
     VERIFY(compositor.surface_count() == 0 && compositor.focused() == 0 && !compositor.has_damage());
     auto frame = compositor.compose();

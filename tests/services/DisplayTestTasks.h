@@ -39,6 +39,14 @@ inline ErrorOr<i32> resizing_display_task(Bundle& bundle)
     return 0;
 }
 
+/* The pixel at (x, y) of a display device's framebuffer of `mode`. */
+inline u32 pixel_at(DisplayDevice& device, DisplayMode const& mode, u32 x, u32 y)
+{
+    u32 value;
+    __builtin_memcpy(&value, device.framebuffer().bytes().data() + usize(y) * mode.stride + usize(x) * 4, 4);
+    return value;
+}
+
 /* A display device of `mode` whose framebuffer is retyped from `arena`. */
 inline DisplayDevice* make_display_device(Arena& arena, DisplayMode const& mode)
 {

@@ -34,12 +34,7 @@ constexpr DisplayMode test_mode { 96, 64, 96 * 4 + 64, PixelFormat::Xrgb8888 };
 
 DisplayDevice* s_device { nullptr };
 
-u32 screen_at(u32 x, u32 y)
-{
-    u32 value;
-    memcpy(&value, s_device->framebuffer().bytes().data() + usize(y) * test_mode.stride + usize(x) * 4, 4);
-    return value;
-}
+u32 screen_at(u32 x, u32 y) { return pixel_at(*s_device, test_mode, x, y); }
 
 ErrorOr<i32> compositord_task(Bundle& bundle)
 {

@@ -9,13 +9,8 @@
  * and a flood of damage, coalesced and bounded; the cursor drawn above every surface, damaging only its boxes.
  */
 
-#include "../LendingTask.h"
-#include "../core/FsTestTasks.h"
+#include "CompositorTestScreen.h"
 #include <catch2/catch.hpp>
-#include <compositord/Compositor.h>
-#include <cstring>
-#include <memory>
-#include <vector>
 #include <vectra/surface/Cursor.h>
 
 using namespace vectra;
@@ -23,72 +18,6 @@ using namespace vectra::test;
 using namespace vectra::compositord;
 using surface::Box;
 using surface::SurfaceError;
-
-namespace {
-
-constexpr u32 screen_width = 64, screen_height = 48;
-constexpr u32 background = 0x203040;
-
-struct Screen {
-    std::vector<u8> pixels = std::vector<u8>(screen_width * screen_height * 4);
-    Compositor compositor { surface::Target { pixels, screen_width, screen_height, screen_width * 4 }, background };
-    u32 at(u32 x, u32 y) const
-    {
-        u32 value;
-        memcpy(&value, pixels.data() + (y * screen_width + x) * 4, 4);
-        return value;
-    }
-};
-
-/* A client's surface memory filled with `colour`, and a copy of it with `rights` as a Ring would carry it. */
-struct Lent {
-    MemCap memory;
-    MemCap copy;
-    std::optional<ReceivedCapability> carried;
-};
-
-ErrorOr<Lent> lend(ReticleCap const& reticle, usize bytes, u32 colour, Rights rights)
-{
-    Lent lent;
-    lent.memory = TRY(system::create_memory(reticle, bytes));
-    auto mapped = TRY(system::map_memory(lent.memory));
-    for (usize at = 0; at + 4 <= mapped.size(); at += 4)
-        memcpy(mapped.data() + at, &colour, 4);
-    lent.carried = TRY(lent_copy(lent.memory, rights, lent.copy));
-    return lent;
-}
-
-template<typename T>
-bool refused(ErrorOr<T> const& result, SurfaceError code)
-{
-    return result.is_error() && result.error().is(code);
-}
-
-surface::Damage damage_of(u32 id, std::initializer_list<surface::SurfaceRectangle> rectangles)
-{
-    surface::Damage damage;
-    damage.surface = id;
-    for (auto const& rectangle : rectangles)
-        (void)damage.rectangles.try_append(rectangle);
-    return damage;
-}
-
-/* Runs `body(reticle, screen)` in a Task that lends MemCaps, over a fresh 64 × 48 screen; it must return 0. */
-template<typename Body>
-void with_screen(Body&& body)
-{
-    Lender lender;
-    auto result = lender.run([&](Bundle& bundle) -> ErrorOr<i32> {
-        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
-        auto screen = std::make_unique<Screen>();
-        return body(reticle, *screen);
-    });
-    INFO(task_failure());
-    REQUIRE_FALSE(result.is_error());
-    REQUIRE(result.value() == 0);
-}
-
-}
 
 TEST_CASE("surfaces are composed from the lent memory in place, in z-order, moved and focused per session", "[compositord]")
 {
@@ -139,11 +68,14 @@ TEST_CASE("surfaces are composed from the lent memory in place, in z-order, move
         EXPECT_IN_TASK(screen.at(55, 45) == 0x00ff00);
         EXPECT_IN_TASK(screen.at(63, 47) == 0x00ff00); /* partly off the screen: clipped */
 
-        /* Focus belongs to one surface; each session sees only whether it is its own. */
+        /* Focus belongs to one surface; each session sees only whether it is its own. A session takes it while
+           nobody holds it, and never from another session (ADR 0047): compositord moves it (a click, its chord). */
         TRY(compositor.focus(1, green_id));
         EXPECT_IN_TASK(compositor.focused_for(1) == green_id);
         EXPECT_IN_TASK(compositor.focused_for(0) == 0);
-        TRY(compositor.focus(0, red_id));
+        EXPECT_IN_TASK(refused(compositor.focus(0, red_id), SurfaceError::NotFocused));
+        EXPECT_IN_TASK(compositor.focused_for(1) == green_id);
+        compositor.focus_slot(*compositor.slot_of(red_id));
         EXPECT_IN_TASK(compositor.focused_for(1) == 0);
         EXPECT_IN_TASK(compositor.focused_session() == std::optional<usize>(0));
 

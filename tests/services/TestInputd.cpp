@@ -310,3 +310,44 @@ TEST_CASE("a focused session that never reads keeps at most its queue; the drops
     CHECK(read.value().dropped == 100 - queued_events);
     CHECK(fixture.server->read(0, { 0 }).value().dropped == 0);
 }
+
+TEST_CASE("a full queue takes the newest pointer report in place of the last one with the same buttons; button changes are dropped, never folded", "[inputd][attack]")
+{
+    auto configuration = configuration_of("us");
+    configuration.width = 1000;
+    configuration.height = 1000;
+    inputd::Server server(configuration);
+    server.opened(0);
+    REQUIRE(!server.set_focus(server.client_id(0)).is_error());
+    REQUIRE(!server.describe(1, { device::kind::pointer, 0, 999, 0, 999 }).is_error());
+    auto report = [&](i32 x, i32 left) {
+        REQUIRE(!server.take_events(1,
+                          events_of({ { event_type::absolute, absolute_x, x }, { event_type::key, key::button_left, left },
+                              { event_type::synchronise, synchronise_report, 0 } }),
+                          0)
+                     .is_error());
+    };
+    /* Below a full queue every report is kept, motion too (a reader that keeps up sees each one). */
+    report(1, 0);
+    report(2, 0);
+    CHECK(server.queued(0) == 2);
+    for (i32 x = 3; x <= i32(queued_events); ++x)
+        report(x, 0);
+    CHECK(server.queued(0) == queued_events);
+    /* Full: 500 motions more replace the last report; nothing is dropped, the newest position stays. */
+    for (i32 x = 100; x < 600; ++x)
+        report(x, 0);
+    CHECK(server.queued(0) == queued_events);
+    CHECK(server.counters().dropped == 0);
+    /* A button change finds no report with its buttons to replace: dropped and counted. */
+    report(700, 1);
+    CHECK(server.counters().dropped == 1);
+    input::InputEvent last;
+    for (int reads = 0; reads < 8 && server.queued(0) > 0; ++reads) {
+        auto read = server.read(0, { 0 });
+        REQUIRE(!read.is_error());
+        last = read.value().events[read.value().events.size() - 1];
+    }
+    CHECK(last.x == 599);
+    CHECK(last.buttons == 0);
+}

@@ -12,7 +12,7 @@
  * to 32, sent when full and at each flush; `not-described` becomes PeerRestarted).
  */
 
-#include "../core/FsTestTasks.h"
+#include "InputdTestTasks.h"
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <inputd/Server.h>
@@ -31,9 +31,6 @@ namespace {
 
 using InputClient = session::SessionClient<input::Protocol>;
 constexpr ConnectionBits focus_bits { SignalBit { 3 }, SignalBit { 4 }, SignalBit { 5 } };
-constexpr SignalBit sleep_bit { 9 };
-
-inputd::Configuration s_configuration;
 std::atomic<u32> s_ids[2];
 std::atomic<int> s_phase { 0 };
 std::atomic<int> s_repeats_seen { 0 };
@@ -42,43 +39,16 @@ std::atomic<bool> s_attacked { false };
 
 void reset_state(u32 delay, u32 rate)
 {
-    s_configuration = {};
-    s_configuration.keymap = &us_keymap();
-    s_configuration.repeat = { delay, rate };
+    auto& configuration = inputd_test_configuration();
+    configuration = {};
+    configuration.keymap = &us_keymap();
+    configuration.repeat = { delay, rate };
     s_ids[0] = 0;
     s_ids[1] = 0;
     s_phase = 0;
     s_repeats_seen = 0;
     s_focus_given = false;
     s_attacked = false;
-}
-
-void sleep_ms(u64 milliseconds)
-{
-    (void)endpoint::wait_until(sleep_bit.mask(), endpoint::now_nanoseconds() + milliseconds * 1'000'000, sleep_bit);
-}
-
-/* Waits (sleeping 1 ms at a time, at most 20 s) until `condition` holds. */
-template<typename Condition>
-bool wait_for(Condition&& condition)
-{
-    for (int turn = 0; turn < 20'000; ++turn) {
-        if (condition())
-            return true;
-        sleep_ms(1);
-    }
-    return false;
-}
-
-ErrorOr<i32> inputd_task(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    inputd::ConnectionRings devices[] { { TRY(bundle.take<RingCap>("device0_requests")), TRY(bundle.take<RingCap>("device0_replies")) } };
-    inputd::ConnectionRings focus { TRY(bundle.take<RingCap>("focus_requests")), TRY(bundle.take<RingCap>("focus_replies")) };
-    TRY(inputd::run(memory, std::move(requests), std::move(replies), devices, &focus, s_configuration, nullptr));
-    return 0;
 }
 
 ErrorOr<InputClient> open_input(Bundle& bundle)
@@ -323,26 +293,6 @@ ErrorOr<i32> garbage_driver(Bundle& bundle)
     return 0;
 }
 
-struct Direct {
-    Ring* requests_ring;
-    RingCap requests;
-    RingCap replies;
-};
-
-Direct make_direct(Reticle& arena, CapabilitySpace& owner, u64 schema, u32 slots, u32 size)
-{
-    Ring* requests = Ring::try_create(arena, slots, size, schema).value();
-    Ring* replies = Ring::try_create(arena, slots, size, schema).value();
-    return { requests, owner.mint<CapabilityClass::Ring>(requests, all_rights).release_value(),
-        owner.mint<CapabilityClass::Ring>(replies, all_rights).release_value() };
-}
-
-void grant_pair(Task& task, CapabilitySpace& owner, Direct const& rings, char const* requests, char const* replies, bool service)
-{
-    REQUIRE(!task.bundle().grant(requests, owner, rings.requests, service ? RightReceive : RightSend).is_error());
-    REQUIRE(!task.bundle().grant(replies, owner, rings.replies, service ? RightSend : RightReceive).is_error());
-}
-
 /* inputd, a driver-and-focus Task and `clients` (each on its own session) until all of them ended; then inputd ends. */
 void run_with_inputd(TaskEntry holder, std::initializer_list<TaskEntry> clients)
 {
@@ -362,25 +312,19 @@ void run_with_inputd(TaskEntry holder, std::initializer_list<TaskEntry> clients)
     };
     Task* service = spawn("inputd", inputd_task);
     REQUIRE(grant_service(*service, parent, listener, memory_of(256 * KiB)));
-    grant_pair(*service, parent, device_rings, "device0_requests", "device0_replies", true);
-    grant_pair(*service, parent, focus_rings, "focus_requests", "focus_replies", true);
+    grant_pair(*service, parent, device_rings.requests, device_rings.replies, "device0_requests", "device0_replies", true);
+    grant_pair(*service, parent, focus_rings.requests, focus_rings.replies, "focus_requests", "focus_replies", true);
     std::vector<Task*> tasks;
     Task* holding = spawn("holder", holder);
-    grant_pair(*holding, parent, device_rings, "device_requests", "device_replies", false);
-    grant_pair(*holding, parent, focus_rings, "focus_requests", "focus_replies", false);
+    grant_pair(*holding, parent, device_rings.requests, device_rings.replies, "device_requests", "device_replies", false);
+    grant_pair(*holding, parent, focus_rings.requests, focus_rings.replies, "focus_requests", "focus_replies", false);
     tasks.push_back(holding);
     for (auto entry : clients) {
         Task* task = spawn("client", entry);
         REQUIRE(grant_client(*task, parent, listener, memory_of(256 * KiB)));
         tasks.push_back(task);
     }
-    task_failure().clear();
-    for (Task* task : tasks) {
-        i32 status = executor.run_until_exit(*task).value();
-        INFO(task_failure());
-        INFO("task error: " << task->exit_error().name() << " " << (task->exit_error().message() ? task->exit_error().message() : ""));
-        CHECK(status == 0);
-    }
+    run_each_to_end(tasks);
     listener.requests_ring->reset();
     REQUIRE(executor.run_until_exit(*service).value() == 1);
     CHECK(service->exit_error().code() == ErrorCode::PeerRestarted);

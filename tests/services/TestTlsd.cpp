@@ -620,11 +620,36 @@ TEST_CASE("tlsd trusts every certificate of Debian's ca-certificates bundle and 
     {
         auto contexts = tlsd::Contexts::create(bundle, "", std::stoll(read_certificate_file("made-at")));
         REQUIRE(!contexts.is_error());
-        REQUIRE(contexts.value().trusted() == certificates); /* none skipped: the loop stops at the first it cannot read */
+        REQUIRE(contexts.value().trusted() == certificates); /* none skipped: a certificate it cannot read refuses the bundle */
         std::printf("tlsd (host): trusting %zu certificates (%zu KiB of PEM) holds %zu KiB of BoringSSL's heap\n",
             certificates, bundle.size() / 1024, (tls::memory_use().in_use - before) / 1024);
     }
     tlsd_trust_files() = { "ca.pem" };
+}
+
+TEST_CASE("tlsd refuses a trust bundle with a malformed certificate instead of trusting the ones before it", "[tlsd][trust]")
+{
+    install_boringssl();
+    tlsd_trust_files() = debian_and_image_trust;
+    auto bundle = trust_bundle();
+    tlsd_trust_files() = { "ca.pem" };
+    i64 now = std::stoll(read_certificate_file("made-at"));
+    /* The whole bundle is read. */
+    REQUIRE(!tlsd::Contexts::create(bundle, "", now).is_error());
+    /* A certificate in the middle whose base64 is damaged: the whole bundle is refused, naming why. */
+    usize middle = bundle.find("-----BEGIN CERTIFICATE-----", bundle.size() / 2);
+    REQUIRE(middle != std::string::npos);
+    auto damaged = bundle;
+    damaged.replace(middle + 40, 8, "!!!!!!!!");
+    auto refused = tlsd::Contexts::create(damaged, "", now);
+    REQUIRE(refused.is_error());
+    REQUIRE(refused.error().code() == ErrorCode::InvalidArgument);
+    /* A certificate cut short before its end line: refused as well. */
+    usize end = bundle.find("-----END CERTIFICATE-----", middle);
+    auto truncated = bundle.substr(0, end) + bundle.substr(end + 25 + bundle.size() / 8);
+    REQUIRE(tlsd::Contexts::create(truncated, "", now).is_error());
+    /* Text that is no certificate at all: no certificate, refused by the empty-bundle rule. */
+    REQUIRE(tlsd::Contexts::create("not a certificate\n", "", now).error().code() == ErrorCode::InvalidArgument);
 }
 
 TEST_CASE("tlsd trusting Debian's bundle and the image's CA carries a stream to a server of the image's CA", "[tlsd][trust]")

@@ -29,6 +29,7 @@
 #include <vectra/surface/Protocol.h>
 #include <vectra/font/Protocol.h>
 #include <vectra/tty/Protocol.h>
+#include <vectra/notify/Protocol.h>
 
 using namespace vectra;
 
@@ -123,6 +124,7 @@ int main(int argc, char** argv)
         { "vectra.display", page<display::Protocol>("core/display/include/vectra/display/Protocol.h") },
         { "vectra.font", page<font::Protocol>("core/font/include/vectra/font/Protocol.h") },
         { "vectra.tty", page<tty::Protocol>("core/tty/include/vectra/tty/Protocol.h") },
+        { "vectra.notify", page<notify::Protocol>("core/notify/include/vectra/notify/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },
     };

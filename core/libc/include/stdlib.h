@@ -25,6 +25,7 @@ void* bsearch(void const* key, void const* base, size_t count, size_t size, int 
 unsigned long strtoul(char const* text, char** end, int base);
 long strtol(char const* text, char** end, int base);
 char* getenv(char const* name);
+int abs(int value);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,7 @@ int strncmp(char const* left, char const* right, size_t limit);
 char* strchr(char const* text, int character);
 char* strrchr(char const* text, int character);
 size_t strcspn(char const* text, char const* rejected);
+char* strncpy(char* destination, char const* source, size_t count);
 char* strstr(char const* text, char const* wanted);
 char* strerror(int error_number);
 

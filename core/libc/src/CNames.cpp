@@ -54,6 +54,8 @@ extern "C" {
 char* strchr(char const* text, int character) { return vectra::libc::find_character(text, character); }
 char* strrchr(char const* text, int character) { return vectra::libc::find_last_character(text, character); }
 usize strcspn(char const* text, char const* rejected) { return vectra::libc::span_without(text, rejected); }
+char* strncpy(char* destination, char const* source, usize count) { return vectra::libc::copy_text(destination, source, count); }
+int abs(int value) { return vectra::libc::absolute(value); }
 char* strstr(char const* text, char const* wanted) { return vectra::libc::find_text(text, wanted); }
 char* strerror(int error_number) { return const_cast<char*>(vectra::libc::error_text(error_number)); }
 

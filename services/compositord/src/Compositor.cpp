@@ -182,11 +182,42 @@ void Compositor::remove_from_order(usize index)
 ErrorOr<void> Compositor::raise(usize session, u32 id)
 {
     auto* raised = TRY(find(session, id));
-    usize index = usize(raised - m_surfaces);
+    raise_slot(usize(raised - m_surfaces));
+    return {};
+}
+
+void Compositor::raise_slot(usize index)
+{
+    if (index >= maximum_surfaces || !m_surfaces[index].used)
+        return;
     remove_from_order(index);
     m_order[m_order_count++] = u8(index);
-    add_damage(raised->frame);
-    return {};
+    add_damage(m_surfaces[index].frame);
+}
+
+void Compositor::focus_slot(usize index)
+{
+    if (index < maximum_surfaces && m_surfaces[index].used)
+        m_focused = m_surfaces[index].id;
+}
+
+std::optional<usize> Compositor::surface_at(i32 x, i32 y) const
+{
+    for (usize position = m_order_count; position > 0; --position) {
+        usize index = m_order[position - 1];
+        auto const& frame = m_surfaces[index].frame;
+        if (x >= frame.left && x < frame.right && y >= frame.top && y < frame.bottom)
+            return index;
+    }
+    return std::nullopt;
+}
+
+std::optional<usize> Compositor::slot_of(u32 id) const
+{
+    u32 slot = id & ((1u << slot_bits) - 1);
+    if (slot == 0 || slot > maximum_surfaces || !m_surfaces[slot - 1].used || m_surfaces[slot - 1].id != id)
+        return std::nullopt;
+    return slot - 1;
 }
 
 ErrorOr<void> Compositor::lower(usize session, u32 id)
@@ -205,6 +236,8 @@ ErrorOr<void> Compositor::lower(usize session, u32 id)
 ErrorOr<void> Compositor::focus(usize session, u32 id)
 {
     auto* focused = TRY(find(session, id));
+    if (auto owner = focused_session(); owner && *owner != session)
+        return Error(SurfaceError::NotFocused, "the focus is another session's");
     m_focused = focused->id;
     return {};
 }

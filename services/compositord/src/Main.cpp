@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * compositord's Task: its footprint checked, a vectra.display session opened, then every session of
- * vectra.surface served from one loop (Server.h). The first CONFIG_COMPOSITORD_REPORT_FRAMES
+ * vectra.surface served from one loop (Server.h); compositord_desktop also routes inputd's events
+ * (docs/adr/0047-input-routing.md). The first CONFIG_COMPOSITORD_REPORT_FRAMES
  * frames that composed anything are reported on the console: how many pixels each composed.
  */
 
@@ -13,8 +14,10 @@
 #include <vectra/Try.h>
 #include <vectra/config.h>
 #include <vectra/footprints/compositord.h>
+#include <vectra/footprints/compositord_desktop.h>
 
 VECTRA_TASK_ENTRY(compositord);
+VECTRA_TASK_ENTRY(compositord_desktop);
 
 namespace vectra::task_entries {
 
@@ -38,11 +41,9 @@ void report(void* context, compositord::FrameReport const& frame)
             frame.surfaces_ended);
 }
 
-}
-
-ErrorOr<i32> compositord(Bundle& bundle)
+/* compositord's Task, routing inputd's events when `routes_input` (its Bundle then holds inputd's session and focus connection). */
+ErrorOr<i32> serve_compositord(Bundle& bundle, bool routes_input)
 {
-    TRY(check_footprint(bundle, footprints::compositord)); /* generated from footprint.json */
     static ConsoleCap console;
     console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -57,14 +58,38 @@ ErrorOr<i32> compositord(Bundle& bundle)
     TRY(print_line(console, "compositord: display {}x{} (a vectra.display session), up to {} sessions, {} surfaces, a frame at most every {} us",
         mode.width, mode.height, compositord::maximum_sessions, compositord::maximum_surfaces,
         CONFIG_COMPOSITORD_FRAME_INTERVAL_US));
+    std::optional<compositord::InputLink> input;
+    if (routes_input) {
+        auto input_pool = TRY(system::carve(memory, session::pool_size<input::Protocol>()));
+        input.emplace(TRY(compositord::InputLink::open(TRY(bundle.take<RingCap>("input_requests")),
+            TRY(bundle.take<RingCap>("input_replies")), std::move(input_pool), TRY(bundle.take<RingCap>("focus_requests")),
+            TRY(bundle.take<RingCap>("focus_replies")))));
+        TRY(print_line(console, "compositord: routing input: inputd's client {} holds its focus; keys to the focused surface, the pointer to the surface under it, Alt+Tab cycles the focus",
+            input->client_id()));
+    }
     static Reporter reporter;
     reporter = Reporter { &console, 0 };
     compositord::Settings settings;
     settings.frame_interval_ns = u64(CONFIG_COMPOSITORD_FRAME_INTERVAL_US) * 1000;
     settings.report = report;
     settings.context = &reporter;
-    TRY(compositord::run(memory, screen, std::move(requests), std::move(replies), settings, &ready));
+    TRY(compositord::run(memory, screen, std::move(requests), std::move(replies), settings, &ready,
+        input ? &*input : nullptr));
     return 0;
+}
+
+}
+
+ErrorOr<i32> compositord(Bundle& bundle)
+{
+    TRY(check_footprint(bundle, footprints::compositord)); /* generated from footprint.json */
+    return serve_compositord(bundle, false);
+}
+
+ErrorOr<i32> compositord_desktop(Bundle& bundle)
+{
+    TRY(check_footprint(bundle, footprints::compositord_desktop)); /* generated from desktop.footprint.json */
+    return serve_compositord(bundle, true);
 }
 
 }

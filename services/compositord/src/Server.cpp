@@ -22,6 +22,7 @@ using surface::SurfaceError;
 
 constexpr u16 frame_number = static_cast<u16>(protocol::index_of<Protocol, surface::Frame>() + 1);
 constexpr u16 state_number = static_cast<u16>(protocol::index_of<Protocol, surface::ReadState>() + 1);
+constexpr u16 input_number = static_cast<u16>(protocol::index_of<Protocol, surface::ReadInput>() + 1);
 
 }
 
@@ -74,11 +75,15 @@ ErrorOr<protocol::Done> Session::handle(surface::Destroy const& request)
 
 ErrorOr<protocol::Done> Session::handle(surface::Cursor const& request)
 {
+    if (m_server.routes_input())
+        return Error(SurfaceError::PointerRouted, "the pointer moves the cursor");
     TRY(m_server.compositor().cursor(request.x, request.y, request.visible != 0));
     return protocol::Done {};
 }
 
 ErrorOr<surface::FrameDone> Session::handle(surface::Frame const&) { return m_server.frame(m_index); }
+
+ErrorOr<surface::InputEvents> Session::handle(surface::ReadInput const& request) { return m_server.read_input(m_index, request); }
 
 ErrorOr<surface::State> Session::handle(surface::ReadState const&)
 {
@@ -87,10 +92,12 @@ ErrorOr<surface::State> Session::handle(surface::ReadState const&)
         u32(compositor.surface_count(m_index)), m_server.frames() };
 }
 
-Server::Server(DisplayLink& display, surface::Target target, Settings settings)
+Server::Server(DisplayLink& display, surface::Target target, Settings settings, InputLink* input)
     : m_display(display)
     , m_settings(settings)
     , m_compositor(target, background_colour)
+    , m_input(input)
+    , m_router(m_compositor)
 {
     for (usize index = 0; index < maximum_sessions; ++index)
         new (m_sessions[index]) Session(*this, index);
@@ -110,11 +117,58 @@ ErrorOr<surface::FrameDone> Server::frame(usize index)
     return Error(ErrorCode::Busy, "kept: answered after the next frame");
 }
 
+ErrorOr<surface::InputEvents> Server::read_input(usize index, surface::ReadInput const& request)
+{
+    if (m_waiting_input[index].used)
+        return Error(SurfaceError::Busy, "an input read already waits");
+    if (m_router.has_events(index) || request.wait_ms == 0)
+        return m_router.drain(index);
+    u32 milliseconds = request.wait_ms > surface::maximum_input_wait_ms ? surface::maximum_input_wait_ms : request.wait_ms;
+    m_waiting_input[index] = { true, m_call_id, endpoint::now_nanoseconds() + u64(milliseconds) * 1'000'000 };
+    m_kept = true;
+    return Error(ErrorCode::Busy, "kept: answered at an event or its deadline");
+}
+
 void Server::closed(usize index)
 {
     m_waiting[index] = WaitingFrame();
+    m_waiting_input[index] = WaitingInput();
     m_session_frames[index] = SessionFrames();
     m_compositor.close_session(index);
+    m_router.notice_focus();
+    m_router.close_session(index);
+}
+
+u64 Server::serve_input(u64 now)
+{
+    if (m_input) {
+        auto taken = m_input->take();
+        if (!taken.is_error() && taken.value()) {
+            for (auto const& event : taken.value()->events)
+                m_router.route(event);
+        }
+        auto sent = taken.is_error() ? ErrorOr<void>(taken.release_error()) : m_input->request();
+        if (sent.is_error() && !m_input->reconnect().is_error())
+            (void)m_input->request();
+    }
+    u64 earliest = ~u64(0);
+    for (usize index = 0; index < maximum_sessions; ++index) {
+        auto& waiting = m_waiting_input[index];
+        if (!waiting.used)
+            continue;
+        if (!m_router.has_events(index) && now < waiting.deadline) {
+            earliest = waiting.deadline < earliest ? waiting.deadline : earliest;
+            continue;
+        }
+        auto encoded = protocol::encode_message(m_reply, static_cast<u16>(input_number | protocol::reply_flag),
+            protocol::status_success, waiting.call_id, m_router.drain(index));
+        u32 call_id = waiting.call_id;
+        waiting = WaitingInput();
+        reply(index, encoded.is_error() ? protocol::encode_status_reply(m_reply, input_number, call_id,
+                                              protocol::status_general | u16(ErrorCode::TooLarge))
+                                        : encoded.value());
+    }
+    return earliest;
 }
 
 void Server::reply(usize index, usize length)
@@ -132,12 +186,14 @@ void Server::handle(usize index, std::span<u8 const> request, protocol::MessageC
     m_call_id = envelope.is_error() ? 0 : envelope.value().call_id;
     m_kept = false;
     usize length = protocol::dispatch<Protocol>(session(index), request, m_reply, capabilities);
+    /* A focus request or a destroyed surface may have moved the focus: its sessions are told. */
+    m_router.notice_focus();
     if (m_kept)
         return;
     /* A change taken (any request but frame and state, answered with success): not yet presented. */
     auto answer = protocol::read_envelope(std::span<u8 const>(m_reply, length));
     u16 message = envelope.is_error() ? 0 : envelope.value().message;
-    if (message != frame_number && message != state_number && !answer.is_error()
+    if (message != frame_number && message != state_number && message != input_number && !answer.is_error()
         && answer.value().status == protocol::status_success)
         m_session_frames[index] = SessionFrames { true, false, {} };
     reply(index, length);
@@ -146,7 +202,8 @@ void Server::handle(usize index, std::span<u8 const> request, protocol::MessageC
 bool Server::take_requests(usize index)
 {
     /* Every reply compositord owes this session must fit its replies Ring. */
-    auto received = m_table.take_request_carrying(index, m_request, m_waiting[index].used ? 1 : 0);
+    auto received = m_table.take_request_carrying(
+        index, m_request, (m_waiting[index].used ? 1 : 0) + (m_waiting_input[index].used ? 1 : 0));
     if (!received)
         return false;
     /* A carried MemCap reaches create and resize, which keep it; any other is discarded here. */
@@ -173,6 +230,8 @@ bool Server::frame_wanted() const
 void Server::present_frame()
 {
     auto frame = m_compositor.compose();
+    if (frame.surfaces_ended > 0)
+        m_router.notice_focus();
     for (auto const& box : frame.damage.boxes()) {
         Box on_screen = box.intersected(m_compositor.target().screen());
         if (on_screen.is_empty())
@@ -224,6 +283,7 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         for (usize index = 0; index < table->capacity(); ++index)
             served |= take_requests(index);
         u64 now = endpoint::now_nanoseconds();
+        u64 input_deadline = serve_input(now);
         u64 next_frame = m_last_frame_ns + m_settings.frame_interval_ns;
         bool wanted = frame_wanted();
         if (wanted && now >= next_frame) {
@@ -232,19 +292,22 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         }
         if (served)
             continue;
-        if (wanted)
-            (void)endpoint::wait_until(table->wait_mask() | timer_bit.mask(), next_frame, timer_bit);
+        u64 mask = table->wait_mask() | (m_input ? m_input->wait_mask() : 0);
+        u64 deadline = wanted ? next_frame : ~u64(0);
+        deadline = input_deadline < deadline ? input_deadline : deadline;
+        if (deadline != ~u64(0))
+            (void)endpoint::wait_until(mask | timer_bit.mask(), deadline, timer_bit);
         else
-            (void)endpoint::wait(table->wait_mask());
+            (void)endpoint::wait(mask);
     }
 }
 
 ErrorOr<void> run(ReticleCap const& memory, DisplayLink& display, RingCap requests, RingCap replies, Settings settings,
-    SignalCap const* ready)
+    SignalCap const* ready, InputLink* input)
 {
     auto target = TRY(display.acquire());
     auto placed = TRY(endpoint::memory(memory, sizeof(Server)));
-    auto* server = new (placed.data()) Server(display, target, settings);
+    auto* server = new (placed.data()) Server(display, target, settings, input);
     server->compositor().damage_screen();
     server->present_frame();
     if (ready)

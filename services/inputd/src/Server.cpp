@@ -177,6 +177,16 @@ void Server::deliver(input::InputEvent const& event)
         return;
     }
     auto& client = m_clients[*focused];
+    /* A full queue takes a pointer report in place of a queued one with the same buttons just before it: in a
+       flood of motion the newest position is never the one dropped, and every button change is kept. */
+    if (event.kind == input::event_kind::pointer && client.count == input::queued_events) {
+        auto& last = client.queue[(client.first + client.count - 1) % input::queued_events];
+        if (last.kind == input::event_kind::pointer && last.buttons == event.buttons) {
+            last = event;
+            ++m_counters.delivered;
+            return;
+        }
+    }
     if (client.count == input::queued_events) {
         ++client.dropped;
         ++m_counters.dropped;

@@ -32,6 +32,13 @@ ErrorOr<bssl::UniquePtr<SSL_CTX>> tls13_context()
     return context;
 }
 
+/* Whether the last PEM read failed only because no further PEM block follows (the bundle's end). */
+bool is_end_of_pem()
+{
+    uint32_t last = ERR_peek_last_error();
+    return last == 0 || (ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE);
+}
+
 ErrorOr<void> use_identity(SSL_CTX* context, std::string_view identity)
 {
     auto file = TRY(memory_of(identity));
@@ -72,8 +79,12 @@ ErrorOr<Contexts> Contexts::create(std::string_view trust, std::string_view iden
     X509_STORE* store = SSL_CTX_get_cert_store(contexts.m_client.get());
     for (;;) {
         bssl::UniquePtr<X509> certificate(PEM_read_bio_X509(file.get(), nullptr, nullptr, nullptr));
-        if (!certificate)
+        if (!certificate) {
+            /* The end of the bundle reads as "no start line"; anything else is a certificate that did not parse. */
+            if (!is_end_of_pem())
+                return Error(ErrorCode::InvalidArgument, take_reason("a certificate of the trust bundle is malformed"));
             break;
+        }
         if (!X509_STORE_add_cert(store, certificate.get()))
             return Error(ErrorCode::OutOfMemory, take_reason("trusting a certificate failed"));
         ++contexts.m_trusted;

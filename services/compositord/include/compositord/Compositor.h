@@ -58,10 +58,18 @@ public:
     [[nodiscard]] ErrorOr<void> move(usize session, u32 id, i32 x, i32 y);
     [[nodiscard]] ErrorOr<void> raise(usize session, u32 id);
     [[nodiscard]] ErrorOr<void> lower(usize session, u32 id);
+    /* A session moves the focus among its own surfaces, or takes it while nobody holds it (else not-focused). */
     [[nodiscard]] ErrorOr<void> focus(usize session, u32 id);
     [[nodiscard]] ErrorOr<void> destroy(usize session, u32 id);
     /* The pointer's arrow: tip at (x, y), shown or hidden; the boxes it leaves and enters are damaged. */
     [[nodiscard]] ErrorOr<void> cursor(i32 x, i32 y, bool visible);
+    /* compositord's own decisions (click-to-focus, its chord), never a session's request: by slot index. */
+    void focus_slot(usize index);
+    void raise_slot(usize index);
+    /* The topmost surface whose frame holds (x, y), by slot index. */
+    [[nodiscard]] std::optional<usize> surface_at(i32 x, i32 y) const;
+    /* The slot of the surface with this id, whoever's it is. */
+    [[nodiscard]] std::optional<usize> slot_of(u32 id) const;
     /* Every surface of `session` destroyed (it closed or died). */
     void close_session(usize session);
     /* Damages the whole screen (the first frame). */

@@ -21,12 +21,13 @@
 
 #include <compositord/Compositor.h>
 #include <compositord/DisplayLink.h>
+#include <compositord/InputLink.h>
+#include <compositord/InputRouter.h>
 #include <vectra/Display.h>
 #include <vectra/Session.h>
 
 namespace vectra::compositord {
 
-inline constexpr usize maximum_sessions = 8;
 inline constexpr SignalBit timer_bit { 7 };
 inline constexpr u32 background_colour = 0x203040;
 
@@ -69,6 +70,7 @@ public:
     [[nodiscard]] ErrorOr<surface::FrameDone> handle(surface::Frame const&);
     [[nodiscard]] ErrorOr<surface::State> handle(surface::ReadState const&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(surface::Cursor const&);
+    [[nodiscard]] ErrorOr<surface::InputEvents> handle(surface::ReadInput const&);
 
 private:
     Server& m_server;
@@ -78,6 +80,13 @@ private:
 struct WaitingFrame {
     bool used { false };
     u32 call_id { 0 };
+};
+
+/* A session's `input` read kept until an event is queued for it or its deadline. */
+struct WaitingInput {
+    bool used { false };
+    u32 call_id { 0 };
+    u64 deadline { 0 };
 };
 
 /*
@@ -94,8 +103,9 @@ struct SessionFrames {
 
 class Server {
 public:
-    /* Composes into `target` (the display's framebuffer, mapped writable) and presents through `display`. */
-    Server(DisplayLink& display, surface::Target target, Settings settings);
+    /* Composes into `target` (the display's framebuffer, mapped writable) and presents through `display`;
+       routes inputd's events when `input` is given (then no session moves the cursor). */
+    Server(DisplayLink& display, surface::Target target, Settings settings, InputLink* input = nullptr);
     Server(Server const&) = delete;
     Server& operator=(Server const&) = delete;
 
@@ -111,6 +121,10 @@ public:
      * next frame (then the handler's reply is not sent).
      */
     [[nodiscard]] ErrorOr<surface::FrameDone> frame(usize index);
+    /* Session's input read: its queued events at once, else kept until one is queued or wait_ms passed. */
+    [[nodiscard]] ErrorOr<surface::InputEvents> read_input(usize index, surface::ReadInput const&);
+    [[nodiscard]] bool routes_input() const { return m_input != nullptr; }
+    [[nodiscard]] InputRouter& router() { return m_router; }
     void closed(usize index);
     /* Composes the waiting damage, presents each box, answers every waiting frame request. */
     void present_frame();
@@ -121,6 +135,8 @@ private:
     void handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities&);
     void reply(usize index, usize length);
     [[nodiscard]] bool frame_wanted() const;
+    /* inputd's answer taken and routed, the next read sent; waiting input reads answered. Returns the earliest deadline. */
+    [[nodiscard]] u64 serve_input(u64 now);
 
     DisplayLink& m_display;
     Settings m_settings;
@@ -128,6 +144,9 @@ private:
     session::Table m_table;
     alignas(Session) u8 m_sessions[maximum_sessions][sizeof(Session)];
     WaitingFrame m_waiting[maximum_sessions];
+    WaitingInput m_waiting_input[maximum_sessions];
+    InputLink* m_input { nullptr };
+    InputRouter m_router;
     SessionFrames m_session_frames[maximum_sessions];
     u64 m_frames { 0 };
     u64 m_last_frame_ns { 0 };
@@ -143,6 +162,6 @@ private:
  * raised (when given), then every session served until the listener fails.
  */
 [[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, DisplayLink& display, RingCap requests, RingCap replies,
-    Settings, SignalCap const* ready);
+    Settings, SignalCap const* ready, InputLink* input = nullptr);
 
 }

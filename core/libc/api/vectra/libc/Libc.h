@@ -21,6 +21,13 @@ namespace vectra::libc {
 /* strrchr: the last `character` (converted to char) in `text`, its terminator included. */
 [[nodiscard]] char* find_last_character(char const* text, int character);
 
+/* strncpy: `count` bytes into `destination`: `source` up to its terminator, then NULs; no
+ * terminator added when `source` is as long as `count` or longer. Returns `destination`. */
+char* copy_text(char* destination, char const* source, usize count);
+
+/* abs: the magnitude of `value` (INT_MIN, which has none, answered as itself, as glibc does). */
+[[nodiscard]] int absolute(int value);
+
 /* strcspn: how many bytes `text` starts with that are none of `rejected`'s. */
 [[nodiscard]] usize span_without(char const* text, char const* rejected);
 

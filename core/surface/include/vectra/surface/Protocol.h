@@ -14,11 +14,23 @@
  * only inside the damaged rectangles. `frame` is answered after the next frame was composed and
  * presented (one waiting per session; a second is `busy`) — the client's cue to draw the next one.
  *
- * Cursor. compositord draws the pointer's arrow above every surface; `cursor` moves, shows or
- * hides it (for now any session may: inputd will move it from the pointer).
+ * Cursor. compositord draws the pointer's arrow above every surface. Where compositord routes
+ * input (it holds inputd's focus connection, docs/adr/0047-input-routing.md) the pointer moves
+ * it and `cursor` is refused `pointer-routed`; elsewhere `cursor` moves, shows or hides it.
  *
- * Focus. `focus` gives one of the session's surfaces the focus (later: click-to-focus, and keys
- * routed by inputd to the focused surface's session); `state` says whether the session holds it.
+ * Focus. The focus is compositord's: a button pressed over a surface focuses and raises it, and
+ * Alt+Tab (the one chord compositord keeps) focuses and raises the bottom surface. `focus` lets
+ * a session move the focus among its own surfaces, or take it while nobody holds it; another
+ * session's focus is `not-focused`. `state` says whether the session holds it.
+ *
+ * Input (v2). `input` reads the events routed to the session, waiting up to `wait_ms` (at most
+ * 10 s) when none are queued: keys go to the session owning the focused surface, pointer reports
+ * to the surface under the pointer (or the one a held button was pressed over) in that surface's
+ * own pixels, and focus changes to the sessions that gain and lose it. Nothing is ever queued for
+ * another session. At most 32 events wait per session; consecutive pointer motions with the same
+ * buttons over the same surface coalesce into the newest, and more are dropped and counted
+ * (`dropped`), so a client that never reads stalls nobody. One read (and one frame) waits per
+ * session; a second is `busy`.
  *
  * Limits. 4 surfaces per session, 16 in all, 4096 × 4096 pixels at most, positions within
  * ±65536, 16 rectangles per `damage`. A revoked MemCap ends its surface at the next composition
@@ -41,6 +53,8 @@ enum class SurfaceError : u16 {
     OutsideSurface = 6,
     TooManySurfaces = 7,
     Busy = 8,
+    NotFocused = 9,
+    PointerRouted = 10,
 };
 
 inline constexpr u32 maximum_width = 4096;
@@ -48,6 +62,20 @@ inline constexpr u32 maximum_height = 4096;
 inline constexpr i32 maximum_position = 65536;
 inline constexpr usize maximum_rectangles = 16;
 inline constexpr usize surfaces_per_session = 4;
+inline constexpr usize maximum_input_events = 12;
+inline constexpr usize queued_input_events = 32;
+inline constexpr u32 maximum_input_wait_ms = 10'000;
+
+namespace event_kind {
+constexpr u8 key = 1;     /* action: input::key_action (press 1, release 2, repeat 3) */
+constexpr u8 pointer = 2; /* x, y in the surface's pixels; buttons held (bit 0 left, 1 right, 2 middle) */
+constexpr u8 focus = 3;   /* action: focus_action */
+}
+
+namespace focus_action {
+constexpr u8 gained = 1;
+constexpr u8 lost = 2;
+}
 
 /* A rectangle in a surface's own pixels. */
 struct SurfaceRectangle {
@@ -132,7 +160,7 @@ struct Destroy {
     static constexpr auto fields() { return vectra::fields(field("surface", &Destroy::surface)); }
 };
 
-/* The pointer's arrow: its tip at (x, y), shown or hidden (until inputd routes the pointer, any session may move it). */
+/* The pointer's arrow: its tip at (x, y), shown or hidden (refused where compositord routes the pointer). */
 struct Cursor {
     i32 x { 0 };
     i32 y { 0 };
@@ -145,6 +173,40 @@ struct Cursor {
 
 struct Frame {
     static constexpr auto fields() { return vectra::fields(); }
+};
+
+/* One routed event, for one of the session's surfaces. */
+struct SurfaceEvent {
+    u8 kind { 0 };
+    u32 surface { 0 };
+    u8 action { 0 };
+    u16 code { 0 };
+    u8 modifiers { 0 };
+    BoundedVector<u32, 2> characters; /* what a key typed (Unicode code points) */
+    i32 x { 0 };
+    i32 y { 0 };
+    u8 buttons { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("kind", &SurfaceEvent::kind), field("surface", &SurfaceEvent::surface),
+            field("action", &SurfaceEvent::action), field("code", &SurfaceEvent::code),
+            field("modifiers", &SurfaceEvent::modifiers), field("characters", &SurfaceEvent::characters),
+            field("x", &SurfaceEvent::x), field("y", &SurfaceEvent::y), field("buttons", &SurfaceEvent::buttons));
+    }
+};
+
+struct ReadInput {
+    u32 wait_ms { 0 };
+    static constexpr auto fields() { return vectra::fields(field("wait_ms", &ReadInput::wait_ms)); }
+};
+
+struct InputEvents {
+    BoundedVector<SurfaceEvent, maximum_input_events> events;
+    u32 dropped { 0 }; /* events dropped for this session since its last read (its queue was full) */
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("events", &InputEvents::events), field("dropped", &InputEvents::dropped));
+    }
 };
 
 struct FrameDone {
@@ -178,7 +240,7 @@ struct State {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.surface";
-    static constexpr u16 version = 1;
+    static constexpr u16 version = 2;
     static constexpr u32 slot_count = 8;
     static constexpr u32 slot_size = 512;
     using Errors = SurfaceError;
@@ -194,7 +256,9 @@ struct Protocol {
             error(SurfaceError::PositionOutOfBounds, "position-out-of-bounds", "x or y beyond ±65536"),
             error(SurfaceError::OutsideSurface, "outside-surface", "a damage rectangle is empty or reaches outside its surface (overflow included)"),
             error(SurfaceError::TooManySurfaces, "too-many-surfaces", "the session has 4 surfaces, or compositord 16"),
-            error(SurfaceError::Busy, "busy", "this session already has a frame request waiting"));
+            error(SurfaceError::Busy, "busy", "this session already has a frame request (or an input read) waiting"),
+            error(SurfaceError::NotFocused, "not-focused", "the focus is another session's: a session moves it among its own surfaces, or takes it while nobody holds it"),
+            error(SurfaceError::PointerRouted, "pointer-routed", "compositord routes the pointer: the cursor follows it, no session moves it"));
     }
 
     static constexpr auto messages()
@@ -212,13 +276,15 @@ struct Protocol {
             message<Move, protocol::Done>("move", "Moves a surface to (x, y) on the screen."),
             message<Raise, protocol::Done>("raise", "Puts a surface above every other."),
             message<Lower, protocol::Done>("lower", "Puts a surface below every other."),
-            message<Focus, protocol::Done>("focus", "Gives a surface the focus (taken from whichever surface held it)."),
+            message<Focus, protocol::Done>("focus", "Gives a surface the focus when the session holds it already (on another of its surfaces) or nobody does."),
             message<Destroy, protocol::Done>("destroy", "Removes a surface; what it covered is composed again; its MemCap is let go."),
             message<Frame, FrameDone>("frame",
                 "Answered with the frame that presented this session's last change (at once when that frame came before the request), or with the next frame when every change was already claimed: its number, when, and how many pixels it composed."),
             message<ReadState, State>("state", "The display's size, the session's focused surface (0: not this session's) and surfaces, and the frames composed."),
             message<Cursor, protocol::Done>("cursor",
-                "Shows the pointer's arrow with its tip at (x, y) above every surface, or hides it (visible 0); only the boxes it left and entered are composed."));
+                "Shows the pointer's arrow with its tip at (x, y) above every surface, or hides it (visible 0); only the boxes it left and entered are composed. Refused where compositord routes the pointer."),
+            message<ReadInput, InputEvents>("input",
+                "Up to 12 events routed to the session's surfaces (keys while one has the focus, pointer reports over them in their own pixels, focus gained and lost); with none queued, waits up to wait_ms (at most 10 s)."));
     }
 };
 

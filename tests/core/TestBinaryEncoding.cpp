@@ -3,6 +3,7 @@
  */
 
 #include "EncodingRandom.h"
+#include <array>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -269,4 +270,52 @@ TEST_CASE("A DecodeError passes through TRY as a plain Error")
     auto error = decode_point({ 1, 0 });
     REQUIRE(error.error().code() == ErrorCode::MalformedMessage);
     REQUIRE(std::string_view(error.error().message()) == "input ends inside the header");
+}
+
+namespace {
+
+struct Bytes {
+    std::array<u8, 4> address {};
+    BoundedVector<u8, 16> payload;
+    u16 port { 0 };
+
+    static constexpr auto fields()
+    {
+        return vectra::fields(vectra::field("address", &Bytes::address), vectra::field("payload", &Bytes::payload),
+            vectra::field("port", &Bytes::port));
+    }
+};
+
+}
+
+TEST_CASE("Byte arrays and byte vectors are copied whole: the same bytes as element by element, and a short input refused at the first missing byte")
+{
+    Bytes value;
+    value.address = { 10, 0, 2, 101 };
+    for (u8 index = 0; index < 11; ++index)
+        MUST(value.payload.try_append(u8(200 + index)));
+    value.port = 443;
+    auto bytes = binary_of(value);
+    /* The layout: the array's 4 bytes, the vector's u32 count and 11 bytes, the u16, after the 6-byte header. */
+    REQUIRE(bytes.size() == 6 + 4 + 4 + 11 + 2);
+    REQUIRE(std::vector<u8>(bytes.begin() + 6, bytes.begin() + 10) == std::vector<u8> { 10, 0, 2, 101 });
+    REQUIRE(bytes[10] == 11);
+    for (usize index = 0; index < 11; ++index)
+        REQUIRE(bytes[14 + index] == u8(200 + index));
+    Bytes decoded;
+    REQUIRE_FALSE(decode_binary(std::span<u8 const>(bytes), decoded).is_error());
+    REQUIRE(decoded.address == value.address);
+    REQUIRE(std::vector<u8>(decoded.payload.begin(), decoded.payload.end()) == std::vector<u8>(value.payload.begin(), value.payload.end()));
+    REQUIRE(decoded.port == 443);
+    /* Cut inside the array or the vector's bytes (the header's body length says the full size: a lying length). */
+    for (usize cut : { usize(7), usize(9), usize(15), usize(24) }) {
+        INFO(cut);
+        std::vector<u8> prefix(bytes.begin(), bytes.begin() + long(cut));
+        put_u32(prefix, 2, u32(cut - 6));
+        auto error = refusal<Bytes>(prefix);
+        REQUIRE(error.code == ErrorCode::MalformedMessage);
+        REQUIRE(error.offset == cut);
+        REQUIRE(error.message == std::string_view("input ends inside an integer"));
+        REQUIRE(error.field == (cut < 10 ? "address" : "payload"));
+    }
 }

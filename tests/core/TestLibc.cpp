@@ -8,6 +8,9 @@
 #include <climits>
 #include <cstdlib>
 #include <cctype>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -39,32 +42,6 @@ TEST_CASE("find_last_character answers as glibc's strrchr does", "[libc]")
             INFO("text \"" << text << "\" character " << character);
             REQUIRE(libc::find_last_character(text, character) == std::strrchr(text, character));
         }
-    }
-}
-
-TEST_CASE("copy_text writes what glibc's strncpy writes, for every count, and only that", "[libc]")
-{
-    char const* texts[] = { "", "a", "hello, vectra", "\xff\x80 high bytes" };
-    for (char const* text : texts) {
-        for (usize count = 0; count <= 20; ++count) {
-            char ours[24];
-            char theirs[24];
-            std::memset(ours, '#', sizeof ours);
-            std::memset(theirs, '#', sizeof theirs);
-            INFO("text \"" << text << "\" count " << count);
-            REQUIRE(libc::copy_text(ours, text, count) == ours);
-            std::strncpy(theirs, text, count);
-            REQUIRE(std::memcmp(ours, theirs, sizeof ours) == 0);
-        }
-    }
-}
-
-TEST_CASE("absolute answers as glibc's abs does, INT_MIN included", "[libc]")
-{
-    int values[] = { 0, 1, -1, 42, -42, INT_MAX, -INT_MAX, INT_MIN };
-    for (int value : values) {
-        INFO("value " << value);
-        REQUIRE(libc::absolute(value) == (value == INT_MIN ? INT_MIN : std::abs(value)));
     }
 }
 
@@ -203,4 +180,59 @@ TEST_CASE("a failed assertion in ported code panics, naming expression, file and
     REQUIRE(!(WIFEXITED(status) && WEXITSTATUS(status) == 0));
     REQUIRE(printed.find("PANIC: task ") != std::string::npos);
     REQUIRE(printed.find("length <= 64 (ported.c:7)") != std::string::npos);
+}
+
+TEST_CASE("absolute_value and floor_of answer as glibc's abs, fabs and floorf do", "[libc]")
+{
+    int integers[] = { 0, 1, -1, 42, -42, INT32_MAX, INT32_MIN + 1 };
+    for (int value : integers)
+        REQUIRE(libc::absolute_value(value) == std::abs(value));
+    REQUIRE(libc::absolute_value(INT32_MIN) == INT32_MIN);
+
+    double doubles[] = { 0.0, -0.0, 1.5, -1.5, 1e308, -1e-308, -4.9e-324, __builtin_inf(), -__builtin_inf() };
+    for (double value : doubles) {
+        INFO("value " << value);
+        double ours = libc::absolute_value(value);
+        double glibc = std::fabs(value);
+        REQUIRE(std::memcmp(&ours, &glibc, sizeof ours) == 0);
+    }
+    REQUIRE(std::isnan(libc::absolute_value(-__builtin_nan(""))));
+    REQUIRE(!std::signbit(libc::absolute_value(-__builtin_nan(""))));
+
+    /* floorf over edge values and 200 000 floats spread over every exponent, bit for bit. */
+    std::vector<float> floats = { 0.0f, -0.0f, 0.5f, -0.5f, 1.0f, -1.0f, 1.5f, -1.5f, 2.5f, -2.5f,
+        8388607.5f, -8388607.5f, 8388608.0f, 16777217.0f, 1e-45f, -1e-45f, 3.4e38f, -3.4e38f,
+        __builtin_inff(), -__builtin_inff() };
+    std::uint32_t state = 12345;
+    for (int index = 0; index < 200000; ++index) {
+        state = state * 1664525u + 1013904223u;
+        float value;
+        std::memcpy(&value, &state, sizeof value);
+        if (!std::isnan(value))
+            floats.push_back(value);
+    }
+    for (float value : floats) {
+        INFO("value " << value);
+        float ours = libc::floor_of(value);
+        float glibc = std::floor(value);
+        REQUIRE(std::memcmp(&ours, &glibc, sizeof ours) == 0);
+    }
+    REQUIRE(std::isnan(libc::floor_of(__builtin_nanf(""))));
+}
+
+TEST_CASE("copy_text_padded answers as glibc's strncpy does, padding with zeroes", "[libc]")
+{
+    char const* sources[] = { "", "a", "hello", "exactly8", "longer than the count" };
+    for (char const* source : sources) {
+        for (std::size_t count = 0; count <= 12; ++count) {
+            INFO("source \"" << source << "\" count " << count);
+            char ours[16];
+            char glibc[16];
+            std::memset(ours, 'x', sizeof ours);
+            std::memset(glibc, 'x', sizeof glibc);
+            REQUIRE(libc::copy_text_padded(ours, source, count) == ours);
+            std::strncpy(glibc, source, count);
+            REQUIRE(std::memcmp(ours, glibc, sizeof ours) == 0);
+        }
+    }
 }

@@ -103,6 +103,37 @@ TEST_CASE("A GET is answered with the file, and the connection stays for the nex
     REQUIRE(fixture.server->counters().accepted == 1);
 }
 
+TEST_CASE("An HTTP/1.0 request asking for keep-alive is told the connection stays; without it the connection ends")
+{
+    Fixture fixture;
+    fixture.limits.requests_per_connection = 3;
+    fixture.server = std::make_unique<Server>(fixture.listener, fixture.files, std::span<ServerConnection>(fixture.connections), fixture.limits);
+    std::string kept = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: keep-alive\r\nContent-Type: application/octet-stream\r\n\r\nalpha\n";
+    MemoryStream stream;
+    stream.queue("GET /a.txt HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
+    fixture.listener.queue(stream);
+    fixture.turn();
+    REQUIRE(stream.take_sent() == kept);
+    REQUIRE(!stream.is_closed());
+    /* An HTTP/1.1 request on the same connection is persistent by default: nothing announced. */
+    stream.queue("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+    fixture.turn();
+    REQUIRE(stream.take_sent() == response_with(200, "alpha\n", false, "application/octet-stream"));
+    /* The connection's last allowed request says close even when an HTTP/1.0 client asks to keep it. */
+    stream.queue("GET /a.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    fixture.turn();
+    REQUIRE(stream.take_sent() == response_with(200, "alpha\n", true, "application/octet-stream"));
+    REQUIRE(stream.is_closed());
+
+    MemoryStream plain;
+    plain.queue("GET /a.txt HTTP/1.0\r\n\r\n");
+    fixture.listener.queue(plain);
+    fixture.turn();
+    REQUIRE(plain.sent() == response_with(200, "alpha\n", true, "application/octet-stream"));
+    REQUIRE(plain.is_closed());
+    REQUIRE(!plain.was_reset());
+}
+
 TEST_CASE("A request split into single bytes is answered once whole")
 {
     Fixture fixture;

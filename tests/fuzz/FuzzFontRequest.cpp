@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * libFuzzer target: vectra.font requests answered by one of fontd's session handlers (Server.h's
- * SessionState) over the real Engine with DejaVu Sans and a malformed face in its catalogue. The
+ * SessionState) over the real Engine with DejaVu Sans, Noto Sans Arabic and a malformed face in its
+ * catalogue (open-face, set-size, rasterise, shape, rasterise-glyphs, atlas, close-face, state). The
  * input is a sequence of requests ([length byte][bytes]) on one session, so faces really open,
  * sizes are set and glyphs fill the atlas; after each: the reply is well formed (DispatchFuzzer.h),
  * the session's limits hold (4 faces, 512 glyphs), and no glyph the session reports lies outside
@@ -24,12 +25,13 @@ constexpr usize guard = 4096;
 
 extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
 {
-    static std::vector<u8> memory(512 * KiB);
+    static std::vector<u8> memory(1024 * KiB);
     static std::vector<u8> malformed(2048, 0x17);
     static fontd::Engine* engine = [] {
         static fontd::Engine instance(memory);
         VERIFY(!instance.start().is_error());
         VERIFY(!instance.add("DejaVu Sans", test::dejavu_sans()).is_error());
+        VERIFY(!instance.add("Noto Sans Arabic", test::noto_sans_arabic()).is_error());
         VERIFY(!instance.add("Broken", malformed).is_error());
         return &instance;
     }();

@@ -23,6 +23,8 @@
 #include <vectra/kernel/Entropy.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/HostInput.h>
+#include <vectra/kernel/Snapshot.h>
+#include <vectra/kernel/SnapshotDevice.h>
 #include <vectra/kernel/PciDevice.h>
 #include <vectra/platform/hosted/HostInput.h>
 #include <vectra/platform/hosted/IntxLines.h>
@@ -78,7 +80,7 @@ struct Pool {
     }
 };
 
-constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "input", "" };
+constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "input", "snapshot", "" };
 constexpr usize slot_name_count = sizeof(slot_names) / sizeof(slot_names[0]);
 
 /* PCI matches: the modelled virtio device, a class with three functions, and whatever the input says. */
@@ -92,6 +94,9 @@ u64 match_word()
 }
 
 /* Fills the frame's arguments per the call's shape (vectra/CallFrame.h, vectra/System.h). */
+/* Room for the debug snapshot's table (ADR 0045): a read is whole or TooLarge, never past the length given. */
+alignas(64) u8 s_snapshot_buffer[64 * KiB];
+
 void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usize buffer_size)
 {
     auto handle = [&](usize first) {
@@ -351,6 +356,14 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
     case Call::HostInputInfo:
         handle(0);
         break;
+    case Call::SnapshotSize:
+        handle(0);
+        break;
+    case Call::SnapshotRead:
+        handle(0);
+        frame.arguments[2] = reinterpret_cast<uptr>(s_snapshot_buffer);
+        frame.arguments[3] = s_input.byte() % 2 ? sizeof(s_snapshot_buffer) : s_input.word() % sizeof(s_snapshot_buffer);
+        break;
     case Call::HostInputDrain:
         /* Room for up to 69 events (past the bound of 64), now and then misaligned. */
         handle(0);
@@ -411,6 +424,9 @@ ErrorOr<i32> fuzzing_task(Bundle&)
             if (call == Call::EntropyFeed)
                 VERIFY(frame.results[0] <= frame.arguments[3] && frame.results[0] <= frame.arguments[4]
                     && frame.results[0] <= EntropyPool::maximum_credit_per_feed);
+            /* A snapshot read copies the whole table, into a buffer at least that large. */
+            if (call == Call::SnapshotRead)
+                VERIFY(frame.results[0] == snapshot::table_bytes() && frame.results[0] <= frame.arguments[3]);
             if (call == Call::RingBind)
                 pool.add_binding(frame.results[0]);
             else if (call == Call::Carve || call == Call::Spawn || call == Call::CreateRing || call == Call::CreateTimer
@@ -466,6 +482,9 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         platform::hosted::host_input_open(64, 32);
         auto* window = MUST(arena.reticle().try_create<HostInputDevice>(&arena.reticle()));
         auto input = MUST(supervisor.mint<CapabilityClass::Device>(window, all_rights));
+        /* The debug snapshot (ADR 0045), minted as the kernel mints it (read, grant, revoke), granted with the three sets. */
+        auto* table = MUST(arena.reticle().try_create<SnapshotDevice>(&arena.reticle()));
+        auto snapshot_device = MUST(supervisor.mint<CapabilityClass::Device>(table, RightRead | RightGrant | RightRevoke));
         for (usize index = 0; index < 3; ++index) {
             Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
             auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
@@ -482,6 +501,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             MUST(tasks[index]->bundle().grant("display", supervisor, display, display_rights[index]));
             MUST(tasks[index]->bundle().grant("entropy", supervisor, entropy, display_rights[index]));
             MUST(tasks[index]->bundle().grant("input", supervisor, input, display_rights[index]));
+            (void)tasks[index]->bundle().grant("snapshot", supervisor, snapshot_device, display_rights[index] & (RightRead | RightGrant | RightRevoke));
         }
         for (auto* task : tasks)
             (void)executor.run_until_exit(*task);

@@ -9,6 +9,7 @@ set(hosted_platform_test_sources
     platforms/TestHostedSoftwareInterrupt.cpp
     platforms/TestHostedProcessors.cpp
     platforms/TestHostedCycleCounter.cpp
+    platforms/TestHostedForwards.cpp
     platforms/HostedKernelStub.cpp)
 add_executable(test_platforms.hosted TestMain.cpp ${hosted_platform_test_sources})
 set_source_files_properties(${hosted_platform_test_sources} PROPERTIES COMPILE_OPTIONS -fexceptions)

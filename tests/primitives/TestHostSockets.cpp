@@ -5,7 +5,9 @@
  * backend"), through kernel calls from a Task: TCP both ways with a server and a client the test
  * runs on 127.0.0.1, UDP with truncation; as an attacker: addresses outside loopback, a full
  * table, indexes of another capability and made-up ones, the wrong rights and device; every
- * descriptor closed when the capability goes.
+ * descriptor closed when the capability goes. Forwards (amendment 2026-12-06): a connect to the
+ * forwarded address reaches its loopback port; as an attacker, nothing else about that address
+ * (another port, listening, UDP, another capability) and no forward off loopback.
  */
 
 #include "../TestSupport.h"
@@ -124,13 +126,10 @@ ErrorOr<bool> wait_ready(DeviceCap const& sockets, u32 socket, u32 bits)
     return false;
 }
 
-}
-
-TEST_CASE("a Task connects through its host-sockets capability to a server the test runs on 127.0.0.1 and exchanges bytes")
+/* The test's peer: accepts one connection, answers "world" to "hello", closes; `served` once it did. */
+std::thread answer_hello(TestListener& server, std::atomic<bool>& served)
 {
-    TestListener server;
-    std::atomic<bool> served { false };
-    std::thread peer([&] {
+    return std::thread([&server, &served] {
         int connection = ::accept(server.descriptor, nullptr, nullptr);
         char bytes[5];
         usize got = 0;
@@ -145,6 +144,25 @@ TEST_CASE("a Task connects through its host-sockets capability to a server the t
         ::close(connection);
         served = true;
     });
+}
+
+/* Whether a datagram from a UDP socket on 127.0.0.1 to `to` is refused MissingRight (the socket closed after). */
+ErrorOr<bool> datagram_refused(DeviceCap const& sockets, HostAddress to)
+{
+    auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+    u8 const byte[] = { 0 };
+    bool refused = code_of(system::host_socket_send(sockets, bound.value, byte, &to)) == ErrorCode::MissingRight;
+    TRY(system::host_socket_close(sockets, bound.value));
+    return refused;
+}
+
+}
+
+TEST_CASE("a Task connects through its host-sockets capability to a server the test runs on 127.0.0.1 and exchanges bytes")
+{
+    TestListener server;
+    std::atomic<bool> served { false };
+    std::thread peer = answer_hello(server, served);
     Supervisor supervisor;
     u16 port = server.port;
     auto result = supervisor.run(RightRead | RightWrite, [port](Bundle& bundle) -> ErrorOr<i32> {
@@ -317,12 +335,8 @@ TEST_CASE("attacker: every address outside loopback is refused before the host s
                 return 3;
         }
         /* A UDP socket on loopback may not send a datagram outside it. */
-        auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
-        u8 const byte[] = { 0 };
-        auto to = ipv4(192, 168, 1, 1, 53);
-        if (code_of(system::host_socket_send(sockets, bound.value, byte, &to)) != ErrorCode::MissingRight)
+        if (!TRY(datagram_refused(sockets, ipv4(192, 168, 1, 1, 53))))
             return 4;
-        TRY(system::host_socket_close(sockets, bound.value));
         /* Unknown kinds are refused. */
         if (code_of(system::host_socket_open(sockets, HostSocketKind(9), ipv4(127, 0, 0, 1, 0))) != ErrorCode::InvalidArgument)
             return 5;
@@ -417,4 +431,108 @@ TEST_CASE("every host descriptor closes when the last capability to the host soc
         REQUIRE(open_descriptors() == before);
     }
     REQUIRE(open_descriptors() == before);
+}
+
+TEST_CASE("a connect to a forwarded address reaches the loopback port the forward names; the peer is reported as the forwarded address")
+{
+    TestListener server;
+    std::atomic<bool> served { false };
+    std::thread peer = answer_hello(server, served);
+    Supervisor supervisor;
+    REQUIRE_FALSE(supervisor.device->add_forward({ ipv4(10, 0, 2, 101, 443), ipv4(127, 0, 0, 1, server.port) }).is_error());
+    auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto opened = TRY(system::host_socket_open(sockets, HostSocketKind::TcpConnect, ipv4(10, 0, 2, 101, 443)));
+        if (opened.status != HostSocketStatus::Done)
+            return 1;
+        if (!TRY(wait_ready(sockets, opened.value, host_socket_writable)))
+            return 2;
+        u8 const hello[] = { 'h', 'e', 'l', 'l', 'o' };
+        if (TRY(system::host_socket_send(sockets, opened.value, hello)).value != 5)
+            return 3;
+        u8 reply[8] {};
+        usize got = 0;
+        HostAddress from;
+        while (got < 5) {
+            if (!TRY(wait_ready(sockets, opened.value, host_socket_readable | host_socket_hung_up)))
+                return 4;
+            auto received = TRY(system::host_socket_receive(sockets, opened.value, std::span<u8>(reply + got, sizeof(reply) - got), from));
+            if (received.status != HostSocketStatus::Done || received.end)
+                return 5;
+            got += received.value;
+        }
+        auto expected = ipv4(10, 0, 2, 101, 443);
+        if (std::memcmp(reply, "world", 5) != 0 || from.family != 4 || from.port != 443 || std::memcmp(from.bytes, expected.bytes, 4) != 0)
+            return 6;
+        TRY(system::host_socket_close(sockets, opened.value));
+        return 0;
+    });
+    peer.join();
+    REQUIRE(served);
+    REQUIRE(result.value() == 0);
+    REQUIRE(supervisor.device->open_count() == 0);
+}
+
+TEST_CASE("attacker: a forward grants one TCP connect address of one capability, nothing else about it")
+{
+    TestListener server;
+    Supervisor supervisor;
+    REQUIRE_FALSE(supervisor.device->add_forward({ ipv4(10, 0, 2, 101, 443), ipv4(127, 0, 0, 1, server.port) }).is_error());
+    usize before = open_descriptors();
+    auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto other = TRY(bundle.take<DeviceCap>("other"));
+        /* Another port or another address than the forward's. */
+        for (auto const& address : { ipv4(10, 0, 2, 101, 444), ipv4(10, 0, 2, 102, 443), ipv4(10, 0, 2, 2, 443) }) {
+            if (code_of(system::host_socket_open(sockets, HostSocketKind::TcpConnect, address)) != ErrorCode::MissingRight)
+                return 1;
+        }
+        /* The same address as IPv4-mapped IPv6 is another address. */
+        HostAddress mapped;
+        mapped.family = 6;
+        mapped.port = 443;
+        mapped.bytes[10] = 0xff;
+        mapped.bytes[11] = 0xff;
+        mapped.bytes[12] = 10;
+        mapped.bytes[14] = 2;
+        mapped.bytes[15] = 101;
+        if (code_of(system::host_socket_open(sockets, HostSocketKind::TcpConnect, mapped)) != ErrorCode::MissingRight)
+            return 2;
+        /* Listening or binding UDP on it, or sending a datagram to it. */
+        for (auto kind : { HostSocketKind::TcpListen, HostSocketKind::Udp }) {
+            if (code_of(system::host_socket_open(sockets, kind, ipv4(10, 0, 2, 101, 443))) != ErrorCode::MissingRight)
+                return 3;
+        }
+        if (!TRY(datagram_refused(sockets, ipv4(10, 0, 2, 101, 443))))
+            return 4;
+        /* A capability made without the forward does not have it. */
+        if (code_of(system::host_socket_open(other, HostSocketKind::TcpConnect, ipv4(10, 0, 2, 101, 443))) != ErrorCode::MissingRight)
+            return 5;
+        return 0;
+    });
+    REQUIRE(result.value() == 0);
+    REQUIRE(supervisor.device->open_count() == 0);
+    REQUIRE(supervisor.other_device->open_count() == 0);
+    REQUIRE(open_descriptors() == before);
+}
+
+TEST_CASE("attacker: the kernel refuses a forward off loopback, from loopback, without a port, twice, or past eight")
+{
+    Supervisor supervisor;
+    auto& device = *supervisor.device;
+    auto code = [&](HostForward const& forward) { return code_of(device.add_forward(forward)); };
+    REQUIRE(code({ ipv4(10, 0, 2, 101, 443), ipv4(10, 0, 2, 2, 80) }) == ErrorCode::MissingRight);
+    REQUIRE(code({ ipv4(10, 0, 2, 101, 443), ipv4(0, 0, 0, 0, 80) }) == ErrorCode::MissingRight);
+    REQUIRE(code({ ipv4(127, 0, 0, 1, 443), ipv4(127, 0, 0, 1, 80) }) == ErrorCode::InvalidArgument);
+    REQUIRE(code({ ipv4(10, 0, 2, 101, 0), ipv4(127, 0, 0, 1, 80) }) == ErrorCode::InvalidArgument);
+    REQUIRE(code({ ipv4(10, 0, 2, 101, 443), ipv4(127, 0, 0, 1, 0) }) == ErrorCode::InvalidArgument);
+    HostForward wrong_family { ipv4(10, 0, 2, 101, 443), ipv4(127, 0, 0, 1, 80) };
+    wrong_family.from.family = 5;
+    REQUIRE(code(wrong_family) == ErrorCode::InvalidArgument);
+    REQUIRE(device.forward_count() == 0);
+    for (u8 index = 0; index < maximum_host_forwards; ++index)
+        REQUIRE(code({ ipv4(10, 0, 2, u8(100 + index), 443), ipv4(127, 0, 0, 1, 80) }) == ErrorCode::None);
+    REQUIRE(code({ ipv4(10, 0, 2, 100, 443), ipv4(127, 0, 0, 1, 81) }) == ErrorCode::AlreadyExists);
+    REQUIRE(code({ ipv4(10, 0, 2, 200, 443), ipv4(127, 0, 0, 1, 81) }) == ErrorCode::Full);
+    REQUIRE(device.forward_count() == maximum_host_forwards);
 }

@@ -34,3 +34,7 @@ vectra_host_test(primitives.host_input SOURCES primitives/TestHostInput.cpp COMP
 # The kernel's entropy pool and the EntropySource (ADR 0025 §3): BLAKE2s vectors, mixing that never
 # replaces, bounded credit, refusal until 32 bytes, and the capability attacked.
 vectra_host_test(primitives.entropy SOURCES primitives/TestEntropy.cpp COMPONENTS ${kernel_components})
+
+# The debug snapshot as a capability (ADR 0045): the holder copies the whole table; a Task without
+# it, a copy without read, a write right asked for, another device, too small a buffer, revoked.
+vectra_host_test(primitives.snapshot_device SOURCES primitives/TestSnapshotDevice.cpp COMPONENTS ${kernel_components})

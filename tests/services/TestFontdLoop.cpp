@@ -7,7 +7,8 @@
  * read-only — and as an attacker: writing the atlas, granting it on with write, another session's
  * face id, rasterising without a size, invalid code points, a fifth face, malformed bytes, a
  * malformed font. fontd answers every one with its error and keeps serving; a closed session's
- * atlas copy is revoked.
+ * atlas copy is revoked. Shaping (vectra.font v2): Arabic and Devanagari shaped by HarfBuzz in the
+ * loop, the run's glyphs placed by index in the atlas, and every shaping refusal.
  */
 
 #include "../TestSupport.h"
@@ -44,6 +45,20 @@ ErrorOr<i32> fontd_task(Bundle& bundle)
     return 0;
 }
 
+ErrorOr<i32> shaping_fontd_task(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    fontd::CatalogueFace catalogue[] = {
+        { "Noto Sans Arabic", noto_sans_arabic() },
+        { "Noto Sans Devanagari", noto_sans_devanagari() },
+        { "Broken", s_malformed },
+    };
+    TRY(fontd::run(memory, 1024 * KiB, catalogue, std::move(requests), std::move(replies), nullptr));
+    return 0;
+}
+
 font::OpenFace named(std::string_view name)
 {
     font::OpenFace request;
@@ -58,6 +73,26 @@ font::Rasterise run_of(u32 face, std::string_view text)
     request.face = face;
     for (char character : text)
         (void)request.code_points.try_append(u8(character));
+    return request;
+}
+
+font::Shape shape_of(u32 face, std::string_view text, std::string_view language = {})
+{
+    font::Shape request;
+    request.face = face;
+    for (char character : text)
+        (void)request.text.try_append(u8(character));
+    for (char character : language)
+        (void)request.language.try_append(u8(character));
+    return request;
+}
+
+font::RasteriseGlyphs glyphs_of(u32 face, font::Shaped const& shaped)
+{
+    font::RasteriseGlyphs request;
+    request.face = face;
+    for (auto const& glyph : shaped.glyphs)
+        (void)request.glyphs.try_append(glyph.glyph);
     return request;
 }
 
@@ -176,6 +211,95 @@ ErrorOr<i32> client_task(Bundle& bundle)
     return 0;
 }
 
+ErrorOr<i32> shaping_client_task(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto client = TRY(open_session_client<font::Protocol>(memory, requests, replies));
+
+    auto arabic = TRY(client.call(named("Noto Sans Arabic")));
+    EXPECT_IN_TASK(refused(client.call(shape_of(arabic.face, "بيت")), FontError::NoSize));
+    EXPECT_IN_TASK(refused(client.call(shape_of(9, "بيت")), FontError::UnknownHandle));
+    TRY(client.call(font::SetSize { arabic.face, 32 }));
+
+    /* بيت: final teh, medial yeh, initial beh, right to left (hb-shape's run, TestFontdShaping.cpp). */
+    auto word = TRY(client.call(shape_of(arabic.face, "بيت", "ar")));
+    EXPECT_IN_TASK(word.glyphs.size() == 3);
+    EXPECT_IN_TASK(word.glyphs[0].glyph == 1266 && word.glyphs[0].cluster == 4 && word.glyphs[0].x_advance == 2238);
+    EXPECT_IN_TASK(word.glyphs[1].glyph == 1492 && word.glyphs[1].cluster == 2 && word.glyphs[1].x_advance == 764);
+    EXPECT_IN_TASK(word.glyphs[2].glyph == 102 && word.glyphs[2].cluster == 0 && word.glyphs[2].x_advance == 551);
+
+    /* The run's glyphs by index into the atlas: rendered once, then cached, all drawn. */
+    auto placed = TRY(client.call(glyphs_of(arabic.face, word)));
+    EXPECT_IN_TASK(placed.glyphs.size() == 3 && placed.rasterised == 3 && placed.cached == 0);
+    for (usize index = 0; index < 3; ++index)
+        EXPECT_IN_TASK(placed.glyphs[index].glyph == word.glyphs[index].glyph && placed.glyphs[index].code_point == 0);
+    auto again = TRY(client.call(glyphs_of(arabic.face, word)));
+    EXPECT_IN_TASK(again.rasterised == 0 && again.cached == 3);
+    auto shared = TRY(client.call_receiving(font::ShareAtlas {}));
+    auto atlas = TRY(shared.capability->as<CapabilityClass::Memory>());
+    auto pixels = TRY(system::map_memory_read_only(atlas));
+    for (auto const& glyph : placed.glyphs)
+        EXPECT_IN_TASK(drawn(pixels, glyph));
+    /* By code point, the isolated beh (100) is another glyph than the initial one the run placed. */
+    font::Rasterise beh;
+    beh.face = arabic.face;
+    (void)beh.code_points.try_append(0x628);
+    auto isolated_beh = TRY(client.call(beh));
+    EXPECT_IN_TASK(isolated_beh.glyphs[0].glyph == 100 && isolated_beh.rasterised == 1);
+
+    /* Devanagari: कि's i-matra (607) comes before ka (25). */
+    auto devanagari = TRY(client.call(named("Noto Sans Devanagari")));
+    TRY(client.call(font::SetSize { devanagari.face, 32 }));
+    auto ki = TRY(client.call(shape_of(devanagari.face, "कि", "hi")));
+    EXPECT_IN_TASK(ki.glyphs.size() == 2 && ki.glyphs[0].glyph == 607 && ki.glyphs[1].glyph == 25);
+    EXPECT_IN_TASK(TRY(client.call(glyphs_of(devanagari.face, ki))).rasterised == 2);
+
+    /* Refusals, each its own error, nothing placed. */
+    u32 glyphs_before = TRY(client.call(font::ReadState {})).glyphs;
+    font::RasteriseGlyphs beyond;
+    beyond.face = arabic.face;
+    (void)beyond.glyphs.try_append(1266);
+    (void)beyond.glyphs.try_append(arabic.glyphs);
+    EXPECT_IN_TASK(refused(client.call(beyond), FontError::InvalidGlyph));
+    EXPECT_IN_TASK(TRY(client.call(font::ReadState {})).glyphs == glyphs_before);
+    EXPECT_IN_TASK(refused(client.call(shape_of(arabic.face, "")), FontError::InvalidText));
+    EXPECT_IN_TASK(refused(client.call(shape_of(arabic.face, "\xd8")), FontError::InvalidText));
+    auto bad_script = shape_of(arabic.face, "بيت");
+    (void)bad_script.script.try_append('A');
+    EXPECT_IN_TASK(refused(client.call(bad_script), FontError::InvalidScript));
+    auto bad_direction = shape_of(arabic.face, "بيت");
+    bad_direction.direction = 7;
+    EXPECT_IN_TASK(refused(client.call(bad_direction), FontError::InvalidDirection));
+    EXPECT_IN_TASK(refused(client.call(shape_of(arabic.face, "بيت", "a b")), FontError::InvalidLanguage));
+    EXPECT_IN_TASK(refused(client.call(shape_of(arabic.face, std::string(40, 'a'))), FontError::TooManyGlyphs));
+    EXPECT_IN_TASK(refused(client.call(named("Broken")), FontError::FaceUnusable));
+
+    /* Languages are kept for fontd's life: the 33rd different one is refused, known ones still shape. */
+    bool languages_full = false;
+    for (char first = 'a'; first <= 'z' && !languages_full; ++first) {
+        for (char second = 'a'; second <= 'b' && !languages_full; ++second) {
+            char tag[3] = { 'q', first, second };
+            auto shaped = client.call(shape_of(arabic.face, "بيت", std::string_view(tag, 3)));
+            if (shaped.is_error()) {
+                EXPECT_IN_TASK(shaped.error().is(FontError::TooManyLanguages));
+                languages_full = true;
+            }
+        }
+    }
+    EXPECT_IN_TASK(languages_full);
+    EXPECT_IN_TASK(TRY(client.call(shape_of(arabic.face, "بيت", "ar"))).glyphs[1].glyph == 1492);
+    EXPECT_IN_TASK(TRY(client.call(shape_of(arabic.face, "بيت"))).glyphs[1].glyph == 1492);
+    return 0;
+}
+
+}
+
+TEST_CASE("fontd's loop shapes Arabic and Devanagari, places shaped glyphs by index and refuses bad runs", "[fontd][shaping]")
+{
+    auto error = run_server_and_client(shaping_fontd_task, shaping_client_task, { 16 * MiB, 4 * MiB, 1 * MiB, 256 * KiB, 128 * KiB });
+    REQUIRE(error.is(ErrorCode::PeerRestarted));
 }
 
 TEST_CASE("fontd's loop rasterises runs into a read-only atlas, caches glyphs and refuses attacks", "[fontd]")

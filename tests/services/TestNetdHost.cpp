@@ -57,10 +57,19 @@ ErrorOr<i32> netd_host_service(Bundle& bundle)
     return 0;
 }
 
+/* When not 0: the capability forwards 10.0.2.101:443 to this port of 127.0.0.1, as --forward= does. */
+std::atomic<u16> s_forwarded_port { 0 };
+
 /* Grants the netd Task a loopback-only host-sockets capability, as the kernel makes initd's. */
 void grant_host_sockets(Task& task, CapabilitySpace& parent, Reticle& memory)
 {
     auto* device = memory.try_create<HostSocketDevice>(&memory, true).release_value();
+    if (s_forwarded_port != 0) {
+        HostForward forward;
+        forward.from = { 4, 0, 443, { 10, 0, 2, 101 } };
+        forward.to = { 4, 0, s_forwarded_port, { 127, 0, 0, 1 } };
+        REQUIRE_FALSE(device->add_forward(forward).is_error());
+    }
     auto capability = parent.mint<CapabilityClass::Device>(device, all_rights).release_value();
     REQUIRE_FALSE(task.bundle().grant("host-sockets", parent, capability, RightRead | RightWrite).is_error());
 }
@@ -327,6 +336,56 @@ ErrorOr<i32> reset_client(Bundle& bundle)
 
 }
 
+/* Accepts one connection on `server`, reads the pattern `seed_in` to its end, answers `length` bytes of `seed_out`. */
+std::thread serve_once(HostPeer& server, u8 seed_in, usize length, u8 seed_out, std::atomic<usize>& uploaded, std::atomic<bool>& answered)
+{
+    return std::thread([&server, seed_in, length, seed_out, &uploaded, &answered] {
+        int connection = ::accept(server.descriptor, nullptr, nullptr);
+        if (connection < 0)
+            return;
+        bound(connection);
+        uploaded = read_pattern(connection, seed_in);
+        answered = write_pattern(connection, length, seed_out);
+        ::close(connection);
+    });
+}
+
+ErrorOr<i32> forwarded_client(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    /* The forwarded address reaches the test's server; the connection names the address asked for. */
+    auto connection = TRY(client.connect(ipv4(10, 0, 2, 101, 443)));
+    EXPECT_IN_TASK(connection.remote == ipv4(10, 0, 2, 101, 443));
+    TRY(send_pattern(client, connection, 3000, 21));
+    TRY(client.shutdown(connection, ShutdownHow::Send));
+    EXPECT_IN_TASK(TRY(drain(client, connection, 23)) == 3000);
+    TRY(client.close(connection));
+    /* As an attacker: another port or address beside the forward, or listening on it. */
+    EXPECT_IN_TASK(failed_with(client.connect(ipv4(10, 0, 2, 101, 444)), SocketError::Unreachable));
+    EXPECT_IN_TASK(failed_with(client.connect(ipv4(10, 0, 2, 102, 443)), SocketError::Unreachable));
+    EXPECT_IN_TASK(failed_with(client.listen(ipv4(10, 0, 2, 101, 443), 1), SocketError::AddressUnusable));
+    auto udp = TRY(client.bind(ipv4(127, 0, 0, 1, 0)));
+    u8 probe[8] {};
+    EXPECT_IN_TASK(failed_with(client.send_to(udp, ipv4(10, 0, 2, 101, 443), probe), SocketError::Unreachable));
+    TRY(client.close(udp));
+    EXPECT_IN_TASK(TRY(client.counters()).sockets == 0);
+    return 0;
+}
+
+TEST_CASE("netd's host backend through a forward: a connect to 10.0.2.101:443 reaches the test's server; nothing else outside loopback", "[netd][host]")
+{
+    HostPeer server(SOCK_STREAM);
+    s_forwarded_port = server.port;
+    std::atomic<usize> uploaded { 0 };
+    std::atomic<bool> answered { false };
+    std::thread serving = serve_once(server, 21, 3000, 23, uploaded, answered);
+    run_with_host_netd({ forwarded_client });
+    s_forwarded_port = 0;
+    serving.join();
+    CHECK(uploaded == 3000);
+    CHECK(answered);
+}
+
 TEST_CASE("netd's host backend: a client Task exchanges 100000 bytes each way with a server the test runs on 127.0.0.1, is connected to, and sends UDP both ways", "[netd][host]")
 {
     HostPeer server(SOCK_STREAM);
@@ -336,15 +395,7 @@ TEST_CASE("netd's host backend: a client Task exchanges 100000 bytes each way wi
     s_listening_port = 0;
     std::atomic<usize> uploaded { 0 };
     std::atomic<bool> answered { false };
-    std::thread serving([&] {
-        int connection = ::accept(server.descriptor, nullptr, nullptr);
-        if (connection < 0)
-            return;
-        bound(connection);
-        uploaded = read_pattern(connection, 7);
-        answered = write_pattern(connection, each_way, 9);
-        ::close(connection);
-    });
+    std::thread serving = serve_once(server, 7, each_way, 9, uploaded, answered);
     std::atomic<usize> answer { 0 };
     std::thread connecting([&] {
         for (int turn = 0; turn < 20000 && s_listening_port == 0; ++turn)

@@ -20,6 +20,7 @@
 #include <thread>
 #include <cstring>
 #include <lwip/pbuf.h>
+#include <lwip/tcp.h>
 #include <netd/LwipBackend.h>
 #include <netd/Session.h>
 #include <netd/Stack.h>
@@ -577,4 +578,58 @@ TEST_CASE("bytes lent in MemCaps: sent from one, received into one, refused read
     });
     REQUIRE(!result.is_error());
     REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("as an attacker: connections this side closed first stay in TIME_WAIT only up to the limit, never one a socket still holds", "[netd]")
+{
+    start_stack();
+    (void)netd::Stack::end_time_wait_past(0); /* what earlier cases left */
+    usize const before = netd::Stack::time_wait_count();
+    Session server(0);
+    Session client(1);
+    TcpListen listen;
+    listen.local = loopback4(0);
+    listen.backlog = 4;
+    auto listener = MUST(server.handle(listen));
+    auto open_one = [&] {
+        TcpConnect connect;
+        connect.remote = loopback4(listener.local.port);
+        auto connected = MUST(client.handle(connect));
+        pump();
+        auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+        return std::pair { connected.socket, accepted.socket };
+    };
+    auto client_sees_end = [&](u32 socket) {
+        return eventually([&] {
+            auto end = receive(client, socket);
+            return !end.is_error() && end.value().end;
+        });
+    };
+    /* A server closing every connection first (HTTP/1.0) leaves its side of each in TIME_WAIT. */
+    usize const connections = netd::time_wait_limit + 40;
+    for (usize index = 0; index < connections; ++index) {
+        auto [mine, theirs] = open_one();
+        REQUIRE(!server.handle(Close { theirs, false }).is_error());
+        REQUIRE(client_sees_end(mine));
+        REQUIRE(!client.handle(Close { mine, false }).is_error());
+        pump();
+        REQUIRE(netd::Stack::time_wait_count() <= before + netd::time_wait_limit);
+    }
+    REQUIRE(eventually([&] { return netd::Stack::time_wait_count() == netd::time_wait_limit; }));
+
+    /* One the server only half closed, which the peer then closed: TIME_WAIT, still the server socket's. */
+    auto [mine, theirs] = open_one();
+    REQUIRE(!server.handle(Shutdown { theirs, u8(ShutdownHow::Send) }).is_error());
+    REQUIRE(client_sees_end(mine));
+    REQUIRE(!client.handle(Close { mine, false }).is_error());
+    auto& held = netd::LwipBackend::state(*server.sockets().find(theirs).value());
+    REQUIRE(eventually([&] { return held.tcp != nullptr && held.tcp->state == TIME_WAIT; }));
+    /* The turns since counted the held one among the limit and ended one more of the others. */
+    REQUIRE(netd::Stack::end_time_wait_past(0) == netd::time_wait_limit - 1);
+    REQUIRE(netd::Stack::time_wait_count() == 1);
+    REQUIRE(held.tcp->state == TIME_WAIT); /* not freed under the socket (ASan would see the use) */
+    REQUIRE(!server.handle(Close { theirs, false }).is_error());
+    REQUIRE(netd::Stack::end_time_wait_past(0) == 1); /* released: now it may go */
+    REQUIRE(netd::Stack::time_wait_count() == 0);
+    REQUIRE(!server.handle(Close { listener.socket, false }).is_error());
 }

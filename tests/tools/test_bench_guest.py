@@ -331,3 +331,128 @@ class StoreGroup(unittest.TestCase):
         small = bench.evaluate(chosen["store_guest_small_files"], summaries)
         self.assertAlmostEqual(small["ours"], 10000 / 15 / 1e3)
         self.assertAlmostEqual(small["ratio"], 20 / 15)
+
+
+def ab_report(complete=200, failed=0, kept_alive=None, length=1024, seconds="10.004", median=1, p99=13, non_2xx=None) -> str:
+    """ab 2.3's report as it prints it (the lines parse_ab reads among the others)."""
+    lines = ["This is ApacheBench, Version 2.3 <$Revision$>", "", "Server Hostname:        127.0.0.1",
+             "Document Path:          /bench/1k.txt", f"Document Length:        {length} bytes", "",
+             "Concurrency Level:      4", f"Time taken for tests:   {seconds} seconds",
+             f"Complete requests:      {complete}", f"Failed requests:        {failed}"]
+    if failed:
+        lines.append(f"   (Connect: 0, Receive: {failed}, Length: 0, Exceptions: 0)")
+    if non_2xx is not None:
+        lines.append(f"Non-2xx responses:      {non_2xx}")
+    if kept_alive is not None:
+        lines.append(f"Keep-Alive requests:    {kept_alive}")
+    lines += ["Requests per second:    1032.00 [#/sec] (mean)", "", "Connection Times (ms)",
+              "              min  mean[+/-sd] median   max", "Total:          0    2   2.5      1      26", "",
+              "Percentage of the requests served within a certain time (ms)", f"  50%      {median}", "  66%      1",
+              "  90%      5", f"  99%     {p99}", " 100%     26 (longest request)"]
+    return "\n".join(lines) + "\n"
+
+
+class HttpGroup(unittest.TestCase):
+    """Group guest_http: the appliance images against busybox httpd and openssl s_server, driven by ab."""
+
+    def test_ab_s_report_is_read_and_failures_counted_apart(self):
+        row = guest.parse_ab("1k_keepalive", ab_report(complete=2000, failed=3, kept_alive=1990, median=2, p99=17), 1024)
+        self.assertEqual(row, guest.HttpRow("1k_keepalive", 2000, 3, 1990, 1024, 10.004, 2.0, 17.0))
+        self.assertEqual(row.good, 1997)
+        self.assertEqual(guest.parse_ab("1k_new", ab_report(), 1024).kept_alive, 0)  # no -k: no such line
+
+    def test_a_report_that_is_wrong_or_incomplete_is_refused(self):
+        with self.assertRaisesRegex(Failure, "not 2xx"):
+            guest.parse_ab("1k_new", ab_report(non_2xx=5), 1024)
+        with self.assertRaisesRegex(Failure, "the file has 1048576"):
+            guest.parse_ab("1m_new", ab_report(length=1024), MIB)
+        with self.assertRaisesRegex(Failure, "no request answered whole"):
+            guest.parse_ab("1k_new", ab_report(complete=4, failed=4), 1024)
+        with self.assertRaisesRegex(Failure, "no p99_ms"):
+            guest.parse_ab("1k_new", "\n".join(line for line in ab_report().splitlines() if "99%" not in line), 1024)
+        with self.assertRaisesRegex(Failure, "two complete"):
+            guest.parse_ab("1k_new", ab_report() + "Complete requests:      1\n", 1024)
+        with self.assertRaisesRegex(Failure, "below its median"):
+            guest.parse_ab("1k_new", ab_report(median=20, p99=10), 1024)
+
+    def test_ab_is_bounded_and_keeps_alive_only_on_keepalive_rows(self):
+        command = guest.ab_command("http", 5555, "1k_new")
+        self.assertEqual(command[:9], ["ab", "-t", str(guest.HTTP_ROW_SECONDS), "-n", str(guest.HTTP_ROW_REQUESTS), "-c",
+                                       str(guest.HTTP_CONCURRENCY), "-r", "http://127.0.0.1:5555/bench/1k.txt"])
+        self.assertLess(command.index("-t"), command.index("-n"))  # -t implies -n 50000; the -n after it wins
+        self.assertNotIn("-k", command)
+        secure = guest.ab_command("https", 5555, "1m_keepalive")
+        self.assertIn("-k", secure)
+        self.assertEqual(secure[secure.index("-f") + 1], "TLS1.3")
+        self.assertEqual(secure[-1], "https://127.0.0.1:5555/bench/1m.txt")
+        self.assertEqual(guest.HTTP_ROWS, ("1k_new", "1k_keepalive", "1m_new", "1m_keepalive"))
+
+    def test_both_appliances_serve_the_same_bench_files(self):
+        for image, _, _ in guest.HTTP_SCHEMES.values():
+            root = REPOSITORY / "images" / image / "www"
+            self.assertEqual(len((root / "bench" / "1k.txt").read_bytes()), 1024)
+            self.assertEqual(len((root / "bench" / "1m.txt").read_bytes()), MIB)
+        for target in guest.HTTP_FILES.values():
+            self.assertEqual((REPOSITORY / "images/http-appliance/www" / target.lstrip("/")).read_bytes(),
+                             (REPOSITORY / "images/https-appliance/www" / target.lstrip("/")).read_bytes())
+
+    def test_the_guest_waits_for_the_appliance_s_serving_line_as_its_oracle_does(self):
+        for scheme, (image, _, port) in guest.HTTP_SCHEMES.items():
+            oracle = json.loads((REPOSITORY / "images" / image / "oracle.json").read_text())
+            after = re.compile(oracle["http_client"]["after"])
+            serving = next(pattern for pattern in oracle["patterns"] if "serving /www" in pattern)
+            line = serving.strip("^$").replace("\\", "")
+            self.assertTrue(after.search(line), scheme)
+            self.assertIn(f"-:{port}", " ".join(oracle["qemu_args"]["x86_64"]))  # the guest serves on the forwarded port
+
+    def test_the_linux_workload_serves_on_the_forwarded_port_then_says_so(self):
+        plain = guest.http_workload("http", 80)
+        self.assertIn("ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up", plain)
+        self.assertIn("route add default gw 10.0.2.2", plain)
+        self.assertIn("httpd -p 80 -h /www\n", plain)
+        self.assertNotIn("openssl", plain)
+        secure = guest.http_workload("https", 443)
+        self.assertIn("openssl s_server -WWW -tls1_3 -accept 443 -cert /etc/identity.pem -key /etc/identity.pem", secure)
+        self.assertIn("cd /www", secure)
+        self.assertIn("LD_LIBRARY_PATH=/lib", secure)
+        lines = secure.splitlines()
+        self.assertLess(next(i for i, l in enumerate(lines) if "s_server" in l), lines.index(f'echo "{guest.LINUX_SERVING}"'))
+        self.assertTrue(re.match(r"^sleep [0-9]+$", lines[-1]))  # bounded: the harness stops the machine first
+
+    def test_the_guest_s_initramfs_files(self):
+        files = {"/bench/1k.txt": b"k" * 1024, "/bench/1m.txt": b"m" * MIB}
+        openssl = [("bin/openssl", 0o755, b"ELF"), ("lib/libssl.so.3", 0o644, b"SSL")]
+        plain = guest.http_guest_files("http", files, b"PEM", openssl)
+        self.assertEqual(plain, [("www/bench/1k.txt", 0o644, files["/bench/1k.txt"]),
+                                 ("www/bench/1m.txt", 0o644, files["/bench/1m.txt"])])
+        secure = guest.http_guest_files("https", files, b"PEM", openssl)
+        self.assertIn(("etc/identity.pem", 0o600, b"PEM"), secure)
+        self.assertEqual(secure[-2:], openssl)
+
+    def test_the_entries_pair_in_bench_py_with_latency_and_handshake(self):
+        def side(good_per_second, median, p99, handshakes):
+            rows = {row: guest.HttpRow(row, good_per_second * 10 + 1, 1, 0, MIB if row.startswith("1m") else 1024, 10.0,
+                                       median, p99) for row in guest.HTTP_ROWS}
+            return guest.HttpSide(rows, handshakes)
+        entries = []
+        for benchmark in ("http_guest", "https_guest"):
+            handshakes = [30_000_000, 10_000_000, 20_000_000] if benchmark == "https_guest" else []
+            entries += guest.http_entries(benchmark, "ours", side(300, 2, 9, handshakes))
+            entries += guest.http_entries(benchmark, "baseline_linux", side(100, 8, 40, [x * 2 for x in handshakes]))
+        summaries = bench.summarize({"benchmarks": guest.with_variation(entries)})
+        records = {record.name: record for record in bench.load_records(REPOSITORY / "tests" / "bench" / "benchmarks.json")
+                   if record.binary == guest.HTTP_GROUP}
+        self.assertEqual(len(records), 2 * 4 * 3 + 1)
+        for name, record in records.items():
+            result = bench.evaluate(record, summaries)
+            self.assertIsNone(result["problem"], name)
+        rate = bench.evaluate(records["https_guest_1m_keepalive"], summaries)
+        self.assertAlmostEqual(rate["ours"], 300.0)  # good requests: complete less failed
+        self.assertAlmostEqual(rate["ratio"], 3.0)
+        self.assertIs(rate["met"], True)
+        self.assertAlmostEqual(bench.evaluate(records["http_guest_1k_new_median"], summaries)["ratio"], 4.0)
+        self.assertAlmostEqual(bench.evaluate(records["http_guest_1k_new_p99"], summaries)["ours"], 9.0)
+        handshake = bench.evaluate(records["https_guest_handshake"], summaries)
+        self.assertAlmostEqual(handshake["ours"], 20.0)  # the median of three, in ms
+        self.assertAlmostEqual(handshake["ratio"], 2.0)
+        self.assertNotIn("http_guest/handshake/ours", summaries)  # plain HTTP has no handshake

@@ -5,7 +5,9 @@ entries refused field by field; placeholders named by qemu_args and declared che
 certificates openssl makes (components/tls-selftest/make-certificates.sh), reached through the relay
 as QEMU runs it (a process whose standard input and output are the guest's connection): several
 queries on one verified connection, a page fetched, a client asking for another name refused, every
-server stopped after; and the relay command refusing a path QEMU would split."""
+server stopped after; the relay command refusing a path QEMU would split; on hosted, `--forward=`
+targets in hosted_args replaced by each server's loopback port, and a placeholder anywhere else
+in hosted_args refused."""
 
 import json
 import os
@@ -81,6 +83,29 @@ class ParseTest(unittest.TestCase):
     def test_placeholders_become_relays_to_each_port(self):
         arguments = hostserver.substitute(["-netdev", "user,guestfwd=tcp:10.0.2.100:853-{host_server:dns}"], {"dns": 4321})
         self.assertEqual(arguments[1], f"user,guestfwd=tcp:10.0.2.100:853-cmd:{sys.executable} {hostserver.RELAY} 4321")
+
+    def test_hosted_forward_targets_become_each_servers_loopback_port(self):
+        arguments = hostserver.substitute_hosted(
+            ["--forward=10.0.2.100:853={host_server:dns}", "--forward=10.0.2.101:443={host_server:www}", "--cpus=2"],
+            {"dns": 4321, "www": 5432})
+        self.assertEqual(arguments, ["--forward=10.0.2.100:853=127.0.0.1:4321", "--forward=10.0.2.101:443=127.0.0.1:5432",
+                                     "--cpus=2"])
+
+    def test_the_oracle_counts_hosted_forwards_and_refuses_a_placeholder_elsewhere_in_hosted_args(self):
+        base = {"platforms": ["hosted"], "patterns": ["x"], "host_servers": valid_servers()}
+        forwards = ["--forward=10.0.2.100:853={host_server:dns}", "--forward=10.0.2.101:443={host_server:www}"]
+        oracle = oracles.Oracle.parse(dict(base, hosted_args=forwards))
+        self.assertEqual(set(oracle.host_servers), {"dns", "www"})
+        with self.assertRaisesRegex(oracles.OracleError, "www reached by no qemu_args .* nor hosted_args"):
+            oracles.Oracle.parse(dict(base, hosted_args=forwards[:1]))
+        with self.assertRaisesRegex(oracles.OracleError, "does not declare: other"):
+            oracles.Oracle.parse(dict(base, hosted_args=forwards + ["--forward=10.0.2.102:443={host_server:other}"]))
+        for argument in ("--disk={host_server:dns}", "--forward={host_server:dns}=127.0.0.1:1",
+                         "--forward=10.0.2.100:853={host_server:dns}x", "--forward=10.0.2.100:853=1.2.3.4:{host_server:dns}",
+                         "x--forward=10.0.2.100:853={host_server:dns}"):
+            with self.subTest(argument=argument):
+                with self.assertRaisesRegex(oracles.OracleError, "only as --forward=ADDRESS:PORT="):
+                    oracles.Oracle.parse(dict(base, hosted_args=[argument, forwards[1]]))
 
     def test_a_relay_path_with_a_comma_is_refused(self):
         original = hostserver.RELAY

@@ -5,6 +5,7 @@
     /usr/bin/python3 -m unittest -v test_linux_guest      (from tests/tools)
 """
 
+import json
 import sys
 import tempfile
 import unittest
@@ -116,6 +117,25 @@ class Initramfs(unittest.TestCase):
         self.assertEqual(entries["bin/store_bench"], (0o100755, b"\x7fELF"))
         self.assertEqual(entries["bin/busybox"], (0o100755, b"BUSYBOX"))
 
+    def test_files_go_anywhere_after_their_folders(self):
+        files = [("www/bench/1k.txt", 0o644, b"K" * 1024), ("lib64/ld-linux-x86-64.so.2", 0o755, b"LD"),
+                 ("etc/identity.pem", 0o600, b"PEM")]
+        archive = read_cpio(guest.initramfs(b"BUSYBOX", [], "true\n", [], files))
+        names = [name for name, _, _ in archive]
+        entries = {name: (mode, data) for name, mode, data in archive}
+        for path, mode, data in files:
+            self.assertEqual(entries[path], (0o100000 | mode, data))
+            folders = ["/".join(path.split("/")[:end]) for end in range(1, path.count("/") + 1)]
+            for folder in folders:  # the kernel's unpacker needs each folder before what is in it
+                self.assertEqual(entries[folder][0], 0o040755)
+                self.assertLess(names.index(folder), names.index(path))
+        self.assertEqual(names.count("lib"), 1)  # a folder the initramfs has anyway is not made twice
+
+    def test_a_file_path_leaving_the_root_is_refused(self):
+        for path in ("/etc/passwd", "www/../../x", "www//x", ""):
+            with self.assertRaises(Failure, msg=path):
+                guest.initramfs(b"BUSYBOX", [], "true\n", [], [(path, 0o644, b"x")])
+
 
 class GuestFiles(unittest.TestCase):
     def test_modules_come_from_the_package_in_dependency_order(self):
@@ -150,6 +170,49 @@ class GuestFiles(unittest.TestCase):
                 with self.assertRaisesRegex(Failure, "has no module virtio_scsi"):
                     guest.guest_files("x86_64", pins)
 
+    def test_openssl_and_the_libraries_it_loads_come_from_their_packages(self):
+        pins = guest.load_pins()
+        with tempfile.TemporaryDirectory() as folder:
+            roots = {}
+            for package, source, _, _ in guest.openssl_members(pins["x86_64"]):
+                root = Path(folder, package)
+                roots[f"{package}-amd64"] = root
+                (root / source).parent.mkdir(parents=True, exist_ok=True)
+                (root / source).write_bytes(source.encode())
+            with mock.patch.object(guest, "_unpacked", lambda name, pin, cache, apt: roots[name]):
+                files = {path: (mode, data) for path, mode, data in guest.openssl_files("x86_64", pins)}
+            self.assertEqual(files["bin/openssl"], (0o755, b"usr/bin/openssl"))
+            self.assertEqual(files["lib/libssl.so.3"], (0o644, b"usr/lib/x86_64-linux-gnu/libssl.so.3"))
+            self.assertEqual(files["lib/libcrypto.so.3"], (0o644, b"usr/lib/x86_64-linux-gnu/libcrypto.so.3"))
+            self.assertEqual(files["lib/libc.so.6"], (0o644, b"lib/x86_64-linux-gnu/libc.so.6"))
+            # The loader where openssl's ELF interpreter names it, executable.
+            self.assertEqual(files["lib64/ld-linux-x86-64.so.2"], (0o755, b"lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"))
+            # A member that is a symbolic link in its package (libc6's /lib64 link is absolute) is refused.
+            link = roots["libc6-amd64"] / "lib/x86_64-linux-gnu/libc.so.6"
+            link.unlink()
+            link.symlink_to("/lib/x86_64-linux-gnu/libc.so.6")
+            with mock.patch.object(guest, "_unpacked", lambda name, pin, cache, apt: roots[name]):
+                with self.assertRaisesRegex(Failure, "not a plain file"):
+                    guest.openssl_files("x86_64", pins)
+
+    def test_openssl_members_name_pinned_packages_and_the_program(self):
+        pin = guest.load_pins()["aarch64"]
+        members = guest.openssl_members(pin)
+        self.assertIn(("libc6", "lib/aarch64-linux-gnu/ld-linux-aarch64.so.1", "lib/ld-linux-aarch64.so.1", 0o755), members)
+        for package in pin["openssl"]["packages"].values():
+            self.assertEqual(package["architecture"], "arm64")
+            self.assertRegex(package["deb"]["sha256"], "^[0-9a-f]{64}$")
+        unpinned = json.loads(json.dumps(pin))
+        del unpinned["openssl"]["packages"]["libc6"]
+        with self.assertRaisesRegex(Failure, "not pinned"):
+            guest.openssl_members(unpinned)
+        without = json.loads(json.dumps(pin))
+        without["openssl"]["members"] = [member for member in without["openssl"]["members"] if member[2] != "bin/openssl"]
+        with self.assertRaisesRegex(Failure, "no bin/openssl"):
+            guest.openssl_members(without)
+        with self.assertRaisesRegex(Failure, "no openssl packages"):
+            guest.openssl_members({})
+
     def test_every_platform_is_pinned(self):
         pins = guest.load_pins()
         self.assertEqual(sorted(pins), ["aarch64", "x86_64"])
@@ -173,6 +236,13 @@ class Command(unittest.TestCase):
                                         "console=ttyS0 quiet panic=-1"])
         for flag in qemu["tcg_args"]:
             self.assertIn(flag, command)
+
+    def test_an_image_s_network_flags_come_after_the_machine_s(self):
+        platform = images.load_platform(REPOSITORY / "platforms" / "x86_64")
+        network = ["-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:5555-:80", "-device", "virtio-net-pci,netdev=n0"]
+        command = guest.command(platform, Path("/k/vmlinuz"), Path("/b/initramfs.cpio"), "ttyS0", [], network)
+        start = 1 + len(platform.qemu["args"])
+        self.assertEqual(command[start:start + len(network)], network)
 
 
 if __name__ == "__main__":

@@ -393,6 +393,50 @@ class HostSocketsGrantTest(unittest.TestCase):
         self.refused(console, "grants the console device, footprint wants host-sockets", config=self.HOSTED)
 
 
+class SnapshotGrantTest(unittest.TestCase):
+    """The debug snapshot, to read (ADR 0045): the `snapshot` DeviceCap granted by name only with
+    CONFIG_DEBUG_SNAPSHOT, read-only as vsh's footprint asks, and to no Task whose footprint lacks it."""
+
+    IMAGE = "shell"
+    compile = PciGrantTest.compile  # the helpers only: PciGrantTest's tests are its own
+    refused = PciGrantTest.refused
+    CONFIG = {"CONFIG_PLATFORM_HOSTED": "y", "CONFIG_SERVICE_INITD": "y", "CONFIG_CORE_CONCURRENT": "y",
+              "CONFIG_CORE_ENCODING": "y", "CONFIG_CORE_TIME": "y", "CONFIG_CORE_PATH": "y", "CONFIG_CORE_BLOCK": "y",
+              "CONFIG_CORE_FS": "y", "CONFIG_CORE_TTY": "y", "CONFIG_SERVICE_STORAGED": "y", "CONFIG_SERVICE_VFSD": "y",
+              "CONFIG_COMPONENT_FAT": "y", "CONFIG_VFSD_BACKEND_FAT": "y", "CONFIG_VFSD_DISKS": "y",
+              "CONFIG_COMPONENT_HOSTED_BLOCK": "y", "CONFIG_DEBUG_SNAPSHOT": "y", "CONFIG_APP_VSH": "y",
+              "CONFIG_COMPONENT_SHELLCHECK": "y", "CONFIG_STORAGED_SESSIONS": "8", "CONFIG_STORAGED_QUEUE_LIMIT": "32",
+              "CONFIG_VFSD_NODES": "256", "CONFIG_VFSD_BLOCKS": "1024", "CONFIG_VFSD_BLOCK_MOUNTS": "1",
+              "CONFIG_FAT_CACHE_SECTORS": "64", "CONFIG_DEBUG_SNAPSHOT_TASKS": "32", "CONFIG_VFSD_STORE_FILES": "64",
+              "CONFIG_VFSD_STORE_EXTENTS": "512", "CONFIG_VFSD_STORE_MAXIMUM_MIB": "128",
+              "CONFIG_VFSD_STORE_EXTRA_TRANSFER_KIB": "0", "CONFIG_VFSD_STORE_CACHE_BLOCKS": "0"}
+
+    def image_manifest(self):
+        with open(os.path.join(ROOT, "images", self.IMAGE, "manifest.json"), encoding="utf-8") as handle:
+            manifest = json.load(handle)
+        # Compiled without the image's disks.json: vfsd mounts its RAM tree only.
+        self.task(manifest, "vfsd")["config"]["mounts"] = [{"backend": "ram", "at": "/"}]
+        return manifest
+
+    def task(self, manifest, name):
+        return next(task for task in manifest["tasks"] if task["name"] == name)
+
+    def test_the_snapshot_is_granted_read_only_with_the_debug_snapshot_only(self):
+        generated = self.compile(self.image_manifest(), self.CONFIG)
+        self.assertIn('{ "snapshot", SlotKind::Snapshot, 0, RightRead }', generated)
+        self.refused(self.image_manifest(), "bundle.snapshot.device", "grants snapshot", "CONFIG_DEBUG_SNAPSHOT=y",
+                     config=dict(self.CONFIG, CONFIG_DEBUG_SNAPSHOT="n"))
+
+    def test_write_or_a_task_without_it_in_its_footprint_is_refused(self):
+        writable = self.image_manifest()
+        self.task(writable, "vsh")["bundle"]["snapshot"]["rights"] = ["read", "write"]
+        self.refused(writable, "(vsh).bundle.snapshot.rights", "footprint declares ['read']", config=self.CONFIG)
+        stowaway = self.image_manifest()
+        self.task(stowaway, "shell-check")["bundle"]["snapshot"] = {"class": "DeviceCap", "device": "snapshot",
+                                                                   "rights": ["read"]}
+        self.refused(stowaway, "(shell-check).bundle.snapshot", "an extra grant", config=self.CONFIG)
+
+
 class HostInputGrantTest(unittest.TestCase):
     """The hosted window's keyboard and mouse (ADR 0040 §6): the `input` DeviceCap granted by name
     only on hosted with CONFIG_DISPLAY; inputd's spare device connection left without a client."""

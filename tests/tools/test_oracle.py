@@ -569,6 +569,30 @@ class BootRunner(unittest.TestCase):
         verdict = oracle.judge(matcher, "process", result.exit_code, result.timed_out)
         self.assertIn("forbidden line 1", verdict.reason)
 
+    def test_a_stop_event_ends_a_guest_that_serves_for_ever(self):
+        import threading
+        stop = threading.Event()
+        marker = Path(self.folder.name) / "child-alive"
+        command = self.script(f"echo serving\n(sleep 2; touch {marker}) &\nsleep 30\n")
+        seen = []
+
+        def on_line(line):
+            seen.append(line)
+            stop.set()  # what a benchmark does once it has driven the guest
+
+        result = boot.boot(command, self.log, 20, on_line=on_line, stop=stop)
+        self.assertTrue(result.stopped)
+        self.assertFalse(result.timed_out)  # stopped on purpose, not out of time
+        self.assertIsNone(result.exit_code)
+        self.assertLess(result.seconds, 5)
+        self.assertEqual(seen, ["serving"])
+        import time
+        time.sleep(2.5)
+        self.assertFalse(marker.exists(), "a child of the stopped guest survived")
+        unstopped = boot.boot(self.script("echo done\n"), self.log, 5, stop=threading.Event())
+        self.assertFalse(unstopped.stopped)  # an event never set changes nothing
+        self.assertEqual(unstopped.exit_code, 0)
+
     def test_missing_program(self):
         result = boot.boot([str(Path(self.folder.name) / "no-such-qemu")], self.log, 5)
         self.assertIn("cannot start", result.start_error)

@@ -55,10 +55,11 @@ PCI_RIGHTS = {"read", "write", "grant"}
 # process's N-th --disk= file (ADR 0017), which a footprint asks for as "block" (any of them).
 # host-sockets: the hosted kernel's loopback-only host-sockets capability (ADR 0024, amendments).
 # input: the hosted window's keyboard and mouse (ADR 0040 §6), with the window (CONFIG_DISPLAY).
+# snapshot: the kernel's debug snapshot, to read (ADR 0045), with CONFIG_DEBUG_SNAPSHOT.
 DISKS = ("block0", "block1", "block2", "block3")
 DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display", "entropy": "SlotKind::Entropy",
            **{disk: "SlotKind::Disk" for disk in DISKS}, "host-sockets": "SlotKind::HostSockets",
-           "input": "SlotKind::HostInput"}
+           "input": "SlotKind::HostInput", "snapshot": "SlotKind::Snapshot"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
 RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
                   ("window_ms", 3_600_000), ("backoff_ms", 60_000))
@@ -587,6 +588,10 @@ def check_device(source, where, device, composition):
         source.require(composition.config.get("CONFIG_PLATFORM_HOSTED") == "y", where,
                        "grants host-sockets, the hosted process's own sockets; on x86_64 and aarch64 the "
                        "network is a NIC its driver holds as a PciDeviceCap")
+        return
+    if device == "snapshot":
+        source.require(composition.config.get("CONFIG_DEBUG_SNAPSHOT") == "y", where,
+                       "grants snapshot, the kernel's debug snapshot, which needs CONFIG_DEBUG_SNAPSHOT=y")
         return
     if device == "input":
         source.require(composition.config.get("CONFIG_PLATFORM_HOSTED") == "y"

@@ -33,6 +33,7 @@ KERNEL_TO_INITD = (
     ("entropy", "DeviceCap", "the kernel's entropy pool, to feed", ("write", "grant", "revoke")),
     ("host-sockets", "DeviceCap", "the host's sockets, loopback only, on hosted", ("read", "write", "grant", "revoke")),
     ("input", "DeviceCap", "the window's keys and mouse, on hosted with a display", ("read", "grant", "revoke")),
+    ("snapshot", "DeviceCap", "the debug snapshot, to read, with CONFIG_DEBUG_SNAPSHOT", ("read", "grant", "revoke")),
 )
 
 
@@ -155,7 +156,8 @@ def device_names(device: str) -> str:
     return {"console": "the console", "display": "the display",
             "entropy": "the kernel's entropy pool (feeding it)",
             "host-sockets": "the host's loopback sockets",
-            "input": "the window's keyboard and mouse"}.get(device, f"disk {device} (a hosted --disk= file)")
+            "input": "the window's keyboard and mouse",
+            "snapshot": "the kernel's debug snapshot (reading it)"}.get(device, f"disk {device} (a hosted --disk= file)")
 
 
 def group_node(placement, number: int, tasks: list, connection_names: list, rings: dict) -> TaskNode:

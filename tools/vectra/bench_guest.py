@@ -36,6 +36,13 @@ with an ext4 filesystem made in the partition by the host's mkfs.ext4, loads ext
 with write/fsync, read (page cache dropped first), open/write/close, stat, open/read/close and
 syncfs, timing itself with CLOCK_MONOTONIC and printing `linux-bench: <run>: <ns>`.
 
+Group `guest_http` (images http-appliance and https-appliance built to serve for ever, records
+http_guest_* and https_guest_*; ADR 0050): per repetition and scheme, the appliance and then the
+Linux guest (busybox httpd, or openssl s_server -WWW -tls1_3 with the appliance's certificate) are
+booted with the image's own QEMU network flags and driven from the host: each file of www/bench
+fetched once and compared, the TLS 1.3 handshakes timed (https), then ab per row (1 KiB and 1 MiB,
+a new connection per request and keep-alive, 10 s, 4 connections); the machine is then stopped.
+
 The pure parts (parsing both consoles, the workload script, the report entries) are tested by
 tests/tools/test_bench_guest.py; the boots are not part of any test (a benchmark is never a
 pass/fail test).
@@ -47,7 +54,9 @@ import re
 import shutil
 import statistics
 import socket
+import ssl
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +64,8 @@ from pathlib import Path
 import boot
 import build
 import disks
+import hostclient as host_clients
+import httpclient as http_clients
 import images
 import linuxguest
 import paths
@@ -413,7 +424,285 @@ def run_store(platform_name: str, repetitions: int, jobs: int, verbose: bool) ->
     return {"context": context() | {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, "benchmarks": with_variation(entries)}
 
 
-GROUPS = {BLOCK_GROUP: run_block, STORE_GROUP: run_store}
+# --- Group guest_http: the static-file appliance against busybox httpd and openssl s_server ----
+
+HTTP_GROUP = "guest_http"
+# scheme -> (image, benchmark, the port the guest serves on)
+HTTP_SCHEMES = {"http": ("http-appliance", "http_guest", 80), "https": ("https-appliance", "https_guest", 443)}
+HTTP_FILES = {"1k": "/bench/1k.txt", "1m": "/bench/1m.txt"}
+HTTP_MODES = ("new", "keepalive")
+HTTP_ROWS = tuple(f"{size}_{mode}" for size in HTTP_FILES for mode in HTTP_MODES)
+# The appliance images end after their oracle's requests; built again to serve for ever.
+HTTP_SERVE_FOREVER = ("CONFIG_HTTP_APPLIANCE_REQUESTS=0",)
+HTTP_ROW_SECONDS = 10  # ab's time limit per row
+HTTP_ROW_REQUESTS = 50000  # and its request limit
+HTTP_CONCURRENCY = 4  # connections at once (the appliances serve 8)
+HTTP_HANDSHAKES = 20
+HTTP_FETCH_SECONDS = 60
+HTTP_BOOT_SECONDS = 900
+TLS_SERVER_NAME = "tls.vectra.test"
+LINUX_ADDRESS = ("10.0.2.15", "255.255.255.0", "10.0.2.2")  # QEMU's user network, as netd takes it
+LINUX_SERVING = "linux-bench: serving"
+LINUX_WWW = "www"
+
+
+@dataclass(frozen=True)
+class HttpRow:
+    """One row as ab measured it: good requests (complete less failed) over the time taken."""
+
+    row: str
+    complete: int
+    failed: int
+    kept_alive: int
+    document_bytes: int
+    seconds: float
+    median_ms: float
+    p99_ms: float
+
+    @property
+    def good(self) -> int:
+        return self.complete - self.failed
+
+
+AB_FIELDS = {"complete": re.compile(r"^Complete requests:\s+([0-9]+)$"),
+             "failed": re.compile(r"^Failed requests:\s+([0-9]+)$"),
+             "non_2xx": re.compile(r"^Non-2xx responses:\s+([0-9]+)$"),
+             "kept_alive": re.compile(r"^Keep-Alive requests:\s+([0-9]+)$"),
+             "document_bytes": re.compile(r"^Document Length:\s+([0-9]+) bytes$"),
+             "seconds": re.compile(r"^Time taken for tests:\s+([0-9.]+) seconds$"),
+             "median_ms": re.compile(r"^\s*50%\s+([0-9]+)$"),
+             "p99_ms": re.compile(r"^\s*99%\s+([0-9]+)$")}
+
+
+def parse_ab(row: str, text: str, expected_bytes: int) -> HttpRow:
+    """ab's report for one row, checked: every request answered 2xx with the file's length, at least
+    one complete, a time above zero; failed requests (resets, wrong lengths) counted, not timed."""
+    found = {}
+    for line in text.splitlines():
+        for field, pattern in AB_FIELDS.items():
+            match = pattern.match(line.rstrip())
+            if match:
+                if field in found:
+                    raise Failure(f"ab's report for {row} has two {field} lines")
+                found[field] = match.group(1)
+    missing = [field for field in ("complete", "failed", "document_bytes", "seconds", "median_ms", "p99_ms")
+               if field not in found]
+    if missing:
+        raise Failure(f"ab's report for {row} has no {', '.join(missing)} (did it run?)")
+    if int(found.get("non_2xx", 0)):
+        raise Failure(f"{row}: {found['non_2xx']} answers were not 2xx")
+    measured = HttpRow(row, int(found["complete"]), int(found["failed"]), int(found.get("kept_alive", 0)),
+                       int(found["document_bytes"]), float(found["seconds"]), float(found["median_ms"]),
+                       float(found["p99_ms"]))
+    if measured.document_bytes != expected_bytes:
+        raise Failure(f"{row}: ab got documents of {measured.document_bytes} bytes, the file has {expected_bytes}")
+    if measured.good <= 0 or measured.seconds <= 0:
+        raise Failure(f"{row}: no request answered whole ({measured.complete} complete, {measured.failed} failed)")
+    if measured.p99_ms < measured.median_ms:
+        raise Failure(f"{row}: ab's 99th percentile is below its median")
+    return measured
+
+
+def ab_command(scheme: str, port: int, row: str) -> list:
+    """ab for one row: bounded in time and in requests, HTTP_CONCURRENCY connections, a new connection
+    per request or HTTP/1.0 keep-alive (-k); TLS 1.3 only for https; -r: a reset is counted, not fatal."""
+    size, mode = row.split("_")
+    command = ["ab", "-t", str(HTTP_ROW_SECONDS), "-n", str(HTTP_ROW_REQUESTS), "-c", str(HTTP_CONCURRENCY), "-r"]
+    if mode == "keepalive":
+        command.append("-k")
+    if scheme == "https":
+        command += ["-f", "TLS1.3"]
+    return command + [f"{scheme}://127.0.0.1:{port}{HTTP_FILES[size]}"]
+
+
+def fetch_once(scheme: str, port: int, target: str, tls, timeout: float = HTTP_FETCH_SECONDS) -> bytes:
+    """One HTTP/1.0 GET of `target` (TLS verified against the build's CA for tls.vectra.test on
+    https), read to the end; the body of a 200, else a Failure."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as plain:
+        stream = tls.wrap_socket(plain, server_hostname=TLS_SERVER_NAME) if scheme == "https" else plain
+        stream.sendall(f"GET {target} HTTP/1.0\r\n\r\n".encode())
+        received = bytearray()
+        while True:
+            try:
+                chunk = stream.recv(65536)
+            except ssl.SSLEOFError:
+                break
+            if not chunk:
+                break
+            received += chunk
+    head, separator, body = bytes(received).partition(b"\r\n\r\n")
+    status = head.split(b"\r\n", 1)[0].split()
+    if not separator or len(status) < 2 or status[1] != b"200":
+        raise Failure(f"GET {target} on port {port}: not a 200 ({bytes(received[:80])!r})")
+    return body
+
+
+def handshake_nanoseconds(port: int, tls, count: int = HTTP_HANDSHAKES) -> list:
+    """`count` TCP connections each with a TLS 1.3 handshake (verified), one after the other: the time
+    from connect to the handshake's end, in ns; a version other than TLS 1.3 is a Failure."""
+    times = []
+    for _ in range(count):
+        started = time.monotonic_ns()
+        with socket.create_connection(("127.0.0.1", port), timeout=HTTP_FETCH_SECONDS) as plain:
+            with tls.wrap_socket(plain, server_hostname=TLS_SERVER_NAME) as stream:
+                times.append(time.monotonic_ns() - started)
+                if stream.version() != "TLSv1.3":
+                    raise Failure(f"the handshake on port {port} agreed {stream.version()}, not TLSv1.3")
+    return times
+
+
+@dataclass
+class HttpSide:
+    """What one boot served: each row as ab measured it, and the handshakes (https)."""
+
+    rows: dict
+    handshakes: list
+
+
+def drive(scheme: str, port: int, files: dict, tls) -> HttpSide:
+    """From the host, against the guest serving on `port`: every file fetched once and compared with
+    `files` (target -> bytes), the TLS handshakes (https), then each row with ab."""
+    for target, data in files.items():
+        if fetch_once(scheme, port, target, tls) != data:
+            raise Failure(f"{scheme} GET {target}: the body differs from the file")
+    handshakes = handshake_nanoseconds(port, tls) if scheme == "https" else []
+    rows = {}
+    for row in HTTP_ROWS:
+        command = ab_command(scheme, port, row)
+        ran = subprocess.run(command, capture_output=True, text=True, timeout=HTTP_ROW_SECONDS * 6 + 60)
+        if ran.returncode != 0:
+            raise Failure(f"{' '.join(command)} failed ({ran.returncode}): {ran.stderr.strip()[-300:]}")
+        rows[row] = parse_ab(row, ran.stdout, len(files[HTTP_FILES[row.split('_')[0]]]))
+    return HttpSide(rows, handshakes)
+
+
+def http_workload(scheme: str, port: int) -> str:
+    """The busybox sh script of the Linux guest: eth0 at QEMU's user network address, then busybox
+    httpd (http) or openssl s_server -WWW -tls1_3 (https) serving /www on `port`; it says it serves and
+    waits (the harness stops the machine)."""
+    address, mask, gateway = LINUX_ADDRESS
+    if scheme == "http":
+        server = f"httpd -p {port} -h /{LINUX_WWW}\n"
+    else:
+        server = (f"(cd /{LINUX_WWW} && LD_LIBRARY_PATH=/lib openssl s_server -WWW -tls1_3 -accept {port} "
+                  "-cert /etc/identity.pem -key /etc/identity.pem -quiet >/dev/null 2>&1 &)\n")
+    return ("# the appliance's files served by Linux (tools/vectra/bench_guest.py)\n"
+            "ifconfig lo 127.0.0.1 up\n"
+            f"ifconfig eth0 {address} netmask {mask} up || echo \"linux-bench: eth0 failed\"\n"
+            f"route add default gw {gateway}\n"
+            f"{server}"
+            "sleep 2\n"
+            f"echo \"{LINUX_SERVING}\"\n"
+            "sleep 3600\n")
+
+
+def http_guest_files(scheme: str, files: dict, identity: bytes, openssl: list) -> list:
+    """The initramfs files of the Linux guest: the served files under /www, and for https the
+    appliance's identity (certificate then key) and openssl with its libraries."""
+    served = [(f"{LINUX_WWW}{target}", 0o644, data) for target, data in files.items()]
+    if scheme == "http":
+        return served
+    return served + [("etc/identity.pem", 0o600, identity)] + list(openssl)
+
+
+def http_entries(benchmark: str, side: str, measured: HttpSide) -> list:
+    """Per row a "<row>" entry (items_per_second: good requests per second; real_time and cpu_time:
+    the median latency; bytes_per_second: the files' bytes) and a "<row>_p99" entry (the 99th
+    percentile as its times); for https a "handshake" entry (the median handshake as its times)."""
+    def entry(run, nanoseconds, items, bytes_):
+        name = f"{benchmark}/{run}/{side}"
+        return {"name": name, "run_name": name, "run_type": "iteration", "iterations": 1,
+                "real_time": float(nanoseconds), "cpu_time": float(nanoseconds), "time_unit": "ns",
+                "items_per_second": items, "bytes_per_second": bytes_}
+    entries = []
+    for row in HTTP_ROWS:
+        value = measured.rows[row]
+        per_second = value.good / value.seconds
+        bytes_per_second = per_second * value.document_bytes
+        entries.append(entry(row, value.median_ms * 1e6, per_second, bytes_per_second)
+                       | {"failed_requests": value.failed, "kept_alive_requests": value.kept_alive})
+        entries.append(entry(f"{row}_p99", value.p99_ms * 1e6, per_second, bytes_per_second))
+    if measured.handshakes:
+        median = statistics.median(measured.handshakes)
+        entries.append(entry("handshake", median, 1e9 / median, 0.0))
+    return entries
+
+
+def serve_and_drive(command: list, log: Path, serving: re.Pattern, drive_it, verbose: bool, boot_it=None):
+    """Boots `command` (or calls `boot_it(on_line, stop)`), drives the guest once a console line
+    matches `serving`, then stops it; what `drive_it()` returned."""
+    outcome, stop = {}, threading.Event()
+
+    def on_line(line):
+        if "side" in outcome or "error" in outcome or not serving.search(line):
+            return ()
+        try:
+            outcome["side"] = drive_it()
+        except (Failure, OSError, ssl.SSLError, subprocess.TimeoutExpired) as problem:
+            outcome["error"] = problem
+        stop.set()
+        return ()
+
+    if boot_it is None:
+        result = boot.boot(command, log, HTTP_BOOT_SECONDS, echo=verbose, on_line=on_line, stop=stop)
+    else:
+        result = boot_it(on_line, stop)
+    if "error" in outcome:
+        problem = outcome["error"]
+        raise problem if isinstance(problem, Failure) else Failure(f"driving the guest failed: {problem}")
+    if "side" not in outcome:
+        raise Failure(f"the guest never served ({result.start_error or 'timed out' if result.timed_out else 'it ended'}); "
+                      f"see {paths.relative(log)}")
+    return outcome["side"]
+
+
+def run_http(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> dict:
+    """Builds http-appliance and https-appliance to serve for ever, then per repetition and scheme
+    boots the appliance and the Linux guest with the same QEMU network flags, each driven by ab."""
+    platform = images.platform(platform_name)
+    if platform.hosted:
+        raise Failure("the guest-level HTTP group runs on a QEMU platform (x86_64, aarch64)")
+    if not shutil.which("ab"):
+        raise Failure("ab is not installed (Debian's apache2-utils; ./vectra setup installs it)")
+    pins = linuxguest.load_pins()
+    openssl = linuxguest.openssl_files(platform_name, pins)
+    built = {}
+    for scheme, (image_name, _, _) in HTTP_SCHEMES.items():
+        request = build.BuildRequest(image_name, platform_name, assignments=HTTP_SERVE_FOREVER, jobs=jobs,
+                                     folder_name=f"{image_name}-{platform_name}-bench")
+        built[scheme] = (images.image(image_name), build.build(request))
+    entries = []
+    for repetition in range(1, repetitions + 1):
+        for scheme, (image_name, benchmark, guest_port) in HTTP_SCHEMES.items():
+            image, elf = built[scheme]
+            ui.step(f"{HTTP_GROUP} on {platform_name}, repetition {repetition} of {repetitions}: {image_name}, then Linux")
+            client = image.oracle.for_platform(platform_name).http_client
+            root = image.folder / client.root
+            files = {target: (root / target.lstrip("/")).read_bytes() for target in HTTP_FILES.values()}
+            data = elf.parent / "image-data" / image_name
+            tls = http_clients.tls_context(data / "ca.pem") if scheme == "https" else None
+            folder = elf.parent / "bench-runs"
+            port = host_clients.free_port()
+            copies = disks.copies_for_run(image.folder, elf.parent, folder / "ours")
+            command = qemu.command(platform, elf, "tcg", "test", None, image, copies, port)
+            ours = serve_and_drive(command, folder / f"ours-{scheme}-{repetition}.log", client.after,
+                                   lambda: drive(scheme, port, files, tls), verbose)
+            forwards = host_clients.substitute(image.oracle.qemu_arguments(platform_name), port)
+            identity = (data / "identity.pem").read_bytes() if scheme == "https" else b""
+            guest_files = http_guest_files(scheme, files, identity, openssl)
+            linux_log = paths.BUILD / f"linux-guest-{platform_name}" / "console.log"
+            linux = serve_and_drive(
+                None, linux_log, re.compile("^" + re.escape(LINUX_SERVING) + "$"),
+                lambda: drive(scheme, port, files, tls), verbose,
+                boot_it=lambda on_line, stop: linuxguest.run(
+                    platform_name, http_workload(scheme, guest_port), [], HTTP_BOOT_SECONDS, echo=verbose,
+                    extra_modules=("virtio_net",), files=guest_files, qemu_arguments=forwards,
+                    on_line=on_line, stop=stop))
+            entries += http_entries(benchmark, "ours", ours) + http_entries(benchmark, "baseline_linux", linux)
+    return {"context": context() | {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, "benchmarks": with_variation(entries)}
+
+
+GROUPS = {BLOCK_GROUP: run_block, STORE_GROUP: run_store, HTTP_GROUP: run_http}
 
 
 def is_guest_binary(binary: str) -> bool:

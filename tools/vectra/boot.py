@@ -35,6 +35,7 @@ class BootResult:
     stopped_after_forbidden: bool = False
     start_error: str = ""
     first_line_seconds: float = -1.0  # process start → first console line of the guest's own code
+    stopped: bool = False  # ended by the caller's `stop` event (a benchmark's server), not by itself
 
 
 def _start(command, environment=None) -> subprocess.Popen:
@@ -70,13 +71,16 @@ def stop_all() -> None:
 
 
 def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles.ConsoleMatcher = None,
-         echo: bool = False, symbols: Path = None, on_line=None, environment=None) -> BootResult:
+         echo: bool = False, symbols: Path = None, on_line=None, environment=None,
+         stop: threading.Event = None) -> BootResult:
     """Runs `command` in its own process group with the console (stdout + stderr) captured; with
     `symbols` (the image's ELF) each FAULT report is followed by a line naming its source line.
 
     `on_line(line)` sees every console line after the matcher (screen oracles take their
     screenshots there) and may return lines of its own, taken as console lines after it (the
-    host client's outcome); `environment` replaces the process environment (a hosted image's DISPLAY)."""
+    host client's outcome); `environment` replaces the process environment (a hosted image's DISPLAY).
+    `stop`, once set, ends a guest that never powers off (a server a benchmark drove): it is killed,
+    not timed out, and the result says `stopped`."""
     lines = []
     log_path.parent.mkdir(parents=True, exist_ok=True)
     forbidden_seen = threading.Event()
@@ -130,6 +134,7 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
 
         deadline = started_at + timeout_seconds
         timed_out = False
+        stopped = False
         stopped_after_forbidden = False
         try:
             while not exited.is_set():
@@ -137,6 +142,10 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
                 if forbidden_seen.is_set() and not stopped_after_forbidden:
                     stopped_after_forbidden = True
                     deadline = min(deadline, now + FORBIDDEN_GRACE_SECONDS)
+                if stop is not None and stop.is_set():
+                    stopped = True
+                    _kill_group(process)
+                    break
                 if now >= deadline:
                     timed_out = not stopped_after_forbidden
                     _kill_group(process)
@@ -154,13 +163,14 @@ def boot(command: list, log_path: Path, timeout_seconds: float, matcher: oracles
         process.stdout.close()
         with _running_lock:
             _running.discard(process)
-    killed = timed_out or (stopped_after_forbidden and process.returncode == -signal.SIGKILL)
+    killed = timed_out or stopped or (stopped_after_forbidden and process.returncode == -signal.SIGKILL)
     return BootResult(
         exit_code=None if killed else process.returncode,
         timed_out=timed_out,
         seconds=ended_at[0] - started_at,
         lines=lines,
         stopped_after_forbidden=stopped_after_forbidden,
+        stopped=stopped,
         first_line_seconds=first_line_at[0] - started_at if lines else -1.0,
     )
 

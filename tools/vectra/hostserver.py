@@ -4,7 +4,11 @@ host's loopback before a boot and always stops after it, each on a free port it 
 a fixed one, so boots side by side never collide). The guest reaches them through QEMU's user
 network: `qemu_args` name a server as `{host_server:NAME}` inside a `guestfwd` rule, which becomes
 `cmd:<python> <relay.py> PORT` — QEMU starts that relay for every connection the guest opens to the
-rule's address and port, and it carries the bytes to the server on 127.0.0.1:PORT.
+rule's address and port, and it carries the bytes to the server on 127.0.0.1:PORT. On hosted,
+`hosted_args` name a server as the target of a forward, `--forward=10.0.2.100:853={host_server:dns}`,
+which becomes `--forward=10.0.2.100:853=127.0.0.1:PORT`: the hosted process's host-sockets
+capability then carries a TCP connect to 10.0.2.100:853 to that port (ADR 0024, amendment
+2026-12-06) — the same fixed addresses as on QEMU, no relay.
 
     "host_servers": {
       "dns": {"kind": "dns-over-tls", "certificate": "dns.vectra.test.pem", "key": "dns.vectra.test.key",
@@ -123,6 +127,22 @@ def parse(data, source: str):
 def named_in(arguments) -> set:
     """The server names `{host_server:NAME}` placeholders in `arguments` use."""
     return {match.group(1) for argument in arguments for match in PLACEHOLDER.finditer(argument)}
+
+
+HOSTED_FORWARD = re.compile(r"--forward=[^={}]+=\{host_server:([a-z][a-z0-9-]*)\}")
+
+
+def check_hosted(arguments, source: str):
+    """Refuses a {host_server:NAME} in hosted_args other than as the whole target of a --forward=FROM= argument."""
+    for argument in arguments:
+        if PLACEHOLDER.search(argument) and not HOSTED_FORWARD.fullmatch(argument):
+            raise HostServerError(f"{source}: hosted_args name a host server only as --forward=ADDRESS:PORT={{host_server:NAME}}, "
+                                  f"not in {argument!r}")
+
+
+def substitute_hosted(arguments, ports: dict) -> list:
+    """Hosted arguments with every {host_server:NAME} replaced by the loopback address and port NAME listens on."""
+    return [PLACEHOLDER.sub(lambda match: f"{HOST}:{ports[match.group(1)]}", argument) for argument in arguments]
 
 
 def relay_command(port: int) -> str:

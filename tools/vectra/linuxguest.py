@@ -113,14 +113,22 @@ def init_script(modules: list) -> str:
             "poweroff -f\n")
 
 
-def initramfs(busybox: bytes, modules: list, workload: str, programs: list = ()) -> bytes:
-    """The initramfs: busybox, /init, the modules (name, bytes) in load order, the workload, and
-    `programs` (name, bytes) as executables in /bin (a benchmark's own static program)."""
+def initramfs(busybox: bytes, modules: list, workload: str, programs: list = (), files: list = ()) -> bytes:
+    """The initramfs: busybox, /init, the modules (name, bytes) in load order, the workload,
+    `programs` (name, bytes) as executables in /bin (a benchmark's own static program), and `files`
+    (path, mode, bytes) anywhere else (a path relative to /, its folders made before it)."""
     directory = 0o040755
-    entries = [(folder, directory, b"") for folder in ("bin", "dev", "proc", "sys", "tmp", "lib", "lib/modules")]
+    folders = ["bin", "dev", "proc", "sys", "tmp", "lib", "lib/modules"]
+    for path, _, _ in files:
+        parts = path.split("/")
+        if path.startswith("/") or ".." in parts or "" in parts:
+            raise Failure(f"initramfs file {path!r} is not a plain path relative to /")
+        folders += ["/".join(parts[:end]) for end in range(1, len(parts)) if "/".join(parts[:end]) not in folders]
+    entries = [(folder, directory, b"") for folder in folders]
     entries.append(("bin/busybox", 0o100755, busybox))
     entries.append(("bin/sh", 0o120777, b"busybox"))
     entries += [(f"bin/{name}", 0o100755, data) for name, data in programs]
+    entries += [(path, 0o100000 | mode, data) for path, mode, data in files]
     entries += [(f"lib/modules/{name}.ko", 0o100644, data) for name, data in modules]
     entries.append(("init", 0o100755, init_script([name for name, _ in modules]).encode()))
     entries.append(("workload", 0o100644, workload.encode()))
@@ -178,20 +186,67 @@ def guest_files(platform_name: str, pins: dict = None, extra_modules: tuple = ()
     return kernel, (busybox_root / "bin" / "busybox").read_bytes(), modules
 
 
+def openssl_members(pin: dict) -> list:
+    """(package, path in the .deb, path in the initramfs, mode) of the `openssl` program and every
+    shared object it loads, as linux-guest.json's `openssl` section names them: checked, nothing fetched."""
+    section = pin.get("openssl")
+    if not isinstance(section, dict) or not isinstance(section.get("packages"), dict):
+        raise Failure("linux-guest.json names no openssl packages for this platform")
+    members = []
+    for entry in section.get("members", []):
+        package, source, target = entry
+        if package not in section["packages"]:
+            raise Failure(f"linux-guest.json: openssl member {source} is from {package}, which is not pinned")
+        members.append((package, source, target, 0o755 if target.startswith("bin/") or "/ld-linux" in target else 0o644))
+    if not any(target == "bin/openssl" for _, _, target, _ in members):
+        raise Failure("linux-guest.json: the openssl members hold no bin/openssl")
+    return members
+
+
+def openssl_files(platform_name: str, pins: dict = None) -> list:
+    """(path, mode, bytes) for the initramfs: Debian's `openssl` and its libraries (libssl3,
+    libcrypto, glibc's libc and dynamic loader) out of the pinned .debs of the guest's architecture;
+    the program finds the libraries in /lib through LD_LIBRARY_PATH, the loader at its ELF
+    interpreter path."""
+    pins = pins or load_pins()
+    if platform_name not in pins:
+        raise Failure(f"no Linux guest for platform {platform_name}")
+    pin = pins[platform_name]
+    members = openssl_members(pin)
+    cache = fetch.cache_root()
+    apt = fetch.PrivateApt(cache)
+    files = []
+    try:
+        roots = {package: _unpacked(f"{package}-{package_pin['architecture']}", package_pin, cache, apt)
+                 for package, package_pin in pin["openssl"]["packages"].items()}
+    except fetch.PortError as problem:
+        raise Failure(str(problem))
+    for package, source, target, mode in members:
+        path = roots[package] / source
+        if path.is_symlink() or not path.is_file():
+            raise Failure(f"{package}'s {source} is not a plain file in its .deb")
+        files.append((target, mode, path.read_bytes()))
+    return files
+
+
 # --- Booting -----------------------------------------------------------------------------------
 
-def command(platform: images.Platform, kernel: Path, initrd: Path, console: str, disk_paths: list) -> list:
-    """QEMU as the platform boots an image (machine, memory, TCG flags, disks), with Linux instead."""
+def command(platform: images.Platform, kernel: Path, initrd: Path, console: str, disk_paths: list,
+            qemu_arguments: list = ()) -> list:
+    """QEMU as the platform boots an image (machine, memory, an image's own arguments such as its
+    network flags, disks, TCG flags), with Linux instead."""
     qemu = platform.qemu
-    return [qemu["binary"], *qemu.get("args", []), *disk_images.attach_arguments(False, list(disk_paths)),
+    return [qemu["binary"], *qemu.get("args", []), *qemu_arguments, *disk_images.attach_arguments(False, list(disk_paths)),
             *qemu.get("tcg_args", []), *qemu.get("serial_test", []), "-kernel", str(kernel), "-initrd", str(initrd),
             "-append", f"console={console} quiet panic=-1"]
 
 
 def run(platform_name: str, workload: str, disk_paths: list, timeout_seconds: float, echo: bool = True,
-        extra_modules: tuple = (), programs: list = ()) -> boot.BootResult:
+        extra_modules: tuple = (), programs: list = (), files: list = (), qemu_arguments: list = (),
+        on_line=None, stop=None) -> boot.BootResult:
     """Boots the Linux guest on `platform_name` with `workload` as its script (and `extra_modules`
-    loaded, `programs` in /bin); the console result."""
+    loaded, `programs` in /bin, `files` in the initramfs, `qemu_arguments` after the machine's: an
+    image's network flags); `on_line` and `stop` as boot.boot takes them; the console result."""
     platform = images.platform(platform_name)
     if platform.hosted:
         raise Failure("the Linux guest runs on a QEMU platform (x86_64, aarch64), not hosted")
@@ -200,9 +255,9 @@ def run(platform_name: str, workload: str, disk_paths: list, timeout_seconds: fl
     folder = paths.BUILD / f"linux-guest-{platform_name}"
     folder.mkdir(parents=True, exist_ok=True)
     initrd = folder / "initramfs.cpio"
-    initrd.write_bytes(initramfs(busybox, modules, workload, programs))
-    return boot.boot(command(platform, kernel, initrd, pins[platform_name]["console"], disk_paths),
-                     folder / "console.log", timeout_seconds, echo=echo)
+    initrd.write_bytes(initramfs(busybox, modules, workload, programs, files))
+    return boot.boot(command(platform, kernel, initrd, pins[platform_name]["console"], disk_paths, qemu_arguments),
+                     folder / "console.log", timeout_seconds, echo=echo, on_line=on_line, stop=stop)
 
 
 def linux_guest_command(arguments) -> int:

@@ -32,8 +32,9 @@ An image folder's oracle.json holds:
                    "answers": {host: IPv4} | "root": folder}}: servers on the host's loopback the harness
                    starts before each boot and stops after it, reached from the guest through
                    `{host_server:NAME}` in a guestfwd rule of qemu_args (a relay per connection to the
-                   server's free port); what they did are console lines `host-server: NAME: ...`
-                   (hostserver.py)
+                   server's free port), or on hosted through `--forward=ADDRESS:PORT={host_server:NAME}` in
+                   hosted_args (the process's host-sockets forward to the server's loopback port);
+                   what they did are console lines `host-server: NAME: ...` (hostserver.py)
   platform_patterns optional; {"platform": [regular expressions]}: on that platform these replace
                    `patterns` (an image whose proof differs by platform, e.g. smp: Tasks on every CPU
                    on hosted, on CPU 0 where the other CPUs only idle)
@@ -185,7 +186,7 @@ class Oracle:
             resizes=_resizes(data.get("resizes", []), source),
             host_client=_host_client(data.get("host_client"), qemu_args, source),
             http_client=_http_client(data.get("http_client"), qemu_args, source),
-            host_servers=_host_servers(data.get("host_servers"), qemu_args, source),
+            host_servers=_host_servers(data.get("host_servers"), qemu_args, hosted_args, source),
             platform_patterns=_platform_patterns(data.get("platform_patterns", {}), source),
         )
 
@@ -221,22 +222,24 @@ def _http_client(data, qemu_args: dict, source: str):
                            http_clients.names_its_port)
 
 
-def _host_servers(data, qemu_args: dict, source: str):
-    """The host_servers: each named by some platform's qemu_args, and qemu_args naming none other."""
+def _host_servers(data, qemu_args: dict, hosted_args: list, source: str):
+    """The host_servers: each named by some platform's qemu_args or by hosted_args (a --forward= target),
+    and those naming none other."""
     try:
         servers = host_servers.parse(data, source)
+        host_servers.check_hosted(hosted_args, source)
     except host_servers.HostServerError as problem:
         raise OracleError(str(problem))
-    named = set()
+    named = host_servers.named_in(hosted_args)
     for arguments in qemu_args.values():
         named |= host_servers.named_in(arguments)
     declared = set(servers or {})
     if named - declared:
-        raise OracleError(f"{source}: qemu_args name host servers host_servers does not declare: "
+        raise OracleError(f"{source}: qemu_args or hosted_args name host servers host_servers does not declare: "
                           f"{', '.join(sorted(named - declared))}")
     if declared - named:
         raise OracleError(f"{source}: host_servers {', '.join(sorted(declared - named))} reached by no qemu_args "
-                          f"({{host_server:NAME}} in a guestfwd rule)")
+                          f"({{host_server:NAME}} in a guestfwd rule) nor hosted_args (--forward=ADDRESS:PORT={{host_server:NAME}})")
     return servers
 
 

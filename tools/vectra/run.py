@@ -92,12 +92,14 @@ def run_command(arguments) -> int:
         command += top.qmp_arguments(request.folder)  # for ./vectra top to attach
     oracle = image.oracle.for_platform(platform.name) if image.oracle else None
     servers = None
-    if oracle is not None and oracle.host_servers and not platform.hosted and not arguments.print:
-        # The image's host servers run while it runs, as beside a test boot (its guestfwd rules name them).
+    if oracle is not None and oracle.host_servers and not arguments.print:
+        # The image's host servers run while it runs, as beside a test boot (its guestfwd rules or
+        # hosted --forward= arguments name them).
         servers = host_servers.HostServers(oracle.host_servers, image.folder, elf.parent / "image-data" / image.name)
         try:
             servers.start()
-            command = host_servers.substitute(command, servers.ports)
+            substitute = host_servers.substitute_hosted if platform.hosted else host_servers.substitute
+            command = substitute(command, servers.ports)
         except (host_servers.HostServerError, OSError, ssl.SSLError) as problem:
             servers.stop()
             raise Failure(f"host servers: {problem}")

@@ -465,12 +465,12 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
     servers = None
     if oracle.host_servers:
         try:
-            if platform.hosted:
-                raise host_servers.HostServerError("they are reached through QEMU's guestfwd: the hosted platform has none")
             servers = host_servers.HostServers(oracle.host_servers, target.image.folder,
                                                elf.parent / "image-data" / target.image.name)
             servers.start()
-            command = host_servers.substitute(command, servers.ports)
+            # QEMU: guestfwd rules to relays; hosted: --forward= targets on loopback.
+            substitute = host_servers.substitute_hosted if platform.hosted else host_servers.substitute
+            command = substitute(command, servers.ports)
         except (host_servers.HostServerError, OSError, ssl.SSLError) as problem:
             if servers is not None:
                 servers.stop()

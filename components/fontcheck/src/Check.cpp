@@ -10,12 +10,8 @@
  * for the screen oracle.
  */
 
-#include <vectra/Session.h>
-#include <vectra/System.h>
-#include <vectra/SystemClock.h>
+#include "Drawing.h"
 #include <vectra/TaskEntry.h>
-#include <vectra/Try.h>
-#include <vectra/font/Protocol.h>
 #include <vectra/footprints/font_check.h>
 
 VECTRA_TASK_ENTRY(font_check);
@@ -24,12 +20,8 @@ namespace vectra::task_entries {
 
 namespace {
 
-using FontClient = session::SessionClient<font::Protocol>;
+using namespace font_drawing;
 
-constexpr u64 hold_milliseconds = 2000;
-constexpr SignalBit hold_bit { 20 };
-constexpr u32 paper = 0xf4f1e8;
-constexpr u32 ink = 0x1a1a2e;
 constexpr u32 atlas_ink = 0x204080;
 
 struct Line {
@@ -53,85 +45,11 @@ constexpr i32 atlas_x = 40;
 constexpr i32 atlas_y = 260;
 constexpr u32 atlas_shown_rows = 480;
 
-struct Screen {
-    std::span<u8> pixels;
-    DisplayMode mode;
-
-    void put(i32 x, i32 y, u32 colour)
-    {
-        if (x < 0 || y < 0 || u32(x) >= mode.width || u32(y) >= mode.height)
-            return;
-        __builtin_memcpy(pixels.data() + usize(y) * mode.stride + usize(x) * 4, &colour, 4);
-    }
-    u32 at(i32 x, i32 y) const
-    {
-        u32 colour;
-        __builtin_memcpy(&colour, pixels.data() + usize(y) * mode.stride + usize(x) * 4, 4);
-        return colour;
-    }
-};
-
-/* `ink` over what is there, by 8-bit coverage, each channel rounded the same way everywhere. */
-u32 blend(u32 under, u32 over, u8 coverage)
-{
-    u32 result = 0;
-    for (u32 shift = 0; shift < 24; shift += 8) {
-        u32 below = (under >> shift) & 0xff;
-        u32 above = (over >> shift) & 0xff;
-        u32 mixed = (above * coverage + below * (255 - coverage) + 127) / 255;
-        result |= mixed << shift;
-    }
-    return result;
-}
-
-/* UTF-8 (validated by the compiler: these are our literals) to code points. */
-usize decode(char const* text, u32* out, usize capacity)
-{
-    usize count = 0;
-    auto const* bytes = reinterpret_cast<u8 const*>(text);
-    while (*bytes && count < capacity) {
-        u32 code_point = *bytes++;
-        usize more = code_point >= 0xf0 ? 3 : code_point >= 0xe0 ? 2 : code_point >= 0xc0 ? 1 : 0;
-        if (more)
-            code_point &= 0x3f >> more;
-        for (usize index = 0; index < more; ++index)
-            code_point = (code_point << 6) | (*bytes++ & 0x3f);
-        out[count++] = code_point;
-    }
-    return count;
-}
-
-ErrorOr<void> expect(bool condition, char const* what)
-{
-    if (!condition)
-        return Error(ErrorCode::InvalidArgument, what);
-    return {};
-}
-
-template<typename T>
-ErrorOr<void> expect_refusal(ConsoleCap const& console, char const* what, ErrorOr<T> const& result, ErrorCode code)
-{
-    if (!result.is_error() || !result.error().is(code)) {
-        TRY(print_line(console, "font-check: {} -> NOT refused as expected", what));
-        return Error(ErrorCode::InvalidArgument, "a refusal did not come");
-    }
-    TRY(print_line(console, "font-check: {} -> refused ({})", what, result.error().name()));
-    return {};
-}
-
 struct Totals {
     u32 glyphs { 0 };
     u32 rasterised { 0 };
     u32 cached { 0 };
 };
-
-font::OpenFace named(char const* name)
-{
-    font::OpenFace request;
-    for (char const* character = name; *character; ++character)
-        (void)request.name.try_append(u8(*character));
-    return request;
-}
 
 /* Rasterises one line in runs of 32 and draws it (when `screen` is given) from the atlas. */
 ErrorOr<Totals> render_line(FontClient& client, u32 face, Line const& line, std::span<u8 const> atlas, Screen* screen)
@@ -151,19 +69,8 @@ ErrorOr<Totals> render_line(FontClient& client, u32 face, Line const& line, std:
         totals.rasterised += placed.rasterised;
         totals.cached += placed.cached;
         for (auto const& glyph : placed.glyphs) {
-            if (screen) {
-                i32 left = i32((pen + 32) >> 6) + glyph.left;
-                i32 top = line.baseline - glyph.top;
-                for (u32 row = 0; row < glyph.height; ++row) {
-                    for (u32 column = 0; column < glyph.width; ++column) {
-                        u8 coverage = atlas[usize(glyph.y + row) * font::atlas_width + glyph.x + column];
-                        if (coverage == 0)
-                            continue;
-                        i32 x = left + i32(column), y = top + i32(row);
-                        screen->put(x, y, blend(screen->at(x, y), ink, coverage));
-                    }
-                }
-            }
+            if (screen)
+                draw_glyph(*screen, atlas, glyph, i32((pen + 32) >> 6) + glyph.left, line.baseline - glyph.top);
             pen += glyph.advance;
         }
     }
@@ -175,21 +82,15 @@ ErrorOr<Totals> render_line(FontClient& client, u32 face, Line const& line, std:
 ErrorOr<i32> font_check(Bundle& bundle)
 {
     TRY(check_footprint(bundle, footprints::font_check));
-    auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto display = TRY(bundle.take<DisplayCap>("display"));
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto pool = TRY(endpoint::carve(memory, session::pool_size<font::Protocol>()));
-    auto client = TRY(FontClient::open(std::move(requests), std::move(replies), std::move(pool)));
+    auto taken = TRY(take_font_check_bundle(bundle));
+    auto const& console = taken.console;
+    auto const& display = taken.display;
+    auto const& memory = taken.memory;
+    auto& client = taken.client;
 
-    auto mode = TRY(system::display_mode(display));
-    TRY(expect(mode.format == PixelFormat::Xrgb8888, "the display is not XRGB8888"));
-    auto framebuffer = TRY(system::display_memory(display, true));
-    Screen screen { TRY(system::map_memory(framebuffer)), mode };
-    for (u32 y = 0; y < mode.height; ++y)
-        for (u32 x = 0; x < mode.width; ++x)
-            screen.put(i32(x), i32(y), paper);
+    MemCap framebuffer;
+    auto screen = TRY(paper_screen(display, framebuffer));
+    auto const& mode = screen.mode;
 
     /* The atlas: a read-only copy of fontd's MemCap. */
     auto shared = TRY(client.call_receiving(font::ShareAtlas {}));
@@ -271,22 +172,19 @@ ErrorOr<i32> font_check(Bundle& bundle)
         at_sign.height, checksum));
 
     /* What a client must not do. */
-    TRY(expect_refusal(console, "writable map of the atlas", system::map_memory(atlas_capability), ErrorCode::MissingRight));
-    TRY(expect_refusal(console, "a writable copy of the atlas", system::attenuate(atlas_capability, RightRead | RightWrite),
+    TRY(expect_refusal(console, "font-check", "writable map of the atlas", system::map_memory(atlas_capability), ErrorCode::MissingRight));
+    TRY(expect_refusal(console, "font-check", "a writable copy of the atlas", system::attenuate(atlas_capability, RightRead | RightWrite),
         ErrorCode::MissingRight));
-    TRY(expect_refusal(console, "granting the atlas on with write",
+    TRY(expect_refusal(console, "font-check", "granting the atlas on with write",
         client.call_lending(font::ReadState {}, atlas_capability, RightRead | RightWrite), ErrorCode::MissingRight));
-    TRY(expect_refusal(console, "granting the atlas on read-only",
+    TRY(expect_refusal(console, "font-check", "granting the atlas on read-only",
         client.call_lending(font::ReadState {}, atlas_capability, RightRead), ErrorCode::MissingRight));
     auto unknown = client.call(named("Comic Sans"));
     if (!unknown.is_error() || !unknown.error().is(font::FontError::UnknownFace))
         return Error(ErrorCode::InvalidArgument, "an unknown face was not refused as unknown-face");
     TRY(print_line(console, "font-check: open-face 'Comic Sans' -> refused ({})", unknown.error().name()));
 
-    TRY(print_line(console, "font-check: holding the frame {} ms for a screenshot", hold_milliseconds));
-    auto timer = TRY(system::create_timer(memory, hold_bit));
-    TRY(system::arm_timer(timer, monotonic_now().nanoseconds_since_boot() + hold_milliseconds * 1'000'000));
-    system::wait(hold_bit.mask());
+    TRY(hold_frame(console, memory, "font-check"));
     TRY(print_line(console, "font-check: passed"));
     return 0;
 }

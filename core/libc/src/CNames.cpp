@@ -54,8 +54,6 @@ extern "C" {
 char* strchr(char const* text, int character) { return vectra::libc::find_character(text, character); }
 char* strrchr(char const* text, int character) { return vectra::libc::find_last_character(text, character); }
 usize strcspn(char const* text, char const* rejected) { return vectra::libc::span_without(text, rejected); }
-char* strncpy(char* destination, char const* source, usize count) { return vectra::libc::copy_text(destination, source, count); }
-int abs(int value) { return vectra::libc::absolute(value); }
 char* strstr(char const* text, char const* wanted) { return vectra::libc::find_text(text, wanted); }
 char* strerror(int error_number) { return const_cast<char*>(vectra::libc::error_text(error_number)); }
 
@@ -73,6 +71,11 @@ int toupper(int character) { return vectra::libc::to_upper(character); }
 void* malloc(usize size) { return vectra::libc::allocate(size); }
 void* calloc(usize count, usize size) { return vectra::libc::allocate_zeroed(count, size); }
 void free(void* pointer) { vectra::libc::release(pointer); }
+
+int abs(int value) { return vectra::libc::absolute_value(value); }
+double fabs(double value) { return vectra::libc::absolute_value(value); }
+float floorf(float value) { return vectra::libc::floor_of(value); }
+char* strncpy(char* destination, char const* source, usize count) { return vectra::libc::copy_text_padded(destination, source, count); }
 
 void qsort(void* base, usize count, usize size, int (*compare)(void const*, void const*))
 {
@@ -187,6 +190,16 @@ struct tm* gmtime_r(long const* time, struct tm* result)
     *result = { calendar.second, calendar.minute, calendar.hour, calendar.day_of_month, calendar.month,
         calendar.years_since_1900, calendar.day_of_week, calendar.day_of_year, calendar.daylight_saving };
     return result;
+}
+
+/*
+ * The names glibc's headers make C++ ports call (their C++ keeps the toolchain's headers, which
+ * are glibc's: HarfBuzz's errno and assert).
+ */
+int* __errno_location() { return vectra::libc::error_number_location(); }
+[[noreturn]] void __assert_fail(char const* expression, char const* file, unsigned line, char const*)
+{
+    vectra::libc::assertion_failed(expression, file, int(line));
 }
 
 int* vectra_libc_errno_location() { return vectra::libc::error_number_location(); }

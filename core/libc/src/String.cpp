@@ -29,18 +29,6 @@ char* find_last_character(char const* text, int character)
     }
 }
 
-char* copy_text(char* destination, char const* source, usize count)
-{
-    usize index = 0;
-    for (; index < count && source[index] != '\0'; ++index)
-        destination[index] = source[index];
-    for (; index < count; ++index)
-        destination[index] = '\0';
-    return destination;
-}
-
-int absolute(int value) { return value < 0 ? static_cast<int>(0u - static_cast<unsigned>(value)) : value; }
-
 usize span_without(char const* text, char const* rejected)
 {
     usize length = 0;

@@ -131,6 +131,8 @@ ErrorOr<void> ResponseWriter::start(u16 status, u64 content_length, std::span<He
     head.append("\r\n");
     if (!m_keep_alive)
         head.append("Connection: close\r\n");
+    else if (m_announce_keep_alive)
+        head.append("Connection: keep-alive\r\n");
     for (auto const& field : fields) {
         if (!is_token(field.name) || equals_ignoring_case(field.name, "content-length")
             || equals_ignoring_case(field.name, "connection") || equals_ignoring_case(field.name, "transfer-encoding"))

@@ -56,6 +56,8 @@ void ServerConnection::answer(RequestHandler& handler, ServerLimits const& limit
     bool keep_alive = head.keep_alive && m_requests + 1 < limits.requests_per_connection;
     ResponseWriter writer(*m_stream, limits.send_timeout, head.method == Method::Head ? BodySending::HeadOnly : BodySending::Send,
         keep_alive);
+    if (head.version_minor == 0)
+        writer.announce_keep_alive();
     auto responded = handler.respond(head, writer);
     if (!responded.is_error())
         responded = writer.finish();

@@ -11,6 +11,8 @@ namespace vectra::platform {
 
 bool host_sockets_present() { return false; }
 
+std::span<HostForward const> host_socket_forwards() { return {}; }
+
 ErrorOr<i32> host_socket_open(HostSocketKind, HostAddress const&, u16, HostSocketStatus& status)
 {
     status = HostSocketStatus::Failed;

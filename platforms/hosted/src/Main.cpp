@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * The hosted image's process entry: open the disks named by --disk=PATH arguments (ADR 0017),
- * take the CPU count from --cpus=N (ADR 0020), map the image's memory, install fault handlers,
- * boot. Any other argument is refused.
+ * take the CPU count from --cpus=N (ADR 0020), the host-sockets capability's forwards from
+ * --forward=FROM=TO (ADR 0024, amendment 2026-12-06), map the image's memory, install fault
+ * handlers, boot. Any other argument is refused.
  */
 
 #include "Hosted.h"
@@ -14,6 +15,7 @@
 #include <vectra/config.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/platform/hosted/Disks.h>
+#include <vectra/platform/hosted/Forwards.h>
 #include <vectra/platform/hosted/Processors.h>
 
 int main(int argc, char** argv)
@@ -32,8 +34,16 @@ int main(int argc, char** argv)
             platform::hosted::request_processors(static_cast<u32>(count));
             continue;
         }
+        if (strncmp(argument, "--forward=", 10) == 0) {
+            auto added = platform::hosted::add_forward(argument + 10);
+            if (added.is_error()) {
+                fprintf(stdout, "vectra: hosted: %s: %s\n", argument, added.error().message());
+                return static_cast<int>(platform::ExitStatus::Failure);
+            }
+            continue;
+        }
         if (strncmp(argument, "--disk=", 7) != 0) {
-            fprintf(stdout, "vectra: hosted: unknown argument %s (they are --disk=PATH and --cpus=N)\n", argument);
+            fprintf(stdout, "vectra: hosted: unknown argument %s (they are --disk=PATH, --cpus=N and --forward=FROM=TO)\n", argument);
             return static_cast<int>(platform::ExitStatus::Failure);
         }
         auto attached = platform::hosted::attach_disk(argument + 7);

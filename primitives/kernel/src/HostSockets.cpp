@@ -44,31 +44,69 @@ void HostSocketDevice::close(u32 index)
     if (index < maximum_host_sockets && m_descriptors[index] >= 0) {
         platform::host_socket_close(m_descriptors[index]);
         m_descriptors[index] = -1;
+        m_forward_of[index] = no_forward;
     }
+}
+
+namespace {
+
+bool same_address(HostAddress const& left, HostAddress const& right)
+{
+    if (left.family != right.family || left.port != right.port)
+        return false;
+    usize length = left.family == 6 ? 16 : 4;
+    for (usize index = 0; index < length; ++index) {
+        if (left.bytes[index] != right.bytes[index])
+            return false;
+    }
+    return true;
+}
+
+}
+
+ErrorOr<void> HostSocketDevice::add_forward(HostForward const& forward)
+{
+    bool families = (forward.from.family == 4 || forward.from.family == 6) && (forward.to.family == 4 || forward.to.family == 6);
+    if (!families || forward.from.port == 0 || forward.to.port == 0)
+        return Error(ErrorCode::InvalidArgument, "a forward names an IPv4 or IPv6 address and a port on both sides");
+    if (is_loopback(forward.from))
+        return Error(ErrorCode::InvalidArgument, "a forward's source is outside loopback (loopback is reached as it is)");
+    if (!is_loopback(forward.to))
+        return Error(ErrorCode::MissingRight, "a forward's target is a loopback address");
+    if (forward_for(forward.from) != nullptr)
+        return Error(ErrorCode::AlreadyExists, "that address and port are forwarded already");
+    if (m_forward_count == maximum_host_forwards)
+        return Error(ErrorCode::Full, "a host-sockets capability holds at most 8 forwards");
+    m_forwards[m_forward_count++] = forward;
+    return {};
+}
+
+HostForward const* HostSocketDevice::forward_for(HostAddress const& address) const
+{
+    for (u32 index = 0; index < m_forward_count; ++index) {
+        if (same_address(m_forwards[index].from, address))
+            return &m_forwards[index];
+    }
+    return nullptr;
+}
+
+HostForward const* HostSocketDevice::forward_at(u32 index) const
+{
+    if (index >= maximum_host_sockets || m_forward_of[index] == no_forward)
+        return nullptr;
+    return &m_forwards[m_forward_of[index]];
+}
+
+void HostSocketDevice::set_forward_at(u32 index, HostForward const* forward)
+{
+    if (index < maximum_host_sockets)
+        m_forward_of[index] = forward == nullptr ? no_forward : u8(forward - m_forwards);
 }
 
 void HostSocketDevice::close_all()
 {
     for (u32 index = 0; index < maximum_host_sockets; ++index)
         close(index);
-}
-
-bool is_loopback(HostAddress const& address)
-{
-    if (address.family == 4)
-        return address.bytes[0] == 127;
-    if (address.family != 6)
-        return false;
-    for (usize index = 0; index < 10; ++index) {
-        if (address.bytes[index] != 0)
-            return false;
-    }
-    if (address.bytes[10] == 0xff && address.bytes[11] == 0xff)
-        return address.bytes[12] == 127;
-    if (address.bytes[10] != 0 || address.bytes[11] != 0 || address.bytes[12] != 0 || address.bytes[13] != 0
-        || address.bytes[14] != 0)
-        return false;
-    return address.bytes[15] == 1;
 }
 
 namespace {
@@ -108,14 +146,20 @@ ErrorOr<HostSocketResult> host_socket_call(CapabilitySpace const& space, DeviceC
         auto kind = HostSocketKind(call.extra & 0xff);
         if (kind != HostSocketKind::TcpListen && kind != HostSocketKind::TcpConnect && kind != HostSocketKind::Udp)
             return Error(ErrorCode::InvalidArgument, "no such host socket kind");
-        auto* address = TRY(address_of(call));
-        TRY(check_permitted(*device, *address));
+        /* One copy of the caller's address: what is checked is what the host is asked. */
+        HostAddress address = *TRY(address_of(call));
+        auto const* forward = kind == HostSocketKind::TcpConnect ? device->forward_for(address) : nullptr;
+        if (forward != nullptr)
+            address = forward->to;
+        else
+            TRY(check_permitted(*device, address));
         if (device->open_count() == maximum_host_sockets)
             return Error(ErrorCode::Full, "the capability holds as many host sockets as it may");
-        auto descriptor = platform::host_socket_open(kind, *address, u16(call.extra >> 8), result.status);
+        auto descriptor = platform::host_socket_open(kind, address, u16(call.extra >> 8), result.status);
         if (descriptor.is_error())
             return result;
         result.value = TRY(device->adopt(descriptor.value()));
+        device->set_forward_at(result.value, forward);
         return result;
     }
     case HostSocketOperation::Accept: {
@@ -138,7 +182,11 @@ ErrorOr<HostSocketResult> host_socket_call(CapabilitySpace const& space, DeviceC
     case HostSocketOperation::Receive: {
         i32 descriptor = TRY(device->descriptor(call.index));
         auto* address = TRY(address_of(call));
-        return platform::host_socket_receive(descriptor, call.bytes, *address);
+        auto received = platform::host_socket_receive(descriptor, call.bytes, *address);
+        /* A forwarded connection's peer is the address the Task connected to, not the host's port. */
+        if (auto const* forward = device->forward_at(call.index))
+            *address = forward->from;
+        return received;
     }
     case HostSocketOperation::Shutdown:
         if (call.extra < 1 || call.extra > 3)

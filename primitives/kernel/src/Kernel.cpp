@@ -15,6 +15,8 @@
 #include <vectra/kernel/BlockDevice.h>
 #include <vectra/kernel/Display.h>
 #include <vectra/kernel/Entropy.h>
+#include <vectra/kernel/Snapshot.h>
+#include <vectra/kernel/SnapshotDevice.h>
 #include <vectra/kernel/HostInput.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Init.h>
@@ -164,9 +166,16 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
     /* The one EntropySource: feeding the kernel's pool, for the entropy driver the manifest names (ADR 0025 §3). */
     auto* entropy = TRY(root.try_create<EntropyDevice>(&root));
     TRY(bundle.give("entropy", space, TRY(space.mint<CapabilityClass::Device>(entropy, RightWrite | RightGrant | RightRevoke))));
-    /* The host's sockets (hosted only), confined to loopback addresses (vectra/kernel/HostSockets.h). */
+    /* The debug snapshot, to read, for the Tasks the manifest names (ADR 0045): only when the kernel keeps one. */
+    if (snapshot::table_bytes() > 0) {
+        auto* snapshot = TRY(root.try_create<SnapshotDevice>(&root));
+        TRY(bundle.give("snapshot", space, TRY(space.mint<CapabilityClass::Device>(snapshot, RightRead | RightGrant | RightRevoke))));
+    }
+    /* The host's sockets (hosted only), confined to loopback addresses and the process's forwards (vectra/kernel/HostSockets.h). */
     if (platform::host_sockets_present()) {
         auto* sockets = TRY(root.try_create<HostSocketDevice>(&root, true));
+        for (auto const& forward : platform::host_socket_forwards())
+            TRY(sockets->add_forward(forward));
         TRY(bundle.give("host-sockets", space,
             TRY(space.mint<CapabilityClass::Device>(sockets, RightRead | RightWrite | RightGrant | RightRevoke))));
     }

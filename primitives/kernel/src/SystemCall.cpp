@@ -11,6 +11,7 @@
 #include <vectra/CallFrame.h>
 #include <vectra/kernel/BlockDevice.h>
 #include <vectra/kernel/Entropy.h>
+#include <vectra/kernel/SnapshotDevice.h>
 #include <vectra/kernel/HostInput.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Console.h>
@@ -632,6 +633,19 @@ ErrorOr<void> entropy(CallFrame& frame)
     return {};
 }
 
+/* The snapshot DeviceCap (ADR 0045); SnapshotRead also the buffer. Result: the table's bytes (copied). */
+ErrorOr<void> snapshot_call(CallFrame& frame)
+{
+    auto handle = handle_argument<CapabilityClass::Device>(frame, 0);
+    if (static_cast<Call>(frame.number) == Call::SnapshotSize) {
+        frame.results[0] = TRY(snapshot_size(caller_space(), handle));
+        return {};
+    }
+    auto buffer = TRY(caller_writable_bytes(frame.arguments[2], frame.arguments[3]));
+    frame.results[0] = TRY(snapshot_copy(caller_space(), handle, buffer));
+    return {};
+}
+
 /* The EntropySource (a DeviceCap of kind Entropy), the bytes, the credit asked for; result: the credit given. */
 ErrorOr<void> feed_entropy(CallFrame& frame)
 {
@@ -900,6 +914,9 @@ ErrorOr<void> dispatch(CallFrame& frame)
         return host_socket(frame);
     case Call::EntropyFeed:
         return feed_entropy(frame);
+    case Call::SnapshotSize:
+    case Call::SnapshotRead:
+        return snapshot_call(frame);
     case Call::HostInputInfo:
     case Call::HostInputDrain:
     case Call::HostInputInterrupt:

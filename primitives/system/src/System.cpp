@@ -423,6 +423,18 @@ ErrorOr<u32> entropy_feed(DeviceCap const& source, std::span<u8 const> bytes, us
     return static_cast<u32>(frame.results[0]);
 }
 
+ErrorOr<usize> snapshot_size(DeviceCap const& snapshot)
+{
+    auto frame = TRY(call(Call::SnapshotSize, { word(raw(snapshot)), snapshot.generation() }));
+    return static_cast<usize>(frame.results[0]);
+}
+
+ErrorOr<usize> snapshot_read(DeviceCap const& snapshot, std::span<u8> buffer)
+{
+    auto frame = TRY(call(Call::SnapshotRead, { word(raw(snapshot)), snapshot.generation(), address(buffer.data()), buffer.size() }));
+    return static_cast<usize>(frame.results[0]);
+}
+
 ErrorOr<HostAddress> host_socket_local(DeviceCap const& sockets, u32 socket)
 {
     HostAddress local;

@@ -55,7 +55,7 @@ ErrorOr<i32> fontd(Bundle& bundle)
         { names.font_0.bytes(), TRY(system::map_memory_read_only(font_0)) },
         { names.font_1.bytes(), TRY(system::map_memory_read_only(font_1)) },
     };
-    TRY(print_line(console, "fontd: catalogue '{}' ({} bytes), '{}' ({} bytes); up to {} sessions, a {}x{} atlas each, {} KiB for FreeType",
+    TRY(print_line(console, "fontd: catalogue '{}' ({} bytes), '{}' ({} bytes); up to {} sessions, a {}x{} atlas each, {} KiB for FreeType and HarfBuzz",
         catalogue[0].name, catalogue[0].bytes.size(), catalogue[1].name, catalogue[1].bytes.size(), fontd::maximum_sessions,
         font::atlas_width, font::atlas_height, CONFIG_FONTD_FONT_MEMORY_KIB));
     TRY(fontd::run(memory, usize(CONFIG_FONTD_FONT_MEMORY_KIB) * KiB, catalogue, std::move(requests), std::move(replies), &ready));

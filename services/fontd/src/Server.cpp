@@ -6,6 +6,7 @@
 
 #include <fontd/Server.h>
 #include <new>
+#include <vectra/harfbuzz/Memory.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
@@ -49,21 +50,41 @@ ErrorOr<font::SizeSet> SessionState::handle(font::SetSize const& request)
     return metrics;
 }
 
-CachedGlyph const* SessionState::lookup(usize entry, u32 pixel_size, u32 code_point) const
+ErrorOr<OpenFace*> SessionState::sized_face(u32 id)
 {
+    auto* open = TRY(face(id));
+    if (open->pixel_size == 0)
+        return Error(FontError::NoSize, "set-size comes before rasterise and shape");
+    return open;
+}
+
+CachedGlyph const* SessionState::lookup(usize entry, u32 pixel_size, GlyphKey key, u32 value) const
+{
+    /* The most telling field first: this scan runs for every glyph of every run. */
+    if (key == GlyphKey::CodePoint) {
+        for (usize index = 0; index < m_glyph_count; ++index) {
+            auto const& cached = m_glyphs[index];
+            if (cached.glyph.code_point == value && cached.key == GlyphKey::CodePoint && cached.entry == entry
+                && cached.pixel_size == pixel_size)
+                return &cached;
+        }
+        return nullptr;
+    }
+    /* A glyph asked for by index is the same bitmap whichever way it was placed. */
     for (usize index = 0; index < m_glyph_count; ++index) {
         auto const& cached = m_glyphs[index];
-        if (cached.glyph.code_point == code_point && cached.entry == entry && cached.pixel_size == pixel_size)
+        if (cached.glyph.glyph == value && cached.entry == entry && cached.pixel_size == pixel_size)
             return &cached;
     }
     return nullptr;
 }
 
-ErrorOr<font::Glyph> SessionState::place(usize entry, u32 pixel_size, u32 code_point)
+ErrorOr<font::Glyph> SessionState::place(usize entry, u32 pixel_size, GlyphKey key, u32 value)
 {
     if (m_glyph_count == glyphs_per_session)
         return Error(FontError::AtlasFull, "the session's glyph table is full");
-    auto rendered = TRY(m_engine.render(entry, pixel_size, code_point));
+    auto rendered = key == GlyphKey::Index ? TRY(m_engine.render_glyph(entry, pixel_size, value))
+                                           : TRY(m_engine.render(entry, pixel_size, value));
     if (rendered.width > font::atlas_width || rendered.height > font::atlas_height)
         return Error(FontError::GlyphTooLarge, "the glyph is larger than the atlas");
     auto placement = m_packer.place(rendered.width, rendered.height);
@@ -74,32 +95,29 @@ ErrorOr<font::Glyph> SessionState::place(usize entry, u32 pixel_size, u32 code_p
             rendered.coverage + i64(row) * rendered.pitch, rendered.width);
     }
     auto clamp16 = [](i32 value) { return i16(value < -32768 ? -32768 : value > 32767 ? 32767 : value); };
+    u32 code_point = key == GlyphKey::CodePoint ? value : 0;
     font::Glyph glyph { code_point, rendered.glyph, u16(placement->x), u16(placement->y), u16(rendered.width),
         u16(rendered.height), clamp16(rendered.left), clamp16(rendered.top), rendered.advance };
-    m_glyphs[m_glyph_count++] = CachedGlyph { entry, pixel_size, glyph };
+    m_glyphs[m_glyph_count++] = CachedGlyph { entry, pixel_size, key, glyph };
     return glyph;
 }
 
-ErrorOr<font::Rasterised> SessionState::handle(font::Rasterise const& request)
+ErrorOr<font::Rasterised> SessionState::rasterise(OpenFace const& open, GlyphKey key, std::span<u32 const> values)
 {
-    auto* open = TRY(face(request.face));
-    if (open->pixel_size == 0)
-        return Error(FontError::NoSize, "set-size comes before rasterise");
-    for (u32 code_point : request.code_points) {
-        if (!font::is_scalar_value(code_point))
-            return Error(FontError::InvalidCodePoint, "a code point above U+10FFFF or a surrogate");
-    }
     /* All or nothing: what this run added is taken back if any glyph does not fit. */
     auto packer = m_packer;
     usize glyphs_before = m_glyph_count;
     font::Rasterised reply;
-    for (u32 code_point : request.code_points) {
-        if (auto const* cached = lookup(open->entry, open->pixel_size, code_point)) {
-            MUST(reply.glyphs.try_append(cached->glyph));
+    for (u32 value : values) {
+        if (auto const* cached = lookup(open.entry, open.pixel_size, key, value)) {
+            auto glyph = cached->glyph;
+            if (key == GlyphKey::Index)
+                glyph.code_point = 0;
+            MUST(reply.glyphs.try_append(glyph));
             ++reply.cached;
             continue;
         }
-        auto placed = place(open->entry, open->pixel_size, code_point);
+        auto placed = place(open.entry, open.pixel_size, key, value);
         if (placed.is_error()) {
             for (usize index = glyphs_before; index < m_glyph_count; ++index) {
                 auto const& glyph = m_glyphs[index].glyph;
@@ -115,6 +133,39 @@ ErrorOr<font::Rasterised> SessionState::handle(font::Rasterise const& request)
     }
     m_rasterised += reply.rasterised;
     m_cached += reply.cached;
+    return reply;
+}
+
+ErrorOr<font::Rasterised> SessionState::handle(font::Rasterise const& request)
+{
+    auto* open = TRY(sized_face(request.face));
+    for (u32 code_point : request.code_points) {
+        if (!font::is_scalar_value(code_point))
+            return Error(FontError::InvalidCodePoint, "a code point above U+10FFFF or a surrogate");
+    }
+    return rasterise(*open, GlyphKey::CodePoint, request.code_points.span());
+}
+
+ErrorOr<font::Rasterised> SessionState::handle(font::RasteriseGlyphs const& request)
+{
+    auto* open = TRY(sized_face(request.face));
+    auto information = TRY(m_engine.load(open->entry));
+    for (u32 glyph : request.glyphs) {
+        if (glyph >= information.glyphs)
+            return Error(FontError::InvalidGlyph, "the face has no glyph of that index");
+    }
+    return rasterise(*open, GlyphKey::Index, request.glyphs.span());
+}
+
+ErrorOr<font::Shaped> SessionState::handle(font::Shape const& request)
+{
+    auto* open = TRY(sized_face(request.face));
+    ShapedGlyph glyphs[font::maximum_shaped];
+    ShapeText text { request.text.span(), request.script.span(), font::Direction(request.direction), request.language.span() };
+    usize count = TRY(m_engine.shape(open->entry, open->pixel_size, text, glyphs));
+    font::Shaped reply;
+    for (usize index = 0; index < count; ++index)
+        MUST(reply.glyphs.try_append(glyphs[index]));
     return reply;
 }
 
@@ -209,6 +260,8 @@ ErrorOr<void> run(ReticleCap const& memory, usize font_memory_bytes, std::span<C
     RingCap requests, RingCap replies, SignalCap const* ready)
 {
     static_assert(protocol::check<font::Protocol>());
+    if (!harfbuzz::initialised())
+        TRY(harfbuzz::initialise(TRY(endpoint::memory(memory, harfbuzz_lifetime_bytes))));
     auto heap = TRY(endpoint::memory(memory, font_memory_bytes));
     auto engine_place = TRY(endpoint::memory(memory, sizeof(Engine)));
     auto* engine = new (engine_place.data()) Engine(heap);

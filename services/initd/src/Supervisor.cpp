@@ -182,6 +182,7 @@ private:
     DeviceCap m_disks[4]; /* the platform's disks ("block0"…): initd's from the kernel, a group's from initd */
     DeviceCap m_host_sockets; /* hosted: the host's sockets, loopback only: initd's from the kernel, a group's from initd */
     DeviceCap m_host_input; /* hosted with a window: its keyboard and mouse: initd's from the kernel, a group's from initd */
+    DeviceCap m_snapshot;   /* the debug snapshot, to read (ADR 0045): initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
     TimerCap m_backoff_timer;
     TimerCap m_heartbeat_timer;
@@ -238,6 +239,10 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         if (m_host_input.is_empty())
             return Error(ErrorCode::NotFound, "the machine has no window input (hosted with CONFIG_DISPLAY only)");
         return system::grant(child, slot.name, m_host_input, slot.rights);
+    case SlotKind::Snapshot:
+        if (m_snapshot.is_empty())
+            return Error(ErrorCode::NotFound, "the kernel keeps no debug snapshot (CONFIG_DEBUG_SNAPSHOT)");
+        return system::grant(child, slot.name, m_snapshot, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
@@ -625,6 +630,9 @@ ErrorOr<void> Supervisor::take_capabilities()
         /* Hosted with a window only; the manifest compiler refuses an input grant elsewhere. */
         if (auto input = m_bundle.take<DeviceCap>("input"); !input.is_error())
             m_host_input = input.release_value();
+        /* With CONFIG_DEBUG_SNAPSHOT; the manifest compiler refuses a snapshot grant without it. */
+        if (auto snapshot = m_bundle.take<DeviceCap>("snapshot"); !snapshot.is_error())
+            m_snapshot = snapshot.release_value();
         if (boot_manifest.connection_count > maximum_connections)
             return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
         for (usize index = 0; index < boot_manifest.connection_count; ++index) {
@@ -655,6 +663,8 @@ ErrorOr<void> Supervisor::take_capabilities()
             m_host_sockets = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::HostInput)
             m_host_input = TRY(m_bundle.take<DeviceCap>(slot.name));
+        if (slot.kind == SlotKind::Snapshot)
+            m_snapshot = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::Ready)
             m_ready = TRY(m_bundle.take<SignalCap>(slot.name));
         if (slot.kind == SlotKind::RequestRing)

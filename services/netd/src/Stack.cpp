@@ -9,6 +9,7 @@
 #include <lwip/init.h>
 #include <lwip/netif.h>
 #include <lwip/priv/tcp_priv.h>
+#include <lwip/tcp.h>
 #include <lwip/timeouts.h>
 #include <lwip/udp.h>
 #include <netd/LinkInterface.h>
@@ -102,7 +103,38 @@ u32 Stack::turn()
         s_link->poll();
     netif_poll_all();
     sys_check_timeouts();
+    (void)end_time_wait_past(time_wait_limit);
     return sys_timeouts_sleeptime();
+}
+
+/*
+ * lwIP puts each connection entering TIME_WAIT at the head of tcp_tw_pcbs, so the list runs from
+ * the newest to the oldest. One still held by a netd socket (closed by the peer after a half close
+ * here) has that socket as its argument and is left alone: freeing it would leave the socket a
+ * dangling PCB. Ending a TIME_WAIT PCB sends nothing (tcp_abandon frees it).
+ */
+usize Stack::end_time_wait_past(usize limit)
+{
+    usize kept = 0, ended = 0;
+    for (tcp_pcb* pcb = tcp_tw_pcbs; pcb != nullptr;) {
+        tcp_pcb* next = pcb->next;
+        if (kept < limit || pcb->callback_arg != nullptr) {
+            ++kept;
+        } else {
+            tcp_abort(pcb); /* unlinks and frees it */
+            ++ended;
+        }
+        pcb = next;
+    }
+    return ended;
+}
+
+usize Stack::time_wait_count()
+{
+    usize count = 0;
+    for (tcp_pcb* pcb = tcp_tw_pcbs; pcb != nullptr; pcb = pcb->next)
+        ++count;
+    return count;
 }
 
 void Stack::attach(LinkInterface& link) { s_link = &link; }

@@ -30,6 +30,16 @@ public:
         return {};
     }
 
+    /* Appends every element of `values`, or nothing when they do not all fit. */
+    [[nodiscard]] ErrorOr<void> try_extend(std::span<T const> values)
+    {
+        if (values.size() > Capacity - m_size)
+            return Error(ErrorCode::Full, "bounded vector is at capacity");
+        for (auto const& value : values)
+            m_elements[m_size++] = value;
+        return {};
+    }
+
     /* Appends a default element and returns it, for filling in place. */
     [[nodiscard]] ErrorOr<T*> try_append_default()
     {

@@ -94,6 +94,9 @@ enum class Call : u64 {
     HostInputInfo = 77,
     HostInputDrain = 78,
     HostInputInterrupt = 79,
+    /* The debug snapshot, read through its DeviceCap (ADR 0045; vectra/kernel/Snapshot.h's layout). */
+    SnapshotSize = 80,
+    SnapshotRead = 81,
 };
 
 struct CallFrame {

@@ -34,6 +34,39 @@ struct HostAddress {
     u8 bytes[16] {};
 };
 
+/* Whether `address` is one a loopback-only capability may name (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104). */
+[[nodiscard]] constexpr bool is_loopback(HostAddress const& address)
+{
+    if (address.family == 4)
+        return address.bytes[0] == 127;
+    if (address.family != 6)
+        return false;
+    for (usize index = 0; index < 10; ++index) {
+        if (address.bytes[index] != 0)
+            return false;
+    }
+    if (address.bytes[10] == 0xff && address.bytes[11] == 0xff)
+        return address.bytes[12] == 127;
+    if (address.bytes[10] != 0 || address.bytes[11] != 0 || address.bytes[12] != 0 || address.bytes[13] != 0
+        || address.bytes[14] != 0)
+        return false;
+    return address.bytes[15] == 1;
+}
+
+/*
+ * A forward of the hosted process (`--forward=FROM=TO`, ADR 0024 amendment 2026-12-06): a TCP
+ * connect to `from` (an address outside loopback, with its port) goes to `to` (a loopback address
+ * and port) instead — as QEMU's guestfwd carries a guest's connection to a fixed address to a host
+ * port. Only TCP connects are forwarded; nothing else reaches `from`.
+ */
+struct HostForward {
+    HostAddress from;
+    HostAddress to;
+};
+
+/* Forwards one host-sockets capability holds at most. */
+inline constexpr u32 maximum_host_forwards = 8;
+
 /* What the host said about an operation that the kernel let through. */
 enum class HostSocketStatus : u8 {
     Done = 0,

@@ -335,6 +335,16 @@ inline constexpr u32 maximum_disk_transfer_blocks = 0xffff;
  */
 [[nodiscard]] ErrorOr<u32> entropy_feed(DeviceCap const& source, std::span<u8 const> bytes, usize credit);
 
+/*
+ * The kernel's debug snapshot (vectra/kernel/Snapshot.h's table: every Task's name, state, band,
+ * CPU, time, Reticle bytes and capabilities by class) through the snapshot DeviceCap (kind
+ * Snapshot, RightRead; ADR 0045), which the boot manifest grants only to the Tasks that name it.
+ * snapshot_size: the table's bytes. snapshot_read: a copy of the whole table into `buffer` (TooLarge
+ * when it is smaller); the copy is whole when the header's and the trailer's generations agree.
+ */
+[[nodiscard]] ErrorOr<usize> snapshot_size(DeviceCap const& snapshot);
+[[nodiscard]] ErrorOr<usize> snapshot_read(DeviceCap const& snapshot, std::span<u8> buffer);
+
 }
 
 namespace vectra {

@@ -7,8 +7,10 @@
  *   - Each session slot has its atlas from the start: a MemCap of fontd's memory, 512 × 512 bytes,
  *     mapped writable by fontd only. `atlas` answers with a copy carrying RightRead (no grant, no
  *     write). When the session ends every copy is revoked and the atlas zeroed for the next one.
- *   - A glyph is rendered once per (face, size, code point) and session: the session's glyph table
- *     remembers where it lies in the atlas (up to 512 glyphs).
+ *   - A glyph is rendered once per (face, size, glyph) and session: the session's glyph table
+ *     remembers where it lies in the atlas (up to 512 glyphs), whether a run named it by code point
+ *     or by index (a shaped run's glyphs).
+ *   - `shape` is HarfBuzz's (Engine::shape) at the face's size; nothing of the session changes.
  *   - `rasterise` is all or nothing: a run that fills the atlas (or the glyph table) puts none of
  *     its new glyphs there.
  *   - Requests are decoded and checked completely before anything changes (protocol::dispatch,
@@ -25,6 +27,8 @@ namespace vectra::fontd {
 
 inline constexpr usize maximum_sessions = 4;
 inline constexpr usize glyphs_per_session = 512;
+/* HarfBuzz's program-long objects and interned languages (vectra/harfbuzz/Memory.h). */
+inline constexpr usize harfbuzz_lifetime_bytes = 16 * KiB;
 inline constexpr usize atlas_bytes = usize(font::atlas_width) * font::atlas_height;
 
 struct OpenFace {
@@ -34,9 +38,16 @@ struct OpenFace {
     u32 pixel_size { 0 };
 };
 
+/* How a run names its glyphs: by code point (rasterise) or by the font's index (rasterise-glyphs). */
+enum class GlyphKey : u8 {
+    CodePoint,
+    Index,
+};
+
 struct CachedGlyph {
     usize entry { 0 };
     u32 pixel_size { 0 };
+    GlyphKey key { GlyphKey::CodePoint };
     font::Glyph glyph;
 };
 
@@ -54,6 +65,8 @@ public:
     [[nodiscard]] ErrorOr<font::FaceOpened> handle(font::OpenFace const&);
     [[nodiscard]] ErrorOr<font::SizeSet> handle(font::SetSize const&);
     [[nodiscard]] ErrorOr<font::Rasterised> handle(font::Rasterise const&);
+    [[nodiscard]] ErrorOr<font::Shaped> handle(font::Shape const&);
+    [[nodiscard]] ErrorOr<font::Rasterised> handle(font::RasteriseGlyphs const&);
     [[nodiscard]] ErrorOr<font::AtlasShared> handle(font::ShareAtlas const&, protocol::MessageCapabilities&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(font::CloseFace const&);
     [[nodiscard]] ErrorOr<font::State> handle(font::ReadState const&);
@@ -67,8 +80,10 @@ public:
 
 private:
     [[nodiscard]] ErrorOr<OpenFace*> face(u32 id);
-    [[nodiscard]] CachedGlyph const* lookup(usize entry, u32 pixel_size, u32 code_point) const;
-    [[nodiscard]] ErrorOr<font::Glyph> place(usize entry, u32 pixel_size, u32 code_point);
+    [[nodiscard]] ErrorOr<OpenFace*> sized_face(u32 id);
+    [[nodiscard]] CachedGlyph const* lookup(usize entry, u32 pixel_size, GlyphKey key, u32 value) const;
+    [[nodiscard]] ErrorOr<font::Glyph> place(usize entry, u32 pixel_size, GlyphKey key, u32 value);
+    [[nodiscard]] ErrorOr<font::Rasterised> rasterise(OpenFace const& open, GlyphKey key, std::span<u32 const> values);
 
     Engine& m_engine;
     MemCap const& m_atlas;

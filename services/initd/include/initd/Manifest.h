@@ -36,6 +36,7 @@ enum class SlotKind : u8 {
     Entropy,     /* DeviceCap on the EntropySource feeding the kernel's pool (an entropy driver only; ADR 0025 §3) */
     Config,      /* MemCap, read only, holding the Task's configuration: `config_bytes` (ADR 0037) */
     HostInput,   /* DeviceCap on the hosted window's keyboard and mouse (CONFIG_DISPLAY on hosted; ADR 0040 §6) */
+    Snapshot,    /* DeviceCap on the kernel's debug snapshot, to read (CONFIG_DEBUG_SNAPSHOT; ADR 0045) */
 };
 
 /* How a check Task is expected to end; the image passes only if every check ends so. */

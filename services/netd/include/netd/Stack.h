@@ -21,6 +21,8 @@ class LinkInterface;
 
 /* lwIP's heap (components/ports/lwip: VECTRA_LWIP_HEAP_BYTES), without its headers. */
 inline constexpr usize lwip_heap_bytes = usize(CONFIG_PORT_LWIP_HEAP_KIB) * 1024 + 64;
+/* Connections closed by this side that the stack keeps in TIME_WAIT at most (Kconfig NETD_TIME_WAIT_CONNECTIONS). */
+inline constexpr usize time_wait_limit = CONFIG_NETD_TIME_WAIT_CONNECTIONS;
 
 class Stack {
 public:
@@ -30,8 +32,13 @@ public:
      * global state (its heap went with it). The one place interfaces come up (the loopback now).
      */
     [[nodiscard]] static ErrorOr<void> start(std::span<u8> heap, EntropySource&);
-    /* Delivers looped-back packets and runs lwIP's due timers; returns how many ms until the next timer. */
+    /* Delivers looped-back packets, runs lwIP's due timers and bounds TIME_WAIT (end_time_wait_past);
+       returns how many ms until the next timer. */
     static u32 turn();
+    /* Ends the oldest TIME_WAIT connections past `limit` that no netd socket holds (their lwIP
+       argument cleared when netd released them); how many it ended. */
+    static usize end_time_wait_past(usize limit);
+    [[nodiscard]] static usize time_wait_count();
     /* The link interface turn() polls first (ADR 0029), and the Signal bits its replies raise. */
     static void attach(LinkInterface&);
     [[nodiscard]] static u64 wait_mask();

@@ -120,6 +120,9 @@ template<typename T>
         if constexpr (is_bounded_vector<T>) {
             TRY(writer.write_integer<u32>(static_cast<u32>(value.size())));
         }
+        /* Bytes are written as they are: the same output as one byte at a time, in one copy. */
+        if constexpr (std::same_as<std::remove_cvref_t<decltype(*std::begin(value))>, u8>)
+            return writer.write_bytes({ std::begin(value), std::end(value) });
         for (auto const& element : value) {
             TRY(encode_binary_value(writer, element));
         }
@@ -228,6 +231,15 @@ template<typename T>
         return {};
     } else if constexpr (is_array<T>) {
         TRY(reader.state().enter(start));
+        /* Bytes that are all there are copied at once; a short input takes the loop, for its exact error. */
+        if constexpr (std::same_as<typename T::value_type, u8>) {
+            if (reader.remaining() >= value.size()) {
+                auto bytes = MUST(reader.read_bytes(value.size(), "input ends inside an integer"));
+                memcpy(value.data(), bytes.data(), bytes.size());
+                reader.state().leave();
+                return {};
+            }
+        }
         for (auto& element : value) {
             TRY(decode_binary_value(reader, element));
         }
@@ -241,6 +253,14 @@ template<typename T>
             return reader.error(ErrorCode::TooLarge, "sequence has more elements than the limit", start);
         TRY(reader.state().enter(start));
         value.clear();
+        /* Bytes that are all there are copied at once; a short input takes the loop, for its exact error. */
+        if constexpr (std::same_as<typename IsBoundedVector<T>::Element, u8>) {
+            if (reader.remaining() >= count) {
+                MUST(value.try_extend(MUST(reader.read_bytes(count, "input ends inside an integer"))));
+                reader.state().leave();
+                return {};
+            }
+        }
         for (u32 index = 0; index < count; ++index) {
             auto* element = MUST(value.try_append_default());
             TRY(decode_binary_value(reader, *element));

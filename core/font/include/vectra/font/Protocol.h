@@ -18,7 +18,17 @@
  * so a client can map it read-only and cannot write it or grant it on. A full atlas is
  * `atlas-full`: nothing was added, the glyphs already in it stay valid.
  *
- * Limits. 4 faces per session, 32 code points per run, a 512 × 512 atlas per session, 4 sessions.
+ * Shaping (version 2, docs/adr/0049-text-shaping.md). `shape` takes up to 128 bytes of UTF-8 text, a
+ * script (an ISO 15924 tag, "Arab"; empty: guessed from the text), a direction (guess from the
+ * script, left to right, right to left) and a language (a BCP 47 tag, "ar"; empty: none) and
+ * answers HarfBuzz's run for the face at its size: up to 32 glyphs in visual order, each the font's
+ * glyph index, the byte of the text it came from (its cluster), and its advance and offset in 1/64
+ * pixels (x right, y up). Joining forms, ligatures, reordered vowel signs, conjuncts and kerning
+ * are the font's, as HarfBuzz applies them. `rasterise-glyphs` places up to 32 glyphs by index in
+ * the atlas as `rasterise` does (the same cache, all or nothing; the answers' code point is 0).
+ *
+ * Limits. 4 faces per session, 32 code points per run, a 512 × 512 atlas per session, 4 sessions;
+ * 128 bytes of text and 32 glyphs per shaped run, 32 different languages over fontd's life.
  * When a session ends its atlas copies are revoked and the atlas cleared for the next session.
  */
 
@@ -39,6 +49,13 @@ enum class FontError : u16 {
     InvalidCodePoint = 7,
     AtlasFull = 8,
     GlyphTooLarge = 9,
+    InvalidText = 10,
+    InvalidScript = 11,
+    InvalidLanguage = 12,
+    InvalidDirection = 13,
+    TooManyGlyphs = 14,
+    InvalidGlyph = 15,
+    TooManyLanguages = 16,
 };
 
 inline constexpr usize maximum_name = 32;
@@ -48,6 +65,10 @@ inline constexpr u32 maximum_pixel_size = 256;
 inline constexpr u32 atlas_width = 512;
 inline constexpr u32 atlas_height = 512;
 inline constexpr u32 maximum_code_point = 0x10ffff;
+inline constexpr usize maximum_text = 128;   /* UTF-8 bytes a shape request carries */
+inline constexpr usize maximum_shaped = 32;  /* glyphs a shape reply carries */
+inline constexpr usize maximum_script = 4;   /* an ISO 15924 tag: "Arab", "Deva", "Latn" */
+inline constexpr usize maximum_language = 16; /* a BCP 47 tag: "ar", "hi", "en-GB" */
 
 using FaceName = BoundedVector<u8, maximum_name>;
 
@@ -121,6 +142,52 @@ struct Rasterised {
     }
 };
 
+enum class Direction : u8 {
+    Guess = 0,
+    LeftToRight = 1,
+    RightToLeft = 2,
+};
+
+struct Shape {
+    u32 face { 0 };
+    BoundedVector<u8, maximum_text> text;
+    BoundedVector<u8, maximum_script> script;
+    u8 direction { 0 }; /* Direction */
+    BoundedVector<u8, maximum_language> language;
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("face", &Shape::face), field("text", &Shape::text), field("script", &Shape::script),
+            field("direction", &Shape::direction), field("language", &Shape::language));
+    }
+};
+
+/* One glyph of a shaped run, in visual order. */
+struct ShapedGlyph {
+    u32 glyph { 0 };     /* the font's glyph index */
+    u32 cluster { 0 };   /* the byte of the text it came from */
+    i32 x_advance { 0 }; /* 1/64 pixels */
+    i32 y_advance { 0 };
+    i32 x_offset { 0 };  /* from the pen, 1/64 pixels, y up */
+    i32 y_offset { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("glyph", &ShapedGlyph::glyph), field("cluster", &ShapedGlyph::cluster),
+            field("x_advance", &ShapedGlyph::x_advance), field("y_advance", &ShapedGlyph::y_advance),
+            field("x_offset", &ShapedGlyph::x_offset), field("y_offset", &ShapedGlyph::y_offset));
+    }
+};
+
+struct Shaped {
+    BoundedVector<ShapedGlyph, maximum_shaped> glyphs;
+    static constexpr auto fields() { return vectra::fields(field("glyphs", &Shaped::glyphs)); }
+};
+
+struct RasteriseGlyphs {
+    u32 face { 0 };
+    BoundedVector<u32, maximum_run> glyphs;
+    static constexpr auto fields() { return vectra::fields(field("face", &RasteriseGlyphs::face), field("glyphs", &RasteriseGlyphs::glyphs)); }
+};
+
 struct ShareAtlas {
     static constexpr auto fields() { return vectra::fields(); }
 };
@@ -160,7 +227,7 @@ struct State {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.font";
-    static constexpr u16 version = 1;
+    static constexpr u16 version = 2;
     static constexpr u32 slot_count = 4;
     static constexpr u32 slot_size = 1024;
     using Errors = FontError;
@@ -177,7 +244,14 @@ struct Protocol {
             error(FontError::NoSize, "no-size", "rasterise before set-size on this face"),
             error(FontError::InvalidCodePoint, "invalid-code-point", "a code point above U+10FFFF or a surrogate"),
             error(FontError::AtlasFull, "atlas-full", "the session's atlas has no room for a glyph of the run; nothing was added"),
-            error(FontError::GlyphTooLarge, "glyph-too-large", "a glyph's bitmap is wider or taller than the atlas"));
+            error(FontError::GlyphTooLarge, "glyph-too-large", "a glyph's bitmap is wider or taller than the atlas"),
+            error(FontError::InvalidText, "invalid-text", "the text to shape is empty, longer than 128 bytes, or not UTF-8"),
+            error(FontError::InvalidScript, "invalid-script", "a script that is not an ISO 15924 tag of four letters"),
+            error(FontError::InvalidLanguage, "invalid-language", "a language that is not a BCP 47 tag (1-16 letters, digits and single hyphens, starting with a letter)"),
+            error(FontError::InvalidDirection, "invalid-direction", "a direction other than 0 (guess), 1 (left to right) or 2 (right to left)"),
+            error(FontError::TooManyGlyphs, "too-many-glyphs", "the text shapes to more than 32 glyphs: shape a shorter run"),
+            error(FontError::InvalidGlyph, "invalid-glyph", "a glyph index the face does not have"),
+            error(FontError::TooManyLanguages, "too-many-languages", "fontd has shaped with 32 different languages, the most it keeps"));
     }
 
     static constexpr auto messages()
@@ -191,7 +265,11 @@ struct Protocol {
             message<ShareAtlas, AtlasShared>("atlas", "Answers the session's atlas as a MemCap carrying RightRead only, with its geometry.")
                 .carrying(std::nullopt, CapabilityClass::Memory),
             message<CloseFace, protocol::Done>("close-face", "Closes a face of this session (its glyphs stay in the atlas)."),
-            message<ReadState, State>("state", "The session's open faces, glyphs in its atlas, atlas rows used, glyphs rendered and answered from the atlas."));
+            message<ReadState, State>("state", "The session's open faces, glyphs in its atlas, atlas rows used, glyphs rendered and answered from the atlas."),
+            message<Shape, Shaped>("shape",
+                "Shapes up to 128 bytes of UTF-8 text with the face at its size (HarfBuzz): up to 32 glyphs in visual order with clusters, advances and offsets in 1/64 pixels."),
+            message<RasteriseGlyphs, Rasterised>("rasterise-glyphs",
+                "Places up to 32 glyphs by index (a shaped run's) in the session's atlas, as rasterise does, and answers where, with their metrics."));
     }
 };
 

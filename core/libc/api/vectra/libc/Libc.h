@@ -21,13 +21,6 @@ namespace vectra::libc {
 /* strrchr: the last `character` (converted to char) in `text`, its terminator included. */
 [[nodiscard]] char* find_last_character(char const* text, int character);
 
-/* strncpy: `count` bytes into `destination`: `source` up to its terminator, then NULs; no
- * terminator added when `source` is as long as `count` or longer. Returns `destination`. */
-char* copy_text(char* destination, char const* source, usize count);
-
-/* abs: the magnitude of `value` (INT_MIN, which has none, answered as itself, as glibc does). */
-[[nodiscard]] int absolute(int value);
-
 /* strcspn: how many bytes `text` starts with that are none of `rejected`'s. */
 [[nodiscard]] usize span_without(char const* text, char const* rejected);
 
@@ -84,6 +77,14 @@ void write_error_output(char const* bytes, usize count);
  */
 [[nodiscard]] unsigned long parse_unsigned_long(char const* text, char** end, int base);
 [[nodiscard]] long parse_long(char const* text, char** end, int base);
+
+/* abs, fabs (the sign bit cleared: -0.0 and NaNs too) and floorf, as glibc answers them. */
+[[nodiscard]] int absolute_value(int value);
+[[nodiscard]] double absolute_value(double value);
+[[nodiscard]] float floor_of(float value);
+
+/* strncpy: `source` up to its terminator or `count` bytes, the rest of the `count` bytes zeroed. */
+char* copy_text_padded(char* destination, char const* source, usize count);
 
 /* qsort (an in-place heap sort: O(n log n), no recursion, not stable) and bsearch. */
 using Comparison = int (*)(void const*, void const*);

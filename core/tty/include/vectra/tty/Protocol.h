@@ -20,7 +20,9 @@
  *
  * `size` answers the window's size without waiting; `set-title` names the window (at most 64
  * bytes of UTF-8, shown in its title bar). When the person closes the window its session ends:
- * the program sees PeerRestarted (its connection's end) and may exit or wait for a new session.
+ * the program's next call fails with PeerClosed (or Revoked, when the terminal took the session's
+ * Rings back); when the terminal itself restarts it fails with PeerRestarted. Either way the
+ * program may exit or open a new session (vsh opens a new one, keeping its history).
  */
 
 #pragma once

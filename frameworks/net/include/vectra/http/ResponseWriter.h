@@ -47,6 +47,9 @@ public:
     [[nodiscard]] bool keep_alive() const { return m_keep_alive; }
     /* The connection must end after this response (set for errors that leave the stream unreadable). */
     void end_connection_after() { m_keep_alive = false; }
+    /* The request was HTTP/1.0: a kept connection says so (`Connection: keep-alive`), since a 1.0
+       client takes a response without it as the connection's last (RFC 9112 §9.3, Appendix C.2.2). */
+    void announce_keep_alive() { m_announce_keep_alive = true; }
     [[nodiscard]] u16 status() const { return m_status; }
 
 private:
@@ -54,6 +57,7 @@ private:
     Duration m_send_timeout;
     BodySending m_body;
     bool m_keep_alive;
+    bool m_announce_keep_alive { false };
     bool m_started { false };
     u16 m_status { 0 };
     u64 m_remaining { 0 };

@@ -24,6 +24,7 @@ public:
         HostSockets, /* vectra/kernel/HostSockets.h */
         Entropy, /* the EntropySource feeding the pool: vectra/kernel/Entropy.h (ADR 0025 §3) */
         HostInput, /* the hosted window's keyboard and mouse: vectra/kernel/HostInput.h (ADR 0040 §6) */
+        Snapshot, /* the debug snapshot, to read: vectra/kernel/SnapshotDevice.h (ADR 0045) */
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

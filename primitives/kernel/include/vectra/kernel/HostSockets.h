@@ -8,6 +8,12 @@
  * (MissingRight) — as local address for a listener or UDP, as remote for a connect or a datagram.
  * A full table is Full. Every descriptor is closed when the last capability to the object goes
  * (tear_down). Operations need RightWrite (Ready and Local: RightRead).
+ *
+ * Forwards (HostForward, the hosted process's --forward= arguments, added at boot): a TCP connect
+ * to a forward's `from` — outside loopback, otherwise refused — opens a connection to its `to` on
+ * loopback; the socket's peer is reported as `from`. Nothing else about `from` is granted: a
+ * listener, a UDP socket or a datagram naming it, or a connect to another port of it, is refused
+ * as any other address outside loopback.
  */
 
 #pragma once
@@ -25,9 +31,19 @@ public:
     {
         for (auto& descriptor : m_descriptors)
             descriptor = -1;
+        for (auto& forward : m_forward_of)
+            forward = no_forward;
     }
 
     [[nodiscard]] bool loopback_only() const { return m_loopback_only; }
+    /* Adds a forward: `from` outside loopback, `to` on it, both with a port, `from` not forwarded yet, at most maximum_host_forwards. */
+    [[nodiscard]] ErrorOr<void> add_forward(HostForward const&);
+    [[nodiscard]] u32 forward_count() const { return m_forward_count; }
+    /* The forward whose `from` is exactly `address` (family, bytes and port), or null. */
+    [[nodiscard]] HostForward const* forward_for(HostAddress const& address) const;
+    /* The forward the socket at `index` was connected through, or null. */
+    [[nodiscard]] HostForward const* forward_at(u32 index) const;
+    void set_forward_at(u32 index, HostForward const*);
     [[nodiscard]] u32 open_count() const;
     /* The host descriptor at `index`, or an error when the index names no open socket. */
     [[nodiscard]] ErrorOr<i32> descriptor(u32 index) const;
@@ -40,12 +56,13 @@ protected:
     void tear_down() override { close_all(); }
 
 private:
+    static constexpr u8 no_forward = 0xff;
     bool m_loopback_only { true };
     i32 m_descriptors[maximum_host_sockets];
+    u8 m_forward_of[maximum_host_sockets];
+    HostForward m_forwards[maximum_host_forwards] {};
+    u32 m_forward_count { 0 };
 };
-
-/* Whether `address` is one a loopback-only capability may name (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104). */
-[[nodiscard]] bool is_loopback(HostAddress const&);
 
 /* One operation (HostSocketOperation) on the capability; `address` and `bytes` are caller memory the call checked. */
 struct HostSocketCall {

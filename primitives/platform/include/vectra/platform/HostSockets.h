@@ -17,6 +17,8 @@ namespace vectra::platform {
 
 /* Whether the platform can open host sockets at all. */
 [[nodiscard]] bool host_sockets_present();
+/* The forwards the platform was given for the capability made at boot (hosted: --forward=; elsewhere none). */
+[[nodiscard]] std::span<HostForward const> host_socket_forwards();
 /* Opens a socket; its descriptor, or how the host refused (Failed when no descriptor is left). */
 [[nodiscard]] ErrorOr<i32> host_socket_open(HostSocketKind, HostAddress const&, u16 backlog, HostSocketStatus& status);
 /* A listener's next connection, its peer in `remote`; -1 with `status` when none. */

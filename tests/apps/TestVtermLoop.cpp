@@ -5,14 +5,18 @@
  * real Rings: output reaches the session's own window, a read with nothing typed waits until its
  * deadline on vterm's timer, a second read sent while one waits is answered busy at once, titles
  * are checked, a third session finds no window, and requests that are no vectra.tty are refused
- * while vterm serves on.
+ * while vterm serves on. With a Screen attached (the part of vterm's Display the loop sees), a key
+ * the screen takes while a read waits answers that read at once, and the program's output reaches
+ * the screen as damage of the window's model.
  */
 
 #include "../core/FsTestTasks.h"
 #include <catch2/catch.hpp>
+#include <new>
 #include <vectra/Connection.h>
 #include <vectra/Session.h>
 #include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/kernel/Executor.h>
 #include <vterm/Loop.h>
 
@@ -61,6 +65,11 @@ ErrorOr<i32> program(Bundle& bundle)
     u64 after = endpoint::now_nanoseconds();
     EXPECT_IN_TASK(waited.bytes.size() == 0 && waited.dropped == 0);
     EXPECT_IN_TASK(after - before >= 50'000'000);
+    /* A request after a kept read is answered (its reply was once left unsent: the kept flag stayed). */
+    tty::Write after_wait;
+    (void)after_wait.bytes.try_append(u8('x'));
+    EXPECT_IN_TASK(TRY(first.call(after_wait, Duration::from_seconds(2))).accepted == 1);
+    EXPECT_IN_TASK(TRY(first.call(tty::ReadSize {}, Duration::from_seconds(2))).columns == 80);
 
     /* Two reads at once on one session: the second is answered busy before the first's deadline. */
     Connection& raw = *second.connection();
@@ -87,7 +96,8 @@ ErrorOr<i32> program(Bundle& bundle)
 
     /* Bytes that are no request: refused, and the session still serves. */
     u8 junk[] = { 0x01, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0xff };
-    auto refused = TRY(raw.call(std::span<u8 const>(junk, sizeof junk), 9, reply, deadline_after(Duration::from_seconds(5))));
+    auto refused
+        = TRY(raw.call(std::span<u8 const>(junk, sizeof junk), 9, reply, deadline_after(Duration::from_seconds(5))));
     EXPECT_IN_TASK(refused.envelope.status == (protocol::status_general | u16(ErrorCode::MalformedMessage)));
     EXPECT_IN_TASK(!second.call(tty::ReadSize {}).is_error());
 
@@ -97,6 +107,92 @@ ErrorOr<i32> program(Bundle& bundle)
     return 0;
 }
 
+/* A screen whose person types "hi" and Return into window 0 as soon as a read waits there, and that
+ * counts the windows opened and the output damage it was asked to present. */
+class TypingScreen final : public vterm::Screen {
+public:
+    explicit TypingScreen(vterm::Server& server)
+        : m_server(server)
+    {
+    }
+    ErrorOr<void> opened(usize window) override
+    {
+        ++m_opened[window];
+        return {};
+    }
+    void closed(usize) override { }
+    ErrorOr<void> present() override
+    {
+        for (usize window = 0; window < vterm::maximum_windows; ++window) {
+            if (!m_server.is_open(window))
+                continue;
+            auto& model = m_server.terminal(window);
+            if (model.has_damage() && model.cell(0, 0).code_points[0] == 'o')
+                ++m_output_presented;
+            model.clear_damage();
+        }
+        return {};
+    }
+    ErrorOr<void> take_input() override
+    {
+        if (m_typed || !m_server.is_waiting(0))
+            return {};
+        m_typed = true;
+        for (u32 character : { u32('h'), u32('i') }) {
+            u32 characters[] = { character };
+            m_server.key(0, terminal::KeyPress { 0, 0, characters });
+        }
+        m_server.key(0, terminal::KeyPress { 28, 0, {} }); /* KEY_ENTER */
+        return {};
+    }
+
+    static inline usize m_opened[vterm::maximum_windows] {};
+    static inline usize m_output_presented { 0 };
+
+private:
+    vterm::Server& m_server;
+    bool m_typed { false };
+};
+
+ErrorOr<i32> vterm_task_with_screen(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto* loop = TRY(vterm::place_loop(memory));
+    TypingScreen screen(loop->server());
+    loop->show_on(&screen);
+    auto served = loop->serve(std::move(requests), std::move(replies));
+    loop->~Loop();
+    TRY(served);
+    return 0;
+}
+
+ErrorOr<i32> typed_to(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto first = TRY(open_session_client<tty::Protocol>(memory, requests, replies));
+    u64 before = endpoint::now_nanoseconds();
+    auto typed = TRY(first.call(tty::Read { 5000 }, Duration::from_seconds(10)));
+    u64 waited = endpoint::now_nanoseconds() - before;
+    EXPECT_IN_TASK(typed.bytes.size() == 3 && typed.bytes[0] == 'h' && typed.bytes[1] == 'i' && typed.bytes[2] == '\r');
+    EXPECT_IN_TASK(waited < 2'000'000'000); /* answered at the keys, long before its 5 s deadline */
+    EXPECT_IN_TASK(TRY(first.call(text("ok"))).accepted == 2);
+    EXPECT_IN_TASK(TRY(first.call(tty::ReadSize {})).columns == vterm::window_size.columns);
+    return 0;
+}
+
+}
+
+TEST_CASE("vterm's loop with a screen: keys it takes answer the waiting read at once; output is presented", "[vterm]")
+{
+    Error ended
+        = run_server_and_client(vterm_task_with_screen, typed_to, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
+    CHECK(ended.code() == ErrorCode::PeerRestarted);
+    CHECK(TypingScreen::m_opened[0] == 1);
+    CHECK(TypingScreen::m_output_presented >= 1);
 }
 
 TEST_CASE("vterm's loop: output, waiting reads, busy, titles and refusals over real sessions", "[vterm][attack]")

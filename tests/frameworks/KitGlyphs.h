@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * VectraKit's glyph source in host tests: fontd's own FreeType engine over Debian's DejaVu Sans
+ * VectraKit's glyph source in host tests: fontd's own FreeType engine over Debian's DejaVu Sans (or another face)
  * (the port cache, as tests/services/FontFiles.h reads it), at one pixel size — real glyphs.
  */
 
@@ -19,14 +19,15 @@ namespace vectra::test {
 
 class EngineGlyphs final : public kit::GlyphSource {
 public:
-    explicit EngineGlyphs(u32 pixel_size)
+    explicit EngineGlyphs(
+        u32 pixel_size, std::string_view face = "DejaVu Sans", std::vector<u8> const& font = dejavu_sans())
         : m_memory(512 * KiB)
         , m_engine(m_memory)
         , m_pixel_size(pixel_size)
     {
         MUST(m_engine.start());
-        MUST(m_engine.add(std::string_view("DejaVu Sans"), dejavu_sans()));
-        m_entry = MUST(m_engine.find(std::span<u8 const>(reinterpret_cast<u8 const*>("DejaVu Sans"), 11)));
+        MUST(m_engine.add(face, font));
+        m_entry = MUST(m_engine.find(std::span<u8 const>(reinterpret_cast<u8 const*>(face.data()), face.size())));
         (void)MUST(m_engine.load(m_entry));
         auto size = MUST(m_engine.metrics(m_entry, pixel_size));
         m_line = kit::whole_pixels(size.ascender, size.descender, size.line_height);

@@ -1,9 +1,9 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * Debian's DejaVu Sans, Noto Sans Arabic and Noto Sans Devanagari for the host tests, read once
- * from the port cache (components/ports/fonts-dejavu and fonts-noto: VECTRA_FONTS_DEJAVU_DIR and
- * VECTRA_FONTS_NOTO_DIR, set by tests/services/fontd.cmake).
+ * Debian's DejaVu Sans (and Sans Bold, Sans Mono), Noto Sans Arabic and Noto Sans Devanagari for
+ * the host tests, read once from the port cache (components/ports/fonts-dejavu and fonts-noto:
+ * VECTRA_FONTS_DEJAVU_DIR and VECTRA_FONTS_NOTO_DIR, set by tests/services/fontd.cmake).
  */
 
 #pragma once
@@ -36,6 +36,12 @@ inline std::vector<u8> read_font(char const* name, char const* folder = VECTRA_F
 inline std::vector<u8> const& dejavu_sans()
 {
     static std::vector<u8> const bytes = read_font("DejaVuSans.ttf");
+    return bytes;
+}
+
+inline std::vector<u8> const& dejavu_sans_mono()
+{
+    static std::vector<u8> const bytes = read_font("DejaVuSansMono.ttf");
     return bytes;
 }
 

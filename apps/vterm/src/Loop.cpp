@@ -30,19 +30,32 @@ struct SessionHandler {
 
 }
 
-Loop::Loop(std::span<u8> window_memory)
+Loop::Loop(std::span<u8> window_memory, Screen* screen)
     : m_server(window_memory)
+    , m_screen(screen)
 {
 }
 
 void Loop::opened(usize session)
 {
     /* Every session gets a window: the table opens no more sessions than there are windows. */
-    if (m_server.opened(session, window_size).is_error())
+    if (m_server.opened(session, window_size).is_error()) {
         m_table.free(session);
+        return;
+    }
+    /* A window that cannot be shown is no window: the session goes. */
+    if (m_screen && m_screen->opened(session).is_error()) {
+        m_server.closed(session);
+        m_table.free(session);
+    }
 }
 
-void Loop::closed(usize session) { m_server.closed(session); }
+void Loop::closed(usize session)
+{
+    if (m_screen)
+        m_screen->closed(session);
+    m_server.closed(session);
+}
 
 bool Loop::take_session_request(usize session)
 {
@@ -53,7 +66,9 @@ bool Loop::take_session_request(usize session)
         return false;
     std::span<u8 const> request(m_request, *length);
     auto envelope = protocol::read_envelope(request);
-    SessionHandler handler { m_server, session, endpoint::now_nanoseconds(), envelope.is_error() ? 0 : envelope.value().call_id };
+    SessionHandler handler { m_server, session, endpoint::now_nanoseconds(),
+        envelope.is_error() ? 0 : envelope.value().call_id };
+    m_server.begin_request();
     usize reply_length = protocol::dispatch<tty::Protocol>(handler, request, m_reply);
     if (!m_server.kept())
         m_table.send_reply(session, std::span<u8 const>(m_reply, reply_length));
@@ -65,12 +80,12 @@ void Loop::answer_waiting(usize session, u64 now)
     auto answer = m_server.answer_waiting(session, now);
     if (!answer)
         return;
-    auto length = protocol::encode_message(
-        m_reply, static_cast<u16>(read_number | protocol::reply_flag), protocol::status_success, answer->call_id, answer->input);
+    auto length = protocol::encode_message(m_reply, static_cast<u16>(read_number | protocol::reply_flag),
+        protocol::status_success, answer->call_id, answer->input);
     m_table.send_reply(session,
         std::span<u8 const>(m_reply,
-            length.is_error() ? protocol::encode_status_reply(m_reply, read_number, answer->call_id,
-                                    protocol::status_general | u16(ErrorCode::TooLarge))
+            length.is_error() ? protocol::encode_status_reply(
+                m_reply, read_number, answer->call_id, protocol::status_general | u16(ErrorCode::TooLarge))
                               : length.value()));
 }
 
@@ -87,25 +102,37 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
         bool served = false;
         for (usize index = 0; index < table->capacity(); ++index)
             served |= take_session_request(index);
+        if (m_screen)
+            TRY(m_screen->take_input());
         u64 now = endpoint::now_nanoseconds();
         for (usize index = 0; index < table->capacity(); ++index)
             answer_waiting(index, now);
+        if (m_screen)
+            TRY(m_screen->present());
         if (served)
             continue;
-        if (auto deadline = m_server.next_deadline())
+        auto deadline = m_server.next_deadline();
+        if (m_screen && (!deadline || *deadline > now + input_poll_ns))
+            deadline = now + input_poll_ns;
+        if (deadline)
             (void)endpoint::wait_until(table->wait_mask() | timer_bit.mask(), *deadline, timer_bit);
         else
             (void)endpoint::wait(table->wait_mask());
     }
 }
 
-ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready)
+ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen)
 {
     auto placed = TRY(endpoint::memory(memory, sizeof(Loop)));
     auto windows = TRY(endpoint::memory(memory, Server::memory_for() + 16));
     auto aligned = reinterpret_cast<uptr>(windows.data());
     usize skip = ((aligned + 15) & ~uptr(15)) - aligned;
-    auto* loop = new (placed.data()) Loop(windows.subspan(skip, Server::memory_for()));
+    return new (placed.data()) Loop(windows.subspan(skip, Server::memory_for()), screen);
+}
+
+ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready, Screen* screen)
+{
+    auto* loop = TRY(place_loop(memory, screen));
     if (ready)
         TRY(endpoint::raise(*ready));
     auto served = loop->serve(std::move(requests), std::move(replies));

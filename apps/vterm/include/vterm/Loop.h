@@ -1,11 +1,12 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * vterm's service loop over vectra.tty (docs/adr/0044-vterm.md §5): sessions on the listener, one
- * window each (Server.h) at `window_size` until windows are drawn and sized by the person; every
- * request dispatched to the Server's handlers, a kept read answered by the loop at a key, a resize
- * or its deadline, with one signal wait. A session's request is taken only while its replies Ring
- * has room for the reply owed to its waiting read plus this one.
+ * vterm's service loop over vectra.tty (docs/adr/0044-vterm.md §5, §6): sessions on the listener,
+ * one window each (Server.h) at `window_size`; every request dispatched to the Server's handlers, a
+ * kept read answered by the loop at a key, a resize or its deadline, with one signal wait. A
+ * session's request is taken only while its replies Ring has room for the reply owed to its
+ * waiting read plus this one. With a Screen the windows are shown: each pass presents what
+ * changed, and the person's input is taken at most `input_poll` after it came.
  */
 
 #pragma once
@@ -19,10 +20,24 @@ namespace vectra::vterm {
 /* Signal bits: the session table's 0–2 and 8 + n; the loop's timer 6. */
 inline constexpr SignalBit timer_bit { 6 };
 inline constexpr terminal::Size window_size { 80, 24 };
+/* How long the loop waits for a request before it looks for the person's input again. */
+inline constexpr u64 input_poll_ns = 20'000'000;
+
+/* Where the windows are shown (Display.h in vterm's Task): told of each window opened and closed,
+ * asked to present the windows' changes after every pass, and to take the input waiting. */
+class Screen {
+public:
+    virtual ~Screen() = default;
+    [[nodiscard]] virtual ErrorOr<void> opened(usize window) = 0;
+    virtual void closed(usize window) = 0;
+    [[nodiscard]] virtual ErrorOr<void> present() = 0;
+    /* The person's keys into the windows' models (Server::key) and the focus; never waits. */
+    [[nodiscard]] virtual ErrorOr<void> take_input() = 0;
+};
 
 class Loop {
 public:
-    explicit Loop(std::span<u8> window_memory);
+    explicit Loop(std::span<u8> window_memory, Screen* screen = nullptr);
     Loop(Loop const&) = delete;
     Loop& operator=(Loop const&) = delete;
 
@@ -30,6 +45,8 @@ public:
     [[nodiscard]] ErrorOr<void> serve(RingCap listen_requests, RingCap listen_replies);
 
     [[nodiscard]] Server& server() { return m_server; }
+    /* Shows the windows on `screen` from now on (before serve). */
+    void show_on(Screen* screen) { m_screen = screen; }
 
     /* The session table's callbacks. */
     void opened(usize session);
@@ -40,13 +57,19 @@ private:
     void answer_waiting(usize session, u64 now);
 
     Server m_server;
+    Screen* m_screen { nullptr };
     session::Table m_table;
     u8 m_request[protocol::payload_capacity<tty::Protocol>];
     u8 m_reply[protocol::payload_capacity<tty::Protocol>];
 };
 
+/* The loop and its windows placed in `memory` (the windows' terminals 16-byte aligned), showing on `screen` if given.
+ */
+[[nodiscard]] ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen = nullptr);
+
 /* vterm from its capabilities to its loop: the loop and its windows placed in `memory`, `ready`
- * raised (when given), then every session served until the listener fails. */
-[[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready);
+ * raised (when given), then every session served until the listener fails (or the screen does). */
+[[nodiscard]] ErrorOr<void> run(
+    ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready, Screen* screen = nullptr);
 
 }

@@ -51,8 +51,9 @@ public:
     [[nodiscard]] ErrorOr<protocol::Done> set_title(usize session, tty::SetTitle const&);
 
     [[nodiscard]] bool is_waiting(usize session) const { return is_open(session) && m_windows[session].waiting; }
-    /* Whether the last read was kept rather than answered. */
+    /* Whether the last request was a read kept rather than answered; begin_request() before each request. */
     [[nodiscard]] bool kept() const { return m_kept; }
+    void begin_request() { m_kept = false; }
 
     /* The person's side: a key into the window, the window resized. */
     bool key(usize session, terminal::KeyPress const&);
@@ -86,7 +87,10 @@ private:
         u64 deadline { 0 };
     };
 
-    [[nodiscard]] static usize terminal_bytes() { return (terminal::Terminal::memory_for(window_limits) + 15) & ~usize(15); }
+    [[nodiscard]] static usize terminal_bytes()
+    {
+        return (terminal::Terminal::memory_for(window_limits) + 15) & ~usize(15);
+    }
     [[nodiscard]] ErrorOr<Window*> window(usize session);
     [[nodiscard]] tty::Input drain(Window&);
     [[nodiscard]] static bool is_due(Window const&, u64 now);

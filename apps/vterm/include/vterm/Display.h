@@ -1,0 +1,77 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * vterm's windows on the screen (docs/adr/0044-vterm.md §6): each window a compositord surface
+ * over pixels of vterm's own memory, drawn by a Painter with DejaVu Sans Mono from fontd's atlas
+ * (kit_fontd's FontdGlyphs); only the damaged runs are drawn and sent. The keys compositord routes
+ * to vterm's surfaces (`input` on its vectra.surface session, ADR 0047) go into the focused
+ * window's model; focus changes redraw the title bars. The first window takes the focus while
+ * nobody holds it.
+ */
+
+#pragma once
+
+#include <optional>
+#include <vectra/Session.h>
+#include <vectra/kit/FontdGlyphs.h>
+#include <vectra/surface/Protocol.h>
+#include <vterm/Loop.h>
+#include <vterm/Painter.h>
+
+namespace vectra::vterm {
+
+using SurfaceClient = session::SessionClient<surface::Protocol>;
+
+/* The clients' signal bits: clear of the session table's (0–2, 8 + n) and the loop's timer (6). */
+inline constexpr ConnectionBits surface_bits { SignalBit(16), SignalBit(17), SignalBit(18) };
+inline constexpr ConnectionBits font_bits { SignalBit(19), SignalBit(20), SignalBit(21) };
+inline constexpr u32 glyph_pixel_size = 16;
+inline constexpr i32 window_places[maximum_windows][2] = { { 32, 32 }, { 192, 256 } };
+
+class Display final : public Screen {
+public:
+    Display(Server&, ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts);
+
+    /* Opens the face, measures a cell and makes each window's pixels. */
+    [[nodiscard]] ErrorOr<void> start();
+    [[nodiscard]] CellMetrics cell() const { return m_cell; }
+    [[nodiscard]] u32 window_width() const { return m_width; }
+    [[nodiscard]] u32 window_height() const { return m_height; }
+
+    ErrorOr<void> opened(usize window) override;
+    void closed(usize window) override;
+    ErrorOr<void> present() override;
+    ErrorOr<void> take_input() override;
+
+    [[nodiscard]] u64 keys() const { return m_keys; }
+    [[nodiscard]] u64 frames() const { return m_frames; }
+    [[nodiscard]] kit::FontdGlyphs const& glyphs() const { return m_glyphs; }
+
+private:
+    struct View {
+        MemCap memory;
+        std::span<u32> pixels;
+        std::optional<kit::Canvas> canvas;
+        std::optional<Painter> painter;
+        u32 surface { 0 };
+        bool shown { false };
+        bool focused { false };
+    };
+
+    [[nodiscard]] std::span<u8 const> title_of(usize window);
+    [[nodiscard]] View* view_of_surface(u32 surface);
+
+    Server& m_server;
+    ReticleCap const& m_memory;
+    SurfaceClient m_surfaces;
+    kit::FontClient m_fonts;
+    kit::FontdGlyphs m_glyphs;
+    CellMetrics m_cell;
+    u32 m_width { 0 };
+    u32 m_height { 0 };
+    View m_views[maximum_windows];
+    u64 m_keys { 0 };
+    u64 m_frames { 0 };
+};
+
+}

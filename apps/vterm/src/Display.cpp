@@ -1,0 +1,148 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * vterm's windows on the screen (Display.h).
+ */
+
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vterm/Display.h>
+
+namespace vectra::vterm {
+
+namespace {
+/* vectra.surface's key actions are vectra.input's: press 1, release 2, repeat 3. */
+constexpr u8 key_released = 2;
+}
+
+Display::Display(Server& server, ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts)
+    : m_server(server)
+    , m_memory(memory)
+    , m_surfaces(std::move(surfaces))
+    , m_fonts(std::move(fonts))
+{
+}
+
+ErrorOr<void> Display::start()
+{
+    TRY(kit::FontdGlyphs::open(m_glyphs, m_fonts, "DejaVu Sans Mono", glyph_pixel_size));
+    /* The printable ASCII in one request: what a shell shows first costs no round trip later. */
+    char printable[95];
+    for (usize index = 0; index < sizeof(printable); ++index)
+        printable[index] = char(' ' + index);
+    TRY(m_glyphs.prefetch(TRY(Utf8View::try_from(std::string_view(printable, sizeof(printable))))));
+    auto measuring = TRY(Painter::try_create(m_glyphs));
+    m_cell = measuring.cell();
+    m_width = measuring.width_for(window_size);
+    m_height = measuring.height_for(window_size);
+    for (auto& view : m_views) {
+        usize bytes = usize(m_width) * m_height * 4;
+        view.memory = TRY(system::create_memory(m_memory, (bytes + 4095) & ~usize(4095)));
+        auto mapped = TRY(system::map_memory(view.memory));
+        view.pixels = { reinterpret_cast<u32*>(mapped.data()), usize(m_width) * m_height };
+        view.canvas = TRY(kit::Canvas::try_create(view.pixels, m_width, m_height, m_width));
+    }
+    return {};
+}
+
+std::span<u8 const> Display::title_of(usize window)
+{
+    auto set = m_server.title(window);
+    return set.empty() ? m_server.terminal(window).title() : set;
+}
+
+ErrorOr<void> Display::opened(usize window)
+{
+    auto& view = m_views[window];
+    view.painter = TRY(Painter::try_create(m_glyphs));
+    view.focused = false;
+    TRY(view.painter->draw_all(*view.canvas, m_server.terminal(window), title_of(window), false));
+    auto created = TRY(m_surfaces.call_lending(
+        surface::Create { window_places[window][0], window_places[window][1], m_width, m_height, m_width * 4 },
+        view.memory, RightRead));
+    view.surface = created.surface;
+    view.shown = true;
+    /* The focus while nobody holds it; a window opened later leaves it where it is (the person moves it). */
+    for (auto const& other : m_views) {
+        if (other.shown && other.focused)
+            return {};
+    }
+    auto focus = m_surfaces.call(surface::Focus { view.surface });
+    if (focus.is_error() && !focus.error().is(surface::SurfaceError::NotFocused))
+        return focus.release_error();
+    view.focused = !focus.is_error();
+    return {};
+}
+
+void Display::closed(usize window)
+{
+    auto& view = m_views[window];
+    if (!view.shown)
+        return;
+    (void)m_surfaces.call(surface::Destroy { view.surface }); /* compositord lets it go with the session anyway */
+    view.shown = false;
+    view.focused = false;
+    view.painter.reset();
+}
+
+ErrorOr<void> Display::present()
+{
+    bool sent = false;
+    for (usize window = 0; window < maximum_windows; ++window) {
+        auto& view = m_views[window];
+        if (!view.shown || !m_server.is_open(window))
+            continue;
+        surface::Region damage;
+        TRY(view.painter->draw_changes(
+            *view.canvas, m_server.terminal(window), title_of(window), view.focused, damage));
+        if (damage.is_empty())
+            continue;
+        surface::Damage message;
+        message.surface = view.surface;
+        auto rectangle = [](surface::Box const& box) {
+            return surface::SurfaceRectangle { u32(box.left), u32(box.top), box.width(), box.height() };
+        };
+        if (damage.boxes().size() > surface::maximum_rectangles) {
+            TRY(message.rectangles.try_append(rectangle(damage.bounds())));
+        } else {
+            for (auto const& box : damage.boxes())
+                TRY(message.rectangles.try_append(rectangle(box)));
+        }
+        TRY(m_surfaces.call(message));
+        sent = true;
+    }
+    if (sent) {
+        TRY(m_surfaces.call(surface::Frame {}));
+        ++m_frames;
+    }
+    return {};
+}
+
+Display::View* Display::view_of_surface(u32 surface)
+{
+    for (auto& view : m_views)
+        if (view.shown && view.surface == surface)
+            return &view;
+    return nullptr;
+}
+
+ErrorOr<void> Display::take_input()
+{
+    auto read = TRY(m_surfaces.call(surface::ReadInput { 0 }));
+    for (auto const& event : read.events) {
+        auto* view = view_of_surface(event.surface);
+        if (!view)
+            continue;
+        usize window = usize(view - m_views);
+        if (event.kind == surface::event_kind::focus) {
+            view->focused = event.action == surface::focus_action::gained;
+        } else if (event.kind == surface::event_kind::key && event.action != key_released) {
+            terminal::KeyPress press { event.code, event.modifiers, event.characters.span() };
+            if (m_server.key(window, press))
+                ++m_keys;
+        }
+    }
+    return {};
+}
+
+}

@@ -24,6 +24,8 @@ using P = net::link::Protocol;
 template<typename Request>
 constexpr u16 number_of = static_cast<u16>(protocol::index_of<P, Request>() + 1);
 
+void status_changed(netif* interface) { static_cast<LinkInterface*>(interface->state)->report_lease(); }
+
 err_t link_output(netif* interface, pbuf* packet) { return static_cast<LinkInterface*>(interface->state)->transmit(packet); }
 
 err_t interface_init(netif* interface)
@@ -105,6 +107,7 @@ ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap
     if (m_info.up)
         netif_set_link_up(&m_netif);
     if (plan.dhcp) {
+        netif_set_status_callback(&m_netif, status_changed); /* lwIP calls it when DHCP sets the address */
         if (dhcp_start(&m_netif) != ERR_OK)
             return Error(ErrorCode::OutOfMemory, "lwIP could not start DHCP on the link");
         m_dhcp = true;
@@ -215,7 +218,6 @@ bool LinkInterface::rejoin()
 void LinkInterface::poll()
 {
     take_replies();
-    report_lease();
 }
 
 void LinkInterface::report_lease()

@@ -50,9 +50,10 @@ public:
     [[nodiscard]] ErrorOr<void> start(RingCap requests, RingCap replies, ReticleCap const& memory, Ipv4Plan const&,
         u64 timeout_nanoseconds);
 
-    /* Takes every reply the driver sent: received frames go to lwIP, answered transmits free their slot;
-       prints a DHCP lease each time its address changes. */
+    /* Takes every reply the driver sent: received frames go to lwIP, answered transmits free their slot. */
     void poll();
+    /* With DHCP, prints the lease once per address it brings (lwIP's status callback, at bind and renewal). */
+    void report_lease();
     /* Where a driver restart is reported (one line each), or nowhere. */
     void set_console(ConsoleCap const* console) { m_console = console; }
 
@@ -75,7 +76,6 @@ private:
     [[nodiscard]] bool rejoin();
     void take_reply(std::span<u8 const> reply);
     void take_replies();
-    void report_lease();
 
     RingCap m_requests_cap;
     RingCap m_replies_cap;

@@ -4,6 +4,7 @@
  * netd's Ethernet interface over vectra.link (netd/LinkInterface.h).
  */
 
+#include <bit>
 #include <lwip/dhcp.h>
 #include <lwip/etharp.h>
 #include <lwip/ethip6.h>
@@ -234,12 +235,9 @@ void LinkInterface::report_lease()
     char gateway_text[IP4ADDR_STRLEN_MAX];
     ip4addr_ntoa_r(netif_ip4_addr(&m_netif), address_text, sizeof(address_text));
     ip4addr_ntoa_r(netif_ip4_gw(&m_netif), gateway_text, sizeof(gateway_text));
-    std::array<u8, 4> netmask {};
-    u32 mask = lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(&m_netif)));
-    for (usize index = 0; index < 4; ++index)
-        netmask[index] = u8(mask >> (24 - 8 * index));
-    auto prefix = prefix_of(netmask);
-    (void)print_line(*m_console, "netd: DHCP lease {}/{} via {} for {} s", address_text, prefix.is_error() ? 0 : prefix.value(),
+    /* QEMU's and any sane server's netmask is contiguous: its ones are the prefix. */
+    auto prefix = std::popcount(ip4_addr_get_u32(netif_ip4_netmask(&m_netif)));
+    (void)print_line(*m_console, "netd: DHCP lease {}/{} via {} for {} s", address_text, prefix,
         gateway_text, netif_dhcp_data(&m_netif)->offered_t0_lease);
 }
 

@@ -84,3 +84,13 @@ TEST_CASE("a full inline send and receive fit one slot and come back byte for by
         MUST(data.try_append(0));
     REQUIRE(data.try_append(0).is_error());
 }
+
+TEST_CASE("parse_ipv4 takes dotted quads only: four parts 0-255, no leading zeros", "[net]")
+{
+    REQUIRE(net::parse_ipv4("10.0.2.15", 7).value() == net::ipv4(10, 0, 2, 15, 7));
+    REQUIRE(net::parse_ipv4("0.0.0.0", 1).value() == net::ipv4(0, 0, 0, 0, 1));
+    REQUIRE(net::parse_ipv4("255.255.255.255", 1).value() == net::ipv4(255, 255, 255, 255, 1));
+    for (auto bad : { "", "10.0.2", "10.0.2.2.1", "10.0.2.256", "10..2.2", "010.0.2.2", "10.0.2.2 ", " 10.0.2.2", "a.b.c.d",
+             "1.2.3.4444", ".1.2.3", "1.2.3.", "0x1.2.3.4", "1.2.3.-4" })
+        REQUIRE(net::parse_ipv4(bad, 1).error().is(ErrorCode::InvalidArgument));
+}

@@ -1346,6 +1346,45 @@ class ConfigurationDeclarationTest(unittest.TestCase):
                 taskconfig.check_value(source, value, footprint["config"], "config", context)
             self.assertIn(fragment, str(caught.exception))
 
+    def test_netd_links_ipv4_is_its_configuration(self):
+        # tests/services/TestNetdLinkConfiguration.cpp decodes these bytes into the same plans.
+        source, footprint = compiler.find_footprints(ROOT)["netd_link"]
+        context = taskconfig.Context(source.name, None)
+        check = lambda value: taskconfig.check_value(source, value, footprint["config"], "config", context)
+        self.assertEqual(check({"ipv4": {"method": "dhcp"}}).hex(), "01000c000000010400000064686370000000")
+        self.assertEqual(check({"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 24, "gateway": "10.0.2.2"}}).hex(),
+                         "0100" "28000000" "01" "06000000" + b"static".hex() + "01" "09000000" + b"10.0.2.15".hex()
+                         + "0118" "01" "08000000" + b"10.0.2.2".hex())
+        self.assertEqual(check({}).hex(), "01000100000000")
+        for value, fragment in (({"ipv4": {"method": "bootp"}}, 'config.ipv4.method: "bootp" is not one of dhcp, static'),
+                                ({"ipv4": {"method": "static", "address": "10.0.2.256", "prefix": 24}},
+                                 'config.ipv4.address: "10.0.2.256" is not a dotted-quad IPv4 address'),
+                                ({"ipv4": {"method": "static", "address": "10.0.02.15", "prefix": 24}}, "is not a dotted-quad"),
+                                ({"ipv4": {"method": "static", "address": "10.0.2", "prefix": 24}}, "is not a dotted-quad"),
+                                ({"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 24, "gateway": "gw"}},
+                                 'config.ipv4.gateway: "gw" is not a dotted-quad IPv4 address'),
+                                ({"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 33}},
+                                 "config.ipv4.prefix: must be an integer in [1, 32]"),
+                                ({"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 0}}, "[1, 32]"),
+                                ({"ipv4": {"address": "10.0.2.15"}}, "the required field 'method' is missing"),
+                                ({"ipv6": {"method": "dhcp"}}, "config.ipv6: not a configuration field")):
+            with self.assertRaises(compiler.ManifestError) as caught:
+                check(value)
+            self.assertIn(fragment, str(caught.exception))
+            self.assertNotIn("\n", str(caught.exception).strip())
+
+    def test_a_string_format_is_a_known_one(self):
+        self.refused({"a": {"type": "string", "max_bytes": 15, "format": "ipv6"}}, "config.fields.a.format", "is not one of")
+        self.refused({"a": {"type": "integer", "min": 0, "max": 1, "format": "ipv4"}}, "config.fields.a.format",
+                     "does not apply to a integer")
+        fields = {"a": {"type": "string", "max_bytes": 15, "format": "ipv4"}}
+        for good in ("0.0.0.0", "255.255.255.255", "10.0.2.15", "192.168.100.9"):
+            self.encode(fields, {"a": good})
+        for bad in ("256.0.0.1", "1.2.3", "1.2.3.4.", ".1.2.3", "01.2.3.4", "1.2.3.4 ", "a.b.c.d", "1..2.3", ""):
+            with self.assertRaises(compiler.ManifestError) as caught:
+                self.encode(fields, {"a": bad})
+            self.assertIn("is not a dotted-quad IPv4 address", str(caught.exception))
+
     def test_the_structure_is_core_encodings_description_and_hash(self):
         # The text and FNV-1a 64 of Structure.h; the generated footprint header's static_assert
         # compares them with the C++ type's, so a Task's type cannot drift from its declaration.

@@ -5,7 +5,7 @@ A footprint may declare the shape of its Task's configuration:
 
     "config": { "version": 1, "fields": { "<name>": <spec>, ... } }
 
-    <spec>: {"type": "string",  "max_bytes": N, ["one_of": [...]], ["refers_to": "partition"]}
+    <spec>: {"type": "string",  "max_bytes": N, ["one_of": [...]], ["refers_to": "partition"], ["format": "ipv4"]}
             {"type": "integer", "min": A, "max": B}
             {"type": "boolean"}
             {"type": "list",    "max_items": N, "of": <spec>}
@@ -35,12 +35,14 @@ TYPES = ("string", "integer", "boolean", "list", "record")
 FIELD = re.compile(r"[a-z][a-z0-9_]{0,30}")
 FIELD_RULE = "1-31 of [a-z0-9_], starting with a letter"
 REFERENCES = ("partition",)  # what a string may be checked against: a partition of the image's disks.json
+FORMATS = ("ipv4",)  # what a string's text may be held to: a dotted-quad IPv4 address
+IPV4 = re.compile(r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")
 STRING_LIMIT = 1024
 LIST_LIMIT = 256
 INTEGER_LOW, INTEGER_HIGH = -(1 << 63), (1 << 64) - 1
-SPEC_FIELDS = {"type", "optional", "description", "max_bytes", "one_of", "refers_to", "min", "max", "max_items", "of",
-               "fields"}
-PER_TYPE = {"string": {"max_bytes", "one_of", "refers_to"}, "integer": {"min", "max"}, "boolean": set(),
+SPEC_FIELDS = {"type", "optional", "description", "max_bytes", "one_of", "refers_to", "format", "min", "max", "max_items",
+               "of", "fields"}
+PER_TYPE = {"string": {"max_bytes", "one_of", "refers_to", "format"}, "integer": {"min", "max"}, "boolean": set(),
             "list": {"max_items", "of"}, "record": {"fields"}}
 COMMON = {"type", "optional", "description"}
 
@@ -87,6 +89,8 @@ def check_spec(source, spec, field, depth):
                                f"longer than max_bytes {spec['max_bytes']}")
         if "refers_to" in spec:
             source.choice(spec["refers_to"], f"{field}.refers_to", set(REFERENCES))
+        if "format" in spec:
+            source.choice(spec["format"], f"{field}.format", set(FORMATS))
     elif kind == "integer":
         source.require("min" in spec and "max" in spec, field, "an integer declares min and max")
         low = source.integer(spec["min"], f"{field}.min", INTEGER_LOW, INTEGER_HIGH)
@@ -207,6 +211,10 @@ def value_body(source, value, spec, field, context):
         if "one_of" in spec:
             source.require(text in spec["one_of"], field,
                            f"{shown(text)} is not one of {', '.join(spec['one_of'])} ({context.footprint_name})")
+        if spec.get("format") == "ipv4":
+            source.require(IPV4.fullmatch(text) is not None, field,
+                           f"{shown(text)} is not a dotted-quad IPv4 address (four parts 0-255, no leading zeros) "
+                           f"({context.footprint_name})")
         if spec.get("refers_to") == "partition":
             source.require(context.partitions is not None, field,
                            f"names partition {shown(text)}, and the image has no disks.json declaring partitions")

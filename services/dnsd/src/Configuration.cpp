@@ -11,33 +11,9 @@ namespace vectra::dnsd {
 
 ErrorOr<net::Address> parse_server(std::string_view text, u16 port)
 {
-    Error invalid(ErrorCode::InvalidArgument, "not a dotted-quad IPv4 address");
     if (port == 0)
-        return invalid;
-    u8 parts[4] {};
-    usize part = 0;
-    usize digits = 0;
-    u32 value = 0;
-    for (usize index = 0; index <= text.size(); ++index) {
-        if (index == text.size() || text[index] == '.') {
-            if (digits == 0 || part == 4)
-                return invalid;
-            parts[part++] = u8(value);
-            digits = 0;
-            value = 0;
-            continue;
-        }
-        char character = text[index];
-        if (character < '0' || character > '9' || (digits == 1 && value == 0) || digits == 3)
-            return invalid;
-        value = value * 10 + u32(character - '0');
-        ++digits;
-        if (value > 255)
-            return invalid;
-    }
-    if (part != 4)
-        return invalid;
-    return net::ipv4(parts[0], parts[1], parts[2], parts[3], port);
+        return Error(ErrorCode::InvalidArgument, "not a dotted-quad IPv4 address");
+    return net::parse_ipv4(text, port);
 }
 
 ErrorOr<net::Address> server_from(ServerConfiguration const& configuration)

@@ -4,6 +4,8 @@
  * netd's Ethernet interface over vectra.link (netd/LinkInterface.h).
  */
 
+#include <bit>
+#include <lwip/dhcp.h>
 #include <lwip/etharp.h>
 #include <lwip/ethip6.h>
 #include <lwip/ip4_addr.h>
@@ -23,6 +25,8 @@ using P = net::link::Protocol;
 template<typename Request>
 constexpr u16 number_of = static_cast<u16>(protocol::index_of<P, Request>() + 1);
 
+void status_changed(netif* interface) { static_cast<LinkInterface*>(interface->state)->report_lease(); }
+
 err_t link_output(netif* interface, pbuf* packet) { return static_cast<LinkInterface*>(interface->state)->transmit(packet); }
 
 err_t interface_init(netif* interface)
@@ -41,11 +45,10 @@ err_t interface_init(netif* interface)
     return ERR_OK;
 }
 
-ErrorOr<ip4_addr_t> parse(char const* text)
+ip4_addr_t lwip_address(std::array<u8, 4> const& bytes)
 {
     ip4_addr_t address {};
-    if (text == nullptr || !ip4addr_aton(text, &address))
-        return Error(ErrorCode::InvalidArgument, "an IPv4 setting is not a dotted quad");
+    IP4_ADDR(&address, bytes[0], bytes[1], bytes[2], bytes[3]);
     return address;
 }
 
@@ -59,11 +62,11 @@ ErrorOr<void> LinkInterface::bind()
 }
 
 ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap const& memory,
-    Ipv4Settings const& settings, u64 timeout_nanoseconds)
+    Ipv4Plan const& plan, u64 timeout_nanoseconds)
 {
-    auto address = TRY(parse(settings.address));
-    auto netmask = TRY(parse(settings.netmask));
-    auto gateway = TRY(parse(settings.gateway));
+    auto address = lwip_address(plan.address);
+    auto netmask = lwip_address(plan.netmask);
+    auto gateway = lwip_address(plan.gateway);
     m_requests_cap = std::move(requests);
     m_replies_cap = std::move(replies);
     TRY(bind());
@@ -104,6 +107,12 @@ ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap
     netif_set_up(&m_netif);
     if (m_info.up)
         netif_set_link_up(&m_netif);
+    if (plan.dhcp) {
+        netif_set_status_callback(&m_netif, status_changed); /* lwIP calls it when DHCP sets the address */
+        if (dhcp_start(&m_netif) != ERR_OK)
+            return Error(ErrorCode::OutOfMemory, "lwIP could not start DHCP on the link");
+        m_dhcp = true;
+    }
     return {};
 }
 
@@ -208,6 +217,31 @@ bool LinkInterface::rejoin()
 }
 
 void LinkInterface::poll()
+{
+    take_replies();
+}
+
+void LinkInterface::report_lease()
+{
+    if (!m_dhcp || !dhcp_supplied_address(&m_netif))
+        return;
+    u32 address = ip4_addr_get_u32(netif_ip4_addr(&m_netif));
+    if (address == m_reported_lease_address)
+        return;
+    m_reported_lease_address = address;
+    if (m_console == nullptr)
+        return;
+    char address_text[IP4ADDR_STRLEN_MAX];
+    char gateway_text[IP4ADDR_STRLEN_MAX];
+    ip4addr_ntoa_r(netif_ip4_addr(&m_netif), address_text, sizeof(address_text));
+    ip4addr_ntoa_r(netif_ip4_gw(&m_netif), gateway_text, sizeof(gateway_text));
+    /* QEMU's and any sane server's netmask is contiguous: its ones are the prefix. */
+    auto prefix = std::popcount(ip4_addr_get_u32(netif_ip4_netmask(&m_netif)));
+    (void)print_line(*m_console, "netd: DHCP lease {}/{} via {} for {} s", address_text, prefix,
+        gateway_text, netif_dhcp_data(&m_netif)->offered_t0_lease);
+}
+
+void LinkInterface::take_replies()
 {
     if (m_rejoin && !rejoin())
         return;

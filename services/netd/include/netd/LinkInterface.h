@@ -19,6 +19,7 @@
 #pragma once
 
 #include <lwip/netif.h>
+#include <netd/LinkConfiguration.h>
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
 #include <vectra/Ring.h>
@@ -26,13 +27,6 @@
 #include <vectra/net/Link.h>
 
 namespace vectra::netd {
-
-/* An IPv4 configuration: address, netmask and gateway, dotted quads. */
-struct Ipv4Settings {
-    char const* address { nullptr };
-    char const* netmask { nullptr };
-    char const* gateway { nullptr };
-};
 
 class LinkInterface {
 public:
@@ -49,14 +43,17 @@ public:
 
     /*
      * Binds the driver's Rings, asks `info` (within `timeout_nanoseconds`), makes the frame slots
-     * from `memory`, posts every receive buffer and adds the netif with `settings` as the default
-     * interface. The lwIP stack must be running (Stack::start). Once per object.
+     * from `memory`, posts every receive buffer and adds the netif as the default interface, with
+     * the plan's static address or with lwIP's DHCP client started (until it is bound the interface
+     * has no address: a connection through it is `unreachable`). The lwIP stack must be running (Stack::start). Once per object.
      */
-    [[nodiscard]] ErrorOr<void> start(RingCap requests, RingCap replies, ReticleCap const& memory, Ipv4Settings const&,
+    [[nodiscard]] ErrorOr<void> start(RingCap requests, RingCap replies, ReticleCap const& memory, Ipv4Plan const&,
         u64 timeout_nanoseconds);
 
     /* Takes every reply the driver sent: received frames go to lwIP, answered transmits free their slot. */
     void poll();
+    /* With DHCP, prints the lease once per address it brings (lwIP's status callback, at bind and renewal). */
+    void report_lease();
     /* Where a driver restart is reported (one line each), or nowhere. */
     void set_console(ConsoleCap const* console) { m_console = console; }
 
@@ -78,6 +75,7 @@ private:
     /* Binds the Rings again and posts every receive buffer; false while the new driver's Rings are not ready. */
     [[nodiscard]] bool rejoin();
     void take_reply(std::span<u8 const> reply);
+    void take_replies();
 
     RingCap m_requests_cap;
     RingCap m_replies_cap;
@@ -95,6 +93,8 @@ private:
     u64 m_frames_dropped { 0 };
     u64 m_driver_restarts { 0 };
     bool m_rejoin { false };
+    bool m_dhcp { false };
+    u32 m_reported_lease_address { 0 };
     ConsoleCap const* m_console { nullptr };
 };
 

@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include <string_view>
 #include <vectra/Error.h>
 #include <vectra/net/Protocol.h>
 
@@ -22,6 +23,8 @@ enum class AddressRole : u8 {
 [[nodiscard]] Address ipv4(u8 a, u8 b, u8 c, u8 d, u16 port);
 [[nodiscard]] Address ipv6(std::array<u8, 16> const& bytes, u16 port);
 [[nodiscard]] Address unspecified(u16 port);
+/* A dotted-quad IPv4 address (four parts 0–255 without leading zeros) with `port`; InvalidArgument otherwise. */
+[[nodiscard]] ErrorOr<Address> parse_ipv4(std::string_view text, u16 port);
 
 /* `address-unusable` unless the address is canonical and fits its role. */
 [[nodiscard]] ErrorOr<void> check_address(Address const&, AddressRole);

@@ -1,0 +1,95 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include <netd/LinkConfiguration.h>
+#include <vectra/Configuration.h>
+#include <vectra/Try.h>
+#include <vectra/net/Address.h>
+
+namespace vectra::netd {
+
+namespace {
+
+ErrorOr<std::array<u8, 4>> quad(std::string_view text, char const* refusal)
+{
+    auto parsed = net::parse_ipv4(text, 1);
+    if (parsed.is_error())
+        return Error(ErrorCode::InvalidArgument, refusal);
+    return std::array<u8, 4> { parsed.value().bytes[0], parsed.value().bytes[1], parsed.value().bytes[2], parsed.value().bytes[3] };
+}
+
+u32 word(std::array<u8, 4> const& bytes) { return (u32(bytes[0]) << 24) | (u32(bytes[1]) << 16) | (u32(bytes[2]) << 8) | u32(bytes[3]); }
+
+std::array<u8, 4> bytes_of(u32 value) { return { u8(value >> 24), u8(value >> 16), u8(value >> 8), u8(value) }; }
+
+ErrorOr<Ipv4Plan> checked(Ipv4Plan plan)
+{
+    u32 address = word(plan.address);
+    u32 netmask = word(plan.netmask);
+    u32 gateway = word(plan.gateway);
+    if (address == 0 || (address >> 24) == 127 || (address >> 28) >= 14)
+        return Error(ErrorCode::InvalidArgument, "the IPv4 address is not one an interface can hold");
+    if (netmask != 0xffff'ffff && netmask != 0xffff'fffe && ((address & ~netmask) == 0 || (address | netmask) == 0xffff'ffff))
+        return Error(ErrorCode::InvalidArgument, "the IPv4 address is its subnet's network or broadcast address");
+    if (gateway != 0 && ((gateway & netmask) != (address & netmask) || gateway == address))
+        return Error(ErrorCode::InvalidArgument, "the IPv4 gateway is not another address of the interface's subnet");
+    return plan;
+}
+
+}
+
+ErrorOr<u8> prefix_of(std::array<u8, 4> const& netmask)
+{
+    u32 mask = word(netmask);
+    u8 ones = 0;
+    while (ones < 32 && (mask & (0x8000'0000u >> ones)) != 0)
+        ++ones;
+    if (ones < 32 && (mask << ones) != 0)
+        return Error(ErrorCode::InvalidArgument, "the IPv4 netmask's ones are not contiguous");
+    return ones;
+}
+
+ErrorOr<Ipv4Plan> static_plan(std::string_view address, std::string_view netmask, std::string_view gateway)
+{
+    Ipv4Plan plan;
+    plan.address = TRY(quad(address, "the IPv4 address is not a dotted quad"));
+    plan.netmask = TRY(quad(netmask, "the IPv4 netmask is not a dotted quad"));
+    plan.gateway = TRY(quad(gateway, "the IPv4 gateway is not a dotted quad"));
+    TRY(prefix_of(plan.netmask));
+    return checked(plan);
+}
+
+ErrorOr<Ipv4Plan> plan_from(LinkConfiguration const& configuration, Ipv4Plan const& fallback)
+{
+    if (!configuration.ipv4.has_value())
+        return fallback;
+    auto const& ipv4 = *configuration.ipv4;
+    Ipv4Plan plan;
+    if (ipv4.method.bytes() == "dhcp") {
+        if (ipv4.address.has_value() || ipv4.prefix.has_value() || ipv4.gateway.has_value())
+            return Error(ErrorCode::InvalidArgument, "IPv4 by DHCP takes no address, prefix or gateway");
+        plan.dhcp = true;
+        return plan;
+    }
+    if (ipv4.method.bytes() != "static")
+        return Error(ErrorCode::InvalidArgument, "the IPv4 method is neither dhcp nor static");
+    if (!ipv4.address.has_value() || !ipv4.prefix.has_value())
+        return Error(ErrorCode::InvalidArgument, "a static IPv4 address needs its address and prefix");
+    if (*ipv4.prefix == 0 || *ipv4.prefix > 32)
+        return Error(ErrorCode::InvalidArgument, "the IPv4 prefix is not 1 to 32");
+    plan.address = TRY(quad(ipv4.address->bytes(), "the IPv4 address is not a dotted quad"));
+    plan.netmask = bytes_of(u32(0xffff'ffff'0000'0000ull >> *ipv4.prefix));
+    if (ipv4.gateway.has_value())
+        plan.gateway = TRY(quad(ipv4.gateway->bytes(), "the IPv4 gateway is not a dotted quad"));
+    return checked(plan);
+}
+
+ErrorOr<Ipv4Plan> plan_from(std::span<u8 const> bytes, Ipv4Plan const& fallback)
+{
+    LinkConfiguration configuration;
+    TRY(decode_configuration(bytes, configuration));
+    return plan_from(configuration, fallback);
+}
+
+}

@@ -1,0 +1,126 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * netd_link's IPv4 plan from its configuration (netd/LinkConfiguration.h): the manifest
+ * compiler's bytes (tests/tools/test_manifest.py) decoded into DHCP or a static address, the
+ * Kconfig fallback, and each refusal of a configuration the compiler's types let through.
+ */
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <netd/LinkConfiguration.h>
+#include <vectra/Configuration.h>
+
+using namespace vectra;
+
+namespace {
+
+using Quad = std::array<u8, 4>;
+
+netd::Ipv4Plan fallback() { return netd::static_plan("192.168.1.20", "255.255.255.0", "192.168.1.1").release_value(); }
+
+netd::LinkConfiguration configured(std::string_view method, std::optional<std::string_view> address, std::optional<u8> prefix,
+    std::optional<std::string_view> gateway)
+{
+    netd::LinkConfiguration configuration;
+    netd::Ipv4Configuration ipv4;
+    ipv4.method = Utf8String<6>::try_from(method).release_value();
+    if (address)
+        ipv4.address = Utf8String<15>::try_from(*address).release_value();
+    ipv4.prefix = prefix;
+    if (gateway)
+        ipv4.gateway = Utf8String<15>::try_from(*gateway).release_value();
+    configuration.ipv4 = ipv4;
+    return configuration;
+}
+
+std::string_view refusal(netd::LinkConfiguration const& configuration)
+{
+    auto plan = netd::plan_from(configuration, fallback());
+    REQUIRE(plan.is_error());
+    REQUIRE(plan.error().is(ErrorCode::InvalidArgument));
+    return plan.error().message();
+}
+
+}
+
+TEST_CASE("netd_link's configuration: the compiler's bytes for dhcp, static and none", "[netd]")
+{
+    /* {"ipv4": {"method": "dhcp"}} */
+    u8 const dhcp[] = { 0x01, 0x00, 0x0c, 0x00, 0x00, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 'd', 'h', 'c', 'p', 0x00, 0x00, 0x00 };
+    auto plan = netd::plan_from(std::span<u8 const>(dhcp), fallback());
+    REQUIRE(!plan.is_error());
+    REQUIRE(plan.value().dhcp);
+    REQUIRE(plan.value().address == Quad {});
+
+    /* {"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 24, "gateway": "10.0.2.2"}} */
+    u8 const fixed[] = { 0x01, 0x00, 0x28, 0x00, 0x00, 0x00, 0x01, 0x06, 0x00, 0x00, 0x00, 's', 't', 'a', 't', 'i', 'c', 0x01, 0x09,
+        0x00, 0x00, 0x00, '1', '0', '.', '0', '.', '2', '.', '1', '5', 0x01, 24, 0x01, 0x08, 0x00, 0x00, 0x00, '1', '0', '.', '0', '.',
+        '2', '.', '2' };
+    plan = netd::plan_from(std::span<u8 const>(fixed), fallback());
+    REQUIRE(!plan.is_error());
+    REQUIRE(!plan.value().dhcp);
+    REQUIRE(plan.value().address == Quad { 10, 0, 2, 15 });
+    REQUIRE(plan.value().netmask == Quad { 255, 255, 255, 0 });
+    REQUIRE(plan.value().gateway == Quad { 10, 0, 2, 2 });
+
+    /* {}: Kconfig's static address. */
+    u8 const none[] = { 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00 };
+    plan = netd::plan_from(std::span<u8 const>(none), fallback());
+    REQUIRE(!plan.is_error());
+    REQUIRE(!plan.value().dhcp);
+    REQUIRE(plan.value().address == Quad { 192, 168, 1, 20 });
+
+    /* Cut short anywhere, or a string longer than declared: the decoder's error, never a plan. */
+    for (usize length = 0; length < sizeof(fixed); ++length)
+        REQUIRE(netd::plan_from(std::span<u8 const>(fixed, length), fallback()).error().is(ErrorCode::MalformedMessage));
+    u8 long_method[sizeof(fixed)];
+    memcpy(long_method, fixed, sizeof(fixed));
+    long_method[7] = 7;
+    REQUIRE(netd::plan_from(std::span<u8 const>(long_method), fallback()).is_error());
+}
+
+TEST_CASE("netd_link's configuration: prefixes become netmasks, a gateway is optional", "[netd]")
+{
+    auto plan = netd::plan_from(configured("static", "172.16.5.4", 12, std::nullopt), fallback()).release_value();
+    REQUIRE(plan.netmask == Quad { 255, 240, 0, 0 });
+    REQUIRE(plan.gateway == Quad {});
+    plan = netd::plan_from(configured("static", "10.9.8.7", 32, std::nullopt), fallback()).release_value();
+    REQUIRE(plan.netmask == Quad { 255, 255, 255, 255 });
+    plan = netd::plan_from(configured("static", "10.9.8.7", 31, "10.9.8.6"), fallback()).release_value();
+    REQUIRE(plan.netmask == Quad { 255, 255, 255, 254 });
+    REQUIRE(netd::prefix_of(Quad { 255, 255, 255, 0 }).value() == 24);
+    REQUIRE(netd::prefix_of(Quad { 0, 0, 0, 0 }).value() == 0);
+    REQUIRE(netd::prefix_of(Quad { 255, 255, 255, 255 }).value() == 32);
+    REQUIRE(netd::prefix_of(Quad { 255, 0, 255, 0 }).is_error());
+}
+
+TEST_CASE("netd_link refuses IPv4 settings the compiler's types let through, each with its own message", "[netd][attack]")
+{
+    CHECK(refusal(configured("dhcp", "10.0.2.15", std::nullopt, std::nullopt)) == "IPv4 by DHCP takes no address, prefix or gateway");
+    CHECK(refusal(configured("dhcp", std::nullopt, 24, std::nullopt)) == "IPv4 by DHCP takes no address, prefix or gateway");
+    CHECK(refusal(configured("dhcp", std::nullopt, std::nullopt, "10.0.2.2")) == "IPv4 by DHCP takes no address, prefix or gateway");
+    CHECK(refusal(configured("bootp", std::nullopt, std::nullopt, std::nullopt)) == "the IPv4 method is neither dhcp nor static");
+    CHECK(refusal(configured("static", std::nullopt, 24, std::nullopt)) == "a static IPv4 address needs its address and prefix");
+    CHECK(refusal(configured("static", "10.0.2.15", std::nullopt, std::nullopt)) == "a static IPv4 address needs its address and prefix");
+    CHECK(refusal(configured("static", "10.0.2.15", 0, std::nullopt)) == "the IPv4 prefix is not 1 to 32");
+    CHECK(refusal(configured("static", "10.0.2.15", 33, std::nullopt)) == "the IPv4 prefix is not 1 to 32");
+    CHECK(refusal(configured("static", "10.0.2.256", 24, std::nullopt)) == "the IPv4 address is not a dotted quad");
+    CHECK(refusal(configured("static", "10.0.02.15", 24, std::nullopt)) == "the IPv4 address is not a dotted quad");
+    CHECK(refusal(configured("static", "10.0.2.15", 24, "router")) == "the IPv4 gateway is not a dotted quad");
+    for (auto address : { "0.0.0.0", "127.0.0.1", "224.0.0.1", "255.255.255.255" })
+        CHECK(refusal(configured("static", address, 8, std::nullopt)) == "the IPv4 address is not one an interface can hold");
+    CHECK(refusal(configured("static", "10.0.2.0", 24, std::nullopt)) == "the IPv4 address is its subnet's network or broadcast address");
+    CHECK(refusal(configured("static", "10.0.2.255", 24, std::nullopt)) == "the IPv4 address is its subnet's network or broadcast address");
+    CHECK(refusal(configured("static", "10.0.2.15", 24, "10.0.3.1")) == "the IPv4 gateway is not another address of the interface's subnet");
+    CHECK(refusal(configured("static", "10.0.2.15", 24, "10.0.2.15")) == "the IPv4 gateway is not another address of the interface's subnet");
+}
+
+TEST_CASE("netd_link's Kconfig fallback is checked as a static configuration is", "[netd][attack]")
+{
+    REQUIRE(!netd::static_plan("10.0.2.15", "255.255.255.0", "10.0.2.2").is_error());
+    REQUIRE(netd::static_plan("10.0.2", "255.255.255.0", "10.0.2.2").error().message() == std::string_view("the IPv4 address is not a dotted quad"));
+    REQUIRE(netd::static_plan("10.0.2.15", "255.0.255.0", "10.0.2.2").error().message()
+        == std::string_view("the IPv4 netmask's ones are not contiguous"));
+    REQUIRE(netd::static_plan("10.0.2.15", "255.255.255.0", "").error().message() == std::string_view("the IPv4 gateway is not a dotted quad"));
+}

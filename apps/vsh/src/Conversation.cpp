@@ -4,6 +4,7 @@
  * One terminal window's conversation (Conversation.h).
  */
 
+#include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vsh/Conversation.h>
 
@@ -34,7 +35,7 @@ std::optional<Outcome> type(LineEditor& editor, Shell& shell, Sink& sink, std::s
     return std::nullopt;
 }
 
-ErrorOr<Outcome> converse(Terminal& terminal, LineEditor& editor, Shell& shell)
+ErrorOr<Outcome> converse(Terminal& terminal, LineEditor& editor, Shell& shell, ConsoleCap const* console)
 {
     terminal.reset();
     auto size = TRY(terminal.size());
@@ -50,8 +51,11 @@ ErrorOr<Outcome> converse(Terminal& terminal, LineEditor& editor, Shell& shell)
             terminal.format("\r\nvsh: the terminal dropped {} typed bytes\r\n", input.dropped);
             editor.start(shell.prompt().view());
         }
+        u64 lines_before = shell.lines_run();
         auto outcome = type(editor, shell, terminal, input.bytes.span());
         TRY(terminal.flush());
+        if (console && shell.lines_run() != lines_before)
+            (void)print_line(*console, "vsh: line {} answered", shell.lines_run());
         if (outcome)
             return *outcome;
     }

@@ -81,7 +81,7 @@ ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connection
     usize failures = 0;
     u64 reads_before = 0;
     for (;;) {
-        auto outcome = converse(state->terminal, state->editor, state->shell);
+        auto outcome = converse(state->terminal, state->editor, state->shell, console);
         if (!outcome.is_error()) {
             i32 status = outcome.value().status;
             state->~State();

@@ -68,6 +68,7 @@ ErrorOr<Path> Shell::resolve(std::string_view text) const
 
 Outcome Shell::run_line(std::string_view text)
 {
+    ++m_lines_run;
     auto parsed = parse_words(text, m_words);
     if (parsed.is_error()) {
         m_sink.format("vsh: {}\r\n", describe(parsed.error()));

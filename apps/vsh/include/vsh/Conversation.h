@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <span>
+#include <vectra/Capability.h>
 #include <vsh/LineEditor.h>
 #include <vsh/Shell.h>
 #include <vsh/Terminal.h>
@@ -26,8 +27,9 @@ inline constexpr u32 read_wait_ms = tty::maximum_wait_ms;
 
 /*
  * Greets, then reads and answers the window until exit or Ctrl+D (the Outcome), or until the
- * session fails (its error: PeerRestarted or PeerClosed when the window went).
+ * session fails (its error: PeerRestarted or PeerClosed when the window went). `console` (may be
+ * null) hears "vsh: line N answered" once the answer to a typed line is flushed to the window.
  */
-[[nodiscard]] ErrorOr<Outcome> converse(Terminal&, LineEditor&, Shell&);
+[[nodiscard]] ErrorOr<Outcome> converse(Terminal&, LineEditor&, Shell&, ConsoleCap const* console);
 
 }

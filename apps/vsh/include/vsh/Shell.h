@@ -38,6 +38,8 @@ public:
     /* Runs one line as typed (split into words first). */
     [[nodiscard]] Outcome run_line(std::string_view line);
     [[nodiscard]] Outcome run(Words const&);
+    /* How many lines run_line was given (each typed line, empty ones too). */
+    [[nodiscard]] u64 lines_run() const { return m_lines_run; }
 
     [[nodiscard]] Path const& directory() const { return m_directory; }
     /* The prompt: "vsh:/a/b$ " (the directory cut to its last 40 bytes when longer). */
@@ -67,6 +69,7 @@ private:
     Path m_directory;
     Words m_words;
     TaskRow m_rows[64]; /* ps's table */
+    u64 m_lines_run { 0 };
 };
 
 }

@@ -30,16 +30,16 @@ struct Step {
 };
 
 constexpr Step script[] = {
-    { "mkdir", "mkdir /work /work/notes\r", {}, "mkdir:" },
-    { "ls /", "ls /\r", { "boot/\r\n", "work/\r\n" }, "ls:" },
+    { "mkdir", "mkdir /projects /projects/notes\r", {}, "mkdir:" },
+    { "ls /", "ls /\r", { "boot/\r\n", "projects/\r\n" }, "ls:" },
     { "ls -l /boot", "ls -l /boot\r", { "file         72 hello.txt\r\n" }, "ls:" },
     { "cat /boot/hello.txt", "cat /boot/hello.txt\r",
         { "\r\nHello from the image builder: this file was copied onto /boot by mcopy.\r\n" }, "cat:" },
-    { "cd /work", "cd /work\r", { "vsh:/work$ " }, "cd:" },
+    { "cd /projects", "cd /projects\r", { "vsh:/projects$ " }, "cd:" },
     { "mv notes drafts", "mv notes drafts\r", {}, "mv:" },
     { "ls", "ls\r", { "\r\ndrafts/\r\n" }, "notes" },
     { "rm drafts", "rm drafts\r", {}, "rm:" },
-    { "ls -l /work", "ls -l /work\r", {}, "drafts" },
+    { "ls -l /projects", "ls -l /projects\r", {}, "drafts" },
     { "echo with quotes", "echo 'quoted  words' and\\ more \"\\\"here\\\"\"\r", { "\r\nquoted  words and more \"here\"\r\n" }, {} },
     { "editing keys", "ech hello\x1b[H\x1b[C\x1b[C\x1b[Co\r", { "\r\nhello\r\n" }, "no such command" },
     { "history", "\x1b[A\r", { "\r\nhello\r\n" }, "no such command" },
@@ -47,7 +47,7 @@ constexpr Step script[] = {
     { "ps", "ps\r", { " vfsd ", " vsh ", " shell-check ", " storaged " }, "ps:" },
     { "missing file", "cat /boot/nope.txt\r", { "\r\ncat: /boot/nope.txt: not-found\r\n" }, {} },
     { "not a directory", "cd /boot/hello.txt\r", { "\r\ncd: /boot/hello.txt: not-a-directory\r\n" }, {} },
-    { "cross-mount rename", "mv /boot/hello.txt /work/hello.txt\r", { "\r\nmv: /boot/hello.txt: cross-mount\r\n" }, {} },
+    { "cross-mount rename", "mv /boot/hello.txt /projects/hello.txt\r", { "\r\nmv: /boot/hello.txt: cross-mount\r\n" }, {} },
     { "mount point", "rm /boot\r", { "\r\nrm: /boot: mount-point\r\n" }, {} },
     { "unclosed quote", "echo 'open\r", { "\r\nvsh: a quote is not closed\r\n" }, {} },
 };

@@ -162,9 +162,11 @@ class Metadata(unittest.TestCase):
 
     def test_the_repository_set_issue9_holds_the_issue_s_six_goals(self):
         records = bench.load_records(REPOSITORY / "tests" / "bench" / "benchmarks.json")
-        self.assertEqual([r.name for r in bench.select(records, "@issue9")],
+        chosen = bench.select(records, "@issue9")
+        self.assertEqual([r.name for r in chosen if r.goal is not None],
                          ["task_switch", "ring_pingpong_same_core", "ring_pingpong_cross_core", "ring_throughput",
                           "cross_cpu_wakeup", "two_pairs_pingpong"])
+        self.assertEqual([r.name for r in chosen if r.goal is None], ["ring_throughput_vs_slot_sized"])
 
     def test_the_filter_ignores_case(self):
         records = records_of(RECORD, dict(RECORD, name="ring_pingpong", benchmark="BM_ring_pingpong"))
@@ -424,11 +426,18 @@ class PartialStatus(unittest.TestCase):
         document = self.part(["wake"], "2026-02-03T00:00:00+0000", [1.0, 1.0, 1.0], "wake")
         with self.assertRaises(Failure):
             bench_status.updated_region(self.whole, document, self.records[:1])  # wake is not a record
-        table_without_third = "\n".join(line for line in self.whole.splitlines() if "`third`" not in line)
         with self.assertRaises(Failure):
-            bench_status.updated_region(table_without_third, self.part(["third"], "d", [1.0], "third"), self.records)
+            bench_status.updated_region("a table without rows", document, self.records)
         with self.assertRaises(Failure):
             bench_status.updated_region(self.whole, full_document([]), self.records)
+
+    def test_a_new_record_gets_its_row_in_benchmarks_json_order(self):
+        for missing in ("task_switch", "wake", "third"):
+            with self.subTest(missing):
+                table = "\n".join(line for line in self.whole.splitlines() if f"`{missing}`" not in line)
+                region = bench_status.updated_region(table, self.part([missing], "d", [1.0], missing), self.records)
+                self.assertEqual(list(self.rows(region)), ["task_switch", "wake", "third"])
+                self.assertIn("| 99.0 ns/round trip", self.rows(region)[missing])
 
     def test_rewrite_status_picks_the_whole_table_or_the_rows(self):
         import tempfile  # noqa: PLC0415

@@ -99,9 +99,9 @@ def is_whole(document: dict, records: list) -> bool:
 
 
 def updated_region(region: str, document: dict, records: list) -> str:
-    """The generated region with the rows of a partial run replaced and a dated line saying so.
-    Refuses results naming a record benchmarks.json lacks, or a row the table does not have yet
-    (a new record needs a whole run first)."""
+    """The generated region with the rows of a partial run replaced and a dated line saying so; a
+    record the table has no row for yet gets one after the row of the record before it in
+    benchmarks.json. Refuses results naming a record benchmarks.json lacks."""
     results = {result["name"]: result for result in document.get("records", [])}
     known = {record.name for record in records}
     unknown = sorted(set(results) - known)
@@ -110,11 +110,17 @@ def updated_region(region: str, document: dict, records: list) -> str:
     if not results:
         raise Failure("results.json has no results")
     lines = region.strip("\n").split("\n")
-    rows = [row_name(line) for line in lines]
-    absent = [name for name in results if name not in rows]
-    if absent:
-        raise Failure(f"the table has no row for {', '.join(absent)}: run ./vectra bench --status without a filter")
-    order = [name for name in rows if name in results]
+    if not any(row_name(line) for line in lines):
+        raise Failure("the benchmark table has no rows: run ./vectra bench --status without a filter")
+    names = [record.name for record in records]
+    for index, name in enumerate(names):
+        rows = [row_name(line) for line in lines]
+        if name not in results or name in rows:
+            continue
+        before = [rows.index(earlier) for earlier in names[:index] if earlier in rows]
+        at = before[-1] + 1 if before else rows.index(next(row for row in rows if row))
+        lines.insert(at, f"| `{name}` |")
+    order = [name for name in names if name in results]
     kept = []
     for line in lines:
         name = row_name(line)

@@ -55,29 +55,26 @@ def noise_cell(result: dict) -> str:
     return " / ".join(parts)
 
 
-def context_line(context: dict) -> str:
-    megahertz = context.get("mhz_per_cpu")
-    return (f"Measured {context.get('date', '?')} by `./vectra bench` ({context.get('build', 'Release')}): "
-            f"{context.get('cpus', '?')} CPUs{f' at {megahertz} MHz' if megahertz else ''}, load average "
-            f"{load_text(context)} (1, 5, 15 min) when the run began; median of {context.get('repetitions', '?')} "
-            f"repetitions, min–max of the repetitions in parentheses (a ratio's range pairs the extremes). "
-            f"\"unclear\": the range straddles the goal, so the median alone does not decide.")
-
-
-def load_text(context: dict) -> str:
+def machine_text(context: dict, which: str) -> str:
+    """The CPUs, their clock and the load average when `which` run began."""
     load = context.get("load_average") or []
-    return ", ".join(f"{value:.2f}" for value in load) if load else "unknown"
+    load_text = ", ".join(f"{value:.2f}" for value in load) if load else "unknown"
+    megahertz = context.get("mhz_per_cpu")
+    return (f"{context.get('cpus', '?')} CPUs{f' at {megahertz} MHz' if megahertz else ''}, load average "
+            f"{load_text} (1, 5, 15 min) when {which} began; median of {context.get('repetitions', '?')} repetitions")
+
+
+def context_line(context: dict) -> str:
+    return (f"Measured {context.get('date', '?')} by `./vectra bench` ({context.get('build', 'Release')}): "
+            f"{machine_text(context, 'the run')}, min–max of the repetitions in parentheses (a ratio's range pairs "
+            f"the extremes). \"unclear\": the range straddles the goal, so the median alone does not decide.")
 
 
 def part_line(context: dict, names: list) -> str:
     """The dated line that says which rows a run of their own measured, and how."""
-    megahertz = context.get("mhz_per_cpu")
-    chosen = context.get("filter") or "?"
-    return (f"{PART_PREFIX}{context.get('date', '?')} by `./vectra bench '{chosen}'` "
+    return (f"{PART_PREFIX}{context.get('date', '?')} by `./vectra bench '{context.get('filter') or '?'}'` "
             f"({context.get('build', 'Release')}), in one run of their own: rows "
-            f"{', '.join(f'`{name}`' for name in names)}; {context.get('cpus', '?')} CPUs"
-            f"{f' at {megahertz} MHz' if megahertz else ''}, load average {load_text(context)} (1, 5, 15 min) "
-            f"when that run began; median of {context.get('repetitions', '?')} repetitions.")
+            f"{', '.join(f'`{name}`' for name in names)}; {machine_text(context, 'that run')}.")
 
 
 def row_of(result: dict) -> str:

@@ -224,6 +224,8 @@ class Comparison(unittest.TestCase):
         shots, watcher = self.settling(late, settle_ms=1000)
         self.assertEqual(len(shots), 3)
         self.assertEqual(watcher.reasons(), [])
+        # The tries before are compared only: no screenshot or diff of theirs is left behind.
+        self.assertEqual([path.name for path in self.output.iterdir()], ["screen-1-matched.png"])
         # Without settle_ms the first, unfinished frame is the verdict.
         shots, watcher = self.settling(late, settle_ms=0)
         self.assertEqual(len(shots), 1)

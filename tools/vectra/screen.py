@@ -107,9 +107,12 @@ class ScreenOutcome:
     written: list  # paths of the screenshot and diff written on a mismatch
 
 
-def evaluate(check: ScreenCheck, number: int, actual, reference_path, output_folder) -> ScreenOutcome:
+def evaluate(check: ScreenCheck, number: int, actual, reference_path, output_folder,
+             write: bool = True) -> ScreenOutcome:
     """Compares `actual` (a pixels.Image) with the reference, region by region. On a mismatch the
-    screenshot and a diff image go to `output_folder` as screen-<n>-actual.png / -diff.png."""
+    screenshot and a diff image go to `output_folder` as screen-<n>-actual.png / -diff.png; a match
+    is kept as screen-<n>-matched.png. `write=False` compares only (a try the watcher may repeat:
+    the diff image alone takes seconds in pure Python)."""
     try:
         reference = pixels.read_png(reference_path.read_bytes(), str(reference_path))
     except OSError as problem:
@@ -125,6 +128,8 @@ def evaluate(check: ScreenCheck, number: int, actual, reference_path, output_fol
         elif result.differing > check.max_differing_pixels:
             reasons.append(f"screen {number} region {region.name}: {result.differing} pixels differ by more than "
                            f"{check.tolerance} (worst {result.worst}), at most {check.max_differing_pixels} allowed")
+    if not write:
+        return ScreenOutcome(number, not reasons, reasons, [])
     written = []
     actual_path = output_folder / f"screen-{number}-actual.png"
     diff_path = output_folder / f"screen-{number}-diff.png"
@@ -173,9 +178,11 @@ class ScreenWatcher:
                 self.outcomes.append(ScreenOutcome(index + 1, False,
                                                    [f"screen {index + 1}: screenshot failed: {problem}"], []))
                 return
-            outcome = evaluate(check, index + 1, actual, self.image_folder / check.reference, self.output_folder)
+            reference = self.image_folder / check.reference
+            outcome = evaluate(check, index + 1, actual, reference, self.output_folder, write=False)
             if outcome.passed or self.clock() + SETTLE_STEP_SECONDS > deadline:
-                self.outcomes.append(outcome)
+                # The verdict's screenshot is kept: matched, or with its diff image.
+                self.outcomes.append(evaluate(check, index + 1, actual, reference, self.output_folder))
                 return
             self.sleep(SETTLE_STEP_SECONDS)
 

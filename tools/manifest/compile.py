@@ -321,7 +321,7 @@ class Composition:
     """The inputs a manifest is checked against."""
 
     def __init__(self, srctree, footprints, config=None, config_name="", registered=registered_entries,
-                 platform=None, partitions=None, data_dir=None):
+                 platform=None, partitions=None, data_dir=None, symbols=None):
         self.srctree = srctree
         self.data_dir = data_dir  # the image's data folder the build made (MemCap files); None: none
         self.data_inputs = []  # the files MemCap slots read (the depfile's inputs)
@@ -330,6 +330,7 @@ class Composition:
         self.config = config  # None: no configuration to check against
         self.config_name = config_name
         self.platform = platform  # without a configuration: the platform whose Tasks to keep (None: all)
+        self.symbols = symbols  # without a configuration: the Kconfig symbols that are y, for "when" (None: all)
         self.registered = registered  # folder -> the entry names its sources register
 
 
@@ -955,6 +956,8 @@ def for_this_platform(source, manifest, tasks, composition):
             source.require(SYMBOL.fullmatch(symbol) is not None, f"tasks[{index}].when", f"must be {SYMBOL_RULE}")
             task = {key: value for key, value in task.items() if key != "when"}
             if composition.config is not None and composition.config.get(symbol) != "y":
+                continue
+            if composition.config is None and composition.symbols is not None and symbol not in composition.symbols:
                 continue
         kept.append(task)
     if len(kept) != len(tasks) and isinstance(manifest.get("connections"), dict):

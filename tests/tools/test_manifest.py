@@ -953,6 +953,23 @@ class CompositionTest(unittest.TestCase):
         manifest["tasks"][2]["platforms"] = []
         self.refused("tasks[2].platforms", "must not be empty", manifest=manifest, config=self.BLOCK_CONFIG)
 
+    def test_a_task_whose_when_symbol_is_not_set_is_left_out(self):
+        manifest = self.block_manifest()
+        manifest["tasks"][2]["when"] = "CONFIG_COMPONENT_HOSTED_BLOCK"
+        self.compile(manifest=manifest, config=self.BLOCK_CONFIG)
+        # Without its symbol the driver is gone: storaged's disk connection has nobody serving it
+        # (kept, the driver would have been refused for its component instead).
+        self.refused("connections.disk", "nobody holds the consumer end of its requests Ring", manifest=manifest,
+                     config=dict(self.BLOCK_CONFIG, CONFIG_COMPONENT_HOSTED_BLOCK="n"))
+        # All three gone with the same symbol: their connections go with them.
+        for task in manifest["tasks"][2:]:
+            task["when"] = "CONFIG_COMPONENT_HOSTED_BLOCK"
+        self.compile(manifest=manifest, config=dict(self.BLOCK_CONFIG, CONFIG_COMPONENT_HOSTED_BLOCK="n"))
+        manifest["tasks"][2]["when"] = "COMPONENT_HOSTED_BLOCK"
+        self.refused("tasks[2].when", "must be a Kconfig symbol", manifest=manifest, config=self.BLOCK_CONFIG)
+        manifest["tasks"][2]["when"] = ["CONFIG_COMPONENT_HOSTED_BLOCK"]
+        self.refused("tasks[2].when", manifest=manifest, config=self.BLOCK_CONFIG)
+
     def test_every_footprint_names_its_kconfig_symbol(self):
         footprints = compiler.find_footprints(ROOT)
         self.assertIn("vfsd", footprints)

@@ -99,7 +99,7 @@ REGISTRATION = re.compile(r"^\s*VECTRA_TASK_ENTRY\(\s*([A-Za-z_][A-Za-z0-9_]*)\s
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h")
 
 TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain",
-               "count", "group", "platforms", "cpu", "config"}
+               "count", "group", "platforms", "when", "cpu", "config"}
 CONFIG_KIB = 8  # a configuration's page (a memory object) in its supervisor's Reticle, with its descriptor
 PLATFORMS = ("x86_64", "aarch64", "hosted")
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
@@ -321,7 +321,7 @@ class Composition:
     """The inputs a manifest is checked against."""
 
     def __init__(self, srctree, footprints, config=None, config_name="", registered=registered_entries,
-                 platform=None, partitions=None, data_dir=None):
+                 platform=None, partitions=None, data_dir=None, symbols=None):
         self.srctree = srctree
         self.data_dir = data_dir  # the image's data folder the build made (MemCap files); None: none
         self.data_inputs = []  # the files MemCap slots read (the depfile's inputs)
@@ -330,6 +330,7 @@ class Composition:
         self.config = config  # None: no configuration to check against
         self.config_name = config_name
         self.platform = platform  # without a configuration: the platform whose Tasks to keep (None: all)
+        self.symbols = symbols  # without a configuration: the Kconfig symbols that are y, for "when" (None: all)
         self.registered = registered  # folder -> the entry names its sources register
 
 
@@ -936,7 +937,9 @@ def configured_platform(composition):
 
 def for_this_platform(source, manifest, tasks, composition):
     """A task's optional `platforms` (a list of platform names) keeps it out of the other platforms'
-    images (a hosted disk driver, a PCI probe); the connections only such tasks were granted go
+    images (a hosted disk driver, a PCI probe), and its optional `when` (a Kconfig symbol) out of
+    the configurations where that symbol is not y (one of two servers of a connection, picked by
+    the configuration: the desktop's display); the connections only such tasks were granted go
     with them. Without a configuration every task stays."""
     platform = configured_platform(composition)
     kept = []
@@ -947,6 +950,14 @@ def for_this_platform(source, manifest, tasks, composition):
                 source.choice(name, f"tasks[{index}].platforms[{number}]", set(PLATFORMS))
             task = {key: value for key, value in task.items() if key != "platforms"}
             if platform is not None and platform not in names:
+                continue
+        if isinstance(task, dict) and "when" in task:
+            symbol = source.string(task["when"], f"tasks[{index}].when")
+            source.require(SYMBOL.fullmatch(symbol) is not None, f"tasks[{index}].when", f"must be {SYMBOL_RULE}")
+            task = {key: value for key, value in task.items() if key != "when"}
+            if composition.config is not None and composition.config.get(symbol) != "y":
+                continue
+            if composition.config is None and composition.symbols is not None and symbol not in composition.symbols:
                 continue
         kept.append(task)
     if len(kept) != len(tasks) and isinstance(manifest.get("connections"), dict):

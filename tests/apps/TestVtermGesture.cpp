@@ -41,8 +41,14 @@ TEST_CASE("vterm: a drag on the title bar moves the window by the pointer's trav
     moved = report(gesture, 110, 15, 1, at);
     REQUIRE(moved.kind == GestureKind::Move);
     CHECK(moved.place == Place { 162, 161 });
-    CHECK(report(gesture, 110, 15, 0, moved.place).kind == GestureKind::None); /* released */
+    /* Released in the same batch as the move: reported in the old place, dropped where the move put it. */
+    auto dropped = report(gesture, 110, 15, 0, at); /* released */
+    CHECK(dropped.kind == GestureKind::Dropped);
+    CHECK(dropped.place == Place { 162, 161 });
     CHECK(report(gesture, 300, 15, 0, moved.place).kind == GestureKind::None);
+    /* A press and release on the title bar without travel moves nothing and drops nothing. */
+    CHECK(report(gesture, 100, 10, 1, moved.place).kind == GestureKind::None);
+    CHECK(report(gesture, 100, 10, 0, moved.place).kind == GestureKind::None);
 }
 
 TEST_CASE("vterm: a window dragged past any edge keeps its title bar on the screen", "[vterm][attack]")

@@ -15,9 +15,11 @@ namespace {
 constexpr u8 key_released = 2;
 }
 
-Display::Display(Server& server, ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts)
+Display::Display(
+    Server& server, ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts, ConsoleCap const* console)
     : m_server(server)
     , m_memory(memory)
+    , m_console(console)
     , m_surfaces(std::move(surfaces))
     , m_fonts(std::move(fonts))
 {
@@ -68,6 +70,10 @@ ErrorOr<void> Display::show(usize window)
         surface::Create { view.place.x, view.place.y, m_width, m_height, m_width * 4 }, view.memory, RightRead));
     view.surface = created.surface;
     view.shown = true;
+    if (m_console) {
+        (void)print_line(*m_console, "vterm: window {} shown, {}", window + 1,
+            m_server.session_of(window) ? "with a waiting program" : "waiting for a program");
+    }
     /* The focus while nobody holds it; a window shown for a session leaves it where it is (the person moves it). */
     for (auto const& other : m_views) {
         if (&other != &view && other.shown && other.focused)
@@ -174,6 +180,10 @@ ErrorOr<void> Display::pointer(usize window, surface::SurfaceEvent const& event,
         TRY(m_surfaces.call(surface::Move { view.surface, step.place.x, step.place.y }));
         view.place = step.place;
         ++m_moves;
+        break;
+    case GestureKind::Dropped:
+        if (m_console)
+            (void)print_line(*m_console, "vterm: window {} moved to ({}, {})", window + 1, step.place.x, step.place.y);
         break;
     case GestureKind::Select:
         m_server.select(window, model.view_position(step.anchor_row, step.anchor_column),

@@ -44,7 +44,11 @@ GestureStep Gesture::pointer(i32 x, i32 y, u8 buttons, Place at, WindowGeometry 
 {
     bool held = (buttons & left_button) != 0;
     if (!held) {
+        bool dropped = m_mode == Mode::Moving && m_moved;
         m_mode = Mode::Idle;
+        m_moved = false;
+        if (dropped)
+            return { GestureKind::Dropped, m_moved_to, 0, 0, 0, 0 };
         return {};
     }
     if (cells.columns == 0 || cells.rows == 0)
@@ -71,6 +75,8 @@ GestureStep Gesture::pointer(i32 x, i32 y, u8 buttons, Place at, WindowGeometry 
         Place moved = bounded_place({ at.x + (x - m_grab_x), at.y + (y - m_grab_y) }, window, screen_width, screen_height);
         if (moved == at)
             return {};
+        m_moved = true;
+        m_moved_to = moved;
         return { GestureKind::Move, moved, 0, 0, 0, 0 };
     }
     if (m_mode == Mode::Selecting) {

@@ -55,7 +55,7 @@ ErrorOr<i32> vterm(Bundle& bundle)
     auto display_memory = TRY(endpoint::memory(memory, sizeof(::vectra::vterm::Display) + 16));
     auto address = reinterpret_cast<uptr>(display_memory.data());
     auto* display = new (display_memory.data() + (((address + 15) & ~uptr(15)) - address))::vectra::vterm::Display(
-        loop->server(), memory, std::move(surfaces), std::move(fonts));
+        loop->server(), memory, std::move(surfaces), std::move(fonts), &console);
     TRY(display->start());
     loop->show_on(display);
     TRY(print_line(console,

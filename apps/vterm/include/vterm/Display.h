@@ -33,7 +33,9 @@ inline constexpr i32 window_places[maximum_windows][2] = { { 32, 32 }, { 192, 25
 
 class Display final : public Screen {
 public:
-    Display(Server&, ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts);
+    /* `console` (optional) hears of each window shown and each window the person moved. */
+    Display(Server&, ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts,
+        ConsoleCap const* console = nullptr);
 
     /* Opens the face, measures a cell, learns the screen's size and makes each window's pixels. */
     [[nodiscard]] ErrorOr<void> start();
@@ -73,6 +75,7 @@ private:
 
     Server& m_server;
     ReticleCap const& m_memory;
+    ConsoleCap const* m_console { nullptr };
     SurfaceClient m_surfaces;
     kit::FontClient m_fonts;
     kit::FontdGlyphs m_glyphs;

@@ -40,6 +40,7 @@ struct Place {
 enum class GestureKind : u8 {
     None,
     Move,     /* place: where the window goes */
+    Dropped,  /* the button released after a move: place is where the window stays */
     Select,   /* from (anchor_row, anchor_column) to (row, column), view cells */
     Deselect, /* a press in the cells: the old selection goes */
 };
@@ -70,6 +71,8 @@ private:
     Mode m_mode { Mode::Idle };
     i32 m_grab_x { 0 };
     i32 m_grab_y { 0 };
+    bool m_moved { false };
+    Place m_moved_to; /* where the last move of this drag put the window */
     u16 m_anchor_row { 0 };
     u16 m_anchor_column { 0 };
 };

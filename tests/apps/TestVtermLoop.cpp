@@ -153,13 +153,15 @@ private:
     bool m_typed { false };
 };
 
-ErrorOr<i32> vterm_task_with_screen(Bundle& bundle)
+/* vterm's loop as a Task showing its windows on a ScreenType, one window shown at start. */
+template<typename ScreenType>
+ErrorOr<i32> vterm_task_on(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto* loop = TRY(vterm::place_loop(memory, nullptr, 1));
-    TypingScreen screen(loop->server());
+    ScreenType screen(loop->server());
     loop->show_on(&screen);
     auto served = loop->serve(std::move(requests), std::move(replies));
     loop->~Loop();
@@ -249,20 +251,6 @@ private:
     int m_stage { 0 };
 };
 
-ErrorOr<i32> vterm_task_with_chords(Bundle& bundle)
-{
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto* loop = TRY(vterm::place_loop(memory, nullptr, 1));
-    ChordScreen screen(loop->server());
-    loop->show_on(&screen);
-    auto served = loop->serve(std::move(requests), std::move(replies));
-    loop->~Loop();
-    TRY(served);
-    return 0;
-}
-
 ErrorOr<i32> two_programs(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -308,7 +296,7 @@ ErrorOr<i32> two_programs(Bundle& bundle)
 TEST_CASE("vterm's loop with a screen: keys it takes answer the waiting read at once; output is presented", "[vterm]")
 {
     Error ended
-        = run_server_and_client(vterm_task_with_screen, typed_to, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
+        = run_server_and_client(vterm_task_on<TypingScreen>, typed_to, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
     CHECK(ended.code() == ErrorCode::PeerRestarted);
     CHECK(TypingScreen::m_shown[0]);
     CHECK(TypingScreen::m_output_presented >= 1);
@@ -323,7 +311,7 @@ TEST_CASE("vterm's loop: output, waiting reads, busy, titles and refusals over r
 TEST_CASE("vterm's loop: a second session waits for the window Ctrl+Shift+Enter opens; copy, paste and close by chords", "[vterm][attack]")
 {
     Error ended
-        = run_server_and_client(vterm_task_with_chords, two_programs, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
+        = run_server_and_client(vterm_task_on<ChordScreen>, two_programs, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
     CHECK(ended.code() == ErrorCode::PeerRestarted);
     CHECK(ChordScreen::m_outcomes[0] == vterm::KeyOutcome::OpenedWindow);
     CHECK(ChordScreen::m_outcomes[1] == vterm::KeyOutcome::Copied);

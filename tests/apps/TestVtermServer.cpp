@@ -11,6 +11,7 @@
 #include <string>
 #include <vectra/protocol/Dispatch.h>
 #include <vectra/input/Event.h>
+#include "VtermServerFixture.h"
 #include <vterm/Server.h>
 
 using namespace vectra;
@@ -18,37 +19,13 @@ using namespace vectra::vterm;
 
 namespace {
 
-struct Fixture {
-    struct Free {
-        void operator()(u8* bytes) const { ::operator delete[](bytes, std::align_val_t(16)); }
-    };
-    std::unique_ptr<u8[], Free> memory { new (std::align_val_t(16)) u8[Server::memory_for()] };
-    Server server { { memory.get(), Server::memory_for() } };
-
+/* Two windows shown, each waiting for a session; the sessions take them in order. */
+struct Fixture : testing::ServerFixture {
     Fixture()
     {
-        /* Two windows shown, each waiting for a session; the sessions take them in order. */
-        REQUIRE(MUST(server.open_window({ 80, 24 })) == 0);
-        REQUIRE(MUST(server.open_window({ 40, 10 })) == 1);
-        REQUIRE_FALSE(server.opened(0, { 80, 24 }).is_error());
-        REQUIRE_FALSE(server.opened(1, { 40, 10 }).is_error());
+        open_with_session(0, { 80, 24 });
+        open_with_session(1, { 40, 10 });
     }
-
-    tty::Written write(usize session, std::string const& text)
-    {
-        tty::Write request;
-        for (char byte : text)
-            REQUIRE_FALSE(request.bytes.try_append(u8(byte)).is_error());
-        return MUST(server.write(session, request));
-    }
-
-    void type(usize session, u32 character)
-    {
-        u32 characters[] = { character };
-        server.key(session, { input::key::a, 0, characters });
-    }
-
-    static std::string text_of(tty::Input const& input) { return { input.bytes.begin(), input.bytes.end() }; }
 };
 
 constexpr u64 millisecond = 1'000'000;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vectra/input/Event.h>
 #include <vectra/input/Keyboard.h>
+#include "VtermServerFixture.h"
 #include <vterm/Server.h>
 
 using namespace vectra;
@@ -26,32 +27,8 @@ namespace {
 constexpr u64 millisecond = 1'000'000;
 constexpr u8 chord = input::modifier::control | input::modifier::shift;
 
-struct Fixture {
-    struct Free {
-        void operator()(u8* bytes) const { ::operator delete[](bytes, std::align_val_t(16)); }
-    };
-    std::unique_ptr<u8[], Free> memory { new (std::align_val_t(16)) u8[Server::memory_for()] };
-    Server server { { memory.get(), Server::memory_for() } };
-
-    tty::Written write(usize session, std::string const& text)
-    {
-        tty::Write request;
-        for (char byte : text)
-            REQUIRE_FALSE(request.bytes.try_append(u8(byte)).is_error());
-        return MUST(server.write(session, request));
-    }
-
-    KeyOutcome type(usize window, u32 character)
-    {
-        u32 characters[] = { character };
-        return server.key(window, { input::key::a, 0, characters });
-    }
-
-    KeyOutcome press(usize window, u16 code, u8 modifiers) { return server.key(window, { code, modifiers, {} }); }
-
+struct Fixture : testing::ServerFixture {
     std::string read_now(usize session) { return text_of(MUST(server.read(session, { 0 }, 0, 1))); }
-
-    static std::string text_of(tty::Input const& input) { return { input.bytes.begin(), input.bytes.end() }; }
 };
 
 }
@@ -59,8 +36,7 @@ struct Fixture {
 TEST_CASE("vterm: a session with no window waiting gets one that waits to be shown, and is served meanwhile", "[vterm]")
 {
     Fixture fixture;
-    REQUIRE(MUST(fixture.server.open_window({ 80, 24 })) == 0);
-    REQUIRE_FALSE(fixture.server.opened(0, { 80, 24 }).is_error());
+    REQUIRE(fixture.open_with_session(0) == 0);
     REQUIRE_FALSE(fixture.server.opened(1, { 80, 24 }).is_error());
     CHECK(fixture.server.window_of(0) == 0u);
     REQUIRE(fixture.server.window_of(1) == 1u);
@@ -153,8 +129,7 @@ TEST_CASE("vterm: a window opened and closed with nobody connecting leaves nothi
 TEST_CASE("vterm: closing a window whose program waits ends that session, and its requests find no window", "[vterm][attack]")
 {
     Fixture fixture;
-    REQUIRE(MUST(fixture.server.open_window({ 80, 24 })) == 0);
-    REQUIRE_FALSE(fixture.server.opened(0, { 80, 24 }).is_error());
+    REQUIRE(fixture.open_with_session(0) == 0);
     REQUIRE(fixture.server.read(0, { 5000 }, 0, 3).is_error());
     REQUIRE(fixture.server.is_waiting(0));
     CHECK(fixture.press(0, input::key::w, chord) == KeyOutcome::ClosedWindow);
@@ -174,8 +149,7 @@ TEST_CASE("vterm: closing a window whose program waits ends that session, and it
 TEST_CASE("vterm: an ended session's window keeps its lines, takes no typing and no session, until closed", "[vterm][attack]")
 {
     Fixture fixture;
-    REQUIRE(MUST(fixture.server.open_window({ 80, 24 })) == 0);
-    REQUIRE_FALSE(fixture.server.opened(0, { 80, 24 }).is_error());
+    REQUIRE(fixture.open_with_session(0) == 0);
     fixture.write(0, "bye");
     fixture.server.closed(0);
     REQUIRE(fixture.server.has_ended(0));
@@ -215,8 +189,7 @@ TEST_CASE("vterm: a flood of sessions finds every window taken; ended windows ho
 TEST_CASE("vterm: Shift+arrows select from the cursor, drawn as a selection of the model; typing ends it", "[vterm]")
 {
     Fixture fixture;
-    REQUIRE(MUST(fixture.server.open_window({ 80, 24 })) == 0);
-    REQUIRE_FALSE(fixture.server.opened(0, { 80, 24 }).is_error());
+    REQUIRE(fixture.open_with_session(0) == 0);
     fixture.write(0, "first line\r\nhello world");
     auto& model = fixture.server.terminal(0);
     for (int step = 0; step < 5; ++step)
@@ -248,8 +221,7 @@ TEST_CASE("vterm: Shift+arrows select from the cursor, drawn as a selection of t
 TEST_CASE("vterm: the selection stays inside the history however far Shift+arrows go", "[vterm][attack]")
 {
     Fixture fixture;
-    REQUIRE(MUST(fixture.server.open_window({ 10, 3 })) == 0);
-    REQUIRE_FALSE(fixture.server.opened(0, { 10, 3 }).is_error());
+    REQUIRE(fixture.open_with_session(0, { 10, 3 }) == 0);
     fixture.write(0, "ab");
     auto& model = fixture.server.terminal(0);
     for (int step = 0; step < 100; ++step) {
@@ -271,10 +243,8 @@ TEST_CASE("vterm: the selection stays inside the history however far Shift+arrow
 TEST_CASE("vterm: copy in one window, paste into the other, bracketed when its program asked", "[vterm]")
 {
     Fixture fixture;
-    REQUIRE(MUST(fixture.server.open_window({ 80, 24 })) == 0);
-    REQUIRE(MUST(fixture.server.open_window({ 80, 24 })) == 1);
-    REQUIRE_FALSE(fixture.server.opened(0, { 80, 24 }).is_error());
-    REQUIRE_FALSE(fixture.server.opened(1, { 80, 24 }).is_error());
+    REQUIRE(fixture.open_with_session(0) == 0);
+    REQUIRE(fixture.open_with_session(1) == 1);
     /* Nothing copied yet: pasting does nothing. */
     CHECK(fixture.press(1, input::key::v, chord) == KeyOutcome::Nothing);
 
@@ -301,8 +271,7 @@ TEST_CASE("vterm: copy in one window, paste into the other, bracketed when its p
 TEST_CASE("vterm: a paste into a window whose program ended is refused", "[vterm][attack]")
 {
     Fixture fixture;
-    REQUIRE(MUST(fixture.server.open_window({ 80, 24 })) == 0);
-    REQUIRE_FALSE(fixture.server.opened(0, { 80, 24 }).is_error());
+    REQUIRE(fixture.open_with_session(0) == 0);
     fixture.write(0, "text");
     auto& model = fixture.server.terminal(0);
     fixture.server.select(0, model.view_position(0, 0), model.view_position(0, 3));

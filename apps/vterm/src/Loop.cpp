@@ -30,31 +30,26 @@ struct SessionHandler {
 
 }
 
-Loop::Loop(std::span<u8> window_memory, Screen* screen)
+Loop::Loop(std::span<u8> window_memory, Screen* screen, usize windows_at_start)
     : m_server(window_memory)
     , m_screen(screen)
+    , m_windows_at_start(windows_at_start > maximum_windows ? maximum_windows : windows_at_start)
 {
 }
 
 void Loop::opened(usize session)
 {
-    /* Every session gets a window: the table opens no more sessions than there are windows. */
-    if (m_server.opened(session, window_size).is_error()) {
+    /* Every session gets a window, shown or not; when the person's ended windows hold them all, it goes. */
+    if (m_server.opened(session, window_size).is_error())
         m_table.free(session);
-        return;
-    }
-    /* A window that cannot be shown is no window: the session goes. */
-    if (m_screen && m_screen->opened(session).is_error()) {
-        m_server.closed(session);
-        m_table.free(session);
-    }
 }
 
-void Loop::closed(usize session)
+void Loop::closed(usize session) { m_server.closed(session); }
+
+void Loop::end_closed_sessions()
 {
-    if (m_screen)
-        m_screen->closed(session);
-    m_server.closed(session);
+    while (auto session = m_server.take_session_to_end())
+        m_table.free(*session);
 }
 
 bool Loop::take_session_request(usize session)
@@ -92,10 +87,12 @@ void Loop::answer_waiting(usize session, u64 now)
 ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
 {
     auto* table = TRY(session::Table::listen(m_table, std::move(listen_requests), std::move(listen_replies),
-        session::geometry_of<tty::Protocol>(), session::Limits { maximum_windows, 1 }));
+        session::geometry_of<tty::Protocol>(), session::Limits { maximum_sessions, 1 }));
     table->on_change(
         this, [](void* loop, usize index) { static_cast<Loop*>(loop)->opened(index); },
         [](void* loop, usize index) { static_cast<Loop*>(loop)->closed(index); });
+    for (usize window = 0; window < m_windows_at_start; ++window)
+        TRY(m_server.open_window(window_size));
     for (;;) {
         TRY(table->serve_listener());
         table->retry_reclaims();
@@ -104,6 +101,7 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
             served |= take_session_request(index);
         if (m_screen)
             TRY(m_screen->take_input());
+        end_closed_sessions();
         u64 now = endpoint::now_nanoseconds();
         for (usize index = 0; index < table->capacity(); ++index)
             answer_waiting(index, now);
@@ -121,18 +119,19 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
     }
 }
 
-ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen)
+ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen, usize windows_at_start)
 {
     auto placed = TRY(endpoint::memory(memory, sizeof(Loop)));
     auto windows = TRY(endpoint::memory(memory, Server::memory_for() + 16));
     auto aligned = reinterpret_cast<uptr>(windows.data());
     usize skip = ((aligned + 15) & ~uptr(15)) - aligned;
-    return new (placed.data()) Loop(windows.subspan(skip, Server::memory_for()), screen);
+    return new (placed.data()) Loop(windows.subspan(skip, Server::memory_for()), screen, windows_at_start);
 }
 
-ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready, Screen* screen)
+ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready, Screen* screen,
+    usize windows_at_start)
 {
-    auto* loop = TRY(place_loop(memory, screen));
+    auto* loop = TRY(place_loop(memory, screen, windows_at_start));
     if (ready)
         TRY(endpoint::raise(*ready));
     auto served = loop->serve(std::move(requests), std::move(replies));

@@ -56,6 +56,9 @@ void InputRouter::route_pointer(input::InputEvent const& event)
     i32 y = i32(event.y > u32(surface::maximum_position) ? surface::maximum_position : event.y);
     (void)m_compositor.cursor(x, y, true);
     u8 pressed = u8(event.buttons & ~m_buttons);
+    /* A report that presses or releases a button keeps its own place in the queue, and its position:
+     * a client tells a press on its title bar from one in its contents by it. */
+    bool buttons_changed = event.buttons != m_buttons;
     std::optional<usize> target;
     if (m_buttons != 0 && m_grab != 0)
         target = m_compositor.slot_of(m_grab);
@@ -82,14 +85,16 @@ void InputRouter::route_pointer(input::InputEvent const& event)
     routed.x = x - over.frame.left;
     routed.y = y - over.frame.top;
     routed.buttons = event.buttons;
-    if (auto* last = last_queued(over.session); last && last->kind == surface::event_kind::pointer
-        && last->surface == routed.surface && last->buttons == routed.buttons) {
+    if (auto* last = last_queued(over.session); !buttons_changed && m_last_is_motion[over.session] && last
+        && last->kind == surface::event_kind::pointer && last->surface == routed.surface
+        && last->buttons == routed.buttons) {
         last->x = routed.x;
         last->y = routed.y;
         ++m_counters.coalesced;
         return;
     }
     queue(over.session, routed);
+    m_last_is_motion[over.session] = !buttons_changed;
 }
 
 void InputRouter::cycle_focus()
@@ -147,6 +152,7 @@ void InputRouter::queue(usize session, surface::SurfaceEvent const& event)
     }
     waiting.events[(waiting.first + waiting.count) % surface::queued_input_events] = event;
     ++waiting.count;
+    m_last_is_motion[session] = false;
     ++m_counters.delivered;
 }
 

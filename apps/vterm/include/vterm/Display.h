@@ -3,10 +3,12 @@
  *
  * vterm's windows on the screen (docs/adr/0044-vterm.md §6): each window a compositord surface
  * over pixels of vterm's own memory, drawn by a Painter with DejaVu Sans Mono from fontd's atlas
- * (kit_fontd's FontdGlyphs); only the damaged runs are drawn and sent. The keys compositord routes
- * to vterm's surfaces (`input` on its vectra.surface session, ADR 0047) go into the focused
- * window's model; focus changes redraw the title bars. The first window takes the focus while
- * nobody holds it.
+ * (kit_fontd's FontdGlyphs); only the damaged runs are drawn and sent. A surface is shown for each
+ * window the Server shows, and goes with it. The keys compositord routes to vterm's surfaces
+ * (`input` on its vectra.surface session, ADR 0047) go into their window's model (vterm's chords
+ * among them); focus changes redraw the title bars; the pointer drags a window by its title bar
+ * and selects in its cells (Gesture.h). The first window takes the focus while nobody holds it; a
+ * window the person opens takes it.
  */
 
 #pragma once
@@ -15,6 +17,7 @@
 #include <vectra/Session.h>
 #include <vectra/kit/FontdGlyphs.h>
 #include <vectra/surface/Protocol.h>
+#include <vterm/Gesture.h>
 #include <vterm/Loop.h>
 #include <vterm/Painter.h>
 
@@ -30,21 +33,22 @@ inline constexpr i32 window_places[maximum_windows][2] = { { 32, 32 }, { 192, 25
 
 class Display final : public Screen {
 public:
-    Display(Server&, ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts);
+    /* `console` (optional) hears of each window shown and each window the person moved. */
+    Display(Server&, ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts,
+        ConsoleCap const* console = nullptr);
 
-    /* Opens the face, measures a cell and makes each window's pixels. */
+    /* Opens the face, measures a cell, learns the screen's size and makes each window's pixels. */
     [[nodiscard]] ErrorOr<void> start();
     [[nodiscard]] CellMetrics cell() const { return m_cell; }
     [[nodiscard]] u32 window_width() const { return m_width; }
     [[nodiscard]] u32 window_height() const { return m_height; }
 
-    ErrorOr<void> opened(usize window) override;
-    void closed(usize window) override;
     ErrorOr<void> present() override;
     ErrorOr<void> take_input() override;
 
     [[nodiscard]] u64 keys() const { return m_keys; }
     [[nodiscard]] u64 frames() const { return m_frames; }
+    [[nodiscard]] u64 moves() const { return m_moves; }
     [[nodiscard]] kit::FontdGlyphs const& glyphs() const { return m_glyphs; }
 
 private:
@@ -54,24 +58,37 @@ private:
         std::optional<kit::Canvas> canvas;
         std::optional<Painter> painter;
         u32 surface { 0 };
+        u64 generation { 0 };
+        Place place;
+        Gesture gesture;
         bool shown { false };
         bool focused { false };
     };
 
     [[nodiscard]] std::span<u8 const> title_of(usize window);
     [[nodiscard]] View* view_of_surface(u32 surface);
+    [[nodiscard]] ErrorOr<void> show(usize window);
+    void hide(usize window);
+    [[nodiscard]] ErrorOr<void> focus(usize window);
+    [[nodiscard]] WindowGeometry geometry() const;
+    [[nodiscard]] ErrorOr<void> pointer(usize window, surface::SurfaceEvent const&, Place at);
 
     Server& m_server;
     ReticleCap const& m_memory;
+    ConsoleCap const* m_console { nullptr };
     SurfaceClient m_surfaces;
     kit::FontClient m_fonts;
     kit::FontdGlyphs m_glyphs;
     CellMetrics m_cell;
     u32 m_width { 0 };
     u32 m_height { 0 };
+    u32 m_title_height { 0 };
+    u32 m_screen_width { 0 };
+    u32 m_screen_height { 0 };
     View m_views[maximum_windows];
     u64 m_keys { 0 };
     u64 m_frames { 0 };
+    u64 m_moves { 0 };
 };
 
 }

@@ -71,6 +71,7 @@ private:
 
     Compositor& m_compositor;
     Queue m_queues[maximum_sessions];
+    bool m_last_is_motion[maximum_sessions] {}; /* the session's newest queued event is a motion a later one may fold into */
     RoutingCounters m_counters;
     u8 m_buttons { 0 };
     u32 m_grab { 0 };           /* the surface a held button was pressed over */

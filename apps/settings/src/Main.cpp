@@ -53,20 +53,29 @@ ErrorOr<void> print_accessibility(ConsoleCap const& console, kit::Tree const& tr
     });
 }
 
-/* Draws `damage` into the surface and sends it to compositord; answers the frame that showed it. */
-ErrorOr<surface::FrameDone> present(Panel& panel, SurfaceClient& client, u32 surface_id, kit::Region const& damage)
+struct Shown {
+    u64 sent_pixels { 0 }; /* the damage sent: the region's boxes, or their bounds when more than 16 */
+    surface::FrameDone frame;
+};
+
+/* Draws `damage` into the surface and sends it to compositord; answers what was sent and the frame that showed it. */
+ErrorOr<Shown> present(Panel& panel, SurfaceClient& client, u32 surface_id, kit::Region const& damage)
 {
     TRY(panel.draw(damage));
+    Shown shown;
     surface::Damage message;
     message.surface = surface_id;
     if (damage.boxes().size() > surface::maximum_rectangles) {
         TRY(message.rectangles.try_append(surface_rectangle(damage.bounds())));
+        shown.sent_pixels = damage.bounds().area();
     } else {
         for (auto const& box : damage.boxes())
             TRY(message.rectangles.try_append(surface_rectangle(box)));
+        shown.sent_pixels = damage.area();
     }
     TRY(client.call(message));
-    return client.call(surface::Frame {});
+    shown.frame = TRY(client.call(surface::Frame {}));
+    return shown;
 }
 
 /* An event or a message, for the console: "key Tab", "text '2'", "press at (575, 444)", "row 3 selected". */
@@ -189,9 +198,11 @@ ErrorOr<void> take_input(ConsoleCap const& console, Panel& panel, SurfaceClient&
                 read.events.size(), pointer_reports, read.dropped));
             continue;
         }
-        auto done = TRY(present(panel, surfaces, surface_id, batch));
-        TRY(print_line(console, "settings: input: {} events ({} pointer, {} dropped), {} pixels damaged, frame {} composed {}",
-            read.events.size(), pointer_reports, read.dropped, batch.area(), done.frame, done.composed_pixels));
+        auto shown = TRY(present(panel, surfaces, surface_id, batch));
+        TRY(print_line(console,
+            "settings: input: {} events ({} pointer, {} dropped), {} pixels damaged, {} sent, frame {} composed {}",
+            read.events.size(), pointer_reports, read.dropped, batch.area(), shown.sent_pixels, shown.frame.frame,
+            shown.frame.composed_pixels));
         TRY(print_accessibility(console, panel.tree()));
     }
     return {};

@@ -4,63 +4,47 @@
  * The translation both input sources share (Input.h), and compositord's routed events.
  */
 
+#include <vectra/input/Event.h>
+#include <vectra/input/Keyboard.h>
+#include <vectra/input/Pointer.h>
 #include <vectra/kit/Input.h>
 
 namespace vectra::kit {
 
 namespace {
 
-/* Linux key codes (vectra.input and vectra.surface both carry them) VectraKit reacts to as keys. */
-namespace code {
-constexpr u16 backspace = 14;
-constexpr u16 tab = 15;
-constexpr u16 enter = 28;
-constexpr u16 space = 57;
-constexpr u16 home = 102;
-constexpr u16 up = 103;
-constexpr u16 page_up = 104;
-constexpr u16 left = 105;
-constexpr u16 right = 106;
-constexpr u16 end = 107;
-constexpr u16 down = 108;
-constexpr u16 page_down = 109;
-constexpr u16 delete_ = 111;
-}
-
-/* The bits both protocols share (core/input's modifier::shift, button::left; key_action). */
-constexpr u8 shift_modifier = 1 << 0;
-constexpr u8 left_button = 1 << 0;
+/* vectra.input's key actions, which vectra.surface's copy (core/inputprotocol's key_action). */
 constexpr u8 press_action = 1;
 constexpr u8 repeat_action = 3;
 
 Key key_of(u16 value)
 {
     switch (value) {
-    case code::tab:
+    case input::key::tab:
         return Key::Tab;
-    case code::enter:
+    case input::key::enter:
         return Key::Enter;
-    case code::space:
+    case input::key::space:
         return Key::Space;
-    case code::backspace:
+    case input::key::backspace:
         return Key::Backspace;
-    case code::delete_:
+    case input::key::delete_:
         return Key::Delete;
-    case code::left:
+    case input::key::left:
         return Key::Left;
-    case code::right:
+    case input::key::right:
         return Key::Right;
-    case code::up:
+    case input::key::up:
         return Key::Up;
-    case code::down:
+    case input::key::down:
         return Key::Down;
-    case code::home:
+    case input::key::home:
         return Key::Home;
-    case code::end:
+    case input::key::end:
         return Key::End;
-    case code::page_up:
+    case input::key::page_up:
         return Key::PageUp;
-    case code::page_down:
+    case input::key::page_down:
         return Key::PageDown;
     default:
         return Key::None;
@@ -92,7 +76,7 @@ usize InputTranslator::key(
         return 0;
     Key key = key_of(value);
     if (key != Key::None) {
-        out[0] = Event::key_press(key, modifiers & shift_modifier ? Modifiers::Shift : Modifiers::None);
+        out[0] = Event::key_press(key, modifiers & input::modifier::shift ? Modifiers::Shift : Modifiers::None);
         return 1;
     }
     usize count = 0;
@@ -104,13 +88,13 @@ usize InputTranslator::key(
 
 usize InputTranslator::pointer(i64 x, i64 y, u8 buttons, Event (&out)[maximum_events])
 {
-    u8 changed = u8((buttons ^ m_buttons) & left_button);
+    u8 changed = u8((buttons ^ m_buttons) & input::button::left);
     m_buttons = buttons;
     if (!changed)
         return 0;
     i32 surface_x = bounded(x - m_origin_x);
     i32 surface_y = bounded(y - m_origin_y);
-    out[0] = buttons & left_button ? Event::pointer_down(surface_x, surface_y) : Event::pointer_up(surface_x, surface_y);
+    out[0] = buttons & input::button::left ? Event::pointer_down(surface_x, surface_y) : Event::pointer_up(surface_x, surface_y);
     return 1;
 }
 

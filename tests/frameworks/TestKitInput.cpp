@@ -25,10 +25,12 @@ using kit::Kind;
 
 namespace {
 
-input::InputEvent key(u16 code, u8 action = input::key_action::press, u8 modifiers = 0, u32 character = 0)
+/* A key or a pointer report in either protocol's event: both carry the same fields for them. */
+template<typename Routed>
+Routed key_event(u8 kind, u16 code, u8 action, u8 modifiers, u32 character)
 {
-    input::InputEvent event;
-    event.kind = input::event_kind::key;
+    Routed event;
+    event.kind = kind;
     event.action = action;
     event.code = code;
     event.modifiers = modifiers;
@@ -37,37 +39,39 @@ input::InputEvent key(u16 code, u8 action = input::key_action::press, u8 modifie
     return event;
 }
 
-input::InputEvent pointer(u32 x, u32 y, u8 buttons)
+template<typename Routed, typename Coordinate>
+Routed pointer_event(u8 kind, Coordinate x, Coordinate y, u8 buttons)
 {
-    input::InputEvent event;
-    event.kind = input::event_kind::pointer;
+    Routed event;
+    event.kind = kind;
     event.x = x;
     event.y = y;
     event.buttons = buttons;
     return event;
 }
 
+input::InputEvent key(u16 code, u8 action = input::key_action::press, u8 modifiers = 0, u32 character = 0)
+{
+    return key_event<input::InputEvent>(input::event_kind::key, code, action, modifiers, character);
+}
+
+input::InputEvent pointer(u32 x, u32 y, u8 buttons)
+{
+    return pointer_event<input::InputEvent>(input::event_kind::pointer, x, y, buttons);
+}
+
+/* compositord's events, all for surface 1. */
 surface::SurfaceEvent surface_key(u16 code, u8 action = input::key_action::press, u8 modifiers = 0, u32 character = 0)
 {
-    surface::SurfaceEvent event;
-    event.kind = surface::event_kind::key;
+    auto event = key_event<surface::SurfaceEvent>(surface::event_kind::key, code, action, modifiers, character);
     event.surface = 1;
-    event.action = action;
-    event.code = code;
-    event.modifiers = modifiers;
-    if (character)
-        MUST(event.characters.try_append(character));
     return event;
 }
 
 surface::SurfaceEvent surface_pointer(i32 x, i32 y, u8 buttons)
 {
-    surface::SurfaceEvent event;
-    event.kind = surface::event_kind::pointer;
+    auto event = pointer_event<surface::SurfaceEvent>(surface::event_kind::pointer, x, y, buttons);
     event.surface = 1;
-    event.x = x;
-    event.y = y;
-    event.buttons = buttons;
     return event;
 }
 

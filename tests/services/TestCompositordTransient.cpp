@@ -76,6 +76,21 @@ TEST_CASE("a client session asking for a transient surface is refused transient-
         auto notice = TRY(lend(reticle, 4096, 0x00ff00, RightRead));
         TRY(compositor.create(notices, transient_at(20, 4, 10, 10), notice.carried, SessionKind::Privileged));
         EXPECT_IN_TASK(compositor.surface_count() == 2);
+        /* A privileged session holds 8 surfaces (a notification each), a client's still 4. */
+        for (int more = 0; more < 7; ++more) {
+            auto extra = TRY(lend(reticle, 4096, 0x00ff00, RightRead));
+            TRY(compositor.create(notices, transient_at(20, 20, 10, 10), extra.carried, SessionKind::Privileged));
+        }
+        auto ninth = TRY(lend(reticle, 4096, 0x00ff00, RightRead));
+        EXPECT_IN_TASK(refused(compositor.create(notices, transient_at(20, 20, 10, 10), ninth.carried, SessionKind::Privileged),
+            SurfaceError::TooManySurfaces));
+        for (int more = 0; more < 3; ++more) {
+            auto extra = TRY(lend(reticle, 4096, 0xff0000, RightRead));
+            TRY(compositor.create(client, surface::Create { 4, 4, 10, 10, 40 }, extra.carried));
+        }
+        auto fifth = TRY(lend(reticle, 4096, 0xff0000, RightRead));
+        EXPECT_IN_TASK(refused(compositor.create(client, surface::Create { 4, 4, 10, 10, 40 }, fifth.carried), SurfaceError::TooManySurfaces));
+        EXPECT_IN_TASK(compositor.surface_count(notices) == 8 && compositor.surface_count(client) == 4);
         return 0;
     });
 }
@@ -99,7 +114,7 @@ TEST_CASE("a transient surface stays above every other: created, raised and lowe
         /* A second transient goes above the first; a client surface created after both lies below both. */
         auto blue_memory = TRY(lend(reticle, 4096, 0x0000ff, RightRead));
         u32 blue = TRY(compositor.create(notices, transient_at(15, 12, 20, 10), blue_memory.carried, SessionKind::Privileged));
-        auto grey_memory = TRY(lend(reticle, 4096, 0x808080, RightRead));
+        auto grey_memory = TRY(lend(reticle, 64 * 48 * 4, 0x808080, RightRead));
         u32 grey = TRY(compositor.create(other_client, surface::Create { 0, 0, 64, 48, 256 }, grey_memory.carried));
         (void)compositor.compose();
         EXPECT_IN_TASK(screen.at(16, 13) == 0x0000ff && screen.at(11, 11) == 0x00ff00 && screen.at(40, 40) == 0x808080);

@@ -112,7 +112,7 @@ ErrorOr<i32> notifyd_task(Bundle& bundle)
         bundle, memory, "surface_requests", "surface_replies", notifyd::surface_bits));
     auto display = std::make_unique<notifyd::Display>(memory, std::move(surfaces), std::move(fonts));
     TRY(display->start());
-    s_font_line_height = u64(display->line_metrics().line_height);
+    s_font_line_height = u64(display->text().line_height());
     TRY(notifyd::run(memory, display->screen_width(), display.get(), std::move(requests), std::move(replies), nullptr));
     return 0;
 }

@@ -11,7 +11,7 @@ vectra_fuzz_target(notify_request SOURCES fuzz/FuzzNotifyRequest.cpp
 if(TARGET vectra_notifyd_display AND TARGET vectra_fontd_service)
     vectra_host_test(services.notifyd_loop SOURCES services/TestNotifydLoop.cpp
         COMPONENTS ${kernel_components} text path encoding time concurrent process fs vfsd_protocol libc font freetype_port
-            harfbuzz_port fontd_service surface display input input_protocol compositord_service inputd_service kit kit_fontd
+            harfbuzz_port fontd_service surface display input input_protocol compositord_service inputd_service
             notify notifyd_service notifyd_display)
     target_compile_definitions(test_services.notifyd_loop PRIVATE VECTRA_FONTS_DEJAVU_DIR="${VECTRA_FONTS_DEJAVU_DIR}")
 endif()

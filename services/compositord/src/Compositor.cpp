@@ -100,8 +100,9 @@ ErrorOr<u32> Compositor::create(
         return Error(SurfaceError::TransientRefused, "only a privileged session creates transient surfaces");
     TRY(check_size(request.width, request.height, request.stride));
     TRY(check_position(request.x, request.y));
-    if (surface_count(session) >= surface::surfaces_per_session)
-        return Error(SurfaceError::TooManySurfaces, "a session has at most 4 surfaces");
+    usize allowed = kind == SessionKind::Privileged ? surface::surfaces_per_privileged_session : surface::surfaces_per_session;
+    if (surface_count(session) >= allowed)
+        return Error(SurfaceError::TooManySurfaces, "a session has at most 4 surfaces (a privileged one 8)");
     usize free = maximum_surfaces;
     for (usize index = 0; index < maximum_surfaces; ++index) {
         if (!m_surfaces[index].used) {

@@ -7,18 +7,16 @@
 #include <notifyd/Display.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/Utf8View.h>
 
 namespace vectra::notifyd {
 
 namespace {
 
 constexpr u32 buffer_bytes = (width * maximum_height * 4 + 4095) & ~u32(4095);
-constexpr u32 ellipsis = 0x2026;
 
 }
 
-Display::Display(ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts)
+Display::Display(ReticleCap const& memory, SurfaceClient surfaces, FontClient fonts)
     : m_memory(memory)
     , m_surfaces(std::move(surfaces))
     , m_fonts(std::move(fonts))
@@ -27,54 +25,38 @@ Display::Display(ReticleCap const& memory, SurfaceClient surfaces, kit::FontClie
 
 ErrorOr<void> Display::start()
 {
-    TRY(kit::FontdGlyphs::open(m_glyphs, m_fonts, "DejaVu Sans", glyph_pixel_size));
-    /* Printable ASCII and the ellipsis in one request: most notifications then cost no round trip to fontd. */
-    char printable[95 + 3];
+    TRY(Text::open(m_text, m_fonts, "DejaVu Sans", glyph_pixel_size));
+    /* Printable ASCII and the ellipsis: most notifications then cost no round trip to fontd. */
+    u8 printable[95 + 3];
     for (usize index = 0; index < 95; ++index)
-        printable[index] = char(' ' + index);
-    printable[95] = char(0xe2), printable[96] = char(0x80), printable[97] = char(0xa6);
-    TRY(m_glyphs.prefetch(TRY(Utf8View::try_from(std::string_view(printable, sizeof(printable))))));
+        printable[index] = u8(' ' + index);
+    printable[95] = 0xe2, printable[96] = 0x80, printable[97] = 0xa6;
+    TRY(m_text.prefetch(printable));
     for (auto& view : m_views) {
         view.memory = TRY(system::create_memory(m_memory, buffer_bytes));
         auto mapped = TRY(system::map_memory(view.memory));
         view.pixels = { reinterpret_cast<u32*>(mapped.data()), usize(width) * maximum_height };
-        view.canvas = TRY(kit::Canvas::try_create(view.pixels, width, maximum_height, width));
     }
     auto state = TRY(m_surfaces.call(surface::ReadState {}));
     m_screen_width = state.display_width;
     return {};
 }
 
-ErrorOr<void> Display::draw_line(
-    kit::Canvas& canvas, std::span<u8 const> text, i32 baseline, surface::Box const& clip, u32 colour, bool ends_cut)
-{
-    auto view = TRY(Utf8View::try_from(text));
-    i64 pen = i64(padding) * 64;
-    auto put = [&](u32 code_point) -> ErrorOr<void> {
-        auto glyph = TRY(m_glyphs.glyph(code_point));
-        canvas.blend_glyph(glyph, i32(pen / 64), baseline, clip, colour);
-        pen += glyph.advance;
-        return {};
-    };
-    for (u32 code_point : view)
-        TRY(put(code_point));
-    if (ends_cut)
-        TRY(put(ellipsis));
-    return {};
-}
-
 ErrorOr<void> Display::draw(usize slot, notify::Post const& request)
 {
     auto& view = m_views[slot];
-    auto& canvas = *view.canvas;
     u32 lines = TRY(check_text(request.title.span(), request.body.span()));
     auto box = surface::Box::of(0, 0, width, lines * line_height + 2 * padding);
-    canvas.fill(canvas.bounds(), canvas.bounds(), background);
-    canvas.frame(box, box, 1, border);
-    auto text_clip = surface::Box::of(i32(padding), 0, width - 2 * padding, box.height());
-    auto metrics = m_glyphs.line_metrics();
-    i32 first_baseline = i32(padding) + (i32(line_height) - metrics.line_height) / 2 + metrics.ascender;
-    TRY(draw_line(canvas, request.title.span(), first_baseline, text_clip, title_colour, false));
+    Pixels whole { view.pixels, width, surface::Box::of(0, 0, width, maximum_height) };
+    whole.fill(whole.clip, background);
+    /* A one-pixel border along the inside of the notification's box. */
+    whole.fill(surface::Box::of(0, 0, width, 1), border);
+    whole.fill(surface::Box::of(0, box.bottom - 1, width, 1), border);
+    whole.fill(surface::Box::of(0, 0, 1, box.height()), border);
+    whole.fill(surface::Box::of(i32(width) - 1, 0, 1, box.height()), border);
+    Pixels inside { view.pixels, width, surface::Box::of(i32(padding), 0, width - 2 * padding, box.height()) };
+    i32 first_baseline = i32(padding) + (i32(line_height) - m_text.line_height()) / 2 + m_text.ascender();
+    TRY(m_text.draw(inside, i32(padding), first_baseline, request.title.span(), title_colour, false));
     /* The body's lines, at most maximum_body_lines; a body with more ends its last shown line with an ellipsis. */
     auto body = request.body.span();
     usize start = 0;
@@ -83,8 +65,8 @@ ErrorOr<void> Display::draw(usize slot, notify::Post const& request)
         while (end < body.size() && body[end] != '\n')
             ++end;
         bool more = end < body.size() && line + 1 == notify::maximum_body_lines;
-        TRY(draw_line(canvas, body.subspan(start, end - start), first_baseline + i32((line + 1) * line_height),
-            text_clip, body_colour, more));
+        TRY(m_text.draw(inside, i32(padding), first_baseline + i32((line + 1) * line_height), body.subspan(start, end - start),
+            body_colour, more));
         start = end + 1;
     }
     return {};

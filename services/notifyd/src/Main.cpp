@@ -43,7 +43,7 @@ ErrorOr<i32> notifyd(Bundle& bundle)
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
-    auto fonts = TRY((open_client<kit::FontClient, font::Protocol>(
+    auto fonts = TRY((open_client<notifyd::FontClient, font::Protocol>(
         bundle, memory, "font-requests", "font-replies", notifyd::font_bits)));
     auto surfaces = TRY((open_client<notifyd::SurfaceClient, surface::Protocol>(
         bundle, memory, "surface-requests", "surface-replies", notifyd::surface_bits)));

@@ -3,8 +3,8 @@
  *
  * notifyd's notifications on the screen (docs/adr/0048-notifyd.md §3, §4): each one a transient
  * surface of compositord (a session of its privileged listener), 320 pixels wide and as tall as
- * its lines, drawn into notifyd's own memory with DejaVu Sans from fontd (its atlas mapped
- * read-only, blended by VectraKit's Canvas). Placement is the Board's: created where it says,
+ * its lines, drawn into notifyd's own memory with DejaVu Sans from fontd (Text.h: its atlas mapped
+ * read-only and blended into notifyd's pixels). Placement is the Board's: created where it says,
  * moved when the stack closes up, destroyed when a notification goes. Clicks come from the
  * surface session's `input`: a press on a notification withdraws it (compositord never gives a
  * transient surface the focus, so the focused client keeps it).
@@ -13,11 +13,9 @@
 #pragma once
 
 #include <notifyd/Screen.h>
-#include <optional>
+#include <notifyd/Text.h>
 #include <vectra/Capability.h>
 #include <vectra/Session.h>
-#include <vectra/kit/Canvas.h>
-#include <vectra/kit/FontdGlyphs.h>
 #include <vectra/surface/Protocol.h>
 
 namespace vectra::notifyd {
@@ -36,12 +34,12 @@ inline constexpr u32 body_colour = 0xc8d0e0;
 
 class Display final : public Screen {
 public:
-    Display(ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts);
+    Display(ReticleCap const& memory, SurfaceClient surfaces, FontClient fonts);
 
     /* DejaVu Sans opened at glyph_pixel_size (printable ASCII fetched at once), a buffer per Board slot, the screen's size read. */
     [[nodiscard]] ErrorOr<void> start();
     [[nodiscard]] u32 screen_width() const { return m_screen_width; }
-    [[nodiscard]] kit::LineMetrics line_metrics() const { return m_glyphs.line_metrics(); }
+    [[nodiscard]] Text const& text() const { return m_text; }
 
     [[nodiscard]] ErrorOr<void> draw(usize slot, notify::Post const&) override;
     [[nodiscard]] ErrorOr<void> show(Board const&) override;
@@ -54,7 +52,6 @@ private:
     struct View {
         MemCap memory;
         std::span<u32> pixels;
-        std::optional<kit::Canvas> canvas;
         bool shown { false };
         u32 notification { 0 };
         u32 surface { 0 };
@@ -62,14 +59,10 @@ private:
         i32 y { 0 };
     };
 
-    /* One line of text from `pen_x` at `baseline`, clipped to `clip`; `ellipsis` ends it with "…". */
-    [[nodiscard]] ErrorOr<void> draw_line(kit::Canvas&, std::span<u8 const> text, i32 baseline, surface::Box const& clip,
-        u32 colour, bool ellipsis);
-
     ReticleCap const& m_memory;
     SurfaceClient m_surfaces;
-    kit::FontClient m_fonts;
-    kit::FontdGlyphs m_glyphs;
+    FontClient m_fonts;
+    Text m_text;
     View m_views[notify::notifications_shown];
     u32 m_screen_width { 0 };
     u8 m_buttons { 0 };

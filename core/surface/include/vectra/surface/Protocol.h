@@ -36,7 +36,8 @@
  * that never takes the focus (neither a click, nor Alt+Tab, nor `focus`: `transient-unfocusable`)
  * and stays above every other surface; pointer reports over it go to its session without moving
  * the focus. Only sessions of compositord's second listener, the one the boot manifest marks
- * privileged and grants to notifyd alone, may create one: elsewhere `transient-refused`.
+ * privileged and grants to notifyd alone, may create one: elsewhere `transient-refused`. Such a
+ * session may hold 8 surfaces (one per notification notifyd shows).
  *
  * Limits. 4 surfaces per session, 16 in all, 4096 × 4096 pixels at most, positions within
  * ±65536, 16 rectangles per `damage`. A revoked MemCap ends its surface at the next composition
@@ -70,6 +71,7 @@ inline constexpr u32 maximum_height = 4096;
 inline constexpr i32 maximum_position = 65536;
 inline constexpr usize maximum_rectangles = 16;
 inline constexpr usize surfaces_per_session = 4;
+inline constexpr usize surfaces_per_privileged_session = 8; /* notifyd's: a surface per notification shown */
 inline constexpr usize maximum_input_events = 12;
 inline constexpr usize queued_input_events = 32;
 inline constexpr u32 maximum_input_wait_ms = 10'000;
@@ -264,7 +266,7 @@ struct Protocol {
             error(SurfaceError::SizeOutOfBounds, "size-out-of-bounds", "width or height 0 or above 4096, or a stride narrower than a row"),
             error(SurfaceError::PositionOutOfBounds, "position-out-of-bounds", "x or y beyond ±65536"),
             error(SurfaceError::OutsideSurface, "outside-surface", "a damage rectangle is empty or reaches outside its surface (overflow included)"),
-            error(SurfaceError::TooManySurfaces, "too-many-surfaces", "the session has 4 surfaces, or compositord 16"),
+            error(SurfaceError::TooManySurfaces, "too-many-surfaces", "the session has 4 surfaces (a privileged one 8), or compositord 16"),
             error(SurfaceError::Busy, "busy", "this session already has a frame request (or an input read) waiting"),
             error(SurfaceError::NotFocused, "not-focused", "the focus is another session's: a session moves it among its own surfaces, or takes it while nobody holds it"),
             error(SurfaceError::PointerRouted, "pointer-routed", "compositord routes the pointer: the cursor follows it, no session moves it"),

@@ -131,6 +131,9 @@ ErrorOr<i32> notify_check(Bundle& bundle)
     TRY(print_line(console, "notify-check: typed \"{}\"", std::string_view(typed.line, typed.length)));
     if (!typed.done || typed.lost != 0)
         return Error(ErrorCode::TimedOut, "the typed line did not reach the focused client");
+    TRY(surfaces.call(surface::Frame {}));
+    TRY(print_line(console, "notify-check: holding the frame 2000 ms for a screenshot"));
+    sleep_ms(2000);
     TRY(print_line(console, "notify-check: passed"));
     return 0;
 }

@@ -288,7 +288,7 @@ struct Protocol {
                 "Marks up to 16 rectangles of the surface as drawn: they are composed at the next frame (coalesced with earlier damage)."),
             message<Move, protocol::Done>("move", "Moves a surface to (x, y) on the screen."),
             message<Raise, protocol::Done>("raise", "Puts a surface above every other (a surface not transient: above every other but the transient ones)."),
-            message<Lower, protocol::Done>("lower", "Puts a surface below every other."),
+            message<Lower, protocol::Done>("lower", "Puts a surface below every other (a transient one: below the other transient ones only)."),
             message<Focus, protocol::Done>("focus", "Gives a surface the focus when the session holds it already (on another of its surfaces) or nobody does; never a transient one."),
             message<Destroy, protocol::Done>("destroy", "Removes a surface; what it covered is composed again; its MemCap is let go."),
             message<Frame, FrameDone>("frame",

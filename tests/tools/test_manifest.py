@@ -1611,3 +1611,82 @@ class FootprintHeaderTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PrivilegedConnectionTest(unittest.TestCase):
+    """compositord's privileged listener (ADR 0048 §4): a connection the manifest marks `privileged`
+    reaches only slots a footprint marks privileged (compositord_transient's transient listener,
+    notifyd's surface session), and such a slot holds nothing else: no client of image notify can
+    be wired to the listener that creates transient surfaces."""
+
+    IMAGE = "notify"
+    CONFIG = {"CONFIG_PLATFORM_X86_64": "y", "CONFIG_SERVICE_INITD": "y", "CONFIG_DISPLAY": "y",
+              "CONFIG_CORE_CONCURRENT": "y", "CONFIG_CORE_ENCODING": "y", "CONFIG_CORE_TIME": "y",
+              "CONFIG_CORE_TEXT": "y", "CONFIG_CORE_SURFACE": "y", "CONFIG_CORE_DISPLAY": "y", "CONFIG_CORE_FONT": "y",
+              "CONFIG_CORE_NOTIFY": "y", "CONFIG_CORE_INPUT_PROTOCOL": "y", "CONFIG_SERVICE_DISPLAYD": "y",
+              "CONFIG_SERVICE_COMPOSITORD": "y", "CONFIG_SERVICE_INPUTD": "y", "CONFIG_COMPONENT_VIRTIO_INPUT": "y",
+              "CONFIG_SERVICE_FONTD": "y", "CONFIG_PORT_FONTS_DEJAVU": "y", "CONFIG_SERVICE_NOTIFYD": "y",
+              "CONFIG_COMPONENT_SURFACECHECK": "y", "CONFIG_COMPONENT_NOTIFYCHECK": "y"}
+
+    def image_manifest(self):
+        with open(os.path.join(ROOT, "images", self.IMAGE, "manifest.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def task(self, manifest, name):
+        return next(task for task in manifest["tasks"] if task["name"] == name)
+
+    def compile(self, manifest):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "manifest.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(manifest, handle)
+            config_path = os.path.join(folder, ".config")
+            with open(config_path, "w", encoding="utf-8") as handle:
+                for name, value in self.CONFIG.items():
+                    handle.write(f"{name}={value}\n")
+            data = os.path.join(folder, "data")
+            os.makedirs(data)
+            for name in ("DejaVuSans.ttf", "DejaVuSansMono.ttf"):
+                with open(os.path.join(data, name), "wb") as handle:
+                    handle.write(b"\0font")
+            output = os.path.join(folder, "out.cpp")
+            compiler.compile_manifest(path, ROOT, output, image=self.IMAGE, config_path=config_path, data_dir=data)
+            with open(output, encoding="utf-8") as handle:
+                return handle.read()
+
+    def refused(self, manifest, *fragments):
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(manifest)
+        message = str(caught.exception)
+        self.assertNotIn("\n", message)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+
+    def test_the_image_wires_notifyd_alone_to_the_privileged_listener(self):
+        generated = self.compile(self.image_manifest())
+        self.assertIn("task_entries::compositord_transient", generated)
+        self.assertIn("task_entries::notifyd", generated)
+
+    def test_a_client_granted_the_privileged_connection_is_refused(self):
+        manifest = self.image_manifest()
+        check = self.task(manifest, "notify-check")
+        check["bundle"]["requests"]["connection"] = "transient"
+        check["bundle"]["replies"]["connection"] = "transient"
+        self.refused(manifest, "(notify-check).bundle.replies.connection",
+                     "connection 'transient' is privileged: only a slot its entry's footprint marks privileged may hold it")
+
+    def test_notifyd_granted_the_ordinary_listener_is_refused(self):
+        manifest = self.image_manifest()
+        notifyd = self.task(manifest, "notifyd")
+        notifyd["bundle"]["surface-requests"]["connection"] = "surfaces"
+        notifyd["bundle"]["surface-replies"]["connection"] = "surfaces"
+        self.refused(manifest, "(notifyd).bundle.surface-replies.connection",
+                     "slot 'surface-replies' is privileged in entry 'notifyd''s footprint", "not 'surfaces'")
+
+    def test_the_mark_is_checked_and_never_taken_off_silently(self):
+        unmarked = self.image_manifest()
+        del unmarked["connections"]["transient"]["privileged"]
+        self.refused(unmarked, "slot 'transient_replies' is privileged in entry 'compositord_transient''s footprint")
+        malformed = self.image_manifest()
+        malformed["connections"]["transient"]["privileged"] = "yes"
+        self.refused(malformed, "connections.transient.privileged", "must be true or false")

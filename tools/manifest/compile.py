@@ -115,7 +115,7 @@ DESCRIPTOR_KIB = 4  # a memory object's descriptor beside its pages
 DATA_NOT_READ = "(files not read)"  # a Composition's data_dir when no build made them (./vectra authority)
 PCI_INDEX_MAX = 31  # the n-th function matching, in enumeration order (bus, device, function)
 FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory", "config"}
-NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
+NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line", "privileged"}
 SCHEMA_FIELDS = {"header", "id", "slot_count", "slot_size"}
 
 
@@ -247,6 +247,10 @@ def check_footprint(source, footprint):
         if need["class"] == "RingCap":
             source.string(need.get("schema"), f"{field}.schema", SCHEMA, SCHEMA_RULE)
             source.choice(need.get("end"), f"{field}.end", {"producer", "consumer"})
+        source.require(isinstance(need.get("privileged", False), bool), f"{field}.privileged",
+                       f"must be true or false, not {shown(need.get('privileged'))}")
+        source.require(not need.get("privileged") or need["class"] == "RingCap", f"{field}.privileged",
+                       "only a RingCap slot holds a privileged connection")
     for schema, spec in source.object(footprint.get("schemas", {}), "schemas").items():
         field = f"schemas.{printable(schema)}"
         source.string(schema, field, SCHEMA, SCHEMA_RULE)
@@ -433,6 +437,14 @@ def check_task(source, index, task, connections, composition, schemas):
             schema = connections[connection]["schema"]
             source.require(schema == need.get("schema"), f"{where}.connection",
                            f"connection '{connection}' speaks {schema}, footprint wants {need.get('schema')}")
+            # A privileged connection (compositord's transient listener, ADR 0048 §4) reaches only slots a
+            # footprint marks privileged, and such a slot holds only a privileged connection.
+            privileged = bool(connections[connection].get("privileged"))
+            source.require(privileged == bool(need.get("privileged")), f"{where}.connection",
+                           f"connection '{connection}' is privileged: only a slot its entry's footprint marks "
+                           f"privileged may hold it" if privileged else
+                           f"slot '{slot}' is privileged in entry '{entry}''s footprint: it holds only a connection "
+                           f"the manifest marks privileged, not '{connection}'")
             end = "consumer" if "receive" in granted_rights else "producer"
             source.require(end == need.get("end"), f"{where}.rights",
                            f"grants the {end} end, footprint wants the {need.get('end')} end")
@@ -992,9 +1004,9 @@ def check_manifest(source, manifest, composition, image=None):
     for connection, spec in connections.items():
         field = f"connections.{printable(connection)}"
         source.string(connection, field, NAME, NAME_RULE)
-        source.fields(spec, field, {"schema", "one_way", "listener", "optional_client"}, ("schema",))
+        source.fields(spec, field, {"schema", "one_way", "listener", "optional_client", "privileged"}, ("schema",))
         source.string(spec["schema"], f"{field}.schema", SCHEMA, SCHEMA_RULE)
-        for flag in ("one_way", "listener", "optional_client"):
+        for flag in ("one_way", "listener", "optional_client", "privileged"):
             source.require(isinstance(spec.get(flag, False), bool), f"{field}.{flag}",
                            f"must be true or false, not {shown(spec.get(flag))}")
         source.require(not (spec.get("one_way") and spec.get("listener")), field,

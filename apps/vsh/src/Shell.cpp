@@ -102,6 +102,8 @@ Outcome Shell::run(Words const& words)
         date();
     else if (command == "ps")
         processes();
+    else if (command == "notify")
+        post_notification(words);
     else if (command == "help")
         help();
     else if (command == "exit") {
@@ -350,6 +352,28 @@ void Shell::processes()
         m_sink.format("ps: {} more Tasks not shown\r\n", table.value().listed - table.value().count);
 }
 
+void Shell::post_notification(Words const& words)
+{
+    if (!m_notifier) {
+        line("notify: no notification service");
+        return;
+    }
+    if (words.count() < 2 || words.count() > 3) {
+        line("notify: usage: notify TITLE [BODY]");
+        return;
+    }
+    if (words[1].size() > notify::maximum_title || (words.count() == 3 && words[2].size() > notify::maximum_body)) {
+        line("notify: a title holds at most 64 bytes, a body 256");
+        return;
+    }
+    auto posted = m_notifier->post(words[1], words.count() == 3 ? words[2] : std::string_view {});
+    if (posted.is_error()) {
+        m_sink.format("notify: {}: {}\r\n", words[1], posted.error().name());
+        return;
+    }
+    m_sink.format("notify: shown for {} s (notification {})\r\n", notify_timeout_ms / 1000, posted.value());
+}
+
 void Shell::help()
 {
     line("vsh commands:");
@@ -363,6 +387,7 @@ void Shell::help()
     line("  echo WORD...       print words");
     line("  date               the wall clock, with its confidence and source");
     line("  ps                 Tasks from the kernel's snapshot");
+    line("  notify TITLE [BODY] a notification through notifyd (5 s)");
     line("  help               this list");
     line("  exit [STATUS]      end the shell");
     line("keys: arrows, Home/End, Delete, Ctrl+A/E/K/U/W, Up/Down history, Ctrl+C, Ctrl+L, Ctrl+D");

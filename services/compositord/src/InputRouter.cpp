@@ -65,9 +65,12 @@ void InputRouter::route_pointer(input::InputEvent const& event)
     else
         target = m_compositor.surface_at(x, y);
     if (target && pressed != 0 && m_buttons == 0) {
-        /* Click-to-focus: the surface pressed on is focused and raised, and holds the pointer until every button is up. */
-        m_compositor.focus_slot(*target);
-        m_compositor.raise_slot(*target);
+        /* Click-to-focus: the surface pressed on is focused and raised (a transient one neither: ADR 0048 §4), and
+           holds the pointer until every button is up. */
+        if (!m_compositor.slot(*target).transient) {
+            m_compositor.focus_slot(*target);
+            m_compositor.raise_slot(*target);
+        }
         m_grab = m_compositor.slot(*target).id;
         notice_focus(); /* told before the press's report */
     }
@@ -99,10 +102,11 @@ void InputRouter::route_pointer(input::InputEvent const& event)
 
 void InputRouter::cycle_focus()
 {
+    /* The bottom surface comes to the top with the focus: repeated, the chord visits every surface but the transient
+       ones (never focused; they sit above the others, so the bottom one is never transient unless all are). */
     auto order = m_compositor.order();
-    if (order.empty())
+    if (order.empty() || m_compositor.slot(order[0]).transient)
         return;
-    /* The bottom surface comes to the top with the focus: repeated, the chord visits every surface. */
     usize bottom = order[0];
     m_compositor.raise_slot(bottom);
     m_compositor.focus_slot(bottom);

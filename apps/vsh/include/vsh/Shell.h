@@ -13,6 +13,7 @@
 #include <vectra/Path.h>
 #include <vectra/WallClock.h>
 #include <vectra/fs/Client.h>
+#include <vsh/Notifier.h>
 #include <vsh/Sink.h>
 #include <vsh/TaskList.h>
 #include <vsh/Words.h>
@@ -26,12 +27,13 @@ struct Outcome {
 
 class Shell {
 public:
-    /* `tasks` may be null: the Task was granted no snapshot, and ps says so. */
-    Shell(vfs::Client& files, WallClock& clock, TaskList* tasks, Sink& sink)
+    /* `tasks` may be null: the Task was granted no snapshot, and ps says so; `notifier` too: no notifyd session. */
+    Shell(vfs::Client& files, WallClock& clock, TaskList* tasks, Sink& sink, Notifier* notifier = nullptr)
         : m_files(files)
         , m_clock(clock)
         , m_tasks(tasks)
         , m_sink(sink)
+        , m_notifier(notifier)
     {
     }
 
@@ -60,12 +62,14 @@ private:
     void echo(Words const&);
     void date();
     void processes();
+    void post_notification(Words const&);
     void help();
 
     vfs::Client& m_files;
     WallClock& m_clock;
     TaskList* m_tasks;
     Sink& m_sink;
+    Notifier* m_notifier { nullptr };
     Path m_directory;
     Words m_words;
     TaskRow m_rows[64]; /* ps's table */

@@ -141,6 +141,18 @@ inline constexpr SignalBit reply_space_bit { 2 };
 inline constexpr u8 first_session_bit = 8;
 
 /*
+ * The Signal bits one table uses (the defaults above). A Task serving two listeners of the same
+ * protocol (compositord: its clients' and notifyd's, ADR 0048) gives the second table bits of its
+ * own; the reply space bit may be shared (it only wakes the loop).
+ */
+struct TableBits {
+    SignalBit listener { listener_bit };
+    SignalBit listener_space { listener_space_bit };
+    SignalBit reply_space { reply_space_bit };
+    u8 first_session { first_session_bit };
+};
+
+/*
  * The service's half, without its protocol: the listener and the session slots. SessionServer
  * adds the protocol's dispatch; tests drive this directly.
  */
@@ -164,8 +176,9 @@ public:
         std::optional<RingSender> outbox;
     };
 
-    /* Binds the listener's requests (receive) and replies (send) Rings. */
-    [[nodiscard]] static ErrorOr<Table*> listen(Table& storage, RingCap requests, RingCap replies, Geometry, Limits);
+    /* Binds the listener's requests (receive) and replies (send) Rings; session n's doorbell is bits.first_session + n. */
+    [[nodiscard]] static ErrorOr<Table*> listen(
+        Table& storage, RingCap requests, RingCap replies, Geometry, Limits, TableBits bits = {});
 
     /* Answers every waiting open-session and attach-session; fails only when the listener does (PeerRestarted). */
     [[nodiscard]] ErrorOr<void> serve_listener();
@@ -222,6 +235,7 @@ private:
 
     Geometry m_geometry;
     Limits m_limits;
+    TableBits m_bits;
     std::optional<RingCap> m_listen_requests;
     std::optional<RingCap> m_listen_replies;
     std::optional<RingReceiver> m_listener;

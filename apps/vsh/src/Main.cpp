@@ -8,7 +8,7 @@
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
 #include <vectra/footprints/vsh.h>
-#include <vsh/KernelTaskList.h>
+#include <vectra/snapshot/KernelTaskList.h>
 #include <vsh/Run.h>
 
 VECTRA_TASK_ENTRY(vsh);
@@ -21,7 +21,7 @@ ErrorOr<i32> vsh(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto connections = TRY(vsh::take_connections(bundle));
-    auto tasks = TRY(vsh::KernelTaskList::create(TRY(bundle.take<DeviceCap>("snapshot")), memory));
+    auto tasks = TRY(tasks::KernelTaskList::create(TRY(bundle.take<DeviceCap>("snapshot")), memory));
     return vsh::run(&console, memory, std::move(connections), &tasks);
 }
 

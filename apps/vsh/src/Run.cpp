@@ -31,7 +31,7 @@ bool session_ended(Error const& error)
 
 /* What the shell keeps between windows, placed in the Task's memory (too large for its stack). */
 struct State {
-    State(TerminalClient& client, vfs::Client& files, WallClock& clock, TaskList* tasks)
+    State(TerminalClient& client, vfs::Client& files, WallClock& clock, tasks::TaskList* tasks)
         : terminal(client)
         , editor(terminal)
         , shell(files, clock, tasks, terminal)
@@ -66,7 +66,7 @@ usize memory_needed()
     return session::pool_size<vfs::Protocol>() + terminal_pool + (sizeof(State) + 4095) / 4096 * 4096;
 }
 
-ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections connections, TaskList* tasks)
+ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections connections, tasks::TaskList* tasks)
 {
     auto files = TRY(vfs::Client::open(std::move(connections.files_requests), std::move(connections.files_replies),
         TRY(endpoint::carve(memory, session::pool_size<vfs::Protocol>()))));

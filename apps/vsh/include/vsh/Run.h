@@ -14,7 +14,7 @@
 
 #include <vectra/Bundle.h>
 #include <vectra/Capability.h>
-#include <vsh/TaskList.h>
+#include <vectra/snapshot/TaskList.h>
 
 namespace vectra::vsh {
 
@@ -32,6 +32,6 @@ struct Connections {
 [[nodiscard]] usize memory_needed();
 
 /* `console` (may be null) hears vsh's start and end; `tasks` (may be null) is what ps reads. */
-[[nodiscard]] ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections, TaskList* tasks);
+[[nodiscard]] ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections, tasks::TaskList* tasks);
 
 }

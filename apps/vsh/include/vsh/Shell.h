@@ -14,7 +14,7 @@
 #include <vectra/WallClock.h>
 #include <vectra/fs/Client.h>
 #include <vsh/Sink.h>
-#include <vsh/TaskList.h>
+#include <vectra/snapshot/TaskList.h>
 #include <vsh/Words.h>
 
 namespace vectra::vsh {
@@ -27,7 +27,7 @@ struct Outcome {
 class Shell {
 public:
     /* `tasks` may be null: the Task was granted no snapshot, and ps says so. */
-    Shell(vfs::Client& files, WallClock& clock, TaskList* tasks, Sink& sink)
+    Shell(vfs::Client& files, WallClock& clock, tasks::TaskList* tasks, Sink& sink)
         : m_files(files)
         , m_clock(clock)
         , m_tasks(tasks)
@@ -64,11 +64,11 @@ private:
 
     vfs::Client& m_files;
     WallClock& m_clock;
-    TaskList* m_tasks;
+    tasks::TaskList* m_tasks;
     Sink& m_sink;
     Path m_directory;
     Words m_words;
-    TaskRow m_rows[64]; /* ps's table */
+    tasks::TaskRow m_rows[64]; /* ps's table */
     u64 m_lines_run { 0 };
 };
 

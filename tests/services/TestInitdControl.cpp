@@ -17,8 +17,8 @@
  *     it makes up.
  */
 
-#include "../platforms/ChildProcess.h"
-#include "../TestSupport.h"
+#include "ControlTestTasks.h"
+#include "InitdBoot.h"
 #include <catch2/catch.hpp>
 #include <crashtest/Echo.h>
 #include <initd/Manifest.h>
@@ -30,10 +30,7 @@
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
 #include <vectra/control/Protocol.h>
-#include <vectra/kernel/Kernel.h>
 
-VECTRA_TASK_ENTRY(test_echo);
-VECTRA_TASK_ENTRY(test_idle);
 VECTRA_TASK_ENTRY(test_admin);
 VECTRA_TASK_ENTRY(test_intruder);
 VECTRA_TASK_ENTRY(initd_group);
@@ -41,19 +38,6 @@ VECTRA_TASK_ENTRY(initd_group);
 using namespace vectra;
 
 namespace {
-
-int g_echo_starts = 0;
-bool g_echo_may_be_ready = true; /* the admin holds a restarted echo's readiness back to see busy */
-
-void say(std::string const& text)
-{
-    std::string line = text + "\n";
-    (void)!::write(STDOUT_FILENO, line.data(), line.size());
-}
-
-struct EchoHandler {
-    ErrorOr<crashtest::Echoed> handle(crashtest::Echo const& request) { return crashtest::Echoed { request.text }; }
-};
 
 std::string name_of(Error const& error)
 {
@@ -71,29 +55,6 @@ std::string outcome(Client<control::Protocol>& client, Request const& request)
 
 namespace vectra::task_entries {
 
-/* Serves vectra.test.echo on its connection; a restarted instance waits for the admin's word before it is ready. */
-ErrorOr<i32> test_echo(Bundle& bundle)
-{
-    ++g_echo_starts;
-    auto ready = TRY(bundle.take<SignalCap>("ready"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    while (!g_echo_may_be_ready)
-        system::yield();
-    auto server = TRY(ServerConnection::bind(requests, replies, crashtest::echo_schema_id));
-    TRY(system::raise(ready));
-    EchoHandler handler;
-    TRY(serve<crashtest::EchoProtocol>(server, handler));
-    return 0;
-}
-
-ErrorOr<i32> test_idle(Bundle& bundle)
-{
-    TRY(system::raise(TRY(bundle.take<SignalCap>("ready"))));
-    for (;;)
-        (void)system::wait(SignalBit(40).mask());
-}
-
 /* A check without the control connection: every Ring handle it can make up, bound as either end of vectra.control. */
 ErrorOr<i32> test_intruder(Bundle&)
 {
@@ -108,7 +69,7 @@ ErrorOr<i32> test_intruder(Bundle&)
             }
         }
     }
-    say("intruder: " + std::to_string(accepted) + " of " + std::to_string(tries) + " forged control ends bound");
+    test::print_line("intruder: " + std::to_string(accepted) + " of " + std::to_string(tries) + " forged control ends bound");
     return accepted == 0 ? 0 : 1;
 }
 
@@ -123,34 +84,34 @@ ErrorOr<i32> test_admin(Bundle& bundle)
     u8 reply_buffer[protocol::payload_capacity<control::Protocol>];
     u8 garbage[] = { 2, 0, 0, 0, 7, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff };
     auto malformed = TRY(raw.call(garbage, 7, reply_buffer, deadline_after(Duration::from_seconds(5))));
-    say("admin: malformed restart: status " + std::to_string(malformed.envelope.status));
+    test::print_line("admin: malformed restart: status " + std::to_string(malformed.envelope.status));
     u8 unknown[] = { 9, 0, 0, 0, 8, 0, 0, 0 };
     auto unknown_reply = TRY(raw.call(unknown, 8, reply_buffer, deadline_after(Duration::from_seconds(5))));
-    say("admin: unknown message: status " + std::to_string(unknown_reply.envelope.status));
+    test::print_line("admin: unknown message: status " + std::to_string(unknown_reply.envelope.status));
     Client<control::Protocol> control(std::move(raw));
 
     auto listed = TRY(control.call(control::ListServices { 0 }));
     std::string line = "admin: services " + std::to_string(listed.total) + ":";
     for (usize index = 0; index < listed.services.size(); ++index)
         line += " " + std::string(listed.services[index].name.view()) + "=" + std::to_string(listed.services[index].state);
-    say(line);
-    say("admin: list past the end: " + [&] { auto r = control.call(control::ListServices { 9 }); return r.is_error() ? name_of(r.error()) : "listed"; }());
+    test::print_line(line);
+    test::print_line("admin: list past the end: " + [&] { auto r = control.call(control::ListServices { 9 }); return r.is_error() ? name_of(r.error()) : "listed"; }());
 
     auto name = [](char const* text) { return MUST(control::Name::try_from(text)); };
-    say("admin: restart nope: " + outcome(control, control::Restart { name("nope") }));
-    say("admin: restart intruder: " + outcome(control, control::Restart { name("intruder") }));
-    say("admin: restart member: " + outcome(control, control::Restart { name("member") }));
-    say("admin: restart idle: " + outcome(control, control::Restart { name("idle") }));
-    say("admin: start echo: " + outcome(control, control::Start { name("echo") }));
+    test::print_line("admin: restart nope: " + outcome(control, control::Restart { name("nope") }));
+    test::print_line("admin: restart intruder: " + outcome(control, control::Restart { name("intruder") }));
+    test::print_line("admin: restart member: " + outcome(control, control::Restart { name("member") }));
+    test::print_line("admin: restart idle: " + outcome(control, control::Restart { name("idle") }));
+    test::print_line("admin: start echo: " + outcome(control, control::Start { name("echo") }));
 
     auto echoed = TRY(echo.call(crashtest::Echo { MUST(FixedString<64>::try_from("one")) }));
-    say("admin: echo before: " + std::string(echoed.text.view()));
+    test::print_line("admin: echo before: " + std::string(echoed.text.view()));
 
-    g_echo_may_be_ready = false;
-    say("admin: restart echo: " + outcome(control, control::Restart { name("echo") }));
-    say("admin: restart echo again: " + outcome(control, control::Restart { name("echo") }));
-    say("admin: stop echo while starting: " + outcome(control, control::Stop { name("echo") }));
-    g_echo_may_be_ready = true;
+    control_test::echo_may_be_ready = false;
+    test::print_line("admin: restart echo: " + outcome(control, control::Restart { name("echo") }));
+    test::print_line("admin: restart echo again: " + outcome(control, control::Restart { name("echo") }));
+    test::print_line("admin: stop echo while starting: " + outcome(control, control::Stop { name("echo") }));
+    control_test::echo_may_be_ready = true;
     u8 state = 0;
     for (int turn = 0; turn < 1000 && state != u8(control::ServiceState::Ready); ++turn) {
         system::yield();
@@ -159,28 +120,28 @@ ErrorOr<i32> test_admin(Bundle& bundle)
             if (page.services[index].name.view() == "echo") {
                 state = page.services[index].state;
                 if (state == u8(control::ServiceState::Ready))
-                    say("admin: echo ready again, restarts " + std::to_string(page.services[index].restarts) + " of "
+                    test::print_line("admin: echo ready again, restarts " + std::to_string(page.services[index].restarts) + " of "
                         + std::to_string(page.services[index].maximum_restarts) + ", last exit "
                         + std::to_string(page.services[index].last_exit_status.value_or(999)));
             }
         }
     }
     auto first = echo.call(crashtest::Echo { MUST(FixedString<64>::try_from("two")) });
-    say("admin: echo after restart: " + (first.is_error() ? name_of(first.error()) : std::string(first.value().text.view())));
+    test::print_line("admin: echo after restart: " + (first.is_error() ? name_of(first.error()) : std::string(first.value().text.view())));
     auto second = echo.call(crashtest::Echo { MUST(FixedString<64>::try_from("three")) });
-    say("admin: echo again: " + (second.is_error() ? name_of(second.error()) : std::string(second.value().text.view())));
+    test::print_line("admin: echo again: " + (second.is_error() ? name_of(second.error()) : std::string(second.value().text.view())));
 
-    say("admin: stop echo: " + outcome(control, control::Stop { name("echo") }));
-    say("admin: stop echo again: " + outcome(control, control::Stop { name("echo") }));
-    say("admin: restart stopped echo: " + outcome(control, control::Restart { name("echo") }));
+    test::print_line("admin: stop echo: " + outcome(control, control::Stop { name("echo") }));
+    test::print_line("admin: stop echo again: " + outcome(control, control::Stop { name("echo") }));
+    test::print_line("admin: restart stopped echo: " + outcome(control, control::Restart { name("echo") }));
     auto stopped = TRY(control.call(control::ListServices { 0 }));
     for (usize index = 0; index < stopped.services.size(); ++index) {
         if (stopped.services[index].name.view() == "echo")
-            say("admin: echo listed as " + std::to_string(stopped.services[index].state) + ", last exit "
+            test::print_line("admin: echo listed as " + std::to_string(stopped.services[index].state) + ", last exit "
                 + std::to_string(stopped.services[index].last_exit_status.value_or(999)));
     }
-    say("admin: start echo: " + outcome(control, control::Start { name("echo") }));
-    say("admin: start echo again: " + outcome(control, control::Start { name("echo") }));
+    test::print_line("admin: start echo: " + outcome(control, control::Start { name("echo") }));
+    test::print_line("admin: start echo again: " + outcome(control, control::Start { name("echo") }));
 
     /* The graph, page by page. */
     usize total = 0;
@@ -201,10 +162,10 @@ ErrorOr<i32> test_admin(Bundle& bundle)
         if (first_edge + control::edges_per_page >= total)
             break;
     }
-    say("admin: graph " + std::to_string(seen) + " of " + std::to_string(total) + " edges" + (control_edge ? ", admin's control end" : "")
+    test::print_line("admin: graph " + std::to_string(seen) + " of " + std::to_string(total) + " edges" + (control_edge ? ", admin's control end" : "")
         + (echo_edge ? ", echo's requests end" : ""));
     auto past = control.call(control::CapabilityGraph { u16(total + 1) });
-    say("admin: graph past the end: " + (past.is_error() ? name_of(past.error()) : std::string("paged")));
+    test::print_line("admin: graph past the end: " + (past.is_error() ? name_of(past.error()) : std::string("paged")));
     return 0;
 }
 
@@ -214,16 +175,6 @@ namespace vectra::initd {
 
 namespace {
 
-constexpr ConnectionSpec connections[] = {
-    { "echo", "vectra.test.echo", crashtest::echo_schema_id, crashtest::EchoProtocol::slot_count, crashtest::EchoProtocol::slot_size, false },
-    { "control", "vectra.control", control::schema_id, control::Protocol::slot_count, control::Protocol::slot_size, false },
-};
-constexpr SlotSpec ready_only[] = { { "ready", SlotKind::Ready, 0, RightRaise } };
-constexpr SlotSpec echo_slots[] = {
-    { "ready", SlotKind::Ready, 0, RightRaise },
-    { "replies", SlotKind::ReplyRing, 0, RightSend },
-    { "requests", SlotKind::RequestRing, 0, RightReceive },
-};
 constexpr SlotSpec group_slots[] = {
     { "console", SlotKind::Console, 0, RightWrite | RightGrant },
     { "memory", SlotKind::Memory, 0, RightRetype },
@@ -237,50 +188,28 @@ constexpr SlotSpec admin_slots[] = {
     { "echo_requests", SlotKind::RequestRing, 0, RightSend },
 };
 
-constexpr RestartPolicy twice { 2, 60'000, 1 };
-constexpr RestartPolicy none { 0, 0, 0 };
 constexpr u16 pool = 4;
 
 constexpr TaskSpec tasks[] = {
-    { "echo", &task_entries::test_echo, TaskKind::Service, Band::Person, 128, 16, echo_slots, 3, twice, Expectation::Success, nullptr, supervised_by_initd, 0, 0, processor_boot },
-    { "idle", &task_entries::test_idle, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, none, Expectation::Success, nullptr, supervised_by_initd, 1, 0, processor_boot },
-    { "admin", &task_entries::test_admin, TaskKind::Check, Band::Person, 1024, 256, admin_slots, 4, none, Expectation::Success, nullptr, supervised_by_initd, 2, 0, processor_boot },
-    { "member", &task_entries::test_idle, TaskKind::Service, Band::Person, 128, 16, ready_only, 1, twice, Expectation::Success, nullptr, pool, 0, 0, processor_boot },
-    { "pool", &task_entries::initd_group, TaskKind::Service, Band::Person, 512, 32, group_slots, 4, twice, Expectation::Success, nullptr, supervised_by_initd, 3, 1, processor_boot },
-    { "intruder", &task_entries::test_intruder, TaskKind::Check, Band::Person, 128, 16, nullptr, 0, none, Expectation::Success, nullptr, supervised_by_initd, 4, 0, processor_boot },
+    { "echo", &task_entries::test_echo, TaskKind::Service, Band::Person, 128, 16, control_test::echo_slots, 3, control_test::twice, Expectation::Success, nullptr, supervised_by_initd, 0, 0, processor_boot },
+    { "idle", &task_entries::test_idle, TaskKind::Service, Band::Person, 128, 16, control_test::ready_only, 1, control_test::none, Expectation::Success, nullptr, supervised_by_initd, 1, 0, processor_boot },
+    { "admin", &task_entries::test_admin, TaskKind::Check, Band::Person, 1024, 256, admin_slots, 4, control_test::none, Expectation::Success, nullptr, supervised_by_initd, 2, 0, processor_boot },
+    { "member", &task_entries::test_idle, TaskKind::Service, Band::Person, 128, 16, control_test::ready_only, 1, control_test::twice, Expectation::Success, nullptr, pool, 0, 0, processor_boot },
+    { "pool", &task_entries::initd_group, TaskKind::Service, Band::Person, 512, 32, group_slots, 4, control_test::twice, Expectation::Success, nullptr, supervised_by_initd, 3, 1, processor_boot },
+    { "intruder", &task_entries::test_intruder, TaskKind::Check, Band::Person, 128, 16, nullptr, 0, control_test::none, Expectation::Success, nullptr, supervised_by_initd, 4, 0, processor_boot },
 };
 
 }
 
-BootManifest const boot_manifest { "control-test", tasks, sizeof(tasks) / sizeof(tasks[0]), connections, 2, 1 };
+BootManifest const boot_manifest { "control-test", tasks, sizeof(tasks) / sizeof(tasks[0]), control_test::connections, 2, 1 };
 
 }
 
-namespace {
-
-ErrorOr<i32> boot_initd(Reticle& root)
-{
-    Task* initial = TRY(kernel::spawn_initial_task(root, [](Bundle& bundle) {
-        return initd::supervise(bundle, initd::supervised_by_initd);
-    }));
-    return Executor::current().run_until_exit(*initial);
-}
-
-bool has_line(std::string const& output, std::string const& line)
-{
-    return output.find("\n" + line + "\n") != std::string::npos || output.rfind(line + "\n", 0) == 0;
-}
-
-}
+using test::has_line;
 
 TEST_CASE("initd serves vectra.control to the one Task connected to it: list, restart, stop, start, the graph, every refusal")
 {
-    auto result = test::run_in_child([] {
-        test::Arena arena(32 * MiB);
-        auto status = boot_initd(arena.reticle());
-        say(status.is_error() ? std::string("initd: error ") + status.error().message() : "initd: status " + std::to_string(status.value()));
-        _exit(0);
-    });
+    auto result = test::run_initd();
     INFO(result.output);
     REQUIRE(result.exited);
     for (auto const* line : {

@@ -66,7 +66,8 @@ usize memory_needed()
     return session::pool_size<vfs::Protocol>() + terminal_pool + (sizeof(State) + 4095) / 4096 * 4096;
 }
 
-ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections connections, tasks::TaskList* tasks)
+ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections connections, tasks::TaskList* tasks,
+    Extension* extension)
 {
     auto files = TRY(vfs::Client::open(std::move(connections.files_requests), std::move(connections.files_replies),
         TRY(endpoint::carve(memory, session::pool_size<vfs::Protocol>()))));
@@ -76,6 +77,7 @@ ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connection
     WallClock clock(monotonic);
     auto placed = TRY(endpoint::memory(memory, sizeof(State)));
     auto* state = new (placed.data()) State(client, files, clock, tasks);
+    state->shell.set_extension(extension);
     say(console, "vsh: ready: a vfsd session and a terminal window");
 
     usize failures = 0;

@@ -122,7 +122,7 @@ Outcome Shell::run(Words const& words)
             outcome.status = status;
         }
         return outcome;
-    } else {
+    } else if (!m_extension || !m_extension->run(words, m_sink)) {
         m_sink.format("vsh: {}: no such command (help lists them)\r\n", command);
     }
     return {};
@@ -365,6 +365,8 @@ void Shell::help()
     line("  ps                 Tasks from the kernel's snapshot");
     line("  help               this list");
     line("  exit [STATUS]      end the shell");
+    if (m_extension)
+        m_extension->help(m_sink);
     line("keys: arrows, Home/End, Delete, Ctrl+A/E/K/U/W, Up/Down history, Ctrl+C, Ctrl+L, Ctrl+D");
 }
 

@@ -1,12 +1,13 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * initd's vectra.control server (ADR 0045 §6; include/initd/Control.h): the protocol's requests
- * decoded by the declaration's dispatch, each checked completely before the Supervisor is asked
- * to act; the capability graph read from the boot table initd runs.
+ * initd's vectra.control server (ADR 0045 §6; include/initd/Control.h, ControlHandler.h): the
+ * protocol's requests decoded by the declaration's dispatch, each checked completely before the
+ * Supervisor is asked to act; the capability graph read from the boot table initd runs.
  */
 
 #include <initd/Control.h>
+#include <initd/ControlHandler.h>
 #include <initd/Manifest.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -15,9 +16,9 @@
 
 namespace vectra::initd {
 
-namespace {
-
 using namespace vectra::control;
+
+namespace {
 
 Error refused(ControlRefusal refusal)
 {
@@ -96,77 +97,66 @@ usize edge_count()
     return count;
 }
 
-class Handler {
-public:
-    explicit Handler(ControlledServices& services)
-        : m_services(services)
-    {
-    }
+}
 
-    ErrorOr<Services> handle(ListServices const& request)
-    {
-        usize total = m_services.service_count();
-        if (request.first > total)
-            return Error(ControlError::PastTheEnd, "the page starts past the last service");
-        Services reply;
-        reply.total = u16(total);
-        for (usize index = request.first; index < total && reply.services.size() < services_per_page; ++index) {
-            auto view = m_services.service(index);
-            Service row;
-            row.name = TRY(Name::try_from(view.name));
-            row.state = view.state;
-            row.restarts = view.restarts;
-            row.maximum_restarts = view.maximum_restarts;
-            if (view.ended)
-                row.last_exit_status = view.last_exit_status;
-            TRY(reply.services.try_append(row));
+ErrorOr<Services> ControlHandler::handle(ListServices const& request)
+{
+    usize total = m_services.service_count();
+    if (request.first > total)
+        return Error(ControlError::PastTheEnd, "the page starts past the last service");
+    Services reply;
+    reply.total = u16(total);
+    for (usize index = request.first; index < total && reply.services.size() < services_per_page; ++index) {
+        auto view = m_services.service(index);
+        Service row;
+        row.name = TRY(Name::try_from(view.name));
+        row.state = view.state;
+        row.restarts = view.restarts;
+        row.maximum_restarts = view.maximum_restarts;
+        if (view.ended)
+            row.last_exit_status = view.last_exit_status;
+        TRY(reply.services.try_append(row));
+    }
+    return reply;
+}
+
+ErrorOr<protocol::Done> ControlHandler::handle(Restart const& request) { return done(TRY(m_services.restart_service(request.name.view()))); }
+ErrorOr<protocol::Done> ControlHandler::handle(Stop const& request) { return done(TRY(m_services.stop_service(request.name.view()))); }
+ErrorOr<protocol::Done> ControlHandler::handle(Start const& request) { return done(TRY(m_services.start_service(request.name.view()))); }
+
+ErrorOr<Edges> ControlHandler::handle(CapabilityGraph const& request)
+{
+    usize total = edge_count();
+    if (request.first > total)
+        return Error(ControlError::PastTheEnd, "the page starts past the last edge");
+    Edges reply;
+    reply.total = u16(total);
+    usize number = 0;
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        TaskSpec const& task = boot_manifest.tasks[index];
+        for (usize slot = 0; slot < task.slot_count; ++slot, ++number) {
+            if (number < request.first || reply.edges.size() == edges_per_page)
+                continue;
+            SlotSpec const& spec = task.slots[slot];
+            Edge edge;
+            edge.holder = TRY(Name::try_from(task.name));
+            edge.slot = TRY(Name::try_from(spec.name));
+            edge.kind = TRY(FixedString<maximum_kind>::try_from(kind_name(spec.kind)));
+            edge.rights = spec.rights;
+            bool ring = spec.kind == SlotKind::RequestRing || spec.kind == SlotKind::ReplyRing;
+            if (ring && spec.connection < boot_manifest.connection_count)
+                edge.connection = TRY(Name::try_from(boot_manifest.connections[spec.connection].name));
+            TRY(reply.edges.try_append(edge));
         }
-        return reply;
     }
-
-    ErrorOr<protocol::Done> handle(Restart const& request) { return done(TRY(m_services.restart_service(request.name.view()))); }
-    ErrorOr<protocol::Done> handle(Stop const& request) { return done(TRY(m_services.stop_service(request.name.view()))); }
-    ErrorOr<protocol::Done> handle(Start const& request) { return done(TRY(m_services.start_service(request.name.view()))); }
-
-    ErrorOr<Edges> handle(CapabilityGraph const& request)
-    {
-        usize total = edge_count();
-        if (request.first > total)
-            return Error(ControlError::PastTheEnd, "the page starts past the last edge");
-        Edges reply;
-        reply.total = u16(total);
-        usize number = 0;
-        for (usize index = 0; index < boot_manifest.task_count; ++index) {
-            TaskSpec const& task = boot_manifest.tasks[index];
-            for (usize slot = 0; slot < task.slot_count; ++slot, ++number) {
-                if (number < request.first || reply.edges.size() == edges_per_page)
-                    continue;
-                SlotSpec const& spec = task.slots[slot];
-                Edge edge;
-                edge.holder = TRY(Name::try_from(task.name));
-                edge.slot = TRY(Name::try_from(spec.name));
-                edge.kind = TRY(FixedString<maximum_kind>::try_from(kind_name(spec.kind)));
-                edge.rights = spec.rights;
-                bool ring = spec.kind == SlotKind::RequestRing || spec.kind == SlotKind::ReplyRing;
-                if (ring && spec.connection < boot_manifest.connection_count)
-                    edge.connection = TRY(Name::try_from(boot_manifest.connections[spec.connection].name));
-                TRY(reply.edges.try_append(edge));
-            }
-        }
-        return reply;
-    }
-
-private:
-    ControlledServices& m_services;
-};
-
+    return reply;
 }
 
 ErrorOr<void> answer_control(RingReceiver& inbox, RingSender& outbox, ControlledServices& services)
 {
     u8 request[protocol::payload_capacity<Protocol>];
     u8 reply[protocol::payload_capacity<Protocol>];
-    Handler handler(services);
+    ControlHandler handler(services);
     for (;;) {
         auto received = inbox.try_receive(request);
         if (received.is_error()) {

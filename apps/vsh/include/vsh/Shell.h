@@ -13,6 +13,7 @@
 #include <vectra/Path.h>
 #include <vectra/WallClock.h>
 #include <vectra/fs/Client.h>
+#include <vsh/Extension.h>
 #include <vsh/Sink.h>
 #include <vectra/snapshot/TaskList.h>
 #include <vsh/Words.h>
@@ -34,6 +35,9 @@ public:
         , m_sink(sink)
     {
     }
+
+    /* More commands (vctl's), offered every line before "no such command"; may be null. */
+    void set_extension(Extension* extension) { m_extension = extension; }
 
     /* Runs one line as typed (split into words first). */
     [[nodiscard]] Outcome run_line(std::string_view line);
@@ -66,6 +70,7 @@ private:
     WallClock& m_clock;
     tasks::TaskList* m_tasks;
     Sink& m_sink;
+    Extension* m_extension { nullptr };
     Path m_directory;
     Words m_words;
     tasks::TaskRow m_rows[64]; /* ps's table */

@@ -437,6 +437,87 @@ class SnapshotGrantTest(unittest.TestCase):
         self.refused(stowaway, "(shell-check).bundle.snapshot", "an extra grant", config=self.CONFIG)
 
 
+class ControlTest(unittest.TestCase):
+    """initd's control connection (ADR 0045 §6): made by the compiler for the one Task marked
+    "control": true (vctl), never a second, never one in a group, never declared by a manifest or
+    granted in a bundle, never to a Task whose footprint lacks it, only with CONFIG_INITD_CONTROL."""
+
+    IMAGE = "shell"
+    compile = PciGrantTest.compile
+    refused = PciGrantTest.refused
+    CONFIG = dict(SnapshotGrantTest.CONFIG, CONFIG_CORE_CONTROL="y", CONFIG_INITD_CONTROL="y", CONFIG_CORE_SNAPSHOT="y",
+                  CONFIG_APP_VCTL="y")
+    task = SnapshotGrantTest.task
+
+    def image_manifest(self):
+        manifest = SnapshotGrantTest.image_manifest(self)
+        vctl = self.task(manifest, "vsh")
+        vctl["name"], vctl["entry"], vctl["control"] = "vctl", "vctl", True
+        return manifest
+
+    def test_the_control_task_gets_the_client_ends_and_initd_the_connection(self):
+        generated = self.compile(self.image_manifest(), self.CONFIG)
+        connections = re.search(r"constexpr ConnectionSpec connections\[\] = \{\n(.*?)\n\};", generated, re.S).group(1)
+        index = connections.splitlines().index(next(line for line in connections.splitlines() if '"control"' in line))
+        self.assertIn('{ "control", "vectra.control", vectra::control::schema_id, vectra::control::Protocol::slot_count, '
+                      'vectra::control::Protocol::slot_size, false }', connections)
+        self.assertIn(f'{{ "control_requests", SlotKind::RequestRing, {index}, RightSend }}', generated)
+        self.assertIn(f'{{ "control_replies", SlotKind::ReplyRing, {index}, RightReceive }}', generated)
+        self.assertRegex(generated, rf"BootManifest const boot_manifest {{ \"shell\", tasks, [0-9]+, connections, {index + 1}, {index} }};")
+        self.assertIn("#include <vectra/control/Protocol.h>", generated)
+        # Without a control Task initd serves none: the table names no control connection.
+        plain = self.compile(SnapshotGrantTest.image_manifest(self), self.CONFIG)
+        self.assertRegex(plain, r"BootManifest const boot_manifest { \"shell\", tasks, [0-9]+, connections, [0-9]+ };")
+
+    def test_a_second_control_task_is_refused(self):
+        manifest = self.image_manifest()
+        second = copy.deepcopy(self.task(manifest, "vctl"))
+        second["name"] = "vctl-2"
+        manifest["tasks"].append(second)
+        self.refused(manifest, "(vctl-2).control", "only one Task may hold initd's control connection, and vctl does already",
+                     config=self.CONFIG)
+
+    def test_a_control_task_in_a_group_is_refused(self):
+        manifest = self.image_manifest()
+        self.task(manifest, "vctl")["group"] = "admins"
+        self.refused(manifest, "(vctl).control", "connected to initd directly", "group \"admins\"", config=self.CONFIG)
+
+    def test_a_control_task_is_never_placed_in_an_automatic_group(self):
+        tasks = [{"name": f"check-{number}", "kind": "check"} for number in range(30)]
+        tasks[0]["control"] = True
+        placement = compiler.place(compiler.Source("manifest.json"), tasks, None)
+        self.assertIsNone(placement.supervisor[0])
+        self.assertTrue(all(placement.supervisor[number] is not None for number in range(1, 30)))
+
+    def test_unknown_uses_are_refused(self):
+        unmarked = self.image_manifest()
+        del self.task(unmarked, "vctl")["control"]
+        self.refused(unmarked, "(vctl).control", "declares vectra.control slots (control_replies, control_requests)",
+                     "only the Task marked \"control\": true", config=self.CONFIG)
+        for connection, schema in (("admin", "vectra.control"), ("control", "vectra.session")):
+            declared = self.image_manifest()
+            declared["connections"][connection] = {"schema": schema}
+            self.task(declared, "shell-check")["bundle"]["extra"] = {"class": "RingCap", "connection": connection,
+                                                                     "ring": "replies", "rights": ["receive"]}
+            self.refused(declared, f"connections.{connection}", "made by the compiler", config=self.CONFIG)
+        granted = self.image_manifest()
+        self.task(granted, "shell-check")["bundle"]["control"] = {"class": "RingCap", "connection": "control",
+                                                                  "ring": "requests", "rights": ["send"]}
+        self.refused(granted, "(shell-check).bundle.control", "granted by \"control\": true, not in a bundle",
+                     config=self.CONFIG)
+        not_vctl = self.image_manifest()
+        self.task(not_vctl, "vctl")["entry"] = "vsh"
+        self.refused(not_vctl, "(vctl).control", "must declare one producer and one consumer vectra.control slot",
+                     config=self.CONFIG)
+        not_bool = self.image_manifest()
+        self.task(not_bool, "vctl")["control"] = "yes"
+        self.refused(not_bool, "(vctl).control", "must be true or false", config=self.CONFIG)
+
+    def test_without_the_server_in_the_build_it_is_refused(self):
+        self.refused(self.image_manifest(), "(vctl).control", "CONFIG_INITD_CONTROL=y",
+                     config=dict(self.CONFIG, CONFIG_INITD_CONTROL="n"))
+
+
 class HostInputGrantTest(unittest.TestCase):
     """The hosted window's keyboard and mouse (ADR 0040 §6): the `input` DeviceCap granted by name
     only on hosted with CONFIG_DISPLAY; inputd's spare device connection left without a client."""

@@ -161,7 +161,12 @@ private:
     ErrorOr<void> handle_exit(usize position);
     ErrorOr<void> release_memory(usize position);
     ErrorOr<void> restart_due(u64 now);
-    ErrorOr<void> reset_connections_of(usize position);
+    /* Which of a child's Rings a stop resets: every one it held, or (a request) only those it serves. */
+    enum class Rings : u8 {
+        Held,
+        Served,
+    };
+    ErrorOr<void> reset_connections_of(usize position, Rings = Rings::Held);
     ErrorOr<void> services_are_ready();
     ErrorOr<void> start_checks();
     ErrorOr<void> summarise();
@@ -415,11 +420,16 @@ ErrorOr<void> Supervisor::report(TaskStatus const& task)
     return {};
 }
 
-ErrorOr<void> Supervisor::reset_connections_of(usize position)
+ErrorOr<void> Supervisor::reset_connections_of(usize position, Rings rings)
 {
     TaskSpec const& spec = spec_of(position);
     for (usize slot = 0; slot < spec.slot_count; ++slot) {
         auto const& grant = spec.slots[slot];
+        /* A served end: requests it receives, replies it sends (a group holds both ends of some: all of them). */
+        bool served = (grant.kind == SlotKind::RequestRing && (grant.rights & RightReceive))
+            || (grant.kind == SlotKind::ReplyRing && (grant.rights & RightSend));
+        if (rings == Rings::Served && spec.children == 0 && !served)
+            continue;
         if (grant.kind == SlotKind::RequestRing)
             TRY(system::reset_ring(m_connections[grant.connection].requests));
         if (grant.kind == SlotKind::ReplyRing)
@@ -817,8 +827,9 @@ ControlRefusal Supervisor::refusal_to_end(usize position) const
 
 /*
  * Ends a running service on request: its last TaskCap deleted (the Task stops; its exit bit rises
- * and is taken here), its Reticle reclaimed and the Rings it served reset, so clients see
- * PeerRestarted as after a crash.
+ * and is taken here), its Reticle reclaimed and the Rings it serves reset, so its clients see
+ * PeerRestarted as after a crash. Rings it is a client of are left alone: the services it uses
+ * are not disturbed (they notice its sessions end); a group's Rings are all reset, as on its crash.
  */
 ErrorOr<void> Supervisor::end_on_request(usize position)
 {
@@ -828,7 +839,7 @@ ErrorOr<void> Supervisor::end_on_request(usize position)
     supervised.ended = true;
     supervised.last_exit_status = -1;
     TRY(release_memory(position));
-    return reset_connections_of(position);
+    return reset_connections_of(position, Rings::Served);
 }
 
 ErrorOr<ControlRefusal> Supervisor::restart_service(std::string_view name)

@@ -518,6 +518,52 @@ class ControlTest(unittest.TestCase):
                      config=dict(self.CONFIG, CONFIG_INITD_CONTROL="n"))
 
 
+class InitdCapabilitiesTest(unittest.TestCase):
+    """initd's capability space counted as it is at run time: besides the Rings and its children's
+    capabilities, what the kernel gives it (the EntropySource always; the PCI bus and virtio-mmio
+    slots, the display, the debug snapshot, the host's sockets and disks with their platform and
+    configuration), both timers, and the devices it opens for its children. Image desktop passed
+    the compiler with displayd and inputd directly under initd, then initd ran out of slots on
+    aarch64; grouped, as it is now, it fits."""
+
+    def compile(self, manifest, platform):
+        footprints = compiler.find_footprints(ROOT)
+        config = {f"CONFIG_PLATFORM_{platform.upper()}": "y", "CONFIG_DISPLAY": "y", "CONFIG_DEBUG_SNAPSHOT": "y"}
+        for _, footprint in footprints.values():
+            config[footprint["kconfig"]] = "y"
+            config.update({symbol: "1" for symbol in footprint.get("memory", {}).get("bytes_per", {})})
+        path = os.path.join(ROOT, "images", "desktop", "manifest.json")
+        composition = compiler.Composition(ROOT, footprints, config, ".config",
+                                           partitions=compiler.image_partitions(path), data_dir=compiler.DATA_NOT_READ)
+        return compiler.check_manifest(compiler.Source(path, ROOT), manifest, composition, "desktop")
+
+    @staticmethod
+    def desktop():
+        with open(os.path.join(ROOT, "images", "desktop", "manifest.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def test_the_desktop_without_its_display_group_is_refused_on_aarch64(self):
+        ungrouped = self.desktop()
+        for task in ungrouped["tasks"]:
+            if task.get("group") == "display":
+                del task["group"]
+        del ungrouped["groups"]["display"]
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(ungrouped, "aarch64")
+        self.assertIn("initd would hold 66 capabilities (11 of its own: console, memory, tasks, irq-software, entropy, "
+                      "back-off timer, heartbeat timer, pci, virtio-mmio, display, snapshot; 22 Ring ends", str(caught.exception))
+        for platform in ("x86_64", "aarch64", "hosted"):
+            self.compile(self.desktop(), platform)
+
+    def test_devices_opened_for_children_and_disks_count(self):
+        self.assertEqual(compiler.opened_devices({"bundle": {"a": {"class": "PciDeviceCap"}, "b": {"class": "VirtioMmioSlotCap"},
+                                                              "c": {"class": "RingCap"}}}), 2)
+        hosted = compiler.Composition(ROOT, {}, {"CONFIG_PLATFORM_HOSTED": "y"})
+        own = compiler.initd_own_entries(hosted, [{"bundle": {"disk": {"class": "DeviceCap", "device": "block1"}}}])
+        self.assertEqual(own, ["console", "memory", "tasks", "irq-software", "entropy", "back-off timer", "heartbeat timer",
+                               "host-sockets", "block0", "block1"])
+
+
 class HostInputGrantTest(unittest.TestCase):
     """The hosted window's keyboard and mouse (ADR 0040 §6): the `input` DeviceCap granted by name
     only on hosted with CONFIG_DISPLAY; inputd's spare device connection left without a client."""
@@ -1561,6 +1607,20 @@ class DataFileTest(unittest.TestCase):
         task = {"data_files": {name: content for name, content in self.FILES.items()}}
         self.assertEqual(compiler.data_kib(task), 3 * (4 + compiler.DESCRIPTOR_KIB))
         self.assertEqual(compiler.data_slots(task), 3)
+
+    def test_a_task_with_files_in_a_group_gets_them_from_its_group(self):
+        # The group supervisor copies the files into its own memory (ADR 0038 §3): its Bundle holds no
+        # MemCap for them, its Reticle has room for each. This was a KeyError in group_bundle.
+        manifest = self.image_manifest()
+        next(task for task in manifest["tasks"] if task["name"] == "tlsd")["group"] = "tls"
+        next(task for task in manifest["tasks"] if task["name"] == "netd")["group"] = "tls"
+        text, _ = self.compile(manifest)
+        group = re.search(r'constexpr SlotSpec slots_4\[\] = \{\n(.*?)\n\};', text, re.S).group(1)
+        self.assertNotIn("SlotKind::Config", group)
+        self.assertNotIn('"identity"', group)
+        # Its Reticle: 64 + 32 + 4 KiB of its own, each child's with 4 KiB of slack, and tlsd's three files (a page and a descriptor each).
+        self.assertIn('{ "tls", &task_entries::initd_group, TaskKind::Service, Band::Person, 3204, 32,', text)
+        self.assertRegex(text, r'\.name = "identity", \.kind = SlotKind::Config, .*\.config_bytes = data_1_1')
 
     def test_a_changed_file_changes_the_image(self):
         text, _ = self.compile()

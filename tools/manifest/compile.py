@@ -940,6 +940,8 @@ def group_bundle(placement, number, tasks, connection_names):
                 continue  # each child's own Reticle, carved by the group
             elif capability_class == "SignalCap":
                 continue  # a child's ready bit is in the group's own mask
+            elif capability_class == "MemCap":
+                continue  # the build's bytes: the group copies them into its own memory (data_kib)
             elif capability_class == "DeviceCap":
                 name, kind = grant["device"], DEVICES[grant["device"]]
                 connection, extra = 0, {"grant"}
@@ -958,22 +960,52 @@ def group_reticle_kib(placement, number, tasks):
         for index in placement.groups[number]["members"])
 
 
-def check_placement(source, placement, tasks, connections):
+def initd_own_entries(composition, tasks):
+    """What initd holds of its own (primitives/kernel Kernel.cpp gives it, services/initd keeps):
+    console, memory, tasks, the software line, the EntropySource, the back-off timer and the
+    heartbeat timer (./vectra run builds with CONFIG_INITD_STAY_UP); the PCI bus and the virtio-mmio
+    slots where the platform may have them; the display (and the hosted window's input), the
+    debug snapshot and the host's sockets with their configuration and platform; one DeviceCap per
+    disk up to the highest the manifest grants. Without a configuration, every platform's."""
+    config = composition.config or {}
+    platform = configured_platform(composition)
+    entries = ["console", "memory", "tasks", "irq-software", "entropy", "back-off timer", "heartbeat timer"]
+    entries += ["pci"] if platform in (None, "x86_64", "aarch64") else []
+    entries += ["virtio-mmio"] if platform in (None, "aarch64") else []
+    entries += ["host-sockets"] if platform in (None, "hosted") else []
+    if config.get("CONFIG_DISPLAY") == "y":
+        entries += ["display"] + (["input"] if platform in (None, "hosted") else [])
+    entries += ["snapshot"] if config.get("CONFIG_DEBUG_SNAPSHOT") == "y" else []
+    disks = {grant.get("device") for task in tasks for grant in task.get("bundle", {}).values()
+             if grant.get("class") == "DeviceCap" and grant.get("device") in DISKS}
+    entries += DISKS[:max((DISKS.index(disk) + 1 for disk in disks), default=0)]
+    return entries
+
+
+def opened_devices(task):
+    """The PCI functions and virtio-mmio slots a Task's supervisor opens for it and keeps."""
+    return sum(1 for grant in task.get("bundle", {}).values()
+               if grant.get("class") in ("PciDeviceCap", "VirtioMmioSlotCap"))
+
+
+def check_placement(source, placement, tasks, connections, composition=None):
     """Every supervisor's capability space holds what it keeps: its own capabilities, the Rings it
-    holds, and per child a TaskCap and a ReticleCap (and a service's ready capability)."""
+    holds, and per child a TaskCap and a ReticleCap (and a service's ready capability, its
+    read-only data, and the devices opened for it)."""
     connection_names = list(connections)
 
     def per_child(indices):
         return sum((3 if tasks[index]["kind"] == "service" else 2) + data_slots(tasks[index])
-                   for index in indices)
+                   + opened_devices(tasks[index]) for index in indices)
 
     initd_children = [index for index, number in enumerate(placement.supervisor) if number is None]
     initd_rings = sum(1 if spec.get("one_way") else 2 for spec in connections.values())
-    initd_entries = (SUPERVISOR_OWN_ENTRIES + initd_rings + per_child(initd_children)
+    own = initd_own_entries(composition or Composition(None, {}), tasks)
+    initd_entries = (len(own) + initd_rings + per_child(initd_children)
                      + sum(3 if group["kind"] == "service" else 2 for group in placement.groups))
     source.require(initd_entries <= CAPABILITY_SPACE, "tasks",
-                   f"initd would hold {initd_entries} capabilities, its space has {CAPABILITY_SPACE}: "
-                   f"put Tasks in groups")
+                   f"initd would hold {initd_entries} capabilities ({len(own)} of its own: {', '.join(own)}; "
+                   f"{initd_rings} Ring ends; its children's), its space has {CAPABILITY_SPACE}: put Tasks in groups")
     for number, group in enumerate(placement.groups):
         slots = group_bundle(placement, number, tasks, connection_names)
         field = f"tasks[{group['members'][0]}] ({tasks[group['members'][0]]['name']}).group"
@@ -1063,7 +1095,7 @@ def check_manifest(source, manifest, composition, image=None):
                        f"no footprint of this manifest's tasks describes schema {spec['schema']}")
     check_ring_ends(source, tasks, connections)
     placement = place(source, tasks, manifest.get("groups"))
-    check_placement(source, placement, tasks, connections)
+    check_placement(source, placement, tasks, connections, composition)
     manifest["groups"] = placement
     # ... and so do the other Tasks of those components (a client check in the same component).
     service_folders = {component_folder(composition.srctree, used[index]) for index in every_service}

@@ -75,7 +75,8 @@ struct Model final : ControlledServices {
         }
         return nullptr;
     }
-    ErrorOr<ControlRefusal> restart_service(std::string_view name) override
+    /* Stop or restart: only a ready service, a restart only within its policy. */
+    ControlRefusal end(std::string_view name, bool restart)
     {
         ControlRefusal refusal;
         auto* entry = find(name, refusal);
@@ -85,25 +86,14 @@ struct Model final : ControlledServices {
             return ControlRefusal::Busy;
         if (entry->state != 3)
             return ControlRefusal::NotRunning;
-        if (entry->restarts >= 2)
+        if (restart && entry->restarts >= 2)
             return ControlRefusal::PolicyExhausted;
-        ++entry->restarts;
-        entry->state = 2;
+        entry->restarts += restart ? 1 : 0;
+        entry->state = restart ? 2 : 6;
         return ControlRefusal::None;
     }
-    ErrorOr<ControlRefusal> stop_service(std::string_view name) override
-    {
-        ControlRefusal refusal;
-        auto* entry = find(name, refusal);
-        if (!entry)
-            return refusal;
-        if (entry->state == 2 || entry->state == 4)
-            return ControlRefusal::Busy;
-        if (entry->state != 3)
-            return ControlRefusal::NotRunning;
-        entry->state = 6;
-        return ControlRefusal::None;
-    }
+    ErrorOr<ControlRefusal> restart_service(std::string_view name) override { return end(name, true); }
+    ErrorOr<ControlRefusal> stop_service(std::string_view name) override { return end(name, false); }
     ErrorOr<ControlRefusal> start_service(std::string_view name) override
     {
         ControlRefusal refusal;

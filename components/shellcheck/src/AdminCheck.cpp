@@ -9,13 +9,10 @@
  * control connection — with every Ring handle it can make up, and says how many bound (none may).
  */
 
-#include <new>
 #include <shellcheck/ScriptedPerson.h>
-#include <shellcheck/Typist.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
-#include <vectra/concurrent/Endpoints.h>
 #include <vectra/control/Protocol.h>
 #include <vectra/footprints/admin_check.h>
 
@@ -72,21 +69,10 @@ ErrorOr<i32> admin_check(Bundle& bundle)
 {
     TRY(check_footprint(bundle, footprints::admin_check)); /* generated from footprint.json */
     auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto ready = TRY(bundle.take<SignalCap>("ready"));
     u32 tries = 0;
     u32 bound = forged_control_ends(tries);
     TRY(print_line(console, "admin-check: {} of {} forged control ends bound", bound, tries));
-    shellcheck::ScriptedPerson person(console, "admin-check", script, greeting);
-    auto placed = TRY(endpoint::memory(memory, sizeof(shellcheck::Typist)));
-    auto* typist = new (placed.data()) shellcheck::Typist(person);
-    TRY(print_line(console, "admin-check: a terminal of {}x{} cells, {} steps to type", typist->columns(), typist->rows(),
-        sizeof(script) / sizeof(script[0])));
-    auto served = typist->serve(std::move(requests), std::move(replies), &ready);
-    typist->~Typist();
-    TRY(served);
+    TRY(shellcheck::serve_script(bundle, console, "admin-check", script, greeting));
     return bound == 0 ? 0 : 1;
 }
 

@@ -8,13 +8,10 @@
  * check Task — ends with the verdict. The test program for vsh until vterm serves it.
  */
 
-#include <new>
 #include <shellcheck/ScriptedPerson.h>
-#include <shellcheck/Typist.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
-#include <vectra/concurrent/Endpoints.h>
 #include <vectra/footprints/shell_check.h>
 
 VECTRA_TASK_ENTRY(shell_check);
@@ -47,7 +44,6 @@ constexpr Step script[] = {
     { "mount point", "rm /boot\r", { "\r\nrm: /boot: mount-point\r\n" }, {} },
     { "unclosed quote", "echo 'open\r", { "\r\nvsh: a quote is not closed\r\n" }, {} },
 };
-constexpr usize step_count = sizeof(script) / sizeof(script[0]);
 
 constexpr std::string_view greeting[] = { "vsh: a small shell on vfsd", "vsh:/$ " };
 
@@ -57,17 +53,7 @@ ErrorOr<i32> shell_check(Bundle& bundle)
 {
     TRY(check_footprint(bundle, footprints::shell_check)); /* generated from footprint.json */
     auto console = TRY(bundle.take<ConsoleCap>("console"));
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto ready = TRY(bundle.take<SignalCap>("ready"));
-    shellcheck::ScriptedPerson person(console, "shell-check", script, greeting);
-    auto placed = TRY(endpoint::memory(memory, sizeof(shellcheck::Typist)));
-    auto* typist = new (placed.data()) shellcheck::Typist(person);
-    TRY(print_line(console, "shell-check: a terminal of {}x{} cells, {} steps to type", typist->columns(), typist->rows(), step_count));
-    auto served = typist->serve(std::move(requests), std::move(replies), &ready);
-    typist->~Typist();
-    TRY(served);
+    TRY(shellcheck::serve_script(bundle, console, "shell-check", script, greeting));
     return 0;
 }
 

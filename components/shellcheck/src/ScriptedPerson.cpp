@@ -4,8 +4,11 @@
  * A person typing a script (ScriptedPerson.h).
  */
 
+#include <new>
 #include <shellcheck/ScriptedPerson.h>
 #include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 
 namespace vectra::shellcheck {
 
@@ -97,6 +100,22 @@ void ScriptedPerson::print_rows(std::span<u8 const> screen)
             break;
         text.remove_prefix(end + 2);
     }
+}
+
+ErrorOr<void> serve_script(Bundle& bundle, ConsoleCap const& console, char const* who, std::span<Step const> script,
+    std::span<std::string_view const> greeting)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto ready = TRY(bundle.take<SignalCap>("ready"));
+    ScriptedPerson person(console, who, script, greeting);
+    auto placed = TRY(endpoint::memory(memory, sizeof(Typist)));
+    auto* typist = new (placed.data()) Typist(person);
+    TRY(print_line(console, "{}: a terminal of {}x{} cells, {} steps to type", who, typist->columns(), typist->rows(), script.size()));
+    auto served = typist->serve(std::move(requests), std::move(replies), &ready);
+    typist->~Typist();
+    return served;
 }
 
 }

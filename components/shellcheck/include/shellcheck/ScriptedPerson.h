@@ -13,6 +13,7 @@
 #include <shellcheck/Typist.h>
 #include <span>
 #include <string_view>
+#include <vectra/Bundle.h>
 #include <vectra/Capability.h>
 
 namespace vectra::shellcheck {
@@ -51,5 +52,14 @@ private:
     bool m_greeted { false };
     usize m_failures { 0 };
 };
+
+/*
+ * A terminal Task's life with a scripted person: its slots memory, requests, replies and ready
+ * taken from `bundle` (whose footprint the caller checked), then vectra.tty served with `who`
+ * typing `script` ("<who>: a terminal of CxR cells, N steps to type" first on `console`), until
+ * the program's session ends for good.
+ */
+[[nodiscard]] ErrorOr<void> serve_script(Bundle& bundle, ConsoleCap const& console, char const* who, std::span<Step const> script,
+    std::span<std::string_view const> greeting);
 
 }

@@ -164,6 +164,8 @@ ErrorOr<i32> test_admin(Bundle& bundle)
     }
     test::print_line("admin: graph " + std::to_string(seen) + " of " + std::to_string(total) + " edges" + (control_edge ? ", admin's control end" : "")
         + (echo_edge ? ", echo's requests end" : ""));
+    /* A group of services is initd's child: restarting it stops its services with it and starts them afresh. */
+    test::print_line("admin: restart pool: " + outcome(control, control::Restart { name("pool") }));
     auto past = control.call(control::CapabilityGraph { u16(total + 1) });
     test::print_line("admin: graph past the end: " + (past.is_error() ? name_of(past.error()) : std::string("paged")));
     return 0;
@@ -240,9 +242,16 @@ TEST_CASE("initd serves vectra.control to the one Task connected to it: list, re
              "admin: start echo again: running",
              "admin: graph 13 of 13 edges, admin's control end, echo's requests end",
              "admin: graph past the end: past-the-end",
+             "admin: restart pool: done",
+             "initd: restarted pool on request (1 of 2 within 60000 ms)",
              "intruder: 0 of 24576 forged control ends bound",
          })
         CHECK(has_line(result.output, line));
     CHECK(result.output.find("initd: 2 of 2 checks ended as expected") != std::string::npos);
     CHECK(has_line(result.output, "initd: status 0"));
+    /* The group's member was spawned by each instance of the group. */
+    usize member_spawns = 0;
+    for (usize at = result.output.find("initd: spawned member\n"); at != std::string::npos; at = result.output.find("initd: spawned member\n", at + 1))
+        ++member_spawns;
+    CHECK(member_spawns == 2);
 }

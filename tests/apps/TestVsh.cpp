@@ -21,7 +21,7 @@
 #include <vectra/kernel/Executor.h>
 #include <vfsd/Server.h>
 #include <vectra/kernel/SnapshotDevice.h>
-#include <vsh/KernelTaskList.h>
+#include <vectra/snapshot/KernelTaskList.h>
 #include <vsh/Run.h>
 
 using namespace vectra;
@@ -188,7 +188,7 @@ ErrorOr<i32> vsh_task(Bundle& bundle)
     auto snapshot = bundle.take<DeviceCap>("snapshot");
     if (snapshot.is_error())
         return vsh::run(&console, memory, std::move(connections), nullptr);
-    auto tasks = TRY(vsh::KernelTaskList::create(snapshot.release_value(), memory));
+    auto tasks = TRY(tasks::KernelTaskList::create(snapshot.release_value(), memory));
     return vsh::run(&console, memory, std::move(connections), &tasks);
 }
 

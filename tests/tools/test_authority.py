@@ -41,6 +41,15 @@ def holding_line(lines, slot):
     return found[0] if found else None
 
 
+class TheAdminImage(unittest.TestCase):
+    def test_the_control_connection_runs_between_vctl_and_initd(self):
+        text = authority.text(authority.load_graph(ROOT, "admin", "hosted"))
+        self.assertIn("control.requests (vectra.control): vctl -> initd;", text)
+        self.assertIn("control.replies (vectra.control): initd -> vctl;", text)
+        self.assertIsNotNone(holding_line(section(text, "vctl"), "control_requests"))
+        self.assertIsNone(holding_line(section(text, "admin-check"), "control_requests"))
+
+
 class TheMinimalImage(unittest.TestCase):
     def setUp(self):
         self.manifest = json.loads((ROOT / "images" / "minimal" / "manifest.json").read_text())

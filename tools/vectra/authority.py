@@ -123,6 +123,8 @@ def load_graph(srctree: Path, image: str, platform: str = None, symbols: set = N
     for connection, spec in connections.items():
         for ring in (("requests",) if spec.get("one_way") else ("requests", "replies")):
             rings[(connection, ring)] = RingFlow(f"{connection}.{ring}", spec["schema"])
+            if spec.get("served_by_initd"):  # vectra.control (ADR 0045 §6): initd holds the service ends
+                setattr(rings[(connection, ring)], "consumer" if ring == "requests" else "producer", "initd")
     initd = TaskNode("initd", "the first Task, spawned by the kernel; follows the boot manifest")
     initd.holdings = [Holding(slot, capability_class, names, rights, node_of(capability_class, names, "initd"))
                       for slot, capability_class, names, rights in KERNEL_TO_INITD]

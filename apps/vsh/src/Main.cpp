@@ -10,7 +10,7 @@
 #include <vectra/Try.h>
 #include <vectra/footprints/vsh.h>
 #include <vectra/footprints/vsh_notifying.h>
-#include <vsh/KernelTaskList.h>
+#include <vectra/snapshot/KernelTaskList.h>
 #include <vsh/Run.h>
 
 VECTRA_TASK_ENTRY(vsh);
@@ -24,7 +24,7 @@ ErrorOr<i32> vsh(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto connections = TRY(vsh::take_connections(bundle));
-    auto tasks = TRY(vsh::KernelTaskList::create(TRY(bundle.take<DeviceCap>("snapshot")), memory));
+    auto tasks = TRY(tasks::KernelTaskList::create(TRY(bundle.take<DeviceCap>("snapshot")), memory));
     return vsh::run(&console, memory, std::move(connections), &tasks);
 }
 
@@ -35,7 +35,7 @@ ErrorOr<i32> vsh_notifying(Bundle& bundle)
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto connections = TRY(vsh::take_connections_notifying(bundle));
-    auto tasks = TRY(vsh::KernelTaskList::create(TRY(bundle.take<DeviceCap>("snapshot")), memory));
+    auto tasks = TRY(tasks::KernelTaskList::create(TRY(bundle.take<DeviceCap>("snapshot")), memory));
     return vsh::run(&console, memory, std::move(connections), &tasks);
 }
 

@@ -31,7 +31,7 @@ bool session_ended(Error const& error)
 
 /* What the shell keeps between windows, placed in the Task's memory (too large for its stack). */
 struct State {
-    State(TerminalClient& client, vfs::Client& files, WallClock& clock, TaskList* tasks, Notifier* notifier)
+    State(TerminalClient& client, vfs::Client& files, WallClock& clock, tasks::TaskList* tasks, Notifier* notifier)
         : terminal(client)
         , editor(terminal)
         , shell(files, clock, tasks, terminal, notifier)
@@ -77,7 +77,8 @@ usize memory_needed()
         + (sizeof(State) + 4095) / 4096 * 4096;
 }
 
-ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections connections, TaskList* tasks)
+ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections connections, tasks::TaskList* tasks,
+    Extension* extension)
 {
     auto files = TRY(vfs::Client::open(std::move(connections.files_requests), std::move(connections.files_replies),
         TRY(endpoint::carve(memory, session::pool_size<vfs::Protocol>()))));
@@ -94,6 +95,7 @@ ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connection
     }
     auto placed = TRY(endpoint::memory(memory, sizeof(State)));
     auto* state = new (placed.data()) State(client, files, clock, tasks, notifier ? &*notifier : nullptr);
+    state->shell.set_extension(extension);
     say(console, "vsh: ready: a vfsd session and a terminal window{}", notifier ? ", a notifyd session" : "");
 
     usize failures = 0;

@@ -124,7 +124,7 @@ Outcome Shell::run(Words const& words)
             outcome.status = status;
         }
         return outcome;
-    } else {
+    } else if (!m_extension || !m_extension->run(words, m_sink)) {
         m_sink.format("vsh: {}: no such command (help lists them)\r\n", command);
     }
     return {};
@@ -344,7 +344,7 @@ void Shell::processes()
     for (usize index = 0; index < table.value().count; ++index) {
         auto const& row = m_rows[index];
         m_sink.format("{:>5} {:<16} {:<8} {:<7} {:>3} {:>12} {:>5}/{:<6} {:>5} {:>3} {:>4} {:>3}\r\n", row.id,
-            row.name.view(), state_name(row.state), band_name(row.band), row.cpu, row.time_nanoseconds / 1'000'000,
+            row.name.view(), tasks::state_name(row.state), tasks::band_name(row.band), row.cpu, row.time_nanoseconds / 1'000'000,
             row.reticle_used / 1024, row.reticle_size / 1024, row.capabilities, row.by_class[memory_class],
             row.by_class[ring_class], row.by_class[reticle_class]);
     }
@@ -390,6 +390,8 @@ void Shell::help()
     line("  notify TITLE [BODY] a notification through notifyd (5 s)");
     line("  help               this list");
     line("  exit [STATUS]      end the shell");
+    if (m_extension)
+        m_extension->help(m_sink);
     line("keys: arrows, Home/End, Delete, Ctrl+A/E/K/U/W, Up/Down history, Ctrl+C, Ctrl+L, Ctrl+D");
 }
 

@@ -15,7 +15,8 @@
 #include <optional>
 #include <vectra/Bundle.h>
 #include <vectra/Capability.h>
-#include <vsh/TaskList.h>
+#include <vectra/snapshot/TaskList.h>
+#include <vsh/Extension.h>
 
 namespace vectra::vsh {
 
@@ -36,7 +37,11 @@ struct Connections {
 /* The memory run() takes from `memory`: both sessions' pools and the shell's state. */
 [[nodiscard]] usize memory_needed();
 
-/* `console` (may be null) hears vsh's start and end; `tasks` (may be null) is what ps reads. */
-[[nodiscard]] ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections, TaskList* tasks);
+/*
+ * `console` (may be null) hears vsh's start and end; `tasks` (may be null) is what ps reads;
+ * `extension` (may be null) adds commands (vctl's).
+ */
+[[nodiscard]] ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections, tasks::TaskList* tasks,
+    Extension* extension = nullptr);
 
 }

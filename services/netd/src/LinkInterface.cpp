@@ -300,33 +300,21 @@ ip6_addr_t const* LinkInterface::ipv6_gateway(netif const* interface) const
     return &m_ipv6_gateway;
 }
 
-bool LinkInterface::lease_bound() const { return m_dhcp && dhcp_supplied_address(&m_netif); }
+LinkAddressing LinkInterface::addressing() const
+{
+    if (!m_dhcp)
+        return LinkAddressing::Fixed;
+    return dhcp_supplied_address(&m_netif) ? LinkAddressing::DhcpBound : LinkAddressing::DhcpPending;
+}
 
 void LinkInterface::take_dhcp_option(u8 message_type, u8 option, u8 length, pbuf* packet, u16 offset)
 {
-    constexpr u8 dns_server_option = 6;
-    constexpr u8 acknowledgement = 5; /* DHCPACK */
-    if (option != dns_server_option || message_type != acknowledgement)
-        return;
-    /* RFC 2132 §3.8: one or more addresses, four bytes each; a length that is not a multiple of four is refused whole. */
-    m_dns_server_count = 0;
-    if (length == 0 || length % 4 != 0)
-        return;
-    usize count = length / 4 < maximum_dns_servers ? length / 4 : maximum_dns_servers;
-    for (usize index = 0; index < count; ++index) {
-        if (pbuf_copy_partial(packet, m_dns_servers[index].data(), 4, u16(offset + index * 4)) != 4) {
-            m_dns_server_count = 0;
-            return;
-        }
-        m_dns_server_count = index + 1;
-    }
-}
-
-std::span<std::array<u8, 4> const> LinkInterface::dns_servers() const
-{
-    if (!lease_bound())
-        return {};
-    return { m_dns_servers, m_dns_server_count };
+    if (option != LeaseNameServers::option)
+        return; /* the only option netd keeps: nothing else is copied */
+    u8 value[255];
+    if (pbuf_copy_partial(packet, value, length, offset) != length)
+        return; /* lwIP checked the option lies inside the packet; a short copy is not taken */
+    m_name_servers.take(message_type, option, std::span<u8 const>(value, length));
 }
 
 void LinkInterface::report_lease()
@@ -346,8 +334,7 @@ void LinkInterface::report_lease()
     /* QEMU's and any sane server's netmask is contiguous: its ones are the prefix. */
     auto prefix = std::popcount(ip4_addr_get_u32(netif_ip4_netmask(&m_netif)));
     /* The servers first: the lease's line is what a reader (the harness's host client) waits for. */
-    for (usize index = 0; index < m_dns_server_count; ++index) {
-        auto const& server = m_dns_servers[index];
+    for (auto const& server : m_name_servers.servers()) {
         (void)print_line(*m_console, "netd: the DHCP lease names DNS server {}.{}.{}.{}", server[0], server[1], server[2], server[3]);
     }
     (void)print_line(*m_console, "netd: DHCP lease {}/{} via {} for {} s", address_text, prefix,

@@ -139,6 +139,10 @@ usize Stack::time_wait_count()
 
 void Stack::attach(LinkInterface& link) { s_link = &link; }
 
+LinkInterface const* Stack::link() { return s_link; }
+
+LinkAddressing Stack::addressing() { return s_link != nullptr ? s_link->addressing() : LinkAddressing::Fixed; }
+
 u64 Stack::wait_mask() { return s_link != nullptr ? LinkInterface::reply_bit.mask() : 0; }
 
 }

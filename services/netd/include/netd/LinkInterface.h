@@ -26,6 +26,7 @@
 
 #include <array>
 #include <lwip/netif.h>
+#include <netd/Lease.h>
 #include <netd/LinkConfiguration.h>
 #include <span>
 #include <vectra/Capability.h>
@@ -71,12 +72,10 @@ public:
     /* A DHCP option lwIP passed on (lwIP's DHCP hook): the DNS servers (option 6) of an ACK are kept. */
     void take_dhcp_option(u8 message_type, u8 option, u8 length, pbuf* packet, u16 offset);
 
-    static constexpr usize maximum_dns_servers = 3;
-    /* The DNS servers of the bound DHCP lease (IPv4, network order bytes), none while no lease is bound or without DHCP. */
-    [[nodiscard]] std::span<std::array<u8, 4> const> dns_servers() const;
-    /* Whether the interface asks DHCP, and whether its lease is bound. */
-    [[nodiscard]] bool uses_dhcp() const { return m_dhcp; }
-    [[nodiscard]] bool lease_bound() const;
+    /* The DNS servers of the DHCP lease's last ACK (name_servers_of serves them only while it is bound). */
+    [[nodiscard]] std::span<std::array<u8, 4> const> dns_servers() const { return m_name_servers.servers(); }
+    /* Whether the interface waits for a DHCP lease. */
+    [[nodiscard]] LinkAddressing addressing() const;
     /* Where a driver restart is reported (one line each), or nowhere. */
     void set_console(ConsoleCap const* console) { m_console = console; }
 
@@ -123,8 +122,7 @@ private:
     ip6_addr_t m_ipv6_gateway {};
     /* Per IPv6 address slot: the address last printed as preferred (all zero: none). */
     ip6_addr_t m_reported_ipv6[LWIP_IPV6_NUM_ADDRESSES] {};
-    std::array<u8, 4> m_dns_servers[maximum_dns_servers] {};
-    usize m_dns_server_count { 0 };
+    LeaseNameServers m_name_servers;
     ConsoleCap const* m_console { nullptr };
 };
 

@@ -20,18 +20,26 @@ using Sixteen = std::array<u8, 16>;
 
 netd::Ipv4Plan fallback() { return netd::static_plan("192.168.1.20", "255.255.255.0", "192.168.1.1").release_value(); }
 
+/* One family's record from its fields' texts. */
+template<usize AddressBytes>
+netd::AddressConfiguration<AddressBytes> record(std::string_view method, std::optional<std::string_view> address, std::optional<u8> prefix,
+    std::optional<std::string_view> gateway)
+{
+    netd::AddressConfiguration<AddressBytes> family;
+    family.method = Utf8String<6>::try_from(method).release_value();
+    if (address)
+        family.address = Utf8String<AddressBytes>::try_from(*address).release_value();
+    family.prefix = prefix;
+    if (gateway)
+        family.gateway = Utf8String<AddressBytes>::try_from(*gateway).release_value();
+    return family;
+}
+
 netd::LinkConfiguration configured(std::string_view method, std::optional<std::string_view> address, std::optional<u8> prefix,
     std::optional<std::string_view> gateway)
 {
     netd::LinkConfiguration configuration;
-    netd::Ipv4Configuration ipv4;
-    ipv4.method = Utf8String<6>::try_from(method).release_value();
-    if (address)
-        ipv4.address = Utf8String<15>::try_from(*address).release_value();
-    ipv4.prefix = prefix;
-    if (gateway)
-        ipv4.gateway = Utf8String<15>::try_from(*gateway).release_value();
-    configuration.ipv4 = ipv4;
+    configuration.ipv4 = record<15>(method, address, prefix, gateway);
     return configuration;
 }
 
@@ -39,14 +47,7 @@ netd::LinkConfiguration configured6(std::string_view method, std::optional<std::
     std::optional<std::string_view> gateway)
 {
     netd::LinkConfiguration configuration;
-    netd::Ipv6Configuration ipv6;
-    ipv6.method = Utf8String<6>::try_from(method).release_value();
-    if (address)
-        ipv6.address = Utf8String<39>::try_from(*address).release_value();
-    ipv6.prefix = prefix;
-    if (gateway)
-        ipv6.gateway = Utf8String<39>::try_from(*gateway).release_value();
-    configuration.ipv6 = ipv6;
+    configuration.ipv6 = record<39>(method, address, prefix, gateway);
     return configuration;
 }
 

@@ -26,32 +26,27 @@
 
 namespace vectra::netd {
 
-/* The configuration netd_link.footprint.json declares (held to it by a static_assert in LinkMain.cpp). */
-struct Ipv4Configuration {
+/*
+ * One family's record of the configuration netd_link.footprint.json declares (held to it by a
+ * static_assert in LinkMain.cpp): a method, and the static method's address, prefix and gateway,
+ * each address text at most `AddressBytes` long (15: a dotted quad; 39: IPv6's longest text).
+ */
+template<usize AddressBytes>
+struct AddressConfiguration {
     Utf8String<6> method;
-    std::optional<Utf8String<15>> address;
+    std::optional<Utf8String<AddressBytes>> address;
     std::optional<u8> prefix;
-    std::optional<Utf8String<15>> gateway;
+    std::optional<Utf8String<AddressBytes>> gateway;
 
     static constexpr auto fields()
     {
-        return vectra::fields(vectra::field("method", &Ipv4Configuration::method), vectra::field("address", &Ipv4Configuration::address),
-            vectra::field("prefix", &Ipv4Configuration::prefix), vectra::field("gateway", &Ipv4Configuration::gateway));
+        return vectra::fields(vectra::field("method", &AddressConfiguration::method), vectra::field("address", &AddressConfiguration::address),
+            vectra::field("prefix", &AddressConfiguration::prefix), vectra::field("gateway", &AddressConfiguration::gateway));
     }
 };
 
-struct Ipv6Configuration {
-    Utf8String<6> method;
-    std::optional<Utf8String<39>> address;
-    std::optional<u8> prefix;
-    std::optional<Utf8String<39>> gateway;
-
-    static constexpr auto fields()
-    {
-        return vectra::fields(vectra::field("method", &Ipv6Configuration::method), vectra::field("address", &Ipv6Configuration::address),
-            vectra::field("prefix", &Ipv6Configuration::prefix), vectra::field("gateway", &Ipv6Configuration::gateway));
-    }
-};
+using Ipv4Configuration = AddressConfiguration<15>;
+using Ipv6Configuration = AddressConfiguration<39>;
 
 struct LinkConfiguration {
     static constexpr u16 version = 2;

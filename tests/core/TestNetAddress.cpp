@@ -7,6 +7,7 @@
  */
 
 #include <catch2/catch.hpp>
+#include <string>
 #include <vectra/net/Address.h>
 #include <vectra/protocol/Envelope.h>
 
@@ -93,4 +94,50 @@ TEST_CASE("parse_ipv4 takes dotted quads only: four parts 0-255, no leading zero
     for (auto bad : { "", "10.0.2", "10.0.2.2.1", "10.0.2.256", "10..2.2", "010.0.2.2", "10.0.2.2 ", " 10.0.2.2", "a.b.c.d",
              "1.2.3.4444", ".1.2.3", "1.2.3.", "0x1.2.3.4", "1.2.3.-4" })
         REQUIRE(net::parse_ipv4(bad, 1).error().is(ErrorCode::InvalidArgument));
+}
+
+TEST_CASE("parse_ipv6 takes RFC 4291's forms 1 and 2: groups of 1-4 hex digits, one '::' at most", "[net]")
+{
+    auto bytes = [](std::initializer_list<u8> list) {
+        std::array<u8, 16> result {};
+        usize index = 0;
+        for (auto byte : list)
+            result[index++] = byte;
+        return result;
+    };
+    REQUIRE(net::parse_ipv6("::", 7).value() == net::ipv6({}, 7));
+    REQUIRE(net::parse_ipv6("::1", 1).value() == net::ipv6(bytes({ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }), 1));
+    REQUIRE(net::parse_ipv6("fe80::2", 1).value() == net::ipv6(bytes({ 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 }), 1));
+    REQUIRE(net::parse_ipv6("FD00:7665:6374::5054:ff:fe12:3456", 1).value()
+        == net::ipv6(bytes({ 0xfd, 0, 0x76, 0x65, 0x63, 0x74, 0, 0, 0x50, 0x54, 0, 0xff, 0xfe, 0x12, 0x34, 0x56 }), 1));
+    REQUIRE(net::parse_ipv6("1:2:3:4:5:6:7:8", 1).value()
+        == net::ipv6(bytes({ 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8 }), 1));
+    REQUIRE(net::parse_ipv6("1:2:3:4:5:6:7::", 1).value()
+        == net::ipv6(bytes({ 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 0 }), 1));
+    REQUIRE(net::parse_ipv6("1::8", 1).value() == net::ipv6(bytes({ 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8 }), 1));
+    /* The same cases tests/tools/test_manifest.py holds the compiler's "ipv6" format to. */
+    for (auto bad : { "", ":", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "g::", ":1::", "1::2:",
+             "::ffff:1.2.3.4", "fe80::1%en0", "1:2:3:4:5:6:7:8::", " ::1", "::1 ", "1:::2" })
+        REQUIRE(net::parse_ipv6(bad, 1).error().is(ErrorCode::InvalidArgument));
+}
+
+TEST_CASE("format_ipv6 writes RFC 5952's canonical text, and parse_ipv6 reads it back", "[net]")
+{
+    auto text_of = [](std::string_view input) {
+        static char buffer[net::ipv6_text_maximum];
+        auto address = net::parse_ipv6(input, 1).release_value();
+        usize length = net::format_ipv6(address.bytes, std::span<char, net::ipv6_text_maximum>(buffer, net::ipv6_text_maximum));
+        REQUIRE(net::parse_ipv6(std::string_view(buffer, length), 1).value() == address);
+        return std::string(buffer, length);
+    };
+    CHECK(text_of("::") == "::");
+    CHECK(text_of("::1") == "::1");
+    CHECK(text_of("1::") == "1::");
+    CHECK(text_of("FE80:0:0:0:5054:FF:FE12:3456") == "fe80::5054:ff:fe12:3456");
+    CHECK(text_of("fd00:7665:6374:0:5054:ff:fe12:3456") == "fd00:7665:6374:0:5054:ff:fe12:3456"); /* one zero group stays */
+    CHECK(text_of("2001:db8:0:0:1:0:0:1") == "2001:db8::1:0:0:1");                             /* the first of equal runs */
+    CHECK(text_of("2001:0:0:1:0:0:0:1") == "2001:0:0:1::1");                                   /* the longest run */
+    CHECK(text_of("2001:0db8:0000:0000:0000:0000:0002:0001") == "2001:db8::2:1");
+    CHECK(text_of("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff") == "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+    CHECK(text_of("0:1:0:1:0:1:0:1") == "0:1:0:1:0:1:0:1");
 }

@@ -3,9 +3,11 @@
  *
  * libFuzzer target: any bytes as netd_link's configuration (netd/LinkConfiguration.h). A plan
  * comes only from a message that decodes; a DHCP plan carries no address, a static one a usable
- * address, a contiguous netmask and no gateway or one inside its subnet.
+ * address, a contiguous netmask and no gateway or one inside its subnet; a static IPv6 plan a /64
+ * address that is neither multicast nor link-local, its gateway none or on the link.
  */
 
+#include <algorithm>
 #include <netd/LinkConfiguration.h>
 #include <vectra/Configuration.h>
 #include <vectra/Error.h>
@@ -18,9 +20,19 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     netd::Ipv4Plan fallback;
     fallback.address = { 10, 0, 2, 15 };
     fallback.netmask = { 255, 255, 255, 0 };
-    auto plan = netd::plan_from(bytes, fallback);
-    if (plan.is_error())
+    auto planned = netd::plan_from(bytes, fallback);
+    if (planned.is_error())
         return 0;
+    auto const& ipv6 = planned.value().ipv6;
+    if (ipv6.method == netd::Ipv6Method::Static) {
+        VERIFY(ipv6.prefix == 64 && ipv6.address[0] != 0xff && !(ipv6.address[0] == 0xfe && (ipv6.address[1] & 0xc0) == 0x80));
+        bool gateway_on_link = ipv6.gateway == (std::array<u8, 16> {}) || (ipv6.gateway[0] == 0xfe && (ipv6.gateway[1] & 0xc0) == 0x80)
+            || std::equal(ipv6.gateway.begin(), ipv6.gateway.begin() + 8, ipv6.address.begin());
+        VERIFY(gateway_on_link && ipv6.gateway != ipv6.address);
+    } else {
+        VERIFY(ipv6.address == (std::array<u8, 16> {}) && ipv6.gateway == (std::array<u8, 16> {}));
+    }
+    auto plan = ErrorOr<netd::Ipv4Plan>(planned.value().ipv4);
     netd::LinkConfiguration configuration;
     VERIFY(!decode_configuration(bytes, configuration).is_error());
     if (plan.value().dhcp) {

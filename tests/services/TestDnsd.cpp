@@ -19,6 +19,7 @@
 #include <dnsd/Server.h>
 #include <vectra/Session.h>
 #include <vectra/System.h>
+#include <vectra/SystemClock.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/net/Address.h>
@@ -177,6 +178,9 @@ ErrorOr<i32> dns_server_task(Bundle& bundle)
 
 /* ---- dnsd as a Task ---- */
 
+/* Set: dnsd is configured with no server and asks netd for the link's (loopback only here: none). */
+bool s_server_from_link = false;
+
 ErrorOr<i32> dnsd_task(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -188,6 +192,7 @@ ErrorOr<i32> dnsd_task(Bundle& bundle)
         system::yield();
     dnsd::Configuration configuration;
     configuration.server = net::ipv4(127, 0, 0, 1, server::state().port);
+    configuration.server_from_link = s_server_from_link;
     configuration.try_timeout = Duration::from_milliseconds(300);
     configuration.tries = 2;
     configuration.tcp_timeout = Duration::from_seconds(2);
@@ -325,6 +330,19 @@ ErrorOr<i32> ttl_expiry(Bundle& bundle)
     return 0;
 }
 
+ErrorOr<i32> no_server_from_the_link(Bundle& bundle)
+{
+    auto client = TRY(open_resolver(bundle));
+    auto started = monotonic_now();
+    EXPECT_IN_TASK(failed_with(resolve(client, "www.example.com"), ResolverError::NoServer));
+    EXPECT_IN_TASK(failed_with(resolve(client, "short.example.com"), ResolverError::NoServer));
+    /* Answered at once (never held until the deadline), nothing sent, nothing cached. */
+    EXPECT_IN_TASK(monotonic_now() - started < Duration::from_seconds(2));
+    auto counters = TRY(client.call(resolver::ReadCounters {}));
+    EXPECT_IN_TASK(counters.queries_sent == 0 && counters.cache_hits == 0 && queries(server::Www) == 0);
+    return 0;
+}
+
 ErrorOr<i32> truncation_then_tcp(Bundle& bundle)
 {
     auto client = TRY(open_resolver(bundle));
@@ -455,6 +473,13 @@ TEST_CASE("dnsd's cache entries expire with their TTL on dnsd's clock, negative 
     run_with_dnsd({ ttl_expiry });
 }
 
+TEST_CASE("without a configured server dnsd asks netd's name-servers; none named is no-server at once", "[dnsd][attack]")
+{
+    s_server_from_link = true;
+    run_with_dnsd({ no_server_from_the_link });
+    s_server_from_link = false;
+}
+
 TEST_CASE("dnsd asks again over TCP after a truncated answer", "[dnsd]")
 {
     run_with_dnsd({ truncation_then_tcp });
@@ -500,10 +525,16 @@ TEST_CASE("dnsd's server from its configuration: the compiler's bytes, defaults,
     auto server = dnsd::server_from(std::span<u8 const>(bytes));
     REQUIRE(!server.is_error());
     REQUIRE(server.value() == net::ipv4(10, 0, 2, 2, 5353));
-    /* Nothing configured: QEMU's user-network resolver on port 53. */
+    /* Nothing configured: none, the link's (netd's name-servers). A server without a port: 53. */
     u8 const none[] = { 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 };
-    REQUIRE(dnsd::server_from(std::span<u8 const>(none)).value() == net::ipv4(10, 0, 2, 3, 53));
-    dnsd::ServerConfiguration port_zero;
+    REQUIRE(!dnsd::server_from(std::span<u8 const>(none)).value().has_value());
+    dnsd::ServerConfiguration plain;
+    plain.server = Utf8String<15>::try_from(std::string_view("10.0.2.3")).release_value();
+    REQUIRE(dnsd::server_from(plain).value() == net::ipv4(10, 0, 2, 3, 53));
+    dnsd::ServerConfiguration port_alone;
+    port_alone.port = 5353;
+    REQUIRE(dnsd::server_from(port_alone).error().is(ErrorCode::InvalidArgument));
+    dnsd::ServerConfiguration port_zero = plain;
     port_zero.port = 0;
     REQUIRE(dnsd::server_from(port_zero).error().is(ErrorCode::InvalidArgument));
     dnsd::ServerConfiguration name;

@@ -103,6 +103,7 @@ ErrorOr<i32> stream_server(Bundle& bundle)
     TRY(client.close(on_ipv4));
     TRY(client.close(on_ipv6));
     EXPECT_IN_TASK(TRY(client.counters()).sockets == 0);
+    EXPECT_IN_TASK(TRY(client.name_servers()).servers.size() == 0); /* loopback only: no lease names any */
     return 0;
 }
 

@@ -16,22 +16,47 @@ using namespace vectra;
 namespace {
 
 using Quad = std::array<u8, 4>;
+using Sixteen = std::array<u8, 16>;
 
 netd::Ipv4Plan fallback() { return netd::static_plan("192.168.1.20", "255.255.255.0", "192.168.1.1").release_value(); }
+
+/* One family's record from its fields' texts. */
+template<usize AddressBytes>
+netd::AddressConfiguration<AddressBytes> record(std::string_view method, std::optional<std::string_view> address, std::optional<u8> prefix,
+    std::optional<std::string_view> gateway)
+{
+    netd::AddressConfiguration<AddressBytes> family;
+    family.method = Utf8String<6>::try_from(method).release_value();
+    if (address)
+        family.address = Utf8String<AddressBytes>::try_from(*address).release_value();
+    family.prefix = prefix;
+    if (gateway)
+        family.gateway = Utf8String<AddressBytes>::try_from(*gateway).release_value();
+    return family;
+}
 
 netd::LinkConfiguration configured(std::string_view method, std::optional<std::string_view> address, std::optional<u8> prefix,
     std::optional<std::string_view> gateway)
 {
     netd::LinkConfiguration configuration;
-    netd::Ipv4Configuration ipv4;
-    ipv4.method = Utf8String<6>::try_from(method).release_value();
-    if (address)
-        ipv4.address = Utf8String<15>::try_from(*address).release_value();
-    ipv4.prefix = prefix;
-    if (gateway)
-        ipv4.gateway = Utf8String<15>::try_from(*gateway).release_value();
-    configuration.ipv4 = ipv4;
+    configuration.ipv4 = record<15>(method, address, prefix, gateway);
     return configuration;
+}
+
+netd::LinkConfiguration configured6(std::string_view method, std::optional<std::string_view> address, std::optional<u8> prefix,
+    std::optional<std::string_view> gateway)
+{
+    netd::LinkConfiguration configuration;
+    configuration.ipv6 = record<39>(method, address, prefix, gateway);
+    return configuration;
+}
+
+std::string_view refusal6(netd::LinkConfiguration const& configuration)
+{
+    auto plan = netd::ipv6_plan_from(configuration);
+    REQUIRE(plan.is_error());
+    REQUIRE(plan.error().is(ErrorCode::InvalidArgument));
+    return plan.error().message();
 }
 
 std::string_view refusal(netd::LinkConfiguration const& configuration)
@@ -47,29 +72,51 @@ std::string_view refusal(netd::LinkConfiguration const& configuration)
 TEST_CASE("netd_link's configuration: the compiler's bytes for dhcp, static and none", "[netd]")
 {
     /* {"ipv4": {"method": "dhcp"}} */
-    u8 const dhcp[] = { 0x01, 0x00, 0x0c, 0x00, 0x00, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 'd', 'h', 'c', 'p', 0x00, 0x00, 0x00 };
-    auto plan = netd::plan_from(std::span<u8 const>(dhcp), fallback());
-    REQUIRE(!plan.is_error());
-    REQUIRE(plan.value().dhcp);
-    REQUIRE(plan.value().address == Quad {});
+    u8 const dhcp[] = { 0x02, 0x00, 0x0d, 0x00, 0x00, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 'd', 'h', 'c', 'p', 0x00, 0x00, 0x00, 0x00 };
+    auto planned = netd::plan_from(std::span<u8 const>(dhcp), fallback());
+    REQUIRE(!planned.is_error());
+    REQUIRE(planned.value().ipv4.dhcp);
+    REQUIRE(planned.value().ipv4.address == Quad {});
+    REQUIRE(planned.value().ipv6.method == netd::Ipv6Method::LinkLocalOnly);
 
     /* {"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 24, "gateway": "10.0.2.2"}} */
-    u8 const fixed[] = { 0x01, 0x00, 0x28, 0x00, 0x00, 0x00, 0x01, 0x06, 0x00, 0x00, 0x00, 's', 't', 'a', 't', 'i', 'c', 0x01, 0x09,
+    u8 const fixed[] = { 0x02, 0x00, 0x29, 0x00, 0x00, 0x00, 0x01, 0x06, 0x00, 0x00, 0x00, 's', 't', 'a', 't', 'i', 'c', 0x01, 0x09,
         0x00, 0x00, 0x00, '1', '0', '.', '0', '.', '2', '.', '1', '5', 0x01, 24, 0x01, 0x08, 0x00, 0x00, 0x00, '1', '0', '.', '0', '.',
-        '2', '.', '2' };
-    plan = netd::plan_from(std::span<u8 const>(fixed), fallback());
-    REQUIRE(!plan.is_error());
-    REQUIRE(!plan.value().dhcp);
-    REQUIRE(plan.value().address == Quad { 10, 0, 2, 15 });
-    REQUIRE(plan.value().netmask == Quad { 255, 255, 255, 0 });
-    REQUIRE(plan.value().gateway == Quad { 10, 0, 2, 2 });
+        '2', '.', '2', 0x00 };
+    planned = netd::plan_from(std::span<u8 const>(fixed), fallback());
+    REQUIRE(!planned.is_error());
+    auto plan = planned.value().ipv4;
+    REQUIRE(!plan.dhcp);
+    REQUIRE(plan.address == Quad { 10, 0, 2, 15 });
+    REQUIRE(plan.netmask == Quad { 255, 255, 255, 0 });
+    REQUIRE(plan.gateway == Quad { 10, 0, 2, 2 });
 
-    /* {}: Kconfig's static address. */
-    u8 const none[] = { 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00 };
-    plan = netd::plan_from(std::span<u8 const>(none), fallback());
-    REQUIRE(!plan.is_error());
-    REQUIRE(!plan.value().dhcp);
-    REQUIRE(plan.value().address == Quad { 192, 168, 1, 20 });
+    /* {}: Kconfig's static address, IPv6 link-local only. */
+    u8 const none[] = { 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 };
+    planned = netd::plan_from(std::span<u8 const>(none), fallback());
+    REQUIRE(!planned.is_error());
+    REQUIRE(!planned.value().ipv4.dhcp);
+    REQUIRE(planned.value().ipv4.address == Quad { 192, 168, 1, 20 });
+    REQUIRE(planned.value().ipv6.method == netd::Ipv6Method::LinkLocalOnly);
+
+    /* {"ipv6": {"method": "slaac"}} */
+    u8 const slaac[] = { 0x02, 0x00, 0x0e, 0x00, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00, 0x00, 0x00, 's', 'l', 'a', 'a', 'c', 0x00, 0x00, 0x00 };
+    planned = netd::plan_from(std::span<u8 const>(slaac), fallback());
+    REQUIRE(!planned.is_error());
+    REQUIRE(planned.value().ipv6.method == netd::Ipv6Method::Slaac);
+    REQUIRE(planned.value().ipv4.address == Quad { 192, 168, 1, 20 });
+
+    /* {"ipv6": {"method": "static", "address": "fd00::15", "prefix": 64, "gateway": "fe80::2"}} */
+    u8 const fixed6[] = { 0x02, 0x00, 0x27, 0x00, 0x00, 0x00, 0x00, 0x01, 0x06, 0x00, 0x00, 0x00, 's', 't', 'a', 't', 'i', 'c', 0x01, 0x08,
+        0x00, 0x00, 0x00, 'f', 'd', '0', '0', ':', ':', '1', '5', 0x01, 64, 0x01, 0x07, 0x00, 0x00, 0x00, 'f', 'e', '8', '0', ':', ':', '2' };
+    planned = netd::plan_from(std::span<u8 const>(fixed6), fallback());
+    REQUIRE(!planned.is_error());
+    REQUIRE(planned.value().ipv6.method == netd::Ipv6Method::Static);
+    REQUIRE(planned.value().ipv6.prefix == 64);
+    REQUIRE(planned.value().ipv6.address == Sixteen { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15 });
+    REQUIRE(planned.value().ipv6.gateway == Sixteen { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 });
+    for (usize length = 0; length < sizeof(fixed6); ++length)
+        REQUIRE(netd::plan_from(std::span<u8 const>(fixed6, length), fallback()).error().is(ErrorCode::MalformedMessage));
 
     /* Cut short anywhere, or a string longer than declared: the decoder's error, never a plan. */
     for (usize length = 0; length < sizeof(fixed); ++length)
@@ -123,4 +170,38 @@ TEST_CASE("netd_link's Kconfig fallback is checked as a static configuration is"
     REQUIRE(netd::static_plan("10.0.2.15", "255.0.255.0", "10.0.2.2").error().message()
         == std::string_view("the IPv4 netmask's ones are not contiguous"));
     REQUIRE(netd::static_plan("10.0.2.15", "255.255.255.0", "").error().message() == std::string_view("the IPv4 gateway is not a dotted quad"));
+}
+
+TEST_CASE("netd_link's IPv6: a static address without a gateway, and one through a gateway in its /64", "[netd]")
+{
+    auto plan = netd::ipv6_plan_from(configured6("static", "2001:db8:1:2::7", 64, std::nullopt)).release_value();
+    REQUIRE(plan.method == netd::Ipv6Method::Static);
+    REQUIRE(plan.gateway == Sixteen {});
+    plan = netd::ipv6_plan_from(configured6("static", "2001:db8:1:2::7", 64, "2001:db8:1:2::1")).release_value();
+    REQUIRE(plan.gateway == Sixteen { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1 });
+    REQUIRE(netd::ipv6_plan_from(netd::LinkConfiguration {}).value().method == netd::Ipv6Method::LinkLocalOnly);
+}
+
+TEST_CASE("netd_link refuses IPv6 settings the compiler's types let through, each with its own message", "[netd][attack]")
+{
+    CHECK(refusal6(configured6("slaac", "fd00::15", std::nullopt, std::nullopt)) == "IPv6 by SLAAC takes no address, prefix or gateway");
+    CHECK(refusal6(configured6("slaac", std::nullopt, 64, std::nullopt)) == "IPv6 by SLAAC takes no address, prefix or gateway");
+    CHECK(refusal6(configured6("slaac", std::nullopt, std::nullopt, "fe80::2")) == "IPv6 by SLAAC takes no address, prefix or gateway");
+    CHECK(refusal6(configured6("dhcp", std::nullopt, std::nullopt, std::nullopt)) == "the IPv6 method is neither slaac nor static");
+    CHECK(refusal6(configured6("static", std::nullopt, 64, std::nullopt)) == "a static IPv6 address needs its address and prefix");
+    CHECK(refusal6(configured6("static", "fd00::15", std::nullopt, std::nullopt)) == "a static IPv6 address needs its address and prefix");
+    for (u8 prefix : { 0, 1, 48, 63, 65, 128, 255 })
+        CHECK(refusal6(configured6("static", "fd00::15", prefix, std::nullopt))
+            == "the IPv6 prefix is not 64 (lwIP holds a static address's subnet as its /64)");
+    CHECK(refusal6(configured6("static", "fd00::1::5", 64, std::nullopt)) == "the IPv6 address is not in RFC 4291's text form");
+    CHECK(refusal6(configured6("static", "10.0.2.15", 64, std::nullopt)) == "the IPv6 address is not in RFC 4291's text form");
+    for (auto address : { "::", "::1", "ff02::1", "ff05::2" })
+        CHECK(refusal6(configured6("static", address, 64, std::nullopt)) == "the IPv6 address is not one an interface can hold");
+    for (auto address : { "fe80::15", "febf::1" })
+        CHECK(refusal6(configured6("static", address, 64, std::nullopt))
+            == "the static IPv6 address is link-local (the link-local address is made from the MAC)");
+    CHECK(refusal6(configured6("static", "fd00::15", 64, "router")) == "the IPv6 gateway is not in RFC 4291's text form");
+    for (auto gateway : { "fd00:0:0:1::1", "2001:db8::1", "fd00::15", "::", "::1", "ff02::2" })
+        CHECK(refusal6(configured6("static", "fd00::15", 64, gateway))
+            == "the IPv6 gateway is not another address of the link (link-local, or in the address's /64)");
 }

@@ -228,6 +228,16 @@ TEST_CASE("a connection nobody listens for is refused; a reset reaches the peer"
     REQUIRE(failed_with(receive(client, pair.client), SocketError::Reset));
 }
 
+TEST_CASE("name-servers over loopback only: none, and sends to the link's addresses are not held for a lease", "[netd]")
+{
+    start_stack();
+    Session session(4);
+    REQUIRE(MUST(session.handle(ReadNameServers {})).servers.size() == 0);
+    TcpConnect connect;
+    connect.remote = ipv4(10, 0, 2, 2, 7); /* no link: lwIP has no route, which is not address-pending */
+    REQUIRE(failed_with(session.handle(connect), SocketError::Unreachable));
+}
+
 TEST_CASE("UDP on both families: a datagram, its source, truncation", "[netd]")
 {
     start_stack();

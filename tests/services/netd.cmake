@@ -19,6 +19,9 @@ vectra_host_test(services.netd_restart SOURCES services/TestNetdRestart.cpp
 # test runs on the host's loopback, and the attacker's cases (outside loopback, 16 host sockets).
 vectra_host_test(services.netd_host SOURCES services/TestNetdHost.cpp
     COMPONENTS ${kernel_components} text path encoding time random concurrent fs vfsd_protocol net lwip_port netd_protocol)
+# The link's DHCP lease for sessions: option 6's DNS servers, name-servers, address-pending.
+vectra_host_test(services.netd_lease SOURCES services/TestNetdLease.cpp
+    COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
 # netd_link's IPv4 plan from its configuration (DHCP or static; the Kconfig fallback) and its refusals.
 vectra_host_test(services.netd_link_configuration SOURCES services/TestNetdLinkConfiguration.cpp
     COMPONENTS ${kernel_components} text encoding process time concurrent net netd_link_configuration)

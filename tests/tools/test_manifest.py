@@ -1495,11 +1495,15 @@ class ConfigurationDeclarationTest(unittest.TestCase):
         source, footprint = compiler.find_footprints(ROOT)["netd_link"]
         context = taskconfig.Context(source.name, None)
         check = lambda value: taskconfig.check_value(source, value, footprint["config"], "config", context)
-        self.assertEqual(check({"ipv4": {"method": "dhcp"}}).hex(), "01000c000000010400000064686370000000")
+        self.assertEqual(check({"ipv4": {"method": "dhcp"}}).hex(), "02000d00000001040000006468637000000000")
         self.assertEqual(check({"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 24, "gateway": "10.0.2.2"}}).hex(),
-                         "0100" "28000000" "01" "06000000" + b"static".hex() + "01" "09000000" + b"10.0.2.15".hex()
-                         + "0118" "01" "08000000" + b"10.0.2.2".hex())
-        self.assertEqual(check({}).hex(), "01000100000000")
+                         "0200" "29000000" "01" "06000000" + b"static".hex() + "01" "09000000" + b"10.0.2.15".hex()
+                         + "0118" "01" "08000000" + b"10.0.2.2".hex() + "00")
+        self.assertEqual(check({}).hex(), "0200020000000000")
+        self.assertEqual(check({"ipv6": {"method": "slaac"}}).hex(), "0200" "0e000000" "00" "01" "05000000" + b"slaac".hex() + "000000")
+        self.assertEqual(check({"ipv6": {"method": "static", "address": "fd00::15", "prefix": 64, "gateway": "fe80::2"}}).hex(),
+                         "0200" "27000000" "00" "01" "06000000" + b"static".hex() + "01" "08000000" + b"fd00::15".hex()
+                         + "0140" "01" "07000000" + b"fe80::2".hex())
         for value, fragment in (({"ipv4": {"method": "bootp"}}, 'config.ipv4.method: "bootp" is not one of dhcp, static'),
                                 ({"ipv4": {"method": "static", "address": "10.0.2.256", "prefix": 24}},
                                  'config.ipv4.address: "10.0.2.256" is not a dotted-quad IPv4 address'),
@@ -1511,14 +1515,27 @@ class ConfigurationDeclarationTest(unittest.TestCase):
                                  "config.ipv4.prefix: must be an integer in [1, 32]"),
                                 ({"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 0}}, "[1, 32]"),
                                 ({"ipv4": {"address": "10.0.2.15"}}, "the required field 'method' is missing"),
-                                ({"ipv6": {"method": "dhcp"}}, "config.ipv6: not a configuration field")):
+                                ({"ipv6": {"method": "dhcp"}}, 'config.ipv6.method: "dhcp" is not one of slaac, static'),
+                                ({"ipv6": {"method": "static", "address": "fd00::1::5", "prefix": 64}},
+                                 'config.ipv6.address: "fd00::1::5" is not an IPv6 address'),
+                                ({"ipv6": {"method": "static", "address": "10.0.2.15", "prefix": 64}}, "is not an IPv6 address"),
+                                ({"ipv6": {"method": "static", "address": "fe80::1%en0", "prefix": 64}}, "is not an IPv6 address"),
+                                ({"ipv6": {"method": "static", "address": "fd00::15", "prefix": 64, "gateway": "gw"}},
+                                 'config.ipv6.gateway: "gw" is not an IPv6 address'),
+                                ({"ipv6": {"method": "static", "address": "fd00::15", "prefix": 129}},
+                                 "config.ipv6.prefix: must be an integer in [1, 128]"),
+                                ({"ipv6": {"method": "static", "address": "fd00::15", "prefix": 0}}, "[1, 128]"),
+                                ({"ipv6": {"method": "static", "address": "fd00:0000:0000:0000:0000:0000:0000:00150", "prefix": 64}},
+                                 "is longer than 39 bytes"),
+                                ({"ipv6": {"address": "fd00::15"}}, "the required field 'method' is missing"),
+                                ({"ipv6": {"method": "slaac", "router": "fe80::2"}}, "config.ipv6.router: not a configuration field")):
             with self.assertRaises(compiler.ManifestError) as caught:
                 check(value)
             self.assertIn(fragment, str(caught.exception))
             self.assertNotIn("\n", str(caught.exception).strip())
 
     def test_a_string_format_is_a_known_one(self):
-        self.refused({"a": {"type": "string", "max_bytes": 15, "format": "ipv6"}}, "config.fields.a.format", "is not one of")
+        self.refused({"a": {"type": "string", "max_bytes": 15, "format": "mac"}}, "config.fields.a.format", "is not one of")
         self.refused({"a": {"type": "integer", "min": 0, "max": 1, "format": "ipv4"}}, "config.fields.a.format",
                      "does not apply to a integer")
         fields = {"a": {"type": "string", "max_bytes": 15, "format": "ipv4"}}
@@ -1528,6 +1545,14 @@ class ConfigurationDeclarationTest(unittest.TestCase):
             with self.assertRaises(compiler.ManifestError) as caught:
                 self.encode(fields, {"a": bad})
             self.assertIn("is not a dotted-quad IPv4 address", str(caught.exception))
+        fields = {"a": {"type": "string", "max_bytes": 39, "format": "ipv6"}}
+        for good in ("::", "::1", "fe80::2", "FD00:7665:6374::5054:ff:fe12:3456", "1:2:3:4:5:6:7:8", "1::8", "1:2:3:4:5:6:7::"):
+            self.encode(fields, {"a": good})
+        for bad in ("", ":", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "g::", ":1::", "1::2:",
+                    "::ffff:1.2.3.4", "fe80::1%en0", "1:2:3:4:5:6:7:8::", " ::1"):
+            with self.assertRaises(compiler.ManifestError) as caught:
+                self.encode(fields, {"a": bad})
+            self.assertIn("is not an IPv6 address", str(caught.exception))
 
     def test_the_structure_is_core_encodings_description_and_hash(self):
         # The text and FNV-1a 64 of Structure.h; the generated footprint header's static_assert

@@ -5,7 +5,7 @@ A footprint may declare the shape of its Task's configuration:
 
     "config": { "version": 1, "fields": { "<name>": <spec>, ... } }
 
-    <spec>: {"type": "string",  "max_bytes": N, ["one_of": [...]], ["refers_to": "partition"], ["format": "ipv4"]}
+    <spec>: {"type": "string",  "max_bytes": N, ["one_of": [...]], ["refers_to": "partition"], ["format": "ipv4" | "ipv6"]}
             {"type": "integer", "min": A, "max": B}
             {"type": "boolean"}
             {"type": "list",    "max_items": N, "of": <spec>}
@@ -35,8 +35,9 @@ TYPES = ("string", "integer", "boolean", "list", "record")
 FIELD = re.compile(r"[a-z][a-z0-9_]{0,30}")
 FIELD_RULE = "1-31 of [a-z0-9_], starting with a letter"
 REFERENCES = ("partition",)  # what a string may be checked against: a partition of the image's disks.json
-FORMATS = ("ipv4",)  # what a string's text may be held to: a dotted-quad IPv4 address
+FORMATS = ("ipv4", "ipv6")  # what a string's text may be held to: a dotted-quad IPv4 address, an IPv6 address
 IPV4 = re.compile(r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")
+IPV6_GROUP = re.compile(r"[0-9A-Fa-f]{1,4}")
 STRING_LIMIT = 1024
 LIST_LIMIT = 256
 INTEGER_LOW, INTEGER_HIGH = -(1 << 63), (1 << 64) - 1
@@ -202,6 +203,20 @@ def record_body(source, value, fields, field, context):
     return body
 
 
+def is_ipv6(text: str) -> bool:
+    """RFC 4291 §2.2's text forms 1 and 2: eight groups of 1-4 hex digits, or fewer with one '::' standing
+    for at least one zero group. Form 3 (a dotted quad at the end) and zones (RFC 4007's '%') are refused,
+    as core/net's parse_ipv6 refuses them."""
+    halves = text.split("::")
+    if len(halves) > 2:
+        return False
+    groups = [[part for part in half.split(":")] if half else [] for half in halves]
+    if any(not IPV6_GROUP.fullmatch(group) for half in groups for group in half):
+        return False
+    count = sum(len(half) for half in groups)
+    return count == 8 if len(halves) == 1 else count <= 7
+
+
 def value_body(source, value, spec, field, context):
     kind = spec["type"]
     if kind == "string":
@@ -215,6 +230,10 @@ def value_body(source, value, spec, field, context):
             source.require(IPV4.fullmatch(text) is not None, field,
                            f"{shown(text)} is not a dotted-quad IPv4 address (four parts 0-255, no leading zeros) "
                            f"({context.footprint_name})")
+        if spec.get("format") == "ipv6":
+            source.require(is_ipv6(text), field,
+                           f"{shown(text)} is not an IPv6 address (eight groups of 1-4 hex digits, or fewer around one '::'; "
+                           f"no zone, no dotted quad) ({context.footprint_name})")
         if spec.get("refers_to") == "partition":
             source.require(context.partitions is not None, field,
                            f"names partition {shown(text)}, and the image has no disks.json declaring partitions")

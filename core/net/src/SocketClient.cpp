@@ -159,6 +159,8 @@ ErrorOr<SessionLimits> SocketClient::limits() { return call(Limits {}, deadline_
 
 ErrorOr<Counters> SocketClient::counters() { return call(ReadCounters {}, deadline_after(default_timeout)); }
 
+ErrorOr<NameServers> SocketClient::name_servers() { return call(ReadNameServers {}, deadline_after(default_timeout)); }
+
 ErrorOr<Socket> SocketClient::listen(Address const& local, u16 backlog)
 {
     return socket_of(TRY(call(TcpListen { local, backlog }, deadline_after(default_timeout))));

@@ -16,13 +16,17 @@ ErrorOr<net::Address> parse_server(std::string_view text, u16 port)
     return net::parse_ipv4(text, port);
 }
 
-ErrorOr<net::Address> server_from(ServerConfiguration const& configuration)
+ErrorOr<std::optional<net::Address>> server_from(ServerConfiguration const& configuration)
 {
-    return parse_server(configuration.server.has_value() ? configuration.server->bytes() : default_server,
-        configuration.port.value_or(default_port));
+    if (!configuration.server.has_value()) {
+        if (configuration.port.has_value())
+            return Error(ErrorCode::InvalidArgument, "a port without a server (the link's servers are asked on port 53)");
+        return std::optional<net::Address> {};
+    }
+    return TRY(parse_server(configuration.server->bytes(), configuration.port.value_or(default_port)));
 }
 
-ErrorOr<net::Address> server_from(std::span<u8 const> bytes)
+ErrorOr<std::optional<net::Address>> server_from(std::span<u8 const> bytes)
 {
     ServerConfiguration configuration;
     TRY(decode_configuration(bytes, configuration));

@@ -74,6 +74,7 @@ ErrorOr<void> Lookups::ask(dns::Name const& name, dns::RecordType type)
     free->question.name = name;
     free->question.type = type;
     free->tries_left = m_configuration.tries;
+    free->server = TRY(server_for_query());
     auto sent = send_try(*free);
     if (sent.is_error()) {
         close(*free);
@@ -84,6 +85,21 @@ ErrorOr<void> Lookups::ask(dns::Name const& name, dns::RecordType type)
     }
     free->used = true;
     return {};
+}
+
+ErrorOr<net::Address> Lookups::server_for_query()
+{
+    if (!m_configuration.server_from_link || m_network == nullptr)
+        return m_configuration.server;
+    auto named = m_network->name_servers();
+    if (named.is_error()) {
+        if (named.error().is(net::SocketError::AddressPending))
+            return Error(resolver::ResolverError::NoServer, "the link's DHCP lease is not bound yet");
+        return Error(resolver::ResolverError::NetworkDown, "netd did not answer name-servers");
+    }
+    if (named.value().servers.size() == 0)
+        return Error(resolver::ResolverError::NoServer, "the link's DHCP lease names no DNS server");
+    return named.value().servers[0];
 }
 
 /* A fresh socket on a random port and a fresh id for every try (RFC 5452). */
@@ -107,7 +123,7 @@ ErrorOr<void> Lookups::send_try(Query& query)
     query.question.id = u16(m_random.uniform(65536));
     u8 bytes[dns::maximum_query_bytes];
     usize length = TRY(dns::build_query(query.question, bytes));
-    TRY(m_network->send_to(*query.socket, m_configuration.server, std::span<u8 const>(bytes, length)));
+    TRY(m_network->send_to(*query.socket, query.server, std::span<u8 const>(bytes, length)));
     ++m_counters.queries_sent;
     --query.tries_left;
     query.try_deadline = deadline_after(m_configuration.try_timeout);
@@ -222,7 +238,7 @@ std::optional<Finished> Lookups::read(Query& query)
             return finish(query, Error(dns::DnsError::ServerFailure, "netd failed the query's socket"));
         }
         auto const& datagram = incoming.value();
-        if (!(datagram.from == m_configuration.server)) {
+        if (!(datagram.from == query.server)) {
             ++m_counters.mismatched_dropped; /* not from the server's address and port */
             continue;
         }
@@ -254,7 +270,7 @@ Finished Lookups::over_tcp(Query& query)
         query.question.id = u16(m_random.uniform(65536));
         u8 bytes[dns::length_prefix_bytes + dns::maximum_query_bytes];
         usize length = TRY(dns::frame_query(query.question, bytes));
-        auto connection = TRY(m_network->connect(m_configuration.server, m_configuration.tcp_timeout));
+        auto connection = TRY(m_network->connect(query.server, m_configuration.tcp_timeout));
         ++m_counters.queries_sent;
         auto closing = [&] { (void)m_network->close(connection, true); };
         auto sent = m_network->send(connection, std::span<u8 const>(bytes, length), left());

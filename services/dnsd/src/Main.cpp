@@ -43,13 +43,19 @@ ErrorOr<i32> dnsd(Bundle& bundle)
         TRY(print_line(console, "dnsd: the server in its configuration is refused: {}", server.error().message()));
         return server.release_error();
     }
-    configuration.server = server.value();
+    configuration.server_from_link = !server.value().has_value();
+    if (server.value().has_value())
+        configuration.server = *server.value();
     configuration.try_timeout = Duration::from_milliseconds(CONFIG_DNSD_TRY_TIMEOUT_MS);
     configuration.tries = CONFIG_DNSD_TRIES;
     static PlatformEntropy entropy;
     auto const& address = configuration.server;
-    TRY(print_line(console, "dnsd: serving up to {} sessions, asking {}.{}.{}.{}:{} over UDP (TCP after truncation)",
-        dnsd::maximum_sessions, address.bytes[0], address.bytes[1], address.bytes[2], address.bytes[3], address.port));
+    if (configuration.server_from_link)
+        TRY(print_line(console, "dnsd: serving up to {} sessions, asking the server the link's DHCP lease names over UDP (TCP after truncation)",
+            dnsd::maximum_sessions));
+    else
+        TRY(print_line(console, "dnsd: serving up to {} sessions, asking {}.{}.{}.{}:{} over UDP (TCP after truncation)",
+            dnsd::maximum_sessions, address.bytes[0], address.bytes[1], address.bytes[2], address.bytes[3], address.port));
     TRY(dnsd::run(memory, std::move(netd_requests), std::move(netd_replies), std::move(requests), std::move(replies),
         configuration, entropy, &ready));
     return 0;

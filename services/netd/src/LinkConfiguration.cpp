@@ -85,11 +85,83 @@ ErrorOr<Ipv4Plan> plan_from(LinkConfiguration const& configuration, Ipv4Plan con
     return checked(plan);
 }
 
-ErrorOr<Ipv4Plan> plan_from(std::span<u8 const> bytes, Ipv4Plan const& fallback)
+namespace {
+
+ErrorOr<std::array<u8, 16>> ipv6_bytes(std::string_view text, char const* refusal)
+{
+    auto parsed = net::parse_ipv6(text, 1);
+    if (parsed.is_error())
+        return Error(ErrorCode::InvalidArgument, refusal);
+    return parsed.value().bytes;
+}
+
+bool is_unspecified_or_loopback(std::array<u8, 16> const& bytes)
+{
+    for (usize index = 0; index < 15; ++index) {
+        if (bytes[index] != 0)
+            return false;
+    }
+    return bytes[15] <= 1;
+}
+
+bool is_multicast(std::array<u8, 16> const& bytes) { return bytes[0] == 0xff; }
+
+bool is_link_local(std::array<u8, 16> const& bytes) { return bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80; }
+
+bool same_subnet_of_64(std::array<u8, 16> const& left, std::array<u8, 16> const& right)
+{
+    for (usize index = 0; index < 8; ++index) {
+        if (left[index] != right[index])
+            return false;
+    }
+    return true;
+}
+
+}
+
+ErrorOr<Ipv6Plan> ipv6_plan_from(LinkConfiguration const& configuration)
+{
+    Ipv6Plan plan;
+    if (!configuration.ipv6.has_value())
+        return plan;
+    auto const& ipv6 = *configuration.ipv6;
+    if (ipv6.method.bytes() == "slaac") {
+        if (ipv6.address.has_value() || ipv6.prefix.has_value() || ipv6.gateway.has_value())
+            return Error(ErrorCode::InvalidArgument, "IPv6 by SLAAC takes no address, prefix or gateway");
+        plan.method = Ipv6Method::Slaac;
+        return plan;
+    }
+    if (ipv6.method.bytes() != "static")
+        return Error(ErrorCode::InvalidArgument, "the IPv6 method is neither slaac nor static");
+    if (!ipv6.address.has_value() || !ipv6.prefix.has_value())
+        return Error(ErrorCode::InvalidArgument, "a static IPv6 address needs its address and prefix");
+    /* lwIP 2.1 treats a static address's subnet as its /64 (ip6_addr_netcmp): another length would not mean what it says. */
+    if (*ipv6.prefix != 64)
+        return Error(ErrorCode::InvalidArgument, "the IPv6 prefix is not 64 (lwIP holds a static address's subnet as its /64)");
+    plan.method = Ipv6Method::Static;
+    plan.prefix = 64;
+    plan.address = TRY(ipv6_bytes(ipv6.address->bytes(), "the IPv6 address is not in RFC 4291's text form"));
+    if (is_unspecified_or_loopback(plan.address) || is_multicast(plan.address))
+        return Error(ErrorCode::InvalidArgument, "the IPv6 address is not one an interface can hold");
+    if (is_link_local(plan.address))
+        return Error(ErrorCode::InvalidArgument, "the static IPv6 address is link-local (the link-local address is made from the MAC)");
+    if (ipv6.gateway.has_value()) {
+        plan.gateway = TRY(ipv6_bytes(ipv6.gateway->bytes(), "the IPv6 gateway is not in RFC 4291's text form"));
+        bool on_link = is_link_local(plan.gateway) || same_subnet_of_64(plan.gateway, plan.address);
+        if (!on_link || plan.gateway == plan.address || is_unspecified_or_loopback(plan.gateway) || is_multicast(plan.gateway))
+            return Error(ErrorCode::InvalidArgument, "the IPv6 gateway is not another address of the link (link-local, or in the address's /64)");
+    }
+    return plan;
+}
+
+ErrorOr<LinkPlan> plan_from(std::span<u8 const> bytes, Ipv4Plan const& fallback)
 {
     LinkConfiguration configuration;
     TRY(decode_configuration(bytes, configuration));
-    return plan_from(configuration, fallback);
+    LinkPlan plan;
+    plan.ipv4 = TRY(plan_from(configuration, fallback));
+    plan.ipv6 = TRY(ipv6_plan_from(configuration));
+    return plan;
 }
 
 }

@@ -5,15 +5,18 @@
  */
 
 #include <bit>
+#include <cstring>
 #include <lwip/dhcp.h>
 #include <lwip/etharp.h>
 #include <lwip/ethip6.h>
 #include <lwip/ip4_addr.h>
 #include <lwip/pbuf.h>
+#include <lwip/priv/nd6_priv.h>
 #include <netd/LinkInterface.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
+#include <vectra/net/Address.h>
 #include <vectra/protocol/Dispatch.h>
 
 namespace vectra::netd {
@@ -25,7 +28,7 @@ using P = net::link::Protocol;
 template<typename Request>
 constexpr u16 number_of = static_cast<u16>(protocol::index_of<P, Request>() + 1);
 
-void status_changed(netif* interface) { static_cast<LinkInterface*>(interface->state)->report_lease(); }
+void status_changed(netif* interface) { static_cast<LinkInterface*>(interface->state)->addresses_changed(); }
 
 err_t link_output(netif* interface, pbuf* packet) { return static_cast<LinkInterface*>(interface->state)->transmit(packet); }
 
@@ -45,6 +48,19 @@ err_t interface_init(netif* interface)
     return ERR_OK;
 }
 
+/* An lwIP IPv6 address as RFC 5952's text (lwIP's own ip6addr_ntoa_r writes upper case and compresses less). */
+struct Ipv6Text {
+    char characters[net::ipv6_text_maximum];
+    usize length { 0 };
+    explicit Ipv6Text(ip6_addr_t const& address)
+    {
+        std::array<u8, 16> bytes;
+        memcpy(bytes.data(), address.addr, 16);
+        length = net::format_ipv6(bytes, characters);
+    }
+    [[nodiscard]] std::string_view view() const { return { characters, length }; }
+};
+
 ip4_addr_t lwip_address(std::array<u8, 4> const& bytes)
 {
     ip4_addr_t address {};
@@ -62,8 +78,9 @@ ErrorOr<void> LinkInterface::bind()
 }
 
 ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap const& memory,
-    Ipv4Plan const& plan, u64 timeout_nanoseconds)
+    LinkPlan const& link_plan, u64 timeout_nanoseconds)
 {
+    auto const& plan = link_plan.ipv4;
     auto address = lwip_address(plan.address);
     auto netmask = lwip_address(plan.netmask);
     auto gateway = lwip_address(plan.gateway);
@@ -102,13 +119,27 @@ ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap
 
     if (netif_add(&m_netif, &address, &netmask, &gateway, this, interface_init, netif_input) == nullptr)
         return Error(ErrorCode::OutOfMemory, "lwIP refused the link's interface");
+    netif_set_status_callback(&m_netif, status_changed); /* lwIP calls it when an address is set or changes state */
     netif_create_ip6_linklocal_address(&m_netif, 1);
+    m_ipv6_method = link_plan.ipv6.method;
+    if (m_ipv6_method == Ipv6Method::Slaac)
+        netif_set_ip6_autoconfig_enabled(&m_netif, 1);
+    if (m_ipv6_method == Ipv6Method::Static) {
+        ip6_addr_t static_address {};
+        memcpy(&static_address.addr, link_plan.ipv6.address.data(), 16);
+        if (netif_add_ip6_address(&m_netif, &static_address, nullptr) != ERR_OK)
+            return Error(ErrorCode::OutOfMemory, "lwIP has no room for the static IPv6 address");
+        if (link_plan.ipv6.gateway != std::array<u8, 16> {}) {
+            memcpy(&m_ipv6_gateway.addr, link_plan.ipv6.gateway.data(), 16);
+            ip6_addr_assign_zone(&m_ipv6_gateway, IP6_UNICAST, &m_netif);
+            m_has_ipv6_gateway = true;
+        }
+    }
     netif_set_default(&m_netif);
     netif_set_up(&m_netif);
     if (m_info.up)
         netif_set_link_up(&m_netif);
     if (plan.dhcp) {
-        netif_set_status_callback(&m_netif, status_changed); /* lwIP calls it when DHCP sets the address */
         if (dhcp_start(&m_netif) != ERR_OK)
             return Error(ErrorCode::OutOfMemory, "lwIP could not start DHCP on the link");
         m_dhcp = true;
@@ -221,6 +252,71 @@ void LinkInterface::poll()
     take_replies();
 }
 
+void LinkInterface::addresses_changed()
+{
+    report_lease();
+    report_ipv6();
+}
+
+void LinkInterface::report_ipv6()
+{
+    for (s8_t index = 0; index < LWIP_IPV6_NUM_ADDRESSES; ++index) {
+        if (!ip6_addr_ispreferred(netif_ip6_addr_state(&m_netif, index)))
+            continue;
+        ip6_addr_t const* address = netif_ip6_addr(&m_netif, index);
+        if (ip6_addr_cmp_zoneless(address, &m_reported_ipv6[index]))
+            continue;
+        ip6_addr_copy(m_reported_ipv6[index], *address);
+        if (m_console == nullptr)
+            continue;
+        Ipv6Text text(*address);
+        if (ip6_addr_islinklocal(address)) {
+            (void)print_line(*m_console, "netd: IPv6 {} (link-local)", text.view());
+        } else if (netif_ip6_addr_isstatic(&m_netif, index)) {
+            if (m_has_ipv6_gateway)
+                (void)print_line(*m_console, "netd: IPv6 {}/64 (static) via {}", text.view(), Ipv6Text(m_ipv6_gateway).view());
+            else
+                (void)print_line(*m_console, "netd: IPv6 {}/64 (static), no gateway", text.view());
+        } else {
+            /* An address lwIP's autoconfiguration made from an advertised /64 prefix; the router that advertised itself. */
+            ip6_addr_t const* router_address = nullptr;
+            for (usize router = 0; router < LWIP_ND6_NUM_ROUTERS && router_address == nullptr; ++router) {
+                auto const* neighbor = default_router_list[router].neighbor_entry;
+                if (neighbor != nullptr && neighbor->netif == &m_netif)
+                    router_address = &neighbor->next_hop_address;
+            }
+            if (router_address != nullptr)
+                (void)print_line(*m_console, "netd: IPv6 {}/64 by SLAAC, router {}", text.view(), Ipv6Text(*router_address).view());
+            else
+                (void)print_line(*m_console, "netd: IPv6 {}/64 by SLAAC, no router", text.view());
+        }
+    }
+}
+
+ip6_addr_t const* LinkInterface::ipv6_gateway(netif const* interface) const
+{
+    if (interface != &m_netif || !m_has_ipv6_gateway)
+        return nullptr;
+    return &m_ipv6_gateway;
+}
+
+LinkAddressing LinkInterface::addressing() const
+{
+    if (!m_dhcp)
+        return LinkAddressing::Fixed;
+    return dhcp_supplied_address(&m_netif) ? LinkAddressing::DhcpBound : LinkAddressing::DhcpPending;
+}
+
+void LinkInterface::take_dhcp_option(u8 message_type, u8 option, u8 length, pbuf* packet, u16 offset)
+{
+    if (option != LeaseNameServers::option)
+        return; /* the only option netd keeps: nothing else is copied */
+    u8 value[255];
+    if (pbuf_copy_partial(packet, value, length, offset) != length)
+        return; /* lwIP checked the option lies inside the packet; a short copy is not taken */
+    m_name_servers.take(message_type, option, std::span<u8 const>(value, length));
+}
+
 void LinkInterface::report_lease()
 {
     if (!m_dhcp || !dhcp_supplied_address(&m_netif))
@@ -237,6 +333,10 @@ void LinkInterface::report_lease()
     ip4addr_ntoa_r(netif_ip4_gw(&m_netif), gateway_text, sizeof(gateway_text));
     /* QEMU's and any sane server's netmask is contiguous: its ones are the prefix. */
     auto prefix = std::popcount(ip4_addr_get_u32(netif_ip4_netmask(&m_netif)));
+    /* The servers first: the lease's line is what a reader (the harness's host client) waits for. */
+    for (auto const& server : m_name_servers.servers()) {
+        (void)print_line(*m_console, "netd: the DHCP lease names DNS server {}.{}.{}.{}", server[0], server[1], server[2], server[3]);
+    }
     (void)print_line(*m_console, "netd: DHCP lease {}/{} via {} for {} s", address_text, prefix,
         gateway_text, netif_dhcp_data(&m_netif)->offered_t0_lease);
 }

@@ -49,10 +49,11 @@ ErrorOr<i32> netd_link(Bundle& bundle)
     auto fallback = TRY(netd::static_plan(CONFIG_NETD_LINK_ADDRESS, CONFIG_NETD_LINK_NETMASK, CONFIG_NETD_LINK_GATEWAY));
     auto planned = netd::plan_from(TRY(take_slot_message(bundle, configuration_slot_name)), fallback);
     if (planned.is_error()) {
-        TRY(print_line(console, "netd: the IPv4 settings in its configuration are refused: {}", planned.error().message()));
+        TRY(print_line(console, "netd: the address settings in its configuration are refused: {}", planned.error().message()));
         return planned.release_error();
     }
-    auto plan = planned.value();
+    auto link_plan = planned.value();
+    auto const& plan = link_plan.ipv4;
 
     auto heap = TRY(endpoint::memory(memory, netd::lwip_heap_bytes));
     auto placed = TRY(endpoint::memory(memory, sizeof(netd::Server)));
@@ -60,7 +61,7 @@ ErrorOr<i32> netd_link(Bundle& bundle)
     static PlatformEntropy entropy;
     TRY(netd::Stack::start(heap, entropy));
     auto* link = new (placed_link.data()) netd::LinkInterface();
-    TRY(link->start(std::move(link_requests), std::move(link_replies), memory, plan, link_timeout_nanoseconds));
+    TRY(link->start(std::move(link_requests), std::move(link_replies), memory, link_plan, link_timeout_nanoseconds));
     link->set_console(&console);
     netd::Stack::attach(*link);
     auto* server = new (placed.data()) netd::Server();

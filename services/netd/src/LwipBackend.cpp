@@ -6,6 +6,7 @@
 #include <lwip/pbuf.h>
 #include <lwip/tcp.h>
 #include <lwip/udp.h>
+#include <netd/LinkInterface.h>
 #include <netd/LwipBackend.h>
 #include <netd/Stack.h>
 #include <vectra/net/Address.h>
@@ -225,6 +226,7 @@ ErrorOr<net::Opened> LwipBackend::listen(Socket& socket, net::Address const& loc
 
 ErrorOr<net::Opened> LwipBackend::connect(Socket& socket, net::Address const& local, net::Address const& remote)
 {
+    TRY(check_lease_for(Stack::addressing(), remote)); /* lwIP would say `unreachable`: no address yet */
     tcp_pcb* pcb = TRY(bound_tcp(local, lwip_type(remote), false));
     state_of(socket).tcp = pcb;
     watch_connection(socket);
@@ -276,10 +278,19 @@ net::Opened LwipBackend::claimed(Socket& socket)
     return opened;
 }
 
+ErrorOr<net::NameServers> LwipBackend::name_servers()
+{
+    auto const* link = Stack::link();
+    if (link == nullptr)
+        return net::NameServers {};
+    return name_servers_of(link->addressing(), link->dns_servers());
+}
+
 ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net::Address const* to)
 {
     auto& state = state_of(socket);
     if (to != nullptr) {
+        TRY(check_lease_for(Stack::addressing(), *to));
         pbuf* datagram = pbuf_alloc(PBUF_TRANSPORT, u16_t(bytes.size()), PBUF_RAM);
         if (datagram == nullptr)
             return socket_error(SocketError::WouldBlock, "the stack has no memory for the datagram");

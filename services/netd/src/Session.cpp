@@ -293,4 +293,6 @@ ErrorOr<net::Counters> Session::handle(net::ReadCounters const&)
     return counters;
 }
 
+ErrorOr<net::NameServers> Session::handle(net::ReadNameServers const&) { return m_backend.name_servers(); }
+
 }

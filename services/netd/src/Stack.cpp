@@ -139,6 +139,10 @@ usize Stack::time_wait_count()
 
 void Stack::attach(LinkInterface& link) { s_link = &link; }
 
+LinkInterface const* Stack::link() { return s_link; }
+
+LinkAddressing Stack::addressing() { return s_link != nullptr ? s_link->addressing() : LinkAddressing::Fixed; }
+
 u64 Stack::wait_mask() { return s_link != nullptr ? LinkInterface::reply_bit.mask() : 0; }
 
 }
@@ -157,4 +161,16 @@ uint32_t vectra_lwip_random(void)
 }
 
 void vectra_lwip_assert(char const* message, char const* file, int line) { vectra::panic(message, file, line); }
+
+ip6_addr_t const* vectra_lwip_ipv6_gateway(struct netif* netif, ip6_addr_t const*)
+{
+    return vectra::netd::s_link != nullptr ? vectra::netd::s_link->ipv6_gateway(netif) : nullptr;
+}
+
+void vectra_lwip_dhcp_option(struct netif*, unsigned char message_type, unsigned char option, unsigned char length, struct pbuf* packet,
+    unsigned short offset)
+{
+    if (vectra::netd::s_link != nullptr)
+        vectra::netd::s_link->take_dhcp_option(message_type, option, length, packet, offset);
+}
 }

@@ -84,6 +84,12 @@ extern unsigned char* vectra_lwip_heap;
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
 
+/* Hooks the linking Task defines (arch/vectra_hooks.h): a static IPv6 gateway, and DHCP's DNS servers. */
+#define LWIP_HOOK_FILENAME "arch/vectra_hooks.h"
+#define LWIP_HOOK_ND6_GET_GW(netif, destination) vectra_lwip_ipv6_gateway((netif), (destination))
+#define LWIP_HOOK_DHCP_PARSE_OPTION(netif, dhcp, state, message, message_type, option, length, packet, offset) \
+    vectra_lwip_dhcp_option((netif), (message_type), (option), (length), (packet), (offset))
+
 /*
  * The timeout list's head (sys_timeouts_get_next_timeout) and lwip_cyclic_timer reachable: netd,
  * restarted by its supervisor in the same image, drops what the ended instance left in lwIP's

@@ -17,6 +17,9 @@
  *   - a truncated answer (TC) is asked again over TCP (RFC 7766), one exchange bounded by
  *     `tcp_timeout` during which the loop waits (the one blocking step: a server that accepts and
  *     never answers holds dnsd for that long);
+ *   - without a configured server, each new query asks netd for the DNS servers the link's DHCP
+ *     lease names (vectra.socket `name-servers`) and asks the first; none yet, or the lease not
+ *     bound (`address-pending`), ends the lookup at once with `no-server` (never a hang);
  *   - answers, NXDOMAIN and NODATA go into the cache (core/dns: TTLs honoured and capped, negative
  *     answers for their SOA's TTL); failures are not cached.
  *
@@ -45,6 +48,7 @@ namespace vectra::dnsd {
 
 struct Configuration {
     net::Address server;                                 /* the DNS server, port 53 normally */
+    bool server_from_link { false };                     /* no server configured: the first the link's DHCP lease names (netd's name-servers) */
     Duration try_timeout { Duration::from_milliseconds(1000) };
     u32 tries { 2 };
     Duration tcp_timeout { Duration::from_milliseconds(2000) };
@@ -89,7 +93,11 @@ private:
         u32 tries_left { 0 };
         bool saw_malformed { false };
         bool unreachable { false }; /* over TLS: the last try found no verified connection */
+        net::Address server;        /* where this query's tries go (the link's server may change between queries) */
     };
+
+    /* The server a new query asks: the configured one, or the link's (`no-server` when netd names none yet). */
+    [[nodiscard]] ErrorOr<net::Address> server_for_query();
 
     [[nodiscard]] ErrorOr<void> send_try(Query&);
     [[nodiscard]] ErrorOr<void> send_over_tls(Query&);

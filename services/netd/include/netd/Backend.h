@@ -78,6 +78,9 @@ public:
     /* The socket left the session's table: everything the stack holds for it goes (`reset`: abortively). */
     virtual void release(Socket&, bool reset) = 0;
 
+    /* The DNS servers the link's DHCP lease names; none by default (no link, the host's sockets). */
+    [[nodiscard]] virtual ErrorOr<net::NameServers> name_servers() { return net::NameServers {}; }
+
     /* Runs what is due; returns how many ms the loop may sleep at most before calling again. */
     [[nodiscard]] virtual u32 turn() = 0;
     /* The Signal bits that end the loop's wait for this backend. */

@@ -8,6 +8,11 @@
  * "ipv4" the static address from Kconfig is used. The manifest compiler checks the types, the
  * method's spelling and each dotted quad; netd checks them again and the rules between fields,
  * each refusal a distinct message.
+ *
+ * IPv6 (ADR 0029, amendment "IPv6 from the manifest"): the link-local address is always made;
+ * {"ipv6": {"method": "slaac"}} adds addresses from routers' advertisements (lwIP's autoconfiguration),
+ * {"ipv6": {"method": "static", "address": "fd00::15", "prefix": 64, "gateway": "fe80::2"}} one
+ * address (the gateway optional); without "ipv6", link-local only.
  */
 
 #pragma once
@@ -21,25 +26,37 @@
 
 namespace vectra::netd {
 
-/* The configuration netd_link.footprint.json declares (held to it by a static_assert in LinkMain.cpp). */
-struct Ipv4Configuration {
+/*
+ * One family's record of the configuration netd_link.footprint.json declares (held to it by a
+ * static_assert in LinkMain.cpp): a method, and the static method's address, prefix and gateway,
+ * each address text at most `AddressBytes` long (15: a dotted quad; 39: IPv6's longest text).
+ */
+template<usize AddressBytes>
+struct AddressConfiguration {
     Utf8String<6> method;
-    std::optional<Utf8String<15>> address;
+    std::optional<Utf8String<AddressBytes>> address;
     std::optional<u8> prefix;
-    std::optional<Utf8String<15>> gateway;
+    std::optional<Utf8String<AddressBytes>> gateway;
 
     static constexpr auto fields()
     {
-        return vectra::fields(vectra::field("method", &Ipv4Configuration::method), vectra::field("address", &Ipv4Configuration::address),
-            vectra::field("prefix", &Ipv4Configuration::prefix), vectra::field("gateway", &Ipv4Configuration::gateway));
+        return vectra::fields(vectra::field("method", &AddressConfiguration::method), vectra::field("address", &AddressConfiguration::address),
+            vectra::field("prefix", &AddressConfiguration::prefix), vectra::field("gateway", &AddressConfiguration::gateway));
     }
 };
 
-struct LinkConfiguration {
-    static constexpr u16 version = 1;
-    std::optional<Ipv4Configuration> ipv4;
+using Ipv4Configuration = AddressConfiguration<15>;
+using Ipv6Configuration = AddressConfiguration<39>;
 
-    static constexpr auto fields() { return vectra::fields(vectra::field("ipv4", &LinkConfiguration::ipv4)); }
+struct LinkConfiguration {
+    static constexpr u16 version = 2;
+    std::optional<Ipv4Configuration> ipv4;
+    std::optional<Ipv6Configuration> ipv6;
+
+    static constexpr auto fields()
+    {
+        return vectra::fields(vectra::field("ipv4", &LinkConfiguration::ipv4), vectra::field("ipv6", &LinkConfiguration::ipv6));
+    }
 };
 
 /* What the link interface does for IPv4: ask DHCP, or take address, netmask and gateway (all zero: none). */
@@ -50,12 +67,34 @@ struct Ipv4Plan {
     std::array<u8, 4> gateway {};
 };
 
+/* What the link interface does for IPv6 beside its link-local address. */
+enum class Ipv6Method : u8 {
+    LinkLocalOnly,
+    Slaac,
+    Static,
+};
+
+struct Ipv6Plan {
+    Ipv6Method method { Ipv6Method::LinkLocalOnly };
+    std::array<u8, 16> address {}; /* Static only */
+    u8 prefix { 0 };                /* Static only: 64 */
+    std::array<u8, 16> gateway {};  /* Static only; all zero: none */
+};
+
 /* The static plan of three dotted quads (Kconfig's CONFIG_NETD_LINK_ADDRESS/NETMASK/GATEWAY). */
 [[nodiscard]] ErrorOr<Ipv4Plan> static_plan(std::string_view address, std::string_view netmask, std::string_view gateway);
 /* The plan a decoded configuration asks for; `fallback` when it has no "ipv4". */
 [[nodiscard]] ErrorOr<Ipv4Plan> plan_from(LinkConfiguration const&, Ipv4Plan const& fallback);
+/* The IPv6 plan a decoded configuration asks for; link-local only when it has no "ipv6". */
+[[nodiscard]] ErrorOr<Ipv6Plan> ipv6_plan_from(LinkConfiguration const&);
+
+/* Both families' plans. */
+struct LinkPlan {
+    Ipv4Plan ipv4;
+    Ipv6Plan ipv6;
+};
 /* Decodes the configuration's bytes (the `config` slot's message) and plans from them. */
-[[nodiscard]] ErrorOr<Ipv4Plan> plan_from(std::span<u8 const> bytes, Ipv4Plan const& fallback);
+[[nodiscard]] ErrorOr<LinkPlan> plan_from(std::span<u8 const> bytes, Ipv4Plan const& fallback);
 /* The prefix length of a netmask, or an error when its ones are not contiguous. */
 [[nodiscard]] ErrorOr<u8> prefix_of(std::array<u8, 4> const& netmask);
 

@@ -14,12 +14,21 @@
  * netif's link goes down, every transmit slot is free, and at each following poll the Rings are
  * bound again until that works, then every receive buffer is posted to the new driver and the link
  * is up; sockets are kept (TCP retransmits across the gap).
+ *
+ * IPv6 (ADR 0029, amendment "IPv6 from the manifest"): the link-local address always, and per the
+ * plan lwIP's stateless autoconfiguration from routers' advertisements (SLAAC) or one static address
+ * with an optional gateway (lwIP's ND6 next-hop hook answers with it when no router advertised
+ * itself). Each address is printed once it is preferred (after duplicate address detection).
+ * With DHCP, the DNS servers of the bound lease (option 6) are kept (dns_servers()).
  */
 
 #pragma once
 
+#include <array>
 #include <lwip/netif.h>
+#include <netd/Lease.h>
 #include <netd/LinkConfiguration.h>
+#include <span>
 #include <vectra/Capability.h>
 #include <vectra/Error.h>
 #include <vectra/Ring.h>
@@ -47,13 +56,26 @@ public:
      * the plan's static address or with lwIP's DHCP client started (until it is bound the interface
      * has no address: a connection through it is `unreachable`). The lwIP stack must be running (Stack::start). Once per object.
      */
-    [[nodiscard]] ErrorOr<void> start(RingCap requests, RingCap replies, ReticleCap const& memory, Ipv4Plan const&,
+    [[nodiscard]] ErrorOr<void> start(RingCap requests, RingCap replies, ReticleCap const& memory, LinkPlan const&,
         u64 timeout_nanoseconds);
 
     /* Takes every reply the driver sent: received frames go to lwIP, answered transmits free their slot. */
     void poll();
-    /* With DHCP, prints the lease once per address it brings (lwIP's status callback, at bind and renewal). */
+    /* lwIP's status callback (an IPv4 or IPv6 address set or changing state): report_lease, report_ipv6. */
+    void addresses_changed();
+    /* With DHCP, prints the lease once per address it brings (at bind and renewal). */
     void report_lease();
+    /* Prints each IPv6 address once it is preferred, again if it changes. */
+    void report_ipv6();
+    /* The static IPv6 gateway for an off-link destination through `interface`, or null (lwIP's ND6 hook). */
+    [[nodiscard]] ip6_addr_t const* ipv6_gateway(netif const* interface) const;
+    /* A DHCP option lwIP passed on (lwIP's DHCP hook): the DNS servers (option 6) of an ACK are kept. */
+    void take_dhcp_option(u8 message_type, u8 option, u8 length, pbuf* packet, u16 offset);
+
+    /* The DNS servers of the DHCP lease's last ACK (name_servers_of serves them only while it is bound). */
+    [[nodiscard]] std::span<std::array<u8, 4> const> dns_servers() const { return m_name_servers.servers(); }
+    /* Whether the interface waits for a DHCP lease. */
+    [[nodiscard]] LinkAddressing addressing() const;
     /* Where a driver restart is reported (one line each), or nowhere. */
     void set_console(ConsoleCap const* console) { m_console = console; }
 
@@ -95,6 +117,12 @@ private:
     bool m_rejoin { false };
     bool m_dhcp { false };
     u32 m_reported_lease_address { 0 };
+    Ipv6Method m_ipv6_method { Ipv6Method::LinkLocalOnly };
+    bool m_has_ipv6_gateway { false };
+    ip6_addr_t m_ipv6_gateway {};
+    /* Per IPv6 address slot: the address last printed as preferred (all zero: none). */
+    ip6_addr_t m_reported_ipv6[LWIP_IPV6_NUM_ADDRESSES] {};
+    LeaseNameServers m_name_servers;
     ConsoleCap const* m_console { nullptr };
 };
 

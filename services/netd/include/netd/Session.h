@@ -72,6 +72,7 @@ public:
     ErrorOr<protocol::Done> handle(net::Shutdown const&);
     ErrorOr<protocol::Done> handle(net::Close const&);
     ErrorOr<net::Counters> handle(net::ReadCounters const&);
+    ErrorOr<net::NameServers> handle(net::ReadNameServers const&);
 
     /*
      * While set, a handler leaves a carried capability in netd's space (still taking it out of

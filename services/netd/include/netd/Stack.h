@@ -10,6 +10,7 @@
 
 #pragma once
 
+#include <netd/Lease.h>
 #include <span>
 #include <vectra/Entropy.h>
 #include <vectra/Error.h>
@@ -41,6 +42,10 @@ public:
     [[nodiscard]] static usize time_wait_count();
     /* The link interface turn() polls first (ADR 0029), and the Signal bits its replies raise. */
     static void attach(LinkInterface&);
+    /* The link interface attached, or null (loopback only). */
+    [[nodiscard]] static LinkInterface const* link();
+    /* Whether the link waits for a DHCP lease (Fixed: no link, or a static address). */
+    [[nodiscard]] static LinkAddressing addressing();
     [[nodiscard]] static u64 wait_mask();
 };
 

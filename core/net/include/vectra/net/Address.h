@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vectra/Error.h>
 #include <vectra/net/Protocol.h>
@@ -25,6 +26,20 @@ enum class AddressRole : u8 {
 [[nodiscard]] Address unspecified(u16 port);
 /* A dotted-quad IPv4 address (four parts 0–255 without leading zeros) with `port`; InvalidArgument otherwise. */
 [[nodiscard]] ErrorOr<Address> parse_ipv4(std::string_view text, u16 port);
+/*
+ * An IPv6 address in RFC 4291 §2.2's forms 1 and 2 (eight groups of 1–4 hex digits, or fewer around
+ * one "::" standing for at least one zero group) with `port`; InvalidArgument otherwise. Form 3 (a
+ * dotted quad at the end) and zones (RFC 4007's "%") are refused, as the manifest compiler's "ipv6" format is.
+ */
+[[nodiscard]] ErrorOr<Address> parse_ipv6(std::string_view text, u16 port);
+
+/* Room for any IPv6 address's text (eight groups of four and seven colons). */
+inline constexpr usize ipv6_text_maximum = 39;
+/*
+ * An IPv6 address's text in RFC 5952's canonical form: lowercase, no leading zeros, the longest run
+ * of two or more zero groups (the first of equal runs) as "::"; written into `text`, its length returned.
+ */
+usize format_ipv6(std::array<u8, 16> const& bytes, std::span<char, ipv6_text_maximum> text);
 
 /* `address-unusable` unless the address is canonical and fits its role. */
 [[nodiscard]] ErrorOr<void> check_address(Address const&, AddressRole);

@@ -28,6 +28,11 @@
  * (`maximum_buffered`): past it netd stops taking bytes from the stack, so the peer's window closes
  * (TCP) or datagrams are dropped and counted (UDP).
  *
+ * Name servers (v3; ADR 0029 amendment "IPv6 from the manifest", ADR 0024): `name-servers` gives
+ * the DNS servers the link's DHCP lease names. While the link asks DHCP and holds no lease yet,
+ * `name-servers`, and a `tcp-connect` or datagram to an IPv4 address outside 127/8, are
+ * `address-pending` (answered at once, never held), so a client tells "not yet" from "no route".
+ *
  * Restart. netd keeps nothing across a restart: when it restarts, a client's next call fails with
  * `PeerRestarted` (the session's Rings are gone), the client opens a new session, and every socket of
  * the old session is gone — its connections reset, its listeners and bindings released. Socket ids
@@ -60,6 +65,7 @@ enum class SocketError : u16 {
     BufferUnusable = 14,
     DatagramTooLarge = 15,
     NetworkDown = 16,
+    AddressPending = 17,
 };
 
 /* The most bytes a request or reply carries in its slot; more travel in a MemCap. */
@@ -228,9 +234,21 @@ struct Counters {
     }
 };
 
+struct ReadNameServers {
+    static constexpr auto fields() { return vectra::fields(); }
+};
+
+inline constexpr usize maximum_name_servers = 3;
+
+/* The DNS servers the link's DHCP lease names (option 6), in its order, each with port 53. */
+struct NameServers {
+    BoundedVector<Address, maximum_name_servers> servers;
+    static constexpr auto fields() { return vectra::fields(field("servers", &NameServers::servers)); }
+};
+
 struct Protocol {
     static constexpr std::string_view name = "vectra.socket";
-    static constexpr u16 version = 2;
+    static constexpr u16 version = 3;
     static constexpr u32 slot_count = 16;
     static constexpr u32 slot_size = 2048;
     using Errors = SocketError;
@@ -254,7 +272,8 @@ struct Protocol {
             error(SocketError::AddressUnusable, "address-unusable", "an unknown family, bytes the family does not use set, port 0 as a remote, or a family the socket does not speak"),
             error(SocketError::BufferUnusable, "buffer-unusable", "a MemCap came with inline data, none came with a length, it lacks the right (write for receive), offset + length lies outside it, or inline maximum above inline_maximum"),
             error(SocketError::DatagramTooLarge, "datagram-too-large", "a UDP payload above maximum_datagram"),
-            error(SocketError::NetworkDown, "network-down", "netd has no usable link or address"));
+            error(SocketError::NetworkDown, "network-down", "netd has no usable link or address"),
+            error(SocketError::AddressPending, "address-pending", "the link asks DHCP and holds no lease yet: an IPv4 connection or datagram through it, and the lease's name servers, wait for it; ask again later"));
     }
 
     static constexpr auto messages()
@@ -273,7 +292,8 @@ struct Protocol {
                 .carrying(CapabilityClass::Memory, std::nullopt),
             message<Shutdown, Done>("shutdown", "Stops receiving (later bytes are discarded), sending (a FIN after the buffered bytes), or both."),
             message<Close, Done>("close", "Frees the socket and its id: an orderly close (or a reset with `reset`); a listener's waiting connections are reset; waiting requests on it are answered reset."),
-            message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals, connections waiting for tcp-accept and connections refused at arrival."));
+            message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals, connections waiting for tcp-accept and connections refused at arrival."),
+            message<ReadNameServers, NameServers>("name-servers", "The DNS servers the link's DHCP lease names (option 6; up to 3, in its order, port 53); none when no lease names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease."));
     }
 };
 

@@ -68,6 +68,8 @@ public:
 
     [[nodiscard]] ErrorOr<SessionLimits> limits();
     [[nodiscard]] ErrorOr<Counters> counters();
+    /* The DNS servers the link's DHCP lease names (`address-pending` while it waits for one). */
+    [[nodiscard]] ErrorOr<NameServers> name_servers();
 
     /* A TCP listener on `local` (port 0: any free one; the Socket says which). */
     [[nodiscard]] ErrorOr<Socket> listen(Address const& local, u16 backlog);

@@ -37,6 +37,7 @@ enum class ResolverError : u16 {
     InvalidName = 6,
     NetworkDown = 7,
     Busy = 8,
+    NoServer = 9,
 };
 
 inline constexpr usize maximum_name_text = 253;
@@ -101,7 +102,7 @@ struct Counters {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.resolver";
-    static constexpr u16 version = 1;
+    static constexpr u16 version = 2;
     static constexpr u32 slot_count = 4;
     static constexpr u32 slot_size = 1024;
     using Errors = ResolverError;
@@ -117,7 +118,8 @@ struct Protocol {
             error(ResolverError::Refused, "refused", "the server refused to answer (REFUSED): it does not serve this client"),
             error(ResolverError::InvalidName, "invalid-name", "not a host name: empty labels, a label over 63 bytes, over 253 characters, or a character other than letters, digits, '-' and '_'"),
             error(ResolverError::NetworkDown, "network-down", "dnsd cannot reach netd or send to the configured server"),
-            error(ResolverError::Busy, "busy", "this session already has a resolve waiting"));
+            error(ResolverError::Busy, "busy", "this session already has a resolve waiting"),
+            error(ResolverError::NoServer, "no-server", "dnsd's configuration names no server and the link's DHCP lease names none, or is not bound yet; ask again later"));
     }
 
     static constexpr auto messages()

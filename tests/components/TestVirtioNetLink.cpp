@@ -20,6 +20,7 @@
 
 using namespace vectra;
 using namespace vectra::net::link;
+using vectra::virtionet::transmit_interrupt_after;
 using virtio::test::DeviceModel;
 
 namespace {
@@ -43,14 +44,19 @@ struct Queue {
     alignas(16) u8 memory[8192] {};
     virtio::SplitQueue ring;
     DeviceModel model;
-    Queue()
-        : ring(MUST(virtio::SplitQueue::create(memory, queue_size, false)))
-        , model(nullptr, memory, ring.layout(), false)
+    explicit Queue(bool event_index)
+        : ring(MUST(virtio::SplitQueue::create(memory, queue_size, event_index)))
+        , model(nullptr, memory, ring.layout(), event_index)
     {
     }
 };
 
 struct Fixture {
+    explicit Fixture(bool event_index = false)
+        : receive(event_index)
+        , transmit(event_index)
+    {
+    }
     HostAddresses device;
     Queue receive;
     Queue transmit;
@@ -254,6 +260,104 @@ TEST_CASE("a client's bad buffers and frames are refused before the device sees 
         if (protocol::decode_body(std::span<u8 const>(counters_reply.data(), counters_reply.size()), counters).is_error()
             || counters.refused != 11 || counters.receive_posted != 32)
             return 15;
+        return 0;
+    });
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("transmit completions in batches: no interrupt below half the limit, one from half on, answered at the next wake", "[virtionet]")
+{
+    STATIC_REQUIRE(transmit_interrupt_after(0, 32) == 0);
+    STATIC_REQUIRE(transmit_interrupt_after(15, 32) == 0);
+    STATIC_REQUIRE(transmit_interrupt_after(16, 32) == 8);
+    STATIC_REQUIRE(transmit_interrupt_after(32, 32) == 16);
+    STATIC_REQUIRE(transmit_interrupt_after(1, 1) == 1);
+    STATIC_REQUIRE(transmit_interrupt_after(1, 2) == 1);
+    Lender lender;
+    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        Fixture fixture(true);
+        auto frames = TRY(system::create_memory(reticle, 16 * 2048));
+        MemCap copies[16];
+        auto transmit = [&](u16 count) -> ErrorOr<bool> {
+            for (u16 index = 0; index < count; ++index) {
+                if (!fixture.send(Transmit { u64(index) * 2048, 60 }, TRY(lend(frames, RightRead, copies[index]))).empty())
+                    return false;
+            }
+            fixture.link.publish();
+            return true;
+        };
+        auto replies = [&]() {
+            usize count = 0;
+            while (!fixture.finished().empty())
+                ++count;
+            return count;
+        };
+
+        /* 15 in flight, under half of 32: the device uses them all and interrupts for none ... */
+        if (!TRY(transmit(15)) || !fixture.link.prepare_to_wait())
+            return 1;
+        if (fixture.transmit.model.serve(15))
+            return 2;
+        /* ... and the used transmits wait for the next wake rather than cancel the wait. */
+        if (!fixture.link.prepare_to_wait() || fixture.link.transmit_pending() != 15)
+            return 3;
+        /* Woken (a frame, a request): every one answered, every copy removed. */
+        if (replies() != 15 || fixture.link.transmit_pending() != 0)
+            return 4;
+        for (auto const& copy : copies) {
+            if (&copy != &copies[15] && !system::map_memory_read_only(copy).is_error())
+                return 5;
+        }
+
+        /* 16 in flight, half the limit (netd's every slot): the 8th used one interrupts. A driver that
+           suppressed here would leave such a client waiting for a slot with no interrupt coming. */
+        if (!TRY(transmit(16)) || !fixture.link.prepare_to_wait())
+            return 6;
+        if (fixture.transmit.model.serve(7))
+            return 7;
+        if (!fixture.transmit.model.serve(1))
+            return 8;
+        (void)fixture.transmit.model.serve(8);
+        if (replies() != 16)
+            return 9;
+        return 0;
+    });
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("the receive queue's lost-notification race: a frame landing before the wish is taken, not waited for", "[virtionet]")
+{
+    Lender lender;
+    auto result = lender.run([](Bundle& bundle) -> ErrorOr<i32> {
+        auto reticle = TRY(bundle.take<ReticleCap>("memory"));
+        Fixture fixture(true);
+        auto buffers = TRY(system::create_memory(reticle, 2 * 2048));
+        MemCap first;
+        MemCap second;
+        (void)fixture.send(PostReceive { 0, 2048 }, TRY(lend(buffers, RightRead | RightWrite, first)));
+        (void)fixture.send(PostReceive { 2048, 2048 }, TRY(lend(buffers, RightRead | RightWrite, second)));
+        fixture.link.publish();
+        if (!fixture.finished().empty())
+            return 1;
+        /* The device lands a frame after the driver's last look and before it asks for an interrupt:
+           the device saw no wish for one, so the driver must not wait. */
+        auto chain = fixture.receive.model.take_chain();
+        (void)fixture.receive.model.put_used(chain->head, 12 + 60);
+        if (fixture.link.prepare_to_wait())
+            return 2;
+        if (fixture.finished().empty())
+            return 3;
+        /* Asked now: the next frame interrupts. */
+        if (!fixture.link.prepare_to_wait())
+            return 4;
+        chain = fixture.receive.model.take_chain();
+        if (!fixture.receive.model.put_used(chain->head, 12 + 60))
+            return 5;
+        if (fixture.finished().empty())
+            return 6;
         return 0;
     });
     REQUIRE_FALSE(result.is_error());

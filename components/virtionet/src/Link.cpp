@@ -267,10 +267,7 @@ void Link::publish()
 bool Link::prepare_to_wait()
 {
     bool waiting = m_receive.interrupt_after(1);
-    if (u16 count = transmit_interrupt_after(m_transmit_pending, m_transmit_limit); count != 0)
-        waiting = m_transmit.interrupt_after(count) || waiting;
-    else
-        m_transmit.suppress_interrupts();
+    waiting = m_transmit.interrupt_after(1) || waiting;
     return !waiting;
 }
 

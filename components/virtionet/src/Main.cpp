@@ -126,8 +126,8 @@ ErrorOr<void> serve(ServerConnection& connection, virtionet::Link& link, driver:
         }
         TRY(take_requests(connection, link));
         link.publish();
-        /* Transmit completions are taken in batches (Link::prepare_to_wait); used entries already
-           waiting are taken now rather than waited for. */
+        /* Each queue asks for an interrupt at its next used entry; entries the device used before
+           it could see that are taken now rather than waited for (Link::prepare_to_wait). */
         woken = link.prepare_to_wait() ? endpoint::wait(mask) : 0;
     }
 }

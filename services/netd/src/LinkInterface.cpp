@@ -94,10 +94,6 @@ ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap
     }
     if (m_info.frame_maximum > slot_bytes || m_info.receive_limit < receive_slots || m_info.transmit_limit < transmit_slots)
         return Error(ErrorCode::Unsupported, "the link's frames or limits do not fit netd's slots");
-    /* The driver answers transmits in batches and is interrupted only from half its limit in flight
-       (vectra.link): with fewer slots than that netd could wait for a slot with no interrupt coming. */
-    if (transmit_slots < m_info.transmit_limit / 2)
-        return Error(ErrorCode::Unsupported, "netd holds fewer transmit slots than half the link's transmit limit");
 
     m_frames = TRY(system::create_memory(memory, usize(receive_slots + transmit_slots) * slot_bytes));
     m_frame_bytes = TRY(system::map_memory(m_frames)).data();

@@ -38,19 +38,6 @@ public:
 
 /* Receive buffers (and transmits) one client may have outstanding; a queue's size may lower it. */
 inline constexpr u16 outstanding_limit = 32;
-/*
- * Transmit completions are batched (Link::prepare_to_wait): below half the client's transmit limit
- * in flight the driver asks for no transmit interrupt and answers finished transmits at its next
- * wake (a received frame, a request); from half the limit on, the device interrupts once half of
- * those in flight are used, so a client holding at least half the limit in slots is never left
- * waiting for a slot without an interrupt coming.
- */
-[[nodiscard]] constexpr u16 transmit_interrupt_after(u16 in_flight, u16 transmit_limit)
-{
-    if (in_flight == 0 || in_flight < transmit_limit / 2)
-        return 0;
-    return in_flight / 2 == 0 ? 1 : static_cast<u16>(in_flight / 2);
-}
 /* The driver's own memory the device sees: one header per receive buffer, and the transmit header. */
 inline constexpr usize header_stride = 16;
 inline constexpr usize header_memory_bytes = (outstanding_limit + 1) * header_stride;
@@ -86,11 +73,10 @@ public:
     void publish();
 
     /*
-     * Before the Task waits: the receive queue is to interrupt at its next used buffer (a frame the
-     * client waits for); the transmit queue as transmit_interrupt_after says (none while fewer than
-     * half the transmit limit are in flight: their replies only free a client's slots and go out
-     * at the next wake). False when used entries already wait on a queue that would interrupt for
-     * them (the device used them before it saw the wish): take_finished again instead of waiting.
+     * Before the Task waits: each queue is to interrupt at its next used entry (a frame the client
+     * waits for; a transmit whose reply frees a client's slot). False when used entries already
+     * wait (the device used them before it could see the wish, so no interrupt would come for
+     * them): take_finished again instead of waiting.
      */
     [[nodiscard]] bool prepare_to_wait();
 

@@ -12,11 +12,7 @@
  * matched by call id — and the driver has deleted its copy. A `transmit` carries a MemCap
  * (read-only is enough) holding one whole Ethernet frame (destination, source, type, payload; no
  * frame check sequence) of 14 to `frame_maximum` bytes at `offset`; its reply comes once the
- * device is done with the frame, so the client may reuse the memory then — in batches: while fewer
- * than half of `transmit_limit` transmits are outstanding the driver may hold a finished transmit's
- * reply until it next wakes (for a received frame or a request), and from half on it answers as the
- * device finishes, so a client holding at least half the limit in transmit slots never waits for a
- * slot with no reply coming (ADR 0029, amendment "transmit completions in batches"). A client keeps up to
+ * device is done with the frame, so the client may reuse the memory then. A client keeps up to
  * `receive_limit` receive buffers and `transmit_limit` transmits outstanding; one more is
  * `too-many-outstanding`. Both limits together never exceed the slot count, so every reply the
  * driver owes fits the replies Ring.
@@ -147,7 +143,7 @@ struct Protocol {
         return protocol::messages(message<Info, LinkInfo>("info", "The link's MAC address, MTU, largest frame, link state and the client's limits on outstanding buffers."),
             message<PostReceive, Landed>("post-receive", "Lends `length` bytes of the carried MemCap at `offset` for one received frame; answered, in any order, when a frame landed there.")
                 .carrying(CapabilityClass::Memory, std::nullopt),
-            message<Transmit, Done>("transmit", "Sends the frame of `length` bytes at `offset` of the carried MemCap; answered once the device is done with it (below half of transmit_limit outstanding, possibly only at the driver's next wake).")
+            message<Transmit, Done>("transmit", "Sends the frame of `length` bytes at `offset` of the carried MemCap; answered once the device is done with it.")
                 .carrying(CapabilityClass::Memory, std::nullopt),
             message<ReadLinkState, LinkState>("link-state", "Whether the link is up now (answered at once)."),
             message<ReadCounters, Counters>("counters", "Frames and bytes each way, refusals, and what the client has outstanding."));

@@ -169,6 +169,55 @@ TEST_CASE("notification: ring flags without event index, avail_event and used_ev
     CHECK(indexed.device.serve(1));
 }
 
+TEST_CASE("interrupt_after: the device interrupts at the count asked, and uses made before the wish are reported, never waited for")
+{
+    Fixture indexed(8, true);
+    indexed.queue.request_interrupts_before_waiting();
+    Segment one[] = { { indexed.buffer(0), 4, true } };
+    for (u64 token = 0; token < 6; ++token)
+        REQUIRE_FALSE(indexed.queue.submit(one, token).is_error());
+    (void)indexed.queue.publish();
+    /* Three of six in flight: the first two used entries interrupt nothing, the third does. */
+    CHECK_FALSE(indexed.queue.interrupt_after(3));
+    CHECK(indexed.device.used_event() == 2);
+    CHECK_FALSE(indexed.device.serve(1));
+    CHECK_FALSE(indexed.device.serve(1));
+    CHECK(indexed.device.serve(1));
+    /* Taking leaves the wish alone now (the driver asks before it waits). */
+    REQUIRE_FALSE(indexed.queue.take_used().is_error());
+    CHECK(indexed.device.used_event() == 2);
+    /* The lost-notification race: two entries were used before the driver asked; it is told so. */
+    CHECK(indexed.queue.used_waiting() == 2);
+    CHECK(indexed.queue.interrupt_after(1));
+    REQUIRE_FALSE(indexed.queue.take_used().is_error());
+    REQUIRE_FALSE(indexed.queue.take_used().is_error());
+    CHECK(indexed.queue.used_waiting() == 0);
+    /* Asked for the next one with nothing waiting: the device's next use interrupts. */
+    CHECK_FALSE(indexed.queue.interrupt_after(1));
+    CHECK(indexed.device.serve(1));
+    REQUIRE_FALSE(indexed.queue.take_used().is_error());
+    /* Suppressed: the rest of what is in flight is used without an interrupt. */
+    indexed.queue.suppress_interrupts();
+    CHECK_FALSE(indexed.device.serve(2));
+    CHECK(indexed.queue.used_waiting() == 2);
+    /* A count of 0 is taken as 1. */
+    CHECK(indexed.queue.interrupt_after(0));
+    CHECK(indexed.device.used_event() == 4);
+
+    /* Without event index: the ring's flag, on at interrupt_after, off at suppress. */
+    Fixture plain(4, false);
+    plain.queue.request_interrupts_before_waiting();
+    REQUIRE_FALSE(plain.queue.submit(one, 1).is_error());
+    REQUIRE_FALSE(plain.queue.submit(one, 2).is_error());
+    (void)plain.queue.publish();
+    plain.queue.suppress_interrupts();
+    CHECK_FALSE(plain.device.serve(1));
+    CHECK(plain.queue.interrupt_after(2));
+    REQUIRE_FALSE(plain.queue.take_used().is_error());
+    CHECK_FALSE(plain.queue.interrupt_after(2));
+    CHECK(plain.device.serve(1));
+}
+
 TEST_CASE("a hostile device's used entries are refused: unknown heads, double use, overlong writes, runaway index")
 {
     /* Two requests in flight: heads 0 (descriptors 0, 1) and 2 (descriptors 2, 3). */

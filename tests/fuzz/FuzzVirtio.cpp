@@ -5,7 +5,8 @@
  * first 256 bytes are a function's configuration space for read_pci_layout; the rest drive a
  * split queue of 8, with or without indirect tables: the driver submits and publishes, the "device" writes used entries with
  * ids, lengths and used indices from the input. Every completion the driver accepts must name a
- * request in flight, once, with no more bytes than it offered; descriptors are never lost.
+ * request in flight, once, with no more bytes than it offered; descriptors are never lost; asking
+ * for interrupts before a wait reports exactly whether used entries wait and changes nothing else.
  */
 
 #include <cstring>
@@ -56,6 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     if (size & 2)
         indirect = { { tables, sizeof(tables) }, 8192, 2 };
     auto queue = MUST(SplitQueue::create({ memory, sizeof(memory) }, queue_size, (size & 1) != 0, indirect));
+    if (size & 4)
+        queue.request_interrupts_before_waiting(); /* take_used leaves used_event alone */
     auto const& layout = queue.layout();
     std::set<u64> in_flight;
     u64 next_token = 0;
@@ -68,7 +71,16 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
                 in_flight.insert(next_token);
             ++next_token;
         } else if (operation == 1) {
-            (void)queue.publish();
+            /* Publish, or say what interrupts are wanted before a wait: whatever the device wrote,
+               the answer is whether used entries wait, and nothing the driver holds changes. */
+            u16 free_before = queue.free_descriptors();
+            if (data[at + 1] % 3 == 0)
+                (void)queue.publish();
+            else if (data[at + 1] % 3 == 1)
+                VERIFY(queue.interrupt_after(data[at + 2]) == (queue.used_waiting() != 0));
+            else
+                queue.suppress_interrupts();
+            VERIFY(queue.free_descriptors() == free_before);
         } else if (operation == 2) {
             /* The device writes a used entry and moves the used index as the input says. */
             u16 index;

@@ -42,6 +42,8 @@ Link::Link(Device& device, virtio::SplitQueue& receive, virtio::SplitQueue& tran
     , m_transmit_limit(limit_of(transmit))
 {
     VERIFY(headers.size() >= header_memory_bytes);
+    m_receive.request_interrupts_before_waiting();
+    m_transmit.request_interrupts_before_waiting();
     __builtin_memset(headers.data(), 0, header_memory_bytes);
 }
 
@@ -260,6 +262,13 @@ void Link::publish()
         m_device.notify(virtio::net::transmit_queue);
     m_receive_unpublished = false;
     m_transmit_unpublished = false;
+}
+
+bool Link::prepare_to_wait()
+{
+    bool waiting = m_receive.interrupt_after(1);
+    waiting = m_transmit.interrupt_after(1) || waiting;
+    return !waiting;
 }
 
 }

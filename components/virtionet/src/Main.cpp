@@ -95,8 +95,8 @@ ErrorOr<void> serve(ServerConnection& connection, virtionet::Link& link, driver:
 {
     u64 mask = connection.inbox().doorbell().mask() | receive_bit.mask() | transmit_bit.mask();
     u8 reply[protocol::payload_capacity<P>];
+    u64 woken = 0;
     for (;;) {
-        u64 woken = endpoint::wait(mask);
         /* Acknowledge before looking: a buffer used after the look raises the bit again. The device's
            own acknowledge first (the ISR read deasserts an INTx pin; a virtio-mmio slot's InterruptACK).
            A transmit queue sharing the receive queue's line has no IrqCap: its bit is never raised. */
@@ -126,6 +126,9 @@ ErrorOr<void> serve(ServerConnection& connection, virtionet::Link& link, driver:
         }
         TRY(take_requests(connection, link));
         link.publish();
+        /* Each queue asks for an interrupt at its next used entry; entries the device used before
+           it could see that are taken now rather than waited for (Link::prepare_to_wait). */
+        woken = link.prepare_to_wait() ? endpoint::wait(mask) : 0;
     }
 }
 

@@ -169,7 +169,7 @@ ErrorOr<Completion> SplitQueue::take_used()
         return Error(ErrorCode::MalformedMessage, "the device's used index runs ahead of what was made available");
     UsedElement element = used_ring()[m_last_used % m_layout.size];
     ++m_last_used;
-    if (m_event_index)
+    if (m_event_index && !m_driver_arms)
         store_release(available_word(2 + m_layout.size), m_last_used);
     if (element.id >= m_layout.size || !m_head_in_flight[element.id])
         return Error(ErrorCode::MalformedMessage, "the device used a descriptor that heads no request in flight");
@@ -194,6 +194,31 @@ void SplitQueue::enable_interrupts()
     else
         store_release(available_word(0), 0);
 }
+
+bool SplitQueue::interrupt_after(u16 count)
+{
+    if (count == 0)
+        count = 1;
+    if (m_event_index)
+        store_release(available_word(2 + m_layout.size), static_cast<u16>(m_last_used + count - 1));
+    else
+        store_release(available_word(0), 0);
+    /* The wish before the look: a used index the device wrote before it read the wish is seen here. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return used_waiting() != 0;
+}
+
+void SplitQueue::suppress_interrupts()
+{
+    /* With event index: an event half the ring's index space ahead, which no device reaches with the
+       queue's at most `size` requests in flight before the driver asks again. */
+    if (m_event_index)
+        store_release(available_word(2 + m_layout.size), static_cast<u16>(m_last_used + 0x8000));
+    else
+        store_release(available_word(0), available_no_interrupt);
+}
+
+u16 SplitQueue::used_waiting() const { return static_cast<u16>(load_acquire(used_word(1)) - m_last_used); }
 
 void SplitQueue::disable_interrupts()
 {

@@ -72,6 +72,14 @@ public:
     /* Makes what was submitted visible to the device, ringing its doorbells where it asks. */
     void publish();
 
+    /*
+     * Before the Task waits: each queue is to interrupt at its next used entry (a frame the client
+     * waits for; a transmit whose reply frees a client's slot). False when used entries already
+     * wait (the device used them before it could see the wish, so no interrupt would come for
+     * them): take_finished again instead of waiting.
+     */
+    [[nodiscard]] bool prepare_to_wait();
+
     void set_link_up(bool up) { m_link_up = up; }
     [[nodiscard]] net::link::LinkInfo info() const;
     [[nodiscard]] u16 receive_posted() const { return m_receive_posted; }

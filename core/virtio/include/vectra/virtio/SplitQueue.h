@@ -127,6 +127,30 @@ public:
     void enable_interrupts();
     void disable_interrupts();
 
+    /*
+     * Before the driver waits: ask the device to interrupt once `count` (at least 1) more requests
+     * are used than the driver has taken — with event index through `used_event` (virtio 1.2,
+     * 2.7.10), without it at the next one (the ring's flags). Returns whether used entries are
+     * already waiting (read after a full fence): the device may have used them before it could see
+     * the request, so the driver takes them instead of waiting, or it would wait for an interrupt
+     * that never comes.
+     */
+    [[nodiscard]] bool interrupt_after(u16 count);
+
+    /*
+     * From now on take_used leaves `used_event` alone (by default each take asks for an interrupt
+     * at the next used entry): the driver says what it wants with interrupt_after before each wait,
+     * and the device's uses while the driver is awake and taking raise no interrupt it would only
+     * wake to again.
+     */
+    void request_interrupts_before_waiting() { m_driver_arms = true; }
+
+    /* Before the driver waits: no interrupt wanted for this queue until interrupt_after asks again. */
+    void suppress_interrupts();
+
+    /* How many of the requests in flight the device has used and the driver not yet taken. */
+    [[nodiscard]] u16 used_waiting() const;
+
 private:
     SplitQueue() = default;
 
@@ -141,6 +165,7 @@ private:
     u8* m_memory { nullptr };
     SplitQueueLayout m_layout;
     bool m_event_index { false };
+    bool m_driver_arms { false };
     u16 m_free_head { 0 };
     u16 m_free_count { 0 };
     u16 m_available_index { 0 }; /* the driver's next available slot (not yet published: m_published) */

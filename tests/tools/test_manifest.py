@@ -520,8 +520,9 @@ class ControlTest(unittest.TestCase):
 
 class InitdCapabilitiesTest(unittest.TestCase):
     """initd's capability space counted as it is at run time: besides the Rings and its children's
-    capabilities, what the kernel gives it (the EntropySource always; the PCI bus and virtio-mmio
-    slots, the display, the debug snapshot, the host's sockets and disks with their platform and
+    capabilities, what the kernel gives it and it keeps (the software line, the EntropySource and
+    the virtio-mmio slots only when a Task is granted them — initd gives back the others; the PCI
+    bus, the display, the debug snapshot, the host's sockets and disks with their platform and
     configuration), both timers, and the devices it opens for its children. Image desktop passed
     the compiler with displayd and inputd directly under initd, then initd ran out of slots on
     aarch64; grouped, as it is now, it fits."""
@@ -532,6 +533,8 @@ class InitdCapabilitiesTest(unittest.TestCase):
         for _, footprint in footprints.values():
             config[footprint["kconfig"]] = "y"
             config.update({symbol: "1" for symbol in footprint.get("memory", {}).get("bytes_per", {})})
+        # The ramfb build (images/overlays/ramfb.conf): displayd serves the display, not the virtio-gpu driver.
+        config["CONFIG_COMPONENT_VIRTIO_GPU_DISPLAY"] = "n"
         path = os.path.join(ROOT, "images", "desktop", "manifest.json")
         composition = compiler.Composition(ROOT, footprints, config, ".config",
                                            partitions=compiler.image_partitions(path), data_dir=compiler.DATA_NOT_READ)
@@ -542,16 +545,17 @@ class InitdCapabilitiesTest(unittest.TestCase):
         with open(os.path.join(ROOT, "images", "desktop", "manifest.json"), encoding="utf-8") as handle:
             return json.load(handle)
 
-    def test_the_desktop_without_its_display_group_is_refused_on_aarch64(self):
+    def test_the_desktop_without_its_display_and_compositor_groups_is_refused_on_aarch64(self):
         ungrouped = self.desktop()
         for task in ungrouped["tasks"]:
-            if task.get("group") == "display":
+            if task.get("group") in ("display", "compositor"):
                 del task["group"]
         del ungrouped["groups"]["display"]
+        del ungrouped["groups"]["compositor"]
         with self.assertRaises(compiler.ManifestError) as caught:
             self.compile(ungrouped, "aarch64")
-        self.assertIn("initd would hold 66 capabilities (11 of its own: console, memory, tasks, irq-software, entropy, "
-                      "back-off timer, heartbeat timer, pci, virtio-mmio, display, snapshot; 22 Ring ends", str(caught.exception))
+        self.assertIn("initd would hold 70 capabilities (8 of its own: console, memory, tasks, back-off timer, heartbeat timer, "
+                      "pci, display, snapshot; 26 Ring ends", str(caught.exception))
         for platform in ("x86_64", "aarch64", "hosted"):
             self.compile(self.desktop(), platform)
 
@@ -560,8 +564,19 @@ class InitdCapabilitiesTest(unittest.TestCase):
                                                               "c": {"class": "RingCap"}}}), 2)
         hosted = compiler.Composition(ROOT, {}, {"CONFIG_PLATFORM_HOSTED": "y"})
         own = compiler.initd_own_entries(hosted, [{"bundle": {"disk": {"class": "DeviceCap", "device": "block1"}}}])
-        self.assertEqual(own, ["console", "memory", "tasks", "irq-software", "entropy", "back-off timer", "heartbeat timer",
+        self.assertEqual(own, ["console", "memory", "tasks", "back-off timer", "heartbeat timer",
                                "host-sockets", "block0", "block1"])
+
+    def test_platform_capabilities_count_only_when_granted(self):
+        aarch64 = compiler.Composition(ROOT, {}, {"CONFIG_PLATFORM_AARCH64": "y"})
+        granting = [{"bundle": {"line": {"class": "IrqCap"}}},
+                    {"bundle": {"random": {"class": "DeviceCap", "device": "entropy"},
+                                "rng": {"class": "VirtioMmioSlotCap"}}}]
+        self.assertEqual(compiler.initd_own_entries(aarch64, granting),
+                         ["console", "memory", "tasks", "irq-software", "entropy", "back-off timer", "heartbeat timer",
+                          "pci", "virtio-mmio"])
+        self.assertEqual(compiler.initd_own_entries(aarch64, [{"bundle": {"c": {"class": "DeviceCap", "device": "console"}}}]),
+                         ["console", "memory", "tasks", "back-off timer", "heartbeat timer", "pci"])
 
 
 class HostInputGrantTest(unittest.TestCase):

@@ -975,16 +975,23 @@ def group_reticle_kib(placement, number, tasks):
 
 def initd_own_entries(composition, tasks):
     """What initd holds of its own (primitives/kernel Kernel.cpp gives it, services/initd keeps):
-    console, memory, tasks, the software line, the EntropySource, the back-off timer and the
-    heartbeat timer (./vectra run builds with CONFIG_INITD_STAY_UP); the PCI bus and the virtio-mmio
-    slots where the platform may have them; the display (and the hosted window's input), the
-    debug snapshot and the host's sockets with their configuration and platform; one DeviceCap per
-    disk up to the highest the manifest grants. Without a configuration, every platform's."""
+    console, memory, tasks, the back-off timer and the heartbeat timer (./vectra run builds with
+    CONFIG_INITD_STAY_UP); the software line, the EntropySource and the virtio-mmio slots (where the
+    platform may have them) only when a Task is granted them — initd gives back the ones its
+    manifest grants no Task; the PCI bus where the platform may have it; the display (and the hosted
+    window's input), the debug snapshot and the host's sockets with their configuration and
+    platform; one DeviceCap per disk up to the highest the manifest grants. Without a
+    configuration, every platform's."""
     config = composition.config or {}
     platform = configured_platform(composition)
-    entries = ["console", "memory", "tasks", "irq-software", "entropy", "back-off timer", "heartbeat timer"]
+    grants = [grant for task in tasks for grant in task.get("bundle", {}).values() if isinstance(grant, dict)]
+    classes = {grant.get("class") for grant in grants}
+    entries = ["console", "memory", "tasks"]
+    entries += ["irq-software"] if "IrqCap" in classes else []
+    entries += ["entropy"] if any(grant.get("device") == "entropy" for grant in grants) else []
+    entries += ["back-off timer", "heartbeat timer"]
     entries += ["pci"] if platform in (None, "x86_64", "aarch64") else []
-    entries += ["virtio-mmio"] if platform in (None, "aarch64") else []
+    entries += ["virtio-mmio"] if platform in (None, "aarch64") and "VirtioMmioSlotCap" in classes else []
     entries += ["host-sockets"] if platform in (None, "hosted") else []
     if config.get("CONFIG_DISPLAY") == "y":
         entries += ["display"] + (["input"] if platform in (None, "hosted") else [])

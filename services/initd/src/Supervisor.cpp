@@ -152,6 +152,7 @@ private:
     TaskSpec const& spec_of(usize position) const { return boot_manifest.tasks[m_children[position].spec]; }
 
     ErrorOr<void> take_capabilities();
+    ErrorOr<void> give_back_ungranted();
     ErrorOr<void> find_children();
     ErrorOr<void> start(usize position);
     ErrorOr<bool> open_devices(usize position);
@@ -633,6 +634,32 @@ ErrorOr<void> Supervisor::summarise()
         elapsed / 1'000'000, elapsed / checks / 1'000);
 }
 
+/* Whether any Task of the boot manifest (a group's TaskSpec included) is granted a slot of this kind. */
+static bool manifest_grants(SlotKind kind)
+{
+    for (usize task = 0; task < boot_manifest.task_count; ++task) {
+        for (usize index = 0; index < boot_manifest.tasks[task].slot_count; ++index) {
+            if (boot_manifest.tasks[task].slots[index].kind == kind)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* initd gives back the platform capabilities no Task is granted, so they take no entry of its
+ * space (the manifest compiler counts them only when granted): the software line, the
+ * EntropySource, the virtio-mmio slots. */
+ErrorOr<void> Supervisor::give_back_ungranted()
+{
+    if (!m_software_irq.is_empty() && !manifest_grants(SlotKind::SoftwareIrq))
+        TRY(system::remove(std::move(m_software_irq)));
+    if (!m_entropy.is_empty() && !manifest_grants(SlotKind::Entropy))
+        TRY(system::remove(std::move(m_entropy)));
+    if (!m_mmio_slots.is_empty() && !manifest_grants(SlotKind::MmioSlot))
+        TRY(system::remove(std::move(m_mmio_slots)));
+    return {};
+}
+
 ErrorOr<void> Supervisor::take_capabilities()
 {
     m_console = TRY(m_bundle.take<ConsoleCap>("console"));
@@ -664,6 +691,7 @@ ErrorOr<void> Supervisor::take_capabilities()
         /* With CONFIG_DEBUG_SNAPSHOT; the manifest compiler refuses a snapshot grant without it. */
         if (auto snapshot = m_bundle.take<DeviceCap>("snapshot"); !snapshot.is_error())
             m_snapshot = snapshot.release_value();
+        TRY(give_back_ungranted());
         if (boot_manifest.connection_count > maximum_connections)
             return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
         for (usize index = 0; index < boot_manifest.connection_count; ++index) {

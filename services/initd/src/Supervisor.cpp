@@ -204,6 +204,7 @@ private:
     DeviceCap m_host_sockets; /* hosted: the host's sockets, loopback only: initd's from the kernel, a group's from initd */
     DeviceCap m_host_input; /* hosted with a window: its keyboard and mouse: initd's from the kernel, a group's from initd */
     DeviceCap m_snapshot;   /* the debug snapshot, to read (ADR 0045): initd's from the kernel, a group's from initd */
+    DeviceCap m_i8042;      /* x86_64: the i8042 keyboard controller: initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
     TimerCap m_backoff_timer;
     TimerCap m_heartbeat_timer;
@@ -267,6 +268,10 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         if (m_snapshot.is_empty())
             return Error(ErrorCode::NotFound, "the kernel keeps no debug snapshot (CONFIG_DEBUG_SNAPSHOT)");
         return system::grant(child, slot.name, m_snapshot, slot.rights);
+    case SlotKind::I8042:
+        if (m_i8042.is_empty())
+            return Error(ErrorCode::NotFound, "the machine has no i8042 keyboard controller (x86_64 only)");
+        return system::grant(child, slot.name, m_i8042, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
@@ -664,6 +669,9 @@ ErrorOr<void> Supervisor::take_capabilities()
         /* With CONFIG_DEBUG_SNAPSHOT; the manifest compiler refuses a snapshot grant without it. */
         if (auto snapshot = m_bundle.take<DeviceCap>("snapshot"); !snapshot.is_error())
             m_snapshot = snapshot.release_value();
+        /* x86_64 only; the manifest compiler refuses an i8042 grant elsewhere. */
+        if (auto controller = m_bundle.take<DeviceCap>("i8042"); !controller.is_error())
+            m_i8042 = controller.release_value();
         if (boot_manifest.connection_count > maximum_connections)
             return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
         for (usize index = 0; index < boot_manifest.connection_count; ++index) {
@@ -696,6 +704,8 @@ ErrorOr<void> Supervisor::take_capabilities()
             m_host_input = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::Snapshot)
             m_snapshot = TRY(m_bundle.take<DeviceCap>(slot.name));
+        if (slot.kind == SlotKind::I8042)
+            m_i8042 = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::Ready)
             m_ready = TRY(m_bundle.take<SignalCap>(slot.name));
         if (slot.kind == SlotKind::RequestRing)

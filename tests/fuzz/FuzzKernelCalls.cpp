@@ -23,6 +23,7 @@
 #include <vectra/kernel/Entropy.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/HostInput.h>
+#include <vectra/kernel/I8042.h>
 #include <vectra/kernel/Snapshot.h>
 #include <vectra/kernel/SnapshotDevice.h>
 #include <vectra/kernel/PciDevice.h>
@@ -80,7 +81,7 @@ struct Pool {
     }
 };
 
-constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "input", "snapshot", "" };
+constexpr char const* slot_names[] = { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "input", "snapshot", "i8042", "" };
 constexpr usize slot_name_count = sizeof(slot_names) / sizeof(slot_names[0]);
 
 /* PCI matches: the modelled virtio device, a class with three functions, and whatever the input says. */
@@ -92,6 +93,16 @@ u64 match_word()
     default: return s_input.word();
     }
 }
+
+/* The i8042's two ports: the kernel must never pass another, nor a value past a byte. */
+struct ModelI8042 final : kernel::I8042Access {
+    u8 read(u16 port) override
+    {
+        VERIFY(port == 0x60 || port == 0x64);
+        return port == 0x64 ? 0x01 : 0x1e;
+    }
+    void write(u16 port, u8) override { VERIFY(port == 0x60 || port == 0x64); }
+};
 
 /* Fills the frame's arguments per the call's shape (vectra/CallFrame.h, vectra/System.h). */
 /* Room for the debug snapshot's table (ADR 0045): a read is whole or TooLarge, never past the length given. */
@@ -371,9 +382,17 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         small(3, 70);
         break;
     case Call::HostInputInterrupt:
+    case Call::I8042Interrupt:
         handle(0);
         handle(2);
         small(4, 70);
+        break;
+    case Call::I8042Read:
+    case Call::I8042Write:
+        /* Mostly its two ports, sometimes a neighbour or any word; a byte or a wider value. */
+        handle(0);
+        frame.arguments[2] = s_input.byte() % 4 == 0 ? s_input.word() : (s_input.byte() % 2 ? 0x60 : 0x5f + s_input.byte() % 8);
+        frame.arguments[3] = s_input.byte() % 2 ? s_input.byte() : s_input.word();
         break;
     default: /* blocking, ending or interrupt-raising calls, and numbers that name no call */
         frame.number = s_input.byte() % 2 ? 999 : 0;
@@ -384,7 +403,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
 ErrorOr<i32> fuzzing_task(Bundle&)
 {
     Pool pool;
-    for (char const* name : { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "input" }) {
+    for (char const* name : { "memory", "tasks", "ring", "partner", "pci", "display", "virtio-mmio", "entropy", "input", "i8042" }) {
         for (auto capability_class : { CapabilityClass::Reticle, CapabilityClass::Task, CapabilityClass::Ring,
                  CapabilityClass::Signal, CapabilityClass::Device }) {
             auto taken = system::take(name, capability_class);
@@ -397,7 +416,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
         kernel::CallFrame frame;
         u8 selector = s_input.byte();
         frame.number = selector < 224 ? 1 + selector % u64(Call::AcknowledgeInterrupt)
-                                      : u64(Call::MmioSlotOpen) + selector % 10; /* the virtio-mmio slot calls, entropy_feed (ADR 0025), host input */
+                                      : u64(Call::MmioSlotOpen) + selector % 15; /* the virtio-mmio slot calls, entropy_feed (ADR 0025), host input, the snapshot, the i8042 */
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         kernel::system_call(frame);
         /* Now and then a modelled INTx wire (hosted lines 80-83) arrives, shared by the Tasks' functions. */
@@ -406,6 +425,9 @@ ErrorOr<i32> fuzzing_task(Bundle&)
         /* ... or a modelled virtio-mmio slot's line (hosted lines 84-88). */
         if (s_input.byte() % 8 == 0)
             kernel::interrupt_arrived(platform::hosted::first_slot_line + s_input.byte() % test::MmioSlotModel::slot_count);
+        /* ... or the modelled i8042's keyboard line (hosted line 92). */
+        if (s_input.byte() % 8 == 0)
+            kernel::interrupt_arrived(platform::hosted::i8042_model_line);
         /* ... or the window queues a group and its line arrives (ADR 0040 §6). */
         if (s_input.byte() % 8 == 0) {
             platform::hosted::WindowEvent event { platform::hosted::WindowEvent::Kind(s_input.byte() % 3), s_input.byte(),
@@ -425,6 +447,11 @@ ErrorOr<i32> fuzzing_task(Bundle&)
                 VERIFY(frame.results[0] <= frame.arguments[3] && frame.results[0] <= frame.arguments[4]
                     && frame.results[0] <= EntropyPool::maximum_credit_per_feed);
             /* A snapshot read copies the whole table, into a buffer at least that large. */
+            /* The i8042's calls reach its two ports only, one byte at a time (ADR 0031 amendment). */
+            if (call == Call::I8042Read || call == Call::I8042Write)
+                VERIFY((frame.arguments[2] == 0x60 || frame.arguments[2] == 0x64) && frame.results[0] <= 0xff);
+            if (call == Call::I8042Write)
+                VERIFY(frame.arguments[3] <= 0xff);
             if (call == Call::SnapshotRead)
                 VERIFY(frame.results[0] == snapshot::table_bytes() && frame.results[0] <= frame.arguments[3]);
             if (call == Call::RingBind)
@@ -433,7 +460,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
                 || call == Call::CreateMemory || call == Call::SignalCapability || call == Call::Attenuate
                 || call == Call::BundleTake || call == Call::PciOpen || call == Call::DeviceMemoryOpen
                 || call == Call::DisplayMemory || call == Call::PciInterrupt || call == Call::MmioSlotOpen
-                || call == Call::MmioSlotInterrupt || call == Call::HostInputInterrupt)
+                || call == Call::MmioSlotInterrupt || call == Call::HostInputInterrupt || call == Call::I8042Interrupt)
                 pool.add(kernel::handle_from_words(frame.results[0], frame.results[1]));
         }
         system::yield();
@@ -458,6 +485,9 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     /* And virtio-mmio slots (ADR 0025): the modelled windows, refilled for every input. */
     static test::MmioSlotModel slots;
     (void)slots.install();
+    /* And an i8042 (ADR 0031 amendment): a model that checks every port the kernel lets through. */
+    static ModelI8042 controller;
+    kernel::i8042_install(&controller, platform::hosted::i8042_model_line);
     {
         SignalMask spare; /* outlives the space that names it */
         CapabilitySpace supervisor(allocate_space_id());
@@ -485,6 +515,9 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         /* The debug snapshot (ADR 0045), minted as the kernel mints it (read, grant, revoke), granted with the three sets. */
         auto* table = MUST(arena.reticle().try_create<SnapshotDevice>(&arena.reticle()));
         auto snapshot_device = MUST(supervisor.mint<CapabilityClass::Device>(table, RightRead | RightGrant | RightRevoke));
+        /* The i8042, minted as the kernel mints it (read, write, grant, revoke), granted with the three sets. */
+        auto* keyboard_controller = MUST(arena.reticle().try_create<I8042Device>(&arena.reticle()));
+        auto i8042 = MUST(supervisor.mint<CapabilityClass::Device>(keyboard_controller, RightRead | RightWrite | RightGrant | RightRevoke));
         for (usize index = 0; index < 3; ++index) {
             Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
             auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
@@ -501,6 +534,7 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             MUST(tasks[index]->bundle().grant("display", supervisor, display, display_rights[index]));
             MUST(tasks[index]->bundle().grant("entropy", supervisor, entropy, display_rights[index]));
             MUST(tasks[index]->bundle().grant("input", supervisor, input, display_rights[index]));
+            (void)tasks[index]->bundle().grant("i8042", supervisor, i8042, display_rights[index] & (RightRead | RightWrite | RightGrant | RightRevoke));
             (void)tasks[index]->bundle().grant("snapshot", supervisor, snapshot_device, display_rights[index] & (RightRead | RightGrant | RightRevoke));
         }
         for (auto* task : tasks)

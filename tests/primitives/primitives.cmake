@@ -38,3 +38,7 @@ vectra_host_test(primitives.entropy SOURCES primitives/TestEntropy.cpp COMPONENT
 # The debug snapshot as a capability (ADR 0045): the holder copies the whole table; a Task without
 # it, a copy without read, a write right asked for, another device, too small a buffer, revoked.
 vectra_host_test(primitives.snapshot_device SOURCES primitives/TestSnapshotDevice.cpp COMPONENTS ${kernel_components})
+
+# The i8042 keyboard controller as a DeviceCap (ADR 0031 amendment): two ports and the keyboard
+# line over a modelled controller, and the capability attacked.
+vectra_host_test(primitives.i8042 SOURCES primitives/TestI8042.cpp COMPONENTS ${kernel_components})

@@ -579,6 +579,43 @@ class InitdCapabilitiesTest(unittest.TestCase):
                          ["console", "memory", "tasks", "back-off timer", "heartbeat timer", "pci"])
 
 
+class I8042GrantTest(unittest.TestCase):
+    """The PS/2 keyboard controller (ADR 0031 amendment): the `i8042` DeviceCap granted by name only
+    on x86_64, with the rights its footprint declares; initd counts it among its own there."""
+
+    IMAGE = "input-ps2"
+    compile = PciGrantTest.compile  # the helpers only: PciGrantTest's tests are its own
+    refused = PciGrantTest.refused
+    X86 = {"CONFIG_PLATFORM_X86_64": "y", "CONFIG_SERVICE_INITD": "y", "CONFIG_DISPLAY": "y",
+           "CONFIG_CORE_CONCURRENT": "y", "CONFIG_CORE_ENCODING": "y", "CONFIG_CORE_INPUT_PROTOCOL": "y",
+           "CONFIG_SERVICE_INPUTD": "y", "CONFIG_COMPONENT_PS2_KEYBOARD": "y", "CONFIG_COMPONENT_INPUT_CHECK": "y",
+           "CONFIG_COMPONENT_VIRTIO_INPUT": "y"}
+
+    def image_manifest(self):
+        with open(os.path.join(ROOT, "images", self.IMAGE, "manifest.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def driver(self, manifest):
+        return next(task for task in manifest["tasks"] if task["name"] == "ps2-keyboard")
+
+    def test_the_i8042_is_granted_on_x86_64_only(self):
+        generated = self.compile(self.image_manifest(), self.X86)
+        self.assertIn('{ "i8042", SlotKind::I8042, 0, RightRead | RightWrite }', generated)
+        self.assertIn("task_entries::ps2_keyboard_forward", generated)
+        for platform in ("CONFIG_PLATFORM_AARCH64", "CONFIG_PLATFORM_HOSTED"):
+            self.refused(self.image_manifest(), "(ps2-keyboard).bundle.i8042.device", "grants i8042", "only x86_64",
+                         config=dict(self.X86, CONFIG_PLATFORM_X86_64="n", **{platform: "y"}))
+
+    def test_grant_or_a_task_without_it_in_its_footprint_is_refused(self):
+        granting = self.image_manifest()
+        self.driver(granting)["bundle"]["i8042"]["rights"] = ["read", "write", "grant"]
+        self.refused(granting, "(ps2-keyboard).bundle.i8042.rights", config=self.X86)
+        stowaway = self.image_manifest()
+        client = next(task for task in stowaway["tasks"] if task["name"] == "input-client")
+        client["bundle"]["i8042"] = {"class": "DeviceCap", "device": "i8042", "rights": ["read"]}
+        self.refused(stowaway, "(input-client).bundle.i8042", "an extra grant", config=self.X86)
+
+
 class HostInputGrantTest(unittest.TestCase):
     """The hosted window's keyboard and mouse (ADR 0040 §6): the `input` DeviceCap granted by name
     only on hosted with CONFIG_DISPLAY; inputd's spare device connection left without a client."""

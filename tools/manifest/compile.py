@@ -56,10 +56,12 @@ PCI_RIGHTS = {"read", "write", "grant"}
 # host-sockets: the hosted kernel's loopback-only host-sockets capability (ADR 0024, amendments).
 # input: the hosted window's keyboard and mouse (ADR 0040 §6), with the window (CONFIG_DISPLAY).
 # snapshot: the kernel's debug snapshot, to read (ADR 0045), with CONFIG_DEBUG_SNAPSHOT.
+# i8042: the PS/2 keyboard controller's two ports and line (ADR 0031 amendment), x86_64 only.
 DISKS = ("block0", "block1", "block2", "block3")
 DEVICES = {"console": "SlotKind::Console", "display": "SlotKind::Display", "entropy": "SlotKind::Entropy",
            **{disk: "SlotKind::Disk" for disk in DISKS}, "host-sockets": "SlotKind::HostSockets",
-           "input": "SlotKind::HostInput", "snapshot": "SlotKind::Snapshot"}
+           "input": "SlotKind::HostInput", "snapshot": "SlotKind::Snapshot",
+           "i8042": "SlotKind::I8042"}
 NO_RESTART = {"max_restarts": 0, "window_ms": 0, "backoff_ms": 0}
 RESTART_LIMITS = (("max_restarts", 16),  # initd remembers 16 restarts (RestartHistory)
                   ("window_ms", 3_600_000), ("backoff_ms", 60_000))
@@ -610,6 +612,11 @@ def check_device(source, where, device, composition):
         source.require(composition.config.get("CONFIG_DEBUG_SNAPSHOT") == "y", where,
                        "grants snapshot, the kernel's debug snapshot, which needs CONFIG_DEBUG_SNAPSHOT=y")
         return
+    if device == "i8042":
+        source.require(composition.config.get("CONFIG_PLATFORM_X86_64") == "y", where,
+                       "grants i8042, the PS/2 keyboard controller, which only x86_64 machines have; on aarch64 "
+                       "and hosted a keyboard is a virtio-input function or the window's input")
+        return
     if device == "input":
         source.require(composition.config.get("CONFIG_PLATFORM_HOSTED") == "y"
                        and composition.config.get("CONFIG_DISPLAY") == "y", where,
@@ -976,8 +983,8 @@ def group_reticle_kib(placement, number, tasks):
 def initd_own_entries(composition, tasks):
     """What initd holds of its own (primitives/kernel Kernel.cpp gives it, services/initd keeps):
     console, memory, tasks, the back-off timer and the heartbeat timer (./vectra run builds with
-    CONFIG_INITD_STAY_UP); the software line, the EntropySource and the virtio-mmio slots (where the
-    platform may have them) only when a Task is granted them — initd gives back the ones its
+    CONFIG_INITD_STAY_UP); the software line, the EntropySource, the virtio-mmio slots and the i8042
+    (where the platform may have them) only when a Task is granted them — initd gives back the ones its
     manifest grants no Task; the PCI bus where the platform may have it; the display (and the hosted
     window's input), the debug snapshot and the host's sockets with their configuration and
     platform; one DeviceCap per disk up to the highest the manifest grants. Without a
@@ -996,6 +1003,7 @@ def initd_own_entries(composition, tasks):
     if config.get("CONFIG_DISPLAY") == "y":
         entries += ["display"] + (["input"] if platform in (None, "hosted") else [])
     entries += ["snapshot"] if config.get("CONFIG_DEBUG_SNAPSHOT") == "y" else []
+    entries += ["i8042"] if platform in (None, "x86_64") and any(grant.get("device") == "i8042" for grant in grants) else []
     disks = {grant.get("device") for task in tasks for grant in task.get("bundle", {}).values()
              if grant.get("class") == "DeviceCap" and grant.get("device") in DISKS}
     entries += DISKS[:max((DISKS.index(disk) + 1 for disk in disks), default=0)]

@@ -35,6 +35,7 @@ KERNEL_TO_INITD = (
     ("host-sockets", "DeviceCap", "the host's sockets, loopback only, on hosted", ("read", "write", "grant", "revoke")),
     ("input", "DeviceCap", "the window's keys and mouse, on hosted with a display", ("read", "grant", "revoke")),
     ("snapshot", "DeviceCap", "the debug snapshot, to read, with CONFIG_DEBUG_SNAPSHOT", ("read", "grant", "revoke")),
+    ("i8042", "DeviceCap", "the i8042 keyboard controller, on x86_64", ("read", "write", "grant", "revoke")),
 )
 
 
@@ -185,7 +186,8 @@ def device_names(device: str) -> str:
             "entropy": "the kernel's entropy pool (feeding it)",
             "host-sockets": "the host's loopback sockets",
             "input": "the window's keyboard and mouse",
-            "snapshot": "the kernel's debug snapshot (reading it)"}.get(device, f"disk {device} (a hosted --disk= file)")
+            "snapshot": "the kernel's debug snapshot (reading it)",
+            "i8042": "the i8042 keyboard controller (ports 0x60 and 0x64, IRQ 1)"}.get(device, f"disk {device} (a hosted --disk= file)")
 
 
 def group_node(placement, number: int, tasks: list, connection_names: list, rings: dict) -> TaskNode:

@@ -48,6 +48,7 @@ constexpr u32 message_line_count = 16;
 u32 s_message_lines_taken = 0; /* bit n: line 64 + n */
 u32 s_intx_lines_unmasked = 0;  /* bit n: line 80 + n */
 u32 s_slot_lines_unmasked = 0;  /* bit n: line 84 + n */
+bool s_i8042_model_line_masked = true;
 
 [[nodiscard]] bool is_slot_line(u32 line) { return line >= first_slot_line && line < first_slot_line + slot_line_count; }
 
@@ -93,8 +94,10 @@ void set_line_masked(u32 line, bool masked)
     else if (is_slot_line(line))
         s_slot_lines_unmasked = masked ? s_slot_lines_unmasked & ~(1u << (line - first_slot_line))
                                        : s_slot_lines_unmasked | (1u << (line - first_slot_line));
+    else if (line == i8042_model_line)
+        s_i8042_model_line_masked = masked;
     else if (!is_message_line(line))
-        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 2 input, 64-79 messages, 80-83 INTx, 84-91 slots)");
+        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 2 input, 64-79 messages, 80-83 INTx, 84-91 slots, 92 a modelled i8042)");
 }
 
 timespec as_timespec(u64 nanoseconds)
@@ -204,5 +207,7 @@ void raise_input_line()
 bool intx_line_masked(u32 line) { return !is_intx_line(line) || (s_intx_lines_unmasked & (1u << (line - first_intx_line))) == 0; }
 
 bool slot_line_masked(u32 line) { return !is_slot_line(line) || (s_slot_lines_unmasked & (1u << (line - first_slot_line))) == 0; }
+
+bool i8042_model_line_masked() { return s_i8042_model_line_masked; }
 
 }

@@ -16,6 +16,7 @@
 #include <vectra/kernel/Init.h>
 #include <vectra/kernel/Kernel.h>
 #include "MessageInterrupts.h"
+#include <vectra/kernel/I8042.h>
 
 namespace vectra::kernel {
 
@@ -272,6 +273,8 @@ void InterruptLine::retired()
     kernel::MessageInterrupts::release(*this);
     if (m_message.slot)
         m_message.slot->release();
+    else if (m_message.controller)
+        m_message.controller->release();
     else
         m_message.device->release();
 }

@@ -17,6 +17,7 @@
 #include <vectra/kernel/Entropy.h>
 #include <vectra/kernel/Snapshot.h>
 #include <vectra/kernel/SnapshotDevice.h>
+#include <vectra/kernel/I8042.h>
 #include <vectra/kernel/HostInput.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Init.h>
@@ -109,6 +110,7 @@ ErrorOr<i32> boot_and_run(platform::BootInfo const& boot_info)
     console_format("vectra: {} MiB of memory in the root Reticle", root->size() / MiB);
     (void)pci_boot();
     mmio_slots_boot();
+    i8042_boot();
     /* The platform's own hardware source, credited as it gives (none on aarch64 without RNDR: ADR 0025 §3). */
     console_format("vectra: entropy pool: {} bytes credited by the platform at boot", kernel::entropy_boot());
     Task* initial = TRY(spawn_initial_task(*root));
@@ -170,6 +172,12 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
     if (snapshot::table_bytes() > 0) {
         auto* snapshot = TRY(root.try_create<SnapshotDevice>(&root));
         TRY(bundle.give("snapshot", space, TRY(space.mint<CapabilityClass::Device>(snapshot, RightRead | RightGrant | RightRevoke))));
+    }
+    /* The i8042 keyboard controller (x86_64): its two ports and keyboard line, for the driver the manifest names. */
+    if (i8042_present()) {
+        auto* controller = TRY(root.try_create<I8042Device>(&root));
+        TRY(bundle.give("i8042", space,
+            TRY(space.mint<CapabilityClass::Device>(controller, RightRead | RightWrite | RightGrant | RightRevoke))));
     }
     /* The host's sockets (hosted only), confined to loopback addresses and the process's forwards (vectra/kernel/HostSockets.h). */
     if (platform::host_sockets_present()) {

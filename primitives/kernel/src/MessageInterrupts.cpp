@@ -171,6 +171,10 @@ void MessageInterrupts::release(InterruptLine& line)
         release_intx(line);
         return;
     }
+    if (message.controller) {
+        release_i8042(line);
+        return;
+    }
     if (line.is_slot()) {
         release_slot(line);
         return;

@@ -40,6 +40,9 @@ public:
     /* MmioSlots.cpp (ADR 0025): a virtio-mmio slot's line, masked at the controller from arrival to acknowledge. */
     static ErrorOr<IrqCap> bind_slot(CapabilitySpace&, VirtioMmioSlotCap const&, ReticleCap const& memory, SignalBit);
     static void release_slot(InterruptLine&);
+    /* I8042.cpp (ADR 0031 amendment): the i8042's keyboard line, masked at the controller from arrival to acknowledge. */
+    static ErrorOr<IrqCap> bind_i8042(CapabilitySpace&, DeviceCap const&, ReticleCap const& memory, SignalBit);
+    static void release_i8042(InterruptLine&);
     /* Mask the entry, unroute and free the line; once. */
     static void release(InterruptLine&);
     /* The caller routes into its own mask, the route table and its space have room. */

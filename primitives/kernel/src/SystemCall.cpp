@@ -12,6 +12,7 @@
 #include <vectra/kernel/BlockDevice.h>
 #include <vectra/kernel/Entropy.h>
 #include <vectra/kernel/SnapshotDevice.h>
+#include <vectra/kernel/I8042.h>
 #include <vectra/kernel/HostInput.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/kernel/Console.h>
@@ -646,6 +647,23 @@ ErrorOr<void> snapshot_call(CallFrame& frame)
     return {};
 }
 
+/* The i8042's DeviceCap, then the port (and the byte), or the Reticle and the bit for its keyboard line. */
+ErrorOr<void> i8042_call(CallFrame& frame, CapabilitySpace& space)
+{
+    auto controller = handle_argument<CapabilityClass::Device>(frame, 0);
+    switch (static_cast<Call>(frame.number)) {
+    case Call::I8042Read:
+        frame.results[0] = TRY(i8042_read(space, controller, frame.arguments[2]));
+        return {};
+    case Call::I8042Write:
+        return i8042_write(space, controller, frame.arguments[2], frame.arguments[3]);
+    default:
+        return_handle(frame, TRY(i8042_interrupt(space, controller, handle_argument<CapabilityClass::Reticle>(frame, 2),
+                                 TRY(bit_argument(frame.arguments[4])))));
+        return {};
+    }
+}
+
 /* The EntropySource (a DeviceCap of kind Entropy), the bytes, the credit asked for; result: the credit given. */
 ErrorOr<void> feed_entropy(CallFrame& frame)
 {
@@ -917,6 +935,10 @@ ErrorOr<void> dispatch(CallFrame& frame)
     case Call::SnapshotSize:
     case Call::SnapshotRead:
         return snapshot_call(frame);
+    case Call::I8042Read:
+    case Call::I8042Write:
+    case Call::I8042Interrupt:
+        return i8042_call(frame, space);
     case Call::HostInputInfo:
     case Call::HostInputDrain:
     case Call::HostInputInterrupt:

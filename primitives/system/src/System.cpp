@@ -334,6 +334,23 @@ ErrorOr<IrqCap> host_input_interrupt(DeviceCap const& input, ReticleCap const& m
         { word(raw(input)), input.generation(), word(raw(memory)), memory.generation(), bit.index() });
 }
 
+ErrorOr<u8> i8042_read(DeviceCap const& controller, u16 port)
+{
+    auto frame = TRY(call(Call::I8042Read, { word(raw(controller)), controller.generation(), port }));
+    return static_cast<u8>(frame.results[0]);
+}
+
+ErrorOr<void> i8042_write(DeviceCap const& controller, u16 port, u8 value)
+{
+    return void_call(Call::I8042Write, { word(raw(controller)), controller.generation(), port, value });
+}
+
+ErrorOr<IrqCap> i8042_interrupt(DeviceCap const& controller, ReticleCap const& memory, SignalBit bit)
+{
+    return handle_call<CapabilityClass::Irq>(Call::I8042Interrupt,
+        { word(raw(controller)), controller.generation(), word(raw(memory)), memory.generation(), bit.index() });
+}
+
 ErrorOr<DiskInfo> disk_info(DeviceCap const& disk)
 {
     auto frame = TRY(call(Call::BlockInfo, { word(raw(disk)), disk.generation() }));

@@ -85,6 +85,8 @@ char const* kind_name(SlotKind kind)
         return "input";
     case SlotKind::Snapshot:
         return "snapshot";
+    case SlotKind::I8042:
+        return "i8042";
     }
     return "?";
 }

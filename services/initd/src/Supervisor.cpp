@@ -205,6 +205,7 @@ private:
     DeviceCap m_host_sockets; /* hosted: the host's sockets, loopback only: initd's from the kernel, a group's from initd */
     DeviceCap m_host_input; /* hosted with a window: its keyboard and mouse: initd's from the kernel, a group's from initd */
     DeviceCap m_snapshot;   /* the debug snapshot, to read (ADR 0045): initd's from the kernel, a group's from initd */
+    DeviceCap m_i8042;      /* x86_64: the i8042 keyboard controller: initd's from the kernel, a group's from initd */
     SignalCap m_ready; /* a group of services: raised once its services are ready */
     TimerCap m_backoff_timer;
     TimerCap m_heartbeat_timer;
@@ -268,6 +269,10 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
         if (m_snapshot.is_empty())
             return Error(ErrorCode::NotFound, "the kernel keeps no debug snapshot (CONFIG_DEBUG_SNAPSHOT)");
         return system::grant(child, slot.name, m_snapshot, slot.rights);
+    case SlotKind::I8042:
+        if (m_i8042.is_empty())
+            return Error(ErrorCode::NotFound, "the machine has no i8042 keyboard controller (x86_64 only)");
+        return system::grant(child, slot.name, m_i8042, slot.rights);
     }
     return Error(ErrorCode::InvalidArgument, "unknown slot kind in the boot manifest");
 }
@@ -648,7 +653,7 @@ static bool manifest_grants(SlotKind kind)
 
 /* initd gives back the platform capabilities no Task is granted, so they take no entry of its
  * space (the manifest compiler counts them only when granted): the software line, the
- * EntropySource, the virtio-mmio slots. */
+ * EntropySource, the virtio-mmio slots, the i8042. */
 ErrorOr<void> Supervisor::give_back_ungranted()
 {
     if (!m_software_irq.is_empty() && !manifest_grants(SlotKind::SoftwareIrq))
@@ -657,6 +662,8 @@ ErrorOr<void> Supervisor::give_back_ungranted()
         TRY(system::remove(std::move(m_entropy)));
     if (!m_mmio_slots.is_empty() && !manifest_grants(SlotKind::MmioSlot))
         TRY(system::remove(std::move(m_mmio_slots)));
+    if (!m_i8042.is_empty() && !manifest_grants(SlotKind::I8042))
+        TRY(system::remove(std::move(m_i8042)));
     return {};
 }
 
@@ -691,6 +698,9 @@ ErrorOr<void> Supervisor::take_capabilities()
         /* With CONFIG_DEBUG_SNAPSHOT; the manifest compiler refuses a snapshot grant without it. */
         if (auto snapshot = m_bundle.take<DeviceCap>("snapshot"); !snapshot.is_error())
             m_snapshot = snapshot.release_value();
+        /* x86_64 only; the manifest compiler refuses an i8042 grant elsewhere. */
+        if (auto controller = m_bundle.take<DeviceCap>("i8042"); !controller.is_error())
+            m_i8042 = controller.release_value();
         TRY(give_back_ungranted());
         if (boot_manifest.connection_count > maximum_connections)
             return Error(ErrorCode::TooLarge, "boot manifest exceeds initd's tables");
@@ -724,6 +734,8 @@ ErrorOr<void> Supervisor::take_capabilities()
             m_host_input = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::Snapshot)
             m_snapshot = TRY(m_bundle.take<DeviceCap>(slot.name));
+        if (slot.kind == SlotKind::I8042)
+            m_i8042 = TRY(m_bundle.take<DeviceCap>(slot.name));
         if (slot.kind == SlotKind::Ready)
             m_ready = TRY(m_bundle.take<SignalCap>(slot.name));
         if (slot.kind == SlotKind::RequestRing)

@@ -97,6 +97,10 @@ enum class Call : u64 {
     /* The debug snapshot, read through its DeviceCap (ADR 0045; vectra/kernel/Snapshot.h's layout). */
     SnapshotSize = 80,
     SnapshotRead = 81,
+    /* The i8042 keyboard controller through its DeviceCap (ADR 0031 amendment; vectra/kernel/I8042.h). */
+    I8042Read = 82,
+    I8042Write = 83,
+    I8042Interrupt = 84,
 };
 
 struct CallFrame {

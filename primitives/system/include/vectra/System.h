@@ -283,6 +283,19 @@ template<CapabilityClass Class>
  */
 [[nodiscard]] ErrorOr<IrqCap> host_input_interrupt(DeviceCap const& input, ReticleCap const& memory, SignalBit);
 
+/*
+ * The i8042 keyboard controller (x86_64; a DeviceCap of kind I8042, ADR 0031 amendment): one byte
+ * from (RightRead) or to (RightWrite) port 0x60 (data) or 0x64 (status; a command when written),
+ * InvalidArgument for any other port or a value past a byte; Unsupported on a machine without one.
+ * i8042_interrupt: its keyboard line (ISA IRQ 1) as an IrqCap (receive, read; not grantable)
+ * retyped from `memory` and routed to `bit` of the caller's mask (RightWrite), masked from each
+ * arrival until acknowledge_interrupt; Busy while bound already. Deleting it, or the DeviceCap
+ * entry it was made through, unroutes the line.
+ */
+[[nodiscard]] ErrorOr<u8> i8042_read(DeviceCap const& controller, u16 port);
+[[nodiscard]] ErrorOr<void> i8042_write(DeviceCap const& controller, u16 port, u8 value);
+[[nodiscard]] ErrorOr<IrqCap> i8042_interrupt(DeviceCap const& controller, ReticleCap const& memory, SignalBit);
+
 /* --- Block devices (docs/adr/0017-block-layer.md) ----------------------------------------- */
 
 /* A disk the platform itself provides (hosted: a --disk= file), named by a DeviceCap. */

@@ -37,6 +37,7 @@ enum class SlotKind : u8 {
     Config,      /* MemCap, read only, holding the Task's configuration: `config_bytes` (ADR 0037) */
     HostInput,   /* DeviceCap on the hosted window's keyboard and mouse (CONFIG_DISPLAY on hosted; ADR 0040 §6) */
     Snapshot,    /* DeviceCap on the kernel's debug snapshot, to read (CONFIG_DEBUG_SNAPSHOT; ADR 0045) */
+    I8042,       /* DeviceCap on the i8042 keyboard controller's two ports and line (x86_64; ADR 0031 amendment) */
 };
 
 /* How a check Task is expected to end; the image passes only if every check ends so. */

@@ -25,6 +25,7 @@ public:
         Entropy, /* the EntropySource feeding the pool: vectra/kernel/Entropy.h (ADR 0025 §3) */
         HostInput, /* the hosted window's keyboard and mouse: vectra/kernel/HostInput.h (ADR 0040 §6) */
         Snapshot, /* the debug snapshot, to read: vectra/kernel/SnapshotDevice.h (ADR 0045) */
+        I8042, /* the i8042 keyboard controller, its two ports and line: vectra/kernel/I8042.h (ADR 0031) */
     };
     explicit Device(Kind kind, KernelObject* origin = nullptr)
         : KernelObject(CapabilityClass::Device, origin)

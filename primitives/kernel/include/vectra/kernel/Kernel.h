@@ -108,6 +108,7 @@ class MessageInterrupts;
 namespace vectra {
 class PciDevice;
 class VirtioMmioSlot;
+class I8042Device;
 }
 
 namespace vectra {
@@ -136,12 +137,20 @@ public:
      * shared, masked at the interrupt controller from each arrival until acknowledged.
      */
     InterruptLine(u32 line, VirtioMmioSlot& slot, CapabilityEntry const& through, KernelObject* origin);
+    /*
+     * The i8042's keyboard line (ADR 0031 amendment), made through the controller's DeviceCap
+     * entry `through`: not shared, masked at the interrupt controller from arrival to acknowledge.
+     */
+    InterruptLine(u32 line, I8042Device& controller, CapabilityEntry const& through, KernelObject* origin);
     [[nodiscard]] u32 line() const { return m_line; }
     [[nodiscard]] bool is_routed() const { return m_route.attached_space() != nullptr; }
-    /* Masked from arrival until acknowledged: a PCI function's MSI-X entry or INTx pin, or a virtio-mmio slot's line. */
-    [[nodiscard]] bool is_message() const { return m_message.device != nullptr || m_message.slot != nullptr; }
-    /* A virtio-mmio slot's line (ADR 0025): masked at the controller from arrival to acknowledge. */
-    [[nodiscard]] bool is_slot() const { return m_message.slot != nullptr; }
+    /* Masked from arrival until acknowledged: a PCI function's MSI-X entry or INTx pin, a virtio-mmio slot's or the i8042's line. */
+    [[nodiscard]] bool is_message() const
+    {
+        return m_message.device != nullptr || m_message.slot != nullptr || m_message.controller != nullptr;
+    }
+    /* A virtio-mmio slot's line (ADR 0025) or the i8042's: masked at the controller from arrival to acknowledge. */
+    [[nodiscard]] bool is_slot() const { return m_message.slot != nullptr || m_message.controller != nullptr; }
     /* A function's INTx pin (ADR 0021): a level-triggered line other functions may share. */
     [[nodiscard]] bool is_level() const { return m_message.device != nullptr && m_message.table_entry == nullptr; }
     /* A device's line whose PciDevice or slot entry (or last IrqCap) went: its line was freed. */
@@ -153,6 +162,7 @@ private:
     friend class kernel::MessageInterrupts;
     friend class PciDevice;
     friend class VirtioMmioSlot;
+    friend class I8042Device;
 
     /*
      * The MSI-X entry (or, with no table entry, the INTx pin) behind a PCI function's line, or
@@ -162,6 +172,7 @@ private:
     struct Message {
         PciDevice* device { nullptr };
         VirtioMmioSlot* slot { nullptr };
+        I8042Device* controller { nullptr }; /* the i8042 whose keyboard line this is */
         CapabilityEntry const* through { nullptr };
         u32 volatile* table_entry { nullptr };
         InterruptLine* next { nullptr }; /* the device's list of its lines */

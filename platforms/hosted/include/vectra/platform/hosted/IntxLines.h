@@ -25,4 +25,10 @@ inline constexpr u32 slot_line_count = 8;
 /* Whether slot line `line` is masked now (every line starts masked). */
 [[nodiscard]] bool slot_line_masked(u32 line);
 
+/* The line of a modelled i8042 (a Linux process has none; host tests install one and raise it). */
+inline constexpr u32 i8042_model_line = 92;
+
+/* Whether the modelled i8042's line is masked now (it starts masked). */
+[[nodiscard]] bool i8042_model_line_masked();
+
 }

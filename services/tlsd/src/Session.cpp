@@ -283,8 +283,6 @@ bool Session::pump(u64 now)
             auto outcome = stream.connection->linger(m_server.network(), now);
             if (outcome == Connection::Linger::Lingering)
                 return;
-            if (outcome == Connection::Linger::Expired)
-                ++m_server.lingers_expired();
             done[done_count++] = id;
             moved = true;
             return;

@@ -65,7 +65,7 @@ public:
 
     enum class Linger : u8 {
         Lingering,
-        Closed,  /* every byte and the FIN handed to netd, the peer's end seen: closed in order */
+        Closed,  /* in order after the FIN and the peer's end, or reset when the connection failed meanwhile */
         Expired, /* the deadline passed: closed in order after the FIN, reset before it */
     };
     /* The stream was closed: close_notify queued, unread bytes dropped; false when not established (close() it). */

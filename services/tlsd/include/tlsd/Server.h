@@ -148,8 +148,6 @@ public:
     [[nodiscard]] usize pending_of(usize session, u32 listener) const;
     [[nodiscard]] Pending* free_pending();
     [[nodiscard]] u64 handshakes_failed() const { return m_handshakes_failed; }
-    /* Lingering closes whose deadline passed (their socket closed in order after the FIN, reset before it). */
-    [[nodiscard]] u64& lingers_expired() { return m_lingers_expired; }
 
     /* One request of session `index` (already taken from its Ring): answered now, or kept. */
     void handle(usize index, std::span<u8 const> request);
@@ -169,7 +167,6 @@ private:
     alignas(Session) u8 m_sessions[maximum_sessions][sizeof(Session)];
     Pending m_pending[maximum_pending];
     u64 m_handshakes_failed { 0 };
-    u64 m_lingers_expired { 0 };
     u8 m_request[tls_stream::Protocol::slot_size];
     u8 m_reply[tls_stream::Protocol::slot_size];
 };

@@ -51,6 +51,7 @@ public:
     {
         return Error(net::SocketError::WouldBlock, "no bytes are waiting");
     }
+    ErrorOr<void> shutdown_sending(net::Socket const&) override { return {}; }
     ErrorOr<void> close(net::Socket const&, bool) override { return {}; }
 
 private:

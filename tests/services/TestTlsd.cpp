@@ -404,6 +404,169 @@ ErrorOr<i32> flooding_client(Bundle& bundle)
     return 0;
 }
 
+/* ---- a lingering close ---- */
+
+/* More than every buffer between the two ends holds: tlsd's BIO pairs, netd's budgets, lwIP's windows. */
+constexpr usize body_bytes = 512 * 1024;
+/* What the reader leaves unread until the writer closed: the writer's last records are still in tlsd then. */
+constexpr usize unread_at_close = 96 * 1024;
+std::atomic<bool> s_reader_done { false };
+
+template<typename Flag>
+void wait_for(Flag const& flag, Duration limit)
+{
+    u64 give_up = endpoint::now_nanoseconds() + limit.nanoseconds();
+    while (!flag && endpoint::now_nanoseconds() < give_up)
+        system::yield();
+}
+
+/* Bytes [from, from + count) of the pattern, never asking for more (the stream goes on past them). */
+ErrorOr<void> receive_range(Client& client, u32 stream, usize from, usize count, u8 seed)
+{
+    for (usize at = from; at < from + count;) {
+        usize wanted = from + count - at < tls_stream::inline_maximum ? from + count - at : tls_stream::inline_maximum;
+        auto got = TRY(client.call(tls_stream::Receive { stream, u32(wanted), true }, long_wait));
+        if (got.end || got.data.size() > wanted)
+            return Error(ErrorCode::MalformedMessage, "the stream ended early, or gave more than asked");
+        for (usize index = 0; index < got.data.size(); ++index) {
+            if (got.data.span()[index] != pattern_byte(at + index, seed))
+                return Error(ErrorCode::MalformedMessage, "the bytes received differ from the bytes sent");
+        }
+        at += got.data.size();
+    }
+    return {};
+}
+
+/* Reads the body, stopping short of its last bytes until the writer closed, then every byte and the end (close_notify). */
+ErrorOr<i32> slow_reader(Bundle& bundle)
+{
+    auto client = TRY(open_tls(bundle));
+    u32 listener = TRY(listen_and_publish(client));
+    auto accepted = TRY(client.call(tls_stream::Accept { listener, true }, long_wait));
+    TRY(receive_range(client, accepted.stream, 0, body_bytes - unread_at_close, 9));
+    wait_for(s_client_done, Duration::from_seconds(5));
+    TRY(receive_range(client, accepted.stream, body_bytes - unread_at_close, unread_at_close, 9));
+    /* The end must be close_notify: a TCP end without it is `reset` here. */
+    auto last = TRY(client.call(tls_stream::Receive { accepted.stream, 16, true }, long_wait));
+    if (!last.end || last.data.size() != 0)
+        return Error(ErrorCode::MalformedMessage, "more bytes than were sent, or no end");
+    s_reader_done = true;
+    TRY(client.call(tls_stream::Close { accepted.stream }));
+    TRY(client.call(tls_stream::Close { listener }));
+    return 0;
+}
+
+/* Writes the body and closes at once; its session stays open until the reader is done (a session's end resets what lingers). */
+ErrorOr<i32> closing_writer(Bundle& bundle)
+{
+    auto client = TRY(open_tls(bundle));
+    TRY(wait_for_port());
+    u32 stream = TRY(start_connect(client, server_name, s_port));
+    TRY(established(client, stream));
+    TRY(send_all(client, stream, body_bytes, 9));
+    TRY(client.call(tls_stream::Close { stream }));
+    s_client_done = true;
+    /* The closed stream's id names nothing, though its bytes are still on their way. */
+    if (!failed_with(client.call(tls_stream::Receive { stream, 16, false }), TlsError::NoSuchStream))
+        return Error(ErrorCode::MalformedMessage, "a closed stream's id still named it");
+    wait_for(s_reader_done, Duration::from_seconds(60));
+    return 0;
+}
+
+/* ---- the linger bound, attacked: peers that never read ---- */
+
+std::atomic<u64> s_linger_nanoseconds { 0 };
+std::atomic<bool> s_slot_freed { false };
+
+ErrorOr<i32> never_reading_peer(Bundle& bundle)
+{
+    auto client = TRY(open_tls(bundle));
+    auto listening = TRY(client.call(tls_stream::Listen { 0, u16(tlsd::maximum_pending) }));
+    s_listener_id = listening.stream;
+    s_port = listening.local.port;
+    std::vector<u32> accepted;
+    while (accepted.size() + 1 < tlsd::maximum_streams)
+        accepted.push_back(TRY(client.call(tls_stream::Accept { listening.stream, true }, long_wait)).stream);
+    wait_for(s_slot_freed, Duration::from_seconds(60));
+    /* Its writer's linger ran out with its records undelivered: each stream ends in a reset, never in an end. */
+    for (u32 stream : accepted) {
+        for (;;) {
+            auto got = client.call(tls_stream::Receive { stream, u32(tls_stream::inline_maximum), true }, long_wait);
+            if (got.is_error()) {
+                if (!got.error().is(TlsError::Reset))
+                    return got.release_error();
+                break;
+            }
+            if (got.value().end)
+                return Error(ErrorCode::MalformedMessage, "a stream cut short by the linger bound ended as if complete");
+        }
+        TRY(client.call(tls_stream::Close { stream }));
+    }
+    s_reader_done = true;
+    TRY(client.call(tls_stream::Close { listening.stream }));
+    return 0;
+}
+
+/* Fills every stream of its session towards peers that never read, closes them all at once, and waits for a slot. */
+ErrorOr<i32> closing_flood(Bundle& bundle)
+{
+    auto client = TRY(open_tls(bundle));
+    TRY(wait_for_port());
+    std::vector<u32> streams;
+    for (usize index = 0; index < tlsd::maximum_streams; ++index) {
+        streams.push_back(TRY(start_connect(client, server_name, s_port)));
+        TRY(established(client, streams.back()));
+    }
+    tls_stream::Send send;
+    send.wait = false;
+    for (usize index = 0; index < tls_stream::inline_maximum; ++index)
+        MUST(send.data.try_append(u8(index)));
+    for (u32 stream : streams) {
+        send.stream = stream;
+        for (int blocked_in_a_row = 0; blocked_in_a_row < 300;) {
+            auto sent = client.call(send);
+            if (sent.is_error()) {
+                if (!sent.error().is(TlsError::WouldBlock))
+                    return sent.release_error();
+                ++blocked_in_a_row;
+                system::yield();
+                continue;
+            }
+            blocked_in_a_row = 0;
+        }
+    }
+    u64 closed_at = endpoint::now_nanoseconds();
+    for (u32 stream : streams)
+        TRY(client.call(tls_stream::Close { stream }));
+    /* Lingering streams hold their slots: the session is full until one ends. */
+    tls_stream::Connect connect { net::ipv4(127, 0, 0, 1, s_port), name_of(server_name), 10'000 };
+    if (!failed_with(client.call(connect), TlsError::LimitReached))
+        return Error(ErrorCode::MalformedMessage, "lingering streams did not count against the session's limit");
+    auto counters = TRY(client.call(tls_stream::ReadCounters {}));
+    if (counters.streams != 0)
+        return Error(ErrorCode::MalformedMessage, "closed streams were still counted as open");
+    /* ... and no longer than the bound. */
+    u64 give_up = closed_at + tlsd::linger_nanoseconds + 15'000'000'000ull;
+    std::optional<u32> fresh;
+    while (!fresh && endpoint::now_nanoseconds() < give_up) {
+        auto opened = client.call(connect);
+        if (opened.is_error()) {
+            if (!opened.error().is(TlsError::LimitReached))
+                return opened.release_error();
+            system::yield();
+            continue;
+        }
+        fresh = opened.value().stream;
+    }
+    if (!fresh)
+        return Error(ErrorCode::MalformedMessage, "a closed stream lingered past its bound");
+    s_linger_nanoseconds = endpoint::now_nanoseconds() - closed_at;
+    s_slot_freed = true;
+    TRY(client.call(tls_stream::Close { *fresh }));
+    wait_for(s_reader_done, Duration::from_seconds(60));
+    return 0;
+}
+
 /* ---- restart ---- */
 
 /* The call that meets a session tlsd's end took with it (core/concurrent's SessionClient then opens a new one). */
@@ -699,6 +862,23 @@ TEST_CASE("tlsd bounds what a stream whose reader never reads holds, and keeps s
     INFO("bytes tlsd took from the flooding client: " << s_flood_taken);
     CHECK(s_flood_taken > 0);
     CHECK(s_flood_taken < 2 * MiB);
+}
+
+TEST_CASE("tlsd delivers every byte and close_notify of a stream closed while its records are still buffered", "[tlsd][linger]")
+{
+    s_reader_done = false;
+    run_with_tlsd("server", { slow_reader, closing_writer });
+}
+
+TEST_CASE("tlsd holds lingering closes to their bound and the session's streams: peers that never read get a reset", "[tlsd][linger]")
+{
+    s_reader_done = false;
+    s_slot_freed = false;
+    s_linger_nanoseconds = 0;
+    run_with_tlsd("server", { never_reading_peer, closing_flood });
+    std::printf("tlsd (host): the streams' slots came back %.2f s after they were closed (bound %.2f s)\n",
+        double(s_linger_nanoseconds) / 1e9, double(tlsd::linger_nanoseconds) / 1e9);
+    CHECK(s_linger_nanoseconds >= tlsd::linger_nanoseconds);
 }
 
 TEST_CASE("after tlsd restarts its clients see PeerRestarted, their old streams are gone and new ones work", "[tlsd]")

@@ -245,15 +245,75 @@ void Connection::shutdown()
     (void)SSL_shutdown(m_ssl.get());
 }
 
+bool Connection::handed_over() const
+{
+    return m_state != State::Failed && m_staged_offset == m_staged_length && BIO_ctrl_pending(m_network.get()) == 0;
+}
+
 void Connection::close(Network& network)
 {
-    bool orderly = m_state == State::Established;
-    if (orderly) {
+    if (m_state == State::Established) {
         shutdown();
-        (void)flush(network);
+        while (flush(network))
+            ;
     }
+    /* In order only when netd holds every byte and close_notify: a peer never sees a quietly short stream. */
+    bool orderly = m_state == State::Established && handed_over();
     ERR_clear_error();
     (void)network.close(m_socket, !orderly);
+}
+
+bool Connection::start_linger(u64 deadline)
+{
+    if (m_state != State::Established)
+        return false;
+    shutdown();
+    m_buffered = 0; /* the client closed: what it did not read is dropped */
+    m_lingering = true;
+    m_linger_deadline = deadline;
+    return true;
+}
+
+Connection::Linger Connection::linger(Network& network, u64 now)
+{
+    bool flushed = false;
+    if (m_state != State::Failed) {
+        /* Each flush moves at most 8 × 2 KiB: go on while netd takes bytes. */
+        while (flush(network))
+            ;
+        flushed = handed_over();
+    }
+    if (flushed && !m_sent_end) {
+        if (network.shutdown_sending(m_socket).is_error())
+            fail(Error(TlsError::Reset, "netd refused to end the sending side"));
+        else
+            m_sent_end = true;
+    }
+    /* The peer's bytes are read and dropped: unread ones would make the stack answer with a reset. */
+    for (int round = 0; round < 8 && m_state != State::Failed && !m_tcp_ended; ++round) {
+        u8 bytes[net::inline_maximum];
+        auto incoming = network.try_receive(m_socket, std::span<u8>(bytes, sizeof(bytes)));
+        if (incoming.is_error()) {
+            if (!incoming.error().is(net::SocketError::WouldBlock))
+                fail(network_failure(incoming.error()));
+            break;
+        }
+        m_tcp_ended = incoming.value().end;
+    }
+    ERR_clear_error();
+    if (m_state == State::Failed) {
+        /* The connection died under the linger (the peer reset it): nothing more can be delivered. */
+        (void)network.close(m_socket, true);
+        return Linger::Closed;
+    }
+    if (m_sent_end && m_tcp_ended) {
+        (void)network.close(m_socket, false);
+        return Linger::Closed;
+    }
+    if (now < m_linger_deadline)
+        return Linger::Lingering;
+    (void)network.close(m_socket, !m_sent_end);
+    return Linger::Expired;
 }
 
 tls_stream::Established Connection::established() const

@@ -53,6 +53,9 @@ ErrorOr<Stream*> Session::find(u32 id)
     auto found = m_streams.find(id);
     if (found.is_error())
         return stream_error(found.error());
+    /* A closed stream lingers in its slot until its bytes are out: its id names nothing any more. */
+    if (found.value()->connection && found.value()->connection->is_lingering())
+        return Error(TlsError::NoSuchStream, "the id names no stream of this session");
     return found.value();
 }
 
@@ -166,8 +169,12 @@ ErrorOr<tls_stream::Opened> Session::handle(tls_stream::Accept const& request)
     auto* pending = m_server.ready_for(m_index, request.listener);
     if (!pending)
         return would_block<tls_stream::Opened>(request.listener, request.wait, "no connection finished its handshake yet");
-    if (m_streams.count() >= m_streams.limit())
+    if (m_streams.count() >= m_streams.limit()) {
+        /* Closed streams still lingering free their slots within the linger bound: worth waiting for. */
+        if (lingering_count() > 0)
+            return would_block<tls_stream::Opened>(request.listener, request.wait, "closed streams still deliver their bytes");
         return Error(TlsError::LimitReached, "the session holds as many streams as it may");
+    }
     Stream accepted;
     accepted.connection.emplace(std::move(*pending->connection));
     pending->connection.reset();
@@ -231,6 +238,11 @@ ErrorOr<protocol::Done> Session::handle(tls_stream::Shutdown const& request)
 
 ErrorOr<protocol::Done> Session::handle(tls_stream::Close const& request)
 {
+    auto* open = TRY(find(request.stream));
+    if (open->connection && open->connection->start_linger(endpoint::now_nanoseconds() + linger_nanoseconds)) {
+        account();
+        return protocol::Done {};
+    }
     auto removed = m_streams.remove(request.stream);
     if (removed.is_error())
         return stream_error(removed.error());
@@ -245,9 +257,16 @@ ErrorOr<protocol::Done> Session::handle(tls_stream::Close const& request)
     return protocol::Done {};
 }
 
+usize Session::lingering_count()
+{
+    usize count = 0;
+    m_streams.for_each([&](u32, Stream& stream) { count += stream.connection && stream.connection->is_lingering() ? 1 : 0; });
+    return count;
+}
+
 ErrorOr<tls_stream::Counters> Session::handle(tls_stream::ReadCounters const&)
 {
-    m_counters.streams = u16(m_streams.count());
+    m_counters.streams = u16(m_streams.count() - lingering_count());
     m_counters.buffered = u32(m_buffered);
     return m_counters;
 }
@@ -255,9 +274,19 @@ ErrorOr<tls_stream::Counters> Session::handle(tls_stream::ReadCounters const&)
 bool Session::pump(u64 now)
 {
     bool moved = false;
-    m_streams.for_each([&](u32, Stream& stream) {
+    u32 done[maximum_streams];
+    usize done_count = 0;
+    m_streams.for_each([&](u32 id, Stream& stream) {
         if (!stream.connection)
             return;
+        if (stream.connection->is_lingering()) {
+            auto outcome = stream.connection->linger(m_server.network(), now);
+            if (outcome == Connection::Linger::Lingering)
+                return;
+            done[done_count++] = id;
+            moved = true;
+            return;
+        }
         auto before = stream.connection->state();
         usize room = maximum_buffered > m_buffered ? maximum_buffered - m_buffered : 0;
         moved |= stream.connection->pump(m_server.network(), room, now);
@@ -265,6 +294,8 @@ bool Session::pump(u64 now)
             ++m_counters.handshakes_failed;
         account();
     });
+    for (usize index = 0; index < done_count; ++index)
+        (void)m_streams.remove(done[index]);
     return moved;
 }
 

@@ -6,6 +6,13 @@
  * asked with `wait` unset: would-block is "later"). pump() moves what can move now — ciphertext
  * out, ciphertext in, the handshake, decrypted bytes into the connection's bounded buffer — and
  * says whether anything moved. A connection that failed keeps its error; it never recovers.
+ *
+ * A lingering close (ADR 0038, amendment "a lingering, orderly close"): a closed stream whose
+ * connection is established is not dropped at once. linger() sends every byte still buffered and
+ * close_notify, then shuts down the netd socket's sending side (a FIN after the bytes netd holds),
+ * and reads and discards what the peer still sends until its end; only then is the socket closed,
+ * in order. A deadline bounds it: past it the socket is closed in order when tlsd handed netd every
+ * byte and the FIN, and reset when it could not (the peer sees a reset, never a quietly short body).
  */
 
 #pragma once
@@ -53,8 +60,19 @@ public:
     [[nodiscard]] usize read(std::span<u8>);
     /* close_notify after the bytes written so far. */
     void shutdown();
-    /* The connection's netd socket closed (reset unless the close was orderly); the SSL object goes with the Connection. */
+    /* The netd socket closed at once: in order when every byte and close_notify went to netd now, reset otherwise. */
     void close(Network&);
+
+    enum class Linger : u8 {
+        Lingering,
+        Closed,  /* in order after the FIN and the peer's end, or reset when the connection failed meanwhile */
+        Expired, /* the deadline passed: closed in order after the FIN, reset before it */
+    };
+    /* The stream was closed: close_notify queued, unread bytes dropped; false when not established (close() it). */
+    [[nodiscard]] bool start_linger(u64 deadline);
+    /* One step of the lingering close; once not Lingering the netd socket is closed. */
+    [[nodiscard]] Linger linger(Network&, u64 now);
+    [[nodiscard]] bool is_lingering() const { return m_lingering; }
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] Error const& failure() const { return *m_failure; }
@@ -75,6 +93,8 @@ private:
 
     [[nodiscard]] bool flush(Network&);
     [[nodiscard]] bool take_in(Network&);
+    /* Every record tlsd made (close_notify too, once shut down) went to netd. */
+    [[nodiscard]] bool handed_over() const;
     [[nodiscard]] bool step_handshake();
     [[nodiscard]] bool decrypt(usize room);
     void fail(Error);
@@ -94,6 +114,9 @@ private:
     bool m_tcp_ended { false };
     bool m_peer_ended { false };
     bool m_shut_down { false };
+    bool m_lingering { false };
+    bool m_sent_end { false };
+    u64 m_linger_deadline { 0 };
 };
 
 }

@@ -20,6 +20,8 @@ public:
     [[nodiscard]] virtual ErrorOr<net::Socket> try_accept(net::Socket const& listener) = 0;
     [[nodiscard]] virtual ErrorOr<usize> try_send(net::Socket const&, std::span<u8 const>) = 0;
     [[nodiscard]] virtual ErrorOr<net::Incoming> try_receive(net::Socket const&, std::span<u8>) = 0;
+    /* The sending side ended: a FIN after the bytes netd still holds. */
+    [[nodiscard]] virtual ErrorOr<void> shutdown_sending(net::Socket const&) = 0;
     [[nodiscard]] virtual ErrorOr<void> close(net::Socket const&, bool reset) = 0;
 };
 
@@ -37,6 +39,7 @@ public:
     {
         return m_client.try_receive(socket, buffer);
     }
+    ErrorOr<void> shutdown_sending(net::Socket const& socket) override { return m_client.shutdown(socket, net::ShutdownHow::Send); }
     ErrorOr<void> close(net::Socket const& socket, bool reset) override { return m_client.close(socket, reset); }
 
 private:

@@ -13,6 +13,9 @@
  *     reply goes when it is no longer `would-block`.
  *   - Ring space: a request is taken from a session only while its replies Ring has room for
  *     every waiting request's reply plus this one.
+ *   - Closing: a closed stream whose connection is established lingers in its slot (its id names
+ *     nothing) until its buffered bytes, close_notify and a FIN are out and the peer ended, at most
+ *     `linger_nanoseconds`; it counts against the session's streams (and tlsd's netd sockets).
  *   - Bytes: a session's decrypted-but-unread bytes are held to `maximum_buffered`; at the bound
  *     its connections are not read, so their peers' TCP windows close.
  *   - One wait per turn: the listener and every session's doorbell, and while any connection
@@ -36,6 +39,8 @@ inline constexpr usize maximum_waiting = 4;
 inline constexpr usize maximum_buffered = CONFIG_TLSD_SESSION_BUFFER_KIB * 1024;
 inline constexpr u32 default_deadline_ms = 10'000;
 inline constexpr u64 poll_interval_nanoseconds = 1'000'000;
+/* How long a closed stream may linger to deliver its last bytes and close_notify (ADR 0038, amendment). */
+inline constexpr u64 linger_nanoseconds = u64(CONFIG_TLSD_LINGER_MS) * 1'000'000;
 /* Signal bits: the session table's 0–2 and 8 + n, netd's session 4–6, the loop's timer 7. */
 inline constexpr ConnectionBits netd_bits { SignalBit { 4 }, SignalBit { 5 }, SignalBit { 6 } };
 inline constexpr SignalBit timer_bit { 7 };
@@ -97,7 +102,9 @@ public:
     /* Every stream closed (the session ended or tlsd stops). */
     void clear();
 
+    /* Streams and listeners, with closed streams still lingering (they hold a slot, a socket, until they end). */
     [[nodiscard]] usize stream_count() const { return m_streams.count(); }
+    [[nodiscard]] usize lingering_count();
     [[nodiscard]] usize buffered() const { return m_buffered; }
     [[nodiscard]] tls_stream::Counters& counters() { return m_counters; }
     [[nodiscard]] Waiting& waiting(usize slot) { return m_waiting[slot]; }

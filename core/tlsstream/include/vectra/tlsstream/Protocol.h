@@ -257,7 +257,7 @@ struct Protocol {
             message<Send, Sent>("send", "Plaintext to the stream: takes what fits its outgoing bound (at least one byte); with `wait`, answered once it took some."),
             message<Receive, Received>("receive", "Decrypted bytes of the stream (up to `maximum`); with `wait`, answered once there are some, or `end`."),
             message<Shutdown, Done>("shutdown", "Sends close_notify after the bytes already taken: the stream's sending side ends."),
-            message<Close, Done>("close", "Frees the stream and its id (its connection closed; a listener's pending connections dropped); its waiting requests are answered no-such-stream."),
+            message<Close, Done>("close", "Frees the stream's id at once; its waiting requests are answered no-such-stream; a listener's pending connections are dropped. An established connection lingers in the stream's slot (counted against the session's streams) until its buffered bytes and close_notify are out and the peer ended, at most tlsd's linger bound; past it the peer gets a reset if bytes were left."),
             message<ReadCounters, Counters>("counters", "The session's counters: streams held, bytes buffered, bytes sent and received, failed handshakes, refusals."));
     }
 };

@@ -702,7 +702,12 @@ def run_http(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> 
     return {"context": context() | {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, "benchmarks": with_variation(entries)}
 
 
-GROUPS = {BLOCK_GROUP: run_block, STORE_GROUP: run_store, HTTP_GROUP: run_http}
+def run_keys(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> dict:
+    import bench_keys  # noqa: PLC0415 (it uses this module's helpers)
+    return bench_keys.run_keys(platform_name, repetitions, jobs, verbose)
+
+
+GROUPS = {BLOCK_GROUP: run_block, STORE_GROUP: run_store, HTTP_GROUP: run_http, "guest_keys": run_keys}
 
 
 def is_guest_binary(binary: str) -> bool:

@@ -5,6 +5,7 @@
  */
 
 #include <vectra/System.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/Try.h>
 #include <vterm/Display.h>
 
@@ -12,6 +13,7 @@ namespace vectra::vterm {
 
 namespace {
 /* vectra.surface's key actions are vectra.input's: press 1, release 2, repeat 3. */
+constexpr u8 key_pressed = 1;
 constexpr u8 key_released = 2;
 }
 
@@ -109,13 +111,24 @@ ErrorOr<void> Display::present()
                 TRY(message.rectangles.try_append(rectangle(box)));
         }
         TRY(m_surfaces.call(message));
+        m_stamps.drawn(window, endpoint::now_nanoseconds());
         sent = true;
     }
     if (sent) {
         TRY(m_surfaces.call(surface::Frame {}));
         ++m_frames;
+        for (auto const& stamp : m_stamps.flushed(endpoint::now_nanoseconds())) {
+            TRY(print_line(*m_console, "vterm: key {} in window {}: received {} drawn {} flushed {} ns", stamp.key,
+                stamp.window, stamp.received, *stamp.drawn, stamp.flushed));
+        }
     }
     return {};
+}
+
+void Display::stamp_keys(ConsoleCap const& console, u64 limit)
+{
+    m_console = &console;
+    m_stamps = KeyStamps(limit);
 }
 
 Display::View* Display::view_of_surface(u32 surface)
@@ -137,6 +150,8 @@ ErrorOr<void> Display::take_input()
         if (event.kind == surface::event_kind::focus) {
             view->focused = event.action == surface::focus_action::gained;
         } else if (event.kind == surface::event_kind::key && event.action != key_released) {
+            if (event.action == key_pressed)
+                m_stamps.received(window, endpoint::now_nanoseconds());
             terminal::KeyPress press { event.code, event.modifiers, event.characters.span() };
             if (m_server.key(window, press))
                 ++m_keys;

@@ -15,6 +15,7 @@
 #include <vectra/Session.h>
 #include <vectra/kit/FontdGlyphs.h>
 #include <vectra/surface/Protocol.h>
+#include <vterm/KeyStamps.h>
 #include <vterm/Loop.h>
 #include <vterm/Painter.h>
 
@@ -42,6 +43,9 @@ public:
     void closed(usize window) override;
     ErrorOr<void> present() override;
     ErrorOr<void> take_input() override;
+
+    /* Prints key-to-photon stamps on `console` for the first `limit` keys (KeyStamps.h; 0: none). */
+    void stamp_keys(ConsoleCap const& console, u64 limit);
 
     [[nodiscard]] u64 keys() const { return m_keys; }
     [[nodiscard]] u64 frames() const { return m_frames; }
@@ -72,6 +76,8 @@ private:
     View m_views[maximum_windows];
     u64 m_keys { 0 };
     u64 m_frames { 0 };
+    ConsoleCap const* m_console { nullptr };
+    KeyStamps m_stamps;
 };
 
 }

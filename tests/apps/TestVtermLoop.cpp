@@ -133,6 +133,8 @@ public:
         }
         return {};
     }
+    u64 input_mask() const override { return 0; }
+    bool has_input() const override { return !m_typed && m_server.is_waiting(0); }
     ErrorOr<void> take_input() override
     {
         if (m_typed || !m_server.is_waiting(0))
@@ -154,13 +156,14 @@ private:
     bool m_typed { false };
 };
 
+template<typename ScreenType>
 ErrorOr<i32> vterm_task_with_screen(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto* loop = TRY(vterm::place_loop(memory));
-    TypingScreen screen(loop->server());
+    ScreenType screen(loop->server());
     loop->show_on(&screen);
     auto served = loop->serve(std::move(requests), std::move(replies));
     loop->~Loop();
@@ -184,12 +187,110 @@ ErrorOr<i32> typed_to(Bundle& bundle)
     return 0;
 }
 
+/*
+ * The person at a screen whose input rings a Signal bit of vterm's Task (as compositord's reply to
+ * the waiting `input` read does): the key to type, set by the typing Task before it raises the bit.
+ */
+constexpr SignalBit person_bit { 16 };
+struct Person {
+    u32 character { 0 };
+    bool pending { false };
+};
+Person s_person;
+usize s_input_passes { 0 };
+
+class PersonScreen final : public vterm::Screen {
+public:
+    explicit PersonScreen(vterm::Server& server)
+        : m_server(server)
+    {
+    }
+    ErrorOr<void> opened(usize) override { return {}; }
+    void closed(usize) override { }
+    ErrorOr<void> present() override { return {}; }
+    u64 input_mask() const override { return person_bit.mask(); }
+    bool has_input() const override { return false; }
+    ErrorOr<void> take_input() override
+    {
+        ++s_input_passes;
+        if (!s_person.pending)
+            return {};
+        s_person.pending = false;
+        u32 characters[] = { s_person.character };
+        m_server.key(0, terminal::KeyPress { 0, 0, characters });
+        return {};
+    }
+
+private:
+    vterm::Server& m_server;
+};
+
+void grant_person(Task& server, Task& client, CapabilitySpace& parent)
+{
+    auto person = parent.mint<CapabilityClass::Signal>(&server.signals(), RightRaise | RightGrant, person_bit.index())
+                      .release_value();
+    VERIFY(!client.bundle().grant("person", parent, person, RightRaise).is_error());
+}
+
+/* Sleeps `milliseconds` on bits nobody else raises. */
+void sleep_for(u64 milliseconds)
+{
+    (void)endpoint::wait_until(SignalBit(30).mask(), endpoint::now_nanoseconds() + milliseconds * 1'000'000, SignalBit(31));
+}
+
+/*
+ * A read waits; while nothing is typed vterm's loop does not wake (a poll would have woken it
+ * every 20 ms); a key typed then answers the read within a few milliseconds, not at a poll's next
+ * turn — three times over.
+ */
+ErrorOr<i32> types_while_a_read_waits(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto person = TRY(bundle.take<SignalCap>("person"));
+    auto first = TRY(open_session_client<tty::Protocol>(memory, requests, replies));
+    Connection& raw = *first.connection();
+    u8 request[protocol::payload_capacity<tty::Protocol>];
+    u8 reply[protocol::payload_capacity<tty::Protocol>];
+    for (u32 round = 0; round < 3; ++round) {
+        usize length = TRY(protocol::encode_request<tty::Protocol>(tty::Read { 5000 }, 300 + round, request));
+        TRY(raw.send(std::span<u8 const>(request, length), deadline_after(Duration::from_seconds(5))));
+        sleep_for(30); /* vterm takes the read and keeps it */
+        usize passes_before = s_input_passes;
+        sleep_for(200);
+        usize idle_passes = s_input_passes - passes_before;
+        EXPECT_IN_TASK(idle_passes <= 1);
+
+        s_person = { u32('a' + round), true };
+        u64 typed_at = endpoint::now_nanoseconds();
+        TRY(endpoint::raise(person));
+        auto answered = TRY(raw.receive(reply, deadline_after(Duration::from_seconds(5))));
+        u64 latency = endpoint::now_nanoseconds() - typed_at;
+        auto envelope = TRY(protocol::read_envelope({ reply, answered.length }));
+        EXPECT_IN_TASK(envelope.call_id == 300 + round && envelope.status == protocol::status_success);
+        tty::Input input;
+        EXPECT_IN_TASK(!protocol::decode_body({ reply, answered.length }, input).is_error());
+        EXPECT_IN_TASK(input.bytes.size() == 1 && input.bytes[0] == u8('a' + round));
+        EXPECT_IN_TASK(latency < 5'000'000); /* well inside the 20 ms a poll took */
+    }
+    return 0;
+}
+
+}
+
+TEST_CASE("vterm's loop waits on the screen's input bit: idle it sleeps, and a key answers a waiting read at once", "[vterm]")
+{
+    s_input_passes = 0;
+    Error ended = run_server_and_client(vterm_task_with_screen<PersonScreen>, types_while_a_read_waits,
+        { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB }, grant_person);
+    CHECK(ended.code() == ErrorCode::PeerRestarted);
 }
 
 TEST_CASE("vterm's loop with a screen: keys it takes answer the waiting read at once; output is presented", "[vterm]")
 {
     Error ended
-        = run_server_and_client(vterm_task_with_screen, typed_to, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
+        = run_server_and_client(vterm_task_with_screen<TypingScreen>, typed_to, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
     CHECK(ended.code() == ErrorCode::PeerRestarted);
     CHECK(TypingScreen::m_opened[0] == 1);
     CHECK(TypingScreen::m_output_presented >= 1);

@@ -125,8 +125,10 @@ def hop_medians(paths: list) -> dict:
 
 
 def entry(name: str, nanoseconds: float) -> dict:
+    """One Google Benchmark "iteration" entry: the time in real_time (and cpu_time), its rate in items_per_second."""
     return {"name": name, "run_name": name, "run_type": "iteration", "iterations": 1, "real_time": float(nanoseconds),
-            "cpu_time": float(nanoseconds), "time_unit": "ns"}
+            "cpu_time": float(nanoseconds), "time_unit": "ns", "bytes_per_second": 0.0,
+            "items_per_second": 1e9 / nanoseconds if nanoseconds else 0.0}
 
 
 def report_entries(platform_name: str, paths: list) -> list:

@@ -109,15 +109,15 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
             answer_waiting(index, now);
         if (m_screen)
             TRY(m_screen->present());
-        if (served)
+        if (served || (m_screen && m_screen->has_input()))
             continue;
+        /* One wait for everything: the sessions, the person's input and the earliest read deadline. */
+        u64 mask = table->wait_mask() | (m_screen ? m_screen->input_mask() : 0);
         auto deadline = m_server.next_deadline();
-        if (m_screen && (!deadline || *deadline > now + input_poll_ns))
-            deadline = now + input_poll_ns;
         if (deadline)
-            (void)endpoint::wait_until(table->wait_mask() | timer_bit.mask(), *deadline, timer_bit);
+            (void)endpoint::wait_until(mask | timer_bit.mask(), *deadline, timer_bit);
         else
-            (void)endpoint::wait(table->wait_mask());
+            (void)endpoint::wait(mask);
     }
 }
 

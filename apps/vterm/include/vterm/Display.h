@@ -6,7 +6,9 @@
  * (kit_fontd's FontdGlyphs); only the damaged runs are drawn and sent. The keys compositord routes
  * to vterm's surfaces (`input` on its vectra.surface session, ADR 0047) go into the focused
  * window's model; focus changes redraw the title bars. The first window takes the focus while
- * nobody holds it.
+ * nobody holds it. One `input` read waits in compositord at all times; its reply rings the
+ * surface session's reply bit, which vterm's loop waits on with its sessions (Loop.h), and a call
+ * that meets that reply on its way keeps it (Connection::expect_later) for the loop to take.
  */
 
 #pragma once
@@ -26,6 +28,13 @@ using SurfaceClient = session::SessionClient<surface::Protocol>;
 /* The clients' signal bits: clear of the session table's (0–2, 8 + n) and the loop's timer (6). */
 inline constexpr ConnectionBits surface_bits { SignalBit(16), SignalBit(17), SignalBit(18) };
 inline constexpr ConnectionBits font_bits { SignalBit(19), SignalBit(20), SignalBit(21) };
+static_assert(session::clear_of_table(surface_bits, maximum_windows) && session::clear_of_table(font_bits, maximum_windows),
+    "vterm's client bits share its session table's");
+static_assert(((session::bits_of(surface_bits) | session::bits_of(font_bits)) & timer_bit.mask()) == 0
+        && (session::bits_of(surface_bits) & session::bits_of(font_bits)) == 0,
+    "vterm's client bits share its timer's or each other's");
+/* How long each `input` read waits in compositord before it is answered empty and sent again. */
+inline constexpr u32 input_read_wait_ms = 10'000;
 inline constexpr u32 glyph_pixel_size = 16;
 inline constexpr i32 window_places[maximum_windows][2] = { { 32, 32 }, { 192, 256 } };
 
@@ -43,6 +52,8 @@ public:
     void closed(usize window) override;
     ErrorOr<void> present() override;
     ErrorOr<void> take_input() override;
+    u64 input_mask() const override { return surface_bits.reply.mask(); }
+    bool has_input() const override;
 
     /* Prints key-to-photon stamps on `console` for the first `limit` keys (KeyStamps.h; 0: none). */
     void stamp_keys(ConsoleCap const& console, u64 limit);
@@ -63,6 +74,9 @@ private:
     };
 
     [[nodiscard]] std::span<u8 const> title_of(usize window);
+    /* Sends the waiting `input` read unless one is outstanding on the current session. */
+    [[nodiscard]] ErrorOr<void> request_input();
+    void route(surface::InputEvents const&);
     [[nodiscard]] View* view_of_surface(u32 surface);
 
     Server& m_server;
@@ -76,8 +90,14 @@ private:
     View m_views[maximum_windows];
     u64 m_keys { 0 };
     u64 m_frames { 0 };
+    /* The outstanding `input` read: its call id (apart from the session client's own, which count from 1) and its reply's buffer. */
+    u32 m_input_call { 0 };
+    u32 m_next_input_call { input_call_base };
+    u8 m_input_reply[protocol::payload_capacity<surface::Protocol>];
     ConsoleCap const* m_console { nullptr };
     KeyStamps m_stamps;
+
+    static constexpr u32 input_call_base = 0x8000'0000;
 };
 
 }

@@ -6,7 +6,8 @@
  * kept read answered by the loop at a key, a resize or its deadline, with one signal wait. A
  * session's request is taken only while its replies Ring has room for the reply owed to its
  * waiting read plus this one. With a Screen the windows are shown: each pass presents what
- * changed, and the person's input is taken at most `input_poll` after it came.
+ * changed, and the loop waits on the screen's input bits in the same mask as the sessions', so
+ * the person's input is taken as soon as it is ready — nothing is polled, and an idle vterm sleeps.
  */
 
 #pragma once
@@ -17,14 +18,14 @@
 
 namespace vectra::vterm {
 
-/* Signal bits: the session table's 0–2 and 8 + n; the loop's timer 6. */
+/* Signal bits: the session table's 0–2 and 8 + n (session::table_bits); the loop's timer 6. A
+ * Screen's own bits (its clients' ConnectionBits) are clear of both: Display.h checks its own. */
 inline constexpr SignalBit timer_bit { 6 };
 inline constexpr terminal::Size window_size { 80, 24 };
-/* How long the loop waits for a request before it looks for the person's input again. */
-inline constexpr u64 input_poll_ns = 20'000'000;
+static_assert((session::table_bits(maximum_windows) & timer_bit.mask()) == 0, "the timer bit is the session table's");
 
 /* Where the windows are shown (Display.h in vterm's Task): told of each window opened and closed,
- * asked to present the windows' changes after every pass, and to take the input waiting. */
+ * asked to present the windows' changes after every pass, and to take the input that is ready. */
 class Screen {
 public:
     virtual ~Screen() = default;
@@ -33,6 +34,11 @@ public:
     [[nodiscard]] virtual ErrorOr<void> present() = 0;
     /* The person's keys into the windows' models (Server::key) and the focus; never waits. */
     [[nodiscard]] virtual ErrorOr<void> take_input() = 0;
+    /* The Signal bits that ring when input may be ready: the loop waits on them with its sessions'. */
+    [[nodiscard]] virtual u64 input_mask() const = 0;
+    /* Input that is ready although its bit may have been taken (a call met the reply on its way):
+     * the loop takes it before it waits again. */
+    [[nodiscard]] virtual bool has_input() const = 0;
 };
 
 class Loop {

@@ -260,19 +260,21 @@ TEST_CASE("a call nobody answers ends at its deadline with TimedOut")
         REQUIRE_FALSE(executor.reap(*task).is_error());
 }
 
-TEST_CASE("a service on a direct connection keeps no capability a client sends with a request")
+/* Runs `entry` as a client of a fresh echo service (granted `client_memory` as "memory" when given) until it returns 0, then ends the service. */
+void run_with_echo_service(TaskEntry entry, Reticle* client_memory = nullptr)
 {
     test::Arena arena(2 * MiB);
-    test::Arena client_memory(64 * KiB);
     auto& executor = Executor::current();
     CapabilitySpace parent(allocate_space_id());
     auto [requests_ring, replies_ring, requests, replies] = echo_rings(arena.reticle(), parent);
     s_restart = { requests_ring, replies_ring, &parent, &arena.reticle(), &requests, &replies, nullptr };
     s_echo_service = spawn_service(nullptr);
     REQUIRE(s_echo_service);
-    Task* calling = spawn_client(arena.reticle(), parent, sends_unasked_capabilities, requests, replies);
-    auto memory = parent.mint<CapabilityClass::Reticle>(&client_memory.reticle(), all_rights).release_value();
-    REQUIRE_FALSE(calling->bundle().grant("memory", parent, memory, RightRetype).is_error());
+    Task* calling = spawn_client(arena.reticle(), parent, entry, requests, replies);
+    if (client_memory) {
+        auto memory = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
+        REQUIRE_FALSE(calling->bundle().grant("memory", parent, memory, RightRetype).is_error());
+    }
     test::task_failure().clear();
     i32 status = executor.run_until_exit(*calling).value();
     INFO(test::task_failure());
@@ -283,22 +285,13 @@ TEST_CASE("a service on a direct connection keeps no capability a client sends w
         REQUIRE_FALSE(executor.reap(*task).is_error());
 }
 
+TEST_CASE("a service on a direct connection keeps no capability a client sends with a request")
+{
+    test::Arena client_memory(64 * KiB);
+    run_with_echo_service(sends_unasked_capabilities, &client_memory.reticle());
+}
+
 TEST_CASE("a reply expected later is kept by the calls that meet it; other calls' stray replies are still skipped", "[attack]")
 {
-    test::Arena arena(2 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    auto [requests_ring, replies_ring, requests, replies] = echo_rings(arena.reticle(), parent);
-    s_restart = { requests_ring, replies_ring, &parent, &arena.reticle(), &requests, &replies, nullptr };
-    s_echo_service = spawn_service(nullptr);
-    REQUIRE(s_echo_service);
-    Task* calling = spawn_client(arena.reticle(), parent, expects_later, requests, replies);
-    test::task_failure().clear();
-    i32 status = executor.run_until_exit(*calling).value();
-    INFO(test::task_failure());
-    REQUIRE(status == 0);
-    requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*s_echo_service).value() == 1);
-    while (Task* task = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*task).is_error());
+    run_with_echo_service(expects_later);
 }

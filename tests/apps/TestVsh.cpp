@@ -12,6 +12,7 @@
 #include "../core/FsTestTasks.h"
 #include <catch2/catch.hpp>
 #include <new>
+#include <notifyd/Loop.h>
 #include <shellcheck/Typist.h>
 #include <string>
 #include <vector>
@@ -20,7 +21,7 @@
 #include <vectra/kernel/Executor.h>
 #include <vfsd/Server.h>
 #include <vectra/kernel/SnapshotDevice.h>
-#include <vsh/KernelTaskList.h>
+#include <vectra/snapshot/KernelTaskList.h>
 #include <vsh/Run.h>
 
 using namespace vectra;
@@ -162,16 +163,32 @@ ErrorOr<i32> terminal_task(Bundle& bundle)
     }
 }
 
+/* notifyd's loop (no screen: its notifications are only counted), for vsh's notify command. */
+ErrorOr<i32> notifyd_task(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    TRY(notifyd::run(memory, 1024, nullptr, std::move(requests), std::move(replies), nullptr));
+    return 0;
+}
+
 ErrorOr<i32> vsh_task(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto connections = TRY(vsh::take_connections(bundle));
+    /* With notifyd's listener granted, as entry vsh_notifying takes it. */
+    auto notify_requests = bundle.take<RingCap>("notify_requests");
+    if (!notify_requests.is_error()) {
+        connections.notify_requests = notify_requests.release_value();
+        connections.notify_replies = TRY(bundle.take<RingCap>("notify_replies"));
+    }
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     /* With the snapshot granted, ps reads the kernel's table as the image's vsh does. */
     auto snapshot = bundle.take<DeviceCap>("snapshot");
     if (snapshot.is_error())
         return vsh::run(&console, memory, std::move(connections), nullptr);
-    auto tasks = TRY(vsh::KernelTaskList::create(snapshot.release_value(), memory));
+    auto tasks = TRY(tasks::KernelTaskList::create(snapshot.release_value(), memory));
     return vsh::run(&console, memory, std::move(connections), &tasks);
 }
 
@@ -182,7 +199,7 @@ struct Ended {
 };
 
 /* vfsd, the terminal and vsh as Tasks; the person's script played until vsh ends. */
-Ended play(ScriptedPerson& person, bool grant_snapshot = false)
+Ended play(ScriptedPerson& person, bool grant_snapshot = false, bool grant_notifyd = false)
 {
     s_person = &person;
     Arena arena(24 * MiB);
@@ -217,6 +234,14 @@ Ended play(ScriptedPerson& person, bool grant_snapshot = false)
     }
     REQUIRE_FALSE(shell->bundle().grant("terminal_requests", parent, terminal.requests, RightSend).is_error());
     REQUIRE_FALSE(shell->bundle().grant("terminal_replies", parent, terminal.replies, RightReceive).is_error());
+    auto notices = make_listener(arena.reticle(), parent);
+    Task* notifier = nullptr;
+    if (grant_notifyd) {
+        notifier = spawn("notifyd", notifyd_task, 64 * KiB);
+        REQUIRE(grant_service(*notifier, parent, notices, memory(1 * MiB)));
+        REQUIRE_FALSE(shell->bundle().grant("notify_requests", parent, notices.requests, RightSend).is_error());
+        REQUIRE_FALSE(shell->bundle().grant("notify_replies", parent, notices.replies, RightReceive).is_error());
+    }
 
     i32 status = executor.run_until_exit(*shell).value();
     Ended ended { shell->exit_cause(), status, shell->exit_error() };
@@ -224,6 +249,10 @@ Ended play(ScriptedPerson& person, bool grant_snapshot = false)
     REQUIRE(executor.run_until_exit(*typist).value() == 1);
     files.requests_ring->reset();
     REQUIRE(executor.run_until_exit(*vfsd).value() == 1);
+    if (notifier) {
+        notices.requests_ring->reset();
+        REQUIRE(executor.run_until_exit(*notifier).value() == 1);
+    }
     while (Task* task = executor.tasks())
         REQUIRE_FALSE(executor.reap(*task).is_error());
     s_person = nullptr;
@@ -246,9 +275,9 @@ void require_passed(ScriptedPerson const& person)
 }
 
 /* Plays the script and requires every check passed and vsh's status. */
-Ended play_expecting(ScriptedPerson& person, i32 status, bool grant_snapshot = false)
+Ended play_expecting(ScriptedPerson& person, i32 status, bool grant_snapshot = false, bool grant_notifyd = false)
 {
-    auto ended = play(person, grant_snapshot);
+    auto ended = play(person, grant_snapshot, grant_notifyd);
     require_passed(person);
     INFO("vsh ended: " << ended.error.name());
     REQUIRE(ended.cause == ExitCause::Returned);
@@ -465,4 +494,33 @@ TEST_CASE("when its terminal restarts, vsh opens a session with the new one and 
         typed("exit 4\r", {}),
     };
     (void)play_expecting(person, 4);
+}
+
+TEST_CASE("notify posts through notifyd; without a session it says so; notifyd's refusals are one line each", "[notifyd]")
+{
+    {
+        ScriptedPerson person;
+        person.steps = {
+            typed("notify Hello\r", { "\r\nnotify: no notification service\r\n" }, { "shown" }),
+            typed("exit\r", {}),
+        };
+        (void)play_expecting(person, 0);
+    }
+    ScriptedPerson person;
+    std::string too_long(65, 'x');
+    person.steps = {
+        typed("notify 'Build finished' '212 targets, 0 failed'\r", { "\r\nnotify: shown for 5 s (notification " }, { "no notification service" }),
+        typed("notify\r", { "notify: usage: notify TITLE [BODY]\r\n" }),
+        typed("notify a b c\r", { "notify: usage: notify TITLE [BODY]\r\n" }),
+        typed("notify " + too_long + "\r", { "notify: a title holds at most 64 bytes, a body 256\r\n" }, { "shown" }),
+        typed("notify ''\r", { "notify: : text-invalid\r\n" }, { "shown" }),
+        typed("notify Two\r", { "notify: shown" }),
+        typed("notify Three\r", { "notify: shown" }),
+        typed("notify Four\r", { "notify: shown" }),
+        /* notifyd shows 4 of a session: the fifth is its refusal, not an eviction. */
+        typed("notify Five\r", { "notify: Five: too-many-notifications\r\n" }, { "shown" }),
+        typed("help\r", { "notify TITLE [BODY]" }),
+        typed("exit\r", {}),
+    };
+    (void)play_expecting(person, 0, false, true);
 }

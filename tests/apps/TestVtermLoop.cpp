@@ -18,6 +18,9 @@
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
 #include <vectra/kernel/Executor.h>
+#include <string_view>
+#include <vectra/input/Event.h>
+#include <vectra/input/Keyboard.h>
 #include <vterm/Loop.h>
 
 using namespace vectra;
@@ -115,17 +118,13 @@ public:
         : m_server(server)
     {
     }
-    ErrorOr<void> opened(usize window) override
-    {
-        ++m_opened[window];
-        return {};
-    }
-    void closed(usize) override { }
     ErrorOr<void> present() override
     {
         for (usize window = 0; window < vterm::maximum_windows; ++window) {
-            if (!m_server.is_open(window))
+            if (!m_server.has_window(window))
                 continue;
+            if (m_server.is_shown(window))
+                m_shown[window] = true;
             auto& model = m_server.terminal(window);
             if (model.has_damage() && model.cell(0, 0).code_points[0] == 'o')
                 ++m_output_presented;
@@ -148,7 +147,7 @@ public:
         return {};
     }
 
-    static inline usize m_opened[vterm::maximum_windows] {};
+    static inline bool m_shown[vterm::maximum_windows] {};
     static inline usize m_output_presented { 0 };
 
 private:
@@ -156,13 +155,14 @@ private:
     bool m_typed { false };
 };
 
+/* vterm's loop as a Task showing its windows on a ScreenType, one window shown at start. */
 template<typename ScreenType>
-ErrorOr<i32> vterm_task_with_screen(Bundle& bundle)
+ErrorOr<i32> vterm_task_on(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto* loop = TRY(vterm::place_loop(memory));
+    auto* loop = TRY(vterm::place_loop(memory, nullptr, 1));
     ScreenType screen(loop->server());
     loop->show_on(&screen);
     auto served = loop->serve(std::move(requests), std::move(replies));
@@ -205,8 +205,6 @@ public:
         : m_server(server)
     {
     }
-    ErrorOr<void> opened(usize) override { return {}; }
-    void closed(usize) override { }
     ErrorOr<void> present() override { return {}; }
     u64 input_mask() const override { return person_bit.mask(); }
     bool has_input() const override { return false; }
@@ -277,12 +275,129 @@ ErrorOr<i32> types_while_a_read_waits(Bundle& bundle)
     return 0;
 }
 
+/* A person at a screen with one window at start: when the second session waits in a read without a
+ * window (after it wrote "wait"), Ctrl+Shift+Enter in the first window; once shown, "2" typed there; when it reads again,
+ * the first window's "copy me" selected, copied (Ctrl+Shift+C) and pasted into it (Ctrl+Shift+V);
+ * when the first session waits in a read, its window closed (Ctrl+Shift+W). */
+class ChordScreen final : public vterm::Screen {
+public:
+    explicit ChordScreen(vterm::Server& server)
+        : m_server(server)
+    {
+    }
+    ErrorOr<void> present() override
+    {
+        for (usize window = 0; window < vterm::maximum_windows; ++window) {
+            if (m_server.has_window(window))
+                m_server.terminal(window).clear_damage();
+        }
+        return {};
+    }
+    /* Nothing rings for this person: the loop takes the input while the stage's moment has come. */
+    u64 input_mask() const override { return 0; }
+    bool has_input() const override { return due(); }
+    ErrorOr<void> take_input() override
+    {
+        if (!due())
+            return {};
+        constexpr u8 chord = input::modifier::control | input::modifier::shift;
+        auto second = m_server.window_of(1);
+        switch (m_stage) {
+        case 0:
+            m_outcomes[0] = m_server.key(0, { input::key::enter, chord, {} });
+            break;
+        case 1: {
+            u32 two[] = { u32('2') };
+            m_server.key(*second, { input::key::two, 0, two });
+            break;
+        }
+        case 2: {
+            auto& first = m_server.terminal(0);
+            m_server.select(0, first.view_position(0, 0), first.view_position(0, 6));
+            m_outcomes[1] = m_server.key(0, { input::key::c, chord, {} });
+            m_outcomes[2] = m_server.key(*second, { input::key::v, chord, {} });
+            break;
+        }
+        default:
+            m_outcomes[3] = m_server.key(0, { input::key::w, chord, {} });
+            break;
+        }
+        ++m_stage;
+        return {};
+    }
+
+    static inline vterm::KeyOutcome m_outcomes[4] {};
+
+private:
+    /* Whether the current stage's key is due. */
+    bool due() const
+    {
+        auto second = m_server.window_of(1);
+        switch (m_stage) {
+        case 0:
+            /* Not at the program's first read (it must end at its deadline): after it wrote "wait". */
+            return second && !m_server.is_shown(*second) && m_server.is_waiting(1)
+                && m_server.terminal(*second).cell(0, 3).code_points[0] == 'w';
+        case 1:
+            return second && m_server.is_shown(*second);
+        case 2:
+            return second && m_server.is_waiting(1);
+        case 3:
+            return m_server.is_waiting(0);
+        default:
+            return false;
+        }
+    }
+
+    vterm::Server& m_server;
+    int m_stage { 0 };
+};
+
+ErrorOr<i32> two_programs(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto first = TRY(open_session_client<tty::Protocol>(memory, requests, replies));
+    auto second = TRY(open_session_client<tty::Protocol>(memory, requests, replies));
+    EXPECT_IN_TASK(TRY(first.call(text("copy me"))).accepted == 7);
+
+    /* The second session waits for a window: its output and size are answered, its read waits for its deadline. */
+    EXPECT_IN_TASK(TRY(second.call(text("b$ "))).accepted == 3);
+    EXPECT_IN_TASK(TRY(second.call(tty::ReadSize {})).columns == vterm::window_size.columns);
+    u64 before = endpoint::now_nanoseconds();
+    auto nothing = TRY(second.call(tty::Read { 100 }));
+    EXPECT_IN_TASK(nothing.bytes.size() == 0 && endpoint::now_nanoseconds() - before >= 100'000'000);
+
+    /* Shown by the person's chord, then typed into. */
+    EXPECT_IN_TASK(TRY(second.call(text("wait"))).accepted == 4);
+    before = endpoint::now_nanoseconds();
+    auto typed = TRY(second.call(tty::Read { 5000 }, Duration::from_seconds(10)));
+    EXPECT_IN_TASK(typed.bytes.size() == 1 && typed.bytes[0] == '2');
+    EXPECT_IN_TASK(endpoint::now_nanoseconds() - before < 2'000'000'000);
+
+    /* Copied in the first window, pasted into the second. */
+    auto pasted = TRY(second.call(tty::Read { 5000 }, Duration::from_seconds(10)));
+    EXPECT_IN_TASK(std::string_view(reinterpret_cast<char const*>(pasted.bytes.begin()), pasted.bytes.size()) == "copy me");
+
+    /* The first window closed while its program waits: the session ends under the read. */
+    before = endpoint::now_nanoseconds();
+    auto closed = first.call(tty::Read { 5000 }, Duration::from_seconds(10));
+    EXPECT_IN_TASK(closed.is_error() && (closed.error().is(ErrorCode::PeerClosed) || closed.error().is(ErrorCode::Revoked)));
+    EXPECT_IN_TASK(endpoint::now_nanoseconds() - before < 2'000'000'000);
+    /* The program comes back (the client opens a session again): it gets a window that waits to be shown. */
+    auto again = TRY(first.call(tty::ReadSize {}, Duration::from_seconds(5)));
+    EXPECT_IN_TASK(again.columns == vterm::window_size.columns && again.rows == vterm::window_size.rows);
+    EXPECT_IN_TASK(TRY(first.call(text("back"))).accepted == 4);
+    return 0;
+}
+
 }
 
 TEST_CASE("vterm's loop waits on the screen's input bit: idle it sleeps, and a key answers a waiting read at once", "[vterm]")
 {
     s_input_passes = 0;
-    Error ended = run_server_and_client(vterm_task_with_screen<PersonScreen>, types_while_a_read_waits,
+    Error ended = run_server_and_client(vterm_task_on<PersonScreen>, types_while_a_read_waits,
         { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB }, grant_person);
     CHECK(ended.code() == ErrorCode::PeerRestarted);
 }
@@ -290,9 +405,9 @@ TEST_CASE("vterm's loop waits on the screen's input bit: idle it sleeps, and a k
 TEST_CASE("vterm's loop with a screen: keys it takes answer the waiting read at once; output is presented", "[vterm]")
 {
     Error ended
-        = run_server_and_client(vterm_task_with_screen<TypingScreen>, typed_to, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
+        = run_server_and_client(vterm_task_on<TypingScreen>, typed_to, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
     CHECK(ended.code() == ErrorCode::PeerRestarted);
-    CHECK(TypingScreen::m_opened[0] == 1);
+    CHECK(TypingScreen::m_shown[0]);
     CHECK(TypingScreen::m_output_presented >= 1);
 }
 
@@ -300,4 +415,15 @@ TEST_CASE("vterm's loop: output, waiting reads, busy, titles and refusals over r
 {
     Error ended = run_server_and_client(vterm_task, program, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
     CHECK(ended.code() == ErrorCode::PeerRestarted);
+}
+
+TEST_CASE("vterm's loop: a second session waits for the window Ctrl+Shift+Enter opens; copy, paste and close by chords", "[vterm][attack]")
+{
+    Error ended
+        = run_server_and_client(vterm_task_on<ChordScreen>, two_programs, { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB });
+    CHECK(ended.code() == ErrorCode::PeerRestarted);
+    CHECK(ChordScreen::m_outcomes[0] == vterm::KeyOutcome::OpenedWindow);
+    CHECK(ChordScreen::m_outcomes[1] == vterm::KeyOutcome::Copied);
+    CHECK(ChordScreen::m_outcomes[2] == vterm::KeyOutcome::Pasted);
+    CHECK(ChordScreen::m_outcomes[3] == vterm::KeyOutcome::ClosedWindow);
 }

@@ -192,3 +192,45 @@ TEST_CASE("A glyph source that fails is reported, never drawn past", "[vterm][pa
     window.glyphs.refuse(true);
     CHECK(window.painter.draw_all(window.canvas, window.model.terminal, window.title(), true).is_error());
 }
+
+TEST_CASE("The selection is drawn reversed, damaged where it changed, and the cursor in it shows as itself", "[vterm][painter]")
+{
+    Window window({ 12, 4 });
+    window.model.write("abc");
+    MUST(window.painter.draw_all(window.canvas, window.model.terminal, window.title(), true));
+    auto& model = window.model.terminal;
+    model.select(model.view_position(0, 1), model.view_position(0, 3));
+    surface::Region damage;
+    MUST(window.painter.draw_changes(window.canvas, model, window.title(), true, damage));
+    CHECK(!damage.is_empty());
+    auto a = model.cell(0, 0);
+    auto b = model.cell(0, 1);
+    CHECK(cell_pixels(window, 0, 0) == expected_cell(window, 'a', pixel_of(a.foreground), pixel_of(a.background)));
+    CHECK(cell_pixels(window, 0, 1) == expected_cell(window, 'b', pixel_of(b.background), pixel_of(b.foreground)));
+    /* The cursor on (0, 3) inside the selection: reversed twice, its own colours. */
+    auto cursor = model.cell(0, 3);
+    CHECK(cell_pixels(window, 0, 3) == expected_cell(window, ' ', pixel_of(cursor.foreground), pixel_of(cursor.background)));
+    CHECK(window.pixels == window.redrawn(true));
+
+    model.clear_selection();
+    surface::Region cleared;
+    MUST(window.painter.draw_changes(window.canvas, model, window.title(), true, cleared));
+    CHECK(cell_pixels(window, 0, 1) == expected_cell(window, 'b', pixel_of(b.foreground), pixel_of(b.background)));
+    CHECK(window.pixels == window.redrawn(true));
+}
+
+TEST_CASE("A window's pixel names its title bar or its cell; outside the window, nothing", "[vterm][painter]")
+{
+    Window window({ 12, 4 });
+    auto cell = window.painter.cell();
+    terminal::Size size { 12, 4 };
+    auto bar = window.painter.hit(5, 0, size);
+    REQUIRE(bar.has_value());
+    CHECK(bar->title_bar);
+    auto inside = window.painter.hit(i32(cell.width * 3 + 1), i32(window.painter.title_height() + cell.height * 2), size);
+    REQUIRE(inside.has_value());
+    CHECK((!inside->title_bar && inside->row == 2 && inside->column == 3));
+    CHECK_FALSE(window.painter.hit(-1, 5, size).has_value());
+    CHECK_FALSE(window.painter.hit(i32(window.painter.width_for(size)), 5, size).has_value());
+    CHECK_FALSE(window.painter.hit(5, i32(window.painter.height_for(size)), size).has_value());
+}

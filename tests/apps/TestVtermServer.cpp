@@ -11,6 +11,7 @@
 #include <string>
 #include <vectra/protocol/Dispatch.h>
 #include <vectra/input/Event.h>
+#include "VtermServerFixture.h"
 #include <vterm/Server.h>
 
 using namespace vectra;
@@ -18,34 +19,13 @@ using namespace vectra::vterm;
 
 namespace {
 
-struct Fixture {
-    struct Free {
-        void operator()(u8* bytes) const { ::operator delete[](bytes, std::align_val_t(16)); }
-    };
-    std::unique_ptr<u8[], Free> memory { new (std::align_val_t(16)) u8[Server::memory_for()] };
-    Server server { { memory.get(), Server::memory_for() } };
-
+/* Two windows shown, each waiting for a session; the sessions take them in order. */
+struct Fixture : testing::ServerFixture {
     Fixture()
     {
-        REQUIRE_FALSE(server.opened(0, { 80, 24 }).is_error());
-        REQUIRE_FALSE(server.opened(1, { 40, 10 }).is_error());
+        open_with_session(0, { 80, 24 });
+        open_with_session(1, { 40, 10 });
     }
-
-    tty::Written write(usize session, std::string const& text)
-    {
-        tty::Write request;
-        for (char byte : text)
-            REQUIRE_FALSE(request.bytes.try_append(u8(byte)).is_error());
-        return MUST(server.write(session, request));
-    }
-
-    void type(usize session, u32 character)
-    {
-        u32 characters[] = { character };
-        server.key(session, { input::key::a, 0, characters });
-    }
-
-    static std::string text_of(tty::Input const& input) { return { input.bytes.begin(), input.bytes.end() }; }
 };
 
 constexpr u64 millisecond = 1'000'000;
@@ -197,7 +177,7 @@ TEST_CASE("vterm: a title is set when it is UTF-8 without control characters, el
     CHECK(std::string(fixture.server.title(0).begin(), fixture.server.title(0).end()) == "vsh \xe2\x80\x94 /");
 }
 
-TEST_CASE("vterm: a closed window answers nothing, forgets its waiting read, and opens fresh", "[vterm]")
+TEST_CASE("vterm: an ended session answers nothing, forgets its waiting read; its window is fresh once closed", "[vterm]")
 {
     Fixture fixture;
     fixture.type(0, 'z');
@@ -209,8 +189,14 @@ TEST_CASE("vterm: a closed window answers nothing, forgets its waiting read, and
     tty::Write write;
     CHECK(fixture.server.write(1, write).error().code() == ErrorCode::NotFound);
     CHECK(fixture.server.opened(2, { 80, 24 }).error().code() == ErrorCode::Full);
+    /* The ended session's window keeps its lines (and its place) until the person closes it. */
+    CHECK(fixture.server.has_ended(1));
+    CHECK(fixture.server.opened(1, { 30, 5 }).error().code() == ErrorCode::Full);
+    fixture.server.close_window(1);
+    CHECK_FALSE(fixture.server.take_session_to_end().has_value());
     REQUIRE_FALSE(fixture.server.opened(1, { 30, 5 }).is_error());
-    CHECK(MUST(fixture.server.read(1, { 0 }, 0, 3)).bytes.size() == 0);
+    auto fresh = MUST(fixture.server.read(1, { 0 }, 0, 3));
+    CHECK((fresh.bytes.size() == 0 && fresh.columns == 30 && fresh.rows == 5));
     CHECK(Fixture::text_of(MUST(fixture.server.read(0, { 0 }, 0, 4))) == "z");
 }
 
@@ -220,7 +206,13 @@ TEST_CASE("vterm: a resize beyond the window's limits is refused and changes not
     CHECK(fixture.server.resize(0, { u16(window_limits.largest.columns + 1), 10 }).error().code() == ErrorCode::InvalidArgument);
     CHECK(fixture.server.resize(0, { 1, 10 }).error().code() == ErrorCode::InvalidArgument);
     CHECK(MUST(fixture.server.size(0)).columns == 80);
+    /* A window made at a size beyond them, for a session or by the person, is refused. */
+    fixture.server.closed(1);
+    fixture.server.close_window(1);
     CHECK(fixture.server.opened(1, { 0, 0 }).error().code() == ErrorCode::InvalidArgument);
+    CHECK_FALSE(fixture.server.is_open(1));
+    CHECK(fixture.server.open_window({ 1, 10 }).error().code() == ErrorCode::InvalidArgument);
+    CHECK_FALSE(fixture.server.has_window(1));
 }
 
 namespace {

@@ -4,7 +4,7 @@
 # program that never reads while the person types (1024 kept, the rest dropped and counted),
 # titles refused, malformed requests through the protocol's own dispatch.
 if(TARGET vectra_vterm_server)
-    vectra_host_test(apps.vterm SOURCES apps/TestVtermServer.cpp apps/TestVtermLoop.cpp
+    vectra_host_test(apps.vterm SOURCES apps/TestVtermServer.cpp apps/TestVtermWindows.cpp apps/TestVtermGesture.cpp apps/TestVtermLoop.cpp
         COMPONENTS ${kernel_components} text path time libc input encoding concurrent process fs vfsd_protocol tty libvterm_port terminal vterm_server)
     # Any bytes as runs of vectra.tty requests on two sessions of a fresh server, with keys typed,
     # resizes and deadlines between them.

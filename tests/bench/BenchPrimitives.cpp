@@ -424,13 +424,30 @@ void ring_throughput_ours(benchmark::State& state)
 
 using ThroughputQueue = boost::lockfree::spsc_queue<u64, boost::lockfree::capacity<throughput_slots>>;
 
-void ring_throughput_baseline_spsc(benchmark::State& state)
+/* What a Ring slot moves for one u64 (its 16-byte header, the value, the rest of the 32 bytes). */
+struct SlotSizedMessage {
+    u64 value;
+    u8 rest[slot_size - sizeof(u64)];
+
+    SlotSizedMessage() = default;
+    SlotSizedMessage(u64 new_value)
+        : value(new_value)
+        , rest {}
+    {
+    }
+    bool operator==(u64 other) const { return value == other; }
+};
+static_assert(sizeof(SlotSizedMessage) == slot_size);
+
+template<typename Message>
+void ring_throughput_baseline_spsc_of(benchmark::State& state)
 {
-    auto queue = std::make_unique<ThroughputQueue>();
+    using Queue = boost::lockfree::spsc_queue<Message, boost::lockfree::capacity<throughput_slots>>;
+    auto queue = std::make_unique<Queue>();
     auto produce = [&queue](u64 sent) {
-        u64 messages[burst];
+        Message messages[burst];
         for (usize index = 0; index < burst; ++index)
-            messages[index] = sent + index;
+            messages[index] = Message(sent + index);
         usize pushed = 0;
         while (pushed < burst) {
             usize now = queue->push(messages + pushed, burst - pushed);
@@ -441,7 +458,7 @@ void ring_throughput_baseline_spsc(benchmark::State& state)
         return sent + burst;
     };
     auto consume = [&queue](u64& received) {
-        u64 messages[burst];
+        Message messages[burst];
         usize count = queue->pop(messages, burst);
         if (count == 0) {
             cpu_relax();
@@ -454,6 +471,14 @@ void ring_throughput_baseline_spsc(benchmark::State& state)
         return in_order;
     };
     throughput(state, produce, consume);
+}
+
+void ring_throughput_baseline_spsc(benchmark::State& state) { ring_throughput_baseline_spsc_of<u64>(state); }
+
+/* The same queue moving the Ring's slot size per message: how much of the gap is bytes per message. */
+void ring_throughput_baseline_spsc_slot_sized(benchmark::State& state)
+{
+    ring_throughput_baseline_spsc_of<SlotSizedMessage>(state);
 }
 
 /* The same bursts moved one message at a time: the per-message path without the burst gain. */
@@ -741,6 +766,7 @@ BENCHMARK(ring_pingpong_cross_core_baseline_spsc)->Name("BM_ring_pingpong_cross_
 BENCHMARK(ring_pingpong_cross_core_baseline_pipe)->Name("BM_ring_pingpong_cross_core/baseline_pipe")->UseRealTime();
 BENCHMARK(ring_throughput_ours)->Name("BM_ring_throughput/ours")->UseRealTime();
 BENCHMARK(ring_throughput_baseline_spsc)->Name("BM_ring_throughput/baseline_spsc")->UseRealTime();
+BENCHMARK(ring_throughput_baseline_spsc_slot_sized)->Name("BM_ring_throughput/baseline_spsc_slot_sized")->UseRealTime();
 BENCHMARK(ring_throughput_single_ours)->Name("BM_ring_throughput_single/ours")->UseRealTime();
 BENCHMARK(ring_throughput_single_baseline_spsc)->Name("BM_ring_throughput_single/baseline_spsc")->UseRealTime();
 BENCHMARK(signal_wake_ours)->Name("BM_signal_wake/ours");

@@ -11,7 +11,7 @@ target_include_directories(fuzz_echo_request PRIVATE ${CMAKE_SOURCE_DIR}/compone
 add_executable(protocol_docs tools/ProtocolDocs.cpp HostInitialTask.cpp)
 set_source_files_properties(tools/ProtocolDocs.cpp PROPERTIES COMPILE_OPTIONS -fexceptions)
 target_link_libraries(protocol_docs PRIVATE vectra_our_warnings)
-foreach(component IN ITEMS ${kernel_components} text path encoding time concurrent fs block net dns resolver surface display input input_protocol tls_stream font tty notify)
+foreach(component IN ITEMS ${kernel_components} text path encoding time concurrent fs block net dns resolver surface display input input_protocol tls_stream font tty notify control)
     target_link_libraries(protocol_docs PRIVATE vectra_${component})
 endforeach()
 target_include_directories(protocol_docs PRIVATE ${CMAKE_SOURCE_DIR}/components/crashtest/include)

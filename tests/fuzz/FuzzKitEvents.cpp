@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * Any bytes as a sequence of VectraKit tree edits and events over real DejaVu Sans glyphs, with
+ * Any bytes as a sequence of VectraKit tree edits and events (compositord's routed events among them,
+ * any field any value, through the InputTranslator) over real DejaVu Sans glyphs, with
  * layout and damage-limited drawing between them. After every step: each box inside its parent's,
  * the focused widget enabled and focusable, carets on code point boundaries, list offsets and
  * selections inside their models, the accessibility tree (decoded back) one node per widget and
@@ -13,6 +14,7 @@
 #include <vectra/encoding/Json.h>
 #include <vectra/kit/Accessibility.h>
 #include <vectra/kit/Canvas.h>
+#include <vectra/kit/Input.h>
 
 using namespace vectra;
 using kit::Box;
@@ -91,10 +93,11 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     std::vector<u32> pixels(canvas_width * canvas_height);
     auto canvas = MUST(kit::Canvas::try_create(pixels, canvas_width, canvas_height, canvas_width));
     Box bounds = Box::of(0, 0, canvas_width, canvas_height);
+    auto translator = kit::InputTranslator::for_surface();
     static char const* texts[] = { "", "OK", "Größe", "A longer piece of text", "€½→★", "x" };
 
     for (usize steps = 0; !input.done() && steps < 200; ++steps) {
-        u8 operation = input.byte() % 12;
+        u8 operation = input.byte() % 13;
         kit::WidgetId target = made[input.byte() % made_count];
         switch (operation) {
         case 0: {
@@ -154,6 +157,29 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             bounds = Box::of(input.coordinate(40), input.coordinate(40), input.byte(), input.byte());
             tree.damage_all();
             break;
+        case 12: {
+            /* One of compositord's routed events, any field any value, through the translator. */
+            surface::SurfaceEvent routed;
+            routed.kind = u8(input.byte() % 5);
+            routed.action = u8(input.byte() % 5);
+            routed.code = u16(input.byte() | input.byte() << 8);
+            routed.modifiers = input.byte();
+            u32 code_point = u32(input.byte()) | u32(input.byte()) << 8 | u32(input.byte()) << 16 | u32(input.byte()) << 24;
+            if (input.byte() & 1)
+                MUST(routed.characters.try_append(code_point));
+            routed.x = i32(u32(input.byte()) << 24 | u32(input.byte()) << 8 | input.byte()) - 1024;
+            routed.y = i32(u32(input.byte()) << 24 | u32(input.byte()) << 8 | input.byte()) - 1024;
+            routed.buttons = input.byte();
+            Event events[kit::InputTranslator::maximum_events];
+            usize count = translator.translate(routed, events);
+            VERIFY(count <= kit::InputTranslator::maximum_events);
+            for (usize index = 0; index < count; ++index) {
+                VERIFY(events[index].x >= -kit::InputTranslator::coordinate_bound);
+                VERIFY(events[index].x <= kit::InputTranslator::coordinate_bound);
+                (void)tree.dispatch(events[index]);
+            }
+            break;
+        }
         }
         if (tree.needs_layout() || operation == 11)
             MUST(tree.layout(glyphs, bounds));

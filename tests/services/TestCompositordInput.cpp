@@ -222,14 +222,20 @@ TEST_CASE("a flood of motion takes one queued place; a session that never reads 
         auto read = router.drain(1);
         EXPECT_IN_TASK(read.events.size() == 1 && read.events[0].x == i32(9'999 % 20) && read.events[0].y == i32(9'999 % 10));
 
-        /* Button changes are never folded: press and release stay two reports between the motions. */
+        /* Button changes are never folded, nor folded into: the press keeps where it was (a drag's start), the
+         * motion while held folds into one, the release keeps its place, the motions after it fold into one. */
         router.route(pointer(12, 9, 1));
         router.route(pointer(13, 9, 1));
-        router.route(pointer(13, 9, 0));
+        router.route(pointer(14, 9, 1));
         router.route(pointer(14, 9, 0));
         router.route(pointer(15, 9, 0));
+        router.route(pointer(16, 9, 0));
         read = router.drain(1);
-        EXPECT_IN_TASK(read.events.size() == 2 && read.events[0].buttons == 1 && read.events[1].buttons == 0 && read.events[1].x == 5);
+        EXPECT_IN_TASK(read.events.size() == 4);
+        EXPECT_IN_TASK(read.events[0].buttons == 1 && read.events[0].x == 2);
+        EXPECT_IN_TASK(read.events[1].buttons == 1 && read.events[1].x == 4);
+        EXPECT_IN_TASK(read.events[2].buttons == 0 && read.events[2].x == 4);
+        EXPECT_IN_TASK(read.events[3].buttons == 0 && read.events[3].x == 6);
 
         /* Session 1 holds the focus and never reads: its queue holds 32, the rest is dropped and counted. */
         for (u32 count = 0; count < 100; ++count)

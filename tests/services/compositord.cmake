@@ -2,7 +2,7 @@
 # compositord's state against lent MemCaps (attacker cases: foreign ids, a MemCap too small, revoked,
 # without read, rectangles outside or overflowing, a flood of damage), and its real loop as a Task on
 # a display device with client Tasks over sessions of vectra.surface.
-vectra_host_test(services.compositord SOURCES services/TestCompositordState.cpp services/TestCompositordInput.cpp services/TestCompositordLoop.cpp
+vectra_host_test(services.compositord SOURCES services/TestCompositordState.cpp services/TestCompositordInput.cpp services/TestCompositordLoop.cpp services/TestCompositordTransient.cpp
     COMPONENTS ${kernel_components} text path encoding time concurrent fs vfsd_protocol surface display input input_protocol compositord_service)
 
 # Any bytes as a vectra.surface request against compositord's handlers: whole through the dispatch checks, and as

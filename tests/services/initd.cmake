@@ -8,6 +8,15 @@ target_include_directories(test_services.initd.restart_policy PRIVATE ${CMAKE_SO
 # test's own places services at depth two (docs/adr/0010-supervision-at-scale.md).
 vectra_host_test(services.initd.supervision_tree SOURCES services/TestSupervisionTree.cpp
     ${CMAKE_SOURCE_DIR}/services/initd/src/Supervisor.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/RestartHistory.cpp
-    ${CMAKE_SOURCE_DIR}/services/initd/src/EndAfterChecks.cpp
+    ${CMAKE_SOURCE_DIR}/services/initd/src/EndAfterChecks.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/NoControl.cpp
     COMPONENTS ${kernel_components} time)
 target_include_directories(test_services.initd.supervision_tree PRIVATE ${CMAKE_SOURCE_DIR}/services/initd/include)
+
+# initd's vectra.control server (ADR 0045 §6) on the real kernel (hosted): a check Task connected to
+# it lists, restarts, stops and starts services, pages the graph and meets every refusal.
+vectra_host_test(services.initd.control SOURCES services/TestInitdControl.cpp
+    ${CMAKE_SOURCE_DIR}/services/initd/src/Supervisor.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/RestartHistory.cpp
+    ${CMAKE_SOURCE_DIR}/services/initd/src/EndAfterChecks.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/ControlServer.cpp
+    COMPONENTS ${kernel_components} time encoding concurrent control)
+target_include_directories(test_services.initd.control PRIVATE ${CMAKE_SOURCE_DIR}/services/initd/include
+    ${CMAKE_SOURCE_DIR}/components/crashtest/include)

@@ -18,6 +18,7 @@
 #include <vectra/Capability.h>
 #include <vectra/Session.h>
 #include <vectra/block/Protocol.h>
+#include <vectra/control/Protocol.h>
 #include <vectra/display/Protocol.h>
 #include <vectra/fs/Protocol.h>
 #include <vectra/input/DeviceProtocol.h>
@@ -125,6 +126,7 @@ int main(int argc, char** argv)
         { "vectra.font", page<font::Protocol>("core/font/include/vectra/font/Protocol.h") },
         { "vectra.tty", page<tty::Protocol>("core/tty/include/vectra/tty/Protocol.h") },
         { "vectra.notify", page<notify::Protocol>("core/notify/include/vectra/notify/Protocol.h") },
+        { "vectra.control", page<control::Protocol>("core/control/include/vectra/control/Protocol.h") },
         { "vectra.session", page<session::Protocol>("core/concurrent/include/vectra/Session.h") },
         { "vectra.test.echo", page<crashtest::EchoProtocol>("components/crashtest/include/crashtest/Echo.h") },
     };

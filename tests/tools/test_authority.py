@@ -41,6 +41,15 @@ def holding_line(lines, slot):
     return found[0] if found else None
 
 
+class TheAdminImage(unittest.TestCase):
+    def test_the_control_connection_runs_between_vctl_and_initd(self):
+        text = authority.text(authority.load_graph(ROOT, "admin", "hosted"))
+        self.assertIn("control.requests (vectra.control): vctl -> initd;", text)
+        self.assertIn("control.replies (vectra.control): initd -> vctl;", text)
+        self.assertIsNotNone(holding_line(section(text, "vctl"), "control_requests"))
+        self.assertIsNone(holding_line(section(text, "admin-check"), "control_requests"))
+
+
 class TheMinimalImage(unittest.TestCase):
     def setUp(self):
         self.manifest = json.loads((ROOT / "images" / "minimal" / "manifest.json").read_text())
@@ -175,6 +184,8 @@ class EveryImage(unittest.TestCase):
         for task in manifest["tasks"]:
             if platform not in task.get("platforms", [platform]):
                 continue
+            if "when" in task and task["when"] not in authority.configured_symbols(ROOT, image, platform):
+                continue
             for copy in range(task.get("count", 1)):
                 name = task["name"] if "count" not in task else f"{task['name']}-{copy}"
                 node = next(each for each in graph.tasks if each.name == name)
@@ -197,6 +208,22 @@ class EveryImage(unittest.TestCase):
         x86 = authority.text(authority.load_graph(ROOT, "blk", "x86_64"))
         self.assertIn("Task virtio-block:", x86)
         self.assertNotIn("Task hosted-block:", x86)
+
+    def test_an_image_with_tasks_kept_when_a_symbol_is_set_needs_the_configuration(self):
+        with self.assertRaises(Failure) as caught:
+            authority.load_graph(ROOT, "desktop")
+        self.assertIn("-p (x86_64, aarch64, hosted)", caught.exception.message)
+        # Without symbols given, the image's configuration for the platform decides.
+        self.assertIn("Task virtio-gpu:", authority.text(authority.load_graph(ROOT, "desktop", "aarch64")))
+        hosted = authority.text(authority.load_graph(ROOT, "desktop", "hosted"))
+        self.assertIn("Task displayd:", hosted)
+        self.assertNotIn("Task virtio-gpu:", hosted)
+        virtio = authority.text(authority.load_graph(ROOT, "desktop", "x86_64", {"CONFIG_COMPONENT_VIRTIO_GPU_DISPLAY"}))
+        self.assertIn("Task virtio-gpu:", virtio)
+        self.assertNotIn("Task displayd:", virtio)
+        ramfb = authority.text(authority.load_graph(ROOT, "desktop", "x86_64", {"CONFIG_SERVICE_DISPLAYD"}))
+        self.assertIn("Task displayd:", ramfb)
+        self.assertNotIn("Task virtio-gpu:", ramfb)
 
     def test_a_group_member_holding_a_device_shows_it_in_the_group(self):
         # A group that supervises the entropy driver: the group holds the device to grant on (compile.group_bundle).

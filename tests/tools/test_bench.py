@@ -149,6 +149,25 @@ class Metadata(unittest.TestCase):
         with self.assertRaises(Failure):
             bench.select(records, "(")
 
+    def test_a_set_selects_the_records_naming_it(self):
+        records = records_of(dict(RECORD, sets=["speed"]), dict(RECORD, name="ring_pingpong", sets=["speed", "rings"]),
+                             dict(RECORD, name="other"))
+        self.assertEqual([r.name for r in bench.select(records, "@speed")], ["task_switch", "ring_pingpong"])
+        self.assertEqual([r.name for r in bench.select(records, "@rings")], ["ring_pingpong"])
+        with self.assertRaisesRegex(Failure, "sets: rings, speed"):
+            bench.select(records, "@nothing")
+        for bad in ("speed", ["Speed"], [1], ["two words"]):
+            with self.subTest(bad), self.assertRaisesRegex(Failure, "sets must be"):
+                records_of(dict(RECORD, sets=bad))
+
+    def test_the_repository_set_issue9_holds_the_issue_s_six_goals(self):
+        records = bench.load_records(REPOSITORY / "tests" / "bench" / "benchmarks.json")
+        chosen = bench.select(records, "@issue9")
+        self.assertEqual([r.name for r in chosen if r.goal is not None],
+                         ["task_switch", "ring_pingpong_same_core", "ring_pingpong_cross_core", "ring_throughput",
+                          "cross_cpu_wakeup", "two_pairs_pingpong"])
+        self.assertEqual([r.name for r in chosen if r.goal is None], ["ring_throughput_vs_slot_sized"])
+
     def test_the_filter_ignores_case(self):
         records = records_of(RECORD, dict(RECORD, name="ring_pingpong", benchmark="BM_ring_pingpong"))
         self.assertEqual([r.name for r in bench.select(records, "Ring")], ["ring_pingpong"])
@@ -350,6 +369,89 @@ class StatusTable(unittest.TestCase):
         self.assertEqual(replaced, f"before\n{bench_status.BEGIN}\nnew table\n{bench_status.END}\nafter\n")
         with self.assertRaises(Failure):
             bench_status.replace_region("no markers", "table")
+
+
+class PartialStatus(unittest.TestCase):
+    """A run of some records rewrites only their rows, dated, and the next partial run keeps that honest."""
+
+    def setUp(self):
+        self.records = records_of(RECORD, dict(RECORD, name="wake", goal="<= 250", goal_on="ours"),
+                                  dict(RECORD, name="third"))
+        self.whole = bench_status.status_table(full_document(self.records), self.records)
+
+    def part(self, names, date, load, chosen):
+        chosen_records = [parsed for parsed in self.records if parsed.name in names]
+        document = full_document(chosen_records, date=date, load_average=load, filter=chosen)
+        for result in document["records"]:
+            result["ours"] = 99.0  # tell the re-measured rows from the whole run's
+        return document
+
+    def rows(self, region):
+        return {line.split("`")[1]: line for line in region.splitlines() if line.startswith("| `")}
+
+    def test_only_the_measured_rows_change_and_a_dated_line_says_so(self):
+        region = bench_status.updated_region(self.whole, self.part(["wake"], "2026-02-03T04:05:06+0000",
+                                                                   [7.25, 6.0, 5.0], "@issue9"), self.records)
+        before, after = self.rows(self.whole), self.rows(region)
+        self.assertEqual(list(after), ["task_switch", "wake", "third"])
+        self.assertEqual(after["task_switch"], before["task_switch"])
+        self.assertEqual(after["third"], before["third"])
+        self.assertNotEqual(after["wake"], before["wake"])
+        self.assertIn("| 99.0 ns/round trip", after["wake"])
+        lines = region.splitlines()
+        self.assertEqual(lines[0], self.whole.splitlines()[0])  # the whole run's line stays first
+        self.assertTrue(lines[1].startswith(bench_status.PART_PREFIX + "2026-02-03T04:05:06+0000"))
+        for words in ("`./vectra bench '@issue9'`", "rows `wake`;", "load average 7.25, 6.00, 5.00", "median of 5"):
+            self.assertIn(words, lines[1])
+        self.assertEqual(lines[2], "")
+
+    def test_a_later_run_takes_its_rows_out_of_the_earlier_line(self):
+        first = bench_status.updated_region(self.whole, self.part(["wake", "third"], "2026-02-03T00:00:00+0000",
+                                                                  [1.0, 1.0, 1.0], "wake|third"), self.records)
+        second = bench_status.updated_region(first, self.part(["third"], "2026-02-04T00:00:00+0000",
+                                                              [2.0, 2.0, 2.0], "third"), self.records)
+        parts = [line for line in second.splitlines() if line.startswith(bench_status.PART_PREFIX)]
+        self.assertEqual(len(parts), 2)
+        self.assertIn("rows `wake`;", parts[0])
+        self.assertIn("2026-02-03", parts[0])
+        self.assertIn("rows `third`;", parts[1])
+        self.assertIn("2026-02-04", parts[1])
+        third = bench_status.updated_region(second, self.part(["wake", "third"], "2026-02-05T00:00:00+0000",
+                                                              [3.0, 3.0, 3.0], "wake|third"), self.records)
+        parts = [line for line in third.splitlines() if line.startswith(bench_status.PART_PREFIX)]
+        self.assertEqual(len(parts), 1, "a line whose rows were all measured again goes")
+        self.assertIn("rows `wake`, `third`;", parts[0])
+
+    def test_foreign_results_and_rows_the_table_lacks_are_refused(self):
+        document = self.part(["wake"], "2026-02-03T00:00:00+0000", [1.0, 1.0, 1.0], "wake")
+        with self.assertRaises(Failure):
+            bench_status.updated_region(self.whole, document, self.records[:1])  # wake is not a record
+        with self.assertRaises(Failure):
+            bench_status.updated_region("a table without rows", document, self.records)
+        with self.assertRaises(Failure):
+            bench_status.updated_region(self.whole, full_document([]), self.records)
+
+    def test_a_new_record_gets_its_row_in_benchmarks_json_order(self):
+        for missing in ("task_switch", "wake", "third"):
+            with self.subTest(missing):
+                table = "\n".join(line for line in self.whole.splitlines() if f"`{missing}`" not in line)
+                region = bench_status.updated_region(table, self.part([missing], "d", [1.0], missing), self.records)
+                self.assertEqual(list(self.rows(region)), ["task_switch", "wake", "third"])
+                self.assertIn("| 99.0 ns/round trip", self.rows(region)[missing])
+
+    def test_rewrite_status_picks_the_whole_table_or_the_rows(self):
+        import tempfile  # noqa: PLC0415
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "STATUS.md"
+            path.write_text(f"before\n{bench_status.BEGIN}\nold\n{bench_status.END}\nafter\n")
+            bench_status.rewrite_status(full_document(self.records), self.records, path)
+            self.assertEqual(bench_status.region_of(path.read_text()).strip("\n"), self.whole)
+            bench_status.rewrite_status(self.part(["task_switch"], "2026-03-01T00:00:00+0000", [1.0], "task"),
+                                        self.records, path)
+            text = path.read_text()
+            self.assertTrue(text.startswith("before\n") and text.endswith("after\n"))
+            self.assertIn("rows `task_switch`;", text)
+            self.assertIn("| 99.0 ns/round trip", self.rows(bench_status.region_of(text))["task_switch"])
 
 
 class TheRepositoryStatus(unittest.TestCase):

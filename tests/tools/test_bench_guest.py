@@ -456,3 +456,97 @@ class HttpGroup(unittest.TestCase):
         self.assertAlmostEqual(handshake["ours"], 20.0)  # the median of three, in ms
         self.assertAlmostEqual(handshake["ratio"], 2.0)
         self.assertNotIn("http_guest/handshake/ours", summaries)  # plain HTTP has no handshake
+
+
+import bench_boot  # noqa: E402
+
+
+def desktop_console(prompt_present="800x456 at (32, 59)") -> list:
+    """Image desktop's lines as the group times them: (seconds since QEMU's start, line)."""
+    lines = ["vectra: booting image desktop on x86_64",
+             "virtio-gpu: 1af4:1050 serving scanout 0 (1024x768) as vectra.display, 403059 us after boot",
+             "virtio-gpu: present 1 of 1024x768 at (0, 0), 786432 pixels presented in all",
+             "virtio-gpu: present 2 of 800x483 at (32, 32), 1172832 pixels presented in all",
+             "vsh: ready: a vfsd session and a terminal window",
+             "virtio-gpu: present 4 of 800x27 at (32, 32), 1216032 pixels presented in all",
+             f"virtio-gpu: present 5 of {prompt_present}, 1580832 pixels presented in all"]
+    return [(0.5 + index * 0.25, line) for index, line in enumerate(lines)]
+
+
+class DesktopGroup(unittest.TestCase):
+    """Group guest_desktop (bench_boot.py, ADR 0051): image desktop to its first frame and prompt
+    against the do-nothing kernel and the Linux guest's framebuffer console."""
+
+    def test_the_first_present_and_the_present_covering_the_prompt_after_ready_are_taken(self):
+        times = bench_boot.desktop_times(desktop_console())
+        self.assertEqual(times, {"frame": 1.0, "prompt": 2.0})
+
+    def test_a_present_before_ready_or_missing_the_prompt_is_not_the_prompt(self):
+        # Present 2 covers the prompt's box but comes before vsh wrote its prompt; present 4 is the title bar.
+        with self.assertRaisesRegex(Failure, "no frame covering vsh's prompt"):
+            bench_boot.desktop_times(desktop_console(prompt_present="800x19 at (32, 59)"))
+        with self.assertRaisesRegex(Failure, "no first present"):
+            bench_boot.desktop_times([(1.0, "vsh: ready: a vfsd session and a terminal window")])
+
+    def test_the_prompt_box_must_be_covered_whole(self):
+        present = bench_boot.PRESENT.match("virtio-gpu: present 6 of 800x437 at (32, 78), 1 pixels presented in all")
+        self.assertTrue(bench_boot.covers(present, bench_boot.PROMPT_BOX))
+        for partial in ("60x19 at (32, 78)", "800x18 at (32, 78)", "800x437 at (33, 78)", "800x437 at (32, 79)"):
+            with self.subTest(partial):
+                match = bench_boot.PRESENT.match(f"virtio-gpu: present 6 of {partial}, 1 pixels presented in all")
+                self.assertFalse(bench_boot.covers(match, bench_boot.PROMPT_BOX))
+
+    def test_the_linux_guest_needs_its_frame_then_its_prompt(self):
+        timed = [(20.0, "linux-guest: running the workload"), (20.5, bench_boot.LINUX_FRAME),
+                 (21.0, bench_boot.LINUX_PROMPT), (21.1, bench_boot.LINUX_PROMPT)]
+        self.assertEqual(bench_boot.linux_times(timed), {"frame": 20.5, "prompt": 21.0})
+        with self.assertRaisesRegex(Failure, "did not come up"):
+            bench_boot.linux_times([(1.0, "linux-bench: no framebuffer console")] + timed)
+        with self.assertRaisesRegex(Failure, "no prompt line"):
+            bench_boot.linux_times(timed[:2])
+        with self.assertRaisesRegex(Failure, "prompt came before its frame"):
+            bench_boot.linux_times([(1.0, bench_boot.LINUX_PROMPT), (2.0, bench_boot.LINUX_FRAME)])
+
+    def test_the_workload_checks_the_console_and_says_the_prompt_from_the_prompt_itself(self):
+        script = bench_boot.linux_workload()
+        self.assertIn("[ -e /dev/fb0 ] && grep -q 'frame buffer' /sys/class/vtconsole/vtcon*/name", script)
+        self.assertIn(f"export PS1='$(echo \"{bench_boot.LINUX_PROMPT}\" > /dev/console)/ # '", script)
+        self.assertIn("exec sh -i < /dev/tty1 > /dev/tty1", script)
+
+    def test_the_floor_is_its_first_line_and_is_built_for_each_platform(self):
+        self.assertEqual(bench_boot.floor_time([(0.1, "SeaBIOS"), (0.3, bench_boot.FLOOR_LINE)]), 0.3)
+        with self.assertRaises(Failure):
+            bench_boot.floor_time([(0.1, "other")])
+        for platform in ("x86_64", "aarch64"):
+            with self.subTest(platform):
+                commands = bench_boot.floor_commands(platform, Path("/tmp/floor"))
+                self.assertTrue(Path(commands[0][3]).exists())  # the source
+                self.assertTrue(Path(commands[1][2]).exists())  # the linker script
+                self.assertIn(bench_boot.FLOOR_LINE.encode(), Path(commands[0][3]).read_bytes())
+        with self.assertRaises(Failure):
+            bench_boot.floor_commands("hosted", Path("/tmp/floor"))
+
+    def test_the_entries_pair_in_bench_py_against_both_baselines(self):
+        entries = []
+        for ours, floor, linux in ((1.2, 0.4, 30.0), (1.0, 0.2, 40.0), (1.4, 0.3, 35.0)):
+            entries += bench_boot.entries("ours", {"frame": ours, "prompt": ours + 1})
+            entries += bench_boot.entries("baseline_floor", {"frame": floor, "prompt": floor})
+            entries += bench_boot.entries("baseline_linux", {"frame": linux, "prompt": linux + 0.5})
+        summaries = bench.summarize({"benchmarks": guest.with_variation(entries)})
+        records = {record.name: record for record in bench.load_records(REPOSITORY / "tests" / "bench" / "benchmarks.json")
+                   if record.binary == bench_boot.DESKTOP_GROUP}
+        self.assertEqual(set(records), {"desktop_boot_to_frame", "desktop_boot_to_frame_vs_linux",
+                                        "desktop_boot_to_prompt", "desktop_boot_to_prompt_vs_linux"})
+        frame = bench.evaluate(records["desktop_boot_to_frame"], summaries)
+        self.assertIsNone(frame["problem"])
+        self.assertAlmostEqual(frame["ours"], 1200.0)  # ms, the median
+        self.assertAlmostEqual(frame["ratio"], 4.0)
+        prompt = bench.evaluate(records["desktop_boot_to_prompt_vs_linux"], summaries)
+        self.assertAlmostEqual(prompt["baseline"], 35500.0)
+        self.assertAlmostEqual(prompt["ratio"], 2200 / 35500)
+        self.assertIn("desktop_boot/frame/baseline_floor", summaries)
+        self.assertIn(bench_boot.DESKTOP_GROUP, guest.GROUPS)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -8,6 +8,7 @@ with the parser.
     /usr/bin/python3 -m unittest -v test_bench_keys      (from tests/tools)
 """
 
+import json
 import re
 import sys
 import unittest
@@ -20,6 +21,7 @@ sys.path.insert(0, str(TOOLS))  # the tools import their siblings by name
 
 import bench  # noqa: E402
 import bench_keys as keys_group  # noqa: E402
+import keys  # noqa: E402
 from ui import Failure  # noqa: E402
 
 
@@ -142,6 +144,19 @@ class FormatTest(unittest.TestCase):
         steps = keys_group.key_steps()
         self.assertEqual(len(steps[0].combinations), keys_group.KEYS + 1)
         self.assertEqual(steps[0].hold_ms, keys_group.HOLD_MS)
+
+    def test_the_steps_follow_the_images_oracle_to_its_end(self):
+        """Each step waits for a line the image's own oracle waits for, and the last ends the second vsh:
+        a step the image never prints (or a shell left running) would leave every boot to time out."""
+        oracle = json.loads((REPOSITORY / "images" / keys_group.KEYS_IMAGE / "oracle.json").read_text())
+        oracle_steps = keys.parse_all(oracle["keys"], "oracle")
+        waited_for = {step.after.pattern for step in oracle_steps}
+        steps = keys_group.key_steps()
+        for step in steps:
+            self.assertIn(step.after.pattern, waited_for)
+        self.assertEqual(steps[-2].combinations, oracle_steps[2].combinations)
+        self.assertEqual(steps[-1].after.pattern, oracle_steps[3].after.pattern)
+        self.assertEqual(steps[-1].combinations, keys.parse_all([{"after": "x", "text": "exit\n"}], "exit")[0].combinations)
 
 
 if __name__ == "__main__":

@@ -437,6 +437,133 @@ class SnapshotGrantTest(unittest.TestCase):
         self.refused(stowaway, "(shell-check).bundle.snapshot", "an extra grant", config=self.CONFIG)
 
 
+class ControlTest(unittest.TestCase):
+    """initd's control connection (ADR 0045 §6): made by the compiler for the one Task marked
+    "control": true (vctl), never a second, never one in a group, never declared by a manifest or
+    granted in a bundle, never to a Task whose footprint lacks it, only with CONFIG_INITD_CONTROL."""
+
+    IMAGE = "shell"
+    compile = PciGrantTest.compile
+    refused = PciGrantTest.refused
+    CONFIG = dict(SnapshotGrantTest.CONFIG, CONFIG_CORE_CONTROL="y", CONFIG_INITD_CONTROL="y", CONFIG_CORE_SNAPSHOT="y",
+                  CONFIG_APP_VCTL="y")
+    task = SnapshotGrantTest.task
+
+    def image_manifest(self):
+        manifest = SnapshotGrantTest.image_manifest(self)
+        vctl = self.task(manifest, "vsh")
+        vctl["name"], vctl["entry"], vctl["control"] = "vctl", "vctl", True
+        return manifest
+
+    def test_the_control_task_gets_the_client_ends_and_initd_the_connection(self):
+        generated = self.compile(self.image_manifest(), self.CONFIG)
+        connections = re.search(r"constexpr ConnectionSpec connections\[\] = \{\n(.*?)\n\};", generated, re.S).group(1)
+        index = connections.splitlines().index(next(line for line in connections.splitlines() if '"control"' in line))
+        self.assertIn('{ "control", "vectra.control", vectra::control::schema_id, vectra::control::Protocol::slot_count, '
+                      'vectra::control::Protocol::slot_size, false }', connections)
+        self.assertIn(f'{{ "control_requests", SlotKind::RequestRing, {index}, RightSend }}', generated)
+        self.assertIn(f'{{ "control_replies", SlotKind::ReplyRing, {index}, RightReceive }}', generated)
+        self.assertRegex(generated, rf"BootManifest const boot_manifest {{ \"shell\", tasks, [0-9]+, connections, {index + 1}, {index} }};")
+        self.assertIn("#include <vectra/control/Protocol.h>", generated)
+        # Without a control Task initd serves none: the table names no control connection.
+        plain = self.compile(SnapshotGrantTest.image_manifest(self), self.CONFIG)
+        self.assertRegex(plain, r"BootManifest const boot_manifest { \"shell\", tasks, [0-9]+, connections, [0-9]+ };")
+
+    def test_a_second_control_task_is_refused(self):
+        manifest = self.image_manifest()
+        second = copy.deepcopy(self.task(manifest, "vctl"))
+        second["name"] = "vctl-2"
+        manifest["tasks"].append(second)
+        self.refused(manifest, "(vctl-2).control", "only one Task may hold initd's control connection, and vctl does already",
+                     config=self.CONFIG)
+
+    def test_a_control_task_in_a_group_is_refused(self):
+        manifest = self.image_manifest()
+        self.task(manifest, "vctl")["group"] = "admins"
+        self.refused(manifest, "(vctl).control", "connected to initd directly", "group \"admins\"", config=self.CONFIG)
+
+    def test_a_control_task_is_never_placed_in_an_automatic_group(self):
+        tasks = [{"name": f"check-{number}", "kind": "check"} for number in range(30)]
+        tasks[0]["control"] = True
+        placement = compiler.place(compiler.Source("manifest.json"), tasks, None)
+        self.assertIsNone(placement.supervisor[0])
+        self.assertTrue(all(placement.supervisor[number] is not None for number in range(1, 30)))
+
+    def test_unknown_uses_are_refused(self):
+        unmarked = self.image_manifest()
+        del self.task(unmarked, "vctl")["control"]
+        self.refused(unmarked, "(vctl).control", "declares vectra.control slots (control_replies, control_requests)",
+                     "only the Task marked \"control\": true", config=self.CONFIG)
+        for connection, schema in (("admin", "vectra.control"), ("control", "vectra.session")):
+            declared = self.image_manifest()
+            declared["connections"][connection] = {"schema": schema}
+            self.task(declared, "shell-check")["bundle"]["extra"] = {"class": "RingCap", "connection": connection,
+                                                                     "ring": "replies", "rights": ["receive"]}
+            self.refused(declared, f"connections.{connection}", "made by the compiler", config=self.CONFIG)
+        granted = self.image_manifest()
+        self.task(granted, "shell-check")["bundle"]["control"] = {"class": "RingCap", "connection": "control",
+                                                                  "ring": "requests", "rights": ["send"]}
+        self.refused(granted, "(shell-check).bundle.control", "granted by \"control\": true, not in a bundle",
+                     config=self.CONFIG)
+        not_vctl = self.image_manifest()
+        self.task(not_vctl, "vctl")["entry"] = "vsh"
+        self.refused(not_vctl, "(vctl).control", "must declare one producer and one consumer vectra.control slot",
+                     config=self.CONFIG)
+        not_bool = self.image_manifest()
+        self.task(not_bool, "vctl")["control"] = "yes"
+        self.refused(not_bool, "(vctl).control", "must be true or false", config=self.CONFIG)
+
+    def test_without_the_server_in_the_build_it_is_refused(self):
+        self.refused(self.image_manifest(), "(vctl).control", "CONFIG_INITD_CONTROL=y",
+                     config=dict(self.CONFIG, CONFIG_INITD_CONTROL="n"))
+
+
+class InitdCapabilitiesTest(unittest.TestCase):
+    """initd's capability space counted as it is at run time: besides the Rings and its children's
+    capabilities, what the kernel gives it (the EntropySource always; the PCI bus and virtio-mmio
+    slots, the display, the debug snapshot, the host's sockets and disks with their platform and
+    configuration), both timers, and the devices it opens for its children. Image desktop passed
+    the compiler with displayd and inputd directly under initd, then initd ran out of slots on
+    aarch64; grouped, as it is now, it fits."""
+
+    def compile(self, manifest, platform):
+        footprints = compiler.find_footprints(ROOT)
+        config = {f"CONFIG_PLATFORM_{platform.upper()}": "y", "CONFIG_DISPLAY": "y", "CONFIG_DEBUG_SNAPSHOT": "y"}
+        for _, footprint in footprints.values():
+            config[footprint["kconfig"]] = "y"
+            config.update({symbol: "1" for symbol in footprint.get("memory", {}).get("bytes_per", {})})
+        path = os.path.join(ROOT, "images", "desktop", "manifest.json")
+        composition = compiler.Composition(ROOT, footprints, config, ".config",
+                                           partitions=compiler.image_partitions(path), data_dir=compiler.DATA_NOT_READ)
+        return compiler.check_manifest(compiler.Source(path, ROOT), manifest, composition, "desktop")
+
+    @staticmethod
+    def desktop():
+        with open(os.path.join(ROOT, "images", "desktop", "manifest.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def test_the_desktop_without_its_display_group_is_refused_on_aarch64(self):
+        ungrouped = self.desktop()
+        for task in ungrouped["tasks"]:
+            if task.get("group") == "display":
+                del task["group"]
+        del ungrouped["groups"]["display"]
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(ungrouped, "aarch64")
+        self.assertIn("initd would hold 66 capabilities (11 of its own: console, memory, tasks, irq-software, entropy, "
+                      "back-off timer, heartbeat timer, pci, virtio-mmio, display, snapshot; 22 Ring ends", str(caught.exception))
+        for platform in ("x86_64", "aarch64", "hosted"):
+            self.compile(self.desktop(), platform)
+
+    def test_devices_opened_for_children_and_disks_count(self):
+        self.assertEqual(compiler.opened_devices({"bundle": {"a": {"class": "PciDeviceCap"}, "b": {"class": "VirtioMmioSlotCap"},
+                                                              "c": {"class": "RingCap"}}}), 2)
+        hosted = compiler.Composition(ROOT, {}, {"CONFIG_PLATFORM_HOSTED": "y"})
+        own = compiler.initd_own_entries(hosted, [{"bundle": {"disk": {"class": "DeviceCap", "device": "block1"}}}])
+        self.assertEqual(own, ["console", "memory", "tasks", "irq-software", "entropy", "back-off timer", "heartbeat timer",
+                               "host-sockets", "block0", "block1"])
+
+
 class HostInputGrantTest(unittest.TestCase):
     """The hosted window's keyboard and mouse (ADR 0040 §6): the `input` DeviceCap granted by name
     only on hosted with CONFIG_DISPLAY; inputd's spare device connection left without a client."""
@@ -952,6 +1079,23 @@ class CompositionTest(unittest.TestCase):
         self.refused("tasks[2].platforms[1]", '"riscv" is not one of', manifest=manifest, config=self.BLOCK_CONFIG)
         manifest["tasks"][2]["platforms"] = []
         self.refused("tasks[2].platforms", "must not be empty", manifest=manifest, config=self.BLOCK_CONFIG)
+
+    def test_a_task_whose_when_symbol_is_not_set_is_left_out(self):
+        manifest = self.block_manifest()
+        manifest["tasks"][2]["when"] = "CONFIG_COMPONENT_HOSTED_BLOCK"
+        self.compile(manifest=manifest, config=self.BLOCK_CONFIG)
+        # Without its symbol the driver is gone: storaged's disk connection has nobody serving it
+        # (kept, the driver would have been refused for its component instead).
+        self.refused("connections.disk", "nobody holds the consumer end of its requests Ring", manifest=manifest,
+                     config=dict(self.BLOCK_CONFIG, CONFIG_COMPONENT_HOSTED_BLOCK="n"))
+        # All three gone with the same symbol: their connections go with them.
+        for task in manifest["tasks"][2:]:
+            task["when"] = "CONFIG_COMPONENT_HOSTED_BLOCK"
+        self.compile(manifest=manifest, config=dict(self.BLOCK_CONFIG, CONFIG_COMPONENT_HOSTED_BLOCK="n"))
+        manifest["tasks"][2]["when"] = "COMPONENT_HOSTED_BLOCK"
+        self.refused("tasks[2].when", "must be a Kconfig symbol", manifest=manifest, config=self.BLOCK_CONFIG)
+        manifest["tasks"][2]["when"] = ["CONFIG_COMPONENT_HOSTED_BLOCK"]
+        self.refused("tasks[2].when", manifest=manifest, config=self.BLOCK_CONFIG)
 
     def test_every_footprint_names_its_kconfig_symbol(self):
         footprints = compiler.find_footprints(ROOT)
@@ -1481,6 +1625,20 @@ class DataFileTest(unittest.TestCase):
         self.assertEqual(compiler.data_kib(task), 3 * (4 + compiler.DESCRIPTOR_KIB))
         self.assertEqual(compiler.data_slots(task), 3)
 
+    def test_a_task_with_files_in_a_group_gets_them_from_its_group(self):
+        # The group supervisor copies the files into its own memory (ADR 0038 §3): its Bundle holds no
+        # MemCap for them, its Reticle has room for each. This was a KeyError in group_bundle.
+        manifest = self.image_manifest()
+        next(task for task in manifest["tasks"] if task["name"] == "tlsd")["group"] = "tls"
+        next(task for task in manifest["tasks"] if task["name"] == "netd")["group"] = "tls"
+        text, _ = self.compile(manifest)
+        group = re.search(r'constexpr SlotSpec slots_4\[\] = \{\n(.*?)\n\};', text, re.S).group(1)
+        self.assertNotIn("SlotKind::Config", group)
+        self.assertNotIn('"identity"', group)
+        # Its Reticle: 64 + 32 + 4 KiB of its own, each child's with 4 KiB of slack, and tlsd's three files (a page and a descriptor each).
+        self.assertIn('{ "tls", &task_entries::initd_group, TaskKind::Service, Band::Person, 3204, 32,', text)
+        self.assertRegex(text, r'\.name = "identity", \.kind = SlotKind::Config, .*\.config_bytes = data_1_1')
+
     def test_a_changed_file_changes_the_image(self):
         text, _ = self.compile()
         other, _ = self.compile(files=dict(self.FILES, **{"ca.pem": b"another CA\n"}))
@@ -1594,3 +1752,82 @@ class FootprintHeaderTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PrivilegedConnectionTest(unittest.TestCase):
+    """compositord's privileged listener (ADR 0048 §4): a connection the manifest marks `privileged`
+    reaches only slots a footprint marks privileged (compositord_transient's transient listener,
+    notifyd's surface session), and such a slot holds nothing else: no client of image notify can
+    be wired to the listener that creates transient surfaces."""
+
+    IMAGE = "notify"
+    CONFIG = {"CONFIG_PLATFORM_X86_64": "y", "CONFIG_SERVICE_INITD": "y", "CONFIG_DISPLAY": "y",
+              "CONFIG_CORE_CONCURRENT": "y", "CONFIG_CORE_ENCODING": "y", "CONFIG_CORE_TIME": "y",
+              "CONFIG_CORE_TEXT": "y", "CONFIG_CORE_SURFACE": "y", "CONFIG_CORE_DISPLAY": "y", "CONFIG_CORE_FONT": "y",
+              "CONFIG_CORE_NOTIFY": "y", "CONFIG_CORE_INPUT_PROTOCOL": "y", "CONFIG_SERVICE_DISPLAYD": "y",
+              "CONFIG_SERVICE_COMPOSITORD": "y", "CONFIG_SERVICE_INPUTD": "y", "CONFIG_COMPONENT_VIRTIO_INPUT": "y",
+              "CONFIG_SERVICE_FONTD": "y", "CONFIG_PORT_FONTS_DEJAVU": "y", "CONFIG_SERVICE_NOTIFYD": "y",
+              "CONFIG_COMPONENT_SURFACECHECK": "y", "CONFIG_COMPONENT_NOTIFYCHECK": "y"}
+
+    def image_manifest(self):
+        with open(os.path.join(ROOT, "images", self.IMAGE, "manifest.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def task(self, manifest, name):
+        return next(task for task in manifest["tasks"] if task["name"] == name)
+
+    def compile(self, manifest):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "manifest.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(manifest, handle)
+            config_path = os.path.join(folder, ".config")
+            with open(config_path, "w", encoding="utf-8") as handle:
+                for name, value in self.CONFIG.items():
+                    handle.write(f"{name}={value}\n")
+            data = os.path.join(folder, "data")
+            os.makedirs(data)
+            for name in ("DejaVuSans.ttf", "DejaVuSansMono.ttf"):
+                with open(os.path.join(data, name), "wb") as handle:
+                    handle.write(b"\0font")
+            output = os.path.join(folder, "out.cpp")
+            compiler.compile_manifest(path, ROOT, output, image=self.IMAGE, config_path=config_path, data_dir=data)
+            with open(output, encoding="utf-8") as handle:
+                return handle.read()
+
+    def refused(self, manifest, *fragments):
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(manifest)
+        message = str(caught.exception)
+        self.assertNotIn("\n", message)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+
+    def test_the_image_wires_notifyd_alone_to_the_privileged_listener(self):
+        generated = self.compile(self.image_manifest())
+        self.assertIn("task_entries::compositord_transient", generated)
+        self.assertIn("task_entries::notifyd", generated)
+
+    def test_a_client_granted_the_privileged_connection_is_refused(self):
+        manifest = self.image_manifest()
+        check = self.task(manifest, "notify-check")
+        check["bundle"]["requests"]["connection"] = "transient"
+        check["bundle"]["replies"]["connection"] = "transient"
+        self.refused(manifest, "(notify-check).bundle.replies.connection",
+                     "connection 'transient' is privileged: only a slot its entry's footprint marks privileged may hold it")
+
+    def test_notifyd_granted_the_ordinary_listener_is_refused(self):
+        manifest = self.image_manifest()
+        notifyd = self.task(manifest, "notifyd")
+        notifyd["bundle"]["surface-requests"]["connection"] = "surfaces"
+        notifyd["bundle"]["surface-replies"]["connection"] = "surfaces"
+        self.refused(manifest, "(notifyd).bundle.surface-replies.connection",
+                     "slot 'surface-replies' is privileged in entry 'notifyd''s footprint", "not 'surfaces'")
+
+    def test_the_mark_is_checked_and_never_taken_off_silently(self):
+        unmarked = self.image_manifest()
+        del unmarked["connections"]["transient"]["privileged"]
+        self.refused(unmarked, "slot 'transient_replies' is privileged in entry 'compositord_transient''s footprint")
+        malformed = self.image_manifest()
+        malformed["connections"]["transient"]["privileged"] = "yes"
+        self.refused(malformed, "connections.transient.privileged", "must be true or false")

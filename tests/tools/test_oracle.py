@@ -308,6 +308,33 @@ class ImageQemuArguments(unittest.TestCase):
         self.assertTrue(all(f"127.0.0.1:{port}-" in each and "{host_port}" not in each for each in forwards), forwards)
         self.assertEqual(run.forwarded_port(images.image("minimal"), images.platform("x86_64")), (None, []))
 
+    def test_an_overlay_build_gets_its_own_arguments_in_place_of_the_platforms(self):
+        images = load("vectra_images", "images.py")
+        parsed = oracle.Oracle.parse(dict(MINIMAL, platforms=["x86_64", "aarch64"], overlays={"ramfb": ["x86_64"]},
+                                          qemu_args={"x86_64": ["-device", "virtio-gpu-pci"],
+                                                     "aarch64": ["-device", "virtio-gpu-pci"],
+                                                     "x86_64+ramfb": ["-device", "ramfb"]}))
+        self.assertEqual(parsed.qemu_arguments("x86_64"), ("-device", "virtio-gpu-pci"))
+        overlaid = parsed.for_overlay("ramfb")
+        self.assertEqual(overlaid.qemu_arguments("x86_64"), ("-device", "ramfb"))
+        self.assertEqual(overlaid.qemu_arguments("aarch64"), ("-device", "virtio-gpu-pci"))  # no aarch64+ramfb
+        self.assertEqual(parsed.for_overlay("domains").qemu_arguments("x86_64"), ("-device", "virtio-gpu-pci"))
+        self.assertNotIn("x86_64+ramfb", dict(overlaid.qemu_args))
+        # ./vectra run and debug with --overlay images/overlays/ramfb.conf boot with the same arguments;
+        # an overlay file of the user's own changes nothing.
+        image = images.Image("desk", Path("images/desk"), parsed)
+        chosen = images.with_overlays(image, [str(HERE.parent.parent / "images" / "overlays" / "ramfb.conf")])
+        self.assertEqual(chosen.oracle.qemu_arguments("x86_64"), ("-device", "ramfb"))
+        self.assertIs(images.with_overlays(image, ["/tmp/ramfb.conf"]), image)
+
+    def test_overlay_arguments_must_name_an_overlay_tested_on_that_platform(self):
+        for key, overlays in (("x86_64+ramfb", {}), ("aarch64+ramfb", {"ramfb": ["x86_64"]}),
+                              ("x86_64+", {"ramfb": ["x86_64"]})):
+            with self.subTest(key=key), self.assertRaises(oracle.OracleError) as caught:
+                oracle.Oracle.parse(dict(MINIMAL, overlays=overlays, qemu_args={key: ["-device", "ramfb"]}),
+                                    "images/x/oracle.json")
+            self.assertIn(f"images/x/oracle.json: qemu_args '{key}' names no overlay", str(caught.exception))
+
     def test_malformed_qemu_args_are_one_line(self):
         for value in (["-device"], {"x86_64": "-device"}, {"x86_64": [3]}, {"x86_64": [""]}, {"x86_64": ["a\nb"]}):
             with self.subTest(value=value):

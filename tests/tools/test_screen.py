@@ -128,11 +128,17 @@ class Comparison(unittest.TestCase):
     def evaluate(self, actual, **changes):
         return screen.evaluate(check(**changes), 1, actual, self.folder / "reference.png", self.output)
 
-    def test_a_matching_screenshot_passes_and_writes_nothing(self):
+    def test_a_matching_screenshot_passes_and_keeps_only_the_matched_screenshot(self):
         outcome = self.evaluate(card())
         self.assertTrue(outcome.passed, outcome.reasons)
         self.assertEqual(outcome.written, [])
-        self.assertFalse(self.output.exists())
+        self.assertEqual([path.name for path in self.output.iterdir()], ["screen-1-matched.png"])
+        self.assertEqual(pixels.read_png((self.output / "screen-1-matched.png").read_bytes()).rgb, card().rgb)
+
+    def test_a_failing_screenshot_removes_an_earlier_matched_one(self):
+        self.assertTrue(self.evaluate(card()).passed)
+        self.assertFalse(self.evaluate(card(16, 16)).passed)
+        self.assertFalse((self.output / "screen-1-matched.png").exists())
 
     def test_slightly_off_within_the_tolerance_passes(self):
         actual = card()
@@ -196,6 +202,42 @@ class Comparison(unittest.TestCase):
         watcher.feed("second")
         self.assertEqual(watcher.reasons(), [])
 
+    def settling(self, frames, settle_ms):
+        """A watcher whose capture returns `frames` in turn (the last for ever), on a clock that only
+        its sleeps move; what it captured, and its outcome after one matching line."""
+        now, shots = [0.0], []
+
+        def capture(path):
+            shots.append(now[0])
+            return frames[min(len(shots), len(frames)) - 1]
+
+        def sleep(seconds):
+            now[0] += seconds
+
+        watcher = screen.ScreenWatcher((check(settle_ms=settle_ms),), self.folder, self.output, capture,
+                                       clock=lambda: now[0], sleep=sleep)
+        watcher.feed("frame")
+        return shots, watcher
+
+    def test_a_frame_still_on_its_way_is_taken_again_until_it_matches(self):
+        late = [card(16, 16), card(16, 16), card()]
+        shots, watcher = self.settling(late, settle_ms=1000)
+        self.assertEqual(len(shots), 3)
+        self.assertEqual(watcher.reasons(), [])
+        # The tries before are compared only: no screenshot or diff of theirs is left behind.
+        self.assertEqual([path.name for path in self.output.iterdir()], ["screen-1-matched.png"])
+        # Without settle_ms the first, unfinished frame is the verdict.
+        shots, watcher = self.settling(late, settle_ms=0)
+        self.assertEqual(len(shots), 1)
+        self.assertIn("region right: region reaches outside", watcher.reasons()[-1])
+
+    def test_a_frame_that_never_matches_fails_once_the_settle_time_is_over(self):
+        shots, watcher = self.settling([card(16, 16)], settle_ms=500)
+        self.assertEqual(len(shots), 6)  # at 0, 0.1, ... 0.5 s; the next would be past 0.5 s
+        self.assertLessEqual(shots[-1], 0.5)
+        self.assertTrue(watcher.reasons())  # both regions, as a single screenshot would fail
+        self.assertEqual([path.name for path in watcher.written()], ["screen-1-actual.png", "screen-1-diff.png"])
+
     def test_a_failed_capture_is_a_reason(self):
         def capture(path):
             raise screen.CaptureError("QEMU closed the QMP connection")
@@ -237,6 +279,8 @@ class OracleFields(unittest.TestCase):
             "negative": ({"screens": [dict(good, regions=[dict(region, x=-1)])]}, "regions[0].x"),
             "duplicate": ({"screens": [dict(good, regions=[region, region])]}, "regions[1].name"),
             "tolerance": ({"screens": [dict(good, tolerance=256)]}, "screens[0].tolerance"),
+            "settle": ({"screens": [dict(good, settle_ms=10001)]}, "screens[0].settle_ms"),
+            "settle kind": ({"screens": [dict(good, settle_ms="1s")]}, "screens[0].settle_ms"),
             "unknown": ({"screens": [dict(good, colour=1)]}, "unknown field 'colour'"),
         }
         for label, (changes, expected) in cases.items():

@@ -61,11 +61,18 @@ class Configuration:
 
 SMALL = ["SLOTS=2", "MESSAGES=4", "BURST=2"]
 FLAG = ["WAITING_FLAG", "SLOTS=2", "MESSAGES=3", "BURST=2"]
+SAME_CPU = ["SAME_CPU", "WEAKEN_CONSUMER_FENCE"]
 CONFIGURATIONS = [
     Configuration("the code: 2 slots, 4 messages, bursts of up to 2", SMALL),
     Configuration("the code: 3 slots, 4 messages, bursts of up to 3", ["SLOTS=3", "MESSAGES=4", "BURST=3"]),
     Configuration("the code: every run ends (no non-progress cycle), 2 slots, 4 messages", SMALL, cycles=True),
     Configuration("waiting-flag design: 2 slots, 3 messages", FLAG),
+    Configuration("same-CPU design, no fence after releasing: 2 slots, 4 messages", SMALL + SAME_CPU),
+    Configuration("same-CPU design, no fence after releasing: 3 slots, 4 messages, bursts of up to 3",
+                  ["SLOTS=3", "MESSAGES=4", "BURST=3"] + SAME_CPU),
+    Configuration("same-CPU design, no fence after releasing: every run ends", SMALL + SAME_CPU, cycles=True),
+    Configuration("same-CPU design: the space bit decided on the tail seen before reading",
+                  SMALL + SAME_CPU + ["WEAKEN_CONSUMER_RELOAD"], "lost space bit"),
     Configuration("no fence after publishing (ring_consumer_doorbell)", SMALL + ["WEAKEN_PRODUCER_FENCE"], "lost doorbell"),
     Configuration("no fence after releasing (RingConsumer::release)", SMALL + ["WEAKEN_CONSUMER_FENCE"], "lost doorbell"),
     Configuration("tail published relaxed, not release", SMALL + ["WEAKEN_TAIL_STORE"], "slot read wrong"),

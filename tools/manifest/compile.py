@@ -99,7 +99,11 @@ REGISTRATION = re.compile(r"^\s*VECTRA_TASK_ENTRY\(\s*([A-Za-z_][A-Za-z0-9_]*)\s
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h")
 
 TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain",
-               "count", "group", "platforms", "cpu", "config"}
+               "count", "group", "platforms", "when", "cpu", "config", "control"}
+# vectra.control (ADR 0045 §6): initd serves it on a direct connection the compiler makes for the one
+# Task marked "control": true, granting that Task the client ends its footprint declares.
+CONTROL_CONNECTION = "control"
+CONTROL_SCHEMA = "vectra.control"
 CONFIG_KIB = 8  # a configuration's page (a memory object) in its supervisor's Reticle, with its descriptor
 PLATFORMS = ("x86_64", "aarch64", "hosted")
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
@@ -115,7 +119,7 @@ DESCRIPTOR_KIB = 4  # a memory object's descriptor beside its pages
 DATA_NOT_READ = "(files not read)"  # a Composition's data_dir when no build made them (./vectra authority)
 PCI_INDEX_MAX = 31  # the n-th function matching, in enumeration order (bus, device, function)
 FOOTPRINT_FIELDS = {"entry", "description", "kconfig", "slots", "schemas", "memory", "config"}
-NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line"}
+NEED_FIELDS = {"class", "rights", "schema", "end", "device", "line", "privileged"}
 SCHEMA_FIELDS = {"header", "id", "slot_count", "slot_size"}
 
 
@@ -247,6 +251,10 @@ def check_footprint(source, footprint):
         if need["class"] == "RingCap":
             source.string(need.get("schema"), f"{field}.schema", SCHEMA, SCHEMA_RULE)
             source.choice(need.get("end"), f"{field}.end", {"producer", "consumer"})
+        source.require(isinstance(need.get("privileged", False), bool), f"{field}.privileged",
+                       f"must be true or false, not {shown(need.get('privileged'))}")
+        source.require(not need.get("privileged") or need["class"] == "RingCap", f"{field}.privileged",
+                       "only a RingCap slot holds a privileged connection")
     for schema, spec in source.object(footprint.get("schemas", {}), "schemas").items():
         field = f"schemas.{printable(schema)}"
         source.string(schema, field, SCHEMA, SCHEMA_RULE)
@@ -321,7 +329,7 @@ class Composition:
     """The inputs a manifest is checked against."""
 
     def __init__(self, srctree, footprints, config=None, config_name="", registered=registered_entries,
-                 platform=None, partitions=None, data_dir=None):
+                 platform=None, partitions=None, data_dir=None, symbols=None):
         self.srctree = srctree
         self.data_dir = data_dir  # the image's data folder the build made (MemCap files); None: none
         self.data_inputs = []  # the files MemCap slots read (the depfile's inputs)
@@ -330,6 +338,7 @@ class Composition:
         self.config = config  # None: no configuration to check against
         self.config_name = config_name
         self.platform = platform  # without a configuration: the platform whose Tasks to keep (None: all)
+        self.symbols = symbols  # without a configuration: the Kconfig symbols that are y, for "when" (None: all)
         self.registered = registered  # folder -> the entry names its sources register
 
 
@@ -432,6 +441,14 @@ def check_task(source, index, task, connections, composition, schemas):
             schema = connections[connection]["schema"]
             source.require(schema == need.get("schema"), f"{where}.connection",
                            f"connection '{connection}' speaks {schema}, footprint wants {need.get('schema')}")
+            # A privileged connection (compositord's transient listener, ADR 0048 §4) reaches only slots a
+            # footprint marks privileged, and such a slot holds only a privileged connection.
+            privileged = bool(connections[connection].get("privileged"))
+            source.require(privileged == bool(need.get("privileged")), f"{where}.connection",
+                           f"connection '{connection}' is privileged: only a slot its entry's footprint marks "
+                           f"privileged may hold it" if privileged else
+                           f"slot '{slot}' is privileged in entry '{entry}''s footprint: it holds only a connection "
+                           f"the manifest marks privileged, not '{connection}'")
             end = "consumer" if "receive" in granted_rights else "producer"
             source.require(end == need.get("end"), f"{where}.rights",
                            f"grants the {end} end, footprint wants the {need.get('end')} end")
@@ -703,6 +720,62 @@ def check_domains(source, tasks, used, srctree):
     return list(domains.items())
 
 
+def add_control(source, tasks, connections, composition):
+    """The control connection (ADR 0045 §6): at most one Task says "control": true, never one in a
+    group; the compiler makes the connection (a manifest may not) and grants the Task the client
+    ends of vectra.control its footprint declares; initd holds the service ends. No other Task may
+    name the connection or declare the schema's slots."""
+    for connection, spec in connections.items():
+        source.require(connection != CONTROL_CONNECTION and spec.get("schema") != CONTROL_SCHEMA,
+                       f"connections.{printable(connection)}",
+                       f"the {CONTROL_SCHEMA} connection is made by the compiler for the Task marked "
+                       f"\"control\": true; a manifest does not declare it")
+    holder = None
+    for index, task in enumerate(tasks):
+        if not isinstance(task, dict):
+            continue
+        field = f"tasks[{index}] ({printable(str(task.get('name')))})"
+        control = task.get("control", False)
+        source.require(isinstance(control, bool), f"{field}.control", f"must be true or false, not {shown(control)}")
+        bundle = task.get("bundle")
+        for slot, grant in (bundle.items() if isinstance(bundle, dict) else ()):
+            source.require(not (isinstance(grant, dict) and grant.get("connection") == CONTROL_CONNECTION),
+                           f"{field}.bundle.{printable(slot)}",
+                           f"the control connection's ends are granted by \"control\": true, not in a bundle")
+        entry = task.get("entry")
+        footprint = composition.footprints.get(entry) if isinstance(entry, str) else None
+        declared = {slot: need for slot, need in (footprint[1]["slots"].items() if footprint else ())
+                    if need.get("schema") == CONTROL_SCHEMA}
+        if not control:
+            source.require(not declared, f"{field}.control",
+                           f"entry '{task.get('entry')}' declares {CONTROL_SCHEMA} slots ({', '.join(sorted(declared))}): "
+                           f"only the Task marked \"control\": true gets initd's control connection")
+            continue
+        source.require(holder is None, f"{field}.control",
+                       f"only one Task may hold initd's control connection, and {holder} does already")
+        holder = task.get("name")
+        config = composition.config
+        source.require(config is None or config.get("CONFIG_INITD_CONTROL") == "y", f"{field}.control",
+                       f"initd serves {CONTROL_SCHEMA} only with CONFIG_INITD_CONTROL=y ({composition.config_name} "
+                       f"leaves it unset): add CONFIG_CORE_CONTROL=y to the image's defconfig")
+        source.require("group" not in task, f"{field}.control",
+                       f"the control Task is connected to initd directly: it cannot be in group {shown(task.get('group'))}")
+        ends = sorted(need.get("end") for need in declared.values())
+        source.require(ends == ["consumer", "producer"], f"{field}.control",
+                       f"entry '{task.get('entry')}' must declare one producer and one consumer {CONTROL_SCHEMA} slot "
+                       f"(the requests and replies of initd's control connection)")
+        source.require(isinstance(task.setdefault("bundle", {}), dict), f"{field}.bundle",
+                       f"must be a JSON object, not {kind_of(task.get('bundle'))}")
+        bundle = task["bundle"]
+        for slot, need in declared.items():
+            producer = need["end"] == "producer"
+            bundle[slot] = {"class": "RingCap", "connection": CONTROL_CONNECTION,
+                            "ring": "requests" if producer else "replies",
+                            "rights": ["send"] if producer else ["receive"]}
+    if holder is not None:
+        connections[CONTROL_CONNECTION] = {"schema": CONTROL_SCHEMA, "served_by_initd": True}
+
+
 def check_ring_ends(source, tasks, connections):
     """Each Ring is single-producer/single-consumer: every end is granted exactly once. A listener's
     client side (requests producer, replies consumer) is the exception: its clients bind it in turns.
@@ -725,6 +798,8 @@ def check_ring_ends(source, tasks, connections):
         for ring in (("requests",) if spec.get("one_way") else ("requests", "replies")):
             for end in ("producer", "consumer"):
                 client_side = (ring, end) in (("requests", "producer"), ("replies", "consumer"))
+                if spec.get("served_by_initd") and not client_side:
+                    continue  # initd serves vectra.control itself
                 source.require((connection, ring, end) in holders or (client_side and spec.get("optional_client")),
                                f"connections.{connection}", f"nobody holds the {end} end of its {ring} Ring")
 
@@ -816,7 +891,8 @@ def place(source, tasks, groups_field):
     for kind in ("check", "service"):
         if len(ungrouped) + len(members) + len(automatic) <= MAX_CHILDREN:
             break
-        chosen = [index for index in ungrouped if tasks[index]["kind"] == kind and not opens_pci(tasks[index])]
+        chosen = [index for index in ungrouped if tasks[index]["kind"] == kind and not opens_pci(tasks[index])
+                  and not tasks[index].get("control")]
         ungrouped = [index for index in ungrouped if index not in chosen]
         size = AUTO_GROUP_SIZE[kind]
         automatic += [chosen[start:start + size] for start in range(0, len(chosen), size)]
@@ -877,6 +953,8 @@ def group_bundle(placement, number, tasks, connection_names):
                 continue  # each child's own Reticle, carved by the group
             elif capability_class == "SignalCap":
                 continue  # a child's ready bit is in the group's own mask
+            elif capability_class == "MemCap":
+                continue  # the build's bytes: the group copies them into its own memory (data_kib)
             elif capability_class == "DeviceCap":
                 name, kind = grant["device"], DEVICES[grant["device"]]
                 connection, extra = 0, {"grant"}
@@ -895,22 +973,52 @@ def group_reticle_kib(placement, number, tasks):
         for index in placement.groups[number]["members"])
 
 
-def check_placement(source, placement, tasks, connections):
+def initd_own_entries(composition, tasks):
+    """What initd holds of its own (primitives/kernel Kernel.cpp gives it, services/initd keeps):
+    console, memory, tasks, the software line, the EntropySource, the back-off timer and the
+    heartbeat timer (./vectra run builds with CONFIG_INITD_STAY_UP); the PCI bus and the virtio-mmio
+    slots where the platform may have them; the display (and the hosted window's input), the
+    debug snapshot and the host's sockets with their configuration and platform; one DeviceCap per
+    disk up to the highest the manifest grants. Without a configuration, every platform's."""
+    config = composition.config or {}
+    platform = configured_platform(composition)
+    entries = ["console", "memory", "tasks", "irq-software", "entropy", "back-off timer", "heartbeat timer"]
+    entries += ["pci"] if platform in (None, "x86_64", "aarch64") else []
+    entries += ["virtio-mmio"] if platform in (None, "aarch64") else []
+    entries += ["host-sockets"] if platform in (None, "hosted") else []
+    if config.get("CONFIG_DISPLAY") == "y":
+        entries += ["display"] + (["input"] if platform in (None, "hosted") else [])
+    entries += ["snapshot"] if config.get("CONFIG_DEBUG_SNAPSHOT") == "y" else []
+    disks = {grant.get("device") for task in tasks for grant in task.get("bundle", {}).values()
+             if grant.get("class") == "DeviceCap" and grant.get("device") in DISKS}
+    entries += DISKS[:max((DISKS.index(disk) + 1 for disk in disks), default=0)]
+    return entries
+
+
+def opened_devices(task):
+    """The PCI functions and virtio-mmio slots a Task's supervisor opens for it and keeps."""
+    return sum(1 for grant in task.get("bundle", {}).values()
+               if grant.get("class") in ("PciDeviceCap", "VirtioMmioSlotCap"))
+
+
+def check_placement(source, placement, tasks, connections, composition=None):
     """Every supervisor's capability space holds what it keeps: its own capabilities, the Rings it
-    holds, and per child a TaskCap and a ReticleCap (and a service's ready capability)."""
+    holds, and per child a TaskCap and a ReticleCap (and a service's ready capability, its
+    read-only data, and the devices opened for it)."""
     connection_names = list(connections)
 
     def per_child(indices):
         return sum((3 if tasks[index]["kind"] == "service" else 2) + data_slots(tasks[index])
-                   for index in indices)
+                   + opened_devices(tasks[index]) for index in indices)
 
     initd_children = [index for index, number in enumerate(placement.supervisor) if number is None]
     initd_rings = sum(1 if spec.get("one_way") else 2 for spec in connections.values())
-    initd_entries = (SUPERVISOR_OWN_ENTRIES + initd_rings + per_child(initd_children)
+    own = initd_own_entries(composition or Composition(None, {}), tasks)
+    initd_entries = (len(own) + initd_rings + per_child(initd_children)
                      + sum(3 if group["kind"] == "service" else 2 for group in placement.groups))
     source.require(initd_entries <= CAPABILITY_SPACE, "tasks",
-                   f"initd would hold {initd_entries} capabilities, its space has {CAPABILITY_SPACE}: "
-                   f"put Tasks in groups")
+                   f"initd would hold {initd_entries} capabilities ({len(own)} of its own: {', '.join(own)}; "
+                   f"{initd_rings} Ring ends; its children's), its space has {CAPABILITY_SPACE}: put Tasks in groups")
     for number, group in enumerate(placement.groups):
         slots = group_bundle(placement, number, tasks, connection_names)
         field = f"tasks[{group['members'][0]}] ({tasks[group['members'][0]]['name']}).group"
@@ -936,7 +1044,9 @@ def configured_platform(composition):
 
 def for_this_platform(source, manifest, tasks, composition):
     """A task's optional `platforms` (a list of platform names) keeps it out of the other platforms'
-    images (a hosted disk driver, a PCI probe); the connections only such tasks were granted go
+    images (a hosted disk driver, a PCI probe), and its optional `when` (a Kconfig symbol) out of
+    the configurations where that symbol is not y (one of two servers of a connection, picked by
+    the configuration: the desktop's display); the connections only such tasks were granted go
     with them. Without a configuration every task stays."""
     platform = configured_platform(composition)
     kept = []
@@ -947,6 +1057,14 @@ def for_this_platform(source, manifest, tasks, composition):
                 source.choice(name, f"tasks[{index}].platforms[{number}]", set(PLATFORMS))
             task = {key: value for key, value in task.items() if key != "platforms"}
             if platform is not None and platform not in names:
+                continue
+        if isinstance(task, dict) and "when" in task:
+            symbol = source.string(task["when"], f"tasks[{index}].when")
+            source.require(SYMBOL.fullmatch(symbol) is not None, f"tasks[{index}].when", f"must be {SYMBOL_RULE}")
+            task = {key: value for key, value in task.items() if key != "when"}
+            if composition.config is not None and composition.config.get(symbol) != "y":
+                continue
+            if composition.config is None and composition.symbols is not None and symbol not in composition.symbols:
                 continue
         kept.append(task)
     if len(kept) != len(tasks) and isinstance(manifest.get("connections"), dict):
@@ -981,13 +1099,14 @@ def check_manifest(source, manifest, composition, image=None):
     for connection, spec in connections.items():
         field = f"connections.{printable(connection)}"
         source.string(connection, field, NAME, NAME_RULE)
-        source.fields(spec, field, {"schema", "one_way", "listener", "optional_client"}, ("schema",))
+        source.fields(spec, field, {"schema", "one_way", "listener", "optional_client", "privileged"}, ("schema",))
         source.string(spec["schema"], f"{field}.schema", SCHEMA, SCHEMA_RULE)
-        for flag in ("one_way", "listener", "optional_client"):
+        for flag in ("one_way", "listener", "optional_client", "privileged"):
             source.require(isinstance(spec.get(flag, False), bool), f"{field}.{flag}",
                            f"must be true or false, not {shown(spec.get(flag))}")
         source.require(not (spec.get("one_way") and spec.get("listener")), field,
                        "a listener is a Ring pair: it cannot be one_way")
+    add_control(source, tasks, connections, composition)
     schemas, names, used = {}, {}, []
     for index, task in enumerate(tasks):
         used.append(check_task(source, index, task, connections, composition, schemas))
@@ -999,7 +1118,7 @@ def check_manifest(source, manifest, composition, image=None):
                        f"no footprint of this manifest's tasks describes schema {spec['schema']}")
     check_ring_ends(source, tasks, connections)
     placement = place(source, tasks, manifest.get("groups"))
-    check_placement(source, placement, tasks, connections)
+    check_placement(source, placement, tasks, connections, composition)
     manifest["groups"] = placement
     # ... and so do the other Tasks of those components (a client check in the same component).
     service_folders = {component_folder(composition.srctree, used[index]) for index in every_service}
@@ -1203,9 +1322,10 @@ def emit(manifest, connections, schemas, output, domains=()):
                      f"{len(group['members'])}, processor_boot }},")
     lines.append("};")
     count = len(tasks) + len(placement.groups)
+    control = (f", {connection_names.index(CONTROL_CONNECTION)}" if CONTROL_CONNECTION in connection_names else "")
     lines += ["", "}", "",
               f"BootManifest const boot_manifest {{ {cxx_string(manifest['image'])}, tasks, {count}, "
-              f"connections, {len(connection_names)} }};", "", "}", "",
+              f"connections, {len(connection_names)}{control} }};", "", "}", "",
               "/* The name the kernel boots under: the image's, from here rather than the configuration, so",
               "   images whose configurations are the same share one build (all but this file). */",
               f"char const vectra::kernel::image_name[] = {cxx_string(manifest['image'])};", ""]

@@ -7,6 +7,7 @@ The manifest is checked by the manifest compiler first (the same checks as confi
 configuration), so the graph only ever describes a composition the build would accept.
 """
 
+import functools
 import shutil
 import subprocess
 import sys
@@ -74,9 +75,27 @@ class Graph:
     rings: list  # RingFlow
 
 
-def load_graph(srctree: Path, image: str, platform: str = None) -> Graph:
+@functools.lru_cache(maxsize=None)
+def configured_symbols(srctree: Path, image: str, platform: str) -> frozenset:
+    """The Kconfig symbols (CONFIG_X) that are y when `image` is configured for `platform`: the
+    platform's defconfig, then the image's, merged by tools/kconfig as a build merges them."""
+    sys.path.insert(0, str(srctree / "tools" / "kconfig"))
+    import configure as kconfig_configure  # noqa: E402 (kconfiglib: Debian's python3-kconfiglib)
+    fragments = [str(srctree / "platforms" / platform / "defconfig"), str(srctree / "images" / image / "defconfig")]
+    try:
+        kconf, errors = kconfig_configure.configure(str(srctree / "Kconfig"), str(srctree), fragments, [])
+    except kconfig_configure.ConfigurationError as problem:
+        errors = problem.errors
+    if errors:
+        raise Failure(f"image {image} does not configure for {platform}: {errors[0]}")
+    return frozenset(f"CONFIG_{symbol.name}" for symbol in kconf.unique_defined_syms if symbol.str_value == "y")
+
+
+def load_graph(srctree: Path, image: str, platform: str = None, symbols: set = None) -> Graph:
     """Checks images/<image>/manifest.json against the footprints in srctree and builds the graph
-    (of the Tasks the image runs on `platform`; without one, of an image whose Tasks run everywhere)."""
+    (of the Tasks the image runs on `platform`; without one, of an image whose Tasks run everywhere).
+    `symbols`, the Kconfig symbols that are y, decides the Tasks a manifest keeps only `"when"` one is
+    (an image with such Tasks needs them)."""
     manifest_path = Path(srctree) / "images" / image / "manifest.json"
     source = manifest_compiler.Source(str(manifest_path), str(srctree))
     try:
@@ -86,8 +105,15 @@ def load_graph(srctree: Path, image: str, platform: str = None) -> Graph:
                                                                 for task in tasks):
             raise Failure(f"image {image} runs some Tasks on some platforms only: name one with -p "
                           f"({', '.join(manifest_compiler.PLATFORMS)})")
+        if symbols is None and isinstance(tasks, list) and any(isinstance(task, dict) and "when" in task
+                                                               for task in tasks):
+            if platform is None:
+                raise Failure(f"image {image} picks some Tasks by its configuration (\"when\"): name a platform "
+                              f"with -p ({', '.join(manifest_compiler.PLATFORMS)})")
+            symbols = configured_symbols(Path(srctree), image, platform)
         composition = manifest_compiler.Composition(str(srctree), manifest_compiler.find_footprints(str(srctree)),
                                                     platform=platform, data_dir=manifest_compiler.DATA_NOT_READ,
+                                                    symbols=symbols,
                                                     partitions=manifest_compiler.image_partitions(str(manifest_path), str(srctree)))
         connections, _, used, _ = manifest_compiler.check_manifest(source, manifest, composition, image)
     except manifest_compiler.ManifestError as problem:
@@ -97,6 +123,8 @@ def load_graph(srctree: Path, image: str, platform: str = None) -> Graph:
     for connection, spec in connections.items():
         for ring in (("requests",) if spec.get("one_way") else ("requests", "replies")):
             rings[(connection, ring)] = RingFlow(f"{connection}.{ring}", spec["schema"])
+            if spec.get("served_by_initd"):  # vectra.control (ADR 0045 §6): initd holds the service ends
+                setattr(rings[(connection, ring)], "consumer" if ring == "requests" else "producer", "initd")
     initd = TaskNode("initd", "the first Task, spawned by the kernel; follows the boot manifest")
     initd.holdings = [Holding(slot, capability_class, names, rights, node_of(capability_class, names, "initd"))
                       for slot, capability_class, names, rights in KERNEL_TO_INITD]

@@ -87,6 +87,7 @@ class Record:
     scale: float = 1.0
     ratio: str = "ours/baseline"
     goal_on: str = "ratio"
+    sets: tuple = ()  # named groups run together: ./vectra bench @NAME
 
     @property
     def ours_run(self) -> str:
@@ -110,7 +111,7 @@ def parse_records(document, where: str = "benchmarks.json") -> list:
         missing = [key for key in REQUIRED_FIELDS if key not in entry]
         if missing:
             raise Failure(f"{label}: missing {', '.join(missing)}")
-        known = set(REQUIRED_FIELDS) | {"metric", "scale", "ratio", "goal_on"}
+        known = set(REQUIRED_FIELDS) | {"metric", "scale", "ratio", "goal_on", "sets"}
         unknown = sorted(set(entry) - known)
         if unknown:
             raise Failure(f"{label}: unknown field {', '.join(unknown)}")
@@ -138,13 +139,17 @@ def parse_records(document, where: str = "benchmarks.json") -> list:
         scale = entry.get("scale", 1.0)
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
             raise Failure(f"{label}: scale must be a positive number")
+        sets = entry.get("sets", [])
+        if not isinstance(sets, list) or not all(isinstance(name, str) and re.match(r"^[a-z][a-z0-9_-]*$", name)
+                                                 for name in sets):
+            raise Failure(f"{label}: sets must be a list of lower-case names (./vectra bench @NAME runs a set)")
         try:
             goal = parse_goal(entry["goal"])
         except Failure as problem:
             raise Failure(f"{label}: {problem.message}")
         records.append(Record(entry["name"], entry["binary"], entry["benchmark"], entry["baseline"],
                               entry["baseline_name"], entry["unit"], entry["better"], goal,
-                              entry["description"], metric, float(scale), ratio, goal_on))
+                              entry["description"], metric, float(scale), ratio, goal_on, tuple(sets)))
     return records
 
 
@@ -158,9 +163,15 @@ def load_records(path: Path = METADATA) -> list:
 
 def select(records: list, pattern: str) -> list:
     """Records whose name (or benchmark) the regular expression finds, ignoring case (`Signal`
-    finds signal_raise_to_wake); all of them without one."""
+    finds signal_raise_to_wake); `@NAME`: the records whose `sets` name it; all of them without one."""
     if not pattern:
         return list(records)
+    if pattern.startswith("@"):
+        chosen = [record for record in records if pattern[1:] in record.sets]
+        if not chosen:
+            known = sorted({name for record in records for name in record.sets})
+            raise Failure(f"no benchmark record is in the set {pattern[1:]!r}; sets: {', '.join(known) or 'none'}")
+        return chosen
     try:
         expression = re.compile(pattern, re.IGNORECASE)
     except re.error as problem:
@@ -520,7 +531,8 @@ def add_command(commands, common) -> None:
     command = commands.add_parser("bench", parents=[common],
                                   help="build and run the host benchmarks, compare each with its baseline")
     command.add_argument("filter", nargs="?", default="", metavar="FILTER",
-                         help="regular expression on record names, case-insensitive (default: every record in tests/bench/benchmarks.json)")
+                         help="regular expression on record names, case-insensitive, or @SET: the records whose "
+                              "'sets' name it (default: every record in tests/bench/benchmarks.json)")
     command.add_argument("--repetitions", type=int, default=DEFAULT_REPETITIONS,
                          help=f"runs of each benchmark; the median is reported (default: {DEFAULT_REPETITIONS})")
     command.add_argument("--min-time", type=float, default=None, metavar="SECONDS",
@@ -536,7 +548,7 @@ def add_command(commands, common) -> None:
                               "Linux guest in the same QEMU, under TCG; guest_keys also hosted) run (default: x86_64)")
     command.add_argument("--status", action="store_true",
                          help="after the run, rewrite the benchmark table of docs/STATUS.md from results.json "
-                              "(needs every record: no FILTER)")
+                              "(with a FILTER: only those rows, with a dated line saying so)")
     command.add_argument("--status-only", action="store_true",
                          help="rewrite docs/STATUS.md's benchmark table from the existing build/bench/results.json "
                               "without building or running anything")
@@ -550,7 +562,9 @@ def write_status(records: list, results_path: Path) -> None:
     except (OSError, ValueError) as problem:
         raise Failure(f"cannot read {paths.relative(results_path)}: {problem}; run ./vectra bench first")
     bench_status.rewrite_status(document, records)
-    print(f"rewrote the benchmark table of {paths.relative(bench_status.STATUS)}")
+    whole = bench_status.is_whole(document, records)
+    print(f"rewrote {'the benchmark table' if whole else 'the measured rows of the benchmark table'} of "
+          f"{paths.relative(bench_status.STATUS)}")
 
 
 def bench_command(arguments) -> int:
@@ -560,8 +574,8 @@ def bench_command(arguments) -> int:
     if arguments.status_only:
         write_status(all_records, request.folder / "results.json")
         return 0
-    if arguments.status and (arguments.filter or arguments.set):
-        raise Failure("--status rewrites the whole table: run it without a FILTER or --set")
+    if arguments.status and arguments.set:
+        raise Failure("--status writes what the tree's own configuration measures: run it without --set")
     if arguments.repetitions < 1:
         raise Failure("--repetitions must be at least 1")
     binaries = {}
@@ -589,6 +603,8 @@ def bench_command(arguments) -> int:
     print(format_table(results))
     output = request.folder / "results.json"
     context = context_of(reports, arguments.repetitions)
+    if arguments.filter:
+        context["filter"] = arguments.filter
     if not host_binaries:
         context["build"] = "guest-level groups only: an image and a Linux guest under QEMU TCG (bench_guest.py)"
     document = results_document(results, context)

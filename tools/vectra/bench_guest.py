@@ -61,6 +61,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import bench_boot
 import boot
 import build
 import disks
@@ -707,7 +708,15 @@ def run_keys(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> 
     return bench_keys.run_keys(platform_name, repetitions, jobs, verbose)
 
 
-GROUPS = {BLOCK_GROUP: run_block, STORE_GROUP: run_store, HTTP_GROUP: run_http, "guest_keys": run_keys}
+def run_desktop(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> dict:
+    """Group guest_desktop (bench_boot.py, ADR 0051): image desktop's boot to its first frame and to
+    vsh's prompt against the do-nothing kernel and a Linux guest's framebuffer console."""
+    return bench_boot.run_desktop(platform_name, repetitions, jobs, verbose, lambda entries: {
+        "context": context() | {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, "benchmarks": with_variation(entries)})
+
+
+GROUPS = {BLOCK_GROUP: run_block, STORE_GROUP: run_store, HTTP_GROUP: run_http, bench_boot.DESKTOP_GROUP: run_desktop,
+          "guest_keys": run_keys}
 
 
 def is_guest_binary(binary: str) -> bool:

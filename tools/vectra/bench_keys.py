@@ -15,7 +15,9 @@ and when compositord answered the frame carrying it (composed and presented). Al
 monotonic clock (the scaled cycle counter; the host's clock on hosted), the same in every Task.
 
 Each repetition boots the image once; once vsh is ready the harness types KEYS letters, each held
-HOLD_MS (QMP send-key, or xdotool on the hosted window), then Return and `exit`. Keys are paired
+HOLD_MS (QMP send-key, or xdotool on the hosted window), then Return and `exit`; then, as the
+image's oracle does, Ctrl+Shift+Enter shows the second vsh's window and `exit` ends it (those keys
+come after the stamped ones). Keys are paired
 by number: k-th press at the driver, k-th press vterm received. Per repetition: the median and the
 99th percentile (nearest rank) of interrupt → flushed (`ours`) and of interrupt → received (the
 input path alone: `baseline_key_to_read`). The hops' medians go to the log.
@@ -49,6 +51,10 @@ HOLD_MS = 100
 TYPED = ("abcdefghijklmnopqrstuvwxyz" * 4)[:KEYS]
 READY = r"^vsh: ready: a vfsd session and a terminal window$"
 ANSWERED = r"^vsh: line 1 answered$"
+EXITED = r"^vsh: exit 0$"
+# The image's second vsh waits for a window (ADR 0044's second amendment): shown by the person's
+# chord once the first has exited, then ended, so that the image powers off as its oracle's run does.
+SECOND_SHOWN = r"^vterm: window 2 shown, with a waiting program$"
 BOOT_TIMEOUT_SECONDS = 300
 
 DRIVER_LINE = re.compile(r"^(?:virtio-input|host-input): key (?P<key>[0-9]+) interrupt (?P<at>[0-9]+) ns$")
@@ -147,6 +153,8 @@ def key_steps() -> tuple:
     return key_oracles.parse_all([
         {"after": READY, "text": TYPED + "\n", "hold_ms": HOLD_MS},
         {"after": ANSWERED, "text": "exit\n"},
+        {"after": EXITED, "keys": ["ctrl-shift-ret"]},
+        {"after": SECOND_SHOWN, "text": "exit\n"},
     ], "the key-to-photon benchmark")
 
 

@@ -88,7 +88,7 @@ def debug_command(arguments) -> int:
     batch = Path(arguments.batch).resolve() if arguments.batch else None
     if batch is not None and not batch.is_file():
         raise Failure(f"--batch {arguments.batch!r} is not a file")
-    image = images.image(request.image)
+    image = images.with_overlays(images.image(request.image), request.overlays)
     try:
         disk_copies = disks.copies_for_run(image.folder, elf.parent, elf.parent / "run-disks")
     except (disks.DiskError, OSError) as problem:

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The images (images/<name>/) and platforms (platforms/<name>/platform.json) the repository holds."""
 
+import dataclasses
 import difflib
 import json
 from dataclasses import dataclass
@@ -98,6 +99,17 @@ def image(name: str) -> Image:
         raise Failure(f"unknown image {name!r}{did_you_mean(name, images)}; "
                       f"the images are: {', '.join(images) or 'none'}")
     return images[name]
+
+
+def with_overlays(image: Image, overlay_paths) -> Image:
+    """`image` as built with the given overlay files: for each of images/overlays/<name>.conf, its
+    oracle's "platform+<name>" QEMU arguments in place of the platform's (other overlay files, the
+    user's own, change nothing here)."""
+    for path in overlay_paths:
+        path = Path(path)
+        if image.oracle is not None and path.suffix == ".conf" and path.resolve().parent == (paths.IMAGES / "overlays").resolve():
+            image = dataclasses.replace(image, oracle=image.oracle.for_overlay(path.stem))
+    return image
 
 
 def list_command(arguments) -> int:

@@ -25,6 +25,7 @@ import linuxguest  # noqa: E402
 import paths  # noqa: E402
 import run  # noqa: E402
 import scaffold  # noqa: E402
+import screenshots  # noqa: E402
 import setup  # noqa: E402
 import test  # noqa: E402
 import top as top_view  # noqa: E402 (parser() names its own parser `top`)
@@ -33,7 +34,7 @@ from ui import Failure  # noqa: E402
 
 DEFAULT_IMAGE = "minimal"
 DEFAULT_PLATFORM = "x86_64"
-NEEDS_NO_PACKAGES = {"images", "clean", "setup", "new"}
+NEEDS_NO_PACKAGES = {"images", "clean", "setup", "new", "screenshots"}
 
 EXAMPLES = """examples:
   ./vectra setup                          install what is missing, prefetch the ports
@@ -157,6 +158,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_command(commands, common)
     authority.add_command(commands)
     scaffold.add_command(commands)
+    screenshots.add_command(commands)
     fuzz.add_command(commands, common)
     top_view.add_command(commands, common, lambda parser: add_image_arguments(parser, DEFAULT_IMAGE, DEFAULT_PLATFORM),
                     add_configuration_arguments)

@@ -11,7 +11,9 @@ An image folder's oracle.json holds:
   forbidden        optional regular expressions that fail the run when any line matches them
   allow_faults     optional; true drops the default forbidden lines "^PANIC:" and "^FAULT:"
   qemu_args        optional; {"platform": ["-device", "..."]}: QEMU arguments this image adds on that
-                   platform (devices it needs), used by ./vectra test, run and debug
+                   platform (devices it needs), used by ./vectra test, run and debug; a key
+                   "platform+overlay" holds the arguments that replace them for the image built with
+                   that overlay (other devices for another configuration: the desktop on ramfb)
   hosted_args      optional; ["--cpus=4"]: arguments the hosted image's process gets (before any --disk=)
   screens          optional; screenshots compared against reference PNGs (see screen.py)
   keys             optional; keys typed after console lines: QMP on QEMU, xdotool on hosted (see keys.py)
@@ -114,6 +116,16 @@ class Oracle:
         """The QEMU arguments this image adds on `platform` (none for a platform it does not name)."""
         return dict(self.qemu_args).get(platform, ())
 
+    def for_overlay(self, name: str) -> "Oracle":
+        """The oracle of the image built with overlay `name`: on each platform with "platform+name"
+        QEMU arguments, those instead of the platform's own."""
+        suffix = f"+{name}"
+        merged = {key: arguments for key, arguments in self.qemu_args if "+" not in key}
+        for key, arguments in self.qemu_args:
+            if key.endswith(suffix):
+                merged[key[:-len(suffix)]] = arguments
+        return replace(self, qemu_args=tuple(merged.items()))
+
     def variant(self, name: str) -> Variant:
         for each in self.variants:
             if each.name == name:
@@ -157,6 +169,11 @@ class Oracle:
                 and all(isinstance(each, str) and each and "\n" not in each for each in arguments)
                 for name, arguments in qemu_args.items()):
             raise OracleError(f"{source}: \"qemu_args\" must map platform names to lists of non-empty strings")
+        for key in qemu_args:
+            platform, plus, overlay = key.partition("+")
+            if plus and platform not in dict(overlays).get(overlay, ()):
+                raise OracleError(f"{source}: qemu_args {key!r} names no overlay {overlay!r} tested on {platform} "
+                                  f"(\"overlays\")")
         hosted_args = data.get("hosted_args", [])
         if not isinstance(hosted_args, list) or not all(
                 isinstance(each, str) and each and "\n" not in each for each in hosted_args):

@@ -70,7 +70,7 @@ def forwarded_port(image, platform) -> tuple:
 def run_command(arguments) -> int:
     request = build.request_from(arguments)
     platform = images.platform(request.platform)
-    image = images.image(request.image)
+    image = images.with_overlays(images.image(request.image), request.overlays)
     quiet = ui.stdout_to_stderr() if arguments.print else contextlib.nullcontext()
     with quiet:
         if arguments.no_build:

@@ -288,7 +288,8 @@ def select_targets(arguments) -> list:
             request = build.BuildRequest(image.name, name, jobs=arguments.jobs,
                                          overlays=(str(overlay_file),) if overlay else (),
                                          folder_name=f"{image.name}-{name}+{overlay}" if overlay else "")
-            target = Target(image, name, request, platforms.get(name), overlay=overlay)
+            built = dataclasses.replace(image, oracle=image.oracle.for_overlay(overlay)) if overlay else image
+            target = Target(built, name, request, platforms.get(name), overlay=overlay)
             if target.platform is None:
                 target.problem = f"no platforms/{name}/platform.json"
             elif overlay and not overlay_file.exists():

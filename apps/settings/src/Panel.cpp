@@ -26,19 +26,6 @@ constexpr std::string_view default_name = "Living room";
 
 }
 
-Step const script[10] = {
-    { "Tab to the device name", kit::Event::key_press(kit::Key::Tab) },
-    { "type ' '", kit::Event::text(' ') },
-    { "type '2'", kit::Event::text('2') },
-    { "Tab to the resolutions", kit::Event::key_press(kit::Key::Tab) },
-    { "Down", kit::Event::key_press(kit::Key::Down) },
-    { "Down", kit::Event::key_press(kit::Key::Down) },
-    { "Down", kit::Event::key_press(kit::Key::Down) },
-    { "Down", kit::Event::key_press(kit::Key::Down) },
-    { "press on Apply", kit::Event::pointer_down(0, 0), Aim::Apply },
-    { "release on Apply", kit::Event::pointer_up(0, 0), Aim::Apply },
-};
-
 u32 Resolutions::row_count() const { return sizeof(resolutions) / sizeof(resolutions[0]); }
 Utf8View Resolutions::row_text(u32 row) const { return resolutions[row]; }
 
@@ -104,17 +91,6 @@ ErrorOr<void> Panel::draw(kit::Region const& region)
     return m_tree.draw(canvas, m_glyphs, region);
 }
 
-ErrorOr<kit::Event> Panel::event_for(Step const& step) const
-{
-    kit::Event event = step.event;
-    if (step.aim == Aim::Apply) {
-        auto box = TRY(m_tree.box(m_apply));
-        event.x = box.left + i32(box.width() / 2);
-        event.y = box.top + i32(box.height() / 2);
-    }
-    return event;
-}
-
 ErrorOr<void> Panel::react(kit::Message const& message)
 {
     if (message.kind != kit::MessageKind::Activated)
@@ -135,6 +111,7 @@ ErrorOr<void> Panel::react(kit::Message const& message)
         append(" to ");
         append(TRY(m_tree.text(m_name)));
         TRY(m_tree.set_text(m_status, text.bytes()));
+        m_applied = true;
         return m_tree.set_disabled(m_reset, false);
     }
     if (message.widget == m_reset) {

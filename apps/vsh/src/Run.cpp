@@ -31,10 +31,10 @@ bool session_ended(Error const& error)
 
 /* What the shell keeps between windows, placed in the Task's memory (too large for its stack). */
 struct State {
-    State(TerminalClient& client, vfs::Client& files, WallClock& clock, TaskList* tasks)
+    State(TerminalClient& client, vfs::Client& files, WallClock& clock, tasks::TaskList* tasks, Notifier* notifier)
         : terminal(client)
         , editor(terminal)
-        , shell(files, clock, tasks, terminal)
+        , shell(files, clock, tasks, terminal, notifier)
     {
     }
     Terminal terminal;
@@ -58,15 +58,27 @@ ErrorOr<Connections> take_connections(Bundle& bundle)
         TRY(bundle.take<RingCap>("replies")),
         TRY(bundle.take<RingCap>("terminal_requests")),
         TRY(bundle.take<RingCap>("terminal_replies")),
+        std::nullopt,
+        std::nullopt,
     };
+}
+
+ErrorOr<Connections> take_connections_notifying(Bundle& bundle)
+{
+    auto connections = TRY(take_connections(bundle));
+    connections.notify_requests = TRY(bundle.take<RingCap>("notify_requests"));
+    connections.notify_replies = TRY(bundle.take<RingCap>("notify_replies"));
+    return connections;
 }
 
 usize memory_needed()
 {
-    return session::pool_size<vfs::Protocol>() + terminal_pool + (sizeof(State) + 4095) / 4096 * 4096;
+    return session::pool_size<vfs::Protocol>() + terminal_pool + session::pool_size<notify::Protocol>()
+        + (sizeof(State) + 4095) / 4096 * 4096;
 }
 
-ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections connections, TaskList* tasks)
+ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections connections, tasks::TaskList* tasks,
+    Extension* extension)
 {
     auto files = TRY(vfs::Client::open(std::move(connections.files_requests), std::move(connections.files_replies),
         TRY(endpoint::carve(memory, session::pool_size<vfs::Protocol>()))));
@@ -74,9 +86,17 @@ ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connection
         TRY(endpoint::carve(memory, terminal_pool))));
     MonotonicClock monotonic = system_monotonic_clock();
     WallClock clock(monotonic);
+    std::optional<NotifyClient> notices;
+    std::optional<Notifier> notifier;
+    if (connections.notify_requests && connections.notify_replies) {
+        notices.emplace(TRY(NotifyClient::open(std::move(*connections.notify_requests), std::move(*connections.notify_replies),
+            TRY(endpoint::carve(memory, session::pool_size<notify::Protocol>())))));
+        notifier.emplace(*notices);
+    }
     auto placed = TRY(endpoint::memory(memory, sizeof(State)));
-    auto* state = new (placed.data()) State(client, files, clock, tasks);
-    say(console, "vsh: ready: a vfsd session and a terminal window");
+    auto* state = new (placed.data()) State(client, files, clock, tasks, notifier ? &*notifier : nullptr);
+    state->shell.set_extension(extension);
+    say(console, "vsh: ready: a vfsd session and a terminal window{}", notifier ? ", a notifyd session" : "");
 
     usize failures = 0;
     u64 reads_before = 0;

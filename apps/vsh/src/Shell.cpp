@@ -102,6 +102,8 @@ Outcome Shell::run(Words const& words)
         date();
     else if (command == "ps")
         processes();
+    else if (command == "notify")
+        post_notification(words);
     else if (command == "help")
         help();
     else if (command == "exit") {
@@ -122,7 +124,7 @@ Outcome Shell::run(Words const& words)
             outcome.status = status;
         }
         return outcome;
-    } else {
+    } else if (!m_extension || !m_extension->run(words, m_sink)) {
         m_sink.format("vsh: {}: no such command (help lists them)\r\n", command);
     }
     return {};
@@ -342,12 +344,34 @@ void Shell::processes()
     for (usize index = 0; index < table.value().count; ++index) {
         auto const& row = m_rows[index];
         m_sink.format("{:>5} {:<16} {:<8} {:<7} {:>3} {:>12} {:>5}/{:<6} {:>5} {:>3} {:>4} {:>3}\r\n", row.id,
-            row.name.view(), state_name(row.state), band_name(row.band), row.cpu, row.time_nanoseconds / 1'000'000,
+            row.name.view(), tasks::state_name(row.state), tasks::band_name(row.band), row.cpu, row.time_nanoseconds / 1'000'000,
             row.reticle_used / 1024, row.reticle_size / 1024, row.capabilities, row.by_class[memory_class],
             row.by_class[ring_class], row.by_class[reticle_class]);
     }
     if (table.value().listed > table.value().count)
         m_sink.format("ps: {} more Tasks not shown\r\n", table.value().listed - table.value().count);
+}
+
+void Shell::post_notification(Words const& words)
+{
+    if (!m_notifier) {
+        line("notify: no notification service");
+        return;
+    }
+    if (words.count() < 2 || words.count() > 3) {
+        line("notify: usage: notify TITLE [BODY]");
+        return;
+    }
+    if (words[1].size() > notify::maximum_title || (words.count() == 3 && words[2].size() > notify::maximum_body)) {
+        line("notify: a title holds at most 64 bytes, a body 256");
+        return;
+    }
+    auto posted = m_notifier->post(words[1], words.count() == 3 ? words[2] : std::string_view {});
+    if (posted.is_error()) {
+        m_sink.format("notify: {}: {}\r\n", words[1], posted.error().name());
+        return;
+    }
+    m_sink.format("notify: shown for {} s (notification {})\r\n", notify_timeout_ms / 1000, posted.value());
 }
 
 void Shell::help()
@@ -363,8 +387,11 @@ void Shell::help()
     line("  echo WORD...       print words");
     line("  date               the wall clock, with its confidence and source");
     line("  ps                 Tasks from the kernel's snapshot");
+    line("  notify TITLE [BODY] a notification through notifyd (5 s)");
     line("  help               this list");
     line("  exit [STATUS]      end the shell");
+    if (m_extension)
+        m_extension->help(m_sink);
     line("keys: arrows, Home/End, Delete, Ctrl+A/E/K/U/W, Up/Down history, Ctrl+C, Ctrl+L, Ctrl+D");
 }
 

@@ -30,31 +30,35 @@ struct SessionHandler {
 
 }
 
-Loop::Loop(std::span<u8> window_memory, Screen* screen)
+Loop::Loop(std::span<u8> window_memory, Screen* screen, usize windows_at_start)
     : m_server(window_memory)
     , m_screen(screen)
+    , m_windows_at_start(windows_at_start > maximum_windows ? maximum_windows : windows_at_start)
 {
 }
 
 void Loop::opened(usize session)
 {
-    /* Every session gets a window: the table opens no more sessions than there are windows. */
-    if (m_server.opened(session, window_size).is_error()) {
+    /* Every session gets a window, shown or not; when the person's ended windows hold them all, it goes. */
+    if (m_server.opened(session, window_size).is_error())
         m_table.free(session);
-        return;
-    }
-    /* A window that cannot be shown is no window: the session goes. */
-    if (m_screen && m_screen->opened(session).is_error()) {
-        m_server.closed(session);
-        m_table.free(session);
-    }
 }
 
-void Loop::closed(usize session)
+void Loop::closed(usize session) { m_server.closed(session); }
+
+bool Loop::reclaiming()
 {
-    if (m_screen)
-        m_screen->closed(session);
-    m_server.closed(session);
+    for (usize index = 0; index < m_table.capacity(); ++index) {
+        if (m_table.slot(index).state == session::Table::State::Closing)
+            return true;
+    }
+    return false;
+}
+
+void Loop::end_closed_sessions()
+{
+    while (auto session = m_server.take_session_to_end())
+        m_table.free(*session);
 }
 
 bool Loop::take_session_request(usize session)
@@ -92,10 +96,12 @@ void Loop::answer_waiting(usize session, u64 now)
 ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
 {
     auto* table = TRY(session::Table::listen(m_table, std::move(listen_requests), std::move(listen_replies),
-        session::geometry_of<tty::Protocol>(), session::Limits { maximum_windows, 1 }));
+        session::geometry_of<tty::Protocol>(), session::Limits { maximum_sessions, 1 }));
     table->on_change(
         this, [](void* loop, usize index) { static_cast<Loop*>(loop)->opened(index); },
         [](void* loop, usize index) { static_cast<Loop*>(loop)->closed(index); });
+    for (usize window = 0; window < m_windows_at_start; ++window)
+        TRY(m_server.open_window(window_size));
     for (;;) {
         TRY(table->serve_listener());
         table->retry_reclaims();
@@ -104,6 +110,7 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
             served |= take_session_request(index);
         if (m_screen)
             TRY(m_screen->take_input());
+        end_closed_sessions();
         u64 now = endpoint::now_nanoseconds();
         for (usize index = 0; index < table->capacity(); ++index)
             answer_waiting(index, now);
@@ -114,6 +121,16 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
         /* One wait for everything: the sessions, the person's input and the earliest read deadline. */
         u64 mask = table->wait_mask() | (m_screen ? m_screen->input_mask() : 0);
         auto deadline = m_server.next_deadline();
+        /* A session the person closed (Ctrl+Shift+W) is reclaimed once its client lets go, and nothing
+         * rings then: retry at growing intervals, 1 ms up to 1 s, only while one is pending. */
+        if (reclaiming()) {
+            if (!deadline || *deadline > now + m_reclaim_retry_ns)
+                deadline = now + m_reclaim_retry_ns;
+            m_reclaim_retry_ns = m_reclaim_retry_ns * 2 > maximum_reclaim_retry_ns ? maximum_reclaim_retry_ns
+                                                                                   : m_reclaim_retry_ns * 2;
+        } else {
+            m_reclaim_retry_ns = first_reclaim_retry_ns;
+        }
         if (deadline)
             (void)endpoint::wait_until(mask | timer_bit.mask(), *deadline, timer_bit);
         else
@@ -121,18 +138,19 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
     }
 }
 
-ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen)
+ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen, usize windows_at_start)
 {
     auto placed = TRY(endpoint::memory(memory, sizeof(Loop)));
     auto windows = TRY(endpoint::memory(memory, Server::memory_for() + 16));
     auto aligned = reinterpret_cast<uptr>(windows.data());
     usize skip = ((aligned + 15) & ~uptr(15)) - aligned;
-    return new (placed.data()) Loop(windows.subspan(skip, Server::memory_for()), screen);
+    return new (placed.data()) Loop(windows.subspan(skip, Server::memory_for()), screen, windows_at_start);
 }
 
-ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready, Screen* screen)
+ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready, Screen* screen,
+    usize windows_at_start)
 {
-    auto* loop = TRY(place_loop(memory, screen));
+    auto* loop = TRY(place_loop(memory, screen, windows_at_start));
     if (ready)
         TRY(endpoint::raise(*ready));
     auto served = loop->serve(std::move(requests), std::move(replies));

@@ -3,14 +3,16 @@
  *
  * vterm's Task (docs/adr/0044-vterm.md): its footprint checked, its sessions of fontd and
  * compositord opened and its windows' pixels made (Display.h), then vectra.tty's sessions served
- * from its loop (Loop.h), each in a window of 80 x 24 cells shown as a surface, with the keys
- * compositord routes to it.
+ * from its loop (Loop.h), each in a window of 80 x 24 cells shown as a surface, with the keys and
+ * the pointer compositord routes to it. CONFIG_VTERM_WINDOWS_AT_START windows wait for the first
+ * sessions; later ones wait for the person's Ctrl+Shift+Enter.
  */
 
 #include <new>
 #include <vectra/Service.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
+#include <vectra/config.h>
 #include <vectra/Try.h>
 #include <vectra/config.h>
 #include <vectra/concurrent/Endpoints.h>
@@ -50,13 +52,13 @@ ErrorOr<i32> vterm(Bundle& bundle)
         bundle, memory, "surface-requests", "surface-replies", ::vectra::vterm::surface_bits)));
 
     /* The server lives in the loop; the display needs it, and the loop is told of the display after. */
-    auto* loop = TRY(::vectra::vterm::place_loop(memory));
+    auto* loop = TRY(::vectra::vterm::place_loop(memory, nullptr, CONFIG_VTERM_WINDOWS_AT_START));
     auto display_memory = TRY(endpoint::memory(memory, sizeof(::vectra::vterm::Display) + 16));
     auto address = reinterpret_cast<uptr>(display_memory.data());
     auto* display = new (display_memory.data() + (((address + 15) & ~uptr(15)) - address))::vectra::vterm::Display(
-        loop->server(), memory, std::move(surfaces), std::move(fonts));
+        loop->server(), memory, std::move(surfaces), std::move(fonts), &console);
     TRY(display->start());
-    display->stamp_keys(console, CONFIG_VTERM_KEY_STAMPS);
+    display->stamp_keys(CONFIG_VTERM_KEY_STAMPS);
     loop->show_on(display);
     TRY(print_line(console,
         "vterm: up to {} windows of {}x{} cells, {} lines of scrollback each (libvterm 0.1.4); cells {}x{} px in "

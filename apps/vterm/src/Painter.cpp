@@ -30,6 +30,15 @@ Box Painter::cell_box(u16 row, u16 column) const
         i32(u32(column) * m_cell.width), i32(title_height() + u32(row) * m_cell.height), m_cell.width, m_cell.height);
 }
 
+std::optional<Painter::Hit> Painter::hit(i32 x, i32 y, terminal::Size size) const
+{
+    if (x < 0 || y < 0 || u32(x) >= width_for(size) || u32(y) >= height_for(size))
+        return std::nullopt;
+    if (u32(y) < title_height())
+        return Hit { true, 0, 0 };
+    return Hit { false, u16((u32(y) - title_height()) / m_cell.height), u16(u32(x) / m_cell.width) };
+}
+
 ErrorOr<void> Painter::draw_title(kit::Canvas& canvas, std::span<u8 const> title, bool focused)
 {
     Box bar = Box::of(0, 0, canvas.width(), title_height());
@@ -63,8 +72,10 @@ ErrorOr<void> Painter::draw_cell(kit::Canvas& canvas, terminal::Terminal const& 
     if (cell.width == 2)
         box.right += i32(m_cell.width);
     auto cursor = model.cursor();
-    bool reversed = cell.has(terminal::attribute::reverse)
-        != (cursor.visible && model.view_offset() == 0 && cursor.row == row && cursor.column == column);
+    bool is_cursor = cursor.visible && model.view_offset() == 0 && cursor.row == row && cursor.column == column;
+    /* The cursor and the selection are each drawn reversed; the cursor inside the selection shows as itself again. */
+    bool reversed = (cell.has(terminal::attribute::reverse) != is_cursor)
+        != model.is_selected(model.view_position(row, column));
     u32 foreground = pixel_of(reversed ? cell.background : cell.foreground);
     u32 background = pixel_of(reversed ? cell.foreground : cell.background);
     canvas.fill(box, box, background);

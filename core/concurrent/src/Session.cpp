@@ -7,12 +7,15 @@
 
 namespace vectra::session {
 
-ErrorOr<Table*> Table::listen(Table& table, RingCap requests, RingCap replies, Geometry geometry, Limits limits)
+ErrorOr<Table*> Table::listen(Table& table, RingCap requests, RingCap replies, Geometry geometry, Limits limits, TableBits bits)
 {
     if (limits.sessions == 0 || limits.sessions > maximum_sessions || limits.requests_per_turn == 0)
         return Error(ErrorCode::InvalidArgument, "a session table holds 1 to 56 sessions, each served at least once a turn");
-    table.m_listener = TRY(endpoint::bind_receiver(requests, schema_id, listener_bit));
-    table.m_listener_outbox = TRY(endpoint::bind_sender(replies, schema_id, listener_space_bit));
+    if (usize(bits.first_session) + limits.sessions > 64)
+        return Error(ErrorCode::InvalidArgument, "every session's doorbell is one of the 64 Signal bits");
+    table.m_listener = TRY(endpoint::bind_receiver(requests, schema_id, bits.listener));
+    table.m_listener_outbox = TRY(endpoint::bind_sender(replies, schema_id, bits.listener_space));
+    table.m_bits = bits;
     table.m_listen_requests = std::move(requests);
     table.m_listen_replies = std::move(replies);
     table.m_geometry = geometry;
@@ -30,10 +33,10 @@ usize Table::open_count() const
 
 u64 Table::wait_mask() const
 {
-    u64 mask = listener_bit.mask() | reply_space_bit.mask();
+    u64 mask = m_bits.listener.mask() | m_bits.reply_space.mask();
     for (usize index = 0; index < m_limits.sessions; ++index) {
         if (m_slots[index].state == State::Open || m_slots[index].state == State::Opening)
-            mask |= SignalBit(static_cast<u8>(first_session_bit + index)).mask();
+            mask |= SignalBit(static_cast<u8>(m_bits.first_session + index)).mask();
     }
     return mask;
 }
@@ -50,8 +53,8 @@ ErrorOr<void> Table::build(usize index, ReticleCap donation)
     auto reading = TRY(endpoint::attenuate(*slot.requests, RightReceive));
     slot.handover = std::move(slot.requests); /* the original travels to the client with the reply */
     slot.requests = std::move(reading);
-    slot.inbox = TRY(endpoint::bind_receiver(*slot.requests, m_geometry.schema_id, SignalBit(static_cast<u8>(first_session_bit + index))));
-    slot.outbox = TRY(endpoint::bind_sender(*slot.replies, m_geometry.schema_id, reply_space_bit));
+    slot.inbox = TRY(endpoint::bind_receiver(*slot.requests, m_geometry.schema_id, SignalBit(static_cast<u8>(m_bits.first_session + index))));
+    slot.outbox = TRY(endpoint::bind_sender(*slot.replies, m_geometry.schema_id, m_bits.reply_space));
     return {};
 }
 

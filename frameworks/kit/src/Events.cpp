@@ -315,6 +315,17 @@ ErrorOr<Message> Tree::key(Event const& event)
     }
 }
 
+Index Tree::release_press()
+{
+    Index index = m_pressed;
+    if (index == no_index)
+        return no_index;
+    m_pressed = no_index;
+    m_columns.flags[index] = u8(m_columns.flags[index] & ~flag::pressed);
+    damage_widget(index);
+    return index;
+}
+
 ErrorOr<Message> Tree::dispatch(Event const& event)
 {
     switch (event.kind) {
@@ -346,13 +357,8 @@ ErrorOr<Message> Tree::dispatch(Event const& event)
         }
     }
     case EventKind::PointerUp: {
-        if (m_pressed == no_index)
-            return Message {};
-        Index index = m_pressed;
-        m_pressed = no_index;
-        m_columns.flags[index] = u8(m_columns.flags[index] & ~flag::pressed);
-        damage_widget(index);
-        if (holds(m_columns.box[index], event.x, event.y))
+        Index index = release_press();
+        if (index != no_index && holds(m_columns.box[index], event.x, event.y))
             return Message { MessageKind::Activated, id_of(index) };
         return Message {};
     }
@@ -370,6 +376,12 @@ ErrorOr<Message> Tree::dispatch(Event const& event)
         if (m_focused == no_index || m_columns.kind[m_focused] != Kind::TextField)
             return Message {};
         return type_text(m_focused, event.code_point);
+    case EventKind::FocusIn:
+        return Message {};
+    case EventKind::FocusOut:
+        /* The release may never come (it goes where the focus went): the press is let go, nothing activated. */
+        (void)release_press();
+        return Message {};
     }
     return Message {};
 }

@@ -161,6 +161,19 @@
 #define READS_MAY_FOLLOW_HEAD_STORE
 #endif
 
+/*
+ * The same-CPU design (-DSAME_CPU; not in the code, ADR 0026 §12): both ends' Tasks pinned to one
+ * CPU. One CPU has one program order, so both Tasks share one view: every load sees at least the
+ * newest write either made (the Tasks run in turns there; any interleaving is allowed here, which
+ * includes theirs). Checked with the consumer's fence left out (WEAKEN_CONSUMER_FENCE): it must
+ * pass. WEAKEN_CONSUMER_RELOAD also leaves out the consumer's second look at the tail, deciding the
+ * space bit on the tail seen before it read (receive_burst's visitor may switch to the producer in
+ * between): it must fail.
+ */
+#ifdef SAME_CPU
+#define consumer_view producer_view
+#endif
+
 typedef View {
     byte head;
     byte tail;
@@ -185,9 +198,11 @@ View doorbell_view;
 bit space;
 View space_view;
 
-/* Each Task's view. */
+/* Each Task's view (one, shared, with SAME_CPU). */
 View producer_view;
+#ifndef SAME_CPU
 View consumer_view;
+#endif
 
 byte index; /* scratch for loops over slots; always 0 between steps */
 
@@ -538,7 +553,11 @@ active proctype consumer()
 #if CONSUMER_FENCE != ABSENT
                 atomic { fence(consumer_view) };
 #endif
+#ifdef WEAKEN_CONSUMER_RELOAD
+                tail_again = tail_seen;
+#else
                 atomic { load_tail(tail_again, CONSUMER_TAIL_RELOAD) };
+#endif
                 if
                 :: tail_again - taken_up_to == SLOTS -> atomic { raise_bit(space, space_view, consumer_view) }
                 :: else

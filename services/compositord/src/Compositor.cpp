@@ -93,12 +93,16 @@ void Compositor::retarget(surface::Target target)
     damage_screen();
 }
 
-ErrorOr<u32> Compositor::create(usize session, surface::Create const& request, std::optional<ReceivedCapability>& carried)
+ErrorOr<u32> Compositor::create(
+    usize session, surface::Create const& request, std::optional<ReceivedCapability>& carried, SessionKind kind)
 {
+    if (request.transient > 1 || (request.transient == 1 && kind != SessionKind::Privileged))
+        return Error(SurfaceError::TransientRefused, "only a privileged session creates transient surfaces");
     TRY(check_size(request.width, request.height, request.stride));
     TRY(check_position(request.x, request.y));
-    if (surface_count(session) >= surface::surfaces_per_session)
-        return Error(SurfaceError::TooManySurfaces, "a session has at most 4 surfaces");
+    usize allowed = kind == SessionKind::Privileged ? surface::surfaces_per_privileged_session : surface::surfaces_per_session;
+    if (surface_count(session) >= allowed)
+        return Error(SurfaceError::TooManySurfaces, "a session has at most 4 surfaces (a privileged one 8)");
     usize free = maximum_surfaces;
     for (usize index = 0; index < maximum_surfaces; ++index) {
         if (!m_surfaces[index].used) {
@@ -119,8 +123,9 @@ ErrorOr<u32> Compositor::create(usize session, surface::Create const& request, s
     made.carried = *carried;
     made.memory = std::move(lent.memory);
     made.memory_size = lent.size;
+    made.transient = request.transient == 1;
     carried.reset();
-    m_order[m_order_count++] = u8(free);
+    place_on_top(free);
     add_damage(made.frame);
     return made.id;
 }
@@ -186,18 +191,31 @@ ErrorOr<void> Compositor::raise(usize session, u32 id)
     return {};
 }
 
+void Compositor::place_on_top(usize index)
+{
+    usize position = m_order_count;
+    if (!m_surfaces[index].transient) {
+        while (position > 0 && m_surfaces[m_order[position - 1]].transient)
+            --position;
+    }
+    for (usize moved = m_order_count; moved > position; --moved)
+        m_order[moved] = m_order[moved - 1];
+    m_order[position] = u8(index);
+    ++m_order_count;
+}
+
 void Compositor::raise_slot(usize index)
 {
     if (index >= maximum_surfaces || !m_surfaces[index].used)
         return;
     remove_from_order(index);
-    m_order[m_order_count++] = u8(index);
+    place_on_top(index);
     add_damage(m_surfaces[index].frame);
 }
 
 void Compositor::focus_slot(usize index)
 {
-    if (index < maximum_surfaces && m_surfaces[index].used)
+    if (index < maximum_surfaces && m_surfaces[index].used && !m_surfaces[index].transient)
         m_focused = m_surfaces[index].id;
 }
 
@@ -225,9 +243,15 @@ ErrorOr<void> Compositor::lower(usize session, u32 id)
     auto* lowered = TRY(find(session, id));
     usize index = usize(lowered - m_surfaces);
     remove_from_order(index);
-    for (usize position = m_order_count; position > 0; --position)
+    /* A transient surface goes below the other transient ones only: it stays above every other. */
+    usize bottom = 0;
+    if (lowered->transient) {
+        while (bottom < m_order_count && !m_surfaces[m_order[bottom]].transient)
+            ++bottom;
+    }
+    for (usize position = m_order_count; position > bottom; --position)
         m_order[position] = m_order[position - 1];
-    m_order[0] = u8(index);
+    m_order[bottom] = u8(index);
     ++m_order_count;
     add_damage(lowered->frame);
     return {};
@@ -236,6 +260,8 @@ ErrorOr<void> Compositor::lower(usize session, u32 id)
 ErrorOr<void> Compositor::focus(usize session, u32 id)
 {
     auto* focused = TRY(find(session, id));
+    if (focused->transient)
+        return Error(SurfaceError::TransientUnfocusable, "a transient surface never takes the focus");
     if (auto owner = focused_session(); owner && *owner != session)
         return Error(SurfaceError::NotFocused, "the focus is another session's");
     m_focused = focused->id;

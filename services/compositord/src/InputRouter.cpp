@@ -56,15 +56,21 @@ void InputRouter::route_pointer(input::InputEvent const& event)
     i32 y = i32(event.y > u32(surface::maximum_position) ? surface::maximum_position : event.y);
     (void)m_compositor.cursor(x, y, true);
     u8 pressed = u8(event.buttons & ~m_buttons);
+    /* A report that presses or releases a button keeps its own place in the queue, and its position:
+     * a client tells a press on its title bar from one in its contents by it. */
+    bool buttons_changed = event.buttons != m_buttons;
     std::optional<usize> target;
     if (m_buttons != 0 && m_grab != 0)
         target = m_compositor.slot_of(m_grab);
     else
         target = m_compositor.surface_at(x, y);
     if (target && pressed != 0 && m_buttons == 0) {
-        /* Click-to-focus: the surface pressed on is focused and raised, and holds the pointer until every button is up. */
-        m_compositor.focus_slot(*target);
-        m_compositor.raise_slot(*target);
+        /* Click-to-focus: the surface pressed on is focused and raised (a transient one neither: ADR 0048 §4), and
+           holds the pointer until every button is up. */
+        if (!m_compositor.slot(*target).transient) {
+            m_compositor.focus_slot(*target);
+            m_compositor.raise_slot(*target);
+        }
         m_grab = m_compositor.slot(*target).id;
         notice_focus(); /* told before the press's report */
     }
@@ -82,22 +88,25 @@ void InputRouter::route_pointer(input::InputEvent const& event)
     routed.x = x - over.frame.left;
     routed.y = y - over.frame.top;
     routed.buttons = event.buttons;
-    if (auto* last = last_queued(over.session); last && last->kind == surface::event_kind::pointer
-        && last->surface == routed.surface && last->buttons == routed.buttons) {
+    if (auto* last = last_queued(over.session); !buttons_changed && m_last_is_motion[over.session] && last
+        && last->kind == surface::event_kind::pointer && last->surface == routed.surface
+        && last->buttons == routed.buttons) {
         last->x = routed.x;
         last->y = routed.y;
         ++m_counters.coalesced;
         return;
     }
     queue(over.session, routed);
+    m_last_is_motion[over.session] = !buttons_changed;
 }
 
 void InputRouter::cycle_focus()
 {
+    /* The bottom surface comes to the top with the focus: repeated, the chord visits every surface but the transient
+       ones (never focused; they sit above the others, so the bottom one is never transient unless all are). */
     auto order = m_compositor.order();
-    if (order.empty())
+    if (order.empty() || m_compositor.slot(order[0]).transient)
         return;
-    /* The bottom surface comes to the top with the focus: repeated, the chord visits every surface. */
     usize bottom = order[0];
     m_compositor.raise_slot(bottom);
     m_compositor.focus_slot(bottom);
@@ -147,6 +156,7 @@ void InputRouter::queue(usize session, surface::SurfaceEvent const& event)
     }
     waiting.events[(waiting.first + waiting.count) % surface::queued_input_events] = event;
     ++waiting.count;
+    m_last_is_motion[session] = false;
     ++m_counters.delivered;
 }
 

@@ -3,7 +3,8 @@
  *
  * compositord's Task: its footprint checked, a vectra.display session opened, then every session of
  * vectra.surface served from one loop (Server.h); compositord_desktop also routes inputd's events
- * (docs/adr/0047-input-routing.md). The first CONFIG_COMPOSITORD_REPORT_FRAMES
+ * (docs/adr/0047-input-routing.md); compositord_transient also serves a privileged listener whose
+ * sessions (notifyd's) may create transient surfaces (docs/adr/0048-notifyd.md §4). The first CONFIG_COMPOSITORD_REPORT_FRAMES
  * frames that composed anything are reported on the console: how many pixels each composed.
  */
 
@@ -15,9 +16,11 @@
 #include <vectra/config.h>
 #include <vectra/footprints/compositord.h>
 #include <vectra/footprints/compositord_desktop.h>
+#include <vectra/footprints/compositord_transient.h>
 
 VECTRA_TASK_ENTRY(compositord);
 VECTRA_TASK_ENTRY(compositord_desktop);
+VECTRA_TASK_ENTRY(compositord_transient);
 
 namespace vectra::task_entries {
 
@@ -41,9 +44,16 @@ void report(void* context, compositord::FrameReport const& frame)
             frame.surfaces_ended);
 }
 
-/* compositord's Task, routing inputd's events when `routes_input` (its Bundle then holds inputd's session and focus connection). */
-ErrorOr<i32> serve_compositord(Bundle& bundle, bool routes_input)
+enum class Routing : u8 {
+    None,
+    Input,              /* inputd's session and focus connection in the Bundle */
+    InputAndTransients, /* and the privileged listener (transient_requests/transient_replies) */
+};
+
+/* compositord's Task, routing inputd's events and serving the privileged listener as `routing` says. */
+ErrorOr<i32> serve_compositord(Bundle& bundle, Routing routing)
 {
+    bool routes_input = routing != Routing::None;
     static ConsoleCap console;
     console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -56,7 +66,7 @@ ErrorOr<i32> serve_compositord(Bundle& bundle, bool routes_input)
         TRY(bundle.take<RingCap>("display_requests")), TRY(bundle.take<RingCap>("display_replies")), std::move(pool)));
     auto mode = TRY(screen.client().call(display::ReadMode {}));
     TRY(print_line(console, "compositord: display {}x{} (a vectra.display session), up to {} sessions, {} surfaces, a frame at most every {} us",
-        mode.width, mode.height, compositord::maximum_sessions, compositord::maximum_surfaces,
+        mode.width, mode.height, compositord::client_sessions, compositord::maximum_surfaces,
         CONFIG_COMPOSITORD_FRAME_INTERVAL_US));
     std::optional<compositord::InputLink> input;
     if (routes_input) {
@@ -73,8 +83,15 @@ ErrorOr<i32> serve_compositord(Bundle& bundle, bool routes_input)
     settings.frame_interval_ns = u64(CONFIG_COMPOSITORD_FRAME_INTERVAL_US) * 1000;
     settings.report = report;
     settings.context = &reporter;
+    std::optional<compositord::PrivilegedListener> privileged;
+    if (routing == Routing::InputAndTransients) {
+        privileged.emplace(compositord::PrivilegedListener {
+            TRY(bundle.take<RingCap>("transient_requests")), TRY(bundle.take<RingCap>("transient_replies")) });
+        TRY(print_line(console, "compositord: transient surfaces: up to {} privileged sessions on the second listener; never focused, above the others",
+            compositord::privileged_sessions));
+    }
     TRY(compositord::run(memory, screen, std::move(requests), std::move(replies), settings, &ready,
-        input ? &*input : nullptr));
+        input ? &*input : nullptr, privileged ? &*privileged : nullptr));
     return 0;
 }
 
@@ -83,13 +100,19 @@ ErrorOr<i32> serve_compositord(Bundle& bundle, bool routes_input)
 ErrorOr<i32> compositord(Bundle& bundle)
 {
     TRY(check_footprint(bundle, footprints::compositord)); /* generated from footprint.json */
-    return serve_compositord(bundle, false);
+    return serve_compositord(bundle, Routing::None);
 }
 
 ErrorOr<i32> compositord_desktop(Bundle& bundle)
 {
     TRY(check_footprint(bundle, footprints::compositord_desktop)); /* generated from desktop.footprint.json */
-    return serve_compositord(bundle, true);
+    return serve_compositord(bundle, Routing::Input);
+}
+
+ErrorOr<i32> compositord_transient(Bundle& bundle)
+{
+    TRY(check_footprint(bundle, footprints::compositord_transient)); /* generated from transient.footprint.json */
+    return serve_compositord(bundle, Routing::InputAndTransients);
 }
 
 }

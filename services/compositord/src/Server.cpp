@@ -28,7 +28,7 @@ constexpr u16 input_number = static_cast<u16>(protocol::index_of<Protocol, surfa
 
 ErrorOr<surface::Created> Session::handle(surface::Create const& request, protocol::MessageCapabilities& capabilities)
 {
-    return surface::Created { TRY(m_server.compositor().create(m_index, request, capabilities.received)) };
+    return surface::Created { TRY(m_server.compositor().create(m_index, request, capabilities.received, Server::kind_of(m_index))) };
 }
 
 ErrorOr<protocol::Done> Session::handle(surface::Resize const& request, protocol::MessageCapabilities& capabilities)
@@ -173,7 +173,7 @@ u64 Server::serve_input(u64 now)
 
 void Server::reply(usize index, usize length)
 {
-    m_table.send_reply(index, std::span<u8 const>(m_reply, length));
+    table_of(index).send_reply(local_index(index), std::span<u8 const>(m_reply, length));
 }
 
 void Server::handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities& capabilities)
@@ -202,8 +202,10 @@ void Server::handle(usize index, std::span<u8 const> request, protocol::MessageC
 bool Server::take_requests(usize index)
 {
     /* Every reply compositord owes this session must fit its replies Ring. */
-    auto received = m_table.take_request_carrying(
-        index, m_request, (m_waiting[index].used ? 1 : 0) + (m_waiting_input[index].used ? 1 : 0));
+    if (index >= client_sessions && !m_privileged_bound)
+        return false;
+    auto received = table_of(index).take_request_carrying(
+        local_index(index), m_request, (m_waiting[index].used ? 1 : 0) + (m_waiting_input[index].used ? 1 : 0));
     if (!received)
         return false;
     /* A carried MemCap reaches create and resize, which keep it; any other is discarded here. */
@@ -270,17 +272,29 @@ void Server::present_frame()
     }
 }
 
-ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
+ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies, PrivilegedListener* privileged)
 {
     auto* table = TRY(session::Table::listen(m_table, std::move(listen_requests), std::move(listen_replies),
-        session::geometry_of<Protocol>(), session::Limits { maximum_sessions, 1 }));
+        session::geometry_of<Protocol>(), session::Limits { client_sessions, 1 }));
     table->on_change(
         this, [](void*, usize) {}, [](void* server, usize index) { static_cast<Server*>(server)->closed(index); });
+    if (privileged) {
+        TRY(session::Table::listen(m_privileged, std::move(privileged->requests), std::move(privileged->replies),
+            session::geometry_of<Protocol>(), session::Limits { privileged_sessions, 1 }, privileged_bits));
+        m_privileged.on_change(
+            this, [](void*, usize) {},
+            [](void* server, usize index) { static_cast<Server*>(server)->closed(client_sessions + index); });
+        m_privileged_bound = true;
+    }
     for (;;) {
         TRY(table->serve_listener());
         table->retry_reclaims();
+        if (m_privileged_bound) {
+            TRY(m_privileged.serve_listener());
+            m_privileged.retry_reclaims();
+        }
         bool served = false;
-        for (usize index = 0; index < table->capacity(); ++index)
+        for (usize index = 0; index < maximum_sessions; ++index)
             served |= take_requests(index);
         u64 now = endpoint::now_nanoseconds();
         u64 input_deadline = serve_input(now);
@@ -292,7 +306,7 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         }
         if (served)
             continue;
-        u64 mask = table->wait_mask() | (m_input ? m_input->wait_mask() : 0);
+        u64 mask = table->wait_mask() | (m_input ? m_input->wait_mask() : 0) | (m_privileged_bound ? m_privileged.wait_mask() : 0);
         u64 deadline = wanted ? next_frame : ~u64(0);
         deadline = input_deadline < deadline ? input_deadline : deadline;
         if (deadline != ~u64(0))
@@ -303,7 +317,7 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
 }
 
 ErrorOr<void> run(ReticleCap const& memory, DisplayLink& display, RingCap requests, RingCap replies, Settings settings,
-    SignalCap const* ready, InputLink* input)
+    SignalCap const* ready, InputLink* input, PrivilegedListener* privileged)
 {
     auto target = TRY(display.acquire());
     auto placed = TRY(endpoint::memory(memory, sizeof(Server)));
@@ -312,7 +326,7 @@ ErrorOr<void> run(ReticleCap const& memory, DisplayLink& display, RingCap reques
     server->present_frame();
     if (ready)
         TRY(endpoint::raise(*ready));
-    auto served = server->serve(std::move(requests), std::move(replies));
+    auto served = server->serve(std::move(requests), std::move(replies), privileged);
     server->~Server();
     return served;
 }

@@ -21,8 +21,10 @@
  * and resets the Rings one last time so clients are not left waiting on a dead peer.
  */
 
+#include <initd/Control.h>
 #include <initd/Manifest.h>
 #include <initd/Supervisor.h>
+#include <optional>
 #include <string.h>
 #include <vectra/System.h>
 #include <vectra/Ring.h>
@@ -53,6 +55,7 @@ enum class State : u8 {
     BackingOff,
     GivenUp,
     Finished, /* checks only */
+    Stopped,  /* services: stopped through vectra.control until started again */
 };
 
 /* How a boot manifest names a PCI function, for initd's messages. */
@@ -85,6 +88,8 @@ struct Supervised {
     RestartHistory history;
     u64 restart_at { 0 };
     u32 restarts_in_window { 0 }; /* counting the one due at restart_at */
+    bool ended { false };         /* an instance has ended: last_exit_status says how */
+    i32 last_exit_status { 0 };   /* -1 for a failure, panic, fault or stop */
 };
 
 struct Connection {
@@ -122,7 +127,7 @@ u32 services_beneath(usize index)
     return spec.children == 0 ? 1 : spec.children;
 }
 
-class Supervisor {
+class Supervisor final : public ControlledServices {
 public:
     /* `self`: the TaskSpec of the group supervisor this is, or supervised_by_initd. */
     Supervisor(Bundle& bundle, u16 self)
@@ -132,6 +137,13 @@ public:
     }
 
     ErrorOr<i32> run();
+
+    /* vectra.control (include/initd/Control.h): initd's own children that are services. */
+    usize service_count() const override;
+    ServiceView service(usize index) const override;
+    ErrorOr<ControlRefusal> restart_service(std::string_view name) override;
+    ErrorOr<ControlRefusal> stop_service(std::string_view name) override;
+    ErrorOr<ControlRefusal> start_service(std::string_view name) override;
 
 private:
     bool is_initd() const { return m_self == supervised_by_initd; }
@@ -149,7 +161,12 @@ private:
     ErrorOr<void> handle_exit(usize position);
     ErrorOr<void> release_memory(usize position);
     ErrorOr<void> restart_due(u64 now);
-    ErrorOr<void> reset_connections_of(usize position);
+    /* Which of a child's Rings a stop resets: every one it held, or (a request) only those it serves. */
+    enum class Rings : u8 {
+        Held,
+        Served,
+    };
+    ErrorOr<void> reset_connections_of(usize position, Rings = Rings::Held);
     ErrorOr<void> services_are_ready();
     ErrorOr<void> start_checks();
     ErrorOr<void> summarise();
@@ -162,6 +179,10 @@ private:
     bool checks_finished() const;
     bool finished() const;
     ErrorOr<void> stay_up();
+    ErrorOr<void> open_control();
+    ControlRefusal find_service(std::string_view name, usize& position) const;
+    ControlRefusal refusal_to_end(usize position) const;
+    ErrorOr<void> end_on_request(usize position);
 
     template<typename... Arguments>
     ErrorOr<void> say(fmt::format_string<Arguments...> format, Arguments&&... arguments)
@@ -187,6 +208,9 @@ private:
     TimerCap m_backoff_timer;
     TimerCap m_heartbeat_timer;
     Connection m_connections[maximum_connections];
+    /* initd's ends of the control connection (ADR 0045 §6), bound when the manifest has one. */
+    std::optional<RingReceiver> m_control_inbox;
+    std::optional<RingSender> m_control_outbox;
     Supervised m_children[maximum_children]; /* by position */
     usize m_child_count { 0 };
     bool m_checks_started { false }; /* initd: checks started; a group of services: ready raised */
@@ -396,11 +420,16 @@ ErrorOr<void> Supervisor::report(TaskStatus const& task)
     return {};
 }
 
-ErrorOr<void> Supervisor::reset_connections_of(usize position)
+ErrorOr<void> Supervisor::reset_connections_of(usize position, Rings rings)
 {
     TaskSpec const& spec = spec_of(position);
     for (usize slot = 0; slot < spec.slot_count; ++slot) {
         auto const& grant = spec.slots[slot];
+        /* A served end: requests it receives, replies it sends (a group holds both ends of some: all of them). */
+        bool served = (grant.kind == SlotKind::RequestRing && (grant.rights & RightReceive))
+            || (grant.kind == SlotKind::ReplyRing && (grant.rights & RightSend));
+        if (rings == Rings::Served && spec.children == 0 && !served)
+            continue;
         if (grant.kind == SlotKind::RequestRing)
             TRY(system::reset_ring(m_connections[grant.connection].requests));
         if (grant.kind == SlotKind::ReplyRing)
@@ -470,6 +499,8 @@ ErrorOr<void> Supervisor::handle_exit(usize position)
 
     /* A service ended: report, reap, and restart within its policy. A group's children were stopped with it. */
     TRY(report(task));
+    supervised.ended = true;
+    supervised.last_exit_status = task.exit_cause == ExitCause::Returned ? task.exit_status : -1;
     TRY(system::reap(std::move(supervised.task)));
     TRY(release_memory(position));
     auto decision = supervised.history.service_ended(spec.restart, monotonic_now().nanoseconds_since_boot());
@@ -536,7 +567,7 @@ bool Supervisor::services_ready() const
     /* Ready, or given up on: either way nothing more will happen to it before the checks run. */
     for (usize position = 0; position < m_child_count; ++position) {
         State state = m_children[position].state;
-        if (spec_of(position).kind == TaskKind::Service && state != State::Ready && state != State::GivenUp)
+        if (spec_of(position).kind == TaskKind::Service && state != State::Ready && state != State::GivenUp && state != State::Stopped)
             return false;
     }
     return true;
@@ -704,11 +735,170 @@ ErrorOr<void> Supervisor::stay_up()
     return system::arm_timer(m_heartbeat_timer, monotonic_now().nanoseconds_since_boot() + heartbeat_nanoseconds);
 }
 
+/* initd binds its ends of the control connection the manifest compiler made (none in a group). */
+ErrorOr<void> Supervisor::open_control()
+{
+    usize index = boot_manifest.control_connection;
+    if (!is_initd() || index == no_control_connection)
+        return {};
+    if (index >= boot_manifest.connection_count || index >= maximum_connections)
+        return Error(ErrorCode::InvalidArgument, "boot manifest: the control connection is not one of its connections");
+    u64 schema = boot_manifest.connections[index].schema_id;
+    m_control_inbox = TRY(RingReceiver::bind(m_connections[index].requests, schema, control_request_bit));
+    m_control_outbox = TRY(RingSender::bind(m_connections[index].replies, schema, control_space_bit));
+    return {};
+}
+
+usize Supervisor::service_count() const
+{
+    usize count = 0;
+    for (usize position = 0; position < m_child_count; ++position)
+        count += spec_of(position).kind == TaskKind::Service ? 1 : 0;
+    return count;
+}
+
+ServiceView Supervisor::service(usize index) const
+{
+    for (usize position = 0; position < m_child_count; ++position) {
+        if (spec_of(position).kind != TaskKind::Service || index-- != 0)
+            continue;
+        auto const& supervised = m_children[position];
+        ServiceView view;
+        view.name = spec_of(position).name;
+        /* control::ServiceState's numbers. */
+        switch (supervised.state) {
+        case State::NotStarted:
+            view.state = 1;
+            break;
+        case State::Starting:
+            view.state = 2;
+            break;
+        case State::Ready:
+            view.state = 3;
+            break;
+        case State::BackingOff:
+            view.state = 4;
+            break;
+        case State::GivenUp:
+        case State::Finished:
+            view.state = 5;
+            break;
+        case State::Stopped:
+            view.state = 6;
+            break;
+        }
+        view.restarts = supervised.history.recent(spec_of(position).restart, monotonic_now().nanoseconds_since_boot());
+        view.maximum_restarts = spec_of(position).restart.max_restarts;
+        view.ended = supervised.ended;
+        view.last_exit_status = supervised.last_exit_status;
+        return view;
+    }
+    return {};
+}
+
+/* The child named `name`: a service of initd's, or why it cannot be controlled. */
+ControlRefusal Supervisor::find_service(std::string_view name, usize& position) const
+{
+    for (position = 0; position < m_child_count; ++position) {
+        if (name == spec_of(position).name)
+            return spec_of(position).kind == TaskKind::Service ? ControlRefusal::None : ControlRefusal::NotAService;
+    }
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        TaskSpec const& spec = boot_manifest.tasks[index];
+        if (name == spec.name)
+            return spec.kind == TaskKind::Service ? ControlRefusal::Grouped : ControlRefusal::NotAService;
+    }
+    return ControlRefusal::UnknownService;
+}
+
+/* Whether the service at `position` may be stopped or restarted now. */
+ControlRefusal Supervisor::refusal_to_end(usize position) const
+{
+    switch (m_children[position].state) {
+    case State::Ready:
+        return ControlRefusal::None;
+    case State::Starting:
+    case State::BackingOff:
+        return ControlRefusal::Busy;
+    default:
+        return ControlRefusal::NotRunning;
+    }
+}
+
+/*
+ * Ends a running service on request: its last TaskCap deleted (the Task stops; its exit bit rises
+ * and is taken here), its Reticle reclaimed and the Rings it serves reset, so its clients see
+ * PeerRestarted as after a crash. Rings it is a client of are left alone: the services it uses
+ * are not disturbed (they notice its sessions end); a group's Rings are all reset, as on its crash.
+ */
+ErrorOr<void> Supervisor::end_on_request(usize position)
+{
+    auto& supervised = m_children[position];
+    TRY(system::remove(std::move(supervised.task)));
+    (void)system::wait(exit_bit(position).mask());
+    supervised.ended = true;
+    supervised.last_exit_status = -1;
+    TRY(release_memory(position));
+    return reset_connections_of(position, Rings::Served);
+}
+
+ErrorOr<ControlRefusal> Supervisor::restart_service(std::string_view name)
+{
+    usize position = 0;
+    if (auto refusal = find_service(name, position); refusal != ControlRefusal::None)
+        return refusal;
+    if (auto refusal = refusal_to_end(position); refusal != ControlRefusal::None)
+        return refusal;
+    auto& supervised = m_children[position];
+    TaskSpec const& spec = spec_of(position);
+    u64 now = monotonic_now().nanoseconds_since_boot();
+    if (!supervised.history.allows_restart(spec.restart, now))
+        return ControlRefusal::PolicyExhausted;
+    TRY(end_on_request(position));
+    auto decision = supervised.history.service_ended(spec.restart, now);
+    supervised.restarts_in_window = decision.recent + 1;
+    TRY(start(position));
+    TRY(say("initd: restarted {} on request ({} of {} within {} ms)", spec.name, supervised.restarts_in_window,
+        spec.restart.max_restarts, spec.restart.window_ms));
+    return ControlRefusal::None;
+}
+
+ErrorOr<ControlRefusal> Supervisor::stop_service(std::string_view name)
+{
+    usize position = 0;
+    if (auto refusal = find_service(name, position); refusal != ControlRefusal::None)
+        return refusal;
+    if (auto refusal = refusal_to_end(position); refusal != ControlRefusal::None)
+        return refusal;
+    TRY(end_on_request(position));
+    m_children[position].state = State::Stopped;
+    TRY(say("initd: stopped {} on request", spec_of(position).name));
+    return ControlRefusal::None;
+}
+
+ErrorOr<ControlRefusal> Supervisor::start_service(std::string_view name)
+{
+    usize position = 0;
+    if (auto refusal = find_service(name, position); refusal != ControlRefusal::None)
+        return refusal;
+    auto& supervised = m_children[position];
+    if (supervised.state == State::BackingOff)
+        return ControlRefusal::Busy;
+    if (supervised.state != State::Stopped && supervised.state != State::GivenUp)
+        return ControlRefusal::Running;
+    supervised.history.clear();
+    supervised.restarts_in_window = 0;
+    TRY(start(position));
+    TRY(say("initd: started {} on request", spec_of(position).name));
+    return ControlRefusal::None;
+}
+
 ErrorOr<i32> Supervisor::run()
 {
     m_started = monotonic_now().nanoseconds_since_boot();
     TRY(take_capabilities());
     TRY(find_children());
+    TRY(open_control());
     m_backoff_timer = TRY(system::create_timer(m_memory, backoff_bit));
 
     bool checks_only = !is_initd() && boot_manifest.tasks[m_self].kind == TaskKind::Check;
@@ -728,7 +918,8 @@ ErrorOr<i32> Supervisor::run()
     while (!finished() || stays_up) {
         if (stays_up && !m_staying_up && finished())
             TRY(stay_up());
-        u64 bits = system::wait(ready_mask() | exit_mask() | backoff_bit.mask() | heartbeat_bit.mask());
+        u64 control = m_control_inbox ? control_request_bit.mask() : 0;
+        u64 bits = system::wait(ready_mask() | exit_mask() | backoff_bit.mask() | heartbeat_bit.mask() | control);
         if (bits & heartbeat_bit.mask())
             TRY(system::arm_timer(m_heartbeat_timer, monotonic_now().nanoseconds_since_boot() + heartbeat_nanoseconds));
         for (usize position = 0; position < m_child_count; ++position) {
@@ -741,6 +932,8 @@ ErrorOr<i32> Supervisor::run()
         }
         if (bits & backoff_bit.mask())
             TRY(restart_due(monotonic_now().nanoseconds_since_boot()));
+        if (bits & control)
+            TRY(answer_control(*m_control_inbox, *m_control_outbox, *this));
         if (!m_checks_started && services_ready())
             TRY(services_are_ready());
     }

@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The settings panel: its widgets (a device name field, a resolution list, Apply and Reset), what
- * the application does with their messages, and the script of input the image plays.
+ * The settings panel: its widgets (a device name field, a resolution list, Apply and Reset) and
+ * what the application does with their messages.
  */
 
 #pragma once
@@ -33,18 +33,6 @@ public:
     [[nodiscard]] Utf8View row_text(u32 row) const override;
 };
 
-/* One step of the script; a pointer step aimed at Apply takes the button's centre once laid out. */
-enum class Aim : u8 {
-    Nowhere,
-    Apply,
-};
-
-struct Step {
-    char const* what;
-    kit::Event event;
-    Aim aim { Aim::Nowhere };
-};
-
 class Panel {
 public:
     Panel(TreeMemory&, kit::FontdGlyphs&, std::span<u8> pixels);
@@ -53,13 +41,13 @@ public:
     /* Lays the panel out again when a change needs it. */
     [[nodiscard]] ErrorOr<void> relayout();
     [[nodiscard]] ErrorOr<void> draw(kit::Region const&);
-    /* The step's event, a pointer aimed at its widget's centre. */
-    [[nodiscard]] ErrorOr<kit::Event> event_for(Step const&) const;
     /* What the application does with a message from its widgets. */
     [[nodiscard]] ErrorOr<void> react(kit::Message const&);
 
     [[nodiscard]] kit::Tree& tree() { return m_tree; }
     [[nodiscard]] kit::WidgetId status() const { return m_status; }
+    /* Whether Apply applied a resolution (the panel's work is done). */
+    [[nodiscard]] bool applied() const { return m_applied; }
 
 private:
     kit::Tree m_tree;
@@ -67,10 +55,8 @@ private:
     std::span<u8> m_pixels;
     Resolutions m_resolutions;
     kit::WidgetId m_name, m_list, m_status, m_reset, m_apply;
+    bool m_applied { false };
 };
-
-/* The input the image plays: what a person would do to rename the device and pick 1280 x 720. */
-extern Step const script[10];
 
 [[nodiscard]] surface::SurfaceRectangle surface_rectangle(kit::Box const&);
 [[nodiscard]] ErrorOr<kit::FontClient> open_font_session(Bundle&, ReticleCap const& memory);

@@ -12,9 +12,11 @@
 
 #pragma once
 
+#include <optional>
 #include <vectra/Bundle.h>
 #include <vectra/Capability.h>
-#include <vsh/TaskList.h>
+#include <vectra/snapshot/TaskList.h>
+#include <vsh/Extension.h>
 
 namespace vectra::vsh {
 
@@ -23,15 +25,23 @@ struct Connections {
     RingCap files_replies;
     RingCap terminal_requests; /* the terminal's listener, client ends */
     RingCap terminal_replies;
+    std::optional<RingCap> notify_requests; /* notifyd's listener, client ends (entry vsh_notifying) */
+    std::optional<RingCap> notify_replies;
 };
 
 /* The four Ring ends from a Bundle's slots requests, replies, terminal_requests, terminal_replies. */
 [[nodiscard]] ErrorOr<Connections> take_connections(Bundle&);
+/* take_connections and notifyd's listener (notify_requests/notify_replies). */
+[[nodiscard]] ErrorOr<Connections> take_connections_notifying(Bundle&);
 
 /* The memory run() takes from `memory`: both sessions' pools and the shell's state. */
 [[nodiscard]] usize memory_needed();
 
-/* `console` (may be null) hears vsh's start and end; `tasks` (may be null) is what ps reads. */
-[[nodiscard]] ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections, TaskList* tasks);
+/*
+ * `console` (may be null) hears vsh's start and end; `tasks` (may be null) is what ps reads;
+ * `extension` (may be null) adds commands (vctl's).
+ */
+[[nodiscard]] ErrorOr<i32> run(ConsoleCap const* console, ReticleCap const& memory, Connections, tasks::TaskList* tasks,
+    Extension* extension = nullptr);
 
 }

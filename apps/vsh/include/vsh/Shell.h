@@ -13,8 +13,10 @@
 #include <vectra/Path.h>
 #include <vectra/WallClock.h>
 #include <vectra/fs/Client.h>
+#include <vsh/Extension.h>
+#include <vsh/Notifier.h>
 #include <vsh/Sink.h>
-#include <vsh/TaskList.h>
+#include <vectra/snapshot/TaskList.h>
 #include <vsh/Words.h>
 
 namespace vectra::vsh {
@@ -26,14 +28,18 @@ struct Outcome {
 
 class Shell {
 public:
-    /* `tasks` may be null: the Task was granted no snapshot, and ps says so. */
-    Shell(vfs::Client& files, WallClock& clock, TaskList* tasks, Sink& sink)
+    /* `tasks` may be null: the Task was granted no snapshot, and ps says so; `notifier` too: no notifyd session. */
+    Shell(vfs::Client& files, WallClock& clock, tasks::TaskList* tasks, Sink& sink, Notifier* notifier = nullptr)
         : m_files(files)
         , m_clock(clock)
         , m_tasks(tasks)
         , m_sink(sink)
+        , m_notifier(notifier)
     {
     }
+
+    /* More commands (vctl's), offered every line before "no such command"; may be null. */
+    void set_extension(Extension* extension) { m_extension = extension; }
 
     /* Runs one line as typed (split into words first). */
     [[nodiscard]] Outcome run_line(std::string_view line);
@@ -60,15 +66,18 @@ private:
     void echo(Words const&);
     void date();
     void processes();
+    void post_notification(Words const&);
     void help();
 
     vfs::Client& m_files;
     WallClock& m_clock;
-    TaskList* m_tasks;
+    tasks::TaskList* m_tasks;
     Sink& m_sink;
+    Notifier* m_notifier { nullptr };
+    Extension* m_extension { nullptr };
     Path m_directory;
     Words m_words;
-    TaskRow m_rows[64]; /* ps's table */
+    tasks::TaskRow m_rows[64]; /* ps's table */
     u64 m_lines_run { 0 };
 };
 

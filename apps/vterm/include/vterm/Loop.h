@@ -2,12 +2,15 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * vterm's service loop over vectra.tty (docs/adr/0044-vterm.md §5, §6): sessions on the listener,
- * one window each (Server.h) at `window_size`; every request dispatched to the Server's handlers, a
- * kept read answered by the loop at a key, a resize or its deadline, with one signal wait. A
+ * each with a window (Server.h) at `window_size` — the oldest one waiting for a session, else one
+ * waiting to be shown — and `windows_at_start` windows shown before any session comes; every
+ * request dispatched to the Server's handlers, a kept read answered by the loop at a key, a resize
+ * or its deadline, with one signal wait; a session whose window the person closed is ended. A
  * session's request is taken only while its replies Ring has room for the reply owed to its
  * waiting read plus this one. With a Screen the windows are shown: each pass presents what
  * changed, and the loop waits on the screen's input bits in the same mask as the sessions', so
- * the person's input is taken as soon as it is ready — nothing is polled, and an idle vterm sleeps.
+ * the person's input is taken as soon as it is ready — nothing is polled, and an idle vterm sleeps
+ * (only while a session the person closed waits to be reclaimed does the loop retry, backing off).
  */
 
 #pragma once
@@ -22,15 +25,13 @@ namespace vectra::vterm {
  * Screen's own bits (its clients' ConnectionBits) are clear of both: Display.h checks its own. */
 inline constexpr SignalBit timer_bit { 6 };
 inline constexpr terminal::Size window_size { 80, 24 };
-static_assert((session::table_bits(maximum_windows) & timer_bit.mask()) == 0, "the timer bit is the session table's");
+static_assert((session::table_bits(maximum_sessions) & timer_bit.mask()) == 0, "the timer bit is the session table's");
 
-/* Where the windows are shown (Display.h in vterm's Task): told of each window opened and closed,
- * asked to present the windows' changes after every pass, and to take the input that is ready. */
+/* Where the windows are shown (Display.h in vterm's Task): asked after every pass to show the
+ * windows the Server shows (and no others) with their changes, and to take the input that is ready. */
 class Screen {
 public:
     virtual ~Screen() = default;
-    [[nodiscard]] virtual ErrorOr<void> opened(usize window) = 0;
-    virtual void closed(usize window) = 0;
     [[nodiscard]] virtual ErrorOr<void> present() = 0;
     /* The person's keys into the windows' models (Server::key) and the focus; never waits. */
     [[nodiscard]] virtual ErrorOr<void> take_input() = 0;
@@ -43,7 +44,8 @@ public:
 
 class Loop {
 public:
-    explicit Loop(std::span<u8> window_memory, Screen* screen = nullptr);
+    /* `windows_at_start` (at most maximum_windows) windows are shown empty, waiting for the first sessions. */
+    explicit Loop(std::span<u8> window_memory, Screen* screen = nullptr, usize windows_at_start = 0);
     Loop(Loop const&) = delete;
     Loop& operator=(Loop const&) = delete;
 
@@ -62,8 +64,18 @@ private:
     [[nodiscard]] bool take_session_request(usize session);
     void answer_waiting(usize session, u64 now);
 
+    void end_closed_sessions();
+    /* A session the person closed whose donation the table has not reclaimed yet: its client still
+     * holds a Ring of it, and nothing rings when it lets go (its next open waits for the donation). */
+    [[nodiscard]] bool reclaiming();
+
+    static constexpr u64 first_reclaim_retry_ns = 1'000'000;
+    static constexpr u64 maximum_reclaim_retry_ns = 1'000'000'000;
+
     Server m_server;
     Screen* m_screen { nullptr };
+    usize m_windows_at_start { 0 };
+    u64 m_reclaim_retry_ns { first_reclaim_retry_ns };
     session::Table m_table;
     u8 m_request[protocol::payload_capacity<tty::Protocol>];
     u8 m_reply[protocol::payload_capacity<tty::Protocol>];
@@ -71,11 +83,11 @@ private:
 
 /* The loop and its windows placed in `memory` (the windows' terminals 16-byte aligned), showing on `screen` if given.
  */
-[[nodiscard]] ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen = nullptr);
+[[nodiscard]] ErrorOr<Loop*> place_loop(ReticleCap const& memory, Screen* screen = nullptr, usize windows_at_start = 0);
 
 /* vterm from its capabilities to its loop: the loop and its windows placed in `memory`, `ready`
  * raised (when given), then every session served until the listener fails (or the screen does). */
-[[nodiscard]] ErrorOr<void> run(
-    ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready, Screen* screen = nullptr);
+[[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, RingCap requests, RingCap replies, SignalCap const* ready,
+    Screen* screen = nullptr, usize windows_at_start = 0);
 
 }

@@ -3,13 +3,14 @@
  *
  * A vterm window drawn into a 32-bit pixel buffer (docs/adr/0044-vterm.md §6): a title bar with the
  * session's title (darker and marked while the window lacks the focus), then the view's cells from
- * one monospace face — each cell's background, its glyph clipped to the cell, underline, reverse
- * and the cursor as a reversed cell. Only the runs the model damaged are drawn again, and each
+ * one monospace face — each cell's background, its glyph clipped to the cell, underline, reverse,
+ * the cursor as a reversed cell and the selection reversed. Only the runs the model damaged are drawn again, and each
  * run becomes one box of the damage sent to compositord.
  */
 
 #pragma once
 
+#include <optional>
 #include <terminal/Terminal.h>
 #include <vectra/kit/Canvas.h>
 #include <vectra/surface/Region.h>
@@ -39,6 +40,13 @@ public:
     [[nodiscard]] u32 height_for(terminal::Size size) const { return title_height() + u32(size.rows) * m_cell.height; }
     /* Where the cell (row, column) lies in the window. */
     [[nodiscard]] surface::Box cell_box(u16 row, u16 column) const;
+    /* What the window's pixel (x, y) shows: its title bar or a cell of a window of `size`; nothing outside. */
+    struct Hit {
+        bool title_bar { false };
+        u16 row { 0 };
+        u16 column { 0 };
+    };
+    [[nodiscard]] std::optional<Hit> hit(i32 x, i32 y, terminal::Size size) const;
 
     /* Everything: the title bar with `title` and every cell; the model's damage is taken. */
     [[nodiscard]] ErrorOr<void> draw_all(kit::Canvas&, terminal::Terminal&, std::span<u8 const> title, bool focused);

@@ -141,18 +141,31 @@ inline constexpr SignalBit reply_space_bit { 2 };
 inline constexpr u8 first_session_bit = 8;
 
 /*
- * The Signal bits a session table serving up to `sessions` sessions owns: 0 listener, 1 listener
- * space, 2 every session's reply space, 8 + n session n's doorbell. A service Task that is also a
- * session client (vterm of compositord and fontd, compositord of displayd and inputd) must give
- * its clients ConnectionBits clear of these, and of its own timers: the default bits 0–2 would
- * share the listener's, so a reply would be taken for a listener request and a call would swallow
- * the wake-up the loop waits for. Each such Task checks its bits with clear_of_table at compile time.
+ * The Signal bits one table uses (the defaults above). A Task serving two listeners of the same
+ * protocol (compositord: its clients' and notifyd's, ADR 0048) gives the second table bits of its
+ * own; the reply space bit may be shared (it only wakes the loop).
  */
-[[nodiscard]] constexpr u64 table_bits(usize sessions)
+struct TableBits {
+    SignalBit listener { listener_bit };
+    SignalBit listener_space { listener_space_bit };
+    SignalBit reply_space { reply_space_bit };
+    u8 first_session { first_session_bit };
+};
+
+/*
+ * The Signal bits a table with `bits` serving up to `sessions` sessions owns: its listener, listener
+ * space and reply space bits and first_session + n for session n's doorbell (by default 0, 1, 2 and
+ * 8 + n). A service Task that is also a session client (vterm of compositord and fontd, compositord
+ * of displayd and inputd) must give its clients ConnectionBits clear of these, and of its own
+ * timers: the default bits 0–2 would share the listener's, so a reply would be taken for a listener
+ * request and a call would swallow the wake-up the loop waits for. Each such Task checks its bits
+ * with clear_of_table at compile time.
+ */
+[[nodiscard]] constexpr u64 table_bits(usize sessions, TableBits bits = {})
 {
-    u64 mask = listener_bit.mask() | listener_space_bit.mask() | reply_space_bit.mask();
-    for (usize index = 0; index < sessions && index < maximum_sessions; ++index)
-        mask |= u64(1) << (first_session_bit + index);
+    u64 mask = bits.listener.mask() | bits.listener_space.mask() | bits.reply_space.mask();
+    for (usize index = 0; index < sessions && index < maximum_sessions && bits.first_session + index < 64; ++index)
+        mask |= u64(1) << (bits.first_session + index);
     return mask;
 }
 
@@ -162,9 +175,9 @@ inline constexpr u8 first_session_bit = 8;
 }
 
 /* True when `bits` (a client's reply, space and timeout bits) share none of a `sessions`-session table's. */
-[[nodiscard]] constexpr bool clear_of_table(ConnectionBits bits, usize sessions)
+[[nodiscard]] constexpr bool clear_of_table(ConnectionBits bits, usize sessions, TableBits table = {})
 {
-    return (bits_of(bits) & table_bits(sessions)) == 0;
+    return (bits_of(bits) & table_bits(sessions, table)) == 0;
 }
 
 /*
@@ -191,8 +204,9 @@ public:
         std::optional<RingSender> outbox;
     };
 
-    /* Binds the listener's requests (receive) and replies (send) Rings. */
-    [[nodiscard]] static ErrorOr<Table*> listen(Table& storage, RingCap requests, RingCap replies, Geometry, Limits);
+    /* Binds the listener's requests (receive) and replies (send) Rings; session n's doorbell is bits.first_session + n. */
+    [[nodiscard]] static ErrorOr<Table*> listen(
+        Table& storage, RingCap requests, RingCap replies, Geometry, Limits, TableBits bits = {});
 
     /* Answers every waiting open-session and attach-session; fails only when the listener does (PeerRestarted). */
     [[nodiscard]] ErrorOr<void> serve_listener();
@@ -249,6 +263,7 @@ private:
 
     Geometry m_geometry;
     Limits m_limits;
+    TableBits m_bits;
     std::optional<RingCap> m_listen_requests;
     std::optional<RingCap> m_listen_replies;
     std::optional<RingReceiver> m_listener;

@@ -11,6 +11,9 @@
  *     composed from what lies below.
  *   - Ids are (generation << 8 | slot + 1) and are looked up with the session: another session's
  *     id, a destroyed one's (the generation moved on) or a made-up one is unknown-surface.
+ *   - Transient surfaces (ADR 0048 §4: notifyd's notifications) are created only by privileged
+ *     sessions, are never focused (click, chord, request) and stay above every other surface: the
+ *     others are raised and created below the lowest transient one.
  *   - Damage is kept in screen coordinates, clipped to the screen, in one Region (bounded: a flood
  *     coalesces into its bounding box); composing takes it whole.
  */
@@ -28,6 +31,12 @@ namespace vectra::compositord {
 
 inline constexpr usize maximum_surfaces = 16;
 
+/* Whose session asks: a client's (the listener every client holds) or a privileged one's (ADR 0048 §4). */
+enum class SessionKind : u8 {
+    Client,
+    Privileged,
+};
+
 struct Surface {
     bool used { false };
     u32 id { 0 };
@@ -37,6 +46,7 @@ struct Surface {
     ReceivedCapability carried {};
     MemCap memory;
     usize memory_size { 0 };
+    bool transient { false };
 };
 
 /* What one composition did: the damage composed (to present) and its counts. */
@@ -52,7 +62,8 @@ public:
     /* Composes into `target` (the display's framebuffer, mapped writable) over `background`. */
     Compositor(surface::Target target, u32 background);
 
-    [[nodiscard]] ErrorOr<u32> create(usize session, surface::Create const&, std::optional<ReceivedCapability>& carried);
+    [[nodiscard]] ErrorOr<u32> create(usize session, surface::Create const&, std::optional<ReceivedCapability>& carried,
+        SessionKind = SessionKind::Client);
     [[nodiscard]] ErrorOr<void> resize(usize session, surface::Resize const&, std::optional<ReceivedCapability>& carried);
     [[nodiscard]] ErrorOr<void> damage(usize session, surface::Damage const&);
     [[nodiscard]] ErrorOr<void> move(usize session, u32 id, i32 x, i32 y);
@@ -63,7 +74,7 @@ public:
     [[nodiscard]] ErrorOr<void> destroy(usize session, u32 id);
     /* The pointer's arrow: tip at (x, y), shown or hidden; the boxes it leaves and enters are damaged. */
     [[nodiscard]] ErrorOr<void> cursor(i32 x, i32 y, bool visible);
-    /* compositord's own decisions (click-to-focus, its chord), never a session's request: by slot index. */
+    /* compositord's own decisions (click-to-focus, its chord), never a session's request: by slot index (a transient one is never focused). */
     void focus_slot(usize index);
     void raise_slot(usize index);
     /* The topmost surface whose frame holds (x, y), by slot index. */
@@ -100,6 +111,8 @@ private:
     [[nodiscard]] static ErrorOr<endpoint::LentMemory> take_memory(std::optional<ReceivedCapability>& carried, u64 bytes);
     void add_damage(surface::Box const&);
     void remove_from_order(usize index);
+    /* Puts slot `index` on top of its kind: a transient one above all, another below the lowest transient one. */
+    void place_on_top(usize index);
     void end(usize index);
 
     surface::Target m_target;

@@ -11,6 +11,8 @@
  *   - The pointer moves the cursor. Its reports go to the surface under it, in that surface's
  *     own pixels; while a button is held they keep going to the surface the press began over
  *     (the implicit grab). A press over a surface focuses and raises it.
+ *   - Transient surfaces (ADR 0048 §4) are never focused nor raised by a click or the chord; the
+ *     pointer's reports over them still go to them (a click dismisses a notification).
  *   - Focus changes (click, chord, a `focus` request, the focused surface gone) are queued as
  *     `focus` events to the session that lost it and the one that gained it.
  *   - Each session's queue holds `queued_input_events`; a pointer report whose queue ends in a
@@ -25,7 +27,10 @@
 
 namespace vectra::compositord {
 
-inline constexpr usize maximum_sessions = 8;
+/* Sessions of the clients' listener, then of the privileged one (notifyd's, ADR 0048 §4): indexes client_sessions and up. */
+inline constexpr usize client_sessions = 8;
+inline constexpr usize privileged_sessions = 2;
+inline constexpr usize maximum_sessions = client_sessions + privileged_sessions;
 
 struct RoutingCounters {
     u64 delivered { 0 };  /* events queued for a session */
@@ -71,6 +76,7 @@ private:
 
     Compositor& m_compositor;
     Queue m_queues[maximum_sessions];
+    bool m_last_is_motion[maximum_sessions] {}; /* the session's newest queued event is a motion a later one may fold into */
     RoutingCounters m_counters;
     u8 m_buttons { 0 };
     u32 m_grab { 0 };           /* the surface a held button was pressed over */

@@ -15,6 +15,9 @@
  *   - A session that closes or dies loses its surfaces; the others are composed on.
  *   - One wait per turn: the listener and every session's doorbell, bounded by the next frame's
  *     time while damage or a frame request waits.
+ *   - A second, privileged listener (ADR 0048 §4; the boot manifest marks it and grants it to
+ *     notifyd alone) has a table of its own (Signal bits 22, 23, 24 + n); its sessions are
+ *     indexes client_sessions and up, and only they may create transient surfaces.
  */
 
 #pragma once
@@ -29,6 +32,31 @@
 namespace vectra::compositord {
 
 inline constexpr SignalBit timer_bit { 7 };
+inline constexpr session::TableBits privileged_bits { SignalBit(22), SignalBit(23), session::reply_space_bit, 24 };
+static_assert(session::first_session_bit + client_sessions <= 16 && 24 + privileged_sessions <= 64);
+/* The two tables share only the reply space bit; the clients' bits (displayd's, inputd's two) and
+ * the frame timer's are clear of both (session::table_bits, ADR 0044's third amendment). */
+static_assert((session::table_bits(client_sessions) & session::table_bits(privileged_sessions, privileged_bits)
+                  & ~session::reply_space_bit.mask())
+        == 0,
+    "compositord's two session tables share a bit");
+static_assert(((session::table_bits(client_sessions) | session::table_bits(privileged_sessions, privileged_bits))
+                  & timer_bit.mask())
+        == 0,
+    "compositord's frame timer bit is a session table's");
+[[nodiscard]] constexpr bool clear_of_both_tables(ConnectionBits bits)
+{
+    return session::clear_of_table(bits, client_sessions) && session::clear_of_table(bits, privileged_sessions, privileged_bits)
+        && (session::bits_of(bits) & timer_bit.mask()) == 0;
+}
+static_assert(clear_of_both_tables(display_bits) && clear_of_both_tables(input_bits) && clear_of_both_tables(input_focus_bits),
+    "a client's bits of compositord share a session table's or the timer's");
+
+/* The privileged listener's Rings (requests received, replies sent). */
+struct PrivilegedListener {
+    RingCap requests;
+    RingCap replies;
+};
 inline constexpr u32 background_colour = 0x203040;
 
 /* What the loop says about each frame (the image prints it: proof that only damage is composed). */
@@ -109,8 +137,8 @@ public:
     Server(Server const&) = delete;
     Server& operator=(Server const&) = delete;
 
-    /* Binds the listener and serves until it fails (PeerRestarted when the listener's Rings go). */
-    [[nodiscard]] ErrorOr<void> serve(RingCap listen_requests, RingCap listen_replies);
+    /* Binds the listener (and the privileged one, when given) and serves until one fails (PeerRestarted when its Rings go). */
+    [[nodiscard]] ErrorOr<void> serve(RingCap listen_requests, RingCap listen_replies, PrivilegedListener* privileged = nullptr);
 
     [[nodiscard]] Compositor& compositor() { return m_compositor; }
     [[nodiscard]] u64 frames() const { return m_frames; }
@@ -124,6 +152,10 @@ public:
     /* Session's input read: its queued events at once, else kept until one is queued or wait_ms passed. */
     [[nodiscard]] ErrorOr<surface::InputEvents> read_input(usize index, surface::ReadInput const&);
     [[nodiscard]] bool routes_input() const { return m_input != nullptr; }
+    [[nodiscard]] static SessionKind kind_of(usize index)
+    {
+        return index >= client_sessions ? SessionKind::Privileged : SessionKind::Client;
+    }
     [[nodiscard]] InputRouter& router() { return m_router; }
     void closed(usize index);
     /* Composes the waiting damage, presents each box, answers every waiting frame request. */
@@ -131,6 +163,9 @@ public:
 
 private:
     [[nodiscard]] Session& session(usize index) { return *reinterpret_cast<Session*>(m_sessions[index]); }
+    /* The table serving session `index`, and the session's index there. */
+    [[nodiscard]] session::Table& table_of(usize index) { return index >= client_sessions ? m_privileged : m_table; }
+    [[nodiscard]] static usize local_index(usize index) { return index >= client_sessions ? index - client_sessions : index; }
     [[nodiscard]] bool take_requests(usize index);
     void handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities&);
     void reply(usize index, usize length);
@@ -142,6 +177,8 @@ private:
     Settings m_settings;
     Compositor m_compositor;
     session::Table m_table;
+    session::Table m_privileged;
+    bool m_privileged_bound { false };
     alignas(Session) u8 m_sessions[maximum_sessions][sizeof(Session)];
     WaitingFrame m_waiting[maximum_sessions];
     WaitingInput m_waiting_input[maximum_sessions];
@@ -162,6 +199,6 @@ private:
  * raised (when given), then every session served until the listener fails.
  */
 [[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, DisplayLink& display, RingCap requests, RingCap replies,
-    Settings, SignalCap const* ready, InputLink* input = nullptr);
+    Settings, SignalCap const* ready, InputLink* input = nullptr, PrivilegedListener* privileged = nullptr);
 
 }

@@ -112,12 +112,17 @@ struct ConnectionSpec {
     bool one_way; /* requests only: no replies Ring */
 };
 
+/* A manifest without a Task marked "control": initd serves no vectra.control. */
+inline constexpr usize no_control_connection = ~usize(0);
+
 struct BootManifest {
     char const* image;
     TaskSpec const* tasks;
     usize task_count;
     ConnectionSpec const* connections;
     usize connection_count;
+    /* The connection initd serves vectra.control on (ADR 0045 §6), or no_control_connection. */
+    usize control_connection { no_control_connection };
 };
 
 extern BootManifest const boot_manifest;

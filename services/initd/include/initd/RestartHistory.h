@@ -27,6 +27,13 @@ public:
     /* The service ended at `now` (nanoseconds since boot): restart it, when, or give up. */
     [[nodiscard]] Decision service_ended(RestartPolicy const&, u64 now);
 
+    /* Restarts inside the policy's window at `now`, and whether one more is allowed (nothing changes). */
+    [[nodiscard]] u32 recent(RestartPolicy const&, u64 now) const;
+    [[nodiscard]] bool allows_restart(RestartPolicy const&, u64 now) const;
+
+    /* Forgets every restart: a service started afresh by request (vectra.control `start`). */
+    void clear() { *this = RestartHistory(); }
+
     /* Restarts so far, over the service's whole life. */
     [[nodiscard]] u32 restarts() const { return m_restarts; }
 

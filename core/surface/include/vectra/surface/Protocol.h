@@ -32,6 +32,13 @@
  * (`dropped`), so a client that never reads stalls nobody. One read (and one frame) waits per
  * session; a second is `busy`.
  *
+ * Transient surfaces (v3, docs/adr/0048-notifyd.md §4). `create` with `transient` 1 makes a surface
+ * that never takes the focus (neither a click, nor Alt+Tab, nor `focus`: `transient-unfocusable`)
+ * and stays above every other surface; pointer reports over it go to its session without moving
+ * the focus. Only sessions of compositord's second listener, the one the boot manifest marks
+ * privileged and grants to notifyd alone, may create one: elsewhere `transient-refused`. Such a
+ * session may hold 8 surfaces (one per notification notifyd shows).
+ *
  * Limits. 4 surfaces per session, 16 in all, 4096 × 4096 pixels at most, positions within
  * ±65536, 16 rectangles per `damage`. A revoked MemCap ends its surface at the next composition
  * (its area shows what lies below); the next request naming it is `unknown-surface`.
@@ -55,6 +62,8 @@ enum class SurfaceError : u16 {
     Busy = 8,
     NotFocused = 9,
     PointerRouted = 10,
+    TransientRefused = 11,
+    TransientUnfocusable = 12,
 };
 
 inline constexpr u32 maximum_width = 4096;
@@ -62,6 +71,7 @@ inline constexpr u32 maximum_height = 4096;
 inline constexpr i32 maximum_position = 65536;
 inline constexpr usize maximum_rectangles = 16;
 inline constexpr usize surfaces_per_session = 4;
+inline constexpr usize surfaces_per_privileged_session = 8; /* notifyd's: a surface per notification shown */
 inline constexpr usize maximum_input_events = 12;
 inline constexpr usize queued_input_events = 32;
 inline constexpr u32 maximum_input_wait_ms = 10'000;
@@ -96,10 +106,11 @@ struct Create {
     u32 width { 0 };
     u32 height { 0 };
     u32 stride { 0 };
+    u8 transient { 0 }; /* 1: never focused, above every other surface (privileged sessions only) */
     static constexpr auto fields()
     {
         return vectra::fields(field("x", &Create::x), field("y", &Create::y), field("width", &Create::width),
-            field("height", &Create::height), field("stride", &Create::stride));
+            field("height", &Create::height), field("stride", &Create::stride), field("transient", &Create::transient));
     }
 };
 
@@ -240,7 +251,7 @@ struct State {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.surface";
-    static constexpr u16 version = 2;
+    static constexpr u16 version = 3;
     static constexpr u32 slot_count = 8;
     static constexpr u32 slot_size = 512;
     using Errors = SurfaceError;
@@ -255,10 +266,12 @@ struct Protocol {
             error(SurfaceError::SizeOutOfBounds, "size-out-of-bounds", "width or height 0 or above 4096, or a stride narrower than a row"),
             error(SurfaceError::PositionOutOfBounds, "position-out-of-bounds", "x or y beyond ±65536"),
             error(SurfaceError::OutsideSurface, "outside-surface", "a damage rectangle is empty or reaches outside its surface (overflow included)"),
-            error(SurfaceError::TooManySurfaces, "too-many-surfaces", "the session has 4 surfaces, or compositord 16"),
+            error(SurfaceError::TooManySurfaces, "too-many-surfaces", "the session has 4 surfaces (a privileged one 8), or compositord 16"),
             error(SurfaceError::Busy, "busy", "this session already has a frame request (or an input read) waiting"),
             error(SurfaceError::NotFocused, "not-focused", "the focus is another session's: a session moves it among its own surfaces, or takes it while nobody holds it"),
-            error(SurfaceError::PointerRouted, "pointer-routed", "compositord routes the pointer: the cursor follows it, no session moves it"));
+            error(SurfaceError::PointerRouted, "pointer-routed", "compositord routes the pointer: the cursor follows it, no session moves it"),
+            error(SurfaceError::TransientRefused, "transient-refused", "transient is not 0 or 1, or 1 on a session of compositord's clients' listener: only its privileged listener's sessions (notifyd's) create transient surfaces"),
+            error(SurfaceError::TransientUnfocusable, "transient-unfocusable", "a transient surface never takes the focus"));
     }
 
     static constexpr auto messages()
@@ -266,7 +279,7 @@ struct Protocol {
         using protocol::message;
         return protocol::messages(
             message<Create, Created>("create",
-                "Creates a surface at (x, y) over the carried MemCap (read is enough): width × height XRGB8888 pixels, rows `stride` bytes apart; shown on top at the next frame (its whole area is damaged).")
+                "Creates a surface at (x, y) over the carried MemCap (read is enough): width × height XRGB8888 pixels, rows `stride` bytes apart; shown on top at the next frame (its whole area is damaged). Transient (1, privileged sessions only): never focused, kept above the others.")
                 .carrying(CapabilityClass::Memory, std::nullopt),
             message<Resize, protocol::Done>("resize",
                 "Gives a surface a new size and a new MemCap (carried); the old one is let go and the surface's old and new areas are damaged.")
@@ -274,9 +287,9 @@ struct Protocol {
             message<Damage, protocol::Done>("damage",
                 "Marks up to 16 rectangles of the surface as drawn: they are composed at the next frame (coalesced with earlier damage)."),
             message<Move, protocol::Done>("move", "Moves a surface to (x, y) on the screen."),
-            message<Raise, protocol::Done>("raise", "Puts a surface above every other."),
-            message<Lower, protocol::Done>("lower", "Puts a surface below every other."),
-            message<Focus, protocol::Done>("focus", "Gives a surface the focus when the session holds it already (on another of its surfaces) or nobody does."),
+            message<Raise, protocol::Done>("raise", "Puts a surface above every other (a surface not transient: above every other but the transient ones)."),
+            message<Lower, protocol::Done>("lower", "Puts a surface below every other (a transient one: below the other transient ones only)."),
+            message<Focus, protocol::Done>("focus", "Gives a surface the focus when the session holds it already (on another of its surfaces) or nobody does; never a transient one."),
             message<Destroy, protocol::Done>("destroy", "Removes a surface; what it covered is composed again; its MemCap is let go."),
             message<Frame, FrameDone>("frame",
                 "Answered with the frame that presented this session's last change (at once when that frame came before the request), or with the next frame when every change was already claimed: its number, when, and how many pixels it composed."),

@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * What a VectraKit tree reacts to, in surface coordinates: pointer presses, releases and wheel
- * steps, keys, and typed text. Small on purpose: compositord's input delivery and inputd's key
- * and pointer events (Input.h) both become these.
+ * steps, keys, typed text, and the surface gaining or losing the focus. Small on purpose:
+ * compositord's routed input (vectra.surface `input`) and inputd's key and pointer events both
+ * become these (Input.h).
  */
 
 #pragma once
@@ -18,6 +19,8 @@ enum class EventKind : u8 {
     Scroll, /* `delta` wheel steps at (x, y), positive down */
     Key,
     Text, /* a code point typed */
+    FocusIn, /* the surface gained the keyboard focus */
+    FocusOut, /* the surface lost it: a press held is let go without activating */
 };
 
 enum class Key : u8 {
@@ -62,6 +65,8 @@ struct Event {
     {
         return { EventKind::Text, 0, 0, 0, Key::None, Modifiers::None, code_point };
     }
+    [[nodiscard]] static constexpr Event focus_in() { return { EventKind::FocusIn }; }
+    [[nodiscard]] static constexpr Event focus_out() { return { EventKind::FocusOut }; }
 };
 
 /* What an event meant to the application. */

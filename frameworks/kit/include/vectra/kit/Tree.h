@@ -234,6 +234,8 @@ private:
     [[nodiscard]] bool focusable(Index) const;
     void damage_widget(Index);
     void unlink(Index);
+    /* Lets go of the pressed button (damaged); answers which it was, or no_index. */
+    Index release_press();
     void set_focus(Index);
     void clamp_list(Index);
     [[nodiscard]] ErrorOr<Message> key(Event const&);

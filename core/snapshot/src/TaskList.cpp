@@ -1,12 +1,12 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The debug snapshot's table parsed for ps (TaskList.h; layout in vectra/kernel/Snapshot.h).
+ * The debug snapshot's table parsed (TaskList.h; layout in vectra/kernel/Snapshot.h).
  */
 
-#include <vsh/TaskList.h>
+#include <vectra/snapshot/TaskList.h>
 
-namespace vectra::vsh {
+namespace vectra::tasks {
 
 namespace {
 

@@ -1,15 +1,15 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * ps's Tasks from the kernel's debug snapshot (KernelTaskList.h).
+ * Tasks from the kernel's debug snapshot (KernelTaskList.h).
  */
 
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
-#include <vsh/KernelTaskList.h>
+#include <vectra/snapshot/KernelTaskList.h>
 
-namespace vectra::vsh {
+namespace vectra::tasks {
 
 ErrorOr<KernelTaskList> KernelTaskList::create(DeviceCap snapshot, ReticleCap const& memory)
 {

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * ps's reading of the kernel's debug snapshot (apps/vsh TaskList.h) on the table the host kernel
+ * Reading the kernel's debug snapshot (core/snapshot TaskList.h) on the table the host kernel
  * writes: the Tasks as recorded, and every copy it must refuse — torn (the generations differ),
  * never written, another magic or version, counts past the bytes, a name that is not printable,
  * an unknown state.
@@ -13,10 +13,10 @@
 #include <vector>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Snapshot.h>
-#include <vsh/TaskList.h>
+#include <vectra/snapshot/TaskList.h>
 
 using namespace vectra;
-using namespace vectra::vsh;
+using namespace vectra::tasks;
 
 namespace {
 

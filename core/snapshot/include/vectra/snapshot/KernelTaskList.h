@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * ps's Tasks from the kernel: the debug snapshot copied through the snapshot DeviceCap (ADR 0045)
+ * Tasks from the kernel: the debug snapshot copied through the snapshot DeviceCap (ADR 0045)
  * into a buffer of the Task's own memory, then parsed. A torn copy (the header's and trailer's
  * generations differ) is read again, at most three times.
  */
@@ -10,9 +10,9 @@
 
 #include <span>
 #include <vectra/Capability.h>
-#include <vsh/TaskList.h>
+#include <vectra/snapshot/TaskList.h>
 
-namespace vectra::vsh {
+namespace vectra::tasks {
 
 class KernelTaskList final : public TaskList {
 public:

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * What `ps` shows: one row per Task from the kernel's debug snapshot (ADR 0011's table, read
+ * The Tasks a reader (vsh's ps, vctl) shows: one row per Task from the kernel's debug snapshot (ADR 0011's table, read
  * through the snapshot capability of ADR 0045). parse_snapshot() checks a copy of the table —
  * magic, version, record size, counts within the bytes, every name, state and band — and refuses
  * a copy whose header and trailer generations differ (Busy: a torn copy, read again) or that was
@@ -14,7 +14,7 @@
 #include <vectra/Error.h>
 #include <vectra/FixedString.h>
 
-namespace vectra::vsh {
+namespace vectra::tasks {
 
 struct TaskRow {
     FixedString<32> name;
@@ -42,7 +42,7 @@ struct TaskTable {
 /* A copy of the snapshot table into `rows` (as many as fit). */
 [[nodiscard]] ErrorOr<TaskTable> parse_snapshot(std::span<u8 const> table, std::span<TaskRow> rows);
 
-/* Where ps gets a fresh table from. */
+/* Where a reader gets a fresh table from. */
 class TaskList {
 public:
     [[nodiscard]] virtual ErrorOr<TaskTable> read(std::span<TaskRow> rows) = 0;

@@ -379,7 +379,7 @@ TEST_CASE("the line editor inserts and deletes anywhere and walks its history")
         /* "ech hello": Home, right three times, insert 'o'. */
         typed("ech hello\x1b[H\x1b[C\x1b[C\x1b[Co\r", { "\r\nhello\r\n" }),
         /* Ctrl+A / Ctrl+E and Backspace at the end, Delete in the middle. */
-        typed("echo worldd\x7f\x01" + repeated("\x1b[3~", 10) + "pwd\x05\r", { "\r\n/\r\n" }, { "world" }),
+        typed("echo worldd\x7f\x01" + repeated("\x1b[3~", 10) + "pwd\x05\r", { "\r\n/\r\n" }, { "\r\nworld" }),
         /* Ctrl+W deletes the word before the cursor, Ctrl+U everything before it, Ctrl+K after it. */
         typed("echo one two\x17three\r", { "\r\none three\r\n" }),
         typed("rm /hello.txt\x15" "echo kept\r", { "\r\nkept\r\n" }),
@@ -400,6 +400,23 @@ TEST_CASE("the line editor inserts and deletes anywhere and walks its history")
         typed("echo \xc3\xa4\xe2\x82\xac\x7f!\r", { "\r\n\xc3\xa4!\r\n" }),
         /* Ctrl+D on an empty line ends the shell with status 0. */
         typed("\x04", { "exit\r\n" }),
+    };
+    (void)play_expecting(person, 0);
+}
+
+TEST_CASE("a character typed at the end of the line is echoed alone; an edit elsewhere draws the line again")
+{
+    ScriptedPerson person;
+    person.steps = {
+        /* Each character of "echo fast" echoed as it is: the line is never drawn again with what is below erased. */
+        typed("echo fast", { "echo fast" }, { "\x1b[J" }),
+        typed("\r", { "\r\nfast\r\n" }),
+        /* Home then a character: inserted before the rest, so the line is drawn again. */
+        typed("cho x\x1b[He\r", { "\x1b[Jvsh:/$ echo x", "\r\nx\r\n" }),
+        /* Reaching the window's edge (20 columns: 7 for the prompt, 13 typed): drawn again, the editor moves down. */
+        Step { "echo 12345678", { "\x1b[Jvsh:/$ echo 12345678\r\n" }, {}, false, 20 },
+        Step { "\r", { "\r\n12345678\r\n" }, {}, false, 80 },
+        typed("exit\r", {}),
     };
     (void)play_expecting(person, 0);
 }

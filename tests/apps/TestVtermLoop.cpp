@@ -132,6 +132,8 @@ public:
         }
         return {};
     }
+    u64 input_mask() const override { return 0; }
+    bool has_input() const override { return !m_typed && m_server.is_waiting(0); }
     ErrorOr<void> take_input() override
     {
         if (m_typed || !m_server.is_waiting(0))
@@ -185,6 +187,94 @@ ErrorOr<i32> typed_to(Bundle& bundle)
     return 0;
 }
 
+/*
+ * The person at a screen whose input rings a Signal bit of vterm's Task (as compositord's reply to
+ * the waiting `input` read does): the key to type, set by the typing Task before it raises the bit.
+ */
+constexpr SignalBit person_bit { 16 };
+struct Person {
+    u32 character { 0 };
+    bool pending { false };
+};
+Person s_person;
+usize s_input_passes { 0 };
+
+class PersonScreen final : public vterm::Screen {
+public:
+    explicit PersonScreen(vterm::Server& server)
+        : m_server(server)
+    {
+    }
+    ErrorOr<void> present() override { return {}; }
+    u64 input_mask() const override { return person_bit.mask(); }
+    bool has_input() const override { return false; }
+    ErrorOr<void> take_input() override
+    {
+        ++s_input_passes;
+        if (!s_person.pending)
+            return {};
+        s_person.pending = false;
+        u32 characters[] = { s_person.character };
+        m_server.key(0, terminal::KeyPress { 0, 0, characters });
+        return {};
+    }
+
+private:
+    vterm::Server& m_server;
+};
+
+void grant_person(Task& server, Task& client, CapabilitySpace& parent)
+{
+    auto person = parent.mint<CapabilityClass::Signal>(&server.signals(), RightRaise | RightGrant, person_bit.index())
+                      .release_value();
+    VERIFY(!client.bundle().grant("person", parent, person, RightRaise).is_error());
+}
+
+/* Sleeps `milliseconds` on bits nobody else raises. */
+void sleep_for(u64 milliseconds)
+{
+    (void)endpoint::wait_until(SignalBit(30).mask(), endpoint::now_nanoseconds() + milliseconds * 1'000'000, SignalBit(31));
+}
+
+/*
+ * A read waits; while nothing is typed vterm's loop does not wake (a poll would have woken it
+ * every 20 ms); a key typed then answers the read within a few milliseconds, not at a poll's next
+ * turn — three times over.
+ */
+ErrorOr<i32> types_while_a_read_waits(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto person = TRY(bundle.take<SignalCap>("person"));
+    auto first = TRY(open_session_client<tty::Protocol>(memory, requests, replies));
+    Connection& raw = *first.connection();
+    u8 request[protocol::payload_capacity<tty::Protocol>];
+    u8 reply[protocol::payload_capacity<tty::Protocol>];
+    for (u32 round = 0; round < 3; ++round) {
+        usize length = TRY(protocol::encode_request<tty::Protocol>(tty::Read { 5000 }, 300 + round, request));
+        TRY(raw.send(std::span<u8 const>(request, length), deadline_after(Duration::from_seconds(5))));
+        sleep_for(30); /* vterm takes the read and keeps it */
+        usize passes_before = s_input_passes;
+        sleep_for(200);
+        usize idle_passes = s_input_passes - passes_before;
+        EXPECT_IN_TASK(idle_passes <= 1);
+
+        s_person = { u32('a' + round), true };
+        u64 typed_at = endpoint::now_nanoseconds();
+        TRY(endpoint::raise(person));
+        auto answered = TRY(raw.receive(reply, deadline_after(Duration::from_seconds(5))));
+        u64 latency = endpoint::now_nanoseconds() - typed_at;
+        auto envelope = TRY(protocol::read_envelope({ reply, answered.length }));
+        EXPECT_IN_TASK(envelope.call_id == 300 + round && envelope.status == protocol::status_success);
+        tty::Input input;
+        EXPECT_IN_TASK(!protocol::decode_body({ reply, answered.length }, input).is_error());
+        EXPECT_IN_TASK(input.bytes.size() == 1 && input.bytes[0] == u8('a' + round));
+        EXPECT_IN_TASK(latency < 5'000'000); /* well inside the 20 ms a poll took */
+    }
+    return 0;
+}
+
 /* A person at a screen with one window at start: when the second session waits in a read without a
  * window (after it wrote "wait"), Ctrl+Shift+Enter in the first window; once shown, "2" typed there; when it reads again,
  * the first window's "copy me" selected, copied (Ctrl+Shift+C) and pasted into it (Ctrl+Shift+V);
@@ -203,50 +293,62 @@ public:
         }
         return {};
     }
+    /* Nothing rings for this person: the loop takes the input while the stage's moment has come. */
+    u64 input_mask() const override { return 0; }
+    bool has_input() const override { return due(); }
     ErrorOr<void> take_input() override
     {
+        if (!due())
+            return {};
         constexpr u8 chord = input::modifier::control | input::modifier::shift;
         auto second = m_server.window_of(1);
         switch (m_stage) {
         case 0:
-            /* Not at the program's first read (it must end at its deadline): after it wrote "wait". */
-            if (second && !m_server.is_shown(*second) && m_server.is_waiting(1)
-                && m_server.terminal(*second).cell(0, 3).code_points[0] == 'w') {
-                m_outcomes[0] = m_server.key(0, { input::key::enter, chord, {} });
-                m_stage = 1;
-            }
+            m_outcomes[0] = m_server.key(0, { input::key::enter, chord, {} });
             break;
-        case 1:
-            if (second && m_server.is_shown(*second)) {
-                u32 two[] = { u32('2') };
-                m_server.key(*second, { input::key::two, 0, two });
-                m_stage = 2;
-            }
-            break;
-        case 2:
-            if (second && m_server.is_waiting(1)) {
-                auto& first = m_server.terminal(0);
-                m_server.select(0, first.view_position(0, 0), first.view_position(0, 6));
-                m_outcomes[1] = m_server.key(0, { input::key::c, chord, {} });
-                m_outcomes[2] = m_server.key(*second, { input::key::v, chord, {} });
-                m_stage = 3;
-            }
-            break;
-        case 3:
-            if (m_server.is_waiting(0)) {
-                m_outcomes[3] = m_server.key(0, { input::key::w, chord, {} });
-                m_stage = 4;
-            }
-            break;
-        default:
+        case 1: {
+            u32 two[] = { u32('2') };
+            m_server.key(*second, { input::key::two, 0, two });
             break;
         }
+        case 2: {
+            auto& first = m_server.terminal(0);
+            m_server.select(0, first.view_position(0, 0), first.view_position(0, 6));
+            m_outcomes[1] = m_server.key(0, { input::key::c, chord, {} });
+            m_outcomes[2] = m_server.key(*second, { input::key::v, chord, {} });
+            break;
+        }
+        default:
+            m_outcomes[3] = m_server.key(0, { input::key::w, chord, {} });
+            break;
+        }
+        ++m_stage;
         return {};
     }
 
     static inline vterm::KeyOutcome m_outcomes[4] {};
 
 private:
+    /* Whether the current stage's key is due. */
+    bool due() const
+    {
+        auto second = m_server.window_of(1);
+        switch (m_stage) {
+        case 0:
+            /* Not at the program's first read (it must end at its deadline): after it wrote "wait". */
+            return second && !m_server.is_shown(*second) && m_server.is_waiting(1)
+                && m_server.terminal(*second).cell(0, 3).code_points[0] == 'w';
+        case 1:
+            return second && m_server.is_shown(*second);
+        case 2:
+            return second && m_server.is_waiting(1);
+        case 3:
+            return m_server.is_waiting(0);
+        default:
+            return false;
+        }
+    }
+
     vterm::Server& m_server;
     int m_stage { 0 };
 };
@@ -290,7 +392,14 @@ ErrorOr<i32> two_programs(Bundle& bundle)
     return 0;
 }
 
+}
 
+TEST_CASE("vterm's loop waits on the screen's input bit: idle it sleeps, and a key answers a waiting read at once", "[vterm]")
+{
+    s_input_passes = 0;
+    Error ended = run_server_and_client(vterm_task_on<PersonScreen>, types_while_a_read_waits,
+        { 16 * MiB, 4 * MiB, 1 * MiB, 128 * KiB, 128 * KiB }, grant_person);
+    CHECK(ended.code() == ErrorCode::PeerRestarted);
 }
 
 TEST_CASE("vterm's loop with a screen: keys it takes answer the waiting read at once; output is presented", "[vterm]")

@@ -96,13 +96,17 @@ struct ServerAndClientSizes {
     usize client_stack;
 };
 
+/* What a test grants the two Tasks beyond the listener and their memory (run_server_and_client). */
+using GrantMore = void (*)(Task& server, Task& client, CapabilitySpace& parent);
+
 /*
  * Runs `client` as a Task against `server` (a service Task serving a session listener), over a
  * real listener and real session Rings, until the client ends; requires that it returned 0
  * (printing its failure otherwise), then ends the server by resetting its listener and reaps
- * both. Returns the error the server ended with.
+ * both. Returns the error the server ended with. `grant_more`, when given, grants both Tasks
+ * more before they run.
  */
-inline Error run_server_and_client(TaskEntry server, TaskEntry client, ServerAndClientSizes sizes)
+inline Error run_server_and_client(TaskEntry server, TaskEntry client, ServerAndClientSizes sizes, GrantMore grant_more = nullptr)
 {
     test::Arena arena(sizes.arena);
     auto& executor = Executor::current();
@@ -121,6 +125,8 @@ inline Error run_server_and_client(TaskEntry server, TaskEntry client, ServerAnd
     client_parameters.stack_size = sizes.client_stack;
     Task* using_server = executor.spawn(arena.reticle(), client_parameters).value();
     REQUIRE(grant_client(*using_server, parent, listener, donations));
+    if (grant_more)
+        grant_more(*serving, *using_server, parent);
 
     task_failure().clear();
     i32 status = executor.run_until_exit(*using_server).value();

@@ -99,6 +99,73 @@ ErrorOr<i32> lonely_client(Bundle& bundle)
 
 Task* s_echo_service { nullptr };
 
+/* An Echo sent raw with its own call id, its reply left for later. */
+ErrorOr<void> send_echo(Connection& connection, char const* text, u32 call_id)
+{
+    u8 request[protocol::payload_capacity<EchoProtocol>];
+    usize length = TRY(
+        protocol::encode_request<EchoProtocol>(crashtest::Echo { TRY(FixedString<64>::try_from(text)) }, call_id, request));
+    return connection.send(std::span<u8 const>(request, length), deadline_after(Duration::from_seconds(1)));
+}
+
+ErrorOr<std::string_view> echoed_text(std::span<u8 const> reply, crashtest::Echoed& echoed)
+{
+    auto envelope = TRY(protocol::read_envelope(reply));
+    if (!envelope.is_reply || envelope.status != protocol::status_success)
+        return Error(ErrorCode::MalformedMessage, "not a successful reply");
+    auto decoded = protocol::decode_body(reply, echoed);
+    if (decoded.is_error())
+        return Error(decoded.error());
+    return echoed.text.view();
+}
+
+/* A waiting request left outstanding while other calls go on: its reply is kept, not skipped. */
+ErrorOr<i32> expects_later(Bundle& bundle)
+{
+    auto echo_client = TRY(Client<EchoProtocol>::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    Connection& connection = echo_client.connection();
+    u8 later[protocol::payload_capacity<EchoProtocol>];
+    crashtest::Echoed reply;
+
+    /* Nothing expected: nothing to receive. */
+    EXPECT_IN_TASK(!TRY(connection.receive_later()).has_value());
+
+    /* The reply a call meets on its way is kept, and handed over once. */
+    TRY(send_echo(connection, "later", 1000));
+    connection.expect_later(1000, later);
+    EXPECT_IN_TASK(TRY(echo(echo_client, "now", reply)) == "now");
+    EXPECT_IN_TASK(connection.has_later());
+    auto kept = TRY(connection.receive_later());
+    EXPECT_IN_TASK(kept.has_value() && TRY(echoed_text({ later, *kept }, reply)) == "later");
+    EXPECT_IN_TASK(connection.expected_later() == 0 && !connection.has_later());
+    EXPECT_IN_TASK(!TRY(connection.receive_later()).has_value());
+
+    /* Not arrived yet (not even sent): nothing, without waiting; received once the reply bit rang. */
+    connection.expect_later(1001, later);
+    EXPECT_IN_TASK(!TRY(connection.receive_later()).has_value());
+    EXPECT_IN_TASK(connection.expected_later() == 1001);
+    TRY(send_echo(connection, "soon", 1001));
+    (void)endpoint::wait(connection.bits().reply.mask());
+    auto received = TRY(connection.receive_later());
+    EXPECT_IN_TASK(received.has_value() && TRY(echoed_text({ later, *received }, reply)) == "soon");
+
+    /* An abandoned call's reply is still skipped: only the expected id is kept. */
+    TRY(send_echo(connection, "abandoned", 1002));
+    connection.expect_later(1003, later);
+    EXPECT_IN_TASK(TRY(echo(echo_client, "after", reply)) == "after");
+    EXPECT_IN_TASK(!connection.has_later() && !TRY(connection.receive_later()).has_value());
+
+    /* A buffer too small for the reply: refused when taken, and nothing is expected after. */
+    u8 small[8];
+    TRY(send_echo(connection, "too long for eight bytes", 1004));
+    connection.expect_later(1004, small);
+    EXPECT_IN_TASK(TRY(echo(echo_client, "next", reply)) == "next");
+    auto refused = connection.receive_later();
+    EXPECT_IN_TASK(refused.is_error() && refused.error().is(ErrorCode::MalformedMessage));
+    EXPECT_IN_TASK(connection.expected_later() == 0);
+    return 0;
+}
+
 /* Each request carries a copy of a MemCap the protocol never asked for: the service keeps none. */
 ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
 {
@@ -193,19 +260,21 @@ TEST_CASE("a call nobody answers ends at its deadline with TimedOut")
         REQUIRE_FALSE(executor.reap(*task).is_error());
 }
 
-TEST_CASE("a service on a direct connection keeps no capability a client sends with a request")
+/* Runs `entry` as a client of a fresh echo service (granted `client_memory` as "memory" when given) until it returns 0, then ends the service. */
+void run_with_echo_service(TaskEntry entry, Reticle* client_memory = nullptr)
 {
     test::Arena arena(2 * MiB);
-    test::Arena client_memory(64 * KiB);
     auto& executor = Executor::current();
     CapabilitySpace parent(allocate_space_id());
     auto [requests_ring, replies_ring, requests, replies] = echo_rings(arena.reticle(), parent);
     s_restart = { requests_ring, replies_ring, &parent, &arena.reticle(), &requests, &replies, nullptr };
     s_echo_service = spawn_service(nullptr);
     REQUIRE(s_echo_service);
-    Task* calling = spawn_client(arena.reticle(), parent, sends_unasked_capabilities, requests, replies);
-    auto memory = parent.mint<CapabilityClass::Reticle>(&client_memory.reticle(), all_rights).release_value();
-    REQUIRE_FALSE(calling->bundle().grant("memory", parent, memory, RightRetype).is_error());
+    Task* calling = spawn_client(arena.reticle(), parent, entry, requests, replies);
+    if (client_memory) {
+        auto memory = parent.mint<CapabilityClass::Reticle>(client_memory, all_rights).release_value();
+        REQUIRE_FALSE(calling->bundle().grant("memory", parent, memory, RightRetype).is_error());
+    }
     test::task_failure().clear();
     i32 status = executor.run_until_exit(*calling).value();
     INFO(test::task_failure());
@@ -214,4 +283,15 @@ TEST_CASE("a service on a direct connection keeps no capability a client sends w
     REQUIRE(executor.run_until_exit(*s_echo_service).value() == 1);
     while (Task* task = executor.tasks())
         REQUIRE_FALSE(executor.reap(*task).is_error());
+}
+
+TEST_CASE("a service on a direct connection keeps no capability a client sends with a request")
+{
+    test::Arena client_memory(64 * KiB);
+    run_with_echo_service(sends_unasked_capabilities, &client_memory.reticle());
+}
+
+TEST_CASE("a reply expected later is kept by the calls that meet it; other calls' stray replies are still skipped", "[attack]")
+{
+    run_with_echo_service(expects_later);
 }

@@ -453,3 +453,30 @@ TEST_CASE("a service keeps no capability a client sends with a request its proto
     run({ sends_unasked_capabilities });
     REQUIRE(s_observed.handled.size() == 100);
 }
+
+TEST_CASE("the Signal bits a session table owns follow its TableBits, and a client's bits are checked against them")
+{
+    constexpr u64 defaults = 0b111 | (u64(1) << 8) | (u64(1) << 9);
+    STATIC_REQUIRE(session::table_bits(2) == defaults);
+    STATIC_REQUIRE(session::table_bits(0) == 0b111);
+    /* A second table with bits of its own (compositord's privileged one shares only the reply space bit). */
+    constexpr session::TableBits second { SignalBit(22), SignalBit(23), session::reply_space_bit, 24 };
+    constexpr u64 second_bits = (u64(1) << 22) | (u64(1) << 23) | 0b100 | (u64(1) << 24) | (u64(1) << 25);
+    STATIC_REQUIRE(session::table_bits(2, second) == second_bits);
+    STATIC_REQUIRE((session::table_bits(8) & session::table_bits(2, second)) == session::reply_space_bit.mask());
+
+    /* Clear of one table is not clear of the other. */
+    constexpr ConnectionBits high { SignalBit(24), SignalBit(26), SignalBit(27) };
+    STATIC_REQUIRE(session::clear_of_table(high, 8));
+    STATIC_REQUIRE(!session::clear_of_table(high, 2, second));
+    STATIC_REQUIRE(session::clear_of_table(high, 0, { SignalBit(22), SignalBit(23), session::reply_space_bit, 28 }));
+    /* The defaults of ConnectionBits share the listener's bits; a doorbell's bit is caught as well. */
+    STATIC_REQUIRE(!session::clear_of_table(ConnectionBits {}, 1));
+    STATIC_REQUIRE(!session::clear_of_table(ConnectionBits { SignalBit(16), SignalBit(9), SignalBit(18) }, 2));
+    STATIC_REQUIRE(session::clear_of_table(ConnectionBits { SignalBit(16), SignalBit(9), SignalBit(18) }, 1));
+
+    /* Attacks on the bounds: more sessions than a table serves, doorbells past bit 63. */
+    STATIC_REQUIRE(session::table_bits(1000) == session::table_bits(session::maximum_sessions));
+    constexpr session::TableBits late { SignalBit(3), SignalBit(4), SignalBit(5), 62 };
+    STATIC_REQUIRE(session::table_bits(8, late) == ((u64(0b111) << 3) | (u64(0b11) << 62)));
+}

@@ -543,9 +543,9 @@ def add_command(commands, common) -> None:
                               "an option costs: CONFIG_DEBUG_SNAPSHOT=n")
     command.add_argument("-v", "--verbose", action="store_true", help="show Google Benchmark's own output "
                          "(and the guests' consoles)")
-    command.add_argument("--guest-platform", default="x86_64", choices=("x86_64", "aarch64"),
+    command.add_argument("--guest-platform", default="x86_64", choices=("x86_64", "aarch64", "hosted"),
                          help="where guest-level groups (records of a guest_<group> binary: an image against a "
-                              "Linux guest in the same QEMU, under TCG) run (default: x86_64)")
+                              "Linux guest in the same QEMU, under TCG; guest_keys also hosted) run (default: x86_64)")
     command.add_argument("--status", action="store_true",
                          help="after the run, rewrite the benchmark table of docs/STATUS.md from results.json "
                               "(with a FILTER: only those rows, with a dated line saying so)")

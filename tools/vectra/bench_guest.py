@@ -703,6 +703,11 @@ def run_http(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> 
     return {"context": context() | {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, "benchmarks": with_variation(entries)}
 
 
+def run_keys(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> dict:
+    import bench_keys  # noqa: PLC0415 (it uses this module's helpers)
+    return bench_keys.run_keys(platform_name, repetitions, jobs, verbose)
+
+
 def run_desktop(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> dict:
     """Group guest_desktop (bench_boot.py, ADR 0051): image desktop's boot to its first frame and to
     vsh's prompt against the do-nothing kernel and a Linux guest's framebuffer console."""
@@ -710,7 +715,8 @@ def run_desktop(platform_name: str, repetitions: int, jobs: int, verbose: bool) 
         "context": context() | {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, "benchmarks": with_variation(entries)})
 
 
-GROUPS = {BLOCK_GROUP: run_block, STORE_GROUP: run_store, HTTP_GROUP: run_http, bench_boot.DESKTOP_GROUP: run_desktop}
+GROUPS = {BLOCK_GROUP: run_block, STORE_GROUP: run_store, HTTP_GROUP: run_http, bench_boot.DESKTOP_GROUP: run_desktop,
+          "guest_keys": run_keys}
 
 
 def is_guest_binary(binary: str) -> bool:

@@ -88,6 +88,7 @@ void LineEditor::insert(u8 byte)
         return;
     }
     auto text = m_line.view();
+    bool at_end = m_cursor == text.length();
     Line updated;
     updated.append(text.substr(0, m_cursor));
     char character = char(byte);
@@ -95,6 +96,15 @@ void LineEditor::insert(u8 byte)
     updated.append(text.substr(m_cursor));
     m_line = updated;
     ++m_cursor;
+    /* A printable ASCII character typed at the end of a line already shown, not reaching the
+       window's edge: it alone is echoed. Drawing the line again would erase everything below it
+       and make the terminal redraw (and the compositor compose) the window's lower rows for one
+       key — the most of a key's way to the screen (ADR 0047's amendment "Key to photon"). */
+    usize end = m_prompt.length() + cells(0, m_line.length());
+    if (!m_changed && at_end && byte >= 0x20 && byte < 0x7f && end % m_columns != 0) {
+        m_sink.text({ &character, 1 });
+        return;
+    }
     m_changed = true;
 }
 

@@ -5,6 +5,7 @@
  */
 
 #include <vectra/System.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/Try.h>
 #include <vterm/Display.h>
 
@@ -12,6 +13,7 @@ namespace vectra::vterm {
 
 namespace {
 /* vectra.surface's key actions are vectra.input's: press 1, release 2, repeat 3. */
+constexpr u8 key_pressed = 1;
 constexpr u8 key_released = 2;
 }
 
@@ -150,11 +152,17 @@ ErrorOr<void> Display::present()
                 TRY(message.rectangles.try_append(rectangle(box)));
         }
         TRY(m_surfaces.call(message));
+        m_stamps.drawn(window, endpoint::now_nanoseconds());
         sent = true;
     }
     if (sent) {
         TRY(m_surfaces.call(surface::Frame {}));
         ++m_frames;
+        for (auto const& stamp : m_stamps.flushed(endpoint::now_nanoseconds())) {
+            if (m_console)
+                TRY(print_line(*m_console, "vterm: key {} in window {}: received {} drawn {} flushed {} ns",
+                    stamp.key, stamp.window, stamp.received, *stamp.drawn, stamp.flushed));
+        }
     }
     return {};
 }
@@ -165,6 +173,31 @@ Display::View* Display::view_of_surface(u32 surface)
         if (view.shown && view.surface == surface)
             return &view;
     return nullptr;
+}
+
+bool Display::has_input() const
+{
+    auto const* connection = m_surfaces.connection();
+    return connection && m_input_call != 0 && connection->expected_later() == m_input_call && connection->has_later();
+}
+
+ErrorOr<void> Display::request_input()
+{
+    auto* connection = m_surfaces.connection();
+    if (!connection)
+        return {}; /* the session ended: the next call opens it again, and the read is sent then */
+    if (m_input_call != 0 && connection->expected_later() == m_input_call)
+        return {};
+    u32 call_id = m_next_input_call++;
+    if (m_next_input_call == 0)
+        m_next_input_call = input_call_base;
+    u8 request[protocol::payload_capacity<surface::Protocol>];
+    usize length
+        = TRY(protocol::encode_request<surface::Protocol>(surface::ReadInput { input_read_wait_ms }, call_id, request));
+    TRY(connection->send(std::span<u8 const>(request, length), deadline_after(SurfaceClient::default_timeout)));
+    connection->expect_later(call_id, m_input_reply);
+    m_input_call = call_id;
+    return {};
 }
 
 WindowGeometry Display::geometry() const { return { m_width, m_height, m_title_height, m_cell.width, m_cell.height }; }
@@ -200,8 +233,29 @@ ErrorOr<void> Display::pointer(usize window, surface::SurfaceEvent const& event,
 
 ErrorOr<void> Display::take_input()
 {
-    auto read = TRY(m_surfaces.call(surface::ReadInput { 0 }));
-    /* compositord placed this batch's pointer reports where the windows were when it was read. */
+    auto* connection = m_surfaces.connection();
+    if (connection && m_input_call != 0 && connection->expected_later() == m_input_call) {
+        auto length = TRY(connection->receive_later());
+        if (length) {
+            m_input_call = 0;
+            std::span<u8 const> reply(m_input_reply, *length);
+            auto envelope = TRY(protocol::read_envelope(reply));
+            if (envelope.status != protocol::status_success)
+                return protocol::error_of_status(envelope.status, surface::domain);
+            surface::InputEvents events;
+            auto decoded = protocol::decode_body(reply, events);
+            if (decoded.is_error())
+                return Error(decoded.error());
+            TRY(route(events));
+        }
+    }
+    return request_input();
+}
+
+ErrorOr<void> Display::route(surface::InputEvents const& read)
+{
+    /* compositord placed this batch's pointer reports where the windows were when it was read: no
+     * window moved since the read was sent (a move is answered before the next read goes out). */
     Place places[maximum_windows];
     for (usize window = 0; window < maximum_windows; ++window)
         places[window] = m_views[window].place;
@@ -215,6 +269,8 @@ ErrorOr<void> Display::take_input()
         } else if (event.kind == surface::event_kind::pointer) {
             TRY(pointer(window, event, places[window]));
         } else if (event.kind == surface::event_kind::key && event.action != key_released) {
+            if (event.action == key_pressed)
+                m_stamps.received(window, endpoint::now_nanoseconds());
             terminal::KeyPress press { event.code, event.modifiers, event.characters.span() };
             if (m_server.key(window, press) != KeyOutcome::Nothing)
                 ++m_keys;

@@ -14,6 +14,7 @@
 #include <vectra/TaskEntry.h>
 #include <vectra/config.h>
 #include <vectra/Try.h>
+#include <vectra/config.h>
 #include <vectra/concurrent/Endpoints.h>
 #include <vectra/footprints/vterm.h>
 #include <vterm/Display.h>
@@ -57,6 +58,7 @@ ErrorOr<i32> vterm(Bundle& bundle)
     auto* display = new (display_memory.data() + (((address + 15) & ~uptr(15)) - address))::vectra::vterm::Display(
         loop->server(), memory, std::move(surfaces), std::move(fonts), &console);
     TRY(display->start());
+    display->stamp_keys(CONFIG_VTERM_KEY_STAMPS);
     loop->show_on(display);
     TRY(print_line(console,
         "vterm: up to {} windows of {}x{} cells, {} lines of scrollback each (libvterm 0.1.4); cells {}x{} px in "

@@ -14,7 +14,9 @@
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
+#include <vectra/config.h>
 #include <vectra/input/Forwarder.h>
+#include <vectra/input/KeyStamps.h>
 
 VECTRA_TASK_ENTRY(host_input_forward);
 
@@ -24,20 +26,27 @@ namespace {
 
 constexpr SignalBit arrival_bit { 8 };
 
-/* Drains the queue into the forwarder until a drain comes back short; how many events moved. */
-ErrorOr<u64> forward_queued(DeviceCap const& input, input::device::Forwarder& forwarder)
+/* Drains the queue into the forwarder until a drain comes back short, key presses stamped with `now`
+ * (the arrival); prints the stamps due; how many events moved. */
+ErrorOr<u64> forward_queued(DeviceCap const& input, input::device::Forwarder& forwarder, input::device::KeyStamps& stamps,
+    ConsoleCap const& console, u64 now)
 {
     HostInputEvent events[maximum_host_input_drain];
     u64 moved = 0;
     for (;;) {
         usize count = TRY(system::host_input_drain(input, events));
-        for (usize index = 0; index < count; ++index)
-            TRY(forwarder.add({ events[index].type, events[index].code, events[index].value }));
+        for (usize index = 0; index < count; ++index) {
+            input::device::RawEvent event { events[index].type, events[index].code, events[index].value };
+            stamps.event(event, now);
+            TRY(forwarder.add(event));
+        }
         moved += count;
         if (count < maximum_host_input_drain)
             break;
     }
     TRY(forwarder.flush());
+    for (auto const& stamp : stamps.after_batch())
+        TRY(print_line(console, "host-input: key {} interrupt {} ns", stamp.key, stamp.nanoseconds));
     return moved;
 }
 
@@ -62,7 +71,8 @@ ErrorOr<i32> host_input_forward(Bundle& bundle)
     describe.y_maximum = static_cast<i32>(info.height - 1);
     TRY(forwarder.describe(describe));
     /* What arrived before the route (the window opened under the pointer) goes to inputd first. */
-    (void)TRY(forward_queued(input, forwarder));
+    input::device::KeyStamps stamps(CONFIG_INPUT_KEY_STAMPS);
+    (void)TRY(forward_queued(input, forwarder, stamps, console, system::monotonic_nanoseconds()));
     TRY(print_line(console, "host-input: forwarding the window's keyboard and pointer ({}x{}) to inputd, ready",
         info.width, info.height));
     TRY(system::raise(ready));
@@ -72,7 +82,7 @@ ErrorOr<i32> host_input_forward(Bundle& bundle)
     for (;;) {
         (void)system::wait(arrival_bit.mask());
         ++arrivals;
-        (void)TRY(forward_queued(input, forwarder));
+        (void)TRY(forward_queued(input, forwarder, stamps, console, system::monotonic_nanoseconds()));
         /* A queue that overflowed says so once per overflow, so a stalled driver is visible. */
         auto now = TRY(system::host_input_info(input));
         if (now.dropped != dropped) {

@@ -23,6 +23,7 @@
 #include <vectra/Connection.h>
 #include <vectra/input/DeviceProtocol.h>
 #include <vectra/input/Forwarder.h>
+#include <vectra/input/KeyStamps.h>
 #include <vectra/input/Keyboard.h>
 #include <vectra/input/Pointer.h>
 
@@ -275,9 +276,10 @@ private:
 /* inputd's driver: the device described once, then its events forwarded raw, a batch per interrupt (vectra/input/Forwarder.h). */
 class ForwardingSink final : public Sink {
 public:
-    ForwardingSink(Client<input::device::Protocol>& inputd, SignalCap const& ready)
+    ForwardingSink(Client<input::device::Protocol>& inputd, SignalCap const& ready, u64 stamped_keys)
         : m_forwarder(inputd)
         , m_ready(ready)
+        , m_stamps(stamped_keys)
     {
     }
 
@@ -292,20 +294,31 @@ public:
         TRY(m_forwarder.describe(describe));
         TRY(print_line(console, "virtio-input: forwarding to inputd as a {}; {} event buffers, ready",
             description.is_pointer ? "pointer" : "keyboard", description.offered));
+        m_console = &console;
         return system::raise(m_ready);
     }
 
-    ErrorOr<bool> event(input::Event const& event, u64) override
+    ErrorOr<bool> event(input::Event const& event, u64 now) override
     {
-        TRY(m_forwarder.add({ event.type, event.code, static_cast<i32>(event.value) }));
+        input::device::RawEvent raw { event.type, event.code, static_cast<i32>(event.value) };
+        m_stamps.event(raw, now);
+        TRY(m_forwarder.add(raw));
         return false;
     }
 
-    ErrorOr<void> flush() override { return m_forwarder.flush(); }
+    ErrorOr<void> flush() override
+    {
+        TRY(m_forwarder.flush());
+        for (auto const& stamp : m_stamps.after_batch())
+            TRY(print_line(*m_console, "virtio-input: key {} interrupt {} ns", stamp.key, stamp.nanoseconds));
+        return {};
+    }
 
 private:
     input::device::Forwarder m_forwarder;
     SignalCap const& m_ready;
+    input::device::KeyStamps m_stamps;
+    ConsoleCap const* m_console { nullptr };
 };
 
 /* Brings the function up, then feeds `sink` until it is done; returns the interrupts counted. */
@@ -416,7 +429,7 @@ ErrorOr<i32> virtio_input_forward(Bundle& bundle)
     auto pci = TRY(bundle.take<PciDeviceCap>("device"));
     auto inputd = TRY(input::device::bind_inputd(bundle));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
-    ForwardingSink sink(inputd, ready);
+    ForwardingSink sink(inputd, ready, CONFIG_INPUT_KEY_STAMPS);
     TRY(run_device(console, memory, pci, sink));
     return 0;
 }

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+#include <cstring>
 #include <vectra/Connection.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
@@ -119,6 +120,11 @@ ErrorOr<CallReply> Connection::await_reply(u32 call_id, std::span<u8> reply_buff
             capability = received.capability;
         auto bytes = std::span<u8 const>(reply_buffer.data(), received.length);
         auto envelope = protocol::read_envelope(bytes);
+        if (!envelope.is_error() && envelope.value().call_id != call_id && keep_if_later(envelope.value(), bytes)) {
+            if (capability)
+                endpoint::discard(*capability);
+            continue;
+        }
         if (envelope.is_error() || envelope.value().call_id != call_id) {
             /* A reply to an earlier, abandoned call (or garbage): nothing keeps what it brought. */
             if (capability)
@@ -129,6 +135,48 @@ ErrorOr<CallReply> Connection::await_reply(u32 call_id, std::span<u8> reply_buff
         }
         return CallReply { envelope.value(), bytes, capability };
     }
+}
+
+void Connection::expect_later(u32 call_id, std::span<u8> buffer)
+{
+    m_later = Later { call_id, buffer, std::nullopt };
+}
+
+bool Connection::keep_if_later(protocol::Envelope const& envelope, std::span<u8 const> reply)
+{
+    if (m_later.call_id == 0 || envelope.call_id != m_later.call_id || m_later.length)
+        return false;
+    /* A reply longer than the buffer is remembered by its length alone: receive_later() refuses it. */
+    if (reply.size() <= m_later.buffer.size() && reply.data() != m_later.buffer.data())
+        std::memcpy(m_later.buffer.data(), reply.data(), reply.size());
+    m_later.length = reply.size();
+    return true;
+}
+
+ErrorOr<std::optional<usize>> Connection::receive_later()
+{
+    if (m_later.call_id == 0)
+        return std::optional<usize> {};
+    while (!m_later.length) {
+        /* Received in place: until the expected reply came, the buffer holds nothing worth keeping. */
+        auto received = receive(m_later.buffer, endpoint::now_nanoseconds());
+        if (received.is_error()) {
+            if (received.error().code() == ErrorCode::TimedOut)
+                return std::optional<usize> {};
+            return received.release_error();
+        }
+        if (received.value().has_capability)
+            endpoint::discard(received.value().capability);
+        std::span<u8 const> reply(m_later.buffer.data(), received.value().length);
+        auto envelope = TRY(protocol::read_envelope(reply));
+        (void)keep_if_later(envelope, reply); /* anything else answers an abandoned call */
+    }
+    usize length = *m_later.length;
+    bool fits = length <= m_later.buffer.size();
+    m_later = Later {};
+    if (!fits)
+        return Error(ErrorCode::MalformedMessage, "the expected reply is longer than its buffer");
+    return std::optional<usize> { length };
 }
 
 ErrorOr<CallReply> Connection::call(

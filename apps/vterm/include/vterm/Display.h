@@ -8,7 +8,10 @@
  * (`input` on its vectra.surface session, ADR 0047) go into their window's model (vterm's chords
  * among them); focus changes redraw the title bars; the pointer drags a window by its title bar
  * and selects in its cells (Gesture.h). The first window takes the focus while nobody holds it; a
- * window the person opens takes it.
+ * window the person opens takes it. One `input` read waits in compositord at all times; its reply
+ * rings the surface session's reply bit, which vterm's loop waits on with its sessions (Loop.h),
+ * and a call that meets that reply on its way keeps it (Connection::expect_later) for the loop to
+ * take.
  */
 
 #pragma once
@@ -18,6 +21,7 @@
 #include <vectra/kit/FontdGlyphs.h>
 #include <vectra/surface/Protocol.h>
 #include <vterm/Gesture.h>
+#include <vterm/KeyStamps.h>
 #include <vterm/Loop.h>
 #include <vterm/Painter.h>
 
@@ -28,12 +32,19 @@ using SurfaceClient = session::SessionClient<surface::Protocol>;
 /* The clients' signal bits: clear of the session table's (0–2, 8 + n) and the loop's timer (6). */
 inline constexpr ConnectionBits surface_bits { SignalBit(16), SignalBit(17), SignalBit(18) };
 inline constexpr ConnectionBits font_bits { SignalBit(19), SignalBit(20), SignalBit(21) };
+static_assert(session::clear_of_table(surface_bits, maximum_sessions) && session::clear_of_table(font_bits, maximum_sessions),
+    "vterm's client bits share its session table's");
+static_assert(((session::bits_of(surface_bits) | session::bits_of(font_bits)) & timer_bit.mask()) == 0
+        && (session::bits_of(surface_bits) & session::bits_of(font_bits)) == 0,
+    "vterm's client bits share its timer's or each other's");
+/* How long each `input` read waits in compositord before it is answered empty and sent again. */
+inline constexpr u32 input_read_wait_ms = 10'000;
 inline constexpr u32 glyph_pixel_size = 16;
 inline constexpr i32 window_places[maximum_windows][2] = { { 32, 32 }, { 192, 256 } };
 
 class Display final : public Screen {
 public:
-    /* `console` (optional) hears of each window shown and each window the person moved. */
+    /* `console` (optional) hears of each window shown, each window the person moved and the key stamps. */
     Display(Server&, ReticleCap const& memory, SurfaceClient surfaces, kit::FontClient fonts,
         ConsoleCap const* console = nullptr);
 
@@ -45,6 +56,11 @@ public:
 
     ErrorOr<void> present() override;
     ErrorOr<void> take_input() override;
+    u64 input_mask() const override { return surface_bits.reply.mask(); }
+    bool has_input() const override;
+
+    /* Prints key-to-photon stamps on the console for the first `limit` keys (KeyStamps.h; 0: none). */
+    void stamp_keys(u64 limit) { m_stamps = KeyStamps(limit); }
 
     [[nodiscard]] u64 keys() const { return m_keys; }
     [[nodiscard]] u64 frames() const { return m_frames; }
@@ -66,6 +82,10 @@ private:
     };
 
     [[nodiscard]] std::span<u8 const> title_of(usize window);
+    /* Sends the waiting `input` read unless one is outstanding on the current session. */
+    [[nodiscard]] ErrorOr<void> request_input();
+    /* The events of one `input` read: keys (and vterm's chords), focus, the pointer's drags and selections. */
+    [[nodiscard]] ErrorOr<void> route(surface::InputEvents const&);
     [[nodiscard]] View* view_of_surface(u32 surface);
     [[nodiscard]] ErrorOr<void> show(usize window);
     void hide(usize window);
@@ -89,6 +109,13 @@ private:
     u64 m_keys { 0 };
     u64 m_frames { 0 };
     u64 m_moves { 0 };
+    /* The outstanding `input` read: its call id (apart from the session client's own, which count from 1) and its reply's buffer. */
+    u32 m_input_call { 0 };
+    u32 m_next_input_call { input_call_base };
+    u8 m_input_reply[protocol::payload_capacity<surface::Protocol>];
+    KeyStamps m_stamps;
+
+    static constexpr u32 input_call_base = 0x8000'0000;
 };
 
 }

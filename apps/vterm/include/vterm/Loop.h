@@ -8,7 +8,9 @@
  * or its deadline, with one signal wait; a session whose window the person closed is ended. A
  * session's request is taken only while its replies Ring has room for the reply owed to its
  * waiting read plus this one. With a Screen the windows are shown: each pass presents what
- * changed, and the person's input is taken at most `input_poll` after it came.
+ * changed, and the loop waits on the screen's input bits in the same mask as the sessions', so
+ * the person's input is taken as soon as it is ready — nothing is polled, and an idle vterm sleeps
+ * (only while a session the person closed waits to be reclaimed does the loop retry, backing off).
  */
 
 #pragma once
@@ -19,20 +21,25 @@
 
 namespace vectra::vterm {
 
-/* Signal bits: the session table's 0–2 and 8 + n; the loop's timer 6. */
+/* Signal bits: the session table's 0–2 and 8 + n (session::table_bits); the loop's timer 6. A
+ * Screen's own bits (its clients' ConnectionBits) are clear of both: Display.h checks its own. */
 inline constexpr SignalBit timer_bit { 6 };
 inline constexpr terminal::Size window_size { 80, 24 };
-/* How long the loop waits for a request before it looks for the person's input again. */
-inline constexpr u64 input_poll_ns = 20'000'000;
+static_assert((session::table_bits(maximum_sessions) & timer_bit.mask()) == 0, "the timer bit is the session table's");
 
 /* Where the windows are shown (Display.h in vterm's Task): asked after every pass to show the
- * windows the Server shows (and no others) with their changes, and to take the input waiting. */
+ * windows the Server shows (and no others) with their changes, and to take the input that is ready. */
 class Screen {
 public:
     virtual ~Screen() = default;
     [[nodiscard]] virtual ErrorOr<void> present() = 0;
     /* The person's keys into the windows' models (Server::key) and the focus; never waits. */
     [[nodiscard]] virtual ErrorOr<void> take_input() = 0;
+    /* The Signal bits that ring when input may be ready: the loop waits on them with its sessions'. */
+    [[nodiscard]] virtual u64 input_mask() const = 0;
+    /* Input that is ready although its bit may have been taken (a call met the reply on its way):
+     * the loop takes it before it waits again. */
+    [[nodiscard]] virtual bool has_input() const = 0;
 };
 
 class Loop {
@@ -58,10 +65,17 @@ private:
     void answer_waiting(usize session, u64 now);
 
     void end_closed_sessions();
+    /* A session the person closed whose donation the table has not reclaimed yet: its client still
+     * holds a Ring of it, and nothing rings when it lets go (its next open waits for the donation). */
+    [[nodiscard]] bool reclaiming();
+
+    static constexpr u64 first_reclaim_retry_ns = 1'000'000;
+    static constexpr u64 maximum_reclaim_retry_ns = 1'000'000'000;
 
     Server m_server;
     Screen* m_screen { nullptr };
     usize m_windows_at_start { 0 };
+    u64 m_reclaim_retry_ns { first_reclaim_retry_ns };
     session::Table m_table;
     u8 m_request[protocol::payload_capacity<tty::Protocol>];
     u8 m_reply[protocol::payload_capacity<tty::Protocol>];

@@ -65,6 +65,25 @@ public:
     [[nodiscard]] ErrorOr<CallReply> call_lending(std::span<u8 const> request, u32 call_id, std::span<u8> reply_buffer,
         u64 deadline_nanoseconds, MemCap const& memory, Rights keep);
 
+    /*
+     * A request whose reply is wanted later — a waiting read left outstanding while other calls go
+     * on (vterm's `input` on its compositord session): a call that meets the reply to `call_id`
+     * copies it into `buffer` (the protocol's payload capacity: receive_later() also receives into
+     * it; a longer reply is refused MalformedMessage) instead of skipping it as an abandoned call's.
+     * One such request at a time; a call id of 0 expects none. The reply then comes from
+     * receive_later().
+     */
+    void expect_later(u32 call_id, std::span<u8> buffer);
+    [[nodiscard]] u32 expected_later() const { return m_later.call_id; }
+    /* A call met the expected reply and kept it: receive_later() returns it without waiting. */
+    [[nodiscard]] bool has_later() const { return m_later.length.has_value(); }
+    /*
+     * The expected reply's length (its bytes in the buffer expect_later() named) once it arrived —
+     * kept by a call, or received now without waiting; nothing while it has not. Replies to other,
+     * abandoned calls are skipped. Once returned, nothing is expected any more.
+     */
+    [[nodiscard]] ErrorOr<std::optional<usize>> receive_later();
+
     /* Gives both ends up, keeping the capabilities: rebind() takes them again (a listener is bound in turns). */
     void unbind();
     /* Gives both ends up and deletes both capabilities: for a session, this closes it. */
@@ -82,6 +101,7 @@ public:
         , m_bits(other.m_bits)
         , m_sender(std::exchange(other.m_sender, std::nullopt))
         , m_receiver(std::exchange(other.m_receiver, std::nullopt))
+        , m_later(std::exchange(other.m_later, Later {}))
     {
     }
     Connection& operator=(Connection&& other)
@@ -92,6 +112,7 @@ public:
         m_bits = other.m_bits;
         m_sender = std::exchange(other.m_sender, std::nullopt);
         m_receiver = std::exchange(other.m_receiver, std::nullopt);
+        m_later = std::exchange(other.m_later, Later {});
         return *this;
     }
 
@@ -109,12 +130,23 @@ private:
     [[nodiscard]] ErrorOr<CallReply> finish_call(
         ErrorOr<void> sent, u32 call_id, std::span<u8> reply_buffer, u64 deadline_nanoseconds);
 
+    /* Keeps `reply` when it answers the request expected later; false when it answers another. */
+    [[nodiscard]] bool keep_if_later(protocol::Envelope const&, std::span<u8 const> reply);
+
+    /* The request whose reply is wanted later (expect_later): its call id, where its reply goes, and its length once kept. */
+    struct Later {
+        u32 call_id { 0 };
+        std::span<u8> buffer;
+        std::optional<usize> length;
+    };
+
     RingCap m_requests;
     RingCap m_replies;
     u64 m_schema_id;
     ConnectionBits m_bits;
     std::optional<RingSender> m_sender;
     std::optional<RingReceiver> m_receiver;
+    Later m_later;
 };
 
 /* The service's half of a direct connection: its requests (receive) and replies (send) ends, bound once. */
@@ -223,6 +255,7 @@ public:
     }
 
     [[nodiscard]] Connection& connection() { return m_connection; }
+    [[nodiscard]] Connection const& connection() const { return m_connection; }
 
 private:
     template<typename Request>

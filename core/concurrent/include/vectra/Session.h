@@ -153,6 +153,34 @@ struct TableBits {
 };
 
 /*
+ * The Signal bits a table with `bits` serving up to `sessions` sessions owns: its listener, listener
+ * space and reply space bits and first_session + n for session n's doorbell (by default 0, 1, 2 and
+ * 8 + n). A service Task that is also a session client (vterm of compositord and fontd, compositord
+ * of displayd and inputd) must give its clients ConnectionBits clear of these, and of its own
+ * timers: the default bits 0–2 would share the listener's, so a reply would be taken for a listener
+ * request and a call would swallow the wake-up the loop waits for. Each such Task checks its bits
+ * with clear_of_table at compile time.
+ */
+[[nodiscard]] constexpr u64 table_bits(usize sessions, TableBits bits = {})
+{
+    u64 mask = bits.listener.mask() | bits.listener_space.mask() | bits.reply_space.mask();
+    for (usize index = 0; index < sessions && index < maximum_sessions && bits.first_session + index < 64; ++index)
+        mask |= u64(1) << (bits.first_session + index);
+    return mask;
+}
+
+[[nodiscard]] constexpr u64 bits_of(ConnectionBits bits)
+{
+    return bits.reply.mask() | bits.space.mask() | bits.timeout.mask();
+}
+
+/* True when `bits` (a client's reply, space and timeout bits) share none of a `sessions`-session table's. */
+[[nodiscard]] constexpr bool clear_of_table(ConnectionBits bits, usize sessions, TableBits table = {})
+{
+    return (bits_of(bits) & table_bits(sessions, table)) == 0;
+}
+
+/*
  * The service's half, without its protocol: the listener and the session slots. SessionServer
  * adds the protocol's dispatch; tests drive this directly.
  */
@@ -390,6 +418,7 @@ public:
     [[nodiscard]] bool is_open() const { return m_session.has_value(); }
     /* The open session's Connection (raw traffic, for protocol tests), or nullptr. */
     [[nodiscard]] Connection* connection() { return m_session ? &m_session->connection() : nullptr; }
+    [[nodiscard]] Connection const* connection() const { return m_session ? &m_session->connection() : nullptr; }
 
     SessionClient(SessionClient&& other)
         : m_listener(std::move(other.m_listener))

@@ -34,6 +34,23 @@ namespace vectra::compositord {
 inline constexpr SignalBit timer_bit { 7 };
 inline constexpr session::TableBits privileged_bits { SignalBit(22), SignalBit(23), session::reply_space_bit, 24 };
 static_assert(session::first_session_bit + client_sessions <= 16 && 24 + privileged_sessions <= 64);
+/* The two tables share only the reply space bit; the clients' bits (displayd's, inputd's two) and
+ * the frame timer's are clear of both (session::table_bits, ADR 0044's third amendment). */
+static_assert((session::table_bits(client_sessions) & session::table_bits(privileged_sessions, privileged_bits)
+                  & ~session::reply_space_bit.mask())
+        == 0,
+    "compositord's two session tables share a bit");
+static_assert(((session::table_bits(client_sessions) | session::table_bits(privileged_sessions, privileged_bits))
+                  & timer_bit.mask())
+        == 0,
+    "compositord's frame timer bit is a session table's");
+[[nodiscard]] constexpr bool clear_of_both_tables(ConnectionBits bits)
+{
+    return session::clear_of_table(bits, client_sessions) && session::clear_of_table(bits, privileged_sessions, privileged_bits)
+        && (session::bits_of(bits) & timer_bit.mask()) == 0;
+}
+static_assert(clear_of_both_tables(display_bits) && clear_of_both_tables(input_bits) && clear_of_both_tables(input_focus_bits),
+    "a client's bits of compositord share a session table's or the timer's");
 
 /* The privileged listener's Rings (requests received, replies sent). */
 struct PrivilegedListener {

@@ -124,6 +124,12 @@ class Target:
         """Where this boot's copies of the image's disks go (a variant may boot beside its base)."""
         return self.elf.parent / (f"test-disks@{self.variant}" if self.variant else "test-disks")
 
+    @property
+    def screens_folder(self):
+        """Where this boot's screenshots go: a variant booted beside its base must not take (or
+        delete) the base's screen-N files, which capture replaces on every try."""
+        return self.elf.parent / f"screens@{self.variant}" if self.variant else self.elf.parent
+
 
 # Host unit tests ---------------------------------------------------------------------------------
 
@@ -448,7 +454,7 @@ def boot_target(target: Target, accelerator: str, widths: tuple, tally: Tally, b
             return
         command = command[:1] + screens.arguments() + command[1:]
     if oracle.screens:
-        watcher = screen_oracles.ScreenWatcher(oracle.screens, target.image.folder, elf.parent, screens.capture)
+        watcher = screen_oracles.ScreenWatcher(oracle.screens, target.image.folder, target.screens_folder, screens.capture)
     if oracle.keys and platform.hosted:
         typer = key_oracles.KeyTyper(oracle.keys, screens.type_step, requests=lambda step: step)
     elif oracle.keys:

@@ -97,7 +97,7 @@ struct ServerAndClientSizes {
 };
 
 /* What a test grants the two Tasks beyond the listener and their memory (run_server_and_client). */
-using GrantMore = void (*)(Task& server, Task& client, CapabilitySpace& parent);
+using GrantBoth = void (*)(Task& server, Task& client, CapabilitySpace& parent);
 
 /*
  * Runs `client` as a Task against `server` (a service Task serving a session listener), over a
@@ -106,7 +106,7 @@ using GrantMore = void (*)(Task& server, Task& client, CapabilitySpace& parent);
  * both. Returns the error the server ended with. `grant_more`, when given, grants both Tasks
  * more before they run.
  */
-inline Error run_server_and_client(TaskEntry server, TaskEntry client, ServerAndClientSizes sizes, GrantMore grant_more = nullptr)
+inline Error run_server_and_client(TaskEntry server, TaskEntry client, ServerAndClientSizes sizes, GrantBoth grant_more = nullptr)
 {
     test::Arena arena(sizes.arena);
     auto& executor = Executor::current();

@@ -11,6 +11,7 @@
 #include "../TestSupport.h"
 #include <initd/Supervisor.h>
 #include <string>
+#include <vectra/Try.h>
 #include <vectra/kernel/Kernel.h>
 
 namespace vectra::test {

@@ -19,7 +19,7 @@
  * the benchmark.
  */
 
-#include "ScreenReadback.h"
+#include "../platforms/XScreen.h"
 #include "SurfaceDesktop.h"
 #include <benchmark/benchmark.h>
 #include <string>
@@ -71,7 +71,7 @@ bool started(benchmark::State& state)
 void check_screen(benchmark::State& state, Rectangle const& area)
 {
     static std::string s_problem;
-    s_problem = screen_differs(window().desktop->framebuffer.data(), screen_width * 4, area);
+    s_problem = test::screen_differs(window().desktop->framebuffer.data(), screen_width * 4, area);
     if (!s_problem.empty())
         state.SkipWithError(s_problem.c_str());
 }

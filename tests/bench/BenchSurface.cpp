@@ -12,59 +12,15 @@
  *   window) against the full frame above; the goal is that it costs under 1 % of a full frame.
  */
 
+#include "SurfaceDesktop.h"
 #include <benchmark/benchmark.h>
 #include <cstring>
-#include <vector>
-#include <vectra/surface/Compose.h>
 
 using namespace vectra;
+using namespace vectra::bench;
 using namespace vectra::surface;
 
 namespace {
-
-constexpr u32 screen_width = 1920;
-constexpr u32 screen_height = 1080;
-constexpr u32 background = 0x00203040;
-
-/* A surface's pixels: a pattern that differs per row and column, so nothing is uniform. */
-struct Pixels {
-    Pixels(u32 width, u32 height, u32 seed)
-        : width(width)
-        , height(height)
-        , bytes(usize(width) * height * 4)
-    {
-        for (u32 y = 0; y < height; ++y) {
-            for (u32 x = 0; x < width; ++x) {
-                u32 value = (x * 2654435761u) ^ (y * 40503u) ^ seed;
-                memcpy(&bytes[(usize(y) * width + x) * 4], &value, 4);
-            }
-        }
-    }
-    u32 width;
-    u32 height;
-    std::vector<u8> bytes;
-};
-
-struct Desktop {
-    Desktop()
-        : framebuffer(usize(screen_width) * screen_height * 4)
-        , wallpaper(screen_width, screen_height, 1)
-        , editor(1000, 700, 2)
-        , terminal(800, 600, 3)
-    {
-        layers[0] = { Box::of(0, 0, screen_width, screen_height), wallpaper.bytes, screen_width * 4 };
-        layers[1] = { Box::of(100, 100, editor.width, editor.height), editor.bytes, editor.width * 4 };
-        layers[2] = { Box::of(600, 300, terminal.width, terminal.height), terminal.bytes, terminal.width * 4 };
-    }
-
-    Target target() { return { framebuffer, screen_width, screen_height, screen_width * 4 }; }
-
-    std::vector<u8> framebuffer;
-    Pixels wallpaper;
-    Pixels editor;
-    Pixels terminal;
-    Layer layers[3];
-};
 
 void compose_full_frame(benchmark::State& state)
 {

@@ -10,7 +10,9 @@ Run with Debian's Python, from tests/tools:
 import importlib.util
 import json
 import re
+import shutil
 import sys
+import time
 import unittest
 from pathlib import Path
 
@@ -563,6 +565,30 @@ class Commands(unittest.TestCase):
             with self.assertRaises(Failure) as raised:
                 bench.image_environment("bench_sqlite", 2, build_image=False)
             self.assertIn("is missing", raised.exception.message)
+
+    def test_a_binary_that_shows_a_window_runs_on_a_private_xvfb(self):
+        environment = {"DISPLAY": ":4242", "KEPT": "yes"}
+        with bench.window_environment("bench_primitives", environment) as plain:
+            self.assertIs(plain, environment)
+        self.assertEqual(bench.WINDOW_BINARIES["bench_hosted_window"], (1920, 1080))
+        if shutil.which("Xvfb") is None or shutil.which("xwd") is None:
+            with self.assertRaises(Failure) as raised:
+                with bench.window_environment("bench_hosted_window", environment):
+                    pass
+            self.assertIn("private Xvfb", raised.exception.message)
+            return
+        with bench.window_environment("bench_hosted_window", environment) as shown:
+            self.assertNotEqual(shown["DISPLAY"], ":4242")
+            self.assertEqual(shown["KEPT"], "yes")
+            number = shown["DISPLAY"].lstrip(":")
+            socket = Path(f"/tmp/.X11-unix/X{number}")
+            self.assertTrue(socket.exists(), "the private Xvfb listens on its display's socket")
+        self.assertEqual(environment["DISPLAY"], ":4242")
+        for _ in range(50):
+            if not socket.exists():
+                break
+            time.sleep(0.1)
+        self.assertFalse(socket.exists(), "the private Xvfb is stopped after the binary's run")
 
 
 if __name__ == "__main__":

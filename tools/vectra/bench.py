@@ -11,6 +11,7 @@ The pure parts (metadata checks, goal expressions, pairing, ratios, the table, t
 tested by tests/tools/test_bench.py.
 """
 
+import contextlib
 import json
 import math
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import bench_guest
 import build
+import capture
 import paths
 import ui
 from ui import Failure
@@ -486,6 +488,31 @@ def image_environment(binary_name: str, jobs: int, build_image: bool) -> dict:
     return environment
 
 
+# Benchmark binaries that show a window (bench_hosted_window: the hosted platform's SDL window): each
+# runs on a private Xvfb of this size (capture.py's, as the hosted screen oracles), named by DISPLAY.
+WINDOW_BINARIES = {
+    "bench_hosted_window": (1920, 1080),
+}
+
+
+@contextlib.contextmanager
+def window_environment(binary_name: str, environment: dict):
+    """The environment with a private Xvfb's DISPLAY for a binary that shows a window, the server
+    stopped afterwards; any other binary's environment unchanged."""
+    if binary_name not in WINDOW_BINARIES:
+        yield environment
+        return
+    width, height = WINDOW_BINARIES[binary_name]
+    try:
+        screens = capture.XvfbScreens(width, height)
+    except capture.CaptureError as problem:
+        raise Failure(f"{binary_name} shows a window on a private Xvfb: {problem}")
+    try:
+        yield dict(environment, DISPLAY=screens.display)
+    finally:
+        screens.close()
+
+
 def run_binary(binary: Path, records: list, output: Path, repetitions: int, min_time, verbose: bool,
                environment: dict = None) -> dict:
     command = binary_command(binary, records, output, repetitions, min_time)
@@ -596,8 +623,9 @@ def bench_command(arguments) -> int:
         if not binary.exists():
             raise Failure(f"{paths.relative(binary)} does not exist: is there a tests/bench/Bench*.cpp for it?")
         environment = image_environment(name, arguments.jobs, not arguments.no_build)
-        reports[name] = run_binary(binary, chosen, request.folder / f"{name}.json", arguments.repetitions,
-                                   arguments.min_time, arguments.verbose, environment)
+        with window_environment(name, environment) as shown:
+            reports[name] = run_binary(binary, chosen, request.folder / f"{name}.json", arguments.repetitions,
+                                       arguments.min_time, arguments.verbose, shown)
     results = [evaluate(record, summarize(reports[record.binary])) for record in records]
     print()
     print(format_table(results))

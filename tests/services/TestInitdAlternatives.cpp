@@ -18,6 +18,7 @@
  *     bound as the server's end of vectra.test.echo, is refused.
  */
 
+#include <vectra/Try.h>
 #include "InitdBoot.h"
 #include <catch2/catch.hpp>
 #include <crashtest/Echo.h>

@@ -27,6 +27,6 @@ target_include_directories(test_services.initd.control PRIVATE ${CMAKE_SOURCE_DI
 vectra_host_test(services.initd.alternatives SOURCES services/TestInitdAlternatives.cpp
     ${CMAKE_SOURCE_DIR}/services/initd/src/Supervisor.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/RestartHistory.cpp
     ${CMAKE_SOURCE_DIR}/services/initd/src/EndAfterChecks.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/NoControl.cpp
-    COMPONENTS ${kernel_components} time)
+    COMPONENTS ${kernel_components} time encoding concurrent)
 target_include_directories(test_services.initd.alternatives PRIVATE ${CMAKE_SOURCE_DIR}/services/initd/include
     ${CMAKE_SOURCE_DIR}/components/crashtest/include)

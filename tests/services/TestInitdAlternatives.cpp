@@ -99,19 +99,7 @@ ErrorOr<i32> test_display_client(Bundle& bundle)
 /* A check outside the set: every Ring handle it can make up, bound as the server's ends of the set's connection. */
 ErrorOr<i32> test_display_intruder(Bundle&)
 {
-    u32 tries = 0;
-    u32 accepted = 0;
-    for (u32 space = 1; space <= 64; ++space) {
-        for (u16 slot = 0; slot < 64; ++slot) {
-            for (u32 generation = 0; generation < 3; ++generation) {
-                tries += 2;
-                accepted += RingReceiver::bind(RingCap(space, slot, generation), crashtest::echo_schema_id, SignalBit(5)).is_error() ? 0 : 1;
-                accepted += RingSender::bind(RingCap(space, slot, generation), crashtest::echo_schema_id, SignalBit(6)).is_error() ? 0 : 1;
-            }
-        }
-    }
-    test::print_line("intruder: " + std::to_string(accepted) + " of " + std::to_string(tries) + " forged server ends bound");
-    return accepted == 0 ? 0 : 1;
+    return test::bind_forged_ends(crashtest::echo_schema_id, "intruder", "server ends");
 }
 
 }

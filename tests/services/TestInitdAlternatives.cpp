@@ -15,7 +15,9 @@
  *     finds no working device): it is passed over for the second, not restarted;
  *   - none: both fail: initd says the set has none and the image still reaches its checks;
  *   - a Task outside the set cannot take the set's connection: every Ring handle it can make up,
- *     bound as the server's end of vectra.test.echo, is refused.
+ *     bound as the server's end of vectra.test.echo, is refused;
+ *   - an administrator cannot start the member initd did not choose (vectra.control `start` is
+ *     `not-running`), and sees it listed as not started.
  */
 
 #include <vectra/Try.h>
@@ -30,11 +32,13 @@
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
+#include <vectra/control/Protocol.h>
 
 VECTRA_TASK_ENTRY(test_first_display);
 VECTRA_TASK_ENTRY(test_second_display);
 VECTRA_TASK_ENTRY(test_display_client);
 VECTRA_TASK_ENTRY(test_display_intruder);
+VECTRA_TASK_ENTRY(test_display_admin);
 
 using namespace vectra;
 
@@ -96,6 +100,24 @@ ErrorOr<i32> test_display_client(Bundle& bundle)
     return 0;
 }
 
+/* The administrator: the member initd did not choose can be neither started nor restarted. */
+ErrorOr<i32> test_display_admin(Bundle& bundle)
+{
+    Client<control::Protocol> control(TRY(Connection::bind(TRY(bundle.take<RingCap>("control_requests")),
+        TRY(bundle.take<RingCap>("control_replies")), control::schema_id)));
+    char const* waiting = g_machine == Machine::Present ? "fallback" : "gpu";
+    auto name = MUST(control::Name::try_from(waiting));
+    auto started = control.call(control::Start { name });
+    auto restarted = control.call(control::Restart { name });
+    auto listed = TRY(control.call(control::ListServices { 0 }));
+    std::string states;
+    for (usize index = 0; index < listed.services.size(); ++index)
+        states += " " + std::string(listed.services[index].name.view()) + "=" + std::to_string(listed.services[index].state);
+    test::print_line(std::string("admin: start ") + waiting + ": " + (started.is_error() ? std::string(started.error().name()) : "done")
+        + ", restart: " + (restarted.is_error() ? std::string(restarted.error().name()) : "done") + ";" + states);
+    return 0;
+}
+
 /* A check outside the set: every Ring handle it can make up, bound as the server's ends of the set's connection. */
 ErrorOr<i32> test_display_intruder(Bundle&)
 {
@@ -110,6 +132,7 @@ namespace {
 
 constexpr ConnectionSpec connections[] = {
     { "display", "vectra.test.echo", crashtest::echo_schema_id, crashtest::EchoProtocol::slot_count, crashtest::EchoProtocol::slot_size, false },
+    { "control", "vectra.control", control::schema_id, control::Protocol::slot_count, control::Protocol::slot_size, false },
 };
 constexpr SlotSpec server_slots[] = {
     { "ready", SlotKind::Ready, 0, RightRaise },
@@ -127,6 +150,10 @@ constexpr SlotSpec client_slots[] = {
     { "replies", SlotKind::ReplyRing, 0, RightReceive },
     { "requests", SlotKind::RequestRing, 0, RightSend },
 };
+constexpr SlotSpec admin_slots[] = {
+    { "control_replies", SlotKind::ReplyRing, 1, RightReceive },
+    { "control_requests", SlotKind::RequestRing, 1, RightSend },
+};
 constexpr RestartPolicy twice { 2, 60'000, 1 };
 constexpr RestartPolicy none { 0, 0, 0 };
 
@@ -135,11 +162,12 @@ TaskSpec tasks[] = {
     { "fallback", &task_entries::test_second_display, TaskKind::Service, Band::Person, 128, 16, server_slots, 3, twice, Expectation::Success, nullptr, supervised_by_initd, 1, 0, processor_boot, "display", 1 },
     { "client", &task_entries::test_display_client, TaskKind::Check, Band::Person, 256, 32, client_slots, 2, none, Expectation::Success, nullptr, supervised_by_initd, 2, 0, processor_boot },
     { "intruder", &task_entries::test_display_intruder, TaskKind::Check, Band::Person, 128, 16, nullptr, 0, none, Expectation::Success, nullptr, supervised_by_initd, 3, 0, processor_boot },
+    { "admin", &task_entries::test_display_admin, TaskKind::Check, Band::Person, 1024, 256, admin_slots, 2, none, Expectation::Success, nullptr, supervised_by_initd, 4, 0, processor_boot },
 };
 
 }
 
-BootManifest const boot_manifest { "alternatives-test", tasks, sizeof(tasks) / sizeof(tasks[0]), connections, 1 };
+BootManifest const boot_manifest { "alternatives-test", tasks, sizeof(tasks) / sizeof(tasks[0]), connections, 2, 1 };
 
 }
 
@@ -175,9 +203,11 @@ TEST_CASE("initd runs the first alternative of a set whose device the machine ha
     CHECK(has_line(result.output, "initd: display: gpu"));
     CHECK(has_line(result.output, "initd: ready (1 service)"));
     CHECK(has_line(result.output, "client: answered by gpu"));
-    CHECK(result.output.find("fallback") == std::string::npos);
+    CHECK(result.output.find("initd: spawned fallback") == std::string::npos);
+    CHECK(result.output.find("initd: display: fallback") == std::string::npos);
     CHECK(has_line(result.output, "intruder: 0 of 24576 forged server ends bound"));
-    CHECK(result.output.find("initd: 2 of 2 checks ended as expected") != std::string::npos);
+    CHECK(has_line(result.output, "admin: start fallback: not-running, restart: not-running; gpu=3 fallback=1"));
+    CHECK(result.output.find("initd: 3 of 3 checks ended as expected") != std::string::npos);
     CHECK(has_line(result.output, "initd: status 0"));
 }
 
@@ -195,6 +225,7 @@ TEST_CASE("initd passes over an alternative whose device the machine lacks, and 
     CHECK(result.output.find("initd: spawned gpu") == std::string::npos);
     CHECK(result.output.find("initd: display: gpu\n") == std::string::npos);
     CHECK(has_line(result.output, "intruder: 0 of 24576 forged server ends bound"));
+    CHECK(has_line(result.output, "admin: start gpu: not-running, restart: not-running; gpu=1 fallback=3"));
     CHECK(has_line(result.output, "initd: status 0"));
 }
 

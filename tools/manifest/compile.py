@@ -1131,7 +1131,7 @@ def for_this_platform(source, manifest, tasks, composition):
     """A task's optional `platforms` (a list of platform names) keeps it out of the other platforms'
     images (a hosted disk driver, a PCI probe), and its optional `when` (a Kconfig symbol) out of
     the configurations where that symbol is not y (one of two servers of a connection, picked by
-    the configuration: the desktop's display); the connections only such tasks were granted go
+    the configuration; `one_of` picks at run time instead, ADR 0052); the connections only such tasks were granted go
     with them. Without a configuration every task stays."""
     platform = configured_platform(composition)
     kept = []

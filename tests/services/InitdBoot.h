@@ -12,6 +12,7 @@
 #include <initd/Supervisor.h>
 #include <string>
 #include <vectra/Ring.h>
+#include <vectra/Try.h>
 #include <vectra/kernel/Kernel.h>
 
 namespace vectra::test {

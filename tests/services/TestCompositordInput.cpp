@@ -164,6 +164,13 @@ TEST_CASE("the pointer moves the cursor and reaches the surface under it in its 
         router.route(pointer(60, 2, 0));
         EXPECT_IN_TASK(router.counters().unrouted == unrouted + 2 && compositor.focused() == desk.green);
         EXPECT_IN_TASK(router.queued(0) == 0 && router.queued(1) == 0);
+        /* A press on the surface already focused and on top changes nothing on the screen: nothing is damaged. */
+        router.route(pointer(25, 15, 0));
+        (void)compositor.compose();
+        router.route(pointer(25, 15, 1));
+        EXPECT_IN_TASK(compositor.focused() == desk.green && compositor.order().back() == *compositor.slot_of(desk.green));
+        EXPECT_IN_TASK(!compositor.has_damage());
+        router.route(pointer(25, 15, 0));
         return 0;
     });
 }

@@ -76,6 +76,8 @@ void Compositor::damage_screen() { add_damage(m_target.screen()); }
 ErrorOr<void> Compositor::cursor(i32 x, i32 y, bool visible)
 {
     TRY(check_position(x, y));
+    if (visible == m_cursor_visible && x == m_cursor_x && y == m_cursor_y)
+        return {}; /* a button's press or release where the pointer rests: nothing on the screen changes */
     if (m_cursor_visible)
         add_damage(surface::cursor_box(m_cursor_x, m_cursor_y));
     m_cursor_x = x;
@@ -208,8 +210,14 @@ void Compositor::raise_slot(usize index)
 {
     if (index >= maximum_surfaces || !m_surfaces[index].used)
         return;
+    usize before = 0;
+    while (before < m_order_count && m_order[before] != index)
+        ++before;
     remove_from_order(index);
     place_on_top(index);
+    /* Already where raising puts it (a click on the top surface): the screen is unchanged, nothing to compose. */
+    if (before < m_order_count && m_order[before] == index)
+        return;
     add_damage(m_surfaces[index].frame);
 }
 

@@ -174,6 +174,8 @@ private:
     ErrorOr<void> handle_exit(usize position);
     ErrorOr<void> release_memory(usize position);
     ErrorOr<void> restart_due(u64 now);
+    /* The earliest restart time of a service backing off (monotonic ns), 0 when none is. */
+    u64 earliest_restart() const;
     /* Which of a child's Rings a stop resets: every one it held, or (a request) only those it serves. */
     enum class Rings : u8 {
         Held,
@@ -596,20 +598,27 @@ ErrorOr<void> Supervisor::handle_exit(usize position)
     supervised.state = State::BackingOff;
     supervised.restart_at = decision.restart_at;
     supervised.restarts_in_window = decision.recent + 1;
-    return system::arm_timer(m_backoff_timer, supervised.restart_at);
+    /* One timer serves every service backing off: armed for the earliest restart, never for the last to end. */
+    return system::arm_timer(m_backoff_timer, earliest_restart());
+}
+
+u64 Supervisor::earliest_restart() const
+{
+    u64 earliest = 0;
+    for (usize position = 0; position < m_child_count; ++position) {
+        auto const& supervised = m_children[position];
+        if (supervised.state == State::BackingOff && (earliest == 0 || supervised.restart_at < earliest))
+            earliest = supervised.restart_at;
+    }
+    return earliest;
 }
 
 ErrorOr<void> Supervisor::restart_due(u64 now)
 {
-    u64 next = 0;
     for (usize position = 0; position < m_child_count; ++position) {
         auto& supervised = m_children[position];
-        if (supervised.state != State::BackingOff)
+        if (supervised.state != State::BackingOff || supervised.restart_at > now)
             continue;
-        if (supervised.restart_at > now) {
-            next = next == 0 || supervised.restart_at < next ? supervised.restart_at : next;
-            continue;
-        }
         /* Clients bound to the old instance see PeerRestarted and bind again. */
         TRY(reset_connections_of(position));
         TRY(start(position));
@@ -617,7 +626,7 @@ ErrorOr<void> Supervisor::restart_due(u64 now)
         TRY(say("initd: restarted {} ({} of {} within {} ms)", spec.name, supervised.restarts_in_window, spec.restart.max_restarts,
             spec.restart.window_ms));
     }
-    if (next != 0)
+    if (u64 next = earliest_restart(); next != 0)
         TRY(system::arm_timer(m_backoff_timer, next));
     return {};
 }

@@ -19,7 +19,8 @@ namespace {
 
 constexpr DisplayMode mode { 1024, 768, 4096, PixelFormat::Xrgb8888 };
 
-ErrorCode code_of(ErrorOr<void> const& result) { return result.is_error() ? result.error().code() : ErrorCode::None; }
+template<typename Value>
+ErrorCode code_of(ErrorOr<Value> const& result) { return result.is_error() ? result.error().code() : ErrorCode::None; }
 
 test::FakeFirmwareConfig qemu_like()
 {
@@ -107,6 +108,36 @@ TEST_CASE("ramfb starts against a QEMU-like device: one DMA write of the configu
     u8 expected[ramfb_configuration_size] {};
     REQUIRE_FALSE(encode_ramfb(expected, reinterpret_cast<uptr>(framebuffer), mode).is_error());
     CHECK(std::memcmp(device.written.data(), expected, sizeof(expected)) == 0);
+}
+
+TEST_CASE("the probe finds etc/ramfb without writing: NotFound only for a machine without it (ADR 0052)")
+{
+    auto present = qemu_like();
+    auto found = find_ramfb(present);
+    REQUIRE_FALSE(found.is_error());
+    CHECK(found.value() == 0x0025);
+    CHECK(present.written.empty());
+
+    /* The boot goes on without a display only on NotFound: no ramfb, or no QEMU fw_cfg at all. */
+    test::FakeFirmwareConfig without;
+    without.add_file("bootorder", 0, 0x0020);
+    auto absent = find_ramfb(without);
+    CHECK(code_of(absent) == ErrorCode::NotFound);
+    CHECK(std::string_view(absent.error().message()) == "ramfb: no etc/ramfb in fw_cfg (run QEMU with -device ramfb)");
+    auto other = qemu_like();
+    std::memcpy(other.signature, "BOCH", 4);
+    CHECK(code_of(find_ramfb(other)) == ErrorCode::NotFound);
+
+    /* A machine that has the device but answers wrongly still stops the boot: never NotFound. */
+    test::FakeFirmwareConfig wrong_size;
+    wrong_size.add_file("etc/ramfb", 24, 0x0025);
+    CHECK(code_of(find_ramfb(wrong_size)) == ErrorCode::MalformedMessage);
+    auto failing = qemu_like();
+    failing.fail_dma = true;
+    CHECK(code_of(find_ramfb(failing)) == ErrorCode::Unsupported);
+    auto no_dma = qemu_like();
+    no_dma.features = 0x1;
+    CHECK(code_of(find_ramfb(no_dma)) == ErrorCode::Unsupported);
 }
 
 TEST_CASE("ramfb refuses a device that is not QEMU's, lacks DMA, ramfb, or fails its transfers")

@@ -11,6 +11,7 @@
 #include "../TestSupport.h"
 #include <initd/Supervisor.h>
 #include <string>
+#include <vectra/Ring.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Kernel.h>
 
@@ -36,6 +37,28 @@ inline ChildResult run_initd()
         print_line(booted.is_error() ? std::string("initd: error ") + booted.error().message() : "initd: status " + std::to_string(booted.value()));
         _exit(0);
     });
+}
+
+/*
+ * Run inside a Task the boot manifest grants no end of a connection speaking `schema`: every Ring
+ * handle it can make up (spaces 1-64, slots 0-63, generations 0-2) bound as either end. Prints
+ * "<who>: N of M forged <what> bound" and returns 0 only if none bound.
+ */
+inline i32 bind_forged_ends(u64 schema, std::string const& who, std::string const& what)
+{
+    u32 tries = 0;
+    u32 accepted = 0;
+    for (u32 space = 1; space <= 64; ++space) {
+        for (u16 slot = 0; slot < 64; ++slot) {
+            for (u32 generation = 0; generation < 3; ++generation) {
+                tries += 2;
+                accepted += RingSender::bind(RingCap(space, slot, generation), schema, SignalBit(5)).is_error() ? 0 : 1;
+                accepted += RingReceiver::bind(RingCap(space, slot, generation), schema, SignalBit(6)).is_error() ? 0 : 1;
+            }
+        }
+    }
+    print_line(who + ": " + std::to_string(accepted) + " of " + std::to_string(tries) + " forged " + what + " bound");
+    return accepted == 0 ? 0 : 1;
 }
 
 inline bool has_line(std::string const& output, std::string const& line)

@@ -58,19 +58,7 @@ namespace vectra::task_entries {
 /* A check without the control connection: every Ring handle it can make up, bound as either end of vectra.control. */
 ErrorOr<i32> test_intruder(Bundle&)
 {
-    u32 tries = 0;
-    u32 accepted = 0;
-    for (u32 space = 1; space <= 64; ++space) {
-        for (u16 slot = 0; slot < 64; ++slot) {
-            for (u32 generation = 0; generation < 3; ++generation) {
-                tries += 2;
-                accepted += RingSender::bind(RingCap(space, slot, generation), control::schema_id, SignalBit(5)).is_error() ? 0 : 1;
-                accepted += RingReceiver::bind(RingCap(space, slot, generation), control::schema_id, SignalBit(6)).is_error() ? 0 : 1;
-            }
-        }
-    }
-    test::print_line("intruder: " + std::to_string(accepted) + " of " + std::to_string(tries) + " forged control ends bound");
-    return accepted == 0 ? 0 : 1;
+    return test::bind_forged_ends(control::schema_id, "intruder", "control ends");
 }
 
 ErrorOr<i32> test_admin(Bundle& bundle)

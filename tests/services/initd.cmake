@@ -27,3 +27,14 @@ vectra_host_test(services.initd.backoff SOURCES services/TestInitdBackoff.cpp
     ${CMAKE_SOURCE_DIR}/services/initd/src/EndAfterChecks.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/NoControl.cpp
     COMPONENTS ${kernel_components} time)
 target_include_directories(test_services.initd.backoff PRIVATE ${CMAKE_SOURCE_DIR}/services/initd/include)
+
+# initd's alternatives (ADR 0052) on the real kernel (hosted): a set of two services serving one
+# connection — the first present, lacking its device, or ending before it is ready — and a check
+# reaching whichever serves, beside one that cannot take the set's connection and an administrator
+# who cannot start the member not chosen.
+vectra_host_test(services.initd.alternatives SOURCES services/TestInitdAlternatives.cpp
+    ${CMAKE_SOURCE_DIR}/services/initd/src/Supervisor.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/RestartHistory.cpp
+    ${CMAKE_SOURCE_DIR}/services/initd/src/EndAfterChecks.cpp ${CMAKE_SOURCE_DIR}/services/initd/src/ControlServer.cpp
+    COMPONENTS ${kernel_components} time encoding concurrent control)
+target_include_directories(test_services.initd.alternatives PRIVATE ${CMAKE_SOURCE_DIR}/services/initd/include
+    ${CMAKE_SOURCE_DIR}/components/crashtest/include)

@@ -533,8 +533,6 @@ class InitdCapabilitiesTest(unittest.TestCase):
         for _, footprint in footprints.values():
             config[footprint["kconfig"]] = "y"
             config.update({symbol: "1" for symbol in footprint.get("memory", {}).get("bytes_per", {})})
-        # The ramfb build (images/overlays/ramfb.conf): displayd serves the display, not the virtio-gpu driver.
-        config["CONFIG_COMPONENT_VIRTIO_GPU_DISPLAY"] = "n"
         path = os.path.join(ROOT, "images", "desktop", "manifest.json")
         composition = compiler.Composition(ROOT, footprints, config, ".config",
                                            partitions=compiler.image_partitions(path), data_dir=compiler.DATA_NOT_READ)
@@ -554,7 +552,7 @@ class InitdCapabilitiesTest(unittest.TestCase):
         del ungrouped["groups"]["compositor"]
         with self.assertRaises(compiler.ManifestError) as caught:
             self.compile(ungrouped, "aarch64")
-        self.assertIn("initd would hold 70 capabilities (8 of its own: console, memory, tasks, back-off timer, heartbeat timer, "
+        self.assertIn("initd would hold 71 capabilities (8 of its own: console, memory, tasks, back-off timer, heartbeat timer, "
                       "pci, display, snapshot; 26 Ring ends", str(caught.exception))
         for platform in ("x86_64", "aarch64", "hosted"):
             self.compile(self.desktop(), platform)
@@ -577,6 +575,104 @@ class InitdCapabilitiesTest(unittest.TestCase):
                           "pci", "virtio-mmio"])
         self.assertEqual(compiler.initd_own_entries(aarch64, [{"bundle": {"c": {"class": "DeviceCap", "device": "console"}}}]),
                          ["console", "memory", "tasks", "back-off timer", "heartbeat timer", "pci"])
+
+
+class AlternativesTest(unittest.TestCase):
+    """`"one_of"` (docs/adr/0052-a-display-chosen-at-run-time.md): the desktop's display servers, of
+    which initd runs the first whose device the machine has. Emitted in the manifest's order with
+    their rank; they serve the same connection; the set costs initd its largest member; the devices
+    they are granted are theirs alone."""
+
+    compile = InitdCapabilitiesTest.compile
+    desktop = staticmethod(InitdCapabilitiesTest.desktop)
+
+    def emitted(self, platform):
+        manifest = self.desktop()
+        connections, schemas, _, domains = self.compile(manifest, platform)
+        with tempfile.TemporaryDirectory() as folder:
+            output = os.path.join(folder, "out.cpp")
+            compiler.emit(manifest, connections, schemas, output, domains)
+            with open(output, encoding="utf-8") as handle:
+                return [line for line in handle.read().splitlines() if "&task_entries::" in line]
+
+    def test_the_desktops_display_servers_are_emitted_in_order_with_their_rank(self):
+        for platform in ("x86_64", "aarch64"):
+            lines = self.emitted(platform)
+            gpu = [line for line in lines if line.startswith('    { "virtio-gpu", &task_entries::virtio_gpu_display,')]
+            ramfb = [line for line in lines if line.startswith('    { "ramfb", &task_entries::displayd,')]
+            self.assertEqual(len(gpu), 1)
+            self.assertEqual(len(ramfb), 1)
+            self.assertTrue(gpu[0].endswith('supervised_by_initd, 0, 0, processor_boot, "display", 0 },'), gpu[0])
+            self.assertTrue(ramfb[0].endswith('supervised_by_initd, 1, 0, processor_boot, "display", 1 },'), ramfb[0])
+            self.assertFalse(any('"displayd", &task_entries' in line for line in lines))
+        hosted = self.emitted("hosted")
+        self.assertFalse(any('"virtio-gpu"' in line or '"ramfb"' in line for line in hosted))
+        displayd = [line for line in hosted if line.startswith('    { "displayd", &task_entries::displayd,')]
+        self.assertTrue(displayd[0].endswith('"display", 0 },'), displayd[0])
+        # Every other Task has no set.
+        self.assertFalse(any('"display", ' in line for line in hosted if not line.startswith('    { "displayd"')
+                             and not line.startswith('    { "display", &task_entries::initd_group')))
+
+    def test_a_set_costs_initd_its_largest_member(self):
+        # initd holds 64 of 64 on aarch64 (the virtio-gpu driver's 4 — TaskCap, Reticle, ready, its PCI
+        # function — not the set's 7): one service more under initd is refused.
+        more = self.desktop()
+        extra = json.loads(json.dumps(next(task for task in more["tasks"] if task["name"] == "vsh")))
+        extra["name"] = "vsh-extra"
+        del extra["group"]
+        more["tasks"].append(extra)
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(more, "aarch64")
+        self.assertIn("initd would hold 66 capabilities", str(caught.exception))
+        self.compile(self.desktop(), "aarch64")
+
+    def refused(self, manifest, platform, *fragments):
+        with self.assertRaises(compiler.ManifestError) as caught:
+            self.compile(manifest, platform)
+        for fragment in fragments:
+            self.assertIn(fragment, str(caught.exception))
+
+    @staticmethod
+    def task(manifest, name):
+        return next(task for task in manifest["tasks"] if task["name"] == name)
+
+    def test_alternatives_are_services_of_one_supervisor_serving_the_same_connections(self):
+        check = self.desktop()
+        self.task(check, "ramfb")["kind"] = "check"
+        self.task(check, "ramfb").pop("restart", None)
+        self.refused(check, "x86_64", "(ramfb).one_of", "only services are alternatives")
+        grouped = self.desktop()
+        self.task(grouped, "ramfb")["group"] = "display"
+        self.refused(grouped, "x86_64", "(ramfb).one_of", "alternatives share one supervisor")
+        other = self.desktop()
+        other["connections"]["display2"] = {"schema": "vectra.session", "listener": True, "optional_client": True}
+        for slot in ("requests", "replies"):
+            self.task(other, "ramfb")["bundle"][slot]["connection"] = "display2"
+        self.refused(other, "x86_64", "(ramfb).one_of", "alternatives serve the same connections")
+        named = self.desktop()
+        self.task(named, "ramfb")["one_of"] = "Display!"
+        self.refused(named, "x86_64", "(ramfb).one_of")
+
+    def test_a_task_outside_the_set_cannot_take_its_device_or_its_connection(self):
+        # The keyboard's driver asking for the virtio-gpu function.
+        thief = self.desktop()
+        self.task(thief, "virtio-keyboard")["bundle"]["device"]["pci"] = "1af4:1050"
+        self.refused(thief, "x86_64", "(virtio-keyboard).bundle", "the PCI function 1af4:1050",
+                     "belongs to the alternatives of set 'display' (virtio-gpu, ramfb): only they are granted it")
+        # A third display server outside the set, on another connection, with the boot display.
+        outside = self.desktop()
+        outside["connections"]["display2"] = {"schema": "vectra.session", "listener": True, "optional_client": True}
+        copy = json.loads(json.dumps(self.task(outside, "ramfb")))
+        copy["name"] = "shadow"
+        del copy["one_of"]
+        for slot in ("requests", "replies"):
+            copy["bundle"][slot]["connection"] = "display2"
+        outside["tasks"].append(copy)
+        self.refused(outside, "x86_64", "(shadow).bundle", "the display device", "only they are granted it")
+        # The same server's end of the display connection, without the set.
+        serving = self.desktop()
+        del self.task(serving, "ramfb")["one_of"]
+        self.refused(serving, "x86_64", "(ramfb).bundle.re", "is already granted to virtio-gpu")
 
 
 class I8042GrantTest(unittest.TestCase):

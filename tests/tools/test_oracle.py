@@ -310,22 +310,22 @@ class ImageQemuArguments(unittest.TestCase):
 
     def test_an_overlay_build_gets_its_own_arguments_in_place_of_the_platforms(self):
         images = load("vectra_images", "images.py")
-        parsed = oracle.Oracle.parse(dict(MINIMAL, platforms=["x86_64", "aarch64"], overlays={"ramfb": ["x86_64"]},
+        parsed = oracle.Oracle.parse(dict(MINIMAL, platforms=["x86_64", "aarch64"], overlays={"domains": ["x86_64"]},
                                           qemu_args={"x86_64": ["-device", "virtio-gpu-pci"],
                                                      "aarch64": ["-device", "virtio-gpu-pci"],
-                                                     "x86_64+ramfb": ["-device", "ramfb"]}))
+                                                     "x86_64+domains": ["-device", "ramfb"]}))
         self.assertEqual(parsed.qemu_arguments("x86_64"), ("-device", "virtio-gpu-pci"))
-        overlaid = parsed.for_overlay("ramfb")
+        overlaid = parsed.for_overlay("domains")
         self.assertEqual(overlaid.qemu_arguments("x86_64"), ("-device", "ramfb"))
-        self.assertEqual(overlaid.qemu_arguments("aarch64"), ("-device", "virtio-gpu-pci"))  # no aarch64+ramfb
-        self.assertEqual(parsed.for_overlay("domains").qemu_arguments("x86_64"), ("-device", "virtio-gpu-pci"))
-        self.assertNotIn("x86_64+ramfb", dict(overlaid.qemu_args))
-        # ./vectra run and debug with --overlay images/overlays/ramfb.conf boot with the same arguments;
+        self.assertEqual(overlaid.qemu_arguments("aarch64"), ("-device", "virtio-gpu-pci"))  # no aarch64+domains
+        self.assertEqual(parsed.for_overlay("other").qemu_arguments("x86_64"), ("-device", "virtio-gpu-pci"))
+        self.assertNotIn("x86_64+domains", dict(overlaid.qemu_args))
+        # ./vectra run and debug with --overlay images/overlays/domains.conf boot with the same arguments;
         # an overlay file of the user's own changes nothing.
         image = images.Image("desk", Path("images/desk"), parsed)
-        chosen = images.with_overlays(image, [str(HERE.parent.parent / "images" / "overlays" / "ramfb.conf")])
+        chosen = images.with_overlays(image, [str(HERE.parent.parent / "images" / "overlays" / "domains.conf")])
         self.assertEqual(chosen.oracle.qemu_arguments("x86_64"), ("-device", "ramfb"))
-        self.assertIs(images.with_overlays(image, ["/tmp/ramfb.conf"]), image)
+        self.assertIs(images.with_overlays(image, ["/tmp/domains.conf"]), image)
 
     def test_overlay_arguments_must_name_an_overlay_tested_on_that_platform(self):
         for key, overlays in (("x86_64+ramfb", {}), ("aarch64+ramfb", {"ramfb": ["x86_64"]}),
@@ -394,12 +394,36 @@ class Variants(unittest.TestCase):
         self.assertTrue(oracle.judge_console(make_oracle(variants=self.VARIANTS), GOOD_CONSOLE, "isa-debug-exit", 1).passed)
         self.assertFalse(oracle.judge_console(varied, GOOD_CONSOLE, "isa-debug-exit", 1).passed)
 
+    def test_a_variant_may_boot_another_machine_and_expect_another_line(self):
+        # The desktop's @ramfb (ADR 0052): ramfb in place of the image's virtio-gpu, its display line instead.
+        parsed = make_oracle(qemu_args={"x86_64": ["-device", "virtio-gpu-pci", "-smp", "2"]},
+                             patterns=["^boot: start$", "^display: gpu$", "^power off, status 0$"],
+                             variants={"ramfb": {"platforms": ["x86_64"], "replace_qemu_args": True,
+                                                 "qemu_args": ["-device", "ramfb"], "instead_of": ["^display: gpu$"],
+                                                 "patterns": ["^display: ramfb$"]}})
+        varied = parsed.for_variant("ramfb")
+        self.assertEqual(varied.qemu_arguments("x86_64"), ("-device", "ramfb"))
+        self.assertEqual([pattern.pattern for pattern in varied.patterns], ["^boot: start$", "^power off, status 0$"])
+        self.assertEqual(len(parsed.patterns), 3)
+        ramfb = ["boot: start", "display: ramfb", "power off, status 0"]
+        self.assertTrue(oracle.judge_console(varied, ramfb, "isa-debug-exit", 1).passed)
+        self.assertFalse(oracle.judge_console(parsed, ramfb, "isa-debug-exit", 1).passed)
+        gpu = ["boot: start", "display: gpu", "power off, status 0"]
+        self.assertFalse(oracle.judge_console(varied, gpu, "isa-debug-exit", 1).passed)
+        self.assertTrue(oracle.judge_console(parsed, gpu, "isa-debug-exit", 1).passed)
+        # instead_of names the oracle's own patterns, by their exact text.
+        with self.assertRaises(oracle.OracleError) as caught:
+            make_oracle(variants={"ramfb": {"platforms": ["x86_64"], "instead_of": ["^display: nope$"]}})
+        self.assertIn("variants.ramfb.instead_of", str(caught.exception))
+
     def test_malformed_variants_are_one_line(self):
         for value in (["gicv3"], {"GIC v3": {"platforms": ["aarch64"]}}, {"gicv3": {}}, {"gicv3": {"platforms": []}},
                       {"gicv3": {"platforms": ["aarch64"], "qemu_args": "-machine"}},
                       {"gicv3": {"platforms": ["aarch64"], "qemu_args": [""]}},
                       {"gicv3": {"platforms": ["aarch64"], "boots": 2}},
-                      {"gicv3": {"platforms": ["aarch64"], "patterns": [3]}}):
+                      {"gicv3": {"platforms": ["aarch64"], "patterns": [3]}},
+                      {"gicv3": {"platforms": ["aarch64"], "replace_qemu_args": "yes"}},
+                      {"gicv3": {"platforms": ["aarch64"], "instead_of": "^x$"}}):
             with self.subTest(value=value), self.assertRaises(oracle.OracleError) as caught:
                 oracle.Oracle.parse(dict(MINIMAL, variants=value), "images/x/oracle.json")
             self.assertIn('images/x/oracle.json: "variants"', str(caught.exception))

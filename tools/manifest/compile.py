@@ -101,7 +101,7 @@ REGISTRATION = re.compile(r"^\s*VECTRA_TASK_ENTRY\(\s*([A-Za-z_][A-Za-z0-9_]*)\s
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h")
 
 TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bundle", "restart", "expect", "domain",
-               "count", "group", "platforms", "when", "cpu", "config", "control"}
+               "count", "group", "platforms", "when", "cpu", "config", "control", "one_of"}
 # vectra.control (ADR 0045 §6): initd serves it on a direct connection the compiler makes for the one
 # Task marked "control": true, granting that Task the client ends its footprint declares.
 CONTROL_CONNECTION = "control"
@@ -789,6 +789,7 @@ def check_ring_ends(source, tasks, connections):
     An `optional_client` connection's client side may be held by no Task: a service's spare device
     connection in an image (or on a platform) with fewer drivers (inputd's second: ADR 0040 §6)."""
     holders = {}
+    sets = {}
     for index, task in enumerate(tasks):
         for slot, grant in task.get("bundle", {}).items():
             if grant.get("class") != "RingCap":
@@ -797,6 +798,9 @@ def check_ring_ends(source, tasks, connections):
             key = (grant["connection"], grant["ring"], end)
             client_side = (grant["ring"], end) in (("requests", "producer"), ("replies", "consumer"))
             shared = connections.get(grant["connection"], {}).get("listener") and client_side
+            # Alternatives of one set (ADR 0052) serve the same ends: only one of them runs.
+            shared = shared or ("one_of" in task and sets.get(key) == task["one_of"])
+            sets[key] = task.get("one_of")
             source.require(shared or key not in holders, f"tasks[{index}] ({task['name']}).bundle.{slot}",
                            f"the {end} end of {grant['connection']}.{grant['ring']} is already granted to "
                            f"{holders.get(key)}")
@@ -809,6 +813,65 @@ def check_ring_ends(source, tasks, connections):
                     continue  # initd serves vectra.control itself
                 source.require((connection, ring, end) in holders or (client_side and spec.get("optional_client")),
                                f"connections.{connection}", f"nobody holds the {end} end of its {ring} Ring")
+
+
+def served_ends(task):
+    """The Ring ends a Task serves: requests it receives, replies it sends."""
+    return {(grant["connection"], grant["ring"]) for grant in task.get("bundle", {}).values()
+            if grant.get("class") == "RingCap"
+            and (grant["ring"], "receive" in grant["rights"]) in (("requests", True), ("replies", False))}
+
+
+def devices_of(task):
+    """What a Task's supervisor hands it of the machine: PCI functions (vendor:device or class) and DeviceCaps
+    other than the console."""
+    held = set()
+    for grant in task.get("bundle", {}).values():
+        if grant.get("class") == "PciDeviceCap":
+            held.add(f"the PCI function {grant['pci']}")
+        elif grant.get("class") == "DeviceCap" and grant.get("device") != "console":
+            held.add(f"the {grant['device']} device")
+    return held
+
+
+def check_alternatives(source, tasks):
+    """`"one_of": "<set>"` (docs/adr/0052-a-display-chosen-at-run-time.md): services, in the manifest's
+    order, of which their supervisor runs the first whose device the machine has and that becomes
+    ready. They serve exactly the same connections (so clients reach whichever runs through the one
+    connection), are all services, share one supervisor (the same `group`, or initd), and the devices
+    they are granted are theirs alone: no Task outside the set is granted one. Sets a task's
+    `alternative` (its rank in its set)."""
+    sets = {}
+    for index, task in enumerate(tasks):
+        if "one_of" not in task:
+            continue
+        field = f"tasks[{index}] ({task['name']}).one_of"
+        name = source.string(task["one_of"], field, NAME, NAME_RULE)
+        source.require(task["kind"] == "service", field, f"task {task['name']} is a check; only services are alternatives")
+        source.require(not task.get("control"), field, f"task {task['name']} is initd's control client, not an alternative")
+        members = sets.setdefault(name, [])
+        if members:
+            first = tasks[members[0]]
+            source.require(task.get("group") == first.get("group"), field,
+                           f"task {task['name']} is in {shown(task.get('group', 'initd'))}, {first['name']} of the same set "
+                           f"in {shown(first.get('group', 'initd'))}: alternatives share one supervisor, which chooses")
+            source.require(served_ends(task) == served_ends(first), field,
+                           f"task {task['name']} serves {sorted(served_ends(task))}, {first['name']} of the same set "
+                           f"{sorted(served_ends(first))}: alternatives serve the same connections")
+        source.require(served_ends(task), field, f"task {task['name']} serves no connection: nothing to be an alternative for")
+        source.require(len(members) < 256, field, "a set has at most 256 alternatives")
+        task["alternative"] = len(members)
+        members.append(index)
+    for name, members in sets.items():
+        owned = set().union(*(devices_of(tasks[index]) for index in members))
+        for index, task in enumerate(tasks):
+            if task.get("one_of") == name:
+                continue
+            taken = sorted(devices_of(task) & owned)
+            source.require(not taken, f"tasks[{index}] ({task['name']}).bundle",
+                           f"task {task['name']} is granted {taken[0] if taken else ''}, which belongs to the "
+                           f"alternatives of set '{name}' ({', '.join(tasks[member]['name'] for member in members)}): "
+                           f"only they are granted it")
 
 
 def too_many(count):
@@ -899,7 +962,7 @@ def place(source, tasks, groups_field):
         if len(ungrouped) + len(members) + len(automatic) <= MAX_CHILDREN:
             break
         chosen = [index for index in ungrouped if tasks[index]["kind"] == kind and not opens_pci(tasks[index])
-                  and not tasks[index].get("control")]
+                  and not tasks[index].get("control") and "one_of" not in tasks[index]]
         ungrouped = [index for index in ungrouped if index not in chosen]
         size = AUTO_GROUP_SIZE[kind]
         automatic += [chosen[start:start + size] for start in range(0, len(chosen), size)]
@@ -1022,9 +1085,16 @@ def check_placement(source, placement, tasks, connections, composition=None):
     read-only data, and the devices opened for it)."""
     connection_names = list(connections)
 
+    def cost(index):
+        return (3 if tasks[index]["kind"] == "service" else 2) + data_slots(tasks[index]) + opened_devices(tasks[index])
+
     def per_child(indices):
-        return sum((3 if tasks[index]["kind"] == "service" else 2) + data_slots(tasks[index])
-                   + opened_devices(tasks[index]) for index in indices)
+        # Alternatives (ADR 0052): one runs at a time, and one passed over gives everything back.
+        sets = {}
+        for index in indices:
+            if "one_of" in tasks[index]:
+                sets[tasks[index]["one_of"]] = max(sets.get(tasks[index]["one_of"], 0), cost(index))
+        return sum(cost(index) for index in indices if "one_of" not in tasks[index]) + sum(sets.values())
 
     initd_children = [index for index, number in enumerate(placement.supervisor) if number is None]
     initd_rings = sum(1 if spec.get("one_way") else 2 for spec in connections.values())
@@ -1061,7 +1131,7 @@ def for_this_platform(source, manifest, tasks, composition):
     """A task's optional `platforms` (a list of platform names) keeps it out of the other platforms'
     images (a hosted disk driver, a PCI probe), and its optional `when` (a Kconfig symbol) out of
     the configurations where that symbol is not y (one of two servers of a connection, picked by
-    the configuration: the desktop's display); the connections only such tasks were granted go
+    the configuration; `one_of` picks at run time instead, ADR 0052); the connections only such tasks were granted go
     with them. Without a configuration every task stays."""
     platform = configured_platform(composition)
     kept = []
@@ -1131,6 +1201,7 @@ def check_manifest(source, manifest, composition, image=None):
     for connection, spec in connections.items():
         source.require(spec["schema"] in schemas, f"connections.{connection}.schema",
                        f"no footprint of this manifest's tasks describes schema {spec['schema']}")
+    check_alternatives(source, tasks)
     check_ring_ends(source, tasks, connections)
     placement = place(source, tasks, manifest.get("groups"))
     check_placement(source, placement, tasks, connections, composition)
@@ -1324,7 +1395,7 @@ def emit(manifest, connections, schemas, output, domains=()):
                      f"Expectation::{expect}, "
                      f"{'&domains[%d]' % domain_names.index(domain_of(task)) if domain_of(task) else 'nullptr'}, "
                      f"{supervisor(placement.supervisor[index])}, {int(placement.position[index])}, 0, "
-                     f"{cpu_of(task)} }},")
+                     f"{cpu_of(task)}{alternative_of(task)} }},")
     for number, group in enumerate(placement.groups):
         index = len(tasks) + number
         restart = group["restart"]
@@ -1345,6 +1416,11 @@ def emit(manifest, connections, schemas, output, domains=()):
               "   images whose configurations are the same share one build (all but this file). */",
               f"char const vectra::kernel::image_name[] = {cxx_string(manifest['image'])};", ""]
     write_if_changed(output, "\n".join(lines))
+
+
+def alternative_of(task):
+    """A TaskSpec's trailing `one_of, alternative` for a member of a set (ADR 0052); nothing otherwise."""
+    return f", {cxx_string(task['one_of'])}, {int(task['alternative'])}" if "one_of" in task else ""
 
 
 def write_if_changed(path, text):

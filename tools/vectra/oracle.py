@@ -44,10 +44,14 @@ An image folder's oracle.json holds:
                    copies of its disks (disks.json); every boot must end with exit_status and no
                    forbidden line, and the patterns are matched across the boots' consoles in order
   variants         optional; {"name": {"platforms": [...], "qemu_args": [...], "hosted_args": [...],
-                   "patterns": [...]}}: boot the same build again on each platform named, with these
-                   arguments added (after the image's own, so a later -machine option wins), reported
-                   as IMAGE@name; its patterns must match in order too, as a sequence of their own
-                   beside the oracle's (so they may fall anywhere among them)
+                   "patterns": [...], "replace_qemu_args": bool, "instead_of": [...]}}: boot the same
+                   build again on each platform named, with these arguments added (after the image's
+                   own, so a later -machine option wins; with "replace_qemu_args": true in place of
+                   the image's own: another machine, such as one without the image's display device),
+                   reported as IMAGE@name; its patterns must match in order too, as a sequence of their
+                   own beside the oracle's (so they may fall anywhere among them); "instead_of" names
+                   patterns of the oracle's, by their exact text, that this boot does not expect
+                   (the line its own patterns replace)
 
 Everything here is pure (no processes, no files) so tests/tools/test_oracle.py can check it.
 """
@@ -83,6 +87,8 @@ class Variant:
     qemu_args: tuple = ()
     hosted_args: tuple = ()
     patterns: tuple = ()
+    replace_qemu_args: bool = False  # its qemu_args in place of the image's own on its platforms
+    instead_of: tuple = ()  # the oracle's patterns (their text) this boot does not expect
 
 
 @dataclass(frozen=True)
@@ -137,9 +143,11 @@ class Oracle:
         variant = self.variant(name)
         qemu_args = dict(self.qemu_args)
         for platform in variant.platforms:
-            qemu_args[platform] = tuple(qemu_args.get(platform, ())) + variant.qemu_args
+            own = () if variant.replace_qemu_args else tuple(qemu_args.get(platform, ()))
+            qemu_args[platform] = own + variant.qemu_args
+        patterns = tuple(pattern for pattern in self.patterns if pattern.pattern not in variant.instead_of)
         return replace(self, qemu_args=tuple(qemu_args.items()), hosted_args=self.hosted_args + variant.hosted_args,
-                       variants=(), variant_patterns=variant.patterns)
+                       patterns=patterns, variants=(), variant_patterns=variant.patterns)
 
     @staticmethod
     def parse(data, source: str = "oracle.json") -> "Oracle":
@@ -181,7 +189,8 @@ class Oracle:
         boots = data.get("boots", 1)
         if isinstance(boots, bool) or not isinstance(boots, int) or not 1 <= boots <= 8:
             raise OracleError(f"{source}: \"boots\" must be an integer from 1 to 8")
-        variants = _variants(data.get("variants", {}), source)
+        own_patterns = data.get("patterns", [])
+        variants = _variants(data.get("variants", {}), source, own_patterns if isinstance(own_patterns, list) else [])
         forbidden = list(data.get("forbidden", []))
         if not allow_faults:
             forbidden = list(DEFAULT_FORBIDDEN) + [text for text in forbidden
@@ -212,21 +221,27 @@ def _strings(value) -> bool:
     return isinstance(value, list) and all(isinstance(each, str) and each and "\n" not in each for each in value)
 
 
-def _variants(data, source: str) -> tuple:
+def _variants(data, source: str, patterns=()) -> tuple:
     shape = (f"{source}: \"variants\" must map names (lower-case letters, digits, '-') to objects with "
-             f"\"platforms\" and optional \"qemu_args\", \"hosted_args\" and \"patterns\" (lists of strings)")
+             f"\"platforms\" and optional \"qemu_args\", \"hosted_args\", \"patterns\", \"instead_of\" "
+             f"(lists of strings) and \"replace_qemu_args\" (true or false)")
     if not isinstance(data, dict):
         raise OracleError(shape)
     variants = []
     for name, fields in data.items():
         if not isinstance(name, str) or not VARIANT_NAME.match(name) or not isinstance(fields, dict) \
-                or set(fields) - {"platforms", "qemu_args", "hosted_args", "patterns"} \
-                or not all(_strings(fields.get(key, [])) for key in ("qemu_args", "hosted_args", "patterns")) \
+                or set(fields) - {"platforms", "qemu_args", "hosted_args", "patterns", "replace_qemu_args", "instead_of"} \
+                or not all(_strings(fields.get(key, [])) for key in ("qemu_args", "hosted_args", "patterns", "instead_of")) \
+                or not isinstance(fields.get("replace_qemu_args", False), bool) \
                 or not _strings(fields.get("platforms")) or not fields["platforms"]:
             raise OracleError(shape)
+        for text in fields.get("instead_of", []):
+            if text not in patterns:
+                raise OracleError(f"{source}: variants.{name}.instead_of {text!r} is not one of the oracle's patterns")
         variants.append(Variant(name, tuple(fields["platforms"]), tuple(fields.get("qemu_args", [])),
                                 tuple(fields.get("hosted_args", [])),
-                                _compile_all(fields.get("patterns", []), f"variants.{name}.patterns", source)))
+                                _compile_all(fields.get("patterns", []), f"variants.{name}.patterns", source),
+                                fields.get("replace_qemu_args", False), tuple(fields.get("instead_of", []))))
     return tuple(variants)
 
 

@@ -10,6 +10,7 @@
 #include "MemoryMap.h"
 #include <vectra/platform/Display.h>
 #include <vectra/platform/FirmwareConfig.h>
+#include <vectra/Try.h>
 
 namespace vectra::platform {
 
@@ -40,15 +41,27 @@ struct MmioTransport {
     }
 };
 
-}
-
-ErrorOr<void> display_start(u8* framebuffer, DisplayMode const& mode)
+ErrorOr<MmioTransport> transport()
 {
     uptr base = aarch64::firmware_config_base();
     if (base == 0)
         return Error(ErrorCode::NotFound, "ramfb: the device tree names no fw_cfg device (qemu,fw-cfg-mmio)");
-    MmioTransport transport { base };
-    return firmware_config::start_ramfb(transport, framebuffer, mode);
+    return MmioTransport { base };
+}
+
+}
+
+ErrorOr<void> display_probe()
+{
+    auto device = TRY(transport());
+    TRY(firmware_config::find_ramfb(device));
+    return {};
+}
+
+ErrorOr<void> display_start(u8* framebuffer, DisplayMode const& mode)
+{
+    auto device = TRY(transport());
+    return firmware_config::start_ramfb(device, framebuffer, mode);
 }
 
 void display_present(Rectangle const&) { }

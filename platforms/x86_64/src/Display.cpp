@@ -9,6 +9,7 @@
 
 #include <vectra/platform/Display.h>
 #include <vectra/platform/FirmwareConfig.h>
+#include <vectra/Try.h>
 #include <vectra/x86_64/Cpu.h>
 
 namespace vectra::platform {
@@ -37,6 +38,13 @@ struct PortTransport {
     }
 };
 
+}
+
+ErrorOr<void> display_probe()
+{
+    PortTransport transport;
+    TRY(firmware_config::find_ramfb(transport));
+    return {};
 }
 
 ErrorOr<void> display_start(u8* framebuffer, DisplayMode const& mode)

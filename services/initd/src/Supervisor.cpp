@@ -19,6 +19,12 @@
  * reaps it, resets the Rings it served so its clients see PeerRestarted and re-bind, and spawns
  * it again into the same Reticle with the same grants. Past the policy it gives up, says so,
  * and resets the Rings one last time so clients are not left waiting on a dead peer.
+ *
+ * Alternatives (docs/adr/0052-a-display-chosen-at-run-time.md): services the manifest marks
+ * "one_of" the same set serve the same connections, and one of them runs — the first in the
+ * manifest's order whose device the machine has and that becomes ready. The others wait; one
+ * passed over gives back everything its supervisor held for it, so the set costs the supervisor's
+ * space only its largest member. The chosen one is named once it is ready ("initd: display: ramfb").
  */
 
 #include <initd/Control.h>
@@ -56,6 +62,8 @@ enum class State : u8 {
     GivenUp,
     Finished, /* checks only */
     Stopped,  /* services: stopped through vectra.control until started again */
+    Standby,  /* an alternative not started: an earlier one of its set is running or starting */
+    PassedOver, /* an alternative dropped for the next: no device, or it ended before it was ever ready */
 };
 
 /* How a boot manifest names a PCI function, for initd's messages. */
@@ -89,6 +97,7 @@ struct Supervised {
     u64 restart_at { 0 };
     u32 restarts_in_window { 0 }; /* counting the one due at restart_at */
     bool ended { false };         /* an instance has ended: last_exit_status says how */
+    bool chosen { false };        /* an alternative that has been ready: named, and never passed over */
     i32 last_exit_status { 0 };   /* -1 for a failure, panic, fault or stop */
 };
 
@@ -156,6 +165,9 @@ private:
     ErrorOr<void> find_children();
     ErrorOr<void> start(usize position);
     ErrorOr<bool> open_devices(usize position);
+    ErrorOr<void> pass_over(usize position);
+    std::optional<usize> next_alternative(usize position) const;
+    bool waits_or_passed(usize position) const;
     ErrorOr<bool> open_mmio_slot(TaskSpec const&, SlotSpec const&, VirtioMmioSlotCap& held);
     ErrorOr<void> grant(TaskCap const& child, SlotSpec const& slot, ReticleCap const& memory, usize position);
     ErrorOr<void> grant_configuration(TaskCap const& child, SlotSpec const& slot, usize position);
@@ -282,8 +294,8 @@ ErrorOr<void> Supervisor::grant(TaskCap const& child, SlotSpec const& slot, Reti
 /*
  * Opens the PCI functions the Task's slots name (once: restarts reuse them, and revoking what the
  * last instance derived ends its BAR mappings). False, after one line saying why, when the
- * machine lacks one — or a disk a Disk slot names —: the Task is then not spawned. Only initd
- * holds the PCI bus.
+ * machine lacks one — or a disk a Disk slot names, or the boot display a Display slot names —:
+ * the Task is then not spawned. Only initd holds the PCI bus.
  */
 ErrorOr<bool> Supervisor::open_devices(usize position)
 {
@@ -302,6 +314,10 @@ ErrorOr<bool> Supervisor::open_devices(usize position)
         if (spec.slots[slot].kind == SlotKind::Disk && (spec.slots[slot].disk >= 4 || m_disks[spec.slots[slot].disk].is_empty())) {
             TRY(say("initd: {} not spawned: no disk block{} for slot '{}' (hosted: pass --disk=PATH for each disk)",
                 spec.name, spec.slots[slot].disk, spec.slots[slot].name));
+            return false;
+        }
+        if (spec.slots[slot].kind == SlotKind::Display && m_display.is_empty()) {
+            TRY(say("initd: {} not spawned: no boot display for slot '{}' (the machine has none)", spec.name, spec.slots[slot].name));
             return false;
         }
         if (spec.slots[slot].kind != SlotKind::PciDevice)
@@ -380,6 +396,8 @@ ErrorOr<void> Supervisor::start(usize position)
     TaskSpec const& spec = spec_of(position);
     auto& supervised = m_children[position];
     if (!TRY(open_devices(position))) {
+        if (spec.one_of != nullptr)
+            return pass_over(position);
         /* A service without its device is given up on; a check without it fails the image. */
         supervised.state = spec.kind == TaskKind::Service ? State::GivenUp : State::Finished;
         if (spec.kind == TaskKind::Check) {
@@ -408,6 +426,58 @@ ErrorOr<void> Supervisor::start(usize position)
         TRY(grant(supervised.task, spec.slots[slot], supervised.memory, position));
     supervised.state = State::Starting;
     return say("initd: spawned {}", spec.name);
+}
+
+/* The alternative after the one at `position` in its set, among this supervisor's children. */
+std::optional<usize> Supervisor::next_alternative(usize position) const
+{
+    TaskSpec const& spec = spec_of(position);
+    for (usize other = 0; other < m_child_count; ++other) {
+        TaskSpec const& candidate = spec_of(other);
+        if (candidate.one_of != nullptr && strcmp(candidate.one_of, spec.one_of) == 0 && candidate.alternative == spec.alternative + 1)
+            return other;
+    }
+    return {};
+}
+
+bool Supervisor::waits_or_passed(usize position) const
+{
+    return m_children[position].state == State::Standby || m_children[position].state == State::PassedOver;
+}
+
+/*
+ * The alternative at `position` will not serve: everything held for it goes back (its devices,
+ * Reticle, ready capability, read-only data), so its set costs this supervisor only its largest
+ * member, and the next alternative starts — or, the set spent, it is given up on.
+ */
+ErrorOr<void> Supervisor::pass_over(usize position)
+{
+    auto& supervised = m_children[position];
+    TaskSpec const& spec = spec_of(position);
+    for (auto& device : supervised.devices) {
+        if (!device.is_empty())
+            TRY(system::remove(std::move(device)));
+    }
+    for (auto& slot : supervised.slots) {
+        if (!slot.is_empty())
+            TRY(system::remove(std::move(slot)));
+    }
+    for (auto& data : supervised.data) {
+        if (!data.is_empty())
+            TRY(system::remove(std::move(data)));
+    }
+    if (!supervised.ready.is_empty())
+        TRY(system::remove(std::move(supervised.ready)));
+    if (!supervised.memory.is_empty())
+        TRY(system::remove(std::move(supervised.memory)));
+    auto next = next_alternative(position);
+    if (!next) {
+        supervised.state = State::GivenUp;
+        return say("initd: {}: none of its alternatives serves (the last, {}, passed over)", spec.one_of, spec.name);
+    }
+    supervised.state = State::PassedOver;
+    TRY(say("initd: {}: {} passed over; trying {}", spec.one_of, spec.name, spec_of(*next).name));
+    return start(*next);
 }
 
 ErrorOr<void> Supervisor::report(TaskStatus const& task)
@@ -511,6 +581,11 @@ ErrorOr<void> Supervisor::handle_exit(usize position)
     supervised.last_exit_status = task.exit_cause == ExitCause::Returned ? task.exit_status : -1;
     TRY(system::reap(std::move(supervised.task)));
     TRY(release_memory(position));
+    /* An alternative that never became ready (its driver found no working device) makes way for the next. */
+    if (spec.one_of != nullptr && !supervised.chosen) {
+        TRY(reset_connections_of(position));
+        return pass_over(position);
+    }
     auto decision = supervised.history.service_ended(spec.restart, monotonic_now().nanoseconds_since_boot());
     if (!decision.restart) {
         supervised.state = State::GivenUp;
@@ -582,7 +657,8 @@ bool Supervisor::services_ready() const
     /* Ready, or given up on: either way nothing more will happen to it before the checks run. */
     for (usize position = 0; position < m_child_count; ++position) {
         State state = m_children[position].state;
-        if (spec_of(position).kind == TaskKind::Service && state != State::Ready && state != State::GivenUp && state != State::Stopped)
+        if (spec_of(position).kind == TaskKind::Service && state != State::Ready && state != State::GivenUp && state != State::Stopped
+            && !waits_or_passed(position))
             return false;
     }
     return true;
@@ -624,7 +700,7 @@ ErrorOr<void> Supervisor::services_are_ready()
     usize services = 0;
     usize given_up = 0;
     for (usize position = 0; position < m_child_count; ++position) {
-        services += services_beneath(m_children[position].spec);
+        services += waits_or_passed(position) ? 0 : services_beneath(m_children[position].spec);
         given_up += m_children[position].state == State::GivenUp ? 1 : 0;
     }
     if (given_up == 0)
@@ -817,6 +893,8 @@ ServiceView Supervisor::service(usize index) const
         /* control::ServiceState's numbers. */
         switch (supervised.state) {
         case State::NotStarted:
+        case State::Standby:
+        case State::PassedOver:
             view.state = 1;
             break;
         case State::Starting:
@@ -933,6 +1011,8 @@ ErrorOr<ControlRefusal> Supervisor::start_service(std::string_view name)
     auto& supervised = m_children[position];
     if (supervised.state == State::BackingOff)
         return ControlRefusal::Busy;
+    if (waits_or_passed(position))
+        return ControlRefusal::NotRunning; /* another alternative of its set serves: initd alone chooses */
     if (supervised.state != State::Stopped && supervised.state != State::GivenUp)
         return ControlRefusal::Running;
     supervised.history.clear();
@@ -955,7 +1035,11 @@ ErrorOr<i32> Supervisor::run()
         TRY(start_checks()); /* its supervisor started the group in the checks' turn */
     } else {
         for (usize position = 0; position < m_child_count; ++position) {
-            if (spec_of(position).kind == TaskKind::Service)
+            if (spec_of(position).kind == TaskKind::Service && spec_of(position).alternative > 0)
+                m_children[position].state = State::Standby;
+        }
+        for (usize position = 0; position < m_child_count; ++position) {
+            if (spec_of(position).kind == TaskKind::Service && m_children[position].state == State::NotStarted)
                 TRY(start(position));
         }
         if (services_ready())
@@ -972,8 +1056,13 @@ ErrorOr<i32> Supervisor::run()
         if (bits & heartbeat_bit.mask())
             TRY(system::arm_timer(m_heartbeat_timer, monotonic_now().nanoseconds_since_boot() + heartbeat_nanoseconds));
         for (usize position = 0; position < m_child_count; ++position) {
-            if ((bits & ready_bit(position).mask()) && m_children[position].state == State::Starting)
+            if ((bits & ready_bit(position).mask()) && m_children[position].state == State::Starting) {
                 m_children[position].state = State::Ready;
+                if (spec_of(position).one_of != nullptr && !m_children[position].chosen) {
+                    m_children[position].chosen = true;
+                    TRY(say("initd: {}: {}", spec_of(position).one_of, spec_of(position).name));
+                }
+            }
         }
         for (usize position = 0; position < m_child_count; ++position) {
             if (bits & exit_bit(position).mask())

@@ -99,6 +99,13 @@ struct TaskSpec {
     u8 position;              /* among its supervisor's children, below maximum_children */
     u16 children;             /* a group supervisor: how many Tasks it supervises; 0 for a Task */
     u32 processor;            /* its CPU, processor_any or processor_boot (vectra/TaskTypes.h, ADR 0026) */
+    /*
+     * One of a set of alternative services (manifest "one_of", docs/adr/0052-a-display-chosen-at-run-time.md):
+     * the set's name, or nullptr. Its supervisor starts alternative 0 only; one whose device the machine
+     * lacks, or that ends before it was ever ready, is passed over for the next (alternative + 1).
+     */
+    char const* one_of { nullptr };
+    u8 alternative { 0 };
 };
 
 /* A supervisor's children: its ready bits 0-23, exit bits 32-55 (tools/manifest/compile.py's MAX_CHILDREN). */

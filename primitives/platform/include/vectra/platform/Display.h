@@ -4,7 +4,7 @@
  * The platform side of the boot display (docs/adr/0014-display-as-a-capability.md). With
  * CONFIG_DISPLAY the kernel retypes the framebuffer from the root Reticle and hands it to the
  * platform, which makes the machine show it (ramfb through QEMU's fw_cfg on x86_64 and aarch64;
- * an SDL2 window on hosted). A platform defines these two only in its CONFIG_DISPLAY variant;
+ * an SDL2 window on hosted). A platform defines these three only in its CONFIG_DISPLAY variant;
  * without it the kernel never calls them.
  */
 
@@ -14,6 +14,13 @@
 #include <vectra/Error.h>
 
 namespace vectra::platform {
+
+/*
+ * Whether the machine has the display, asked before its framebuffer is retyped: NotFound (one line
+ * saying why) when it has none — the boot then goes on without a boot display and initd gets no
+ * "display" slot (an image may run another display instead: ADR 0052); any other error stops the boot.
+ */
+[[nodiscard]] ErrorOr<void> display_probe();
 
 /*
  * Make the machine show `framebuffer` (mode.size() bytes, page-aligned, zeroed). An error (no

@@ -189,9 +189,12 @@ template<FirmwareConfigTransport Transport>
 /* Enough directory for QEMU's usual few dozen files (64 bytes each). */
 constexpr usize directory_capacity = 4 + 128 * directory_entry_size;
 
-/* Finds etc/ramfb and points it at `framebuffer`: from then on the device scans it out. */
+/*
+ * Finds etc/ramfb: its selector. NotFound when the machine has none (no fw_cfg device, or QEMU ran
+ * without -device ramfb): the boot then goes on without a boot display (ADR 0052).
+ */
 template<FirmwareConfigTransport Transport>
-[[nodiscard]] ErrorOr<void> start_ramfb(Transport& transport, u8* framebuffer, DisplayMode const& mode)
+[[nodiscard]] ErrorOr<u16> find_ramfb(Transport& transport)
 {
     TRY(probe(transport));
     alignas(8) static u8 directory[directory_capacity];
@@ -204,9 +207,17 @@ template<FirmwareConfigTransport Transport>
     }
     if (file.value().size != ramfb_configuration_size)
         return Error(ErrorCode::MalformedMessage, "ramfb: etc/ramfb is not 28 bytes");
+    return file.value().select;
+}
+
+/* Finds etc/ramfb and points it at `framebuffer`: from then on the device scans it out. */
+template<FirmwareConfigTransport Transport>
+[[nodiscard]] ErrorOr<void> start_ramfb(Transport& transport, u8* framebuffer, DisplayMode const& mode)
+{
+    u16 select = TRY(find_ramfb(transport));
     alignas(8) static u8 configuration[ramfb_configuration_size];
     TRY(encode_ramfb(std::span<u8, ramfb_configuration_size>(configuration), reinterpret_cast<uptr>(framebuffer), mode));
-    return transfer(transport, file.value().select, std::span<u8>(configuration, ramfb_configuration_size), true);
+    return transfer(transport, select, std::span<u8>(configuration, ramfb_configuration_size), true);
 }
 
 }

@@ -27,9 +27,13 @@ namespace vectra::tlsd {
 
 /* Decrypted bytes a connection holds before the client reads them (the session's budget bounds them too). */
 inline constexpr usize connection_buffer_bytes = 4096;
-/* Ciphertext read from the BIO pair and not yet taken by netd. */
-inline constexpr usize staged_bytes = 2048;
+/* Ciphertext read from the BIO pair and not yet taken by netd: one netd send moves up to this much (its transfer buffer). */
+inline constexpr usize staged_bytes = 16 * 1024;
 inline constexpr usize bio_pair_bytes = 17 * 1024;
+/* The most plaintext a TLS record carries (RFC 8446 §5.1): a write seals records this full. */
+inline constexpr usize maximum_record = 16 * 1024;
+/* Room a record needs beyond its plaintext in the BIO pair (header, content type, AEAD tag: 22 bytes, with margin). */
+inline constexpr usize record_overhead = 64;
 
 /* The verifier's result (X509_V_ERR_…) as vectra.tls says it. */
 [[nodiscard]] tls_stream::TlsError verification_error(long result);
@@ -54,8 +58,12 @@ public:
 
     /* Moves what can move now; `room`: how many more decrypted bytes the session admits. True when anything moved. */
     [[nodiscard]] bool pump(Network&, usize room, u64 now);
-    /* Plaintext into TLS records, as much as the BIO pair takes now (`would-block` when none fits, `shut-down` after shutdown). */
-    [[nodiscard]] ErrorOr<usize> write(std::span<u8 const>);
+    /*
+     * Plaintext into TLS records of up to maximum_record bytes, each handed to netd as soon as it is
+     * sealed, for as long as the BIO pair has room for a whole record (or the rest of `bytes`):
+     * `would-block` when none fits, `shut-down` after shutdown.
+     */
+    [[nodiscard]] ErrorOr<usize> write(Network&, std::span<u8 const>);
     /* Decrypted bytes out of the buffer. */
     [[nodiscard]] usize read(std::span<u8>);
     /* close_notify after the bytes written so far. */
@@ -80,6 +88,8 @@ public:
     [[nodiscard]] bool ended() const { return m_peer_ended && m_buffered == 0; }
     [[nodiscard]] bool is_shut_down() const { return m_shut_down; }
     [[nodiscard]] net::Socket const& socket() const { return m_socket; }
+    [[nodiscard]] u64 records() const { return m_records; }
+    [[nodiscard]] u64 network_sends() const { return m_network_sends; }
     [[nodiscard]] tls_stream::Established established() const;
 
 private:
@@ -116,6 +126,8 @@ private:
     bool m_shut_down { false };
     bool m_lingering { false };
     bool m_sent_end { false };
+    u64 m_records { 0 };       /* records write() sealed */
+    u64 m_network_sends { 0 }; /* sends netd took bytes of */
     u64 m_linger_deadline { 0 };
 };
 

@@ -156,6 +156,7 @@ struct Checked {
     Windows const& key_text;
 
     template<typename Request>
+        requires requires(tlsd::Session& handler, Request const& request) { handler.handle(request); }
     auto handle(Request const& request)
     {
         return checked(session.handle(request));
@@ -163,6 +164,9 @@ struct Checked {
 
     /* send-buffer: the fuzzer's requests carry no MemCap, so each is refused buffer-unusable (or earlier). */
     template<typename Request>
+        requires requires(tlsd::Session& handler, Request const& request, protocol::MessageCapabilities& capabilities) {
+            handler.handle(request, capabilities);
+        }
     auto handle(Request const& request, protocol::MessageCapabilities& capabilities)
     {
         auto result = checked(session.handle(request, capabilities));

@@ -767,6 +767,7 @@ ErrorOr<i32> https_server(Bundle& bundle)
     auto client = TRY(open_tls(bundle, &memory));
     test::http::MapFiles files;
     files.files["/file.bin"] = http_file();
+    files.piece = 16 * KiB; /* the body written as the appliance writes it, a 16 KiB read at a time */
     vectra::http::TlsStream streams[3];
     vectra::http::ServerConnection connections[2];
     u32 listener = TRY(listen_and_publish(client));

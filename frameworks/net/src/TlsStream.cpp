@@ -71,16 +71,21 @@ ErrorOr<usize> TlsStream::send_some(std::span<u8 const> bytes, u64 deadline)
     if (m_transfer && bytes.size() > tls_stream::inline_maximum) {
         usize length = bytes.size() < m_transfer->bytes.size() ? bytes.size() : m_transfer->bytes.size();
         std::memcpy(m_transfer->bytes.data(), bytes.data(), length);
-        auto taken = m_session->call_lending(
-            tls_stream::SendBuffer { m_stream, u32(length), 0 }, m_transfer->memory, RightRead, left_until(deadline));
-        if (!taken.is_error()) {
-            if (taken.value().length == 0 || taken.value().length > length)
-                return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were lent");
-            return usize(taken.value().length);
+        for (;;) {
+            auto taken = m_session->call_lending(
+                tls_stream::SendBuffer { m_stream, u32(length), 0 }, m_transfer->memory, RightRead, left_until(deadline));
+            if (!taken.is_error()) {
+                if (taken.value().length == 0 || taken.value().length > length)
+                    return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were lent");
+                return usize(taken.value().length);
+            }
+            if (!would_block(taken.error()))
+                return taken.release_error();
+            /* No room for a whole record: a send of no bytes waits in tlsd until there is, then lend again. */
+            tls_stream::Send room;
+            room.stream = m_stream;
+            TRY(m_session->call(room, left_until(deadline)));
         }
-        if (!would_block(taken.error()))
-            return taken.release_error();
-        /* No room now: an inline send waits in tlsd until there is. */
     }
     tls_stream::Send send;
     send.stream = m_stream;

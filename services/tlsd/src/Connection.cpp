@@ -207,6 +207,20 @@ bool Connection::pump(Network& network, usize room, u64 now)
     return moved;
 }
 
+ErrorOr<bool> Connection::has_room(Network& network)
+{
+    if (m_state == State::Failed)
+        return *m_failure;
+    if (m_shut_down)
+        return Error(TlsError::ShutDown, "this stream's sending side was shut down");
+    if (m_state == State::Handshaking)
+        return false;
+    (void)flush(network);
+    if (m_state == State::Failed)
+        return *m_failure;
+    return BIO_ctrl_get_write_guarantee(SSL_get_wbio(m_ssl.get())) >= maximum_record + record_overhead;
+}
+
 ErrorOr<usize> Connection::write(Network& network, std::span<u8 const> bytes)
 {
     if (m_state == State::Failed)

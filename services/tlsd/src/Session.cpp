@@ -226,10 +226,13 @@ ErrorOr<tls_stream::Sent> Session::send_bytes(u32 stream, std::span<u8 const> by
 
 ErrorOr<tls_stream::Sent> Session::handle(tls_stream::Send const& request)
 {
-    TRY(this->connection(request.stream));
-    if (request.data.size() == 0)
-        return Error(ErrorCode::InvalidArgument, "a send needs at least one byte");
-    return send_bytes(request.stream, request.data.span(), request.wait);
+    auto* connection = TRY(this->connection(request.stream));
+    if (request.data.size() > 0)
+        return send_bytes(request.stream, request.data.span(), request.wait);
+    /* No bytes (v2): room for a whole record, the way to wait before a send-buffer. */
+    if (!TRY(connection->has_room(m_server.network())))
+        return would_block<tls_stream::Sent>(request.stream, request.wait, "no room for a whole record yet");
+    return tls_stream::Sent { 0 };
 }
 
 ErrorOr<tls_stream::Sent> Session::handle(tls_stream::SendBuffer const& request, protocol::MessageCapabilities& capabilities)

@@ -64,6 +64,8 @@ public:
      * `would-block` when none fits, `shut-down` after shutdown.
      */
     [[nodiscard]] ErrorOr<usize> write(Network&, std::span<u8 const>);
+    /* Whether a whole record fits now (after handing netd what it takes): errors as write()'s. */
+    [[nodiscard]] ErrorOr<bool> has_room(Network&);
     /* Decrypted bytes out of the buffer. */
     [[nodiscard]] usize read(std::span<u8>);
     /* close_notify after the bytes written so far. */

@@ -32,7 +32,8 @@
  *
  * Data. Bytes travel in the slot (`data`, at most `inline_maximum`), or (v2) `send-buffer` lends a
  * MemCap holding up to `maximum_buffer_transfer` bytes: tlsd seals them in full records (16 KiB)
- * instead of one record per message, and never keeps a send-buffer waiting. `send` takes what fits the
+ * instead of one record per message, and never keeps a send-buffer waiting: a `send` of no bytes
+ * with `wait` is answered once a whole record fits, and the client lends again. `send` takes what fits the
  * stream's outgoing bound (at least one byte, else `would-block`); `receive` returns decrypted bytes
  * tlsd holds for the stream, and `end` once the peer closed its side (close_notify) and every byte
  * was read. A session's decrypted-but-unread bytes are bounded (`maximum_buffered`): past it tlsd
@@ -278,13 +279,13 @@ struct Protocol {
             message<Establish, Established>("established", "The stream's handshake outcome: answered (with `wait`) once it finished and the peer was verified, or with why it failed."),
             message<Listen, Opened>("listen", "A listener on `port` serving tlsd's own identity, with up to `backlog` connections in their handshake or waiting."),
             message<Accept, Opened>("accept", "The next connection of a listener whose handshake finished, as a new stream of this session; with `wait`, answered when one is there."),
-            message<Send, Sent>("send", "Plaintext to the stream: takes what fits its outgoing bound (at least one byte); with `wait`, answered once it took some."),
+            message<Send, Sent>("send", "Plaintext to the stream: takes what fits its outgoing bound (at least one byte); with `wait`, answered once it took some. No bytes (v2): answered (0) once the bound has room for a whole record, the way to wait before a send-buffer."),
             message<Receive, Received>("receive", "Decrypted bytes of the stream (up to `maximum`); with `wait`, answered once there are some, or `end`."),
             message<Shutdown, Done>("shutdown", "Sends close_notify after the bytes already taken: the stream's sending side ends."),
             message<Close, Done>("close", "Frees the stream's id at once; its waiting requests are answered no-such-stream; a listener's pending connections are dropped. An established connection lingers in the stream's slot (counted against the session's streams) until its buffered bytes and close_notify are out and the peer ended, at most tlsd's linger bound; past it the peer gets a reset if bytes were left."),
             message<ReadCounters, Counters>("counters", "The session's counters: streams held, bytes buffered, bytes sent and received, failed handshakes, refusals, records sealed."),
             message<SendBuffer, Sent>("send-buffer",
-                "Plaintext from the carried MemCap (read is enough) at `buffer_offset`, `length` bytes (at most 64 KiB), sealed in records of up to 16 KiB: takes what fits the stream's outgoing bound now (at least one byte, else would-block; to wait for room, send inline with `wait`).")
+                "Plaintext from the carried MemCap (read is enough) at `buffer_offset`, `length` bytes (at most 64 KiB), sealed in records of up to 16 KiB: takes what fits the stream's outgoing bound now (at least one byte, else would-block; to wait for room, a send of no bytes with `wait`).")
                 .carrying(CapabilityClass::Memory, std::nullopt));
     }
 };

@@ -6,7 +6,8 @@
  * stream's slot is free again after its close()). Bytes travel a message's worth (inline_maximum)
  * at a time, or, given a transfer buffer (TlsTransfer), a send of more moves up to the buffer's
  * size (at most 64 KiB) at once with vectra.tls v2's send-buffer, which tlsd seals in full 16 KiB
- * records; what waits, waits in tlsd (an inline `send` or `receive` with `wait`), bounded by the
+ * records (when none fits, a send of no bytes with `wait` waits for room); what waits, waits in
+ * tlsd (an inline `send` or `receive` with `wait`), bounded by the
  * caller's timeout. A receive or send whose timeout passed leaves the stream unusable until its
  * close(), as the interface says.
  */
@@ -49,7 +50,7 @@ public:
 
 private:
     ErrorOr<Received> receive_waiting(std::span<u8> buffer, bool wait, Duration timeout);
-    /* What tlsd took of `bytes`: through the transfer buffer without waiting (0 when nothing fitted), else inline, waiting for room. */
+    /* What tlsd took of `bytes`: through the transfer buffer (waiting for room with a send of no bytes), else inline, waiting for room. */
     ErrorOr<usize> send_some(std::span<u8 const> bytes, u64 deadline);
 
     tls_stream::Session* m_session { nullptr };

@@ -16,6 +16,7 @@
 #include "ServiceHarness.h"
 #include "TlsdTestTasks.h"
 #include <atomic>
+#include <chrono>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstring>
@@ -1083,4 +1084,71 @@ TEST_CASE("VectraNet serves HTTP/1.1 over tlsd streams: a file byte for byte, 40
     CHECK(s_http_counters.requests == 3);
     CHECK(s_http_counters.refused == 1);
     CHECK(s_http_counters.failed == 0);
+}
+
+/*
+ * For reference (ADR 0038 amendment "records of 16 KiB"), printed and not asserted: what BoringSSL
+ * takes to seal 1 MiB as 1,536-byte records (v1's messages) and as 16 KiB records, tlsd's server
+ * context over a BIO pair, the ciphertext drained raw. An ASan build: the ratio means more than the
+ * times.
+ */
+TEST_CASE("BoringSSL seals 1 MiB as 1536-byte records and as 16 KiB records (printed, not asserted)", "[tlsd][seal]")
+{
+    install_boringssl();
+    static std::string trust;
+    static std::string identity;
+    trust = trust_bundle();
+    identity = read_certificate_file("server.pem") + read_certificate_file("server.key");
+    auto contexts = tlsd::Contexts::create(trust, identity, std::stoll(read_certificate_file("made-at")));
+    REQUIRE_FALSE(contexts.is_error());
+    bssl::UniquePtr<SSL> client(SSL_new(contexts.value().client()));
+    bssl::UniquePtr<SSL> server(SSL_new(contexts.value().server()));
+    REQUIRE((client && server));
+    BIO* client_end = nullptr;
+    BIO* server_end = nullptr;
+    REQUIRE(BIO_new_bio_pair(&client_end, 64 * KiB, &server_end, 64 * KiB));
+    SSL_set_bio(client.get(), client_end, client_end);
+    SSL_set_bio(server.get(), server_end, server_end);
+    SSL_set_connect_state(client.get());
+    SSL_set_accept_state(server.get());
+    REQUIRE(SSL_set_tlsext_host_name(client.get(), server_name));
+    REQUIRE(SSL_set1_host(client.get(), server_name));
+    bool done = false;
+    for (int round = 0; round < 100 && !done; ++round) {
+        int client_step = SSL_do_handshake(client.get());
+        int server_step = SSL_do_handshake(server.get());
+        done = client_step == 1 && server_step == 1;
+    }
+    REQUIRE(done);
+    /* The server's first write carries its session tickets too: one byte first, its ciphertext drained. */
+    u8 scratch[32 * KiB];
+    u8 one = 1;
+    REQUIRE(SSL_write(server.get(), &one, 1) == 1);
+    while (BIO_read(client_end, scratch, sizeof(scratch)) > 0)
+        ;
+    std::vector<u8> plaintext(16 * KiB, 0x5a);
+    double per_kib[2] = {};
+    usize records[2] = { tls_stream::inline_maximum, tlsd::maximum_record };
+    for (usize which = 0; which < 2; ++which) {
+        usize sealed = 0;
+        usize ciphertext = 0;
+        auto started = std::chrono::steady_clock::now();
+        while (sealed < MiB) {
+            REQUIRE(SSL_write(server.get(), plaintext.data(), int(records[which])) == int(records[which]));
+            sealed += records[which];
+            for (;;) {
+                int drained = BIO_read(client_end, scratch, sizeof(scratch));
+                if (drained <= 0)
+                    break;
+                ciphertext += usize(drained);
+            }
+        }
+        auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count();
+        per_kib[which] = double(nanoseconds) / 1024.0 / 1000.0;
+        /* Each record adds its 22 bytes: 683 records of 1536 bytes, 64 of 16 KiB. */
+        CHECK(ciphertext == sealed + sealed / records[which] * 22);
+    }
+    SSL_CIPHER const* cipher = SSL_get_current_cipher(server.get());
+    std::printf("BoringSSL (host, ASan, %s): sealing 1 MiB costs %.2f us/KiB as 1536-byte records, %.2f us/KiB as 16 KiB records\n",
+        cipher ? SSL_CIPHER_get_name(cipher) : "?", per_kib[0], per_kib[1]);
 }

@@ -35,8 +35,10 @@ TlsError verification_error(long result)
 }
 
 ErrorOr<Connection> Connection::create(
-    SSL_CTX* context, Role role, net::Socket socket, tls_stream::ServerName const* server_name, u64 deadline)
+    SSL_CTX* context, Role role, net::Socket socket, tls_stream::ServerName const* server_name, u64 deadline, StagingBuffer staged)
 {
+    if (!staged.data())
+        return Error(ErrorCode::OutOfMemory, "no staging buffer is free");
     bssl::UniquePtr<SSL> ssl(SSL_new(context));
     if (!ssl)
         return Error(ErrorCode::OutOfMemory, take_reason("SSL_new failed"));
@@ -57,7 +59,7 @@ ErrorOr<Connection> Connection::create(
     } else {
         SSL_set_accept_state(ssl.get());
     }
-    return Connection(std::move(ssl), std::move(network_end), socket, deadline);
+    return Connection(std::move(ssl), std::move(network_end), socket, deadline, std::move(staged));
 }
 
 void Connection::fail(Error error)
@@ -88,13 +90,13 @@ bool Connection::flush(Network& network)
     bool moved = false;
     for (int round = 0; round < 8; ++round) {
         if (m_staged_offset == m_staged_length) {
-            int read = BIO_read(m_network.get(), m_staged, int(sizeof(m_staged)));
+            int read = BIO_read(m_network.get(), m_staged.data(), int(staged_bytes));
             if (read <= 0)
                 return moved;
             m_staged_length = usize(read);
             m_staged_offset = 0;
         }
-        auto sent = network.try_send(m_socket, std::span<u8 const>(m_staged + m_staged_offset, m_staged_length - m_staged_offset));
+        auto sent = network.try_send(m_socket, std::span<u8 const>(m_staged.data() + m_staged_offset, m_staged_length - m_staged_offset));
         if (sent.is_error()) {
             if (!sent.error().is(net::SocketError::WouldBlock))
                 fail(network_failure(sent.error()));

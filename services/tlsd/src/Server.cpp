@@ -64,6 +64,17 @@ Pending* Server::free_pending()
     return nullptr;
 }
 
+StagingBuffer Server::staging()
+{
+    for (usize index = 0; index < staging_count; ++index) {
+        if (!m_staging_used[index]) {
+            m_staging_used[index] = true;
+            return StagingBuffer(m_staging[index], &m_staging_used[index]);
+        }
+    }
+    return {};
+}
+
 void Server::drop_pending(usize session, std::optional<u32> listener)
 {
     for (auto& pending : m_pending) {

@@ -136,7 +136,7 @@ ErrorOr<tls_stream::Opened> Session::handle(tls_stream::Connect const& request)
     if (socket.is_error())
         return network_error(socket.error());
     auto made = Connection::create(m_server.contexts().client(), Connection::Role::Client, socket.value(),
-        &request.server_name, endpoint::now_nanoseconds() + u64(milliseconds) * 1'000'000);
+        &request.server_name, endpoint::now_nanoseconds() + u64(milliseconds) * 1'000'000, m_server.staging());
     if (made.is_error()) {
         (void)network.close(socket.value(), true);
         return made.release_error();
@@ -361,7 +361,7 @@ bool Session::accept_connections(u64 now)
             if (socket.is_error())
                 return;
             auto made = Connection::create(m_server.contexts().server(), Connection::Role::Server, socket.value(), nullptr,
-                now + u64(default_deadline_ms) * 1'000'000);
+                now + u64(default_deadline_ms) * 1'000'000, m_server.staging());
             if (made.is_error()) {
                 (void)m_server.network().close(socket.value(), true);
                 return;

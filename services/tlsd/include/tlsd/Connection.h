@@ -18,6 +18,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <openssl/ssl.h>
 #include <vectra/Error.h>
 #include <tlsd/Network.h>
@@ -35,6 +36,48 @@ inline constexpr usize maximum_record = 16 * 1024;
 /* Room a record needs beyond its plaintext in the BIO pair (header, content type, AEAD tag: 22 bytes, with margin). */
 inline constexpr usize record_overhead = 64;
 
+/*
+ * A connection's staging buffer, taken from its Server's pool (one per connection tlsd may hold)
+ * and given back when the connection goes: 16 KiB inside each Connection would make the ones the
+ * loop keeps on its stack while it moves them (accept, connect) overflow tlsd's stack.
+ */
+class StagingBuffer {
+public:
+    StagingBuffer() = default;
+    StagingBuffer(u8* bytes, bool* used)
+        : m_bytes(bytes)
+        , m_used(used)
+    {
+    }
+    StagingBuffer(StagingBuffer&& other)
+        : m_bytes(std::exchange(other.m_bytes, nullptr))
+        , m_used(std::exchange(other.m_used, nullptr))
+    {
+    }
+    StagingBuffer& operator=(StagingBuffer&& other)
+    {
+        if (this != &other) {
+            release();
+            m_bytes = std::exchange(other.m_bytes, nullptr);
+            m_used = std::exchange(other.m_used, nullptr);
+        }
+        return *this;
+    }
+    ~StagingBuffer() { release(); }
+    [[nodiscard]] u8* data() const { return m_bytes; }
+
+private:
+    void release()
+    {
+        if (m_used)
+            *m_used = false;
+        m_bytes = nullptr;
+        m_used = nullptr;
+    }
+    u8* m_bytes { nullptr };
+    bool* m_used { nullptr };
+};
+
 /* The verifier's result (X509_V_ERR_…) as vectra.tls says it. */
 [[nodiscard]] tls_stream::TlsError verification_error(long result);
 
@@ -51,7 +94,8 @@ public:
     };
 
     /* A connection over `socket` (netd's), as client (verifying `server_name`) or server; nothing moves until pump(). */
-    [[nodiscard]] static ErrorOr<Connection> create(SSL_CTX*, Role, net::Socket, tls_stream::ServerName const* server_name, u64 deadline);
+    [[nodiscard]] static ErrorOr<Connection> create(
+        SSL_CTX*, Role, net::Socket, tls_stream::ServerName const* server_name, u64 deadline, StagingBuffer);
 
     Connection(Connection&&) = default;
     Connection& operator=(Connection&&) = default;
@@ -95,11 +139,12 @@ public:
     [[nodiscard]] tls_stream::Established established() const;
 
 private:
-    Connection(bssl::UniquePtr<SSL> ssl, bssl::UniquePtr<BIO> network, net::Socket socket, u64 deadline)
+    Connection(bssl::UniquePtr<SSL> ssl, bssl::UniquePtr<BIO> network, net::Socket socket, u64 deadline, StagingBuffer staged)
         : m_ssl(std::move(ssl))
         , m_network(std::move(network))
         , m_socket(socket)
         , m_deadline(deadline)
+        , m_staged(std::move(staged))
     {
     }
 
@@ -118,7 +163,7 @@ private:
     u64 m_deadline { 0 };
     State m_state { State::Handshaking };
     std::optional<Error> m_failure;
-    u8 m_staged[staged_bytes];
+    StagingBuffer m_staged; /* staged_bytes */
     usize m_staged_length { 0 };
     usize m_staged_offset { 0 };
     u8 m_buffer[connection_buffer_bytes];
@@ -132,5 +177,8 @@ private:
     u64 m_network_sends { 0 }; /* sends netd took bytes of */
     u64 m_linger_deadline { 0 };
 };
+
+/* The loop keeps connections on its stack while it moves them (connect, accept): they stay small, the staging buffer lives in the Server. */
+static_assert(sizeof(Connection) <= 8 * 1024);
 
 }

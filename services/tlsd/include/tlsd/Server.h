@@ -164,6 +164,8 @@ public:
     void drop_pending(usize session, std::optional<u32> listener);
     [[nodiscard]] usize pending_of(usize session, u32 listener) const;
     [[nodiscard]] Pending* free_pending();
+    /* A staging buffer for a new connection (empty when every one is taken: cannot happen within the limits). */
+    [[nodiscard]] StagingBuffer staging();
     [[nodiscard]] u64 handshakes_failed() const { return m_handshakes_failed; }
 
     /* One request of session `index` (already taken from its Ring, with the capability it carried): answered now, or kept. */
@@ -182,6 +184,10 @@ private:
     Contexts const& m_contexts;
     session::Table m_table;
     alignas(Session) u8 m_sessions[maximum_sessions][sizeof(Session)];
+    /* One per connection tlsd may hold: every session's streams, and the pending pool (declared first: connections give theirs back as they go). */
+    static constexpr usize staging_count = maximum_sessions * maximum_streams + maximum_pending;
+    u8 m_staging[staging_count][staged_bytes];
+    bool m_staging_used[staging_count] {};
     Pending m_pending[maximum_pending];
     u64 m_handshakes_failed { 0 };
     u8 m_request[tls_stream::Protocol::slot_size];

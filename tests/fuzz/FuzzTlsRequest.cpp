@@ -156,9 +156,27 @@ struct Checked {
     Windows const& key_text;
 
     template<typename Request>
+        requires requires(tlsd::Session& handler, Request const& request) { handler.handle(request); }
     auto handle(Request const& request)
     {
-        auto result = session.handle(request);
+        return checked(session.handle(request));
+    }
+
+    /* send-buffer: the fuzzer's requests carry no MemCap, so each is refused buffer-unusable (or earlier). */
+    template<typename Request>
+        requires requires(tlsd::Session& handler, Request const& request, protocol::MessageCapabilities& capabilities) {
+            handler.handle(request, capabilities);
+        }
+    auto handle(Request const& request, protocol::MessageCapabilities& capabilities)
+    {
+        auto result = checked(session.handle(request, capabilities));
+        VERIFY(result.is_error());
+        return result;
+    }
+
+    template<typename Result>
+    Result checked(Result result)
+    {
         if (!result.is_error()) {
             u8 encoded[tls_stream::Protocol::slot_size];
             usize length = MUST(protocol::encode_message(encoded, 1, protocol::status_success, 0, result.value()));

@@ -91,10 +91,12 @@ inline ErrorOr<i32> tlsd_task(Bundle& bundle)
     return 0;
 }
 
-/* A client's session with tlsd over the listener its Bundle holds ("memory", "requests", "replies"). */
-inline ErrorOr<tls_stream::Session> open_tls(Bundle& bundle)
+/* A client's session with tlsd over the listener its Bundle holds ("memory", "requests", "replies"); `kept`: the memory Reticle, for buffers to lend. */
+inline ErrorOr<tls_stream::Session> open_tls(Bundle& bundle, ReticleCap* kept = nullptr)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    if (kept)
+        *kept = TRY(system::attenuate(memory, RightRetype));
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto pool = TRY(endpoint::carve(memory, session::pool_size<tls_stream::Protocol>()));

@@ -9,6 +9,7 @@
  */
 
 #include "Appliance.h"
+#include "FileHandler.h"
 #include <vectra/Configuration.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
@@ -34,8 +35,10 @@ ErrorOr<i32> https_appliance(Bundle& bundle)
     auto tlsd = TRY(tls_stream::Session::open(TRY(bundle.take<RingCap>("tls-requests")),
         TRY(bundle.take<RingCap>("tls-replies")), std::move(pool)));
     auto listening = TRY(tlsd.call(tls_stream::Listen { settings.port, 16 }));
+    /* Bodies go to tlsd a file read (16 KiB) at a time through one lent buffer, sealed as one whole record each. */
+    auto transfer = TRY(http::TlsTransfer::make(memory, http_appliance::FileHandler::read_bytes));
     http::TlsStream streams[http_appliance::stream_count];
-    http::TlsListener listener(tlsd, listening.stream, streams);
+    http::TlsListener listener(tlsd, listening.stream, streams, &transfer);
     TRY(http_appliance::serve_files(bundle, console, memory, listener, { "https-appliance", "TLS 1.3 over TCP", listening.local.port, settings.folder }));
     TRY(tlsd.call(tls_stream::Close { listening.stream }));
     return 0;

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <vectra/Connection.h>
+#include <vectra/System.h>
 #include <vectra/concurrent/Endpoints.h>
 #include <vectra/Try.h>
 #include <vectra/http/TlsStream.h>
@@ -56,28 +57,59 @@ ErrorOr<Received> TlsStream::try_receive(std::span<u8> buffer)
     return receive_waiting(buffer, false, tls_stream::Session::default_timeout);
 }
 
+ErrorOr<TlsTransfer> TlsTransfer::make(ReticleCap const& memory, usize size)
+{
+    if (size == 0 || size > tls_stream::maximum_buffer_transfer)
+        return Error(ErrorCode::InvalidArgument, "a transfer buffer holds 1 byte to 64 KiB");
+    auto object = TRY(system::create_memory(memory, (size + 4095) / 4096 * 4096));
+    auto bytes = TRY(system::map_memory(object));
+    return TlsTransfer { std::move(object), bytes.first(size) };
+}
+
+ErrorOr<usize> TlsStream::send_some(std::span<u8 const> bytes, u64 deadline)
+{
+    if (m_transfer && bytes.size() > tls_stream::inline_maximum) {
+        usize length = bytes.size() < m_transfer->bytes.size() ? bytes.size() : m_transfer->bytes.size();
+        std::memcpy(m_transfer->bytes.data(), bytes.data(), length);
+        for (;;) {
+            auto taken = m_session->call_lending(
+                tls_stream::SendBuffer { m_stream, u32(length), 0 }, m_transfer->memory, RightRead, left_until(deadline));
+            if (!taken.is_error()) {
+                if (taken.value().length == 0 || taken.value().length > length)
+                    return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were lent");
+                return usize(taken.value().length);
+            }
+            if (!would_block(taken.error()))
+                return taken.release_error();
+            /* No room for a whole record: a send of no bytes waits in tlsd until there is, then lend again. */
+            tls_stream::Send room;
+            room.stream = m_stream;
+            TRY(m_session->call(room, left_until(deadline)));
+        }
+    }
+    tls_stream::Send send;
+    send.stream = m_stream;
+    auto piece = bytes.first(bytes.size() < tls_stream::inline_maximum ? bytes.size() : tls_stream::inline_maximum);
+    for (u8 byte : piece)
+        MUST(send.data.try_append(byte));
+    auto taken = TRY(m_session->call(send, left_until(deadline)));
+    if (taken.length == 0 || taken.length > piece.size())
+        return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were sent");
+    return usize(taken.length);
+}
+
 ErrorOr<void> TlsStream::send(std::span<u8 const> bytes, Duration timeout)
 {
     if (!m_session || m_failed)
         return Error(TlsError::Reset, "the stream failed earlier");
     u64 deadline = deadline_after(timeout);
     for (usize sent = 0; sent < bytes.size();) {
-        tls_stream::Send send;
-        send.stream = m_stream;
-        auto piece = bytes.subspan(sent).first(
-            bytes.size() - sent < tls_stream::inline_maximum ? bytes.size() - sent : tls_stream::inline_maximum);
-        for (u8 byte : piece)
-            MUST(send.data.try_append(byte));
-        auto taken = m_session->call(send, left_until(deadline));
+        auto taken = send_some(bytes.subspan(sent), deadline);
         if (taken.is_error()) {
             m_failed = true;
             return taken.release_error();
         }
-        if (taken.value().length == 0 || taken.value().length > piece.size()) {
-            m_failed = true;
-            return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were sent");
-        }
-        sent += taken.value().length;
+        sent += taken.value();
     }
     return {};
 }
@@ -103,7 +135,7 @@ ErrorOr<ByteStream*> TlsListener::try_accept()
             return nullptr;
         return accepted.release_error();
     }
-    free->attach(m_session, accepted.value().stream);
+    free->attach(m_session, accepted.value().stream, m_transfer);
     return free;
 }
 

@@ -35,8 +35,10 @@ TlsError verification_error(long result)
 }
 
 ErrorOr<Connection> Connection::create(
-    SSL_CTX* context, Role role, net::Socket socket, tls_stream::ServerName const* server_name, u64 deadline)
+    SSL_CTX* context, Role role, net::Socket socket, tls_stream::ServerName const* server_name, u64 deadline, StagingBuffer staged)
 {
+    if (!staged.data())
+        return Error(ErrorCode::OutOfMemory, "no staging buffer is free");
     bssl::UniquePtr<SSL> ssl(SSL_new(context));
     if (!ssl)
         return Error(ErrorCode::OutOfMemory, take_reason("SSL_new failed"));
@@ -57,7 +59,7 @@ ErrorOr<Connection> Connection::create(
     } else {
         SSL_set_accept_state(ssl.get());
     }
-    return Connection(std::move(ssl), std::move(network_end), socket, deadline);
+    return Connection(std::move(ssl), std::move(network_end), socket, deadline, std::move(staged));
 }
 
 void Connection::fail(Error error)
@@ -88,19 +90,20 @@ bool Connection::flush(Network& network)
     bool moved = false;
     for (int round = 0; round < 8; ++round) {
         if (m_staged_offset == m_staged_length) {
-            int read = BIO_read(m_network.get(), m_staged, int(sizeof(m_staged)));
+            int read = BIO_read(m_network.get(), m_staged.data(), int(staged_bytes));
             if (read <= 0)
                 return moved;
             m_staged_length = usize(read);
             m_staged_offset = 0;
         }
-        auto sent = network.try_send(m_socket, std::span<u8 const>(m_staged + m_staged_offset, m_staged_length - m_staged_offset));
+        auto sent = network.try_send(m_socket, std::span<u8 const>(m_staged.data() + m_staged_offset, m_staged_length - m_staged_offset));
         if (sent.is_error()) {
             if (!sent.error().is(net::SocketError::WouldBlock))
                 fail(network_failure(sent.error()));
             return moved;
         }
         m_staged_offset += sent.value();
+        ++m_network_sends;
         moved = true;
     }
     return moved;
@@ -206,7 +209,21 @@ bool Connection::pump(Network& network, usize room, u64 now)
     return moved;
 }
 
-ErrorOr<usize> Connection::write(std::span<u8 const> bytes)
+ErrorOr<bool> Connection::has_room(Network& network)
+{
+    if (m_state == State::Failed)
+        return *m_failure;
+    if (m_shut_down)
+        return Error(TlsError::ShutDown, "this stream's sending side was shut down");
+    if (m_state == State::Handshaking)
+        return false;
+    (void)flush(network);
+    if (m_state == State::Failed)
+        return *m_failure;
+    return BIO_ctrl_get_write_guarantee(SSL_get_wbio(m_ssl.get())) >= maximum_record + record_overhead;
+}
+
+ErrorOr<usize> Connection::write(Network& network, std::span<u8 const> bytes)
 {
     if (m_state == State::Failed)
         return *m_failure;
@@ -214,18 +231,28 @@ ErrorOr<usize> Connection::write(std::span<u8 const> bytes)
         return Error(TlsError::ShutDown, "this stream's sending side was shut down");
     if (m_state == State::Handshaking)
         return Error(TlsError::WouldBlock, "the handshake is still running");
-    /* One record's overhead at most per 16 KiB: a write never meets a full pair, so it never has to be retried as it was. */
-    usize guarantee = BIO_ctrl_get_write_guarantee(SSL_get_wbio(m_ssl.get()));
-    usize fits = guarantee > 64 ? guarantee - 64 : 0;
-    usize length = bytes.size() < fits ? bytes.size() : fits;
-    if (length == 0)
-        return Error(TlsError::WouldBlock, "the stream's outgoing bound is full");
-    int written = SSL_write(m_ssl.get(), bytes.data(), int(length));
-    if (written <= 0) {
-        fail(Error(TlsError::Reset, take_reason("SSL_write failed")));
-        return *m_failure;
+    usize taken = 0;
+    while (taken < bytes.size()) {
+        /* Records already sealed go to netd first: the pair's room is what netd did not take yet. */
+        (void)flush(network);
+        if (m_state == State::Failed)
+            return *m_failure;
+        usize wanted = bytes.size() - taken < maximum_record ? bytes.size() - taken : maximum_record;
+        /* A whole record or nothing: a short record sealed only because the pair was nearly full costs a record's overhead for little. */
+        if (BIO_ctrl_get_write_guarantee(SSL_get_wbio(m_ssl.get())) < wanted + record_overhead)
+            break;
+        int written = SSL_write(m_ssl.get(), bytes.data() + taken, int(wanted));
+        if (written <= 0) {
+            fail(Error(TlsError::Reset, take_reason("SSL_write failed")));
+            return *m_failure;
+        }
+        ++m_records;
+        taken += usize(written);
     }
-    return usize(written);
+    (void)flush(network);
+    if (taken == 0)
+        return Error(TlsError::WouldBlock, "the stream's outgoing bound is full");
+    return taken;
 }
 
 usize Connection::read(std::span<u8> out)
@@ -278,7 +305,7 @@ Connection::Linger Connection::linger(Network& network, u64 now)
 {
     bool flushed = false;
     if (m_state != State::Failed) {
-        /* Each flush moves at most 8 × 2 KiB: go on while netd takes bytes. */
+        /* Each flush makes at most 8 sends: go on while netd takes bytes. */
         while (flush(network))
             ;
         flushed = handed_over();

@@ -64,6 +64,17 @@ Pending* Server::free_pending()
     return nullptr;
 }
 
+StagingBuffer Server::staging()
+{
+    for (usize index = 0; index < staging_count; ++index) {
+        if (!m_staging_used[index]) {
+            m_staging_used[index] = true;
+            return StagingBuffer(m_staging[index], &m_staging_used[index]);
+        }
+    }
+    return {};
+}
+
 void Server::drop_pending(usize session, std::optional<u32> listener)
 {
     for (auto& pending : m_pending) {
@@ -97,10 +108,10 @@ void Server::reply(usize index, usize length)
     m_table.send_reply(index, std::span<u8 const>(m_reply, length));
 }
 
-void Server::handle(usize index, std::span<u8 const> request)
+void Server::handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities& capabilities)
 {
     auto& handler = session(index);
-    usize length = protocol::dispatch<Protocol>(handler, request, m_reply);
+    usize length = protocol::dispatch<Protocol>(handler, request, m_reply, capabilities);
     auto wish = handler.take_wish();
     u16 status = status_of(std::span<u8 const>(m_reply, length));
     if (status != protocol::status_success)
@@ -153,10 +164,16 @@ void Server::closed(usize index) { session(index).clear(); }
 bool Server::take_requests(usize index)
 {
     /* Every reply tlsd owes this session must fit its replies Ring; tlsd takes bytes only. */
-    auto length = m_table.take_request(index, m_request, static_cast<u32>(session(index).waiting_count()));
-    if (!length)
+    auto received = m_table.take_request_carrying(index, m_request, static_cast<u32>(session(index).waiting_count()));
+    if (!received)
         return false;
-    handle(index, std::span<u8 const>(m_request, *length));
+    protocol::MessageCapabilities capabilities;
+    if (received->has_capability)
+        capabilities.received = received->capability;
+    handle(index, std::span<u8 const>(m_request, received->length), capabilities);
+    /* Only send-buffer carries one (and removes it); whatever another message brought goes here. */
+    if (capabilities.received)
+        endpoint::discard(*capabilities.received);
     return true;
 }
 
@@ -203,9 +220,9 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
 ErrorOr<void> run(ReticleCap const& memory, RingCap netd_requests, RingCap netd_replies, RingCap requests,
     RingCap replies, Contexts const& contexts, SignalCap const* ready)
 {
-    /* Every message fits a slot: no transfer buffer. */
+    /* A record's worth of ciphertext a netd send: through a transfer buffer lent netd with each send. */
     auto client = TRY(net::SocketClient::open(
-        std::move(netd_requests), std::move(netd_replies), memory, net::inline_maximum, netd_bits));
+        std::move(netd_requests), std::move(netd_replies), memory, staged_bytes, netd_bits));
     NetdNetwork network(client);
     auto placed = TRY(endpoint::memory(memory, sizeof(Server)));
     auto* server = new (placed.data()) Server(network, contexts);

@@ -7,6 +7,7 @@
  */
 
 #include <tlsd/Server.h>
+#include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
 #include <vectra/net/Address.h>
@@ -46,6 +47,29 @@ ErrorOr<void> check_remote(net::Address const& remote)
     return {};
 }
 
+}
+
+CarriedMemory::CarriedMemory(protocol::MessageCapabilities& capabilities)
+    : m_received(std::exchange(capabilities.received, std::nullopt))
+{
+}
+
+CarriedMemory::~CarriedMemory()
+{
+    if (m_received)
+        endpoint::discard(*m_received);
+}
+
+ErrorOr<std::span<u8 const>> CarriedMemory::bytes(u64 offset, u32 length) const
+{
+    auto lent = endpoint::lent_memory(m_received, false);
+    if (lent.is_error())
+        return Error(TlsError::BufferUnusable, lent.error().message());
+    usize size = lent.value().size;
+    if (offset > size || length > size - offset)
+        return Error(TlsError::BufferUnusable, "buffer_offset + length lies outside the MemCap");
+    auto view = TRY(system::map_memory_read_only(lent.value().memory));
+    return view.subspan(usize(offset), length);
 }
 
 ErrorOr<Stream*> Session::find(u32 id)
@@ -112,7 +136,7 @@ ErrorOr<tls_stream::Opened> Session::handle(tls_stream::Connect const& request)
     if (socket.is_error())
         return network_error(socket.error());
     auto made = Connection::create(m_server.contexts().client(), Connection::Role::Client, socket.value(),
-        &request.server_name, endpoint::now_nanoseconds() + u64(milliseconds) * 1'000'000);
+        &request.server_name, endpoint::now_nanoseconds() + u64(milliseconds) * 1'000'000, m_server.staging());
     if (made.is_error()) {
         (void)network.close(socket.value(), true);
         return made.release_error();
@@ -185,19 +209,43 @@ ErrorOr<tls_stream::Opened> Session::handle(tls_stream::Accept const& request)
     return tls_stream::Opened { id.value(), socket.local, socket.remote };
 }
 
-ErrorOr<tls_stream::Sent> Session::handle(tls_stream::Send const& request)
+ErrorOr<tls_stream::Sent> Session::send_bytes(u32 stream, std::span<u8 const> bytes, bool wait)
 {
-    auto* connection = TRY(this->connection(request.stream));
-    if (request.data.size() == 0)
-        return Error(ErrorCode::InvalidArgument, "a send needs at least one byte");
-    auto written = connection->write(request.data.span());
+    auto* connection = TRY(this->connection(stream));
+    u64 records = connection->records();
+    auto written = connection->write(m_server.network(), bytes);
+    m_counters.records_sent += connection->records() - records;
     if (written.is_error()) {
         if (written.error().is(TlsError::WouldBlock))
-            return would_block<tls_stream::Sent>(request.stream, request.wait, written.error().message());
+            return would_block<tls_stream::Sent>(stream, wait, written.error().message());
         return written.release_error();
     }
     m_counters.bytes_sent += written.value();
     return tls_stream::Sent { u32(written.value()) };
+}
+
+ErrorOr<tls_stream::Sent> Session::handle(tls_stream::Send const& request)
+{
+    auto* connection = TRY(this->connection(request.stream));
+    if (request.data.size() > 0)
+        return send_bytes(request.stream, request.data.span(), request.wait);
+    /* No bytes (v2): room for a whole record, the way to wait before a send-buffer. */
+    if (!TRY(connection->has_room(m_server.network())))
+        return would_block<tls_stream::Sent>(request.stream, request.wait, "no room for a whole record yet");
+    return tls_stream::Sent { 0 };
+}
+
+ErrorOr<tls_stream::Sent> Session::handle(tls_stream::SendBuffer const& request, protocol::MessageCapabilities& capabilities)
+{
+    /* tlsd keeps nothing a request brought: its copy of the MemCap goes on every path, before the reply. */
+    CarriedMemory carried(capabilities);
+    if (request.length > tls_stream::maximum_buffer_transfer)
+        return Error(ErrorCode::TooLarge, "one send-buffer moves at most 64 KiB");
+    if (request.length == 0)
+        return Error(ErrorCode::InvalidArgument, "a send needs at least one byte");
+    auto bytes = TRY(carried.bytes(request.buffer_offset, request.length));
+    /* Never kept waiting: a kept request would have to keep the MemCap across turns. */
+    return send_bytes(request.stream, bytes, false);
 }
 
 ErrorOr<tls_stream::Received> Session::handle(tls_stream::Receive const& request)
@@ -313,7 +361,7 @@ bool Session::accept_connections(u64 now)
             if (socket.is_error())
                 return;
             auto made = Connection::create(m_server.contexts().server(), Connection::Role::Server, socket.value(), nullptr,
-                now + u64(default_deadline_ms) * 1'000'000);
+                now + u64(default_deadline_ms) * 1'000'000, m_server.staging());
             if (made.is_error()) {
                 (void)m_server.network().close(socket.value(), true);
                 return;

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <openssl/ssl.h>
 #include <vectra/Error.h>
 #include <tlsd/Network.h>
@@ -27,9 +28,55 @@ namespace vectra::tlsd {
 
 /* Decrypted bytes a connection holds before the client reads them (the session's budget bounds them too). */
 inline constexpr usize connection_buffer_bytes = 4096;
-/* Ciphertext read from the BIO pair and not yet taken by netd. */
-inline constexpr usize staged_bytes = 2048;
+/* Ciphertext read from the BIO pair and not yet taken by netd: one netd send moves up to this much (its transfer buffer). */
+inline constexpr usize staged_bytes = 16 * 1024;
 inline constexpr usize bio_pair_bytes = 17 * 1024;
+/* The most plaintext a TLS record carries (RFC 8446 §5.1): a write seals records this full. */
+inline constexpr usize maximum_record = 16 * 1024;
+/* Room a record needs beyond its plaintext in the BIO pair (header, content type, AEAD tag: 22 bytes, with margin). */
+inline constexpr usize record_overhead = 64;
+
+/*
+ * A connection's staging buffer, taken from its Server's pool (one per connection tlsd may hold)
+ * and given back when the connection goes: 16 KiB inside each Connection would make the ones the
+ * loop keeps on its stack while it moves them (accept, connect) overflow tlsd's stack.
+ */
+class StagingBuffer {
+public:
+    StagingBuffer() = default;
+    StagingBuffer(u8* bytes, bool* used)
+        : m_bytes(bytes)
+        , m_used(used)
+    {
+    }
+    StagingBuffer(StagingBuffer&& other)
+        : m_bytes(std::exchange(other.m_bytes, nullptr))
+        , m_used(std::exchange(other.m_used, nullptr))
+    {
+    }
+    StagingBuffer& operator=(StagingBuffer&& other)
+    {
+        if (this != &other) {
+            release();
+            m_bytes = std::exchange(other.m_bytes, nullptr);
+            m_used = std::exchange(other.m_used, nullptr);
+        }
+        return *this;
+    }
+    ~StagingBuffer() { release(); }
+    [[nodiscard]] u8* data() const { return m_bytes; }
+
+private:
+    void release()
+    {
+        if (m_used)
+            *m_used = false;
+        m_bytes = nullptr;
+        m_used = nullptr;
+    }
+    u8* m_bytes { nullptr };
+    bool* m_used { nullptr };
+};
 
 /* The verifier's result (X509_V_ERR_…) as vectra.tls says it. */
 [[nodiscard]] tls_stream::TlsError verification_error(long result);
@@ -47,15 +94,22 @@ public:
     };
 
     /* A connection over `socket` (netd's), as client (verifying `server_name`) or server; nothing moves until pump(). */
-    [[nodiscard]] static ErrorOr<Connection> create(SSL_CTX*, Role, net::Socket, tls_stream::ServerName const* server_name, u64 deadline);
+    [[nodiscard]] static ErrorOr<Connection> create(
+        SSL_CTX*, Role, net::Socket, tls_stream::ServerName const* server_name, u64 deadline, StagingBuffer);
 
     Connection(Connection&&) = default;
     Connection& operator=(Connection&&) = default;
 
     /* Moves what can move now; `room`: how many more decrypted bytes the session admits. True when anything moved. */
     [[nodiscard]] bool pump(Network&, usize room, u64 now);
-    /* Plaintext into TLS records, as much as the BIO pair takes now (`would-block` when none fits, `shut-down` after shutdown). */
-    [[nodiscard]] ErrorOr<usize> write(std::span<u8 const>);
+    /*
+     * Plaintext into TLS records of up to maximum_record bytes, each handed to netd as soon as it is
+     * sealed, for as long as the BIO pair has room for a whole record (or the rest of `bytes`):
+     * `would-block` when none fits, `shut-down` after shutdown.
+     */
+    [[nodiscard]] ErrorOr<usize> write(Network&, std::span<u8 const>);
+    /* Whether a whole record fits now (after handing netd what it takes): errors as write()'s. */
+    [[nodiscard]] ErrorOr<bool> has_room(Network&);
     /* Decrypted bytes out of the buffer. */
     [[nodiscard]] usize read(std::span<u8>);
     /* close_notify after the bytes written so far. */
@@ -80,14 +134,17 @@ public:
     [[nodiscard]] bool ended() const { return m_peer_ended && m_buffered == 0; }
     [[nodiscard]] bool is_shut_down() const { return m_shut_down; }
     [[nodiscard]] net::Socket const& socket() const { return m_socket; }
+    [[nodiscard]] u64 records() const { return m_records; }
+    [[nodiscard]] u64 network_sends() const { return m_network_sends; }
     [[nodiscard]] tls_stream::Established established() const;
 
 private:
-    Connection(bssl::UniquePtr<SSL> ssl, bssl::UniquePtr<BIO> network, net::Socket socket, u64 deadline)
+    Connection(bssl::UniquePtr<SSL> ssl, bssl::UniquePtr<BIO> network, net::Socket socket, u64 deadline, StagingBuffer staged)
         : m_ssl(std::move(ssl))
         , m_network(std::move(network))
         , m_socket(socket)
         , m_deadline(deadline)
+        , m_staged(std::move(staged))
     {
     }
 
@@ -106,7 +163,7 @@ private:
     u64 m_deadline { 0 };
     State m_state { State::Handshaking };
     std::optional<Error> m_failure;
-    u8 m_staged[staged_bytes];
+    StagingBuffer m_staged; /* staged_bytes */
     usize m_staged_length { 0 };
     usize m_staged_offset { 0 };
     u8 m_buffer[connection_buffer_bytes];
@@ -116,7 +173,12 @@ private:
     bool m_shut_down { false };
     bool m_lingering { false };
     bool m_sent_end { false };
+    u64 m_records { 0 };       /* records write() sealed */
+    u64 m_network_sends { 0 }; /* sends netd took bytes of */
     u64 m_linger_deadline { 0 };
 };
+
+/* The loop keeps connections on its stack while it moves them (connect, accept): they stay small, the staging buffer lives in the Server. */
+static_assert(sizeof(Connection) <= 8 * 1024);
 
 }

@@ -29,6 +29,7 @@
 #include <vectra/Session.h>
 #include <vectra/config.h>
 #include <vectra/net/SocketTable.h>
+#include <vectra/protocol/Dispatch.h>
 
 namespace vectra::tlsd {
 
@@ -74,6 +75,20 @@ struct Waiting {
 
 class Server;
 
+/* The MemCap a send-buffer carried, taken from the dispatch's hands and removed when this goes out of scope. */
+class CarriedMemory {
+public:
+    explicit CarriedMemory(protocol::MessageCapabilities&);
+    ~CarriedMemory();
+    CarriedMemory(CarriedMemory const&) = delete;
+    CarriedMemory& operator=(CarriedMemory const&) = delete;
+    /* `length` bytes at `offset`: buffer-unusable when none came, another class, no read right, revoked, or out of range (wrapping too). */
+    [[nodiscard]] ErrorOr<std::span<u8 const>> bytes(u64 offset, u32 length) const;
+
+private:
+    std::optional<ReceivedCapability> m_received;
+};
+
 /* One session's handlers (protocol::dispatch calls these) and its streams. */
 class Session {
 public:
@@ -90,6 +105,7 @@ public:
     [[nodiscard]] ErrorOr<tls_stream::Opened> handle(tls_stream::Listen const&);
     [[nodiscard]] ErrorOr<tls_stream::Opened> handle(tls_stream::Accept const&);
     [[nodiscard]] ErrorOr<tls_stream::Sent> handle(tls_stream::Send const&);
+    [[nodiscard]] ErrorOr<tls_stream::Sent> handle(tls_stream::SendBuffer const&, protocol::MessageCapabilities&);
     [[nodiscard]] ErrorOr<tls_stream::Received> handle(tls_stream::Receive const&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(tls_stream::Shutdown const&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(tls_stream::Close const&);
@@ -115,6 +131,7 @@ public:
 private:
     [[nodiscard]] ErrorOr<Stream*> find(u32 id);
     [[nodiscard]] ErrorOr<Connection*> connection(u32 id);
+    [[nodiscard]] ErrorOr<tls_stream::Sent> send_bytes(u32 stream, std::span<u8 const>, bool wait);
     template<typename Result>
     [[nodiscard]] ErrorOr<Result> would_block(u32 stream, bool wait, char const* what);
     void account();
@@ -147,10 +164,12 @@ public:
     void drop_pending(usize session, std::optional<u32> listener);
     [[nodiscard]] usize pending_of(usize session, u32 listener) const;
     [[nodiscard]] Pending* free_pending();
+    /* A staging buffer for a new connection (empty when every one is taken: cannot happen within the limits). */
+    [[nodiscard]] StagingBuffer staging();
     [[nodiscard]] u64 handshakes_failed() const { return m_handshakes_failed; }
 
-    /* One request of session `index` (already taken from its Ring): answered now, or kept. */
-    void handle(usize index, std::span<u8 const> request);
+    /* One request of session `index` (already taken from its Ring, with the capability it carried): answered now, or kept. */
+    void handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities&);
     /* One turn without waiting: requests taken, connections pumped, listeners accepted, waiting requests asked again. */
     [[nodiscard]] bool turn();
 
@@ -165,6 +184,10 @@ private:
     Contexts const& m_contexts;
     session::Table m_table;
     alignas(Session) u8 m_sessions[maximum_sessions][sizeof(Session)];
+    /* One per connection tlsd may hold: every session's streams, and the pending pool (declared first: connections give theirs back as they go). */
+    static constexpr usize staging_count = maximum_sessions * maximum_streams + maximum_pending;
+    u8 m_staging[staging_count][staged_bytes];
+    bool m_staging_used[staging_count] {};
     Pending m_pending[maximum_pending];
     u64 m_handshakes_failed { 0 };
     u8 m_request[tls_stream::Protocol::slot_size];

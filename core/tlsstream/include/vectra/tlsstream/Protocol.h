@@ -30,7 +30,10 @@
  * session only while its replies Ring has a free slot for every waiting request plus this one: a
  * client that stops reading replies stops its own requests (Ring space bits) and no one else's.
  *
- * Data. Bytes travel in the slot (`data`, at most `inline_maximum`). `send` takes what fits the
+ * Data. Bytes travel in the slot (`data`, at most `inline_maximum`), or (v2) `send-buffer` lends a
+ * MemCap holding up to `maximum_buffer_transfer` bytes: tlsd seals them in full records (16 KiB)
+ * instead of one record per message, and never keeps a send-buffer waiting: a `send` of no bytes
+ * with `wait` is answered once a whole record fits, and the client lends again. `send` takes what fits the
  * stream's outgoing bound (at least one byte, else `would-block`); `receive` returns decrypted bytes
  * tlsd holds for the stream, and `end` once the peer closed its side (close_notify) and every byte
  * was read. A session's decrypted-but-unread bytes are bounded (`maximum_buffered`): past it tlsd
@@ -72,10 +75,13 @@ enum class TlsError : u16 {
     NameMismatch = 17,
     Untrusted = 18,
     NotValidNow = 19,
+    BufferUnusable = 20,
 };
 
 /* The most bytes a request or reply carries. */
 inline constexpr usize inline_maximum = 1536;
+/* The most bytes one send-buffer moves through its MemCap (v2). */
+inline constexpr u32 maximum_buffer_transfer = 64 * 1024;
 inline constexpr usize maximum_server_name = 253;
 /* The longest a connect's handshake may take, whatever deadline it asks for. */
 inline constexpr u32 maximum_deadline_ms = 60'000;
@@ -167,6 +173,22 @@ struct Sent {
     static constexpr auto fields() { return vectra::fields(field("length", &Sent::length)); }
 };
 
+/*
+ * v2's bulk send: `length` bytes (at most maximum_buffer_transfer) of the MemCap the request
+ * carries, from its byte `buffer_offset`. tlsd seals them in records of up to 16 KiB, takes what
+ * fits now and never keeps the request waiting; its copy of the MemCap is removed before it replies.
+ */
+struct SendBuffer {
+    u32 stream { 0 };
+    u32 length { 0 };
+    u64 buffer_offset { 0 };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("stream", &SendBuffer::stream), field("length", &SendBuffer::length),
+            field("buffer_offset", &SendBuffer::buffer_offset));
+    }
+};
+
 struct Receive {
     u32 stream { 0 };
     u32 maximum { 0 }; /* at most inline_maximum */
@@ -204,17 +226,19 @@ struct Counters {
     u64 bytes_received { 0 };   /* plaintext bytes returned by receive */
     u64 handshakes_failed { 0 }; /* this session's connects and accepted connections whose handshake failed */
     u64 refused { 0 };          /* requests answered with an error */
+    u64 records_sent { 0 };     /* TLS records sealed from this session's bytes (v2) */
     static constexpr auto fields()
     {
         return vectra::fields(field("streams", &Counters::streams), field("buffered", &Counters::buffered),
             field("bytes_sent", &Counters::bytes_sent), field("bytes_received", &Counters::bytes_received),
-            field("handshakes_failed", &Counters::handshakes_failed), field("refused", &Counters::refused));
+            field("handshakes_failed", &Counters::handshakes_failed), field("refused", &Counters::refused),
+            field("records_sent", &Counters::records_sent));
     }
 };
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.tls";
-    static constexpr u16 version = 1;
+    static constexpr u16 version = 2;
     static constexpr u32 slot_count = 16;
     static constexpr u32 slot_size = 2048;
     using Errors = TlsError;
@@ -241,7 +265,8 @@ struct Protocol {
             error(TlsError::NetworkDown, "network-down", "tlsd cannot reach netd"),
             error(TlsError::NameMismatch, "name-mismatch", "verification: the peer's certificate does not carry the server name"),
             error(TlsError::Untrusted, "untrusted", "verification: the peer's chain does not lead to a CA tlsd trusts (unknown issuer, self-signed)"),
-            error(TlsError::NotValidNow, "not-valid-now", "verification: a certificate of the chain has expired or is not valid yet at tlsd's time"));
+            error(TlsError::NotValidNow, "not-valid-now", "verification: a certificate of the chain has expired or is not valid yet at tlsd's time"),
+            error(TlsError::BufferUnusable, "buffer-unusable", "no MemCap came with send-buffer, it lacks the read right, it was revoked, or buffer_offset + length lies outside it"));
     }
 
     static constexpr auto messages()
@@ -254,11 +279,14 @@ struct Protocol {
             message<Establish, Established>("established", "The stream's handshake outcome: answered (with `wait`) once it finished and the peer was verified, or with why it failed."),
             message<Listen, Opened>("listen", "A listener on `port` serving tlsd's own identity, with up to `backlog` connections in their handshake or waiting."),
             message<Accept, Opened>("accept", "The next connection of a listener whose handshake finished, as a new stream of this session; with `wait`, answered when one is there."),
-            message<Send, Sent>("send", "Plaintext to the stream: takes what fits its outgoing bound (at least one byte); with `wait`, answered once it took some."),
+            message<Send, Sent>("send", "Plaintext to the stream: takes what fits its outgoing bound (at least one byte); with `wait`, answered once it took some. No bytes (v2): answered (0) once the bound has room for a whole record, the way to wait before a send-buffer."),
             message<Receive, Received>("receive", "Decrypted bytes of the stream (up to `maximum`); with `wait`, answered once there are some, or `end`."),
             message<Shutdown, Done>("shutdown", "Sends close_notify after the bytes already taken: the stream's sending side ends."),
             message<Close, Done>("close", "Frees the stream's id at once; its waiting requests are answered no-such-stream; a listener's pending connections are dropped. An established connection lingers in the stream's slot (counted against the session's streams) until its buffered bytes and close_notify are out and the peer ended, at most tlsd's linger bound; past it the peer gets a reset if bytes were left."),
-            message<ReadCounters, Counters>("counters", "The session's counters: streams held, bytes buffered, bytes sent and received, failed handshakes, refusals."));
+            message<ReadCounters, Counters>("counters", "The session's counters: streams held, bytes buffered, bytes sent and received, failed handshakes, refusals, records sealed."),
+            message<SendBuffer, Sent>("send-buffer",
+                "Plaintext from the carried MemCap (read is enough) at `buffer_offset`, `length` bytes (at most 64 KiB), sealed in records of up to 16 KiB: takes what fits the stream's outgoing bound now (at least one byte, else would-block; to wait for room, a send of no bytes with `wait`).")
+                .carrying(CapabilityClass::Memory, std::nullopt));
     }
 };
 

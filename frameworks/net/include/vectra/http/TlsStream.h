@@ -4,8 +4,12 @@
  * ByteStream over a vectra.tls stream (core/tlsstream, docs/adr/0038-tlsd-and-the-tls-stream-protocol.md),
  * and a StreamListener over a tlsd listener that hands out up to as many streams as it holds (a
  * stream's slot is free again after its close()). Bytes travel a message's worth (inline_maximum)
- * at a time; what waits, waits in tlsd (`wait`), bounded by the caller's timeout. A receive or send
- * whose timeout passed leaves the stream unusable until its close(), as the interface says.
+ * at a time, or, given a transfer buffer (TlsTransfer), a send of more moves up to the buffer's
+ * size (at most 64 KiB) at once with vectra.tls v2's send-buffer, which tlsd seals in full 16 KiB
+ * records (when none fits, a send of no bytes with `wait` waits for room); what waits, waits in
+ * tlsd (an inline `send` or `receive` with `wait`), bounded by the
+ * caller's timeout. A receive or send whose timeout passed leaves the stream unusable until its
+ * close(), as the interface says.
  */
 
 #pragma once
@@ -15,13 +19,25 @@
 
 namespace vectra::http {
 
+/*
+ * Memory a session's streams lend tlsd with send-buffer: one buffer for them all, since a session's
+ * calls go one at a time. make() takes it from `memory` (at most maximum_buffer_transfer bytes).
+ */
+struct TlsTransfer {
+    MemCap memory;
+    std::span<u8> bytes;
+    [[nodiscard]] static ErrorOr<TlsTransfer> make(ReticleCap const& memory, usize size = tls_stream::maximum_buffer_transfer);
+};
+
 class TlsStream final : public ByteStream {
 public:
     TlsStream() = default;
-    void attach(tls_stream::Session& session, u32 stream)
+    /* `transfer`: lent for sends longer than a message (nullptr: every byte inline); it outlives the attachment. */
+    void attach(tls_stream::Session& session, u32 stream, TlsTransfer const* transfer = nullptr)
     {
         m_session = &session;
         m_stream = stream;
+        m_transfer = transfer;
         m_failed = false;
     }
     [[nodiscard]] bool is_attached() const { return m_session != nullptr; }
@@ -34,18 +50,22 @@ public:
 
 private:
     ErrorOr<Received> receive_waiting(std::span<u8> buffer, bool wait, Duration timeout);
+    /* What tlsd took of `bytes`: through the transfer buffer (waiting for room with a send of no bytes), else inline, waiting for room. */
+    ErrorOr<usize> send_some(std::span<u8 const> bytes, u64 deadline);
 
     tls_stream::Session* m_session { nullptr };
+    TlsTransfer const* m_transfer { nullptr };
     u32 m_stream { 0 };
     bool m_failed { false };
 };
 
 class TlsListener final : public StreamListener {
 public:
-    TlsListener(tls_stream::Session& session, u32 listener, std::span<TlsStream> streams)
+    TlsListener(tls_stream::Session& session, u32 listener, std::span<TlsStream> streams, TlsTransfer const* transfer = nullptr)
         : m_session(session)
         , m_listener(listener)
         , m_streams(streams)
+        , m_transfer(transfer)
     {
     }
 
@@ -55,6 +75,7 @@ private:
     tls_stream::Session& m_session;
     u32 m_listener { 0 };
     std::span<TlsStream> m_streams;
+    TlsTransfer const* m_transfer { nullptr };
 };
 
 }

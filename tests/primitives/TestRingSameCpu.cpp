@@ -169,6 +169,12 @@ struct Stream {
     }
 };
 
+bool exits_with(Task& task, i32 expected)
+{
+    auto status = Executor::current().run_until_exit(task);
+    return !status.is_error() && status.value() == expected;
+}
+
 bool start_four_processors()
 {
     platform::hosted::request_processors(4);
@@ -191,12 +197,44 @@ int run_stream(StreamRecord& record, u32 consumer_processor, u32 producer_proces
         if (!stream.grant(*consumer, "in", RightReceive) || !stream.grant(*producer, "out", RightSend))
             return 2;
     }
-    auto& executor = Executor::current();
-    if (executor.run_until_exit(*consumer).value() != 0 || executor.run_until_exit(*record.producer.load()).value() != 0)
+    if (!exits_with(*consumer, 0) || !exits_with(*record.producer.load(), 0))
         return 3;
     if (record.wrong_processor.load() != 0)
         return 4;
     return test::reap_all_processors() ? 0 : 5;
+}
+
+/* ---- a bare thread releasing for an end whose Tasks are both pinned to CPU 0 ---- */
+RingConsumer s_shared_receiver;
+std::atomic<u32> s_decisions_seen { 0 };
+std::atomic<bool> s_asked { false };
+
+ErrorOr<i32> one_message_producer(Bundle& bundle)
+{
+    auto sender = TRY(RingProducer::bind(this_task().capabilities(), TRY(bundle.take<RingCap>("out")), schema,
+        this_task().signals(), space_bit));
+    u32 value = 1;
+    TRY(sender.try_send(bytes_of(value)));
+    while (!s_asked.load()) /* stays bound until the consumer has looked */
+        Executor::current().yield();
+    return 0;
+}
+
+ErrorOr<i32> consumer_asking_a_bare_thread(Bundle& bundle)
+{
+    s_shared_receiver = TRY(RingConsumer::bind(this_task().capabilities(), TRY(bundle.take<RingCap>("in")), schema,
+        this_task().signals(), doorbell_bit));
+    while (s_shared_receiver.is_empty())
+        (void)wait(doorbell_bit.mask());
+    /* Here, on CPU 0, with both Tasks pinned to it: program order. On a bare thread reading index 0: the fence. */
+    bool here = s_shared_receiver.release_trusts_program_order();
+    bool bare = true;
+    std::thread([&] { bare = s_shared_receiver.release_trusts_program_order(); }).join();
+    s_decisions_seen.store((here ? 1u : 0u) | (bare ? 2u : 0u));
+    s_asked.store(true);
+    u32 value = 0;
+    TRY(s_shared_receiver.try_receive({ reinterpret_cast<u8*>(&value), sizeof(value) }));
+    return 0;
 }
 
 void check_child(test::ChildResult const& result)
@@ -256,6 +294,21 @@ TEST_CASE("Same-CPU Ring fence: a host thread that is no CPU is told apart from 
     CHECK(bare_running == platform::no_processor);
 }
 
+TEST_CASE("Same-CPU Ring fence: a bare thread releasing for two Tasks pinned to CPU 0 keeps it", "[kernel][smp][ring]")
+{
+    Stream stream;
+    SpawnParameters consumer_parameters { "consumer", consumer_asking_a_bare_thread };
+    SpawnParameters producer_parameters { "producer", one_message_producer };
+    Task* consumer = Executor::current().spawn(stream.arena.reticle(), consumer_parameters).value();
+    Task* producer = Executor::current().spawn(stream.arena.reticle(), producer_parameters).value();
+    REQUIRE(stream.grant(*consumer, "in", RightReceive));
+    REQUIRE(stream.grant(*producer, "out", RightSend));
+    REQUIRE(exits_with(*consumer, 0));
+    REQUIRE(exits_with(*producer, 0));
+    CHECK(s_decisions_seen.load() == 1); /* here: program order; the bare thread: not */
+    REQUIRE(test::reap_all_processors());
+}
+
 TEST_CASE("Same-CPU Ring fence: both ends pinned to one CPU, the visitor lets the producer fill the Ring and park",
     "[kernel][smp][ring]")
 {
@@ -311,16 +364,14 @@ TEST_CASE("Same-CPU Ring fence: a movable producer, stolen mid-stream, keeps it"
                 return 2;
             record.producer.store(producer);
         }
-        auto& executor = Executor::current();
-        if (executor.run_until_exit(*consumer).value() != 0 || executor.run_until_exit(*producer).value() != 0)
+        if (!exits_with(*consumer, 0) || !exits_with(*producer, 0))
             return 3;
         /* The occupiers end once released (0), the decoys once the producer was chosen. */
         for (u32 index = 0; index < 4; ++index) {
             for (Task* task = Executor::of_processor(index).tasks(); task; task = task->next_listed()) {
                 if (task == consumer || task == producer)
                     continue;
-                auto status = executor.run_until_exit(*task);
-                if (status.is_error() || status.value() != (task->name() == "occupier" ? 0 : decoy))
+                if (!exits_with(*task, task->name() == "occupier" ? 0 : decoy))
                     return 4;
             }
         }

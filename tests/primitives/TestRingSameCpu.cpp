@@ -237,6 +237,9 @@ ErrorOr<i32> consumer_asking_a_bare_thread(Bundle& bundle)
     return 0;
 }
 
+template<u32 Processor>
+u32 running_on() { return Processor; }
+
 void check_child(test::ChildResult const& result)
 {
     INFO(result.output);
@@ -253,30 +256,30 @@ TEST_CASE("Same-CPU Ring fence: program order is trusted only with both ends pin
     SignalMask consumer;
     producer.set_pinned_processor(1);
     consumer.set_pinned_processor(1);
-    CHECK(Ring::program_order_suffices(producer, &consumer, 1));
-    SECTION("the running CPU is another") { CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, 2)); }
-    SECTION("a bare host thread runs it") { CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, platform::no_processor)); }
+    CHECK(Ring::program_order_suffices(producer, &consumer, running_on<1>));
+    SECTION("the running CPU is another") { CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, running_on<2>)); }
+    SECTION("a bare host thread runs it") { CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, running_on<platform::no_processor>)); }
     SECTION("the producer may move")
     {
         producer.set_pinned_processor(SignalMask::not_pinned);
-        CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, 1));
+        CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, running_on<1>));
     }
     SECTION("the producer is pinned elsewhere")
     {
         producer.set_pinned_processor(2);
-        CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, 1));
+        CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, running_on<1>));
     }
     SECTION("the consumer may move, or no consumer is bound")
     {
         consumer.set_pinned_processor(SignalMask::not_pinned);
-        CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, 1));
-        CHECK_FALSE(Ring::program_order_suffices(producer, nullptr, 1));
+        CHECK_FALSE(Ring::program_order_suffices(producer, &consumer, running_on<1>));
+        CHECK_FALSE(Ring::program_order_suffices(producer, nullptr, running_on<1>));
     }
     SECTION("a mask no Task owns is pinned nowhere")
     {
         SignalMask bare;
         CHECK(bare.pinned_processor() == SignalMask::not_pinned);
-        CHECK_FALSE(Ring::program_order_suffices(bare, &bare, SignalMask::not_pinned));
+        CHECK_FALSE(Ring::program_order_suffices(bare, &bare, running_on<SignalMask::not_pinned>));
     }
 }
 

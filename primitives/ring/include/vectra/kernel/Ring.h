@@ -64,10 +64,11 @@ public:
     /*
      * Whether a consumer's release may trust program order instead of a full fence before it
      * looks at the tail again (ADR 0026 §13): the producer's and the consumer's masks both belong
-     * to Tasks pinned to `running_processor`, a CPU (not platform::no_processor).
+     * to Tasks pinned to the CPU `running_processor()` names (not platform::no_processor), asked
+     * only when the masks agree.
      */
     [[nodiscard]] static bool program_order_suffices(SignalMask const& producer, SignalMask const* consumer,
-        u32 running_processor);
+        u32 (*running_processor)());
 
 private:
     friend class RingProducer;

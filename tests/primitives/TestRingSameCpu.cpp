@@ -237,6 +237,11 @@ ErrorOr<i32> consumer_asking_a_bare_thread(Bundle& bundle)
     return 0;
 }
 
+bool every_release_fenced(StreamRecord const& record)
+{
+    return record.trusted_order.load() == 0 && record.fenced.load() == record.releases_counted();
+}
+
 template<u32 Processor>
 u32 running_on() { return Processor; }
 
@@ -333,7 +338,7 @@ TEST_CASE("Same-CPU Ring fence: a producer pinned to another CPU keeps it", "[ke
         StreamRecord record;
         if (int failed = run_stream(record, 1, 2))
             return failed;
-        return record.trusted_order.load() == 0 && record.fenced.load() == record.releases_counted() ? 0 : 10;
+        return every_release_fenced(record) ? 0 : 10;
     });
     check_child(result);
 }
@@ -382,7 +387,7 @@ TEST_CASE("Same-CPU Ring fence: a movable producer, stolen mid-stream, keeps it"
         u32 moved = record.migrated_at.load();
         if (moved <= 1 || moved >= record.messages || record.wrong_processor.load() != 0)
             return 5;
-        if (record.trusted_order.load() != 0 || record.fenced.load() != record.releases_counted())
+        if (!every_release_fenced(record))
             return 10;
         return test::reap_all_processors() ? 0 : 6;
     });
@@ -434,7 +439,7 @@ TEST_CASE("Same-CPU Ring fence: a bare host thread as producer keeps it (it read
         producer.join();
         if (thread_failed.load() != 0 || status.is_error() || status.value() != 0)
             return 3;
-        if (record.trusted_order.load() != 0 || record.fenced.load() != record.releases_counted())
+        if (!every_release_fenced(record))
             return 10;
         return test::reap_all_processors() ? 0 : 5;
     });

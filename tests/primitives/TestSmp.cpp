@@ -8,8 +8,7 @@
  * never stop.
  */
 
-#include "../TestSupport.h"
-#include "../platforms/ChildProcess.h"
+#include "SmpSupport.h"
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <sched.h>
@@ -32,38 +31,10 @@ using TestLock = TicketLock<yield_host>;
 
 constexpr u64 five_seconds = 5'000'000'000;
 
-template<typename Check>
-test::ChildResult run_checked(Check check)
-{
-    /* A lost wake-up hangs a CPU: the alarm ends the child, and the case fails. */
-    return test::run_in_child([&] {
-        alarm(60);
-        _exit(check());
-    });
-}
+using test::run_checked;
+using test::spawn_on;
 
-Task* spawn_on(test::Arena& arena, char const* name, TaskEntry entry, u32 processor, Band band = Band::Person)
-{
-    SpawnParameters parameters { name, entry };
-    parameters.processor = processor;
-    parameters.band = band;
-    kernel_lock::Entry lock; /* the other CPUs' executors are live */
-    return Executor::current().spawn(arena.reticle(), parameters).value();
-}
-
-/* Reaps every exited Task (so their guard pages go before the arena does); false if one has not exited. */
-bool reap_all()
-{
-    kernel_lock::Entry lock;
-    for (u32 index = 0; index < Executor::task_processors(); ++index) {
-        auto& executor = Executor::of_processor(index);
-        while (Task* task = executor.tasks()) {
-            if (executor.reap(*task).is_error())
-                return false;
-        }
-    }
-    return true;
-}
+bool reap_all() { return test::reap_all_processors(); }
 
 /* ---- cross-CPU ping-pong: each side raises the other's bit, then waits for its own ---- */
 constexpr u32 round_trips = 100'000;

@@ -21,8 +21,9 @@ vectra_host_test(primitives.display SOURCES primitives/TestDisplay.cpp COMPONENT
 # Platform disks as DeviceCaps (ADR 0017): the hosted --disk= files, ranges and rights attacked.
 vectra_host_test(primitives.block_device SOURCES primitives/TestBlockDevice.cpp COMPONENTS ${kernel_components})
 
-# One executor per CPU (ADR 0026): the kernel lock, cross-CPU wake-ups, stealing, exits racing raises.
-vectra_host_test(primitives.smp SOURCES primitives/TestSmp.cpp COMPONENTS ${kernel_components})
+# One executor per CPU (ADR 0026): the kernel lock, cross-CPU wake-ups, stealing, exits racing raises,
+# and the same-CPU Ring fence (§13) attacked.
+vectra_host_test(primitives.smp SOURCES primitives/TestSmp.cpp primitives/TestRingSameCpu.cpp COMPONENTS ${kernel_components})
 
 # The host's sockets as a DeviceCap (hosted; ADR 0024 amendment): loopback confinement, a bounded table, tear-down.
 vectra_host_test(primitives.host_sockets SOURCES primitives/TestHostSockets.cpp COMPONENTS ${kernel_components})

@@ -157,6 +157,8 @@ u32 start_processors()
 /* Two loads (TPIDR_EL1, then the block); a CPU's block is set before it runs any C++. */
 u32 current_processor() { return aarch64::this_processor().index; }
 
+u32 processor_running_this() { return current_processor(); } /* nothing but CPUs runs here */
+
 void wake_processor(u32 index)
 {
     using namespace aarch64;

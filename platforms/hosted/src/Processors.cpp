@@ -52,6 +52,9 @@ void on_boot_wakeup_signal(int) { }
 u32 s_processors_requested = CONFIG_HOSTED_CPUS;
 u32 s_processors_online = 1;
 thread_local u32 t_processor_index = 0;
+/* The process's main thread is CPU 0 (static initialisation runs on it; a forked child's keeps its identity).
+   Not a thread_local set here: the compiler may fold such a store into every thread's initial value. */
+pthread_t const s_main_thread = pthread_self();
 u64 s_idle_poll_nanoseconds = u64(CONFIG_HOSTED_IDLE_POLL_MICROSECONDS) * 1000;
 
 constexpr u64 report_in_timeout_nanoseconds = 1'000'000'000;
@@ -130,6 +133,13 @@ u32 start_processors()
 }
 
 u32 current_processor() { return t_processor_index; }
+
+u32 processor_running_this()
+{
+    if (t_processor_index != 0)
+        return t_processor_index;
+    return pthread_equal(pthread_self(), s_main_thread) ? 0 : no_processor;
+}
 
 void hosted::wake_boot_thread()
 {

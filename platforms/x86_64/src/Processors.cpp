@@ -206,6 +206,8 @@ u32 current_processor()
     return 0; /* unreachable: only started CPUs run (no PANIC here: panic() asks this) */
 }
 
+u32 processor_running_this() { return current_processor(); } /* nothing but CPUs runs here */
+
 void wake_processor(u32 index)
 {
     using namespace x86_64;

@@ -6,6 +6,7 @@
 #include <vectra/kernel/Ring.h>
 #include <vectra/Try.h>
 #include <vectra/platform/ConsoleLine.h>
+#include <vectra/platform/Platform.h>
 
 namespace vectra {
 
@@ -270,22 +271,47 @@ ErrorOr<void> RingConsumer::check_binding() const
     return {};
 }
 
+bool Ring::program_order_suffices(SignalMask const& producer, SignalMask const* consumer, u32 (*running_processor)())
+{
+    u32 processor = producer.pinned_processor();
+    if (processor == SignalMask::not_pinned || !consumer || consumer->pinned_processor() != processor)
+        return false;
+    /* Asked last: on x86_64 with several CPUs it is an rdtscp, which a release across CPUs need not pay. */
+    return running_processor() == processor;
+}
+
+bool RingConsumer::release_trusts_program_order() const
+{
+    SignalMask const* producer = m_ring->m_producer.doorbell_mask;
+    return producer && Ring::program_order_suffices(*producer, m_ring->m_consumer.pinned_mask, platform::processor_running_this);
+}
+
 void RingConsumer::release(u32 head, u32 tail_seen, u32 count)
 {
     if (count == 0)
         return;
     m_ring->m_head.store(head + count, std::memory_order_release);
     /*
-     * Space bit on the full → non-full transition. The tail seen before may be stale when the
-     * producer runs on another CPU: after a full fence, look again, so a producer that filled
-     * the Ring and went to wait in between is never left waiting.
+     * Space bit on the full → non-full transition. The tail seen before may be stale: the
+     * producer may have filled the Ring and gone to wait since — on another CPU, or on this one
+     * while the visitor waited. Look again, so such a producer is never left waiting; across
+     * CPUs only after a full fence (Dekker: the producer stores the tail, then loads the head).
      */
     SignalMask* mask = m_ring->m_producer.doorbell_mask;
     if (!mask)
         return;
     bool was_full = tail_seen - head == m_ring->m_slot_count;
     if (!was_full) {
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+        /*
+         * Both ends' Tasks pinned to the CPU running this: the producer is not running now, and
+         * whatever it stored came before this in the CPU's own program order (ADR 0026 §13) —
+         * the compiler must still not move the load above the store (an interrupt may switch
+         * Tasks between them).
+         */
+        if (release_trusts_program_order())
+            std::atomic_signal_fence(std::memory_order_seq_cst);
+        else
+            std::atomic_thread_fence(std::memory_order_seq_cst);
         was_full = m_ring->m_tail.load(std::memory_order_relaxed) - head == m_ring->m_slot_count;
     }
     if (was_full)

@@ -162,13 +162,14 @@
 #endif
 
 /*
- * The same-CPU design (-DSAME_CPU; not in the code, ADR 0026 §12): both ends' Tasks pinned to one
+ * The same-CPU case (-DSAME_CPU; ADR 0026 §12, in the code since §13): both ends' Tasks pinned to one
  * CPU. One CPU has one program order, so both Tasks share one view: every load sees at least the
  * newest write either made (the Tasks run in turns there; any interleaving is allowed here, which
  * includes theirs). Checked with the consumer's fence left out (WEAKEN_CONSUMER_FENCE): it must
  * pass. WEAKEN_CONSUMER_RELOAD also leaves out the consumer's second look at the tail, deciding the
  * space bit on the tail seen before it read (receive_burst's visitor may switch to the producer in
- * between): it must fail.
+ * between): it must fail. The code's release takes this path only when both masks are pinned to the
+ * CPU running it, and puts a compiler fence (CONSUMER_SAME_CPU_FENCE) where the fence was.
  */
 #ifdef SAME_CPU
 #define consumer_view producer_view

@@ -36,6 +36,14 @@
 /* site HEAD_STORE primitives/ring/src/Ring.cpp release: m_ring->m_head.store(head + count, std::memory_order_release); */
 #define CONSUMER_FENCE SEQ_CST
 /* site CONSUMER_FENCE primitives/ring/src/Ring.cpp release: std::atomic_thread_fence(std::memory_order_seq_cst); */
+/*
+ * Both ends' Tasks pinned to the CPU running the release (ADR 0026 §13): a compiler fence only, in
+ * place of CONSUMER_FENCE. It keeps the compiler from moving the tail's reload above the head's
+ * store; the CPU keeps its own program order. Ring.pml -DSAME_CPU stands for it as one view, its
+ * statements in program order, with CONSUMER_FENCE absent.
+ */
+#define CONSUMER_SAME_CPU_FENCE SEQ_CST
+/* site CONSUMER_SAME_CPU_FENCE primitives/ring/src/Ring.cpp release: std::atomic_signal_fence(std::memory_order_seq_cst); */
 #define CONSUMER_TAIL_RELOAD RELAXED
 /* site CONSUMER_TAIL_RELOAD primitives/ring/src/Ring.cpp release: was_full = m_ring->m_tail.load(std::memory_order_relaxed) - head == m_ring->m_slot_count; */
 

@@ -89,6 +89,8 @@ void Executor::adopt(Task& task)
     m_tasks = &task;
     ++tasks_in_band(task.m_band);
     task.m_signals.set_listener(this);
+    /* A pinned Task is adopted once and never moves; a movable one may be stolen at any switch. */
+    task.m_signals.set_pinned_processor(task.m_pinned ? processor() : SignalMask::not_pinned);
     if (task.m_in_timed_wait)
         ++m_timed_waits;
     if (!task.m_pinned)

@@ -116,6 +116,13 @@ void trigger_software_interrupt();
 /* The index of the CPU this runs on. */
 [[nodiscard]] u32 current_processor();
 /*
+ * current_processor(), or no_processor when the caller runs on none of the CPUs: a hosted thread
+ * the platform did not start as a CPU (current_processor() reads 0 there). x86_64 and aarch64 run
+ * nothing but CPUs. What a same-CPU shortcut asks before trusting program order (ADR 0026 §13).
+ */
+inline constexpr u32 no_processor = 0xffff'ffff;
+[[nodiscard]] u32 processor_running_this();
+/*
  * The wake-up IPI: makes CPU `index` (not the caller) return from idle_processor(). Sent while
  * that CPU is not idle, the wake-up stays pending (once, however often it was sent) and its
  * next idle_processor() returns at once. Callable with interrupts masked.

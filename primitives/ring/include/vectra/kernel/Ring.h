@@ -61,6 +61,15 @@ public:
     /* Empties the Ring, drops capabilities in flight and starts a new epoch (owner only: see RingOwner). */
     void reset();
 
+    /*
+     * Whether a consumer's release may trust program order instead of a full fence before it
+     * looks at the tail again (ADR 0026 §13): the producer's and the consumer's masks both belong
+     * to Tasks pinned to the CPU `running_processor()` names (not platform::no_processor), asked
+     * only when the masks agree.
+     */
+    [[nodiscard]] static bool program_order_suffices(SignalMask const& producer, SignalMask const* consumer,
+        u32 (*running_processor)());
+
 private:
     friend class RingProducer;
     friend class RingConsumer;
@@ -224,6 +233,8 @@ public:
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
     [[nodiscard]] ErrorOr<void> check_binding() const;
     [[nodiscard]] Ring const* ring() const { return m_ring; }
+    /* Whether a release here and now would leave the fence out (Ring::program_order_suffices). */
+    [[nodiscard]] bool release_trusts_program_order() const;
     /* Give the end up now (it is given up anyway when the Task exits); later calls fail. */
     void unbind();
 

@@ -41,6 +41,16 @@ public:
     /* Who hears raises from now on (the executor the Task belongs to), or nobody. */
     void set_listener(SignalListener* listener) { m_listener.store(listener, std::memory_order_release); }
 
+    /*
+     * The CPU its Task is pinned to by a CPU index (it never runs anywhere else), or not_pinned:
+     * a Task that may move, or a mask no Task owns. Set once, when the executor adopts the Task.
+     * A Ring's consumer trusts program order instead of a fence when both ends' masks are pinned
+     * to the CPU running it (ADR 0026 §13).
+     */
+    static constexpr u32 not_pinned = 0xffff'ffff;
+    void set_pinned_processor(u32 index) { m_pinned_processor.store(index, std::memory_order_relaxed); }
+    [[nodiscard]] u32 pinned_processor() const { return m_pinned_processor.load(std::memory_order_relaxed); }
+
     /* Clears and returns the pending bits within `mask`. */
     [[nodiscard]] u64 take(u64 mask) { return m_pending.fetch_and(~mask, std::memory_order_acq_rel) & mask; }
 
@@ -57,6 +67,7 @@ private:
 
     std::atomic<u64> m_pending { 0 };
     std::atomic<SignalListener*> m_listener { nullptr };
+    std::atomic<u32> m_pinned_processor { not_pinned };
 };
 
 }

@@ -643,3 +643,26 @@ TEST_CASE("as an attacker: connections this side closed first stay in TIME_WAIT 
     REQUIRE(netd::Stack::time_wait_count() == 0);
     REQUIRE(!server.handle(Close { listener.socket, false }).is_error());
 }
+
+TEST_CASE("a TCP send that does not fit whole waits until a quarter of the send buffer is free", "[netd]")
+{
+    using netd::send_taking;
+    /* What fits is taken whole, however little room is left. */
+    REQUIRE(send_taking(100, 200, 1000) == 100);
+    REQUIRE(send_taking(200, 200, 1000) == 200);
+    REQUIRE(send_taking(1, 1, 1000) == 1);
+    /* More than fits: nothing below the low-water mark (the caller waits), all the room at it and above. */
+    REQUIRE(send_taking(300, 200, 1000) == 0);
+    REQUIRE(send_taking(300, 249, 1000) == 0);
+    REQUIRE(send_taking(300, 250, 1000) == 250);
+    REQUIRE(send_taking(5000, 1000, 1000) == 1000);
+    REQUIRE(send_taking(5000, 0, 1000) == 0);
+    /* Never more than the room, never more than asked. */
+    for (usize room = 0; room <= 1000; room += 7) {
+        for (usize asked = 0; asked <= 1500; asked += 13) {
+            usize taken = send_taking(asked, room, 1000);
+            REQUIRE(taken <= room);
+            REQUIRE(taken <= asked);
+        }
+    }
+}

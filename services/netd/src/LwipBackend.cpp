@@ -306,8 +306,7 @@ ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net:
         return socket_error(state.failure, "the connection ended");
     if (!state.connected)
         return socket_error(SocketError::WouldBlock, "the connection is being set up");
-    usize room = tcp_sndbuf(state.tcp);
-    usize length = bytes.size() < room ? bytes.size() : room;
+    usize length = send_taking(bytes.size(), tcp_sndbuf(state.tcp), TCP_SND_BUF);
     if (length == 0 && !bytes.empty())
         return socket_error(SocketError::WouldBlock, "the send buffer is full");
     if (length > 0) {

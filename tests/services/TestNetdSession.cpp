@@ -666,3 +666,72 @@ TEST_CASE("a TCP send that does not fit whole waits until a quarter of the send 
         }
     }
 }
+
+TEST_CASE("as an attacker: connections that send and are never read cannot queue more than a quarter of lwIP's heap", "[netd][attack]")
+{
+    start_stack();
+    Session server(12);
+    Session client(13);
+    /* Ten connections whose send buffers together hold far more than send_queue_limit; the peer reads nothing. */
+    constexpr usize connections = 10;
+    constexpr usize each = 120000;
+    static_assert(connections * TCP_SND_BUF > netd::send_queue_limit);
+    std::vector<Pair> pairs;
+    TcpListen listen { loopback4(0), 8 };
+    auto listener = MUST(server.handle(listen));
+    for (usize index = 0; index < connections; ++index) {
+        TcpConnect connect;
+        connect.remote = loopback4(listener.local.port);
+        auto connected = MUST(client.handle(connect));
+        pump();
+        auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+        pairs.push_back({ listener.socket, connected.socket, accepted.socket });
+    }
+    std::vector<std::vector<u8>> bytes;
+    std::vector<usize> sent(connections, 0);
+    for (usize index = 0; index < connections; ++index)
+        bytes.push_back(pattern(each, u8(index + 40)));
+    usize peak = 0;
+    int still = 0;
+    (void)eventually([&] {
+        bool moved = false;
+        for (usize index = 0; index < connections; ++index) {
+            usize chunk = std::min(inline_maximum, each - sent[index]);
+            usize took = chunk == 0 ? 0 : send_inline(client, pairs[index].client, std::span<u8 const>(bytes[index].data() + sent[index], chunk));
+            sent[index] += took;
+            moved |= took > 0;
+            peak = std::max(peak, netd::Stack::queued_for_sending());
+            REQUIRE(netd::Stack::queued_for_sending() <= netd::send_queue_limit);
+        }
+        still = moved ? 0 : still + 1;
+        return still > 50;
+    });
+    INFO("queued at most " << peak << " bytes of " << netd::send_queue_limit);
+    REQUIRE(peak <= netd::send_queue_limit);
+    REQUIRE(peak > netd::send_queue_limit - TCP_SND_BUF / 4); /* the bound was reached, not some other limit */
+    usize total_sent = 0;
+    for (usize value : sent)
+        total_sent += value;
+    REQUIRE(total_sent < connections * each); /* the senders were held back */
+
+    /* Reading lets every byte through, in order, per connection, and the queue empties. */
+    std::vector<std::vector<u8>> received(connections);
+    bool done = eventually([&] {
+        bool complete = true;
+        for (usize index = 0; index < connections; ++index) {
+            usize chunk = std::min(inline_maximum, each - sent[index]);
+            if (chunk > 0)
+                sent[index] += send_inline(client, pairs[index].client, std::span<u8 const>(bytes[index].data() + sent[index], chunk));
+            REQUIRE(netd::Stack::queued_for_sending() <= netd::send_queue_limit);
+            drain(server, pairs[index].server, received[index]);
+            complete &= received[index].size() == each;
+        }
+        return complete;
+    });
+    REQUIRE(done);
+    for (usize index = 0; index < connections; ++index) {
+        bool intact = received[index] == bytes[index];
+        REQUIRE(intact);
+    }
+    REQUIRE(eventually([] { return netd::Stack::queued_for_sending() == 0; }));
+}

@@ -306,7 +306,11 @@ ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net:
         return socket_error(state.failure, "the connection ended");
     if (!state.connected)
         return socket_error(SocketError::WouldBlock, "the connection is being set up");
-    usize length = send_taking(bytes.size(), tcp_sndbuf(state.tcp), TCP_SND_BUF);
+    /* The connection's send buffer, and what every connection together may queue (send_queue_limit). */
+    usize room = tcp_sndbuf(state.tcp);
+    usize queued = Stack::queued_for_sending();
+    usize shared_room = queued < send_queue_limit ? send_queue_limit - queued : 0;
+    usize length = send_taking(bytes.size(), room < shared_room ? room : shared_room, TCP_SND_BUF);
     if (length == 0 && !bytes.empty())
         return socket_error(SocketError::WouldBlock, "the send buffer is full");
     if (length > 0) {

@@ -22,6 +22,14 @@ class LinkInterface;
 
 /* lwIP's heap (components/ports/lwip: VECTRA_LWIP_HEAP_BYTES), without its headers. */
 inline constexpr usize lwip_heap_bytes = usize(CONFIG_PORT_LWIP_HEAP_KIB) * 1024 + 64;
+/*
+ * Bytes every TCP connection together may hold queued to send (unacknowledged or unsent): a
+ * quarter of lwIP's heap (128 KiB of the default 512). A send buffer is PORT_LWIP_TCP_SEND_SEGMENTS
+ * segments per connection, and enough connections sending at once would fill the heap with them
+ * (a queued byte costs more than a byte: segment headers, pbufs): then no received frame gets a
+ * pbuf, not even the acknowledgements that would free them. Past this bound a send waits.
+ */
+inline constexpr usize send_queue_limit = usize(CONFIG_PORT_LWIP_HEAP_KIB) * 1024 / 4;
 /* Connections closed by this side that the stack keeps in TIME_WAIT at most (Kconfig NETD_TIME_WAIT_CONNECTIONS). */
 inline constexpr usize time_wait_limit = CONFIG_NETD_TIME_WAIT_CONNECTIONS;
 
@@ -36,6 +44,8 @@ public:
     /* Delivers looped-back packets, runs lwIP's due timers and bounds TIME_WAIT (end_time_wait_past);
        returns how many ms until the next timer. */
     static u32 turn();
+    /* Bytes every TCP connection holds queued to send, sent or not, not yet acknowledged. */
+    [[nodiscard]] static usize queued_for_sending();
     /* Ends the oldest TIME_WAIT connections past `limit` that no netd socket holds (their lwIP
        argument cleared when netd released them); how many it ended. */
     static usize end_time_wait_past(usize limit);

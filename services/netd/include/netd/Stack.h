@@ -24,7 +24,7 @@ class LinkInterface;
 inline constexpr usize lwip_heap_bytes = usize(CONFIG_PORT_LWIP_HEAP_KIB) * 1024 + 64;
 /*
  * Bytes every TCP connection together may hold queued to send (unacknowledged or unsent): a
- * quarter of lwIP's heap (128 KiB of the default 512). A send buffer is PORT_LWIP_TCP_SEND_SEGMENTS
+ * quarter of lwIP's heap (64 KiB of the default 256: a connection's whole send buffer and more). A send buffer is PORT_LWIP_TCP_SEND_SEGMENTS
  * segments per connection, and enough connections sending at once would fill the heap with them
  * (a queued byte costs more than a byte: segment headers, pbufs): then no received frame gets a
  * pbuf, not even the acknowledgements that would free them. Past this bound a send waits.

@@ -20,6 +20,7 @@
 #include <thread>
 #include <cstring>
 #include <lwip/pbuf.h>
+#include <lwip/priv/tcp_priv.h>
 #include <lwip/tcp.h>
 #include <netd/LwipBackend.h>
 #include <netd/Session.h>
@@ -734,4 +735,39 @@ TEST_CASE("as an attacker: connections that send and are never read cannot queue
         REQUIRE(intact);
     }
     REQUIRE(eventually([] { return netd::Stack::queued_for_sending() == 0; }));
+}
+
+TEST_CASE("segments left unsent (a link refused them) go out when the stack outputs unsent segments, not before", "[netd]")
+{
+    start_stack();
+    Session server(14);
+    Session client(15);
+    auto pair = connect_pair(server, client, loopback4(0));
+    pump();
+    /* The client's pcb: bytes queued without tcp_output, as a frame refused for want of a transmit slot leaves them. */
+    tcp_pcb* pcb = nullptr;
+    for (tcp_pcb* each = tcp_active_pcbs; each != nullptr; each = each->next) {
+        if (each->state == ESTABLISHED && each->remote_port != 0 && each->local_port != each->remote_port) {
+            auto queued = pattern(3000, 7);
+            if (pcb == nullptr && each->callback_arg != nullptr && tcp_write(each, queued.data(), u16_t(queued.size()), TCP_WRITE_FLAG_COPY) == ERR_OK)
+                pcb = each;
+        }
+    }
+    REQUIRE(pcb != nullptr);
+    REQUIRE(pcb->unsent != nullptr);
+    std::vector<u8> sink;
+    pump(50);
+    drain(server, pair.server, sink);
+    drain(client, pair.client, sink);
+    REQUIRE(sink.empty()); /* nothing outputs them by itself */
+    netd::Stack::output_unsent();
+    REQUIRE(pcb->unacked != nullptr); /* out, and the rest follows the acknowledgements */
+    std::vector<u8> at_server, at_client;
+    REQUIRE(eventually([&] {
+        drain(server, pair.server, at_server);
+        drain(client, pair.client, at_client);
+        return at_server.size() + at_client.size() == 3000;
+    }));
+    bool intact = at_server == pattern(3000, 7) || at_client == pattern(3000, 7);
+    REQUIRE(intact);
 }

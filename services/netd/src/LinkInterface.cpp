@@ -12,9 +12,8 @@
 #include <lwip/ip4_addr.h>
 #include <lwip/pbuf.h>
 #include <lwip/priv/nd6_priv.h>
-#include <lwip/priv/tcp_priv.h>
-#include <lwip/tcp.h>
 #include <netd/LinkInterface.h>
+#include <netd/Stack.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
@@ -203,10 +202,7 @@ void LinkInterface::resume_output()
     if (!m_transmit_refused)
         return;
     m_transmit_refused = false;
-    for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
-        if (pcb->unsent != nullptr)
-            (void)tcp_output(pcb);
-    }
+    Stack::output_unsent();
 }
 
 void LinkInterface::take_reply(std::span<u8 const> reply)

@@ -129,6 +129,14 @@ usize Stack::end_time_wait_past(usize limit)
     return ended;
 }
 
+void Stack::output_unsent()
+{
+    for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
+        if (pcb->unsent != nullptr)
+            (void)tcp_output(pcb);
+    }
+}
+
 usize Stack::queued_for_sending()
 {
     usize queued = 0;

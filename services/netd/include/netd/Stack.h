@@ -44,6 +44,8 @@ public:
     /* Delivers looped-back packets, runs lwIP's due timers and bounds TIME_WAIT (end_time_wait_past);
        returns how many ms until the next timer. */
     static u32 turn();
+    /* Every TCP connection with unsent segments outputs what its windows allow (a link's transmit slot is free again). */
+    static void output_unsent();
     /* Bytes every TCP connection holds queued to send, sent or not, not yet acknowledged. */
     [[nodiscard]] static usize queued_for_sending();
     /* Ends the oldest TIME_WAIT connections past `limit` that no netd socket holds (their lwIP

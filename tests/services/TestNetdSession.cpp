@@ -645,7 +645,7 @@ TEST_CASE("as an attacker: connections this side closed first stay in TIME_WAIT 
     REQUIRE(!server.handle(Close { listener.socket, false }).is_error());
 }
 
-TEST_CASE("a TCP send that does not fit whole waits until a quarter of the send buffer is free", "[netd]")
+TEST_CASE("a TCP send that does not fit whole waits until a quarter of what it may hold is free", "[netd]")
 {
     using netd::send_taking;
     /* What fits is taken whole, however little room is left. */
@@ -668,15 +668,38 @@ TEST_CASE("a TCP send that does not fit whole waits until a quarter of the send 
     }
 }
 
-TEST_CASE("as an attacker: connections that send and are never read cannot queue more than a quarter of lwIP's heap", "[netd][attack]")
+usize queued_past_assured()
+{
+    usize excess = 0;
+    for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
+        usize queued = TCP_SND_BUF - tcp_sndbuf(pcb);
+        excess += queued > netd::send_assured ? queued - netd::send_assured : 0;
+    }
+    return excess;
+}
+
+TEST_CASE("a connection's room to send: its assured bytes always, past them only within the stack's bound", "[netd]")
+{
+    using netd::send_assured;
+    using netd::send_queue_limit;
+    using netd::sending_room;
+    REQUIRE(sending_room(500, 0, 0) == 500);                                        /* never more than the buffer's room */
+    REQUIRE(sending_room(TCP_SND_BUF, 0, send_queue_limit) == send_assured);        /* the bound reached: the assured share */
+    REQUIRE(sending_room(TCP_SND_BUF, 1000, send_queue_limit + 9999) == send_assured - 1000);
+    REQUIRE(sending_room(TCP_SND_BUF, send_assured, send_queue_limit) == 0);        /* its share queued: it waits */
+    REQUIRE(sending_room(TCP_SND_BUF, 20000, send_queue_limit - 1000) == 1000);     /* past its share: what the bound leaves */
+    REQUIRE(sending_room(TCP_SND_BUF, 0, 0) == std::min<usize>(TCP_SND_BUF, send_queue_limit));
+}
+
+TEST_CASE("as an attacker: connections that send and are never read queue past their assured bytes only within half of lwIP's heap", "[netd][attack]")
 {
     start_stack();
     Session server(12);
     Session client(13);
-    /* Ten connections whose send buffers together hold far more than send_queue_limit; the peer reads nothing. */
-    constexpr usize connections = 10;
+    /* Four connections whose send buffers past their assured bytes hold far more than send_queue_limit; the peer reads nothing. */
+    constexpr usize connections = 4;
     constexpr usize each = 120000;
-    static_assert(connections * TCP_SND_BUF > netd::send_queue_limit);
+    static_assert(connections * (TCP_SND_BUF - netd::send_assured) > netd::send_queue_limit);
     std::vector<Pair> pairs;
     TcpListen listen { loopback4(0), 8 };
     auto listener = MUST(server.handle(listen));
@@ -702,14 +725,17 @@ TEST_CASE("as an attacker: connections that send and are never read cannot queue
             sent[index] += took;
             moved |= took > 0;
             peak = std::max(peak, netd::Stack::queued_for_sending());
-            REQUIRE(netd::Stack::queued_for_sending() <= netd::send_queue_limit);
+            REQUIRE(queued_past_assured() <= netd::send_queue_limit);
+            REQUIRE(netd::Stack::queued_for_sending() <= netd::send_queue_limit + connections * netd::send_assured);
         }
         still = moved ? 0 : still + 1;
         return still > 50;
     });
-    INFO("queued at most " << peak << " bytes of " << netd::send_queue_limit);
-    REQUIRE(peak <= netd::send_queue_limit);
-    REQUIRE(peak > netd::send_queue_limit - TCP_SND_BUF / 4); /* the bound was reached, not some other limit */
+    INFO("queued at most " << peak << " bytes; the bound " << netd::send_queue_limit);
+    /* The bound was reached, not some other limit, and the connections together stopped there. */
+    REQUIRE(peak > netd::send_queue_limit - TCP_SND_BUF / 4);
+    REQUIRE(peak <= netd::send_queue_limit + connections * netd::send_assured);
+    REQUIRE(peak < connections * TCP_SND_BUF);
     usize total_sent = 0;
     for (usize value : sent)
         total_sent += value;
@@ -723,7 +749,7 @@ TEST_CASE("as an attacker: connections that send and are never read cannot queue
             usize chunk = std::min(inline_maximum, each - sent[index]);
             if (chunk > 0)
                 sent[index] += send_inline(client, pairs[index].client, std::span<u8 const>(bytes[index].data() + sent[index], chunk));
-            REQUIRE(netd::Stack::queued_for_sending() <= netd::send_queue_limit);
+            REQUIRE(queued_past_assured() <= netd::send_queue_limit);
             drain(server, pairs[index].server, received[index]);
             complete &= received[index].size() == each;
         }

@@ -40,9 +40,10 @@ struct LwipSocket {
 };
 
 /*
- * How many of `asked` bytes a TCP send hands lwIP when its send buffer has `room` of `buffer`
- * bytes free: all that fit, but a send that does not fit whole takes nothing (the caller waits)
- * until a quarter of the buffer is free — a socket's low-water mark. A writer ahead of its peer
+ * How many of `asked` bytes a TCP send hands lwIP when `room` of the `buffer` bytes the connection
+ * may hold now (its send buffer, or less under the stack's bound: Stack.h's sending_room) are
+ * free: all that fit, but a send that does not fit whole takes nothing (the caller waits) until a
+ * quarter of that is free — a socket's low-water mark. A writer ahead of its peer
  * is then woken once per several acknowledgements instead of once per segment.
  */
 [[nodiscard]] constexpr usize send_taking(usize asked, usize room, usize buffer)

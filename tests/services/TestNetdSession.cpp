@@ -20,6 +20,7 @@
 #include <thread>
 #include <cstring>
 #include <lwip/pbuf.h>
+#include <lwip/priv/tcp_priv.h>
 #include <lwip/tcp.h>
 #include <netd/LwipBackend.h>
 #include <netd/Session.h>
@@ -642,4 +643,157 @@ TEST_CASE("as an attacker: connections this side closed first stay in TIME_WAIT 
     REQUIRE(netd::Stack::end_time_wait_past(0) == 1); /* released: now it may go */
     REQUIRE(netd::Stack::time_wait_count() == 0);
     REQUIRE(!server.handle(Close { listener.socket, false }).is_error());
+}
+
+TEST_CASE("a TCP send that does not fit whole waits until a quarter of what it may hold is free", "[netd]")
+{
+    using netd::send_taking;
+    /* What fits is taken whole, however little room is left. */
+    REQUIRE(send_taking(100, 200, 1000) == 100);
+    REQUIRE(send_taking(200, 200, 1000) == 200);
+    REQUIRE(send_taking(1, 1, 1000) == 1);
+    /* More than fits: nothing below the low-water mark (the caller waits), all the room at it and above. */
+    REQUIRE(send_taking(300, 200, 1000) == 0);
+    REQUIRE(send_taking(300, 249, 1000) == 0);
+    REQUIRE(send_taking(300, 250, 1000) == 250);
+    REQUIRE(send_taking(5000, 1000, 1000) == 1000);
+    REQUIRE(send_taking(5000, 0, 1000) == 0);
+    /* Never more than the room, never more than asked. */
+    for (usize room = 0; room <= 1000; room += 7) {
+        for (usize asked = 0; asked <= 1500; asked += 13) {
+            usize taken = send_taking(asked, room, 1000);
+            REQUIRE(taken <= room);
+            REQUIRE(taken <= asked);
+        }
+    }
+}
+
+usize queued_past_assured()
+{
+    usize excess = 0;
+    for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
+        usize queued = TCP_SND_BUF - tcp_sndbuf(pcb);
+        excess += queued > netd::send_assured ? queued - netd::send_assured : 0;
+    }
+    return excess;
+}
+
+TEST_CASE("a connection's room to send: its assured bytes always, past them only within the stack's bound", "[netd]")
+{
+    using netd::send_assured;
+    using netd::send_queue_limit;
+    using netd::sending_room;
+    REQUIRE(sending_room(500, 0, 0) == 500);                                        /* never more than the buffer's room */
+    REQUIRE(sending_room(TCP_SND_BUF, 0, send_queue_limit) == send_assured);        /* the bound reached: the assured share */
+    REQUIRE(sending_room(TCP_SND_BUF, 1000, send_queue_limit + 9999) == send_assured - 1000);
+    REQUIRE(sending_room(TCP_SND_BUF, send_assured, send_queue_limit) == 0);        /* its share queued: it waits */
+    REQUIRE(sending_room(TCP_SND_BUF, 20000, send_queue_limit - 1000) == 1000);     /* past its share: what the bound leaves */
+    REQUIRE(sending_room(TCP_SND_BUF, 0, 0) == std::min<usize>(TCP_SND_BUF, send_queue_limit));
+}
+
+TEST_CASE("as an attacker: connections that send and are never read queue past their assured bytes only within half of lwIP's heap", "[netd][attack]")
+{
+    start_stack();
+    Session server(12);
+    Session client(13);
+    /* Four connections whose send buffers past their assured bytes hold far more than send_queue_limit; the peer reads nothing. */
+    constexpr usize connections = 4;
+    constexpr usize each = 120000;
+    static_assert(connections * (TCP_SND_BUF - netd::send_assured) > netd::send_queue_limit);
+    std::vector<Pair> pairs;
+    TcpListen listen { loopback4(0), 8 };
+    auto listener = MUST(server.handle(listen));
+    for (usize index = 0; index < connections; ++index) {
+        TcpConnect connect;
+        connect.remote = loopback4(listener.local.port);
+        auto connected = MUST(client.handle(connect));
+        pump();
+        auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+        pairs.push_back({ listener.socket, connected.socket, accepted.socket });
+    }
+    std::vector<std::vector<u8>> bytes;
+    std::vector<usize> sent(connections, 0);
+    for (usize index = 0; index < connections; ++index)
+        bytes.push_back(pattern(each, u8(index + 40)));
+    usize peak = 0;
+    int still = 0;
+    (void)eventually([&] {
+        bool moved = false;
+        for (usize index = 0; index < connections; ++index) {
+            usize chunk = std::min(inline_maximum, each - sent[index]);
+            usize took = chunk == 0 ? 0 : send_inline(client, pairs[index].client, std::span<u8 const>(bytes[index].data() + sent[index], chunk));
+            sent[index] += took;
+            moved |= took > 0;
+            peak = std::max(peak, netd::Stack::queued_for_sending());
+            REQUIRE(queued_past_assured() <= netd::send_queue_limit);
+            REQUIRE(netd::Stack::queued_for_sending() <= netd::send_queue_limit + connections * netd::send_assured);
+        }
+        still = moved ? 0 : still + 1;
+        return still > 50;
+    });
+    INFO("queued at most " << peak << " bytes; the bound " << netd::send_queue_limit);
+    /* The bound was reached, not some other limit, and the connections together stopped there. */
+    REQUIRE(peak > netd::send_queue_limit - TCP_SND_BUF / 4);
+    REQUIRE(peak <= netd::send_queue_limit + connections * netd::send_assured);
+    REQUIRE(peak < connections * TCP_SND_BUF);
+    usize total_sent = 0;
+    for (usize value : sent)
+        total_sent += value;
+    REQUIRE(total_sent < connections * each); /* the senders were held back */
+
+    /* Reading lets every byte through, in order, per connection, and the queue empties. */
+    std::vector<std::vector<u8>> received(connections);
+    bool done = eventually([&] {
+        bool complete = true;
+        for (usize index = 0; index < connections; ++index) {
+            usize chunk = std::min(inline_maximum, each - sent[index]);
+            if (chunk > 0)
+                sent[index] += send_inline(client, pairs[index].client, std::span<u8 const>(bytes[index].data() + sent[index], chunk));
+            REQUIRE(queued_past_assured() <= netd::send_queue_limit);
+            drain(server, pairs[index].server, received[index]);
+            complete &= received[index].size() == each;
+        }
+        return complete;
+    });
+    REQUIRE(done);
+    for (usize index = 0; index < connections; ++index) {
+        bool intact = received[index] == bytes[index];
+        REQUIRE(intact);
+    }
+    REQUIRE(eventually([] { return netd::Stack::queued_for_sending() == 0; }));
+}
+
+TEST_CASE("segments left unsent (a link refused them) go out when the stack outputs unsent segments, not before", "[netd]")
+{
+    start_stack();
+    Session server(14);
+    Session client(15);
+    auto pair = connect_pair(server, client, loopback4(0));
+    pump();
+    /* The client's pcb: bytes queued without tcp_output, as a frame refused for want of a transmit slot leaves them. */
+    tcp_pcb* pcb = nullptr;
+    for (tcp_pcb* each = tcp_active_pcbs; each != nullptr; each = each->next) {
+        if (each->state == ESTABLISHED && each->remote_port != 0 && each->local_port != each->remote_port) {
+            auto queued = pattern(3000, 7);
+            if (pcb == nullptr && each->callback_arg != nullptr && tcp_write(each, queued.data(), u16_t(queued.size()), TCP_WRITE_FLAG_COPY) == ERR_OK)
+                pcb = each;
+        }
+    }
+    REQUIRE(pcb != nullptr);
+    REQUIRE(pcb->unsent != nullptr);
+    std::vector<u8> sink;
+    pump(50);
+    drain(server, pair.server, sink);
+    drain(client, pair.client, sink);
+    REQUIRE(sink.empty()); /* nothing outputs them by itself */
+    netd::Stack::output_unsent();
+    REQUIRE(pcb->unacked != nullptr); /* out, and the rest follows the acknowledgements */
+    std::vector<u8> at_server, at_client;
+    REQUIRE(eventually([&] {
+        drain(server, pair.server, at_server);
+        drain(client, pair.client, at_client);
+        return at_server.size() + at_client.size() == 3000;
+    }));
+    bool intact = at_server == pattern(3000, 7) || at_client == pattern(3000, 7);
+    REQUIRE(intact);
 }

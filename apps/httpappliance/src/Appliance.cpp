@@ -14,7 +14,7 @@ namespace vectra::http_appliance {
 
 namespace {
 
-constexpr usize session_bytes = 128 * 1024;
+constexpr usize session_bytes = 112 * 1024 + transfer_bytes; /* the vfsd session's pool and its transfer buffer */
 constexpr SignalBit idle_bit { 9 };
 constexpr u64 idle_sleep_nanoseconds = 2'000'000;
 

@@ -20,7 +20,8 @@ namespace vectra::http_appliance {
 inline constexpr usize connection_count = CONFIG_HTTP_APPLIANCE_CONNECTIONS;
 /* One stream more than connections: the server accepts one over its limit to evict or reset it. */
 inline constexpr usize stream_count = connection_count + 1;
-inline constexpr usize transfer_bytes = 16 * 1024;
+/* The vfsd and netd sessions' transfer buffers (a read, a send): FileHandler::read_bytes. */
+inline constexpr usize transfer_bytes = 64 * 1024;
 
 struct Serving {
     std::string_view name;      /* "http-appliance", the console lines' prefix */

@@ -20,7 +20,8 @@ namespace vectra::http_appliance {
 
 class FileHandler final : public http::RequestHandler {
 public:
-    static constexpr usize read_bytes = 16 * 1024;
+    /* One vfsd read-buffer call and one socket send per 64 KiB: the send fills segments whole but one per read. */
+    static constexpr usize read_bytes = 64 * 1024;
 
     FileHandler(vfs::Client& files, Path const& root, std::span<u8> buffer)
         : m_files(files)

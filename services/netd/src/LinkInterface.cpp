@@ -13,6 +13,7 @@
 #include <lwip/pbuf.h>
 #include <lwip/priv/nd6_priv.h>
 #include <netd/LinkInterface.h>
+#include <netd/Stack.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/concurrent/Endpoints.h>
@@ -185,7 +186,23 @@ err_t LinkInterface::transmit(pbuf* packet)
         return ERR_OK;
     }
     ++m_frames_dropped;
+    m_transmit_refused = true; /* output again once a transmit is answered (resume_output) */
     return ERR_MEM;
+}
+
+/*
+ * A TCP segment refused for want of a transmit slot stays on its connection's unsent queue, and
+ * lwIP outputs it again only on the connection's next acknowledgement or retransmission timeout.
+ * With every earlier segment already acknowledged, no acknowledgement comes: the connection
+ * would stand still until its timeout (at least half a second, then slow start from one
+ * segment). So once a slot is free again, every connection with unsent segments outputs now.
+ */
+void LinkInterface::resume_output()
+{
+    if (!m_transmit_refused)
+        return;
+    m_transmit_refused = false;
+    Stack::output_unsent();
 }
 
 void LinkInterface::take_reply(std::span<u8 const> reply)
@@ -199,8 +216,10 @@ void LinkInterface::take_reply(std::span<u8 const> reply)
     if (slot == receive_slots + transmit_slots || envelope.value().call_id == 0)
         return; /* an answer to nothing netd has outstanding */
     m_outstanding[slot] = 0;
-    if (slot >= receive_slots)
-        return; /* a transmit answered: its slot is free again */
+    if (slot >= receive_slots) {
+        resume_output(); /* a transmit answered: its slot is free again */
+        return;
+    }
     net::link::Landed landed {};
     bool frame = envelope.value().status == protocol::status_success && envelope.value().message == number_of<net::link::PostReceive>
         && !protocol::decode_body(reply, landed).is_error() && landed.length <= slot_bytes;

@@ -306,8 +306,11 @@ ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net:
         return socket_error(state.failure, "the connection ended");
     if (!state.connected)
         return socket_error(SocketError::WouldBlock, "the connection is being set up");
+    /* The connection's send buffer, and what every connection together may queue (send_queue_limit). */
     usize room = tcp_sndbuf(state.tcp);
-    usize length = bytes.size() < room ? bytes.size() : room;
+    usize queued_here = TCP_SND_BUF - room;
+    usize may = sending_room(room, queued_here, Stack::queued_for_sending());
+    usize length = send_taking(bytes.size(), may, queued_here + may); /* the low-water mark of what it may hold now */
     if (length == 0 && !bytes.empty())
         return socket_error(SocketError::WouldBlock, "the send buffer is full");
     if (length > 0) {

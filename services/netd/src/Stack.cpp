@@ -129,6 +129,24 @@ usize Stack::end_time_wait_past(usize limit)
     return ended;
 }
 
+void Stack::output_unsent()
+{
+    for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
+        if (pcb->unsent != nullptr)
+            (void)tcp_output(pcb);
+    }
+}
+
+usize Stack::queued_for_sending()
+{
+    usize queued = 0;
+    for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
+        if (tcp_sndbuf(pcb) < TCP_SND_BUF)
+            queued += TCP_SND_BUF - tcp_sndbuf(pcb);
+    }
+    return queued;
+}
+
 usize Stack::time_wait_count()
 {
     usize count = 0;

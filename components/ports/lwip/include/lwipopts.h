@@ -61,8 +61,9 @@ extern unsigned char* vectra_lwip_heap;
 #define LWIP_UDP 1
 #define LWIP_TCP 1
 #define TCP_MSS 1460
-#define TCP_WND (8 * TCP_MSS)
-#define TCP_SND_BUF (8 * TCP_MSS)
+/* Kconfig (PORT_LWIP_TCP_WINDOW_SEGMENTS, PORT_LWIP_TCP_SEND_SEGMENTS): at most 44 segments each, no window scaling. */
+#define TCP_WND (CONFIG_PORT_LWIP_TCP_WINDOW_SEGMENTS * TCP_MSS)
+#define TCP_SND_BUF (CONFIG_PORT_LWIP_TCP_SEND_SEGMENTS * TCP_MSS)
 #define TCP_SND_QUEUELEN ((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
 #define TCP_LISTEN_BACKLOG 1
 #define LWIP_TCP_KEEPALIVE 1

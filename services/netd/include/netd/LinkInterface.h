@@ -7,7 +7,8 @@
  * first `receive_slots` stay posted as receive buffers (each re-posted once its frame is handed
  * to lwIP), the rest carry outgoing frames (one copy out of lwIP's pbufs; a slot is free again
  * when its transmit is answered). With every transmit slot in use, lwIP's output is ERR_MEM and
- * the frame is dropped (TCP sends it again).
+ * the frame is dropped; TCP keeps the segment unsent, and once a transmit is answered every
+ * connection with unsent segments outputs again (resume_output: no waiting for a timeout).
  *
  * The link is polled from netd's loop (Stack::turn) and its replies Ring rings `reply_bit`, one more
  * bit in the loop's single wait (Stack::wait_mask). When the driver restarts (PeerRestarted), the
@@ -97,6 +98,8 @@ private:
     /* Binds the Rings again and posts every receive buffer; false while the new driver's Rings are not ready. */
     [[nodiscard]] bool rejoin();
     void take_reply(std::span<u8 const> reply);
+    /* After a transmit refused for want of a slot, once one is free: every TCP connection with unsent segments outputs. */
+    void resume_output();
     void take_replies();
 
     RingCap m_requests_cap;
@@ -115,6 +118,7 @@ private:
     u64 m_frames_dropped { 0 };
     u64 m_driver_restarts { 0 };
     bool m_rejoin { false };
+    bool m_transmit_refused { false }; /* a frame was refused for want of a transmit slot since the last resume_output */
     bool m_dhcp { false };
     u32 m_reported_lease_address { 0 };
     Ipv6Method m_ipv6_method { Ipv6Method::LinkLocalOnly };

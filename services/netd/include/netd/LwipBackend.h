@@ -39,6 +39,20 @@ struct LwipSocket {
     net::SocketError failure;
 };
 
+/*
+ * How many of `asked` bytes a TCP send hands lwIP when `room` of the `buffer` bytes the connection
+ * may hold now (its send buffer, or less under the stack's bound: Stack.h's sending_room) are
+ * free: all that fit, but a send that does not fit whole takes nothing (the caller waits) until a
+ * quarter of that is free — a socket's low-water mark. A writer ahead of its peer
+ * is then woken once per several acknowledgements instead of once per segment.
+ */
+[[nodiscard]] constexpr usize send_taking(usize asked, usize room, usize buffer)
+{
+    if (asked <= room)
+        return asked;
+    return room < buffer / 4 ? 0 : room;
+}
+
 class LwipBackend final : public Backend {
 public:
     /* The one lwIP backend (lwIP's state is global: one stack per Task); Stack::start installs it. */

@@ -22,6 +22,30 @@ class LinkInterface;
 
 /* lwIP's heap (components/ports/lwip: VECTRA_LWIP_HEAP_BYTES), without its headers. */
 inline constexpr usize lwip_heap_bytes = usize(CONFIG_PORT_LWIP_HEAP_KIB) * 1024 + 64;
+/*
+ * Bytes every TCP connection together may hold queued to send (unacknowledged or unsent) before a
+ * connection past its assured bytes waits: half of lwIP's heap (128 KiB of the default 256). So
+ * the bytes queued past each connection's assured ones never exceed it. A send buffer is
+ * PORT_LWIP_TCP_SEND_SEGMENTS segments per connection, and enough connections sending at once
+ * would fill the heap with them: then no received frame gets a pbuf, not even the
+ * acknowledgements that would free them. Past this bound a send waits — but every connection may
+ * always queue `send_assured` bytes, what lwIP's send buffer held before it grew (8 segments):
+ * one connection's flood never holds another below that.
+ */
+inline constexpr usize send_queue_limit = usize(CONFIG_PORT_LWIP_HEAP_KIB) * 1024 / 2;
+inline constexpr usize send_assured = 8 * 1460;
+/*
+ * Of a connection's free send buffer (`room`), what it may queue now, having `queued_here` queued
+ * itself and every connection together `queued_everywhere`: its `send_assured` bytes, and past
+ * them only what keeps the total within send_queue_limit.
+ */
+[[nodiscard]] constexpr usize sending_room(usize room, usize queued_here, usize queued_everywhere)
+{
+    usize assured = queued_here < send_assured ? send_assured - queued_here : 0;
+    usize shared = queued_everywhere < send_queue_limit ? send_queue_limit - queued_everywhere : 0;
+    usize allowed = assured > shared ? assured : shared;
+    return room < allowed ? room : allowed;
+}
 /* Connections closed by this side that the stack keeps in TIME_WAIT at most (Kconfig NETD_TIME_WAIT_CONNECTIONS). */
 inline constexpr usize time_wait_limit = CONFIG_NETD_TIME_WAIT_CONNECTIONS;
 
@@ -36,6 +60,10 @@ public:
     /* Delivers looped-back packets, runs lwIP's due timers and bounds TIME_WAIT (end_time_wait_past);
        returns how many ms until the next timer. */
     static u32 turn();
+    /* Every TCP connection with unsent segments outputs what its windows allow (a link's transmit slot is free again). */
+    static void output_unsent();
+    /* Bytes every TCP connection holds queued to send, sent or not, not yet acknowledged. */
+    [[nodiscard]] static usize queued_for_sending();
     /* Ends the oldest TIME_WAIT connections past `limit` that no netd socket holds (their lwIP
        argument cleared when netd released them); how many it ended. */
     static usize end_time_wait_past(usize limit);

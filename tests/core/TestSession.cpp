@@ -50,7 +50,8 @@ struct EchoSession {
     void closed() { ++s_observed.closed; }
 };
 
-ErrorOr<i32> service(Bundle& bundle)
+/* A fresh table listening on the service's Bundle (each test runs a new service), published in s_observed. */
+ErrorOr<session::Table*> listen_afresh(Bundle& bundle)
 {
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
@@ -58,10 +59,15 @@ ErrorOr<i32> service(Bundle& bundle)
     static session::Table table;
     table.~Table();
     new (&table) session::Table();
-    static EchoSession handlers[session::maximum_sessions];
     s_observed.table = TRY(session::Table::listen(table, std::move(requests), std::move(replies),
         session::geometry_of<EchoProtocol>(), s_limits));
-    TRY(session::serve<EchoProtocol>(*s_observed.table, handlers));
+    return s_observed.table;
+}
+
+ErrorOr<i32> service(Bundle& bundle)
+{
+    static EchoSession handlers[session::maximum_sessions];
+    TRY(session::serve<EchoProtocol>(*TRY(listen_afresh(bundle)), handlers));
     return 0;
 }
 
@@ -364,15 +370,7 @@ struct EndingSession {
  */
 ErrorOr<i32> ending_service(Bundle& bundle)
 {
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    TRY(bundle.take<ReticleCap>("memory"));
-    static session::Table table;
-    table.~Table();
-    new (&table) session::Table();
-    auto* listening = TRY(session::Table::listen(table, std::move(requests), std::move(replies),
-        session::geometry_of<EchoProtocol>(), s_limits));
-    s_observed.table = listening;
+    auto* listening = TRY(listen_afresh(bundle));
     u8 request[protocol::payload_capacity<EchoProtocol>];
     u8 reply[protocol::payload_capacity<EchoProtocol>];
     for (;;) {

@@ -14,7 +14,7 @@ endif()
 # A window's pixels against glyphs drawn directly from fontd's engine over DejaVu Sans Mono.
 if(TARGET vectra_vterm_painter AND TARGET vectra_fontd_service)
     vectra_host_test(apps.vterm_painter SOURCES apps/TestVtermPainter.cpp
-        COMPONENTS ${kernel_components} text encoding time surface kit concurrent libc font freetype_port harfbuzz_port fontd_service
+        COMPONENTS ${kernel_components} text encoding time surface kit concurrent libc font font_client freetype_port harfbuzz_port fontd_service
             input tty libvterm_port terminal vterm_painter)
     target_compile_definitions(test_apps.vterm_painter PRIVATE VECTRA_FONTS_DEJAVU_DIR="${VECTRA_FONTS_DEJAVU_DIR}")
 endif()

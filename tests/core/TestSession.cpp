@@ -50,7 +50,8 @@ struct EchoSession {
     void closed() { ++s_observed.closed; }
 };
 
-ErrorOr<i32> service(Bundle& bundle)
+/* A fresh table listening on the service's Bundle (each test runs a new service), published in s_observed. */
+ErrorOr<session::Table*> listen_afresh(Bundle& bundle)
 {
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
@@ -58,10 +59,15 @@ ErrorOr<i32> service(Bundle& bundle)
     static session::Table table;
     table.~Table();
     new (&table) session::Table();
-    static EchoSession handlers[session::maximum_sessions];
     s_observed.table = TRY(session::Table::listen(table, std::move(requests), std::move(replies),
         session::geometry_of<EchoProtocol>(), s_limits));
-    TRY(session::serve<EchoProtocol>(*s_observed.table, handlers));
+    return s_observed.table;
+}
+
+ErrorOr<i32> service(Bundle& bundle)
+{
+    static EchoSession handlers[session::maximum_sessions];
+    TRY(session::serve<EchoProtocol>(*TRY(listen_afresh(bundle)), handlers));
     return 0;
 }
 
@@ -93,7 +99,7 @@ ErrorOr<i32> settle_entry(Bundle&)
 }
 
 /* Runs a service and `clients` (each with its own memory to donate), until every client ended. */
-void run(std::initializer_list<TaskEntry> clients, usize sessions = 2)
+void run(std::initializer_list<TaskEntry> clients, usize sessions = 2, TaskEntry service_entry = service)
 {
     s_observed = {};
     s_limits = { sessions, 1 };
@@ -103,7 +109,7 @@ void run(std::initializer_list<TaskEntry> clients, usize sessions = 2)
     auto listener = test::make_listener(arena.reticle(), parent);
     Reticle* service_memory = arena.reticle().try_carve(64 * KiB).value();
     auto memory = parent.mint<CapabilityClass::Reticle>(service_memory, all_rights).release_value();
-    SpawnParameters service_parameters { "service", service };
+    SpawnParameters service_parameters { "service", service_entry };
     service_parameters.stack_size = 64 * KiB;
     Task* serving = executor.spawn(arena.reticle(), service_parameters).value();
     s_observed.service = serving;
@@ -347,6 +353,73 @@ ErrorOr<i32> dies_holding_a_session(Bundle& bundle)
     return 0;
 }
 
+/* An echo session that answers "end" by the service ending the session instead (vterm's window closed by the person). */
+struct EndingSession {
+    bool ending { false };
+    ErrorOr<crashtest::Echoed> handle(crashtest::Echo const& request)
+    {
+        ending = request.text.view() == "end";
+        return crashtest::Echoed { request.text };
+    }
+};
+
+/*
+ * A service loop as vterm's: it ends a session itself while the client holds it, and its one wait
+ * is on the table's mask alone — no deadline, no timer: only the session's bit, rung when the client
+ * lets go, can make it reclaim the donation the client's next open waits for.
+ */
+ErrorOr<i32> ending_service(Bundle& bundle)
+{
+    auto* listening = TRY(listen_afresh(bundle));
+    u8 request[protocol::payload_capacity<EchoProtocol>];
+    u8 reply[protocol::payload_capacity<EchoProtocol>];
+    for (;;) {
+        TRY(listening->serve_listener());
+        listening->retry_reclaims();
+        bool served = false;
+        for (usize index = 0; index < listening->capacity(); ++index) {
+            auto length = listening->take_request(index, request, 0);
+            if (!length)
+                continue;
+            served = true;
+            EndingSession handler;
+            usize reply_length = protocol::dispatch<EchoProtocol>(handler, std::span<u8 const>(request, *length), reply);
+            if (handler.ending) {
+                ++s_observed.closed;
+                listening->free(index);
+            } else {
+                listening->send_reply(index, std::span<u8 const>(reply, reply_length));
+            }
+        }
+        if (!served)
+            (void)endpoint::wait(listening->wait_mask());
+    }
+}
+
+/* The service ends the session under a call; the client's call sees it, lets go and opens the next
+ * session, whose donation the service gives back only on the bit the letting go rang. */
+ErrorOr<i32> held_while_ended(Bundle& bundle)
+{
+    /* A pool for one session at a time, as a Task's clients have: the next open waits for the donation. */
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto pool = TRY(endpoint::carve(memory, session::pool_size<EchoProtocol>()));
+    auto client = TRY(session::SessionClient<EchoProtocol>::open(
+        TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")), std::move(pool)));
+    EXPECT_IN_TASK(TRY(echo(client, "one")) == "one");
+    for (int round = 0; round < 3; ++round) {
+        u64 before = endpoint::now_nanoseconds();
+        auto ended = echo(client, "end");
+        EXPECT_IN_TASK(ended.is_error() && (ended.error().is(ErrorCode::PeerClosed) || ended.error().is(ErrorCode::Revoked)));
+        /* The failed call let go and opened the next session at once: a call on it answers. */
+        EXPECT_IN_TASK(client.is_open());
+        EXPECT_IN_TASK(TRY(echo(client, "again")) == "again");
+        /* Without the bit the open would wait out the call's 5 s deadline. */
+        EXPECT_IN_TASK(endpoint::now_nanoseconds() - before < 2'000'000'000);
+    }
+    client.close();
+    return 0;
+}
+
 ErrorOr<i32> closes_mid_call(Bundle& bundle)
 {
     auto client = TRY(open_echo(bundle));
@@ -420,6 +493,13 @@ TEST_CASE("a client that dies holding a session frees it, and its donated memory
     run({ dies_holding_a_session, dies_holding_a_session, open_call_close }, 3);
     REQUIRE(s_observed.opened == 4);
     REQUIRE(s_observed.closed == 4);
+}
+
+TEST_CASE("a session the service ends while its client holds it is reclaimed on the bit the client's letting go rings")
+{
+    /* Every slot ends Free (run() checks), with a service loop that waits on its table's mask alone. */
+    run({ held_while_ended }, 1, ending_service);
+    REQUIRE(s_observed.closed == 3);
 }
 
 TEST_CASE("a client that closes its session with a request in flight does not disturb the service")

@@ -197,9 +197,9 @@ TEST_CASE("a canvas is refused when its buffer or its size does not hold", "[kit
 
 TEST_CASE("the blend moves each channel towards the colour by coverage", "[kit]")
 {
-    REQUIRE(kit::blend(0x00ffffff, 0x00000000, 0) == 0x00ffffff);
-    REQUIRE(kit::blend(0x00ffffff, 0x00000000, 255) == 0x00000000);
-    REQUIRE(kit::blend(0x00000000, 0x00ffffff, 128) == 0x00808080);
+    REQUIRE(font::blend_pixel(0x00ffffff, 0x00000000, 0) == 0x00ffffff);
+    REQUIRE(font::blend_pixel(0x00ffffff, 0x00000000, 255) == 0x00000000);
+    REQUIRE(font::blend_pixel(0x00000000, 0x00ffffff, 128) == 0x00808080);
     for (u32 coverage = 0; coverage < 256; ++coverage)
-        REQUIRE(kit::blend(0x00123456, 0x00fedcba, u8(coverage)) == expected_blend(0x00123456, 0x00fedcba, coverage));
+        REQUIRE(font::blend_pixel(0x00123456, 0x00fedcba, u8(coverage)) == expected_blend(0x00123456, 0x00fedcba, coverage));
 }

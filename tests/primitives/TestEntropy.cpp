@@ -11,6 +11,7 @@
  */
 
 #include "../TestSupport.h"
+#include "DeviceTestTask.h"
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <vectra/ClockAndEntropy.h>
@@ -170,10 +171,7 @@ struct Machine {
                 auto* source = MUST(arena.reticle().try_create<EntropyDevice>(&arena.reticle()));
                 MUST(task.bundle().give("entropy", space, MUST(space.mint<CapabilityClass::Device>(source, RightWrite | RightGrant | RightRevoke))));
             }
-            auto* console = MUST(arena.reticle().try_create<ConsoleDevice>(&arena.reticle()));
-            MUST(task.bundle().give("console", space, MUST(space.mint<CapabilityClass::Device>(console, RightWrite))));
-            Reticle* memory = MUST(arena.reticle().try_carve(64 * KiB));
-            MUST(task.bundle().give("memory", space, MUST(space.mint<CapabilityClass::Reticle>(memory, all_rights))));
+            test::give_console_and_memory(task, arena.reticle(), 64 * KiB);
         };
     }
 };

@@ -13,6 +13,7 @@
  */
 
 #include "../TestSupport.h"
+#include "DeviceTestTask.h"
 #include <catch2/catch.hpp>
 #include <vector>
 #include <vectra/CallFrame.h>
@@ -83,10 +84,7 @@ struct Machine {
                 MUST(task.bundle().give("i8042", space,
                     MUST(space.mint<CapabilityClass::Device>(controller, RightRead | RightWrite | RightGrant | RightRevoke))));
             }
-            auto* console = MUST(arena.reticle().try_create<ConsoleDevice>(&arena.reticle()));
-            MUST(task.bundle().give("console", space, MUST(space.mint<CapabilityClass::Device>(console, RightWrite))));
-            Reticle* memory = MUST(arena.reticle().try_carve(128 * KiB));
-            MUST(task.bundle().give("memory", space, MUST(space.mint<CapabilityClass::Reticle>(memory, all_rights))));
+            test::give_console_and_memory(task, arena.reticle());
         };
     }
 };

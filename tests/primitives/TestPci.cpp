@@ -8,6 +8,7 @@
  */
 
 #include "../TestSupport.h"
+#include "DeviceTestTask.h"
 #include "PciModel.h"
 #include <array>
 #include <catch2/catch.hpp>
@@ -214,10 +215,7 @@ struct Machine {
                 auto* bus = MUST(arena.reticle().try_create<PciBusDevice>(&arena.reticle()));
                 MUST(task.bundle().give("pci", space, MUST(space.mint<CapabilityClass::Device>(bus, RightRead))));
             }
-            auto* console = MUST(arena.reticle().try_create<ConsoleDevice>(&arena.reticle()));
-            MUST(task.bundle().give("console", space, MUST(space.mint<CapabilityClass::Device>(console, RightWrite))));
-            Reticle* memory = MUST(arena.reticle().try_carve(128 * KiB));
-            MUST(task.bundle().give("memory", space, MUST(space.mint<CapabilityClass::Reticle>(memory, all_rights))));
+            test::give_console_and_memory(task, arena.reticle());
         };
     }
 };

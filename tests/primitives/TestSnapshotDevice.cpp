@@ -10,6 +10,7 @@
  */
 
 #include "../TestSupport.h"
+#include "DeviceTestTask.h"
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <vector>
@@ -50,10 +51,7 @@ struct Machine {
                 MUST(task.bundle().give("snapshot", space,
                     MUST(space.mint<CapabilityClass::Device>(snapshot, RightRead | RightGrant | RightRevoke))));
             }
-            auto* console = MUST(arena.reticle().try_create<ConsoleDevice>(&arena.reticle()));
-            MUST(task.bundle().give("console", space, MUST(space.mint<CapabilityClass::Device>(console, RightWrite))));
-            Reticle* memory = MUST(arena.reticle().try_carve(128 * KiB));
-            MUST(task.bundle().give("memory", space, MUST(space.mint<CapabilityClass::Reticle>(memory, all_rights))));
+            test::give_console_and_memory(task, arena.reticle());
         };
     }
 };

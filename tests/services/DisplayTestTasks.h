@@ -94,4 +94,49 @@ inline void end_display_server(DisplayServer& server)
     VERIFY(server.task->exit_error().code() == ErrorCode::PeerRestarted);
 }
 
+/*
+ * The stage of a loop test over a screen (compositord's, notifyd's): an arena, the parent space the
+ * test grants from, a display device of `mode` served by displayd's loop as a Task, memory minted
+ * from the arena and Tasks spawned with one stack size. finish() ends the display server, reaps
+ * every Task and clears the parent space.
+ */
+struct DisplayStage {
+    DisplayStage(usize arena_size, DisplayMode const& mode, usize task_stack_size)
+        : arena(arena_size)
+        , device(make_display_device(arena, mode))
+        , display(spawn_display_server(arena, parent, displayd_task, device))
+        , stack_size(task_stack_size)
+    {
+    }
+
+    [[nodiscard]] ReticleCap memory_of(usize size)
+    {
+        return parent.mint<CapabilityClass::Reticle>(arena.reticle().try_carve(size).value(), all_rights).release_value();
+    }
+    [[nodiscard]] Task* spawn(char const* name, TaskEntry entry)
+    {
+        return Executor::current().spawn(arena.reticle(), { name, entry, stack_size }).value();
+    }
+    /* Ends a service's loop by resetting its listener; why it ended (PeerRestarted: it was serving until then). */
+    [[nodiscard]] ErrorCode end_service(Task& service, Listener& listener)
+    {
+        listener.requests_ring->reset();
+        VERIFY(Executor::current().run_until_exit(service).value() == 1);
+        return service.exit_error().code();
+    }
+    void finish()
+    {
+        end_display_server(display);
+        while (Task* waiting = Executor::current().tasks())
+            VERIFY(!Executor::current().reap(*waiting).is_error());
+        (void)parent.clear();
+    }
+
+    Arena arena;
+    CapabilitySpace parent { allocate_space_id() };
+    DisplayDevice* device { nullptr };
+    DisplayServer display;
+    usize stack_size { 0 };
+};
+
 }

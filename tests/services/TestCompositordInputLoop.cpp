@@ -243,50 +243,36 @@ TEST_CASE("compositord routes inputd's keys to the focused surface's client and 
     s_surfaces[0] = s_surfaces[1] = 0;
     s_done[0] = s_done[1] = false;
 
-    Arena arena(16 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    s_device = make_display_device(arena, test_mode);
-    auto display = spawn_display_server(arena, parent, displayd_task, s_device);
-    auto memory_of = [&](usize size) {
-        return parent.mint<CapabilityClass::Reticle>(arena.reticle().try_carve(size).value(), all_rights).release_value();
-    };
-    auto spawn = [&](char const* name, TaskEntry entry) {
-        return executor.spawn(arena.reticle(), { name, entry, 128 * KiB }).value();
-    };
+    DisplayStage stage(16 * MiB, test_mode, 128 * KiB);
+    s_device = stage.device;
+    auto& parent = stage.parent;
 
-    auto input_listener = make_listener(arena.reticle(), parent);
-    auto device_rings = make_direct(arena.reticle(), parent, device::schema_id, device::Protocol::slot_count, device::Protocol::slot_size);
-    auto focus_rings = make_direct(arena.reticle(), parent, input::focus::schema_id, input::focus::Protocol::slot_count,
+    auto input_listener = make_listener(stage.arena.reticle(), parent);
+    auto device_rings = make_direct(stage.arena.reticle(), parent, device::schema_id, device::Protocol::slot_count, device::Protocol::slot_size);
+    auto focus_rings = make_direct(stage.arena.reticle(), parent, input::focus::schema_id, input::focus::Protocol::slot_count,
         input::focus::Protocol::slot_size);
-    Task* inputd = spawn("inputd", inputd_task);
-    REQUIRE(grant_service(*inputd, parent, input_listener, memory_of(256 * KiB)));
+    Task* inputd = stage.spawn("inputd", inputd_task);
+    REQUIRE(grant_service(*inputd, parent, input_listener, stage.memory_of(256 * KiB)));
     grant_pair(*inputd, parent, device_rings.requests, device_rings.replies, "device0_requests", "device0_replies", true);
     grant_pair(*inputd, parent, focus_rings.requests, focus_rings.replies, "focus_requests", "focus_replies", true);
 
-    auto surfaces = make_listener(arena.reticle(), parent);
-    Task* compositor = spawn("compositord", compositord_task);
-    REQUIRE(grant_service(*compositor, parent, surfaces, memory_of(256 * KiB)));
-    grant_pair(*compositor, parent, display.listener.requests, display.listener.replies, "display_requests", "display_replies", false);
+    auto surfaces = make_listener(stage.arena.reticle(), parent);
+    Task* compositor = stage.spawn("compositord", compositord_task);
+    REQUIRE(grant_service(*compositor, parent, surfaces, stage.memory_of(256 * KiB)));
+    grant_pair(*compositor, parent, stage.display.listener.requests, stage.display.listener.replies, "display_requests", "display_replies", false);
     grant_pair(*compositor, parent, input_listener.requests, input_listener.replies, "input_requests", "input_replies", false);
     grant_pair(*compositor, parent, focus_rings.requests, focus_rings.replies, "focus_requests", "focus_replies", false);
 
-    Task* typing = spawn("driver", driver);
+    Task* typing = stage.spawn("driver", driver);
     grant_pair(*typing, parent, device_rings.requests, device_rings.replies, "device_requests", "device_replies", false);
     std::vector<Task*> tasks { typing };
     for (TaskEntry entry : { client_a, client_b }) {
-        Task* task = spawn("client", entry);
-        REQUIRE(grant_client(*task, parent, surfaces, memory_of(1 * MiB)));
+        Task* task = stage.spawn("client", entry);
+        REQUIRE(grant_client(*task, parent, surfaces, stage.memory_of(1 * MiB)));
         tasks.push_back(task);
     }
     run_each_to_end(tasks);
-    surfaces.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*compositor).value() == 1);
-    CHECK(compositor->exit_error().code() == ErrorCode::PeerRestarted);
-    input_listener.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*inputd).value() == 1);
-    end_display_server(display);
-    while (Task* waiting = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*waiting).is_error());
-    (void)parent.clear();
+    CHECK(stage.end_service(*compositor, surfaces) == ErrorCode::PeerRestarted);
+    (void)stage.end_service(*inputd, input_listener);
+    stage.finish();
 }

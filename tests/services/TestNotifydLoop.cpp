@@ -252,56 +252,40 @@ TEST_CASE("notifyd shows posted notifications top right through compositord and 
 {
     s_phase = 0;
     s_first = 0;
-    Arena arena(64 * MiB);
-    auto& executor = Executor::current();
-    CapabilitySpace parent(allocate_space_id());
-    s_device = make_display_device(arena, test_mode);
-    auto display = spawn_display_server(arena, parent, displayd_task, s_device);
-    auto memory_of = [&](usize size) {
-        return parent.mint<CapabilityClass::Reticle>(arena.reticle().try_carve(size).value(), all_rights).release_value();
-    };
-    auto spawn = [&](char const* name, TaskEntry entry) {
-        return executor.spawn(arena.reticle(), { name, entry, 256 * KiB }).value();
-    };
+    DisplayStage stage(64 * MiB, test_mode, 256 * KiB);
+    s_device = stage.device;
+    auto& parent = stage.parent;
 
-    auto surfaces = make_listener(arena.reticle(), parent);
-    auto transient = make_listener(arena.reticle(), parent);
-    Task* compositor = spawn("compositord", compositord_task);
-    REQUIRE(grant_service(*compositor, parent, surfaces, memory_of(512 * KiB)));
-    grant_pair(*compositor, parent, display.listener.requests, display.listener.replies, "display_requests", "display_replies", false);
+    auto surfaces = make_listener(stage.arena.reticle(), parent);
+    auto transient = make_listener(stage.arena.reticle(), parent);
+    Task* compositor = stage.spawn("compositord", compositord_task);
+    REQUIRE(grant_service(*compositor, parent, surfaces, stage.memory_of(512 * KiB)));
+    grant_pair(*compositor, parent, stage.display.listener.requests, stage.display.listener.replies, "display_requests", "display_replies", false);
     grant_pair(*compositor, parent, transient.requests, transient.replies, "transient_requests", "transient_replies", true);
 
-    auto fonts = make_listener(arena.reticle(), parent);
-    Task* fontd = spawn("fontd", fontd_task);
-    REQUIRE(grant_service(*fontd, parent, fonts, memory_of(4 * MiB)));
+    auto fonts = make_listener(stage.arena.reticle(), parent);
+    Task* fontd = stage.spawn("fontd", fontd_task);
+    REQUIRE(grant_service(*fontd, parent, fonts, stage.memory_of(4 * MiB)));
 
-    auto notices = make_listener(arena.reticle(), parent);
-    Task* notifier = spawn("notifyd", notifyd_task);
-    REQUIRE(grant_service(*notifier, parent, notices, memory_of(4 * MiB)));
+    auto notices = make_listener(stage.arena.reticle(), parent);
+    Task* notifier = stage.spawn("notifyd", notifyd_task);
+    REQUIRE(grant_service(*notifier, parent, notices, stage.memory_of(4 * MiB)));
     grant_pair(*notifier, parent, fonts.requests, fonts.replies, "font_requests", "font_replies", false);
     grant_pair(*notifier, parent, transient.requests, transient.replies, "surface_requests", "surface_replies", false);
 
     std::vector<Task*> tasks;
     for (TaskEntry entry : { client_a, client_b }) {
-        Task* task = spawn("client", entry);
-        REQUIRE(grant_client(*task, parent, notices, memory_of(1 * MiB)));
+        Task* task = stage.spawn("client", entry);
+        REQUIRE(grant_client(*task, parent, notices, stage.memory_of(1 * MiB)));
         tasks.push_back(task);
     }
-    Task* attacking = spawn("attacker", attacker);
-    REQUIRE(grant_client(*attacking, parent, surfaces, memory_of(1 * MiB)));
+    Task* attacking = stage.spawn("attacker", attacker);
+    REQUIRE(grant_client(*attacking, parent, surfaces, stage.memory_of(1 * MiB)));
     tasks.push_back(attacking);
     run_each_to_end(tasks);
 
-    notices.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*notifier).value() == 1);
-    CHECK(notifier->exit_error().code() == ErrorCode::PeerRestarted);
-    fonts.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*fontd).value() == 1);
-    surfaces.requests_ring->reset();
-    REQUIRE(executor.run_until_exit(*compositor).value() == 1);
-    CHECK(compositor->exit_error().code() == ErrorCode::PeerRestarted);
-    end_display_server(display);
-    while (Task* waiting = executor.tasks())
-        REQUIRE_FALSE(executor.reap(*waiting).is_error());
-    (void)parent.clear();
+    CHECK(stage.end_service(*notifier, notices) == ErrorCode::PeerRestarted);
+    (void)stage.end_service(*fontd, fonts);
+    CHECK(stage.end_service(*compositor, surfaces) == ErrorCode::PeerRestarted);
+    stage.finish();
 }

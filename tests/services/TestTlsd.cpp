@@ -112,6 +112,15 @@ ErrorOr<void> wait_for_client()
     return {};
 }
 
+/* Once the server published its port: a stream connected to it by the server's name, established. */
+ErrorOr<u32> connect_to_server(Client& client)
+{
+    TRY(wait_for_port());
+    u32 stream = TRY(start_connect(client, server_name, s_port));
+    TRY(established(client, stream));
+    return stream;
+}
+
 /* ---- the harness ---- */
 
 /*
@@ -376,9 +385,7 @@ ErrorOr<i32> never_reading_server(Bundle& bundle)
 ErrorOr<i32> flooding_client(Bundle& bundle)
 {
     auto client = TRY(open_tls(bundle));
-    TRY(wait_for_port());
-    u32 stream = TRY(start_connect(client, server_name, s_port));
-    TRY(established(client, stream));
+    u32 stream = TRY(connect_to_server(client));
     tls_stream::Send send;
     send.stream = stream;
     send.wait = false;
@@ -462,9 +469,7 @@ ErrorOr<i32> slow_reader(Bundle& bundle)
 ErrorOr<i32> closing_writer(Bundle& bundle)
 {
     auto client = TRY(open_tls(bundle));
-    TRY(wait_for_port());
-    u32 stream = TRY(start_connect(client, server_name, s_port));
-    TRY(established(client, stream));
+    u32 stream = TRY(connect_to_server(client));
     TRY(send_all(client, stream, body_bytes, 9));
     TRY(client.call(tls_stream::Close { stream }));
     s_client_done = true;
@@ -606,9 +611,7 @@ ErrorOr<i32> restart_server(Bundle& bundle)
 ErrorOr<i32> restart_client(Bundle& bundle)
 {
     auto client = TRY(open_tls(bundle));
-    TRY(wait_for_port());
-    u32 stream = TRY(start_connect(client, server_name, s_port));
-    TRY(established(client, stream));
+    u32 stream = TRY(connect_to_server(client));
     TRY(send_all(client, stream, 1000, 5));
     /* The supervisor's part: tlsd ends (its listener reset) and a new one starts. */
     Ring* listener = s_tlsd_listener;

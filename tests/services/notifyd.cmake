@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # notifyd's state (ADR 0048): stacking, expiry, bounds, and attacks (bad text, floods, foreign and stale ids).
-vectra_host_test(services.notifyd SOURCES services/TestNotifydBoard.cpp
-    COMPONENTS ${kernel_components} text encoding time concurrent notify notifyd_service)
+# Its loop with a screen standing for compositord's input: clicks taken on the input bit, never polled.
+vectra_host_test(services.notifyd SOURCES services/TestNotifydBoard.cpp services/TestNotifydClicks.cpp
+    COMPONENTS ${kernel_components} text path encoding time concurrent process fs vfsd_protocol libc notify notifyd_service)
 # Any bytes as vectra.notify requests on two sessions of notifyd's loop (no screen), with the clock moving between them.
 vectra_fuzz_target(notify_request SOURCES fuzz/FuzzNotifyRequest.cpp
     COMPONENTS ${kernel_components} text encoding time concurrent notify notifyd_service)
@@ -10,7 +11,7 @@ vectra_fuzz_target(notify_request SOURCES fuzz/FuzzNotifyRequest.cpp
 # compositord for a transient surface refused.
 if(TARGET vectra_notifyd_display AND TARGET vectra_fontd_service)
     vectra_host_test(services.notifyd_loop SOURCES services/TestNotifydLoop.cpp
-        COMPONENTS ${kernel_components} text path encoding time concurrent process fs vfsd_protocol libc font freetype_port
+        COMPONENTS ${kernel_components} text path encoding time concurrent process fs vfsd_protocol libc font font_client freetype_port
             harfbuzz_port fontd_service surface display input input_protocol compositord_service inputd_service
             notify notifyd_service notifyd_display)
     target_compile_definitions(test_services.notifyd_loop PRIVATE VECTRA_FONTS_DEJAVU_DIR="${VECTRA_FONTS_DEJAVU_DIR}")

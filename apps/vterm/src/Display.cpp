@@ -175,30 +175,7 @@ Display::View* Display::view_of_surface(u32 surface)
     return nullptr;
 }
 
-bool Display::has_input() const
-{
-    auto const* connection = m_surfaces.connection();
-    return connection && m_input_call != 0 && connection->expected_later() == m_input_call && connection->has_later();
-}
-
-ErrorOr<void> Display::request_input()
-{
-    auto* connection = m_surfaces.connection();
-    if (!connection)
-        return {}; /* the session ended: the next call opens it again, and the read is sent then */
-    if (m_input_call != 0 && connection->expected_later() == m_input_call)
-        return {};
-    u32 call_id = m_next_input_call++;
-    if (m_next_input_call == 0)
-        m_next_input_call = input_call_base;
-    u8 request[protocol::payload_capacity<surface::Protocol>];
-    usize length
-        = TRY(protocol::encode_request<surface::Protocol>(surface::ReadInput { input_read_wait_ms }, call_id, request));
-    TRY(connection->send(std::span<u8 const>(request, length), deadline_after(SurfaceClient::default_timeout)));
-    connection->expect_later(call_id, m_input_reply);
-    m_input_call = call_id;
-    return {};
-}
+bool Display::has_input() const { return m_input.has_input(m_surfaces); }
 
 WindowGeometry Display::geometry() const { return { m_width, m_height, m_title_height, m_cell.width, m_cell.height }; }
 
@@ -233,23 +210,10 @@ ErrorOr<void> Display::pointer(usize window, surface::SurfaceEvent const& event,
 
 ErrorOr<void> Display::take_input()
 {
-    auto* connection = m_surfaces.connection();
-    if (connection && m_input_call != 0 && connection->expected_later() == m_input_call) {
-        auto length = TRY(connection->receive_later());
-        if (length) {
-            m_input_call = 0;
-            std::span<u8 const> reply(m_input_reply, *length);
-            auto envelope = TRY(protocol::read_envelope(reply));
-            if (envelope.status != protocol::status_success)
-                return protocol::error_of_status(envelope.status, surface::domain);
-            surface::InputEvents events;
-            auto decoded = protocol::decode_body(reply, events);
-            if (decoded.is_error())
-                return Error(decoded.error());
-            TRY(route(events));
-        }
-    }
-    return request_input();
+    surface::InputEvents events;
+    if (TRY(m_input.take(m_surfaces, events)))
+        TRY(route(events));
+    return m_input.request(m_surfaces);
 }
 
 ErrorOr<void> Display::route(surface::InputEvents const& read)

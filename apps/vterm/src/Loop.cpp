@@ -46,15 +46,6 @@ void Loop::opened(usize session)
 
 void Loop::closed(usize session) { m_server.closed(session); }
 
-bool Loop::reclaiming()
-{
-    for (usize index = 0; index < m_table.capacity(); ++index) {
-        if (m_table.slot(index).state == session::Table::State::Closing)
-            return true;
-    }
-    return false;
-}
-
 void Loop::end_closed_sessions()
 {
     while (auto session = m_server.take_session_to_end())
@@ -120,17 +111,9 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
             continue;
         /* One wait for everything: the sessions, the person's input and the earliest read deadline. */
         u64 mask = table->wait_mask() | (m_screen ? m_screen->input_mask() : 0);
+        /* A session the person closed (Ctrl+Shift+W) is reclaimed once its client lets go: that rings
+         * the session's bit, which the table's mask keeps until then. */
         auto deadline = m_server.next_deadline();
-        /* A session the person closed (Ctrl+Shift+W) is reclaimed once its client lets go, and nothing
-         * rings then: retry at growing intervals, 1 ms up to 1 s, only while one is pending. */
-        if (reclaiming()) {
-            if (!deadline || *deadline > now + m_reclaim_retry_ns)
-                deadline = now + m_reclaim_retry_ns;
-            m_reclaim_retry_ns = m_reclaim_retry_ns * 2 > maximum_reclaim_retry_ns ? maximum_reclaim_retry_ns
-                                                                                   : m_reclaim_retry_ns * 2;
-        } else {
-            m_reclaim_retry_ns = first_reclaim_retry_ns;
-        }
         if (deadline)
             (void)endpoint::wait_until(mask | timer_bit.mask(), *deadline, timer_bit);
         else

@@ -35,7 +35,8 @@ u64 Table::wait_mask() const
 {
     u64 mask = m_bits.listener.mask() | m_bits.reply_space.mask();
     for (usize index = 0; index < m_limits.sessions; ++index) {
-        if (m_slots[index].state == State::Open || m_slots[index].state == State::Opening)
+        auto const& slot = m_slots[index];
+        if (slot.state == State::Open || slot.state == State::Opening || (slot.state == State::Closing && slot.inbox))
             mask |= SignalBit(static_cast<u8>(m_bits.first_session + index)).mask();
     }
     return mask;
@@ -74,6 +75,8 @@ ErrorOr<SessionOpened> Table::handle(OpenSession const& request, protocol::Messa
         (void)endpoint::remove(donation.release_value());
         return Error(SessionError::WrongProtocol, "the service's sessions speak another protocol");
     }
+    /* A session whose client let go since the loop's last pass is free again (its bit rang with this request's). */
+    retry_reclaims();
     usize index = m_limits.sessions;
     for (usize candidate = 0; candidate < m_limits.sessions; ++candidate) {
         if (m_slots[candidate].state == State::Free) {
@@ -205,26 +208,35 @@ void Table::free(usize index)
         return;
     if (m_opening == index)
         m_opening = maximum_sessions;
-    if (slot.inbox)
-        slot.inbox->unbind();
     if (slot.outbox)
         slot.outbox->unbind();
-    slot.inbox.reset();
     slot.outbox.reset();
     /* Deleting the replies original closes that Ring (the client's copy goes with it). */
     if (slot.replies)
         (void)endpoint::remove(std::move(*slot.replies));
-    if (slot.requests)
-        (void)endpoint::remove(std::move(*slot.requests));
     if (slot.handover)
         (void)endpoint::remove(std::move(*slot.handover));
     slot.replies.reset();
-    slot.requests.reset();
     slot.handover.reset();
+    /* A client holding the requests Ring's original keeps the donation busy until it lets go. The
+     * receive-only copy and its binding stay: deleting the original revokes them, and the binding's
+     * revocation rings this session's doorbell bit, so the loop's wait covers the reclaim. */
+    if (!slot.inbox || slot.inbox->check_bound().is_error())
+        release_requests(slot);
     slot.state = State::Closing;
     if (m_freed)
         m_freed(m_context, index);
     retry_reclaims();
+}
+
+void Table::release_requests(Slot& slot)
+{
+    if (slot.inbox)
+        slot.inbox->unbind();
+    slot.inbox.reset();
+    if (slot.requests)
+        (void)endpoint::remove(std::move(*slot.requests));
+    slot.requests.reset();
 }
 
 void Table::retry_reclaims()
@@ -233,6 +245,11 @@ void Table::retry_reclaims()
         auto& slot = m_slots[index];
         if (slot.state != State::Closing)
             continue;
+        if (slot.inbox) {
+            if (!slot.inbox->check_bound().is_error())
+                continue; /* the client still holds the requests Ring: its letting go rings the session's bit */
+            release_requests(slot);
+        }
         if (slot.donation) {
             auto reclaimed = endpoint::reclaim(*slot.donation);
             if (reclaimed.is_error() && reclaimed.error().code() == ErrorCode::Busy)

@@ -40,21 +40,7 @@ void Canvas::frame(Box const& box, Box const& clip, u32 thickness, u32 colour)
 
 void Canvas::blend_glyph(GlyphImage const& glyph, i32 x, i32 baseline, Box const& clip, u32 colour)
 {
-    if (glyph.width == 0 || glyph.height == 0 || glyph.coverage == nullptr)
-        return;
-    i32 left = x + glyph.left;
-    i32 top = baseline - glyph.top;
-    Box placed = Box::of(left, top, glyph.width, glyph.height);
-    Box area = placed.intersected(clip).intersected(bounds());
-    for (i32 y = area.top; y < area.bottom; ++y) {
-        u8 const* coverage = glyph.coverage + usize(y - top) * glyph.pitch;
-        u32* row = m_pixels.data() + usize(y) * m_stride;
-        for (i32 column = area.left; column < area.right; ++column) {
-            u8 amount = coverage[column - left];
-            if (amount != 0)
-                row[column] = blend(row[column], colour, amount);
-        }
-    }
+    font::blend_glyph({ m_pixels, m_stride }, clip.intersected(bounds()), glyph, x, baseline, colour);
 }
 
 }

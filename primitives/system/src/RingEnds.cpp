@@ -123,6 +123,12 @@ bool RingReceiver::is_empty() const
     return frame.is_error() || (frame.value().results[0] & 1) != 0;
 }
 
+ErrorOr<void> RingReceiver::check_bound() const
+{
+    TRY(ring_call(Call::RingState, word_of(m_binding)));
+    return {};
+}
+
 void RingReceiver::unbind()
 {
     (void)ring_call(Call::RingUnbind, word_of(m_binding));

@@ -117,7 +117,11 @@ ErrorOr<void> Display::show(Board const& board)
 
 ErrorOr<usize> Display::take_clicks(Board& board)
 {
-    auto read = TRY(m_surfaces.call(surface::ReadInput { 0 }));
+    surface::InputEvents read;
+    bool arrived = TRY(m_input.take(m_surfaces, read));
+    TRY(m_input.request(m_surfaces));
+    if (!arrived)
+        return 0;
     usize withdrawn = 0;
     for (auto const& event : read.events) {
         if (event.kind != surface::event_kind::pointer)

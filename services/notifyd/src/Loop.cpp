@@ -111,15 +111,15 @@ ErrorOr<void> Loop::serve(RingCap listen_requests, RingCap listen_replies)
             served |= take_session_request(index);
         u64 now = endpoint::now_nanoseconds();
         TRY(tend(now));
-        if (served)
+        if (served || (m_screen && m_screen->has_input()))
             continue;
+        /* One wait for everything: the sessions, the person's clicks and the earliest expiry. */
+        u64 mask = table->wait_mask() | (m_screen ? m_screen->input_mask() : 0);
         auto deadline = m_board.next_deadline();
-        if (m_screen && (!deadline || *deadline > now + input_poll_ns))
-            deadline = now + input_poll_ns;
         if (deadline)
-            (void)endpoint::wait_until(table->wait_mask() | timer_bit.mask(), *deadline, timer_bit);
+            (void)endpoint::wait_until(mask | timer_bit.mask(), *deadline, timer_bit);
         else
-            (void)endpoint::wait(table->wait_mask());
+            (void)endpoint::wait(mask);
     }
 }
 

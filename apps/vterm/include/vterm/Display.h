@@ -19,6 +19,7 @@
 #include <optional>
 #include <vectra/Session.h>
 #include <vectra/kit/FontdGlyphs.h>
+#include <vectra/surface/InputReader.h>
 #include <vectra/surface/Protocol.h>
 #include <vterm/Gesture.h>
 #include <vterm/KeyStamps.h>
@@ -27,7 +28,7 @@
 
 namespace vectra::vterm {
 
-using SurfaceClient = session::SessionClient<surface::Protocol>;
+using SurfaceClient = surface::SurfaceClient;
 
 /* The clients' signal bits: clear of the session table's (0–2, 8 + n) and the loop's timer (6). */
 inline constexpr ConnectionBits surface_bits { SignalBit(16), SignalBit(17), SignalBit(18) };
@@ -82,8 +83,6 @@ private:
     };
 
     [[nodiscard]] std::span<u8 const> title_of(usize window);
-    /* Sends the waiting `input` read unless one is outstanding on the current session. */
-    [[nodiscard]] ErrorOr<void> request_input();
     /* The events of one `input` read: keys (and vterm's chords), focus, the pointer's drags and selections. */
     [[nodiscard]] ErrorOr<void> route(surface::InputEvents const&);
     [[nodiscard]] View* view_of_surface(u32 surface);
@@ -109,13 +108,9 @@ private:
     u64 m_keys { 0 };
     u64 m_frames { 0 };
     u64 m_moves { 0 };
-    /* The outstanding `input` read: its call id (apart from the session client's own, which count from 1) and its reply's buffer. */
-    u32 m_input_call { 0 };
-    u32 m_next_input_call { input_call_base };
-    u8 m_input_reply[protocol::payload_capacity<surface::Protocol>];
+    /* The `input` read waiting in compositord. */
+    surface::InputReader m_input { input_read_wait_ms };
     KeyStamps m_stamps;
-
-    static constexpr u32 input_call_base = 0x8000'0000;
 };
 
 }

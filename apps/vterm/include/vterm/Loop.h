@@ -10,7 +10,7 @@
  * waiting read plus this one. With a Screen the windows are shown: each pass presents what
  * changed, and the loop waits on the screen's input bits in the same mask as the sessions', so
  * the person's input is taken as soon as it is ready — nothing is polled, and an idle vterm sleeps
- * (only while a session the person closed waits to be reclaimed does the loop retry, backing off).
+ * (a session the person closed is reclaimed when its client lets go, which rings its bit).
  */
 
 #pragma once
@@ -65,17 +65,10 @@ private:
     void answer_waiting(usize session, u64 now);
 
     void end_closed_sessions();
-    /* A session the person closed whose donation the table has not reclaimed yet: its client still
-     * holds a Ring of it, and nothing rings when it lets go (its next open waits for the donation). */
-    [[nodiscard]] bool reclaiming();
-
-    static constexpr u64 first_reclaim_retry_ns = 1'000'000;
-    static constexpr u64 maximum_reclaim_retry_ns = 1'000'000'000;
 
     Server m_server;
     Screen* m_screen { nullptr };
     usize m_windows_at_start { 0 };
-    u64 m_reclaim_retry_ns { first_reclaim_retry_ns };
     session::Table m_table;
     u8 m_request[protocol::payload_capacity<tty::Protocol>];
     u8 m_reply[protocol::payload_capacity<tty::Protocol>];

@@ -16,7 +16,8 @@
  *   - the service's death closes the replies Ring: the client's binding fails and its next call
  *     opens a new session.
  *
- * A freed session's Rings go, and the service reclaims the donated Reticle once they retired.
+ * A freed session's Rings go, and the service reclaims the donated Reticle once they retired; when
+ * the service ends a session its client still holds, its letting go rings the session's bit.
  * Every session is served from one loop: one wait on the union of the listener's doorbell and
  * each session's own doorbell bit, then one round robin pass taking at most `requests_per_turn`
  * requests from each session (its quota), so a flooding client delays the others by at most
@@ -190,7 +191,7 @@ public:
         Free,
         Opening, /* open-session answered, attach-session not yet */
         Open,
-        Closing, /* Rings given up; the donation is reclaimed once they retired */
+        Closing, /* the replies Ring closed; the donation is reclaimed once the client let go of the requests Ring */
     };
 
     struct Slot {
@@ -210,9 +211,14 @@ public:
 
     /* Answers every waiting open-session and attach-session; fails only when the listener does (PeerRestarted). */
     [[nodiscard]] ErrorOr<void> serve_listener();
-    /* Reclaims donations of closing sessions whose Rings retired. */
+    /*
+     * Reclaims the donations of closing sessions whose client let go. While a client holds the
+     * requests Ring of a session the service ended, the table keeps its own binding of that Ring:
+     * the client's letting go revokes it, which rings the session's doorbell bit (still in
+     * wait_mask), and the pass after that wake reclaims the donation — no timer, no retrying.
+     */
     void retry_reclaims();
-    /* Ends session `index`: its Rings go, the donation follows once they retired. */
+    /* Ends session `index`: its replies Ring closes (the client sees the end), the donation follows once the client let go. */
     void free(usize index);
     /*
      * The next request of session `index` into `buffer` (its length), for a service that takes bytes
@@ -260,6 +266,8 @@ public:
 private:
     [[nodiscard]] ErrorOr<void> build(usize index, ReticleCap donation);
     void abandon(usize index);
+    /* Gives up the service's binding and copy of the session's requests Ring. */
+    void release_requests(Slot&);
 
     Geometry m_geometry;
     Limits m_limits;

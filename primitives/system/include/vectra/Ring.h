@@ -153,6 +153,8 @@ public:
     [[nodiscard]] ErrorOr<usize> receive_burst(usize maximum, Visitor&& visit);
 
     [[nodiscard]] bool is_empty() const;
+    /* Whether this end is still bound: the binding's error (Revoked, PeerClosed, …) when it is not. */
+    [[nodiscard]] ErrorOr<void> check_bound() const;
     [[nodiscard]] SignalBit doorbell() const { return m_doorbell; }
     [[nodiscard]] u32 payload_capacity() const { return m_payload_capacity; }
     void unbind();

@@ -7,7 +7,9 @@
  * read-only and blended into notifyd's pixels). Placement is the Board's: created where it says,
  * moved when the stack closes up, destroyed when a notification goes. Clicks come from the
  * surface session's `input`: a press on a notification withdraws it (compositord never gives a
- * transient surface the focus, so the focused client keeps it).
+ * transient surface the focus, so the focused client keeps it). One `input` read waits in
+ * compositord at all times (surface::InputReader); its reply rings the surface session's reply bit,
+ * which notifyd's loop waits on with its sessions (Loop.h): nothing is polled.
  */
 
 #pragma once
@@ -16,16 +18,19 @@
 #include <notifyd/Text.h>
 #include <vectra/Capability.h>
 #include <vectra/Session.h>
+#include <vectra/surface/InputReader.h>
 #include <vectra/surface/Protocol.h>
 
 namespace vectra::notifyd {
 
-using SurfaceClient = session::SessionClient<surface::Protocol>;
+using SurfaceClient = surface::SurfaceClient;
 
 /* The clients' Signal bits: clear of the session table's (0–2, 8 + n) and the loop's timer (6). */
 inline constexpr ConnectionBits surface_bits { SignalBit(16), SignalBit(17), SignalBit(18) };
 inline constexpr ConnectionBits font_bits { SignalBit(19), SignalBit(20), SignalBit(21) };
 inline constexpr u32 glyph_pixel_size = 14;
+/* How long one `input` read waits in compositord before it is answered empty and sent again. */
+inline constexpr u32 input_read_wait_ms = 10'000;
 inline constexpr u32 maximum_height = (1 + notify::maximum_body_lines) * line_height + 2 * padding;
 inline constexpr u32 background = 0x2b3245;
 inline constexpr u32 border = 0x7aa2e0;
@@ -44,6 +49,8 @@ public:
     [[nodiscard]] ErrorOr<void> draw(usize slot, notify::Post const&) override;
     [[nodiscard]] ErrorOr<void> show(Board const&) override;
     [[nodiscard]] ErrorOr<usize> take_clicks(Board&) override;
+    [[nodiscard]] u64 input_mask() const override { return surface_bits.reply.mask(); }
+    [[nodiscard]] bool has_input() const override { return m_input.has_input(m_surfaces); }
 
     [[nodiscard]] u64 frames() const { return m_frames; }
     [[nodiscard]] u64 clicks() const { return m_clicks; }
@@ -61,6 +68,7 @@ private:
 
     ReticleCap const& m_memory;
     SurfaceClient m_surfaces;
+    surface::InputReader m_input { input_read_wait_ms };
     FontClient m_fonts;
     Text m_text;
     View m_views[notify::notifications_shown];

@@ -5,7 +5,7 @@
  * listener, each request one call of the Board, checked whole before anything changes; a post is
  * drawn and shown before it is answered. Each turn expires what passed its deadline, takes the
  * person's clicks (each withdraws its notification) and makes the screen match; one wait on the
- * listener, every session's doorbell and the earliest deadline (or the next look at the input). A
+ * listener, every session's doorbell, the screen's input bits and the earliest deadline. A
  * session that ends withdraws its own notifications, and only those.
  */
 
@@ -20,8 +20,6 @@ namespace vectra::notifyd {
 /* Signal bits: the session table's 0–2 and 8 + n; the loop's timer 6. */
 inline constexpr SignalBit timer_bit { 6 };
 inline constexpr usize maximum_sessions = 8;
-/* How long the loop waits before it looks for the person's clicks again (with a screen). */
-inline constexpr u64 input_poll_ns = 30'000'000;
 
 class Loop {
 public:

@@ -22,6 +22,11 @@ public:
     [[nodiscard]] virtual ErrorOr<void> show(Board const&) = 0;
     /* Withdraws from `board` every notification clicked since the last call; how many. Never waits. */
     [[nodiscard]] virtual ErrorOr<usize> take_clicks(Board&) = 0;
+    /* The Signal bits that ring when clicks may be ready: the loop waits on them with its sessions'. */
+    [[nodiscard]] virtual u64 input_mask() const = 0;
+    /* Clicks that are ready although their bit may have been taken (a call met the reply on its
+     * way): the loop takes them before it waits again. */
+    [[nodiscard]] virtual bool has_input() const = 0;
 };
 
 }

@@ -1,25 +1,22 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * notifyd's text (docs/adr/0048-notifyd.md §3): one face of fontd at one pixel size over a session
- * of vectra.font. fontd rasterises the glyphs into the session's atlas, which notifyd maps
- * read-only and blends from into its own pixels (integer arithmetic: the same pixels on every
- * platform). Places and metrics are kept in a fixed table, so a glyph costs one request the first
- * time (a text's missing glyphs in runs of 32) and none after; a place outside the atlas is refused.
+ * notifyd's text (docs/adr/0048-notifyd.md §3): one face of fontd at one pixel size through core/font's
+ * atlas client (AtlasClient.h: the session's atlas mapped read-only, places and metrics in a fixed
+ * table, a place outside the atlas refused), blended into notifyd's own pixels with core/font's
+ * integer blend (the same pixels on every platform).
  */
 
 #pragma once
 
 #include <span>
 #include <string_view>
-#include <vectra/Capability.h>
-#include <vectra/Session.h>
-#include <vectra/font/Protocol.h>
+#include <vectra/font/AtlasClient.h>
 #include <vectra/surface/Region.h>
 
 namespace vectra::notifyd {
 
-using FontClient = session::SessionClient<font::Protocol>;
+using FontClient = font::FontClient;
 
 /* XRGB8888 pixels, rows `stride` pixels apart, drawn only inside `clip`. */
 struct Pixels {
@@ -31,8 +28,6 @@ struct Pixels {
 
 class Text {
 public:
-    static constexpr usize table_capacity = 160;
-
     /* Opens `face` in the session, sets `pixel_size`, maps the session's atlas read-only. */
     [[nodiscard]] static ErrorOr<void> open(Text& into, FontClient&, std::string_view face, u32 pixel_size);
 
@@ -43,39 +38,12 @@ public:
     [[nodiscard]] ErrorOr<void> prefetch(std::span<u8 const> text);
     /* `text` (UTF-8) from pen x at `baseline` in `colour`, blended over what is there; `ellipsis` appends "…". */
     [[nodiscard]] ErrorOr<void> draw(Pixels&, i32 x, i32 baseline, std::span<u8 const> text, u32 colour, bool ellipsis);
-    [[nodiscard]] u32 requests() const { return m_requests; }
+    [[nodiscard]] u32 requests() const { return m_atlas.requests(); }
 
 private:
-    [[nodiscard]] font::Glyph const* find(u32 code_point) const;
-    [[nodiscard]] ErrorOr<void> rasterise(font::Rasterise const&);
-    [[nodiscard]] ErrorOr<font::Glyph const*> glyph(u32 code_point);
-    void blend(Pixels&, font::Glyph const&, i32 pen_x, i32 baseline, u32 colour) const;
-
-    FontClient* m_client { nullptr };
-    u32 m_face { 0 };
+    font::AtlasClient m_atlas;
     i32 m_ascender { 0 };
     i32 m_line_height { 0 };
-    MemCap m_atlas_capability;
-    std::span<u8 const> m_atlas;
-    u32 m_stride { 0 };
-    u32 m_atlas_height { 0 };
-    font::Glyph m_table[table_capacity];
-    usize m_count { 0 };
-    font::Glyph m_last; /* a glyph asked for while the table is full */
-    u32 m_requests { 0 };
 };
-
-/* `under` moved towards `over` by coverage/255, per channel, rounded (VectraKit's blend, the same pixels). */
-[[nodiscard]] constexpr u32 blend_pixel(u32 under, u32 over, u8 coverage)
-{
-    u32 result = 0;
-    for (u32 shift = 0; shift < 24; shift += 8) {
-        i32 below = i32((under >> shift) & 0xff);
-        i32 above = i32((over >> shift) & 0xff);
-        i32 mixed = below + ((above - below) * i32(coverage) + (above >= below ? 127 : -127)) / 255;
-        result |= u32(mixed) << shift;
-    }
-    return result;
-}
 
 }

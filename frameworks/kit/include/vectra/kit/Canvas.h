@@ -47,17 +47,7 @@ private:
     u32 m_stride { 0 };
 };
 
-/* `under` moved towards `over` by coverage/255, per channel, rounded. */
-[[nodiscard]] constexpr u32 blend(u32 under, u32 over, u8 coverage)
-{
-    u32 result = 0;
-    for (u32 shift = 0; shift < 24; shift += 8) {
-        i32 below = i32((under >> shift) & 0xff);
-        i32 above = i32((over >> shift) & 0xff);
-        i32 mixed = below + ((above - below) * i32(coverage) + (above >= below ? 127 : -127)) / 255;
-        result |= u32(mixed) << shift;
-    }
-    return result;
-}
+/* `under` moved towards `over` by coverage/255, per channel, rounded (core/font's blend). */
+using font::blend_pixel;
 
 }

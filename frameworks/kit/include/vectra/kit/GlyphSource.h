@@ -10,19 +10,12 @@
 
 #include <vectra/Error.h>
 #include <vectra/Types.h>
+#include <vectra/font/Coverage.h>
 
 namespace vectra::kit {
 
-/* A glyph's 8-bit coverage (rows `pitch` bytes apart) and where it sits on the pen's baseline. */
-struct GlyphImage {
-    u32 width { 0 };
-    u32 height { 0 };
-    u32 pitch { 0 };
-    u8 const* coverage { nullptr };
-    i32 left { 0 }; /* pen x to the bitmap's left edge, pixels */
-    i32 top { 0 }; /* baseline to the bitmap's top edge, pixels, up */
-    i32 advance { 0 }; /* pen advance, 1/64 pixels */
-};
+/* A glyph's 8-bit coverage and where it sits on the pen's baseline (core/font's, blended by font::blend_glyph). */
+using GlyphImage = font::GlyphImage;
 
 /* Line metrics in whole pixels: baseline to top, baseline to bottom (positive, down), line height. */
 struct LineMetrics {

@@ -15,6 +15,8 @@
 #include "../TestSupport.h"
 #include "../primitives/MmioSlotModel.h"
 #include "../primitives/PciModel.h"
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vectra/Ring.h>
 #include <vectra/System.h>
@@ -108,6 +110,40 @@ struct ModelI8042 final : kernel::I8042Access {
 /* Room for the debug snapshot's table (ADR 0045): a read is whole or TooLarge, never past the length given. */
 alignas(64) u8 s_snapshot_buffer[64 * KiB];
 
+/* A rights word over the ten defined rights, now and then with a bit beyond them. */
+u64 rights_word()
+{
+    return s_input.byte() | (u64(s_input.byte() & 7) << 8);
+}
+
+/*
+ * A move refused for want of RightMove (ADR 0006, amendment) changed nothing: the caller still
+ * holds the capability, of its class, still without RightMove. Counted, and said at exit.
+ */
+usize s_moves_refused = 0;
+
+void check_refused_move(kernel::CallFrame const& frame)
+{
+    auto call = static_cast<Call>(frame.number);
+    kernel::CallFrame describe;
+    describe.number = u64(Call::Describe);
+    if (call == Call::BundleGive) {
+        auto const* placement = reinterpret_cast<kernel::BundlePlacement const*>(frame.arguments[0]);
+        describe.arguments[0] = placement->source[0];
+        describe.arguments[1] = placement->source[1];
+        describe.arguments[2] = placement->capability_class;
+    } else {
+        VERIFY(call == Call::RingSendCapability && ((frame.arguments[5] >> 8) & 1) == 0); /* a move, never a copy */
+        describe.arguments[0] = frame.arguments[3];
+        describe.arguments[1] = frame.arguments[4];
+        describe.arguments[2] = frame.arguments[5] & 0xff;
+    }
+    kernel::system_call(describe);
+    VERIFY(describe.error == 0 && describe.results[0] == describe.arguments[2] && (describe.results[1] & RightMove) == 0);
+    if (s_moves_refused++ == 0)
+        std::atexit([] { std::fprintf(stderr, "kernel_calls: %zu moves refused without RightMove, each left with its holder\n", s_moves_refused); });
+}
+
 void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usize buffer_size)
 {
     auto handle = [&](usize first) {
@@ -150,7 +186,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
     case Call::Attenuate:
         handle(0);
         small(2, 13);
-        frame.arguments[3] = s_input.byte() | (u64(s_input.byte() & 3) << 8);
+        frame.arguments[3] = rights_word();
         break;
     case Call::Revoke:
     case Call::Remove:
@@ -169,7 +205,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         auto source = pool.pick(s_input.byte());
         char const* chosen = slot_names[s_input.byte() % slot_name_count];
         *placement = { { kernel::handle_word(child), child.generation }, chosen, std::strlen(chosen),
-            { kernel::handle_word(source), source.generation }, u64(s_input.byte() % 13), u64(s_input.byte()) };
+            { kernel::handle_word(source), source.generation }, u64(s_input.byte() % 13), rights_word() };
         frame.arguments[0] = reinterpret_cast<uptr>(placement);
         break;
     }
@@ -227,7 +263,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         auto chosen = pool.pick(s_input.byte());
         frame.arguments[3] = kernel::handle_word(chosen);
         frame.arguments[4] = chosen.generation;
-        frame.arguments[5] = (s_input.byte() % 13) | (u64(s_input.byte() & 1) << 8) | (u64(s_input.byte()) << 16);
+        frame.arguments[5] = (s_input.byte() % 13) | (u64(s_input.byte() & 1) << 8) | (rights_word() << 16);
         break;
     }
     case Call::RingSendBurst: {
@@ -437,6 +473,8 @@ ErrorOr<i32> fuzzing_task(Bundle&)
             (void)platform::hosted::host_input_push({ group, count });
             kernel::interrupt_arrived(platform::hosted::input_line);
         }
+        if (frame.error == u64(ErrorCode::NotMovable))
+            check_refused_move(frame);
         if (frame.error == 0) {
             auto call = static_cast<Call>(frame.number);
             /* A drain moves at most what was asked and at most the bound. */
@@ -521,15 +559,15 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         for (usize index = 0; index < 3; ++index) {
             Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
             auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
-            auto authority = MUST(supervisor.mint<CapabilityClass::Task>(tasks[index], RightSpawn | RightGrant | RightRead));
+            auto authority = MUST(supervisor.mint<CapabilityClass::Task>(tasks[index], RightSpawn | RightGrant | RightRead | RightMove));
             auto partner = MUST(supervisor.mint<CapabilityClass::Signal>(&tasks[(index + 1) % 3]->signals(), all_rights, index));
             MUST(tasks[index]->bundle().give("memory", supervisor, std::move(memory_cap)));
             MUST(tasks[index]->bundle().give("tasks", supervisor, std::move(authority)));
             MUST(tasks[index]->bundle().grant("ring", supervisor, ring, all_rights));
             MUST(tasks[index]->bundle().give("partner", supervisor, std::move(partner)));
-            auto pci = MUST(supervisor.mint<CapabilityClass::Device>(bus, RightRead | RightGrant));
+            auto pci = MUST(supervisor.mint<CapabilityClass::Device>(bus, RightRead | RightGrant | RightMove));
             MUST(tasks[index]->bundle().give("pci", supervisor, std::move(pci)));
-            auto mmio = MUST(supervisor.mint<CapabilityClass::Device>(mmio_bus, RightRead | RightGrant));
+            auto mmio = MUST(supervisor.mint<CapabilityClass::Device>(mmio_bus, RightRead | RightGrant | RightMove));
             MUST(tasks[index]->bundle().give("virtio-mmio", supervisor, std::move(mmio)));
             MUST(tasks[index]->bundle().grant("display", supervisor, display, display_rights[index]));
             MUST(tasks[index]->bundle().grant("entropy", supervisor, entropy, display_rights[index]));

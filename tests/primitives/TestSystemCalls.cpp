@@ -235,7 +235,7 @@ TEST_CASE("malformed kernel-call frames are refused with an error, never acted o
         u64 misaligned = reinterpret_cast<uptr>(buffer) | 1;
         REQUIRE(refused({ u64(kernel::Call::SelfStatus), { misaligned } }) == ErrorCode::InvalidArgument);
         /* The refusals left the caller's capability where it was. */
-        REQUIRE(system::describe(own).value().rights == (RightRaise | RightGrant | RightRevoke));
+        REQUIRE(system::describe(own).value().rights == (RightRaise | RightGrant | RightRevoke | RightMove));
     });
     REQUIRE(result.value() == 0);
 }

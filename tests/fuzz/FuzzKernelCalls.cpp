@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <vectra/Ring.h>
 #include <vectra/System.h>
 #include <vectra/CallFrame.h>
@@ -117,29 +118,47 @@ u64 rights_word()
 }
 
 /*
- * A move refused for want of RightMove (ADR 0006, amendment) changed nothing: the caller still
- * holds the capability, of its class, still without RightMove. Counted, and said at exit.
+ * A move into another Task's space (a Bundle give, a Ring slot's move) needs RightMove (ADR 0006,
+ * amendment): the source's rights are read before the call and after it. A move that went through
+ * had the right; one refused as NotMovable lacked it and changed nothing — the caller still holds
+ * the capability with the same rights. Refusals are counted and the count said at exit.
  */
 usize s_moves_refused = 0;
 
-void check_refused_move(kernel::CallFrame const& frame)
+bool is_move(kernel::CallFrame const& frame)
 {
     auto call = static_cast<Call>(frame.number);
+    return call == Call::BundleGive || (call == Call::RingSendCapability && ((frame.arguments[5] >> 8) & 1) == 0);
+}
+
+/* The rights the caller holds on the capability the move names, or nothing when it names none of that class. */
+std::optional<Rights> source_rights(kernel::CallFrame const& frame)
+{
     kernel::CallFrame describe;
     describe.number = u64(Call::Describe);
-    if (call == Call::BundleGive) {
+    if (static_cast<Call>(frame.number) == Call::BundleGive) {
         auto const* placement = reinterpret_cast<kernel::BundlePlacement const*>(frame.arguments[0]);
         describe.arguments[0] = placement->source[0];
         describe.arguments[1] = placement->source[1];
         describe.arguments[2] = placement->capability_class;
     } else {
-        VERIFY(call == Call::RingSendCapability && ((frame.arguments[5] >> 8) & 1) == 0); /* a move, never a copy */
         describe.arguments[0] = frame.arguments[3];
         describe.arguments[1] = frame.arguments[4];
         describe.arguments[2] = frame.arguments[5] & 0xff;
     }
     kernel::system_call(describe);
-    VERIFY(describe.error == 0 && describe.results[0] == describe.arguments[2] && (describe.results[1] & RightMove) == 0);
+    if (describe.error != 0)
+        return std::nullopt;
+    return static_cast<Rights>(describe.results[1]);
+}
+
+void check_move(kernel::CallFrame const& frame, std::optional<Rights> before)
+{
+    if (frame.error == 0)
+        VERIFY(before.has_value() && (*before & RightMove) != 0);
+    if (frame.error != u64(ErrorCode::NotMovable))
+        return;
+    VERIFY(before.has_value() && (*before & RightMove) == 0 && source_rights(frame) == before);
     if (s_moves_refused++ == 0)
         std::atexit([] { std::fprintf(stderr, "kernel_calls: %zu moves refused without RightMove, each left with its holder\n", s_moves_refused); });
 }
@@ -454,7 +473,10 @@ ErrorOr<i32> fuzzing_task(Bundle&)
         frame.number = selector < 224 ? 1 + selector % u64(Call::AcknowledgeInterrupt)
                                       : u64(Call::MmioSlotOpen) + selector % 15; /* the virtio-mmio slot calls, entropy_feed (ADR 0025), host input, the snapshot, the i8042 */
         shape_arguments(frame, pool, buffer, sizeof(buffer));
+        auto before_move = is_move(frame) ? source_rights(frame) : std::nullopt;
         kernel::system_call(frame);
+        if (is_move(frame))
+            check_move(frame, before_move);
         /* Now and then a modelled INTx wire (hosted lines 80-83) arrives, shared by the Tasks' functions. */
         if (s_input.byte() % 8 == 0)
             kernel::interrupt_arrived(platform::hosted::first_intx_line + s_input.byte() % platform::hosted::intx_line_count);
@@ -473,8 +495,6 @@ ErrorOr<i32> fuzzing_task(Bundle&)
             (void)platform::hosted::host_input_push({ group, count });
             kernel::interrupt_arrived(platform::hosted::input_line);
         }
-        if (frame.error == u64(ErrorCode::NotMovable))
-            check_refused_move(frame);
         if (frame.error == 0) {
             auto call = static_cast<Call>(frame.number);
             /* A drain moves at most what was asked and at most the bound. */

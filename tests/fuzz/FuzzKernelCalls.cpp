@@ -97,15 +97,41 @@ u64 match_word()
     }
 }
 
+/*
+ * A rule the kernel must keep. A VERIFY in a fuzzing Task (or in kernel code called from one) ends
+ * only that Task — a panic's rule — so a broken rule aborts the run instead, and libFuzzer sees it.
+ */
+void require(bool holds, char const* rule)
+{
+    if (holds)
+        return;
+    std::fprintf(stderr, "kernel_calls: broken: %s\n", rule);
+    std::abort();
+}
+
+/* The i8042 calls answered (82-84), said at exit: the success path is reached, not only the refusals. */
+usize s_i8042_answered[3] {};
+
 /* The i8042's two ports: the kernel must never pass another, nor a value past a byte. */
 struct ModelI8042 final : kernel::I8042Access {
     u8 read(u16 port) override
     {
-        VERIFY(port == 0x60 || port == 0x64);
+        require(port == 0x60 || port == 0x64, "the kernel read an i8042 port other than 0x60 and 0x64");
         return port == 0x64 ? 0x01 : 0x1e;
     }
-    void write(u16 port, u8) override { VERIFY(port == 0x60 || port == 0x64); }
+    void write(u16 port, u8) override { require(port == 0x60 || port == 0x64, "the kernel wrote an i8042 port other than 0x60 and 0x64"); }
 };
+
+void count_i8042_answer(Call call)
+{
+    bool first = s_i8042_answered[0] + s_i8042_answered[1] + s_i8042_answered[2] == 0;
+    ++s_i8042_answered[u64(call) - u64(Call::I8042Read)];
+    if (first)
+        std::atexit([] {
+            std::fprintf(stderr, "kernel_calls: the i8042 answered %zu reads, %zu writes, %zu interrupt lines\n",
+                s_i8042_answered[0], s_i8042_answered[1], s_i8042_answered[2]);
+        });
+}
 
 /* Fills the frame's arguments per the call's shape (vectra/CallFrame.h, vectra/System.h). */
 /* Room for the debug snapshot's table (ADR 0045): a read is whole or TooLarge, never past the length given. */
@@ -150,15 +176,6 @@ std::optional<Rights> source_rights(kernel::CallFrame const& frame)
     if (describe.error != 0)
         return std::nullopt;
     return static_cast<Rights>(describe.results[1]);
-}
-
-/* A VERIFY in a Task ends only that Task (a panic's rule); a broken move rule must end the run, so libFuzzer sees it. */
-void require(bool holds, char const* rule)
-{
-    if (holds)
-        return;
-    std::fprintf(stderr, "kernel_calls: broken: %s\n", rule);
-    std::abort();
 }
 
 void check_move(kernel::CallFrame const& frame, std::optional<Rights> before)
@@ -517,9 +534,12 @@ ErrorOr<i32> fuzzing_task(Bundle&)
             /* A snapshot read copies the whole table, into a buffer at least that large. */
             /* The i8042's calls reach its two ports only, one byte at a time (ADR 0031 amendment). */
             if (call == Call::I8042Read || call == Call::I8042Write)
-                VERIFY((frame.arguments[2] == 0x60 || frame.arguments[2] == 0x64) && frame.results[0] <= 0xff);
+                require((frame.arguments[2] == 0x60 || frame.arguments[2] == 0x64) && frame.results[0] <= 0xff,
+                    "an i8042 call answered for another port or with more than a byte");
             if (call == Call::I8042Write)
-                VERIFY(frame.arguments[3] <= 0xff);
+                require(frame.arguments[3] <= 0xff, "an i8042 write of more than a byte was answered");
+            if (call == Call::I8042Read || call == Call::I8042Write || call == Call::I8042Interrupt)
+                count_i8042_answer(call);
             if (call == Call::SnapshotRead)
                 VERIFY(frame.results[0] == snapshot::table_bytes() && frame.results[0] <= frame.arguments[3]);
             if (call == Call::RingBind)

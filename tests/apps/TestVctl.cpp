@@ -105,8 +105,8 @@ constexpr SlotSpec vctl_slots[] = {
     { "control_replies", SlotKind::ReplyRing, 1, RightReceive },
     { "control_requests", SlotKind::RequestRing, 1, RightSend },
     { "echo_replies", SlotKind::ReplyRing, 0, RightReceive },
-    { "echo_requests", SlotKind::RequestRing, 0, RightSend },
-    { "memory", SlotKind::Memory, 0, RightRetype },
+    { "echo_requests", SlotKind::RequestRing, 0, RightSend | RightMove }, /* as the compiler grants a Ring end: movable */
+    { "memory", SlotKind::Memory, 0, RightRetype | RightMove },
     { "snapshot", SlotKind::Snapshot, 0, RightRead },
 };
 
@@ -152,6 +152,7 @@ TEST_CASE("vctl lists Tasks and services, restarts, stops and starts a service, 
              "vctl> echo             stopped        1/2   -1",
              "vctl> vctl: start echo: done",
              "vctl> vctl             control_requests requests     send             control",
+             "vctl> vctl             echo_requests    requests     send,move        echo",
              "vctl> vctl             snapshot         snapshot     read             -",
              "vctl> vctl: 6 of 10 edges",
              "vctl> vctl: 10 of 10 edges",

@@ -225,11 +225,11 @@ Ended play(ScriptedPerson& person, bool grant_snapshot = false, bool grant_notif
     REQUIRE(grant_client(*shell, parent, files, memory(vsh::memory_needed() + 256 * KiB)));
     /* The console hears vsh's start, each window's end and its exit (the test's output). */
     auto* console = arena.reticle().try_create<ConsoleDevice>(&arena.reticle()).value();
-    REQUIRE_FALSE(shell->bundle().give("console", parent, parent.mint<CapabilityClass::Device>(console, RightWrite).release_value()).is_error());
+    REQUIRE_FALSE(shell->bundle().give("console", parent, parent.mint<CapabilityClass::Device>(console, RightWrite | RightMove).release_value()).is_error());
     if (grant_snapshot) {
         auto* table = arena.reticle().try_create<SnapshotDevice>(&arena.reticle()).value();
         REQUIRE_FALSE(shell->bundle()
-                          .give("snapshot", parent, parent.mint<CapabilityClass::Device>(table, RightRead | RightGrant | RightRevoke).release_value())
+                          .give("snapshot", parent, parent.mint<CapabilityClass::Device>(table, RightRead | RightGrant | RightRevoke | RightMove).release_value())
                           .is_error());
     }
     REQUIRE_FALSE(shell->bundle().grant("terminal_requests", parent, terminal.requests, RightSend).is_error());

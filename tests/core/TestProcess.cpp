@@ -62,7 +62,7 @@ ErrorOr<i32> run_parent(test::Arena& arena, Body&& body)
     Reticle* child_memory = arena.reticle().try_carve(512 * KiB).release_value();
     auto memory = supervisor.mint<CapabilityClass::Reticle>(child_memory, all_rights).release_value();
     auto result = test::run_as_task(arena.reticle(), [&](Task& task) {
-        auto tasks = supervisor.mint<CapabilityClass::Task>(&task, RightSpawn | RightGrant).release_value();
+        auto tasks = supervisor.mint<CapabilityClass::Task>(&task, RightSpawn | RightGrant | RightMove).release_value();
         REQUIRE_FALSE(task.bundle().grant("memory", supervisor, memory, RightRetype).is_error());
         REQUIRE_FALSE(task.bundle().give("tasks", supervisor, std::move(tasks)).is_error());
     }, body);

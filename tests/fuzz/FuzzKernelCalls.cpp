@@ -15,7 +15,10 @@
 #include "../TestSupport.h"
 #include "../primitives/MmioSlotModel.h"
 #include "../primitives/PciModel.h"
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <vectra/Ring.h>
 #include <vectra/System.h>
 #include <vectra/CallFrame.h>
@@ -94,19 +97,98 @@ u64 match_word()
     }
 }
 
+/*
+ * A rule the kernel must keep. A VERIFY in a fuzzing Task (or in kernel code called from one) ends
+ * only that Task — a panic's rule — so a broken rule aborts the run instead, and libFuzzer sees it.
+ */
+void require(bool holds, char const* rule)
+{
+    if (holds)
+        return;
+    std::fprintf(stderr, "kernel_calls: broken: %s\n", rule);
+    std::abort();
+}
+
+/* The i8042 calls answered (82-84), said at exit: the success path is reached, not only the refusals. */
+usize s_i8042_answered[3] {};
+
 /* The i8042's two ports: the kernel must never pass another, nor a value past a byte. */
 struct ModelI8042 final : kernel::I8042Access {
     u8 read(u16 port) override
     {
-        VERIFY(port == 0x60 || port == 0x64);
+        require(port == 0x60 || port == 0x64, "the kernel read an i8042 port other than 0x60 and 0x64");
         return port == 0x64 ? 0x01 : 0x1e;
     }
-    void write(u16 port, u8) override { VERIFY(port == 0x60 || port == 0x64); }
+    void write(u16 port, u8) override { require(port == 0x60 || port == 0x64, "the kernel wrote an i8042 port other than 0x60 and 0x64"); }
 };
+
+void count_i8042_answer(Call call)
+{
+    bool first = s_i8042_answered[0] + s_i8042_answered[1] + s_i8042_answered[2] == 0;
+    ++s_i8042_answered[u64(call) - u64(Call::I8042Read)];
+    if (first)
+        std::atexit([] {
+            std::fprintf(stderr, "kernel_calls: the i8042 answered %zu reads, %zu writes, %zu interrupt lines\n",
+                s_i8042_answered[0], s_i8042_answered[1], s_i8042_answered[2]);
+        });
+}
 
 /* Fills the frame's arguments per the call's shape (vectra/CallFrame.h, vectra/System.h). */
 /* Room for the debug snapshot's table (ADR 0045): a read is whole or TooLarge, never past the length given. */
 alignas(64) u8 s_snapshot_buffer[64 * KiB];
+
+/* A rights word over the ten defined rights, now and then with a bit beyond them. */
+u64 rights_word()
+{
+    return s_input.byte() | (u64(s_input.byte() & 7) << 8);
+}
+
+/*
+ * A move into another Task's space (a Bundle give, a Ring slot's move) needs RightMove (ADR 0006,
+ * amendment): the source's rights are read before the call and after it. A move that went through
+ * had the right; one refused as NotMovable lacked it and changed nothing — the caller still holds
+ * the capability with the same rights. Refusals are counted and the count said at exit.
+ */
+usize s_moves_refused = 0;
+
+bool is_move(kernel::CallFrame const& frame)
+{
+    auto call = static_cast<Call>(frame.number);
+    return call == Call::BundleGive || (call == Call::RingSendCapability && ((frame.arguments[5] >> 8) & 1) == 0);
+}
+
+/* The rights the caller holds on the capability the move names, or nothing when it names none of that class. */
+std::optional<Rights> source_rights(kernel::CallFrame const& frame)
+{
+    kernel::CallFrame describe;
+    describe.number = u64(Call::Describe);
+    if (static_cast<Call>(frame.number) == Call::BundleGive) {
+        auto const* placement = reinterpret_cast<kernel::BundlePlacement const*>(frame.arguments[0]);
+        describe.arguments[0] = placement->source[0];
+        describe.arguments[1] = placement->source[1];
+        describe.arguments[2] = placement->capability_class;
+    } else {
+        describe.arguments[0] = frame.arguments[3];
+        describe.arguments[1] = frame.arguments[4];
+        describe.arguments[2] = frame.arguments[5] & 0xff;
+    }
+    kernel::system_call(describe);
+    if (describe.error != 0)
+        return std::nullopt;
+    return static_cast<Rights>(describe.results[1]);
+}
+
+void check_move(kernel::CallFrame const& frame, std::optional<Rights> before)
+{
+    if (frame.error == 0)
+        require(before.has_value() && (*before & RightMove) != 0, "a capability without RightMove was moved");
+    if (frame.error != u64(ErrorCode::NotMovable))
+        return;
+    require(before.has_value() && (*before & RightMove) == 0 && source_rights(frame) == before,
+        "a move refused as not-movable was not left as it was");
+    if (s_moves_refused++ == 0)
+        std::atexit([] { std::fprintf(stderr, "kernel_calls: %zu moves refused without RightMove, each left with its holder\n", s_moves_refused); });
+}
 
 void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usize buffer_size)
 {
@@ -150,7 +232,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
     case Call::Attenuate:
         handle(0);
         small(2, 13);
-        frame.arguments[3] = s_input.byte() | (u64(s_input.byte() & 3) << 8);
+        frame.arguments[3] = rights_word();
         break;
     case Call::Revoke:
     case Call::Remove:
@@ -169,7 +251,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         auto source = pool.pick(s_input.byte());
         char const* chosen = slot_names[s_input.byte() % slot_name_count];
         *placement = { { kernel::handle_word(child), child.generation }, chosen, std::strlen(chosen),
-            { kernel::handle_word(source), source.generation }, u64(s_input.byte() % 13), u64(s_input.byte()) };
+            { kernel::handle_word(source), source.generation }, u64(s_input.byte() % 13), rights_word() };
         frame.arguments[0] = reinterpret_cast<uptr>(placement);
         break;
     }
@@ -227,7 +309,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         auto chosen = pool.pick(s_input.byte());
         frame.arguments[3] = kernel::handle_word(chosen);
         frame.arguments[4] = chosen.generation;
-        frame.arguments[5] = (s_input.byte() % 13) | (u64(s_input.byte() & 1) << 8) | (u64(s_input.byte()) << 16);
+        frame.arguments[5] = (s_input.byte() % 13) | (u64(s_input.byte() & 1) << 8) | (rights_word() << 16);
         break;
     }
     case Call::RingSendBurst: {
@@ -418,7 +500,10 @@ ErrorOr<i32> fuzzing_task(Bundle&)
         frame.number = selector < 224 ? 1 + selector % u64(Call::AcknowledgeInterrupt)
                                       : u64(Call::MmioSlotOpen) + selector % 15; /* the virtio-mmio slot calls, entropy_feed (ADR 0025), host input, the snapshot, the i8042 */
         shape_arguments(frame, pool, buffer, sizeof(buffer));
+        auto before_move = is_move(frame) ? source_rights(frame) : std::nullopt;
         kernel::system_call(frame);
+        if (is_move(frame))
+            check_move(frame, before_move);
         /* Now and then a modelled INTx wire (hosted lines 80-83) arrives, shared by the Tasks' functions. */
         if (s_input.byte() % 8 == 0)
             kernel::interrupt_arrived(platform::hosted::first_intx_line + s_input.byte() % platform::hosted::intx_line_count);
@@ -449,9 +534,12 @@ ErrorOr<i32> fuzzing_task(Bundle&)
             /* A snapshot read copies the whole table, into a buffer at least that large. */
             /* The i8042's calls reach its two ports only, one byte at a time (ADR 0031 amendment). */
             if (call == Call::I8042Read || call == Call::I8042Write)
-                VERIFY((frame.arguments[2] == 0x60 || frame.arguments[2] == 0x64) && frame.results[0] <= 0xff);
+                require((frame.arguments[2] == 0x60 || frame.arguments[2] == 0x64) && frame.results[0] <= 0xff,
+                    "an i8042 call answered for another port or with more than a byte");
             if (call == Call::I8042Write)
-                VERIFY(frame.arguments[3] <= 0xff);
+                require(frame.arguments[3] <= 0xff, "an i8042 write of more than a byte was answered");
+            if (call == Call::I8042Read || call == Call::I8042Write || call == Call::I8042Interrupt)
+                count_i8042_answer(call);
             if (call == Call::SnapshotRead)
                 VERIFY(frame.results[0] == snapshot::table_bytes() && frame.results[0] <= frame.arguments[3]);
             if (call == Call::RingBind)
@@ -521,15 +609,15 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
         for (usize index = 0; index < 3; ++index) {
             Reticle* memory = MUST(arena.reticle().try_carve(1 * MiB));
             auto memory_cap = MUST(supervisor.mint<CapabilityClass::Reticle>(memory, all_rights));
-            auto authority = MUST(supervisor.mint<CapabilityClass::Task>(tasks[index], RightSpawn | RightGrant | RightRead));
+            auto authority = MUST(supervisor.mint<CapabilityClass::Task>(tasks[index], RightSpawn | RightGrant | RightRead | RightMove));
             auto partner = MUST(supervisor.mint<CapabilityClass::Signal>(&tasks[(index + 1) % 3]->signals(), all_rights, index));
             MUST(tasks[index]->bundle().give("memory", supervisor, std::move(memory_cap)));
             MUST(tasks[index]->bundle().give("tasks", supervisor, std::move(authority)));
             MUST(tasks[index]->bundle().grant("ring", supervisor, ring, all_rights));
             MUST(tasks[index]->bundle().give("partner", supervisor, std::move(partner)));
-            auto pci = MUST(supervisor.mint<CapabilityClass::Device>(bus, RightRead | RightGrant));
+            auto pci = MUST(supervisor.mint<CapabilityClass::Device>(bus, RightRead | RightGrant | RightMove));
             MUST(tasks[index]->bundle().give("pci", supervisor, std::move(pci)));
-            auto mmio = MUST(supervisor.mint<CapabilityClass::Device>(mmio_bus, RightRead | RightGrant));
+            auto mmio = MUST(supervisor.mint<CapabilityClass::Device>(mmio_bus, RightRead | RightGrant | RightMove));
             MUST(tasks[index]->bundle().give("virtio-mmio", supervisor, std::move(mmio)));
             MUST(tasks[index]->bundle().grant("display", supervisor, display, display_rights[index]));
             MUST(tasks[index]->bundle().grant("entropy", supervisor, entropy, display_rights[index]));

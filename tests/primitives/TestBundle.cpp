@@ -49,13 +49,33 @@ TEST_CASE("granting needs the grant right and may not widen; giving moves the ca
 {
     test::Arena arena(64 * KiB);
     Family family;
-    auto plain = family.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype).release_value();
+    auto plain = family.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightMove).release_value();
     REQUIRE(family.bundle.grant("memory", family.parent, plain, RightRetype).error().code() == ErrorCode::MissingRight);
     auto grantable = family.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightGrant).release_value();
     REQUIRE(family.bundle.grant("memory", family.parent, grantable, RightRetype | RightSpawn).error().code() == ErrorCode::MissingRight);
     REQUIRE_FALSE(family.bundle.give("memory", family.parent, std::move(plain)).is_error());
     REQUIRE(plain.is_empty());
     REQUIRE(family.child.lookup(family.bundle.take<ReticleCap>("memory").release_value(), RightRetype).value() == &arena.reticle());
+}
+
+TEST_CASE("giving a capability without the move right is refused, and the parent keeps it")
+{
+    test::Arena arena(64 * KiB);
+    Family family;
+    auto pinned = family.parent.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightGrant).release_value();
+    REQUIRE(family.bundle.give("memory", family.parent, std::move(pinned)).error().code() == ErrorCode::NotMovable);
+    REQUIRE_FALSE(pinned.is_empty());
+    REQUIRE(family.parent.lookup(pinned, RightRetype | RightGrant).value() == &arena.reticle());
+    REQUIRE(family.bundle.count() == 0);
+    REQUIRE(family.child.count() == 0);
+    /* The child gets no slot by that name, and a grant may not add the right either. */
+    REQUIRE(family.bundle.take<ReticleCap>("memory").error().code() == ErrorCode::NotFound);
+    REQUIRE(family.bundle.grant("memory", family.parent, pinned, RightRetype | RightMove).error().code() == ErrorCode::MissingRight);
+    /* A copy it may make (grant) arrives without the move right: the child cannot hand it on either. */
+    REQUIRE_FALSE(family.bundle.grant("memory", family.parent, pinned, RightRetype).is_error());
+    auto copy = family.bundle.take<ReticleCap>("memory").release_value();
+    CapabilitySpace elsewhere(allocate_space_id());
+    REQUIRE(family.child.move_to(elsewhere, std::move(copy)).error().code() == ErrorCode::NotMovable);
 }
 
 TEST_CASE("a Bundle refuses duplicate names, empty or long names and overflow")

@@ -4,6 +4,7 @@
 
 #include "../TestSupport.h"
 #include <catch2/catch.hpp>
+#include <string_view>
 #include <type_traits>
 #include <vectra/kernel/Capability.h>
 #include <vectra/kernel/MemoryObject.h>
@@ -52,12 +53,12 @@ TEST_CASE("attenuation only ever removes rights")
     REQUIRE(spaces.first.attenuate(full, RightSpawn).error().code() == ErrorCode::MissingRight);
 }
 
-TEST_CASE("copying to another space needs the grant right; moving needs none and empties the source")
+TEST_CASE("copying to another space needs the grant right; moving needs the move right and empties the source")
 {
     test::Arena arena(64 * KiB);
     Spaces spaces;
-    auto grantable = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightGrant).release_value();
-    auto ungrantable = spaces.first.attenuate(grantable, RightRetype).release_value();
+    auto grantable = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), RightRetype | RightGrant | RightMove).release_value();
+    auto ungrantable = spaces.first.attenuate(grantable, RightRetype | RightMove).release_value();
     REQUIRE(spaces.first.copy_to(spaces.second, ungrantable, RightRetype).error().code() == ErrorCode::MissingRight);
     auto copy = spaces.first.copy_to(spaces.second, grantable, RightRetype).release_value();
     REQUIRE(spaces.second.lookup(copy, RightRetype).value() == &arena.reticle());
@@ -67,6 +68,63 @@ TEST_CASE("copying to another space needs the grant right; moving needs none and
     REQUIRE(ungrantable.is_empty());
     REQUIRE(spaces.second.lookup(moved, RightRetype).value() == &arena.reticle());
     REQUIRE(spaces.first.count() == 1);
+}
+
+TEST_CASE("moving to another space without the move right is refused, and the holder keeps the capability as it was")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    /* Even every other right — grant, revoke — does not let an entry without RightMove leave. */
+    auto pinned = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights & ~RightMove).release_value();
+    auto refused = spaces.first.move_to(spaces.second, std::move(pinned));
+    REQUIRE(refused.error().code() == ErrorCode::NotMovable);
+    REQUIRE(error_code_name(ErrorCode::NotMovable) == std::string_view("not-movable"));
+    REQUIRE_FALSE(pinned.is_empty());
+    REQUIRE(spaces.first.lookup(pinned, all_rights & ~RightMove).value() == &arena.reticle());
+    REQUIRE(spaces.first.count() == 1);
+    REQUIRE(spaces.second.count() == 0);
+    /* The raw path the Ring and the Bundle use refuses the same way; the kernel's delivery of an entry already in flight does not ask. */
+    REQUIRE(spaces.first.transfer(pinned.space(), pinned.slot(), pinned.generation(), CapabilityClass::Reticle, spaces.second,
+                MoveBy::Holder).error().code() == ErrorCode::NotMovable);
+    /* The other checks come first: a stale or mistyped handle is refused as such, not as NotMovable. */
+    REQUIRE(spaces.first.move_to(spaces.second, ReticleCap()).error().code() == ErrorCode::StaleHandle);
+    RingCap mistyped(pinned.space(), pinned.slot(), pinned.generation());
+    REQUIRE(spaces.first.move_to(spaces.second, std::move(mistyped)).error().code() == ErrorCode::WrongClass);
+    /* Within its own space nothing moves, so nothing is refused. */
+    auto same = spaces.first.move_to(spaces.first, std::move(pinned)).release_value();
+    REQUIRE(spaces.first.lookup(same, RightRetype).value() == &arena.reticle());
+}
+
+TEST_CASE("no derivation adds the move right back")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    auto original = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    auto pinned = spaces.first.attenuate(original, all_rights & ~RightMove).release_value();
+    REQUIRE(spaces.first.attenuate(pinned, RightRetype | RightMove).error().code() == ErrorCode::MissingRight);
+    REQUIRE(spaces.first.copy_to(spaces.second, pinned, RightRetype | RightMove).error().code() == ErrorCode::MissingRight);
+    /* A copy of it, made with grant, is as pinned as its parent. */
+    auto copy = spaces.first.copy_to(spaces.second, pinned, RightRetype | RightGrant).release_value();
+    CapabilitySpace third(allocate_space_id());
+    REQUIRE(spaces.second.move_to(third, std::move(copy)).error().code() == ErrorCode::NotMovable);
+    REQUIRE(spaces.second.copy_to(third, copy, RightRetype | RightMove).error().code() == ErrorCode::MissingRight);
+    REQUIRE(third.count() == 0);
+}
+
+TEST_CASE("a capability moved with the move right arrives with exactly the rights it had")
+{
+    test::Arena arena(64 * KiB);
+    Spaces spaces;
+    auto original = spaces.first.mint<CapabilityClass::Reticle>(&arena.reticle(), all_rights).release_value();
+    constexpr Rights kept = RightRetype | RightMove;
+    auto narrowed = spaces.first.attenuate(original, kept).release_value();
+    auto moved = spaces.first.move_to(spaces.second, std::move(narrowed)).release_value();
+    REQUIRE(spaces.second.view(moved.space(), moved.slot(), moved.generation()).value().rights == kept);
+    REQUIRE(spaces.second.lookup(moved, RightGrant).error().code() == ErrorCode::MissingRight);
+    REQUIRE(spaces.second.lookup(moved, RightRevoke).error().code() == ErrorCode::MissingRight);
+    /* Still a child of the original: revoking the original reaches it in its new space. */
+    REQUIRE(spaces.first.revoke(original).value() == 1);
+    REQUIRE(spaces.second.lookup(moved, 0).error().code() == ErrorCode::StaleHandle);
 }
 
 TEST_CASE("revoking deletes everything derived, in every space, and stale handles stay stale")

@@ -10,6 +10,7 @@
  *  - a handle works iff the model says its entry lives, and its rights are exactly the modelled
  *    ones (a lookup needing any right it lacks is refused);
  *  - each space holds exactly the model's entries; revoking or removing takes every descendant;
+ *  - a move to another space happens iff the entry holds RightMove, and keeps its rights;
  *  - an object retires exactly when no entry names it and no Ring end is bound to it;
  *  - reclaim succeeds exactly when every object retyped from the Reticle has retired — so no
  *    reclaimed byte is ever named by a live entry or a binding.
@@ -199,9 +200,13 @@ TEST_CASE("random capability, binding and reclaim operations never break the lif
                 }
                 break;
             }
-            case 3: { /* move: same entry, new space, same parent and children */
+            case 3: { /* move: same entry, new space, same parent and children; needs the move right */
                 auto moved = space.transfer(entry.handle.space, entry.handle.slot, entry.handle.generation, capability_class,
-                    spaces[target]);
+                    spaces[target], MoveBy::Holder);
+                if (target != entry.space && !(entry.rights & RightMove)) {
+                    REQUIRE(moved.error().code() == ErrorCode::NotMovable);
+                    break;
+                }
                 if (moved.is_error()) {
                     REQUIRE(moved.error().code() == ErrorCode::Full);
                     break;

@@ -239,7 +239,7 @@ TEST_CASE("malformed display frames are refused")
     CHECK(supervisor.device->presents() == 0);
 }
 
-TEST_CASE("a framebuffer MemCap carries grant and revoke only when the DisplayCap holds grant, and revoke reaches only its copies")
+TEST_CASE("a framebuffer MemCap carries grant, revoke and move only when the DisplayCap holds grant, and revoke reaches only its copies")
 {
     Supervisor supervisor;
     auto without = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
@@ -256,10 +256,10 @@ TEST_CASE("a framebuffer MemCap carries grant and revoke only when the DisplayCa
     auto lender = supervisor.run(RightRead | RightWrite | RightGrant, [](Bundle& bundle) -> ErrorOr<i32> {
         auto display = TRY(bundle.take<DisplayCap>("display"));
         auto view = TRY(system::display_memory(display, false));
-        if (TRY(system::describe(view)).rights != (RightRead | RightGrant | RightRevoke))
+        if (TRY(system::describe(view)).rights != (RightRead | RightGrant | RightRevoke | RightMove))
             return 1;
         auto memory = TRY(system::display_memory(display, true));
-        if (TRY(system::describe(memory)).rights != (RightRead | RightWrite | RightGrant | RightRevoke))
+        if (TRY(system::describe(memory)).rights != (RightRead | RightWrite | RightGrant | RightRevoke | RightMove))
             return 2;
         /* A copy lent (attenuated as a Ring send would) is deleted by revoking the MemCap; the MemCap and the display stay. */
         auto lent = TRY(system::attenuate(memory, RightRead | RightWrite));

@@ -342,7 +342,7 @@ TEST_CASE("an armed Timer loses its arming, and an interrupt route its line, wit
     supervisor.with_authority(supervisor.arena.reticle());
     InterruptLine line(platform::software_interrupt_line());
     s_line = &line;
-    auto irq = supervisor.space.mint<CapabilityClass::Irq>(&line, RightReceive | RightGrant).release_value();
+    auto irq = supervisor.space.mint<CapabilityClass::Irq>(&line, RightReceive | RightGrant | RightMove).release_value();
     auto timer_memory = kernel::carve(supervisor.space, supervisor.memory, 64 * KiB).release_value();
     auto task_memory = kernel::carve(supervisor.space, supervisor.memory, 512 * KiB).release_value();
     auto task = kernel::spawn(supervisor.space, supervisor.authority, task_memory, { "timers", timer_and_route }).release_value();
@@ -382,7 +382,7 @@ TEST_CASE("a binding follows its RingCap when it moves, and is revoked with it t
     Peer client;
     Peer holder;
     auto ring = kernel::create_ring(supervisor.space, supervisor.memory, 4, 64, schema).release_value();
-    auto lent = supervisor.space.copy_to(client.space, ring, RightSend).release_value();
+    auto lent = supervisor.space.copy_to(client.space, ring, RightSend | RightMove).release_value();
     auto sender = RingProducer::bind(client.space, lent, schema, client.mask, SignalBit(3)).release_value();
     /* Moving the entry elsewhere neither ends the binding nor lets it escape revocation. */
     auto moved = client.space.move_to(holder.space, std::move(lent)).release_value();

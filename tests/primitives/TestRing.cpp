@@ -227,6 +227,38 @@ TEST_CASE("a capability rides in a slot: moved out of the sender, into the recei
     REQUIRE(view[100] == 0xab);
 }
 
+TEST_CASE("a capability without the move right does not ride in a slot: refused, the Ring stays empty, the sender keeps it")
+{
+    test::Arena other(64 * KiB); /* outlives the spaces that name it */
+    Pair pair(4, 64);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    /* A Ring end, as a Task holds a connection the manifest gave it without RightMove. */
+    auto pinned = pair.producer_space.attenuate(pair.original, RightSend | RightGrant | RightRevoke).release_value();
+    REQUIRE(sender.try_send_with(as_bytes("take it"), pair.producer_space, std::move(pinned)).error().code()
+        == ErrorCode::NotMovable);
+    REQUIRE_FALSE(pinned.is_empty());
+    REQUIRE(pair.producer_space.lookup(pinned, RightSend).value() == pair.ring);
+    u8 buffer[64];
+    REQUIRE(receiver.try_receive(buffer, &pair.consumer_space).error().code() == ErrorCode::Empty);
+    /* A copy (it holds grant) may not carry the move right it lacks. */
+    REQUIRE(sender.try_send_copy(as_bytes("copy"), pair.producer_space, pinned, RightSend | RightMove).error().code()
+        == ErrorCode::MissingRight);
+    REQUIRE(receiver.try_receive(buffer, &pair.consumer_space).error().code() == ErrorCode::Empty);
+    /* A copy without it arrives (the delivery asks no right) and stays with its receiver. */
+    REQUIRE_FALSE(sender.try_send_copy(as_bytes("copy"), pair.producer_space, pinned, RightSend).is_error());
+    auto received = receiver.try_receive(buffer, &pair.consumer_space).release_value();
+    auto copy = received.capability.as<CapabilityClass::Ring>().release_value();
+    CapabilitySpace elsewhere(allocate_space_id());
+    REQUIRE(pair.consumer_space.move_to(elsewhere, std::move(copy)).error().code() == ErrorCode::NotMovable);
+    /* A capability moved with the right arrives with exactly its rights: move, but no grant it never had. */
+    auto movable = pair.producer_space.mint<CapabilityClass::Reticle>(&other.reticle(), RightRetype | RightMove).release_value();
+    REQUIRE_FALSE(sender.try_send_with(as_bytes("moved"), pair.producer_space, std::move(movable)).is_error());
+    auto moved = receiver.try_receive(buffer, &pair.consumer_space).release_value().capability.as<CapabilityClass::Reticle>()
+                     .release_value();
+    REQUIRE(pair.consumer_space.view(moved.space(), moved.slot(), moved.generation()).value().rights == (RightRetype | RightMove));
+}
+
 TEST_CASE("a reset by the owner empties the Ring and bound ends see PeerRestarted until they bind again")
 {
     Pair pair(4, 32);

@@ -188,7 +188,7 @@ TEST_CASE("a child's Bundle is filled only through a TaskCap with RightGrant")
     auto memory = supervisor.mint<CapabilityClass::Reticle>(child_memory, all_rights).release_value();
     auto result = test::run_as_task(arena.reticle(), [&](Task& task) {
         REQUIRE_FALSE(task.bundle().grant("memory", supervisor, memory, RightRetype | RightGrant).is_error());
-        auto tasks = supervisor.mint<CapabilityClass::Task>(&task, RightSpawn).release_value();
+        auto tasks = supervisor.mint<CapabilityClass::Task>(&task, RightSpawn | RightMove).release_value();
         REQUIRE_FALSE(task.bundle().give("tasks", supervisor, std::move(tasks)).is_error());
     }, [](Bundle& bundle) -> ErrorOr<i32> {
         auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -235,7 +235,7 @@ TEST_CASE("malformed kernel-call frames are refused with an error, never acted o
         u64 misaligned = reinterpret_cast<uptr>(buffer) | 1;
         REQUIRE(refused({ u64(kernel::Call::SelfStatus), { misaligned } }) == ErrorCode::InvalidArgument);
         /* The refusals left the caller's capability where it was. */
-        REQUIRE(system::describe(own).value().rights == (RightRaise | RightGrant | RightRevoke));
+        REQUIRE(system::describe(own).value().rights == (RightRaise | RightGrant | RightRevoke | RightMove));
     });
     REQUIRE(result.value() == 0);
 }

@@ -142,7 +142,7 @@ class ACopiedTree(unittest.TestCase):
         self.write_manifest()
         text = authority.text(authority.load_graph(self.scratch, "minimal"))
         self.assertTrue(holding_line(section(text, "vfsd"), "console").endswith("grant, write"))
-        self.assertIn("vfsd could move console, memory, ready, replies, requests; copy console", text)
+        self.assertIn("vfsd could move memory, ready, replies, requests; copy console", text)
 
 
 class TheKernelSide(unittest.TestCase):
@@ -285,5 +285,5 @@ class AGroupSupervisor(unittest.TestCase):
         self.assertFalse(any("flaky" in line for line in initd))
         self.assertTrue(any("Task deep, spawned by initd" in line for line in initd))
         self.assertIn("deep's signal bit 0 (ready)", holding_line(section(text, "flaky"), "ready"))
-        self.assertIn("grant, receive, revoke", holding_line(deep, "requests-0"))
+        self.assertIn("grant, move, receive, revoke", holding_line(deep, "requests-0"))
         self.assertIn("or a group supervisor keeps", text)

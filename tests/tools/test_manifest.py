@@ -58,7 +58,8 @@ class ManifestTest(unittest.TestCase):
         self.assertIn("#include <vectra/TaskEntry.h>", text)
         self.assertIn("VECTRA_TASK_ENTRY(vfs_selfcheck);\nVECTRA_TASK_ENTRY(vfsd);", text)
         self.assertIn("vectra::session::schema_id", text)
-        self.assertIn('{ "requests", SlotKind::RequestRing, 0, RightReceive }', text)
+        self.assertIn('{ "requests", SlotKind::RequestRing, 0, RightReceive | RightMove }', text)
+        self.assertIn('{ "console", SlotKind::Console, 0, RightWrite }', text)  # a device capability never moves
 
     def test_missing_grant_is_refused(self):
         manifest = copy.deepcopy(MINIMAL)
@@ -469,6 +470,20 @@ class ControlTest(unittest.TestCase):
         plain = self.compile(SnapshotGrantTest.image_manifest(self), self.CONFIG)
         self.assertRegex(plain, r"BootManifest const boot_manifest { \"shell\", tasks, [0-9]+, connections, [0-9]+ };")
 
+    def test_the_control_ends_are_granted_without_the_move_right(self):
+        """The control Task may use its ends, never hand them on (ADR 0006, amendment): its control
+        slots carry no RightMove, where its other Ring ends do; the snapshot, a device, none either."""
+        generated = self.compile(self.image_manifest(), self.CONFIG)
+        blocks = re.findall(r"constexpr SlotSpec slots_[0-9]+\[\] = \{\n(.*?)\n\};", generated, re.S)
+        slots = next(block for block in blocks if '"control_requests"' in block)
+        rows = {re.match(r'\s*\{ "([^"]+)"', line).group(1): line for line in slots.splitlines()}
+        self.assertNotIn("RightMove", rows["control_requests"])
+        self.assertNotIn("RightMove", rows["control_replies"])
+        self.assertNotIn("RightMove", rows["snapshot"])
+        self.assertNotIn("RightMove", rows["console"])
+        self.assertIn("RightSend | RightMove", rows["requests"])
+        self.assertIn("RightRetype | RightMove", rows["memory"])
+
     def test_a_second_control_task_is_refused(self):
         manifest = self.image_manifest()
         second = copy.deepcopy(self.task(manifest, "vctl"))
@@ -818,12 +833,12 @@ class PlacementTest(ManifestTest):
         group_slots = re.search(r"constexpr SlotSpec slots_32\[\] = \{\n(.*?)\n\};", text, re.DOTALL).group(1)
         self.assertEqual(group_slots.splitlines(), [
             '    { "console", SlotKind::Console, 0, RightGrant | RightWrite },',
-            '    { "memory", SlotKind::Memory, 0, RightRetype },',
-            '    { "replies-0", SlotKind::ReplyRing, 0, RightGrant | RightReceive },',
-            '    { "replies-1", SlotKind::ReplyRing, 1, RightGrant | RightReceive },',
-            '    { "requests-0", SlotKind::RequestRing, 0, RightGrant | RightSend },',
-            '    { "requests-1", SlotKind::RequestRing, 1, RightGrant | RightSend },',
-            '    { "tasks", SlotKind::Tasks, 0, RightSpawn },'])
+            '    { "memory", SlotKind::Memory, 0, RightRetype | RightMove },',
+            '    { "replies-0", SlotKind::ReplyRing, 0, RightGrant | RightReceive | RightMove },',
+            '    { "replies-1", SlotKind::ReplyRing, 1, RightGrant | RightReceive | RightMove },',
+            '    { "requests-0", SlotKind::RequestRing, 0, RightGrant | RightSend | RightMove },',
+            '    { "requests-1", SlotKind::RequestRing, 1, RightGrant | RightSend | RightMove },',
+            '    { "tasks", SlotKind::Tasks, 0, RightSpawn | RightMove },'])
         self.assertNotIn("RightRevoke", group_slots)  # a group of checks cannot reset the services' Rings
 
     def test_a_group_of_services_is_a_service_with_a_policy(self):
@@ -838,8 +853,8 @@ class PlacementTest(ManifestTest):
                          [("flaky", "deep", 0), ("doomed", "deep", 1), ("client", None, 0)])
         self.assertRegex(text, r'\{ "deep", &task_entries::initd_group, TaskKind::Service, .*\{ 2, 5000, 7 \}')
         # It may reset the Rings its services serve when it restarts them, and raise its own ready bit.
-        self.assertIn('{ "requests-0", SlotKind::RequestRing, 0, RightGrant | RightReceive | RightRevoke }', text)
-        self.assertIn('{ "ready", SlotKind::Ready, 0, RightRaise }', text)
+        self.assertIn('{ "requests-0", SlotKind::RequestRing, 0, RightGrant | RightReceive | RightRevoke | RightMove }', text)
+        self.assertIn('{ "ready", SlotKind::Ready, 0, RightRaise | RightMove }', text)
 
     def test_too_many_tasks_is_one_line_naming_the_file_and_the_limit(self):
         manifest = copy.deepcopy(MANY)

@@ -106,6 +106,12 @@ TASK_FIELDS = {"name", "entry", "kind", "band", "reticle_kib", "stack_kib", "bun
 # Task marked "control": true, granting that Task the client ends its footprint declares.
 CONTROL_CONNECTION = "control"
 CONTROL_SCHEMA = "vectra.control"
+# What never moves (ADR 0006, amendment "a capability that cannot be moved"): every grant carries
+# RightMove, which a footprint does not declare, except initd's control connection (the authority
+# the manifest gives one Task, which that Task must not hand on) and device capabilities (the
+# manifest names which Task drives which device; none of the protocols carries one). A MemCap slot
+# (a configuration, the build's file) is the supervisor's read-only copy, granted with read alone.
+PINNED_CLASSES = {"DeviceCap", "PciDeviceCap", "VirtioMmioSlotCap", "IrqCap", "MemCap"}
 CONFIG_KIB = 8  # a configuration's page (a memory object) in its supervisor's Reticle, with its descriptor
 PLATFORMS = ("x86_64", "aarch64", "hosted")
 DOMAIN_EXTRA_KIB = 20  # a Task in a domain also has a 16 KiB kernel stack and a guard page below its user stack
@@ -783,6 +789,18 @@ def add_control(source, tasks, connections, composition):
         connections[CONTROL_CONNECTION] = {"schema": CONTROL_SCHEMA, "served_by_initd": True}
 
 
+def grant_moves(grant):
+    """Whether a granted slot carries RightMove (PINNED_CLASSES)."""
+    return grant["class"] not in PINNED_CLASSES and grant.get("connection") != CONTROL_CONNECTION
+
+
+def rights_expression(rights, moves):
+    """The C++ rights of a slot: its rights by name, then RightMove when it may move."""
+    names = {**RIGHTS, "revoke": "RightRevoke"}
+    moves = moves or "move" in rights
+    return " | ".join([names[right] for right in sorted(set(rights) - {"move"})] + (["RightMove"] if moves else []))
+
+
 def check_ring_ends(source, tasks, connections):
     """Each Ring is single-producer/single-consumer: every end is granted exactly once. A listener's
     client side (requests producer, replies consumer) is the exception: its clients bind it in turns.
@@ -1004,13 +1022,14 @@ def place(source, tasks, groups_field):
 
 def group_bundle(placement, number, tasks, connection_names):
     """A group supervisor's Bundle: what it needs itself, and what its children are granted (with
-    `grant`, so it can grant on); a service group may also reset its children's Rings (`revoke`)."""
+    `grant`, so it can grant on); a service group may also reset its children's Rings (`revoke`).
+    Whatever the group grants on with RightMove it holds with RightMove (a copy only narrows)."""
     group = placement.groups[number]
     service = group["kind"] == "service"
-    slots = {"console": ("SlotKind::Console", 0, {"write"}), "memory": ("SlotKind::Memory", 0, {"retype"}),
-             "tasks": ("SlotKind::Tasks", 0, {"spawn"})}
+    slots = {"console": ("SlotKind::Console", 0, {"write"}), "memory": ("SlotKind::Memory", 0, {"retype", "move"}),
+             "tasks": ("SlotKind::Tasks", 0, {"spawn", "move"})}
     if service:
-        slots["ready"] = ("SlotKind::Ready", 0, {"raise"})
+        slots["ready"] = ("SlotKind::Ready", 0, {"raise", "move"})
     for index in group["members"]:
         for grant in tasks[index].get("bundle", {}).values():
             capability_class = grant["class"]
@@ -1032,6 +1051,8 @@ def group_bundle(placement, number, tasks, connection_names):
                 name, kind = {"TaskCap": ("tasks", "SlotKind::Tasks"),
                               "IrqCap": ("irq-software", "SlotKind::SoftwareIrq")}[capability_class]
                 connection, extra = 0, {"grant"}
+            if grant_moves(grant):
+                extra = extra | {"move"}
             _, _, rights = slots.get(name, (kind, connection, set()))
             slots[name] = (kind, connection, rights | set(grant["rights"]) | extra)
     return slots
@@ -1341,7 +1362,7 @@ def emit(manifest, connections, schemas, output, domains=()):
                 lines.append(f"    {{ .name = {cxx_string(slot)}, .kind = SlotKind::Config, .connection = 0, .rights = RightRead, "
                              f".config_bytes = {array}, .config_length = sizeof({array}) }},")
                 continue
-            rights = " | ".join(RIGHTS[r] for r in sorted(set(grant["rights"])))
+            rights = rights_expression(grant["rights"], grant_moves(grant))
             kind = SLOT_KINDS.get(grant["class"])
             connection_index = 0
             disk = ""
@@ -1361,12 +1382,11 @@ def emit(manifest, connections, schemas, output, domains=()):
                 match = f", 0ull, 0, {grant['virtio_mmio']}"
             lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights}{match}{disk} }},")
         lines.append("};")
-    every_right = dict(RIGHTS, revoke="RightRevoke")
     for number in range(len(placement.groups)):
         lines.append(f"constexpr SlotSpec slots_{len(tasks) + number}[] = {{")
         for slot, (kind, connection_index, rights) in sorted(group_bundle(placement, number, tasks,
                                                                           connection_names).items()):
-            rights = " | ".join(every_right[r] for r in sorted(rights))
+            rights = rights_expression(rights, False)
             disk = f", 0ull, {DISKS.index(slot)}" if slot in DISKS else ""
             lines.append(f"    {{ {cxx_string(slot)}, {kind}, {connection_index}, {rights}{disk} }},")
         lines.append("};")

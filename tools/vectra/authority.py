@@ -25,8 +25,8 @@ import compile as manifest_compiler  # noqa: E402
 # class, what it names, rights. tests/tools/test_authority.py checks this against the kernel source.
 KERNEL_TO_INITD = (
     ("console", "DeviceCap", "the console", ("write", "grant")),
-    ("memory", "ReticleCap", "the root Reticle", ("retype", "grant", "revoke")),
-    ("tasks", "TaskCap", "the right to spawn Tasks", ("spawn", "grant")),
+    ("memory", "ReticleCap", "the root Reticle", ("retype", "grant", "revoke", "move")),
+    ("tasks", "TaskCap", "the right to spawn Tasks", ("spawn", "grant", "move")),
     ("irq-software", "IrqCap", "the software interrupt line", ("receive", "read", "grant")),
     ("pci", "DeviceCap", "the PCI bus, on a machine with PCI", ("read",)),
     ("virtio-mmio", "DeviceCap", "the virtio-mmio slots, on a machine with an occupied one", ("read",)),
@@ -227,7 +227,8 @@ def group_node(placement, number: int, tasks: list, connection_names: list, ring
 
 def holding(slot: str, grant: dict, task: dict, index: int, need: dict, rings: dict,
             supervisor: str = "initd") -> Holding:
-    capability_class, rights = grant["class"], tuple(sorted(set(grant["rights"])))
+    moves = {"move"} if manifest_compiler.grant_moves(grant) else set()
+    capability_class, rights = grant["class"], tuple(sorted(set(grant["rights"]) | moves))
     name = task["name"]
     if capability_class == "RingCap":
         flow = rings[(grant["connection"], grant["ring"])]
@@ -297,14 +298,14 @@ def text(graph: Graph) -> str:
             lines.append(f"  {holding.slot:<{slot_width}}  {holding.capability_class:<{class_width}}  "
                          f"{holding.names:<{names_width}}  {', '.join(holding.rights)}".rstrip())
         lines.append("")
-    lines.append("Authority flowing through Rings (a sender can move any capability it holds along with a "
-                 "message; a copy needs grant on it):")
+    lines.append("Authority flowing through Rings (a sender can move a capability it holds with move along "
+                 "with a message; a copy needs grant on it):")
     if not graph.rings:
         lines.append("  none: this image has no connections")
     holders = {task.name: task for task in graph.tasks}
     for ring in graph.rings:
         sender = holders.get(ring.producer)
-        movable = ", ".join(holding.slot for holding in sender.holdings) if sender else "-"
+        movable = ", ".join(holding.slot for holding in sender.holdings if "move" in holding.rights) if sender else "-"
         copyable = ", ".join(holding.slot for holding in sender.holdings if "grant" in holding.rights) if sender else ""
         lines.append(f"  {ring.name} ({ring.schema}): {ring.producer} -> {ring.consumer}; "
                      f"{ring.producer} could move {movable or 'nothing'}; copy {copyable or 'nothing (no grant right)'}")

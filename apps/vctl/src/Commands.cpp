@@ -40,9 +40,9 @@ char const* state_name(u8 state)
 
 FixedString<64> rights_text(u32 rights)
 {
-    constexpr char const* names[] = { "read", "write", "send", "receive", "grant", "spawn", "raise", "retype", "revoke" };
+    constexpr char const* names[] = { "read", "write", "send", "receive", "grant", "spawn", "raise", "retype", "revoke", "move" };
     FixedString<64> text;
-    for (usize bit = 0; bit < 9; ++bit) {
+    for (usize bit = 0; bit < sizeof(names) / sizeof(names[0]); ++bit) {
         if (!(rights & (1u << bit)))
             continue;
         if (text.length() != 0)

@@ -41,8 +41,8 @@ constexpr Step script[] = {
     { "unknown service", "vctl restart nope\r", { "vctl: restart nope: unknown-service\r\n" }, {} },
     { "a check", "vctl restart vctl\r", { "vctl: restart vctl: not-a-service\r\n" }, {} },
     { "vctl graph vctl", "vctl graph vctl\r", { "vctl             control_requests requests     send             control\r\n",
-        "vctl             requests         requests     send             vfs\r\n", "vctl             snapshot         snapshot     read             -\r\n" }, {}, true },
-    { "vctl graph vfsd", "vctl graph vfsd\r", { "vfsd             requests         requests     receive          vfs\r\n" }, "control" },
+        "vctl             requests         requests     send,move        vfs\r\n", "vctl             snapshot         snapshot     read             -\r\n" }, {}, true },
+    { "vctl graph vfsd", "vctl graph vfsd\r", { "vfsd             requests         requests     receive,move     vfs\r\n" }, "control" },
 };
 
 constexpr std::string_view greeting[] = { "vsh: a small shell on vfsd", "vsh:/$ " };

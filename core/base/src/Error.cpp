@@ -33,6 +33,7 @@ char const* error_code_name(ErrorCode code)
     case ErrorCode::PeerClosed: return "peer-closed";
     case ErrorCode::Deadlock: return "deadlock";
     case ErrorCode::DomainError: return "domain-error";
+    case ErrorCode::NotMovable: return "not-movable";
     }
     return "unknown-error";
 }

@@ -21,7 +21,9 @@ ErrorOr<void> check_footprint(Bundle const& bundle, std::span<SlotRequirement co
             return Error(ErrorCode::NotFound, "the Bundle lacks a slot the footprint requires");
         if (found->capability_class != requirement.capability_class)
             return Error(ErrorCode::WrongClass, "a Bundle slot holds another class than the footprint declares");
-        if (found->rights != requirement.rights)
+        /* RightMove is not the component's to declare: the composition decides whether a capability
+           may leave its holder (the manifest compiler grants it, or not: ADR 0006, amendment). */
+        if ((found->rights & ~RightMove) != (requirement.rights & ~RightMove))
             return Error(ErrorCode::MissingRight, "a Bundle slot's rights differ from the footprint's");
     }
     for (usize index = 0; index < count; ++index) {

@@ -101,7 +101,7 @@ ErrorOr<void> BundleObject::give_raw(std::string_view name, CapabilitySpace& fro
 {
     TRY(check_name(name));
     auto view = TRY(from.view(source.space, source.slot, source.generation));
-    auto moved = TRY(from.transfer(source.space, source.slot, source.generation, capability_class, m_space));
+    auto moved = TRY(from.transfer(source.space, source.slot, source.generation, capability_class, m_space, MoveBy::Holder));
     return place(name, capability_class, view.rights, moved);
 }
 

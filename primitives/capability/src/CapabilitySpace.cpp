@@ -148,11 +148,14 @@ ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::derive(u32 space, u16 slot,
 }
 
 ErrorOr<CapabilitySpace::RawHandle> CapabilitySpace::transfer(u32 space, u16 slot, u32 generation,
-    CapabilityClass capability_class, CapabilitySpace& target)
+    CapabilityClass capability_class, CapabilitySpace& target, MoveBy mover)
 {
     CapabilityEntry* source = TRY(validate(space, slot, generation, capability_class, 0));
     if (&target == this)
         return RawHandle { m_id, slot, generation };
+    /* Another space: the holder needs RightMove (a delivery was checked when it was sent). */
+    if (mover == MoveBy::Holder && (source->rights & RightMove) == 0)
+        return Error(ErrorCode::NotMovable, "capability lacks RightMove: it stays in the space it was granted into");
     /* Insert the copy first (it may fail on a full target), then hand over the subtree. */
     RawHandle moved = TRY(target.insert(source->object, capability_class, source->rights, source->detail,
         source->parent));

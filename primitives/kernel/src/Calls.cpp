@@ -46,7 +46,7 @@ ErrorOr<TaskCap> spawn(CapabilitySpace& space, TaskCap const& authority, Reticle
     TRY(ensure_room(space));
     Task* child = TRY(Executor::current().spawn(*reticle, parameters));
     /* Cannot fail: the space had room and nothing ran since. */
-    return MUST(space.mint<CapabilityClass::Task>(child, RightRead | RightGrant | RightRevoke));
+    return MUST(space.mint<CapabilityClass::Task>(child, RightRead | RightGrant | RightRevoke | RightMove));
 }
 
 ErrorOr<Task*> task(CapabilitySpace& space, TaskCap const& capability)
@@ -88,7 +88,7 @@ ErrorOr<SignalCap> signal_capability(CapabilitySpace& space, SignalBit bit)
     if (&self.capabilities() != &space)
         return Error(ErrorCode::ForeignHandle, "a Task can only hand out bits of its own Signal Mask");
     TRY(ensure_room(space));
-    return space.mint<CapabilityClass::Signal>(&self.signals(), RightRaise | RightGrant | RightRevoke, bit.index());
+    return space.mint<CapabilityClass::Signal>(&self.signals(), RightRaise | RightGrant | RightRevoke | RightMove, bit.index());
 }
 
 ErrorOr<TimerCap> create_timer(CapabilitySpace& space, ReticleCap const& memory, SignalBit bit)
@@ -99,7 +99,7 @@ ErrorOr<TimerCap> create_timer(CapabilitySpace& space, ReticleCap const& memory,
     Reticle* reticle = TRY(space.lookup(memory, RightRetype));
     TRY(ensure_room(space));
     Timer* timer = TRY(reticle->try_create<Timer>(reticle, self.signals(), bit));
-    return name_new_object<CapabilityClass::Timer>(space, timer, RightWrite | RightGrant | RightRevoke);
+    return name_new_object<CapabilityClass::Timer>(space, timer, RightWrite | RightGrant | RightRevoke | RightMove);
 }
 
 }

@@ -40,9 +40,9 @@ ErrorOr<MemCap> display_memory(CapabilitySpace& space, DisplayCap const& display
     DisplayDevice* device = TRY(display_of(space, display, needed));
     /* A holder allowed to hand the display on (RightGrant) may lend the framebuffer, and take back
        what it lent: the MemCap carries grant and revoke, which reach only copies made from it
-       (displayd, docs/adr/0042-vectra-display.md). */
+       (displayd, docs/adr/0042-vectra-display.md), and move. */
     bool lends = (TRY(space.entry_of(display))->rights & RightGrant) != 0;
-    Rights passed_on = lends ? RightGrant | RightRevoke : 0;
+    Rights passed_on = lends ? RightGrant | RightRevoke | RightMove : 0;
     return space.mint_beneath<CapabilityClass::Device, CapabilityClass::Memory>(display, needed,
         &device->framebuffer(), needed | passed_on);
 }

@@ -142,8 +142,8 @@ ErrorOr<Task*> spawn_initial_task(Reticle& root, TaskEntry entry)
     auto& space = initial->capabilities();
     auto& bundle = initial->bundle();
     TRY(bundle.give("console", space, TRY(space.mint<CapabilityClass::Device>(console, RightWrite | RightGrant))));
-    TRY(bundle.give("memory", space, TRY(space.mint<CapabilityClass::Reticle>(&root, RightRetype | RightGrant | RightRevoke))));
-    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant))));
+    TRY(bundle.give("memory", space, TRY(space.mint<CapabilityClass::Reticle>(&root, RightRetype | RightGrant | RightRevoke | RightMove))));
+    TRY(bundle.give("tasks", space, TRY(space.mint<CapabilityClass::Task>(initial, RightSpawn | RightGrant | RightMove))));
     TRY(bundle.give("irq-software", space,
         TRY(space.mint<CapabilityClass::Irq>(software_interrupt, RightReceive | RightRead | RightGrant))));
     /* The PCI bus, when the machine has one: the authority to open each enumerated function. */

@@ -474,10 +474,10 @@ ErrorOr<void> create_memory(CallFrame& frame)
     if (space.is_full())
         return Error(ErrorCode::Full, "capability space is full");
     /* The rights the new MemCap carries: a subset of the defaults (0: all of them). */
-    constexpr Rights defaults = RightRead | RightWrite | RightGrant | RightRevoke;
+    constexpr Rights defaults = RightRead | RightWrite | RightGrant | RightRevoke | RightMove;
     Rights rights = frame.arguments[3] == 0 ? defaults : Rights(frame.arguments[3]);
     if (frame.arguments[3] > u64(defaults) || (rights & ~defaults) != 0)
-        return Error(ErrorCode::InvalidArgument, "a new MemCap carries a subset of read, write, grant and revoke");
+        return Error(ErrorCode::InvalidArgument, "a new MemCap carries a subset of read, write, grant, revoke and move");
     return_handle(frame, TRY(MemoryObject::try_create(*reticle, space, frame.arguments[2], rights)));
     return {};
 }
@@ -796,7 +796,7 @@ ErrorOr<void> dispatch(CallFrame& frame)
         return {};
     case Call::Exit:
         /* A non-zero second word: the Task's entry returned that error (how a Task in a domain ends). */
-        if (frame.arguments[1] > u64(ErrorCode::Deadlock))
+        if (frame.arguments[1] > u64(ErrorCode::NotMovable) || frame.arguments[1] == u64(ErrorCode::DomainError))
             executor.exit_current(ErrorOr<i32>(Error(ErrorCode::InvalidArgument, "exit with an unknown error")));
         if (frame.arguments[1] != 0)
             executor.exit_current(ErrorOr<i32>(Error(ErrorCode(frame.arguments[1]), "the Task's entry returned an error")));

@@ -245,9 +245,9 @@ ErrorOr<void> RingProducer::send_with_capability(std::span<u8 const> message, Ca
     u32 head = ring.m_head.load(std::memory_order_acquire);
     if (tail - head == ring.m_slot_count)
         return Error(ErrorCode::Full, "Ring is full");
-    /* Validate and move (or copy, with the grant right) the capability into the Ring before the slot becomes visible. */
+    /* Validate and move (with the move right) or copy (with the grant right) the capability into the Ring before the slot becomes visible. */
     auto moved = transfer == Transfer::Move
-        ? TRY(from.transfer(space, slot_index, generation, capability_class, ring.m_in_flight))
+        ? TRY(from.transfer(space, slot_index, generation, capability_class, ring.m_in_flight, MoveBy::Holder))
         : TRY(from.derive(space, slot_index, generation, capability_class, keep, ring.m_in_flight, RightGrant));
     u8* slot = ring.slot(tail);
     Ring::SlotHeader header {};
@@ -348,7 +348,7 @@ ErrorOr<ReceivedMessage> RingConsumer::try_receive(std::span<u8> buffer, Capabil
             return Error(ErrorCode::InvalidArgument, "a message carried a capability this receiver does not take; dropped");
         }
         auto moved = ring.m_in_flight.transfer(ring.m_in_flight.id(), header.capability_slot,
-            header.capability_generation, capability_class, *into);
+            header.capability_generation, capability_class, *into, MoveBy::Delivery);
         if (moved.is_error()) {
             if (moved.error().code() != ErrorCode::StaleHandle)
                 return moved.release_error(); /* the receiver's space is full: the slot waits */

@@ -44,6 +44,8 @@ enum class ErrorCode : u16 {
     Deadlock = 25,
     /* An error of a declared domain (a protocol's own errors): see Error::domain(). */
     DomainError = 26,
+    /* A capability without RightMove was to be moved to another Task (vectra/Capability.h). */
+    NotMovable = 27,
 };
 
 [[nodiscard]] char const* error_code_name(ErrorCode);

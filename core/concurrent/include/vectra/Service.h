@@ -24,7 +24,8 @@ struct SlotRequirement {
 
 /*
  * Checks that the Bundle holds exactly the declared footprint: every slot present with its
- * class and rights, and nothing else. The build checks the boot manifest against the same
+ * class and rights (RightMove aside: the composition grants it, not the component), and nothing
+ * else. The build checks the boot manifest against the same
  * footprint (footprint.json); this is the run-time half, for a Task spawned any other way.
  */
 [[nodiscard]] ErrorOr<void> check_footprint(Bundle const&, std::span<SlotRequirement const>);

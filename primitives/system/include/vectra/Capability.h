@@ -16,20 +16,28 @@ namespace vectra {
 
 [[nodiscard]] char const* capability_class_name(CapabilityClass);
 
-/* Rights are a bit set; a derived capability carries a subset of its parent's rights. */
+/*
+ * Rights are a bit set; a derived capability carries a subset of its parent's rights, so a right
+ * once left out is never added back further down. RightGrant lets a holder copy a capability into
+ * another Task (it keeps its own); RightMove lets it hand the capability itself to another Task
+ * (it keeps nothing): through a Ring slot, into a child's Bundle. A capability without RightMove
+ * stays in the space it was granted into — the manifest compiler grants initd's control
+ * connection and every device capability that way (ADR 0006, amendment).
+ */
 enum Right : u32 {
     RightRead = 1u << 0,
     RightWrite = 1u << 1,
     RightSend = 1u << 2,
     RightReceive = 1u << 3,
-    RightGrant = 1u << 4, /* may be copied to another Task (moving needs no right) */
+    RightGrant = 1u << 4, /* may be copied to another Task */
     RightSpawn = 1u << 5,
     RightRaise = 1u << 6,
     RightRetype = 1u << 7,
     RightRevoke = 1u << 8, /* may revoke what was derived from it */
+    RightMove = 1u << 9, /* may be moved to another Task (ErrorCode::NotMovable otherwise) */
 };
 using Rights = u32;
-inline constexpr Rights all_rights = 0x1ff;
+inline constexpr Rights all_rights = 0x3ff;
 
 /*
  * A handle names one entry of one Task's capability space: (space, slot, generation). It is

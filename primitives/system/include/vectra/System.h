@@ -40,7 +40,7 @@ void yield();
 [[nodiscard]] u64 take_pending(u64 mask);
 /* Raise the bit a SignalCap names (RightRaise). */
 [[nodiscard]] ErrorOr<void> raise(SignalCap const&);
-/* A SignalCap (raise, grant, revoke) on `bit` of the caller's own mask, to hand to others. */
+/* A SignalCap (raise, grant, revoke, move) on `bit` of the caller's own mask, to hand to others. */
 [[nodiscard]] ErrorOr<SignalCap> signal_capability(SignalBit);
 /* monotonic_nanoseconds() and entropy(buffer, size): vectra/ClockAndEntropy.h (core/time and core/random wrap them). */
 
@@ -108,7 +108,7 @@ template<CapabilityClass Class>
     return bundle_place(child, name, RawHandle { source.space(), source.slot(), source.generation() }, Class, true, rights);
 }
 
-/* Parent side: move a capability into the child's Bundle as `name` (the handle is emptied). */
+/* Parent side: move a capability into the child's Bundle as `name` (the handle is emptied; needs RightMove on it). */
 template<CapabilityClass Class>
 [[nodiscard]] ErrorOr<void> give(TaskCap const& child, std::string_view name, Handle<Class>&& source)
 {
@@ -124,17 +124,17 @@ template<CapabilityClass Class>
 [[nodiscard]] ErrorOr<ReticleCap> carve(ReticleCap const& parent, usize size);
 /* Return every byte of a Reticle at once (RightRetype); Busy while anything carved or retyped from it lives. */
 [[nodiscard]] ErrorOr<void> reclaim(ReticleCap const&);
-/* A zeroed memory object of `size` bytes retyped from `memory` (RightRetype); the MemCap has read, write, grant, revoke. */
-/* `rights`: what the new MemCap carries (a subset of read, write, grant and revoke). */
+/* A zeroed memory object of `size` bytes retyped from `memory` (RightRetype); the MemCap has read, write, grant, revoke, move. */
+/* `rights`: what the new MemCap carries (a subset of read, write, grant, revoke and move). */
 [[nodiscard]] ErrorOr<MemCap> create_memory(ReticleCap const& memory, usize size,
-    Rights rights = RightRead | RightWrite | RightGrant | RightRevoke);
+    Rights rights = RightRead | RightWrite | RightGrant | RightRevoke | RightMove);
 /* The bytes a MemCap names (RightRead; writable only with RightWrite — a read-only view otherwise). */
 [[nodiscard]] ErrorOr<std::span<u8>> map_memory(MemCap const&);
 [[nodiscard]] ErrorOr<std::span<u8 const>> map_memory_read_only(MemCap const&);
 
 /*
  * Spawn a Task whose stack and Task block are retyped from `memory` (RightRetype); `authority`
- * must carry RightSpawn. The caller gets the original TaskCap (read, grant, revoke) and fills
+ * must carry RightSpawn. The caller gets the original TaskCap (read, grant, revoke, move) and fills
  * the child's Bundle through it (grant, give) before the child first runs.
  */
 [[nodiscard]] ErrorOr<TaskCap> spawn(TaskCap const& authority, ReticleCap const& memory, SpawnRequest const&);
@@ -156,7 +156,7 @@ template<CapabilityClass Class>
 /* Empty a Ring and start its next epoch (RightRevoke: the owner): bound ends see PeerRestarted. */
 [[nodiscard]] ErrorOr<void> reset_ring(RingCap const&);
 
-/* A one-shot Timer retyped from `memory` that raises `bit` of the caller's mask (TimerCap: write, grant, revoke). */
+/* A one-shot Timer retyped from `memory` that raises `bit` of the caller's mask (TimerCap: write, grant, revoke, move). */
 [[nodiscard]] ErrorOr<TimerCap> create_timer(ReticleCap const& memory, SignalBit);
 /* Arm (or re-arm) it for `deadline` (monotonic ns); RightWrite. */
 [[nodiscard]] ErrorOr<void> arm_timer(TimerCap const&, u64 deadline);

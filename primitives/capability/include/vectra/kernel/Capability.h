@@ -104,6 +104,17 @@ protected:
     ~SpaceObserver() = default;
 };
 
+/*
+ * Who moves an entry: a holder handing its capability to another space, which needs RightMove on
+ * it (ErrorCode::NotMovable otherwise), or the kernel delivering one already in flight — a Ring
+ * slot's capability into its receiver, checked when it was sent (moved with RightMove, or copied
+ * with RightGrant). Moving within the holder's own space changes nothing and needs no right.
+ */
+enum class MoveBy : u8 {
+    Holder,
+    Delivery,
+};
+
 /* What a capability names, untyped: used where the class is only known at run time. */
 struct CapabilityView {
     CapabilityClass capability_class;
@@ -200,11 +211,14 @@ public:
         return typed<Class>(derive(handle.space(), handle.slot(), handle.generation(), Class, keep, target, RightGrant));
     }
 
-    /* Move into `target`: the entry changes space and keeps its place in the derivation tree. */
+    /*
+     * Move into `target`: the entry changes space and keeps its place in the derivation tree and
+     * its rights; needs RightMove (NotMovable otherwise, and the holder keeps it).
+     */
     template<CapabilityClass Class>
     [[nodiscard]] ErrorOr<Handle<Class>> move_to(CapabilitySpace& target, Handle<Class>&& handle)
     {
-        auto moved = transfer(handle.space(), handle.slot(), handle.generation(), Class, target);
+        auto moved = transfer(handle.space(), handle.slot(), handle.generation(), Class, target, MoveBy::Holder);
         if (!moved.is_error())
             handle = Handle<Class>();
         return typed<Class>(std::move(moved));
@@ -242,7 +256,8 @@ public:
     /* Untyped access for code that moves capabilities it does not interpret (Ring slots, Bundles). */
     using RawHandle = vectra::RawHandle;
     [[nodiscard]] ErrorOr<CapabilityView> view(u32 space, u16 slot, u32 generation) const;
-    [[nodiscard]] ErrorOr<RawHandle> transfer(u32 space, u16 slot, u32 generation, CapabilityClass, CapabilitySpace& target);
+    [[nodiscard]] ErrorOr<RawHandle> transfer(u32 space, u16 slot, u32 generation, CapabilityClass, CapabilitySpace& target,
+        MoveBy);
     [[nodiscard]] ErrorOr<RawHandle> derive(u32 space, u16 slot, u32 generation, CapabilityClass, Rights keep,
         CapabilitySpace& target, Rights needed);
     [[nodiscard]] ErrorOr<void> erase(u32 space, u16 slot, u32 generation, CapabilityClass);

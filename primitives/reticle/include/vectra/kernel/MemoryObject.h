@@ -38,7 +38,7 @@ public:
 
     /* Retype `size` bytes from `reticle` and mint the original MemCap into `space`. */
     [[nodiscard]] static ErrorOr<MemCap> try_create(Reticle& reticle, CapabilitySpace& space, usize size,
-        Rights rights = RightRead | RightWrite | RightGrant | RightRevoke);
+        Rights rights = RightRead | RightWrite | RightGrant | RightRevoke | RightMove);
 
     [[nodiscard]] std::span<u8> bytes() const { return { m_base, m_size }; }
     /* The pages the object occupies (its bytes start a page; the rest of the last page is its own). */

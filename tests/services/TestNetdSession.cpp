@@ -142,6 +142,23 @@ Pair connect_pair(Session& server, Session& client, Address const& where)
     return { listener.socket, connected.socket, accepted.socket };
 }
 
+/* `count` connections over loopback through one listener (backlog 8) of `server`. */
+std::vector<Pair> connect_pairs(Session& server, Session& client, usize count)
+{
+    std::vector<Pair> pairs;
+    TcpListen listen { loopback4(0), 8 };
+    auto listener = MUST(server.handle(listen));
+    for (usize index = 0; index < count; ++index) {
+        TcpConnect connect;
+        connect.remote = loopback4(listener.local.port);
+        auto connected = MUST(client.handle(connect));
+        pump();
+        auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+        pairs.push_back({ listener.socket, connected.socket, accepted.socket });
+    }
+    return pairs;
+}
+
 usize held(Session& session) { return test::held_bytes(session); }
 
 std::vector<u8> pattern(usize size, u8 seed)
@@ -427,17 +444,7 @@ TEST_CASE("peers sending far more than a session may buffer: windows close, noth
     /* Eight connections into one session, each sending more than a TCP window: together far past its bound. */
     constexpr usize connections = 8;
     constexpr usize each = 30000;
-    std::vector<Pair> pairs;
-    TcpListen listen { loopback4(0), 8 };
-    auto listener = MUST(server.handle(listen));
-    for (usize index = 0; index < connections; ++index) {
-        TcpConnect connect;
-        connect.remote = loopback4(listener.local.port);
-        auto connected = MUST(client.handle(connect));
-        pump();
-        auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
-        pairs.push_back({ listener.socket, connected.socket, accepted.socket });
-    }
+    auto pairs = connect_pairs(server, client, connections);
     std::vector<std::vector<u8>> bytes;
     std::vector<usize> sent(connections, 0);
     for (usize index = 0; index < connections; ++index)
@@ -700,17 +707,7 @@ TEST_CASE("as an attacker: connections that send and are never read queue past t
     constexpr usize connections = 4;
     constexpr usize each = 120000;
     static_assert(connections * (TCP_SND_BUF - netd::send_assured) > netd::send_queue_limit);
-    std::vector<Pair> pairs;
-    TcpListen listen { loopback4(0), 8 };
-    auto listener = MUST(server.handle(listen));
-    for (usize index = 0; index < connections; ++index) {
-        TcpConnect connect;
-        connect.remote = loopback4(listener.local.port);
-        auto connected = MUST(client.handle(connect));
-        pump();
-        auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
-        pairs.push_back({ listener.socket, connected.socket, accepted.socket });
-    }
+    auto pairs = connect_pairs(server, client, connections);
     std::vector<std::vector<u8>> bytes;
     std::vector<usize> sent(connections, 0);
     for (usize index = 0; index < connections; ++index)

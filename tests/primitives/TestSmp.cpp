@@ -10,6 +10,7 @@
 
 #include "SmpSupport.h"
 #include <atomic>
+#include <cstdio>
 #include <catch2/catch.hpp>
 #include <sched.h>
 #include <unistd.h>
@@ -124,6 +125,19 @@ ErrorOr<i32> raise_until_exited(Bundle&)
     return 0;
 }
 
+/* ---- a bare host thread (no CPU) raises the bit of a Task pinned to an idle CPU 0 ---- */
+constexpr u32 bare_rounds = 20;
+std::atomic<u32> s_bare_acknowledged { 0 };
+
+ErrorOr<i32> wait_for_the_bare_thread(Bundle&)
+{
+    for (u32 round = 0; round < bare_rounds; ++round) {
+        (void)Executor::current().wait(SignalBit(3).mask());
+        s_bare_acknowledged.fetch_add(1);
+    }
+    return 0;
+}
+
 }
 
 TEST_CASE("Ticket lock: no lost update under four threads", "[kernel][smp]")
@@ -194,6 +208,52 @@ TEST_CASE("Kernel lock: held only inside; a CPU re-entering is refused", "[kerne
     kernel_lock::leave();
     CHECK_FALSE(kernel_lock::held_here());
     CHECK(kernel_lock::queued() == 0);
+}
+
+TEST_CASE("Two CPUs: a bare host thread raising a Task pinned to an idle CPU 0 wakes it", "[kernel][smp]")
+{
+    /*
+     * A thread that is no CPU reads CPU index 0; signal_raised once took that for "raised on CPU
+     * 0 itself" (no fence, no wake-up) and CPU 0 slept on until its idle limit. Every raise here
+     * is made while CPU 0 idles, so each must send it a wake-up (counted by the hosted platform).
+     */
+    auto result = run_checked([] {
+        platform::hosted::request_processors(2);
+        if (kernel::start_processors().is_error() || Executor::task_processors() != 2)
+            return 1;
+        test::Arena arena(1 * MiB);
+        Task* waiter = spawn_on(arena, "waiter", wait_for_the_bare_thread, 0);
+        u64 wakes_before = platform::hosted::idle_counts(0).futex_wakes;
+        /* The bare thread is a source outside the kernel, as a device's is: not a deadlock. */
+        Executor::note_interrupt_routes(1);
+        std::atomic<bool> gave_up { false };
+        std::thread bare([waiter, &gave_up] {
+            u64 start = platform::monotonic_nanoseconds();
+            auto waited_too_long = [&] { return platform::monotonic_nanoseconds() - start > 10 * five_seconds; };
+            for (u32 round = 0; round < bare_rounds && !gave_up.load(); ++round) {
+                while (!Executor::of_processor(0).is_idle() && !waited_too_long())
+                    sched_yield();
+                waiter->signals().raise(SignalBit(3));
+                while (s_bare_acknowledged.load() <= round && !waited_too_long())
+                    sched_yield();
+            }
+        });
+        auto status = Executor::current().run_until_exit(*waiter);
+        gave_up.store(true);
+        bare.join();
+        Executor::note_interrupt_routes(0);
+        if (status.is_error() || status.value() != 0)
+            return 2;
+        u64 wakes = platform::hosted::idle_counts(0).futex_wakes - wakes_before;
+        if (wakes < bare_rounds / 2) {
+            std::printf("CPU 0 was woken %llu times for %u raises\n", static_cast<unsigned long long>(wakes), bare_rounds);
+            return 3;
+        }
+        return reap_all() ? 0 : 4;
+    });
+    INFO(result.output);
+    REQUIRE(result.exited);
+    CHECK(result.exit_status == 0);
 }
 
 TEST_CASE("Four CPUs: Tasks pinned to cpus 1 and 2 wake each other 100000 times, none lost", "[kernel][smp]")

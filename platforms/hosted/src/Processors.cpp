@@ -149,8 +149,9 @@ void hosted::wake_boot_thread()
 
 void wake_processor(u32 index)
 {
-    VERIFY(index < s_processors_online && index != t_processor_index);
+    VERIFY(index < s_processors_online && index != processor_running_this()); /* a bare thread may wake CPU 0 */
     if (index == 0) {
+        s_processors[0].futex_wakes.fetch_add(1, std::memory_order_relaxed); /* a signal: a call to the host too */
         (void)pthread_kill(s_boot_thread, hosted::boot_wakeup_signal);
         return;
     }

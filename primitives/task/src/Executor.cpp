@@ -131,7 +131,9 @@ void Executor::signal_raised()
      */
     if (s_task_processors <= 1)
         return;
-    u32 self = platform::current_processor();
+    /* Not current_processor(): a hosted thread that is no CPU reads 0 there, and would take CPU 0's
+       shortcut below and never wake it (ADR 0026 §14). */
+    u32 self = platform::processor_running_this();
     /*
      * A raise on this CPU's own executor (a Ring ping-pong between two Tasks of one CPU, a
      * Task's own timer): this CPU is running this code, so it is not parked and needs no

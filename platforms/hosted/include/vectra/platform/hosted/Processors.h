@@ -20,7 +20,8 @@ void request_processors(u32 count);
 void set_idle_poll_nanoseconds(u64 nanoseconds);
 
 /* How a CPU's idles ended so far: woken while polling, or gone to sleep in the host kernel; and
-   how many of the wake-ups sent to it had to call the host (it said it slept). */
+   how many of the wake-ups sent to it had to call the host (it said it slept; for the boot CPU,
+   every wake-up: a signal to its thread). */
 struct IdleCounts {
     u64 polled_wakeups;
     u64 sleeps;

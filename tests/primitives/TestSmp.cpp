@@ -3,9 +3,11 @@
  *
  * One executor per CPU (ADR 0026) on the hosted platform's threads: the ticket lock under
  * contention, Tasks pinned to two CPUs waking each other across them with no wake-up lost, an
- * idle CPU stealing a Task left runnable behind a busy one, and a Task that exits while a raise
- * for it is in flight from another CPU. The executor cases run in a child process: started CPUs
- * never stop.
+ * idle CPU stealing a Task left runnable behind a busy one, a Task that exits while a raise
+ * for it is in flight from another CPU, a bare host thread waking an idle CPU 0, a Task stopped
+ * from another CPU while it parks (never running again), and movable Tasks woken from two CPUs
+ * while they are stolen and exit (ADR 0026 §14: the net for a lock per executor). The executor
+ * cases run in a child process: started CPUs never stop.
  */
 
 #include "SmpSupport.h"
@@ -138,6 +140,69 @@ ErrorOr<i32> wait_for_the_bare_thread(Bundle&)
     return 0;
 }
 
+
+/* ---- a Task stopped from another CPU while it parks, raises for it in flight from a third ---- */
+std::atomic<Task*> s_parker { nullptr };
+std::atomic<u64> s_parker_wakeups { 0 };
+std::atomic<bool> s_parker_exited { false };
+std::atomic<u64> s_raises_after_exit { 0 };
+
+ErrorOr<i32> park_forever(Bundle&)
+{
+    for (;;) {
+        (void)Executor::current().wait(SignalBit(4).mask());
+        s_parker_wakeups.fetch_add(1);
+    }
+}
+
+ErrorOr<i32> stop_the_parker(Bundle&)
+{
+    while (s_parker_wakeups.load() < 20)
+        Executor::current().yield();
+    kernel_lock::Entry lock; /* as deleting its last TaskCap does */
+    Executor::current().stop(*s_parker.load());
+    return 0;
+}
+
+ErrorOr<i32> raise_the_parker(Bundle&)
+{
+    u64 raises = 0;
+    while (s_raises_after_exit.load() < 1000) {
+        s_parker.load()->signals().raise(SignalBit(4));
+        if (s_parker_exited.load())
+            s_raises_after_exit.fetch_add(1);
+        if (++raises % 64 == 0)
+            Executor::current().yield();
+    }
+    return 0;
+}
+
+/* ---- movable workers waiting for raises from two pinned raisers, stolen while others exit ---- */
+constexpr u32 workers = 8;
+constexpr u32 worker_wakeups = 2000;
+std::atomic<Task*> s_workers[workers];
+std::atomic<u32> s_workers_exited { 0 };
+
+ErrorOr<i32> work_on_raises(Bundle&)
+{
+    for (u32 count = 0; count < worker_wakeups; ++count)
+        (void)Executor::current().wait(SignalBit(6).mask());
+    s_workers_exited.fetch_add(1);
+    return 0;
+}
+
+ErrorOr<i32> raise_every_worker(Bundle&)
+{
+    u64 raises = 0;
+    while (s_workers_exited.load() < workers) {
+        /* An exited worker is still listed (reaped at the end), so its mask may still be raised. */
+        for (auto& worker : s_workers)
+            worker.load()->signals().raise(SignalBit(6));
+        if (++raises % 16 == 0)
+            Executor::current().yield();
+    }
+    return 0;
+}
 }
 
 TEST_CASE("Ticket lock: no lost update under four threads", "[kernel][smp]")
@@ -353,6 +418,85 @@ TEST_CASE("Four CPUs: a Task exits while another CPU keeps raising its bits", "[
                 return 4;
         }
         return 0;
+    });
+    INFO(result.output);
+    REQUIRE(result.exited);
+    CHECK(result.exit_status == 0);
+}
+
+TEST_CASE("Four CPUs: a Task stopped from another CPU while it parks never runs again", "[kernel][smp]")
+{
+    auto result = run_checked([] {
+        platform::hosted::request_processors(4);
+        if (kernel::start_processors().is_error())
+            return 1;
+        test::Arena arena(4 * MiB);
+        for (u32 round = 0; round < 10; ++round) {
+            s_parker_wakeups.store(0);
+            s_parker_exited.store(false);
+            s_raises_after_exit.store(0);
+            Task* parker = spawn_on(arena, "parker", park_forever, 1);
+            {
+                kernel_lock::Entry lock;
+                parker->retain(); /* the raiser keeps naming it after it is stopped and forgotten */
+            }
+            s_parker.store(parker);
+            Task* raiser = spawn_on(arena, "raiser", raise_the_parker, 3);
+            Task* stopper = spawn_on(arena, "stopper", stop_the_parker, 2);
+            auto& executor = Executor::current();
+            if (executor.run_until_exit(*stopper).value() != 0)
+                return 2;
+            (void)executor.run_until_exit(*parker);
+            if (parker->state() != TaskState::Exited || parker->exit_cause() != ExitCause::Stopped)
+                return 3;
+            u64 wakeups_at_exit = s_parker_wakeups.load();
+            s_parker_exited.store(true);
+            if (executor.run_until_exit(*raiser).value() != 0)
+                return 4;
+            if (s_parker_wakeups.load() != wakeups_at_exit)
+                return 5; /* it ran after it was stopped */
+            if (!reap_all())
+                return 6;
+            kernel_lock::Entry lock;
+            parker->release();
+        }
+        return 0;
+    });
+    INFO(result.output);
+    REQUIRE(result.exited);
+    CHECK(result.exit_status == 0);
+}
+
+TEST_CASE("Four CPUs: movable Tasks woken from two CPUs are stolen and exit, no wake-up lost", "[kernel][smp]")
+{
+    auto result = run_checked([] {
+        platform::hosted::request_processors(4);
+        if (kernel::start_processors().is_error())
+            return 1;
+        test::Arena arena(4 * MiB);
+        s_workers_exited.store(0);
+        {
+            /* All placed before any raiser looks at them. */
+            kernel_lock::Entry lock;
+            for (auto& worker : s_workers)
+                worker.store(spawn_on(arena, "worker", work_on_raises, processor_any));
+        }
+        Task* first = spawn_on(arena, "raiser1", raise_every_worker, 1);
+        Task* second = spawn_on(arena, "raiser2", raise_every_worker, 2);
+        auto& executor = Executor::current();
+        for (auto& worker : s_workers) {
+            if (executor.run_until_exit(*worker.load()).value() != 0)
+                return 2;
+        }
+        if (executor.run_until_exit(*first).value() != 0 || executor.run_until_exit(*second).value() != 0)
+            return 3;
+        u64 steals = 0;
+        for (u32 index = 0; index < 4; ++index)
+            steals += Executor::of_processor(index).steals();
+        std::printf("%llu steals\n", static_cast<unsigned long long>(steals));
+        if (steals == 0)
+            return 5; /* the case is about steals racing raises and exits */
+        return reap_all() ? 0 : 4;
     });
     INFO(result.output);
     REQUIRE(result.exited);

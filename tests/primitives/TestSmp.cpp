@@ -203,6 +203,21 @@ ErrorOr<i32> raise_every_worker(Bundle&)
     }
     return 0;
 }
+
+/* Runs `check` in a child with `count` CPUs started; it returns 0 when everything held. */
+template<typename Check>
+void check_on_processors(u32 count, Check check)
+{
+    auto result = run_checked([&] {
+        platform::hosted::request_processors(count);
+        if (kernel::start_processors().is_error() || Executor::task_processors() != count)
+            return 1;
+        return check();
+    });
+    INFO(result.output);
+    REQUIRE(result.exited);
+    CHECK(result.exit_status == 0);
+}
 }
 
 TEST_CASE("Ticket lock: no lost update under four threads", "[kernel][smp]")
@@ -282,10 +297,7 @@ TEST_CASE("Two CPUs: a bare host thread raising a Task pinned to an idle CPU 0 w
      * 0 itself" (no fence, no wake-up) and CPU 0 slept on until its idle limit. Every raise here
      * is made while CPU 0 idles, so each must send it a wake-up (counted by the hosted platform).
      */
-    auto result = run_checked([] {
-        platform::hosted::request_processors(2);
-        if (kernel::start_processors().is_error() || Executor::task_processors() != 2)
-            return 1;
+    check_on_processors(2, [] {
         test::Arena arena(1 * MiB);
         Task* waiter = spawn_on(arena, "waiter", wait_for_the_bare_thread, 0);
         u64 wakes_before = platform::hosted::idle_counts(0).futex_wakes;
@@ -316,17 +328,11 @@ TEST_CASE("Two CPUs: a bare host thread raising a Task pinned to an idle CPU 0 w
         }
         return reap_all() ? 0 : 4;
     });
-    INFO(result.output);
-    REQUIRE(result.exited);
-    CHECK(result.exit_status == 0);
 }
 
 TEST_CASE("Four CPUs: Tasks pinned to cpus 1 and 2 wake each other 100000 times, none lost", "[kernel][smp]")
 {
-    auto result = run_checked([] {
-        platform::hosted::request_processors(4);
-        if (kernel::start_processors().is_error() || Executor::task_processors() != 4)
-            return 1;
+    check_on_processors(4, [] {
         test::Arena arena(1 * MiB);
         s_pong.store(spawn_on(arena, "pong", pong, 2));
         s_ping.store(spawn_on(arena, "ping", ping, 1));
@@ -339,9 +345,6 @@ TEST_CASE("Four CPUs: Tasks pinned to cpus 1 and 2 wake each other 100000 times,
             return 4;
         return reap_all() ? 0 : 5;
     });
-    INFO(result.output);
-    REQUIRE(result.exited);
-    CHECK(result.exit_status == 0);
 }
 
 TEST_CASE("Four CPUs: a Task runnable behind a spinning one is stolen by an idle CPU", "[kernel][smp]")
@@ -349,10 +352,7 @@ TEST_CASE("Four CPUs: a Task runnable behind a spinning one is stolen by an idle
     /* Either band: the thief's pick scans only the bands it holds Tasks of. */
     Band band = GENERATE(Band::Person, Band::Network);
     CAPTURE(static_cast<u32>(band));
-    auto result = run_checked([band] {
-        platform::hosted::request_processors(4);
-        if (kernel::start_processors().is_error())
-            return 1;
+    check_on_processors(4, [band] {
         test::Arena arena(1 * MiB);
         Task* spinner = spawn_on(arena, "spinner", spin_until_released, 1);
         /* Wait until the spinner runs on CPU 1: from then on, nothing else runs there. */
@@ -391,17 +391,11 @@ TEST_CASE("Four CPUs: a Task runnable behind a spinning one is stolen by an idle
             return 4;
         return reap_all() ? 0 : 6;
     });
-    INFO(result.output);
-    REQUIRE(result.exited);
-    CHECK(result.exit_status == 0);
 }
 
 TEST_CASE("Four CPUs: a Task exits while another CPU keeps raising its bits", "[kernel][smp]")
 {
-    auto result = run_checked([] {
-        platform::hosted::request_processors(4);
-        if (kernel::start_processors().is_error())
-            return 1;
+    check_on_processors(4, [] {
         test::Arena arena(4 * MiB); /* 40 Tasks; a Reticle only grows until reclaimed */
         for (u32 round = 0; round < 20; ++round) {
             s_target_exited.store(false);
@@ -419,17 +413,11 @@ TEST_CASE("Four CPUs: a Task exits while another CPU keeps raising its bits", "[
         }
         return 0;
     });
-    INFO(result.output);
-    REQUIRE(result.exited);
-    CHECK(result.exit_status == 0);
 }
 
 TEST_CASE("Four CPUs: a Task stopped from another CPU while it parks never runs again", "[kernel][smp]")
 {
-    auto result = run_checked([] {
-        platform::hosted::request_processors(4);
-        if (kernel::start_processors().is_error())
-            return 1;
+    check_on_processors(4, [] {
         test::Arena arena(4 * MiB);
         for (u32 round = 0; round < 10; ++round) {
             s_parker_wakeups.store(0);
@@ -462,17 +450,11 @@ TEST_CASE("Four CPUs: a Task stopped from another CPU while it parks never runs 
         }
         return 0;
     });
-    INFO(result.output);
-    REQUIRE(result.exited);
-    CHECK(result.exit_status == 0);
 }
 
 TEST_CASE("Four CPUs: movable Tasks woken from two CPUs are stolen and exit, no wake-up lost", "[kernel][smp]")
 {
-    auto result = run_checked([] {
-        platform::hosted::request_processors(4);
-        if (kernel::start_processors().is_error())
-            return 1;
+    check_on_processors(4, [] {
         test::Arena arena(4 * MiB);
         s_workers_exited.store(0);
         {
@@ -498,7 +480,4 @@ TEST_CASE("Four CPUs: movable Tasks woken from two CPUs are stolen and exit, no 
             return 5; /* the case is about steals racing raises and exits */
         return reap_all() ? 0 : 4;
     });
-    INFO(result.output);
-    REQUIRE(result.exited);
-    CHECK(result.exit_status == 0);
 }

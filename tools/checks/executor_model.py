@@ -68,6 +68,7 @@ CONFIGURATIONS = [
     Configuration("a steal without the victim executor's lock", ["WEAKEN_STEAL_VICTIM_LOCK"], "run on two CPUs"),
     Configuration("a steal moves the Task it chose before relocking, without a second look", ["WEAKEN_STEAL_RECHECK"], "run on two CPUs"),
     Configuration("a wait without its executor's lock", ["WEAKEN_WAIT_LOCK"], "run on two CPUs"),
+    Configuration("the executor's lock let go between the pick and the switch in", ["WEAKEN_PICK_RELOCK"], "stale list"),
 ]
 
 

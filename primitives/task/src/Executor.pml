@@ -7,7 +7,8 @@
  * handshake (ADR 0026 §3) and a steal. Checked by `ctest -R tools.executor_model`
  * (tools/checks/executor_model.py): this file as it is must pass; each WEAKEN_* variant below
  * (one fence or one lock taken out, the lock order broken, a steal's second look skipped, the
- * raiser's CPU read the old way) must fail with a trail.
+ * lock let go between the pick and the switch in, the raiser's CPU read the old way) must fail
+ * with a trail.
  *
  * The lock order: the big kernel lock, then executor locks by CPU index, lowest first. A CPU
  * holding its own executor's lock that wants a lower executor's lets its own go and takes both in
@@ -276,7 +277,11 @@ scheduler: /* holding lock[c] */
     :: else -> break
     od;
     if
-    :: t != NONE -> goto picked
+    :: t != NONE ->
+#ifdef WEAKEN_PICK_RELOCK
+       release(c, c); acquire(c, c); /* the lock let go between the pick and the switch in */
+#endif
+       goto picked
     :: else -> skip
     fi;
     /* steal: both locks in index order; the lists are looked at again once both are held */

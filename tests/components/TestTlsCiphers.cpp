@@ -27,8 +27,8 @@ u64 stepping_clock()
 
 }
 
-TEST_CASE("tls ciphers: AES-GCM, ChaCha20-Poly1305 and SHA-256 match the known answers, and forged tags are refused",
-    "[tls]")
+TEST_CASE(
+    "tls ciphers: AES-GCM, ChaCha20-Poly1305 and SHA-256 match the known answers, and forged tags are refused", "[tls]")
 {
     auto checked = tls_selftest::check_known_answers();
     INFO((checked.is_error() ? checked.error().message() : "ok"));

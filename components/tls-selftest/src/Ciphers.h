@@ -22,7 +22,7 @@ namespace vectra::tls_selftest {
 [[nodiscard]] ErrorOr<void> check_known_answers();
 
 struct SealCost {
-    u64 aes_128_gcm;       /* nanoseconds per KiB sealed */
+    u64 aes_128_gcm; /* nanoseconds per KiB sealed */
     u64 aes_256_gcm;
     u64 chacha20_poly1305;
 };

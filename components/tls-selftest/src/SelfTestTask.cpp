@@ -51,12 +51,11 @@ ErrorOr<void> print_acceleration(ConsoleCap const& console)
         return print_line(console, "tls: BoringSSL without assembly (generic C)");
     FixedString<160> features;
     for (auto const& feature : acceleration.used()) {
-        if (!format_into(features, "{}{} {}", features.length() == 0 ? "" : ", ", feature.name,
-                feature.present ? "yes" : "no"))
+        if (!format_into(
+                features, "{}{} {}", features.length() == 0 ? "" : ", ", feature.name, feature.present ? "yes" : "no"))
             return Error(ErrorCode::InvalidArgument, "the capability line does not fit");
     }
-    return print_line(console, "tls: BoringSSL assembly on {}: {}", acceleration.architecture,
-        features.view());
+    return print_line(console, "tls: BoringSSL assembly on {}: {}", acceleration.architecture, features.view());
 }
 
 u64 now_nanoseconds() { return system::monotonic_nanoseconds(); }
@@ -86,9 +85,12 @@ ErrorOr<i32> tls_selftest(Bundle& bundle)
 
     TRY(print_acceleration(console));
     STEP(console, "known answers", check_known_answers());
-    TRY(print_line(console, "tls: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 and SHA-256 known answers ok, forged tags refused"));
+    TRY(print_line(
+        console, "tls: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 and SHA-256 known answers ok, forged tags refused"));
     auto cost = STEP(console, "seal cost", measure_seal_cost(measured_kib, now_nanoseconds));
-    TRY(print_line(console, "tls: sealing {} KiB in 16 KiB records: AES-128-GCM {} ns/KiB, AES-256-GCM {} ns/KiB, ChaCha20-Poly1305 {} ns/KiB",
+    TRY(print_line(console,
+        "tls: sealing {} KiB in 16 KiB records: AES-128-GCM {} ns/KiB, AES-256-GCM {} ns/KiB, "
+        "ChaCha20-Poly1305 {} ns/KiB",
         measured_kib, cost.aes_128_gcm, cost.aes_256_gcm, cost.chacha20_poly1305));
 
     auto const& certificates = built_certificates();

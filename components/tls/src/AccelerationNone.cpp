@@ -9,9 +9,6 @@
 
 namespace vectra::tls {
 
-Acceleration acceleration()
-{
-    return Acceleration { .architecture = nullptr, .features = {}, .feature_count = 0 };
-}
+Acceleration acceleration() { return Acceleration { .architecture = nullptr, .features = {}, .feature_count = 0 }; }
 
 }

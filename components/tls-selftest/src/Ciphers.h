@@ -27,7 +27,7 @@ struct SealCost {
     u64 chacha20_poly1305;
 };
 
-/* Seals `kib` KiB with each AEAD in 16 KiB records (TLS's largest), timed with `now`. */
+/* Seals `kib` KiB with each AEAD in 16 KiB records (TLS's largest), timed with `now`, after one untimed record. */
 [[nodiscard]] ErrorOr<SealCost> measure_seal_cost(usize kib, u64 (*now)());
 
 }

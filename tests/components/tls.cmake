@@ -21,4 +21,7 @@ target_compile_definitions(test_components.tls PRIVATE VECTRA_TEST_TLS_CERTIFICA
 if(TARGET vectra_tls_selftest)
     vectra_host_test(components.tls.memory SOURCES components/TestTlsMemory.cpp
         COMPONENTS ${kernel_components} random libsodium libc time tls tls_selftest boringssl_port boringssl_host_io)
+    # The image's cipher checks (known answers, forged tags, the seal cost's arithmetic).
+    vectra_host_test(components.tls.ciphers SOURCES components/TestTlsCiphers.cpp
+        COMPONENTS ${kernel_components} random libsodium libc time tls tls_selftest boringssl_port boringssl_host_io)
 endif()

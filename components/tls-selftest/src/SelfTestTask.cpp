@@ -7,13 +7,16 @@
  * components/tls-selftest/README.md, matched by images/tls-selftest/oracle.json.
  */
 
+#include "Ciphers.h"
 #include "Scenario.h"
 #include <openssl/x509.h>
 #include <vectra/ClockAndEntropy.h>
 #include <vectra/Entropy.h>
+#include <vectra/Format.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
+#include <vectra/tls/Acceleration.h>
 #include <vectra/tls/Runtime.h>
 
 VECTRA_TASK_ENTRY(tls_selftest);
@@ -27,6 +30,7 @@ using namespace vectra::tls_selftest;
 /* BoringSSL's heap: the handshake's peak is printed, so the margin is visible (README). */
 constexpr usize heap_bytes = 256 * KiB;
 constexpr usize transfer_bytes = 64 * KiB;
+constexpr usize measured_kib = 256;
 
 #define STEP(console, name, expression)                                                                                \
     ({                                                                                                                 \
@@ -38,6 +42,23 @@ constexpr usize transfer_bytes = 64 * KiB;
         }                                                                                                              \
         _step.release_value();                                                                                         \
     })
+
+/* "tls: BoringSSL assembly on x86_64: AES-NI yes, PCLMULQDQ yes, …" or "… without assembly". */
+ErrorOr<void> print_acceleration(ConsoleCap const& console)
+{
+    auto const acceleration = tls::acceleration();
+    if (acceleration.architecture == nullptr)
+        return print_line(console, "tls: BoringSSL without assembly (generic C)");
+    FixedString<160> features;
+    for (auto const& feature : acceleration.used()) {
+        if (!format_into(
+                features, "{}{} {}", features.length() == 0 ? "" : ", ", feature.name, feature.present ? "yes" : "no"))
+            return Error(ErrorCode::InvalidArgument, "the capability line does not fit");
+    }
+    return print_line(console, "tls: BoringSSL assembly on {}: {}", acceleration.architecture, features.view());
+}
+
+u64 now_nanoseconds() { return system::monotonic_nanoseconds(); }
 
 ErrorOr<void> expect_refusal(Refusal const& refusal, long wanted)
 {
@@ -61,6 +82,16 @@ ErrorOr<i32> tls_selftest(Bundle& bundle)
     tls::use_random(generator);
     TRY(print_line(console, "tls: {} KiB of the Task's memory for BoringSSL, randomness from the High generator",
         heap.size() / KiB));
+
+    TRY(print_acceleration(console));
+    STEP(console, "known answers", check_known_answers());
+    TRY(print_line(
+        console, "tls: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 and SHA-256 known answers ok, forged tags refused"));
+    auto cost = STEP(console, "seal cost", measure_seal_cost(measured_kib, now_nanoseconds));
+    TRY(print_line(console,
+        "tls: sealing {} KiB in 16 KiB records: AES-128-GCM {} ns/KiB, AES-256-GCM {} ns/KiB, "
+        "ChaCha20-Poly1305 {} ns/KiB",
+        measured_kib, cost.aes_128_gcm, cost.aes_256_gcm, cost.chacha20_poly1305));
 
     auto const& certificates = built_certificates();
     u64 started = system::monotonic_nanoseconds();

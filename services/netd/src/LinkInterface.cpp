@@ -65,9 +65,9 @@ struct Ipv6Text {
     [[nodiscard]] std::string_view view() const { return { characters, length }; }
 };
 
-void dhcpv6_received(void* argument, udp_pcb*, pbuf* packet, ip_addr_t const*, u16_t port)
+void dhcpv6_received(void* argument, udp_pcb*, pbuf* packet, ip_addr_t const*, u16_t)
 {
-    static_cast<LinkInterface*>(argument)->take_dhcpv6(packet, port);
+    static_cast<LinkInterface*>(argument)->take_dhcpv6(packet);
     pbuf_free(packet);
 }
 
@@ -336,10 +336,15 @@ void LinkInterface::send_dhcpv6_request()
     m_dhcpv6_timeout_ms = m_dhcpv6_timeout_ms * 2 > dhcpv6_longest_timeout_ms ? dhcpv6_longest_timeout_ms : m_dhcpv6_timeout_ms * 2;
 }
 
-void LinkInterface::take_dhcpv6(pbuf* packet, u16 port)
+void LinkInterface::take_dhcpv6(pbuf* packet)
 {
+    /*
+     * Any source port: RFC 8415 has servers listen on 547 but asks nothing of a Reply's source port,
+     * and libslirp 4.7 sends its Reply from 8962 (547 byte-swapped: its port is not put in network
+     * order). What ties a Reply to the request is the transaction id, new for every try.
+     */
     u8 bytes[1500];
-    if (m_dhcpv6_answered || port != dhcpv6::server_port || packet->tot_len > sizeof(bytes)) {
+    if (m_dhcpv6_answered || packet->tot_len > sizeof(bytes)) {
         ++m_dhcpv6_refused;
         return;
     }

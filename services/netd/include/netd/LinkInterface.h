@@ -79,8 +79,8 @@ public:
     /* A DHCP option lwIP passed on (lwIP's DHCP hook): the DNS servers (option 6) of an ACK are kept. */
     void take_dhcp_option(u8 message_type, u8 option, u8 length, pbuf* packet, u16 offset);
 
-    /* A datagram to DHCPv6's client port (lwIP's receive callback): a Reply to the request in flight names the IPv6 DNS servers. */
-    void take_dhcpv6(pbuf* packet, u16 port);
+    /* A datagram to DHCPv6's client port from any source port (lwIP's receive callback): a Reply to the request in flight names the IPv6 DNS servers. */
+    void take_dhcpv6(pbuf* packet);
     /* The DHCPv6 Information-request is due (lwIP's timeout): sent again, with the next timeout. */
     void send_dhcpv6_request();
     /* DHCPv6 Replies refused (not a Reply, another transaction, malformed, a failure status). */

@@ -259,6 +259,8 @@ void vectra_lwip_assert(char const* message, char const* file, int line)
 /* netd's hooks (arch/vectra_hooks.h); its own tests drive them: no static IPv6 gateway, DHCP's other options ignored. */
 ip6_addr_t const* vectra_lwip_ipv6_gateway(struct netif*, ip6_addr_t const*) { return nullptr; }
 void vectra_lwip_dhcp_option(struct netif*, unsigned char, unsigned char, unsigned char, struct pbuf*, unsigned short) { }
+void vectra_lwip_dns_server(unsigned char, ip_addr_t const*) { }
+ip_addr_t const* vectra_lwip_dns_server_at(unsigned char) { return IP6_ADDR_ANY; }
 }
 
 TEST_CASE("TCP over IPv4: connect, accept, 100 KiB one way, a reply, a half close, a reset", "[lwip]")

@@ -4,7 +4,8 @@
  * libFuzzer target: any bytes as netd_link's configuration (netd/LinkConfiguration.h). A plan
  * comes only from a message that decodes; a DHCP plan carries no address, a static one a usable
  * address, a contiguous netmask and no gateway or one inside its subnet; a static IPv6 plan a /64
- * address that is neither multicast nor link-local, its gateway none or on the link.
+ * address that is neither multicast nor link-local, its gateway none or on the link; IPv6 DNS servers
+ * from RDNSS or DHCPv6 only when the configuration spells one of the two.
  */
 
 #include <algorithm>
@@ -35,6 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
     auto plan = ErrorOr<netd::Ipv4Plan>(planned.value().ipv4);
     netd::LinkConfiguration configuration;
     VERIFY(!decode_configuration(bytes, configuration).is_error());
+    /* IPv6 DNS servers only where the configuration names their source, and only its two spellings. */
+    bool names_dns = configuration.ipv6.has_value() && configuration.ipv6->dns.has_value();
+    VERIFY(names_dns == (ipv6.dns != netd::Ipv6DnsMethod::None));
+    if (names_dns)
+        VERIFY(configuration.ipv6->dns->bytes() == (ipv6.dns == netd::Ipv6DnsMethod::Rdnss ? "rdnss" : "dhcpv6"));
     if (plan.value().dhcp) {
         VERIFY(configuration.ipv4.has_value() && plan.value().address == (std::array<u8, 4> {}));
         return 0;

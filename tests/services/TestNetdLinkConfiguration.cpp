@@ -44,10 +44,13 @@ netd::LinkConfiguration configured(std::string_view method, std::optional<std::s
 }
 
 netd::LinkConfiguration configured6(std::string_view method, std::optional<std::string_view> address, std::optional<u8> prefix,
-    std::optional<std::string_view> gateway)
+    std::optional<std::string_view> gateway, std::optional<std::string_view> dns = {})
 {
+    auto family = record<39>(method, address, prefix, gateway);
     netd::LinkConfiguration configuration;
-    configuration.ipv6 = record<39>(method, address, prefix, gateway);
+    configuration.ipv6 = netd::Ipv6Configuration { family.method, family.address, family.prefix, family.gateway, {} };
+    if (dns)
+        configuration.ipv6->dns = Utf8String<6>::try_from(*dns).release_value();
     return configuration;
 }
 
@@ -72,7 +75,7 @@ std::string_view refusal(netd::LinkConfiguration const& configuration)
 TEST_CASE("netd_link's configuration: the compiler's bytes for dhcp, static and none", "[netd]")
 {
     /* {"ipv4": {"method": "dhcp"}} */
-    u8 const dhcp[] = { 0x02, 0x00, 0x0d, 0x00, 0x00, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 'd', 'h', 'c', 'p', 0x00, 0x00, 0x00, 0x00 };
+    u8 const dhcp[] = { 0x03, 0x00, 0x0d, 0x00, 0x00, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 'd', 'h', 'c', 'p', 0x00, 0x00, 0x00, 0x00 };
     auto planned = netd::plan_from(std::span<u8 const>(dhcp), fallback());
     REQUIRE(!planned.is_error());
     REQUIRE(planned.value().ipv4.dhcp);
@@ -80,7 +83,7 @@ TEST_CASE("netd_link's configuration: the compiler's bytes for dhcp, static and 
     REQUIRE(planned.value().ipv6.method == netd::Ipv6Method::LinkLocalOnly);
 
     /* {"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 24, "gateway": "10.0.2.2"}} */
-    u8 const fixed[] = { 0x02, 0x00, 0x29, 0x00, 0x00, 0x00, 0x01, 0x06, 0x00, 0x00, 0x00, 's', 't', 'a', 't', 'i', 'c', 0x01, 0x09,
+    u8 const fixed[] = { 0x03, 0x00, 0x29, 0x00, 0x00, 0x00, 0x01, 0x06, 0x00, 0x00, 0x00, 's', 't', 'a', 't', 'i', 'c', 0x01, 0x09,
         0x00, 0x00, 0x00, '1', '0', '.', '0', '.', '2', '.', '1', '5', 0x01, 24, 0x01, 0x08, 0x00, 0x00, 0x00, '1', '0', '.', '0', '.',
         '2', '.', '2', 0x00 };
     planned = netd::plan_from(std::span<u8 const>(fixed), fallback());
@@ -92,7 +95,7 @@ TEST_CASE("netd_link's configuration: the compiler's bytes for dhcp, static and 
     REQUIRE(plan.gateway == Quad { 10, 0, 2, 2 });
 
     /* {}: Kconfig's static address, IPv6 link-local only. */
-    u8 const none[] = { 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 };
+    u8 const none[] = { 0x03, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 };
     planned = netd::plan_from(std::span<u8 const>(none), fallback());
     REQUIRE(!planned.is_error());
     REQUIRE(!planned.value().ipv4.dhcp);
@@ -100,23 +103,40 @@ TEST_CASE("netd_link's configuration: the compiler's bytes for dhcp, static and 
     REQUIRE(planned.value().ipv6.method == netd::Ipv6Method::LinkLocalOnly);
 
     /* {"ipv6": {"method": "slaac"}} */
-    u8 const slaac[] = { 0x02, 0x00, 0x0e, 0x00, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00, 0x00, 0x00, 's', 'l', 'a', 'a', 'c', 0x00, 0x00, 0x00 };
+    u8 const slaac[] = { 0x03, 0x00, 0x0f, 0x00, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00, 0x00, 0x00, 's', 'l', 'a', 'a', 'c', 0x00, 0x00, 0x00, 0x00 };
     planned = netd::plan_from(std::span<u8 const>(slaac), fallback());
     REQUIRE(!planned.is_error());
     REQUIRE(planned.value().ipv6.method == netd::Ipv6Method::Slaac);
     REQUIRE(planned.value().ipv4.address == Quad { 192, 168, 1, 20 });
 
     /* {"ipv6": {"method": "static", "address": "fd00::15", "prefix": 64, "gateway": "fe80::2"}} */
-    u8 const fixed6[] = { 0x02, 0x00, 0x27, 0x00, 0x00, 0x00, 0x00, 0x01, 0x06, 0x00, 0x00, 0x00, 's', 't', 'a', 't', 'i', 'c', 0x01, 0x08,
-        0x00, 0x00, 0x00, 'f', 'd', '0', '0', ':', ':', '1', '5', 0x01, 64, 0x01, 0x07, 0x00, 0x00, 0x00, 'f', 'e', '8', '0', ':', ':', '2' };
+    u8 const fixed6[] = { 0x03, 0x00, 0x28, 0x00, 0x00, 0x00, 0x00, 0x01, 0x06, 0x00, 0x00, 0x00, 's', 't', 'a', 't', 'i', 'c', 0x01, 0x08,
+        0x00, 0x00, 0x00, 'f', 'd', '0', '0', ':', ':', '1', '5', 0x01, 64, 0x01, 0x07, 0x00, 0x00, 0x00, 'f', 'e', '8', '0', ':', ':', '2', 0x00 };
     planned = netd::plan_from(std::span<u8 const>(fixed6), fallback());
     REQUIRE(!planned.is_error());
     REQUIRE(planned.value().ipv6.method == netd::Ipv6Method::Static);
+    REQUIRE(planned.value().ipv6.dns == netd::Ipv6DnsMethod::None);
     REQUIRE(planned.value().ipv6.prefix == 64);
     REQUIRE(planned.value().ipv6.address == Sixteen { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15 });
     REQUIRE(planned.value().ipv6.gateway == Sixteen { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 });
     for (usize length = 0; length < sizeof(fixed6); ++length)
         REQUIRE(netd::plan_from(std::span<u8 const>(fixed6, length), fallback()).error().is(ErrorCode::MalformedMessage));
+
+    /* Version 3: {"ipv6": {"method": "slaac", "dns": "dhcpv6"}} and {"ipv6": {"method": "slaac", "dns": "rdnss"}} */
+    u8 const dhcpv6[] = { 0x03, 0x00, 0x19, 0x00, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00, 0x00, 0x00, 's', 'l', 'a', 'a', 'c', 0x00, 0x00, 0x00,
+        0x01, 0x06, 0x00, 0x00, 0x00, 'd', 'h', 'c', 'p', 'v', '6' };
+    planned = netd::plan_from(std::span<u8 const>(dhcpv6), fallback());
+    REQUIRE(!planned.is_error());
+    REQUIRE(planned.value().ipv6.method == netd::Ipv6Method::Slaac);
+    REQUIRE(planned.value().ipv6.dns == netd::Ipv6DnsMethod::Dhcpv6);
+    u8 const rdnss[] = { 0x03, 0x00, 0x18, 0x00, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00, 0x00, 0x00, 's', 'l', 'a', 'a', 'c', 0x00, 0x00, 0x00,
+        0x01, 0x05, 0x00, 0x00, 0x00, 'r', 'd', 'n', 's', 's' };
+    planned = netd::plan_from(std::span<u8 const>(rdnss), fallback());
+    REQUIRE(!planned.is_error());
+    REQUIRE(planned.value().ipv6.dns == netd::Ipv6DnsMethod::Rdnss);
+    /* Version 2's bytes (no "dns") are not version 3's: refused by the decoder, never half read. */
+    u8 const version_two_slaac[] = { 0x02, 0x00, 0x0e, 0x00, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00, 0x00, 0x00, 's', 'l', 'a', 'a', 'c', 0x00, 0x00, 0x00 };
+    REQUIRE(netd::plan_from(std::span<u8 const>(version_two_slaac), fallback()).is_error());
 
     /* Cut short anywhere, or a string longer than declared: the decoder's error, never a plan. */
     for (usize length = 0; length < sizeof(fixed); ++length)
@@ -204,4 +224,19 @@ TEST_CASE("netd_link refuses IPv6 settings the compiler's types let through, eac
     for (auto gateway : { "fd00:0:0:1::1", "2001:db8::1", "fd00::15", "::", "::1", "ff02::2" })
         CHECK(refusal6(configured6("static", "fd00::15", 64, gateway))
             == "the IPv6 gateway is not another address of the link (link-local, or in the address's /64)");
+    for (auto dns : { "dhcp", "RDNSS", "", "slaac" })
+        CHECK(refusal6(configured6("slaac", std::nullopt, std::nullopt, std::nullopt, dns))
+            == "the IPv6 DNS servers' source is neither rdnss nor dhcpv6");
+    CHECK(refusal6(configured6("static", "fd00::15", 64, std::nullopt, "dhcp")) == "the IPv6 DNS servers' source is neither rdnss nor dhcpv6");
+}
+
+TEST_CASE("netd_link's IPv6 DNS servers come from RDNSS or DHCPv6 with either method, or from nowhere", "[netd]")
+{
+    REQUIRE(netd::ipv6_plan_from(configured6("slaac", std::nullopt, std::nullopt, std::nullopt)).value().dns == netd::Ipv6DnsMethod::None);
+    REQUIRE(netd::ipv6_plan_from(configured6("slaac", std::nullopt, std::nullopt, std::nullopt, "rdnss")).value().dns
+        == netd::Ipv6DnsMethod::Rdnss);
+    auto fixed = netd::ipv6_plan_from(configured6("static", "fd00::15", 64, "fe80::2", "dhcpv6")).release_value();
+    REQUIRE(fixed.method == netd::Ipv6Method::Static);
+    REQUIRE(fixed.dns == netd::Ipv6DnsMethod::Dhcpv6);
+    REQUIRE(netd::ipv6_plan_from(netd::LinkConfiguration {}).value().dns == netd::Ipv6DnsMethod::None);
 }

@@ -22,6 +22,12 @@ vectra_host_test(services.netd_host SOURCES services/TestNetdHost.cpp
 # The link's DHCP lease for sessions: option 6's DNS servers, name-servers, address-pending.
 vectra_host_test(services.netd_lease SOURCES services/TestNetdLease.cpp
     COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
+# netd's stateless DHCPv6 messages: the Information-request's bytes, a Reply's DNS servers, every refusal.
+vectra_host_test(services.netd_dhcpv6 SOURCES services/TestNetdDhcpv6.cpp
+    COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
+# Any bytes as a DHCPv6 Reply (the seeds: libslirp's Reply and its refusals' shapes).
+vectra_fuzz_target(dhcpv6_reply SOURCES fuzz/FuzzDhcpv6Reply.cpp
+    COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
 # netd_link's IPv4 plan from its configuration (DHCP or static; the Kconfig fallback) and its refusals.
 vectra_host_test(services.netd_link_configuration SOURCES services/TestNetdLinkConfiguration.cpp
     COMPONENTS ${kernel_components} text encoding process time concurrent net netd_link_configuration)

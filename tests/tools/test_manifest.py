@@ -1658,15 +1658,20 @@ class ConfigurationDeclarationTest(unittest.TestCase):
         source, footprint = compiler.find_footprints(ROOT)["netd_link"]
         context = taskconfig.Context(source.name, None)
         check = lambda value: taskconfig.check_value(source, value, footprint["config"], "config", context)
-        self.assertEqual(check({"ipv4": {"method": "dhcp"}}).hex(), "02000d00000001040000006468637000000000")
+        self.assertEqual(check({"ipv4": {"method": "dhcp"}}).hex(), "03000d00000001040000006468637000000000")
         self.assertEqual(check({"ipv4": {"method": "static", "address": "10.0.2.15", "prefix": 24, "gateway": "10.0.2.2"}}).hex(),
-                         "0200" "29000000" "01" "06000000" + b"static".hex() + "01" "09000000" + b"10.0.2.15".hex()
+                         "0300" "29000000" "01" "06000000" + b"static".hex() + "01" "09000000" + b"10.0.2.15".hex()
                          + "0118" "01" "08000000" + b"10.0.2.2".hex() + "00")
-        self.assertEqual(check({}).hex(), "0200020000000000")
-        self.assertEqual(check({"ipv6": {"method": "slaac"}}).hex(), "0200" "0e000000" "00" "01" "05000000" + b"slaac".hex() + "000000")
+        self.assertEqual(check({}).hex(), "0300020000000000")
+        self.assertEqual(check({"ipv6": {"method": "slaac"}}).hex(), "0300" "0f000000" "00" "01" "05000000" + b"slaac".hex() + "00000000")
         self.assertEqual(check({"ipv6": {"method": "static", "address": "fd00::15", "prefix": 64, "gateway": "fe80::2"}}).hex(),
-                         "0200" "27000000" "00" "01" "06000000" + b"static".hex() + "01" "08000000" + b"fd00::15".hex()
-                         + "0140" "01" "07000000" + b"fe80::2".hex())
+                         "0300" "28000000" "00" "01" "06000000" + b"static".hex() + "01" "08000000" + b"fd00::15".hex()
+                         + "0140" "01" "07000000" + b"fe80::2".hex() + "00")
+        # Version 3: where the IPv6 DNS servers come from.
+        self.assertEqual(check({"ipv6": {"method": "slaac", "dns": "dhcpv6"}}).hex(),
+                         "0300" "19000000" "00" "01" "05000000" + b"slaac".hex() + "000000" "01" "06000000" + b"dhcpv6".hex())
+        self.assertEqual(check({"ipv6": {"method": "slaac", "dns": "rdnss"}}).hex(),
+                         "0300" "18000000" "00" "01" "05000000" + b"slaac".hex() + "000000" "01" "05000000" + b"rdnss".hex())
         for value, fragment in (({"ipv4": {"method": "bootp"}}, 'config.ipv4.method: "bootp" is not one of dhcp, static'),
                                 ({"ipv4": {"method": "static", "address": "10.0.2.256", "prefix": 24}},
                                  'config.ipv4.address: "10.0.2.256" is not a dotted-quad IPv4 address'),
@@ -1691,7 +1696,11 @@ class ConfigurationDeclarationTest(unittest.TestCase):
                                 ({"ipv6": {"method": "static", "address": "fd00:0000:0000:0000:0000:0000:0000:00150", "prefix": 64}},
                                  "is longer than 39 bytes"),
                                 ({"ipv6": {"address": "fd00::15"}}, "the required field 'method' is missing"),
-                                ({"ipv6": {"method": "slaac", "router": "fe80::2"}}, "config.ipv6.router: not a configuration field")):
+                                ({"ipv6": {"method": "slaac", "router": "fe80::2"}}, "config.ipv6.router: not a configuration field"),
+                                ({"ipv6": {"method": "slaac", "dns": "dhcp"}}, 'config.ipv6.dns: "dhcp" is not one of rdnss, dhcpv6'),
+                                ({"ipv6": {"method": "slaac", "dns": "RDNSS"}}, "is not one of rdnss, dhcpv6"),
+                                ({"ipv6": {"method": "slaac", "dns": 6}}, "config.ipv6.dns: must be a string"),
+                                ({"ipv6": {"method": "slaac", "dns": "dhcpv6x"}}, "config.ipv6.dns:")):
             with self.assertRaises(compiler.ManifestError) as caught:
                 check(value)
             self.assertIn(fragment, str(caught.exception))

@@ -27,13 +27,21 @@ ErrorOr<void> check_lease_for(LinkAddressing addressing, net::Address const& rem
     return Error(net::SocketError::AddressPending, "the link's DHCP lease is not bound yet");
 }
 
-ErrorOr<net::NameServers> name_servers_of(LinkAddressing addressing, std::span<std::array<u8, 4> const> servers)
+ErrorOr<net::NameServers> name_servers_of(LinkAddressing addressing, std::span<std::array<u8, 4> const> servers,
+    std::span<std::array<u8, 16> const> ipv6_servers)
 {
     net::NameServers answer;
+    for (auto const& server : ipv6_servers) {
+        if (answer.servers.try_append(net::ipv6(server, 53)).is_error())
+            return answer;
+    }
     if (addressing == LinkAddressing::Fixed)
         return answer;
-    if (addressing == LinkAddressing::DhcpPending)
+    if (addressing == LinkAddressing::DhcpPending) {
+        if (answer.servers.size() != 0)
+            return answer;
         return Error(net::SocketError::AddressPending, "the link's DHCP lease is not bound yet");
+    }
     for (auto const& server : servers) {
         if (answer.servers.try_append(net::ipv4(server[0], server[1], server[2], server[3], 53)).is_error())
             break;

@@ -119,12 +119,24 @@ bool same_subnet_of_64(std::array<u8, 16> const& left, std::array<u8, 16> const&
 
 }
 
+static ErrorOr<Ipv6DnsMethod> dns_method_of(Ipv6Configuration const& ipv6)
+{
+    if (!ipv6.dns.has_value())
+        return Ipv6DnsMethod::None;
+    if (ipv6.dns->bytes() == "rdnss")
+        return Ipv6DnsMethod::Rdnss;
+    if (ipv6.dns->bytes() == "dhcpv6")
+        return Ipv6DnsMethod::Dhcpv6;
+    return Error(ErrorCode::InvalidArgument, "the IPv6 DNS servers' source is neither rdnss nor dhcpv6");
+}
+
 ErrorOr<Ipv6Plan> ipv6_plan_from(LinkConfiguration const& configuration)
 {
     Ipv6Plan plan;
     if (!configuration.ipv6.has_value())
         return plan;
     auto const& ipv6 = *configuration.ipv6;
+    plan.dns = TRY(dns_method_of(ipv6));
     if (ipv6.method.bytes() == "slaac") {
         if (ipv6.address.has_value() || ipv6.prefix.has_value() || ipv6.gateway.has_value())
             return Error(ErrorCode::InvalidArgument, "IPv6 by SLAAC takes no address, prefix or gateway");

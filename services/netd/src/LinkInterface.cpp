@@ -11,7 +11,10 @@
 #include <lwip/ethip6.h>
 #include <lwip/ip4_addr.h>
 #include <lwip/pbuf.h>
+#include <lwip/sys.h>
+#include <lwip/timeouts.h>
 #include <lwip/priv/nd6_priv.h>
+#include <netd/Dhcpv6.h>
 #include <netd/LinkInterface.h>
 #include <netd/Stack.h>
 #include <vectra/System.h>
@@ -61,6 +64,17 @@ struct Ipv6Text {
     }
     [[nodiscard]] std::string_view view() const { return { characters, length }; }
 };
+
+void dhcpv6_received(void* argument, udp_pcb*, pbuf* packet, ip_addr_t const*, u16_t)
+{
+    static_cast<LinkInterface*>(argument)->take_dhcpv6(packet);
+    pbuf_free(packet);
+}
+
+void dhcpv6_due(void* argument) { static_cast<LinkInterface*>(argument)->send_dhcpv6_request(); }
+
+constexpr u32 dhcpv6_first_timeout_ms = 1000;
+constexpr u32 dhcpv6_longest_timeout_ms = 120'000;
 
 ip4_addr_t lwip_address(std::array<u8, 4> const& bytes)
 {
@@ -135,6 +149,17 @@ ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap
             ip6_addr_assign_zone(&m_ipv6_gateway, IP6_UNICAST, &m_netif);
             m_has_ipv6_gateway = true;
         }
+    }
+    m_ipv6_dns = link_plan.ipv6.dns;
+    if (m_ipv6_dns == Ipv6DnsMethod::Rdnss)
+        Stack::take_ipv6_name_servers_from(Ipv6DnsSource::Rdnss);
+    if (m_ipv6_dns == Ipv6DnsMethod::Dhcpv6) {
+        Stack::take_ipv6_name_servers_from(Ipv6DnsSource::Dhcpv6);
+        m_dhcpv6 = udp_new_ip_type(IPADDR_TYPE_V6);
+        if (m_dhcpv6 == nullptr || udp_bind(m_dhcpv6, IP6_ADDR_ANY, dhcpv6::client_port) != ERR_OK)
+            return Error(ErrorCode::OutOfMemory, "lwIP has no room for DHCPv6's client socket");
+        udp_bind_netif(m_dhcpv6, &m_netif);
+        udp_recv(m_dhcpv6, dhcpv6_received, this);
     }
     netif_set_default(&m_netif);
     netif_set_up(&m_netif);
@@ -269,12 +294,94 @@ bool LinkInterface::rejoin()
 void LinkInterface::poll()
 {
     take_replies();
+    report_ipv6_name_servers();
 }
 
 void LinkInterface::addresses_changed()
 {
     report_lease();
     report_ipv6();
+    start_dhcpv6();
+}
+
+void LinkInterface::start_dhcpv6()
+{
+    if (m_dhcpv6 == nullptr || m_dhcpv6_started)
+        return;
+    /* Address slot 0 is the link-local one (netif_create_ip6_linklocal_address): DHCPv6's source. */
+    if (!ip6_addr_ispreferred(netif_ip6_addr_state(&m_netif, 0)))
+        return;
+    m_dhcpv6_started = true;
+    m_dhcpv6_first_try_ms = sys_now();
+    m_dhcpv6_timeout_ms = dhcpv6_first_timeout_ms;
+    send_dhcpv6_request();
+}
+
+void LinkInterface::send_dhcpv6_request()
+{
+    if (m_dhcpv6_answered)
+        return;
+    /* A new transaction each try: a Reply is taken only for the one in flight. */
+    m_dhcpv6_id = dhcpv6::transaction_id_of(LWIP_RAND());
+    auto message = dhcpv6::information_request_for(m_dhcpv6_id, m_info.mac, (sys_now() - m_dhcpv6_first_try_ms) / 10);
+    if (pbuf* packet = pbuf_alloc(PBUF_TRANSPORT, u16_t(message.size()), PBUF_RAM); packet != nullptr) {
+        pbuf_take(packet, message.data(), u16_t(message.size()));
+        ip_addr_t servers {}; /* All_DHCP_Relay_Agents_and_Servers, ff02::1:2 */
+        IP_ADDR6(&servers, PP_HTONL(0xff02'0000u), 0, 0, PP_HTONL(0x0001'0002u));
+        ip6_addr_assign_zone(ip_2_ip6(&servers), IP6_MULTICAST, &m_netif);
+        (void)udp_sendto_if(m_dhcpv6, packet, &servers, dhcpv6::server_port, &m_netif); /* lost: the next try */
+        pbuf_free(packet);
+    }
+    sys_timeout(m_dhcpv6_timeout_ms, dhcpv6_due, this);
+    m_dhcpv6_timeout_ms = m_dhcpv6_timeout_ms * 2 > dhcpv6_longest_timeout_ms ? dhcpv6_longest_timeout_ms : m_dhcpv6_timeout_ms * 2;
+}
+
+void LinkInterface::take_dhcpv6(pbuf* packet)
+{
+    /*
+     * Any source port: RFC 8415 has servers listen on 547 but asks nothing of a Reply's source port,
+     * and libslirp 4.7 sends its Reply from 8962 (547 byte-swapped: its port is not put in network
+     * order). What ties a Reply to the request is the transaction id, new for every try.
+     */
+    u8 bytes[1500];
+    if (m_dhcpv6_answered || packet->tot_len > sizeof(bytes)) {
+        ++m_dhcpv6_refused;
+        return;
+    }
+    u16 length = pbuf_copy_partial(packet, bytes, packet->tot_len, 0);
+    auto reply = dhcpv6::parse_reply(std::span<u8 const>(bytes, length), m_dhcpv6_id);
+    if (reply.is_error()) {
+        ++m_dhcpv6_refused; /* the request keeps waiting for its Reply */
+        return;
+    }
+    m_dhcpv6_answered = true;
+    sys_untimeout(dhcpv6_due, this);
+    auto const& servers = reply.value().servers;
+    Stack::ipv6_name_servers().replace(std::span<Ipv6Bytes const>(servers.begin(), servers.size()));
+    report_ipv6_name_servers();
+}
+
+void LinkInterface::report_ipv6_name_servers()
+{
+    if (m_ipv6_dns == Ipv6DnsMethod::None)
+        return;
+    auto servers = Stack::ipv6_name_servers().servers();
+    bool same = servers.size() == m_reported_ipv6_name_servers.size();
+    for (usize index = 0; same && index < servers.size(); ++index)
+        same = servers[index] == m_reported_ipv6_name_servers[index];
+    if (same)
+        return;
+    m_reported_ipv6_name_servers = servers;
+    if (m_console == nullptr)
+        return;
+    char const* source = m_ipv6_dns == Ipv6DnsMethod::Rdnss ? "RDNSS" : "DHCPv6";
+    if (servers.size() == 0)
+        (void)print_line(*m_console, "netd: no IPv6 DNS server by {}", source);
+    for (auto const& server : servers) {
+        ip6_addr_t address {};
+        memcpy(address.addr, server.data(), 16);
+        (void)print_line(*m_console, "netd: IPv6 DNS server {} by {}", Ipv6Text(address).view(), source);
+    }
 }
 
 void LinkInterface::report_ipv6()

@@ -283,7 +283,8 @@ ErrorOr<net::NameServers> LwipBackend::name_servers()
     auto const* link = Stack::link();
     if (link == nullptr)
         return net::NameServers {};
-    return name_servers_of(link->addressing(), link->dns_servers());
+    auto ipv6_servers = Stack::ipv6_name_servers().servers();
+    return name_servers_of(link->addressing(), link->dns_servers(), std::span<Ipv6Bytes const>(ipv6_servers.begin(), ipv6_servers.size()));
 }
 
 ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net::Address const* to)

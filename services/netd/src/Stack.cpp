@@ -6,6 +6,7 @@
  * its random generator is reachable from static storage, as core/crypto's is for libsodium.
  */
 
+#include <cstring>
 #include <lwip/init.h>
 #include <lwip/netif.h>
 #include <lwip/priv/tcp_priv.h>
@@ -28,6 +29,11 @@ using Generator = Rng<Confidence::Standard>;
 alignas(Generator) u8 s_generator_storage[sizeof(Generator)];
 Generator* s_generator = nullptr;
 LinkInterface* s_link = nullptr;
+/* The link's IPv6 DNS servers, and the one source its configuration takes them from (none until a link says). */
+Ipv6NameServers s_ipv6_name_servers;
+Ipv6DnsSource s_ipv6_dns_source = Ipv6DnsSource::None;
+/* What lwIP reads back through dns_getserver: a copy of each slot in lwIP's address type. */
+ip_addr_t s_ipv6_name_server_copies[Ipv6NameServers::capacity];
 
 }
 
@@ -59,6 +65,8 @@ void forget_ended_instance()
     tcp_tw_pcbs = nullptr;
     udp_pcbs = nullptr;
     s_link = nullptr; /* the ended instance's link interface; a netd_link Task attaches its new one */
+    s_ipv6_name_servers.clear();
+    s_ipv6_dns_source = Ipv6DnsSource::None;
 }
 
 /*
@@ -161,6 +169,12 @@ LinkInterface const* Stack::link() { return s_link; }
 
 LinkAddressing Stack::addressing() { return s_link != nullptr ? s_link->addressing() : LinkAddressing::Fixed; }
 
+Ipv6NameServers& Stack::ipv6_name_servers() { return s_ipv6_name_servers; }
+
+void Stack::take_ipv6_name_servers_from(Ipv6DnsSource source) { s_ipv6_dns_source = source; }
+
+Ipv6DnsSource Stack::ipv6_name_servers_source() { return s_ipv6_dns_source; }
+
 u64 Stack::wait_mask() { return s_link != nullptr ? LinkInterface::reply_bit.mask() : 0; }
 
 }
@@ -183,6 +197,33 @@ void vectra_lwip_assert(char const* message, char const* file, int line) { vectr
 ip6_addr_t const* vectra_lwip_ipv6_gateway(struct netif* netif, ip6_addr_t const*)
 {
     return vectra::netd::s_link != nullptr ? vectra::netd::s_link->ipv6_gateway(netif) : nullptr;
+}
+
+/* nd6.c's RDNSS hand-off (LWIP_DNS 0: its dns_setserver is this hook): taken only when the link's configuration asks for RDNSS. */
+void vectra_lwip_dns_server(unsigned char index, ip_addr_t const* server)
+{
+    using namespace vectra::netd;
+    if (s_ipv6_dns_source != Ipv6DnsSource::Rdnss)
+        return;
+    if (server == nullptr || !IP_IS_V6(server)) {
+        s_ipv6_name_servers.set(index, {});
+        return;
+    }
+    Ipv6Bytes bytes;
+    memcpy(bytes.data(), ip_2_ip6(server)->addr, bytes.size());
+    s_ipv6_name_servers.set(index, bytes);
+}
+
+ip_addr_t const* vectra_lwip_dns_server_at(unsigned char index)
+{
+    using namespace vectra::netd;
+    if (index >= Ipv6NameServers::capacity)
+        return IP6_ADDR_ANY;
+    ip_addr_t& copy = s_ipv6_name_server_copies[index];
+    ip_addr_set_zero_ip6(&copy);
+    if (auto server = s_ipv6_name_servers.at(index); server.has_value())
+        memcpy(ip_2_ip6(&copy)->addr, server->data(), server->size());
+    return &copy;
 }
 
 void vectra_lwip_dhcp_option(struct netif*, unsigned char message_type, unsigned char option, unsigned char length, struct pbuf* packet,

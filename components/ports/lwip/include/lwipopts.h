@@ -47,6 +47,13 @@ extern unsigned char* vectra_lwip_heap;
 #define LWIP_AUTOIP 0
 #define LWIP_IGMP 0
 #define LWIP_DNS 0 /* dnsd resolves names (issue 12) */
+/*
+ * IPv6 DNS servers from routers' advertisements (RDNSS, RFC 8106): nd6.c parses the option and
+ * hands each server to dns_setserver, which with LWIP_DNS 0 is netd's hook (arch/vectra_hooks.h),
+ * at most DNS_MAX_SERVERS of an advertisement (vectra.socket's maximum_name_servers).
+ */
+#define DNS_MAX_SERVERS 3
+#define LWIP_ND6_RDNSS_MAX_DNS_SERVERS 3
 #define LWIP_IPV6_MLD 1
 #define LWIP_IPV6_AUTOCONFIG 1
 #define LWIP_IPV6_DHCP6 0

@@ -44,7 +44,12 @@ private:
 /* `address-pending` for an IPv4 remote outside 127/8 while the lease is pending; anything else may go on. */
 [[nodiscard]] ErrorOr<void> check_lease_for(LinkAddressing, net::Address const& remote);
 
-/* `name-servers`' answer: the lease's servers on port 53 when bound, none when fixed, `address-pending` while pending. */
-[[nodiscard]] ErrorOr<net::NameServers> name_servers_of(LinkAddressing, std::span<std::array<u8, 4> const> servers);
+/*
+ * `name-servers`' answer, each on port 53: the link's IPv6 DNS servers first (its configuration asked
+ * for them: RDNSS or DHCPv6), then the lease's while it is bound, up to maximum_name_servers; none
+ * when fixed; `address-pending` while the lease is pending and no IPv6 server is known.
+ */
+[[nodiscard]] ErrorOr<net::NameServers> name_servers_of(LinkAddressing, std::span<std::array<u8, 4> const> servers,
+    std::span<std::array<u8, 16> const> ipv6_servers = {});
 
 }

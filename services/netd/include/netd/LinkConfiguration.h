@@ -12,7 +12,9 @@
  * IPv6 (ADR 0029, amendment "IPv6 from the manifest"): the link-local address is always made;
  * {"ipv6": {"method": "slaac"}} adds addresses from routers' advertisements (lwIP's autoconfiguration),
  * {"ipv6": {"method": "static", "address": "fd00::15", "prefix": 64, "gateway": "fe80::2"}} one
- * address (the gateway optional); without "ipv6", link-local only.
+ * address (the gateway optional); without "ipv6", link-local only. Either method may add "dns":
+ * "rdnss" (the servers routers advertise, RFC 8106) or "dhcpv6" (a stateless DHCPv6 Information-request,
+ * RFC 8415 §18.2.6); without it the link takes no IPv6 DNS servers (configuration version 3).
  */
 
 #pragma once
@@ -46,10 +48,25 @@ struct AddressConfiguration {
 };
 
 using Ipv4Configuration = AddressConfiguration<15>;
-using Ipv6Configuration = AddressConfiguration<39>;
+
+/* IPv6's record: the same fields, and where the link's IPv6 DNS servers come from ("rdnss", "dhcpv6"; none: nowhere). */
+struct Ipv6Configuration {
+    Utf8String<6> method;
+    std::optional<Utf8String<39>> address;
+    std::optional<u8> prefix;
+    std::optional<Utf8String<39>> gateway;
+    std::optional<Utf8String<6>> dns;
+
+    static constexpr auto fields()
+    {
+        return vectra::fields(vectra::field("method", &Ipv6Configuration::method), vectra::field("address", &Ipv6Configuration::address),
+            vectra::field("prefix", &Ipv6Configuration::prefix), vectra::field("gateway", &Ipv6Configuration::gateway),
+            vectra::field("dns", &Ipv6Configuration::dns));
+    }
+};
 
 struct LinkConfiguration {
-    static constexpr u16 version = 2;
+    static constexpr u16 version = 3;
     std::optional<Ipv4Configuration> ipv4;
     std::optional<Ipv6Configuration> ipv6;
 
@@ -74,8 +91,16 @@ enum class Ipv6Method : u8 {
     Static,
 };
 
+/* Where the link's IPv6 DNS servers come from (netd/Ipv6NameServers.h). */
+enum class Ipv6DnsMethod : u8 {
+    None,
+    Rdnss,
+    Dhcpv6,
+};
+
 struct Ipv6Plan {
     Ipv6Method method { Ipv6Method::LinkLocalOnly };
+    Ipv6DnsMethod dns { Ipv6DnsMethod::None };
     std::array<u8, 16> address {}; /* Static only */
     u8 prefix { 0 };                /* Static only: 64 */
     std::array<u8, 16> gateway {};  /* Static only; all zero: none */

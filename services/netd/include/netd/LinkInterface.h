@@ -20,13 +20,19 @@
  * plan lwIP's stateless autoconfiguration from routers' advertisements (SLAAC) or one static address
  * with an optional gateway (lwIP's ND6 next-hop hook answers with it when no router advertised
  * itself). Each address is printed once it is preferred (after duplicate address detection).
- * With DHCP, the DNS servers of the bound lease (option 6) are kept (dns_servers()).
+ * With DHCP, the DNS servers of the bound lease (option 6) are kept (dns_servers()). IPv6 DNS servers
+ * (ADR 0029, amendment "IPv6 DNS servers") come, as the plan says, from routers' advertisements (lwIP
+ * parses RDNSS and hands the servers to Stack::ipv6_name_servers) or from a stateless DHCPv6
+ * Information-request this interface sends once its link-local address is preferred, again after 1 s,
+ * 2 s, … up to 120 s until a Reply is taken (netd/Dhcpv6.h); each new list is printed.
  */
 
 #pragma once
 
 #include <array>
 #include <lwip/netif.h>
+#include <lwip/udp.h>
+#include <netd/Ipv6NameServers.h>
 #include <netd/Lease.h>
 #include <netd/LinkConfiguration.h>
 #include <span>
@@ -73,6 +79,13 @@ public:
     /* A DHCP option lwIP passed on (lwIP's DHCP hook): the DNS servers (option 6) of an ACK are kept. */
     void take_dhcp_option(u8 message_type, u8 option, u8 length, pbuf* packet, u16 offset);
 
+    /* A datagram to DHCPv6's client port from any source port (lwIP's receive callback): a Reply to the request in flight names the IPv6 DNS servers. */
+    void take_dhcpv6(pbuf* packet);
+    /* The DHCPv6 Information-request is due (lwIP's timeout): sent again, with the next timeout. */
+    void send_dhcpv6_request();
+    /* DHCPv6 Replies refused (not a Reply, another transaction, malformed, a failure status). */
+    [[nodiscard]] u64 dhcpv6_replies_refused() const { return m_dhcpv6_refused; }
+
     /* The DNS servers of the DHCP lease's last ACK (name_servers_of serves them only while it is bound). */
     [[nodiscard]] std::span<std::array<u8, 4> const> dns_servers() const { return m_name_servers.servers(); }
     /* Whether the interface waits for a DHCP lease. */
@@ -101,6 +114,10 @@ private:
     /* After a transmit refused for want of a slot, once one is free: every TCP connection with unsent segments outputs. */
     void resume_output();
     void take_replies();
+    /* Prints the link's IPv6 DNS servers when they differ from the last printed. */
+    void report_ipv6_name_servers();
+    /* Starts DHCPv6 once the link-local address is preferred (its source address). */
+    void start_dhcpv6();
 
     RingCap m_requests_cap;
     RingCap m_replies_cap;
@@ -127,6 +144,15 @@ private:
     /* Per IPv6 address slot: the address last printed as preferred (all zero: none). */
     ip6_addr_t m_reported_ipv6[LWIP_IPV6_NUM_ADDRESSES] {};
     LeaseNameServers m_name_servers;
+    Ipv6DnsMethod m_ipv6_dns { Ipv6DnsMethod::None };
+    udp_pcb* m_dhcpv6 { nullptr };
+    bool m_dhcpv6_started { false };
+    bool m_dhcpv6_answered { false };
+    u32 m_dhcpv6_id { 0 };
+    u32 m_dhcpv6_first_try_ms { 0 };
+    u32 m_dhcpv6_timeout_ms { 0 };
+    u64 m_dhcpv6_refused { 0 };
+    BoundedVector<Ipv6Bytes, Ipv6NameServers::capacity> m_reported_ipv6_name_servers;
     ConsoleCap const* m_console { nullptr };
 };
 

@@ -10,6 +10,7 @@
 
 #pragma once
 
+#include <netd/Ipv6NameServers.h>
 #include <netd/Lease.h>
 #include <span>
 #include <vectra/Entropy.h>
@@ -75,6 +76,11 @@ public:
     /* Whether the link waits for a DHCP lease (Fixed: no link, or a static address). */
     [[nodiscard]] static LinkAddressing addressing();
     [[nodiscard]] static u64 wait_mask();
+    /* The link's IPv6 DNS servers (RDNSS through lwIP's hand-off, or DHCPv6 through the link's client). */
+    [[nodiscard]] static Ipv6NameServers& ipv6_name_servers();
+    /* Which source the servers are taken from (the link's configuration; None: no IPv6 server is taken). */
+    static void take_ipv6_name_servers_from(Ipv6DnsSource);
+    [[nodiscard]] static Ipv6DnsSource ipv6_name_servers_source();
 };
 
 }

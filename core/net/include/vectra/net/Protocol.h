@@ -240,7 +240,7 @@ struct ReadNameServers {
 
 inline constexpr usize maximum_name_servers = 3;
 
-/* The DNS servers the link's DHCP lease names (option 6), in its order, each with port 53. */
+/* The link's DNS servers, each with port 53: IPv6 ones (RDNSS or DHCPv6) first, then the DHCP lease's (option 6) in its order. */
 struct NameServers {
     BoundedVector<Address, maximum_name_servers> servers;
     static constexpr auto fields() { return vectra::fields(field("servers", &NameServers::servers)); }
@@ -293,7 +293,7 @@ struct Protocol {
             message<Shutdown, Done>("shutdown", "Stops receiving (later bytes are discarded), sending (a FIN after the buffered bytes), or both."),
             message<Close, Done>("close", "Frees the socket and its id: an orderly close (or a reset with `reset`); a listener's waiting connections are reset; waiting requests on it are answered reset."),
             message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals, connections waiting for tcp-accept and connections refused at arrival."),
-            message<ReadNameServers, NameServers>("name-servers", "The DNS servers the link's DHCP lease names (option 6; up to 3, in its order, port 53); none when no lease names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease."));
+            message<ReadNameServers, NameServers>("name-servers", "The link's DNS servers, up to 3, port 53: its IPv6 servers first when its configuration names their source (RDNSS or DHCPv6), then those its DHCP lease names (option 6, in its order); none when nothing names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease and knows no IPv6 server."));
     }
 };
 

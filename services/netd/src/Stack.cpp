@@ -28,6 +28,9 @@ using Generator = Rng<Confidence::Standard>;
 alignas(Generator) u8 s_generator_storage[sizeof(Generator)];
 Generator* s_generator = nullptr;
 LinkInterface* s_link = nullptr;
+/* While a turn runs its timers, sys_now() is the turn's instant (Stack::turn). */
+u32 s_turn_now = 0;
+bool s_turn_clock_held = false;
 
 }
 
@@ -102,9 +105,14 @@ u32 Stack::turn()
     if (s_link != nullptr)
         s_link->poll();
     netif_poll_all();
+    /* One clock read per turn: the due timers and the time to the next one are measured from the same instant. */
+    s_turn_now = u32(monotonic_now().nanoseconds_since_boot() / 1000000);
+    s_turn_clock_held = true;
     sys_check_timeouts();
     (void)end_time_wait_past(time_wait_limit);
-    return sys_timeouts_sleeptime();
+    u32 sleep = sys_timeouts_sleeptime();
+    s_turn_clock_held = false;
+    return sleep;
 }
 
 /*
@@ -169,7 +177,12 @@ extern "C" {
 
 unsigned char* vectra_lwip_heap = nullptr;
 
-u32_t sys_now(void) { return u32_t(vectra::monotonic_now().nanoseconds_since_boot() / 1000000); }
+u32_t sys_now(void)
+{
+    if (vectra::netd::s_turn_clock_held)
+        return vectra::netd::s_turn_now;
+    return u32_t(vectra::monotonic_now().nanoseconds_since_boot() / 1000000);
+}
 
 uint32_t vectra_lwip_random(void)
 {

@@ -28,6 +28,9 @@ using Generator = Rng<Confidence::Standard>;
 alignas(Generator) u8 s_generator_storage[sizeof(Generator)];
 Generator* s_generator = nullptr;
 LinkInterface* s_link = nullptr;
+/* queued_for_sending()'s running total, and whether an event lost bytes it could not count (then one walk recounts). */
+usize s_queued = 0;
+bool s_queued_uncounted = false;
 /* While a turn runs its timers, sys_now() is the turn's instant (Stack::turn). */
 u32 s_turn_now = 0;
 bool s_turn_clock_held = false;
@@ -62,6 +65,8 @@ void forget_ended_instance()
     tcp_tw_pcbs = nullptr;
     udp_pcbs = nullptr;
     s_link = nullptr; /* the ended instance's link interface; a netd_link Task attaches its new one */
+    s_queued = 0;     /* its connections went with its heap */
+    s_queued_uncounted = false;
 }
 
 /*
@@ -145,7 +150,7 @@ void Stack::output_unsent()
     }
 }
 
-usize Stack::queued_for_sending()
+usize Stack::queued_by_walk()
 {
     usize queued = 0;
     for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
@@ -154,6 +159,27 @@ usize Stack::queued_for_sending()
     }
     return queued;
 }
+
+usize Stack::queued_for_sending()
+{
+    if (s_queued_uncounted) {
+        s_queued = queued_by_walk();
+        s_queued_uncounted = false;
+    }
+    return s_queued;
+}
+
+void Stack::queued_written(usize bytes) { s_queued += bytes; }
+
+void Stack::queued_acknowledged(usize bytes)
+{
+    /* Not below zero: acknowledgements after an uncounted loss would already be in the recount. */
+    s_queued = bytes < s_queued ? s_queued - bytes : 0;
+}
+
+void Stack::queued_dropped(usize bytes) { queued_acknowledged(bytes); }
+
+void Stack::queued_lost() { s_queued_uncounted = true; }
 
 usize Stack::time_wait_count()
 {

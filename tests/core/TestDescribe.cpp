@@ -4,6 +4,8 @@
 
 #include "EncodingSamples.h"
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 #include <vectra/encoding/Binary.h>
 
 using namespace vectra;
@@ -117,4 +119,28 @@ TEST_CASE("BoundedVector holds at most its capacity")
     vector.clear();
     REQUIRE(vector.size() == 0);
     STATIC_REQUIRE(BoundedVector<int, 2>::capacity() == 2);
+}
+
+TEST_CASE("BoundedVector::try_extend appends every element or none, copied whole or one by one")
+{
+    /* Bytes take the one-copy path; a type with its own copy the element loop. Both: the same contents. */
+    BoundedVector<u8, 8> bytes;
+    MUST(bytes.try_append(7));
+    u8 const more[] = { 1, 2, 3, 4, 5 };
+    REQUIRE_FALSE(bytes.try_extend(more).is_error());
+    REQUIRE(std::vector<u8>(bytes.begin(), bytes.end()) == std::vector<u8> { 7, 1, 2, 3, 4, 5 });
+    REQUIRE(bytes.try_extend(more).error().code() == ErrorCode::Full); /* 6 + 5 > 8: nothing appended */
+    REQUIRE(bytes.size() == 6);
+    REQUIRE_FALSE(bytes.try_extend(std::span<u8 const>()).is_error());
+    REQUIRE_FALSE(bytes.try_extend(std::span<u8 const>(more, 2)).is_error());
+    REQUIRE(bytes.size() == 8);
+    REQUIRE(bytes[7] == 2);
+    REQUIRE(bytes.try_extend(std::span<u8 const>(more, 1)).error().code() == ErrorCode::Full);
+
+    BoundedVector<std::string, 3> words;
+    std::string const some[] = { "one", "two" };
+    REQUIRE_FALSE(words.try_extend(some).is_error());
+    REQUIRE(words.try_extend(some).error().code() == ErrorCode::Full);
+    REQUIRE(words.size() == 2);
+    REQUIRE(words[1] == "two");
 }

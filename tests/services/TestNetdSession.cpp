@@ -772,8 +772,10 @@ TEST_CASE("segments left unsent (a link refused them) go out when the stack outp
     for (tcp_pcb* each = tcp_active_pcbs; each != nullptr; each = each->next) {
         if (each->state == ESTABLISHED && each->remote_port != 0 && each->local_port != each->remote_port) {
             auto queued = pattern(3000, 7);
-            if (pcb == nullptr && each->callback_arg != nullptr && tcp_write(each, queued.data(), u16_t(queued.size()), TCP_WRITE_FLAG_COPY) == ERR_OK)
+            if (pcb == nullptr && each->callback_arg != nullptr && tcp_write(each, queued.data(), u16_t(queued.size()), TCP_WRITE_FLAG_COPY) == ERR_OK) {
                 pcb = each;
+                netd::Stack::queued_written(queued.size()); /* what LwipBackend::send reports for its writes */
+            }
         }
     }
     REQUIRE(pcb != nullptr);
@@ -793,4 +795,69 @@ TEST_CASE("segments left unsent (a link refused them) go out when the stack outp
     }));
     bool intact = at_server == pattern(3000, 7) || at_client == pattern(3000, 7);
     REQUIRE(intact);
+}
+
+TEST_CASE("the bytes queued to send are a running total equal to a walk of every connection after each kind of event", "[netd]")
+{
+    start_stack();
+    Session server(16);
+    Session client(17);
+    auto same = [] { return netd::Stack::queued_for_sending() == netd::Stack::queued_by_walk(); };
+    /* Whatever every case before left (sessions ended with connections reset, TIME_WAIT, direct writes): already equal. */
+    REQUIRE(same());
+    REQUIRE(eventually([] { return netd::Stack::queued_by_walk() == 0; }));
+    auto pairs = connect_pairs(server, client, 5);
+    auto bytes = pattern(3000, 3);
+    auto send_some = [&](u32 socket) {
+        usize before = netd::Stack::queued_by_walk();
+        REQUIRE(send_inline(client, socket, std::span<u8 const>(bytes.data(), inline_maximum)) == inline_maximum);
+        REQUIRE(netd::Stack::queued_by_walk() == before + inline_maximum); /* queued, not yet acknowledged */
+        REQUIRE(same());
+    };
+    std::vector<u8> sink;
+
+    /* A send, then its acknowledgement. */
+    send_some(pairs[0].client);
+    REQUIRE(eventually([&] { drain(server, pairs[0].server, sink); return netd::Stack::queued_by_walk() == 0; }));
+    REQUIRE(same());
+
+    /* An orderly close with bytes queued: the connection lives on sending them, then ends. */
+    send_some(pairs[1].client);
+    REQUIRE(!client.handle(Close { pairs[1].client, false }).is_error());
+    REQUIRE(same());
+    REQUIRE(eventually([&] { drain(server, pairs[1].server, sink); return netd::Stack::queued_by_walk() == 0; }));
+    REQUIRE(same());
+
+    /* An abort (close with reset) with bytes queued. */
+    send_some(pairs[2].client);
+    REQUIRE(!client.handle(Close { pairs[2].client, true }).is_error());
+    REQUIRE(same());
+    pump();
+    REQUIRE(same());
+
+    /* The peer resets a connection that has bytes queued: lwIP frees it under the socket (its error callback). */
+    send_some(pairs[3].client);
+    REQUIRE(!server.handle(Close { pairs[3].server, true }).is_error());
+    REQUIRE(eventually([&] { auto read = receive(client, pairs[3].client); return read.is_error() && read.error().is(SocketError::Reset); }));
+    REQUIRE(same());
+
+    /* The same to a connection netd already released with bytes queued (its error callback outlives the socket). */
+    send_some(pairs[4].client);
+    REQUIRE(!client.handle(Close { pairs[4].client, false }).is_error());
+    REQUIRE(!server.handle(Close { pairs[4].server, true }).is_error());
+    pump();
+    REQUIRE(same());
+
+    /* TIME_WAIT ends, and a session ends with connections open. */
+    (void)netd::Stack::end_time_wait_past(0);
+    REQUIRE(same());
+    auto more = connect_pairs(server, client, 2);
+    send_some(more[0].client);
+    send_some(more[1].client);
+    client.closed();
+    REQUIRE(same());
+    server.closed();
+    pump();
+    REQUIRE(same());
+    REQUIRE(netd::Stack::queued_by_walk() == 0);
 }

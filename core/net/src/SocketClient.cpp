@@ -26,8 +26,7 @@ bool session_ended(Error const& error)
 Data data_of(std::span<u8 const> bytes)
 {
     Data data;
-    for (u8 byte : bytes)
-        MUST(data.try_append(byte));
+    MUST(data.try_extend(bytes));
     return data;
 }
 

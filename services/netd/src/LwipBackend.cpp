@@ -129,8 +129,19 @@ err_t on_tcp_received(void* argument, tcp_pcb*, pbuf* bytes, err_t)
     return ERR_OK;
 }
 
+/* Every connection's, while netd holds it and after: its argument may be null (released). */
+err_t on_tcp_sent(void*, tcp_pcb*, u16_t length)
+{
+    Stack::queued_acknowledged(length);
+    return ERR_OK;
+}
+
+/* A connection netd released went (reset, timed out, aborted by the stack), perhaps with bytes queued. */
+void on_released_error(void*, err_t) { Stack::queued_lost(); }
+
 void on_tcp_error(void* argument, err_t error)
 {
+    Stack::queued_lost(); /* lwIP freed the connection; it does not say with how many bytes queued */
     auto& state = state_of(*static_cast<Socket*>(argument));
     state.tcp = nullptr; /* lwIP freed it */
     state.failed = true;
@@ -149,6 +160,7 @@ void watch_connection(Socket& socket)
     tcp_arg(state.tcp, &socket);
     tcp_recv(state.tcp, on_tcp_received);
     tcp_err(state.tcp, on_tcp_error);
+    tcp_sent(state.tcp, on_tcp_sent);
 }
 
 err_t on_accepted(void* argument, tcp_pcb* pcb, err_t error)
@@ -318,6 +330,7 @@ ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net:
         err_t written = tcp_write(state.tcp, bytes.data(), u16_t(length), TCP_WRITE_FLAG_COPY);
         if (written != ERR_OK)
             return lwip_error(written);
+        Stack::queued_written(length);
         (void)tcp_output(state.tcp);
     }
     return length;
@@ -391,10 +404,18 @@ void LwipBackend::release(Socket& socket, bool reset)
             tcp_accept(state.tcp, nullptr);
             (void)tcp_close(state.tcp); /* a listener's close always succeeds */
         } else {
+            usize queued = TCP_SND_BUF - tcp_sndbuf(state.tcp);
             tcp_recv(state.tcp, nullptr);
-            tcp_err(state.tcp, nullptr);
-            if (reset || tcp_close(state.tcp) != ERR_OK)
+            /* Its acknowledgements keep reaching the running total (the sent callback stays), and so does its end. */
+            tcp_err(state.tcp, on_released_error);
+            bool closed = !reset && tcp_close(state.tcp) == ERR_OK;
+            if (!closed) {
+                tcp_err(state.tcp, nullptr);
+                Stack::queued_dropped(queued);
                 tcp_abort(state.tcp);
+            } else if (queued > 0) {
+                Stack::queued_lost(); /* lwIP resets and frees a connection closed with unread bytes, or keeps sending */
+            }
         }
         state.tcp = nullptr;
     }

@@ -39,6 +39,11 @@ void remove_capability(ReceivedCapability const& capability)
  */
 constexpr u64 held_back_poll_nanoseconds = 10'000'000;
 
+/* The table's Signal bits (the defaults; named here because the loop reads the bits a wait took). */
+constexpr session::TableBits table_bits {};
+
+SignalBit doorbell(usize index) { return SignalBit(u8(table_bits.first_session + index)); }
+
 }
 
 u16 reply_status(std::span<u8 const> reply)
@@ -127,6 +132,7 @@ Server::~Server()
 
 void Server::opened(usize index)
 {
+    m_opened_since |= u64(1) << index; /* looked at in the next pass whatever its doorbell said */
     m_waiting[index].clear();
     session(index).opened();
 }
@@ -179,28 +185,32 @@ void Server::handle(usize index, std::span<u8 const> request, std::optional<Rece
     reply(index, length);
 }
 
-bool Server::take_requests(usize index)
+Server::Taken Server::take_requests(usize index)
 {
     auto& slot = m_table.slot(index);
-    bool took = false;
+    Taken result;
     for (usize taken = 0; taken < m_table.limits().requests_per_turn; ++taken) {
         if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
-            break;
-        if (slot.outbox->free_slots() < m_waiting[index].count() + 1)
-            break; /* every reply netd owes this session must fit its replies Ring */
+            return result;
+        if (slot.outbox->free_slots() < m_waiting[index].count() + 1) {
+            /* every reply netd owes this session must fit its replies Ring */
+            result.held_back = m_waiting[index].count() > 0 && !slot.inbox->is_empty();
+            return result;
+        }
         auto received = slot.inbox->try_receive(m_request);
         if (received.is_error()) {
             if (received.error().code() != ErrorCode::Empty)
                 m_table.free(index); /* closed, dead, or a slot this protocol never carries */
-            break;
+            return result;
         }
         std::optional<ReceivedCapability> capability;
         if (received.value().has_capability)
             capability = received.value().capability;
         handle(index, std::span<u8 const>(m_request, received.value().length), capability);
-        took = true;
+        result.took = true;
     }
-    return took;
+    result.more = true; /* the quota ended the turn, not an empty Ring: its doorbell will not ring for what is left */
+    return result;
 }
 
 bool Server::retry_waiting(usize index)
@@ -224,31 +234,44 @@ bool Server::retry_waiting(usize index)
 ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
 {
     auto* table = TRY(session::Table::listen(m_table, std::move(listen_requests), std::move(listen_replies),
-        session::geometry_of<Protocol>(), session::Limits { maximum_sessions, 1 }));
+        session::geometry_of<Protocol>(), session::Limits { maximum_sessions, 1 }, table_bits));
     table->on_change(
         this, [](void* server, usize index) { static_cast<Server*>(server)->opened(index); },
         [](void* server, usize index) { static_cast<Server*>(server)->closed(index); });
+    u64 taken = ~u64(0); /* the first pass looks at everything */
     for (;;) {
-        TRY(table->serve_listener());
+        if (taken & (table_bits.listener.mask() | table_bits.listener_space.mask()))
+            TRY(table->serve_listener());
         table->retry_reclaims();
         bool served = false;
         bool held_back = false;
+        /* The reply-space bit is shared: any session held back by a full Ring may have room now. */
+        bool every_session = taken & table_bits.reply_space.mask();
+        u64 look_again = 0;
         for (usize index = 0; index < table->capacity(); ++index) {
-            served |= take_requests(index);
-            auto& slot = table->slot(index);
-            if (slot.state == session::Table::State::Open && m_waiting[index].count() > 0
-                && slot.outbox->free_slots() < m_waiting[index].count() + 1 && !slot.inbox->is_empty())
-                held_back = true;
+            u64 session_bit = u64(1) << index;
+            if (!every_session && !(taken & doorbell(index).mask()) && !(m_look_again & session_bit))
+                continue; /* nothing arrived: a request into an empty Ring rings the doorbell */
+            auto result = take_requests(index);
+            served |= result.took;
+            held_back |= result.held_back;
+            if (result.more || result.held_back)
+                look_again |= session_bit;
         }
+        m_look_again = look_again | m_opened_since;
+        m_opened_since = 0;
         u64 next_timer = u64(m_backend.turn()) * 1'000'000;
         for (usize index = 0; index < table->capacity(); ++index)
             served |= retry_waiting(index);
-        if (served)
+        u64 mask = table->wait_mask() | timer_bit.mask() | m_backend.wait_mask();
+        if (served) {
+            /* Another pass at once, for what this one made possible; it takes the bits raised meanwhile without waiting. */
+            taken = system::take_pending(mask);
             continue;
+        }
         if (held_back && next_timer > held_back_poll_nanoseconds)
             next_timer = held_back_poll_nanoseconds;
-        (void)endpoint::wait_until(
-            table->wait_mask() | timer_bit.mask() | m_backend.wait_mask(), endpoint::now_nanoseconds() + next_timer, timer_bit);
+        taken = endpoint::wait_until(mask, endpoint::now_nanoseconds() + next_timer, timer_bit);
     }
 }
 

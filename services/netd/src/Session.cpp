@@ -248,8 +248,8 @@ ErrorOr<net::Received> Session::handle(net::Receive const& request, protocol::Me
     reply.from = receipt.from;
     reply.truncated = receipt.truncated;
     reply.end = receipt.end;
-    for (usize index = 0; inline_reply && index < receipt.length; ++index)
-        MUST(reply.data.try_append(inline_bytes[index]));
+    if (inline_reply)
+        MUST(reply.data.try_extend(std::span<u8 const>(inline_bytes, receipt.length)));
     return reply;
 }
 

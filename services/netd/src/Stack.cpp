@@ -34,6 +34,12 @@ Ipv6NameServers s_ipv6_name_servers;
 Ipv6DnsSource s_ipv6_dns_source = Ipv6DnsSource::None;
 /* What lwIP reads back through dns_getserver: a copy of each slot in lwIP's address type. */
 ip_addr_t s_ipv6_name_server_copies[Ipv6NameServers::capacity];
+/* queued_for_sending()'s running total, and whether an event lost bytes it could not count (then one walk recounts). */
+usize s_queued = 0;
+bool s_queued_uncounted = false;
+/* While a turn runs its timers, sys_now() is the turn's instant (Stack::turn). */
+u32 s_turn_now = 0;
+bool s_turn_clock_held = false;
 
 }
 
@@ -67,6 +73,8 @@ void forget_ended_instance()
     s_link = nullptr; /* the ended instance's link interface; a netd_link Task attaches its new one */
     s_ipv6_name_servers.clear();
     s_ipv6_dns_source = Ipv6DnsSource::None;
+    s_queued = 0;     /* its connections went with its heap */
+    s_queued_uncounted = false;
 }
 
 /*
@@ -110,9 +118,14 @@ u32 Stack::turn()
     if (s_link != nullptr)
         s_link->poll();
     netif_poll_all();
+    /* One clock read per turn: the due timers and the time to the next one are measured from the same instant. */
+    s_turn_now = u32(monotonic_now().nanoseconds_since_boot() / 1000000);
+    s_turn_clock_held = true;
     sys_check_timeouts();
     (void)end_time_wait_past(time_wait_limit);
-    return sys_timeouts_sleeptime();
+    u32 sleep = sys_timeouts_sleeptime();
+    s_turn_clock_held = false;
+    return sleep;
 }
 
 /*
@@ -145,7 +158,7 @@ void Stack::output_unsent()
     }
 }
 
-usize Stack::queued_for_sending()
+usize Stack::queued_by_walk()
 {
     usize queued = 0;
     for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
@@ -154,6 +167,27 @@ usize Stack::queued_for_sending()
     }
     return queued;
 }
+
+usize Stack::queued_for_sending()
+{
+    if (s_queued_uncounted) {
+        s_queued = queued_by_walk();
+        s_queued_uncounted = false;
+    }
+    return s_queued;
+}
+
+void Stack::queued_written(usize bytes) { s_queued += bytes; }
+
+void Stack::queued_acknowledged(usize bytes)
+{
+    /* Not below zero: acknowledgements after an uncounted loss would already be in the recount. */
+    s_queued = bytes < s_queued ? s_queued - bytes : 0;
+}
+
+void Stack::queued_dropped(usize bytes) { queued_acknowledged(bytes); }
+
+void Stack::queued_lost() { s_queued_uncounted = true; }
 
 usize Stack::time_wait_count()
 {
@@ -183,7 +217,12 @@ extern "C" {
 
 unsigned char* vectra_lwip_heap = nullptr;
 
-u32_t sys_now(void) { return u32_t(vectra::monotonic_now().nanoseconds_since_boot() / 1000000); }
+u32_t sys_now(void)
+{
+    if (vectra::netd::s_turn_clock_held)
+        return vectra::netd::s_turn_now;
+    return u32_t(vectra::monotonic_now().nanoseconds_since_boot() / 1000000);
+}
 
 uint32_t vectra_lwip_random(void)
 {

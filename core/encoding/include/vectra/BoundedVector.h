@@ -5,6 +5,7 @@
 #pragma once
 
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vectra/Error.h>
 #include <vectra/Types.h>
@@ -35,8 +36,15 @@ public:
     {
         if (values.size() > Capacity - m_size)
             return Error(ErrorCode::Full, "bounded vector is at capacity");
-        for (auto const& value : values)
-            m_elements[m_size++] = value;
+        /* One copy: stepping m_size per element would reload it after every store (a u8 may alias it). */
+        if constexpr (std::is_trivially_copyable_v<T>) {
+            if (!values.empty())
+                __builtin_memcpy(m_elements + m_size, values.data(), values.size() * sizeof(T));
+            m_size += values.size();
+        } else {
+            for (auto const& value : values)
+                m_elements[m_size++] = value;
+        }
         return {};
     }
 

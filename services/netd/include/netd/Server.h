@@ -16,7 +16,11 @@
  *     a client that stops reading its replies stops only its own requests.
  *
  * One wait per turn: the listener, every session's doorbell, the backend's bits, and the backend's
- * next turn (lwIP: its next timer; host: its readiness poll tick) as deadline.
+ * next turn (lwIP: its next timer; host: its readiness poll tick) as deadline. A pass looks only at
+ * what the bits it took name (a request into an empty Ring rings its session's doorbell), plus the
+ * sessions that may hold more than their doorbell says (the per-turn quota ended their turn, the
+ * Ring-space rule held them back, they just opened). A pass that answered anything is followed at
+ * once by another, which takes the bits raised meanwhile without waiting (take_pending).
  */
 
 #pragma once
@@ -30,6 +34,7 @@
 namespace vectra::netd {
 
 inline constexpr usize maximum_sessions = CONFIG_NETD_SESSIONS;
+static_assert(maximum_sessions <= 64, "the loop keeps one bit per session in a u64");
 /* The most requests one session can have waiting: its replies Ring must hold all of their replies. */
 inline constexpr usize waiting_per_session = net::Protocol::slot_count;
 inline constexpr usize request_bytes = protocol::payload_capacity<net::Protocol>;
@@ -95,8 +100,13 @@ public:
     void closed(usize index);
 
 private:
-    /* Takes what session `index` may send now (the Ring-space rule); true if it took anything. */
-    [[nodiscard]] bool take_requests(usize index);
+    struct Taken {
+        bool took { false };      /* at least one request was handled */
+        bool more { false };      /* the per-turn quota stopped it: the Ring may hold more */
+        bool held_back { false }; /* the Ring-space rule stopped it with requests left and replies owed */
+    };
+    /* Takes what session `index` may send now (the Ring-space rule). */
+    [[nodiscard]] Taken take_requests(usize index);
     /* Handles one request; the reply, if one is due now, goes out. */
     void handle(usize index, std::span<u8 const> request, std::optional<ReceivedCapability>);
     /* Dispatches every waiting request of session `index` again; true if any was answered. */
@@ -110,6 +120,9 @@ private:
     session::Table m_table;
     alignas(Session) u8 m_sessions[maximum_sessions][sizeof(Session)];
     WaitingRequests m_waiting[maximum_sessions];
+    /* Sessions (bit n: session n) the next pass looks at whatever its doorbell says: quota reached, held back, just opened. */
+    u64 m_look_again { 0 };
+    u64 m_opened_since { 0 };
     u8 m_request[request_bytes];
     u8 m_reply[request_bytes];
 };

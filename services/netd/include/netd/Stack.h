@@ -63,8 +63,21 @@ public:
     static u32 turn();
     /* Every TCP connection with unsent segments outputs what its windows allow (a link's transmit slot is free again). */
     static void output_unsent();
-    /* Bytes every TCP connection holds queued to send, sent or not, not yet acknowledged. */
+    /*
+     * Bytes every TCP connection holds queued to send, sent or not, not yet acknowledged: a running
+     * total, never a walk per send. The backend reports what changes it — bytes written, bytes
+     * acknowledged (lwIP's sent callback, kept on a connection after netd released it), bytes
+     * dropped with a connection it aborts — and queued_lost() when a connection may have gone with
+     * bytes still queued and lwIP does not say how many (a reset or timeout's error callback; an
+     * orderly close of a connection with bytes queued, which lwIP may turn into a reset): the next
+     * call then recounts with one walk (queued_by_walk). Connections in TIME_WAIT hold none.
+     */
     [[nodiscard]] static usize queued_for_sending();
+    [[nodiscard]] static usize queued_by_walk();
+    static void queued_written(usize bytes);
+    static void queued_acknowledged(usize bytes);
+    static void queued_dropped(usize bytes);
+    static void queued_lost();
     /* Ends the oldest TIME_WAIT connections past `limit` that no netd socket holds (their lwIP
        argument cleared when netd released them); how many it ended. */
     static usize end_time_wait_past(usize limit);

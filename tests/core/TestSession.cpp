@@ -244,7 +244,12 @@ ErrorOr<i32> listener_attacker(Bundle& bundle)
  * a MemCap. The service answers every request, and keeps none of the copies — else a client
  * could fill the service's space and starve every other session of its capabilities.
  */
-ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
+/*
+ * 100 echo requests on one session (more than the service's space has entries), each carrying a copy
+ * of a MemCap; with `every_other_kept` every other one says "keep" (a handler that takes it). The
+ * service's space must end as it began, and no reply carries a capability.
+ */
+ErrorOr<i32> send_with_capabilities(Bundle& bundle, bool every_other_kept)
 {
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
@@ -258,10 +263,10 @@ ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
     usize before = test::used_entries(*s_observed.service);
     u8 buffer[protocol::payload_capacity<EchoProtocol>];
     u64 deadline = deadline_after(Duration::from_seconds(5));
-    constexpr u32 sent = 100; /* more than the service's space has entries */
+    constexpr u32 sent = 100;
     for (u32 index = 1; index <= sent; ++index) {
-        usize length = TRY(protocol::encode_request<EchoProtocol>(
-            crashtest::Echo { TRY(FixedString<64>::try_from("with a capability")) }, index, buffer));
+        char const* text = every_other_kept ? (index % 2 ? "keep" : "leave") : "with a capability";
+        usize length = TRY(protocol::encode_request<EchoProtocol>(crashtest::Echo { TRY(FixedString<64>::try_from(text)) }, index, buffer));
         TRY(connection.send(std::span<u8 const>(buffer, length), bait, RightRead, deadline));
         auto reply = TRY(connection.receive(buffer, deadline));
         EXPECT_IN_TASK(!reply.has_capability);
@@ -270,6 +275,11 @@ ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
     EXPECT_IN_TASK(test::used_entries(*s_observed.service) == before);
     connection.close();
     return 0;
+}
+
+ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
+{
+    return send_with_capabilities(bundle, false);
 }
 
 /* An echo session for a loop that takes its requests with take_request_handled: it counts the capabilities it is handed. */
@@ -352,34 +362,10 @@ ErrorOr<i32> opens_without_attaching(Bundle& bundle)
     return 0;
 }
 
-/* As sends_unasked_capabilities, every other request "keep": the handler takes those, the helper discards the rest. */
+/* As sends_unasked_capabilities, every other request "keep": the handler takes those, take_request_handled discards the rest. */
 ErrorOr<i32> sends_capabilities_some_kept(Bundle& bundle)
 {
-    auto requests = TRY(bundle.take<RingCap>("requests"));
-    auto replies = TRY(bundle.take<RingCap>("replies"));
-    auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto listener = Connection::unbound(std::move(requests), std::move(replies), session::schema_id);
-    auto connection = TRY(open_raw<EchoProtocol>(listener, memory));
-    auto own = TRY(system::carve(memory, 16 * KiB));
-    auto bait = TRY(system::create_memory(own, 4096));
-    for (int turn = 0; turn < 10; ++turn)
-        Executor::current().yield();
-    usize before = test::used_entries(*s_observed.service);
-    u8 buffer[protocol::payload_capacity<EchoProtocol>];
-    u64 deadline = deadline_after(Duration::from_seconds(5));
-    constexpr u32 sent = 100; /* more than the service's space has entries */
-    for (u32 index = 1; index <= sent; ++index) {
-        usize length = TRY(protocol::encode_request<EchoProtocol>(
-            crashtest::Echo { TRY(FixedString<64>::try_from(index % 2 ? "keep" : "leave")) }, index, buffer));
-        TRY(connection.send(std::span<u8 const>(buffer, length), bait, RightRead, deadline));
-        auto reply = TRY(connection.receive(buffer, deadline));
-        EXPECT_IN_TASK(!reply.has_capability);
-    }
-    EXPECT_IN_TASK(s_observed.handled.size() == sent);
-    EXPECT_IN_TASK(s_counting.carried == sent);
-    EXPECT_IN_TASK(test::used_entries(*s_observed.service) == before);
-    connection.close();
-    return 0;
+    return send_with_capabilities(bundle, true);
 }
 
 ErrorOr<i32> opens_and_closes_many(Bundle& bundle)

@@ -21,6 +21,7 @@
 #include <initd/Supervisor.h>
 #include <string>
 #include <vectra/Connection.h>
+#include <vectra/Service.h>
 #include <vectra/Session.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
@@ -154,8 +155,10 @@ ErrorOr<i32> test_pair_server(Bundle& bundle)
         Echoing handler;
         auto served = serve<EchoProtocol>(server, handler);
         test::print_line(std::string("pair-server: ") + (served.is_error() ? served.error().name() : "ended"));
-        if (!served.is_error() || !served.error().is(ErrorCode::PeerRestarted))
-            return served.is_error() ? served.release_error() : 0;
+        if (!served.is_error())
+            return 0;
+        if (!served.error().is(ErrorCode::PeerRestarted))
+            return served.release_error();
     }
 }
 

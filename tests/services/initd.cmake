@@ -37,4 +37,4 @@ initd_control_host_test(services.initd.alternatives services/TestInitdAlternativ
 
 # A client's restart resets only the connections it is the one client of: a listener its server's
 # other clients use stays, and their sessions carry on.
-initd_host_test(services.initd.client_restart services/TestInitdClientRestart.cpp)
+initd_control_host_test(services.initd.client_restart services/TestInitdClientRestart.cpp)

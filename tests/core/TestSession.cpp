@@ -282,6 +282,25 @@ ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
     return send_with_capabilities(bundle, false);
 }
 
+/*
+ * A service loop written by hand, as vterm's, tlsd's or fontd's: the listener served, reclaims
+ * retried, `take_one(index)` for every session (true when it took a request), and one wait on the
+ * table's mask alone when none did. Returns only when the listener fails.
+ */
+template<typename TakeOne>
+ErrorOr<i32> serve_by_hand(session::Table& table, TakeOne take_one)
+{
+    for (;;) {
+        TRY(table.serve_listener());
+        table.retry_reclaims();
+        bool served = false;
+        for (usize index = 0; index < table.capacity(); ++index)
+            served |= take_one(index);
+        if (!served)
+            (void)endpoint::wait(table.wait_mask());
+    }
+}
+
 /* An echo session for a loop that takes its requests with take_request_handled: it counts the capabilities it is handed. */
 struct CountingSession {
     usize carried { 0 };
@@ -307,20 +326,12 @@ ErrorOr<i32> handling_service(Bundle& bundle)
     s_counting = {};
     u8 request[protocol::payload_capacity<EchoProtocol>];
     u8 reply[protocol::payload_capacity<EchoProtocol>];
-    for (;;) {
-        TRY(listening->serve_listener());
-        listening->retry_reclaims();
-        bool served = false;
-        for (usize index = 0; index < listening->capacity(); ++index) {
-            served |= listening->take_request_handled(index, request, 0,
-                [&](std::span<u8 const> bytes, protocol::MessageCapabilities& capabilities) {
-                    usize length = protocol::dispatch<EchoProtocol>(s_counting, bytes, reply, capabilities);
-                    listening->send_reply(index, std::span<u8 const>(reply, length));
-                });
-        }
-        if (!served)
-            (void)endpoint::wait(listening->wait_mask());
-    }
+    return serve_by_hand(*listening, [&](usize index) {
+        return listening->take_request_handled(index, request, 0, [&](std::span<u8 const> bytes, protocol::MessageCapabilities& capabilities) {
+            usize length = protocol::dispatch<EchoProtocol>(s_counting, bytes, reply, capabilities);
+            listening->send_reply(index, std::span<u8 const>(reply, length));
+        });
+    });
 }
 
 /*
@@ -469,27 +480,20 @@ ErrorOr<i32> ending_service(Bundle& bundle)
     auto* listening = TRY(listen_afresh(bundle));
     u8 request[protocol::payload_capacity<EchoProtocol>];
     u8 reply[protocol::payload_capacity<EchoProtocol>];
-    for (;;) {
-        TRY(listening->serve_listener());
-        listening->retry_reclaims();
-        bool served = false;
-        for (usize index = 0; index < listening->capacity(); ++index) {
-            auto length = listening->take_request(index, request, 0);
-            if (!length)
-                continue;
-            served = true;
-            EndingSession handler;
-            usize reply_length = protocol::dispatch<EchoProtocol>(handler, std::span<u8 const>(request, *length), reply);
-            if (handler.ending) {
-                ++s_observed.closed;
-                listening->free(index);
-            } else {
-                listening->send_reply(index, std::span<u8 const>(reply, reply_length));
-            }
+    return serve_by_hand(*listening, [&](usize index) {
+        auto length = listening->take_request(index, request, 0);
+        if (!length)
+            return false;
+        EndingSession handler;
+        usize reply_length = protocol::dispatch<EchoProtocol>(handler, std::span<u8 const>(request, *length), reply);
+        if (handler.ending) {
+            ++s_observed.closed;
+            listening->free(index);
+        } else {
+            listening->send_reply(index, std::span<u8 const>(reply, reply_length));
         }
-        if (!served)
-            (void)endpoint::wait(listening->wait_mask());
-    }
+        return true;
+    });
 }
 
 /* The service ends the session under a call; the client's call sees it, lets go and opens the next

@@ -94,17 +94,15 @@ ErrorOr<i32> lying_fontd(Bundle& bundle)
     for (;;) {
         TRY(table->serve_listener());
         table->retry_reclaims();
-        auto received = table->take_request_carrying(0, request, 0);
-        if (!received) {
+        bool taken = table->take_request_handled(0, request, 0, [&](std::span<u8 const> bytes, protocol::MessageCapabilities& capabilities) {
+            usize length = protocol::dispatch<font::Protocol>(liar, bytes, reply, capabilities);
+            if (capabilities.reply)
+                table->send_reply(0, std::span<u8 const>(reply, length), atlas, capabilities.reply->keep);
+            else
+                table->send_reply(0, std::span<u8 const>(reply, length));
+        });
+        if (!taken)
             (void)endpoint::wait(table->wait_mask());
-            continue;
-        }
-        protocol::MessageCapabilities capabilities;
-        usize length = protocol::dispatch<font::Protocol>(liar, std::span<u8 const>(request, received->length), reply, capabilities);
-        if (capabilities.reply)
-            table->send_reply(0, std::span<u8 const>(reply, length), atlas, capabilities.reply->keep);
-        else
-            table->send_reply(0, std::span<u8 const>(reply, length));
     }
 }
 

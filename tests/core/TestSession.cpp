@@ -244,7 +244,12 @@ ErrorOr<i32> listener_attacker(Bundle& bundle)
  * a MemCap. The service answers every request, and keeps none of the copies — else a client
  * could fill the service's space and starve every other session of its capabilities.
  */
-ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
+/*
+ * 100 echo requests on one session (more than the service's space has entries), each carrying a copy
+ * of a MemCap; with `every_other_kept` every other one says "keep" (a handler that takes it). The
+ * service's space must end as it began, and no reply carries a capability.
+ */
+ErrorOr<i32> send_with_capabilities(Bundle& bundle, bool every_other_kept)
 {
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
@@ -258,10 +263,10 @@ ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
     usize before = test::used_entries(*s_observed.service);
     u8 buffer[protocol::payload_capacity<EchoProtocol>];
     u64 deadline = deadline_after(Duration::from_seconds(5));
-    constexpr u32 sent = 100; /* more than the service's space has entries */
+    constexpr u32 sent = 100;
     for (u32 index = 1; index <= sent; ++index) {
-        usize length = TRY(protocol::encode_request<EchoProtocol>(
-            crashtest::Echo { TRY(FixedString<64>::try_from("with a capability")) }, index, buffer));
+        char const* text = every_other_kept ? (index % 2 ? "keep" : "leave") : "with a capability";
+        usize length = TRY(protocol::encode_request<EchoProtocol>(crashtest::Echo { TRY(FixedString<64>::try_from(text)) }, index, buffer));
         TRY(connection.send(std::span<u8 const>(buffer, length), bait, RightRead, deadline));
         auto reply = TRY(connection.receive(buffer, deadline));
         EXPECT_IN_TASK(!reply.has_capability);
@@ -270,6 +275,108 @@ ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
     EXPECT_IN_TASK(test::used_entries(*s_observed.service) == before);
     connection.close();
     return 0;
+}
+
+ErrorOr<i32> sends_unasked_capabilities(Bundle& bundle)
+{
+    return send_with_capabilities(bundle, false);
+}
+
+/*
+ * A service loop written by hand, as vterm's, tlsd's or fontd's: the listener served, reclaims
+ * retried, `take_one(index)` for every session (true when it took a request), and one wait on the
+ * table's mask alone when none did. Returns only when the listener fails.
+ */
+template<typename TakeOne>
+ErrorOr<i32> serve_by_hand(session::Table& table, TakeOne take_one)
+{
+    for (;;) {
+        TRY(table.serve_listener());
+        table.retry_reclaims();
+        bool served = false;
+        for (usize index = 0; index < table.capacity(); ++index)
+            served |= take_one(index);
+        if (!served)
+            (void)endpoint::wait(table.wait_mask());
+    }
+}
+
+/* An echo session for a loop that takes its requests with take_request_handled: it counts the capabilities it is handed. */
+struct CountingSession {
+    usize carried { 0 };
+    ErrorOr<crashtest::Echoed> handle(crashtest::Echo const& request, protocol::MessageCapabilities& capabilities)
+    {
+        s_observed.handled.emplace_back(request.text.view());
+        if (capabilities.received)
+            ++carried;
+        /* "keep" takes the capability as a handler of a carrying message does (and lets it go itself). */
+        if (request.text.view() == "keep" && capabilities.received) {
+            endpoint::discard(*capabilities.received);
+            capabilities.received.reset();
+        }
+        return crashtest::Echoed { request.text };
+    }
+};
+CountingSession s_counting;
+
+/* A service loop as tlsd's, compositord's and fontd's: each request through take_request_handled. */
+ErrorOr<i32> handling_service(Bundle& bundle)
+{
+    auto* listening = TRY(listen_afresh(bundle));
+    s_counting = {};
+    u8 request[protocol::payload_capacity<EchoProtocol>];
+    u8 reply[protocol::payload_capacity<EchoProtocol>];
+    return serve_by_hand(*listening, [&](usize index) {
+        return listening->take_request_handled(index, request, 0, [&](std::span<u8 const> bytes, protocol::MessageCapabilities& capabilities) {
+            usize length = protocol::dispatch<EchoProtocol>(s_counting, bytes, reply, capabilities);
+            listening->send_reply(index, std::span<u8 const>(reply, length));
+        });
+    });
+}
+
+/*
+ * Opens a session and never attaches it, then opens another: with one session to give, the second
+ * is served only because the first was freed (ADR 0008: an open-session never attached is given up
+ * by the next one), and a session opened through it answers.
+ */
+ErrorOr<i32> opens_without_attaching(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto connection = Connection::unbound(std::move(requests), std::move(replies), session::schema_id);
+    TRY(connection.rebind());
+    Client<session::Protocol> listener(std::move(connection));
+    u64 deadline = deadline_after(Duration::from_seconds(5));
+    auto donation = TRY(endpoint::carve(memory, session::donation_size<EchoProtocol>()));
+    auto first = TRY(listener.call_carrying(session::OpenSession { protocol::schema_id<EchoProtocol> }, &donation, deadline));
+    EXPECT_IN_TASK(first.capability.has_value());
+    EXPECT_IN_TASK(s_observed.table->slot(first.reply.session).state == session::Table::State::Opening);
+    /* The opener gives up its end of the first session's requests Ring, as a client that abandons its open. */
+    (void)endpoint::remove(TRY(endpoint::as_ring(*first.capability)));
+    auto second_donation = TRY(endpoint::carve(memory, session::donation_size<EchoProtocol>()));
+    auto second = TRY(listener.call_carrying(session::OpenSession { protocol::schema_id<EchoProtocol> }, &second_donation, deadline));
+    EXPECT_IN_TASK(second.capability.has_value());
+    /* The first's token no longer attaches; the second's does. */
+    auto stale = listener.call(session::AttachSession { first.reply.session, first.reply.token });
+    EXPECT_IN_TASK(stale.is_error() && stale.error().is(session::SessionError::NotOpening));
+    auto attached = TRY(listener.call_carrying(session::AttachSession { second.reply.session, second.reply.token }, nullptr, deadline));
+    EXPECT_IN_TASK(attached.capability.has_value());
+    auto session_requests = TRY(endpoint::as_ring(*second.capability));
+    auto session_replies = TRY(endpoint::as_ring(*attached.capability));
+    Client<EchoProtocol> echoing(TRY(Connection::bind(std::move(session_requests), std::move(session_replies), protocol::schema_id<EchoProtocol>, {})));
+    auto answer = TRY(echoing.call(crashtest::Echo { TRY(FixedString<64>::try_from("second")) }));
+    EXPECT_IN_TASK(answer.text.view() == "second");
+    EXPECT_IN_TASK(s_observed.opened == 2 && s_observed.closed == 1);
+    echoing.connection().close();
+    listener.connection().unbind();
+    return 0;
+}
+
+/* As sends_unasked_capabilities, every other request "keep": the handler takes those, take_request_handled discards the rest. */
+ErrorOr<i32> sends_capabilities_some_kept(Bundle& bundle)
+{
+    return send_with_capabilities(bundle, true);
 }
 
 ErrorOr<i32> opens_and_closes_many(Bundle& bundle)
@@ -373,27 +480,20 @@ ErrorOr<i32> ending_service(Bundle& bundle)
     auto* listening = TRY(listen_afresh(bundle));
     u8 request[protocol::payload_capacity<EchoProtocol>];
     u8 reply[protocol::payload_capacity<EchoProtocol>];
-    for (;;) {
-        TRY(listening->serve_listener());
-        listening->retry_reclaims();
-        bool served = false;
-        for (usize index = 0; index < listening->capacity(); ++index) {
-            auto length = listening->take_request(index, request, 0);
-            if (!length)
-                continue;
-            served = true;
-            EndingSession handler;
-            usize reply_length = protocol::dispatch<EchoProtocol>(handler, std::span<u8 const>(request, *length), reply);
-            if (handler.ending) {
-                ++s_observed.closed;
-                listening->free(index);
-            } else {
-                listening->send_reply(index, std::span<u8 const>(reply, reply_length));
-            }
+    return serve_by_hand(*listening, [&](usize index) {
+        auto length = listening->take_request(index, request, 0);
+        if (!length)
+            return false;
+        EndingSession handler;
+        usize reply_length = protocol::dispatch<EchoProtocol>(handler, std::span<u8 const>(request, *length), reply);
+        if (handler.ending) {
+            ++s_observed.closed;
+            listening->free(index);
+        } else {
+            listening->send_reply(index, std::span<u8 const>(reply, reply_length));
         }
-        if (!served)
-            (void)endpoint::wait(listening->wait_mask());
-    }
+        return true;
+    });
 }
 
 /* The service ends the session under a call; the client's call sees it, lets go and opens the next
@@ -532,6 +632,19 @@ TEST_CASE("a service keeps no capability a client sends with a request its proto
 {
     run({ sends_unasked_capabilities });
     REQUIRE(s_observed.handled.size() == 100);
+}
+
+TEST_CASE("a loop taking requests with take_request_handled hands each capability to its handler and keeps none")
+{
+    run({ sends_capabilities_some_kept }, 2, handling_service);
+    REQUIRE(s_observed.handled.size() == 100);
+    REQUIRE(s_counting.carried == 100);
+}
+
+TEST_CASE("an open-session never attached is given up by the next open-session, which gets the one session")
+{
+    run({ opens_without_attaching }, 1);
+    REQUIRE(s_observed.opened == 2);
 }
 
 TEST_CASE("the Signal bits a session table owns follow its TableBits, and a client's bits are checked against them")

@@ -99,7 +99,8 @@ u64 match_word()
 
 /*
  * A rule the kernel must keep. A VERIFY in a fuzzing Task (or in kernel code called from one) ends
- * only that Task — a panic's rule — so a broken rule aborts the run instead, and libFuzzer sees it.
+ * only that Task — a panic's rule — so every check of the harness aborts the run instead, and
+ * libFuzzer sees it (ADR 0006, amendment of 2026-12-06).
  */
 void require(bool holds, char const* rule)
 {
@@ -107,6 +108,31 @@ void require(bool holds, char const* rule)
         return;
     std::fprintf(stderr, "kernel_calls: broken: %s\n", rule);
     std::abort();
+}
+
+/*
+ * A fuzzing Task never panics of its own accord: the Panic call is never made (shape_arguments turns
+ * it into a number that names no call) and the Task's code has no VERIFY or MUST. So a Task that
+ * ended Panicked met a VERIFY or MUST in kernel code it called, or in a model the kernel drove — a
+ * rule broken, which would otherwise end only that Task. Each Task is looked at before it goes: the
+ * three and whatever is left after them at the end, and a child just before a fuzzing Task reaps it.
+ */
+void require_not_panicked(ExitCause cause, TaskState state)
+{
+    require(!(state == TaskState::Exited && cause == ExitCause::Panicked), "a Task panicked inside the kernel (a VERIFY or MUST failed)");
+}
+
+void require_reaped_not_panicked(kernel::CallFrame const& reap)
+{
+    kernel::CallFrame status;
+    status.number = u64(Call::TaskStatus);
+    status.arguments[0] = reap.arguments[0];
+    status.arguments[1] = reap.arguments[1];
+    TaskStatus answer;
+    status.arguments[2] = reinterpret_cast<uptr>(&answer);
+    kernel::system_call(status);
+    if (status.error == 0)
+        require_not_panicked(answer.exit_cause, answer.state);
 }
 
 /* The i8042 calls answered (82-84), said at exit: the success path is reached, not only the refusals. */
@@ -501,6 +527,8 @@ ErrorOr<i32> fuzzing_task(Bundle&)
                                       : u64(Call::MmioSlotOpen) + selector % 15; /* the virtio-mmio slot calls, entropy_feed (ADR 0025), host input, the snapshot, the i8042 */
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         auto before_move = is_move(frame) ? source_rights(frame) : std::nullopt;
+        if (static_cast<Call>(frame.number) == Call::Reap)
+            require_reaped_not_panicked(frame);
         kernel::system_call(frame);
         if (is_move(frame))
             check_move(frame, before_move);
@@ -526,12 +554,13 @@ ErrorOr<i32> fuzzing_task(Bundle&)
             auto call = static_cast<Call>(frame.number);
             /* A drain moves at most what was asked and at most the bound. */
             if (call == Call::HostInputDrain)
-                VERIFY(frame.results[0] <= frame.arguments[3] && frame.results[0] <= maximum_host_input_drain);
+                require(frame.results[0] <= frame.arguments[3] && frame.results[0] <= maximum_host_input_drain,
+                    "a host input drain moved more than asked or more than its bound");
             /* A feed is credited at most what it carried and at most 64 bytes (ADR 0025 §3). */
             if (call == Call::EntropyFeed)
-                VERIFY(frame.results[0] <= frame.arguments[3] && frame.results[0] <= frame.arguments[4]
-                    && frame.results[0] <= EntropyPool::maximum_credit_per_feed);
-            /* A snapshot read copies the whole table, into a buffer at least that large. */
+                require(frame.results[0] <= frame.arguments[3] && frame.results[0] <= frame.arguments[4]
+                        && frame.results[0] <= EntropyPool::maximum_credit_per_feed,
+                    "an entropy feed was credited more than it carried or more than 64 bytes");
             /* The i8042's calls reach its two ports only, one byte at a time (ADR 0031 amendment). */
             if (call == Call::I8042Read || call == Call::I8042Write)
                 require((frame.arguments[2] == 0x60 || frame.arguments[2] == 0x64) && frame.results[0] <= 0xff,
@@ -540,8 +569,10 @@ ErrorOr<i32> fuzzing_task(Bundle&)
                 require(frame.arguments[3] <= 0xff, "an i8042 write of more than a byte was answered");
             if (call == Call::I8042Read || call == Call::I8042Write || call == Call::I8042Interrupt)
                 count_i8042_answer(call);
+            /* A snapshot read copies the whole table, into a buffer at least that large. */
             if (call == Call::SnapshotRead)
-                VERIFY(frame.results[0] == snapshot::table_bytes() && frame.results[0] <= frame.arguments[3]);
+                require(frame.results[0] == snapshot::table_bytes() && frame.results[0] <= frame.arguments[3],
+                    "a snapshot read answered other than the whole table, or more than its buffer");
             if (call == Call::RingBind)
                 pool.add_binding(frame.results[0]);
             else if (call == Call::Carve || call == Call::Spawn || call == Call::CreateRing || call == Call::CreateTimer
@@ -625,12 +656,15 @@ extern "C" int LLVMFuzzerTestOneInput(u8 const* data, usize size)
             (void)tasks[index]->bundle().grant("i8042", supervisor, i8042, display_rights[index] & (RightRead | RightWrite | RightGrant | RightRevoke));
             (void)tasks[index]->bundle().grant("snapshot", supervisor, snapshot_device, display_rights[index] & (RightRead | RightGrant | RightRevoke));
         }
-        for (auto* task : tasks)
+        for (auto* task : tasks) {
             (void)executor.run_until_exit(*task);
+            require_not_panicked(task->exit_cause(), task->state());
+        }
         /* Children the fuzzing Tasks spawned and did not reap: run each to its end, then reap it. */
         while (Task* left = executor.tasks()) {
             if (left->state() != TaskState::Exited)
                 (void)executor.run_until_exit(*left);
+            require_not_panicked(left->exit_cause(), left->state());
             if (left->is_listed())
                 MUST(executor.reap(*left));
         }

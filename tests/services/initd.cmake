@@ -34,3 +34,7 @@ initd_control_host_test(services.initd.control services/TestInitdControl.cpp)
 # its device, or ending before it is ready — and a check reaching whichever serves, beside one that
 # cannot take the set's connection and an administrator who cannot start the member not chosen.
 initd_control_host_test(services.initd.alternatives services/TestInitdAlternatives.cpp)
+
+# A client's restart resets only the connections it is the one client of: a listener its server's
+# other clients use stays, and their sessions carry on.
+initd_control_host_test(services.initd.client_restart services/TestInitdClientRestart.cpp)

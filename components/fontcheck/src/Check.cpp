@@ -3,7 +3,7 @@
  *
  * font-check (image fonts): a client of fontd. It opens a session of vectra.font, sets sizes,
  * rasterises lines of text in runs of up to 32 code points, maps the session's atlas read-only and
- * draws each glyph's coverage from it onto the display (pen positions from the glyphs' advances:
+ * draws each glyph's coverage from it onto the display (core/font's AtlasView and blend_glyph) (pen positions from the glyphs' advances:
  * no kerning or shaping yet, ADR 0043 §6), then the atlas itself below the text. It asks for the
  * same lines again (every glyph from the atlas, none rendered), tries what a client must not do
  * (write the atlas, grant it on with write, open a face not in the catalogue), and holds the frame
@@ -52,7 +52,7 @@ struct Totals {
 };
 
 /* Rasterises one line in runs of 32 and draws it (when `screen` is given) from the atlas. */
-ErrorOr<Totals> render_line(FontClient& client, u32 face, Line const& line, std::span<u8 const> atlas, Screen* screen)
+ErrorOr<Totals> render_line(FontClient& client, u32 face, Line const& line, font::AtlasView const& atlas, Screen* screen)
 {
     u32 code_points[128];
     usize count = decode(line.text, code_points, 128);
@@ -70,7 +70,7 @@ ErrorOr<Totals> render_line(FontClient& client, u32 face, Line const& line, std:
         totals.cached += placed.cached;
         for (auto const& glyph : placed.glyphs) {
             if (screen)
-                draw_glyph(*screen, atlas, glyph, i32((pen + 32) >> 6) + glyph.left, line.baseline - glyph.top);
+                TRY(draw_glyph(*screen, atlas, glyph, i32((pen + 32) >> 6), line.baseline));
             pen += glyph.advance;
         }
     }
@@ -93,12 +93,11 @@ ErrorOr<i32> font_check(Bundle& bundle)
     auto const& mode = screen.mode;
 
     /* The atlas: a read-only copy of fontd's MemCap. */
-    auto shared = TRY(client.call_receiving(font::ShareAtlas {}));
-    TRY(expect(shared.capability.has_value(), "the atlas reply carried no capability"));
-    auto atlas_capability = TRY(shared.capability->as<CapabilityClass::Memory>());
-    auto atlas = TRY(system::map_memory_read_only(atlas_capability));
-    TRY(print_line(console, "font-check: atlas {}x{}, {} bytes, mapped read-only", shared.reply.width, shared.reply.height,
-        atlas.size()));
+    auto shared = TRY(share_atlas(client));
+    auto const& atlas_capability = shared.capability;
+    auto const& atlas = shared.view;
+    TRY(print_line(console, "font-check: atlas {}x{}, {} bytes, mapped read-only", shared.geometry.width, shared.geometry.height,
+        shared.mapping.size()));
 
     u32 faces[2] = { 0, 0 };
     char const* face_names[2] = { "DejaVu Sans", "DejaVu Sans Bold" };
@@ -126,14 +125,13 @@ ErrorOr<i32> font_check(Bundle& bundle)
     /* The atlas itself, as fontd filled it, under the text. */
     auto state = TRY(client.call(font::ReadState {}));
     u32 rows = state.atlas_rows < atlas_shown_rows ? state.atlas_rows : atlas_shown_rows;
-    for (u32 y = 0; y < rows; ++y)
-        for (u32 x = 0; x < font::atlas_width; ++x)
-            screen.put(atlas_x + i32(x), atlas_y + i32(y), blend(paper, atlas_ink, atlas[usize(y) * font::atlas_width + x]));
+    auto filled = pixels_of(screen);
+    font::blend_glyph(filled, filled.bounds(), TRY(atlas_region(atlas, 0, 0, font::atlas_width, rows)), atlas_x, atlas_y, atlas_ink);
     TRY(system::present(display, { 0, 0, mode.width, mode.height }));
     TRY(print_line(console, "font-check: {} glyphs drawn, {} rasterised by fontd, {} from the atlas, in {} us", first.glyphs,
         first.rasterised, first.cached, rendered_ns / 1000));
     TRY(print_line(console, "font-check: atlas holds {} glyphs in {} of {} rows ({} bytes)", state.glyphs, state.atlas_rows,
-        shared.reply.height, usize(state.atlas_rows) * shared.reply.stride));
+        shared.geometry.height, usize(state.atlas_rows) * shared.geometry.stride));
 
     /* The same lines again: every glyph comes from the atlas. */
     Totals again;
@@ -161,10 +159,11 @@ ErrorOr<i32> font_check(Bundle& bundle)
     large.face = faces[1];
     TRY(large.code_points.try_append(u32('@')));
     auto at_sign = TRY(client.call(large)).glyphs[0];
+    auto at_sign_image = TRY(atlas.image_of(at_sign));
     u32 checksum = 0x811c9dc5;
-    for (u32 row = 0; row < at_sign.height; ++row) {
-        for (u32 column = 0; column < at_sign.width; ++column) {
-            checksum ^= atlas[usize(at_sign.y + row) * font::atlas_width + at_sign.x + column];
+    for (u32 row = 0; row < at_sign_image.height; ++row) {
+        for (u32 column = 0; column < at_sign_image.width; ++column) {
+            checksum ^= at_sign_image.coverage[usize(row) * at_sign_image.pitch + column];
             checksum *= 0x01000193;
         }
     }

@@ -1,9 +1,10 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * What font-check and shape-check share: the screen they paint, coverage blended over it, a glyph
- * drawn from the read-only atlas, the checks' expectations and refusals, and the frame held for
- * the screen oracle.
+ * What font-check and shape-check share: the screen they paint, the session's atlas mapped
+ * read-only and read through core/font's AtlasView (every glyph's place checked against the
+ * geometry fontd states), glyphs blended with core/font's blend_glyph — as every client of fontd
+ * draws — the checks' expectations and refusals, and the frame held for the screen oracle.
  */
 
 #pragma once
@@ -13,11 +14,13 @@
 #include <vectra/SystemClock.h>
 #include <vectra/TaskEntry.h>
 #include <vectra/Try.h>
+#include <vectra/font/AtlasClient.h>
+#include <vectra/font/Coverage.h>
 #include <vectra/font/Protocol.h>
 
 namespace vectra::task_entries::font_drawing {
 
-using FontClient = session::SessionClient<font::Protocol>;
+using font::FontClient;
 
 constexpr u64 hold_milliseconds = 2000;
 constexpr SignalBit hold_bit { 20 };
@@ -34,39 +37,50 @@ struct Screen {
             return;
         __builtin_memcpy(pixels.data() + usize(y) * mode.stride + usize(x) * 4, &colour, 4);
     }
-    u32 at(i32 x, i32 y) const
-    {
-        u32 colour;
-        __builtin_memcpy(&colour, pixels.data() + usize(y) * mode.stride + usize(x) * 4, 4);
-        return colour;
-    }
 };
 
-/* `over` above `under`, by 8-bit coverage, each channel rounded the same way everywhere. */
-inline u32 blend(u32 under, u32 over, u8 coverage)
+/* The screen as core/font draws on it: XRGB8888 pixels, rows stride / 4 pixels apart. */
+inline font::PixelSpan pixels_of(Screen& screen)
 {
-    u32 result = 0;
-    for (u32 shift = 0; shift < 24; shift += 8) {
-        u32 below = (under >> shift) & 0xff;
-        u32 above = (over >> shift) & 0xff;
-        u32 mixed = (above * coverage + below * (255 - coverage) + 127) / 255;
-        result |= mixed << shift;
-    }
-    return result;
+    return { std::span<u32>(reinterpret_cast<u32*>(screen.pixels.data()), screen.pixels.size() / 4), screen.mode.stride / 4 };
 }
 
-/* The glyph's coverage from the atlas in `ink`, its bitmap's left edge at `left`, its top at `top`. */
-inline void draw_glyph(Screen& screen, std::span<u8 const> atlas, font::Glyph const& glyph, i32 left, i32 top)
+/* The session's atlas: fontd's read-only MemCap, its mapping, and the view every glyph is read through. */
+struct SharedAtlas {
+    MemCap capability;
+    std::span<u8 const> mapping;
+    font::AtlasShared geometry;
+    font::AtlasView view;
+};
+
+inline ErrorOr<SharedAtlas> share_atlas(FontClient& client)
 {
-    for (u32 row = 0; row < glyph.height; ++row) {
-        for (u32 column = 0; column < glyph.width; ++column) {
-            u8 coverage = atlas[usize(glyph.y + row) * font::atlas_width + glyph.x + column];
-            if (coverage == 0)
-                continue;
-            i32 x = left + i32(column), y = top + i32(row);
-            screen.put(x, y, blend(screen.at(x, y), ink, coverage));
-        }
-    }
+    auto shared = TRY(client.call_receiving(font::ShareAtlas {}));
+    if (!shared.capability.has_value())
+        return Error(font::ClientError::NoAtlas, "the atlas reply carried no capability");
+    auto capability = TRY(shared.capability->as<CapabilityClass::Memory>());
+    auto mapping = TRY(system::map_memory_read_only(capability));
+    auto view = TRY(font::AtlasView::try_create(mapping, shared.reply));
+    return SharedAtlas { std::move(capability), mapping, shared.reply, view };
+}
+
+/* A region of the atlas as AtlasView reads it (a place outside the stated geometry is refused). */
+inline ErrorOr<font::GlyphImage> atlas_region(font::AtlasView const& atlas, u32 x, u32 y, u32 width, u32 height)
+{
+    font::Glyph region;
+    region.x = u16(x);
+    region.y = u16(y);
+    region.width = u16(width);
+    region.height = u16(height);
+    return atlas.image_of(region);
+}
+
+/* The glyph's coverage from the atlas blended in `colour` at pen (x, baseline), clipped to the screen. */
+inline ErrorOr<void> draw_glyph(Screen& screen, font::AtlasView const& atlas, font::Glyph const& glyph, i32 x, i32 baseline, u32 colour = ink)
+{
+    auto target = pixels_of(screen);
+    font::blend_glyph(target, target.bounds(), TRY(atlas.image_of(glyph)), x, baseline, colour);
+    return {};
 }
 
 /* UTF-8 (the checks' own literals, validated by the compiler) to code points. */

@@ -89,10 +89,8 @@ ErrorOr<i32> shape_check(Bundle& bundle)
 
     MemCap framebuffer;
     auto screen = TRY(paper_screen(display, framebuffer));
-    auto shared = TRY(client.call_receiving(font::ShareAtlas {}));
-    TRY(expect(shared.capability.has_value(), "the atlas reply carried no capability"));
-    auto atlas_capability = TRY(shared.capability->as<CapabilityClass::Memory>());
-    auto atlas = TRY(system::map_memory_read_only(atlas_capability));
+    auto shared = TRY(share_atlas(client));
+    auto const& atlas = shared.view;
 
     u32 faces[2] = { 0, 0 };
     char const* face_names[2] = { "Noto Sans Arabic", "Noto Sans Devanagari" };
@@ -125,9 +123,9 @@ ErrorOr<i32> shape_check(Bundle& bundle)
         for (usize index = 0; index < shaped.glyphs.size(); ++index) {
             auto const& position = shaped.glyphs[index];
             auto const& glyph = placed.glyphs[index];
-            i32 left = i32((pen_x + position.x_offset + 32) >> 6) + glyph.left;
-            i32 top = line.baseline - i32((pen_y + position.y_offset + 32) >> 6) - glyph.top;
-            draw_glyph(screen, atlas, glyph, left, top);
+            /* The glyph's pen: HarfBuzz's offsets added, y up from the line's baseline. */
+            TRY(draw_glyph(screen, atlas, glyph, i32((pen_x + position.x_offset + 32) >> 6),
+                line.baseline - i32((pen_y + position.y_offset + 32) >> 6)));
             pen_x += position.x_advance;
             pen_y += position.y_advance;
             (void)format_into(ids, "{}{}", ids.length() ? " " : "", position.glyph);
@@ -147,7 +145,7 @@ ErrorOr<i32> shape_check(Bundle& bundle)
     auto letters = TRY(client.call(unshaped));
     i64 pen = i64(margin) * 64;
     for (auto const& glyph : letters.glyphs) {
-        draw_glyph(screen, atlas, glyph, i32((pen + 32) >> 6) + glyph.left, unshaped_baseline - glyph.top);
+        TRY(draw_glyph(screen, atlas, glyph, i32((pen + 32) >> 6), unshaped_baseline));
         pen += glyph.advance;
     }
     TRY(system::present(display, { 0, 0, screen.mode.width, screen.mode.height }));

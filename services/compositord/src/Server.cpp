@@ -204,18 +204,10 @@ bool Server::take_requests(usize index)
     /* Every reply compositord owes this session must fit its replies Ring. */
     if (index >= client_sessions && !m_privileged_bound)
         return false;
-    auto received = table_of(index).take_request_carrying(
-        local_index(index), m_request, (m_waiting[index].used ? 1 : 0) + (m_waiting_input[index].used ? 1 : 0));
-    if (!received)
-        return false;
-    /* A carried MemCap reaches create and resize, which keep it; any other is discarded here. */
-    protocol::MessageCapabilities capabilities;
-    if (received->has_capability)
-        capabilities.received = received->capability;
-    handle(index, std::span<u8 const>(m_request, received->length), capabilities);
-    if (capabilities.received)
-        endpoint::discard(*capabilities.received);
-    return true;
+    /* A carried MemCap reaches create and resize, which keep it; any other is discarded. */
+    return table_of(index).take_request_handled(local_index(index), m_request,
+        (m_waiting[index].used ? 1 : 0) + (m_waiting_input[index].used ? 1 : 0),
+        [&](std::span<u8 const> request, protocol::MessageCapabilities& capabilities) { handle(index, request, capabilities); });
 }
 
 bool Server::frame_wanted() const

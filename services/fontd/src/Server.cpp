@@ -221,22 +221,15 @@ void Server::closed(usize index)
 
 bool Server::take_request(usize index)
 {
-    auto received = m_table.take_request_carrying(index, m_request, 0);
-    if (!received)
-        return false;
-    protocol::MessageCapabilities capabilities;
-    if (received->has_capability)
-        capabilities.received = received->capability; /* no vectra.font request carries one */
-    usize length = protocol::dispatch<font::Protocol>(
-        session(index), std::span<u8 const>(m_request, received->length), m_reply, capabilities);
-    if (capabilities.received)
-        endpoint::discard(*capabilities.received);
-    auto reply = std::span<u8 const>(m_reply, length);
-    if (capabilities.reply)
-        m_table.send_reply(index, reply, m_atlases[index], capabilities.reply->keep);
-    else
-        m_table.send_reply(index, reply);
-    return true;
+    /* No vectra.font request carries a capability: one sent along is discarded after the dispatch. */
+    return m_table.take_request_handled(index, m_request, 0, [&](std::span<u8 const> request, protocol::MessageCapabilities& capabilities) {
+        usize length = protocol::dispatch<font::Protocol>(session(index), request, m_reply, capabilities);
+        auto reply = std::span<u8 const>(m_reply, length);
+        if (capabilities.reply)
+            m_table.send_reply(index, reply, m_atlases[index], capabilities.reply->keep);
+        else
+            m_table.send_reply(index, reply);
+    });
 }
 
 ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)

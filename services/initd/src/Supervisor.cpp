@@ -176,12 +176,16 @@ private:
     ErrorOr<void> restart_due(u64 now);
     /* The earliest restart time of a service backing off (monotonic ns), 0 when none is. */
     u64 earliest_restart() const;
-    /* Which of a child's Rings a stop resets: every one it held, or (a request) only those it serves. */
+    /*
+     * Which of a child's Rings its end resets: after a crash, those it serves and the client ends of
+     * connections it is the one client of (its own); on a request, only those it serves. A client
+     * end of a connection other Tasks are clients of too (a listener) is never reset for one client.
+     */
     enum class Rings : u8 {
-        Held,
+        ServedAndOwn,
         Served,
     };
-    ErrorOr<void> reset_connections_of(usize position, Rings = Rings::Held);
+    ErrorOr<void> reset_connections_of(usize position, Rings = Rings::ServedAndOwn);
     ErrorOr<void> services_are_ready();
     ErrorOr<void> start_checks();
     ErrorOr<void> summarise();
@@ -498,16 +502,47 @@ ErrorOr<void> Supervisor::report(TaskStatus const& task)
     return {};
 }
 
+namespace {
+
+/* A client end: requests it sends, replies it receives. */
+bool is_client_end(SlotSpec const& grant)
+{
+    return (grant.kind == SlotKind::RequestRing && (grant.rights & RightSend))
+        || (grant.kind == SlotKind::ReplyRing && (grant.rights & RightReceive));
+}
+
+/* True when no Task of the boot table but `spec` holds a client end of `connection` (groups hold their children's: not counted). */
+bool only_client_of(TaskSpec const& spec, u16 connection)
+{
+    for (usize index = 0; index < boot_manifest.task_count; ++index) {
+        TaskSpec const& other = boot_manifest.tasks[index];
+        if (&other == &spec || other.children > 0)
+            continue;
+        for (usize slot = 0; slot < other.slot_count; ++slot) {
+            if (other.slots[slot].connection == connection && is_client_end(other.slots[slot]))
+                return false;
+        }
+    }
+    return true;
+}
+
+}
+
 ErrorOr<void> Supervisor::reset_connections_of(usize position, Rings rings)
 {
     TaskSpec const& spec = spec_of(position);
     for (usize slot = 0; slot < spec.slot_count; ++slot) {
         auto const& grant = spec.slots[slot];
+        if (grant.kind != SlotKind::RequestRing && grant.kind != SlotKind::ReplyRing)
+            continue;
         /* A served end: requests it receives, replies it sends (a group holds both ends of some: all of them). */
         bool served = (grant.kind == SlotKind::RequestRing && (grant.rights & RightReceive))
             || (grant.kind == SlotKind::ReplyRing && (grant.rights & RightSend));
-        if (rings == Rings::Served && spec.children == 0 && !served)
-            continue;
+        if (spec.children == 0 && !served) {
+            /* A client end: reset after a crash only when the connection is this Task's own. */
+            if (rings == Rings::Served || !only_client_of(spec, grant.connection))
+                continue;
+        }
         if (grant.kind == SlotKind::RequestRing)
             TRY(system::reset_ring(m_connections[grant.connection].requests));
         if (grant.kind == SlotKind::ReplyRing)

@@ -164,17 +164,9 @@ void Server::closed(usize index) { session(index).clear(); }
 bool Server::take_requests(usize index)
 {
     /* Every reply tlsd owes this session must fit its replies Ring; tlsd takes bytes only. */
-    auto received = m_table.take_request_carrying(index, m_request, static_cast<u32>(session(index).waiting_count()));
-    if (!received)
-        return false;
-    protocol::MessageCapabilities capabilities;
-    if (received->has_capability)
-        capabilities.received = received->capability;
-    handle(index, std::span<u8 const>(m_request, received->length), capabilities);
-    /* Only send-buffer carries one (and removes it); whatever another message brought goes here. */
-    if (capabilities.received)
-        endpoint::discard(*capabilities.received);
-    return true;
+    /* Only send-buffer carries a capability (and removes it); whatever another message brought is discarded. */
+    return m_table.take_request_handled(index, m_request, static_cast<u32>(session(index).waiting_count()),
+        [&](std::span<u8 const> request, protocol::MessageCapabilities& capabilities) { handle(index, request, capabilities); });
 }
 
 bool Server::turn()

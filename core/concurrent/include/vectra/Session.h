@@ -233,6 +233,26 @@ public:
      * a create lends): the message as received, its capability the caller's to keep or discard.
      */
     [[nodiscard]] std::optional<ReceivedMessage> take_request_carrying(usize index, std::span<u8> buffer, u32 replies_owed);
+    /*
+     * As take_request_carrying, for a service that dispatches the request itself: `handle` is
+     * called with the request's bytes and its MessageCapabilities (the carried capability in
+     * `received`, for a message declared carrying one to take); whatever the handler left there is
+     * discarded after it, so no capability outlives its request. False when nothing was taken.
+     */
+    template<typename Handle>
+    [[nodiscard]] bool take_request_handled(usize index, std::span<u8> buffer, u32 replies_owed, Handle&& handle)
+    {
+        auto received = take_request_carrying(index, buffer, replies_owed);
+        if (!received)
+            return false;
+        protocol::MessageCapabilities capabilities;
+        if (received->has_capability)
+            capabilities.received = received->capability;
+        handle(std::span<u8 const>(buffer.data(), received->length), capabilities);
+        if (capabilities.received)
+            endpoint::discard(*capabilities.received);
+        return true;
+    }
 
     /*
      * Sends session `index` the reply to the request take_request gave it. The Ring-space rule kept
@@ -265,7 +285,6 @@ public:
 
 private:
     [[nodiscard]] ErrorOr<void> build(usize index, ReticleCap donation);
-    void abandon(usize index);
     /* Gives up the service's binding and copy of the session's requests Ring. */
     void release_requests(Slot&);
 

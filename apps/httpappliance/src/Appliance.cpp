@@ -73,9 +73,9 @@ ErrorOr<void> serve_files(Bundle& bundle, ConsoleCap const& console, ReticleCap&
     for (int round = 0; round < 50 && server.open_connections() > 0; ++round)
         turn_or_sleep(server);
     auto const& counters = server.counters();
-    TRY(print_line(console, "{}: {} connections accepted, {} requests answered ({} files, {} bytes), {} refused, {} header timeouts, {} idle closed, {} evicted, {} rejected, {} failed",
+    TRY(print_line(console, "{}: {} connections accepted, {} requests answered ({} files, {} bytes), {} refused, {} header timeouts, {} idle closed, {} evicted, {} rejected, {} failed, {} bodies pushed",
         serving.name, counters.accepted, counters.requests, handler.files_served(), handler.bytes_served(), counters.refused,
-        counters.header_timeouts, counters.idle_closed, counters.evicted, counters.rejected, counters.failed));
+        counters.header_timeouts, counters.idle_closed, counters.evicted, counters.rejected, counters.failed, counters.bodies_pushed));
     return {};
 }
 

@@ -39,6 +39,7 @@ inline constexpr SignalBit timer_bit { 3 };
 enum class Direction : u8 {
     In, /* tcp-accept, receive */
     Out, /* send */
+    Any, /* ready (socket 0): the session's one watch */
 };
 
 struct WaitingRequest {
@@ -95,6 +96,8 @@ public:
     void closed(usize index);
 
 private:
+    /* The session's waiting `ready`, answered now with what is ready (maybe nothing). */
+    void answer_watch(usize index);
     /* Takes what session `index` may send now (the Ring-space rule); true if it took anything. */
     [[nodiscard]] bool take_requests(usize index);
     /* Handles one request; the reply, if one is due now, goes out. */

@@ -370,6 +370,14 @@ namespace {
 
 std::string head_of(std::string const& response) { return response.substr(0, response.find("\r\n\r\n") + 4); }
 
+/* The handler handed the server `count` bodies, and each was finished exactly once. */
+void require_each_finished_once(MapFiles const& files, usize count)
+{
+    REQUIRE(files.bodies.size() == count);
+    for (auto const& body : files.bodies)
+        REQUIRE(body.finishes == 1);
+}
+
 usize body_bytes_in(std::string const& sent)
 {
     auto end = sent.find("\r\n\r\n");
@@ -420,9 +428,7 @@ TEST_CASE("Two clients downloading large bodies concurrently both progress at th
     REQUIRE(fixture.server->counters().requests == 2);
     REQUIRE(fixture.server->counters().bodies_pushed == 2);
     REQUIRE(fixture.server->counters().body_stalls > 0);
-    REQUIRE(fixture.files.bodies.size() == 2);
-    for (auto const& body : fixture.files.bodies)
-        REQUIRE(body.finishes == 1);
+    require_each_finished_once(fixture.files, 2);
 }
 
 TEST_CASE("A peer that stops reading a pushed body is reset at the send deadline; the others are served meanwhile")
@@ -452,9 +458,7 @@ TEST_CASE("A peer that stops reading a pushed body is reset at the send deadline
     REQUIRE(body_bytes_in(stuck.sent()) == 5000); /* the room it gave, and not a byte more */
     REQUIRE(fixture.server->counters().failed == 1);
     REQUIRE(fixture.server->counters().requests == 2);
-    REQUIRE(fixture.files.bodies.size() == 3);
-    for (auto const& body : fixture.files.bodies)
-        REQUIRE(body.finishes == 1);
+    require_each_finished_once(fixture.files, 3);
 }
 
 TEST_CASE("Requests pipelined behind a pushed body are answered after it, in order, and the idle deadline counts from its end")

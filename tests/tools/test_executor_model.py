@@ -9,53 +9,27 @@ mutation the model cannot tell apart is a failure; a machine without spin fails 
     /usr/bin/python3 -m unittest -v test_executor_model      (from tests/tools)
 """
 
-import importlib.util
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-CHECKER = os.path.join(ROOT, "tools", "checks", "executor_model.py")
-PYTHON = "/usr/bin/python3"
+import model_checks
+from model_checks import ROOT
+
 FILES = ["primitives/task/src/Executor.cpp", "primitives/task/src/Executor.pml"]
 
 
 def load_checker():
-    spec = importlib.util.spec_from_file_location("executor_model", CHECKER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return model_checks.load_checker("executor_model")
 
 
 def run_checker(*arguments, environment=None):
-    return subprocess.run([PYTHON, CHECKER] + list(arguments), capture_output=True, text=True, check=False,
-                          env=environment)
+    return model_checks.run_checker("executor_model", *arguments, environment=environment)
 
 
-class TreeCopyTest(unittest.TestCase):
-    """A copy of the files the check reads, to break one at a time."""
-
-    def setUp(self):
-        self.tree = tempfile.mkdtemp(prefix="vectra-executor-model-test-")
-        for name in FILES:
-            os.makedirs(os.path.dirname(os.path.join(self.tree, name)), exist_ok=True)
-            shutil.copy(os.path.join(ROOT, name), os.path.join(self.tree, name))
-
-    def tearDown(self):
-        shutil.rmtree(self.tree)
-
-    def edit(self, relative, old, new):
-        path = os.path.join(self.tree, relative)
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-        if old not in text:
-            raise AssertionError(f"{relative}: '{old}' not found: the test needs updating")
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text.replace(old, new, 1))
+class TreeCopyTest(model_checks.TreeCopyTest):
+    files = FILES
 
     def sites(self):
         result = run_checker("--srctree", self.tree, "--sites-only")

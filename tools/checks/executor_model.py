@@ -24,11 +24,10 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ring_model import function_body, run  # noqa: E402  (one way to find a function and run a tool)
+from spin_checks import check_configurations, function_body, run  # noqa: E402
 
 MODEL = "primitives/task/src/Executor.pml"
 CODE = "primitives/task/src/Executor.cpp"
@@ -168,33 +167,10 @@ def main():
     if arguments.sites_only:
         return 1 if problems else 0
 
-    spin = shutil.which("spin")
-    gcc = shutil.which("gcc")
-    if not spin or not gcc:
-        missing = " and ".join(name for name, found in (("spin", spin), ("gcc", gcc)) if not found)
-        print(f"executor model: {missing} not found: the executor model cannot be checked. "
-              f"`./vectra setup` installs them (tools/vectra/packages.txt), or apt-get install spin gcc")
-        return 1
-
-    chosen = [configuration for configuration in CONFIGURATIONS if not arguments.only or arguments.only in configuration.name]
-    if not chosen:
-        print(f"executor model: no configuration is named like '{arguments.only}'")
-        return 1
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=max(1, arguments.jobs)) as pool:
-        outcomes = list(pool.map(lambda configuration: check_configuration(arguments.srctree, configuration, spin, gcc),
-                                 chosen))
-    for outcome in outcomes:
-        configuration = outcome.configuration
-        verdict = "passes" if not configuration.expect else f"fails: {outcome.found}"
-        print(f"{'ok  ' if not outcome.problem else 'FAIL'} {configuration.name}: {verdict}; "
-              f"{outcome.states} states, depth {outcome.depth}, {outcome.seconds:.1f} s with spin and gcc "
-              f"[{' '.join(configuration.defines)}]")
-        if outcome.problem:
-            print(f"     {outcome.problem}")
-            problems.append(f"{configuration.name}: {outcome.problem}")
-    print(f"executor model: {len(outcomes)} configurations in {time.monotonic() - started:.1f} s, "
-          f"{len([o for o in outcomes if o.problem])} failed")
+    problems += check_configurations(
+        "the executor model", CONFIGURATIONS, arguments.only, arguments.jobs,
+        lambda configuration, spin, gcc: check_configuration(arguments.srctree, configuration, spin, gcc),
+        lambda outcome: f"{outcome.states} states, depth {outcome.depth}, {outcome.seconds:.1f} s with spin and gcc")
     return 1 if problems else 0
 
 

@@ -22,12 +22,13 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spin_checks import check_configurations, function_body, run  # noqa: E402
 
 MODEL = "primitives/ring/src/Ring.pml"
 ORDERS = "primitives/ring/src/RingOrders.pml"
@@ -130,34 +131,6 @@ def read_table(srctree, problems):
     return table
 
 
-def function_body(lines, function):
-    """(first line index, last line index) of the one definition of `function` in `lines`."""
-    top_level = re.compile(r"^[^\s/#*].*[\s:*&]" + re.escape(function) + r"\s*\(")
-    in_class = re.compile(r"^\s+[\w\[\]:<>&*, ]+\s" + re.escape(function) + r"\s*\([^;]*\{")
-    found = []
-    for index, line in enumerate(lines):
-        if top_level.search(line) or in_class.search(line):
-            found.append(index)
-    definitions = []
-    for start in found:
-        depth = 0
-        opened = False
-        for index in range(start, len(lines)):
-            text = lines[index].split("//")[0]
-            if not opened and ";" in text and "{" not in text:
-                break  # a declaration
-            for character in text:
-                if character == "{":
-                    depth += 1
-                    opened = True
-                elif character == "}":
-                    depth -= 1
-            if opened and depth == 0:
-                definitions.append((start, index))
-                break
-    return definitions
-
-
 def check_drift(srctree):
     problems = []
     table = read_table(srctree, problems)
@@ -257,10 +230,6 @@ class Outcome:
     found: str = ""
 
 
-def run(command, folder, limit=600):
-    return subprocess.run(["nice"] + command, cwd=folder, capture_output=True, text=True, timeout=limit, check=False)
-
-
 def check_configuration(srctree, configuration, spin, gcc):
     outcome = Outcome(configuration)
     started = time.monotonic()
@@ -335,34 +304,11 @@ def main():
     if arguments.drift_only:
         return 1 if problems else 0
 
-    spin = shutil.which("spin")
-    gcc = shutil.which("gcc")
-    if not spin or not gcc:
-        missing = " and ".join(name for name, found in (("spin", spin), ("gcc", gcc)) if not found)
-        print(f"ring model: {missing} not found: the Ring model cannot be checked. "
-              f"`./vectra setup` installs them (tools/vectra/packages.txt), or apt-get install spin gcc")
-        return 1
-
-    chosen = [configuration for configuration in CONFIGURATIONS if not arguments.only or arguments.only in configuration.name]
-    if not chosen:
-        print(f"ring model: no configuration is named like '{arguments.only}'")
-        return 1
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=max(1, arguments.jobs)) as pool:
-        outcomes = list(pool.map(lambda configuration: check_configuration(arguments.srctree, configuration, spin, gcc),
-                                 chosen))
-    for outcome in outcomes:
-        configuration = outcome.configuration
-        verdict = "passes" if not configuration.expect else f"fails: {outcome.found}"
-        line = (f"{'ok  ' if not outcome.problem else 'FAIL'} {configuration.name}: {verdict}; "
-                f"{outcome.states} states, depth {outcome.depth}, search {outcome.search_seconds} s, "
-                f"{outcome.seconds:.1f} s with spin and gcc [{' '.join(configuration.defines)}]")
-        print(line)
-        if outcome.problem:
-            print(f"     {outcome.problem}")
-            problems.append(f"{configuration.name}: {outcome.problem}")
-    print(f"ring model: {len(outcomes)} configurations in {time.monotonic() - started:.1f} s, "
-          f"{len([o for o in outcomes if o.problem])} failed")
+    problems += check_configurations(
+        "the Ring model", CONFIGURATIONS, arguments.only, arguments.jobs,
+        lambda configuration, spin, gcc: check_configuration(arguments.srctree, configuration, spin, gcc),
+        lambda outcome: (f"{outcome.states} states, depth {outcome.depth}, search {outcome.search_seconds} s, "
+                         f"{outcome.seconds:.1f} s with spin and gcc"))
     return 1 if problems else 0
 
 

@@ -9,7 +9,6 @@
 
 #pragma once
 
-#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,49 +21,10 @@ namespace vectra::test::http {
 
 using namespace vectra::http;
 
-/* A body pushed by the server, read from a string in pieces of at most `piece` bytes. */
-class StringBody final : public BodySource {
-public:
-    StringBody(std::string bytes, usize piece)
-        : m_bytes(std::move(bytes))
-        , m_piece(piece)
-    {
-    }
-    ErrorOr<usize> read(std::span<u8> buffer) override
-    {
-        if (m_finished || m_offset >= m_bytes.size())
-            return Error(HttpError::BodyMismatch, "read past the body");
-        usize count = buffer.size() < m_piece ? buffer.size() : m_piece;
-        count = count < m_bytes.size() - m_offset ? count : m_bytes.size() - m_offset;
-        for (usize index = 0; index < count; ++index)
-            buffer[index] = u8(m_bytes[m_offset + index]);
-        m_offset += count;
-        ++reads;
-        return count;
-    }
-    void finish() override
-    {
-        ++finishes;
-        m_finished = true;
-    }
-    [[nodiscard]] bool finished() const { return m_finished; }
-    usize finishes { 0 }; /* a source is finished exactly once */
-    usize reads { 0 };
-
-private:
-    std::string m_bytes;
-    usize m_piece;
-    usize m_offset { 0 };
-    bool m_finished { false };
-};
-
 class MapFiles final : public RequestHandler {
 public:
     std::map<std::string, std::string> files;
     usize piece { 1000 };
-    /* Bodies handed to the server (stream_body) instead of written here. */
-    bool push { false };
-    std::deque<StringBody> bodies;
     enum class Failure { None, BeforeStart, AfterStart } failure { Failure::None };
     usize responded { 0 };
     std::vector<Method> methods; /* of every request answered, in order */
@@ -92,10 +52,6 @@ public:
         TRY(writer.start(200, file->second.size(), type));
         if (failure == Failure::AfterStart)
             return Error(ErrorCode::NotFound, "the file went away mid-body");
-        if (push) {
-            bodies.emplace_back(file->second, piece);
-            return writer.stream_body(bodies.back());
-        }
         for (usize at = 0; at < file->second.size(); at += piece) {
             auto part = file->second.substr(at, piece);
             TRY(writer.write(std::span<u8 const>(reinterpret_cast<u8 const*>(part.data()), part.size())));

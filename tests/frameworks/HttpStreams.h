@@ -14,7 +14,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-#include <vectra/Try.h>
 #include <vectra/http/Error.h>
 #include <vectra/http/Stream.h>
 
@@ -30,9 +29,6 @@ public:
     [[nodiscard]] bool is_closed() const { return m_closed.has_value(); }
     [[nodiscard]] bool was_reset() const { return m_closed == Closing::Reset; }
     void refuse_sends() { m_refuse_sends = true; }
-    /* try_send takes at most this many bytes until the test gives more room (a peer reading slowly). */
-    void limit_room(usize bytes) { m_room = bytes; }
-    void give_room(usize bytes) { m_room = m_room.value_or(0) + bytes; }
     void set_pump(std::function<void()> pump) { m_pump = std::move(pump); }
     std::string take_sent()
     {
@@ -81,19 +77,6 @@ public:
         return {};
     }
 
-    ErrorOr<usize> try_send(std::span<u8 const> bytes) override
-    {
-        if (m_closed)
-            return Error(ErrorCode::PeerClosed, "the stream is closed");
-        if (m_refuse_sends)
-            return usize(0);
-        usize count = m_room && *m_room < bytes.size() ? *m_room : bytes.size();
-        if (m_room)
-            *m_room -= count;
-        TRY(send(bytes.first(count), Duration::from_seconds(0)));
-        return count;
-    }
-
     void close(Closing how) override
     {
         m_closed = how;
@@ -110,7 +93,6 @@ private:
     std::string m_sent;
     std::optional<Closing> m_closed;
     bool m_refuse_sends { false };
-    std::optional<usize> m_room;
     std::function<void()> m_pump;
     MemoryStream* m_peer { nullptr };
 };

@@ -6,14 +6,12 @@
  * status and the connection closed, and the attacks an operator meets — a slow head (slowloris)
  * cut off with 408 while another client is served, idle connections ended, the connection limit
  * held by evicting idle connections or resetting new ones, peers vanishing mid-request, handlers
- * failing before and after their response started; bodies pushed between turns, so that two
- * clients downloading large bodies both progress, and a peer that stops reading is cut off alone.
+ * failing before and after their response started.
  */
 
 #include "HttpFiles.h"
 #include "HttpStreams.h"
 #include <catch2/catch.hpp>
-#include <algorithm>
 #include <vector>
 
 using namespace vectra;
@@ -32,18 +30,15 @@ struct Fixture {
     std::unique_ptr<Server> server;
     u64 now { 1000 * second };
 
-    std::vector<u8> body_memory;
-
-    explicit Fixture(usize connection_count = 4, usize body_bytes = 0)
+    explicit Fixture(usize connection_count = 4)
         : connections(connection_count)
-        , body_memory(connection_count * body_bytes)
     {
         files.files["/a.txt"] = "alpha\n";
         files.files["/docs/b.bin"] = std::string(10000, 'b');
         limits.header_timeout = Duration::from_seconds(10);
         limits.idle_timeout = Duration::from_seconds(15);
         limits.message.body_bytes = 1000;
-        server = std::make_unique<Server>(listener, files, std::span<ServerConnection>(connections), limits, std::span<u8>(body_memory));
+        server = std::make_unique<Server>(listener, files, std::span<ServerConnection>(connections), limits);
     }
 
     void turn(u64 advance = 0)
@@ -364,167 +359,4 @@ TEST_CASE("The response writer refuses fields that would split the head, and bod
     REQUIRE(writer.write(std::span<u8 const>(reinterpret_cast<u8 const*>(four.data()), 4)).error().is(HttpError::BodyMismatch));
     REQUIRE(!writer.write(std::span<u8 const>(reinterpret_cast<u8 const*>(four.data()), 2)).is_error());
     REQUIRE(writer.finish().error().is(HttpError::BodyMismatch));
-}
-
-namespace {
-
-std::string head_of(std::string const& response) { return response.substr(0, response.find("\r\n\r\n") + 4); }
-
-/* The handler handed the server `count` bodies, and each was finished exactly once. */
-void require_each_finished_once(MapFiles const& files, usize count)
-{
-    REQUIRE(files.bodies.size() == count);
-    for (auto const& body : files.bodies)
-        REQUIRE(body.finishes == 1);
-}
-
-usize body_bytes_in(std::string const& sent)
-{
-    auto end = sent.find("\r\n\r\n");
-    return end == std::string::npos ? 0 : sent.size() - end - 4;
-}
-
-}
-
-TEST_CASE("Two clients downloading large bodies concurrently both progress at their peers' pace")
-{
-    Fixture fixture(4, 4096);
-    fixture.files.push = true;
-    fixture.files.piece = 100000;
-    std::string big(200000, 'x'), other(150000, 'y');
-    for (usize index = 0; index < big.size(); index += 7)
-        big[index] = char('a' + index % 26);
-    fixture.files.files["/big.bin"] = big;
-    fixture.files.files["/other.bin"] = other;
-    MemoryStream first, second;
-    first.limit_room(0);
-    second.limit_room(0);
-    first.queue("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
-    second.queue("GET /other.bin HTTP/1.1\r\nHost: x\r\n\r\n");
-    fixture.listener.queue(first);
-    fixture.listener.queue(second);
-    /* Each round both peers read 3000 bytes: a server that finished one body before the next would leave the second without any. */
-    usize rounds = 0;
-    usize first_before = 0, second_before = 0;
-    while (first.sent().size() < big.size() || second.sent().size() < other.size()) {
-        REQUIRE(++rounds < 400);
-        first.give_room(3000);
-        second.give_room(3000);
-        fixture.turn(1000);
-        /* Every round, each body not yet whole took exactly the peer's 3000 bytes. */
-        usize first_now = body_bytes_in(first.sent()), second_now = body_bytes_in(second.sent());
-        REQUIRE(first_now == std::min(first_before + 3000, big.size()));
-        REQUIRE(second_now == std::min(second_before + 3000, other.size()));
-        first_before = first_now;
-        second_before = second_now;
-        if (second_now < other.size())
-            REQUIRE(fixture.server->counters().requests == 0);
-    }
-    fixture.turn();
-    REQUIRE(first.sent() == response_with(200, big, false, "application/octet-stream"));
-    REQUIRE(second.sent() == response_with(200, other, false, "application/octet-stream"));
-    REQUIRE(!first.is_closed());
-    REQUIRE(!second.is_closed());
-    REQUIRE(fixture.server->counters().requests == 2);
-    REQUIRE(fixture.server->counters().bodies_pushed == 2);
-    REQUIRE(fixture.server->counters().body_stalls > 0);
-    require_each_finished_once(fixture.files, 2);
-}
-
-TEST_CASE("A peer that stops reading a pushed body is reset at the send deadline; the others are served meanwhile")
-{
-    Fixture fixture(4, 4096);
-    fixture.files.push = true;
-    fixture.files.piece = 100000;
-    fixture.files.files["/big.bin"] = std::string(100000, 'z');
-    MemoryStream stuck, normal;
-    stuck.limit_room(5000);
-    stuck.queue("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
-    fixture.listener.queue(stuck);
-    fixture.turn();
-    REQUIRE(!stuck.is_closed());
-    normal.queue("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    fixture.listener.queue(normal);
-    fixture.turn(fixture.limits.send_timeout.nanoseconds() / 2);
-    REQUIRE(normal.sent() == response_with(200, "alpha\n", false, "application/octet-stream") + response_with(200, std::string(100000, 'z'), true, "application/octet-stream"));
-    REQUIRE(normal.is_closed());
-    REQUIRE(!normal.was_reset());
-    REQUIRE(!stuck.is_closed());
-    /* Still within the deadline of its last progress, then past it. */
-    fixture.turn(fixture.limits.send_timeout.nanoseconds() / 2);
-    REQUIRE(!stuck.is_closed());
-    fixture.turn(fixture.limits.send_timeout.nanoseconds() / 2 + 1);
-    REQUIRE(stuck.was_reset());
-    REQUIRE(body_bytes_in(stuck.sent()) == 5000); /* the room it gave, and not a byte more */
-    REQUIRE(fixture.server->counters().failed == 1);
-    REQUIRE(fixture.server->counters().requests == 2);
-    require_each_finished_once(fixture.files, 3);
-}
-
-TEST_CASE("Requests pipelined behind a pushed body are answered after it, in order, and the idle deadline counts from its end")
-{
-    Fixture fixture(2, 2048);
-    fixture.files.push = true;
-    MemoryStream stream;
-    stream.limit_room(0);
-    stream.queue("GET /docs/b.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
-    fixture.listener.queue(stream);
-    for (int round = 0; round < 40 && fixture.server->counters().bodies_pushed < 2; ++round) {
-        stream.give_room(500);
-        fixture.turn(fixture.limits.idle_timeout.nanoseconds() / 4);
-        REQUIRE(!stream.is_closed());
-    }
-    REQUIRE(stream.sent() == response_with(200, std::string(10000, 'b'), false, "application/octet-stream") + response_with(200, "alpha\n", false, "application/octet-stream"));
-    REQUIRE(fixture.server->counters().idle_closed == 0);
-    REQUIRE(fixture.server->counters().bodies_pushed == 2);
-    fixture.turn(fixture.limits.idle_timeout.nanoseconds() + 1);
-    REQUIRE(stream.is_closed());
-    REQUIRE(fixture.server->counters().idle_closed == 1);
-}
-
-TEST_CASE("A pushed body: HEAD sends none and finishes the source at once; the source is finished when the peer vanishes")
-{
-    Fixture fixture(2, 4096);
-    fixture.files.push = true;
-    fixture.files.files["/big.bin"] = std::string(50000, 'q');
-    MemoryStream head, vanishing;
-    head.queue("HEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
-    fixture.listener.queue(head);
-    fixture.turn();
-    REQUIRE(head.sent() == head_of(response_with(200, std::string(50000, 'q'), false, "application/octet-stream")));
-    REQUIRE(fixture.files.bodies.size() == 1);
-    REQUIRE(fixture.files.bodies[0].finishes == 1);
-    REQUIRE(fixture.files.bodies[0].reads == 0);
-    vanishing.limit_room(1000);
-    vanishing.queue("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
-    fixture.listener.queue(vanishing);
-    fixture.turn();
-    vanishing.close(Closing::Reset); /* the peer went: the next push fails */
-    fixture.turn();
-    REQUIRE(fixture.files.bodies.size() == 2);
-    REQUIRE(fixture.files.bodies[1].finishes == 1);
-    REQUIRE(fixture.server->counters().failed == 1);
-}
-
-TEST_CASE("stream_body is refused before the head, twice, and by a writer no server pushes; write after it is refused")
-{
-    MemoryStream stream;
-    StringBody body("abc", 10);
-    ResponseWriter unpushed(stream, Duration::from_seconds(1), BodySending::Send, true);
-    REQUIRE(unpushed.stream_body(body).error().is(ErrorCode::InvalidArgument));
-    REQUIRE(unpushed.start(200, 3).is_error() == false);
-    REQUIRE(unpushed.stream_body(body).error().is(ErrorCode::Unsupported));
-    REQUIRE(body.finishes == 0);
-
-    ResponseWriter pushed(stream, Duration::from_seconds(1), BodySending::Send, true);
-    pushed.allow_deferred_body();
-    REQUIRE(!pushed.start(200, 3).is_error());
-    REQUIRE(!pushed.stream_body(body).is_error());
-    REQUIRE(pushed.deferred_body() == &body);
-    REQUIRE(pushed.remaining() == 3);
-    REQUIRE(pushed.stream_body(body).error().is(ErrorCode::InvalidArgument));
-    u8 byte = 'a';
-    REQUIRE(pushed.write(std::span<u8 const>(&byte, 1)).error().is(ErrorCode::InvalidArgument));
-    REQUIRE(!pushed.finish().is_error());
-    REQUIRE(body.finishes == 0); /* the server finishes it once the body went */
 }

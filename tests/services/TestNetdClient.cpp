@@ -5,9 +5,7 @@
  * client Task, each on its own session, move bytes both ways inline and through the transfer
  * buffer, half close, meet a refused connection, the socket limit, datagrams both ways, and a
  * deadline that passes (the socket is reset and closed, the abandoned reply never confuses the
- * next call); readiness (v4's `ready`): a watch answered only once a connection, bytes or room
- * came, at once when the session sends another request, replaced by the next watch, and refused
- * for a made-up id, a listener to send on and a wait on nothing.
+ * next call).
  */
 
 #include "NetdTestLoop.h"
@@ -18,7 +16,6 @@
 #include <netd/Server.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
-#include <vectra/concurrent/Endpoints.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/net/Address.h>
 #include <vectra/net/SocketClient.h>
@@ -255,117 +252,6 @@ ErrorOr<i32> without_waiting(Bundle& bundle)
     return 0;
 }
 
-
-std::atomic<u16> s_watched_port { 0 };
-std::atomic<int> s_watch_step { 0 };
-
-constexpr SignalBit watch_timeout_bit { 9 };
-
-/* Waits on the session's reply doorbell up to `milliseconds` for the watch's answer; nothing when none came. */
-std::optional<ErrorOr<Readiness>> answer_within(SocketClient& client, u64 milliseconds)
-{
-    u64 deadline = endpoint::now_nanoseconds() + milliseconds * 1'000'000;
-    for (;;) {
-        auto answer = client.take_ready();
-        if (answer || endpoint::now_nanoseconds() >= deadline)
-            return answer;
-        (void)endpoint::wait_until(client.reply_mask(), deadline, watch_timeout_bit);
-    }
-}
-
-Watch watching(std::initializer_list<u32> readable, std::initializer_list<u32> writable)
-{
-    Watch watch;
-    for (u32 id : readable)
-        MUST(watch.readable.try_append(id));
-    for (u32 id : writable)
-        MUST(watch.writable.try_append(id));
-    return watch;
-}
-
-ErrorOr<i32> watcher(Bundle& bundle)
-{
-    auto client = TRY(test::open_socket_client(bundle));
-    auto listener = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 2));
-    s_watched_port = listener.local.port;
-    /* Nothing connects yet: the watch stays in netd and the doorbell stays quiet. */
-    TRY(client.watch(watching({ listener.id }, {})));
-    EXPECT_IN_TASK(client.is_watching());
-    EXPECT_IN_TASK(!answer_within(client, 300).has_value());
-    s_watch_step = 1; /* the connector connects */
-    auto answer = answer_within(client, 10'000);
-    EXPECT_IN_TASK(answer && !answer->is_error() && answer->value().readable.size() == 1 && answer->value().readable[0] == listener.id);
-    EXPECT_IN_TASK(!client.is_watching());
-    auto accepted = TRY(client.try_accept(listener));
-
-    /* No bytes yet: quiet again; the connector's bytes answer it. */
-    TRY(client.watch(watching({ accepted.id }, {})));
-    EXPECT_IN_TASK(!answer_within(client, 300).has_value());
-    s_watch_step = 2; /* the connector sends */
-    answer = answer_within(client, 10'000);
-    EXPECT_IN_TASK(answer && !answer->is_error() && answer->value().readable.size() == 1 && answer->value().readable[0] == accepted.id);
-    u8 buffer[16];
-    auto got = TRY(client.try_receive(accepted, buffer));
-    EXPECT_IN_TASK(got.length == 5);
-
-    /* Room to send: answered at once. */
-    TRY(client.watch(watching({}, { accepted.id })));
-    answer = answer_within(client, 10'000);
-    EXPECT_IN_TASK(answer && !answer->is_error() && answer->value().writable.size() == 1 && answer->value().readable.is_empty());
-
-    /* Any other request answers a waiting watch first, with what is ready then (nothing); the call itself is answered as ever. */
-    TRY(client.watch(watching({ accepted.id }, {})));
-    auto counters = TRY(client.counters());
-    EXPECT_IN_TASK(counters.sockets == 2);
-    answer = client.take_ready();
-    EXPECT_IN_TASK(answer && !answer->is_error() && answer->value().readable.is_empty() && answer->value().writable.is_empty());
-
-    /* A new watch replaces the last: only its answer is taken. */
-    TRY(client.watch(watching({ accepted.id }, {})));
-    TRY(client.watch(watching({}, { accepted.id })));
-    answer = answer_within(client, 10'000);
-    EXPECT_IN_TASK(answer && !answer->is_error() && answer->value().writable.size() == 1);
-    EXPECT_IN_TASK(!answer_within(client, 100).has_value());
-
-    /* Refusals, each its own error. */
-    TRY(client.watch(watching({ accepted.id ^ 0x40u }, {})));
-    answer = answer_within(client, 10'000);
-    EXPECT_IN_TASK(answer && failed_with(*answer, SocketError::NoSuchSocket));
-    TRY(client.watch(watching({}, { listener.id })));
-    answer = answer_within(client, 10'000);
-    EXPECT_IN_TASK(answer && failed_with(*answer, SocketError::WrongKind));
-    TRY(client.watch(watching({}, {})));
-    answer = answer_within(client, 10'000);
-    EXPECT_IN_TASK(answer && answer->is_error() && answer->error().is(ErrorCode::InvalidArgument));
-    /* Without wait, nothing watched is answered at once, and nothing ready is an empty answer. */
-    Watch poll = watching({ accepted.id }, {});
-    poll.wait = false;
-    TRY(client.watch(poll));
-    answer = answer_within(client, 10'000);
-    EXPECT_IN_TASK(answer && !answer->is_error() && answer->value().readable.is_empty());
-
-    s_watch_step = 3;
-    TRY(client.close(accepted));
-    TRY(client.close(listener));
-    return 0;
-}
-
-ErrorOr<i32> watched_connector(Bundle& bundle)
-{
-    auto client = TRY(test::open_socket_client(bundle));
-    while (s_watch_step < 1)
-        system::yield();
-    auto socket = TRY(client.connect(ipv4(127, 0, 0, 1, s_watched_port)));
-    while (s_watch_step < 2)
-        system::yield();
-    u8 const hello[] = { 'h', 'e', 'l', 'l', 'o' };
-    TRY(client.send(socket, hello));
-    while (s_watch_step < 3)
-        system::yield();
-    TRY(client.close(socket));
-    return 0;
-}
-
 }
 
 TEST_CASE("the socket client: bytes both ways on IPv4 and IPv6, through the transfer buffer, with a half close", "[netd]")
@@ -394,11 +280,4 @@ TEST_CASE("netd's connect fault fires once, for its port only, and never when of
     netd::ConnectFault off(0);
     CHECK_FALSE(off.fires(0));
     CHECK_FALSE(off.fires(4099));
-}
-
-TEST_CASE("the socket client's watch: quiet until a connection, bytes or room come; answered by any other request; replaced; refused", "[netd]")
-{
-    s_watched_port = 0;
-    s_watch_step = 0;
-    test::run_with_netd({ watcher, watched_connector }, 256 * KiB);
 }

@@ -868,37 +868,6 @@ ErrorOr<i32> https_client(Bundle& bundle)
     return 0;
 }
 
-/* An established stream left idle: tlsd's loop passes while nothing happens (ADR 0053 §5). */
-std::atomic<u64> s_idle_passes { ~u64(0) };
-
-ErrorOr<i32> idle_server(Bundle& bundle)
-{
-    auto client = TRY(open_tls(bundle));
-    u32 listener = TRY(listen_and_publish(client));
-    auto accepted = TRY(client.call(tls_stream::Accept { listener, true }, long_wait));
-    TRY(wait_for_client());
-    TRY(client.call(tls_stream::Close { accepted.stream }));
-    TRY(client.call(tls_stream::Close { listener }));
-    return 0;
-}
-
-ErrorOr<i32> idle_client(Bundle& bundle)
-{
-    constexpr SignalBit pause_bit { 20 };
-    auto client = TRY(open_tls(bundle));
-    u32 stream = TRY(connect_to_server(client));
-    /* Both ends established and idle (the server waits in accept's answer, no request out): let the last turns settle. */
-    (void)endpoint::wait_until(0, deadline_after(Duration::from_milliseconds(200)), pause_bit);
-    u64 before = s_tlsd_server->loop_passes();
-    (void)endpoint::wait_until(0, deadline_after(Duration::from_milliseconds(500)), pause_bit);
-    s_idle_passes = s_tlsd_server->loop_passes() - before;
-    /* Still served after the sleep: a byte each way wakes it. */
-    TRY(tls_stream::send_generated(client, stream, 1, [](usize) { return u8('x'); }, long_wait));
-    TRY(client.call(tls_stream::Close { stream }));
-    s_client_done = true;
-    return 0;
-}
-
 }
 
 TEST_CASE("tlsd carries 64 KiB each way between a client and a server, both through tlsd, over verified TLS 1.3", "[tlsd]")
@@ -1185,14 +1154,4 @@ TEST_CASE("BoringSSL seals 1 MiB as 1536-byte records and as 16 KiB records (pri
     SSL_CIPHER const* cipher = SSL_get_current_cipher(server.get());
     std::printf("BoringSSL (host, ASan, %s): sealing 1 MiB costs %.2f us/KiB as 1536-byte records, %.2f us/KiB as 16 KiB records\n",
         cipher ? SSL_CIPHER_get_name(cipher) : "?", per_kib[0], per_kib[1]);
-}
-
-TEST_CASE("tlsd with open, idle connections sleeps until netd or a client has something: no loop passes while idle", "[tlsd]")
-{
-    s_idle_passes = ~u64(0);
-    run_with_tlsd("server", { idle_server, idle_client });
-    std::printf("tlsd idle for 500 ms with a stream's two ends and a listener open: %llu loop passes\n",
-        static_cast<unsigned long long>(s_idle_passes.load()));
-    /* With a 1 ms poll this is about 500 (fewer under load, never near 0). */
-    REQUIRE(s_idle_passes <= 2);
 }

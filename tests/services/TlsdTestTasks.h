@@ -69,9 +69,6 @@ inline void install_boringssl()
     }
 }
 
-/* The running tlsd's loop, for a test that reads its counters (set by tlsd::run, valid while it serves). */
-inline tlsd::Server* s_tlsd_server = nullptr;
-
 /* tlsd trusting tlsd_trust_files(), serving tlsd_identity(), checking certificates at made-at. */
 inline ErrorOr<i32> tlsd_task(Bundle& bundle)
 {
@@ -90,7 +87,7 @@ inline ErrorOr<i32> tlsd_task(Bundle& bundle)
     i64 now = std::stoll(read_certificate_file("made-at"));
     auto contexts = TRY(tlsd::Contexts::create(trust, identity, now));
     TRY(tlsd::run(memory, std::move(netd_requests), std::move(netd_replies), std::move(requests), std::move(replies),
-        contexts, nullptr, &s_tlsd_server));
+        contexts, nullptr));
     return 0;
 }
 

@@ -47,21 +47,16 @@ ErrorOr<void> serve_files(Bundle& bundle, ConsoleCap const& console, ReticleCap&
     auto files = TRY(vfs::Client::open(TRY(bundle.take<RingCap>("files-requests")),
         TRY(bundle.take<RingCap>("files-replies")), TRY(endpoint::carve(memory, session_bytes)), transfer_bytes));
 
-    /* The connections, their bodies' buffers and sources, and the fallback's read buffer, in memory of the Task's own Reticle. */
-    usize connections_size = connection_count * sizeof(http::ServerConnection);
-    usize sources_size = (connection_count * sizeof(FileBody) + 15) / 16 * 16;
-    usize bodies_size = connection_count * FileHandler::read_bytes;
-    usize needed = connections_size + sources_size + bodies_size + FileHandler::read_bytes;
+    /* The connections' buffers and the read buffer, in memory of the Task's own Reticle. */
+    usize needed = connection_count * sizeof(http::ServerConnection) + FileHandler::read_bytes;
     auto region = TRY(system::create_memory(memory, (needed + 4095) / 4096 * 4096));
     auto bytes = TRY(system::map_memory(region));
     auto* connections = new (bytes.data()) http::ServerConnection[connection_count];
-    auto* sources = new (bytes.data() + connections_size) FileBody[connection_count];
-    auto body_memory = bytes.subspan(connections_size + sources_size, bodies_size);
-    auto read_buffer = bytes.subspan(connections_size + sources_size + bodies_size, FileHandler::read_bytes);
+    auto read_buffer = bytes.subspan(connection_count * sizeof(http::ServerConnection), FileHandler::read_bytes);
 
-    FileHandler handler(files, serving.folder, read_buffer, std::span<FileBody>(sources, connection_count));
+    FileHandler handler(files, serving.folder, read_buffer);
     http::ServerLimits limits;
-    http::Server server(listener, handler, std::span<http::ServerConnection>(connections, connection_count), limits, body_memory);
+    http::Server server(listener, handler, std::span<http::ServerConnection>(connections, connection_count), limits);
     TRY(print_line(console, "{}: serving {} on {} port {}: {} connections at once, head deadline {} s, idle {} s",
         serving.name, serving.folder, serving.transport, serving.port, connection_count, limits.header_timeout.seconds(),
         limits.idle_timeout.seconds()));
@@ -73,9 +68,9 @@ ErrorOr<void> serve_files(Bundle& bundle, ConsoleCap const& console, ReticleCap&
     for (int round = 0; round < 50 && server.open_connections() > 0; ++round)
         turn_or_sleep(server);
     auto const& counters = server.counters();
-    TRY(print_line(console, "{}: {} connections accepted, {} requests answered ({} files, {} bytes), {} refused, {} header timeouts, {} idle closed, {} evicted, {} rejected, {} failed, {} bodies pushed",
+    TRY(print_line(console, "{}: {} connections accepted, {} requests answered ({} files, {} bytes), {} refused, {} header timeouts, {} idle closed, {} evicted, {} rejected, {} failed",
         serving.name, counters.accepted, counters.requests, handler.files_served(), handler.bytes_served(), counters.refused,
-        counters.header_timeouts, counters.idle_closed, counters.evicted, counters.rejected, counters.failed, counters.bodies_pushed));
+        counters.header_timeouts, counters.idle_closed, counters.evicted, counters.rejected, counters.failed));
     return {};
 }
 

@@ -60,82 +60,11 @@ ErrorOr<void> FileHandler::respond(http::Head const& head, http::ResponseWriter&
     return serve(path, writer);
 }
 
-ErrorOr<usize> FileBody::read(std::span<u8> buffer)
-{
-    if (!m_file || m_offset >= m_size)
-        return Error(http::HttpError::BodyMismatch, "the body was read whole already");
-    if (buffer.size() > m_size - m_offset)
-        buffer = buffer.first(usize(m_size - m_offset));
-    usize read = TRY(m_file->file->read_at(m_offset, buffer));
-    if (read == 0)
-        return Error(http::HttpError::BodyMismatch, "the file ended before its size");
-    m_offset += read;
-    return read;
-}
-
-void FileBody::finish()
-{
-    if (!m_file)
-        return;
-    if (--m_file->users == 0) {
-        (void)m_file->file->close(); /* the open-file entry goes back with its last body */
-        m_file->file.reset();
-    }
-    m_file = nullptr;
-}
-
-ErrorOr<bool> FileHandler::push(Path const& path, u64 size, std::span<http::Header const> fields, http::ResponseWriter& writer)
-{
-    FileBody* body = nullptr;
-    for (auto& candidate : m_bodies) {
-        if (candidate.is_free()) {
-            body = &candidate;
-            break;
-        }
-    }
-    SharedFile* shared = nullptr;
-    for (auto& candidate : m_shared) {
-        if (candidate.file && candidate.path == path) {
-            shared = &candidate;
-            break;
-        }
-        if (!candidate.file && !shared)
-            shared = &candidate;
-    }
-    if (!body || !shared || !writer.may_defer_body())
-        return false;
-    if (!shared->file) {
-        auto file = m_files.open(path);
-        if (file.is_error())
-            return false;
-        shared->file = file.release_value();
-        shared->path = path;
-    }
-    ++shared->users;
-    body->start(*shared, size);
-    auto started = writer.start(200, size, fields);
-    if (started.is_error()) {
-        body->finish();
-        return started.release_error();
-    }
-    ++m_files_served;
-    auto streamed = writer.stream_body(*body);
-    if (streamed.is_error()) {
-        body->finish();
-        return streamed.release_error();
-    }
-    m_bytes_served += size; /* counted as handed over: a body cut short resets its connection */
-    return true;
-}
-
 ErrorOr<void> FileHandler::serve(Path const& path, http::ResponseWriter& writer)
 {
     auto status = m_files.stat(path);
     if (status.is_error() || status.value().kind != vfs::NodeKind::File)
         return writer.send_status(404);
-    http::Header pushed_type[] = { { "Content-Type", content_type(path) } };
-    if (TRY(push(path, status.value().size, pushed_type, writer)))
-        return {};
     auto file = m_files.open(path);
     if (file.is_error())
         return writer.send_status(404);

@@ -65,8 +65,6 @@ void SocketClient::end()
     if (m_session)
         m_session->close();
     m_session.reset();
-    m_watch_call = 0;
-    m_watch_answer.reset();
 }
 
 /* The pool holds one session: until netd let go of an ended one, carving fails and the open is tried again. */
@@ -125,10 +123,8 @@ ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call(Request const& 
             endpoint::discard(received.value().capability);
         std::span<u8 const> message(reply, received.value().length);
         auto envelope = TRY(protocol::read_envelope(message));
-        if (envelope.call_id != call_id) {
-            (void)keep_if_watch_answer(envelope, message);
-            continue; /* else the answer to a request a passed deadline abandoned (its socket was closed), or to a replaced watch */
-        }
+        if (envelope.call_id != call_id)
+            continue; /* the answer to a request a passed deadline abandoned (its socket was closed) */
         constexpr u16 number = static_cast<u16>(protocol::index_of<P, Request>() + 1);
         if (!envelope.is_reply || envelope.message != number)
             return Error(ErrorCode::MalformedMessage, "the reply answers another message");
@@ -156,61 +152,6 @@ ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call_waiting(
         end(); /* netd did not answer the close either: give the session up rather than leave the request in it */
     }
     return reply;
-}
-
-bool SocketClient::keep_if_watch_answer(protocol::Envelope const& envelope, std::span<u8 const> message)
-{
-    if (m_watch_call == 0 || envelope.call_id != m_watch_call)
-        return false;
-    m_watch_call = 0;
-    constexpr u16 number = static_cast<u16>(protocol::index_of<P, Watch>() + 1);
-    Readiness decoded {};
-    if (!envelope.is_reply || envelope.message != number)
-        m_watch_answer.emplace(Error(ErrorCode::MalformedMessage, "the watch's reply answers another message"));
-    else if (envelope.status != protocol::status_success)
-        m_watch_answer.emplace(protocol::error_of_status(envelope.status, domain));
-    else if (protocol::decode_body(message, decoded).is_error())
-        m_watch_answer.emplace(Error(ErrorCode::MalformedMessage, "a watch reply that does not decode"));
-    else
-        m_watch_answer.emplace(decoded);
-    return true;
-}
-
-ErrorOr<void> SocketClient::watch(Watch const& request)
-{
-    u64 deadline = deadline_after(default_timeout);
-    TRY(ensure_session(deadline));
-    u8 bytes[protocol::payload_capacity<P>];
-    u32 call_id = m_next_call_id++;
-    usize length = TRY(protocol::encode_request<P>(request, call_id, bytes));
-    auto sent = m_session->send({ bytes, length }, deadline);
-    if (sent.is_error())
-        return session_ended(sent.error()) ? session_lost() : sent.release_error();
-    /* netd answers a watch still out before this one: that answer is dropped as a replaced call's. */
-    m_watch_call = call_id;
-    m_watch_answer.reset();
-    return {};
-}
-
-std::optional<ErrorOr<Readiness>> SocketClient::take_ready()
-{
-    while (!m_watch_answer && m_watch_call != 0 && m_session) {
-        u8 reply[protocol::payload_capacity<P>];
-        auto received = m_session->receive(reply, endpoint::now_nanoseconds());
-        if (received.is_error()) {
-            if (received.error().is(ErrorCode::TimedOut))
-                return std::nullopt; /* nothing came yet */
-            m_watch_call = 0;
-            return session_ended(received.error()) ? ErrorOr<Readiness>(session_lost()) : ErrorOr<Readiness>(received.release_error());
-        }
-        if (received.value().has_capability)
-            endpoint::discard(received.value().capability);
-        std::span<u8 const> message(reply, received.value().length);
-        auto envelope = protocol::read_envelope(message);
-        if (!envelope.is_error())
-            (void)keep_if_watch_answer(envelope.value(), message); /* anything else answers an abandoned call */
-    }
-    return std::exchange(m_watch_answer, std::nullopt);
 }
 
 ErrorOr<SessionLimits> SocketClient::limits() { return call(Limits {}, deadline_after(default_timeout)); }

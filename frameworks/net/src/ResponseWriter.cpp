@@ -159,29 +159,12 @@ ErrorOr<void> ResponseWriter::write(std::span<u8 const> bytes)
 {
     if (!m_started)
         return Error(ErrorCode::InvalidArgument, "the head comes before the body");
-    if (m_deferred)
-        return Error(ErrorCode::InvalidArgument, "the body comes from its source now");
     if (bytes.size() > m_remaining)
         return Error(HttpError::BodyMismatch, "more body bytes than Content-Length announced");
     m_remaining -= bytes.size();
     if (m_body == BodySending::HeadOnly || bytes.empty())
         return {};
     return m_stream.send(bytes, m_send_timeout);
-}
-
-ErrorOr<void> ResponseWriter::stream_body(BodySource& source)
-{
-    if (!m_started || m_deferred)
-        return Error(ErrorCode::InvalidArgument, "a body source follows the head, once");
-    if (!m_may_defer)
-        return Error(ErrorCode::Unsupported, "no server pushes this writer's body");
-    if (m_body == BodySending::HeadOnly || m_remaining == 0) {
-        m_remaining = 0;
-        source.finish();
-        return {};
-    }
-    m_deferred = &source;
-    return {};
 }
 
 ErrorOr<void> ResponseWriter::omit_body()
@@ -196,7 +179,7 @@ ErrorOr<void> ResponseWriter::finish()
 {
     if (!m_started)
         return Error(ErrorCode::InvalidArgument, "no response was started");
-    if (m_remaining != 0 && !m_deferred)
+    if (m_remaining != 0)
         return Error(HttpError::BodyMismatch, "fewer body bytes than Content-Length announced");
     return {};
 }

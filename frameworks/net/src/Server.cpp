@@ -7,15 +7,12 @@
 namespace vectra::http {
 
 Server::Server(StreamListener& listener, RequestHandler& handler, std::span<ServerConnection> connections,
-    ServerLimits const& limits, std::span<u8> body_memory)
+    ServerLimits const& limits)
     : m_listener(listener)
     , m_handler(handler)
     , m_connections(connections)
     , m_limits(limits)
 {
-    usize share = connections.empty() ? 0 : body_memory.size() / connections.size();
-    for (usize index = 0; share > 0 && index < connections.size(); ++index)
-        connections[index].give_body_buffer(body_memory.subspan(index * share, share));
 }
 
 usize Server::open_connections() const

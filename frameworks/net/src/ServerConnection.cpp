@@ -24,85 +24,19 @@ void ServerConnection::open(ByteStream& stream, ServerLimits const& limits, u64 
     m_head_started = 0;
     m_last_activity = now;
     m_requests = 0;
-    m_source = nullptr;
-    m_body_offset = m_body_length = 0;
-    m_body_left = 0;
-    m_close_after = false;
 }
 
 bool ServerConnection::is_idle() const
 {
-    return is_open() && !m_source && m_state == State::Head && m_head_started == 0 && m_input_start == m_input_end;
+    return is_open() && m_state == State::Head && m_head_started == 0 && m_input_start == m_input_end;
 }
 
 void ServerConnection::close(Closing how)
 {
-    if (m_source) {
-        m_source->finish(); /* the response is over, pushed whole or not */
-        m_source = nullptr;
-    }
     if (!m_stream)
         return;
     m_stream->close(how);
     m_stream = nullptr;
-}
-
-void ServerConnection::next_request(Head const& head, ServerLimits const& limits, u64 now)
-{
-    m_body = BodyDecoder(head.framing, head.content_length, limits.message);
-    m_parser.reset();
-    m_state = State::Body;
-    m_head_started = 0;
-    m_last_activity = now;
-}
-
-bool ServerConnection::push_body(ServerLimits const& limits, ServerCounters& counters, u64 now)
-{
-    bool moved = false;
-    /* A few buffers a turn at most: the stack's send buffer bounds it sooner, and the other connections get their turn. */
-    for (int round = 0; round < 4; ++round) {
-        if (m_body_offset == m_body_length) {
-            if (m_body_left == 0) {
-                m_source->finish();
-                m_source = nullptr;
-                ++counters.requests;
-                ++counters.bodies_pushed;
-                m_last_activity = now; /* the idle deadline counts from the response's end */
-                if (m_close_after)
-                    close(Closing::Orderly);
-                return true;
-            }
-            auto want = m_body_buffer.first(m_body_left < m_body_buffer.size() ? usize(m_body_left) : m_body_buffer.size());
-            auto read = m_source->read(want);
-            if (read.is_error() || read.value() == 0 || read.value() > want.size()) {
-                ++counters.failed;
-                close(Closing::Reset); /* part of the response went out: dropping the connection is the only honest end */
-                return true;
-            }
-            m_body_offset = 0;
-            m_body_length = read.value();
-            m_body_left -= read.value();
-        }
-        auto taken = m_stream->try_send(std::span<u8 const>(m_body_buffer.data() + m_body_offset, m_body_length - m_body_offset));
-        if (taken.is_error() || taken.value() > m_body_length - m_body_offset) {
-            ++counters.failed;
-            close(Closing::Reset);
-            return true;
-        }
-        if (taken.value() == 0) {
-            ++counters.body_stalls;
-            break;
-        }
-        m_body_offset += taken.value();
-        m_body_progress = now;
-        moved = true;
-    }
-    if (now > after(m_body_progress, limits.send_timeout)) {
-        ++counters.failed;
-        close(Closing::Reset); /* the peer stopped taking the body */
-        return true;
-    }
-    return moved;
 }
 
 void ServerConnection::refuse(Error const& error, ServerLimits const& limits)
@@ -124,14 +58,10 @@ void ServerConnection::answer(RequestHandler& handler, ServerLimits const& limit
         keep_alive);
     if (head.version_minor == 0)
         writer.announce_keep_alive();
-    if (!m_body_buffer.empty())
-        writer.allow_deferred_body();
     auto responded = handler.respond(head, writer);
     if (!responded.is_error())
         responded = writer.finish();
     if (responded.is_error()) {
-        if (writer.deferred_body())
-            writer.deferred_body()->finish();
         ++counters.failed;
         if (writer.has_started()) {
             /* Part of a response went out: the only honest end is to drop the connection. */
@@ -141,27 +71,20 @@ void ServerConnection::answer(RequestHandler& handler, ServerLimits const& limit
         auto sent = writer.send_status(500);
         return close(sent.is_error() ? Closing::Reset : Closing::Orderly);
     }
-    ++m_requests;
-    if (writer.deferred_body()) {
-        /* The head went; the body is pushed between turns (push_body), and counted once it went whole. */
-        m_source = writer.deferred_body();
-        m_body_left = writer.remaining();
-        m_body_offset = m_body_length = 0;
-        m_body_progress = now;
-        m_close_after = !writer.keep_alive();
-        if (!m_close_after)
-            next_request(head, limits, now);
-        return;
-    }
     ++counters.requests;
+    ++m_requests;
     if (!writer.keep_alive())
         return close(Closing::Orderly);
-    next_request(head, limits, now);
+    m_body = BodyDecoder(head.framing, head.content_length, limits.message);
+    m_parser.reset();
+    m_state = State::Body;
+    m_head_started = 0;
+    m_last_activity = now;
 }
 
 void ServerConnection::process(RequestHandler& handler, ServerLimits const& limits, ServerCounters& counters, u64 now)
 {
-    while (is_open() && !m_source && m_input_start < m_input_end) {
+    while (is_open() && m_input_start < m_input_end) {
         std::span<u8 const> input(m_input.data() + m_input_start, m_input_end - m_input_start);
         if (m_state == State::Body) {
             if (m_body.is_done()) {
@@ -187,7 +110,7 @@ void ServerConnection::process(RequestHandler& handler, ServerLimits const& limi
         if (m_parser.is_complete())
             answer(handler, limits, counters, now);
     }
-    if (is_open() && !m_source && m_state == State::Body && m_body.is_done())
+    if (is_open() && m_state == State::Body && m_body.is_done())
         m_state = State::Head;
 }
 
@@ -215,19 +138,9 @@ bool ServerConnection::turn(RequestHandler& handler, ServerLimits const& limits,
             worked = true;
         }
     }
-    if (m_source)
-        worked = push_body(limits, counters, now) || worked;
-    if (!is_open())
-        return true;
-    if (m_source)
-        return worked; /* the next request waits for this response's body; the send deadline is push_body's */
     process(handler, limits, counters, now);
     if (!is_open())
         return true;
-    if (m_source) {
-        (void)push_body(limits, counters, now); /* the first bytes of a body just handed over */
-        return true;
-    }
     if (m_peer_ended && m_input_start == m_input_end) {
         /* The peer is done: cleanly between requests, or it left a message unfinished. */
         close(is_idle() ? Closing::Orderly : Closing::Reset);

@@ -29,14 +29,6 @@ ErrorOr<void> SocketStream::send(std::span<u8 const> bytes, Duration timeout)
     return m_client->send(m_socket, bytes, timeout);
 }
 
-ErrorOr<usize> SocketStream::try_send(std::span<u8 const> bytes)
-{
-    auto taken = m_client->try_send(m_socket, bytes);
-    if (taken.is_error() && taken.error().is(net::SocketError::WouldBlock))
-        return 0;
-    return taken;
-}
-
 void SocketStream::close(Closing how)
 {
     if (!m_client)

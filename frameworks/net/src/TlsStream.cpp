@@ -66,20 +66,29 @@ ErrorOr<TlsTransfer> TlsTransfer::make(ReticleCap const& memory, usize size)
     return TlsTransfer { std::move(object), bytes.first(size) };
 }
 
-ErrorOr<usize> TlsStream::offer(std::span<u8 const> bytes, bool wait, u64 deadline)
+ErrorOr<usize> TlsStream::send_some(std::span<u8 const> bytes, u64 deadline)
 {
     if (m_transfer && bytes.size() > tls_stream::inline_maximum) {
         usize length = bytes.size() < m_transfer->bytes.size() ? bytes.size() : m_transfer->bytes.size();
         std::memcpy(m_transfer->bytes.data(), bytes.data(), length);
-        auto taken = TRY(m_session->call_lending(
-            tls_stream::SendBuffer { m_stream, u32(length), 0 }, m_transfer->memory, RightRead, left_until(deadline)));
-        if (taken.length == 0 || taken.length > length)
-            return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were lent");
-        return usize(taken.length);
+        for (;;) {
+            auto taken = m_session->call_lending(
+                tls_stream::SendBuffer { m_stream, u32(length), 0 }, m_transfer->memory, RightRead, left_until(deadline));
+            if (!taken.is_error()) {
+                if (taken.value().length == 0 || taken.value().length > length)
+                    return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were lent");
+                return usize(taken.value().length);
+            }
+            if (!would_block(taken.error()))
+                return taken.release_error();
+            /* No room for a whole record: a send of no bytes waits in tlsd until there is, then lend again. */
+            tls_stream::Send room;
+            room.stream = m_stream;
+            TRY(m_session->call(room, left_until(deadline)));
+        }
     }
     tls_stream::Send send;
     send.stream = m_stream;
-    send.wait = wait;
     auto piece = bytes.first(bytes.size() < tls_stream::inline_maximum ? bytes.size() : tls_stream::inline_maximum);
     for (u8 byte : piece)
         MUST(send.data.try_append(byte));
@@ -87,32 +96,6 @@ ErrorOr<usize> TlsStream::offer(std::span<u8 const> bytes, bool wait, u64 deadli
     if (taken.length == 0 || taken.length > piece.size())
         return Error(ErrorCode::MalformedMessage, "tlsd took no bytes, or more than were sent");
     return usize(taken.length);
-}
-
-ErrorOr<usize> TlsStream::send_some(std::span<u8 const> bytes, u64 deadline)
-{
-    for (;;) {
-        auto taken = offer(bytes, true, deadline);
-        if (!taken.is_error() || !would_block(taken.error()))
-            return taken;
-        /* send-buffer never waits: with no room for a whole record, a send of no bytes waits in tlsd until there is, then lend again. */
-        tls_stream::Send room;
-        room.stream = m_stream;
-        TRY(m_session->call(room, left_until(deadline)));
-    }
-}
-
-ErrorOr<usize> TlsStream::try_send(std::span<u8 const> bytes)
-{
-    if (!m_session || m_failed)
-        return Error(TlsError::Reset, "the stream failed earlier");
-    auto taken = offer(bytes, false, deadline_after(tls_stream::Session::default_timeout));
-    if (!taken.is_error())
-        return taken.release_value();
-    if (would_block(taken.error()))
-        return 0;
-    m_failed = true;
-    return taken.release_error();
 }
 
 ErrorOr<void> TlsStream::send(std::span<u8 const> bytes, Duration timeout)

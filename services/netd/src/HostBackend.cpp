@@ -188,19 +188,6 @@ ErrorOr<usize> HostBackend::send(Socket& socket, std::span<u8 const> bytes, net:
     return usize(result.value().value);
 }
 
-SocketReadiness HostBackend::readiness(Socket& socket)
-{
-    auto& state = HostBackend::state(socket);
-    if (state.failed)
-        return { true, socket.kind != Socket::Kind::Listener };
-    auto bits = system::host_socket_ready(m_sockets, state.index);
-    if (bits.is_error())
-        return { true, socket.kind != Socket::Kind::Listener }; /* the next receive or send reports why */
-    bool hung_up = bits.value() & host_socket_hung_up;
-    return { (bits.value() & host_socket_readable) || hung_up,
-        socket.kind != Socket::Kind::Listener && ((bits.value() & host_socket_writable) || hung_up) };
-}
-
 ErrorOr<Receipt> HostBackend::receive(Socket& socket, std::span<u8> into)
 {
     auto& state = HostBackend::state(socket);

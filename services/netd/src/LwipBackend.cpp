@@ -380,28 +380,6 @@ ErrorOr<Receipt> LwipBackend::receive(Socket& socket, std::span<u8> into)
     return socket_error(SocketError::WouldBlock, "no bytes are waiting");
 }
 
-SocketReadiness LwipBackend::readiness(Socket& socket)
-{
-    auto& state = state_of(socket);
-    SocketReadiness ready;
-    if (socket.kind == Socket::Kind::Datagram) {
-        ready.readable = state.datagram_count > 0;
-        ready.writable = true;
-        return ready;
-    }
-    if (socket.kind == Socket::Kind::Listener)
-        return ready; /* its connections wait among the Session's pending ones */
-    ready.readable = state.received != nullptr || state.peer_closed || state.failed;
-    ready.writable = state.failed;
-    if (state.connected && !state.failed && state.tcp != nullptr) {
-        usize room = tcp_sndbuf(state.tcp);
-        usize queued_here = TCP_SND_BUF - room;
-        usize may = sending_room(room, queued_here, Stack::queued_for_sending());
-        ready.writable = send_taking(~usize(0), may, queued_here + may) > 0; /* what a full send would be taken by */
-    }
-    return ready;
-}
-
 void LwipBackend::shutdown(Socket& socket, bool receive, bool send)
 {
     auto& state = state_of(socket);

@@ -65,12 +65,6 @@ std::optional<WaitIntent> wait_intent(std::span<u8 const> request)
         return intent_of<net::Receive>(request, Direction::In);
     case number_of<net::Send>:
         return intent_of<net::Send>(request, Direction::Out);
-    case number_of<net::Watch>: {
-        net::Watch decoded {};
-        if (protocol::decode_body(request, decoded).is_error() || !decoded.wait)
-            return std::nullopt;
-        return WaitIntent { 0, Direction::Any };
-    }
     default:
         return std::nullopt;
     }
@@ -169,27 +163,8 @@ void Server::reply(usize index, usize length)
     m_table.send_reply(index, std::span<u8 const>(m_reply, length));
 }
 
-void Server::answer_watch(usize index)
-{
-    auto& waiting = m_waiting[index];
-    for (usize entry = 0; entry < waiting_per_session && waiting.count() > 0; ++entry) {
-        auto& request = waiting.at(entry);
-        if (!request.used || request.direction != Direction::Any)
-            continue;
-        session(index).answer_ready_now(true);
-        usize length = dispatch(index, std::span<u8 const>(request.bytes, request.length), request.capability, true);
-        session(index).answer_ready_now(false);
-        waiting.drop(entry);
-        reply(index, length);
-        return;
-    }
-}
-
 void Server::handle(usize index, std::span<u8 const> request, std::optional<ReceivedCapability> capability)
 {
-    /* Any request answers the session's waiting `ready` first: its interest may have changed (v4). */
-    if (m_waiting[index].holds(0, Direction::Any))
-        answer_watch(index);
     auto intent = wait_intent(request);
     if (intent && m_waiting[index].holds(intent->socket, intent->direction)) {
         auto envelope = protocol::read_envelope(request).release_value();

@@ -295,33 +295,4 @@ ErrorOr<net::Counters> Session::handle(net::ReadCounters const&)
 
 ErrorOr<net::NameServers> Session::handle(net::ReadNameServers const&) { return m_backend.name_servers(); }
 
-ErrorOr<net::Readiness> Session::handle(net::Watch const& request)
-{
-    if (request.wait && request.readable.is_empty() && request.writable.is_empty())
-        return Error(ErrorCode::InvalidArgument, "a wait on no socket");
-    for (u32 id : request.readable.span())
-        TRY(connection_of(*this, id));
-    for (u32 id : request.writable.span()) {
-        if (TRY(connection_of(*this, id))->kind == Socket::Kind::Listener)
-            return socket_error(SocketError::WrongKind, "a listener is never sent on");
-    }
-    net::Readiness ready;
-    for (u32 id : request.readable.span()) {
-        auto& socket = *m_sockets.find(id).value();
-        /* A shut side answers at once (shut-down), so it counts as ready, as a listener's pending connection does. */
-        bool now = socket.shut_receive || m_backend.readiness(socket).readable
-            || (socket.kind == Socket::Kind::Listener && oldest_pending(id) != nullptr);
-        if (now)
-            MUST(ready.readable.try_append(id));
-    }
-    for (u32 id : request.writable.span()) {
-        auto& socket = *m_sockets.find(id).value();
-        if (socket.shut_send || m_backend.readiness(socket).writable)
-            MUST(ready.writable.try_append(id));
-    }
-    if (request.wait && !m_answer_ready_now && ready.readable.is_empty() && ready.writable.is_empty())
-        return socket_error(SocketError::WouldBlock, "none of the watched sockets is ready");
-    return ready;
-}
-
 }

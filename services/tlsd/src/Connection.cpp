@@ -343,25 +343,6 @@ Connection::Linger Connection::linger(Network& network, u64 now)
     return Linger::Expired;
 }
 
-bool Connection::wants_input() const
-{
-    return m_state != State::Failed && !m_tcp_ended && BIO_ctrl_get_write_guarantee(m_network.get()) > 0;
-}
-
-bool Connection::wants_output() const
-{
-    return m_state != State::Failed && (m_staged_offset < m_staged_length || BIO_ctrl_pending(m_network.get()) > 0);
-}
-
-std::optional<u64> Connection::deadline() const
-{
-    if (m_lingering)
-        return m_linger_deadline;
-    if (m_state == State::Handshaking)
-        return m_deadline;
-    return std::nullopt;
-}
-
 tls_stream::Established Connection::established() const
 {
     tls_stream::Established outcome;

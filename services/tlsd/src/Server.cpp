@@ -29,22 +29,6 @@ u16 status_for(TlsError code) { return protocol::status_of<Protocol>(Error(code,
 
 }
 
-void Interest::read(net::Socket const& socket)
-{
-    complete &= !watch.readable.try_append(socket.id).is_error();
-}
-
-void Interest::send(net::Socket const& socket)
-{
-    complete &= !watch.writable.try_append(socket.id).is_error();
-}
-
-void Interest::until(std::optional<u64> moment)
-{
-    if (moment && (!deadline || *moment < *deadline))
-        deadline = moment;
-}
-
 Server::Server(Network& network, Contexts const& contexts)
     : m_network(network)
     , m_contexts(contexts)
@@ -201,50 +185,6 @@ bool Server::turn()
     return moved;
 }
 
-void Server::wait_for_work(session::Table& table, bool fruitless)
-{
-    bool busy = false;
-    for (auto const& pending : m_pending)
-        busy |= pending.connection.has_value();
-    for (usize index = 0; index < maximum_sessions && !busy; ++index)
-        busy = session(index).stream_count() > 0;
-    if (!busy) {
-        (void)endpoint::wait(table.wait_mask());
-        return;
-    }
-    /* The turn's own requests made netd answer the watch that was out, and the answer was kept
-       (its doorbell already rung and taken): sleeping now would wait on a watch no longer there. */
-    if (m_network.take_ready().has_value())
-        return;
-    Interest interest;
-    for (usize index = 0; index < maximum_sessions; ++index)
-        session(index).add_interest(interest);
-    for (auto const& pending : m_pending) {
-        if (!pending.connection)
-            continue;
-        if (pending.connection->wants_input())
-            interest.read(pending.connection->socket());
-        if (pending.connection->wants_output())
-            interest.send(pending.connection->socket());
-        interest.until(pending.connection->deadline());
-    }
-    /* A watch still out was posted after the last request, so it still names what tlsd waits for. */
-    bool watched = m_network.is_watching();
-    bool anything = !interest.watch.readable.is_empty() || !interest.watch.writable.is_empty();
-    if (!watched && anything && interest.complete && !fruitless)
-        watched = !m_network.watch(interest.watch).is_error();
-    u64 deadline = interest.deadline.value_or(~u64(0));
-    if (!watched || !interest.complete) {
-        u64 poll = endpoint::now_nanoseconds() + poll_interval_nanoseconds;
-        deadline = poll < deadline ? poll : deadline;
-    }
-    u64 mask = table.wait_mask() | (watched ? m_network.wait_mask() : 0);
-    if (deadline == ~u64(0))
-        (void)endpoint::wait(mask);
-    else
-        (void)endpoint::wait_until(mask | timer_bit.mask(), deadline, timer_bit);
-}
-
 ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
 {
     auto* table = TRY(session::Table::listen(m_table, std::move(listen_requests), std::move(listen_replies),
@@ -252,23 +192,25 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
     table->on_change(
         this, [](void*, usize) {}, [](void* server, usize index) { static_cast<Server*>(server)->closed(index); });
     for (;;) {
-        ++m_loop_passes;
         TRY(table->serve_listener());
         table->retry_reclaims();
-        /* The watch's answer only says to look: the turn asks every socket again. */
-        auto answer = m_network.take_ready();
-        bool said_ready = answer && !answer->is_error()
-            && (!answer->value().readable.is_empty() || !answer->value().writable.is_empty());
         if (turn())
             continue;
-        /* A socket netd called ready that the turn could not move (a listener while tlsd's netd sockets are
-           all taken): watching it again would wake at once, so this one wait looks again after poll_interval. */
-        wait_for_work(*table, said_ready);
+        bool busy = false;
+        for (auto const& pending : m_pending)
+            busy |= pending.connection.has_value();
+        for (usize index = 0; index < maximum_sessions && !busy; ++index)
+            busy = session(index).stream_count() > 0;
+        if (busy)
+            (void)endpoint::wait_until(
+                table->wait_mask() | timer_bit.mask(), endpoint::now_nanoseconds() + poll_interval_nanoseconds, timer_bit);
+        else
+            (void)endpoint::wait(table->wait_mask());
     }
 }
 
 ErrorOr<void> run(ReticleCap const& memory, RingCap netd_requests, RingCap netd_replies, RingCap requests,
-    RingCap replies, Contexts const& contexts, SignalCap const* ready, Server** published)
+    RingCap replies, Contexts const& contexts, SignalCap const* ready)
 {
     /* A record's worth of ciphertext a netd send: through a transfer buffer lent netd with each send. */
     auto client = TRY(net::SocketClient::open(
@@ -276,8 +218,6 @@ ErrorOr<void> run(ReticleCap const& memory, RingCap netd_requests, RingCap netd_
     NetdNetwork network(client);
     auto placed = TRY(endpoint::memory(memory, sizeof(Server)));
     auto* server = new (placed.data()) Server(network, contexts);
-    if (published)
-        *published = server;
     if (ready)
         TRY(endpoint::raise(*ready));
     auto served = server->serve(std::move(requests), std::move(replies));

@@ -347,22 +347,6 @@ bool Session::pump(u64 now)
     return moved;
 }
 
-void Session::add_interest(Interest& interest)
-{
-    m_streams.for_each([&](u32 id, Stream& stream) {
-        if (stream.connection) {
-            if (stream.connection->wants_input())
-                interest.read(stream.connection->socket());
-            if (stream.connection->wants_output())
-                interest.send(stream.connection->socket());
-            interest.until(stream.connection->deadline());
-        }
-        /* A listener is watched only while accept_connections() would take a connection of it. */
-        if (stream.listener && m_server.pending_of(m_index, id) < stream.listener->backlog && m_server.free_pending())
-            interest.read(stream.listener->socket);
-    });
-}
-
 bool Session::accept_connections(u64 now)
 {
     bool moved = false;

@@ -46,12 +46,6 @@ struct Receipt {
     bool end { false };
 };
 
-/* What a socket can do now (vectra.socket v4's `ready`): a receive or send would not be would-block. */
-struct SocketReadiness {
-    bool readable { false }; /* bytes, the end or a failure; a listener: a connection its stack queues (the Session's pending ones are its own) */
-    bool writable { false }; /* room in the send buffer (past its low-water mark), or a failure */
-};
-
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -83,8 +77,6 @@ public:
     virtual void shutdown(Socket&, bool receive, bool send) = 0;
     /* The socket left the session's table: everything the stack holds for it goes (`reset`: abortively). */
     virtual void release(Socket&, bool reset) = 0;
-    /* Asks nothing of the peer and changes nothing. */
-    [[nodiscard]] virtual SocketReadiness readiness(Socket&) = 0;
 
     /* The DNS servers the link's DHCP lease names; none by default (no link, the host's sockets). */
     [[nodiscard]] virtual ErrorOr<net::NameServers> name_servers() { return net::NameServers {}; }

@@ -53,7 +53,6 @@ public:
     ErrorOr<Receipt> receive(Socket&, std::span<u8>) override;
     void shutdown(Socket&, bool receive, bool send) override;
     void release(Socket&, bool reset) override;
-    SocketReadiness readiness(Socket&) override;
     u32 turn() override;
     u64 wait_mask() override { return 0; }
 

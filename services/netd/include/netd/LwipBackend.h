@@ -68,7 +68,6 @@ public:
     ErrorOr<Receipt> receive(Socket&, std::span<u8>) override;
     void shutdown(Socket&, bool receive, bool send) override;
     void release(Socket&, bool reset) override;
-    SocketReadiness readiness(Socket&) override;
     ErrorOr<net::NameServers> name_servers() override;
     u32 turn() override;
     u64 wait_mask() override;

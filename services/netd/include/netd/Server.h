@@ -44,7 +44,6 @@ inline constexpr SignalBit timer_bit { 3 };
 enum class Direction : u8 {
     In, /* tcp-accept, receive */
     Out, /* send */
-    Any, /* ready (socket 0): the session's one watch */
 };
 
 struct WaitingRequest {
@@ -108,8 +107,6 @@ private:
     };
     /* Takes what session `index` may send now (the Ring-space rule). */
     [[nodiscard]] Taken take_requests(usize index);
-    /* The session's waiting `ready`, answered now with what is ready (maybe nothing). */
-    void answer_watch(usize index);
     /* Handles one request; the reply, if one is due now, goes out. */
     void handle(usize index, std::span<u8 const> request, std::optional<ReceivedCapability>);
     /* Dispatches every waiting request of session `index` again; true if any was answered. */

@@ -73,10 +73,6 @@ public:
     ErrorOr<protocol::Done> handle(net::Close const&);
     ErrorOr<net::Counters> handle(net::ReadCounters const&);
     ErrorOr<net::NameServers> handle(net::ReadNameServers const&);
-    ErrorOr<net::Readiness> handle(net::Watch const&);
-
-    /* While set, a waiting `ready` is answered with what is ready, nothing included (the session sent another request). */
-    void answer_ready_now(bool now) { m_answer_ready_now = now; }
 
     /*
      * While set, a handler leaves a carried capability in netd's space (still taking it out of
@@ -129,7 +125,6 @@ private:
     net::ByteBudget m_budget { maximum_buffered };
     net::Counters m_counters;
     bool m_keep_lent { false };
-    bool m_answer_ready_now { false };
 
     Socket m_pending[maximum_pending];
     bool m_pending_used[maximum_pending] {};

@@ -127,11 +127,6 @@ public:
     /* One step of the lingering close; once not Lingering the netd socket is closed. */
     [[nodiscard]] Linger linger(Network&, u64 now);
     [[nodiscard]] bool is_lingering() const { return m_lingering; }
-    /* What pump() or linger() would do once netd lets it: read (room in the BIO pair, no end yet), send (ciphertext not yet taken). */
-    [[nodiscard]] bool wants_input() const;
-    [[nodiscard]] bool wants_output() const;
-    /* The handshake's or the linger's deadline, while either runs. */
-    [[nodiscard]] std::optional<u64> deadline() const;
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] Error const& failure() const { return *m_failure; }

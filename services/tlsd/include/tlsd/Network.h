@@ -23,15 +23,6 @@ public:
     /* The sending side ended: a FIN after the bytes netd still holds. */
     [[nodiscard]] virtual ErrorOr<void> shutdown_sending(net::Socket const&) = 0;
     [[nodiscard]] virtual ErrorOr<void> close(net::Socket const&, bool reset) = 0;
-    /*
-     * Readiness (vectra.socket v4's `ready`, ADR 0053 §5): the sockets tlsd would act on, answered
-     * on the doorbell `wait_mask()` names once one can move. A network without it (the fuzz
-     * target's, a test's) refuses, and tlsd then looks again after poll_interval.
-     */
-    [[nodiscard]] virtual ErrorOr<void> watch(net::Watch const&) { return Error(ErrorCode::Unsupported, "no readiness here"); }
-    [[nodiscard]] virtual bool is_watching() const { return false; }
-    [[nodiscard]] virtual std::optional<ErrorOr<net::Readiness>> take_ready() { return std::nullopt; }
-    [[nodiscard]] virtual u64 wait_mask() const { return 0; }
 };
 
 class NetdNetwork final : public Network {
@@ -50,10 +41,6 @@ public:
     }
     ErrorOr<void> shutdown_sending(net::Socket const& socket) override { return m_client.shutdown(socket, net::ShutdownHow::Send); }
     ErrorOr<void> close(net::Socket const& socket, bool reset) override { return m_client.close(socket, reset); }
-    ErrorOr<void> watch(net::Watch const& watch) override { return m_client.watch(watch); }
-    bool is_watching() const override { return m_client.is_watching(); }
-    std::optional<ErrorOr<net::Readiness>> take_ready() override { return m_client.take_ready(); }
-    u64 wait_mask() const override { return m_client.reply_mask(); }
 
 private:
     net::SocketClient& m_client;

@@ -18,12 +18,8 @@
  *     `linger_nanoseconds`; it counts against the session's streams (and tlsd's netd sockets).
  *   - Bytes: a session's decrypted-but-unread bytes are held to `maximum_buffered`; at the bound
  *     its connections are not read, so their peers' TCP windows close.
- *   - One wait per turn: the listener and every session's doorbell, and netd's reply doorbell for
- *     a watch (vectra.socket v4's `ready`, ADR 0053 §5) naming every socket tlsd would act on —
- *     connections with room to read into or ciphertext to send, listeners with room in the pending
- *     pool — until the nearest handshake or linger deadline. An idle tlsd with open connections
- *     makes no loop passes. Only when the watch cannot name them all (more than 16 a list) or the
- *     network has no readiness does tlsd look again after `poll_interval`.
+ *   - One wait per turn: the listener and every session's doorbell, and while any connection
+ *     exists at most `poll_interval` (netd is asked without waiting; it has no way to call back).
  */
 
 #pragma once
@@ -46,16 +42,6 @@ inline constexpr u32 default_deadline_ms = 10'000;
 inline constexpr u64 poll_interval_nanoseconds = 1'000'000;
 /* How long a closed stream may linger to deliver its last bytes and close_notify (ADR 0038, amendment). */
 inline constexpr u64 linger_nanoseconds = u64(CONFIG_TLSD_LINGER_MS) * 1'000'000;
-/* What the loop waits on netd for, and until when. */
-struct Interest {
-    net::Watch watch;
-    std::optional<u64> deadline;
-    bool complete { true }; /* every socket fitted the watch */
-    void read(net::Socket const&);
-    void send(net::Socket const&);
-    void until(std::optional<u64>);
-};
-
 /* Signal bits: the session table's 0–2 and 8 + n, netd's session 4–6, the loop's timer 7. */
 inline constexpr ConnectionBits netd_bits { SignalBit { 4 }, SignalBit { 5 }, SignalBit { 6 } };
 inline constexpr SignalBit timer_bit { 7 };
@@ -129,8 +115,6 @@ public:
     [[nodiscard]] bool pump(u64 now);
     /* Takes new TCP connections of this session's listeners into the pending pool (each up to its backlog). */
     [[nodiscard]] bool accept_connections(u64 now);
-    /* What this session's connections and listeners would do once netd lets them. */
-    void add_interest(Interest&);
     /* Every stream closed (the session ended or tlsd stops). */
     void clear();
 
@@ -188,8 +172,6 @@ public:
     void handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities&);
     /* One turn without waiting: requests taken, connections pumped, listeners accepted, waiting requests asked again. */
     [[nodiscard]] bool turn();
-    /* Passes of the serve loop (each a wake or a turn that moved something): what an idle tlsd must not make. */
-    [[nodiscard]] u64 loop_passes() const { return m_loop_passes; }
 
 private:
     [[nodiscard]] bool take_requests(usize index);
@@ -197,8 +179,6 @@ private:
     void retry_waiting(usize index);
     void reply(usize index, usize length);
     void closed(usize index);
-    /* Sleeps until a client, netd (through a watch) or the nearest deadline has something for the loop. */
-    void wait_for_work(session::Table&, bool fruitless);
 
     Network& m_network;
     Contexts const& m_contexts;
@@ -210,7 +190,6 @@ private:
     bool m_staging_used[staging_count] {};
     Pending m_pending[maximum_pending];
     u64 m_handshakes_failed { 0 };
-    u64 m_loop_passes { 0 };
     u8 m_request[tls_stream::Protocol::slot_size];
     u8 m_reply[tls_stream::Protocol::slot_size];
 };
@@ -221,6 +200,6 @@ private:
  * the listener fails.
  */
 [[nodiscard]] ErrorOr<void> run(ReticleCap const& memory, RingCap netd_requests, RingCap netd_replies, RingCap requests,
-    RingCap replies, Contexts const&, SignalCap const* ready, Server** published = nullptr);
+    RingCap replies, Contexts const&, SignalCap const* ready);
 
 }

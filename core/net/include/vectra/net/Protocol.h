@@ -33,15 +33,6 @@
  * `name-servers`, and a `tcp-connect` or datagram to an IPv4 address outside 127/8, are
  * `address-pending` (answered at once, never held), so a client tells "not yet" from "no route".
  *
- * Readiness (v4; docs/adr/0053-response-bodies-pushed-between-turns.md): `ready` names up to
- * `maximum_watched` sockets the client waits to read from (bytes, the end, a failure, or for a
- * listener a connection to accept) and connections it waits to send on (room in the send buffer,
- * or a failure), and says which are ready now; with `wait` it is answered once one is. A waiting
- * `ready` is answered (with what is ready then, maybe nothing) as soon as the session sends any
- * other request, before that request is handled: the client's interest may have changed, and one
- * reply of it is all the Ring-space rule keeps room for. So a client that serves others (tlsd)
- * sleeps on its replies Ring's doorbell until netd has something for it, with one waiting request.
- *
  * Restart. netd keeps nothing across a restart: when it restarts, a client's next call fails with
  * `PeerRestarted` (the session's Rings are gone), the client opens a new session, and every socket of
  * the old session is gone — its connections reset, its listeners and bindings released. Socket ids
@@ -249,30 +240,6 @@ struct ReadNameServers {
 
 inline constexpr usize maximum_name_servers = 3;
 
-inline constexpr usize maximum_watched = 16;
-using SocketIds = BoundedVector<u32, maximum_watched>;
-
-/* Sockets to watch: `readable` any kind, `writable` connections (TCP) and UDP sockets. Neither empty with `wait`. */
-struct Watch {
-    SocketIds readable;
-    SocketIds writable;
-    bool wait { true };
-    static constexpr auto fields()
-    {
-        return vectra::fields(field("readable", &Watch::readable), field("writable", &Watch::writable), field("wait", &Watch::wait));
-    }
-};
-
-/* The watched sockets ready now, each list in the request's order. */
-struct Readiness {
-    SocketIds readable;
-    SocketIds writable;
-    static constexpr auto fields()
-    {
-        return vectra::fields(field("readable", &Readiness::readable), field("writable", &Readiness::writable));
-    }
-};
-
 /* The link's DNS servers, each with port 53: IPv6 ones (RDNSS or DHCPv6) first, then the DHCP lease's (option 6) in its order. */
 struct NameServers {
     BoundedVector<Address, maximum_name_servers> servers;
@@ -281,7 +248,7 @@ struct NameServers {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.socket";
-    static constexpr u16 version = 4;
+    static constexpr u16 version = 3;
     static constexpr u32 slot_count = 16;
     static constexpr u32 slot_size = 2048;
     using Errors = SocketError;
@@ -326,8 +293,7 @@ struct Protocol {
             message<Shutdown, Done>("shutdown", "Stops receiving (later bytes are discarded), sending (a FIN after the buffered bytes), or both."),
             message<Close, Done>("close", "Frees the socket and its id: an orderly close (or a reset with `reset`); a listener's waiting connections are reset; waiting requests on it are answered reset."),
             message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals, connections waiting for tcp-accept and connections refused at arrival."),
-            message<ReadNameServers, NameServers>("name-servers", "The link's DNS servers, up to 3, port 53: its IPv6 servers first when its configuration names their source (RDNSS or DHCPv6), then those its DHCP lease names (option 6, in its order); none when nothing names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease and knows no IPv6 server."),
-            message<Watch, Readiness>("ready", "Which watched sockets can be read (bytes, end, failure, a connection to accept) or sent on (room, failure) now; with `wait`, answered once one can, or at once when the session sends another request (v4). An id that names no socket is `no-such-socket`, a listener to send on `wrong-kind`, a wait on nothing `invalid-argument`."));
+            message<ReadNameServers, NameServers>("name-servers", "The link's DNS servers, up to 3, port 53: its IPv6 servers first when its configuration names their source (RDNSS or DHCPv6), then those its DHCP lease names (option 6, in its order); none when nothing names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease and knows no IPv6 server."));
     }
 };
 

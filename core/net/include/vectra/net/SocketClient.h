@@ -100,21 +100,6 @@ public:
     /* As receive(), without waiting: `would-block` at once when nothing is there (the socket stays open). */
     [[nodiscard]] ErrorOr<Incoming> try_receive(Socket const&, std::span<u8> buffer);
 
-    /*
-     * Readiness (v4's `ready`), for a loop that serves others and sleeps between turns (tlsd): asks
-     * netd which of the sockets in `watch` can be read or sent on, and returns without waiting for
-     * the answer, which netd gives once one of them can — or as soon as this session sends any other
-     * request. It arrives on the session's replies Ring, so the caller adds `reply_mask()` to its one
-     * wait; take_ready() then takes it (any other call meanwhile keeps it for take_ready()). One watch
-     * at a time: a new one replaces the last (netd answers the last first, and that answer is dropped).
-     */
-    [[nodiscard]] ErrorOr<void> watch(Watch const&);
-    [[nodiscard]] bool is_watching() const { return m_watch_call != 0 || m_watch_answer.has_value(); }
-    /* The watch's answer once it came (netd's refusal as the error), without waiting; nothing while it waits or none is out. */
-    [[nodiscard]] std::optional<ErrorOr<Readiness>> take_ready();
-    /* The Signal bit the session's replies Ring rings. */
-    [[nodiscard]] u64 reply_mask() const { return m_bits.reply.mask(); }
-
     [[nodiscard]] ErrorOr<void> shutdown(Socket const&, ShutdownHow);
     /* Frees the socket (an orderly close, or a reset). */
     [[nodiscard]] ErrorOr<void> close(Socket const&, bool reset = false);
@@ -153,8 +138,6 @@ private:
     [[nodiscard]] Socket socket_of(Opened const&) const;
     [[nodiscard]] ErrorOr<Incoming> receive_once(Socket const&, std::span<u8> buffer, u64 deadline, bool wait);
     [[nodiscard]] ErrorOr<usize> send_once(Socket const&, Address const& to, std::span<u8 const> bytes, u64 deadline, bool wait);
-    /* A reply that is the watch's answer is kept for take_ready(): true when `message` was it. */
-    bool keep_if_watch_answer(protocol::Envelope const&, std::span<u8 const> message);
 
     Connection m_listener;
     ReticleCap m_pool;       /* one session's Rings at a time */
@@ -164,8 +147,6 @@ private:
     std::optional<Connection> m_session;
     u32 m_session_number { 0 };
     u32 m_next_call_id { 1 };
-    u32 m_watch_call { 0 }; /* the waiting watch's call id; 0: none */
-    std::optional<ErrorOr<Readiness>> m_watch_answer;
 };
 
 }

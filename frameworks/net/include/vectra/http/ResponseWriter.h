@@ -6,9 +6,6 @@
  * fields (names tokens, values field characters: nothing a caller passes can split the head),
  * then exactly Content-Length body bytes, streamed in as many writes as the caller likes. For a
  * HEAD request the head is the same and the body is counted but not sent (RFC 9110 §9.3.2).
- *
- * A body may instead be handed over whole as a BodySource (stream_body): the server pushes it
- * between turns without waiting on the peer (docs/adr/0053-response-bodies-pushed-between-turns.md).
  */
 
 #pragma once
@@ -17,7 +14,6 @@
 #include <span>
 #include <string_view>
 #include <vectra/Duration.h>
-#include <vectra/http/BodySource.h>
 #include <vectra/http/HeadParser.h>
 #include <vectra/http/Stream.h>
 
@@ -38,19 +34,6 @@ public:
     [[nodiscard]] ErrorOr<void> start(u16 status, u64 content_length, std::span<Header const> fields = {});
     /* Body bytes; more than announced is `body-mismatch` (nothing of them sent). */
     [[nodiscard]] ErrorOr<void> write(std::span<u8 const>);
-    /*
-     * The rest of the body (Content-Length minus what write() sent) comes from `source`, pushed by
-     * the server after the handler returns; the source is finished once the response is over. For
-     * HEAD, or when nothing remains, it is finished at once. Refused before start() and when the
-     * writer cannot push (a server without body buffers): the caller still owns the source then.
-     */
-    [[nodiscard]] ErrorOr<void> stream_body(BodySource&);
-    /* The source stream_body() took and the bytes it still owes, for the server to push. */
-    [[nodiscard]] BodySource* deferred_body() const { return m_deferred; }
-    [[nodiscard]] u64 remaining() const { return m_remaining; }
-    /* Whoever runs this writer pushes a deferred body (the server, when its connections have body buffers). */
-    void allow_deferred_body() { m_may_defer = true; }
-    [[nodiscard]] bool may_defer_body() const { return m_may_defer && m_body == BodySending::Send; }
     /* A response to HEAD: the announced body counts as written without being read or sent. */
     [[nodiscard]] ErrorOr<void> omit_body();
     [[nodiscard]] bool is_head_only() const { return m_body == BodySending::HeadOnly; }
@@ -76,8 +59,6 @@ private:
     bool m_keep_alive;
     bool m_announce_keep_alive { false };
     bool m_started { false };
-    bool m_may_defer { false };
-    BodySource* m_deferred { nullptr };
     u16 m_status { 0 };
     u64 m_remaining { 0 };
 };

@@ -17,13 +17,7 @@
  *   - connection limit: `connections` is the most served at once; one more is accepted, and the
  *     oldest idle connection closed to make room for it, or, when none is idle, the new one reset
  *     (the listener therefore holds one more stream than there are connections);
- *   - at most requests_per_connection requests on one connection (the last says close);
- *   - response bodies a handler hands over as a BodySource (ResponseWriter::stream_body) are
- *     pushed between turns without waiting (ByteStream::try_send), a body buffer's worth at a
- *     time, so N connections' bodies progress together and a peer that stops reading holds only
- *     its own connection; a body that makes no progress for send_timeout resets its connection
- *     (docs/adr/0053-response-bodies-pushed-between-turns.md). The connection reads no further
- *     request until its response went.
+ *   - at most requests_per_connection requests on one connection (the last says close).
  *
  * Time is the caller's (`now`, monotonic nanoseconds), so deadlines are tested without waiting.
  */
@@ -57,8 +51,6 @@ struct ServerCounters {
     u64 evicted { 0 };          /* idle connections closed to make room */
     u64 rejected { 0 };         /* new connections reset because every connection was busy */
     u64 failed { 0 };           /* connections ended by a stream error or a handler failure */
-    u64 bodies_pushed { 0 };    /* responses whose body the server pushed between turns */
-    u64 body_stalls { 0 };      /* pushes the stream took nothing of (it would have blocked) */
 };
 
 class RequestHandler {
@@ -79,11 +71,7 @@ public:
     ServerConnection& operator=(ServerConnection const&) = delete;
 
     void open(ByteStream&, ServerLimits const&, u64 now);
-    /* Memory for the bodies the server pushes (empty: handlers write their bodies themselves). */
-    void give_body_buffer(std::span<u8> buffer) { m_body_buffer = buffer; }
     [[nodiscard]] bool is_open() const { return m_stream != nullptr; }
-    /* A response body is being pushed. */
-    [[nodiscard]] bool is_sending() const { return m_source != nullptr; }
     /* Open, between requests, with nothing of the next one received. */
     [[nodiscard]] bool is_idle() const;
     [[nodiscard]] u64 last_activity() const { return m_last_activity; }
@@ -101,10 +89,6 @@ private:
     void refuse(Error const&, ServerLimits const&);
     void answer(RequestHandler&, ServerLimits const&, ServerCounters&, u64 now);
     void process(RequestHandler&, ServerLimits const&, ServerCounters&, u64 now);
-    /* Moves the deferred body on without waiting; whether any byte moved or the response ended. */
-    [[nodiscard]] bool push_body(ServerLimits const&, ServerCounters&, u64 now);
-    /* The keep-alive connection is ready for the next request: the request's body is skipped first. */
-    void next_request(Head const&, ServerLimits const&, u64 now);
 
     ByteStream* m_stream { nullptr };
     std::array<u8, head_capacity> m_head_buffer {};
@@ -118,21 +102,11 @@ private:
     u64 m_head_started { 0 }; /* when the current head's first byte came; 0: none yet */
     u64 m_last_activity { 0 };
     u32 m_requests { 0 };
-    /* The body being pushed: bytes [m_body_offset, m_body_length) of the buffer not taken yet, m_body_left still in the source. */
-    std::span<u8> m_body_buffer;
-    BodySource* m_source { nullptr };
-    usize m_body_offset { 0 };
-    usize m_body_length { 0 };
-    u64 m_body_left { 0 };
-    u64 m_body_progress { 0 }; /* when the stream last took a byte of it */
-    bool m_close_after { false };
 };
 
 class Server {
 public:
-    /* `body_memory`, split evenly between the connections, holds the bodies the server pushes (empty: none). */
-    Server(StreamListener&, RequestHandler&, std::span<ServerConnection> connections, ServerLimits const& = {},
-        std::span<u8> body_memory = {});
+    Server(StreamListener&, RequestHandler&, std::span<ServerConnection> connections, ServerLimits const& = {});
 
     /* One pass over the listener and every connection; whether anything happened (else the caller may sleep a little). */
     bool turn(u64 now);

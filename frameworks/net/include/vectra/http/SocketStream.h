@@ -28,7 +28,6 @@ public:
     ErrorOr<Received> receive(std::span<u8> buffer, Duration timeout) override;
     ErrorOr<Received> try_receive(std::span<u8> buffer) override;
     ErrorOr<void> send(std::span<u8 const> bytes, Duration timeout) override;
-    ErrorOr<usize> try_send(std::span<u8 const> bytes) override;
     void close(Closing) override;
 
 private:

@@ -34,8 +34,6 @@ public:
     [[nodiscard]] virtual ErrorOr<Received> try_receive(std::span<u8> buffer) = 0;
     /* Every byte, or an error (`timed-out` when the peer does not take them in time). */
     [[nodiscard]] virtual ErrorOr<void> send(std::span<u8 const> bytes, Duration timeout) = 0;
-    /* As many of `bytes` (not empty) as the transport takes now, never waiting: 0 when it takes none yet. */
-    [[nodiscard]] virtual ErrorOr<usize> try_send(std::span<u8 const> bytes) = 0;
     /* Ends the stream; the object may be reused for another stream afterwards. */
     virtual void close(Closing) = 0;
 };

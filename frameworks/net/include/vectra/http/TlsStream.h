@@ -46,15 +46,12 @@ public:
     ErrorOr<Received> receive(std::span<u8> buffer, Duration timeout) override;
     ErrorOr<Received> try_receive(std::span<u8> buffer) override;
     ErrorOr<void> send(std::span<u8 const> bytes, Duration timeout) override;
-    ErrorOr<usize> try_send(std::span<u8 const> bytes) override;
     void close(Closing) override;
 
 private:
     ErrorOr<Received> receive_waiting(std::span<u8> buffer, bool wait, Duration timeout);
     /* What tlsd took of `bytes`: through the transfer buffer (waiting for room with a send of no bytes), else inline, waiting for room. */
     ErrorOr<usize> send_some(std::span<u8 const> bytes, u64 deadline);
-    /* One send of `bytes`: through the transfer buffer (never waiting in tlsd), else inline (waiting when `wait`). */
-    ErrorOr<usize> offer(std::span<u8 const> bytes, bool wait, u64 deadline);
 
     tls_stream::Session* m_session { nullptr };
     TlsTransfer const* m_transfer { nullptr };

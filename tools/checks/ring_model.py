@@ -21,14 +21,11 @@ Exit status 0 when everything holds; 1 with one line per problem otherwise.
 import argparse
 import os
 import re
-import shutil
 import sys
-import tempfile
-import time
 from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from spin_checks import check_configurations, function_body, run  # noqa: E402
+from spin_checks import Search, check_configurations, check_model, function_body  # noqa: E402
 
 MODEL = "primitives/ring/src/Ring.pml"
 ORDERS = "primitives/ring/src/RingOrders.pml"
@@ -219,74 +216,14 @@ def check_model_names(srctree, table):
 
 # --- the model checked by spin -----------------------------------------------------------------
 
-@dataclass
-class Outcome:
-    configuration: Configuration
-    problem: str = ""
-    states: str = "?"
-    depth: str = "?"
-    seconds: float = 0.0
-    search_seconds: str = "?"
-    found: str = ""
+def ring_kinds(text):
+    kinds = [kind for kind, marker in FAILURE_KINDS.items() if marker in text]
+    return kinds + (["deadlock"] if "invalid end state" in text else [])
 
 
 def check_configuration(srctree, configuration, spin, gcc):
-    outcome = Outcome(configuration)
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="vectra-ring-model-") as folder:
-        for name in (MODEL, ORDERS):
-            shutil.copy(os.path.join(srctree, name), folder)
-        defines = ["-D" + define for define in configuration.defines]
-        generated = run([spin] + defines + ["-a", "Ring.pml"], folder)
-        if generated.returncode != 0:
-            outcome.problem = f"spin -a failed: {(generated.stdout + generated.stderr).strip()[-400:]}"
-            return outcome
-        search = "-DNP" if configuration.cycles else "-DSAFETY"
-        compiled = run([gcc, "-O0", search, f"-DMEMLIM={MEMORY_BOUND_MB}", "-o", "pan", "pan.c"], folder)
-        if compiled.returncode != 0:
-            outcome.problem = f"gcc pan.c failed: {compiled.stderr.strip()[-400:]}"
-            return outcome
-        searched = run(["./pan", f"-m{DEPTH_BOUND}", "-w22"] + (["-l"] if configuration.cycles else []), folder)
-        report = searched.stdout + searched.stderr
-        outcome.seconds = time.monotonic() - started
-        stored = re.search(r"(\d+) states, stored", report)
-        reached = re.search(r"depth reached (\d+)", report)
-        errors = re.search(r"errors: (\d+)", report)
-        outcome.states = stored.group(1) if stored else "?"
-        outcome.depth = reached.group(1) if reached else "?"
-        searching = re.search(r"pan: elapsed time ([\d.e+-]+) seconds", report)
-        outcome.search_seconds = searching.group(1) if searching else "?"
-        if not errors:
-            outcome.problem = f"pan said no verdict: {report.strip()[-400:]}"
-            return outcome
-        if "max search depth too small" in report or "out of memory" in report:
-            outcome.problem = f"the search hit its bound (depth {DEPTH_BOUND}, {MEMORY_BOUND_MB} MB): raise it or shrink the model"
-            return outcome
-        if not configuration.expect:
-            if errors.group(1) != "0":
-                violated = re.search(r"pan:1: (.*)", report)
-                outcome.problem = f"the model fails: {violated.group(1) if violated else report.strip()[-300:]} (replay: spin -t -p {' '.join(defines)} Ring.pml)"
-            return outcome
-        if errors.group(1) == "0":
-            outcome.problem = "no counterexample: the model cannot tell this mutation from the code"
-            return outcome
-        violated = re.search(r"pan:1: (.*)", report)
-        text = violated.group(1) if violated else report
-        kinds = [kind for kind, marker in FAILURE_KINDS.items() if marker in text]
-        if "invalid end state" in text:
-            kinds.append("deadlock")
-        outcome.found = kinds[0] if kinds else text.strip()[:120]
-        if configuration.expect not in kinds:
-            outcome.problem = f"failed as `{text.strip()}`, expected a {configuration.expect}"
-            return outcome
-        if not os.path.exists(os.path.join(folder, "Ring.pml.trail")):
-            outcome.problem = "pan reported an error but wrote no trail"
-            return outcome
-        replay = run([spin, "-t", "-k", "Ring.pml.trail"] + defines + ["Ring.pml"], folder)
-        if "assertion violated" not in replay.stdout + replay.stderr:
-            outcome.problem = "spin did not replay the trail to the violation"
-    return outcome
-
+    return check_model(Search(srctree, [MODEL, ORDERS], ["-O0"], ["-w22"], DEPTH_BOUND, MEMORY_BOUND_MB, ring_kinds),
+                       configuration, spin, gcc)
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

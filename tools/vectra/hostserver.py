@@ -387,14 +387,20 @@ class HostServers:
                 return
             question = _question(query)
             truncated = question is not None and question[2] in specification.truncated
-            response = dns_answer(query, specification.answers, truncated)
+            response = self._answer(specification, query, f"UDP query {answered + 1}", truncated)
             if response is None:
-                self._say(f"host-server: {specification.name}: FAILED: not a DNS query ({len(query)} bytes over UDP)")
                 continue
             answered += 1
-            self._say(f"host-server: {specification.name}: UDP query {answered}: "
-                      f"{describe_query(query, specification.answers, truncated)}")
             datagrams.sendto(response, source)
+
+    def _answer(self, specification, query: bytes, which: str, truncated: bool = False):
+        """The response to `query`, its line said first (so it comes before the guest's next line); None, said FAILED, for a non-query."""
+        response = dns_answer(query, specification.answers, truncated) if query else None
+        if response is None:
+            self._say(f"host-server: {specification.name}: FAILED: not a DNS query ({len(query)} bytes, {which})")
+        else:
+            self._say(f"host-server: {specification.name}: {which}: {describe_query(query, specification.answers, truncated)}")
+        return response
 
     def _serve_dns(self, specification, secured, connection_number: int):
         plain = specification.kind == "dns-udp"
@@ -405,14 +411,11 @@ class HostServers:
                 break
             length, = struct.unpack("!H", prefix)
             query = _read_exactly(secured, length)
-            response = dns_answer(query, specification.answers) if query else None
+            response = self._answer(specification, query,
+                                    f"{'TCP ' if plain else ''}query {answered + 1} on connection {connection_number}")
             if response is None:
-                self._say(f"host-server: {specification.name}: FAILED: not a DNS query ({length} bytes)")
                 return
             answered += 1
-            # Said before it is sent: the guest's next console line comes after it.
-            self._say(f"host-server: {specification.name}: {'TCP ' if plain else ''}query {answered} on connection "
-                      f"{connection_number}: {describe_query(query, specification.answers)}")
             secured.sendall(struct.pack("!H", len(response)) + response)
         over = "one TCP connection" if plain else f"one TLS 1.3 connection ({secured.version()})"
         self._say(f"host-server: {specification.name}: answered {answered} queries over {over}")

@@ -8,16 +8,13 @@
  * truncated answer asked again over TCP shows.
  */
 
+#include "ResolverSession.h"
 #include <string_view>
-#include <vectra/Session.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
-#include <vectra/Try.h>
-#include <vectra/concurrent/Endpoints.h>
 #include <vectra/config.h>
 #include <vectra/footprints/resolve_names.h>
 #include <vectra/net/Address.h>
-#include <vectra/resolver/Protocol.h>
 
 VECTRA_TASK_ENTRY(resolve_names);
 
@@ -25,7 +22,7 @@ namespace vectra::task_entries {
 
 namespace {
 
-using Resolver = session::SessionClient<resolver::Protocol>;
+using netclient::Resolver;
 
 constexpr Duration resolve_timeout = Duration::from_seconds(35);
 /* One line's addresses: up to maximum_addresses, each at most an IPv6 text and a separator. */
@@ -103,9 +100,7 @@ ErrorOr<i32> resolve_names(Bundle& bundle)
     TRY(check_footprint(bundle, footprints::resolve_names)); /* generated from resolve_names.footprint.json */
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto pool = TRY(endpoint::carve(memory, session::pool_size<resolver::Protocol>()));
-    auto resolver = TRY(Resolver::open(TRY(bundle.take<RingCap>("resolver-requests")), TRY(bundle.take<RingCap>("resolver-replies")),
-        std::move(pool)));
+    auto resolver = TRY(netclient::open_resolver(bundle, memory));
     std::string_view names = CONFIG_RESOLVE_NAMES;
     std::string_view first;
     while (!names.empty()) {

@@ -141,3 +141,41 @@ TEST_CASE("format_ipv6 writes RFC 5952's canonical text, and parse_ipv6 reads it
     CHECK(text_of("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff") == "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
     CHECK(text_of("0:1:0:1:0:1:0:1") == "0:1:0:1:0:1:0:1");
 }
+
+namespace {
+
+Ipv6Bytes bytes_of(char const* text) { return parse_ipv6(text, 1).value().bytes; }
+
+}
+
+TEST_CASE("IPv6 address kinds: unspecified, loopback, multicast and link-local, each exactly its range", "[net][address]")
+{
+    REQUIRE(is_ipv6_unspecified(bytes_of("::")));
+    REQUIRE_FALSE(is_ipv6_unspecified(bytes_of("::1")));
+    REQUIRE_FALSE(is_ipv6_unspecified(bytes_of("8000::")));
+    REQUIRE(is_ipv6_loopback(bytes_of("::1")));
+    for (auto const* text : { "::", "::2", "::101", "1::1", "::ffff:7f00:1", "fe80::1" }) {
+        INFO(text);
+        REQUIRE_FALSE(is_ipv6_loopback(bytes_of(text)));
+    }
+    for (auto const* text : { "ff02::1", "ff05::1:3", "ff00::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" }) {
+        INFO(text);
+        REQUIRE(is_ipv6_multicast(bytes_of(text)));
+    }
+    for (auto const* text : { "fe80::1", "2001:db8::1", "feff::1", "::" }) {
+        INFO(text);
+        REQUIRE_FALSE(is_ipv6_multicast(bytes_of(text)));
+    }
+    /* fe80::/10: fe80 to febf; fec0 (the old site-local) and fe7f are outside. */
+    for (auto const* text : { "fe80::1", "fe80::", "fe9a:1::2", "febf:ffff::1" }) {
+        INFO(text);
+        REQUIRE(is_ipv6_link_local(bytes_of(text)));
+    }
+    for (auto const* text : { "fec0::1", "fe7f::1", "ff02::1", "2001:db8::1", "::1" }) {
+        INFO(text);
+        REQUIRE_FALSE(is_ipv6_link_local(bytes_of(text)));
+    }
+    /* A global address is none of them. */
+    auto global = bytes_of("2001:db8::53");
+    REQUIRE_FALSE((is_ipv6_unspecified(global) || is_ipv6_loopback(global) || is_ipv6_multicast(global) || is_ipv6_link_local(global)));
+}

@@ -135,3 +135,40 @@ TEST_CASE("attacker: a FROM forwarded twice, and a ninth forward, are refused; t
     platform::hosted::clear_forwards();
     REQUIRE(platform::host_socket_forwards().empty());
 }
+
+TEST_CASE("udp: forwards datagrams; tcp: and no prefix forward connects; one FROM may carry both", "[platform][hosted][forwards]")
+{
+    auto udp = parse_forward("udp:10.0.2.100:53=127.0.0.1:40124");
+    REQUIRE_FALSE(udp.is_error());
+    REQUIRE(udp.value().kind == HostSocketKind::Udp);
+    REQUIRE(udp.value().from.port == 53);
+    REQUIRE(udp.value().to.port == 40124);
+    REQUIRE(parse_forward("tcp:10.0.2.100:53=127.0.0.1:40124").value().kind == HostSocketKind::TcpConnect);
+    REQUIRE(parse_forward("10.0.2.100:53=127.0.0.1:40124").value().kind == HostSocketKind::TcpConnect);
+    REQUIRE(parse_forward("udp:[fd00::5]:53=[::1]:7").value().kind == HostSocketKind::Udp);
+    platform::hosted::clear_forwards();
+    REQUIRE_FALSE(add_forward("udp:10.0.2.100:53=127.0.0.1:40124").is_error());
+    REQUIRE_FALSE(add_forward("10.0.2.100:53=127.0.0.1:40124").is_error());
+    auto kept = platform::host_socket_forwards();
+    REQUIRE(kept.size() == 2);
+    REQUIRE(kept[0].kind == HostSocketKind::Udp);
+    REQUIRE(kept[1].kind == HostSocketKind::TcpConnect);
+    platform::hosted::clear_forwards();
+}
+
+TEST_CASE("attacker: a UDP forward obeys every rule of a TCP one, and its FROM or TO is one forward's only", "[platform][hosted][forwards]")
+{
+    REQUIRE(refusal("udp:10.0.2.100:53=10.0.2.2:53") == "a forward's TO is a loopback address: nothing beyond loopback is granted");
+    REQUIRE(refusal("udp:127.0.0.1:53=127.0.0.1:53") == "a forward's FROM is outside loopback (loopback needs no forward)");
+    REQUIRE(refusal("udp:10.0.2.100:0=127.0.0.1:53") == "a port is a decimal number from 1 to 65535");
+    /* Only the two kinds; a prefix is not an address. */
+    REQUIRE(refusal("sctp:10.0.2.100:53=127.0.0.1:53") == "not a dotted-quad IPv4 address (IPv6 goes in brackets)");
+    REQUIRE(refusal("udp:udp:10.0.2.100:53=127.0.0.1:53") == "not a dotted-quad IPv4 address (IPv6 goes in brackets)");
+    platform::hosted::clear_forwards();
+    REQUIRE_FALSE(add_forward("udp:10.0.2.100:53=127.0.0.1:1000").is_error());
+    REQUIRE(add_forward("udp:10.0.2.100:53=127.0.0.1:2000").error().code() == ErrorCode::AlreadyExists);
+    /* Another FROM to the same TO: the datagrams from TO could not say which FROM they answer for. */
+    REQUIRE(add_forward("udp:10.0.2.101:53=127.0.0.1:1000").error().code() == ErrorCode::AlreadyExists);
+    REQUIRE(platform::host_socket_forwards().size() == 1);
+    platform::hosted::clear_forwards();
+}

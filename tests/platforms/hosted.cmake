@@ -41,3 +41,6 @@ add_test(NAME platforms.hosted_window COMMAND ${VECTRA_XVFB_RUN} -a -s "-screen 
     $<TARGET_FILE:test_platforms.hosted_window>)
 set_tests_properties(platforms.hosted_window PROPERTIES ENVIRONMENT
     "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+
+# --forward= arguments as any bytes (ADR 0024 and 0032 amendments): nothing beyond loopback ever granted.
+vectra_fuzz_target(hosted_forward SOURCES fuzz/FuzzHostedForward.cpp COMPONENTS ${kernel_components})

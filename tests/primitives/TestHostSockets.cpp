@@ -536,3 +536,224 @@ TEST_CASE("attacker: the kernel refuses a forward off loopback, from loopback, w
     REQUIRE(code({ ipv4(10, 0, 2, 200, 443), ipv4(127, 0, 0, 1, 81) }) == ErrorCode::Full);
     REQUIRE(device.forward_count() == maximum_host_forwards);
 }
+
+namespace {
+
+/* A UDP socket of the test's own on 127.0.0.1 at a free port (receives bounded to 20 s). */
+struct TestDatagrams {
+    int descriptor { -1 };
+    u16 port { 0 };
+    TestDatagrams()
+    {
+        descriptor = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(descriptor, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+        socklen_t length = sizeof(address);
+        REQUIRE(::getsockname(descriptor, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+        port = ntohs(address.sin_port);
+        timeval limit { 20, 0 };
+        (void)::setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+    }
+    ~TestDatagrams() { ::close(descriptor); }
+};
+
+HostForward udp_forward(HostAddress from, HostAddress to) { return { from, to, HostSocketKind::Udp }; }
+
+bool same(HostAddress const& left, HostAddress const& right)
+{
+    return left.family == right.family && left.port == right.port && std::memcmp(left.bytes, right.bytes, 4) == 0;
+}
+
+/* The next datagram on `socket` (waited for), its source in `from`; its length, or a negative step number. */
+ErrorOr<i32> next_datagram(DeviceCap const& sockets, u32 socket, std::span<u8> into, HostAddress& from)
+{
+    if (!TRY(wait_ready(sockets, socket, host_socket_readable)))
+        return -1;
+    auto received = TRY(system::host_socket_receive(sockets, socket, into, from));
+    return received.status == HostSocketStatus::Done ? i32(received.value) : -2;
+}
+
+}
+
+TEST_CASE("a datagram to a UDP forward's address reaches its loopback port; the answer is reported from the forwarded address")
+{
+    TestDatagrams server;
+    std::atomic<bool> answered { false };
+    std::thread peer([&] {
+        u8 bytes[64];
+        sockaddr_in from {};
+        socklen_t length = sizeof(from);
+        ssize_t count = ::recvfrom(server.descriptor, bytes, sizeof(bytes), 0, reinterpret_cast<sockaddr*>(&from), &length);
+        if (count == 5 && std::memcmp(bytes, "query", 5) == 0)
+            answered = ::sendto(server.descriptor, "answer", 6, 0, reinterpret_cast<sockaddr*>(&from), length) == 6;
+    });
+    Supervisor supervisor;
+    REQUIRE_FALSE(supervisor.device->add_forward(udp_forward(ipv4(10, 0, 2, 100, 53), ipv4(127, 0, 0, 1, server.port))).is_error());
+    auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+        auto forwarded = ipv4(10, 0, 2, 100, 53);
+        u8 const query[] = { 'q', 'u', 'e', 'r', 'y' };
+        auto sent = TRY(system::host_socket_send(sockets, bound.value, query, &forwarded));
+        if (sent.status != HostSocketStatus::Done || sent.value != 5)
+            return 1;
+        u8 reply[16] {};
+        HostAddress from;
+        if (TRY(next_datagram(sockets, bound.value, reply, from)) != 6 || std::memcmp(reply, "answer", 6) != 0)
+            return 2;
+        if (!same(from, forwarded))
+            return 3;
+        TRY(system::host_socket_close(sockets, bound.value));
+        return 0;
+    });
+    peer.join();
+    REQUIRE(answered);
+    REQUIRE(result.value() == 0);
+    REQUIRE(supervisor.device->open_count() == 0);
+}
+
+TEST_CASE("attacker: a UDP forward grants datagrams to one address and port, and renames only its target's datagrams")
+{
+    TestDatagrams server;
+    TestListener listener;
+    Supervisor supervisor;
+    REQUIRE_FALSE(supervisor.device->add_forward(udp_forward(ipv4(10, 0, 2, 100, 53), ipv4(127, 0, 0, 1, server.port))).is_error());
+    REQUIRE_FALSE(supervisor.device->add_forward({ ipv4(10, 0, 2, 101, 443), ipv4(127, 0, 0, 1, listener.port) }).is_error());
+    static std::atomic<u16> s_port { 0 };
+    s_port = server.port;
+    usize before = open_descriptors();
+    auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto other = TRY(bundle.take<DeviceCap>("other"));
+        /* A TCP connect through the UDP forward; binding or listening on its address. */
+        if (code_of(system::host_socket_open(sockets, HostSocketKind::TcpConnect, ipv4(10, 0, 2, 100, 53))) != ErrorCode::MissingRight)
+            return 1;
+        for (auto kind : { HostSocketKind::TcpListen, HostSocketKind::Udp }) {
+            if (code_of(system::host_socket_open(sockets, kind, ipv4(10, 0, 2, 100, 53))) != ErrorCode::MissingRight)
+                return 2;
+        }
+        /* Datagrams to another port or address than the UDP forward's, and to the TCP forward's address. */
+        for (auto const& address : { ipv4(10, 0, 2, 100, 54), ipv4(10, 0, 2, 99, 53), ipv4(10, 0, 2, 101, 443) }) {
+            if (!TRY(datagram_refused(sockets, address)))
+                return 3;
+        }
+        /* A capability made without the forward does not have it. */
+        if (!TRY(datagram_refused(other, ipv4(10, 0, 2, 100, 53))))
+            return 4;
+        /* A datagram from a loopback source that is not the forward's target keeps its own address. */
+        auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+        auto sender = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+        auto local = TRY(system::host_socket_local(sockets, bound.value));
+        auto sender_local = TRY(system::host_socket_local(sockets, sender.value));
+        u8 const forged[] = { 'f' };
+        if (TRY(system::host_socket_send(sockets, sender.value, forged, &local)).status != HostSocketStatus::Done)
+            return 5;
+        u8 into[8] {};
+        HostAddress from;
+        if (TRY(next_datagram(sockets, bound.value, into, from)) != 1 || !same(from, sender_local) || same(from, ipv4(10, 0, 2, 100, 53)))
+            return 6;
+        TRY(system::host_socket_close(sockets, sender.value));
+        TRY(system::host_socket_close(sockets, bound.value));
+        /* A closed socket's index names nothing, for a datagram or a receive. */
+        if (code_of(system::host_socket_send(sockets, bound.value, forged, &local)) != ErrorCode::NotFound)
+            return 7;
+        if (code_of(system::host_socket_receive(sockets, bound.value, into, from)) != ErrorCode::NotFound)
+            return 8;
+        return s_port != 0 ? 0 : 9;
+    });
+    REQUIRE(result.value() == 0);
+    REQUIRE(supervisor.device->open_count() == 0);
+    REQUIRE(open_descriptors() == before);
+}
+
+TEST_CASE("attacker: a UDP socket's queue is bounded: a flood past it is dropped by the host, the socket goes on")
+{
+    Supervisor supervisor;
+    static std::atomic<u16> s_port { 0 };
+    static std::atomic<bool> s_bound { false };
+    static std::atomic<bool> s_flooded { false };
+    s_port = 0;
+    s_bound = false;
+    s_flooded = false;
+    constexpr usize flood = 2000;
+    constexpr usize each = 512;
+    std::thread flooder([&] {
+        for (int turn = 0; turn < 20000 && !s_bound; ++turn)
+            ::usleep(1000);
+        TestDatagrams source;
+        sockaddr_in to {};
+        to.sin_family = AF_INET;
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        to.sin_port = htons(s_port);
+        u8 bytes[each];
+        for (usize index = 0; index < flood; ++index) {
+            std::memset(bytes, int(index & 0xff), sizeof(bytes));
+            (void)::sendto(source.descriptor, bytes, sizeof(bytes), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to));
+        }
+        s_flooded = true;
+    });
+    static std::atomic<usize> s_taken { 0 };
+    static std::atomic<int> s_queue { 0 };
+    static HostSocketDevice* s_device = nullptr;
+    s_device = supervisor.device;
+    auto result = supervisor.run(RightRead | RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto bound = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0)));
+        s_port = TRY(system::host_socket_local(sockets, bound.value)).port;
+        /* The host descriptor's queue, as the host reports it. */
+        int queue = 0;
+        socklen_t length = sizeof(queue);
+        (void)::getsockopt(TRY(s_device->descriptor(bound.value)), SOL_SOCKET, SO_RCVBUF, &queue, &length);
+        s_queue = queue;
+        s_bound = true;
+        for (int turn = 0; turn < 20000 && !s_flooded; ++turn) {
+            ::usleep(1000);
+            system::yield();
+        }
+        /* Every datagram the queue kept is whole; then nothing more. */
+        u8 into[each + 1];
+        usize taken = 0;
+        for (;;) {
+            HostAddress from;
+            auto received = TRY(system::host_socket_receive(sockets, bound.value, into, from));
+            if (received.status == HostSocketStatus::WouldBlock)
+                break;
+            if (received.status != HostSocketStatus::Done || received.value != each)
+                return 1;
+            ++taken;
+        }
+        s_taken = taken;
+        /* The socket goes on: a datagram to itself arrives. */
+        auto local = TRY(system::host_socket_local(sockets, bound.value));
+        u8 const one[] = { 42 };
+        TRY(system::host_socket_send(sockets, bound.value, one, &local));
+        HostAddress from;
+        if (TRY(next_datagram(sockets, bound.value, into, from)) != 1 || into[0] != 42)
+            return 2;
+        TRY(system::host_socket_close(sockets, bound.value));
+        return 0;
+    });
+    flooder.join();
+    REQUIRE(result.value() == 0);
+    /* The host's queue of host_datagram_queue_bytes (doubled by the host) holds far fewer than the flood. */
+    INFO("datagrams kept of " << flood << ": " << s_taken);
+    REQUIRE(s_queue == int(2 * host_datagram_queue_bytes));
+    REQUIRE(s_taken > 0);
+    REQUIRE(s_taken * each <= 2 * host_datagram_queue_bytes);
+}
+
+TEST_CASE("attacker: the kernel refuses a UDP forward to a target another UDP forward has, or of another kind")
+{
+    Supervisor supervisor;
+    auto& device = *supervisor.device;
+    REQUIRE_FALSE(device.add_forward(udp_forward(ipv4(10, 0, 2, 100, 53), ipv4(127, 0, 0, 1, 5353))).is_error());
+    /* The same FROM for TCP is another forward; for UDP again, or another FROM to the same TO, refused. */
+    REQUIRE_FALSE(device.add_forward({ ipv4(10, 0, 2, 100, 53), ipv4(127, 0, 0, 1, 5353) }).is_error());
+    REQUIRE(code_of(device.add_forward(udp_forward(ipv4(10, 0, 2, 100, 53), ipv4(127, 0, 0, 1, 5354)))) == ErrorCode::AlreadyExists);
+    REQUIRE(code_of(device.add_forward(udp_forward(ipv4(10, 0, 2, 101, 53), ipv4(127, 0, 0, 1, 5353)))) == ErrorCode::AlreadyExists);
+    REQUIRE(code_of(device.add_forward({ ipv4(10, 0, 2, 102, 53), ipv4(127, 0, 0, 1, 53), HostSocketKind::TcpListen })) == ErrorCode::InvalidArgument);
+    REQUIRE(code_of(device.add_forward(udp_forward(ipv4(10, 0, 2, 103, 53), ipv4(10, 0, 2, 2, 53)))) == ErrorCode::MissingRight);
+    REQUIRE(device.forward_count() == 2);
+}

@@ -60,6 +60,9 @@ ErrorOr<i32> netd_host_service(Bundle& bundle)
 /* When not 0: the capability forwards 10.0.2.101:443 to this port of 127.0.0.1, as --forward= does. */
 std::atomic<u16> s_forwarded_port { 0 };
 
+/* When not 0: the capability forwards datagrams to 10.0.2.100:53 to this port of 127.0.0.1, as --forward=udp: does. */
+std::atomic<u16> s_datagram_forward_port { 0 };
+
 /* Grants the netd Task a loopback-only host-sockets capability, as the kernel makes initd's. */
 void grant_host_sockets(Task& task, CapabilitySpace& parent, Reticle& memory)
 {
@@ -68,6 +71,13 @@ void grant_host_sockets(Task& task, CapabilitySpace& parent, Reticle& memory)
         HostForward forward;
         forward.from = { 4, 0, 443, { 10, 0, 2, 101 } };
         forward.to = { 4, 0, s_forwarded_port, { 127, 0, 0, 1 } };
+        REQUIRE_FALSE(device->add_forward(forward).is_error());
+    }
+    if (s_datagram_forward_port != 0) {
+        HostForward forward;
+        forward.from = { 4, 0, 53, { 10, 0, 2, 100 } };
+        forward.to = { 4, 0, s_datagram_forward_port, { 127, 0, 0, 1 } };
+        forward.kind = HostSocketKind::Udp;
         REQUIRE_FALSE(device->add_forward(forward).is_error());
     }
     auto capability = parent.mint<CapabilityClass::Device>(device, all_rights).release_value();
@@ -370,6 +380,124 @@ ErrorOr<i32> forwarded_client(Bundle& bundle)
     TRY(client.close(udp));
     EXPECT_IN_TASK(TRY(client.counters()).sockets == 0);
     return 0;
+}
+
+/* The UDP forward's client: as dnsd asks its server, then each bound of the backend's UDP as an attacker tries it. */
+std::atomic<u16> s_flood_port { 0 };
+std::atomic<bool> s_flooded { false };
+std::atomic<usize> s_flood_taken { 0 };
+constexpr usize flood_datagrams = 2000;
+constexpr usize flood_bytes = 512;
+
+ErrorOr<i32> datagram_forward_client(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto server = ipv4(10, 0, 2, 100, 53);
+    /* From the unspecified address and a port of ours, as dnsd binds: the answer names the server. */
+    auto udp = TRY(client.bind(unspecified(0)));
+    u8 query[32];
+    for (usize index = 0; index < sizeof(query); ++index)
+        query[index] = pattern(index, 31);
+    TRY(client.send_to(udp, server, query));
+    u8 back[64] {};
+    auto answer = TRY(client.receive(udp, back));
+    EXPECT_IN_TASK(answer.length == sizeof(query) && answer.from == server && !answer.truncated);
+    for (usize index = 0; index < answer.length; ++index)
+        EXPECT_IN_TASK(back[index] == u8(~pattern(index, 31)));
+
+    /* A source that is not the server: another socket of ours on loopback is reported as itself. */
+    auto other = TRY(client.bind(ipv4(127, 0, 0, 1, 0)));
+    TRY(client.send_to(other, udp.local, query));
+    auto forged = TRY(client.receive(udp, back));
+    EXPECT_IN_TASK(forged.length == sizeof(query) && forged.from == other.local && !(forged.from == server));
+    TRY(client.close(other));
+
+    /* Another port of the forwarded address, or a datagram above maximum_datagram: refused, nothing sent. */
+    EXPECT_IN_TASK(failed_with(client.send_to(udp, ipv4(10, 0, 2, 100, 54), query), SocketError::Unreachable));
+    EXPECT_IN_TASK(failed_with(client.connect(server), SocketError::Unreachable));
+    auto limits = TRY(client.limits());
+    std::vector<u8> huge(limits.maximum_datagram + 1);
+    EXPECT_IN_TASK(failed_with(client.send_to(udp, server, huge), SocketError::DatagramTooLarge));
+    /* Nothing of it reached the server: the next answer is to the next query. */
+    query[0] = u8(~query[0]);
+    TRY(client.send_to(udp, server, query));
+    auto next = TRY(client.receive(udp, back));
+    EXPECT_IN_TASK(next.length == sizeof(query) && next.from == server && back[0] == u8(~query[0]));
+
+    /* A full queue: the test floods the socket before we read; the host keeps a bounded part, each whole. */
+    s_flood_port = udp.local.port;
+    for (int turn = 0; turn < 20000 && !s_flooded; ++turn) {
+        ::usleep(1000);
+        system::yield();
+    }
+    std::vector<u8> into(flood_bytes + 1);
+    usize taken = 0;
+    for (;;) {
+        auto got = client.try_receive(udp, into);
+        if (got.is_error()) {
+            EXPECT_IN_TASK(got.error().is(SocketError::WouldBlock));
+            break;
+        }
+        EXPECT_IN_TASK(got.value().length == flood_bytes && !got.value().truncated);
+        ++taken;
+    }
+    s_flood_taken = taken;
+    /* The socket goes on after the flood: the server answers again. */
+    TRY(client.send_to(udp, server, query));
+    EXPECT_IN_TASK(TRY(client.receive(udp, back)).from == server);
+
+    /* A closed socket names nothing. */
+    TRY(client.close(udp));
+    EXPECT_IN_TASK(failed_with(client.send_to(udp, server, query), SocketError::NoSuchSocket));
+    EXPECT_IN_TASK(failed_with(client.try_receive(udp, back), SocketError::NoSuchSocket));
+    EXPECT_IN_TASK(TRY(client.counters()).sockets == 0);
+    return 0;
+}
+
+TEST_CASE("netd's host backend through a UDP forward: datagrams to 10.0.2.100:53 reach the test's server and come back from it; as an attacker, each bound", "[netd][host]")
+{
+    HostPeer server(SOCK_DGRAM);
+    s_datagram_forward_port = server.port;
+    s_flood_port = 0;
+    s_flooded = false;
+    s_flood_taken = 0;
+    std::atomic<usize> echoed { 0 };
+    std::thread echoing([&] {
+        for (int round = 0; round < 3; ++round) {
+            u8 bytes[4096];
+            sockaddr_in from {};
+            socklen_t length = sizeof(from);
+            ssize_t count = ::recvfrom(server.descriptor, bytes, sizeof(bytes), 0, reinterpret_cast<sockaddr*>(&from), &length);
+            if (count <= 0)
+                return;
+            for (ssize_t index = 0; index < count; ++index)
+                bytes[index] = u8(~bytes[index]);
+            if (::sendto(server.descriptor, bytes, usize(count), 0, reinterpret_cast<sockaddr*>(&from), length) == count)
+                ++echoed;
+        }
+    });
+    std::thread flooding([&] {
+        for (int turn = 0; turn < 20000 && s_flood_port == 0; ++turn)
+            ::usleep(1000);
+        HostPeer source(SOCK_DGRAM);
+        sockaddr_in to {};
+        to.sin_family = AF_INET;
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        to.sin_port = htons(s_flood_port);
+        std::vector<u8> bytes(flood_bytes, 0x5a);
+        for (usize index = 0; index < flood_datagrams && s_flood_port != 0; ++index)
+            (void)::sendto(source.descriptor, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to));
+        s_flooded = true;
+    });
+    run_with_host_netd({ datagram_forward_client });
+    s_datagram_forward_port = 0;
+    s_flooded = true;
+    echoing.join();
+    flooding.join();
+    CHECK(echoed == 3);
+    INFO("datagrams kept of " << flood_datagrams << ": " << s_flood_taken);
+    CHECK(s_flood_taken > 0);
+    CHECK(s_flood_taken * flood_bytes <= 2 * host_datagram_queue_bytes);
 }
 
 TEST_CASE("netd's host backend through a forward: a connect to 10.0.2.101:443 reaches the test's server; nothing else outside loopback", "[netd][host]")

@@ -44,7 +44,7 @@ def valid_servers():
 class ParseTest(unittest.TestCase):
     def test_a_valid_entry_is_read(self):
         servers = hostserver.parse(valid_servers(), "oracle.json")
-        self.assertEqual(servers["dns"].answers, {"www.vectra.test": "10.0.2.101"})
+        self.assertEqual(servers["dns"].answers, {"www.vectra.test": ("10.0.2.101",)})
         self.assertEqual(servers["www"].root, "www")
         self.assertIsNone(hostserver.parse(None, "oracle.json"))
 
@@ -60,7 +60,7 @@ class ParseTest(unittest.TestCase):
             ({"dns": dict(valid_servers()["dns"], answers={"bad name": "10.0.2.1"})}, "answers must map"),
             ({"dns": dict(valid_servers()["dns"], root="www")}, "root is for https"),
             ({"www": dict(valid_servers()["www"], root="../outside")}, "root must be a folder"),
-            ({"www": dict(valid_servers()["www"], answers={"a.test": "1.2.3.4"})}, "answers is for dns-over-tls"),
+            ({"www": dict(valid_servers()["www"], answers={"a.test": "1.2.3.4"})}, "answers is for DNS servers"),
             ({"www": dict(valid_servers()["www"], port=443)}, "must be an object of"),
             ({"www": dict(valid_servers()["www"], connections=-1)}, "connections must be an integer"),
             ({"www": dict(valid_servers()["www"], connections=True)}, "connections must be an integer"),
@@ -104,7 +104,7 @@ class ParseTest(unittest.TestCase):
                          "--forward=10.0.2.100:853={host_server:dns}x", "--forward=10.0.2.100:853=1.2.3.4:{host_server:dns}",
                          "x--forward=10.0.2.100:853={host_server:dns}"):
             with self.subTest(argument=argument):
-                with self.assertRaisesRegex(oracles.OracleError, "only as --forward=ADDRESS:PORT="):
+                with self.assertRaisesRegex(oracles.OracleError, r"only as --forward=\[udp:\]ADDRESS:PORT="):
                     oracles.Oracle.parse(dict(base, hosted_args=[argument, forwards[1]]))
 
     def test_a_relay_path_with_a_comma_is_refused(self):
@@ -264,6 +264,78 @@ class ServersTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def dns_udp_servers(connections=None):
+    entry = {"kind": "dns-udp", "answers": {"www.vectra.test": ["10.0.2.101", "fd00::101"], "big.vectra.test": "10.0.2.103"},
+             "truncated": ["big.vectra.test"]}
+    return hostserver.parse({"dns": dict(entry, **({} if connections is None else {"connections": connections}))}, "oracle.json")
+
+
+class DnsUdpTest(unittest.TestCase):
+    """The dns-udp kind: IPv4 and IPv6 answers, TC over UDP for `truncated` names, the same port over TCP."""
+
+    def test_an_entry_needs_no_certificate_and_refuses_tls_fields(self):
+        servers = dns_udp_servers()
+        self.assertEqual(servers["dns"].answers["www.vectra.test"], ("10.0.2.101", "fd00::101"))
+        self.assertEqual(servers["dns"].truncated, ("big.vectra.test",))
+        base = {"kind": "dns-udp", "answers": {"www.vectra.test": "10.0.2.101"}}
+        for entry, message in (
+                (dict(base, certificate="dns.pem"), "certificate is for TLS servers"),
+                (dict(base, truncated="big.vectra.test"), "truncated must list host names"),
+                (dict(base, answers={"www.vectra.test": ["10.0.2.101", "fd00::1::2"]}), "answers must map"),
+                (dict(base, answers={"www.vectra.test": []}), "answers must map"),
+                (dict(base, root="www"), "root is for https servers")):
+            with self.subTest(message=message):
+                with self.assertRaisesRegex(hostserver.HostServerError, message):
+                    hostserver.parse({"dns": entry}, "oracle.json")
+        with self.assertRaisesRegex(hostserver.HostServerError, "truncated is for dns-udp servers"):
+            hostserver.parse({"dns": {"kind": "dns-over-tls", "certificate": "a.pem", "key": "a.key",
+                                      "answers": {"www.vectra.test": "10.0.2.101"}, "truncated": []}}, "oracle.json")
+
+    def test_aaaa_answers_hold_the_ipv6_addresses_and_tc_holds_none(self):
+        answers = dns_udp_servers()["dns"].answers
+        response = hostserver.dns_answer(dns_query(5, "www.vectra.test", 28), answers)
+        self.assertEqual(struct.unpack("!H", response[6:8])[0], 1)
+        self.assertEqual(response[-16:], socket.inet_pton(socket.AF_INET6, "fd00::101"))
+        self.assertEqual(hostserver.describe_query(dns_query(5, "www.vectra.test", 28), answers), "www.vectra.test AAAA -> fd00::101")
+        cut = hostserver.dns_answer(dns_query(6, "big.vectra.test"), answers, truncated=True)
+        flags, _, count = struct.unpack("!HHH", cut[2:8])
+        self.assertEqual((flags & 0x0200, count), (0x0200, 0))
+        self.assertEqual(hostserver.describe_query(dns_query(6, "big.vectra.test"), answers, True), "big.vectra.test A -> truncated")
+
+    def test_udp_then_tcp_on_one_port_and_the_hosted_forwards_for_both(self):
+        servers = hostserver.HostServers(dns_udp_servers(connections=1), Path("."), Path("."))
+        servers.start()
+        self.addCleanup(servers.stop)
+        port = servers.ports["dns"]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+            client.settimeout(20)
+            client.sendto(dns_query(9, "www.vectra.test"), ("127.0.0.1", port))
+            answer, source = client.recvfrom(512)
+            self.assertEqual((source[1], answer[:2], answer[-4:]), (port, b"\0\x09", bytes([10, 0, 2, 101])))
+            client.sendto(dns_query(10, "big.vectra.test"), ("127.0.0.1", port))
+            cut, _ = client.recvfrom(512)
+            self.assertTrue(struct.unpack("!H", cut[2:4])[0] & 0x0200)
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as stream:
+            query = dns_query(11, "big.vectra.test")
+            stream.sendall(struct.pack("!H", len(query)) + query)
+            length, = struct.unpack("!H", stream.recv(2))
+            whole = stream.recv(length)
+            self.assertFalse(struct.unpack("!H", whole[2:4])[0] & 0x0200)
+            self.assertEqual(whole[-4:], bytes([10, 0, 2, 103]))
+        servers.stop()
+        lines = servers.feed("")
+        self.assertIn("host-server: dns: UDP query 1: www.vectra.test A -> 10.0.2.101", lines)
+        self.assertIn("host-server: dns: UDP query 2: big.vectra.test A -> truncated", lines)
+        self.assertIn("host-server: dns: TCP query 1 on connection 1: big.vectra.test A -> 10.0.2.103", lines)
+        self.assertEqual(servers.reasons(), [])
+        forwards = [f"--forward=udp:10.0.2.100:53={{host_server:dns}}", "--forward=10.0.2.100:53={host_server:dns}"]
+        hostserver.check_hosted(forwards, "oracle.json")
+        self.assertEqual(hostserver.substitute_hosted(forwards, {"dns": port}),
+                         [f"--forward=udp:10.0.2.100:53=127.0.0.1:{port}", f"--forward=10.0.2.100:53=127.0.0.1:{port}"])
+        with self.assertRaisesRegex(hostserver.HostServerError, "only as"):
+            hostserver.check_hosted(["--forward=sctp:udp:{host_server:dns}"], "oracle.json")
 
 
 class NetClientOracleTest(unittest.TestCase):

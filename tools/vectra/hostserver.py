@@ -17,13 +17,22 @@ capability then carries a TCP connect to 10.0.2.100:853 to that port (ADR 0024, 
     }
     "qemu_args": {"x86_64": ["-netdev", "user,id=n0,guestfwd=tcp:10.0.2.100:853-{host_server:dns},..."]}
 
-Kinds (both TLS 1.3 only, Python's ssl, the certificate and key files from the image's data folder
-the build made):
+Kinds (the TLS ones TLS 1.3 only, Python's ssl, the certificate and key files from the image's data
+folder the build made):
   dns-over-tls  RFC 7858: each query after its two-byte length; A questions for a name of `answers`
-                are answered with its IPv4 address (TTL 300), AAAA with no data, other names NXDOMAIN;
-                answers in the order the queries came; a connection is kept while the guest keeps it;
-                each query a line `host-server: NAME: query Q on connection C: name A -> address`,
-                said before the answer is sent (so it comes before the guest's next line).
+                are answered with its IPv4 addresses, AAAA with its IPv6 ones (TTL 300; no data when
+                it has none of the type), other names NXDOMAIN (`answers` maps a name to an address or
+                a list of them); answers in the order the queries came; a connection is kept while the
+                guest keeps it; each query a line `host-server: NAME: query Q on connection C: name A ->
+                address`, said before the answer is sent (so it comes before the guest's next line).
+  dns-udp       plain DNS (RFC 1035) with the same answers, no certificate: one datagram per query on
+                a UDP socket, and TCP (RFC 7766: two-byte lengths) on the same port number of loopback,
+                for the queries the guest asks again after a truncated answer. A name of `truncated`
+                (a list) is answered over UDP with the TC bit and no records, over TCP whole. Lines:
+                `host-server: NAME: UDP query Q: name A -> address` (`-> truncated`) and
+                `host-server: NAME: TCP query Q on connection C: ...`; `connections` counts TCP ones.
+                On hosted it is reached through `--forward=udp:ADDRESS:PORT={host_server:NAME}` and
+                `--forward=ADDRESS:PORT={host_server:NAME}` (ADR 0032 amendment "the UDP entry booted").
   https         HTTP/1.1 GET of files under `root` (a folder of the image folder; "/" is index.html),
                 404 for anything else, each response with Content-Length and `Connection: close`.
 
@@ -47,7 +56,9 @@ from pathlib import Path
 
 PLACEHOLDER = re.compile(r"\{host_server:([a-z][a-z0-9-]*)\}")
 HOST = "127.0.0.1"
-KINDS = ("dns-over-tls", "https")
+KINDS = ("dns-over-tls", "dns-udp", "https")
+TLS_KINDS = ("dns-over-tls", "https")
+DNS_KINDS = ("dns-over-tls", "dns-udp")
 MOST_CONNECTIONS = 16
 MOST_QUERIES = 64
 IDLE_SECONDS = 120
@@ -64,9 +75,10 @@ class ServerSpecification:
     kind: str
     certificate: str
     key: str
-    answers: dict = field(default_factory=dict)
+    answers: dict = field(default_factory=dict)  # name -> tuple of addresses (IPv4 and IPv6 text)
     root: str = None
     connections: int = None  # the connections the boot must open to it, when given
+    truncated: tuple = ()  # dns-udp: names answered with TC over UDP
 
 
 def _file_name(value) -> bool:
@@ -76,6 +88,21 @@ def _file_name(value) -> bool:
 def _ipv4(value) -> bool:
     parts = value.split(".") if isinstance(value, str) else []
     return len(parts) == 4 and all(part.isdigit() and int(part) < 256 and str(int(part)) == part for part in parts)
+
+
+def _ipv6(value) -> bool:
+    try:
+        return isinstance(value, str) and ":" in value and bool(socket.inet_pton(socket.AF_INET6, value))
+    except OSError:
+        return False
+
+
+def _addresses(value):
+    """An `answers` value as a tuple of addresses (an address or a non-empty list of them), or None."""
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(_ipv4(each) or _ipv6(each) for each in values):
+        return None
+    return tuple(values)
 
 
 def _host_name(value) -> bool:
@@ -94,33 +121,41 @@ def parse(data, source: str):
         where = f"{source}: host_servers.{name}"
         if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
             raise HostServerError(f"{where}: a server's name is lower-case letters, digits and '-'")
-        allowed = {"kind", "certificate", "key", "answers", "root", "connections"}
+        allowed = {"kind", "certificate", "key", "answers", "root", "connections", "truncated"}
         if not isinstance(entry, dict) or set(entry) - allowed:
             raise HostServerError(f"{where} must be an object of {', '.join(sorted(allowed))}")
         kind = entry.get("kind")
         if kind not in KINDS:
             raise HostServerError(f"{where}.kind must be one of {', '.join(KINDS)}")
         for each in ("certificate", "key"):
-            if not _file_name(entry.get(each)):
+            if kind in TLS_KINDS and not _file_name(entry.get(each)):
                 raise HostServerError(f"{where}.{each} must name a file of the image's data folder")
+            if kind not in TLS_KINDS and each in entry:
+                raise HostServerError(f"{where}.{each} is for TLS servers")
         answers, root = entry.get("answers", {}), entry.get("root")
-        if kind == "dns-over-tls":
+        truncated = entry.get("truncated", [])
+        if kind != "dns-udp" and "truncated" in entry:
+            raise HostServerError(f"{where}.truncated is for dns-udp servers")
+        if kind in DNS_KINDS:
             if root is not None:
                 raise HostServerError(f"{where}.root is for https servers")
             if not isinstance(answers, dict) or not answers or not all(
-                    _host_name(name) and _ipv4(address) for name, address in answers.items()):
-                raise HostServerError(f"{where}.answers must map host names to dotted-quad IPv4 addresses")
+                    _host_name(name) and _addresses(address) for name, address in answers.items()):
+                raise HostServerError(f"{where}.answers must map host names to an IPv4 or IPv6 address or a list of them")
+            answers = {name: _addresses(address) for name, address in answers.items()}
+            if not isinstance(truncated, list) or not all(_host_name(name) for name in truncated):
+                raise HostServerError(f"{where}.truncated must list host names")
         else:
             if "answers" in entry:
-                raise HostServerError(f"{where}.answers is for dns-over-tls servers")
+                raise HostServerError(f"{where}.answers is for DNS servers")
             if not isinstance(root, str) or not root or Path(root).is_absolute() or ".." in Path(root).parts:
                 raise HostServerError(f"{where}.root must be a folder inside the image folder")
         connections = entry.get("connections")
         if connections is not None and (isinstance(connections, bool) or not isinstance(connections, int)
                                         or not 0 <= connections <= MOST_CONNECTIONS):
             raise HostServerError(f"{where}.connections must be an integer from 0 to {MOST_CONNECTIONS}")
-        servers[name] = ServerSpecification(name, kind, entry["certificate"], entry["key"], dict(answers), root,
-                                            connections)
+        servers[name] = ServerSpecification(name, kind, entry.get("certificate"), entry.get("key"), dict(answers), root,
+                                            connections, tuple(truncated))
     return servers
 
 
@@ -129,14 +164,14 @@ def named_in(arguments) -> set:
     return {match.group(1) for argument in arguments for match in PLACEHOLDER.finditer(argument)}
 
 
-HOSTED_FORWARD = re.compile(r"--forward=[^={}]+=\{host_server:([a-z][a-z0-9-]*)\}")
+HOSTED_FORWARD = re.compile(r"--forward=(udp:|tcp:)?[^={}]+=\{host_server:([a-z][a-z0-9-]*)\}")
 
 
 def check_hosted(arguments, source: str):
     """Refuses a {host_server:NAME} in hosted_args other than as the whole target of a --forward=FROM= argument."""
     for argument in arguments:
         if PLACEHOLDER.search(argument) and not HOSTED_FORWARD.fullmatch(argument):
-            raise HostServerError(f"{source}: hosted_args name a host server only as --forward=ADDRESS:PORT={{host_server:NAME}}, "
+            raise HostServerError(f"{source}: hosted_args name a host server only as --forward=[udp:]ADDRESS:PORT={{host_server:NAME}}, "
                                   f"not in {argument!r}")
 
 
@@ -182,31 +217,42 @@ def _question(message: bytes):
 TYPE_NAMES = {1: "A", 28: "AAAA"}
 
 
-def describe_query(query: bytes, answers: dict) -> str:
+def _of_type(addresses, record_type: int) -> list:
+    """The addresses of `addresses` (one or a tuple) an A (IPv4) or AAAA (IPv6) answer holds."""
+    values = (addresses,) if isinstance(addresses, str) else tuple(addresses or ())
+    wanted = _ipv4 if record_type == 1 else _ipv6 if record_type == 28 else None
+    return [each for each in values if wanted is not None and wanted(each)]
+
+
+def describe_query(query: bytes, answers: dict, truncated: bool = False) -> str:
     """`name TYPE -> what the answer says`, for the server's console line."""
     question = _question(query)
     if question is None:
         return "not a query"
     _, _, name, record_type, _ = question
-    address = answers.get(name)
-    outcome = "NXDOMAIN" if address is None else address if record_type == 1 else "no data"
+    addresses = answers.get(name)
+    found = _of_type(addresses, record_type)
+    outcome = "NXDOMAIN" if addresses is None else "truncated" if truncated else ", ".join(found) if found else "no data"
     return f"{name} {TYPE_NAMES.get(record_type, record_type)} -> {outcome}"
 
 
-def dns_answer(query: bytes, answers: dict):
-    """The response to one query: A for a name `answers` holds, NODATA for its other types, else NXDOMAIN."""
+def dns_answer(query: bytes, answers: dict, truncated: bool = False):
+    """The response to one query: A (AAAA) with a name's IPv4 (IPv6) addresses, NODATA for a type it has none
+    of, else NXDOMAIN; `truncated`: the TC bit and no records, as a UDP answer too long for its datagram."""
     question = _question(query)
     if question is None:
         return None
     identifier, wire, name, record_type, end = question
-    address = answers.get(name)
+    addresses = answers.get(name)
     records = b""
     count = 0
-    rcode = 0 if address is not None else 3
-    if address is not None and record_type == 1:
-        records = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + bytes(int(part) for part in address.split("."))
-        count = 1
-    header = struct.pack("!HHHHHH", identifier, 0x8180 | rcode, 1, count, 0, 0)
+    rcode = 0 if addresses is not None else 3
+    for address in ([] if truncated else _of_type(addresses, record_type)):
+        data = socket.inet_pton(socket.AF_INET if record_type == 1 else socket.AF_INET6, address)
+        records += b"\xc0\x0c" + struct.pack("!HHIH", record_type, 1, 300, len(data)) + data
+        count += 1
+    flags = 0x8180 | rcode | (0x0200 if truncated else 0)
+    header = struct.pack("!HHHHHH", identifier, flags, 1, count, 0, 0)
     return header + query[12:end] + records
 
 
@@ -250,8 +296,38 @@ class HostServers:
         context.load_cert_chain(self.data_folder / specification.certificate, self.data_folder / specification.key)
         return context
 
+    def _spawn(self, target, *arguments):
+        thread = threading.Thread(target=target, args=arguments, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _start_dns_udp(self, specification):
+        """A UDP socket and a TCP listener on one free port of loopback (tried again when TCP finds it taken)."""
+        for _ in range(32):
+            datagrams = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            datagrams.bind((HOST, 0))
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                listener.bind((HOST, datagrams.getsockname()[1]))
+            except OSError:
+                datagrams.close()
+                listener.close()
+                continue
+            listener.listen(8)
+            listener.settimeout(0.2)
+            datagrams.settimeout(0.2)
+            self.ports[specification.name] = listener.getsockname()[1]
+            self._listeners += [listener, datagrams]
+            self._spawn(self._serve_datagrams, specification, datagrams)
+            self._spawn(self._accept, specification, listener, None)
+            return
+        raise HostServerError(f"host-server: {specification.name}: no port free for both UDP and TCP")
+
     def start(self):
         for name, specification in self.specifications.items():
+            if specification.kind == "dns-udp":
+                self._start_dns_udp(specification)
+                continue
             context = self._context(specification)
             listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             listener.bind((HOST, 0))
@@ -265,7 +341,7 @@ class HostServers:
         return self
 
     def _accept(self, specification, listener, context):
-        serve = self._serve_dns if specification.kind == "dns-over-tls" else self._serve_https
+        serve = self._serve_dns if specification.kind in DNS_KINDS else self._serve_https
         accepted = 0
         while not self._stopping.is_set() and accepted < MOST_CONNECTIONS:
             try:
@@ -287,6 +363,10 @@ class HostServers:
     def _connection(self, specification, connection, context, serve):
         name = specification.name
         try:
+            if context is None:
+                with connection:
+                    serve(specification, connection)
+                return
             with context.wrap_socket(connection, server_side=True) as secured:
                 serve(specification, secured)
         except ssl.SSLError as problem:
@@ -295,7 +375,35 @@ class HostServers:
             if not self._stopping.is_set():
                 self._say(f"host-server: {name}: FAILED: {problem}")
 
+    def _serve_datagrams(self, specification, datagrams):
+        """dns-udp: one answer per query datagram, TC for the names of `truncated`; bounded like a connection."""
+        answered = 0
+        while not self._stopping.is_set() and answered < MOST_QUERIES:
+            try:
+                query, source = datagrams.recvfrom(65535)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            question = _question(query)
+            truncated = question is not None and question[2] in specification.truncated
+            response = self._answer(specification, query, f"UDP query {answered + 1}", truncated)
+            if response is None:
+                continue
+            answered += 1
+            datagrams.sendto(response, source)
+
+    def _answer(self, specification, query: bytes, which: str, truncated: bool = False):
+        """The response to `query`, its line said first (so it comes before the guest's next line); None, said FAILED, for a non-query."""
+        response = dns_answer(query, specification.answers, truncated) if query else None
+        if response is None:
+            self._say(f"host-server: {specification.name}: FAILED: not a DNS query ({len(query)} bytes, {which})")
+        else:
+            self._say(f"host-server: {specification.name}: {which}: {describe_query(query, specification.answers, truncated)}")
+        return response
+
     def _serve_dns(self, specification, secured, connection_number: int):
+        plain = specification.kind == "dns-udp"
         answered = 0
         while answered < MOST_QUERIES:
             prefix = _read_exactly(secured, 2)
@@ -303,17 +411,14 @@ class HostServers:
                 break
             length, = struct.unpack("!H", prefix)
             query = _read_exactly(secured, length)
-            response = dns_answer(query, specification.answers) if query else None
+            response = self._answer(specification, query,
+                                    f"{'TCP ' if plain else ''}query {answered + 1} on connection {connection_number}")
             if response is None:
-                self._say(f"host-server: {specification.name}: FAILED: not a DNS query ({length} bytes)")
                 return
             answered += 1
-            # Said before it is sent: the guest's next console line comes after it.
-            self._say(f"host-server: {specification.name}: query {answered} on connection {connection_number}: "
-                      f"{describe_query(query, specification.answers)}")
             secured.sendall(struct.pack("!H", len(response)) + response)
-        self._say(f"host-server: {specification.name}: answered {answered} queries over one TLS 1.3 connection "
-                  f"({secured.version()})")
+        over = "one TCP connection" if plain else f"one TLS 1.3 connection ({secured.version()})"
+        self._say(f"host-server: {specification.name}: answered {answered} queries over {over}")
 
     def _serve_https(self, specification, secured, connection_number: int):
         head = b""

@@ -30,11 +30,12 @@ An image folder's oracle.json holds:
                    dropped; `tls` verifies TLS 1.3; `clients` ["curl", "openssl"] adds real clients;
                    one console line per check (httpclient.py); on hosted `after`'s group `port`
                    names the port the image listens on
-  host_servers     optional; {"NAME": {"kind": "dns-over-tls" | "https", "certificate": file, "key": file,
-                   "answers": {host: IPv4} | "root": folder}}: servers on the host's loopback the harness
+  host_servers     optional; {"NAME": {"kind": "dns-over-tls" | "dns-udp" | "https", "certificate": file,
+                   "key": file (not for dns-udp), "answers": {host: address or [addresses]} (dns kinds;
+                   dns-udp also "truncated": [hosts]) | "root": folder}}: servers on the host's loopback the harness
                    starts before each boot and stops after it, reached from the guest through
                    `{host_server:NAME}` in a guestfwd rule of qemu_args (a relay per connection to the
-                   server's free port), or on hosted through `--forward=ADDRESS:PORT={host_server:NAME}` in
+                   server's free port), or on hosted through `--forward=[udp:]ADDRESS:PORT={host_server:NAME}` in
                    hosted_args (the process's host-sockets forward to the server's loopback port);
                    what they did are console lines `host-server: NAME: ...` (hostserver.py)
   platform_patterns optional; {"platform": [regular expressions]}: on that platform these replace

@@ -9,6 +9,7 @@
  * byte of HTTP is sent. Each step prints one line the image's oracle reads.
  */
 
+#include "ResolverSession.h"
 #include <vectra/Session.h>
 #include <vectra/System.h>
 #include <vectra/TaskEntry.h>
@@ -28,7 +29,7 @@ namespace vectra::task_entries {
 
 namespace {
 
-using Resolver = session::SessionClient<resolver::Protocol>;
+using netclient::Resolver;
 
 constexpr Duration resolve_timeout = Duration::from_seconds(30);
 constexpr Duration connect_timeout = Duration::from_seconds(60);
@@ -143,9 +144,7 @@ ErrorOr<i32> https_fetch(Bundle& bundle)
     TRY(check_footprint(bundle, footprints::https_fetch)); /* generated from https_fetch.footprint.json */
     auto console = TRY(bundle.take<ConsoleCap>("console"));
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
-    auto resolver_pool = TRY(endpoint::carve(memory, session::pool_size<resolver::Protocol>()));
-    auto resolver = TRY(Resolver::open(TRY(bundle.take<RingCap>("resolver-requests")),
-        TRY(bundle.take<RingCap>("resolver-replies")), std::move(resolver_pool)));
+    auto resolver = TRY(netclient::open_resolver(bundle, memory));
     auto tls_pool = TRY(endpoint::carve(memory, session::pool_size<tls_stream::Protocol>()));
     auto tlsd = TRY(tls_stream::Session::open(TRY(bundle.take<RingCap>("tls-requests")),
         TRY(bundle.take<RingCap>("tls-replies")), std::move(tls_pool)));

@@ -207,4 +207,26 @@ ErrorOr<void> check_address(Address const& address, AddressRole role)
     return {};
 }
 
+bool is_ipv6_unspecified(Ipv6Bytes const& bytes)
+{
+    for (auto byte : bytes) {
+        if (byte != 0)
+            return false;
+    }
+    return true;
+}
+
+bool is_ipv6_loopback(Ipv6Bytes const& bytes)
+{
+    for (usize index = 0; index < 15; ++index) {
+        if (bytes[index] != 0)
+            return false;
+    }
+    return bytes[15] == 1;
+}
+
+bool is_ipv6_multicast(Ipv6Bytes const& bytes) { return bytes[0] == 0xff; }
+
+bool is_ipv6_link_local(Ipv6Bytes const& bytes) { return bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80; }
+
 }

@@ -80,6 +80,14 @@ namespace hosted {
 
 ErrorOr<HostForward> parse_forward(char const* text)
 {
+    /* `udp:` carries datagrams, `tcp:` (the default) connects. */
+    HostSocketKind kind = HostSocketKind::TcpConnect;
+    if (std::strncmp(text, "udp:", 4) == 0) {
+        kind = HostSocketKind::Udp;
+        text += 4;
+    } else if (std::strncmp(text, "tcp:", 4) == 0) {
+        text += 4;
+    }
     char const* equals = std::strchr(text, '=');
     if (equals == nullptr || std::strchr(equals + 1, '=') != nullptr)
         return Error(ErrorCode::InvalidArgument, "a forward is FROM=TO, e.g. 10.0.2.101:443=127.0.0.1:40123");
@@ -90,7 +98,7 @@ ErrorOr<HostForward> parse_forward(char const* text)
     char from[longest_endpoint + 1];
     std::memcpy(from, text, from_length);
     from[from_length] = '\0';
-    HostForward forward { TRY(parse_endpoint(from)), TRY(parse_endpoint(equals + 1)) };
+    HostForward forward { TRY(parse_endpoint(from)), TRY(parse_endpoint(equals + 1)), kind };
     if (is_loopback(forward.from))
         return Error(ErrorCode::InvalidArgument, "a forward's FROM is outside loopback (loopback needs no forward)");
     if (!is_loopback(forward.to))
@@ -102,8 +110,11 @@ ErrorOr<void> add_forward(char const* text)
 {
     auto forward = TRY(parse_forward(text));
     for (usize index = 0; index < s_forward_count; ++index) {
-        if (same_endpoint(s_forwards[index].from, forward.from))
+        if (s_forwards[index].kind == forward.kind && same_endpoint(s_forwards[index].from, forward.from))
             return Error(ErrorCode::AlreadyExists, "that FROM address and port are forwarded already");
+        if (forward.kind == HostSocketKind::Udp && s_forwards[index].kind == HostSocketKind::Udp
+            && same_endpoint(s_forwards[index].to, forward.to))
+            return Error(ErrorCode::AlreadyExists, "that TO is a UDP forward's already (its datagrams would come from two addresses)");
     }
     if (s_forward_count == maximum_host_forwards)
         return Error(ErrorCode::Full, "at most 8 forwards (--forward=) per process");

@@ -113,6 +113,11 @@ ErrorOr<i32> host_socket_open(HostSocketKind kind, HostAddress const& address, u
         if (result != 0 && errno == EINPROGRESS)
             result = 0;
     } else {
+        if (kind == HostSocketKind::Udp) {
+            /* The socket's queue is bounded (the host doubles the value for its bookkeeping): a flood is dropped there. */
+            int queue = int(host_datagram_queue_bytes);
+            (void)::setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &queue, sizeof(queue));
+        }
         if (kind == HostSocketKind::TcpListen) {
             int one = 1;
             (void)::setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));

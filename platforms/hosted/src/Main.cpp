@@ -43,7 +43,7 @@ int main(int argc, char** argv)
             continue;
         }
         if (strncmp(argument, "--disk=", 7) != 0) {
-            fprintf(stdout, "vectra: hosted: unknown argument %s (they are --disk=PATH, --cpus=N and --forward=FROM=TO)\n", argument);
+            fprintf(stdout, "vectra: hosted: unknown argument %s (they are --disk=PATH, --cpus=N and --forward=[udp:]FROM=TO)\n", argument);
             return static_cast<int>(platform::ExitStatus::Failure);
         }
         auto attached = platform::hosted::attach_disk(argument + 7);

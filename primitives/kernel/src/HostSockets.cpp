@@ -45,6 +45,7 @@ void HostSocketDevice::close(u32 index)
         platform::host_socket_close(m_descriptors[index]);
         m_descriptors[index] = -1;
         m_forward_of[index] = no_forward;
+        m_datagram[index] = false;
     }
 }
 
@@ -73,18 +74,32 @@ ErrorOr<void> HostSocketDevice::add_forward(HostForward const& forward)
         return Error(ErrorCode::InvalidArgument, "a forward's source is outside loopback (loopback is reached as it is)");
     if (!is_loopback(forward.to))
         return Error(ErrorCode::MissingRight, "a forward's target is a loopback address");
-    if (forward_for(forward.from) != nullptr)
+    if (forward.kind != HostSocketKind::TcpConnect && forward.kind != HostSocketKind::Udp)
+        return Error(ErrorCode::InvalidArgument, "a forward carries TCP connects or UDP datagrams");
+    if (forward_for(forward.from, forward.kind) != nullptr)
         return Error(ErrorCode::AlreadyExists, "that address and port are forwarded already");
+    /* A datagram from `to` is reported as from one `from`: two UDP forwards to one target would make that a guess. */
+    if (forward.kind == HostSocketKind::Udp && datagram_forward_from(forward.to) != nullptr)
+        return Error(ErrorCode::AlreadyExists, "that target is a UDP forward's already");
     if (m_forward_count == maximum_host_forwards)
         return Error(ErrorCode::Full, "a host-sockets capability holds at most 8 forwards");
     m_forwards[m_forward_count++] = forward;
     return {};
 }
 
-HostForward const* HostSocketDevice::forward_for(HostAddress const& address) const
+HostForward const* HostSocketDevice::forward_for(HostAddress const& address, HostSocketKind kind) const
 {
     for (u32 index = 0; index < m_forward_count; ++index) {
-        if (same_address(m_forwards[index].from, address))
+        if (m_forwards[index].kind == kind && same_address(m_forwards[index].from, address))
+            return &m_forwards[index];
+    }
+    return nullptr;
+}
+
+HostForward const* HostSocketDevice::datagram_forward_from(HostAddress const& address) const
+{
+    for (u32 index = 0; index < m_forward_count; ++index) {
+        if (m_forwards[index].kind == HostSocketKind::Udp && same_address(m_forwards[index].to, address))
             return &m_forwards[index];
     }
     return nullptr;
@@ -160,6 +175,7 @@ ErrorOr<HostSocketResult> host_socket_call(CapabilitySpace const& space, DeviceC
             return result;
         result.value = TRY(device->adopt(descriptor.value()));
         device->set_forward_at(result.value, forward);
+        device->set_datagram(result.value, kind == HostSocketKind::Udp);
         return result;
     }
     case HostSocketOperation::Accept: {
@@ -175,17 +191,31 @@ ErrorOr<HostSocketResult> host_socket_call(CapabilitySpace const& space, DeviceC
     }
     case HostSocketOperation::Send: {
         i32 descriptor = TRY(device->descriptor(call.index));
-        if (call.address != nullptr)
-            TRY(check_permitted(*device, *call.address));
-        return platform::host_socket_send(descriptor, call.bytes, call.address);
+        if (call.address == nullptr)
+            return platform::host_socket_send(descriptor, call.bytes, nullptr);
+        /* One copy of the caller's address, as for Open; a UDP forward's `from` becomes its `to`. */
+        HostAddress destination = *call.address;
+        auto const* forward = device->is_datagram(call.index) ? device->forward_for(destination, HostSocketKind::Udp) : nullptr;
+        if (forward != nullptr)
+            destination = forward->to;
+        else
+            TRY(check_permitted(*device, destination));
+        return platform::host_socket_send(descriptor, call.bytes, &destination);
     }
     case HostSocketOperation::Receive: {
         i32 descriptor = TRY(device->descriptor(call.index));
         auto* address = TRY(address_of(call));
-        auto received = platform::host_socket_receive(descriptor, call.bytes, *address);
+        HostAddress from;
+        auto received = platform::host_socket_receive(descriptor, call.bytes, from);
         /* A forwarded connection's peer is the address the Task connected to, not the host's port. */
         if (auto const* forward = device->forward_at(call.index))
-            *address = forward->from;
+            from = forward->from;
+        /* A datagram from a UDP forward's target is the forwarded address's, as the Task addressed it. */
+        if (received.status == HostSocketStatus::Done && device->is_datagram(call.index)) {
+            if (auto const* forward = device->datagram_forward_from(from))
+                from = forward->from;
+        }
+        *address = from;
         return received;
     }
     case HostSocketOperation::Shutdown:

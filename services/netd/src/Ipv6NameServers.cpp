@@ -3,19 +3,15 @@
  */
 
 #include <netd/Ipv6NameServers.h>
+#include <vectra/net/Address.h>
 
 namespace vectra::netd {
 
 bool Ipv6NameServers::usable(Ipv6Bytes const& address)
 {
-    bool zero_to_14 = true;
-    for (usize index = 0; index < 15; ++index)
-        zero_to_14 = zero_to_14 && address[index] == 0;
-    if (zero_to_14 && address[15] <= 1)
-        return false; /* unspecified or loopback */
-    if (address[0] == 0xff)
-        return false; /* multicast */
-    return !(address[0] == 0xfe && (address[1] & 0xc0) == 0x80); /* link-local: core/net's addresses have no zone */
+    /* Link-local ones need a zone, which core/net's addresses have not. */
+    return !net::is_ipv6_unspecified(address) && !net::is_ipv6_loopback(address) && !net::is_ipv6_multicast(address)
+        && !net::is_ipv6_link_local(address);
 }
 
 void Ipv6NameServers::set(usize index, std::optional<Ipv6Bytes> const& server)

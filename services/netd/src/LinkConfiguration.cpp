@@ -95,18 +95,7 @@ ErrorOr<std::array<u8, 16>> ipv6_bytes(std::string_view text, char const* refusa
     return parsed.value().bytes;
 }
 
-bool is_unspecified_or_loopback(std::array<u8, 16> const& bytes)
-{
-    for (usize index = 0; index < 15; ++index) {
-        if (bytes[index] != 0)
-            return false;
-    }
-    return bytes[15] <= 1;
-}
-
-bool is_multicast(std::array<u8, 16> const& bytes) { return bytes[0] == 0xff; }
-
-bool is_link_local(std::array<u8, 16> const& bytes) { return bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80; }
+bool is_unspecified_or_loopback(std::array<u8, 16> const& bytes) { return net::is_ipv6_unspecified(bytes) || net::is_ipv6_loopback(bytes); }
 
 bool same_subnet_of_64(std::array<u8, 16> const& left, std::array<u8, 16> const& right)
 {
@@ -153,14 +142,14 @@ ErrorOr<Ipv6Plan> ipv6_plan_from(LinkConfiguration const& configuration)
     plan.method = Ipv6Method::Static;
     plan.prefix = 64;
     plan.address = TRY(ipv6_bytes(ipv6.address->bytes(), "the IPv6 address is not in RFC 4291's text form"));
-    if (is_unspecified_or_loopback(plan.address) || is_multicast(plan.address))
+    if (is_unspecified_or_loopback(plan.address) || net::is_ipv6_multicast(plan.address))
         return Error(ErrorCode::InvalidArgument, "the IPv6 address is not one an interface can hold");
-    if (is_link_local(plan.address))
+    if (net::is_ipv6_link_local(plan.address))
         return Error(ErrorCode::InvalidArgument, "the static IPv6 address is link-local (the link-local address is made from the MAC)");
     if (ipv6.gateway.has_value()) {
         plan.gateway = TRY(ipv6_bytes(ipv6.gateway->bytes(), "the IPv6 gateway is not in RFC 4291's text form"));
-        bool on_link = is_link_local(plan.gateway) || same_subnet_of_64(plan.gateway, plan.address);
-        if (!on_link || plan.gateway == plan.address || is_unspecified_or_loopback(plan.gateway) || is_multicast(plan.gateway))
+        bool on_link = net::is_ipv6_link_local(plan.gateway) || same_subnet_of_64(plan.gateway, plan.address);
+        if (!on_link || plan.gateway == plan.address || is_unspecified_or_loopback(plan.gateway) || net::is_ipv6_multicast(plan.gateway))
             return Error(ErrorCode::InvalidArgument, "the IPv6 gateway is not another address of the link (link-local, or in the address's /64)");
     }
     return plan;

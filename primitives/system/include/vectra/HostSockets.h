@@ -57,12 +57,18 @@ struct HostAddress {
  * A forward of the hosted process (`--forward=FROM=TO`, ADR 0024 amendment 2026-12-06): a TCP
  * connect to `from` (an address outside loopback, with its port) goes to `to` (a loopback address
  * and port) instead — as QEMU's guestfwd carries a guest's connection to a fixed address to a host
- * port. Only TCP connects are forwarded; nothing else reaches `from`.
+ * port. `kind` Udp (`--forward=udp:FROM=TO`, ADR 0032 amendment "the UDP entry booted"): a
+ * datagram a UDP socket sends to `from` goes to `to`, and a datagram from `to` arriving on a UDP
+ * socket is reported as from `from`. A forward carries its kind only; nothing else reaches `from`.
  */
 struct HostForward {
     HostAddress from;
     HostAddress to;
+    HostSocketKind kind { HostSocketKind::TcpConnect }; /* TcpConnect or Udp */
 };
+
+/* The receive queue of a UDP host socket, in the host's accounting (SO_RCVBUF): datagrams past it are dropped by the host. */
+inline constexpr u32 host_datagram_queue_bytes = 64 * 1024;
 
 /* Forwards one host-sockets capability holds at most. */
 inline constexpr u32 maximum_host_forwards = 8;

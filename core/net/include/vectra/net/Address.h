@@ -41,6 +41,20 @@ inline constexpr usize ipv6_text_maximum = 39;
  */
 usize format_ipv6(std::array<u8, 16> const& bytes, std::span<char, ipv6_text_maximum> text);
 
+/*
+ * IPv6 address kinds (RFC 4291 §2.5.2, §2.5.3, §2.5.6, §2.7), on the 16 bytes of an address. One
+ * place for them: netd's static configuration and its IPv6 DNS servers (RDNSS, DHCPv6) apply them.
+ */
+using Ipv6Bytes = std::array<u8, 16>;
+/* `::` (all zeros). */
+[[nodiscard]] bool is_ipv6_unspecified(Ipv6Bytes const&);
+/* `::1`. */
+[[nodiscard]] bool is_ipv6_loopback(Ipv6Bytes const&);
+/* ff00::/8. */
+[[nodiscard]] bool is_ipv6_multicast(Ipv6Bytes const&);
+/* fe80::/10: meaningful only with a zone, which core/net's addresses do not carry. */
+[[nodiscard]] bool is_ipv6_link_local(Ipv6Bytes const&);
+
 /* `address-unusable` unless the address is canonical and fits its role. */
 [[nodiscard]] ErrorOr<void> check_address(Address const&, AddressRole);
 

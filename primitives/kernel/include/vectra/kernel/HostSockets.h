@@ -10,10 +10,13 @@
  * (tear_down). Operations need RightWrite (Ready and Local: RightRead).
  *
  * Forwards (HostForward, the hosted process's --forward= arguments, added at boot): a TCP connect
- * to a forward's `from` — outside loopback, otherwise refused — opens a connection to its `to` on
- * loopback; the socket's peer is reported as `from`. Nothing else about `from` is granted: a
- * listener, a UDP socket or a datagram naming it, or a connect to another port of it, is refused
- * as any other address outside loopback.
+ * to a TCP forward's `from` — outside loopback, otherwise refused — opens a connection to its `to`
+ * on loopback; the socket's peer is reported as `from`. A datagram a UDP socket sends to a UDP
+ * forward's `from` goes to its `to`; a datagram a UDP socket receives from a UDP forward's `to` is
+ * reported as from its `from` (a UDP forward's `to` is therefore one forward's only). Nothing else
+ * about `from` is granted: a listener or a UDP socket bound on it, a connect through a UDP forward,
+ * a datagram through a TCP one, or another port of it, is refused as any other address outside
+ * loopback.
  */
 
 #pragma once
@@ -36,11 +39,23 @@ public:
     }
 
     [[nodiscard]] bool loopback_only() const { return m_loopback_only; }
-    /* Adds a forward: `from` outside loopback, `to` on it, both with a port, `from` not forwarded yet, at most maximum_host_forwards. */
+    /*
+     * Adds a forward: `from` outside loopback, `to` on it, both with a port, `from` not forwarded
+     * for that kind yet (nor, for UDP, `to`), at most maximum_host_forwards.
+     */
     [[nodiscard]] ErrorOr<void> add_forward(HostForward const&);
     [[nodiscard]] u32 forward_count() const { return m_forward_count; }
-    /* The forward whose `from` is exactly `address` (family, bytes and port), or null. */
-    [[nodiscard]] HostForward const* forward_for(HostAddress const& address) const;
+    /* The forward of `kind` whose `from` is exactly `address` (family, bytes and port), or null. */
+    [[nodiscard]] HostForward const* forward_for(HostAddress const& address, HostSocketKind kind = HostSocketKind::TcpConnect) const;
+    /* The UDP forward whose `to` is exactly `address`, or null. */
+    [[nodiscard]] HostForward const* datagram_forward_from(HostAddress const& address) const;
+    /* Whether the socket at `index` is a UDP one. */
+    [[nodiscard]] bool is_datagram(u32 index) const { return index < maximum_host_sockets && m_datagram[index]; }
+    void set_datagram(u32 index, bool datagram)
+    {
+        if (index < maximum_host_sockets)
+            m_datagram[index] = datagram;
+    }
     /* The forward the socket at `index` was connected through, or null. */
     [[nodiscard]] HostForward const* forward_at(u32 index) const;
     void set_forward_at(u32 index, HostForward const*);
@@ -60,6 +75,7 @@ private:
     bool m_loopback_only { true };
     i32 m_descriptors[maximum_host_sockets];
     u8 m_forward_of[maximum_host_sockets];
+    bool m_datagram[maximum_host_sockets] {};
     HostForward m_forwards[maximum_host_forwards] {};
     u32 m_forward_count { 0 };
 };

@@ -234,5 +234,48 @@ class ASharedFolder(unittest.TestCase):
                     self.assertIn(line, result.stdout)
 
 
+
+@unittest.skipUnless(shutil.which("cmake") and shutil.which("ninja") and shutil.which("clang++") and shutil.which("ccache"),
+                     "needs cmake, ninja, clang and ccache")
+class ObjectsAcrossFolders(unittest.TestCase):
+    """Images of a platform with different configurations build in their own folders: a source both
+    compile is a ccache hit in the second folder (the launcher's settings reach ccache), and the
+    launcher starts no CMake per compile (ADR 0054: that start cost as much CPU as the hit)."""
+
+    def test_the_second_folder_hits_the_cache_through_env(self):
+        with tempfile.TemporaryDirectory(prefix="vectra-objects-") as scratch:
+            tree = Path(scratch) / "tree"
+            shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns("build", ".git", "__pycache__"), symlinks=True)
+            environment = dict(os.environ, CCACHE_DIR=str(Path(scratch) / "ccache"))
+            folders = [tree / "build" / f"{image}-hosted" for image in ("minimal", "bench")]
+            for folder in folders:
+                image = folder.name.rsplit("-", 1)[0]
+                result = subprocess.run(["cmake", "-S", str(tree), "-B", str(folder), "-G", "Ninja",
+                                         f"-DCMAKE_TOOLCHAIN_FILE={tree}/cmake/toolchain/hosted.cmake",
+                                         f"-DVECTRA_IMAGE={image}", "-DVECTRA_PLATFORM=hosted"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+                self.assertEqual(result.returncode, 0, result.stdout[-3000:])
+            self.assertTrue((tree / "core" / "base" / "src" / "Error.cpp").exists())
+            for number, folder in enumerate(folders):
+                targets = subprocess.run(["ninja", "-C", str(folder), "-t", "targets", "all"], stdout=subprocess.PIPE,
+                                         text=True, check=True).stdout.splitlines()
+                outputs = [line.split(":")[0] for line in targets
+                           if line.startswith("core/base/") and "/src/Error.cpp.o" in line.split(":")[0]]
+                self.assertEqual(len(outputs), 1, targets[:20])
+                output = outputs[0]
+                command = subprocess.run(["ninja", "-C", str(folder), "-t", "commands", output], stdout=subprocess.PIPE,
+                                         text=True, check=True).stdout.splitlines()[-1]
+                self.assertEqual(os.path.basename(command.split()[0]), "env", command[:200])
+                self.assertIn(f"CCACHE_BASEDIR={tree}", command.split())
+                result = subprocess.run(["ninja", "-C", str(folder), output], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, env=environment)
+                self.assertEqual(result.returncode, 0, result.stdout[-3000:])
+                statistics = subprocess.run(["ccache", "--print-stats"], stdout=subprocess.PIPE, text=True,
+                                            env=environment, check=True).stdout
+                counters = dict(line.split("\t", 1) for line in statistics.splitlines() if "\t" in line)
+                hits = int(counters.get("direct_cache_hit", 0)) + int(counters.get("preprocessed_cache_hit", 0))
+                misses = int(counters.get("cache_miss", 0))
+                self.assertEqual((hits, misses), (number, 1), f"after {folder.name}: {statistics}")
+
 if __name__ == "__main__":
     unittest.main()

@@ -584,8 +584,8 @@ def test_command(arguments) -> int:
         elif arguments.verbose or not targets:
             run_host_tests(request, arguments.jobs, tally)
         else:
-            # The host tests run beside the image builds and boots: their long tail (model checkers,
-            # tools tests building and booting in copies of the tree) leaves a CPU idle otherwise.
+            # The host tests run beside the image builds and boots: alone they keep about 0.6 of two
+            # CPUs busy (tests waiting on timeouts, guests and subprocesses; ADR 0054).
             host_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="host-tests")
             host_run = host_pool.submit(run_host_tests, request, arguments.jobs, tally, True)
             host_pool.shutdown(wait=False)

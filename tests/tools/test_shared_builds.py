@@ -6,6 +6,8 @@ boot manifest and name (a real build, in a copy of the tree).
     /usr/bin/python3 -m unittest -v test_shared_builds      (from tests/tools)
 """
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -90,6 +92,68 @@ class Grouping(unittest.TestCase):
         for name in group:
             self.assertTrue(booted[name][1], f"{name} booted without its group's failure")
 
+    def run_with_fake_steps(self, arguments, run_host_tests):
+        """test_command with the host-test build, the image builds and the boots replaced by fakes
+        that log what ran; run_host_tests(events) stands for the ctest run."""
+        events, lock = [], harness.threading.Lock()
+
+        def fake_build(target, progress):
+            with lock:
+                events.append(("built", target.name))
+
+        def fake_boot(target, accelerator, widths, tally, binary=None, echo=False):
+            with lock:
+                events.append(("booted", target.name))
+
+        def fake_host_run(request, jobs, tally, beside_images=False):
+            run_host_tests(events)
+            with lock:
+                events.append(("host tests done", beside_images))
+            tally.record("PASS  host tests  1 passed", 1, 0)
+
+        saved = (harness.build_host_tests, harness.run_host_tests, harness.build_target, harness.boot_target,
+                 harness.choose_accelerator)
+        harness.build_host_tests = lambda jobs, tally: harness.host_tests_request(jobs)
+        harness.run_host_tests, harness.build_target, harness.boot_target = fake_host_run, fake_build, fake_boot
+        harness.choose_accelerator = lambda mode, target, chosen, binary=None: "tcg"
+        try:
+            status = harness.test_command(arguments)
+        finally:
+            (harness.build_host_tests, harness.run_host_tests, harness.build_target, harness.boot_target,
+             harness.choose_accelerator) = saved
+        return status, events
+
+    def test_the_host_tests_run_beside_the_image_builds_and_boots(self):
+        """The host tests' run does not hold the images back: images build and boot while it runs,
+        and the run's result is still counted before the last line."""
+        def host_tests_that_wait_for_an_image(events):
+            deadline = harness.time.monotonic() + 20
+            while not any(event[0] == "booted" for event in events) and harness.time.monotonic() < deadline:
+                harness.time.sleep(0.01)
+            events.append(("host tests saw", [event[0] for event in events]))
+
+        arguments = SimpleNamespace(image=None, platform=None, quick=True, jobs=0, no_host=False, no_build=False,
+                                    verbose=False, qemu_binary=None, kvm=False, no_kvm=True)
+        with contextlib.redirect_stdout(io.StringIO()) as output:
+            status, events = self.run_with_fake_steps(arguments, host_tests_that_wait_for_an_image)
+        seen = next(event[1] for event in events if event[0] == "host tests saw")
+        self.assertIn("built", seen, events)
+        self.assertIn("booted", seen, events)
+        self.assertIn(("host tests done", True), events)
+        self.assertEqual(status, 0)
+        self.assertIn("PASS  host tests  1 passed", output.getvalue())
+        self.assertTrue(output.getvalue().rstrip().endswith("passed, 0 failed"), output.getvalue())
+        booted = [event for event in events if event[0] == "booted"]
+        self.assertEqual(len(booted), len(harness.select_targets(arguments)))
+
+    def test_verbose_runs_the_host_tests_first(self):
+        """-v echoes each console as it boots: the host tests finish before the first image builds."""
+        arguments = SimpleNamespace(image=None, platform=None, quick=True, jobs=0, no_host=False, no_build=False,
+                                    verbose=True, qemu_binary=None, kvm=False, no_kvm=True)
+        with contextlib.redirect_stdout(io.StringIO()):
+            _, events = self.run_with_fake_steps(arguments, lambda events: None)
+        self.assertEqual(events[0], ("host tests done", False), events)
+
     def test_other_configurations_build_alone(self):
         targets = {target.image.name: target for target in self.targets("hosted")}
         for name in ("selftest", "bench"):
@@ -169,6 +233,49 @@ class ASharedFolder(unittest.TestCase):
                     self.assertTrue(result.stdout.startswith(f"vectra: booting image {name} on hosted"), result.stdout[:200])
                     self.assertIn(line, result.stdout)
 
+
+
+@unittest.skipUnless(shutil.which("cmake") and shutil.which("ninja") and shutil.which("clang++") and shutil.which("ccache"),
+                     "needs cmake, ninja, clang and ccache")
+class ObjectsAcrossFolders(unittest.TestCase):
+    """Images of a platform with different configurations build in their own folders: a source both
+    compile is a ccache hit in the second folder (the launcher's settings reach ccache), and the
+    launcher starts no CMake per compile (ADR 0054: that start cost as much CPU as the hit)."""
+
+    def test_the_second_folder_hits_the_cache_through_env(self):
+        with tempfile.TemporaryDirectory(prefix="vectra-objects-") as scratch:
+            tree = Path(scratch) / "tree"
+            shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns("build", ".git", "__pycache__"), symlinks=True)
+            environment = dict(os.environ, CCACHE_DIR=str(Path(scratch) / "ccache"))
+            folders = [tree / "build" / f"{image}-hosted" for image in ("minimal", "bench")]
+            for folder in folders:
+                image = folder.name.rsplit("-", 1)[0]
+                result = subprocess.run(["cmake", "-S", str(tree), "-B", str(folder), "-G", "Ninja",
+                                         f"-DCMAKE_TOOLCHAIN_FILE={tree}/cmake/toolchain/hosted.cmake",
+                                         f"-DVECTRA_IMAGE={image}", "-DVECTRA_PLATFORM=hosted"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+                self.assertEqual(result.returncode, 0, result.stdout[-3000:])
+            self.assertTrue((tree / "core" / "base" / "src" / "Error.cpp").exists())
+            for number, folder in enumerate(folders):
+                targets = subprocess.run(["ninja", "-C", str(folder), "-t", "targets", "all"], stdout=subprocess.PIPE,
+                                         text=True, check=True).stdout.splitlines()
+                outputs = [line.split(":")[0] for line in targets
+                           if line.startswith("core/base/") and "/src/Error.cpp.o" in line.split(":")[0]]
+                self.assertEqual(len(outputs), 1, targets[:20])
+                output = outputs[0]
+                command = subprocess.run(["ninja", "-C", str(folder), "-t", "commands", output], stdout=subprocess.PIPE,
+                                         text=True, check=True).stdout.splitlines()[-1]
+                self.assertEqual(os.path.basename(command.split()[0]), "env", command[:200])
+                self.assertIn(f"CCACHE_BASEDIR={tree}", command.split())
+                result = subprocess.run(["ninja", "-C", str(folder), output], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, env=environment)
+                self.assertEqual(result.returncode, 0, result.stdout[-3000:])
+                statistics = subprocess.run(["ccache", "--print-stats"], stdout=subprocess.PIPE, text=True,
+                                            env=environment, check=True).stdout
+                counters = dict(line.split("\t", 1) for line in statistics.splitlines() if "\t" in line)
+                hits = int(counters.get("direct_cache_hit", 0)) + int(counters.get("preprocessed_cache_hit", 0))
+                misses = int(counters.get("cache_miss", 0))
+                self.assertEqual((hits, misses), (number, 1), f"after {folder.name}: {statistics}")
 
 if __name__ == "__main__":
     unittest.main()

@@ -43,8 +43,8 @@ EXAMPLES = """examples:
   ./vectra run --set CONFIG_X=y --print   show the QEMU command instead of running it
   ./vectra debug minimal -p x86_64        QEMU stopped at its first instruction, gdb-multiarch attached
   ./vectra menuconfig minimal -p x86_64   edit the configuration (kept in <build>/menuconfig.conf)
-  ./vectra test                           host unit tests, then every image on every platform
-  ./vectra test --quick                   host unit tests, then the minimal image on each platform
+  ./vectra test                           host unit tests and, beside them, every image on every platform
+  ./vectra test --quick                   host unit tests and, beside them, the minimal image on each platform
   ./vectra test minimal -p aarch64        one image on one platform
   ./vectra fuzz json_decode --seconds 60  run one libFuzzer target (without a name: list them)
   ./vectra top minimal -p aarch64 --once  each Task's time, Reticle bytes, capabilities and Ring depths
@@ -146,7 +146,7 @@ def parser() -> argparse.ArgumentParser:
     command.set_defaults(handler=configuration.savedefconfig_command)
 
     command = commands.add_parser("test", parents=[common],
-                                  help="host unit tests, then boot every image and match its oracle")
+                                  help="host unit tests and, beside them, boot every image and match its oracle")
     add_image_arguments(command, None, None)
     add_boot_arguments(command)
     command.add_argument("--no-host", action="store_true", help="skip the host unit tests")

@@ -871,7 +871,7 @@ Task* Executor::pick_next()
     return network;
 }
 
-ErrorOr<void> Executor::idle()
+ErrorOr<void> Executor::idle(Task const* awaited)
 {
     /* Under this executor's lock. */
     u64 now = platform::monotonic_nanoseconds();
@@ -902,8 +902,10 @@ ErrorOr<void> Executor::idle()
         unlock_timers();
     }
     /* The boot CPU speaks for all: a deadlock is every CPU with nothing that can ever run. */
+    /* The Task the boot CPU waits for may have exited on another CPU since it looked: no deadlock
+       then (its exit was marked before its CPU let go of the lock nothing_can_run_anywhere took). */
     if (earliest == 0 && keeps_timers() && s_interrupt_routes.load(std::memory_order_acquire) == 0
-        && nothing_can_run_anywhere()) {
+        && nothing_can_run_anywhere() && !(awaited && awaited->m_exited.load(std::memory_order_acquire))) {
         m_idle.store(false, std::memory_order_relaxed);
         return report_deadlock();
     }
@@ -1027,7 +1029,7 @@ void Executor::serve()
     if (next)
         switch_to(*next); /* back holding this lock: whoever switched here held it */
     else
-        (void)idle(); /* only the boot CPU reports a deadlock */
+        (void)idle(nullptr); /* only the boot CPU reports a deadlock */
     unlock();
 }
 
@@ -1065,7 +1067,7 @@ ErrorOr<i32> Executor::run_until_exit(Task& until)
             switch_to(*next);
             continue;
         }
-        auto idled = idle();
+        auto idled = idle(&until);
         if (idled.is_error()) {
             result = idled.release_error();
             break;

@@ -123,6 +123,11 @@ public:
     /* A Timer's last TimerCap is gone. Armed Timers are one list, kept by the boot CPU's executor. */
     static void disarm(Timer&);
 
+    /* The executor's lock (ADR 0026 §15): its lists, its Tasks' scheduling state, its switch path.
+       Taken after the big lock and after any lower CPU's executor lock (vectra/kernel/LockOrder.h). */
+    void lock();
+    void unlock();
+
     [[nodiscard]] Task* tasks() const { return m_tasks; }
     [[nodiscard]] u64 switches() const { return m_switches; }
     /* Switches that went straight from one Task to the next, without the scheduler (a subset). */
@@ -141,9 +146,6 @@ private:
     {
         return m_timed_waits != 0 || (keeps_timers() && s_armed_timers.load(std::memory_order_relaxed));
     }
-    /* The executor's lock (ADR 0026 §15): its lists, its Tasks' scheduling state, its switch path. */
-    void lock();
-    void unlock();
     /* A Task's way onto its switch path: its executor's lock only; a kernel call's big lock is let go. */
     [[nodiscard]] static Executor& enter_switch_path(bool& had_big_lock);
     static void leave_switch_path(bool had_big_lock);
@@ -159,7 +161,7 @@ private:
     void mark_exited(Task&);
     void forget(Task&);
     [[noreturn]] void finish_current();
-    [[nodiscard]] ErrorOr<void> idle();
+    [[nodiscard]] ErrorOr<void> idle(Task const* awaited);
     void switch_to(Task&);
     void switch_to_scheduler();
     void reschedule();

@@ -58,6 +58,10 @@ ErrorOr<i32> ping(Bundle&)
 
 ErrorOr<i32> pong(Bundle&)
 {
+    /* ping starts as soon as it is listed, and may wake this before its spawner has stored it:
+       no CPU's scheduler waits for the spawner's big lock any more (ADR 0026 §15). */
+    while (s_ping.load() == nullptr)
+        Executor::current().yield();
     for (u32 round = 0; round < round_trips; ++round) {
         (void)Executor::current().wait(SignalBit(0).mask());
         if (platform::current_processor() != 2)

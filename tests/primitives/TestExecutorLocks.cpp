@@ -24,7 +24,6 @@ using namespace vectra;
 
 namespace {
 
-using test::run_checked;
 using test::spawn_on;
 
 constexpr int panic_status = 2; /* platform::ExitStatus::Panic */
@@ -37,18 +36,16 @@ test::ChildResult take_in_child(void (*take)())
     });
 }
 
-template<typename Check>
-void check_on_processors(u32 count, Check check)
+using test::check_on_processors;
+
+/* Taking the locks `take` takes must end the child with the checker's panic. */
+void require_out_of_order(void (*take)())
 {
-    auto result = run_checked([&] {
-        platform::hosted::request_processors(count);
-        if (kernel::start_processors().is_error() || Executor::task_processors() != count)
-            return 1;
-        return check();
-    });
+    auto result = take_in_child(take);
     INFO(result.output);
-    REQUIRE(result.exited);
-    CHECK(result.exit_status == 0);
+    CHECK(result.exited);
+    CHECK(result.exit_status == panic_status);
+    CHECK(result.output.find("a lock taken out of order") != std::string::npos);
 }
 
 u64 total_steals()
@@ -97,13 +94,7 @@ ErrorOr<i32> wait_and_turn(Bundle&)
 
 ErrorOr<i32> raise_waiters(Bundle&)
 {
-    u64 raises = 0;
-    while (s_waiters_done.load() < waiters) {
-        for (auto& waiter : s_waiters)
-            waiter.load()->signals().raise(SignalBit(7));
-        if (++raises % 8 == 0)
-            Executor::current().yield();
-    }
+    test::raise_until_done(s_waiters, SignalBit(7), s_waiters_done, 8);
     return 0;
 }
 
@@ -163,32 +154,18 @@ TEST_CASE("Lock order: taken in order passes; an executor lock before the big lo
     CHECK(in_order.exited);
     CHECK(in_order.exit_status == 0);
 
-    auto big_after_executor = take_in_child([] {
+    require_out_of_order([] { /* an executor's lock, then the big lock */
         Executor::of_processor(0).lock();
         kernel_lock::enter();
     });
-    INFO(big_after_executor.output);
-    CHECK(big_after_executor.exited);
-    CHECK(big_after_executor.exit_status == panic_status);
-    CHECK(big_after_executor.output.find("a lock taken out of order") != std::string::npos);
-
-    auto lower_after_higher = take_in_child([] {
+    require_out_of_order([] { /* a higher CPU's executor lock, then a lower one's */
         Executor::of_processor(1).lock();
         Executor::of_processor(0).lock();
     });
-    INFO(lower_after_higher.output);
-    CHECK(lower_after_higher.exited);
-    CHECK(lower_after_higher.exit_status == panic_status);
-    CHECK(lower_after_higher.output.find("a lock taken out of order") != std::string::npos);
-
-    auto same_twice = take_in_child([] {
+    require_out_of_order([] { /* one lock twice: it would wait for itself */
         Executor::of_processor(2).lock();
         Executor::of_processor(2).lock();
     });
-    INFO(same_twice.output);
-    CHECK(same_twice.exited);
-    CHECK(same_twice.exit_status == panic_status);
-    CHECK(same_twice.output.find("a lock taken out of order") != std::string::npos);
 }
 
 TEST_CASE("Four CPUs: idle CPUs steal movable Tasks while they wait and are woken; none runs twice, no wake-up lost",

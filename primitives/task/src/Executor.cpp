@@ -283,8 +283,10 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
     task->retain(); /* the executor's list names it until it is reaped */
     /* On one CPU a child cannot run before its spawner waits, so its Bundle is filled first
        (kernel::grant refuses a child that ran); another CPU waits for the same moment — also for
-       a movable child placed here, which an idle CPU could otherwise steal and start at once. */
-    bool gated = m_current && (&home != this || !task->m_pinned);
+       a movable child placed here, which an idle CPU could otherwise steal and start at once.
+       A spawner running no Task (the boot thread, a host test) holding the big lock: until it lets
+       it go (kernel_lock::leave_scope) — no CPU's scheduler waits for the big lock any more. */
+    bool gated = (&home != this || !task->m_pinned) && (m_current || kernel_lock::held_here());
     if (gated) {
         /* Gated before it is listed, so no CPU can pick it meanwhile. */
         lock();
@@ -312,6 +314,15 @@ void Executor::open_start_gates()
         task->m_start_gate.store(nullptr, std::memory_order_release); /* its Bundle, filled, goes with it */
         home.signal_raised();
     }
+}
+
+void Executor::open_start_gates_outside_tasks()
+{
+    if (m_current)
+        return; /* a Task's kernel call: its children start when it leaves its CPU (reschedule) */
+    lock();
+    open_start_gates();
+    unlock();
 }
 
 void Executor::close_start_gate(Task& task)

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <vectra/Panic.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/kernel/KernelLock.h>
 #include <vectra/kernel/LockOrder.h>
 #include <vectra/kernel/TicketLock.h>
@@ -37,6 +38,12 @@ void leave()
     s_holder.store(nobody, std::memory_order_relaxed);
     s_lock.release();
     lock_order::released(lock_order::big_lock);
+}
+
+void leave_scope()
+{
+    Executor::current().open_start_gates_outside_tasks();
+    leave();
 }
 
 bool held_by(u32 self) { return s_holder.load(std::memory_order_relaxed) == self; }

@@ -128,6 +128,9 @@ public:
     void lock();
     void unlock();
 
+    /* A CPU running no Task lets the big lock go: the Tasks it spawned inside may start (kernel_lock::leave_scope). */
+    void open_start_gates_outside_tasks();
+
     [[nodiscard]] Task* tasks() const { return m_tasks; }
     [[nodiscard]] u64 switches() const { return m_switches; }
     /* Switches that went straight from one Task to the next, without the scheduler (a subset). */

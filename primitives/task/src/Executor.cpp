@@ -8,6 +8,7 @@
 #include <vectra/config.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/KernelLock.h>
+#include "LockOrderHooks.h"
 #include <vectra/kernel/LockOrder.h>
 #include <vectra/kernel/Snapshot.h>
 #include <vectra/Try.h>

@@ -6,6 +6,7 @@
 #include <vectra/Panic.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/KernelLock.h>
+#include "LockOrderHooks.h"
 #include <vectra/kernel/LockOrder.h>
 #include <vectra/kernel/TicketLock.h>
 #include <vectra/platform/Platform.h>

@@ -3,6 +3,7 @@
  */
 
 #include <vectra/Panic.h>
+#include "LockOrderHooks.h"
 #include <vectra/kernel/LockOrder.h>
 #include <vectra/platform/Platform.h>
 

@@ -7,8 +7,6 @@
 /* CONFIG_DEBUG_LOCK_ORDER=n, or a Release build: the lock order is not checked. */
 namespace vectra::lock_order {
 
-void acquiring(u32) { }
-void released(u32) { }
 u64 held_here() { return 0; }
 bool checked() { return false; }
 

@@ -15,17 +15,15 @@ namespace vectra::lock_order {
  * it holds ranks below it; one taken out of order fails a VERIFY before it is waited for (the
  * deadlock it could cause needs a second CPU and luck; the order breaks on the first try). Each
  * CPU records the ranks it holds; a hosted thread that is no CPU is not recorded. Checked with
- * CONFIG_DEBUG_LOCK_ORDER outside Release builds (src/LockOrder.cpp); else every call does
- * nothing (src/NoLockOrder.cpp).
+ * CONFIG_DEBUG_LOCK_ORDER outside Release builds (src/LockOrder.cpp); else nothing is checked
+ * and the hooks are empty inline functions (src/NoLockOrder.cpp, src/lock_order/unchecked).
  */
 inline constexpr u32 big_lock = 0;
 [[nodiscard]] constexpr u32 executor(u32 processor) { return 1 + processor; }
 inline constexpr u32 timers = 1 + CONFIG_CPUS_MAX;
 
-/* Before waiting for the lock of `rank`: fails when this CPU holds a lock ranked at or above it. */
-void acquiring(u32 rank);
-/* After letting it go: fails when this CPU did not hold it. */
-void released(u32 rank);
+/* The kernel's locks report to the checker through `acquiring` and `released`
+   (LockOrderHooks.h in src/lock_order/checked or unchecked: calls, or nothing). */
 /* The ranks this CPU holds, bit `rank` set for each (0 when unchecked). */
 [[nodiscard]] u64 held_here();
 /* Whether the checks run in this build. */

@@ -176,8 +176,8 @@ void Executor::unlink(Task& task)
             m_last_ran = nullptr;
         if (task.m_in_timed_wait)
             --m_timed_waits;
-        if (!task.m_pinned)
-            m_movable_tasks.fetch_sub(1, std::memory_order_relaxed);
+        if (!task.m_pinned && task.m_state != TaskState::Exited)
+            m_movable_tasks.fetch_sub(1, std::memory_order_relaxed); /* an exited one was uncounted then */
         return;
     }
     VERIFY_NOT_REACHED();
@@ -602,6 +602,9 @@ void Executor::mark_exited(Task& task)
 {
     task.m_state = TaskState::Exited;
     task.m_exited.store(true, std::memory_order_release); /* after its exit status and cause */
+    /* Listed until reaped, but never stolen: no thief need take the big lock and this lock for it. */
+    if (!task.m_pinned)
+        m_movable_tasks.fetch_sub(1, std::memory_order_relaxed);
     if (task.m_in_timed_wait && &task != m_current) {
         --m_timed_waits; /* it was parked with a deadline and will never return from that wait */
         task.m_in_timed_wait = false;

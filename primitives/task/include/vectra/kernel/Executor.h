@@ -196,7 +196,7 @@ private:
     std::atomic<bool> m_idle { false }; /* set, full fence, re-check, park (idle()) */
     u64 m_steals { 0 };
     Task* m_gated_tasks { nullptr }; /* spawned elsewhere by this CPU's running Task, not started yet */
-    std::atomic<u32> m_movable_tasks { 0 }; /* on its list, not pinned: worth waking a thief for */
+    std::atomic<u32> m_movable_tasks { 0 }; /* on its list, not pinned, not exited: worth waking a thief for */
     u32 m_timed_waits { 0 }; /* Tasks parked with a deadline */
     Task* m_last_ran { nullptr };
     u64 m_last_switched_in { 0 }; /* platform::cycle_counter() */

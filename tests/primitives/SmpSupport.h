@@ -10,9 +10,13 @@
 
 #include "../TestSupport.h"
 #include "../platforms/ChildProcess.h"
+#include <atomic>
+#include <catch2/catch.hpp>
 #include <unistd.h>
 #include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/KernelLock.h>
+#include <vectra/platform/hosted/Processors.h>
 
 namespace vectra::test {
 
@@ -24,6 +28,35 @@ ChildResult run_checked(Check check)
         alarm(60);
         _exit(check());
     });
+}
+
+/* Runs `check` in a child with `count` CPUs started; it returns 0 when everything held. */
+template<typename Check>
+void check_on_processors(u32 count, Check check)
+{
+    auto result = run_checked([&] {
+        platform::hosted::request_processors(count);
+        if (kernel::start_processors().is_error() || Executor::task_processors() != count)
+            return 1;
+        return check();
+    });
+    INFO(result.output);
+    REQUIRE(result.exited);
+    CHECK(result.exit_status == 0);
+}
+
+/* Raises `bit` of every Task in `tasks` until `done` of them say they are done, yielding now and then.
+   An exited Task is still listed (reaped at the end), so its mask may still be raised. */
+template<usize Count>
+void raise_until_done(std::atomic<Task*> (&tasks)[Count], SignalBit bit, std::atomic<u32> const& done, u32 yield_every)
+{
+    u64 raises = 0;
+    while (done.load() < Count) {
+        for (auto& task : tasks)
+            task.load()->signals().raise(bit);
+        if (++raises % yield_every == 0)
+            Executor::current().yield();
+    }
 }
 
 inline Task* spawn_on(Arena& arena, char const* name, TaskEntry entry, u32 processor, Band band = Band::Person)

@@ -58,6 +58,10 @@ ErrorOr<i32> ping(Bundle&)
 
 ErrorOr<i32> pong(Bundle&)
 {
+    /* ping starts as soon as it is listed, and may wake this before its spawner has stored it:
+       no CPU's scheduler waits for the spawner's big lock any more (ADR 0026 §15). */
+    while (s_ping.load() == nullptr)
+        Executor::current().yield();
     for (u32 round = 0; round < round_trips; ++round) {
         (void)Executor::current().wait(SignalBit(0).mask());
         if (platform::current_processor() != 2)
@@ -193,31 +197,11 @@ ErrorOr<i32> work_on_raises(Bundle&)
 
 ErrorOr<i32> raise_every_worker(Bundle&)
 {
-    u64 raises = 0;
-    while (s_workers_exited.load() < workers) {
-        /* An exited worker is still listed (reaped at the end), so its mask may still be raised. */
-        for (auto& worker : s_workers)
-            worker.load()->signals().raise(SignalBit(6));
-        if (++raises % 16 == 0)
-            Executor::current().yield();
-    }
+    test::raise_until_done(s_workers, SignalBit(6), s_workers_exited, 16);
     return 0;
 }
 
-/* Runs `check` in a child with `count` CPUs started; it returns 0 when everything held. */
-template<typename Check>
-void check_on_processors(u32 count, Check check)
-{
-    auto result = run_checked([&] {
-        platform::hosted::request_processors(count);
-        if (kernel::start_processors().is_error() || Executor::task_processors() != count)
-            return 1;
-        return check();
-    });
-    INFO(result.output);
-    REQUIRE(result.exited);
-    CHECK(result.exit_status == 0);
-}
+using test::check_on_processors;
 }
 
 TEST_CASE("Ticket lock: no lost update under four threads", "[kernel][smp]")

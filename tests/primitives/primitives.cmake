@@ -22,8 +22,8 @@ vectra_host_test(primitives.display SOURCES primitives/TestDisplay.cpp COMPONENT
 vectra_host_test(primitives.block_device SOURCES primitives/TestBlockDevice.cpp COMPONENTS ${kernel_components})
 
 # One executor per CPU (ADR 0026): the kernel lock, cross-CPU wake-ups, stealing, exits racing raises,
-# and the same-CPU Ring fence (§13) attacked.
-vectra_host_test(primitives.smp SOURCES primitives/TestSmp.cpp primitives/TestRingSameCpu.cpp COMPONENTS ${kernel_components})
+# the same-CPU Ring fence (§13) and the lock per executor with its lock-order checker (§15) attacked.
+vectra_host_test(primitives.smp SOURCES primitives/TestSmp.cpp primitives/TestRingSameCpu.cpp primitives/TestExecutorLocks.cpp COMPONENTS ${kernel_components})
 
 # The host's sockets as a DeviceCap (hosted; ADR 0024 amendment): loopback confinement, a bounded table, tear-down.
 vectra_host_test(primitives.host_sockets SOURCES primitives/TestHostSockets.cpp COMPONENTS ${kernel_components})

@@ -37,6 +37,13 @@ SITES = [
     ("signal_raised", "u32 self = platform::processor_running_this();"),
     ("idle", "m_idle.store(true, std::memory_order_relaxed);"),
     ("idle", "std::atomic_thread_fence(std::memory_order_seq_cst);"),
+    # The lock per executor (ADR 0026 §15), as the model takes it: a Task's wait under its
+    # executor's lock; the scheduler's pick to switch-in under it; a steal letting its own lock go,
+    # taking the locks in index order and looking again.
+    ("enter_switch_path", "here.lock();"),
+    ("serve", "lock();"),
+    ("steal", "unlock();"),
+    ("steal", "Task* taken = anything_runnable() ? nullptr : steal_locked(candidates);"),
 ]
 
 # What a failure looks like in pan's output, by the assertion that fired.

@@ -8,6 +8,8 @@
 #include <vectra/config.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/KernelLock.h>
+#include "LockOrderHooks.h"
+#include <vectra/kernel/LockOrder.h>
 #include <vectra/kernel/Snapshot.h>
 #include <vectra/Try.h>
 #include <vectra/platform/ConsoleLine.h>
@@ -49,10 +51,71 @@ Executor s_executors[CONFIG_CPUS_MAX];
 u32 s_task_processors = 1;
 u32 s_next_placement = 0; /* round-robin for processor_any */
 
+/* CPU 0 keeps the armed Timers; any CPU's kernel call arms one: the list has a lock of its own,
+   last in the lock order (ADR 0026 §15). Nothing is taken while it is held. */
+TicketLock<platform::spin_pause> s_timers_lock;
+
+void lock_timers()
+{
+    lock_order::acquiring(lock_order::timers);
+    s_timers_lock.acquire();
+}
+
+void unlock_timers()
+{
+    s_timers_lock.release();
+    lock_order::released(lock_order::timers);
+}
+
 }
 
 std::atomic<usize> Executor::s_interrupt_routes { 0 };
-Timer* Executor::s_armed_timers { nullptr };
+std::atomic<Timer*> Executor::s_armed_timers { nullptr };
+
+void Executor::lock()
+{
+    lock_order::acquiring(lock_order::executor(processor()));
+    m_lock.acquire();
+}
+
+void Executor::unlock()
+{
+    m_lock.release();
+    lock_order::released(lock_order::executor(processor()));
+}
+
+/*
+ * A Task's own wait, yield and end of slice take its executor's lock and no other (ADR 0026 §15):
+ * a switch happens holding exactly the lock of the executor switching, which the Task or scheduler
+ * switched into lets go. A kernel call's big lock is let go first and taken again after the
+ * switch back (the order is big lock, then executor lock): while the Task was parked other CPUs'
+ * kernel calls ran anyway, as other Tasks' did when the big lock was handed on across the switch.
+ */
+Executor& Executor::enter_switch_path(bool& had_big_lock)
+{
+    had_big_lock = kernel_lock::held_here();
+    if (had_big_lock)
+        kernel_lock::leave();
+    Executor& here = current();
+    here.lock();
+    return here;
+}
+
+void Executor::leave_switch_path(bool had_big_lock)
+{
+    /* Asked again: a Task stolen while it waited returns on another CPU, holding that one's lock. */
+    current().unlock();
+    if (had_big_lock)
+        kernel_lock::enter();
+}
+
+void Executor::stop_if_requested(Task& task)
+{
+    if (!task.m_stop_requested) [[likely]]
+        return;
+    unlock(); /* fail_current takes the big lock, which ranks first: the Task ends inside the kernel */
+    fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
+}
 
 Executor& Executor::current() { return s_executors[platform::current_processor()]; }
 
@@ -113,8 +176,8 @@ void Executor::unlink(Task& task)
             m_last_ran = nullptr;
         if (task.m_in_timed_wait)
             --m_timed_waits;
-        if (!task.m_pinned)
-            m_movable_tasks.fetch_sub(1, std::memory_order_relaxed);
+        if (!task.m_pinned && task.m_state != TaskState::Exited)
+            m_movable_tasks.fetch_sub(1, std::memory_order_relaxed); /* an exited one was uncounted then */
         return;
     }
     VERIFY_NOT_REACHED();
@@ -195,10 +258,14 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
         clear_stack(reinterpret_cast<void*>(user_stack), user_stack_size);
     clear_stack(region + granule, stack_size);
     Task* task = TRY(from.try_create<Task>(Badge<Executor>(), from, parameters));
+    Executor& home = of_processor(place(parameters));
     if (in_domain) {
         task->m_user_stack_base = user_stack;
         task->m_user_stack_size = user_stack_size;
+        /* A domain's members are read on its CPU's switch path (domains::activate): its lock. */
+        home.lock();
         auto joined = domains::join(*task, parameters);
+        home.unlock();
         if (joined.is_error()) {
             task->abandon();
             return joined.release_error();
@@ -215,43 +282,68 @@ ErrorOr<Task*> Executor::spawn(Reticle& from, SpawnParameters const& parameters)
     task->m_pinned = parameters.processor != processor_any || in_domain;
     task->m_listed = true;
     task->retain(); /* the executor's list names it until it is reaped */
-    Executor& home = of_processor(place(parameters));
     /* On one CPU a child cannot run before its spawner waits, so its Bundle is filled first
        (kernel::grant refuses a child that ran); another CPU waits for the same moment — also for
-       a movable child placed here, which an idle CPU could otherwise steal and start at once. */
-    if (m_current && (&home != this || !task->m_pinned)) {
-        task->m_start_gate = this;
+       a movable child placed here, which an idle CPU could otherwise steal and start at once.
+       A spawner running no Task (the boot thread, a host test) holding the big lock: until it lets
+       it go (kernel_lock::leave_scope) — no CPU's scheduler waits for the big lock any more. */
+    bool gated = (&home != this || !task->m_pinned) && (m_current || kernel_lock::held_here());
+    if (gated) {
+        /* Gated before it is listed, so no CPU can pick it meanwhile. */
+        lock();
+        task->m_start_gate.store(this, std::memory_order_relaxed);
         task->m_next_gated = m_gated_tasks;
         m_gated_tasks = task;
+        unlock();
     }
+    home.lock();
     home.adopt(*task);
-    if (!task->m_start_gate)
+    home.unlock();
+    if (!gated)
         home.signal_raised(); /* a new runnable Task: wake its CPU if it idles */
     return task;
 }
 
 void Executor::open_start_gates()
 {
+    /* Under this executor's lock, which keeps the list; each child is read under its own. */
     while (Task* task = m_gated_tasks) {
         m_gated_tasks = task->m_next_gated;
         task->m_next_gated = nullptr;
-        task->m_start_gate = nullptr;
-        task->m_executor->signal_raised();
+        /* Read before the gate opens: once it does the child may run, move and exit. */
+        Executor& home = *task->m_executor;
+        task->m_start_gate.store(nullptr, std::memory_order_release); /* its Bundle, filled, goes with it */
+        home.signal_raised();
     }
+}
+
+void Executor::open_start_gates_outside_tasks()
+{
+    if (m_current)
+        return; /* a Task's kernel call: its children start when it leaves its CPU (reschedule) */
+    lock();
+    open_start_gates();
+    unlock();
 }
 
 void Executor::close_start_gate(Task& task)
 {
-    if (!task.m_start_gate)
+    Executor* gate = task.m_start_gate.load(std::memory_order_acquire);
+    if (!gate)
         return;
-    for (Task** link = &task.m_start_gate->m_gated_tasks; *link; link = &(*link)->m_next_gated) {
-        if (*link == &task) {
-            *link = task.m_next_gated;
-            break;
+    gate->lock();
+    /* Looked at again under the list's lock: its spawner may have opened it meanwhile. */
+    if (task.m_start_gate.load(std::memory_order_relaxed) == gate) {
+        for (Task** link = &gate->m_gated_tasks; *link; link = &(*link)->m_next_gated) {
+            if (*link == &task) {
+                *link = task.m_next_gated;
+                break;
+            }
         }
+        task.m_next_gated = nullptr;
+        task.m_start_gate.store(nullptr, std::memory_order_relaxed);
     }
-    task.m_next_gated = nullptr;
-    task.m_start_gate = nullptr;
+    gate->unlock();
 }
 
 void Executor::task_trampoline(void* context, void* from)
@@ -259,8 +351,8 @@ void Executor::task_trampoline(void* context, void* from)
     auto& executor = Executor::current();
     executor.save_continuation(context, from);
     Task& task = *executor.m_current;
-    /* The switch into a Task's own code hands the kernel lock back. */
-    kernel_lock::leave();
+    /* The switch into a Task's own code lets its executor's lock go (that of the CPU it starts on). */
+    Executor::current().unlock();
     /* A Task in a domain leaves kernel mode here for good; its Exit call ends it. */
     if (task.domain())
         domains::enter_user_mode(task);
@@ -421,20 +513,22 @@ void Executor::preemption_point()
 
 void Executor::end_slice()
 {
-    kernel_lock::Entry lock;
-    Task& self = current_task();
-    if (self.m_stop_requested) [[unlikely]]
-        fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
-    if (self.m_band != Band::Network)
-        return;
-    if (has_deadlines())
-        expire_deadlines();
-    if (!person_runnable())
-        return;
-    ++m_preemptions;
-    domains::set_preempted(self, true);
-    reschedule();
-    domains::set_preempted(self, false);
+    bool had_big_lock;
+    Executor& here = enter_switch_path(had_big_lock);
+    Task& self = here.current_task();
+    here.stop_if_requested(self);
+    if (self.m_band == Band::Network) {
+        if (here.has_deadlines())
+            here.expire_deadlines();
+        if (here.person_runnable()) {
+            ++here.m_preemptions;
+            domains::set_preempted(self, true);
+            here.reschedule();
+            /* Resumed on the executor it belongs to now (a domain's Tasks never move). */
+            domains::set_preempted(self, false);
+        }
+    }
+    leave_switch_path(had_big_lock);
 }
 
 bool Executor::person_runnable()
@@ -461,17 +555,18 @@ u64 Executor::wait(u64 mask)
 
 u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
 {
-    kernel_lock::Entry lock;
-    Task& task = current_task();
-    if (task.m_stop_requested) [[unlikely]]
-        fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
     VERIFY(mask != 0 || deadline != 0);
+    bool had_big_lock;
+    Executor& entered = enter_switch_path(had_big_lock);
+    Task& task = entered.current_task();
+    entered.stop_if_requested(task);
     if (deadline != 0)
         mask |= deadline_bit.mask();
     for (;;) {
         u64 bits = task.m_signals.take(mask);
         if (bits != 0) {
             task.m_deadline = 0;
+            leave_switch_path(had_big_lock);
             return bits;
         }
         task.m_wait_mask = mask;
@@ -495,35 +590,43 @@ u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
 
 void Executor::yield()
 {
-    kernel_lock::Entry lock;
-    if (current_task().m_stop_requested) [[unlikely]]
-        fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
-    reschedule();
+    bool had_big_lock;
+    Executor& here = enter_switch_path(had_big_lock);
+    here.stop_if_requested(here.current_task());
+    here.reschedule();
+    leave_switch_path(had_big_lock);
 }
 
-void Executor::finish(Task& task)
+/* Under this executor's lock (the Task's): it leaves the scheduler's view. */
+void Executor::mark_exited(Task& task)
 {
-    close_start_gate(task);
     task.m_state = TaskState::Exited;
-    if (task.m_in_timed_wait && &task != task.m_executor->m_current) {
-        --task.m_executor->m_timed_waits; /* it was parked with a deadline and will never return from that wait */
+    task.m_exited.store(true, std::memory_order_release); /* after its exit status and cause */
+    /* Listed until reaped, but never stolen: no thief need take the big lock and this lock for it. */
+    if (!task.m_pinned)
+        m_movable_tasks.fetch_sub(1, std::memory_order_relaxed);
+    if (task.m_in_timed_wait && &task != m_current) {
+        --m_timed_waits; /* it was parked with a deadline and will never return from that wait */
         task.m_in_timed_wait = false;
     }
     task.m_deadline = 0;
+}
+
+/* Under the big lock, the Task marked exited and no executor lock held: its authority goes. */
+void Executor::finish(Task& task)
+{
+    /* After the mark: a gate closed first would let its CPU start it. */
+    close_start_gate(task);
     /* Held while its authority goes, so nothing it held can retire it half-finished. */
     task.retain();
     /* Its authority ends with it: every capability, Ring binding and interrupt route it held. */
     (void)task.m_capabilities.clear();
+    /* A domain's members are read on its CPU's switch path: under that executor's lock. */
+    Executor& home = *task.m_executor;
+    home.lock();
     domains::leave(task);
-    for (Timer** link = &s_armed_timers; *link;) {
-        if (&(*link)->m_target == &task.m_signals) {
-            Timer* timer = *link;
-            link = &timer->m_next_armed;
-            disarm(*timer);
-        } else {
-            link = &(*link)->m_next_armed;
-        }
-    }
+    home.unlock();
+    release_timers(unlink_timers_of(&task.m_signals, nullptr));
     if (task.m_supervisor_mask)
         task.m_supervisor_mask->raise(task.m_exit_bit);
     task.release();
@@ -532,37 +635,50 @@ void Executor::finish(Task& task)
 void Executor::finish_current()
 {
     Task& task = current_task();
+    lock();
     open_start_gates();
+    mark_exited(task);
+    unlock();
     finish(task);
     /* Its last TaskCap went while it ran (it stopped itself): nobody is left to reap it. */
     if (task.is_torn_down())
         forget(task);
+    /* A switch holds its executor's lock only: taken before the big lock goes, so a reaper (which
+       takes both) waits until the Task has left its stack. */
+    lock();
+    kernel_lock::leave();
     switch_to_scheduler();
     VERIFY_NOT_REACHED();
 }
 
 void Executor::stop(Task& task)
 {
-    if (task.m_executor && task.m_executor != this)
-        return task.m_executor->stop(task);
-    if (task.m_state != TaskState::Exited) {
-        /* Running here — or on another CPU: it ends at its next wait or yield there. */
-        if (&task == m_current) {
-            task.m_stop_requested = true;
-            return;
-        }
+    /* Under the big lock (a TaskCap's deletion), so the Task cannot move meanwhile. */
+    Executor& home = task.m_executor ? *task.m_executor : *this;
+    home.lock();
+    bool running = &task == home.m_current;
+    bool requested = task.m_state != TaskState::Exited && running;
+    bool ending = task.m_state != TaskState::Exited && !running;
+    if (requested)
+        task.m_stop_requested = true; /* running here or on another CPU: it ends at its next wait or yield */
+    if (ending) {
         task.m_exit_cause = ExitCause::Stopped;
         task.m_exit_status = -1;
         task.m_failure_message = "its last TaskCap was deleted";
         task.m_exit_error = Error(ErrorCode::None, task.m_failure_message);
-        finish(task);
+        home.mark_exited(task);
     }
-    forget(task);
+    home.unlock();
+    if (requested)
+        return;
+    if (ending)
+        finish(task);
+    home.forget(task);
 }
 
 void Executor::exit_current(i32 status)
 {
-    /* Exits leave through the scheduler, which holds the kernel lock. */
+    /* Exits end inside the kernel, and leave through the scheduler holding the executor's lock. */
     if (!kernel_lock::held_here())
         kernel_lock::enter();
     current_task().m_exit_status = status;
@@ -587,11 +703,16 @@ ErrorOr<void> Executor::arm_timer(CapabilitySpace& space, TimerCap const& capabi
     Timer* timer = TRY(space.lookup(capability, RightWrite));
     if (deadline == 0)
         return Error(ErrorCode::InvalidArgument, "a timer deadline of 0 means none; use cancel_timer");
-    disarm(*timer);
-    timer->retain(); /* the armed list names it */
+    lock_timers();
+    /* Armed again: it keeps the list's reference it has; else the list takes one. */
+    if (unlink_timers_of(nullptr, timer) == nullptr)
+        timer->retain();
     timer->m_deadline = deadline;
-    timer->m_next_armed = s_armed_timers;
-    s_armed_timers = timer;
+    timer->m_next_armed = s_armed_timers.load(std::memory_order_relaxed);
+    s_armed_timers.store(timer, std::memory_order_relaxed);
+    unlock_timers();
+    /* After the list's lock is let go: CPU 0's idle() looks at the list after raising its idle
+       flag, under the same lock, so either it sees this Timer or this sees the flag. */
     of_processor(0).signal_raised(); /* the boot CPU keeps the Timers: it must look again */
     return {};
 }
@@ -605,17 +726,44 @@ ErrorOr<void> Executor::cancel_timer(CapabilitySpace& space, TimerCap const& cap
 
 void Executor::disarm(Timer& timer)
 {
-    if (!timer.is_armed())
-        return;
-    for (Timer** link = &s_armed_timers; *link; link = &(*link)->m_next_armed) {
-        if (*link == &timer) {
-            *link = timer.m_next_armed;
-            break;
+    lock_timers();
+    Timer* unlinked = unlink_timers_of(nullptr, &timer);
+    unlock_timers();
+    release_timers(unlinked);
+}
+
+/*
+ * Under the Timer list's lock: takes off the list every Timer raising `target` and the Timer
+ * `also` (either may be null) and returns them linked by m_next_armed, each still holding the
+ * list's reference. The references go after the lock (release_timers): a Timer's last one
+ * disarms it, which takes the lock.
+ */
+Timer* Executor::unlink_timers_of(SignalMask* target, Timer* also)
+{
+    Timer* head = s_armed_timers.load(std::memory_order_relaxed);
+    Timer* unlinked = nullptr;
+    for (Timer** link = &head; *link;) {
+        Timer* timer = *link;
+        if (&timer->m_target != target && timer != also) {
+            link = &timer->m_next_armed;
+            continue;
         }
+        *link = timer->m_next_armed;
+        timer->m_deadline = 0;
+        timer->m_next_armed = unlinked;
+        unlinked = timer;
     }
-    timer.m_deadline = 0;
-    timer.m_next_armed = nullptr;
-    timer.release();
+    s_armed_timers.store(head, std::memory_order_relaxed);
+    return unlinked;
+}
+
+void Executor::release_timers(Timer* list)
+{
+    while (Timer* timer = list) {
+        list = timer->m_next_armed;
+        timer->m_next_armed = nullptr;
+        timer->release();
+    }
 }
 
 void Timer::tear_down()
@@ -625,25 +773,37 @@ void Timer::tear_down()
 
 ErrorOr<void> Executor::reap(Task& task)
 {
-    if (task.m_state != TaskState::Exited)
+    /* Under the big lock (a kernel call), so the Task stays on its executor meanwhile. */
+    Executor& home = *task.m_executor;
+    home.lock();
+    bool exited = task.m_state == TaskState::Exited;
+    bool listed = task.m_listed;
+    home.unlock();
+    if (!exited)
         return Error(ErrorCode::Busy, "only an exited Task can be reaped");
-    if (!task.m_listed)
+    if (!listed)
         return Error(ErrorCode::NotFound, "Task is not on this executor");
-    task.m_executor->forget(task);
+    home.forget(task);
     return {};
 }
 
 void Executor::forget(Task& task)
 {
-    if (!task.m_listed)
-        return;
-    if (task.m_guard_page) {
-        (void)platform::set_page_guard(task.m_guard_page, false);
-        task.m_guard_page = 0;
+    /* The Task's executor's lock: an exiting Task holds it until it has switched away. */
+    lock();
+    bool listed = task.m_listed;
+    if (listed) {
+        if (task.m_guard_page) {
+            (void)platform::set_page_guard(task.m_guard_page, false);
+            task.m_guard_page = 0;
+        }
+        unlink(task);
+        task.m_signals.set_listener(nullptr);
+        task.m_listed = false;
     }
-    unlink(task);
-    task.m_signals.set_listener(nullptr);
-    task.m_listed = false;
+    unlock();
+    if (!listed)
+        return;
     task.end_unnamed(); /* a Task nobody held a TaskCap to ends with its reaping */
     task.release();     /* may retire it: nothing here touches it after this */
 }
@@ -672,18 +832,28 @@ void Executor::expire_deadlines()
             task->m_signals.raise(task->m_deadline_bit);
         }
     }
-    for (Timer** link = keeps_timers() ? &s_armed_timers : nullptr; link && *link;) {
+    if (!keeps_timers() || !s_armed_timers.load(std::memory_order_relaxed))
+        return;
+    lock_timers();
+    Timer* head = s_armed_timers.load(std::memory_order_relaxed);
+    Timer* expired = nullptr;
+    for (Timer** link = &head; *link;) {
         Timer* timer = *link;
         if (timer->m_deadline <= now) {
             *link = timer->m_next_armed;
             timer->m_deadline = 0;
-            timer->m_next_armed = nullptr;
-            timer->m_target.raise(timer->m_bit);
-            timer->release();
+            timer->m_next_armed = expired;
+            expired = timer;
         } else {
             link = &timer->m_next_armed;
         }
     }
+    s_armed_timers.store(head, std::memory_order_relaxed);
+    unlock_timers();
+    /* Raised and let go after the list's lock: the last reference disarms, which takes it. */
+    for (Timer* timer = expired; timer; timer = timer->m_next_armed)
+        timer->m_target.raise(timer->m_bit);
+    release_timers(expired);
 }
 
 Task* Executor::pick_next()
@@ -716,39 +886,50 @@ Task* Executor::pick_next()
     return network;
 }
 
-ErrorOr<void> Executor::idle()
+ErrorOr<void> Executor::idle(Task const* awaited)
 {
+    /* Under this executor's lock. */
     u64 now = platform::monotonic_nanoseconds();
     end_stretch(platform::cycle_counter());
     m_last_ran = nullptr;
     snapshot::note_idle(*this, now);
+    /*
+     * The idler's half of the handshake (signal_raised() has the raiser's): set the flag, full
+     * fence, look again; park only if still nothing can run. A raise after the look sees the flag
+     * and sends the wake-up, which the park keeps pending. The lock is let go for the park, so
+     * other CPUs can spawn, stop and steal meanwhile. The flag comes before the Timers are looked
+     * at too: a Timer armed from another CPU after that look is armed after the flag was set (the
+     * Timer list's lock orders the two), so its arming sees the flag and wakes this CPU.
+     */
+    m_idle.store(true, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     u64 earliest = 0;
     for (Task* task = m_tasks; task; task = task->m_next) {
         if (task->m_state == TaskState::Waiting && task->m_deadline != 0 && (earliest == 0 || task->m_deadline < earliest))
             earliest = task->m_deadline;
     }
-    for (Timer* timer = keeps_timers() ? s_armed_timers : nullptr; timer; timer = timer->m_next_armed) {
-        if (earliest == 0 || timer->m_deadline < earliest)
-            earliest = timer->m_deadline;
+    if (keeps_timers()) {
+        lock_timers();
+        for (Timer* timer = s_armed_timers.load(std::memory_order_relaxed); timer; timer = timer->m_next_armed) {
+            if (earliest == 0 || timer->m_deadline < earliest)
+                earliest = timer->m_deadline;
+        }
+        unlock_timers();
     }
     /* The boot CPU speaks for all: a deadlock is every CPU with nothing that can ever run. */
+    /* The Task the boot CPU waits for may have exited on another CPU since it looked: no deadlock
+       then (its exit was marked before its CPU let go of the lock nothing_can_run_anywhere took). */
     if (earliest == 0 && keeps_timers() && s_interrupt_routes.load(std::memory_order_acquire) == 0
-        && nothing_can_run_anywhere())
+        && nothing_can_run_anywhere() && !(awaited && awaited->m_exited.load(std::memory_order_acquire))) {
+        m_idle.store(false, std::memory_order_relaxed);
         return report_deadlock();
+    }
     if (earliest != 0)
         program_deadline(earliest);
-    /*
-     * The idler's half of the handshake (signal_raised() has the raiser's): set the flag, full
-     * fence, look again; park only if still nothing can run. A raise after the look sees the flag
-     * and sends the wake-up, which the park keeps pending. The lock is let go for the park, so
-     * other CPUs can make kernel calls meanwhile.
-     */
-    m_idle.store(true, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
     if (!anything_runnable()) {
-        kernel_lock::leave();
+        unlock();
         platform::wait_for_interrupt();
-        kernel_lock::enter();
+        lock();
     }
     m_idle.store(false, std::memory_order_relaxed);
     return {};
@@ -765,16 +946,56 @@ bool Executor::anything_runnable()
 
 bool Executor::nothing_can_run_anywhere()
 {
-    /* Under the lock: every other CPU either runs a Task's own code (its m_current) or idles. */
+    /* CPU 0, holding its own lock, the lowest: the others' are taken one at a time, in order. */
     for (u32 index = 0; index < s_task_processors; ++index) {
         Executor& executor = s_executors[index];
-        if (executor.m_current || executor.m_timed_waits != 0 || executor.anything_runnable())
+        if (&executor != this)
+            executor.lock();
+        bool busy = executor.m_current || executor.m_timed_waits != 0 || executor.anything_runnable();
+        if (&executor != this)
+            executor.unlock();
+        if (busy)
             return false;
     }
     return true;
 }
 
 Task* Executor::steal()
+{
+    /*
+     * Under this executor's lock. Nothing to steal unless another executor lists a Task that may
+     * move (a count read without its lock: a Task listed after the look wakes an idle CPU).
+     */
+    u32 candidates = 0;
+    for (u32 index = 0; index < s_task_processors; ++index) {
+        if (index != processor() && s_executors[index].m_movable_tasks.load(std::memory_order_relaxed) != 0)
+            candidates |= 1u << index;
+    }
+    if (candidates == 0)
+        return nullptr;
+    /*
+     * A change to another executor's list comes from outside: the big lock, then the executors'
+     * locks in index order. This one's is let go first and taken again in its place in the
+     * order; everything seen before is stale, so both lists are looked at again (ADR 0026 §14).
+     */
+    unlock();
+    kernel_lock::enter();
+    u32 locked = candidates | (1u << processor());
+    for (u32 index = 0; index < s_task_processors; ++index) {
+        if (locked & (1u << index))
+            s_executors[index].lock();
+    }
+    Task* taken = anything_runnable() ? nullptr : steal_locked(candidates);
+    for (u32 index = 0; index < s_task_processors; ++index) {
+        if ((candidates & (1u << index)) != 0)
+            s_executors[index].unlock();
+    }
+    kernel_lock::leave();
+    return taken;
+}
+
+/* The big lock and the executors' locks in `candidates` and this one's held. */
+Task* Executor::steal_locked(u32 candidates)
 {
     /*
      * The busiest other CPU: most Tasks runnable and not running, one more if it runs one now.
@@ -785,7 +1006,7 @@ Task* Executor::steal()
     u32 most = 0;
     for (u32 index = 0; index < s_task_processors; ++index) {
         Executor& other = s_executors[index];
-        if (&other == this)
+        if ((candidates & (1u << index)) == 0)
             continue;
         u32 load = other.m_current ? 1 : 0;
         Task* oldest = nullptr;
@@ -813,17 +1034,18 @@ Task* Executor::steal()
 
 void Executor::serve()
 {
-    kernel_lock::Entry lock;
+    /* The scheduler holds its executor's lock from the pick to the switch in (ADR 0026 §14). */
+    lock();
     if (has_deadlines())
         expire_deadlines();
     Task* next = pick_next();
     if (!next && s_task_processors > 1)
         next = steal();
-    if (next) {
-        switch_to(*next);
-        return;
-    }
-    (void)idle(); /* only the boot CPU reports a deadlock */
+    if (next)
+        switch_to(*next); /* back holding this lock: whoever switched here held it */
+    else
+        (void)idle(nullptr); /* only the boot CPU reports a deadlock */
+    unlock();
 }
 
 Error Executor::report_deadlock()
@@ -838,22 +1060,38 @@ Error Executor::report_deadlock()
 
 ErrorOr<i32> Executor::run_until_exit(Task& until)
 {
-    kernel_lock::Entry lock; /* the scheduler runs inside the kernel */
+    /* The scheduler holds its executor's lock only; a caller's big lock is let go meanwhile. */
+    bool had_big_lock = kernel_lock::held_here();
+    if (had_big_lock)
+        kernel_lock::leave();
+    lock();
+    ErrorOr<i32> result = Error(ErrorCode::None, nullptr);
     for (;;) {
-        if (until.m_state == TaskState::Exited)
-            return until.m_exit_status;
+        /* Its exit is written under its own executor's lock, perhaps another's: published apart. */
+        if (until.m_exited.load(std::memory_order_acquire)) {
+            result = until.m_exit_status;
+            break;
+        }
         /* The clock is read only while some deadline can expire. */
         if (has_deadlines())
             expire_deadlines();
         Task* next = pick_next();
         if (!next && s_task_processors > 1)
             next = steal();
-        if (!next) {
-            TRY(idle());
+        if (next) {
+            switch_to(*next);
             continue;
         }
-        switch_to(*next);
+        auto idled = idle(&until);
+        if (idled.is_error()) {
+            result = idled.release_error();
+            break;
+        }
     }
+    unlock();
+    if (had_big_lock)
+        kernel_lock::enter();
+    return result;
 }
 
 }

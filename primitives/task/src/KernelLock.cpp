@@ -4,7 +4,10 @@
 
 #include <atomic>
 #include <vectra/Panic.h>
+#include <vectra/kernel/Executor.h>
 #include <vectra/kernel/KernelLock.h>
+#include "LockOrderHooks.h"
+#include <vectra/kernel/LockOrder.h>
 #include <vectra/kernel/TicketLock.h>
 #include <vectra/platform/Platform.h>
 
@@ -23,6 +26,7 @@ std::atomic<u32> s_holder { nobody };
 void enter(u32 self)
 {
     VERIFY(s_holder.load(std::memory_order_relaxed) != self); /* a CPU re-entering would wait for itself forever */
+    lock_order::acquiring(lock_order::big_lock);
     s_lock.acquire();
     s_holder.store(self, std::memory_order_relaxed);
 }
@@ -34,6 +38,13 @@ void leave()
     VERIFY(s_holder.load(std::memory_order_relaxed) == platform::current_processor());
     s_holder.store(nobody, std::memory_order_relaxed);
     s_lock.release();
+    lock_order::released(lock_order::big_lock);
+}
+
+void leave_scope()
+{
+    Executor::current().open_start_gates_outside_tasks();
+    leave();
 }
 
 bool held_by(u32 self) { return s_holder.load(std::memory_order_relaxed) == self; }

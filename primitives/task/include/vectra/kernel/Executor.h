@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <vectra/kernel/Task.h>
+#include <vectra/kernel/TicketLock.h>
 #include <vectra/kernel/Timer.h>
+#include <vectra/platform/Platform.h>
 
 namespace vectra {
 
@@ -121,6 +123,14 @@ public:
     /* A Timer's last TimerCap is gone. Armed Timers are one list, kept by the boot CPU's executor. */
     static void disarm(Timer&);
 
+    /* The executor's lock (ADR 0026 §15): its lists, its Tasks' scheduling state, its switch path.
+       Taken after the big lock and after any lower CPU's executor lock (vectra/kernel/LockOrder.h). */
+    void lock();
+    void unlock();
+
+    /* A CPU running no Task lets the big lock go: the Tasks it spawned inside may start (kernel_lock::leave_scope). */
+    void open_start_gates_outside_tasks();
+
     [[nodiscard]] Task* tasks() const { return m_tasks; }
     [[nodiscard]] u64 switches() const { return m_switches; }
     /* Switches that went straight from one Task to the next, without the scheduler (a subset). */
@@ -129,21 +139,32 @@ public:
 private:
     [[nodiscard]] Task* pick_next();
     [[nodiscard]] Task* steal();
+    [[nodiscard]] Task* steal_locked(u32 candidates);
     void adopt(Task&);
     void unlink(Task&);
     [[nodiscard]] bool anything_runnable();
     [[nodiscard]] bool nothing_can_run_anywhere();
     [[nodiscard]] bool keeps_timers() const { return processor() == 0; }
-    [[nodiscard]] bool has_deadlines() const { return m_timed_waits != 0 || (keeps_timers() && s_armed_timers); }
+    [[nodiscard]] bool has_deadlines() const
+    {
+        return m_timed_waits != 0 || (keeps_timers() && s_armed_timers.load(std::memory_order_relaxed));
+    }
+    /* A Task's way onto its switch path: its executor's lock only; a kernel call's big lock is let go. */
+    [[nodiscard]] static Executor& enter_switch_path(bool& had_big_lock);
+    static void leave_switch_path(bool had_big_lock);
+    void stop_if_requested(Task&);
+    [[nodiscard]] static Timer* unlink_timers_of(SignalMask* target, Timer* also);
+    static void release_timers(Timer* list);
     [[nodiscard]] static u32 place(SpawnParameters const&);
     void open_start_gates();
     void close_start_gate(Task&);
     [[nodiscard]] bool is_runnable(Task&) const;
     void expire_deadlines();
     void finish(Task&);
+    void mark_exited(Task&);
     void forget(Task&);
     [[noreturn]] void finish_current();
-    [[nodiscard]] ErrorOr<void> idle();
+    [[nodiscard]] ErrorOr<void> idle(Task const* awaited);
     void switch_to(Task&);
     void switch_to_scheduler();
     void reschedule();
@@ -170,11 +191,12 @@ private:
     u64 m_handoffs { 0 };
     std::atomic<u64> m_timer_interrupts { 0 };
     static std::atomic<usize> s_interrupt_routes;
-    static Timer* s_armed_timers;
+    static std::atomic<Timer*> s_armed_timers; /* under s_timers_lock; read alone to ask "any?" */
+    TicketLock<platform::spin_pause> m_lock;
     std::atomic<bool> m_idle { false }; /* set, full fence, re-check, park (idle()) */
     u64 m_steals { 0 };
     Task* m_gated_tasks { nullptr }; /* spawned elsewhere by this CPU's running Task, not started yet */
-    std::atomic<u32> m_movable_tasks { 0 }; /* on its list, not pinned: worth waking a thief for */
+    std::atomic<u32> m_movable_tasks { 0 }; /* on its list, not pinned, not exited: worth waking a thief for */
     u32 m_timed_waits { 0 }; /* Tasks parked with a deadline */
     Task* m_last_ran { nullptr };
     u64 m_last_switched_in { 0 }; /* platform::cycle_counter() */

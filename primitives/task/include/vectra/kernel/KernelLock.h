@@ -21,6 +21,9 @@ void enter();
 void leave();
 /* enter() for a caller that knows its CPU index already (Entry: one lookup, not two). */
 void enter(u32 self);
+/* leave() at the end of an Entry's scope: first starts the Tasks a CPU running no Task (the boot
+   thread, a host test) spawned onto other CPUs inside it (Executor::spawn), their Bundles filled. */
+void leave_scope();
 /* Whether the calling CPU holds the lock. */
 [[nodiscard]] bool held_here();
 [[nodiscard]] bool held_by(u32 self);
@@ -41,7 +44,7 @@ public:
     ~Entry()
     {
         if (m_took)
-            leave();
+            leave_scope();
     }
     Entry(Entry const&) = delete;
     Entry& operator=(Entry const&) = delete;

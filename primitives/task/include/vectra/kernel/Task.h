@@ -4,6 +4,8 @@
 
 #pragma once
 
+#include <atomic>
+
 #include <span>
 #include <string_view>
 #include <vectra/Badge.h>
@@ -150,13 +152,15 @@ private:
     Task* m_next { nullptr }; /* the Executor's list of every Task */
     Executor* m_executor { nullptr };
     /* Spawned onto another CPU by a running Task: held until that Task next leaves its CPU (its
-       spawner fills its Bundle first, as on one CPU). The spawner's executor keeps the list. */
-    Executor* m_start_gate { nullptr };
+       spawner fills its Bundle first, as on one CPU). The spawner's executor keeps the list, under
+       its lock; the child's executor reads the gate under its own (ADR 0026 §15), so it is atomic. */
+    std::atomic<Executor*> m_start_gate { nullptr };
     Task* m_next_gated { nullptr };
     bool m_pinned { true };
     u32 m_migrations { 0 };
     bool m_listed { false };  /* on that list (a reference: see KernelObject) */
     bool m_in_timed_wait { false };
+    std::atomic<bool> m_exited { false }; /* m_state became Exited: for a scheduler waiting on another CPU's Task */
     bool m_stop_requested { false }; /* its own last TaskCap went while it ran: it ends at its next wait */
     u64 m_switches { 0 };
     u64 m_cycles_used { 0 };

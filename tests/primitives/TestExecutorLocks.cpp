@@ -1,0 +1,257 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The lock per executor (ADR 0026 §15) attacked on the hosted platform's threads: the lock-order
+ * checker fails a lock taken out of order (and lets the order pass); an idle CPU steals movable
+ * Tasks while they wait and are woken on their busy CPU, none ever running on two CPUs at once and
+ * no wake-up lost; a movable Task stopped from another CPU while idle CPUs keep stealing it never
+ * runs again. Each case runs in a child process: started CPUs never stop.
+ */
+
+#include "SmpSupport.h"
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <sched.h>
+#include <string>
+#include <vectra/kernel/Executor.h>
+#include <vectra/kernel/Kernel.h>
+#include <vectra/kernel/KernelLock.h>
+#include <vectra/kernel/LockOrder.h>
+#include <vectra/platform/Platform.h>
+#include <vectra/platform/hosted/Processors.h>
+
+using namespace vectra;
+
+namespace {
+
+using test::spawn_on;
+
+constexpr int panic_status = 2; /* platform::ExitStatus::Panic */
+
+test::ChildResult take_in_child(void (*take)())
+{
+    return test::run_in_child([take] {
+        take();
+        _exit(0);
+    });
+}
+
+using test::check_on_processors;
+
+/* Taking the locks `take` takes must end the child with the checker's panic. */
+void require_out_of_order(void (*take)())
+{
+    auto result = take_in_child(take);
+    INFO(result.output);
+    CHECK(result.exited);
+    CHECK(result.exit_status == panic_status);
+    CHECK(result.output.find("a lock taken out of order") != std::string::npos);
+}
+
+u64 total_steals()
+{
+    u64 steals = 0;
+    for (u32 index = 0; index < Executor::task_processors(); ++index)
+        steals += Executor::of_processor(index).steals();
+    return steals;
+}
+
+/* ---- a steal racing a wait on the victim ---- */
+constexpr u32 waiters = 6;
+constexpr u32 waiter_rounds = 3000;
+constexpr u32 nobody = ~0u;
+std::atomic<Task*> s_waiters[waiters];
+std::atomic<u32> s_running_on[waiters]; /* the CPU running waiter i's own code, or nobody */
+std::atomic<u32> s_twice { 0 };         /* a waiter found already running when it resumed */
+std::atomic<u32> s_waiters_done { 0 };
+std::atomic<u32> s_moved_waiters { 0 };
+
+ErrorOr<i32> wait_and_turn(Bundle&)
+{
+    /* It may start before its spawner has stored it. */
+    u32 self = 0;
+    while (s_waiters[self].load() != &this_task()) {
+        if (++self == waiters) {
+            self = 0;
+            Executor::current().yield();
+        }
+    }
+    for (u32 round = 0; round < waiter_rounds; ++round) {
+        /* Its own code runs between here and the wait: on one CPU only. */
+        s_running_on[self].store(nobody);
+        (void)Executor::current().wait(SignalBit(7).mask());
+        if (s_running_on[self].exchange(platform::current_processor()) != nobody)
+            s_twice.fetch_add(1);
+        /* Runnable, not running, on a CPU kept busy: what an idle CPU steals. */
+        if (round % 4 == 0)
+            Executor::current().yield();
+    }
+    if (this_task().migrations() != 0)
+        s_moved_waiters.fetch_add(1);
+    s_waiters_done.fetch_add(1);
+    return 0;
+}
+
+ErrorOr<i32> raise_waiters(Bundle&)
+{
+    test::raise_until_done(s_waiters, SignalBit(7), s_waiters_done, 8);
+    return 0;
+}
+
+/* ---- a stop racing a steal ---- */
+std::atomic<Task*> s_victim { nullptr };
+std::atomic<u64> s_victim_turns { 0 };
+std::atomic<u64> s_turns_at_stop { 0 };
+std::atomic<bool> s_stopped { false };
+std::atomic<bool> s_round_over { false };
+
+ErrorOr<i32> turn_forever(Bundle&)
+{
+    for (;;) {
+        s_victim_turns.fetch_add(1);
+        Executor::current().yield();
+    }
+}
+
+ErrorOr<i32> turn_until_round_over(Bundle&)
+{
+    while (!s_round_over.load())
+        Executor::current().yield();
+    return 0;
+}
+
+ErrorOr<i32> stop_the_victim(Bundle&)
+{
+    while (s_victim_turns.load() < 200 && s_victim.load()->migrations() == 0)
+        Executor::current().yield();
+    {
+        kernel_lock::Entry lock; /* as deleting its last TaskCap does */
+        Executor::current().stop(*s_victim.load());
+    }
+    s_turns_at_stop.store(s_victim_turns.load());
+    s_stopped.store(true);
+    return 0;
+}
+
+}
+
+TEST_CASE("Lock order: taken in order passes; an executor lock before the big lock, or a higher CPU's before a lower, fails",
+    "[kernel][smp]")
+{
+    REQUIRE(lock_order::checked()); /* host tests build with CONFIG_DEBUG_LOCK_ORDER, not Release */
+    auto in_order = take_in_child([] {
+        kernel_lock::enter();
+        Executor::of_processor(0).lock();
+        Executor::of_processor(1).lock();
+        if (lock_order::held_here() != ((1u << lock_order::big_lock) | (1u << lock_order::executor(0)) | (1u << lock_order::executor(1))))
+            _exit(9);
+        Executor::of_processor(1).unlock();
+        Executor::of_processor(0).unlock();
+        kernel_lock::leave();
+        _exit(lock_order::held_here() == 0 ? 0 : 8);
+    });
+    INFO(in_order.output);
+    CHECK(in_order.exited);
+    CHECK(in_order.exit_status == 0);
+
+    require_out_of_order([] { /* an executor's lock, then the big lock */
+        Executor::of_processor(0).lock();
+        kernel_lock::enter();
+    });
+    require_out_of_order([] { /* a higher CPU's executor lock, then a lower one's */
+        Executor::of_processor(1).lock();
+        Executor::of_processor(0).lock();
+    });
+    require_out_of_order([] { /* one lock twice: it would wait for itself */
+        Executor::of_processor(2).lock();
+        Executor::of_processor(2).lock();
+    });
+}
+
+TEST_CASE("Four CPUs: idle CPUs steal movable Tasks while they wait and are woken; none runs twice, no wake-up lost",
+    "[kernel][smp]")
+{
+    check_on_processors(4, [] {
+        test::Arena arena(4 * MiB);
+        s_waiters_done.store(0);
+        s_moved_waiters.store(0);
+        s_twice.store(0);
+        Task* raiser = nullptr;
+        {
+            /* All placed (round-robin) before the raiser looks at them; the raiser keeps CPU 1 busy. */
+            kernel_lock::Entry lock;
+            for (u32 index = 0; index < waiters; ++index) {
+                s_running_on[index].store(nobody);
+                s_waiters[index].store(spawn_on(arena, "waiter", wait_and_turn, processor_any));
+            }
+            raiser = spawn_on(arena, "raiser", raise_waiters, 1);
+        }
+        auto& executor = Executor::current();
+        for (auto& waiter : s_waiters) {
+            if (executor.run_until_exit(*waiter.load()).value() != 0)
+                return 2;
+        }
+        if (executor.run_until_exit(*raiser).value() != 0)
+            return 3;
+        std::printf("%llu steals, %u of %u waiters moved\n", static_cast<unsigned long long>(total_steals()),
+            s_moved_waiters.load(), waiters);
+        if (s_twice.load() != 0)
+            return 4; /* a Task ran on two CPUs at once */
+        if (total_steals() == 0)
+            return 5; /* the case is about steals racing waits */
+        return test::reap_all_processors() ? 0 : 6;
+    });
+}
+
+TEST_CASE("Four CPUs: a movable Task stopped from another CPU while idle CPUs steal it never runs again",
+    "[kernel][smp]")
+{
+    check_on_processors(4, [] {
+        test::Arena arena(4 * MiB);
+        u64 steals_seen = 0;
+        for (u32 round = 0; round < 10; ++round) {
+            s_victim_turns.store(0);
+            s_stopped.store(false);
+            s_round_over.store(false);
+            Task* victim = nullptr;
+            Task* neighbour = nullptr;
+            {
+                kernel_lock::Entry lock;
+                /* A pinned neighbour turning beside the movable victim keeps one of the two runnable
+                   and not running there: the victim is stealable whenever another CPU idles. */
+                victim = spawn_on(arena, "victim", turn_forever, processor_any);
+                victim->retain(); /* looked at after it is stopped and forgotten */
+                /* Never CPU 0: Tasks turning there keep this thread's scheduler from looking. */
+                u32 placed = victim->executor().processor();
+                neighbour = spawn_on(arena, "neighbour", turn_until_round_over, placed == 0 ? 1 : placed);
+            }
+            s_victim.store(victim);
+            Task* stopper = spawn_on(arena, "stopper", stop_the_victim, 3);
+            auto& executor = Executor::current();
+            if (executor.run_until_exit(*stopper).value() != 0)
+                return 2;
+            (void)executor.run_until_exit(*victim);
+            if (victim->exit_cause() != ExitCause::Stopped)
+                return 3;
+            u64 turns_at_exit = s_victim_turns.load();
+            /* Stopped while it ran, it ends at its next yield: one more turn at most. */
+            if (turns_at_exit > s_turns_at_stop.load() + 1)
+                return 4;
+            /* Others keep turning and stealing for a while: the victim must not. */
+            for (u32 spin = 0; spin < 200; ++spin)
+                sched_yield();
+            if (s_victim_turns.load() != turns_at_exit)
+                return 5;
+            s_round_over.store(true);
+            if (executor.run_until_exit(*neighbour).value() != 0)
+                return 6;
+            if (!test::reap_all_processors())
+                return 7;
+            steals_seen = total_steals();
+            kernel_lock::Entry lock;
+            victim->release();
+        }
+        std::printf("%llu steals\n", static_cast<unsigned long long>(steals_seen));
+        return steals_seen != 0 ? 0 : 8;
+    });
+}

@@ -48,7 +48,11 @@ public:
         : Device(Kind::Console, origin)
     {
     }
-    void write(std::string_view text) { platform::console_write(text.data(), text.size()); }
+    void write(std::string_view text)
+    {
+        platform::ConsoleWriter writer; /* a Task's text whole, never mixed with another CPU's */
+        platform::console_write(text.data(), text.size());
+    }
 };
 
 /* Writes `text` to the console a DeviceCap names; needs RightWrite and a console device. */

@@ -133,6 +133,33 @@ ErrorOr<i32> stop_the_victim(Bundle&)
     return 0;
 }
 
+/* ---- Tasks on CPU 0 and CPU 1 waking each other: the boot CPU's deadlock check ---- */
+constexpr u32 echo_rounds = 100000;
+std::atomic<Task*> s_pinger { nullptr };
+std::atomic<Task*> s_echo { nullptr };
+
+ErrorOr<i32> ping_the_echo(Bundle&)
+{
+    while (!s_echo.load())
+        Executor::current().yield();
+    for (u32 round = 0; round < echo_rounds; ++round) {
+        s_echo.load()->signals().raise(SignalBit(3));
+        (void)Executor::current().wait(SignalBit(3).mask());
+    }
+    return 0;
+}
+
+ErrorOr<i32> echo_the_ping(Bundle&)
+{
+    while (!s_pinger.load())
+        Executor::current().yield();
+    for (u32 round = 0; round < echo_rounds; ++round) {
+        (void)Executor::current().wait(SignalBit(3).mask());
+        s_pinger.load()->signals().raise(SignalBit(3));
+    }
+    return 0;
+}
+
 }
 
 TEST_CASE("Lock order: taken in order passes; an executor lock before the big lock, or a higher CPU's before a lower, fails",
@@ -166,6 +193,7 @@ TEST_CASE("Lock order: taken in order passes; an executor lock before the big lo
         Executor::of_processor(2).lock();
         Executor::of_processor(2).lock();
     });
+
 }
 
 TEST_CASE("Four CPUs: idle CPUs steal movable Tasks while they wait and are woken; none runs twice, no wake-up lost",
@@ -253,5 +281,38 @@ TEST_CASE("Four CPUs: a movable Task stopped from another CPU while idle CPUs st
         }
         std::printf("%llu steals\n", static_cast<unsigned long long>(steals_seen));
         return steals_seen != 0 ? 0 : 8;
+    });
+}
+
+TEST_CASE("Two CPUs: Tasks on CPU 0 and CPU 1 waking each other are never taken for a deadlock",
+    "[kernel][smp]")
+{
+    /*
+     * The boot CPU idles between its Task's wait and cpu 1's raise; it looks at the executors one
+     * at a time, so a raise made after it looked at its own and a wait made before it looked at
+     * cpu 1's read as "nothing can run anywhere" to a single look (seen in bench_smp's
+     * cross_cpu_wakeup: "deadlock: ... task driver waits for mask 0x8").
+     */
+    check_on_processors(2, [] {
+        test::Arena arena(1 * MiB);
+        s_pinger.store(nullptr);
+        s_echo.store(nullptr);
+        Task* pinger = nullptr;
+        Task* echo = nullptr;
+        {
+            kernel_lock::Entry lock;
+            pinger = spawn_on(arena, "pinger", ping_the_echo, 0);
+            echo = spawn_on(arena, "echo", echo_the_ping, 1);
+        }
+        s_pinger.store(pinger);
+        s_echo.store(echo);
+        auto& executor = Executor::current();
+        auto pinged = executor.run_until_exit(*pinger);
+        if (pinged.is_error() || pinged.value() != 0)
+            return 2; /* a deadlock report ends run_until_exit with an error */
+        auto echoed = executor.run_until_exit(*echo);
+        if (echoed.is_error() || echoed.value() != 0)
+            return 3;
+        return test::reap_all_processors() ? 0 : 4;
     });
 }

@@ -946,12 +946,33 @@ bool Executor::anything_runnable()
 
 bool Executor::nothing_can_run_anywhere()
 {
-    /* CPU 0, holding its own lock, the lowest: the others' are taken one at a time, in order. */
+    /*
+     * The executors are looked at one at a time, so one look is no snapshot: a Task on cpu 1 may
+     * raise a Task here after this executor was looked at, then wait before cpu 1's was. So a
+     * second look: it sees every raise made before the first ended (each executor's lock taken
+     * in the first pairs with its CPU letting it go after any raise its Tasks made), and equal
+     * switch counts say no Task was switched in between the two looks to raise anything more.
+     */
+    u64 first[CONFIG_CPUS_MAX];
+    u64 second[CONFIG_CPUS_MAX];
+    if (!every_executor_idle(first) || !every_executor_idle(second))
+        return false;
+    for (u32 index = 0; index < s_task_processors; ++index) {
+        if (first[index] != second[index])
+            return false;
+    }
+    return true;
+}
+
+/* One look at every executor, each under its lock in index order (CPU 0, the lowest, holds its own). */
+bool Executor::every_executor_idle(u64* switches)
+{
     for (u32 index = 0; index < s_task_processors; ++index) {
         Executor& executor = s_executors[index];
         if (&executor != this)
             executor.lock();
         bool busy = executor.m_current || executor.m_timed_waits != 0 || executor.anything_runnable();
+        switches[index] = executor.m_switches;
         if (&executor != this)
             executor.unlock();
         if (busy)

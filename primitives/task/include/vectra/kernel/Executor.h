@@ -144,6 +144,7 @@ private:
     void unlink(Task&);
     [[nodiscard]] bool anything_runnable();
     [[nodiscard]] bool nothing_can_run_anywhere();
+    [[nodiscard]] bool every_executor_idle(u64* switches);
     [[nodiscard]] bool keeps_timers() const { return processor() == 0; }
     [[nodiscard]] bool has_deadlines() const
     {

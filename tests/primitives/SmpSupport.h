@@ -12,6 +12,7 @@
 #include "../platforms/ChildProcess.h"
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <string>
 #include <unistd.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Kernel.h>
@@ -32,7 +33,7 @@ ChildResult run_checked(Check check)
 
 /* Runs `check` in a child with `count` CPUs started; it returns 0 when everything held. */
 template<typename Check>
-void check_on_processors(u32 count, Check check)
+void check_on_processors(u32 count, Check check, std::string* output = nullptr)
 {
     auto result = run_checked([&] {
         platform::hosted::request_processors(count);
@@ -43,6 +44,8 @@ void check_on_processors(u32 count, Check check)
     INFO(result.output);
     REQUIRE(result.exited);
     CHECK(result.exit_status == 0);
+    if (output)
+        *output = std::move(result.output);
 }
 
 /* Raises `bit` of every Task in `tasks` until `done` of them say they are done, yielding now and then.

@@ -17,6 +17,7 @@
 #include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/KernelLock.h>
 #include <vectra/kernel/LockOrder.h>
+#include <vectra/platform/ConsoleLine.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/platform/hosted/Processors.h>
 
@@ -130,6 +131,19 @@ ErrorOr<i32> stop_the_victim(Bundle&)
     }
     s_turns_at_stop.store(s_victim_turns.load());
     s_stopped.store(true);
+    return 0;
+}
+
+/* ---- kernel lines printed on two CPUs at once ---- */
+constexpr u32 console_rounds = 20000;
+
+ErrorOr<i32> print_lines(Bundle&)
+{
+    /* One line of 80 copies of a letter per CPU: a line mixed with another CPU's shows at once. */
+    char letter = char('a' + platform::current_processor());
+    std::string line(80, letter);
+    for (u32 round = 0; round < console_rounds; ++round)
+        platform::console_line(line);
     return 0;
 }
 
@@ -315,4 +329,44 @@ TEST_CASE("Two CPUs: Tasks on CPU 0 and CPU 1 waking each other are never taken 
             return 3;
         return test::reap_all_processors() ? 0 : 4;
     });
+}
+
+TEST_CASE("Two CPUs: kernel lines printed on both at once come out whole", "[kernel][smp]")
+{
+    /* The executor's reports print on the switch path without the big lock (ADR 0026 §15), beside
+       other CPUs' lines: each line is written whole (platform::ConsoleWriter) or not at all. */
+    std::string output;
+    check_on_processors(2, [&] {
+        test::Arena arena(1 * MiB);
+        Task* first = nullptr;
+        Task* second = nullptr;
+        {
+            kernel_lock::Entry lock;
+            first = spawn_on(arena, "printer-0", print_lines, 0);
+            second = spawn_on(arena, "printer-1", print_lines, 1);
+        }
+        auto& executor = Executor::current();
+        if (executor.run_until_exit(*first).value() != 0 || executor.run_until_exit(*second).value() != 0)
+            return 2;
+        return test::reap_all_processors() ? 0 : 3;
+    }, &output);
+    u32 whole[2] = { 0, 0 };
+    u32 mixed = 0;
+    usize start = 0;
+    while (start < output.size()) {
+        usize end = output.find('\n', start);
+        if (end == std::string::npos)
+            end = output.size();
+        std::string_view line(output.data() + start, end - start);
+        start = end + 1;
+        if (line.empty() || (line.front() != 'a' && line.front() != 'b'))
+            continue; /* the platform's own lines */
+        if (line == std::string(80, line.front()))
+            ++whole[line.front() - 'a'];
+        else
+            ++mixed;
+    }
+    CHECK(mixed == 0);
+    CHECK(whole[0] == console_rounds);
+    CHECK(whole[1] == console_rounds);
 }

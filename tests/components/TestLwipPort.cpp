@@ -5,8 +5,7 @@
  * process joined by an in-memory Ethernet link, driven by a clock the test advances. TCP over IPv4
  * and IPv6 (connect, accept, bytes both ways, a half close, a reset), UDP both families, a DHCP
  * client's discover on the wire, and memory: every pool object comes from the heap the Task handed
- * lwIP, and an exhausted heap is an error lwIP returns, not a crash. The port's own Internet checksum
- * against RFC 1071's plain sum.
+ * lwIP, and an exhausted heap is an error lwIP returns, not a crash.
  */
 
 #include <catch2/catch.hpp>
@@ -17,7 +16,6 @@
 #include <lwip/dhcp.h>
 #include <lwip/etharp.h>
 #include <lwip/ethip6.h>
-#include <lwip/inet_chksum.h>
 #include <lwip/init.h>
 #include <lwip/memp.h>
 #include <lwip/netif.h>
@@ -411,53 +409,4 @@ TEST_CASE("lwIP's pools come from the heap the Task handed it, and an exhausted 
     for (auto* pcb : made)
         REQUIRE(tcp_close(pcb) == ERR_OK);
     REQUIRE(tcp_new() != nullptr);
-}
-
-namespace {
-
-/* RFC 1071's sum the plain way: big-endian 16-bit words from the first byte, a last odd byte as a word's high byte. */
-u16 reference_sum(u8 const* bytes, usize length)
-{
-    u32 sum = 0;
-    for (usize index = 0; index + 1 < length; index += 2)
-        sum += u32(bytes[index]) << 8 | bytes[index + 1];
-    if (length % 2 == 1)
-        sum += u32(bytes[length - 1]) << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return u16(sum);
-}
-
-}
-
-TEST_CASE("the port's checksum (LWIP_CHKSUM) is RFC 1071's sum at every length and alignment", "[lwip]")
-{
-    /* RFC 1071 §3's example: the sum of 0001 f203 f4f5 f6f7 is ddf2. */
-    u8 example[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
-    REQUIRE(lwip_ntohs(LWIP_CHKSUM(example, sizeof(example))) == 0xddf2);
-    /* An IPv4 header whose checksum field (b861) was zeroed: inet_chksum gives the field back in network order. */
-    u8 header[] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
-    u16 field = inet_chksum(header, sizeof(header));
-    u8 stored[2];
-    std::memcpy(stored, &field, 2);
-    REQUIRE(stored[0] == 0xb8);
-    REQUIRE(stored[1] == 0x61);
-
-    /* Random bytes: every length to past two segments, at every start within eight bytes. */
-    std::vector<u8> bytes(2 * 1460 + 64 + 8);
-    for (auto& byte : bytes)
-        byte = u8(s_random.next_u32());
-    for (usize start = 0; start < 8; ++start) {
-        for (usize length = 0; length + start + 8 <= bytes.size(); ++length) {
-            INFO("start " << start << ", length " << length);
-            REQUIRE(lwip_ntohs(LWIP_CHKSUM(bytes.data() + start, int(length))) == reference_sum(bytes.data() + start, length));
-        }
-    }
-    /* Every carry at once: 64 KiB of ones sum to ffff (never 0000), and zeros to 0000. */
-    std::vector<u8> ones(65536 + 3, 0xff);
-    for (usize length : { usize(65536), usize(65535), usize(65539), usize(1) })
-        REQUIRE(lwip_ntohs(LWIP_CHKSUM(ones.data(), int(length))) == reference_sum(ones.data(), length));
-    REQUIRE(LWIP_CHKSUM(ones.data(), 65536) == 0xffff);
-    std::vector<u8> zeros(4096, 0);
-    REQUIRE(LWIP_CHKSUM(zeros.data(), int(zeros.size())) == 0);
 }

@@ -65,33 +65,14 @@ Error Link::refused(Error error)
     return error;
 }
 
-/*
- * The carried MemCap checked with one system call per frame, not endpoint::lent_memory's two
- * (describe, then map): mapping it already requires read, and write for a receive buffer the
- * device writes, and gives its size. A frame each way costs a system call less.
- */
 ErrorOr<MemCap> Link::take_buffer(protocol::MessageCapabilities const& capabilities, bool writable, u64 offset, u32 length)
 {
-    if (!capabilities.received)
-        return Error(LinkError::BufferUnusable, "no MemCap came with the request");
-    auto memory = capabilities.received->as<CapabilityClass::Memory>();
-    if (memory.is_error())
-        return Error(LinkError::BufferUnusable, "the request carried a capability that is not memory");
-    usize size = 0;
-    if (writable) {
-        auto view = system::map_memory(memory.value());
-        if (view.is_error())
-            return Error(LinkError::BufferUnusable, view.error().message());
-        size = view.value().size();
-    } else {
-        auto view = system::map_memory_read_only(memory.value());
-        if (view.is_error())
-            return Error(LinkError::BufferUnusable, view.error().message());
-        size = view.value().size();
-    }
-    if (offset > size || length > size - offset)
+    auto lent = endpoint::lent_memory(capabilities.received, writable);
+    if (lent.is_error())
+        return Error(LinkError::BufferUnusable, lent.error().message());
+    if (offset > lent.value().size || length > lent.value().size - offset)
         return Error(LinkError::BufferUnusable, "offset + length lies outside the MemCap");
-    return memory.release_value();
+    return std::move(lent.value().memory);
 }
 
 ErrorOr<usize> Link::free_entry(Outstanding const* entries, u16 limit) const

@@ -64,16 +64,6 @@ extern unsigned char* vectra_lwip_heap;
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
 
-/* The Internet checksum eight bytes per load (src/Checksum.c) instead of lwIP's two. */
-#ifdef __cplusplus
-extern "C" {
-#endif
-unsigned short vectra_lwip_checksum(void const* data, int length);
-#ifdef __cplusplus
-}
-#endif
-#define LWIP_CHKSUM vectra_lwip_checksum
-
 #define LWIP_RAW 0
 #define LWIP_UDP 1
 #define LWIP_TCP 1

@@ -165,7 +165,14 @@ void Server::reply(usize index, usize length)
 
 void Server::handle(usize index, std::span<u8 const> request, std::optional<ReceivedCapability> capability)
 {
-    auto intent = wait_intent(request);
+    /*
+     * Whether the request may wait is read before the dispatch only when it matters there: with
+     * requests of the session waiting (a second one on a socket's direction is busy) or a capability
+     * (kept through the dispatch). Otherwise only a would-block reply asks, and most requests are
+     * answered at once: their body is decoded once, by the dispatch.
+     */
+    bool ask_first = capability.has_value() || m_waiting[index].count() > 0;
+    std::optional<WaitIntent> intent = ask_first ? wait_intent(request) : std::nullopt;
     if (intent && m_waiting[index].holds(intent->socket, intent->direction)) {
         auto envelope = protocol::read_envelope(request).release_value();
         if (capability)
@@ -176,9 +183,13 @@ void Server::handle(usize index, std::span<u8 const> request, std::optional<Rece
     }
     /* A request that may wait keeps its capability through the dispatch: the loop removes it once answered. */
     usize length = dispatch(index, request, capability, intent.has_value());
-    if (intent && reply_status({ m_reply, length }) == u16(net::SocketError::WouldBlock)) {
-        m_waiting[index].keep(*intent, request, capability);
-        return;
+    if (reply_status({ m_reply, length }) == u16(net::SocketError::WouldBlock)) {
+        if (!ask_first)
+            intent = wait_intent(request);
+        if (intent) {
+            m_waiting[index].keep(*intent, request, capability);
+            return;
+        }
     }
     if (intent && capability)
         remove_capability(*capability);

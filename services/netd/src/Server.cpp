@@ -220,7 +220,8 @@ Server::Taken Server::take_requests(usize index)
         handle(index, std::span<u8 const>(m_request, received.value().length), capability);
         result.took = true;
     }
-    result.more = true; /* the quota ended the turn, not an empty Ring: its doorbell will not ring for what is left */
+    /* The quota ended the turn: if the Ring still holds requests its doorbell will not ring for them, so look again. */
+    result.more = !slot.inbox->is_empty();
     return result;
 }
 
@@ -256,6 +257,7 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         table->retry_reclaims();
         bool served = false;
         bool held_back = false;
+        bool more = false;
         /* The reply-space bit is shared: any session held back by a full Ring may have room now. */
         bool every_session = taken & table_bits.reply_space.mask();
         u64 look_again = 0;
@@ -266,23 +268,41 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
             auto result = take_requests(index);
             served |= result.took;
             held_back |= result.held_back;
+            more |= result.more;
             if (result.more || result.held_back)
                 look_again |= session_bit;
         }
         m_look_again = look_again | m_opened_since;
         m_opened_since = 0;
-        u64 next_timer = u64(m_backend.turn()) * 1'000'000;
-        for (usize index = 0; index < table->capacity(); ++index)
-            served |= retry_waiting(index);
+        /* One clock read a pass: the stack's due timers, and the wait's deadline if the pass ends in one. */
+        u64 now = endpoint::now_nanoseconds();
+        u64 next_timer = u64(m_backend.turn(now)) * 1'000'000;
+        /*
+         * An answered request may make another one answerable (what it freed, what it closed):
+         * the waiting requests are tried again until a round answers none.
+         */
+        for (bool answered = true; answered;) {
+            answered = false;
+            for (usize index = 0; index < table->capacity(); ++index)
+                answered |= retry_waiting(index);
+            served |= answered;
+        }
         u64 mask = table->wait_mask() | timer_bit.mask() | m_backend.wait_mask();
-        if (served) {
-            /* Another pass at once, for what this one made possible; it takes the bits raised meanwhile without waiting. */
+        if (more || m_opened_since != 0 || m_look_again & ~look_again || (served && m_backend.work_queued())) {
+            /*
+             * Another pass at once: for a session with requests left (a held-back one waits for
+             * room: the reply-space bit, or the poll below), one just opened, or for what this pass gave
+             * the stack to do (packets its sends looped back). It takes the bits raised meanwhile
+             * without waiting; anything else this pass made possible is already done (the
+             * requests it answered, the waiting ones tried again until none moved), and the wait
+             * ends at once for what was raised since, or at the stack's next timer.
+             */
             taken = system::take_pending(mask);
             continue;
         }
         if (held_back && next_timer > held_back_poll_nanoseconds)
             next_timer = held_back_poll_nanoseconds;
-        taken = endpoint::wait_until(mask, endpoint::now_nanoseconds() + next_timer, timer_bit);
+        taken = endpoint::wait_until(mask, now + next_timer, timer_bit);
     }
 }
 

@@ -132,6 +132,7 @@ Server::~Server()
 
 void Server::opened(usize index)
 {
+    m_reply_room[index] = 0;
     m_opened_since |= u64(1) << index; /* looked at in the next pass whatever its doorbell said */
     m_waiting[index].clear();
     session(index).opened();
@@ -139,6 +140,7 @@ void Server::opened(usize index)
 
 void Server::closed(usize index)
 {
+    m_reply_room[index] = 0;
     m_waiting[index].clear();
     session(index).closed();
 }
@@ -160,6 +162,8 @@ void Server::reply(usize index, usize length)
 {
     if (reply_status(std::span<u8 const>(m_reply, length)) != protocol::status_success)
         ++session(index).counters().refused; /* the `counters` message's "requests answered with an error" */
+    if (m_reply_room[index] > 0)
+        --m_reply_room[index];
     m_table.send_reply(index, std::span<u8 const>(m_reply, length));
 }
 
@@ -203,8 +207,11 @@ Server::Taken Server::take_requests(usize index)
     for (usize taken = 0; taken < m_table.limits().requests_per_turn; ++taken) {
         if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
             return result;
-        if (slot.outbox->free_slots() < m_waiting[index].count() + 1) {
-            /* every reply netd owes this session must fit its replies Ring */
+        /* Every reply netd owes this session must fit its replies Ring: asked of the kernel only when the count kept seems short. */
+        usize owed = m_waiting[index].count() + 1;
+        if (m_reply_room[index] < owed)
+            m_reply_room[index] = slot.outbox->free_slots();
+        if (m_reply_room[index] < owed) {
             result.held_back = m_waiting[index].count() > 0 && !slot.inbox->is_empty();
             return result;
         }

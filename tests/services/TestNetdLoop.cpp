@@ -8,9 +8,12 @@
  */
 
 #include "NetdTestLoop.h"
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <netd/Server.h>
 #include <netd/Stack.h>
+#include <utility>
+#include <vector>
 #include <vectra/Entropy.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -277,6 +280,149 @@ ErrorOr<i32> unread_replies(Bundle& bundle)
     return 0;
 }
 
+/*
+ * A stack that does nothing at once, so the loop must come back for everything itself: a datagram
+ * sent is queued (work_queued()) and reaches the socket bound to its port only in the next turn();
+ * a socket may send once per datagram it has taken (one bound to an odd port may also send once
+ * at the start); turn() never asks for a timer and the backend raises no Signal. A loop that waits
+ * while a session's Ring still holds requests, while work is queued, or while a waiting request
+ * has become answerable, waits here for ever.
+ */
+class StepwiseBackend final : public netd::Backend {
+public:
+    struct State {
+        u16 port;
+        u16 sends;    /* sends it may make */
+        u8 count;     /* datagrams it holds, one byte each */
+        u8 bytes[15];
+    };
+
+    ErrorOr<Opened> listen(netd::Socket&, Address const&, u16) override { return refused(); }
+    ErrorOr<Opened> connect(netd::Socket&, Address const&, Address const&) override { return refused(); }
+    ErrorOr<Opened> accept(netd::Socket&, netd::Socket&) override { return refused(); }
+    Opened claimed(netd::Socket&) override { return {}; }
+
+    ErrorOr<Opened> bind(netd::Socket& socket, Address const& local) override
+    {
+        auto& state = socket.state.as<State>();
+        state = State { local.port, u16(local.port % 2), 0, {} };
+        m_bound.push_back(&socket);
+        Opened opened;
+        opened.local = local;
+        return opened;
+    }
+
+    ErrorOr<usize> send(netd::Socket& socket, std::span<u8 const> bytes, Address const* to) override
+    {
+        auto& state = socket.state.as<State>();
+        if (to == nullptr || bytes.size() != 1)
+            return Error(SocketError::AddressUnusable, "one byte to an address");
+        if (state.sends == 0)
+            return Error(SocketError::WouldBlock, "this socket has taken no datagram since it last sent");
+        --state.sends;
+        m_queued.push_back({ to->port, bytes[0] });
+        return usize(1);
+    }
+
+    ErrorOr<netd::Receipt> receive(netd::Socket& socket, std::span<u8> into) override
+    {
+        auto& state = socket.state.as<State>();
+        if (state.count == 0)
+            return Error(SocketError::WouldBlock, "nothing has reached this socket");
+        into[0] = state.bytes[0];
+        std::copy(state.bytes + 1, state.bytes + state.count, state.bytes);
+        --state.count;
+        ++state.sends;
+        netd::Receipt receipt;
+        receipt.length = 1;
+        return receipt;
+    }
+
+    void shutdown(netd::Socket&, bool, bool) override { }
+    void release(netd::Socket& socket, bool) override { std::erase(m_bound, &socket); }
+
+    u32 turn(u64) override
+    {
+        for (auto [port, byte] : m_queued) {
+            for (netd::Socket* socket : m_bound) {
+                auto& state = socket->state.as<State>();
+                if (state.port == port && state.count < sizeof(state.bytes))
+                    state.bytes[state.count++] = byte;
+            }
+        }
+        m_queued.clear();
+        return 0xffff'ffffu;
+    }
+    u64 wait_mask() override { return 0; }
+    bool work_queued() override { return !m_queued.empty(); }
+
+private:
+    static Error refused() { return Error(SocketError::WrongKind, "datagrams only"); }
+
+    std::vector<netd::Socket*> m_bound;
+    std::vector<std::pair<u16, u8>> m_queued;
+};
+
+ErrorOr<i32> stepwise_netd(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    TRY(bundle.take<ReticleCap>("memory"));
+    static StepwiseBackend backend;
+    static netd::Server* server = new netd::Server(backend);
+    test::netd_server() = server;
+    TRY(server->serve(std::move(requests), std::move(replies)));
+    return 0;
+}
+
+/*
+ * Four requests sent before netd runs (one taken per pass: the Ring still holds three). Q's receive
+ * and P's send and receive wait; R's send reaches P in the turn after it: P's receive is answered,
+ * which lets P send — answerable only after that, without any turn; P's byte reaches Q only in the
+ * turn after that, and nothing but the loop itself comes back for it.
+ */
+ErrorOr<i32> stepwise_chain(Bundle& bundle)
+{
+    auto clients = TRY(client_start(bundle));
+    auto session = TRY(open_session(clients.listener, clients.memory));
+    auto q = TRY(session.call(UdpBind { loopback(2000) }, 1));
+    auto p = TRY(session.call(UdpBind { loopback(2002) }, 2));
+    auto r = TRY(session.call(UdpBind { loopback(2001) }, 3));
+    Receive at_q;
+    at_q.socket = q.socket;
+    at_q.maximum = 16;
+    Send from_p;
+    from_p.socket = p.socket;
+    from_p.to = loopback(2000);
+    from_p.data = text("p");
+    Receive at_p = at_q;
+    at_p.socket = p.socket;
+    Send from_r;
+    from_r.socket = r.socket;
+    from_r.to = loopback(2002);
+    from_r.data = text("r");
+    from_r.wait = false;
+    TRY(session.send(at_q, 10));
+    TRY(session.send(from_p, 11));
+    TRY(session.send(at_p, 12));
+    TRY(session.send(from_r, 13));
+    bool answered[4] = {};
+    for (usize count = 0; count < 4; ++count) {
+        auto reply = TRY(session.next());
+        u32 id = reply.envelope.call_id;
+        EXPECT_IN_TASK(id >= 10 && id < 14 && !answered[id - 10]);
+        answered[id - 10] = true;
+        if (id == 10)
+            EXPECT_IN_TASK(has(TRY(Raw::decode<Receive>(reply, id)).data, "p"));
+        if (id == 11 || id == 13)
+            EXPECT_IN_TASK(TRY(Raw::decode<Send>(reply, id)).length == 1);
+        if (id == 12)
+            EXPECT_IN_TASK(has(TRY(Raw::decode<Receive>(reply, id)).data, "r"));
+    }
+    session.connection().close();
+    return 0;
+}
+
 }
 
 TEST_CASE("netd's loop: requests that wait are kept and answered on their event; a second is busy", "[netd]")
@@ -287,4 +433,9 @@ TEST_CASE("netd's loop: requests that wait are kept and answered on their event;
 TEST_CASE("netd's loop: a client that reads no replies cannot make netd owe more than its Ring holds", "[netd]")
 {
     test::run_with_netd({ unread_replies }, 128 * KiB);
+}
+
+TEST_CASE("netd's loop: comes back by itself for requests left, queued work and requests another answer made answerable", "[netd]")
+{
+    test::run_with_netd(stepwise_netd, {}, { stepwise_chain }, 128 * KiB);
 }

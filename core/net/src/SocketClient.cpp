@@ -23,13 +23,6 @@ bool session_ended(Error const& error)
     return error.is(ErrorCode::PeerClosed) || error.is(ErrorCode::Revoked) || error.is(ErrorCode::PeerRestarted);
 }
 
-Data data_of(std::span<u8 const> bytes)
-{
-    Data data;
-    MUST(data.try_extend(bytes));
-    return data;
-}
-
 usize smaller(usize left, usize right) { return left < right ? left : right; }
 
 }
@@ -103,7 +96,7 @@ ErrorOr<void> SocketClient::check(Socket const& socket) const
 Socket SocketClient::socket_of(Opened const& opened) const { return Socket { opened.socket, m_session_number, opened.local, opened.remote }; }
 
 template<typename Request>
-ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call(Request const& request, u64 deadline, Lent lent)
+ErrorOr<void> SocketClient::exchange(Request const& request, protocol::ReplyOf<Protocol, Request>& into, u64 deadline, Lent lent)
 {
     TRY(ensure_session(deadline));
     u8 bytes[protocol::payload_capacity<P>];
@@ -130,18 +123,26 @@ ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call(Request const& 
             return Error(ErrorCode::MalformedMessage, "the reply answers another message");
         if (envelope.status != protocol::status_success)
             return protocol::error_of_status(envelope.status, domain);
-        protocol::ReplyOf<P, Request> decoded {};
-        if (protocol::decode_body(message, decoded).is_error())
+        /* Decoded in place: a reply with inline bytes is a slot's worth, not copied again on the way out. */
+        if (protocol::decode_body(message, into).is_error())
             return Error(ErrorCode::MalformedMessage, "a reply that does not decode");
-        return decoded;
+        return {};
     }
 }
 
 template<typename Request>
-ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call_waiting(
-    Socket const& socket, Request const& request, u64 deadline, Lent lent)
+ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call(Request const& request, u64 deadline, Lent lent)
 {
-    auto reply = call(request, deadline, lent);
+    protocol::ReplyOf<P, Request> reply {};
+    TRY(exchange(request, reply, deadline, lent));
+    return reply;
+}
+
+template<typename Request>
+ErrorOr<void> SocketClient::exchange_waiting(
+    Socket const& socket, Request const& request, protocol::ReplyOf<Protocol, Request>& into, u64 deadline, Lent lent)
+{
+    auto reply = exchange(request, into, deadline, lent);
     if (!reply.is_error() || !reply.error().is(ErrorCode::TimedOut) || !m_session)
         return reply;
     /* The request still waits in netd: closing the socket answers it, and nothing of it lives after the close's reply. */
@@ -151,6 +152,15 @@ ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call_waiting(
             return closed.release_error(); /* netd went meanwhile: that is what the caller must hear */
         end(); /* netd did not answer the close either: give the session up rather than leave the request in it */
     }
+    return reply;
+}
+
+template<typename Request>
+ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call_waiting(
+    Socket const& socket, Request const& request, u64 deadline, Lent lent)
+{
+    protocol::ReplyOf<P, Request> reply {};
+    TRY(exchange_waiting(socket, request, reply, deadline, lent));
     return reply;
 }
 
@@ -213,8 +223,7 @@ ErrorOr<usize> SocketClient::send_once(
     request.wait = wait;
     Lent lent;
     if (bytes.size() <= inline_maximum || m_transfer_bytes.empty()) {
-        auto part = bytes.first(smaller(bytes.size(), inline_maximum));
-        request.data = data_of(part);
+        MUST(request.data.try_extend(bytes.first(smaller(bytes.size(), inline_maximum))));
     } else {
         auto part = bytes.first(smaller(bytes.size(), m_transfer_bytes.size()));
         memcpy(m_transfer_bytes.data(), part.data(), part.size());
@@ -222,7 +231,9 @@ ErrorOr<usize> SocketClient::send_once(
         lent = { &m_transfer, RightRead };
     }
     /* Without wait netd answers at once (would-block when its buffer is full): nothing is left waiting. */
-    return wait ? TRY(call_waiting(socket, request, deadline, lent)).length : TRY(call(request, deadline, lent)).length;
+    Sent sent;
+    TRY(wait ? exchange_waiting(socket, request, sent, deadline, lent) : exchange(request, sent, deadline, lent));
+    return sent.length;
 }
 
 ErrorOr<usize> SocketClient::try_send(Socket const& socket, std::span<u8 const> bytes)
@@ -289,7 +300,7 @@ ErrorOr<Incoming> SocketClient::receive_once(Socket const& socket, std::span<u8>
         request.maximum = u32(smaller(buffer.size(), inline_maximum));
     }
     /* Without wait netd answers at once (would-block when nothing came): nothing is left waiting to abandon. */
-    reply = wait ? TRY(call_waiting(socket, request, deadline, lent)) : TRY(call(request, deadline, lent));
+    TRY(wait ? exchange_waiting(socket, request, reply, deadline, lent) : exchange(request, reply, deadline, lent));
     if (reply.length > request.maximum || (!through_memory && reply.data.size() != reply.length))
         return Error(ErrorCode::MalformedMessage, "netd returned more bytes than asked for");
     if (reply.length > 0)

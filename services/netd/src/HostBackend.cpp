@@ -228,7 +228,7 @@ void HostBackend::release(Socket& socket, bool)
     --m_open;
 }
 
-u32 HostBackend::turn()
+u32 HostBackend::turn(u64)
 {
     /* Polled readiness: while any host socket is open, the loop comes back soon to dispatch waiting requests again. */
     return m_open > 0 ? poll_milliseconds : 0xffff'ffffu;

@@ -435,8 +435,10 @@ void LwipBackend::release(Socket& socket, bool reset)
     state.datagram_count = 0;
 }
 
-u32 LwipBackend::turn() { return Stack::turn(); }
+u32 LwipBackend::turn(u64 now) { return Stack::turn(now); }
 
 u64 LwipBackend::wait_mask() { return Stack::wait_mask(); }
+
+bool LwipBackend::work_queued() { return Stack::looped_back_waiting(); }
 
 }

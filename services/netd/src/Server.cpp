@@ -132,6 +132,7 @@ Server::~Server()
 
 void Server::opened(usize index)
 {
+    m_reply_room[index] = 0;
     m_opened_since |= u64(1) << index; /* looked at in the next pass whatever its doorbell said */
     m_waiting[index].clear();
     session(index).opened();
@@ -139,6 +140,7 @@ void Server::opened(usize index)
 
 void Server::closed(usize index)
 {
+    m_reply_room[index] = 0;
     m_waiting[index].clear();
     session(index).closed();
 }
@@ -160,12 +162,21 @@ void Server::reply(usize index, usize length)
 {
     if (reply_status(std::span<u8 const>(m_reply, length)) != protocol::status_success)
         ++session(index).counters().refused; /* the `counters` message's "requests answered with an error" */
+    if (m_reply_room[index] > 0)
+        --m_reply_room[index];
     m_table.send_reply(index, std::span<u8 const>(m_reply, length));
 }
 
 void Server::handle(usize index, std::span<u8 const> request, std::optional<ReceivedCapability> capability)
 {
-    auto intent = wait_intent(request);
+    /*
+     * Whether the request may wait is read before the dispatch only when it matters there: with
+     * requests of the session waiting (a second one on a socket's direction is busy) or a capability
+     * (kept through the dispatch). Otherwise only a would-block reply asks, and most requests are
+     * answered at once: their body is decoded once, by the dispatch.
+     */
+    bool ask_first = capability.has_value() || m_waiting[index].count() > 0;
+    std::optional<WaitIntent> intent = ask_first ? wait_intent(request) : std::nullopt;
     if (intent && m_waiting[index].holds(intent->socket, intent->direction)) {
         auto envelope = protocol::read_envelope(request).release_value();
         if (capability)
@@ -176,9 +187,13 @@ void Server::handle(usize index, std::span<u8 const> request, std::optional<Rece
     }
     /* A request that may wait keeps its capability through the dispatch: the loop removes it once answered. */
     usize length = dispatch(index, request, capability, intent.has_value());
-    if (intent && reply_status({ m_reply, length }) == u16(net::SocketError::WouldBlock)) {
-        m_waiting[index].keep(*intent, request, capability);
-        return;
+    if (reply_status({ m_reply, length }) == u16(net::SocketError::WouldBlock)) {
+        if (!ask_first)
+            intent = wait_intent(request);
+        if (intent) {
+            m_waiting[index].keep(*intent, request, capability);
+            return;
+        }
     }
     if (intent && capability)
         remove_capability(*capability);
@@ -192,8 +207,11 @@ Server::Taken Server::take_requests(usize index)
     for (usize taken = 0; taken < m_table.limits().requests_per_turn; ++taken) {
         if (slot.state != session::Table::State::Open && slot.state != session::Table::State::Opening)
             return result;
-        if (slot.outbox->free_slots() < m_waiting[index].count() + 1) {
-            /* every reply netd owes this session must fit its replies Ring */
+        /* Every reply netd owes this session must fit its replies Ring: asked of the kernel only when the count kept seems short. */
+        usize owed = m_waiting[index].count() + 1;
+        if (m_reply_room[index] < owed)
+            m_reply_room[index] = slot.outbox->free_slots();
+        if (m_reply_room[index] < owed) {
             result.held_back = m_waiting[index].count() > 0 && !slot.inbox->is_empty();
             return result;
         }
@@ -209,7 +227,8 @@ Server::Taken Server::take_requests(usize index)
         handle(index, std::span<u8 const>(m_request, received.value().length), capability);
         result.took = true;
     }
-    result.more = true; /* the quota ended the turn, not an empty Ring: its doorbell will not ring for what is left */
+    /* The quota ended the turn: if the Ring still holds requests its doorbell will not ring for them, so look again. */
+    result.more = !slot.inbox->is_empty();
     return result;
 }
 
@@ -245,6 +264,7 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         table->retry_reclaims();
         bool served = false;
         bool held_back = false;
+        bool more = false;
         /* The reply-space bit is shared: any session held back by a full Ring may have room now. */
         bool every_session = taken & table_bits.reply_space.mask();
         u64 look_again = 0;
@@ -255,23 +275,41 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
             auto result = take_requests(index);
             served |= result.took;
             held_back |= result.held_back;
+            more |= result.more;
             if (result.more || result.held_back)
                 look_again |= session_bit;
         }
         m_look_again = look_again | m_opened_since;
         m_opened_since = 0;
-        u64 next_timer = u64(m_backend.turn()) * 1'000'000;
-        for (usize index = 0; index < table->capacity(); ++index)
-            served |= retry_waiting(index);
+        /* One clock read a pass: the stack's due timers, and the wait's deadline if the pass ends in one. */
+        u64 now = endpoint::now_nanoseconds();
+        u64 next_timer = u64(m_backend.turn(now)) * 1'000'000;
+        /*
+         * An answered request may make another one answerable (what it freed, what it closed):
+         * the waiting requests are tried again until a round answers none.
+         */
+        for (bool answered = true; answered;) {
+            answered = false;
+            for (usize index = 0; index < table->capacity(); ++index)
+                answered |= retry_waiting(index);
+            served |= answered;
+        }
         u64 mask = table->wait_mask() | timer_bit.mask() | m_backend.wait_mask();
-        if (served) {
-            /* Another pass at once, for what this one made possible; it takes the bits raised meanwhile without waiting. */
+        if (more || m_opened_since != 0 || m_look_again & ~look_again || (served && m_backend.work_queued())) {
+            /*
+             * Another pass at once: for a session with requests left (a held-back one waits for
+             * room: the reply-space bit, or the poll below), one just opened, or for what this pass gave
+             * the stack to do (packets its sends looped back). It takes the bits raised meanwhile
+             * without waiting; anything else this pass made possible is already done (the
+             * requests it answered, the waiting ones tried again until none moved), and the wait
+             * ends at once for what was raised since, or at the stack's next timer.
+             */
             taken = system::take_pending(mask);
             continue;
         }
         if (held_back && next_timer > held_back_poll_nanoseconds)
             next_timer = held_back_poll_nanoseconds;
-        taken = endpoint::wait_until(mask, endpoint::now_nanoseconds() + next_timer, timer_bit);
+        taken = endpoint::wait_until(mask, now + next_timer, timer_bit);
     }
 }
 

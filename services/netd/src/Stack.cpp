@@ -113,19 +113,30 @@ ErrorOr<void> Stack::start(std::span<u8> heap, EntropySource& entropy)
     return {};
 }
 
-u32 Stack::turn()
+u32 Stack::turn() { return turn(monotonic_now().nanoseconds_since_boot()); }
+
+u32 Stack::turn(u64 now)
 {
     if (s_link != nullptr)
         s_link->poll();
     netif_poll_all();
-    /* One clock read per turn: the due timers and the time to the next one are measured from the same instant. */
-    s_turn_now = u32(monotonic_now().nanoseconds_since_boot() / 1000000);
+    /* One instant per turn: the due timers and the time to the next one are measured from it. */
+    s_turn_now = u32(now / 1000000);
     s_turn_clock_held = true;
     sys_check_timeouts();
     (void)end_time_wait_past(time_wait_limit);
     u32 sleep = sys_timeouts_sleeptime();
     s_turn_clock_held = false;
     return sleep;
+}
+
+bool Stack::looped_back_waiting()
+{
+    for (netif* interface = netif_list; interface != nullptr; interface = interface->next) {
+        if (interface->loop_first != nullptr)
+            return true;
+    }
+    return false;
 }
 
 /*

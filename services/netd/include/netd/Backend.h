@@ -81,10 +81,19 @@ public:
     /* The DNS servers the link's DHCP lease names; none by default (no link, the host's sockets). */
     [[nodiscard]] virtual ErrorOr<net::NameServers> name_servers() { return net::NameServers {}; }
 
-    /* Runs what is due; returns how many ms the loop may sleep at most before calling again. */
-    [[nodiscard]] virtual u32 turn() = 0;
+    /*
+     * Runs what is due at `now` (the loop's one clock reading for the pass, in ns since boot);
+     * returns how many ms after `now` the loop may sleep at most before calling again.
+     */
+    [[nodiscard]] virtual u32 turn(u64 now) = 0;
     /* The Signal bits that end the loop's wait for this backend. */
     [[nodiscard]] virtual u64 wait_mask() = 0;
+    /*
+     * Whether a turn now would find work already queued in the stack (for lwIP: packets looped
+     * back and not yet taken in), asked after a pass that served something: true makes the loop
+     * pass again at once instead of waiting. A backend that cannot tell says true.
+     */
+    [[nodiscard]] virtual bool work_queued() { return true; }
 };
 
 }

@@ -53,7 +53,7 @@ public:
     ErrorOr<Receipt> receive(Socket&, std::span<u8>) override;
     void shutdown(Socket&, bool receive, bool send) override;
     void release(Socket&, bool reset) override;
-    u32 turn() override;
+    u32 turn(u64 now) override;
     u64 wait_mask() override { return 0; }
 
 private:

@@ -69,8 +69,9 @@ public:
     void shutdown(Socket&, bool receive, bool send) override;
     void release(Socket&, bool reset) override;
     ErrorOr<net::NameServers> name_servers() override;
-    u32 turn() override;
+    u32 turn(u64 now) override;
     u64 wait_mask() override;
+    bool work_queued() override;
 };
 
 }

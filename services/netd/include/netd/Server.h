@@ -123,6 +123,12 @@ private:
     /* Sessions (bit n: session n) the next pass looks at whatever its doorbell says: quota reached, held back, just opened. */
     u64 m_look_again { 0 };
     u64 m_opened_since { 0 };
+    /*
+     * At least this many slots of session n's replies Ring are free: read from the kernel when it
+     * seems too few for the Ring-space rule, less one for each reply sent since (only netd sends
+     * into it, and only the client's reading frees a slot); 0 when the session opens or ends.
+     */
+    u32 m_reply_room[maximum_sessions] {};
     u8 m_request[request_bytes];
     u8 m_reply[request_bytes];
 };

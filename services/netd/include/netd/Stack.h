@@ -61,6 +61,10 @@ public:
     /* Delivers looped-back packets, runs lwIP's due timers and bounds TIME_WAIT (end_time_wait_past);
        returns how many ms until the next timer. */
     static u32 turn();
+    /* As turn(), with the clock already read: `now` in ns since boot, lwIP's timers due by then run. */
+    static u32 turn(u64 now);
+    /* Whether an interface holds looped-back packets the next turn() takes in (sent since the last one). */
+    [[nodiscard]] static bool looped_back_waiting();
     /* Every TCP connection with unsent segments outputs what its windows allow (a link's transmit slot is free again). */
     static void output_unsent();
     /*

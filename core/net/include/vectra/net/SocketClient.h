@@ -124,10 +124,19 @@ private:
     {
     }
 
-    /* Sends `request` (reopening the session first if it ended) and waits for its reply until `deadline`. */
+    /*
+     * Sends `request` (reopening the session first if it ended) and waits for its reply until
+     * `deadline`, decoded into `into` (a slot-sized reply is not copied on its way to the caller).
+     */
+    template<typename Request>
+    [[nodiscard]] ErrorOr<void> exchange(Request const&, protocol::ReplyOf<Protocol, Request>& into, u64 deadline, Lent = {});
+    /* As exchange(), for a request that waits on `socket`: a passed deadline resets and closes the socket. */
+    template<typename Request>
+    [[nodiscard]] ErrorOr<void> exchange_waiting(
+        Socket const&, Request const&, protocol::ReplyOf<Protocol, Request>& into, u64 deadline, Lent = {});
+    /* exchange() and exchange_waiting() with the reply returned. */
     template<typename Request>
     [[nodiscard]] ErrorOr<protocol::ReplyOf<Protocol, Request>> call(Request const&, u64 deadline, Lent = {});
-    /* As call(), for a request that waits on `socket`: a passed deadline resets and closes the socket. */
     template<typename Request>
     [[nodiscard]] ErrorOr<protocol::ReplyOf<Protocol, Request>> call_waiting(
         Socket const&, Request const&, u64 deadline, Lent = {});

@@ -46,8 +46,6 @@ void clear_stack(void* base, usize size)
     __builtin_memset(base, 0, size);
 }
 
-/* One executor per CPU (ADR 0026). */
-Executor s_executors[CONFIG_CPUS_MAX];
 u32 s_task_processors = 1;
 u32 s_next_placement = 0; /* round-robin for processor_any */
 
@@ -69,6 +67,7 @@ void unlock_timers()
 
 }
 
+Executor Executor::s_executors[CONFIG_CPUS_MAX];
 std::atomic<usize> Executor::s_interrupt_routes { 0 };
 std::atomic<Timer*> Executor::s_armed_timers { nullptr };
 
@@ -93,18 +92,21 @@ void Executor::unlock()
  */
 Executor& Executor::enter_switch_path(bool& had_big_lock)
 {
-    had_big_lock = kernel_lock::held_here();
+    /* One CPU lookup answers both: whose big lock, which executor (an rdtscp on x86_64 with CPUs). */
+    u32 self = platform::current_processor();
+    had_big_lock = kernel_lock::held_by(self);
     if (had_big_lock)
         kernel_lock::leave();
-    Executor& here = current();
+    Executor& here = s_executors[self];
     here.lock();
     return here;
 }
 
-void Executor::leave_switch_path(bool had_big_lock)
+/* `resumed` is the executor the Task came back on (reschedule's answer): a Task stolen while it
+   waited returns on another CPU, holding that one's lock. Running, it cannot move meanwhile. */
+void Executor::leave_switch_path(Executor& resumed, bool had_big_lock)
 {
-    /* Asked again: a Task stolen while it waited returns on another CPU, holding that one's lock. */
-    current().unlock();
+    resumed.unlock();
     if (had_big_lock)
         kernel_lock::enter();
 }
@@ -116,8 +118,6 @@ void Executor::stop_if_requested(Task& task)
     unlock(); /* fail_current takes the big lock, which ranks first: the Task ends inside the kernel */
     fail_current(ExitCause::Stopped, "its last TaskCap was deleted", 0);
 }
-
-Executor& Executor::current() { return s_executors[platform::current_processor()]; }
 
 Executor& Executor::of_processor(u32 index)
 {
@@ -348,11 +348,10 @@ void Executor::close_start_gate(Task& task)
 
 void Executor::task_trampoline(void* context, void* from)
 {
-    auto& executor = Executor::current();
-    executor.save_continuation(context, from);
+    Executor& executor = resumed_after_jump(context, from);
     Task& task = *executor.m_current;
     /* The switch into a Task's own code lets its executor's lock go (that of the CPU it starts on). */
-    Executor::current().unlock();
+    executor.unlock();
     /* A Task in a domain leaves kernel mode here for good; its Exit call ends it. */
     if (task.domain())
         domains::enter_user_mode(task);
@@ -456,14 +455,22 @@ void Executor::switch_to(Task& task)
     m_current = nullptr;
 }
 
-void Executor::switch_to_scheduler()
+Executor& Executor::switch_to_scheduler()
 {
     auto transfer = fcontext::jump_fcontext(m_scheduler_context, m_current);
-    /* Resumed, perhaps on another CPU (stolen): that CPU's executor switched to this Task. */
-    Executor::current().save_continuation(transfer.fctx, transfer.data);
+    return resumed_after_jump(transfer.fctx, transfer.data);
 }
 
-void Executor::reschedule()
+/* Back in a Task after its jump, perhaps on another CPU (stolen): that CPU's executor switched to
+   it, holding its lock. The one CPU lookup after a jump; the switch path passes its answer on. */
+Executor& Executor::resumed_after_jump(void* context, void* from)
+{
+    Executor& resumed = current();
+    resumed.save_continuation(context, from);
+    return resumed;
+}
+
+Executor& Executor::reschedule()
 {
     /* The running Task leaves its CPU (or may): Tasks it spawned onto other CPUs may start. */
     if (m_gated_tasks) [[unlikely]]
@@ -477,23 +484,21 @@ void Executor::reschedule()
         Task* self = m_current;
         Task* next = pick_next();
         if (next == self)
-            return;
-        if (next) {
-            hand_off(*next);
-            return;
-        }
+            return *this;
+        if (next)
+            return hand_off(*next);
     }
-    switch_to_scheduler();
+    return switch_to_scheduler();
 }
 
-void Executor::hand_off(Task& next)
+Executor& Executor::hand_off(Task& next)
 {
     Task* self = m_current;
     ++m_handoffs;
     account_switch(next);
     m_current = &next;
     auto transfer = fcontext::jump_fcontext(next.m_context, self);
-    Executor::current().save_continuation(transfer.fctx, transfer.data);
+    return resumed_after_jump(transfer.fctx, transfer.data);
 }
 
 void Executor::preemption_point()
@@ -515,6 +520,7 @@ void Executor::end_slice()
 {
     bool had_big_lock;
     Executor& here = enter_switch_path(had_big_lock);
+    Executor* resumed = &here;
     Task& self = here.current_task();
     here.stop_if_requested(self);
     if (self.m_band == Band::Network) {
@@ -523,12 +529,12 @@ void Executor::end_slice()
         if (here.person_runnable()) {
             ++here.m_preemptions;
             domains::set_preempted(self, true);
-            here.reschedule();
+            resumed = &here.reschedule();
             /* Resumed on the executor it belongs to now (a domain's Tasks never move). */
             domains::set_preempted(self, false);
         }
     }
-    leave_switch_path(had_big_lock);
+    leave_switch_path(*resumed, had_big_lock);
 }
 
 bool Executor::person_runnable()
@@ -557,16 +563,18 @@ u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
 {
     VERIFY(mask != 0 || deadline != 0);
     bool had_big_lock;
-    Executor& entered = enter_switch_path(had_big_lock);
-    Task& task = entered.current_task();
-    entered.stop_if_requested(task);
+    Executor* resumed = &enter_switch_path(had_big_lock);
+    Task& task = resumed->current_task();
+    resumed->stop_if_requested(task);
     if (deadline != 0)
         mask |= deadline_bit.mask();
     for (;;) {
-        u64 bits = task.m_signals.take(mask);
+        /* Looked at before it is taken: a wait that parks (a Ring's receiver on an empty Ring) then
+           pays no read-modify-write. A bit raised after the look stays pending for the pick's peek. */
+        u64 bits = task.m_signals.peek(mask) != 0 ? task.m_signals.take(mask) : 0;
         if (bits != 0) {
             task.m_deadline = 0;
-            leave_switch_path(had_big_lock);
+            leave_switch_path(*resumed, had_big_lock);
             return bits;
         }
         task.m_wait_mask = mask;
@@ -579,7 +587,7 @@ u64 Executor::wait_until(u64 mask, u64 deadline, SignalBit deadline_bit)
             ++here.m_timed_waits;
             task.m_in_timed_wait = true;
         }
-        here.reschedule();
+        resumed = &here.reschedule();
         /* Resumed by the executor it belongs to now (a stolen Task moved its count along). */
         if (deadline != 0) {
             --task.m_executor->m_timed_waits;
@@ -593,8 +601,7 @@ void Executor::yield()
     bool had_big_lock;
     Executor& here = enter_switch_path(had_big_lock);
     here.stop_if_requested(here.current_task());
-    here.reschedule();
-    leave_switch_path(had_big_lock);
+    leave_switch_path(here.reschedule(), had_big_lock);
 }
 
 /* Under this executor's lock (the Task's): it leaves the scheduler's view. */

@@ -18,25 +18,25 @@ namespace {
 constexpr u32 nobody = ~u32(0);
 
 TicketLock<platform::spin_pause> s_lock;
-/* The CPU holding the lock; written by the holder only, read by any CPU to ask "is it me?". */
-std::atomic<u32> s_holder { nobody };
 
 }
 
+std::atomic<u32> holder { nobody };
+
 void enter(u32 self)
 {
-    VERIFY(s_holder.load(std::memory_order_relaxed) != self); /* a CPU re-entering would wait for itself forever */
+    VERIFY(holder.load(std::memory_order_relaxed) != self); /* a CPU re-entering would wait for itself forever */
     lock_order::acquiring(lock_order::big_lock);
     s_lock.acquire();
-    s_holder.store(self, std::memory_order_relaxed);
+    holder.store(self, std::memory_order_relaxed);
 }
 
 void enter() { enter(platform::current_processor()); }
 
 void leave()
 {
-    VERIFY(s_holder.load(std::memory_order_relaxed) == platform::current_processor());
-    s_holder.store(nobody, std::memory_order_relaxed);
+    VERIFY(holder.load(std::memory_order_relaxed) == platform::current_processor());
+    holder.store(nobody, std::memory_order_relaxed);
     s_lock.release();
     lock_order::released(lock_order::big_lock);
 }
@@ -46,8 +46,6 @@ void leave_scope()
     Executor::current().open_start_gates_outside_tasks();
     leave();
 }
-
-bool held_by(u32 self) { return s_holder.load(std::memory_order_relaxed) == self; }
 
 bool held_here() { return held_by(platform::current_processor()); }
 

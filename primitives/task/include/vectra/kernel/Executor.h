@@ -24,7 +24,7 @@ class Executor final : public SignalListener {
 public:
     static constexpr u32 network_starvation_bound = 8;
 
-    /* The executor of the calling CPU. */
+    /* The executor of the calling CPU (inline: a Task's wait and yield start with it). */
     [[nodiscard]] static Executor& current();
     [[nodiscard]] static Executor& of_processor(u32 index);
     /*
@@ -152,7 +152,7 @@ private:
     }
     /* A Task's way onto its switch path: its executor's lock only; a kernel call's big lock is let go. */
     [[nodiscard]] static Executor& enter_switch_path(bool& had_big_lock);
-    static void leave_switch_path(bool had_big_lock);
+    static void leave_switch_path(Executor& resumed, bool had_big_lock);
     void stop_if_requested(Task&);
     [[nodiscard]] static Timer* unlink_timers_of(SignalMask* target, Timer* also);
     static void release_timers(Timer* list);
@@ -167,10 +167,12 @@ private:
     [[noreturn]] void finish_current();
     [[nodiscard]] ErrorOr<void> idle(Task const* awaited);
     void switch_to(Task&);
-    void switch_to_scheduler();
-    void reschedule();
+    /* Each returns the executor the Task resumed on (another CPU's, when it was stolen meanwhile). */
+    Executor& switch_to_scheduler();
+    Executor& reschedule();
+    Executor& hand_off(Task& next);
+    [[nodiscard]] static Executor& resumed_after_jump(void* context, void* from);
     void account_switch(Task&);
-    void hand_off(Task& next);
     void start_slice(u64 now);
     void program_deadline(u64 deadline);
     [[nodiscard]] bool person_runnable();
@@ -178,6 +180,9 @@ private:
     void save_continuation(void* context, void* from);
     static void task_trampoline(void* transfer_context, void* data);
     [[nodiscard]] Error report_deadlock();
+
+    /* One executor per CPU (ADR 0026), CONFIG_CPUS_MAX of them (defined in Executor.cpp). */
+    static Executor s_executors[];
 
     Task* m_tasks { nullptr };
     /* How many Tasks on m_tasks are in each band (Band's values index it): a band with none is not scanned. */
@@ -207,6 +212,8 @@ private:
     u64 m_preemptions { 0 };
     u64 m_programmed_deadline { 0 }; /* the platform's one-shot deadline as last set here */
 };
+
+inline Executor& Executor::current() { return s_executors[platform::current_processor()]; }
 
 /* Convenience for Task code: waits on the calling Task's own Signal Mask. */
 inline u64 wait(u64 mask) { return Executor::current().wait(mask); }

@@ -4,6 +4,7 @@
 
 #pragma once
 
+#include <atomic>
 #include <vectra/Types.h>
 #include <vectra/platform/Platform.h>
 
@@ -24,9 +25,12 @@ void enter(u32 self);
 /* leave() at the end of an Entry's scope: first starts the Tasks a CPU running no Task (the boot
    thread, a host test) spawned onto other CPUs inside it (Executor::spawn), their Bundles filled. */
 void leave_scope();
+/* The CPU holding the lock (~0 when none); written by the holder only, read by any CPU to ask "is it me?". */
+extern std::atomic<u32> holder;
 /* Whether the calling CPU holds the lock. */
 [[nodiscard]] bool held_here();
-[[nodiscard]] bool held_by(u32 self);
+/* Inline: every Task switch asks it (Executor::enter_switch_path). */
+[[nodiscard]] inline bool held_by(u32 self) { return holder.load(std::memory_order_relaxed) == self; }
 /* CPUs holding or waiting for the lock (a diagnostic; 0 when free). */
 [[nodiscard]] u32 queued();
 

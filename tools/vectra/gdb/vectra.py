@@ -12,7 +12,8 @@ change there is a change here.
 
 import gdb
 
-EXECUTOR_SYMBOLS = ("'vectra::(anonymous namespace)::s_executors'", "vectra::s_executors")
+# Executor::s_executors (a static member since ADR 0026 §16); the older names for older images.
+EXECUTOR_SYMBOLS = ("vectra::Executor::s_executors", "'vectra::(anonymous namespace)::s_executors'", "vectra::s_executors")
 # Boost.Context's x86_64 SysV jump_fcontext saves, from the saved stack pointer up: the MXCSR and
 # x87 control words (8 bytes), r12, r13, r14, r15, rbx, rbp, then the return address.
 X86_64_FRAME = {"rbp": 0x30, "rip": 0x38}

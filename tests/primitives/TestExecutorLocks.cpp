@@ -12,7 +12,10 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <sched.h>
+#include <unistd.h>
+#include <vectra/Panic.h>
 #include <string>
+#include <utility>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/Kernel.h>
 #include <vectra/kernel/KernelLock.h>
@@ -174,6 +177,99 @@ ErrorOr<i32> echo_the_ping(Bundle&)
     return 0;
 }
 
+struct Placed {
+    char const* name;
+    TaskEntry entry;
+    u32 processor;
+};
+
+/* Both spawned under one hold of the kernel lock: neither starts before the other is placed. */
+std::pair<Task*, Task*> spawn_two(test::Arena& arena, Placed first, Placed second)
+{
+    kernel_lock::Entry lock;
+    Task* one = spawn_on(arena, first.name, first.entry, first.processor);
+    return { one, spawn_on(arena, second.name, second.entry, second.processor) };
+}
+
+/* ---- a panic on the switch path, and a panic while another CPU holds the panicking CPU's lock ---- */
+std::atomic<bool> s_panicker_running { false };
+std::atomic<bool> s_other_holds { false };
+std::atomic<bool> s_about_to_panic { false };
+
+ErrorOr<i32> panic_holding_own_lock(Bundle&)
+{
+    /* What a VERIFY inside the pick or a switch would be: this CPU holds its executor's lock. */
+    Executor::of_processor(platform::current_processor()).lock();
+    PANIC("a panic holding this CPU's executor lock");
+}
+
+ErrorOr<i32> hold_cpu0_lock_a_while(Bundle&)
+{
+    /* As a thief or a spawner on cpu 1 does: cpu 0's lock, held by cpu 1 — once cpu 0 runs the
+       panicker (its scheduler would wait for the lock before it). */
+    while (!s_panicker_running.load())
+        sched_yield();
+    Executor::of_processor(0).lock();
+    s_other_holds.store(true);
+    while (!s_about_to_panic.load())
+        sched_yield();
+    usleep(20 * 1000); /* the panic on cpu 0 reaches the lock meanwhile, and must wait for it */
+    Executor::of_processor(0).unlock();
+    return 0;
+}
+
+ErrorOr<i32> panic_while_cpu1_holds_my_lock(Bundle&)
+{
+    s_panicker_running.store(true);
+    while (!s_other_holds.load())
+        sched_yield();
+    s_about_to_panic.store(true);
+    PANIC("a panic while another CPU holds this CPU's executor lock");
+}
+
+}
+
+TEST_CASE("A panic holding an executor's lock stops the image at once; one while another CPU holds that lock ends the Task",
+    "[kernel][smp]")
+{
+    /* Ending the Task would take the held lock again: without the check the child waits for itself. */
+    auto own = test::run_in_child([] {
+        alarm(20);
+        platform::hosted::request_processors(2);
+        if (kernel::start_processors().is_error())
+            _exit(1);
+        test::Arena arena(1 * MiB);
+        Task* task = nullptr;
+        {
+            kernel_lock::Entry lock;
+            task = spawn_on(arena, "panicker", panic_holding_own_lock, 1);
+        }
+        (void)Executor::current().run_until_exit(*task);
+        _exit(7); /* the image should have stopped */
+    });
+    INFO(own.output);
+    CHECK(own.exited);
+    CHECK(own.exit_status == panic_status);
+    CHECK(own.output.find("cpu 1: a panic while holding an executor's lock") != std::string::npos);
+
+    /* The lock is held, but by cpu 1: the panic on cpu 0 waits for it and ends its Task only. */
+    std::string output;
+    check_on_processors(
+        2,
+        [] {
+            test::Arena arena(1 * MiB);
+            auto [holder, panicker] = spawn_two(arena, { "holder", hold_cpu0_lock_a_while, 1 },
+                { "panicker", panic_while_cpu1_holds_my_lock, 0 });
+            auto& executor = Executor::current();
+            (void)executor.run_until_exit(*panicker);
+            if (panicker->exit_cause() != ExitCause::Panicked)
+                return 3;
+            if (executor.run_until_exit(*holder).value() != 0)
+                return 4;
+            return test::reap_all_processors() ? 0 : 5;
+        },
+        &output);
+    CHECK(output.find("while holding an executor's lock") == std::string::npos);
 }
 
 TEST_CASE("Lock order: taken in order passes; an executor lock before the big lock, or a higher CPU's before a lower, fails",
@@ -338,13 +434,7 @@ TEST_CASE("Two CPUs: kernel lines printed on both at once come out whole", "[ker
     std::string output;
     check_on_processors(2, [&] {
         test::Arena arena(1 * MiB);
-        Task* first = nullptr;
-        Task* second = nullptr;
-        {
-            kernel_lock::Entry lock;
-            first = spawn_on(arena, "printer-0", print_lines, 0);
-            second = spawn_on(arena, "printer-1", print_lines, 1);
-        }
+        auto [first, second] = spawn_two(arena, { "printer-0", print_lines, 0 }, { "printer-1", print_lines, 1 });
         auto& executor = Executor::current();
         if (executor.run_until_exit(*first).value() != 0 || executor.run_until_exit(*second).value() != 0)
             return 2;

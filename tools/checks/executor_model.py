@@ -40,8 +40,8 @@ SITES = [
     # The lock per executor (ADR 0026 §15), as the model takes it: a Task's wait under its
     # executor's lock; the scheduler's pick to switch-in under it; a steal letting its own lock go,
     # taking the locks in index order and looking again.
-    ("enter_switch_path", "here.lock();"),
-    ("serve", "lock();"),
+    ("enter_switch_path", "here.lock_own();"),
+    ("serve", "lock_own();"),
     ("steal", "unlock();"),
     ("steal", "Task* taken = anything_runnable() ? nullptr : steal_locked(candidates);"),
 ]

@@ -84,6 +84,27 @@ std::string_view current_task_name()
     platform::power_off(status);
 }
 
+/*
+ * A panic or fault on a CPU holding an executor's lock is inside the scheduler's own state (a
+ * switch, a pick, a steal): ending the Task would take that lock again and wait for itself, and
+ * the big lock, ranked first, could be another CPU's that waits for this one. The image stops.
+ */
+void stop_if_holding_executor_lock(platform::ExitStatus status, char const* what, uptr address)
+{
+    u32 self = platform::processor_running_this();
+    if (self == platform::no_processor || !Executor::lock_held_by(self))
+        return;
+    if (address != 0)
+        console_format("vectra: cpu {}: {} at pc={:#x} while holding an executor's lock: in the scheduler's own "
+                       "state, so the image stops",
+            self, what, address);
+    else
+        console_format("vectra: cpu {}: {} while holding an executor's lock: in the scheduler's own state, so the "
+                       "image stops",
+            self, what);
+    stop(status);
+}
+
 ErrorOr<Reticle*> create_root_reticle(platform::MemoryMap const& map)
 {
     platform::MemoryRegion const* largest = nullptr;
@@ -219,6 +240,8 @@ void boot(platform::BootInfo const& boot_info)
 
 void cpu_fault(platform::FaultReport const& report)
 {
+    stop_if_holding_executor_lock(platform::ExitStatus::CpuFault, report.kind ? report.kind : "a fault",
+        report.instruction_address);
     /* A fault in a Task's own code arrives without the kernel lock; one in the kernel with it. */
     if (!kernel_lock::held_here())
         kernel_lock::enter();
@@ -269,6 +292,7 @@ namespace {
 /* A panic inside a Task ends that Task only; a panic in the kernel itself ends the image. */
 [[noreturn]] void end_after_panic(char const* message)
 {
+    kernel::stop_if_holding_executor_lock(platform::ExitStatus::Panic, "a panic", 0);
     if (!kernel_lock::held_here())
         kernel_lock::enter();
     auto& executor = Executor::current();

@@ -71,16 +71,37 @@ Executor Executor::s_executors[CONFIG_CPUS_MAX];
 std::atomic<usize> Executor::s_interrupt_routes { 0 };
 std::atomic<Timer*> Executor::s_armed_timers { nullptr };
 
-void Executor::lock()
+void Executor::lock() { lock_as(platform::processor_running_this()); }
+
+void Executor::lock_own()
+{
+    /* Its own CPU's executor: the index is the holder, no lookup (the switch path's lock). */
+    lock_order::taking_own(processor());
+    lock_as(processor());
+}
+
+void Executor::lock_as(u32 holder)
 {
     lock_order::acquiring(lock_order::executor(processor()));
     m_lock.acquire();
+    m_lock_holder.store(holder, std::memory_order_relaxed);
 }
 
 void Executor::unlock()
 {
+    m_lock_holder.store(platform::no_processor, std::memory_order_relaxed);
     m_lock.release();
     lock_order::released(lock_order::executor(processor()));
+}
+
+bool Executor::lock_held_by(u32 processor)
+{
+    /* Only a CPU writes its own index here, and it reads its own stores in order: no fence. */
+    for (auto& executor : s_executors) {
+        if (executor.m_lock_holder.load(std::memory_order_relaxed) == processor)
+            return true;
+    }
+    return false;
 }
 
 /*
@@ -98,7 +119,7 @@ Executor& Executor::enter_switch_path(bool& had_big_lock)
     if (had_big_lock)
         kernel_lock::leave();
     Executor& here = s_executors[self];
-    here.lock();
+    here.lock_own();
     return here;
 }
 
@@ -936,7 +957,7 @@ ErrorOr<void> Executor::idle(Task const* awaited)
     if (!anything_runnable()) {
         unlock();
         platform::wait_for_interrupt();
-        lock();
+        lock_own();
     }
     m_idle.store(false, std::memory_order_relaxed);
     return {};
@@ -1063,7 +1084,7 @@ Task* Executor::steal_locked(u32 candidates)
 void Executor::serve()
 {
     /* The scheduler holds its executor's lock from the pick to the switch in (ADR 0026 §14). */
-    lock();
+    lock_own();
     if (has_deadlines())
         expire_deadlines();
     Task* next = pick_next();

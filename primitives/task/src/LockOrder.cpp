@@ -50,6 +50,12 @@ void released(u32 rank)
     *held &= ~(u64(1) << rank);
 }
 
+void taking_own(u32 processor)
+{
+    u32 self = platform::processor_running_this();
+    VERIFY((self == processor || self == platform::no_processor) && "an executor's own lock taken by another CPU");
+}
+
 u64 held_here()
 {
     u64* held = held_by_this_cpu();

@@ -127,6 +127,9 @@ public:
        Taken after the big lock and after any lower CPU's executor lock (vectra/kernel/LockOrder.h). */
     void lock();
     void unlock();
+    /* Whether `processor` holds an executor's lock: a panic or fault there is in the scheduler's
+       own state, which no Task's end can put right (kernel::end_after_panic stops the image). */
+    [[nodiscard]] static bool lock_held_by(u32 processor);
 
     /* A CPU running no Task lets the big lock go: the Tasks it spawned inside may start (kernel_lock::leave_scope). */
     void open_start_gates_outside_tasks();
@@ -151,6 +154,9 @@ private:
         return m_timed_waits != 0 || (keeps_timers() && s_armed_timers.load(std::memory_order_relaxed));
     }
     /* A Task's way onto its switch path: its executor's lock only; a kernel call's big lock is let go. */
+    /* lock() by this executor's own CPU, which it names without a lookup (the switch path, the scheduler). */
+    void lock_own();
+    void lock_as(u32 holder);
     [[nodiscard]] static Executor& enter_switch_path(bool& had_big_lock);
     static void leave_switch_path(Executor& resumed, bool had_big_lock);
     void stop_if_requested(Task&);
@@ -199,6 +205,9 @@ private:
     static std::atomic<usize> s_interrupt_routes;
     static std::atomic<Timer*> s_armed_timers; /* under s_timers_lock; read alone to ask "any?" */
     TicketLock<platform::spin_pause> m_lock;
+    /* The CPU holding m_lock (platform::no_processor when none or a bare hosted thread): written by
+       the holder only, read only to ask "do I hold it" (lock_held_by). */
+    std::atomic<u32> m_lock_holder { platform::no_processor };
     std::atomic<bool> m_idle { false }; /* set, full fence, re-check, park (idle()) */
     u64 m_steals { 0 };
     Task* m_gated_tasks { nullptr }; /* spawned elsewhere by this CPU's running Task, not started yet */

@@ -13,5 +13,7 @@ namespace vectra::lock_order {
 void acquiring(u32 rank);
 /* After letting it go: fails when this CPU did not hold it. */
 void released(u32 rank);
+/* Before an executor takes its own lock naming its CPU without a lookup: fails on any other CPU. */
+void taking_own(u32 processor);
 
 }

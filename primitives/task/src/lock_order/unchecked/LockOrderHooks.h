@@ -11,5 +11,6 @@ namespace vectra::lock_order {
 
 inline void acquiring(u32) { }
 inline void released(u32) { }
+inline void taking_own(u32) { }
 
 }

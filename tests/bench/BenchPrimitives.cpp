@@ -405,8 +405,12 @@ void one_thread(benchmark::State& state, Produce produce, Consume consume)
 }
 
 /* How the two-thread and one-thread records run a pair of produce and consume. */
-auto const on_two_threads = [](benchmark::State& state, auto produce, auto consume) { throughput(state, produce, consume); };
-auto const on_one_thread = [](benchmark::State& state, auto produce, auto consume) { one_thread(state, produce, consume); };
+auto const on_two_threads = [](benchmark::State& state, auto produce, auto consume) {
+    throughput(state, produce, consume);
+};
+auto const on_one_thread = [](benchmark::State& state, auto produce, auto consume) {
+    one_thread(state, produce, consume);
+};
 
 /* Each burst published with one release store (try_send_burst) and taken in place (receive_burst). */
 template<typename Run>

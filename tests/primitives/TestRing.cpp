@@ -161,7 +161,8 @@ TEST_CASE("a burst stops before an oversize message: those before it are publish
     REQUIRE(sender.try_send_burst(messages).value() == 2);
     REQUIRE(pair.ring->depth() == 2);
     /* A burst that starts with it is refused whole, and leaves the Ring as it was. */
-    REQUIRE(sender.try_send_burst(std::span<std::span<u8 const> const>(messages + 2, 2)).error().code() == ErrorCode::TooLarge);
+    auto from_the_big_one = std::span<std::span<u8 const> const>(messages + 2, 2);
+    REQUIRE(sender.try_send_burst(from_the_big_one).error().code() == ErrorCode::TooLarge);
     REQUIRE(pair.ring->depth() == 2);
     std::vector<u32> seen;
     REQUIRE(receiver.receive_burst(8, [&](std::span<u8 const> message) {

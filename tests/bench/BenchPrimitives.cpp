@@ -383,8 +383,38 @@ void throughput(benchmark::State& state, Produce produce, Consume consume)
     state.SetLabel(pin.pinned() ? "pinned" : "unpinned");
 }
 
+/*
+ * One iteration on one thread: a burst produced, then consumed (the same produce and consume as
+ * `throughput`'s). No second CPU, so no cache line moves between cores and no thread waits: what
+ * is left is each end's own work per message, steady under load where the two-thread runs are not.
+ */
+template<typename Produce, typename Consume>
+void one_thread(benchmark::State& state, Produce produce, Consume consume)
+{
+    u64 sent = 0;
+    u64 received = 0;
+    bool in_order = true;
+    for (auto _ : state) {
+        sent = produce(sent);
+        while (received < sent)
+            in_order = consume(received) && in_order;
+    }
+    if (!in_order)
+        state.SkipWithError("messages arrived out of order");
+    state.SetItemsProcessed(static_cast<i64>(state.iterations() * burst));
+}
+
+/* How the two-thread and one-thread records run a pair of produce and consume. */
+auto const on_two_threads = [](benchmark::State& state, auto produce, auto consume) {
+    throughput(state, produce, consume);
+};
+auto const on_one_thread = [](benchmark::State& state, auto produce, auto consume) {
+    one_thread(state, produce, consume);
+};
+
 /* Each burst published with one release store (try_send_burst) and taken in place (receive_burst). */
-void ring_throughput_ours(benchmark::State& state)
+template<typename Run>
+void ring_bursts(benchmark::State& state, Run run)
 {
     test::Arena arena(1 * MiB);
     BoundRing ring(arena.reticle(), throughput_slots);
@@ -419,8 +449,11 @@ void ring_throughput_ours(benchmark::State& state)
             cpu_relax();
         return in_order;
     };
-    throughput(state, produce, consume);
+    run(state, produce, consume);
 }
+
+void ring_throughput_ours(benchmark::State& state) { ring_bursts(state, on_two_threads); }
+void ring_burst_one_thread_ours(benchmark::State& state) { ring_bursts(state, on_one_thread); }
 
 using ThroughputQueue = boost::lockfree::spsc_queue<u64, boost::lockfree::capacity<throughput_slots>>;
 
@@ -439,8 +472,8 @@ struct SlotSizedMessage {
 };
 static_assert(sizeof(SlotSizedMessage) == slot_size);
 
-template<typename Message>
-void ring_throughput_baseline_spsc_of(benchmark::State& state)
+template<typename Message, typename Run>
+void spsc_bursts(benchmark::State& state, Run run)
 {
     using Queue = boost::lockfree::spsc_queue<Message, boost::lockfree::capacity<throughput_slots>>;
     auto queue = std::make_unique<Queue>();
@@ -470,15 +503,21 @@ void ring_throughput_baseline_spsc_of(benchmark::State& state)
         received += count;
         return in_order;
     };
-    throughput(state, produce, consume);
+    run(state, produce, consume);
 }
 
-void ring_throughput_baseline_spsc(benchmark::State& state) { ring_throughput_baseline_spsc_of<u64>(state); }
+void ring_throughput_baseline_spsc(benchmark::State& state) { spsc_bursts<u64>(state, on_two_threads); }
 
 /* The same queue moving the Ring's slot size per message: how much of the gap is bytes per message. */
 void ring_throughput_baseline_spsc_slot_sized(benchmark::State& state)
 {
-    ring_throughput_baseline_spsc_of<SlotSizedMessage>(state);
+    spsc_bursts<SlotSizedMessage>(state, on_two_threads);
+}
+
+void ring_burst_one_thread_baseline_spsc(benchmark::State& state) { spsc_bursts<u64>(state, on_one_thread); }
+void ring_burst_one_thread_baseline_spsc_slot_sized(benchmark::State& state)
+{
+    spsc_bursts<SlotSizedMessage>(state, on_one_thread);
 }
 
 /* The same bursts moved one message at a time: the per-message path without the burst gain. */
@@ -767,6 +806,9 @@ BENCHMARK(ring_pingpong_cross_core_baseline_pipe)->Name("BM_ring_pingpong_cross_
 BENCHMARK(ring_throughput_ours)->Name("BM_ring_throughput/ours")->UseRealTime();
 BENCHMARK(ring_throughput_baseline_spsc)->Name("BM_ring_throughput/baseline_spsc")->UseRealTime();
 BENCHMARK(ring_throughput_baseline_spsc_slot_sized)->Name("BM_ring_throughput/baseline_spsc_slot_sized")->UseRealTime();
+BENCHMARK(ring_burst_one_thread_ours)->Name("BM_ring_burst_one_thread/ours");
+BENCHMARK(ring_burst_one_thread_baseline_spsc)->Name("BM_ring_burst_one_thread/baseline_spsc");
+BENCHMARK(ring_burst_one_thread_baseline_spsc_slot_sized)->Name("BM_ring_burst_one_thread/baseline_spsc_slot_sized");
 BENCHMARK(ring_throughput_single_ours)->Name("BM_ring_throughput_single/ours")->UseRealTime();
 BENCHMARK(ring_throughput_single_baseline_spsc)->Name("BM_ring_throughput_single/baseline_spsc")->UseRealTime();
 BENCHMARK(signal_wake_ours)->Name("BM_signal_wake/ours");

@@ -148,6 +148,87 @@ TEST_CASE("Ring refuses oversize messages and undersized receive buffers without
     REQUIRE(receiver.try_receive(enough).error().code() == ErrorCode::Empty);
 }
 
+TEST_CASE("a burst stops before an oversize message: those before it are published, nothing after it")
+{
+    Pair pair(8, 32);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    u32 first = 11;
+    u32 second = 22;
+    u32 after = 33;
+    u8 big[32] {};
+    std::span<u8 const> messages[] = { bytes_of(first), bytes_of(second), std::span<u8 const>(big), bytes_of(after) };
+    REQUIRE(sender.try_send_burst(messages).value() == 2);
+    REQUIRE(pair.ring->depth() == 2);
+    /* A burst that starts with it is refused whole, and leaves the Ring as it was. */
+    auto from_the_big_one = std::span<std::span<u8 const> const>(messages + 2, 2);
+    REQUIRE(sender.try_send_burst(from_the_big_one).error().code() == ErrorCode::TooLarge);
+    REQUIRE(pair.ring->depth() == 2);
+    std::vector<u32> seen;
+    REQUIRE(receiver.receive_burst(8, [&](std::span<u8 const> message) {
+        REQUIRE(message.size() == sizeof(u32));
+        u32 value;
+        memcpy(&value, message.data(), sizeof(value));
+        seen.push_back(value);
+    }).value() == 2);
+    REQUIRE(seen == std::vector<u32> { 11, 22 });
+}
+
+TEST_CASE("every message length from empty to the slot's payload arrives byte for byte, nothing written past it")
+{
+    /* Short messages are copied with overlapping fixed-size moves: each length has its own pair of offsets. */
+    Pair pair(4, 64);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    u32 capacity = sender.payload_capacity();
+    for (u32 length = 0; length <= capacity; ++length) {
+        std::vector<u8> message(length);
+        for (u32 index = 0; index < length; ++index)
+            message[index] = static_cast<u8>(length * 31 + index + 1);
+        /* One message through try_send and try_receive, into a buffer with a canary after the length. */
+        REQUIRE_FALSE(sender.try_send(message).is_error());
+        std::vector<u8> buffer(capacity + 1, 0xee);
+        REQUIRE(receiver.try_receive(buffer).value().length == length);
+        REQUIRE(std::vector<u8>(buffer.begin(), buffer.begin() + length) == message);
+        for (u32 index = length; index < buffer.size(); ++index)
+            REQUIRE(buffer[index] == 0xee);
+        /* The same through a burst, seen in place. */
+        std::span<u8 const> burst[] = { message, message };
+        REQUIRE(sender.try_send_burst(burst).value() == 2);
+        usize visited = 0;
+        REQUIRE(receiver.receive_burst(2, [&](std::span<u8 const> seen) {
+            REQUIRE(std::vector<u8>(seen.begin(), seen.end()) == message);
+            ++visited;
+        }).value() == 2);
+        REQUIRE(visited == 2);
+    }
+}
+
+TEST_CASE("a slot whose length a peer made impossible ends a burst before it, and is dropped by try_receive")
+{
+    /* A protection domain maps the slots: the producer's side may write any header. */
+    Pair pair(4, 32);
+    auto sender = pair.sender();
+    auto receiver = pair.receiver();
+    u32 values[] = { 1, 2, 3 };
+    std::span<u8 const> messages[] = { bytes_of(values[0]), bytes_of(values[1]), bytes_of(values[2]) };
+    REQUIRE(sender.try_send_burst(messages).value() == 3);
+    u32 impossible = sender.payload_capacity() + 1;
+    memcpy(pair.ring->slot_memory().data() + 32, &impossible, sizeof(impossible)); /* the second slot's length */
+    usize visited = 0;
+    REQUIRE(receiver.receive_burst(8, [&](std::span<u8 const> message) {
+        REQUIRE(message.size() == sizeof(u32));
+        ++visited;
+    }).value() == 1);
+    REQUIRE(visited == 1);
+    REQUIRE(receiver.receive_burst(8, [&](std::span<u8 const>) { ++visited; }).value() == 0);
+    u8 buffer[64];
+    REQUIRE(receiver.try_receive(buffer).error().code() == ErrorCode::MalformedMessage);
+    u32 last = 0;
+    REQUIRE(receiver.try_receive({ reinterpret_cast<u8*>(&last), sizeof(last) }).value().length == sizeof(last));
+    REQUIRE(last == 3);
+}
+
 TEST_CASE("the doorbell rings on the empty to non-empty transition only; space rings on full to non-full")
 {
     Pair pair(2, 32);

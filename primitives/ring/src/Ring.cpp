@@ -200,27 +200,34 @@ ErrorOr<usize> RingProducer::try_send_burst(std::span<std::span<u8 const> const>
     u32 head = ring.m_head.load(std::memory_order_acquire);
     u32 room = ring.m_slot_count - (tail - head);
     usize count = messages.size() < room ? messages.size() : room;
-    for (usize index = 0; index < count; ++index) {
-        if (messages[index].size() > ring.payload_capacity()) {
-            if (index == 0)
-                return Error(ErrorCode::TooLarge, "message larger than the Ring's slot payload");
-            count = index;
+    /*
+     * One pass: each message is checked, then written. Slots past the tail are the producer's
+     * until it publishes, so a burst cut short by an oversize message leaves nothing visible.
+     * The geometry in locals: the slot stores could alias the Ring's fields for the compiler.
+     */
+    u8* const slots = ring.m_slots;
+    u32 const index_mask = ring.m_slot_count - 1;
+    usize const slot_size = ring.m_slot_size;
+    usize const capacity = slot_size - Ring::header_bytes;
+    usize written = 0;
+    for (; written < count; ++written) {
+        std::span<u8 const> message = messages[written];
+        if (message.size() > capacity) [[unlikely]]
             break;
-        }
+        u8* slot = slots + usize((tail + static_cast<u32>(written)) & index_mask) * slot_size;
+        Ring::SlotHeader header {};
+        header.length = static_cast<u32>(message.size());
+        __builtin_memcpy(slot, &header, sizeof(header));
+        Ring::copy_payload(slot + Ring::header_bytes, message.data(), message.size());
     }
-    if (count == 0) {
+    if (written == 0) {
         if (messages.empty())
             return usize(0);
+        if (count != 0)
+            return Error(ErrorCode::TooLarge, "message larger than the Ring's slot payload");
         return Error(ErrorCode::Full, "Ring is full");
     }
-    for (usize index = 0; index < count; ++index) {
-        u8* slot = ring.slot(tail + static_cast<u32>(index));
-        Ring::SlotHeader header {};
-        header.length = static_cast<u32>(messages[index].size());
-        memcpy(slot, &header, sizeof(header));
-        if (!messages[index].empty())
-            memcpy(slot + Ring::header_bytes, messages[index].data(), messages[index].size());
-    }
+    count = written;
     /* One release store publishes the whole burst. */
     ring.m_tail.store(tail + static_cast<u32>(count), std::memory_order_release);
     ring.ring_consumer_doorbell(tail, head);
@@ -261,13 +268,6 @@ ErrorOr<void> RingProducer::send_with_capability(std::span<u8 const> message, Ca
         memcpy(slot + Ring::header_bytes, message.data(), message.size());
     ring.m_tail.store(tail + 1, std::memory_order_release);
     ring.ring_consumer_doorbell(tail, head);
-    return {};
-}
-
-ErrorOr<void> RingConsumer::check_binding() const
-{
-    if (m_ring->m_consumer.token.load(std::memory_order_acquire) != m_token) [[unlikely]]
-        return Ring::binding_error(m_ring->m_consumer);
     return {};
 }
 
@@ -359,8 +359,7 @@ ErrorOr<ReceivedMessage> RingConsumer::try_receive(std::span<u8> buffer, Capabil
             received.capability = ReceivedCapability { capability_class, moved.value() };
         }
     }
-    if (header.length != 0)
-        memcpy(buffer.data(), slot + Ring::header_bytes, header.length);
+    Ring::copy_payload(buffer.data(), slot + Ring::header_bytes, header.length);
     release(head, tail, 1);
     return received;
 }

@@ -117,6 +117,38 @@ private:
     static constexpr u16 flag_capability = 1;
 
     [[nodiscard]] u8* slot(u32 index) const { return m_slots + usize(index & (m_slot_count - 1)) * m_slot_size; }
+    /*
+     * Copies a message into or out of a slot. Short messages (the common case: a few words) move
+     * as two fixed-size loads and stores that may overlap, inline, instead of a call to memcpy
+     * whose size the compiler cannot see; at most `size` bytes are read and written.
+     */
+    static void copy_payload(u8* to, u8 const* from, usize size)
+    {
+        if (size > 16) [[unlikely]] {
+            __builtin_memcpy(to, from, size);
+            return;
+        }
+        if (size >= 8) {
+            copy_overlapping<8>(to, from, size);
+        } else if (size >= 4) {
+            copy_overlapping<4>(to, from, size);
+        } else if (size != 0) {
+            to[0] = from[0];
+            to[size / 2] = from[size / 2];
+            to[size - 1] = from[size - 1];
+        }
+    }
+    /* `size` between Width and 2 * Width bytes: the first Width and the last Width, overlapping in the middle. */
+    template<usize Width>
+    static void copy_overlapping(u8* to, u8 const* from, usize size)
+    {
+        u8 first[Width];
+        u8 last[Width];
+        __builtin_memcpy(first, from, Width);
+        __builtin_memcpy(last, from + size - Width, Width);
+        __builtin_memcpy(to, first, Width);
+        __builtin_memcpy(to + size - Width, last, Width);
+    }
     void ring_consumer_doorbell(u32 old_tail, u32 head_seen);
 
     alignas(64) std::atomic<u32> m_head { 0 }; /* next slot the consumer reads */
@@ -231,7 +263,13 @@ public:
     [[nodiscard]] bool is_empty() const { return m_ring->is_empty(); }
     [[nodiscard]] SignalBit doorbell() const { return m_doorbell; }
     [[nodiscard]] u32 payload_capacity() const { return m_ring->payload_capacity(); }
-    [[nodiscard]] ErrorOr<void> check_binding() const;
+    [[nodiscard]] ErrorOr<void> check_binding() const
+    {
+        /* Inline: receive_burst checks it once a burst; the error is built out of line. */
+        if (m_ring->m_consumer.token.load(std::memory_order_acquire) != m_token) [[unlikely]]
+            return Ring::binding_error(m_ring->m_consumer);
+        return {};
+    }
     [[nodiscard]] Ring const* ring() const { return m_ring; }
     /* Whether a release here and now would leave the fence out (Ring::program_order_suffices). */
     [[nodiscard]] bool release_trusts_program_order() const;
@@ -262,12 +300,23 @@ ErrorOr<usize> RingConsumer::receive_burst(usize maximum, Visitor&& visit)
         return current.release_error();
     u32 head = m_ring->m_head.load(std::memory_order_relaxed);
     u32 tail = m_ring->m_tail.load(std::memory_order_acquire);
+    /*
+     * The geometry in locals, read once a burst: the visitor's stores could alias the Ring's
+     * fields as far as the compiler knows, which would reload them for every message.
+     */
+    u8 const* const slots = m_ring->m_slots;
+    u32 const index_mask = m_ring->m_slot_count - 1;
+    usize const slot_size = m_ring->m_slot_size;
+    u32 const capacity = m_ring->m_slot_size - Ring::header_bytes;
+    u32 available = tail - head;
     u32 count = 0;
-    while (head + count != tail && count < maximum) {
-        u8 const* slot = m_ring->slot(head + count);
+    u32 limit = maximum < available ? static_cast<u32>(maximum) : available;
+    while (count < limit) {
+        u8 const* slot = slots + usize((head + count) & index_mask) * slot_size;
         Ring::SlotHeader header;
         __builtin_memcpy(&header, slot, sizeof(header));
-        if ((header.flags & Ring::flag_capability) != 0 || header.length > m_ring->payload_capacity())
+        /* The peer writes the slot: a length past the payload is refused here, whatever wrote it. */
+        if ((header.flags & Ring::flag_capability) != 0 || header.length > capacity)
             break;
         visit(std::span<u8 const>(slot + Ring::header_bytes, header.length));
         ++count;

@@ -266,24 +266,27 @@ ErrorOr<net::SentReceived> Session::handle(net::SendReceive const& request)
         socket->sent_ahead.reset();
         return socket_error(SocketError::ShutDown, "a direction send-receive needs was shut down");
     }
-    net::SentReceived reply;
+    /* The reply (a slot's worth of bytes to set up) is made only once there is an answer: most dispatches of a kept one have none. */
+    u32 sent = 0;
     if (socket->sent_ahead) {
-        reply.sent = *socket->sent_ahead; /* the kept request's send is done: only its receive is left */
+        sent = *socket->sent_ahead; /* the kept request's send is done: only its receive is left */
     } else if (!request.data.is_empty()) {
         usize length = TRY(m_backend.send(*socket, request.data.span(), nullptr)); /* would-block: nothing taken */
         m_counters.bytes_sent += length;
-        reply.sent = u32(length);
+        sent = u32(length);
         if (length < request.data.size())
-            return reply; /* the stack's buffer filled: the caller sends the rest before it receives */
+            return net::SentReceived { sent, {}, false }; /* the stack's buffer filled: the caller sends the rest before it receives */
     }
     u8 bytes[net::inline_maximum];
     auto receipt = m_backend.receive(*socket, std::span<u8>(bytes, request.maximum));
     bool nothing_yet = receipt.is_error() && receipt.error().is(SocketError::WouldBlock);
     if (nothing_yet && request.wait) {
-        socket->sent_ahead = reply.sent; /* kept by the loop: the next dispatch receives only */
+        socket->sent_ahead = sent; /* kept by the loop: the next dispatch receives only */
         return receipt.release_error();
     }
     socket->sent_ahead.reset();
+    net::SentReceived reply;
+    reply.sent = sent;
     if (nothing_yet)
         return reply; /* without wait: sent, nothing there yet */
     if (receipt.is_error())

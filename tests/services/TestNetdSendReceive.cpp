@@ -159,10 +159,24 @@ TEST_CASE("a waiting send-receive sends once however often it is dispatched agai
     session.retrying(false);
     REQUIRE(backend.taken == bytes_of("ping"));
 
-    /* Another send-receive on the socket meanwhile — waiting or not — is busy and sends nothing. */
+    /* Another send-receive on the socket meanwhile — waiting or not — is busy and sends nothing; so are a send and a receive without wait. */
     REQUIRE(failed_with(session.handle(request(connected.socket, "other")), SocketError::Busy));
     REQUIRE(failed_with(session.handle(request(connected.socket, "other", 64, false)), SocketError::Busy));
+    protocol::MessageCapabilities none;
+    Send send;
+    send.socket = connected.socket;
+    send.wait = false;
+    MUST(send.data.try_append('s'));
+    REQUIRE(failed_with(session.handle(send, none), SocketError::Busy));
+    backend.incoming = bytes_of("early");
+    Receive receive;
+    receive.socket = connected.socket;
+    receive.maximum = 64;
+    receive.wait = false;
+    REQUIRE(failed_with(session.handle(receive, none), SocketError::Busy));
     REQUIRE(backend.taken == bytes_of("ping"));
+    REQUIRE(backend.incoming == bytes_of("early")); /* the answer is the send-receive's */
+    backend.incoming.clear();
 
     /* Bytes come: the kept request is answered with its own send's count and the bytes. */
     backend.incoming = bytes_of("pong");

@@ -209,6 +209,8 @@ ErrorOr<net::Sent> Session::handle(net::Send const& request, protocol::MessageCa
     auto* socket = TRY(connection_of(*this, request.socket));
     if (socket->kind == Socket::Kind::Listener)
         return socket_error(SocketError::WrongKind, "send on a listener");
+    if (socket->sent_ahead)
+        return socket_error(SocketError::Busy, "a send-receive waits for its answer on this socket");
     if (socket->shut_send)
         return socket_error(SocketError::ShutDown, "the socket's sending side was shut down");
     net::Address const* to = nullptr;
@@ -240,6 +242,8 @@ ErrorOr<net::Received> Session::handle(net::Receive const& request, protocol::Me
     auto* socket = TRY(connection_of(*this, request.socket));
     if (socket->kind == Socket::Kind::Listener)
         return socket_error(SocketError::WrongKind, "receive on a listener");
+    if (socket->sent_ahead)
+        return socket_error(SocketError::Busy, "a send-receive waits for its answer on this socket");
     if (socket->shut_receive)
         return socket_error(SocketError::ShutDown, "the socket's receiving side was shut down");
     auto receipt = TRY(m_backend.receive(*socket, into));

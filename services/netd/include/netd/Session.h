@@ -90,7 +90,7 @@ public:
     /*
      * While set, the request dispatched is one the loop kept waiting: a send-receive that already
      * sent (its socket's sent_ahead) goes on with its receive. Unset, a send-receive on a socket
-     * whose send-receive waits is `busy`.
+     * whose send-receive waits for its answer is `busy` (and a send or a receive, retried or not).
      */
     void retrying(bool retrying) { m_retrying = retrying; }
 

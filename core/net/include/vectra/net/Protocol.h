@@ -207,9 +207,10 @@ struct Received {
  * takes none, the request waits (with `wait`) like a send. Once every byte is taken it is a receive:
  * with `wait`, answered when there is something (or `end`); without, answered at once with what is
  * there (possibly nothing). It holds both of its socket's directions while it waits: another
- * waiting send, receive or send-receive on the socket is `busy`, and so is a send-receive
- * without `wait` while one waits. An error after the send (the connection reset, timed out) is the
- * reply's status; the bytes it took are then of no use. With no `data` it is a receive.
+ * waiting send, receive or send-receive on the socket is `busy`, and once its bytes went so is any
+ * send, receive or send-receive without `wait` — nothing goes between its bytes and its answer. An
+ * error after the send (the connection reset, timed out) is the reply's status; the bytes it took
+ * are then of no use. With no `data` it is a receive.
  */
 struct SendReceive {
     u32 socket { 0 };

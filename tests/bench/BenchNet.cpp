@@ -5,11 +5,13 @@
  * iteration is one 64-byte TCP request and its 64-byte answer over lwIP's loopback interface
  * (127.0.0.1), the bytes checked:
  *
- *   BM_socket_round_trip/ours              a client Task's `send` and `receive` (inline in the slot,
- *                                          each waiting) on a vectra.socket session to netd's real
- *                                          loop (a service Task, the lwIP backend); an echo Task on
- *                                          a session of its own receives the 64 bytes and sends them
- *                                          back the same way: four calls through netd per round trip
+ *   BM_socket_round_trip/ours              a client Task's `send-receive` (the request sent, then
+ *                                          its answer received, inline in the slot, waiting) on a
+ *                                          vectra.socket session to netd's real loop (a service Task,
+ *                                          the lwIP backend); an echo Task on a session of its own
+ *                                          receives the first 64 bytes, then answers each request with
+ *                                          a send-receive that also waits for the next: two calls
+ *                                          through netd per round trip (four before send-receive)
  *   BM_socket_round_trip/baseline_lwip_raw the same lwIP stack called directly inside one Task: a raw
  *                                          `tcp_write` + `tcp_output` of the request, an echo pcb whose
  *                                          receive callback writes the bytes back, and the stack turned
@@ -90,13 +92,12 @@ ErrorOr<i32> echo_task(Bundle& bundle)
     s_listening = true;
     auto connection = TRY(client.accept(listener));
     u8 buffer[message_bytes];
-    for (;;) {
-        auto incoming = TRY(client.receive(connection, buffer, Duration::from_seconds(600)));
-        if (incoming.length > 0)
-            TRY(client.send(connection, std::span<u8 const>(buffer, incoming.length)));
-        if (incoming.end)
-            break;
-    }
+    /* The answer to what came goes out with the wait for what comes next. */
+    auto incoming = TRY(client.receive(connection, buffer, Duration::from_seconds(600)));
+    while (!incoming.end)
+        incoming = TRY(client.send_receive(connection, std::span<u8 const>(buffer, incoming.length), buffer, Duration::from_seconds(600)));
+    if (incoming.length > 0)
+        TRY(client.send(connection, std::span<u8 const>(buffer, incoming.length)));
     TRY(client.close(connection));
     TRY(client.close(listener));
     return 0;
@@ -113,8 +114,10 @@ ErrorOr<void> drive_ours(Bundle& bundle)
     u64 iteration = 0;
     for (auto _ : *s_state) {
         fill_request(request, iteration++);
-        TRY(client.send(connection, request));
-        if (!TRY(receive_all(client, connection, answer)) || std::memcmp(request, answer, message_bytes) != 0)
+        auto first = TRY(client.send_receive(connection, request, answer));
+        bool complete = first.length == message_bytes
+            || (!first.end && TRY(receive_all(client, connection, std::span<u8>(answer).subspan(first.length))));
+        if (!complete || std::memcmp(request, answer, message_bytes) != 0)
             return Error(ErrorCode::InvalidArgument, "the echo's answer is not the request");
     }
     TRY(client.shutdown(connection, net::ShutdownHow::Send));

@@ -252,6 +252,81 @@ ErrorOr<i32> without_waiting(Bundle& bundle)
     return 0;
 }
 
+/* Receives into `got` until it holds `length` bytes (each call waits); false at an early end. */
+ErrorOr<bool> receive_until(SocketClient& client, Socket const& socket, std::vector<u8>& got, usize length)
+{
+    std::vector<u8> buffer(4096);
+    while (got.size() < length) {
+        auto incoming = TRY(client.receive(socket, buffer));
+        got.insert(got.end(), buffer.begin(), buffer.begin() + incoming.length);
+        if (incoming.end)
+            return got.size() == length;
+    }
+    return true;
+}
+
+bool matches(std::vector<u8> const& bytes, u8 seed)
+{
+    for (usize index = 0; index < bytes.size(); ++index) {
+        if (bytes[index] != pattern(index, seed))
+            return false;
+    }
+    return true;
+}
+
+std::atomic<u16> s_exchange_port { 0 };
+
+/* A request larger than a slot and its answer, each side writing then reading with send_receive. */
+ErrorOr<i32> exchange_server(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto listener = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 1));
+    s_exchange_port = listener.local.port;
+    auto connection = TRY(client.accept(listener));
+    std::vector<u8> request;
+    EXPECT_IN_TASK(TRY(receive_until(client, connection, request, answer_bytes)) && matches(request, 7));
+    /* The answer (more than a slot: its first part goes by send), then a wait for what comes next: the client's end. */
+    std::vector<u8> answer(answer_bytes);
+    for (usize index = 0; index < answer.size(); ++index)
+        answer[index] = pattern(index, 9);
+    u8 next[64];
+    auto after = TRY(client.send_receive(connection, answer, next));
+    EXPECT_IN_TASK(after.length == 0 && after.end);
+    TRY(client.close(connection));
+    TRY(client.close(listener));
+    return 0;
+}
+
+ErrorOr<i32> exchange_client(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    while (s_exchange_port == 0)
+        system::yield();
+    auto connection = TRY(client.connect(ipv4(127, 0, 0, 1, s_exchange_port)));
+    std::vector<u8> request(answer_bytes);
+    for (usize index = 0; index < request.size(); ++index)
+        request[index] = pattern(index, 7);
+    std::vector<u8> buffer(4096);
+    auto first = TRY(client.send_receive(connection, request, buffer));
+    EXPECT_IN_TASK(first.length > 0 && first.length <= inline_maximum && !first.end);
+    std::vector<u8> answer(buffer.begin(), buffer.begin() + first.length);
+    EXPECT_IN_TASK(TRY(receive_until(client, connection, answer, answer_bytes)) && matches(answer, 9));
+    TRY(client.shutdown(connection, ShutdownHow::Send));
+    /* An empty request is a receive: the server's end. */
+    auto ended = TRY(client.send_receive(connection, {}, buffer));
+    EXPECT_IN_TASK(ended.length == 0 && ended.end);
+    TRY(client.close(connection));
+    auto counters = TRY(client.counters());
+    EXPECT_IN_TASK(counters.bytes_sent == answer_bytes && counters.bytes_received == answer_bytes);
+    return 0;
+}
+
+}
+
+TEST_CASE("the socket client's send_receive: a request larger than a slot and its answer, each side writing then reading in one call", "[netd]")
+{
+    s_exchange_port = 0;
+    test::run_with_netd({ exchange_server, exchange_client }, 256 * KiB);
 }
 
 TEST_CASE("the socket client: bytes both ways on IPv4 and IPv6, through the transfer buffer, with a half close", "[netd]")

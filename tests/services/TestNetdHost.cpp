@@ -598,3 +598,60 @@ TEST_CASE("netd's host backend: a peer that resets mid-transfer is reported rese
     resetting.join();
     CHECK(reset);
 }
+
+namespace {
+
+std::atomic<u16> s_echo_port { 0 };
+
+/* Requests and their answers over the host backend, each a send_receive: the test's echo answers on the host's loopback. */
+ErrorOr<i32> send_receive_client(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto connection = TRY(client.connect(ipv4(127, 0, 0, 1, s_echo_port)));
+    for (u8 round = 0; round < 5; ++round) {
+        std::vector<u8> request(64 + round * 700); /* up to 2864 bytes: the first part by send */
+        for (usize index = 0; index < request.size(); ++index)
+            request[index] = pattern(index, round);
+        std::vector<u8> buffer(request.size());
+        auto first = TRY(client.send_receive(connection, request, buffer));
+        usize got = first.length;
+        while (got < request.size()) {
+            auto more = TRY(client.receive(connection, std::span<u8>(buffer).subspan(got)));
+            got += more.length;
+            if (more.end)
+                break;
+        }
+        EXPECT_IN_TASK(got == request.size() && buffer == request);
+    }
+    TRY(client.shutdown(connection, ShutdownHow::Send));
+    u8 last[16];
+    EXPECT_IN_TASK(TRY(client.send_receive(connection, {}, last)).end); /* no bytes: a receive, the echo's end */
+    TRY(client.close(connection));
+    return 0;
+}
+
+}
+
+TEST_CASE("netd's host backend: send_receive's requests answered by a host peer, each a request and its answer in one call", "[netd][host]")
+{
+    HostPeer server(SOCK_STREAM);
+    s_echo_port = server.port;
+    std::atomic<usize> echoed { 0 };
+    std::thread echoing([&] {
+        int connection = ::accept(server.descriptor, nullptr, nullptr);
+        if (connection < 0)
+            return;
+        bound(connection);
+        u8 bytes[4096];
+        for (;;) {
+            ssize_t count = ::recv(connection, bytes, sizeof(bytes), 0);
+            if (count <= 0 || ::send(connection, bytes, usize(count), MSG_NOSIGNAL) != count)
+                break;
+            echoed += usize(count);
+        }
+        ::close(connection);
+    });
+    run_with_host_netd({ send_receive_client });
+    echoing.join();
+    CHECK(echoed == 5 * 64 + 700 * (0 + 1 + 2 + 3 + 4));
+}

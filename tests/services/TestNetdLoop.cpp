@@ -224,6 +224,77 @@ ErrorOr<i32> waiting_and_busy(Bundle& bundle)
 }
 
 /*
+ * send-receive through the loop: the client's request goes and its call waits for the answer,
+ * holding both directions of its socket (busy); the loop dispatches it again after every turn
+ * meanwhile, yet the server receives the request once; the server's own send-receive answers it and
+ * waits for what comes next — the client's end.
+ */
+ErrorOr<i32> send_receive_waiting(Bundle& bundle)
+{
+    auto clients = TRY(client_start(bundle));
+    auto server = TRY(open_session(clients.listener, clients.memory));
+    auto client = TRY(open_session(clients.listener, clients.memory));
+    auto listening = TRY(server.call(TcpListen { loopback(0), 4 }, 1));
+    auto connected = TRY(client.call(TcpConnect { loopback(listening.local.port), {} }, 1));
+    auto accepted = TRY(server.call(TcpAccept { listening.socket, true }, 2));
+
+    SendReceive ask;
+    ask.socket = connected.socket;
+    ask.data = text("ping");
+    ask.maximum = 64;
+    TRY(client.send(ask, 2));
+    if (!silent(client))
+        return 1;
+    /* Both directions held: a waiting receive, a waiting send, another send-receive (waiting or not) are busy. */
+    Receive receive;
+    receive.socket = connected.socket;
+    receive.maximum = 64;
+    EXPECT_IN_TASK(failed_with(client.call(receive, 3), SocketError::Busy));
+    Send send;
+    send.socket = connected.socket;
+    send.data = text("x");
+    EXPECT_IN_TASK(failed_with(client.call(send, 4), SocketError::Busy));
+    EXPECT_IN_TASK(failed_with(client.call(ask, 5), SocketError::Busy));
+    SendReceive at_once = ask;
+    at_once.wait = false;
+    EXPECT_IN_TASK(failed_with(client.call(at_once, 6), SocketError::Busy));
+
+    /* The request arrived once, whatever the passes in between dispatched again. */
+    Receive got;
+    got.socket = accepted.socket;
+    got.maximum = 64;
+    got.wait = false;
+    EXPECT_IN_TASK(has(TRY(server.call(got, 3)).data, "ping"));
+    EXPECT_IN_TASK(failed_with(server.call(got, 4), SocketError::WouldBlock));
+
+    SendReceive answer;
+    answer.socket = accepted.socket;
+    answer.data = text("pong");
+    answer.maximum = 64;
+    TRY(server.send(answer, 5));
+    auto answered = TRY(Raw::decode<SendReceive>(TRY(client.next()), 2));
+    EXPECT_IN_TASK(answered.sent == 4 && has(answered.data, "pong") && !answered.end);
+    if (!silent(server))
+        return 1; /* the server's waits for the next request */
+
+    /* The next request in the same way, then the client's end answers the server's last one. */
+    ask.data = text("again");
+    TRY(client.send(ask, 7));
+    auto next = TRY(Raw::decode<SendReceive>(TRY(server.next()), 5));
+    EXPECT_IN_TASK(next.sent == 4 && has(next.data, "again"));
+    answer.data = text("done");
+    TRY(server.send(answer, 6));
+    auto last = TRY(Raw::decode<SendReceive>(TRY(client.next()), 7));
+    EXPECT_IN_TASK(last.sent == 5 && has(last.data, "done"));
+    TRY(client.call(Shutdown { connected.socket, u8(ShutdownHow::Send) }, 8));
+    auto ended = TRY(Raw::decode<SendReceive>(TRY(server.next()), 6));
+    EXPECT_IN_TASK(ended.sent == 4 && ended.data.is_empty() && ended.end);
+    server.connection().close();
+    client.connection().close();
+    return 0;
+}
+
+/*
  * 15 receives wait on 15 sockets of session A; then A sends five `limits` requests and reads
  * nothing. netd may take only the first (16 reply slots: 15 owed + 1); session B is served
  * meanwhile; once B's datagrams arrive all 15 waiting replies fit, and the other four `limits`
@@ -428,6 +499,11 @@ ErrorOr<i32> stepwise_chain(Bundle& bundle)
 TEST_CASE("netd's loop: requests that wait are kept and answered on their event; a second is busy", "[netd]")
 {
     test::run_with_netd({ waiting_and_busy }, 128 * KiB);
+}
+
+TEST_CASE("netd's loop: a send-receive waits holding both directions, sends once, and is answered by the peer's send-receive", "[netd]")
+{
+    test::run_with_netd({ send_receive_waiting }, 128 * KiB);
 }
 
 TEST_CASE("netd's loop: a client that reads no replies cannot make netd owe more than its Ring holds", "[netd]")

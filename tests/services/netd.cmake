@@ -3,7 +3,10 @@
 # loopback interface, and attacking each other's sockets, limits and buffers.
 vectra_host_test(services.netd SOURCES services/TestNetdSession.cpp
     COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
-# Any bytes as a vectra.socket request to a session over the real stack (seeded with two sockets).
+# send-receive's handler over a stack the test steers: order, a part taken, sent once while it waits, busy, refusals.
+vectra_host_test(services.netd_send_receive SOURCES services/TestNetdSendReceive.cpp
+    COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
+# Any bytes as a vectra.socket request to a session over the real stack (seeded with two sockets and a connection).
 vectra_fuzz_target(socket_request SOURCES fuzz/FuzzSocketRequest.cpp
     COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
 # netd's service loop as a Task over real Rings: waiting requests, busy, the Ring-space rule.

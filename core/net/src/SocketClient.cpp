@@ -250,7 +250,11 @@ ErrorOr<usize> SocketClient::try_send(Socket const& socket, std::span<u8 const> 
 ErrorOr<void> SocketClient::send(Socket const& socket, std::span<u8 const> bytes, Duration timeout)
 {
     TRY(check(socket));
-    u64 deadline = deadline_after(timeout);
+    return send_all(socket, bytes, deadline_after(timeout));
+}
+
+ErrorOr<void> SocketClient::send_all(Socket const& socket, std::span<u8 const> bytes, u64 deadline)
+{
     while (!bytes.empty()) {
         usize taken = TRY(send_once(socket, {}, bytes, deadline, true));
         if (taken == 0 || taken > bytes.size())
@@ -306,6 +310,34 @@ ErrorOr<Incoming> SocketClient::receive_once(Socket const& socket, std::span<u8>
     if (reply.length > 0)
         memcpy(buffer.data(), through_memory ? m_transfer_bytes.data() : reply.data.span().data(), reply.length);
     return Incoming { reply.length, reply.from, reply.end, reply.truncated };
+}
+
+ErrorOr<Incoming> SocketClient::send_receive(Socket const& socket, std::span<u8 const> bytes, std::span<u8> buffer, Duration timeout)
+{
+    TRY(check(socket));
+    if (buffer.empty())
+        return Error(ErrorCode::InvalidArgument, "a receive needs room for at least one byte");
+    u64 deadline = deadline_after(timeout);
+    auto last = bytes.last(smaller(bytes.size(), inline_maximum));
+    TRY(send_all(socket, bytes.first(bytes.size() - last.size()), deadline));
+    SendReceive request;
+    request.socket = socket.id;
+    MUST(request.data.try_extend(last));
+    request.maximum = u32(smaller(buffer.size(), inline_maximum));
+    SentReceived reply;
+    TRY(exchange_waiting(socket, request, reply, deadline));
+    if (reply.sent > last.size() || (reply.sent < last.size() && (!reply.data.is_empty() || reply.end)))
+        return Error(ErrorCode::MalformedMessage, "netd reported more bytes sent than asked, or a receive before every byte went");
+    if (reply.data.size() > request.maximum)
+        return Error(ErrorCode::MalformedMessage, "netd returned more bytes than asked for");
+    if (reply.sent < last.size()) {
+        /* The stack's buffer filled: the rest as send() sends it, then the receive on its own. */
+        TRY(send_all(socket, last.subspan(reply.sent), deadline));
+        return receive_once(socket, buffer, deadline, true);
+    }
+    if (!reply.data.is_empty())
+        memcpy(buffer.data(), reply.data.span().data(), reply.data.size());
+    return Incoming { reply.data.size(), socket.remote, reply.end, false };
 }
 
 ErrorOr<void> SocketClient::shutdown(Socket const& socket, ShutdownHow how)

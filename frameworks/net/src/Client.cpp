@@ -25,13 +25,17 @@ bool is_request_text(std::string_view text, bool target)
 
 }
 
-ErrorOr<usize> Client::fill(ByteStream& stream)
+ErrorOr<usize> Client::fill(ByteStream& stream, std::span<u8 const> sending)
 {
     if (m_input_start == m_input_end)
         m_input_start = m_input_end = 0;
-    if (m_ended)
+    std::span<u8> into(m_input.data() + m_input_end, m_input.size() - m_input_end);
+    if (m_ended || into.empty()) {
+        if (!sending.empty())
+            TRY(stream.send(sending, m_timeout));
         return usize(0);
-    auto received = TRY(stream.receive(std::span<u8>(m_input.data() + m_input_end, m_input.size() - m_input_end), m_timeout));
+    }
+    auto received = TRY(sending.empty() ? stream.receive(into, m_timeout) : stream.send_receive(sending, into, m_timeout));
     m_input_end += received.length;
     m_ended = received.end;
     return received.length;
@@ -58,7 +62,8 @@ ErrorOr<ClientResponse> Client::request(ByteStream& stream, Method method, std::
     append("\r\n\r\n");
     if (length == request.size())
         return Error(HttpError::TargetTooLong, "the request is over the client's buffer");
-    TRY(stream.send(std::span<u8 const>(request.data(), length), m_timeout));
+    /* The request goes with the wait for the response's first bytes (over a netd socket: one call). */
+    TRY(fill(stream, std::span<u8 const>(request.data(), length)));
 
     /* The head, skipping interim 1xx responses. */
     for (;;) {

@@ -29,6 +29,12 @@ ErrorOr<void> SocketStream::send(std::span<u8 const> bytes, Duration timeout)
     return m_client->send(m_socket, bytes, timeout);
 }
 
+ErrorOr<Received> SocketStream::send_receive(std::span<u8 const> bytes, std::span<u8> buffer, Duration timeout)
+{
+    auto incoming = TRY(m_client->send_receive(m_socket, bytes, buffer, timeout));
+    return Received { incoming.length, incoming.end };
+}
+
 void SocketStream::close(Closing how)
 {
     if (!m_client)

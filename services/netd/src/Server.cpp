@@ -65,6 +65,8 @@ std::optional<WaitIntent> wait_intent(std::span<u8 const> request)
         return intent_of<net::Receive>(request, Direction::In);
     case number_of<net::Send>:
         return intent_of<net::Send>(request, Direction::Out);
+    case number_of<net::SendReceive>:
+        return intent_of<net::SendReceive>(request, Direction::Both);
     default:
         return std::nullopt;
     }
@@ -73,7 +75,8 @@ std::optional<WaitIntent> wait_intent(std::span<u8 const> request)
 bool WaitingRequests::holds(u32 socket, Direction direction) const
 {
     for (auto const& request : m_requests) {
-        if (request.used && request.socket == socket && request.direction == direction)
+        bool overlaps = request.direction == direction || request.direction == Direction::Both || direction == Direction::Both;
+        if (request.used && request.socket == socket && overlaps)
             return true;
     }
     return false;
@@ -145,14 +148,16 @@ void Server::closed(usize index)
     session(index).closed();
 }
 
-usize Server::dispatch(
-    usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability, bool keep)
+usize Server::dispatch(usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability,
+    bool keep, bool retrying)
 {
     protocol::MessageCapabilities capabilities;
     capabilities.received = capability;
     session(index).keep_lent_capabilities(keep);
+    session(index).retrying(retrying);
     usize length = protocol::dispatch<Protocol>(session(index), request, m_reply, capabilities);
     session(index).keep_lent_capabilities(false);
+    session(index).retrying(false);
     if (capabilities.received && !keep)
         remove_capability(*capabilities.received); /* a message that carries none: netd keeps nothing */
     return length;
@@ -186,7 +191,7 @@ void Server::handle(usize index, std::span<u8 const> request, std::optional<Rece
         return;
     }
     /* A request that may wait keeps its capability through the dispatch: the loop removes it once answered. */
-    usize length = dispatch(index, request, capability, intent.has_value());
+    usize length = dispatch(index, request, capability, intent.has_value(), false);
     if (reply_status({ m_reply, length }) == u16(net::SocketError::WouldBlock)) {
         if (!ask_first)
             intent = wait_intent(request);
@@ -240,7 +245,7 @@ bool Server::retry_waiting(usize index)
         auto& request = waiting.at(entry);
         if (!request.used)
             continue;
-        usize length = dispatch(index, std::span<u8 const>(request.bytes, request.length), request.capability, true);
+        usize length = dispatch(index, std::span<u8 const>(request.bytes, request.length), request.capability, true, true);
         if (reply_status({ m_reply, length }) == u16(net::SocketError::WouldBlock))
             continue;
         waiting.drop(entry);

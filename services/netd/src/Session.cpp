@@ -209,6 +209,8 @@ ErrorOr<net::Sent> Session::handle(net::Send const& request, protocol::MessageCa
     auto* socket = TRY(connection_of(*this, request.socket));
     if (socket->kind == Socket::Kind::Listener)
         return socket_error(SocketError::WrongKind, "send on a listener");
+    if (socket->sent_ahead)
+        return socket_error(SocketError::Busy, "a send-receive waits for its answer on this socket");
     if (socket->shut_send)
         return socket_error(SocketError::ShutDown, "the socket's sending side was shut down");
     net::Address const* to = nullptr;
@@ -240,6 +242,8 @@ ErrorOr<net::Received> Session::handle(net::Receive const& request, protocol::Me
     auto* socket = TRY(connection_of(*this, request.socket));
     if (socket->kind == Socket::Kind::Listener)
         return socket_error(SocketError::WrongKind, "receive on a listener");
+    if (socket->sent_ahead)
+        return socket_error(SocketError::Busy, "a send-receive waits for its answer on this socket");
     if (socket->shut_receive)
         return socket_error(SocketError::ShutDown, "the socket's receiving side was shut down");
     auto receipt = TRY(m_backend.receive(*socket, into));
@@ -250,6 +254,50 @@ ErrorOr<net::Received> Session::handle(net::Receive const& request, protocol::Me
     reply.end = receipt.end;
     if (inline_reply)
         MUST(reply.data.try_extend(std::span<u8 const>(inline_bytes, receipt.length)));
+    return reply;
+}
+
+ErrorOr<net::SentReceived> Session::handle(net::SendReceive const& request)
+{
+    if (request.maximum > net::inline_maximum)
+        return socket_error(SocketError::BufferUnusable, "send-receive carries at most inline_maximum bytes back");
+    auto* socket = TRY(connection_of(*this, request.socket));
+    if (socket->kind != Socket::Kind::Connection)
+        return socket_error(SocketError::WrongKind, "send-receive applies to TCP connections");
+    if (socket->sent_ahead && !m_retrying)
+        return socket_error(SocketError::Busy, "a send-receive waits on this socket");
+    if (socket->shut_receive || (!request.data.is_empty() && socket->shut_send)) {
+        socket->sent_ahead.reset();
+        return socket_error(SocketError::ShutDown, "a direction send-receive needs was shut down");
+    }
+    /* The reply (a slot's worth of bytes to set up) is made only once there is an answer: most dispatches of a kept one have none. */
+    u32 sent = 0;
+    if (socket->sent_ahead) {
+        sent = *socket->sent_ahead; /* the kept request's send is done: only its receive is left */
+    } else if (!request.data.is_empty()) {
+        usize length = TRY(m_backend.send(*socket, request.data.span(), nullptr)); /* would-block: nothing taken */
+        m_counters.bytes_sent += length;
+        sent = u32(length);
+        if (length < request.data.size())
+            return net::SentReceived { sent, {}, false }; /* the stack's buffer filled: the caller sends the rest before it receives */
+    }
+    u8 bytes[net::inline_maximum];
+    auto receipt = m_backend.receive(*socket, std::span<u8>(bytes, request.maximum));
+    bool nothing_yet = receipt.is_error() && receipt.error().is(SocketError::WouldBlock);
+    if (nothing_yet && request.wait) {
+        socket->sent_ahead = sent; /* kept by the loop: the next dispatch receives only */
+        return receipt.release_error();
+    }
+    socket->sent_ahead.reset();
+    net::SentReceived reply;
+    reply.sent = sent;
+    if (nothing_yet)
+        return reply; /* without wait: sent, nothing there yet */
+    if (receipt.is_error())
+        return receipt.release_error(); /* the connection failed: the bytes it took are of no use now */
+    auto received = receipt.release_value();
+    reply.end = received.end;
+    MUST(reply.data.try_extend(std::span<u8 const>(bytes, received.length)));
     return reply;
 }
 

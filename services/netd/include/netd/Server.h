@@ -10,7 +10,7 @@
  *     again after every turn of the stack until it is answered otherwise. Handlers have no side
  *     effect on `would-block` (Session.h), so dispatching again is safe.
  *   - Busy. A socket has at most one waiting request per direction (accept and receive: in; send:
- *     out); a second is answered `busy` at once, its MemCap removed.
+ *     out; send-receive: both); a second is answered `busy` at once, its MemCap removed.
  *   - Ring space. A request is taken from a session only while its replies Ring has a free slot
  *     for every request the session has waiting plus this one, so every reply netd owes fits, and
  *     a client that stops reading its replies stops only its own requests.
@@ -44,6 +44,7 @@ inline constexpr SignalBit timer_bit { 3 };
 enum class Direction : u8 {
     In, /* tcp-accept, receive */
     Out, /* send */
+    Both, /* send-receive: its send, then its receive */
 };
 
 struct WaitingRequest {
@@ -60,7 +61,7 @@ struct WaitIntent {
     u32 socket { 0 };
     Direction direction { Direction::In };
 };
-/* The socket and direction of a well-formed tcp-accept, send or receive with `wait` set; nothing otherwise. */
+/* The socket and direction of a well-formed tcp-accept, send, receive or send-receive with `wait` set; nothing otherwise. */
 [[nodiscard]] std::optional<WaitIntent> wait_intent(std::span<u8 const> request);
 
 /* One session's waiting requests. */
@@ -111,9 +112,12 @@ private:
     void handle(usize index, std::span<u8 const> request, std::optional<ReceivedCapability>);
     /* Dispatches every waiting request of session `index` again; true if any was answered. */
     [[nodiscard]] bool retry_waiting(usize index);
-    /* Dispatches `request` with `capability` (left in netd's space when `keep`); returns the reply's length. */
-    usize dispatch(
-        usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability, bool keep);
+    /*
+     * Dispatches `request` with `capability` (left in netd's space when `keep`; `retrying`: a kept
+     * request dispatched again, Session::retrying); returns the reply's length.
+     */
+    usize dispatch(usize index, std::span<u8 const> request, std::optional<ReceivedCapability> const& capability,
+        bool keep, bool retrying);
     void reply(usize index, usize length);
 
     Backend& m_backend;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <netd/Backend.h>
+#include <optional>
 #include <vectra/config.h>
 #include <vectra/net/SocketTable.h>
 #include <vectra/protocol/Dispatch.h>
@@ -47,6 +48,11 @@ struct Socket {
     u16 pending { 0 };                /* a listener: how many wait now */
     u32 listener { 0 };               /* a pending connection: the listener it waits on */
     u64 arrival { 0 };                /* a pending connection: its place in the order of arrival */
+    /*
+     * A waiting send-receive's bytes the stack took while its receive waits: its next dispatch
+     * (the loop's retry; Session::retrying) does not send them again, and answers with this count.
+     */
+    std::optional<u32> sent_ahead;
     BackendState state;               /* the backend's own (Backend.h) */
 };
 
@@ -69,6 +75,7 @@ public:
     ErrorOr<net::Opened> handle(net::UdpBind const&);
     ErrorOr<net::Sent> handle(net::Send const&, protocol::MessageCapabilities&);
     ErrorOr<net::Received> handle(net::Receive const&, protocol::MessageCapabilities&);
+    ErrorOr<net::SentReceived> handle(net::SendReceive const&);
     ErrorOr<protocol::Done> handle(net::Shutdown const&);
     ErrorOr<protocol::Done> handle(net::Close const&);
     ErrorOr<net::Counters> handle(net::ReadCounters const&);
@@ -80,6 +87,12 @@ public:
      * when it replies. Unset, the handler removes it on every path.
      */
     void keep_lent_capabilities(bool keep) { m_keep_lent = keep; }
+    /*
+     * While set, the request dispatched is one the loop kept waiting: a send-receive that already
+     * sent (its socket's sent_ahead) goes on with its receive. Unset, a send-receive on a socket
+     * whose send-receive waits for its answer is `busy` (and a send or a receive, retried or not).
+     */
+    void retrying(bool retrying) { m_retrying = retrying; }
 
     [[nodiscard]] usize socket_count() const { return m_sockets.count(); }
     [[nodiscard]] usize pending_count() const { return m_pending_count; }
@@ -125,6 +138,7 @@ private:
     net::ByteBudget m_budget { maximum_buffered };
     net::Counters m_counters;
     bool m_keep_lent { false };
+    bool m_retrying { false };
 
     Socket m_pending[maximum_pending];
     bool m_pending_used[maximum_pending] {};

@@ -28,6 +28,10 @@
  * (`maximum_buffered`): past it netd stops taking bytes from the stack, so the peer's window closes
  * (TCP) or datagrams are dropped and counted (UDP).
  *
+ * Send-receive (v4): a send and then a receive in one request and one reply, inline only (the
+ * message's own comment below), so a request written and its answer read, or an answer and the
+ * wait for the next request, cost one call through netd instead of two.
+ *
  * Name servers (v3; ADR 0029 amendment "IPv6 from the manifest", ADR 0024): `name-servers` gives
  * the DNS servers the link's DHCP lease names. While the link asks DHCP and holds no lease yet,
  * `name-servers`, and a `tcp-connect` or datagram to an IPv4 address outside 127/8, are
@@ -194,6 +198,43 @@ struct Received {
     }
 };
 
+/*
+ * A send, then a receive, answered once (v4): `data` to a connected TCP socket, then up to `maximum`
+ * bytes back, in one request and one reply — a request written and its answer read, or an echo's
+ * answer and the next request. Inline only (no MemCap: `data` and `maximum` at most
+ * inline_maximum). The send comes first and does not wait for all of `data`: when the stack takes
+ * fewer bytes (its buffer filled) the reply says how many at once and nothing is received; when it
+ * takes none, the request waits (with `wait`) like a send. Once every byte is taken it is a receive:
+ * with `wait`, answered when there is something (or `end`); without, answered at once with what is
+ * there (possibly nothing). It holds both of its socket's directions while it waits: another
+ * waiting send, receive or send-receive on the socket is `busy`, and once its bytes went so is any
+ * send, receive or send-receive without `wait` — nothing goes between its bytes and its answer. An
+ * error after the send (the connection reset, timed out) is the reply's status; the bytes it took
+ * are then of no use. With no `data` it is a receive.
+ */
+struct SendReceive {
+    u32 socket { 0 };
+    Data data;         /* the bytes to send */
+    u32 maximum { 0 }; /* the most bytes wanted back (at most inline_maximum) */
+    bool wait { true };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("socket", &SendReceive::socket), field("data", &SendReceive::data),
+            field("maximum", &SendReceive::maximum), field("wait", &SendReceive::wait));
+    }
+};
+
+/* `sent`: bytes of `data` the stack took (fewer than sent only when its buffer filled: then nothing was received). The rest as Received. */
+struct SentReceived {
+    u32 sent { 0 };
+    Data data;
+    bool end { false };
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("sent", &SentReceived::sent), field("data", &SentReceived::data), field("end", &SentReceived::end));
+    }
+};
+
 enum class ShutdownHow : u8 {
     Receive = 1,
     Send = 2,
@@ -248,7 +289,7 @@ struct NameServers {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.socket";
-    static constexpr u16 version = 3;
+    static constexpr u16 version = 4;
     static constexpr u32 slot_count = 16;
     static constexpr u32 slot_size = 2048;
     using Errors = SocketError;
@@ -268,7 +309,7 @@ struct Protocol {
             error(SocketError::WrongKind, "wrong-kind", "the message does not apply to this socket (accept on a connection, send on a listener, …)"),
             error(SocketError::NotConnected, "not-connected", "the TCP socket is not (yet) connected"),
             error(SocketError::ShutDown, "shut-down", "this direction of the socket was shut down"),
-            error(SocketError::Busy, "busy", "the socket already has a waiting request of this direction"),
+            error(SocketError::Busy, "busy", "the socket already has a waiting request of this direction (a waiting send-receive holds both)"),
             error(SocketError::AddressUnusable, "address-unusable", "an unknown family, bytes the family does not use set, port 0 as a remote, or a family the socket does not speak"),
             error(SocketError::BufferUnusable, "buffer-unusable", "a MemCap came with inline data, none came with a length, it lacks the right (write for receive), offset + length lies outside it, or inline maximum above inline_maximum"),
             error(SocketError::DatagramTooLarge, "datagram-too-large", "a UDP payload above maximum_datagram"),
@@ -293,7 +334,8 @@ struct Protocol {
             message<Shutdown, Done>("shutdown", "Stops receiving (later bytes are discarded), sending (a FIN after the buffered bytes), or both."),
             message<Close, Done>("close", "Frees the socket and its id: an orderly close (or a reset with `reset`); a listener's waiting connections are reset; waiting requests on it are answered reset."),
             message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals, connections waiting for tcp-accept and connections refused at arrival."),
-            message<ReadNameServers, NameServers>("name-servers", "The link's DNS servers, up to 3, port 53: its IPv6 servers first when its configuration names their source (RDNSS or DHCPv6), then those its DHCP lease names (option 6, in its order); none when nothing names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease and knows no IPv6 server."));
+            message<ReadNameServers, NameServers>("name-servers", "The link's DNS servers, up to 3, port 53: its IPv6 servers first when its configuration names their source (RDNSS or DHCPv6), then those its DHCP lease names (option 6, in its order); none when nothing names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease and knows no IPv6 server."),
+            message<SendReceive, SentReceived>("send-receive", "Bytes to a connected TCP socket, then bytes from it, in one call (inline only): `sent` says how many the stack took; fewer than `data` when its buffer filled (then nothing was received). With every byte taken it is a receive: with `wait`, answered once there is something (or `end`). Holds both directions of its socket while it waits."));
     }
 };
 

@@ -100,6 +100,16 @@ public:
     /* As receive(), without waiting: `would-block` at once when nothing is there (the socket stays open). */
     [[nodiscard]] ErrorOr<Incoming> try_receive(Socket const&, std::span<u8> buffer);
 
+    /*
+     * Every byte of `bytes` to a connected TCP socket, then bytes into `buffer` (not empty) as
+     * receive() brings them — in one send-receive call when the stack takes the bytes at once
+     * (the last inline_maximum of them; any before go by send()), at most inline_maximum received.
+     * For a request and its answer, or an answer and the next request. A passed deadline resets
+     * and closes the socket, as for send() and receive().
+     */
+    [[nodiscard]] ErrorOr<Incoming> send_receive(
+        Socket const&, std::span<u8 const> bytes, std::span<u8> buffer, Duration timeout = default_timeout);
+
     [[nodiscard]] ErrorOr<void> shutdown(Socket const&, ShutdownHow);
     /* Frees the socket (an orderly close, or a reset). */
     [[nodiscard]] ErrorOr<void> close(Socket const&, bool reset = false);
@@ -146,6 +156,8 @@ private:
     [[nodiscard]] ErrorOr<void> check(Socket const&) const;
     [[nodiscard]] Socket socket_of(Opened const&) const;
     [[nodiscard]] ErrorOr<Incoming> receive_once(Socket const&, std::span<u8> buffer, u64 deadline, bool wait);
+    /* Every byte of `bytes`, in as many waiting sends as it takes. */
+    [[nodiscard]] ErrorOr<void> send_all(Socket const&, std::span<u8 const> bytes, u64 deadline);
     [[nodiscard]] ErrorOr<usize> send_once(Socket const&, Address const& to, std::span<u8 const> bytes, u64 deadline, bool wait);
 
     Connection m_listener;

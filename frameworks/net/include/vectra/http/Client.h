@@ -57,7 +57,8 @@ public:
     [[nodiscard]] Head const& head() const { return m_parser.head(); }
 
 private:
-    [[nodiscard]] ErrorOr<usize> fill(ByteStream&);
+    /* Receives more input; `sending` first (with the receive in one step where the stream can: ByteStream::send_receive). */
+    [[nodiscard]] ErrorOr<usize> fill(ByteStream&, std::span<u8 const> sending = {});
 
     Limits m_limits;
     Duration m_timeout;

@@ -28,6 +28,8 @@ public:
     ErrorOr<Received> receive(std::span<u8> buffer, Duration timeout) override;
     ErrorOr<Received> try_receive(std::span<u8> buffer) override;
     ErrorOr<void> send(std::span<u8 const> bytes, Duration timeout) override;
+    /* One send-receive call through netd when the last part of `bytes` fits a slot (SocketClient::send_receive). */
+    ErrorOr<Received> send_receive(std::span<u8 const> bytes, std::span<u8> buffer, Duration timeout) override;
     void close(Closing) override;
 
 private:

@@ -11,6 +11,7 @@
 #include <span>
 #include <vectra/Duration.h>
 #include <vectra/Error.h>
+#include <vectra/Try.h>
 
 namespace vectra::http {
 
@@ -34,6 +35,15 @@ public:
     [[nodiscard]] virtual ErrorOr<Received> try_receive(std::span<u8> buffer) = 0;
     /* Every byte, or an error (`timed-out` when the peer does not take them in time). */
     [[nodiscard]] virtual ErrorOr<void> send(std::span<u8 const> bytes, Duration timeout) = 0;
+    /*
+     * send(), then receive() — for a request written and its answer read. A stream that can do
+     * both in one step (a netd socket: one send-receive call) does; by default, the two calls.
+     */
+    [[nodiscard]] virtual ErrorOr<Received> send_receive(std::span<u8 const> bytes, std::span<u8> buffer, Duration timeout)
+    {
+        TRY(send(bytes, timeout));
+        return receive(buffer, timeout);
+    }
     /* Ends the stream; the object may be reused for another stream afterwards. */
     virtual void close(Closing) = 0;
 };

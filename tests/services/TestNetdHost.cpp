@@ -43,9 +43,10 @@ ErrorOr<i32> netd_host_service(Bundle& bundle)
 {
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    TRY(bundle.take<ReticleCap>("memory"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto sockets = TRY(bundle.take<DeviceCap>("host-sockets"));
-    auto* backend = new netd::HostBackend(std::move(sockets));
+    auto ready = TRY(system::host_sockets_interrupt(sockets, memory, netd::HostBackend::ready_bit));
+    auto* backend = new netd::HostBackend(std::move(sockets), std::move(ready));
     auto* server = new netd::Server(*backend);
     test::netd_server() = server;
     auto served = server->serve(std::move(requests), std::move(replies));

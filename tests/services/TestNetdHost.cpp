@@ -579,6 +579,18 @@ std::atomic<u64> s_quiet_nanoseconds { 0 };
 constexpr u64 settle_nanoseconds = 100'000'000;
 constexpr u64 quiet_nanoseconds = 400'000'000;
 
+/* The peer's side: accepts one connection on `server`, then waits (at most 20 s) until `flag` is set; -1 if none came. */
+int accept_then_wait(HostPeer& server, std::atomic<bool> const& flag)
+{
+    int connection = ::accept(server.descriptor, nullptr, nullptr);
+    if (connection < 0)
+        return -1;
+    bound(connection);
+    for (int turn = 0; turn < 20000 && !flag; ++turn)
+        ::usleep(1000);
+    return connection;
+}
+
 /* Waits on nothing but the deadline: this Task's wait lets the executor idle (and take the host's lines). */
 void sleep_in_task(u64 nanoseconds) { (void)system::wait_until(0, system::monotonic_nanoseconds() + nanoseconds, SignalBit(20)); }
 
@@ -622,12 +634,9 @@ TEST_CASE("netd's host backend woken by the host: a receive kept while netd slee
     s_netd_task = nullptr;
     std::atomic<bool> written { false };
     std::thread peer([&] {
-        int connection = ::accept(server.descriptor, nullptr, nullptr);
+        int connection = accept_then_wait(server, s_counted);
         if (connection < 0)
             return;
-        bound(connection);
-        for (int turn = 0; turn < 20000 && !s_counted; ++turn)
-            ::usleep(1000);
         /* netd has slept through the count with no deadline of its own: only the host can wake it now. */
         written = s_counted && write_pattern(connection, 64, 41);
         u8 rest[16];
@@ -677,12 +686,9 @@ TEST_CASE("netd's host backend woken by the host: a send kept after would-block 
     s_full_slept = false;
     std::atomic<usize> read { 0 };
     std::thread peer([&] {
-        int connection = ::accept(server.descriptor, nullptr, nullptr);
+        int connection = accept_then_wait(server, s_full_slept);
         if (connection < 0)
             return;
-        bound(connection);
-        for (int turn = 0; turn < 20000 && !s_full_slept; ++turn)
-            ::usleep(1000);
         read = read_pattern(connection, 43);
         ::close(connection);
     });

@@ -697,6 +697,65 @@ TEST_CASE("netd's host backend woken by the host: a send kept after would-block 
     CHECK(read == full_bytes);
 }
 
+namespace {
+
+/* The busy case: another Task keeps the CPU (yielding, never waiting) while the peer writes. */
+std::atomic<u16> s_busy_port { 0 };
+std::atomic<bool> s_spinning { false };
+std::atomic<bool> s_busy_answered { false };
+std::atomic<bool> s_answered_while_spinning { false };
+constexpr u64 spin_nanoseconds = 1'500'000'000;
+
+ErrorOr<i32> busy_client(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto connection = TRY(client.connect(ipv4(127, 0, 0, 1, s_busy_port)));
+    u8 buffer[64] {};
+    auto got = TRY(client.receive(connection, buffer, Duration::from_seconds(5)));
+    s_busy_answered = true;
+    EXPECT_IN_TASK(got.length == sizeof(buffer));
+    TRY(client.close(connection));
+    return 0;
+}
+
+/* Yields without waiting until the client has its answer, or for 1.5 s: the executor never idles meanwhile. */
+ErrorOr<i32> spinning_task(Bundle&)
+{
+    sleep_in_task(settle_nanoseconds); /* the connect answered, the receive kept */
+    u64 until = system::monotonic_nanoseconds() + spin_nanoseconds;
+    s_spinning = true;
+    while (!s_busy_answered && system::monotonic_nanoseconds() < until)
+        system::yield();
+    s_answered_while_spinning = s_busy_answered.load();
+    return 0;
+}
+
+}
+
+TEST_CASE("netd's host backend woken by the host while another Task keeps the CPU: the host's line is taken between Tasks, not only when the executor idles", "[netd][host]")
+{
+    HostPeer server(SOCK_STREAM);
+    s_busy_port = server.port;
+    s_spinning = false;
+    s_busy_answered = false;
+    s_answered_while_spinning = false;
+    std::atomic<bool> written { false };
+    std::thread peer([&] {
+        int connection = accept_then_wait(server, s_spinning);
+        if (connection < 0)
+            return;
+        ::usleep(50'000);
+        written = write_pattern(connection, 64, 47);
+        u8 rest[16];
+        (void)::recv(connection, rest, sizeof(rest), 0); /* until the client closes */
+        ::close(connection);
+    });
+    run_with_host_netd({ busy_client, spinning_task });
+    peer.join();
+    CHECK(written);
+    CHECK(s_answered_while_spinning);
+}
+
 TEST_CASE("netd's host backend as an attacker sees it: addresses outside loopback, another session's socket, the capability's 16 sockets exhausted across sessions", "[netd][host]")
 {
     s_first_holds = false;

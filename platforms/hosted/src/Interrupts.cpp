@@ -9,7 +9,8 @@
  *
  * Line 2 is the window's input (ADR 0040 §6, HostInput.cpp): the SDL window's thread sets it
  * pending and wakes the boot CPU's sleep with its wake-up signal; it is delivered like the
- * software line, when the executor idles with the line unmasked. Line 3 is the host's sockets
+ * software line, when the executor idles with the line unmasked, or sooner when the executor's
+ * scheduler passes between Tasks (deliver_host_lines). Line 3 is the host's sockets
  * (ADR 0024, amendment "netd woken by the host"; HostSockets.cpp): raised the same way by the
  * thread that watches the host-sockets table's descriptors.
  *
@@ -52,7 +53,8 @@ struct HostLine {
 
     [[nodiscard]] bool waiting() const
     {
-        return !masked.load(std::memory_order_acquire) && pending.load(std::memory_order_acquire);
+        /* seq_cst: the idler's look pairs with the raiser's store then look (know_boot_thread, wake_boot_thread). */
+        return !masked.load(std::memory_order_acquire) && pending.load(std::memory_order_seq_cst);
     }
     /* Delivers the line if it is pending and unmasked (the pending flag taken once). */
     void deliver()
@@ -146,6 +148,20 @@ bool pci_intx_line(u8, u8 device, u8, u8 pin, u32& line)
 
 u32 software_interrupt_line() { return software_line; }
 
+bool host_lines_raised()
+{
+    bool raised = false;
+    for (auto const& host_line : s_host_lines)
+        raised |= host_line.waiting();
+    return raised;
+}
+
+void deliver_host_lines()
+{
+    for (auto& host_line : s_host_lines)
+        host_line.deliver();
+}
+
 bool allocate_message_interrupt(MessageInterrupt& message)
 {
     for (u32 index = 0; index < message_line_count; ++index) {
@@ -190,6 +206,7 @@ void wait_for_interrupt()
 
     /* Sleep with the software signal unblocked (when its line is): ppoll swaps the mask in and
        out atomically, so a signal already pending ends the sleep at once. */
+    know_boot_thread(); /* a host test's or benchmark's boot thread: no start_processors() made it known */
     sigset_t while_idle;
     sigprocmask(SIG_BLOCK, nullptr, &while_idle);
     if (!s_software_line.masked)
@@ -197,10 +214,7 @@ void wait_for_interrupt()
     sigdelset(&while_idle, boot_wakeup_signal); /* another CPU's wake-up (wake_processor(0)) */
     /* Returns at the deadline or with a signal; the executor looks again either way. A host line
        raised before the mask was swapped in is not slept through: its wake-up signal is pending. */
-    bool host_line_waiting = false;
-    for (auto const& host_line : s_host_lines)
-        host_line_waiting |= host_line.waiting();
-    if (u64 now = monotonic_nanoseconds(); now < until && !host_line_waiting) {
+    if (u64 now = monotonic_nanoseconds(); now < until && !host_lines_raised()) {
         timespec remaining = as_timespec(until - now);
         (void)ppoll(nullptr, 0, &remaining, &while_idle);
     }
@@ -209,8 +223,7 @@ void wait_for_interrupt()
         s_software_signal_arrived = 0;
         kernel::interrupt_arrived(software_line);
     }
-    for (auto& host_line : s_host_lines)
-        host_line.deliver();
+    deliver_host_lines();
     if (take_expired_deadline())
         kernel::interrupt_arrived(timer_line);
 }
@@ -223,7 +236,7 @@ namespace {
 
 void raise_host_line(HostLine& line)
 {
-    line.pending.store(true, std::memory_order_release);
+    line.pending.store(true, std::memory_order_seq_cst);
     wake_boot_thread();
 }
 

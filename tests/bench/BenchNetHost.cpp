@@ -1,0 +1,204 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The Socket protocol's round trip through netd's host backend (hosted: the host's own loopback
+ * sockets; ADR 0024, amendment "netd woken by the host"). Each iteration is one 64-byte TCP
+ * request and its 64-byte answer, the bytes checked, against an echo the benchmark runs on a host
+ * thread of its own (blocking POSIX calls on 127.0.0.1):
+ *
+ *   BM_socket_round_trip_host/ours           a client Task's `send` and `receive` (inline, each
+ *                                            waiting) on a vectra.socket session to netd's real
+ *                                            loop over the host backend (a service Task holding a
+ *                                            host-sockets capability and its readiness line)
+ *   BM_socket_round_trip_host/baseline_posix the same exchange with the same echo from a blocking
+ *                                            POSIX socket of the benchmark's own thread
+ *
+ * The receive waits for the echo's answer: its time is how soon netd learns that the host socket
+ * is readable (real time: the executor idles meanwhile). Both connect once before timing.
+ */
+
+#include "SessionPair.h"
+#include <arpa/inet.h>
+#include <atomic>
+#include <benchmark/benchmark.h>
+#include <cstring>
+#include <memory>
+#include <netd/HostBackend.h>
+#include <netd/Server.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <vectra/System.h>
+#include <vectra/Try.h>
+#include <vectra/kernel/HostSockets.h>
+#include <vectra/net/Address.h>
+#include <vectra/net/SocketClient.h>
+
+using namespace vectra;
+
+namespace {
+
+constexpr usize message_bytes = 64;
+constexpr usize task_stack = 128 * KiB;
+
+benchmark::State* s_state { nullptr };
+std::atomic<u16> s_port { 0 };
+
+void fill_request(u8 (&request)[message_bytes], u64 iteration)
+{
+    for (usize index = 0; index < message_bytes; ++index)
+        request[index] = u8(iteration * 31 + index);
+}
+
+/* An echo on 127.0.0.1 at a free port: one connection at a time, each byte sent back, until the peer ends. */
+class HostEcho {
+public:
+    HostEcho()
+    {
+        m_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        (void)::bind(m_listener, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+        (void)::listen(m_listener, 1);
+        socklen_t length = sizeof(address);
+        (void)::getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length);
+        m_port = ntohs(address.sin_port);
+        m_thread = std::thread([this] { serve(); });
+    }
+    ~HostEcho()
+    {
+        ::shutdown(m_listener, SHUT_RDWR);
+        m_thread.join();
+        ::close(m_listener);
+    }
+    [[nodiscard]] u16 port() const { return m_port; }
+
+private:
+    void serve()
+    {
+        int connection = ::accept(m_listener, nullptr, nullptr);
+        if (connection < 0)
+            return;
+        int one = 1;
+        (void)::setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        u8 buffer[4096];
+        for (;;) {
+            ssize_t count = ::recv(connection, buffer, sizeof(buffer), 0);
+            if (count <= 0 || ::send(connection, buffer, usize(count), MSG_NOSIGNAL) != count)
+                break;
+        }
+        ::close(connection);
+    }
+
+    int m_listener { -1 };
+    u16 m_port { 0 };
+    std::thread m_thread;
+};
+
+ErrorOr<i32> netd_task(Bundle& bundle)
+{
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto sockets = TRY(bundle.take<DeviceCap>("host-sockets"));
+    auto ready = TRY(system::host_sockets_interrupt(sockets, memory, netd::HostBackend::ready_bit));
+    auto backend = std::make_unique<netd::HostBackend>(std::move(sockets), std::move(ready));
+    auto server = std::make_unique<netd::Server>(*backend);
+    TRY(server->serve(std::move(requests), std::move(replies)));
+    return 0;
+}
+
+void grant_host_sockets(Task& service, CapabilitySpace& parent, Reticle& memory)
+{
+    auto* device = MUST(memory.try_create<HostSocketDevice>(&memory, true));
+    auto capability = MUST(parent.mint<CapabilityClass::Device>(device, all_rights));
+    MUST(service.bundle().grant("host-sockets", parent, capability, RightRead | RightWrite));
+}
+
+ErrorOr<void> drive_ours(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto client = TRY(net::SocketClient::open(std::move(requests), std::move(replies), memory));
+    auto connection = TRY(client.connect(net::ipv4(127, 0, 0, 1, s_port)));
+    u8 request[message_bytes];
+    u8 answer[message_bytes];
+    u64 iteration = 0;
+    for (auto _ : *s_state) {
+        fill_request(request, iteration++);
+        TRY(client.send(connection, request));
+        usize got = 0;
+        while (got < message_bytes) {
+            auto incoming = TRY(client.receive(connection, std::span<u8>(answer).subspan(got)));
+            got += incoming.length;
+            if (incoming.end)
+                return Error(ErrorCode::PeerRestarted, "the echo ended the connection");
+        }
+        if (std::memcmp(request, answer, message_bytes) != 0)
+            return Error(ErrorCode::InvalidArgument, "the echo's answer is not the request");
+    }
+    TRY(client.close(connection));
+    return {};
+}
+
+ErrorOr<i32> client_task(Bundle& bundle)
+{
+    auto driven = drive_ours(bundle);
+    if (driven.is_error() && !s_state->error_occurred())
+        s_state->SkipWithError(driven.error().message());
+    return 0;
+}
+
+void round_trip_ours(benchmark::State& state)
+{
+    HostEcho echo;
+    s_state = &state;
+    s_port = echo.port();
+    bench::run_session_clients(netd_task, { client_task }, { 256 * KiB, 1 * MiB, task_stack }, grant_host_sockets);
+    state.SetBytesProcessed(i64(state.iterations()) * i64(2 * message_bytes));
+}
+
+void round_trip_posix(benchmark::State& state)
+{
+    HostEcho echo;
+    int connection = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    (void)::setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(echo.port());
+    if (::connect(connection, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+        state.SkipWithError("the echo did not accept");
+        ::close(connection);
+        return;
+    }
+    u8 request[message_bytes];
+    u8 answer[message_bytes];
+    u64 iteration = 0;
+    for (auto _ : state) {
+        fill_request(request, iteration++);
+        usize got = 0;
+        bool failed = ::send(connection, request, message_bytes, MSG_NOSIGNAL) != ssize_t(message_bytes);
+        while (!failed && got < message_bytes) {
+            ssize_t count = ::recv(connection, answer + got, message_bytes - got, 0);
+            failed = count <= 0;
+            got += failed ? 0 : usize(count);
+        }
+        if (failed || std::memcmp(request, answer, message_bytes) != 0) {
+            state.SkipWithError("the echo's answer is not the request");
+            break;
+        }
+    }
+    ::close(connection);
+    state.SetBytesProcessed(i64(state.iterations()) * i64(2 * message_bytes));
+}
+
+}
+
+BENCHMARK(round_trip_ours)->Name("BM_socket_round_trip_host/ours")->UseRealTime();
+BENCHMARK(round_trip_posix)->Name("BM_socket_round_trip_host/baseline_posix")->UseRealTime();

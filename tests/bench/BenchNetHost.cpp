@@ -13,6 +13,13 @@
  *   BM_socket_round_trip_host/baseline_posix the same exchange with the same echo from a blocking
  *                                            POSIX socket of the benchmark's own thread
  *
+ *   BM_socket_serve_host/ours                the other way round: a host thread of the benchmark's
+ *                                            connects to a listener of a client Task's and sends each
+ *                                            request only once the Task has asked for it (its
+ *                                            `receive` waiting in netd, netd gone back to its wait),
+ *                                            and times until the Task's answer is back (manual time)
+ *   BM_socket_serve_host/baseline_posix      as the round trip's baseline
+ *
  * The receive waits for the echo's answer: its time is how soon netd learns that the host socket
  * is readable (real time: the executor idles meanwhile). Both connect once before timing.
  */
@@ -29,6 +36,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <thread>
+#include <time.h>
 #include <unistd.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -162,6 +170,134 @@ void round_trip_ours(benchmark::State& state)
     state.SetBytesProcessed(i64(state.iterations()) * i64(2 * message_bytes));
 }
 
+/* The serving case: the host thread's side, each exchange timed; the Task's side asks for each request. */
+struct Serving {
+    std::atomic<u16> port { 0 };
+    std::atomic<u32> asked { 0 };   /* exchanges the Task asked for (its receive about to wait) */
+    std::atomic<u32> answered { 0 }; /* exchanges the host thread timed */
+    std::atomic<u64> nanoseconds { 0 };
+    std::atomic<bool> failed { false };
+};
+Serving s_serving;
+
+u64 host_nanoseconds()
+{
+    timespec now {};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return u64(now.tv_sec) * 1'000'000'000 + u64(now.tv_nsec);
+}
+
+void serve_from_host()
+{
+    while (s_serving.port == 0 && !s_serving.failed)
+        s_serving.port.wait(0);
+    int connection = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    (void)::setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(s_serving.port);
+    if (s_serving.failed || ::connect(connection, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+        s_serving.failed = true;
+        ::close(connection);
+        return;
+    }
+    u8 request[message_bytes];
+    u8 answer[message_bytes];
+    for (u32 exchange = 1;; ++exchange) {
+        while (s_serving.asked < exchange && !s_serving.failed)
+            s_serving.asked.wait(exchange - 1);
+        if (s_serving.failed)
+            break;
+        fill_request(request, exchange);
+        u64 start = host_nanoseconds();
+        usize got = 0;
+        bool failed = ::send(connection, request, message_bytes, MSG_NOSIGNAL) != ssize_t(message_bytes);
+        while (!failed && got < message_bytes) {
+            ssize_t count = ::recv(connection, answer + got, message_bytes - got, 0);
+            failed = count <= 0;
+            got += failed ? 0 : usize(count);
+        }
+        if (failed || std::memcmp(request, answer, message_bytes) != 0) {
+            s_serving.failed = true;
+            break;
+        }
+        s_serving.nanoseconds = host_nanoseconds() - start;
+        s_serving.answered = exchange;
+        s_serving.answered.notify_one();
+    }
+    ::close(connection);
+}
+
+ErrorOr<void> serve_ours(Bundle& bundle)
+{
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto requests = TRY(bundle.take<RingCap>("requests"));
+    auto replies = TRY(bundle.take<RingCap>("replies"));
+    auto client = TRY(net::SocketClient::open(std::move(requests), std::move(replies), memory));
+    auto listener = TRY(client.listen(net::ipv4(127, 0, 0, 1, 0), 1));
+    s_serving.port = listener.local.port;
+    s_serving.port.notify_one();
+    auto connection = TRY(client.accept(listener));
+    u8 buffer[message_bytes];
+    u32 exchange = 0;
+    for (auto _ : *s_state) {
+        s_serving.asked = ++exchange;
+        s_serving.asked.notify_one();
+        usize got = 0;
+        while (got < message_bytes) {
+            auto incoming = TRY(client.receive(connection, std::span<u8>(buffer).subspan(got), Duration::from_seconds(10)));
+            got += incoming.length;
+            if (incoming.end)
+                return Error(ErrorCode::PeerRestarted, "the host thread ended the connection");
+        }
+        TRY(client.send(connection, buffer));
+        /* The host thread has the answer when its recv returns; its time is this iteration's. */
+        while (s_serving.answered < exchange && !s_serving.failed)
+            system::yield();
+        if (s_serving.failed)
+            return Error(ErrorCode::InvalidArgument, "the host thread's exchange failed");
+        s_state->SetIterationTime(double(s_serving.nanoseconds) / 1e9);
+    }
+    TRY(client.close(connection));
+    TRY(client.close(listener));
+    return {};
+}
+
+/* Ends the host thread's waits: an atomic's wait returns only once its value changed. */
+void stop_serving()
+{
+    s_serving.failed = true;
+    s_serving.port = 1;
+    s_serving.port.notify_one();
+    s_serving.asked = ~u32(0);
+    s_serving.asked.notify_one();
+}
+
+ErrorOr<i32> serving_task(Bundle& bundle)
+{
+    auto served = serve_ours(bundle);
+    stop_serving();
+    if (served.is_error() && !s_state->error_occurred())
+        s_state->SkipWithError(served.error().message());
+    return 0;
+}
+
+void serve_ours_benchmark(benchmark::State& state)
+{
+    s_state = &state;
+    s_serving.port = 0;
+    s_serving.asked = 0;
+    s_serving.answered = 0;
+    s_serving.failed = false;
+    std::thread host(serve_from_host);
+    bench::run_session_clients(netd_task, { serving_task }, { 256 * KiB, 1 * MiB, task_stack }, grant_host_sockets);
+    stop_serving();
+    host.join();
+    state.SetBytesProcessed(i64(state.iterations()) * i64(2 * message_bytes));
+}
+
 void round_trip_posix(benchmark::State& state)
 {
     HostEcho echo;
@@ -202,3 +338,5 @@ void round_trip_posix(benchmark::State& state)
 
 BENCHMARK(round_trip_ours)->Name("BM_socket_round_trip_host/ours")->UseRealTime();
 BENCHMARK(round_trip_posix)->Name("BM_socket_round_trip_host/baseline_posix")->UseRealTime();
+BENCHMARK(serve_ours_benchmark)->Name("BM_socket_serve_host/ours")->UseManualTime();
+BENCHMARK(round_trip_posix)->Name("BM_socket_serve_host/baseline_posix")->UseRealTime();

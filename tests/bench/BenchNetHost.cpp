@@ -14,10 +14,10 @@
  *                                            POSIX socket of the benchmark's own thread
  *
  *   BM_socket_serve_host/ours                the other way round: a host thread of the benchmark's
- *                                            connects to a listener of a client Task's and sends each
- *                                            request only once the Task has asked for it (its
- *                                            `receive` waiting in netd, netd gone back to its wait),
- *                                            and times until the Task's answer is back (manual time)
+ *                                            connects to a listener of a client Task's and sends the
+ *                                            next request as soon as the last answer is back (as
+ *                                            `ab -c 1`), so a request may reach a netd that went
+ *                                            back to its wait; the Task receives (waiting) and answers
  *   BM_socket_serve_host/baseline_posix      as the round trip's baseline
  *
  * The receive waits for the echo's answer: its time is how soon netd learns that the host socket
@@ -36,7 +36,6 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <thread>
-#include <time.h>
 #include <unistd.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -170,26 +169,16 @@ void round_trip_ours(benchmark::State& state)
     state.SetBytesProcessed(i64(state.iterations()) * i64(2 * message_bytes));
 }
 
-/* The serving case: the host thread's side, each exchange timed; the Task's side asks for each request. */
+/* The serving case: the host thread's side, as `ab -c 1` is: each request sent once the last answer is back. */
 struct Serving {
     std::atomic<u16> port { 0 };
-    std::atomic<u32> asked { 0 };   /* exchanges the Task asked for (its receive about to wait) */
-    std::atomic<u32> answered { 0 }; /* exchanges the host thread timed */
-    std::atomic<u64> nanoseconds { 0 };
     std::atomic<bool> failed { false };
 };
 Serving s_serving;
 
-u64 host_nanoseconds()
-{
-    timespec now {};
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return u64(now.tv_sec) * 1'000'000'000 + u64(now.tv_nsec);
-}
-
 void serve_from_host()
 {
-    while (s_serving.port == 0 && !s_serving.failed)
+    while (s_serving.port == 0)
         s_serving.port.wait(0);
     int connection = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
@@ -199,35 +188,34 @@ void serve_from_host()
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     address.sin_port = htons(s_serving.port);
     if (s_serving.failed || ::connect(connection, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-        s_serving.failed = true;
         ::close(connection);
         return;
     }
     u8 request[message_bytes];
     u8 answer[message_bytes];
-    for (u32 exchange = 1;; ++exchange) {
-        while (s_serving.asked < exchange && !s_serving.failed)
-            s_serving.asked.wait(exchange - 1);
-        if (s_serving.failed)
-            break;
+    for (u32 exchange = 0; !s_serving.failed; ++exchange) {
         fill_request(request, exchange);
-        u64 start = host_nanoseconds();
-        usize got = 0;
-        bool failed = ::send(connection, request, message_bytes, MSG_NOSIGNAL) != ssize_t(message_bytes);
-        while (!failed && got < message_bytes) {
-            ssize_t count = ::recv(connection, answer + got, message_bytes - got, 0);
-            failed = count <= 0;
-            got += failed ? 0 : usize(count);
-        }
-        if (failed || std::memcmp(request, answer, message_bytes) != 0) {
-            s_serving.failed = true;
+        if (::send(connection, request, message_bytes, MSG_NOSIGNAL) != ssize_t(message_bytes))
             break;
+        usize got = 0;
+        while (got < message_bytes) {
+            ssize_t count = ::recv(connection, answer + got, message_bytes - got, 0);
+            if (count <= 0)
+                break;
+            got += usize(count);
         }
-        s_serving.nanoseconds = host_nanoseconds() - start;
-        s_serving.answered = exchange;
-        s_serving.answered.notify_one();
+        if (got < message_bytes || std::memcmp(request, answer, message_bytes) != 0)
+            break; /* the Task closed the connection (or failed): done */
     }
     ::close(connection);
+}
+
+/* Ends the host thread's wait for the port (an atomic's wait returns once its value changed). */
+void stop_serving()
+{
+    s_serving.failed = true;
+    s_serving.port = 1;
+    s_serving.port.notify_one();
 }
 
 ErrorOr<void> serve_ours(Bundle& bundle)
@@ -241,38 +229,19 @@ ErrorOr<void> serve_ours(Bundle& bundle)
     s_serving.port.notify_one();
     auto connection = TRY(client.accept(listener));
     u8 buffer[message_bytes];
-    u32 exchange = 0;
     for (auto _ : *s_state) {
-        s_serving.asked = ++exchange;
-        s_serving.asked.notify_one();
         usize got = 0;
         while (got < message_bytes) {
-            auto incoming = TRY(client.receive(connection, std::span<u8>(buffer).subspan(got), Duration::from_seconds(10)));
+            auto incoming = TRY(client.receive(connection, std::span<u8>(buffer).subspan(got)));
             got += incoming.length;
             if (incoming.end)
                 return Error(ErrorCode::PeerRestarted, "the host thread ended the connection");
         }
         TRY(client.send(connection, buffer));
-        /* The host thread has the answer when its recv returns; its time is this iteration's. */
-        while (s_serving.answered < exchange && !s_serving.failed)
-            system::yield();
-        if (s_serving.failed)
-            return Error(ErrorCode::InvalidArgument, "the host thread's exchange failed");
-        s_state->SetIterationTime(double(s_serving.nanoseconds) / 1e9);
     }
     TRY(client.close(connection));
     TRY(client.close(listener));
     return {};
-}
-
-/* Ends the host thread's waits: an atomic's wait returns only once its value changed. */
-void stop_serving()
-{
-    s_serving.failed = true;
-    s_serving.port = 1;
-    s_serving.port.notify_one();
-    s_serving.asked = ~u32(0);
-    s_serving.asked.notify_one();
 }
 
 ErrorOr<i32> serving_task(Bundle& bundle)
@@ -288,8 +257,6 @@ void serve_ours_benchmark(benchmark::State& state)
 {
     s_state = &state;
     s_serving.port = 0;
-    s_serving.asked = 0;
-    s_serving.answered = 0;
     s_serving.failed = false;
     std::thread host(serve_from_host);
     bench::run_session_clients(netd_task, { serving_task }, { 256 * KiB, 1 * MiB, task_stack }, grant_host_sockets);
@@ -338,5 +305,5 @@ void round_trip_posix(benchmark::State& state)
 
 BENCHMARK(round_trip_ours)->Name("BM_socket_round_trip_host/ours")->UseRealTime();
 BENCHMARK(round_trip_posix)->Name("BM_socket_round_trip_host/baseline_posix")->UseRealTime();
-BENCHMARK(serve_ours_benchmark)->Name("BM_socket_serve_host/ours")->UseManualTime();
+BENCHMARK(serve_ours_benchmark)->Name("BM_socket_serve_host/ours")->UseRealTime();
 BENCHMARK(round_trip_posix)->Name("BM_socket_serve_host/baseline_posix")->UseRealTime();

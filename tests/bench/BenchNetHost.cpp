@@ -59,6 +59,23 @@ void fill_request(u8 (&request)[message_bytes], u64 iteration)
         request[index] = u8(iteration * 31 + index);
 }
 
+/* A blocking TCP connection to `port` of 127.0.0.1 (TCP_NODELAY), or -1. */
+int connected_to(u16 port)
+{
+    int connection = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    (void)::setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    if (::connect(connection, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+        ::close(connection);
+        return -1;
+    }
+    return connection;
+}
+
 /* An echo on 127.0.0.1 at a free port: one connection at a time, each byte sent back, until the peer ends. */
 class HostEcho {
 public:
@@ -125,6 +142,27 @@ void grant_host_sockets(Task& service, CapabilitySpace& parent, Reticle& memory)
     MUST(service.bundle().grant("host-sockets", parent, capability, RightRead | RightWrite));
 }
 
+/* Receives exactly `buffer.size()` bytes (each call waiting); an error at the end of the stream. */
+ErrorOr<void> receive_exactly(net::SocketClient& client, net::Socket const& connection, std::span<u8> buffer)
+{
+    usize got = 0;
+    while (got < buffer.size()) {
+        auto incoming = TRY(client.receive(connection, buffer.subspan(got)));
+        got += incoming.length;
+        if (incoming.end)
+            return Error(ErrorCode::PeerRestarted, "the peer ended the connection");
+    }
+    return {};
+}
+
+/* A benchmark Task's body, its error reported as the run's. */
+i32 reported(ErrorOr<void> const& result)
+{
+    if (result.is_error() && !s_state->error_occurred())
+        s_state->SkipWithError(result.error().message());
+    return 0;
+}
+
 ErrorOr<void> drive_ours(Bundle& bundle)
 {
     auto memory = TRY(bundle.take<ReticleCap>("memory"));
@@ -138,13 +176,7 @@ ErrorOr<void> drive_ours(Bundle& bundle)
     for (auto _ : *s_state) {
         fill_request(request, iteration++);
         TRY(client.send(connection, request));
-        usize got = 0;
-        while (got < message_bytes) {
-            auto incoming = TRY(client.receive(connection, std::span<u8>(answer).subspan(got)));
-            got += incoming.length;
-            if (incoming.end)
-                return Error(ErrorCode::PeerRestarted, "the echo ended the connection");
-        }
+        TRY(receive_exactly(client, connection, answer));
         if (std::memcmp(request, answer, message_bytes) != 0)
             return Error(ErrorCode::InvalidArgument, "the echo's answer is not the request");
     }
@@ -152,13 +184,7 @@ ErrorOr<void> drive_ours(Bundle& bundle)
     return {};
 }
 
-ErrorOr<i32> client_task(Bundle& bundle)
-{
-    auto driven = drive_ours(bundle);
-    if (driven.is_error() && !s_state->error_occurred())
-        s_state->SkipWithError(driven.error().message());
-    return 0;
-}
+ErrorOr<i32> client_task(Bundle& bundle) { return reported(drive_ours(bundle)); }
 
 void round_trip_ours(benchmark::State& state)
 {
@@ -180,17 +206,9 @@ void serve_from_host()
 {
     while (s_serving.port == 0)
         s_serving.port.wait(0);
-    int connection = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    (void)::setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(s_serving.port);
-    if (s_serving.failed || ::connect(connection, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-        ::close(connection);
+    int connection = s_serving.failed ? -1 : connected_to(s_serving.port);
+    if (connection < 0)
         return;
-    }
     u8 request[message_bytes];
     u8 answer[message_bytes];
     for (u32 exchange = 0; !s_serving.failed; ++exchange) {
@@ -230,13 +248,7 @@ ErrorOr<void> serve_ours(Bundle& bundle)
     auto connection = TRY(client.accept(listener));
     u8 buffer[message_bytes];
     for (auto _ : *s_state) {
-        usize got = 0;
-        while (got < message_bytes) {
-            auto incoming = TRY(client.receive(connection, std::span<u8>(buffer).subspan(got)));
-            got += incoming.length;
-            if (incoming.end)
-                return Error(ErrorCode::PeerRestarted, "the host thread ended the connection");
-        }
+        TRY(receive_exactly(client, connection, buffer));
         TRY(client.send(connection, buffer));
     }
     TRY(client.close(connection));
@@ -248,9 +260,7 @@ ErrorOr<i32> serving_task(Bundle& bundle)
 {
     auto served = serve_ours(bundle);
     stop_serving();
-    if (served.is_error() && !s_state->error_occurred())
-        s_state->SkipWithError(served.error().message());
-    return 0;
+    return reported(served);
 }
 
 void serve_ours_benchmark(benchmark::State& state)
@@ -268,16 +278,9 @@ void serve_ours_benchmark(benchmark::State& state)
 void round_trip_posix(benchmark::State& state)
 {
     HostEcho echo;
-    int connection = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    (void)::setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(echo.port());
-    if (::connect(connection, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    int connection = connected_to(echo.port());
+    if (connection < 0) {
         state.SkipWithError("the echo did not accept");
-        ::close(connection);
         return;
     }
     u8 request[message_bytes];

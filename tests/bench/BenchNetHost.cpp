@@ -19,6 +19,9 @@
  *                                            `ab -c 1`), so a request may reach a netd that went
  *                                            back to its wait; the Task receives (waiting) and answers
  *   BM_socket_serve_host/baseline_posix      as the round trip's baseline
+ *   BM_socket_wake_host/ours, /baseline_posix as the serving pair, the host thread silent for 1 ms
+ *                                            before each request: each request reaches a netd that
+ *                                            went back to its wait (the time includes the 1 ms)
  *
  * The receive waits for the echo's answer: its time is how soon netd learns that the host socket
  * is readable (real time: the executor idles meanwhile). Both connect once before timing.
@@ -199,6 +202,7 @@ void round_trip_ours(benchmark::State& state)
 struct Serving {
     std::atomic<u16> port { 0 };
     std::atomic<bool> failed { false };
+    u32 silence_microseconds { 0 }; /* before each request: the peer's think time */
 };
 Serving s_serving;
 
@@ -213,6 +217,8 @@ void serve_from_host()
     u8 answer[message_bytes];
     for (u32 exchange = 0; !s_serving.failed; ++exchange) {
         fill_request(request, exchange);
+        if (s_serving.silence_microseconds != 0)
+            ::usleep(s_serving.silence_microseconds);
         if (::send(connection, request, message_bytes, MSG_NOSIGNAL) != ssize_t(message_bytes))
             break;
         usize got = 0;
@@ -263,11 +269,12 @@ ErrorOr<i32> serving_task(Bundle& bundle)
     return reported(served);
 }
 
-void serve_ours_benchmark(benchmark::State& state)
+void serve_ours_benchmark(benchmark::State& state, u32 silence_microseconds)
 {
     s_state = &state;
     s_serving.port = 0;
     s_serving.failed = false;
+    s_serving.silence_microseconds = silence_microseconds;
     std::thread host(serve_from_host);
     bench::run_session_clients(netd_task, { serving_task }, { 256 * KiB, 1 * MiB, task_stack }, grant_host_sockets);
     stop_serving();
@@ -275,7 +282,7 @@ void serve_ours_benchmark(benchmark::State& state)
     state.SetBytesProcessed(i64(state.iterations()) * i64(2 * message_bytes));
 }
 
-void round_trip_posix(benchmark::State& state)
+void round_trip_posix(benchmark::State& state, u32 silence_microseconds)
 {
     HostEcho echo;
     int connection = connected_to(echo.port());
@@ -288,6 +295,8 @@ void round_trip_posix(benchmark::State& state)
     u64 iteration = 0;
     for (auto _ : state) {
         fill_request(request, iteration++);
+        if (silence_microseconds != 0)
+            ::usleep(silence_microseconds);
         usize got = 0;
         bool failed = ::send(connection, request, message_bytes, MSG_NOSIGNAL) != ssize_t(message_bytes);
         while (!failed && got < message_bytes) {
@@ -306,7 +315,12 @@ void round_trip_posix(benchmark::State& state)
 
 }
 
+/* The peer's silence before each request in BM_socket_wake_host: longer than netd's pass, shorter than the base's 2 ms tick. */
+constexpr u32 silence_microseconds = 1000;
+
 BENCHMARK(round_trip_ours)->Name("BM_socket_round_trip_host/ours")->UseRealTime();
-BENCHMARK(round_trip_posix)->Name("BM_socket_round_trip_host/baseline_posix")->UseRealTime();
-BENCHMARK(serve_ours_benchmark)->Name("BM_socket_serve_host/ours")->UseRealTime();
-BENCHMARK(round_trip_posix)->Name("BM_socket_serve_host/baseline_posix")->UseRealTime();
+BENCHMARK_CAPTURE(round_trip_posix, baseline, 0)->Name("BM_socket_round_trip_host/baseline_posix")->UseRealTime();
+BENCHMARK_CAPTURE(serve_ours_benchmark, ours, 0)->Name("BM_socket_serve_host/ours")->UseRealTime();
+BENCHMARK_CAPTURE(round_trip_posix, baseline, 0)->Name("BM_socket_serve_host/baseline_posix")->UseRealTime();
+BENCHMARK_CAPTURE(serve_ours_benchmark, ours, silence_microseconds)->Name("BM_socket_wake_host/ours")->UseRealTime();
+BENCHMARK_CAPTURE(round_trip_posix, baseline, silence_microseconds)->Name("BM_socket_wake_host/baseline_posix")->UseRealTime();

@@ -25,11 +25,15 @@ struct SessionPairSizes {
     usize stack { 64 * KiB };
 };
 
+/* What a service Task is granted besides the listener and its memory (BenchNetHost.cpp: the host-sockets capability). */
+using GrantService = void (*)(Task& service, CapabilitySpace& parent, Reticle& memory);
+
 /*
  * A service Task and several client Tasks on one listener (each client a Reticle of its own of
  * `client_memory`): the clients run until each ended, in order, then the listener is reset.
  */
-inline void run_session_clients(TaskEntry service_entry, std::initializer_list<TaskEntry> client_entries, SessionPairSizes sizes)
+inline void run_session_clients(TaskEntry service_entry, std::initializer_list<TaskEntry> client_entries, SessionPairSizes sizes,
+    GrantService grant_service = nullptr)
 {
     test::Arena arena(sizes.service_memory + client_entries.size() * sizes.client_memory + 4 * MiB);
     auto& executor = Executor::current();
@@ -45,6 +49,8 @@ inline void run_session_clients(TaskEntry service_entry, std::initializer_list<T
     MUST(service->bundle().grant("requests", parent, requests, RightReceive));
     MUST(service->bundle().grant("replies", parent, replies, RightSend));
     MUST(service->bundle().grant("memory", parent, service_reticle, RightRetype));
+    if (grant_service)
+        grant_service(*service, parent, arena.reticle());
     std::vector<Reticle*> client_memories;
     std::vector<Task*> clients;
     for (auto entry : client_entries) {

@@ -491,6 +491,7 @@ void shape_arguments(kernel::CallFrame& frame, Pool const& pool, u8* buffer, usi
         break;
     case Call::HostInputInterrupt:
     case Call::I8042Interrupt:
+    case Call::HostSocketsInterrupt:
         handle(0);
         handle(2);
         small(4, 70);
@@ -524,7 +525,7 @@ ErrorOr<i32> fuzzing_task(Bundle&)
         kernel::CallFrame frame;
         u8 selector = s_input.byte();
         frame.number = selector < 224 ? 1 + selector % u64(Call::AcknowledgeInterrupt)
-                                      : u64(Call::MmioSlotOpen) + selector % 15; /* the virtio-mmio slot calls, entropy_feed (ADR 0025), host input, the snapshot, the i8042 */
+                                      : u64(Call::MmioSlotOpen) + selector % 16; /* the virtio-mmio slot calls, entropy_feed (ADR 0025), host input, the snapshot, the i8042, the host-sockets line */
         shape_arguments(frame, pool, buffer, sizeof(buffer));
         auto before_move = is_move(frame) ? source_rights(frame) : std::nullopt;
         if (static_cast<Call>(frame.number) == Call::Reap)
@@ -579,7 +580,8 @@ ErrorOr<i32> fuzzing_task(Bundle&)
                 || call == Call::CreateMemory || call == Call::SignalCapability || call == Call::Attenuate
                 || call == Call::BundleTake || call == Call::PciOpen || call == Call::DeviceMemoryOpen
                 || call == Call::DisplayMemory || call == Call::PciInterrupt || call == Call::MmioSlotOpen
-                || call == Call::MmioSlotInterrupt || call == Call::HostInputInterrupt || call == Call::I8042Interrupt)
+                || call == Call::MmioSlotInterrupt || call == Call::HostInputInterrupt || call == Call::I8042Interrupt
+                || call == Call::HostSocketsInterrupt)
                 pool.add(kernel::handle_from_words(frame.results[0], frame.results[1]));
         }
         system::yield();

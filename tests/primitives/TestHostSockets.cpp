@@ -14,12 +14,14 @@
 #include <arpa/inet.h>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <cstring>
 #include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
+#include <vectra/ClockAndEntropy.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Executor.h>
@@ -48,12 +50,18 @@ HostAddress ipv4(u8 a, u8 b, u8 c, u8 d, u16 port)
     return address;
 }
 
+/* The process's socket descriptors (not the platform's epoll instance, made at the first watch). */
 usize open_descriptors()
 {
     usize count = 0;
     DIR* folder = ::opendir("/proc/self/fd");
-    while (::readdir(folder) != nullptr)
-        ++count;
+    while (dirent* entry = ::readdir(folder)) {
+        char path[64];
+        char target[64] {};
+        std::snprintf(path, sizeof(path), "/proc/self/fd/%s", entry->d_name);
+        if (::readlink(path, target, sizeof(target) - 1) > 0 && std::strncmp(target, "socket:", 7) == 0)
+            ++count;
+    }
     ::closedir(folder);
     return count;
 }
@@ -108,6 +116,9 @@ struct Supervisor {
                 REQUIRE_FALSE(task.bundle().grant("sockets", space, sockets, rights).is_error());
                 REQUIRE_FALSE(task.bundle().grant("other", space, other, RightRead | RightWrite).is_error());
                 REQUIRE_FALSE(task.bundle().grant("console", space, console, RightWrite).is_error());
+                auto& own = task.capabilities();
+                Reticle* memory = MUST(arena.reticle().try_carve(64 * KiB));
+                MUST(task.bundle().give("memory", own, MUST(own.mint<CapabilityClass::Reticle>(memory, all_rights))));
             },
             body);
     }
@@ -408,6 +419,86 @@ TEST_CASE("attacker: the wrong right or the wrong device is refused; a Task with
     });
     REQUIRE(result.value() == 0);
     REQUIRE(supervisor.device->open_count() == 0);
+}
+
+constexpr SignalBit ready_bit { 7 };
+constexpr SignalBit timeout_bit { 9 };
+
+/* Whether `bit` is raised within `nanoseconds` (the wait lets the executor idle and take the host's lines). */
+bool raised_within(SignalBit bit, u64 nanoseconds)
+{
+    return system::wait_until(bit.mask(), system::monotonic_nanoseconds() + nanoseconds, timeout_bit) & bit.mask();
+}
+
+/* A datagram from `socket` to itself: a change the host-sockets line is raised for. */
+ErrorOr<void> datagram_to_itself(DeviceCap const& sockets, u32 socket)
+{
+    auto local = TRY(system::host_socket_local(sockets, socket));
+    u8 bytes[8] {};
+    (void)TRY(system::host_socket_send(sockets, socket, bytes, &local));
+    return {};
+}
+
+TEST_CASE("attacker: the host-sockets line needs the host-sockets device and RightRead; the wrong device, the wrong right and a second route are refused")
+{
+    Supervisor supervisor;
+    auto result = supervisor.run(RightWrite, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto console = TRY(bundle.take<DeviceCap>("console"));
+        auto memory = TRY(bundle.take<ReticleCap>("memory"));
+        if (code_of(system::host_sockets_interrupt(console, memory, ready_bit)) != ErrorCode::WrongClass)
+            return 1;
+        if (code_of(system::host_sockets_interrupt(sockets, memory, ready_bit)) != ErrorCode::MissingRight)
+            return 2;
+        /* Another capability's line is the same host line: routed once, whichever capability asks. */
+        auto other = TRY(bundle.take<DeviceCap>("other"));
+        auto line = TRY(system::host_sockets_interrupt(other, memory, ready_bit));
+        if (code_of(system::host_sockets_interrupt(other, memory, timeout_bit)) != ErrorCode::Busy)
+            return 3;
+        /* The IrqCap cannot be handed on: it was made without RightGrant. */
+        if (code_of(system::attenuate(line, RightReceive | RightRead | RightGrant)) == ErrorCode::None)
+            return 4;
+        TRY(system::remove(std::move(line)));
+        return 0;
+    });
+    REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("the host-sockets line raises its holder's bit when a socket of the table changes; revoking the DeviceCap deletes the IrqCap and unroutes the line")
+{
+    Supervisor supervisor;
+    auto result = supervisor.run(RightRead | RightWrite | RightGrant | RightRevoke, [](Bundle& bundle) -> ErrorOr<i32> {
+        auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+        auto memory = TRY(bundle.take<ReticleCap>("memory"));
+        auto copy = TRY(system::attenuate(sockets, RightRead | RightWrite));
+        auto line = TRY(system::host_sockets_interrupt(copy, memory, ready_bit));
+        auto udp = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0))).value;
+        (void)raised_within(ready_bit, 50'000'000); /* what opening reported, if anything */
+        /* Nothing changes: nothing is raised. */
+        if (raised_within(ready_bit, 100'000'000))
+            return 1;
+        TRY(datagram_to_itself(sockets, udp));
+        if (!raised_within(ready_bit, 5'000'000'000))
+            return 2;
+        if (TRY(system::revoke(sockets)) == 0)
+            return 3;
+        /* The copy and the IrqCap made through it are gone, and with it the route. */
+        if (code_of(system::interrupt_line(line)) != ErrorCode::StaleHandle)
+            return 4;
+        TRY(datagram_to_itself(sockets, udp));
+        if (raised_within(ready_bit, 200'000'000))
+            return 5;
+        /* The line is free: the revoker's own entry routes it again and is raised. */
+        auto again = TRY(system::host_sockets_interrupt(sockets, memory, ready_bit));
+        (void)raised_within(ready_bit, 50'000'000); /* a change left pending while unrouted */
+        TRY(datagram_to_itself(sockets, udp));
+        if (!raised_within(ready_bit, 5'000'000'000))
+            return 6;
+        TRY(system::remove(std::move(again)));
+        TRY(system::host_socket_close(sockets, udp));
+        return 0;
+    });
+    REQUIRE(result.value() == 0);
 }
 
 TEST_CASE("every host descriptor closes when the last capability to the host sockets goes")

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
+#include <vectra/ClockAndEntropy.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/HostSockets.h>
@@ -38,14 +39,18 @@ u8 pattern(usize index, u8 seed) { return u8(index * 31 + seed + index / 251); }
 
 /* Host sockets netd's backend still held when its loop ended (checked after each run). */
 std::atomic<u32> s_open_after { 0xffff };
+/* The run's netd Task, for the wake-up count (read by another Task of the run, on the executor). */
+std::atomic<Task*> s_netd_task { nullptr };
 
 ErrorOr<i32> netd_host_service(Bundle& bundle)
 {
     auto requests = TRY(bundle.take<RingCap>("requests"));
     auto replies = TRY(bundle.take<RingCap>("replies"));
-    TRY(bundle.take<ReticleCap>("memory"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
     auto sockets = TRY(bundle.take<DeviceCap>("host-sockets"));
-    auto* backend = new netd::HostBackend(std::move(sockets));
+    auto ready = TRY(system::host_sockets_interrupt(sockets, memory, netd::HostBackend::ready_bit));
+    auto* backend = new netd::HostBackend(std::move(sockets), std::move(ready));
+    s_netd_task = &Executor::current().current_task();
     auto* server = new netd::Server(*backend);
     test::netd_server() = server;
     auto served = server->serve(std::move(requests), std::move(replies));
@@ -562,6 +567,193 @@ TEST_CASE("netd's host backend: a client Task exchanges 100000 bytes each way wi
     CHECK(answered);
     CHECK(answer == 5000);
     CHECK(echoed == 2 * datagram_bytes);
+}
+
+namespace {
+
+/* The quiet case: a connection with a receive waiting, netd asleep, then the host's peer writes. */
+std::atomic<u16> s_quiet_port { 0 };
+std::atomic<bool> s_counted { false };
+std::atomic<u64> s_quiet_switches { ~u64(0) };
+std::atomic<u64> s_quiet_nanoseconds { 0 };
+constexpr u64 settle_nanoseconds = 100'000'000;
+constexpr u64 quiet_nanoseconds = 400'000'000;
+
+/* The peer's side: accepts one connection on `server`, then waits (at most 20 s) until `flag` is set; -1 if none came. */
+int accept_then_wait(HostPeer& server, std::atomic<bool> const& flag)
+{
+    int connection = ::accept(server.descriptor, nullptr, nullptr);
+    if (connection < 0)
+        return -1;
+    bound(connection);
+    for (int turn = 0; turn < 20000 && !flag; ++turn)
+        ::usleep(1000);
+    return connection;
+}
+
+/* Waits on nothing but the deadline: this Task's wait lets the executor idle (and take the host's lines). */
+void sleep_in_task(u64 nanoseconds) { (void)system::wait_until(0, system::monotonic_nanoseconds() + nanoseconds, SignalBit(20)); }
+
+ErrorOr<i32> quiet_client(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto connection = TRY(client.connect(ipv4(127, 0, 0, 1, s_quiet_port)));
+    /* Kept waiting by netd until the peer writes, after the count: a lost wake-up is a timeout here. */
+    u8 buffer[64] {};
+    auto got = TRY(client.receive(connection, buffer, Duration::from_seconds(5)));
+    EXPECT_IN_TASK(s_counted && got.length == sizeof(buffer));
+    for (usize index = 0; index < got.length; ++index)
+        EXPECT_IN_TASK(buffer[index] == pattern(index, 41));
+    TRY(client.close(connection));
+    return 0;
+}
+
+/* Counts netd's switches while it waits with a socket open and a receive kept. */
+ErrorOr<i32> counting_task(Bundle&)
+{
+    sleep_in_task(settle_nanoseconds); /* the connect answered, the receive kept */
+    Task* netd = s_netd_task;
+    EXPECT_IN_TASK(netd != nullptr);
+    u64 before = netd->switches();
+    u64 start = system::monotonic_nanoseconds();
+    sleep_in_task(quiet_nanoseconds);
+    s_quiet_nanoseconds = system::monotonic_nanoseconds() - start;
+    s_quiet_switches = netd->switches() - before;
+    s_counted = true;
+    return 0;
+}
+
+}
+
+TEST_CASE("netd's host backend woken by the host: a receive kept while netd sleeps is answered when the peer writes; an idle netd with a socket open is not woken", "[netd][host]")
+{
+    HostPeer server(SOCK_STREAM);
+    s_quiet_port = server.port;
+    s_counted = false;
+    s_quiet_switches = ~u64(0);
+    s_netd_task = nullptr;
+    std::atomic<bool> written { false };
+    std::thread peer([&] {
+        int connection = accept_then_wait(server, s_counted);
+        if (connection < 0)
+            return;
+        /* netd has slept through the count with no deadline of its own: only the host can wake it now. */
+        written = s_counted && write_pattern(connection, 64, 41);
+        u8 rest[16];
+        (void)::recv(connection, rest, sizeof(rest), 0); /* until the client closes */
+        ::close(connection);
+    });
+    run_with_host_netd({ quiet_client, counting_task });
+    peer.join();
+    CHECK(written);
+    /* Polled every 2 ms this was ~200; woken by the host, nothing changed on the socket: none. */
+    INFO("netd's switches in " << s_quiet_nanoseconds / 1'000'000 << " ms with a socket open and a receive kept");
+    CHECK(s_quiet_switches <= 2);
+}
+
+namespace {
+
+/* The full case: a send kept after would-block while the peer reads nothing, then the peer reads. */
+std::atomic<u16> s_full_port { 0 };
+std::atomic<bool> s_full_slept { false };
+constexpr usize full_bytes = 16 * MiB;
+
+ErrorOr<i32> filling_client(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto connection = TRY(client.connect(ipv4(127, 0, 0, 1, s_full_port)));
+    /* More than the host's buffers hold: a send is kept (would-block) until the peer reads, after the sleep. */
+    TRY(send_pattern(client, connection, full_bytes, 43));
+    EXPECT_IN_TASK(s_full_slept.load());
+    TRY(client.shutdown(connection, ShutdownHow::Send));
+    TRY(client.close(connection));
+    return 0;
+}
+
+ErrorOr<i32> sleeping_task(Bundle&)
+{
+    sleep_in_task(quiet_nanoseconds);
+    s_full_slept = true;
+    return 0;
+}
+
+}
+
+TEST_CASE("netd's host backend woken by the host: a send kept after would-block goes on when the peer reads, with no deadline of netd's", "[netd][host]")
+{
+    HostPeer server(SOCK_STREAM);
+    s_full_port = server.port;
+    s_full_slept = false;
+    std::atomic<usize> read { 0 };
+    std::thread peer([&] {
+        int connection = accept_then_wait(server, s_full_slept);
+        if (connection < 0)
+            return;
+        read = read_pattern(connection, 43);
+        ::close(connection);
+    });
+    run_with_host_netd({ filling_client, sleeping_task });
+    peer.join();
+    CHECK(read == full_bytes);
+}
+
+namespace {
+
+/* The busy case: another Task keeps the CPU (yielding, never waiting) while the peer writes. */
+std::atomic<u16> s_busy_port { 0 };
+std::atomic<bool> s_spinning { false };
+std::atomic<bool> s_busy_answered { false };
+std::atomic<bool> s_answered_while_spinning { false };
+constexpr u64 spin_nanoseconds = 1'500'000'000;
+
+ErrorOr<i32> busy_client(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto connection = TRY(client.connect(ipv4(127, 0, 0, 1, s_busy_port)));
+    u8 buffer[64] {};
+    auto got = TRY(client.receive(connection, buffer, Duration::from_seconds(5)));
+    s_busy_answered = true;
+    EXPECT_IN_TASK(got.length == sizeof(buffer));
+    TRY(client.close(connection));
+    return 0;
+}
+
+/* Yields without waiting until the client has its answer, or for 1.5 s: the executor never idles meanwhile. */
+ErrorOr<i32> spinning_task(Bundle&)
+{
+    sleep_in_task(settle_nanoseconds); /* the connect answered, the receive kept */
+    u64 until = system::monotonic_nanoseconds() + spin_nanoseconds;
+    s_spinning = true;
+    while (!s_busy_answered && system::monotonic_nanoseconds() < until)
+        system::yield();
+    s_answered_while_spinning = s_busy_answered.load();
+    return 0;
+}
+
+}
+
+TEST_CASE("netd's host backend woken by the host while another Task keeps the CPU: the host's line is taken between Tasks, not only when the executor idles", "[netd][host]")
+{
+    HostPeer server(SOCK_STREAM);
+    s_busy_port = server.port;
+    s_spinning = false;
+    s_busy_answered = false;
+    s_answered_while_spinning = false;
+    std::atomic<bool> written { false };
+    std::thread peer([&] {
+        int connection = accept_then_wait(server, s_spinning);
+        if (connection < 0)
+            return;
+        ::usleep(50'000);
+        written = write_pattern(connection, 64, 47);
+        u8 rest[16];
+        (void)::recv(connection, rest, sizeof(rest), 0); /* until the client closes */
+        ::close(connection);
+    });
+    run_with_host_netd({ busy_client, spinning_task });
+    peer.join();
+    CHECK(written);
+    CHECK(s_answered_while_spinning);
 }
 
 TEST_CASE("netd's host backend as an attacker sees it: addresses outside loopback, another session's socket, the capability's 16 sockets exhausted across sessions", "[netd][host]")

@@ -170,6 +170,10 @@ void mask_interrupt(u32 line) { aarch64::gic_disable_line(line); }
 
 u32 software_interrupt_line() { return aarch64::software_interrupt_line_number; }
 
+bool host_lines_raised() { return false; }
+
+void deliver_host_lines() { }
+
 void trigger_software_interrupt()
 {
     aarch64::gic_send_software_interrupt_to_self(aarch64::software_interrupt_line_number);

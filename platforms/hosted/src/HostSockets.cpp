@@ -4,6 +4,17 @@
  * The host's sockets (vectra/platform/HostSockets.h): non-blocking, close-on-exec descriptors
  * of the Linux process. The kernel has already checked the capability, the table and the
  * address; here errno becomes a HostSocketStatus.
+ *
+ * Readiness (ADR 0024, amendment "netd woken by the host"): one epoll instance watches every
+ * descriptor the kernel adopted, edge-triggered (EPOLLET) — bytes or a datagram arriving, a
+ * connection to accept, a hang-up or an error, and room to send while the kernel asks for it — and
+ * a thread of its own waits on it and raises the host-sockets line (sockets_line) for each batch
+ * of events. Edges, because a waiter tries before it waits: what it saw as would-block was
+ * everything there was, so anything that arrives after is a new edge that raises the line; the
+ * Signal bit the line sets stays raised until the waiter takes it, so a raise between its try and
+ * its wait ends that wait at once. Adding or changing a watch reports what is ready already (the
+ * host checks readiness on EPOLL_CTL_ADD/MOD), so a socket that became ready before it was
+ * watched, or room that came before the kernel asked, raises the line too.
  */
 
 #include <arpa/inet.h>
@@ -12,10 +23,16 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <atomic>
+#include <mutex>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <vectra/platform/HostSockets.h>
+#include <vectra/platform/hosted/HostSockets.h>
 
 namespace vectra::platform {
 
@@ -90,9 +107,74 @@ HostAddress from_host(sockaddr_storage const& storage)
     return address;
 }
 
+/* The epoll instance and the thread waiting on it; made at the first watch (again in a forked child). */
+struct Watcher {
+    std::mutex lock;
+    int epoll { -1 };
+    pid_t owner { 0 };
+    std::atomic<u64> raises { 0 };
+};
+Watcher s_watcher;
+
+void* watch(void* argument)
+{
+    int epoll = int(reinterpret_cast<intptr_t>(argument));
+    epoll_event events[16];
+    for (;;) {
+        /* Which descriptor changed does not matter: the holder tries every waiting request again. */
+        if (::epoll_wait(epoll, events, 16, -1) <= 0)
+            continue;
+        s_watcher.raises.fetch_add(1, std::memory_order_relaxed);
+        hosted::raise_sockets_line();
+    }
+    return nullptr;
+}
+
+int watching_epoll()
+{
+    std::lock_guard guard(s_watcher.lock);
+    if (s_watcher.epoll >= 0 && s_watcher.owner == ::getpid())
+        return s_watcher.epoll;
+    if (s_watcher.epoll >= 0)
+        ::close(s_watcher.epoll); /* a forked child's copy: its parent's thread waits on the instance */
+    s_watcher.epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    s_watcher.owner = ::getpid();
+    if (s_watcher.epoll < 0)
+        return -1;
+    /* The thread takes no signal: the CPUs' wake-ups and the software line are sent to their own threads. */
+    sigset_t every;
+    sigset_t previous;
+    sigfillset(&every);
+    pthread_sigmask(SIG_BLOCK, &every, &previous);
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    (void)pthread_create(&thread, &attributes, watch, reinterpret_cast<void*>(intptr_t(s_watcher.epoll)));
+    pthread_attr_destroy(&attributes);
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    return s_watcher.epoll;
+}
+
 }
 
 bool host_sockets_present() { return true; }
+
+void host_socket_watch(i32 descriptor, bool writable)
+{
+    int epoll = watching_epoll();
+    if (epoll < 0)
+        return;
+    epoll_event event {};
+    event.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (writable ? EPOLLOUT : 0u); /* EPOLLERR and EPOLLHUP always */
+    event.data.fd = descriptor;
+    if (::epoll_ctl(epoll, EPOLL_CTL_MOD, descriptor, &event) != 0 && errno == ENOENT)
+        (void)::epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event);
+}
+
+u32 host_sockets_line() { return hosted::sockets_line; }
+
+u64 hosted::sockets_line_raises() { return s_watcher.raises.load(std::memory_order_relaxed); }
 
 ErrorOr<i32> host_socket_open(HostSocketKind kind, HostAddress const& address, u16 backlog, HostSocketStatus& status)
 {

@@ -9,7 +9,10 @@
  *
  * Line 2 is the window's input (ADR 0040 §6, HostInput.cpp): the SDL window's thread sets it
  * pending and wakes the boot CPU's sleep with its wake-up signal; it is delivered like the
- * software line, when the executor idles with the line unmasked.
+ * software line, when the executor idles with the line unmasked, or sooner when the executor's
+ * scheduler passes between Tasks (deliver_host_lines). Line 3 is the host's sockets
+ * (ADR 0024, amendment "netd woken by the host"; HostSockets.cpp): raised the same way by the
+ * thread that watches the host-sockets table's descriptors.
  *
  * Lines 64-79 are message lines (ADR 0016) handed out for MSI-X entries: a Linux process has no
  * device to send them, so only host tests raise them, by calling kernel::interrupt_arrived.
@@ -25,6 +28,7 @@
 #include <vectra/platform/Pci.h>
 #include <vectra/platform/Platform.h>
 #include <vectra/platform/hosted/HostInput.h>
+#include <vectra/platform/hosted/HostSockets.h>
 #include <vectra/platform/hosted/IntxLines.h>
 #include <vectra/platform/hosted/Processors.h>
 
@@ -41,8 +45,25 @@ struct SoftwareLine {
     bool masked { true };
 };
 SoftwareLine s_software_line;
-std::atomic<bool> s_input_masked { true };
-std::atomic<bool> s_input_pending { false };
+/* A line a host thread raises (raise_input_line, raise_sockets_line): pending until the boot CPU idles with it unmasked. */
+struct HostLine {
+    u32 number;
+    std::atomic<bool> masked { true };
+    std::atomic<bool> pending { false };
+
+    [[nodiscard]] bool waiting() const
+    {
+        /* seq_cst: the idler's look pairs with the raiser's store then look (know_boot_thread, wake_boot_thread). */
+        return !masked.load(std::memory_order_acquire) && pending.load(std::memory_order_seq_cst);
+    }
+    /* Delivers the line if it is pending and unmasked (the pending flag taken once). */
+    void deliver()
+    {
+        if (!masked.load(std::memory_order_acquire) && pending.exchange(false, std::memory_order_acq_rel))
+            kernel::interrupt_arrived(number);
+    }
+};
+HostLine s_host_lines[] { { input_line }, { sockets_line } };
 constexpr u32 first_message_line = 64;
 constexpr u32 message_line_count = 16;
 u32 s_message_lines_taken = 0; /* bit n: line 64 + n */
@@ -86,8 +107,8 @@ void set_line_masked(u32 line, bool masked)
         set_timer_masked(masked);
     else if (line == software_line)
         s_software_line.masked = masked;
-    else if (line == input_line)
-        s_input_masked.store(masked, std::memory_order_release);
+    else if (line == input_line || line == sockets_line)
+        s_host_lines[line == input_line ? 0 : 1].masked.store(masked, std::memory_order_release);
     else if (is_intx_line(line))
         s_intx_lines_unmasked = masked ? s_intx_lines_unmasked & ~(1u << (line - first_intx_line))
                                        : s_intx_lines_unmasked | (1u << (line - first_intx_line));
@@ -97,7 +118,7 @@ void set_line_masked(u32 line, bool masked)
     else if (line == i8042_model_line)
         s_i8042_model_line_masked = masked;
     else if (!is_message_line(line))
-        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 2 input, 64-79 messages, 80-83 INTx, 84-91 slots, 92 a modelled i8042)");
+        PANIC("hosted: no such interrupt line (lines: 0 timer, 1 software, 2 input, 3 host sockets, 64-79 messages, 80-83 INTx, 84-91 slots, 92 a modelled i8042)");
 }
 
 timespec as_timespec(u64 nanoseconds)
@@ -126,6 +147,20 @@ bool pci_intx_line(u8, u8 device, u8, u8 pin, u32& line)
 }
 
 u32 software_interrupt_line() { return software_line; }
+
+bool host_lines_raised()
+{
+    bool raised = false;
+    for (auto const& host_line : s_host_lines)
+        raised |= host_line.waiting();
+    return raised;
+}
+
+void deliver_host_lines()
+{
+    for (auto& host_line : s_host_lines)
+        host_line.deliver();
+}
 
 bool allocate_message_interrupt(MessageInterrupt& message)
 {
@@ -171,15 +206,15 @@ void wait_for_interrupt()
 
     /* Sleep with the software signal unblocked (when its line is): ppoll swaps the mask in and
        out atomically, so a signal already pending ends the sleep at once. */
+    know_boot_thread(); /* a host test's or benchmark's boot thread: no start_processors() made it known */
     sigset_t while_idle;
     sigprocmask(SIG_BLOCK, nullptr, &while_idle);
     if (!s_software_line.masked)
         sigdelset(&while_idle, software_signal);
     sigdelset(&while_idle, boot_wakeup_signal); /* another CPU's wake-up (wake_processor(0)) */
-    /* Returns at the deadline or with a signal; the executor looks again either way. Input that
-       arrived before the mask was swapped in is not slept through: its wake-up signal is pending. */
-    bool input_waiting = !s_input_masked.load(std::memory_order_acquire) && s_input_pending.load(std::memory_order_acquire);
-    if (u64 now = monotonic_nanoseconds(); now < until && !input_waiting) {
+    /* Returns at the deadline or with a signal; the executor looks again either way. A host line
+       raised before the mask was swapped in is not slept through: its wake-up signal is pending. */
+    if (u64 now = monotonic_nanoseconds(); now < until && !host_lines_raised()) {
         timespec remaining = as_timespec(until - now);
         (void)ppoll(nullptr, 0, &remaining, &while_idle);
     }
@@ -188,8 +223,7 @@ void wait_for_interrupt()
         s_software_signal_arrived = 0;
         kernel::interrupt_arrived(software_line);
     }
-    if (!s_input_masked.load(std::memory_order_acquire) && s_input_pending.exchange(false, std::memory_order_acq_rel))
-        kernel::interrupt_arrived(input_line);
+    deliver_host_lines();
     if (take_expired_deadline())
         kernel::interrupt_arrived(timer_line);
 }
@@ -198,11 +232,19 @@ void wait_for_interrupt()
 
 namespace vectra::platform::hosted {
 
-void raise_input_line()
+namespace {
+
+void raise_host_line(HostLine& line)
 {
-    s_input_pending.store(true, std::memory_order_release);
+    line.pending.store(true, std::memory_order_seq_cst);
     wake_boot_thread();
 }
+
+}
+
+void raise_input_line() { raise_host_line(s_host_lines[0]); }
+
+void raise_sockets_line() { raise_host_line(s_host_lines[1]); }
 
 bool intx_line_masked(u32 line) { return !is_intx_line(line) || (s_intx_lines_unmasked & (1u << (line - first_intx_line))) == 0; }
 

@@ -143,8 +143,26 @@ u32 processor_running_this()
 
 void hosted::wake_boot_thread()
 {
-    if (s_boot_thread_known.load(std::memory_order_acquire))
+    /* Sequentially consistent with know_boot_thread's store: a raiser that reads "not known" raised
+       before the idler looked at its lines (the idler's look follows that store). */
+    if (s_boot_thread_known.load(std::memory_order_seq_cst))
         (void)pthread_kill(s_boot_thread, hosted::boot_wakeup_signal);
+}
+
+void hosted::know_boot_thread()
+{
+    if (s_boot_thread_known.load(std::memory_order_acquire))
+        return;
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, hosted::boot_wakeup_signal);
+    pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+    struct sigaction action { };
+    action.sa_handler = on_boot_wakeup_signal;
+    sigfillset(&action.sa_mask);
+    sigaction(hosted::boot_wakeup_signal, &action, nullptr);
+    s_boot_thread = pthread_self();
+    s_boot_thread_known.store(true, std::memory_order_seq_cst);
 }
 
 void wake_processor(u32 index)

@@ -37,4 +37,8 @@ HostSocketStatus host_socket_local(i32, HostAddress&) { return HostSocketStatus:
 
 void host_socket_close(i32) { }
 
+void host_socket_watch(i32, bool) { }
+
+u32 host_sockets_line() { return ~u32(0); }
+
 }

@@ -155,6 +155,10 @@ void mask_interrupt(u32 line) { x86_64::set_line_masked(line, true); }
 
 u32 software_interrupt_line() { return x86_64::software_line; }
 
+bool host_lines_raised() { return false; }
+
+void deliver_host_lines() { }
+
 bool allocate_message_interrupt(MessageInterrupt& message)
 {
     using namespace x86_64;

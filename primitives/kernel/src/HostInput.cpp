@@ -44,20 +44,30 @@ ErrorOr<usize> host_input_drain(CapabilitySpace const& space, DeviceCap const& i
 ErrorOr<IrqCap> host_input_interrupt(CapabilitySpace& space, DeviceCap const& input, ReticleCap const& memory, SignalBit bit)
 {
     TRY(check_input(space, input));
+    return kernel::route_device_line(space, input, memory, platform::host_input_line(), bit,
+        "the window's input line is routed to another holder");
+}
+
+}
+
+namespace vectra::kernel {
+
+ErrorOr<IrqCap> route_device_line(CapabilitySpace& space, DeviceCap const& through, ReticleCap const& memory, u32 number,
+    SignalBit bit, char const* busy)
+{
     Reticle* reticle = TRY(space.lookup(memory, RightRetype));
-    u32 number = platform::host_input_line();
-    if (kernel::interrupt_line_routed(number))
-        return Error(ErrorCode::Busy, "the window's input line is routed to another holder");
-    TRY(kernel::MessageInterrupts::check_room_to_route(space));
+    if (interrupt_line_routed(number))
+        return Error(ErrorCode::Busy, busy);
+    TRY(MessageInterrupts::check_room_to_route(space));
     InterruptLine* line = TRY(reticle->try_create<InterruptLine>(number, reticle));
     /* Beneath the DeviceCap entry: revoking or deleting it deletes this IrqCap, which unroutes the line. */
-    auto handle = space.mint_beneath<CapabilityClass::Device, CapabilityClass::Irq>(input, RightRead, line,
+    auto handle = space.mint_beneath<CapabilityClass::Device, CapabilityClass::Irq>(through, RightRead, line,
         RightReceive | RightRead);
     if (handle.is_error()) {
         line->abandon();
         return handle.release_error();
     }
-    auto routed = kernel::route_interrupt(*line, space, *TRY(space.entry_of(handle.value())),
+    auto routed = route_interrupt(*line, space, *TRY(space.entry_of(handle.value())),
         Executor::current().current_task().signals(), bit);
     if (routed.is_error()) {
         (void)space.erase(handle.value().space(), handle.value().slot(), handle.value().generation(), CapabilityClass::Irq);

@@ -9,6 +9,7 @@
 #include <vectra/Try.h>
 #include <vectra/kernel/HostSockets.h>
 #include <vectra/platform/HostSockets.h>
+#include "MessageInterrupts.h"
 
 namespace vectra {
 
@@ -32,6 +33,7 @@ ErrorOr<u32> HostSocketDevice::adopt(i32 descriptor)
     for (u32 index = 0; index < maximum_host_sockets; ++index) {
         if (m_descriptors[index] < 0) {
             m_descriptors[index] = descriptor;
+            platform::host_socket_watch(descriptor, false);
             return index;
         }
     }
@@ -46,7 +48,22 @@ void HostSocketDevice::close(u32 index)
         m_descriptors[index] = -1;
         m_forward_of[index] = no_forward;
         m_datagram[index] = false;
+        m_watching_writable[index] = false;
     }
+}
+
+void HostSocketDevice::note_send(u32 index, HostSocketStatus status)
+{
+    if (index >= maximum_host_sockets || m_descriptors[index] < 0)
+        return;
+    /* Only a change is told to the host: most sends are done with nothing watched for room. */
+    bool wanted = status == HostSocketStatus::WouldBlock;
+    if (status != HostSocketStatus::Done && !wanted)
+        return;
+    if (m_watching_writable[index] == wanted)
+        return;
+    m_watching_writable[index] = wanted;
+    platform::host_socket_watch(m_descriptors[index], wanted);
 }
 
 namespace {
@@ -191,8 +208,11 @@ ErrorOr<HostSocketResult> host_socket_call(CapabilitySpace const& space, DeviceC
     }
     case HostSocketOperation::Send: {
         i32 descriptor = TRY(device->descriptor(call.index));
-        if (call.address == nullptr)
-            return platform::host_socket_send(descriptor, call.bytes, nullptr);
+        if (call.address == nullptr) {
+            auto sent = platform::host_socket_send(descriptor, call.bytes, nullptr);
+            device->note_send(call.index, sent.status);
+            return sent;
+        }
         /* One copy of the caller's address, as for Open; a UDP forward's `from` becomes its `to`. */
         HostAddress destination = *call.address;
         auto const* forward = device->is_datagram(call.index) ? device->forward_for(destination, HostSocketKind::Udp) : nullptr;
@@ -200,7 +220,9 @@ ErrorOr<HostSocketResult> host_socket_call(CapabilitySpace const& space, DeviceC
             destination = forward->to;
         else
             TRY(check_permitted(*device, destination));
-        return platform::host_socket_send(descriptor, call.bytes, &destination);
+        auto sent = platform::host_socket_send(descriptor, call.bytes, &destination);
+        device->note_send(call.index, sent.status);
+        return sent;
     }
     case HostSocketOperation::Receive: {
         i32 descriptor = TRY(device->descriptor(call.index));
@@ -237,6 +259,13 @@ ErrorOr<HostSocketResult> host_socket_call(CapabilitySpace const& space, DeviceC
     }
     }
     return Error(ErrorCode::InvalidArgument, "no such host-socket operation");
+}
+
+ErrorOr<IrqCap> host_sockets_interrupt(CapabilitySpace& space, DeviceCap const& sockets, ReticleCap const& memory, SignalBit bit)
+{
+    TRY(sockets_of(space, sockets, RightRead));
+    return kernel::route_device_line(space, sockets, memory, platform::host_sockets_line(), bit,
+        "the host-sockets line is routed to another holder");
 }
 
 }

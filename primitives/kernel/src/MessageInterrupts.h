@@ -24,6 +24,14 @@ void settle_level_line(u32 number);
 [[nodiscard]] bool interrupt_line_routed_exclusively(u32 number);
 /* Interrupts.cpp: whether any route uses line `number` (a slot's line is never shared). */
 [[nodiscard]] bool interrupt_line_routed(u32 number);
+/*
+ * HostInput.cpp: a platform line a DeviceCap stands for (the window's input, the host's sockets),
+ * as an IrqCap retyped from `memory`, minted beneath `through` (revoking the DeviceCap deletes it
+ * and unroutes the line) and routed to `bit` of the caller's mask; Busy (`busy`) while routed.
+ * The caller has checked the DeviceCap's kind and rights.
+ */
+[[nodiscard]] ErrorOr<IrqCap> route_device_line(CapabilitySpace&, DeviceCap const& through, ReticleCap const& memory,
+    u32 number, SignalBit, char const* busy);
 
 class MessageInterrupts {
 public:

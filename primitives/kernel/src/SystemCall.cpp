@@ -593,6 +593,14 @@ ErrorOr<void> host_socket(CallFrame& frame)
     return {};
 }
 
+/* The readiness line: the device, the Reticle, the bit; result an IrqCap. */
+ErrorOr<void> host_sockets_line(CallFrame& frame)
+{
+    return_handle(frame, TRY(host_sockets_interrupt(caller_space(), handle_argument<CapabilityClass::Device>(frame, 0),
+                             handle_argument<CapabilityClass::Reticle>(frame, 2), TRY(bit_argument(frame.arguments[4])))));
+    return {};
+}
+
 /* --- The hosted window's input (vectra/HostInput.h) ---------------------------------------- */
 
 /*
@@ -930,6 +938,8 @@ ErrorOr<void> dispatch(CallFrame& frame)
         return block_call(frame);
     case Call::HostSocket:
         return host_socket(frame);
+    case Call::HostSocketsInterrupt:
+        return host_sockets_line(frame);
     case Call::EntropyFeed:
         return feed_entropy(frame);
     case Call::SnapshotSize:

@@ -334,6 +334,12 @@ ErrorOr<IrqCap> host_input_interrupt(DeviceCap const& input, ReticleCap const& m
         { word(raw(input)), input.generation(), word(raw(memory)), memory.generation(), bit.index() });
 }
 
+ErrorOr<IrqCap> host_sockets_interrupt(DeviceCap const& sockets, ReticleCap const& memory, SignalBit bit)
+{
+    return handle_call<CapabilityClass::Irq>(Call::HostSocketsInterrupt,
+        { word(raw(sockets)), sockets.generation(), word(raw(memory)), memory.generation(), bit.index() });
+}
+
 ErrorOr<u8> i8042_read(DeviceCap const& controller, u16 port)
 {
     auto frame = TRY(call(Call::I8042Read, { word(raw(controller)), controller.generation(), port }));

@@ -1083,6 +1083,9 @@ Task* Executor::steal_locked(u32 candidates)
 
 void Executor::serve()
 {
+    /* A host thread's lines first, outside the lock: they raise bits (the big lock, then an executor's). */
+    if (platform::host_lines_raised()) [[unlikely]]
+        platform::deliver_host_lines();
     /* The scheduler holds its executor's lock from the pick to the switch in (ADR 0026 §14). */
     lock_own();
     if (has_deadlines())
@@ -1120,6 +1123,13 @@ ErrorOr<i32> Executor::run_until_exit(Task& until)
         if (until.m_exited.load(std::memory_order_acquire)) {
             result = until.m_exit_status;
             break;
+        }
+        /* A host thread's lines (deliver_host_lines), outside the lock as in serve(). */
+        if (platform::host_lines_raised()) [[unlikely]] {
+            unlock();
+            platform::deliver_host_lines();
+            lock();
+            continue;
         }
         /* The clock is read only while some deadline can expire. */
         if (has_deadlines())

@@ -95,8 +95,9 @@ Error failed(HostSocket& state, HostSocketStatus status)
 
 }
 
-HostBackend::HostBackend(DeviceCap sockets)
+HostBackend::HostBackend(DeviceCap sockets, IrqCap ready)
     : m_sockets(std::move(sockets))
+    , m_ready(std::move(ready))
 {
     /*
      * A restarted netd: the capability's object outlives the ended instance (initd holds it), and
@@ -230,8 +231,8 @@ void HostBackend::release(Socket& socket, bool)
 
 u32 HostBackend::turn(u64)
 {
-    /* Polled readiness: while any host socket is open, the loop comes back soon to dispatch waiting requests again. */
-    return m_open > 0 ? poll_milliseconds : 0xffff'ffffu;
+    /* No timer of its own: a waiting request is dispatched again when ready_bit (or anything else) ends the wait. */
+    return 0xffff'ffffu;
 }
 
 }

@@ -3,8 +3,9 @@
  *
  * netd's Task over the host's sockets (entry netd_host, CONFIG_NETD_BACKEND_HOST): its footprint
  * checked, the loop's state placed in its own memory, the host backend made over its
- * host-sockets capability, then every session served from one loop (Server.h) — the same loop
- * and protocol handling as the lwIP Task (Main.cpp).
+ * host-sockets capability and that capability's readiness line (an IrqCap retyped from its
+ * memory, routed to HostBackend::ready_bit), then every session served from one loop (Server.h) —
+ * the same loop and protocol handling as the lwIP Task (Main.cpp).
  */
 
 #include <netd/HostBackend.h>
@@ -30,10 +31,11 @@ ErrorOr<i32> netd_host(Bundle& bundle)
     auto replies = TRY(bundle.take<RingCap>("replies"));
     auto sockets = TRY(bundle.take<DeviceCap>("host-sockets"));
     auto ready = TRY(bundle.take<SignalCap>("ready"));
+    auto readiness = TRY(system::host_sockets_interrupt(sockets, memory, netd::HostBackend::ready_bit));
 
     auto placed_backend = TRY(endpoint::memory(memory, sizeof(netd::HostBackend)));
     auto placed = TRY(endpoint::memory(memory, sizeof(netd::Server)));
-    auto* backend = new (placed_backend.data()) netd::HostBackend(std::move(sockets));
+    auto* backend = new (placed_backend.data()) netd::HostBackend(std::move(sockets), std::move(readiness));
     netd::Backend::install(*backend);
     auto* server = new (placed.data()) netd::Server(*backend);
     TRY(endpoint::raise(ready));

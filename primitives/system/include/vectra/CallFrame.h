@@ -101,6 +101,8 @@ enum class Call : u64 {
     I8042Read = 82,
     I8042Write = 83,
     I8042Interrupt = 84,
+    /* The host-sockets line as an IrqCap (hosted; ADR 0024, amendment "netd woken by the host"). */
+    HostSocketsInterrupt = 85,
 };
 
 struct CallFrame {

@@ -7,8 +7,10 @@
  *
  * A socket is named by its index in the capability's own table (at most
  * maximum_host_sockets at once). Every operation is non-blocking: what cannot go on now is
- * HostSocketStatus::WouldBlock, with no side effect. Readiness is polled (host_socket_ready):
- * no Signal bit is raised yet.
+ * HostSocketStatus::WouldBlock, with no side effect. Readiness: host_socket_ready asks now;
+ * system::host_sockets_interrupt routes the capability's readiness line to a Signal bit, raised
+ * whenever a socket of the table changes towards what a waiter wants (ADR 0024, amendment "netd
+ * woken by the host").
  */
 
 #pragma once

@@ -338,6 +338,14 @@ inline constexpr u32 maximum_disk_transfer_blocks = 0xffff;
 /* The readiness bits (host_socket_readable, …) now. */
 [[nodiscard]] ErrorOr<u32> host_socket_ready(DeviceCap const&, u32 socket);
 [[nodiscard]] ErrorOr<HostAddress> host_socket_local(DeviceCap const&, u32 socket);
+/*
+ * The capability's readiness line as an IrqCap retyped from `memory` (RightRetype), routed to
+ * `bit` of the caller's mask and minted beneath the DeviceCap (revoking it unroutes the line):
+ * raised, edge, whenever a socket of the table gets bytes, a datagram, a connection to accept, a
+ * hang-up or — after a send answered would-block — room to send. RightRead; Busy while another
+ * holder's route stands; WrongClass for a DeviceCap of another device.
+ */
+[[nodiscard]] ErrorOr<IrqCap> host_sockets_interrupt(DeviceCap const& sockets, ReticleCap const& memory, SignalBit);
 
 /*
  * Mixes `bytes` (at most 256) into the kernel's entropy pool through an EntropySource (a

@@ -9,9 +9,12 @@
  * netd holds no received bytes: a receive moves them from the host's socket straight into the
  * client's buffer, so the session's budget stays at 0 and the host's socket buffers (and the
  * peer's TCP window) hold the back-pressure. A listener's waiting connections stay in the host's
- * backlog until a tcp-accept takes one. Readiness is polled: a waiting request is dispatched again
- * on every turn of the loop, and while any socket is open turn() asks the loop to come back after
- * `poll_milliseconds` (a Signal bit raised from the hosted idle path is not built).
+ * backlog until a tcp-accept takes one. Readiness comes from the host (ADR 0024, amendment "netd
+ * woken by the host"): the capability's readiness line, an IrqCap the Task asks for at start
+ * (system::host_sockets_interrupt), raises `ready_bit` whenever a socket of the table gets bytes, a
+ * datagram, a connection, a hang-up or — after a send answered would-block — room; the bit is in
+ * wait_mask(), and every pass of the loop dispatches the waiting requests again. No deadline:
+ * turn() never asks the loop to come back by itself.
  *
  * Where the protocol says more than the host's sockets can: an Unspecified local address is
  * 127.0.0.1 (the capability reaches loopback only, no wildcard); a connection's local address is
@@ -24,6 +27,7 @@
 #include <netd/Backend.h>
 #include <netd/Session.h>
 #include <vectra/Capability.h>
+#include <vectra/SignalBit.h>
 
 namespace vectra::netd {
 
@@ -37,9 +41,11 @@ struct HostSocket {
 
 class HostBackend final : public Backend {
 public:
-    static constexpr u32 poll_milliseconds = 2;
+    /* Clear of the loop's (session::TableBits: 0-2 and 8 + n; Server.h's timer_bit 3). */
+    static constexpr SignalBit ready_bit { 7 };
 
-    explicit HostBackend(DeviceCap sockets);
+    /* `ready`: the capability's readiness line, routed to ready_bit of the Task's mask. */
+    HostBackend(DeviceCap sockets, IrqCap ready);
     [[nodiscard]] static HostSocket& state(Socket& socket) { return socket.state.as<HostSocket>(); }
     /* Host sockets open now, across every session. */
     [[nodiscard]] u32 open_sockets() const { return m_open; }
@@ -54,12 +60,13 @@ public:
     void shutdown(Socket&, bool receive, bool send) override;
     void release(Socket&, bool reset) override;
     u32 turn(u64 now) override;
-    u64 wait_mask() override { return 0; }
+    u64 wait_mask() override { return ready_bit.mask(); }
 
 private:
     ErrorOr<net::Opened> opened(Socket&, u32 index);
 
     DeviceCap m_sockets;
+    IrqCap m_ready;
     u32 m_open { 0 };
 };
 

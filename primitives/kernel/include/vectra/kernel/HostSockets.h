@@ -22,6 +22,7 @@
 #pragma once
 
 #include <vectra/HostSockets.h>
+#include <vectra/SignalBit.h>
 #include <vectra/kernel/Console.h>
 
 namespace vectra {
@@ -66,6 +67,8 @@ public:
     [[nodiscard]] ErrorOr<u32> adopt(i32 descriptor);
     void close(u32 index);
     void close_all();
+    /* After a send at `index` answered `status`: room to send is watched from a would-block until a send is done. */
+    void note_send(u32 index, HostSocketStatus status);
 
 protected:
     void tear_down() override { close_all(); }
@@ -76,6 +79,7 @@ private:
     i32 m_descriptors[maximum_host_sockets];
     u8 m_forward_of[maximum_host_sockets];
     bool m_datagram[maximum_host_sockets] {};
+    bool m_watching_writable[maximum_host_sockets] {};
     HostForward m_forwards[maximum_host_forwards] {};
     u32 m_forward_count { 0 };
 };
@@ -89,5 +93,7 @@ struct HostSocketCall {
     std::span<u8> bytes;
 };
 [[nodiscard]] ErrorOr<HostSocketResult> host_socket_call(CapabilitySpace const&, DeviceCap const&, HostSocketCall const&);
+/* The host-sockets line as an IrqCap routed to `bit` of the caller's mask (RightRead; Busy while routed). */
+[[nodiscard]] ErrorOr<IrqCap> host_sockets_interrupt(CapabilitySpace&, DeviceCap const&, ReticleCap const& memory, SignalBit);
 
 }

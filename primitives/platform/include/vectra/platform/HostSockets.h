@@ -5,6 +5,13 @@
  * checks the capability, its table and the address confinement; the platform only moves the
  * call to the host: non-blocking descriptors, closed on exec. x86_64 and aarch64 have none
  * (host_sockets_present() is false and the kernel makes no capability).
+ *
+ * Readiness (ADR 0024, amendment "netd woken by the host"): every descriptor the kernel adopts is
+ * watched by the platform, edge-triggered, and host_sockets_line() is raised whenever one of them
+ * changes towards what a waiter wants — bytes or a datagram arrived, a connection is waiting to be
+ * accepted, the peer hung up or the socket failed, and, while the kernel asks for it (after a send
+ * answered would-block), room to send. An edge is a change after the last look: a Task that saw
+ * would-block and then waits is raised by whatever arrives after its look.
  */
 
 #pragma once
@@ -31,5 +38,9 @@ namespace vectra::platform {
 [[nodiscard]] u32 host_socket_ready(i32);
 [[nodiscard]] HostSocketStatus host_socket_local(i32, HostAddress& local);
 void host_socket_close(i32);
+/* Watches `descriptor` (adopted into a table) for arrivals and hang-ups, and for room to send while `writable`. */
+void host_socket_watch(i32 descriptor, bool writable);
+/* The interrupt line raised when a watched descriptor changes (edge; elsewhere a line no route may take). */
+[[nodiscard]] u32 host_sockets_line();
 
 }

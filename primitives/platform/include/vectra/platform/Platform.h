@@ -91,6 +91,15 @@ void mask_interrupt(u32 line);
  */
 void wait_for_interrupt();
 /*
+ * Lines raised by a thread of the host rather than by hardware (hosted: the window's input, the
+ * host's sockets) wait for wait_for_interrupt() — for the executor to idle — unless taken sooner:
+ * the executor's scheduler asks between Tasks (without its lock; a Task that keeps yielding would
+ * otherwise hold them back for as long as it yields) and delivers them to
+ * kernel::interrupt_arrived. Elsewhere there are none: false, and nothing to deliver.
+ */
+[[nodiscard]] bool host_lines_raised();
+void deliver_host_lines();
+/*
  * A line software can raise: a real interrupt through the platform's interrupt controller
  * (x86_64: local APIC self-IPI; aarch64: GIC SGI to self; hosted: SIGUSR1 to the process's own
  * thread). It exists for tests of interrupt delivery and, later, for inter-processor wake-ups.

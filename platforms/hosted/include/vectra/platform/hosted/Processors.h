@@ -31,8 +31,12 @@ struct IdleCounts {
 
 /* The signal that wakes the boot CPU's thread out of its idle ppoll (wake_processor(0)). */
 inline constexpr int boot_wakeup_signal = SIGUSR2;
-/* Sends it from a thread that is no CPU (the window's): nothing before start_processors() ran. */
+/* Sends it from a thread that is no CPU (the window's, the host sockets' watcher): nothing before
+   the boot thread is known (start_processors(), or its first idle: know_boot_thread()). */
 void wake_boot_thread();
+/* On the boot CPU's thread, idling (host tests and benchmarks start no CPUs): the thread the wake-up
+   signal goes to, blocked outside the idle's ppoll and handled, as start_processors() sets it up. */
+void know_boot_thread();
 /* idle_processor() for a CPU other than the boot CPU, returning by `deadline` (monotonic ns;
    0: none) at the latest: the executor's idle on that CPU (wait_for_interrupt). */
 void idle_processor_until(u64 deadline);

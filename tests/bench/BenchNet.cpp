@@ -24,6 +24,7 @@
  */
 
 #include "../services/NetdTestStack.h"
+#include "NetExchange.h"
 #include "SessionPair.h"
 #include <atomic>
 #include <benchmark/benchmark.h>
@@ -39,19 +40,14 @@ using namespace vectra;
 
 namespace {
 
-constexpr usize message_bytes = 64;
-constexpr usize task_stack = 128 * KiB;
+using bench::fill_request;
+using bench::message_bytes;
+using bench::task_stack;
 
 benchmark::State* s_state { nullptr };
 std::atomic<u16> s_port { 0 };
 std::atomic<bool> s_listening { false };
 u16 s_next_port { 7100 };
-
-void fill_request(u8 (&request)[message_bytes], u64 iteration)
-{
-    for (usize index = 0; index < message_bytes; ++index)
-        request[index] = u8(iteration * 31 + index);
-}
 
 ErrorOr<i32> netd_task(Bundle& bundle)
 {

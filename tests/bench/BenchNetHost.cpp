@@ -27,6 +27,7 @@
  * is readable (real time: the executor idles meanwhile). Both connect once before timing.
  */
 
+#include "NetExchange.h"
 #include "SessionPair.h"
 #include <arpa/inet.h>
 #include <atomic>
@@ -50,17 +51,12 @@ using namespace vectra;
 
 namespace {
 
-constexpr usize message_bytes = 64;
-constexpr usize task_stack = 128 * KiB;
+using bench::fill_request;
+using bench::message_bytes;
+using bench::task_stack;
 
 benchmark::State* s_state { nullptr };
 std::atomic<u16> s_port { 0 };
-
-void fill_request(u8 (&request)[message_bytes], u64 iteration)
-{
-    for (usize index = 0; index < message_bytes; ++index)
-        request[index] = u8(iteration * 31 + index);
-}
 
 /* A blocking TCP connection to `port` of 127.0.0.1 (TCP_NODELAY), or -1. */
 int connected_to(u16 port)

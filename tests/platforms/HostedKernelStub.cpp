@@ -115,6 +115,9 @@ void interrupt_arrived(u32 line)
     test::s_last_line = line;
 }
 
+/* No executor here: lines a host thread raised wait for wait_for_interrupt(), as the tests expect. */
+void host_line_raised() { }
+
 void cpu_fault(platform::FaultReport const& report)
 {
     if (uptr address = test::s_fault_inside_report_at) {

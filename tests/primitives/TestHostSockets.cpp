@@ -107,20 +107,29 @@ struct Supervisor {
     }
     ~Supervisor() { (void)space.clear(); }
 
+    /* What a Task of the supervisor holds: "sockets" with `rights`, "other", "console" and 64 KiB "memory". */
+    void fill(Task& task, Rights rights)
+    {
+        REQUIRE_FALSE(task.bundle().grant("sockets", space, sockets, rights).is_error());
+        REQUIRE_FALSE(task.bundle().grant("other", space, other, RightRead | RightWrite).is_error());
+        REQUIRE_FALSE(task.bundle().grant("console", space, console, RightWrite).is_error());
+        auto& own = task.capabilities();
+        Reticle* memory = MUST(arena.reticle().try_carve(64 * KiB));
+        MUST(task.bundle().give("memory", own, MUST(own.mint<CapabilityClass::Reticle>(memory, all_rights))));
+    }
+
     template<typename Body>
     ErrorOr<i32> run(Rights rights, Body&& body)
     {
-        return test::run_as_task(
-            tasks.reticle(),
-            [&](Task& task) {
-                REQUIRE_FALSE(task.bundle().grant("sockets", space, sockets, rights).is_error());
-                REQUIRE_FALSE(task.bundle().grant("other", space, other, RightRead | RightWrite).is_error());
-                REQUIRE_FALSE(task.bundle().grant("console", space, console, RightWrite).is_error());
-                auto& own = task.capabilities();
-                Reticle* memory = MUST(arena.reticle().try_carve(64 * KiB));
-                MUST(task.bundle().give("memory", own, MUST(own.mint<CapabilityClass::Reticle>(memory, all_rights))));
-            },
-            body);
+        return test::run_as_task(tasks.reticle(), [&](Task& task) { fill(task, rights); }, body);
+    }
+
+    /* A Task of `entry` holding what fill() gives, spawned for the caller to run and reap. */
+    Task* spawn(std::string_view name, TaskEntry entry, Rights rights)
+    {
+        Task* task = MUST(Executor::current().spawn(tasks.reticle(), { name, entry, 64 * KiB }));
+        fill(*task, rights);
+        return task;
     }
 };
 
@@ -499,6 +508,67 @@ TEST_CASE("the host-sockets line raises its holder's bit when a socket of the ta
         return 0;
     });
     REQUIRE(result.value() == 0);
+}
+
+namespace {
+
+/* The fast path case: one Task waits for the line with no deadline, another yields with none. */
+constexpr u32 no_socket = ~0u;
+std::atomic<u32> s_watched_socket { no_socket };
+std::atomic<bool> s_line_taken { false };
+std::atomic<bool> s_taken_while_yielding { false };
+constexpr u64 yield_nanoseconds = 1'500'000'000;
+
+ErrorOr<i32> line_waiter(Bundle& bundle)
+{
+    auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+    auto memory = TRY(bundle.take<ReticleCap>("memory"));
+    auto line = TRY(system::host_sockets_interrupt(sockets, memory, ready_bit));
+    auto udp = TRY(system::host_socket_open(sockets, HostSocketKind::Udp, ipv4(127, 0, 0, 1, 0))).value;
+    (void)raised_within(ready_bit, 50'000'000); /* what opening reported, if anything */
+    s_watched_socket = udp;
+    /* No deadline: the only way out is the line. */
+    (void)system::wait(ready_bit.mask());
+    s_line_taken = true;
+    TRY(system::remove(std::move(line)));
+    TRY(system::host_socket_close(sockets, udp));
+    return 0;
+}
+
+ErrorOr<i32> line_yielder(Bundle& bundle)
+{
+    auto sockets = TRY(bundle.take<DeviceCap>("sockets"));
+    while (s_watched_socket == no_socket)
+        system::yield();
+    /* The waiter parks on its next turn (it has nothing else to do); the datagram makes the host thread raise the line. */
+    system::yield();
+    TRY(datagram_to_itself(sockets, s_watched_socket));
+    u64 until = system::monotonic_nanoseconds() + yield_nanoseconds;
+    while (!s_line_taken && system::monotonic_nanoseconds() < until)
+        system::yield();
+    s_taken_while_yielding = s_line_taken.load();
+    return 0;
+}
+
+}
+
+TEST_CASE("a host line raised while a Task yields and no Task has a deadline is delivered between Tasks: the scheduler's fast path does not hold it back")
+{
+    Supervisor supervisor;
+    s_watched_socket = no_socket;
+    s_line_taken = false;
+    s_taken_while_yielding = false;
+    Task* waiter = supervisor.spawn("line-waiter", line_waiter, RightRead | RightWrite);
+    Task* yielder = supervisor.spawn("line-yielder", line_yielder, RightRead | RightWrite);
+    auto& executor = Executor::current();
+    auto waited = executor.run_until_exit(*waiter);
+    auto yielded = executor.run_until_exit(*yielder);
+    MUST(executor.reap(*waiter));
+    MUST(executor.reap(*yielder));
+    REQUIRE(waited.value() == 0);
+    REQUIRE(yielded.value() == 0);
+    CHECK(s_line_taken);
+    CHECK(s_taken_while_yielding);
 }
 
 TEST_CASE("every host descriptor closes when the last capability to the host sockets goes")

@@ -107,8 +107,12 @@ void set_line_masked(u32 line, bool masked)
         set_timer_masked(masked);
     else if (line == software_line)
         s_software_line.masked = masked;
-    else if (line == input_line || line == sockets_line)
-        s_host_lines[line == input_line ? 0 : 1].masked.store(masked, std::memory_order_release);
+    else if (line == input_line || line == sockets_line) {
+        HostLine& host_line = s_host_lines[line == input_line ? 0 : 1];
+        host_line.masked.store(masked, std::memory_order_release);
+        if (!masked && host_line.pending.load(std::memory_order_seq_cst))
+            kernel::host_line_raised(); /* raised while masked: the switch path's hint was taken back since */
+    }
     else if (is_intx_line(line))
         s_intx_lines_unmasked = masked ? s_intx_lines_unmasked & ~(1u << (line - first_intx_line))
                                        : s_intx_lines_unmasked | (1u << (line - first_intx_line));
@@ -237,6 +241,7 @@ namespace {
 void raise_host_line(HostLine& line)
 {
     line.pending.store(true, std::memory_order_seq_cst);
+    kernel::host_line_raised(); /* after the flag: the scheduler takes the hint back before it looks */
     wake_boot_thread();
 }
 

@@ -181,6 +181,8 @@ void interrupt_arrived(u32 line)
         s_spurious_interrupts.fetch_add(1, std::memory_order_relaxed);
 }
 
+void host_line_raised() { Executor::note_host_line_raised(); }
+
 void interrupted_user_mode()
 {
     /* Taken here, held across a preemption's switch, let go when this Task resumes and returns. */

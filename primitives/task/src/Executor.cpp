@@ -70,6 +70,7 @@ void unlock_timers()
 Executor Executor::s_executors[CONFIG_CPUS_MAX];
 std::atomic<usize> Executor::s_interrupt_routes { 0 };
 std::atomic<Timer*> Executor::s_armed_timers { nullptr };
+std::atomic<bool> Executor::s_host_lines_hint { false };
 
 void Executor::lock() { lock_as(platform::processor_running_this()); }
 
@@ -497,11 +498,12 @@ Executor& Executor::reschedule()
     if (m_gated_tasks) [[unlikely]]
         open_start_gates();
     /*
-     * The fast path: with no deadline that could expire, hand the CPU straight to the next
-     * runnable Task (one jump instead of two). Otherwise, or when nothing else can run, go
-     * through the scheduler, which checks deadlines and idles.
+     * The fast path: with no deadline that could expire and no line a host thread raised, hand
+     * the CPU straight to the next runnable Task (one jump instead of two). Otherwise, or when
+     * nothing else can run, go through the scheduler, which checks deadlines, delivers host lines
+     * (serve(), run_until_exit()) and idles.
      */
-    if (!has_deadlines()) {
+    if (!has_deadlines() && !s_host_lines_hint.load(std::memory_order_relaxed)) {
         Task* self = m_current;
         Task* next = pick_next();
         if (next == self)
@@ -1081,10 +1083,22 @@ Task* Executor::steal_locked(u32 candidates)
     return taken;
 }
 
+/*
+ * The scheduler's look at the lines host threads raised (hosted), made outside any executor lock.
+ * The fast path's hint is taken back first: a raiser stores its line's pending flag, then the hint
+ * (both sequentially consistent), so a raise this look misses leaves the hint set for the next pass.
+ */
+bool Executor::host_lines_waiting()
+{
+    if (s_host_lines_hint.load(std::memory_order_relaxed)) [[unlikely]]
+        s_host_lines_hint.store(false, std::memory_order_seq_cst);
+    return platform::host_lines_raised();
+}
+
 void Executor::serve()
 {
     /* A host thread's lines first, outside the lock: they raise bits (the big lock, then an executor's). */
-    if (platform::host_lines_raised()) [[unlikely]]
+    if (host_lines_waiting()) [[unlikely]]
         platform::deliver_host_lines();
     /* The scheduler holds its executor's lock from the pick to the switch in (ADR 0026 §14). */
     lock_own();
@@ -1125,7 +1139,7 @@ ErrorOr<i32> Executor::run_until_exit(Task& until)
             break;
         }
         /* A host thread's lines (deliver_host_lines), outside the lock as in serve(). */
-        if (platform::host_lines_raised()) [[unlikely]] {
+        if (host_lines_waiting()) [[unlikely]] {
             unlock();
             platform::deliver_host_lines();
             lock();

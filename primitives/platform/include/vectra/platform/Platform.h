@@ -95,7 +95,9 @@ void wait_for_interrupt();
  * host's sockets) wait for wait_for_interrupt() — for the executor to idle — unless taken sooner:
  * the executor's scheduler asks between Tasks (without its lock; a Task that keeps yielding would
  * otherwise hold them back for as long as it yields) and delivers them to
- * kernel::interrupt_arrived. Elsewhere there are none: false, and nothing to deliver.
+ * kernel::interrupt_arrived. The raiser calls kernel::host_line_raised() after making a line
+ * pending, so a switch that would skip the scheduler passes through it. Elsewhere there are none:
+ * false, and nothing to deliver.
  */
 [[nodiscard]] bool host_lines_raised();
 void deliver_host_lines();
@@ -198,6 +200,14 @@ namespace vectra::kernel {
 
 /* Called by the platform from interrupt context. Must not block or switch Tasks. */
 void interrupt_arrived(u32 line);
+
+/*
+ * Called by a thread of the host (hosted) after it made a line pending that only
+ * deliver_host_lines() delivers, or by the platform as it unmasks such a line while it is
+ * pending: the executors' switch path then passes through their scheduler, which asks
+ * host_lines_raised(). Never blocks.
+ */
+void host_line_raised();
 
 /*
  * Called by the platform after an interrupt taken from user mode has been handled and

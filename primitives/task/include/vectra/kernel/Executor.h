@@ -106,6 +106,9 @@ public:
     [[nodiscard]] u64 timer_interrupts() const { return m_timer_interrupts.load(std::memory_order_relaxed); }
     /* Called by the kernel as interrupt lines are routed and unrouted: while any is, idling is no deadlock. */
     static void note_interrupt_routes(usize count) { s_interrupt_routes.store(count, std::memory_order_release); }
+    /* Called by a host thread after it made a line pending (kernel::host_line_raised): the switch
+       path's fast path then goes through the scheduler, which delivers it. */
+    static void note_host_line_raised() { s_host_lines_hint.store(true, std::memory_order_seq_cst); }
 
     /*
      * Forget an exited Task: after this the executor never touches it again, so its
@@ -204,6 +207,9 @@ private:
     std::atomic<u64> m_timer_interrupts { 0 };
     static std::atomic<usize> s_interrupt_routes;
     static std::atomic<Timer*> s_armed_timers; /* under s_timers_lock; read alone to ask "any?" */
+    /* Some host thread raised a line since the scheduler last looked (hosted; never set elsewhere). */
+    static std::atomic<bool> s_host_lines_hint;
+    [[nodiscard]] static bool host_lines_waiting();
     TicketLock<platform::spin_pause> m_lock;
     /* The CPU holding m_lock (platform::no_processor when none or a bare hosted thread): written by
        the holder only, read only to ask "do I hold it" (lock_held_by). */

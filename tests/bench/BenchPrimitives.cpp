@@ -16,6 +16,7 @@
 #include "TaskRings.h"
 #include <atomic>
 #include <benchmark/benchmark.h>
+#include <boost/fiber/all.hpp>
 #include <boost/lockfree/spsc_queue.hpp>
 #include <optional>
 #include <thread>
@@ -209,6 +210,53 @@ void ring_pingpong_same_core_baseline(benchmark::State& state)
         value = reply;
     }
     benchmark::DoNotOptimize(value);
+}
+
+/* ---- A user-space scheduler as the baseline: Boost.Fiber ---------------------------------------
+ * The baselines above jump between two fibers with no scheduler at all. These two run the same
+ * exchanges under Boost.Fiber's round-robin scheduler, a production user-space scheduler of the
+ * benchmark thread: a ready queue, a fiber's state, a switch through Boost.Context — what a
+ * Task switch does besides the jump, short of what ours adds (a lock per executor, per-Task time,
+ * bands, capabilities). Reported beside the goals, never a goal of their own. */
+
+/* One iteration: this fiber yields, the partner fiber runs and yields back: two scheduler switches. */
+void task_switch_baseline_fiber(benchmark::State& state)
+{
+    bool stop = false;
+    boost::fibers::fiber partner([&stop] {
+        while (!stop)
+            boost::this_fiber::yield();
+    });
+    for (auto _ : state)
+        boost::this_fiber::yield();
+    stop = true;
+    partner.join();
+}
+
+/* One iteration: a u64 to the partner fiber through a buffered_channel and its reply back through
+   another, each receiver suspended in pop() until the value arrives and woken by the push. */
+void ring_pingpong_same_core_baseline_fiber_channel(benchmark::State& state)
+{
+    boost::fibers::buffered_channel<u64> to_partner(pingpong_slots);
+    boost::fibers::buffered_channel<u64> to_driver(pingpong_slots);
+    boost::fibers::fiber partner([&] {
+        u64 value = 0;
+        while (to_partner.pop(value) == boost::fibers::channel_op_status::success)
+            to_driver.push(value + 1);
+    });
+    u64 value = 0;
+    bool ordered = true;
+    for (auto _ : state) {
+        to_partner.push(value);
+        u64 reply = 0;
+        if (to_driver.pop(reply) != boost::fibers::channel_op_status::success || reply != value + 1)
+            ordered = false;
+        value = reply;
+    }
+    to_partner.close();
+    partner.join();
+    if (!ordered)
+        state.SkipWithError("fiber channel ping-pong reply out of order");
 }
 
 /* ---- Rings between threads: both ends bound, as two Tasks on two cores would hold them ------- */
@@ -798,8 +846,10 @@ void kernel_call_baseline(benchmark::State& state)
 
 BENCHMARK(task_switch_ours)->Name("BM_task_switch/ours");
 BENCHMARK(task_switch_baseline)->Name("BM_task_switch/baseline_raw_fcontext");
+BENCHMARK(task_switch_baseline_fiber)->Name("BM_task_switch/baseline_boost_fiber");
 BENCHMARK(ring_pingpong_same_core_ours)->Name("BM_ring_pingpong_same_core/ours");
 BENCHMARK(ring_pingpong_same_core_baseline)->Name("BM_ring_pingpong_same_core/baseline_spsc_fibers");
+BENCHMARK(ring_pingpong_same_core_baseline_fiber_channel)->Name("BM_ring_pingpong_same_core/baseline_fiber_channel");
 BENCHMARK(ring_pingpong_cross_core_ours)->Name("BM_ring_pingpong_cross_core/ours")->UseRealTime();
 BENCHMARK(ring_pingpong_cross_core_baseline_spsc)->Name("BM_ring_pingpong_cross_core/baseline_spsc")->UseRealTime();
 BENCHMARK(ring_pingpong_cross_core_baseline_pipe)->Name("BM_ring_pingpong_cross_core/baseline_pipe")->UseRealTime();

@@ -168,7 +168,9 @@ class Metadata(unittest.TestCase):
         self.assertEqual([r.name for r in chosen if r.goal is not None],
                          ["task_switch", "ring_pingpong_same_core", "ring_pingpong_cross_core", "ring_throughput",
                           "cross_cpu_wakeup", "two_pairs_pingpong"])
-        self.assertEqual([r.name for r in chosen if r.goal is None], ["ring_throughput_vs_slot_sized"])
+        self.assertEqual([r.name for r in chosen if r.goal is None],
+                         ["task_switch_vs_boost_fiber", "ring_pingpong_same_core_vs_fiber_channel",
+                          "ring_throughput_vs_slot_sized"])
 
     def test_the_filter_ignores_case(self):
         records = records_of(RECORD, dict(RECORD, name="ring_pingpong", benchmark="BM_ring_pingpong"))

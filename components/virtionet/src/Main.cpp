@@ -59,6 +59,7 @@ public:
     }
     ErrorOr<u64> dma_address(MemCap const& memory) const override { return m_device.dma_address(memory); }
     void notify(u16 queue) override { m_device.notify(queue); }
+    void reset() override { (void)m_device.reset(); }
 
 private:
     driver::VirtioDevice& m_device;
@@ -73,13 +74,19 @@ ErrorOr<void> take_requests(ServerConnection& connection, virtionet::Link& link)
 {
     u8 request[protocol::payload_capacity<P>];
     u8 reply[protocol::payload_capacity<P>];
+    bool checked = false;
     for (;;) {
         auto received = endpoint::receive(connection.inbox(), request);
         if (received.is_error()) {
-            /* Full: no room in this Task's space for the request's MemCap; it waits until a buffer comes back. */
+            /* Full: no room in this Task's space for a lend's MemCap. */
             if (received.error().code() == ErrorCode::Empty || received.error().code() == ErrorCode::Full)
                 return {};
             return received.release_error();
+        }
+        /* Once per batch: the lent region's copy still exists (revoked with buffers at the device: serving ends). */
+        if (!checked) {
+            TRY(link.check_lent());
+            checked = true;
         }
         std::optional<ReceivedCapability> capability;
         if (received.value().has_capability)
@@ -194,9 +201,9 @@ ErrorOr<i32> serve_link(Bundle& bundle, ConsoleCap const& console, ReticleCap co
         device_name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], link_info.up ? "up" : "down",
         link_info.mtu, device.features(), receive.ring.layout().size, signal,
         link_info.receive_limit, link_info.transmit_limit));
+    /* When this returns, the Link's end resets the device before the lent region's copy goes: the
+       device touches no memory this Task's end gives back. */
     auto served = serve(connection, link, device, receive, transmit);
-    /* The device must not touch memory this Task's end gives back: reset it. */
-    (void)device.reset();
     if (served.is_error()) {
         TRY(print_line(console, "virtio-net: ending: {} ({})", error_code_name(served.error().code()), served.error().message()));
         return served.release_error();

@@ -129,8 +129,7 @@ ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap
 
     m_frames = TRY(system::create_memory(memory, usize(receive_slots + transmit_slots) * slot_bytes));
     m_frame_bytes = TRY(system::map_memory(m_frames)).data();
-    for (u16 slot = 0; slot < receive_slots; ++slot)
-        TRY(post_receive(slot));
+    TRY(lend_and_post());
 
     if (netif_add(&m_netif, &address, &netmask, &gateway, this, interface_init, netif_input) == nullptr)
         return Error(ErrorCode::OutOfMemory, "lwIP refused the link's interface");
@@ -173,13 +172,26 @@ ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap
     return {};
 }
 
+ErrorOr<void> LinkInterface::lend_and_post()
+{
+    /* The session's frame memory, lent once; the Ring keeps order, so the buffers may follow at once. */
+    u8 bytes[protocol::payload_capacity<P>];
+    u32 call_id = m_next_call_id++;
+    usize length = TRY(protocol::encode_request<P>(net::link::Lend {}, call_id, bytes));
+    TRY(endpoint::send_copy(*m_requests, std::span<u8 const>(bytes, length), m_frames, RightRead | RightWrite));
+    m_lend_call_id = call_id;
+    for (u16 slot = 0; slot < receive_slots; ++slot)
+        TRY(post_receive(slot));
+    return {};
+}
+
 ErrorOr<void> LinkInterface::post_receive(u16 slot)
 {
     u8 bytes[protocol::payload_capacity<P>];
     u32 call_id = m_next_call_id++;
     usize length = TRY(protocol::encode_request<P>(net::link::PostReceive { u64(slot) * slot_bytes, slot_bytes }, call_id, bytes));
-    /* The driver's limit is at least receive_slots + transmit_slots outstanding: the Ring has room. */
-    TRY(endpoint::send_copy(*m_requests, std::span<u8 const>(bytes, length), m_frames, RightRead | RightWrite));
+    /* The driver's limit is at least receive_slots + transmit_slots outstanding, plus the lend: the Ring has room. */
+    TRY(m_requests->try_send(std::span<u8 const>(bytes, length)));
     m_outstanding[slot] = call_id;
     return {};
 }
@@ -201,8 +213,7 @@ err_t LinkInterface::transmit(pbuf* packet)
         u8 bytes[protocol::payload_capacity<P>];
         u32 call_id = m_next_call_id++;
         auto length = protocol::encode_request<P>(net::link::Transmit { u64(slot) * slot_bytes, packet->tot_len }, call_id, bytes);
-        if (length.is_error()
-            || endpoint::send_copy(*m_requests, std::span<u8 const>(bytes, length.value()), m_frames, RightRead).is_error()) {
+        if (length.is_error() || m_requests->try_send(std::span<u8 const>(bytes, length.value())).is_error()) {
             ++m_frames_dropped; /* a restarted driver: poll() notices and binds again */
             return ERR_IF;
         }
@@ -235,6 +246,12 @@ void LinkInterface::take_reply(std::span<u8 const> reply)
     auto envelope = protocol::read_envelope(reply);
     if (envelope.is_error() || !envelope.value().is_reply)
         return;
+    if (envelope.value().call_id == m_lend_call_id && m_lend_call_id != 0) {
+        m_lend_call_id = 0;
+        if (envelope.value().status != protocol::status_success && m_console != nullptr)
+            (void)print_line(*m_console, "netd: the link driver refused its frame memory (status {})", envelope.value().status);
+        return;
+    }
     u16 slot = 0;
     while (slot < receive_slots + transmit_slots && m_outstanding[slot] != envelope.value().call_id)
         ++slot;
@@ -259,7 +276,9 @@ void LinkInterface::take_reply(std::span<u8 const> reply)
             ++m_frames_dropped;
         }
     }
-    (void)post_receive(slot); /* a failure here is a restarted driver: poll() posts again */
+    /* A refused buffer (the driver lost the lent region) stays idle; a failure to send is a restarted driver: poll() posts again. */
+    if (envelope.value().status == protocol::status_success)
+        (void)post_receive(slot);
 }
 
 void LinkInterface::driver_restarted()
@@ -268,6 +287,7 @@ void LinkInterface::driver_restarted()
     netif_set_link_down(&m_netif);
     for (auto& outstanding : m_outstanding)
         outstanding = 0;
+    m_lend_call_id = 0;
     m_requests.reset();
     m_replies.reset();
     m_rejoin = true;
@@ -277,16 +297,14 @@ bool LinkInterface::rejoin()
 {
     if (bind().is_error())
         return false;
-    for (u16 slot = 0; slot < receive_slots; ++slot) {
-        if (post_receive(slot).is_error()) {
-            driver_restarted();
-            return false;
-        }
+    if (lend_and_post().is_error()) {
+        driver_restarted();
+        return false;
     }
     m_rejoin = false;
     netif_set_link_up(&m_netif);
     if (m_console != nullptr)
-        (void)print_line(*m_console, "netd: the link driver restarted ({} so far); {} receive buffers posted again",
+        (void)print_line(*m_console, "netd: the link driver restarted ({} so far); frame memory lent and {} receive buffers posted again",
             m_driver_restarts, receive_slots);
     return true;
 }

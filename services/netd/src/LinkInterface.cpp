@@ -304,7 +304,7 @@ bool LinkInterface::rejoin()
     m_rejoin = false;
     netif_set_link_up(&m_netif);
     if (m_console != nullptr)
-        (void)print_line(*m_console, "netd: the link driver restarted ({} so far); frame memory lent and {} receive buffers posted again",
+        (void)print_line(*m_console, "netd: the link driver restarted ({} so far); {} receive buffers posted again",
             m_driver_restarts, receive_slots);
     return true;
 }

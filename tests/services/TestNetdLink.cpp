@@ -5,7 +5,8 @@
  * (vectra.link v2): netd lends its frame slots once (a MemCap with read and write) and then names
  * slots by offset — no request after the lend carries a capability; a landed frame reaches lwIP
  * and its buffer is posted again; a transmit copies lwIP's frame into a transmit slot of the lent
- * region; a receive buffer the driver refuses is not posted again (no loop of refusals).
+ * region; a receive buffer the driver refuses is not posted again (no loop of refusals); more
+ * replies at once than one burst takes are all taken by one poll.
  */
 
 #include "../LendingTask.h"
@@ -162,6 +163,46 @@ ErrorOr<i32> lend_once_then_offsets(Bundle& bundle)
     link.poll();
     if (!driver.next().is_error() || link.frames_received() != 1)
         return 11;
+
+    /* More replies at once than one burst takes: every transmit slot in use, then 16 transmits and
+       15 frames answered together (31 replies, the frames last). One poll takes them all — none is left behind
+       without a doorbell to come — and posts the 15 buffers again. */
+    receive_calls[3] = again.envelope.call_id;
+    u32 transmit_calls[netd::LinkInterface::transmit_slots] { transmit.envelope.call_id };
+    for (u16 slot = 1; slot < netd::LinkInterface::transmit_slots; ++slot) {
+        pbuf* more = pbuf_alloc(PBUF_RAW, 60, PBUF_RAM);
+        if (more == nullptr)
+            return 12;
+        pbuf_take(more, outgoing, sizeof(outgoing));
+        err_t queued = link.transmit(more);
+        pbuf_free(more);
+        auto request = TRY(driver.next());
+        if (queued != ERR_OK || request.envelope.message != number_of<Transmit>)
+            return 13;
+        transmit_calls[slot] = request.envelope.call_id;
+    }
+    for (u32 call_id : transmit_calls)
+        TRY(driver.answer(protocol::Envelope { number_of<Transmit>, 0, call_id, false }, protocol::Done {}));
+    for (u16 slot = 0; slot < netd::LinkInterface::receive_slots; ++slot) {
+        if (slot == 4)
+            continue; /* refused above: not posted */
+        std::memcpy(region.data() + usize(slot) * 2048, frame, sizeof(frame));
+        TRY(driver.answer(protocol::Envelope { number_of<PostReceive>, 0, receive_calls[slot], false }, Landed { 60 }));
+    }
+    link.poll();
+    if (link.frames_received() != 16)
+        return 14;
+    usize reposted = 0;
+    while (true) {
+        auto posted = driver.next();
+        if (posted.is_error())
+            break;
+        if (posted.value().envelope.message != number_of<PostReceive> || posted.value().capability)
+            return 15;
+        ++reposted;
+    }
+    if (reposted != netd::LinkInterface::receive_slots - 1)
+        return 16;
     endpoint::discard(*lend.capability);
     return 0;
 }

@@ -276,9 +276,9 @@ void LinkInterface::take_reply(std::span<u8 const> reply)
             ++m_frames_dropped;
         }
     }
-    /* A refused buffer (the driver lost the lent region) stays idle; a failure to send is a restarted driver: poll() posts again. */
-    if (envelope.value().status == protocol::status_success)
-        (void)post_receive(slot);
+    /* Posted again with the others the same poll took (post_taken); a refused buffer (the driver lost the lent region) stays idle. */
+    if (envelope.value().status == protocol::status_success && m_to_post_count < receive_slots)
+        m_to_post[m_to_post_count++] = slot;
 }
 
 void LinkInterface::driver_restarted()
@@ -288,6 +288,7 @@ void LinkInterface::driver_restarted()
     for (auto& outstanding : m_outstanding)
         outstanding = 0;
     m_lend_call_id = 0;
+    m_to_post_count = 0;
     m_requests.reset();
     m_replies.reset();
     m_rejoin = true;
@@ -491,8 +492,25 @@ void LinkInterface::take_replies()
         return;
     if (!m_replies)
         return;
-    u8 bytes[protocol::payload_capacity<P>];
+    /* At most what one kernel call can carry (its 2048-byte buffer holds 17 records at this protocol's
+       largest payload): a burst returning fewer than asked then means the Ring was empty — a larger
+       ask, cut by the kernel, would leave replies behind with no doorbell to come for them. */
+    constexpr usize burst_limit = 16;
     for (;;) {
+        /* Replies in one kernel call; the buffers they free posted again in one more. */
+        auto burst = m_replies->receive_burst(burst_limit, [&](std::span<u8 const> reply) { take_reply(reply); });
+        post_taken();
+        if (burst.is_error()) {
+            if (burst.error().is(ErrorCode::PeerRestarted))
+                driver_restarted();
+            return;
+        }
+        if (burst.value() == burst_limit)
+            continue;
+        if (burst.value() != 0)
+            return;
+        /* None taken: the Ring is empty, or a slot carries a capability (no reply should): taken alone, the capability dropped. */
+        u8 bytes[protocol::payload_capacity<P>];
         auto received = endpoint::receive(*m_replies, bytes);
         if (received.is_error()) {
             if (received.error().is(ErrorCode::PeerRestarted))
@@ -502,7 +520,37 @@ void LinkInterface::take_replies()
         if (received.value().has_capability)
             endpoint::discard(received.value().capability);
         take_reply(std::span<u8 const>(bytes, received.value().length));
+        post_taken();
     }
+}
+
+void LinkInterface::post_taken()
+{
+    if (m_to_post_count == 0)
+        return;
+    u8 bytes[receive_slots][protocol::payload_capacity<P>];
+    std::span<u8 const> messages[receive_slots];
+    u16 slots[receive_slots];
+    u32 call_ids[receive_slots];
+    usize count = 0;
+    for (usize index = 0; index < m_to_post_count; ++index) {
+        u16 slot = m_to_post[index];
+        u32 call_id = m_next_call_id++;
+        auto length = protocol::encode_request<P>(net::link::PostReceive { u64(slot) * slot_bytes, slot_bytes }, call_id, bytes[count]);
+        if (length.is_error())
+            continue;
+        messages[count] = std::span<u8 const>(bytes[count], length.value());
+        slots[count] = slot;
+        call_ids[count++] = call_id;
+    }
+    m_to_post_count = 0;
+    if (!m_requests)
+        return;
+    /* The driver's limit is at least receive_slots + transmit_slots outstanding: the Ring has room.
+       Not sent: a restarted driver (the next poll binds again and posts every buffer). */
+    auto sent = m_requests->try_send_burst(std::span<std::span<u8 const> const>(messages, count));
+    for (usize index = 0; !sent.is_error() && index < sent.value(); ++index)
+        m_outstanding[slots[index]] = call_ids[index];
 }
 
 }

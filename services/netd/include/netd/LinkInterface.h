@@ -114,6 +114,8 @@ private:
     /* Binds the Rings again and posts every receive buffer; false while the new driver's Rings are not ready. */
     [[nodiscard]] bool rejoin();
     void take_reply(std::span<u8 const> reply);
+    /* Posts again, in one burst, the receive buffers take_reply handed to lwIP. */
+    void post_taken();
     /* After a transmit refused for want of a slot, once one is free: every TCP connection with unsent segments outputs. */
     void resume_output();
     void take_replies();
@@ -134,6 +136,9 @@ private:
     u32 m_lend_call_id { 0 }; /* the lend not answered yet (0: none) */
     /* Per slot: the call id of its outstanding request (0: none). */
     u32 m_outstanding[receive_slots + transmit_slots] {};
+    /* Receive buffers whose frame went to lwIP this poll, to be posted again. */
+    u16 m_to_post[receive_slots] {};
+    usize m_to_post_count { 0 };
     u64 m_frames_received { 0 };
     u64 m_frames_sent { 0 };
     u64 m_frames_dropped { 0 };

@@ -12,7 +12,9 @@
  * connection with unsent segments outputs again (resume_output: no waiting for a timeout).
  *
  * The link is polled from netd's loop (Stack::turn) and its replies Ring rings `reply_bit`, one more
- * bit in the loop's single wait (Stack::wait_mask). When the driver restarts (PeerRestarted), the
+ * bit in the loop's single wait (Stack::wait_mask). A poll takes the driver's replies in Ring
+ * bursts (16 per kernel call, what one burst carries: a shorter burst means an empty Ring) and
+ * posts the receive buffers they freed again in one burst. When the driver restarts (PeerRestarted), the
  * netif's link goes down, every transmit slot is free, and at each following poll the Rings are
  * bound again until that works, then the frame memory is lent and every receive buffer posted to
  * the new driver, and the link is up; sockets are kept (TCP retransmits across the gap).

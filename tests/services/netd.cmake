@@ -37,3 +37,6 @@ vectra_host_test(services.netd_link_configuration SOURCES services/TestNetdLinkC
 # Any bytes as netd_link's configuration.
 vectra_fuzz_target(netd_link_configuration SOURCES fuzz/FuzzNetdLinkConfiguration.cpp
     COMPONENTS ${kernel_components} text encoding process time concurrent net netd_link_configuration)
+# netd's link interface against a driver the test plays on real Rings: the frame slots lent once, offsets after.
+vectra_host_test(services.netd_link SOURCES services/TestNetdLink.cpp
+    COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)

@@ -49,8 +49,10 @@ Link::Link(Device& device, virtio::SplitQueue& receive, virtio::SplitQueue& tran
 
 Link::~Link()
 {
+    m_device.reset();
     u8 reply[protocol::payload_capacity<P>];
     while (answer_outstanding(reply) != 0) { }
+    forget_region();
 }
 
 net::link::LinkInfo Link::info() const
@@ -65,14 +67,46 @@ Error Link::refused(Error error)
     return error;
 }
 
-ErrorOr<MemCap> Link::take_buffer(protocol::MessageCapabilities const& capabilities, bool writable, u64 offset, u32 length)
+void Link::forget_region()
 {
-    auto lent = endpoint::lent_memory(capabilities.received, writable);
-    if (lent.is_error())
-        return Error(LinkError::BufferUnusable, lent.error().message());
-    if (offset > lent.value().size || length > lent.value().size - offset)
-        return Error(LinkError::BufferUnusable, "offset + length lies outside the MemCap");
-    return std::move(lent.value().memory);
+    if (m_lent && m_region.copy)
+        endpoint::discard(*m_region.copy);
+    m_region = LentRegion {};
+    m_lent = false;
+}
+
+ErrorOr<void> Link::adopt(LentRegion region)
+{
+    if (m_receive_posted != 0 || m_transmit_pending != 0)
+        return Error(LinkError::LentInUse, "receive buffers or transmits are outstanding in the lent region");
+    forget_region();
+    m_region = std::move(region);
+    m_lent = true;
+    return {};
+}
+
+ErrorOr<void> Link::check_lent()
+{
+    if (!m_lent || !m_region.copy)
+        return {};
+    auto memory = m_region.copy->as<CapabilityClass::Memory>();
+    if (!memory.is_error() && !system::describe(memory.value()).is_error())
+        return {};
+    /* Revoked: the copy is gone already. With buffers at the device the memory may be reused under it. */
+    m_region = LentRegion {};
+    m_lent = false;
+    if (m_receive_posted != 0 || m_transmit_pending != 0)
+        return Error(ErrorCode::Revoked, "the lent region was revoked while the device held buffers in it");
+    return {};
+}
+
+ErrorOr<u64> Link::address_in_region(u64 offset, u32 length) const
+{
+    if (!m_lent)
+        return Error(LinkError::NotLent, "no region is lent: lend one first");
+    if (offset > m_region.size || length > m_region.size - offset)
+        return Error(LinkError::BufferUnusable, "offset + length lies outside the lent region");
+    return m_region.address + offset;
 }
 
 ErrorOr<usize> Link::free_entry(Outstanding const* entries, u16 limit) const
@@ -97,22 +131,19 @@ ErrorOr<void> Link::submit_receive(usize entry)
 
 ErrorOr<net::link::LinkInfo> Link::handle(net::link::Info const&) { return info(); }
 
-ErrorOr<net::link::Landed> Link::handle(net::link::PostReceive const& request, protocol::MessageCapabilities& capabilities)
+ErrorOr<net::link::Landed> Link::handle(net::link::PostReceive const& request)
 {
+    auto address = address_in_region(request.offset, request.length);
+    if (address.is_error())
+        return refused(address.release_error());
     if (request.length < frame_maximum())
         return refused(Error(LinkError::BufferTooSmall, "a receive buffer holds at least frame_maximum bytes"));
     auto entry = free_entry(m_receives, m_receive_limit);
     if (entry.is_error())
         return refused(entry.release_error());
-    auto memory = take_buffer(capabilities, true, request.offset, request.length);
-    if (memory.is_error())
-        return refused(memory.release_error());
-    auto address = m_device.dma_address(memory.value());
-    if (address.is_error())
-        return refused(Error(LinkError::BufferUnusable, "the MemCap cannot be given to the device"));
     auto& outstanding = m_receives[entry.value()];
-    outstanding = Outstanding { true, m_message, m_call_id, request.length, capabilities.received,
-        virtio::Segment { address.value() + request.offset, request.length, true } };
+    outstanding = Outstanding { true, m_message, m_call_id, request.length,
+        virtio::Segment { address.value(), request.length, true } };
     if (auto submitted = submit_receive(entry.value()); submitted.is_error()) {
         outstanding = Outstanding {};
         return refused(Error(LinkError::TooManyOutstanding, "the receive queue is full"));
@@ -122,8 +153,11 @@ ErrorOr<net::link::Landed> Link::handle(net::link::PostReceive const& request, p
     return deferred();
 }
 
-ErrorOr<protocol::Done> Link::handle(net::link::Transmit const& request, protocol::MessageCapabilities& capabilities)
+ErrorOr<protocol::Done> Link::handle(net::link::Transmit const& request)
 {
+    auto address = address_in_region(request.offset, request.length);
+    if (address.is_error())
+        return refused(address.release_error());
     if (request.length < net::link::ethernet_header_bytes)
         return refused(Error(LinkError::FrameTooSmall, "a frame holds at least an Ethernet header"));
     if (request.length > frame_maximum())
@@ -131,15 +165,9 @@ ErrorOr<protocol::Done> Link::handle(net::link::Transmit const& request, protoco
     auto entry = free_entry(m_transmits, m_transmit_limit);
     if (entry.is_error())
         return refused(entry.release_error());
-    auto memory = take_buffer(capabilities, false, request.offset, request.length);
-    if (memory.is_error())
-        return refused(memory.release_error());
-    auto address = m_device.dma_address(memory.value());
-    if (address.is_error())
-        return refused(Error(LinkError::BufferUnusable, "the MemCap cannot be given to the device"));
     auto& outstanding = m_transmits[entry.value()];
-    outstanding = Outstanding { true, m_message, m_call_id, request.length, capabilities.received,
-        virtio::Segment { address.value() + request.offset, request.length, false } };
+    outstanding = Outstanding { true, m_message, m_call_id, request.length,
+        virtio::Segment { address.value(), request.length, false } };
     /* Every transmit shares the last header slot: all zero, only read by the device. */
     virtio::Segment chain[2] = {
         { m_headers_address + outstanding_limit * header_stride, virtio::net::header_bytes, false },
@@ -165,26 +193,41 @@ ErrorOr<net::link::Counters> Link::handle(net::link::ReadCounters const&)
     return counters;
 }
 
+ErrorOr<net::link::Lent> Link::handle(net::link::Lend const&, protocol::MessageCapabilities& capabilities)
+{
+    if (m_receive_posted != 0 || m_transmit_pending != 0)
+        return refused(Error(LinkError::LentInUse, "receive buffers or transmits are outstanding in the lent region"));
+    /* Read and write: the device writes received frames into the region and reads frames to send from it. */
+    auto lent = endpoint::lent_memory(capabilities.received, true);
+    if (lent.is_error())
+        return refused(Error(LinkError::BufferUnusable, lent.error().message()));
+    auto address = m_device.dma_address(lent.value().memory);
+    if (address.is_error())
+        return refused(Error(LinkError::BufferUnusable, "the MemCap cannot be given to the device"));
+    u64 size = lent.value().size;
+    TRY(adopt(LentRegion { capabilities.received, size, address.value() }));
+    m_capability_kept = true;
+    return net::link::Lent { size };
+}
+
 usize Link::take(std::span<u8 const> request, std::optional<ReceivedCapability> capability, std::span<u8> reply)
 {
     auto envelope = protocol::read_envelope(request);
     m_message = envelope.is_error() ? 0 : envelope.value().message;
     m_call_id = envelope.is_error() ? 0 : envelope.value().call_id;
     m_deferred = false;
+    m_capability_kept = false;
     protocol::MessageCapabilities capabilities;
     capabilities.received = capability;
     usize length = protocol::dispatch<P>(*this, request, reply, capabilities);
-    if (m_deferred)
-        return 0;
-    if (capability)
-        endpoint::discard(*capability); /* refused, or a message that carries none: the copy goes now */
-    return length;
+    /* Only an accepted lend keeps its copy: a refused one's, or one a message does not carry, goes now. */
+    if (capability && !m_capability_kept)
+        endpoint::discard(*capability);
+    return m_deferred ? 0 : length;
 }
 
 usize Link::finish(Outstanding& entry, std::span<u8> reply, u32 length)
 {
-    if (entry.memory)
-        endpoint::discard(*entry.memory);
     usize encoded = 0;
     if (entry.message == protocol::index_of<P, net::link::PostReceive>() + 1)
         encoded = MUST(protocol::encode_message(reply, u16(entry.message | protocol::reply_flag), protocol::status_success,
@@ -240,8 +283,6 @@ usize Link::answer_outstanding(std::span<u8> reply)
             auto& entry = entries[index];
             if (!entry.used)
                 continue;
-            if (entry.memory)
-                endpoint::discard(*entry.memory);
             usize length = protocol::encode_status_reply(reply, entry.message, entry.call_id, u16(LinkError::DeviceFailed));
             entry = Outstanding {};
             if (entries == m_receives)

@@ -59,34 +59,110 @@ public:
     }
     ErrorOr<u64> dma_address(MemCap const& memory) const override { return m_device.dma_address(memory); }
     void notify(u16 queue) override { m_device.notify(queue); }
+    void reset() override { (void)m_device.reset(); }
 
 private:
     driver::VirtioDevice& m_device;
 };
 
-ErrorOr<void> send(ServerConnection& connection, std::span<u8 const> reply)
+/* Requests taken, and replies sent, in one kernel call each: up to this many at a time — no more
+   than one receive burst can carry (the kernel's 2048-byte buffer holds 17 records at this
+   protocol's largest payload), so a burst returning fewer than asked means the Ring is empty or a
+   capability waits at its head. */
+constexpr usize burst_limit = 16;
+
+/* Replies gathered and sent in bursts (ADR 0029, amendment 2026-12-07). */
+class Replies {
+public:
+    explicit Replies(ServerConnection& connection)
+        : m_connection(connection)
+    {
+    }
+    /* Where the next reply is encoded. */
+    [[nodiscard]] std::span<u8> next() { return m_bytes[m_count]; }
+    /* The reply encoded at next(), `length` bytes; a full batch goes out. */
+    [[nodiscard]] ErrorOr<void> add(usize length)
+    {
+        m_messages[m_count] = std::span<u8 const>(m_bytes[m_count], length);
+        if (++m_count == burst_limit)
+            return flush();
+        return {};
+    }
+    /* Sends every gathered reply, waiting on the Ring's space bit while it is full. */
+    [[nodiscard]] ErrorOr<void> flush()
+    {
+        usize sent = 0;
+        while (sent < m_count) {
+            auto burst = m_connection.outbox().try_send_burst(std::span<std::span<u8 const> const>(m_messages + sent, m_count - sent));
+            if (burst.is_error() && burst.error().code() != ErrorCode::Full)
+                return burst.release_error();
+            usize count = burst.is_error() ? 0 : burst.value();
+            if (count == 0)
+                (void)endpoint::wait(m_connection.outbox().space_bit().mask());
+            sent += count;
+        }
+        m_count = 0;
+        return {};
+    }
+
+private:
+    ServerConnection& m_connection;
+    u8 m_bytes[burst_limit][protocol::payload_capacity<P>];
+    std::span<u8 const> m_messages[burst_limit];
+    usize m_count { 0 };
+};
+
+/* One request to the Link; its reply, when it has one now, gathered. */
+ErrorOr<void> take_one(virtionet::Link& link, Replies& replies, std::span<u8 const> request, std::optional<ReceivedCapability> capability)
 {
-    return endpoint::send_waiting_for_space(connection.outbox(), reply);
+    usize length = link.take(request, capability, replies.next());
+    if (length != 0)
+        TRY(replies.add(length));
+    return {};
 }
 
-ErrorOr<void> take_requests(ServerConnection& connection, virtionet::Link& link)
+ErrorOr<void> take_requests(ServerConnection& connection, virtionet::Link& link, Replies& replies)
 {
-    u8 request[protocol::payload_capacity<P>];
-    u8 reply[protocol::payload_capacity<P>];
+    /* Once per batch: the lent region's copy still exists (revoked with buffers at the device: serving ends). */
+    bool checked = false;
+    auto check = [&]() -> ErrorOr<void> {
+        if (!checked)
+            TRY(link.check_lent());
+        checked = true;
+        return {};
+    };
     for (;;) {
+        /* Requests without a capability, up to burst_limit in one call; a slot carrying one (a lend) ends a burst. */
+        std::optional<Error> failure;
+        auto burst = connection.inbox().receive_burst(burst_limit, [&](std::span<u8 const> request) {
+            if (failure)
+                return;
+            auto taken = check();
+            if (!taken.is_error())
+                taken = take_one(link, replies, request, std::nullopt);
+            if (taken.is_error())
+                failure = taken.release_error();
+        });
+        if (failure)
+            return std::move(*failure);
+        if (burst.is_error() && burst.error().code() != ErrorCode::Empty)
+            return burst.release_error();
+        if (!burst.is_error() && burst.value() == burst_limit)
+            continue;
+        /* Fewer than a burst: the Ring is empty, or a capability waits at its head. */
+        u8 request[protocol::payload_capacity<P>];
         auto received = endpoint::receive(connection.inbox(), request);
         if (received.is_error()) {
-            /* Full: no room in this Task's space for the request's MemCap; it waits until a buffer comes back. */
+            /* Full: no room in this Task's space for a lend's MemCap. */
             if (received.error().code() == ErrorCode::Empty || received.error().code() == ErrorCode::Full)
                 return {};
             return received.release_error();
         }
+        TRY(check());
         std::optional<ReceivedCapability> capability;
         if (received.value().has_capability)
             capability = received.value().capability;
-        usize length = link.take(std::span<u8 const>(request, received.value().length), capability, reply);
-        if (length != 0)
-            TRY(send(connection, std::span<u8 const>(reply, length)));
+        TRY(take_one(link, replies, std::span<u8 const>(request, received.value().length), capability));
     }
 }
 
@@ -94,7 +170,7 @@ ErrorOr<void> serve(ServerConnection& connection, virtionet::Link& link, driver:
     driver::VirtioQueue& receive, driver::VirtioQueue& transmit)
 {
     u64 mask = connection.inbox().doorbell().mask() | receive_bit.mask() | transmit_bit.mask();
-    u8 reply[protocol::payload_capacity<P>];
+    Replies replies(connection);
     u64 woken = 0;
     for (;;) {
         /* Acknowledge before looking: a buffer used after the look raises the bit again. The device's
@@ -109,22 +185,24 @@ ErrorOr<void> serve(ServerConnection& connection, virtionet::Link& link, driver:
             TRY(system::acknowledge_interrupt(transmit.interrupt));
         }
         for (;;) {
-            auto finished = link.take_finished(reply);
+            auto finished = link.take_finished(replies.next());
             if (finished.is_error()) {
                 /* The device broke a queue: answer everything it held, then end (and be restarted). */
-                while (usize length = link.answer_outstanding(reply))
-                    TRY(send(connection, std::span<u8 const>(reply, length)));
+                while (usize length = link.answer_outstanding(replies.next()))
+                    TRY(replies.add(length));
+                TRY(replies.flush());
                 return finished.release_error();
             }
             if (finished.value() == 0)
                 break;
-            TRY(send(connection, std::span<u8 const>(reply, finished.value())));
+            TRY(replies.add(finished.value()));
         }
         if (s_fault_after_frames != 0 && link.frames_received() >= s_fault_after_frames) {
             s_fault_after_frames = 0;
             fault_now(); /* with the client's buffers at the device */
         }
-        TRY(take_requests(connection, link));
+        TRY(take_requests(connection, link, replies));
+        TRY(replies.flush());
         link.publish();
         /* Each queue asks for an interrupt at its next used entry; entries the device used before
            it could see that are taken now rather than waited for (Link::prepare_to_wait). */
@@ -194,9 +272,9 @@ ErrorOr<i32> serve_link(Bundle& bundle, ConsoleCap const& console, ReticleCap co
         device_name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], link_info.up ? "up" : "down",
         link_info.mtu, device.features(), receive.ring.layout().size, signal,
         link_info.receive_limit, link_info.transmit_limit));
+    /* When this returns, the Link's end resets the device before the lent region's copy goes: the
+       device touches no memory this Task's end gives back. */
     auto served = serve(connection, link, device, receive, transmit);
-    /* The device must not touch memory this Task's end gives back: reset it. */
-    (void)device.reset();
     if (served.is_error()) {
         TRY(print_line(console, "virtio-net: ending: {} ({})", error_code_name(served.error().code()), served.error().message()));
         return served.release_error();

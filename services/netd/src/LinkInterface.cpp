@@ -129,8 +129,7 @@ ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap
 
     m_frames = TRY(system::create_memory(memory, usize(receive_slots + transmit_slots) * slot_bytes));
     m_frame_bytes = TRY(system::map_memory(m_frames)).data();
-    for (u16 slot = 0; slot < receive_slots; ++slot)
-        TRY(post_receive(slot));
+    TRY(lend_and_post());
 
     if (netif_add(&m_netif, &address, &netmask, &gateway, this, interface_init, netif_input) == nullptr)
         return Error(ErrorCode::OutOfMemory, "lwIP refused the link's interface");
@@ -173,13 +172,26 @@ ErrorOr<void> LinkInterface::start(RingCap requests, RingCap replies, ReticleCap
     return {};
 }
 
+ErrorOr<void> LinkInterface::lend_and_post()
+{
+    /* The session's frame memory, lent once; the Ring keeps order, so the buffers may follow at once. */
+    u8 bytes[protocol::payload_capacity<P>];
+    u32 call_id = m_next_call_id++;
+    usize length = TRY(protocol::encode_request<P>(net::link::Lend {}, call_id, bytes));
+    TRY(endpoint::send_copy(*m_requests, std::span<u8 const>(bytes, length), m_frames, RightRead | RightWrite));
+    m_lend_call_id = call_id;
+    for (u16 slot = 0; slot < receive_slots; ++slot)
+        TRY(post_receive(slot));
+    return {};
+}
+
 ErrorOr<void> LinkInterface::post_receive(u16 slot)
 {
     u8 bytes[protocol::payload_capacity<P>];
     u32 call_id = m_next_call_id++;
     usize length = TRY(protocol::encode_request<P>(net::link::PostReceive { u64(slot) * slot_bytes, slot_bytes }, call_id, bytes));
-    /* The driver's limit is at least receive_slots + transmit_slots outstanding: the Ring has room. */
-    TRY(endpoint::send_copy(*m_requests, std::span<u8 const>(bytes, length), m_frames, RightRead | RightWrite));
+    /* The driver's limit is at least receive_slots + transmit_slots outstanding, plus the lend: the Ring has room. */
+    TRY(m_requests->try_send(std::span<u8 const>(bytes, length)));
     m_outstanding[slot] = call_id;
     return {};
 }
@@ -201,8 +213,7 @@ err_t LinkInterface::transmit(pbuf* packet)
         u8 bytes[protocol::payload_capacity<P>];
         u32 call_id = m_next_call_id++;
         auto length = protocol::encode_request<P>(net::link::Transmit { u64(slot) * slot_bytes, packet->tot_len }, call_id, bytes);
-        if (length.is_error()
-            || endpoint::send_copy(*m_requests, std::span<u8 const>(bytes, length.value()), m_frames, RightRead).is_error()) {
+        if (length.is_error() || m_requests->try_send(std::span<u8 const>(bytes, length.value())).is_error()) {
             ++m_frames_dropped; /* a restarted driver: poll() notices and binds again */
             return ERR_IF;
         }
@@ -235,6 +246,12 @@ void LinkInterface::take_reply(std::span<u8 const> reply)
     auto envelope = protocol::read_envelope(reply);
     if (envelope.is_error() || !envelope.value().is_reply)
         return;
+    if (envelope.value().call_id == m_lend_call_id && m_lend_call_id != 0) {
+        m_lend_call_id = 0;
+        if (envelope.value().status != protocol::status_success && m_console != nullptr)
+            (void)print_line(*m_console, "netd: the link driver refused its frame memory (status {})", envelope.value().status);
+        return;
+    }
     u16 slot = 0;
     while (slot < receive_slots + transmit_slots && m_outstanding[slot] != envelope.value().call_id)
         ++slot;
@@ -259,7 +276,9 @@ void LinkInterface::take_reply(std::span<u8 const> reply)
             ++m_frames_dropped;
         }
     }
-    (void)post_receive(slot); /* a failure here is a restarted driver: poll() posts again */
+    /* Posted again with the others the same poll took (post_taken); a refused buffer (the driver lost the lent region) stays idle. */
+    if (envelope.value().status == protocol::status_success && m_to_post_count < receive_slots)
+        m_to_post[m_to_post_count++] = slot;
 }
 
 void LinkInterface::driver_restarted()
@@ -268,6 +287,8 @@ void LinkInterface::driver_restarted()
     netif_set_link_down(&m_netif);
     for (auto& outstanding : m_outstanding)
         outstanding = 0;
+    m_lend_call_id = 0;
+    m_to_post_count = 0;
     m_requests.reset();
     m_replies.reset();
     m_rejoin = true;
@@ -277,11 +298,9 @@ bool LinkInterface::rejoin()
 {
     if (bind().is_error())
         return false;
-    for (u16 slot = 0; slot < receive_slots; ++slot) {
-        if (post_receive(slot).is_error()) {
-            driver_restarted();
-            return false;
-        }
+    if (lend_and_post().is_error()) {
+        driver_restarted();
+        return false;
     }
     m_rejoin = false;
     netif_set_link_up(&m_netif);
@@ -473,8 +492,25 @@ void LinkInterface::take_replies()
         return;
     if (!m_replies)
         return;
-    u8 bytes[protocol::payload_capacity<P>];
+    /* At most what one kernel call can carry (its 2048-byte buffer holds 17 records at this protocol's
+       largest payload): a burst returning fewer than asked then means the Ring was empty — a larger
+       ask, cut by the kernel, would leave replies behind with no doorbell to come for them. */
+    constexpr usize burst_limit = 16;
     for (;;) {
+        /* Replies in one kernel call; the buffers they free posted again in one more. */
+        auto burst = m_replies->receive_burst(burst_limit, [&](std::span<u8 const> reply) { take_reply(reply); });
+        post_taken();
+        if (burst.is_error()) {
+            if (burst.error().is(ErrorCode::PeerRestarted))
+                driver_restarted();
+            return;
+        }
+        if (burst.value() == burst_limit)
+            continue;
+        if (burst.value() != 0)
+            return;
+        /* None taken: the Ring is empty, or a slot carries a capability (no reply should): taken alone, the capability dropped. */
+        u8 bytes[protocol::payload_capacity<P>];
         auto received = endpoint::receive(*m_replies, bytes);
         if (received.is_error()) {
             if (received.error().is(ErrorCode::PeerRestarted))
@@ -484,7 +520,37 @@ void LinkInterface::take_replies()
         if (received.value().has_capability)
             endpoint::discard(received.value().capability);
         take_reply(std::span<u8 const>(bytes, received.value().length));
+        post_taken();
     }
+}
+
+void LinkInterface::post_taken()
+{
+    if (m_to_post_count == 0)
+        return;
+    u8 bytes[receive_slots][protocol::payload_capacity<P>];
+    std::span<u8 const> messages[receive_slots];
+    u16 slots[receive_slots];
+    u32 call_ids[receive_slots];
+    usize count = 0;
+    for (usize index = 0; index < m_to_post_count; ++index) {
+        u16 slot = m_to_post[index];
+        u32 call_id = m_next_call_id++;
+        auto length = protocol::encode_request<P>(net::link::PostReceive { u64(slot) * slot_bytes, slot_bytes }, call_id, bytes[count]);
+        if (length.is_error())
+            continue;
+        messages[count] = std::span<u8 const>(bytes[count], length.value());
+        slots[count] = slot;
+        call_ids[count++] = call_id;
+    }
+    m_to_post_count = 0;
+    if (!m_requests)
+        return;
+    /* The driver's limit is at least receive_slots + transmit_slots outstanding: the Ring has room.
+       Not sent: a restarted driver (the next poll binds again and posts every buffer). */
+    auto sent = m_requests->try_send_burst(std::span<std::span<u8 const> const>(messages, count));
+    for (usize index = 0; !sent.is_error() && index < sent.value(); ++index)
+        m_outstanding[slots[index]] = call_ids[index];
 }
 
 }

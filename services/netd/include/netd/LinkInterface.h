@@ -3,18 +3,21 @@
  *
  * netd's Ethernet interface over a NIC driver Task (vectra.link, core/net/Link.h; ADR 0029): an
  * lwIP netif whose frames go out as `transmit` requests and come in as answered `post-receive`
- * requests, beside the loopback interface. netd lends the driver one MemCap of frame slots: the
- * first `receive_slots` stay posted as receive buffers (each re-posted once its frame is handed
+ * requests, beside the loopback interface. netd lends the driver one MemCap of frame slots once
+ * per driver session (`lend`), and each request names a slot by its offset: the first
+ * `receive_slots` stay posted as receive buffers (each re-posted once its frame is handed
  * to lwIP), the rest carry outgoing frames (one copy out of lwIP's pbufs; a slot is free again
  * when its transmit is answered). With every transmit slot in use, lwIP's output is ERR_MEM and
  * the frame is dropped; TCP keeps the segment unsent, and once a transmit is answered every
  * connection with unsent segments outputs again (resume_output: no waiting for a timeout).
  *
  * The link is polled from netd's loop (Stack::turn) and its replies Ring rings `reply_bit`, one more
- * bit in the loop's single wait (Stack::wait_mask). When the driver restarts (PeerRestarted), the
+ * bit in the loop's single wait (Stack::wait_mask). A poll takes the driver's replies in Ring
+ * bursts (16 per kernel call, what one burst carries: a shorter burst means an empty Ring) and
+ * posts the receive buffers they freed again in one burst. When the driver restarts (PeerRestarted), the
  * netif's link goes down, every transmit slot is free, and at each following poll the Rings are
- * bound again until that works, then every receive buffer is posted to the new driver and the link
- * is up; sockets are kept (TCP retransmits across the gap).
+ * bound again until that works, then the frame memory is lent and every receive buffer posted to
+ * the new driver, and the link is up; sockets are kept (TCP retransmits across the gap).
  *
  * IPv6 (ADR 0029, amendment "IPv6 from the manifest"): the link-local address always, and per the
  * plan lwIP's stateless autoconfiguration from routers' advertisements (SLAAC) or one static address
@@ -105,12 +108,16 @@ public:
 
 private:
     [[nodiscard]] ErrorOr<void> bind();
+    /* Lends the frame slots' MemCap to the driver (read and write), then posts every receive buffer. */
+    [[nodiscard]] ErrorOr<void> lend_and_post();
     [[nodiscard]] ErrorOr<void> post_receive(u16 slot);
     /* The driver restarted: link down, and the Rings bound again at the next poll. */
     void driver_restarted();
     /* Binds the Rings again and posts every receive buffer; false while the new driver's Rings are not ready. */
     [[nodiscard]] bool rejoin();
     void take_reply(std::span<u8 const> reply);
+    /* Posts again, in one burst, the receive buffers take_reply handed to lwIP. */
+    void post_taken();
     /* After a transmit refused for want of a slot, once one is free: every TCP connection with unsent segments outputs. */
     void resume_output();
     void take_replies();
@@ -128,8 +135,12 @@ private:
     net::link::LinkInfo m_info;
     netif m_netif {};
     u32 m_next_call_id { 1 };
+    u32 m_lend_call_id { 0 }; /* the lend not answered yet (0: none) */
     /* Per slot: the call id of its outstanding request (0: none). */
     u32 m_outstanding[receive_slots + transmit_slots] {};
+    /* Receive buffers whose frame went to lwIP this poll, to be posted again. */
+    u16 m_to_post[receive_slots] {};
+    usize m_to_post_count { 0 };
     u64 m_frames_received { 0 };
     u64 m_frames_sent { 0 };
     u64 m_frames_dropped { 0 };

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <lwip/mem.h>
 #include <netd/FaultInjection.h>
 #include <netd/Server.h>
 #include <vectra/System.h>
@@ -321,6 +322,79 @@ ErrorOr<i32> exchange_client(Bundle& bundle)
     return 0;
 }
 
+}
+
+namespace {
+
+/* A close while lwIP's heap is full: every block held while the writer closes, so the FIN's segment
+   cannot be allocated then. lwIP 2.1.3 answers such a close ERR_OK and queues the FIN from its timer
+   (TF_CLOSEPEND), so netd's release never aborts it: the peer gets every byte, then the end. */
+constexpr usize closing_bytes = 1000;
+std::atomic<u16> s_closing_port { 0 };
+std::atomic<bool> s_closed_while_held { false };
+std::atomic<usize> s_closing_read { 0 };
+
+void sleep_in_task(u64 nanoseconds) { (void)system::wait_until(0, system::monotonic_nanoseconds() + nanoseconds, SignalBit(20)); }
+
+/* lwIP's heap taken whole (largest blocks first), so no segment or pbuf can be allocated until it is let go. */
+struct HeldHeap {
+    std::vector<void*> blocks;
+    HeldHeap()
+    {
+        for (mem_size_t size = 64 * 1024; size >= 8; size /= 2) {
+            while (void* block = mem_malloc(size))
+                blocks.push_back(block);
+        }
+    }
+    ~HeldHeap()
+    {
+        for (void* block : blocks)
+            mem_free(block);
+    }
+};
+
+ErrorOr<i32> closing_reader(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto listener = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 1));
+    s_closing_port = listener.local.port;
+    auto connection = TRY(client.accept(listener));
+    while (!s_closed_while_held)
+        system::yield();
+    /* Every byte, then the end — a reset, or no end within the client's timeout, fails it. */
+    s_closing_read = TRY(drain(client, connection, 11, 512));
+    TRY(client.close(connection));
+    TRY(client.close(listener));
+    return 0;
+}
+
+ErrorOr<i32> closing_writer(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    while (s_closing_port == 0)
+        system::yield();
+    auto connection = TRY(client.connect(ipv4(127, 0, 0, 1, s_closing_port)));
+    TRY(send_pattern(client, connection, closing_bytes, 11));
+    sleep_in_task(50'000'000); /* the segment sent: nothing unsent left to carry the FIN */
+    {
+        HeldHeap held;
+        EXPECT_IN_TASK(!held.blocks.empty());
+        TRY(client.close(connection));
+        s_closed_while_held = true;
+        sleep_in_task(100'000'000); /* netd's timers run with the heap still held */
+    }
+    return 0;
+}
+
+}
+
+TEST_CASE("netd closing a connection whose FIN lwIP cannot queue yet (its heap full): the bytes and then the end reach the peer, no reset", "[netd]")
+{
+    s_closing_port = 0;
+    s_closed_while_held = false;
+    s_closing_read = 0;
+    test::run_with_netd({ closing_reader, closing_writer }, 256 * KiB);
+    CHECK(s_closing_read == closing_bytes);
 }
 
 TEST_CASE("the socket client's send_receive: a request larger than a slot and its answer, each side writing then reading in one call", "[netd]")

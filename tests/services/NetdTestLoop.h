@@ -17,11 +17,18 @@
 #include <initializer_list>
 #include <netd/Server.h>
 #include <vector>
+#include <vectra/System.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/net/SocketClient.h>
 
 namespace vectra::test {
+
+/* Sleeps the calling Task (a client of these tests) for `nanoseconds`, on a bit nothing else raises. */
+inline void sleep_in_task(u64 nanoseconds)
+{
+    (void)system::wait_until(0, system::monotonic_nanoseconds() + nanoseconds, SignalBit(20));
+}
 
 inline netd::Server*& netd_server()
 {

@@ -27,6 +27,7 @@ using namespace vectra::net;
 namespace {
 
 using test::failed_with;
+using test::sleep_in_task;
 
 u8 pattern(usize index, u8 seed) { return u8(index * 31 + seed + index / 251); }
 
@@ -69,6 +70,14 @@ ErrorOr<void> send_pattern(SocketClient& client, Socket const& socket, usize len
     for (usize index = 0; index < length; ++index)
         bytes[index] = pattern(index, seed);
     return client.send(socket, bytes);
+}
+
+/* A connection to 127.0.0.1 once the peer Task published its listener's port. */
+ErrorOr<Socket> connect_when_listening(SocketClient& client, std::atomic<u16> const& port)
+{
+    while (port == 0)
+        system::yield();
+    return client.connect(ipv4(127, 0, 0, 1, port));
 }
 
 /* try_accept until a connection comes (bounded): what an HTTP server's loop does. */
@@ -301,9 +310,7 @@ ErrorOr<i32> exchange_server(Bundle& bundle)
 ErrorOr<i32> exchange_client(Bundle& bundle)
 {
     auto client = TRY(test::open_socket_client(bundle));
-    while (s_exchange_port == 0)
-        system::yield();
-    auto connection = TRY(client.connect(ipv4(127, 0, 0, 1, s_exchange_port)));
+    auto connection = TRY(connect_when_listening(client, s_exchange_port));
     std::vector<u8> request(answer_bytes);
     for (usize index = 0; index < request.size(); ++index)
         request[index] = pattern(index, 7);
@@ -333,8 +340,6 @@ constexpr usize closing_bytes = 1000;
 std::atomic<u16> s_closing_port { 0 };
 std::atomic<bool> s_closed_while_held { false };
 std::atomic<usize> s_closing_read { 0 };
-
-void sleep_in_task(u64 nanoseconds) { (void)system::wait_until(0, system::monotonic_nanoseconds() + nanoseconds, SignalBit(20)); }
 
 /* lwIP's heap taken whole (largest blocks first), so no segment or pbuf can be allocated until it is let go. */
 struct HeldHeap {
@@ -371,9 +376,7 @@ ErrorOr<i32> closing_reader(Bundle& bundle)
 ErrorOr<i32> closing_writer(Bundle& bundle)
 {
     auto client = TRY(test::open_socket_client(bundle));
-    while (s_closing_port == 0)
-        system::yield();
-    auto connection = TRY(client.connect(ipv4(127, 0, 0, 1, s_closing_port)));
+    auto connection = TRY(connect_when_listening(client, s_closing_port));
     TRY(send_pattern(client, connection, closing_bytes, 11));
     sleep_in_task(50'000'000); /* the segment sent: nothing unsent left to carry the FIN */
     {

@@ -97,6 +97,7 @@ void run_with_host_netd(std::initializer_list<TaskEntry> clients)
 }
 
 using test::failed_with;
+using test::sleep_in_task;
 
 /* The test's own sockets on 127.0.0.1 at a free port. */
 struct HostPeer {
@@ -592,7 +593,6 @@ int accept_then_wait(HostPeer& server, std::atomic<bool> const& flag)
 }
 
 /* Waits on nothing but the deadline: this Task's wait lets the executor idle (and take the host's lines). */
-void sleep_in_task(u64 nanoseconds) { (void)system::wait_until(0, system::monotonic_nanoseconds() + nanoseconds, SignalBit(20)); }
 
 ErrorOr<i32> quiet_client(Bundle& bundle)
 {

@@ -43,6 +43,7 @@ namespace {
 constexpr u32 efer_msr = 0xc000'0080;
 constexpr u32 time_stamp_auxiliary_msr = 0xc000'0103; /* IA32_TSC_AUX: what RDTSCP returns in ECX */
 constexpr u32 cpuid_extended_rdtscp = 1u << 27;        /* CPUID 0x8000'0001 EDX */
+constexpr u32 cpuid_structured_rdpid = 1u << 22;       /* CPUID 7.0 ECX */
 constexpr u64 efer_long_mode_active = 1 << 10; /* read-only: set by the CPU */
 constexpr u32 highest_xapic_identifier = 254;  /* 255 is the broadcast id */
 constexpr u64 init_settle_nanoseconds = 10'000'000;
@@ -61,6 +62,8 @@ u32 s_processors_online = 1;
    APIC (an MMIO read that QEMU serialises across vCPUs). User mode may read it (RDTSCP is not
    privileged) but never write it; a GS base it could rewrite (ADR 0020). */
 bool s_index_in_time_stamp_auxiliary = false;
+/* RDPID reads IA32_TSC_AUX alone: no time-stamp read (under TCG a helper that asks the host's clock). */
+bool s_index_by_rdpid = false;
 
 void set_time_stamp_auxiliary(u32 index)
 {
@@ -148,6 +151,7 @@ u32 start_processors()
     s_apic_identifiers[0] = local_apic_current_identifier();
     s_index_in_time_stamp_auxiliary = cpuid(0x8000'0000).eax >= 0x8000'0001
         && (cpuid(0x8000'0001).edx & cpuid_extended_rdtscp);
+    s_index_by_rdpid = s_index_in_time_stamp_auxiliary && cpuid(0).eax >= 7 && (cpuid(7, 0).ecx & cpuid_structured_rdpid);
     set_time_stamp_auxiliary(0);
     IdentityMappedMemory memory;
     auto processors = acpi::find_processors(memory, acpi_root_pointer_address());
@@ -193,6 +197,11 @@ u32 current_processor()
     using namespace x86_64;
     if (s_processors_online == 1)
         return 0;
+    if (s_index_by_rdpid) {
+        u64 auxiliary;
+        asm volatile("rdpid %0" : "=r"(auxiliary));
+        return u32(auxiliary);
+    }
     if (s_index_in_time_stamp_auxiliary) {
         u32 low, high, auxiliary;
         asm volatile("rdtscp" : "=a"(low), "=d"(high), "=c"(auxiliary));

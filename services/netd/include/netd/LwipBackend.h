@@ -72,6 +72,7 @@ public:
     u32 turn(u64 now) override;
     u64 wait_mask() override;
     bool work_queued() override;
+    bool raised_everywhere(u64 taken) override;
 };
 
 }

@@ -469,7 +469,17 @@ void LwipBackend::release(Socket& socket, bool reset)
     state.datagram_count = 0;
 }
 
-u32 LwipBackend::turn(u64 now) { return Stack::turn(now); }
+u32 LwipBackend::turn(u64 now)
+{
+    u32 sleep = Stack::turn(now);
+    /*
+     * A due timer may have looped a packet back (a delayed acknowledgement, a window update):
+     * come back for it at once. A pass that served a request asks work_queued(); one that only ran
+     * the timers would otherwise leave the packet until the next timer, up to 250 ms later, and
+     * a client waiting for its event (a watch) with it.
+     */
+    return Stack::looped_back_waiting() ? 0 : sleep;
+}
 
 u64 LwipBackend::wait_mask() { return Stack::wait_mask(); }
 

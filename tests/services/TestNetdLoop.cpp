@@ -140,6 +140,25 @@ bool silent(Raw& session)
     return false;
 }
 
+/* Two sessions, and a connection from the client's to a listener of the server's (accepted). */
+struct Connected {
+    Raw server;
+    Raw client;
+    Opened listening;
+    Opened connected;
+    Opened accepted;
+};
+
+ErrorOr<Connected> connected_sessions(Clients& clients)
+{
+    auto server = TRY(open_session(clients.listener, clients.memory));
+    auto client = TRY(open_session(clients.listener, clients.memory));
+    auto listening = TRY(server.call(TcpListen { loopback(0), 4 }, 1));
+    auto connected = TRY(client.call(TcpConnect { loopback(listening.local.port), {} }, 1));
+    auto accepted = TRY(server.call(TcpAccept { listening.socket, true }, 2));
+    return Connected { std::move(server), std::move(client), listening, connected, accepted };
+}
+
 ErrorOr<i32> waiting_and_busy(Bundle& bundle)
 {
     auto clients = TRY(client_start(bundle));
@@ -232,11 +251,8 @@ ErrorOr<i32> waiting_and_busy(Bundle& bundle)
 ErrorOr<i32> send_receive_waiting(Bundle& bundle)
 {
     auto clients = TRY(client_start(bundle));
-    auto server = TRY(open_session(clients.listener, clients.memory));
-    auto client = TRY(open_session(clients.listener, clients.memory));
-    auto listening = TRY(server.call(TcpListen { loopback(0), 4 }, 1));
-    auto connected = TRY(client.call(TcpConnect { loopback(listening.local.port), {} }, 1));
-    auto accepted = TRY(server.call(TcpAccept { listening.socket, true }, 2));
+    auto sessions = TRY(connected_sessions(clients));
+    auto& [server, client, listening, connected, accepted] = sessions;
 
     SendReceive ask;
     ask.socket = connected.socket;
@@ -381,11 +397,8 @@ ErrorOr<void> watch_quietly(Raw& session, u32& call_id)
 ErrorOr<i32> watch_answered_on_events(Bundle& bundle)
 {
     auto clients = TRY(client_start(bundle));
-    auto server = TRY(open_session(clients.listener, clients.memory));
-    auto client = TRY(open_session(clients.listener, clients.memory));
-    auto listening = TRY(server.call(TcpListen { loopback(0), 4 }, 1));
-    auto connected = TRY(client.call(TcpConnect { loopback(listening.local.port), {} }, 1));
-    auto accepted = TRY(server.call(TcpAccept { listening.socket, true }, 2));
+    auto sessions = TRY(connected_sessions(clients));
+    auto& [server, client, listening, connected, accepted] = sessions;
 
     /* Bytes on an idle socket. */
     u32 server_call = 10;

@@ -191,12 +191,6 @@ void watch_connection(Socket& socket)
     tcp_recv(state.tcp, on_tcp_received);
     tcp_err(state.tcp, on_tcp_error);
     tcp_sent(state.tcp, on_tcp_sent);
-    /*
-     * No Nagle: each send request is already a whole buffer handed over at once, and a tail
-     * segment held for an acknowledgement waits for lwIP's delayed one — its 250 ms timer (ADR
-     * 0024, amendment "readiness events").
-     */
-    tcp_nagle_disable(state.tcp);
 }
 
 err_t on_accepted(void* argument, tcp_pcb* pcb, err_t error)

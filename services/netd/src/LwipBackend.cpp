@@ -112,6 +112,20 @@ LwipSocket& state_of(Socket& socket) { return LwipBackend::state(socket); }
 bool s_send_refused { false };
 bool s_room_returned { false };
 
+/* What a connection may hold now: its send buffer, or less under the stack's bound (send_queue_limit). */
+struct SendingRoom {
+    usize may;    /* free now */
+    usize buffer; /* what it may hold in all */
+};
+
+SendingRoom sending_room_of(tcp_pcb* pcb)
+{
+    usize room = tcp_sndbuf(pcb);
+    usize queued_here = TCP_SND_BUF - room;
+    usize may = sending_room(room, queued_here, Stack::queued_for_sending());
+    return { may, queued_here + may };
+}
+
 void room_returned()
 {
     if (s_send_refused)
@@ -148,11 +162,19 @@ err_t on_tcp_received(void* argument, tcp_pcb*, pbuf* bytes, err_t)
 }
 
 /* Every connection's, while netd holds it and after: its argument may be null (released). */
-err_t on_tcp_sent(void* argument, tcp_pcb*, u16_t length)
+err_t on_tcp_sent(void* argument, tcp_pcb* pcb, u16_t length)
 {
     Stack::queued_acknowledged(length);
-    if (argument != nullptr)
-        static_cast<Socket*>(argument)->session->raise();
+    if (argument != nullptr) {
+        /* Room matters once a send was refused, and only once a send would take bytes again (the low-water mark). */
+        auto& socket = *static_cast<Socket*>(argument);
+        auto& state = state_of(socket);
+        auto room = sending_room_of(pcb);
+        if (state.send_refused && send_taking(room.buffer, room.may, room.buffer) > 0) {
+            state.send_refused = false;
+            socket.session->raise();
+        }
+    }
     room_returned();
     return ERR_OK;
 }
@@ -352,11 +374,10 @@ ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net:
     if (!state.connected)
         return socket_error(SocketError::WouldBlock, "the connection is being set up");
     /* The connection's send buffer, and what every connection together may queue (send_queue_limit). */
-    usize room = tcp_sndbuf(state.tcp);
-    usize queued_here = TCP_SND_BUF - room;
-    usize may = sending_room(room, queued_here, Stack::queued_for_sending());
-    usize length = send_taking(bytes.size(), may, queued_here + may); /* the low-water mark of what it may hold now */
+    auto room = sending_room_of(state.tcp);
+    usize length = send_taking(bytes.size(), room.may, room.buffer); /* the low-water mark of what it may hold now */
     if (length == 0 && !bytes.empty()) {
+        state.send_refused = true;
         s_send_refused = true;
         return socket_error(SocketError::WouldBlock, "the send buffer is full");
     }

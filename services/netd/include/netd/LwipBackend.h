@@ -37,6 +37,7 @@ struct LwipSocket {
     bool peer_closed;                  /* the peer's FIN came */
     bool failed;                       /* lwIP ended the connection (and freed its pcb): `failure` says how */
     net::SocketError failure;
+    bool send_refused;                 /* a send took nothing for room: an acknowledgement past the low-water mark raises the session */
 };
 
 /*

@@ -446,6 +446,73 @@ TEST_CASE("netd closing a connection whose FIN lwIP cannot queue yet (its heap f
     CHECK(s_closing_read == closing_bytes);
 }
 
+namespace {
+
+/*
+ * A send lwIP refuses for memory (its heap held whole: tcp_write's ERR_MEM) is a refusal for room:
+ * the acknowledgement that frees memory afterwards answers the writer's watch, with no other event
+ * on its session (ADR 0024, amendment "readiness events"). The peer acknowledges a lone short
+ * segment from its delayed-acknowledgement timer, after the heap is let go.
+ */
+std::atomic<u16> s_memory_port { 0 };
+std::atomic<bool> s_memory_done { false };
+std::atomic<bool> s_memory_announced { false };
+
+ErrorOr<i32> memory_reader(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto listener = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 1));
+    s_memory_port = listener.local.port;
+    auto connection = TRY(client.accept(listener));
+    while (!s_memory_done)
+        system::yield();
+    EXPECT_IN_TASK(TRY(drain(client, connection, 5, 512)) == 2000);
+    TRY(client.close(connection));
+    TRY(client.close(listener));
+    return 0;
+}
+
+ErrorOr<i32> memory_writer(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto connection = TRY(connect_when_listening(client, s_memory_port));
+    constexpr Duration quiet = Duration::from_milliseconds(50);
+    TRY(client.watch());
+    (void)TRY(event_within(client, quiet)); /* the connect's */
+    std::vector<u8> bytes(1000);
+    for (usize index = 0; index < bytes.size(); ++index)
+        bytes[index] = pattern(index, 5);
+    EXPECT_IN_TASK(TRY(client.try_send(connection, bytes)) == bytes.size());
+    {
+        HeldHeap held;
+        EXPECT_IN_TASK(!held.blocks.empty());
+        auto refused = client.try_send(connection, bytes);
+        EXPECT_IN_TASK(refused.is_error() && refused.error().is(SocketError::WouldBlock));
+        TRY(client.watch());
+        EXPECT_IN_TASK(!TRY(event_within(client, quiet)));
+    }
+    s_memory_announced = TRY(event_within(client, Duration::from_milliseconds(2000)));
+    for (usize index = 0; index < bytes.size(); ++index)
+        bytes[index] = pattern(bytes.size() + index, 5);
+    EXPECT_IN_TASK(TRY(client.try_send(connection, bytes)) == bytes.size());
+    TRY(client.shutdown(connection, ShutdownHow::Send));
+    s_memory_done = true;
+    sleep_in_task(50'000'000);
+    TRY(client.close(connection));
+    return 0;
+}
+
+}
+
+TEST_CASE("a send the stack refused for memory is announced to the writer's watch once an acknowledgement frees it", "[netd]")
+{
+    s_memory_port = 0;
+    s_memory_done = false;
+    s_memory_announced = false;
+    test::run_with_netd({ memory_reader, memory_writer }, 256 * KiB);
+    CHECK(s_memory_announced);
+}
+
 TEST_CASE("the socket client's send_receive: a request larger than a slot and its answer, each side writing then reading in one call", "[netd]")
 {
     s_exchange_port = 0;

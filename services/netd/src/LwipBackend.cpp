@@ -383,6 +383,16 @@ ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net:
     }
     if (length > 0) {
         err_t written = tcp_write(state.tcp, bytes.data(), u16_t(length), TCP_WRITE_FLAG_COPY);
+        if (written == ERR_MEM) {
+            /*
+             * The stack's heap (or this connection's segment queue) is full: nothing was taken.
+             * A refusal for room like the one above, so the acknowledgements that free memory —
+             * this connection's, or any other's — raise the session (on_tcp_sent, room_returned).
+             */
+            state.send_refused = true;
+            s_send_refused = true;
+            return socket_error(SocketError::WouldBlock, "the stack has no memory for the bytes yet");
+        }
         if (written != ERR_OK)
             return lwip_error(written);
         Stack::queued_written(length);
@@ -421,6 +431,7 @@ ErrorOr<Receipt> LwipBackend::receive(Socket& socket, std::span<u8> into)
         budget.give_back(length);
         if (state.tcp != nullptr)
             tcp_recved(state.tcp, u16_t(length));
+        room_returned(); /* freed heap: a send refused for memory (any session's) may go now */
         receipt.length = length;
         return receipt;
     }

@@ -309,12 +309,14 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         /* One clock read a pass: the stack's due timers, and the wait's deadline if the pass ends in one. */
         u64 now = endpoint::now_nanoseconds();
         u64 next_timer = u64(m_backend.turn(now)) * 1'000'000;
-        raise_from_backend(taken);
         /*
          * An answered request may make another one answerable (what it freed, what it closed):
-         * the waiting requests are tried again until a round answers none.
+         * the waiting requests are tried again until a round answers none. Before each round the
+         * backend says whether something it cannot place happened (the last round's receives
+         * freed heap a refused send waits for): then every session's watch is answered too.
          */
         for (bool answered = true; answered;) {
+            raise_from_backend(taken);
             answered = false;
             for (usize index = 0; index < table->capacity(); ++index)
                 answered |= retry_waiting(index);

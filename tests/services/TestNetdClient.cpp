@@ -17,6 +17,7 @@
 #include <netd/Server.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/kernel/Executor.h>
 #include <vectra/net/Address.h>
 #include <vectra/net/SocketClient.h>
@@ -262,6 +263,51 @@ ErrorOr<i32> without_waiting(Bundle& bundle)
     return 0;
 }
 
+/* take_event() until it says true, waiting on the client's event bit between; false once `patience` passed. */
+ErrorOr<bool> event_within(SocketClient& client, Duration patience)
+{
+    u64 deadline = deadline_after(patience);
+    for (;;) {
+        if (TRY(client.take_event()))
+            return true;
+        if (endpoint::now_nanoseconds() >= deadline)
+            return false;
+        (void)system::wait_until(client.event_bit().mask(), deadline, SignalBit(20));
+    }
+}
+
+/*
+ * The client's side of vectra.socket v5's watch: quiet while nothing happens; bytes landing answer
+ * it; a synchronous call that meets the answer keeps it aside for take_event(), which says so once.
+ */
+ErrorOr<i32> watching(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto listener = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 2));
+    auto connecting = TRY(client.connect(ipv4(127, 0, 0, 1, listener.local.port)));
+    auto accepted = TRY(client.accept(listener));
+    constexpr Duration quiet = Duration::from_milliseconds(50);
+    /* Whatever the set-up raised answers the first watch; the second one waits. */
+    TRY(client.watch());
+    (void)TRY(event_within(client, quiet));
+    TRY(client.watch());
+    EXPECT_IN_TASK(!TRY(event_within(client, quiet)) && client.is_watching());
+    u8 const hello[] = { 'h', 'e', 'l', 'l', 'o' };
+    TRY(client.send(connecting, hello));
+    /* The answer comes after the send's own reply: a later call meets it and keeps it. */
+    for (int call = 0; call < 100 && client.is_watching(); ++call)
+        (void)TRY(client.counters());
+    EXPECT_IN_TASK(!client.is_watching());
+    EXPECT_IN_TASK(TRY(client.take_event()));
+    EXPECT_IN_TASK(!TRY(client.take_event()));
+    u8 buffer[16];
+    EXPECT_IN_TASK(TRY(client.try_receive(accepted, buffer)).length == sizeof(hello));
+    TRY(client.close(accepted));
+    TRY(client.close(connecting));
+    TRY(client.close(listener));
+    return 0;
+}
+
 /* Receives into `got` until it holds `length` bytes (each call waits); false at an early end. */
 ErrorOr<bool> receive_until(SocketClient& client, Socket const& socket, std::vector<u8>& got, usize length)
 {
@@ -400,6 +446,73 @@ TEST_CASE("netd closing a connection whose FIN lwIP cannot queue yet (its heap f
     CHECK(s_closing_read == closing_bytes);
 }
 
+namespace {
+
+/*
+ * A send lwIP refuses for memory (its heap held whole: tcp_write's ERR_MEM) is a refusal for room:
+ * the acknowledgement that frees memory afterwards answers the writer's watch, with no other event
+ * on its session (ADR 0024, amendment "readiness events"). The peer acknowledges a lone short
+ * segment from its delayed-acknowledgement timer, after the heap is let go.
+ */
+std::atomic<u16> s_memory_port { 0 };
+std::atomic<bool> s_memory_done { false };
+std::atomic<bool> s_memory_announced { false };
+
+ErrorOr<i32> memory_reader(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto listener = TRY(client.listen(ipv4(127, 0, 0, 1, 0), 1));
+    s_memory_port = listener.local.port;
+    auto connection = TRY(client.accept(listener));
+    while (!s_memory_done)
+        system::yield();
+    EXPECT_IN_TASK(TRY(drain(client, connection, 5, 512)) == 2000);
+    TRY(client.close(connection));
+    TRY(client.close(listener));
+    return 0;
+}
+
+ErrorOr<i32> memory_writer(Bundle& bundle)
+{
+    auto client = TRY(test::open_socket_client(bundle));
+    auto connection = TRY(connect_when_listening(client, s_memory_port));
+    constexpr Duration quiet = Duration::from_milliseconds(50);
+    TRY(client.watch());
+    (void)TRY(event_within(client, quiet)); /* the connect's */
+    std::vector<u8> bytes(1000);
+    for (usize index = 0; index < bytes.size(); ++index)
+        bytes[index] = pattern(index, 5);
+    EXPECT_IN_TASK(TRY(client.try_send(connection, bytes)) == bytes.size());
+    {
+        HeldHeap held;
+        EXPECT_IN_TASK(!held.blocks.empty());
+        auto refused = client.try_send(connection, bytes);
+        EXPECT_IN_TASK(refused.is_error() && refused.error().is(SocketError::WouldBlock));
+        TRY(client.watch());
+        EXPECT_IN_TASK(!TRY(event_within(client, quiet)));
+    }
+    s_memory_announced = TRY(event_within(client, Duration::from_milliseconds(2000)));
+    for (usize index = 0; index < bytes.size(); ++index)
+        bytes[index] = pattern(bytes.size() + index, 5);
+    EXPECT_IN_TASK(TRY(client.try_send(connection, bytes)) == bytes.size());
+    TRY(client.shutdown(connection, ShutdownHow::Send));
+    s_memory_done = true;
+    sleep_in_task(50'000'000);
+    TRY(client.close(connection));
+    return 0;
+}
+
+}
+
+TEST_CASE("a send the stack refused for memory is announced to the writer's watch once an acknowledgement frees it", "[netd]")
+{
+    s_memory_port = 0;
+    s_memory_done = false;
+    s_memory_announced = false;
+    test::run_with_netd({ memory_reader, memory_writer }, 256 * KiB);
+    CHECK(s_memory_announced);
+}
+
 TEST_CASE("the socket client's send_receive: a request larger than a slot and its answer, each side writing then reading in one call", "[netd]")
 {
     s_exchange_port = 0;
@@ -421,6 +534,11 @@ TEST_CASE("the socket client: a refused connect, the socket limit, datagrams, a 
 TEST_CASE("the socket client without waiting: a connect answered at once, would-block accept and send, then bytes; refused", "[netd]")
 {
     test::run_with_netd({ without_waiting }, 256 * KiB);
+}
+
+TEST_CASE("the socket client's watch: quiet while nothing happens, answered by bytes, kept aside by a call that meets it", "[netd]")
+{
+    test::run_with_netd({ watching }, 256 * KiB);
 }
 
 TEST_CASE("netd's connect fault fires once, for its port only, and never when off", "[netd]")

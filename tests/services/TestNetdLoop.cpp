@@ -140,6 +140,25 @@ bool silent(Raw& session)
     return false;
 }
 
+/* Two sessions, and a connection from the client's to a listener of the server's (accepted). */
+struct Connected {
+    Raw server;
+    Raw client;
+    Opened listening;
+    Opened connected;
+    Opened accepted;
+};
+
+ErrorOr<Connected> connected_sessions(Clients& clients)
+{
+    auto server = TRY(open_session(clients.listener, clients.memory));
+    auto client = TRY(open_session(clients.listener, clients.memory));
+    auto listening = TRY(server.call(TcpListen { loopback(0), 4 }, 1));
+    auto connected = TRY(client.call(TcpConnect { loopback(listening.local.port), {} }, 1));
+    auto accepted = TRY(server.call(TcpAccept { listening.socket, true }, 2));
+    return Connected { std::move(server), std::move(client), listening, connected, accepted };
+}
+
 ErrorOr<i32> waiting_and_busy(Bundle& bundle)
 {
     auto clients = TRY(client_start(bundle));
@@ -232,11 +251,8 @@ ErrorOr<i32> waiting_and_busy(Bundle& bundle)
 ErrorOr<i32> send_receive_waiting(Bundle& bundle)
 {
     auto clients = TRY(client_start(bundle));
-    auto server = TRY(open_session(clients.listener, clients.memory));
-    auto client = TRY(open_session(clients.listener, clients.memory));
-    auto listening = TRY(server.call(TcpListen { loopback(0), 4 }, 1));
-    auto connected = TRY(client.call(TcpConnect { loopback(listening.local.port), {} }, 1));
-    auto accepted = TRY(server.call(TcpAccept { listening.socket, true }, 2));
+    auto sessions = TRY(connected_sessions(clients));
+    auto& [server, client, listening, connected, accepted] = sessions;
 
     SendReceive ask;
     ask.socket = connected.socket;
@@ -348,6 +364,160 @@ ErrorOr<i32> unread_replies(Bundle& bundle)
     }
     flooding.connection().close();
     other.connection().close();
+    return 0;
+}
+
+/* A watch without `wait`: whether the session was raised (and the bit cleared). */
+ErrorOr<bool> was_raised(Raw& session, u32 call_id)
+{
+    Watch look;
+    look.wait = false;
+    return TRY(session.call(look, call_id)).raised;
+}
+
+/* Leaves a waiting watch as `call_id` once one stays unanswered for `quiet` (what was in flight has landed). */
+ErrorOr<void> watch_quietly(Raw& session, u32& call_id)
+{
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        (void)TRY(was_raised(session, call_id++));
+        TRY(session.send(Watch { true }, call_id));
+        auto early = session.next(quiet);
+        if (early.is_error())
+            return {};
+        ++call_id;
+    }
+    return Error(ErrorCode::TimedOut, "the session kept being raised");
+}
+
+/*
+ * Readiness (ADR 0024 amendment "readiness events"): a waiting watch is answered when bytes land
+ * on an idle socket, and when send room returns to a socket whose send was refused for room; it
+ * stays unanswered while nothing happens.
+ */
+ErrorOr<i32> watch_answered_on_events(Bundle& bundle)
+{
+    auto clients = TRY(client_start(bundle));
+    auto sessions = TRY(connected_sessions(clients));
+    auto& [server, client, listening, connected, accepted] = sessions;
+
+    /* Bytes on an idle socket. */
+    u32 server_call = 10;
+    TRY(watch_quietly(server, server_call));
+    Send hello;
+    hello.socket = connected.socket;
+    hello.data = text("hello");
+    EXPECT_IN_TASK(TRY(client.call(hello, 2)).length == 5);
+    auto answer = TRY(Raw::decode<Watch>(TRY(server.next()), server_call));
+    EXPECT_IN_TASK(answer.raised);
+    Receive take;
+    take.socket = accepted.socket;
+    take.maximum = 64;
+    take.wait = false;
+    EXPECT_IN_TASK(has(TRY(server.call(take, ++server_call)).data, "hello"));
+
+    /* Send room: the client fills what the stack takes while the server reads nothing. */
+    u32 client_call = 100;
+    Send fill;
+    fill.socket = connected.socket;
+    fill.wait = false;
+    for (usize index = 0; index < inline_maximum; ++index)
+        MUST(fill.data.try_append(u8(index)));
+    usize filled = 0;
+    for (;;) {
+        auto sent = client.call(fill, client_call++);
+        if (failed_with(sent, SocketError::WouldBlock))
+            break;
+        filled += TRY(sent).length;
+    }
+    /* A watch waits once what was in flight has landed; the buffer is still full. */
+    TRY(watch_quietly(client, client_call));
+    u32 watching = client_call;
+    EXPECT_IN_TASK(failed_with(client.call(fill, ++client_call), SocketError::WouldBlock));
+    /* The server reads: its window opens, the client's bytes go, their acknowledgements give room back. */
+    take.maximum = u32(inline_maximum);
+    usize drained = 0;
+    for (int round = 0; round < 64 && drained < filled; ++round) {
+        auto got = server.call(take, ++server_call);
+        if (failed_with(got, SocketError::WouldBlock)) {
+            (void)server.next(Duration::from_milliseconds(2));
+            continue;
+        }
+        drained += TRY(got).length;
+    }
+    auto room = TRY(client.next());
+    EXPECT_IN_TASK(room.envelope.call_id == watching && TRY(Raw::decode<Watch>(room, watching)).raised);
+    TRY(client.call(Close { connected.socket, true }, ++client_call));
+    TRY(server.call(Close { accepted.socket, true }, ++server_call));
+    TRY(server.call(Close { listening.socket, false }, ++server_call));
+    server.connection().close();
+    client.connection().close();
+    return 0;
+}
+
+/*
+ * The attacker's case: a session that sends watches and reads nothing. One waits; every other is
+ * `busy`; netd takes no more than its replies Ring can answer, keeps one watch at most, and the
+ * waiting watch's answer — owed while the Ring is full of busy replies — arrives in the slot the
+ * Ring-space rule kept for it once something happens.
+ */
+ErrorOr<i32> watch_flood(Bundle& bundle)
+{
+    auto clients = TRY(client_start(bundle));
+    auto flooding = TRY(open_session(clients.listener, clients.memory));
+    auto other = TRY(open_session(clients.listener, clients.memory));
+    auto bound = TRY(flooding.call(UdpBind { loopback(0) }, 1));
+    u32 call = 2;
+    TRY(watch_quietly(flooding, call));
+    u32 watching = call;
+    constexpr u32 flood = Protocol::slot_count - 1;
+    for (u32 index = 1; index <= flood; ++index)
+        TRY(flooding.send(Watch { true }, watching + index));
+    /* Let netd take what it may; then no session holds more than one waiting request (the watch). */
+    (void)other.call(Limits {}, 1);
+    for (usize index = 0; index < netd::maximum_sessions; ++index)
+        EXPECT_IN_TASK(test::netd_server()->waiting(index).count() <= 1);
+    auto sender = TRY(other.call(UdpBind { loopback(0) }, 2));
+    Send datagram;
+    datagram.socket = sender.socket;
+    datagram.to = bound.local;
+    datagram.data = text("x");
+    EXPECT_IN_TASK(TRY(other.call(datagram, 3)).length == 1);
+    usize raised = 0;
+    usize busy = 0;
+    for (u32 count = 0; count <= flood; ++count) {
+        auto reply = TRY(flooding.next());
+        u32 id = reply.envelope.call_id;
+        EXPECT_IN_TASK(id >= watching && id <= watching + flood);
+        auto decoded = Raw::decode<Watch>(reply, id);
+        if (failed_with(decoded, SocketError::Busy))
+            ++busy;
+        else if (!decoded.is_error() && decoded.value().raised)
+            ++raised;
+    }
+    EXPECT_IN_TASK(raised == 1 && busy == flood);
+    flooding.connection().close();
+    other.connection().close();
+    return 0;
+}
+
+/* A watch whose body does not decode, and a message number past the declaration's, are refused at once. */
+ErrorOr<i32> watch_malformed(Bundle& bundle)
+{
+    auto clients = TRY(client_start(bundle));
+    auto session = TRY(open_session(clients.listener, clients.memory));
+    u8 buffer[protocol::payload_capacity<Protocol>];
+    usize length = TRY(protocol::encode_request<Protocol>(Watch { true }, 7, buffer));
+    TRY(session.connection().send({ buffer, length - 1 }, deadline_after(patient)));
+    auto truncated = TRY(session.next());
+    constexpr u16 malformed = protocol::status_general | u16(ErrorCode::MalformedMessage);
+    EXPECT_IN_TASK(truncated.envelope.call_id == 7 && truncated.envelope.status == malformed);
+    buffer[length - 1] = 2; /* a bool is 0 or 1 */
+    TRY(session.connection().send({ buffer, length }, deadline_after(patient)));
+    auto not_bool = TRY(session.next());
+    EXPECT_IN_TASK(not_bool.envelope.call_id == 7 && not_bool.envelope.status == malformed);
+    /* Still served: a well-formed watch without wait is answered. */
+    (void)TRY(was_raised(session, 8));
+    session.connection().close();
     return 0;
 }
 
@@ -514,4 +684,19 @@ TEST_CASE("netd's loop: a client that reads no replies cannot make netd owe more
 TEST_CASE("netd's loop: comes back by itself for requests left, queued work and requests another answer made answerable", "[netd]")
 {
     test::run_with_netd(stepwise_netd, {}, { stepwise_chain }, 128 * KiB);
+}
+
+TEST_CASE("netd's loop: a watch is answered when bytes land on an idle socket and when send room returns", "[netd]")
+{
+    test::run_with_netd({ watch_answered_on_events }, 128 * KiB);
+}
+
+TEST_CASE("netd's loop: watches flooded unread: one waits, the rest are busy, its answer fits the full Ring", "[netd]")
+{
+    test::run_with_netd({ watch_flood }, 128 * KiB);
+}
+
+TEST_CASE("netd's loop: a malformed watch is refused and the session still served", "[netd]")
+{
+    test::run_with_netd({ watch_malformed }, 128 * KiB);
 }

@@ -51,6 +51,7 @@ std::atomic<u32> s_listener_id { 0 };
 std::atomic<bool> s_client_done { false };
 std::atomic<bool> s_restarted { false };
 std::atomic<Ring*> s_tlsd_listener { nullptr };
+std::atomic<Task*> s_tlsd_task { nullptr };
 
 using Client = tls_stream::Session;
 
@@ -148,6 +149,7 @@ void run_with_tlsd(std::string identity, std::initializer_list<TaskEntry> client
         return tlsd;
     };
     Task* tlsd = start_tlsd();
+    s_tlsd_task = tlsd;
     std::vector<Task*> tasks;
     for (auto entry : clients) {
         Task* task = harness.spawn("client", entry, 128 * KiB);
@@ -159,10 +161,12 @@ void run_with_tlsd(std::string identity, std::initializer_list<TaskEntry> client
         REQUIRE(harness.executor().run_until_exit(*tlsd).value() == 1);
         REQUIRE(tlsd->exit_error().code() == ErrorCode::PeerRestarted);
         tlsd = start_tlsd();
+        s_tlsd_task = tlsd;
         s_restarted = true;
     }
     run_clients(tasks);
     s_tlsd_listener = nullptr;
+    s_tlsd_task = nullptr;
     harness.stop(tlsd, tlsd_listener);
     /* tlsd's netd session ended with it: netd holds none of its sockets (checked before netd stops). */
     harness.stop_netd(netd, netd_listener);
@@ -224,6 +228,41 @@ ErrorOr<i32> echo_client(Bundle& bundle)
     MUST(late.data.try_append(1));
     if (!failed_with(client.call(late), TlsError::ShutDown))
         return Error(ErrorCode::MalformedMessage, "a send after shutdown was taken");
+    TRY(client.call(tls_stream::Close { stream }));
+    return 0;
+}
+
+/* ---- idle ---- */
+
+/* Switches to tlsd while a connection is open and nothing moves (ADR 0038, amendment "woken by netd"). */
+std::atomic<u64> s_idle_switches { ~u64(0) };
+constexpr u64 idle_settle_nanoseconds = 600'000'000; /* past lwIP's delayed acknowledgements (250 ms timer) */
+constexpr u64 idle_nanoseconds = 200'000'000;
+
+void sleep_in_task(u64 nanoseconds) { (void)system::wait_until(0, system::monotonic_nanoseconds() + nanoseconds, SignalBit(20)); }
+
+/* Accepts, takes the client's hello, then waits for the client's end. */
+ErrorOr<i32> idle_server(Bundle& bundle)
+{
+    auto client = TRY(open_tls(bundle));
+    u32 listener = TRY(listen_and_publish(client));
+    u32 stream = TRY(client.call(tls_stream::Accept { listener, true }, long_wait)).stream;
+    TRY(receive_all(client, stream, 5, 3, true)); /* the hello, then (a receive kept waiting in tlsd) the client's end */
+    for (u32 id : { stream, listener })
+        TRY(client.call(tls_stream::Close { id }));
+    return 0;
+}
+
+/* Connects, says hello, lets everything land, then counts tlsd's switches over 200 ms of nothing. */
+ErrorOr<i32> idle_client(Bundle& bundle)
+{
+    auto client = TRY(open_tls(bundle));
+    u32 stream = TRY(connect_to_server(client));
+    TRY(send_all(client, stream, 5, 3));
+    sleep_in_task(idle_settle_nanoseconds);
+    u64 before = s_tlsd_task.load()->switches();
+    sleep_in_task(idle_nanoseconds);
+    s_idle_switches = s_tlsd_task.load()->switches() - before;
     TRY(client.call(tls_stream::Close { stream }));
     return 0;
 }
@@ -875,6 +914,15 @@ TEST_CASE("tlsd carries 64 KiB each way between a client and a server, both thro
     run_with_tlsd("server", { echo_server, echo_client });
     std::printf("tlsd (host, ASan): connect to established %.2f ms, 64 KiB each way %.2f ms\n",
         double(s_handshake_nanoseconds) / 1e6, double(s_transfer_nanoseconds) / 1e6);
+}
+
+TEST_CASE("tlsd with a connection open and nothing moving does not wake: netd's watch, no tick", "[tlsd][idle]")
+{
+    run_with_tlsd("server", { idle_server, idle_client });
+    std::printf("tlsd (host, ASan): %llu switches to tlsd in 200 ms idle with two connections open\n",
+        (unsigned long long)s_idle_switches.load());
+    /* A 1 ms tick makes about 200. */
+    CHECK(s_idle_switches.load() <= 4);
 }
 
 TEST_CASE("tlsd refuses a server whose certificate does not carry the server name", "[tlsd]")

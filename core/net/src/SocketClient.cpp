@@ -3,6 +3,7 @@
  */
 
 #include <string.h>
+#include <utility>
 #include <vectra/Session.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -58,6 +59,9 @@ void SocketClient::end()
     if (m_session)
         m_session->close();
     m_session.reset();
+    if (m_watch_call_id != 0)
+        m_event_seen = true; /* the watch went with the session: its loop must look (and hear PeerRestarted) */
+    m_watch_call_id = 0;
 }
 
 /* The pool holds one session: until netd let go of an ended one, carving fails and the open is tried again. */
@@ -116,6 +120,8 @@ ErrorOr<void> SocketClient::exchange(Request const& request, protocol::ReplyOf<P
             endpoint::discard(received.value().capability);
         std::span<u8 const> message(reply, received.value().length);
         auto envelope = TRY(protocol::read_envelope(message));
+        if (answers_watch(envelope.call_id))
+            continue; /* the session's readiness, kept for take_event() */
         if (envelope.call_id != call_id)
             continue; /* the answer to a request a passed deadline abandoned (its socket was closed) */
         constexpr u16 number = static_cast<u16>(protocol::index_of<P, Request>() + 1);
@@ -162,6 +168,59 @@ ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call_waiting(
     protocol::ReplyOf<P, Request> reply {};
     TRY(exchange_waiting(socket, request, reply, deadline, lent));
     return reply;
+}
+
+bool SocketClient::answers_watch(u32 call_id)
+{
+    if (m_watch_call_id == 0 || call_id != m_watch_call_id)
+        return false;
+    /* Whatever its status: the watch no longer waits, so the loop looks and watches again. */
+    m_watch_call_id = 0;
+    m_event_seen = true;
+    return true;
+}
+
+ErrorOr<void> SocketClient::watch()
+{
+    if (m_session && m_watch_call_id != 0)
+        return {};
+    u64 deadline = deadline_after(default_timeout);
+    TRY(ensure_session(deadline));
+    u8 bytes[protocol::payload_capacity<P>];
+    u32 call_id = m_next_call_id++;
+    usize length = TRY(protocol::encode_request<P>(Watch { true }, call_id, bytes));
+    auto sent = m_session->send({ bytes, length }, deadline);
+    if (sent.is_error())
+        return session_ended(sent.error()) ? session_lost() : sent.release_error();
+    m_watch_call_id = call_id;
+    return {};
+}
+
+ErrorOr<bool> SocketClient::take_event()
+{
+    /*
+     * A reply that arrived under a call left the bit raised with nothing to read: taken here, so
+     * a wait after a false answer ends only for what arrives after this receive looked.
+     */
+    (void)system::take_pending(m_bits.reply.mask());
+    u8 reply[protocol::payload_capacity<P>];
+    while (m_session && m_watch_call_id != 0) {
+        auto received = m_session->receive(reply, endpoint::now_nanoseconds()); /* only what is there */
+        if (received.is_error()) {
+            if (received.error().is(ErrorCode::TimedOut))
+                break;
+            if (!session_ended(received.error()))
+                return received.release_error();
+            (void)session_lost();
+            break;
+        }
+        if (received.value().has_capability)
+            endpoint::discard(received.value().capability);
+        auto envelope = protocol::read_envelope(std::span<u8 const>(reply, received.value().length));
+        if (!envelope.is_error())
+            (void)answers_watch(envelope.value().call_id); /* anything else answers an abandoned call */
+    }
+    return std::exchange(m_event_seen, false);
 }
 
 ErrorOr<SessionLimits> SocketClient::limits() { return call(Limits {}, deadline_after(default_timeout)); }

@@ -229,6 +229,12 @@ void HostBackend::release(Socket& socket, bool)
     --m_open;
 }
 
+bool HostBackend::raised_everywhere(u64 taken)
+{
+    /* One readiness line for every socket: which one it was for, and so whose session, is unknown. */
+    return taken & ready_bit.mask();
+}
+
 u32 HostBackend::turn(u64)
 {
     /* No timer of its own: a waiting request is dispatched again when ready_bit (or anything else) ends the wait. */

@@ -9,6 +9,7 @@
 #include <netd/LinkInterface.h>
 #include <netd/LwipBackend.h>
 #include <netd/Stack.h>
+#include <utility>
 #include <vectra/net/Address.h>
 
 namespace vectra::netd {
@@ -103,6 +104,35 @@ u8 lwip_type(net::Address const& address)
 
 LwipSocket& state_of(Socket& socket) { return LwipBackend::state(socket); }
 
+/*
+ * Readiness (ADR 0024, amendment "readiness events"): each callback raises its socket's session.
+ * Send room is shared too (send_queue_limit): once a send was refused for room, the next
+ * acknowledgement anywhere raises every session (raised_everywhere).
+ */
+bool s_send_refused { false };
+bool s_room_returned { false };
+
+/* What a connection may hold now: its send buffer, or less under the stack's bound (send_queue_limit). */
+struct SendingRoom {
+    usize may;    /* free now */
+    usize buffer; /* what it may hold in all */
+};
+
+SendingRoom sending_room_of(tcp_pcb* pcb)
+{
+    usize room = tcp_sndbuf(pcb);
+    usize queued_here = TCP_SND_BUF - room;
+    usize may = sending_room(room, queued_here, Stack::queued_for_sending());
+    return { may, queued_here + may };
+}
+
+void room_returned()
+{
+    if (s_send_refused)
+        s_room_returned = true;
+    s_send_refused = false;
+}
+
 /* lwIP's callbacks, each with the Socket as its argument. */
 
 err_t on_tcp_received(void* argument, tcp_pcb*, pbuf* bytes, err_t)
@@ -111,6 +141,7 @@ err_t on_tcp_received(void* argument, tcp_pcb*, pbuf* bytes, err_t)
     auto& state = state_of(socket);
     if (bytes == nullptr) {
         state.peer_closed = true;
+        socket.session->raise();
         return ERR_OK;
     }
     if (socket.shut_receive) {
@@ -122,6 +153,7 @@ err_t on_tcp_received(void* argument, tcp_pcb*, pbuf* bytes, err_t)
     if (socket.session->budget().take(bytes->tot_len).is_error())
         return ERR_MEM;
     socket.session->counters().bytes_received += bytes->tot_len;
+    socket.session->raise();
     if (state.received == nullptr)
         state.received = bytes;
     else
@@ -130,19 +162,37 @@ err_t on_tcp_received(void* argument, tcp_pcb*, pbuf* bytes, err_t)
 }
 
 /* Every connection's, while netd holds it and after: its argument may be null (released). */
-err_t on_tcp_sent(void*, tcp_pcb*, u16_t length)
+err_t on_tcp_sent(void* argument, tcp_pcb* pcb, u16_t length)
 {
     Stack::queued_acknowledged(length);
+    if (argument != nullptr) {
+        /* Room matters once a send was refused, and only once a send would take bytes again (the low-water mark). */
+        auto& socket = *static_cast<Socket*>(argument);
+        auto& state = state_of(socket);
+        auto room = sending_room_of(pcb);
+        if (state.send_refused && send_taking(room.buffer, room.may, room.buffer) > 0) {
+            state.send_refused = false;
+            socket.session->raise();
+        }
+    }
+    room_returned();
     return ERR_OK;
 }
 
 /* A connection netd released went (reset, timed out, aborted by the stack), perhaps with bytes queued. */
-void on_released_error(void*, err_t) { Stack::queued_lost(); }
+void on_released_error(void*, err_t)
+{
+    Stack::queued_lost();
+    room_returned();
+}
 
 void on_tcp_error(void* argument, err_t error)
 {
     Stack::queued_lost(); /* lwIP freed the connection; it does not say with how many bytes queued */
-    auto& state = state_of(*static_cast<Socket*>(argument));
+    room_returned();
+    auto& socket = *static_cast<Socket*>(argument);
+    socket.session->raise();
+    auto& state = state_of(socket);
     state.tcp = nullptr; /* lwIP freed it */
     state.failed = true;
     state.failure = error_of(error, !state.connected);
@@ -150,7 +200,9 @@ void on_tcp_error(void* argument, err_t error)
 
 err_t on_connected(void* argument, tcp_pcb*, err_t)
 {
-    state_of(*static_cast<Socket*>(argument)).connected = true;
+    auto& socket = *static_cast<Socket*>(argument);
+    state_of(socket).connected = true;
+    socket.session->raise();
     return ERR_OK;
 }
 
@@ -174,6 +226,7 @@ err_t on_accepted(void* argument, tcp_pcb* pcb, err_t error)
         return ERR_ABRT;
     }
     auto& socket = *waiting.value();
+    listener.session->raise();
     state_of(socket).tcp = pcb;
     state_of(socket).connected = true;
     watch_connection(socket);
@@ -192,6 +245,7 @@ void on_datagram(void* argument, udp_pcb*, pbuf* bytes, ip_addr_t const* from, u
         return;
     }
     session.counters().bytes_received += bytes->tot_len;
+    session.raise();
     state.datagrams[state.datagram_count++] = { bytes, from_lwip(*from, port) };
 }
 
@@ -320,14 +374,25 @@ ErrorOr<usize> LwipBackend::send(Socket& socket, std::span<u8 const> bytes, net:
     if (!state.connected)
         return socket_error(SocketError::WouldBlock, "the connection is being set up");
     /* The connection's send buffer, and what every connection together may queue (send_queue_limit). */
-    usize room = tcp_sndbuf(state.tcp);
-    usize queued_here = TCP_SND_BUF - room;
-    usize may = sending_room(room, queued_here, Stack::queued_for_sending());
-    usize length = send_taking(bytes.size(), may, queued_here + may); /* the low-water mark of what it may hold now */
-    if (length == 0 && !bytes.empty())
+    auto room = sending_room_of(state.tcp);
+    usize length = send_taking(bytes.size(), room.may, room.buffer); /* the low-water mark of what it may hold now */
+    if (length == 0 && !bytes.empty()) {
+        state.send_refused = true;
+        s_send_refused = true;
         return socket_error(SocketError::WouldBlock, "the send buffer is full");
+    }
     if (length > 0) {
         err_t written = tcp_write(state.tcp, bytes.data(), u16_t(length), TCP_WRITE_FLAG_COPY);
+        if (written == ERR_MEM) {
+            /*
+             * The stack's heap (or this connection's segment queue) is full: nothing was taken.
+             * A refusal for room like the one above, so the acknowledgements that free memory —
+             * this connection's, or any other's — raise the session (on_tcp_sent, room_returned).
+             */
+            state.send_refused = true;
+            s_send_refused = true;
+            return socket_error(SocketError::WouldBlock, "the stack has no memory for the bytes yet");
+        }
         if (written != ERR_OK)
             return lwip_error(written);
         Stack::queued_written(length);
@@ -366,6 +431,7 @@ ErrorOr<Receipt> LwipBackend::receive(Socket& socket, std::span<u8> into)
         budget.give_back(length);
         if (state.tcp != nullptr)
             tcp_recved(state.tcp, u16_t(length));
+        room_returned(); /* freed heap: a send refused for memory (any session's) may go now */
         receipt.length = length;
         return receipt;
     }
@@ -435,10 +501,22 @@ void LwipBackend::release(Socket& socket, bool reset)
     state.datagram_count = 0;
 }
 
-u32 LwipBackend::turn(u64 now) { return Stack::turn(now); }
+u32 LwipBackend::turn(u64 now)
+{
+    u32 sleep = Stack::turn(now);
+    /*
+     * A due timer may have looped a packet back (a delayed acknowledgement, a window update):
+     * come back for it at once. A pass that served a request asks work_queued(); one that only ran
+     * the timers would otherwise leave the packet until the next timer, up to 250 ms later, and
+     * a client waiting for its event (a watch) with it.
+     */
+    return Stack::looped_back_waiting() ? 0 : sleep;
+}
 
 u64 LwipBackend::wait_mask() { return Stack::wait_mask(); }
 
 bool LwipBackend::work_queued() { return Stack::looped_back_waiting(); }
+
+bool LwipBackend::raised_everywhere(u64) { return std::exchange(s_room_returned, false); }
 
 }

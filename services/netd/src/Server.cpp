@@ -28,6 +28,14 @@ std::optional<WaitIntent> intent_of(std::span<u8 const> request, Direction direc
     return WaitIntent { decoded.socket, direction };
 }
 
+std::optional<WaitIntent> watch_intent(std::span<u8 const> request)
+{
+    net::Watch decoded {};
+    if (protocol::decode_body(request, decoded).is_error() || !decoded.wait)
+        return std::nullopt;
+    return WaitIntent { 0, Direction::Session };
+}
+
 void remove_capability(ReceivedCapability const& capability)
 {
     (void)system::remove(capability.handle, capability.capability_class);
@@ -67,6 +75,8 @@ std::optional<WaitIntent> wait_intent(std::span<u8 const> request)
         return intent_of<net::Send>(request, Direction::Out);
     case number_of<net::SendReceive>:
         return intent_of<net::SendReceive>(request, Direction::Both);
+    case number_of<net::Watch>:
+        return watch_intent(request);
     default:
         return std::nullopt;
     }
@@ -75,7 +85,9 @@ std::optional<WaitIntent> wait_intent(std::span<u8 const> request)
 bool WaitingRequests::holds(u32 socket, Direction direction) const
 {
     for (auto const& request : m_requests) {
-        bool overlaps = request.direction == direction || request.direction == Direction::Both || direction == Direction::Both;
+        /* A watch holds the session's one watch, no direction of a socket. */
+        bool of_sockets = request.direction != Direction::Session && direction != Direction::Session;
+        bool overlaps = request.direction == direction || (of_sockets && (request.direction == Direction::Both || direction == Direction::Both));
         if (request.used && request.socket == socket && overlaps)
             return true;
     }
@@ -255,6 +267,14 @@ bool Server::retry_waiting(usize index)
     return answered;
 }
 
+void Server::raise_from_backend(u64 taken)
+{
+    if (!m_backend.raised_everywhere(taken))
+        return;
+    for (usize index = 0; index < maximum_sessions; ++index)
+        session(index).raise();
+}
+
 ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
 {
     auto* table = TRY(session::Table::listen(m_table, std::move(listen_requests), std::move(listen_replies),
@@ -291,9 +311,12 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
         u64 next_timer = u64(m_backend.turn(now)) * 1'000'000;
         /*
          * An answered request may make another one answerable (what it freed, what it closed):
-         * the waiting requests are tried again until a round answers none.
+         * the waiting requests are tried again until a round answers none. Before each round the
+         * backend says whether something it cannot place happened (the last round's receives
+         * freed heap a refused send waits for): then every session's watch is answered too.
          */
         for (bool answered = true; answered;) {
+            raise_from_backend(taken);
             answered = false;
             for (usize index = 0; index < table->capacity(); ++index)
                 answered |= retry_waiting(index);

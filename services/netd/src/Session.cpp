@@ -8,6 +8,7 @@
 #include <netd/Session.h>
 #include <vectra/System.h>
 #include <vectra/net/Address.h>
+#include <utility>
 
 namespace vectra::netd {
 
@@ -63,7 +64,11 @@ Session::Session(usize index, Backend& backend)
 
 Session::~Session() { closed(); }
 
-void Session::opened() { m_counters = {}; }
+void Session::opened()
+{
+    m_counters = {};
+    m_raised = false;
+}
 
 void Session::closed()
 {
@@ -71,6 +76,7 @@ void Session::closed()
     m_sockets.clear([&](Socket& socket) { release(socket, true); });
     m_counters = {};
     m_arrivals = 0;
+    m_raised = false;
 }
 
 ErrorOr<Socket*> Session::add_pending(Socket& listener)
@@ -342,5 +348,12 @@ ErrorOr<net::Counters> Session::handle(net::ReadCounters const&)
 }
 
 ErrorOr<net::NameServers> Session::handle(net::ReadNameServers const&) { return m_backend.name_servers(); }
+
+ErrorOr<net::Watched> Session::handle(net::Watch const& request)
+{
+    if (!m_raised && request.wait)
+        return socket_error(SocketError::WouldBlock, "nothing happened to the session's sockets yet"); /* kept by the loop */
+    return net::Watched { std::exchange(m_raised, false) };
+}
 
 }

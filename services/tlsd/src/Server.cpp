@@ -103,6 +103,18 @@ bool Server::pump_pending(u64 now)
     return moved;
 }
 
+std::optional<u64> Server::next_deadline()
+{
+    std::optional<u64> earliest;
+    for (usize index = 0; index < maximum_sessions; ++index)
+        session(index).lower_to_deadline(earliest);
+    for (auto const& pending : m_pending) {
+        if (pending.connection)
+            lower_to(earliest, pending.connection->deadline());
+    }
+    return earliest;
+}
+
 void Server::reply(usize index, usize length)
 {
     m_table.send_reply(index, std::span<u8 const>(m_reply, length));
@@ -171,6 +183,7 @@ bool Server::take_requests(usize index)
 
 bool Server::turn()
 {
+    ++m_turns;
     bool moved = false;
     for (usize index = 0; index < maximum_sessions; ++index)
         moved |= take_requests(index);
@@ -194,18 +207,26 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
     for (;;) {
         TRY(table->serve_listener());
         table->retry_reclaims();
+        /*
+         * Watched before the turn: whatever happens to a socket after the turn tried it raises
+         * netd's sticky bit, which answers this watch (at once if it was raised before netd took
+         * it). So a turn that moved nothing may wait: nothing it missed goes unannounced.
+         */
+        bool watching = !m_network.watch().is_error();
         if (turn())
             continue;
-        bool busy = false;
-        for (auto const& pending : m_pending)
-            busy |= pending.connection.has_value();
-        for (usize index = 0; index < maximum_sessions && !busy; ++index)
-            busy = session(index).stream_count() > 0;
-        if (busy)
-            (void)endpoint::wait_until(
-                table->wait_mask() | timer_bit.mask(), endpoint::now_nanoseconds() + poll_interval_nanoseconds, timer_bit);
+        auto event = m_network.take_event();
+        if (!event.is_error() && event.value())
+            continue; /* netd answered (or the session ended: the next turn hears how) */
+        watching &= !event.is_error();
+        std::optional<u64> deadline = next_deadline();
+        if (!watching)
+            lower_to(deadline, endpoint::now_nanoseconds() + poll_interval_nanoseconds);
+        u64 mask = table->wait_mask() | m_network.event_mask();
+        if (deadline)
+            (void)endpoint::wait_until(mask | timer_bit.mask(), *deadline, timer_bit);
         else
-            (void)endpoint::wait(table->wait_mask());
+            (void)endpoint::wait(mask);
     }
 }
 

@@ -312,6 +312,14 @@ usize Session::lingering_count()
     return count;
 }
 
+void Session::lower_to_deadline(std::optional<u64>& earliest)
+{
+    m_streams.for_each([&](u32, Stream& stream) {
+        if (stream.connection)
+            lower_to(earliest, stream.connection->deadline());
+    });
+}
+
 ErrorOr<tls_stream::Counters> Session::handle(tls_stream::ReadCounters const&)
 {
     m_counters.streams = u16(m_streams.count() - lingering_count());

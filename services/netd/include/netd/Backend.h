@@ -94,6 +94,14 @@ public:
      * pass again at once instead of waiting. A backend that cannot tell says true.
      */
     [[nodiscard]] virtual bool work_queued() { return true; }
+    /*
+     * Readiness (ADR 0024, amendment "readiness events"): a backend raises a socket's session
+     * (Session::raise) for an event it can place; asked once a pass with the bits the loop's wait
+     * took, true means something happened it cannot place (the host's one readiness line, send
+     * room the stack's shared bound gave back): the loop raises every session. A backend that
+     * cannot tell says true.
+     */
+    [[nodiscard]] virtual bool raised_everywhere(u64 /* taken */) { return true; }
 };
 
 }

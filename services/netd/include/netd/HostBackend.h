@@ -61,6 +61,7 @@ public:
     void release(Socket&, bool reset) override;
     u32 turn(u64 now) override;
     u64 wait_mask() override { return ready_bit.mask(); }
+    bool raised_everywhere(u64 taken) override;
 
 private:
     ErrorOr<net::Opened> opened(Socket&, u32 index);

@@ -37,6 +37,7 @@ struct LwipSocket {
     bool peer_closed;                  /* the peer's FIN came */
     bool failed;                       /* lwIP ended the connection (and freed its pcb): `failure` says how */
     net::SocketError failure;
+    bool send_refused;                 /* a send took nothing for room: an acknowledgement past the low-water mark raises the session */
 };
 
 /*
@@ -72,6 +73,7 @@ public:
     u32 turn(u64 now) override;
     u64 wait_mask() override;
     bool work_queued() override;
+    bool raised_everywhere(u64 taken) override;
 };
 
 }

@@ -45,6 +45,7 @@ enum class Direction : u8 {
     In, /* tcp-accept, receive */
     Out, /* send */
     Both, /* send-receive: its send, then its receive */
+    Session, /* watch: the session's readiness, on no socket */
 };
 
 struct WaitingRequest {
@@ -61,7 +62,7 @@ struct WaitIntent {
     u32 socket { 0 };
     Direction direction { Direction::In };
 };
-/* The socket and direction of a well-formed tcp-accept, send, receive or send-receive with `wait` set; nothing otherwise. */
+/* The socket and direction of a well-formed tcp-accept, send, receive, send-receive or watch with `wait` set; nothing otherwise. */
 [[nodiscard]] std::optional<WaitIntent> wait_intent(std::span<u8 const> request);
 
 /* One session's waiting requests. */
@@ -93,6 +94,9 @@ public:
 
     /* Binds the listener and serves until it fails (PeerRestarted when the listener's Rings go). */
     [[nodiscard]] ErrorOr<void> serve(RingCap listen_requests, RingCap listen_replies);
+
+    /* What the backend raised in a pass (Backend::raised_everywhere given the bits the wait took): its sessions' watches are then answered. */
+    void raise_from_backend(u64 taken);
 
     [[nodiscard]] Session& session(usize index) { return *reinterpret_cast<Session*>(m_sessions[index]); }
     [[nodiscard]] WaitingRequests& waiting(usize index) { return m_waiting[index]; }

@@ -80,6 +80,15 @@ public:
     ErrorOr<protocol::Done> handle(net::Close const&);
     ErrorOr<net::Counters> handle(net::ReadCounters const&);
     ErrorOr<net::NameServers> handle(net::ReadNameServers const&);
+    /* `would-block` with `wait` while nothing was raised; otherwise answered, the bit cleared. */
+    ErrorOr<net::Watched> handle(net::Watch const&);
+
+    /*
+     * Readiness (ADR 0024, amendment "readiness events"): a backend's event on one of the
+     * session's sockets raises the session's sticky bit; the answer to a `watch` clears it.
+     */
+    void raise() { m_raised = true; }
+    [[nodiscard]] bool raised() const { return m_raised; }
 
     /*
      * While set, a handler leaves a carried capability in netd's space (still taking it out of
@@ -139,6 +148,7 @@ private:
     net::Counters m_counters;
     bool m_keep_lent { false };
     bool m_retrying { false };
+    bool m_raised { false };
 
     Socket m_pending[maximum_pending];
     bool m_pending_used[maximum_pending] {};

@@ -127,6 +127,15 @@ public:
     /* One step of the lingering close; once not Lingering the netd socket is closed. */
     [[nodiscard]] Linger linger(Network&, u64 now);
     [[nodiscard]] bool is_lingering() const { return m_lingering; }
+    /* When this connection must be looked at even if nothing arrives: its linger's or its handshake's deadline; nothing once established. */
+    [[nodiscard]] std::optional<u64> deadline() const
+    {
+        if (m_lingering)
+            return m_linger_deadline;
+        if (m_state == State::Handshaking)
+            return m_deadline;
+        return std::nullopt;
+    }
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] Error const& failure() const { return *m_failure; }

@@ -23,6 +23,16 @@ public:
     /* The sending side ended: a FIN after the bytes netd still holds. */
     [[nodiscard]] virtual ErrorOr<void> shutdown_sending(net::Socket const&) = 0;
     [[nodiscard]] virtual ErrorOr<void> close(net::Socket const&, bool reset) = 0;
+
+    /*
+     * Readiness (ADR 0038, amendment "woken by netd"): watch() asks to be told when anything
+     * happens to the sockets; take_event() says, without waiting, whether it was told since it
+     * last said so; event_mask() is the Signal bit a wait ends on when it is. A network that
+     * never moves by itself (the fuzz target's, a test's) says nothing and has no bit.
+     */
+    [[nodiscard]] virtual ErrorOr<void> watch() { return {}; }
+    [[nodiscard]] virtual ErrorOr<bool> take_event() { return false; }
+    [[nodiscard]] virtual u64 event_mask() const { return 0; }
 };
 
 class NetdNetwork final : public Network {
@@ -41,6 +51,9 @@ public:
     }
     ErrorOr<void> shutdown_sending(net::Socket const& socket) override { return m_client.shutdown(socket, net::ShutdownHow::Send); }
     ErrorOr<void> close(net::Socket const& socket, bool reset) override { return m_client.close(socket, reset); }
+    ErrorOr<void> watch() override { return m_client.watch(); }
+    ErrorOr<bool> take_event() override { return m_client.take_event(); }
+    u64 event_mask() const override { return m_client.event_bit().mask(); }
 
 private:
     net::SocketClient& m_client;

@@ -18,8 +18,12 @@
  *     `linger_nanoseconds`; it counts against the session's streams (and tlsd's netd sockets).
  *   - Bytes: a session's decrypted-but-unread bytes are held to `maximum_buffered`; at the bound
  *     its connections are not read, so their peers' TCP windows close.
- *   - One wait per turn: the listener and every session's doorbell, and while any connection
- *     exists at most `poll_interval` (netd is asked without waiting; it has no way to call back).
+ *   - One wait per turn: the listener, every session's doorbell and netd's answer to the
+ *     `watch` left waiting before the turn (vectra.socket v5: anything happened to tlsd's
+ *     sockets), until the earliest real deadline (a handshake's, a linger's) or none. netd is
+ *     asked without waiting; its `watch` is what calls back (ADR 0038, amendment "woken by netd").
+ *     Only while netd cannot be watched (its session is being opened again) does the loop look
+ *     every `poll_interval`.
  */
 
 #pragma once
@@ -39,6 +43,7 @@ inline constexpr usize maximum_pending = CONFIG_TLSD_PENDING;
 inline constexpr usize maximum_waiting = 4;
 inline constexpr usize maximum_buffered = CONFIG_TLSD_SESSION_BUFFER_KIB * 1024;
 inline constexpr u32 default_deadline_ms = 10'000;
+/* How often the loop looks while netd cannot be watched (a watch failed: netd restarting). */
 inline constexpr u64 poll_interval_nanoseconds = 1'000'000;
 /* How long a closed stream may linger to deliver its last bytes and close_notify (ADR 0038, amendment). */
 inline constexpr u64 linger_nanoseconds = u64(CONFIG_TLSD_LINGER_MS) * 1'000'000;
@@ -74,6 +79,13 @@ struct Waiting {
 };
 
 class Server;
+
+/* `earliest` lowered to `deadline` when that is sooner (or `earliest` is none). */
+inline void lower_to(std::optional<u64>& earliest, std::optional<u64> deadline)
+{
+    if (deadline && (!earliest || *deadline < *earliest))
+        earliest = deadline;
+}
 
 /* The MemCap a send-buffer carried, taken from the dispatch's hands and removed when this goes out of scope. */
 class CarriedMemory {
@@ -121,6 +133,8 @@ public:
     /* Streams and listeners, with closed streams still lingering (they hold a slot, a socket, until they end). */
     [[nodiscard]] usize stream_count() const { return m_streams.count(); }
     [[nodiscard]] usize lingering_count();
+    /* The earliest deadline of the session's connections (Connection::deadline), lowered into `earliest`. */
+    void lower_to_deadline(std::optional<u64>& earliest);
     [[nodiscard]] usize buffered() const { return m_buffered; }
     [[nodiscard]] tls_stream::Counters& counters() { return m_counters; }
     [[nodiscard]] Waiting& waiting(usize slot) { return m_waiting[slot]; }
@@ -167,6 +181,10 @@ public:
     /* A staging buffer for a new connection (empty when every one is taken: cannot happen within the limits). */
     [[nodiscard]] StagingBuffer staging();
     [[nodiscard]] u64 handshakes_failed() const { return m_handshakes_failed; }
+    /* Turns the loop made (each one a pass over every session and connection): what an idle tlsd must not do. */
+    [[nodiscard]] u64 turns() const { return m_turns; }
+    /* The earliest deadline of a connection (handshake, linger), if any has one. */
+    [[nodiscard]] std::optional<u64> next_deadline();
 
     /* One request of session `index` (already taken from its Ring, with the capability it carried): answered now, or kept. */
     void handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities&);
@@ -190,6 +208,7 @@ private:
     bool m_staging_used[staging_count] {};
     Pending m_pending[maximum_pending];
     u64 m_handshakes_failed { 0 };
+    u64 m_turns { 0 };
     u8 m_request[tls_stream::Protocol::slot_size];
     u8 m_reply[tls_stream::Protocol::slot_size];
 };

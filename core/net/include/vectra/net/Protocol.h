@@ -32,6 +32,18 @@
  * message's own comment below), so a request written and its answer read, or an answer and the
  * wait for the next request, cost one call through netd instead of two.
  *
+ * Readiness (v5; ADR 0024 amendment "readiness events"): `watch` with `wait` is a waiting request
+ * of the session itself, answered once anything happened to one of the session's sockets since the
+ * last `watch` was answered — bytes, an end or a reset arrived, a connection to accept, a connect
+ * finished, acknowledgements gave send room back. The session keeps one sticky bit: the stack
+ * raises it, answering a `watch` clears it. At most one `watch` waits per session (a second is
+ * `busy`), and like every waiting request its reply's slot is kept free by the Ring-space rule: an
+ * event is never dropped and never queued twice, and a client that never reads costs netd nothing.
+ * A client's loop: try every socket without waiting, send `watch`, wait for its reply (or other
+ * work); a raise after its try is still set when the `watch` arrives, so no wake-up is lost. An
+ * answer may be spurious (the bit is per session, and a backend that cannot tell which session is
+ * concerned raises every one), never missing.
+ *
  * Name servers (v3; ADR 0029 amendment "IPv6 from the manifest", ADR 0024): `name-servers` gives
  * the DNS servers the link's DHCP lease names. While the link asks DHCP and holds no lease yet,
  * `name-servers`, and a `tcp-connect` or datagram to an IPv4 address outside 127/8, are
@@ -235,6 +247,18 @@ struct SentReceived {
     }
 };
 
+/* Tell this session when something happened to its sockets (v5): with `wait`, answered once it has; without, at once. */
+struct Watch {
+    bool wait { true };
+    static constexpr auto fields() { return vectra::fields(field("wait", &Watch::wait)); }
+};
+
+/* `raised`: something happened since the last watch was answered (always set for one that waited). */
+struct Watched {
+    bool raised { false };
+    static constexpr auto fields() { return vectra::fields(field("raised", &Watched::raised)); }
+};
+
 enum class ShutdownHow : u8 {
     Receive = 1,
     Send = 2,
@@ -289,7 +313,7 @@ struct NameServers {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.socket";
-    static constexpr u16 version = 4;
+    static constexpr u16 version = 5;
     static constexpr u32 slot_count = 16;
     static constexpr u32 slot_size = 2048;
     using Errors = SocketError;
@@ -309,7 +333,7 @@ struct Protocol {
             error(SocketError::WrongKind, "wrong-kind", "the message does not apply to this socket (accept on a connection, send on a listener, …)"),
             error(SocketError::NotConnected, "not-connected", "the TCP socket is not (yet) connected"),
             error(SocketError::ShutDown, "shut-down", "this direction of the socket was shut down"),
-            error(SocketError::Busy, "busy", "the socket already has a waiting request of this direction (a waiting send-receive holds both)"),
+            error(SocketError::Busy, "busy", "the socket already has a waiting request of this direction (a waiting send-receive holds both), or the session already has a waiting watch"),
             error(SocketError::AddressUnusable, "address-unusable", "an unknown family, bytes the family does not use set, port 0 as a remote, or a family the socket does not speak"),
             error(SocketError::BufferUnusable, "buffer-unusable", "a MemCap came with inline data, none came with a length, it lacks the right (write for receive), offset + length lies outside it, or inline maximum above inline_maximum"),
             error(SocketError::DatagramTooLarge, "datagram-too-large", "a UDP payload above maximum_datagram"),
@@ -335,7 +359,8 @@ struct Protocol {
             message<Close, Done>("close", "Frees the socket and its id: an orderly close (or a reset with `reset`); a listener's waiting connections are reset; waiting requests on it are answered reset."),
             message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals, connections waiting for tcp-accept and connections refused at arrival."),
             message<ReadNameServers, NameServers>("name-servers", "The link's DNS servers, up to 3, port 53: its IPv6 servers first when its configuration names their source (RDNSS or DHCPv6), then those its DHCP lease names (option 6, in its order); none when nothing names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease and knows no IPv6 server."),
-            message<SendReceive, SentReceived>("send-receive", "Bytes to a connected TCP socket, then bytes from it, in one call (inline only): `sent` says how many the stack took; fewer than `data` when its buffer filled (then nothing was received). With every byte taken it is a receive: with `wait`, answered once there is something (or `end`). Holds both directions of its socket while it waits."));
+            message<SendReceive, SentReceived>("send-receive", "Bytes to a connected TCP socket, then bytes from it, in one call (inline only): `sent` says how many the stack took; fewer than `data` when its buffer filled (then nothing was received). With every byte taken it is a receive: with `wait`, answered once there is something (or `end`). Holds both directions of its socket while it waits."),
+            message<Watch, Watched>("watch", "Readiness of the whole session: with `wait`, answered once the stack reported anything on one of its sockets (bytes, an end, a reset, a connection to accept, a connect finished, send room back) since the last watch was answered; without, at once, saying whether it had. One sticky bit per session, cleared by the answer; one watch waits at a time (a second is `busy`); spurious answers are possible, missing ones are not."));
     }
 };
 

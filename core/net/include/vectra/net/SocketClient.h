@@ -114,6 +114,20 @@ public:
     /* Frees the socket (an orderly close, or a reset). */
     [[nodiscard]] ErrorOr<void> close(Socket const&, bool reset = false);
 
+    /*
+     * Readiness (v5; ADR 0024, amendment "readiness events"), for a loop that tries its sockets
+     * without waiting (tlsd). watch() leaves one `watch` waiting in netd (nothing when one already
+     * waits); its answer — met by any later call, which keeps it aside, or by take_event() — is
+     * remembered as "an event was seen". take_event() receives what already arrived without
+     * waiting and says whether an event was seen since it last said so. When it says false, wait
+     * on event_bit(): the answer's arrival raises it. A session that ended counts as an event
+     * (the next call says how: PeerRestarted).
+     */
+    [[nodiscard]] ErrorOr<void> watch();
+    [[nodiscard]] ErrorOr<bool> take_event();
+    [[nodiscard]] SignalBit event_bit() const { return m_bits.reply; }
+    [[nodiscard]] bool is_watching() const { return m_watch_call_id != 0; }
+
     /* Ends the session: netd resets and releases every socket of it. */
     void end();
 
@@ -159,6 +173,8 @@ private:
     /* Every byte of `bytes`, in as many waiting sends as it takes. */
     [[nodiscard]] ErrorOr<void> send_all(Socket const&, std::span<u8 const> bytes, u64 deadline);
     [[nodiscard]] ErrorOr<usize> send_once(Socket const&, Address const& to, std::span<u8 const> bytes, u64 deadline, bool wait);
+    /* Whether a reply with `call_id` answers the waiting watch (then remembered as an event). */
+    [[nodiscard]] bool answers_watch(u32 call_id);
 
     Connection m_listener;
     ReticleCap m_pool;       /* one session's Rings at a time */
@@ -168,6 +184,8 @@ private:
     std::optional<Connection> m_session;
     u32 m_session_number { 0 };
     u32 m_next_call_id { 1 };
+    u32 m_watch_call_id { 0 }; /* the waiting watch's; 0: none waits */
+    bool m_event_seen { false };
 };
 
 }

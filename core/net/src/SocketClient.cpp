@@ -60,7 +60,7 @@ void SocketClient::end()
         m_session->close();
     m_session.reset();
     if (m_watch_call_id != 0)
-        m_event_seen = true; /* the watch went with the session: its loop must look (and hear PeerRestarted) */
+        m_event_sockets = ~u64(0); /* the watch went with the session: its loop must look (and hear PeerRestarted) */
     m_watch_call_id = 0;
 }
 
@@ -120,7 +120,7 @@ ErrorOr<void> SocketClient::exchange(Request const& request, protocol::ReplyOf<P
             endpoint::discard(received.value().capability);
         std::span<u8 const> message(reply, received.value().length);
         auto envelope = TRY(protocol::read_envelope(message));
-        if (answers_watch(envelope.call_id))
+        if (answers_watch(envelope, message))
             continue; /* the session's readiness, kept for take_event() */
         if (envelope.call_id != call_id)
             continue; /* the answer to a request a passed deadline abandoned (its socket was closed) */
@@ -170,13 +170,17 @@ ErrorOr<protocol::ReplyOf<Protocol, Request>> SocketClient::call_waiting(
     return reply;
 }
 
-bool SocketClient::answers_watch(u32 call_id)
+bool SocketClient::answers_watch(protocol::Envelope const& envelope, std::span<u8 const> message)
 {
-    if (m_watch_call_id == 0 || call_id != m_watch_call_id)
+    if (m_watch_call_id == 0 || envelope.call_id != m_watch_call_id)
         return false;
     /* Whatever its status: the watch no longer waits, so the loop looks and watches again. */
     m_watch_call_id = 0;
-    m_event_seen = true;
+    Watched watched {};
+    bool named = envelope.status == protocol::status_success && !protocol::decode_body(message, watched).is_error();
+    m_event_sockets |= named ? watched.sockets : ~u64(0); /* an answer that names nothing certain: every socket */
+    if (m_event_sockets == 0)
+        m_event_sockets = ~u64(0); /* an answer is an event: never report none for it */
     return true;
 }
 
@@ -196,7 +200,7 @@ ErrorOr<void> SocketClient::watch()
     return {};
 }
 
-ErrorOr<bool> SocketClient::take_event()
+ErrorOr<u64> SocketClient::take_event()
 {
     /*
      * A reply that arrived under a call left the bit raised with nothing to read: taken here, so
@@ -216,11 +220,12 @@ ErrorOr<bool> SocketClient::take_event()
         }
         if (received.value().has_capability)
             endpoint::discard(received.value().capability);
-        auto envelope = protocol::read_envelope(std::span<u8 const>(reply, received.value().length));
+        std::span<u8 const> message(reply, received.value().length);
+        auto envelope = protocol::read_envelope(message);
         if (!envelope.is_error())
-            (void)answers_watch(envelope.value().call_id); /* anything else answers an abandoned call */
+            (void)answers_watch(envelope.value(), message); /* anything else answers an abandoned call */
     }
-    return std::exchange(m_event_seen, false);
+    return std::exchange(m_event_sockets, 0);
 }
 
 ErrorOr<SessionLimits> SocketClient::limits() { return call(Limits {}, deadline_after(default_timeout)); }

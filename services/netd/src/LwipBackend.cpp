@@ -141,7 +141,7 @@ err_t on_tcp_received(void* argument, tcp_pcb*, pbuf* bytes, err_t)
     auto& state = state_of(socket);
     if (bytes == nullptr) {
         state.peer_closed = true;
-        socket.session->raise();
+        socket.session->raise(socket.id);
         return ERR_OK;
     }
     if (socket.shut_receive) {
@@ -153,7 +153,7 @@ err_t on_tcp_received(void* argument, tcp_pcb*, pbuf* bytes, err_t)
     if (socket.session->budget().take(bytes->tot_len).is_error())
         return ERR_MEM;
     socket.session->counters().bytes_received += bytes->tot_len;
-    socket.session->raise();
+    socket.session->raise(socket.id);
     if (state.received == nullptr)
         state.received = bytes;
     else
@@ -172,7 +172,7 @@ err_t on_tcp_sent(void* argument, tcp_pcb* pcb, u16_t length)
         auto room = sending_room_of(pcb);
         if (state.send_refused && send_taking(room.buffer, room.may, room.buffer) > 0) {
             state.send_refused = false;
-            socket.session->raise();
+            socket.session->raise(socket.id);
         }
     }
     room_returned();
@@ -191,7 +191,7 @@ void on_tcp_error(void* argument, err_t error)
     Stack::queued_lost(); /* lwIP freed the connection; it does not say with how many bytes queued */
     room_returned();
     auto& socket = *static_cast<Socket*>(argument);
-    socket.session->raise();
+    socket.session->raise(socket.id);
     auto& state = state_of(socket);
     state.tcp = nullptr; /* lwIP freed it */
     state.failed = true;
@@ -202,7 +202,7 @@ err_t on_connected(void* argument, tcp_pcb*, err_t)
 {
     auto& socket = *static_cast<Socket*>(argument);
     state_of(socket).connected = true;
-    socket.session->raise();
+    socket.session->raise(socket.id);
     return ERR_OK;
 }
 
@@ -226,7 +226,7 @@ err_t on_accepted(void* argument, tcp_pcb* pcb, err_t error)
         return ERR_ABRT;
     }
     auto& socket = *waiting.value();
-    listener.session->raise();
+    listener.session->raise(listener.id);
     state_of(socket).tcp = pcb;
     state_of(socket).connected = true;
     watch_connection(socket);
@@ -245,7 +245,7 @@ void on_datagram(void* argument, udp_pcb*, pbuf* bytes, ip_addr_t const* from, u
         return;
     }
     session.counters().bytes_received += bytes->tot_len;
-    session.raise();
+    session.raise(socket.id);
     state.datagrams[state.datagram_count++] = { bytes, from_lwip(*from, port) };
 }
 

@@ -68,6 +68,7 @@ void Session::opened()
 {
     m_counters = {};
     m_raised = false;
+    m_raised_sockets = 0;
 }
 
 void Session::closed()
@@ -77,6 +78,7 @@ void Session::closed()
     m_counters = {};
     m_arrivals = 0;
     m_raised = false;
+    m_raised_sockets = 0;
 }
 
 ErrorOr<Socket*> Session::add_pending(Socket& listener)
@@ -353,7 +355,7 @@ ErrorOr<net::Watched> Session::handle(net::Watch const& request)
 {
     if (!m_raised && request.wait)
         return socket_error(SocketError::WouldBlock, "nothing happened to the session's sockets yet"); /* kept by the loop */
-    return net::Watched { std::exchange(m_raised, false) };
+    return net::Watched { std::exchange(m_raised, false), std::exchange(m_raised_sockets, 0) };
 }
 
 }

@@ -96,10 +96,14 @@ bool Connection::flush(Network& network)
             m_staged_length = usize(read);
             m_staged_offset = 0;
         }
+        if (!m_may_send)
+            return moved; /* refused for room: netd names the socket when room is back */
         auto sent = network.try_send(m_socket, std::span<u8 const>(m_staged.data() + m_staged_offset, m_staged_length - m_staged_offset));
         if (sent.is_error()) {
             if (!sent.error().is(net::SocketError::WouldBlock))
                 fail(network_failure(sent.error()));
+            else
+                m_may_send = !network.tells_events();
             return moved;
         }
         m_staged_offset += sent.value();
@@ -111,7 +115,7 @@ bool Connection::flush(Network& network)
 
 bool Connection::take_in(Network& network)
 {
-    if (m_tcp_ended)
+    if (m_tcp_ended || !m_may_receive)
         return false;
     usize room = BIO_ctrl_get_write_guarantee(m_network.get());
     if (room == 0)
@@ -121,6 +125,8 @@ bool Connection::take_in(Network& network)
     if (incoming.is_error()) {
         if (!incoming.error().is(net::SocketError::WouldBlock))
             fail(network_failure(incoming.error()));
+        else
+            m_may_receive = !network.tells_events();
         return false;
     }
     if (incoming.value().length > 0 && BIO_write(m_network.get(), bytes, int(incoming.value().length)) != int(incoming.value().length)) {
@@ -317,12 +323,14 @@ Connection::Linger Connection::linger(Network& network, u64 now)
             m_sent_end = true;
     }
     /* The peer's bytes are read and dropped: unread ones would make the stack answer with a reset. */
-    for (int round = 0; round < 8 && m_state != State::Failed && !m_tcp_ended; ++round) {
+    for (int round = 0; round < 8 && m_state != State::Failed && !m_tcp_ended && m_may_receive; ++round) {
         u8 bytes[net::inline_maximum];
         auto incoming = network.try_receive(m_socket, std::span<u8>(bytes, sizeof(bytes)));
         if (incoming.is_error()) {
             if (!incoming.error().is(net::SocketError::WouldBlock))
                 fail(network_failure(incoming.error()));
+            else
+                m_may_receive = !network.tells_events();
             break;
         }
         m_tcp_ended = incoming.value().end;

@@ -103,6 +103,16 @@ bool Server::pump_pending(u64 now)
     return moved;
 }
 
+void Server::notice_events(u64 sockets)
+{
+    for (usize index = 0; index < maximum_sessions; ++index)
+        session(index).notice_events(sockets);
+    for (auto& pending : m_pending) {
+        if (pending.connection && (sockets & net::watch_bit(pending.connection->socket().id)))
+            pending.connection->notice_event();
+    }
+}
+
 std::optional<u64> Server::next_deadline()
 {
     std::optional<u64> earliest;
@@ -213,11 +223,20 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
          * it). So a turn that moved nothing may wait: nothing it missed goes unannounced.
          */
         bool watching = !m_network.watch().is_error();
+        /*
+         * What netd named since the last look (answers a call of the last turn met, or that
+         * arrived since): those sockets are asked again. Without a watch (netd's session being
+         * opened again) every socket is.
+         */
+        auto named = m_network.take_event();
+        notice_events(!watching || named.is_error() ? ~u64(0) : named.value());
         if (turn())
             continue;
         auto event = m_network.take_event();
-        if (!event.is_error() && event.value())
+        if (!event.is_error() && event.value() != 0) {
+            notice_events(event.value());
             continue; /* netd answered (or the session ended: the next turn hears how) */
+        }
         watching &= !event.is_error();
         std::optional<u64> deadline = next_deadline();
         if (!watching)

@@ -312,6 +312,16 @@ usize Session::lingering_count()
     return count;
 }
 
+void Session::notice_events(u64 sockets)
+{
+    m_streams.for_each([&](u32, Stream& stream) {
+        if (stream.connection && (sockets & net::watch_bit(stream.connection->socket().id)))
+            stream.connection->notice_event();
+        if (stream.listener && (sockets & net::watch_bit(stream.listener->socket.id)))
+            stream.listener->may_accept = true;
+    });
+}
+
 void Session::lower_to_deadline(std::optional<u64>& earliest)
 {
     m_streams.for_each([&](u32, Stream& stream) {
@@ -361,13 +371,16 @@ bool Session::accept_connections(u64 now)
     m_streams.for_each([&](u32 id, Stream& stream) {
         if (!stream.listener)
             return;
-        while (m_server.pending_of(m_index, id) < stream.listener->backlog) {
+        while (stream.listener->may_accept && m_server.pending_of(m_index, id) < stream.listener->backlog) {
             Pending* free = m_server.free_pending();
             if (!free)
                 return;
             auto socket = m_server.network().try_accept(stream.listener->socket);
-            if (socket.is_error())
+            if (socket.is_error()) {
+                if (socket.error().is(net::SocketError::WouldBlock))
+                    stream.listener->may_accept = !m_server.network().tells_events(); /* until netd names the listener */
                 return;
+            }
             auto made = Connection::create(m_server.contexts().server(), Connection::Role::Server, socket.value(), nullptr,
                 now + u64(default_deadline_ms) * 1'000'000, m_server.staging());
             if (made.is_error()) {

@@ -87,7 +87,17 @@ public:
      * Readiness (ADR 0024, amendment "readiness events"): a backend's event on one of the
      * session's sockets raises the session's sticky bit; the answer to a `watch` clears it.
      */
-    void raise() { m_raised = true; }
+    /* Something happened on socket `id` (its bit in the next watch's answer), or on one netd cannot name (every bit). */
+    void raise(u32 id)
+    {
+        m_raised = true;
+        m_raised_sockets |= net::watch_bit(id);
+    }
+    void raise()
+    {
+        m_raised = true;
+        m_raised_sockets = ~u64(0);
+    }
     [[nodiscard]] bool raised() const { return m_raised; }
 
     /*
@@ -149,6 +159,7 @@ private:
     bool m_keep_lent { false };
     bool m_retrying { false };
     bool m_raised { false };
+    u64 m_raised_sockets { 0 };
 
     Socket m_pending[maximum_pending];
     bool m_pending_used[maximum_pending] {};

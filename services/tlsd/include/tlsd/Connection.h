@@ -143,6 +143,16 @@ public:
     [[nodiscard]] bool ended() const { return m_peer_ended && m_buffered == 0; }
     [[nodiscard]] bool is_shut_down() const { return m_shut_down; }
     [[nodiscard]] net::Socket const& socket() const { return m_socket; }
+    /*
+     * netd named this connection's socket in a watch's answer (vectra.socket v5): bytes, an end
+     * or send room may be there. Until then a connection whose receive found nothing does not ask
+     * netd again, nor one whose send was refused (ADR 0038, amendment "woken by netd").
+     */
+    void notice_event()
+    {
+        m_may_receive = true;
+        m_may_send = true;
+    }
     [[nodiscard]] u64 records() const { return m_records; }
     [[nodiscard]] u64 network_sends() const { return m_network_sends; }
     [[nodiscard]] tls_stream::Established established() const;
@@ -182,6 +192,8 @@ private:
     bool m_shut_down { false };
     bool m_lingering { false };
     bool m_sent_end { false };
+    bool m_may_receive { true }; /* false once netd answered a receive would-block, until notice_event() */
+    bool m_may_send { true };    /* false once netd refused a send for room, until notice_event() */
     u64 m_records { 0 };       /* records write() sealed */
     u64 m_network_sends { 0 }; /* sends netd took bytes of */
     u64 m_linger_deadline { 0 };

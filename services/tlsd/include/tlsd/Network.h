@@ -26,13 +26,16 @@ public:
 
     /*
      * Readiness (ADR 0038, amendment "woken by netd"): watch() asks to be told when anything
-     * happens to the sockets; take_event() says, without waiting, whether it was told since it
-     * last said so; event_mask() is the Signal bit a wait ends on when it is. A network that
+     * happens to the sockets; take_event() says, without waiting, which sockets it was told of
+     * since it last said so (net::watch_bit(id) bits; 0: none); event_mask() is the Signal bit a
+     * wait ends on when it is. A network that
      * never moves by itself (the fuzz target's, a test's) says nothing and has no bit.
      */
     [[nodiscard]] virtual ErrorOr<void> watch() { return {}; }
-    [[nodiscard]] virtual ErrorOr<bool> take_event() { return false; }
+    [[nodiscard]] virtual ErrorOr<u64> take_event() { return 0; }
     [[nodiscard]] virtual u64 event_mask() const { return 0; }
+    /* Whether take_event() names what moved: else every socket is asked every turn. */
+    [[nodiscard]] bool tells_events() const { return event_mask() != 0; }
 };
 
 class NetdNetwork final : public Network {
@@ -52,7 +55,7 @@ public:
     ErrorOr<void> shutdown_sending(net::Socket const& socket) override { return m_client.shutdown(socket, net::ShutdownHow::Send); }
     ErrorOr<void> close(net::Socket const& socket, bool reset) override { return m_client.close(socket, reset); }
     ErrorOr<void> watch() override { return m_client.watch(); }
-    ErrorOr<bool> take_event() override { return m_client.take_event(); }
+    ErrorOr<u64> take_event() override { return m_client.take_event(); }
     u64 event_mask() const override { return m_client.event_bit().mask(); }
 
 private:

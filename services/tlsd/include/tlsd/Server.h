@@ -54,6 +54,8 @@ inline constexpr SignalBit timer_bit { 7 };
 struct Listener {
     net::Socket socket;
     usize backlog { 0 };
+    /* netd may hold a connection to accept: until a try_accept finds none, then until netd names the listener again. */
+    bool may_accept { true };
 };
 
 /* A stream of a session: a connection, or a listener. */
@@ -133,6 +135,8 @@ public:
     /* Streams and listeners, with closed streams still lingering (they hold a slot, a socket, until they end). */
     [[nodiscard]] usize stream_count() const { return m_streams.count(); }
     [[nodiscard]] usize lingering_count();
+    /* netd named `sockets` (net::watch_bit of each id) in a watch's answer: their connections and listeners may move. */
+    void notice_events(u64 sockets);
     /* The earliest deadline of the session's connections (Connection::deadline), lowered into `earliest`. */
     void lower_to_deadline(std::optional<u64>& earliest);
     [[nodiscard]] usize buffered() const { return m_buffered; }
@@ -185,6 +189,8 @@ public:
     [[nodiscard]] u64 turns() const { return m_turns; }
     /* The earliest deadline of a connection (handshake, linger), if any has one. */
     [[nodiscard]] std::optional<u64> next_deadline();
+    /* netd named `sockets` in a watch's answer: every session's and every pending connection's that match may move. */
+    void notice_events(u64 sockets);
 
     /* One request of session `index` (already taken from its Ring, with the capability it carried): answered now, or kept. */
     void handle(usize index, std::span<u8 const> request, protocol::MessageCapabilities&);

@@ -253,11 +253,18 @@ struct Watch {
     static constexpr auto fields() { return vectra::fields(field("wait", &Watch::wait)); }
 };
 
-/* `raised`: something happened since the last watch was answered (always set for one that waited). */
+/*
+ * `raised`: something happened since the last watch was answered (always set for one that waited).
+ * `sockets`: bit (id % 64) of each socket it happened to — all ones when netd cannot tell which.
+ */
 struct Watched {
     bool raised { false };
-    static constexpr auto fields() { return vectra::fields(field("raised", &Watched::raised)); }
+    u64 sockets { 0 };
+    static constexpr auto fields() { return vectra::fields(field("raised", &Watched::raised), field("sockets", &Watched::sockets)); }
 };
+
+/* The bit of `Watched::sockets` that names socket `id`. */
+[[nodiscard]] constexpr u64 watch_bit(u32 id) { return u64(1) << (id % 64); }
 
 enum class ShutdownHow : u8 {
     Receive = 1,
@@ -360,7 +367,7 @@ struct Protocol {
             message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals, connections waiting for tcp-accept and connections refused at arrival."),
             message<ReadNameServers, NameServers>("name-servers", "The link's DNS servers, up to 3, port 53: its IPv6 servers first when its configuration names their source (RDNSS or DHCPv6), then those its DHCP lease names (option 6, in its order); none when nothing names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease and knows no IPv6 server."),
             message<SendReceive, SentReceived>("send-receive", "Bytes to a connected TCP socket, then bytes from it, in one call (inline only): `sent` says how many the stack took; fewer than `data` when its buffer filled (then nothing was received). With every byte taken it is a receive: with `wait`, answered once there is something (or `end`). Holds both directions of its socket while it waits."),
-            message<Watch, Watched>("watch", "Readiness of the whole session: with `wait`, answered once the stack reported anything on one of its sockets (bytes, an end, a reset, a connection to accept, a connect finished, send room back) since the last watch was answered; without, at once, saying whether it had. One sticky bit per session, cleared by the answer; one watch waits at a time (a second is `busy`); spurious answers are possible, missing ones are not."));
+            message<Watch, Watched>("watch", "Readiness of the whole session: with `wait`, answered once the stack reported anything on one of its sockets (bytes, an end, a reset, a connection to accept, a connect finished, send room back) since the last watch was answered; without, at once, saying whether it had. One sticky bit per session, cleared by the answer, and with it which sockets (bit id % 64; all when netd cannot tell); one watch waits at a time (a second is `busy`); spurious answers are possible, missing ones are not."));
     }
 };
 

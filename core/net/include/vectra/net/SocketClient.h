@@ -27,6 +27,7 @@
 #include <vectra/Connection.h>
 #include <vectra/Duration.h>
 #include <vectra/net/Protocol.h>
+#include <vectra/protocol/Envelope.h>
 
 namespace vectra::net {
 
@@ -118,13 +119,14 @@ public:
      * Readiness (v5; ADR 0024, amendment "readiness events"), for a loop that tries its sockets
      * without waiting (tlsd). watch() leaves one `watch` waiting in netd (nothing when one already
      * waits); its answer — met by any later call, which keeps it aside, or by take_event() — is
-     * remembered as "an event was seen". take_event() receives what already arrived without
-     * waiting and says whether an event was seen since it last said so. When it says false, wait
-     * on event_bit(): the answer's arrival raises it. A session that ended counts as an event
-     * (the next call says how: PeerRestarted).
+     * remembered with the sockets it names. take_event() receives what already arrived without
+     * waiting and says which sockets events were seen on since it last said so (bits
+     * net::watch_bit(id); all of them when netd could not tell, or the session ended). When it
+     * says none (0), wait on event_bit(): the answer's arrival raises it. A session that ended
+     * counts as an event (the next call says how: PeerRestarted).
      */
     [[nodiscard]] ErrorOr<void> watch();
-    [[nodiscard]] ErrorOr<bool> take_event();
+    [[nodiscard]] ErrorOr<u64> take_event();
     [[nodiscard]] SignalBit event_bit() const { return m_bits.reply; }
     [[nodiscard]] bool is_watching() const { return m_watch_call_id != 0; }
 
@@ -173,8 +175,8 @@ private:
     /* Every byte of `bytes`, in as many waiting sends as it takes. */
     [[nodiscard]] ErrorOr<void> send_all(Socket const&, std::span<u8 const> bytes, u64 deadline);
     [[nodiscard]] ErrorOr<usize> send_once(Socket const&, Address const& to, std::span<u8 const> bytes, u64 deadline, bool wait);
-    /* Whether a reply with `call_id` answers the waiting watch (then remembered as an event). */
-    [[nodiscard]] bool answers_watch(u32 call_id);
+    /* Whether a reply answers the waiting watch (then its sockets are remembered as events). */
+    [[nodiscard]] bool answers_watch(protocol::Envelope const&, std::span<u8 const> message);
 
     Connection m_listener;
     ReticleCap m_pool;       /* one session's Rings at a time */
@@ -185,7 +187,7 @@ private:
     u32 m_session_number { 0 };
     u32 m_next_call_id { 1 };
     u32 m_watch_call_id { 0 }; /* the waiting watch's; 0: none waits */
-    bool m_event_seen { false };
+    u64 m_event_sockets { 0 }; /* watch_bit()s of the answers seen since take_event() last said */
 };
 
 }

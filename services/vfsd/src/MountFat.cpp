@@ -32,11 +32,11 @@ static_assert(fat_mount_bytes <= 256 * 1024, "a fat mount outgrew the 256 KiB di
 /*
  * The first fat mount's read cache: CONFIG_VFSD_FAT_READ_CACHE_KIB of data in 4 KiB chunks (512-byte
  * sectors), its tags, the device in front of the session and a page of slack; the footprint pays
- * 1088 bytes per KiB of it.
+ * 1100 bytes per KiB of it.
  */
 constexpr u32 read_cache_chunks = CONFIG_VFSD_FAT_READ_CACHE_KIB / 4;
 constexpr usize read_cache_bytes = CachingDevice::bytes_needed(read_cache_chunks, 512) + sizeof(CachingDevice) + 2 * 4096;
-static_assert(CONFIG_VFSD_FAT_READ_CACHE_KIB == 0 || read_cache_bytes <= usize(CONFIG_VFSD_FAT_READ_CACHE_KIB) * 1088,
+static_assert(CONFIG_VFSD_FAT_READ_CACHE_KIB == 0 || read_cache_bytes <= usize(CONFIG_VFSD_FAT_READ_CACHE_KIB) * 1100,
     "a read cache this small does not fit what disks.footprint.json pays for it: make it at least 128 KiB");
 bool s_read_cache_taken = false;
 

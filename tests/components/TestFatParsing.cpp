@@ -240,3 +240,72 @@ TEST_CASE("Basis names follow the 8.3 rules: upper case, substitutions, cuts and
     CHECK(fat::long_name_from_utf8(std::string(256, 'a')).error().is(FatError::InvalidName));
     CHECK(fat::long_name_from_utf8(std::string(255, 'a')).value().entry_count() == 20);
 }
+
+namespace {
+
+/* 16 sectors in memory; each sector's bytes are its number; device reads are counted. */
+class CountingDevice final : public fat::BlockDevice {
+public:
+    CountingDevice()
+    {
+        for (usize sector = 0; sector < 16; ++sector)
+            std::fill_n(m_bytes.begin() + i64(sector * 512), 512, u8(sector));
+    }
+    u32 sector_size() const override { return 512; }
+    u64 sector_count() const override { return 16; }
+    ErrorOr<void> read_sectors(u64 first, std::span<u8> into) override
+    {
+        ++reads;
+        std::copy_n(m_bytes.begin() + i64(first * 512), into.size(), into.begin());
+        return {};
+    }
+    ErrorOr<void> write_sectors(u64 first, std::span<u8 const> from) override
+    {
+        std::copy(from.begin(), from.end(), m_bytes.begin() + i64(first * 512));
+        return {};
+    }
+    ErrorOr<void> flush() override { return {}; }
+    u64 reads { 0 };
+
+private:
+    std::array<u8, 16 * 512> m_bytes {};
+};
+
+}
+
+TEST_CASE("The cache's recent(): only the sector used last, its current bytes, and the order of reuse unchanged")
+{
+    CountingDevice device;
+    fat::CacheSlot slots[4];
+    alignas(8) u8 bytes[4 * 512];
+    fat::Cache cache(device, slots, bytes);
+    REQUIRE(cache.recent(1) == nullptr);
+    for (u64 sector = 1; sector <= 4; ++sector)
+        REQUIRE(!cache.read(sector).is_error());
+    REQUIRE(device.reads == 4);
+    auto const* last = cache.recent(4);
+    REQUIRE(last != nullptr);
+    REQUIRE(last[0] == 4);
+    REQUIRE(cache.recent(3) == nullptr); /* cached, but not the slot used last */
+    REQUIRE(cache.recent(5) == nullptr);
+    /* A change through modify() is what recent() shows. */
+    auto* changed = cache.modify(3).release_value();
+    changed[0] = 0x33;
+    REQUIRE(cache.recent(3) == changed);
+    REQUIRE(cache.recent(3)[0] == 0x33);
+    REQUIRE(cache.recent(4) == nullptr);
+    /* recent() touches nothing: 1 was used first, so sector 5 takes its slot (2 and 4 stay). */
+    for (int repeat = 0; repeat < 10; ++repeat)
+        REQUIRE(cache.recent(3) != nullptr);
+    REQUIRE(!cache.read(2).is_error());
+    REQUIRE(!cache.read(4).is_error());
+    REQUIRE(!cache.read(5).is_error());
+    REQUIRE(device.reads == 5);
+    REQUIRE(!cache.read(2).is_error());
+    REQUIRE(!cache.read(3).is_error());
+    REQUIRE(!cache.read(4).is_error());
+    REQUIRE(device.reads == 5);
+    REQUIRE(cache.read(3).value()[0] == 0x33);
+    cache.forget_all();
+    REQUIRE(cache.recent(4) == nullptr);
+}

@@ -316,3 +316,63 @@ TEST_CASE("Past ~4, short-name tails come from a hash of the name and stay uniqu
     for (u32 index = 0; index < 12; ++index)
         CHECK(image.mtools_read("/Quarterly report " + std::to_string(index) + ".txt") == std::to_string(index));
 }
+
+TEST_CASE("A handle's remembered contiguous start never reads freed clusters after a truncate, remove or rename elsewhere")
+{
+    FatImage image(40);
+    Mounted mounted(image);
+    auto& volume = *mounted;
+    std::string first = pattern_bytes(64 * 1024, 1);
+    std::string second = pattern_bytes(64 * 1024, 2);
+    auto read_through = [&](fat::File& file, usize size) -> ErrorOr<std::string> {
+        std::string bytes(size, '\0');
+        /* Odd offsets and lengths: runs that start and end inside clusters. */
+        for (usize offset = 0; offset < size;) {
+            usize chunk = std::min<usize>(size - offset, 7000);
+            auto span = std::span<u8>(reinterpret_cast<u8*>(bytes.data()) + offset, chunk);
+            auto got = volume.read(file, offset, span);
+            if (got.is_error())
+                return got.release_error();
+            if (got.value() != chunk)
+                return Error(ErrorCode::InvalidArgument, "short read");
+            offset += chunk;
+        }
+        return bytes;
+    };
+    {
+        auto created = volume.create_file(fat_path({ "big" })).release_value();
+        require_ok(volume.write(created, 0, bytes_of(first)));
+    }
+    auto reader = volume.open(fat_path({ "big" })).release_value();
+    REQUIRE(reader.contiguous_clusters == 128); /* 64 KiB of 512-byte clusters, allocated in order */
+    REQUIRE(read_through(reader, first.size()).value() == first);
+
+    /* Another handle keeps 10 clusters and writes the rest again: those come from elsewhere on the disk. */
+    auto writer = volume.open(fat_path({ "big" })).release_value();
+    require_ok(volume.truncate(writer, 10 * 512));
+    require_ok(volume.write(writer, 10 * 512, bytes_of(second.substr(10 * 512))));
+    std::string expected = first.substr(0, 10 * 512) + second.substr(10 * 512);
+    auto again = read_through(reader, expected.size());
+    REQUIRE(!again.is_error());
+    REQUIRE(again.value() == expected);
+    auto by_writer = read_through(writer, expected.size());
+    REQUIRE(!by_writer.is_error());
+    REQUIRE(by_writer.value() == expected);
+
+    /* Renamed: the old handle is stale, never a reader of what moved. */
+    require_ok(volume.rename(fat_path({ "big" }), fat_path({ "moved" })));
+    CHECK(volume.read(reader, 0, std::span<u8>()).error().is(FatError::Stale));
+
+    /* Removed and made again under the old name: a fresh open reads the new bytes. */
+    auto moved = volume.open(fat_path({ "moved" })).release_value();
+    require_ok(volume.remove(fat_path({ "moved" })));
+    CHECK(volume.read(moved, 0, std::span<u8>()).error().is(FatError::Stale));
+    {
+        auto created = volume.create_file(fat_path({ "big" })).release_value();
+        require_ok(volume.write(created, 0, bytes_of(second)));
+    }
+    auto reopened = volume.open(fat_path({ "big" })).release_value();
+    REQUIRE(read_through(reopened, second.size()).value() == second);
+    require_ok(volume.sync());
+    require_clean(image);
+}

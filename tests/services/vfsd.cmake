@@ -16,7 +16,7 @@ vectra_fuzz_target(vfsd_request SOURCES fuzz/FuzzVfsRequest.cpp
 vectra_fuzz_target(vfsd_configuration SOURCES fuzz/FuzzVfsdConfiguration.cpp
     COMPONENTS ${kernel_components} path encoding time concurrent fs process vfsd_protocol)
 # vfsd with a `fat` mount on a volume made by mkfs.fat, checked by fsck.fat -n and mtools (ADR 0022).
-vectra_host_test(services.vfsd_fat SOURCES services/TestVfsFat.cpp
+vectra_host_test(services.vfsd_fat SOURCES services/TestVfsFat.cpp services/TestVfsCachingDevice.cpp
     COMPONENTS ${kernel_components} path encoding time concurrent fs vfsd_protocol fat vfsd_fat)
 # vfsd with a `store` mount (the crash-safe store, ADR 0023) on a disk in memory: every message, refusals, remounts.
 vectra_host_test(services.vfsd_store SOURCES services/TestVfsStore.cpp

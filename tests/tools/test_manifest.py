@@ -410,7 +410,8 @@ class SnapshotGrantTest(unittest.TestCase):
               "CONFIG_VFSD_NODES": "256", "CONFIG_VFSD_BLOCKS": "1024", "CONFIG_VFSD_BLOCK_MOUNTS": "1",
               "CONFIG_FAT_CACHE_SECTORS": "64", "CONFIG_DEBUG_SNAPSHOT_TASKS": "32", "CONFIG_VFSD_STORE_FILES": "64",
               "CONFIG_VFSD_STORE_EXTENTS": "512", "CONFIG_VFSD_STORE_MAXIMUM_MIB": "128",
-              "CONFIG_VFSD_STORE_EXTRA_TRANSFER_KIB": "0", "CONFIG_VFSD_STORE_CACHE_BLOCKS": "0"}
+              "CONFIG_VFSD_STORE_EXTRA_TRANSFER_KIB": "0", "CONFIG_VFSD_STORE_CACHE_BLOCKS": "0",
+              "CONFIG_VFSD_FAT_READ_CACHE_KIB": "0"}
 
     def image_manifest(self):
         with open(os.path.join(ROOT, "images", self.IMAGE, "manifest.json"), encoding="utf-8") as handle:

@@ -373,17 +373,16 @@ ErrorOr<File> Volume::open(Path const& path)
     if (located.entry.is_directory())
         return Error(FatError::IsDirectory, "cannot open a directory as a file");
     auto const& entry = located.entry;
-    if (entry.size > 0) {
-        u32 length = TRY(chain_length(entry.first_cluster));
-        if (u64(length) * m_geometry.cluster_bytes() < entry.size)
-            return Error(FatError::Corrupt, "the file's cluster chain is shorter than its size");
-    } else if (entry.first_cluster != 0) {
-        TRY(chain_length(entry.first_cluster));
-    }
+    Chain chain;
+    if (entry.size > 0 || entry.first_cluster != 0)
+        chain = TRY(walk_chain(entry.first_cluster));
+    if (entry.size > 0 && u64(chain.length) * m_geometry.cluster_bytes() < entry.size)
+        return Error(FatError::Corrupt, "the file's cluster chain is shorter than its size");
     File file;
     file.entry = located.short_address();
     file.short_name = entry.name;
     file.first_cluster = entry.first_cluster;
+    file.contiguous_clusters = chain.contiguous;
     file.generation = m_generation;
     return file;
 }

@@ -25,6 +25,7 @@ ErrorOr<ShortEntry> Volume::live_entry(File& file)
         file.first_cluster = entry.first_cluster;
         file.position_cluster = 0;
         file.position_index = 0;
+        file.contiguous_clusters = 0;
         file.generation = m_generation;
     }
     return entry;
@@ -32,11 +33,18 @@ ErrorOr<ShortEntry> Volume::live_entry(File& file)
 
 ErrorOr<u32> Volume::cluster_at(File& file, u32 first_cluster, u32 index, bool allocate)
 {
+    bool known_start = first_cluster == file.first_cluster && file.contiguous_clusters > 0;
+    if (known_start && index < file.contiguous_clusters)
+        return first_cluster + index;
     u32 current_index = 0;
     u32 current = first_cluster;
     if (file.position_cluster != 0 && file.position_index <= index) {
         current_index = file.position_index;
         current = file.position_cluster;
+    }
+    if (known_start && current_index < file.contiguous_clusters - 1) {
+        current_index = file.contiguous_clusters - 1;
+        current = first_cluster + current_index;
     }
     if (!m_geometry.is_data_cluster(current))
         return Error(FatError::Corrupt, "file chain starts outside the data region");
@@ -66,6 +74,14 @@ ErrorOr<u64> Volume::contiguous_run(
     u32 cluster_bytes = m_geometry.cluster_bytes();
     u64 run = cluster_bytes - within;
     u32 last = cluster;
+    if (run < remaining && first_cluster == file.first_cluster && index + 1 < file.contiguous_clusters) {
+        /* Within the contiguous start, as many clusters as are needed at once. */
+        u64 wanted = (remaining - run + cluster_bytes - 1) / cluster_bytes;
+        u32 step = u32(wanted < file.contiguous_clusters - 1 - index ? wanted : file.contiguous_clusters - 1 - index);
+        run += u64(step) * cluster_bytes;
+        index += step;
+        last += step;
+    }
     while (run < remaining) {
         /* A failure here (a full volume) only ends the run: the caller's next step meets it itself. */
         auto next = cluster_at(file, first_cluster, ++index, allocate);
@@ -147,6 +163,7 @@ ErrorOr<void> Volume::write_range(File& file, ShortEntry& entry, u64 offset, std
         file.first_cluster = entry.first_cluster;
         file.position_cluster = 0;
         file.position_index = 0;
+        file.contiguous_clusters = 0;
         TRY(store_entry(file.entry, entry));
     }
     u32 cluster_bytes = m_geometry.cluster_bytes();
@@ -225,6 +242,7 @@ ErrorOr<void> Volume::truncate(File& file, u64 size)
     file.first_cluster = entry.first_cluster;
     file.position_cluster = 0;
     file.position_index = 0;
+    file.contiguous_clusters = 0;
     file.generation = m_generation;
     return {};
 }

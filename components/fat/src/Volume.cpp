@@ -49,13 +49,16 @@ ErrorOr<Volume> Volume::mount(BlockDevice& device, CacheMemory memory, Clock con
         }
     }
     volume.m_next_free = geometry.is_data_cluster(fsinfo.next_free) ? fsinfo.next_free : 2;
-    TRY(volume.chain_length(geometry.root_cluster));
+    TRY(volume.walk_chain(geometry.root_cluster));
     return volume;
 }
 
 ErrorOr<u32> Volume::fat_entry(u32 cluster)
 {
-    auto const* sector = TRY(m_cache.read(m_geometry.fat_sector_of(cluster)));
+    u64 sector_number = m_geometry.fat_sector_of(cluster);
+    auto const* sector = m_cache.recent(sector_number);
+    if (sector == nullptr)
+        sector = TRY(m_cache.read(sector_number));
     return read_u32(sector + m_geometry.fat_offset_of(cluster)) & fat_entry_mask;
 }
 
@@ -77,19 +80,39 @@ ErrorOr<u32> Volume::next_cluster(u32 cluster)
     return next;
 }
 
-ErrorOr<u32> Volume::chain_length(u32 first)
+ErrorOr<Volume::Chain> Volume::walk_chain(u32 first)
 {
     if (!m_geometry.is_data_cluster(first))
         return Error(FatError::Corrupt, "chain starts outside the data region");
     LoopDetector loop;
     TRY(loop.step(first));
-    u32 length = 1;
-    for (u32 cluster = TRY(next_cluster(first)); cluster != 0; cluster = TRY(next_cluster(cluster))) {
-        TRY(loop.step(cluster));
-        if (++length > m_geometry.cluster_count)
-            return Error(FatError::Corrupt, "cluster chain is longer than the cluster count");
+    Chain chain { 1, 1 };
+    bool contiguous = true;
+    /* Sector sizes are powers of two: the entries of one FAT sector share the bits above this mask. */
+    u32 within_sector = m_geometry.bytes_per_sector / 4 - 1;
+    u32 cluster = first;
+    for (;;) {
+        u64 sector_number = m_geometry.fat_sector_of(cluster);
+        auto const* sector = m_cache.recent(sector_number);
+        if (sector == nullptr)
+            sector = TRY(m_cache.read(sector_number));
+        /* Entries in the same sector are read from it directly, without a cache lookup each. */
+        u32 sector_clusters = cluster & ~within_sector;
+        do {
+            u32 next = read_u32(sector + (cluster & within_sector) * 4) & fat_entry_mask;
+            if (is_end_of_chain(next))
+                return chain;
+            if (!m_geometry.is_data_cluster(next))
+                return Error(FatError::Corrupt, "cluster chain reaches a free, bad or out-of-range cluster");
+            TRY(loop.step(next));
+            if (++chain.length > m_geometry.cluster_count)
+                return Error(FatError::Corrupt, "cluster chain is longer than the cluster count");
+            contiguous = contiguous && next == cluster + 1;
+            if (contiguous)
+                ++chain.contiguous;
+            cluster = next;
+        } while ((cluster & ~within_sector) == sector_clusters);
     }
-    return length;
 }
 
 ErrorOr<u32> Volume::allocate_cluster(u32 previous)

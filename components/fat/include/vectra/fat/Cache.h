@@ -32,6 +32,18 @@ public:
     void set_sector_size(u32 sector_size) { m_sector_size = sector_size; }
 
     [[nodiscard]] ErrorOr<u8 const*> read(u64 sector);
+    /*
+     * The sector's bytes if the slot used last holds it (a walk along the FAT stays in one sector
+     * for many entries), else null; no device access. Its recency is already the newest, so the
+     * order of reuse is what read() would leave.
+     */
+    [[nodiscard]] u8 const* recent(u64 sector) const
+    {
+        if (m_slots.empty())
+            return nullptr;
+        auto const& slot = m_slots[m_last_hit];
+        return slot.valid && slot.sector == sector ? bytes_of(m_last_hit) : nullptr;
+    }
     /* The sector to change: it is marked dirty. */
     [[nodiscard]] ErrorOr<u8*> modify(u64 sector);
     /* The sector to replace entirely (zero-filled, never read). */

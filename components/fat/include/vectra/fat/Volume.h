@@ -66,9 +66,12 @@ struct EntryAddress {
 };
 
 /*
- * An open file: where its entry is, and where the last access ended in its chain (so a
- * sequential read or write does not walk the chain again). The volume keeps no table of open
- * files; a File whose entry was removed or reused is refused (Stale).
+ * An open file: where its entry is, where the last access ended in its chain (so a sequential
+ * read or write does not walk the chain again), and how many clusters from its first lie one
+ * after the other on the disk (found when it was opened: an access there reads no FAT entry).
+ * Both are forgotten when any chain of the volume is cut or freed (truncate, remove) or the
+ * entry's first cluster changed. The volume keeps no table of open files; a File whose entry
+ * was removed or reused is refused (Stale).
  */
 struct File {
     EntryAddress entry;
@@ -76,6 +79,7 @@ struct File {
     u32 first_cluster { 0 };
     u32 position_index { 0 };
     u32 position_cluster { 0 };
+    u32 contiguous_clusters { 0 };
     u64 generation { 0 };
 };
 
@@ -129,7 +133,12 @@ private:
     friend class DirectoryWalk;
     template<typename Visit>
     [[nodiscard]] ErrorOr<void> for_each_entry(u32 directory_cluster, u32 first_index, Visit&&);
-    [[nodiscard]] ErrorOr<u32> chain_length(u32 first);
+    /* A chain's length and how many of its clusters, from the first, are consecutive. */
+    struct Chain {
+        u32 length { 0 };
+        u32 contiguous { 0 };
+    };
+    [[nodiscard]] ErrorOr<Chain> walk_chain(u32 first);
     [[nodiscard]] ErrorOr<void> fill_zeros(File&, ShortEntry&, u64 end);
     [[nodiscard]] ErrorOr<void> write_range(File&, ShortEntry&, u64 offset, std::span<u8 const>);
     Volume(BlockDevice&, CacheMemory, Clock const*);

@@ -47,11 +47,22 @@ public:
 
 private:
     struct FreeBlock;
-    [[nodiscard]] usize& checked_header(void const* block) const;
+    /* Free blocks by size class: exact to 512 bytes, then four classes per power of two. */
+    static constexpr usize exact_classes = 32;
+    static constexpr usize classes_per_power = 4;
+    static constexpr usize class_count = exact_classes + (31 - 5 + 1) * classes_per_power;
+    static constexpr usize bitmap_words = (class_count + 63) / 64;
+
+    [[nodiscard]] static usize class_of(usize size);
+    [[nodiscard]] usize checked_header(void const* block) const;
+    void insert(FreeBlock*, usize size);
+    void unlink(FreeBlock*, usize size);
+    [[nodiscard]] u8* end() const { return m_base + m_size; }
 
     u8* m_base { nullptr };
     usize m_size { 0 };
-    FreeBlock* m_free { nullptr };
+    FreeBlock* m_classes[class_count] {};
+    u64 m_nonempty[bitmap_words] {};
     usize m_in_use { 0 };
     usize m_peak { 0 };
     usize m_live_blocks { 0 };

@@ -37,9 +37,10 @@ static inline unsigned short fold(uint64_t sum)
 /*
  * Sums `length` bytes of `from` and, when `to` is not null, copies them there on the way. Blocks of
  * 64 bytes are added as one carry chain (__builtin_addcll: add, then add-with-carry, on x86_64 and
- * AArch64 alike), the chain's last carry counted apart and added back in at the end.
+ * AArch64 alike), the chain's last carry counted apart and added back in at the end. Inlined into
+ * both callers, so the sum alone carries none of the copy's branches.
  */
-static inline unsigned short sum_and_copy(unsigned char* to, unsigned char const* from, size_t length)
+static inline __attribute__((always_inline)) unsigned short sum_and_copy(unsigned char* to, unsigned char const* from, size_t length)
 {
     uint64_t sum = 0;
     uint64_t carries = 0;
@@ -68,11 +69,40 @@ static inline unsigned short sum_and_copy(unsigned char* to, unsigned char const
         from += 8;
         length -= 8;
     }
-    /* The last 0..7 bytes, at an even offset: a last odd byte pairs with a zero byte after it, in memory order. */
+    /*
+     * The last 0..7 bytes, at an even offset, placed as a little-endian load would place them (both
+     * architectures are little-endian): fixed-size moves, not a memcpy call of a variable length. A
+     * last odd byte pairs with a zero byte after it, in memory order.
+     */
     uint64_t tail = 0;
-    __builtin_memcpy(&tail, from, length);
-    if (to)
-        __builtin_memcpy(to, &tail, length);
+    unsigned shift = 0;
+    if (length & 4) {
+        uint32_t word;
+        __builtin_memcpy(&word, from, sizeof(word));
+        if (to) {
+            __builtin_memcpy(to, &word, sizeof(word));
+            to += 4;
+        }
+        tail = word;
+        shift = 32;
+        from += 4;
+    }
+    if (length & 2) {
+        uint16_t half;
+        __builtin_memcpy(&half, from, sizeof(half));
+        if (to) {
+            __builtin_memcpy(to, &half, sizeof(half));
+            to += 2;
+        }
+        tail |= (uint64_t)half << shift;
+        shift += 16;
+        from += 2;
+    }
+    if (length & 1) {
+        if (to)
+            *to = *from;
+        tail |= (uint64_t)*from << shift;
+    }
     return fold(add_word(add_word(sum, tail), carries));
 }
 

@@ -35,6 +35,22 @@ static inline unsigned short fold(uint64_t sum)
 }
 
 /*
+ * The next `width` bytes (at most 8; a constant once inlined) of *from as a little-endian value,
+ * copied to *to on the way when it is not null; both move past them.
+ */
+static inline __attribute__((always_inline)) uint64_t take(unsigned char** to, unsigned char const** from, size_t width)
+{
+    uint64_t value = 0;
+    __builtin_memcpy(&value, *from, width);
+    if (*to) {
+        __builtin_memcpy(*to, &value, width);
+        *to += width;
+    }
+    *from += width;
+    return value;
+}
+
+/*
  * Sums `length` bytes of `from` and, when `to` is not null, copies them there on the way. Blocks of
  * 64 bytes are added as one carry chain (__builtin_addcll: add, then add-with-carry, on x86_64 and
  * AArch64 alike), the chain's last carry counted apart and added back in at the end. Inlined into
@@ -59,14 +75,7 @@ static inline __attribute__((always_inline)) unsigned short sum_and_copy(unsigne
         length -= 64;
     }
     while (length >= 8) {
-        uint64_t word;
-        __builtin_memcpy(&word, from, sizeof(word));
-        if (to) {
-            __builtin_memcpy(to, &word, sizeof(word));
-            to += 8;
-        }
-        sum = add_word(sum, word);
-        from += 8;
+        sum = add_word(sum, take(&to, &from, 8));
         length -= 8;
     }
     /*
@@ -77,32 +86,15 @@ static inline __attribute__((always_inline)) unsigned short sum_and_copy(unsigne
     uint64_t tail = 0;
     unsigned shift = 0;
     if (length & 4) {
-        uint32_t word;
-        __builtin_memcpy(&word, from, sizeof(word));
-        if (to) {
-            __builtin_memcpy(to, &word, sizeof(word));
-            to += 4;
-        }
-        tail = word;
+        tail = take(&to, &from, 4);
         shift = 32;
-        from += 4;
     }
     if (length & 2) {
-        uint16_t half;
-        __builtin_memcpy(&half, from, sizeof(half));
-        if (to) {
-            __builtin_memcpy(to, &half, sizeof(half));
-            to += 2;
-        }
-        tail |= (uint64_t)half << shift;
+        tail |= take(&to, &from, 2) << shift;
         shift += 16;
-        from += 2;
     }
-    if (length & 1) {
-        if (to)
-            *to = *from;
-        tail |= (uint64_t)*from << shift;
-    }
+    if (length & 1)
+        tail |= take(&to, &from, 1) << shift;
     return fold(add_word(add_word(sum, tail), carries));
 }
 

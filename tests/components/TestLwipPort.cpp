@@ -5,9 +5,13 @@
  * process joined by an in-memory Ethernet link, driven by a clock the test advances. TCP over IPv4
  * and IPv6 (connect, accept, bytes both ways, a half close, a reset), UDP both families, a DHCP
  * client's discover on the wire, and memory: every pool object comes from the heap the Task handed
- * lwIP, and an exhausted heap is an error lwIP returns, not a crash.
+ * lwIP, and an exhausted heap is an error lwIP returns, not a crash. The port's own Internet checksum
+ * (src/Checksum.c) against RFC 1071's plain sum, and the TCP checksum of every frame on the link
+ * recomputed from its bytes (lwIP sums a segment's data while tcp_write copies it: writes of odd
+ * lengths from odd addresses, a split segment and a retransmission).
  */
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <deque>
@@ -16,9 +20,11 @@
 #include <lwip/dhcp.h>
 #include <lwip/etharp.h>
 #include <lwip/ethip6.h>
+#include <lwip/inet_chksum.h>
 #include <lwip/init.h>
 #include <lwip/memp.h>
 #include <lwip/netif.h>
+#include <lwip/priv/tcp_priv.h>
 #include <lwip/tcp.h>
 #include <lwip/timeouts.h>
 #include <lwip/udp.h>
@@ -43,11 +49,69 @@ Link s_link;
 netif s_a;
 netif s_b;
 
+/* RFC 1071's sum the plain way: big-endian 16-bit words from the first byte, a last odd byte as a word's high byte. */
+u32 reference_sum(u8 const* bytes, usize length, u32 sum = 0)
+{
+    for (usize index = 0; index + 1 < length; index += 2)
+        sum += u32(bytes[index]) << 8 | bytes[index + 1];
+    if (length % 2 == 1)
+        sum += u32(bytes[length - 1]) << 8;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return sum;
+}
+
+struct TcpChecksums {
+    usize frames { 0 };
+    usize wrong { 0 };
+    usize data_frames { 0 };
+};
+TcpChecksums s_tcp_checksums;
+
+/* A TCP frame's checksum recomputed from its bytes (IPv4 or IPv6 pseudo-header, RFC 793 / RFC 8200 §8.1): the whole sum is ffff. */
+void check_tcp_checksum(std::vector<u8> const& frame)
+{
+    if (frame.size() < 14)
+        return;
+    u16 type = u16(frame[12] << 8 | frame[13]);
+    u8 const* ip = frame.data() + 14;
+    usize ip_length = frame.size() - 14;
+    u32 pseudo = 0;
+    u8 const* segment = nullptr;
+    usize segment_length = 0;
+    if (type == 0x0800 && ip_length >= 20 && ip[9] == 6) {
+        usize header = usize(ip[0] & 0xf) * 4;
+        usize total = usize(ip[2] << 8 | ip[3]);
+        segment = ip + header;
+        segment_length = total - header;
+        pseudo = reference_sum(ip + 12, 8, 6 + u32(segment_length));
+    } else if (type == 0x86dd && ip_length >= 40 && ip[6] == 6) {
+        segment = ip + 40;
+        segment_length = usize(ip[4] << 8 | ip[5]);
+        pseudo = reference_sum(ip + 8, 32, 6 + u32(segment_length));
+    } else {
+        return;
+    }
+    ++s_tcp_checksums.frames;
+    if (segment_length > usize((segment[12] >> 4) * 4))
+        ++s_tcp_checksums.data_frames;
+    if (reference_sum(segment, segment_length, pseudo) != 0xffff)
+        ++s_tcp_checksums.wrong;
+}
+
+/* Frames from interface A the link loses (counted down): a retransmission follows. */
+usize s_lose_from_a = 0;
+
 err_t transmit(netif* from, pbuf* packet)
 {
     std::vector<u8> frame(packet->tot_len);
     pbuf_copy_partial(packet, frame.data(), packet->tot_len, 0);
+    check_tcp_checksum(frame);
     s_link.seen.push_back(frame);
+    if (from == &s_a && s_lose_from_a > 0) {
+        --s_lose_from_a;
+        return ERR_OK;
+    }
     (from == &s_a ? s_link.to_b : s_link.to_a).push_back(std::move(frame));
     return ERR_OK;
 }
@@ -243,6 +307,8 @@ void tcp_exchange(ip_addr_t const& server_address, u16 port)
     REQUIRE(client.errored);
     REQUIRE(client.error == ERR_RST);
     REQUIRE(tcp_close(listener) == ERR_OK);
+    REQUIRE(s_tcp_checksums.data_frames > 0);
+    REQUIRE(s_tcp_checksums.wrong == 0);
 }
 
 }
@@ -409,4 +475,133 @@ TEST_CASE("lwIP's pools come from the heap the Task handed it, and an exhausted 
     for (auto* pcb : made)
         REQUIRE(tcp_close(pcb) == ERR_OK);
     REQUIRE(tcp_new() != nullptr);
+}
+
+TEST_CASE("the port's checksum (LWIP_CHKSUM) is RFC 1071's sum at every length and alignment", "[lwip]")
+{
+    /* RFC 1071 §3's example: the sum of 0001 f203 f4f5 f6f7 is ddf2. */
+    u8 example[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
+    REQUIRE(lwip_ntohs(LWIP_CHKSUM(example, sizeof(example))) == 0xddf2);
+    /* An IPv4 header whose checksum field (b861) was zeroed: inet_chksum gives the field back in network order. */
+    u8 header[] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
+    u16 field = inet_chksum(header, sizeof(header));
+    u8 stored[2];
+    std::memcpy(stored, &field, 2);
+    REQUIRE(stored[0] == 0xb8);
+    REQUIRE(stored[1] == 0x61);
+
+    /* Random bytes: every length to past two segments, at every start within eight bytes. */
+    std::vector<u8> bytes(2 * 1460 + 64 + 8);
+    for (auto& byte : bytes)
+        byte = u8(s_random.next_u32());
+    for (usize start = 0; start < 8; ++start) {
+        for (usize length = 0; length + start + 8 <= bytes.size(); ++length) {
+            if (lwip_ntohs(LWIP_CHKSUM(bytes.data() + start, int(length))) != reference_sum(bytes.data() + start, length))
+                FAIL("start " << start << ", length " << length);
+        }
+    }
+    /* Every carry at once: 64 KiB of ones sum to ffff (never 0000), and zeros to 0000. */
+    std::vector<u8> ones(65536 + 3, 0xff);
+    for (usize length : { usize(65536), usize(65535), usize(65539), usize(1) })
+        REQUIRE(lwip_ntohs(LWIP_CHKSUM(ones.data(), int(length))) == reference_sum(ones.data(), length));
+    REQUIRE(LWIP_CHKSUM(ones.data(), 65536) == 0xffff);
+    std::vector<u8> zeros(4096, 0);
+    REQUIRE(LWIP_CHKSUM(zeros.data(), int(zeros.size())) == 0);
+}
+
+TEST_CASE("the checksum while copying (LWIP_CHKSUM_COPY) copies exactly the bytes and sums them, at every length and alignment", "[lwip]")
+{
+    std::vector<u8> source(1460 + 64 + 8);
+    for (auto& byte : source)
+        byte = u8(s_random.next_u32());
+    std::vector<u8> destination(source.size() + 16);
+    for (usize from = 0; from < 8; ++from) {
+        for (usize to = 0; to < 8; ++to) {
+            for (usize length = 0; length + from + 8 <= source.size(); ++length) {
+                std::fill(destination.begin(), destination.end(), u8(0xa5));
+                u16 sum = LWIP_CHKSUM_COPY(destination.data() + to, source.data() + from, u16_t(length));
+                bool summed = lwip_ntohs(sum) == reference_sum(source.data() + from, length);
+                bool copied = std::memcmp(destination.data() + to, source.data() + from, length) == 0;
+                /* Not a byte before or after the copy is touched. */
+                auto untouched = [](u8 byte) { return byte == 0xa5; };
+                bool kept = std::all_of(destination.begin(), destination.begin() + long(to), untouched)
+                    && std::all_of(destination.begin() + long(to + length), destination.end(), untouched);
+                if (!summed || !copied || !kept)
+                    FAIL("from " << from << ", to " << to << ", length " << length << ": summed " << summed << ", copied " << copied << ", outside kept " << kept);
+            }
+        }
+    }
+    std::vector<u8> ones(65535, 0xff);
+    std::vector<u8> copy(65535);
+    REQUIRE(LWIP_CHKSUM_COPY(copy.data(), ones.data(), u16_t(65535)) == lwip_htons(u16(reference_sum(ones.data(), 65535))));
+}
+
+TEST_CASE("TCP segments summed while copied: odd writes from odd addresses, a split and a retransmission carry right checksums", "[lwip]")
+{
+    start_once();
+    s_tcp_checksums = {};
+    ip_addr_t server;
+    IP_ADDR4(&server, 10, 0, 0, 2);
+    tcp_pcb* listener = tcp_new_ip_type(IPADDR_TYPE_V4);
+    REQUIRE(tcp_bind(listener, &server, 11) == ERR_OK);
+    tcp_bind_netif(listener, &s_b);
+    listener = tcp_listen_with_backlog(listener, 1);
+    REQUIRE(listener != nullptr);
+    tcp_accept(listener, on_accept);
+    Endpoint client;
+    tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    tcp_bind_netif(pcb, &s_a);
+    watch(client, pcb);
+    REQUIRE(tcp_connect(pcb, &server, 11, on_connected) == ERR_OK);
+    pump(100);
+    REQUIRE(client.connected);
+
+    std::vector<u8> source(64 * 1024);
+    for (auto& byte : source)
+        byte = u8(s_random.next_u32());
+    std::vector<u8> expected;
+    usize offset = 1;
+    auto write = [&](usize length) {
+        REQUIRE(tcp_write(pcb, source.data() + offset, u16_t(length), TCP_WRITE_FLAG_COPY) == ERR_OK);
+        expected.insert(expected.end(), source.begin() + long(offset), source.begin() + long(offset + length));
+        offset += length + 1; /* the next write starts at the other parity */
+    };
+
+    /* Writes of odd and even lengths queued before one output: they fill one segment's spare room
+       (the first bytes of a write land in the last segment, after bytes summed at another parity) and run over into new ones. */
+    for (usize length : { 1, 3, 2, 7, 1459, 1, 1461, 2920, 5, 333, 8, 9 })
+        write(length);
+    REQUIRE(pcb->unsent != nullptr);
+    for (tcp_seg* segment = pcb->unsent; segment != nullptr; segment = segment->next)
+        REQUIRE((segment->flags & TF_SEG_DATA_CHECKSUMMED) != 0);
+    REQUIRE(tcp_output(pcb) == ERR_OK);
+    pump(200);
+    REQUIRE(s_accepted.received == expected);
+
+    /* A queued segment split at an odd length: both halves are summed again. */
+    write(1001);
+    write(4);
+    REQUIRE(tcp_split_unsent_seg(pcb, 333) == ERR_OK);
+    REQUIRE(pcb->unsent->len == 333);
+    REQUIRE(tcp_output(pcb) == ERR_OK);
+    pump(200);
+    REQUIRE(s_accepted.received == expected);
+
+    /* An odd-length segment lost on the link and sent again by the retransmission timer with the sum it kept. */
+    s_lose_from_a = 1;
+    write(777);
+    REQUIRE(tcp_output(pcb) == ERR_OK);
+    pump(100);
+    REQUIRE(s_accepted.received.size() < expected.size());
+    pump(5000);
+    REQUIRE(s_accepted.received == expected);
+
+    INFO(s_tcp_checksums.frames << " TCP frames, " << s_tcp_checksums.data_frames << " with data");
+    REQUIRE(s_tcp_checksums.data_frames >= 6);
+    REQUIRE(s_tcp_checksums.wrong == 0);
+    REQUIRE(tcp_close(pcb) == ERR_OK);
+    tcp_abort(s_accepted.pcb);
+    s_accepted.pcb = nullptr;
+    pump(100);
+    REQUIRE(tcp_close(listener) == ERR_OK);
 }

@@ -93,6 +93,22 @@ TEST_CASE("The description lists names and members in declaration order")
     REQUIRE(names == "flag tiny small medium large signed_tiny signed_small signed_medium signed_large name ");
 }
 
+TEST_CASE("The encoders and decoders walk the description as a compile-time constant")
+{
+    /* field_list<T> is constant-initialised: its names' lengths are known without strlen at run time. */
+    STATIC_REQUIRE(std::get<0>(encoding::field_list<Point>.entries).name == "x");
+    STATIC_REQUIRE(std::get<1>(encoding::field_list<Point>.entries).name.size() == 1);
+    STATIC_REQUIRE(decltype(encoding::field_list<Everything>)::count == 16);
+    /* A decode error names the field it stopped in, from that list. */
+    u8 buffer[maximum_binary_size<Point>()];
+    usize length = encode_binary(Point { 3, 4 }, std::span<u8>(buffer)).value();
+    buffer[2] = u8(buffer[2] - 1);
+    auto decoded = Point {};
+    auto result = decode_binary(std::span<u8 const>(buffer, length - 1), decoded);
+    REQUIRE(result.is_error());
+    REQUIRE(result.error().field == "y");
+}
+
 TEST_CASE("An empty described type encodes to a header alone")
 {
     u8 buffer[maximum_binary_size<Empty>()];

@@ -64,6 +64,23 @@ extern unsigned char* vectra_lwip_heap;
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
 
+/*
+ * The Internet checksum, ours (src/Checksum.c): eight bytes per load instead of lwIP's two, and
+ * summed while tcp_write copies the bytes into a segment (LWIP_CHECKSUM_ON_COPY: each segment
+ * keeps its data's sum, so tcp_output_segment sums only the header and a retransmission reuses it).
+ */
+#ifdef __cplusplus
+extern "C" {
+#endif
+unsigned short vectra_lwip_checksum(void const* data, int length);
+unsigned short vectra_lwip_checksum_copy(void* destination, void const* source, unsigned short length);
+#ifdef __cplusplus
+}
+#endif
+#define LWIP_CHKSUM vectra_lwip_checksum
+#define LWIP_CHECKSUM_ON_COPY 1
+#define LWIP_CHKSUM_COPY(destination, source, length) vectra_lwip_checksum_copy((destination), (source), (length))
+
 #define LWIP_RAW 0
 #define LWIP_UDP 1
 #define LWIP_TCP 1

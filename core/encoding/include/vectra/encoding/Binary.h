@@ -50,7 +50,7 @@ template<typename T>
         return 1 + maximum_binary_body_size<typename IsOptional<T>::Element>();
     } else {
         usize total = 0;
-        for_each_field(T::fields(), [&](auto const& entry) {
+        for_each_field(field_list<T>, [&](auto const& entry) {
             total += maximum_binary_body_size<typename std::remove_cvref_t<decltype(entry)>::MemberType>();
             return true;
         });
@@ -134,7 +134,7 @@ template<typename T>
         return encode_binary_value(writer, *value);
     } else if constexpr (Described<T>) {
         ErrorOr<void> result;
-        for_each_field(T::fields(), [&](auto const& entry) {
+        for_each_field(field_list<T>, [&](auto const& entry) {
             result = encode_binary_value(writer, value.*(entry.member));
             return !result.is_error();
         });
@@ -281,7 +281,7 @@ template<typename T>
         TRY(reader.state().enter(start));
         ErrorOr<void, DecodeError> result;
         std::string_view outer = reader.state().field;
-        for_each_field(T::fields(), [&](auto const& entry) {
+        for_each_field(field_list<T>, [&](auto const& entry) {
             reader.state().field = entry.name;
             result = decode_binary_value(reader, value.*(entry.member));
             return !result.is_error();

@@ -73,6 +73,15 @@ concept Described = requires
 };
 
 /*
+ * T's field list as a constant, for the encoders and decoders to walk: its names are string_views
+ * whose lengths are computed at compile time. Calling T::fields() at run time instead builds each
+ * name with strlen on every encode and decode, which a freestanding build (-ffreestanding: no
+ * builtins) does not fold away.
+ */
+template<Described T>
+inline constexpr auto field_list = T::fields();
+
+/*
  * A type with rules of its own (a Path's components are never "." or "..") encodes as a simpler
  * value, its representation, and is rebuilt from it only through its check: decoding a
  * representation that breaks a rule is refused like any malformed input. The structural

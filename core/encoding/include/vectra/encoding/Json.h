@@ -66,7 +66,7 @@ template<typename T>
         writer.raw("{");
         ErrorOr<void> result;
         bool first = true;
-        for_each_field(T::fields(), [&](auto const& entry) {
+        for_each_field(field_list<T>, [&](auto const& entry) {
             if (!first)
                 writer.raw(",");
             first = false;
@@ -133,7 +133,7 @@ template<Described T>
         ErrorOr<void, DecodeError> result;
         bool matched = false;
         usize index = 0;
-        for_each_field(T::fields(), [&](auto const& entry) {
+        for_each_field(field_list<T>, [&](auto const& entry) {
             if (name.too_long || entry.name != name.text.view()) {
                 ++index;
                 return true;

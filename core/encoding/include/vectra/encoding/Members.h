@@ -21,7 +21,7 @@ template<typename T, typename Reader>
 {
     ErrorOr<void, DecodeError> result;
     usize index = 0;
-    for_each_field(T::fields(), [&](auto const& entry) {
+    for_each_field(field_list<T>, [&](auto const& entry) {
         using Member = typename std::remove_cvref_t<decltype(entry)>::MemberType;
         bool present = seen & (u64(1) << index++);
         if (present)

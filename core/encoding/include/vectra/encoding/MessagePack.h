@@ -53,7 +53,7 @@ void encode_message_pack_value(MessagePackWriter& writer, T const& value)
             writer.write_nil();
     } else if constexpr (Described<T>) {
         writer.write_map_header(static_cast<u32>(decltype(T::fields())::count));
-        for_each_field(T::fields(), [&](auto const& entry) {
+        for_each_field(field_list<T>, [&](auto const& entry) {
             writer.write_string(entry.name);
             encode_message_pack_value(writer, value.*(entry.member));
             return true;
@@ -81,7 +81,7 @@ template<Described T>
         ErrorOr<void, DecodeError> result;
         bool matched = false;
         usize index = 0;
-        for_each_field(T::fields(), [&](auto const& entry) {
+        for_each_field(field_list<T>, [&](auto const& entry) {
             if (entry.name != name) {
                 ++index;
                 return true;

@@ -94,7 +94,7 @@ constexpr void describe_structure(Sink& sink)
     } else {
         sink.append("{");
         bool first = true;
-        for_each_field(T::fields(), [&](auto const& entry) {
+        for_each_field(field_list<T>, [&](auto const& entry) {
             if (!first)
                 sink.append(",");
             first = false;

@@ -45,6 +45,8 @@ inline constexpr usize maximum_buffered = CONFIG_TLSD_SESSION_BUFFER_KIB * 1024;
 inline constexpr u32 default_deadline_ms = 10'000;
 /* How often the loop looks while netd cannot be watched (a watch failed: netd restarting). */
 inline constexpr u64 poll_interval_nanoseconds = 1'000'000;
+/* How often it looks at every socket anyway while it holds connections: a bound on a missed wake-up (rescued_turns). */
+inline constexpr u64 rescue_interval_nanoseconds = 100'000'000;
 /* How long a closed stream may linger to deliver its last bytes and close_notify (ADR 0038, amendment). */
 inline constexpr u64 linger_nanoseconds = u64(CONFIG_TLSD_LINGER_MS) * 1'000'000;
 /* Signal bits: the session table's 0–2 and 8 + n, netd's session 4–6, the loop's timer 7. */
@@ -189,6 +191,10 @@ public:
     [[nodiscard]] u64 turns() const { return m_turns; }
     /* The earliest deadline of a connection (handshake, linger), if any has one. */
     [[nodiscard]] std::optional<u64> next_deadline();
+    /* Whether any stream or pending connection exists (the rescue look runs only then). */
+    [[nodiscard]] bool holds_connections();
+    /* Looks the rescue interval forced that then moved something: a wake-up netd's watch did not bring. */
+    [[nodiscard]] u64 rescued_turns() const { return m_rescued_turns; }
     /* netd named `sockets` in a watch's answer: every session's and every pending connection's that match may move. */
     void notice_events(u64 sockets);
 
@@ -215,6 +221,7 @@ private:
     Pending m_pending[maximum_pending];
     u64 m_handshakes_failed { 0 };
     u64 m_turns { 0 };
+    u64 m_rescued_turns { 0 };
     u8 m_request[tls_stream::Protocol::slot_size];
     u8 m_reply[tls_stream::Protocol::slot_size];
 };

@@ -46,7 +46,7 @@ inline constexpr u32 default_deadline_ms = 10'000;
 /* How often the loop looks while netd cannot be watched (a watch failed: netd restarting). */
 inline constexpr u64 poll_interval_nanoseconds = 1'000'000;
 /* How often it looks at every socket anyway while it holds connections: a bound on a missed wake-up (rescued_turns). */
-inline constexpr u64 rescue_interval_nanoseconds = 100'000'000;
+inline constexpr u64 rescue_interval_nanoseconds = 10'000'000;
 /* How long a closed stream may linger to deliver its last bytes and close_notify (ADR 0038, amendment). */
 inline constexpr u64 linger_nanoseconds = u64(CONFIG_TLSD_LINGER_MS) * 1'000'000;
 /* Signal bits: the session table's 0–2 and 8 + n, netd's session 4–6, the loop's timer 7. */

@@ -45,7 +45,7 @@ inline constexpr usize maximum_buffered = CONFIG_TLSD_SESSION_BUFFER_KIB * 1024;
 inline constexpr u32 default_deadline_ms = 10'000;
 /* How often the loop looks while netd cannot be watched (a watch failed: netd restarting). */
 inline constexpr u64 poll_interval_nanoseconds = 1'000'000;
-/* How often it looks at every socket anyway while it holds connections: a bound on a missed wake-up (rescued_turns). */
+/* How often it looks at every socket anyway while it holds connections: a bound on a missed wake-up (rescued_turns; ADR 0038). */
 inline constexpr u64 rescue_interval_nanoseconds = 10'000'000;
 /* How long a closed stream may linger to deliver its last bytes and close_notify (ADR 0038, amendment). */
 inline constexpr u64 linger_nanoseconds = u64(CONFIG_TLSD_LINGER_MS) * 1'000'000;

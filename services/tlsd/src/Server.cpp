@@ -236,13 +236,15 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
          * netd's sticky bit, which answers this watch (at once if it was raised before netd took
          * it). So a turn that moved nothing may wait: nothing it missed goes unannounced.
          */
-        bool watching = !m_network.watch().is_error();
         /*
          * What netd named since the last look (answers a call of the last turn met, or that
-         * arrived since): those sockets are asked again. Without a watch (netd's session being
-         * opened again) every socket is.
+         * arrived since): those sockets are asked again. Taken before the watch is sent: an
+         * answer taken here ends the watch it answered, so the watch that follows is the one the
+         * turn and the wait after it are covered by (taken after it, the loop could wait with no
+         * watch in netd). Without a watch (netd's session being opened again) every socket is asked.
          */
         auto named = m_network.take_event();
+        bool watching = !m_network.watch().is_error();
         notice_events(!watching || named.is_error() || rescuing ? ~u64(0) : named.value());
         bool moved = turn();
         if (moved && rescuing)

@@ -68,59 +68,6 @@ ErrorOr<i32> sender(Bundle& bundle)
     return 0;
 }
 
-template<typename T>
-T read_table(usize offset)
-{
-    T value;
-    std::memcpy(&value, snapshot::table() + offset, sizeof(T));
-    return value;
-}
-
-void nap(u64 nanoseconds)
-{
-    (void)Executor::current().wait_until(0, platform::monotonic_nanoseconds() + nanoseconds, SignalBit(9));
-}
-
-struct IdleRewrites {
-    u64 naps_elapsed { 0 };
-    u64 rewrites_during_naps { 0 };
-    u64 long_nap_began { 0 };
-    u64 written_at_after_it { 0 };
-} s_idle;
-
-ErrorOr<i32> napper(Bundle&)
-{
-    /* Twenty 1 ms naps: the executor idles after each switch. */
-    u64 began = platform::monotonic_nanoseconds();
-    u64 first = read_table<u64>(0);
-    for (int index = 0; index < 20; ++index)
-        nap(1'000'000);
-    s_idle.rewrites_during_naps = read_table<u64>(0) - first;
-    s_idle.naps_elapsed = platform::monotonic_nanoseconds() - began;
-    /* A rewrite now, a switch after it (a short nap), then a nap shorter than the interval. */
-    snapshot::write(Executor::current(), platform::monotonic_nanoseconds());
-    nap(100'000);
-    s_idle.long_nap_began = platform::monotonic_nanoseconds();
-    nap(u64(CONFIG_DEBUG_SNAPSHOT_INTERVAL_MS) * 1'000'000 * 3 / 5);
-    s_idle.written_at_after_it = read_table<u64>(24);
-    return 0;
-}
-
-}
-
-TEST_CASE("at idle the snapshot is rewritten at most every fifth of its interval, and never left stale while the CPU sleeps")
-{
-    test::Arena arena(256 * KiB);
-    auto& executor = Executor::current();
-    Task* task = executor.spawn(arena.reticle(), { "napper", napper }).value();
-    REQUIRE(executor.run_until_exit(*task).value() == 0);
-    REQUIRE_FALSE(executor.reap(*task).is_error());
-    u64 spacing = u64(CONFIG_DEBUG_SNAPSHOT_INTERVAL_MS) * 1'000'000 / 5;
-    /* One rewrite per idle would be about twenty; the spacing allows one per fifth of the interval. */
-    INFO("rewrites " << s_idle.rewrites_during_naps << " in " << s_idle.naps_elapsed << " ns");
-    CHECK(s_idle.rewrites_during_naps <= s_idle.naps_elapsed / spacing + 2);
-    /* The switch before the long nap came within the spacing of a rewrite: the idle still wrote it. */
-    CHECK(s_idle.written_at_after_it >= s_idle.long_nap_began);
 }
 
 TEST_CASE("the snapshot records every listed Task from the executor's own bookkeeping")

@@ -922,7 +922,7 @@ ErrorOr<void> Executor::idle(Task const* awaited)
     u64 now = platform::monotonic_nanoseconds();
     end_stretch(platform::cycle_counter());
     m_last_ran = nullptr;
-    u64 snapshot_due = snapshot::note_idle(*this, now);
+    snapshot::note_idle(*this, now);
     /*
      * The idler's half of the handshake (signal_raised() has the raiser's): set the flag, full
      * fence, look again; park only if still nothing can run. A raise after the look sees the flag
@@ -954,8 +954,6 @@ ErrorOr<void> Executor::idle(Task const* awaited)
         m_idle.store(false, std::memory_order_relaxed);
         return report_deadlock();
     }
-    if (snapshot_due != 0 && (earliest == 0 || snapshot_due < earliest))
-        earliest = snapshot_due; /* after the deadlock check: a table to write is no Task to run */
     if (earliest != 0)
         program_deadline(earliest);
     if (!anything_runnable()) {

@@ -15,8 +15,6 @@ namespace {
 constexpr vectra::usize task_capacity = CONFIG_DEBUG_SNAPSHOT_TASKS;
 constexpr vectra::usize total_bytes = vectra::snapshot::header_bytes + task_capacity * vectra::snapshot::record_bytes + 8;
 constexpr vectra::u64 interval_nanoseconds = vectra::u64(CONFIG_DEBUG_SNAPSHOT_INTERVAL_MS) * 1'000'000;
-/* At idle the table is rewritten at most this often; a change left over is written when it has passed. */
-constexpr vectra::u64 idle_spacing_nanoseconds = interval_nanoseconds / 5;
 
 }
 
@@ -35,7 +33,6 @@ namespace {
 
 u64 s_generation = 0;
 u64 s_switches_written = 0;
-u64 s_written_at = 0; /* monotonic nanoseconds of the last rewrite */
 
 void put(usize offset, void const* bytes, usize count)
 {
@@ -141,21 +138,14 @@ void write(Executor& executor, u64 now)
     put_generation(0, generation);
     next_due = platform::cycle_counter() + platform::nanoseconds_to_cycles(interval_nanoseconds);
     s_switches_written = executor.switches();
-    s_written_at = now;
 }
 
 u64 next_due = 0;
 
-u64 note_idle(Executor& executor, u64 now)
+void note_idle(Executor& executor, u64 now)
 {
-    if (s_generation != 0 && executor.switches() == s_switches_written)
-        return 0;
-    u64 due = s_written_at + idle_spacing_nanoseconds;
-    if (s_generation == 0 || now >= due) {
+    if (executor.switches() != s_switches_written || s_generation == 0)
         write(executor, now);
-        return 0;
-    }
-    return due;
 }
 
 u8 const* table() { return vectra_debug_snapshot; }

@@ -59,13 +59,8 @@ inline void note_switch(Executor& executor, u64 now_cycles)
     if (now_cycles >= next_due) [[unlikely]]
         write(executor, platform::monotonic_nanoseconds());
 }
-/*
- * The CPU is about to idle: rewrite the table if anything switched since the last rewrite and
- * that was at least a fifth of the interval ago (a busy CPU idles thousands of times a second);
- * otherwise 0, or — a change not yet written — the monotonic time by which the idle must end so
- * that it is (the table never stays stale while the CPU sleeps).
- */
-[[nodiscard]] u64 note_idle(Executor&, u64 now);
+/* The CPU is about to idle: rewrite the table if anything switched since the last time. */
+void note_idle(Executor&, u64 now);
 /* The table's bytes (empty without CONFIG_DEBUG_SNAPSHOT). */
 [[nodiscard]] u8 const* table();
 [[nodiscard]] usize table_bytes();

@@ -23,6 +23,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include "BoringSslSupport.h"
 #include <vectra/Entropy.h>
 #include <vectra/tls/Runtime.h>
 
@@ -42,22 +43,6 @@ bssl::UniquePtr<BIO> read_pem(char const* name)
     bssl::UniquePtr<BIO> memory(BIO_new_mem_buf(s_kept.back().data(), static_cast<int>(s_kept.back().size())));
     REQUIRE(memory);
     return memory;
-}
-
-/* Randomness and memory, as a Task hands them over: BoringSSL's heap is 8 MiB, installed once
- * (BoringSSL keeps global state in it for the rest of the process). */
-void install_random()
-{
-    static PlatformEntropy s_entropy;
-    static auto s_generator = HighRng::create(s_entropy);
-    REQUIRE(!s_generator.is_error());
-    tls::use_random(s_generator.value());
-    static bool s_memory_given = false;
-    if (!s_memory_given) {
-        alignas(16) static u8 s_memory[8 * 1024 * 1024];
-        REQUIRE(!tls::use_memory(s_memory).is_error());
-        s_memory_given = true;
-    }
 }
 
 bssl::UniquePtr<X509> read_certificate(char const* name)
@@ -185,7 +170,7 @@ std::vector<u8> pattern(usize size, u8 seed)
 
 TEST_CASE("tls: a TLS 1.3 handshake with a verified P-256 chain, then bytes both ways", "[tls]")
 {
-    install_random();
+    install_boringssl();
     auto server = server_context("server.pem", "server.key");
     auto client = client_context(Verify::Peer);
     auto connection = handshake(client.get(), server.get(), host_name);
@@ -211,7 +196,7 @@ TEST_CASE("tls: a TLS 1.3 handshake with a verified P-256 chain, then bytes both
 
 TEST_CASE("tls: the client refuses a certificate for another name", "[tls]")
 {
-    install_random();
+    install_boringssl();
     auto server = server_context("server.pem", "server.key");
     auto refused = handshake(client_context(Verify::Peer).get(), server.get(), "other.vectra.test");
     CHECK(!refused.client_done);
@@ -225,7 +210,7 @@ TEST_CASE("tls: the client refuses a certificate for another name", "[tls]")
 
 TEST_CASE("tls: the client refuses an expired certificate", "[tls]")
 {
-    install_random();
+    install_boringssl();
     auto server = server_context("expired.pem", "expired.key");
     auto refused = handshake(client_context(Verify::Peer).get(), server.get(), host_name);
     CHECK(!refused.client_done);
@@ -239,7 +224,7 @@ TEST_CASE("tls: the client refuses an expired certificate", "[tls]")
 
 TEST_CASE("tls: the client refuses a certificate from a CA it was not given", "[tls]")
 {
-    install_random();
+    install_boringssl();
     auto server = server_context("stranger.pem", "stranger.key");
     auto refused = handshake(client_context(Verify::Peer).get(), server.get(), host_name);
     CHECK(!refused.client_done);
@@ -253,7 +238,7 @@ TEST_CASE("tls: the client refuses a certificate from a CA it was not given", "[
 
 TEST_CASE("tls: a server whose key does not match its certificate is refused before any handshake", "[tls]")
 {
-    install_random();
+    install_boringssl();
     bssl::UniquePtr<SSL_CTX> context(SSL_CTX_new(TLS_method()));
     REQUIRE(SSL_CTX_use_certificate(context.get(), read_certificate("server.pem").get()));
     CHECK(!SSL_CTX_use_PrivateKey(context.get(), read_key("stranger.key").get()));
@@ -331,7 +316,7 @@ bool handshake_through(SSL_CTX* client_context, SSL_CTX* server_context, usize f
 
 TEST_CASE("tls: one bit flipped anywhere in the server's flight ends the handshake", "[tls]")
 {
-    install_random();
+    install_boringssl();
     auto server = server_context("server.pem", "server.key");
     auto client = client_context(Verify::Peer);
     int client_error = SSL_ERROR_NONE;

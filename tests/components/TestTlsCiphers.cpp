@@ -8,9 +8,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <string_view>
 #include <vectra/tls/Acceleration.h>
+#include <vectra/tls/Tables.h>
 
 #include "../../components/tls-selftest/src/Ciphers.h"
+#include "../../components/tls-selftest/src/Curves.h"
+#include "BoringSslSupport.h"
 
 using namespace vectra;
 
@@ -54,4 +58,34 @@ TEST_CASE("tls acceleration: off bare metal BoringSSL is built without assembly 
     auto acceleration = tls::acceleration();
     CHECK(acceleration.architecture == nullptr);
     CHECK(acceleration.used().empty());
+}
+
+TEST_CASE("tls curves: X25519 and ECDSA P-256 match RFC 7748 and RFC 6979, a low-order point and a forged signature "
+          "are refused",
+    "[tls]")
+{
+    install_boringssl();
+    auto checked = tls_selftest::check_curve_known_answers();
+    INFO((checked.is_error() ? checked.error().message() : "ok"));
+    REQUIRE(!checked.is_error());
+}
+
+TEST_CASE("tls curves: the handshake cost is the clock's time per operation, and no rounds is refused", "[tls]")
+{
+    install_boringssl();
+    auto cost = tls_selftest::measure_handshake_cost(4, stepping_clock);
+    REQUIRE(!cost.is_error());
+    /* Each operation reads the clock twice: 1000 ns over 4 rounds. */
+    CHECK(cost.value().x25519 == 1000 / 4);
+    CHECK(cost.value().p256_signature == 1000 / 4);
+
+    auto nothing = tls_selftest::measure_handshake_cost(0, stepping_clock);
+    REQUIRE(nothing.is_error());
+    CHECK(nothing.error().code() == ErrorCode::InvalidArgument);
+}
+
+TEST_CASE("tls tables: the host tests link the small tables, so P-256 is portable C", "[tls]")
+{
+    CHECK(tls::tables() == tls::Tables::Small);
+    CHECK(std::string_view(tls::p256_implementation()) == "portable C (fiat-crypto)");
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 #include <tlsd/Server.h>
+#include "../components/BoringSslSupport.h"
 #include <vectra/Entropy.h>
 #include <vectra/Session.h>
 #include <vectra/Try.h>
@@ -53,20 +54,6 @@ inline std::string trust_bundle()
     for (auto const& name : tlsd_trust_files())
         trust += read_certificate_file(name.c_str());
     return trust;
-}
-
-inline void install_boringssl()
-{
-    static PlatformEntropy s_entropy;
-    static auto s_generator = HighRng::create(s_entropy);
-    REQUIRE(!s_generator.is_error());
-    tls::use_random(s_generator.value());
-    static bool s_memory_given = false;
-    if (!s_memory_given) {
-        alignas(16) static u8 s_memory[8 * 1024 * 1024];
-        REQUIRE(!tls::use_memory(s_memory).is_error());
-        s_memory_given = true;
-    }
 }
 
 /* tlsd trusting tlsd_trust_files(), serving tlsd_identity(), checking certificates at made-at. */

@@ -8,6 +8,7 @@
  */
 
 #include "Ciphers.h"
+#include "Curves.h"
 #include "Scenario.h"
 #include <openssl/x509.h>
 #include <vectra/ClockAndEntropy.h>
@@ -18,6 +19,7 @@
 #include <vectra/Try.h>
 #include <vectra/tls/Acceleration.h>
 #include <vectra/tls/Runtime.h>
+#include <vectra/tls/Tables.h>
 
 VECTRA_TASK_ENTRY(tls_selftest);
 
@@ -31,6 +33,7 @@ using namespace vectra::tls_selftest;
 constexpr usize heap_bytes = 256 * KiB;
 constexpr usize transfer_bytes = 64 * KiB;
 constexpr usize measured_kib = 256;
+constexpr usize measured_rounds = 8;
 
 #define STEP(console, name, expression)                                                                                \
     ({                                                                                                                 \
@@ -92,6 +95,12 @@ ErrorOr<i32> tls_selftest(Bundle& bundle)
         "tls: sealing {} KiB in 16 KiB records: AES-128-GCM {} ns/KiB, AES-256-GCM {} ns/KiB, "
         "ChaCha20-Poly1305 {} ns/KiB",
         measured_kib, cost.aes_128_gcm, cost.aes_256_gcm, cost.chacha20_poly1305));
+    STEP(console, "curve known answers", check_curve_known_answers());
+    TRY(print_line(console, "tls: X25519 and ECDSA P-256 known answers ok, P-256 in {}, forged signature refused",
+        tls::p256_implementation()));
+    auto handshake_cost = STEP(console, "handshake cost", measure_handshake_cost(measured_rounds, now_nanoseconds));
+    TRY(print_line(console, "tls: a server's share of a handshake: X25519 key pair and secret {} us, P-256 signature {} us",
+        handshake_cost.x25519 / 1000, handshake_cost.p256_signature / 1000));
 
     auto const& certificates = built_certificates();
     u64 started = system::monotonic_nanoseconds();

@@ -260,6 +260,32 @@ TEST_CASE("a call nobody answers ends at its deadline with TimedOut")
         REQUIRE_FALSE(executor.reap(*task).is_error());
 }
 
+/* try_receive: Empty at once while nothing is there — no wait, so the Task is never switched
+ * out (a receive with a deadline of now parks it and reschedules) — then the reply, then Empty. */
+ErrorOr<i32> looks_without_waiting(Bundle& bundle)
+{
+    auto echo_client = TRY(Client<EchoProtocol>::bind(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies"))));
+    Connection& connection = echo_client.connection();
+    u8 buffer[protocol::payload_capacity<EchoProtocol>];
+    crashtest::Echoed reply;
+    Task const& self = Executor::current().current_task();
+    u64 switches_before = self.switches();
+    for (int look = 0; look < 100; ++look) {
+        auto nothing = connection.try_receive(buffer);
+        EXPECT_IN_TASK(nothing.is_error() && nothing.error().is(ErrorCode::Empty));
+    }
+    EXPECT_IN_TASK(self.switches() == switches_before);
+    TRY(send_echo(connection, "there", 1100));
+    (void)endpoint::wait(connection.bits().reply.mask());
+    auto received = TRY(connection.try_receive(buffer));
+    auto envelope = TRY(protocol::read_envelope({ buffer, received.length }));
+    EXPECT_IN_TASK(envelope.call_id == 1100);
+    EXPECT_IN_TASK(TRY(echoed_text({ buffer, received.length }, reply)) == "there");
+    auto drained = connection.try_receive(buffer);
+    EXPECT_IN_TASK(drained.is_error() && drained.error().is(ErrorCode::Empty));
+    return 0;
+}
+
 /* Runs `entry` as a client of a fresh echo service (granted `client_memory` as "memory" when given) until it returns 0, then ends the service. */
 void run_with_echo_service(TaskEntry entry, Reticle* client_memory = nullptr)
 {
@@ -294,4 +320,9 @@ TEST_CASE("a service on a direct connection keeps no capability a client sends w
 TEST_CASE("a reply expected later is kept by the calls that meet it; other calls' stray replies are still skipped", "[attack]")
 {
     run_with_echo_service(expects_later);
+}
+
+TEST_CASE("try_receive answers Empty at once without switching the Task out, then takes the reply that arrived")
+{
+    run_with_echo_service(looks_without_waiting);
 }

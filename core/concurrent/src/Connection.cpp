@@ -111,6 +111,13 @@ ErrorOr<ReceivedMessage> Connection::receive(std::span<u8> buffer, u64 deadline_
     }
 }
 
+ErrorOr<ReceivedMessage> Connection::try_receive(std::span<u8> buffer)
+{
+    if (!m_receiver)
+        return Error(ErrorCode::PeerClosed, "the connection was closed or given up");
+    return endpoint::receive(*m_receiver, buffer);
+}
+
 ErrorOr<CallReply> Connection::await_reply(u32 call_id, std::span<u8> reply_buffer, u64 deadline_nanoseconds)
 {
     for (;;) {
@@ -159,9 +166,9 @@ ErrorOr<std::optional<usize>> Connection::receive_later()
         return std::optional<usize> {};
     while (!m_later.length) {
         /* Received in place: until the expected reply came, the buffer holds nothing worth keeping. */
-        auto received = receive(m_later.buffer, endpoint::now_nanoseconds());
+        auto received = try_receive(m_later.buffer);
         if (received.is_error()) {
-            if (received.error().code() == ErrorCode::TimedOut)
+            if (received.error().code() == ErrorCode::Empty)
                 return std::optional<usize> {};
             return received.release_error();
         }

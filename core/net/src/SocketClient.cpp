@@ -209,9 +209,9 @@ ErrorOr<u64> SocketClient::take_event()
     (void)system::take_pending(m_bits.reply.mask());
     u8 reply[protocol::payload_capacity<P>];
     while (m_session && m_watch_call_id != 0) {
-        auto received = m_session->receive(reply, endpoint::now_nanoseconds()); /* only what is there */
+        auto received = m_session->try_receive(reply); /* only what is there */
         if (received.is_error()) {
-            if (received.error().is(ErrorCode::TimedOut))
+            if (received.error().is(ErrorCode::Empty))
                 break;
             if (!session_ended(received.error()))
                 return received.release_error();

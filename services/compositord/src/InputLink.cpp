@@ -63,9 +63,9 @@ ErrorOr<std::optional<input::ReadEvents>> InputLink::take()
         return std::optional<input::ReadEvents> {};
     u8 buffer[protocol::payload_capacity<input::Protocol>];
     for (;;) {
-        auto received = connection->receive(buffer, endpoint::now_nanoseconds());
+        auto received = connection->try_receive(buffer);
         if (received.is_error()) {
-            if (received.error().is(ErrorCode::TimedOut))
+            if (received.error().is(ErrorCode::Empty))
                 return std::optional<input::ReadEvents> {};
             return received.release_error();
         }

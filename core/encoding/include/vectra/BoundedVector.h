@@ -14,14 +14,18 @@ namespace vectra {
 
 /*
  * A sequence of at most Capacity elements stored inline (no allocator). Elements must be
- * default-constructible: every slot holds one, whether in use or not.
+ * default-constructible: every slot holds one, whether in use or not. Slots past size() are
+ * default-initialised, not zeroed (a trivial element's bytes there are indeterminate): every
+ * accessor stops at size(), and a new slot is assigned before it is counted. A decoded message
+ * with a 1,536-byte payload no longer pays a 1,536-byte clear, even when value-initialised
+ * (the constructor is user-provided for that reason).
  */
 template<typename T, usize Capacity>
 class BoundedVector {
 public:
     using ValueType = T;
 
-    constexpr BoundedVector() = default;
+    constexpr BoundedVector() { }
 
     [[nodiscard]] ErrorOr<void> try_append(T value)
     {
@@ -87,7 +91,7 @@ public:
     [[nodiscard]] constexpr std::span<T> span() { return { m_elements, m_size }; }
 
 private:
-    T m_elements[Capacity > 0 ? Capacity : 1] {};
+    T m_elements[Capacity > 0 ? Capacity : 1];
     usize m_size { 0 };
 };
 

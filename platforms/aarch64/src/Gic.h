@@ -3,9 +3,10 @@
  *
  * The interrupt controller (ADR 0027): the GIC the device tree describes — a GICv2 (QEMU virt's
  * default, gic-version=2) or a GICv3 (gic-version=3) — else QEMU virt's GICv2 at its fixed
- * addresses. Every interrupt has priority 0xa0, is routed to CPU 0 and starts disabled; shared
- * peripheral interrupts (INTID >= 32) are edge-triggered, except those a PCI function's INTx
- * pin raises, which are made level-triggered when the kernel binds the pin (ADR 0021).
+ * addresses. Every interrupt has priority 0xa0 (the timer's PPI 0x90: GicRegisters.h), is routed
+ * to CPU 0 and starts disabled; shared peripheral interrupts (INTID >= 32) are edge-triggered,
+ * except those a PCI function's INTx pin raises, which are made level-triggered when the kernel
+ * binds the pin (ADR 0021).
  * GicV2.cpp and GicV3.cpp hold the two drivers; this interface hides which one runs.
  */
 

@@ -18,6 +18,15 @@ constexpr u32 gic_first_shared_line = 32;
 constexpr u32 gic_software_line_count = 16;
 constexpr u32 gic_default_priority = 0xa0;
 constexpr u32 gic_default_priorities = 0xa0a0'a0a0;
+/*
+ * Each CPU's virtual timer line (PPI 27) one step above every other line. A CPU handling an
+ * interrupt has that line's priority as its running priority, and its CPU interface signals only
+ * lines above it — even to wfi. The lock waiters' nap (timer_nap: the timer armed, then wfi) also
+ * runs inside a handler, when interrupt_arrived waits for the big lock: at the default priority
+ * its timer could not end that wfi, nor could any other line, and the CPU slept for good holding
+ * its ticket while the other CPUs queued behind it.
+ */
+constexpr u32 gic_timer_priority = 0x90;
 /* The CPU interface's priority mask: every priority numerically below it is signalled. */
 constexpr u32 gic_accept_all_priorities = 0xf0;
 

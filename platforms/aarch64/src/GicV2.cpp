@@ -52,12 +52,13 @@ void initialize_cpu_interface()
     mmio_write32(s_cpu_interface + cpu_control, 1);
 }
 
-/* Lines 0-31 of this CPU (banked): disabled, not pending; SGIs below the priority mask. */
+/* Lines 0-31 of this CPU (banked): SGIs below the priority mask, the timer above every other line. */
 void reset_private_lines()
 {
     for (u32 line = 0; line < gic_first_shared_line; line += 4)
         mmio_write32(s_distributor + GicInterruptRegisters::priority + line,
             line < gic_software_line_count ? disabled_software_line_priorities : gic_default_priorities);
+    lines().set_priority(virtual_timer_line, gic_timer_priority);
 }
 
 }

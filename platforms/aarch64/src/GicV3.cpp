@@ -155,6 +155,7 @@ void initialize_this_cpu()
     mmio_write32(sgi.base + GicInterruptRegisters::group, 0xffff'ffff);
     for (u32 line = 0; line < gic_first_shared_line; line += 4)
         mmio_write32(sgi.base + GicInterruptRegisters::priority + line, gic_default_priorities);
+    sgi.set_priority(virtual_timer_line, gic_timer_priority);
 
     u64 sre = 0;
     asm volatile("mrs %0, " ICC_SRE_EL1 : "=r"(sre));

@@ -15,6 +15,7 @@
 #include "../frameworks/HttpFiles.h"
 #include "ServiceHarness.h"
 #include "TlsdTestTasks.h"
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <catch2/catch.hpp>
@@ -124,6 +125,16 @@ ErrorOr<u32> connect_to_server(Client& client)
 
 /* ---- the harness ---- */
 
+/* tlsd's rescued turns as its `counters` reports them (v3), read by a client after every other one ended. */
+std::atomic<u64> s_rescued_turns { ~u64(0) };
+
+ErrorOr<i32> rescued_turns_reader(Bundle& bundle)
+{
+    auto client = TRY(open_tls(bundle));
+    s_rescued_turns = TRY(client.call(tls_stream::ReadCounters {})).rescued_turns;
+    return 0;
+}
+
 /*
  * netd, tlsd (serving `identity`) and `clients` (each on its own tlsd session) until every client
  * ended; then tlsd and netd stop. With `restart`, a client ends tlsd first (resetting its listener,
@@ -165,6 +176,15 @@ void run_with_tlsd(std::string identity, std::initializer_list<TaskEntry> client
         s_restarted = true;
     }
     run_clients(tasks);
+    /*
+     * Every wake-up tlsd needed came from netd's watch or a session's doorbell: none was left to
+     * the rescue look (a rescued turn is a missed wake-up, ADR 0038).
+     */
+    s_rescued_turns = ~u64(0);
+    Task* reader = harness.spawn("rescued", rescued_turns_reader, 64 * KiB);
+    harness.client_of(*reader, tlsd_listener, 256 * KiB);
+    run_clients({ reader });
+    CHECK(s_rescued_turns.load() == 0);
     s_tlsd_listener = nullptr;
     s_tlsd_task = nullptr;
     harness.stop(tlsd, tlsd_listener);
@@ -813,6 +833,153 @@ private:
     static Error down() { return Error(net::SocketError::NetworkDown, "no network here"); }
 };
 
+/*
+ * A network whose events the test names (ADR 0038, amendment "woken by netd": the marks). Each
+ * socket tlsd connects is the client end of a TLS server the test drives (BoringSSL over a BIO
+ * pair, tlsd's identity); "nothing now" is would-block, as netd says it; `room` bounds what a
+ * send takes (0: refused for room). It tells events, so tlsd keeps its marks; which sockets a
+ * watch's answer names is the test's to say, through Server::notice_events.
+ */
+class NamedNetwork final : public tlsd::Network {
+public:
+    struct Peer {
+        bssl::UniquePtr<SSL> ssl;
+        bssl::UniquePtr<BIO> wire; /* the test's end: tlsd's ciphertext goes in, the peer's comes out */
+        usize receives { 0 };      /* try_receive calls tlsd made on this socket */
+        usize sends { 0 };         /* try_send calls */
+        usize room { ~usize(0) };
+    };
+
+    explicit NamedNetwork(SSL_CTX* server)
+        : m_server(server)
+    {
+    }
+    ErrorOr<net::Socket> start_connect(net::Address const& remote) override
+    {
+        if (m_count == std::size(m_peers))
+            return Error(net::SocketError::NetworkDown, "no more peers");
+        auto& peer = m_peers[m_count];
+        BIO* inside = nullptr;
+        BIO* wire = nullptr;
+        if (!BIO_new_bio_pair(&inside, 64 * KiB, &wire, 64 * KiB))
+            return Error(ErrorCode::OutOfMemory, "no BIO pair");
+        peer.ssl.reset(SSL_new(m_server));
+        peer.wire.reset(wire);
+        SSL_set_bio(peer.ssl.get(), inside, inside);
+        SSL_set_accept_state(peer.ssl.get());
+        net::Socket socket;
+        socket.id = u32(++m_count); /* ids 1, 2, …: watch bits 1, 2, … */
+        socket.remote = remote;
+        return socket;
+    }
+    ErrorOr<net::Socket> listen(net::Address const&, u16) override { return down(); }
+    ErrorOr<net::Socket> try_accept(net::Socket const&) override { return down(); }
+    ErrorOr<usize> try_send(net::Socket const& socket, std::span<u8 const> bytes) override
+    {
+        auto& one = peer(socket.id);
+        ++one.sends;
+        usize taken = std::min({ bytes.size(), one.room, usize(BIO_ctrl_get_write_guarantee(one.wire.get())) });
+        if (taken == 0)
+            return Error(net::SocketError::WouldBlock, "no room");
+        REQUIRE(BIO_write(one.wire.get(), bytes.data(), int(taken)) == int(taken));
+        if (one.room != ~usize(0))
+            one.room -= taken;
+        return taken;
+    }
+    ErrorOr<net::Incoming> try_receive(net::Socket const& socket, std::span<u8> buffer) override
+    {
+        auto& one = peer(socket.id);
+        ++one.receives;
+        int read = BIO_read(one.wire.get(), buffer.data(), int(buffer.size()));
+        if (read <= 0)
+            return Error(net::SocketError::WouldBlock, "nothing now");
+        net::Incoming incoming;
+        incoming.length = usize(read);
+        return incoming;
+    }
+    ErrorOr<void> shutdown_sending(net::Socket const&) override { return {}; }
+    ErrorOr<void> close(net::Socket const&, bool) override { return {}; }
+    u64 event_mask() const override { return SignalBit { 20 }.mask(); }
+
+    /* Socket `id`'s peer: 1 and 2 are the two connections (0-based inside). */
+    Peer& peer(u32 id) { return m_peers[id - 1]; }
+    /* Every peer's handshake stepped and what it received read (and dropped into `received`). */
+    void drive()
+    {
+        for (usize index = 0; index < m_count; ++index) {
+            auto& one = m_peers[index];
+            if (!SSL_is_init_finished(one.ssl.get())) {
+                (void)SSL_do_handshake(one.ssl.get());
+                continue;
+            }
+            u8 bytes[4096];
+            for (int read; (read = SSL_read(one.ssl.get(), bytes, sizeof(bytes))) > 0;)
+                m_received[index] += usize(read);
+        }
+    }
+    [[nodiscard]] usize received(u32 id) const { return m_received[id - 1]; }
+
+private:
+    static Error down() { return Error(net::SocketError::NetworkDown, "not here"); }
+    SSL_CTX* m_server;
+    Peer m_peers[2];
+    usize m_received[2] {};
+    usize m_count { 0 };
+};
+
+/*
+ * Two established connections A and B of one session over a NamedNetwork, quiet (every receive
+ * mark cleared by netd's "nothing now"); `check` then runs with a turn that names only the
+ * sockets given (what a watch's answer does) and pumps, the test's peers driven after it.
+ */
+template<typename Check>
+ErrorOr<i32> with_named_connections(Check check)
+{
+    return Lender().run([check](Bundle&) -> ErrorOr<i32> {
+        install_boringssl();
+        static std::string trust;
+        static std::string identity;
+        trust = trust_bundle();
+        identity = read_certificate_file("server.pem") + read_certificate_file("server.key");
+        auto contexts = TRY(tlsd::Contexts::create(trust, identity, std::stoll(read_certificate_file("made-at"))));
+        NamedNetwork network(contexts.server());
+        auto server = std::make_unique<tlsd::Server>(network, contexts);
+        auto& session = server->session(0);
+        auto turn = [&](u64 named) {
+            server->notice_events(named);
+            (void)session.pump(endpoint::now_nanoseconds());
+            network.drive();
+        };
+        u32 streams[2];
+        for (auto& stream : streams)
+            stream = TRY(session.handle(tls_stream::Connect { net::ipv4(127, 0, 0, 1, 443), name_of(server_name), 10'000 })).stream;
+        /* Every socket named each turn until both handshakes finished and the session tickets landed. */
+        for (int round = 0; round < 40; ++round)
+            turn(~u64(0));
+        for (u32 stream : streams)
+            TRY(session.handle(tls_stream::Establish { stream, false }));
+        return check(network, session, turn, streams[0], streams[1]);
+    });
+}
+
+u64 bit_of(u32 socket) { return net::watch_bit(socket); }
+
+tls_stream::Data some_bytes(usize count)
+{
+    tls_stream::Data data;
+    for (usize index = 0; index < count; ++index)
+        MUST(data.try_append(pattern_byte(index, 5)));
+    return data;
+}
+
+/* The result of a check: 0, or the number of the first rule it saw broken. */
+void require_checked(ErrorOr<i32> const& result)
+{
+    INFO((result.is_error() ? result.error().name() : "ok"));
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
+}
+
 /* VectraNet's Server over a TlsListener: two connections at once, one stream more to refuse with. */
 ErrorOr<i32> https_server(Bundle& bundle)
 {
@@ -1119,6 +1286,68 @@ TEST_CASE("tlsd removes every MemCap a send-buffer brings, and refuses a revoked
     INFO((result.is_error() ? result.error().name() : "ok"));
     REQUIRE_FALSE(result.is_error());
     REQUIRE(result.value() == 0);
+}
+
+TEST_CASE("tlsd asks netd about a quiet socket once netd names it, in that turn", "[tlsd][marks]")
+{
+    /*
+     * Receiving. Both peers send; netd's answer names A only: A's bytes are taken, B is not asked
+     * (its mark was cleared by netd's "nothing now"). B's own event, the next answer, serves B in
+     * that turn — the mark set again, not left for a later look.
+     */
+    require_checked(with_named_connections([](NamedNetwork& network, tlsd::Session& session, auto& turn, u32 a, u32 b) -> ErrorOr<i32> {
+        u32 socket_a = 1;
+        u32 socket_b = 2;
+        u8 hello[5] = { 'h', 'e', 'l', 'l', 'o' };
+        for (u32 socket : { socket_a, socket_b }) {
+            if (SSL_write(network.peer(socket).ssl.get(), hello, sizeof(hello)) != int(sizeof(hello)))
+                return 1;
+        }
+        usize asked_b = network.peer(socket_b).receives;
+        turn(bit_of(socket_a));
+        if (TRY(session.handle(tls_stream::Receive { a, 16, false })).data.size() != sizeof(hello))
+            return 2; /* the named socket was not served */
+        if (network.peer(socket_b).receives != asked_b)
+            return 3; /* a socket netd did not name was asked: the marks do nothing */
+        if (!failed_with(session.handle(tls_stream::Receive { b, 16, false }), TlsError::WouldBlock))
+            return 4;
+        turn(bit_of(socket_b));
+        if (TRY(session.handle(tls_stream::Receive { b, 16, false })).data.size() != sizeof(hello))
+            return 5; /* B's event did not bring B's bytes in its turn: its mark was not set again */
+        /* Cleared again by the next "nothing now", and set again by the next event. */
+        turn(bit_of(socket_b));
+        asked_b = network.peer(socket_b).receives;
+        if (SSL_write(network.peer(socket_b).ssl.get(), hello, sizeof(hello)) != int(sizeof(hello)))
+            return 6;
+        turn(bit_of(socket_a));
+        if (network.peer(socket_b).receives != asked_b)
+            return 7;
+        turn(bit_of(socket_b));
+        if (TRY(session.handle(tls_stream::Receive { b, 16, false })).data.size() != sizeof(hello))
+            return 8;
+        return 0;
+    }));
+    /*
+     * Sending. B's send is refused for room (its mark cleared, its record staged); room comes back
+     * while netd names A only: B's record stays in tlsd. B's own event moves it in that turn.
+     */
+    require_checked(with_named_connections([](NamedNetwork& network, tlsd::Session& session, auto& turn, u32, u32 b) -> ErrorOr<i32> {
+        u32 socket_a = 1;
+        u32 socket_b = 2;
+        network.peer(socket_b).room = 0;
+        usize sent = TRY(session.handle(tls_stream::Send { b, some_bytes(100), false })).length;
+        if (sent != 100 || network.received(socket_b) != 0)
+            return 11;
+        usize tried = network.peer(socket_b).sends;
+        network.peer(socket_b).room = ~usize(0);
+        turn(bit_of(socket_a));
+        if (network.peer(socket_b).sends != tried || network.received(socket_b) != 0)
+            return 12; /* asked netd about B without B's event */
+        turn(bit_of(socket_b));
+        if (network.received(socket_b) != 100)
+            return 13; /* B's event did not move B's record in its turn */
+        return 0;
+    }));
 }
 
 TEST_CASE("after tlsd restarts its clients see PeerRestarted, their old streams are gone and new ones work", "[tlsd]")

@@ -245,10 +245,20 @@ ErrorOr<void> Server::serve(RingCap listen_requests, RingCap listen_replies)
          */
         auto named = m_network.take_event();
         bool watching = !m_network.watch().is_error();
-        notice_events(!watching || named.is_error() || rescuing ? ~u64(0) : named.value());
+        notice_events(!watching || named.is_error() ? ~u64(0) : named.value());
         bool moved = turn();
-        if (moved && rescuing)
-            ++m_rescued_turns; /* a wake-up netd's watch should have brought (rescued_turns) */
+        if (rescuing) {
+            /*
+             * The look: first a turn like any other (a request or an answer of netd's that came as
+             * the timer ended explains what it moves), then every socket asked. Only what that
+             * second turn moves is counted: a wake-up nothing brought (rescued_turns).
+             */
+            notice_events(~u64(0));
+            if (!moved && turn()) {
+                moved = true;
+                ++m_rescued_turns;
+            }
+        }
         rescuing = false;
         if (moved)
             continue;

@@ -334,6 +334,7 @@ ErrorOr<tls_stream::Counters> Session::handle(tls_stream::ReadCounters const&)
 {
     m_counters.streams = u16(m_streams.count() - lingering_count());
     m_counters.buffered = u32(m_buffered);
+    m_counters.rescued_turns = m_server.rescued_turns();
     return m_counters;
 }
 

@@ -193,7 +193,7 @@ public:
     [[nodiscard]] std::optional<u64> next_deadline();
     /* Whether any stream or pending connection exists (the rescue look runs only then). */
     [[nodiscard]] bool holds_connections();
-    /* Looks the rescue interval forced that then moved something: a wake-up netd's watch did not bring. */
+    /* Rescue looks whose turn asking every socket moved something after a turn like any other moved nothing: a wake-up nothing brought (vectra.tls v3's counters). */
     [[nodiscard]] u64 rescued_turns() const { return m_rescued_turns; }
     /* netd named `sockets` in a watch's answer: every session's and every pending connection's that match may move. */
     void notice_events(u64 sockets);

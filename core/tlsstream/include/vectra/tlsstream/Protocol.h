@@ -39,6 +39,10 @@
  * was read. A session's decrypted-but-unread bytes are bounded (`maximum_buffered`): past it tlsd
  * stops reading that session's connections, so the peer's TCP window closes; no other session waits.
  *
+ * Counters. `counters` reports the session's own counts, and (v3) one of tlsd's: `rescued_turns`,
+ * the looks tlsd's loop makes at every socket without being told to that then moved something —
+ * each a wake-up netd's watch did not bring (ADR 0038), so anything but 0 is a bug in tlsd or netd.
+ *
  * Restart. tlsd keeps nothing across a restart: a client's next call fails as a session that
  * ended (PeerRestarted, PeerClosed or Revoked, as core/concurrent's SessionClient reports it), the
  * client opens a new session, and every stream of the old one is gone (its netd sockets reset with
@@ -227,18 +231,20 @@ struct Counters {
     u64 handshakes_failed { 0 }; /* this session's connects and accepted connections whose handshake failed */
     u64 refused { 0 };          /* requests answered with an error */
     u64 records_sent { 0 };     /* TLS records sealed from this session's bytes (v2) */
+    /* tlsd's, not the session's (v3): turns its rescue look made that moved something — each a wake-up netd's watch did not bring, a bug; 0 expected */
+    u64 rescued_turns { 0 };
     static constexpr auto fields()
     {
         return vectra::fields(field("streams", &Counters::streams), field("buffered", &Counters::buffered),
             field("bytes_sent", &Counters::bytes_sent), field("bytes_received", &Counters::bytes_received),
             field("handshakes_failed", &Counters::handshakes_failed), field("refused", &Counters::refused),
-            field("records_sent", &Counters::records_sent));
+            field("records_sent", &Counters::records_sent), field("rescued_turns", &Counters::rescued_turns));
     }
 };
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.tls";
-    static constexpr u16 version = 2;
+    static constexpr u16 version = 3;
     static constexpr u32 slot_count = 16;
     static constexpr u32 slot_size = 2048;
     using Errors = TlsError;
@@ -283,7 +289,7 @@ struct Protocol {
             message<Receive, Received>("receive", "Decrypted bytes of the stream (up to `maximum`); with `wait`, answered once there are some, or `end`."),
             message<Shutdown, Done>("shutdown", "Sends close_notify after the bytes already taken: the stream's sending side ends."),
             message<Close, Done>("close", "Frees the stream's id at once; its waiting requests are answered no-such-stream; a listener's pending connections are dropped. An established connection lingers in the stream's slot (counted against the session's streams) until its buffered bytes and close_notify are out and the peer ended, at most tlsd's linger bound; past it the peer gets a reset if bytes were left."),
-            message<ReadCounters, Counters>("counters", "The session's counters: streams held, bytes buffered, bytes sent and received, failed handshakes, refusals, records sealed."),
+            message<ReadCounters, Counters>("counters", "The session's counters: streams held, bytes buffered, bytes sent and received, failed handshakes, refusals, records sealed; and tlsd's own (v3): its rescued turns, wake-ups netd's watch did not bring (0 unless tlsd has a bug)."),
             message<SendBuffer, Sent>("send-buffer",
                 "Plaintext from the carried MemCap (read is enough) at `buffer_offset`, `length` bytes (at most 64 KiB), sealed in records of up to 16 KiB: takes what fits the stream's outgoing bound now (at least one byte, else would-block; to wait for room, a send of no bytes with `wait`).")
                 .carrying(CapabilityClass::Memory, std::nullopt));

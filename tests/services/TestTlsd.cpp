@@ -177,14 +177,17 @@ void run_with_tlsd(std::string identity, std::initializer_list<TaskEntry> client
     }
     run_clients(tasks);
     /*
-     * Every wake-up tlsd needed came from netd's watch or a session's doorbell: none was left to
-     * the rescue look (a rescued turn is a missed wake-up, ADR 0038).
+     * Every wake-up tlsd needed came from netd's watch or a session's doorbell, not the rescue look.
+     * At most two rescued turns a case: under load, 2 of 20 whole runs read 1 (a look whose second
+     * turn found what netd's own timer, a delayed ACK, made ready at that instant cannot be told
+     * from a missed wake-up); a class of lost wake-ups reads many (no watch sent: 8 in the first
+     * case). ADR 0038, amendment "rescued turns reported".
      */
     s_rescued_turns = ~u64(0);
     Task* reader = harness.spawn("rescued", rescued_turns_reader, 64 * KiB);
     harness.client_of(*reader, tlsd_listener, 256 * KiB);
     run_clients({ reader });
-    CHECK(s_rescued_turns.load() == 0);
+    CHECK(s_rescued_turns.load() <= 2);
     s_tlsd_listener = nullptr;
     s_tlsd_task = nullptr;
     harness.stop(tlsd, tlsd_listener);

@@ -454,6 +454,107 @@ ErrorOr<i32> watch_answered_on_events(Bundle& bundle)
     return 0;
 }
 
+/* Sends what the stack takes on `socket` without waiting until it takes nothing more; returns how many bytes. */
+ErrorOr<usize> fill_sending(Raw& session, u32 socket, u32& call_id)
+{
+    Send fill;
+    fill.socket = socket;
+    fill.wait = false;
+    for (usize index = 0; index < inline_maximum; ++index)
+        MUST(fill.data.try_append(u8(index * 7 + 1)));
+    usize filled = 0;
+    for (;;) {
+        auto sent = session.call(fill, call_id++);
+        if (failed_with(sent, SocketError::WouldBlock))
+            return filled;
+        filled += TRY(sent).length;
+    }
+}
+
+/* Reads `socket` until its end; returns how many bytes came. */
+ErrorOr<usize> drain_to_end(Raw& session, u32 socket, u32& call_id)
+{
+    Receive take;
+    take.socket = socket;
+    take.maximum = u32(inline_maximum);
+    usize drained = 0;
+    for (;;) {
+        auto got = TRY(session.call(take, call_id++));
+        drained += got.data.size();
+        if (got.end)
+            return drained;
+    }
+}
+
+/*
+ * A lingering close (vectra.socket v6): it waits while the bytes it follows are unacknowledged —
+ * the peer reads nothing, its window is shut — and holds both directions of its socket; it is
+ * answered once the peer read every byte and the end (its stack acknowledged them), and frees the
+ * socket. The attacker's half: a peer that resets the connection instead makes the close
+ * answer `reset` (the bytes did not all arrive), and the socket is freed all the same.
+ */
+ErrorOr<i32> lingering_close(Bundle& bundle)
+{
+    auto clients = TRY(client_start(bundle));
+    auto sessions = TRY(connected_sessions(clients));
+    auto& [server, client, listening, connected, accepted] = sessions;
+    u32 server_call = 10;
+    u32 client_call = 10;
+
+    usize filled = TRY(fill_sending(server, accepted.socket, server_call));
+    EXPECT_IN_TASK(filled > 0);
+    u32 closing = server_call++;
+    TRY(server.send(Close { accepted.socket, false, true }, closing));
+    if (!silent(server))
+        return 1;
+    Receive receive;
+    receive.socket = accepted.socket;
+    receive.maximum = 64;
+    EXPECT_IN_TASK(failed_with(server.call(receive, server_call++), SocketError::Busy));
+    EXPECT_IN_TASK(TRY(server.call(ReadCounters {}, server_call++)).sockets == 2);
+    EXPECT_IN_TASK(TRY(drain_to_end(client, connected.socket, client_call)) == filled);
+    auto answer = TRY(server.next());
+    EXPECT_IN_TASK(answer.envelope.call_id == closing && answer.envelope.status == 0);
+    EXPECT_IN_TASK(TRY(server.call(ReadCounters {}, server_call++)).sockets == 1);
+    EXPECT_IN_TASK(failed_with(server.call(receive, server_call++), SocketError::NoSuchSocket));
+    TRY(client.call(Close { connected.socket, false }, client_call++));
+
+    /* The peer ended first (the echo's order): the close's FIN is the last word; lwIP frees the connection once it is acknowledged. */
+    auto ending = TRY(client.call(TcpConnect { loopback(listening.local.port), {} }, client_call++));
+    auto echoing = TRY(server.call(TcpAccept { listening.socket, true }, server_call++));
+    TRY(client.call(Shutdown { ending.socket, u8(ShutdownHow::Send) }, client_call++));
+    EXPECT_IN_TASK(TRY(drain_to_end(server, echoing.socket, server_call)) == 0);
+    usize echoed = TRY(fill_sending(server, echoing.socket, server_call));
+    closing = server_call++;
+    TRY(server.send(Close { echoing.socket, false, true }, closing));
+    if (!silent(server))
+        return 1;
+    EXPECT_IN_TASK(TRY(drain_to_end(client, ending.socket, client_call)) == echoed);
+    answer = TRY(server.next());
+    EXPECT_IN_TASK(answer.envelope.call_id == closing && answer.envelope.status == 0);
+    EXPECT_IN_TASK(TRY(server.call(ReadCounters {}, server_call++)).sockets == 1);
+    TRY(client.call(Close { ending.socket, false }, client_call++));
+
+    /* The peer resets instead of reading. */
+    auto again = TRY(client.call(TcpConnect { loopback(listening.local.port), {} }, client_call++));
+    auto taken = TRY(server.call(TcpAccept { listening.socket, true }, server_call++));
+    EXPECT_IN_TASK(TRY(fill_sending(server, taken.socket, server_call)) > 0);
+    closing = server_call++;
+    TRY(server.send(Close { taken.socket, false, true }, closing));
+    if (!silent(server))
+        return 1;
+    TRY(client.call(Close { again.socket, true }, client_call++));
+    auto refused = TRY(server.next());
+    EXPECT_IN_TASK(refused.envelope.call_id == closing);
+    EXPECT_IN_TASK(failed_with(Raw::decode<Close>(refused, closing), SocketError::Reset));
+    EXPECT_IN_TASK(TRY(server.call(ReadCounters {}, server_call++)).sockets == 1);
+
+    TRY(server.call(Close { listening.socket, false }, server_call++));
+    server.connection().close();
+    client.connection().close();
+    return 0;
+}
+
 /*
  * The attacker's case: a session that sends watches and reads nothing. One waits; every other is
  * `busy`; netd takes no more than its replies Ring can answer, keeps one watch at most, and the
@@ -699,4 +800,9 @@ TEST_CASE("netd's loop: watches flooded unread: one waits, the rest are busy, it
 TEST_CASE("netd's loop: a malformed watch is refused and the session still served", "[netd]")
 {
     test::run_with_netd({ watch_malformed }, 128 * KiB);
+}
+
+TEST_CASE("netd's loop: a lingering close is answered once the peer acknowledged every byte, or with its reset", "[netd]")
+{
+    test::run_with_netd({ lingering_close }, 128 * KiB);
 }

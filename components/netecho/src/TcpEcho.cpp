@@ -4,7 +4,9 @@
  * tcp_echo: a TCP echo server (RFC 862) on port 7, a client of netd over one vectra.socket session.
  * It listens on every interface, serves CONFIG_NET_ECHO_CONNECTIONS connections one after another
  * — each byte received is sent back, until the peer shuts its sending side — and ends, so the
- * image's check is over. Every wait is bounded: a peer that goes quiet for a minute is reset.
+ * image's check is over. Each connection's close lingers (vectra.socket v6): it is answered once
+ * the peer acknowledged every byte echoed and the end, so an image that powers off when the check
+ * ends has delivered them first. Every wait is bounded: a peer that goes quiet for a minute is reset.
  */
 
 #include <vectra/Service.h>
@@ -77,7 +79,7 @@ ErrorOr<i32> tcp_echo(Bundle& bundle)
             (void)netd.call(net::Close { connection.socket, true });
             return echoed.release_error();
         }
-        TRY(netd.call(net::Close { connection.socket, false }));
+        TRY(netd.call(net::Close { connection.socket, false, true }, quiet_timeout));
         TRY(print_line(console, "tcp-echo: connection {}: {} bytes echoed, closed after the peer's end", served + 1,
             echoed.value()));
     }

@@ -188,11 +188,18 @@ void on_released_error(void*, err_t)
 
 void on_tcp_error(void* argument, err_t error)
 {
-    Stack::queued_lost(); /* lwIP freed the connection; it does not say with how many bytes queued */
-    room_returned();
     auto& socket = *static_cast<Socket*>(argument);
-    socket.session->raise(socket.id);
     auto& state = state_of(socket);
+    /*
+     * ERR_CLSD: the peer had ended and acknowledged our FIN with every byte before it (only our
+     * sending side was shut, so lwIP says so here): nothing was lost. Anything else may have gone
+     * with bytes queued; lwIP does not say how many.
+     */
+    state.ended_in_order = error == ERR_CLSD;
+    if (!state.ended_in_order)
+        Stack::queued_lost();
+    room_returned();
+    socket.session->raise(socket.id);
     state.tcp = nullptr; /* lwIP freed it */
     state.failed = true;
     state.failure = error_of(error, !state.connected);
@@ -458,6 +465,26 @@ void LwipBackend::shutdown(Socket& socket, bool receive, bool send)
     }
     if (send && state.tcp != nullptr && state.connected)
         (void)tcp_shutdown(state.tcp, 0, 1);
+}
+
+ErrorOr<void> LwipBackend::delivered(Socket& socket)
+{
+    auto& state = state_of(socket);
+    if (state.tcp == nullptr) {
+        if (state.failed && !state.ended_in_order)
+            return socket_error(state.failure, "the connection failed before the peer acknowledged every byte");
+        return {};
+    }
+    if (!state.connected)
+        return {}; /* still being set up: nothing was sent */
+    switch (state.tcp->state) {
+    case FIN_WAIT_2:
+    case TIME_WAIT:
+        return {}; /* the FIN was acknowledged, and every byte before it */
+    default:
+        /* ESTABLISHED or CLOSE_WAIT (the FIN waits for memory: lwIP's timer retries it), FIN_WAIT_1, CLOSING, LAST_ACK */
+        return socket_error(SocketError::WouldBlock, "bytes or the end sent on it wait for the peer's acknowledgement");
+    }
 }
 
 void LwipBackend::release(Socket& socket, bool reset)

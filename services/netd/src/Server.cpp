@@ -28,6 +28,15 @@ std::optional<WaitIntent> intent_of(std::span<u8 const> request, Direction direc
     return WaitIntent { decoded.socket, direction };
 }
 
+/* A lingering close (v6) waits holding both directions of its socket; any other close is answered at once. */
+std::optional<WaitIntent> close_intent(std::span<u8 const> request)
+{
+    net::Close decoded {};
+    if (protocol::decode_body(request, decoded).is_error() || !decoded.linger || decoded.reset)
+        return std::nullopt;
+    return WaitIntent { decoded.socket, Direction::Both };
+}
+
 std::optional<WaitIntent> watch_intent(std::span<u8 const> request)
 {
     net::Watch decoded {};
@@ -75,6 +84,8 @@ std::optional<WaitIntent> wait_intent(std::span<u8 const> request)
         return intent_of<net::Send>(request, Direction::Out);
     case number_of<net::SendReceive>:
         return intent_of<net::SendReceive>(request, Direction::Both);
+    case number_of<net::Close>:
+        return close_intent(request);
     case number_of<net::Watch>:
         return watch_intent(request);
     default:

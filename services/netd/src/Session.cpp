@@ -327,7 +327,18 @@ ErrorOr<protocol::Done> Session::handle(net::Shutdown const& request)
 
 ErrorOr<protocol::Done> Session::handle(net::Close const& request)
 {
-    TRY(connection_of(*this, request.socket));
+    auto* held = TRY(connection_of(*this, request.socket));
+    ErrorOr<void> delivered {};
+    if (request.linger && !request.reset && held->kind == Socket::Kind::Connection) {
+        /* The one side effect a retried handler repeats harmlessly: the FIN is queued once. */
+        if (!held->shut_send) {
+            held->shut_send = true;
+            m_backend.shutdown(*held, false, true);
+        }
+        delivered = m_backend.delivered(*held);
+        if (delivered.is_error() && delivered.error().is(SocketError::WouldBlock))
+            return delivered.release_error(); /* kept by the loop until the peer's acknowledgement */
+    }
     Socket socket = TRY(m_sockets.remove(request.socket));
     if (socket.kind == Socket::Kind::Listener) {
         /* Connections the stack accepted for it and no tcp-accept claimed are reset with it. */
@@ -337,6 +348,7 @@ ErrorOr<protocol::Done> Session::handle(net::Close const& request)
         });
     }
     release(socket, request.reset);
+    TRY(delivered); /* a lingering close of a connection that failed first: freed, and its error */
     return protocol::Done {};
 }
 

@@ -75,6 +75,13 @@ public:
     [[nodiscard]] virtual ErrorOr<Receipt> receive(Socket&, std::span<u8>) = 0;
     /* The sides newly shut (a side is shut once; Session keeps the flags). */
     virtual void shutdown(Socket&, bool receive, bool send) = 0;
+    /*
+     * A lingering close (vectra.socket v6), asked after the sending side was shut: nothing when the
+     * peer acknowledged every byte sent and the end, `would-block` while some wait for it, the
+     * connection's error when it failed first. By default nothing: a stack that keeps sending after
+     * netd lets go, whatever becomes of netd (the host's kernel).
+     */
+    [[nodiscard]] virtual ErrorOr<void> delivered(Socket&) { return {}; }
     /* The socket left the session's table: everything the stack holds for it goes (`reset`: abortively). */
     virtual void release(Socket&, bool reset) = 0;
 

@@ -36,6 +36,7 @@ struct LwipSocket {
     bool connected;
     bool peer_closed;                  /* the peer's FIN came */
     bool failed;                       /* lwIP ended the connection (and freed its pcb): `failure` says how */
+    bool ended_in_order;               /* …because the peer acknowledged the FIN after its own (only our sending side was shut) */
     net::SocketError failure;
     bool send_refused;                 /* a send took nothing for room: an acknowledgement past the low-water mark raises the session */
 };
@@ -68,6 +69,7 @@ public:
     ErrorOr<usize> send(Socket&, std::span<u8 const>, net::Address const* to) override;
     ErrorOr<Receipt> receive(Socket&, std::span<u8>) override;
     void shutdown(Socket&, bool receive, bool send) override;
+    ErrorOr<void> delivered(Socket&) override;
     void release(Socket&, bool reset) override;
     ErrorOr<net::NameServers> name_servers() override;
     u32 turn(u64 now) override;

@@ -44,6 +44,16 @@
  * answer may be spurious (the bit is per session, and a backend that cannot tell which session is
  * concerned raises every one), never missing.
  *
+ * Lingering close (v6; ADR 0024 amendment "a close that lingers"): `close` with `linger` (and without
+ * `reset`) on a TCP connection shuts its sending side (a FIN after the buffered bytes) and is a
+ * waiting request, answered once the peer acknowledged every byte sent and the FIN — the bytes
+ * reached it — or, when the connection failed first, with its error (`reset`, `timed-out`); either
+ * way the socket is freed by the answer. It holds both directions of its socket while it waits
+ * (another waiting request on it is `busy`). A program that must know its bytes arrived before it
+ * ends — an echo check whose machine powers off after it — closes this way; an orderly close
+ * without it is answered at once and the stack goes on sending after. The host's sockets answer
+ * it at once: the host's kernel keeps sending after netd lets go, whatever becomes of netd.
+ *
  * Name servers (v3; ADR 0029 amendment "IPv6 from the manifest", ADR 0024): `name-servers` gives
  * the DNS servers the link's DHCP lease names. While the link asks DHCP and holds no lease yet,
  * `name-servers`, and a `tcp-connect` or datagram to an IPv4 address outside 127/8, are
@@ -280,8 +290,12 @@ struct Shutdown {
 
 struct Close {
     u32 socket { 0 };
-    bool reset { false }; /* TCP: abort (RST) instead of an orderly close */
-    static constexpr auto fields() { return vectra::fields(field("socket", &Close::socket), field("reset", &Close::reset)); }
+    bool reset { false };  /* TCP: abort (RST) instead of an orderly close */
+    bool linger { false }; /* TCP, orderly (v6): answered once the peer acknowledged every byte and the end */
+    static constexpr auto fields()
+    {
+        return vectra::fields(field("socket", &Close::socket), field("reset", &Close::reset), field("linger", &Close::linger));
+    }
 };
 
 struct ReadCounters {
@@ -320,7 +334,7 @@ struct NameServers {
 
 struct Protocol {
     static constexpr std::string_view name = "vectra.socket";
-    static constexpr u16 version = 5;
+    static constexpr u16 version = 6;
     static constexpr u32 slot_count = 16;
     static constexpr u32 slot_size = 2048;
     using Errors = SocketError;
@@ -363,7 +377,7 @@ struct Protocol {
             message<Receive, Received>("receive", "Bytes from a TCP socket (into the carried MemCap, or `data`), or one datagram from a UDP socket; with `wait`, answered once there is something (or `end`).")
                 .carrying(CapabilityClass::Memory, std::nullopt),
             message<Shutdown, Done>("shutdown", "Stops receiving (later bytes are discarded), sending (a FIN after the buffered bytes), or both."),
-            message<Close, Done>("close", "Frees the socket and its id: an orderly close (or a reset with `reset`); a listener's waiting connections are reset; waiting requests on it are answered reset."),
+            message<Close, Done>("close", "Frees the socket and its id: an orderly close (or a reset with `reset`); a listener's waiting connections are reset; waiting requests on it are answered reset. With `linger` (a TCP connection, orderly): shuts its sending side and is answered once the peer acknowledged every byte and the end, or with the connection's error when it failed first; holds both directions while it waits."),
             message<ReadCounters, Counters>("counters", "The session's counters: sockets held, bytes buffered, bytes sent and received, datagrams dropped, refusals, connections waiting for tcp-accept and connections refused at arrival."),
             message<ReadNameServers, NameServers>("name-servers", "The link's DNS servers, up to 3, port 53: its IPv6 servers first when its configuration names their source (RDNSS or DHCPv6), then those its DHCP lease names (option 6, in its order); none when nothing names any (a static address, loopback only, the host's sockets); `address-pending` while the link waits for its lease and knows no IPv6 server."),
             message<SendReceive, SentReceived>("send-receive", "Bytes to a connected TCP socket, then bytes from it, in one call (inline only): `sent` says how many the stack took; fewer than `data` when its buffer filled (then nothing was received). With every byte taken it is a receive: with `wait`, answered once there is something (or `end`). Holds both directions of its socket while it waits."),

@@ -230,10 +230,13 @@ class ChurnRetries(unittest.TestCase):
             except OSError:
                 pass
         threading.Thread(target=drain_later, daemon=True).start()
-        httpclient.CHURN_RETRIES = 10  # loopback's SYN drops vary from run to run
+        # Loopback's SYN drops vary from run to run: once the drainer runs, a connect still times out
+        # whenever it comes before the drainer took the last one (a backlog of 0 holds one), and on a
+        # loaded machine that was more than 10 of the 20 once. Bounded by the churn's 20 s anyway.
+        httpclient.CHURN_RETRIES = 60
         retried, failure = httpclient.open_and_drop(20, self.peer, 20.0, parallel=1)
         self.assertEqual(failure, "")
-        self.assertTrue(1 <= retried <= 10, retried)
+        self.assertTrue(1 <= retried <= 60, retried)
 
 
 class HttpClientChecks(unittest.TestCase):

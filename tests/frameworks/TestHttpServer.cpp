@@ -242,6 +242,34 @@ TEST_CASE("An idle kept-alive connection ends after the idle timeout, not before
     REQUIRE(fixture.server->counters().idle_closed == 1);
 }
 
+TEST_CASE("The server's next deadline is the first moment a turn ends a connection by one")
+{
+    Fixture fixture;
+    REQUIRE(!fixture.server->next_deadline()); /* nothing open: a caller may wait for events alone */
+    MemoryStream idle, slow;
+    fixture.listener.queue(idle);
+    fixture.turn();
+    u64 opened = fixture.now;
+    REQUIRE(fixture.server->next_deadline() == opened + 15 * second + 1);
+    fixture.turn(3 * second);
+    slow.queue("GET /a.txt HTTP/1.1\r\n"); /* a head started: its 10 s come before the idle one's 15 */
+    fixture.listener.queue(slow);
+    fixture.turn();
+    u64 head_deadline = fixture.now + 10 * second + 1;
+    REQUIRE(fixture.server->next_deadline() == head_deadline);
+    /* One nanosecond before it nothing ends; at it, the slow head does. */
+    fixture.turn(head_deadline - 1 - fixture.now);
+    REQUIRE(!slow.is_closed());
+    fixture.turn(1);
+    REQUIRE(slow.sent() == status_response(408));
+    REQUIRE(fixture.server->next_deadline() == opened + 15 * second + 1);
+    fixture.turn(opened + 15 * second - fixture.now);
+    REQUIRE(!idle.is_closed());
+    fixture.turn(1);
+    REQUIRE(idle.is_closed());
+    REQUIRE(!fixture.server->next_deadline());
+}
+
 TEST_CASE("A request body that stops arriving ends its connection")
 {
     Fixture fixture;

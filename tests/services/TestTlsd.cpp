@@ -701,6 +701,7 @@ ErrorOr<i32> restart_client(Bundle& bundle)
 constexpr usize http_file_bytes = 40 * 1024 + 17;
 vectra::http::ServerCounters s_http_counters;
 std::atomic<u64> s_http_records { 0 };
+std::atomic<u64> s_http_stalls { 0 };
 
 std::string http_file()
 {
@@ -998,9 +999,22 @@ ErrorOr<i32> https_server(Bundle& bundle)
     auto transfer = TRY(vectra::http::TlsTransfer::make(memory, 16 * KiB));
     vectra::http::TlsListener listening(client, listener, streams, &transfer);
     vectra::http::Server server(listening, files, connections);
+    /*
+     * The appliance's loop: a turn, and after one that moved nothing a wait on tlsd's watch (v4)
+     * until the server's next deadline (with none, 5 s). No connection here stays quiet until one,
+     * and the client says it is done before its last stream's reset, so every wait here ends by an
+     * event — a connection ready to accept, bytes, an end: a wait that its bound ended is a wake-up
+     * the watch did not bring (a stall).
+     */
     while (!s_client_done || server.open_connections() > 0) {
-        if (!server.turn(endpoint::now_nanoseconds()))
-            system::yield();
+        u64 now = endpoint::now_nanoseconds();
+        if (server.turn(now))
+            continue;
+        auto deadline = server.next_deadline();
+        u64 until = deadline ? *deadline : now + 5'000'000'000;
+        bool told = TRY(listening.wait_for_event(until, SignalBit { 9 }));
+        if (!told && endpoint::now_nanoseconds() >= until)
+            ++s_http_stalls;
     }
     s_http_counters = server.counters();
     s_http_records = TRY(client.call(tls_stream::ReadCounters {})).records_sent;
@@ -1069,11 +1083,11 @@ ErrorOr<i32> https_client(Bundle& bundle)
         return Error(ErrorCode::MalformedMessage, "a receive with nothing sent did not time out");
     if (!failed_with(third.receive(nothing, long_wait), TlsError::Reset))
         return Error(ErrorCode::MalformedMessage, "a timed-out stream received again");
+    s_client_done = true; /* before the reset: the server's wait ends for it, and then it is done */
     third.close(vectra::http::Closing::Reset);
     /* The session still works after the abandoned waiting receive. */
     if (TRY(client.call(tls_stream::ReadCounters {})).streams != 0)
         return Error(ErrorCode::MalformedMessage, "a closed stream is still held");
-    s_client_done = true;
     return 0;
 }
 
@@ -1353,6 +1367,58 @@ TEST_CASE("tlsd asks netd about a quiet socket once netd names it, in that turn"
     }));
 }
 
+TEST_CASE("tlsd's watch is raised by what a turn moves on a stream and names it; quiet otherwise", "[tlsd][watch]")
+{
+    require_checked(with_named_connections([](NamedNetwork& network, tlsd::Session& session, auto& turn, u32 a, u32 b) -> ErrorOr<i32> {
+        if (tls_stream::watch_bit(a) == tls_stream::watch_bit(b))
+            return 99; /* the case needs two streams of distinct bits */
+        u32 socket_a = 1;
+        u32 socket_b = 2;
+        /* The handshakes raised it: one answer says so, the next nothing. */
+        if (!TRY(session.handle(tls_stream::Watch { false })).raised)
+            return 1;
+        auto quiet = TRY(session.handle(tls_stream::Watch { false }));
+        if (quiet.raised || quiet.streams != 0)
+            return 2;
+        /* Asked to wait with nothing raised, it is kept (would-block, the loop's wish for the watch's key). */
+        if (!failed_with(session.handle(tls_stream::Watch { true }), TlsError::WouldBlock) || session.take_wish() != tlsd::watch_key)
+            return 3;
+        /* A turn that moves nothing raises nothing. */
+        turn(~u64(0));
+        if (TRY(session.handle(tls_stream::Watch { false })).raised)
+            return 4;
+        /* B's peer sends: the turn that decrypts raises, naming B alone. */
+        u8 hello[5] = { 'h', 'e', 'l', 'l', 'o' };
+        if (SSL_write(network.peer(socket_b).ssl.get(), hello, sizeof(hello)) != int(sizeof(hello)))
+            return 5;
+        turn(bit_of(socket_b));
+        auto watched = TRY(session.handle(tls_stream::Watch { true }));
+        if (!watched.raised || watched.streams != tls_stream::watch_bit(b))
+            return 6;
+        if (TRY(session.handle(tls_stream::Receive { b, 16, false })).data.size() != sizeof(hello))
+            return 7;
+        /* A's peer ends (close_notify): an end is an event too. */
+        (void)SSL_shutdown(network.peer(socket_a).ssl.get());
+        turn(bit_of(socket_a));
+        watched = TRY(session.handle(tls_stream::Watch { false }));
+        if (!watched.raised || !(watched.streams & tls_stream::watch_bit(a)))
+            return 8;
+        if (!TRY(session.handle(tls_stream::Receive { a, 16, false })).end)
+            return 9;
+        /* Records out: a send whose bytes go to netd in a turn raises too (send room for the client). */
+        network.peer(socket_b).room = 0;
+        if (TRY(session.handle(tls_stream::Send { b, some_bytes(100), false })).length != 100)
+            return 10;
+        (void)TRY(session.handle(tls_stream::Watch { false }));
+        network.peer(socket_b).room = ~usize(0);
+        turn(bit_of(socket_b));
+        watched = TRY(session.handle(tls_stream::Watch { false }));
+        if (!watched.raised || !(watched.streams & tls_stream::watch_bit(b)))
+            return 11;
+        return 0;
+    }));
+}
+
 TEST_CASE("after tlsd restarts its clients see PeerRestarted, their old streams are gone and new ones work", "[tlsd]")
 {
     run_with_tlsd("server", { restart_server, restart_client }, true);
@@ -1362,7 +1428,9 @@ TEST_CASE("VectraNet serves HTTP/1.1 over tlsd streams: a file byte for byte, 40
 {
     s_http_counters = {};
     s_http_records = 0;
+    s_http_stalls = 0;
     run_with_tlsd("server", { https_server, https_client });
+    CHECK(s_http_stalls == 0);
     /* The 40 KiB file in three send-buffers (16 + 16 + 8 KiB), each head and the 400 a record: inline it would take 27 for the file alone. */
     INFO("records the server sealed: " << s_http_records);
     CHECK(s_http_records <= 10);

@@ -5,6 +5,7 @@
 #include "Appliance.h"
 #include "FileHandler.h"
 #include <new>
+#include <utility>
 #include <vectra/Configuration.h>
 #include <vectra/System.h>
 #include <vectra/Try.h>
@@ -15,19 +16,58 @@ namespace vectra::http_appliance {
 namespace {
 
 constexpr usize session_bytes = 112 * 1024 + transfer_bytes; /* the vfsd session's pool and its transfer buffer */
-constexpr SignalBit idle_bit { 9 };
-constexpr u64 idle_sleep_nanoseconds = 2'000'000;
+constexpr SignalBit timer_bit { 9 };
+/* When the transport cannot be watched (its session ended: the next call opens it again), the loop looks this often. */
+constexpr u64 unwatched_look_nanoseconds = 2'000'000;
+/* The end's last rounds, letting the last responses leave, each wait at most this long. */
+constexpr u64 ending_look_nanoseconds = 2'000'000;
+/* However quiet, the loop turns at least this often (1.5 s): a bound on a wake-up the watch did not bring, and a count of them. */
+constexpr u64 look_nanoseconds = 1'500'000'000; /* not a second: a client that writes each second (the harness's slow one) would meet it */
 
 u64 answered(http::ServerCounters const& counters)
 {
     return counters.requests + counters.refused + counters.header_timeouts;
 }
 
-bool turn_or_sleep(http::Server& server)
+/* The loop's own counts: its waits, those its 1.5 s look ended with no event told, and such looks whose turn then moved something. */
+struct Waits {
+    u64 waits { 0 };
+    u64 looks { 0 };
+    u64 rescued { 0 };
+    bool looked { false };
+};
+
+/*
+ * One turn; after a turn that moved nothing, one wait: for the transport's readiness watch
+ * (netd's or tlsd's), until the server's next deadline, `bound` or the 1.5 s look, whichever comes
+ * first. Every connection was tried in the turn, so whatever happens after it answers the watch:
+ * a turn after a look that moves something is a wake-up the watch did not bring (rescued).
+ */
+bool turn_or_wait(http::Server& server, http::StreamListener& listener, Waits& waits, std::optional<u64> bound = std::nullopt)
 {
-    if (server.turn(endpoint::now_nanoseconds()))
+    u64 now = endpoint::now_nanoseconds();
+    bool moved = server.turn(now);
+    if (std::exchange(waits.looked, false) && moved)
+        ++waits.rescued;
+    if (moved)
         return true;
-    (void)endpoint::wait_until(idle_bit.mask(), endpoint::now_nanoseconds() + idle_sleep_nanoseconds, idle_bit);
+    auto deadline = server.next_deadline();
+    if (bound && (!deadline || *bound < *deadline))
+        deadline = bound;
+    u64 look = now + look_nanoseconds;
+    bool looking = !deadline || look < *deadline;
+    if (looking)
+        deadline = look;
+    ++waits.waits;
+    auto told = listener.wait_for_event(deadline, timer_bit);
+    if (told.is_error()) {
+        u64 soon = now + unwatched_look_nanoseconds;
+        (void)endpoint::wait_until(timer_bit.mask(), *deadline < soon ? *deadline : soon, timer_bit);
+        return false;
+    }
+    /* Ended by the look, not by the transport: what the next turn moves, the watch did not announce. */
+    waits.looked = looking && !told.value() && endpoint::now_nanoseconds() >= *deadline;
+    waits.looks += waits.looked ? 1 : 0;
     return false;
 }
 
@@ -62,15 +102,18 @@ ErrorOr<void> serve_files(Bundle& bundle, ConsoleCap const& console, ReticleCap&
         limits.idle_timeout.seconds()));
 
     u64 stop_after = CONFIG_HTTP_APPLIANCE_REQUESTS;
+    Waits waits;
     while (stop_after == 0 || answered(server.counters()) < stop_after)
-        turn_or_sleep(server);
+        turn_or_wait(server, listener, waits);
     /* Let the last responses leave before the counters and the end. */
     for (int round = 0; round < 50 && server.open_connections() > 0; ++round)
-        turn_or_sleep(server);
+        turn_or_wait(server, listener, waits, endpoint::now_nanoseconds() + ending_look_nanoseconds);
     auto const& counters = server.counters();
     TRY(print_line(console, "{}: {} connections accepted, {} requests answered ({} files, {} bytes), {} refused, {} header timeouts, {} idle closed, {} evicted, {} rejected, {} failed",
         serving.name, counters.accepted, counters.requests, handler.files_served(), handler.bytes_served(), counters.refused,
         counters.header_timeouts, counters.idle_closed, counters.evicted, counters.rejected, counters.failed));
+    TRY(print_line(console, "{}: {} waits for the transport's events, {} ended by the 1.5 s look, rescued {}", serving.name,
+        waits.waits, waits.looks, waits.rescued));
     return {};
 }
 

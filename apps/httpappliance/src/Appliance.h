@@ -3,7 +3,9 @@
  *
  * What both appliance entries share (http_appliance over netd, https_appliance over tlsd): the
  * vfsd session, the connections' buffers retyped from the Task's memory, FileHandler on /www, and
- * the loop — a server turn, or a 2 ms sleep on the timer when nothing happened — until
+ * the loop — a server turn, or when nothing happened one wait on the transport's readiness
+ * watch (netd's or tlsd's) until the server's next deadline, at most 1.5 s (a look whose
+ * turn then moves something is counted: a wake-up the watch did not bring) — until
  * CONFIG_HTTP_APPLIANCE_REQUESTS requests were answered (0: for ever); then the counters.
  * Only the listener differs: the entry makes it from its netd or tlsd session.
  */

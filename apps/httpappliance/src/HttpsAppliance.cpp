@@ -42,7 +42,7 @@ ErrorOr<i32> https_appliance(Bundle& bundle)
     http::TlsListener listener(tlsd, listening.stream, streams, &transfer);
     TRY(http_appliance::serve_files(bundle, console, memory, listener, { "https-appliance", "TLS 1.3 over TCP", listening.local.port, settings.folder }));
     TRY(tlsd.call(tls_stream::Close { listening.stream }));
-    /* tlsd's own count of wake-ups netd's watch did not bring (vectra.tls v3): the image's oracle requires 0. */
+    /* tlsd's own count of wake-ups netd's watch did not bring (vectra.tls v3): the image's oracles bound it. */
     auto counters = TRY(tlsd.call(tls_stream::ReadCounters {}));
     TRY(print_line(console, "https-appliance: tlsd: {} records sealed, {} handshakes failed, rescued {}", counters.records_sent,
         counters.handshakes_failed, counters.rescued_turns));

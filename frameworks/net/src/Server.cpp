@@ -23,6 +23,17 @@ usize Server::open_connections() const
     return count;
 }
 
+std::optional<u64> Server::next_deadline() const
+{
+    std::optional<u64> earliest;
+    for (auto const& connection : m_connections) {
+        auto deadline = connection.deadline(m_limits);
+        if (deadline && (!earliest || *deadline < *earliest))
+            earliest = deadline;
+    }
+    return earliest;
+}
+
 ServerConnection* Server::free_connection(u64)
 {
     ServerConnection* oldest_idle = nullptr;

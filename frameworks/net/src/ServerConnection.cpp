@@ -31,6 +31,22 @@ bool ServerConnection::is_idle() const
     return is_open() && m_state == State::Head && m_head_started == 0 && m_input_start == m_input_end;
 }
 
+std::optional<u64> ServerConnection::deadline(ServerLimits const& limits) const
+{
+    /* turn() ends a connection once `now` is past these (strictly): the first moment it would. */
+    std::optional<u64> earliest;
+    if (!is_open())
+        return earliest;
+    if (m_state == State::Head && m_head_started != 0)
+        earliest = after(m_head_started, limits.header_timeout) + 1;
+    if (is_idle() || m_state == State::Body) {
+        u64 idle = after(m_last_activity, limits.idle_timeout) + 1;
+        if (!earliest || idle < *earliest)
+            earliest = idle;
+    }
+    return earliest;
+}
+
 void ServerConnection::close(Closing how)
 {
     if (!m_stream)

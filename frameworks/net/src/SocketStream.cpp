@@ -3,6 +3,7 @@
  */
 
 #include <vectra/Try.h>
+#include <vectra/concurrent/Endpoints.h>
 #include <vectra/http/SocketStream.h>
 
 namespace vectra::http {
@@ -56,6 +57,16 @@ ErrorOr<ByteStream*> SocketListener::try_accept()
     }
     free->attach(m_client, accepted.value());
     return free;
+}
+
+ErrorOr<bool> SocketListener::wait_for_event(std::optional<u64> deadline, SignalBit timer)
+{
+    TRY(m_client.watch());
+    if (TRY(m_client.take_event()) != 0)
+        return true; /* answered already (a call met its answer, or it came since) */
+    u64 mask = m_client.event_bit().mask();
+    (void)(deadline ? endpoint::wait_until(mask, *deadline, timer) : endpoint::wait(mask));
+    return TRY(m_client.take_event()) != 0; /* its answer taken: the next wait sends a new watch */
 }
 
 }

@@ -139,4 +139,19 @@ ErrorOr<ByteStream*> TlsListener::try_accept()
     return free;
 }
 
+ErrorOr<bool> TlsListener::wait_for_event(std::optional<u64> deadline, SignalBit timer)
+{
+    TRY(m_watch.send(m_session, tls_stream::Watch { true }));
+    auto const* connection = m_session.connection();
+    if (!connection)
+        return Error(ErrorCode::PeerClosed, "the tlsd session ended: nothing to wait on until a call opens it again");
+    /* A reply a call took left the bit raised with nothing to read: taken, so the wait ends only for what comes later. */
+    u64 mask = connection->bits().reply.mask();
+    (void)system::take_pending(mask);
+    if (TRY(m_watch.take(m_session)))
+        return true;
+    (void)(deadline ? endpoint::wait_until(mask, *deadline, timer) : endpoint::wait(mask));
+    return TRY(m_watch.take(m_session)).has_value(); /* its answer taken: the next wait sends a new watch */
+}
+
 }

@@ -92,7 +92,10 @@ bool Server::pump_pending(u64 now)
         if (!pending.connection)
             continue;
         /* Nothing is decrypted before accept: the accepting session's budget counts those bytes. */
+        auto before = pending.connection->state();
         moved |= pending.connection->pump(m_network, 0, now);
+        if (before != Connection::State::Established && pending.connection->state() == Connection::State::Established)
+            session(pending.session).raise(pending.listener); /* ready for `accept` (v4's watch) */
         if (pending.connection->state() == Connection::State::Failed) {
             ++m_handshakes_failed;
             ++session(pending.session).counters().handshakes_failed;

@@ -338,6 +338,13 @@ ErrorOr<tls_stream::Counters> Session::handle(tls_stream::ReadCounters const&)
     return m_counters;
 }
 
+ErrorOr<tls_stream::Watched> Session::handle(tls_stream::Watch const& request)
+{
+    if (!m_raised && request.wait)
+        return would_block<tls_stream::Watched>(watch_key, true, "nothing happened to the session's streams yet");
+    return tls_stream::Watched { std::exchange(m_raised, false), std::exchange(m_raised_streams, 0) };
+}
+
 bool Session::pump(u64 now)
 {
     bool moved = false;
@@ -356,7 +363,10 @@ bool Session::pump(u64 now)
         }
         auto before = stream.connection->state();
         usize room = maximum_buffered > m_buffered ? maximum_buffered - m_buffered : 0;
-        moved |= stream.connection->pump(m_server.network(), room, now);
+        bool pumped = stream.connection->pump(m_server.network(), room, now);
+        moved |= pumped;
+        if (pumped || stream.connection->state() != before)
+            raise(id); /* bytes in or out, an end, a handshake's outcome: the client's next try may move (v4's watch) */
         if (before == Connection::State::Handshaking && stream.connection->state() == Connection::State::Failed)
             ++m_counters.handshakes_failed;
         account();
@@ -411,6 +421,8 @@ void Session::clear()
     m_counters = {};
     m_buffered = 0;
     m_wish.reset();
+    m_raised = false;
+    m_raised_streams = 0;
 }
 
 }

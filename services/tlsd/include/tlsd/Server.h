@@ -50,6 +50,8 @@ inline constexpr u64 rescue_interval_nanoseconds = 10'000'000;
 /* How long a closed stream may linger to deliver its last bytes and close_notify (ADR 0038, amendment). */
 inline constexpr u64 linger_nanoseconds = u64(CONFIG_TLSD_LINGER_MS) * 1'000'000;
 /* Signal bits: the session table's 0–2 and 8 + n, netd's session 4–6, the loop's timer 7. */
+/* The key a waiting `watch` is kept under (with its message number): it names no stream. */
+inline constexpr u32 watch_key = 0;
 inline constexpr ConnectionBits netd_bits { SignalBit { 4 }, SignalBit { 5 }, SignalBit { 6 } };
 inline constexpr SignalBit timer_bit { 7 };
 
@@ -126,6 +128,19 @@ public:
     [[nodiscard]] ErrorOr<protocol::Done> handle(tls_stream::Shutdown const&);
     [[nodiscard]] ErrorOr<protocol::Done> handle(tls_stream::Close const&);
     [[nodiscard]] ErrorOr<tls_stream::Counters> handle(tls_stream::ReadCounters const&);
+    /* `would-block` (kept, with `wait`) while nothing was raised; otherwise answered, the bit cleared (v4). */
+    [[nodiscard]] ErrorOr<tls_stream::Watched> handle(tls_stream::Watch const&);
+
+    /*
+     * Readiness (vectra.tls v4): a turn that moved one of the session's streams (or a listener's
+     * connection finished its handshake) raises the session's sticky bit; a `watch`'s answer clears it.
+     */
+    void raise(u32 id)
+    {
+        m_raised = true;
+        m_raised_streams |= tls_stream::watch_bit(id);
+    }
+    [[nodiscard]] bool raised() const { return m_raised; }
 
     /* Moves bytes of every connection; true when any moved. */
     [[nodiscard]] bool pump(u64 now);
@@ -163,6 +178,8 @@ private:
     tls_stream::Counters m_counters;
     Waiting m_waiting[maximum_waiting];
     std::optional<u32> m_wish;
+    bool m_raised { false };
+    u64 m_raised_streams { 0 };
 };
 
 class Server {

@@ -4,13 +4,14 @@
  * compositord's routed input read without polling (docs/adr/0044-vterm.md, third amendment): one
  * `input` read waits in compositord at all times on a client's vectra.surface session; its reply
  * rings the session's reply bit, which the client's loop waits on with everything else, and a
- * call that meets that reply on its way keeps it (Connection::expect_later) for the loop to take.
+ * call that meets that reply on its way keeps it (session::StandingCall) for the loop to take.
  * What vterm and notifyd share.
  */
 
 #pragma once
 
 #include <vectra/Session.h>
+#include <vectra/StandingCall.h>
 #include <vectra/surface/Protocol.h>
 
 namespace vectra::surface {
@@ -27,22 +28,16 @@ public:
 
     /* Sends a read unless one is waiting already; with the session ended nothing (the next call
      * opens it again, and the next request sends the read then). */
-    [[nodiscard]] ErrorOr<void> request(SurfaceClient&);
+    [[nodiscard]] ErrorOr<void> request(SurfaceClient& client) { return m_read.send(client, ReadInput { m_wait_ms }); }
     /* Whether the waiting read's reply is here although its bit may have been taken. */
-    [[nodiscard]] bool has_input(SurfaceClient const&) const;
+    [[nodiscard]] bool has_input(SurfaceClient const& client) const { return m_read.has_arrived(client); }
     /* The waiting read's events into `events` when its reply is here (true), its status checked;
      * false while it still waits. Never waits itself. */
     [[nodiscard]] ErrorOr<bool> take(SurfaceClient&, InputEvents& events);
 
 private:
-    [[nodiscard]] bool waiting(Connection const*) const;
-
-    static constexpr u32 call_base = 0x8000'0000; /* apart from the session client's own call ids, which count from 1 */
-
     u32 m_wait_ms { 0 };
-    u32 m_call { 0 };
-    u32 m_next_call { call_base };
-    u8 m_reply[protocol::payload_capacity<Protocol>];
+    session::StandingCall<Protocol, ReadInput> m_read;
 };
 
 }

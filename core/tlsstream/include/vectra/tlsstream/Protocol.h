@@ -43,6 +43,15 @@
  * the looks tlsd's loop makes at every socket without being told to that then moved something —
  * each a wake-up netd's watch did not bring (ADR 0038), so anything but 0 is a bug in tlsd or netd.
  *
+ * Readiness (v4; ADR 0038 amendment "a session's readiness"): `watch` with `wait` is a waiting
+ * request of the session itself, answered once anything happened to one of its streams since the
+ * last `watch` was answered — decrypted bytes, an end or a failure arrived, a handshake finished
+ * (a connect's, or a listener's connection now ready for `accept`), records went out to netd (send
+ * room). As vectra.socket's v5 watch: one sticky bit per session, raised by tlsd's turns and
+ * cleared by the answer, which names the streams (bit id % 64); at most one `watch` waits (a
+ * second is `busy`); spurious answers are possible, missing ones are not. A client's loop: try
+ * every stream without waiting, leave a `watch` waiting, wait for its answer (or its deadlines).
+ *
  * Restart. tlsd keeps nothing across a restart: a client's next call fails as a session that
  * ended (PeerRestarted, PeerClosed or Revoked, as core/concurrent's SessionClient reports it), the
  * client opens a new session, and every stream of the old one is gone (its netd sockets reset with
@@ -242,9 +251,25 @@ struct Counters {
     }
 };
 
+/* Tell this session when something happened to its streams (v4): with `wait`, answered once it has; without, at once. */
+struct Watch {
+    bool wait { true };
+    static constexpr auto fields() { return vectra::fields(field("wait", &Watch::wait)); }
+};
+
+/* `raised`: something happened since the last watch was answered (always set for one that waited); `streams`: bit (id % 64) of each. */
+struct Watched {
+    bool raised { false };
+    u64 streams { 0 };
+    static constexpr auto fields() { return vectra::fields(field("raised", &Watched::raised), field("streams", &Watched::streams)); }
+};
+
+/* The bit of `Watched::streams` that names stream `id`. */
+[[nodiscard]] constexpr u64 watch_bit(u32 id) { return u64(1) << (id % 64); }
+
 struct Protocol {
     static constexpr std::string_view name = "vectra.tls";
-    static constexpr u16 version = 3;
+    static constexpr u16 version = 4;
     static constexpr u32 slot_count = 16;
     static constexpr u32 slot_size = 2048;
     using Errors = TlsError;
@@ -292,7 +317,8 @@ struct Protocol {
             message<ReadCounters, Counters>("counters", "The session's counters: streams held, bytes buffered, bytes sent and received, failed handshakes, refusals, records sealed; and tlsd's own (v3): its rescued turns, wake-ups netd's watch did not bring (0 unless tlsd has a bug)."),
             message<SendBuffer, Sent>("send-buffer",
                 "Plaintext from the carried MemCap (read is enough) at `buffer_offset`, `length` bytes (at most 64 KiB), sealed in records of up to 16 KiB: takes what fits the stream's outgoing bound now (at least one byte, else would-block; to wait for room, a send of no bytes with `wait`).")
-                .carrying(CapabilityClass::Memory, std::nullopt));
+                .carrying(CapabilityClass::Memory, std::nullopt),
+            message<Watch, Watched>("watch", "Readiness of the whole session (v4): with `wait`, answered once anything happened to one of its streams (decrypted bytes, an end, a failure, a handshake finished, records out to netd) since the last watch was answered; without, at once, saying whether it had. One sticky bit per session, cleared by the answer, and with it which streams (bit id % 64); one watch waits at a time (a second is `busy`); spurious answers are possible, missing ones are not."));
     }
 };
 

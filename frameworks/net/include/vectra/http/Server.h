@@ -25,6 +25,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <span>
 #include <vectra/Duration.h>
 #include <vectra/http/BodyDecoder.h>
@@ -75,6 +76,8 @@ public:
     /* Open, between requests, with nothing of the next one received. */
     [[nodiscard]] bool is_idle() const;
     [[nodiscard]] u64 last_activity() const { return m_last_activity; }
+    /* When turn() would next end it by a deadline (the head's or idle), if it is open and one applies. */
+    [[nodiscard]] std::optional<u64> deadline(ServerLimits const&) const;
 
     /* Reads what is there, answers whole requests, applies the deadlines; whether anything happened. */
     bool turn(RequestHandler&, ServerLimits const&, ServerCounters&, u64 now);
@@ -112,6 +115,8 @@ public:
     bool turn(u64 now);
 
     [[nodiscard]] usize open_connections() const;
+    /* The earliest time a turn would end a connection by a deadline: the longest a caller may wait for events. */
+    [[nodiscard]] std::optional<u64> next_deadline() const;
     [[nodiscard]] ServerCounters const& counters() const { return m_counters; }
 
 private:

@@ -47,6 +47,8 @@ public:
     }
 
     ErrorOr<ByteStream*> try_accept() override;
+    /* On netd's readiness watch (vectra.socket v5), which the client keeps aside from its calls. */
+    ErrorOr<bool> wait_for_event(std::optional<u64> deadline, SignalBit timer) override;
 
 private:
     net::SocketClient& m_client;

@@ -8,9 +8,11 @@
 
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vectra/Duration.h>
 #include <vectra/Error.h>
+#include <vectra/SignalBit.h>
 #include <vectra/Try.h>
 
 namespace vectra::http {
@@ -65,6 +67,16 @@ public:
     virtual ~StreamListener() = default;
     /* The next waiting stream, or nullptr when none waits (never waits). Valid until its close(). */
     [[nodiscard]] virtual ErrorOr<ByteStream*> try_accept() = 0;
+    /*
+     * Waits until the transport says something happened to the listener or one of its streams
+     * since the caller last tried them all (a connection to accept, bytes, an end, send room), or
+     * until `deadline` (monotonic nanoseconds; none: no bound), whose timer raises `timer`. An
+     * event after the caller's last try is never missed; a return with nothing new is possible.
+     * True when the transport told of an event (at once, or ending the wait), false when the
+     * deadline ended the wait without one. An error (the transport's session ended) says the
+     * caller must look again by itself.
+     */
+    [[nodiscard]] virtual ErrorOr<bool> wait_for_event(std::optional<u64> deadline, SignalBit timer) = 0;
 };
 
 }

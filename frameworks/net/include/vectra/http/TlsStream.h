@@ -14,6 +14,7 @@
 
 #pragma once
 
+#include <vectra/StandingCall.h>
 #include <vectra/http/Stream.h>
 #include <vectra/tlsstream/Transfer.h>
 
@@ -70,9 +71,12 @@ public:
     }
 
     ErrorOr<ByteStream*> try_accept() override;
+    /* On tlsd's readiness watch (vectra.tls v4), left waiting as the session's standing call. */
+    ErrorOr<bool> wait_for_event(std::optional<u64> deadline, SignalBit timer) override;
 
 private:
     tls_stream::Session& m_session;
+    session::StandingCall<tls_stream::Protocol, tls_stream::Watch> m_watch;
     u32 m_listener { 0 };
     std::span<TlsStream> m_streams;
     TlsTransfer const* m_transfer { nullptr };

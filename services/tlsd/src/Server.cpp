@@ -97,6 +97,7 @@ bool Server::pump_pending(u64 now)
         if (before != Connection::State::Established && pending.connection->state() == Connection::State::Established)
             session(pending.session).raise(pending.listener); /* ready for `accept` (v4's watch) */
         if (pending.connection->state() == Connection::State::Failed) {
+            moved = true; /* its slot is free: the listener may take the next connection */
             ++m_handshakes_failed;
             ++session(pending.session).counters().handshakes_failed;
             pending.connection->close(m_network);
@@ -181,9 +182,10 @@ void Server::handle(usize index, std::span<u8 const> request, protocol::MessageC
     memcpy(free->request, request.data(), request.size());
 }
 
-void Server::retry_waiting(usize index)
+bool Server::retry_waiting(usize index)
 {
     auto& handler = session(index);
+    bool answered = false;
     for (usize slot = 0; slot < maximum_waiting; ++slot) {
         auto& waiting = handler.waiting(slot);
         if (!waiting.used)
@@ -194,7 +196,9 @@ void Server::retry_waiting(usize index)
             continue;
         waiting.used = false;
         reply(index, length);
+        answered = true;
     }
+    return answered;
 }
 
 void Server::closed(usize index) { session(index).clear(); }
@@ -220,7 +224,7 @@ bool Server::turn()
     }
     moved |= pump_pending(now);
     for (usize index = 0; index < maximum_sessions; ++index)
-        retry_waiting(index);
+        moved |= retry_waiting(index);
     return moved;
 }
 

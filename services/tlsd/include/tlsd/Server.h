@@ -223,7 +223,8 @@ public:
 private:
     [[nodiscard]] bool take_requests(usize index);
     [[nodiscard]] bool pump_pending(u64 now);
-    void retry_waiting(usize index);
+    /* Whether it answered any: an answer may free what a turn's earlier steps waited for (budget, a pending slot). */
+    [[nodiscard]] bool retry_waiting(usize index);
     void reply(usize index, usize length);
     void closed(usize index);
 

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Tests for the oracle's HTTP step (tools/vectra/httpclient.py): its entry refused field by
 field, and every check run against a small HTTP server on loopback that serves a folder, answers
-400 and closes on Content-Length with Transfer-Encoding, and 408 when a head takes longer than its
-deadline — then against one that lies (a wrong body, a wrong status, no 408), where each check
-must print FAILED. With `tls`, the same server behind Python's ssl with certificates openssl makes
+400 and closes on Content-Length with Transfer-Encoding, 408 when a head takes longer than its
+deadline, and range requests as the appliance does (one range of bytes: 206 or 416, else the whole
+file) — then against one that lies (a wrong body, a wrong status, no 408, Range ignored, a range
+one byte off, 206 past the end), where each check must print FAILED. With `tls`, the same server behind Python's ssl with certificates openssl makes
 (components/tls-selftest/make-certificates.sh): every check passes over verified TLS 1.3, a wrong
 name and TLS 1.2 are refused; a server whose CA the client does not trust, or that speaks only
 TLS 1.2, fails every check.
@@ -12,7 +13,10 @@ Run with Debian's Python, from tests/tools:
     /usr/bin/python3 -m unittest -v test_http_client
 """
 
+import dataclasses
+import hashlib
 import importlib.util
+import re
 import socket
 import ssl
 import subprocess
@@ -31,16 +35,51 @@ httpclient = importlib.util.module_from_spec(specification)
 specification.loader.exec_module(httpclient)
 
 HEAD_DEADLINE = 2.5
+# As the appliances' www/docs/lines.txt: 600 lines of a number and its sha256, 42600 bytes.
+LINES = b"".join(b"%05d %s\n" % (number, hashlib.sha256(b"%d" % number).hexdigest().encode()) for number in range(600))
+RANGES_LINE = ("http-client: ranges of /docs/lines.txt: 206 bytes 1000-1999, 206 the last 100, 206 from byte 42000, "
+               "416 past the end, 200 for two ranges, 200 with an If-Range")
+RANGES_CURL = ", curl --range 5-14: the same 10 bytes"
+
+
+def select_range(method: str, fields: dict, size: int) -> tuple:
+    """(status, first byte, bytes) for a request of a file of `size` bytes, as the appliance answers
+    (RFC 9110 §14): only GET; one range of the unit `bytes`, `F-L` (L past the end is the end), `F-`
+    or `-N` (the whole when N is larger) is a 206; one from the end, or `-0`, is a 416; anything
+    else (no Range, another unit, a malformed field, two ranges, any If-Range) is the whole, 200."""
+    whole = (200, 0, size)
+    value = fields.get("range")
+    if method != "GET" or value is None or "if-range" in fields:
+        return whole
+    unit, equals, ranges = value.partition("=")
+    matched = re.fullmatch(r"[ \t]*([0-9]*)-([0-9]*)[ \t]*", ranges)
+    if not equals or unit.strip().lower() != "bytes" or matched is None or matched.group(1) == matched.group(2) == "":
+        return whole
+    if matched.group(1) == "":
+        suffix = int(matched.group(2))
+        if suffix == 0 or size == 0:
+            return 416, 0, 0
+        return 206, max(size - suffix, 0), min(suffix, size)
+    first = int(matched.group(1))
+    last = int(matched.group(2)) if matched.group(2) else size - 1
+    if last < first and matched.group(2):
+        return whole
+    if first >= size:
+        return 416, 0, 0
+    return 206, first, min(last, size - 1) - first + 1
 
 
 class FolderServer:
-    """An HTTP/1.1 server on loopback, a thread per connection; `lie` makes it break one rule."""
+    """An HTTP/1.1 server on loopback, a thread per connection; `lie` makes it break one rule.
+    `answered` counts the responses it sent."""
 
     def __init__(self, root: Path, lie: str = "", tls=None):
         self.root, self.lie, self.tls = root, lie, tls
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.running = True
+        self.answered = 0
+        self.lock = threading.Lock()
         threading.Thread(target=self.accept, daemon=True).start()
 
     def close(self):
@@ -55,10 +94,35 @@ class FolderServer:
                 return
             threading.Thread(target=self.serve, args=(connection,), daemon=True).start()
 
-    def answer(self, connection, status, body=b"", head_only=False):
-        reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout"}[status]
-        connection.sendall(f"HTTP/1.1 {status} {reason}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    def answer(self, connection, status, body=b"", head_only=False, fields=()):
+        reason = {200: "OK", 206: "Partial Content", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+                  408: "Request Timeout", 416: "Range Not Satisfiable"}[status]
+        more = "".join(f"{name}: {value}\r\n" for name, value in fields)
+        with self.lock:  # counted before it is sent: a client that has the answer finds it counted
+            self.answered += 1
+        connection.sendall(f"HTTP/1.1 {status} {reason}\r\n{more}Content-Length: {len(body)}\r\n\r\n".encode()
                            + (b"" if head_only else body))
+
+    def answer_file(self, connection, method, fields, body):
+        """The file, or the range of it the request asks for (as `lie` has it)."""
+        size = len(body)
+        status, first, length = select_range(method, fields, size)
+        if self.lie == "no-ranges":  # a server without range requests: the whole, and no Accept-Ranges
+            self.answer(connection, 200, body, head_only=method == "HEAD")
+            return
+        if status == 416 and self.lie == "206-past-the-end":  # the last byte instead of a 416
+            status, first, length = 206, size - 1, 1
+        if status == 416:
+            self.answer(connection, 416, b"no such bytes\n", fields=[("Content-Range", f"bytes */{size}")])
+            return
+        if status == 206:
+            shown = f"bytes {first}-{first + length - 1}/{size}"
+            if self.lie == "range-off-by-one":  # the Content-Range said, the bytes one later
+                first += 1
+            self.answer(connection, 206, body[first:first + length],
+                        fields=[("Accept-Ranges", "bytes"), ("Content-Range", shown)])
+            return
+        self.answer(connection, 200, body, head_only=method == "HEAD", fields=[("Accept-Ranges", "bytes")])
 
     def serve(self, connection):
         if self.tls is not None:
@@ -94,6 +158,10 @@ class FolderServer:
                 head, buffer = buffer.split(b"\r\n\r\n", 1)
                 text = head.decode("latin-1").lower()
                 method, target = head.decode("latin-1").split(" ")[:2]
+                fields = {}
+                for line in head.decode("latin-1").split("\r\n")[1:]:
+                    name, _, value = line.partition(":")
+                    fields[name.strip().lower()] = value.strip()
                 if "content-length" in text and "transfer-encoding" in text:
                     self.answer(connection, 400)
                     return
@@ -110,7 +178,7 @@ class FolderServer:
                 body = path.read_bytes()
                 if self.lie == "wrong-body":
                     body = body[:-1] + b"?"
-                self.answer(connection, 200, body, head_only=method == "HEAD")
+                self.answer_file(connection, method, fields, body)
 
 
 class HttpClientEntry(unittest.TestCase):
@@ -128,12 +196,15 @@ class HttpClientEntry(unittest.TestCase):
         both = httpclient.parse(dict(self.GOOD, clients=["curl", "openssl"], tls={"ca": "ca.pem", "server_name": "a.test"}), "x")
         self.assertEqual(both.clients, ("curl", "openssl"))
         self.assertEqual(client.clients, ())
+        self.assertIsNone(client.ranges)
+        self.assertEqual(httpclient.parse(dict(self.GOOD, ranges="/docs/lines.txt"), "x").ranges, "/docs/lines.txt")
 
     def test_every_bad_field_is_refused_naming_it(self):
         bad = {"after": ["(", 3], "root": ["/abs", "../up", ""], "fetch": [[], ["a.txt"], ["/a b"], "/a"],
                "expect": [[["/x", "get", 404]], [["/x", "GET", 99]], [["/x", "GET"]], [["/x", "GET", True]]],
                "churn": [-1, 1001, True, 1.5], "timeout_seconds": [0, 301, "5", False], "unknown": [1],
                "clients": ["curl", ["wget"], ["curl", "curl"], ["openssl"], [1]],
+               "ranges": ["docs/lines.txt", "", "/a b", 5, ["/docs/lines.txt"], True],
                "tls": [{}, {"ca": "ca.pem"}, {"ca": "../ca.pem", "server_name": "a.test"},
                        {"ca": "ca.pem", "server_name": "A b"}, {"ca": "ca.pem", "server_name": "a.test", "x": 1}, "ca.pem"]}
         for field, values in bad.items():
@@ -247,9 +318,10 @@ class HttpClientChecks(unittest.TestCase):
         (self.image / "www" / "a.txt").write_bytes(b"alpha\n")
         (self.image / "www" / "index.html").write_bytes(b"<p>index</p>\n")
         (self.image / "www" / "docs" / "big.bin").write_bytes(bytes(range(256)) * 4096)
+        (self.image / "www" / "docs" / "lines.txt").write_bytes(LINES)
         self.client = httpclient.parse({"after": "x", "root": "www", "fetch": ["/a.txt", "/", "/docs/big.bin"],
                                         "expect": [["/missing", "GET", 404], ["/../a.txt", "GET", 400],
-                                                   ["/a.txt", "DELETE", 405]],
+                                                   ["/a.txt", "DELETE", 405]], "ranges": "/docs/lines.txt",
                                         "churn": 50, "timeout_seconds": 20, "clients": ["curl"]}, "x")
 
     def tearDown(self):
@@ -261,6 +333,49 @@ class HttpClientChecks(unittest.TestCase):
             return httpclient.run_checks(self.client, server.port, self.image)
         finally:
             server.close()
+
+    def server_tls(self):
+        return None
+
+    def data_folder(self):
+        return None
+
+    def ranges_against(self, lie: str = "", client=None) -> tuple:
+        """The ranges check alone: (its lines, the responses the server sent)."""
+        client = client or self.client
+        server = FolderServer(self.image / "www", lie, self.server_tls())
+        try:
+            lines = httpclient._ranges(client, httpclient.peer_for(client, server.port, self.data_folder()),
+                                       self.image / "www")
+            return lines, server.answered
+        finally:
+            server.close()
+
+    def test_an_honest_server_answers_every_range_request_and_no_more(self):
+        self.assertEqual(len(LINES), 42600)
+        self.assertEqual(self.ranges_against(), ([RANGES_LINE + RANGES_CURL], 7))
+        self.assertEqual(self.ranges_against(client=dataclasses.replace(self.client, clients=())), ([RANGES_LINE], 6))
+        self.assertEqual(self.ranges_against(client=dataclasses.replace(self.client, ranges=None)), ([], 0))
+
+    def test_a_ranges_file_too_short_is_a_failure_line(self):
+        self.assertEqual(self.ranges_against(client=dataclasses.replace(self.client, ranges="/a.txt")),
+                         (["http-client: FAILED: ranges: /a.txt: www/a.txt has 6 bytes, expected at least 2000"], 0))
+        lines, _ = self.ranges_against(client=dataclasses.replace(self.client, ranges="/missing.txt"))
+        self.assertEqual(len(lines), 1)
+        self.assertTrue(lines[0].startswith("http-client: FAILED: ranges: "), lines)
+
+    def test_a_server_ignoring_range_fails_the_ranges_check(self):
+        self.assertEqual(self.ranges_against("no-ranges"), ([
+            "http-client: FAILED: ranges: GET /docs/lines.txt with Range: bytes=1000-1999: 200, expected 206"], 1))
+
+    def test_a_range_one_byte_off_fails_the_ranges_check(self):
+        self.assertEqual(self.ranges_against("range-off-by-one"), ([
+            "http-client: FAILED: ranges: GET /docs/lines.txt with Range: bytes=1000-1999: 206, 1000 bytes, "
+            "not bytes 1000-1999 of www/docs/lines.txt"], 1))
+
+    def test_a_206_past_the_end_fails_the_ranges_check(self):
+        self.assertEqual(self.ranges_against("206-past-the-end"), ([
+            "http-client: FAILED: ranges: GET /docs/lines.txt with Range: bytes=42600-: 206, expected 416"], 4))
 
     def test_an_honest_server_passes_every_check(self):
         lines = self.run_against()
@@ -276,20 +391,23 @@ class HttpClientChecks(unittest.TestCase):
             "http-client: GET /missing: 404",
             "http-client: GET /../a.txt: 400",
             "http-client: DELETE /a.txt: 405",
+            RANGES_LINE + RANGES_CURL,
             "http-client: a malformed request (Content-Length and Transfer-Encoding): 400, connection closed",
-            lines[12],
+            lines[13],
             "http-client: GET /a.txt meanwhile: 200, 6 bytes, the same as www/a.txt",
             "http-client: 50 connections opened and dropped",
             "http-client: then GET /a.txt: 200, 6 bytes, the same as www/a.txt",
         ])
-        self.assertRegex(lines[12], r"^http-client: a slow client \(a field line a second\) cut off with 408 after [1-3] lines$")
+        self.assertRegex(lines[13], r"^http-client: a slow client \(a field line a second\) cut off with 408 after [1-3] lines$")
 
     def test_a_wrong_body_fails_every_fetch(self):
         lines = self.run_against("wrong-body")
         failed = [line for line in lines if "FAILED" in line]
         self.assertIn("http-client: FAILED: GET /a.txt: 200, 6 bytes, not the 6 of www/a.txt", failed)
         self.assertIn("http-client: FAILED: curl GET /a.txt: 6 bytes, not the 6 of www/a.txt", failed)
-        self.assertEqual(len([line for line in failed if "GET" in line]), 9)
+        self.assertIn("http-client: FAILED: ranges: GET /docs/lines.txt with Range: bytes=-100: 206, 100 bytes, "
+                      "not bytes 42500-42599 of www/docs/lines.txt", failed)
+        self.assertEqual(len([line for line in failed if "GET" in line]), 10)
 
     def test_a_missing_client_program_is_a_failure_line(self):
         import os
@@ -300,8 +418,10 @@ class HttpClientChecks(unittest.TestCase):
         finally:
             os.environ["PATH"] = path
         missing = [line for line in lines if "is not installed" in line]
-        self.assertEqual(len(missing), len(self.client.clients), lines)
+        self.assertEqual(len(missing), len(self.client.clients) + 1, lines)  # + the ranges check's curl
         self.assertTrue(all(line.startswith("http-client: FAILED: ") for line in missing))
+        self.assertIn("http-client: FAILED: ranges: curl --range 5-14 /docs/lines.txt: curl is not installed "
+                      "(tools/vectra/packages.txt)", missing)
 
     def test_a_server_without_a_head_deadline_fails_the_slow_check(self):
         self.client = httpclient.HttpClient(self.client.after, "www", ("/a.txt",), (), 0, 4.0)
@@ -335,7 +455,8 @@ class HttpsClientChecks(HttpClientChecks):
     def setUp(self):
         super().setUp()
         self.client = httpclient.HttpClient(self.client.after, "www", self.client.fetch, self.client.expect, 50, 20.0,
-                                            httpclient.Tls("ca.pem", "tls.vectra.test"), ("curl", "openssl"))
+                                            httpclient.Tls("ca.pem", "tls.vectra.test"), ("curl", "openssl"),
+                                            self.client.ranges)
 
     def server_context(self, stem="server", highest=ssl.TLSVersion.TLSv1_3, lowest=ssl.TLSVersion.TLSv1_3):
         """TLS 1.3 only, as tlsd, unless told otherwise."""
@@ -352,6 +473,12 @@ class HttpsClientChecks(HttpClientChecks):
         finally:
             server.close()
 
+    def server_tls(self):
+        return self.server_context()
+
+    def data_folder(self):
+        return Path(self.certificates.name)
+
     def test_an_honest_server_passes_every_check(self):
         lines = self.run_against()
         self.assertRegex(lines[0], r"^http-client: TLS: TLSv1\.3, TLS_[A-Z0-9_]+, certificate verified against ca\.pem "
@@ -361,6 +488,7 @@ class HttpsClientChecks(HttpClientChecks):
         self.assertRegex(lines[3], r"^http-client: openssl s_client: TLSv1\.3, TLS_[A-Z0-9_]+, Verify return code: 0 \(ok\)$")
         self.assertIn("http-client: curl GET /docs/big.bin: 1048576 bytes, the same as www/docs/big.bin", lines)
         self.assertFalse([line for line in lines if "FAILED" in line], lines)
+        self.assertEqual(lines[lines.index("http-client: DELETE /a.txt: 405") + 1], RANGES_LINE + RANGES_CURL)
         self.assertIn("http-client: GET /docs/big.bin: 200, 1048576 bytes, the same as www/docs/big.bin", lines)
         self.assertIn("http-client: a malformed request (Content-Length and Transfer-Encoding): 400, connection closed", lines)
         self.assertIn("http-client: 50 connections opened and dropped", lines)

@@ -15,6 +15,17 @@ The checks, in this order, each bounded by `timeout_seconds`:
   - HEAD of the first target: its Content-Length and no body;
   - `expect`: [target, method, status] requests answered with that status (404, 400 for
     traversal, 405 for a method);
+  - `ranges` (a target naming a file of at least 2000 bytes under `root`): range requests (RFC 9110
+    §14), each GET on a new connection: `bytes=1000-1999`, the last 100 (`bytes=-100`) and from 600
+    bytes before the end (`bytes=SIZE-600-`) answered 206 with their `Content-Range` and exactly
+    those bytes of the file; from the end (`bytes=SIZE-`) answered 416 with `bytes */SIZE`; two
+    ranges (`bytes=0-1,4-5`) and a range with an `If-Range` (no validator of the server matches it)
+    answered 200 with the whole file; every 200 and 206 with `Accept-Ranges: bytes`; with "curl" in
+    `clients`, `curl --range 5-14` must print exactly those 10 bytes. One line (without curl it ends
+    after "200 with an If-Range"), six requests (seven with curl) and no more:
+
+    http-client: ranges of /docs/lines.txt: 206 bytes 1000-1999, 206 the last 100, 206 from byte 42000, 416 past the end, 200 for two ranges, 200 with an If-Range, curl --range 5-14: the same 10 bytes
+
   - a malformed request (Content-Length and Transfer-Encoding both) answered 400;
   - a slow client (a head trickled one field line a second) cut off with 408, while a fetch of
     the first target on another connection succeeds;
@@ -43,7 +54,8 @@ opens and drops TCP connections before any handshake.
 Every socket has a deadline; nothing waits longer than `timeout_seconds` in one check.
 
   "http_client": {"after": "^http-appliance: serving", "root": "www", "fetch": ["/a.txt", "/"],
-                  "expect": [["/missing", "GET", 404]], "churn": 1000, "timeout_seconds": 60}
+                  "expect": [["/missing", "GET", 404]], "ranges": "/docs/lines.txt", "churn": 1000,
+                  "timeout_seconds": 60}
 """
 
 import re
@@ -64,6 +76,7 @@ CHURN_RETRIES = 3  # connects that time out, tried again before the churn fails
 CHURN_PARALLEL = 8  # connections opened at once: under TCG on a loaded machine QEMU's user network,
                     # not the server, sets the pace of one-at-a-time connects
 CLIENTS = ("curl", "openssl")
+RANGES_SMALLEST = 2000  # bytes of the `ranges` file: bytes=1000-1999 lies inside it
 
 
 class HttpClientError(ValueError):
@@ -80,6 +93,7 @@ class HttpClient:
     timeout_seconds: float
     tls: object = None  # Tls, or None for plain HTTP
     clients: tuple = ()  # of CLIENTS
+    ranges: str = None  # the target the range requests ask for, or None
 
 
 @dataclass(frozen=True)
@@ -115,7 +129,7 @@ def parse(data, source: str):
     """The `http_client` object of an oracle.json, or None without one."""
     if data is None:
         return None
-    fields = {"after", "root", "fetch", "expect", "churn", "timeout_seconds", "tls", "clients"}
+    fields = {"after", "root", "fetch", "expect", "ranges", "churn", "timeout_seconds", "tls", "clients"}
     if not isinstance(data, dict) or set(data) - fields:
         raise HttpClientError(f"{source}: \"http_client\" must be an object of {', '.join(sorted(fields))}")
     after = data.get("after")
@@ -137,6 +151,10 @@ def parse(data, source: str):
             and re.fullmatch(r"[A-Z]+", each[1]) and isinstance(each[2], int) and not isinstance(each[2], bool)
             and 100 <= each[2] <= 599 for each in expect):
         raise HttpClientError(f"{source}: http_client.expect must be a list of [target, METHOD, status]")
+    ranges = data.get("ranges")
+    if ranges is not None and not _target(ranges):
+        raise HttpClientError(f"{source}: http_client.ranges must be a target starting with '/' (a file under root "
+                              f"of at least {RANGES_SMALLEST} bytes)")
     churn = data.get("churn", 0)
     if isinstance(churn, bool) or not isinstance(churn, int) or not 0 <= churn <= MOST_CHURN:
         raise HttpClientError(f"{source}: http_client.churn must be an integer from 0 to {MOST_CHURN}")
@@ -150,7 +168,7 @@ def parse(data, source: str):
     if "openssl" in clients and tls is None:
         raise HttpClientError(f"{source}: http_client.clients: openssl needs tls")
     return HttpClient(pattern, root, tuple(fetch), tuple(tuple(each) for each in expect), churn, float(timeout),
-                      tls, tuple(clients))
+                      tls, tuple(clients), ranges)
 
 
 def _parse_tls(data, source: str):
@@ -270,13 +288,16 @@ def _fetch_line(prefix: str, response: Response, root: Path, target: str) -> str
     return f"http-client: {prefix}: 200, {len(wanted)} bytes, the same as {shown}"
 
 
+def _why(problem: BaseException) -> str:
+    return getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
+
+
 def _guarded(check):
     def run(*arguments):
         try:
             return check(*arguments)
         except (OSError, TimeoutError, ConnectionError, ValueError) as problem:
-            reason = getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
-            return [f"http-client: FAILED: {check.__name__.strip('_').replace('_', ' ')}: {reason}"]
+            return [f"http-client: FAILED: {check.__name__.strip('_').replace('_', ' ')}: {_why(problem)}"]
     return run
 
 
@@ -333,6 +354,82 @@ def _expected(client: HttpClient, peer: Peer, root: Path) -> list:
         lines.append(f"http-client: {verdict}{method} {target}: {response.status}"
                      + ("" if not verdict else f", expected {status}"))
     return lines
+
+
+def _range_verdict(asked: str, response: Response, status: int, content_range, wanted: bytes, shown: str,
+                   first: int = 0) -> str:
+    """What is wrong with one answer to a range request ("" when nothing): its status, Content-Range
+    (None: not looked at), Accept-Ranges on a 200 or 206, and for those the body, `wanted` being the
+    file's bytes from `first`."""
+    came = response.status
+    if came != status:
+        return f"http-client: FAILED: ranges: {asked}: {came}, expected {status}"
+    field = response.headers.get("content-range")
+    if content_range is not None and field != content_range:
+        return (f"http-client: FAILED: ranges: {asked}: {came}, Content-Range "
+                f"{'none' if field is None else repr(field)}, expected {content_range!r}")
+    if status == 416:
+        return ""
+    accept = response.headers.get("accept-ranges")
+    if accept is None or accept.lower() != "bytes":
+        return (f"http-client: FAILED: ranges: {asked}: {came}, Accept-Ranges "
+                f"{'none' if accept is None else repr(accept)}, expected 'bytes'")
+    if response.body != wanted:
+        which = f"the {len(wanted)} of {shown}" if status == 200 else \
+            f"bytes {first}-{first + len(wanted) - 1} of {shown}"
+        return f"http-client: FAILED: ranges: {asked}: {came}, {len(response.body)} bytes, not {which}"
+    return ""
+
+
+@_guarded
+def _ranges(client: HttpClient, peer: Peer, root: Path) -> list:
+    if client.ranges is None:
+        return []
+    target = client.ranges
+    path = expected_file(root, target)
+    whole = path.read_bytes()
+    size, shown = len(whole), f"{path.relative_to(root.parent)}"
+    if size < RANGES_SMALLEST:
+        return [f"http-client: FAILED: ranges: {target}: {shown} has {size} bytes, expected at least {RANGES_SMALLEST}"]
+    tail = size - 600
+    # (Range, other fields, status, Content-Range, the first byte, the bytes, what the line says)
+    asks = (
+        ("bytes=1000-1999", "", 206, f"bytes 1000-1999/{size}", 1000, whole[1000:2000], "206 bytes 1000-1999"),
+        ("bytes=-100", "", 206, f"bytes {size - 100}-{size - 1}/{size}", size - 100, whole[-100:], "206 the last 100"),
+        (f"bytes={tail}-", "", 206, f"bytes {tail}-{size - 1}/{size}", tail, whole[tail:], f"206 from byte {tail}"),
+        (f"bytes={size}-", "", 416, f"bytes */{size}", 0, b"", "416 past the end"),
+        ("bytes=0-1,4-5", "", 200, None, 0, whole, "200 for two ranges"),
+        ("bytes=0-9", 'If-Range: "an-old-tag"', 200, None, 0, whole, "200 with an If-Range"),
+    )
+    said = []
+    for value, other, status, content_range, first, wanted, saying in asks:
+        asked = f"GET {target} with Range: {value}" + (f", {other}" if other else "")
+        try:
+            connection = Connection(peer, client.timeout_seconds)
+            try:
+                response = connection.request("GET", target, f"Range: {value}\r\n" + (f"{other}\r\n" if other else ""))
+            finally:
+                connection.close()
+        except (OSError, TimeoutError, ConnectionError, ValueError) as problem:
+            return [f"http-client: FAILED: ranges: {asked}: {_why(problem)}"]
+        failure = _range_verdict(asked, response, status, content_range, wanted, shown, first)
+        if failure:
+            return [failure]
+        said.append(saying)
+    if "curl" in client.clients:
+        asked = f"curl --range 5-14 {target}"
+        try:
+            finished = _run(_curl_command(client, peer, target, ["--range", "5-14"]), client.timeout_seconds + 5)
+        except OSError as problem:
+            return [f"http-client: FAILED: ranges: {asked}: {_why(problem)}"]
+        if finished.returncode != 0:
+            why = finished.stderr.decode("utf-8", "replace").strip().splitlines()
+            return [f"http-client: FAILED: ranges: {asked}: exit status {finished.returncode}"
+                    + (f" ({why[0]})" if why else "")]
+        if finished.stdout != whole[5:15]:
+            return [f"http-client: FAILED: ranges: {asked}: {len(finished.stdout)} bytes, not bytes 5-14 of {shown}"]
+        said.append("curl --range 5-14: the same 10 bytes")
+    return [f"http-client: ranges of {target}: {', '.join(said)}"]
 
 
 @_guarded
@@ -478,21 +575,27 @@ def _run(command: list, timeout: float, stdin: bytes = b"") -> subprocess.Comple
         raise OSError(f"{command[0]} did not end within {timeout:.0f} s")
 
 
+def _curl_command(client: HttpClient, peer: Peer, target: str, extra: tuple = ()) -> list:
+    """Debian's curl fetching `target` to its standard output (with TLS: `--cacert` and the server
+    name resolved to the port), failing on an error status; `extra` options before the URL."""
+    command = ["curl", "--silent", "--show-error", "--fail", "--http1.1", "--max-time", f"{client.timeout_seconds:.0f}",
+               "--output", "-", *extra]
+    if peer.context is not None:
+        name = client.tls.server_name
+        command += ["--tlsv1.3", "--cacert", str(peer.ca), "--resolve", f"{name}:{peer.port}:{HOST}",
+                    f"https://{name}:{peer.port}{target}"]
+    else:
+        command.append(f"http://{HOST}:{peer.port}{target}")
+    return command
+
+
 @_guarded
 def _curl(client: HttpClient, peer: Peer, root: Path) -> list:
     if "curl" not in client.clients:
         return []
     lines = []
     for target in client.fetch:
-        command = ["curl", "--silent", "--show-error", "--fail", "--http1.1", "--max-time", f"{client.timeout_seconds:.0f}",
-                   "--output", "-"]
-        if peer.context is not None:
-            name = client.tls.server_name
-            command += ["--tlsv1.3", "--cacert", str(peer.ca), "--resolve", f"{name}:{peer.port}:{HOST}",
-                        f"https://{name}:{peer.port}{target}"]
-        else:
-            command.append(f"http://{HOST}:{peer.port}{target}")
-        finished = _run(command, client.timeout_seconds + 5)
+        finished = _run(_curl_command(client, peer, target), client.timeout_seconds + 5)
         path = expected_file(root, target)
         wanted, shown = path.read_bytes(), f"{path.relative_to(root.parent)}"
         if finished.returncode != 0:
@@ -564,7 +667,7 @@ def _tls(client: HttpClient, peer: Peer, root: Path) -> list:
     return lines
 
 
-CHECKS = (_tls, _openssl, _fetches, _curl, _keep_alive, _head, _expected, _malformed, _slow, _churn)
+CHECKS = (_tls, _openssl, _fetches, _curl, _keep_alive, _head, _expected, _ranges, _malformed, _slow, _churn)
 
 
 def run_checks(client: HttpClient, port: int, image_folder: Path, data_folder=None) -> list:

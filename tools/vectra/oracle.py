@@ -24,9 +24,10 @@ An image folder's oracle.json holds:
                    in qemu_args, a free port per boot), send, require the same bytes back; the outcome
                    is a console line the patterns match (hostclient.py)
   http_client      optional; {"after": regex, "root": folder, "fetch": [targets], "expect": [[target,
-                   METHOD, status]], "churn": n, "timeout_seconds": n}: after a console line matches
-                   `after`, fetch files and compare them with the image folder's, keep-alive, HEAD,
-                   expected statuses, a malformed request, a slow client, `churn` connections
+                   METHOD, status]], "ranges": target, "churn": n, "timeout_seconds": n}: after a
+                   console line matches `after`, fetch files and compare them with the image
+                   folder's, keep-alive, HEAD, expected statuses, range requests of one file, a
+                   malformed request, a slow client, `churn` connections
                    dropped; `tls` verifies TLS 1.3; `clients` ["curl", "openssl"] adds real clients;
                    one console line per check (httpclient.py); on hosted `after`'s group `port`
                    names the port the image listens on

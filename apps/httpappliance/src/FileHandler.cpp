@@ -4,7 +4,9 @@
 
 #include "FileHandler.h"
 #include <vectra/Try.h>
+#include <vectra/http/Characters.h>
 #include <vectra/http/Error.h>
+#include <vectra/http/Range.h>
 #include <vectra/http/Target.h>
 
 namespace vectra::http_appliance {
@@ -14,21 +16,28 @@ namespace {
 /* A content type from the last component's extension (application/octet-stream otherwise). */
 std::string_view content_type(Path const& path)
 {
+    struct Type {
+        std::string_view extension;
+        std::string_view type;
+    };
+    static constexpr Type types[] = {
+        { "html", "text/html; charset=utf-8" }, { "htm", "text/html; charset=utf-8" },
+        { "txt", "text/plain; charset=utf-8" }, { "md", "text/markdown; charset=utf-8" },
+        { "css", "text/css" }, { "js", "text/javascript" }, { "mjs", "text/javascript" },
+        { "json", "application/json" }, { "xml", "application/xml" }, { "pdf", "application/pdf" },
+        { "wasm", "application/wasm" }, { "png", "image/png" }, { "jpg", "image/jpeg" },
+        { "jpeg", "image/jpeg" }, { "gif", "image/gif" }, { "webp", "image/webp" },
+        { "svg", "image/svg+xml" }, { "ico", "image/vnd.microsoft.icon" }, { "woff2", "font/woff2" },
+    };
     auto name = path.last();
     usize dot = name.rfind('.');
-    auto extension = dot == std::string_view::npos ? std::string_view {} : name.substr(dot + 1);
-    if (extension == "html" || extension == "htm")
-        return "text/html; charset=utf-8";
-    if (extension == "txt")
-        return "text/plain; charset=utf-8";
-    if (extension == "css")
-        return "text/css";
-    if (extension == "js")
-        return "text/javascript";
-    if (extension == "json")
-        return "application/json";
-    if (extension == "png")
-        return "image/png";
+    if (dot == std::string_view::npos)
+        return "application/octet-stream";
+    auto extension = name.substr(dot + 1);
+    for (auto const& each : types) {
+        if (http::equals_ignoring_case(extension, each.extension))
+            return each.type;
+    }
     return "application/octet-stream";
 }
 
@@ -57,40 +66,55 @@ ErrorOr<void> FileHandler::respond(http::Head const& head, http::ResponseWriter&
             return writer.send_status(414);
         path = index.release_value();
     }
-    return serve(path, writer);
+    return serve(head, path, writer);
 }
 
-ErrorOr<void> FileHandler::serve(Path const& path, http::ResponseWriter& writer)
+ErrorOr<void> FileHandler::serve(http::Head const& head, Path const& path, http::ResponseWriter& writer)
 {
     auto status = m_files.stat(path);
     if (status.is_error() || status.value().kind != vfs::NodeKind::File)
         return writer.send_status(404);
+    u64 size = status.value().size;
+    /* Only GET has range handling (RFC 9110 §14.2). The appliance keeps no validator (no ETag, no
+       Last-Modified it could vouch for), so an If-Range never matches and means the whole file. */
+    auto range = head.method == http::Method::Get ? http::select_range(head.find("range"), !head.find("if-range").has_value(), size)
+                                                  : http::SelectedRange {};
+    char range_text[http::content_range_capacity];
+    auto content_range = http::content_range(range, size, range_text);
+    if (range.answer == http::RangeAnswer::Unsatisfiable) {
+        http::Header fields[] = { { "Content-Type", "text/plain; charset=utf-8" }, { "Content-Range", content_range } };
+        return writer.send_status(416, fields);
+    }
     auto file = m_files.open(path);
     if (file.is_error())
         return writer.send_status(404);
-    u64 size = status.value().size;
-    http::Header type[] = { { "Content-Type", content_type(path) } };
-    auto result = stream(file.value(), size, type, writer);
+    auto type = content_type(path);
+    http::Header whole_fields[] = { { "Content-Type", type }, { "Accept-Ranges", "bytes" }, { "X-Content-Type-Options", "nosniff" } };
+    http::Header partial_fields[] = { { "Content-Type", type }, { "Accept-Ranges", "bytes" }, { "X-Content-Type-Options", "nosniff" },
+        { "Content-Range", content_range } };
+    auto result = range.answer == http::RangeAnswer::Partial ? stream(file.value(), 206, range.first, range.length, partial_fields, writer)
+                                                             : stream(file.value(), 200, 0, size, whole_fields, writer);
     (void)file.value().close(); /* the open-file entry goes back however the response went */
     return result;
 }
 
-ErrorOr<void> FileHandler::stream(vfs::File& file, u64 size, std::span<http::Header const> fields, http::ResponseWriter& writer)
+ErrorOr<void> FileHandler::stream(vfs::File& file, u16 status, u64 first, u64 length, std::span<http::Header const> fields,
+    http::ResponseWriter& writer)
 {
-    TRY(writer.start(200, size, fields));
+    TRY(writer.start(status, length, fields));
     ++m_files_served;
     if (writer.is_head_only())
         return writer.omit_body();
-    u64 offset = 0;
-    while (offset < size) {
-        auto want = m_buffer.first(size - offset < m_buffer.size() ? usize(size - offset) : m_buffer.size());
-        usize read = TRY(file.read_at(offset, want));
+    u64 sent = 0;
+    while (sent < length) {
+        auto want = m_buffer.first(length - sent < m_buffer.size() ? usize(length - sent) : m_buffer.size());
+        usize read = TRY(file.read_at(first + sent, want));
         if (read == 0)
             return Error(http::HttpError::BodyMismatch, "the file ended before its size");
         TRY(writer.write(m_buffer.first(read)));
-        offset += read;
+        sent += read;
     }
-    m_bytes_served += size;
+    m_bytes_served += length;
     return {};
 }
 

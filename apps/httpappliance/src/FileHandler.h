@@ -4,9 +4,13 @@
  * The appliance's RequestHandler: GET and HEAD of files under one folder of vfsd's namespace,
  * read-only. The target becomes a Path through parse_target_path (never a string joined
  * together), joined under the root component by component; a directory target serves its
- * index.html. Answers: 200 with the file streamed in transfer-sized reads, 404 (no such file, or
- * a directory without index.html), 400 (a refused target), 414 (too long for a Path), 405 with
- * Allow for any other method.
+ * index.html. Answers: 200 with the file streamed in transfer-sized reads (`Accept-Ranges: bytes`,
+ * a content type from the extension, `X-Content-Type-Options: nosniff`); 206 with the bytes one
+ * range of a GET asks for and their Content-Range, 416 with a Content-Range of "bytes *" and "/size" (an asterisk for the range) for a
+ * range past the end (http::select_range: RFC 9110 §14; more than one range, or any If-Range — the
+ * appliance keeps no validator — is answered whole); 404 (no such file, or a directory without
+ * index.html), 400 (a refused target), 414 (too long for a Path), 405 with Allow for any other
+ * method.
  */
 
 #pragma once
@@ -37,8 +41,8 @@ public:
     [[nodiscard]] u64 bytes_served() const { return m_bytes_served; }
 
 private:
-    ErrorOr<void> serve(Path const&, http::ResponseWriter&);
-    ErrorOr<void> stream(vfs::File&, u64 size, std::span<http::Header const>, http::ResponseWriter&);
+    ErrorOr<void> serve(http::Head const&, Path const&, http::ResponseWriter&);
+    ErrorOr<void> stream(vfs::File&, u16 status, u64 first, u64 length, std::span<http::Header const>, http::ResponseWriter&);
 
     vfs::Client& m_files;
     Path m_root;

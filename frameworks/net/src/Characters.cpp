@@ -72,7 +72,10 @@ std::string_view trim_whitespace(std::string_view text)
     return text;
 }
 
-bool parse_decimal(std::string_view text, u64& into)
+namespace {
+
+/* 1*DIGIT; past `largest` the value is `largest` when `saturate`, else the parse fails. */
+bool parse_digits(std::string_view text, u64 largest, bool saturate, u64& into)
 {
     if (text.empty())
         return false;
@@ -81,12 +84,41 @@ bool parse_decimal(std::string_view text, u64& into)
         if (character < '0' || character > '9')
             return false;
         u64 digit = u64(character - '0');
-        if (value > (0x7fffffffffffffffull - digit) / 10)
-            return false;
-        value = value * 10 + digit;
+        if (value > (largest - digit) / 10) {
+            if (!saturate)
+                return false;
+            value = largest;
+        } else {
+            value = value * 10 + digit;
+        }
     }
     into = value;
     return true;
+}
+
+}
+
+bool parse_decimal(std::string_view text, u64& into)
+{
+    return parse_digits(text, 0x7fffffffffffffffull, false, into);
+}
+
+bool parse_decimal_saturating(std::string_view text, u64& into)
+{
+    return parse_digits(text, ~u64(0), true, into);
+}
+
+usize format_decimal(u64 value, std::span<char, 20> digits)
+{
+    char reversed[20];
+    usize count = 0;
+    do {
+        reversed[count++] = char('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    for (usize index = 0; index < count; ++index)
+        digits[index] = reversed[count - 1 - index];
+    return count;
 }
 
 bool list_contains(std::string_view value, std::string_view token)

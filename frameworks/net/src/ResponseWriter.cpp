@@ -25,15 +25,7 @@ public:
     bool append_number(u64 value)
     {
         char digits[20];
-        usize count = 0;
-        do {
-            digits[count++] = char('0' + value % 10);
-            value /= 10;
-        } while (value != 0);
-        char reversed[20];
-        for (usize index = 0; index < count; ++index)
-            reversed[index] = digits[count - 1 - index];
-        return append({ reversed, count });
+        return append({ digits, format_decimal(value, digits) });
     }
     [[nodiscard]] bool fits() const { return m_fits; }
     [[nodiscard]] std::span<u8 const> bytes() const { return { m_bytes.data(), m_length }; }
@@ -76,6 +68,8 @@ char const* reason_phrase(u16 status)
         return "OK";
     case 204:
         return "No Content";
+    case 206:
+        return "Partial Content";
     case 304:
         return "Not Modified";
     case 400:
@@ -92,6 +86,8 @@ char const* reason_phrase(u16 status)
         return "Content Too Large";
     case 414:
         return "URI Too Long";
+    case 416:
+        return "Range Not Satisfiable";
     case 431:
         return "Request Header Fields Too Large";
     case 500:

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vectra/Types.h>
 
@@ -24,6 +25,10 @@ namespace vectra::http {
 [[nodiscard]] std::string_view trim_whitespace(std::string_view);
 /* 1*DIGIT as a number no larger than 2^63 − 1; nothing else (no sign, no space, no list). */
 [[nodiscard]] bool parse_decimal(std::string_view, u64& into);
+/* 1*DIGIT of any length, a value past 2^64 − 1 read as 2^64 − 1 (a range's positions, RFC 9110 §14.1.1). */
+[[nodiscard]] bool parse_decimal_saturating(std::string_view, u64& into);
+/* `value` in decimal into `digits`, most significant first; returns how many were written. */
+[[nodiscard]] usize format_decimal(u64 value, std::span<char, 20> digits);
 /* Whether the comma-separated list `value` holds `token`, ignoring case (Connection: close). */
 [[nodiscard]] bool list_contains(std::string_view value, std::string_view token);
 

@@ -70,3 +70,28 @@ TEST_CASE("A path longer than a Path holds is too long, not truncated")
         deep += "/d";
     REQUIRE(refusal(deep) == HttpError::TargetTooLong);
 }
+
+TEST_CASE("A folder named without its final slash is sent to it, its query kept")
+{
+    char buffer[64];
+    auto location = [&](std::string_view target) -> std::string {
+        auto found = folder_location(target, buffer);
+        return found.has_value() ? std::string(*found) : std::string("none");
+    };
+    REQUIRE(location("/docs") == "/docs/");
+    REQUIRE(location("/a/b?x=1&y") == "/a/b/?x=1&y");
+    REQUIRE(location("/my%20docs") == "/my%20docs/");
+    REQUIRE(location("http://example.com/docs?q") == "/docs/?q");
+    /* Already a folder, or not a path the server serves: nowhere to send it. */
+    for (char const* target : { "/", "/docs/", "http://example.com", "http://example.com/", "/../docs", "/a//b", "/%2e%2e",
+             "*", "", "docs" }) {
+        INFO(target);
+        REQUIRE(location(target) == "none");
+    }
+    /* Exactly as long as the buffer fits; one byte more does not. */
+    std::string fits = "/" + std::string(62, 'a');
+    REQUIRE(location(fits) == fits + "/");
+    REQUIRE(location(fits + "a") == "none");
+    REQUIRE(location(fits.substr(0, 50) + "?" + std::string(12, 'q')) == fits.substr(0, 50) + "/?" + std::string(12, 'q'));
+    REQUIRE(location(fits.substr(0, 50) + "?" + std::string(13, 'q')) == "none");
+}

@@ -13,6 +13,9 @@ namespace vectra::http_appliance {
 
 namespace {
 
+/* The longest Location a folder's redirect sends (a longer target gets 404, as before). */
+constexpr usize location_capacity = 512;
+
 /* A content type from the last component's extension (application/octet-stream otherwise). */
 std::string_view content_type(Path const& path)
 {
@@ -72,6 +75,15 @@ ErrorOr<void> FileHandler::respond(http::Head const& head, http::ResponseWriter&
 ErrorOr<void> FileHandler::serve(http::Head const& head, Path const& path, http::ResponseWriter& writer)
 {
     auto status = m_files.stat(path);
+    if (!status.is_error() && status.value().kind == vfs::NodeKind::Directory) {
+        /* A folder named without its final '/': where its index is (its relative links resolve there). */
+        char location_text[location_capacity];
+        auto location = http::folder_location(head.target, location_text);
+        if (!location.has_value())
+            return writer.send_status(404);
+        http::Header fields[] = { { "Location", *location }, { "Content-Type", "text/plain; charset=utf-8" } };
+        return writer.send_status(301, fields);
+    }
     if (status.is_error() || status.value().kind != vfs::NodeKind::File)
         return writer.send_status(404);
     u64 size = status.value().size;

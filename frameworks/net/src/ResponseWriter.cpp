@@ -70,6 +70,8 @@ char const* reason_phrase(u16 status)
         return "No Content";
     case 206:
         return "Partial Content";
+    case 301:
+        return "Moved Permanently";
     case 304:
         return "Not Modified";
     case 400:

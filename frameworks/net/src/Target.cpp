@@ -44,9 +44,8 @@ ErrorOr<Path> join_segment(Path const& path, std::string_view segment)
     return joined.release_value();
 }
 
-}
-
-ErrorOr<TargetPath> parse_target_path(std::string_view target)
+/* The path and query of an origin-form or absolute-form target ("/" for an authority alone). */
+ErrorOr<std::string_view> path_and_query(std::string_view target)
 {
     if (target.empty() || target == "*")
         return invalid("no path in this target");
@@ -58,6 +57,14 @@ ErrorOr<TargetPath> parse_target_path(std::string_view target)
         usize path_start = target.find('/');
         target = path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
     }
+    return target;
+}
+
+}
+
+ErrorOr<TargetPath> parse_target_path(std::string_view target)
+{
+    target = TRY(path_and_query(target));
     target = target.substr(0, target.find('?'));
     if (target.empty() || target.front() != '/')
         return invalid("a path starts with '/'");
@@ -75,6 +82,28 @@ ErrorOr<TargetPath> parse_target_path(std::string_view target)
     }
     result.directory = true;
     return result;
+}
+
+std::optional<std::string_view> folder_location(std::string_view target, std::span<char> buffer)
+{
+    auto parsed = parse_target_path(target);
+    if (parsed.is_error() || parsed.value().directory)
+        return {};
+    auto written = path_and_query(target);
+    if (written.is_error())
+        return {};
+    usize question = written.value().find('?');
+    auto path = written.value().substr(0, question);
+    auto query = question == std::string_view::npos ? std::string_view {} : written.value().substr(question);
+    if (path.size() + 1 + query.size() > buffer.size())
+        return {};
+    usize length = 0;
+    for (char character : path)
+        buffer[length++] = character;
+    buffer[length++] = '/';
+    for (char character : query)
+        buffer[length++] = character;
+    return std::string_view(buffer.data(), length);
 }
 
 }

@@ -11,6 +11,8 @@
 
 #pragma once
 
+#include <optional>
+#include <span>
 #include <string_view>
 #include <vectra/Error.h>
 #include <vectra/Path.h>
@@ -23,5 +25,13 @@ struct TargetPath {
 };
 
 [[nodiscard]] ErrorOr<TargetPath> parse_target_path(std::string_view target);
+
+/*
+ * Where a target naming a folder without its final '/' is sent (a 301's Location): the target's
+ * path as the client wrote it (absolute form: its path alone), a '/' after it, then its query if it
+ * had one — "/docs?x" becomes "/docs/?x". Written into `buffer`; nothing when it does not fit or the
+ * target is not one parse_target_path accepts as a path without its final '/'.
+ */
+[[nodiscard]] std::optional<std::string_view> folder_location(std::string_view target, std::span<char> buffer);
 
 }

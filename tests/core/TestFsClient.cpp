@@ -267,10 +267,41 @@ ErrorOr<i32> transfer_client(Bundle& bundle)
     while (done < whole.size())
         done += TRY(file.read_at(done, std::span<u8>(whole.data() + done, whole.size() - done)));
     EXPECT_IN_TASK(done == content.size());
+    /* A view (`whole` is the file now): the bytes read into the transfer buffer, not copied out; at most the buffer's size, short at the end. */
+    auto view = TRY(file.read_view(100, 20 * KiB));
+    EXPECT_IN_TASK(view.size() == whole.size() - 100);
+    EXPECT_IN_TASK(std::equal(view.begin(), view.end(), whole.begin() + 100));
+    view = TRY(file.read_view(0, 64 * KiB));
+    EXPECT_IN_TASK(view.size() == whole.size()); /* 12 KiB: under the 16 KiB buffer */
+    EXPECT_IN_TASK(std::equal(view.begin(), view.end(), whole.begin()));
+    EXPECT_IN_TASK(TRY(file.read_view(whole.size(), 10)).empty());
+    /* The next call's bytes replace it: the view is the buffer itself. */
+    auto first = TRY(file.read_view(0, 4));
+    (void)TRY(file.read_view(8, 4));
+    EXPECT_IN_TASK(std::equal(first.begin(), first.end(), whole.begin() + 8));
     TRY(file.close());
     return 0;
 }
 
+/* Without a transfer buffer there is nothing to view: refused, the file as it was. */
+ErrorOr<i32> view_without_transfer_client(Bundle& bundle)
+{
+    auto fs = TRY(vfs::Client::open(TRY(bundle.take<RingCap>("requests")), TRY(bundle.take<RingCap>("replies")),
+        TRY(bundle.take<ReticleCap>("memory"))));
+    auto file = TRY(fs.open(TRY(Path::root().try_join("small")), vfs::Client::Create::IfMissing));
+    TRY(file.write_at(0, as_bytes("bytes")));
+    EXPECT_IN_TASK(file.read_view(0, 5).error().is(ErrorCode::Unsupported));
+    u8 buffer[5];
+    EXPECT_IN_TASK(TRY(file.read_at(0, buffer)) == 5);
+    TRY(file.close());
+    return 0;
+}
+
+}
+
+TEST_CASE("without a transfer buffer a read's view is refused")
+{
+    run_with_server(view_without_transfer_client);
 }
 
 TEST_CASE("the fs client moves more than one message's body through its transfer buffer (v5)")

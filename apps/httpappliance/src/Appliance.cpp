@@ -87,14 +87,14 @@ ErrorOr<void> serve_files(Bundle& bundle, ConsoleCap const& console, ReticleCap&
     auto files = TRY(vfs::Client::open(TRY(bundle.take<RingCap>("files-requests")),
         TRY(bundle.take<RingCap>("files-replies")), TRY(endpoint::carve(memory, session_bytes)), transfer_bytes));
 
-    /* The connections' buffers and the read buffer, in memory of the Task's own Reticle. */
-    usize needed = connection_count * sizeof(http::ServerConnection) + FileHandler::read_bytes;
+    /* The connections' buffers, in memory of the Task's own Reticle (a file's bytes are sent from the vfsd session's transfer buffer). */
+    usize needed = connection_count * sizeof(http::ServerConnection);
     auto region = TRY(system::create_memory(memory, (needed + 4095) / 4096 * 4096));
     auto bytes = TRY(system::map_memory(region));
     auto* connections = new (bytes.data()) http::ServerConnection[connection_count];
-    auto read_buffer = bytes.subspan(connection_count * sizeof(http::ServerConnection), FileHandler::read_bytes);
 
-    FileHandler handler(files, serving.folder, read_buffer);
+    static_assert(transfer_bytes >= FileHandler::read_bytes, "a read's view lies in the vfsd session's transfer buffer");
+    FileHandler handler(files, serving.folder);
     http::ServerLimits limits;
     http::Server server(listener, handler, std::span<http::ServerConnection>(connections, connection_count), limits);
     TRY(print_line(console, "{}: serving {} on {} port {}: {} connections at once, head deadline {} s, idle {} s",

@@ -25,13 +25,16 @@ namespace vectra::http_appliance {
 
 class FileHandler final : public http::RequestHandler {
 public:
-    /* One vfsd read-buffer call and one socket send per 64 KiB: the send fills segments whole but one per read. */
+    /*
+     * One vfsd read-buffer call and one socket send per 64 KiB: the send fills segments whole but
+     * one per read. The bytes are sent from the vfsd session's transfer buffer, which must be at
+     * least this large (File::read_view).
+     */
     static constexpr usize read_bytes = 64 * 1024;
 
-    FileHandler(vfs::Client& files, Path const& root, std::span<u8> buffer)
+    FileHandler(vfs::Client& files, Path const& root)
         : m_files(files)
         , m_root(root)
-        , m_buffer(buffer)
     {
     }
 
@@ -47,7 +50,6 @@ private:
 
     vfs::Client& m_files;
     Path m_root;
-    std::span<u8> m_buffer;
     u64 m_answered { 0 };
     u64 m_files_served { 0 };
     u64 m_bytes_served { 0 };

@@ -184,6 +184,19 @@ ErrorOr<usize> File::read_at(u64 offset, std::span<u8> buffer)
     return usize(reply.length);
 }
 
+ErrorOr<std::span<u8 const>> File::read_view(u64 offset, usize length)
+{
+    auto transfer = m_client->m_transfer_bytes;
+    if (transfer.empty())
+        return Error(ErrorCode::Unsupported, "a view needs the session's transfer buffer");
+    u32 asked = u32(length < transfer.size() ? length : transfer.size());
+    auto reply = TRY(m_client->m_session.call_lending(
+        ReadBuffer { m_number, offset, asked, 0 }, m_client->m_transfer, RightRead | RightWrite));
+    if (reply.length > asked)
+        return Error(ErrorCode::MalformedMessage, "vfsd returned more bytes than asked for");
+    return std::span<u8 const>(transfer.data(), reply.length);
+}
+
 ErrorOr<u64> File::write_at(u64 offset, std::span<u8 const> data)
 {
     auto transfer = m_client->m_transfer_bytes;

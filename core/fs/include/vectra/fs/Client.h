@@ -39,6 +39,13 @@ public:
      * through it (read-buffer); a larger buffer gets a short read.
      */
     [[nodiscard]] ErrorOr<usize> read_at(u64 offset, std::span<u8> buffer);
+    /*
+     * One read-buffer request of up to `length` bytes (at most the transfer buffer's size), read
+     * into the session's transfer buffer and returned as a view of it, not copied out: the bytes
+     * stay there until this client's next call (any file's). For a reader that hands them straight
+     * on (the appliance sends them to netd). Without a transfer buffer: Unsupported.
+     */
+    [[nodiscard]] ErrorOr<std::span<u8 const>> read_view(u64 offset, usize length);
     /* One request, all of `data`: up to maximum_transfer bytes inline, more through the transfer buffer (TooLarge past it). */
     [[nodiscard]] ErrorOr<u64> write_at(u64 offset, std::span<u8 const> data);
     [[nodiscard]] ErrorOr<u64> size();

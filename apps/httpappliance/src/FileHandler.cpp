@@ -100,12 +100,12 @@ ErrorOr<void> FileHandler::serve(http::Head const& head, Path const& path, http:
     auto file = m_files.open(path);
     if (file.is_error())
         return writer.send_status(404);
-    auto type = content_type(path);
-    http::Header whole_fields[] = { { "Content-Type", type }, { "Accept-Ranges", "bytes" }, { "X-Content-Type-Options", "nosniff" } };
-    http::Header partial_fields[] = { { "Content-Type", type }, { "Accept-Ranges", "bytes" }, { "X-Content-Type-Options", "nosniff" },
-        { "Content-Range", content_range } };
-    auto result = range.answer == http::RangeAnswer::Partial ? stream(file.value(), 206, range.first, range.length, partial_fields, writer)
-                                                             : stream(file.value(), 200, 0, size, whole_fields, writer);
+    /* A partial answer adds its Content-Range (the last field) to what every file's answer says. */
+    http::Header fields[] = { { "Content-Type", content_type(path) }, { "Accept-Ranges", "bytes" },
+        { "X-Content-Type-Options", "nosniff" }, { "Content-Range", content_range } };
+    bool partial = range.answer == http::RangeAnswer::Partial;
+    auto result = stream(file.value(), partial ? 206 : 200, partial ? range.first : 0, partial ? range.length : size,
+        std::span<http::Header const>(fields).first(partial ? 4 : 3), writer);
     (void)file.value().close(); /* the open-file entry goes back however the response went */
     return result;
 }

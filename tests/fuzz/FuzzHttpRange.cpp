@@ -11,7 +11,6 @@
  */
 
 #include "SeedFolder.h"
-#include <cstdio>
 #include <string>
 #include <vector>
 #include <vectra/Panic.h>
@@ -119,21 +118,12 @@ SelectedRange reference(std::string_view field, bool validator_holds, u64 size)
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv)
 {
-    char const* folder = fuzz::first_corpus_folder(*argc, *argv);
-    if (!folder)
-        return 0;
-    std::pair<char const*, std::string> seeds[] = {
+    fuzz::write_seeds(*argc, *argv, {
         { "first-last", std::string("\x02\x64\0\0\0\0\0\0\0", 9) + "bytes=0-9" },
         { "suffix", std::string("\x02\x64\0\0\0\0\0\0\0", 9) + "bytes=-5" },
         { "open", std::string("\x00\xff\xff\xff\xff\xff\xff\xff\xff", 9) + "BYTES = 18446744073709551614-" },
         { "list", std::string("\x02\x10\0\0\0\0\0\0\0", 9) + "bytes=, 0-1 ,4-5" },
-    };
-    for (auto const& [name, bytes] : seeds) {
-        if (FILE* file = fopen((std::string(folder) + "/" + name).c_str(), "wb")) {
-            fwrite(bytes.data(), 1, bytes.size(), file);
-            fclose(file);
-        }
-    }
+    });
     return 0;
 }
 

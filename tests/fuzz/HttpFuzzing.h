@@ -29,20 +29,7 @@
 namespace vectra::fuzz::http {
 
 using namespace vectra::http;
-
-/* The seeds, written into the first corpus folder when the target starts. */
-inline void write_seeds(int argc, char** argv, std::initializer_list<std::pair<char const*, std::string>> seeds)
-{
-    char const* folder = first_corpus_folder(argc, argv);
-    if (!folder)
-        return;
-    for (auto const& [name, bytes] : seeds) {
-        if (FILE* file = fopen((std::string(folder) + "/" + name).c_str(), "wb")) {
-            fwrite(bytes.data(), 1, bytes.size(), file);
-            fclose(file);
-        }
-    }
-}
+using vectra::fuzz::write_seeds;
 
 /* The input queued on a stream in pieces of `piece` bytes. */
 inline void queue_in_pieces(test::http::MemoryStream& stream, std::span<u8 const> input, usize piece)

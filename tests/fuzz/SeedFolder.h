@@ -8,6 +8,11 @@
 
 #pragma once
 
+#include <cstdio>
+#include <initializer_list>
+#include <string>
+#include <utility>
+
 namespace vectra::fuzz {
 
 /* The first argument that is not an option, or nullptr. */
@@ -18,6 +23,20 @@ inline char const* first_corpus_folder(int argc, char** argv)
             return argv[index];
     }
     return nullptr;
+}
+
+/* The seeds, written into the first corpus folder when the target starts. */
+inline void write_seeds(int argc, char** argv, std::initializer_list<std::pair<char const*, std::string>> seeds)
+{
+    char const* folder = first_corpus_folder(argc, argv);
+    if (!folder)
+        return;
+    for (auto const& [name, bytes] : seeds) {
+        if (FILE* file = fopen((std::string(folder) + "/" + name).c_str(), "wb")) {
+            fwrite(bytes.data(), 1, bytes.size(), file);
+            fclose(file);
+        }
+    }
 }
 
 }

@@ -6,12 +6,12 @@
  * together), joined under the root component by component; a directory target serves its
  * index.html. Answers: 200 with the file streamed in transfer-sized reads (`Accept-Ranges: bytes`,
  * a content type from the extension, `X-Content-Type-Options: nosniff`); 206 with the bytes one
- * range of a GET asks for and their Content-Range, 301 to the folder's own target with its final
- * '/' for a folder named without it (http::folder_location), 416 with a Content-Range of "bytes *" and "/size" (an asterisk for the range) for a
- * range past the end (http::select_range: RFC 9110 §14; more than one range, or any If-Range — the
- * appliance keeps no validator — is answered whole); 404 (no such file, or a directory without
- * index.html), 400 (a refused target), 414 (too long for a Path), 405 with Allow for any other
- * method.
+ * range of a GET asks for and their Content-Range; 416 for a range past the end, its
+ * Content-Range "bytes *" then "/size" (http::select_range, RFC 9110 §14: more than one range, or
+ * any If-Range — the appliance keeps no validator — is answered whole); 301 to the folder's own
+ * target with its final '/' for a folder named without it (http::folder_location); 404 (no such
+ * file, or a directory without index.html), 400 (a refused target), 414 (too long for a Path), 405
+ * with Allow for any other method.
  */
 
 #pragma once

@@ -175,13 +175,9 @@ ErrorOr<usize> File::read_at(u64 offset, std::span<u8> buffer)
         auto reply = TRY(m_client->call(ReadFile { m_number, offset, asked(buffer) }));
         return copy_out(reply.data, buffer);
     }
-    u32 length = u32(buffer.size() < transfer.size() ? buffer.size() : transfer.size());
-    auto reply = TRY(m_client->m_session.call_lending(
-        ReadBuffer { m_number, offset, length, 0 }, m_client->m_transfer, RightRead | RightWrite));
-    if (reply.length > length)
-        return Error(ErrorCode::MalformedMessage, "vfsd returned more bytes than asked for");
-    memcpy(buffer.data(), transfer.data(), reply.length);
-    return usize(reply.length);
+    auto view = TRY(read_view(offset, buffer.size()));
+    memcpy(buffer.data(), view.data(), view.size());
+    return view.size();
 }
 
 ErrorOr<std::span<u8 const>> File::read_view(u64 offset, usize length)

@@ -121,16 +121,25 @@ usize format_decimal(u64 value, std::span<char, 20> digits)
     return count;
 }
 
+std::optional<std::string_view> ListElements::next()
+{
+    if (m_ended)
+        return {};
+    usize comma = m_rest.find(',');
+    auto element = trim_whitespace(m_rest.substr(0, comma));
+    if (comma == std::string_view::npos)
+        m_ended = true;
+    else
+        m_rest.remove_prefix(comma + 1);
+    return element;
+}
+
 bool list_contains(std::string_view value, std::string_view token)
 {
-    while (!value.empty()) {
-        usize comma = value.find(',');
-        auto element = trim_whitespace(value.substr(0, comma));
-        if (equals_ignoring_case(element, token))
+    ListElements elements(value);
+    while (auto element = elements.next()) {
+        if (equals_ignoring_case(*element, token))
             return true;
-        if (comma == std::string_view::npos)
-            break;
-        value.remove_prefix(comma + 1);
     }
     return false;
 }

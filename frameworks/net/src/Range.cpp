@@ -14,18 +14,15 @@ namespace {
 std::optional<std::string_view> only_range_spec(std::string_view set)
 {
     std::optional<std::string_view> found;
-    while (true) {
-        usize comma = set.find(',');
-        auto element = trim_whitespace(set.substr(0, comma));
-        if (!element.empty()) {
-            if (found.has_value())
-                return {};
-            found = element;
-        }
-        if (comma == std::string_view::npos)
-            return found;
-        set.remove_prefix(comma + 1);
+    ListElements elements(set);
+    while (auto element = elements.next()) {
+        if (element->empty())
+            continue;
+        if (found.has_value())
+            return {};
+        found = element;
     }
+    return found;
 }
 
 /* Whether the decimal `left` is less than the decimal `right`, compared as written (any length:

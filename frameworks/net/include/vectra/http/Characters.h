@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vectra/Types.h>
@@ -29,6 +30,20 @@ namespace vectra::http {
 [[nodiscard]] bool parse_decimal_saturating(std::string_view, u64& into);
 /* `value` in decimal into `digits`, most significant first; returns how many were written. */
 [[nodiscard]] usize format_decimal(u64 value, std::span<char, 20> digits);
+/* The elements of a comma-separated list (RFC 9110 §5.6.1) one by one, whitespace trimmed, empty ones included. */
+class ListElements {
+public:
+    explicit ListElements(std::string_view list)
+        : m_rest(list)
+    {
+    }
+    /* The next element, or nothing after the last. */
+    [[nodiscard]] std::optional<std::string_view> next();
+
+private:
+    std::string_view m_rest;
+    bool m_ended { false };
+};
 /* Whether the comma-separated list `value` holds `token`, ignoring case (Connection: close). */
 [[nodiscard]] bool list_contains(std::string_view value, std::string_view token);
 

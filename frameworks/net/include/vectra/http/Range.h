@@ -8,11 +8,11 @@
  * than one range (no multipart/byteranges: a server may ignore Range, §14.2, and a list of ranges
  * is how a client asks for many small pieces of one large file), or an If-Range field the server's
  * validator does not match (§13.1.5: a server without validators matches none, so any If-Range
- * then means the whole). A range that starts at or past the end, or a
- * suffix of 0 bytes (every range of an empty representation) is unsatisfiable: 416 with
- * a Content-Range of "bytes *" and "/size" (an asterisk for the range). Numbers of any length are read (a value past 2^64 − 1 saturates:
- * a first byte that far is past the end, a last byte that far is the end). Only GET has range
- * handling (§14.2): the caller asks for a range only for GET.
+ * then means the whole). A range that starts at or past the end, or a suffix of 0 bytes (every
+ * range of an empty representation) is unsatisfiable: 416 with a Content-Range of "bytes *" and
+ * "/size" (an asterisk for the range). Numbers of any length are read (a value past 2^64 − 1
+ * saturates: a first byte that far is past the end, a last byte that far is the end). Only GET
+ * has range handling (§14.2): the caller asks for a range only for GET.
  */
 
 #pragma once

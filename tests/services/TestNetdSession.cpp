@@ -120,6 +120,7 @@ struct Pair {
     u32 listener;
     u32 client;
     u32 server;
+    u16 port { 0 }; /* the listener's */
 };
 
 Pair connect_pair(Session& server, Session& client, Address const& where)
@@ -139,7 +140,7 @@ Pair connect_pair(Session& server, Session& client, Address const& where)
     pump();
     auto accepted = MUST(server.handle(accept));
     REQUIRE(accepted.remote.port == connected.local.port);
-    return { listener.socket, connected.socket, accepted.socket };
+    return { listener.socket, connected.socket, accepted.socket, listener.local.port };
 }
 
 /* `count` connections over loopback through one listener (backlog 8) of `server`. */
@@ -795,6 +796,53 @@ TEST_CASE("segments left unsent (a link refused them) go out when the stack outp
     }));
     bool intact = at_server == pattern(3000, 7) || at_client == pattern(3000, 7);
     REQUIRE(intact);
+}
+
+/* The established pcb of `pair` whose remote port is (`from_client`) or is not the listener's. */
+tcp_pcb* connection_pcb(Pair const& pair, bool from_client)
+{
+    for (tcp_pcb* each = tcp_active_pcbs; each != nullptr; each = each->next) {
+        if (each->state == ESTABLISHED && each->callback_arg != nullptr && (each->remote_port == pair.port) == from_client
+            && (from_client || each->local_port == pair.port))
+            return each;
+    }
+    return nullptr;
+}
+
+TEST_CASE("small sends go out at once on connected and accepted connections, not held for an acknowledgement (no Nagle)", "[netd]")
+{
+    /*
+     * Nagle's rule holds a small segment while an earlier one is unacknowledged, and lwIP (like
+     * most stacks) delays that acknowledgement up to its 250 ms timer: a response written as a
+     * head and a body stalled once per response (ADR 0024 amendment "no Nagle"). Two sends, no
+     * turn between them (so no acknowledgement can have come): the second must be out too.
+     */
+    start_stack();
+    Session server(14);
+    Session client(15);
+    auto pair = connect_pair(server, client, loopback4(0));
+    pump();
+    for (bool from_client : { true, false }) {
+        INFO((from_client ? "the connected side" : "the accepted side"));
+        Session& writer = from_client ? client : server;
+        Session& reader = from_client ? server : client;
+        u32 writing = from_client ? pair.client : pair.server;
+        u32 reading = from_client ? pair.server : pair.client;
+        auto head = pattern(10, 3);
+        auto body = pattern(20, 4);
+        REQUIRE(send_inline(writer, writing, head) == head.size());
+        REQUIRE(send_inline(writer, writing, body) == body.size());
+        tcp_pcb* pcb = connection_pcb(pair, from_client);
+        REQUIRE(pcb != nullptr);
+        REQUIRE(pcb->unacked != nullptr); /* the head is out, unacknowledged: where Nagle holds the body */
+        CHECK(pcb->unsent == nullptr);    /* the body went out behind it */
+        std::vector<u8> sink;
+        pump(20);
+        drain(reader, reading, sink);
+        auto both = head;
+        both.insert(both.end(), body.begin(), body.end());
+        CHECK(sink == both);
+    }
 }
 
 TEST_CASE("the bytes queued to send are a running total equal to a walk of every connection after each kind of event", "[netd]")

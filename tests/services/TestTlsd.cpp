@@ -882,10 +882,7 @@ public:
     {
         auto& one = peer(socket.id);
         ++one.sends;
-        usize taken = std::min({ bytes.size(), one.room, usize(BIO_ctrl_get_write_guarantee(one.wire.get())) });
-        if (taken == 0)
-            return Error(net::SocketError::WouldBlock, "no room");
-        REQUIRE(BIO_write(one.wire.get(), bytes.data(), int(taken)) == int(taken));
+        usize taken = TRY(send_into_pair(one.wire.get(), bytes, one.room));
         if (one.room != ~usize(0))
             one.room -= taken;
         return taken;
@@ -894,12 +891,7 @@ public:
     {
         auto& one = peer(socket.id);
         ++one.receives;
-        int read = BIO_read(one.wire.get(), buffer.data(), int(buffer.size()));
-        if (read <= 0)
-            return Error(net::SocketError::WouldBlock, "nothing now");
-        net::Incoming incoming;
-        incoming.length = usize(read);
-        return incoming;
+        return receive_from_pair(one.wire.get(), buffer);
     }
     ErrorOr<void> shutdown_sending(net::Socket const&) override { return {}; }
     ErrorOr<void> close(net::Socket const&, bool) override { return {}; }
@@ -940,12 +932,7 @@ template<typename Check>
 ErrorOr<i32> with_named_connections(Check check)
 {
     return Lender().run([check](Bundle&) -> ErrorOr<i32> {
-        install_boringssl();
-        static std::string trust;
-        static std::string identity;
-        trust = trust_bundle();
-        identity = read_certificate_file("server.pem") + read_certificate_file("server.key");
-        auto contexts = TRY(tlsd::Contexts::create(trust, identity, std::stoll(read_certificate_file("made-at"))));
+        auto contexts = TRY(server_contexts());
         NamedNetwork network(contexts.server());
         auto server = std::make_unique<tlsd::Server>(network, contexts);
         auto& session = server->session(0);

@@ -9,11 +9,13 @@
 
 #pragma once
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
+#include <openssl/bio.h>
 #include <tlsd/Server.h>
 #include "../components/BoringSslSupport.h"
 #include <vectra/Entropy.h>
@@ -54,6 +56,38 @@ inline std::string trust_bundle()
     for (auto const& name : tlsd_trust_files())
         trust += read_certificate_file(name.c_str());
     return trust;
+}
+
+/* BoringSSL installed, and tlsd's contexts trusting trust_bundle() and serving "server" (the strings outlive them: static). */
+inline ErrorOr<tlsd::Contexts> server_contexts()
+{
+    install_boringssl();
+    static std::string trust;
+    static std::string identity;
+    trust = trust_bundle();
+    identity = read_certificate_file("server.pem") + read_certificate_file("server.key");
+    return tlsd::Contexts::create(trust, identity, std::stoll(read_certificate_file("made-at")));
+}
+
+/* What a test's network hands tlsd from its end of a BIO pair: the peer's bytes, or "nothing now" as netd says it. */
+inline ErrorOr<net::Incoming> receive_from_pair(BIO* wire, std::span<u8> buffer)
+{
+    int read = BIO_read(wire, buffer.data(), int(buffer.size()));
+    if (read <= 0)
+        return Error(net::SocketError::WouldBlock, "nothing now");
+    net::Incoming incoming;
+    incoming.length = usize(read);
+    return incoming;
+}
+
+/* What a test's network takes of tlsd's send into its end of a BIO pair: at most `room` and what the pair holds (0: refused for room). */
+inline ErrorOr<usize> send_into_pair(BIO* wire, std::span<u8 const> bytes, usize room = ~usize(0))
+{
+    usize taken = std::min({ bytes.size(), room, usize(BIO_ctrl_get_write_guarantee(wire)) });
+    if (taken == 0)
+        return Error(net::SocketError::WouldBlock, "no room");
+    REQUIRE(BIO_write(wire, bytes.data(), int(taken)) == int(taken));
+    return taken;
 }
 
 /* tlsd trusting tlsd_trust_files(), serving tlsd_identity(), checking certificates at made-at. */

@@ -5,7 +5,7 @@
 if(NOT TARGET vectra_tlsd_service OR NOT TARGET tls_test_certificates)
     return()
 endif()
-vectra_host_test(services.tlsd SOURCES services/TestTlsd.cpp
+vectra_host_test(services.tlsd SOURCES services/TestTlsd.cpp services/TestTlsdTickets.cpp
     COMPONENTS ${kernel_components} text path encoding time random libsodium libc concurrent fs vfsd_protocol net lwip_port
         netd_protocol tls_stream tls boringssl_port boringssl_host_io tlsd_service http http_tls)
 add_dependencies(test_services.tlsd tls_test_certificates)

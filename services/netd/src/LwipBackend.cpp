@@ -216,6 +216,13 @@ err_t on_connected(void* argument, tcp_pcb*, err_t)
 void watch_connection(Socket& socket)
 {
     auto& state = state_of(socket);
+    /*
+     * No Nagle (ADR 0024 amendment "no Nagle"): a send request is a buffer its client chose to
+     * send now, handed to lwIP whole, so there are no tiny writes to gather; holding a short
+     * segment until the last one is acknowledged stalled each response written as a head and a
+     * body for the peer's delayed acknowledgement. The host backend sets TCP_NODELAY alike.
+     */
+    tcp_nagle_disable(state.tcp);
     tcp_arg(state.tcp, &socket);
     tcp_recv(state.tcp, on_tcp_received);
     tcp_err(state.tcp, on_tcp_error);

@@ -172,6 +172,8 @@ private:
     /* Every record tlsd made (close_notify too, once shut down) went to netd. */
     [[nodiscard]] bool handed_over() const;
     [[nodiscard]] bool step_handshake();
+    /* A server's NewSessionTickets sealed into the pair as its handshake ends (not with its first write). */
+    void send_tickets();
     [[nodiscard]] bool decrypt(usize room);
     void fail(Error);
     [[nodiscard]] Error network_failure(Error const&) const;

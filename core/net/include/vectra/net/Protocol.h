@@ -372,7 +372,7 @@ struct Protocol {
             message<TcpConnect, Opened>("tcp-connect", "A TCP connection to `remote`, answered at once with its socket while it is set up; its first send or receive reports the outcome (refused, timed-out, unreachable)."),
             message<TcpAccept, Opened>("tcp-accept", "The next connection of a listener, as a new socket of this session; with `wait`, answered when one arrives."),
             message<UdpBind, Opened>("udp-bind", "A UDP socket on `local` (port 0: any free port)."),
-            message<Send, Sent>("send", "Bytes to a connected TCP socket (from the carried MemCap, or `data`), or one datagram to `to` from a UDP socket; with `wait`, answered once the stack took at least one byte.")
+            message<Send, Sent>("send", "Bytes to a connected TCP socket (from the carried MemCap, or `data`), or one datagram to `to` from a UDP socket; with `wait`, answered once the stack took at least one byte. TCP bytes go out as soon as the peer's window allows: no Nagle (a short segment is not held until the last one is acknowledged).")
                 .carrying(CapabilityClass::Memory, std::nullopt),
             message<Receive, Received>("receive", "Bytes from a TCP socket (into the carried MemCap, or `data`), or one datagram from a UDP socket; with `wait`, answered once there is something (or `end`).")
                 .carrying(CapabilityClass::Memory, std::nullopt),

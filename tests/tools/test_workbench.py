@@ -97,6 +97,42 @@ class CommandLineTest(unittest.TestCase):
 
 @unittest.skipUnless(shutil.which("cmake") and shutil.which("ninja") and shutil.which("clang++"),
                      "needs cmake, ninja and clang")
+class CompileCommandsLinkTest(unittest.TestCase):
+    def test_builds_finishing_together_each_link_without_error(self):
+        """./vectra test links build/compile_commands.json from parallel build threads: a shared
+        temporary name made one of them fail with FileExistsError and end the whole run."""
+        import threading
+        with tempfile.TemporaryDirectory() as root:
+            root = os.path.realpath(root)
+            folders = []
+            for index in range(8):
+                folder = os.path.join(root, f"image{index}")
+                os.makedirs(folder)
+                with open(os.path.join(folder, "compile_commands.json"), "w") as file:
+                    file.write("[]")
+                folders.append(folder)
+            start = threading.Barrier(len(folders))
+            failures = []
+
+            def link(folder):
+                start.wait()
+                try:
+                    for _ in range(200):
+                        build.link_compile_commands(build.Path(folder), build.Path(root))
+                except Exception as failure:  # noqa: BLE001 — any failure is the finding
+                    failures.append(failure)
+
+            threads = [threading.Thread(target=link, args=(folder,)) for folder in folders]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            self.assertEqual(failures, [])
+            target = os.readlink(os.path.join(root, "compile_commands.json"))
+            self.assertIn(os.path.dirname(target), [os.path.basename(folder) for folder in folders])
+            self.assertEqual([name for name in os.listdir(root) if name.startswith(".compile_commands")], [])
+
+
 class IncrementalBuildTest(unittest.TestCase):
     """Edits each kind of input in a copy of the tree and checks the next build sees it, and
     rebuilds only what depends on it."""

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,15 +236,20 @@ def compile_folder(request: BuildRequest, capture: bool = False, announce: bool 
                       summary=f"build failed: {first[:160]}" if first else f"build failed (exit {status})")
 
 
-def link_compile_commands(folder: Path) -> None:
-    """build/compile_commands.json points at the last build's, for editors and clangd."""
+def link_compile_commands(folder: Path, build_root: Path | None = None) -> None:
+    """build/compile_commands.json points at the last build's, for editors and clangd.
+
+    ./vectra test builds in parallel threads: each call makes its link under a name of its own
+    (process and thread) and renames it over the shared one, so two builds finishing together
+    never meet at one temporary name (a FileExistsError once ended a whole run)."""
+    root = build_root or paths.BUILD
     source = folder / "compile_commands.json"
     if not source.exists():
         return
-    link = paths.BUILD / "compile_commands.json"
-    temporary = paths.BUILD / ".compile_commands.json.new"
+    link = root / "compile_commands.json"
+    temporary = root / f".compile_commands.json.{os.getpid()}.{threading.get_ident()}.new"
     temporary.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(source, paths.BUILD), temporary)
+    os.symlink(os.path.relpath(source, root), temporary)
     os.replace(temporary, link)
 
 

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 from types import SimpleNamespace
 
@@ -101,7 +102,6 @@ class CompileCommandsLinkTest(unittest.TestCase):
     def test_builds_finishing_together_each_link_without_error(self):
         """./vectra test links build/compile_commands.json from parallel build threads: a shared
         temporary name made one of them fail with FileExistsError and end the whole run."""
-        import threading
         with tempfile.TemporaryDirectory() as root:
             root = os.path.realpath(root)
             folders = []

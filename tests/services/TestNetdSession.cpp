@@ -798,12 +798,12 @@ TEST_CASE("segments left unsent (a link refused them) go out when the stack outp
     REQUIRE(intact);
 }
 
-/* The established pcb of `pair` whose remote port is (`from_client`) or is not the listener's. */
+/* The established pcb of `pair`'s connected side (its remote port is the listener's) or accepted side (its local port is). */
 tcp_pcb* connection_pcb(Pair const& pair, bool from_client)
 {
     for (tcp_pcb* each = tcp_active_pcbs; each != nullptr; each = each->next) {
-        if (each->state == ESTABLISHED && each->callback_arg != nullptr && (each->remote_port == pair.port) == from_client
-            && (from_client || each->local_port == pair.port))
+        u16 port = from_client ? each->remote_port : each->local_port;
+        if (each->state == ESTABLISHED && each->callback_arg != nullptr && port == pair.port)
             return each;
     }
     return nullptr;

@@ -963,14 +963,6 @@ tls_stream::Data some_bytes(usize count)
     return data;
 }
 
-/* The result of a check: 0, or the number of the first rule it saw broken. */
-void require_checked(ErrorOr<i32> const& result)
-{
-    INFO((result.is_error() ? result.error().name() : "ok"));
-    REQUIRE_FALSE(result.is_error());
-    REQUIRE(result.value() == 0);
-}
-
 /* VectraNet's Server over a TlsListener: two connections at once, one stream more to refuse with. */
 ErrorOr<i32> https_server(Bundle& bundle)
 {

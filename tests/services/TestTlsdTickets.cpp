@@ -109,7 +109,7 @@ int count_ticket(SSL* ssl, SSL_SESSION*)
 
 TEST_CASE("tlsd's server sends its session tickets as the handshake ends, before it writes a byte", "[tlsd][tickets]")
 {
-    auto result = Lender().run([](Bundle&) -> ErrorOr<i32> {
+    require_checked(Lender().run([](Bundle&) -> ErrorOr<i32> {
         auto contexts = TRY(server_contexts());
         bssl::UniquePtr<SSL_CTX> client(SSL_CTX_new(TLS_method()));
         if (!client || !SSL_CTX_set_min_proto_version(client.get(), TLS1_3_VERSION))
@@ -159,8 +159,5 @@ TEST_CASE("tlsd's server sends its session tickets as the handshake ends, before
         if (network.application_bytes() != sizeof(hello))
             return 6;
         return 0;
-    });
-    INFO((result.is_error() ? result.error().name() : "ok"));
-    REQUIRE_FALSE(result.is_error());
-    REQUIRE(result.value() == 0);
+    }));
 }

@@ -58,6 +58,14 @@ inline std::string trust_bundle()
     return trust;
 }
 
+/* The result of a check: 0, or the number of the first rule it saw broken. */
+inline void require_checked(ErrorOr<i32> const& result)
+{
+    INFO((result.is_error() ? result.error().name() : "ok"));
+    REQUIRE_FALSE(result.is_error());
+    REQUIRE(result.value() == 0);
+}
+
 /* BoringSSL installed, and tlsd's contexts trusting trust_bundle() and serving "server" (the strings outlive them: static). */
 inline ErrorOr<tlsd::Contexts> server_contexts()
 {

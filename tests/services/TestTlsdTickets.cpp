@@ -64,7 +64,13 @@ public:
         socket.remote = net::ipv4(127, 0, 0, 1, 50000);
         return socket;
     }
-    ErrorOr<usize> try_send(net::Socket const&, std::span<u8 const> bytes) override { return send_into_pair(m_wire.get(), bytes); }
+    ErrorOr<usize> try_send(net::Socket const&, std::span<u8 const> bytes) override
+    {
+        usize taken = TRY(send_into_pair(m_wire.get(), bytes, room));
+        if (room != ~usize(0))
+            room -= taken;
+        return taken;
+    }
     ErrorOr<net::Incoming> try_receive(net::Socket const&, std::span<u8> buffer) override { return receive_from_pair(m_wire.get(), buffer); }
     ErrorOr<void> shutdown_sending(net::Socket const&) override { return {}; }
     ErrorOr<void> close(net::Socket const&, bool) override { return {}; }
@@ -87,6 +93,8 @@ public:
     [[nodiscard]] usize tickets() const { return m_tickets; }
     [[nodiscard]] usize application_bytes() const { return m_application_bytes; }
 
+    usize room { ~usize(0) }; /* what netd would still take of tlsd's sends (0: refused for room) */
+
 private:
     static Error down() { return Error(net::SocketError::NetworkDown, "not here"); }
     SSL_CTX* m_client;
@@ -105,11 +113,14 @@ int count_ticket(SSL* ssl, SSL_SESSION*)
     return 0;
 }
 
-}
-
-TEST_CASE("tlsd's server sends its session tickets as the handshake ends, before it writes a byte", "[tlsd][tickets]")
+/*
+ * tlsd serving one listener behind a DialledNetwork, a BoringSSL client dialled; `check` gets the
+ * network, the session, a turn (tlsd's, then the client's) and the listener's id.
+ */
+template<typename Check>
+ErrorOr<i32> with_dialled_server(Check check)
 {
-    require_checked(Lender().run([](Bundle&) -> ErrorOr<i32> {
+    return Lender().run([check](Bundle&) -> ErrorOr<i32> {
         auto contexts = TRY(server_contexts());
         bssl::UniquePtr<SSL_CTX> client(SSL_CTX_new(TLS_method()));
         if (!client || !SSL_CTX_set_min_proto_version(client.get(), TLS1_3_VERSION))
@@ -126,16 +137,40 @@ TEST_CASE("tlsd's server sends its session tickets as the handshake ends, before
             (void)server->turn();
             network.drive();
         };
-        /* Until tlsd's side of the handshake finished too: the accept answers then. */
-        std::optional<u32> stream;
-        for (int round = 0; round < 40 && !stream; ++round) {
-            turn();
-            auto accepted = session.handle(tls_stream::Accept { listener, false });
-            if (!accepted.is_error())
-                stream = accepted.value().stream;
-            else if (!accepted.error().is(tls_stream::TlsError::WouldBlock))
-                return accepted.release_error();
-        }
+        return check(network, session, turn, listener);
+    });
+}
+
+/* Turns until tlsd's side of the handshake finished too (the accept answers then), `between` after each turn: the stream, or none. */
+template<typename Turn, typename Between>
+ErrorOr<std::optional<u32>> accept_within(tlsd::Session& session, u32 listener, Turn& turn, Between between)
+{
+    for (int round = 0; round < 40; ++round) {
+        turn();
+        between();
+        auto accepted = session.handle(tls_stream::Accept { listener, false });
+        if (!accepted.is_error())
+            return std::optional<u32>(accepted.value().stream);
+        if (!accepted.error().is(tls_stream::TlsError::WouldBlock))
+            return accepted.release_error();
+    }
+    return std::optional<u32>();
+}
+
+tls_stream::Data hello()
+{
+    tls_stream::Data data;
+    for (char byte : { 'h', 'e', 'l', 'l', 'o' })
+        MUST(data.try_append(u8(byte)));
+    return data;
+}
+
+}
+
+TEST_CASE("tlsd's server sends its session tickets as the handshake ends, before it writes a byte", "[tlsd][tickets]")
+{
+    require_checked(with_dialled_server([](DialledNetwork& network, tlsd::Session& session, auto& turn, u32 listener) -> ErrorOr<i32> {
+        auto stream = TRY(accept_within(session, listener, turn, [] {}));
         if (!stream || !network.client_finished())
             return 2; /* the handshake did not finish */
         /* A few turns more with the server's stream open and nothing written on it. */
@@ -149,15 +184,50 @@ TEST_CASE("tlsd's server sends its session tickets as the handshake ends, before
         if (network.tickets() == 0)
             return 4; /* the tickets wait for the server's first write */
         /* And a stream that sent its tickets still carries bytes after them. */
-        u8 const hello[5] = { 'h', 'e', 'l', 'l', 'o' };
-        tls_stream::Data data;
-        for (u8 byte : hello)
-            MUST(data.try_append(byte));
-        if (TRY(session.handle(tls_stream::Send { *stream, data, false })).length != sizeof(hello))
+        auto data = hello();
+        if (TRY(session.handle(tls_stream::Send { *stream, data, false })).length != data.size())
             return 5;
         network.drive();
-        if (network.application_bytes() != sizeof(hello))
+        if (network.application_bytes() != data.size())
             return 6;
+        return 0;
+    }));
+}
+
+TEST_CASE("tlsd's tickets sealed while netd refuses every send wait their turn: the stream's bytes follow them, nothing fails", "[tlsd][tickets]")
+{
+    /*
+     * The tickets are sealed as the handshake ends whatever netd takes; a peer whose window is
+     * shut then must cost neither the connection nor the order of bytes, nor wedge the next write
+     * (BoringSSL refuses a retried write with another buffer while one is pending).
+     */
+    require_checked(with_dialled_server([](DialledNetwork& network, tlsd::Session& session, auto& turn, u32 listener) -> ErrorOr<i32> {
+        /* Once the client sent its Finished, netd takes nothing more: the tickets cannot leave. */
+        auto stream = TRY(accept_within(session, listener, turn, [&] {
+            if (network.client_finished())
+                network.room = 0;
+        }));
+        if (!stream || network.room != 0)
+            return 2; /* the handshake did not finish, or not after the window shut */
+        for (int round = 0; round < 4; ++round)
+            turn();
+        if (network.tickets() != 0)
+            return 3; /* the tickets left although netd refused every send: nothing here is tested */
+        auto data = hello();
+        auto sent = session.handle(tls_stream::Send { *stream, data, false });
+        if (sent.is_error() && !sent.error().is(tls_stream::TlsError::WouldBlock))
+            return sent.release_error(); /* a write behind the waiting tickets failed */
+        network.room = ~usize(0);
+        for (int round = 0; round < 8 && network.application_bytes() < data.size(); ++round) {
+            if (sent.is_error())
+                sent = session.handle(tls_stream::Send { *stream, data, false });
+            turn();
+        }
+        INFO("tickets the client read: " << network.tickets());
+        if (network.tickets() == 0)
+            return 4;
+        if (sent.is_error() || sent.value().length != data.size() || network.application_bytes() != data.size())
+            return 5; /* the bytes after the tickets did not arrive whole */
         return 0;
     }));
 }

@@ -217,8 +217,12 @@ non_maskable_stub:
 interrupt_common:
     pushq %rbp
     movq %rsp, %rbp
-    /* 16(%rbp) holds r11 ... 80(%rbp) rax, then the CPU's frame: 88(%rbp) RIP, 96(%rbp) CS. */
-    testb $3, 96(%rbp)
+    /* 0(%rbp) holds the interrupted RBP, 8(%rbp) r11 ... 72(%rbp) rax (the stub's nine pushes),
+       then the CPU's frame: 80(%rbp) RIP, 88(%rbp) CS, 96(%rbp) RFLAGS. The CS selector's low
+       bits are the interrupted privilege level. (Reading RFLAGS there, whose bit 1 is always set,
+       sent every interrupt down the user-mode path: two CR3 loads — two whole TLB flushes — and
+       a big-lock take per interrupt, until 2026-12.) */
+    testb $3, 88(%rbp)
     jnz interrupt_from_user
     subq $512, %rsp
     andq $-16, %rsp

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <vectra/kernel/Executor.h>
 #include <vectra/kernel/KernelLock.h>
+#include <vectra/Panic.h>
 #include <vectra/Try.h>
 #include <vectra/kernel/Console.h>
 #include <vectra/kernel/Init.h>
@@ -187,7 +188,12 @@ void interrupted_user_mode()
 {
     /* Taken here, held across a preemption's switch, let go when this Task resumes and returns. */
     kernel_lock::Entry lock;
-    Executor::current().preemption_point();
+    Executor& here = Executor::current();
+    /* Only a Task in a domain runs in user mode (ADR 0018); kernel mode takes interrupts only
+       while it idles, and its entry path must not come here. */
+    if (!here.in_task() || here.current_task().domain() == nullptr)
+        PANIC("an interrupt from kernel mode taken as one from user mode");
+    here.preemption_point();
 }
 
 ErrorOr<void> bind_interrupt(CapabilitySpace& space, IrqCap const& capability, SignalBit bit)

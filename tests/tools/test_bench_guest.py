@@ -10,6 +10,7 @@ string, its image's oracle and benchmarks.json agree with the parser.
 import json
 import re
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -20,6 +21,7 @@ sys.path.insert(0, str(TOOLS))  # the tools import their siblings by name
 
 import bench  # noqa: E402
 import bench_guest as guest  # noqa: E402
+import test_top  # noqa: E402  (its snapshot tables, built byte by byte)
 from ui import Failure  # noqa: E402
 
 MIB = 1024 * 1024
@@ -386,6 +388,54 @@ class HttpGroup(unittest.TestCase):
         self.assertEqual(secure[secure.index("-f") + 1], "TLS1.3")
         self.assertEqual(secure[-1], "https://127.0.0.1:5555/bench/1m.txt")
         self.assertEqual(guest.HTTP_ROWS, ("1k_new", "1k_keepalive", "1m_new", "1m_keepalive"))
+
+    def test_a_failed_row_says_what_ab_said_and_asks_for_the_guest_s_state(self):
+        asked = []
+        failing = [sys.executable, "-c", "import sys; sys.stderr.write('apr_pollset_poll: The timeout specified has "
+                   "expired (70007)'); sys.exit(119)"]
+        with self.assertRaises(Failure) as caught:
+            guest.run_row(failing, lambda: asked.append(1) or "the guest's debug snapshot then: stuck.txt")
+        self.assertIn("failed (119): apr_pollset_poll: The timeout specified has expired", str(caught.exception))
+        self.assertTrue(str(caught.exception).endswith("; the guest's debug snapshot then: stuck.txt"))
+        self.assertEqual(asked, [1])
+        with self.assertRaises(Failure) as caught:
+            guest.run_row(failing)  # the Linux side: nothing to ask
+        self.assertTrue(str(caught.exception).endswith("(70007)"))
+        report = guest.run_row([sys.executable, "-c", "print('Requests per second:    5.00')"], lambda: asked.append(2))
+        self.assertEqual(report, "Requests per second:    5.00\n")
+        self.assertEqual(asked, [1])  # a row that ran asks for nothing
+
+    def test_the_guest_s_snapshot_is_written_when_readable_and_its_absence_said_when_not(self):
+        class Memory(test_top.FakeMemory):
+            closed = False
+
+            def close(self):
+                self.closed = True
+
+        records = [test_top.record(b"netd", 7, switches=4242), test_top.record(b"https-appliance", 9)]
+        with tempfile.TemporaryDirectory() as folder:
+            output = Path(folder) / "ours-https-2.stuck.txt"
+            memory = Memory([test_top.table(records)])
+            said = guest.snapshot_writer(lambda: memory, lambda: (0x1000, 4096), "https-appliance when ab failed",
+                                         output)()
+            self.assertIn("ours-https-2.stuck.txt", said)
+            written = output.read_text()
+            self.assertIn("https-appliance when ab failed", written)
+            self.assertIn("netd", written)
+            self.assertIn("4242", written)
+            self.assertTrue(memory.closed)
+            output.unlink()
+
+            def unreachable():
+                raise Failure("cannot reach QEMU's monitor at qmp.sock: No such file or directory")
+            said = guest.snapshot_writer(unreachable, lambda: (0, 0), "t", output)()
+            self.assertEqual(said, "the guest's debug snapshot could not be read: "
+                                   "cannot reach QEMU's monitor at qmp.sock: No such file or directory")
+            torn = Memory([b"\x01" * 200])
+            said = guest.snapshot_writer(lambda: torn, lambda: (0, 0), "t", output)()
+            self.assertTrue(said.startswith("the guest's debug snapshot could not be read: "))
+            self.assertTrue(torn.closed)
+            self.assertFalse(output.exists())
 
     def test_both_appliances_serve_the_same_bench_files(self):
         for image, _, _ in guest.HTTP_SCHEMES.values():

@@ -42,6 +42,10 @@ Linux guest (busybox httpd, or openssl s_server -WWW -tls1_3 with the appliance'
 booted with the image's own QEMU network flags and driven from the host: each file of www/bench
 fetched once and compared, the TLS 1.3 handshakes timed (https), then ab per row (1 KiB and 1 MiB,
 a new connection per request and keep-alive, 10 s, 4 connections); the machine is then stopped.
+Our appliance boots with a QMP socket beside its log: when ab fails on one of its rows, the kernel's
+debug snapshot (each Task's state, switches and Ring depths; ADR 0011) is read through it while the
+guest still runs and written beside the log, and the failure names the file — a stall is then
+diagnosed from the run it happened in.
 
 The pure parts (parsing both consoles, the workload script, the report entries) are tested by
 tests/tools/test_bench_guest.py; the boots are not part of any test (a benchmark is never a
@@ -71,6 +75,8 @@ import images
 import linuxguest
 import paths
 import qemu
+import snapshot as snapshots
+import top
 import ui
 from ui import Failure
 
@@ -560,20 +566,47 @@ class HttpSide:
     handshakes: list
 
 
-def drive(scheme: str, port: int, files: dict, tls) -> HttpSide:
+def run_row(command: list, when_stuck=None) -> str:
+    """ab for one row; its report. A failed ab is a Failure with ab's last words and, when
+    `when_stuck` is given (our side), the sentence it returns about the guest's state then."""
+    ran = subprocess.run(command, capture_output=True, text=True, timeout=HTTP_ROW_SECONDS * 6 + 60)
+    if ran.returncode != 0:
+        state = f"; {when_stuck()}" if when_stuck is not None else ""
+        raise Failure(f"{' '.join(command)} failed ({ran.returncode}): {ran.stderr.strip()[-300:]}{state}")
+    return ran.stdout
+
+
+def snapshot_writer(open_memory, locate, title: str, output: Path):
+    """A `when_stuck` for our side: the kernel's debug snapshot, read through `open_memory()` (an
+    object with read(address, size) and close(), QEMU's monitor) at `locate()` (address, bytes), written
+    to `output` as `./vectra top` prints it. Returns what it did in a sentence; never raises, so the
+    failure that asked for it is still the one reported."""
+    def write() -> str:
+        try:
+            memory = open_memory()
+            try:
+                address, size = locate()
+                taken = top.read_snapshot(memory, address, size)
+            finally:
+                memory.close()
+        except (Failure, OSError) as problem:
+            return f"the guest's debug snapshot could not be read: {problem}"
+        output.write_text("\n".join(snapshots.table(taken, title)) + "\n")
+        return f"the guest's debug snapshot then: {paths.relative(output)}"
+    return write
+
+
+def drive(scheme: str, port: int, files: dict, tls, when_stuck=None) -> HttpSide:
     """From the host, against the guest serving on `port`: every file fetched once and compared with
-    `files` (target -> bytes), the TLS handshakes (https), then each row with ab."""
+    `files` (target -> bytes), the TLS handshakes (https), then each row with ab (run_row)."""
     for target, data in files.items():
         if fetch_once(scheme, port, target, tls) != data:
             raise Failure(f"{scheme} GET {target}: the body differs from the file")
     handshakes = handshake_nanoseconds(port, tls) if scheme == "https" else []
     rows = {}
     for row in HTTP_ROWS:
-        command = ab_command(scheme, port, row)
-        ran = subprocess.run(command, capture_output=True, text=True, timeout=HTTP_ROW_SECONDS * 6 + 60)
-        if ran.returncode != 0:
-            raise Failure(f"{' '.join(command)} failed ({ran.returncode}): {ran.stderr.strip()[-300:]}")
-        rows[row] = parse_ab(row, ran.stdout, len(files[HTTP_FILES[row.split('_')[0]]]))
+        report = run_row(ab_command(scheme, port, row), when_stuck)
+        rows[row] = parse_ab(row, report, len(files[HTTP_FILES[row.split('_')[0]]]))
     return HttpSide(rows, handshakes)
 
 
@@ -685,9 +718,14 @@ def run_http(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> 
             folder = elf.parent / "bench-runs"
             port = host_clients.free_port()
             copies = disks.copies_for_run(image.folder, elf.parent, folder / "ours")
+            monitor = folder / "qmp.sock"
+            monitor.unlink(missing_ok=True)
             command = qemu.command(platform, elf, "tcg", "test", None, image, copies, port)
+            command += ["-qmp", f"unix:{monitor},server=on,wait=off"]
+            stuck = snapshot_writer(lambda: top.QemuMemory(monitor, folder), lambda: top.locate(elf),
+                                    f"{image_name} when ab failed", folder / f"ours-{scheme}-{repetition}.stuck.txt")
             ours = serve_and_drive(command, folder / f"ours-{scheme}-{repetition}.log", client.after,
-                                   lambda: drive(scheme, port, files, tls), verbose)
+                                   lambda: drive(scheme, port, files, tls, stuck), verbose)
             forwards = host_clients.substitute(image.oracle.qemu_arguments(platform_name), port)
             identity = (data / "identity.pem").read_bytes() if scheme == "https" else b""
             guest_files = http_guest_files(scheme, files, identity, openssl)

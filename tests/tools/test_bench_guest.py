@@ -412,18 +412,41 @@ class HttpGroup(unittest.TestCase):
             def close(self):
                 self.closed = True
 
-        records = [test_top.record(b"netd", 7, switches=4242), test_top.record(b"https-appliance", 9)]
+        first = [test_top.record(b"netd", 7, switches=4242), test_top.record(b"https-appliance", 9)]
+        second = [test_top.record(b"netd", 7, switches=4250), test_top.record(b"https-appliance", 9)]
+        paused = []
         with tempfile.TemporaryDirectory() as folder:
             output = Path(folder) / "ours-https-2.stuck.txt"
-            memory = Memory([test_top.table(records)])
+            memory = Memory([test_top.table(first, generation=8), test_top.table(second, generation=10)])
             said = guest.snapshot_writer(lambda: memory, lambda: (0x1000, 4096), "https-appliance when ab failed",
-                                         output)()
+                                         output, lambda seen: ["virtio-net queue 0: used-idx 7"], paused.append)()
             self.assertIn("ours-https-2.stuck.txt", said)
             written = output.read_text()
-            self.assertIn("https-appliance when ab failed", written)
-            self.assertIn("netd", written)
-            self.assertIn("4242", written)
+            self.assertIn("https-appliance when ab failed, look 1 of 2", written)
+            self.assertIn("https-appliance when ab failed, look 2 of 2", written)
+            self.assertLess(written.index("4242"), written.index("virtio-net queue 0: used-idx 7"))
+            self.assertLess(written.index("virtio-net queue 0: used-idx 7"), written.index("4250"))
+            self.assertEqual(paused, [guest.STUCK_SECONDS])
             self.assertTrue(memory.closed)
+            output.unlink()
+
+            def unreadable(seen):
+                raise Failure("QEMU's monitor refused x-query-virtio: no such command")
+            memory = Memory([test_top.table(first)])
+            guest.snapshot_writer(lambda: memory, lambda: (0, 0), "t", output, unreadable, lambda seconds: None)()
+            self.assertIn("the devices' queues could not be read: QEMU's monitor refused x-query-virtio", output.read_text())
+            output.unlink()
+
+            class Ending(Memory):
+                def read(self, address, size):
+                    if self.reads == 1:
+                        raise Failure("QEMU's monitor closed the connection (the image has ended)")
+                    return super().read(address, size)
+            memory = Ending([test_top.table(first)])
+            said = guest.snapshot_writer(lambda: memory, lambda: (0, 0), "t", output, None, lambda seconds: None)()
+            self.assertIn("snapshot then", said)  # what was read is kept, and the end said after it
+            self.assertTrue(output.read_text().endswith("then: QEMU's monitor closed the connection (the image has ended)\n"))
+            self.assertIn("4242", output.read_text())
             output.unlink()
 
             def unreachable():
@@ -436,6 +459,29 @@ class HttpGroup(unittest.TestCase):
             self.assertTrue(said.startswith("the guest's debug snapshot could not be read: "))
             self.assertTrue(torn.closed)
             self.assertFalse(output.exists())
+
+    def test_each_virtio_queue_is_listed_as_qemu_sees_it(self):
+        class Monitor:
+            def __init__(self):
+                self.asked = []
+
+            def execute(self, command, **arguments):
+                self.asked.append((command, arguments))
+                if command == "x-query-virtio":
+                    return [{"path": "/machine/net/virtio-backend", "name": "virtio-net"}]
+                if command == "x-query-virtio-status":
+                    return {"isr": 1, "num-vqs": 2}
+                return {"vring-num": 256, "inuse": 0, "last-avail-idx": 40 + arguments["queue"],
+                        "shadow-avail-idx": 41, "used-idx": 39, "signalled-used": 38, "signalled-used-valid": True}
+
+        monitor = Monitor()
+        lines = guest.virtio_queues(monitor)
+        self.assertEqual(lines, [
+            "virtio-net at /machine/net/virtio-backend: isr 1",
+            "  queue 0: size 256, in use 0, last-avail-idx 40, shadow-avail-idx 41, used-idx 39, signalled-used 38 (valid True)",
+            "  queue 1: size 256, in use 0, last-avail-idx 41, shadow-avail-idx 41, used-idx 39, signalled-used 38 (valid True)",
+        ])
+        self.assertEqual(monitor.asked[2], ("x-query-virtio-queue-status", {"path": "/machine/net/virtio-backend", "queue": 0}))
 
     def test_both_appliances_serve_the_same_bench_files(self):
         for image, _, _ in guest.HTTP_SCHEMES.values():

@@ -43,9 +43,9 @@ booted with the image's own QEMU network flags and driven from the host: each fi
 fetched once and compared, the TLS 1.3 handshakes timed (https), then ab per row (1 KiB and 1 MiB,
 a new connection per request and keep-alive, 10 s, 4 connections); the machine is then stopped.
 Our appliance boots with a QMP socket beside its log: when ab fails on one of its rows, the kernel's
-debug snapshot (each Task's state, switches and Ring depths; ADR 0011) is read through it while the
-guest still runs and written beside the log, and the failure names the file — a stall is then
-diagnosed from the run it happened in.
+debug snapshot (each Task's state, switches and Ring depths; ADR 0011) is read through it twice, 2 s
+apart, while the guest still runs, with each virtio queue as QEMU sees it, and written beside the log;
+the failure names the file — a stall is then diagnosed from the run it happened in.
 
 The pure parts (parsing both consoles, the workload script, the report entries) are tested by
 tests/tools/test_bench_guest.py; the boots are not part of any test (a benchmark is never a
@@ -576,22 +576,57 @@ def run_row(command: list, when_stuck=None) -> str:
     return ran.stdout
 
 
-def snapshot_writer(open_memory, locate, title: str, output: Path):
+STUCK_LOOKS = 2  # snapshots taken when a row of ours fails, STUCK_SECONDS apart: what still moves
+STUCK_SECONDS = 2.0
+
+
+def virtio_queues(monitor) -> list:
+    """Each virtio device's queues as QEMU sees them (QMP x-query-virtio-queue-status): what the
+    driver made available (shadow-avail-idx), what the device used (used-idx) and the used index it
+    last signalled about — a lost interrupt and a driver out of buffers read differently here."""
+    lines = []
+    for device in monitor.execute("x-query-virtio") or []:
+        status = monitor.execute("x-query-virtio-status", path=device["path"])
+        lines.append(f"{device['name']} at {device['path']}: isr {status.get('isr')}")
+        for queue in range(status.get("num-vqs", 0)):
+            state = monitor.execute("x-query-virtio-queue-status", path=device["path"], queue=queue)
+            lines.append("  queue {}: size {}, in use {}, last-avail-idx {}, shadow-avail-idx {}, used-idx {}, "
+                         "signalled-used {} (valid {})".format(
+                             queue, state.get("vring-num"), state.get("inuse"), state.get("last-avail-idx"),
+                             state.get("shadow-avail-idx"), state.get("used-idx"), state.get("signalled-used"),
+                             state.get("signalled-used-valid")))
+    return lines
+
+
+def snapshot_writer(open_memory, locate, title: str, output: Path, devices=None, pause=time.sleep):
     """A `when_stuck` for our side: the kernel's debug snapshot, read through `open_memory()` (an
-    object with read(address, size) and close(), QEMU's monitor) at `locate()` (address, bytes), written
-    to `output` as `./vectra top` prints it. Returns what it did in a sentence; never raises, so the
-    failure that asked for it is still the one reported."""
+    object with read(address, size) and close(), QEMU's monitor) at `locate()` (address, bytes),
+    STUCK_LOOKS times STUCK_SECONDS apart, with `devices(memory)`'s lines (virtio_queues) after the
+    first, written to `output` as `./vectra top` prints it. Returns what it did in a sentence; never
+    raises, so the failure that asked for it is still the one reported."""
     def write() -> str:
+        lines = []
         try:
             memory = open_memory()
             try:
                 address, size = locate()
-                taken = top.read_snapshot(memory, address, size)
+                for look in range(STUCK_LOOKS):
+                    if look > 0:
+                        pause(STUCK_SECONDS)
+                    taken = top.read_snapshot(memory, address, size)
+                    lines += snapshots.table(taken, f"{title}, look {look + 1} of {STUCK_LOOKS}")
+                    if look == 0 and devices is not None:
+                        try:
+                            lines += devices(memory)
+                        except (Failure, KeyError, TypeError, AttributeError) as problem:
+                            lines.append(f"the devices' queues could not be read: {problem}")
             finally:
                 memory.close()
         except (Failure, OSError) as problem:
-            return f"the guest's debug snapshot could not be read: {problem}"
-        output.write_text("\n".join(snapshots.table(taken, title)) + "\n")
+            if not lines:
+                return f"the guest's debug snapshot could not be read: {problem}"
+            lines.append(f"then: {problem}")
+        output.write_text("\n".join(lines) + "\n")
         return f"the guest's debug snapshot then: {paths.relative(output)}"
     return write
 
@@ -723,7 +758,8 @@ def run_http(platform_name: str, repetitions: int, jobs: int, verbose: bool) -> 
             command = qemu.command(platform, elf, "tcg", "test", None, image, copies, port)
             command += ["-qmp", f"unix:{monitor},server=on,wait=off"]
             stuck = snapshot_writer(lambda: top.QemuMemory(monitor, folder), lambda: top.locate(elf),
-                                    f"{image_name} when ab failed", folder / f"ours-{scheme}-{repetition}.stuck.txt")
+                                    f"{image_name} when ab failed", folder / f"ours-{scheme}-{repetition}.stuck.txt",
+                                    virtio_queues)
             ours = serve_and_drive(command, folder / f"ours-{scheme}-{repetition}.log", client.after,
                                    lambda: drive(scheme, port, files, tls, stuck), verbose)
             forwards = host_clients.substitute(image.oracle.qemu_arguments(platform_name), port)

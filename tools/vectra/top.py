@@ -113,6 +113,10 @@ class QemuMemory:
             raise Failure(f"QEMU's monitor refused {command}: {description}")
         return answer
 
+    def execute(self, command: str, **arguments):
+        """What QEMU's monitor returns for `command` (a Failure when it refuses)."""
+        return self._execute(command, **arguments).get("return")
+
     def read(self, address: int, size: int) -> bytes:
         target = self.scratch / "top-snapshot.bin"
         self._execute("pmemsave", val=address, size=size, filename=str(target))

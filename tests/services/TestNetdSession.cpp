@@ -653,6 +653,143 @@ TEST_CASE("as an attacker: connections this side closed first stay in TIME_WAIT 
     REQUIRE(!server.handle(Close { listener.socket, false }).is_error());
 }
 
+namespace {
+
+/* An Ethernet frame carrying one TCP segment over IPv4 (options of `ip_option_words` words) or IPv6. */
+std::vector<u8> tcp_frame(tcp_pcb const& pcb, u32 sequence, u8 flags, bool ipv6 = false, usize ip_option_words = 0)
+{
+    std::vector<u8> frame(14, 0);
+    frame[12] = ipv6 ? 0x86 : 0x08;
+    frame[13] = ipv6 ? 0xdd : 0x00;
+    if (ipv6) {
+        std::vector<u8> header(40, 0);
+        header[0] = 0x60;
+        header[5] = 20;
+        header[6] = 6;
+        header[7] = 64;
+        std::memcpy(header.data() + 8, ip_2_ip6(&pcb.remote_ip)->addr, 16);
+        std::memcpy(header.data() + 24, ip_2_ip6(&pcb.local_ip)->addr, 16);
+        frame.insert(frame.end(), header.begin(), header.end());
+    } else {
+        std::vector<u8> header(20 + 4 * ip_option_words, 0);
+        header[0] = u8(0x40 | (5 + ip_option_words));
+        header[3] = u8(header.size() + 20);
+        header[8] = 64;
+        header[9] = 6;
+        std::memcpy(header.data() + 12, &ip_2_ip4(&pcb.remote_ip)->addr, 4);
+        std::memcpy(header.data() + 16, &ip_2_ip4(&pcb.local_ip)->addr, 4);
+        frame.insert(frame.end(), header.begin(), header.end());
+    }
+    u8 tcp[20] = {};
+    tcp[0] = u8(pcb.remote_port >> 8);
+    tcp[1] = u8(pcb.remote_port);
+    tcp[2] = u8(pcb.local_port >> 8);
+    tcp[3] = u8(pcb.local_port);
+    for (usize index = 0; index < 4; ++index)
+        tcp[4 + index] = u8(sequence >> (24 - 8 * index));
+    tcp[12] = 0x50;
+    tcp[13] = flags;
+    frame.insert(frame.end(), tcp, tcp + 20);
+    return frame;
+}
+
+tcp_pcb* time_wait_pcb(u16 local_port)
+{
+    for (tcp_pcb* pcb = tcp_tw_pcbs; pcb != nullptr; pcb = pcb->next) {
+        if (pcb->local_port == local_port)
+            return pcb;
+    }
+    return nullptr;
+}
+
+}
+
+TEST_CASE("as an attacker: a new SYN on a TIME_WAIT pair ends that TIME_WAIT only when it lies past the old connection", "[netd]")
+{
+    start_stack();
+    (void)netd::Stack::end_time_wait_past(0);
+    Session server(0);
+    Session client(1);
+    auto listener = MUST(server.handle(TcpListen { loopback4(0), 4 }));
+    /* One connection the server closed first (HTTP/1.0): the server's side in TIME_WAIT. */
+    auto connected = MUST(client.handle(TcpConnect { loopback4(listener.local.port), {} }));
+    pump();
+    auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+    REQUIRE(!server.handle(Close { accepted.socket, false }).is_error());
+    REQUIRE(eventually([&] {
+        auto end = receive(client, connected.socket);
+        return !end.is_error() && end.value().end;
+    }));
+    REQUIRE(!client.handle(Close { connected.socket, false }).is_error());
+    REQUIRE(eventually([&] { return time_wait_pcb(listener.local.port) != nullptr; }));
+    tcp_pcb* waiting = time_wait_pcb(listener.local.port);
+    u32 const received = waiting->rcv_nxt;
+
+    /* Not a new connection's first segment, or not past the old one: left to lwIP, the pair still waits. */
+    for (auto const& frame : { tcp_frame(*waiting, received + 1000, 0x12 /* SYN ACK */), tcp_frame(*waiting, received + 1000, 0x06 /* SYN RST */),
+             tcp_frame(*waiting, received + 1000, 0x10 /* ACK */), tcp_frame(*waiting, received, 0x02),
+             tcp_frame(*waiting, received - 1, 0x02), tcp_frame(*waiting, received - 0x40000000u, 0x02),
+             tcp_frame(*waiting, received + 1000, 0x02, true) /* the same ports over IPv6: another pair */ })
+        REQUIRE(!netd::Stack::reopen_time_wait(frame));
+    auto other_port = *waiting;
+    other_port.remote_port = u16(waiting->remote_port + 1);
+    REQUIRE(!netd::Stack::reopen_time_wait(tcp_frame(other_port, received + 1000, 0x02)));
+    /* Cut anywhere, or its header lengths lying: nothing read past the frame, nothing ended. */
+    auto whole = tcp_frame(*waiting, received + 1000, 0x02);
+    for (usize length = 0; length < whole.size(); ++length)
+        REQUIRE(!netd::Stack::reopen_time_wait(std::span<u8 const>(whole.data(), length)));
+    auto lying = whole;
+    lying[14] = 0x4f; /* an IPv4 header of 60 bytes in a 54-byte frame */
+    REQUIRE(!netd::Stack::reopen_time_wait(lying));
+    lying[14] = 0x44; /* shorter than IPv4's own header */
+    REQUIRE(!netd::Stack::reopen_time_wait(lying));
+    REQUIRE(time_wait_pcb(listener.local.port) == waiting);
+
+    /* A SYN past it, behind IPv4 options too: the TIME_WAIT pair ends, and lwIP sends nothing for it. */
+    REQUIRE(netd::Stack::reopen_time_wait(tcp_frame(*waiting, received + 1000, 0x02, false, 2)));
+    REQUIRE(time_wait_pcb(listener.local.port) == nullptr);
+    REQUIRE(!server.handle(Close { listener.socket, false }).is_error());
+}
+
+TEST_CASE("a new SYN from a port the server's TIME_WAIT still holds reaches the listener and is served", "[netd]")
+{
+    start_stack();
+    (void)netd::Stack::end_time_wait_past(0);
+    Session server(0);
+    Session client(1);
+    auto listener = MUST(server.handle(TcpListen { loopback4(0), 4 }));
+    auto connected = MUST(client.handle(TcpConnect { loopback4(listener.local.port), {} }));
+    pump();
+    auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+    REQUIRE(!server.handle(Close { accepted.socket, false }).is_error());
+    REQUIRE(eventually([&] {
+        auto end = receive(client, connected.socket);
+        return !end.is_error() && end.value().end;
+    }));
+    u16 const client_port = connected.local.port;
+    REQUIRE(!client.handle(Close { connected.socket, false }).is_error());
+    REQUIRE(eventually([&] { return time_wait_pcb(listener.local.port) != nullptr; }));
+    /* The client's side is gone (the server closed first): a client may use the same port again at once. */
+    auto again = client.handle(TcpConnect { loopback4(listener.local.port), loopback4(client_port) });
+    REQUIRE(!again.is_error());
+    tcp_pcb* waiting = time_wait_pcb(listener.local.port);
+    REQUIRE(waiting != nullptr);
+    REQUIRE(waiting->remote_port == client_port);
+    /* What netd's link does with every received frame, for a SYN past the old connection (loopback
+       frames skip the link, so the test makes the call; the client's own SYN waits on the loopback). */
+    REQUIRE(netd::Stack::reopen_time_wait(tcp_frame(*waiting, waiting->rcv_nxt + 1000, 0x02)));
+    pump();
+    auto served = server.handle(TcpAccept { listener.socket, false });
+    REQUIRE(eventually([&] {
+        if (served.is_error())
+            served = server.handle(TcpAccept { listener.socket, false });
+        return !served.is_error();
+    }));
+    REQUIRE(!server.handle(Close { served.value().socket, true }).is_error());
+    REQUIRE(!client.handle(Close { again.value().socket, true }).is_error());
+    REQUIRE(!server.handle(Close { listener.socket, false }).is_error());
+}
+
 TEST_CASE("a TCP send that does not fit whole waits until a quarter of what it may hold is free", "[netd]")
 {
     using netd::send_taking;

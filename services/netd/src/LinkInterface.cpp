@@ -266,9 +266,11 @@ void LinkInterface::take_reply(std::span<u8 const> reply)
     bool frame = envelope.value().status == protocol::status_success && envelope.value().message == number_of<net::link::PostReceive>
         && !protocol::decode_body(reply, landed).is_error() && landed.length <= slot_bytes;
     if (frame) {
+        std::span<u8 const> bytes(m_frame_bytes + usize(slot) * slot_bytes, usize(landed.length));
+        (void)Stack::reopen_time_wait(bytes); /* before lwIP: a new SYN on a TIME_WAIT pair reaches the listener */
         pbuf* packet = pbuf_alloc(PBUF_RAW, u16(landed.length), PBUF_POOL);
         if (packet != nullptr) {
-            pbuf_take(packet, m_frame_bytes + usize(slot) * slot_bytes, u16(landed.length));
+            pbuf_take(packet, bytes.data(), u16(landed.length));
             if (m_netif.input(packet, &m_netif) != ERR_OK)
                 pbuf_free(packet);
             ++m_frames_received;

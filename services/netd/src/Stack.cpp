@@ -17,6 +17,7 @@
 #include <netd/LwipBackend.h>
 #include <netd/Stack.h>
 #include <new>
+#include <optional>
 #include <vectra/Panic.h>
 #include <vectra/Random.h>
 #include <vectra/SystemClock.h>
@@ -199,6 +200,104 @@ void Stack::queued_acknowledged(usize bytes)
 void Stack::queued_dropped(usize bytes) { queued_acknowledged(bytes); }
 
 void Stack::queued_lost() { s_queued_uncounted = true; }
+
+namespace {
+
+[[nodiscard]] u16 big_endian16(std::span<u8 const> bytes, usize at) { return u16((bytes[at] << 8) | bytes[at + 1]); }
+
+[[nodiscard]] u32 big_endian32(std::span<u8 const> bytes, usize at)
+{
+    return (u32(bytes[at]) << 24) | (u32(bytes[at + 1]) << 16) | (u32(bytes[at + 2]) << 8) | u32(bytes[at + 3]);
+}
+
+/* The addresses and the TCP header of an IPv4 or IPv6 packet carrying TCP; nothing for anything else. */
+struct TcpSegment {
+    ip_addr_t source;
+    ip_addr_t destination;
+    std::span<u8 const> header;
+};
+
+constexpr usize ethernet_header_bytes = 14;
+constexpr usize tcp_header_bytes = 20;
+constexpr u8 tcp_protocol = 6;
+constexpr u8 tcp_flag_syn = 0x02;
+constexpr u8 tcp_flag_rst = 0x04;
+constexpr u8 tcp_flag_ack = 0x10;
+
+std::optional<TcpSegment> tcp_segment_of(std::span<u8 const> frame)
+{
+    if (frame.size() < ethernet_header_bytes)
+        return std::nullopt;
+    u16 type = big_endian16(frame, 12);
+    auto packet = frame.subspan(ethernet_header_bytes);
+    TcpSegment segment {};
+    usize header_at = 0;
+    if (type == 0x0800) {
+        if (packet.size() < 20 || (packet[0] >> 4) != 4 || packet[9] != tcp_protocol)
+            return std::nullopt;
+        header_at = usize(packet[0] & 0x0f) * 4;
+        if (header_at < 20)
+            return std::nullopt;
+        ip4_addr_t source, destination;
+        std::memcpy(&source.addr, packet.data() + 12, 4);
+        std::memcpy(&destination.addr, packet.data() + 16, 4);
+        ip_addr_copy_from_ip4(segment.source, source);
+        ip_addr_copy_from_ip4(segment.destination, destination);
+    } else if (type == 0x86dd) {
+        /* TCP straight after the fixed header; a packet with extension headers is left to lwIP. */
+        if (packet.size() < 40 || (packet[0] >> 4) != 6 || packet[6] != tcp_protocol)
+            return std::nullopt;
+        header_at = 40;
+        u32 source[4], destination[4]; /* each word in network order, as lwIP keeps them */
+        std::memcpy(source, packet.data() + 8, 16);
+        std::memcpy(destination, packet.data() + 24, 16);
+        IP_ADDR6(&segment.source, source[0], source[1], source[2], source[3]);
+        IP_ADDR6(&segment.destination, destination[0], destination[1], destination[2], destination[3]);
+    } else {
+        return std::nullopt;
+    }
+    if (packet.size() < header_at + tcp_header_bytes)
+        return std::nullopt;
+    segment.header = packet.subspan(header_at, tcp_header_bytes);
+    return segment;
+}
+
+/* The same address, zones aside (a TIME_WAIT PCB's link-local address carries its interface's zone). */
+[[nodiscard]] bool same_address(ip_addr_t const& pcb_address, ip_addr_t const& seen)
+{
+    if (IP_IS_V4_VAL(pcb_address) != IP_IS_V4_VAL(seen))
+        return false;
+    if (IP_IS_V4_VAL(seen))
+        return ip4_addr_cmp(ip_2_ip4(&pcb_address), ip_2_ip4(&seen));
+    return ip6_addr_cmp_zoneless(ip_2_ip6(&pcb_address), ip_2_ip6(&seen));
+}
+
+}
+
+bool Stack::reopen_time_wait(std::span<u8 const> frame)
+{
+    auto segment = tcp_segment_of(frame);
+    if (!segment)
+        return false;
+    auto header = segment->header;
+    u8 flags = header[13];
+    if ((flags & (tcp_flag_syn | tcp_flag_ack | tcp_flag_rst)) != tcp_flag_syn)
+        return false;
+    u16 source_port = big_endian16(header, 0);
+    u16 destination_port = big_endian16(header, 2);
+    u32 sequence = big_endian32(header, 4);
+    for (tcp_pcb* pcb = tcp_tw_pcbs; pcb != nullptr; pcb = pcb->next) {
+        if (pcb->local_port != destination_port || pcb->remote_port != source_port
+            || !same_address(pcb->local_ip, segment->destination) || !same_address(pcb->remote_ip, segment->source))
+            continue;
+        /* Held by a socket (closed by the peer after a half close here): its socket still names it. */
+        if (pcb->callback_arg != nullptr || !TCP_SEQ_GT(sequence, pcb->rcv_nxt))
+            return false;
+        tcp_abort(pcb); /* a TIME_WAIT PCB is freed without a segment sent */
+        return true;
+    }
+    return false;
+}
 
 usize Stack::time_wait_count()
 {

@@ -86,6 +86,16 @@ public:
        argument cleared when netd released them); how many it ended. */
     static usize end_time_wait_past(usize limit);
     [[nodiscard]] static usize time_wait_count();
+    /*
+     * A received Ethernet frame, before lwIP sees it: when it is a TCP SYN (no ACK) for the address
+     * pair of a connection in TIME_WAIT that no netd socket holds, and its sequence number lies
+     * past what that connection received (RFC 1122 §4.2.2.13, as Linux and the BSDs do), the
+     * TIME_WAIT connection ends, so the SYN reaches the listener — lwIP alone answers such a SYN
+     * with an acknowledgement of the old connection for 2 MSL, and a client reusing its port (QEMU's
+     * user network passes the host client's port on; clients behind NAT do too) waits for minutes.
+     * Whether it ended one. Anything else, malformed or not, is left to lwIP.
+     */
+    static bool reopen_time_wait(std::span<u8 const> frame);
     /* The link interface turn() polls first (ADR 0029), and the Signal bits its replies raise. */
     static void attach(LinkInterface&);
     /* The link interface attached, or null (loopback only). */

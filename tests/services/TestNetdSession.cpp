@@ -702,16 +702,9 @@ tcp_pcb* time_wait_pcb(u16 local_port)
     return nullptr;
 }
 
-}
-
-TEST_CASE("as an attacker: a new SYN on a TIME_WAIT pair ends that TIME_WAIT only when it lies past the old connection", "[netd]")
+/* One connection the server closed first (HTTP/1.0), then the client: the server's side in TIME_WAIT. The client's port. */
+u16 closed_by_the_server_first(Session& server, Session& client, Opened const& listener)
 {
-    start_stack();
-    (void)netd::Stack::end_time_wait_past(0);
-    Session server(0);
-    Session client(1);
-    auto listener = MUST(server.handle(TcpListen { loopback4(0), 4 }));
-    /* One connection the server closed first (HTTP/1.0): the server's side in TIME_WAIT. */
     auto connected = MUST(client.handle(TcpConnect { loopback4(listener.local.port), {} }));
     pump();
     auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
@@ -722,6 +715,19 @@ TEST_CASE("as an attacker: a new SYN on a TIME_WAIT pair ends that TIME_WAIT onl
     }));
     REQUIRE(!client.handle(Close { connected.socket, false }).is_error());
     REQUIRE(eventually([&] { return time_wait_pcb(listener.local.port) != nullptr; }));
+    return connected.local.port;
+}
+
+}
+
+TEST_CASE("as an attacker: a new SYN on a TIME_WAIT pair ends that TIME_WAIT only when it lies past the old connection", "[netd]")
+{
+    start_stack();
+    (void)netd::Stack::end_time_wait_past(0);
+    Session server(0);
+    Session client(1);
+    auto listener = MUST(server.handle(TcpListen { loopback4(0), 4 }));
+    (void)closed_by_the_server_first(server, client, listener);
     tcp_pcb* waiting = time_wait_pcb(listener.local.port);
     u32 const received = waiting->rcv_nxt;
 
@@ -758,17 +764,7 @@ TEST_CASE("a new SYN from a port the server's TIME_WAIT still holds reaches the 
     Session server(0);
     Session client(1);
     auto listener = MUST(server.handle(TcpListen { loopback4(0), 4 }));
-    auto connected = MUST(client.handle(TcpConnect { loopback4(listener.local.port), {} }));
-    pump();
-    auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
-    REQUIRE(!server.handle(Close { accepted.socket, false }).is_error());
-    REQUIRE(eventually([&] {
-        auto end = receive(client, connected.socket);
-        return !end.is_error() && end.value().end;
-    }));
-    u16 const client_port = connected.local.port;
-    REQUIRE(!client.handle(Close { connected.socket, false }).is_error());
-    REQUIRE(eventually([&] { return time_wait_pcb(listener.local.port) != nullptr; }));
+    u16 const client_port = closed_by_the_server_first(server, client, listener);
     /* The client's side is gone (the server closed first): a client may use the same port again at once. */
     auto again = client.handle(TcpConnect { loopback4(listener.local.port), loopback4(client_port) });
     REQUIRE(!again.is_error());

@@ -749,6 +749,9 @@ TEST_CASE("as an attacker: a new SYN on a TIME_WAIT pair ends that TIME_WAIT onl
     REQUIRE(!netd::Stack::reopen_time_wait(lying));
     lying[14] = 0x44; /* shorter than IPv4's own header */
     REQUIRE(!netd::Stack::reopen_time_wait(lying));
+    auto fragment = whole;
+    fragment[14 + 7] = 1; /* a later fragment: what looks like a SYN is the middle of some segment */
+    REQUIRE(!netd::Stack::reopen_time_wait(fragment));
     REQUIRE(time_wait_pcb(listener.local.port) == waiting);
 
     /* A SYN past it, behind IPv4 options too: the TIME_WAIT pair ends, and lwIP sends nothing for it. */

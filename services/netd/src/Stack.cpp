@@ -233,7 +233,8 @@ std::optional<TcpSegment> tcp_segment_of(std::span<u8 const> frame)
     TcpSegment segment {};
     usize header_at = 0;
     if (type == 0x0800) {
-        if (packet.size() < 20 || (packet[0] >> 4) != 4 || packet[9] != tcp_protocol)
+        /* A fragment other than the first carries no TCP header where one would be. */
+        if (packet.size() < 20 || (packet[0] >> 4) != 4 || packet[9] != tcp_protocol || (big_endian16(packet, 6) & 0x1fff) != 0)
             return std::nullopt;
         header_at = usize(packet[0] & 0x0f) * 4;
         if (header_at < 20)

@@ -9,6 +9,9 @@ vectra_host_test(services.netd_send_receive SOURCES services/TestNetdSendReceive
 # Any bytes as a vectra.socket request to a session over the real stack (seeded with two sockets and a connection).
 vectra_fuzz_target(socket_request SOURCES fuzz/FuzzSocketRequest.cpp
     COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
+# Any bytes as a received frame before lwIP, with a connection in TIME_WAIT: which SYN ends it (RFC 1122 4.2.2.13).
+vectra_fuzz_target(time_wait_syn SOURCES fuzz/FuzzTimeWaitSyn.cpp
+    COMPONENTS ${kernel_components} encoding time random concurrent net lwip_port netd_protocol)
 # netd's service loop as a Task over real Rings: waiting requests, busy, the Ring-space rule.
 vectra_host_test(services.netd_loop SOURCES services/TestNetdLoop.cpp
     COMPONENTS ${kernel_components} text path encoding time random concurrent fs vfsd_protocol net lwip_port netd_protocol)

@@ -702,32 +702,40 @@ tcp_pcb* time_wait_pcb(u16 local_port)
     return nullptr;
 }
 
-/* One connection the server closed first (HTTP/1.0), then the client: the server's side in TIME_WAIT. The client's port. */
-u16 closed_by_the_server_first(Session& server, Session& client, Opened const& listener)
-{
-    auto connected = MUST(client.handle(TcpConnect { loopback4(listener.local.port), {} }));
-    pump();
-    auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
-    REQUIRE(!server.handle(Close { accepted.socket, false }).is_error());
-    REQUIRE(eventually([&] {
-        auto end = receive(client, connected.socket);
-        return !end.is_error() && end.value().end;
-    }));
-    REQUIRE(!client.handle(Close { connected.socket, false }).is_error());
-    REQUIRE(eventually([&] { return time_wait_pcb(listener.local.port) != nullptr; }));
-    return connected.local.port;
-}
+/* A listener, and one connection over it the server closed first (HTTP/1.0), then the client: the server's side in TIME_WAIT. */
+struct PairInTimeWait {
+    bool started = (start_stack(), netd::Stack::end_time_wait_past(0), true);
+    Session server { 0 };
+    Session client { 1 };
+    Opened listener;
+    u16 client_port { 0 };
+
+    PairInTimeWait()
+    {
+        listener = MUST(server.handle(TcpListen { loopback4(0), 4 }));
+        client_port = closed_by_the_server_first();
+    }
+
+    u16 closed_by_the_server_first()
+    {
+        auto connected = MUST(client.handle(TcpConnect { loopback4(listener.local.port), {} }));
+        pump();
+        auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+        REQUIRE(!server.handle(Close { accepted.socket, false }).is_error());
+        REQUIRE(eventually([&] {
+            auto end = receive(client, connected.socket);
+            return !end.is_error() && end.value().end;
+        }));
+        REQUIRE(!client.handle(Close { connected.socket, false }).is_error());
+        REQUIRE(eventually([&] { return time_wait_pcb(listener.local.port) != nullptr; }));
+        return connected.local.port;
+    }
+};
 
 }
 
-TEST_CASE("as an attacker: a new SYN on a TIME_WAIT pair ends that TIME_WAIT only when it lies past the old connection", "[netd]")
+TEST_CASE_METHOD(PairInTimeWait, "as an attacker: a new SYN on a TIME_WAIT pair ends that TIME_WAIT only when it lies past the old connection", "[netd]")
 {
-    start_stack();
-    (void)netd::Stack::end_time_wait_past(0);
-    Session server(0);
-    Session client(1);
-    auto listener = MUST(server.handle(TcpListen { loopback4(0), 4 }));
-    (void)closed_by_the_server_first(server, client, listener);
     tcp_pcb* waiting = time_wait_pcb(listener.local.port);
     u32 const received = waiting->rcv_nxt;
 
@@ -760,14 +768,28 @@ TEST_CASE("as an attacker: a new SYN on a TIME_WAIT pair ends that TIME_WAIT onl
     REQUIRE(!server.handle(Close { listener.socket, false }).is_error());
 }
 
-TEST_CASE("a new SYN from a port the server's TIME_WAIT still holds reaches the listener and is served", "[netd]")
+TEST_CASE_METHOD(PairInTimeWait, "as an attacker: a new SYN never ends a TIME_WAIT pair a netd socket still holds", "[netd]")
 {
-    start_stack();
-    (void)netd::Stack::end_time_wait_past(0);
-    Session server(0);
-    Session client(1);
-    auto listener = MUST(server.handle(TcpListen { loopback4(0), 4 }));
-    u16 const client_port = closed_by_the_server_first(server, client, listener);
+    /* The server only half closes, the client then closes: TIME_WAIT, still the server socket's PCB. */
+    auto connected = MUST(client.handle(TcpConnect { loopback4(listener.local.port), {} }));
+    pump();
+    auto accepted = MUST(server.handle(TcpAccept { listener.socket, false }));
+    REQUIRE(!server.handle(Shutdown { accepted.socket, u8(ShutdownHow::Send) }).is_error());
+    REQUIRE(eventually([&] {
+        auto end = receive(client, connected.socket);
+        return !end.is_error() && end.value().end;
+    }));
+    REQUIRE(!client.handle(Close { connected.socket, false }).is_error());
+    auto& held = netd::LwipBackend::state(*server.sockets().find(accepted.socket).value());
+    REQUIRE(eventually([&] { return held.tcp != nullptr && held.tcp->state == TIME_WAIT; }));
+    REQUIRE(!netd::Stack::reopen_time_wait(tcp_frame(*held.tcp, held.tcp->rcv_nxt + 1000, 0x02)));
+    REQUIRE(held.tcp->state == TIME_WAIT); /* not freed under the socket (ASan would see the use) */
+    REQUIRE(!server.handle(Close { accepted.socket, false }).is_error());
+    REQUIRE(!server.handle(Close { listener.socket, false }).is_error());
+}
+
+TEST_CASE_METHOD(PairInTimeWait, "a new SYN from a port the server's TIME_WAIT still holds reaches the listener and is served", "[netd]")
+{
     /* The client's side is gone (the server closed first): a client may use the same port again at once. */
     auto again = client.handle(TcpConnect { loopback4(listener.local.port), loopback4(client_port) });
     REQUIRE(!again.is_error());

@@ -7,9 +7,15 @@
  */
 
 #include <cstring>
+#include <lwip/def.h>
 #include <lwip/init.h>
 #include <lwip/netif.h>
 #include <lwip/priv/tcp_priv.h>
+#include <lwip/prot/ethernet.h>
+#include <lwip/prot/ip.h>
+#include <lwip/prot/ip4.h>
+#include <lwip/prot/ip6.h>
+#include <lwip/prot/tcp.h>
 #include <lwip/tcp.h>
 #include <lwip/timeouts.h>
 #include <lwip/udp.h>
@@ -203,63 +209,60 @@ void Stack::queued_lost() { s_queued_uncounted = true; }
 
 namespace {
 
-[[nodiscard]] u16 big_endian16(std::span<u8 const> bytes, usize at) { return u16((bytes[at] << 8) | bytes[at + 1]); }
-
-[[nodiscard]] u32 big_endian32(std::span<u8 const> bytes, usize at)
-{
-    return (u32(bytes[at]) << 24) | (u32(bytes[at + 1]) << 16) | (u32(bytes[at + 2]) << 8) | u32(bytes[at + 3]);
-}
-
-/* The addresses and the TCP header of an IPv4 or IPv6 packet carrying TCP; nothing for anything else. */
+/* The addresses and the TCP header of an IPv4 or IPv6 packet carrying TCP, read through lwIP's own wire declarations. */
 struct TcpSegment {
     ip_addr_t source;
     ip_addr_t destination;
-    std::span<u8 const> header;
+    tcp_hdr header;
 };
 
-constexpr usize ethernet_header_bytes = 14;
-constexpr usize tcp_header_bytes = 20;
-constexpr u8 tcp_protocol = 6;
-constexpr u8 tcp_flag_syn = 0x02;
-constexpr u8 tcp_flag_rst = 0x04;
-constexpr u8 tcp_flag_ack = 0x10;
+static_assert(sizeof(eth_hdr) == SIZEOF_ETH_HDR && SIZEOF_ETH_HDR == 14, "frames from the link carry no padding before their Ethernet header");
+
+/* A copy of the `T` at `at` in `bytes`, or nothing when the bytes end first. */
+template<typename T>
+[[nodiscard]] std::optional<T> read_at(std::span<u8 const> bytes, usize at)
+{
+    if (bytes.size() < at || bytes.size() - at < sizeof(T))
+        return std::nullopt;
+    T value;
+    std::memcpy(&value, bytes.data() + at, sizeof(T));
+    return value;
+}
 
 std::optional<TcpSegment> tcp_segment_of(std::span<u8 const> frame)
 {
-    if (frame.size() < ethernet_header_bytes)
+    auto ethernet = read_at<eth_hdr>(frame, 0);
+    if (!ethernet)
         return std::nullopt;
-    u16 type = big_endian16(frame, 12);
-    auto packet = frame.subspan(ethernet_header_bytes);
     TcpSegment segment {};
-    usize header_at = 0;
-    if (type == 0x0800) {
+    usize header_at = sizeof(eth_hdr);
+    if (ethernet->type == PP_HTONS(ETHTYPE_IP)) {
+        auto ip = read_at<ip_hdr>(frame, header_at);
         /* A fragment other than the first carries no TCP header where one would be. */
-        if (packet.size() < 20 || (packet[0] >> 4) != 4 || packet[9] != tcp_protocol || (big_endian16(packet, 6) & 0x1fff) != 0)
-            return std::nullopt;
-        header_at = usize(packet[0] & 0x0f) * 4;
-        if (header_at < 20)
+        if (!ip || IPH_V(&*ip) != 4 || IPH_PROTO(&*ip) != IP_PROTO_TCP || (lwip_ntohs(IPH_OFFSET(&*ip)) & IP_OFFMASK) != 0
+            || IPH_HL_BYTES(&*ip) < IP_HLEN)
             return std::nullopt;
         ip4_addr_t source, destination;
-        std::memcpy(&source.addr, packet.data() + 12, 4);
-        std::memcpy(&destination.addr, packet.data() + 16, 4);
+        ip4_addr_copy(source, ip->src);
+        ip4_addr_copy(destination, ip->dest);
         ip_addr_copy_from_ip4(segment.source, source);
         ip_addr_copy_from_ip4(segment.destination, destination);
-    } else if (type == 0x86dd) {
+        header_at += IPH_HL_BYTES(&*ip);
+    } else if (ethernet->type == PP_HTONS(ETHTYPE_IPV6)) {
         /* TCP straight after the fixed header; a packet with extension headers is left to lwIP. */
-        if (packet.size() < 40 || (packet[0] >> 4) != 6 || packet[6] != tcp_protocol)
+        auto ip = read_at<ip6_hdr>(frame, header_at);
+        if (!ip || IP6H_V(&*ip) != 6 || IP6H_NEXTH(&*ip) != IP6_NEXTH_TCP)
             return std::nullopt;
-        header_at = 40;
-        u32 source[4], destination[4]; /* each word in network order, as lwIP keeps them */
-        std::memcpy(source, packet.data() + 8, 16);
-        std::memcpy(destination, packet.data() + 24, 16);
-        IP_ADDR6(&segment.source, source[0], source[1], source[2], source[3]);
-        IP_ADDR6(&segment.destination, destination[0], destination[1], destination[2], destination[3]);
+        ip_addr_copy_from_ip6_packed(segment.source, ip->src);
+        ip_addr_copy_from_ip6_packed(segment.destination, ip->dest);
+        header_at += IP6_HLEN;
     } else {
         return std::nullopt;
     }
-    if (packet.size() < header_at + tcp_header_bytes)
+    auto header = read_at<tcp_hdr>(frame, header_at);
+    if (!header)
         return std::nullopt;
-    segment.header = packet.subspan(header_at, tcp_header_bytes);
+    segment.header = *header;
     return segment;
 }
 
@@ -277,16 +280,17 @@ std::optional<TcpSegment> tcp_segment_of(std::span<u8 const> frame)
 
 bool Stack::reopen_time_wait(std::span<u8 const> frame)
 {
+    if (tcp_tw_pcbs == nullptr)
+        return false; /* the common case: nothing to look for, the frame not read */
     auto segment = tcp_segment_of(frame);
     if (!segment)
         return false;
-    auto header = segment->header;
-    u8 flags = header[13];
-    if ((flags & (tcp_flag_syn | tcp_flag_ack | tcp_flag_rst)) != tcp_flag_syn)
+    auto const& header = segment->header;
+    if ((TCPH_FLAGS(&header) & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
         return false;
-    u16 source_port = big_endian16(header, 0);
-    u16 destination_port = big_endian16(header, 2);
-    u32 sequence = big_endian32(header, 4);
+    u16 source_port = lwip_ntohs(header.src);
+    u16 destination_port = lwip_ntohs(header.dest);
+    u32 sequence = lwip_ntohl(header.seqno);
     for (tcp_pcb* pcb = tcp_tw_pcbs; pcb != nullptr; pcb = pcb->next) {
         if (pcb->local_port != destination_port || pcb->remote_port != source_port
             || !same_address(pcb->local_ip, segment->destination) || !same_address(pcb->remote_ip, segment->source))
